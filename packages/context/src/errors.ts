@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { DomainError } from '@cifra/domain';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { Logger } from 'pino';
+
+/**
+ * The one place a subgraph turns what went wrong into what the client sees. Domain refusals keep
+ * their stable code and details; a bad scalar inside a query literal is BAD_USER_INPUT like the
+ * same value sent as a variable; errors that already carry a code (FORBIDDEN from the shield,
+ * BAD_USER_INPUT from a scalar) pass through; anything else is logged with a correlation id and
+ * reaches the client as INTERNAL_SERVER_ERROR without internals.
+ */
+export function formatSubgraphError(log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof DomainError) {
+      return {
+        message: original.message,
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { ...original.details, code: original.code },
+      };
+    }
+    const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+    const inner = error instanceof GraphQLError ? error.originalError : undefined;
+    if (
+      extensions.code === 'GRAPHQL_VALIDATION_FAILED' &&
+      inner instanceof GraphQLError &&
+      inner.extensions.code === 'BAD_USER_INPUT'
+    ) {
+      return { ...formatted, extensions: { code: 'BAD_USER_INPUT' } };
+    }
+    if (typeof extensions.code === 'string' && extensions.code !== 'INTERNAL_SERVER_ERROR') {
+      return { ...formatted, extensions };
+    }
+    const correlationId = randomUUID();
+    log.error({ err: original, correlationId, path: formatted.path }, 'unexpected error');
+    return {
+      message: `Internal error (reference ${correlationId})`,
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR', correlationId },
+    };
+  };
+}

@@ -1,0 +1,5 @@
+export * from './errors.ts';
+export * from './logger.ts';
+export * from './scalars.ts';
+export * from './signed-context.ts';
+export * from './subgraph.ts';

@@ -1,0 +1,145 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { expressMiddleware } from '@as-integrations/express5';
+import { type Actor, type ControlDb, type TenantDb, TenantRegistry } from '@cifra/db';
+import { DomainError } from '@cifra/domain';
+import { buildShield, type Permission, type PermissionContext, type RuleMap } from '@cifra/permissions';
+import { sql } from 'drizzle-orm';
+import express from 'express';
+import { type DocumentNode, GraphQLError, type GraphQLSchema } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import { formatSubgraphError } from './errors.ts';
+import type { Logger } from './logger.ts';
+import { CONTEXT_HEADER, type ContextVerifier, type RequestContext } from './signed-context.ts';
+
+export interface SubgraphDeps {
+  control: ControlDb;
+  registry: TenantRegistry;
+  verifier: ContextVerifier;
+  log: Logger;
+}
+
+/** What every resolver gets: the verified caller, and databases bound to the caller's client. */
+export interface BaseContext extends PermissionContext {
+  request: RequestContext;
+  auth: { permissions: ReadonlySet<Permission> };
+  actor: Actor;
+  log: Logger;
+  control: ControlDb;
+  deps: SubgraphDeps;
+  /** The active client's id; refuses when the request names no client. */
+  tenantId(): string;
+  /** The active client's database, as the application role. Resolvers never choose a database. */
+  tenantDb(): Promise<TenantDb>;
+}
+
+export interface SubgraphDefinition<C extends BaseContext> {
+  name: string;
+  typeDefs: DocumentNode;
+  // biome-ignore lint/suspicious/noExplicitAny: Apollo's resolver map is typed loosely by design.
+  resolvers: GraphQLResolverMap<any>;
+  rules: RuleMap;
+  /** Per-request additions (DataLoaders): one set per request, never shared across tenants. */
+  extendContext(base: BaseContext): C;
+}
+
+export function buildSchema<C extends BaseContext>(def: SubgraphDefinition<C>): GraphQLSchema {
+  const schema = buildSubgraphSchema([{ typeDefs: def.typeDefs, resolvers: def.resolvers }]);
+  return applyMiddleware(schema, buildShield(def.rules));
+}
+
+function unauthenticated(): GraphQLError {
+  return new GraphQLError('This service only answers requests forwarded by the gateway', {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+  });
+}
+
+export function createBaseContext(request: RequestContext, deps: SubgraphDeps): BaseContext {
+  const tenantId = () => {
+    if (!request.tenant) {
+      throw new DomainError('BAD_USER_INPUT', 'Choose a client first: send its slug in the X-Tenant header');
+    }
+    return request.tenant.id;
+  };
+  let db: Promise<TenantDb> | undefined;
+  return {
+    request,
+    auth: { permissions: new Set(request.permissions) },
+    actor: {
+      userId: request.userId,
+      email: request.email,
+      requestId: request.requestId,
+      clientName: request.client.name,
+      clientVersion: request.client.version,
+    },
+    log: deps.log.child({ requestId: request.requestId, tenant: request.tenant?.slug }),
+    control: deps.control,
+    deps,
+    tenantId,
+    tenantDb: () => {
+      db ??= deps.registry.db(tenantId());
+      return db;
+    },
+  };
+}
+
+export interface RunningSubgraph {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serve a subgraph over HTTP: `POST /graphql` for the gateway (a valid signed context or nothing),
+ * `GET /healthz` for orchestration.
+ */
+export async function startSubgraph<C extends BaseContext>(
+  def: SubgraphDefinition<C>,
+  deps: SubgraphDeps,
+  listen: { port: number; host?: string },
+): Promise<RunningSubgraph> {
+  const log = deps.log.child({ subgraph: def.name });
+  const server = new ApolloServer<C>({
+    schema: buildSchema(def),
+    formatError: formatSubgraphError(log),
+    includeStacktraceInErrorResponses: false,
+    logger: log,
+  });
+  await server.start();
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await deps.control.execute(sql`SELECT 1`);
+      res.json({ status: 'ok', subgraph: def.name });
+    } catch {
+      res.status(503).json({ status: 'unavailable', subgraph: def.name });
+    }
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '5mb' }),
+    expressMiddleware(server, {
+      context: async ({ req }) => {
+        const request = await deps.verifier.verify(req.header(CONTEXT_HEADER));
+        if (!request) throw unauthenticated();
+        return def.extendContext(createBaseContext(request, { ...deps, log }));
+      },
+    }),
+  );
+  const http: Server = await new Promise((resolve) => {
+    const s = app.listen(listen.port, listen.host ?? '127.0.0.1', () => resolve(s));
+  });
+  const { port } = http.address() as AddressInfo;
+  return {
+    url: `http://${listen.host ?? '127.0.0.1'}:${port}/graphql`,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeAllConnections();
+      await closed;
+      await server.stop();
+    },
+  };
+}

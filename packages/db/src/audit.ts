@@ -1,0 +1,36 @@
+import { sql } from 'drizzle-orm';
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+import type { Actor } from './tx.ts';
+
+export interface AuditEventInput {
+  action: string;
+  entityType: string;
+  entityId: string;
+  before?: unknown;
+  after?: unknown;
+  reason?: string | null;
+  /** Control plane only: the client the firm-level action concerns. */
+  tenantId?: string | null;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: works on the control-plane and tenant schemas alike.
+type Executor = Pick<NodePgDatabase<any>, 'execute'>;
+
+const json = (value: unknown) =>
+  value === undefined || value === null
+    ? null
+    : JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+
+/**
+ * The one way anything writes an audit event. Call it with the transaction that makes the change,
+ * so the event commits or rolls back with it.
+ */
+export async function recordAuditEvent(tx: Executor, actor: Actor, event: AuditEventInput): Promise<void> {
+  const tenantColumn = event.tenantId === undefined ? sql`` : sql`, tenant_id`;
+  const tenantValue = event.tenantId === undefined ? sql`` : sql`, ${event.tenantId}`;
+  await tx.execute(sql`INSERT INTO audit_events
+      (actor_id, actor_email, action, entity_type, entity_id, before, after, reason, request_id, client_name, client_version${tenantColumn})
+    VALUES (${actor.userId}, ${actor.email}, ${event.action}, ${event.entityType}, ${event.entityId},
+      ${json(event.before)}::jsonb, ${json(event.after)}::jsonb, ${event.reason ?? actor.reason ?? null},
+      ${actor.requestId ?? null}, ${actor.clientName ?? null}, ${actor.clientVersion ?? null}${tenantValue})`);
+}

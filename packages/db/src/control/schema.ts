@@ -1,0 +1,178 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  char,
+  check,
+  index,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * The control plane: the firm, its clients (tenants) and where each client's database lives, the
+ * people and their roles, the currency list and the firm's master settings. No client's books are
+ * here: those live in the client's own database.
+ */
+
+export const roleCluster = pgEnum('role_cluster', [
+  'FirmAdmin',
+  'Senior',
+  'Junior',
+  'ExternalReviewer',
+  'ClientReadOnly',
+]);
+
+export const tenantStatus = pgEnum('tenant_status', ['PROVISIONING', 'ACTIVE', 'SUSPENDED']);
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+export const firms = pgTable('firms', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+});
+
+/**
+ * A PostgreSQL server that holds client databases. `adminUrl` may name secrets as `${ENV_NAME}`
+ * placeholders so that production credentials stay in the environment, not in this table.
+ */
+export const dbServers = pgTable('db_servers', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull().unique(),
+  adminUrl: text('admin_url').notNull(),
+  acceptsNewTenants: boolean('accepts_new_tenants').notNull().default(true),
+  createdAt: createdAt(),
+});
+
+export const currencies = pgTable('currencies', {
+  code: char('code', { length: 3 }).primaryKey(),
+  numericCode: char('numeric_code', { length: 3 }),
+  name: text('name').notNull(),
+  minorUnits: smallint('minor_units').notNull(),
+});
+
+export const tenants = pgTable(
+  'tenants',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    firmId: uuid('firm_id')
+      .notNull()
+      .references(() => firms.id),
+    slug: text('slug').notNull().unique(),
+    name: text('name').notNull(),
+    region: text('region').notNull(),
+    baseCurrency: char('base_currency', { length: 3 })
+      .notNull()
+      .references(() => currencies.code),
+    timezone: text('timezone').notNull(),
+    serverId: uuid('server_id')
+      .notNull()
+      .references(() => dbServers.id),
+    databaseName: text('database_name').notNull().unique(),
+    status: tenantStatus('status').notNull().default('PROVISIONING'),
+    createdAt: createdAt(),
+  },
+  (t) => [check('tenants_slug_format', sql`${t.slug} ~ '^[a-z0-9][a-z0-9-]{1,39}$'`)],
+);
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    email: text('email').notNull().unique(),
+    displayName: text('display_name').notNull(),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [check('users_email_lower', sql`${t.email} = lower(${t.email})`)],
+);
+
+/**
+ * Membership of the firm. `firmRole`, when set, applies to every client of the firm, including
+ * clients provisioned later; a user with no firm role sees only the clients assigned below.
+ */
+export const firmMemberships = pgTable(
+  'firm_memberships',
+  {
+    firmId: uuid('firm_id')
+      .notNull()
+      .references(() => firms.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    firmRole: roleCluster('firm_role'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.firmId, t.userId] })],
+);
+
+/** A role on one client; it takes precedence over the user's firm-wide role for that client. */
+export const tenantRoleAssignments = pgTable(
+  'tenant_role_assignments',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    role: roleCluster('role').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.userId] }), index('tra_user_idx').on(t.userId)],
+);
+
+/** The firm's master settings; every client inherits them unless it overrides a key. */
+export const firmSettings = pgTable(
+  'firm_settings',
+  {
+    firmId: uuid('firm_id')
+      .notNull()
+      .references(() => firms.id),
+    key: text('key').notNull(),
+    value: jsonb('value').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.firmId, t.key] })],
+);
+
+export const tenantSettingOverrides = pgTable(
+  'tenant_setting_overrides',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    key: text('key').notNull(),
+    value: jsonb('value').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.key] })],
+);
+
+/** Firm-level actions (provisioning, memberships, role changes, batch operations). */
+export const controlAuditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigint('id', { mode: 'bigint' }).primaryKey().generatedAlwaysAsIdentity(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
+    actorId: uuid('actor_id'),
+    actorEmail: text('actor_email'),
+    action: text('action').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: text('entity_id').notNull(),
+    tenantId: uuid('tenant_id'),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    reason: text('reason'),
+    requestId: text('request_id'),
+    clientName: text('client_name'),
+    clientVersion: text('client_version'),
+  },
+  (t) => [index('cae_entity_idx').on(t.entityType, t.entityId), index('cae_time_idx').on(t.occurredAt)],
+);

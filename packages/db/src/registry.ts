@@ -1,0 +1,168 @@
+import { eq } from 'drizzle-orm';
+import { dbServers, tenants } from './control/schema.ts';
+import { type ControlDb, type TenantDb, tenantDb } from './drizzle.ts';
+import { pg } from './pg.ts';
+import { APP_ROLE } from './servers.ts';
+import { resolveSecrets, withCredentials, withDatabase } from './url.ts';
+
+export interface TenantLocation {
+  tenantId: string;
+  slug: string;
+  status: 'PROVISIONING' | 'ACTIVE' | 'SUSPENDED';
+  databaseName: string;
+  serverAdminUrl: string;
+}
+
+export interface TenantRegistryOptions {
+  control: ControlDb;
+  /** The application role's password on every tenant server (the role never owns the books). */
+  appPassword: string;
+  /** Values for `${NAME}` placeholders in server URLs. */
+  secrets?: Readonly<Record<string, string | undefined>>;
+  /** Global bound on open pools; past it the least recently used pool is closed. */
+  maxPools?: number;
+  /** Connections per tenant pool. */
+  poolSize?: number;
+  /** A connection idle this long is closed; a pool left with none is dropped at the next sweep. */
+  idleTimeoutMs?: number;
+  /** How long a tenant's location is trusted before it is read again from the control plane. */
+  locationTtlMs?: number;
+  statementTimeoutMs?: number;
+}
+
+interface Entry {
+  pool: pg.Pool;
+  db: TenantDb;
+  lastUsedAt: number;
+}
+
+/**
+ * Resolves a tenant to its own database and keeps a small, lazily opened pool per tenant. Pools are
+ * bounded globally (LRU eviction), so thousands of clients never mean thousands of idle
+ * connections; a pool whose connections have all idled out is dropped by the sweeper.
+ */
+export class TenantRegistry {
+  private readonly pools = new Map<string, Entry>();
+  private readonly locations = new Map<string, { at: number; location: TenantLocation }>();
+  private readonly opts: Required<TenantRegistryOptions>;
+  private readonly sweeper: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(options: TenantRegistryOptions) {
+    this.opts = {
+      secrets: {},
+      maxPools: 50,
+      poolSize: 4,
+      idleTimeoutMs: 30_000,
+      locationTtlMs: 30_000,
+      statementTimeoutMs: 30_000,
+      ...options,
+    };
+    this.sweeper = setInterval(() => this.sweep(), Math.max(1_000, this.opts.idleTimeoutMs)).unref();
+  }
+
+  async location(tenantId: string): Promise<TenantLocation> {
+    const cached = this.locations.get(tenantId);
+    if (cached && Date.now() - cached.at < this.opts.locationTtlMs) return cached.location;
+    const [row] = await this.opts.control
+      .select({
+        tenantId: tenants.id,
+        slug: tenants.slug,
+        status: tenants.status,
+        databaseName: tenants.databaseName,
+        serverAdminUrl: dbServers.adminUrl,
+      })
+      .from(tenants)
+      .innerJoin(dbServers, eq(dbServers.id, tenants.serverId))
+      .where(eq(tenants.id, tenantId));
+    if (!row) throw new Error(`Unknown tenant ${tenantId}`);
+    this.locations.set(tenantId, { at: Date.now(), location: row });
+    return row;
+  }
+
+  /** The connection URL the application uses for a tenant: its database, as the application role. */
+  appUrl(location: TenantLocation): string {
+    const admin = resolveSecrets(location.serverAdminUrl, this.opts.secrets);
+    return withCredentials(withDatabase(admin, location.databaseName), APP_ROLE, this.opts.appPassword);
+  }
+
+  async db(tenantId: string): Promise<TenantDb> {
+    return (await this.entry(tenantId)).db;
+  }
+
+  async pool(tenantId: string): Promise<pg.Pool> {
+    return (await this.entry(tenantId)).pool;
+  }
+
+  private async entry(tenantId: string): Promise<Entry> {
+    if (this.closed) throw new Error('Tenant registry is closed');
+    const existing = this.pools.get(tenantId);
+    if (existing) {
+      // Map order is recency order: move this tenant to the back.
+      this.pools.delete(tenantId);
+      this.pools.set(tenantId, existing);
+      existing.lastUsedAt = Date.now();
+      return existing;
+    }
+    const location = await this.location(tenantId);
+    const raced = this.pools.get(tenantId);
+    if (raced) return raced;
+    const pool = new pg.Pool({
+      connectionString: this.appUrl(location),
+      max: this.opts.poolSize,
+      idleTimeoutMillis: this.opts.idleTimeoutMs,
+      allowExitOnIdle: true,
+      statement_timeout: this.opts.statementTimeoutMs,
+      application_name: 'cifra',
+    });
+    // A dropped connection must not crash the process; the next query gets a fresh one.
+    pool.on('error', () => undefined);
+    const entry = { pool, db: tenantDb(pool), lastUsedAt: Date.now() };
+    this.pools.set(tenantId, entry);
+    while (this.pools.size > this.opts.maxPools) {
+      const [oldest] = this.pools.keys();
+      if (oldest === undefined) break;
+      this.drop(oldest);
+    }
+    return entry;
+  }
+
+  /** Forget a tenant's pool and location (after suspension, a move, or a failed provisioning). */
+  forget(tenantId: string): void {
+    this.locations.delete(tenantId);
+    this.drop(tenantId);
+  }
+
+  private drop(tenantId: string): void {
+    const entry = this.pools.get(tenantId);
+    if (!entry) return;
+    this.pools.delete(tenantId);
+    // end() lets checked-out clients finish their work, then closes them.
+    void entry.pool.end().catch(() => undefined);
+  }
+
+  private sweep(): void {
+    const cutoff = Date.now() - this.opts.idleTimeoutMs;
+    for (const [tenantId, { pool, lastUsedAt }] of this.pools) {
+      if (lastUsedAt < cutoff && pool.totalCount === 0 && pool.waitingCount === 0) this.drop(tenantId);
+    }
+  }
+
+  stats(): { pools: number; connections: number; idle: number } {
+    let connections = 0;
+    let idle = 0;
+    for (const { pool } of this.pools.values()) {
+      connections += pool.totalCount;
+      idle += pool.idleCount;
+    }
+    return { pools: this.pools.size, connections, idle };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.sweeper);
+    const pools = [...this.pools.values()].map((e) => e.pool.end().catch(() => undefined));
+    this.pools.clear();
+    await Promise.all(pools);
+  }
+}

@@ -1,0 +1,57 @@
+import { DateTime } from 'luxon';
+import { badInput } from './errors.ts';
+
+/** A calendar date as ISO `YYYY-MM-DD`; dates in the books carry no time and no zone. */
+export type IsoDate = string;
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export function parseIsoDate(text: string, field = 'date'): IsoDate {
+  if (!ISO_DATE.test(text) || !DateTime.fromISO(text, { zone: 'UTC' }).isValid) {
+    throw badInput(`${field}: "${text}" is not a date in the form YYYY-MM-DD`, { field, value: text });
+  }
+  return text;
+}
+
+export interface PeriodSpan {
+  fiscalYear: number;
+  periodNumber: number;
+  year: number;
+  month: number;
+  startDate: IsoDate;
+  endDate: IsoDate;
+}
+
+/**
+ * The twelve monthly periods of a fiscal year. A fiscal year is named by the calendar year in which
+ * it ends (so a July–June year ending June 2027 is fiscal 2027); a calendar fiscal year has
+ * `startMonth` 1 and matches its calendar year.
+ */
+export function fiscalYearPeriods(fiscalYear: number, startMonth: number): PeriodSpan[] {
+  if (!Number.isInteger(startMonth) || startMonth < 1 || startMonth > 12) {
+    throw badInput(`fiscal year start month ${startMonth} is not a month`);
+  }
+  const first = DateTime.utc(startMonth === 1 ? fiscalYear : fiscalYear - 1, startMonth, 1);
+  return Array.from({ length: 12 }, (_, i) => {
+    const start = first.plus({ months: i });
+    return {
+      fiscalYear,
+      periodNumber: i + 1,
+      year: start.year,
+      month: start.month,
+      startDate: start.toISODate()!,
+      endDate: start.endOf('month').toISODate()!,
+    };
+  });
+}
+
+/** The fiscal year a calendar date falls in. */
+export function fiscalYearOf(date: IsoDate, startMonth: number): number {
+  const d = DateTime.fromISO(date, { zone: 'UTC' });
+  return startMonth === 1 || d.month < startMonth ? d.year : d.year + 1;
+}
+
+/** Today's date in a client's own time zone: the books of a Panama client turn over at its midnight. */
+export function todayIn(timezone: string, now: Date = new Date()): IsoDate {
+  return DateTime.fromJSDate(now).setZone(timezone).toISODate()!;
+}

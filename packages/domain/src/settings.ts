@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+/**
+ * Settings the firm sets once (master) and each client may override. Effective settings are the
+ * defaults, overlaid by the firm's master values, overlaid by the client's overrides.
+ */
+export const settingsSchema = z.object({
+  displayName: z.string().min(1).max(120).optional(),
+  logoUrl: z.string().url().optional(),
+  brandColor: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'a colour such as #0A6EBD')
+    .optional(),
+  fxVarianceMode: z.enum(['SIMPLE', 'SEPARATED']).default('SIMPLE'),
+  fxRefreshLocalTime: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time such as 00:15')
+    .default('00:15'),
+  fxStalenessDays: z.number().int().min(0).max(366).default(7),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+export const settingKeys = Object.keys(settingsSchema.shape) as (keyof Settings)[];
+
+export function effectiveSettings(
+  firm: Readonly<Record<string, unknown>>,
+  overrides: Readonly<Record<string, unknown>>,
+): Settings {
+  return settingsSchema.parse({ ...firm, ...overrides });
+}

@@ -1,0 +1,53 @@
+import { GraphQLError } from 'graphql';
+import { allow, deny, rule, shield } from 'graphql-shield';
+import type { IRule } from 'graphql-shield';
+import type { Permission } from './permissions.ts';
+
+/** What a shield rule needs to know about the caller; every subgraph context satisfies it. */
+export interface PermissionContext {
+  auth: { permissions: ReadonlySet<Permission> } | null;
+}
+
+export function forbidden(message: string, extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN', ...extra } });
+}
+
+const cache = new Map<Permission, IRule>();
+
+/** The rule for one permission: the caller's signed context must carry it. */
+export function can(permission: Permission): IRule {
+  let r = cache.get(permission);
+  if (!r) {
+    r = rule(`can:${permission}`, { cache: 'contextual' })((_parent, _args, ctx: PermissionContext) =>
+      ctx.auth?.permissions.has(permission) ? true : forbidden(`Missing permission ${permission}`, { permission }),
+    );
+    cache.set(permission, r);
+  }
+  return r;
+}
+
+/** Any signed-in caller (the gateway only forwards authenticated requests, but say so explicitly). */
+export const signedIn: IRule = rule('signedIn', { cache: 'contextual' })((_p, _a, ctx: PermissionContext) =>
+  ctx.auth ? true : new GraphQLError('Sign in first', { extensions: { code: 'UNAUTHENTICATED' } }),
+);
+
+export type RuleMap = Record<string, IRule | Record<string, IRule>>;
+
+/**
+ * Deny by default: a field without a rule is refused, with FORBIDDEN rather than an internal error.
+ * Federation's own plumbing (`_service`, `_entities`) stays reachable or composition and entity
+ * resolution break; fields reached through `_entities` are still guarded by their own rules.
+ */
+export function buildShield(rules: RuleMap) {
+  const query = { ...((rules.Query as Record<string, IRule> | undefined) ?? {}), _service: allow, _entities: allow };
+  return shield(
+    { ...rules, Query: query, _Service: allow },
+    {
+      fallbackRule: deny,
+      allowExternalErrors: true,
+      fallbackError: () => forbidden('Not allowed'),
+    },
+  );
+}
+
+export { allow, deny, type IRule };

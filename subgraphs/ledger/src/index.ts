@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import { DateScalar, DateTimeScalar, MoneyScalar, type SubgraphDefinition } from '@cifra/context';
+import { parse } from 'graphql';
+import type { Resolvers } from './__generated__/resolvers.ts';
+import type { Context } from './context.ts';
+import { createLoaders } from './loaders.ts';
+import { Mutation } from './resolvers/mutation.resolvers.ts';
+import { Query } from './resolvers/query.resolvers.ts';
+import { Account, JournalEntry, JournalLine } from './resolvers/types.resolvers.ts';
+import { rules } from './rules.ts';
+
+const resolvers: Resolvers = {
+  Money: MoneyScalar,
+  Date: DateScalar,
+  DateTime: DateTimeScalar,
+  Query,
+  Mutation,
+  Account,
+  JournalEntry,
+  JournalLine,
+};
+
+export const ledgerSubgraph: SubgraphDefinition<Context> = {
+  name: 'ledger',
+  typeDefs: parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8')),
+  resolvers,
+  rules,
+  extendContext: (base) => ({ ...base, loaders: createLoaders(base) }),
+};

@@ -1,0 +1,55 @@
+import type { BaseContext } from '@cifra/context';
+import { control, tenant } from '@cifra/db';
+import { type Company, loadCompany } from '@cifra/engine';
+import DataLoader from 'dataloader';
+import { asc, inArray } from 'drizzle-orm';
+import type { Account, JournalLine } from './mappers.ts';
+
+type AccountRoleName = (typeof tenant.accountRole.enumValues)[number];
+
+/**
+ * One loader set per request, bound to the request's own client database: a cache can never hand
+ * one client's rows to another's request.
+ */
+export function createLoaders(ctx: BaseContext) {
+  let company: Promise<Company> | undefined;
+  return {
+    company: () => {
+      company ??= ctx.tenantDb().then(loadCompany);
+      return company;
+    },
+    /** Decimal places of a currency, from the control plane's ISO 4217 list. */
+    minorUnits: new DataLoader<string, number>(async (codes) => {
+      const rows = await ctx.control
+        .select()
+        .from(control.currencies)
+        .where(inArray(control.currencies.code, [...codes]));
+      return codes.map((code) => rows.find((r) => r.code === code)?.minorUnits ?? new Error(`Unknown currency ${code}`));
+    }),
+    account: new DataLoader<string, Account | null>(async (ids) => {
+      const db = await ctx.tenantDb();
+      const rows = await db.select().from(tenant.accounts).where(inArray(tenant.accounts.id, [...ids]));
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+    accountRoles: new DataLoader<string, AccountRoleName[]>(async (ids) => {
+      const db = await ctx.tenantDb();
+      const rows = await db
+        .select()
+        .from(tenant.accountRoleBindings)
+        .where(inArray(tenant.accountRoleBindings.accountId, [...ids]));
+      return ids.map((id) => rows.filter((r) => r.accountId === id).map((r) => r.role));
+    }),
+    linesOfEntry: new DataLoader<string, JournalLine[]>(async (entryIds) => {
+      const db = await ctx.tenantDb();
+      const rows = await db
+        .select()
+        .from(tenant.glLines)
+        .where(inArray(tenant.glLines.entryId, [...entryIds]))
+        .orderBy(asc(tenant.glLines.entryId), asc(tenant.glLines.lineNumber));
+      return entryIds.map((id) => rows.filter((r) => r.entryId === id));
+    }),
+  };
+}
+
+export type LedgerLoaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,9 @@
+import type { MutationResolvers } from '../__generated__/resolvers.ts';
+import { postJournalEntry } from '../services/post-journal-entry.service.ts';
+
+export const Mutation: MutationResolvers = {
+  postJournalEntry: async (_p, { input }, ctx) => {
+    const [db, company] = await Promise.all([ctx.tenantDb(), ctx.loaders.company()]);
+    return postJournalEntry(db, company, ctx.actor, input);
+  },
+};

@@ -1,0 +1,14 @@
+import { can, Permissions as P, type RuleMap } from '@cifra/permissions';
+
+const read = can(P.GL.Read);
+
+/** Every field of this subgraph, mapped to the permission it needs (deny by default). */
+export const rules: RuleMap = {
+  Query: { accounts: read, journalEntry: read, trialBalance: read },
+  Mutation: { postJournalEntry: can(P.GL.Post) },
+  Account: read,
+  JournalEntry: read,
+  JournalLine: read,
+  TrialBalance: read,
+  TrialBalanceRow: read,
+};

@@ -1,0 +1,3 @@
+import type { BaseContext } from '@cifra/context';
+
+export type Context = BaseContext;
