@@ -30,9 +30,7 @@ async function generate(name: SubgraphName): Promise<string> {
     config: {
       contextType: '../context.ts#Context',
       mapperTypeSuffix: 'Model',
-      mappers: Object.fromEntries(
-        readMappers(name).map((type) => [type, `../mappers.ts#${type}`]),
-      ),
+      mappers: Object.fromEntries(readMappers(name).map((type) => [type, `../mappers.ts#${type}`])),
       scalars,
       enumsAsTypes: true,
       useTypeImports: true,

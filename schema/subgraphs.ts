@@ -6,7 +6,8 @@ import { parse } from 'graphql';
 export const SUBGRAPHS = ['tenancy', 'ledger', 'period', 'fx', 'audit'] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number];
 
-export const subgraphDir = (name: SubgraphName) => fileURLToPath(new URL(`../subgraphs/${name}/`, import.meta.url));
+export const subgraphDir = (name: SubgraphName) =>
+  fileURLToPath(new URL(`../subgraphs/${name}/`, import.meta.url));
 
 export function subgraphTypeDefs(name: SubgraphName) {
   return parse(readFileSync(`${subgraphDir(name)}src/schema.graphql`, 'utf8'));

@@ -65,7 +65,8 @@ export const DateTimeScalar = new GraphQLScalarType<Date | string, string>({
     throw new Error('DateTime must be serialized from a Date');
   },
   parseValue(value) {
-    if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) throw badInput('DateTime must be an ISO 8601 string');
+    if (typeof value !== 'string' || Number.isNaN(Date.parse(value)))
+      throw badInput('DateTime must be an ISO 8601 string');
     return new Date(value);
   },
   parseLiteral(ast) {

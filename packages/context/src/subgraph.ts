@@ -4,7 +4,7 @@ import { ApolloServer } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { expressMiddleware } from '@as-integrations/express5';
-import { type Actor, type ControlDb, type TenantDb, TenantRegistry } from '@cifra/db';
+import type { Actor, ControlDb, TenantDb, TenantRegistry } from '@cifra/db';
 import { DomainError } from '@cifra/domain';
 import { buildShield, type Permission, type PermissionContext, type RuleMap } from '@cifra/permissions';
 import { sql } from 'drizzle-orm';

@@ -3,7 +3,9 @@ import type pg from 'pg';
 import * as controlSchema from './control/schema.ts';
 import * as tenantSchema from './tenant/schema.ts';
 
-export type ControlDb = NodePgDatabase<typeof controlSchema> & { $client: pg.Pool | pg.PoolClient | pg.Client };
+export type ControlDb = NodePgDatabase<typeof controlSchema> & {
+  $client: pg.Pool | pg.PoolClient | pg.Client;
+};
 export type TenantDb = NodePgDatabase<typeof tenantSchema> & { $client: pg.Pool | pg.PoolClient | pg.Client };
 
 export function controlDb(client: pg.Pool | pg.PoolClient | pg.Client): ControlDb {

@@ -88,7 +88,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   try {
     await server.start();
   } catch (err) {
-    throw new Error(`The embedded PostgreSQL server in ${opts.dir} did not start (port ${port})`, { cause: err });
+    throw new Error(`The embedded PostgreSQL server in ${opts.dir} did not start (port ${port})`, {
+      cause: err,
+    });
   }
   return {
     url: `postgres://postgres:${encodeURIComponent(opts.password)}@127.0.0.1:${port}/postgres`,

@@ -1,3 +1,4 @@
+export * from './access.ts';
 export * from './audit.ts';
 export * as control from './control/schema.ts';
 export * from './drizzle.ts';

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 /**
  * Connection strings for the servers in the tenant directory. An admin URL stored in the control
  * plane may name secrets as `${ENV_NAME}`; they are filled in from the given environment here, so
@@ -35,7 +37,11 @@ export function redact(url: string): string {
   }
 }
 
-/** Database names are generated from tenant slugs; keep them to a safe identifier alphabet. */
+/**
+ * A client's database is named from its slug (readable for operators) plus a random suffix, so a
+ * retried provisioning never meets the debris of an earlier attempt and several control planes
+ * can share one server.
+ */
 export function tenantDatabaseName(slug: string): string {
-  return `cifra_t_${slug.replace(/-/g, '_')}`;
+  return `cifra_t_${slug.replace(/-/g, '_')}_${randomBytes(3).toString('hex')}`;
 }

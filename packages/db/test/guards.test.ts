@@ -9,8 +9,12 @@ beforeAll(async () => {
   await withClient(db.adminUrl, async (c) => {
     await c.query(`INSERT INTO company (legal_name, region, base_currency, base_minor_units, timezone)
       VALUES ('Guard Test SA', 'PA', 'PAB', 2, 'America/Panama')`);
-    await c.query(`INSERT INTO accounts (code, name, type) VALUES ('1000', 'Cash', 'ASSET'), ('4000', 'Sales', 'INCOME')`);
-    await c.query(`INSERT INTO fiscal_years (year, start_date, end_date) VALUES (2026, '2026-01-01', '2026-12-31')`);
+    await c.query(
+      `INSERT INTO accounts (code, name, type) VALUES ('1000', 'Cash', 'ASSET'), ('4000', 'Sales', 'INCOME')`,
+    );
+    await c.query(
+      `INSERT INTO fiscal_years (year, start_date, end_date) VALUES (2026, '2026-01-01', '2026-12-31')`,
+    );
     await c.query(`INSERT INTO posting_periods (fiscal_year, period_number, year, month, start_date, end_date)
       VALUES (2026, 1, 2026, 1, '2026-01-01', '2026-01-31')`);
   });
@@ -58,7 +62,10 @@ describe('the books refuse what the engine must never do', () => {
   it('stamps ActualPostingDate itself, ignoring what the insert says', async () => {
     const id = await postEntry(500n, 500n, `'2001-01-01T00:00:00Z'`);
     const r = await withClient(db.adminUrl, (c) =>
-      c.query('SELECT actual_posting_date > now() - interval \'1 minute\' AS fresh FROM journal_entries WHERE id = $1', [id]),
+      c.query(
+        "SELECT actual_posting_date > now() - interval '1 minute' AS fresh FROM journal_entries WHERE id = $1",
+        [id],
+      ),
     );
     expect(r.rows[0].fresh).toBe(true);
   });

@@ -1,4 +1,4 @@
-import { DomainError, badInput } from './errors.ts';
+import { badInput, DomainError } from './errors.ts';
 
 /** One side of a journal line in base-currency minor units; exactly one of debit and credit is non-zero. */
 export interface LineAmounts {

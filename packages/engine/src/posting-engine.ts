@@ -131,9 +131,15 @@ export async function nextNumber(tx: TenantTx, documentType: string, fiscalYear:
     .update(tenant.numberSequences)
     .set({ nextValue: sql`${tenant.numberSequences.nextValue} + 1` })
     .where(
-      and(eq(tenant.numberSequences.documentType, documentType), eq(tenant.numberSequences.fiscalYear, fiscalYear)),
+      and(
+        eq(tenant.numberSequences.documentType, documentType),
+        eq(tenant.numberSequences.fiscalYear, fiscalYear),
+      ),
     )
-    .returning({ taken: sql<number>`${tenant.numberSequences.nextValue} - 1`, prefix: tenant.numberSequences.prefix });
+    .returning({
+      taken: sql<number>`${tenant.numberSequences.nextValue} - 1`,
+      prefix: tenant.numberSequences.prefix,
+    });
   if (!row) throw new Error(`number sequence ${documentType}/${fiscalYear} vanished`);
   return `${row.prefix}-${fiscalYear}-${String(row.taken).padStart(6, '0')}`;
 }

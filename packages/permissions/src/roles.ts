@@ -1,4 +1,4 @@
-import { ALL_PERMISSIONS, type Permission, Permissions as P } from './permissions.ts';
+import { ALL_PERMISSIONS, Permissions as P, type Permission } from './permissions.ts';
 
 /** The role clusters a user can hold, firm-wide or on one client. */
 export const RoleClusters = ['FirmAdmin', 'Senior', 'Junior', 'ExternalReviewer', 'ClientReadOnly'] as const;

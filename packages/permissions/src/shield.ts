@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
-import { allow, deny, rule, shield } from 'graphql-shield';
 import type { IRule } from 'graphql-shield';
+import { allow, deny, rule, shield } from 'graphql-shield';
 import type { Permission } from './permissions.ts';
 
 /** What a shield rule needs to know about the caller; every subgraph context satisfies it. */
@@ -19,7 +19,9 @@ export function can(permission: Permission): IRule {
   let r = cache.get(permission);
   if (!r) {
     r = rule(`can:${permission}`, { cache: 'contextual' })((_parent, _args, ctx: PermissionContext) =>
-      ctx.auth?.permissions.has(permission) ? true : forbidden(`Missing permission ${permission}`, { permission }),
+      ctx.auth?.permissions.has(permission)
+        ? true
+        : forbidden(`Missing permission ${permission}`, { permission }),
     );
     cache.set(permission, r);
   }
@@ -39,7 +41,11 @@ export type RuleMap = Record<string, IRule | Record<string, IRule>>;
  * resolution break; fields reached through `_entities` are still guarded by their own rules.
  */
 export function buildShield(rules: RuleMap) {
-  const query = { ...((rules.Query as Record<string, IRule> | undefined) ?? {}), _service: allow, _entities: allow };
+  const query = {
+    ...((rules.Query as Record<string, IRule> | undefined) ?? {}),
+    _service: allow,
+    _entities: allow,
+  };
   return shield(
     { ...rules, Query: query, _Service: allow },
     {

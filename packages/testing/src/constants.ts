@@ -1,3 +1,9 @@
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgAdminUrl: string;
+  }
+}
+
 export const CONTROL_TEMPLATE = 'cifra_test_control_template';
 export const TENANT_TEMPLATE = 'cifra_test_tenant_template';
 export const TEST_APP_PASSWORD = 'cifra-test-app';

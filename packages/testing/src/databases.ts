@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createDatabase, dropDatabase, withCredentials, withDatabase } from '@cifra/db';
-import { APP_ROLE } from '@cifra/db';
+import { APP_ROLE, createDatabase, dropDatabase, withCredentials, withDatabase } from '@cifra/db';
 import { inject } from 'vitest';
 import { CONTROL_TEMPLATE, TENANT_TEMPLATE, TEST_APP_PASSWORD } from './constants.ts';
 

@@ -1,17 +1,16 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureAppRole, migrateControlPlane, migrateTenantDatabase, withDatabase } from '@cifra/db';
-import { createDatabase } from '@cifra/db';
+import {
+  createDatabase,
+  ensureAppRole,
+  migrateControlPlane,
+  migrateTenantDatabase,
+  withDatabase,
+} from '@cifra/db';
 import { startEmbeddedPostgres } from '@cifra/db/embedded';
 import type { TestProject } from 'vitest/node';
 import { CONTROL_TEMPLATE, TENANT_TEMPLATE, TEST_APP_PASSWORD } from './constants.ts';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    pgAdminUrl: string;
-  }
-}
 
 /**
  * One real PostgreSQL server for the whole run, in a temporary directory, with migrated template

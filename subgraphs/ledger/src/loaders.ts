@@ -24,11 +24,16 @@ export function createLoaders(ctx: BaseContext) {
         .select()
         .from(control.currencies)
         .where(inArray(control.currencies.code, [...codes]));
-      return codes.map((code) => rows.find((r) => r.code === code)?.minorUnits ?? new Error(`Unknown currency ${code}`));
+      return codes.map(
+        (code) => rows.find((r) => r.code === code)?.minorUnits ?? new Error(`Unknown currency ${code}`),
+      );
     }),
     account: new DataLoader<string, Account | null>(async (ids) => {
       const db = await ctx.tenantDb();
-      const rows = await db.select().from(tenant.accounts).where(inArray(tenant.accounts.id, [...ids]));
+      const rows = await db
+        .select()
+        .from(tenant.accounts)
+        .where(inArray(tenant.accounts.id, [...ids]));
       const byId = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id) ?? null);
     }),

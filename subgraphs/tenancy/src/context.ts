@@ -1,3 +1,6 @@
 import type { BaseContext } from '@cifra/context';
+import type { ProvisioningDeps } from './services/provision-tenant.service.ts';
 
-export type Context = BaseContext;
+export interface Context extends BaseContext {
+  provisioning: ProvisioningDeps;
+}

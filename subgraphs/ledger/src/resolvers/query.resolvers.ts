@@ -25,8 +25,20 @@ export const Query: QueryResolvers = {
       const c = r.balanceMinor < 0n ? -r.balanceMinor : 0n;
       debit += d;
       credit += c;
-      return { accountCode: r.accountCode, accountName: r.accountName, accountType: r.accountType, debit: money(d), credit: money(c) };
+      return {
+        accountCode: r.accountCode,
+        accountName: r.accountName,
+        accountType: r.accountType,
+        debit: money(d),
+        credit: money(c),
+      };
     });
-    return { asOf, currency: company.baseCurrency, rows: out, totalDebit: money(debit), totalCredit: money(credit) };
+    return {
+      asOf,
+      currency: company.baseCurrency,
+      rows: out,
+      totalDebit: money(debit),
+      totalCredit: money(credit),
+    };
   },
 };

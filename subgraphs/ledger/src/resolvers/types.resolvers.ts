@@ -1,8 +1,12 @@
 import { tenant } from '@cifra/db';
 import { formatMoney } from '@cifra/domain';
 import { eq } from 'drizzle-orm';
+import type {
+  AccountResolvers,
+  JournalEntryResolvers,
+  JournalLineResolvers,
+} from '../__generated__/resolvers.ts';
 import type { Context } from '../context.ts';
-import type { AccountResolvers, JournalEntryResolvers, JournalLineResolvers } from '../__generated__/resolvers.ts';
 
 export const Account: AccountResolvers = {
   __resolveReference: (ref, ctx) => ctx.loaders.account.load(ref.id),

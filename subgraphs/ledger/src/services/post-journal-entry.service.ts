@@ -43,8 +43,10 @@ export async function postJournalEntry(
   const lines = input.lines.map((line, i) => {
     const field = `lines[${i}]`;
     const account = byCode.get(line.accountCode);
-    if (!account) throw badInput(`${field}: no account with code ${line.accountCode}`, { field: `${field}.accountCode` });
-    if (!account.active) throw badInput(`${field}: account ${line.accountCode} is inactive`, { field: `${field}.accountCode` });
+    if (!account)
+      throw badInput(`${field}: no account with code ${line.accountCode}`, { field: `${field}.accountCode` });
+    if (!account.active)
+      throw badInput(`${field}: account ${line.accountCode} is inactive`, { field: `${field}.accountCode` });
     const debit = line.debit ? parseMoney(line.debit, company.baseMinorUnits, `${field}.debit`) : 0n;
     const credit = line.credit ? parseMoney(line.credit, company.baseMinorUnits, `${field}.credit`) : 0n;
     if (debit < 0n || credit < 0n) throw badInput(`${field}: amounts cannot be negative`, { field });

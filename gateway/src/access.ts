@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import type { RequestContext } from '@cifra/context';
+import { type ControlDb, findMemberByEmail, tenantAccess } from '@cifra/db';
+import { FIRM_SCOPED, type Permission, permissionsOf } from '@cifra/permissions';
+import { GraphQLError } from 'graphql';
+
+export function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+export function forbidden(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+}
+
+const firmScoped = new Set<Permission>(FIRM_SCOPED);
+
+/**
+ * Work out what the caller may do: firm-scoped permissions (provisioning, the firm dashboard) come
+ * only from the firm-wide role; permissions on a client come from the caller's role on that client.
+ * A client the caller is not a member of — or that does not exist — is refused the same way, so
+ * the answer does not reveal which slugs exist.
+ */
+export async function resolveAccess(
+  control: ControlDb,
+  email: string,
+  tenantSlug: string | undefined,
+  client: RequestContext['client'],
+): Promise<Omit<RequestContext, 'requestId'> & { requestId: string }> {
+  const member = await findMemberByEmail(control, email);
+  if (!member) throw unauthenticated(`No active user ${email} in this firm`);
+  const firmPermissions = member.firmRole
+    ? permissionsOf([member.firmRole]).filter((p) => firmScoped.has(p))
+    : [];
+  let tenant: RequestContext['tenant'] = null;
+  let permissions = firmPermissions;
+  if (tenantSlug) {
+    const access = await tenantAccess(control, member.userId, { slug: tenantSlug });
+    if (!access) throw forbidden(`You have no access to client ${tenantSlug}`);
+    tenant = { id: access.tenant.id, slug: access.tenant.slug };
+    const onTenant = permissionsOf([access.role]).filter((p) => !firmScoped.has(p));
+    permissions = [...new Set([...onTenant, ...firmPermissions])].sort();
+  }
+  return {
+    requestId: randomUUID(),
+    userId: member.userId,
+    email: member.email,
+    tenant,
+    permissions,
+    firm: { id: member.firmId, role: member.firmRole, permissions: firmPermissions },
+    client,
+  };
+}

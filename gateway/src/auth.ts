@@ -1,0 +1,56 @@
+import { createRemoteJWKSet, importJWK, type JWK, type JWTVerifyGetKey, jwtVerify, SignJWT } from 'jose';
+
+export const LOCAL_ISSUER = 'cifra-local';
+export const LOCAL_AUDIENCE = 'cifra';
+
+export type AuthConfig =
+  | { kind: 'oidc'; jwksUrl: string; issuer: string; audience: string }
+  | { kind: 'local'; publicJwk: JWK };
+
+export interface Authenticator {
+  /** The verified email of the bearer, or null for a missing, forged or expired token. */
+  verify(authorization: string | undefined): Promise<string | null>;
+}
+
+/**
+ * Users sign in at the firm's identity provider (OIDC; keys from its JWKS) or, in the embedded
+ * default, with tokens from the local issuer (`pnpm token`). Either way the gateway knows the
+ * caller by the token's verified email.
+ */
+export async function createAuthenticator(config: AuthConfig): Promise<Authenticator> {
+  const key: JWTVerifyGetKey | Awaited<ReturnType<typeof importJWK>> =
+    config.kind === 'oidc'
+      ? createRemoteJWKSet(new URL(config.jwksUrl))
+      : await importJWK(config.publicJwk, 'EdDSA');
+  const issuer = config.kind === 'oidc' ? config.issuer : LOCAL_ISSUER;
+  const audience = config.kind === 'oidc' ? config.audience : LOCAL_AUDIENCE;
+  return {
+    async verify(authorization) {
+      const token = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1];
+      if (!token) return null;
+      try {
+        const { payload } = await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], {
+          issuer,
+          audience,
+          clockTolerance: 30,
+        });
+        const email = typeof payload.email === 'string' ? payload.email : null;
+        return email?.toLowerCase() ?? null;
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+/** Mint a token from the local issuer (embedded default and tests only). */
+export async function signLocalToken(privateJwk: JWK, email: string, ttl = '12h'): Promise<string> {
+  return new SignJWT({ email: email.toLowerCase() })
+    .setProtectedHeader({ alg: 'EdDSA' })
+    .setSubject(email.toLowerCase())
+    .setIssuer(LOCAL_ISSUER)
+    .setAudience(LOCAL_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(ttl)
+    .sign(await importJWK(privateJwk, 'EdDSA'));
+}

@@ -1,0 +1,3 @@
+export * from './access.ts';
+export * from './auth.ts';
+export * from './gateway.ts';

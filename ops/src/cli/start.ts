@@ -1,0 +1,37 @@
+import { createLogger } from '@cifra/context';
+import { DEMO_USERS } from '../demo.ts';
+import { readEnv } from '../env.ts';
+import { startStack } from '../stack.ts';
+
+const env = readEnv();
+const log = createLogger('cifra', env.LOG_LEVEL);
+const stack = await startStack({
+  dataDir: env.dataDir,
+  port: env.PORT,
+  host: env.HOST,
+  databaseUrl: env.DATABASE_URL,
+  secrets: env.secrets,
+  log,
+});
+
+const users = DEMO_USERS.map(
+  (u) => `    ${u.email.padEnd(22)} ${u.firmRole ?? 'ClientReadOnly on cafe-boquete'}`,
+).join('\n');
+process.stdout.write(`
+cifraHQ is running.
+
+  GraphQL   ${stack.gatewayUrl}
+  Health    ${stack.healthUrl}
+  Data      ${env.dataDir}
+
+  Demo users (get a token with: pnpm --silent token <email>):
+${users}
+
+`);
+
+const stop = async () => {
+  await stack.close();
+  process.exit(0);
+};
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);

@@ -1,0 +1,71 @@
+import {
+  type ControlDb,
+  control,
+  controlDb,
+  createDatabase,
+  databaseExists,
+  ensureAppRole,
+  migrateControlPlane,
+  pg,
+  withDatabase,
+} from '@cifra/db';
+import { ISO_4217 } from '@cifra/domain';
+import { eq, sql } from 'drizzle-orm';
+
+export const CONTROL_DATABASE = 'cifra_control';
+
+export interface ControlPlane {
+  url: string;
+  pool: pg.Pool;
+  db: ControlDb;
+}
+
+/**
+ * Bring the control plane up to date: create its database if needed, migrate it, refresh the ISO
+ * 4217 list, and make sure the server new clients go to is registered with the application role.
+ */
+export async function prepareControlPlane(opts: {
+  /** Server admin URL; the control plane is its `cifra_control` database unless `url` names one. */
+  serverUrl: string;
+  controlUrl?: string;
+  serverName: string;
+  appPassword: string;
+}): Promise<ControlPlane> {
+  const url = opts.controlUrl ?? withDatabase(opts.serverUrl, CONTROL_DATABASE);
+  if (!opts.controlUrl && !(await databaseExists(opts.serverUrl, CONTROL_DATABASE))) {
+    await createDatabase(opts.serverUrl, CONTROL_DATABASE).catch(async (err) => {
+      // Two launchers racing on one server: the loser finds the database there.
+      if (!(await databaseExists(opts.serverUrl, CONTROL_DATABASE))) throw err;
+    });
+  }
+  await migrateControlPlane(url);
+  await ensureAppRole(opts.serverUrl, opts.appPassword);
+  const pool = new pg.Pool({ connectionString: url, max: 10, application_name: 'cifra-control' });
+  pool.on('error', () => undefined);
+  const db = controlDb(pool);
+  await db
+    .insert(control.currencies)
+    .values(ISO_4217.map((c) => ({ ...c })))
+    .onConflictDoUpdate({
+      target: control.currencies.code,
+      set: {
+        name: sql`excluded.name`,
+        minorUnits: sql`excluded.minor_units`,
+        numericCode: sql`excluded.numeric_code`,
+      },
+    });
+  const [server] = await db
+    .select()
+    .from(control.dbServers)
+    .where(eq(control.dbServers.name, opts.serverName));
+  if (!server) {
+    await db.insert(control.dbServers).values({ name: opts.serverName, adminUrl: opts.serverUrl });
+  } else if (server.adminUrl !== opts.serverUrl) {
+    // The embedded server takes a free port at every start.
+    await db
+      .update(control.dbServers)
+      .set({ adminUrl: opts.serverUrl })
+      .where(eq(control.dbServers.id, server.id));
+  }
+  return { url, pool, db };
+}

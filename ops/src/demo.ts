@@ -1,0 +1,163 @@
+import {
+  type Actor,
+  type ControlDb,
+  control,
+  inTransaction,
+  recordAuditEvent,
+  type TenantRegistry,
+  tenant,
+} from '@cifra/db';
+import { formatMoney } from '@cifra/domain';
+import { loadCompany, postEntry } from '@cifra/engine';
+import { provisionTenant } from '@cifra/subgraph-tenancy';
+import { eq } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+
+export const DEMO_USERS = [
+  { email: 'admin@demo.firm', displayName: 'Ana Admin', firmRole: 'FirmAdmin' },
+  { email: 'senior@demo.firm', displayName: 'Sergio Senior', firmRole: 'Senior' },
+  { email: 'junior@demo.firm', displayName: 'Julia Junior', firmRole: 'Junior' },
+  { email: 'reviewer@demo.firm', displayName: 'Rita Reviewer', firmRole: 'ExternalReviewer' },
+  { email: 'client@demo.firm', displayName: 'Carlos Client', firmRole: null },
+] as const;
+
+export const DEMO_CLIENTS = [
+  { slug: 'cafe-boquete', name: 'Café Boquete, S.A.' },
+  { slug: 'ferreteria-colon', name: 'Ferretería Colón, S.A.' },
+  { slug: 'clinica-costa', name: 'Clínica Dental Costa del Este' },
+  { slug: 'logistica-canal', name: 'Logística Canal, S.A.' },
+  { slug: 'panaderia-valle', name: 'Panadería El Valle' },
+] as const;
+
+/** The client the ClientReadOnly demo user may see (exactly one). */
+export const DEMO_CLIENT_USER_TENANT = 'cafe-boquete';
+
+const SYSTEM: Actor = { userId: null, email: 'system@cifra', reason: 'demo seed' };
+
+/** A small deterministic generator, so every fresh demo has the same books. */
+function prng(seed: number) {
+  let s = seed >>> 0;
+  return (max: number) => {
+    s = (s * 1_664_525 + 1_013_904_223) >>> 0;
+    return s % max;
+  };
+}
+
+/**
+ * Seed the demo firm when the control plane is empty: five clients on Panama defaults, the five
+ * demo users, and a few weeks of postings per client.
+ */
+export async function seedDemoFirm(opts: {
+  control: ControlDb;
+  registry: TenantRegistry;
+  secrets: Readonly<Record<string, string | undefined>>;
+  now?: Date;
+}): Promise<boolean> {
+  const { control: db } = opts;
+  const firms = await db.select().from(control.firms).limit(1);
+  if (firms.length) return false;
+  const firm = await inTransaction(db, SYSTEM, async (tx) => {
+    const [f] = await tx.insert(control.firms).values({ slug: 'demo-firm', name: 'Demo Firm' }).returning();
+    await tx.insert(control.firmSettings).values([
+      { firmId: f!.id, key: 'brandColor', value: '#0A6EBD' },
+      { firmId: f!.id, key: 'fxVarianceMode', value: 'SIMPLE' },
+    ]);
+    for (const u of DEMO_USERS) {
+      const [user] = await tx
+        .insert(control.users)
+        .values({ email: u.email, displayName: u.displayName })
+        .returning();
+      await tx
+        .insert(control.firmMemberships)
+        .values({ firmId: f!.id, userId: user!.id, firmRole: u.firmRole });
+    }
+    await recordAuditEvent(tx, SYSTEM, {
+      action: 'firm.seeded',
+      entityType: 'Firm',
+      entityId: f!.id,
+      after: { users: DEMO_USERS.length },
+    });
+    return f!;
+  });
+  for (const [i, c] of DEMO_CLIENTS.entries()) {
+    const t = await provisionTenant({ control: db, secrets: opts.secrets }, SYSTEM, firm.id, c);
+    await postSampleBooks(opts.registry, t.id, i + 1, opts.now ?? new Date());
+  }
+  const [clientUser] = await db.select().from(control.users).where(eqEmail('client@demo.firm'));
+  const [clientTenant] = await db.select().from(control.tenants).where(eqSlug(DEMO_CLIENT_USER_TENANT));
+  await inTransaction(db, SYSTEM, async (tx) => {
+    await tx
+      .insert(control.tenantRoleAssignments)
+      .values({ tenantId: clientTenant!.id, userId: clientUser!.id, role: 'ClientReadOnly' });
+    await recordAuditEvent(tx, SYSTEM, {
+      action: 'membership.role_assigned',
+      entityType: 'User',
+      entityId: clientUser!.id,
+      tenantId: clientTenant!.id,
+      after: { role: 'ClientReadOnly' },
+    });
+  });
+  return true;
+}
+
+const eqEmail = (email: string) => eq(control.users.email, email);
+const eqSlug = (slug: string) => eq(control.tenants.slug, slug);
+
+/** About three weeks of cash sales with ITBMS and a few expenses, up to today. */
+async function postSampleBooks(
+  registry: TenantRegistry,
+  tenantId: string,
+  seed: number,
+  now: Date,
+): Promise<void> {
+  const db = await registry.db(tenantId);
+  const company = await loadCompany(db);
+  const accounts = await db.select().from(tenant.accounts);
+  const roles = await db.select().from(tenant.accountRoleBindings);
+  const byRole = (role: string) => roles.find((r) => r.role === role)!.accountId;
+  const byType = (type: string) => accounts.filter((a) => a.type === type);
+  const sales = byType('INCOME')[0]!.id;
+  const expenses = byType('EXPENSE').slice(0, 4);
+  const [firstPeriod] = await db
+    .select()
+    .from(tenant.postingPeriods)
+    .orderBy(tenant.postingPeriods.startDate)
+    .limit(1);
+  const today = DateTime.fromJSDate(now).setZone(company.timezone).startOf('day');
+  const start = DateTime.max(
+    today.minus({ days: 20 }),
+    DateTime.fromISO(firstPeriod!.startDate, { zone: company.timezone }),
+  );
+  const rand = prng(seed);
+  const line = (accountId: string, amountMinor: bigint) => ({
+    accountId,
+    amountMinor,
+    originalCurrency: company.baseCurrency,
+    originalAmountMinor: amountMinor,
+  });
+  for (let day = start; day <= today; day = day.plus({ days: 1 })) {
+    const postingDate = day.toISODate()!;
+    const net = BigInt(20_000 + rand(180_000));
+    const tax = (net * 7n + 50n) / 100n;
+    await inTransaction(db, SYSTEM, (tx) =>
+      postEntry(tx, SYSTEM, {
+        kind: 'MANUAL',
+        postingDate,
+        memo: `Ventas de contado del día (${formatMoney(net, company.baseMinorUnits)} + ITBMS)`,
+        lines: [line(byRole('Cash'), net + tax), line(sales, -net), line(byRole('SalesTaxPayable'), -tax)],
+      }),
+    );
+    if (rand(3) === 0) {
+      const amount = BigInt(5_000 + rand(60_000));
+      const expense = expenses[rand(expenses.length)]!;
+      await inTransaction(db, SYSTEM, (tx) =>
+        postEntry(tx, SYSTEM, {
+          kind: 'MANUAL',
+          postingDate,
+          memo: `Pago de ${expense.name.toLowerCase()}`,
+          lines: [line(expense.id, amount), line(byRole('Cash'), -amount)],
+        }),
+      );
+    }
+  }
+}

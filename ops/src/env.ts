@@ -1,0 +1,33 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** The one place the ops deployables (launcher, worker, CLIs, split-mode servers) read the environment. */
+const schema = z.object({
+  DATA_DIR: z.string().default('.data'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Use an existing PostgreSQL server for the control plane (and new clients) instead of the embedded one. */
+  DATABASE_URL: z.string().url().optional(),
+  // Split mode: each service is started alone with what it needs.
+  CONTROL_DATABASE_URL: z.string().url().optional(),
+  TENANT_APP_DB_PASSWORD: z.string().min(1).optional(),
+  CONTEXT_PUBLIC_JWK: z.string().optional(),
+  CONTEXT_PRIVATE_JWK: z.string().optional(),
+  AUTH_JWKS_URL: z.string().url().optional(),
+  AUTH_ISSUER: z.string().optional(),
+  AUTH_AUDIENCE: z.string().optional(),
+  /** `tenancy=http://…/graphql,ledger=http://…/graphql,…` for a split-mode gateway. */
+  SUBGRAPH_URLS: z.string().optional(),
+});
+
+export type Env = z.infer<typeof schema> & {
+  dataDir: string;
+  secrets: Readonly<Record<string, string | undefined>>;
+};
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const env = schema.parse(source);
+  // Server URLs in the tenant directory may name secrets as ${NAME}; they come from the environment.
+  return { ...env, dataDir: path.resolve(env.DATA_DIR), secrets: { ...source } };
+}

@@ -1,0 +1,4 @@
+export * from './control-plane.ts';
+export * from './demo.ts';
+export * from './secrets.ts';
+export * from './stack.ts';

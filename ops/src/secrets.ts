@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { generateContextKeys } from '@cifra/context';
+import type { JWK } from 'jose';
+
+/**
+ * Secrets of the embedded default, generated on first start and kept in DATA_DIR (mode 600):
+ * database passwords, the local issuer's signing key (for `pnpm token`) and the gateway's
+ * context-signing key pair.
+ */
+export interface LocalSecrets {
+  pgPassword: string;
+  appPassword: string;
+  authPrivateJwk: JWK;
+  authPublicJwk: JWK;
+  contextPrivateJwk: JWK;
+  contextPublicJwk: JWK;
+}
+
+export const secretsFile = (dataDir: string) => path.join(dataDir, 'secrets.json');
+
+export async function loadOrCreateSecrets(dataDir: string): Promise<LocalSecrets> {
+  const file = secretsFile(dataDir);
+  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as LocalSecrets;
+  await mkdir(dataDir, { recursive: true });
+  const auth = await generateContextKeys();
+  const context = await generateContextKeys();
+  const secrets: LocalSecrets = {
+    pgPassword: randomBytes(18).toString('base64url'),
+    appPassword: randomBytes(18).toString('base64url'),
+    authPrivateJwk: auth.privateJwk,
+    authPublicJwk: auth.publicJwk,
+    contextPrivateJwk: context.privateJwk,
+    contextPublicJwk: context.publicJwk,
+  };
+  await writeFile(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  await chmod(file, 0o600);
+  return secrets;
+}
+
+export async function readSecrets(dataDir: string): Promise<LocalSecrets> {
+  const file = secretsFile(dataDir);
+  if (!existsSync(file)) throw new Error(`No ${file}: run pnpm start once to create the embedded default`);
+  return JSON.parse(await readFile(file, 'utf8')) as LocalSecrets;
+}

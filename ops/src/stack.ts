@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  ContextSigner,
+  ContextVerifier,
+  createLogger,
+  type Logger,
+  type RunningSubgraph,
+  type SubgraphDeps,
+  startSubgraph,
+} from '@cifra/context';
+import { TenantRegistry } from '@cifra/db';
+import { type EmbeddedServer, startEmbeddedPostgres } from '@cifra/db/embedded';
+import { createAuthenticator, type RunningGateway, startGateway } from '@cifra/gateway';
+import { auditSubgraph } from '@cifra/subgraph-audit';
+import { fxSubgraph } from '@cifra/subgraph-fx';
+import { ledgerSubgraph } from '@cifra/subgraph-ledger';
+import { periodSubgraph } from '@cifra/subgraph-period';
+import { tenancySubgraph } from '@cifra/subgraph-tenancy';
+import { type ControlPlane, prepareControlPlane } from './control-plane.ts';
+import { seedDemoFirm } from './demo.ts';
+import { loadOrCreateSecrets } from './secrets.ts';
+
+export const SUPERGRAPH_SDL_PATH = fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url));
+
+export interface StackOptions {
+  dataDir: string;
+  port: number;
+  host?: string;
+  /** An existing PostgreSQL server for the control plane and new clients; embedded when absent. */
+  databaseUrl?: string;
+  secrets?: Readonly<Record<string, string | undefined>>;
+  seedDemo?: boolean;
+  /** Tests only: an embedded server without fsync. */
+  durable?: boolean;
+  log?: Logger;
+}
+
+export interface Stack {
+  gatewayUrl: string;
+  healthUrl: string;
+  subgraphUrls: Readonly<Record<string, string>>;
+  control: ControlPlane;
+  registry: TenantRegistry;
+  authPrivateJwk: import('jose').JWK;
+  close(): Promise<void>;
+}
+
+/**
+ * The all-in-one product: a PostgreSQL server (embedded unless DATABASE_URL names one), the control
+ * plane, the demo firm on first start, the five subgraphs on free ports and the gateway on `port`.
+ * The same startSubgraph/startGateway code runs each service alone in split mode.
+ */
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  const log = opts.log ?? createLogger('cifra');
+  const secrets = await loadOrCreateSecrets(opts.dataDir);
+  let embedded: EmbeddedServer | undefined;
+  let serverUrl = opts.databaseUrl;
+  if (!serverUrl) {
+    embedded = await startEmbeddedPostgres({
+      dir: path.join(opts.dataDir, 'pg'),
+      password: secrets.pgPassword,
+      durable: opts.durable ?? true,
+      log: (m) => log.debug({ postgres: m }),
+    });
+    serverUrl = embedded.url;
+  }
+  const cleanups: (() => Promise<void>)[] = [];
+  try {
+    const control = await prepareControlPlane({
+      serverUrl,
+      controlUrl: opts.databaseUrl,
+      serverName: embedded ? 'embedded' : 'primary',
+      appPassword: secrets.appPassword,
+    });
+    cleanups.push(() => control.pool.end());
+    const registry = new TenantRegistry({
+      control: control.db,
+      appPassword: secrets.appPassword,
+      secrets: opts.secrets,
+    });
+    cleanups.push(() => registry.close());
+    if (opts.seedDemo ?? true) {
+      if (await seedDemoFirm({ control: control.db, registry, secrets: opts.secrets ?? {} }))
+        log.info('seeded the demo firm');
+    }
+    const deps: SubgraphDeps = {
+      control: control.db,
+      registry,
+      verifier: await ContextVerifier.fromJwk(secrets.contextPublicJwk),
+      log,
+    };
+    const definitions = [
+      tenancySubgraph({ secrets: opts.secrets ?? {} }),
+      ledgerSubgraph,
+      periodSubgraph,
+      fxSubgraph,
+      auditSubgraph,
+    ] as const;
+    const subgraphUrls: Record<string, string> = {};
+    for (const def of definitions) {
+      const running: RunningSubgraph = await startSubgraph(def, deps, { port: 0, host: opts.host });
+      cleanups.push(running.close);
+      subgraphUrls[def.name] = running.url;
+    }
+    const gateway: RunningGateway = await startGateway({
+      port: opts.port,
+      host: opts.host,
+      supergraphSdl: readFileSync(SUPERGRAPH_SDL_PATH, 'utf8'),
+      subgraphUrls,
+      authenticator: await createAuthenticator({ kind: 'local', publicJwk: secrets.authPublicJwk }),
+      signer: await ContextSigner.fromJwk(secrets.contextPrivateJwk),
+      control: control.db,
+      log,
+    });
+    cleanups.push(gateway.close);
+    return {
+      gatewayUrl: gateway.url,
+      healthUrl: gateway.url.replace(/\/graphql$/, '/healthz'),
+      subgraphUrls,
+      control,
+      registry,
+      authPrivateJwk: secrets.authPrivateJwk,
+      close: async () => {
+        for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+        await embedded?.stop();
+      },
+    };
+  } catch (err) {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    await embedded?.stop();
+    throw err;
+  }
+}

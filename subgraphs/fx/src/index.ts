@@ -1,0 +1,21 @@
+import { readFileSync } from 'node:fs';
+import type { SubgraphDefinition } from '@cifra/context';
+import { parse } from 'graphql';
+import type { Resolvers } from './__generated__/resolvers.ts';
+import type { Context } from './context.ts';
+import { Query } from './resolvers/query.resolvers.ts';
+import { Currency } from './resolvers/types.resolvers.ts';
+import { rules } from './rules.ts';
+
+const resolvers: Resolvers = {
+  Query,
+  Currency,
+};
+
+export const fxSubgraph: SubgraphDefinition<Context> = {
+  name: 'fx',
+  typeDefs: parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8')),
+  resolvers,
+  rules,
+  extendContext: (base) => base,
+};

@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { DateScalar, type SubgraphDefinition } from '@cifra/context';
+import { parse } from 'graphql';
+import type { Resolvers } from './__generated__/resolvers.ts';
+import type { Context } from './context.ts';
+import { Query } from './resolvers/query.resolvers.ts';
+import { PostingPeriod } from './resolvers/types.resolvers.ts';
+import { rules } from './rules.ts';
+
+const resolvers: Resolvers = {
+  Date: DateScalar,
+  Query,
+  PostingPeriod,
+};
+
+export const periodSubgraph: SubgraphDefinition<Context> = {
+  name: 'period',
+  typeDefs: parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8')),
+  resolvers,
+  rules,
+  extendContext: (base) => base,
+};

@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import { DateTimeScalar, type SubgraphDefinition } from '@cifra/context';
+import { parse } from 'graphql';
+import type { Resolvers } from './__generated__/resolvers.ts';
+import type { Context } from './context.ts';
+import { Mutation } from './resolvers/mutation.resolvers.ts';
+import { Query } from './resolvers/query.resolvers.ts';
+import { Firm, Me, Tenant } from './resolvers/types.resolvers.ts';
+import { rules } from './rules.ts';
+import type { ProvisioningDeps } from './services/provision-tenant.service.ts';
+
+export type { ProvisioningDeps, ProvisionTenantInput } from './services/provision-tenant.service.ts';
+export { provisionTenant, REGIONS } from './services/provision-tenant.service.ts';
+
+const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, Me, Firm, Tenant };
+
+export function tenancySubgraph(
+  provisioning: Omit<ProvisioningDeps, 'control'>,
+): SubgraphDefinition<Context> {
+  return {
+    name: 'tenancy',
+    typeDefs: parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8')),
+    resolvers,
+    rules,
+    extendContext: (base) => ({ ...base, provisioning: { ...provisioning, control: base.control } }),
+  };
+}

@@ -1,0 +1,15 @@
+import type { RoleName, TenantRow } from '@cifra/db';
+
+/** A client as the caller sees it: the control-plane row and, when known, the caller's role there. */
+export type Tenant = TenantRow & { role?: RoleName | null };
+
+/** `me` resolves its firm lazily from the firm id. */
+export interface Me {
+  id: string;
+  email: string;
+  displayName: string;
+  firmRole: RoleName | null;
+  firm: string;
+}
+
+export type Firm = { id: string; slug: string; name: string };

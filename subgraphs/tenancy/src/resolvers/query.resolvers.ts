@@ -1,0 +1,26 @@
+import { accessibleTenants, control, tenantAccess } from '@cifra/db';
+import { eq } from 'drizzle-orm';
+import type { QueryResolvers } from '../__generated__/resolvers.ts';
+
+export const Query: QueryResolvers = {
+  me: async (_p, _a, ctx) => {
+    const { userId, email } = ctx.request;
+    const [user] = await ctx.control.select().from(control.users).where(eq(control.users.id, userId));
+    return {
+      id: userId,
+      email,
+      displayName: user?.displayName ?? email,
+      firmRole: ctx.request.firm.role,
+      firm: ctx.request.firm.id,
+    };
+  },
+  tenants: async (_p, _a, ctx) =>
+    (await accessibleTenants(ctx.control, ctx.request.userId)).map(({ tenant, role }) => ({
+      ...tenant,
+      role,
+    })),
+  tenant: async (_p, _a, ctx) => {
+    const access = await tenantAccess(ctx.control, ctx.request.userId, { id: ctx.tenantId() });
+    return access ? { ...access.tenant, role: access.role } : null;
+  },
+};

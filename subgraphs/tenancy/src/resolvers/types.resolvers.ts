@@ -1,0 +1,42 @@
+import { accessibleTenants, control, tenantAccess } from '@cifra/db';
+import { eq } from 'drizzle-orm';
+import type { FirmResolvers, MeResolvers, TenantResolvers } from '../__generated__/resolvers.ts';
+import { settingsOf } from '../services/settings.service.ts';
+
+export const Me: MeResolvers = {
+  firm: async (me, _a, ctx) => {
+    const [firm] = await ctx.control
+      .select()
+      .from(control.firms)
+      .where(eq(control.firms.id, ctx.request.firm.id));
+    if (!firm) throw new Error(`firm ${ctx.request.firm.id} of ${me.email} is missing`);
+    return firm;
+  },
+  tenants: async (_me, _a, ctx) =>
+    (await accessibleTenants(ctx.control, ctx.request.userId)).map(({ tenant, role }) => ({
+      ...tenant,
+      role,
+    })),
+};
+
+export const Firm: FirmResolvers = {};
+
+export const Tenant: TenantResolvers = {
+  // Other subgraphs may name any client; only those the caller may use resolve.
+  __resolveReference: async (ref, ctx) => {
+    const access = await tenantAccess(ctx.control, ctx.request.userId, { id: ref.id });
+    return access ? { ...access.tenant, role: access.role } : null;
+  },
+  role: async (t, _a, ctx) => {
+    if (t.role !== undefined) return t.role;
+    return (await tenantAccess(ctx.control, ctx.request.userId, { id: t.id }))?.role ?? null;
+  },
+  whiteLabel: async (t, _a, ctx) => {
+    const s = await settingsOf(ctx.control, t);
+    return {
+      displayName: s.displayName ?? t.name,
+      logoUrl: s.logoUrl ?? null,
+      brandColor: s.brandColor ?? null,
+    };
+  },
+};

@@ -1,0 +1,212 @@
+import {
+  type Actor,
+  type ControlDb,
+  control,
+  createDatabase,
+  dropDatabase,
+  inTransaction,
+  migrateTenantDatabase,
+  recordAuditEvent,
+  resolveSecrets,
+  type TenantRow,
+  tenantDatabaseName,
+  withDatabase,
+} from '@cifra/db';
+import { badInput, DomainError, PANAMA, type RegionTemplate } from '@cifra/domain';
+import { asc, count, eq } from 'drizzle-orm';
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import { seedBooks } from './seed-books.service.ts';
+
+/** Regional configurations a client can be provisioned with. */
+export const REGIONS: Readonly<Record<string, RegionTemplate>> = { PA: PANAMA };
+
+export const provisionTenantInput = z.object({
+  slug: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'lower-case letters, digits and dashes, 2 to 40 characters'),
+  name: z.string().trim().min(1).max(200),
+  region: z.string().toUpperCase().nullish(),
+  baseCurrency: z.string().toUpperCase().nullish(),
+  timezone: z.string().nullish(),
+  whiteLabel: z
+    .object({
+      displayName: z.string().trim().min(1).max(120).nullish(),
+      logoUrl: z.string().url().nullish(),
+      brandColor: z
+        .string()
+        .regex(/^#[0-9a-fA-F]{6}$/, 'a colour such as #0A6EBD')
+        .nullish(),
+    })
+    .nullish(),
+});
+export type ProvisionTenantInput = z.input<typeof provisionTenantInput>;
+
+export interface ProvisioningDeps {
+  control: ControlDb;
+  secrets: Readonly<Record<string, string | undefined>>;
+  /** Test seam: runs after the database is migrated, before the books are laid down. */
+  afterMigrate?: (databaseName: string) => Promise<void>;
+}
+
+function parse(raw: ProvisionTenantInput) {
+  const result = provisionTenantInput.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw badInput(`${issue.path.join('.')}: ${issue.message}`, { field: issue.path.join('.') });
+  }
+  return result.data;
+}
+
+/**
+ * Onboard a client, all or nothing. The tenant row is claimed first (the unique slug makes a
+ * concurrent duplicate fail), then its database is created, migrated and seeded; only then is the
+ * client ACTIVE. Any failure drops the database and the claim, so a retry with the same slug
+ * starts clean; a claim left behind by a crash mid-way is cleaned up by the next attempt.
+ */
+export async function provisionTenant(
+  deps: ProvisioningDeps,
+  actor: Actor,
+  firmId: string,
+  raw: ProvisionTenantInput,
+): Promise<TenantRow> {
+  const input = parse(raw);
+  const template = REGIONS[input.region ?? 'PA'];
+  if (!template) throw badInput(`region: no regional configuration for ${input.region}`, { field: 'region' });
+  const baseCurrency = input.baseCurrency ?? template.baseCurrency;
+  const [currency] = await deps.control
+    .select()
+    .from(control.currencies)
+    .where(eq(control.currencies.code, baseCurrency));
+  if (!currency)
+    throw badInput(`baseCurrency: ${baseCurrency} is not an ISO 4217 currency`, { field: 'baseCurrency' });
+  const timezone = input.timezone ?? template.timezone;
+  if (!IANAZone.isValidZone(timezone))
+    throw badInput(`timezone: ${timezone} is not an IANA time zone`, { field: 'timezone' });
+
+  const [existing] = await deps.control
+    .select()
+    .from(control.tenants)
+    .where(eq(control.tenants.slug, input.slug));
+  if (existing && existing.status !== 'PROVISIONING') {
+    throw new DomainError('TENANT_EXISTS', `A client with slug ${input.slug} already exists`, {
+      slug: input.slug,
+    });
+  }
+  if (existing) await discard(deps, actor, existing, 'leftover of an interrupted provisioning');
+
+  const server = await pickServer(deps.control);
+  const databaseName = tenantDatabaseName(input.slug);
+  const claimed = await inTransaction(deps.control, actor, async (tx) => {
+    const [row] = await tx
+      .insert(control.tenants)
+      .values({
+        firmId,
+        slug: input.slug,
+        name: input.name,
+        region: template.region,
+        baseCurrency,
+        timezone,
+        serverId: server.id,
+        databaseName,
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (!row)
+      throw new DomainError('TENANT_EXISTS', `A client with slug ${input.slug} already exists`, {
+        slug: input.slug,
+      });
+    const overrides = Object.entries(input.whiteLabel ?? {}).filter(([, v]) => v !== null && v !== undefined);
+    if (overrides.length) {
+      await tx
+        .insert(control.tenantSettingOverrides)
+        .values(overrides.map(([key, value]) => ({ tenantId: row.id, key, value })));
+    }
+    await recordAuditEvent(tx, actor, {
+      action: 'tenant.provisioning_started',
+      entityType: 'Tenant',
+      entityId: row.id,
+      tenantId: row.id,
+      after: {
+        slug: row.slug,
+        name: row.name,
+        region: row.region,
+        baseCurrency,
+        timezone,
+        server: server.name,
+      },
+    });
+    return row;
+  });
+
+  const adminUrl = resolveSecrets(server.adminUrl, deps.secrets);
+  try {
+    await createDatabase(adminUrl, databaseName);
+    const ownerUrl = withDatabase(adminUrl, databaseName);
+    await migrateTenantDatabase(ownerUrl);
+    await deps.afterMigrate?.(databaseName);
+    await seedBooks(ownerUrl, actor, {
+      legalName: input.name,
+      template,
+      baseCurrency,
+      baseMinorUnits: currency.minorUnits,
+      timezone,
+    });
+    return await inTransaction(deps.control, actor, async (tx) => {
+      const [active] = await tx
+        .update(control.tenants)
+        .set({ status: 'ACTIVE' })
+        .where(eq(control.tenants.id, claimed.id))
+        .returning();
+      await recordAuditEvent(tx, actor, {
+        action: 'tenant.provisioned',
+        entityType: 'Tenant',
+        entityId: claimed.id,
+        tenantId: claimed.id,
+        after: { slug: claimed.slug, status: 'ACTIVE' },
+      });
+      return active!;
+    });
+  } catch (err) {
+    await discard(deps, actor, claimed, err instanceof Error ? err.message : String(err));
+    throw err;
+  }
+}
+
+/** Remove a half-made client: its database, its settings and its claim; the audit trail keeps the attempt. */
+async function discard(deps: ProvisioningDeps, actor: Actor, row: TenantRow, why: string): Promise<void> {
+  const [server] = await deps.control
+    .select()
+    .from(control.dbServers)
+    .where(eq(control.dbServers.id, row.serverId));
+  if (server) await dropDatabase(resolveSecrets(server.adminUrl, deps.secrets), row.databaseName);
+  await inTransaction(deps.control, actor, async (tx) => {
+    await tx
+      .delete(control.tenantSettingOverrides)
+      .where(eq(control.tenantSettingOverrides.tenantId, row.id));
+    await tx.delete(control.tenantRoleAssignments).where(eq(control.tenantRoleAssignments.tenantId, row.id));
+    await tx.delete(control.tenants).where(eq(control.tenants.id, row.id));
+    await recordAuditEvent(tx, actor, {
+      action: 'tenant.provisioning_failed',
+      entityType: 'Tenant',
+      entityId: row.id,
+      tenantId: row.id,
+      before: { slug: row.slug },
+      reason: why.slice(0, 1000),
+    });
+  });
+}
+
+/** The server accepting new clients that holds the fewest. */
+async function pickServer(db: ControlDb) {
+  const [server] = await db
+    .select({ id: control.dbServers.id, name: control.dbServers.name, adminUrl: control.dbServers.adminUrl })
+    .from(control.dbServers)
+    .leftJoin(control.tenants, eq(control.tenants.serverId, control.dbServers.id))
+    .where(eq(control.dbServers.acceptsNewTenants, true))
+    .groupBy(control.dbServers.id)
+    .orderBy(asc(count(control.tenants.id)), asc(control.dbServers.name))
+    .limit(1);
+  if (!server) throw new DomainError('TENANT_UNAVAILABLE', 'No database server accepts new clients');
+  return server;
+}
