@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
@@ -9,7 +10,7 @@ import { DomainError } from '@cifra/domain';
 import { buildShield, type Permission, type PermissionContext, type RuleMap } from '@cifra/permissions';
 import { sql } from 'drizzle-orm';
 import express from 'express';
-import { type DocumentNode, GraphQLError, type GraphQLSchema } from 'graphql';
+import { type DocumentNode, GraphQLError, type GraphQLSchema, parse } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { formatSubgraphError } from './errors.ts';
 import type { Logger } from './logger.ts';
@@ -142,4 +143,9 @@ export async function startSubgraph<C extends BaseContext>(
       await server.stop();
     },
   };
+}
+
+/** A subgraph's schema file, read once at start-up: `loadTypeDefs(new URL('./schema.graphql', import.meta.url))`. */
+export function loadTypeDefs(file: URL): DocumentNode {
+  return parse(readFileSync(file, 'utf8'));
 }

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { DateTimeScalar, type SubgraphDefinition } from '@cifra/context';
-import { parse } from 'graphql';
+import { DateTimeScalar, loadTypeDefs, type SubgraphDefinition } from '@cifra/context';
 import type { Resolvers } from './__generated__/resolvers.ts';
 import type { Context } from './context.ts';
 import { Query } from './resolvers/query.resolvers.ts';
@@ -17,7 +15,7 @@ const resolvers: Resolvers = {
 
 export const auditSubgraph: SubgraphDefinition<Context> = {
   name: 'audit',
-  typeDefs: parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8')),
+  typeDefs: loadTypeDefs(new URL('./schema.graphql', import.meta.url)),
   resolvers,
   rules,
   extendContext: (base) => base,

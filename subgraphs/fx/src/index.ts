@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import type { SubgraphDefinition } from '@cifra/context';
-import { parse } from 'graphql';
+import { loadTypeDefs, type SubgraphDefinition } from '@cifra/context';
 import type { Resolvers } from './__generated__/resolvers.ts';
 import type { Context } from './context.ts';
 import { Query } from './resolvers/query.resolvers.ts';
@@ -14,7 +12,7 @@ const resolvers: Resolvers = {
 
 export const fxSubgraph: SubgraphDefinition<Context> = {
   name: 'fx',
-  typeDefs: parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8')),
+  typeDefs: loadTypeDefs(new URL('./schema.graphql', import.meta.url)),
   resolvers,
   rules,
   extendContext: (base) => base,

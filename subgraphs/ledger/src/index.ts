@@ -1,6 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { DateScalar, DateTimeScalar, MoneyScalar, type SubgraphDefinition } from '@cifra/context';
-import { parse } from 'graphql';
+import {
+  DateScalar,
+  DateTimeScalar,
+  loadTypeDefs,
+  MoneyScalar,
+  type SubgraphDefinition,
+} from '@cifra/context';
 import type { Resolvers } from './__generated__/resolvers.ts';
 import type { Context } from './context.ts';
 import { createLoaders } from './loaders.ts';
@@ -22,7 +26,7 @@ const resolvers: Resolvers = {
 
 export const ledgerSubgraph: SubgraphDefinition<Context> = {
   name: 'ledger',
-  typeDefs: parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8')),
+  typeDefs: loadTypeDefs(new URL('./schema.graphql', import.meta.url)),
   resolvers,
   rules,
   extendContext: (base) => ({ ...base, loaders: createLoaders(base) }),

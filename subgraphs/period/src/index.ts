@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { DateScalar, type SubgraphDefinition } from '@cifra/context';
-import { parse } from 'graphql';
+import { DateScalar, loadTypeDefs, type SubgraphDefinition } from '@cifra/context';
 import type { Resolvers } from './__generated__/resolvers.ts';
 import type { Context } from './context.ts';
 import { Query } from './resolvers/query.resolvers.ts';
@@ -15,7 +13,7 @@ const resolvers: Resolvers = {
 
 export const periodSubgraph: SubgraphDefinition<Context> = {
   name: 'period',
-  typeDefs: parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8')),
+  typeDefs: loadTypeDefs(new URL('./schema.graphql', import.meta.url)),
   resolvers,
   rules,
   extendContext: (base) => base,

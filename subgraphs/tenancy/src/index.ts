@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { DateTimeScalar, type SubgraphDefinition } from '@cifra/context';
-import { parse } from 'graphql';
+import { DateTimeScalar, loadTypeDefs, type SubgraphDefinition } from '@cifra/context';
 import type { Resolvers } from './__generated__/resolvers.ts';
 import type { Context } from './context.ts';
 import { Mutation } from './resolvers/mutation.resolvers.ts';
@@ -19,7 +17,7 @@ export function tenancySubgraph(
 ): SubgraphDefinition<Context> {
   return {
     name: 'tenancy',
-    typeDefs: parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8')),
+    typeDefs: loadTypeDefs(new URL('./schema.graphql', import.meta.url)),
     resolvers,
     rules,
     extendContext: (base) => ({ ...base, provisioning: { ...provisioning, control: base.control } }),
