@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { readSchemaDir } from '@cifra/context';
 import { parse } from 'graphql';
 
-/** The five subgraphs, in composition order; each owns `subgraphs/<name>/src/schema.graphql`. */
+/** The five subgraphs, in composition order; each owns the `.graphql` files of `subgraphs/<name>/src/schema/`. */
 export const SUBGRAPHS = ['tenancy', 'ledger', 'period', 'fx', 'audit'] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number];
 
@@ -10,5 +10,5 @@ export const subgraphDir = (name: SubgraphName) =>
   fileURLToPath(new URL(`../subgraphs/${name}/`, import.meta.url));
 
 export function subgraphTypeDefs(name: SubgraphName) {
-  return parse(readFileSync(`${subgraphDir(name)}src/schema.graphql`, 'utf8'));
+  return parse(readSchemaDir(`${subgraphDir(name)}src/schema`));
 }

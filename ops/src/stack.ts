@@ -21,6 +21,7 @@ import { tenancySubgraph } from '@cifra/subgraph-tenancy';
 import { type ControlPlane, prepareControlPlane } from './control-plane.ts';
 import { seedDemoFirm } from './demo.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
+import { type RunningWorker, startWorker } from './worker.ts';
 
 export const SUPERGRAPH_SDL_PATH = fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url));
 
@@ -35,6 +36,8 @@ export interface StackOptions {
   /** Tests only: an embedded server without fsync. */
   durable?: boolean;
   log?: Logger;
+  /** Run the background job worker in this process (default true). */
+  worker?: boolean;
 }
 
 export interface Stack {
@@ -44,12 +47,13 @@ export interface Stack {
   control: ControlPlane;
   registry: TenantRegistry;
   authPrivateJwk: import('jose').JWK;
+  worker?: RunningWorker;
   close(): Promise<void>;
 }
 
 /**
  * The all-in-one product: a PostgreSQL server (embedded unless DATABASE_URL names one), the control
- * plane, the demo firm on first start, the five subgraphs on free ports and the gateway on `port`.
+ * plane, the demo firm on first start, the job worker, the five subgraphs on free ports and the gateway on `port`.
  * The same startSubgraph/startGateway code runs each service alone in split mode.
  */
 export async function startStack(opts: StackOptions): Promise<Stack> {
@@ -84,6 +88,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     if (opts.seedDemo ?? true) {
       if (await seedDemoFirm({ control: control.db, registry, secrets: opts.secrets ?? {} }))
         log.info('seeded the demo firm');
+    }
+    let worker: RunningWorker | undefined;
+    if (opts.worker ?? true) {
+      worker = await startWorker({ pool: control.pool, deps: { control: control.db, registry, log } });
+      cleanups.push(worker.stop);
     }
     const deps: SubgraphDeps = {
       control: control.db,
@@ -122,6 +131,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       control,
       registry,
       authPrivateJwk: secrets.authPrivateJwk,
+      worker,
       close: async () => {
         for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
         await embedded?.stop();

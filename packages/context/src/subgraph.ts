@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ApolloServer } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
@@ -145,7 +147,20 @@ export async function startSubgraph<C extends BaseContext>(
   };
 }
 
-/** A subgraph's schema file, read once at start-up: `loadTypeDefs(new URL('./schema.graphql', import.meta.url))`. */
-export function loadTypeDefs(file: URL): DocumentNode {
-  return parse(readFileSync(file, 'utf8'));
+/**
+ * A subgraph's schema, read once at start-up from every `.graphql` file of its schema directory
+ * (`loadTypeDefs(new URL('./schema/', import.meta.url))`), in name order, so each area of a
+ * subgraph keeps its types in a file of its own.
+ */
+export function loadTypeDefs(dir: URL): DocumentNode {
+  return parse(readSchemaDir(fileURLToPath(dir)));
+}
+
+/** The concatenated `.graphql` files of a directory, in name order. */
+export function readSchemaDir(dir: string): string {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort()
+    .map((f) => readFileSync(path.join(dir, f), 'utf8'))
+    .join('\n');
 }

@@ -15,7 +15,7 @@ const resolvers: Resolvers = {
 
 export const auditSubgraph: SubgraphDefinition<Context> = {
   name: 'audit',
-  typeDefs: loadTypeDefs(new URL('./schema.graphql', import.meta.url)),
+  typeDefs: loadTypeDefs(new URL('./schema/', import.meta.url)),
   resolvers,
   rules,
   extendContext: (base) => base,

@@ -12,7 +12,7 @@ const resolvers: Resolvers = {
 
 export const fxSubgraph: SubgraphDefinition<Context> = {
   name: 'fx',
-  typeDefs: loadTypeDefs(new URL('./schema.graphql', import.meta.url)),
+  typeDefs: loadTypeDefs(new URL('./schema/', import.meta.url)),
   resolvers,
   rules,
   extendContext: (base) => base,

@@ -26,7 +26,7 @@ const resolvers: Resolvers = {
 
 export const ledgerSubgraph: SubgraphDefinition<Context> = {
   name: 'ledger',
-  typeDefs: loadTypeDefs(new URL('./schema.graphql', import.meta.url)),
+  typeDefs: loadTypeDefs(new URL('./schema/', import.meta.url)),
   resolvers,
   rules,
   extendContext: (base) => ({ ...base, loaders: createLoaders(base) }),

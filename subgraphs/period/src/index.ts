@@ -13,7 +13,7 @@ const resolvers: Resolvers = {
 
 export const periodSubgraph: SubgraphDefinition<Context> = {
   name: 'period',
-  typeDefs: loadTypeDefs(new URL('./schema.graphql', import.meta.url)),
+  typeDefs: loadTypeDefs(new URL('./schema/', import.meta.url)),
   resolvers,
   rules,
   extendContext: (base) => base,

@@ -17,7 +17,7 @@ export function tenancySubgraph(
 ): SubgraphDefinition<Context> {
   return {
     name: 'tenancy',
-    typeDefs: loadTypeDefs(new URL('./schema.graphql', import.meta.url)),
+    typeDefs: loadTypeDefs(new URL('./schema/', import.meta.url)),
     resolvers,
     rules,
     extendContext: (base) => ({ ...base, provisioning: { ...provisioning, control: base.control } }),
