@@ -4,5 +4,6 @@ export * from './errors.ts';
 export * from './money.ts';
 export * from './periods.ts';
 export * from './posting.ts';
+export * from './reasons.ts';
 export * from './settings.ts';
 export * from './templates/panama.ts';

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { DomainError } from './errors.ts';
+import { MIN_REASON_LENGTH, requireReason } from './reasons.ts';
+
+describe('requireReason', () => {
+  it('returns the trimmed reason when it has at least 20 characters', () => {
+    expect(requireReason('  Customer paid twice, refund issued  ')).toBe(
+      'Customer paid twice, refund issued',
+    );
+    expect(requireReason('x'.repeat(MIN_REASON_LENGTH))).toBe('x'.repeat(20));
+  });
+
+  it.each([
+    [null],
+    [undefined],
+    [''],
+    ['too short'],
+    ['x'.repeat(19)],
+    [`   ${'x'.repeat(19)}      `],
+    ['\n\t                         \t'],
+  ])('refuses %j with REASON_TOO_SHORT', (reason) => {
+    try {
+      requireReason(reason);
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(DomainError);
+      expect((e as DomainError).code).toBe('REASON_TOO_SHORT');
+      expect((e as DomainError).details.minLength).toBe(20);
+    }
+  });
+
+  it('counts characters, not UTF-16 units', () => {
+    // 19 emoji are 38 UTF-16 units but 19 characters.
+    expect(() => requireReason('😀'.repeat(19))).toThrow(DomainError);
+    expect(requireReason('Reapertura corrección')).toBe('Reapertura corrección');
+  });
+});
