@@ -164,6 +164,8 @@ export const journalEntries = pgTable(
     memo: text('memo').notNull().default(''),
     idempotencyKey: text('idempotency_key').unique(),
     reversesEntryId: uuid('reverses_entry_id').unique(),
+    /** An accrual to be reversed at the start of the next fiscal year by the year-end close. */
+    autoReverse: boolean('auto_reverse').notNull().default(false),
     postedBy: uuid('posted_by').notNull(),
     createdAt: createdAt(),
   },
@@ -190,11 +192,14 @@ export const glLines = pgTable(
     amountMinor: bigint('amount_minor', { mode: 'bigint' }).notNull(),
     originalCurrency: char('original_currency', { length: 3 }).notNull(),
     originalAmountMinor: bigint('original_amount_minor', { mode: 'bigint' }).notNull(),
+    /** The customer or vendor of a subledger line (receivable, payable). */
+    partyId: uuid('party_id'),
     memo: text('memo').notNull().default(''),
   },
   (t) => [
     unique('gl_lines_entry_line').on(t.entryId, t.lineNumber),
     index('gl_lines_account_date_idx').on(t.accountId, t.postingDate),
+    index('gl_lines_party_idx').on(t.partyId),
     check('gl_lines_nonzero', sql`${t.amountMinor} <> 0`),
     check('gl_lines_same_sign', sql`sign(${t.amountMinor}) = sign(${t.originalAmountMinor})`),
   ],
@@ -220,3 +225,5 @@ export const auditEvents = pgTable(
   },
   (t) => [index('ae_entity_idx').on(t.entityType, t.entityId), index('ae_time_idx').on(t.occurredAt)],
 );
+
+export * from './ledger.ts';

@@ -1,0 +1,267 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  char,
+  check,
+  date,
+  index,
+  integer,
+  numeric,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { accounts, journalEntries, postingPeriods, taxCodes } from './schema.ts';
+
+/**
+ * The subledgers behind the GL: parties, items, documents and their allocations, journal-entry
+ * drafts awaiting approval, and the per-account per-period balances kept at posting.
+ */
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+export const partyKind = pgEnum('party_kind', ['CUSTOMER', 'VENDOR']);
+
+/** Customers and vendors. Master data: editable, every version kept by the history triggers. */
+export const parties = pgTable(
+  'parties',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: partyKind('kind').notNull(),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    taxId: text('tax_id'),
+    /** The currency the party is invoiced or billed in by default. */
+    currency: char('currency', { length: 3 }).notNull(),
+    /** Payment terms: days from the document date to its due date. */
+    paymentTermsDays: integer('payment_terms_days').notNull().default(30),
+    email: text('email'),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    unique('parties_kind_code').on(t.kind, t.code),
+    check('parties_terms', sql`${t.paymentTermsDays} >= 0`),
+  ],
+);
+
+/** What is sold or bought, with the accounts and tax code its lines default to. */
+export const items = pgTable('items', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  code: text('code').notNull().unique(),
+  name: text('name').notNull(),
+  /** Default unit price, an exact decimal in the document's currency. */
+  unitPrice: numeric('unit_price', { precision: 20, scale: 6 }),
+  incomeAccountId: uuid('income_account_id').references(() => accounts.id),
+  expenseAccountId: uuid('expense_account_id').references(() => accounts.id),
+  taxCode: text('tax_code').references(() => taxCodes.code),
+  active: boolean('active').notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const documentKind = pgEnum('document_kind', [
+  'SALES_INVOICE',
+  'CREDIT_NOTE',
+  'CUSTOMER_RECEIPT',
+  'PURCHASE_INVOICE',
+  'DEBIT_NOTE',
+  'VENDOR_PAYMENT',
+]);
+
+/** DRAFT is editable; DISCARDED and POSTED are final (the database refuses any later change). */
+export const documentStatus = pgEnum('document_status', ['DRAFT', 'DISCARDED', 'POSTED']);
+
+/**
+ * Sales and purchase documents. Amounts are in the document's own currency, in its minor units;
+ * `exchangeRate` is how many units of the client's base currency one unit of the document's
+ * currency is worth (exact decimal; 1 for base-currency documents).
+ */
+export const documents = pgTable(
+  'documents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: documentKind('kind').notNull(),
+    status: documentStatus('status').notNull().default('DRAFT'),
+    /** Gapless per document type and fiscal year, assigned at posting. */
+    number: text('number').unique(),
+    partyId: uuid('party_id')
+      .notNull()
+      .references(() => parties.id),
+    documentDate: date('document_date').notNull(),
+    postingDate: date('posting_date').notNull(),
+    dueDate: date('due_date'),
+    currency: char('currency', { length: 3 }).notNull(),
+    exchangeRate: numeric('exchange_rate', { precision: 30, scale: 12 }),
+    /** The party's own reference (a vendor's bill number, a customer's purchase order). */
+    reference: text('reference'),
+    memo: text('memo').notNull().default(''),
+    /** Credit and debit notes: the invoice they correct. */
+    appliesToId: uuid('applies_to_id'),
+    /** Receipts and payments: the bank or cash account the money moved through. */
+    bankAccountId: uuid('bank_account_id').references(() => accounts.id),
+    /** Receipts and payments: bank charges withheld from the settlement, in the document's currency. */
+    bankFeeMinor: bigint('bank_fee_minor', { mode: 'bigint' }).notNull().default(sql`0`),
+    subtotalMinor: bigint('subtotal_minor', { mode: 'bigint' }).notNull().default(sql`0`),
+    taxMinor: bigint('tax_minor', { mode: 'bigint' }).notNull().default(sql`0`),
+    totalMinor: bigint('total_minor', { mode: 'bigint' }).notNull().default(sql`0`),
+    /** The total translated into the base currency at posting. */
+    baseTotalMinor: bigint('base_total_minor', { mode: 'bigint' }),
+    entryId: uuid('entry_id').references(() => journalEntries.id),
+    idempotencyKey: text('idempotency_key').unique(),
+    createdBy: uuid('created_by'),
+    postedBy: uuid('posted_by'),
+    postedAt: timestamp('posted_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('documents_party_idx').on(t.partyId, t.kind),
+    index('documents_posting_date_idx').on(t.postingDate),
+    check('documents_rate_positive', sql`${t.exchangeRate} IS NULL OR ${t.exchangeRate} > 0`),
+    check('documents_amounts', sql`${t.totalMinor} >= 0 AND ${t.bankFeeMinor} >= 0`),
+    check(
+      'documents_posted_numbered',
+      sql`${t.status} <> 'POSTED' OR (${t.number} IS NOT NULL AND ${t.entryId} IS NOT NULL)`,
+    ),
+  ],
+);
+
+export const documentLines = pgTable(
+  'document_lines',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    documentId: uuid('document_id')
+      .notNull()
+      .references(() => documents.id),
+    lineNumber: smallint('line_number').notNull(),
+    itemId: uuid('item_id').references(() => items.id),
+    description: text('description').notNull().default(''),
+    /** The income account (sales side) or expense/asset account (purchasing side) of the line. */
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    quantity: numeric('quantity', { precision: 18, scale: 4 }).notNull(),
+    unitPrice: numeric('unit_price', { precision: 20, scale: 6 }).notNull(),
+    taxCode: text('tax_code').references(() => taxCodes.code),
+    /** quantity × unit price, rounded to the currency's minor unit. */
+    amountMinor: bigint('amount_minor', { mode: 'bigint' }).notNull(),
+    taxMinor: bigint('tax_minor', { mode: 'bigint' }).notNull().default(sql`0`),
+  },
+  (t) => [
+    unique('document_lines_number').on(t.documentId, t.lineNumber),
+    check('document_lines_quantity', sql`${t.quantity} > 0`),
+    check('document_lines_price', sql`${t.unitPrice} >= 0`),
+  ],
+);
+
+/**
+ * Settlement: a receipt, payment or note applied to an open invoice, in the invoice's currency.
+ * Posted with the settling document and never changed; a voided settling document releases them.
+ */
+export const allocations = pgTable(
+  'allocations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** The receipt, payment, credit note or debit note. */
+    sourceDocumentId: uuid('source_document_id')
+      .notNull()
+      .references(() => documents.id),
+    /** The invoice it settles. */
+    invoiceId: uuid('invoice_id')
+      .notNull()
+      .references(() => documents.id),
+    amountMinor: bigint('amount_minor', { mode: 'bigint' }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique('allocations_pair').on(t.sourceDocumentId, t.invoiceId),
+    index('allocations_invoice_idx').on(t.invoiceId),
+    check('allocations_positive', sql`${t.amountMinor} > 0`),
+  ],
+);
+
+/** A posted document or journal entry that was voided: the reason, who, and the reversing entry. */
+export const voids = pgTable('voids', {
+  /** The voided journal entry (documents are voided through their entry). */
+  entryId: uuid('entry_id')
+    .primaryKey()
+    .references(() => journalEntries.id),
+  documentId: uuid('document_id').references(() => documents.id),
+  reversalEntryId: uuid('reversal_entry_id')
+    .notNull()
+    .unique()
+    .references(() => journalEntries.id),
+  reason: text('reason').notNull(),
+  voidedBy: uuid('voided_by').notNull(),
+  voidedAt: timestamp('voided_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Manual journal entries made by one person and approved (posted) by another. */
+export const journalDrafts = pgTable(
+  'journal_drafts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    status: documentStatus('status').notNull().default('DRAFT'),
+    postingDate: date('posting_date').notNull(),
+    memo: text('memo').notNull().default(''),
+    autoReverse: boolean('auto_reverse').notNull().default(false),
+    createdBy: uuid('created_by').notNull(),
+    createdByEmail: text('created_by_email'),
+    entryId: uuid('entry_id').references(() => journalEntries.id),
+    approvedBy: uuid('approved_by'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('journal_drafts_date_idx').on(t.postingDate)],
+);
+
+export const journalDraftLines = pgTable(
+  'journal_draft_lines',
+  {
+    draftId: uuid('draft_id')
+      .notNull()
+      .references(() => journalDrafts.id),
+    lineNumber: smallint('line_number').notNull(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    /** Signed base-currency amount: debit positive, credit negative. */
+    amountMinor: bigint('amount_minor', { mode: 'bigint' }).notNull(),
+    memo: text('memo').notNull().default(''),
+  },
+  (t) => [primaryKey({ columns: [t.draftId, t.lineNumber] })],
+);
+
+/**
+ * Each account's debits and credits per posting period, kept by a trigger on gl_lines so the trial
+ * balance costs O(accounts × periods) whatever the number of lines. Nobody writes it directly.
+ */
+export const accountPeriodBalances = pgTable(
+  'account_period_balances',
+  {
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    periodId: uuid('period_id')
+      .notNull()
+      .references(() => postingPeriods.id),
+    debitMinor: bigint('debit_minor', { mode: 'bigint' }).notNull().default(sql`0`),
+    creditMinor: bigint('credit_minor', { mode: 'bigint' }).notNull().default(sql`0`),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.periodId] })],
+);
+
+/** The prefix of each document type's numbers (`INV-2026-000001`); the sequence itself is number_sequences. */
+export const numberingPrefixes = pgTable('numbering_prefixes', {
+  documentType: text('document_type').primaryKey(),
+  prefix: text('prefix').notNull(),
+});
