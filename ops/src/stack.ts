@@ -36,6 +36,11 @@ export interface StackOptions {
   /** Tests only: an embedded server without fsync. */
   durable?: boolean;
   log?: Logger;
+  /**
+   * The application role's password (a cluster-wide role): DATA_DIR's secret by default. Tests
+   * sharing one server pass the password every other test database already uses.
+   */
+  appPassword?: string;
   /** Run the background job worker in this process (default true). */
   worker?: boolean;
 }
@@ -70,18 +75,19 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     });
     serverUrl = embedded.url;
   }
+  const appPassword = opts.appPassword ?? secrets.appPassword;
   const cleanups: (() => Promise<void>)[] = [];
   try {
     const control = await prepareControlPlane({
       serverUrl,
       controlUrl: opts.databaseUrl,
       serverName: embedded ? 'embedded' : 'primary',
-      appPassword: secrets.appPassword,
+      appPassword,
     });
     cleanups.push(() => control.pool.end());
     const registry = new TenantRegistry({
       control: control.db,
-      appPassword: secrets.appPassword,
+      appPassword,
       secrets: opts.secrets,
     });
     cleanups.push(() => registry.close());

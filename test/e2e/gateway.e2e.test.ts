@@ -5,7 +5,7 @@ import { CONTEXT_HEADER, ContextSigner, generateContextKeys } from '@cifra/conte
 import { control, withClient, withDatabase } from '@cifra/db';
 import { signLocalToken } from '@cifra/gateway';
 import { type Stack, startStack } from '@cifra/ops';
-import { createEmptyDatabase, type TestDatabase } from '@cifra/testing';
+import { createEmptyDatabase, TEST_APP_PASSWORD, type TestDatabase } from '@cifra/testing';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +19,13 @@ const token: Record<string, string> = {};
 beforeAll(async () => {
   db = await createEmptyDatabase();
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'cifra-e2e-'));
-  stack = await startStack({ dataDir, port: 0, databaseUrl: db.adminUrl, log: silent() });
+  stack = await startStack({
+    dataDir,
+    port: 0,
+    databaseUrl: db.adminUrl,
+    appPassword: TEST_APP_PASSWORD,
+    log: silent(),
+  });
   for (const who of ['admin', 'senior', 'junior', 'reviewer', 'client']) {
     token[who] = await signLocalToken(stack.authPrivateJwk, `${who}@demo.firm`);
   }

@@ -34,3 +34,23 @@ export async function recordAuditEvent(tx: Executor, actor: Actor, event: AuditE
       ${json(event.before)}::jsonb, ${json(event.after)}::jsonb, ${event.reason ?? actor.reason ?? null},
       ${actor.requestId ?? null}, ${actor.clientName ?? null}, ${actor.clientVersion ?? null}${tenantValue})`);
 }
+
+/**
+ * Several events of one transaction in one statement (bulk posting): the same columns and the
+ * same guarantees as `recordAuditEvent`, for the tenant audit trail.
+ */
+export async function recordAuditEvents(
+  tx: Executor,
+  actor: Actor,
+  events: readonly Omit<AuditEventInput, 'tenantId'>[],
+): Promise<void> {
+  if (events.length === 0) return;
+  const rows = events.map(
+    (e) => sql`(${actor.userId}, ${actor.email}, ${e.action}, ${e.entityType}, ${e.entityId},
+      ${json(e.before)}::jsonb, ${json(e.after)}::jsonb, ${e.reason ?? actor.reason ?? null},
+      ${actor.requestId ?? null}, ${actor.clientName ?? null}, ${actor.clientVersion ?? null})`,
+  );
+  await tx.execute(sql`INSERT INTO audit_events
+      (actor_id, actor_email, action, entity_type, entity_id, before, after, reason, request_id, client_name, client_version)
+    VALUES ${sql.join(rows, sql`, `)}`);
+}

