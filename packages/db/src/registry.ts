@@ -148,14 +148,15 @@ export class TenantRegistry {
     }
   }
 
-  stats(): { pools: number; connections: number; idle: number } {
+  /** Open pools and their connections; `tenants` lists the tenants with a pool, least recently used first. */
+  stats(): { pools: number; connections: number; idle: number; tenants: string[] } {
     let connections = 0;
     let idle = 0;
     for (const { pool } of this.pools.values()) {
       connections += pool.totalCount;
       idle += pool.idleCount;
     }
-    return { pools: this.pools.size, connections, idle };
+    return { pools: this.pools.size, connections, idle, tenants: [...this.pools.keys()] };
   }
 
   async close(): Promise<void> {

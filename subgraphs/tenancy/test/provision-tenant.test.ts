@@ -1,0 +1,149 @@
+import {
+  type Actor,
+  type ControlDb,
+  control,
+  controlDb,
+  createDatabase,
+  databaseExists,
+  dropDatabase,
+  pg,
+  tenantDatabaseName,
+  withClient,
+  withDatabase,
+} from '@cifra/db';
+import { ISO_4217 } from '@cifra/domain';
+import { createTestControlDatabase, type TestDatabase, testServerUrl } from '@cifra/testing';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { provisionTenant } from '../src/services/provision-tenant.service.ts';
+
+const ACTOR: Actor = { userId: null, email: 'ops@test', reason: 'provisioning test' };
+
+let controlDatabase: TestDatabase;
+let pool: pg.Pool;
+let db: ControlDb;
+let firmId: string;
+let serverId: string;
+
+beforeAll(async () => {
+  controlDatabase = await createTestControlDatabase();
+  pool = new pg.Pool({ connectionString: controlDatabase.adminUrl, max: 4 });
+  db = controlDb(pool);
+  await db.insert(control.currencies).values(ISO_4217.map((c) => ({ ...c })));
+  const [firm] = await db.insert(control.firms).values({ slug: 'test-firm', name: 'Test Firm' }).returning();
+  const [server] = await db
+    .insert(control.dbServers)
+    .values({ name: 'test', adminUrl: testServerUrl() })
+    .returning();
+  firmId = firm!.id;
+  serverId = server!.id;
+});
+
+afterAll(async () => {
+  const rows = await db.select().from(control.tenants);
+  for (const row of rows) await dropDatabase(testServerUrl(), row.databaseName);
+  await pool.end();
+  await controlDatabase.drop();
+});
+
+const deps = (afterMigrate?: (databaseName: string) => Promise<void>) => ({
+  control: db,
+  secrets: {},
+  afterMigrate,
+});
+
+const tenantsWithSlug = (slug: string) =>
+  db.select().from(control.tenants).where(eq(control.tenants.slug, slug));
+
+const auditEvents = (action: string, tenantId: string) =>
+  db
+    .select()
+    .from(control.controlAuditEvents)
+    .where(
+      and(eq(control.controlAuditEvents.action, action), eq(control.controlAuditEvents.tenantId, tenantId)),
+    );
+
+async function accountCount(databaseName: string): Promise<number> {
+  return withClient(withDatabase(testServerUrl(), databaseName), async (c) => {
+    const r = await c.query('SELECT count(*)::int AS n FROM accounts');
+    return r.rows[0].n as number;
+  });
+}
+
+describe('provisioning a client, all or nothing', () => {
+  it('leaves no client and no database when it fails part-way, and a retry with the same slug succeeds', async () => {
+    const slug = 'half-made';
+    let attempted: string | undefined;
+    let claimId: string | undefined;
+    const failing = deps(async (databaseName) => {
+      attempted = databaseName;
+      // At this point the claim and the migrated database both exist.
+      const [claim] = await tenantsWithSlug(slug);
+      claimId = claim?.id;
+      expect(claim?.status).toBe('PROVISIONING');
+      expect(await databaseExists(testServerUrl(), databaseName)).toBe(true);
+      throw new Error('disk full while laying down the books');
+    });
+
+    await expect(provisionTenant(failing, ACTOR, firmId, { slug, name: 'Half Made, S.A.' })).rejects.toThrow(
+      'disk full',
+    );
+    expect(attempted).toBeDefined();
+    expect(claimId).toBeDefined();
+    expect(await tenantsWithSlug(slug)).toEqual([]);
+    expect(await db.select().from(control.tenants).where(eq(control.tenants.status, 'ACTIVE'))).toEqual([]);
+    expect(await databaseExists(testServerUrl(), attempted!)).toBe(false);
+    const failed = await auditEvents('tenant.provisioning_failed', claimId!);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({
+      before: { slug },
+      reason: 'disk full while laying down the books',
+      actorEmail: 'ops@test',
+    });
+
+    const retried = await provisionTenant(deps(), ACTOR, firmId, { slug, name: 'Half Made, S.A.' });
+    expect(retried.status).toBe('ACTIVE');
+    expect(retried.databaseName).not.toBe(attempted);
+    expect(await tenantsWithSlug(slug)).toEqual([retried]);
+    expect(await databaseExists(testServerUrl(), retried.databaseName)).toBe(true);
+    expect(await accountCount(retried.databaseName)).toBeGreaterThan(30);
+    expect(await auditEvents('tenant.provisioned', retried.id)).toHaveLength(1);
+  });
+
+  it('cleans up the claim and database a crashed attempt left behind, then provisions', async () => {
+    const slug = 'after-crash';
+    const leftover = tenantDatabaseName(slug);
+    await createDatabase(testServerUrl(), leftover);
+    const [claim] = await db
+      .insert(control.tenants)
+      .values({
+        firmId,
+        slug,
+        name: 'After Crash',
+        region: 'PA',
+        baseCurrency: 'PAB',
+        timezone: 'America/Panama',
+        serverId,
+        databaseName: leftover,
+      })
+      .returning();
+    expect(claim!.status).toBe('PROVISIONING');
+
+    const made = await provisionTenant(deps(), ACTOR, firmId, { slug, name: 'After Crash' });
+    expect(made.status).toBe('ACTIVE');
+    expect(made.id).not.toBe(claim!.id);
+    expect(await databaseExists(testServerUrl(), leftover)).toBe(false);
+    expect(await tenantsWithSlug(slug)).toEqual([made]);
+    expect(await auditEvents('tenant.provisioning_failed', claim!.id)).toMatchObject([
+      { reason: 'leftover of an interrupted provisioning' },
+    ]);
+  });
+
+  it('refuses a slug that is already an active client and changes nothing', async () => {
+    const before = await db.select().from(control.tenants);
+    await expect(
+      provisionTenant(deps(), ACTOR, firmId, { slug: 'half-made', name: 'Someone Else' }),
+    ).rejects.toMatchObject({ code: 'TENANT_EXISTS' });
+    expect(await db.select().from(control.tenants)).toEqual(before);
+  });
+});
