@@ -12,6 +12,10 @@ export const ErrorCodes = [
   'REASON_TOO_SHORT',
   'TENANT_EXISTS',
   'TENANT_UNAVAILABLE',
+  'ALREADY_VOIDED',
+  'CANNOT_VOID',
+  'NOT_EDITABLE',
+  'SELF_APPROVAL',
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];
 

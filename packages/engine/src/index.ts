@@ -1,2 +1,3 @@
 export * from './company.ts';
 export * from './posting-engine.ts';
+export * from './reverse-entry.ts';

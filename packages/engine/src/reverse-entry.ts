@@ -1,0 +1,103 @@
+import { type Actor, recordAuditEvent, tenant } from '@cifra/db';
+import { DomainError, type IsoDate, requireReason, type SourceKind } from '@cifra/domain';
+import { asc, eq } from 'drizzle-orm';
+import { type PostedEntry, postEntry, type TenantTx } from './posting-engine.ts';
+
+export interface ReverseRequest {
+  entryId: string;
+  /** The reversal's posting date; its period must accept `kind`. */
+  postingDate: IsoDate;
+  reason: string;
+  /** REVERSAL for manual entries; a document's own kind when the document is voided. */
+  kind?: SourceKind;
+  /** The voided document, when a document is voided through its entry. */
+  documentId?: string | null;
+}
+
+export interface Reversal {
+  original: PostedEntry;
+  reversal: PostedEntry;
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Void a posted entry: post its mirror image (every line negated, in both currencies) linked to it
+ * by `reverses_entry_id`, and record the void with its reason. The original is never touched.
+ * An entry is voided once: the `voids` primary key and the unique `reverses_entry_id` make a
+ * concurrent second void fail in the database even if both pass the check here.
+ */
+export async function reverseEntry(tx: TenantTx, actor: Actor, req: ReverseRequest): Promise<Reversal> {
+  const reason = requireReason(req.reason);
+  const [original] = await tx
+    .select()
+    .from(tenant.journalEntries)
+    .where(eq(tenant.journalEntries.id, req.entryId));
+  if (!original) throw new DomainError('NOT_FOUND', `No journal entry ${req.entryId}`, { id: req.entryId });
+  if (original.reversesEntryId) {
+    throw new DomainError('CANNOT_VOID', `${original.number} is itself a reversal and cannot be voided`, {
+      id: original.id,
+      number: original.number,
+    });
+  }
+  if (original.sourceKind === 'YEAR_END_CLOSE') {
+    throw new DomainError(
+      'CANNOT_VOID',
+      `${original.number} is a year-end closing entry: reverse the year-end close instead`,
+      { id: original.id, number: original.number },
+    );
+  }
+  const [voided] = await tx.select().from(tenant.voids).where(eq(tenant.voids.entryId, original.id));
+  if (voided) {
+    throw new DomainError('ALREADY_VOIDED', `${original.number} was already voided`, {
+      id: original.id,
+      number: original.number,
+      reversalEntryId: voided.reversalEntryId,
+    });
+  }
+  const lines = await tx
+    .select()
+    .from(tenant.glLines)
+    .where(eq(tenant.glLines.entryId, original.id))
+    .orderBy(asc(tenant.glLines.lineNumber));
+  let reversal: PostedEntry;
+  try {
+    reversal = await postEntry(tx, actor, {
+      kind: req.kind ?? 'REVERSAL',
+      postingDate: req.postingDate,
+      memo: `Void of ${original.number}: ${reason}`,
+      sourceId: req.documentId ?? original.sourceId,
+      reversesEntryId: original.id,
+      lines: lines.map((l) => ({
+        accountId: l.accountId,
+        amountMinor: -l.amountMinor,
+        originalCurrency: l.originalCurrency,
+        originalAmountMinor: -l.originalAmountMinor,
+        partyId: l.partyId,
+        memo: l.memo,
+      })),
+    });
+    await tx.insert(tenant.voids).values({
+      entryId: original.id,
+      documentId: req.documentId ?? null,
+      reversalEntryId: reversal.id,
+      reason,
+      voidedBy: actor.userId ?? reversal.postedBy,
+    });
+  } catch (err) {
+    // A concurrent void of the same entry committed first: its reversal or void row holds the key.
+    if ((err as { code?: string }).code === UNIQUE_VIOLATION) {
+      throw new DomainError('ALREADY_VOIDED', `${original.number} was already voided`, { id: original.id });
+    }
+    throw err;
+  }
+  await recordAuditEvent(tx, actor, {
+    action: 'journal_entry.voided',
+    entityType: 'JournalEntry',
+    entityId: original.id,
+    before: { number: original.number, voided: false },
+    after: { number: original.number, voided: true, reversal: reversal.number, postingDate: req.postingDate },
+    reason,
+  });
+  return { original, reversal };
+}
