@@ -10,6 +10,7 @@ import type { Context } from './context.ts';
 import { createLoaders } from './loaders.ts';
 import { Mutation } from './resolvers/mutation.resolvers.ts';
 import { Query } from './resolvers/query.resolvers.ts';
+import { GeneralLedgerLine } from './resolvers/reports.resolvers.ts';
 import { Account, JournalEntry, JournalLine } from './resolvers/types.resolvers.ts';
 import { rules } from './rules.ts';
 
@@ -22,6 +23,7 @@ const resolvers: Resolvers = {
   Account,
   JournalEntry,
   JournalLine,
+  GeneralLedgerLine,
 };
 
 export const ledgerSubgraph: SubgraphDefinition<Context> = {

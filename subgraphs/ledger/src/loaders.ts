@@ -3,7 +3,7 @@ import { control, tenant } from '@cifra/db';
 import { type Company, loadCompany } from '@cifra/engine';
 import DataLoader from 'dataloader';
 import { asc, inArray } from 'drizzle-orm';
-import type { Account, JournalLine } from './mappers.ts';
+import type { Account, JournalEntry, JournalLine } from './mappers.ts';
 
 type AccountRoleName = (typeof tenant.accountRole.enumValues)[number];
 
@@ -44,6 +44,15 @@ export function createLoaders(ctx: BaseContext) {
         .from(tenant.accountRoleBindings)
         .where(inArray(tenant.accountRoleBindings.accountId, [...ids]));
       return ids.map((id) => rows.filter((r) => r.accountId === id).map((r) => r.role));
+    }),
+    entry: new DataLoader<string, JournalEntry | null>(async (ids) => {
+      const db = await ctx.tenantDb();
+      const rows = await db
+        .select()
+        .from(tenant.journalEntries)
+        .where(inArray(tenant.journalEntries.id, [...ids]));
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => byId.get(id) ?? null);
     }),
     linesOfEntry: new DataLoader<string, JournalLine[]>(async (entryIds) => {
       const db = await ctx.tenantDb();

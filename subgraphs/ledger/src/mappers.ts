@@ -4,3 +4,20 @@ import type { tenant } from '@cifra/db';
 export type Account = typeof tenant.accounts.$inferSelect;
 export type JournalEntry = typeof tenant.journalEntries.$inferSelect;
 export type JournalLine = typeof tenant.glLines.$inferSelect;
+/** A general-ledger line, formatted, with the id of its entry for the `entry` field. */
+export type GeneralLedgerLine = {
+  postingDate: string;
+  entryId: string;
+  entryNumber: string;
+  memo: string;
+  lineNumber: number;
+  lineMemo: string;
+  partyId: string | null;
+  partyCode: string | null;
+  partyName: string | null;
+  debit: string;
+  credit: string;
+  originalCurrency: string;
+  originalAmount: string;
+  runningBalance: string;
+};

@@ -4,11 +4,26 @@ const read = can(P.GL.Read);
 
 /** Every field of this subgraph, mapped to the permission it needs (deny by default). */
 export const rules: RuleMap = {
-  Query: { accounts: read, journalEntry: read, trialBalance: read },
+  Query: {
+    accounts: read,
+    journalEntry: read,
+    trialBalance: read,
+    generalLedger: read,
+    incomeStatement: read,
+    balanceSheet: read,
+  },
   Mutation: { postJournalEntry: can(P.GL.Post) },
   Account: read,
   JournalEntry: read,
   JournalLine: read,
   TrialBalance: read,
   TrialBalanceRow: read,
+  GeneralLedgerConnection: read,
+  GeneralLedgerEdge: read,
+  GeneralLedgerPageInfo: read,
+  GeneralLedgerLine: read,
+  StatementRow: read,
+  StatementSection: read,
+  IncomeStatement: read,
+  BalanceSheet: read,
 };

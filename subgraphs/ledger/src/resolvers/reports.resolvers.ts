@@ -1,0 +1,142 @@
+import { formatMoney, parseIsoDate } from '@cifra/domain';
+import type { GeneralLedgerLineResolvers, QueryResolvers } from '../__generated__/resolvers.ts';
+import type { Context } from '../context.ts';
+import {
+  balanceSheet,
+  incomeStatement,
+  type StatementSection,
+} from '../services/financial-statements.service.ts';
+import { generalLedger } from '../services/general-ledger.service.ts';
+import { trialBalance } from '../services/trial-balance.service.ts';
+
+async function base(ctx: Context) {
+  const [db, company] = await Promise.all([ctx.tenantDb(), ctx.loaders.company()]);
+  const money = (minor: bigint) => formatMoney(minor, company.baseMinorUnits);
+  return { db, company, money };
+}
+
+const abs = (v: bigint) => (v < 0n ? -v : v);
+
+function instant(value: Date | string | null | undefined): Date | null {
+  if (value === null || value === undefined) return null;
+  return value instanceof Date ? value : new Date(value);
+}
+
+const formatSection = (s: StatementSection, money: (m: bigint) => string) => ({
+  rows: s.rows.map((r) => ({
+    accountCode: r.accountCode,
+    accountName: r.accountName,
+    accountType: r.accountType,
+    amount: money(r.amountMinor),
+  })),
+  total: money(s.totalMinor),
+});
+
+/** The read-only reports; each reads the caller's own client database and nothing else. */
+export const reportQueries: Pick<
+  QueryResolvers,
+  'trialBalance' | 'generalLedger' | 'incomeStatement' | 'balanceSheet'
+> = {
+  trialBalance: async (_p, { asOf, asAt }, ctx) => {
+    const { db, company, money } = await base(ctx);
+    const at = instant(asAt);
+    const rows = await trialBalance(db, parseIsoDate(asOf, 'asOf'), at);
+    let debit = 0n;
+    let credit = 0n;
+    const out = rows.map((r) => {
+      const d = r.balanceMinor > 0n ? r.balanceMinor : 0n;
+      const c = r.balanceMinor < 0n ? -r.balanceMinor : 0n;
+      debit += d;
+      credit += c;
+      return {
+        accountCode: r.accountCode,
+        accountName: r.accountName,
+        accountType: r.accountType,
+        debit: money(d),
+        credit: money(c),
+      };
+    });
+    return {
+      asOf,
+      asAt: at,
+      currency: company.baseCurrency,
+      rows: out,
+      totalDebit: money(debit),
+      totalCredit: money(credit),
+    };
+  },
+  generalLedger: async (_p, args, ctx) => {
+    const { db, company, money } = await base(ctx);
+    const page = await generalLedger(db, args);
+    const minorUnits = await Promise.all(
+      page.lines.map((l) => ctx.loaders.minorUnits.load(l.originalCurrency)),
+    );
+    const edges = page.lines.map((l, i) => ({
+      cursor: l.cursor,
+      node: {
+        postingDate: l.postingDate,
+        entryId: l.entryId,
+        entryNumber: l.entryNumber,
+        memo: l.entryMemo,
+        lineNumber: l.lineNumber,
+        lineMemo: l.lineMemo,
+        partyId: l.partyId,
+        partyCode: l.partyCode,
+        partyName: l.partyName,
+        debit: money(l.amountMinor > 0n ? l.amountMinor : 0n),
+        credit: money(l.amountMinor < 0n ? -l.amountMinor : 0n),
+        originalCurrency: l.originalCurrency,
+        originalAmount: formatMoney(abs(l.originalAmountMinor), minorUnits[i] as number),
+        runningBalance: money(l.runningBalanceMinor),
+      },
+    }));
+    return {
+      account: await ctx.loaders.account.load(page.account.id),
+      from: page.from,
+      to: page.to,
+      currency: company.baseCurrency,
+      openingBalance: money(page.openingBalanceMinor),
+      closingBalance: money(page.closingBalanceMinor),
+      totalDebit: money(page.totalDebitMinor),
+      totalCredit: money(page.totalCreditMinor),
+      edges,
+      pageInfo: {
+        hasNextPage: page.hasNextPage,
+        hasPreviousPage: page.hasPreviousPage,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
+    };
+  },
+  incomeStatement: async (_p, { from, to }, ctx) => {
+    const { db, company, money } = await base(ctx);
+    const s = await incomeStatement(db, from, to);
+    return {
+      from: s.from,
+      to: s.to,
+      currency: company.baseCurrency,
+      income: formatSection(s.income, money),
+      expenses: formatSection(s.expenses, money),
+      netIncome: money(s.netIncomeMinor),
+    };
+  },
+  balanceSheet: async (_p, { asOf, asAt }, ctx) => {
+    const { db, company, money } = await base(ctx);
+    const at = instant(asAt);
+    const s = await balanceSheet(db, asOf, at);
+    return {
+      asOf: s.asOf,
+      asAt: at,
+      currency: company.baseCurrency,
+      assets: formatSection(s.assets, money),
+      liabilities: formatSection(s.liabilities, money),
+      equity: formatSection(s.equity, money),
+      currentEarnings: money(s.currentEarningsMinor),
+      totalLiabilitiesAndEquity: money(s.totalLiabilitiesAndEquityMinor),
+    };
+  },
+};
+
+export const GeneralLedgerLine: GeneralLedgerLineResolvers = {
+  entry: (l, _a, ctx) => ctx.loaders.entry.load(l.entryId),
+};
