@@ -19,6 +19,12 @@ const schema = z.object({
   AUTH_AUDIENCE: z.string().optional(),
   /** `tenancy=http://…/graphql,ledger=http://…/graphql,…` for a split-mode gateway. */
   SUBGRAPH_URLS: z.string().optional(),
+  // The firm's view across clients (close board, exceptions) and batch period operations.
+  CLOSE_BOARD_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  CLOSE_BOARD_CLIENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+  BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  JOB_LOCK_LIFETIME_MS: z.coerce.number().int().min(1_000).default(60_000),
+  JOB_PROCESS_EVERY_MS: z.coerce.number().int().min(100).default(5_000),
 });
 
 export type Env = z.infer<typeof schema> & {

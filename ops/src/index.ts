@@ -2,3 +2,4 @@ export * from './control-plane.ts';
 export * from './demo.ts';
 export * from './secrets.ts';
 export * from './stack.ts';
+export * from './worker.ts';

@@ -16,7 +16,7 @@ import { createAuthenticator, type RunningGateway, startGateway } from '@cifra/g
 import { auditSubgraph } from '@cifra/subgraph-audit';
 import { fxSubgraph } from '@cifra/subgraph-fx';
 import { ledgerSubgraph } from '@cifra/subgraph-ledger';
-import { periodSubgraph } from '@cifra/subgraph-period';
+import { createPeriodSubgraph, type FanOutOptions } from '@cifra/subgraph-period';
 import { tenancySubgraph } from '@cifra/subgraph-tenancy';
 import { type ControlPlane, prepareControlPlane } from './control-plane.ts';
 import { seedDemoFirm } from './demo.ts';
@@ -43,6 +43,10 @@ export interface StackOptions {
   appPassword?: string;
   /** Run the background job worker in this process (default true). */
   worker?: boolean;
+  /** Close board and exceptions: clients read at once and the per-client timeout. */
+  fanOut?: Partial<FanOutOptions>;
+  /** Worker tuning: polling, lock lifetime (how fast a dead worker's jobs are retaken), batch concurrency. */
+  jobs?: { processEveryMs?: number; lockLifetimeMs?: number; periodBatchConcurrency?: number };
 }
 
 export interface Stack {
@@ -97,7 +101,17 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     }
     let worker: RunningWorker | undefined;
     if (opts.worker ?? true) {
-      worker = await startWorker({ pool: control.pool, deps: { control: control.db, registry, log } });
+      worker = await startWorker({
+        pool: control.pool,
+        deps: {
+          control: control.db,
+          registry,
+          log,
+          limits: { periodBatchConcurrency: opts.jobs?.periodBatchConcurrency },
+        },
+        processEvery: opts.jobs?.processEveryMs,
+        lockLifetimeMs: opts.jobs?.lockLifetimeMs,
+      });
       cleanups.push(worker.stop);
     }
     const deps: SubgraphDeps = {
@@ -109,7 +123,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const definitions = [
       tenancySubgraph({ secrets: opts.secrets ?? {} }),
       ledgerSubgraph,
-      periodSubgraph,
+      createPeriodSubgraph({ fanOut: opts.fanOut }),
       fxSubgraph,
       auditSubgraph,
     ] as const;

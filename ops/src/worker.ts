@@ -3,12 +3,20 @@ import type { Logger } from '@cifra/context';
 import type { ControlDb, TenantRegistry } from '@cifra/db';
 import { Agenda } from 'agenda';
 import type { Pool } from 'pg';
+import { periodBatchJobs } from './jobs/period-batch.ts';
 
 /** What a job needs to reach the control plane and any client's books. */
 export interface JobDeps {
   control: ControlDb;
   registry: TenantRegistry;
   log: Logger;
+  /** Per-area limits; each module reads its own and falls back to its default. */
+  limits?: JobLimits;
+}
+
+export interface JobLimits {
+  /** Batch period operations: clients transitioned at once by one worker. */
+  periodBatchConcurrency?: number;
 }
 
 /**
@@ -18,7 +26,7 @@ export interface JobDeps {
 export type JobModule = (agenda: Agenda, deps: JobDeps) => void | Promise<void>;
 
 /** Every area's jobs, registered by every worker. */
-export const JOB_MODULES: readonly JobModule[] = [];
+export const JOB_MODULES: readonly JobModule[] = [periodBatchJobs];
 
 export interface WorkerOptions {
   /** A pool on the control-plane database; Agenda keeps its `agenda_jobs` table there. */
@@ -29,6 +37,14 @@ export interface WorkerOptions {
   maxConcurrency?: number;
   /** Polling interval; jobs saved by any process also wake the worker through LISTEN/NOTIFY. */
   processEvery?: string | number;
+  /**
+   * How long a job taken by a worker stays locked to it. A worker killed mid-job leaves its jobs
+   * locked: another worker retakes them once this expires (at its next poll). Agenda's own default
+   * is 10 minutes; ours is 60 s, because every job here is short and the ones that change books are
+   * exactly-once on their own (a batch item is guarded by its row lock and the client's audit
+   * trail), so an early retake costs a wait, never a double transition.
+   */
+  lockLifetimeMs?: number;
 }
 
 export interface RunningWorker {
@@ -37,6 +53,8 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
+export const DEFAULT_LOCK_LIFETIME_MS = 60_000;
+
 /** The `ops/` worker: Agenda on the control-plane database, running every area's jobs. */
 export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const agenda = new Agenda({
@@ -44,6 +62,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     processEvery: opts.processEvery ?? '5 seconds',
     maxConcurrency: opts.maxConcurrency ?? 8,
     defaultConcurrency: opts.maxConcurrency ?? 8,
+    defaultLockLifetime: opts.lockLifetimeMs ?? DEFAULT_LOCK_LIFETIME_MS,
   });
   agenda.on('error', (err: unknown) => opts.deps.log.error({ err }, 'job scheduler error'));
   for (const module of opts.modules ?? JOB_MODULES) await module(agenda, opts.deps);

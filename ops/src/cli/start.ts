@@ -12,6 +12,12 @@ const stack = await startStack({
   databaseUrl: env.DATABASE_URL,
   secrets: env.secrets,
   log,
+  fanOut: { concurrency: env.CLOSE_BOARD_CONCURRENCY, timeoutMs: env.CLOSE_BOARD_CLIENT_TIMEOUT_MS },
+  jobs: {
+    processEveryMs: env.JOB_PROCESS_EVERY_MS,
+    lockLifetimeMs: env.JOB_LOCK_LIFETIME_MS,
+    periodBatchConcurrency: env.BATCH_CONCURRENCY,
+  },
 });
 
 const users = DEMO_USERS.map(

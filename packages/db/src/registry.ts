@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { dbServers, tenants } from './control/schema.ts';
 import { type ControlDb, type TenantDb, tenantDb } from './drizzle.ts';
 import { pg } from './pg.ts';
@@ -28,6 +28,8 @@ export interface TenantRegistryOptions {
   /** How long a tenant's location is trusted before it is read again from the control plane. */
   locationTtlMs?: number;
   statementTimeoutMs?: number;
+  /** How long opening a connection may take before it fails (a dead server must not hang callers). */
+  connectionTimeoutMs?: number;
 }
 
 interface Entry {
@@ -56,15 +58,14 @@ export class TenantRegistry {
       idleTimeoutMs: 30_000,
       locationTtlMs: 30_000,
       statementTimeoutMs: 30_000,
+      connectionTimeoutMs: 10_000,
       ...options,
     };
     this.sweeper = setInterval(() => this.sweep(), Math.max(1_000, this.opts.idleTimeoutMs)).unref();
   }
 
-  async location(tenantId: string): Promise<TenantLocation> {
-    const cached = this.locations.get(tenantId);
-    if (cached && Date.now() - cached.at < this.opts.locationTtlMs) return cached.location;
-    const [row] = await this.opts.control
+  private locationQuery() {
+    return this.opts.control
       .select({
         tenantId: tenants.id,
         slug: tenants.slug,
@@ -73,11 +74,36 @@ export class TenantRegistry {
         serverAdminUrl: dbServers.adminUrl,
       })
       .from(tenants)
-      .innerJoin(dbServers, eq(dbServers.id, tenants.serverId))
-      .where(eq(tenants.id, tenantId));
+      .innerJoin(dbServers, eq(dbServers.id, tenants.serverId));
+  }
+
+  async location(tenantId: string): Promise<TenantLocation> {
+    const cached = this.locations.get(tenantId);
+    if (cached && Date.now() - cached.at < this.opts.locationTtlMs) return cached.location;
+    const [row] = await this.locationQuery().where(eq(tenants.id, tenantId));
     if (!row) throw new Error(`Unknown tenant ${tenantId}`);
     this.locations.set(tenantId, { at: Date.now(), location: row });
     return row;
+  }
+
+  /**
+   * Read many tenants' locations in one control-plane query (a fan-out over 1,500 clients would
+   * otherwise cost 1,500 lookups). Only fills the cache; pools still open lazily.
+   */
+  async preloadLocations(tenantIds: readonly string[]): Promise<void> {
+    const now = Date.now();
+    const missing = tenantIds.filter((id) => {
+      const cached = this.locations.get(id);
+      return !cached || now - cached.at >= this.opts.locationTtlMs;
+    });
+    if (missing.length === 0) return;
+    const rows = await this.locationQuery().where(inArray(tenants.id, missing));
+    for (const row of rows) this.locations.set(row.tenantId, { at: now, location: row });
+  }
+
+  /** Pools that may be open at once, across all tenants (the fan-out bound must stay below it). */
+  get maxPools(): number {
+    return this.opts.maxPools;
   }
 
   /** The connection URL the application uses for a tenant: its database, as the application role. */
@@ -113,6 +139,7 @@ export class TenantRegistry {
       idleTimeoutMillis: this.opts.idleTimeoutMs,
       allowExitOnIdle: true,
       statement_timeout: this.opts.statementTimeoutMs,
+      connectionTimeoutMillis: this.opts.connectionTimeoutMs,
       application_name: 'cifra',
     });
     // A dropped connection must not crash the process; the next query gets a fresh one.

@@ -16,6 +16,8 @@ export const ErrorCodes = [
   'CANNOT_VOID',
   'NOT_EDITABLE',
   'SELF_APPROVAL',
+  'FORBIDDEN',
+  'IDEMPOTENCY_KEY_REUSED',
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];
 

@@ -1,20 +1,56 @@
-import { DateScalar, loadTypeDefs, type SubgraphDefinition } from '@cifra/context';
+import { DateScalar, DateTimeScalar, loadTypeDefs, type SubgraphDefinition } from '@cifra/context';
+import type { pg } from '@cifra/db';
 import type { Resolvers } from './__generated__/resolvers.ts';
 import type { Context } from './context.ts';
+import { firmViewTypes } from './resolvers/firm-view.resolvers.ts';
+import { Mutation } from './resolvers/mutation.resolvers.ts';
 import { Query } from './resolvers/query.resolvers.ts';
 import { PostingPeriod } from './resolvers/types.resolvers.ts';
 import { rules } from './rules.ts';
+import { agendaBatchQueue } from './services/batch-queue.ts';
+import { type ClientPeriodPort, clientPeriodPort } from './services/client-period.ts';
+import { DEFAULT_FAN_OUT, type FanOutOptions } from './services/fan-out.ts';
+
+export * from './services/batch-queue.ts';
+export * from './services/client-period.ts';
+export * from './services/fan-out.ts';
+export * from './services/run-batch-item.service.ts';
 
 const resolvers: Resolvers = {
   Date: DateScalar,
+  DateTime: DateTimeScalar,
   Query,
+  Mutation,
   PostingPeriod,
+  ...firmViewTypes,
 };
 
-export const periodSubgraph: SubgraphDefinition<Context> = {
-  name: 'period',
-  typeDefs: loadTypeDefs(new URL('./schema/', import.meta.url)),
-  resolvers,
-  rules,
-  extendContext: (base) => base,
-};
+export interface PeriodSubgraphOptions {
+  /** Close board and exceptions fan-out: clients read at once and the per-client timeout. */
+  fanOut?: Partial<FanOutOptions>;
+  /** The per-client period machine the firm's view drives (tests substitute one). */
+  port?: ClientPeriodPort;
+}
+
+export function createPeriodSubgraph(options: PeriodSubgraphOptions = {}): SubgraphDefinition<Context> {
+  const fanOut = { ...DEFAULT_FAN_OUT, ...options.fanOut };
+  const port = options.port ?? clientPeriodPort;
+  return {
+    name: 'period',
+    typeDefs: loadTypeDefs(new URL('./schema/', import.meta.url)),
+    resolvers,
+    rules,
+    extendContext: (base) => ({
+      ...base,
+      firmView: {
+        control: base.control,
+        registry: base.deps.registry,
+        port,
+        fanOut,
+        queue: agendaBatchQueue(base.control.$client as pg.Pool),
+      },
+    }),
+  };
+}
+
+export const periodSubgraph: SubgraphDefinition<Context> = createPeriodSubgraph();

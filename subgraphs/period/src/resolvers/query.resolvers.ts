@@ -1,6 +1,10 @@
 import { tenant } from '@cifra/db';
 import { asc, eq } from 'drizzle-orm';
 import type { QueryResolvers } from '../__generated__/resolvers.ts';
+import { caller } from '../caller.ts';
+import { batchForCaller, recentBatches } from '../services/batch-period-operation.service.ts';
+import { closeBoard } from '../services/close-board.service.ts';
+import { closeExceptions } from '../services/close-exceptions.service.ts';
 
 export const Query: QueryResolvers = {
   periods: async (_p, { fiscalYear }, ctx) => {
@@ -15,4 +19,9 @@ export const Query: QueryResolvers = {
     const db = await ctx.tenantDb();
     return db.select().from(tenant.fiscalYears).orderBy(asc(tenant.fiscalYears.year));
   },
+  closeBoard: (_p, { year, month }, ctx) => closeBoard(ctx.firmView, ctx.request.userId, { year, month }),
+  batchOperation: (_p, { id }, ctx) => batchForCaller(ctx.control, caller(ctx), id),
+  batchOperations: (_p, { limit }, ctx) => recentBatches(ctx.control, caller(ctx), limit ?? 20),
+  closeExceptions: (_p, args, ctx) =>
+    closeExceptions(ctx.firmView, { userId: ctx.request.userId, firmId: ctx.request.firm.id }, args),
 };

@@ -1,0 +1,8 @@
+import type { MutationResolvers } from '../__generated__/resolvers.ts';
+import { caller } from '../caller.ts';
+import { startBatchPeriodOperation } from '../services/batch-period-operation.service.ts';
+
+export const Mutation: MutationResolvers = {
+  startBatchPeriodOperation: (_p, { input }, ctx) =>
+    startBatchPeriodOperation({ control: ctx.control, queue: ctx.firmView.queue }, caller(ctx), input),
+};

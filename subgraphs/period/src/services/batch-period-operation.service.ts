@@ -1,0 +1,265 @@
+import { createHash } from 'node:crypto';
+import {
+  type Actor,
+  accessibleTenants,
+  type ControlDb,
+  control,
+  inTransaction,
+  recordAuditEvent,
+  type TenantRow,
+} from '@cifra/db';
+import { badInput, DomainError } from '@cifra/domain';
+import { type Permission, Permissions, permissionsOf, type RoleCluster } from '@cifra/permissions';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { BatchQueue } from './batch-queue.ts';
+import { type BatchAction, BatchActions } from './client-period.port.ts';
+import { checkYearMonth } from './close-board.service.ts';
+
+const { periodBatches, periodBatchItems, tenants } = control;
+
+export type BatchRow = typeof periodBatches.$inferSelect;
+export type BatchItemRow = typeof periodBatchItems.$inferSelect & {
+  tenantSlug: string;
+  tenantName: string;
+};
+export interface BatchView {
+  batch: BatchRow;
+  items: BatchItemRow[];
+}
+
+/** What each action needs on each client, besides Period.Batch. */
+export const ACTION_PERMISSION: Record<BatchAction, Permission> = {
+  LOCK_SALES: Permissions.Period.Lock,
+  LOCK_PURCHASING: Permissions.Period.Lock,
+  LOCK_SALES_AND_PURCHASING: Permissions.Period.Lock,
+  START_CLOSE: Permissions.Period.PrepareClose,
+  SUBMIT_CLOSE: Permissions.Period.PrepareClose,
+  APPROVE_CLOSE: Permissions.Period.Close,
+};
+
+/** The permissions a role lacks on one client to run `action` there in a batch. */
+export function missingForBatch(role: RoleCluster, action: BatchAction): Permission[] {
+  const granted = permissionsOf([role]);
+  return [Permissions.Period.Batch, ACTION_PERMISSION[action]].filter((p) => !granted.includes(p));
+}
+
+export const MAX_BATCH_CLIENTS = 5_000;
+
+export interface StartBatchInput {
+  tenants: readonly string[];
+  year: number;
+  month: number;
+  action: BatchAction;
+  idempotencyKey?: string | null;
+}
+
+export interface Caller {
+  userId: string;
+  email: string;
+  firmId: string;
+  actor: Actor;
+}
+
+function dedupeKey(action: BatchAction, year: number, month: number, tenantIds: readonly string[]): string {
+  return createHash('sha256')
+    .update([action, year, month, ...[...tenantIds].sort()].join('|'))
+    .digest('hex');
+}
+
+/**
+ * Start one period transition on many clients. Every client must be one the caller may run that
+ * transition on (else FORBIDDEN and nothing is written). Idempotent: the same idempotency key from
+ * the same user returns the same batch, and the same request while a batch for it is still running
+ * returns that batch. The items are enqueued after the batch commits; re-asking re-enqueues
+ * whatever is unfinished (one job per item at most), so a crash between the two loses nothing.
+ */
+export async function startBatchPeriodOperation(
+  deps: { control: ControlDb; queue: BatchQueue },
+  caller: Caller,
+  input: StartBatchInput,
+): Promise<BatchView> {
+  checkYearMonth(input);
+  if (!BatchActions.includes(input.action)) throw badInput(`Unknown action ${input.action}`);
+  const slugs = [...new Set(input.tenants)];
+  if (slugs.length === 0) throw badInput('Name at least one client');
+  if (slugs.length > MAX_BATCH_CLIENTS) throw badInput(`At most ${MAX_BATCH_CLIENTS} clients per batch`);
+  const key = input.idempotencyKey?.trim() || null;
+  if (key !== null && key.length > 200) throw badInput('idempotencyKey is too long (200 characters at most)');
+
+  const access = new Map(
+    (await accessibleTenants(deps.control, caller.userId)).map((a) => [a.tenant.slug, a] as const),
+  );
+  const chosen: TenantRow[] = [];
+  for (const slug of slugs) {
+    const a = access.get(slug);
+    // An unknown slug and a client the caller is not a member of get the same answer.
+    if (!a) throw new DomainError('FORBIDDEN', `You have no access to client ${slug}`, { tenant: slug });
+    const missing = missingForBatch(a.role, input.action);
+    if (missing.length > 0) {
+      throw new DomainError('FORBIDDEN', `Missing permission ${missing.join(', ')} on client ${slug}`, {
+        tenant: slug,
+        permission: missing[0],
+      });
+    }
+    chosen.push(a.tenant);
+  }
+  const dedupe = dedupeKey(
+    input.action,
+    input.year,
+    input.month,
+    chosen.map((t) => t.id),
+  );
+
+  const existing = await findExisting(deps.control, caller, key, dedupe);
+  if (existing) return resume(deps, existing);
+
+  let batchId: string;
+  try {
+    batchId = await inTransaction(deps.control, caller.actor, async (tx) => {
+      const [batch] = await tx
+        .insert(periodBatches)
+        .values({
+          firmId: caller.firmId,
+          action: input.action,
+          year: input.year,
+          month: input.month,
+          requestedBy: caller.userId,
+          requestedByEmail: caller.email,
+          idempotencyKey: key,
+          dedupeKey: dedupe,
+          requestId: caller.actor.requestId ?? null,
+        })
+        .returning();
+      if (!batch) throw new Error('batch insert returned nothing');
+      await tx.insert(periodBatchItems).values(chosen.map((t) => ({ batchId: batch.id, tenantId: t.id })));
+      await recordAuditEvent(tx, caller.actor, {
+        action: 'period_batch.started',
+        entityType: 'PeriodBatch',
+        entityId: batch.id,
+        after: {
+          action: input.action,
+          year: input.year,
+          month: input.month,
+          clients: chosen.map((t) => t.slug),
+          idempotencyKey: key,
+        },
+        tenantId: null,
+      });
+      return batch.id;
+    });
+  } catch (err) {
+    // Two identical requests raced: the loser returns the winner's batch.
+    if (
+      (err as { code?: string }).code === '23505' ||
+      (err as { cause?: { code?: string } }).cause?.code === '23505'
+    ) {
+      const raced = await findExisting(deps.control, caller, key, dedupe);
+      if (raced) return resume(deps, raced);
+    }
+    throw err;
+  }
+  const view = await loadBatch(deps.control, batchId);
+  await deps.queue.enqueue(view.items.map((i) => i.id));
+  return view;
+}
+
+async function findExisting(
+  db: ControlDb,
+  caller: Caller,
+  key: string | null,
+  dedupe: string,
+): Promise<BatchRow | null> {
+  if (key !== null) {
+    const [byKey] = await db
+      .select()
+      .from(periodBatches)
+      .where(
+        and(
+          eq(periodBatches.firmId, caller.firmId),
+          eq(periodBatches.requestedBy, caller.userId),
+          eq(periodBatches.idempotencyKey, key),
+        ),
+      );
+    if (byKey) {
+      if (byKey.dedupeKey !== dedupe) {
+        throw new DomainError(
+          'IDEMPOTENCY_KEY_REUSED',
+          'This idempotency key was already used for a different batch',
+          { batchId: byKey.id },
+        );
+      }
+      return byKey;
+    }
+  }
+  const [running] = await db
+    .select()
+    .from(periodBatches)
+    .where(
+      and(
+        eq(periodBatches.firmId, caller.firmId),
+        eq(periodBatches.dedupeKey, dedupe),
+        eq(periodBatches.status, 'RUNNING'),
+      ),
+    );
+  return running ?? null;
+}
+
+async function resume(deps: { control: ControlDb; queue: BatchQueue }, batch: BatchRow): Promise<BatchView> {
+  const view = await loadBatch(deps.control, batch.id);
+  const unfinished = view.items.filter((i) => i.status === 'PENDING' || i.status === 'RUNNING');
+  if (unfinished.length > 0) await deps.queue.enqueue(unfinished.map((i) => i.id));
+  return view;
+}
+
+export async function loadBatch(db: ControlDb, batchId: string): Promise<BatchView> {
+  const [batch] = await db.select().from(periodBatches).where(eq(periodBatches.id, batchId));
+  if (!batch) throw new DomainError('NOT_FOUND', 'No such batch operation');
+  const items = await db
+    .select({ item: periodBatchItems, tenantSlug: tenants.slug, tenantName: tenants.name })
+    .from(periodBatchItems)
+    .innerJoin(tenants, eq(tenants.id, periodBatchItems.tenantId))
+    .where(eq(periodBatchItems.batchId, batchId))
+    .orderBy(asc(tenants.name));
+  return {
+    batch,
+    items: items.map((r) => ({ ...r.item, tenantSlug: r.tenantSlug, tenantName: r.tenantName })),
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A batch of the caller's firm, showing only the clients the caller may still see; null for an
+ * unknown id or another firm's batch (the same answer).
+ */
+export async function batchForCaller(
+  db: ControlDb,
+  caller: Caller,
+  batchId: string,
+): Promise<BatchView | null> {
+  if (!UUID.test(batchId)) return null;
+  const [batch] = await db
+    .select({ id: periodBatches.id })
+    .from(periodBatches)
+    .where(and(eq(periodBatches.id, batchId), eq(periodBatches.firmId, caller.firmId)));
+  if (!batch) return null;
+  const view = await loadBatch(db, batch.id);
+  const visible = new Set((await accessibleTenants(db, caller.userId)).map((a) => a.tenant.id));
+  return { ...view, items: view.items.filter((i) => visible.has(i.tenantId)) };
+}
+
+/** The firm's most recent batches, newest first. */
+export async function recentBatches(db: ControlDb, caller: Caller, limit: number): Promise<BatchView[]> {
+  const rows = await db
+    .select({ id: periodBatches.id })
+    .from(periodBatches)
+    .where(eq(periodBatches.firmId, caller.firmId))
+    .orderBy(sql`${periodBatches.createdAt} DESC`)
+    .limit(Math.min(Math.max(limit, 1), 100));
+  const views: BatchView[] = [];
+  for (const r of rows) {
+    const v = await batchForCaller(db, caller, r.id);
+    if (v) views.push(v);
+  }
+  return views;
+}

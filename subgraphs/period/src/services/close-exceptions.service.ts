@@ -1,0 +1,213 @@
+import { control, tenant } from '@cifra/db';
+import { badInput, effectiveSettings, todayIn } from '@cifra/domain';
+import { and, desc, eq, inArray, lt, notInArray, sql } from 'drizzle-orm';
+import { clientsWithPeriodAccess, type FirmViewDeps, type VisibleClient } from './close-board.service.ts';
+import { fanOut } from './fan-out.ts';
+
+export const ExceptionKinds = [
+  'MONTH_OPEN_OVERDUE',
+  'APPROVAL_OVERDUE',
+  'BATCH_ITEM_FAILED',
+  'CLIENT_UNAVAILABLE',
+] as const;
+export type ExceptionKind = (typeof ExceptionKinds)[number];
+
+export interface CloseException {
+  kind: ExceptionKind;
+  client: VisibleClient;
+  year: number | null;
+  month: number | null;
+  /** Days past the threshold's starting point (month end, submission); null for the others. */
+  daysOverdue: number | null;
+  /** The date the clock started: the month's last day, the submission, the failure. */
+  since: Date | string | null;
+  message: string;
+  batchId: string | null;
+  errorCode: string | null;
+}
+
+export interface ExceptionArgs {
+  /** Overrides every client's `closeOverdueDays` setting. */
+  overdueDays?: number | null;
+  /** Overrides every client's `closeApprovalOverdueDays` setting. */
+  approvalOverdueDays?: number | null;
+  /** The day to judge from; each client's own today (its time zone) when absent. */
+  asOf?: string | null;
+}
+
+const DAY_MS = 86_400_000;
+const daysBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS);
+const minusDays = (date: string, days: number) =>
+  new Date(Date.parse(date) - days * DAY_MS).toISOString().slice(0, 10);
+
+async function thresholds(deps: FirmViewDeps, firmId: string, clients: VisibleClient[], args: ExceptionArgs) {
+  const firm = await deps.control
+    .select()
+    .from(control.firmSettings)
+    .where(eq(control.firmSettings.firmId, firmId));
+  const overrides =
+    clients.length === 0
+      ? []
+      : await deps.control
+          .select()
+          .from(control.tenantSettingOverrides)
+          .where(
+            inArray(
+              control.tenantSettingOverrides.tenantId,
+              clients.map((c) => c.id),
+            ),
+          );
+  const firmValues = Object.fromEntries(firm.map((r) => [r.key, r.value]));
+  const byClient = new Map<string, Record<string, unknown>>();
+  for (const o of overrides) byClient.set(o.tenantId, { ...byClient.get(o.tenantId), [o.key]: o.value });
+  return new Map(
+    clients.map((c) => {
+      const s = effectiveSettings(firmValues, byClient.get(c.id) ?? {});
+      return [
+        c.id,
+        {
+          overdueDays: args.overdueDays ?? s.closeOverdueDays,
+          approvalOverdueDays: args.approvalOverdueDays ?? s.closeApprovalOverdueDays,
+          asOf: args.asOf ?? todayIn(c.timezone),
+        },
+      ] as const;
+    }),
+  );
+}
+
+/**
+ * Across every client the caller may see: months still open N days after they ended, closes
+ * waiting for approval longer than M days, batch items that failed and were not since redone, and
+ * clients whose database did not answer (so a silent client is never mistaken for a clean one).
+ */
+export async function closeExceptions(
+  deps: FirmViewDeps,
+  caller: { userId: string; firmId: string },
+  args: ExceptionArgs,
+): Promise<CloseException[]> {
+  for (const [name, v] of [
+    ['overdueDays', args.overdueDays],
+    ['approvalOverdueDays', args.approvalOverdueDays],
+  ] as const) {
+    if (v != null && (!Number.isInteger(v) || v < 0 || v > 366)) throw badInput(`${name} must be 0 to 366`);
+  }
+  if (args.asOf != null && !/^\d{4}-\d{2}-\d{2}$/.test(args.asOf)) throw badInput('asOf must be a date');
+  const clients = await clientsWithPeriodAccess(deps.control, caller.userId);
+  const limits = await thresholds(deps, caller.firmId, clients, args);
+  const results = await fanOut(
+    deps.registry,
+    clients.map((c) => c.id),
+    async (db, tenantId) => {
+      const limit = limits.get(tenantId);
+      if (!limit) return { open: [], pending: [] };
+      const open = await db
+        .select({
+          year: tenant.postingPeriods.year,
+          month: tenant.postingPeriods.month,
+          endDate: tenant.postingPeriods.endDate,
+        })
+        .from(tenant.postingPeriods)
+        .where(
+          and(
+            lt(tenant.postingPeriods.endDate, minusDays(limit.asOf, limit.overdueDays)),
+            notInArray(tenant.postingPeriods.state, ['LOCKED', 'CLOSED']),
+          ),
+        )
+        .orderBy(tenant.postingPeriods.startDate);
+      const pending = await deps.port.pendingApprovals(db);
+      return { open, pending };
+    },
+    deps.fanOut,
+  );
+  const out: CloseException[] = [];
+  results.forEach((r, i) => {
+    const client = clients[i] as VisibleClient;
+    const limit = limits.get(client.id);
+    if (!r.ok) {
+      out.push({
+        kind: 'CLIENT_UNAVAILABLE',
+        client,
+        year: null,
+        month: null,
+        daysOverdue: null,
+        since: null,
+        message: r.reason,
+        batchId: null,
+        errorCode: r.code,
+      });
+      return;
+    }
+    if (!limit) return;
+    for (const p of r.value.open) {
+      out.push({
+        kind: 'MONTH_OPEN_OVERDUE',
+        client,
+        year: p.year,
+        month: p.month,
+        daysOverdue: daysBetween(p.endDate, limit.asOf),
+        since: p.endDate,
+        message: `${p.year}-${String(p.month).padStart(2, '0')} is still open ${daysBetween(p.endDate, limit.asOf)} days after month end`,
+        batchId: null,
+        errorCode: null,
+      });
+    }
+    for (const p of r.value.pending) {
+      const submitted = p.submittedAt.toISOString().slice(0, 10);
+      const waited = daysBetween(submitted, limit.asOf);
+      if (waited <= limit.approvalOverdueDays) continue;
+      out.push({
+        kind: 'APPROVAL_OVERDUE',
+        client,
+        year: p.year,
+        month: p.month,
+        daysOverdue: waited,
+        since: p.submittedAt,
+        message: `The close of ${p.year}-${String(p.month).padStart(2, '0')} has waited ${waited} days for approval`,
+        batchId: null,
+        errorCode: null,
+      });
+    }
+  });
+  out.push(...(await failedBatchItems(deps, caller.firmId, clients)));
+  return out;
+}
+
+/** Failed items not since redone: no later item for the same client, month and action ended DONE or SKIPPED. */
+async function failedBatchItems(
+  deps: FirmViewDeps,
+  firmId: string,
+  clients: VisibleClient[],
+): Promise<CloseException[]> {
+  if (clients.length === 0) return [];
+  const byId = new Map(clients.map((c) => [c.id, c]));
+  const { periodBatches: b, periodBatchItems: i } = control;
+  const rows = await deps.control
+    .select({ item: i, batch: b })
+    .from(i)
+    .innerJoin(b, eq(b.id, i.batchId))
+    .where(
+      and(
+        eq(b.firmId, firmId),
+        eq(i.status, 'FAILED'),
+        inArray(i.tenantId, [...byId.keys()]),
+        sql`NOT EXISTS (
+          SELECT 1 FROM period_batch_items i2 JOIN period_batches b2 ON b2.id = i2.batch_id
+           WHERE i2.tenant_id = ${i.tenantId} AND b2.action = ${b.action} AND b2.year = ${b.year}
+             AND b2.month = ${b.month} AND i2.status IN ('DONE', 'SKIPPED')
+             AND b2.created_at > ${b.createdAt})`,
+      ),
+    )
+    .orderBy(desc(i.finishedAt))
+    .limit(1_000);
+  return rows.map(({ item, batch }) => ({
+    kind: 'BATCH_ITEM_FAILED' as const,
+    client: byId.get(item.tenantId) as VisibleClient,
+    year: batch.year,
+    month: batch.month,
+    daysOverdue: null,
+    since: item.finishedAt,
+    message: `${batch.action} failed: ${item.errorMessage ?? item.errorCode ?? 'unknown reason'}`,
+    batchId: batch.id,
+    errorCode: item.errorCode,
+  }));
+}

@@ -1,0 +1,218 @@
+import {
+  type Actor,
+  type ControlDb,
+  control,
+  recordAuditEvent,
+  type TenantDb,
+  type TenantRegistry,
+  tenant,
+  tenantAccess,
+} from '@cifra/db';
+import { DomainError } from '@cifra/domain';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { missingForBatch } from './batch-period-operation.service.ts';
+import { alreadyDone, type ClientCloseRow, type ClientPeriodPort } from './client-period.port.ts';
+import { unavailable } from './fan-out.ts';
+
+const { periodBatches, periodBatchItems } = control;
+
+export interface BatchRunnerDeps {
+  control: ControlDb;
+  registry: TenantRegistry;
+  port: ClientPeriodPort;
+}
+
+type Outcome = {
+  status: 'DONE' | 'SKIPPED' | 'FAILED';
+  errorCode?: string;
+  errorMessage?: string;
+  stateBefore?: string | null;
+  stateAfter?: string | null;
+};
+
+/** The request id every tenant-side audit event of this item carries: the item's proof of work. */
+export const itemRequestId = (itemId: string) => `batch-item:${itemId}`;
+
+const describe = (row: ClientCloseRow | null) =>
+  row ? [row.periodState ?? 'NO_PERIOD', row.closeStatus].filter(Boolean).join('/') : null;
+
+/**
+ * Apply one batch item to its client, exactly once, however often the job runs.
+ *
+ * 1. Mark the item RUNNING (visible to `batchOperation`) and count the attempt; a finished item is left alone.
+ * 2. In one control-plane transaction, hold the item row FOR UPDATE while acting, so two workers
+ *    (one whose lock Agenda thought expired) never act on one item at once.
+ * 3. On a retry, look for the client's audit event carrying this item's request id: if the
+ *    transition committed in the client's database before a worker died, it is DONE, not re-applied.
+ * 4. Re-read the client's state: already there → SKIPPED; else apply it through the client's own
+ *    state machine, which audits it and refuses what it must (→ FAILED with its code).
+ * 5. Record the outcome and a firm-level audit event; the last item to finish closes the batch.
+ *
+ * Only a control-plane failure throws (Agenda then retries the job with backoff).
+ */
+export async function runBatchItem(deps: BatchRunnerDeps, itemId: string): Promise<void> {
+  const [claimed] = await deps.control
+    .update(periodBatchItems)
+    .set({
+      status: 'RUNNING',
+      attempts: sql`${periodBatchItems.attempts} + 1`,
+      startedAt: sql`coalesce(${periodBatchItems.startedAt}, now())`,
+    })
+    .where(and(eq(periodBatchItems.id, itemId), inArray(periodBatchItems.status, ['PENDING', 'RUNNING'])))
+    .returning();
+  if (!claimed) return;
+
+  await deps.control.transaction(async (tx) => {
+    const [item] = await tx
+      .select()
+      .from(periodBatchItems)
+      .where(eq(periodBatchItems.id, itemId))
+      .for('update');
+    if (!item || (item.status !== 'PENDING' && item.status !== 'RUNNING')) return;
+    const [batch] = await tx.select().from(periodBatches).where(eq(periodBatches.id, item.batchId));
+    if (!batch) return;
+    const actor: Actor = {
+      userId: batch.requestedBy,
+      email: batch.requestedByEmail,
+      requestId: itemRequestId(item.id),
+      clientName: 'cifra-batch',
+      clientVersion: null,
+    };
+    const outcome = await decide(deps, batch, item, actor);
+    await tx
+      .update(periodBatchItems)
+      .set({
+        status: outcome.status,
+        errorCode: outcome.errorCode ?? null,
+        errorMessage: outcome.errorMessage ?? null,
+        stateBefore: outcome.stateBefore ?? null,
+        stateAfter: outcome.stateAfter ?? null,
+        finishedAt: sql`now()`,
+      })
+      .where(eq(periodBatchItems.id, item.id));
+    await recordAuditEvent(tx, actor, {
+      action: `period_batch.item_${outcome.status.toLowerCase()}`,
+      entityType: 'PeriodBatchItem',
+      entityId: item.id,
+      before: { status: item.status, state: outcome.stateBefore ?? null },
+      after: {
+        batchId: batch.id,
+        action: batch.action,
+        year: batch.year,
+        month: batch.month,
+        status: outcome.status,
+        state: outcome.stateAfter ?? null,
+        errorCode: outcome.errorCode ?? null,
+        attempts: item.attempts,
+      },
+      tenantId: item.tenantId,
+    });
+    // The batch row serialises the last items to finish, so exactly one of them closes the batch.
+    await tx
+      .select({ id: periodBatches.id })
+      .from(periodBatches)
+      .where(eq(periodBatches.id, batch.id))
+      .for('update');
+    const [left] = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(periodBatchItems)
+      .where(
+        and(
+          eq(periodBatchItems.batchId, batch.id),
+          ne(periodBatchItems.id, item.id),
+          inArray(periodBatchItems.status, ['PENDING', 'RUNNING']),
+        ),
+      );
+    if ((left?.n ?? 0) === 0) {
+      const [closed] = await tx
+        .update(periodBatches)
+        .set({ status: 'FINISHED', finishedAt: sql`now()` })
+        .where(and(eq(periodBatches.id, batch.id), eq(periodBatches.status, 'RUNNING')))
+        .returning({ id: periodBatches.id });
+      if (closed) {
+        const counts = await tx
+          .select({ status: periodBatchItems.status, n: sql<number>`count(*)::int` })
+          .from(periodBatchItems)
+          .where(eq(periodBatchItems.batchId, batch.id))
+          .groupBy(periodBatchItems.status);
+        await recordAuditEvent(tx, actor, {
+          action: 'period_batch.finished',
+          entityType: 'PeriodBatch',
+          entityId: batch.id,
+          after: Object.fromEntries(counts.map((c) => [c.status, c.n])),
+          tenantId: null,
+        });
+      }
+    }
+  });
+}
+
+async function decide(
+  deps: BatchRunnerDeps,
+  batch: typeof periodBatches.$inferSelect,
+  item: typeof periodBatchItems.$inferSelect,
+  actor: Actor,
+): Promise<Outcome> {
+  // The batch acts as the user who started it, with their role on this client as it is now.
+  const access = await tenantAccess(deps.control, batch.requestedBy, { id: item.tenantId });
+  if (!access)
+    return { status: 'FAILED', errorCode: 'FORBIDDEN', errorMessage: 'No access to this client any more' };
+  const missing = missingForBatch(access.role, batch.action);
+  if (missing.length > 0) {
+    return {
+      status: 'FAILED',
+      errorCode: 'FORBIDDEN',
+      errorMessage: `Missing permission ${missing.join(', ')}`,
+    };
+  }
+  const at = { year: batch.year, month: batch.month };
+  let db: TenantDb;
+  let before: ClientCloseRow | null = null;
+  try {
+    db = await deps.registry.db(item.tenantId);
+    if (item.attempts > 1 && (await appliedEarlier(db, actor))) {
+      const now = await deps.port.readCloseRow(db, at);
+      return { status: 'DONE', stateBefore: item.stateBefore, stateAfter: describe(now) };
+    }
+    before = await deps.port.readCloseRow(db, at);
+    if (before.periodId === null) {
+      return {
+        status: 'FAILED',
+        errorCode: 'PERIOD_NOT_FOUND',
+        errorMessage: `The client has no period for ${batch.year}-${String(batch.month).padStart(2, '0')}`,
+      };
+    }
+    if (alreadyDone(batch.action, before)) {
+      return { status: 'SKIPPED', stateBefore: describe(before), stateAfter: describe(before) };
+    }
+    await deps.port.apply(db, actor, { ...at, action: batch.action });
+    const after = await deps.port.readCloseRow(db, at);
+    return { status: 'DONE', stateBefore: describe(before), stateAfter: describe(after) };
+  } catch (err) {
+    if (err instanceof DomainError) {
+      return {
+        status: 'FAILED',
+        errorCode: err.code,
+        errorMessage: err.message,
+        stateBefore: describe(before),
+      };
+    }
+    const why = unavailable(err);
+    return {
+      status: 'FAILED',
+      errorCode: 'TENANT_UNAVAILABLE',
+      errorMessage: why.reason,
+      stateBefore: describe(before),
+    };
+  }
+}
+
+/** Whether an earlier attempt of this item already committed its transition in the client's books. */
+async function appliedEarlier(db: TenantDb, actor: Actor): Promise<boolean> {
+  const [hit] = await db
+    .select({ id: tenant.auditEvents.id })
+    .from(tenant.auditEvents)
+    .where(eq(tenant.auditEvents.requestId, actor.requestId ?? ''))
+    .limit(1);
+  return hit !== undefined;
+}

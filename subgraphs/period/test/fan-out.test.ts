@@ -1,0 +1,119 @@
+import { control, controlDb, pg, TenantRegistry } from '@cifra/db';
+import {
+  createTestControlDatabase,
+  createTestTenantDatabase,
+  type TestDatabase,
+  testAppPassword,
+  testServerUrl,
+} from '@cifra/testing';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alreadyDone, type ClientCloseRow, deriveStage } from '../src/services/client-period.port.ts';
+import { fanOut } from '../src/services/fan-out.ts';
+
+let controlDbHandle: TestDatabase;
+let books: TestDatabase[];
+let pool: pg.Pool;
+let registry: TenantRegistry;
+const ids: Record<'ok' | 'slow' | 'gone', string> = { ok: '', slow: '', gone: '' };
+
+beforeAll(async () => {
+  controlDbHandle = await createTestControlDatabase();
+  books = [await createTestTenantDatabase(), await createTestTenantDatabase()];
+  pool = new pg.Pool({ connectionString: controlDbHandle.adminUrl, max: 4 });
+  const db = controlDb(pool);
+  const [firm] = await db.insert(control.firms).values({ slug: 'f', name: 'F' }).returning();
+  const [server] = await db
+    .insert(control.dbServers)
+    .values({ name: 's', adminUrl: testServerUrl() })
+    .returning();
+  const client = (slug: string, databaseName: string) => ({
+    firmId: firm!.id,
+    slug,
+    name: slug,
+    region: 'PA',
+    baseCurrency: 'USD',
+    timezone: 'America/Panama',
+    serverId: server!.id,
+    databaseName,
+    status: 'ACTIVE' as const,
+  });
+  await db.insert(control.currencies).values({ code: 'USD', name: 'US Dollar', minorUnits: 2 });
+  const rows = await db
+    .insert(control.tenants)
+    .values([client('ok', books[0]!.name), client('slow', books[1]!.name), client('gone', 't_never_created')])
+    .returning();
+  for (const r of rows) ids[r.slug as keyof typeof ids] = r.id;
+  registry = new TenantRegistry({ control: db, appPassword: testAppPassword, maxPools: 3, poolSize: 1 });
+});
+
+afterAll(async () => {
+  await registry?.close();
+  await pool?.end();
+  for (const b of books ?? []) await b.drop();
+  await controlDbHandle?.drop();
+});
+
+describe('fanOut', () => {
+  it('answers for the clients that answer and says why the others did not', async () => {
+    const results = await fanOut(
+      registry,
+      [ids.ok, ids.slow, ids.gone],
+      async (tx, tenantId) => {
+        if (tenantId === ids.slow) await tx.execute(sql`SELECT pg_sleep(5)`);
+        const r = await tx.execute(sql`SELECT current_database() AS name`);
+        return r.rows[0]?.name as string;
+      },
+      { concurrency: 8, timeoutMs: 300 },
+    );
+    expect(results.map((r) => r.tenantId)).toEqual([ids.ok, ids.slow, ids.gone]);
+    expect(results[0]).toEqual({ tenantId: ids.ok, ok: true, value: books[0]!.name });
+    expect(results[1]).toMatchObject({ ok: false, code: 'TIMEOUT' });
+    expect(results[2]).toMatchObject({ ok: false, code: 'DATABASE_NOT_FOUND' });
+    // The bound holds: never more pools than the registry allows.
+    expect(registry.stats().pools).toBeLessThanOrEqual(3);
+  });
+
+  it('reads clients in a read-only transaction', async () => {
+    const [r] = await fanOut(registry, [ids.ok], (tx) => tx.execute(sql`CREATE TABLE nope (x int)`), {
+      concurrency: 1,
+      timeoutMs: 2_000,
+    });
+    expect(r).toMatchObject({ ok: false, code: 'ERROR' });
+  });
+});
+
+const row = (over: Partial<ClientCloseRow>): ClientCloseRow => ({
+  periodId: 'p',
+  periodState: 'UNLOCKED',
+  closeStatus: null,
+  stage: 'OPEN',
+  lastTransition: null,
+  openChecklistItems: [],
+  ...over,
+});
+
+describe('stages and skips', () => {
+  it('derives the dashboard stage from the period, the close and the year', () => {
+    expect(deriveStage('UNLOCKED', null, 'OPEN')).toBe('OPEN');
+    expect(deriveStage('LOCK_SALES', 'DRAFT', 'OPEN')).toBe('DRAFT');
+    expect(deriveStage('LOCK_SALES_AND_PURCHASING', 'PENDING_APPROVAL', 'OPEN')).toBe('PENDING_APPROVAL');
+    expect(deriveStage('LOCKED', 'APPROVED', 'OPEN')).toBe('CLOSED');
+    expect(deriveStage('CLOSED', 'APPROVED', 'CLOSED')).toBe('YEAR_CLOSED');
+    expect(deriveStage('CLOSED', 'APPROVED', 'AUDITED')).toBe('YEAR_AUDITED');
+  });
+
+  it('skips a client already where the action would take it, and only then', () => {
+    expect(alreadyDone('LOCK_SALES', row({ periodState: 'LOCK_SALES' }))).toBe(true);
+    expect(alreadyDone('LOCK_SALES', row({ periodState: 'LOCK_PURCHASING' }))).toBe(false);
+    expect(alreadyDone('LOCK_PURCHASING', row({ periodState: 'LOCK_SALES_AND_PURCHASING' }))).toBe(true);
+    expect(alreadyDone('LOCK_SALES_AND_PURCHASING', row({ periodState: 'LOCK_SALES' }))).toBe(false);
+    expect(alreadyDone('START_CLOSE', row({ closeStatus: 'DRAFT' }))).toBe(true);
+    expect(alreadyDone('START_CLOSE', row({ closeStatus: 'REJECTED' }))).toBe(false);
+    expect(alreadyDone('SUBMIT_CLOSE', row({ closeStatus: 'DRAFT' }))).toBe(false);
+    expect(alreadyDone('SUBMIT_CLOSE', row({ closeStatus: 'PENDING_APPROVAL' }))).toBe(true);
+    expect(alreadyDone('APPROVE_CLOSE', row({ closeStatus: 'PENDING_APPROVAL' }))).toBe(false);
+    expect(alreadyDone('APPROVE_CLOSE', row({ periodState: 'LOCKED' }))).toBe(true);
+    expect(alreadyDone('LOCK_SALES', row({ periodState: null, periodId: null }))).toBe(false);
+  });
+});

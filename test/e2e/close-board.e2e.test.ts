@@ -1,0 +1,329 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { control } from '@cifra/db';
+import { signLocalToken } from '@cifra/gateway';
+import { type Stack, startStack } from '@cifra/ops';
+import { createEmptyDatabase, TEST_APP_PASSWORD, type TestDatabase } from '@cifra/testing';
+import { eq, sql } from 'drizzle-orm';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codes, gql } from '../support/client.ts';
+import { countInClient } from '../support/clients.ts';
+
+/**
+ * The firm's view through the gateway with real tokens: the close board, batch period operations
+ * run by the in-process worker, the exceptions inbox, and a client whose database is down.
+ */
+
+let db: TestDatabase;
+let dataDir: string;
+let stack: Stack;
+const token: Record<string, string> = {};
+const SLUGS = ['cafe-boquete', 'ferreteria-colon', 'clinica-costa', 'logistica-canal', 'panaderia-valle'];
+const now = new Date();
+const YEAR = now.getUTCFullYear();
+// A month of the seeded fiscal year that is certainly over by some days in any time zone.
+const MONTH = 1;
+
+beforeAll(async () => {
+  db = await createEmptyDatabase();
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'cifra-board-'));
+  stack = await startStack({
+    dataDir,
+    port: 0,
+    databaseUrl: db.adminUrl,
+    appPassword: TEST_APP_PASSWORD,
+    log: pino({ level: 'silent' }),
+    fanOut: { concurrency: 4, timeoutMs: 3_000 },
+    jobs: { processEveryMs: 250, lockLifetimeMs: 5_000, periodBatchConcurrency: 2 },
+  });
+  for (const who of ['admin', 'senior', 'junior', 'reviewer', 'client']) {
+    token[who] = await signLocalToken(stack.authPrivateJwk, `${who}@demo.firm`);
+  }
+});
+
+afterAll(async () => {
+  await stack?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const as = (who: string, tenant?: string) => gql(stack.gatewayUrl, token[who], tenant);
+
+const BOARD = `query Board($year: Int!, $month: Int!) {
+  closeBoard(year: $year, month: $month) {
+    year month unavailableCount stageCounts { stage count }
+    clients { client { slug name } availability unavailableCode unavailableReason periodState stage closeStatus
+      lastTransition { action byEmail at } openChecklistItems { code } }
+  }
+}`;
+const START = `mutation Start($input: StartBatchPeriodOperationInput!) {
+  startBatchPeriodOperation(input: $input) { id status action items { client { slug } status } }
+}`;
+const BATCH = `query Batch($id: ID!) {
+  batchOperation(id: $id) {
+    id status requestedByEmail counts { pending running done failed skipped }
+    items { client { slug } status attempts errorCode errorMessage stateBefore stateAfter }
+  }
+}`;
+
+type BoardClient = {
+  client: { slug: string };
+  availability: string;
+  unavailableCode: string | null;
+  periodState: string | null;
+  stage: string | null;
+  lastTransition: { action: string; byEmail: string } | null;
+};
+type Board = { closeBoard: { clients: BoardClient[]; unavailableCount: number } };
+type BatchItem = {
+  client: { slug: string };
+  status: string;
+  attempts: number;
+  errorCode: string | null;
+  stateBefore: string | null;
+};
+type Batch = { id: string; status: string; items: BatchItem[] };
+
+async function board(who = 'senior') {
+  const r = await as(who)<Board>(BOARD, { year: YEAR, month: MONTH });
+  expect(r.errors).toBeUndefined();
+  return r.data!.closeBoard;
+}
+
+async function startBatch(who: string, input: Record<string, unknown>) {
+  return as(who)<{ startBatchPeriodOperation: Batch }>(START, {
+    input: { year: YEAR, month: MONTH, ...input },
+  });
+}
+
+/** Poll the batch until it finishes (the worker runs in the background). */
+async function finished(id: string, who = 'senior'): Promise<Batch> {
+  for (;;) {
+    const r = await as(who)<{ batchOperation: Batch }>(BATCH, { id });
+    expect(r.errors).toBeUndefined();
+    if (r.data!.batchOperation.status === 'FINISHED') return r.data!.batchOperation;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function clientDb(slug: string): Promise<string> {
+  const [t] = await stack.control.db.select().from(control.tenants).where(eq(control.tenants.slug, slug));
+  return t!.databaseName;
+}
+
+/** Lock transitions recorded in a client's own audit trail for the test month. */
+async function lockEvents(slug: string): Promise<number> {
+  const [t] = await stack.control.db.select().from(control.tenants).where(eq(control.tenants.slug, slug));
+  return countInClient(
+    db.adminUrl,
+    t!.databaseName,
+    `SELECT count(*)::int AS n FROM audit_events a JOIN posting_periods p ON p.id::text = a.entity_id
+      WHERE a.entity_type = 'PostingPeriod' AND p.year = $1 AND p.month = $2`,
+    [YEAR, MONTH],
+  );
+}
+
+async function batchRows(): Promise<number> {
+  const [r] = await stack.control.db.select({ n: sql<number>`count(*)::int` }).from(control.periodBatches);
+  return r!.n;
+}
+
+describe('the close board', () => {
+  it('shows every client the caller may see, each with its state for the month', async () => {
+    const b = await board();
+    expect(b.clients.map((c) => c.client.slug).sort()).toEqual([...SLUGS].sort());
+    expect(b.unavailableCount).toBe(0);
+    for (const c of b.clients) {
+      expect(c).toMatchObject({ availability: 'AVAILABLE', periodState: 'UNLOCKED', stage: 'OPEN' });
+    }
+  });
+
+  it('refuses a caller without the firm dashboard, and bad input', async () => {
+    const client = await as('client')(BOARD, { year: YEAR, month: MONTH });
+    expect(codes(client)).toEqual(['FORBIDDEN']);
+    const bad = await as('senior')(BOARD, { year: YEAR, month: 13 });
+    expect(codes(bad)).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
+describe('batch period operations', () => {
+  it('locks sales for three clients, audits each transition once in each client and once in the firm', async () => {
+    const three = SLUGS.slice(0, 3);
+    const r = await startBatch('senior', {
+      tenants: three,
+      action: 'LOCK_SALES',
+      idempotencyKey: 'jan-sales',
+    });
+    expect(r.errors).toBeUndefined();
+    const done = await finished(r.data!.startBatchPeriodOperation.id);
+    expect(done.items.map((i) => i.status)).toEqual(['DONE', 'DONE', 'DONE']);
+    for (const slug of three) expect(await lockEvents(slug)).toBe(1);
+    for (const slug of SLUGS.slice(3)) expect(await lockEvents(slug)).toBe(0);
+
+    const b = await board();
+    for (const c of b.clients) {
+      if (three.includes(c.client.slug)) {
+        expect(c).toMatchObject({
+          periodState: 'LOCK_SALES',
+          lastTransition: { byEmail: 'senior@demo.firm' },
+        });
+      } else {
+        expect(c).toMatchObject({ periodState: 'UNLOCKED', lastTransition: null });
+      }
+    }
+    const firmEvents = await stack.control.db
+      .select()
+      .from(control.controlAuditEvents)
+      .where(eq(control.controlAuditEvents.entityType, 'PeriodBatchItem'));
+    expect(firmEvents).toHaveLength(3);
+    expect(new Set(firmEvents.map((e) => e.tenantId)).size).toBe(3);
+  });
+
+  it('returns the same batch for a reused idempotency key and applies nothing again', async () => {
+    const before = await batchRows();
+    const r = await startBatch('senior', {
+      tenants: SLUGS.slice(0, 3),
+      action: 'LOCK_SALES',
+      idempotencyKey: 'jan-sales',
+    });
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.startBatchPeriodOperation.status).toBe('FINISHED');
+    expect(await batchRows()).toBe(before);
+    for (const slug of SLUGS.slice(0, 3)) expect(await lockEvents(slug)).toBe(1);
+
+    const reused = await startBatch('senior', {
+      tenants: SLUGS.slice(0, 2),
+      action: 'LOCK_SALES',
+      idempotencyKey: 'jan-sales',
+    });
+    expect(codes(reused)).toEqual(['IDEMPOTENCY_KEY_REUSED']);
+    expect(await batchRows()).toBe(before);
+  });
+
+  it('skips clients already in the target state and applies the rest', async () => {
+    const r = await startBatch('senior', { tenants: SLUGS.slice(0, 4), action: 'LOCK_SALES' });
+    const done = await finished(r.data!.startBatchPeriodOperation.id);
+    const bySlug = Object.fromEntries(done.items.map((i) => [i.client.slug, i.status]));
+    expect(bySlug).toEqual({
+      [SLUGS[0]!]: 'SKIPPED',
+      [SLUGS[1]!]: 'SKIPPED',
+      [SLUGS[2]!]: 'SKIPPED',
+      [SLUGS[3]!]: 'DONE',
+    });
+    for (const slug of SLUGS.slice(0, 4)) expect(await lockEvents(slug)).toBe(1);
+  });
+
+  it('reports a refused transition as FAILED with the refusal code, and lists it as an exception', async () => {
+    // Straight from UNLOCKED to both locks skips a step: the state machine refuses it.
+    const r = await startBatch('senior', { tenants: [SLUGS[4]], action: 'LOCK_SALES_AND_PURCHASING' });
+    const done = await finished(r.data!.startBatchPeriodOperation.id);
+    expect(done.items).toHaveLength(1);
+    expect(done.items[0]).toMatchObject({ status: 'FAILED', stateBefore: 'UNLOCKED' });
+    expect(done.items[0]!.errorCode).toMatch(/^[A-Z_]+$/);
+    expect(await lockEvents(SLUGS[4]!)).toBe(0);
+
+    const ex = await as('senior')<{
+      closeExceptions: { kind: string; client: { slug: string }; batchId: string }[];
+    }>('{ closeExceptions { kind client { slug } batchId errorCode message } }');
+    expect(ex.errors).toBeUndefined();
+    const failed = ex.data!.closeExceptions.filter((e) => e.kind === 'BATCH_ITEM_FAILED');
+    expect(failed).toEqual([expect.objectContaining({ client: { slug: SLUGS[4] }, batchId: done.id })]);
+  });
+
+  it('refuses a batch naming a client the caller may not act on, and writes nothing', async () => {
+    const before = await batchRows();
+    const junior = await startBatch('junior', { tenants: [SLUGS[4]], action: 'LOCK_SALES' });
+    expect(codes(junior)).toEqual(['FORBIDDEN']);
+    const unknown = await startBatch('senior', {
+      tenants: [SLUGS[4], 'no-such-client'],
+      action: 'LOCK_SALES',
+    });
+    expect(codes(unknown)).toEqual(['FORBIDDEN']);
+    const client = await startBatch('client', { tenants: ['cafe-boquete'], action: 'LOCK_SALES' });
+    expect(codes(client)).toEqual(['FORBIDDEN']);
+    const empty = await startBatch('senior', { tenants: [], action: 'LOCK_SALES' });
+    expect(codes(empty)).toEqual(['BAD_USER_INPUT']);
+    expect(await batchRows()).toBe(before);
+    expect(await lockEvents(SLUGS[4]!)).toBe(0);
+  });
+
+  it('shows another firm member the batch but not a made-up id', async () => {
+    const [any] = await stack.control.db.select().from(control.periodBatches).limit(1);
+    const seen = await as('admin')<{ batchOperation: Batch | null }>(BATCH, { id: any!.id });
+    expect(seen.data!.batchOperation?.id).toBe(any!.id);
+    const none = await as('admin')<{ batchOperation: Batch | null }>(BATCH, {
+      id: '00000000-0000-4000-8000-000000000000',
+    });
+    expect(none.data!.batchOperation).toBeNull();
+  });
+});
+
+describe('the exceptions inbox', () => {
+  it('lists months still open N days after month end, per client, with the threshold as an argument', async () => {
+    const asOf = `${YEAR}-02-20`;
+    const r = await as('senior')<{
+      closeExceptions: {
+        kind: string;
+        client: { slug: string };
+        year: number;
+        month: number;
+        daysOverdue: number;
+      }[];
+    }>(
+      'query Ex($asOf: Date) { closeExceptions(asOf: $asOf, overdueDays: 10) { kind client { slug } year month daysOverdue } }',
+      {
+        asOf,
+      },
+    );
+    expect(r.errors).toBeUndefined();
+    const open = r.data!.closeExceptions.filter((e) => e.kind === 'MONTH_OPEN_OVERDUE');
+    // January ended 20 days before; every client still has it open (a lock is not a close).
+    expect(open.map((e) => e.client.slug).sort()).toEqual([...SLUGS].sort());
+    for (const e of open) expect(e).toMatchObject({ year: YEAR, month: 1, daysOverdue: 20 });
+    const tight = await as('senior')<{ closeExceptions: { kind: string }[] }>(
+      'query Ex($asOf: Date) { closeExceptions(asOf: $asOf, overdueDays: 25) { kind } }',
+      { asOf },
+    );
+    expect(tight.data!.closeExceptions.filter((e) => e.kind === 'MONTH_OPEN_OVERDUE')).toHaveLength(0);
+  });
+});
+
+describe('a client whose database is down', () => {
+  it('shows that client UNAVAILABLE with a reason while the others still answer', async () => {
+    const [down] = await stack.control.db
+      .select()
+      .from(control.tenants)
+      .where(eq(control.tenants.slug, 'clinica-costa'));
+    // Move the client to a server that is not there (a closed port), as if its server had died.
+    const [dead] = await stack.control.db
+      .insert(control.dbServers)
+      .values({
+        name: 'dead',
+        adminUrl: 'postgres://nobody:nothing@127.0.0.1:1/postgres',
+        acceptsNewTenants: false,
+      })
+      .returning();
+    await stack.control.db
+      .update(control.tenants)
+      .set({ serverId: dead!.id })
+      .where(eq(control.tenants.id, down!.id));
+    stack.registry.forget(down!.id);
+
+    const b = await board();
+    expect(b.unavailableCount).toBe(1);
+    for (const c of b.clients) {
+      if (c.client.slug === 'clinica-costa') {
+        expect(c).toMatchObject({
+          availability: 'UNAVAILABLE',
+          unavailableCode: 'CONNECTION_REFUSED',
+          stage: null,
+        });
+      } else {
+        expect(c).toMatchObject({ availability: 'AVAILABLE' });
+        expect(c.stage).not.toBeNull();
+      }
+    }
+    expect(await clientDb('clinica-costa')).toBe(down!.databaseName);
+  });
+});
