@@ -12,7 +12,7 @@ export const rules: RuleMap = {
     incomeStatement: read,
     balanceSheet: read,
   },
-  Mutation: { postJournalEntry: can(P.GL.Post) },
+  Mutation: { postJournalEntry: can(P.GL.Post), postJournalEntries: can(P.GL.Post) },
   Account: read,
   JournalEntry: read,
   JournalLine: read,

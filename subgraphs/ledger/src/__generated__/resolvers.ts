@@ -27,6 +27,33 @@ export type Scalars = {
   _Any: { input: unknown; output: unknown; }
 };
 
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Post a balanced manual journal entry in one step (needs GL.Post). Refused with UNBALANCED_ENTRY,
+   * PERIOD_NOT_FOUND, PERIOD_LOCKED or BAD_USER_INPUT, writing nothing. Retrying with the same
+   * idempotencyKey returns the entry the first call posted.
+   */
+  postJournalEntry?: Maybe<JournalEntry>;
+  /**
+   * Post many manual journal entries at once, for imports (needs GL.Post): all of them or none.
+   * Each entry is checked as postJournalEntry checks it; a refusal names the entry (`index`,
+   * `input[3].lines[1].debit`) and writes nothing. An entry whose idempotencyKey was used before is
+   * answered with the entry first posted under it and not posted again. At most 10,000 entries.
+   */
+  postJournalEntries?: Maybe<Array<JournalEntry>>;
+};
+
+
+export type MutationPostJournalEntryArgs = {
+  input: PostJournalEntryInput;
+};
+
+
+export type MutationPostJournalEntriesArgs = {
+  input: Array<PostJournalEntryInput>;
+};
+
 export type Query = {
   __typename?: 'Query';
   /** The chart of accounts of the current client, ordered by code. */
@@ -90,21 +117,6 @@ export type QueryIncomeStatementArgs = {
 export type QueryBalanceSheetArgs = {
   asOf: Scalars['Date']['input'];
   asAt?: InputMaybe<Scalars['DateTime']['input']>;
-};
-
-export type Mutation = {
-  __typename?: 'Mutation';
-  /**
-   * Post a balanced manual journal entry in one step (needs GL.Post). Refused with UNBALANCED_ENTRY,
-   * PERIOD_NOT_FOUND, PERIOD_LOCKED or BAD_USER_INPUT, writing nothing. Retrying with the same
-   * idempotencyKey returns the entry the first call posted.
-   */
-  postJournalEntry?: Maybe<JournalEntry>;
-};
-
-
-export type MutationPostJournalEntryArgs = {
-  input: PostJournalEntryInput;
 };
 
 export type AccountType =
@@ -430,13 +442,13 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Money: ResolverTypeWrapper<Scalars['Money']['output']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   AccountType: AccountType;
   AccountRole: AccountRole;
   Account: ResolverTypeWrapper<AccountModel>;
@@ -469,13 +481,13 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  Mutation: Record<PropertyKey, never>;
   Money: Scalars['Money']['output'];
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   Query: Record<PropertyKey, never>;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
-  Mutation: Record<PropertyKey, never>;
   Account: AccountModel;
   PostJournalEntryInput: PostJournalEntryInput;
   JournalLineInput: JournalLineInput;
@@ -580,6 +592,11 @@ export type Federation__PolicyDirectiveArgs = {
 
 export type Federation__PolicyDirectiveResolver<Result, Parent, ContextType = Context, Args = Federation__PolicyDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  postJournalEntry?: Resolver<Maybe<ResolversTypes['JournalEntry']>, ParentType, ContextType, RequireFields<MutationPostJournalEntryArgs, 'input'>>;
+  postJournalEntries?: Resolver<Maybe<Array<ResolversTypes['JournalEntry']>>, ParentType, ContextType, RequireFields<MutationPostJournalEntriesArgs, 'input'>>;
+}>;
+
 export interface MoneyScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Money'], any> {
   name: 'Money';
 }
@@ -601,10 +618,6 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   generalLedger?: Resolver<Maybe<ResolversTypes['GeneralLedgerConnection']>, ParentType, ContextType, RequireFields<QueryGeneralLedgerArgs, 'accountCode' | 'from' | 'to'>>;
   incomeStatement?: Resolver<Maybe<ResolversTypes['IncomeStatement']>, ParentType, ContextType, RequireFields<QueryIncomeStatementArgs, 'from' | 'to'>>;
   balanceSheet?: Resolver<Maybe<ResolversTypes['BalanceSheet']>, ParentType, ContextType, RequireFields<QueryBalanceSheetArgs, 'asOf'>>;
-}>;
-
-export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  postJournalEntry?: Resolver<Maybe<ResolversTypes['JournalEntry']>, ParentType, ContextType, RequireFields<MutationPostJournalEntryArgs, 'input'>>;
 }>;
 
 export type AccountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account'], FederationReferenceType extends FederationReferenceTypes['Account'] = FederationReferenceTypes['Account']> = ResolversObject<{
@@ -765,11 +778,11 @@ export type _EntityResolvers<ContextType = Context, ParentType extends Resolvers
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
+  Mutation?: MutationResolvers<ContextType>;
   Money?: GraphQLScalarType;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Query?: QueryResolvers<ContextType>;
-  Mutation?: MutationResolvers<ContextType>;
   Account?: AccountResolvers<ContextType>;
   JournalEntry?: JournalEntryResolvers<ContextType>;
   JournalLine?: JournalLineResolvers<ContextType>;
