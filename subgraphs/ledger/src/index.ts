@@ -8,6 +8,13 @@ import {
 import type { Resolvers } from './__generated__/resolvers.ts';
 import type { Context } from './context.ts';
 import { createLoaders } from './loaders.ts';
+import {
+  JournalDraftLine,
+  JournalEntryDraft,
+  JournalEntryVoid,
+  journalMutations,
+  journalQueries,
+} from './resolvers/journal.resolvers.ts';
 import { Mutation } from './resolvers/mutation.resolvers.ts';
 import { Query } from './resolvers/query.resolvers.ts';
 import { GeneralLedgerLine } from './resolvers/reports.resolvers.ts';
@@ -18,12 +25,15 @@ const resolvers: Resolvers = {
   Money: MoneyScalar,
   Date: DateScalar,
   DateTime: DateTimeScalar,
-  Query,
-  Mutation,
+  Query: { ...Query, ...journalQueries },
+  Mutation: { ...Mutation, ...journalMutations },
   Account,
   JournalEntry,
   JournalLine,
   GeneralLedgerLine,
+  JournalEntryDraft,
+  JournalDraftLine,
+  JournalEntryVoid,
 };
 
 export const ledgerSubgraph: SubgraphDefinition<Context> = {

@@ -3,7 +3,7 @@ import { control, tenant } from '@cifra/db';
 import { type Company, loadCompany } from '@cifra/engine';
 import DataLoader from 'dataloader';
 import { asc, inArray } from 'drizzle-orm';
-import type { Account, JournalEntry, JournalLine } from './mappers.ts';
+import type { Account, JournalDraftLine, JournalEntry, JournalEntryVoid, JournalLine } from './mappers.ts';
 
 type AccountRoleName = (typeof tenant.accountRole.enumValues)[number];
 
@@ -62,6 +62,25 @@ export function createLoaders(ctx: BaseContext) {
         .where(inArray(tenant.glLines.entryId, [...entryIds]))
         .orderBy(asc(tenant.glLines.entryId), asc(tenant.glLines.lineNumber));
       return entryIds.map((id) => rows.filter((r) => r.entryId === id));
+    }),
+    /** The void of an entry, if it was voided. */
+    voidOf: new DataLoader<string, JournalEntryVoid | null>(async (entryIds) => {
+      const db = await ctx.tenantDb();
+      const rows = await db
+        .select()
+        .from(tenant.voids)
+        .where(inArray(tenant.voids.entryId, [...entryIds]));
+      const byEntry = new Map(rows.map((r) => [r.entryId, r]));
+      return entryIds.map((id) => byEntry.get(id) ?? null);
+    }),
+    linesOfDraft: new DataLoader<string, JournalDraftLine[]>(async (draftIds) => {
+      const db = await ctx.tenantDb();
+      const rows = await db
+        .select()
+        .from(tenant.journalDraftLines)
+        .where(inArray(tenant.journalDraftLines.draftId, [...draftIds]))
+        .orderBy(asc(tenant.journalDraftLines.lineNumber));
+      return draftIds.map((id) => rows.filter((r) => r.draftId === id));
     }),
   };
 }

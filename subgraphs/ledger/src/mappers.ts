@@ -21,3 +21,6 @@ export type GeneralLedgerLine = {
   originalAmount: string;
   runningBalance: string;
 };
+export type JournalEntryDraft = typeof tenant.journalDrafts.$inferSelect;
+export type JournalDraftLine = typeof tenant.journalDraftLines.$inferSelect;
+export type JournalEntryVoid = typeof tenant.voids.$inferSelect;

@@ -1,6 +1,4 @@
-import { tenant } from '@cifra/db';
 import { formatMoney } from '@cifra/domain';
-import { eq } from 'drizzle-orm';
 import type {
   AccountResolvers,
   JournalEntryResolvers,
@@ -20,12 +18,11 @@ async function totals(entryId: string, ctx: Context) {
 }
 
 export const JournalEntry: JournalEntryResolvers = {
-  __resolveReference: async (ref, ctx) => {
-    const db = await ctx.tenantDb();
-    const [entry] = await db.select().from(tenant.journalEntries).where(eq(tenant.journalEntries.id, ref.id));
-    return entry ?? null;
-  },
+  __resolveReference: (ref, ctx) => ctx.loaders.entry.load(ref.id),
   actualPostingDate: (e) => e.actualPostingDate,
+  voided: async (e, _a, ctx) => (await ctx.loaders.voidOf.load(e.id)) !== null,
+  void: (e, _a, ctx) => ctx.loaders.voidOf.load(e.id),
+  reverses: (e, _a, ctx) => (e.reversesEntryId ? ctx.loaders.entry.load(e.reversesEntryId) : null),
   currency: async (_e, _a, ctx) => (await ctx.loaders.company()).baseCurrency,
   lines: (e, _a, ctx) => ctx.loaders.linesOfEntry.load(e.id),
   // A balanced entry's debits equal its credits, so both totals are the sum of the debit side.

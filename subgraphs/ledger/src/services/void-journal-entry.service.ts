@@ -1,0 +1,52 @@
+import type { Actor, TenantDb } from '@cifra/db';
+import { inTransaction, tenant } from '@cifra/db';
+import { DomainError, parseIsoDate, requireReason } from '@cifra/domain';
+import { type PostedEntry, reverseEntry } from '@cifra/engine';
+import { eq } from 'drizzle-orm';
+
+/** Entries posted by a document are voided through the document, which voids its subledger too. */
+const DOCUMENT_KINDS = new Set([
+  'SALES_INVOICE',
+  'CREDIT_NOTE',
+  'CUSTOMER_RECEIPT',
+  'PURCHASE_INVOICE',
+  'DEBIT_NOTE',
+  'VENDOR_PAYMENT',
+]);
+
+/**
+ * Void a manual journal entry by posting its linked reversal (see the engine's reverseEntry), on
+ * `postingDate` or, by default, the original's own posting date. Returns the original entry.
+ */
+export async function voidJournalEntry(
+  db: TenantDb,
+  actor: Actor,
+  args: { id: string; reason: string; postingDate?: string | null },
+): Promise<PostedEntry> {
+  const reason = requireReason(args.reason);
+  const postingDate = args.postingDate ? parseIsoDate(args.postingDate, 'postingDate') : null;
+  return inTransaction(db, { ...actor, reason }, async (tx) => {
+    const [entry] = await tx
+      .select()
+      .from(tenant.journalEntries)
+      .where(eq(tenant.journalEntries.id, args.id));
+    if (!entry) throw new DomainError('NOT_FOUND', `No journal entry ${args.id}`, { id: args.id });
+    if (DOCUMENT_KINDS.has(entry.sourceKind)) {
+      throw new DomainError(
+        'CANNOT_VOID',
+        `${entry.number} was posted by a ${entry.sourceKind} document: void the document instead`,
+        { id: entry.id, number: entry.number, sourceKind: entry.sourceKind },
+      );
+    }
+    const { original } = await reverseEntry(
+      tx,
+      { ...actor, reason },
+      {
+        entryId: entry.id,
+        postingDate: postingDate ?? entry.postingDate,
+        reason,
+      },
+    );
+    return original;
+  });
+}

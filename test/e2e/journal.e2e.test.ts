@@ -1,0 +1,246 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codes } from '../support/client.ts';
+import { startTestStack, type TestStack } from '../support/stack.ts';
+
+const CLIENT = 'cafe-boquete';
+const YEAR = new Date().getUTCFullYear();
+let t: TestStack;
+
+beforeAll(async () => {
+  t = await startTestStack();
+});
+afterAll(() => t?.close());
+
+const DRAFT_FIELDS = `id status postingDate memo autoReverse balanced totalDebit totalCredit createdByEmail
+  lines { lineNumber account { code } debit credit } entry { id number }`;
+const CREATE = `mutation ($input: JournalEntryDraftInput!) { createJournalEntryDraft(input: $input) { ${DRAFT_FIELDS} } }`;
+const UPDATE = `mutation ($id: ID!, $input: JournalEntryDraftInput!) { updateJournalEntryDraft(id: $id, input: $input) { ${DRAFT_FIELDS} } }`;
+const DISCARD = `mutation ($id: ID!) { discardJournalEntryDraft(id: $id) { id status } }`;
+const APPROVE = `mutation ($id: ID!) { approveJournalEntry(id: $id) { id number postingDate autoReverse voided } }`;
+const VOID = `mutation ($id: ID!, $reason: String!, $postingDate: Date) {
+  voidJournalEntry(id: $id, reason: $reason, postingDate: $postingDate) {
+    id number voided void { reason reversal { id number postingDate sourceKind reverses { id }
+      lines { account { code } debit credit } } }
+  }
+}`;
+const POST = `mutation ($input: PostJournalEntryInput!) { postJournalEntry(input: $input) { id number } }`;
+const REASON = 'Duplicated the supplier bill by mistake';
+
+const draftInput = (over: Record<string, unknown> = {}, amount = '80.00') => ({
+  input: {
+    postingDate: `${YEAR}-03-15`,
+    memo: 'Accrued electricity for March',
+    lines: [
+      { accountCode: '6101', debit: amount },
+      { accountCode: '1110', credit: amount },
+    ],
+    ...over,
+  },
+});
+
+async function count(table: string): Promise<number> {
+  const [row] = await t.tenantSql<{ n: number }>(CLIENT, `SELECT count(*)::int AS n FROM ${table}`);
+  return row?.n ?? -1;
+}
+
+type Voided = {
+  id: string;
+  number: string;
+  voided: boolean;
+  void: { reason: string; reversal: { id: string; postingDate: string } };
+};
+type Draft = { id: string; status: string; balanced: boolean; entry: { number: string } | null };
+
+describe('maker-checker journal entries', () => {
+  it('lets a junior draft an entry that posts nothing until a senior approves it', async () => {
+    const entriesBefore = await count('journal_entries');
+    const created = await t.as('junior', CLIENT)<{
+      createJournalEntryDraft: Draft & Record<string, unknown>;
+    }>(CREATE, draftInput({ autoReverse: true }));
+    expect(created.errors).toBeUndefined();
+    const draft = created.data!.createJournalEntryDraft;
+    expect(draft).toMatchObject({
+      status: 'DRAFT',
+      autoReverse: true,
+      balanced: true,
+      totalDebit: '80.00',
+      totalCredit: '80.00',
+      createdByEmail: 'junior@demo.firm',
+      entry: null,
+    });
+    expect(await count('journal_entries')).toBe(entriesBefore);
+
+    const approved = await t.as('senior', CLIENT)<{ approveJournalEntry: Record<string, unknown> }>(APPROVE, {
+      id: draft.id,
+    });
+    expect(approved.errors).toBeUndefined();
+    expect(approved.data!.approveJournalEntry).toMatchObject({
+      postingDate: `${YEAR}-03-15`,
+      autoReverse: true,
+      voided: false,
+    });
+    expect(approved.data!.approveJournalEntry.number).toMatch(new RegExp(`^JE-${YEAR}-\\d{6}$`));
+    expect(await count('journal_entries')).toBe(entriesBefore + 1);
+
+    const again = await t.as('senior', CLIENT)(APPROVE, { id: draft.id });
+    expect(codes(again)).toEqual(['NOT_EDITABLE']);
+    const edit = await t.as('junior', CLIENT)(UPDATE, { id: draft.id, ...draftInput() });
+    expect(codes(edit)).toEqual(['NOT_EDITABLE']);
+  });
+
+  it('keeps junior from posting or approving, and the author from approving their own draft', async () => {
+    expect(codes(await t.as('junior', CLIENT)(POST, draftInput()))).toEqual(['FORBIDDEN']);
+    const mine = await t.as('senior', CLIENT)<{ createJournalEntryDraft: Draft }>(CREATE, draftInput());
+    const id = mine.data!.createJournalEntryDraft.id;
+    expect(codes(await t.as('junior', CLIENT)(APPROVE, { id }))).toEqual(['FORBIDDEN']);
+    const entriesBefore = await count('journal_entries');
+    expect(codes(await t.as('senior', CLIENT)(APPROVE, { id }))).toEqual(['SELF_APPROVAL']);
+    expect(await count('journal_entries')).toBe(entriesBefore);
+    expect(codes(await t.as('client', CLIENT)(CREATE, draftInput()))).toEqual(['FORBIDDEN']);
+  });
+
+  it('edits and discards drafts, and refuses an unbalanced draft at approval without burning a number', async () => {
+    const created = await t.as('junior', CLIENT)<{ createJournalEntryDraft: Draft }>(CREATE, {
+      input: {
+        postingDate: `${YEAR}-03-20`,
+        lines: [
+          { accountCode: '6101', debit: '10.00' },
+          { accountCode: '1110', credit: '9.99' },
+        ],
+      },
+    });
+    const id = created.data!.createJournalEntryDraft.id;
+    expect(created.data!.createJournalEntryDraft.balanced).toBe(false);
+    const entriesBefore = await count('journal_entries');
+    expect(codes(await t.as('senior', CLIENT)(APPROVE, { id }))).toEqual(['UNBALANCED_ENTRY']);
+    expect(await count('journal_entries')).toBe(entriesBefore);
+    const [draftRow] = await t.tenantSql<{ status: string }>(
+      CLIENT,
+      'SELECT status FROM journal_drafts WHERE id = $1',
+      [id],
+    );
+    expect(draftRow?.status).toBe('DRAFT');
+
+    const fixed = await t.as('junior', CLIENT)<{ updateJournalEntryDraft: Draft }>(UPDATE, {
+      id,
+      ...draftInput({}, '10.00'),
+    });
+    expect(fixed.data!.updateJournalEntryDraft.balanced).toBe(true);
+
+    // The refused approval took no number: the next two postings are consecutive.
+    const posted = await t.as('senior', CLIENT)<{ approveJournalEntry: { number: string } }>(APPROVE, { id });
+    const next = await t.as('senior', CLIENT)<{ postJournalEntry: { number: string } }>(POST, draftInput());
+    const seq = (n: string) => Number(n.split('-')[2]);
+    expect(seq(next.data!.postJournalEntry.number)).toBe(seq(posted.data!.approveJournalEntry.number) + 1);
+
+    const other = await t.as('junior', CLIENT)<{ createJournalEntryDraft: Draft }>(CREATE, draftInput());
+    const discarded = await t.as('junior', CLIENT)(DISCARD, { id: other.data!.createJournalEntryDraft.id });
+    expect(discarded.data).toEqual({
+      discardJournalEntryDraft: { id: other.data!.createJournalEntryDraft.id, status: 'DISCARDED' },
+    });
+    expect(
+      codes(await t.as('senior', CLIENT)(APPROVE, { id: other.data!.createJournalEntryDraft.id })),
+    ).toEqual(['NOT_EDITABLE']);
+  });
+
+  it('refuses bad input in a draft and writes nothing', async () => {
+    const before = await count('journal_drafts');
+    for (const amount of ['1e3', '0.001', '-5.00']) {
+      const r = await t.as('junior', CLIENT)(CREATE, draftInput({}, amount));
+      expect(codes(r)).toEqual(['BAD_USER_INPUT']);
+    }
+    const unknown = await t.as('junior', CLIENT)(CREATE, {
+      input: {
+        postingDate: `${YEAR}-03-15`,
+        lines: [
+          { accountCode: '9999', debit: '1.00' },
+          { accountCode: '1110', credit: '1.00' },
+        ],
+      },
+    });
+    expect(codes(unknown)).toEqual(['BAD_USER_INPUT']);
+    expect(await count('journal_drafts')).toBe(before);
+  });
+});
+
+describe('voiding a posted entry', () => {
+  async function postOne(date = `${YEAR}-04-10`) {
+    const r = await t.as('senior', CLIENT)<{ postJournalEntry: { id: string; number: string } }>(
+      POST,
+      draftInput({ postingDate: date }, '42.50'),
+    );
+    expect(r.errors).toBeUndefined();
+    return r.data!.postJournalEntry;
+  }
+
+  it('posts a linked reversal, keeps the original, and refuses a second void', async () => {
+    const original = await postOne();
+    const short = await t.as('senior', CLIENT)(VOID, { id: original.id, reason: 'typo' });
+    expect(codes(short)).toEqual(['REASON_TOO_SHORT']);
+    expect(await count(`voids`)).toBe(0);
+
+    const r = await t.as('senior', CLIENT)<{ voidJournalEntry: Voided }>(VOID, {
+      id: original.id,
+      reason: REASON,
+    });
+    expect(r.errors).toBeUndefined();
+    const voided = r.data!.voidJournalEntry;
+    expect(voided).toMatchObject({ id: original.id, number: original.number, voided: true });
+    expect(voided.void.reason).toBe(REASON);
+    expect(voided.void.reversal).toMatchObject({
+      postingDate: `${YEAR}-04-10`,
+      sourceKind: 'REVERSAL',
+      reverses: { id: original.id },
+      lines: [
+        { account: { code: '6101' }, debit: '0.00', credit: '42.50' },
+        { account: { code: '1110' }, debit: '42.50', credit: '0.00' },
+      ],
+    });
+    const [audit] = await t.tenantSql<{ reason: string }>(
+      CLIENT,
+      `SELECT reason FROM audit_events WHERE action = 'journal_entry.voided' AND entity_id = $1`,
+      [original.id],
+    );
+    expect(audit?.reason).toBe(REASON);
+
+    expect(codes(await t.as('senior', CLIENT)(VOID, { id: original.id, reason: REASON }))).toEqual([
+      'ALREADY_VOIDED',
+    ]);
+    expect(
+      codes(await t.as('senior', CLIENT)(VOID, { id: voided.void.reversal.id, reason: REASON })),
+    ).toEqual(['CANNOT_VOID']);
+    expect(codes(await t.as('junior', CLIENT)(VOID, { id: original.id, reason: REASON }))).toEqual([
+      'FORBIDDEN',
+    ]);
+  });
+
+  it('dates the reversal in an open period when the original period is locked', async () => {
+    const original = await postOne(`${YEAR}-05-12`);
+    await t.tenantSql(CLIENT, `UPDATE posting_periods SET state = 'LOCKED' WHERE year = $1 AND month = 5`, [
+      YEAR,
+    ]);
+    const entriesBefore = await count('journal_entries');
+    const refused = await t.as('senior', CLIENT)(VOID, { id: original.id, reason: REASON });
+    expect(codes(refused)).toEqual(['PERIOD_LOCKED']);
+    expect(await count('journal_entries')).toBe(entriesBefore);
+    expect(await count('voids')).toBe(1);
+
+    const r = await t.as('senior', CLIENT)<{ voidJournalEntry: Voided }>(VOID, {
+      id: original.id,
+      reason: REASON,
+      postingDate: `${YEAR}-06-01`,
+    });
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.voidJournalEntry.void.reversal.postingDate).toBe(`${YEAR}-06-01`);
+  });
+
+  it('leaves the trial balance as if the voided entry had never been posted', async () => {
+    const TB = `query ($asOf: Date!) { trialBalance(asOf: $asOf) { rows { accountCode debit credit } } }`;
+    const asOf = `${YEAR}-12-31`;
+    const before = await t.as('senior', CLIENT)(TB, { asOf });
+    const original = await postOne(`${YEAR}-04-11`);
+    await t.as('senior', CLIENT)(VOID, { id: original.id, reason: REASON });
+    const after = await t.as('senior', CLIENT)(TB, { asOf });
+    expect(after.data).toEqual(before.data);
+  });
+});

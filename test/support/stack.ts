@@ -1,0 +1,60 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { control, withClient, withDatabase } from '@cifra/db';
+import { signLocalToken } from '@cifra/gateway';
+import { type Stack, startStack } from '@cifra/ops';
+import { createEmptyDatabase, TEST_APP_PASSWORD } from '@cifra/testing';
+import { eq } from 'drizzle-orm';
+import pino from 'pino';
+import { gql } from './client.ts';
+
+export const DEMO_USERS = ['admin', 'senior', 'junior', 'reviewer', 'client'] as const;
+export type DemoUser = (typeof DEMO_USERS)[number];
+
+export interface TestStack {
+  stack: Stack;
+  /** A GraphQL client through the gateway as a demo user (`senior` → senior@demo.firm). */
+  as(who: DemoUser, tenant?: string): ReturnType<typeof gql>;
+  token(who: DemoUser): string;
+  /** Run SQL as the owner, straight in one client's own database (for assertions and set-up). */
+  tenantSql<T = Record<string, unknown>>(slug: string, sql: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * The all-in-one stack for an end-to-end test file: its own control plane on the shared test
+ * server, the demo firm seeded, the gateway on a free port, and real tokens for the demo users.
+ */
+export async function startTestStack(): Promise<TestStack> {
+  const db = await createEmptyDatabase();
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'cifra-e2e-'));
+  const stack = await startStack({
+    dataDir,
+    port: 0,
+    databaseUrl: db.adminUrl,
+    appPassword: TEST_APP_PASSWORD,
+    log: pino({ level: 'silent' }),
+  });
+  const tokens = new Map<DemoUser, string>();
+  for (const who of DEMO_USERS)
+    tokens.set(who, await signLocalToken(stack.authPrivateJwk, `${who}@demo.firm`));
+  const token = (who: DemoUser) => tokens.get(who) as string;
+  return {
+    stack,
+    token,
+    as: (who, tenant) => gql(stack.gatewayUrl, token(who), tenant),
+    tenantSql: async (slug, sql, params = []) => {
+      const [t] = await stack.control.db.select().from(control.tenants).where(eq(control.tenants.slug, slug));
+      if (!t) throw new Error(`no tenant ${slug}`);
+      return withClient(
+        withDatabase(db.adminUrl, t.databaseName),
+        async (c) => (await c.query(sql, params)).rows,
+      );
+    },
+    close: async () => {
+      await stack.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
