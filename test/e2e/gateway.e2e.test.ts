@@ -216,6 +216,25 @@ describe('posting through the gateway', () => {
     expect(codes(await as('junior', 'cafe-boquete')(POST, entry()))).toEqual(['FORBIDDEN']);
   });
 
+  it('finds an entry by id, answers null for an unknown one and BAD_USER_INPUT for a malformed one', async () => {
+    const JE = 'query JE($id: ID!) { journalEntry(id: $id) { id number } }';
+    const posted = await as('senior', 'cafe-boquete')<{ postJournalEntry: { id: string; number: string } }>(
+      POST,
+      entry({ idempotencyKey: 'find-me' }),
+    );
+    const { id, number } = posted.data!.postJournalEntry;
+    const found = await as('senior', 'cafe-boquete')(JE, { id: id.toUpperCase() });
+    expect(found.data).toEqual({ journalEntry: { id, number } });
+    const unknown = await as('senior', 'cafe-boquete')(JE, { id: '00000000-0000-4000-8000-000000000000' });
+    expect(unknown.errors).toBeUndefined();
+    expect(unknown.data).toEqual({ journalEntry: null });
+    for (const bad of ['not-a-uuid', '123', `${id}x`, "'; DROP TABLE gl_lines; --"]) {
+      const r = await as('senior', 'cafe-boquete')(JE, { id: bad });
+      expect(codes(r)).toEqual(['BAD_USER_INPUT']);
+      expect(r.errors?.[0]?.extensions).toMatchObject({ field: 'id' });
+    }
+  });
+
   const refusals: [string, Record<string, unknown>, string][] = [
     [
       'an unbalanced entry',

@@ -1,4 +1,5 @@
 import { tenant } from '@cifra/db';
+import { parseId } from '@cifra/domain';
 import { asc, eq } from 'drizzle-orm';
 import type { QueryResolvers } from '../__generated__/resolvers.ts';
 import { reportQueries } from './reports.resolvers.ts';
@@ -11,7 +12,10 @@ export const Query: QueryResolvers = {
   },
   journalEntry: async (_p, { id }, ctx) => {
     const db = await ctx.tenantDb();
-    const [entry] = await db.select().from(tenant.journalEntries).where(eq(tenant.journalEntries.id, id));
+    const [entry] = await db
+      .select()
+      .from(tenant.journalEntries)
+      .where(eq(tenant.journalEntries.id, parseId(id)));
     return entry ?? null;
   },
 };
