@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { control, pg, withDatabase } from '@cifra/db';
 import { signLocalToken } from '@cifra/gateway';
 import { type Stack, startStack } from '@cifra/ops';
+import { permissionsOf } from '@cifra/permissions';
 import { clientPeriodPort, itemRequestId, runBatchItem } from '@cifra/subgraph-period';
 import { createEmptyDatabase, TEST_APP_PASSWORD, type TestDatabase } from '@cifra/testing';
 import { and, eq, inArray, sql } from 'drizzle-orm';
@@ -212,7 +213,12 @@ describe('a worker killed mid-batch', () => {
       .where(eq(control.users.email, 'senior@demo.firm'));
     await clientPeriodPort.apply(
       tenantDb,
-      { userId: user!.id, email: user!.email, requestId: itemRequestId(item!.id) },
+      {
+        userId: user!.id,
+        email: user!.email,
+        requestId: itemRequestId(item!.id),
+        permissions: permissionsOf(['Senior']),
+      },
       { year: YEAR, month: MONTH, action: 'LOCK_SALES_AND_PURCHASING' },
     );
 

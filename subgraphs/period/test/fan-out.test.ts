@@ -59,9 +59,9 @@ describe('fanOut', () => {
     const results = await fanOut(
       registry,
       [ids.ok, ids.slow, ids.gone],
-      async (tx, tenantId) => {
-        if (tenantId === ids.slow) await tx.execute(sql`SELECT pg_sleep(5)`);
-        const r = await tx.execute(sql`SELECT current_database() AS name`);
+      async (db, tenantId) => {
+        if (tenantId === ids.slow) await db.execute(sql`SELECT pg_sleep(5)`);
+        const r = await db.execute(sql`SELECT current_database() AS name`);
         return r.rows[0]?.name as string;
       },
       { concurrency: 8, timeoutMs: 300 },
@@ -74,8 +74,8 @@ describe('fanOut', () => {
     expect(registry.stats().pools).toBeLessThanOrEqual(3);
   });
 
-  it('reads clients in a read-only transaction', async () => {
-    const [r] = await fanOut(registry, [ids.ok], (tx) => tx.execute(sql`CREATE TABLE nope (x int)`), {
+  it('reads clients read-only', async () => {
+    const [r] = await fanOut(registry, [ids.ok], (db) => db.execute(sql`CREATE TABLE nope (x int)`), {
       concurrency: 1,
       timeoutMs: 2_000,
     });

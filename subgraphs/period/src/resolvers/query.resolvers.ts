@@ -19,7 +19,8 @@ export const Query: QueryResolvers = {
     const db = await ctx.tenantDb();
     return db.select().from(tenant.fiscalYears).orderBy(asc(tenant.fiscalYears.year));
   },
-  closeBoard: (_p, { year, month }, ctx) => closeBoard(ctx.firmView, ctx.request.userId, { year, month }),
+  closeBoard: (_p, { year, month }, ctx) =>
+    closeBoard(ctx.firmView, { ...ctx.actor, userId: ctx.request.userId }, { year, month }),
   batchOperation: (_p, { id }, ctx) => batchForCaller(ctx.control, caller(ctx), id),
   batchOperations: (_p, { limit }, ctx) => recentBatches(ctx.control, caller(ctx), limit ?? 20),
   closeExceptions: (_p, args, ctx) =>

@@ -1,5 +1,6 @@
 import { type Actor, inTransaction, recordAuditEvent, type TenantDb, type TxOf, tenant } from '@cifra/db';
 import { DomainError, type PeriodState } from '@cifra/domain';
+import type { Permission } from '@cifra/permissions';
 import { and, desc, eq, inArray } from 'drizzle-orm';
 
 /**
@@ -58,13 +59,18 @@ export interface YearMonth {
   month: number;
 }
 
-/** A client database handle, or a transaction on one (the close board reads in a read-only transaction). */
+/** A client database handle, or a transaction on one. */
 export type TenantReader = TenantDb | TxOf<TenantDb>;
 
+/** Who acts on a client, with their permissions there (the client's services check them). */
+export interface ClientActor extends Actor {
+  permissions: readonly Permission[];
+}
+
 export interface ClientPeriodPort {
-  readCloseRow(db: TenantReader, at: YearMonth): Promise<ClientCloseRow>;
+  readCloseRow(db: TenantDb, actor: ClientActor, at: YearMonth): Promise<ClientCloseRow>;
   /** Apply one forward transition in one audited transaction; refusals are DomainErrors. */
-  apply(db: TenantDb, actor: Actor, args: YearMonth & { action: BatchAction }): Promise<void>;
+  apply(db: TenantDb, actor: ClientActor, args: YearMonth & { action: BatchAction }): Promise<void>;
   /** Closes submitted and still waiting for approval, with when they were submitted. */
   pendingApprovals(
     db: TenantReader,
@@ -129,7 +135,7 @@ export const interimClientPeriodPort: ClientPeriodPort = {
   async pendingApprovals() {
     return [];
   },
-  async readCloseRow(db, at) {
+  async readCloseRow(db, _actor, at) {
     const period = await findPeriod(db, at);
     if (!period) {
       return {

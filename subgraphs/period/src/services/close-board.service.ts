@@ -1,6 +1,6 @@
-import { accessibleTenants, type ControlDb, type TenantRegistry } from '@cifra/db';
+import { type Actor, accessibleTenants, type ControlDb, type TenantRegistry } from '@cifra/db';
 import { badInput } from '@cifra/domain';
-import { Permissions, permissionsOf } from '@cifra/permissions';
+import { type Permission, Permissions, permissionsOf } from '@cifra/permissions';
 import type { ClientCloseRow, ClientPeriodPort, CloseStage, YearMonth } from './client-period.port.ts';
 import { type FanOutOptions, fanOut, type UnavailableCode } from './fan-out.ts';
 
@@ -16,6 +16,8 @@ export interface VisibleClient {
   slug: string;
   name: string;
   timezone: string;
+  /** The caller's permissions on this client (their role there). */
+  permissions: Permission[];
 }
 
 export type CloseBoardEntry = { client: VisibleClient } & (
@@ -40,13 +42,14 @@ export function checkYearMonth({ year, month }: YearMonth): void {
 export async function clientsWithPeriodAccess(control: ControlDb, userId: string): Promise<VisibleClient[]> {
   const rows = await accessibleTenants(control, userId);
   return rows
-    .filter(({ role }) => permissionsOf([role]).includes(Permissions.Period.Read))
-    .map(({ tenant }) => ({
+    .map(({ tenant, role }) => ({
       id: tenant.id,
       slug: tenant.slug,
       name: tenant.name,
       timezone: tenant.timezone,
-    }));
+      permissions: permissionsOf([role]),
+    }))
+    .filter((c) => c.permissions.includes(Permissions.Period.Read));
 }
 
 /**
@@ -54,13 +57,19 @@ export async function clientsWithPeriodAccess(control: ControlDb, userId: string
  * database, bounded in concurrency and time; a client that does not answer is UNAVAILABLE and the
  * others still answer.
  */
-export async function closeBoard(deps: FirmViewDeps, userId: string, at: YearMonth): Promise<CloseBoard> {
+export async function closeBoard(
+  deps: FirmViewDeps,
+  caller: Actor & { userId: string },
+  at: YearMonth,
+): Promise<CloseBoard> {
   checkYearMonth(at);
-  const clients = await clientsWithPeriodAccess(deps.control, userId);
+  const clients = await clientsWithPeriodAccess(deps.control, caller.userId);
+  const byId = new Map(clients.map((c) => [c.id, c]));
   const results = await fanOut(
     deps.registry,
     clients.map((c) => c.id),
-    (db) => deps.port.readCloseRow(db, at),
+    (db, tenantId) =>
+      deps.port.readCloseRow(db, { ...caller, permissions: byId.get(tenantId)?.permissions ?? [] }, at),
     deps.fanOut,
   );
   const entries: CloseBoardEntry[] = results.map((r, i) => {

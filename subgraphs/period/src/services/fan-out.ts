@@ -1,5 +1,4 @@
-import type { TenantDb, TenantRegistry, TxOf } from '@cifra/db';
-import { sql } from 'drizzle-orm';
+import { type TenantDb, type TenantRegistry, tenantDb } from '@cifra/db';
 
 export interface FanOutOptions {
   /** Clients read at once; clamped below the registry's pool bound so pools are not evicted mid-read. */
@@ -34,39 +33,41 @@ export function unavailable(err: unknown): { code: UnavailableCode; reason: stri
 }
 
 /**
- * Run `read` against many clients' databases with at most `concurrency` at once, each in its own
- * read-only transaction bounded by `statement_timeout` and by a timer (which also covers a server
- * that never accepts the connection). Each client holds one connection while it is read, so a fan-out
- * over 1,500 clients costs `concurrency` connections at a time, and the registry's LRU bound closes
- * the pools behind it. Results come back in the order of `tenantIds`.
+ * Run `read` against many clients' databases with at most `concurrency` at once. Each client's read
+ * gets one connection of its own, set read-only (`default_transaction_read_only`) and bounded by
+ * `statement_timeout`; a timer covers the whole read, including a server that never accepts the
+ * connection. So a fan-out over 1,500 clients holds `concurrency` connections at a time, and the
+ * registry's LRU bound closes the pools behind it. Results come back in the order of `tenantIds`.
  */
 export async function fanOut<T>(
   registry: TenantRegistry,
   tenantIds: readonly string[],
-  read: (db: TxOf<TenantDb>, tenantId: string) => Promise<T>,
+  read: (db: TenantDb, tenantId: string) => Promise<T>,
   options: FanOutOptions = DEFAULT_FAN_OUT,
 ): Promise<FanOutResult<T>[]> {
   const concurrency = Math.max(1, Math.min(options.concurrency, registry.maxPools - 1, tenantIds.length));
   await registry.preloadLocations(tenantIds);
   const results: FanOutResult<T>[] = new Array(tenantIds.length);
   let next = 0;
+  const timeoutMs = Math.max(1, Math.floor(options.timeoutMs));
   const one = async (tenantId: string): Promise<FanOutResult<T>> => {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new FanOutTimeout(`No answer within ${options.timeoutMs} ms`)),
-        options.timeoutMs,
-      );
+      timer = setTimeout(() => reject(new FanOutTimeout(`No answer within ${timeoutMs} ms`)), timeoutMs);
     });
     const work = (async () => {
-      const db = await registry.db(tenantId);
-      return db.transaction(
-        async (tx) => {
-          await tx.execute(sql`SELECT set_config('statement_timeout', ${String(options.timeoutMs)}, true)`);
-          return read(tx, tenantId);
-        },
-        { accessMode: 'read only' },
-      );
+      const client = await (await registry.pool(tenantId)).connect();
+      let healthy = false;
+      try {
+        await client.query(`SET statement_timeout = ${timeoutMs}; SET default_transaction_read_only = on`);
+        const value = await read(tenantDb(client), tenantId);
+        await client.query('RESET statement_timeout; RESET default_transaction_read_only');
+        healthy = true;
+        return value;
+      } finally {
+        // A connection left mid-way (timeout, error) is closed rather than handed to the next caller.
+        client.release(!healthy);
+      }
     })();
     // A read that finishes after its timeout must not surface as an unhandled rejection.
     work.catch(() => undefined);

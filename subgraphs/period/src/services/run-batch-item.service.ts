@@ -9,9 +9,15 @@ import {
   tenantAccess,
 } from '@cifra/db';
 import { DomainError } from '@cifra/domain';
+import { permissionsOf } from '@cifra/permissions';
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { missingForBatch } from './batch-period-operation.service.ts';
-import { alreadyDone, type ClientCloseRow, type ClientPeriodPort } from './client-period.port.ts';
+import {
+  alreadyDone,
+  type ClientActor,
+  type ClientCloseRow,
+  type ClientPeriodPort,
+} from './client-period.port.ts';
 import { unavailable } from './fan-out.ts';
 
 const { periodBatches, periodBatchItems } = control;
@@ -166,15 +172,16 @@ async function decide(
     };
   }
   const at = { year: batch.year, month: batch.month };
+  const onClient: ClientActor = { ...actor, permissions: permissionsOf([access.role]) };
   let db: TenantDb;
   let before: ClientCloseRow | null = null;
   try {
     db = await deps.registry.db(item.tenantId);
     if (item.attempts > 1 && (await appliedEarlier(db, actor))) {
-      const now = await deps.port.readCloseRow(db, at);
+      const now = await deps.port.readCloseRow(db, onClient, at);
       return { status: 'DONE', stateBefore: item.stateBefore, stateAfter: describe(now) };
     }
-    before = await deps.port.readCloseRow(db, at);
+    before = await deps.port.readCloseRow(db, onClient, at);
     if (before.periodId === null) {
       return {
         status: 'FAILED',
@@ -185,8 +192,8 @@ async function decide(
     if (alreadyDone(batch.action, before)) {
       return { status: 'SKIPPED', stateBefore: describe(before), stateAfter: describe(before) };
     }
-    await deps.port.apply(db, actor, { ...at, action: batch.action });
-    const after = await deps.port.readCloseRow(db, at);
+    await deps.port.apply(db, onClient, { ...at, action: batch.action });
+    const after = await deps.port.readCloseRow(db, onClient, at);
     return { status: 'DONE', stateBefore: describe(before), stateAfter: describe(after) };
   } catch (err) {
     if (err instanceof DomainError) {
