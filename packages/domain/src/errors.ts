@@ -18,6 +18,19 @@ export const ErrorCodes = [
   'SELF_APPROVAL',
   'FORBIDDEN',
   'IDEMPOTENCY_KEY_REUSED',
+  // Periods, month-end close and year-end close (docs/architecture/periods.md).
+  'INVALID_TRANSITION',
+  'CLOSE_REQUIRED',
+  'CLOSE_IN_PROGRESS',
+  'CHECKLIST_INCOMPLETE',
+  'EARLIER_PERIOD_NOT_LOCKED',
+  'LATER_PERIOD_LOCKED',
+  'SAME_PERSON',
+  'YEAR_CLOSE_REQUIRED',
+  'YEAR_NOT_READY',
+  'YEAR_CLOSED',
+  'YEAR_AUDITED',
+  'DRAFT_STALE',
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];
 

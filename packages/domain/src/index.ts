@@ -3,6 +3,7 @@ export * from './currencies.ts';
 export * from './errors.ts';
 export * from './ids.ts';
 export * from './money.ts';
+export * from './period-machine.ts';
 export * from './periods.ts';
 export * from './posting.ts';
 export * from './reasons.ts';

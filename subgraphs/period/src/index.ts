@@ -54,3 +54,5 @@ export function createPeriodSubgraph(options: PeriodSubgraphOptions = {}): Subgr
 }
 
 export const periodSubgraph: SubgraphDefinition<Context> = createPeriodSubgraph();
+
+export * from './services/index.ts';

@@ -227,3 +227,4 @@ export const auditEvents = pgTable(
 );
 
 export * from './ledger.ts';
+export * from './periods.ts';
