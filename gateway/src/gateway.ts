@@ -4,7 +4,9 @@ import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { CONTEXT_HEADER, type ContextSigner, type Logger } from '@cifra/context';
-import type { ControlDb } from '@cifra/db';
+import { type ControlDb, control as controlSchema, type TenantRegistry } from '@cifra/db';
+import { EXPORT_CONTENT, type ExportLinkVerifier, exportFileName, streamExport } from '@cifra/exports';
+import { Permissions } from '@cifra/permissions';
 import express from 'express';
 import { GraphQLError } from 'graphql';
 import { resolveAccess, unauthenticated } from './access.ts';
@@ -20,6 +22,8 @@ export interface GatewayOptions {
   signer: ContextSigner;
   control: ControlDb;
   log: Logger;
+  /** Serving export downloads: the link verifier (public key only) and the tenant registry. */
+  exports?: { verifier: ExportLinkVerifier; registry: TenantRegistry };
 }
 
 interface GatewayContext {
@@ -99,6 +103,54 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     res
       .status(ok ? 200 : 503)
       .json({ status: ok ? 'ok' : 'unavailable', subgraphs: Object.fromEntries(checks) });
+  });
+  app.get('/exports/:token', async (req, res) => {
+    const refuse = (status: number, code: string, message: string) =>
+      res.status(status).json({ errors: [{ message, extensions: { code } }] });
+    if (!opts.exports) return refuse(404, 'NOT_FOUND', 'Exports are not served here');
+    // The tenant comes from the signed link alone: no header or query parameter is consulted.
+    const claims = await opts.exports.verifier.verify(req.params.token);
+    if (!claims) return refuse(401, 'UNAUTHENTICATED', 'This export link is invalid or has expired');
+    // The link outlives nothing: the user must still be a member of that client with GL.Export.
+    const access = await resolveAccess(opts.control, claims.email, claims.tenantSlug, {
+      name: null,
+      version: null,
+    }).catch(() => null);
+    if (
+      !access ||
+      access.userId !== claims.userId ||
+      access.tenant?.id !== claims.tenantId ||
+      !access.permissions.includes(Permissions.GL.Export)
+    ) {
+      return refuse(403, 'FORBIDDEN', 'You can no longer export this client');
+    }
+    try {
+      const currencies = await opts.control.select().from(controlSchema.currencies);
+      const units = new Map(currencies.map((c) => [c.code, c.minorUnits]));
+      const pool = await opts.exports.registry.pool(claims.tenantId);
+      await streamExport({
+        pool,
+        claims,
+        minorUnitsOf: (code) => {
+          const u = units.get(code.trim());
+          if (u === undefined) throw new Error(`Unknown currency ${code}`);
+          return u;
+        },
+        out: res,
+        onStart: () => {
+          res.status(200);
+          res.setHeader('Content-Type', EXPORT_CONTENT[claims.format].contentType);
+          res.setHeader('Content-Disposition', `attachment; filename="${exportFileName(claims)}"`);
+          res.setHeader('Cache-Control', 'no-store');
+          res.setHeader('X-Content-Type-Options', 'nosniff');
+        },
+      });
+    } catch (err) {
+      log.error({ err, exportId: claims.exportId }, 'export failed');
+      if (!res.headersSent) return refuse(500, 'INTERNAL_SERVER_ERROR', 'The export failed');
+      // Mid-stream: cut the download so the client sees an incomplete file, not a short valid one.
+      res.destroy(err instanceof Error ? err : undefined);
+    }
   });
   app.use(
     '/graphql',

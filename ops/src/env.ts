@@ -6,6 +6,8 @@ const schema = z.object({
   DATA_DIR: z.string().default('.data'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().default('127.0.0.1'),
+  /** The gateway's address as clients reach it (export download links); default: where it listens. */
+  PUBLIC_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Use an existing PostgreSQL server for the control plane (and new clients) instead of the embedded one. */
   DATABASE_URL: z.string().url().optional(),

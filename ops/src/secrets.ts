@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generateContextKeys } from '@cifra/context';
+import { generateExportKeys } from '@cifra/exports';
 import type { JWK } from 'jose';
 
 /**
@@ -17,16 +18,32 @@ export interface LocalSecrets {
   authPublicJwk: JWK;
   contextPrivateJwk: JWK;
   contextPublicJwk: JWK;
+  /** Signs export download links (ledger subgraph); the gateway verifies them with the public half. */
+  exportPrivateJwk: JWK;
+  exportPublicJwk: JWK;
 }
 
 export const secretsFile = (dataDir: string) => path.join(dataDir, 'secrets.json');
 
 export async function loadOrCreateSecrets(dataDir: string): Promise<LocalSecrets> {
   const file = secretsFile(dataDir);
-  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as LocalSecrets;
+  if (existsSync(file)) {
+    const existing = JSON.parse(await readFile(file, 'utf8')) as LocalSecrets;
+    if (existing.exportPrivateJwk && existing.exportPublicJwk) return existing;
+    // A DATA_DIR from before exports: add the export key pair, keep everything else.
+    const exportKeys = await generateExportKeys();
+    const upgraded = {
+      ...existing,
+      exportPrivateJwk: exportKeys.privateJwk,
+      exportPublicJwk: exportKeys.publicJwk,
+    };
+    await writeSecrets(file, upgraded);
+    return upgraded;
+  }
   await mkdir(dataDir, { recursive: true });
   const auth = await generateContextKeys();
   const context = await generateContextKeys();
+  const exportKeys = await generateExportKeys();
   const secrets: LocalSecrets = {
     pgPassword: randomBytes(18).toString('base64url'),
     appPassword: randomBytes(18).toString('base64url'),
@@ -34,10 +51,16 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<LocalSecrets
     authPublicJwk: auth.publicJwk,
     contextPrivateJwk: context.privateJwk,
     contextPublicJwk: context.publicJwk,
+    exportPrivateJwk: exportKeys.privateJwk,
+    exportPublicJwk: exportKeys.publicJwk,
   };
+  await writeSecrets(file, secrets);
+  return secrets;
+}
+
+async function writeSecrets(file: string, secrets: LocalSecrets): Promise<void> {
   await writeFile(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   await chmod(file, 0o600);
-  return secrets;
 }
 
 export async function readSecrets(dataDir: string): Promise<LocalSecrets> {

@@ -12,6 +12,7 @@ import {
 } from '@cifra/context';
 import { TenantRegistry } from '@cifra/db';
 import { type EmbeddedServer, startEmbeddedPostgres } from '@cifra/db/embedded';
+import { ExportLinkSigner, ExportLinkVerifier } from '@cifra/exports';
 import { createAuthenticator, type RunningGateway, startGateway } from '@cifra/gateway';
 import { auditSubgraph } from '@cifra/subgraph-audit';
 import { fxSubgraph } from '@cifra/subgraph-fx';
@@ -41,6 +42,11 @@ export interface StackOptions {
    * sharing one server pass the password every other test database already uses.
    */
   appPassword?: string;
+  /**
+   * The gateway's address as clients reach it, for export download links (e.g. behind a proxy);
+   * by default the address the gateway listens on.
+   */
+  publicUrl?: string;
   /** Run the background job worker in this process (default true). */
   worker?: boolean;
   /** Close board and exceptions: clients read at once and the per-client timeout. */
@@ -114,11 +120,15 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       });
       cleanups.push(worker.stop);
     }
+    let publicUrl = opts.publicUrl ?? '';
     const deps: SubgraphDeps = {
       control: control.db,
       registry,
       verifier: await ContextVerifier.fromJwk(secrets.contextPublicJwk),
       log,
+      // The gateway's address is known once it listens (port 0 picks a free one); links are
+      // signed only at request time, after that.
+      exportLinks: await ExportLinkSigner.fromJwk(secrets.exportPrivateJwk, () => publicUrl),
     };
     const definitions = [
       tenancySubgraph({ secrets: opts.secrets ?? {} }),
@@ -142,8 +152,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       signer: await ContextSigner.fromJwk(secrets.contextPrivateJwk),
       control: control.db,
       log,
+      exports: { verifier: await ExportLinkVerifier.fromJwk(secrets.exportPublicJwk), registry },
     });
     cleanups.push(gateway.close);
+    publicUrl ||= gateway.url.replace(/\/graphql$/, '');
     return {
       gatewayUrl: gateway.url,
       healthUrl: gateway.url.replace(/\/graphql$/, '/healthz'),

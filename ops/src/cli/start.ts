@@ -10,6 +10,7 @@ const stack = await startStack({
   port: env.PORT,
   host: env.HOST,
   databaseUrl: env.DATABASE_URL,
+  publicUrl: env.PUBLIC_URL,
   secrets: env.secrets,
   log,
   fanOut: { concurrency: env.CLOSE_BOARD_CONCURRENCY, timeoutMs: env.CLOSE_BOARD_CLIENT_TIMEOUT_MS },

@@ -9,6 +9,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { expressMiddleware } from '@as-integrations/express5';
 import type { Actor, ControlDb, TenantDb, TenantRegistry } from '@cifra/db';
 import { DomainError } from '@cifra/domain';
+import type { ExportLinkSigner } from '@cifra/exports';
 import { buildShield, type Permission, type PermissionContext, type RuleMap } from '@cifra/permissions';
 import { sql } from 'drizzle-orm';
 import express from 'express';
@@ -23,6 +24,8 @@ export interface SubgraphDeps {
   registry: TenantRegistry;
   verifier: ContextVerifier;
   log: Logger;
+  /** Signs export download links (the ledger subgraph); the gateway holds the verifying key. */
+  exportLinks?: ExportLinkSigner;
 }
 
 /** What every resolver gets: the verified caller, and databases bound to the caller's client. */

@@ -1,3 +1,4 @@
+export * from './balances.ts';
 export * from './company.ts';
 export * from './posting-engine.ts';
 export * from './reverse-entry.ts';

@@ -22,6 +22,7 @@ export const rules: RuleMap = {
     discardJournalEntryDraft: can(P.GL.Draft),
     approveJournalEntry: can(P.GL.Approve),
     voidJournalEntry: can(P.GL.Void),
+    exportLedger: can(P.GL.Export),
   },
   Account: read,
   JournalEntry: read,
@@ -39,4 +40,5 @@ export const rules: RuleMap = {
   StatementSection: read,
   IncomeStatement: read,
   BalanceSheet: read,
+  LedgerExport: can(P.GL.Export),
 };

@@ -27,6 +27,27 @@ export type Scalars = {
   _Any: { input: unknown; output: unknown; }
 };
 
+/** What `exportLedger` produces. */
+export type ExportFormat =
+  /** The GL lines of the range, one CSV row each (debit, credit, original currency and amount, party, memos). */
+  | 'GL_CSV'
+  /** Sales and purchase documents of the range: number, kind, status, dates, party, currency, totals. */
+  | 'DOCUMENTS_CSV'
+  /** The GL as a journal the hledger program (and ledger-cli) reads: accounts by type as "code name", amounts in the base currency, an opening-balances transaction at `from`. */
+  | 'HLEDGER';
+
+/** A short-lived signed link to download an export of the current client's books. */
+export type LedgerExport = {
+  __typename?: 'LedgerExport';
+  /** GET it (no headers needed) within five minutes; the gateway streams the file. */
+  url: Scalars['String']['output'];
+  expiresAt: Scalars['DateTime']['output'];
+  format: ExportFormat;
+  from: Scalars['Date']['output'];
+  to: Scalars['Date']['output'];
+  fileName: Scalars['String']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -35,6 +56,11 @@ export type Mutation = {
    * idempotencyKey returns the entry the first call posted.
    */
   postJournalEntry?: Maybe<JournalEntry>;
+  /**
+   * Export the current client's books between two dates (inclusive), needs GL.Export. Returns a
+   * signed link for this client only, valid five minutes; the request is recorded in the audit trail.
+   */
+  exportLedger?: Maybe<LedgerExport>;
   /**
    * Post many manual journal entries at once, for imports (needs GL.Post): all of them or none.
    * Each entry is checked as postJournalEntry checks it; a refusal names the entry (`index`,
@@ -70,6 +96,13 @@ export type Mutation = {
 
 export type MutationPostJournalEntryArgs = {
   input: PostJournalEntryInput;
+};
+
+
+export type MutationExportLedgerArgs = {
+  format: ExportFormat;
+  from: Scalars['Date']['input'];
+  to: Scalars['Date']['input'];
 };
 
 
@@ -568,6 +601,8 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  ExportFormat: ExportFormat;
+  LedgerExport: ResolverTypeWrapper<LedgerExport>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -612,6 +647,7 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  LedgerExport: LedgerExport;
   Mutation: Record<PropertyKey, never>;
   ID: Scalars['ID']['output'];
   Query: Record<PropertyKey, never>;
@@ -727,8 +763,18 @@ export type Federation__PolicyDirectiveArgs = {
 
 export type Federation__PolicyDirectiveResolver<Result, Parent, ContextType = Context, Args = Federation__PolicyDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type LedgerExportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LedgerExport'] = ResolversParentTypes['LedgerExport']> = ResolversObject<{
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  format?: Resolver<ResolversTypes['ExportFormat'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   postJournalEntry?: Resolver<Maybe<ResolversTypes['JournalEntry']>, ParentType, ContextType, RequireFields<MutationPostJournalEntryArgs, 'input'>>;
+  exportLedger?: Resolver<Maybe<ResolversTypes['LedgerExport']>, ParentType, ContextType, RequireFields<MutationExportLedgerArgs, 'format' | 'from' | 'to'>>;
   postJournalEntries?: Resolver<Maybe<Array<ResolversTypes['JournalEntry']>>, ParentType, ContextType, RequireFields<MutationPostJournalEntriesArgs, 'input'>>;
   createJournalEntryDraft?: Resolver<Maybe<ResolversTypes['JournalEntryDraft']>, ParentType, ContextType, RequireFields<MutationCreateJournalEntryDraftArgs, 'input'>>;
   updateJournalEntryDraft?: Resolver<Maybe<ResolversTypes['JournalEntryDraft']>, ParentType, ContextType, RequireFields<MutationUpdateJournalEntryDraftArgs, 'id' | 'input'>>;
@@ -957,6 +1003,7 @@ export type _EntityResolvers<ContextType = Context, ParentType extends Resolvers
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
+  LedgerExport?: LedgerExportResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   JournalEntryDraft?: JournalEntryDraftResolvers<ContextType>;

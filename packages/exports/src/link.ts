@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { exportJWK, generateKeyPair, importJWK, type JWK, jwtVerify, SignJWT } from 'jose';
+import { z } from 'zod';
+
+/** The download formats; the GraphQL enum ExportFormat mirrors it. */
+export const ExportFormats = ['GL_CSV', 'DOCUMENTS_CSV', 'HLEDGER'] as const;
+export type ExportFormat = (typeof ExportFormats)[number];
+
+const ISSUER = 'cifra-ledger';
+/** A distinct audience: an export link is never a request context, nor the other way round. */
+const AUDIENCE = 'cifra-exports';
+const ALG = 'EdDSA';
+export const EXPORT_LINK_TTL_SECONDS = 300;
+type Key = Awaited<ReturnType<typeof importJWK>>;
+
+/** What a signed export link grants: one client's books, one format, one date range, for one user. */
+export interface ExportClaims {
+  tenantId: string;
+  tenantSlug: string;
+  format: ExportFormat;
+  from: string;
+  to: string;
+  userId: string;
+  email: string;
+  /** The export's id, as recorded in the audit trail. */
+  exportId: string;
+  expiresAt: Date;
+}
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const claimsSchema = z.object({
+  sub: z.string().uuid(),
+  jti: z.string().uuid(),
+  exp: z.number(),
+  tid: z.string().uuid(),
+  slug: z.string().min(1),
+  fmt: z.enum(ExportFormats),
+  from: isoDate,
+  to: isoDate,
+  email: z.string(),
+});
+
+export interface ExportKeyPair {
+  privateJwk: JWK;
+  publicJwk: JWK;
+}
+
+export async function generateExportKeys(): Promise<ExportKeyPair> {
+  const { privateKey, publicKey } = await generateKeyPair(ALG, { crv: 'Ed25519', extractable: true });
+  return { privateJwk: await exportJWK(privateKey), publicJwk: await exportJWK(publicKey) };
+}
+
+/**
+ * Held by the ledger subgraph, which decides who may export (GL.Export on the signed request
+ * context). The link it signs names the tenant itself, so whoever serves it never has to be told
+ * which client's books to read.
+ */
+export class ExportLinkSigner {
+  private constructor(
+    private readonly key: Key,
+    /** Where the gateway answers, as clients reach it (e.g. `https://books.example.com`). */
+    private readonly publicUrl: () => string,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  static async fromJwk(
+    privateJwk: JWK,
+    publicUrl: () => string,
+    ttlSeconds = EXPORT_LINK_TTL_SECONDS,
+  ): Promise<ExportLinkSigner> {
+    return new ExportLinkSigner(await importJWK(privateJwk, ALG), publicUrl, ttlSeconds);
+  }
+
+  async sign(
+    c: Omit<ExportClaims, 'expiresAt' | 'exportId'> & { exportId?: string },
+  ): Promise<{ url: string; token: string; expiresAt: Date; exportId: string }> {
+    const exportId = c.exportId ?? randomUUID();
+    const expiresAt = new Date((Math.floor(Date.now() / 1000) + this.ttlSeconds) * 1000);
+    const token = await new SignJWT({
+      tid: c.tenantId,
+      slug: c.tenantSlug,
+      fmt: c.format,
+      from: c.from,
+      to: c.to,
+      email: c.email,
+    })
+      .setProtectedHeader({ alg: ALG })
+      .setSubject(c.userId)
+      .setJti(exportId)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+      .sign(this.key);
+    const base = this.publicUrl().replace(/\/+$/, '');
+    return { url: `${base}/exports/${token}`, token, expiresAt, exportId };
+  }
+}
+
+/** Held by the gateway: the public key only. */
+export class ExportLinkVerifier {
+  private constructor(private readonly key: Key) {}
+
+  static async fromJwk(publicJwk: JWK): Promise<ExportLinkVerifier> {
+    return new ExportLinkVerifier(await importJWK(publicJwk, ALG));
+  }
+
+  /** The link's claims, or null when it is forged, tampered with, expired or malformed. */
+  async verify(token: string | undefined): Promise<ExportClaims | null> {
+    if (!token) return null;
+    try {
+      const { payload } = await jwtVerify(token, this.key, {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        algorithms: [ALG],
+        clockTolerance: 5,
+      });
+      const c = claimsSchema.parse(payload);
+      return {
+        tenantId: c.tid,
+        tenantSlug: c.slug,
+        format: c.fmt,
+        from: c.from,
+        to: c.to,
+        userId: c.sub,
+        email: c.email,
+        exportId: c.jti,
+        expiresAt: new Date(c.exp * 1000),
+      };
+    } catch {
+      return null;
+    }
+  }
+}
