@@ -289,6 +289,97 @@ describe('the exceptions inbox', () => {
   });
 });
 
+describe('the month-end close in batches, with four eyes', () => {
+  const two = SLUGS.slice(0, 2);
+  const stages = async () =>
+    Object.fromEntries(
+      (await board()).clients
+        .filter((c) => two.includes(c.client.slug))
+        .map((c) => [c.client.slug, [c.stage, c.periodState, (c as { closeStatus?: string }).closeStatus]]),
+    );
+
+  it('starts and submits closes, shows them on the board and in the inbox once overdue', async () => {
+    const started = await finished(
+      (await startBatch('senior', { tenants: two, action: 'START_CLOSE' })).data!.startBatchPeriodOperation
+        .id,
+    );
+    expect(started.items.map((i) => [i.status, i.errorCode])).toEqual([
+      ['DONE', null],
+      ['DONE', null],
+    ]);
+    expect(Object.values(await stages())).toEqual([
+      ['DRAFT', 'LOCK_SALES', 'DRAFT'],
+      ['DRAFT', 'LOCK_SALES', 'DRAFT'],
+    ]);
+    const submitted = await finished(
+      (await startBatch('senior', { tenants: two, action: 'SUBMIT_CLOSE' })).data!.startBatchPeriodOperation
+        .id,
+    );
+    expect(submitted.items.map((i) => i.status)).toEqual(['DONE', 'DONE']);
+    expect(Object.values(await stages())).toEqual([
+      ['PENDING_APPROVAL', 'LOCK_SALES', 'PENDING_APPROVAL'],
+      ['PENDING_APPROVAL', 'LOCK_SALES', 'PENDING_APPROVAL'],
+    ]);
+    const later = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const ex = await as('senior')<{
+      closeExceptions: { kind: string; client: { slug: string }; daysOverdue: number }[];
+    }>(
+      'query($asOf: Date) { closeExceptions(asOf: $asOf, approvalOverdueDays: 1) { kind client { slug } daysOverdue } }',
+      { asOf: later },
+    );
+    expect(ex.errors).toBeUndefined();
+    const waiting = ex.data!.closeExceptions.filter((e) => e.kind === 'APPROVAL_OVERDUE');
+    expect(waiting.map((e) => e.client.slug).sort()).toEqual([...two].sort());
+  });
+
+  it('refuses to let the submitter batch-approve, and approves as another person', async () => {
+    const own = await finished(
+      (await startBatch('senior', { tenants: two, action: 'APPROVE_CLOSE' })).data!.startBatchPeriodOperation
+        .id,
+    );
+    expect(own.items.map((i) => [i.status, i.errorCode])).toEqual([
+      ['FAILED', 'SAME_PERSON'],
+      ['FAILED', 'SAME_PERSON'],
+    ]);
+    expect(Object.values(await stages())).toEqual([
+      ['PENDING_APPROVAL', 'LOCK_SALES', 'PENDING_APPROVAL'],
+      ['PENDING_APPROVAL', 'LOCK_SALES', 'PENDING_APPROVAL'],
+    ]);
+    const inbox = await as('senior')<{ closeExceptions: { kind: string; errorCode: string | null }[] }>(
+      '{ closeExceptions { kind errorCode } }',
+    );
+    expect(inbox.data!.closeExceptions.filter((e) => e.errorCode === 'SAME_PERSON')).toHaveLength(2);
+    const other = await finished(
+      (await startBatch('admin', { tenants: two, action: 'APPROVE_CLOSE' })).data!.startBatchPeriodOperation
+        .id,
+      'admin',
+    );
+    expect(other.items.map((i) => [i.status, i.errorCode])).toEqual([
+      ['DONE', null],
+      ['DONE', null],
+    ]);
+    const b = await board();
+    for (const c of b.clients.filter((x) => two.includes(x.client.slug))) {
+      expect(c).toMatchObject({
+        stage: 'CLOSED',
+        periodState: 'LOCKED',
+        lastTransition: { byEmail: 'admin@demo.firm' },
+      });
+    }
+    // The senior's failed approvals stop being exceptions once another batch approved those closes.
+    const ex = await as('senior')<{ closeExceptions: { kind: string; errorCode: string | null }[] }>(
+      '{ closeExceptions { kind errorCode } }',
+    );
+    expect(ex.data!.closeExceptions.filter((e) => e.errorCode === 'SAME_PERSON')).toEqual([]);
+    const again = await finished(
+      (await startBatch('admin', { tenants: two, action: 'APPROVE_CLOSE' })).data!.startBatchPeriodOperation
+        .id,
+      'admin',
+    );
+    expect(again.items.map((i) => i.status)).toEqual(['SKIPPED', 'SKIPPED']);
+  });
+});
+
 describe('a client whose database is down', () => {
   it('shows that client UNAVAILABLE with a reason while the others still answer', async () => {
     const [down] = await stack.control.db

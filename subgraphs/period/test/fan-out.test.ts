@@ -8,7 +8,7 @@ import {
 } from '@cifra/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alreadyDone, type ClientCloseRow, deriveStage } from '../src/services/client-period.port.ts';
+import { alreadyDone, type ClientCloseRow } from '../src/services/client-period.port.ts';
 import { fanOut } from '../src/services/fan-out.ts';
 
 let controlDbHandle: TestDatabase;
@@ -93,16 +93,7 @@ const row = (over: Partial<ClientCloseRow>): ClientCloseRow => ({
   ...over,
 });
 
-describe('stages and skips', () => {
-  it('derives the dashboard stage from the period, the close and the year', () => {
-    expect(deriveStage('UNLOCKED', null, 'OPEN')).toBe('OPEN');
-    expect(deriveStage('LOCK_SALES', 'DRAFT', 'OPEN')).toBe('DRAFT');
-    expect(deriveStage('LOCK_SALES_AND_PURCHASING', 'PENDING_APPROVAL', 'OPEN')).toBe('PENDING_APPROVAL');
-    expect(deriveStage('LOCKED', 'APPROVED', 'OPEN')).toBe('CLOSED');
-    expect(deriveStage('CLOSED', 'APPROVED', 'CLOSED')).toBe('YEAR_CLOSED');
-    expect(deriveStage('CLOSED', 'APPROVED', 'AUDITED')).toBe('YEAR_AUDITED');
-  });
-
+describe('batch skips', () => {
   it('skips a client already where the action would take it, and only then', () => {
     expect(alreadyDone('LOCK_SALES', row({ periodState: 'LOCK_SALES' }))).toBe(true);
     expect(alreadyDone('LOCK_SALES', row({ periodState: 'LOCK_PURCHASING' }))).toBe(false);

@@ -1,7 +1,6 @@
-import { type Actor, inTransaction, recordAuditEvent, type TenantDb, type TxOf, tenant } from '@cifra/db';
-import { DomainError, type PeriodState } from '@cifra/domain';
+import type { Actor, TenantDb, TxOf } from '@cifra/db';
+import type { CloseStage, PeriodState } from '@cifra/domain';
 import type { Permission } from '@cifra/permissions';
-import { and, desc, eq, inArray } from 'drizzle-orm';
 
 /**
  * The narrow seam between the firm's view (close board, batch operations, exceptions) and one
@@ -19,16 +18,6 @@ export const BatchActions = [
   'APPROVE_CLOSE',
 ] as const;
 export type BatchAction = (typeof BatchActions)[number];
-
-export const CloseStages = [
-  'OPEN',
-  'DRAFT',
-  'PENDING_APPROVAL',
-  'CLOSED',
-  'YEAR_CLOSED',
-  'YEAR_AUDITED',
-] as const;
-export type CloseStage = (typeof CloseStages)[number];
 
 export interface ClientTransition {
   action: string;
@@ -77,20 +66,6 @@ export interface ClientPeriodPort {
   ): Promise<(YearMonth & { submittedAt: Date; submittedBy: string | null })[]>;
 }
 
-/** The dashboard stage, derived from the posting state, the close workflow and the fiscal year. */
-export function deriveStage(
-  periodState: PeriodState,
-  closeStatus: string | null,
-  yearState: 'OPEN' | 'CLOSED' | 'AUDITED',
-): CloseStage {
-  if (yearState === 'AUDITED') return 'YEAR_AUDITED';
-  if (yearState === 'CLOSED' || periodState === 'CLOSED') return 'YEAR_CLOSED';
-  if (periodState === 'LOCKED') return 'CLOSED';
-  if (closeStatus === 'PENDING_APPROVAL') return 'PENDING_APPROVAL';
-  if (closeStatus === 'DRAFT') return 'DRAFT';
-  return 'OPEN';
-}
-
 const PAST_LOCK: Record<'LOCK_SALES' | 'LOCK_PURCHASING' | 'LOCK_SALES_AND_PURCHASING', PeriodState[]> = {
   LOCK_SALES: ['LOCK_SALES', 'LOCK_SALES_AND_PURCHASING', 'LOCKED', 'CLOSED'],
   LOCK_PURCHASING: ['LOCK_PURCHASING', 'LOCK_SALES_AND_PURCHASING', 'LOCKED', 'CLOSED'],
@@ -118,85 +93,3 @@ export function alreadyDone(action: BatchAction, row: ClientCloseRow): boolean {
       return finished;
   }
 }
-
-async function findPeriod(db: TenantReader, at: YearMonth) {
-  const [period] = await db
-    .select()
-    .from(tenant.postingPeriods)
-    .where(and(eq(tenant.postingPeriods.year, at.year), eq(tenant.postingPeriods.month, at.month)));
-  return period ?? null;
-}
-
-/**
- * Stand-in until the per-client close machine lands: reads the posting state and the last audited
- * transition of the period; applies the forward lock moves only.
- */
-export const interimClientPeriodPort: ClientPeriodPort = {
-  async pendingApprovals() {
-    return [];
-  },
-  async readCloseRow(db, _actor, at) {
-    const period = await findPeriod(db, at);
-    if (!period) {
-      return {
-        periodId: null,
-        periodState: null,
-        closeStatus: null,
-        stage: null,
-        lastTransition: null,
-        openChecklistItems: [],
-      };
-    }
-    const [year] = await db
-      .select()
-      .from(tenant.fiscalYears)
-      .where(eq(tenant.fiscalYears.year, period.fiscalYear));
-    const [last] = await db
-      .select()
-      .from(tenant.auditEvents)
-      .where(
-        and(eq(tenant.auditEvents.entityType, 'PostingPeriod'), eq(tenant.auditEvents.entityId, period.id)),
-      )
-      .orderBy(desc(tenant.auditEvents.id))
-      .limit(1);
-    return {
-      periodId: period.id,
-      periodState: period.state,
-      closeStatus: null,
-      stage: deriveStage(period.state, null, year?.state ?? 'OPEN'),
-      lastTransition: last
-        ? { action: last.action, actorId: last.actorId, actorEmail: last.actorEmail, at: last.occurredAt }
-        : null,
-      openChecklistItems: [],
-    };
-  },
-  async apply(db, actor, { year, month, action }) {
-    if (action !== 'LOCK_SALES' && action !== 'LOCK_PURCHASING' && action !== 'LOCK_SALES_AND_PURCHASING') {
-      throw new DomainError('CONFLICT', `${action} is not available yet`);
-    }
-    const from: PeriodState[] =
-      action === 'LOCK_SALES_AND_PURCHASING' ? ['LOCK_SALES', 'LOCK_PURCHASING'] : ['UNLOCKED'];
-    await inTransaction(db, actor, async (tx) => {
-      const [period] = await tx
-        .select()
-        .from(tenant.postingPeriods)
-        .where(and(eq(tenant.postingPeriods.year, year), eq(tenant.postingPeriods.month, month)))
-        .for('update');
-      if (!period) throw new DomainError('PERIOD_NOT_FOUND', `No period for ${year}-${month}`);
-      if (!from.includes(period.state)) {
-        throw new DomainError('CONFLICT', `Cannot move ${year}-${month} from ${period.state} to ${action}`);
-      }
-      await tx
-        .update(tenant.postingPeriods)
-        .set({ state: action })
-        .where(and(eq(tenant.postingPeriods.id, period.id), inArray(tenant.postingPeriods.state, from)));
-      await recordAuditEvent(tx, actor, {
-        action: 'period.locked',
-        entityType: 'PostingPeriod',
-        entityId: period.id,
-        before: { state: period.state },
-        after: { state: action },
-      });
-    });
-  },
-};

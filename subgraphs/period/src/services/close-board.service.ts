@@ -1,7 +1,7 @@
 import { type Actor, accessibleTenants, type ControlDb, type TenantRegistry } from '@cifra/db';
-import { badInput } from '@cifra/domain';
+import { badInput, type CloseStage } from '@cifra/domain';
 import { type Permission, Permissions, permissionsOf } from '@cifra/permissions';
-import type { ClientCloseRow, ClientPeriodPort, CloseStage, YearMonth } from './client-period.port.ts';
+import type { ClientCloseRow, ClientPeriodPort, YearMonth } from './client-period.port.ts';
 import { type FanOutOptions, fanOut, type UnavailableCode } from './fan-out.ts';
 
 export interface FirmViewDeps {
