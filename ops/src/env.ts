@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { jsonProviderConfig } from '@cifra/subgraph-fx';
 import { z } from 'zod';
 
 /** The one place the ops deployables (launcher, worker, CLIs, split-mode servers) read the environment. */
@@ -27,6 +28,21 @@ const schema = z.object({
   BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   JOB_LOCK_LIFETIME_MS: z.coerce.number().int().min(1_000).default(60_000),
   JOB_PROCESS_EVERY_MS: z.coerce.number().int().min(100).default(5_000),
+  /** The ECB reference-rate file the daily refresh reads (its daily file by default). */
+  FX_ECB_URL: z.string().url().optional(),
+  /** JSON rate endpoints, a JSON array of configurations (see docs/architecture/fx.md). */
+  FX_JSON_PROVIDERS: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (!text) return [];
+      try {
+        return z.array(jsonProviderConfig).parse(JSON.parse(text));
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `FX_JSON_PROVIDERS: ${(err as Error).message}` });
+        return z.NEVER;
+      }
+    }),
 });
 
 export type Env = z.infer<typeof schema> & {

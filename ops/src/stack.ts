@@ -15,7 +15,7 @@ import { type EmbeddedServer, startEmbeddedPostgres } from '@cifra/db/embedded';
 import { ExportLinkSigner, ExportLinkVerifier } from '@cifra/exports';
 import { createAuthenticator, type RunningGateway, startGateway } from '@cifra/gateway';
 import { auditSubgraph } from '@cifra/subgraph-audit';
-import { fxSubgraph } from '@cifra/subgraph-fx';
+import { fxSubgraph, type ProviderRegistry } from '@cifra/subgraph-fx';
 import { ledgerSubgraph } from '@cifra/subgraph-ledger';
 import { createPeriodSubgraph, type FanOutOptions } from '@cifra/subgraph-period';
 import { tenancySubgraph } from '@cifra/subgraph-tenancy';
@@ -53,6 +53,8 @@ export interface StackOptions {
   fanOut?: Partial<FanOutOptions>;
   /** Worker tuning: polling, lock lifetime (how fast a dead worker's jobs are retaken), batch concurrency. */
   jobs?: { processEveryMs?: number; lockLifetimeMs?: number; periodBatchConcurrency?: number };
+  /** FX rate providers for the worker's daily refresh; none when absent, so tests never reach the internet. */
+  fxProviders?: ProviderRegistry;
 }
 
 export interface Stack {
@@ -113,6 +115,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
           control: control.db,
           registry,
           log,
+          fxProviders: opts.fxProviders,
           limits: { periodBatchConcurrency: opts.jobs?.periodBatchConcurrency },
         },
         processEvery: opts.jobs?.processEveryMs,

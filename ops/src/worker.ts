@@ -1,8 +1,10 @@
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import type { Logger } from '@cifra/context';
 import type { ControlDb, TenantRegistry } from '@cifra/db';
+import type { ProviderRegistry } from '@cifra/subgraph-fx';
 import { Agenda } from 'agenda';
 import type { Pool } from 'pg';
+import { fxRefreshJobs } from './jobs/fx-refresh.jobs.ts';
 import { periodBatchJobs } from './jobs/period-batch.ts';
 
 /** What a job needs to reach the control plane and any client's books. */
@@ -12,6 +14,10 @@ export interface JobDeps {
   log: Logger;
   /** Per-area limits; each module reads its own and falls back to its default. */
   limits?: JobLimits;
+  /** The configured FX rate providers; none when absent (the launcher configures the ECB daily file). */
+  fxProviders?: ProviderRegistry;
+  /** The clock jobs read (tests inject one); the system clock when absent. */
+  clock?: () => Date;
 }
 
 export interface JobLimits {
@@ -26,7 +32,7 @@ export interface JobLimits {
 export type JobModule = (agenda: Agenda, deps: JobDeps) => void | Promise<void>;
 
 /** Every area's jobs, registered by every worker. */
-export const JOB_MODULES: readonly JobModule[] = [periodBatchJobs];
+export const JOB_MODULES: readonly JobModule[] = [periodBatchJobs, fxRefreshJobs];
 
 export interface WorkerOptions {
   /** A pool on the control-plane database; Agenda keeps its `agenda_jobs` table there. */

@@ -1,4 +1,5 @@
 import { createLogger } from '@cifra/context';
+import { createProviders } from '@cifra/subgraph-fx';
 import { DEMO_USERS } from '../demo.ts';
 import { readEnv } from '../env.ts';
 import { startStack } from '../stack.ts';
@@ -19,6 +20,7 @@ const stack = await startStack({
     lockLifetimeMs: env.JOB_LOCK_LIFETIME_MS,
     periodBatchConcurrency: env.BATCH_CONCURRENCY,
   },
+  fxProviders: createProviders({ ecbUrl: env.FX_ECB_URL, json: env.FX_JSON_PROVIDERS }),
 });
 
 const users = DEMO_USERS.map(

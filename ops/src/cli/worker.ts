@@ -6,6 +6,7 @@
  */
 import { createLogger } from '@cifra/context';
 import { controlDb, pg, TenantRegistry } from '@cifra/db';
+import { createProviders } from '@cifra/subgraph-fx';
 import { readEnv } from '../env.ts';
 import { startWorker } from '../worker.ts';
 
@@ -29,7 +30,13 @@ const registry = new TenantRegistry({
 });
 const worker = await startWorker({
   pool,
-  deps: { control, registry, log, limits: { periodBatchConcurrency: env.BATCH_CONCURRENCY } },
+  deps: {
+    control,
+    registry,
+    log,
+    limits: { periodBatchConcurrency: env.BATCH_CONCURRENCY },
+    fxProviders: createProviders({ ecbUrl: env.FX_ECB_URL, json: env.FX_JSON_PROVIDERS }),
+  },
   processEvery: env.JOB_PROCESS_EVERY_MS,
   lockLifetimeMs: env.JOB_LOCK_LIFETIME_MS,
 });

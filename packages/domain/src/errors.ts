@@ -31,6 +31,7 @@ export const ErrorCodes = [
   'YEAR_CLOSED',
   'YEAR_AUDITED',
   'DRAFT_STALE',
+  'RATE_NOT_AVAILABLE',
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];
 

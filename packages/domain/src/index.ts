@@ -1,6 +1,7 @@
 export * from './calendar.ts';
 export * from './currencies.ts';
 export * from './errors.ts';
+export * from './fx.ts';
 export * from './ids.ts';
 export * from './money.ts';
 export * from './period-machine.ts';

@@ -21,6 +21,13 @@ export const settingsSchema = z.object({
   closeOverdueDays: z.number().int().min(0).max(366).default(10),
   /** … and a close waiting for approval longer than this many days. */
   closeApprovalOverdueDays: z.number().int().min(0).max(366).default(3),
+  /** Foreign currencies the daily refresh fetches for the client (its base currency is never fetched). */
+  fxCurrencies: z
+    .array(z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR'))
+    .max(60)
+    .default(['USD', 'EUR']),
+  /** Which configured rate provider the daily refresh asks (`ECB` unless the firm chooses another). */
+  fxProvider: z.string().min(1).max(60).default('ECB'),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

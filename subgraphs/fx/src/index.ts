@@ -1,13 +1,32 @@
-import { loadTypeDefs, type SubgraphDefinition } from '@cifra/context';
+import { DateScalar, DateTimeScalar, loadTypeDefs, type SubgraphDefinition } from '@cifra/context';
 import type { Resolvers } from './__generated__/resolvers.ts';
 import type { Context } from './context.ts';
+import { Mutation } from './resolvers/mutation.resolvers.ts';
 import { Query } from './resolvers/query.resolvers.ts';
-import { Currency } from './resolvers/types.resolvers.ts';
+import { Currency, ExchangeRate, ExchangeRateRecord } from './resolvers/types.resolvers.ts';
 import { rules } from './rules.ts';
 
+export * from './providers/index.ts';
+export { clientFx, clientSettings } from './services/client-fx.service.ts';
+export { type DispatchResult, dispatchDueRefreshes } from './services/dispatch-refresh.service.ts';
+export { lookupRate, type RateAnswer } from './services/rates.service.ts';
+export {
+  FX_MAX_RETRIES,
+  fxRetryDelayMs,
+  type RefreshDeps,
+  type RefreshResult,
+  refreshClient,
+  SnapshotCache,
+} from './services/refresh-rates.service.ts';
+
 const resolvers: Resolvers = {
+  Date: DateScalar,
+  DateTime: DateTimeScalar,
   Query,
+  Mutation,
   Currency,
+  ExchangeRate,
+  ExchangeRateRecord,
 };
 
 export const fxSubgraph: SubgraphDefinition<Context> = {

@@ -1,10 +1,23 @@
-import { type RuleMap, signedIn } from '@cifra/permissions';
+import { can, Permissions as P, type RuleMap, signedIn } from '@cifra/permissions';
+
+const read = can(P.FX.Read);
 
 /**
  * Every field of this subgraph, mapped to the permission it needs (deny by default). Currencies
  * are control-plane reference data, the same for every client: any signed-in caller may read them.
+ * A client's rates and refresh status need FX.Read; forcing a rate needs FX.OverrideRate.
  */
 export const rules: RuleMap = {
-  Query: { currencies: signedIn, currency: signedIn },
+  Query: {
+    currencies: signedIn,
+    currency: signedIn,
+    exchangeRate: read,
+    exchangeRates: read,
+    fxRefreshStatus: read,
+  },
+  Mutation: { overrideExchangeRate: can(P.FX.OverrideRate) },
   Currency: signedIn,
+  ExchangeRate: read,
+  ExchangeRateRecord: read,
+  FxRefreshStatus: read,
 };

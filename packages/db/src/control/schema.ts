@@ -177,3 +177,5 @@ export const controlAuditEvents = pgTable(
   (t) => [index('cae_entity_idx').on(t.entityType, t.entityId), index('cae_time_idx').on(t.occurredAt)],
 );
 export * from './batch.ts';
+
+export * from './fx.ts';

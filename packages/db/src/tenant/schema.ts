@@ -226,5 +226,6 @@ export const auditEvents = pgTable(
   (t) => [index('ae_entity_idx').on(t.entityType, t.entityId), index('ae_time_idx').on(t.occurredAt)],
 );
 
+export * from './fx.ts';
 export * from './ledger.ts';
 export * from './periods.ts';

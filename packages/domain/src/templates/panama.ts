@@ -38,9 +38,24 @@ export interface TaxCodeTemplate {
   purchaseAccountRole: AccountRole | null;
 }
 
+/**
+ * A currency fixed by law to another at an exact rate (the balboa circulates at par with the US
+ * dollar). The rate source honours it: the pair always converts at `rate`, source "PEG", and no
+ * provider or override can say otherwise.
+ */
+export interface CurrencyPeg {
+  /** The pegged currency (PAB). */
+  currency: string;
+  /** The currency it is pegged to (USD). */
+  anchor: string;
+  /** Units of `currency` per one unit of `anchor`, as an exact decimal ("1"). */
+  rate: string;
+}
+
 export interface RegionTemplate {
   region: string;
   baseCurrency: string;
+  currencyPegs?: readonly CurrencyPeg[];
   timezone: string;
   fiscalYearStartMonth: number;
   accounts: readonly AccountTemplate[];
@@ -50,6 +65,8 @@ export interface RegionTemplate {
 export const PANAMA: RegionTemplate = {
   region: 'PA',
   baseCurrency: 'PAB',
+  // The balboa is pegged 1:1 to the US dollar, which circulates as legal tender beside it.
+  currencyPegs: [{ currency: 'PAB', anchor: 'USD', rate: '1' }],
   timezone: 'America/Panama',
   fiscalYearStartMonth: 1,
   accounts: [
