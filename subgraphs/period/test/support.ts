@@ -143,13 +143,14 @@ export async function post(
   books: Books,
   postingDate: string,
   lines: [code: string, amountMinor: bigint, original?: { currency: string; amountMinor: bigint }][],
-  opts: { kind?: 'MANUAL' | 'SALES_INVOICE' | 'PURCHASE_INVOICE'; memo?: string } = {},
+  opts: { kind?: 'MANUAL' | 'SALES_INVOICE' | 'PURCHASE_INVOICE'; memo?: string; autoReverse?: boolean } = {},
 ) {
   const actor = { userId: randomUUID(), email: 'poster@test.firm' };
   const req = {
     kind: opts.kind ?? 'MANUAL',
     postingDate,
     memo: opts.memo ?? 'test',
+    autoReverse: opts.autoReverse ?? false,
     lines: lines.map(
       ([code, amountMinor, original]): PostingLine => ({
         accountId: books.accounts.get(code)!,

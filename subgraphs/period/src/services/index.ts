@@ -17,3 +17,4 @@ export type {
   PostingPeriodRow,
   TransitionAction,
 } from './store.ts';
+export * from './year-end-close.service.ts';
