@@ -1,7 +1,14 @@
-import { DateScalar, DateTimeScalar, loadTypeDefs, type SubgraphDefinition } from '@cifra/context';
+import {
+  DateScalar,
+  DateTimeScalar,
+  loadTypeDefs,
+  MoneyScalar,
+  type SubgraphDefinition,
+} from '@cifra/context';
 import type { pg } from '@cifra/db';
 import type { Resolvers } from './__generated__/resolvers.ts';
 import type { Context } from './context.ts';
+import { closeMutations, closeQueries, closeTypes } from './resolvers/close.resolvers.ts';
 import { firmViewTypes } from './resolvers/firm-view.resolvers.ts';
 import { Mutation } from './resolvers/mutation.resolvers.ts';
 import { Query } from './resolvers/query.resolvers.ts';
@@ -19,10 +26,12 @@ export * from './services/run-batch-item.service.ts';
 const resolvers: Resolvers = {
   Date: DateScalar,
   DateTime: DateTimeScalar,
-  Query,
-  Mutation,
+  Money: MoneyScalar,
+  Query: { ...Query, ...closeQueries },
+  Mutation: { ...Mutation, ...closeMutations },
   PostingPeriod,
   ...firmViewTypes,
+  ...closeTypes,
 };
 
 export interface PeriodSubgraphOptions {

@@ -13,3 +13,17 @@ export type CloseBoard = CloseBoardModel;
 export type CloseBoardClient = CloseBoardEntry;
 export type CloseException = CloseExceptionModel;
 export type PeriodTransition = ClientTransition;
+export type PeriodClose = import('./services/store.ts').PeriodCloseRow;
+export type PeriodChecklistItem = import('./services/checklist.ts').ChecklistItem;
+export type PeriodCloseStatus = import('./services/close-status.service.ts').PeriodCloseStatus;
+export type PeriodStateTransition = import('./services/store.ts').PeriodTransitionRow;
+/** A year-end close with the base currency it is expressed in. */
+export type YearEndClose = import('./services/year-end-close.service.ts').YearEndCloseDraft & {
+  currency: string;
+  minorUnits: number;
+};
+export type YearEndCloseLine =
+  import('./services/year-end-close.service.ts').YearEndCloseDraft['lines'][number] & {
+    minorUnits: number;
+  };
+export type YearEndCloseReversal = import('./services/year-end-close.service.ts').YearEndReversalRow;

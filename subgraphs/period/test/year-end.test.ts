@@ -5,7 +5,6 @@ import {
   approveYearEndCloseReversal,
   markYearAudited,
   openFiscalYear,
-  type PeriodActor,
   prepareYearEndClose,
   reopenPeriod,
   requestYearEndCloseReversal,
