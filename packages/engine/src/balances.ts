@@ -63,6 +63,22 @@ export async function balancesAsOf(
          ${asAt ? sql`AND e.actual_posting_date <= ${asAt.toISOString()}::timestamptz` : sql``}
          ${accountFilter(sql.raw('l.account_id'))}`
     : sql``;
+  // The period containing asOf, when asOf is not its last day: only its lines up to asOf are read,
+  // account by account through gl_lines (account_id, posting_date), on any PostgreSQL version.
+  const cut = await db.execute<{ start: string }>(sql`
+    SELECT start_date::text AS start FROM posting_periods
+     WHERE start_date <= ${asOf}::date AND end_date > ${asOf}::date`);
+  const cutStart = cut.rows[0]?.start;
+  const partial = cutStart
+    ? sql`UNION ALL
+      SELECT a.id, x.amount
+        FROM accounts a
+        CROSS JOIN LATERAL (
+          SELECT sum(l.amount_minor) AS amount FROM gl_lines l
+           WHERE l.account_id = a.id AND l.posting_date BETWEEN ${cutStart}::date AND ${asOf}::date
+        ) x
+       WHERE x.amount IS NOT NULL ${accountFilter(sql.raw('a.id'))}`
+    : sql``;
   const result = await db.execute<{
     account_id: string;
     code: string;
@@ -70,17 +86,11 @@ export async function balancesAsOf(
     type: AccountType;
     balance: string;
   }>(sql`
-    WITH cut AS (
-      SELECT start_date FROM posting_periods
-       WHERE start_date <= ${asOf}::date AND end_date > ${asOf}::date
-    ), movements(account_id, amount) AS (
+    WITH movements(account_id, amount) AS (
       SELECT b.account_id, b.debit_minor - b.credit_minor
         FROM account_period_balances b JOIN posting_periods p ON p.id = b.period_id
        WHERE p.end_date <= ${asOf}::date ${accountFilter(sql.raw('b.account_id'))}
-      UNION ALL
-      SELECT l.account_id, l.amount_minor
-        FROM gl_lines l JOIN cut ON l.posting_date >= cut.start_date
-       WHERE l.posting_date <= ${asOf}::date ${accountFilter(sql.raw('l.account_id'))}
+      ${partial}
       ${later}
       ${closing}
     )
