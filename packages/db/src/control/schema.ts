@@ -12,6 +12,7 @@ import {
   smallint,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 
@@ -173,8 +174,22 @@ export const controlAuditEvents = pgTable(
     requestId: text('request_id'),
     clientName: text('client_name'),
     clientVersion: text('client_version'),
+    /**
+     * The tamper-evident chain, all set by the database (trigger `audit_events_chain`), never by the
+     * writer: position in the chain, the previous event's hash and SHA-256 over this event's
+     * content and that hash (hex). See docs/architecture/audit.md.
+     */
+    chainSeq: bigint('chain_seq', { mode: 'bigint' }).notNull(),
+    prevHash: text('prev_hash'),
+    hash: text('hash').notNull(),
   },
-  (t) => [index('cae_entity_idx').on(t.entityType, t.entityId), index('cae_time_idx').on(t.occurredAt)],
+  (t) => [
+    index('cae_entity_idx').on(t.entityType, t.entityId),
+    index('cae_time_idx').on(t.occurredAt),
+    uniqueIndex('cae_chain_seq_idx').on(t.chainSeq),
+    index('cae_action_idx').on(t.action),
+    index('cae_actor_idx').on(t.actorEmail),
+  ],
 );
 export * from './batch.ts';
 

@@ -16,6 +16,7 @@ import {
   text,
   timestamp,
   unique,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 
@@ -222,8 +223,22 @@ export const auditEvents = pgTable(
     requestId: text('request_id'),
     clientName: text('client_name'),
     clientVersion: text('client_version'),
+    /**
+     * The tamper-evident chain, all set by the database (trigger `audit_events_chain`), never by the
+     * writer: position in the chain, the previous event's hash and SHA-256 over this event's
+     * content and that hash (hex). See docs/architecture/audit.md.
+     */
+    chainSeq: bigint('chain_seq', { mode: 'bigint' }).notNull(),
+    prevHash: text('prev_hash'),
+    hash: text('hash').notNull(),
   },
-  (t) => [index('ae_entity_idx').on(t.entityType, t.entityId), index('ae_time_idx').on(t.occurredAt)],
+  (t) => [
+    index('ae_entity_idx').on(t.entityType, t.entityId),
+    index('ae_time_idx').on(t.occurredAt),
+    uniqueIndex('ae_chain_seq_idx').on(t.chainSeq),
+    index('ae_action_idx').on(t.action),
+    index('ae_actor_idx').on(t.actorEmail),
+  ],
 );
 
 export * from './fx.ts';

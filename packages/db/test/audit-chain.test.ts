@@ -1,0 +1,217 @@
+import { createTestControlDatabase, createTestTenantDatabase, type TestDatabase } from '@cifra/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type Actor, inTransaction, pg, recordAuditEvent, tenantDb, withClient } from '../src/index.ts';
+
+const made: TestDatabase[] = [];
+afterAll(() => Promise.all(made.map((d) => d.drop())));
+
+async function freshTenant(): Promise<TestDatabase> {
+  const db = await createTestTenantDatabase();
+  made.push(db);
+  return db;
+}
+
+const actor: Actor = {
+  userId: '11111111-1111-4111-8111-111111111111',
+  email: 'senior@demo.firm',
+  requestId: 'req-1',
+  clientName: 'web',
+  clientVersion: '1.2.3',
+};
+
+/** Writes `n` events as the application role, each in its own transaction through the shared helper. */
+async function writeEvents(db: TestDatabase, n: number, prefix = 'thing'): Promise<void> {
+  const pool = new pg.Pool({ connectionString: db.appUrl, max: 1 });
+  try {
+    for (let i = 0; i < n; i++) {
+      await inTransaction(tenantDb(pool), actor, (tx) =>
+        recordAuditEvent(tx, actor, {
+          action: `${prefix}.changed`,
+          entityType: 'Thing',
+          entityId: String(i),
+          before: { n: i },
+          after: { n: i + 1, note: 'ñandú 😀' },
+        }),
+      );
+    }
+  } finally {
+    await pool.end();
+  }
+}
+
+interface Verification {
+  checked: string;
+  broken_seq: string | null;
+  broken_id: string | null;
+  problem: string | null;
+}
+
+const verify = (db: TestDatabase, url = db.appUrl) =>
+  withClient(
+    url,
+    async (c) => (await c.query('SELECT * FROM cifra_verify_audit_chain()')).rows[0] as Verification,
+  );
+
+/** Runs statements as the superuser with the append-only guard lifted: what a rogue DBA could do. */
+const tamper = (db: TestDatabase, ...statements: string[]) =>
+  withClient(db.adminUrl, async (c) => {
+    await c.query('ALTER TABLE audit_events DISABLE TRIGGER USER');
+    for (const s of statements) await c.query(s);
+    await c.query('ALTER TABLE audit_events ENABLE TRIGGER USER');
+  });
+
+describe('the audit hash chain', () => {
+  it('links every event to the previous one, computed by the database', async () => {
+    const db = await freshTenant();
+    await writeEvents(db, 5);
+    const rows = await withClient(db.adminUrl, async (c) => {
+      const r = await c.query(
+        `SELECT id, chain_seq, prev_hash, hash, actor_email, request_id, client_name, client_version,
+                hash = cifra_audit_event_hash(e) AS hash_ok
+           FROM audit_events e ORDER BY chain_seq`,
+      );
+      return r.rows;
+    });
+    expect(rows.map((r) => Number(r.chain_seq))).toEqual([1, 2, 3, 4, 5]);
+    expect(rows[0].prev_hash).toBeNull();
+    for (let i = 1; i < rows.length; i++) expect(rows[i].prev_hash).toBe(rows[i - 1].hash);
+    for (const r of rows) {
+      expect(r.hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(r.hash_ok).toBe(true);
+      expect([r.actor_email, r.request_id, r.client_name, r.client_version]).toEqual([
+        'senior@demo.firm',
+        'req-1',
+        'web',
+        '1.2.3',
+      ]);
+    }
+    expect(await verify(db)).toMatchObject({ checked: '5', broken_seq: null, problem: null });
+  });
+
+  it('ignores chain values and times a writer tries to supply', async () => {
+    const db = await freshTenant();
+    await writeEvents(db, 1);
+    await withClient(db.appUrl, (c) =>
+      c.query(`INSERT INTO audit_events (action, entity_type, entity_id, chain_seq, prev_hash, hash, occurred_at)
+               VALUES ('forged', 'Thing', 'x', 1, 'abc', 'def', '2001-01-01T00:00:00Z')`),
+    );
+    const r = await withClient(db.adminUrl, (c) =>
+      c.query(`SELECT chain_seq, prev_hash <> 'abc' AS relinked, hash <> 'def' AS rehashed,
+                      occurred_at > now() - interval '1 minute' AS fresh
+                 FROM audit_events WHERE action = 'forged'`),
+    );
+    expect(r.rows[0]).toMatchObject({ chain_seq: '2', relinked: true, rehashed: true, fresh: true });
+    expect((await verify(db)).problem).toBeNull();
+  });
+
+  it('chains a bulk insert of many events in one statement', async () => {
+    const db = await freshTenant();
+    await writeEvents(db, 2);
+    await withClient(db.appUrl, (c) =>
+      c.query(`INSERT INTO audit_events (action, entity_type, entity_id)
+               SELECT 'bulk.posted', 'JournalEntry', g::text FROM generate_series(1, 500) g`),
+    );
+    expect(await verify(db)).toMatchObject({ checked: '502', problem: null });
+    const head = await withClient(db.appUrl, (c) => c.query('SELECT chain_seq FROM audit_chain_head'));
+    expect(head.rows[0].chain_seq).toBe('502');
+  });
+
+  it('stays one unbroken chain under concurrent writers', async () => {
+    const db = await freshTenant();
+    await Promise.all(Array.from({ length: 6 }, (_, w) => writeEvents(db, 15, `w${w}`)));
+    expect(await verify(db)).toMatchObject({ checked: '90', problem: null });
+  });
+
+  it('finds an edited event (HASH_MISMATCH), even when the tamperer is a superuser', async () => {
+    const db = await freshTenant();
+    await writeEvents(db, 6);
+    await tamper(db, `UPDATE audit_events SET reason = 'nothing happened' WHERE chain_seq = 4`);
+    expect(await verify(db)).toMatchObject({ checked: '4', broken_seq: '4', problem: 'HASH_MISMATCH' });
+  });
+
+  it('finds an edited event whose own hash was recomputed, at the next link', async () => {
+    const db = await freshTenant();
+    await writeEvents(db, 6);
+    await tamper(
+      db,
+      `UPDATE audit_events SET actor_email = 'someone@else'  WHERE chain_seq = 3`,
+      `UPDATE audit_events e SET hash = cifra_audit_event_hash(e) WHERE chain_seq = 3`,
+    );
+    expect(await verify(db)).toMatchObject({ broken_seq: '4', problem: 'PREVIOUS_HASH_MISMATCH' });
+  });
+
+  it('finds a deleted event (SEQUENCE_GAP) and a deleted last event (HEAD_MISMATCH)', async () => {
+    const middle = await freshTenant();
+    await writeEvents(middle, 5);
+    await tamper(middle, 'DELETE FROM audit_events WHERE chain_seq = 2');
+    expect(await verify(middle)).toMatchObject({ broken_seq: '3', problem: 'SEQUENCE_GAP' });
+
+    const tail = await freshTenant();
+    await writeEvents(tail, 5);
+    await tamper(tail, 'DELETE FROM audit_events WHERE chain_seq = 5');
+    expect(await verify(tail)).toMatchObject({ checked: '4', broken_seq: '4', problem: 'HEAD_MISMATCH' });
+  });
+
+  it('finds an event slipped in with the triggers bypassed (session_replication_role)', async () => {
+    const db = await freshTenant();
+    await writeEvents(db, 3);
+    await withClient(db.adminUrl, async (c) => {
+      await c.query('SET session_replication_role = replica');
+      await c.query(`INSERT INTO audit_events (action, entity_type, entity_id, chain_seq, hash)
+                     VALUES ('backdated', 'Thing', 'x', 4, repeat('0', 64))`);
+    });
+    expect(await verify(db)).toMatchObject({ broken_seq: '4', problem: 'HASH_MISMATCH' });
+  });
+
+  it.each([
+    'UPDATE audit_chain_head SET chain_seq = 0',
+    'DELETE FROM audit_chain_head',
+    'UPDATE audit_events SET hash = hash',
+    'DELETE FROM audit_events',
+    'TRUNCATE audit_events',
+    `INSERT INTO audit_chain_head VALUES (false, 0, null)`,
+  ])('the application role cannot run %s', async (statement) => {
+    const db = await freshTenant();
+    await writeEvents(db, 2);
+    await expect(withClient(db.appUrl, (c) => c.query(statement))).rejects.toThrow(
+      /permission denied|append-only/,
+    );
+    expect(await verify(db)).toMatchObject({ checked: '2', problem: null });
+  });
+
+  it('the owner cannot move the head backwards or delete it', async () => {
+    const db = await freshTenant();
+    await writeEvents(db, 2);
+    for (const s of ['UPDATE audit_chain_head SET chain_seq = 1', 'DELETE FROM audit_chain_head']) {
+      await expect(withClient(db.adminUrl, (c) => c.query(s))).rejects.toThrow(/only moves forward/);
+    }
+    await expect(withClient(db.adminUrl, (c) => c.query('TRUNCATE audit_chain_head'))).rejects.toThrow(
+      /append-only/,
+    );
+  });
+});
+
+describe('the control plane keeps the same chain', () => {
+  it('chains firm-level events and finds a tampered one', async () => {
+    const db = await createTestControlDatabase();
+    made.push(db);
+    const pool = new pg.Pool({ connectionString: db.adminUrl, max: 2 });
+    try {
+      for (let i = 0; i < 4; i++) {
+        await inTransaction(tenantDb(pool), actor, (tx) =>
+          recordAuditEvent(tx, actor, {
+            action: 'membership.changed',
+            entityType: 'FirmMembership',
+            entityId: String(i),
+            tenantId: '22222222-2222-4222-8222-222222222222',
+          }),
+        );
+      }
+    } finally {
+      await pool.end();
+    }
+    expect(await verify(db, db.adminUrl)).toMatchObject({ checked: '4', problem: null });
+    await tamper(db, `UPDATE audit_events SET tenant_id = null WHERE chain_seq = 2`);
+    expect(await verify(db, db.adminUrl)).toMatchObject({ broken_seq: '2', problem: 'HASH_MISMATCH' });
+  });
+});
