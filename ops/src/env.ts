@@ -22,6 +22,9 @@ const schema = z.object({
   AUTH_AUDIENCE: z.string().optional(),
   /** `tenancy=http://…/graphql,ledger=http://…/graphql,…` for a split-mode gateway. */
   SUBGRAPH_URLS: z.string().optional(),
+  /** `pnpm investigate`: a bearer token to sign in with, and the gateway to talk to. */
+  CIFRA_TOKEN: z.string().min(1).optional(),
+  CIFRA_GATEWAY_URL: z.string().url().optional(),
   // The firm's view across clients (close board, exceptions) and batch period operations.
   CLOSE_BOARD_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   CLOSE_BOARD_CLIENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),

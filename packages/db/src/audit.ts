@@ -25,14 +25,21 @@ const json = (value: unknown) =>
  * The one way anything writes an audit event. Call it with the transaction that makes the change,
  * so the event commits or rolls back with it.
  */
-export async function recordAuditEvent(tx: Executor, actor: Actor, event: AuditEventInput): Promise<void> {
+export async function recordAuditEvent(
+  tx: Executor,
+  actor: Actor,
+  event: AuditEventInput,
+): Promise<{ id: bigint }> {
   const tenantColumn = event.tenantId === undefined ? sql`` : sql`, tenant_id`;
   const tenantValue = event.tenantId === undefined ? sql`` : sql`, ${event.tenantId}`;
-  await tx.execute(sql`INSERT INTO audit_events
+  const result = await tx.execute(sql`INSERT INTO audit_events
       (actor_id, actor_email, action, entity_type, entity_id, before, after, reason, request_id, client_name, client_version${tenantColumn})
     VALUES (${actor.userId}, ${actor.email}, ${event.action}, ${event.entityType}, ${event.entityId},
       ${json(event.before)}::jsonb, ${json(event.after)}::jsonb, ${event.reason ?? actor.reason ?? null},
-      ${actor.requestId ?? null}, ${actor.clientName ?? null}, ${actor.clientVersion ?? null}${tenantValue})`);
+      ${actor.requestId ?? null}, ${actor.clientName ?? null}, ${actor.clientVersion ?? null}${tenantValue})
+    RETURNING id`);
+  // The database chains the event (hash, previous hash, position) and stamps its time itself.
+  return { id: BigInt(String((result.rows[0] as { id: unknown }).id)) };
 }
 
 /**

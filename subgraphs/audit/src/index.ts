@@ -1,8 +1,16 @@
 import { DateTimeScalar, loadTypeDefs, type SubgraphDefinition } from '@cifra/context';
 import type { Resolvers } from './__generated__/resolvers.ts';
 import type { Context } from './context.ts';
+import { Mutation } from './resolvers/mutation.resolvers.ts';
 import { Query } from './resolvers/query.resolvers.ts';
-import { AuditEvent } from './resolvers/types.resolvers.ts';
+import {
+  Account,
+  AuditChainBreak,
+  AuditEvent,
+  InvestigationResult,
+  JournalEntry,
+  PostingPeriod,
+} from './resolvers/types.resolvers.ts';
 import { rules } from './rules.ts';
 import { JSONScalar } from './scalars.ts';
 
@@ -10,7 +18,13 @@ const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   JSON: JSONScalar,
   Query,
+  Mutation,
   AuditEvent,
+  AuditChainBreak,
+  InvestigationResult,
+  JournalEntry,
+  Account,
+  PostingPeriod,
 };
 
 export const auditSubgraph: SubgraphDefinition<Context> = {

@@ -1,20 +1,61 @@
+import type { TenantDb } from '@cifra/db';
 import { tenant } from '@cifra/db';
 import { eq } from 'drizzle-orm';
-import type { AuditEventResolvers } from '../__generated__/resolvers.ts';
+import type {
+  AccountResolvers,
+  AuditChainBreakResolvers,
+  AuditEventResolvers,
+  InvestigationResultResolvers,
+  JournalEntryResolvers,
+  PostingPeriodResolvers,
+} from '../__generated__/resolvers.ts';
+import type { Context } from '../context.ts';
+import { listAuditEvents } from '../services/list-audit-events.service.ts';
 
 /** An `ID` as the bigint identity it stands for, or null when it cannot be one. */
 function parseId(id: string): bigint | null {
   return /^[0-9]{1,19}$/.test(id) ? BigInt(id) : null;
 }
 
+async function eventById(db: TenantDb, id: bigint | null) {
+  if (id === null) return null;
+  const [event] = await db.select().from(tenant.auditEvents).where(eq(tenant.auditEvents.id, id));
+  return event ?? null;
+}
+
 export const AuditEvent: AuditEventResolvers = {
-  __resolveReference: async (ref, ctx) => {
-    const id = parseId(ref.id);
-    if (id === null) return null;
-    const db = await ctx.tenantDb();
-    const [event] = await db.select().from(tenant.auditEvents).where(eq(tenant.auditEvents.id, id));
-    return event ?? null;
-  },
+  __resolveReference: async (ref, ctx) => eventById(await ctx.tenantDb(), parseId(ref.id)),
   // The identity column is a bigint; GraphQL's ID serializes strings.
   id: (e) => e.id.toString(),
+  chainSeq: (e) => e.chainSeq.toString(),
+  previousHash: (e) => e.prevHash,
+};
+
+export const AuditChainBreak: AuditChainBreakResolvers = {
+  event: async (b, _a, ctx) => eventById(await ctx.tenantDb(), parseId(b.eventId)),
+};
+
+export const InvestigationResult: InvestigationResultResolvers = {
+  auditEvent: async (r, _a, ctx) => eventById(await ctx.tenantDb(), r.auditEventId),
+};
+
+/** The audit trail of an entity another subgraph owns: events recorded with its type and id. */
+const trailOf =
+  (entityType: string) =>
+  async (entity: { id: string }, args: { first?: number | null; after?: string | null }, ctx: Context) =>
+    listAuditEvents(await ctx.tenantDb(), { ...args, filter: { entityType, entityId: entity.id } });
+
+export const JournalEntry: JournalEntryResolvers = {
+  __resolveReference: (ref) => ({ id: ref.id }),
+  auditEvents: (e, args, ctx) => trailOf('JournalEntry')(e, args, ctx),
+};
+
+export const Account: AccountResolvers = {
+  __resolveReference: (ref) => ({ id: ref.id }),
+  auditEvents: (e, args, ctx) => trailOf('Account')(e, args, ctx),
+};
+
+export const PostingPeriod: PostingPeriodResolvers = {
+  __resolveReference: (ref) => ({ id: ref.id }),
+  auditEvents: (e, args, ctx) => trailOf('PostingPeriod')(e, args, ctx),
 };

@@ -28,7 +28,10 @@ export type Scalars = {
 
 export type Query = {
   __typename?: 'Query';
-  /** The posting periods of one fiscal year of the current client. */
+  /**
+   * The posting periods of one fiscal year of the current client. With `asAt`, as the books
+   * recorded them at that instant (from the system-versioned history of posting_periods).
+   */
   periods?: Maybe<Array<PostingPeriod>>;
   /** The fiscal years of the current client. */
   fiscalYears?: Maybe<Array<FiscalYear>>;
@@ -63,6 +66,7 @@ export type Query = {
 
 export type QueryPeriodsArgs = {
   fiscalYear: Scalars['Int']['input'];
+  asAt?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 

@@ -5,10 +5,12 @@ import { caller } from '../caller.ts';
 import { batchForCaller, recentBatches } from '../services/batch-period-operation.service.ts';
 import { closeBoard } from '../services/close-board.service.ts';
 import { closeExceptions } from '../services/close-exceptions.service.ts';
+import { periodsAsAt } from '../services/periods-as-at.service.ts';
 
 export const Query: QueryResolvers = {
-  periods: async (_p, { fiscalYear }, ctx) => {
+  periods: async (_p, { fiscalYear, asAt }, ctx) => {
     const db = await ctx.tenantDb();
+    if (asAt != null) return periodsAsAt(db, fiscalYear, asAt instanceof Date ? asAt : new Date(asAt));
     return db
       .select()
       .from(tenant.postingPeriods)
