@@ -14,7 +14,13 @@ import { SUBGRAPHS, type SubgraphName, subgraphDir, subgraphTypeDefs } from './s
 
 const check = process.argv.includes('--check');
 
-const scalars = { Money: 'string', Date: 'string', DateTime: 'Date | string', JSON: 'unknown' };
+const scalars = {
+  Money: 'string',
+  Decimal: 'string',
+  Date: 'string',
+  DateTime: 'Date | string',
+  JSON: 'unknown',
+};
 
 async function generate(name: SubgraphName): Promise<string> {
   const schemaAst = buildSubgraphSchema({ typeDefs: subgraphTypeDefs(name) });

@@ -32,6 +32,29 @@ export const MoneyScalar = new GraphQLScalarType<string, string>({
   },
 });
 
+/**
+ * Quantities, unit prices and exchange rates: an exact decimal string ("1.0835"), never a number.
+ * The scale each field allows is checked by the service that knows it.
+ */
+export const DecimalScalar = new GraphQLScalarType<string, string>({
+  name: 'Decimal',
+  description: 'An exact decimal number as a string, e.g. "1.0835". Never a JSON number.',
+  serialize(value) {
+    if (typeof value !== 'string') throw new Error('Decimal must be serialized from a decimal string');
+    return value;
+  },
+  parseValue(value) {
+    if (typeof value !== 'string') throw badInput('Decimal must be given as a string such as "1.5"');
+    if (!isDecimalString(value)) throw badInput(`"${value}" is not a decimal number such as "1.5"`);
+    return value;
+  },
+  parseLiteral(ast) {
+    const value = stringLiteral(ast, 'Decimal');
+    if (!isDecimalString(value)) throw badInput(`"${value}" is not a decimal number such as "1.5"`);
+    return value;
+  },
+});
+
 export const DateScalar = new GraphQLScalarType<string, string>({
   name: 'Date',
   description: 'A calendar date, ISO 8601 YYYY-MM-DD, with no time and no zone.',

@@ -208,6 +208,7 @@ describe('system-versioned history', () => {
           'Company',
           'Document',
           'DocumentLine',
+          'DraftAllocation',
           'FiscalYear',
           'Item',
           'JournalDraft',

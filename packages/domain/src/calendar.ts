@@ -55,3 +55,15 @@ export function fiscalYearOf(date: IsoDate, startMonth: number): number {
 export function todayIn(timezone: string, now: Date = new Date()): IsoDate {
   return DateTime.fromJSDate(now).setZone(timezone).toISODate()!;
 }
+
+/** A date `days` later (earlier when negative). */
+export function addDays(date: IsoDate, days: number): IsoDate {
+  return DateTime.fromISO(date, { zone: 'UTC' }).plus({ days }).toISODate()!;
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: IsoDate, to: IsoDate): number {
+  return Math.round(
+    DateTime.fromISO(to, { zone: 'UTC' }).diff(DateTime.fromISO(from, { zone: 'UTC' }), 'days').days,
+  );
+}

@@ -32,6 +32,11 @@ export const ErrorCodes = [
   'YEAR_AUDITED',
   'DRAFT_STALE',
   'RATE_NOT_AVAILABLE',
+  // Documents (sales, purchasing, settlement).
+  'DOCUMENT_HAS_SETTLEMENTS',
+  'OVER_ALLOCATION',
+  'CURRENCY_MISMATCH',
+  'SETTLEMENT_RATE_MISMATCH',
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];
 

@@ -17,6 +17,12 @@ export const Permissions = {
   Party: {
     Manage: 'Party.Manage',
   },
+  Item: {
+    Manage: 'Item.Manage',
+  },
+  Numbering: {
+    Manage: 'Numbering.Manage',
+  },
   Invoice: {
     Create: 'Invoice.Create',
     Approve: 'Invoice.Approve',
@@ -30,6 +36,7 @@ export const Permissions = {
   Payment: {
     Create: 'Payment.Create',
     Post: 'Payment.Post',
+    Void: 'Payment.Void',
   },
   Period: {
     Read: 'Period.Read',

@@ -1,6 +1,7 @@
 import {
   DateScalar,
   DateTimeScalar,
+  DecimalScalar,
   loadTypeDefs,
   MoneyScalar,
   type SubgraphDefinition,
@@ -16,6 +17,7 @@ import {
   journalQueries,
 } from './resolvers/journal.resolvers.ts';
 import { Mutation } from './resolvers/mutation.resolvers.ts';
+import { Item, Party, partyMutations, partyQueries, TaxCode } from './resolvers/parties.resolvers.ts';
 import { Query } from './resolvers/query.resolvers.ts';
 import { GeneralLedgerLine } from './resolvers/reports.resolvers.ts';
 import { Account, JournalEntry, JournalLine } from './resolvers/types.resolvers.ts';
@@ -23,10 +25,14 @@ import { rules } from './rules.ts';
 
 const resolvers: Resolvers = {
   Money: MoneyScalar,
+  Decimal: DecimalScalar,
   Date: DateScalar,
   DateTime: DateTimeScalar,
-  Query: { ...Query, ...journalQueries },
-  Mutation: { ...Mutation, ...journalMutations },
+  Query: { ...Query, ...journalQueries, ...partyQueries },
+  Mutation: { ...Mutation, ...journalMutations, ...partyMutations },
+  Party,
+  Item,
+  TaxCode,
   Account,
   JournalEntry,
   JournalLine,

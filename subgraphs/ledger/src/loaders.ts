@@ -3,7 +3,14 @@ import { control, tenant } from '@cifra/db';
 import { type Company, loadCompany } from '@cifra/engine';
 import DataLoader from 'dataloader';
 import { asc, inArray } from 'drizzle-orm';
-import type { Account, JournalDraftLine, JournalEntry, JournalEntryVoid, JournalLine } from './mappers.ts';
+import type {
+  Account,
+  JournalDraftLine,
+  JournalEntry,
+  JournalEntryVoid,
+  JournalLine,
+  TaxCode,
+} from './mappers.ts';
 
 type AccountRoleName = (typeof tenant.accountRole.enumValues)[number];
 
@@ -54,6 +61,16 @@ export function createLoaders(ctx: BaseContext) {
       const byId = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
+    party: rowsById(ctx, tenant.parties),
+    item: rowsById(ctx, tenant.items),
+    taxCode: new DataLoader<string, TaxCode | null>(async (codes) => {
+      const db = await ctx.tenantDb();
+      const rows = await db
+        .select()
+        .from(tenant.taxCodes)
+        .where(inArray(tenant.taxCodes.code, [...codes]));
+      return codes.map((code) => rows.find((r) => r.code === code) ?? null);
+    }),
     linesOfEntry: new DataLoader<string, JournalLine[]>(async (entryIds) => {
       const db = await ctx.tenantDb();
       const rows = await db
@@ -83,6 +100,21 @@ export function createLoaders(ctx: BaseContext) {
       return draftIds.map((id) => rows.filter((r) => r.draftId === id));
     }),
   };
+}
+
+type WithId = typeof tenant.parties | typeof tenant.items;
+
+/** A loader of rows by primary key, batched into one query per tick. */
+function rowsById<T extends WithId>(ctx: BaseContext, table: T) {
+  return new DataLoader<string, T['$inferSelect'] | null>(async (ids) => {
+    const db = await ctx.tenantDb();
+    const rows = (await db
+      .select()
+      .from(table as typeof tenant.parties)
+      .where(inArray(table.id, [...ids]))) as T['$inferSelect'][];
+    const found = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => found.get(id) ?? null);
+  });
 }
 
 export type LedgerLoaders = ReturnType<typeof createLoaders>;

@@ -24,3 +24,6 @@ export type GeneralLedgerLine = {
 export type JournalEntryDraft = typeof tenant.journalDrafts.$inferSelect;
 export type JournalDraftLine = typeof tenant.journalDraftLines.$inferSelect;
 export type JournalEntryVoid = typeof tenant.voids.$inferSelect;
+export type Party = typeof tenant.parties.$inferSelect;
+export type Item = typeof tenant.items.$inferSelect;
+export type TaxCode = typeof tenant.taxCodes.$inferSelect;

@@ -2,6 +2,19 @@ import { can, Permissions as P, type RuleMap } from '@cifra/permissions';
 
 const read = can(P.GL.Read);
 
+/** Customers, vendors and items: anyone who reads the books reads them; changes need Manage. */
+const partyRules = {
+  Query: { parties: read, party: read, items: read, item: read, taxCodes: read },
+  Mutation: {
+    createParty: can(P.Party.Manage),
+    updateParty: can(P.Party.Manage),
+    deactivateParty: can(P.Party.Manage),
+    createItem: can(P.Item.Manage),
+    updateItem: can(P.Item.Manage),
+    deactivateItem: can(P.Item.Manage),
+  },
+};
+
 /** Every field of this subgraph, mapped to the permission it needs (deny by default). */
 export const rules: RuleMap = {
   Query: {
@@ -13,6 +26,7 @@ export const rules: RuleMap = {
     balanceSheet: read,
     journalEntryDrafts: read,
     journalEntryDraft: read,
+    ...partyRules.Query,
   },
   Mutation: {
     postJournalEntry: can(P.GL.Post),
@@ -23,6 +37,7 @@ export const rules: RuleMap = {
     approveJournalEntry: can(P.GL.Approve),
     voidJournalEntry: can(P.GL.Void),
     exportLedger: can(P.GL.Export),
+    ...partyRules.Mutation,
   },
   Account: read,
   JournalEntry: read,
@@ -41,4 +56,7 @@ export const rules: RuleMap = {
   IncomeStatement: read,
   BalanceSheet: read,
   LedgerExport: can(P.GL.Export),
+  Party: read,
+  Item: read,
+  TaxCode: read,
 };

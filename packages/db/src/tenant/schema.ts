@@ -244,3 +244,4 @@ export const auditEvents = pgTable(
 export * from './fx.ts';
 export * from './ledger.ts';
 export * from './periods.ts';
+export * from './settlement.ts';

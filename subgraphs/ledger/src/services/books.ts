@@ -1,0 +1,41 @@
+import type { Actor, TenantDb } from '@cifra/db';
+import { badInput } from '@cifra/domain';
+import type { Company } from '@cifra/engine';
+import type { Permission } from '@cifra/permissions';
+import type { Context } from '../context.ts';
+
+/** What a documents service needs about the client it works on, bound to one request. */
+export interface Books {
+  db: TenantDb;
+  company: Company;
+  actor: Actor;
+  /** The caller's permissions, for checks that depend on a stored document's kind. */
+  permissions: ReadonlySet<Permission>;
+  /** Decimal places of a currency; refuses (BAD_USER_INPUT) a code that is not ISO 4217. */
+  minorUnits(currency: string, field?: string): Promise<number>;
+}
+
+export async function booksOf(ctx: Context): Promise<Books> {
+  const [db, company] = await Promise.all([ctx.tenantDb(), ctx.loaders.company()]);
+  return {
+    db,
+    company,
+    actor: ctx.actor,
+    permissions: ctx.auth.permissions,
+    minorUnits: async (currency, field = 'currency') => {
+      try {
+        return await ctx.loaders.minorUnits.load(currency);
+      } catch {
+        throw badInput(`${field}: ${currency} is not a currency code (ISO 4217)`, { field, value: currency });
+      }
+    },
+  };
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  const e = err as { code?: string; constraint?: string; cause?: { code?: string; constraint?: string } };
+  const pgErr = e.code ? e : e.cause;
+  return pgErr?.code === UNIQUE_VIOLATION && (!constraint || pgErr.constraint === constraint);
+}

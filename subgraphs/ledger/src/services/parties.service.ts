@@ -1,0 +1,150 @@
+import { inTransaction, recordAuditEvent, tenant } from '@cifra/db';
+import { badInput, DomainError } from '@cifra/domain';
+import { and, asc, eq, ilike, or, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { type Books, isUniqueViolation } from './books.ts';
+
+export type PartyRow = typeof tenant.parties.$inferSelect;
+export type PartyKind = (typeof tenant.partyKind.enumValues)[number];
+
+const code = z.string().trim().min(1).max(40);
+const name = z.string().trim().min(1).max(200);
+const taxId = z.string().trim().max(40).nullish();
+const terms = z.number().int().min(0).max(3650);
+const email = z.string().trim().email().max(200).nullish();
+const currency = z
+  .string()
+  .trim()
+  .regex(/^[A-Z]{3}$/, 'a three-letter ISO 4217 code such as USD');
+
+export const createPartyInput = z.object({
+  kind: z.enum(['CUSTOMER', 'VENDOR']),
+  code,
+  name,
+  taxId,
+  currency: currency.nullish(),
+  paymentTermsDays: terms.nullish(),
+  email,
+});
+export const updatePartyInput = z.object({
+  name: name.nullish(),
+  taxId,
+  currency: currency.nullish(),
+  paymentTermsDays: terms.nullish(),
+  email,
+  active: z.boolean().nullish(),
+});
+
+/** zod refusals become BAD_USER_INPUT naming the field, like every other bad input. */
+export function parseInput<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join('.') || 'input';
+    throw badInput(`${field}: ${issue?.message ?? 'invalid'}`, { field });
+  }
+  return parsed.data;
+}
+
+export async function createParty(books: Books, raw: z.input<typeof createPartyInput>): Promise<PartyRow> {
+  const input = parseInput(createPartyInput, raw);
+  const cur = input.currency ?? books.company.baseCurrency;
+  await books.minorUnits(cur);
+  try {
+    return await inTransaction(books.db, books.actor, async (tx) => {
+      const [row] = await tx
+        .insert(tenant.parties)
+        .values({
+          kind: input.kind,
+          code: input.code,
+          name: input.name,
+          taxId: input.taxId ?? null,
+          currency: cur,
+          paymentTermsDays: input.paymentTermsDays ?? 30,
+          email: input.email ?? null,
+        })
+        .returning();
+      if (!row) throw new Error('party insert returned nothing');
+      await recordAuditEvent(tx, books.actor, {
+        action: 'party.created',
+        entityType: 'Party',
+        entityId: row.id,
+        after: row,
+      });
+      return row;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) {
+      throw new DomainError(
+        'CONFLICT',
+        `A ${input.kind.toLowerCase()} with code ${input.code} already exists`,
+        {
+          field: 'code',
+          value: input.code,
+        },
+      );
+    }
+    throw err;
+  }
+}
+
+export async function updateParty(
+  books: Books,
+  id: string,
+  raw: z.input<typeof updatePartyInput>,
+): Promise<PartyRow> {
+  const input = parseInput(updatePartyInput, raw);
+  if (input.currency) await books.minorUnits(input.currency);
+  return inTransaction(books.db, books.actor, async (tx) => {
+    const [before] = await tx.select().from(tenant.parties).where(eq(tenant.parties.id, id)).for('update');
+    if (!before) throw new DomainError('NOT_FOUND', `No party ${id}`, { id });
+    const changes: Partial<PartyRow> = {};
+    if (input.name != null) changes.name = input.name;
+    if (input.taxId !== undefined) changes.taxId = input.taxId;
+    if (input.currency != null) changes.currency = input.currency;
+    if (input.paymentTermsDays != null) changes.paymentTermsDays = input.paymentTermsDays;
+    if (input.email !== undefined) changes.email = input.email;
+    if (input.active != null) changes.active = input.active;
+    const [after] = await tx
+      .update(tenant.parties)
+      .set({ ...changes, updatedAt: new Date() })
+      .where(eq(tenant.parties.id, id))
+      .returning();
+    if (!after) throw new Error('party update returned nothing');
+    await recordAuditEvent(tx, books.actor, {
+      action: 'party.updated',
+      entityType: 'Party',
+      entityId: id,
+      before,
+      after,
+    });
+    return after;
+  });
+}
+
+export interface PartyFilter {
+  kind?: PartyKind | null;
+  active?: boolean | null;
+  search?: string | null;
+}
+
+export async function listParties(books: Pick<Books, 'db'>, filter: PartyFilter = {}): Promise<PartyRow[]> {
+  const where: SQL[] = [];
+  if (filter.kind) where.push(eq(tenant.parties.kind, filter.kind));
+  if (filter.active != null) where.push(eq(tenant.parties.active, filter.active));
+  if (filter.search) {
+    const like = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push(
+      or(
+        ilike(tenant.parties.code, like),
+        ilike(tenant.parties.name, like),
+        ilike(tenant.parties.taxId, like),
+      ) as SQL,
+    );
+  }
+  return books.db
+    .select()
+    .from(tenant.parties)
+    .where(and(...where))
+    .orderBy(asc(tenant.parties.kind), asc(tenant.parties.code));
+}

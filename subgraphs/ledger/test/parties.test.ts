@@ -1,0 +1,120 @@
+import { DomainError } from '@cifra/domain';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Books } from '../src/services/books.ts';
+import { createItem, listItems, updateItem } from '../src/services/items.service.ts';
+import { createParty, listParties, updateParty } from '../src/services/parties.service.ts';
+import { openTestBooks, type TestBooks } from './test-books.ts';
+
+let t: TestBooks;
+let books: Books;
+beforeAll(async () => {
+  t = await openTestBooks();
+  books = await t.books();
+});
+afterAll(() => t.close());
+
+const refused = async (p: Promise<unknown>, code: string, field?: string) => {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(DomainError);
+  expect((err as DomainError).code).toBe(code);
+  if (field) expect((err as DomainError).details.field).toBe(field);
+};
+
+describe('parties', () => {
+  it('creates customers and vendors with the base currency and 30-day terms by default', async () => {
+    const c = await createParty(books, {
+      kind: 'CUSTOMER',
+      code: 'C001',
+      name: 'Hotel Boquete',
+      taxId: '8-123-456',
+    });
+    expect(c).toMatchObject({ kind: 'CUSTOMER', currency: 'PAB', paymentTermsDays: 30, active: true });
+    const v = await createParty(books, {
+      kind: 'VENDOR',
+      code: 'C001',
+      name: 'Finca',
+      currency: 'USD',
+      paymentTermsDays: 15,
+    });
+    expect(v).toMatchObject({ kind: 'VENDOR', currency: 'USD', paymentTermsDays: 15 });
+    expect(await t.count('audit_events', "action = 'party.created'")).toBe(2);
+  });
+
+  it('refuses a duplicate code, an unknown currency and negative terms, writing nothing', async () => {
+    const before = await t.count('parties');
+    await refused(createParty(books, { kind: 'CUSTOMER', code: 'C001', name: 'Again' }), 'CONFLICT', 'code');
+    await refused(
+      createParty(books, { kind: 'CUSTOMER', code: 'C002', name: 'X', currency: 'XYZ' }),
+      'BAD_USER_INPUT',
+      'currency',
+    );
+    await refused(
+      createParty(books, { kind: 'CUSTOMER', code: 'C003', name: 'X', paymentTermsDays: -1 }),
+      'BAD_USER_INPUT',
+      'paymentTermsDays',
+    );
+    expect(await t.count('parties')).toBe(before);
+  });
+
+  it('updates, deactivates and filters', async () => {
+    const [c] = await listParties(books, { kind: 'CUSTOMER', search: 'boquete' });
+    expect(c?.code).toBe('C001');
+    const updated = await updateParty(books, c!.id, { paymentTermsDays: 45, active: false });
+    expect(updated).toMatchObject({ paymentTermsDays: 45, active: false, name: 'Hotel Boquete' });
+    expect(await listParties(books, { kind: 'CUSTOMER', active: true })).toEqual([]);
+    expect((await listParties(books, { search: '8-123' })).map((p) => p.code)).toEqual(['C001']);
+    await refused(updateParty(books, '00000000-0000-4000-8000-000000000000', { name: 'x' }), 'NOT_FOUND');
+  });
+});
+
+describe('items', () => {
+  it('creates an item with default accounts, tax code and an exact price', async () => {
+    const item = await createItem(books, {
+      code: 'CAFE-1KG',
+      name: 'Café geisha 1 kg',
+      unitPrice: '42.125',
+      incomeAccountCode: '4101',
+      expenseAccountCode: '5101',
+      taxCode: 'ITBMS7',
+    });
+    expect(item).toMatchObject({ code: 'CAFE-1KG', taxCode: 'ITBMS7' });
+    expect(item.unitPrice).toBe('42.125000');
+    const changed = await updateItem(books, item.id, { unitPrice: '40', taxCode: 'EXENTO' });
+    expect(changed.taxCode).toBe('EXENTO');
+    expect((await listItems(t.db, { search: 'geisha' })).map((i) => i.code)).toEqual(['CAFE-1KG']);
+  });
+
+  it('refuses unknown accounts and tax codes, too many decimals and duplicates, writing nothing', async () => {
+    const before = await t.count('items');
+    await refused(
+      createItem(books, { code: 'X1', name: 'x', incomeAccountCode: '9999' }),
+      'BAD_USER_INPUT',
+      'incomeAccountCode',
+    );
+    await refused(
+      createItem(books, { code: 'X1', name: 'x', taxCode: 'IVA16' }),
+      'BAD_USER_INPUT',
+      'taxCode',
+    );
+    await refused(
+      createItem(books, { code: 'X1', name: 'x', unitPrice: '1.0000001' }),
+      'BAD_USER_INPUT',
+      'unitPrice',
+    );
+    await refused(
+      createItem(books, { code: 'X1', name: 'x', unitPrice: '1e3' }),
+      'BAD_USER_INPUT',
+      'unitPrice',
+    );
+    await refused(
+      createItem(books, { code: 'X1', name: 'x', unitPrice: '-1' }),
+      'BAD_USER_INPUT',
+      'unitPrice',
+    );
+    await refused(createItem(books, { code: 'CAFE-1KG', name: 'dup' }), 'CONFLICT', 'code');
+    expect(await t.count('items')).toBe(before);
+  });
+});

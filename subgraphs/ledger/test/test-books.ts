@@ -1,0 +1,86 @@
+import { type Actor, inTransaction, pg, type TenantDb, tenant, tenantDb } from '@cifra/db';
+import { badInput, fiscalYearPeriods, ISO_4217, PANAMA } from '@cifra/domain';
+import { loadCompany } from '@cifra/engine';
+import { ALL_PERMISSIONS, type Permission, ROLE_PERMISSIONS, type RoleCluster } from '@cifra/permissions';
+import { createTestTenantDatabase, type TestDatabase } from '@cifra/testing';
+import type { Books } from '../src/services/books.ts';
+
+export const actor: Actor = {
+  userId: '11111111-1111-4111-8111-111111111111',
+  email: 'senior@test.invalid',
+  requestId: 'test',
+};
+
+export interface TestBooks {
+  database: TestDatabase;
+  /** As the application role, the way the product connects. */
+  db: TenantDb;
+  /** As the owner, to look behind the application's back. */
+  admin: pg.Pool;
+  books(role?: RoleCluster | 'all'): Promise<Books>;
+  count(table: string, where?: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh client database laid down like provisioning does (Panama chart with role bindings,
+ * ITBMS codes, fiscal year 2026 in twelve UNLOCKED periods), opened as the application role.
+ */
+export async function openTestBooks(): Promise<TestBooks> {
+  const database = await createTestTenantDatabase();
+  const admin = new pg.Pool({ connectionString: database.adminUrl, max: 2 });
+  const ownerDb = tenantDb(admin);
+  await inTransaction(ownerDb, actor, async (tx) => {
+    await tx.insert(tenant.company).values({
+      legalName: 'Test SA',
+      region: 'PA',
+      baseCurrency: 'PAB',
+      baseMinorUnits: 2,
+      timezone: 'America/Panama',
+      fiscalYearStartMonth: 1,
+    });
+    const accounts = await tx
+      .insert(tenant.accounts)
+      .values(PANAMA.accounts.map(({ code, name, type }) => ({ code, name, type })))
+      .returning();
+    const idOf = new Map(accounts.map((a) => [a.code, a.id]));
+    await tx
+      .insert(tenant.accountRoleBindings)
+      .values(
+        PANAMA.accounts.flatMap((a) => (a.role ? [{ role: a.role, accountId: idOf.get(a.code)! }] : [])),
+      );
+    await tx.insert(tenant.taxCodes).values([...PANAMA.taxCodes]);
+    const periods = fiscalYearPeriods(2026, 1);
+    await tx
+      .insert(tenant.fiscalYears)
+      .values({ year: 2026, startDate: '2026-01-01', endDate: '2026-12-31' });
+    await tx.insert(tenant.postingPeriods).values(periods);
+  });
+  const pool = new pg.Pool({ connectionString: database.appUrl, max: 4 });
+  const db = tenantDb(pool);
+  const company = await loadCompany(db);
+  const minor = new Map(ISO_4217.map((c) => [c.code, c.minorUnits]));
+  return {
+    database,
+    db,
+    admin,
+    books: async (role = 'all') => ({
+      db,
+      company,
+      actor,
+      permissions: new Set<Permission>(role === 'all' ? ALL_PERMISSIONS : ROLE_PERMISSIONS[role]),
+      minorUnits: async (code, field = 'currency') => {
+        const units = minor.get(code);
+        if (units === undefined) throw badInput(`${field}: ${code} is not a currency code`, { field });
+        return units;
+      },
+    }),
+    count: async (table, where = 'true') =>
+      Number((await admin.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`)).rows[0].n),
+    close: async () => {
+      await pool.end();
+      await admin.end();
+      await database.drop();
+    },
+  };
+}
