@@ -28,6 +28,16 @@ export function can(permission: Permission): IRule {
   return r;
 }
 
+/** The rule for several permissions, any one of which suffices. */
+export function canAny(...permissions: Permission[]): IRule {
+  return rule(`canAny:${permissions.join('|')}`, { cache: 'contextual' })(
+    (_parent, _args, ctx: PermissionContext) =>
+      permissions.some((p) => ctx.auth?.permissions.has(p))
+        ? true
+        : forbidden(`Missing one of the permissions ${permissions.join(', ')}`, { permissions }),
+  );
+}
+
 /** Any signed-in caller (the gateway only forwards authenticated requests, but say so explicitly). */
 export const signedIn: IRule = rule('signedIn', { cache: 'contextual' })((_p, _a, ctx: PermissionContext) =>
   ctx.auth ? true : new GraphQLError('Sign in first', { extensions: { code: 'UNAUTHENTICATED' } }),

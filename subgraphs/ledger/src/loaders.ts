@@ -5,12 +5,16 @@ import DataLoader from 'dataloader';
 import { asc, inArray } from 'drizzle-orm';
 import type {
   Account,
+  Allocation,
+  DocumentLine,
+  DocumentVoid,
   JournalDraftLine,
   JournalEntry,
   JournalEntryVoid,
   JournalLine,
   TaxCode,
 } from './mappers.ts';
+import { type DocumentRow, settledMinor } from './services/documents.service.ts';
 
 type AccountRoleName = (typeof tenant.accountRole.enumValues)[number];
 
@@ -70,6 +74,68 @@ export function createLoaders(ctx: BaseContext) {
         .from(tenant.taxCodes)
         .where(inArray(tenant.taxCodes.code, [...codes]));
       return codes.map((code) => rows.find((r) => r.code === code) ?? null);
+    }),
+    document: new DataLoader<string, DocumentRow | null>(async (ids) => {
+      const db = await ctx.tenantDb();
+      const rows = await db
+        .select()
+        .from(tenant.documents)
+        .where(inArray(tenant.documents.id, [...ids]));
+      const found = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => found.get(id) ?? null);
+    }),
+    linesOfDocument: new DataLoader<string, DocumentLine[]>(async (ids) => {
+      const db = await ctx.tenantDb();
+      const rows = await db
+        .select()
+        .from(tenant.documentLines)
+        .where(inArray(tenant.documentLines.documentId, [...ids]))
+        .orderBy(asc(tenant.documentLines.lineNumber));
+      return ids.map((id) => rows.filter((r) => r.documentId === id));
+    }),
+    /** What a receipt, payment or note settles: posted allocations, else the draft's proposal. */
+    allocationsOfSource: new DataLoader<string, Allocation[]>(async (ids) => {
+      const db = await ctx.tenantDb();
+      const [posted, drafts] = await Promise.all([
+        db
+          .select()
+          .from(tenant.allocations)
+          .where(inArray(tenant.allocations.sourceDocumentId, [...ids])),
+        db
+          .select()
+          .from(tenant.draftAllocations)
+          .where(inArray(tenant.draftAllocations.documentId, [...ids]))
+          .orderBy(asc(tenant.draftAllocations.lineNumber)),
+      ]);
+      return ids.map((id) => {
+        const facts = posted.filter((a) => a.sourceDocumentId === id);
+        if (facts.length) return facts;
+        return drafts
+          .filter((a) => a.documentId === id)
+          .map((a) => ({ sourceDocumentId: id, invoiceId: a.invoiceId, amountMinor: a.amountMinor }));
+      });
+    }),
+    settlementsOfInvoice: new DataLoader<string, Allocation[]>(async (ids) => {
+      const db = await ctx.tenantDb();
+      const rows = await db
+        .select()
+        .from(tenant.allocations)
+        .where(inArray(tenant.allocations.invoiceId, [...ids]))
+        .orderBy(asc(tenant.allocations.createdAt));
+      return ids.map((id) => rows.filter((r) => r.invoiceId === id));
+    }),
+    /** What non-voided documents settle of each invoice, in its currency. */
+    settledMinor: new DataLoader<string, bigint>(async (ids) => {
+      const settled = await settledMinor(await ctx.tenantDb(), ids);
+      return ids.map((id) => settled.get(id) ?? 0n);
+    }),
+    voidOfDocument: new DataLoader<string, DocumentVoid | null>(async (ids) => {
+      const db = await ctx.tenantDb();
+      const rows = await db
+        .select()
+        .from(tenant.voids)
+        .where(inArray(tenant.voids.documentId, [...ids]));
+      return ids.map((id) => rows.find((r) => r.documentId === id) ?? null);
     }),
     linesOfEntry: new DataLoader<string, JournalLine[]>(async (entryIds) => {
       const db = await ctx.tenantDb();

@@ -27,3 +27,30 @@ export type JournalEntryVoid = typeof tenant.voids.$inferSelect;
 export type Party = typeof tenant.parties.$inferSelect;
 export type Item = typeof tenant.items.$inferSelect;
 export type TaxCode = typeof tenant.taxCodes.$inferSelect;
+export type Document = typeof tenant.documents.$inferSelect;
+export type DocumentLine = typeof tenant.documentLines.$inferSelect;
+/** A posted allocation, or a draft receipt's proposed one: amounts in the invoice's currency. */
+export type Allocation = { sourceDocumentId: string; invoiceId: string; amountMinor: bigint };
+export type DocumentVoid = typeof tenant.voids.$inferSelect;
+type Buckets = {
+  current: string;
+  days1To30: string;
+  days31To60: string;
+  days61To90: string;
+  over90: string;
+  total: string;
+};
+export type AgingRow = {
+  partyId: string;
+  currency: string;
+  amounts: Buckets;
+  base: Buckets;
+  invoices: AgingInvoice[];
+};
+export type AgingInvoice = {
+  documentId: string;
+  dueDate: string;
+  daysPastDue: number;
+  openBalance: string;
+  baseOpenBalance: string;
+};

@@ -1,4 +1,4 @@
-import { can, Permissions as P, type RuleMap } from '@cifra/permissions';
+import { can, canAny, Permissions as P, type RuleMap } from '@cifra/permissions';
 
 const read = can(P.GL.Read);
 
@@ -15,6 +15,33 @@ const partyRules = {
   },
 };
 
+/**
+ * Documents: each create, post and void mutation names the permission of its document family
+ * (sales: Invoice.*, purchasing: PurchaseInvoice.*, settlement: Payment.*). The generic draft
+ * operations admit any creator here; the service then checks the stored document's own family.
+ */
+const documentRules = {
+  Query: { document: read, documents: read, numberingPrefixes: read, arAging: read, apAging: read },
+  Mutation: {
+    createSalesInvoice: can(P.Invoice.Create),
+    createCreditNote: can(P.Invoice.Create),
+    createPurchaseInvoice: can(P.PurchaseInvoice.Create),
+    createDebitNote: can(P.PurchaseInvoice.Create),
+    createCustomerReceipt: can(P.Payment.Create),
+    createVendorPayment: can(P.Payment.Create),
+    updateInvoiceDraft: canAny(P.Invoice.Create, P.PurchaseInvoice.Create),
+    updatePaymentDraft: can(P.Payment.Create),
+    discardDocumentDraft: canAny(P.Invoice.Create, P.PurchaseInvoice.Create, P.Payment.Create),
+    approveSalesInvoice: can(P.Invoice.Approve),
+    postPurchaseInvoice: can(P.PurchaseInvoice.Post),
+    postPayment: can(P.Payment.Post),
+    voidSalesInvoice: can(P.Invoice.Void),
+    voidPurchaseInvoice: can(P.PurchaseInvoice.Void),
+    voidPayment: can(P.Payment.Void),
+    setNumberingPrefix: can(P.Numbering.Manage),
+  },
+};
+
 /** Every field of this subgraph, mapped to the permission it needs (deny by default). */
 export const rules: RuleMap = {
   Query: {
@@ -27,6 +54,7 @@ export const rules: RuleMap = {
     journalEntryDrafts: read,
     journalEntryDraft: read,
     ...partyRules.Query,
+    ...documentRules.Query,
   },
   Mutation: {
     postJournalEntry: can(P.GL.Post),
@@ -38,6 +66,7 @@ export const rules: RuleMap = {
     voidJournalEntry: can(P.GL.Void),
     exportLedger: can(P.GL.Export),
     ...partyRules.Mutation,
+    ...documentRules.Mutation,
   },
   Account: read,
   JournalEntry: read,
@@ -59,4 +88,13 @@ export const rules: RuleMap = {
   Party: read,
   Item: read,
   TaxCode: read,
+  Document: read,
+  DocumentLine: read,
+  Allocation: read,
+  DocumentVoid: read,
+  NumberingPrefix: read,
+  AgingReport: read,
+  AgingRow: read,
+  AgingBuckets: read,
+  AgingInvoice: read,
 };

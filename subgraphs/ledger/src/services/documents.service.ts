@@ -1,0 +1,932 @@
+import { inTransaction, recordAuditEvent, tenant } from '@cifra/db';
+import {
+  addDays,
+  badInput,
+  computeLine,
+  type Decimal,
+  type DocumentPostingLine,
+  DomainError,
+  decimalOf,
+  formatDecimal,
+  formatMoney,
+  parseDecimal,
+  parseIsoDate,
+  parseMoney,
+  sumLines,
+  translateLines,
+  translateMinor,
+} from '@cifra/domain';
+import { nextNumber, postEntry, type TenantTx } from '@cifra/engine';
+import { Permissions as P, type Permission } from '@cifra/permissions';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { type Books, isUniqueViolation } from './books.ts';
+import { decideDocumentRate, settlementDifference } from './exchange-rate.ts';
+import { PRICE_INTEGER_DIGITS, PRICE_SCALE } from './items.service.ts';
+import { parseInput } from './parties.service.ts';
+
+export type DocumentRow = typeof tenant.documents.$inferSelect;
+export type DocumentLineRow = typeof tenant.documentLines.$inferSelect;
+export type DocumentKind = DocumentRow['kind'];
+type PartyRow = typeof tenant.parties.$inferSelect;
+type AccountRole = (typeof tenant.accountRole.enumValues)[number];
+
+/** The posting family a mutation handles: each has its own permissions and its own period side. */
+export type Family = 'SALES' | 'PURCHASING' | 'PAYMENT';
+
+interface KindSpec {
+  family: Family;
+  partyKind: PartyRow['kind'];
+  create: Permission;
+  post: Permission;
+  void: Permission;
+  /** Notes and payments: the kind of invoice they settle. */
+  settles?: DocumentKind;
+}
+
+export const KINDS: Record<DocumentKind, KindSpec> = {
+  SALES_INVOICE: {
+    family: 'SALES',
+    partyKind: 'CUSTOMER',
+    create: P.Invoice.Create,
+    post: P.Invoice.Approve,
+    void: P.Invoice.Void,
+  },
+  CREDIT_NOTE: {
+    family: 'SALES',
+    partyKind: 'CUSTOMER',
+    create: P.Invoice.Create,
+    post: P.Invoice.Approve,
+    void: P.Invoice.Void,
+    settles: 'SALES_INVOICE',
+  },
+  PURCHASE_INVOICE: {
+    family: 'PURCHASING',
+    partyKind: 'VENDOR',
+    create: P.PurchaseInvoice.Create,
+    post: P.PurchaseInvoice.Post,
+    void: P.PurchaseInvoice.Void,
+  },
+  DEBIT_NOTE: {
+    family: 'PURCHASING',
+    partyKind: 'VENDOR',
+    create: P.PurchaseInvoice.Create,
+    post: P.PurchaseInvoice.Post,
+    void: P.PurchaseInvoice.Void,
+    settles: 'PURCHASE_INVOICE',
+  },
+  CUSTOMER_RECEIPT: {
+    family: 'PAYMENT',
+    partyKind: 'CUSTOMER',
+    create: P.Payment.Create,
+    post: P.Payment.Post,
+    void: P.Payment.Void,
+    settles: 'SALES_INVOICE',
+  },
+  VENDOR_PAYMENT: {
+    family: 'PAYMENT',
+    partyKind: 'VENDOR',
+    create: P.Payment.Create,
+    post: P.Payment.Post,
+    void: P.Payment.Void,
+    settles: 'PURCHASE_INVOICE',
+  },
+};
+
+const isInvoiceLike = (kind: DocumentKind) => KINDS[kind].family !== 'PAYMENT';
+
+/** document_lines.quantity is numeric(18, 4). */
+const QUANTITY_SCALE = 4;
+const QUANTITY_INTEGER_DIGITS = 14;
+const MAX_LINES = 500;
+
+const uuid = z.string().uuid('not a valid id');
+const text = (max: number) => z.string().trim().max(max).nullish();
+
+export const invoiceDraftInput = z.object({
+  partyId: uuid,
+  documentDate: z.string(),
+  postingDate: z.string().nullish(),
+  dueDate: z.string().nullish(),
+  currency: z.string().trim().nullish(),
+  exchangeRate: z.string().nullish(),
+  reference: text(100),
+  memo: text(1000),
+  appliesToId: uuid.nullish(),
+  idempotencyKey: z.string().min(1).max(200).nullish(),
+  lines: z
+    .array(
+      z.object({
+        itemCode: z.string().trim().min(1).nullish(),
+        description: text(500),
+        accountCode: z.string().trim().min(1).nullish(),
+        quantity: z.string(),
+        unitPrice: z.string().nullish(),
+        taxCode: z.string().trim().min(1).nullish(),
+      }),
+    )
+    .min(1, 'a document needs at least one line')
+    .max(MAX_LINES),
+});
+export type InvoiceDraftInput = z.input<typeof invoiceDraftInput>;
+
+export const paymentDraftInput = z.object({
+  partyId: uuid,
+  documentDate: z.string(),
+  postingDate: z.string().nullish(),
+  currency: z.string().trim().nullish(),
+  exchangeRate: z.string().nullish(),
+  reference: text(100),
+  memo: text(1000),
+  bankAccountCode: z.string().trim().min(1).nullish(),
+  amount: z.string(),
+  bankFee: z.string().nullish(),
+  idempotencyKey: z.string().min(1).max(200).nullish(),
+  allocations: z
+    .array(z.object({ invoiceId: uuid, amount: z.string() }))
+    .min(1, 'allocate the amount to at least one open invoice')
+    .max(MAX_LINES),
+});
+export type PaymentDraftInput = z.input<typeof paymentDraftInput>;
+
+export function requirePermission(books: Books, permission: Permission) {
+  if (!books.permissions.has(permission)) {
+    throw new DomainError('FORBIDDEN', `Missing permission ${permission}`, { permission });
+  }
+}
+
+type Reader = Pick<TenantTx, 'select'>;
+
+async function loadParty(db: Reader, id: string, kind: PartyRow['kind']): Promise<PartyRow> {
+  const [party] = await db.select().from(tenant.parties).where(eq(tenant.parties.id, id));
+  const noun = kind === 'CUSTOMER' ? 'customer' : 'vendor';
+  if (!party || party.kind !== kind)
+    throw badInput(`partyId: no ${noun} ${id}`, { field: 'partyId', value: id });
+  if (!party.active)
+    throw badInput(`partyId: ${noun} ${party.code} is inactive`, { field: 'partyId', value: id });
+  return party;
+}
+
+/** The accounts bound to roles: the engine finds accounts by role, never by code. */
+async function roleAccounts(db: Reader): Promise<Map<AccountRole, string>> {
+  const rows = await db.select().from(tenant.accountRoleBindings);
+  return new Map(rows.map((r) => [r.role, r.accountId]));
+}
+
+function roleAccount(roles: Map<AccountRole, string>, role: AccountRole): string {
+  const id = roles.get(role);
+  if (!id) {
+    throw new DomainError('CONFLICT', `No account is bound to the ${role} role; bind one before posting`, {
+      role,
+    });
+  }
+  return id;
+}
+
+/** Open balance of invoices (document currency): total minus what non-voided documents settle. */
+export async function settledMinor(db: Reader, invoiceIds: readonly string[]): Promise<Map<string, bigint>> {
+  const out = new Map<string, bigint>(invoiceIds.map((id) => [id, 0n]));
+  if (invoiceIds.length === 0) return out;
+  const rows = await db
+    .select({
+      invoiceId: tenant.allocations.invoiceId,
+      settled: sql<string>`sum(${tenant.allocations.amountMinor})`,
+    })
+    .from(tenant.allocations)
+    .where(
+      and(
+        inArray(tenant.allocations.invoiceId, [...invoiceIds]),
+        sql`NOT EXISTS (SELECT 1 FROM ${tenant.voids} v WHERE v.document_id = ${tenant.allocations.sourceDocumentId})`,
+      ),
+    )
+    .groupBy(tenant.allocations.invoiceId);
+  for (const r of rows) out.set(r.invoiceId, BigInt(r.settled));
+  return out;
+}
+
+export async function isVoided(db: Reader, documentId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ entryId: tenant.voids.entryId })
+    .from(tenant.voids)
+    .where(eq(tenant.voids.documentId, documentId));
+  return !!row;
+}
+
+/**
+ * An invoice a note or payment settles: posted, not voided, of the right kind, party and currency,
+ * with enough left open. Returns its open balance.
+ */
+async function checkSettlement(
+  db: Reader,
+  spec: KindSpec,
+  party: PartyRow,
+  currency: string,
+  rate: Decimal,
+  invoice: DocumentRow | undefined,
+  amountMinor: bigint,
+  alreadyMinor: bigint,
+  field: string,
+  minorUnits: number,
+): Promise<void> {
+  if (!invoice || invoice.kind !== spec.settles || invoice.status !== 'POSTED') {
+    throw badInput(`${field}: no posted ${spec.settles?.toLowerCase().replace('_', ' ')} with that id`, {
+      field,
+    });
+  }
+  if (invoice.partyId !== party.id) {
+    throw badInput(`${field}: ${invoice.number} belongs to another ${party.kind.toLowerCase()}`, { field });
+  }
+  if (await isVoided(db, invoice.id)) {
+    throw badInput(`${field}: ${invoice.number} is voided`, { field, invoice: invoice.number });
+  }
+  if (invoice.currency !== currency) {
+    throw new DomainError(
+      'CURRENCY_MISMATCH',
+      `${field}: ${invoice.number} is in ${invoice.currency}; it can only be settled in ${invoice.currency}, not ${currency}`,
+      { field, invoiceCurrency: invoice.currency, currency },
+    );
+  }
+  settlementDifference(invoice, rate, field);
+  const open = invoice.totalMinor - ((await settledMinor(db, [invoice.id])).get(invoice.id) ?? 0n);
+  if (alreadyMinor + amountMinor > open) {
+    throw new DomainError(
+      'OVER_ALLOCATION',
+      `${field}: ${invoice.number} has ${formatMoney(open - alreadyMinor, minorUnits)} ${currency} open; ${formatMoney(amountMinor, minorUnits)} is too much`,
+      {
+        field,
+        invoice: invoice.number,
+        openBalance: formatMoney(open - alreadyMinor, minorUnits),
+        amount: formatMoney(amountMinor, minorUnits),
+      },
+    );
+  }
+}
+
+interface PreparedDocument {
+  values: Omit<typeof tenant.documents.$inferInsert, 'kind'>;
+  lines: Omit<typeof tenant.documentLines.$inferInsert, 'documentId'>[];
+  allocations: { invoiceId: string; amountMinor: bigint }[];
+}
+
+/** Parse and check an invoice or note draft completely before anything is written. */
+async function prepareInvoice(
+  books: Books,
+  kind: DocumentKind,
+  raw: InvoiceDraftInput,
+): Promise<PreparedDocument> {
+  const spec = KINDS[kind];
+  const input = parseInput(invoiceDraftInput, raw);
+  const db = books.db;
+  const party = await loadParty(db, input.partyId, spec.partyKind);
+  const documentDate = parseIsoDate(input.documentDate, 'documentDate');
+  const postingDate = input.postingDate ? parseIsoDate(input.postingDate, 'postingDate') : documentDate;
+  const dueDate = input.dueDate
+    ? parseIsoDate(input.dueDate, 'dueDate')
+    : addDays(documentDate, party.paymentTermsDays);
+  if (dueDate < documentDate)
+    throw badInput('dueDate: cannot be before the document date', { field: 'dueDate' });
+  const currency = input.currency?.toUpperCase() ?? party.currency;
+  const minorUnits = await books.minorUnits(currency);
+
+  let appliesTo: DocumentRow | undefined;
+  if (spec.settles) {
+    if (!input.appliesToId) {
+      throw badInput(
+        `appliesToId: a ${kind.toLowerCase().replace('_', ' ')} must reference the invoice it corrects`,
+        {
+          field: 'appliesToId',
+        },
+      );
+    }
+    [appliesTo] = await db.select().from(tenant.documents).where(eq(tenant.documents.id, input.appliesToId));
+  } else if (input.appliesToId) {
+    throw badInput('appliesToId: only credit and debit notes reference an invoice', { field: 'appliesToId' });
+  }
+  const rate = decideDocumentRate({
+    currency,
+    baseCurrency: books.company.baseCurrency,
+    explicit: input.exchangeRate,
+    correcting: appliesTo ?? null,
+  });
+
+  const itemCodes = [...new Set(input.lines.flatMap((l) => (l.itemCode ? [l.itemCode] : [])))];
+  const accountCodes = [...new Set(input.lines.flatMap((l) => (l.accountCode ? [l.accountCode] : [])))];
+  const [itemRows, accountRows, taxRows] = await Promise.all([
+    itemCodes.length ? db.select().from(tenant.items).where(inArray(tenant.items.code, itemCodes)) : [],
+    accountCodes.length
+      ? db.select().from(tenant.accounts).where(inArray(tenant.accounts.code, accountCodes))
+      : [],
+    db.select().from(tenant.taxCodes),
+  ]);
+  const items = new Map(itemRows.map((i) => [i.code, i]));
+  const accounts = new Map(accountRows.map((a) => [a.code, a]));
+  const taxes = new Map(taxRows.map((t) => [t.code, t]));
+
+  const lines = input.lines.map((line, i) => {
+    const field = `lines[${i}]`;
+    const item = line.itemCode ? items.get(line.itemCode) : undefined;
+    if (line.itemCode && !item?.active) {
+      throw badInput(`${field}.itemCode: no active item ${line.itemCode}`, {
+        field: `${field}.itemCode`,
+        value: line.itemCode,
+      });
+    }
+    let accountId = spec.family === 'SALES' ? item?.incomeAccountId : item?.expenseAccountId;
+    if (line.accountCode) {
+      const account = accounts.get(line.accountCode);
+      if (!account?.active) {
+        throw badInput(`${field}.accountCode: no active account ${line.accountCode}`, {
+          field: `${field}.accountCode`,
+          value: line.accountCode,
+        });
+      }
+      accountId = account.id;
+    }
+    if (!accountId)
+      throw badInput(`${field}: give an accountCode or an item with a default account`, { field });
+    const quantity = parseDecimal(line.quantity, {
+      maxScale: QUANTITY_SCALE,
+      maxIntegerDigits: QUANTITY_INTEGER_DIGITS,
+      field: `${field}.quantity`,
+      allowZero: false,
+    });
+    const priceText = line.unitPrice ?? item?.unitPrice;
+    if (priceText == null)
+      throw badInput(`${field}.unitPrice: give a unit price`, { field: `${field}.unitPrice` });
+    const unitPrice = parseDecimal(priceText, {
+      maxScale: PRICE_SCALE,
+      maxIntegerDigits: PRICE_INTEGER_DIGITS,
+      field: `${field}.unitPrice`,
+    });
+    const taxCode = line.taxCode ?? item?.taxCode;
+    if (!taxCode)
+      throw badInput(`${field}.taxCode: give a tax code (e.g. ITBMS7 or EXENTO)`, {
+        field: `${field}.taxCode`,
+      });
+    const tax = taxes.get(taxCode);
+    if (!tax)
+      throw badInput(`${field}.taxCode: no tax code ${taxCode}`, {
+        field: `${field}.taxCode`,
+        value: taxCode,
+      });
+    const figures = computeLine(quantity, unitPrice, decimalOf(tax.ratePercent), minorUnits);
+    return {
+      lineNumber: i + 1,
+      itemId: item?.id ?? null,
+      description: line.description ?? item?.name ?? '',
+      accountId,
+      quantity: formatDecimal(quantity),
+      unitPrice: formatDecimal(unitPrice),
+      taxCode: tax.code,
+      amountMinor: figures.amountMinor,
+      taxMinor: figures.taxMinor,
+    };
+  });
+  const totals = sumLines(lines);
+  const allocations: PreparedDocument['allocations'] = [];
+  if (spec.settles) {
+    await checkSettlement(
+      db,
+      spec,
+      party,
+      currency,
+      rate,
+      appliesTo,
+      totals.totalMinor,
+      0n,
+      'appliesToId',
+      minorUnits,
+    );
+    if (appliesTo && totals.totalMinor > 0n)
+      allocations.push({ invoiceId: appliesTo.id, amountMinor: totals.totalMinor });
+  }
+  return {
+    values: {
+      partyId: party.id,
+      documentDate,
+      postingDate,
+      dueDate: spec.settles ? null : dueDate,
+      currency,
+      exchangeRate: formatDecimal(rate),
+      reference: input.reference ?? null,
+      memo: input.memo ?? '',
+      appliesToId: appliesTo?.id ?? null,
+      subtotalMinor: totals.subtotalMinor,
+      taxMinor: totals.taxMinor,
+      totalMinor: totals.totalMinor,
+      idempotencyKey: input.idempotencyKey ?? null,
+    },
+    lines,
+    allocations,
+  };
+}
+
+/** Parse and check a receipt or payment draft completely before anything is written. */
+async function preparePayment(
+  books: Books,
+  kind: DocumentKind,
+  raw: PaymentDraftInput,
+): Promise<PreparedDocument> {
+  const spec = KINDS[kind];
+  const input = parseInput(paymentDraftInput, raw);
+  const db = books.db;
+  const party = await loadParty(db, input.partyId, spec.partyKind);
+  const documentDate = parseIsoDate(input.documentDate, 'documentDate');
+  const postingDate = input.postingDate ? parseIsoDate(input.postingDate, 'postingDate') : documentDate;
+  const currency = input.currency?.toUpperCase() ?? party.currency;
+  const minorUnits = await books.minorUnits(currency);
+  const rate = decideDocumentRate({
+    currency,
+    baseCurrency: books.company.baseCurrency,
+    explicit: input.exchangeRate,
+  });
+  let bankAccountId: string;
+  if (input.bankAccountCode) {
+    const [account] = await db
+      .select()
+      .from(tenant.accounts)
+      .where(eq(tenant.accounts.code, input.bankAccountCode));
+    if (!account?.active || account.type !== 'ASSET') {
+      throw badInput(`bankAccountCode: no active asset account ${input.bankAccountCode}`, {
+        field: 'bankAccountCode',
+        value: input.bankAccountCode,
+      });
+    }
+    bankAccountId = account.id;
+  } else {
+    bankAccountId = roleAccount(await roleAccounts(db), 'Cash');
+  }
+  const amountMinor = parseMoney(input.amount, minorUnits, 'amount');
+  if (amountMinor <= 0n) throw badInput('amount: must be greater than zero', { field: 'amount' });
+  const feeMinor = input.bankFee ? parseMoney(input.bankFee, minorUnits, 'bankFee') : 0n;
+  if (feeMinor < 0n) throw badInput('bankFee: cannot be negative', { field: 'bankFee' });
+  if (kind === 'CUSTOMER_RECEIPT' && feeMinor >= amountMinor) {
+    throw badInput('bankFee: must be less than the amount received', { field: 'bankFee' });
+  }
+  const ids = input.allocations.map((a) => a.invoiceId);
+  if (new Set(ids).size !== ids.length) {
+    throw badInput('allocations: each invoice may appear once', { field: 'allocations' });
+  }
+  const invoices = new Map(
+    (await db.select().from(tenant.documents).where(inArray(tenant.documents.id, ids))).map((d) => [d.id, d]),
+  );
+  const allocations: PreparedDocument['allocations'] = [];
+  let allocated = 0n;
+  for (const [i, a] of input.allocations.entries()) {
+    const field = `allocations[${i}]`;
+    const minor = parseMoney(a.amount, minorUnits, `${field}.amount`);
+    if (minor <= 0n)
+      throw badInput(`${field}.amount: must be greater than zero`, { field: `${field}.amount` });
+    await checkSettlement(
+      db,
+      spec,
+      party,
+      currency,
+      rate,
+      invoices.get(a.invoiceId),
+      minor,
+      0n,
+      `${field}.invoiceId`,
+      minorUnits,
+    );
+    allocated += minor;
+    allocations.push({ invoiceId: a.invoiceId, amountMinor: minor });
+  }
+  if (allocated > amountMinor) {
+    throw new DomainError(
+      'OVER_ALLOCATION',
+      `allocations: ${formatMoney(allocated, minorUnits)} allocated, more than the amount ${formatMoney(amountMinor, minorUnits)}`,
+      { field: 'allocations' },
+    );
+  }
+  if (allocated < amountMinor) {
+    throw badInput(
+      `allocations: ${formatMoney(allocated, minorUnits)} allocated of ${formatMoney(amountMinor, minorUnits)}; allocate the whole amount (unapplied amounts are not supported)`,
+      { field: 'allocations' },
+    );
+  }
+  return {
+    values: {
+      partyId: party.id,
+      documentDate,
+      postingDate,
+      dueDate: null,
+      currency,
+      exchangeRate: formatDecimal(rate),
+      reference: input.reference ?? null,
+      memo: input.memo ?? '',
+      appliesToId: null,
+      bankAccountId,
+      bankFeeMinor: feeMinor,
+      subtotalMinor: amountMinor,
+      taxMinor: 0n,
+      totalMinor: amountMinor,
+      idempotencyKey: input.idempotencyKey ?? null,
+    },
+    lines: [],
+    allocations,
+  };
+}
+
+async function writeDraftContent(
+  tx: TenantTx,
+  documentId: string,
+  prepared: PreparedDocument,
+  kind: DocumentKind,
+) {
+  if (prepared.lines.length) {
+    await tx.insert(tenant.documentLines).values(prepared.lines.map((l) => ({ ...l, documentId })));
+  }
+  // Notes settle their invoice through documents.applies_to_id; only receipts and payments keep
+  // a proposal in draft_allocations.
+  if (!isInvoiceLike(kind) && prepared.allocations.length) {
+    await tx
+      .insert(tenant.draftAllocations)
+      .values(prepared.allocations.map((a, i) => ({ documentId, lineNumber: i + 1, ...a })));
+  }
+}
+
+/** Create a draft of any kind. A retry with the same idempotency key returns the first draft. */
+export async function createDraft(
+  books: Books,
+  kind: DocumentKind,
+  raw: InvoiceDraftInput | PaymentDraftInput,
+): Promise<DocumentRow> {
+  requirePermission(books, KINDS[kind].create);
+  const key = (raw as { idempotencyKey?: string | null }).idempotencyKey;
+  if (key) {
+    const [first] = await books.db
+      .select()
+      .from(tenant.documents)
+      .where(eq(tenant.documents.idempotencyKey, key));
+    if (first) return sameKind(first, kind, key);
+  }
+  const prepared = isInvoiceLike(kind)
+    ? await prepareInvoice(books, kind, raw as InvoiceDraftInput)
+    : await preparePayment(books, kind, raw as PaymentDraftInput);
+  try {
+    return await inTransaction(books.db, books.actor, async (tx) => {
+      const [doc] = await tx
+        .insert(tenant.documents)
+        .values({ ...prepared.values, kind, createdBy: books.actor.userId })
+        .returning();
+      if (!doc) throw new Error('document insert returned nothing');
+      await writeDraftContent(tx, doc.id, prepared, kind);
+      await recordAuditEvent(tx, books.actor, {
+        action: 'document.drafted',
+        entityType: 'Document',
+        entityId: doc.id,
+        after: { kind, ...prepared.values, lines: prepared.lines.length, allocations: prepared.allocations },
+      });
+      return doc;
+    });
+  } catch (err) {
+    if (key && isUniqueViolation(err)) {
+      const [first] = await books.db
+        .select()
+        .from(tenant.documents)
+        .where(eq(tenant.documents.idempotencyKey, key));
+      if (first) return sameKind(first, kind, key);
+    }
+    throw err;
+  }
+}
+
+function sameKind(doc: DocumentRow, kind: DocumentKind, key: string): DocumentRow {
+  if (doc.kind !== kind) {
+    throw new DomainError('CONFLICT', `idempotencyKey ${key} was used for a ${doc.kind}`, {
+      field: 'idempotencyKey',
+    });
+  }
+  return doc;
+}
+
+export async function lockDocument(tx: TenantTx, id: string): Promise<DocumentRow> {
+  const [doc] = await tx.select().from(tenant.documents).where(eq(tenant.documents.id, id)).for('update');
+  if (!doc) throw new DomainError('NOT_FOUND', `No document ${id}`, { id });
+  return doc;
+}
+
+function requireDraft(doc: DocumentRow, action: string) {
+  if (doc.status !== 'DRAFT') {
+    throw new DomainError(
+      'NOT_EDITABLE',
+      `${doc.number ?? doc.id} is ${doc.status}: only drafts can be ${action}${doc.status === 'POSTED' ? '; void it or issue a credit or debit note' : ''}`,
+      { id: doc.id, number: doc.number, status: doc.status },
+    );
+  }
+}
+
+/** Replace a draft's whole content (the input has the create shape). */
+export async function updateDraft(
+  books: Books,
+  id: string,
+  shape: 'INVOICE' | 'PAYMENT',
+  raw: InvoiceDraftInput | PaymentDraftInput,
+): Promise<DocumentRow> {
+  const [current] = await books.db.select().from(tenant.documents).where(eq(tenant.documents.id, id));
+  if (!current) throw new DomainError('NOT_FOUND', `No document ${id}`, { id });
+  requirePermission(books, KINDS[current.kind].create);
+  if (isInvoiceLike(current.kind) !== (shape === 'INVOICE')) {
+    throw badInput(
+      `${current.kind} drafts are changed with ${isInvoiceLike(current.kind) ? 'updateInvoiceDraft' : 'updatePaymentDraft'}`,
+      { id },
+    );
+  }
+  requireDraft(current, 'edited');
+  const prepared =
+    shape === 'INVOICE'
+      ? await prepareInvoice(books, current.kind, raw as InvoiceDraftInput)
+      : await preparePayment(books, current.kind, raw as PaymentDraftInput);
+  const { idempotencyKey: _key, ...values } = prepared.values;
+  return inTransaction(books.db, books.actor, async (tx) => {
+    const before = await lockDocument(tx, id);
+    requireDraft(before, 'edited');
+    await tx.delete(tenant.documentLines).where(eq(tenant.documentLines.documentId, id));
+    await tx.delete(tenant.draftAllocations).where(eq(tenant.draftAllocations.documentId, id));
+    const [after] = await tx
+      .update(tenant.documents)
+      .set({ bankAccountId: null, bankFeeMinor: 0n, ...values, updatedAt: new Date() })
+      .where(eq(tenant.documents.id, id))
+      .returning();
+    await writeDraftContent(tx, id, prepared, current.kind);
+    await recordAuditEvent(tx, books.actor, {
+      action: 'document.updated',
+      entityType: 'Document',
+      entityId: id,
+      before,
+      after: { ...after, lines: prepared.lines.length, allocations: prepared.allocations },
+    });
+    return after as DocumentRow;
+  });
+}
+
+export async function discardDraft(books: Books, id: string): Promise<DocumentRow> {
+  return inTransaction(books.db, books.actor, async (tx) => {
+    const before = await lockDocument(tx, id);
+    requirePermission(books, KINDS[before.kind].create);
+    requireDraft(before, 'discarded');
+    const [after] = await tx
+      .update(tenant.documents)
+      .set({ status: 'DISCARDED', updatedAt: new Date() })
+      .where(eq(tenant.documents.id, id))
+      .returning();
+    await recordAuditEvent(tx, books.actor, {
+      action: 'document.discarded',
+      entityType: 'Document',
+      entityId: id,
+      before: { status: before.status },
+      after: { status: 'DISCARDED' },
+    });
+    return after as DocumentRow;
+  });
+}
+
+export function requireFamily(doc: DocumentRow, family: Family, operation: string) {
+  if (KINDS[doc.kind].family !== family) {
+    throw badInput(`${operation} does not handle a ${doc.kind}`, { id: doc.id, kind: doc.kind });
+  }
+}
+
+/**
+ * The GL lines of a document in its own currency (debit +), by kind:
+ *  - sales invoice: receivable (party) debit total; income credit per line; tax credit per line on
+ *    its tax code's sales account role. Credit note: the same, mirrored.
+ *  - purchase invoice: payable (party) credit total; expense debit per line; tax debit on the
+ *    purchase tax role. Debit note: mirrored.
+ *  - receipt: bank debit (amount − fee), fees debit fee, receivable (party) credit amount.
+ *  - payment: payable (party) debit amount, bank credit (amount + fee), fees debit fee.
+ */
+function documentLinesForGl(
+  doc: DocumentRow,
+  lines: readonly DocumentLineRow[],
+  taxes: Map<string, typeof tenant.taxCodes.$inferSelect>,
+  roles: Map<AccountRole, string>,
+): DocumentPostingLine[] {
+  const party = doc.partyId;
+  const memo = (l: DocumentLineRow) => l.description;
+  switch (doc.kind) {
+    case 'SALES_INVOICE':
+    case 'CREDIT_NOTE':
+    case 'PURCHASE_INVOICE':
+    case 'DEBIT_NOTE': {
+      const sales = KINDS[doc.kind].family === 'SALES';
+      const mirror = doc.kind === 'CREDIT_NOTE' || doc.kind === 'DEBIT_NOTE' ? -1n : 1n;
+      // Sales: the party owes (debit), income and tax are credits. Purchasing: the opposite.
+      const s = (sales ? 1n : -1n) * mirror;
+      const out: DocumentPostingLine[] = [
+        {
+          accountId: roleAccount(roles, sales ? 'DefaultAR' : 'DefaultAP'),
+          amountMinor: s * doc.totalMinor,
+          partyId: party,
+          memo: doc.memo,
+        },
+      ];
+      for (const l of lines) {
+        out.push({ accountId: l.accountId, amountMinor: -s * l.amountMinor, memo: memo(l) });
+        if (l.taxMinor !== 0n) {
+          const tax = taxes.get(l.taxCode ?? '');
+          const role = sales ? tax?.salesAccountRole : tax?.purchaseAccountRole;
+          if (!role) {
+            throw new DomainError(
+              'CONFLICT',
+              `Tax code ${l.taxCode} has no ${sales ? 'sales' : 'purchase'} account role`,
+              {
+                taxCode: l.taxCode,
+              },
+            );
+          }
+          out.push({
+            accountId: roleAccount(roles, role),
+            amountMinor: -s * l.taxMinor,
+            memo: `${l.taxCode} ${memo(l)}`,
+          });
+        }
+      }
+      return out;
+    }
+    case 'CUSTOMER_RECEIPT':
+      return [
+        {
+          accountId: doc.bankAccountId as string,
+          amountMinor: doc.totalMinor - doc.bankFeeMinor,
+          memo: doc.memo,
+        },
+        {
+          accountId: roleAccount(roles, 'FxVarianceBankFees'),
+          amountMinor: doc.bankFeeMinor,
+          memo: 'Bank fee',
+        },
+        {
+          accountId: roleAccount(roles, 'DefaultAR'),
+          amountMinor: -doc.totalMinor,
+          partyId: party,
+          memo: doc.memo,
+        },
+      ];
+    case 'VENDOR_PAYMENT':
+      return [
+        {
+          accountId: roleAccount(roles, 'DefaultAP'),
+          amountMinor: doc.totalMinor,
+          partyId: party,
+          memo: doc.memo,
+        },
+        {
+          accountId: doc.bankAccountId as string,
+          amountMinor: -(doc.totalMinor + doc.bankFeeMinor),
+          memo: doc.memo,
+        },
+        {
+          accountId: roleAccount(roles, 'FxVarianceBankFees'),
+          amountMinor: doc.bankFeeMinor,
+          memo: 'Bank fee',
+        },
+      ];
+  }
+}
+
+/**
+ * Post a draft: its entry goes to the GL through the engine (period check by the document's kind,
+ * balance, journal number), then it takes its own gapless number for its type and fiscal year and
+ * its allocations become facts, all in one transaction: a refusal anywhere writes nothing and
+ * burns no number. Posting a posted document again returns it.
+ */
+export async function postDocument(books: Books, id: string, family: Family): Promise<DocumentRow> {
+  return inTransaction(books.db, books.actor, async (tx) => {
+    const doc = await lockDocument(tx, id);
+    requireFamily(
+      doc,
+      family,
+      family === 'SALES'
+        ? 'approveSalesInvoice'
+        : family === 'PURCHASING'
+          ? 'postPurchaseInvoice'
+          : 'postPayment',
+    );
+    requirePermission(books, KINDS[doc.kind].post);
+    if (doc.status === 'POSTED') return doc;
+    requireDraft(doc, 'posted');
+    const spec = KINDS[doc.kind];
+    if (doc.totalMinor === 0n) throw badInput(`${doc.kind} has nothing to post: its total is zero`, { id });
+
+    const minorUnits = await books.minorUnits(doc.currency);
+    const rate = decimalOf(doc.exchangeRate ?? '1');
+    const party = await loadParty(tx, doc.partyId, spec.partyKind);
+
+    // Settlements: lock the invoices in id order (concurrent postings queue rather than deadlock),
+    // then check again what is open now.
+    const proposed: { invoiceId: string; amountMinor: bigint }[] = isInvoiceLike(doc.kind)
+      ? doc.appliesToId
+        ? [{ invoiceId: doc.appliesToId, amountMinor: doc.totalMinor }]
+        : []
+      : await tx
+          .select({
+            invoiceId: tenant.draftAllocations.invoiceId,
+            amountMinor: tenant.draftAllocations.amountMinor,
+          })
+          .from(tenant.draftAllocations)
+          .where(eq(tenant.draftAllocations.documentId, id))
+          .orderBy(asc(tenant.draftAllocations.lineNumber));
+    const invoiceIds = proposed.map((a) => a.invoiceId).sort();
+    const invoices = new Map(
+      invoiceIds.length
+        ? (
+            await tx
+              .select()
+              .from(tenant.documents)
+              .where(inArray(tenant.documents.id, invoiceIds))
+              .orderBy(asc(tenant.documents.id))
+              .for('update')
+          ).map((d) => [d.id, d])
+        : [],
+    );
+    for (const [i, a] of proposed.entries()) {
+      const field = doc.appliesToId ? 'appliesToId' : `allocations[${i}].invoiceId`;
+      await checkSettlement(
+        tx,
+        spec,
+        party,
+        doc.currency,
+        rate,
+        invoices.get(a.invoiceId),
+        a.amountMinor,
+        0n,
+        field,
+        minorUnits,
+      );
+    }
+
+    const [lines, taxRows, roles] = await Promise.all([
+      tx
+        .select()
+        .from(tenant.documentLines)
+        .where(eq(tenant.documentLines.documentId, id))
+        .orderBy(asc(tenant.documentLines.lineNumber)),
+      tx.select().from(tenant.taxCodes),
+      roleAccounts(tx),
+    ]);
+    const glLines = translateLines(
+      documentLinesForGl(doc, lines, new Map(taxRows.map((t) => [t.code, t])), roles),
+      {
+        currency: doc.currency,
+        minorUnits,
+        baseCurrency: books.company.baseCurrency,
+        baseMinorUnits: books.company.baseMinorUnits,
+        rate,
+        roundingAccountId: roleAccount(roles, 'Rounding'),
+      },
+    );
+    const entry = await postEntry(tx, books.actor, {
+      kind: doc.kind,
+      postingDate: doc.postingDate,
+      memo: doc.memo || `${doc.kind} ${doc.reference ?? ''}`.trim(),
+      sourceId: doc.id,
+      idempotencyKey: `document:${doc.id}`,
+      lines: glLines,
+    });
+    const number = await nextNumber(tx, doc.kind, entry.fiscalYear);
+    if (proposed.length) {
+      await tx.insert(tenant.allocations).values(
+        proposed.map((a) => ({
+          sourceDocumentId: doc.id,
+          invoiceId: a.invoiceId,
+          amountMinor: a.amountMinor,
+        })),
+      );
+    }
+    const baseTotalMinor = translateMinor(doc.totalMinor, rate, minorUnits, books.company.baseMinorUnits);
+    const [posted] = await tx
+      .update(tenant.documents)
+      .set({
+        status: 'POSTED',
+        number,
+        entryId: entry.id,
+        baseTotalMinor,
+        postedBy: books.actor.userId,
+        postedAt: new Date(),
+        updatedAt: new Date(),
+      })
+      .where(eq(tenant.documents.id, id))
+      .returning();
+    await recordAuditEvent(tx, books.actor, {
+      action: 'document.posted',
+      entityType: 'Document',
+      entityId: id,
+      before: { status: 'DRAFT' },
+      after: {
+        status: 'POSTED',
+        kind: doc.kind,
+        number,
+        entry: entry.number,
+        total: formatMoney(doc.totalMinor, minorUnits),
+        currency: doc.currency,
+        allocations: proposed.map((a) => ({
+          invoiceId: a.invoiceId,
+          amount: formatMoney(a.amountMinor, minorUnits),
+        })),
+      },
+    });
+    return posted as DocumentRow;
+  });
+}
