@@ -257,6 +257,7 @@ describe('documents through the gateway', () => {
       const r = await as('senior')(query, { input });
       expect(codes(r), JSON.stringify(input)).toEqual(['BAD_USER_INPUT']);
     }
+    expect(codes(await as('senior')(APPROVE, { id: 'not-a-uuid' }))).toEqual(['BAD_USER_INPUT']);
     expect(await footprint()).toEqual(before);
   });
 

@@ -1,5 +1,5 @@
 import { tenant } from '@cifra/db';
-import { DomainError, formatMoney } from '@cifra/domain';
+import { DomainError, formatMoney, parseId } from '@cifra/domain';
 import { asc } from 'drizzle-orm';
 import type {
   AgingInvoiceResolvers,
@@ -66,7 +66,7 @@ export const documentQueries: Pick<
   QueryResolvers,
   'document' | 'documents' | 'numberingPrefixes' | 'arAging' | 'apAging'
 > = {
-  document: (_p, { id }, ctx) => ctx.loaders.document.load(id),
+  document: (_p, { id }, ctx) => ctx.loaders.document.load(parseId(id)),
   documents: async (_p, { filter, first, offset }, ctx) =>
     listDocuments(await ctx.tenantDb(), filter ?? {}, first ?? 100, offset ?? 0),
   numberingPrefixes: async (_p, _a, ctx) => {
@@ -121,18 +121,20 @@ export const documentMutations: Pick<
   createCustomerReceipt: async (_p, { input }, ctx) =>
     createDraft(await booksOf(ctx), 'CUSTOMER_RECEIPT', input),
   createVendorPayment: async (_p, { input }, ctx) => createDraft(await booksOf(ctx), 'VENDOR_PAYMENT', input),
-  updateInvoiceDraft: async (_p, { id, input }, ctx) => updateDraft(await booksOf(ctx), id, 'INVOICE', input),
-  updatePaymentDraft: async (_p, { id, input }, ctx) => updateDraft(await booksOf(ctx), id, 'PAYMENT', input),
-  discardDocumentDraft: async (_p, { id }, ctx) => discardDraft(await booksOf(ctx), id),
-  approveSalesInvoice: async (_p, { id }, ctx) => postDocument(await booksOf(ctx), id, 'SALES'),
-  postPurchaseInvoice: async (_p, { id }, ctx) => postDocument(await booksOf(ctx), id, 'PURCHASING'),
-  postPayment: async (_p, { id }, ctx) => postDocument(await booksOf(ctx), id, 'PAYMENT'),
+  updateInvoiceDraft: async (_p, { id, input }, ctx) =>
+    updateDraft(await booksOf(ctx), parseId(id), 'INVOICE', input),
+  updatePaymentDraft: async (_p, { id, input }, ctx) =>
+    updateDraft(await booksOf(ctx), parseId(id), 'PAYMENT', input),
+  discardDocumentDraft: async (_p, { id }, ctx) => discardDraft(await booksOf(ctx), parseId(id)),
+  approveSalesInvoice: async (_p, { id }, ctx) => postDocument(await booksOf(ctx), parseId(id), 'SALES'),
+  postPurchaseInvoice: async (_p, { id }, ctx) => postDocument(await booksOf(ctx), parseId(id), 'PURCHASING'),
+  postPayment: async (_p, { id }, ctx) => postDocument(await booksOf(ctx), parseId(id), 'PAYMENT'),
   voidSalesInvoice: async (_p, { id, reason, voidDate }, ctx) =>
-    voidDocument(await booksOf(ctx), id, 'SALES', reason, voidDate),
+    voidDocument(await booksOf(ctx), parseId(id), 'SALES', reason, voidDate),
   voidPurchaseInvoice: async (_p, { id, reason, voidDate }, ctx) =>
-    voidDocument(await booksOf(ctx), id, 'PURCHASING', reason, voidDate),
+    voidDocument(await booksOf(ctx), parseId(id), 'PURCHASING', reason, voidDate),
   voidPayment: async (_p, { id, reason, voidDate }, ctx) =>
-    voidDocument(await booksOf(ctx), id, 'PAYMENT', reason, voidDate),
+    voidDocument(await booksOf(ctx), parseId(id), 'PAYMENT', reason, voidDate),
   setNumberingPrefix: async (_p, { documentKind, prefix }, ctx) =>
     setNumberingPrefix(await booksOf(ctx), documentKind, prefix),
 };

@@ -1,5 +1,5 @@
 import { tenant } from '@cifra/db';
-import { DomainError } from '@cifra/domain';
+import { DomainError, parseId } from '@cifra/domain';
 import { asc } from 'drizzle-orm';
 import type {
   ItemResolvers,
@@ -19,9 +19,9 @@ const found = <T>(row: T | null, what: string, id: string): T => {
 
 export const partyQueries: Pick<QueryResolvers, 'parties' | 'party' | 'items' | 'item' | 'taxCodes'> = {
   parties: async (_p, { filter }, ctx) => listParties({ db: await ctx.tenantDb() }, filter ?? {}),
-  party: (_p, { id }, ctx) => ctx.loaders.party.load(id),
+  party: (_p, { id }, ctx) => ctx.loaders.party.load(parseId(id)),
   items: async (_p, { filter }, ctx) => listItems(await ctx.tenantDb(), filter ?? {}),
-  item: (_p, { id }, ctx) => ctx.loaders.item.load(id),
+  item: (_p, { id }, ctx) => ctx.loaders.item.load(parseId(id)),
   taxCodes: async (_p, _a, ctx) => {
     const db = await ctx.tenantDb();
     return db.select().from(tenant.taxCodes).orderBy(asc(tenant.taxCodes.code));
@@ -33,11 +33,11 @@ export const partyMutations: Pick<
   'createParty' | 'updateParty' | 'deactivateParty' | 'createItem' | 'updateItem' | 'deactivateItem'
 > = {
   createParty: async (_p, { input }, ctx) => createParty(await booksOf(ctx), input),
-  updateParty: async (_p, { id, input }, ctx) => updateParty(await booksOf(ctx), id, input),
-  deactivateParty: async (_p, { id }, ctx) => updateParty(await booksOf(ctx), id, { active: false }),
+  updateParty: async (_p, { id, input }, ctx) => updateParty(await booksOf(ctx), parseId(id), input),
+  deactivateParty: async (_p, { id }, ctx) => updateParty(await booksOf(ctx), parseId(id), { active: false }),
   createItem: async (_p, { input }, ctx) => createItem(await booksOf(ctx), input),
-  updateItem: async (_p, { id, input }, ctx) => updateItem(await booksOf(ctx), id, input),
-  deactivateItem: async (_p, { id }, ctx) => updateItem(await booksOf(ctx), id, { active: false }),
+  updateItem: async (_p, { id, input }, ctx) => updateItem(await booksOf(ctx), parseId(id), input),
+  deactivateItem: async (_p, { id }, ctx) => updateItem(await booksOf(ctx), parseId(id), { active: false }),
 };
 
 export const Party: PartyResolvers = {

@@ -1,5 +1,5 @@
 import { type TenantDb, tenant } from '@cifra/db';
-import { parseIsoDate } from '@cifra/domain';
+import { parseId, parseIsoDate } from '@cifra/domain';
 import { and, desc, eq, gte, lte, type SQL, sql } from 'drizzle-orm';
 import type { DocumentKind, DocumentRow } from './documents.service.ts';
 
@@ -38,7 +38,7 @@ export async function listDocuments(
   const where: SQL[] = [];
   if (filter.kind) where.push(eq(d.kind, filter.kind));
   if (filter.status) where.push(eq(d.status, filter.status));
-  if (filter.partyId) where.push(eq(d.partyId, filter.partyId));
+  if (filter.partyId) where.push(eq(d.partyId, parseId(filter.partyId, 'filter.partyId')));
   if (filter.from) where.push(gte(d.postingDate, parseIsoDate(filter.from, 'from')));
   if (filter.to) where.push(lte(d.postingDate, parseIsoDate(filter.to, 'to')));
   if (filter.settlementStatus) where.push(SETTLEMENT[filter.settlementStatus]);
