@@ -81,6 +81,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     gateway,
     logger: log,
     includeStacktraceInErrorResponses: false,
+    // The process stops its services in order (ops/src/shutdown.ts); Apollo's own signal handlers
+    // would stop this server on their own and re-raise the signal.
+    stopOnTerminationSignals: false,
   });
   await server.start();
 

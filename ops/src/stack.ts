@@ -1,30 +1,13 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import {
-  ContextSigner,
-  ContextVerifier,
-  createLogger,
-  type Logger,
-  type RunningSubgraph,
-  type SubgraphDeps,
-  startSubgraph,
-} from '@cifra/context';
+import { ContextVerifier, createLogger, type Logger, type SubgraphDeps } from '@cifra/context';
 import { TenantRegistry } from '@cifra/db';
-import { type EmbeddedServer, startEmbeddedPostgres } from '@cifra/db/embedded';
 import { ExportLinkSigner, ExportLinkVerifier } from '@cifra/exports';
-import { createAuthenticator, type RunningGateway, startGateway } from '@cifra/gateway';
-import { auditSubgraph } from '@cifra/subgraph-audit';
-import { fxSubgraph, type ProviderRegistry } from '@cifra/subgraph-fx';
-import { ledgerSubgraph } from '@cifra/subgraph-ledger';
-import { createPeriodSubgraph, type FanOutOptions } from '@cifra/subgraph-period';
-import { tenancySubgraph } from '@cifra/subgraph-tenancy';
-import { type ControlPlane, prepareControlPlane } from './control-plane.ts';
+import type { ProviderRegistry } from '@cifra/subgraph-fx';
+import type { FanOutOptions } from '@cifra/subgraph-period';
+import type { ControlPlane } from './control-plane.ts';
+import { openControlPlane } from './database-server.ts';
 import { seedDemoFirm } from './demo.ts';
-import { loadOrCreateSecrets } from './secrets.ts';
+import { SUBGRAPH_NAMES, startGatewayService, startSubgraphService } from './services.ts';
 import { type RunningWorker, startWorker } from './worker.ts';
-
-export const SUPERGRAPH_SDL_PATH = fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url));
 
 export interface StackOptions {
   dataDir: string;
@@ -71,38 +54,35 @@ export interface Stack {
 /**
  * The all-in-one product: a PostgreSQL server (embedded unless DATABASE_URL names one), the control
  * plane, the demo firm on first start, the job worker, the five subgraphs on free ports and the gateway on `port`.
- * The same startSubgraph/startGateway code runs each service alone in split mode.
+ * Each service starts through ops/src/services.ts, as it does alone in split mode (ops/src/serve.ts).
  */
 export async function startStack(opts: StackOptions): Promise<Stack> {
   const log = opts.log ?? createLogger('cifra');
-  const secrets = await loadOrCreateSecrets(opts.dataDir);
-  let embedded: EmbeddedServer | undefined;
-  let serverUrl = opts.databaseUrl;
-  if (!serverUrl) {
-    embedded = await startEmbeddedPostgres({
-      dir: path.join(opts.dataDir, 'pg'),
-      password: secrets.pgPassword,
-      durable: opts.durable ?? true,
-      log: (m) => log.debug({ postgres: m }),
-    });
-    serverUrl = embedded.url;
-  }
-  const appPassword = opts.appPassword ?? secrets.appPassword;
-  const cleanups: (() => Promise<void>)[] = [];
+  const opened = await openControlPlane({
+    dataDir: opts.dataDir,
+    databaseUrl: opts.databaseUrl,
+    durable: opts.durable,
+    log,
+    appPassword: opts.appPassword,
+  });
+  const { control, secrets, appPassword } = opened;
+  const cleanups: [string, () => Promise<void>][] = [];
+  /** Stop in reverse order of start: gateway, subgraphs, worker, pools, then the database server. */
+  const closeAll = async () => {
+    for (const [what, cleanup] of cleanups.reverse()) {
+      log.debug(`stopping ${what}`);
+      await cleanup().catch((err: unknown) => log.warn({ err }, `stopping ${what} failed`));
+    }
+    log.debug('stopping the control-plane pool and database server');
+    await opened.close();
+  };
   try {
-    const control = await prepareControlPlane({
-      serverUrl,
-      controlUrl: opts.databaseUrl,
-      serverName: embedded ? 'embedded' : 'primary',
-      appPassword,
-    });
-    cleanups.push(() => control.pool.end());
     const registry = new TenantRegistry({
       control: control.db,
       appPassword,
       secrets: opts.secrets,
     });
-    cleanups.push(() => registry.close());
+    cleanups.push(['tenant pools', () => registry.close()]);
     if (opts.seedDemo ?? true) {
       if (await seedDemoFirm({ control: control.db, registry, secrets: opts.secrets ?? {} }))
         log.info('seeded the demo firm');
@@ -121,7 +101,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         processEvery: opts.jobs?.processEveryMs,
         lockLifetimeMs: opts.jobs?.lockLifetimeMs,
       });
-      cleanups.push(worker.stop);
+      cleanups.push(['job worker', worker.stop]);
     }
     let publicUrl = opts.publicUrl ?? '';
     const deps: SubgraphDeps = {
@@ -133,31 +113,24 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       // signed only at request time, after that.
       exportLinks: await ExportLinkSigner.fromJwk(secrets.exportPrivateJwk, () => publicUrl),
     };
-    const definitions = [
-      tenancySubgraph({ secrets: opts.secrets ?? {} }),
-      ledgerSubgraph,
-      createPeriodSubgraph({ fanOut: opts.fanOut }),
-      fxSubgraph,
-      auditSubgraph,
-    ] as const;
+    const config = { secrets: opts.secrets ?? {}, fanOut: opts.fanOut };
     const subgraphUrls: Record<string, string> = {};
-    for (const def of definitions) {
-      const running: RunningSubgraph = await startSubgraph(def, deps, { port: 0, host: opts.host });
-      cleanups.push(running.close);
-      subgraphUrls[def.name] = running.url;
+    for (const name of SUBGRAPH_NAMES) {
+      const running = await startSubgraphService(name, deps, config, { port: 0, host: opts.host });
+      cleanups.push([`${name} subgraph`, running.close]);
+      subgraphUrls[name] = running.url;
     }
-    const gateway: RunningGateway = await startGateway({
+    const gateway = await startGatewayService({
       port: opts.port,
       host: opts.host,
-      supergraphSdl: readFileSync(SUPERGRAPH_SDL_PATH, 'utf8'),
       subgraphUrls,
-      authenticator: await createAuthenticator({ kind: 'local', publicJwk: secrets.authPublicJwk }),
-      signer: await ContextSigner.fromJwk(secrets.contextPrivateJwk),
+      auth: { kind: 'local', publicJwk: secrets.authPublicJwk },
+      contextPrivateJwk: secrets.contextPrivateJwk,
       control: control.db,
       log,
       exports: { verifier: await ExportLinkVerifier.fromJwk(secrets.exportPublicJwk), registry },
     });
-    cleanups.push(gateway.close);
+    cleanups.push(['gateway', gateway.close]);
     publicUrl ||= gateway.url.replace(/\/graphql$/, '');
     return {
       gatewayUrl: gateway.url,
@@ -167,14 +140,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       registry,
       authPrivateJwk: secrets.authPrivateJwk,
       worker,
-      close: async () => {
-        for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-        await embedded?.stop();
-      },
+      close: closeAll,
     };
   } catch (err) {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-    await embedded?.stop();
+    await closeAll();
     throw err;
   }
 }

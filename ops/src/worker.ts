@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import type { Logger } from '@cifra/context';
 import type { ControlDb, TenantRegistry } from '@cifra/db';
@@ -63,8 +64,14 @@ export const DEFAULT_LOCK_LIFETIME_MS = 60_000;
 
 /** The `ops/` worker: Agenda on the control-plane database, running every area's jobs. */
 export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
+  const backend = new PostgresBackend({ pool: opts.pool });
+  // The LISTEN connection emits 'error' when it drops (a database restart, or PostgreSQL shutting
+  // down on Ctrl-C) and reconnects by itself; with no listener that error would end the process.
+  (backend.notificationChannel as unknown as EventEmitter | undefined)?.on('error', (err: unknown) =>
+    opts.deps.log.warn({ err }, 'job notifications lost their connection; reconnecting'),
+  );
   const agenda = new Agenda({
-    backend: new PostgresBackend({ pool: opts.pool }),
+    backend,
     processEvery: opts.processEvery ?? '5 seconds',
     maxConcurrency: opts.maxConcurrency ?? 8,
     defaultConcurrency: opts.maxConcurrency ?? 8,

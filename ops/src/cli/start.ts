@@ -2,6 +2,7 @@ import { createLogger } from '@cifra/context';
 import { createProviders } from '@cifra/subgraph-fx';
 import { DEMO_USERS } from '../demo.ts';
 import { readEnv } from '../env.ts';
+import { stopOnSignals } from '../shutdown.ts';
 import { startStack } from '../stack.ts';
 
 const env = readEnv();
@@ -38,9 +39,5 @@ ${users}
 
 `);
 
-const stop = async () => {
-  await stack.close();
-  process.exit(0);
-};
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+// Ctrl-C or SIGTERM: the gateway, the subgraphs, the worker, the pools, then PostgreSQL.
+stopOnSignals(stack.close, log, { onStopped: () => process.stdout.write('cifraHQ stopped.\n') });

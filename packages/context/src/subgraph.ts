@@ -111,6 +111,9 @@ export async function startSubgraph<C extends BaseContext>(
     schema: buildSchema(def),
     formatError: formatSubgraphError(log),
     includeStacktraceInErrorResponses: false,
+    // The process stops its services in order (ops/src/shutdown.ts); Apollo's own signal handlers
+    // would stop this server on their own and re-raise the signal.
+    stopOnTerminationSignals: false,
     logger: log,
   });
   await server.start();

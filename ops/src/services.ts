@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  type BaseContext,
+  ContextSigner,
+  type Logger,
+  type RunningSubgraph,
+  type SubgraphDefinition,
+  type SubgraphDeps,
+  startSubgraph,
+} from '@cifra/context';
+import type { ControlDb } from '@cifra/db';
+import {
+  type AuthConfig,
+  createAuthenticator,
+  type GatewayOptions,
+  type RunningGateway,
+  startGateway,
+} from '@cifra/gateway';
+import { auditSubgraph } from '@cifra/subgraph-audit';
+import { fxSubgraph } from '@cifra/subgraph-fx';
+import { ledgerSubgraph } from '@cifra/subgraph-ledger';
+import { createPeriodSubgraph, type FanOutOptions } from '@cifra/subgraph-period';
+import { tenancySubgraph } from '@cifra/subgraph-tenancy';
+import type { JWK } from 'jose';
+
+/**
+ * How each service is started, whether all in one process (`pnpm start`, ops/src/stack.ts) or
+ * alone (`pnpm serve <name>`, ops/src/serve.ts): both go through these functions.
+ */
+
+export const SUPERGRAPH_SDL_PATH = fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url));
+
+export const SUBGRAPH_NAMES = ['tenancy', 'ledger', 'period', 'fx', 'audit'] as const;
+export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+
+export const isSubgraphName = (name: string): name is SubgraphName =>
+  (SUBGRAPH_NAMES as readonly string[]).includes(name);
+
+export interface SubgraphConfig {
+  /** Values for `${NAME}` placeholders in server URLs (provisioning creates databases there). */
+  secrets: Readonly<Record<string, string | undefined>>;
+  /** Close board and exceptions: clients read at once and the per-client timeout. */
+  fanOut?: Partial<FanOutOptions>;
+}
+
+export function subgraphDefinition(
+  name: SubgraphName,
+  config: SubgraphConfig,
+): SubgraphDefinition<BaseContext> {
+  switch (name) {
+    case 'tenancy':
+      return tenancySubgraph({ secrets: config.secrets });
+    case 'ledger':
+      return ledgerSubgraph;
+    case 'period':
+      return createPeriodSubgraph({ fanOut: config.fanOut });
+    case 'fx':
+      return fxSubgraph;
+    case 'audit':
+      return auditSubgraph;
+  }
+}
+
+export function startSubgraphService(
+  name: SubgraphName,
+  deps: SubgraphDeps,
+  config: SubgraphConfig,
+  listen: { port: number; host?: string },
+): Promise<RunningSubgraph> {
+  return startSubgraph(subgraphDefinition(name, config), deps, listen);
+}
+
+export interface GatewayServiceOptions {
+  port: number;
+  host?: string;
+  /** Where each subgraph answers, by name. */
+  subgraphUrls: Readonly<Record<string, string>>;
+  /** The firm's OIDC provider, or the local issuer of the embedded default. */
+  auth: AuthConfig;
+  /** The gateway's private key for signing the request context. */
+  contextPrivateJwk: JWK;
+  control: ControlDb;
+  log: Logger;
+  /** Serve export downloads (links signed by the ledger subgraph). */
+  exports?: GatewayOptions['exports'];
+}
+
+export async function startGatewayService(opts: GatewayServiceOptions): Promise<RunningGateway> {
+  return startGateway({
+    port: opts.port,
+    host: opts.host,
+    supergraphSdl: readFileSync(SUPERGRAPH_SDL_PATH, 'utf8'),
+    subgraphUrls: opts.subgraphUrls,
+    authenticator: await createAuthenticator(opts.auth),
+    signer: await ContextSigner.fromJwk(opts.contextPrivateJwk),
+    control: opts.control,
+    log: opts.log,
+    exports: opts.exports,
+  });
+}

@@ -1,0 +1,159 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { freePort } from '@cifra/db/embedded';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gql } from '../support/client.ts';
+
+/**
+ * The product as a newcomer runs it: `pnpm start` as a child process on a fresh DATA_DIR, stopped
+ * with a signal and started again on the same data. Runs as root too (the embedded server then
+ * runs as the unprivileged postgres user, which must be able to enter DATA_DIR).
+ */
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const run = promisify(execFile);
+
+let dataDir: string;
+let port: number;
+let env: NodeJS.ProcessEnv;
+let current: Running | undefined;
+
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+  /** Resolves when every process of the group (pnpm, tsx, node, postgres) has gone and output ended. */
+  gone: Promise<void>;
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'cifra-cli-'));
+  await chmod(dataDir, 0o755);
+  port = await freePort();
+  const { DATABASE_URL: _ignored, ...inherited } = process.env;
+  env = { ...inherited, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' };
+});
+
+afterAll(async () => {
+  if (current?.child.pid) {
+    try {
+      process.kill(-current.child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const groupAlive = (pgid: number) => {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+function start(): Running {
+  // Its own process group, like a command in a terminal: a signal to the group is a Ctrl-C.
+  const child = spawn('pnpm', ['start'], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d) => {
+    out += d.toString();
+  });
+  child.stderr?.on('data', (d) => {
+    out += d.toString();
+  });
+  const ended = new Promise<void>((resolve) => child.stdout?.on('close', () => resolve()));
+  const gone = ended.then(async () => {
+    while (groupAlive(child.pid!)) await new Promise((r) => setTimeout(r, 100));
+  });
+  current = { child, output: () => out, gone };
+  return current;
+}
+
+async function healthy(running: Running): Promise<void> {
+  const url = `http://127.0.0.1:${port}/healthz`;
+  for (;;) {
+    if (!groupAlive(running.child.pid!)) throw new Error(`pnpm start exited:\n${running.output()}`);
+    const status = await fetch(url, { signal: AbortSignal.timeout(2_000) })
+      .then((r) => r.status)
+      .catch(() => 0);
+    if (status === 200) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function stop(running: Running, signal: NodeJS.Signals): Promise<void> {
+  process.kill(-running.child.pid!, signal);
+  await running.gone;
+}
+
+async function token(email: string): Promise<string> {
+  const { stdout } = await run('pnpm', ['--silent', 'token', email], { cwd: ROOT, env });
+  return stdout.trim();
+}
+
+const POST = `mutation Post($input: PostJournalEntryInput!) { postJournalEntry(input: $input) { id number } }`;
+const JE = `query JE($id: ID!) { journalEntry(id: $id) { id number memo } }`;
+const TB = `{ trialBalance(asOf: "2099-12-31") { totalDebit totalCredit } }`;
+const ME = `{ me { tenants { slug } } }`;
+
+describe('pnpm start, stopped and started again on the same DATA_DIR', () => {
+  it('keeps the books and seeds the demo firm only once', { timeout: 600_000 }, async () => {
+    const first = start();
+    await healthy(first);
+    expect(first.output()).toContain(`http://127.0.0.1:${port}/graphql`);
+    expect(first.output()).toContain('seeded the demo firm');
+
+    const graphql = `http://127.0.0.1:${port}/graphql`;
+    const senior = await token('senior@demo.firm');
+    const cafe = gql(graphql, senior, 'cafe-boquete');
+    const posted = await cafe<{ postJournalEntry: { id: string; number: string } }>(POST, {
+      input: {
+        postingDate: new Date().toISOString().slice(0, 10),
+        memo: 'Survives a restart',
+        idempotencyKey: 'cli-restart',
+        lines: [
+          { accountCode: '1110', debit: '42.00' },
+          { accountCode: '4101', credit: '42.00' },
+        ],
+      },
+    });
+    expect(posted.errors).toBeUndefined();
+    const entry = posted.data!.postJournalEntry;
+    const balance = await cafe(TB);
+    const clients = await gql(graphql, senior)<{ me: { tenants: { slug: string }[] } }>(ME);
+    expect(clients.data?.me.tenants).toHaveLength(5);
+
+    await stop(first, 'SIGTERM');
+    expect(first.output()).toContain('cifraHQ stopped.');
+    // PostgreSQL shut down cleanly: it removes its pid file.
+    expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+
+    const second = start();
+    await healthy(second);
+    expect(second.output()).not.toContain('seeded the demo firm');
+    // Same signing key: a token minted before the restart still works.
+    const again = gql(graphql, senior, 'cafe-boquete');
+    expect((await again(JE, { id: entry.id })).data).toEqual({
+      journalEntry: { ...entry, memo: 'Survives a restart' },
+    });
+    expect(await again(TB)).toEqual(balance);
+    expect(await gql(graphql, await token('senior@demo.firm'))(ME)).toEqual(clients);
+
+    // Ctrl-C in a terminal: SIGINT to the whole group, PostgreSQL included.
+    await stop(second, 'SIGINT');
+    expect(second.output()).toContain('cifraHQ stopped.');
+    expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+  });
+});
