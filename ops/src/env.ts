@@ -12,6 +12,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Use an existing PostgreSQL server for the control plane (and new clients) instead of the embedded one. */
   DATABASE_URL: z.string().url().optional(),
+  /** `pnpm migrate`: client databases migrated at once. */
+  MIGRATE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   // Split mode: each service is started alone with what it needs.
   CONTROL_DATABASE_URL: z.string().url().optional(),
   TENANT_APP_DB_PASSWORD: z.string().min(1).optional(),

@@ -2,6 +2,7 @@ export * from './control-plane.ts';
 export * from './database-server.ts';
 export * from './demo.ts';
 export * from './investigate-console.ts';
+export * from './migrate-all.ts';
 export * from './secrets.ts';
 export * from './services.ts';
 export * from './shutdown.ts';

@@ -108,7 +108,7 @@ const JE = `query JE($id: ID!) { journalEntry(id: $id) { id number memo } }`;
 const TB = `{ trialBalance(asOf: "2099-12-31") { totalDebit totalCredit } }`;
 const ME = `{ me { tenants { slug } } }`;
 
-describe('pnpm start, stopped and started again on the same DATA_DIR', () => {
+describe('pnpm start, stopped, pnpm migrate, and pnpm start again on the same DATA_DIR', () => {
   it('keeps the books and seeds the demo firm only once', { timeout: 600_000 }, async () => {
     const first = start();
     await healthy(first);
@@ -138,6 +138,12 @@ describe('pnpm start, stopped and started again on the same DATA_DIR', () => {
     await stop(first, 'SIGTERM');
     expect(first.output()).toContain('cifraHQ stopped.');
     // PostgreSQL shut down cleanly: it removes its pid file.
+    expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+
+    // Between the two runs, `pnpm migrate` on the same DATA_DIR: the control plane, then every client.
+    const migrated = await run('pnpm', ['--silent', 'migrate'], { cwd: ROOT, env });
+    expect(migrated.stdout).toContain('control plane  migrated');
+    expect(migrated.stdout).toContain('5 clients: 5 migrated, 0 failed, 0 skipped');
     expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
 
     const second = start();

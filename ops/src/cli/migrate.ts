@@ -1,0 +1,35 @@
+/**
+ * `pnpm migrate`: migrate the control plane, then every client database it lists (a few at a time),
+ * and report each client. Uses the embedded server under DATA_DIR unless DATABASE_URL names a
+ * server, exactly as `pnpm start` does (stop `pnpm start` first: one process owns DATA_DIR's server).
+ * Exits 1 when any client failed; the others are migrated all the same.
+ */
+import { createLogger } from '@cifra/context';
+import { openControlPlane } from '../database-server.ts';
+import { readEnv } from '../env.ts';
+import { migrateAllTenants, type TenantMigrationResult } from '../migrate-all.ts';
+
+const env = readEnv();
+const log = createLogger('cifra-migrate', env.LOG_LEVEL);
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+const opened = await openControlPlane({ dataDir: env.dataDir, databaseUrl: env.DATABASE_URL, log });
+let results: TenantMigrationResult[] = [];
+try {
+  out('control plane  migrated');
+  results = await migrateAllTenants({
+    control: opened.control.db,
+    secrets: env.secrets,
+    concurrency: env.MIGRATE_CONCURRENCY,
+    onResult: (r) =>
+      out(`${r.slug.padEnd(40)} ${r.status.padEnd(9)}${r.error ? ` ${r.error}` : ` ${r.ms} ms`}`),
+  });
+} finally {
+  await opened.close();
+}
+const count = (status: TenantMigrationResult['status']) => results.filter((r) => r.status === status).length;
+out(
+  `\n${results.length} clients: ${count('migrated')} migrated, ${count('failed')} failed, ${count('skipped')} skipped`,
+);
+for (const r of results.filter((x) => x.status === 'failed')) out(`  FAILED ${r.slug}: ${r.error}`);
+process.exitCode = count('failed') ? 1 : 0;
