@@ -1,0 +1,164 @@
+import { ContextVerifier, createLogger, type Logger } from '@cifra/context';
+import { controlDb, pg, TenantRegistry } from '@cifra/db';
+import { createProviders } from '@cifra/subgraph-fx';
+import type { JWK } from 'jose';
+import type { Env } from './env.ts';
+import { isSubgraphName, SUBGRAPH_NAMES, startGatewayService, startSubgraphService } from './services.ts';
+import { stopOnSignals } from './shutdown.ts';
+import { startWorker } from './worker.ts';
+
+/** Split mode: one service per process, configured from the environment (ops/src/env.ts). */
+export const SERVICE_NAMES = ['gateway', ...SUBGRAPH_NAMES, 'worker'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+export const isServiceName = (name: string | undefined): name is ServiceName =>
+  (SERVICE_NAMES as readonly string[]).includes(name ?? '');
+
+/** What each service needs from the environment (besides PORT, HOST, LOG_LEVEL). */
+const REQUIRED: Record<'gateway' | 'subgraph' | 'worker', readonly (keyof Env)[]> = {
+  gateway: [
+    'CONTROL_DATABASE_URL',
+    'CONTEXT_PRIVATE_JWK',
+    'AUTH_JWKS_URL',
+    'AUTH_ISSUER',
+    'AUTH_AUDIENCE',
+    'SUBGRAPH_URLS',
+  ],
+  subgraph: ['CONTROL_DATABASE_URL', 'TENANT_APP_DB_PASSWORD', 'CONTEXT_PUBLIC_JWK'],
+  worker: ['CONTROL_DATABASE_URL', 'TENANT_APP_DB_PASSWORD'],
+};
+
+export class ServiceConfigError extends Error {}
+
+export interface RunningService {
+  name: ServiceName;
+  /** The GraphQL URL (gateway and subgraphs). */
+  url?: string;
+  close(): Promise<void>;
+}
+
+function parseJwk(name: string, value: string): JWK {
+  try {
+    return JSON.parse(value) as JWK;
+  } catch {
+    throw new ServiceConfigError(`${name} must be a JSON Web Key (JSON)`);
+  }
+}
+
+/** `tenancy=http://…/graphql,ledger=…`: every subgraph, each once. */
+export function parseSubgraphUrls(value: string): Record<string, string> {
+  const urls: Record<string, string> = {};
+  for (const part of value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [name, url] = part.split(/=(.*)/s);
+    if (!name || !url || !isSubgraphName(name) || !URL.canParse(url)) {
+      throw new ServiceConfigError(`SUBGRAPH_URLS: cannot read "${part}" (expected name=url)`);
+    }
+    urls[name] = url;
+  }
+  const missing = SUBGRAPH_NAMES.filter((n) => !urls[n]);
+  if (missing.length) throw new ServiceConfigError(`SUBGRAPH_URLS: missing ${missing.join(', ')}`);
+  return urls;
+}
+
+/**
+ * Start one service alone, through the same functions `pnpm start` uses for all of them. It
+ * connects to an already migrated control plane (`pnpm migrate`) and never starts a database.
+ */
+export async function startService(name: ServiceName, env: Env, log: Logger): Promise<RunningService> {
+  const kind = name === 'gateway' || name === 'worker' ? name : 'subgraph';
+  const missing = REQUIRED[kind].filter((key) => !env[key]);
+  if (missing.length) throw new ServiceConfigError(`${name} needs ${missing.join(', ')}`);
+  const pool = new pg.Pool({
+    connectionString: env.CONTROL_DATABASE_URL,
+    max: 10,
+    application_name: `cifra-${name}`,
+  });
+  pool.on('error', (err) => log.warn({ err }, 'control-plane connection error'));
+  const control = controlDb(pool);
+  const listen = { port: env.PORT, host: env.HOST };
+  const cleanups: (() => Promise<void>)[] = [() => pool.end()];
+  const close = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  };
+  try {
+    if (name === 'gateway') {
+      const gateway = await startGatewayService({
+        ...listen,
+        subgraphUrls: parseSubgraphUrls(env.SUBGRAPH_URLS!),
+        auth: {
+          kind: 'oidc',
+          jwksUrl: env.AUTH_JWKS_URL!,
+          issuer: env.AUTH_ISSUER!,
+          audience: env.AUTH_AUDIENCE!,
+        },
+        contextPrivateJwk: parseJwk('CONTEXT_PRIVATE_JWK', env.CONTEXT_PRIVATE_JWK!),
+        control,
+        log,
+      });
+      cleanups.push(gateway.close);
+      return { name, url: gateway.url, close };
+    }
+    const registry = new TenantRegistry({
+      control,
+      appPassword: env.TENANT_APP_DB_PASSWORD!,
+      secrets: env.secrets,
+    });
+    cleanups.push(() => registry.close());
+    if (name === 'worker') {
+      const worker = await startWorker({
+        pool,
+        deps: {
+          control,
+          registry,
+          log,
+          limits: { periodBatchConcurrency: env.BATCH_CONCURRENCY },
+          fxProviders: createProviders({ ecbUrl: env.FX_ECB_URL, json: env.FX_JSON_PROVIDERS }),
+        },
+        processEvery: env.JOB_PROCESS_EVERY_MS,
+        lockLifetimeMs: env.JOB_LOCK_LIFETIME_MS,
+      });
+      cleanups.push(worker.stop);
+      return { name, close };
+    }
+    const subgraph = await startSubgraphService(
+      name,
+      {
+        control,
+        registry,
+        verifier: await ContextVerifier.fromJwk(parseJwk('CONTEXT_PUBLIC_JWK', env.CONTEXT_PUBLIC_JWK!)),
+        log,
+      },
+      {
+        secrets: env.secrets,
+        fanOut: { concurrency: env.CLOSE_BOARD_CONCURRENCY, timeoutMs: env.CLOSE_BOARD_CLIENT_TIMEOUT_MS },
+      },
+      listen,
+    );
+    cleanups.push(subgraph.close);
+    return { name, url: subgraph.url, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** The `pnpm serve <name>` command (and `ops/src/cli/worker.ts`): start, print `<name> ready`, stop on signals. */
+export async function serveFromCli(name: string | undefined, env: Env): Promise<void> {
+  if (!isServiceName(name)) {
+    process.stderr.write(`usage: pnpm serve <${SERVICE_NAMES.join('|')}>\n`);
+    process.exit(2);
+  }
+  const log = createLogger(`cifra-${name}`, env.LOG_LEVEL);
+  let service: RunningService;
+  try {
+    service = await startService(name, env, log);
+  } catch (err) {
+    if (!(err instanceof ServiceConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
+  process.stdout.write(`${name} ready${service.url ? ` at ${service.url}` : ''}\n`);
+  stopOnSignals(service.close, log);
+}

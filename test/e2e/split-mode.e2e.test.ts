@@ -1,0 +1,190 @@
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { generateContextKeys } from '@cifra/context';
+import { TenantRegistry } from '@cifra/db';
+import {
+  type ControlPlane,
+  prepareControlPlane,
+  type RunningService,
+  readEnv,
+  SUBGRAPH_NAMES,
+  seedDemoFirm,
+  startService,
+} from '@cifra/ops';
+import { createEmptyDatabase, TEST_APP_PASSWORD, type TestDatabase } from '@cifra/testing';
+import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+
+type KeyLike = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codes, gql } from '../support/client.ts';
+
+/**
+ * Split mode: each subgraph and the gateway started alone from its environment, the way
+ * `pnpm serve <name>` starts them, with the gateway authenticating users through an OIDC provider
+ * (a JWKS served by this test).
+ */
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ISSUER = 'https://idp.example.test/';
+const AUDIENCE = 'cifra-api';
+const silent = pino({ level: 'silent' });
+
+let db: TestDatabase;
+let controlPlane: ControlPlane;
+let jwks: Server;
+let idpKey: KeyLike;
+let baseEnv: Record<string, string>;
+const services: RunningService[] = [];
+let gatewayUrl: string;
+
+async function idpToken(
+  email: string,
+  over: { audience?: string; issuer?: string; key?: KeyLike } = {},
+): Promise<string> {
+  return new SignJWT({ email })
+    .setProtectedHeader({ alg: 'RS256', kid: 'idp-1' })
+    .setSubject(email)
+    .setIssuer(over.issuer ?? ISSUER)
+    .setAudience(over.audience ?? AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .sign(over.key ?? idpKey);
+}
+
+beforeAll(async () => {
+  db = await createEmptyDatabase();
+  // What `pnpm migrate` and provisioning leave behind: a migrated control plane with the demo firm.
+  controlPlane = await prepareControlPlane({
+    serverUrl: db.adminUrl,
+    controlUrl: db.adminUrl,
+    serverName: 'primary',
+    appPassword: TEST_APP_PASSWORD,
+  });
+  const registry = new TenantRegistry({ control: controlPlane.db, appPassword: TEST_APP_PASSWORD });
+  await seedDemoFirm({ control: controlPlane.db, registry, secrets: {} });
+  await registry.close();
+
+  // The firm's identity provider: an RS256 key published as a JWKS.
+  const pair = await generateKeyPair('RS256');
+  idpKey = pair.privateKey;
+  const publicJwk: JWK = { ...(await exportJWK(pair.publicKey)), kid: 'idp-1', alg: 'RS256', use: 'sig' };
+  jwks = createServer((req, res) => {
+    if (req.url !== '/.well-known/jwks.json') return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [publicJwk] }));
+  });
+  await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+  const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`;
+
+  const context = await generateContextKeys();
+  baseEnv = {
+    CONTROL_DATABASE_URL: db.adminUrl,
+    TENANT_APP_DB_PASSWORD: TEST_APP_PASSWORD,
+    CONTEXT_PUBLIC_JWK: JSON.stringify(context.publicJwk),
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+  };
+  const urls: string[] = [];
+  for (const name of SUBGRAPH_NAMES) {
+    const service = await startService(name, readEnv(baseEnv), silent);
+    services.push(service);
+    urls.push(`${name}=${service.url}`);
+  }
+  const gateway = await startService(
+    'gateway',
+    readEnv({
+      CONTROL_DATABASE_URL: db.adminUrl,
+      CONTEXT_PRIVATE_JWK: JSON.stringify(context.privateJwk),
+      AUTH_JWKS_URL: jwksUrl,
+      AUTH_ISSUER: ISSUER,
+      AUTH_AUDIENCE: AUDIENCE,
+      SUBGRAPH_URLS: urls.join(','),
+      PORT: '0',
+    }),
+    silent,
+  );
+  services.push(gateway);
+  gatewayUrl = gateway.url!;
+});
+
+afterAll(async () => {
+  for (const service of services.reverse()) await service.close();
+  await controlPlane?.pool.end();
+  await new Promise((resolve) => jwks?.close(resolve));
+  await db?.drop();
+});
+
+describe('split mode with an OIDC identity provider', () => {
+  it('answers through a gateway and subgraphs started alone, for a user signed in at the provider', async () => {
+    const health = await fetch(gatewayUrl.replace(/\/graphql$/, '/healthz'));
+    expect(health.status).toBe(200);
+    const senior = gql(gatewayUrl, await idpToken('Senior@Demo.Firm'), 'cafe-boquete');
+    const accounts = await senior<{ accounts: { code: string }[] }>('{ accounts { code name type } }');
+    expect(accounts.errors).toBeUndefined();
+    expect(accounts.data?.accounts.length).toBeGreaterThan(30);
+    const me = await gql(
+      gatewayUrl,
+      await idpToken('client@demo.firm'),
+    )<{
+      me: { tenants: { slug: string }[] };
+    }>('{ me { email tenants { slug } } }');
+    expect(me.data?.me.tenants).toEqual([{ slug: 'cafe-boquete' }]);
+  });
+
+  it('refuses tokens for another audience or issuer, signed by another key, or for an unknown user', async () => {
+    const other = (await generateKeyPair('RS256')).privateKey;
+    const refused = [
+      await idpToken('senior@demo.firm', { audience: 'someone-else' }),
+      await idpToken('senior@demo.firm', { issuer: 'https://evil.example.test/' }),
+      await idpToken('senior@demo.firm', { key: other }),
+      await idpToken('stranger@example.com'),
+    ];
+    for (const token of refused) {
+      const r = await gql(gatewayUrl, token, 'cafe-boquete')('{ accounts { code } }');
+      expect(r.status).toBe(401);
+      expect(codes(r)).toEqual(['UNAUTHENTICATED']);
+    }
+  });
+
+  it('names the variables a service is missing', async () => {
+    await expect(startService('gateway', readEnv({ PORT: '0' }), silent)).rejects.toThrow(
+      /gateway needs CONTROL_DATABASE_URL, CONTEXT_PRIVATE_JWK, AUTH_JWKS_URL, AUTH_ISSUER, AUTH_AUDIENCE, SUBGRAPH_URLS/,
+    );
+    await expect(
+      startService('ledger', readEnv({ ...baseEnv, CONTEXT_PUBLIC_JWK: '' }), silent),
+    ).rejects.toThrow(/ledger needs CONTEXT_PUBLIC_JWK/);
+  });
+
+  it('runs as its own process with pnpm serve and stops cleanly on SIGTERM', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'ops/src/cli/serve.ts', 'ledger'], {
+      cwd: ROOT,
+      env: { ...process.env, ...baseEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d.toString();
+        const m = /ledger ready at (\S+)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      child.stderr.on('data', (d) => {
+        out += d.toString();
+      });
+      child.on('exit', () => reject(new Error(`pnpm serve ledger exited:\n${out}`)));
+    });
+    expect((await fetch(url.replace(/\/graphql$/, '/healthz'))).status).toBe(200);
+    const direct = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-tenant': 'cafe-boquete' },
+      body: JSON.stringify({ query: '{ accounts { code } }' }),
+    });
+    expect(direct.status).toBe(401);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
