@@ -97,7 +97,7 @@ export function percentOfMinor(amountMinor: bigint, percent: Decimal): bigint {
  * An amount in one currency's minor units translated at `rate` (units of the target currency per
  * one unit of the source currency) into the target's minor units, rounded half away from zero.
  */
-export function translateMinor(
+export function translateAtRate(
   amountMinor: bigint,
   rate: Decimal,
   fromMinorUnits: number,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decimalOf, divRoundHalfAway, formatDecimal, parseDecimal, translateMinor } from './decimal.ts';
+import { decimalOf, divRoundHalfAway, formatDecimal, parseDecimal, translateAtRate } from './decimal.ts';
 import { agingBucket, computeLine, sumLines, translateLines } from './documents.ts';
 import { DomainError } from './errors.ts';
 
@@ -90,7 +90,7 @@ describe('translation into the base currency', () => {
   });
 
   it('adds no rounding line when the translation balances, nor for base-currency documents', () => {
-    expect(translateMinor(10000n, d('1.0835'), 2, 2)).toBe(10835n);
+    expect(translateAtRate(10000n, d('1.0835'), 2, 2)).toBe(10835n);
     const base = { ...t, currency: 'PAB', rate: d('1') };
     const out = translateLines(
       [

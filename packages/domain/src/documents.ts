@@ -1,4 +1,4 @@
-import { type Decimal, mulDecimal, percentOfMinor, toMinor, translateMinor } from './decimal.ts';
+import { type Decimal, mulDecimal, percentOfMinor, toMinor, translateAtRate } from './decimal.ts';
 
 /**
  * The arithmetic of sales and purchase documents, pure and exact (see docs/architecture/documents.md).
@@ -82,7 +82,7 @@ export function translateLines(lines: readonly DocumentPostingLine[], t: Transla
     const base =
       t.currency === t.baseCurrency && t.rate.units === 10n ** BigInt(t.rate.scale)
         ? l.amountMinor
-        : translateMinor(l.amountMinor, t.rate, t.minorUnits, t.baseMinorUnits);
+        : translateAtRate(l.amountMinor, t.rate, t.minorUnits, t.baseMinorUnits);
     if (base === 0n) continue;
     sum += base;
     out.push({

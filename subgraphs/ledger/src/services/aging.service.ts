@@ -5,7 +5,7 @@ import {
   daysBetween,
   decimalOf,
   type IsoDate,
-  translateMinor,
+  translateAtRate,
 } from '@cifra/domain';
 import { sql } from 'drizzle-orm';
 import type { Books } from './books.ts';
@@ -100,7 +100,7 @@ export async function aging(
       };
       byKey.set(key, row);
     }
-    const baseOpenMinor = translateMinor(
+    const baseOpenMinor = translateAtRate(
       openMinor,
       decimalOf(r.exchange_rate ?? '1'),
       row.minorUnits,

@@ -13,8 +13,8 @@ import {
   parseIsoDate,
   parseMoney,
   sumLines,
+  translateAtRate,
   translateLines,
-  translateMinor,
 } from '@cifra/domain';
 import { nextNumber, postEntry, type TenantTx } from '@cifra/engine';
 import { Permissions as P, type Permission } from '@cifra/permissions';
@@ -895,7 +895,7 @@ export async function postDocument(books: Books, id: string, family: Family): Pr
         })),
       );
     }
-    const baseTotalMinor = translateMinor(doc.totalMinor, rate, minorUnits, books.company.baseMinorUnits);
+    const baseTotalMinor = translateAtRate(doc.totalMinor, rate, minorUnits, books.company.baseMinorUnits);
     const [posted] = await tx
       .update(tenant.documents)
       .set({
