@@ -18,6 +18,15 @@ export const manualLinesInput = z
   .min(2, 'A journal entry needs at least two lines')
   .max(1000);
 
+export type AccountsByCode = ReadonlyMap<string, typeof tenant.accounts.$inferSelect>;
+
+/** The accounts the given codes name, in one query (unknown codes are simply absent). */
+export async function loadAccountsByCode(db: TenantDb, codes: Iterable<string>): Promise<AccountsByCode> {
+  const list = [...new Set(codes)];
+  const accounts = await db.select().from(tenant.accounts).where(inArray(tenant.accounts.code, list));
+  return new Map(accounts.map((a) => [a.code, a]));
+}
+
 /**
  * The lines of a manual entry or draft, parsed completely before anything is written: accounts by
  * code (active ones only), money in the client's base currency, one side per line. Amounts come
@@ -28,9 +37,22 @@ export async function parseManualLines(
   company: Company,
   input: readonly ManualLineInput[],
 ): Promise<PostingLine[]> {
-  const codes = [...new Set(input.map((l) => l.accountCode))];
-  const accounts = await db.select().from(tenant.accounts).where(inArray(tenant.accounts.code, codes));
-  const byCode = new Map(accounts.map((a) => [a.code, a]));
+  return toPostingLines(
+    await loadAccountsByCode(
+      db,
+      input.map((l) => l.accountCode),
+    ),
+    company,
+    input,
+  );
+}
+
+/** As parseManualLines, with the accounts already loaded (bulk imports load them once). */
+export function toPostingLines(
+  byCode: AccountsByCode,
+  company: Company,
+  input: readonly ManualLineInput[],
+): PostingLine[] {
   return input.map((line, i) => {
     const field = `lines[${i}]`;
     const account = byCode.get(line.accountCode);

@@ -1,9 +1,9 @@
 import type { Actor, TenantDb } from '@cifra/db';
-import { inTransaction, tenant } from '@cifra/db';
-import { assertBalancedEntry, badInput, DomainError, parseIsoDate, parseMoney } from '@cifra/domain';
+import { inTransaction } from '@cifra/db';
+import { assertBalancedEntry, DomainError, parseIsoDate } from '@cifra/domain';
 import { type Company, type PostedEntry, type PostingRequest, postEntries } from '@cifra/engine';
-import { inArray } from 'drizzle-orm';
 import { z } from 'zod';
+import { loadAccountsByCode, toPostingLines } from './manual-lines.ts';
 import { postJournalEntryInput } from './post-journal-entry.service.ts';
 
 /** One import call posts at most this many entries (one transaction, a constant number of statements). */
@@ -41,39 +41,15 @@ export async function postJournalEntries(
   raw: unknown,
 ): Promise<PostedEntry[]> {
   const input = postJournalEntriesInput.parse(raw);
-  const codes = [...new Set(input.flatMap((e) => e.lines.map((l) => l.accountCode)))];
-  const accounts = await db.select().from(tenant.accounts).where(inArray(tenant.accounts.code, codes));
-  const byCode = new Map(accounts.map((a) => [a.code, a]));
+  const byCode = await loadAccountsByCode(
+    db,
+    input.flatMap((e) => e.lines.map((l) => l.accountCode)),
+  );
 
   const requests: PostingRequest[] = input.map((entry, index) => {
     try {
       const postingDate = parseIsoDate(entry.postingDate, 'postingDate');
-      const lines = entry.lines.map((line, i) => {
-        const field = `lines[${i}]`;
-        const account = byCode.get(line.accountCode);
-        if (!account)
-          throw badInput(`${field}: no account with code ${line.accountCode}`, {
-            field: `${field}.accountCode`,
-          });
-        if (!account.active)
-          throw badInput(`${field}: account ${line.accountCode} is inactive`, {
-            field: `${field}.accountCode`,
-          });
-        const debit = line.debit ? parseMoney(line.debit, company.baseMinorUnits, `${field}.debit`) : 0n;
-        const credit = line.credit ? parseMoney(line.credit, company.baseMinorUnits, `${field}.credit`) : 0n;
-        if (debit < 0n || credit < 0n) throw badInput(`${field}: amounts cannot be negative`, { field });
-        if ((debit === 0n) === (credit === 0n)) {
-          throw badInput(`${field}: give either a debit or a credit, not both or neither`, { field });
-        }
-        const amountMinor = debit - credit;
-        return {
-          accountId: account.id,
-          amountMinor,
-          originalCurrency: company.baseCurrency,
-          originalAmountMinor: amountMinor,
-          memo: line.memo ?? '',
-        };
-      });
+      const lines = toPostingLines(byCode, company, entry.lines);
       assertBalancedEntry(
         lines.map((l) => ({
           debitMinor: l.amountMinor > 0n ? l.amountMinor : 0n,
@@ -85,7 +61,7 @@ export async function postJournalEntries(
         postingDate,
         memo: entry.memo ?? '',
         idempotencyKey: entry.idempotencyKey ?? null,
-        autoReverse: (entry as { autoReverse?: boolean | null }).autoReverse ?? false,
+        autoReverse: entry.autoReverse ?? false,
         lines,
       };
     } catch (err) {
