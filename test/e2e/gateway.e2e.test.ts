@@ -1,52 +1,31 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { CONTEXT_HEADER, ContextSigner, generateContextKeys } from '@cifra/context';
-import { control, withClient, withDatabase } from '@cifra/db';
+import { control } from '@cifra/db';
 import { signLocalToken } from '@cifra/gateway';
-import { type Stack, startStack } from '@cifra/ops';
-import { createEmptyDatabase, TEST_APP_PASSWORD, type TestDatabase } from '@cifra/testing';
+import type { Stack } from '@cifra/ops';
 import { eq } from 'drizzle-orm';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, gql } from '../support/client.ts';
+import { type DemoUser, startTestStack, type TestStack } from '../support/stack.ts';
 
-let db: TestDatabase;
-let dataDir: string;
+let harness: TestStack;
 let stack: Stack;
-const token: Record<string, string> = {};
 
 beforeAll(async () => {
-  db = await createEmptyDatabase();
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'cifra-e2e-'));
-  stack = await startStack({
-    dataDir,
-    port: 0,
-    databaseUrl: db.adminUrl,
-    appPassword: TEST_APP_PASSWORD,
-    log: silent(),
-  });
-  for (const who of ['admin', 'senior', 'junior', 'reviewer', 'client']) {
-    token[who] = await signLocalToken(stack.authPrivateJwk, `${who}@demo.firm`);
-  }
+  harness = await startTestStack();
+  stack = harness.stack;
 });
 
-afterAll(async () => {
-  await stack?.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => harness?.close());
 
-const silent = () => pino({ level: 'silent' });
-
-const as = (who: string, tenant?: string) => gql(stack.gatewayUrl, token[who], tenant);
+const as = (who: DemoUser, tenant?: string) => harness.as(who, tenant);
 
 /** Rows in a client's journal, counted as the owner straight in its own database. */
 async function entryCount(slug: string): Promise<number> {
-  const [t] = await stack.control.db.select().from(control.tenants).where(eq(control.tenants.slug, slug));
-  return withClient(withDatabase(db.adminUrl, t!.databaseName), async (c) => {
-    const r = await c.query('SELECT count(*)::int AS n FROM journal_entries');
-    return r.rows[0].n as number;
-  });
+  const [row] = await harness.tenantSql<{ n: number }>(
+    slug,
+    'SELECT count(*)::int AS n FROM journal_entries',
+  );
+  return row?.n ?? -1;
 }
 
 const POST = `mutation Post($input: PostJournalEntryInput!) {
@@ -299,14 +278,10 @@ describe('posting through the gateway', () => {
   });
 
   it('refuses a period that is not open, naming it, and writes nothing', async () => {
-    const [t] = await stack.control.db
-      .select()
-      .from(control.tenants)
-      .where(eq(control.tenants.slug, 'clinica-costa'));
-    await withClient(withDatabase(db.adminUrl, t!.databaseName), (c) =>
-      c.query(`UPDATE posting_periods SET state = 'LOCKED' WHERE start_date <= $1 AND end_date >= $1`, [
-        '2026-11-10',
-      ]),
+    await harness.tenantSql(
+      'clinica-costa',
+      `UPDATE posting_periods SET state = 'LOCKED' WHERE start_date <= $1 AND end_date >= $1`,
+      ['2026-11-10'],
     );
     const before = await entryCount('clinica-costa');
     const r = await as('senior', 'clinica-costa')(POST, entry({ postingDate: '2026-11-10' }));
