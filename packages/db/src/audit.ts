@@ -52,12 +52,16 @@ export async function recordAuditEvents(
   events: readonly Omit<AuditEventInput, 'tenantId'>[],
 ): Promise<void> {
   if (events.length === 0) return;
-  const rows = events.map(
-    (e) => sql`(${actor.userId}, ${actor.email}, ${e.action}, ${e.entityType}, ${e.entityId},
-      ${json(e.before)}::jsonb, ${json(e.after)}::jsonb, ${e.reason ?? actor.reason ?? null},
-      ${actor.requestId ?? null}, ${actor.clientName ?? null}, ${actor.clientVersion ?? null})`,
-  );
+  // One array parameter per column (unnest): a bulk posting's thousand events cost one short
+  // statement to parse, not eleven thousand parameters.
+  const column = (f: (e: (typeof events)[number]) => unknown) => sql.param(events.map(f));
   await tx.execute(sql`INSERT INTO audit_events
       (actor_id, actor_email, action, entity_type, entity_id, before, after, reason, request_id, client_name, client_version)
-    VALUES ${sql.join(rows, sql`, `)}`);
+    SELECT ${actor.userId}, ${actor.email}, e.action, e.entity_type, e.entity_id, e.before::jsonb, e.after::jsonb,
+      coalesce(e.reason, ${actor.reason ?? null}), ${actor.requestId ?? null}, ${actor.clientName ?? null}, ${actor.clientVersion ?? null}
+    FROM unnest(${column((e) => e.action)}::text[], ${column((e) => e.entityType)}::text[],
+      ${column((e) => e.entityId)}::text[], ${column((e) => json(e.before))}::text[],
+      ${column((e) => json(e.after))}::text[], ${column((e) => e.reason ?? null)}::text[])
+      WITH ORDINALITY AS e(action, entity_type, entity_id, before, after, reason, n)
+    ORDER BY e.n`);
 }

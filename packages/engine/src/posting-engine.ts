@@ -39,8 +39,6 @@ export interface PostingRequest {
 export type PostedEntry = typeof tenant.journalEntries.$inferSelect;
 
 const ENTRY_SEQUENCE = 'JE';
-/** PostgreSQL takes at most 65,535 parameters per statement; a GL line uses 10. */
-const LINES_PER_INSERT = 5000;
 
 /**
  * The only door to the general ledger. Every document kind posts through here, inside the
@@ -112,9 +110,7 @@ export async function postEntries(
       postedBy: actor.userId ?? SYSTEM_USER,
     };
   });
-  const inserted =
-    entries.length > 0 ? await tx.insert(tenant.journalEntries).values(entries).returning() : [];
-  const byId = new Map(inserted.map((e) => [e.id, e]));
+  const byId = await insertEntries(tx, entries);
 
   const lines = fresh.flatMap((req, i) =>
     req.lines.map((l, n) => ({
@@ -129,9 +125,7 @@ export async function postEntries(
       memo: l.memo ?? '',
     })),
   );
-  for (let i = 0; i < lines.length; i += LINES_PER_INSERT) {
-    await tx.insert(tenant.glLines).values(lines.slice(i, i + LINES_PER_INSERT));
-  }
+  await insertLines(tx, lines);
   await recordAuditEvents(
     tx,
     actor,
@@ -159,6 +153,50 @@ export async function postEntries(
 }
 
 type Period = typeof tenant.postingPeriods.$inferSelect;
+type NewEntry = Omit<PostedEntry, 'actualPostingDate' | 'createdAt'>;
+type NewLine = Omit<typeof tenant.glLines.$inferInsert, 'id'>;
+
+// The bulk inserts pass one array parameter per column and unnest them: a batch of a thousand
+// entries is three short statements to parse, whatever its size (no 65,535-parameter limit).
+
+/** Insert the entries and return them as stored: the database stamps `actual_posting_date`. */
+async function insertEntries(tx: TenantTx, entries: readonly NewEntry[]): Promise<Map<string, PostedEntry>> {
+  if (entries.length === 0) return new Map();
+  const column = (f: (e: NewEntry) => unknown) => sql.param(entries.map(f));
+  const { rows } = await tx.execute<{ id: string; actual_posting_date: string; created_at: string }>(sql`
+    INSERT INTO journal_entries (id, number, fiscal_year, period_id, posting_date, source_kind, source_id, memo,
+      idempotency_key, reverses_entry_id, auto_reverse, posted_by)
+    SELECT * FROM unnest(${column((e) => e.id)}::uuid[], ${column((e) => e.number)}::text[],
+      ${column((e) => e.fiscalYear)}::int[], ${column((e) => e.periodId)}::uuid[], ${column((e) => e.postingDate)}::date[],
+      ${column((e) => e.sourceKind)}::source_kind[], ${column((e) => e.sourceId)}::uuid[], ${column((e) => e.memo)}::text[],
+      ${column((e) => e.idempotencyKey)}::text[], ${column((e) => e.reversesEntryId)}::uuid[],
+      ${column((e) => e.autoReverse)}::boolean[], ${column((e) => e.postedBy)}::uuid[])
+    RETURNING id, actual_posting_date, created_at`);
+  const stamped = new Map(rows.map((r) => [r.id, r]));
+  return new Map(
+    entries.map((e) => {
+      const row = stamped.get(e.id);
+      if (!row) throw new Error(`journal entry ${e.id} was not stored`);
+      return [
+        e.id,
+        { ...e, actualPostingDate: new Date(row.actual_posting_date), createdAt: new Date(row.created_at) },
+      ];
+    }),
+  );
+}
+
+async function insertLines(tx: TenantTx, lines: readonly NewLine[]): Promise<void> {
+  if (lines.length === 0) return;
+  const column = (f: (l: NewLine) => unknown) => sql.param(lines.map(f));
+  await tx.execute(sql`
+    INSERT INTO gl_lines (entry_id, line_number, account_id, posting_date, amount_minor, original_currency,
+      original_amount_minor, party_id, memo)
+    SELECT * FROM unnest(${column((l) => l.entryId)}::uuid[], ${column((l) => l.lineNumber)}::smallint[],
+      ${column((l) => l.accountId)}::uuid[], ${column((l) => l.postingDate)}::date[],
+      ${column((l) => String(l.amountMinor))}::bigint[], ${column((l) => l.originalCurrency)}::char(3)[],
+      ${column((l) => String(l.originalAmountMinor))}::bigint[], ${column((l) => l.partyId ?? null)}::uuid[],
+      ${column((l) => l.memo ?? '')}::text[])`);
+}
 
 /** The id journal entries record when the system itself posts (no user). */
 export const SYSTEM_USER = '00000000-0000-0000-0000-000000000000';
