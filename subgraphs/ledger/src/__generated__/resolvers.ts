@@ -39,8 +39,12 @@ export type Query = {
   _service: _Service;
   /** One document (any kind, any status). */
   document?: Maybe<Document>;
-  /** Documents of the current client, newest first. */
-  documents?: Maybe<Array<Document>>;
+  /**
+   * Documents of the current client, newest first (posting date, then creation, then id), a page at
+   * a time: `first` at most 500 (default 100); pass the last `pageInfo.endCursor` as `after` for the
+   * next page. Cursors are opaque and stay valid while documents are added.
+   */
+  documents?: Maybe<DocumentConnection>;
   /** Each document type's number prefix. */
   numberingPrefixes?: Maybe<Array<NumberingPrefix>>;
   /** Open receivables at the end of `asOf`, per customer and currency, by days past due. */
@@ -97,7 +101,7 @@ export type QueryDocumentArgs = {
 export type QueryDocumentsArgs = {
   filter?: InputMaybe<DocumentFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -515,6 +519,27 @@ export type PaymentDraftInput = {
 export type AllocationInput = {
   invoiceId: Scalars['ID']['input'];
   amount: Scalars['Money']['input'];
+};
+
+/** A Relay connection over the client's documents. */
+export type DocumentConnection = {
+  __typename?: 'DocumentConnection';
+  edges: Array<DocumentEdge>;
+  pageInfo: DocumentPageInfo;
+};
+
+export type DocumentEdge = {
+  __typename?: 'DocumentEdge';
+  cursor: Scalars['String']['output'];
+  node: Document;
+};
+
+export type DocumentPageInfo = {
+  __typename?: 'DocumentPageInfo';
+  hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor?: Maybe<Scalars['String']['output']>;
+  endCursor?: Maybe<Scalars['String']['output']>;
 };
 
 export type Document = {
@@ -1167,6 +1192,9 @@ export type ResolversTypes = ResolversObject<{
   DocumentLineInput: DocumentLineInput;
   PaymentDraftInput: PaymentDraftInput;
   AllocationInput: AllocationInput;
+  DocumentConnection: ResolverTypeWrapper<Omit<DocumentConnection, 'edges'> & { edges: Array<ResolversTypes['DocumentEdge']> }>;
+  DocumentEdge: ResolverTypeWrapper<Omit<DocumentEdge, 'node'> & { node: ResolversTypes['Document'] }>;
+  DocumentPageInfo: ResolverTypeWrapper<DocumentPageInfo>;
   Document: ResolverTypeWrapper<DocumentModel>;
   DocumentLine: ResolverTypeWrapper<DocumentLineModel>;
   Allocation: ResolverTypeWrapper<AllocationModel>;
@@ -1238,6 +1266,9 @@ export type ResolversParentTypes = ResolversObject<{
   DocumentLineInput: DocumentLineInput;
   PaymentDraftInput: PaymentDraftInput;
   AllocationInput: AllocationInput;
+  DocumentConnection: Omit<DocumentConnection, 'edges'> & { edges: Array<ResolversParentTypes['DocumentEdge']> };
+  DocumentEdge: Omit<DocumentEdge, 'node'> & { node: ResolversParentTypes['Document'] };
+  DocumentPageInfo: DocumentPageInfo;
   Document: DocumentModel;
   DocumentLine: DocumentLineModel;
   Allocation: AllocationModel;
@@ -1375,7 +1406,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   _entities?: Resolver<Array<Maybe<ResolversTypes['_Entity']>>, ParentType, ContextType, RequireFields<Query_EntitiesArgs, 'representations'>>;
   _service?: Resolver<ResolversTypes['_Service'], ParentType, ContextType>;
   document?: Resolver<Maybe<ResolversTypes['Document']>, ParentType, ContextType, RequireFields<QueryDocumentArgs, 'id'>>;
-  documents?: Resolver<Maybe<Array<ResolversTypes['Document']>>, ParentType, ContextType, RequireFields<QueryDocumentsArgs, 'first' | 'offset'>>;
+  documents?: Resolver<Maybe<ResolversTypes['DocumentConnection']>, ParentType, ContextType, RequireFields<QueryDocumentsArgs, 'first'>>;
   numberingPrefixes?: Resolver<Maybe<Array<ResolversTypes['NumberingPrefix']>>, ParentType, ContextType>;
   arAging?: Resolver<Maybe<ResolversTypes['AgingReport']>, ParentType, ContextType, RequireFields<QueryArAgingArgs, 'asOf'>>;
   apAging?: Resolver<Maybe<ResolversTypes['AgingReport']>, ParentType, ContextType, RequireFields<QueryApAgingArgs, 'asOf'>>;
@@ -1423,6 +1454,23 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   createItem?: Resolver<Maybe<ResolversTypes['Item']>, ParentType, ContextType, RequireFields<MutationCreateItemArgs, 'input'>>;
   updateItem?: Resolver<Maybe<ResolversTypes['Item']>, ParentType, ContextType, RequireFields<MutationUpdateItemArgs, 'id' | 'input'>>;
   deactivateItem?: Resolver<Maybe<ResolversTypes['Item']>, ParentType, ContextType, RequireFields<MutationDeactivateItemArgs, 'id'>>;
+}>;
+
+export type DocumentConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DocumentConnection'] = ResolversParentTypes['DocumentConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['DocumentEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['DocumentPageInfo'], ParentType, ContextType>;
+}>;
+
+export type DocumentEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DocumentEdge'] = ResolversParentTypes['DocumentEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Document'], ParentType, ContextType>;
+}>;
+
+export type DocumentPageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DocumentPageInfo'] = ResolversParentTypes['DocumentPageInfo']> = ResolversObject<{
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type DocumentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Document'] = ResolversParentTypes['Document'], FederationReferenceType extends FederationReferenceTypes['Document'] = FederationReferenceTypes['Document']> = ResolversObject<{
@@ -1777,6 +1825,9 @@ export type _EntityResolvers<ContextType = Context, ParentType extends Resolvers
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  DocumentConnection?: DocumentConnectionResolvers<ContextType>;
+  DocumentEdge?: DocumentEdgeResolvers<ContextType>;
+  DocumentPageInfo?: DocumentPageInfoResolvers<ContextType>;
   Document?: DocumentResolvers<ContextType>;
   DocumentLine?: DocumentLineResolvers<ContextType>;
   Allocation?: AllocationResolvers<ContextType>;

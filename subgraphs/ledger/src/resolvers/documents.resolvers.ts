@@ -67,8 +67,8 @@ export const documentQueries: Pick<
   'document' | 'documents' | 'numberingPrefixes' | 'arAging' | 'apAging'
 > = {
   document: (_p, { id }, ctx) => ctx.loaders.document.load(parseId(id)),
-  documents: async (_p, { filter, first, offset }, ctx) =>
-    listDocuments(await ctx.tenantDb(), filter ?? {}, first ?? 100, offset ?? 0),
+  documents: async (_p, { filter, first, after }, ctx) =>
+    listDocuments(await ctx.tenantDb(), { filter, first, after }),
   numberingPrefixes: async (_p, _a, ctx) => {
     const db = await ctx.tenantDb();
     const rows = await db
