@@ -90,11 +90,11 @@ export async function seedDemoFirm(opts: {
       .insert(control.tenantRoleAssignments)
       .values({ tenantId: clientTenant!.id, userId: clientUser!.id, role: 'ClientReadOnly' });
     await recordAuditEvent(tx, SYSTEM, {
-      action: 'membership.role_assigned',
-      entityType: 'User',
-      entityId: clientUser!.id,
+      action: 'membership.client_role_assigned',
+      entityType: 'TenantRoleAssignment',
+      entityId: `${clientTenant!.id}:${clientUser!.id}`,
       tenantId: clientTenant!.id,
-      after: { role: 'ClientReadOnly' },
+      after: { email: clientUser!.email, tenant: clientTenant!.slug, role: 'ClientReadOnly' },
     });
   });
   return true;

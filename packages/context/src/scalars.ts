@@ -1,5 +1,5 @@
 import { isDecimalString, parseIsoDate } from '@cifra/domain';
-import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind, type ValueNode, valueFromASTUntyped } from 'graphql';
 
 const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
@@ -97,4 +97,13 @@ export const DateTimeScalar = new GraphQLScalarType<Date | string, string>({
     if (Number.isNaN(Date.parse(value))) throw badInput('DateTime must be an ISO 8601 string');
     return new Date(value);
   },
+});
+
+/** Any JSON value, passed through as is (audit snapshots, settings values). */
+export const JSONScalar = new GraphQLScalarType<unknown, unknown>({
+  name: 'JSON',
+  description: 'Any JSON value.',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+  parseLiteral: (ast, variables) => valueFromASTUntyped(ast, variables),
 });

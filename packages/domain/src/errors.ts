@@ -37,6 +37,8 @@ export const ErrorCodes = [
   'OVER_ALLOCATION',
   'CURRENCY_MISMATCH',
   'SETTLEMENT_RATE_MISMATCH',
+  // Firm administration (memberships and roles).
+  'LAST_FIRM_ADMIN',
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];
 

@@ -60,6 +60,8 @@ export const Permissions = {
   Audit: {
     Read: 'Audit.Read',
     Investigate: 'Audit.Investigate',
+    /** The firm's own trail (control plane): provisioning, memberships, roles, settings, batches. */
+    ReadFirm: 'Audit.ReadFirm',
   },
   Tenant: {
     Read: 'Tenant.Read',

@@ -53,6 +53,8 @@ export const ROLE_PERMISSIONS: Record<RoleCluster, readonly Permission[]> = {
     P.Audit.Read,
     P.Audit.Investigate,
     P.Firm.Dashboard,
+    // Staffs the firm's clients: adds people and grants roles, never one above their own.
+    P.Firm.ManageUsers,
   ],
   Junior: [
     ...readBooks,
@@ -67,12 +69,13 @@ export const ROLE_PERMISSIONS: Record<RoleCluster, readonly Permission[]> = {
     P.Period.PrepareClose,
     P.Firm.Dashboard,
   ],
-  ExternalReviewer: [...readBooks, P.GL.Export, P.Audit.Read, P.Year.Audit],
+  ExternalReviewer: [...readBooks, P.GL.Export, P.Audit.Read, P.Audit.ReadFirm, P.Year.Audit],
   ClientReadOnly: [...readBooks],
 };
 
 /** Permissions that only make sense firm-wide, outside any one client. */
 export const FIRM_SCOPED: readonly Permission[] = [
+  P.Audit.ReadFirm,
   P.Tenant.Provision,
   P.Tenant.Manage,
   P.Firm.Dashboard,
@@ -93,4 +96,23 @@ export function highestRole(roles: Iterable<RoleCluster>): RoleCluster | null {
 
 export function isRoleCluster(value: string): value is RoleCluster {
   return (RoleClusters as readonly string[]).includes(value);
+}
+
+/**
+ * Whether a holder of `granter` may give (or take away) `role`: every permission of `role` must be
+ * one the granter holds. A Senior may make someone Junior or Senior, never FirmAdmin, and not
+ * ExternalReviewer either (signing off an audited year is not a Senior's power to hand out).
+ */
+export function roleWithin(role: RoleCluster, granter: RoleCluster | null): boolean {
+  if (granter === null) return false;
+  const held = new Set(ROLE_PERMISSIONS[granter]);
+  return ROLE_PERMISSIONS[role].every((p) => held.has(p));
+}
+
+/** Whether moving from role `from` to role `to` loses any permission (a demotion or a revocation). */
+export function losesPermissions(from: RoleCluster | null, to: RoleCluster | null): boolean {
+  if (from === null) return false;
+  if (to === null) return true;
+  const kept = new Set(ROLE_PERMISSIONS[to]);
+  return ROLE_PERMISSIONS[from].some((p) => !kept.has(p));
 }

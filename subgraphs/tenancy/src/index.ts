@@ -1,16 +1,26 @@
-import { DateTimeScalar, loadTypeDefs, type SubgraphDefinition } from '@cifra/context';
+import { DateTimeScalar, JSONScalar, loadTypeDefs, type SubgraphDefinition } from '@cifra/context';
 import type { Resolvers } from './__generated__/resolvers.ts';
 import type { Context } from './context.ts';
 import { Mutation } from './resolvers/mutation.resolvers.ts';
 import { Query } from './resolvers/query.resolvers.ts';
-import { Firm, Me, Tenant } from './resolvers/types.resolvers.ts';
+import { ClientRole, ClientSettings, Firm, Me, Tenant } from './resolvers/types.resolvers.ts';
 import { rules } from './rules.ts';
 import type { ProvisioningDeps } from './services/provision-tenant.service.ts';
 
 export type { ProvisioningDeps, ProvisionTenantInput } from './services/provision-tenant.service.ts';
 export { provisionTenant, REGIONS } from './services/provision-tenant.service.ts';
 
-const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, Me, Firm, Tenant };
+const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  JSON: JSONScalar,
+  Query,
+  Mutation,
+  Me,
+  Firm,
+  Tenant,
+  ClientRole,
+  ClientSettings,
+};
 
 export function tenancySubgraph(
   provisioning: Omit<ProvisioningDeps, 'control'>,

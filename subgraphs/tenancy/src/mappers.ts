@@ -13,3 +13,9 @@ export interface Me {
 }
 
 export type Firm = { id: string; slug: string; name: string };
+
+export type FirmMember = import('./services/members.service.ts').FirmMember;
+export type ClientRole = import('./services/members.service.ts').ClientRole;
+
+/** A client's settings are read when asked for, from the client row. */
+export type ClientSettings = { tenant: TenantRow };

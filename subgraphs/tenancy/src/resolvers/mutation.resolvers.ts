@@ -1,7 +1,38 @@
 import type { MutationResolvers } from '../__generated__/resolvers.ts';
+import type { Context } from '../context.ts';
+import {
+  addFirmMember,
+  assignClientRole,
+  changeFirmRole,
+  type Manager,
+  removeFirmMember,
+  revokeClientRole,
+} from '../services/members.service.ts';
 import { provisionTenant } from '../services/provision-tenant.service.ts';
+import { updateClientSettings, updateFirmSettings } from '../services/settings.service.ts';
+
+/** The caller as the signed context names them: firm-level changes act in their own firm only. */
+const manager = (ctx: Context): Manager => ({
+  actor: ctx.actor,
+  userId: ctx.request.userId,
+  firmId: ctx.request.firm.id,
+  firmRole: ctx.request.firm.role,
+});
 
 export const Mutation: MutationResolvers = {
   provisionTenant: (_p, { input }, ctx) =>
     provisionTenant(ctx.provisioning, ctx.actor, ctx.request.firm.id, input),
+  addFirmMember: (_p, { input }, ctx) => addFirmMember(ctx.control, manager(ctx), input),
+  changeFirmRole: (_p, { userId, role, reason }, ctx) =>
+    changeFirmRole(ctx.control, manager(ctx), { userId, role: role ?? null, reason }),
+  removeFirmMember: (_p, { userId, reason }, ctx) =>
+    removeFirmMember(ctx.control, manager(ctx), { userId, reason }),
+  assignClientRole: (_p, { userId, tenant, role, reason }, ctx) =>
+    assignClientRole(ctx.control, manager(ctx), { userId, tenant, role, reason }),
+  revokeClientRole: (_p, { userId, tenant, reason }, ctx) =>
+    revokeClientRole(ctx.control, manager(ctx), { userId, tenant, reason }),
+  updateFirmSettings: (_p, { set, clear, reason }, ctx) =>
+    updateFirmSettings(ctx.control, ctx.actor, ctx.request.firm.id, { set, clear, reason }),
+  updateClientSettings: (_p, { tenant, set, clear, reason }, ctx) =>
+    updateClientSettings(ctx.control, ctx.actor, ctx.request.firm.id, tenant, { set, clear, reason }),
 };

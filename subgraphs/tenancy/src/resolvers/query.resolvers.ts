@@ -1,6 +1,8 @@
 import { accessibleTenants, control, tenantAccess } from '@cifra/db';
 import { eq } from 'drizzle-orm';
 import type { QueryResolvers } from '../__generated__/resolvers.ts';
+import { listFirmMembers } from '../services/members.service.ts';
+import { firmSettingValues } from '../services/settings.service.ts';
 
 export const Query: QueryResolvers = {
   me: async (_p, _a, ctx) => {
@@ -19,6 +21,8 @@ export const Query: QueryResolvers = {
       ...tenant,
       role,
     })),
+  firmMembers: (_p, _a, ctx) => listFirmMembers(ctx.control, ctx.request.firm.id),
+  firmSettings: (_p, _a, ctx) => firmSettingValues(ctx.control, ctx.request.firm.id),
   tenant: async (_p, _a, ctx) => {
     const access = await tenantAccess(ctx.control, ctx.request.userId, { id: ctx.tenantId() });
     return access ? { ...access.tenant, role: access.role } : null;

@@ -1,7 +1,13 @@
 import { accessibleTenants, control, tenantAccess } from '@cifra/db';
 import { eq } from 'drizzle-orm';
-import type { FirmResolvers, MeResolvers, TenantResolvers } from '../__generated__/resolvers.ts';
-import { settingsOf } from '../services/settings.service.ts';
+import type {
+  ClientRoleResolvers,
+  ClientSettingsResolvers,
+  FirmResolvers,
+  MeResolvers,
+  TenantResolvers,
+} from '../__generated__/resolvers.ts';
+import { clientOverrides, settingsOf } from '../services/settings.service.ts';
 
 export const Me: MeResolvers = {
   firm: async (me, _a, ctx) => {
@@ -31,6 +37,7 @@ export const Tenant: TenantResolvers = {
     if (t.role !== undefined) return t.role;
     return (await tenantAccess(ctx.control, ctx.request.userId, { id: t.id }))?.role ?? null;
   },
+  settings: (t) => ({ tenant: t }),
   whiteLabel: async (t, _a, ctx) => {
     const s = await settingsOf(ctx.control, t);
     return {
@@ -39,4 +46,18 @@ export const Tenant: TenantResolvers = {
       brandColor: s.brandColor ?? null,
     };
   },
+};
+
+export const ClientRole: ClientRoleResolvers = {
+  // Assignments are listed for the caller's own firm only, so the client is one of its own.
+  tenant: async (a, _args, ctx) => {
+    const [t] = await ctx.control.select().from(control.tenants).where(eq(control.tenants.id, a.tenantId));
+    if (!t) throw new Error(`client ${a.tenantId} of a role assignment is missing`);
+    return t;
+  },
+};
+
+export const ClientSettings: ClientSettingsResolvers = {
+  effective: (s, _a, ctx) => settingsOf(ctx.control, s.tenant),
+  overrides: (s, _a, ctx) => clientOverrides(ctx.control, s.tenant.id),
 };

@@ -1,0 +1,414 @@
+import {
+  type Actor,
+  type ControlDb,
+  control,
+  inTransaction,
+  type RoleName,
+  recordAuditEvent,
+  type TxOf,
+} from '@cifra/db';
+import { badInput, DomainError, requireReason } from '@cifra/domain';
+import { losesPermissions, roleWithin } from '@cifra/permissions';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+
+/**
+ * The firm's people: who is a member, their firm-wide role, and their roles on single clients.
+ * Every change runs in one control-plane transaction with its firm-level audit event (and the
+ * history triggers record the rows' versions with the same actor and reason). The rules:
+ *
+ * - nobody grants a role above their own (every permission of the role must be one they hold
+ *   firm-wide: `roleWithin`), nor changes anything for someone whose role is above their own;
+ * - a change that takes permissions away (demotion, revocation, removal) needs a reason of at
+ *   least 20 characters, checked before anything is written;
+ * - the firm always keeps at least one FirmAdmin. Every change locks the firm row first, so two
+ *   admins demoting each other at the same moment cannot both succeed.
+ */
+
+/** Who is acting, as the signed context says: the user, their firm and their firm-wide role. */
+export interface Manager {
+  actor: Actor;
+  userId: string;
+  firmId: string;
+  firmRole: RoleName | null;
+}
+
+export interface ClientRole {
+  tenantId: string;
+  role: RoleName;
+}
+
+export interface FirmMember {
+  userId: string;
+  email: string;
+  displayName: string;
+  active: boolean;
+  firmRole: RoleName | null;
+  memberSince: Date;
+  clientRoles: ClientRole[];
+}
+
+const membershipId = (firmId: string, userId: string) => `${firmId}:${userId}`;
+const assignmentId = (tenantId: string, userId: string) => `${tenantId}:${userId}`;
+
+const addInput = z.object({
+  email: z.string().trim().toLowerCase().email(),
+  displayName: z.string().trim().min(1).max(200),
+});
+
+function refuseAbove(manager: Manager, role: RoleName | null, what: string): void {
+  if (role !== null && !roleWithin(role, manager.firmRole)) {
+    throw new DomainError('FORBIDDEN', `${what}: ${role} is above your own role`, {
+      role,
+      yourRole: manager.firmRole,
+    });
+  }
+}
+
+/** The firm row, locked for the rest of the transaction: membership changes of one firm queue up here. */
+async function lockFirm(tx: TxOf<ControlDb>, firmId: string): Promise<void> {
+  await tx.execute(sql`SELECT 1 FROM firms WHERE id = ${firmId} FOR UPDATE`);
+}
+
+async function membershipOf(tx: TxOf<ControlDb> | ControlDb, firmId: string, userId: string) {
+  const [row] = await tx
+    .select({
+      userId: control.users.id,
+      email: control.users.email,
+      active: control.users.active,
+      firmRole: control.firmMemberships.firmRole,
+    })
+    .from(control.firmMemberships)
+    .innerJoin(control.users, eq(control.users.id, control.firmMemberships.userId))
+    .where(and(eq(control.firmMemberships.firmId, firmId), eq(control.firmMemberships.userId, userId)));
+  if (!row) throw new DomainError('NOT_FOUND', `No member ${userId} in this firm`, { userId });
+  return row;
+}
+
+/** Refuses when the change would leave the firm without an active FirmAdmin. */
+async function keepOneFirmAdmin(tx: TxOf<ControlDb>, firmId: string): Promise<void> {
+  const [row] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(control.firmMemberships)
+    .innerJoin(control.users, eq(control.users.id, control.firmMemberships.userId))
+    .where(
+      and(
+        eq(control.firmMemberships.firmId, firmId),
+        eq(control.firmMemberships.firmRole, 'FirmAdmin'),
+        eq(control.users.active, true),
+      ),
+    );
+  if ((row?.n ?? 0) < 1) {
+    throw new DomainError('LAST_FIRM_ADMIN', 'The firm must keep at least one FirmAdmin', { firmId });
+  }
+}
+
+/** A client of the manager's firm, by slug. */
+async function clientOf(tx: TxOf<ControlDb> | ControlDb, firmId: string, slug: string) {
+  const [t] = await tx
+    .select()
+    .from(control.tenants)
+    .where(and(eq(control.tenants.slug, slug), eq(control.tenants.firmId, firmId)));
+  if (!t) throw new DomainError('NOT_FOUND', `No client ${slug} in this firm`, { tenant: slug });
+  return t;
+}
+
+/** Every member of the firm (or the given ones), by email, with their roles on single clients. */
+export async function listFirmMembers(
+  db: ControlDb | TxOf<ControlDb>,
+  firmId: string,
+  userIds?: string[],
+): Promise<FirmMember[]> {
+  const where = userIds
+    ? and(eq(control.firmMemberships.firmId, firmId), inArray(control.firmMemberships.userId, userIds))
+    : eq(control.firmMemberships.firmId, firmId);
+  const members = await db
+    .select({
+      userId: control.users.id,
+      email: control.users.email,
+      displayName: control.users.displayName,
+      active: control.users.active,
+      firmRole: control.firmMemberships.firmRole,
+      memberSince: control.firmMemberships.createdAt,
+    })
+    .from(control.firmMemberships)
+    .innerJoin(control.users, eq(control.users.id, control.firmMemberships.userId))
+    .where(where)
+    .orderBy(asc(control.users.email));
+  if (!members.length) return [];
+  const assignments = await db
+    .select({
+      userId: control.tenantRoleAssignments.userId,
+      tenantId: control.tenantRoleAssignments.tenantId,
+      role: control.tenantRoleAssignments.role,
+    })
+    .from(control.tenantRoleAssignments)
+    .innerJoin(control.tenants, eq(control.tenants.id, control.tenantRoleAssignments.tenantId))
+    .where(
+      and(
+        eq(control.tenants.firmId, firmId),
+        inArray(
+          control.tenantRoleAssignments.userId,
+          members.map((m) => m.userId),
+        ),
+      ),
+    )
+    .orderBy(asc(control.tenants.slug));
+  return members.map((m) => ({
+    ...m,
+    clientRoles: assignments
+      .filter((a) => a.userId === m.userId)
+      .map(({ tenantId, role }) => ({ tenantId, role })),
+  }));
+}
+
+async function memberView(db: ControlDb | TxOf<ControlDb>, firmId: string, userId: string) {
+  const [m] = await listFirmMembers(db, firmId, [userId]);
+  if (!m) throw new DomainError('NOT_FOUND', `No member ${userId} in this firm`, { userId });
+  return m;
+}
+
+/**
+ * Add someone to the firm: the user is created when the email is new (or reactivated), then made a
+ * member with the given firm-wide role (none: they see only the clients they are then assigned).
+ */
+export async function addFirmMember(
+  db: ControlDb,
+  manager: Manager,
+  raw: { email: string; displayName: string; firmRole?: RoleName | null },
+): Promise<FirmMember> {
+  const parsed = addInput.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw badInput(`${issue.path.join('.')}: ${issue.message}`, { field: issue.path.join('.') });
+  }
+  const { email, displayName } = parsed.data;
+  const firmRole = raw.firmRole ?? null;
+  refuseAbove(manager, firmRole, 'addFirmMember');
+  return inTransaction(db, manager.actor, async (tx) => {
+    await lockFirm(tx, manager.firmId);
+    const [existing] = await tx.select().from(control.users).where(eq(control.users.email, email));
+    if (existing) {
+      const memberships = await tx
+        .select({ firmId: control.firmMemberships.firmId })
+        .from(control.firmMemberships)
+        .where(eq(control.firmMemberships.userId, existing.id));
+      if (memberships.length) {
+        throw new DomainError(
+          'CONFLICT',
+          memberships.some((m) => m.firmId === manager.firmId)
+            ? `${email} is already a member of this firm`
+            : `${email} belongs to another firm`,
+          { email },
+        );
+      }
+    }
+    const [user] = existing
+      ? await tx
+          .update(control.users)
+          .set({ active: true })
+          .where(eq(control.users.id, existing.id))
+          .returning()
+      : await tx.insert(control.users).values({ email, displayName }).returning();
+    await tx.insert(control.firmMemberships).values({ firmId: manager.firmId, userId: user!.id, firmRole });
+    await recordAuditEvent(tx, manager.actor, {
+      action: 'membership.added',
+      entityType: 'FirmMembership',
+      entityId: membershipId(manager.firmId, user!.id),
+      after: { userId: user!.id, email, displayName: user!.displayName, firmRole, newUser: !existing },
+      tenantId: null,
+    });
+    return memberView(tx, manager.firmId, user!.id);
+  });
+}
+
+/**
+ * Change (or, with `role: null`, take away) someone's firm-wide role. Taking permissions away needs
+ * a reason; the last FirmAdmin cannot be demoted.
+ */
+export async function changeFirmRole(
+  db: ControlDb,
+  manager: Manager,
+  args: { userId: string; role: RoleName | null; reason?: string | null },
+): Promise<FirmMember> {
+  refuseAbove(manager, args.role, 'changeFirmRole');
+  return inTransaction(db, manager.actor, async (tx) => {
+    await lockFirm(tx, manager.firmId);
+    const member = await membershipOf(tx, manager.firmId, args.userId);
+    refuseAbove(manager, member.firmRole, 'changeFirmRole');
+    if (member.firmRole === args.role) return memberView(tx, manager.firmId, args.userId);
+    const reason = losesPermissions(member.firmRole, args.role)
+      ? requireReason(args.reason)
+      : args.reason?.trim() || null;
+    if (reason) await tx.execute(sql`SELECT set_config('cifra.reason', ${reason}, true)`);
+    await tx
+      .update(control.firmMemberships)
+      .set({ firmRole: args.role })
+      .where(
+        and(
+          eq(control.firmMemberships.firmId, manager.firmId),
+          eq(control.firmMemberships.userId, args.userId),
+        ),
+      );
+    if (member.firmRole === 'FirmAdmin') await keepOneFirmAdmin(tx, manager.firmId);
+    await recordAuditEvent(tx, manager.actor, {
+      action: 'membership.firm_role_changed',
+      entityType: 'FirmMembership',
+      entityId: membershipId(manager.firmId, args.userId),
+      before: { email: member.email, firmRole: member.firmRole },
+      after: { email: member.email, firmRole: args.role },
+      reason,
+      tenantId: null,
+    });
+    return memberView(tx, manager.firmId, args.userId);
+  });
+}
+
+/**
+ * Remove someone from the firm: their firm membership and every role they hold on the firm's
+ * clients. Their next request is refused; the audit trail and the history keep what they did.
+ */
+export async function removeFirmMember(
+  db: ControlDb,
+  manager: Manager,
+  args: { userId: string; reason: string },
+): Promise<FirmMember> {
+  const reason = requireReason(args.reason);
+  return inTransaction(db, { ...manager.actor, reason }, async (tx) => {
+    await lockFirm(tx, manager.firmId);
+    const before = await memberView(tx, manager.firmId, args.userId);
+    refuseAbove(manager, before.firmRole, 'removeFirmMember');
+    for (const a of before.clientRoles) refuseAbove(manager, a.role, 'removeFirmMember');
+    const tenantIds = before.clientRoles.map((a) => a.tenantId);
+    if (tenantIds.length) {
+      await tx
+        .delete(control.tenantRoleAssignments)
+        .where(
+          and(
+            eq(control.tenantRoleAssignments.userId, args.userId),
+            inArray(control.tenantRoleAssignments.tenantId, tenantIds),
+          ),
+        );
+    }
+    await tx
+      .delete(control.firmMemberships)
+      .where(
+        and(
+          eq(control.firmMemberships.firmId, manager.firmId),
+          eq(control.firmMemberships.userId, args.userId),
+        ),
+      );
+    if (before.firmRole === 'FirmAdmin') await keepOneFirmAdmin(tx, manager.firmId);
+    await recordAuditEvent(tx, manager.actor, {
+      action: 'membership.removed',
+      entityType: 'FirmMembership',
+      entityId: membershipId(manager.firmId, args.userId),
+      before: { email: before.email, firmRole: before.firmRole, clientRoles: before.clientRoles },
+      reason,
+      tenantId: null,
+    });
+    return { ...before, firmRole: null, clientRoles: [] };
+  });
+}
+
+/**
+ * Give a member a role on one client (it takes precedence over their firm-wide role there), or
+ * change the one they have. A change that takes permissions away needs a reason.
+ */
+export async function assignClientRole(
+  db: ControlDb,
+  manager: Manager,
+  args: { userId: string; tenant: string; role: RoleName; reason?: string | null },
+): Promise<FirmMember> {
+  refuseAbove(manager, args.role, 'assignClientRole');
+  return inTransaction(db, manager.actor, async (tx) => {
+    await lockFirm(tx, manager.firmId);
+    const member = await membershipOf(tx, manager.firmId, args.userId);
+    refuseAbove(manager, member.firmRole, 'assignClientRole');
+    const client = await clientOf(tx, manager.firmId, args.tenant);
+    const [current] = await tx
+      .select()
+      .from(control.tenantRoleAssignments)
+      .where(
+        and(
+          eq(control.tenantRoleAssignments.tenantId, client.id),
+          eq(control.tenantRoleAssignments.userId, args.userId),
+        ),
+      );
+    // What the member has on this client today: the assignment, else their firm-wide role.
+    const effective = current?.role ?? member.firmRole;
+    refuseAbove(manager, effective, 'assignClientRole');
+    if (current?.role === args.role) return memberView(tx, manager.firmId, args.userId);
+    const reason = losesPermissions(effective, args.role)
+      ? requireReason(args.reason)
+      : args.reason?.trim() || null;
+    if (reason) await tx.execute(sql`SELECT set_config('cifra.reason', ${reason}, true)`);
+    await tx
+      .insert(control.tenantRoleAssignments)
+      .values({ tenantId: client.id, userId: args.userId, role: args.role })
+      .onConflictDoUpdate({
+        target: [control.tenantRoleAssignments.tenantId, control.tenantRoleAssignments.userId],
+        set: { role: args.role },
+      });
+    await recordAuditEvent(tx, manager.actor, {
+      action: current ? 'membership.client_role_changed' : 'membership.client_role_assigned',
+      entityType: 'TenantRoleAssignment',
+      entityId: assignmentId(client.id, args.userId),
+      before: current ? { email: member.email, tenant: client.slug, role: current.role } : null,
+      after: { email: member.email, tenant: client.slug, role: args.role },
+      reason,
+      tenantId: client.id,
+    });
+    return memberView(tx, manager.firmId, args.userId);
+  });
+}
+
+/** Take away a member's role on one client; their firm-wide role (if any) applies there again. */
+export async function revokeClientRole(
+  db: ControlDb,
+  manager: Manager,
+  args: { userId: string; tenant: string; reason: string },
+): Promise<FirmMember> {
+  const reason = requireReason(args.reason);
+  return inTransaction(db, { ...manager.actor, reason }, async (tx) => {
+    await lockFirm(tx, manager.firmId);
+    const member = await membershipOf(tx, manager.firmId, args.userId);
+    // Without the assignment their firm-wide role applies on this client again.
+    refuseAbove(manager, member.firmRole, 'revokeClientRole');
+    const client = await clientOf(tx, manager.firmId, args.tenant);
+    const [removed] = await tx
+      .select()
+      .from(control.tenantRoleAssignments)
+      .where(
+        and(
+          eq(control.tenantRoleAssignments.tenantId, client.id),
+          eq(control.tenantRoleAssignments.userId, args.userId),
+        ),
+      );
+    if (!removed) {
+      throw new DomainError('NOT_FOUND', `${member.email} has no role of their own on ${client.slug}`, {
+        userId: args.userId,
+        tenant: client.slug,
+      });
+    }
+    refuseAbove(manager, removed.role, 'revokeClientRole');
+    await tx
+      .delete(control.tenantRoleAssignments)
+      .where(
+        and(
+          eq(control.tenantRoleAssignments.tenantId, client.id),
+          eq(control.tenantRoleAssignments.userId, args.userId),
+        ),
+      );
+    await recordAuditEvent(tx, manager.actor, {
+      action: 'membership.client_role_revoked',
+      entityType: 'TenantRoleAssignment',
+      entityId: assignmentId(client.id, args.userId),
+      before: { email: member.email, tenant: client.slug, role: removed.role },
+      after: { email: member.email, tenant: client.slug, role: null, firmRoleApplies: member.firmRole },
+      reason,
+      tenantId: client.id,
+    });
+    return memberView(tx, manager.firmId, args.userId);
+  });
+}

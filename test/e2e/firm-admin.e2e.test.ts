@@ -1,0 +1,212 @@
+import { signLocalToken } from '@cifra/gateway';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codes, gql } from '../support/client.ts';
+import { type DemoUser, startTestStack, type TestStack } from '../support/stack.ts';
+
+let harness: TestStack;
+
+beforeAll(async () => {
+  harness = await startTestStack();
+});
+
+afterAll(() => harness?.close());
+
+const as = (who: DemoUser, tenant?: string) => harness.as(who, tenant);
+const REASON = 'Engagement on this client ended in November';
+
+interface Member {
+  userId: string;
+  email: string;
+  firmRole: string | null;
+  clientRoles: { tenant: { slug: string }; role: string }[];
+}
+const MEMBER = 'userId email firmRole clientRoles { tenant { slug } role }';
+
+async function member(email: string): Promise<Member> {
+  const r = await as('admin')<{ firmMembers: Member[] }>(`{ firmMembers { ${MEMBER} } }`);
+  const found = r.data?.firmMembers.find((m) => m.email === email);
+  if (!found) throw new Error(`no member ${email}: ${JSON.stringify(r.errors)}`);
+  return found;
+}
+
+/** Rows of the control plane, as its owner. */
+async function controlRows<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+  return (await harness.stack.control.pool.query(sql, params)).rows as T[];
+}
+const eventCount = async () =>
+  (await controlRows<{ n: number }>('SELECT count(*)::int AS n FROM audit_events'))[0]!.n;
+
+const POST = `mutation Post($input: PostJournalEntryInput!) { postJournalEntry(input: $input) { id } }`;
+const entry = () => ({
+  input: {
+    postingDate: new Date().toISOString().slice(0, 10),
+    memo: 'firm admin e2e',
+    lines: [
+      { accountCode: '1110', debit: '10.00' },
+      { accountCode: '4101', credit: '10.00' },
+    ],
+  },
+});
+
+describe('memberships and roles through the gateway', () => {
+  it('lists the firm members for a FirmAdmin, and refuses a Junior', async () => {
+    const client = await member('client@demo.firm');
+    expect(client).toMatchObject({
+      firmRole: null,
+      clientRoles: [{ tenant: { slug: 'cafe-boquete' }, role: 'ClientReadOnly' }],
+    });
+    const junior = await as('junior')('{ firmMembers { email } }');
+    expect(codes(junior)).toEqual(['FORBIDDEN']);
+  });
+
+  it('a revoked client role is refused on the very next request', async () => {
+    const client = await member('client@demo.firm');
+    const before = await as('client', 'cafe-boquete')('{ accounts { code } }');
+    expect(before.errors).toBeUndefined();
+
+    const events = await eventCount();
+    const short = await as('admin')(
+      `mutation { revokeClientRole(userId: "${client.userId}", tenant: "cafe-boquete", reason: "bye") { email } }`,
+    );
+    expect(codes(short)).toEqual(['REASON_TOO_SHORT']);
+    expect(await eventCount()).toBe(events);
+    expect((await as('client', 'cafe-boquete')('{ accounts { code } }')).errors).toBeUndefined();
+
+    const r = await as('admin')<{ revokeClientRole: Member }>(
+      `mutation($u: ID!, $r: String!) { revokeClientRole(userId: $u, tenant: "cafe-boquete", reason: $r) { ${MEMBER} } }`,
+      { u: client.userId, r: REASON },
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data?.revokeClientRole.clientRoles).toEqual([]);
+    const after = await as('client', 'cafe-boquete')('{ accounts { code } }');
+    expect(after.status).toBe(403);
+    expect(codes(after)).toEqual(['FORBIDDEN']);
+    const me = await as('client')<{ me: { tenants: unknown[] } }>('{ me { tenants { slug } } }');
+    expect(me.data?.me.tenants).toEqual([]);
+
+    const [event] = await controlRows(
+      `SELECT action, actor_email, reason, before, tenant_id FROM audit_events ORDER BY chain_seq DESC LIMIT 1`,
+    );
+    expect(event).toMatchObject({
+      action: 'membership.client_role_revoked',
+      actor_email: 'admin@demo.firm',
+      reason: REASON,
+      before: { role: 'ClientReadOnly', tenant: 'cafe-boquete' },
+    });
+
+    // And granted again: usable on the next request.
+    const again = await as('admin')(
+      `mutation($u: ID!) { assignClientRole(userId: $u, tenant: "cafe-boquete", role: ClientReadOnly) { email } }`,
+      { u: client.userId },
+    );
+    expect(again.errors).toBeUndefined();
+    expect((await as('client', 'cafe-boquete')('{ accounts { code } }')).errors).toBeUndefined();
+  });
+
+  it('a demoted senior loses posting on the next request', async () => {
+    const senior = await member('senior@demo.firm');
+    const posted = await as('senior', 'ferreteria-colon')(POST, entry());
+    expect(posted.errors).toBeUndefined();
+
+    const r = await as('admin')<{ changeFirmRole: Member }>(
+      `mutation($u: ID!, $r: String!) { changeFirmRole(userId: $u, role: Junior, reason: $r) { ${MEMBER} } }`,
+      { u: senior.userId, r: REASON },
+    );
+    expect(r.data?.changeFirmRole.firmRole).toBe('Junior');
+    const refused = await as('senior', 'ferreteria-colon')(POST, entry());
+    expect(codes(refused)).toEqual(['FORBIDDEN']);
+    const me = await as('senior')<{ me: { firmRole: string } }>('{ me { firmRole } }');
+    expect(me.data?.me.firmRole).toBe('Junior');
+
+    const restored = await as('admin')(
+      `mutation($u: ID!) { changeFirmRole(userId: $u, role: Senior) { firmRole } }`,
+      {
+        u: senior.userId,
+      },
+    );
+    expect(restored.errors).toBeUndefined();
+    expect((await as('senior', 'ferreteria-colon')(POST, entry())).errors).toBeUndefined();
+  });
+
+  it('refuses a senior granting FirmAdmin, and removing the last FirmAdmin', async () => {
+    const events = await eventCount();
+    const up = await as('senior')(
+      `mutation { addFirmMember(input: { email: "boss2@demo.firm", displayName: "Boss 2", firmRole: FirmAdmin }) { email } }`,
+    );
+    expect(codes(up)).toEqual(['FORBIDDEN']);
+    const admin = await member('admin@demo.firm');
+    const last = await as('admin')(
+      `mutation($u: ID!, $r: String!) { removeFirmMember(userId: $u, reason: $r) { email } }`,
+      {
+        u: admin.userId,
+        r: REASON,
+      },
+    );
+    expect(codes(last)).toEqual(['LAST_FIRM_ADMIN']);
+    expect(await eventCount()).toBe(events);
+    expect((await as('admin')('{ firmMembers { email } }')).errors).toBeUndefined();
+  });
+
+  it('adds a member who can then sign in, with the firm-wide role given', async () => {
+    const r = await as('senior')<{ addFirmMember: Member }>(
+      `mutation { addFirmMember(input: { email: "Nueva@Demo.Firm", displayName: "Nueva", firmRole: Junior }) { ${MEMBER} } }`,
+    );
+    expect(r.data?.addFirmMember).toMatchObject({ email: 'nueva@demo.firm', firmRole: 'Junior' });
+    const token = await signLocalToken(harness.stack.authPrivateJwk, 'nueva@demo.firm');
+    const me = await gql(
+      harness.stack.gatewayUrl,
+      token,
+    )<{ me: { tenants: { role: string }[] } }>('{ me { tenants { role } } }');
+    expect(me.data?.me.tenants).toHaveLength(5);
+    expect(new Set(me.data?.me.tenants.map((t) => t.role))).toEqual(new Set(['Junior']));
+  });
+});
+
+describe('settings through the gateway', () => {
+  it("a client's override wins over the firm's value, and clearing it falls back", async () => {
+    const WL = `{ tenant { whiteLabel { brandColor } settings { overrides effective } } }`;
+    const set = await as('admin')(
+      `mutation { updateClientSettings(tenant: "clinica-costa", set: { brandColor: "#123456", fxStalenessDays: 3 }) { slug } }`,
+    );
+    expect(set.errors).toBeUndefined();
+    const after = await as(
+      'admin',
+      'clinica-costa',
+    )<{
+      tenant: {
+        whiteLabel: { brandColor: string };
+        settings: { overrides: Record<string, unknown>; effective: Record<string, unknown> };
+      };
+    }>(WL);
+    expect(after.data?.tenant.whiteLabel.brandColor).toBe('#123456');
+    expect(after.data?.tenant.settings.overrides).toEqual({ brandColor: '#123456', fxStalenessDays: 3 });
+    expect(after.data?.tenant.settings.effective).toMatchObject({
+      fxStalenessDays: 3,
+      fxVarianceMode: 'SIMPLE',
+    });
+
+    const bad = await as('admin')(
+      `mutation { updateClientSettings(tenant: "clinica-costa", set: { brandColor: "blue" }) { slug } }`,
+    );
+    expect(codes(bad)).toEqual(['BAD_USER_INPUT']);
+
+    await as('admin')(`mutation { updateFirmSettings(set: { brandColor: "#0A0A0A" }, reason: "Rebrand") }`);
+    await as('admin')(
+      `mutation { updateClientSettings(tenant: "clinica-costa", clear: ["brandColor"]) { slug } }`,
+    );
+    const cleared = await as(
+      'admin',
+      'clinica-costa',
+    )<{ tenant: { whiteLabel: { brandColor: string } } }>(WL);
+    expect(cleared.data?.tenant.whiteLabel.brandColor).toBe('#0A0A0A');
+    const firm = await as('admin')<{ firmSettings: Record<string, unknown> }>('{ firmSettings }');
+    expect(firm.data?.firmSettings).toMatchObject({ brandColor: '#0A0A0A' });
+  });
+
+  it('refuses settings to a Senior', async () => {
+    const r = await as('senior')(`mutation { updateFirmSettings(set: { brandColor: "#000000" }) }`);
+    expect(codes(r)).toEqual(['FORBIDDEN']);
+    const s = await as('senior', 'clinica-costa')('{ tenant { settings { effective } } }');
+    expect(codes(s)).toEqual(['FORBIDDEN']);
+  });
+});
