@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { APP_ROLE, createDatabase, dropDatabase, withCredentials, withDatabase } from '@cifra/db';
+import { APP_ROLE, createDatabase, quoteIdent, withClient, withCredentials, withDatabase } from '@cifra/db';
 import { inject } from 'vitest';
 import { CONTROL_TEMPLATE, TENANT_TEMPLATE, TEST_APP_PASSWORD } from './constants.ts';
 
@@ -27,8 +27,29 @@ async function fromTemplate(prefix: string, template: string | undefined): Promi
     name,
     adminUrl,
     appUrl: withCredentials(adminUrl, APP_ROLE, TEST_APP_PASSWORD),
-    drop: () => dropDatabase(server, name),
+    drop: () => dropPolitely(server, name),
   };
+}
+
+/**
+ * Drop a test database without terminating anyone: a pool that has just been ended may still be
+ * closing its connections, and killing them (DROP … WITH (FORCE)) surfaces as an uncaught error
+ * in the test process. Waits for the last sessions to go; a database still in use after that is
+ * left for the test server's own removal at the end of the run.
+ */
+async function dropPolitely(server: string, name: string): Promise<void> {
+  await withClient(withDatabase(server, 'postgres'), async (c) => {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
+        return;
+      } catch (err) {
+        // 55006: object_in_use (other sessions are still connected).
+        if ((err as { code?: string }).code !== '55006') throw err;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  });
 }
 
 /** A fresh, migrated client database. */
