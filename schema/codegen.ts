@@ -2,6 +2,7 @@
  * Generates each subgraph's resolver types from its schema (GraphQL Code Generator's
  * typescript + typescript-resolvers, run through its core API so no network loader is needed).
  * `pnpm codegen` writes them; `pnpm codegen --check` fails when a checked-in file is stale.
+ * Subgraph names as arguments limit it to those (each subgraph's `build` script runs its own).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -13,6 +14,11 @@ import { parse } from 'graphql';
 import { SUBGRAPHS, type SubgraphName, subgraphDir, subgraphTypeDefs } from './subgraphs.ts';
 
 const check = process.argv.includes('--check');
+const named = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const unknown = named.filter((n) => !(SUBGRAPHS as readonly string[]).includes(n));
+if (unknown.length > 0)
+  throw new Error(`Unknown subgraph ${unknown.join(', ')}; known: ${SUBGRAPHS.join(', ')}`);
+const selected = named.length > 0 ? SUBGRAPHS.filter((n) => named.includes(n)) : SUBGRAPHS;
 
 const scalars = {
   Money: 'string',
@@ -57,7 +63,7 @@ function readMappers(name: SubgraphName): string[] {
 }
 
 let stale = 0;
-for (const name of SUBGRAPHS) {
+for (const name of selected) {
   const file = `${subgraphDir(name)}src/__generated__/resolvers.ts`;
   const text = await generate(name);
   if (check) {

@@ -19,6 +19,9 @@ const schema = z.object({
   TENANT_APP_DB_PASSWORD: z.string().min(1).optional(),
   CONTEXT_PUBLIC_JWK: z.string().optional(),
   CONTEXT_PRIVATE_JWK: z.string().optional(),
+  /** Ledger export links (exportLedger): the ledger subgraph signs them, the gateway serves them. */
+  EXPORT_PRIVATE_JWK: z.string().optional(),
+  EXPORT_PUBLIC_JWK: z.string().optional(),
   AUTH_JWKS_URL: z.string().url().optional(),
   AUTH_ISSUER: z.string().optional(),
   AUTH_AUDIENCE: z.string().optional(),

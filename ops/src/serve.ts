@@ -1,9 +1,16 @@
 import { ContextVerifier, createLogger, type Logger } from '@cifra/context';
 import { controlDb, pg, TenantRegistry } from '@cifra/db';
+import { ExportLinkSigner, ExportLinkVerifier } from '@cifra/exports';
 import { createProviders } from '@cifra/subgraph-fx';
 import type { JWK } from 'jose';
 import type { Env } from './env.ts';
-import { isSubgraphName, SUBGRAPH_NAMES, startGatewayService, startSubgraphService } from './services.ts';
+import {
+  type GatewayServiceOptions,
+  isSubgraphName,
+  SUBGRAPH_NAMES,
+  startGatewayService,
+  startSubgraphService,
+} from './services.ts';
 import { stopOnSignals } from './shutdown.ts';
 import { startWorker } from './worker.ts';
 
@@ -70,6 +77,17 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
   const kind = name === 'gateway' || name === 'worker' ? name : 'subgraph';
   const missing = REQUIRED[kind].filter((key) => !env[key]);
   if (missing.length) throw new ServiceConfigError(`${name} needs ${missing.join(', ')}`);
+  // Export links are optional: without their keys, exportLedger fails and logs that exports are not configured.
+  if (name === 'ledger' && env.EXPORT_PRIVATE_JWK && !env.PUBLIC_URL) {
+    throw new ServiceConfigError(
+      'ledger needs PUBLIC_URL (the gateway address export links point to) with EXPORT_PRIVATE_JWK',
+    );
+  }
+  if (name === 'gateway' && env.EXPORT_PUBLIC_JWK && !env.TENANT_APP_DB_PASSWORD) {
+    throw new ServiceConfigError(
+      'gateway needs TENANT_APP_DB_PASSWORD (to stream exports) with EXPORT_PUBLIC_JWK',
+    );
+  }
   const pool = new pg.Pool({
     connectionString: env.CONTROL_DATABASE_URL,
     max: 10,
@@ -84,6 +102,19 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
   };
   try {
     if (name === 'gateway') {
+      let exports: GatewayServiceOptions['exports'];
+      if (env.EXPORT_PUBLIC_JWK) {
+        const registry = new TenantRegistry({
+          control,
+          appPassword: env.TENANT_APP_DB_PASSWORD!,
+          secrets: env.secrets,
+        });
+        cleanups.push(() => registry.close());
+        exports = {
+          verifier: await ExportLinkVerifier.fromJwk(parseJwk('EXPORT_PUBLIC_JWK', env.EXPORT_PUBLIC_JWK)),
+          registry,
+        };
+      }
       const gateway = await startGatewayService({
         ...listen,
         subgraphUrls: parseSubgraphUrls(env.SUBGRAPH_URLS!),
@@ -96,6 +127,7 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
         contextPrivateJwk: parseJwk('CONTEXT_PRIVATE_JWK', env.CONTEXT_PRIVATE_JWK!),
         control,
         log,
+        exports,
       });
       cleanups.push(gateway.close);
       return { name, url: gateway.url, close };
@@ -129,6 +161,13 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
         registry,
         verifier: await ContextVerifier.fromJwk(parseJwk('CONTEXT_PUBLIC_JWK', env.CONTEXT_PUBLIC_JWK!)),
         log,
+        exportLinks:
+          name === 'ledger' && env.EXPORT_PRIVATE_JWK && env.PUBLIC_URL
+            ? await ExportLinkSigner.fromJwk(
+                parseJwk('EXPORT_PRIVATE_JWK', env.EXPORT_PRIVATE_JWK),
+                () => env.PUBLIC_URL as string,
+              )
+            : undefined,
       },
       {
         secrets: env.secrets,

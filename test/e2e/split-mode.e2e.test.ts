@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { generateContextKeys } from '@cifra/context';
 import { TenantRegistry } from '@cifra/db';
+import { freePort } from '@cifra/db/embedded';
+import { generateExportKeys } from '@cifra/exports';
 import {
   type ControlPlane,
   prepareControlPlane,
@@ -80,6 +82,10 @@ beforeAll(async () => {
   const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`;
 
   const context = await generateContextKeys();
+  const exportKeys = await generateExportKeys();
+  // The gateway's address must be known before it starts: the ledger signs export links to it.
+  const gatewayPort = await freePort();
+  const publicUrl = `http://127.0.0.1:${gatewayPort}`;
   baseEnv = {
     CONTROL_DATABASE_URL: db.adminUrl,
     TENANT_APP_DB_PASSWORD: TEST_APP_PASSWORD,
@@ -89,7 +95,11 @@ beforeAll(async () => {
   };
   const urls: string[] = [];
   for (const name of SUBGRAPH_NAMES) {
-    const service = await startService(name, readEnv(baseEnv), silent);
+    const env =
+      name === 'ledger'
+        ? { ...baseEnv, EXPORT_PRIVATE_JWK: JSON.stringify(exportKeys.privateJwk), PUBLIC_URL: publicUrl }
+        : baseEnv;
+    const service = await startService(name, readEnv(env), silent);
     services.push(service);
     urls.push(`${name}=${service.url}`);
   }
@@ -102,7 +112,9 @@ beforeAll(async () => {
       AUTH_ISSUER: ISSUER,
       AUTH_AUDIENCE: AUDIENCE,
       SUBGRAPH_URLS: urls.join(','),
-      PORT: '0',
+      EXPORT_PUBLIC_JWK: JSON.stringify(exportKeys.publicJwk),
+      TENANT_APP_DB_PASSWORD: TEST_APP_PASSWORD,
+      PORT: String(gatewayPort),
     }),
     silent,
   );
@@ -134,6 +146,24 @@ describe('split mode with an OIDC identity provider', () => {
     expect(me.data?.me.tenants).toEqual([{ slug: 'cafe-boquete' }]);
   });
 
+  it('signs export links in the ledger and streams them from the gateway', async () => {
+    const senior = gql(gatewayUrl, await idpToken('senior@demo.firm'), 'cafe-boquete');
+    const year = new Date().getUTCFullYear();
+    const r = await senior<{ exportLedger: { url: string } }>(
+      `mutation($from: Date!, $to: Date!) { exportLedger(format: GL_CSV, from: $from, to: $to) { url } }`,
+      { from: `${year}-01-01`, to: `${year}-12-31` },
+    );
+    expect(r.errors).toBeUndefined();
+    const url = r.data?.exportLedger.url as string;
+    expect(url.startsWith(gatewayUrl.replace(/\/graphql$/, '/exports/'))).toBe(true);
+    const download = await fetch(url);
+    expect(download.status).toBe(200);
+    const csv = await download.text();
+    expect(csv.split('\n')[0]).toMatch(/^posting_date,entry_number,/);
+    // The demo books have postings this year: more than the header came back.
+    expect(csv.trim().split('\n').length).toBeGreaterThan(1);
+  });
+
   it('refuses tokens for another audience or issuer, signed by another key, or for an unknown user', async () => {
     const other = (await generateKeyPair('RS256')).privateKey;
     const refused = [
@@ -156,6 +186,9 @@ describe('split mode with an OIDC identity provider', () => {
     await expect(
       startService('ledger', readEnv({ ...baseEnv, CONTEXT_PUBLIC_JWK: '' }), silent),
     ).rejects.toThrow(/ledger needs CONTEXT_PUBLIC_JWK/);
+    await expect(
+      startService('ledger', readEnv({ ...baseEnv, EXPORT_PRIVATE_JWK: '{}' }), silent),
+    ).rejects.toThrow(/ledger needs PUBLIC_URL/);
   });
 
   it('runs as its own process with pnpm serve and stops cleanly on SIGTERM', async () => {

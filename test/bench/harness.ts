@@ -1,0 +1,166 @@
+/**
+ * The benchmark harness behind `pnpm bench`. A benchmark is a module (`defineBench`) that measures
+ * and returns rows; the harness gives it a scratch directory, an embedded PostgreSQL server with
+ * fsync on and, when asked, the all-in-one stack on that server, cleans all of it up afterwards,
+ * and prints every result in one report headed by the machine's state (the load average moves
+ * absolute numbers a lot; the ratios each benchmark measures side by side in one run do not).
+ */
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createDatabase, ensureAppRole, withDatabase } from '@cifra/db';
+import { type EmbeddedServer, startEmbeddedPostgres } from '@cifra/db/embedded';
+import { type Stack, type StackOptions, startStack } from '@cifra/ops';
+import pino from 'pino';
+
+export interface BenchRow {
+  measure: string;
+  result: string;
+  note?: string;
+}
+
+export interface BenchStack {
+  stack: Stack;
+  /** The control plane's admin URL (to make more clients by TEMPLATE, for instance). */
+  controlUrl: string;
+  dataDir: string;
+}
+
+export interface BenchContext {
+  /** A size from the environment (`BENCH_<NAME>`), else `fallback`: resize a run without editing it. */
+  size(name: string, fallback: number): number;
+  /** The embedded PostgreSQL server of this benchmark (fsync on), started on first use. */
+  server(): Promise<EmbeddedServer>;
+  /** The application role's password on that server. */
+  readonly appPassword: string;
+  /** The all-in-one stack (demo firm, worker, subgraphs, gateway) on a fresh control plane of that server. */
+  stack(options?: Partial<StackOptions>): Promise<BenchStack>;
+  /** Run `cleanup` when the benchmark ends, last registered first. */
+  defer(cleanup: () => unknown): void;
+  /** A progress line on stderr (the report itself goes to stdout). */
+  progress(message: string): void;
+}
+
+export interface Bench {
+  /** Short name, used to pick benchmarks: `pnpm bench gateway ledger`. */
+  name: string;
+  title: string;
+  run(ctx: BenchContext): Promise<BenchRow[]>;
+}
+
+export const defineBench = (bench: Bench): Bench => bench;
+
+export const median = (xs: readonly number[]): number => percentile(xs, 0.5);
+
+/** The nearest-rank percentile of a sample (`p` between 0 and 1). */
+export function percentile(xs: readonly number[], p: number): number {
+  if (xs.length === 0) throw new Error('percentile of an empty sample');
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] as number;
+}
+
+export const ms = (x: number) => `${x < 10 ? x.toFixed(2) : x.toFixed(1)} ms`;
+export const ratio = (x: number) => `${x.toFixed(2)}×`;
+export const perSecond = (count: number, millis: number, unit: string) =>
+  `${Math.round(count / (millis / 1000)).toLocaleString('en')} ${unit}/s`;
+
+const APP_PASSWORD = 'bench-app';
+
+async function runOne(bench: Bench): Promise<BenchRow[]> {
+  const cleanups: (() => unknown)[] = [];
+  const dir = await mkdtemp(path.join(os.tmpdir(), `cifra-bench-${bench.name}-`));
+  // The database server may run as another (unprivileged) user that must reach its directory.
+  await chmod(dir, 0o755);
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  let server: Promise<EmbeddedServer> | undefined;
+  let stacks = 0;
+  const ctx: BenchContext = {
+    size: (name, fallback) => {
+      const raw = process.env[`BENCH_${name.toUpperCase()}`];
+      const value = raw === undefined ? fallback : Number(raw);
+      if (!Number.isFinite(value) || value <= 0)
+        throw new Error(`BENCH_${name.toUpperCase()}: not a positive number`);
+      return value;
+    },
+    appPassword: APP_PASSWORD,
+    server: () => {
+      server ??= (async () => {
+        const s = await startEmbeddedPostgres({
+          dir: path.join(dir, 'pg'),
+          password: 'bench',
+          durable: true,
+        });
+        cleanups.push(() => s.stop());
+        await ensureAppRole(s.url, APP_PASSWORD);
+        return s;
+      })();
+      return server;
+    },
+    stack: async (options = {}) => {
+      const s = await ctx.server();
+      const name = `bench_control_${++stacks}`;
+      await createDatabase(s.url, name);
+      const controlUrl = withDatabase(s.url, name);
+      const dataDir = path.join(dir, `data-${stacks}`);
+      const stack = await startStack({
+        dataDir,
+        port: 0,
+        databaseUrl: controlUrl,
+        appPassword: APP_PASSWORD,
+        log: pino({ level: 'silent' }),
+        ...options,
+      });
+      cleanups.push(() => stack.close());
+      return { stack, controlUrl, dataDir };
+    },
+    defer: (cleanup) => cleanups.push(cleanup),
+    progress: (message) => process.stderr.write(`  [${bench.name}] ${message}\n`),
+  };
+  try {
+    return await bench.run(ctx);
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  }
+}
+
+function table(rows: readonly BenchRow[]): string {
+  const cells = rows.map((r) => [r.measure, r.result, r.note ?? '']);
+  const widths = [0, 1, 2].map((c) => Math.max(...cells.map((r) => (r[c] as string).length)));
+  return cells
+    .map((r) => `  ${r.map((c, i) => c.padEnd(widths[i] as number)).join('  ')}`.trimEnd())
+    .join('\n');
+}
+
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ');
+
+/** Run the benchmarks one after another (never side by side: they would measure each other). */
+export async function runBenches(benches: readonly Bench[]): Promise<boolean> {
+  const cpus = os.cpus();
+  process.stdout.write(
+    `cifraHQ benchmarks — ${new Date().toISOString()}\n` +
+      `node ${process.version}, ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ` +
+      `${Math.round(os.totalmem() / 2 ** 30)} GiB, load average ${load()} (1 / 5 / 15 min)\n`,
+  );
+  let ok = true;
+  for (const bench of benches) {
+    const started = Date.now();
+    process.stdout.write(`\n${bench.title}\n`);
+    try {
+      const rows = await runOne(bench);
+      process.stdout.write(`${table(rows)}\n`);
+    } catch (error) {
+      ok = false;
+      process.stdout.write(
+        `  FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+    }
+    process.stdout.write(
+      `  (${((Date.now() - started) / 1000).toFixed(0)} s, load average after ${load()})\n`,
+    );
+  }
+  return ok;
+}
