@@ -3,18 +3,23 @@ import {
   type BatchItemJobData,
   clientPeriodPort,
   runBatchItem,
+  saveBatchItemJobs,
+  sweepStrandedBatchItems,
 } from '@cifra/subgraph-period';
 import { backoffStrategies } from 'agenda';
 import type { JobModule } from '../worker.ts';
 
 export const DEFAULT_PERIOD_BATCH_CONCURRENCY = 4;
+export const PERIOD_BATCH_SWEEP_JOB = 'period.batch-sweep';
 
 /**
  * Batch period operations: one job per client item. `concurrency` bounds how many clients one worker
  * transitions at once (each holds a control-plane connection for its item's row lock and a tenant
  * connection). A job only throws when the control plane itself fails; Agenda then retries it.
+ * Every minute a sweep queues the items of running batches that never got their job (the process
+ * that saved the batch died before queueing them).
  */
-export const periodBatchJobs: JobModule = (agenda, deps) => {
+export const periodBatchJobs: JobModule = async (agenda, deps) => {
   const concurrency = deps.limits?.periodBatchConcurrency ?? DEFAULT_PERIOD_BATCH_CONCURRENCY;
   agenda.define<BatchItemJobData>(
     BATCH_ITEM_JOB,
@@ -31,4 +36,17 @@ export const periodBatchJobs: JobModule = (agenda, deps) => {
       removeOnComplete: true,
     },
   );
+  agenda.define(
+    PERIOD_BATCH_SWEEP_JOB,
+    async () => {
+      const queued = await sweepStrandedBatchItems({
+        control: deps.control,
+        queue: { enqueue: async (ids) => void (await saveBatchItemJobs(agenda, ids)) },
+        now: deps.clock,
+      });
+      if (queued.length > 0) deps.log.info({ items: queued.length }, 'queued unfinished batch items');
+    },
+    { concurrency: 1 },
+  );
+  await agenda.every('1 minute', PERIOD_BATCH_SWEEP_JOB);
 };

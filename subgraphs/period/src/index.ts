@@ -22,6 +22,7 @@ export * from './services/batch-queue.ts';
 export * from './services/client-period.ts';
 export * from './services/fan-out.ts';
 export * from './services/run-batch-item.service.ts';
+export * from './services/sweep-batches.service.ts';
 
 const resolvers: Resolvers = {
   Date: DateScalar,

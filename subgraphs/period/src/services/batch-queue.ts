@@ -42,6 +42,30 @@ async function wake(pool: pg.Pool, jobId: string, nextRunAt: Date | null | undef
 }
 
 /**
+ * Save one job per item on `agenda`, at most one per item ever (insert-only unique on the item),
+ * due now. Returns the saved jobs so a caller without notifications can wake the workers.
+ */
+export async function saveBatchItemJobs(agenda: Agenda, itemIds: readonly string[]) {
+  const saved = [];
+  for (let i = 0; i < itemIds.length; i += 16) {
+    saved.push(
+      ...(await Promise.all(
+        itemIds
+          .slice(i, i + 16)
+          .map((itemId) =>
+            agenda
+              .create<BatchItemJobData>(BATCH_ITEM_JOB, { itemId })
+              .unique({ 'data.itemId': itemId }, { insertOnly: true })
+              .schedule(new Date())
+              .save(),
+          ),
+      )),
+    );
+  }
+  return saved;
+}
+
+/**
  * The queue on the control-plane database (Agenda's `agenda_jobs` table). Any process may enqueue:
  * the subgraph that starts a batch, or a worker re-enqueuing on recovery.
  */
@@ -54,18 +78,8 @@ export function agendaBatchQueue(pool: pg.Pool): BatchQueue {
         queues.set(pool, agenda);
         agenda.catch(() => queues.delete(pool));
       }
-      const a = await agenda;
-      for (let i = 0; i < itemIds.length; i += 16) {
-        await Promise.all(
-          itemIds.slice(i, i + 16).map(async (itemId) => {
-            const job = await a
-              .create<BatchItemJobData>(BATCH_ITEM_JOB, { itemId })
-              .unique({ 'data.itemId': itemId }, { insertOnly: true })
-              .schedule(new Date())
-              .save();
-            if (job.attrs._id) await wake(pool, String(job.attrs._id), job.attrs.nextRunAt);
-          }),
-        );
+      for (const job of await saveBatchItemJobs(await agenda, itemIds)) {
+        if (job.attrs._id) await wake(pool, String(job.attrs._id), job.attrs.nextRunAt);
       }
     },
   };
