@@ -48,7 +48,10 @@ beforeAll(async () => {
     .values({ name: 'primary', adminUrl: 'postgres://unused.invalid/postgres' })
     .returning();
   await db.insert(control.users).values({ email: 'senior@sweep.firm', displayName: 'Senior' });
-  await db.insert(control.currencies).values({ code: 'PAB', name: 'Balboa', minorUnits: 2 }).onConflictDoNothing();
+  await db
+    .insert(control.currencies)
+    .values({ code: 'PAB', name: 'Balboa', minorUnits: 2 })
+    .onConflictDoNothing();
   for (const slug of ['uno', 'dos', 'tres']) {
     await db.insert(control.tenants).values({
       firmId: firm!.id,
