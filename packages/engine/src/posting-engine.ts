@@ -22,6 +22,12 @@ export interface PostingLine {
   /** The customer or vendor, on receivable and payable lines. */
   partyId?: string | null;
   memo?: string;
+  /**
+   * FX provenance of a line translated from another currency: the exchange_rates row used, and
+   * whether that rate was older than the document's date when used. None on base-currency lines.
+   */
+  exchangeRateId?: bigint | null;
+  rateIsFallback?: boolean;
 }
 
 export interface PostingRequest {
@@ -123,6 +129,8 @@ export async function postEntries(
       originalAmountMinor: l.originalAmountMinor,
       partyId: l.partyId ?? null,
       memo: l.memo ?? '',
+      exchangeRateId: l.exchangeRateId ?? null,
+      rateIsFallback: l.rateIsFallback ?? false,
     })),
   );
   await insertLines(tx, lines);
@@ -190,12 +198,14 @@ async function insertLines(tx: TenantTx, lines: readonly NewLine[]): Promise<voi
   const column = (f: (l: NewLine) => unknown) => sql.param(lines.map(f));
   await tx.execute(sql`
     INSERT INTO gl_lines (entry_id, line_number, account_id, posting_date, amount_minor, original_currency,
-      original_amount_minor, party_id, memo)
+      original_amount_minor, party_id, memo, exchange_rate_id, rate_is_fallback)
     SELECT * FROM unnest(${column((l) => l.entryId)}::uuid[], ${column((l) => l.lineNumber)}::smallint[],
       ${column((l) => l.accountId)}::uuid[], ${column((l) => l.postingDate)}::date[],
       ${column((l) => String(l.amountMinor))}::bigint[], ${column((l) => l.originalCurrency)}::char(3)[],
       ${column((l) => String(l.originalAmountMinor))}::bigint[], ${column((l) => l.partyId ?? null)}::uuid[],
-      ${column((l) => l.memo ?? '')}::text[])`);
+      ${column((l) => l.memo ?? '')}::text[],
+      ${column((l) => (l.exchangeRateId == null ? null : String(l.exchangeRateId)))}::bigint[],
+      ${column((l) => l.rateIsFallback ?? false)}::boolean[])`);
 }
 
 /** The id journal entries record when the system itself posts (no user). */

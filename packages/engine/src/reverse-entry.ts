@@ -22,8 +22,9 @@ export interface Reversal {
 const UNIQUE_VIOLATION = '23505';
 
 /**
- * Void a posted entry: post its mirror image (every line negated, in both currencies) linked to it
- * by `reverses_entry_id`, and record the void with its reason. The original is never touched.
+ * Void a posted entry: post its mirror image (every line negated, in both currencies, citing the
+ * same exchange rates) linked to it by `reverses_entry_id`, and record the void with its reason.
+ * The original is never touched.
  * An entry is voided once: the `voids` primary key and the unique `reverses_entry_id` make a
  * concurrent second void fail in the database even if both pass the check here.
  */
@@ -75,6 +76,9 @@ export async function reverseEntry(tx: TenantTx, actor: Actor, req: ReverseReque
         originalAmountMinor: -l.originalAmountMinor,
         partyId: l.partyId,
         memo: l.memo,
+        // The mirror cites the same rate as the line it reverses: it undoes exactly that translation.
+        exchangeRateId: l.exchangeRateId,
+        rateIsFallback: l.rateIsFallback,
       })),
     });
     await tx.insert(tenant.voids).values({

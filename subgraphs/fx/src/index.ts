@@ -6,10 +6,9 @@ import { Query } from './resolvers/query.resolvers.ts';
 import { Currency, ExchangeRate, ExchangeRateRecord } from './resolvers/types.resolvers.ts';
 import { rules } from './rules.ts';
 
+export { clientFx, clientSettings, lookupRate, type RateAnswer } from '@cifra/fx';
 export * from './providers/index.ts';
-export { clientFx, clientSettings } from './services/client-fx.service.ts';
 export { type DispatchResult, dispatchDueRefreshes } from './services/dispatch-refresh.service.ts';
-export { lookupRate, type RateAnswer } from './services/rates.service.ts';
 export {
   FX_MAX_RETRIES,
   fxRetryDelayMs,

@@ -21,6 +21,7 @@ import {
   entryDocument,
   lineParty,
 } from './resolvers/documents.resolvers.ts';
+import { allocationFx, documentFx, FxProvenanceType, lineFx } from './resolvers/fx.resolvers.ts';
 import {
   JournalDraftLine,
   JournalEntryDraft,
@@ -42,9 +43,10 @@ const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Query: { ...Query, ...journalQueries, ...partyQueries, ...documentQueries },
   Mutation: { ...Mutation, ...journalMutations, ...partyMutations, ...documentMutations },
-  Document,
+  Document: { ...Document, ...documentFx },
   DocumentLine,
-  Allocation,
+  Allocation: { ...Allocation, ...allocationFx },
+  FxProvenance: FxProvenanceType,
   DocumentVoid,
   AgingRow,
   AgingInvoice,
@@ -53,7 +55,7 @@ const resolvers: Resolvers = {
   TaxCode,
   Account,
   JournalEntry: { ...JournalEntry, ...entryDocument },
-  JournalLine: { ...JournalLine, ...lineParty },
+  JournalLine: { ...JournalLine, ...lineParty, ...lineFx },
   GeneralLedgerLine,
   JournalEntryDraft,
   JournalDraftLine,

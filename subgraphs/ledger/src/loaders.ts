@@ -1,6 +1,7 @@
 import type { BaseContext } from '@cifra/context';
 import { control, tenant } from '@cifra/db';
 import { type Company, loadCompany } from '@cifra/engine';
+import { rateRows } from '@cifra/fx';
 import DataLoader from 'dataloader';
 import { asc, inArray } from 'drizzle-orm';
 import type {
@@ -16,6 +17,7 @@ import type {
 } from './mappers.ts';
 import { type DocumentRow, settledMinor } from './services/documents.service.ts';
 
+type ExchangeRateRow = typeof tenant.exchangeRates.$inferSelect;
 type AccountRoleName = (typeof tenant.accountRole.enumValues)[number];
 
 /**
@@ -136,6 +138,11 @@ export function createLoaders(ctx: BaseContext) {
         .from(tenant.voids)
         .where(inArray(tenant.voids.documentId, [...ids]));
       return ids.map((id) => rows.find((r) => r.documentId === id) ?? null);
+    }),
+    /** ExchangeRateHistory rows cited by GL lines and documents (FX provenance). */
+    exchangeRate: new DataLoader<bigint, ExchangeRateRow | null>(async (ids) => {
+      const rows = await rateRows(await ctx.tenantDb(), ids);
+      return ids.map((id) => rows.find((r) => r.id === id) ?? null);
     }),
     linesOfEntry: new DataLoader<string, JournalLine[]>(async (entryIds) => {
       const db = await ctx.tenantDb();

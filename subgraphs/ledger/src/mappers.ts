@@ -30,7 +30,16 @@ export type TaxCode = typeof tenant.taxCodes.$inferSelect;
 export type Document = typeof tenant.documents.$inferSelect;
 export type DocumentLine = typeof tenant.documentLines.$inferSelect;
 /** A posted allocation, or a draft receipt's proposed one: amounts in the invoice's currency. */
-export type Allocation = { sourceDocumentId: string; invoiceId: string; amountMinor: bigint };
+export type Allocation = {
+  sourceDocumentId: string;
+  invoiceId: string;
+  amountMinor: bigint;
+  /** Posted allocations only. */
+  baseAmountMinor?: bigint | null;
+  realizedFxMinor?: bigint | null;
+};
+/** A GL line's or document's FX provenance: the rate row it cites and whether it stood in as a fallback. */
+export type FxProvenance = { row: typeof tenant.exchangeRates.$inferSelect; isFallback: boolean };
 export type DocumentVoid = typeof tenant.voids.$inferSelect;
 type Buckets = {
   current: string;

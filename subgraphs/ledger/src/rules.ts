@@ -100,4 +100,5 @@ export const rules: RuleMap = {
   AgingRow: read,
   AgingBuckets: read,
   AgingInvoice: read,
+  FxProvenance: read,
 };

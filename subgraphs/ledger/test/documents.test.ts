@@ -177,7 +177,7 @@ describe('sales invoices', () => {
     ],
     ['an unknown party', { partyId: '00000000-0000-4000-8000-000000000000' }, 'partyId'],
     ['a vendor on a sales invoice', { partyId: 'VENDOR' }, 'partyId'],
-    ['a foreign currency without a rate', { partyId: 'USD' }, 'exchangeRate'],
+    ['a USD rate other than the peg', { partyId: 'USD', exchangeRate: '1.1' }, 'exchangeRate'],
     ['a rate other than 1 in the base currency', { exchangeRate: '1.1' }, 'exchangeRate'],
   ])('refuses %s, writing nothing', async (_what, over, field) => {
     const o = { ...over } as Partial<InvoiceDraftInput>;
@@ -433,17 +433,7 @@ describe('foreign currencies', () => {
       { code: '4102', base: '-8', cur: 'EUR', orig: '-7', party: null },
       { code: '7203', base: '1', cur: 'PAB', orig: '1', party: null },
     ]);
-    // Settling it at another rate is refused until realized FX exists.
-    const err = await refusal(
-      createDraft(books, 'CUSTOMER_RECEIPT', {
-        partyId: eurCustomer,
-        documentDate: '2026-03-25',
-        exchangeRate: '1.09',
-        amount: '1.06',
-        allocations: [{ invoiceId: doc.id, amount: '1.06' }],
-      }),
-    );
-    expect(err.code).toBe('SETTLEMENT_RATE_MISMATCH');
+    // Settled at its own rate: nothing realized, the receivable cleared exactly.
     const paid = await post(
       'PAYMENT',
       await createDraft(books, 'CUSTOMER_RECEIPT', {

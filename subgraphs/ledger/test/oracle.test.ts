@@ -4,13 +4,19 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { inTransaction } from '@cifra/db';
+import { inTransaction, type pg } from '@cifra/db';
+import { formatMoney } from '@cifra/domain';
 import { postEntries } from '@cifra/engine';
 import { streamExport } from '@cifra/exports';
 import { createTestTenantDatabase, type TestDatabase } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Books } from '../src/services/books.ts';
+import { createDraft, type DocumentKind, postDocument } from '../src/services/documents.service.ts';
+import { createParty } from '../src/services/parties.service.ts';
 import { trialBalance } from '../src/services/trial-balance.service.ts';
+import { voidDocument } from '../src/services/void-document.service.ts';
 import { type AppConnection, connectApp, prng, randomEntries, seedTestBooks, TEST_ACTOR } from './books.ts';
+import { openTestBooks, type TestBooks } from './test-books.ts';
 
 /**
  * The oracle: an independent program (hledger, from Debian) recomputes every account's balance
@@ -19,6 +25,7 @@ import { type AppConnection, connectApp, prng, randomEntries, seedTestBooks, TES
  */
 const run = promisify(execFile);
 const ENTRIES = Number(process.env.ORACLE_ENTRIES ?? 3000);
+const DOCUMENTS = Number(process.env.ORACLE_DOCUMENTS ?? 400);
 
 async function hledgerVersion(): Promise<string | null> {
   try {
@@ -36,6 +43,54 @@ if (!version && !inCi) {
     '\n!!! hledger is not installed: the hledger oracle test is SKIPPED on this machine.\n' +
       '!!! Install it (apt-get install -y hledger) to run it; in CI it is required and fails when missing.\n',
   );
+}
+
+/**
+ * Export the books of [from, to] as an hledger journal through the product's own export, and have
+ * hledger compute every account's balance from it (base currency, minor units, by account code).
+ */
+async function hledgerBalancesOf(
+  pool: pg.Pool,
+  dir: string,
+  from: string,
+  to: string,
+  base = 'PAB',
+): Promise<Map<string, bigint>> {
+  const file = path.join(dir, `books-${base}-${from}-${to}.journal`);
+  const out = createWriteStream(file);
+  await streamExport({
+    pool,
+    claims: {
+      tenantId: '00000000-0000-4000-8000-000000000000',
+      tenantSlug: 'oracle',
+      format: 'HLEDGER',
+      from,
+      to,
+      userId: TEST_ACTOR.userId as string,
+      email: TEST_ACTOR.email as string,
+      exportId: '00000000-0000-4000-8000-000000000001',
+      expiresAt: new Date(Date.now() + 60_000),
+    },
+    minorUnitsOf: () => 2,
+    out,
+  });
+  const { stdout } = await run('hledger', ['-f', file, 'balance', '--flat', '--no-total', '-O', 'csv'], {
+    env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const balances = new Map<string, bigint>();
+  for (const line of stdout.trim().split('\n').slice(1)) {
+    const m = /^"([^"]*)","([^"]*)"$/.exec(line.trim());
+    if (!m) throw new Error(`unexpected hledger output line: ${line}`);
+    const [, account = '', amount = ''] = m;
+    const code = account.split(':')[1]?.split(' ')[0] as string;
+    const a = new RegExp(`^${base} (-?)(\\d+)\\.(\\d{2})$`).exec(amount);
+    if (!a) throw new Error(`unexpected hledger amount: ${amount}`);
+    const minor = BigInt(`${a[2]}${a[3]}`);
+    balances.set(code, a[1] ? -minor : minor);
+  }
+  expect(await readFile(file, 'utf8')).toContain(`commodity ${base}`);
+  return balances;
 }
 
 let tdb: TestDatabase;
@@ -70,43 +125,7 @@ describe.skipIf(!version && !inCi)('hledger oracle', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  async function hledgerBalances(from: string, to: string): Promise<Map<string, bigint>> {
-    const file = path.join(dir, `books-${from}-${to}.journal`);
-    const out = createWriteStream(file);
-    await streamExport({
-      pool: app.pool,
-      claims: {
-        tenantId: '00000000-0000-4000-8000-000000000000',
-        tenantSlug: 'oracle',
-        format: 'HLEDGER',
-        from,
-        to,
-        userId: TEST_ACTOR.userId as string,
-        email: TEST_ACTOR.email as string,
-        exportId: '00000000-0000-4000-8000-000000000001',
-        expiresAt: new Date(Date.now() + 60_000),
-      },
-      minorUnitsOf: () => 2,
-      out,
-    });
-    const { stdout } = await run('hledger', ['-f', file, 'balance', '--flat', '--no-total', '-O', 'csv'], {
-      env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' },
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    const balances = new Map<string, bigint>();
-    for (const line of stdout.trim().split('\n').slice(1)) {
-      const m = /^"([^"]*)","([^"]*)"$/.exec(line.trim());
-      if (!m) throw new Error(`unexpected hledger output line: ${line}`);
-      const [, account = '', amount = ''] = m;
-      const code = account.split(':')[1]?.split(' ')[0] as string;
-      const a = /^PAB (-?)(\d+)\.(\d{2})$/.exec(amount);
-      if (!a) throw new Error(`unexpected hledger amount: ${amount}`);
-      const minor = BigInt(`${a[2]}${a[3]}`);
-      balances.set(code, a[1] ? -minor : minor);
-    }
-    expect(await readFile(file, 'utf8')).toContain('commodity PAB');
-    return balances;
-  }
+  const hledgerBalances = (from: string, to: string) => hledgerBalancesOf(app.pool, dir, from, to);
 
   async function ours(asOf: string): Promise<Map<string, bigint>> {
     return new Map((await trialBalance(app.db, asOf)).map((r) => [r.accountCode, r.balanceMinor]));
@@ -121,5 +140,200 @@ describe.skipIf(!version && !inCi)('hledger oracle', () => {
 
   it('agrees on a range that starts mid-books (opening balances) and ends mid-period', async () => {
     expect(await hledgerBalances('2025-07-16', '2026-05-20')).toEqual(await ours('2026-05-20'));
+  });
+});
+
+/**
+ * The same oracle over random documents through the documents service, as users post them:
+ * invoices and bills (PAB, USD at the peg, EUR at the rate of their date or a typed rate), credit
+ * and debit notes, receipts and payments with partial allocations over several invoices at other
+ * rates (realized FX in both modes, bank fees), and voided receipts and payments. hledger's balances
+ * in base currency must equal the trial balance, and each invoice's receivable or payable in base
+ * currency must equal what the GL holds for its party (nothing left on a fully settled invoice).
+ */
+describe.skipIf(!version && !inCi)('hledger oracle over random foreign-currency documents', () => {
+  let t: TestBooks;
+  let books: Books;
+  let docDir: string;
+
+  interface Open {
+    id: string;
+    partyId: string;
+    currency: string;
+    sales: boolean;
+    open: bigint;
+  }
+
+  beforeAll(async () => {
+    t = await openTestBooks();
+    books = await t.books();
+    docDir = await mkdtemp(path.join(os.tmpdir(), 'cifra-oracle-docs-'));
+    const random = prng(20261121);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
+    const money = (minor: bigint) => formatMoney(minor, 2);
+
+    // A EUR rate for every day of 2026, between 1.0500 and 1.1500 (as the refresh would store them).
+    const days = Array.from({ length: 365 }, (_, i) =>
+      new Date(Date.UTC(2026, 0, 1 + i)).toISOString().slice(0, 10),
+    );
+    await t.admin.query(
+      `INSERT INTO exchange_rates (rate_date, currency, base_currency, rate, source)
+       SELECT d, 'EUR', 'PAB', r, 'ECB' FROM unnest($1::date[], $2::numeric[]) AS x(d, r)`,
+      [days, days.map(() => (1.05 + Math.floor(random() * 1000) / 10000).toFixed(4))],
+    );
+
+    const parties: { id: string; sales: boolean; currency: string }[] = [];
+    for (const [i, currency] of ['PAB', 'USD', 'EUR', 'EUR'].entries()) {
+      for (const sales of [true, false]) {
+        const party = await createParty(books, {
+          kind: sales ? 'CUSTOMER' : 'VENDOR',
+          code: `${sales ? 'C' : 'V'}${i}`,
+          name: `${currency} party ${i}`,
+          currency,
+        });
+        parties.push({ id: party.id, sales, currency });
+      }
+    }
+
+    const open: Open[] = [];
+    const settlements: { id: string; allocations: { invoiceId: string; amount: bigint }[] }[] = [];
+    for (let i = 0; i < DOCUMENTS; i++) {
+      const date = days[Math.min(364, Math.floor((i * 365) / DOCUMENTS))] as string;
+      const roll = random();
+      t.settings.fxVarianceMode = random() < 0.5 ? 'SIMPLE' : 'SEPARATED';
+      const typedRate = (currency: string) =>
+        currency === 'EUR' && random() < 0.25 ? { exchangeRate: (1 + random() * 0.2).toFixed(6) } : {};
+      const candidates = open.filter((o) => o.open > 0n);
+      if (roll < 0.45 || candidates.length === 0) {
+        const party = pick(parties);
+        const kind: DocumentKind = party.sales ? 'SALES_INVOICE' : 'PURCHASE_INVOICE';
+        const lines = Array.from({ length: 1 + Math.floor(random() * 3) }, () => ({
+          accountCode: party.sales ? pick(['4101', '4102']) : '5101',
+          quantity: String(1 + Math.floor(random() * 5)),
+          unitPrice: (Math.floor(random() * 200_000) / 100 + 0.01).toFixed(2),
+          taxCode: pick(['ITBMS7', 'EXENTO']),
+        }));
+        const draft = await createDraft(books, kind, {
+          partyId: party.id,
+          documentDate: date,
+          lines,
+          ...typedRate(party.currency),
+        });
+        const doc = await postDocument(books, draft.id, party.sales ? 'SALES' : 'PURCHASING');
+        open.push({
+          id: doc.id,
+          partyId: party.id,
+          currency: party.currency,
+          sales: party.sales,
+          open: doc.totalMinor,
+        });
+      } else if (roll < 0.55) {
+        const inv = pick(candidates);
+        const amount = 1n + BigInt(Math.floor(random() * Number(inv.open)));
+        const draft = await createDraft(books, inv.sales ? 'CREDIT_NOTE' : 'DEBIT_NOTE', {
+          partyId: inv.partyId,
+          documentDate: date,
+          appliesToId: inv.id,
+          lines: [
+            {
+              accountCode: inv.sales ? '4101' : '5101',
+              quantity: '1',
+              unitPrice: money(amount),
+              taxCode: 'EXENTO',
+            },
+          ],
+        });
+        await postDocument(books, draft.id, inv.sales ? 'SALES' : 'PURCHASING');
+        inv.open -= amount;
+      } else if (roll < 0.93 || settlements.length === 0) {
+        const first = pick(candidates);
+        const same = candidates.filter(
+          (o) => o.partyId === first.partyId && o.currency === first.currency && o.id !== first.id,
+        );
+        const chosen = [first, ...same.slice(0, Math.floor(random() * 3))];
+        const allocations = chosen.map((o) => ({
+          invoiceId: o.id,
+          amount: random() < 0.5 ? o.open : 1n + BigInt(Math.floor(random() * Number(o.open))),
+        }));
+        const amount = allocations.reduce((sum, a) => sum + a.amount, 0n);
+        const fee = random() < 0.3 && amount > 100n ? BigInt(Math.floor(random() * 100)) : 0n;
+        const draft = await createDraft(books, first.sales ? 'CUSTOMER_RECEIPT' : 'VENDOR_PAYMENT', {
+          partyId: first.partyId,
+          documentDate: date,
+          amount: money(amount),
+          bankFee: money(fee),
+          allocations: allocations.map((a) => ({ invoiceId: a.invoiceId, amount: money(a.amount) })),
+          ...typedRate(first.currency),
+        });
+        await postDocument(books, draft.id, 'PAYMENT');
+        for (const a of allocations) (open.find((o) => o.id === a.invoiceId) as Open).open -= a.amount;
+        settlements.push({ id: draft.id, allocations });
+      } else {
+        const voided = settlements.splice(Math.floor(random() * settlements.length), 1)[0];
+        if (!voided) continue;
+        await voidDocument(books, voided.id, 'PAYMENT', 'Oracle: the payment was returned by the bank');
+        for (const a of voided.allocations) (open.find((o) => o.id === a.invoiceId) as Open).open += a.amount;
+      }
+    }
+    delete t.settings.fxVarianceMode;
+  }, 120_000);
+
+  afterAll(async () => {
+    await t?.close();
+    if (docDir) await rm(docDir, { recursive: true, force: true });
+  });
+
+  it(`recomputes the trial balance of ${DOCUMENTS} random documents in PAB, USD and EUR to the cent`, async () => {
+    expect(version ?? 'hledger missing in CI: .ci/run must install it').toMatch(/^hledger /);
+    const expected = new Map(
+      (await trialBalance(t.db, '2026-12-31')).map((r) => [r.accountCode, r.balanceMinor]),
+    );
+    // Realized FX happened, in both modes, and notes and voids were among the documents.
+    for (const role of ['RealizedFxGain', 'RealizedFxLoss', 'FxVarianceBankFees', 'DefaultAR', 'DefaultAP'])
+      expect(
+        (
+          await t.admin.query(
+            `SELECT count(*)::int AS n FROM gl_lines l JOIN account_role_bindings b ON b.account_id = l.account_id
+            WHERE b.role = $1`,
+            [role],
+          )
+        ).rows[0].n,
+      ).toBeGreaterThan(0);
+    expect(
+      await t.count('documents', "kind IN ('CREDIT_NOTE', 'DEBIT_NOTE') AND status = 'POSTED'"),
+    ).toBeGreaterThan(0);
+    expect(await t.count('voids')).toBeGreaterThan(0);
+    expect(await hledgerBalancesOf(t.appPool, docDir, '2026-01-01', '2026-12-31')).toEqual(expected);
+  });
+
+  it('keeps every invoice exactly cleared in base currency: the GL of each party equals its invoices, nothing left on the settled ones', async () => {
+    const { rows: invoices } = await t.admin.query(
+      `WITH live AS (
+         SELECT a.* FROM allocations a
+          WHERE NOT EXISTS (SELECT 1 FROM voids v WHERE v.document_id = a.source_document_id))
+       SELECT d.id, d.party_id, d.kind::text AS kind,
+              (d.total_minor - coalesce(sum(l.amount_minor), 0))::text AS open,
+              (d.base_total_minor - coalesce(sum(l.base_amount_minor), 0))::text AS base_open
+         FROM documents d LEFT JOIN live l ON l.invoice_id = d.id
+        WHERE d.kind IN ('SALES_INVOICE', 'PURCHASE_INVOICE') AND d.status = 'POSTED'
+        GROUP BY d.id`,
+    );
+    expect(invoices.length).toBeGreaterThan(50);
+    const settled = invoices.filter((i) => i.open === '0');
+    expect(settled.length).toBeGreaterThan(10);
+    for (const i of settled) expect([i.id, i.base_open]).toEqual([i.id, '0']);
+    const subledger = new Map<string, bigint>();
+    for (const i of invoices) {
+      const sign = i.kind === 'SALES_INVOICE' ? 1n : -1n;
+      subledger.set(i.party_id, (subledger.get(i.party_id) ?? 0n) + sign * BigInt(i.base_open));
+    }
+    const { rows: gl } = await t.admin.query(
+      `SELECT l.party_id, sum(l.amount_minor)::text AS balance FROM gl_lines l
+         JOIN account_role_bindings b ON b.account_id = l.account_id AND b.role IN ('DefaultAR', 'DefaultAP')
+        WHERE l.party_id IS NOT NULL GROUP BY l.party_id`,
+    );
+    expect(new Map(gl.map((r) => [r.party_id, BigInt(r.balance)]))).toEqual(subledger);
+    // Every line in a foreign currency cites the rate it was translated at.
+    expect(await t.count('gl_lines', "original_currency <> 'PAB' AND exchange_rate_id IS NULL")).toBe(0);
   });
 });

@@ -1,5 +1,12 @@
 import { type Actor, inTransaction, pg, type TenantDb, tenant, tenantDb } from '@cifra/db';
-import { badInput, fiscalYearPeriods, ISO_4217, PANAMA } from '@cifra/domain';
+import {
+  badInput,
+  effectiveSettings,
+  fiscalYearPeriods,
+  ISO_4217,
+  PANAMA,
+  type Settings,
+} from '@cifra/domain';
 import { loadCompany } from '@cifra/engine';
 import { ALL_PERMISSIONS, type Permission, ROLE_PERMISSIONS, type RoleCluster } from '@cifra/permissions';
 import { createTestTenantDatabase, type TestDatabase } from '@cifra/testing';
@@ -17,7 +24,11 @@ export interface TestBooks {
   db: TenantDb;
   /** As the owner, to look behind the application's back. */
   admin: pg.Pool;
+  /** The application role's pool behind `db` (for streaming exports). */
+  appPool: pg.Pool;
   books(role?: RoleCluster | 'all'): Promise<Books>;
+  /** The client's effective settings as the books see them (defaults unless a test changes them). */
+  settings: Partial<Settings>;
   count(table: string, where?: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -26,7 +37,8 @@ export interface TestBooks {
  * A fresh client database laid down like provisioning does (Panama chart with role bindings,
  * ITBMS codes, fiscal year 2026 in twelve UNLOCKED periods), opened as the application role.
  */
-export async function openTestBooks(): Promise<TestBooks> {
+export async function openTestBooks(opts: { baseCurrency?: string } = {}): Promise<TestBooks> {
+  const baseCurrency = opts.baseCurrency ?? 'PAB';
   const database = await createTestTenantDatabase();
   const admin = new pg.Pool({ connectionString: database.adminUrl, max: 2 });
   const ownerDb = tenantDb(admin);
@@ -34,7 +46,7 @@ export async function openTestBooks(): Promise<TestBooks> {
     await tx.insert(tenant.company).values({
       legalName: 'Test SA',
       region: 'PA',
-      baseCurrency: 'PAB',
+      baseCurrency,
       baseMinorUnits: 2,
       timezone: 'America/Panama',
       fiscalYearStartMonth: 1,
@@ -60,10 +72,13 @@ export async function openTestBooks(): Promise<TestBooks> {
   const db = tenantDb(pool);
   const company = await loadCompany(db);
   const minor = new Map(ISO_4217.map((c) => [c.code, c.minorUnits]));
+  const settings: Partial<Settings> = {};
   return {
+    settings,
     database,
     db,
     admin,
+    appPool: pool,
     books: async (role = 'all') => ({
       db,
       company,
@@ -74,6 +89,7 @@ export async function openTestBooks(): Promise<TestBooks> {
         if (units === undefined) throw badInput(`${field}: ${code} is not a currency code`, { field });
         return units;
       },
+      settings: async () => effectiveSettings({}, settings),
     }),
     count: async (table, where = 'true') =>
       Number((await admin.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`)).rows[0].n),

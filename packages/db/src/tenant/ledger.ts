@@ -17,6 +17,7 @@ import {
   unique,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { exchangeRates } from './fx.ts';
 import { accounts, journalEntries, postingPeriods, taxCodes } from './schema.ts';
 
 /**
@@ -100,7 +101,15 @@ export const documents = pgTable(
     postingDate: date('posting_date').notNull(),
     dueDate: date('due_date'),
     currency: char('currency', { length: 3 }).notNull(),
+    /**
+     * The rate given by the user (a draft), or the rate the document was posted at. A foreign draft
+     * without one is translated at the rate in force on its document date, looked up at posting.
+     */
     exchangeRate: numeric('exchange_rate', { precision: 30, scale: 12 }),
+    /** FX provenance, set at posting for a foreign-currency document: the ExchangeRateHistory row used. */
+    exchangeRateId: bigint('exchange_rate_id', { mode: 'bigint' }).references(() => exchangeRates.id),
+    /** The rate used was older than the document date (the last known rate standing in). */
+    rateIsFallback: boolean('rate_is_fallback').notNull().default(false),
     /** The party's own reference (a vendor's bill number, a customer's purchase order). */
     reference: text('reference'),
     memo: text('memo').notNull().default(''),
@@ -127,6 +136,7 @@ export const documents = pgTable(
     index('documents_party_idx').on(t.partyId, t.kind),
     index('documents_posting_date_idx').on(t.postingDate),
     check('documents_rate_positive', sql`${t.exchangeRate} IS NULL OR ${t.exchangeRate} > 0`),
+    check('documents_fallback_has_rate', sql`${t.exchangeRateId} IS NOT NULL OR NOT ${t.rateIsFallback}`),
     check('documents_amounts', sql`${t.totalMinor} >= 0 AND ${t.bankFeeMinor} >= 0`),
     check(
       'documents_posted_numbered',
@@ -180,6 +190,16 @@ export const allocations = pgTable(
       .notNull()
       .references(() => documents.id),
     amountMinor: bigint('amount_minor', { mode: 'bigint' }).notNull(),
+    /**
+     * The invoice's receivable or payable cleared, in base currency at the invoice's own rate (the
+     * allocation that settles the invoice fully takes exactly what is left). Null before FX work.
+     */
+    baseAmountMinor: bigint('base_amount_minor', { mode: 'bigint' }),
+    /**
+     * The realized exchange difference of this allocation in base currency: what the settlement was
+     * worth at the settling document's rate less what it cleared. Positive is a gain, negative a loss.
+     */
+    realizedFxMinor: bigint('realized_fx_minor', { mode: 'bigint' }).notNull().default(sql`0`),
     createdAt: createdAt(),
   },
   (t) => [

@@ -19,6 +19,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { exchangeRates } from './fx.ts';
 
 /**
  * One client's books. There is no tenant id anywhere in here: isolation is physical, one database
@@ -196,9 +197,19 @@ export const glLines = pgTable(
     /** The customer or vendor of a subledger line (receivable, payable). */
     partyId: uuid('party_id'),
     memo: text('memo').notNull().default(''),
+    /**
+     * FX provenance: the exact ExchangeRateHistory row that translated this line's original amount
+     * into the base currency. Null on base-currency lines (and the rounding and realized-FX lines,
+     * which are base amounts). The override flag, source and time come from the row itself.
+     */
+    exchangeRateId: bigint('exchange_rate_id', { mode: 'bigint' }).references(() => exchangeRates.id),
+    /** The rate was older than the document's date when it was used: the last known rate standing in. */
+    rateIsFallback: boolean('rate_is_fallback').notNull().default(false),
   },
   (t) => [
     unique('gl_lines_entry_line').on(t.entryId, t.lineNumber),
+    index('gl_lines_exchange_rate_idx').on(t.exchangeRateId).where(sql`${t.exchangeRateId} IS NOT NULL`),
+    check('gl_lines_fallback_has_rate', sql`${t.exchangeRateId} IS NOT NULL OR NOT ${t.rateIsFallback}`),
     index('gl_lines_account_date_idx').on(t.accountId, t.postingDate),
     index('gl_lines_party_idx').on(t.partyId),
     check('gl_lines_nonzero', sql`${t.amountMinor} <> 0`),

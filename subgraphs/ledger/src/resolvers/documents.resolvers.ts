@@ -156,7 +156,7 @@ export const Document: DocumentResolvers = {
   party: (d, _a, ctx) => ctx.loaders.party.load(d.partyId),
   appliesTo: (d, _a, ctx) => (d.appliesToId ? ctx.loaders.document.load(d.appliesToId) : null),
   bankAccount: (d, _a, ctx) => (d.bankAccountId ? ctx.loaders.account.load(d.bankAccountId) : null),
-  exchangeRate: (d) => formatNumeric(d.exchangeRate ?? '1'),
+  exchangeRate: (d) => (d.exchangeRate == null ? null : formatNumeric(d.exchangeRate)),
   bankFee: (d, _a, ctx) => money(ctx, d.currency, d.bankFeeMinor),
   subtotal: (d, _a, ctx) => money(ctx, d.currency, d.subtotalMinor),
   tax: (d, _a, ctx) => money(ctx, d.currency, d.taxMinor),

@@ -1,6 +1,7 @@
 import type { Actor, TenantDb } from '@cifra/db';
-import { badInput } from '@cifra/domain';
+import { badInput, type Settings } from '@cifra/domain';
 import type { Company } from '@cifra/engine';
+import { clientSettings } from '@cifra/fx';
 import type { Permission } from '@cifra/permissions';
 import type { Context } from '../context.ts';
 
@@ -13,10 +14,13 @@ export interface Books {
   permissions: ReadonlySet<Permission>;
   /** Decimal places of a currency; refuses (BAD_USER_INPUT) a code that is not ISO 4217. */
   minorUnits(currency: string, field?: string): Promise<number>;
+  /** The client's effective settings (the firm's defaults overlaid by the client's own). */
+  settings(): Promise<Settings>;
 }
 
 export async function booksOf(ctx: Context): Promise<Books> {
   const [db, company] = await Promise.all([ctx.tenantDb(), ctx.loaders.company()]);
+  let settings: Promise<Settings> | undefined;
   return {
     db,
     company,
@@ -28,6 +32,10 @@ export async function booksOf(ctx: Context): Promise<Books> {
       } catch {
         throw badInput(`${field}: ${currency} is not a currency code (ISO 4217)`, { field, value: currency });
       }
+    },
+    settings: () => {
+      settings ??= clientSettings(ctx.control, ctx.tenantId());
+      return settings;
     },
   };
 }

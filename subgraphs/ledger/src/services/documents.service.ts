@@ -12,16 +12,17 @@ import {
   parseDecimal,
   parseIsoDate,
   parseMoney,
+  peggedRate,
   sumLines,
   translateAtRate,
-  translateLines,
 } from '@cifra/domain';
-import { nextNumber, postEntry, type TenantTx } from '@cifra/engine';
+import { nextNumber, type PostingLine, postEntry, type TenantTx } from '@cifra/engine';
+import { clientFxOf, fromScaled, lookupRate, rateForDocument, type UsedRate } from '@cifra/fx';
 import { Permissions as P, type Permission } from '@cifra/permissions';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Books, isUniqueViolation } from './books.ts';
-import { decideDocumentRate, settlementDifference } from './exchange-rate.ts';
+import { clearedBase, decideDocumentRate, realizedFxRole } from './exchange-rate.ts';
 import { PRICE_INTEGER_DIGITS, PRICE_SCALE } from './items.service.ts';
 import { parseInput } from './parties.service.ts';
 
@@ -221,7 +222,6 @@ async function checkSettlement(
   spec: KindSpec,
   party: PartyRow,
   currency: string,
-  rate: Decimal,
   invoice: DocumentRow | undefined,
   amountMinor: bigint,
   alreadyMinor: bigint,
@@ -246,7 +246,6 @@ async function checkSettlement(
       { field, invoiceCurrency: invoice.currency, currency },
     );
   }
-  settlementDifference(invoice, rate, field);
   const open = invoice.totalMinor - ((await settledMinor(db, [invoice.id])).get(invoice.id) ?? 0n);
   if (alreadyMinor + amountMinor > open) {
     throw new DomainError(
@@ -260,6 +259,22 @@ async function checkSettlement(
       },
     );
   }
+}
+
+/** The peg of a pair fixed by the client's regional configuration (USD on a PAB client), if any. */
+function pegOf(books: Books, currency: string): Decimal | null {
+  const pegged = peggedRate(currency, books.company.baseCurrency, clientFxOf(books.company).pegs);
+  return pegged === null ? null : fromScaled(pegged);
+}
+
+/**
+ * A foreign draft without a typed rate is translated at posting at the rate in force on its document
+ * date; refuse it now (RATE_NOT_AVAILABLE) if there is none, rather than at posting. Rates are never
+ * removed, so a rate in force now is still in force when the draft is posted.
+ */
+async function requireRateInForce(books: Books, currency: string, documentDate: string): Promise<void> {
+  const settings = await books.settings();
+  await lookupRate(books.db, clientFxOf(books.company), currency, documentDate, settings.fxStalenessDays);
 }
 
 interface PreparedDocument {
@@ -307,7 +322,9 @@ async function prepareInvoice(
     baseCurrency: books.company.baseCurrency,
     explicit: input.exchangeRate,
     correcting: appliesTo ?? null,
+    peg: pegOf(books, currency),
   });
+  if (!rate) await requireRateInForce(books, currency, documentDate);
 
   const itemCodes = [...new Set(input.lines.flatMap((l) => (l.itemCode ? [l.itemCode] : [])))];
   const accountCodes = [...new Set(input.lines.flatMap((l) => (l.accountCode ? [l.accountCode] : [])))];
@@ -390,7 +407,6 @@ async function prepareInvoice(
       spec,
       party,
       currency,
-      rate,
       appliesTo,
       totals.totalMinor,
       0n,
@@ -407,7 +423,7 @@ async function prepareInvoice(
       postingDate,
       dueDate: spec.settles ? null : dueDate,
       currency,
-      exchangeRate: formatDecimal(rate),
+      exchangeRate: rate ? formatDecimal(rate) : null,
       reference: input.reference ?? null,
       memo: input.memo ?? '',
       appliesToId: appliesTo?.id ?? null,
@@ -439,7 +455,9 @@ async function preparePayment(
     currency,
     baseCurrency: books.company.baseCurrency,
     explicit: input.exchangeRate,
+    peg: pegOf(books, currency),
   });
+  if (!rate) await requireRateInForce(books, currency, documentDate);
   let bankAccountId: string;
   if (input.bankAccountCode) {
     const [account] = await db
@@ -482,7 +500,6 @@ async function preparePayment(
       spec,
       party,
       currency,
-      rate,
       invoices.get(a.invoiceId),
       minor,
       0n,
@@ -512,7 +529,7 @@ async function preparePayment(
       postingDate,
       dueDate: null,
       currency,
-      exchangeRate: formatDecimal(rate),
+      exchangeRate: rate ? formatDecimal(rate) : null,
       reference: input.reference ?? null,
       memo: input.memo ?? '',
       appliesToId: null,
@@ -688,23 +705,39 @@ export function requireFamily(doc: DocumentRow, family: Family, operation: strin
   }
 }
 
+/** A document's GL line in its own currency, before translation; `settles` names the invoice a party line clears. */
+type DocumentGlLine = DocumentPostingLine & { settles?: string };
+
 /**
  * The GL lines of a document in its own currency (debit +), by kind:
  *  - sales invoice: receivable (party) debit total; income credit per line; tax credit per line on
- *    its tax code's sales account role. Credit note: the same, mirrored.
+ *    its tax code's sales account role. Credit note: the same, mirrored, its receivable line
+ *    clearing the invoice it corrects.
  *  - purchase invoice: payable (party) credit total; expense debit per line; tax debit on the
  *    purchase tax role. Debit note: mirrored.
- *  - receipt: bank debit (amount − fee), fees debit fee, receivable (party) credit amount.
- *  - payment: payable (party) debit amount, bank credit (amount + fee), fees debit fee.
+ *  - receipt: bank debit (amount − fee), fees debit fee, one receivable (party) credit per invoice
+ *    it settles.
+ *  - payment: one payable (party) debit per invoice it settles, bank credit (amount + fee), fees
+ *    debit fee.
  */
 function documentLinesForGl(
   doc: DocumentRow,
   lines: readonly DocumentLineRow[],
   taxes: Map<string, typeof tenant.taxCodes.$inferSelect>,
   roles: Map<AccountRole, string>,
-): DocumentPostingLine[] {
+  allocations: readonly { invoiceId: string; amountMinor: bigint }[],
+  invoices: Map<string, DocumentRow>,
+): DocumentGlLine[] {
   const party = doc.partyId;
   const memo = (l: DocumentLineRow) => l.description;
+  const settling = (role: AccountRole, sign: bigint): DocumentGlLine[] =>
+    allocations.map((a) => ({
+      accountId: roleAccount(roles, role),
+      amountMinor: sign * a.amountMinor,
+      partyId: party,
+      memo: doc.memo || `Settles ${invoices.get(a.invoiceId)?.number ?? a.invoiceId}`,
+      settles: a.invoiceId,
+    }));
   switch (doc.kind) {
     case 'SALES_INVOICE':
     case 'CREDIT_NOTE':
@@ -714,12 +747,13 @@ function documentLinesForGl(
       const mirror = doc.kind === 'CREDIT_NOTE' || doc.kind === 'DEBIT_NOTE' ? -1n : 1n;
       // Sales: the party owes (debit), income and tax are credits. Purchasing: the opposite.
       const s = (sales ? 1n : -1n) * mirror;
-      const out: DocumentPostingLine[] = [
+      const out: DocumentGlLine[] = [
         {
           accountId: roleAccount(roles, sales ? 'DefaultAR' : 'DefaultAP'),
           amountMinor: s * doc.totalMinor,
           partyId: party,
           memo: doc.memo,
+          ...(doc.appliesToId ? { settles: doc.appliesToId } : {}),
         },
       ];
       for (const l of lines) {
@@ -757,21 +791,11 @@ function documentLinesForGl(
           amountMinor: doc.bankFeeMinor,
           memo: 'Bank fee',
         },
-        {
-          accountId: roleAccount(roles, 'DefaultAR'),
-          amountMinor: -doc.totalMinor,
-          partyId: party,
-          memo: doc.memo,
-        },
+        ...settling('DefaultAR', -1n),
       ];
     case 'VENDOR_PAYMENT':
       return [
-        {
-          accountId: roleAccount(roles, 'DefaultAP'),
-          amountMinor: doc.totalMinor,
-          partyId: party,
-          memo: doc.memo,
-        },
+        ...settling('DefaultAP', 1n),
         {
           accountId: doc.bankAccountId as string,
           amountMinor: -(doc.totalMinor + doc.bankFeeMinor),
@@ -786,11 +810,179 @@ function documentLinesForGl(
   }
 }
 
+/** FX provenance a GL line carries: the exchange_rates row used and whether it stood in as a fallback. */
+interface Provenance {
+  exchangeRateId: bigint | null;
+  rateIsFallback: boolean;
+}
+const NO_PROVENANCE: Provenance = { exchangeRateId: null, rateIsFallback: false };
+
+/** An invoice's own translation: its rate and the row it cited when posted (none if posted before provenance). */
+function invoiceProvenance(invoice: DocumentRow, baseCurrency: string): Provenance {
+  return invoice.currency === baseCurrency
+    ? NO_PROVENANCE
+    : { exchangeRateId: invoice.exchangeRateId, rateIsFallback: invoice.rateIsFallback };
+}
+
 /**
- * Post a draft: its entry goes to the GL through the engine (period check by the document's kind,
- * balance, journal number), then it takes its own gapless number for its type and fiscal year and
- * its allocations become facts, all in one transaction: a refusal anywhere writes nothing and
- * burns no number. Posting a posted document again returns it.
+ * Base currency already cleared on each invoice by its live (not voided) settlements. Allocations
+ * posted before the FX work carry no base amount: they were all made at the invoice's own rate.
+ */
+async function clearedBaseOf(
+  db: Reader,
+  invoices: readonly DocumentRow[],
+  minorUnits: number,
+  baseMinorUnits: number,
+): Promise<Map<string, bigint>> {
+  const out = new Map<string, bigint>(invoices.map((i) => [i.id, 0n]));
+  if (invoices.length === 0) return out;
+  const rows = await db
+    .select({
+      invoiceId: tenant.allocations.invoiceId,
+      amountMinor: tenant.allocations.amountMinor,
+      baseAmountMinor: tenant.allocations.baseAmountMinor,
+    })
+    .from(tenant.allocations)
+    .where(
+      and(
+        inArray(
+          tenant.allocations.invoiceId,
+          invoices.map((i) => i.id),
+        ),
+        sql`NOT EXISTS (SELECT 1 FROM ${tenant.voids} v WHERE v.document_id = ${tenant.allocations.sourceDocumentId})`,
+      ),
+    );
+  const byId = new Map(invoices.map((i) => [i.id, i]));
+  for (const r of rows) {
+    const invoice = byId.get(r.invoiceId) as DocumentRow;
+    const base =
+      r.baseAmountMinor ??
+      translateAtRate(r.amountMinor, decimalOf(invoice.exchangeRate ?? '1'), minorUnits, baseMinorUnits);
+    out.set(r.invoiceId, (out.get(r.invoiceId) ?? 0n) + base);
+  }
+  return out;
+}
+
+interface TranslatedDocument {
+  lines: PostingLine[];
+  /** Per invoice settled: the base receivable/payable cleared (positive) and the realized FX (gain positive). */
+  settled: Map<string, { baseAmountMinor: bigint; realizedFxMinor: bigint }>;
+}
+
+/**
+ * Translation at entry. Every line is translated at the document's rate (base = amount × rate,
+ * half away from zero, to the base minor unit) and cites the document's rate row — except a party
+ * line that settles an invoice, which clears the invoice's receivable or payable at the invoice's
+ * own rate and cites the invoice's rate row (the allocation leaving the invoice fully settled takes
+ * exactly the base amount left, `clearedBase`). For a receipt or payment the difference between the
+ * two translations of that allocation is the realized exchange difference, posted on its own line
+ * to the account the client's variance mode names (`realizedFxRole`); for a note (same rate) it can
+ * only be rounding. Whatever remains unbalanced after that (a few minor units of per-line rounding)
+ * goes to the account bound to Rounding, so the entry balances exactly in base currency.
+ */
+async function translateDocument(
+  tx: TenantTx,
+  books: Books,
+  doc: DocumentRow,
+  drafts: readonly DocumentGlLine[],
+  own: { rate: Decimal; provenance: Provenance },
+  invoices: Map<string, DocumentRow>,
+  roles: Map<AccountRole, string>,
+  minorUnits: number,
+): Promise<TranslatedDocument> {
+  const { baseCurrency, baseMinorUnits } = books.company;
+  const settledIds = [...new Set(drafts.flatMap((l) => (l.settles ? [l.settles] : [])))];
+  const settledInvoices = settledIds.map((id) => invoices.get(id) as DocumentRow);
+  const [openSettled, clearedBefore] = await Promise.all([
+    settledMinor(tx, settledIds),
+    clearedBaseOf(tx, settledInvoices, minorUnits, baseMinorUnits),
+  ]);
+  const isPayment = KINDS[doc.kind].family === 'PAYMENT';
+  const mode = isPayment ? (await books.settings()).fxVarianceMode : 'SIMPLE';
+  const lines: PostingLine[] = [];
+  const fxLines: PostingLine[] = [];
+  const settled: TranslatedDocument['settled'] = new Map();
+  const inBase = (amountMinor: bigint) => ({
+    originalCurrency: baseCurrency,
+    originalAmountMinor: amountMinor,
+  });
+
+  for (const l of drafts) {
+    if (l.amountMinor === 0n) continue;
+    const atOwnRate = translateAtRate(l.amountMinor, own.rate, minorUnits, baseMinorUnits);
+    const common = { accountId: l.accountId, partyId: l.partyId ?? null, memo: l.memo ?? '' };
+    const original = { originalCurrency: doc.currency, originalAmountMinor: l.amountMinor };
+    const invoice = l.settles ? invoices.get(l.settles) : undefined;
+    if (!invoice) {
+      if (atOwnRate !== 0n) lines.push({ ...common, ...original, amountMinor: atOwnRate, ...own.provenance });
+      continue;
+    }
+    const sign = l.amountMinor < 0n ? -1n : 1n;
+    const amountMinor = sign * l.amountMinor;
+    const invoiceRate = decimalOf(invoice.exchangeRate ?? '1');
+    const cleared =
+      sign *
+      clearedBase({
+        invoiceBaseMinor:
+          invoice.baseTotalMinor ??
+          translateAtRate(invoice.totalMinor, invoiceRate, minorUnits, baseMinorUnits),
+        invoiceRate,
+        amountMinor,
+        openMinor: invoice.totalMinor - (openSettled.get(invoice.id) ?? 0n),
+        clearedBaseMinor: clearedBefore.get(invoice.id) ?? 0n,
+        minorUnits,
+        baseMinorUnits,
+      });
+    const provenance = invoiceProvenance(invoice, baseCurrency);
+    // The allocation at the invoice's own rate: what it cleared, but for the last minor units the
+    // allocation closing the invoice takes (rounding, not exchange: it goes to Rounding below).
+    const plain = translateAtRate(l.amountMinor, invoiceRate, minorUnits, baseMinorUnits);
+    if (cleared !== 0n && cleared < 0n === sign < 0n) {
+      lines.push({ ...common, ...original, amountMinor: cleared, ...provenance });
+    } else {
+      // Only when rounding left the invoice's last minor units on earlier settlements: the line
+      // at the invoice's rate, and the base-currency remainder on the same account and party.
+      if (plain !== 0n) lines.push({ ...common, ...original, amountMinor: plain, ...provenance });
+      if (cleared !== plain)
+        lines.push({ ...common, ...inBase(cleared - plain), amountMinor: cleared - plain });
+    }
+    // Realized (gain positive): the allocation at the invoice's rate less the same allocation at the
+    // settling document's rate — on a receipt, more base received than booked is a gain; on a
+    // payment, more base paid than booked is a loss.
+    const realized = isPayment ? plain - atOwnRate : 0n;
+    if (realized !== 0n) {
+      fxLines.push({
+        accountId: roleAccount(roles, realizedFxRole(mode, realized)),
+        amountMinor: -realized,
+        ...inBase(-realized),
+        partyId: null,
+        memo: `Realized FX ${realized > 0n ? 'gain' : 'loss'} on ${invoice.number}`,
+      });
+    }
+    settled.set(invoice.id, { baseAmountMinor: sign * cleared, realizedFxMinor: realized });
+  }
+  const all = [...lines, ...fxLines];
+  const residue = all.reduce((sum, l) => sum + l.amountMinor, 0n);
+  if (residue !== 0n) {
+    all.push({
+      accountId: roleAccount(roles, 'Rounding'),
+      amountMinor: -residue,
+      ...inBase(-residue),
+      partyId: null,
+      memo: 'Currency translation rounding',
+    });
+  }
+  return { lines: all, settled };
+}
+
+/**
+ * Post a draft: its rate is decided (translation at entry: the rate in force on its document date,
+ * a typed rate, the peg, or for a note its invoice's rate), its entry goes to the GL through the
+ * engine (period check by the document's kind, balance, journal number) with FX provenance on every
+ * translated line and any realized exchange difference, then it takes its own gapless number for
+ * its type and fiscal year and its allocations become facts, all in one transaction: a refusal
+ * anywhere (RATE_NOT_AVAILABLE included) writes nothing and burns no number. Posting a posted
+ * document again returns it.
  */
 export async function postDocument(books: Books, id: string, family: Family): Promise<DocumentRow> {
   return inTransaction(books.db, books.actor, async (tx) => {
@@ -811,8 +1003,8 @@ export async function postDocument(books: Books, id: string, family: Family): Pr
     if (doc.totalMinor === 0n) throw badInput(`${doc.kind} has nothing to post: its total is zero`, { id });
 
     const minorUnits = await books.minorUnits(doc.currency);
-    const rate = decimalOf(doc.exchangeRate ?? '1');
     const party = await loadParty(tx, doc.partyId, spec.partyKind);
+    const { baseCurrency, baseMinorUnits } = books.company;
 
     // Settlements: lock the invoices in id order (concurrent postings queue rather than deadlock),
     // then check again what is open now.
@@ -848,13 +1040,38 @@ export async function postDocument(books: Books, id: string, family: Family): Pr
         spec,
         party,
         doc.currency,
-        rate,
         invoices.get(a.invoiceId),
         a.amountMinor,
         0n,
         field,
         minorUnits,
       );
+    }
+
+    // The document's own rate, decided now: a note keeps its invoice's rate and cites the same row.
+    const corrected = doc.appliesToId ? invoices.get(doc.appliesToId) : undefined;
+    let own: { rate: Decimal; provenance: Provenance; used: UsedRate | null };
+    if (corrected) {
+      own = {
+        rate: decimalOf(corrected.exchangeRate ?? '1'),
+        provenance: invoiceProvenance(corrected, baseCurrency),
+        used: null,
+      };
+    } else {
+      const settings = await books.settings();
+      const used = await rateForDocument(tx, clientFxOf(books.company), {
+        currency: doc.currency,
+        documentDate: doc.documentDate,
+        stalenessDays: settings.fxStalenessDays,
+        explicit: doc.currency !== baseCurrency && doc.exchangeRate ? decimalOf(doc.exchangeRate) : null,
+        actor: books.actor,
+        documentLabel: `${doc.kind.toLowerCase().replace('_', ' ')} ${doc.id}`,
+      });
+      own = {
+        rate: used.rate,
+        provenance: { exchangeRateId: used.exchangeRateId, rateIsFallback: used.isFallback },
+        used,
+      };
     }
 
     const [lines, taxRows, roles] = await Promise.all([
@@ -866,24 +1083,22 @@ export async function postDocument(books: Books, id: string, family: Family): Pr
       tx.select().from(tenant.taxCodes),
       roleAccounts(tx),
     ]);
-    const glLines = translateLines(
-      documentLinesForGl(doc, lines, new Map(taxRows.map((t) => [t.code, t])), roles),
-      {
-        currency: doc.currency,
-        minorUnits,
-        baseCurrency: books.company.baseCurrency,
-        baseMinorUnits: books.company.baseMinorUnits,
-        rate,
-        roundingAccountId: roleAccount(roles, 'Rounding'),
-      },
+    const drafts = documentLinesForGl(
+      doc,
+      lines,
+      new Map(taxRows.map((t) => [t.code, t])),
+      roles,
+      isInvoiceLike(doc.kind) ? [] : proposed,
+      invoices,
     );
+    const translated = await translateDocument(tx, books, doc, drafts, own, invoices, roles, minorUnits);
     const entry = await postEntry(tx, books.actor, {
       kind: doc.kind,
       postingDate: doc.postingDate,
       memo: doc.memo || `${doc.kind} ${doc.reference ?? ''}`.trim(),
       sourceId: doc.id,
       idempotencyKey: `document:${doc.id}`,
-      lines: glLines,
+      lines: translated.lines,
     });
     const number = await nextNumber(tx, doc.kind, entry.fiscalYear);
     if (proposed.length) {
@@ -892,16 +1107,21 @@ export async function postDocument(books: Books, id: string, family: Family): Pr
           sourceDocumentId: doc.id,
           invoiceId: a.invoiceId,
           amountMinor: a.amountMinor,
+          baseAmountMinor: translated.settled.get(a.invoiceId)?.baseAmountMinor ?? null,
+          realizedFxMinor: translated.settled.get(a.invoiceId)?.realizedFxMinor ?? 0n,
         })),
       );
     }
-    const baseTotalMinor = translateAtRate(doc.totalMinor, rate, minorUnits, books.company.baseMinorUnits);
+    const baseTotalMinor = translateAtRate(doc.totalMinor, own.rate, minorUnits, baseMinorUnits);
     const [posted] = await tx
       .update(tenant.documents)
       .set({
         status: 'POSTED',
         number,
         entryId: entry.id,
+        exchangeRate: formatDecimal(own.rate),
+        exchangeRateId: own.provenance.exchangeRateId,
+        rateIsFallback: own.provenance.rateIsFallback,
         baseTotalMinor,
         postedBy: books.actor.userId,
         postedAt: new Date(),
@@ -909,6 +1129,7 @@ export async function postDocument(books: Books, id: string, family: Family): Pr
       })
       .where(eq(tenant.documents.id, id))
       .returning();
+    const realized = [...translated.settled.values()].reduce((s, a) => s + a.realizedFxMinor, 0n);
     await recordAuditEvent(tx, books.actor, {
       action: 'document.posted',
       entityType: 'Document',
@@ -921,6 +1142,16 @@ export async function postDocument(books: Books, id: string, family: Family): Pr
         entry: entry.number,
         total: formatMoney(doc.totalMinor, minorUnits),
         currency: doc.currency,
+        exchangeRate: formatDecimal(own.rate),
+        ...(doc.currency !== baseCurrency
+          ? {
+              exchangeRateId: own.provenance.exchangeRateId?.toString() ?? null,
+              rateSource: own.used?.source ?? 'INVOICE',
+              rateDate: own.used?.rateDate ?? corrected?.documentDate ?? null,
+              rateIsFallback: own.provenance.rateIsFallback,
+            }
+          : {}),
+        ...(realized !== 0n ? { realizedFx: formatMoney(realized, baseMinorUnits) } : {}),
         allocations: proposed.map((a) => ({
           invoiceId: a.invoiceId,
           amount: formatMoney(a.amountMinor, minorUnits),

@@ -1,0 +1,3 @@
+export * from './client.ts';
+export * from './document-rate.ts';
+export * from './rates.ts';

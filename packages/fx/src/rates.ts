@@ -1,0 +1,223 @@
+import { type TenantDb, tenant } from '@cifra/db';
+import {
+  badInput,
+  DomainError,
+  formatRate,
+  type IsoDate,
+  parsePublishedRate,
+  peggedRate,
+  type ScaledRate,
+} from '@cifra/domain';
+import { and, asc, desc, eq, gte, lte, ne } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import type { ClientFx } from './client.ts';
+
+export type RateRow = typeof tenant.exchangeRates.$inferSelect;
+
+/** The rate in force for a currency on a date, with where it came from. */
+export interface RateAnswer {
+  /** The ExchangeRateHistory row; null only for the base currency itself or a peg not yet recorded. */
+  id: bigint | null;
+  currency: string;
+  baseCurrency: string;
+  requestedDate: IsoDate;
+  rateDate: IsoDate;
+  rate: ScaledRate;
+  source: string;
+  derivation: string | null;
+  fetchedAt: Date | null;
+  isOverride: boolean;
+  overrideByEmail: string | null;
+  overrideReason: string | null;
+  /** True when the rate is older than the date asked: the last known rate standing in. */
+  isFallback: boolean;
+  ageDays: number;
+}
+
+export const PEG_SOURCE = 'PEG';
+export const OVERRIDE_SOURCE = 'OVERRIDE';
+/**
+ * A rate typed on one document (a receipt at the bank's actual rate). Recorded so the document's GL
+ * lines can cite it, as an override by the user who posted it; it is never the rate in force for
+ * anything else, so `lookupRate` and the history's `effective` ignore it.
+ */
+export const DOCUMENT_SOURCE = 'DOCUMENT';
+const notDocumentRate = ne(tenant.exchangeRates.source, DOCUMENT_SOURCE);
+
+const days = (from: IsoDate, to: IsoDate) =>
+  Math.round(
+    DateTime.fromISO(to, { zone: 'UTC' }).diff(DateTime.fromISO(from, { zone: 'UTC' }), 'days').days,
+  );
+
+export const minusDays = (date: IsoDate, n: number): IsoDate =>
+  DateTime.fromISO(date, { zone: 'UTC' }).minus({ days: n }).toISODate()!;
+
+export function answerFromRow(row: RateRow, requestedDate: IsoDate): RateAnswer {
+  return {
+    id: row.id,
+    currency: row.currency.trim(),
+    baseCurrency: row.baseCurrency.trim(),
+    requestedDate,
+    rateDate: row.rateDate,
+    rate: parsePublishedRate(row.rate),
+    source: row.source,
+    derivation: row.derivation,
+    fetchedAt: row.fetchedAt,
+    isOverride: row.isOverride,
+    overrideByEmail: row.overrideByEmail,
+    overrideReason: row.overrideReason,
+    isFallback: row.rateDate < requestedDate,
+    ageDays: days(row.rateDate, requestedDate),
+  };
+}
+
+/** The order that decides which row wins for a date: an override over a fetched rate, the latest override over older ones. */
+const winnerOrder = [desc(tenant.exchangeRates.isOverride), desc(tenant.exchangeRates.id)];
+
+/**
+ * `exchangeRate(currency, date)`: the latest rate on or before `date`, no older than
+ * `stalenessDays`; for that day an override wins over the provider. A pegged pair (PAB↔USD in
+ * Panama) is always exactly the peg, source PEG, never a fallback. RATE_NOT_AVAILABLE when no rate
+ * is recent enough, with the latest known one in the error's details.
+ */
+export async function lookupRate(
+  db: Pick<TenantDb, 'select'>,
+  client: ClientFx,
+  currency: string,
+  date: IsoDate,
+  stalenessDays: number,
+): Promise<RateAnswer> {
+  const base = client.baseCurrency;
+  if (currency === base) {
+    return {
+      id: null,
+      currency,
+      baseCurrency: base,
+      requestedDate: date,
+      rateDate: date,
+      rate: parsePublishedRate('1'),
+      source: 'BASE',
+      derivation: null,
+      fetchedAt: null,
+      isOverride: false,
+      overrideByEmail: null,
+      overrideReason: null,
+      isFallback: false,
+      ageDays: 0,
+    };
+  }
+  const pegged = peggedRate(currency, base, client.pegs);
+  if (pegged !== null) {
+    const [row] = await db
+      .select()
+      .from(tenant.exchangeRates)
+      .where(
+        and(
+          eq(tenant.exchangeRates.currency, currency),
+          eq(tenant.exchangeRates.baseCurrency, base),
+          eq(tenant.exchangeRates.source, PEG_SOURCE),
+          lte(tenant.exchangeRates.rateDate, date),
+        ),
+      )
+      .orderBy(desc(tenant.exchangeRates.rateDate), desc(tenant.exchangeRates.id))
+      .limit(1);
+    // A peg does not age: the recorded row is cited for provenance, the answer is for the date asked.
+    return {
+      ...(row ? answerFromRow(row, date) : answerFromRow(pegRow(currency, base, pegged, date), date)),
+      id: row?.id ?? null,
+      rate: pegged,
+      rateDate: date,
+      isFallback: false,
+      ageDays: 0,
+    };
+  }
+  const oldest = minusDays(date, stalenessDays);
+  const [row] = await db
+    .select()
+    .from(tenant.exchangeRates)
+    .where(
+      and(
+        eq(tenant.exchangeRates.currency, currency),
+        eq(tenant.exchangeRates.baseCurrency, base),
+        lte(tenant.exchangeRates.rateDate, date),
+        gte(tenant.exchangeRates.rateDate, oldest),
+        notDocumentRate,
+      ),
+    )
+    .orderBy(desc(tenant.exchangeRates.rateDate), ...winnerOrder)
+    .limit(1);
+  if (row) return answerFromRow(row, date);
+  const [latest] = await db
+    .select({ rateDate: tenant.exchangeRates.rateDate })
+    .from(tenant.exchangeRates)
+    .where(
+      and(
+        eq(tenant.exchangeRates.currency, currency),
+        lte(tenant.exchangeRates.rateDate, date),
+        notDocumentRate,
+      ),
+    )
+    .orderBy(desc(tenant.exchangeRates.rateDate))
+    .limit(1);
+  throw new DomainError(
+    'RATE_NOT_AVAILABLE',
+    latest
+      ? `No ${currency}→${base} rate within ${stalenessDays} days before ${date}: the latest is of ${latest.rateDate}. Refresh the rates or override the rate for that date.`
+      : `No ${currency}→${base} rate on or before ${date}. Refresh the rates or override the rate for that date.`,
+    { currency, baseCurrency: base, date, stalenessDays, latestRateDate: latest?.rateDate ?? null },
+  );
+}
+
+function pegRow(currency: string, base: string, rate: ScaledRate, date: IsoDate): RateRow {
+  return {
+    id: 0n,
+    rateDate: date,
+    currency,
+    baseCurrency: base,
+    rate: formatRate(rate),
+    source: PEG_SOURCE,
+    derivation: `${currency}/${base} fixed by the regional configuration`,
+    fetchedAt: new Date(0),
+    isOverride: false,
+    overrideBy: null,
+    overrideByEmail: null,
+    overrideReason: null,
+  };
+}
+
+export interface HistoryRow extends RateRow {
+  /** Whether this row is the one that wins for its date (overrides win, the latest override first). */
+  effective: boolean;
+}
+
+/** `exchangeRates(currency, from, to)`: every stored row in the range, with which one is in force each day. */
+export async function rateHistory(
+  db: Pick<TenantDb, 'select'>,
+  client: ClientFx,
+  currency: string,
+  from: IsoDate,
+  to: IsoDate,
+): Promise<HistoryRow[]> {
+  if (from > to) throw badInput(`from (${from}) is after to (${to})`, { field: 'from' });
+  if (days(from, to) > 3660) throw badInput('ask for at most ten years of rates at once', { field: 'to' });
+  const rows = await db
+    .select()
+    .from(tenant.exchangeRates)
+    .where(
+      and(
+        eq(tenant.exchangeRates.currency, currency),
+        eq(tenant.exchangeRates.baseCurrency, client.baseCurrency),
+        gte(tenant.exchangeRates.rateDate, from),
+        lte(tenant.exchangeRates.rateDate, to),
+      ),
+    )
+    .orderBy(asc(tenant.exchangeRates.rateDate), asc(tenant.exchangeRates.id));
+  const winners = new Map<string, RateRow>();
+  for (const row of rows) {
+    if (row.source === DOCUMENT_SOURCE) continue;
+    const best = winners.get(row.rateDate);
+    // Rows come in id order: a later override beats anything, a later fetched row beats an earlier one.
+    if (!best || row.isOverride || !best.isOverride) winners.set(row.rateDate, row);
+  }
+  return rows.map((row) => ({ ...row, effective: winners.get(row.rateDate) === row }));
+}
