@@ -48,7 +48,16 @@ export interface GlLineRow {
   line_memo: string;
   source_kind: string;
   actual_posting_date: Date;
+  /** FX provenance: the exchange_rates row the line was translated with (null on base-currency lines). */
+  rate: string | null;
+  rate_date: string | null;
+  rate_source: string | null;
+  rate_is_override: boolean | null;
+  rate_is_fallback: boolean;
 }
+
+/** A rate as numeric text without trailing zeros ("1.100000000000" → "1.1"). */
+const plainRate = (rate: string) => rate.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
 
 export const GL_CSV_HEADER = csvRow([
   'posting_date',
@@ -68,6 +77,11 @@ export const GL_CSV_HEADER = csvRow([
   'line_memo',
   'source_kind',
   'actual_posting_date',
+  'exchange_rate',
+  'rate_date',
+  'rate_source',
+  'rate_override',
+  'rate_fallback',
 ]);
 
 export function glCsvLine(r: GlLineRow, books: Books, minorUnitsOf: MinorUnitsOf): string {
@@ -92,6 +106,11 @@ export function glCsvLine(r: GlLineRow, books: Books, minorUnitsOf: MinorUnitsOf
     csvField(r.line_memo, true),
     r.source_kind,
     r.actual_posting_date.toISOString(),
+    r.rate ? plainRate(r.rate) : '',
+    r.rate_date ?? '',
+    csvField(r.rate_source, true),
+    r.rate ? String(!!r.rate_is_override) : '',
+    r.rate ? String(r.rate_is_fallback) : '',
   ]);
 }
 
@@ -235,8 +254,19 @@ export function hledgerOpening(
   return `${date} * Opening balances\n${postings.join('\n')}\n\n`;
 }
 
+/**
+ * "EUR 1000.00 @ 1.1 (ECB 2026-06-01; fallback)": the line's own currency and amount and the rate it
+ * was translated at (no commas: hledger reads `name: value` pairs in a comment as comma-separated tags).
+ */
+function originalOf(r: GlLineRow, minorUnitsOf: MinorUnitsOf): string {
+  const amount = formatMoney(BigInt(r.original_amount_minor), minorUnitsOf(r.original_currency));
+  if (!r.rate) return `${r.original_currency} ${amount}`;
+  const flags = [r.rate_is_override ? 'override' : '', r.rate_is_fallback ? 'fallback' : ''].filter(Boolean);
+  return `${r.original_currency} ${amount} @ ${plainRate(r.rate)} (${oneLine(r.rate_source ?? '')} ${r.rate_date}${flags.length ? `; ${flags.join('; ')}` : ''})`;
+}
+
 /** GL lines in entry order in, journal transactions out: a header whenever the entry changes. */
-export function hledgerTransform(books: Books): Transform {
+export function hledgerTransform(books: Books, minorUnitsOf: MinorUnitsOf): Transform {
   let current: string | null = null;
   return new Transform({
     writableObjectMode: true,
@@ -251,6 +281,7 @@ export function hledgerTransform(books: Books): Transform {
       const comment = [
         r.line_memo ? oneLine(r.line_memo) : '',
         r.party_code ? `party: ${oneLine(`${r.party_code} ${r.party_name ?? ''}`)}` : '',
+        r.original_currency !== books.baseCurrency ? `original: ${originalOf(r, minorUnitsOf)}` : '',
       ]
         .filter(Boolean)
         .join(', ');

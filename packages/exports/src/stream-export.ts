@@ -41,11 +41,14 @@ const GL_LINES = `
          l.amount_minor::text AS amount_minor, l.original_currency,
          l.original_amount_minor::text AS original_amount_minor,
          p.code AS party_code, p.name AS party_name, e.memo AS entry_memo, l.memo AS line_memo,
-         e.source_kind::text AS source_kind, e.actual_posting_date
+         e.source_kind::text AS source_kind, e.actual_posting_date,
+         r.rate::text AS rate, r.rate_date::text AS rate_date, r.source AS rate_source,
+         r.is_override AS rate_is_override, l.rate_is_fallback
     FROM gl_lines l
     JOIN journal_entries e ON e.id = l.entry_id
     JOIN accounts a ON a.id = l.account_id
     LEFT JOIN parties p ON p.id = l.party_id
+    LEFT JOIN exchange_rates r ON r.id = l.exchange_rate_id
    WHERE l.posting_date BETWEEN $1::date AND $2::date
    ORDER BY l.posting_date, e.number, l.line_number`;
 
@@ -155,7 +158,7 @@ export async function streamExport(o: StreamExportOptions): Promise<void> {
       );
       await pipe(
         client.query(new QueryStream(GL_LINES, range, { batchSize: BATCH_SIZE })),
-        hledgerTransform(books),
+        hledgerTransform(books, o.minorUnitsOf),
         o.out,
       );
     }

@@ -436,4 +436,70 @@ describe('a USD-based client billing in EUR', () => {
     const receipt = await receive(inv, '2026-03-20', '1000.00');
     expect(amounts(await glOf(t, receipt.entryId))[2]).toEqual(['6599', '-2000', 'USD', '-2000']);
   });
+
+  it('the database refuses a line citing a rate of another currency pair, a fallback without a rate, and any change of provenance, writing nothing', async () => {
+    const inv = await invoice({ documentDate: '2026-03-02' }, '10');
+    const { rows } = await t.admin.query(
+      'SELECT exchange_rate_id::text AS rate, account_id FROM gl_lines WHERE entry_id = $1 ORDER BY line_number',
+      [inv.entryId],
+    );
+    const before = await footprint(t);
+    const insert = (currency: string, rateId: string | null, fallback: boolean) =>
+      t.appPool.query(
+        `INSERT INTO gl_lines (entry_id, line_number, account_id, posting_date, amount_minor, original_currency,
+           original_amount_minor, exchange_rate_id, rate_is_fallback)
+         VALUES ($1, 901, $2, '2026-03-02', 1, $3, 1, $4, $5), ($1, 902, $2, '2026-03-02', -1, $3, -1, $4, $5)`,
+        [inv.entryId, rows[0].account_id, currency, rateId, fallback],
+      );
+    // A GBP line citing the EUR rate.
+    await expect(insert('GBP', rows[0].rate, false)).rejects.toThrow(/another currency pair/);
+    await expect(insert('USD', null, true)).rejects.toThrow(/gl_lines_fallback_has_rate/);
+    // Provenance is part of the posted line: neither the application nor the owner changes it.
+    await expect(
+      t.appPool.query('UPDATE gl_lines SET exchange_rate_id = NULL WHERE entry_id = $1', [inv.entryId]),
+    ).rejects.toThrow(/permission denied|append-only/);
+    await expect(
+      t.admin.query('UPDATE gl_lines SET rate_is_fallback = true WHERE entry_id = $1', [inv.entryId]),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      t.admin.query('UPDATE documents SET exchange_rate_id = NULL WHERE id = $1', [inv.id]),
+    ).rejects.toThrow(/only drafts change/);
+    await expect(t.admin.query('DELETE FROM exchange_rates WHERE id = $1', [rows[0].rate])).rejects.toThrow(
+      /append-only/,
+    );
+    expect(await footprint(t)).toEqual(before);
+    const { rows: after } = await t.admin.query(
+      'SELECT exchange_rate_id::text AS rate, rate_is_fallback FROM gl_lines WHERE entry_id = $1',
+      [inv.entryId],
+    );
+    expect(after).toEqual(rows.map((r) => ({ rate: r.rate, rate_is_fallback: false })));
+  });
+
+  it('a junior posting a EUR 300.00 bill typed at 1.0925 (USD 327.75) is recorded as the one who forced that rate', async () => {
+    const junior = await t.books('Junior');
+    const draft = await createDraft(junior, 'PURCHASE_INVOICE', {
+      partyId: vendor,
+      documentDate: '2026-03-20',
+      exchangeRate: '1.0925',
+      lines: [{ accountCode: '5101', quantity: '1', unitPrice: '300', taxCode: 'EXENTO' }],
+    });
+    expect(draft.exchangeRate).toBe('1.092500000000');
+    const bill = await postDocument(junior, draft.id, 'PURCHASING');
+    expect(bill.baseTotalMinor).toBe(32775n);
+    const { rows } = await t.admin.query(
+      `SELECT r.source, r.rate::text, r.rate_date::text AS date, r.is_override, r.override_by_email AS by, r.override_reason AS why
+         FROM exchange_rates r WHERE r.id = $1`,
+      [bill.exchangeRateId],
+    );
+    expect(rows).toEqual([
+      {
+        source: 'DOCUMENT',
+        rate: '1.092500000000',
+        date: '2026-03-20',
+        is_override: true,
+        by: actor.email,
+        why: `Rate given on purchase invoice ${bill.id}`,
+      },
+    ]);
+  });
 });
