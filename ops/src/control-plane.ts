@@ -1,12 +1,15 @@
 import {
+  CONTROL_APP_ROLE,
   type ControlDb,
   control,
   controlDb,
   createDatabase,
   databaseExists,
   ensureAppRole,
+  ensureControlAppRole,
   migrateControlPlane,
   pg,
+  withCredentials,
   withDatabase,
 } from '@cifra/db';
 import { ISO_4217 } from '@cifra/domain';
@@ -15,13 +18,17 @@ import { eq, sql } from 'drizzle-orm';
 export const CONTROL_DATABASE = 'cifra_control';
 
 export interface ControlPlane {
+  /** As the admin that migrates it (and seeds the demo firm). */
   url: string;
   pool: pg.Pool;
   db: ControlDb;
+  /** As the services' role, `cifra_control_app`: what the gateway, the subgraphs and the worker use. */
+  appUrl: string;
 }
 
 /**
- * Bring the control plane up to date: create its database if needed, migrate it, refresh the ISO
+ * Bring the control plane up to date: create its database if needed, make sure the services' role
+ * exists with its password, migrate it (which grants that role what it needs), refresh the ISO
  * 4217 list, and make sure the server new clients go to is registered with the application role.
  */
 export async function prepareControlPlane(opts: {
@@ -29,14 +36,22 @@ export async function prepareControlPlane(opts: {
   serverUrl: string;
   controlUrl?: string;
   serverName: string;
+  /** Password of `cifra_app`, the client databases' application role. */
   appPassword: string;
+  /** Password of `cifra_control_app`, the services' role on the control plane (`appPassword` when absent). */
+  controlAppPassword?: string;
 }): Promise<ControlPlane> {
   const url = opts.controlUrl ?? withDatabase(opts.serverUrl, CONTROL_DATABASE);
+  const controlAppPassword = opts.controlAppPassword ?? opts.appPassword;
+  // The role lives on the control plane's own server (the one `url` names).
+  await ensureControlAppRole(url, controlAppPassword);
   if (!opts.controlUrl && !(await databaseExists(opts.serverUrl, CONTROL_DATABASE))) {
-    await createDatabase(opts.serverUrl, CONTROL_DATABASE).catch(async (err) => {
-      // Two launchers racing on one server: the loser finds the database there.
-      if (!(await databaseExists(opts.serverUrl, CONTROL_DATABASE))) throw err;
-    });
+    await createDatabase(opts.serverUrl, CONTROL_DATABASE, undefined, [CONTROL_APP_ROLE]).catch(
+      async (err) => {
+        // Two launchers racing on one server: the loser finds the database there.
+        if (!(await databaseExists(opts.serverUrl, CONTROL_DATABASE))) throw err;
+      },
+    );
   }
   await migrateControlPlane(url);
   await ensureAppRole(opts.serverUrl, opts.appPassword);
@@ -67,5 +82,5 @@ export async function prepareControlPlane(opts: {
       .set({ adminUrl: opts.serverUrl })
       .where(eq(control.dbServers.id, server.id));
   }
-  return { url, pool, db };
+  return { url, pool, db, appUrl: withCredentials(url, CONTROL_APP_ROLE, controlAppPassword) };
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Logger } from '@cifra/context';
+import { type ControlDb, controlDb, pg } from '@cifra/db';
 import { type EmbeddedServer, startEmbeddedPostgres } from '@cifra/db/embedded';
 import { type ControlPlane, prepareControlPlane } from './control-plane.ts';
 import { type LocalSecrets, loadOrCreateSecrets } from './secrets.ts';
@@ -11,12 +12,17 @@ export interface ControlPlaneOptions {
   /** Tests only: an embedded server without fsync. */
   durable?: boolean;
   log: Logger;
-  /** The application role's password; DATA_DIR's secret by default. */
+  /** The application role's password (`cifra_app`, on client servers); DATA_DIR's secret by default. */
   appPassword?: string;
+  /** The services' role's password (`cifra_control_app`, on the control plane); DATA_DIR's secret by default. */
+  controlAppPassword?: string;
 }
 
 export interface OpenedControlPlane {
+  /** As the admin: migrations, the demo seed, operational commands. */
   control: ControlPlane;
+  /** As `cifra_control_app`: what every service (gateway, subgraphs, worker) is given. */
+  app: { pool: pg.Pool; db: ControlDb };
   secrets: LocalSecrets;
   appPassword: string;
   /** Admin URL of the server the control plane (and new clients) live on. */
@@ -45,20 +51,26 @@ export async function openControlPlane(opts: ControlPlaneOptions): Promise<Opene
     serverUrl = embedded.url;
   }
   const appPassword = opts.appPassword ?? secrets.appPassword;
+  const controlAppPassword = opts.controlAppPassword ?? secrets.controlAppPassword;
   try {
     const control = await prepareControlPlane({
       serverUrl,
       controlUrl: opts.databaseUrl,
       serverName: embedded ? 'embedded' : 'primary',
       appPassword,
+      controlAppPassword,
     });
+    const appPool = new pg.Pool({ connectionString: control.appUrl, max: 10, application_name: 'cifra' });
+    appPool.on('error', (err) => opts.log.warn({ err }, 'control-plane connection error'));
     return {
       control,
+      app: { pool: appPool, db: controlDb(appPool) },
       secrets,
       appPassword,
       serverUrl,
       embedded,
       close: async () => {
+        await appPool.end().catch(() => undefined);
         await control.pool.end().catch(() => undefined);
         await embedded?.stop();
       },

@@ -75,6 +75,7 @@ export async function seedDemoFirm(opts: {
       action: 'firm.seeded',
       entityType: 'Firm',
       entityId: f!.id,
+      firmId: f!.id,
       after: { users: DEMO_USERS.length },
     });
     return f!;

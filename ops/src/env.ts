@@ -17,6 +17,8 @@ const schema = z.object({
   // Split mode: each service is started alone with what it needs.
   CONTROL_DATABASE_URL: z.string().url().optional(),
   TENANT_APP_DB_PASSWORD: z.string().min(1).optional(),
+  /** `pnpm migrate`: the password it gives `cifra_control_app` (DATA_DIR's secret otherwise). */
+  CONTROL_APP_DB_PASSWORD: z.string().min(1).optional(),
   CONTEXT_PUBLIC_JWK: z.string().optional(),
   CONTEXT_PRIVATE_JWK: z.string().optional(),
   /** Ledger export links (exportLedger): the ledger subgraph signs them, the gateway serves them. */

@@ -14,6 +14,8 @@ import type { JWK } from 'jose';
 export interface LocalSecrets {
   pgPassword: string;
   appPassword: string;
+  /** The services' role on the control plane (`cifra_control_app`). */
+  controlAppPassword: string;
   authPrivateJwk: JWK;
   authPublicJwk: JWK;
   contextPrivateJwk: JWK;
@@ -29,14 +31,16 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<LocalSecrets
   const file = secretsFile(dataDir);
   if (existsSync(file)) {
     const existing = JSON.parse(await readFile(file, 'utf8')) as LocalSecrets;
-    if (existing.exportPrivateJwk && existing.exportPublicJwk) return existing;
-    // A DATA_DIR from before exports: add the export key pair, keep everything else.
-    const exportKeys = await generateExportKeys();
-    const upgraded = {
-      ...existing,
-      exportPrivateJwk: exportKeys.privateJwk,
-      exportPublicJwk: exportKeys.publicJwk,
-    };
+    if (existing.exportPrivateJwk && existing.exportPublicJwk && existing.controlAppPassword) return existing;
+    // A DATA_DIR from before exports or the control plane's own role: add what is missing, keep
+    // everything else.
+    const upgraded = { ...existing };
+    if (!upgraded.exportPrivateJwk || !upgraded.exportPublicJwk) {
+      const exportKeys = await generateExportKeys();
+      upgraded.exportPrivateJwk = exportKeys.privateJwk;
+      upgraded.exportPublicJwk = exportKeys.publicJwk;
+    }
+    upgraded.controlAppPassword ||= randomBytes(18).toString('base64url');
     await writeSecrets(file, upgraded);
     return upgraded;
   }
@@ -47,6 +51,7 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<LocalSecrets
   const secrets: LocalSecrets = {
     pgPassword: randomBytes(18).toString('base64url'),
     appPassword: randomBytes(18).toString('base64url'),
+    controlAppPassword: randomBytes(18).toString('base64url'),
     authPrivateJwk: auth.privateJwk,
     authPublicJwk: auth.publicJwk,
     contextPrivateJwk: context.privateJwk,

@@ -21,8 +21,9 @@ export interface StackOptions {
   durable?: boolean;
   log?: Logger;
   /**
-   * The application role's password (a cluster-wide role): DATA_DIR's secret by default. Tests
-   * sharing one server pass the password every other test database already uses.
+   * The application roles' password (`cifra_app` and `cifra_control_app`, cluster-wide roles):
+   * DATA_DIR's secrets by default. Tests sharing one server pass the password every other test
+   * database already uses.
    */
   appPassword?: string;
   /**
@@ -64,8 +65,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     durable: opts.durable,
     log,
     appPassword: opts.appPassword,
+    controlAppPassword: opts.appPassword,
   });
   const { control, secrets, appPassword } = opened;
+  // Every service connects to the control plane as cifra_control_app, which owns nothing there;
+  // only migrations and the demo seed use the admin connection.
+  const app = opened.app;
   const cleanups: [string, () => Promise<void>][] = [];
   /** Stop in reverse order of start: gateway, subgraphs, worker, pools, then the database server. */
   const closeAll = async () => {
@@ -78,7 +83,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   };
   try {
     const registry = new TenantRegistry({
-      control: control.db,
+      control: app.db,
       appPassword,
       secrets: opts.secrets,
     });
@@ -90,9 +95,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     let worker: RunningWorker | undefined;
     if (opts.worker ?? true) {
       worker = await startWorker({
-        pool: control.pool,
+        pool: app.pool,
         deps: {
-          control: control.db,
+          control: app.db,
           registry,
           log,
           fxProviders: opts.fxProviders,
@@ -105,7 +110,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     }
     let publicUrl = opts.publicUrl ?? '';
     const deps: SubgraphDeps = {
-      control: control.db,
+      control: app.db,
       registry,
       verifier: await ContextVerifier.fromJwk(secrets.contextPublicJwk),
       log,
@@ -126,7 +131,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       subgraphUrls,
       auth: { kind: 'local', publicJwk: secrets.authPublicJwk },
       contextPrivateJwk: secrets.contextPrivateJwk,
-      control: control.db,
+      control: app.db,
       log,
       exports: { verifier: await ExportLinkVerifier.fromJwk(secrets.exportPublicJwk), registry },
     });

@@ -64,7 +64,8 @@ export const DEFAULT_LOCK_LIFETIME_MS = 60_000;
 
 /** The `ops/` worker: Agenda on the control-plane database, running every area's jobs. */
 export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
-  const backend = new PostgresBackend({ pool: opts.pool });
+  // The table is created by control migration 0007: the services' role may not create or alter it.
+  const backend = new PostgresBackend({ pool: opts.pool, ensureSchema: false });
   // The LISTEN connection emits 'error' when it drops (a database restart, or PostgreSQL shutting
   // down on Ctrl-C) and reconnects by itself; with no listener that error would end the process.
   (backend.notificationChannel as unknown as EventEmitter | undefined)?.on('error', (err: unknown) =>

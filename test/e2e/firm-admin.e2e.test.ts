@@ -210,3 +210,120 @@ describe('settings through the gateway', () => {
     expect(codes(s)).toEqual(['FORBIDDEN']);
   });
 });
+
+describe("the firm's own trail through the gateway", () => {
+  const EVENTS = `query($f: FirmAuditEventFilter) { firmAuditEvents(filter: $f, first: 20) {
+    edges { node { action actorEmail entityType entityId reason before after tenant { slug } } }
+    pageInfo { hasNextPage } } }`;
+  type Events = {
+    firmAuditEvents: {
+      edges: {
+        node: {
+          action: string;
+          actorEmail: string;
+          entityType: string;
+          entityId: string;
+          reason: string | null;
+          before: Record<string, unknown> | null;
+          tenant: { slug: string } | null;
+        };
+      }[];
+    };
+  };
+
+  it('lists the membership and settings changes above, with reasons, for the FirmAdmin and the reviewer', async () => {
+    for (const who of ['admin', 'reviewer'] as const) {
+      const r = await as(who)<Events>(EVENTS, { f: { action: 'membership.client_role_revoked' } });
+      expect(r.errors).toBeUndefined();
+      expect(r.data!.firmAuditEvents.edges.map((e) => e.node)).toEqual([
+        expect.objectContaining({
+          action: 'membership.client_role_revoked',
+          actorEmail: 'admin@demo.firm',
+          entityType: 'TenantRoleAssignment',
+          reason: REASON,
+          tenant: { slug: 'cafe-boquete' },
+        }),
+      ]);
+    }
+    const settings = await as('admin')<Events>(EVENTS, { f: { tenant: 'clinica-costa' } });
+    expect(settings.data!.firmAuditEvents.edges.map((e) => e.node.action)).toContain(
+      'tenant.settings_updated',
+    );
+    // Provisioning of the demo clients is in the firm's trail too.
+    const provisioned = await as('admin')<Events>(EVENTS, { f: { action: 'tenant.provisioned' } });
+    expect(provisioned.data!.firmAuditEvents.edges).toHaveLength(5);
+  });
+
+  it("resolves a client's firm-level events from the client, through federation", async () => {
+    const r = await as(
+      'admin',
+      'cafe-boquete',
+    )<{
+      tenant: { slug: string; firmAuditEvents: { edges: { node: { action: string } }[] } };
+    }>('{ tenant { slug firmAuditEvents(first: 50) { edges { node { action } } } } }');
+    expect(r.errors).toBeUndefined();
+    const actions = r.data!.tenant.firmAuditEvents.edges.map((e) => e.node.action);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'membership.client_role_revoked',
+        'membership.client_role_assigned',
+        'tenant.provisioned',
+      ]),
+    );
+    expect(actions).not.toContain('tenant.settings_updated'); // that one was clinica-costa's
+  });
+
+  it("answers a membership's history with who and why, and verifies the chain", async () => {
+    const client = await member('client@demo.firm');
+    const [t] = await controlRows<{ id: string }>(`SELECT id FROM tenants WHERE slug = 'cafe-boquete'`);
+    const r = await as('reviewer')<{
+      firmHistory: {
+        operation: string;
+        actorEmail: string | null;
+        reason: string | null;
+        data: { role: string };
+      }[];
+      verifyFirmAuditChain: { ok: boolean; checked: number; headSeq: string };
+    }>(
+      `query($id: ID!) { firmHistory(entityType: "TenantRoleAssignment", entityId: $id) { operation actorEmail reason data }
+         verifyFirmAuditChain { ok checked headSeq } }`,
+      { id: `${t!.id}:${client.userId}` },
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.firmHistory.map((v) => [v.operation, v.actorEmail, v.reason, v.data.role])).toEqual([
+      ['INSERT', 'system@cifra', 'demo seed', 'ClientReadOnly'],
+      ['DELETE', 'admin@demo.firm', REASON, 'ClientReadOnly'],
+      ['INSERT', 'admin@demo.firm', null, 'ClientReadOnly'],
+    ]);
+    expect(r.data!.verifyFirmAuditChain.ok).toBe(true);
+    expect(r.data!.verifyFirmAuditChain.checked).toBe(await eventCount());
+  });
+
+  it('finds a firm-level event tampered with by a superuser', async () => {
+    const pool = harness.stack.control.pool;
+    await pool.query('ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only');
+    try {
+      await pool.query(
+        `UPDATE audit_events SET reason = 'nothing to see' WHERE action = 'membership.client_role_revoked'`,
+      );
+    } finally {
+      await pool.query('ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only');
+    }
+    const r = await as('admin')<{
+      verifyFirmAuditChain: { ok: boolean; firstBrokenLink: { problem: string; event: { action: string } } };
+    }>('{ verifyFirmAuditChain { ok firstBrokenLink { problem event { action } } } }');
+    expect(r.data!.verifyFirmAuditChain).toEqual({
+      ok: false,
+      firstBrokenLink: { problem: 'HASH_MISMATCH', event: { action: 'membership.client_role_revoked' } },
+    });
+  });
+
+  it('is refused to roles without Audit.ReadFirm', async () => {
+    for (const who of ['senior', 'junior', 'client'] as const) {
+      expect(codes(await as(who)('{ firmAuditEvents { edges { node { action } } } }'))).toEqual([
+        'FORBIDDEN',
+      ]);
+      expect(codes(await as(who)('{ verifyFirmAuditChain { ok } }'))).toEqual(['FORBIDDEN']);
+    }
+  });
+});

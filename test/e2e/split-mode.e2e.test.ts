@@ -86,8 +86,9 @@ beforeAll(async () => {
   // The gateway's address must be known before it starts: the ledger signs export links to it.
   const gatewayPort = await freePort();
   const publicUrl = `http://127.0.0.1:${gatewayPort}`;
+  // The services connect as cifra_control_app, which owns nothing (control migration 0007).
   baseEnv = {
-    CONTROL_DATABASE_URL: db.adminUrl,
+    CONTROL_DATABASE_URL: controlPlane.appUrl,
     TENANT_APP_DB_PASSWORD: TEST_APP_PASSWORD,
     CONTEXT_PUBLIC_JWK: JSON.stringify(context.publicJwk),
     PORT: '0',
@@ -106,7 +107,7 @@ beforeAll(async () => {
   const gateway = await startService(
     'gateway',
     readEnv({
-      CONTROL_DATABASE_URL: db.adminUrl,
+      CONTROL_DATABASE_URL: controlPlane.appUrl,
       CONTEXT_PRIVATE_JWK: JSON.stringify(context.privateJwk),
       AUTH_JWKS_URL: jwksUrl,
       AUTH_ISSUER: ISSUER,

@@ -13,7 +13,14 @@ const env = readEnv();
 const log = createLogger('cifra-migrate', env.LOG_LEVEL);
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
-const opened = await openControlPlane({ dataDir: env.dataDir, databaseUrl: env.DATABASE_URL, log });
+// The application roles' passwords are (re)set here: those the services are configured with.
+const opened = await openControlPlane({
+  dataDir: env.dataDir,
+  databaseUrl: env.DATABASE_URL,
+  log,
+  appPassword: env.TENANT_APP_DB_PASSWORD,
+  controlAppPassword: env.CONTROL_APP_DB_PASSWORD,
+});
 let results: TenantMigrationResult[] = [];
 try {
   out('control plane  migrated');

@@ -11,6 +11,11 @@ export interface AuditEventInput {
   reason?: string | null;
   /** Control plane only: the client the firm-level action concerns. */
   tenantId?: string | null;
+  /**
+   * Control plane only: the firm whose trail this is. When absent the database takes the client's
+   * firm, else the actor's (control migration 0007).
+   */
+  firmId?: string | null;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: works on the control-plane and tenant schemas alike.
@@ -32,11 +37,13 @@ export async function recordAuditEvent(
 ): Promise<{ id: bigint }> {
   const tenantColumn = event.tenantId === undefined ? sql`` : sql`, tenant_id`;
   const tenantValue = event.tenantId === undefined ? sql`` : sql`, ${event.tenantId}`;
+  const firmColumn = event.firmId == null ? sql`` : sql`, firm_id`;
+  const firmValue = event.firmId == null ? sql`` : sql`, ${event.firmId}`;
   const result = await tx.execute(sql`INSERT INTO audit_events
-      (actor_id, actor_email, action, entity_type, entity_id, before, after, reason, request_id, client_name, client_version${tenantColumn})
+      (actor_id, actor_email, action, entity_type, entity_id, before, after, reason, request_id, client_name, client_version${tenantColumn}${firmColumn})
     VALUES (${actor.userId}, ${actor.email}, ${event.action}, ${event.entityType}, ${event.entityId},
       ${json(event.before)}::jsonb, ${json(event.after)}::jsonb, ${event.reason ?? actor.reason ?? null},
-      ${actor.requestId ?? null}, ${actor.clientName ?? null}, ${actor.clientVersion ?? null}${tenantValue})
+      ${actor.requestId ?? null}, ${actor.clientName ?? null}, ${actor.clientVersion ?? null}${tenantValue}${firmValue})
     RETURNING id`);
   // The database chains the event (hash, previous hash, position) and stamps its time itself.
   return { id: BigInt(String((result.rows[0] as { id: unknown }).id)) };
@@ -49,7 +56,7 @@ export async function recordAuditEvent(
 export async function recordAuditEvents(
   tx: Executor,
   actor: Actor,
-  events: readonly Omit<AuditEventInput, 'tenantId'>[],
+  events: readonly Omit<AuditEventInput, 'tenantId' | 'firmId'>[],
 ): Promise<void> {
   if (events.length === 0) return;
   // One array parameter per column (unnest): a bulk posting's thousand events cost one short

@@ -8,14 +8,32 @@ import { withDatabase } from './url.ts';
  */
 export const APP_ROLE = 'cifra_app';
 
-export async function ensureAppRole(adminUrl: string, appPassword: string): Promise<void> {
+/**
+ * The role the services (gateway, subgraphs, worker) connect to the control plane as. It owns
+ * nothing there and holds only the grants of control migration 0007 (no CREATE, no CREATEDB).
+ */
+export const CONTROL_APP_ROLE = 'cifra_control_app';
+
+/** Create a login role once per server (idempotent) and (re)set its password from configuration. */
+async function ensureLoginRole(adminUrl: string, role: string, password: string): Promise<void> {
   await withClient(withDatabase(adminUrl, 'postgres'), async (c) => {
     await c.query(`DO $$ BEGIN
-        CREATE ROLE ${APP_ROLE} LOGIN;
+        CREATE ROLE ${quoteIdent(role)} LOGIN;
       EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
       END $$`);
-    await c.query(`ALTER ROLE ${APP_ROLE} LOGIN PASSWORD ${quoteLiteral(appPassword)}`);
+    // Created without SUPERUSER, CREATEDB or CREATEROLE (the defaults); only LOGIN and the password
+    // are set here, which a non-superuser admin with CREATEROLE may do too.
+    await c.query(`ALTER ROLE ${quoteIdent(role)} LOGIN PASSWORD ${quoteLiteral(password)}`);
   });
+}
+
+export function ensureAppRole(adminUrl: string, appPassword: string): Promise<void> {
+  return ensureLoginRole(adminUrl, APP_ROLE, appPassword);
+}
+
+/** The control plane's services role, on the control plane's server. */
+export function ensureControlAppRole(adminUrl: string, password: string): Promise<void> {
+  return ensureLoginRole(adminUrl, CONTROL_APP_ROLE, password);
 }
 
 export async function databaseExists(adminUrl: string, name: string): Promise<boolean> {
@@ -25,13 +43,24 @@ export async function databaseExists(adminUrl: string, name: string): Promise<bo
   });
 }
 
-export async function createDatabase(adminUrl: string, name: string, template?: string): Promise<void> {
+/**
+ * Create a database that only its owner and `connectRoles` may connect to: a client database's
+ * application role by default, the services' role for the control plane.
+ */
+export async function createDatabase(
+  adminUrl: string,
+  name: string,
+  template?: string,
+  connectRoles: readonly string[] = [APP_ROLE],
+): Promise<void> {
   await withClient(withDatabase(adminUrl, 'postgres'), async (c) => {
     const from = template ? ` TEMPLATE ${quoteIdent(template)}` : '';
     await c.query(`CREATE DATABASE ${quoteIdent(name)}${from}`);
     // Only the application role and the owner may connect; other tenants' roles may not.
     await c.query(`REVOKE CONNECT ON DATABASE ${quoteIdent(name)} FROM PUBLIC`);
-    await c.query(`GRANT CONNECT ON DATABASE ${quoteIdent(name)} TO ${APP_ROLE}`);
+    for (const role of connectRoles) {
+      await c.query(`GRANT CONNECT ON DATABASE ${quoteIdent(name)} TO ${quoteIdent(role)}`);
+    }
   });
 }
 

@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { APP_ROLE, createDatabase, quoteIdent, withClient, withCredentials, withDatabase } from '@cifra/db';
+import {
+  APP_ROLE,
+  CONTROL_APP_ROLE,
+  createDatabase,
+  quoteIdent,
+  withClient,
+  withCredentials,
+  withDatabase,
+} from '@cifra/db';
 import { inject } from 'vitest';
 import { CONTROL_TEMPLATE, TENANT_TEMPLATE, TEST_APP_PASSWORD } from './constants.ts';
 
@@ -7,7 +15,10 @@ export interface TestDatabase {
   name: string;
   /** As the owner (superuser in tests): for setup and for proving what the database refuses. */
   adminUrl: string;
-  /** As the application role, the way the product connects. */
+  /**
+   * As the application role, the way the product connects: `cifra_app` for a client database,
+   * `cifra_control_app` for a control plane.
+   */
   appUrl: string;
   drop(): Promise<void>;
 }
@@ -18,15 +29,19 @@ export function testServerUrl(): string {
 
 export const testAppPassword = TEST_APP_PASSWORD;
 
-async function fromTemplate(prefix: string, template: string | undefined): Promise<TestDatabase> {
+async function fromTemplate(
+  prefix: string,
+  template: string | undefined,
+  appRole = APP_ROLE,
+): Promise<TestDatabase> {
   const server = testServerUrl();
   const name = `${prefix}_${randomBytes(5).toString('hex')}`;
-  await createDatabase(server, name, template);
+  await createDatabase(server, name, template, [appRole]);
   const adminUrl = withDatabase(server, name);
   return {
     name,
     adminUrl,
-    appUrl: withCredentials(adminUrl, APP_ROLE, TEST_APP_PASSWORD),
+    appUrl: withCredentials(adminUrl, appRole, TEST_APP_PASSWORD),
     drop: () => dropPolitely(server, name),
   };
 }
@@ -55,6 +70,6 @@ async function dropPolitely(server: string, name: string): Promise<void> {
 /** A fresh, migrated client database. */
 export const createTestTenantDatabase = () => fromTemplate('t_tenant', TENANT_TEMPLATE);
 /** A fresh, migrated control-plane database. */
-export const createTestControlDatabase = () => fromTemplate('t_control', CONTROL_TEMPLATE);
+export const createTestControlDatabase = () => fromTemplate('t_control', CONTROL_TEMPLATE, CONTROL_APP_ROLE);
 /** An empty database (for migration tests). */
 export const createEmptyDatabase = () => fromTemplate('t_empty', undefined);

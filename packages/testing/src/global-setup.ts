@@ -2,8 +2,10 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  CONTROL_APP_ROLE,
   createDatabase,
   ensureAppRole,
+  ensureControlAppRole,
   migrateControlPlane,
   migrateTenantDatabase,
   withDatabase,
@@ -26,7 +28,8 @@ export default async function setup(project: TestProject) {
     durable: false,
   });
   await ensureAppRole(server.url, TEST_APP_PASSWORD);
-  await createDatabase(server.url, CONTROL_TEMPLATE);
+  await ensureControlAppRole(server.url, TEST_APP_PASSWORD);
+  await createDatabase(server.url, CONTROL_TEMPLATE, undefined, [CONTROL_APP_ROLE]);
   await migrateControlPlane(withDatabase(server.url, CONTROL_TEMPLATE));
   await createDatabase(server.url, TENANT_TEMPLATE);
   await migrateTenantDatabase(withDatabase(server.url, TENANT_TEMPLATE));

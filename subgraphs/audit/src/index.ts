@@ -7,9 +7,12 @@ import {
   Account,
   AuditChainBreak,
   AuditEvent,
+  FirmAuditChainBreak,
+  FirmAuditEvent,
   InvestigationResult,
   JournalEntry,
   PostingPeriod,
+  Tenant,
 } from './resolvers/types.resolvers.ts';
 import { rules } from './rules.ts';
 import { JSONScalar } from './scalars.ts';
@@ -25,6 +28,9 @@ const resolvers: Resolvers = {
   JournalEntry,
   Account,
   PostingPeriod,
+  FirmAuditEvent,
+  FirmAuditChainBreak,
+  Tenant,
 };
 
 export const auditSubgraph: SubgraphDefinition<Context> = {

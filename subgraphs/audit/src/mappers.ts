@@ -1,4 +1,4 @@
-import type { tenant } from '@cifra/db';
+import type { control, tenant } from '@cifra/db';
 import type { EntityVersion as EntityVersionModel } from './services/history.service.ts';
 import type { Investigation } from './services/investigate.service.ts';
 import type { AuditChainVerification as Verification } from './services/verify-audit-chain.service.ts';
@@ -13,3 +13,9 @@ export type InvestigationResult = Investigation;
 export type JournalEntry = { id: string };
 export type Account = { id: string };
 export type PostingPeriod = { id: string };
+/** The firm's trail, in the control plane. */
+export type FirmAuditEvent = typeof control.controlAuditEvents.$inferSelect;
+export type FirmAuditChainVerification = Verification;
+export type FirmAuditChainBreak = NonNullable<Verification['firstBrokenLink']>;
+/** A client, owned by the tenancy subgraph; this one adds its firm-level trail. */
+export type Tenant = { id: string };

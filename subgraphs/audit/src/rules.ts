@@ -1,22 +1,38 @@
-import { can, Permissions as P, type RuleMap } from '@cifra/permissions';
+import { can, canAny, Permissions as P, type RuleMap } from '@cifra/permissions';
 
 const read = can(P.Audit.Read);
+const readFirm = can(P.Audit.ReadFirm);
+/** Types both trails use. */
+const readEither = canAny(P.Audit.Read, P.Audit.ReadFirm);
 const investigate = can(P.Audit.Investigate);
 
 /** Every field of this subgraph, mapped to the permission it needs (deny by default). */
 export const rules: RuleMap = {
-  Query: { auditEvents: read, verifyAuditChain: read, history: read },
+  Query: {
+    auditEvents: read,
+    verifyAuditChain: read,
+    history: read,
+    firmAuditEvents: readFirm,
+    verifyFirmAuditChain: readFirm,
+    firmHistory: readFirm,
+  },
   Mutation: { investigate },
   AuditEvent: read,
   AuditEventConnection: read,
   AuditEventEdge: read,
-  PageInfo: read,
+  PageInfo: readEither,
   AuditChainVerification: read,
   AuditChainBreak: read,
-  EntityVersion: read,
+  EntityVersion: readEither,
   InvestigationResult: investigate,
   InvestigationError: investigate,
   JournalEntry: read,
   Account: read,
   PostingPeriod: read,
+  FirmAuditEvent: readFirm,
+  FirmAuditEventConnection: readFirm,
+  FirmAuditEventEdge: readFirm,
+  FirmAuditChainVerification: readFirm,
+  FirmAuditChainBreak: readFirm,
+  Tenant: readFirm,
 };

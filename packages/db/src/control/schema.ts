@@ -168,6 +168,11 @@ export const controlAuditEvents = pgTable(
     entityType: text('entity_type').notNull(),
     entityId: text('entity_id').notNull(),
     tenantId: uuid('tenant_id'),
+    /**
+     * The firm whose trail this is: given by the writer, else set by the database from the client's
+     * firm or the actor's (control migration 0007); hashed when set. Null on events from before.
+     */
+    firmId: uuid('firm_id'),
     before: jsonb('before'),
     after: jsonb('after'),
     reason: text('reason'),
@@ -189,6 +194,7 @@ export const controlAuditEvents = pgTable(
     uniqueIndex('cae_chain_seq_idx').on(t.chainSeq),
     index('cae_action_idx').on(t.action),
     index('cae_actor_idx').on(t.actorEmail),
+    index('cae_firm_idx').on(t.firmId, t.id),
   ],
 );
 export * from './batch.ts';

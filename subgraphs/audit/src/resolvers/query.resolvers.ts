@@ -1,4 +1,5 @@
 import type { QueryResolvers } from '../__generated__/resolvers.ts';
+import { firmEntityHistory, listFirmAuditEvents } from '../services/firm-audit.service.ts';
 import { entityHistory } from '../services/history.service.ts';
 import { listAuditEvents } from '../services/list-audit-events.service.ts';
 import { verifyAuditChain } from '../services/verify-audit-chain.service.ts';
@@ -9,4 +10,10 @@ export const Query: QueryResolvers = {
   verifyAuditChain: async (_p, _a, ctx) => verifyAuditChain(await ctx.tenantDb()),
   history: async (_p, { entityType, entityId }, ctx) =>
     entityHistory(await ctx.tenantDb(), entityType, entityId),
+  // The firm's own trail: the control plane, scoped to the caller's firm from the signed context.
+  firmAuditEvents: (_p, { filter, first, after }, ctx) =>
+    listFirmAuditEvents(ctx.control, ctx.request.firm.id, { filter, first, after }),
+  verifyFirmAuditChain: (_p, _a, ctx) => verifyAuditChain(ctx.control),
+  firmHistory: (_p, { entityType, entityId }, ctx) =>
+    firmEntityHistory(ctx.control, ctx.request.firm.id, entityType, entityId),
 };

@@ -5,11 +5,15 @@ import type {
   AccountResolvers,
   AuditChainBreakResolvers,
   AuditEventResolvers,
+  FirmAuditChainBreakResolvers,
+  FirmAuditEventResolvers,
   InvestigationResultResolvers,
   JournalEntryResolvers,
   PostingPeriodResolvers,
+  TenantResolvers,
 } from '../__generated__/resolvers.ts';
 import type { Context } from '../context.ts';
+import { firmAuditEventById, listFirmAuditEvents } from '../services/firm-audit.service.ts';
 import { listAuditEvents } from '../services/list-audit-events.service.ts';
 
 /** An `ID` as the bigint identity it stands for, or null when it cannot be one. */
@@ -58,4 +62,23 @@ export const Account: AccountResolvers = {
 export const PostingPeriod: PostingPeriodResolvers = {
   __resolveReference: (ref) => ({ id: ref.id }),
   auditEvents: (e, args, ctx) => trailOf('PostingPeriod')(e, args, ctx),
+};
+
+export const FirmAuditEvent: FirmAuditEventResolvers = {
+  id: (e) => e.id.toString(),
+  chainSeq: (e) => e.chainSeq.toString(),
+  previousHash: (e) => e.prevHash,
+  // Resolved by the tenancy subgraph, which answers only for clients the caller may use.
+  tenant: (e) => (e.tenantId ? { id: e.tenantId } : null),
+};
+
+export const FirmAuditChainBreak: FirmAuditChainBreakResolvers = {
+  event: (b, _a, ctx) => firmAuditEventById(ctx.control, ctx.request.firm.id, b.eventId),
+};
+
+/** A client's firm-level trail, contributed to the tenancy subgraph's Tenant. */
+export const Tenant: TenantResolvers = {
+  __resolveReference: (ref) => ({ id: ref.id }),
+  firmAuditEvents: (t, args, ctx) =>
+    listFirmAuditEvents(ctx.control, ctx.request.firm.id, { ...args, tenantId: t.id }),
 };

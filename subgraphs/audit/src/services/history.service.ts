@@ -1,4 +1,4 @@
-import type { TenantDb } from '@cifra/db';
+import type { ControlDb, TenantDb } from '@cifra/db';
 import { badInput } from '@cifra/domain';
 import { type SQL, sql } from 'drizzle-orm';
 
@@ -103,19 +103,25 @@ async function appendOnlyVersion(
  * in its own migration answers here without a change to this service.
  */
 export async function entityHistory(
-  db: TenantDb,
+  db: TenantDb | ControlDb,
   entityType: string,
   entityId: string,
+  /** A client's books (default) also answer for their append-only entries and lines; the control plane does not. */
+  where: 'books' | 'control' = 'books',
 ): Promise<EntityVersion[]> {
-  if (entityType === 'JournalEntry' || entityType === 'GlLine')
-    return appendOnlyVersion(db, entityType, entityId);
+  const books = where === 'books';
+  if (books && (entityType === 'JournalEntry' || entityType === 'GlLine'))
+    return appendOnlyVersion(db as TenantDb, entityType, entityId);
   const registered = await db.execute(sql`
     SELECT history_table, entity_type FROM cifra_history_tables
      WHERE lower(entity_type) = lower(${entityType}) OR table_name = ${entityType}`);
   const table = registered.rows[0] as { history_table: string; entity_type: string } | undefined;
   if (!table) {
     const known = await db.execute(sql`SELECT entity_type FROM cifra_history_tables ORDER BY entity_type`);
-    const types = ['GlLine', 'JournalEntry', ...known.rows.map((r) => String(r.entity_type))].sort();
+    const types = [
+      ...(books ? ['GlLine', 'JournalEntry'] : []),
+      ...known.rows.map((r) => String(r.entity_type)),
+    ].sort();
     throw badInput(`${entityType} is not a versioned entity type; try one of ${types.join(', ')}`, {
       field: 'entityType',
       entityTypes: types,

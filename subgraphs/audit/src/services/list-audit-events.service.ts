@@ -1,5 +1,5 @@
 import type { TenantDb } from '@cifra/db';
-import { tenant } from '@cifra/db';
+import { type control, tenant } from '@cifra/db';
 import { badInput } from '@cifra/domain';
 import { and, desc, eq, gte, like, lt, type SQL, sql } from 'drizzle-orm';
 import type { AuditEvent } from '../mappers.ts';
@@ -50,9 +50,14 @@ function instant(value: Date | string, field: string): Date {
 /** `LIKE` treats % and _ as wildcards: a prefix is matched literally. */
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/** A client's trail or the firm's (control plane): the same columns, the same filters. */
+export type AuditEventsTable = typeof tenant.auditEvents | typeof control.controlAuditEvents;
+
 /** The WHERE conditions of a filter; every given criterion must match. */
-export function filterConditions(filter: AuditEventFilter | null | undefined): SQL[] {
-  const t = tenant.auditEvents;
+export function filterConditions(
+  filter: AuditEventFilter | null | undefined,
+  t: AuditEventsTable = tenant.auditEvents,
+): SQL[] {
   const conditions: SQL[] = [];
   if (!filter) return conditions;
   const actor = filter.actor?.trim();

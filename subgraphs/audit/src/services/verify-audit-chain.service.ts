@@ -1,4 +1,4 @@
-import type { TenantDb } from '@cifra/db';
+import type { ControlDb, TenantDb } from '@cifra/db';
 import { sql } from 'drizzle-orm';
 
 export type AuditChainProblem = 'HASH_MISMATCH' | 'PREVIOUS_HASH_MISMATCH' | 'SEQUENCE_GAP' | 'HEAD_MISMATCH';
@@ -25,7 +25,7 @@ interface Row {
  * Recompute the client's hash chain. The database does it (`cifra_verify_audit_chain()`, see
  * docs/architecture/audit.md) with the same function that computed each hash on insert.
  */
-export async function verifyAuditChain(db: TenantDb): Promise<AuditChainVerification> {
+export async function verifyAuditChain(db: TenantDb | ControlDb): Promise<AuditChainVerification> {
   const result = await db.execute(sql`SELECT * FROM cifra_verify_audit_chain()`);
   const row = result.rows[0] as unknown as Row;
   return {

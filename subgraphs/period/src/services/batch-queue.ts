@@ -19,7 +19,10 @@ const queues = new WeakMap<pg.Pool, Promise<Agenda>>();
 async function client(pool: pg.Pool): Promise<Agenda> {
   // Not a worker: this instance only saves jobs. Its own LISTEN connection would pin a pooled
   // connection for the life of the process, so it has none and wakes the workers itself (below).
-  const agenda = new Agenda({ backend: new PostgresBackend({ pool, disableNotifications: true }) });
+  // The table comes from control migration 0007 (the services' role cannot create tables).
+  const agenda = new Agenda({
+    backend: new PostgresBackend({ pool, disableNotifications: true, ensureSchema: false }),
+  });
   await agenda.ready;
   return agenda;
 }

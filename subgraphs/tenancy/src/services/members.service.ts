@@ -217,6 +217,7 @@ export async function addFirmMember(
       entityId: membershipId(manager.firmId, user!.id),
       after: { userId: user!.id, email, displayName: user!.displayName, firmRole, newUser: !existing },
       tenantId: null,
+      firmId: manager.firmId,
     });
     return memberView(tx, manager.firmId, user!.id);
   });
@@ -259,6 +260,7 @@ export async function changeFirmRole(
       after: { email: member.email, firmRole: args.role },
       reason,
       tenantId: null,
+      firmId: manager.firmId,
     });
     return memberView(tx, manager.firmId, args.userId);
   });
@@ -306,6 +308,7 @@ export async function removeFirmMember(
       before: { email: before.email, firmRole: before.firmRole, clientRoles: before.clientRoles },
       reason,
       tenantId: null,
+      firmId: manager.firmId,
     });
     return { ...before, firmRole: null, clientRoles: [] };
   });
@@ -358,6 +361,7 @@ export async function assignClientRole(
       after: { email: member.email, tenant: client.slug, role: args.role },
       reason,
       tenantId: client.id,
+      firmId: manager.firmId,
     });
     return memberView(tx, manager.firmId, args.userId);
   });
@@ -408,6 +412,7 @@ export async function revokeClientRole(
       after: { email: member.email, tenant: client.slug, role: null, firmRoleApplies: member.firmRole },
       reason,
       tenantId: client.id,
+      firmId: manager.firmId,
     });
     return memberView(tx, manager.firmId, args.userId);
   });

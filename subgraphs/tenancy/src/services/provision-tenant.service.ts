@@ -193,6 +193,8 @@ async function discard(deps: ProvisioningDeps, actor: Actor, row: TenantRow, why
       tenantId: row.id,
       before: { slug: row.slug },
       reason: why.slice(0, 1000),
+      // The client row is gone by now: name the firm, whose trail this is.
+      firmId: row.firmId,
     });
   });
 }

@@ -123,6 +123,7 @@ export async function updateFirmSettings(
       after: pick(after, keys),
       reason,
       tenantId: null,
+      firmId,
     });
     return after;
   });
@@ -167,6 +168,7 @@ export async function updateClientSettings(
       after: { overrides: pick(after, keys) },
       reason,
       tenantId: client.id,
+      firmId,
     });
     return client;
   });

@@ -1,0 +1,161 @@
+import { type ControlDb, control, controlDb, inTransaction, pg, recordAuditEvent } from '@cifra/db';
+import { ISO_4217 } from '@cifra/domain';
+import { createTestControlDatabase, type TestDatabase, testServerUrl } from '@cifra/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firmEntityHistory, listFirmAuditEvents } from '../src/services/firm-audit.service.ts';
+import { verifyAuditChain } from '../src/services/verify-audit-chain.service.ts';
+
+/** The firm's trail read as the services read it: as cifra_control_app, scoped to one firm. */
+
+let database: TestDatabase;
+let ownerPool: pg.Pool;
+let appPool: pg.Pool;
+let app: ControlDb;
+const firm: Record<'a' | 'b', string> = { a: '', b: '' };
+const tenantOf: Record<'a' | 'b', string> = { a: '', b: '' };
+const userOf: Record<'a' | 'b', string> = { a: '', b: '' };
+
+beforeAll(async () => {
+  database = await createTestControlDatabase();
+  ownerPool = new pg.Pool({ connectionString: database.adminUrl, max: 2 });
+  appPool = new pg.Pool({ connectionString: database.appUrl, max: 2 });
+  app = controlDb(appPool);
+  const owner = controlDb(ownerPool);
+  await owner.insert(control.currencies).values(ISO_4217.map((c) => ({ ...c })));
+  const [server] = await owner
+    .insert(control.dbServers)
+    .values({ name: 's', adminUrl: testServerUrl() })
+    .returning();
+  for (const key of ['a', 'b'] as const) {
+    const [f] = await owner
+      .insert(control.firms)
+      .values({ slug: `firm-${key}`, name: `Firm ${key}` })
+      .returning();
+    firm[key] = f!.id;
+    const [u] = await owner
+      .insert(control.users)
+      .values({ email: `${key}@firms.test`, displayName: key })
+      .returning();
+    userOf[key] = u!.id;
+    await owner
+      .insert(control.firmMemberships)
+      .values({ firmId: f!.id, userId: u!.id, firmRole: 'FirmAdmin' });
+    const [t] = await owner
+      .insert(control.tenants)
+      .values({
+        firmId: f!.id,
+        slug: `client-${key}`,
+        name: `Client ${key}`,
+        region: 'PA',
+        baseCurrency: 'PAB',
+        timezone: 'America/Panama',
+        serverId: server!.id,
+        databaseName: `db_${key}`,
+        status: 'ACTIVE',
+      })
+      .returning();
+    tenantOf[key] = t!.id;
+  }
+  // As the services write them (cifra_control_app): the database attributes each event to a firm.
+  const write = (key: 'a' | 'b', event: Parameters<typeof recordAuditEvent>[2]) => {
+    const actor = { userId: userOf[key], email: `${key}@firms.test`, requestId: `r-${key}` };
+    return inTransaction(app, actor, (tx) => recordAuditEvent(tx, actor, event));
+  };
+  for (const key of ['a', 'b'] as const) {
+    await write(key, {
+      action: 'tenant.settings_updated',
+      entityType: 'Tenant',
+      entityId: tenantOf[key],
+      tenantId: tenantOf[key],
+    });
+    await write(key, {
+      action: 'membership.added',
+      entityType: 'FirmMembership',
+      entityId: `${firm[key]}:x`,
+      tenantId: null,
+    });
+  }
+  await inTransaction(app, { userId: null, email: 'system@cifra' }, (tx) =>
+    recordAuditEvent(
+      tx,
+      { userId: null, email: 'system@cifra' },
+      {
+        action: 'firm.seeded',
+        entityType: 'Firm',
+        entityId: firm.a,
+      },
+    ),
+  );
+});
+
+afterAll(async () => {
+  await appPool?.end();
+  await ownerPool?.end();
+  await database?.drop();
+});
+
+describe("a firm's trail", () => {
+  it('attributes each event to its firm: from the client, else from the actor', async () => {
+    const r = await ownerPool.query('SELECT action, firm_id FROM audit_events ORDER BY chain_seq');
+    expect(r.rows).toEqual([
+      { action: 'tenant.settings_updated', firm_id: firm.a },
+      { action: 'membership.added', firm_id: firm.a },
+      { action: 'tenant.settings_updated', firm_id: firm.b },
+      { action: 'membership.added', firm_id: firm.b },
+      // No client, no actor: not attributed, shown to the firm it names.
+      { action: 'firm.seeded', firm_id: null },
+    ]);
+  });
+
+  it("lists only the caller's firm's events, newest first, and filters by client", async () => {
+    const a = await listFirmAuditEvents(app, firm.a, {});
+    expect(a.edges.map((e) => e.node.action)).toEqual([
+      'firm.seeded',
+      'membership.added',
+      'tenant.settings_updated',
+    ]);
+    const b = await listFirmAuditEvents(app, firm.b, {});
+    expect(b.edges.map((e) => e.node.action)).toEqual(['membership.added', 'tenant.settings_updated']);
+    const byClient = await listFirmAuditEvents(app, firm.a, { filter: { tenant: 'client-a' } });
+    expect(byClient.edges.map((e) => e.node.tenantId)).toEqual([tenantOf.a]);
+    const otherClient = await listFirmAuditEvents(app, firm.a, { filter: { tenant: 'client-b' } });
+    expect(otherClient.edges).toEqual([]);
+    const page = await listFirmAuditEvents(app, firm.a, { first: 2 });
+    expect(page.pageInfo.hasNextPage).toBe(true);
+    const next = await listFirmAuditEvents(app, firm.a, { first: 2, after: page.pageInfo.endCursor });
+    expect(next.edges.map((e) => e.node.action)).toEqual(['tenant.settings_updated']);
+  });
+
+  it('hashes the firm: moving an event to another firm breaks the chain', async () => {
+    expect(await verifyAuditChain(app)).toMatchObject({ ok: true, checked: 5 });
+    await ownerPool.query('ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only');
+    await ownerPool.query('UPDATE audit_events SET firm_id = $1 WHERE chain_seq = 3', [firm.a]);
+    await ownerPool.query('ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only');
+    expect(await verifyAuditChain(app)).toMatchObject({
+      ok: false,
+      firstBrokenLink: { chainSeq: '3', problem: 'HASH_MISMATCH' },
+    });
+  });
+});
+
+describe("a firm's history", () => {
+  it("answers for the firm's own entities and like an unknown id for another firm's", async () => {
+    const own = await firmEntityHistory(app, firm.a, 'FirmMembership', `${firm.a}:${userOf.a}`);
+    expect(own).toHaveLength(1);
+    expect(own[0]).toMatchObject({
+      entityType: 'FirmMembership',
+      operation: 'INSERT',
+      data: { firm_role: 'FirmAdmin' },
+    });
+    expect(await firmEntityHistory(app, firm.a, 'FirmMembership', `${firm.b}:${userOf.b}`)).toEqual([]);
+    expect(await firmEntityHistory(app, firm.a, 'Tenant', tenantOf.a)).toHaveLength(1);
+    expect(await firmEntityHistory(app, firm.a, 'Tenant', tenantOf.b)).toEqual([]);
+    expect(await firmEntityHistory(app, firm.a, 'User', userOf.a)).toHaveLength(1);
+    expect(await firmEntityHistory(app, firm.a, 'User', userOf.b)).toEqual([]);
+    expect(await firmEntityHistory(app, firm.a, 'Firm', firm.a)).toHaveLength(1);
+    expect(await firmEntityHistory(app, firm.a, 'Firm', firm.b)).toEqual([]);
+    await expect(firmEntityHistory(app, firm.a, 'JournalEntry', 'x')).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+    });
+  });
+});
