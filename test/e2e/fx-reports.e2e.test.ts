@@ -65,3 +65,207 @@ describe('documents as a connection through the gateway', () => {
     expect(codes(bad)).toEqual(['BAD_USER_INPUT']);
   });
 });
+
+const FX_TENANT = 'clinica-costa';
+
+describe('unposted FX analysis through the gateway (PAB client, EUR booked at 1.08)', () => {
+  const footprint = async () =>
+    (
+      await t.tenantSql<{ n: string }>(
+        FX_TENANT,
+        `SELECT concat_ws('/', (SELECT count(*) FROM journal_entries), (SELECT count(*) FROM gl_lines),
+                (SELECT count(*) FROM exchange_rates), (SELECT count(*) FROM audit_events)) AS n`,
+      )
+    )[0]?.n;
+
+  beforeAll(async () => {
+    const senior = t.as('senior', FX_TENANT);
+    const party = async (kind: string, code: string) =>
+      (
+        await senior<{ createParty: { id: string } }>(
+          `mutation($i: CreatePartyInput!) { createParty(input: $i) { id } }`,
+          { i: { kind, code, name: `${code} GmbH`, currency: 'EUR' } },
+        )
+      ).data!.createParty.id;
+    const customer = await party('CUSTOMER', 'FX-C');
+    const vendor = await party('VENDOR', 'FX-V');
+    const draft = async (mutation: string, partyId: string, accountCode: string, price: string) => {
+      const r = await senior<Record<string, { id: string }>>(
+        `mutation($i: InvoiceDraftInput!) { ${mutation}(input: $i) { id } }`,
+        {
+          i: {
+            partyId,
+            documentDate: '2026-03-10',
+            dueDate: '2026-04-09',
+            exchangeRate: '1.08',
+            lines: [{ accountCode, quantity: '1', unitPrice: price, taxCode: 'EXENTO' }],
+          },
+        },
+      );
+      expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+      return r.data![mutation]!.id;
+    };
+    const invoice = await draft('createSalesInvoice', customer, '4101', '1000');
+    const bill = await draft('createPurchaseInvoice', vendor, '5101', '500');
+    expect(
+      (await senior('mutation($id: ID!) { approveSalesInvoice(id: $id) { id } }', { id: invoice })).errors,
+    ).toBeUndefined();
+    expect(
+      (await senior('mutation($id: ID!) { postPurchaseInvoice(id: $id) { id } }', { id: bill })).errors,
+    ).toBeUndefined();
+    // The rate of 31 March: forced by the senior (an override, in the audit trail).
+    const o = await senior(
+      `mutation { overrideExchangeRate(currency: "EUR", date: "2026-03-31", rate: "1.10",
+        reason: "Closing rate agreed with the bank for March") { id } }`,
+    );
+    expect(o.errors, JSON.stringify(o.errors)).toBeUndefined();
+  });
+
+  it('trialBalance(revalueAt) as the external reviewer: AR EUR 1,000.00 1,080.00→1,100.00 (+20.00), AP EUR −500.00 −540.00→−550.00 (−10.00), +10.00 unposted', async () => {
+    const before = await footprint();
+    const r = await t.as(
+      'reviewer',
+      FX_TENANT,
+    )<{
+      trialBalance: { totalDebit: string; totalCredit: string; revaluation: Record<string, unknown> };
+    }>(`{ trialBalance(asOf: "2026-03-31", revalueAt: "2026-03-31") { totalDebit totalCredit
+        revaluation { revalueAt posted label baseCurrency bookedBase revaluedBase difference
+          rates { currency rate rateDate source isFallback isOverride }
+          lines { account { code } accountCode currency originalAmount bookedBase revaluedBase difference } } } }`);
+    expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+    const tb = r.data!.trialBalance;
+    expect(tb.totalDebit).toBe(tb.totalCredit);
+    expect(tb.revaluation).toMatchObject({
+      revalueAt: '2026-03-31',
+      posted: false,
+      baseCurrency: 'PAB',
+      difference: '10.00',
+      rates: [
+        {
+          currency: 'EUR',
+          rate: '1.1',
+          rateDate: '2026-03-31',
+          source: 'OVERRIDE',
+          isFallback: false,
+          isOverride: true,
+        },
+      ],
+      lines: [
+        {
+          account: { code: '1201' },
+          accountCode: '1201',
+          currency: 'EUR',
+          originalAmount: '1000.00',
+          bookedBase: '1080.00',
+          revaluedBase: '1100.00',
+          difference: '20.00',
+        },
+        {
+          account: { code: '2101' },
+          accountCode: '2101',
+          currency: 'EUR',
+          originalAmount: '-500.00',
+          bookedBase: '-540.00',
+          revaluedBase: '-550.00',
+          difference: '-10.00',
+        },
+      ],
+    });
+    expect(String(tb.revaluation.label)).toMatch(/unposted/i);
+    // Without revalueAt there is no analysis at all.
+    const plain = await t.as(
+      'reviewer',
+      FX_TENANT,
+    )<{ trialBalance: { revaluation: unknown } }>(
+      '{ trialBalance(asOf: "2026-03-31") { revaluation { difference } } }',
+    );
+    expect(plain.data?.trialBalance.revaluation).toBeNull();
+    expect(await footprint()).toBe(before);
+  });
+
+  it('unrealizedFxExposure(asOf: 31 March): receivable +20.00, payable −10.00, EUR net +10.00; aging and balance sheet agree', async () => {
+    const before = await footprint();
+    const r = await t.as(
+      'senior',
+      FX_TENANT,
+    )<{
+      unrealizedFxExposure: Record<string, unknown>;
+      arAging: {
+        revaluedTotalBase: { total: string };
+        rows: { invoices: { revaluedBaseOpenBalance: string }[] }[];
+      };
+      balanceSheet: {
+        revalued: {
+          equity: { rows: { accountName: string; amount: string }[] };
+          totalLiabilitiesAndEquity: string;
+          assets: { total: string };
+        };
+      };
+    }>(`{ unrealizedFxExposure(asOf: "2026-03-31") { asOf posted unrealized
+          items { side document { number } party { code } currency openAmount bookedBase revaluedBase unrealized }
+          currencies { currency unrealized receivables { openAmount bookedBase revaluedBase unrealized } payables { openAmount unrealized } } }
+        arAging(asOf: "2026-03-31", revalueAt: "2026-03-31") { revaluedTotalBase { total } rows { invoices { revaluedBaseOpenBalance } } }
+        balanceSheet(asOf: "2026-03-31", revalueAt: "2026-03-31") { revalued { assets { total } totalLiabilitiesAndEquity equity { rows { accountName amount } } } } }`);
+    expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+    expect(r.data!.unrealizedFxExposure).toMatchObject({
+      posted: false,
+      unrealized: '10.00',
+      items: [
+        {
+          side: 'RECEIVABLE',
+          party: { code: 'FX-C' },
+          currency: 'EUR',
+          openAmount: '1000.00',
+          bookedBase: '1080.00',
+          revaluedBase: '1100.00',
+          unrealized: '20.00',
+        },
+        {
+          side: 'PAYABLE',
+          party: { code: 'FX-V' },
+          currency: 'EUR',
+          openAmount: '500.00',
+          bookedBase: '540.00',
+          revaluedBase: '550.00',
+          unrealized: '-10.00',
+        },
+      ],
+      currencies: [
+        {
+          currency: 'EUR',
+          unrealized: '10.00',
+          receivables: {
+            openAmount: '1000.00',
+            bookedBase: '1080.00',
+            revaluedBase: '1100.00',
+            unrealized: '20.00',
+          },
+          payables: { openAmount: '500.00', unrealized: '-10.00' },
+        },
+      ],
+    });
+    expect(r.data!.arAging.rows.flatMap((x) => x.invoices.map((i) => i.revaluedBaseOpenBalance))).toContain(
+      '1100.00',
+    );
+    const sheet = r.data!.balanceSheet.revalued;
+    expect(sheet.equity.rows.at(-1)).toEqual({
+      accountName: 'Unrealized FX difference (unposted analysis)',
+      amount: '10.00',
+    });
+    expect(sheet.assets.total).toBe(sheet.totalLiabilitiesAndEquity);
+    expect(await footprint()).toBe(before);
+  });
+
+  it('refuses a date with no recent EUR rate: RATE_NOT_AVAILABLE naming EUR and 2026-09-30, writing nothing', async () => {
+    const before = await footprint();
+    const r = await t.as(
+      'senior',
+      FX_TENANT,
+    )('{ trialBalance(asOf: "2026-03-31", revalueAt: "2026-09-30") { revaluation { difference } } }');
+    expect(codes(r)).toEqual(['RATE_NOT_AVAILABLE']);
+    expect(r.errors?.[0]?.message).toMatch(/EUR.*2026-09-30/);
+    const x = await t.as('senior', FX_TENANT)('{ unrealizedFxExposure(asOf: "2026-09-30") { unrealized } }');
+    expect(codes(x)).toEqual(['RATE_NOT_AVAILABLE']);
+    expect(await footprint()).toBe(before);
+  });
+});

@@ -33,6 +33,7 @@ import { Mutation } from './resolvers/mutation.resolvers.ts';
 import { Item, Party, partyMutations, partyQueries, TaxCode } from './resolvers/parties.resolvers.ts';
 import { Query } from './resolvers/query.resolvers.ts';
 import { GeneralLedgerLine } from './resolvers/reports.resolvers.ts';
+import { FxExposureItem, FxRevaluationLine, revaluationQueries } from './resolvers/revaluation.resolvers.ts';
 import { Account, JournalEntry, JournalLine } from './resolvers/types.resolvers.ts';
 import { rules } from './rules.ts';
 
@@ -41,7 +42,7 @@ const resolvers: Resolvers = {
   Decimal: DecimalScalar,
   Date: DateScalar,
   DateTime: DateTimeScalar,
-  Query: { ...Query, ...journalQueries, ...partyQueries, ...documentQueries },
+  Query: { ...Query, ...journalQueries, ...partyQueries, ...documentQueries, ...revaluationQueries },
   Mutation: { ...Mutation, ...journalMutations, ...partyMutations, ...documentMutations },
   Document: { ...Document, ...documentFx },
   DocumentLine,
@@ -57,6 +58,8 @@ const resolvers: Resolvers = {
   JournalEntry: { ...JournalEntry, ...entryDocument },
   JournalLine: { ...JournalLine, ...lineParty, ...lineFx },
   GeneralLedgerLine,
+  FxRevaluationLine,
+  FxExposureItem,
   JournalEntryDraft,
   JournalDraftLine,
   JournalEntryVoid,

@@ -54,6 +54,7 @@ export type AgingRow = {
   currency: string;
   amounts: Buckets;
   base: Buckets;
+  revaluedBase?: Buckets | null;
   invoices: AgingInvoice[];
 };
 export type AgingInvoice = {
@@ -62,4 +63,29 @@ export type AgingInvoice = {
   daysPastDue: number;
   openBalance: string;
   baseOpenBalance: string;
+  revaluedBaseOpenBalance?: string | null;
+};
+/** A line of an unposted FX revaluation, formatted; ids for the account, document and party fields. */
+export type FxRevaluationLine = {
+  accountId: string | null;
+  accountCode: string | null;
+  documentId: string | null;
+  partyId: string | null;
+  currency: string;
+  originalAmount: string;
+  bookedBase: string;
+  revaluedBase: string;
+  difference: string;
+};
+export type FxExposureItem = {
+  side: 'RECEIVABLE' | 'PAYABLE';
+  documentId: string;
+  partyId: string;
+  currency: string;
+  dueDate: string;
+  daysPastDue: number;
+  openAmount: string;
+  bookedBase: string;
+  revaluedBase: string;
+  unrealized: string;
 };

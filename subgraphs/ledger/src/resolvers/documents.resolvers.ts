@@ -1,5 +1,5 @@
 import { tenant } from '@cifra/db';
-import { DomainError, formatMoney, parseId } from '@cifra/domain';
+import { DomainError, formatMoney, parseId, parseIsoDate } from '@cifra/domain';
 import { asc } from 'drizzle-orm';
 import type {
   AgingInvoiceResolvers,
@@ -20,8 +20,10 @@ import { booksOf } from '../services/books.ts';
 import { createDraft, discardDraft, postDocument, updateDraft } from '../services/documents.service.ts';
 import { listDocuments } from '../services/list-documents.service.ts';
 import { setNumberingPrefix } from '../services/numbering.service.ts';
+import { RatesOn, revalueAging } from '../services/revaluation.service.ts';
 import { voidDocument } from '../services/void-document.service.ts';
 import { formatNumeric } from './parties.resolvers.ts';
+import { formatRevaluation, requestRateLookup } from './revaluation.resolvers.ts';
 
 const minor = (ctx: Context, currency: string) => ctx.loaders.minorUnits.load(currency);
 const money = async (ctx: Context, currency: string, amount: bigint) =>
@@ -38,29 +40,68 @@ function buckets(b: Buckets, units: number) {
   };
 }
 
-async function agingReport(ctx: Context, kind: 'SALES_INVOICE' | 'PURCHASE_INVOICE', asOf: string) {
+async function agingReport(
+  ctx: Context,
+  kind: 'SALES_INVOICE' | 'PURCHASE_INVOICE',
+  asOf: string,
+  revalueAt?: string | null,
+) {
   const books = await booksOf(ctx);
-  const report: AgingReportData = await aging(books, kind, asOf);
+  const report: AgingReportData = await aging(books, kind, parseIsoDate(asOf, 'asOf'));
   const base = books.company.baseMinorUnits;
+  const baseCurrency = books.company.baseCurrency.trim();
+  const revalued = revalueAt
+    ? await revalueAging(
+        { baseCurrency, baseMinorUnits: base },
+        report,
+        kind === 'SALES_INVOICE' ? 'RECEIVABLE' : 'PAYABLE',
+        new RatesOn(parseIsoDate(revalueAt, 'revalueAt'), await requestRateLookup(ctx)),
+      )
+    : null;
+  const revaluedTotal = revalued?.rowBuckets.reduce(addBuckets, emptyBuckets()) ?? null;
   return {
     asOf,
-    baseCurrency: books.company.baseCurrency,
+    baseCurrency,
     totalBase: buckets(report.totalBase, base),
-    rows: report.rows.map((r) => ({
+    revaluation: revalued && formatRevaluation(revalued.revaluation, baseCurrency, base),
+    revaluedTotalBase: revaluedTotal && buckets(revaluedTotal, base),
+    rows: report.rows.map((r, i) => ({
       partyId: r.partyId,
       currency: r.currency,
       amounts: buckets(r.amounts, r.minorUnits),
       base: buckets(r.base, base),
-      invoices: r.invoices.map((i) => ({
-        documentId: i.documentId,
-        dueDate: i.dueDate,
-        daysPastDue: i.daysPastDue,
-        openBalance: formatMoney(i.openMinor, r.minorUnits),
-        baseOpenBalance: formatMoney(i.baseOpenMinor, base),
-      })),
+      revaluedBase: revalued ? buckets(revalued.rowBuckets[i] as Buckets, base) : null,
+      invoices: r.invoices.map((inv) => {
+        const at = revalued?.invoices.get(inv.documentId);
+        return {
+          documentId: inv.documentId,
+          dueDate: inv.dueDate,
+          daysPastDue: inv.daysPastDue,
+          openBalance: formatMoney(inv.openMinor, r.minorUnits),
+          baseOpenBalance: formatMoney(inv.baseOpenMinor, base),
+          revaluedBaseOpenBalance: at === undefined ? null : formatMoney(at, base),
+        };
+      }),
     })),
   };
 }
+
+const emptyBuckets = (): Buckets => ({
+  current: 0n,
+  days1To30: 0n,
+  days31To60: 0n,
+  days61To90: 0n,
+  over90: 0n,
+  total: 0n,
+});
+const addBuckets = (a: Buckets, b: Buckets): Buckets => ({
+  current: a.current + b.current,
+  days1To30: a.days1To30 + b.days1To30,
+  days31To60: a.days31To60 + b.days31To60,
+  days61To90: a.days61To90 + b.days61To90,
+  over90: a.over90 + b.over90,
+  total: a.total + b.total,
+});
 
 export const documentQueries: Pick<
   QueryResolvers,
@@ -81,8 +122,8 @@ export const documentQueries: Pick<
         : [],
     );
   },
-  arAging: (_p, { asOf }, ctx) => agingReport(ctx, 'SALES_INVOICE', asOf),
-  apAging: (_p, { asOf }, ctx) => agingReport(ctx, 'PURCHASE_INVOICE', asOf),
+  arAging: (_p, { asOf, revalueAt }, ctx) => agingReport(ctx, 'SALES_INVOICE', asOf, revalueAt),
+  apAging: (_p, { asOf, revalueAt }, ctx) => agingReport(ctx, 'PURCHASE_INVOICE', asOf, revalueAt),
 };
 
 const KIND_SET: Record<DocumentModel['kind'], true> = {

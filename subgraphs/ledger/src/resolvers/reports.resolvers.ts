@@ -7,12 +7,35 @@ import {
   type StatementSection,
 } from '../services/financial-statements.service.ts';
 import { generalLedger } from '../services/general-ledger.service.ts';
+import { revalueBalanceSheet, revalueBalances } from '../services/revaluation.service.ts';
 import { trialBalance } from '../services/trial-balance.service.ts';
+import { formatRevaluation, requestRateLookup } from './revaluation.resolvers.ts';
 
 async function base(ctx: Context) {
   const [db, company] = await Promise.all([ctx.tenantDb(), ctx.loaders.company()]);
   const money = (minor: bigint) => formatMoney(minor, company.baseMinorUnits);
   return { db, company, money };
+}
+
+/** The unposted revaluation of the monetary foreign-currency balances, when `revalueAt` is asked. */
+async function revaluation(
+  ctx: Context,
+  b: Awaited<ReturnType<typeof base>>,
+  asOf: string,
+  asAt: Date | null,
+  revalueAt: string | null | undefined,
+) {
+  if (!revalueAt) return null;
+  const at = parseIsoDate(revalueAt, 'revalueAt');
+  return revalueBalances(
+    {
+      db: b.db,
+      baseCurrency: b.company.baseCurrency.trim(),
+      baseMinorUnits: b.company.baseMinorUnits,
+      minorUnits: (c) => ctx.loaders.minorUnits.load(c),
+    },
+    { asOf, asAt, revalueAt: at, lookup: await requestRateLookup(ctx) },
+  );
 }
 
 const abs = (v: bigint) => (v < 0n ? -v : v);
@@ -37,10 +60,13 @@ export const reportQueries: Pick<
   QueryResolvers,
   'trialBalance' | 'generalLedger' | 'incomeStatement' | 'balanceSheet'
 > = {
-  trialBalance: async (_p, { asOf, asAt }, ctx) => {
-    const { db, company, money } = await base(ctx);
+  trialBalance: async (_p, { asOf, asAt, revalueAt }, ctx) => {
+    const b = await base(ctx);
+    const { db, company, money } = b;
     const at = instant(asAt);
-    const rows = await trialBalance(db, parseIsoDate(asOf, 'asOf'), at);
+    const date = parseIsoDate(asOf, 'asOf');
+    const revalued = await revaluation(ctx, b, date, at, revalueAt);
+    const rows = await trialBalance(db, date, at);
     let debit = 0n;
     let credit = 0n;
     const out = rows.map((r) => {
@@ -63,6 +89,8 @@ export const reportQueries: Pick<
       rows: out,
       totalDebit: money(debit),
       totalCredit: money(credit),
+      revaluation:
+        revalued && formatRevaluation(revalued, company.baseCurrency.trim(), company.baseMinorUnits),
     };
   },
   generalLedger: async (_p, args, ctx) => {
@@ -120,10 +148,13 @@ export const reportQueries: Pick<
       netIncome: money(s.netIncomeMinor),
     };
   },
-  balanceSheet: async (_p, { asOf, asAt }, ctx) => {
-    const { db, company, money } = await base(ctx);
+  balanceSheet: async (_p, { asOf, asAt, revalueAt }, ctx) => {
+    const b = await base(ctx);
+    const { db, company, money } = b;
     const at = instant(asAt);
     const s = await balanceSheet(db, asOf, at);
+    const revalued = await revaluation(ctx, b, s.asOf, at, revalueAt);
+    const sheet = revalued && revalueBalanceSheet(s, revalued);
     return {
       asOf: s.asOf,
       asAt: at,
@@ -133,6 +164,14 @@ export const reportQueries: Pick<
       equity: formatSection(s.equity, money),
       currentEarnings: money(s.currentEarningsMinor),
       totalLiabilitiesAndEquity: money(s.totalLiabilitiesAndEquityMinor),
+      revaluation:
+        revalued && formatRevaluation(revalued, company.baseCurrency.trim(), company.baseMinorUnits),
+      revalued: sheet && {
+        assets: formatSection(sheet.assets, money),
+        liabilities: formatSection(sheet.liabilities, money),
+        equity: formatSection(sheet.equity, money),
+        totalLiabilitiesAndEquity: money(sheet.totalLiabilitiesAndEquityMinor),
+      },
     };
   },
 };
