@@ -18,7 +18,7 @@ import {
   startGateway,
 } from '@cifra/gateway';
 import { auditSubgraph } from '@cifra/subgraph-audit';
-import { fxSubgraph } from '@cifra/subgraph-fx';
+import { createFxSubgraph } from '@cifra/subgraph-fx';
 import { ledgerSubgraph } from '@cifra/subgraph-ledger';
 import { createPeriodSubgraph, type FanOutOptions } from '@cifra/subgraph-period';
 import { tenancySubgraph } from '@cifra/subgraph-tenancy';
@@ -40,7 +40,7 @@ export const isSubgraphName = (name: string): name is SubgraphName =>
 export interface SubgraphConfig {
   /** Values for `${NAME}` placeholders in server URLs (provisioning creates databases there). */
   secrets: Readonly<Record<string, string | undefined>>;
-  /** Close board and exceptions: clients read at once and the per-client timeout. */
+  /** Firm views (close board, exceptions, stale rate usage): clients read at once and the per-client timeout. */
   fanOut?: Partial<FanOutOptions>;
 }
 
@@ -56,7 +56,7 @@ export function subgraphDefinition(
     case 'period':
       return createPeriodSubgraph({ fanOut: config.fanOut });
     case 'fx':
-      return fxSubgraph;
+      return createFxSubgraph({ fanOut: config.fanOut });
     case 'audit':
       return auditSubgraph;
   }

@@ -1,3 +1,5 @@
+import { control } from '@cifra/db';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, type GqlResult } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -267,5 +269,172 @@ describe('unposted FX analysis through the gateway (PAB client, EUR booked at 1.
     const x = await t.as('senior', FX_TENANT)('{ unrealizedFxExposure(asOf: "2026-09-30") { unrealized } }');
     expect(codes(x)).toEqual(['RATE_NOT_AVAILABLE']);
     expect(await footprint()).toBe(before);
+  });
+});
+
+describe('staleRateUsage across the firm (firm-level, no X-Tenant)', () => {
+  type Usage = {
+    staleRateUsage: {
+      unavailableCount: number;
+      clients: {
+        clientSlug: string;
+        availability: string;
+        unavailableCode: string | null;
+        entryCount: number | null;
+      }[];
+      entries: Record<string, unknown>[];
+    };
+  };
+  const USAGE = `{ staleRateUsage(from: "2026-02-01", to: "2026-02-28") { unavailableCount
+      clients { clientSlug availability unavailableCode entryCount truncated }
+      entries { clientSlug entryNumber postingDate documentNumber currency rate rateDate source isFallback isOverride overrideByEmail overrideReason } } }`;
+  const ecb = (slug: string, date: string, rate: string) =>
+    t.tenantSql(
+      slug,
+      `INSERT INTO exchange_rates (rate_date, currency, base_currency, rate, source) VALUES ($1, 'EUR', 'PAB', $2, 'ECB')`,
+      [date, rate],
+    );
+  /** A posted EUR invoice on a client, dated `date`, at the rate in force then unless one is typed. */
+  const eurInvoice = async (slug: string, date: string, exchangeRate?: string) => {
+    const senior = t.as('senior', slug);
+    const party = await senior<{ createParty: { id: string } }>(
+      `mutation($i: CreatePartyInput!) { createParty(input: $i) { id } }`,
+      { i: { kind: 'CUSTOMER', code: `SR-${date}`, name: 'Stale GmbH', currency: 'EUR' } },
+    );
+    const draft = await senior<{ createSalesInvoice: { id: string } }>(
+      `mutation($i: InvoiceDraftInput!) { createSalesInvoice(input: $i) { id } }`,
+      {
+        i: {
+          partyId: party.data!.createParty.id,
+          documentDate: date,
+          ...(exchangeRate ? { exchangeRate } : {}),
+          lines: [{ accountCode: '4101', quantity: '1', unitPrice: '100', taxCode: 'EXENTO' }],
+        },
+      },
+    );
+    expect(draft.errors, JSON.stringify(draft.errors)).toBeUndefined();
+    const posted = await senior<{ approveSalesInvoice: { number: string } }>(
+      'mutation($id: ID!) { approveSalesInvoice(id: $id) { number } }',
+      { id: draft.data!.createSalesInvoice.id },
+    );
+    expect(posted.errors, JSON.stringify(posted.errors)).toBeUndefined();
+    return posted.data!.approveSalesInvoice.number;
+  };
+  const REASON = 'Bank rate agreed for the February shipment';
+  const numbers: Record<string, string> = {};
+
+  beforeAll(async () => {
+    // cafe-boquete: Monday 2 February's rate used for Wednesday 4 February's invoice (a fallback).
+    await ecb('cafe-boquete', '2026-02-02', '1.0800');
+    numbers.fallback = await eurInvoice('cafe-boquete', '2026-02-04');
+    // ferreteria-colon: an override for 10 February, and a rate typed on an invoice of the 11th.
+    const o = await t.as(
+      'senior',
+      'ferreteria-colon',
+    )(
+      `mutation { overrideExchangeRate(currency: "EUR", date: "2026-02-10", rate: "1.09", reason: "${REASON}") { id } }`,
+    );
+    expect(o.errors, JSON.stringify(o.errors)).toBeUndefined();
+    numbers.override = await eurInvoice('ferreteria-colon', '2026-02-10');
+    numbers.typed = await eurInvoice('ferreteria-colon', '2026-02-11', '1.1');
+    // panaderia-valle: a rate of the invoice's own day, from the provider: nothing to report.
+    await ecb('panaderia-valle', '2026-02-03', '1.0700');
+    await eurInvoice('panaderia-valle', '2026-02-03');
+  });
+
+  it('lists the fallback in one client and the override and typed rate in another, for a senior and a junior', async () => {
+    for (const who of ['senior', 'junior'] as const) {
+      const r = await t.as(who)<Usage>(USAGE);
+      expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+      const u = r.data!.staleRateUsage;
+      expect(u.unavailableCount).toBe(0);
+      expect(u.clients.map((c) => c.clientSlug).sort()).toEqual([
+        'cafe-boquete',
+        'clinica-costa',
+        'ferreteria-colon',
+        'logistica-canal',
+        'panaderia-valle',
+      ]);
+      expect(Object.fromEntries(u.clients.map((c) => [c.clientSlug, c.entryCount]))).toMatchObject({
+        'cafe-boquete': 1,
+        'ferreteria-colon': 2,
+        'panaderia-valle': 0,
+      });
+      expect(u.entries).toEqual([
+        {
+          clientSlug: 'cafe-boquete',
+          entryNumber: expect.stringMatching(/^JE-2026-/),
+          postingDate: '2026-02-04',
+          documentNumber: numbers.fallback,
+          currency: 'EUR',
+          rate: '1.08',
+          rateDate: '2026-02-02',
+          source: 'ECB',
+          isFallback: true,
+          isOverride: false,
+          overrideByEmail: null,
+          overrideReason: null,
+        },
+        expect.objectContaining({
+          clientSlug: 'ferreteria-colon',
+          postingDate: '2026-02-10',
+          documentNumber: numbers.override,
+          rate: '1.09',
+          rateDate: '2026-02-10',
+          source: 'OVERRIDE',
+          isFallback: false,
+          isOverride: true,
+          overrideByEmail: 'senior@demo.firm',
+          overrideReason: REASON,
+        }),
+        expect.objectContaining({
+          clientSlug: 'ferreteria-colon',
+          postingDate: '2026-02-11',
+          documentNumber: numbers.typed,
+          rate: '1.1',
+          source: 'DOCUMENT',
+          isOverride: true,
+          overrideByEmail: 'senior@demo.firm',
+        }),
+      ]);
+    }
+  });
+
+  it('refuses the client read-only user (no Firm.Dashboard) and a range over 366 days', async () => {
+    expect(codes(await t.as('client')(USAGE))).toEqual(['FORBIDDEN']);
+    const long = await t.as('senior')(
+      '{ staleRateUsage(from: "2025-01-01", to: "2026-02-28") { unavailableCount } }',
+    );
+    expect(codes(long)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('shows a client whose database is down as UNAVAILABLE while the others still answer', async () => {
+    const [down] = await t.stack.control.db
+      .select()
+      .from(control.tenants)
+      .where(eq(control.tenants.slug, 'logistica-canal'));
+    const [dead] = await t.stack.control.db
+      .insert(control.dbServers)
+      .values({
+        name: 'dead-fx',
+        adminUrl: 'postgres://nobody:nothing@127.0.0.1:1/postgres',
+        acceptsNewTenants: false,
+      })
+      .returning();
+    await t.stack.control.db
+      .update(control.tenants)
+      .set({ serverId: dead!.id })
+      .where(eq(control.tenants.id, down!.id));
+    t.stack.registry.forget(down!.id);
+    const r = await t.as('senior')<Usage>(USAGE);
+    expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+    const u = r.data!.staleRateUsage;
+    expect(u.unavailableCount).toBe(1);
+    expect(u.clients.find((c) => c.clientSlug === 'logistica-canal')).toMatchObject({
+      availability: 'UNAVAILABLE',
+      unavailableCode: 'CONNECTION_REFUSED',
+      entryCount: null,
+    });
+    expect(u.entries).toHaveLength(3);
   });
 });

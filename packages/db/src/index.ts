@@ -2,6 +2,7 @@ export * from './access.ts';
 export * from './audit.ts';
 export * as control from './control/schema.ts';
 export * from './drizzle.ts';
+export * from './fan-out.ts';
 export * from './investigate.ts';
 export * from './migrate.ts';
 export { pg, quoteIdent, withClient } from './pg.ts';

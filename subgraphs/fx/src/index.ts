@@ -1,6 +1,8 @@
 import { DateScalar, DateTimeScalar, loadTypeDefs, type SubgraphDefinition } from '@cifra/context';
+import { DEFAULT_FAN_OUT, type FanOutOptions } from '@cifra/db';
 import type { Resolvers } from './__generated__/resolvers.ts';
 import type { Context } from './context.ts';
+import { firmFxQueries } from './resolvers/firm-fx.resolvers.ts';
 import { Mutation } from './resolvers/mutation.resolvers.ts';
 import { Query } from './resolvers/query.resolvers.ts';
 import { Currency, ExchangeRate, ExchangeRateRecord } from './resolvers/types.resolvers.ts';
@@ -21,17 +23,30 @@ export {
 const resolvers: Resolvers = {
   Date: DateScalar,
   DateTime: DateTimeScalar,
-  Query,
+  Query: { ...Query, ...firmFxQueries },
   Mutation,
   Currency,
   ExchangeRate,
   ExchangeRateRecord,
 };
 
-export const fxSubgraph: SubgraphDefinition<Context> = {
-  name: 'fx',
-  typeDefs: loadTypeDefs(new URL('./schema/', import.meta.url)),
-  resolvers,
-  rules,
-  extendContext: (base) => base,
-};
+export interface FxSubgraphOptions {
+  /** staleRateUsage's fan-out: clients read at once and the per-client timeout. */
+  fanOut?: Partial<FanOutOptions>;
+}
+
+export function createFxSubgraph(options: FxSubgraphOptions = {}): SubgraphDefinition<Context> {
+  const fanOut = { ...DEFAULT_FAN_OUT, ...options.fanOut };
+  return {
+    name: 'fx',
+    typeDefs: loadTypeDefs(new URL('./schema/', import.meta.url)),
+    resolvers,
+    rules,
+    extendContext: (base) => ({
+      ...base,
+      firmFx: { control: base.control, registry: base.deps.registry, fanOut },
+    }),
+  };
+}
+
+export const fxSubgraph: SubgraphDefinition<Context> = createFxSubgraph();

@@ -14,10 +14,15 @@ export const rules: RuleMap = {
     exchangeRate: read,
     exchangeRates: read,
     fxRefreshStatus: read,
+    // Firm-level (no X-Tenant); each client is listed only when the caller's role there reads its books and rates.
+    staleRateUsage: can(P.Firm.Dashboard),
   },
   Mutation: { overrideExchangeRate: can(P.FX.OverrideRate) },
   Currency: signedIn,
   ExchangeRate: read,
   ExchangeRateRecord: read,
   FxRefreshStatus: read,
+  StaleRateUsage: can(P.Firm.Dashboard),
+  StaleRateClientUsage: can(P.Firm.Dashboard),
+  StaleRateEntry: can(P.Firm.Dashboard),
 };

@@ -42,6 +42,14 @@ export type Query = {
   exchangeRates?: Maybe<Array<ExchangeRateRecord>>;
   /** The current client's daily rate refresh: when it runs next, what the last attempt did, what is missing. */
   fxRefreshStatus?: Maybe<FxRefreshStatus>;
+  /**
+   * Across the clients the caller may read (their role there grants GL.Read and FX.Read), the
+   * entries posted between `from` and `to` (posting dates, inclusive, at most 366 days) on a
+   * fallback rate (older than the document's date) or an overridden one (forced for its date, or
+   * typed on the document), with the rate's provenance. A client whose database does not answer is
+   * UNAVAILABLE; the others still answer. Needs Firm.Dashboard.
+   */
+  staleRateUsage?: Maybe<StaleRateUsage>;
 };
 
 
@@ -63,6 +71,12 @@ export type QueryExchangeRateArgs = {
 
 export type QueryExchangeRatesArgs = {
   currency: Scalars['String']['input'];
+  from: Scalars['Date']['input'];
+  to: Scalars['Date']['input'];
+};
+
+
+export type QueryStaleRateUsageArgs = {
   from: Scalars['Date']['input'];
   to: Scalars['Date']['input'];
 };
@@ -164,6 +178,62 @@ export type FxRefreshStatus = {
   consecutiveFailures: Scalars['Int']['output'];
   /** When the job retries after a failure (exponential backoff), if it will. */
   nextRetryAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** Whether a client's database answered the firm view (the same enum as the close board's). */
+export type ClientAvailability =
+  | 'AVAILABLE'
+  | 'UNAVAILABLE';
+
+export type StaleRateUsage = {
+  __typename?: 'StaleRateUsage';
+  from: Scalars['Date']['output'];
+  to: Scalars['Date']['output'];
+  clients: Array<StaleRateClientUsage>;
+  /** Every listed entry of every available client, by client, posting date and number. */
+  entries: Array<StaleRateEntry>;
+  unavailableCount: Scalars['Int']['output'];
+};
+
+export type StaleRateClientUsage = {
+  __typename?: 'StaleRateClientUsage';
+  clientId: Scalars['ID']['output'];
+  clientSlug: Scalars['String']['output'];
+  clientName: Scalars['String']['output'];
+  availability: ClientAvailability;
+  /** Why the client could not be read: TIMEOUT, CONNECTION_REFUSED, DATABASE_NOT_FOUND or ERROR. */
+  unavailableCode?: Maybe<Scalars['String']['output']>;
+  unavailableReason?: Maybe<Scalars['String']['output']>;
+  /** Null when unavailable. */
+  entryCount?: Maybe<Scalars['Int']['output']>;
+  /** More than 1,000 entries in the range: only the first 1,000 are listed; narrow the range. */
+  truncated?: Maybe<Scalars['Boolean']['output']>;
+};
+
+export type StaleRateEntry = {
+  __typename?: 'StaleRateEntry';
+  clientId: Scalars['ID']['output'];
+  clientSlug: Scalars['String']['output'];
+  clientName: Scalars['String']['output'];
+  entryId: Scalars['ID']['output'];
+  entryNumber: Scalars['String']['output'];
+  postingDate: Scalars['Date']['output'];
+  /** The document the entry posted, if any. */
+  documentNumber?: Maybe<Scalars['String']['output']>;
+  sourceKind: Scalars['String']['output'];
+  currency: Scalars['String']['output'];
+  /** Units of the base currency for one unit of `currency`, exact. */
+  rate: Scalars['String']['output'];
+  rateDate: Scalars['Date']['output'];
+  /** ECB, a JSON provider's id, OVERRIDE, DOCUMENT (typed on the document) or PEG. */
+  source: Scalars['String']['output'];
+  exchangeRateId: Scalars['ID']['output'];
+  /** The rate was older than the document's date when it was used (the last known rate standing in). */
+  isFallback: Scalars['Boolean']['output'];
+  /** The rate was forced by a person: an override for its date, or typed on the document. */
+  isOverride: Scalars['Boolean']['output'];
+  overrideByEmail?: Maybe<Scalars['String']['output']>;
+  overrideReason?: Maybe<Scalars['String']['output']>;
 };
 
 export type Link__Purpose =
@@ -288,6 +358,10 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ExchangeRate: ResolverTypeWrapper<ExchangeRateModel>;
   FxRefreshStatus: ResolverTypeWrapper<FxRefreshStatusModel>;
+  ClientAvailability: ClientAvailability;
+  StaleRateUsage: ResolverTypeWrapper<StaleRateUsage>;
+  StaleRateClientUsage: ResolverTypeWrapper<StaleRateClientUsage>;
+  StaleRateEntry: ResolverTypeWrapper<StaleRateEntry>;
   link__Purpose: Link__Purpose;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
@@ -312,6 +386,9 @@ export type ResolversParentTypes = ResolversObject<{
   ID: Scalars['ID']['output'];
   ExchangeRate: ExchangeRateModel;
   FxRefreshStatus: FxRefreshStatusModel;
+  StaleRateUsage: StaleRateUsage;
+  StaleRateClientUsage: StaleRateClientUsage;
+  StaleRateEntry: StaleRateEntry;
   link__Import: Scalars['link__Import']['output'];
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
   federation__Scope: Scalars['federation__Scope']['output'];
@@ -409,6 +486,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   exchangeRate?: Resolver<Maybe<ResolversTypes['ExchangeRate']>, ParentType, ContextType, RequireFields<QueryExchangeRateArgs, 'currency' | 'date'>>;
   exchangeRates?: Resolver<Maybe<Array<ResolversTypes['ExchangeRateRecord']>>, ParentType, ContextType, RequireFields<QueryExchangeRatesArgs, 'currency' | 'from' | 'to'>>;
   fxRefreshStatus?: Resolver<Maybe<ResolversTypes['FxRefreshStatus']>, ParentType, ContextType>;
+  staleRateUsage?: Resolver<Maybe<ResolversTypes['StaleRateUsage']>, ParentType, ContextType, RequireFields<QueryStaleRateUsageArgs, 'from' | 'to'>>;
 }>;
 
 export type CurrencyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Currency'] = ResolversParentTypes['Currency'], FederationReferenceType extends FederationReferenceTypes['Currency'] = FederationReferenceTypes['Currency']> = ResolversObject<{
@@ -479,6 +557,45 @@ export type FxRefreshStatusResolvers<ContextType = Context, ParentType extends R
   nextRetryAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 }>;
 
+export type StaleRateUsageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StaleRateUsage'] = ResolversParentTypes['StaleRateUsage']> = ResolversObject<{
+  from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  clients?: Resolver<Array<ResolversTypes['StaleRateClientUsage']>, ParentType, ContextType>;
+  entries?: Resolver<Array<ResolversTypes['StaleRateEntry']>, ParentType, ContextType>;
+  unavailableCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type StaleRateClientUsageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StaleRateClientUsage'] = ResolversParentTypes['StaleRateClientUsage']> = ResolversObject<{
+  clientId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  clientSlug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  clientName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  availability?: Resolver<ResolversTypes['ClientAvailability'], ParentType, ContextType>;
+  unavailableCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  unavailableReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  entryCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  truncated?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+}>;
+
+export type StaleRateEntryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StaleRateEntry'] = ResolversParentTypes['StaleRateEntry']> = ResolversObject<{
+  clientId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  clientSlug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  clientName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  entryId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  entryNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  postingDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  documentNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sourceKind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rateDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  exchangeRateId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isFallback?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  isOverride?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  overrideByEmail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  overrideReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['link__Import'], any> {
   name: 'link__Import';
 }
@@ -516,6 +633,9 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ExchangeRateRecord?: ExchangeRateRecordResolvers<ContextType>;
   ExchangeRate?: ExchangeRateResolvers<ContextType>;
   FxRefreshStatus?: FxRefreshStatusResolvers<ContextType>;
+  StaleRateUsage?: StaleRateUsageResolvers<ContextType>;
+  StaleRateClientUsage?: StaleRateClientUsageResolvers<ContextType>;
+  StaleRateEntry?: StaleRateEntryResolvers<ContextType>;
   link__Import?: GraphQLScalarType;
   federation__FieldSet?: GraphQLScalarType;
   federation__Scope?: GraphQLScalarType;
