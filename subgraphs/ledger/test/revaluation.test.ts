@@ -295,6 +295,52 @@ describe('unrealizedFxExposure', () => {
     ]).toEqual(['-18.00', '15.00', '-3.00']);
   });
 
+  it('booked base is what the receivable carries: EUR 10.00 at 1.085 (PAB 10.85) less EUR 1.00 cleared at PAB 1.09 leaves PAB 9.76 on the receivable, not 9.00 × 1.085 = 9.77', async () => {
+    const party = (
+      await createParty(books, { kind: 'CUSTOMER', code: 'C-ROUND', name: 'Rund AG', currency: 'EUR' })
+    ).id;
+    const inv = await postDocument(
+      books,
+      (
+        await createDraft(books, 'SALES_INVOICE', {
+          partyId: party,
+          documentDate: '2026-03-10',
+          exchangeRate: '1.085',
+          lines: [{ accountCode: '4101', quantity: '1', unitPrice: '10', taxCode: 'EXENTO' }],
+        })
+      ).id,
+      'SALES',
+    );
+    await postDocument(
+      books,
+      (
+        await createDraft(books, 'CUSTOMER_RECEIPT', {
+          partyId: party,
+          documentDate: '2026-03-11',
+          exchangeRate: '1.085',
+          amount: '1.00',
+          allocations: [{ invoiceId: inv.id, amount: '1.00' }],
+        })
+      ).id,
+      'PAYMENT',
+    );
+    const { rows } = await t.admin.query(
+      `SELECT sum(amount_minor)::text AS base, sum(original_amount_minor)::text AS eur FROM gl_lines WHERE party_id = $1`,
+      [party],
+    );
+    expect(rows[0]).toEqual({ base: '976', eur: '900' });
+    const report = await aging(books, 'SALES_INVOICE', '2026-03-31');
+    const open = report.rows.flatMap((r) => r.invoices).find((i) => i.documentId === inv.id);
+    expect(open).toMatchObject({ openMinor: 900n, baseOpenMinor: 976n });
+    // At 1.10 it is worth PAB 9.90: +0.14 against what the books carry.
+    const x = await unrealizedFxExposure(books, '2026-03-31', lookup);
+    expect(x.items.find((i) => i.documentId === inv.id)).toMatchObject({
+      bookedBaseMinor: 976n,
+      revaluedBaseMinor: 990n,
+      differenceMinor: 14n,
+    });
+  });
+
   it('refuses with RATE_NOT_AVAILABLE naming GBP and the date when a currency has no rate, writing nothing', async () => {
     const gbp = (
       await createParty(books, { kind: 'CUSTOMER', code: 'C-GBP', name: 'Tea Ltd', currency: 'GBP' })

@@ -47,8 +47,9 @@ const empty = (): Buckets => ({
 /**
  * Open invoices at the end of `asOf`, as the books stood that day: invoices posted by then and
  * not voided by then, less what receipts, payments and notes posted by then (and not voided by
- * then) settle. Grouped per party and currency; base amounts translate each invoice's open
- * balance at its own rate (realized FX is not booked yet, so that is what the ledger carries).
+ * then) settle. Grouped per party and currency; an invoice's base amount is what the ledger
+ * carries for it: its base total less the base its settlements cleared at the invoice's own rate
+ * (realized FX goes elsewhere), so it agrees with the receivable or payable to the minor unit.
  */
 export async function aging(
   books: Books,
@@ -67,17 +68,24 @@ export async function aging(
       exchange_rate: string | null;
       due_date: string;
       total_minor: string;
+      base_total_minor: string | null;
       settled_minor: string;
+      /** Base cleared by those settlements; null when any of them predates recorded base amounts. */
+      cleared_base_minor: string | null;
     }>(sql`
       SELECT d.id, d.party_id, d.currency, d.exchange_rate::text AS exchange_rate,
              coalesce(d.due_date, d.document_date)::text AS due_date, d.total_minor::text AS total_minor,
-             coalesce((
-               SELECT sum(a.amount_minor) FROM ${tenant.allocations} a
-                 JOIN ${tenant.documents} s ON s.id = a.source_document_id
-                WHERE a.invoice_id = d.id AND s.posting_date <= ${asOf}
-                  AND NOT ${voidedBy('s')}
-             ), 0)::text AS settled_minor
+             d.base_total_minor::text AS base_total_minor, x.settled_minor::text, x.cleared_base_minor::text
         FROM ${tenant.documents} d JOIN ${tenant.parties} p ON p.id = d.party_id
+        CROSS JOIN LATERAL (
+          SELECT coalesce(sum(a.amount_minor), 0) AS settled_minor,
+                 CASE WHEN bool_and(a.base_amount_minor IS NOT NULL) IS FALSE THEN NULL
+                      ELSE coalesce(sum(a.base_amount_minor), 0) END AS cleared_base_minor
+            FROM ${tenant.allocations} a
+            JOIN ${tenant.documents} s ON s.id = a.source_document_id
+           WHERE a.invoice_id = d.id AND s.posting_date <= ${asOf}
+             AND NOT ${voidedBy('s')}
+        ) x
        WHERE d.kind = ${kind} AND d.status = 'POSTED' AND d.posting_date <= ${asOf}
          AND NOT ${voidedBy('d')}
        ORDER BY p.code, d.currency, d.due_date, d.number`)
@@ -100,12 +108,18 @@ export async function aging(
       };
       byKey.set(key, row);
     }
-    const baseOpenMinor = translateAtRate(
-      openMinor,
-      decimalOf(r.exchange_rate ?? '1'),
-      row.minorUnits,
-      books.company.baseMinorUnits,
-    );
+    // What the receivable or payable carries for the invoice: its base total less the base its
+    // settlements cleared (the GL's own amounts), or, for settlements from before base amounts were
+    // recorded, the open balance at the invoice's rate.
+    const baseOpenMinor =
+      r.base_total_minor !== null && r.cleared_base_minor !== null
+        ? BigInt(r.base_total_minor) - BigInt(r.cleared_base_minor)
+        : translateAtRate(
+            openMinor,
+            decimalOf(r.exchange_rate ?? '1'),
+            row.minorUnits,
+            books.company.baseMinorUnits,
+          );
     const daysPastDue = daysBetween(r.due_date, asOf);
     const bucket = agingBucket(daysPastDue);
     row.amounts[bucket] += openMinor;
