@@ -88,4 +88,24 @@ describe('the books refuse what the engine must never do', () => {
   ])('even the owner cannot run %s', async (statement) => {
     await expect(withClient(db.adminUrl, (c) => c.query(statement))).rejects.toThrow(/append-only/);
   });
+
+  it('fixes the base currency and the fiscal calendar once entries exist, even for the owner', async () => {
+    await postEntry(500n, 500n);
+    await expect(
+      withClient(db.appUrl, (c) => c.query(`UPDATE company SET legal_name = 'Renamed SA'`)),
+    ).rejects.toThrow(/permission denied/);
+    for (const change of [`base_currency = 'USD'`, 'base_minor_units = 3', 'fiscal_year_start_month = 4']) {
+      await expect(withClient(db.adminUrl, (c) => c.query(`UPDATE company SET ${change}`))).rejects.toThrow(
+        /fixed once entries are posted/,
+      );
+    }
+    const [company] = (
+      await withClient(db.adminUrl, (c) =>
+        c.query('SELECT base_currency, base_minor_units, fiscal_year_start_month FROM company'),
+      )
+    ).rows;
+    expect(company).toEqual({ base_currency: 'PAB', base_minor_units: 2, fiscal_year_start_month: 1 });
+    // What does not re-denominate the books stays the owner's to correct.
+    await withClient(db.adminUrl, (c) => c.query(`UPDATE company SET legal_name = 'Guard Test, S.A.'`));
+  });
 });
