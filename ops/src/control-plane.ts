@@ -8,9 +8,11 @@ import {
   ensureAppRole,
   ensureControlAppRole,
   migrateControlPlane,
+  passwordOf,
   pg,
   withCredentials,
   withDatabase,
+  withPasswordSecret,
 } from '@cifra/db';
 import { ISO_4217 } from '@cifra/domain';
 import { eq, sql } from 'drizzle-orm';
@@ -24,7 +26,15 @@ export interface ControlPlane {
   db: ControlDb;
   /** As the services' role, `cifra_control_app`: what the gateway, the subgraphs and the worker use. */
   appUrl: string;
+  /**
+   * The secret the tenant directory names for this server's admin password
+   * (`${DB_ADMIN_PASSWORD}`), for the services that provision or migrate client databases.
+   */
+  serverSecrets: Readonly<Record<string, string>>;
 }
+
+/** The placeholder the tenant directory uses for the admin password of the server it registers. */
+export const SERVER_ADMIN_PASSWORD_SECRET = 'DB_ADMIN_PASSWORD';
 
 /**
  * Bring the control plane up to date: create its database if needed, make sure the services' role
@@ -73,14 +83,21 @@ export async function prepareControlPlane(opts: {
     .select()
     .from(control.dbServers)
     .where(eq(control.dbServers.name, opts.serverName));
+  // The directory names the admin password as a secret, never the password itself: the services'
+  // role can read the directory, and only provisioning and migrations need the password.
+  const adminUrl = withPasswordSecret(opts.serverUrl, SERVER_ADMIN_PASSWORD_SECRET);
   if (!server) {
-    await db.insert(control.dbServers).values({ name: opts.serverName, adminUrl: opts.serverUrl });
-  } else if (server.adminUrl !== opts.serverUrl) {
-    // The embedded server takes a free port at every start.
-    await db
-      .update(control.dbServers)
-      .set({ adminUrl: opts.serverUrl })
-      .where(eq(control.dbServers.id, server.id));
+    await db.insert(control.dbServers).values({ name: opts.serverName, adminUrl });
+  } else if (server.adminUrl !== adminUrl) {
+    // The embedded server takes a free port at every start; older directories held the password.
+    await db.update(control.dbServers).set({ adminUrl }).where(eq(control.dbServers.id, server.id));
   }
-  return { url, pool, db, appUrl: withCredentials(url, CONTROL_APP_ROLE, controlAppPassword) };
+  const password = passwordOf(opts.serverUrl);
+  return {
+    url,
+    pool,
+    db,
+    appUrl: withCredentials(url, CONTROL_APP_ROLE, controlAppPassword),
+    serverSecrets: password === undefined ? {} : { [SERVER_ADMIN_PASSWORD_SECRET]: password },
+  };
 }

@@ -68,6 +68,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     controlAppPassword: opts.appPassword,
   });
   const { control, secrets, appPassword } = opened;
+  // `${NAME}` secrets of server URLs: the caller's, and the admin password of the server this
+  // stack registered (the tenant directory names it, never holds it).
+  const serverSecrets = { ...opts.secrets, ...control.serverSecrets };
   // Every service connects to the control plane as cifra_control_app, which owns nothing there;
   // only migrations and the demo seed use the admin connection.
   const app = opened.app;
@@ -85,11 +88,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const registry = new TenantRegistry({
       control: app.db,
       appPassword,
-      secrets: opts.secrets,
+      secrets: serverSecrets,
     });
     cleanups.push(['tenant pools', () => registry.close()]);
     if (opts.seedDemo ?? true) {
-      if (await seedDemoFirm({ control: control.db, registry, secrets: opts.secrets ?? {} }))
+      if (await seedDemoFirm({ control: control.db, registry, secrets: serverSecrets }))
         log.info('seeded the demo firm');
     }
     let worker: RunningWorker | undefined;
@@ -118,7 +121,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       // signed only at request time, after that.
       exportLinks: await ExportLinkSigner.fromJwk(secrets.exportPrivateJwk, () => publicUrl),
     };
-    const config = { secrets: opts.secrets ?? {}, fanOut: opts.fanOut };
+    const config = { secrets: serverSecrets, fanOut: opts.fanOut };
     const subgraphUrls: Record<string, string> = {};
     for (const name of SUBGRAPH_NAMES) {
       const running = await startSubgraphService(name, deps, config, { port: 0, host: opts.host });

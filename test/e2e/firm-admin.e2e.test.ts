@@ -318,6 +318,14 @@ describe("the firm's own trail through the gateway", () => {
     });
   });
 
+  it('keeps no server password where the services role can read it', async () => {
+    const rows = await controlRows<{ admin_url: string }>('SELECT admin_url FROM db_servers');
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) {
+      expect(new URL(r.admin_url.replace('${DB_ADMIN_PASSWORD}', 'x')).password).toBe('x');
+    }
+  });
+
   it('is refused to roles without Audit.ReadFirm', async () => {
     for (const who of ['senior', 'junior', 'client'] as const) {
       expect(codes(await as(who)('{ firmAuditEvents { edges { node { action } } } }'))).toEqual([

@@ -67,7 +67,7 @@ beforeAll(async () => {
     appPassword: TEST_APP_PASSWORD,
   });
   const registry = new TenantRegistry({ control: controlPlane.db, appPassword: TEST_APP_PASSWORD });
-  await seedDemoFirm({ control: controlPlane.db, registry, secrets: {} });
+  await seedDemoFirm({ control: controlPlane.db, registry, secrets: controlPlane.serverSecrets });
   await registry.close();
 
   // The firm's identity provider: an RS256 key published as a JWKS.
@@ -87,7 +87,10 @@ beforeAll(async () => {
   const gatewayPort = await freePort();
   const publicUrl = `http://127.0.0.1:${gatewayPort}`;
   // The services connect as cifra_control_app, which owns nothing (control migration 0007).
+  // The tenant directory names the server's admin password as ${DB_ADMIN_PASSWORD}: provisioning
+  // (tenancy) reads it from its environment.
   baseEnv = {
+    ...controlPlane.serverSecrets,
     CONTROL_DATABASE_URL: controlPlane.appUrl,
     TENANT_APP_DB_PASSWORD: TEST_APP_PASSWORD,
     CONTEXT_PUBLIC_JWK: JSON.stringify(context.publicJwk),
@@ -145,6 +148,24 @@ describe('split mode with an OIDC identity provider', () => {
       me: { tenants: { slug: string }[] };
     }>('{ me { email tenants { slug } } }');
     expect(me.data?.me.tenants).toEqual([{ slug: 'cafe-boquete' }]);
+  });
+
+  it('keeps no server password in the tenant directory, and provisions with the one in the environment', async () => {
+    const { rows } = await controlPlane.pool.query<{ admin_url: string }>('SELECT admin_url FROM db_servers');
+    const password = Object.values(controlPlane.serverSecrets)[0] as string;
+    expect(password).toBeTruthy();
+    expect(rows.map((r) => r.admin_url.includes(password))).toEqual([false]);
+    expect(rows[0]!.admin_url).toContain('${DB_ADMIN_PASSWORD}');
+    const admin = gql(gatewayUrl, await idpToken('admin@demo.firm'));
+    const r = await admin<{ provisionTenant: { slug: string; status: string } }>(
+      'mutation { provisionTenant(input: { slug: "split-new", name: "Split New" }) { slug status } }',
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data?.provisionTenant).toEqual({ slug: 'split-new', status: 'ACTIVE' });
+    const books = gql(gatewayUrl, await idpToken('senior@demo.firm'), 'split-new');
+    expect(
+      (await books<{ accounts: unknown[] }>('{ accounts { code } }')).data?.accounts.length,
+    ).toBeGreaterThan(30);
   });
 
   it('signs export links in the ledger and streams them from the gateway', async () => {

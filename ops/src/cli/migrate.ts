@@ -26,7 +26,7 @@ try {
   out('control plane  migrated');
   results = await migrateAllTenants({
     control: opened.control.db,
-    secrets: env.secrets,
+    secrets: { ...env.secrets, ...opened.control.serverSecrets },
     concurrency: env.MIGRATE_CONCURRENCY,
     onResult: (r) =>
       out(`${r.slug.padEnd(40)} ${r.status.padEnd(9)}${r.error ? ` ${r.error}` : ` ${r.ms} ms`}`),

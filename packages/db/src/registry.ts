@@ -3,7 +3,7 @@ import { dbServers, tenants } from './control/schema.ts';
 import { type ControlDb, type TenantDb, tenantDb } from './drizzle.ts';
 import { pg } from './pg.ts';
 import { APP_ROLE } from './servers.ts';
-import { resolveSecrets, withCredentials, withDatabase } from './url.ts';
+import { resolveSecrets, withCredentials, withDatabase, withoutCredentials } from './url.ts';
 
 export interface TenantLocation {
   tenantId: string;
@@ -106,10 +106,15 @@ export class TenantRegistry {
     return this.opts.maxPools;
   }
 
-  /** The connection URL the application uses for a tenant: its database, as the application role. */
+  /**
+   * The connection URL the application uses for a tenant: its database, as the application role.
+   * Only the server's address is taken from the directory; its admin credentials (a `${SECRET}`
+   * placeholder there) are dropped unread, so the services that only read and write books never
+   * need the server's admin password.
+   */
   appUrl(location: TenantLocation): string {
-    const admin = resolveSecrets(location.serverAdminUrl, this.opts.secrets);
-    return withCredentials(withDatabase(admin, location.databaseName), APP_ROLE, this.opts.appPassword);
+    const address = resolveSecrets(withoutCredentials(location.serverAdminUrl), this.opts.secrets);
+    return withCredentials(withDatabase(address, location.databaseName), APP_ROLE, this.opts.appPassword);
   }
 
   async db(tenantId: string): Promise<TenantDb> {

@@ -13,6 +13,34 @@ export function resolveSecrets(url: string, secrets: Readonly<Record<string, str
   });
 }
 
+/**
+ * The URL with its password replaced by a `${name}` placeholder, for the tenant directory: the
+ * control plane then holds no server password, and only the services that act as the server's
+ * admin (provisioning, migrations) read it from their environment. A URL without a password is
+ * returned as is.
+ */
+export function withPasswordSecret(url: string, name: string): string {
+  const u = new URL(url);
+  if (!u.password) return url;
+  const marker = 'cifra-password-placeholder';
+  u.password = marker;
+  return u.toString().replace(marker, `\${${name}}`);
+}
+
+/** The password a URL carries (decoded), if any. */
+export function passwordOf(url: string): string | undefined {
+  const password = new URL(url).password;
+  return password ? decodeURIComponent(password) : undefined;
+}
+
+/**
+ * The URL without its user and password, read from the raw text so that a `${SECRET}` placeholder
+ * in the password never needs resolving: for callers that put credentials of their own in.
+ */
+export function withoutCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/?#]*@/i, '$1');
+}
+
 export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${encodeURIComponent(database)}`;
