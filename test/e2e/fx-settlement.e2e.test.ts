@@ -1,4 +1,8 @@
+import { control } from '@cifra/db';
+import { createProviders, refreshClient } from '@cifra/subgraph-fx';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ecbXml, startFakeProvider } from '../../subgraphs/fx/test/support.ts';
 import { codes } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -230,5 +234,40 @@ describe('FX on documents through the gateway (PAB client)', () => {
     });
     expect(codes(r)).toEqual(['RATE_NOT_AVAILABLE']);
     expect(await s.tenantSql(SLUG, 'SELECT count(*)::int AS n FROM documents')).toEqual(before);
+  });
+
+  it('a provider outage on 2026-07-02: the refresh fails visibly and a EUR 100.00 invoice of that day is translated at the last known ECB rate of 2026-07-01 (PAB 108.00), marked fallback', async () => {
+    const http = await startFakeProvider();
+    try {
+      const [tenant] = await s.stack.control.db
+        .select()
+        .from(control.tenants)
+        .where(eq(control.tenants.slug, SLUG));
+      const deps = (day: string) => ({
+        control: s.stack.control.db,
+        registry: s.stack.registry,
+        providers: createProviders({ ecbUrl: http.url('/eurofxref-daily.xml') }),
+        now: () => new Date(`${day}T16:00:00Z`),
+      });
+      http.set('/eurofxref-daily.xml', { body: ecbXml({ '2026-07-01': { USD: '1.08' } }) });
+      await refreshClient(deps('2026-07-01'), tenant!.id);
+      http.fail('/eurofxref-daily.xml');
+      await expect(refreshClient(deps('2026-07-02'), tenant!.id)).rejects.toThrow();
+      const status = await as('client')<{
+        fxRefreshStatus: { lastError: string | null; lastRateDate: string };
+      }>('{ fxRefreshStatus { lastError lastRateDate } }');
+      expect(status.data?.fxRefreshStatus.lastError).toBeTruthy();
+      expect(status.data?.fxRefreshStatus.lastRateDate).toBe('2026-07-01');
+
+      const doc = await invoice(customers.EUR as string, '2026-07-02', '100');
+      expect(doc).toMatchObject({
+        baseTotal: '108.00',
+        fx: { source: 'ECB', rate: '1.08', rateDate: '2026-07-01', isFallback: true },
+      });
+      for (const l of doc.entry.lines)
+        expect(l.fx).toMatchObject({ rateDate: '2026-07-01', isFallback: true });
+    } finally {
+      await http.close();
+    }
   });
 });

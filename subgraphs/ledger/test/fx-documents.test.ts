@@ -1,4 +1,5 @@
 import { DomainError } from '@cifra/domain';
+import { clientFxOf, rateHistory } from '@cifra/fx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Books } from '../src/services/books.ts';
 import {
@@ -425,6 +426,14 @@ describe('a USD-based client billing in EUR', () => {
     // The typed rate is never the rate in force for anyone else on that day.
     const other = await invoice({ documentDate: '2026-03-20' }, '100');
     expect(other.baseTotalMinor).toBe(11000n);
+    // The history lists it, but never as the rate in force for its day.
+    const history = await rateHistory(t.db, clientFxOf(books.company), 'EUR', '2026-03-20', '2026-03-20');
+    expect(history.map((r) => [r.source, r.rate, r.effective])).toEqual(
+      expect.arrayContaining([
+        ['ECB', '1.100000000000', true],
+        ['DOCUMENT', '1.123400000000', false],
+      ]),
+    );
   });
 
   it('renaming and renumbering the FxVarianceBankFees account breaks nothing: the USD 20.00 gain lands on it under its new code', async () => {
