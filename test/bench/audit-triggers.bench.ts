@@ -109,7 +109,7 @@ export default defineBench({
       }),
     };
     type Side = keyof typeof pools;
-    for (const pool of Object.values(pools)) ctx.defer(() => pool.end());
+    for (const pool of Object.values(pools)) ctx.defer(() => ctx.endPool(pool));
 
     /** Entries per second: `n` postings, one transaction each, on `workers` connections at once. */
     async function postings(side: Side, n: number, workers: number): Promise<number> {

@@ -8,7 +8,7 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createDatabase, ensureAppRole, withDatabase } from '@cifra/db';
+import { createDatabase, ensureAppRole, type pg, withDatabase } from '@cifra/db';
 import { type EmbeddedServer, startEmbeddedPostgres } from '@cifra/db/embedded';
 import { type Stack, type StackOptions, startStack } from '@cifra/ops';
 import pino from 'pino';
@@ -37,6 +37,11 @@ export interface BenchContext {
   stack(options?: Partial<StackOptions>): Promise<BenchStack>;
   /** Run `cleanup` when the benchmark ends, last registered first. */
   defer(cleanup: () => unknown): void;
+  /**
+   * End a pool the benchmark opened. Its connections may still be closing when the server stops
+   * right after; their "terminating connection" errors are expected then and ignored.
+   */
+  endPool(pool: pg.Pool): Promise<void>;
   /** A progress line on stderr (the report itself goes to stdout). */
   progress(message: string): void;
 }
@@ -114,6 +119,10 @@ async function runOne(bench: Bench): Promise<BenchRow[]> {
       return { stack, controlUrl, dataDir };
     },
     defer: (cleanup) => cleanups.push(cleanup),
+    endPool: (pool) => {
+      pool.on('error', () => undefined);
+      return pool.end();
+    },
     progress: (message) => process.stderr.write(`  [${bench.name}] ${message}\n`),
   };
   try {

@@ -62,7 +62,7 @@ async function books(ctx: BenchContext, name: string) {
     connectionString: withCredentials(adminUrl, APP_ROLE, ctx.appPassword),
     max: 1,
   });
-  ctx.defer(() => pool.end());
+  ctx.defer(() => ctx.endPool(pool));
   const { rows } = await pool.query<{ id: string; code: string }>('SELECT id, code FROM accounts');
   const id = (code: string) => rows.find((r) => r.code === code)?.id as string;
   return { adminUrl, db: tenantDb(pool), id };
