@@ -3,7 +3,8 @@
  * (LOCK_SALES) run by the job worker — through the gateway, with a real token. Clients beyond the
  * five demo clients are `CREATE DATABASE … TEMPLATE` copies of one provisioned client. The ratio
  * compares sizes measured side by side in this one run.
- * Sizes: BENCH_BOARD_RUNS; CLOSE_BOARD_CONCURRENCY and BATCH_CONCURRENCY as in production.
+ * Sizes: BENCH_BOARD_RUNS, BENCH_BOARD_CONCURRENCY (the close board's fan-out), BENCH_BATCH_CONCURRENCY
+ * (the worker's batch jobs at once).
  */
 import { performance } from 'node:perf_hooks';
 import { signLocalToken } from '@cifra/gateway';
@@ -20,8 +21,8 @@ export default defineBench({
   title: 'Firm view: close board and batch close through the gateway',
   async run(ctx) {
     const BOARD_RUNS = ctx.size('board_runs', 7);
-    const BOARD_CONCURRENCY = Number(process.env.CLOSE_BOARD_CONCURRENCY ?? 16);
-    const BATCH_CONCURRENCY = Number(process.env.BATCH_CONCURRENCY ?? 8);
+    const BOARD_CONCURRENCY = ctx.size('board_concurrency', 16);
+    const BATCH_CONCURRENCY = ctx.size('batch_concurrency', 8);
     const { stack, controlUrl } = await ctx.stack({
       fanOut: { concurrency: BOARD_CONCURRENCY, timeoutMs: 10_000 },
       jobs: { processEveryMs: 500, periodBatchConcurrency: BATCH_CONCURRENCY },

@@ -17,7 +17,7 @@ interface Path {
   url: string;
   headers: () => Promise<Record<string, string>>;
   all: number[];
-  ms: number;
+  elapsedMs: number;
 }
 
 interface Sample {
@@ -76,8 +76,13 @@ export default defineBench({
     const direct = async () => ({ [CONTEXT_HEADER]: await signer.sign(access) });
 
     const paths: Record<'gateway' | 'direct', Path> = {
-      gateway: { url: stack.gatewayUrl, headers: viaGateway, all: [] as number[], ms: 0 },
-      direct: { url: stack.subgraphUrls.ledger as string, headers: direct, all: [] as number[], ms: 0 },
+      gateway: { url: stack.gatewayUrl, headers: viaGateway, all: [] as number[], elapsedMs: 0 },
+      direct: {
+        url: stack.subgraphUrls.ledger as string,
+        headers: direct,
+        all: [] as number[],
+        elapsedMs: 0,
+      },
     };
     for (const p of Object.values(paths)) await load(p.url, p.headers, 100, concurrency); // warm up
     for (let round = 0; round < rounds; round++) {
@@ -85,13 +90,13 @@ export default defineBench({
       for (const p of order) {
         const sample = await load(p.url, p.headers, requests, concurrency);
         p.all.push(...sample.latencies);
-        p.ms += sample.elapsedMs;
+        p.elapsedMs += sample.elapsedMs;
       }
       ctx.progress(`round ${round + 1}/${rounds} done`);
     }
 
     const total = requests * rounds;
-    const rate = (p: Path) => total / (p.ms / 1000);
+    const rate = (p: Path) => total / (p.elapsedMs / 1000);
     const rows: BenchRow[] = [];
     for (const [name, p] of Object.entries(paths)) {
       rows.push({
