@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { translateDbError } from '@cifra/db';
 import { DomainError } from '@cifra/domain';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
@@ -13,7 +14,11 @@ import type { Logger } from 'pino';
  */
 export function formatSubgraphError(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    const raw = unwrapResolverError(error);
+    // A database refusal no service caught (a check constraint, a value out of range, a lost
+    // race) gets its domain meaning from the one translation in packages/db.
+    const original = translateDbError(raw) ?? raw;
+    if (original !== raw) log.warn({ err: raw, path: formatted.path }, 'database refusal translated');
     if (original instanceof DomainError) {
       return {
         message: original.message,

@@ -18,6 +18,7 @@ export const ErrorCodes = [
   'SELF_APPROVAL',
   'FORBIDDEN',
   'IDEMPOTENCY_KEY_REUSED',
+  'NUMBERING_PREFIX_TAKEN',
   // Periods, month-end close and year-end close (docs/architecture/periods.md).
   'INVALID_TRANSITION',
   'CLOSE_REQUIRED',

@@ -4,6 +4,7 @@ export * from './decimal.ts';
 export * from './documents.ts';
 export * from './errors.ts';
 export * from './fx.ts';
+export * from './idempotency.ts';
 export * from './ids.ts';
 export * from './money.ts';
 export * from './period-machine.ts';

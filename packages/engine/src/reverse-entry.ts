@@ -1,4 +1,4 @@
-import { type Actor, recordAuditEvent, tenant } from '@cifra/db';
+import { type Actor, Constraints, isUniqueViolation, recordAuditEvent, tenant } from '@cifra/db';
 import { DomainError, type IsoDate, requireReason, type SourceKind } from '@cifra/domain';
 import { asc, eq } from 'drizzle-orm';
 import { type PostedEntry, postEntry, type TenantTx } from './posting-engine.ts';
@@ -18,8 +18,6 @@ export interface Reversal {
   original: PostedEntry;
   reversal: PostedEntry;
 }
-
-const UNIQUE_VIOLATION = '23505';
 
 /**
  * Void a posted entry: post its mirror image (every line negated, in both currencies, citing the
@@ -90,7 +88,11 @@ export async function reverseEntry(tx: TenantTx, actor: Actor, req: ReverseReque
     });
   } catch (err) {
     // A concurrent void of the same entry committed first: its reversal or void row holds the key.
-    if ((err as { code?: string }).code === UNIQUE_VIOLATION) {
+    if (
+      isUniqueViolation(err, Constraints.entryVoidedOnce) ||
+      isUniqueViolation(err, Constraints.journalEntryReversedOnce) ||
+      isUniqueViolation(err, Constraints.voidReversalOnce)
+    ) {
       throw new DomainError('ALREADY_VOIDED', `${original.number} was already voided`, { id: original.id });
     }
     throw err;

@@ -12,6 +12,7 @@ import {
   smallint,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
@@ -79,9 +80,15 @@ export const tenants = pgTable(
       .references(() => dbServers.id),
     databaseName: text('database_name').notNull().unique(),
     status: tenantStatus('status').notNull().default('PROVISIONING'),
+    /** provisionTenant's idempotency key (per firm) and the hash of its input (migration 0008). */
+    idempotencyKey: text('idempotency_key'),
+    idempotencyHash: text('idempotency_hash'),
     createdAt: createdAt(),
   },
-  (t) => [check('tenants_slug_format', sql`${t.slug} ~ '^[a-z0-9][a-z0-9-]{1,39}$'`)],
+  (t) => [
+    check('tenants_slug_format', sql`${t.slug} ~ '^[a-z0-9][a-z0-9-]{1,39}$'`),
+    unique('tenants_idempotency_key_unique').on(t.firmId, t.idempotencyKey),
+  ],
 );
 
 export const users = pgTable(

@@ -126,6 +126,8 @@ export const documents = pgTable(
     baseTotalMinor: bigint('base_total_minor', { mode: 'bigint' }),
     entryId: uuid('entry_id').references(() => journalEntries.id),
     idempotencyKey: text('idempotency_key').unique(),
+    /** sha256 of the first request's canonical payload under `idempotencyKey` (migration 0018). */
+    idempotencyHash: text('idempotency_hash'),
     createdBy: uuid('created_by'),
     postedBy: uuid('posted_by'),
     postedAt: timestamp('posted_at', { withTimezone: true }),
@@ -283,5 +285,6 @@ export const accountPeriodBalances = pgTable(
 /** The prefix of each document type's numbers (`INV-2026-000001`); the sequence itself is number_sequences. */
 export const numberingPrefixes = pgTable('numbering_prefixes', {
   documentType: text('document_type').primaryKey(),
-  prefix: text('prefix').notNull(),
+  /** One kind per prefix: two kinds sharing one would issue the same document numbers. */
+  prefix: text('prefix').notNull().unique('numbering_prefixes_prefix_unique'),
 });

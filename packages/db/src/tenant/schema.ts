@@ -165,6 +165,8 @@ export const journalEntries = pgTable(
     sourceId: uuid('source_id'),
     memo: text('memo').notNull().default(''),
     idempotencyKey: text('idempotency_key').unique(),
+    /** sha256 of the first request's canonical payload under `idempotencyKey` (migration 0018). */
+    idempotencyHash: text('idempotency_hash'),
     reversesEntryId: uuid('reverses_entry_id').unique(),
     /** An accrual to be reversed at the start of the next fiscal year by the year-end close. */
     autoReverse: boolean('auto_reverse').notNull().default(false),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   DEFAULT_INVESTIGATION_LIMITS,
+  dbErrorOf,
   inTransaction,
   pg,
   type InvestigationResult as Rows,
@@ -23,12 +24,11 @@ export interface Investigation extends Rows {
 }
 
 /** PostgreSQL's own refusal or failure (it carries a SQLSTATE), as opposed to ours. */
-function databaseError(err: unknown): { sqlState: string; message: string } | null {
-  if (err instanceof Error && typeof (err as { code?: unknown }).code === 'string') {
-    const code = (err as unknown as { code: string }).code;
-    if (/^[0-9A-Z]{5}$/.test(code)) return { sqlState: code, message: err.message };
-  }
-  return null;
+function databaseError(err: unknown): { sqlState: string; message: string; canceled: boolean } | null {
+  // Unlike everywhere else, the server's own words are the answer here: the investigator wrote
+  // the statement and needs PostgreSQL's message to fix it. The translation only unwraps.
+  const db = dbErrorOf(err);
+  return db ? { sqlState: db.sqlState, message: db.message, canceled: db.kind === 'QUERY_CANCELED' } : null;
 }
 
 /**
@@ -66,8 +66,10 @@ export async function investigate(
     rows = await runInvestigation(client, statement, limits);
   } catch (err) {
     const dbError = databaseError(err);
-    error = dbError ?? { sqlState: null, message: 'The investigation could not run' };
-    outcome = dbError?.sqlState === '57014' ? 'TIMEOUT' : 'ERROR';
+    error = dbError
+      ? { sqlState: dbError.sqlState, message: dbError.message }
+      : { sqlState: null, message: 'The investigation could not run' };
+    outcome = dbError?.canceled ? 'TIMEOUT' : 'ERROR';
     if (!dbError) ctx.log.error({ err }, 'investigation failed outside the database');
   } finally {
     await client.end().catch(() => undefined);

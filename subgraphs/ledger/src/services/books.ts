@@ -40,10 +40,5 @@ export async function booksOf(ctx: Context): Promise<Books> {
   };
 }
 
-const UNIQUE_VIOLATION = '23505';
-
-export function isUniqueViolation(err: unknown, constraint?: string): boolean {
-  const e = err as { code?: string; constraint?: string; cause?: { code?: string; constraint?: string } };
-  const pgErr = e.code ? e : e.cause;
-  return pgErr?.code === UNIQUE_VIOLATION && (!constraint || pgErr.constraint === constraint);
-}
+// The storage boundary's translation (packages/db/src/db-errors.ts), re-exported for the services.
+export { Constraints, isUniqueViolation } from '@cifra/db';

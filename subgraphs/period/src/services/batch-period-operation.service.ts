@@ -3,12 +3,14 @@ import {
   type Actor,
   accessibleTenants,
   type ControlDb,
+  Constraints,
   control,
   inTransaction,
+  isUniqueViolation,
   recordAuditEvent,
   type TenantRow,
 } from '@cifra/db';
-import { badInput, DomainError } from '@cifra/domain';
+import { badInput, DomainError, idempotencyKeyReused } from '@cifra/domain';
 import { type Permission, Permissions, permissionsOf, type RoleCluster } from '@cifra/permissions';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { BatchQueue } from './batch-queue.ts';
@@ -150,8 +152,8 @@ export async function startBatchPeriodOperation(
   } catch (err) {
     // Two identical requests raced: the loser returns the winner's batch.
     if (
-      (err as { code?: string }).code === '23505' ||
-      (err as { cause?: { code?: string } }).cause?.code === '23505'
+      isUniqueViolation(err, Constraints.periodBatchIdempotency) ||
+      isUniqueViolation(err, Constraints.periodBatchOneRunning)
     ) {
       const raced = await findExisting(deps.control, caller, key, dedupe);
       if (raced) return resume(deps, raced);
@@ -182,11 +184,7 @@ async function findExisting(
       );
     if (byKey) {
       if (byKey.dedupeKey !== dedupe) {
-        throw new DomainError(
-          'IDEMPOTENCY_KEY_REUSED',
-          'This idempotency key was already used for a different batch',
-          { batchId: byKey.id },
-        );
+        throw idempotencyKeyReused(key, byKey.createdAt, { batchId: byKey.id });
       }
       return byKey;
     }

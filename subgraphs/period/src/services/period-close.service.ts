@@ -1,4 +1,4 @@
-import { inTransaction, type TenantDb, tenant } from '@cifra/db';
+import { Constraints, inTransaction, isUniqueViolation, type TenantDb, tenant } from '@cifra/db';
 import {
   checkPeriodMove,
   closeStatusAfter,
@@ -24,7 +24,6 @@ import {
   refuse,
   setPeriodState,
   type TenantTx,
-  UNIQUE_VIOLATION,
   yearPeriodsForUpdate,
 } from './store.ts';
 
@@ -100,7 +99,7 @@ export async function startPeriodClose(
       return close!;
     });
   } catch (err) {
-    if ((err as { code?: string }).code === UNIQUE_VIOLATION) {
+    if (isUniqueViolation(err, Constraints.periodCloseOneLive)) {
       throw new DomainError('CLOSE_IN_PROGRESS', 'This month already has a close in progress', {
         periodId: args.periodId,
       });

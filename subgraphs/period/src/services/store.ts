@@ -8,8 +8,6 @@ export type PeriodCloseRow = typeof tenant.periodCloses.$inferSelect;
 export type FiscalYearRow = typeof tenant.fiscalYears.$inferSelect;
 export type PeriodTransitionRow = typeof tenant.periodTransitions.$inferSelect;
 
-export const UNIQUE_VIOLATION = '23505';
-
 export const periodLabel = (p: Pick<PostingPeriodRow, 'year' | 'month'>) =>
   `${p.year}-${String(p.month).padStart(2, '0')}`;
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { inTransaction, recordAuditEvent, type TenantDb, tenant } from '@cifra/db';
+import { Constraints, inTransaction, isUniqueViolation, recordAuditEvent, type TenantDb, tenant } from '@cifra/db';
 import {
   checkPeriodMove,
   DomainError,
@@ -23,7 +23,6 @@ import {
   refuse,
   setPeriodState,
   type TenantTx,
-  UNIQUE_VIOLATION,
   yearPeriodsForUpdate,
 } from './store.ts';
 
@@ -649,7 +648,7 @@ export async function approveYearEndClose(
       return { close: approved!, closingEntryId, accrualReversalEntryIds, nextYear: next.year };
     });
   } catch (err) {
-    if ((err as { code?: string }).code === UNIQUE_VIOLATION) {
+    if (isUniqueViolation(err, Constraints.yearEndCloseOneApproved)) {
       throw new DomainError('INVALID_TRANSITION', 'This fiscal year already has an approved year-end close', {
         draftId: args.draftId,
       });
@@ -725,7 +724,7 @@ export async function requestYearEndCloseReversal(
       return request!;
     });
   } catch (err) {
-    if ((err as { code?: string }).code === UNIQUE_VIOLATION) {
+    if (isUniqueViolation(err, Constraints.yearEndReversalOnePending)) {
       throw new DomainError(
         'CONFLICT',
         `A reversal of fiscal ${args.fiscalYear}'s close is already waiting for approval`,

@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import { DomainError } from './errors.ts';
+
+/**
+ * Idempotency keys are bound to the request they were first sent with
+ * (docs/architecture/posting.md, "Idempotency"): the same key with the same payload answers the
+ * first result; with another payload it is refused. The payload is compared through a hash of its
+ * canonical JSON, so a retry that orders object keys differently is still the same request.
+ */
+
+/** JSON with object keys sorted at every level, bigints as strings, undefined members dropped. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'bigint') return JSON.stringify(value.toString());
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object') {
+    const members = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`);
+    return `{${members.join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** sha256 (hex) of the payload's canonical JSON; the operation name keeps hashes of two operations apart. */
+export function payloadHash(operation: string, payload: unknown): string {
+  return createHash('sha256').update(operation).update('\n').update(canonicalJson(payload)).digest('hex');
+}
+
+/** The refusal for a key sent again with a different payload; names when the key was first used. */
+export function idempotencyKeyReused(
+  key: string,
+  firstRequestAt: Date,
+  details: Record<string, unknown> = {},
+): DomainError {
+  const at = firstRequestAt.toISOString();
+  return new DomainError(
+    'IDEMPOTENCY_KEY_REUSED',
+    `idempotencyKey ${key} was first used at ${at} with a different request; send a new key for a new request`,
+    { field: 'idempotencyKey', firstRequestAt: at, ...details },
+  );
+}
