@@ -160,7 +160,10 @@ const BY_CONSTRAINT: Readonly<Record<ConstraintName, Meaning>> = {
     code: 'CONFLICT',
     message: 'A concurrent request with this idempotency key is being posted; retry to get its entry',
   },
-  journal_entries_reverses_entry_id_unique: { code: 'ALREADY_VOIDED', message: 'This entry was already voided' },
+  journal_entries_reverses_entry_id_unique: {
+    code: 'ALREADY_VOIDED',
+    message: 'This entry was already voided',
+  },
   voids_pkey: { code: 'ALREADY_VOIDED', message: 'This entry was already voided' },
   voids_reversal_entry_id_unique: { code: 'ALREADY_VOIDED', message: 'This entry was already voided' },
   documents_idempotency_key_unique: {
@@ -173,12 +176,18 @@ const BY_CONSTRAINT: Readonly<Record<ConstraintName, Meaning>> = {
   },
   items_code_unique: { code: 'CONFLICT', message: 'An item with this code already exists' },
   parties_kind_code: { code: 'CONFLICT', message: 'A party of this kind with this code already exists' },
-  period_closes_one_live: { code: 'CLOSE_IN_PROGRESS', message: 'This month already has a close in progress' },
+  period_closes_one_live: {
+    code: 'CLOSE_IN_PROGRESS',
+    message: 'This month already has a close in progress',
+  },
   year_end_closes_one_approved: {
     code: 'INVALID_TRANSITION',
     message: 'This fiscal year already has an approved year-end close',
   },
-  year_end_closes_one_draft: { code: 'CONFLICT', message: 'This fiscal year already has a year-end close draft' },
+  year_end_closes_one_draft: {
+    code: 'CONFLICT',
+    message: 'This fiscal year already has a year-end close draft',
+  },
   year_end_close_reversals_one_pending: {
     code: 'CONFLICT',
     message: "A reversal of this year's close is already waiting for approval",
@@ -188,7 +197,10 @@ const BY_CONSTRAINT: Readonly<Record<ConstraintName, Meaning>> = {
     code: 'CONFLICT',
     message: 'A concurrent provisioning with this idempotency key is under way',
   },
-  period_batches_idempotency: { code: 'CONFLICT', message: 'A batch with this idempotency key already exists' },
+  period_batches_idempotency: {
+    code: 'CONFLICT',
+    message: 'A batch with this idempotency key already exists',
+  },
   period_batches_one_running: { code: 'CONFLICT', message: 'The same batch is already running' },
 };
 
@@ -199,7 +211,10 @@ const BY_KIND: Partial<Record<DbErrorKind, Meaning>> = {
   CHECK_VIOLATION: { code: 'BAD_USER_INPUT', message: 'A value is outside what the books accept' },
   OUT_OF_RANGE: { code: 'BAD_USER_INPUT', message: 'A value is out of range' },
   STRING_TOO_LONG: { code: 'BAD_USER_INPUT', message: 'A text value is too long' },
-  INVALID_TEXT: { code: 'BAD_USER_INPUT', message: 'A value has characters or a format the books do not accept' },
+  INVALID_TEXT: {
+    code: 'BAD_USER_INPUT',
+    message: 'A value has characters or a format the books do not accept',
+  },
   SERIALIZATION_FAILURE: { code: 'CONFLICT', message: 'A concurrent change conflicted with this one; retry' },
   DEADLOCK: { code: 'CONFLICT', message: 'A concurrent change conflicted with this one; retry' },
   QUERY_CANCELED: { code: 'CONFLICT', message: 'The database cancelled the statement (time limit); retry' },

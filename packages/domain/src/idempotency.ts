@@ -39,6 +39,6 @@ export function idempotencyKeyReused(
   return new DomainError(
     'IDEMPOTENCY_KEY_REUSED',
     `idempotencyKey ${key} was first used at ${at} with a different request; send a new key for a new request`,
-    { field: 'idempotencyKey', firstRequestAt: at, ...details },
+    { field: 'idempotencyKey', idempotencyKey: key, firstRequestAt: at, ...details },
   );
 }

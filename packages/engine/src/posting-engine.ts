@@ -5,6 +5,8 @@ import {
   badInput,
   DomainError,
   type IsoDate,
+  idempotencyKeyReused,
+  payloadHash,
   periodAcceptsPosting,
   type SourceKind,
 } from '@cifra/domain';
@@ -75,6 +77,9 @@ export async function postEntries(
   if (new Set(keys).size !== keys.length) {
     throw badInput('Two entries in one batch share an idempotency key', { field: 'idempotencyKey' });
   }
+  const hashes = new Map(
+    requests.filter((r) => r.idempotencyKey).map((r) => [r.idempotencyKey as string, entryHash(r)] as const),
+  );
   const existing = new Map<string, PostedEntry>();
   if (keys.length > 0) {
     const rows = await tx
@@ -82,6 +87,7 @@ export async function postEntries(
       .from(tenant.journalEntries)
       .where(inArray(tenant.journalEntries.idempotencyKey, keys));
     for (const row of rows) existing.set(row.idempotencyKey as string, row);
+    await refuseReusedKeys(tx, existing, hashes);
   }
   const fresh = requests.filter((r) => !(r.idempotencyKey && existing.has(r.idempotencyKey)));
 
@@ -111,6 +117,7 @@ export async function postEntries(
       sourceId: req.sourceId ?? null,
       memo: req.memo,
       idempotencyKey: req.idempotencyKey ?? null,
+      idempotencyHash: req.idempotencyKey ? (hashes.get(req.idempotencyKey) ?? null) : null,
       reversesEntryId: req.reversesEntryId ?? null,
       autoReverse: req.autoReverse ?? false,
       postedBy: actor.userId ?? SYSTEM_USER,
@@ -160,6 +167,82 @@ export async function postEntries(
   });
 }
 
+/**
+ * What an idempotency key is bound to: the entry the request asks for, after parsing (amounts in
+ * minor units, accounts by id), so a retry that spells "100" as "100.00" is the same request. FX
+ * provenance is left out: a retry translated at a rate refreshed in between is still a retry.
+ */
+function entryPayload(req: {
+  kind: SourceKind;
+  postingDate: string;
+  memo: string;
+  sourceId?: string | null;
+  reversesEntryId?: string | null;
+  autoReverse?: boolean;
+  lines: readonly Pick<
+    PostingLine,
+    'accountId' | 'amountMinor' | 'originalCurrency' | 'originalAmountMinor' | 'partyId' | 'memo'
+  >[];
+}) {
+  return {
+    kind: req.kind,
+    postingDate: req.postingDate,
+    memo: req.memo,
+    sourceId: req.sourceId ?? null,
+    reversesEntryId: req.reversesEntryId ?? null,
+    autoReverse: req.autoReverse ?? false,
+    lines: req.lines.map((l) => ({
+      accountId: l.accountId,
+      amountMinor: l.amountMinor,
+      originalCurrency: l.originalCurrency,
+      originalAmountMinor: l.originalAmountMinor,
+      partyId: l.partyId ?? null,
+      memo: l.memo ?? '',
+    })),
+  };
+}
+
+const entryHash = (req: PostingRequest) => payloadHash('journal_entry', entryPayload(req));
+
+/**
+ * A key already used must have been used for this very entry. Entries posted before keys were
+ * bound to payloads (migration 0018) have no stored hash: they are compared on the stored entry
+ * itself, which is what the hash is of.
+ */
+async function refuseReusedKeys(
+  tx: TenantTx,
+  existing: ReadonlyMap<string, PostedEntry>,
+  hashes: ReadonlyMap<string, string>,
+): Promise<void> {
+  const unhashed = [...existing.values()].filter((e) => !e.idempotencyHash).map((e) => e.id);
+  const storedLines = unhashed.length
+    ? await tx
+        .select()
+        .from(tenant.glLines)
+        .where(inArray(tenant.glLines.entryId, unhashed))
+        .orderBy(tenant.glLines.entryId, tenant.glLines.lineNumber)
+    : [];
+  for (const [key, entry] of existing) {
+    const stored =
+      entry.idempotencyHash ??
+      payloadHash(
+        'journal_entry',
+        entryPayload({
+          kind: entry.sourceKind,
+          postingDate: entry.postingDate,
+          memo: entry.memo,
+          sourceId: entry.sourceId,
+          reversesEntryId: entry.reversesEntryId,
+          autoReverse: entry.autoReverse,
+          lines: storedLines.filter((l) => l.entryId === entry.id),
+        }),
+      );
+    if (stored !== hashes.get(key)) {
+      throw idempotencyKeyReused(key, entry.createdAt, { entryId: entry.id, number: entry.number });
+    }
+  }
+}
+
 type Period = typeof tenant.postingPeriods.$inferSelect;
 type NewEntry = Omit<PostedEntry, 'actualPostingDate' | 'createdAt'>;
 type NewLine = Omit<typeof tenant.glLines.$inferInsert, 'id'>;
@@ -173,11 +256,12 @@ async function insertEntries(tx: TenantTx, entries: readonly NewEntry[]): Promis
   const column = (f: (e: NewEntry) => unknown) => sql.param(entries.map(f));
   const { rows } = await tx.execute<{ id: string; actual_posting_date: string; created_at: string }>(sql`
     INSERT INTO journal_entries (id, number, fiscal_year, period_id, posting_date, source_kind, source_id, memo,
-      idempotency_key, reverses_entry_id, auto_reverse, posted_by)
+      idempotency_key, idempotency_hash, reverses_entry_id, auto_reverse, posted_by)
     SELECT * FROM unnest(${column((e) => e.id)}::uuid[], ${column((e) => e.number)}::text[],
       ${column((e) => e.fiscalYear)}::int[], ${column((e) => e.periodId)}::uuid[], ${column((e) => e.postingDate)}::date[],
       ${column((e) => e.sourceKind)}::source_kind[], ${column((e) => e.sourceId)}::uuid[], ${column((e) => e.memo)}::text[],
-      ${column((e) => e.idempotencyKey)}::text[], ${column((e) => e.reversesEntryId)}::uuid[],
+      ${column((e) => e.idempotencyKey)}::text[], ${column((e) => e.idempotencyHash)}::text[],
+      ${column((e) => e.reversesEntryId)}::uuid[],
       ${column((e) => e.autoReverse)}::boolean[], ${column((e) => e.postedBy)}::uuid[])
     RETURNING id, actual_posting_date, created_at`);
   const stamped = new Map(rows.map((r) => [r.id, r]));

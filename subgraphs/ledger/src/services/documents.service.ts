@@ -7,11 +7,13 @@ import {
   type DocumentPostingLine,
   DomainError,
   decimalOf,
+  idempotencyKeyReused,
   formatDecimal,
   formatMoney,
   parseDecimal,
   parseIsoDate,
   parseMoney,
+  payloadHash,
   peggedRate,
   sumLines,
   translateAtRate,
@@ -21,7 +23,7 @@ import { clientFxOf, fromScaled, lookupRate, rateForDocument, type UsedRate } fr
 import { Permissions as P, type Permission } from '@cifra/permissions';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { type Books, isUniqueViolation } from './books.ts';
+import { type Books, Constraints, isUniqueViolation } from './books.ts';
 import { clearedBase, decideDocumentRate, realizedFxRole } from './exchange-rate.ts';
 import { PRICE_INTEGER_DIGITS, PRICE_SCALE } from './items.service.ts';
 import { parseInput } from './parties.service.ts';
@@ -563,7 +565,18 @@ async function writeDraftContent(
   }
 }
 
-/** Create a draft of any kind. A retry with the same idempotency key returns the first draft. */
+/**
+ * What a draft's idempotency key is bound to: the kind and the parsed input (trimmed, defaults
+ * applied), without the key itself. A retry of the first request gets the first draft even if it
+ * was edited since; any other request under that key is refused.
+ */
+function draftHash(kind: DocumentKind, raw: InvoiceDraftInput | PaymentDraftInput): string {
+  const parsed = parseInput(isInvoiceLike(kind) ? invoiceDraftInput : paymentDraftInput, raw);
+  const { idempotencyKey: _key, ...payload } = parsed;
+  return payloadHash('document_draft', { kind, ...payload });
+}
+
+/** Create a draft of any kind. A retry with the same idempotency key and input returns the first draft. */
 export async function createDraft(
   books: Books,
   kind: DocumentKind,
@@ -571,12 +584,17 @@ export async function createDraft(
 ): Promise<DocumentRow> {
   requirePermission(books, KINDS[kind].create);
   const key = (raw as { idempotencyKey?: string | null }).idempotencyKey;
-  if (key) {
+  const hash = key ? draftHash(kind, raw) : null;
+  const firstUnder = async (k: string, h: string) => {
     const [first] = await books.db
       .select()
       .from(tenant.documents)
-      .where(eq(tenant.documents.idempotencyKey, key));
-    if (first) return sameKind(first, kind, key);
+      .where(eq(tenant.documents.idempotencyKey, k));
+    return first ? sameRequest(first, k, h) : null;
+  };
+  if (key && hash) {
+    const first = await firstUnder(key, hash);
+    if (first) return first;
   }
   const prepared = isInvoiceLike(kind)
     ? await prepareInvoice(books, kind, raw as InvoiceDraftInput)
@@ -585,7 +603,7 @@ export async function createDraft(
     return await inTransaction(books.db, books.actor, async (tx) => {
       const [doc] = await tx
         .insert(tenant.documents)
-        .values({ ...prepared.values, kind, createdBy: books.actor.userId })
+        .values({ ...prepared.values, idempotencyHash: hash, kind, createdBy: books.actor.userId })
         .returning();
       if (!doc) throw new Error('document insert returned nothing');
       await writeDraftContent(tx, doc.id, prepared, kind);
@@ -598,24 +616,32 @@ export async function createDraft(
       return doc;
     });
   } catch (err) {
-    if (key && isUniqueViolation(err)) {
-      const [first] = await books.db
-        .select()
-        .from(tenant.documents)
-        .where(eq(tenant.documents.idempotencyKey, key));
-      if (first) return sameKind(first, kind, key);
+    // A concurrent request with this key committed first: answer its draft (or refuse the key).
+    if (key && hash && isUniqueViolation(err, Constraints.documentIdempotencyKey)) {
+      const first = await firstUnder(key, hash);
+      if (first) return first;
     }
     throw err;
   }
 }
 
-function sameKind(doc: DocumentRow, kind: DocumentKind, key: string): DocumentRow {
-  if (doc.kind !== kind) {
-    throw new DomainError('CONFLICT', `idempotencyKey ${key} was used for a ${doc.kind}`, {
-      field: 'idempotencyKey',
-    });
+function sameRequest(doc: DocumentRow, key: string, hash: string): DocumentRow {
+  if (doc.idempotencyHash === hash) return doc;
+  if (doc.idempotencyHash === null) {
+    // Drafted before keys were bound to their request (migration 0018), and drafts are editable:
+    // nothing left to compare the replay with. Refusing is the answer that cannot be wrong.
+    throw new DomainError(
+      'IDEMPOTENCY_KEY_REUSED',
+      `idempotencyKey ${key} was first used at ${doc.createdAt.toISOString()}, before keys were bound to their request; it cannot be compared: read document ${doc.id} or send a new key`,
+      {
+        field: 'idempotencyKey',
+        idempotencyKey: key,
+        firstRequestAt: doc.createdAt.toISOString(),
+        documentId: doc.id,
+      },
+    );
   }
-  return doc;
+  throw idempotencyKeyReused(key, doc.createdAt, { documentId: doc.id, kind: doc.kind });
 }
 
 export async function lockDocument(tx: TenantTx, id: string): Promise<DocumentRow> {

@@ -1,6 +1,6 @@
-import { inTransaction, recordAuditEvent, tenant } from '@cifra/db';
-import { badInput } from '@cifra/domain';
-import { and, eq } from 'drizzle-orm';
+import { Constraints, inTransaction, isUniqueViolation, recordAuditEvent, tenant } from '@cifra/db';
+import { badInput, DomainError } from '@cifra/domain';
+import { and, eq, ne } from 'drizzle-orm';
 import type { Books } from './books.ts';
 import type { DocumentKind } from './documents.service.ts';
 
@@ -10,6 +10,9 @@ const PREFIX = /^[A-Z0-9][A-Z0-9-]{0,11}$/;
  * Set a document type's number prefix. Sequences that have not issued a number yet (typically a
  * fiscal year not started) take the new prefix; a year already numbering keeps its own, so the
  * numbers of one sequence stay uniform and gapless.
+ * A prefix belongs to one kind (NUMBERING_PREFIX_TAKEN otherwise): two kinds numbering alike
+ * would issue the same document number, and the second could never post. A prefix another kind
+ * still numbers a year with stays taken too, until that kind's years move on.
  */
 export async function setNumberingPrefix(books: Books, kind: DocumentKind, raw: string) {
   const prefix = raw.trim().toUpperCase();
@@ -19,26 +22,53 @@ export async function setNumberingPrefix(books: Books, kind: DocumentKind, raw: 
       value: raw,
     });
   }
-  return inTransaction(books.db, books.actor, async (tx) => {
-    const [before] = await tx
-      .select()
-      .from(tenant.numberingPrefixes)
-      .where(eq(tenant.numberingPrefixes.documentType, kind));
-    await tx
-      .insert(tenant.numberingPrefixes)
-      .values({ documentType: kind, prefix })
-      .onConflictDoUpdate({ target: tenant.numberingPrefixes.documentType, set: { prefix } });
-    await tx
-      .update(tenant.numberSequences)
-      .set({ prefix })
-      .where(and(eq(tenant.numberSequences.documentType, kind), eq(tenant.numberSequences.nextValue, 1)));
-    await recordAuditEvent(tx, books.actor, {
-      action: 'numbering_prefix.set',
-      entityType: 'NumberingPrefix',
-      entityId: kind,
-      before: before ? { prefix: before.prefix } : null,
-      after: { prefix },
+  const taken = (holder: string) =>
+    new DomainError('NUMBERING_PREFIX_TAKEN', `prefix: ${prefix} is already the prefix of ${holder}`, {
+      field: 'prefix',
+      value: prefix,
+      documentKind: holder,
     });
-    return { documentKind: kind, prefix };
-  });
+  try {
+    return await inTransaction(books.db, books.actor, async (tx) => {
+      const [other] = [
+        ...(await tx
+          .select({ kind: tenant.numberingPrefixes.documentType })
+          .from(tenant.numberingPrefixes)
+          .where(
+            and(eq(tenant.numberingPrefixes.prefix, prefix), ne(tenant.numberingPrefixes.documentType, kind)),
+          )),
+        ...(await tx
+          .select({ kind: tenant.numberSequences.documentType })
+          .from(tenant.numberSequences)
+          .where(
+            and(eq(tenant.numberSequences.prefix, prefix), ne(tenant.numberSequences.documentType, kind)),
+          )),
+      ];
+      if (other) throw taken(other.kind);
+      const [before] = await tx
+        .select()
+        .from(tenant.numberingPrefixes)
+        .where(eq(tenant.numberingPrefixes.documentType, kind));
+      await tx
+        .insert(tenant.numberingPrefixes)
+        .values({ documentType: kind, prefix })
+        .onConflictDoUpdate({ target: tenant.numberingPrefixes.documentType, set: { prefix } });
+      await tx
+        .update(tenant.numberSequences)
+        .set({ prefix })
+        .where(and(eq(tenant.numberSequences.documentType, kind), eq(tenant.numberSequences.nextValue, 1)));
+      await recordAuditEvent(tx, books.actor, {
+        action: 'numbering_prefix.set',
+        entityType: 'NumberingPrefix',
+        entityId: kind,
+        before: before ? { prefix: before.prefix } : null,
+        after: { prefix },
+      });
+      return { documentKind: kind, prefix };
+    });
+  } catch (err) {
+    // Two kinds claimed one prefix at once: the unique constraint let one through.
+    if (isUniqueViolation(err, Constraints.numberingPrefixUnique)) throw taken('another document kind');
+    throw err;
+  }
 }

@@ -1,5 +1,5 @@
 import type { Actor, TenantDb } from '@cifra/db';
-import { inTransaction } from '@cifra/db';
+import { Constraints, inTransaction, isUniqueViolation } from '@cifra/db';
 import { assertBalancedEntry, DomainError, parseIsoDate } from '@cifra/domain';
 import { type Company, type PostedEntry, type PostingRequest, postEntries } from '@cifra/engine';
 import { z } from 'zod';
@@ -13,8 +13,6 @@ export const postJournalEntriesInput = z
   .array(postJournalEntryInput)
   .min(1, 'Give at least one entry')
   .max(MAX_ENTRIES_PER_CALL, `At most ${MAX_ENTRIES_PER_CALL} entries per call`);
-
-const UNIQUE_VIOLATION = '23505';
 
 /** A refusal about one entry of the batch names it: `input[3].lines[1].debit`. */
 function at(index: number, err: unknown): unknown {
@@ -71,11 +69,19 @@ export async function postJournalEntries(
 
   const post = () => inTransaction(db, actor, (tx) => postEntries(tx, actor, requests));
   try {
-    return await post();
+    try {
+      return await post();
+    } catch (err) {
+      // A concurrent call took one of the keys first (its commit made our insert fail): the
+      // retry finds those entries and answers them as retries, or refuses a reused key.
+      if (isUniqueViolation(err, Constraints.journalEntryIdempotencyKey)) return await post();
+      throw err;
+    }
   } catch (err) {
-    // A concurrent call took one of the keys first: the retry answers those entries as retries.
-    if ((err as { code?: string }).code === UNIQUE_VIOLATION && requests.some((r) => r.idempotencyKey)) {
-      return post();
+    // A refused key names the entry of the batch that reused it.
+    if (err instanceof DomainError && err.code === 'IDEMPOTENCY_KEY_REUSED') {
+      const index = requests.findIndex((r) => r.idempotencyKey === err.details.idempotencyKey);
+      if (index >= 0) throw at(index, err);
     }
     throw err;
   }

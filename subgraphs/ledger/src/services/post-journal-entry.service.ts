@@ -1,8 +1,7 @@
 import type { Actor, TenantDb } from '@cifra/db';
-import { inTransaction, tenant } from '@cifra/db';
+import { Constraints, inTransaction, isUniqueViolation } from '@cifra/db';
 import { parseIsoDate } from '@cifra/domain';
 import { type Company, type PostedEntry, postEntry } from '@cifra/engine';
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { manualLinesInput, parseManualLines } from './manual-lines.ts';
 
@@ -14,8 +13,6 @@ export const postJournalEntryInput = z.object({
   lines: manualLinesInput,
 });
 export type PostJournalEntryInput = z.infer<typeof postJournalEntryInput>;
-
-const UNIQUE_VIOLATION = '23505';
 
 /**
  * A manual journal entry, posted in one step. Input is parsed completely (money in the client's
@@ -38,16 +35,15 @@ export async function postJournalEntry(
     autoReverse: input.autoReverse ?? false,
     lines,
   };
+  const post = () => inTransaction(db, actor, (tx) => postEntry(tx, actor, request));
   try {
-    return await inTransaction(db, actor, (tx) => postEntry(tx, actor, request));
+    return await post();
   } catch (err) {
-    // Two retries racing with one key: the loser's insert hits the unique index; answer as a retry.
-    if (input.idempotencyKey && (err as { code?: string }).code === UNIQUE_VIOLATION) {
-      const [first] = await db
-        .select()
-        .from(tenant.journalEntries)
-        .where(eq(tenant.journalEntries.idempotencyKey, input.idempotencyKey));
-      if (first) return first;
+    // Two requests racing with one key: the loser's insert waited for the winner's commit and hit
+    // the unique key. Run it again: it now finds the winner's entry and answers it as a retry (or
+    // refuses the key, when the payloads differ). Once is enough: the winner has committed.
+    if (input.idempotencyKey && isUniqueViolation(err, Constraints.journalEntryIdempotencyKey)) {
+      return post();
     }
     throw err;
   }
