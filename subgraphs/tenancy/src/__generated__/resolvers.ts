@@ -237,6 +237,12 @@ export type ProvisionTenantInput = {
   /** IANA time zone; the region's (America/Panama) by default. */
   timezone?: InputMaybe<Scalars['String']['input']>;
   whiteLabel?: InputMaybe<WhiteLabelInput>;
+  /**
+   * Optional, per firm: a retry with the same key and the same input answers the client it created
+   * (PROVISIONING while the first attempt still runs); the same key with another input is refused
+   * with IDEMPOTENCY_KEY_REUSED.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type WhiteLabelInput = {

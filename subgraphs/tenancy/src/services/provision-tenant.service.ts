@@ -6,14 +6,22 @@ import {
   dropDatabase,
   inTransaction,
   migrateTenantDatabase,
+  pg,
   recordAuditEvent,
   resolveSecrets,
   type TenantRow,
   tenantDatabaseName,
   withDatabase,
 } from '@cifra/db';
-import { badInput, DomainError, PANAMA, type RegionTemplate } from '@cifra/domain';
-import { asc, count, eq } from 'drizzle-orm';
+import {
+  badInput,
+  DomainError,
+  idempotencyKeyReused,
+  PANAMA,
+  payloadHash,
+  type RegionTemplate,
+} from '@cifra/domain';
+import { and, asc, count, eq } from 'drizzle-orm';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { seedBooks } from './seed-books.service.ts';
@@ -39,6 +47,8 @@ export const provisionTenantInput = z.object({
         .nullish(),
     })
     .nullish(),
+  /** Per firm; bound to the rest of the input (docs/architecture/tenancy.md, "Provisioning"). */
+  idempotencyKey: z.string().min(1).max(200).nullish(),
 });
 export type ProvisionTenantInput = z.input<typeof provisionTenantInput>;
 
@@ -58,11 +68,56 @@ function parse(raw: ProvisionTenantInput) {
   return result.data;
 }
 
+const isPool = (c: ControlDb['$client']): c is pg.Pool => typeof (c as pg.Pool).totalCount === 'number';
+
+/** Advisory-lock namespace of provisioning (the second key is the slug's hash). */
+const PROVISIONING_LOCK = 0x70726f76; // 'prov'
+
+type Held<T> = { held: true; value: T } | { held: false };
+
 /**
- * Onboard a client, all or nothing. The tenant row is claimed first (the unique slug makes a
- * concurrent duplicate fail), then its database is created, migrated and seeded; only then is the
- * client ACTIVE. Any failure drops the database and the claim, so a retry with the same slug
- * starts clean; a claim left behind by a crash mid-way is cleaned up by the next attempt.
+ * Run `fn` while this process holds the slug's provisioning lock, on a connection of its own so
+ * that the lock lives exactly as long as the attempt: a crashed attempt's session ends and frees
+ * it. Another attempt on the same slug does not wait (it would hold a pooled connection for the
+ * length of a migration): it is told the slug is busy.
+ */
+async function withSlugLock<T>(db: ControlDb, slug: string, fn: () => Promise<T>): Promise<Held<T>> {
+  const pool = db.$client;
+  // A pool must lend one connection for both lock and unlock; a single client is its own session.
+  const client = isPool(pool) ? await pool.connect() : null;
+  const session = client ?? pool;
+  let broken: Error | undefined;
+  try {
+    const { rows } = await session.query<{ held: boolean }>(
+      'SELECT pg_try_advisory_lock($1, hashtext($2)) AS held',
+      [PROVISIONING_LOCK, slug],
+    );
+    if (!rows[0]?.held) return { held: false };
+    try {
+      return { held: true, value: await fn() };
+    } finally {
+      await session
+        .query('SELECT pg_advisory_unlock($1, hashtext($2))', [PROVISIONING_LOCK, slug])
+        .catch((err: Error) => {
+          broken = err;
+        });
+    }
+  } finally {
+    // A connection whose unlock failed may still hold the lock: destroy it rather than pool it.
+    client?.release(broken);
+  }
+}
+
+/**
+ * Onboard a client, all or nothing. The attempt holds the slug's provisioning lock throughout;
+ * the tenant row is claimed first (the unique slug settles anything the lock did not), then its
+ * database is created, migrated and seeded; only then is the client ACTIVE. Any failure drops the
+ * database and the claim, so a retry with the same slug starts clean. A PROVISIONING claim whose
+ * lock is free was left by a crashed attempt and is cleaned up by the next one; a concurrent
+ * attempt on a slug being provisioned gets TENANT_EXISTS at once — never a second database.
+ *
+ * Under an idempotency key (per firm), the same input answers the client it created (still
+ * PROVISIONING while the first attempt runs) and another input is refused (IDEMPOTENCY_KEY_REUSED).
  */
 export async function provisionTenant(
   deps: ProvisioningDeps,
@@ -84,6 +139,55 @@ export async function provisionTenant(
   if (!IANAZone.isValidZone(timezone))
     throw badInput(`timezone: ${timezone} is not an IANA time zone`, { field: 'timezone' });
 
+  const { idempotencyKey: key, ...payload } = input;
+  const hash = key ? payloadHash('provision_tenant', payload) : null;
+  const byKey = async (): Promise<TenantRow | null> => {
+    if (!key) return null;
+    const [first] = await deps.control
+      .select()
+      .from(control.tenants)
+      .where(and(eq(control.tenants.firmId, firmId), eq(control.tenants.idempotencyKey, key)));
+    if (!first) return null;
+    if (first.idempotencyHash !== hash)
+      throw idempotencyKeyReused(key, first.createdAt, { slug: first.slug });
+    return first;
+  };
+
+  const attempt = await withSlugLock(deps.control, input.slug, async () => {
+    const first = await byKey();
+    if (first && first.status !== 'PROVISIONING') return first;
+    return provisionLocked(deps, actor, firmId, {
+      ...input,
+      template,
+      baseCurrency,
+      timezone,
+      minorUnits: currency.minorUnits,
+      key: key ?? null,
+      hash,
+    });
+  });
+  if (attempt.held) return attempt.value;
+  const first = await byKey();
+  if (first) return first;
+  throw new DomainError('TENANT_EXISTS', `A client with slug ${input.slug} is being provisioned right now`, {
+    slug: input.slug,
+  });
+}
+
+async function provisionLocked(
+  deps: ProvisioningDeps,
+  actor: Actor,
+  firmId: string,
+  input: ReturnType<typeof parse> & {
+    template: RegionTemplate;
+    baseCurrency: string;
+    timezone: string;
+    minorUnits: number;
+    key: string | null;
+    hash: string | null;
+  },
+): Promise<TenantRow> {
+  const { template, baseCurrency, timezone } = input;
   const [existing] = await deps.control
     .select()
     .from(control.tenants)
@@ -109,6 +213,8 @@ export async function provisionTenant(
         timezone,
         serverId: server.id,
         databaseName,
+        idempotencyKey: input.key,
+        idempotencyHash: input.hash,
       })
       .onConflictDoNothing()
       .returning();
@@ -149,7 +255,7 @@ export async function provisionTenant(
       legalName: input.name,
       template,
       baseCurrency,
-      baseMinorUnits: currency.minorUnits,
+      baseMinorUnits: input.minorUnits,
       timezone,
     });
     return await inTransaction(deps.control, actor, async (tx) => {
@@ -158,6 +264,9 @@ export async function provisionTenant(
         .set({ status: 'ACTIVE' })
         .where(eq(control.tenants.id, claimed.id))
         .returning();
+      // Under the slug's lock nobody else can discard our claim; if it is gone all the same, fail
+      // (and roll back) rather than announce a client that does not exist.
+      if (!active) throw new Error(`the claim of ${claimed.slug} disappeared during provisioning`);
       await recordAuditEvent(tx, actor, {
         action: 'tenant.provisioned',
         entityType: 'Tenant',
@@ -165,7 +274,7 @@ export async function provisionTenant(
         tenantId: claimed.id,
         after: { slug: claimed.slug, status: 'ACTIVE' },
       });
-      return active!;
+      return active;
     });
   } catch (err) {
     await discard(deps, actor, claimed, err instanceof Error ? err.message : String(err));
