@@ -13,7 +13,7 @@ import {
 } from '@cifra/db';
 import { ISO_4217 } from '@cifra/domain';
 import { createTestControlDatabase, type TestDatabase, testServerUrl } from '@cifra/testing';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionTenant } from '../src/services/provision-tenant.service.ts';
 
@@ -144,6 +144,72 @@ describe('provisioning a client, all or nothing', () => {
     await expect(
       provisionTenant(deps(), ACTOR, firmId, { slug: 'half-made', name: 'Someone Else' }),
     ).rejects.toMatchObject({ code: 'TENANT_EXISTS' });
+    expect(await db.select().from(control.tenants)).toEqual(before);
+  });
+});
+
+/** Databases on the server that were made for `slug` (its name is the slug plus a random tail). */
+async function databasesFor(slug: string): Promise<string[]> {
+  return withClient(testServerUrl(), async (c) => {
+    const r = await c.query<{ datname: string }>(
+      'SELECT datname FROM pg_database WHERE datname LIKE $1 ORDER BY 1',
+      [`cifra_t_${slug.replace(/-/g, '_')}_%`],
+    );
+    return r.rows.map((row) => row.datname);
+  });
+}
+
+const provisionedEventsFor = (slug: string) =>
+  db
+    .select()
+    .from(control.controlAuditEvents)
+    .where(
+      and(
+        eq(control.controlAuditEvents.action, 'tenant.provisioned'),
+        sql`${control.controlAuditEvents.after}->>'slug' = ${slug}`,
+      ),
+    );
+
+describe('provisioning one slug from many requests at once', () => {
+  it('makes exactly one client; the other seven get TENANT_EXISTS; no orphan database, no phantom event', async () => {
+    const slug = 'race-slug';
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) =>
+        provisionTenant(deps(), ACTOR, firmId, { slug, name: `Race ${i}` }),
+      ),
+    );
+    const made = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+    expect(made).toHaveLength(1);
+    expect(made[0]).toMatchObject({ slug, status: 'ACTIVE' });
+    expect(refused.map((e) => e.code)).toEqual(Array(7).fill('TENANT_EXISTS'));
+    expect(await tenantsWithSlug(slug)).toEqual(made);
+    expect(await databasesFor(slug)).toEqual([made[0]!.databaseName]);
+    expect(await provisionedEventsFor(slug)).toHaveLength(1);
+    expect(await accountCount(made[0]!.databaseName)).toBeGreaterThan(30);
+  });
+
+  it('answers concurrent retries under one idempotency key with the one client they made', async () => {
+    const slug = 'keyed-slug';
+    const request = { slug, name: 'Keyed, S.A.', idempotencyKey: 'onboard-keyed' };
+    const results = await Promise.allSettled(
+      Array.from({ length: 4 }, () => provisionTenant(deps(), ACTOR, firmId, request)),
+    );
+    const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+    expect(refused).toEqual([]);
+    const made = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    expect(new Set(made.map((t) => t.id)).size).toBe(1);
+    // A retry once all is done sees the finished client.
+    const again = await provisionTenant(deps(), ACTOR, firmId, request);
+    expect(again).toMatchObject({ id: made[0]!.id, status: 'ACTIVE' });
+    expect(await databasesFor(slug)).toEqual([again.databaseName]);
+
+    const before = await db.select().from(control.tenants);
+    const err = await provisionTenant(deps(), ACTOR, firmId, { ...request, name: 'Another Name' }).catch(
+      (e) => e,
+    );
+    expect(err).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(err.details.firstRequestAt).toBe(again.createdAt.toISOString());
     expect(await db.select().from(control.tenants)).toEqual(before);
   });
 });

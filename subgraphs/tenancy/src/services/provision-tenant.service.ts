@@ -2,6 +2,7 @@ import {
   type Actor,
   type ControlDb,
   control,
+  controlDb,
   createDatabase,
   dropDatabase,
   inTransaction,
@@ -70,40 +71,60 @@ function parse(raw: ProvisionTenantInput) {
 
 const isPool = (c: ControlDb['$client']): c is pg.Pool => typeof (c as pg.Pool).totalCount === 'number';
 
-/** Advisory-lock namespace of provisioning (the second key is the slug's hash). */
-const PROVISIONING_LOCK = 0x70726f76; // 'prov'
+/** Advisory-lock namespaces of provisioning (the second key is the slug's hash). */
+const PROVISIONING_LOCK = 0x70726f76; // 'prov': held for the whole attempt
+const CLAIM_LOCK = 0x636c6169; // 'clai': held only until the attempt's claim row is committed
 
-type Held<T> = { held: true; value: T } | { held: false };
+interface SlugSession {
+  /** The control plane on this session's own connection (one pooled connection per attempt). */
+  db: ControlDb;
+  /** Whether this attempt holds the slug's provisioning lock (no other attempt is live). */
+  provisioning: boolean;
+  /** The claim row is committed: attempts waiting to look at it may go on. */
+  claimed(): Promise<void>;
+}
 
 /**
- * Run `fn` while this process holds the slug's provisioning lock, on a connection of its own so
- * that the lock lives exactly as long as the attempt: a crashed attempt's session ends and frees
- * it. Another attempt on the same slug does not wait (it would hold a pooled connection for the
- * length of a migration): it is told the slug is busy.
+ * Run `fn` on a connection of its own holding the slug's locks, so that they live exactly as
+ * long as the attempt: a crashed attempt's session ends and frees them. Only one attempt gets the
+ * provisioning lock; the others do not wait for it (that would hold a connection for the length
+ * of a migration) but they do wait for the short claim lock, so they see the winner's claim row.
+ * Everything an attempt does in the control plane goes through `db`, never a second pooled
+ * connection: eight attempts on a pool of four must not starve the one that won.
  */
-async function withSlugLock<T>(db: ControlDb, slug: string, fn: () => Promise<T>): Promise<Held<T>> {
+async function withSlugSession<T>(
+  db: ControlDb,
+  slug: string,
+  fn: (s: SlugSession) => Promise<T>,
+): Promise<T> {
   const pool = db.$client;
-  // A pool must lend one connection for both lock and unlock; a single client is its own session.
+  // A pool must lend one connection for lock and unlock; a single client is its own session.
   const client = isPool(pool) ? await pool.connect() : null;
   const session = client ?? pool;
+  const lock = (fnName: string, ns: number) =>
+    session.query<{ held: boolean }>(`SELECT ${fnName}($1, hashtext($2)) AS held`, [ns, slug]);
   let broken: Error | undefined;
+  let claimHeld = false;
+  let provisioning = false;
+  const claimed = async () => {
+    if (!claimHeld) return;
+    claimHeld = false;
+    await lock('pg_advisory_unlock', CLAIM_LOCK);
+  };
   try {
-    const { rows } = await session.query<{ held: boolean }>(
-      'SELECT pg_try_advisory_lock($1, hashtext($2)) AS held',
-      [PROVISIONING_LOCK, slug],
-    );
-    if (!rows[0]?.held) return { held: false };
-    try {
-      return { held: true, value: await fn() };
-    } finally {
-      await session
-        .query('SELECT pg_advisory_unlock($1, hashtext($2))', [PROVISIONING_LOCK, slug])
-        .catch((err: Error) => {
-          broken = err;
-        });
-    }
+    await lock('pg_advisory_lock', CLAIM_LOCK);
+    claimHeld = true;
+    provisioning = (await lock('pg_try_advisory_lock', PROVISIONING_LOCK)).rows[0]?.held === true;
+    if (!provisioning) await claimed();
+    return await fn({ db: client ? controlDb(client) : db, provisioning, claimed });
   } finally {
-    // A connection whose unlock failed may still hold the lock: destroy it rather than pool it.
+    try {
+      await claimed();
+      if (provisioning) await lock('pg_advisory_unlock', PROVISIONING_LOCK);
+    } catch (err) {
+      broken = err as Error;
+    }
+    // A connection whose unlock failed may still hold a lock: destroy it rather than pool it.
     client?.release(broken);
   }
 }
@@ -141,22 +162,32 @@ export async function provisionTenant(
 
   const { idempotencyKey: key, ...payload } = input;
   const hash = key ? payloadHash('provision_tenant', payload) : null;
-  const byKey = async (): Promise<TenantRow | null> => {
-    if (!key) return null;
-    const [first] = await deps.control
-      .select()
-      .from(control.tenants)
-      .where(and(eq(control.tenants.firmId, firmId), eq(control.tenants.idempotencyKey, key)));
-    if (!first) return null;
-    if (first.idempotencyHash !== hash)
-      throw idempotencyKeyReused(key, first.createdAt, { slug: first.slug });
-    return first;
-  };
-
-  const attempt = await withSlugLock(deps.control, input.slug, async () => {
+  return withSlugSession(deps.control, input.slug, async (session) => {
+    const byKey = async (): Promise<TenantRow | null> => {
+      if (!key) return null;
+      const [first] = await session.db
+        .select()
+        .from(control.tenants)
+        .where(and(eq(control.tenants.firmId, firmId), eq(control.tenants.idempotencyKey, key)));
+      if (!first) return null;
+      if (first.idempotencyHash !== hash)
+        throw idempotencyKeyReused(key, first.createdAt, { slug: first.slug });
+      return first;
+    };
     const first = await byKey();
+    if (!session.provisioning) {
+      // Another attempt is live on this slug; its claim is committed (we waited for the claim lock).
+      if (first) return first;
+      throw new DomainError(
+        'TENANT_EXISTS',
+        `A client with slug ${input.slug} is being provisioned right now`,
+        {
+          slug: input.slug,
+        },
+      );
+    }
     if (first && first.status !== 'PROVISIONING') return first;
-    return provisionLocked(deps, actor, firmId, {
+    return provisionLocked(deps, session, actor, firmId, {
       ...input,
       template,
       baseCurrency,
@@ -166,16 +197,11 @@ export async function provisionTenant(
       hash,
     });
   });
-  if (attempt.held) return attempt.value;
-  const first = await byKey();
-  if (first) return first;
-  throw new DomainError('TENANT_EXISTS', `A client with slug ${input.slug} is being provisioned right now`, {
-    slug: input.slug,
-  });
 }
 
 async function provisionLocked(
   deps: ProvisioningDeps,
+  session: SlugSession,
   actor: Actor,
   firmId: string,
   input: ReturnType<typeof parse> & {
@@ -188,7 +214,7 @@ async function provisionLocked(
   },
 ): Promise<TenantRow> {
   const { template, baseCurrency, timezone } = input;
-  const [existing] = await deps.control
+  const [existing] = await session.db
     .select()
     .from(control.tenants)
     .where(eq(control.tenants.slug, input.slug));
@@ -197,11 +223,11 @@ async function provisionLocked(
       slug: input.slug,
     });
   }
-  if (existing) await discard(deps, actor, existing, 'leftover of an interrupted provisioning');
+  if (existing) await discard(deps, session.db, actor, existing, 'leftover of an interrupted provisioning');
 
-  const server = await pickServer(deps.control);
+  const server = await pickServer(session.db);
   const databaseName = tenantDatabaseName(input.slug);
-  const claimed = await inTransaction(deps.control, actor, async (tx) => {
+  const claimed = await inTransaction(session.db, actor, async (tx) => {
     const [row] = await tx
       .insert(control.tenants)
       .values({
@@ -244,6 +270,7 @@ async function provisionLocked(
     });
     return row;
   });
+  await session.claimed();
 
   const adminUrl = resolveSecrets(server.adminUrl, deps.secrets);
   try {
@@ -258,7 +285,7 @@ async function provisionLocked(
       baseMinorUnits: input.minorUnits,
       timezone,
     });
-    return await inTransaction(deps.control, actor, async (tx) => {
+    return await inTransaction(session.db, actor, async (tx) => {
       const [active] = await tx
         .update(control.tenants)
         .set({ status: 'ACTIVE' })
@@ -277,19 +304,22 @@ async function provisionLocked(
       return active;
     });
   } catch (err) {
-    await discard(deps, actor, claimed, err instanceof Error ? err.message : String(err));
+    await discard(deps, session.db, actor, claimed, err instanceof Error ? err.message : String(err));
     throw err;
   }
 }
 
 /** Remove a half-made client: its database, its settings and its claim; the audit trail keeps the attempt. */
-async function discard(deps: ProvisioningDeps, actor: Actor, row: TenantRow, why: string): Promise<void> {
-  const [server] = await deps.control
-    .select()
-    .from(control.dbServers)
-    .where(eq(control.dbServers.id, row.serverId));
+async function discard(
+  deps: ProvisioningDeps,
+  db: ControlDb,
+  actor: Actor,
+  row: TenantRow,
+  why: string,
+): Promise<void> {
+  const [server] = await db.select().from(control.dbServers).where(eq(control.dbServers.id, row.serverId));
   if (server) await dropDatabase(resolveSecrets(server.adminUrl, deps.secrets), row.databaseName);
-  await inTransaction(deps.control, actor, async (tx) => {
+  await inTransaction(db, actor, async (tx) => {
     await tx
       .delete(control.tenantSettingOverrides)
       .where(eq(control.tenantSettingOverrides.tenantId, row.id));
