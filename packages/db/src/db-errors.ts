@@ -26,6 +26,7 @@ export const SqlState = {
   DEADLOCK_DETECTED: '40P01',
   QUERY_CANCELED: '57014',
   LOCK_NOT_AVAILABLE: '55P03',
+  OBJECT_IN_USE: '55006',
 } as const;
 
 export type DbErrorKind =
@@ -41,6 +42,7 @@ export type DbErrorKind =
   | 'DEADLOCK'
   | 'QUERY_CANCELED'
   | 'LOCK_NOT_AVAILABLE'
+  | 'OBJECT_IN_USE'
   | 'OTHER';
 
 const KIND_BY_STATE: Readonly<Record<string, DbErrorKind>> = {
@@ -59,6 +61,7 @@ const KIND_BY_STATE: Readonly<Record<string, DbErrorKind>> = {
   [SqlState.DEADLOCK_DETECTED]: 'DEADLOCK',
   [SqlState.QUERY_CANCELED]: 'QUERY_CANCELED',
   [SqlState.LOCK_NOT_AVAILABLE]: 'LOCK_NOT_AVAILABLE',
+  [SqlState.OBJECT_IN_USE]: 'OBJECT_IN_USE',
 };
 
 /**

@@ -3,6 +3,7 @@ import {
   APP_ROLE,
   CONTROL_APP_ROLE,
   createDatabase,
+  dbErrorOf,
   quoteIdent,
   withClient,
   withCredentials,
@@ -59,8 +60,8 @@ async function dropPolitely(server: string, name: string): Promise<void> {
         await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
         return;
       } catch (err) {
-        // 55006: object_in_use (other sessions are still connected).
-        if ((err as { code?: string }).code !== '55006') throw err;
+        // Other sessions are still connected.
+        if (dbErrorOf(err)?.kind !== 'OBJECT_IN_USE') throw err;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }

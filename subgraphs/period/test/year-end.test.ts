@@ -307,11 +307,31 @@ describe('guided year-end close', () => {
     expect(
       await expectCode(requestYearEndCloseReversal(books.app, junior, { fiscalYear: 2026, reason: REASON })),
     ).toBe('FORBIDDEN');
-    const request = await requestYearEndCloseReversal(books.app, senior, {
-      fiscalYear: 2026,
-      reason: REASON,
-    });
+    // Four requests at once: one is pending, the others meet the one-pending constraint (CONFLICT).
+    const raced = await Promise.allSettled(
+      Array.from({ length: 4 }, () =>
+        requestYearEndCloseReversal(books.app, senior, { fiscalYear: 2026, reason: REASON }),
+      ),
+    );
+    const pending = raced.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    expect(pending).toHaveLength(1);
+    expect(raced.flatMap((r) => (r.status === 'rejected' ? [r.reason.code] : []))).toEqual(
+      Array(3).fill('CONFLICT'),
+    );
+    const request = pending[0]!;
     expect(request.status).toBe('PENDING');
+    // And a second request while one is pending, on its own.
+    expect(
+      await expectCode(requestYearEndCloseReversal(books.app, senior, { fiscalYear: 2026, reason: REASON })),
+    ).toBe('CONFLICT');
+    expect(
+      (
+        await ownerQuery<{ n: number }>(
+          books,
+          "SELECT count(*)::int AS n FROM year_end_close_reversals WHERE status = 'PENDING'",
+        )
+      )[0]?.n,
+    ).toBe(1);
     expect(await footprint(books)).toMatchObject({ years: '2026:CLOSED,2027:OPEN' });
     const before = await footprint(books);
     expect(await expectCode(approveYearEndCloseReversal(books.app, senior, { requestId: request.id }))).toBe(

@@ -7,7 +7,7 @@ import {
   dropDatabase,
   inTransaction,
   migrateTenantDatabase,
-  pg,
+  type pg,
   recordAuditEvent,
   resolveSecrets,
   type TenantRow,
