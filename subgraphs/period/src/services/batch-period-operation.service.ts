@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import {
   type Actor,
   accessibleTenants,
-  type ControlDb,
   Constraints,
+  type ControlDb,
   control,
   inTransaction,
   isUniqueViolation,

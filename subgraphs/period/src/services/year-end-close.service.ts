@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { Constraints, inTransaction, isUniqueViolation, recordAuditEvent, type TenantDb, tenant } from '@cifra/db';
+import {
+  Constraints,
+  inTransaction,
+  isUniqueViolation,
+  recordAuditEvent,
+  type TenantDb,
+  tenant,
+} from '@cifra/db';
 import {
   checkPeriodMove,
   DomainError,
