@@ -15,7 +15,8 @@ ALTER TABLE documents ADD COLUMN idempotency_hash text;
 -- Two kinds numbering with one prefix issue the same document number, which documents.number
 -- refuses: the second kind could no longer post anything. setNumberingPrefix refuses a taken
 -- prefix; this constraint settles two concurrent calls. Books that already share a prefix keep
--- it for the kind first in document-type order and give the others `<prefix>-<n>`.
+-- it for the kind that has issued the most numbers with it (the others could not post: their
+-- numbers collided) and give the others `<prefix>-<n>`.
 DO $$
 DECLARE
   r record;
@@ -25,8 +26,12 @@ BEGIN
   FOR r IN
     SELECT document_type, prefix FROM (
       SELECT document_type, prefix,
-             row_number() OVER (PARTITION BY prefix ORDER BY document_type) AS rn
-        FROM numbering_prefixes) d
+             row_number() OVER (
+               PARTITION BY prefix
+               ORDER BY (SELECT coalesce(sum(s.next_value - 1), 0) FROM number_sequences s
+                          WHERE s.document_type = np.document_type AND s.prefix = np.prefix) DESC,
+                        document_type) AS rn
+        FROM numbering_prefixes np) d
      WHERE rn > 1
   LOOP
     n := 2;
