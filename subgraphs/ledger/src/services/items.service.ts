@@ -2,7 +2,7 @@ import { inTransaction, recordAuditEvent, type TenantDb, tenant } from '@cifra/d
 import { badInput, DomainError, formatDecimal, parseDecimal } from '@cifra/domain';
 import { and, asc, eq, ilike, or, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { type Books, isUniqueViolation } from './books.ts';
+import { type Books, Constraints, isUniqueViolation } from './books.ts';
 import { parseInput } from './parties.service.ts';
 
 export type ItemRow = typeof tenant.items.$inferSelect;
@@ -73,7 +73,7 @@ export async function createItem(books: Books, raw: z.input<typeof createItemInp
       return row;
     });
   } catch (err) {
-    if (isUniqueViolation(err)) {
+    if (isUniqueViolation(err, Constraints.itemCode)) {
       throw new DomainError('CONFLICT', `An item with code ${input.code} already exists`, {
         field: 'code',
         value: input.code,

@@ -2,7 +2,7 @@ import { inTransaction, recordAuditEvent, tenant } from '@cifra/db';
 import { badInput, DomainError } from '@cifra/domain';
 import { and, asc, eq, ilike, or, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { type Books, isUniqueViolation } from './books.ts';
+import { type Books, Constraints, isUniqueViolation } from './books.ts';
 
 export type PartyRow = typeof tenant.parties.$inferSelect;
 export type PartyKind = (typeof tenant.partyKind.enumValues)[number];
@@ -74,7 +74,7 @@ export async function createParty(books: Books, raw: z.input<typeof createPartyI
       return row;
     });
   } catch (err) {
-    if (isUniqueViolation(err)) {
+    if (isUniqueViolation(err, Constraints.partyCode)) {
       throw new DomainError(
         'CONFLICT',
         `A ${input.kind.toLowerCase()} with code ${input.code} already exists`,
