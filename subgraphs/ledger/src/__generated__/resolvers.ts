@@ -505,7 +505,10 @@ export type InvoiceDraftInput = {
   memo?: InputMaybe<Scalars['String']['input']>;
   /** Credit and debit notes: the posted invoice they correct. */
   appliesToId?: InputMaybe<Scalars['ID']['input']>;
-  /** A key of the caller's choosing; creating again with the same key returns the first draft. */
+  /**
+   * A key of the caller's choosing, bound to the kind and this input: creating again with the same
+   * key and input returns the first draft; another input is refused with IDEMPOTENCY_KEY_REUSED.
+   */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   lines: Array<DocumentLineInput>;
 };
@@ -543,6 +546,10 @@ export type PaymentDraftInput = {
   amount: Scalars['Money']['input'];
   /** Bank charges: withheld from a receipt, added to a payment; posted to the FxVarianceBankFees role. */
   bankFee?: InputMaybe<Scalars['Money']['input']>;
+  /**
+   * A key of the caller's choosing, bound to the kind and this input: creating again with the same
+   * key and input returns the first draft; another input is refused with IDEMPOTENCY_KEY_REUSED.
+   */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** How the amount settles open invoices of the same party and currency; must add up to `amount`. */
   allocations: Array<AllocationInput>;
@@ -893,7 +900,11 @@ export type Account = {
 export type PostJournalEntryInput = {
   postingDate: Scalars['Date']['input'];
   memo?: InputMaybe<Scalars['String']['input']>;
-  /** A key of the caller's choosing; a retry with the same key posts nothing new. */
+  /**
+   * A key of the caller's choosing, bound to this input: a retry with the same key and input posts
+   * nothing new and returns the first entry; the same key with another input is refused with
+   * IDEMPOTENCY_KEY_REUSED (extensions.firstRequestAt).
+   */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** An accrual the year-end close reverses into the next fiscal year. */
   autoReverse?: InputMaybe<Scalars['Boolean']['input']>;
