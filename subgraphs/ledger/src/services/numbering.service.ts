@@ -12,7 +12,8 @@ const PREFIX = /^[A-Z0-9][A-Z0-9-]{0,11}$/;
  * numbers of one sequence stay uniform and gapless.
  * A prefix belongs to one kind (NUMBERING_PREFIX_TAKEN otherwise): two kinds numbering alike
  * would issue the same document number, and the second could never post. A prefix another kind
- * still numbers a year with stays taken too, until that kind's years move on.
+ * has numbered a fiscal year with stays taken too: its sequences keep that prefix, and a number
+ * is only prefix, year and counter.
  */
 export async function setNumberingPrefix(books: Books, kind: DocumentKind, raw: string) {
   const prefix = raw.trim().toUpperCase();
