@@ -1,3 +1,5 @@
+import { control } from '@cifra/db';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -76,5 +78,35 @@ describe('one entry voided 16 times at once', () => {
       [id],
     );
     expect(row?.n).toBe(1);
+  });
+});
+
+describe('one slug provisioned 8 times at once', () => {
+  const PROVISION = `mutation ($input: ProvisionTenantInput!) { provisionTenant(input: $input) { slug status } }`;
+
+  it('makes one client and answers TENANT_EXISTS to the others, never null without an error', async () => {
+    const slug = 'race-onboarding';
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        t.as('admin')<{ provisionTenant: { slug: string; status: string } | null }>(PROVISION, {
+          input: { slug, name: `Race Onboarding ${i}` },
+        }),
+      ),
+    );
+    const made = answers.filter((a) => !a.errors);
+    expect(made.map((a) => a.data?.provisionTenant)).toEqual([{ slug, status: 'ACTIVE' }]);
+    expect(answers.filter((a) => a.errors).flatMap((a) => codes(a))).toEqual(Array(7).fill('TENANT_EXISTS'));
+    const db = t.stack.control.db;
+    expect(await db.select().from(control.tenants).where(eq(control.tenants.slug, slug))).toHaveLength(1);
+    const events = await db
+      .select()
+      .from(control.controlAuditEvents)
+      .where(
+        and(
+          eq(control.controlAuditEvents.action, 'tenant.provisioned'),
+          sql`${control.controlAuditEvents.after}->>'slug' = ${slug}`,
+        ),
+      );
+    expect(events).toHaveLength(1);
   });
 });
