@@ -17,6 +17,8 @@ export interface TestStack {
   /** A GraphQL client through the gateway as a demo user (`senior` → senior@demo.firm). */
   as(who: DemoUser, tenant?: string): ReturnType<typeof gql>;
   token(who: DemoUser): string;
+  /** The control plane as its owner (for assertions and set-up). */
+  controlAdminUrl: string;
   /** Run SQL as the owner, straight in one client's own database (for assertions and set-up). */
   tenantSql<T = Record<string, unknown>>(slug: string, sql: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
@@ -43,6 +45,7 @@ export async function startTestStack(): Promise<TestStack> {
   return {
     stack,
     token,
+    controlAdminUrl: db.adminUrl,
     as: (who, tenant) => gql(stack.gatewayUrl, token(who), tenant),
     tenantSql: async (slug, sql, params = []) => {
       const [t] = await stack.control.db.select().from(control.tenants).where(eq(control.tenants.slug, slug));
