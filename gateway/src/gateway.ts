@@ -7,10 +7,19 @@ import { CONTEXT_HEADER, type ContextSigner, type Logger } from '@cifra/context'
 import { type ControlDb, control as controlSchema, type TenantRegistry } from '@cifra/db';
 import { EXPORT_CONTENT, type ExportLinkVerifier, exportFileName, streamExport } from '@cifra/exports';
 import { Permissions } from '@cifra/permissions';
+import cors from 'cors';
 import express from 'express';
 import { GraphQLError } from 'graphql';
 import { resolveAccess, unauthenticated } from './access.ts';
 import type { Authenticator } from './auth.ts';
+import {
+  costLimitPlugin,
+  DEFAULT_DEMAND_LIMITS,
+  type DemandLimits,
+  demandRefusal,
+  demandValidationRules,
+  tokenLimitError,
+} from './demand-control.ts';
 
 export interface GatewayOptions {
   port: number;
@@ -24,7 +33,22 @@ export interface GatewayOptions {
   log: Logger;
   /** Serving export downloads: the link verifier (public key only) and the tenant registry. */
   exports?: { verifier: ExportLinkVerifier; registry: TenantRegistry };
+  /** Browser origins allowed to call the API (CORS); none by default. */
+  corsOrigins?: readonly string[];
+  /** Demand control: what one request may ask (docs/architecture/gateway.md). */
+  limits?: Partial<DemandLimits>;
 }
+
+/** Headers a browser client may send across origins, and the ones it may read back. */
+const CORS_ALLOWED_HEADERS = [
+  'authorization',
+  'content-type',
+  'x-tenant',
+  'x-request-id',
+  'apollographql-client-name',
+  'apollographql-client-version',
+  'apollo-require-preflight',
+];
 
 interface GatewayContext {
   signedContext?: string;
@@ -73,6 +97,7 @@ export interface RunningGateway {
  */
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const log = opts.log.child({ component: 'gateway' });
+  const limits = { ...DEFAULT_DEMAND_LIMITS, ...opts.limits };
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl,
     buildService: ({ name, url }) => new SubgraphSource({ url: opts.subgraphUrls[name] ?? url }),
@@ -81,6 +106,17 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     gateway,
     logger: log,
     includeStacktraceInErrorResponses: false,
+    // Demand control runs before the gateway plans anything: the parser stops at the token limit,
+    // validation at depth, aliases and directives, and the cost estimate before execution.
+    parseOptions: { maxTokens: limits.maxTokens },
+    validationRules: demandValidationRules(limits),
+    plugins: [costLimitPlugin(limits)],
+    formatError: (formatted, error) => {
+      const tooMany = tokenLimitError(formatted.message, limits) ?? demandRefusal(error);
+      if (!tooMany) return formatted;
+      const { http: _status, ...extensions } = tooMany.extensions;
+      return { message: tooMany.message, extensions };
+    },
     // The process stops its services in order (ops/src/shutdown.ts); Apollo's own signal handlers
     // would stop this server on their own and re-raise the signal.
     stopOnTerminationSignals: false,
@@ -89,6 +125,17 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
 
   const app = express();
   app.disable('x-powered-by');
+  // Nothing is cross-origin unless the firm lists the origin; a preflight is answered here.
+  const allowedOrigins = new Set(opts.corsOrigins ?? []);
+  app.use(
+    cors({
+      origin: (origin, done) => done(null, origin !== undefined && allowedOrigins.has(origin)),
+      credentials: true,
+      allowedHeaders: CORS_ALLOWED_HEADERS,
+      exposedHeaders: ['x-request-id'],
+      maxAge: 600,
+    }),
+  );
   app.get('/healthz', async (_req, res) => {
     const checks = await Promise.all(
       Object.entries(opts.subgraphUrls).map(async ([name, url]) => {

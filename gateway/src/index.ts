@@ -1,3 +1,4 @@
 export * from './access.ts';
 export * from './auth.ts';
+export * from './demand-control.ts';
 export * from './gateway.ts';

@@ -84,6 +84,8 @@ export interface GatewayServiceOptions {
   log: Logger;
   /** Serve export downloads (links signed by the ledger subgraph). */
   exports?: GatewayOptions['exports'];
+  /** CORS origins and demand-control limits. */
+  perimeter?: Pick<GatewayOptions, 'corsOrigins' | 'limits'>;
 }
 
 export async function startGatewayService(opts: GatewayServiceOptions): Promise<RunningGateway> {
@@ -97,5 +99,6 @@ export async function startGatewayService(opts: GatewayServiceOptions): Promise<
     control: opts.control,
     log: opts.log,
     exports: opts.exports,
+    ...opts.perimeter,
   });
 }

@@ -6,7 +6,12 @@ import type { FanOutOptions } from '@cifra/subgraph-period';
 import type { ControlPlane } from './control-plane.ts';
 import { openControlPlane } from './database-server.ts';
 import { seedDemoFirm } from './demo.ts';
-import { SUBGRAPH_NAMES, startGatewayService, startSubgraphService } from './services.ts';
+import {
+  type GatewayServiceOptions,
+  SUBGRAPH_NAMES,
+  startGatewayService,
+  startSubgraphService,
+} from './services.ts';
 import { type RunningWorker, startWorker } from './worker.ts';
 
 export interface StackOptions {
@@ -37,6 +42,8 @@ export interface StackOptions {
   fanOut?: Partial<FanOutOptions>;
   /** Worker tuning: polling, lock lifetime (how fast a dead worker's jobs are retaken), batch concurrency. */
   jobs?: { processEveryMs?: number; lockLifetimeMs?: number; periodBatchConcurrency?: number };
+  /** The gateway's CORS origins and demand-control limits. */
+  perimeter?: GatewayServiceOptions['perimeter'];
   /** FX rate providers for the worker's daily refresh; none when absent, so tests never reach the internet. */
   fxProviders?: ProviderRegistry;
 }
@@ -137,6 +144,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       control: app.db,
       log,
       exports: { verifier: await ExportLinkVerifier.fromJwk(secrets.exportPublicJwk), registry },
+      perimeter: opts.perimeter,
     });
     cleanups.push(['gateway', gateway.close]);
     publicUrl ||= gateway.url.replace(/\/graphql$/, '');

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { control, withClient, withDatabase } from '@cifra/db';
 import { signLocalToken } from '@cifra/gateway';
-import { type Stack, startStack } from '@cifra/ops';
+import { type Stack, type StackOptions, startStack } from '@cifra/ops';
 import { createEmptyDatabase, TEST_APP_PASSWORD } from '@cifra/testing';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
@@ -28,7 +28,7 @@ export interface TestStack {
  * The all-in-one stack for an end-to-end test file: its own control plane on the shared test
  * server, the demo firm seeded, the gateway on a free port, and real tokens for the demo users.
  */
-export async function startTestStack(): Promise<TestStack> {
+export async function startTestStack(options: Pick<StackOptions, 'perimeter'> = {}): Promise<TestStack> {
   const db = await createEmptyDatabase();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'cifra-e2e-'));
   const stack = await startStack({
@@ -37,6 +37,7 @@ export async function startTestStack(): Promise<TestStack> {
     databaseUrl: db.adminUrl,
     appPassword: TEST_APP_PASSWORD,
     log: pino({ level: 'silent' }),
+    ...options,
   });
   const tokens = new Map<DemoUser, string>();
   for (const who of DEMO_USERS)
