@@ -9,8 +9,9 @@ import { EXPORT_CONTENT, type ExportLinkVerifier, exportFileName, streamExport }
 import { Permissions } from '@cifra/permissions';
 import cors from 'cors';
 import express from 'express';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { resolveAccess, unauthenticated } from './access.ts';
+import { audiencePlugin, type IntrospectionPolicy, isStaff } from './audience.ts';
 import type { Authenticator } from './auth.ts';
 import {
   costLimitPlugin,
@@ -20,6 +21,14 @@ import {
   demandValidationRules,
   tokenLimitError,
 } from './demand-control.ts';
+import {
+  GatewayMetrics,
+  type MetricSources,
+  type RequestTrace,
+  requestTracing,
+  traceOf,
+  traceOperationPlugin,
+} from './observability.ts';
 
 export interface GatewayOptions {
   port: number;
@@ -37,6 +46,13 @@ export interface GatewayOptions {
   corsOrigins?: readonly string[];
   /** Demand control: what one request may ask (docs/architecture/gateway.md). */
   limits?: Partial<DemandLimits>;
+  /** Who may introspect the schema and see field suggestions (default: the firm's staff). */
+  introspection?: IntrospectionPolicy;
+  /**
+   * Serve Prometheus metrics at /metrics (to loopback callers, or to anyone with this bearer
+   * token), with what the process can report about its pools and job queue.
+   */
+  metrics?: MetricSources & { token?: string };
 }
 
 /** Headers a browser client may send across origins, and the ones it may read back. */
@@ -52,6 +68,9 @@ const CORS_ALLOWED_HEADERS = [
 
 interface GatewayContext {
   signedContext?: string;
+  trace?: RequestTrace;
+  /** The firm's own staff, acting as staff: the audience introspection may be open to. */
+  staff?: boolean;
 }
 
 class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
@@ -95,6 +114,23 @@ export interface RunningGateway {
  * X-Tenant header, checks membership, computes permissions, and forwards every subgraph request
  * with a short-lived context it signs itself; subgraphs believe nothing else.
  */
+/**
+ * What a client may see of an error: no subgraph name, no internal address. Details stay in the
+ * log under the request's id.
+ */
+function clientSafe(formatted: GraphQLFormattedError, log: Logger): GraphQLFormattedError {
+  const { serviceName, ...extensions } = formatted.extensions ?? {};
+  if (/https?:\/\/|ECONNREFUSED|ECONNRESET|socket hang up/.test(formatted.message)) {
+    log.error({ serviceName, message: formatted.message }, 'a subgraph could not be reached');
+    return {
+      message: 'A service behind the gateway is unavailable; try again shortly',
+      path: formatted.path,
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+    };
+  }
+  return serviceName === undefined ? formatted : { ...formatted, extensions };
+}
+
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const log = opts.log.child({ component: 'gateway' });
   const limits = { ...DEFAULT_DEMAND_LIMITS, ...opts.limits };
@@ -110,12 +146,14 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     // validation at depth, aliases and directives, and the cost estimate before execution.
     parseOptions: { maxTokens: limits.maxTokens },
     validationRules: demandValidationRules(limits),
-    plugins: [costLimitPlugin(limits)],
+    plugins: [costLimitPlugin(limits), audiencePlugin(opts.introspection ?? 'staff'), traceOperationPlugin()],
     formatError: (formatted, error) => {
       const tooMany = tokenLimitError(formatted.message, limits) ?? demandRefusal(error);
-      if (!tooMany) return formatted;
-      const { http: _status, ...extensions } = tooMany.extensions;
-      return { message: tooMany.message, extensions };
+      if (tooMany) {
+        const { http: _status, ...extensions } = tooMany.extensions;
+        return { message: tooMany.message, extensions };
+      }
+      return clientSafe(formatted, log);
     },
     // The process stops its services in order (ops/src/shutdown.ts); Apollo's own signal handlers
     // would stop this server on their own and re-raise the signal.
@@ -123,8 +161,10 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   });
   await server.start();
 
+  const metrics = opts.metrics ? new GatewayMetrics(opts.metrics) : undefined;
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestTracing(log, metrics));
   // Nothing is cross-origin unless the firm lists the origin; a preflight is answered here.
   const allowedOrigins = new Set(opts.corsOrigins ?? []);
   app.use(
@@ -136,6 +176,20 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       maxAge: 600,
     }),
   );
+  if (metrics) {
+    app.get('/metrics', async (req, res) => {
+      const token = opts.metrics?.token;
+      const loopback = ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(req.socket.remoteAddress ?? '');
+      if (!(loopback || (token && req.header('authorization') === `Bearer ${token}`))) {
+        res.status(403).json({
+          errors: [{ message: 'Metrics are not served to you', extensions: { code: 'FORBIDDEN' } }],
+        });
+        return;
+      }
+      res.setHeader('Content-Type', metrics.registry.contentType);
+      res.send(await metrics.registry.metrics());
+    });
+  }
   app.get('/healthz', async (_req, res) => {
     const checks = await Promise.all(
       Object.entries(opts.subgraphUrls).map(async ([name, url]) => {
@@ -202,23 +256,40 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       res.destroy(err instanceof Error ? err : undefined);
     }
   });
+  const sign = async (access: Parameters<ContextSigner['sign']>[0]) => {
+    try {
+      return await opts.signer.sign(access);
+    } catch (err) {
+      log.error({ err }, 'could not sign the request context');
+      throw new GraphQLError('Internal error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    }
+  };
   app.use(
     '/graphql',
     express.json({ limit: '5mb' }),
     expressMiddleware(server, {
-      context: async ({ req }) => {
-        const email = await opts.authenticator.verify(req.header('authorization'));
-        if (!email) throw unauthenticated('Sign in: send a valid bearer token');
-        const tenantSlug = req.header('x-tenant')?.trim() || undefined;
-        const access = await resolveAccess(opts.control, email, tenantSlug, {
-          name: req.header('apollographql-client-name') ?? null,
-          version: req.header('apollographql-client-version') ?? null,
-        });
+      context: async ({ req, res }) => {
+        const trace = traceOf(res);
         try {
-          return { signedContext: await opts.signer.sign(access) };
+          const email = await opts.authenticator.verify(req.header('authorization'));
+          if (!email) throw unauthenticated('Sign in: send a valid bearer token');
+          trace.caller = email;
+          const tenantSlug = req.header('x-tenant')?.trim() || undefined;
+          trace.tenant = tenantSlug;
+          const access = await resolveAccess(opts.control, email, tenantSlug, {
+            name: req.header('apollographql-client-name') ?? null,
+            version: req.header('apollographql-client-version') ?? null,
+          });
+          return {
+            signedContext: await sign({ ...access, requestId: trace.requestId }),
+            trace,
+            staff: isStaff(access.firm.role, tenantSlug ? (access.tenantRole ?? null) : undefined),
+          };
         } catch (err) {
-          log.error({ err }, 'could not sign the request context');
-          throw new GraphQLError('Internal error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+          trace.outcome =
+            err instanceof GraphQLError ? String(err.extensions.code ?? 'ERROR') : 'INTERNAL_SERVER_ERROR';
+          if (trace.outcome === 'UNAUTHENTICATED') res.setHeader('WWW-Authenticate', 'Bearer realm="cifra"');
+          throw err;
         }
       },
     }),

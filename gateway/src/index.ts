@@ -1,4 +1,6 @@
 export * from './access.ts';
+export * from './audience.ts';
 export * from './auth.ts';
 export * from './demand-control.ts';
 export * from './gateway.ts';
+export * from './observability.ts';

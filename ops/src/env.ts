@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { DemandLimits } from '@cifra/gateway';
+import type { DemandLimits, IntrospectionPolicy } from '@cifra/gateway';
 import { jsonProviderConfig } from '@cifra/subgraph-fx';
 import { z } from 'zod';
 
@@ -45,6 +45,11 @@ const schema = z.object({
   QUERY_MAX_DIRECTIVES: z.coerce.number().int().min(0).optional(),
   QUERY_MAX_COST: z.coerce.number().int().min(100).optional(),
   QUERY_DEFAULT_LIST_SIZE: z.coerce.number().int().min(1).optional(),
+  /** Who may introspect the schema: `staff` (the firm's own people) or `off`; `off` when NODE_ENV=production. */
+  INTROSPECTION: z.enum(['staff', 'off']).optional(),
+  /** A bearer token that opens /metrics to scrapers beyond loopback. */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  NODE_ENV: z.string().optional(),
   /** `tenancy=http://…/graphql,ledger=http://…/graphql,…` for a split-mode gateway. */
   SUBGRAPH_URLS: z.string().optional(),
   /** `pnpm investigate`: a bearer token to sign in with, and the gateway to talk to. */
@@ -79,7 +84,12 @@ export type Env = z.infer<typeof schema> & {
 };
 
 /** The gateway's perimeter settings, for the all-in-one stack and a split-mode gateway alike. */
-export function perimeterOf(env: Env): { corsOrigins: string[]; limits: Partial<DemandLimits> } {
+export function perimeterOf(env: Env): {
+  corsOrigins: string[];
+  limits: Partial<DemandLimits>;
+  introspection: IntrospectionPolicy;
+  metrics: { token?: string };
+} {
   const limits: Partial<DemandLimits> = {
     maxTokens: env.QUERY_MAX_TOKENS,
     maxDepth: env.QUERY_MAX_DEPTH,
@@ -91,6 +101,8 @@ export function perimeterOf(env: Env): { corsOrigins: string[]; limits: Partial<
   return {
     corsOrigins: env.CORS_ORIGINS,
     limits: Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)),
+    introspection: env.INTROSPECTION ?? (env.NODE_ENV === 'production' ? 'off' : 'staff'),
+    metrics: { token: env.METRICS_TOKEN },
   };
 }
 

@@ -85,7 +85,7 @@ export interface GatewayServiceOptions {
   /** Serve export downloads (links signed by the ledger subgraph). */
   exports?: GatewayOptions['exports'];
   /** CORS origins and demand-control limits. */
-  perimeter?: Pick<GatewayOptions, 'corsOrigins' | 'limits'>;
+  perimeter?: Pick<GatewayOptions, 'corsOrigins' | 'limits' | 'introspection' | 'metrics'>;
 }
 
 export async function startGatewayService(opts: GatewayServiceOptions): Promise<RunningGateway> {

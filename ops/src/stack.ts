@@ -6,6 +6,7 @@ import type { FanOutOptions } from '@cifra/subgraph-period';
 import type { ControlPlane } from './control-plane.ts';
 import { openControlPlane } from './database-server.ts';
 import { seedDemoFirm } from './demo.ts';
+import { jobQueueStats } from './job-metrics.ts';
 import {
   type GatewayServiceOptions,
   SUBGRAPH_NAMES,
@@ -144,7 +145,14 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       control: app.db,
       log,
       exports: { verifier: await ExportLinkVerifier.fromJwk(secrets.exportPublicJwk), registry },
-      perimeter: opts.perimeter,
+      perimeter: {
+        ...opts.perimeter,
+        metrics: {
+          ...opts.perimeter?.metrics,
+          tenantPools: () => registry.serverStats(),
+          jobs: () => jobQueueStats(app.pool),
+        },
+      },
     });
     cleanups.push(['gateway', gateway.close]);
     publicUrl ||= gateway.url.replace(/\/graphql$/, '');

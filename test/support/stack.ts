@@ -28,7 +28,10 @@ export interface TestStack {
  * The all-in-one stack for an end-to-end test file: its own control plane on the shared test
  * server, the demo firm seeded, the gateway on a free port, and real tokens for the demo users.
  */
-export async function startTestStack(options: Pick<StackOptions, 'perimeter'> = {}): Promise<TestStack> {
+export async function startTestStack(
+  options: Pick<StackOptions, 'perimeter'> & { logStream?: NodeJS.WritableStream } = {},
+): Promise<TestStack> {
+  const { logStream, ...stackOptions } = options;
   const db = await createEmptyDatabase();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'cifra-e2e-'));
   const stack = await startStack({
@@ -36,8 +39,8 @@ export async function startTestStack(options: Pick<StackOptions, 'perimeter'> = 
     port: 0,
     databaseUrl: db.adminUrl,
     appPassword: TEST_APP_PASSWORD,
-    log: pino({ level: 'silent' }),
-    ...options,
+    log: logStream ? pino({ level: 'info' }, logStream) : pino({ level: 'silent' }),
+    ...stackOptions,
   });
   const tokens = new Map<DemoUser, string>();
   for (const who of DEMO_USERS)
