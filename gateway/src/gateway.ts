@@ -29,6 +29,7 @@ import {
   traceOf,
   traceOperationPlugin,
 } from './observability.ts';
+import { personRatePlugin, type RateLimits } from './rate-limits.ts';
 
 export interface GatewayOptions {
   port: number;
@@ -53,6 +54,8 @@ export interface GatewayOptions {
    * token), with what the process can report about its pools and job queue.
    */
   metrics?: MetricSources & { token?: string };
+  /** Token buckets per person and per source address (docs/architecture/gateway.md). */
+  rateLimits?: RateLimits;
 }
 
 /** Headers a browser client may send across origins, and the ones it may read back. */
@@ -71,6 +74,8 @@ interface GatewayContext {
   trace?: RequestTrace;
   /** The firm's own staff, acting as staff: the audience introspection may be open to. */
   staff?: boolean;
+  /** Whose bucket the request draws from. */
+  rateKey?: string;
 }
 
 class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
@@ -146,7 +151,12 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     // validation at depth, aliases and directives, and the cost estimate before execution.
     parseOptions: { maxTokens: limits.maxTokens },
     validationRules: demandValidationRules(limits),
-    plugins: [costLimitPlugin(limits), audiencePlugin(opts.introspection ?? 'staff'), traceOperationPlugin()],
+    plugins: [
+      costLimitPlugin(limits),
+      audiencePlugin(opts.introspection ?? 'staff'),
+      traceOperationPlugin(),
+      ...(opts.rateLimits ? [personRatePlugin(opts.rateLimits)] : []),
+    ],
     formatError: (formatted, error) => {
       const tooMany = tokenLimitError(formatted.message, limits) ?? demandRefusal(error);
       if (tooMany) {
@@ -272,7 +282,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         const trace = traceOf(res);
         try {
           const email = await opts.authenticator.verify(req.header('authorization'));
-          if (!email) throw unauthenticated('Sign in: send a valid bearer token');
+          if (!email) {
+            // Requests without a valid token are counted per source address, so guessing is slow.
+            await opts.rateLimits?.chargeAddress(req.socket.remoteAddress ?? 'unknown');
+            throw unauthenticated('Sign in: send a valid bearer token');
+          }
           trace.caller = email;
           const tenantSlug = req.header('x-tenant')?.trim() || undefined;
           trace.tenant = tenantSlug;
@@ -284,6 +298,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
             signedContext: await sign({ ...access, requestId: trace.requestId }),
             trace,
             staff: isStaff(access.firm.role, tenantSlug ? (access.tenantRole ?? null) : undefined),
+            rateKey: access.userId,
           };
         } catch (err) {
           trace.outcome =

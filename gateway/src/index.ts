@@ -4,3 +4,4 @@ export * from './auth.ts';
 export * from './demand-control.ts';
 export * from './gateway.ts';
 export * from './observability.ts';
+export * from './rate-limits.ts';

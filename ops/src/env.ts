@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { DemandLimits, IntrospectionPolicy } from '@cifra/gateway';
+import type { DemandLimits, IntrospectionPolicy, RateLimitOptions } from '@cifra/gateway';
 import { jsonProviderConfig } from '@cifra/subgraph-fx';
 import { z } from 'zod';
 
@@ -50,6 +50,11 @@ const schema = z.object({
   /** A bearer token that opens /metrics to scrapers beyond loopback. */
   METRICS_TOKEN: z.string().min(16).optional(),
   NODE_ENV: z.string().optional(),
+  /** Rate limits: `postgres` shares the buckets between gateway instances; `memory` (default) is one process. */
+  RATE_LIMIT_STORE: z.enum(['memory', 'postgres']).default('memory'),
+  RATE_LIMIT_PERSON_POINTS: z.coerce.number().int().min(1).optional(),
+  RATE_LIMIT_ANONYMOUS_POINTS: z.coerce.number().int().min(1).optional(),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).optional(),
   /** `tenancy=http://…/graphql,ledger=http://…/graphql,…` for a split-mode gateway. */
   SUBGRAPH_URLS: z.string().optional(),
   /** `pnpm investigate`: a bearer token to sign in with, and the gateway to talk to. */
@@ -83,12 +88,18 @@ export type Env = z.infer<typeof schema> & {
   secrets: Readonly<Record<string, string | undefined>>;
 };
 
+/** Only the keys that have a value, so that defaults apply to the rest. */
+function defined<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 /** The gateway's perimeter settings, for the all-in-one stack and a split-mode gateway alike. */
 export function perimeterOf(env: Env): {
   corsOrigins: string[];
   limits: Partial<DemandLimits>;
   introspection: IntrospectionPolicy;
   metrics: { token?: string };
+  rateLimits: Partial<Omit<RateLimitOptions, 'store'>> & { store: 'memory' | 'postgres' };
 } {
   const limits: Partial<DemandLimits> = {
     maxTokens: env.QUERY_MAX_TOKENS,
@@ -100,9 +111,17 @@ export function perimeterOf(env: Env): {
   };
   return {
     corsOrigins: env.CORS_ORIGINS,
-    limits: Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)),
+    limits: defined(limits),
     introspection: env.INTROSPECTION ?? (env.NODE_ENV === 'production' ? 'off' : 'staff'),
     metrics: { token: env.METRICS_TOKEN },
+    rateLimits: {
+      store: env.RATE_LIMIT_STORE,
+      ...defined({
+        personPoints: env.RATE_LIMIT_PERSON_POINTS,
+        anonymousPoints: env.RATE_LIMIT_ANONYMOUS_POINTS,
+        windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
+      }),
+    },
   };
 }
 

@@ -56,6 +56,10 @@ export interface Stack {
   control: ControlPlane;
   registry: TenantRegistry;
   authPrivateJwk: import('jose').JWK;
+  /** What another gateway instance in front of the same subgraphs needs (tests of shared state). */
+  gatewayKeys: { authPublicJwk: import('jose').JWK; contextPrivateJwk: import('jose').JWK };
+  /** The control plane as the services' role. */
+  appControl: ControlPlane['db'];
   worker?: RunningWorker;
   close(): Promise<void>;
 }
@@ -163,6 +167,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       control,
       registry,
       authPrivateJwk: secrets.authPrivateJwk,
+      gatewayKeys: { authPublicJwk: secrets.authPublicJwk, contextPrivateJwk: secrets.contextPrivateJwk },
+      appControl: app.db,
       worker,
       close: closeAll,
     };
