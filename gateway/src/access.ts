@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '@cifra/context';
-import { type ControlDb, findMemberByEmail, tenantAccess } from '@cifra/db';
+import { type ControlDb, findMemberByEmail, type RoleName, tenantAccess } from '@cifra/db';
 import { FIRM_SCOPED, type Permission, permissionsOf } from '@cifra/permissions';
 import { GraphQLError } from 'graphql';
 
@@ -25,7 +25,7 @@ export async function resolveAccess(
   email: string,
   tenantSlug: string | undefined,
   client: RequestContext['client'],
-): Promise<Omit<RequestContext, 'requestId'> & { requestId: string }> {
+): Promise<Omit<RequestContext, 'requestId'> & { requestId: string; tenantRole?: RoleName }> {
   const member = await findMemberByEmail(control, email);
   if (!member) throw unauthenticated(`No active user ${email} in this firm`);
   const firmPermissions = member.firmRole
@@ -33,10 +33,12 @@ export async function resolveAccess(
     : [];
   let tenant: RequestContext['tenant'] = null;
   let permissions = firmPermissions;
+  let tenantRole: RoleName | undefined;
   if (tenantSlug) {
     const access = await tenantAccess(control, member.userId, { slug: tenantSlug });
     if (!access) throw forbidden(`You have no access to client ${tenantSlug}`);
     tenant = { id: access.tenant.id, slug: access.tenant.slug };
+    tenantRole = access.role;
     const onTenant = permissionsOf([access.role]).filter((p) => !firmScoped.has(p));
     permissions = [...new Set([...onTenant, ...firmPermissions])].sort();
   }
@@ -48,5 +50,6 @@ export async function resolveAccess(
     permissions,
     firm: { id: member.firmId, role: member.firmRole, permissions: firmPermissions },
     client,
+    tenantRole,
   };
 }

@@ -7,10 +7,29 @@ import { CONTEXT_HEADER, type ContextSigner, type Logger } from '@cifra/context'
 import { type ControlDb, control as controlSchema, type TenantRegistry } from '@cifra/db';
 import { EXPORT_CONTENT, type ExportLinkVerifier, exportFileName, streamExport } from '@cifra/exports';
 import { Permissions } from '@cifra/permissions';
+import cors from 'cors';
 import express from 'express';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { resolveAccess, unauthenticated } from './access.ts';
+import { audiencePlugin, type IntrospectionPolicy, isStaff } from './audience.ts';
 import type { Authenticator } from './auth.ts';
+import {
+  costLimitPlugin,
+  DEFAULT_DEMAND_LIMITS,
+  type DemandLimits,
+  demandRefusal,
+  demandValidationRules,
+  tokenLimitError,
+} from './demand-control.ts';
+import {
+  GatewayMetrics,
+  type MetricSources,
+  type RequestTrace,
+  requestTracing,
+  traceOf,
+  traceOperationPlugin,
+} from './observability.ts';
+import { personRatePlugin, type RateLimits } from './rate-limits.ts';
 
 export interface GatewayOptions {
   port: number;
@@ -24,10 +43,39 @@ export interface GatewayOptions {
   log: Logger;
   /** Serving export downloads: the link verifier (public key only) and the tenant registry. */
   exports?: { verifier: ExportLinkVerifier; registry: TenantRegistry };
+  /** Browser origins allowed to call the API (CORS); none by default. */
+  corsOrigins?: readonly string[];
+  /** Demand control: what one request may ask (docs/architecture/gateway.md). */
+  limits?: Partial<DemandLimits>;
+  /** Who may introspect the schema and see field suggestions (default: the firm's staff). */
+  introspection?: IntrospectionPolicy;
+  /**
+   * Serve Prometheus metrics at /metrics (to loopback callers, or to anyone with this bearer
+   * token), with what the process can report about its pools and job queue.
+   */
+  metrics?: MetricSources & { token?: string };
+  /** Token buckets per person and per source address (docs/architecture/gateway.md). */
+  rateLimits?: RateLimits;
 }
+
+/** Headers a browser client may send across origins, and the ones it may read back. */
+const CORS_ALLOWED_HEADERS = [
+  'authorization',
+  'content-type',
+  'x-tenant',
+  'x-request-id',
+  'apollographql-client-name',
+  'apollographql-client-version',
+  'apollo-require-preflight',
+];
 
 interface GatewayContext {
   signedContext?: string;
+  trace?: RequestTrace;
+  /** The firm's own staff, acting as staff: the audience introspection may be open to. */
+  staff?: boolean;
+  /** Whose bucket the request draws from. */
+  rateKey?: string;
 }
 
 class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
@@ -71,8 +119,26 @@ export interface RunningGateway {
  * X-Tenant header, checks membership, computes permissions, and forwards every subgraph request
  * with a short-lived context it signs itself; subgraphs believe nothing else.
  */
+/**
+ * What a client may see of an error: no subgraph name, no internal address. Details stay in the
+ * log under the request's id.
+ */
+function clientSafe(formatted: GraphQLFormattedError, log: Logger): GraphQLFormattedError {
+  const { serviceName, ...extensions } = formatted.extensions ?? {};
+  if (/https?:\/\/|ECONNREFUSED|ECONNRESET|socket hang up/.test(formatted.message)) {
+    log.error({ serviceName, message: formatted.message }, 'a subgraph could not be reached');
+    return {
+      message: 'A service behind the gateway is unavailable; try again shortly',
+      path: formatted.path,
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+    };
+  }
+  return serviceName === undefined ? formatted : { ...formatted, extensions };
+}
+
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const log = opts.log.child({ component: 'gateway' });
+  const limits = { ...DEFAULT_DEMAND_LIMITS, ...opts.limits };
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl,
     buildService: ({ name, url }) => new SubgraphSource({ url: opts.subgraphUrls[name] ?? url }),
@@ -81,14 +147,59 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     gateway,
     logger: log,
     includeStacktraceInErrorResponses: false,
+    // Demand control runs before the gateway plans anything: the parser stops at the token limit,
+    // validation at depth, aliases and directives, and the cost estimate before execution.
+    parseOptions: { maxTokens: limits.maxTokens },
+    validationRules: demandValidationRules(limits),
+    plugins: [
+      costLimitPlugin(limits),
+      audiencePlugin(opts.introspection ?? 'staff'),
+      traceOperationPlugin(),
+      ...(opts.rateLimits ? [personRatePlugin(opts.rateLimits)] : []),
+    ],
+    formatError: (formatted, error) => {
+      const tooMany = tokenLimitError(formatted.message, limits) ?? demandRefusal(error);
+      if (tooMany) {
+        const { http: _status, ...extensions } = tooMany.extensions;
+        return { message: tooMany.message, extensions };
+      }
+      return clientSafe(formatted, log);
+    },
     // The process stops its services in order (ops/src/shutdown.ts); Apollo's own signal handlers
     // would stop this server on their own and re-raise the signal.
     stopOnTerminationSignals: false,
   });
   await server.start();
 
+  const metrics = opts.metrics ? new GatewayMetrics(opts.metrics) : undefined;
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestTracing(log, metrics));
+  // Nothing is cross-origin unless the firm lists the origin; a preflight is answered here.
+  const allowedOrigins = new Set(opts.corsOrigins ?? []);
+  app.use(
+    cors({
+      origin: (origin, done) => done(null, origin !== undefined && allowedOrigins.has(origin)),
+      credentials: true,
+      allowedHeaders: CORS_ALLOWED_HEADERS,
+      exposedHeaders: ['x-request-id'],
+      maxAge: 600,
+    }),
+  );
+  if (metrics) {
+    app.get('/metrics', async (req, res) => {
+      const token = opts.metrics?.token;
+      const loopback = ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(req.socket.remoteAddress ?? '');
+      if (!(loopback || (token && req.header('authorization') === `Bearer ${token}`))) {
+        res.status(403).json({
+          errors: [{ message: 'Metrics are not served to you', extensions: { code: 'FORBIDDEN' } }],
+        });
+        return;
+      }
+      res.setHeader('Content-Type', metrics.registry.contentType);
+      res.send(await metrics.registry.metrics());
+    });
+  }
   app.get('/healthz', async (_req, res) => {
     const checks = await Promise.all(
       Object.entries(opts.subgraphUrls).map(async ([name, url]) => {
@@ -155,23 +266,45 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       res.destroy(err instanceof Error ? err : undefined);
     }
   });
+  const sign = async (access: Parameters<ContextSigner['sign']>[0]) => {
+    try {
+      return await opts.signer.sign(access);
+    } catch (err) {
+      log.error({ err }, 'could not sign the request context');
+      throw new GraphQLError('Internal error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    }
+  };
   app.use(
     '/graphql',
     express.json({ limit: '5mb' }),
     expressMiddleware(server, {
-      context: async ({ req }) => {
-        const email = await opts.authenticator.verify(req.header('authorization'));
-        if (!email) throw unauthenticated('Sign in: send a valid bearer token');
-        const tenantSlug = req.header('x-tenant')?.trim() || undefined;
-        const access = await resolveAccess(opts.control, email, tenantSlug, {
-          name: req.header('apollographql-client-name') ?? null,
-          version: req.header('apollographql-client-version') ?? null,
-        });
+      context: async ({ req, res }) => {
+        const trace = traceOf(res);
         try {
-          return { signedContext: await opts.signer.sign(access) };
+          const email = await opts.authenticator.verify(req.header('authorization'));
+          if (!email) {
+            // Requests without a valid token are counted per source address, so guessing is slow.
+            await opts.rateLimits?.chargeAddress(req.socket.remoteAddress ?? 'unknown');
+            throw unauthenticated('Sign in: send a valid bearer token');
+          }
+          trace.caller = email;
+          const tenantSlug = req.header('x-tenant')?.trim() || undefined;
+          trace.tenant = tenantSlug;
+          const access = await resolveAccess(opts.control, email, tenantSlug, {
+            name: req.header('apollographql-client-name') ?? null,
+            version: req.header('apollographql-client-version') ?? null,
+          });
+          return {
+            signedContext: await sign({ ...access, requestId: trace.requestId }),
+            trace,
+            staff: isStaff(access.firm.role, tenantSlug ? (access.tenantRole ?? null) : undefined),
+            rateKey: access.userId,
+          };
         } catch (err) {
-          log.error({ err }, 'could not sign the request context');
-          throw new GraphQLError('Internal error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+          trace.outcome =
+            err instanceof GraphQLError ? String(err.extensions.code ?? 'ERROR') : 'INTERNAL_SERVER_ERROR';
+          if (trace.outcome === 'UNAUTHENTICATED') res.setHeader('WWW-Authenticate', 'Bearer realm="cifra"');
+          throw err;
         }
       },
     }),

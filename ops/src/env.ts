@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { DemandLimits, IntrospectionPolicy, RateLimitOptions } from '@cifra/gateway';
 import { jsonProviderConfig } from '@cifra/subgraph-fx';
 import { z } from 'zod';
 
@@ -27,6 +28,33 @@ const schema = z.object({
   AUTH_JWKS_URL: z.string().url().optional(),
   AUTH_ISSUER: z.string().optional(),
   AUTH_AUDIENCE: z.string().optional(),
+  /** Browser origins allowed to call the gateway (CORS), comma-separated; none by default. */
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((text) =>
+      (text ?? '')
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    ),
+  // Demand control at the gateway (docs/architecture/gateway.md); defaults fit every product operation.
+  QUERY_MAX_TOKENS: z.coerce.number().int().min(100).optional(),
+  QUERY_MAX_DEPTH: z.coerce.number().int().min(3).optional(),
+  QUERY_MAX_ALIASES: z.coerce.number().int().min(0).optional(),
+  QUERY_MAX_DIRECTIVES: z.coerce.number().int().min(0).optional(),
+  QUERY_MAX_COST: z.coerce.number().int().min(100).optional(),
+  QUERY_DEFAULT_LIST_SIZE: z.coerce.number().int().min(1).optional(),
+  /** Who may introspect the schema: `staff` (the firm's own people) or `off`; `off` when NODE_ENV=production. */
+  INTROSPECTION: z.enum(['staff', 'off']).optional(),
+  /** A bearer token that opens /metrics to scrapers beyond loopback. */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  NODE_ENV: z.string().optional(),
+  /** Rate limits: `postgres` shares the buckets between gateway instances; `memory` (default) is one process. */
+  RATE_LIMIT_STORE: z.enum(['memory', 'postgres']).default('memory'),
+  RATE_LIMIT_PERSON_POINTS: z.coerce.number().int().min(1).optional(),
+  RATE_LIMIT_ANONYMOUS_POINTS: z.coerce.number().int().min(1).optional(),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).optional(),
   /** `tenancy=http://…/graphql,ledger=http://…/graphql,…` for a split-mode gateway. */
   SUBGRAPH_URLS: z.string().optional(),
   /** `pnpm investigate`: a bearer token to sign in with, and the gateway to talk to. */
@@ -59,6 +87,43 @@ export type Env = z.infer<typeof schema> & {
   dataDir: string;
   secrets: Readonly<Record<string, string | undefined>>;
 };
+
+/** Only the keys that have a value, so that defaults apply to the rest. */
+function defined<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The gateway's perimeter settings, for the all-in-one stack and a split-mode gateway alike. */
+export function perimeterOf(env: Env): {
+  corsOrigins: string[];
+  limits: Partial<DemandLimits>;
+  introspection: IntrospectionPolicy;
+  metrics: { token?: string };
+  rateLimits: Partial<Omit<RateLimitOptions, 'store'>> & { store: 'memory' | 'postgres' };
+} {
+  const limits: Partial<DemandLimits> = {
+    maxTokens: env.QUERY_MAX_TOKENS,
+    maxDepth: env.QUERY_MAX_DEPTH,
+    maxAliases: env.QUERY_MAX_ALIASES,
+    maxDirectives: env.QUERY_MAX_DIRECTIVES,
+    maxCost: env.QUERY_MAX_COST,
+    defaultListSize: env.QUERY_DEFAULT_LIST_SIZE,
+  };
+  return {
+    corsOrigins: env.CORS_ORIGINS,
+    limits: defined(limits),
+    introspection: env.INTROSPECTION ?? (env.NODE_ENV === 'production' ? 'off' : 'staff'),
+    metrics: { token: env.METRICS_TOKEN },
+    rateLimits: {
+      store: env.RATE_LIMIT_STORE,
+      ...defined({
+        personPoints: env.RATE_LIMIT_PERSON_POINTS,
+        anonymousPoints: env.RATE_LIMIT_ANONYMOUS_POINTS,
+        windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
+      }),
+    },
+  };
+}
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const env = schema.parse(source);

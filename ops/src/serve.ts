@@ -3,7 +3,7 @@ import { controlDb, pg, TenantRegistry } from '@cifra/db';
 import { ExportLinkSigner, ExportLinkVerifier } from '@cifra/exports';
 import { createProviders } from '@cifra/subgraph-fx';
 import type { JWK } from 'jose';
-import type { Env } from './env.ts';
+import { type Env, perimeterOf } from './env.ts';
 import {
   type GatewayServiceOptions,
   isSubgraphName,
@@ -128,6 +128,7 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
         control,
         log,
         exports,
+        perimeter: perimeterOf(env),
       });
       cleanups.push(gateway.close);
       return { name, url: gateway.url, close };

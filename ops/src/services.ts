@@ -9,11 +9,14 @@ import {
   type SubgraphDeps,
   startSubgraph,
 } from '@cifra/context';
-import type { ControlDb } from '@cifra/db';
+import { type ControlDb, pg } from '@cifra/db';
 import {
   type AuthConfig,
   createAuthenticator,
+  DEFAULT_RATE_LIMITS,
   type GatewayOptions,
+  type RateLimitOptions,
+  RateLimits,
   type RunningGateway,
   startGateway,
 } from '@cifra/gateway';
@@ -84,6 +87,18 @@ export interface GatewayServiceOptions {
   log: Logger;
   /** Serve export downloads (links signed by the ledger subgraph). */
   exports?: GatewayOptions['exports'];
+  /** CORS origins and demand-control limits. */
+  perimeter?: Pick<GatewayOptions, 'corsOrigins' | 'limits' | 'introspection' | 'metrics'> & {
+    rateLimits?: Partial<Omit<RateLimitOptions, 'store'>> & { store?: 'memory' | 'postgres' };
+  };
+}
+
+/** The control plane's pool, where every gateway instance finds the same buckets. */
+function sharedStore(control: ControlDb): RateLimitOptions['store'] {
+  const pool = control.$client;
+  if (!(pool instanceof pg.Pool))
+    throw new Error('Shared rate limits need the control plane as a connection pool');
+  return { kind: 'postgres', pool };
 }
 
 export async function startGatewayService(opts: GatewayServiceOptions): Promise<RunningGateway> {
@@ -97,5 +112,12 @@ export async function startGatewayService(opts: GatewayServiceOptions): Promise<
     control: opts.control,
     log: opts.log,
     exports: opts.exports,
+    ...opts.perimeter,
+    rateLimits: new RateLimits({
+      ...DEFAULT_RATE_LIMITS,
+      ...opts.perimeter?.rateLimits,
+      store:
+        opts.perimeter?.rateLimits?.store === 'postgres' ? sharedStore(opts.control) : { kind: 'memory' },
+    }),
   });
 }

@@ -6,7 +6,13 @@ import type { FanOutOptions } from '@cifra/subgraph-period';
 import type { ControlPlane } from './control-plane.ts';
 import { openControlPlane } from './database-server.ts';
 import { seedDemoFirm } from './demo.ts';
-import { SUBGRAPH_NAMES, startGatewayService, startSubgraphService } from './services.ts';
+import { jobQueueStats } from './job-metrics.ts';
+import {
+  type GatewayServiceOptions,
+  SUBGRAPH_NAMES,
+  startGatewayService,
+  startSubgraphService,
+} from './services.ts';
 import { type RunningWorker, startWorker } from './worker.ts';
 
 export interface StackOptions {
@@ -37,6 +43,8 @@ export interface StackOptions {
   fanOut?: Partial<FanOutOptions>;
   /** Worker tuning: polling, lock lifetime (how fast a dead worker's jobs are retaken), batch concurrency. */
   jobs?: { processEveryMs?: number; lockLifetimeMs?: number; periodBatchConcurrency?: number };
+  /** The gateway's CORS origins and demand-control limits. */
+  perimeter?: GatewayServiceOptions['perimeter'];
   /** FX rate providers for the worker's daily refresh; none when absent, so tests never reach the internet. */
   fxProviders?: ProviderRegistry;
 }
@@ -48,6 +56,10 @@ export interface Stack {
   control: ControlPlane;
   registry: TenantRegistry;
   authPrivateJwk: import('jose').JWK;
+  /** What another gateway instance in front of the same subgraphs needs (tests of shared state). */
+  gatewayKeys: { authPublicJwk: import('jose').JWK; contextPrivateJwk: import('jose').JWK };
+  /** The control plane as the services' role. */
+  appControl: ControlPlane['db'];
   worker?: RunningWorker;
   close(): Promise<void>;
 }
@@ -137,6 +149,14 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       control: app.db,
       log,
       exports: { verifier: await ExportLinkVerifier.fromJwk(secrets.exportPublicJwk), registry },
+      perimeter: {
+        ...opts.perimeter,
+        metrics: {
+          ...opts.perimeter?.metrics,
+          tenantPools: () => registry.serverStats(),
+          jobs: () => jobQueueStats(app.pool),
+        },
+      },
     });
     cleanups.push(['gateway', gateway.close]);
     publicUrl ||= gateway.url.replace(/\/graphql$/, '');
@@ -147,6 +167,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       control,
       registry,
       authPrivateJwk: secrets.authPrivateJwk,
+      gatewayKeys: { authPublicJwk: secrets.authPublicJwk, contextPrivateJwk: secrets.contextPrivateJwk },
+      appControl: app.db,
       worker,
       close: closeAll,
     };

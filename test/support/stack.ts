@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { control, withClient, withDatabase } from '@cifra/db';
 import { signLocalToken } from '@cifra/gateway';
-import { type Stack, startStack } from '@cifra/ops';
+import { type Stack, type StackOptions, startStack } from '@cifra/ops';
 import { createEmptyDatabase, TEST_APP_PASSWORD } from '@cifra/testing';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
@@ -17,6 +17,8 @@ export interface TestStack {
   /** A GraphQL client through the gateway as a demo user (`senior` → senior@demo.firm). */
   as(who: DemoUser, tenant?: string): ReturnType<typeof gql>;
   token(who: DemoUser): string;
+  /** The control plane as its owner (for assertions and set-up). */
+  controlAdminUrl: string;
   /** Run SQL as the owner, straight in one client's own database (for assertions and set-up). */
   tenantSql<T = Record<string, unknown>>(slug: string, sql: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
@@ -26,7 +28,10 @@ export interface TestStack {
  * The all-in-one stack for an end-to-end test file: its own control plane on the shared test
  * server, the demo firm seeded, the gateway on a free port, and real tokens for the demo users.
  */
-export async function startTestStack(): Promise<TestStack> {
+export async function startTestStack(
+  options: Pick<StackOptions, 'perimeter'> & { logStream?: NodeJS.WritableStream } = {},
+): Promise<TestStack> {
+  const { logStream, ...stackOptions } = options;
   const db = await createEmptyDatabase();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'cifra-e2e-'));
   const stack = await startStack({
@@ -34,7 +39,8 @@ export async function startTestStack(): Promise<TestStack> {
     port: 0,
     databaseUrl: db.adminUrl,
     appPassword: TEST_APP_PASSWORD,
-    log: pino({ level: 'silent' }),
+    log: logStream ? pino({ level: 'info' }, logStream) : pino({ level: 'silent' }),
+    ...stackOptions,
   });
   const tokens = new Map<DemoUser, string>();
   for (const who of DEMO_USERS)
@@ -43,6 +49,7 @@ export async function startTestStack(): Promise<TestStack> {
   return {
     stack,
     token,
+    controlAdminUrl: db.adminUrl,
     as: (who, tenant) => gql(stack.gatewayUrl, token(who), tenant),
     tenantSql: async (slug, sql, params = []) => {
       const [t] = await stack.control.db.select().from(control.tenants).where(eq(control.tenants.slug, slug));

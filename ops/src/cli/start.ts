@@ -1,7 +1,7 @@
 import { createLogger } from '@cifra/context';
 import { createProviders } from '@cifra/subgraph-fx';
 import { DEMO_USERS } from '../demo.ts';
-import { readEnv } from '../env.ts';
+import { perimeterOf, readEnv } from '../env.ts';
 import { stopOnSignals } from '../shutdown.ts';
 import { startStack } from '../stack.ts';
 
@@ -22,6 +22,7 @@ const stack = await startStack({
     periodBatchConcurrency: env.BATCH_CONCURRENCY,
   },
   fxProviders: createProviders({ ecbUrl: env.FX_ECB_URL, json: env.FX_JSON_PROVIDERS }),
+  perimeter: perimeterOf(env),
 });
 
 const users = DEMO_USERS.map(

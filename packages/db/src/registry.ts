@@ -191,6 +191,20 @@ export class TenantRegistry {
     return { pools: this.pools.size, connections, idle, tenants: [...this.pools.keys()] };
   }
 
+  /** Open connections per database server (its host and port only), for metrics. */
+  serverStats(): { server: string; connections: number; idle: number }[] {
+    const byServer = new Map<string, { server: string; connections: number; idle: number }>();
+    for (const [tenantId, { pool }] of this.pools) {
+      const url = this.locations.get(tenantId)?.location.serverAdminUrl;
+      const server = url ? new URL(withoutCredentials(url)).host : 'unknown';
+      const s = byServer.get(server) ?? { server, connections: 0, idle: 0 };
+      s.connections += pool.totalCount;
+      s.idle += pool.idleCount;
+      byServer.set(server, s);
+    }
+    return [...byServer.values()];
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.sweeper);

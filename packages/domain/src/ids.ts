@@ -15,3 +15,21 @@ export function parseId(value: string, argument = 'id'): string {
   }
   return value.toLowerCase();
 }
+
+/**
+ * The id a client sees for a row its database numbers on its own (audit events, rate records):
+ * `<Type>:<scope>:<n>`, where the scope is the client (or the firm, for the firm's trail), so no
+ * two clients — and no two types — ever show the same id, and a normalized cache keyed by
+ * `__typename:id` cannot mix them.
+ */
+export function scopedId(type: string, scope: string, local: bigint | number | string): string {
+  return `${type}:${scope}:${local}`;
+}
+
+/** The row number inside a scoped id, or null when the id is not of that type and scope. */
+export function parseScopedId(type: string, scope: string, id: string): bigint | null {
+  const prefix = `${type}:${scope}:`;
+  if (!id.startsWith(prefix)) return null;
+  const local = id.slice(prefix.length);
+  return /^[0-9]{1,19}$/.test(local) ? BigInt(local) : null;
+}

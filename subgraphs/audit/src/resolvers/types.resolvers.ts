@@ -1,5 +1,6 @@
 import type { TenantDb } from '@cifra/db';
 import { tenant } from '@cifra/db';
+import { parseScopedId, scopedId } from '@cifra/domain';
 import { eq } from 'drizzle-orm';
 import type {
   AccountResolvers,
@@ -16,10 +17,9 @@ import type { Context } from '../context.ts';
 import { firmAuditEventById, listFirmAuditEvents } from '../services/firm-audit.service.ts';
 import { listAuditEvents } from '../services/list-audit-events.service.ts';
 
-/** An `ID` as the bigint identity it stands for, or null when it cannot be one. */
-function parseId(id: string): bigint | null {
-  return /^[0-9]{1,19}$/.test(id) ? BigInt(id) : null;
-}
+/** An audit event's id as the client sees it, and back: unique across clients (see scopedId). */
+const eventId = (ctx: Context, seq: bigint | string) => scopedId('AuditEvent', ctx.tenantId(), seq);
+const eventSeq = (ctx: Context, id: string) => parseScopedId('AuditEvent', ctx.tenantId(), id);
 
 async function eventById(db: TenantDb, id: bigint | null) {
   if (id === null) return null;
@@ -28,15 +28,16 @@ async function eventById(db: TenantDb, id: bigint | null) {
 }
 
 export const AuditEvent: AuditEventResolvers = {
-  __resolveReference: async (ref, ctx) => eventById(await ctx.tenantDb(), parseId(ref.id)),
-  // The identity column is a bigint; GraphQL's ID serializes strings.
-  id: (e) => e.id.toString(),
+  __resolveReference: async (ref, ctx) => eventById(await ctx.tenantDb(), eventSeq(ctx, ref.id)),
+  id: (e, _a, ctx) => eventId(ctx, e.id),
   chainSeq: (e) => e.chainSeq.toString(),
   previousHash: (e) => e.prevHash,
 };
 
 export const AuditChainBreak: AuditChainBreakResolvers = {
-  event: async (b, _a, ctx) => eventById(await ctx.tenantDb(), parseId(b.eventId)),
+  eventId: (b, _a, ctx) => eventId(ctx, b.eventId),
+  event: async (b, _a, ctx) =>
+    eventById(await ctx.tenantDb(), /^[0-9]{1,19}$/.test(b.eventId) ? BigInt(b.eventId) : null),
 };
 
 export const InvestigationResult: InvestigationResultResolvers = {
@@ -65,7 +66,7 @@ export const PostingPeriod: PostingPeriodResolvers = {
 };
 
 export const FirmAuditEvent: FirmAuditEventResolvers = {
-  id: (e) => e.id.toString(),
+  id: (e, _a, ctx) => scopedId('FirmAuditEvent', ctx.request.firm.id, e.id),
   chainSeq: (e) => e.chainSeq.toString(),
   previousHash: (e) => e.prevHash,
   // Resolved by the tenancy subgraph, which answers only for clients the caller may use.
@@ -73,6 +74,7 @@ export const FirmAuditEvent: FirmAuditEventResolvers = {
 };
 
 export const FirmAuditChainBreak: FirmAuditChainBreakResolvers = {
+  eventId: (b, _a, ctx) => scopedId('FirmAuditEvent', ctx.request.firm.id, b.eventId),
   event: (b, _a, ctx) => firmAuditEventById(ctx.control, ctx.request.firm.id, b.eventId),
 };
 

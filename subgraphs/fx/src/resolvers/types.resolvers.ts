@@ -1,4 +1,4 @@
-import { formatRate, parsePublishedRate } from '@cifra/domain';
+import { formatRate, parsePublishedRate, scopedId } from '@cifra/domain';
 import type {
   CurrencyResolvers,
   ExchangeRateRecordResolvers,
@@ -11,7 +11,7 @@ export const Currency: CurrencyResolvers = {
 };
 
 export const ExchangeRateRecord: ExchangeRateRecordResolvers = {
-  id: (r) => r.id.toString(),
+  id: (r, _a, ctx) => scopedId('ExchangeRateRecord', ctx.tenantId(), r.id),
   date: (r) => r.rateDate,
   currency: (r) => r.currency.trim(),
   baseCurrency: (r) => r.baseCurrency.trim(),
@@ -22,5 +22,5 @@ export const ExchangeRateRecord: ExchangeRateRecordResolvers = {
 export const ExchangeRate: ExchangeRateResolvers = {
   rate: (r) => formatRate(r.rate),
   overriddenBy: (r) => r.overrideByEmail,
-  recordId: (r) => (r.id === null ? null : r.id.toString()),
+  recordId: (r, _a, ctx) => (r.id === null ? null : scopedId('ExchangeRateRecord', ctx.tenantId(), r.id)),
 };

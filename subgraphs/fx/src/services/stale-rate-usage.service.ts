@@ -7,7 +7,7 @@ import {
   type TenantRegistry,
   type UnavailableCode,
 } from '@cifra/db';
-import { badInput, type IsoDate, parseIsoDate } from '@cifra/domain';
+import { badInput, type IsoDate, parseIsoDate, scopedId } from '@cifra/domain';
 import { type Permission, Permissions, permissionsOf } from '@cifra/permissions';
 import { sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
@@ -168,9 +168,13 @@ export async function staleRateUsage(
   );
   const rows: StaleRateClient[] = results.map((r, i) => {
     const client = clients[i] as ClientRef;
-    return r.ok
-      ? { client, availability: 'AVAILABLE', ...r.value }
-      : { client, availability: 'UNAVAILABLE', code: r.code, reason: r.reason };
+    if (!r.ok) return { client, availability: 'UNAVAILABLE', code: r.code, reason: r.reason };
+    // Rate rows are numbered per client: the id the caller sees names the client too.
+    const entries = r.value.entries.map((e) => ({
+      ...e,
+      exchangeRateId: scopedId('ExchangeRateRecord', client.id, e.exchangeRateId),
+    }));
+    return { client, availability: 'AVAILABLE', ...r.value, entries };
   });
   return {
     from,

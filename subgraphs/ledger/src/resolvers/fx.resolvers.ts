@@ -1,4 +1,4 @@
-import { formatMoney } from '@cifra/domain';
+import { formatMoney, scopedId } from '@cifra/domain';
 import type {
   AllocationResolvers,
   DocumentResolvers,
@@ -24,7 +24,7 @@ const baseMoney = async (ctx: Context, minor: bigint) =>
   formatMoney(minor, (await ctx.loaders.company()).baseMinorUnits);
 
 export const FxProvenanceType: FxProvenanceResolvers = {
-  exchangeRateId: (p) => p.row.id.toString(),
+  exchangeRateId: (p, _a, ctx) => scopedId('ExchangeRateRecord', ctx.tenantId(), p.row.id),
   currency: (p) => p.row.currency.trim(),
   baseCurrency: (p) => p.row.baseCurrency.trim(),
   rate: (p) => formatNumeric(p.row.rate),

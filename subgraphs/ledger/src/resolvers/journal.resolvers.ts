@@ -1,5 +1,5 @@
 import { tenant } from '@cifra/db';
-import { formatMoney } from '@cifra/domain';
+import { formatMoney, parseId } from '@cifra/domain';
 import { desc, eq } from 'drizzle-orm';
 import type {
   JournalDraftLineResolvers,
@@ -30,7 +30,10 @@ export const journalQueries: QueryResolvers = {
   },
   journalEntryDraft: async (_p, { id }, ctx) => {
     const db = await ctx.tenantDb();
-    const [draft] = await db.select().from(tenant.journalDrafts).where(eq(tenant.journalDrafts.id, id));
+    const [draft] = await db
+      .select()
+      .from(tenant.journalDrafts)
+      .where(eq(tenant.journalDrafts.id, parseId(id)));
     return draft ?? null;
   },
 };
@@ -42,15 +45,16 @@ export const journalMutations: MutationResolvers = {
   },
   updateJournalEntryDraft: async (_p, { id, input }, ctx) => {
     const [db, company] = await Promise.all([ctx.tenantDb(), ctx.loaders.company()]);
-    return updateJournalEntryDraft(db, company, ctx.actor, id, input);
+    return updateJournalEntryDraft(db, company, ctx.actor, parseId(id), input);
   },
   discardJournalEntryDraft: async (_p, { id }, ctx) =>
-    discardJournalEntryDraft(await ctx.tenantDb(), ctx.actor, id),
+    discardJournalEntryDraft(await ctx.tenantDb(), ctx.actor, parseId(id)),
   approveJournalEntry: async (_p, { id }, ctx) => {
     const [db, company] = await Promise.all([ctx.tenantDb(), ctx.loaders.company()]);
-    return approveJournalEntry(db, company, ctx.actor, id);
+    return approveJournalEntry(db, company, ctx.actor, parseId(id));
   },
-  voidJournalEntry: async (_p, args, ctx) => voidJournalEntry(await ctx.tenantDb(), ctx.actor, args),
+  voidJournalEntry: async (_p, args, ctx) =>
+    voidJournalEntry(await ctx.tenantDb(), ctx.actor, { ...args, id: parseId(args.id) }),
 };
 
 async function draftTotal(draftId: string, side: 1n | -1n, ctx: Context) {

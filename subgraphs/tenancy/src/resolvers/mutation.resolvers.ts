@@ -1,3 +1,4 @@
+import { parseId } from '@cifra/domain';
 import type { MutationResolvers } from '../__generated__/resolvers.ts';
 import type { Context } from '../context.ts';
 import {
@@ -24,13 +25,17 @@ export const Mutation: MutationResolvers = {
     provisionTenant(ctx.provisioning, ctx.actor, ctx.request.firm.id, input),
   addFirmMember: (_p, { input }, ctx) => addFirmMember(ctx.control, manager(ctx), input),
   changeFirmRole: (_p, { userId, role, reason }, ctx) =>
-    changeFirmRole(ctx.control, manager(ctx), { userId, role: role ?? null, reason }),
+    changeFirmRole(ctx.control, manager(ctx), {
+      userId: parseId(userId, 'userId'),
+      role: role ?? null,
+      reason,
+    }),
   removeFirmMember: (_p, { userId, reason }, ctx) =>
-    removeFirmMember(ctx.control, manager(ctx), { userId, reason }),
+    removeFirmMember(ctx.control, manager(ctx), { userId: parseId(userId, 'userId'), reason }),
   assignClientRole: (_p, { userId, tenant, role, reason }, ctx) =>
-    assignClientRole(ctx.control, manager(ctx), { userId, tenant, role, reason }),
+    assignClientRole(ctx.control, manager(ctx), { userId: parseId(userId, 'userId'), tenant, role, reason }),
   revokeClientRole: (_p, { userId, tenant, reason }, ctx) =>
-    revokeClientRole(ctx.control, manager(ctx), { userId, tenant, reason }),
+    revokeClientRole(ctx.control, manager(ctx), { userId: parseId(userId, 'userId'), tenant, reason }),
   updateFirmSettings: (_p, { set, clear, reason }, ctx) =>
     updateFirmSettings(ctx.control, ctx.actor, ctx.request.firm.id, { set, clear, reason }),
   updateClientSettings: (_p, { tenant, set, clear, reason }, ctx) =>

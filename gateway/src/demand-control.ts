@@ -1,0 +1,211 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import {
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  GraphQLError,
+  type GraphQLField,
+  type GraphQLSchema,
+  getNamedType,
+  getNullableType,
+  isCompositeType,
+  isInterfaceType,
+  isListType,
+  isObjectType,
+  Kind,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
+  valueFromAST,
+} from 'graphql';
+
+/**
+ * Demand control: what one request may ask of the gateway, checked before the query is planned.
+ * Tokens bound the parser, depth, aliases and directives bound validation (GraphQL Armor's rules),
+ * and the cost estimate bounds execution; every refusal is QUERY_TOO_COMPLEX naming the limit and
+ * what was measured. Defaults leave room for every operation the product and its tests send.
+ */
+export interface DemandLimits {
+  maxTokens: number;
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxCost: number;
+  /** Items assumed for a list whose size no `first`/`limit` argument bounds. */
+  defaultListSize: number;
+}
+
+export const DEFAULT_DEMAND_LIMITS: DemandLimits = {
+  maxTokens: 5_000,
+  maxDepth: 12,
+  maxAliases: 30,
+  maxDirectives: 20,
+  maxCost: 25_000,
+  defaultListSize: 50,
+};
+
+/**
+ * Root fields that cost far more than reading a row: each runs a statement, a file or a job on the
+ * server. Weighted so that a handful fit in one request and fifty aliases do not.
+ */
+const FIELD_WEIGHTS: Readonly<Record<string, number>> = {
+  'Mutation.investigate': 5_000,
+  'Mutation.exportLedger': 1_000,
+  'Mutation.startBatchPeriodOperation': 2_000,
+  'Mutation.provisionTenant': 5_000,
+  'Mutation.postJournalEntries': 2_000,
+  'Query.closeBoard': 500,
+  'Query.closeExceptions': 500,
+  'Query.staleRateUsage': 500,
+};
+
+const LIST_SIZE_ARGUMENTS = ['first', 'last', 'limit'];
+
+export function tooComplex(limit: string, max: number, measured: number | string): GraphQLError {
+  return new GraphQLError(`The query is too complex: its ${limit} is ${measured}, the limit is ${max}`, {
+    extensions: { code: 'QUERY_TOO_COMPLEX', limit, max, measured, http: { status: 400 } },
+  });
+}
+
+/** GraphQL Armor's rules, reporting QUERY_TOO_COMPLEX with the limit and the value found. */
+export function demandValidationRules(limits: DemandLimits): ValidationRule[] {
+  const reportAs =
+    (limit: string, max: number) =>
+    (ctx: ValidationContext | null, error: GraphQLError): void => {
+      const found = /found (\d+)/.exec(error.message)?.[1];
+      ctx?.reportError(tooComplex(limit, max, found ? Number(found) : `over ${max}`));
+    };
+  const common = { exposeLimits: true, propagateOnRejection: false };
+  return [
+    maxDepthRule({ ...common, n: limits.maxDepth, onReject: [reportAs('depth', limits.maxDepth)] }),
+    maxAliasesRule({ ...common, n: limits.maxAliases, onReject: [reportAs('aliases', limits.maxAliases)] }),
+    maxDirectivesRule({
+      ...common,
+      n: limits.maxDirectives,
+      onReject: [reportAs('directives', limits.maxDirectives)],
+    }),
+  ];
+}
+
+/**
+ * Apollo reports every validation error as GRAPHQL_VALIDATION_FAILED; a limit's refusal keeps its
+ * own code, found on the error Apollo wrapped.
+ */
+export function demandRefusal(error: unknown): GraphQLError | null {
+  const original = error instanceof GraphQLError ? error.originalError : undefined;
+  return original instanceof GraphQLError && original.extensions.code === 'QUERY_TOO_COMPLEX'
+    ? original
+    : null;
+}
+
+/**
+ * The parser stops at `maxTokens` (Apollo's parseOptions); its syntax error becomes
+ * QUERY_TOO_COMPLEX here, in the gateway's one error formatter.
+ */
+export function tokenLimitError(message: string, limits: DemandLimits): GraphQLError | null {
+  return /Document contains more that \d+ tokens/.test(message)
+    ? tooComplex('tokens', limits.maxTokens, `over ${limits.maxTokens}`)
+    : null;
+}
+
+/**
+ * The cost estimate, once the operation and its variables are known and before the gateway plans
+ * it: each field costs 1 (or its weight) plus its selection, multiplied by the list size its
+ * `first`/`limit` argument asks for, or `defaultListSize` for an unbounded list.
+ */
+export function costLimitPlugin(limits: DemandLimits): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, operation, request, schema }) {
+          if (!operation) return;
+          const cost = estimateCost(schema, document, operation, request.variables ?? {}, limits);
+          if (cost > limits.maxCost) throw tooComplex('cost', limits.maxCost, cost);
+        },
+      };
+    },
+  };
+}
+
+export function estimateCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  limits: DemandLimits,
+): number {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const def of document.definitions)
+    if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  const root =
+    operation.operation === 'mutation'
+      ? schema.getMutationType()
+      : operation.operation === 'subscription'
+        ? schema.getSubscriptionType()
+        : schema.getQueryType();
+  if (!root) return 0;
+
+  const selectionCost = (typeName: string, set: SelectionSetNode, seen: Set<string>): number => {
+    const type = schema.getType(typeName);
+    let total = 0;
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.FIELD) total += fieldCost(typeName, type, sel, seen);
+      else if (sel.kind === Kind.INLINE_FRAGMENT) {
+        total += selectionCost(sel.typeCondition?.name.value ?? typeName, sel.selectionSet, seen);
+      } else {
+        const fragment = fragments.get(sel.name.value);
+        // A fragment spread inside itself is invalid GraphQL (validation refuses it); never loop here.
+        if (!fragment || seen.has(sel.name.value)) continue;
+        total += selectionCost(
+          fragment.typeCondition.name.value,
+          fragment.selectionSet,
+          new Set([...seen, sel.name.value]),
+        );
+      }
+    }
+    return total;
+  };
+
+  const fieldCost = (
+    parentName: string,
+    parent: ReturnType<GraphQLSchema['getType']>,
+    node: FieldNode,
+    seen: Set<string>,
+  ): number => {
+    if (!parent || !(isObjectType(parent) || isInterfaceType(parent))) return 1;
+    const field = parent.getFields()[node.name.value] as GraphQLField<unknown, unknown> | undefined;
+    if (!field) return 1;
+    const own = FIELD_WEIGHTS[`${parentName}.${field.name}`] ?? 1;
+    const named = getNamedType(field.type);
+    const children =
+      node.selectionSet && isCompositeType(named) ? selectionCost(named.name, node.selectionSet, seen) : 0;
+    // A connection's `edges` are the page its own `first` already sized.
+    const size = parentName.endsWith('Connection') ? 1 : listSize(field, node);
+    return own + size * children;
+  };
+
+  const listSize = (field: GraphQLField<unknown, unknown>, node: FieldNode): number => {
+    for (const name of LIST_SIZE_ARGUMENTS) {
+      const argDef = field.args.find((a) => a.name === name);
+      const argNode = node.arguments?.find((a) => a.name.value === name);
+      if (!argDef || !argNode) continue;
+      const value = valueFromAST(argNode.value, argDef.type, variables);
+      if (typeof value === 'number' && value >= 0) return Math.max(1, value);
+    }
+    return returnsList(field) ? limits.defaultListSize : 1;
+  };
+
+  return selectionCost(root.name, operation.selectionSet, new Set());
+}
+
+/** A list, or a Relay connection (whose `edges` is the list `first` sizes). */
+function returnsList(field: GraphQLField<unknown, unknown>): boolean {
+  const type = getNullableType(field.type);
+  if (isListType(type)) return true;
+  const named = getNamedType(type);
+  return isObjectType(named) && named.name.endsWith('Connection');
+}

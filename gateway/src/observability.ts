@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Logger } from '@cifra/context';
+import type { NextFunction, Request, Response } from 'express';
+import client from 'prom-client';
+
+/**
+ * What the gateway knows about one request, filled in as it goes (request id first, then the
+ * caller, the client and the operation, then the outcome) and written as one log line and one set
+ * of metrics when the response is finished — refusals included.
+ */
+export interface RequestTrace {
+  requestId: string;
+  startedAt: bigint;
+  caller?: string;
+  tenant?: string;
+  operation?: string;
+  /** The error codes of the answer, or OK. */
+  outcome?: string;
+}
+
+/** A caller's own request id is kept when it is a sane token; anything else is replaced. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function traceOf(res: Response): RequestTrace {
+  return res.locals.trace as RequestTrace;
+}
+
+export class GatewayMetrics {
+  readonly registry = new client.Registry();
+  private readonly requests = new client.Counter({
+    name: 'cifra_gateway_requests_total',
+    help: 'GraphQL requests by operation name and outcome (OK or the first error code).',
+    labelNames: ['operation', 'outcome'],
+    registers: [this.registry],
+  });
+  private readonly duration = new client.Histogram({
+    name: 'cifra_gateway_request_duration_seconds',
+    help: 'GraphQL request latency by operation name and outcome.',
+    labelNames: ['operation', 'outcome'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  constructor(gauges: MetricSources = {}) {
+    client.collectDefaultMetrics({ register: this.registry, prefix: 'cifra_gateway_' });
+    if (gauges.tenantPools) {
+      const read = gauges.tenantPools;
+      new client.Gauge({
+        name: 'cifra_tenant_pool_connections',
+        help: 'Open connections to client databases, by database server and state (used or idle).',
+        labelNames: ['server', 'state'],
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          for (const s of read()) {
+            this.set({ server: s.server, state: 'used' }, s.connections - s.idle);
+            this.set({ server: s.server, state: 'idle' }, s.idle);
+          }
+        },
+      });
+    }
+    if (gauges.jobs) {
+      const read = gauges.jobs;
+      new client.Gauge({
+        name: 'cifra_jobs',
+        help: 'Background jobs by name and state: due (waiting to run), running, failed (last run failed).',
+        labelNames: ['job', 'state'],
+        registers: [this.registry],
+        async collect() {
+          this.reset();
+          for (const j of await read()) this.set({ job: j.name, state: j.state }, j.count);
+        },
+      });
+    }
+  }
+
+  observe(trace: RequestTrace): void {
+    const labels = { operation: trace.operation ?? 'unknown', outcome: trace.outcome ?? 'OK' };
+    this.requests.inc(labels);
+    this.duration.observe(labels, Number(process.hrtime.bigint() - trace.startedAt) / 1e9);
+  }
+}
+
+export interface MetricSources {
+  /** Tenant pools of this process, per database server. */
+  tenantPools?: () => { server: string; connections: number; idle: number }[];
+  /** The job queue: counts by job name and state. */
+  jobs?: () => Promise<{ name: string; state: string; count: number }[]>;
+}
+
+/**
+ * First on every route: the request id (the caller's own `x-request-id`, or a new one) goes back in
+ * the response header at once, so even a refusal carries it; when the response is finished, one
+ * log line says who asked what of which client, how it ended, how long it took and how big it was.
+ */
+export function requestTracing(log: Logger, metrics: GatewayMetrics | undefined) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const given = req.header('x-request-id');
+    const trace: RequestTrace = {
+      requestId: given && REQUEST_ID.test(given) ? given : randomUUID(),
+      startedAt: process.hrtime.bigint(),
+    };
+    res.locals.trace = trace;
+    res.setHeader('x-request-id', trace.requestId);
+    // Taken now: a mounted router rewrites req.url while it runs. An export link's token is a
+    // credential, so its path is logged without it.
+    const path = (req.originalUrl.split('?')[0] ?? '').replace(/^\/exports\/.+$/, '/exports/…');
+    res.on('finish', () => {
+      const durationMs = Number(process.hrtime.bigint() - trace.startedAt) / 1e6;
+      const entry = {
+        requestId: trace.requestId,
+        method: req.method,
+        path,
+        status: res.statusCode,
+        caller: trace.caller ?? null,
+        tenant: trace.tenant ?? null,
+        operation: trace.operation ?? null,
+        outcome: trace.outcome ?? (res.statusCode < 400 ? 'OK' : `HTTP_${res.statusCode}`),
+        durationMs: Math.round(durationMs * 10) / 10,
+        bytes: Number(res.getHeader('content-length') ?? 0),
+      };
+      if (path === '/graphql') metrics?.observe({ ...trace, outcome: entry.outcome });
+      log[res.statusCode >= 500 ? 'error' : 'info'](entry, 'request');
+    });
+    next();
+  };
+}
+
+/** Records the operation name and the outcome (first error code, or OK) on the request's trace. */
+export function traceOperationPlugin(): ApolloServerPlugin<{ trace?: RequestTrace }> {
+  return {
+    async requestDidStart({ contextValue }) {
+      return {
+        async didResolveOperation({ operationName }) {
+          if (contextValue.trace) contextValue.trace.operation = operationName ?? 'anonymous';
+        },
+        async willSendResponse({ response }) {
+          const trace = contextValue.trace;
+          if (!trace || response.body.kind !== 'single') return;
+          const errors = response.body.singleResult.errors ?? [];
+          trace.outcome = errors.length ? String(errors[0]?.extensions?.code ?? 'ERROR') : 'OK';
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { pg } from '@cifra/db';
+import { GraphQLError, Kind, type OperationDefinitionNode } from 'graphql';
+import {
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterPostgres,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
+
+/**
+ * Token buckets per person and, for requests without a valid token, per source address. One
+ * process keeps them in memory; several gateway instances share them through PostgreSQL.
+ */
+export interface RateLimitOptions {
+  /** Points a person may spend per window; a request costs 1, costlier operations more. */
+  personPoints: number;
+  /** Unauthenticated or failed-authentication requests per source address per window. */
+  anonymousPoints: number;
+  windowSeconds: number;
+  /** Shared by every gateway instance (the control plane's `rate_limits` table), or in memory. */
+  store: { kind: 'memory' } | { kind: 'postgres'; pool: pg.Pool };
+}
+
+export const DEFAULT_RATE_LIMITS: Omit<RateLimitOptions, 'store'> = {
+  personPoints: 600,
+  anonymousPoints: 60,
+  windowSeconds: 60,
+};
+
+/** Operations that cost the server much more than a read draw more points. */
+const OPERATION_POINTS: Readonly<Record<string, number>> = {
+  investigate: 10,
+  exportLedger: 5,
+  postJournalEntries: 10,
+  startBatchPeriodOperation: 10,
+  provisionTenant: 20,
+};
+
+export function rateLimited(res: RateLimiterRes): GraphQLError {
+  const seconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+  return new GraphQLError(`Too many requests: try again in ${seconds} s`, {
+    extensions: {
+      code: 'RATE_LIMITED',
+      retryAfterSeconds: seconds,
+      http: { status: 429, headers: new Map([['retry-after', String(seconds)]]) },
+    },
+  });
+}
+
+export class RateLimits {
+  private readonly person: RateLimiterAbstract;
+  private readonly anonymous: RateLimiterAbstract;
+
+  constructor(private readonly opts: RateLimitOptions) {
+    const make = (keyPrefix: string, points: number) => {
+      const memory = new RateLimiterMemory({ keyPrefix, points, duration: opts.windowSeconds });
+      if (opts.store.kind === 'memory') return memory;
+      return new RateLimiterPostgres({
+        storeClient: opts.store.pool,
+        tableName: 'rate_limits',
+        tableCreated: true,
+        clearExpiredByTimeout: true,
+        keyPrefix,
+        points,
+        duration: opts.windowSeconds,
+        // While the shared store cannot be reached, each instance limits on its own rather than not at all.
+        insuranceLimiter: memory,
+      });
+    };
+    this.person = make('person', opts.personPoints);
+    this.anonymous = make('anon', opts.anonymousPoints);
+  }
+
+  async chargeAddress(address: string): Promise<void> {
+    await this.charge(this.anonymous, address, 1);
+  }
+
+  async chargePerson(key: string, points: number): Promise<void> {
+    await this.charge(this.person, key, points);
+  }
+
+  private async charge(limiter: RateLimiterAbstract, key: string, points: number): Promise<void> {
+    try {
+      await limiter.consume(key, points);
+    } catch (err) {
+      // consume() rejects with a RateLimiterRes when the bucket is empty; anything else is a store failure.
+      if (err instanceof RateLimiterRes) throw rateLimited(err);
+      throw err;
+    }
+  }
+}
+
+/** What an operation costs in points: 1, plus each costly root field (aliases counted). */
+export function operationPoints(operation: OperationDefinitionNode): number {
+  let points = 1;
+  for (const sel of operation.selectionSet.selections) {
+    if (sel.kind === Kind.FIELD) points += OPERATION_POINTS[sel.name.value] ?? 0;
+  }
+  return points;
+}
+
+/** Charges the caller once the operation is known (before it is planned). */
+export function personRatePlugin(limits: RateLimits): ApolloServerPlugin<{ rateKey?: string }> {
+  return {
+    async requestDidStart({ contextValue }) {
+      return {
+        async didResolveOperation({ operation }) {
+          if (contextValue.rateKey && operation)
+            await limits.chargePerson(contextValue.rateKey, operationPoints(operation));
+        },
+      };
+    },
+  };
+}

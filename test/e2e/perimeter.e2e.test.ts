@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codes } from '../support/client.ts';
+import { startTestStack, type TestStack } from '../support/stack.ts';
+
+const ALLOWED_ORIGIN = 'https://console.firm.example';
+
+/** The bomb of the report: aliased `document { entry { document … } }`, far deeper than any screen. */
+function bomb(aliases: number, depth: number): string {
+  let inner = 'id';
+  // Innermost first, so that the field right under `document` is always `entry`.
+  for (let i = depth - 1; i >= 0; i--) inner = i % 2 === 0 ? `entry { ${inner} }` : `document { ${inner} }`;
+  const parts = Array.from(
+    { length: aliases },
+    (_, i) => `a${i}: document(id: "00000000-0000-4000-8000-00000000000${i % 10}") { ${inner} }`,
+  );
+  return `{ ${parts.join(' ')} }`;
+}
+
+describe('the gateway perimeter: demand control and CORS', () => {
+  let t: TestStack;
+  beforeAll(async () => {
+    t = await startTestStack({ perimeter: { corsOrigins: [ALLOWED_ORIGIN] } });
+  });
+  afterAll(() => t?.close());
+
+  it('refuses the reported bomb at the parser while another user on another client is answered', async () => {
+    const [refused, other] = await Promise.all([
+      t.as('client', 'cafe-boquete')(bomb(100, 1_200)),
+      t.as('senior', 'ferreteria-colon')('{ accounts { code } }'),
+    ]);
+    expect(refused.status).toBe(400);
+    expect(codes(refused)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ limit: 'tokens', max: 5_000 });
+    expect(refused.data ?? null).toBeNull();
+    expect(other.errors).toBeUndefined();
+    expect((other.data as { accounts: unknown[] }).accounts.length).toBeGreaterThan(10);
+  });
+
+  it('names the depth, alias and directive limits and what it measured', async () => {
+    const deep = await t.as('senior', 'cafe-boquete')(bomb(1, 14));
+    expect(codes(deep)).toEqual(['QUERY_TOO_COMPLEX']);
+    // Armor counts the root field and the leaf as levels: 14 nested selections measure 16.
+    expect(deep.errors?.[0]?.extensions).toMatchObject({ limit: 'depth', max: 12, measured: 16 });
+
+    const aliased = await t.as(
+      'senior',
+      'cafe-boquete',
+    )(`{ ${Array.from({ length: 31 }, (_, i) => `a${i}: accounts { code }`).join(' ')} }`);
+    expect(codes(aliased)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(aliased.errors?.[0]?.extensions).toMatchObject({ limit: 'aliases', max: 30, measured: 31 });
+
+    const directives = await t.as(
+      'senior',
+      'cafe-boquete',
+    )(`{ accounts { ${Array.from({ length: 21 }, () => 'code @include(if: true)').join(' ')} } }`);
+    expect(codes(directives)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(directives.errors?.[0]?.extensions).toMatchObject({ limit: 'directives', max: 20, measured: 21 });
+  });
+
+  it('estimates cost from list sizes and weights, before anything runs', async () => {
+    const before = await t.tenantSql<{ n: string }>(
+      'cafe-boquete',
+      "SELECT count(*) AS n FROM audit_events WHERE action LIKE 'investigat%'",
+    );
+    const sleepy = Array.from(
+      { length: 6 },
+      (_, i) => `i${i}: investigate(sql: "SELECT pg_sleep(1)") { outcome }`,
+    ).join(' ');
+    const refused = await t.as('senior', 'cafe-boquete')(`mutation { ${sleepy} }`);
+    expect(codes(refused)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ limit: 'cost', max: 25_000 });
+    expect(Number(refused.errors?.[0]?.extensions?.measured)).toBeGreaterThan(25_000);
+    const after = await t.tenantSql<{ n: string }>(
+      'cafe-boquete',
+      "SELECT count(*) AS n FROM audit_events WHERE action LIKE 'investigat%'",
+    );
+    expect(after[0]?.n).toBe(before[0]?.n);
+
+    const pages = await t.as(
+      'senior',
+      'cafe-boquete',
+    )('{ documents(first: 1000) { edges { node { id lines { description quantity } } } } }');
+    expect(codes(pages)).toEqual(['QUERY_TOO_COMPLEX']);
+    const page = await t.as('senior', 'cafe-boquete')('{ documents(first: 20) { edges { node { id } } } }');
+    expect(page.errors).toBeUndefined();
+  });
+
+  it('answers a CORS preflight from an allowed origin, and gives nothing to any other', async () => {
+    const gateway = t.stack.gatewayUrl;
+    const preflight = (origin: string) =>
+      fetch(gateway, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,content-type,x-tenant',
+        },
+      });
+    const allowed = await preflight(ALLOWED_ORIGIN);
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
+    expect(allowed.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(allowed.headers.get('access-control-allow-headers')).toContain('x-tenant');
+
+    const refused = await preflight('https://evil.example');
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+
+    const post = await fetch(gateway, {
+      method: 'POST',
+      headers: {
+        origin: ALLOWED_ORIGIN,
+        'content-type': 'application/json',
+        authorization: `Bearer ${t.token('senior')}`,
+        'x-tenant': 'cafe-boquete',
+      },
+      body: JSON.stringify({ query: '{ accounts { code } }' }),
+    });
+    expect(post.status).toBe(200);
+    expect(post.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
+  });
+});

@@ -1,0 +1,81 @@
+import { startGatewayService } from '@cifra/ops';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codes, gql } from '../support/client.ts';
+import { startTestStack, type TestStack } from '../support/stack.ts';
+
+const PERSON_POINTS = 12;
+const ANONYMOUS_POINTS = 5;
+const shared = {
+  rateLimits: {
+    store: 'postgres' as const,
+    personPoints: PERSON_POINTS,
+    anonymousPoints: ANONYMOUS_POINTS,
+    windowSeconds: 600,
+  },
+};
+
+describe('rate limits shared by two gateway instances', () => {
+  let t: TestStack;
+  let second: Awaited<ReturnType<typeof startGatewayService>>;
+  beforeAll(async () => {
+    t = await startTestStack({ perimeter: shared });
+    second = await startGatewayService({
+      port: 0,
+      subgraphUrls: t.stack.subgraphUrls,
+      auth: { kind: 'local', publicJwk: t.stack.gatewayKeys.authPublicJwk },
+      contextPrivateJwk: t.stack.gatewayKeys.contextPrivateJwk,
+      control: t.stack.appControl,
+      log: pino({ level: 'silent' }),
+      perimeter: shared,
+    });
+  });
+  afterAll(async () => {
+    await second?.close();
+    await t?.close();
+  });
+
+  it('draws one person’s requests from one bucket whichever instance answers, then answers 429 with Retry-After', async () => {
+    const viaFirst = gql(t.stack.gatewayUrl, t.token('junior'), 'cafe-boquete');
+    const viaSecond = gql(second.url, t.token('junior'), 'cafe-boquete');
+    for (let i = 0; i < PERSON_POINTS / 2; i++) {
+      expect((await viaFirst('{ accounts { code } }')).errors).toBeUndefined();
+      expect((await viaSecond('{ accounts { code } }')).errors).toBeUndefined();
+    }
+    const refused = await viaSecond('{ accounts { code } }');
+    expect(refused.status).toBe(429);
+    expect(codes(refused)).toEqual(['RATE_LIMITED']);
+    const raw = await fetch(t.stack.gatewayUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${t.token('junior')}`,
+        'x-tenant': 'cafe-boquete',
+      },
+      body: JSON.stringify({ query: '{ accounts { code } }' }),
+    });
+    expect(raw.status).toBe(429);
+    expect(Number(raw.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Someone else is not affected.
+    expect(
+      (await gql(second.url, t.token('senior'), 'cafe-boquete')('{ accounts { code } }')).errors,
+    ).toBeUndefined();
+  });
+
+  it('charges costlier operations more: one investigation costs ten reads', async () => {
+    const senior = gql(t.stack.gatewayUrl, t.token('senior'), 'ferreteria-colon');
+    const first = await senior('mutation { investigate(sql: "SELECT 1") { outcome } }');
+    expect(first.errors).toBeUndefined();
+    const second = await senior('mutation { investigate(sql: "SELECT 1") { outcome } }');
+    expect(codes(second)).toEqual(['RATE_LIMITED']);
+  });
+
+  it('throttles requests without a valid token per source address', async () => {
+    const anonymous = gql(second.url, 'not-a-token');
+    for (let i = 0; i < ANONYMOUS_POINTS; i++)
+      expect(codes(await anonymous('{ me { email } }'))).toEqual(['UNAUTHENTICATED']);
+    const refused = await gql(t.stack.gatewayUrl)('{ me { email } }');
+    expect(refused.status).toBe(429);
+    expect(codes(refused)).toEqual(['RATE_LIMITED']);
+  });
+});

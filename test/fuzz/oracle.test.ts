@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { documentedCodes, judge } from './oracle.ts';
+import type { WorldClient, WorldUser } from './world.ts';
+
+const clients: WorldClient[] = [
+  { index: 0, slug: 'a-client', firm: 'demo', dataMark: 'MK0Q', writeMark: 'W0Z' },
+  { index: 1, slug: 'b-client', firm: 'demo', dataMark: 'MK1Q', writeMark: 'W1Z' },
+  { index: 2, slug: 'z-client', firm: 'zeta', dataMark: 'MK2Q', writeMark: 'W2Z' },
+];
+const user: WorldUser = { email: 'u@demo.firm', firm: 'demo', token: 't' };
+const access = new Map([['u@demo.firm', new Set(['a-client', 'b-client'])]]);
+const documented = new Set(['FORBIDDEN', 'UNAUTHENTICATED', 'BAD_USER_INPUT']);
+const ask = (tenant: string | undefined, field = 'accounts', firmLevel = false) => ({
+  user,
+  tenant,
+  field,
+  kind: 'query' as const,
+  firmLevel,
+});
+
+/** The fuzzer is only as good as its judge: each rule must fire on the leak it exists for. */
+describe('the isolation fuzzer judge', () => {
+  it('accepts a client answering with its own data', () => {
+    expect(
+      judge(ask('a-client'), { status: 200, data: { x: 'MK0Q entry' } }, clients, access, documented)
+        .violations,
+    ).toEqual([]);
+  });
+  it('flags another client of the same firm in an answer about this one', () => {
+    const v = judge(ask('a-client'), { status: 200, data: { x: 'MK1Q entry' } }, clients, access, documented);
+    expect(v.violations).toEqual(["b-client's data in an answer about a-client"]);
+  });
+  it('lets a firm-level view read across the caller own clients, never beyond them', () => {
+    expect(
+      judge(
+        ask(undefined, 'closeBoard', true),
+        { status: 200, data: { x: 'MK1Q' } },
+        clients,
+        access,
+        documented,
+      ).violations,
+    ).toEqual([]);
+    const v = judge(
+      ask(undefined, 'closeBoard', true),
+      { status: 200, data: { s: '"z-client"', x: 'MK2Q' } },
+      clients,
+      access,
+      documented,
+    );
+    expect(v.violations).toContain("z-client's data reached a caller without access to it");
+  });
+  it('flags another firm named in data', () => {
+    const v = judge(
+      ask('a-client'),
+      { status: 200, data: { slug: 'z-client' } },
+      clients,
+      access,
+      documented,
+    );
+    expect(v.violations).toContain("another firm's client z-client named in data");
+  });
+  it('flags an answer, or any code but FORBIDDEN, for a client the caller may not use', () => {
+    expect(
+      judge(ask('z-client'), { status: 200, data: { accounts: [] } }, clients, access, documented).violations,
+    ).toHaveLength(1);
+    expect(
+      judge(
+        ask('z-client'),
+        { status: 403, errors: [{ message: 'no', extensions: { code: 'FORBIDDEN' } }] },
+        clients,
+        access,
+        documented,
+      ).violations,
+    ).toEqual([]);
+  });
+  it('flags internal and undocumented errors, and anonymous answers', () => {
+    const internal = {
+      status: 200,
+      errors: [{ message: 'x', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+    };
+    expect(judge(ask('a-client'), internal, clients, access, documented).violations.length).toBeGreaterThan(
+      0,
+    );
+    const anon = { ...ask('a-client'), user: undefined };
+    expect(
+      judge(anon, { status: 200, data: { accounts: [] } }, clients, access, documented).violations,
+    ).toHaveLength(1);
+  });
+  it('reads the catalogue of codes from the README', () => {
+    const codes = documentedCodes();
+    expect(codes.has('FORBIDDEN')).toBe(true);
+    expect(codes.has('PERIOD_LOCKED')).toBe(true);
+  });
+});

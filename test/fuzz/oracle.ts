@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { withClient } from '@cifra/db';
+import type { GqlResult } from '../support/client.ts';
+import type { WorldClient, WorldUser } from './world.ts';
+
+/**
+ * Who may see which client, computed here with its own SQL from the control plane's rows rather
+ * than through the product's access code, so the fuzzer checks the product instead of repeating
+ * it: a role assigned on a client wins over the firm-wide role; `NoAccess` (or no role at all)
+ * means no access; only active users of the client's own firm and active clients count.
+ */
+export async function expectedAccess(controlAdminUrl: string): Promise<Map<string, Set<string>>> {
+  const rows = await withClient(
+    controlAdminUrl,
+    async (c) =>
+      (
+        await c.query<{ email: string; slug: string; role: string | null }>(
+          `SELECT u.email, t.slug, coalesce(a.role::text, m.firm_role::text) AS role
+           FROM users u
+           JOIN firm_memberships m ON m.user_id = u.id
+           JOIN tenants t ON t.firm_id = m.firm_id AND t.status = 'ACTIVE'
+           LEFT JOIN tenant_role_assignments a ON a.user_id = u.id AND a.tenant_id = t.id
+          WHERE u.active`,
+        )
+      ).rows,
+  );
+  const access = new Map<string, Set<string>>();
+  for (const r of rows) {
+    if (!r.role || r.role === 'NoAccess') continue;
+    if (!access.has(r.email)) access.set(r.email, new Set());
+    access.get(r.email)?.add(r.slug);
+  }
+  return access;
+}
+
+/** The documented error codes: every backticked code of the README's Errors section, and GraphQL's own. */
+export function documentedCodes(): Set<string> {
+  const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+  const section = readme.split(/^## Errors$/m)[1]?.split(/^## /m)[0] ?? '';
+  const codes = new Set(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_USER_INPUT']);
+  for (const m of section.matchAll(/`([A-Z][A-Z0-9_]{2,})`/g)) codes.add(m[1] as string);
+  return codes;
+}
+
+export interface FuzzRequest {
+  user?: WorldUser;
+  tenant?: string;
+  field: string;
+  kind: 'query' | 'mutation';
+  /** Root fields that read across the caller's clients (close board, firm trail, people). */
+  firmLevel: boolean;
+}
+
+/** Firm administration views: they name the firm's clients in roles and events by design. */
+const FIRM_ADMIN_FIELDS = new Set(['firmMembers', 'firmAuditEvents', 'firmHistory', 'verifyFirmAuditChain']);
+
+export interface Verdict {
+  violations: string[];
+  codes: string[];
+}
+
+/**
+ * What may never be in an answer: another firm's clients at all; a client's marked data for
+ * someone without access to it; a client's data in an answer about another client (only firm-level
+ * views read across clients); an internal error or an undocumented code; data for a caller
+ * without access to the client named.
+ */
+export function judge(
+  req: FuzzRequest,
+  res: GqlResult,
+  clients: readonly WorldClient[],
+  access: Map<string, Set<string>>,
+  documented: Set<string>,
+): Verdict {
+  const violations: string[] = [];
+  const codes = (res.errors ?? []).map((e) => String(e.extensions?.code ?? 'NO_CODE'));
+  const dataText = JSON.stringify(res.data ?? null);
+  const allText = `${dataText}${JSON.stringify(res.errors ?? [])}`;
+  const allowed = req.user ? (access.get(req.user.email) ?? new Set<string>()) : new Set<string>();
+
+  if (res.status >= 500 || codes.includes('INTERNAL_SERVER_ERROR')) {
+    violations.push(`internal error (HTTP ${res.status}): ${JSON.stringify(res.errors)}`);
+  }
+  for (const code of codes) if (!documented.has(code)) violations.push(`undocumented code ${code}`);
+
+  // Being throttled is always a fair answer; anything else must be the refusal the rules name.
+  const refusedAs = (code: string) =>
+    codes.length > 0 && codes.every((c) => c === code || c === 'RATE_LIMITED');
+  if (!req.user) {
+    if (!refusedAs('UNAUTHENTICATED')) {
+      violations.push(`an anonymous request got ${codes.join(',') || 'an answer'}`);
+    }
+  } else if (req.tenant !== undefined && !allowed.has(req.tenant)) {
+    if (!refusedAs('FORBIDDEN')) {
+      violations.push(`no access to ${req.tenant}, yet got ${codes.join(',') || 'an answer'}`);
+    }
+  }
+
+  for (const c of clients) {
+    // A data mark is the client's own books; a write mark is what this run wrote to that client
+    // (the firm trail may quote it to anyone in the firm, so only the cross-client rule applies).
+    const hasData = allText.includes(c.dataMark);
+    const hasWrites = allText.includes(c.writeMark);
+    if (hasData && !allowed.has(c.slug))
+      violations.push(`${c.slug}'s data reached a caller without access to it`);
+    if ((hasData || hasWrites) && req.tenant !== c.slug && !req.firmLevel) {
+      violations.push(`${c.slug}'s data in an answer about ${req.tenant ?? 'no client'}`);
+    }
+    const named = dataText.includes(`"${c.slug}"`);
+    if (named && req.user && c.firm !== req.user.firm)
+      violations.push(`another firm's client ${c.slug} named in data`);
+    if (named && !allowed.has(c.slug) && !FIRM_ADMIN_FIELDS.has(req.field) && req.user?.firm === c.firm) {
+      violations.push(`client ${c.slug} named to a caller without access to it`);
+    }
+  }
+  return { violations, codes };
+}

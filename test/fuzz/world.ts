@@ -1,0 +1,272 @@
+import { type Actor, control, inTransaction, recordAuditEvent } from '@cifra/db';
+import { signLocalToken } from '@cifra/gateway';
+import { provisionTenant } from '@cifra/subgraph-tenancy';
+import { eq } from 'drizzle-orm';
+import { isEnumType } from 'graphql';
+import { type GqlResult, gql } from '../support/client.ts';
+import { startTestStack, type TestStack } from '../support/stack.ts';
+import { loadApiSchema } from './operations.ts';
+
+/** A client of the fuzz world and the mark its own data carries (`MK<index>Q`). */
+export interface WorldClient {
+  index: number;
+  slug: string;
+  firm: 'demo' | 'zeta';
+  /** Found in the client's party names, memos and document lines, and nowhere else. */
+  dataMark: string;
+  /** Carried by every string the fuzzer sends to this client (`W<index>Z`). */
+  writeMark: string;
+}
+
+export interface WorldUser {
+  email: string;
+  firm: 'demo' | 'zeta';
+  token: string;
+}
+
+export interface ExportLink {
+  url: string;
+  client: WorldClient;
+}
+
+export interface World {
+  test: TestStack;
+  clients: WorldClient[];
+  users: WorldUser[];
+  exportLinks: ExportLink[];
+  /** Run a GraphQL request through the gateway as anyone (or no one). */
+  request(
+    token: string | undefined,
+    tenant: string | undefined,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<GqlResult>;
+  close(): Promise<void>;
+}
+
+export const ZETA_CLIENTS = [
+  { slug: 'zeta-norte', name: 'Zeta Norte, S.A.' },
+  { slug: 'zeta-sur', name: 'Zeta Sur, S.A.' },
+] as const;
+
+const OPERATOR: Actor = { userId: null, email: 'operator@cifra', reason: 'isolation fuzzer set-up' };
+
+/**
+ * Two firms that must never see each other: the demo firm (five clients, its demo users plus a
+ * restricted, a walled-off and a client-scoped person) and a second firm with two clients of its
+ * own. Every client is seeded with marked data through the gateway, the way a firm would.
+ */
+export async function buildWorld(): Promise<World> {
+  const test = await startTestStack();
+  const { stack } = test;
+  const db = stack.control.db;
+  const zetaFirm = await inTransaction(db, OPERATOR, async (tx) => {
+    const [firm] = await tx
+      .insert(control.firms)
+      .values({ slug: 'zeta-audit', name: 'Zeta Audit' })
+      .returning();
+    const [admin] = await tx
+      .insert(control.users)
+      .values({ email: 'admin@zeta.firm', displayName: 'Zoe Admin' })
+      .returning();
+    await tx
+      .insert(control.firmMemberships)
+      .values({ firmId: firm!.id, userId: admin!.id, firmRole: 'FirmAdmin' });
+    await recordAuditEvent(tx, OPERATOR, {
+      action: 'firm.created',
+      entityType: 'Firm',
+      entityId: firm!.id,
+      firmId: firm!.id,
+      after: { admin: admin!.email },
+    });
+    return firm!;
+  });
+  for (const c of ZETA_CLIENTS) {
+    await provisionTenant({ control: db, secrets: stack.control.serverSecrets }, OPERATOR, zetaFirm.id, c);
+  }
+  const demoSlugs = (
+    await db
+      .select()
+      .from(control.tenants)
+      .where(eq(control.tenants.firmId, (await demoFirmId(test))!))
+  )
+    .map((t) => t.slug)
+    .sort();
+  const clients: WorldClient[] = [
+    ...demoSlugs.map((slug) => ({ slug, firm: 'demo' as const })),
+    ...ZETA_CLIENTS.map((c) => ({ slug: c.slug, firm: 'zeta' as const })),
+  ].map((c, index) => ({ ...c, index, dataMark: `MK${index}Q`, writeMark: `W${index}Z` }));
+
+  const sign = (email: string) => signLocalToken(stack.authPrivateJwk, email);
+  const request: World['request'] = (token, tenant, query, variables) =>
+    gql(stack.gatewayUrl, token, tenant)(query, variables);
+  const demoAdmin = test.token('admin');
+  const zetaAdmin = await sign('admin@zeta.firm');
+
+  // People with every kind of access: firm-wide, client-level only, restricted on one client.
+  await addMember(request, zetaAdmin, 'senior@zeta.firm', 'Senior');
+  await addMember(request, demoAdmin, 'restricted@demo.firm', 'Senior');
+  await assignRole(request, demoAdmin, 'restricted@demo.firm', 'ferreteria-colon', 'ClientReadOnly');
+  await addMember(request, demoAdmin, 'scoped@demo.firm', null);
+  await assignRole(request, demoAdmin, 'scoped@demo.firm', 'logistica-canal', 'Junior');
+  const walled = roleExists('NoAccess');
+  if (walled) {
+    await addMember(request, demoAdmin, 'walled@demo.firm', 'Senior');
+    await assignRole(request, demoAdmin, 'walled@demo.firm', 'clinica-costa', 'NoAccess');
+  }
+
+  const emails = [
+    ...[
+      'admin',
+      'senior',
+      'junior',
+      'reviewer',
+      'client',
+      'restricted',
+      'scoped',
+      ...(walled ? ['walled'] : []),
+    ].map((u) => `${u}@demo.firm`),
+    'admin@zeta.firm',
+    'senior@zeta.firm',
+  ];
+  const users: WorldUser[] = [];
+  for (const email of emails) {
+    users.push({ email, firm: email.endsWith('@zeta.firm') ? 'zeta' : 'demo', token: await sign(email) });
+  }
+
+  const exportLinks: ExportLink[] = [];
+  for (const c of clients) {
+    const admin = c.firm === 'demo' ? demoAdmin : zetaAdmin;
+    await seedMarkedData(request, admin, c);
+    const res = await request(
+      admin,
+      c.slug,
+      'mutation($from: Date!, $to: Date!) { exportLedger(format: GL_CSV, from: $from, to: $to) { url } }',
+      yearRange(),
+    );
+    const url = (res.data as { exportLedger?: { url: string } } | null)?.exportLedger?.url;
+    if (!url) throw new Error(`no export link for ${c.slug}: ${JSON.stringify(res.errors)}`);
+    exportLinks.push({ url, client: c });
+  }
+  return { test, clients, users, exportLinks, request, close: () => test.close() };
+}
+
+async function demoFirmId(test: TestStack): Promise<string | undefined> {
+  const [firm] = await test.stack.control.db
+    .select()
+    .from(control.firms)
+    .where(eq(control.firms.slug, 'demo-firm'));
+  return firm?.id;
+}
+
+export function yearRange() {
+  const y = new Date().getUTCFullYear();
+  return { from: `${y - 1}-01-01`, to: `${y}-12-31` };
+}
+
+function must(res: GqlResult, what: string): Record<string, unknown> {
+  if (res.errors?.length || !res.data) throw new Error(`${what}: ${JSON.stringify(res.errors)}`);
+  return res.data;
+}
+
+/** Whether the API has a role (the ethical wall, `NoAccess`, arrives with the access rules). */
+function roleExists(role: string): boolean {
+  const type = loadApiSchema().getType('RoleCluster');
+  return isEnumType(type) && type.getValues().some((v) => v.name === role);
+}
+
+async function addMember(request: World['request'], token: string, email: string, firmRole: string | null) {
+  must(
+    await request(
+      token,
+      undefined,
+      'mutation($input: AddFirmMemberInput!) { addFirmMember(input: $input) { userId } }',
+      { input: { email, displayName: email.split('@')[0], firmRole } },
+    ),
+    `add ${email}`,
+  );
+}
+
+async function assignRole(
+  request: World['request'],
+  token: string,
+  email: string,
+  tenant: string,
+  role: string,
+) {
+  const members = must(await request(token, undefined, '{ firmMembers { userId email } }'), 'members');
+  const userId = (members.firmMembers as { userId: string; email: string }[]).find(
+    (m) => m.email === email,
+  )?.userId;
+  must(
+    await request(
+      token,
+      undefined,
+      'mutation($u: ID!, $t: String!, $r: RoleCluster!, $why: String) { assignClientRole(userId: $u, tenant: $t, role: $r, reason: $why) { userId } }',
+      { u: userId, t: tenant, r: role, why: 'isolation fuzzer: restricted access on purpose' },
+    ),
+    `assign ${role} to ${email} on ${tenant}`,
+  );
+}
+
+/** A party, a posted journal entry and an approved invoice, each carrying the client's data mark. */
+async function seedMarkedData(request: World['request'], token: string, c: WorldClient) {
+  const today = new Date().toISOString().slice(0, 10);
+  const party = must(
+    await request(
+      token,
+      c.slug,
+      'mutation($input: CreatePartyInput!) { createParty(input: $input) { id } }',
+      { input: { kind: 'CUSTOMER', code: `${c.dataMark}-C`, name: `${c.dataMark} Customer` } },
+    ),
+    `party on ${c.slug}`,
+  ).createParty as { id: string };
+  must(
+    await request(
+      token,
+      c.slug,
+      'mutation($input: PostJournalEntryInput!) { postJournalEntry(input: $input) { id } }',
+      {
+        input: {
+          postingDate: today,
+          memo: `${c.dataMark} entry`,
+          lines: [
+            { accountCode: '1110', debit: '10.00', memo: `${c.dataMark} cash` },
+            { accountCode: '4101', credit: '10.00' },
+          ],
+        },
+      },
+    ),
+    `entry on ${c.slug}`,
+  );
+  const invoice = must(
+    await request(
+      token,
+      c.slug,
+      'mutation($input: InvoiceDraftInput!) { createSalesInvoice(input: $input) { id } }',
+      {
+        input: {
+          partyId: party.id,
+          documentDate: today,
+          memo: `${c.dataMark} invoice`,
+          lines: [
+            {
+              description: `${c.dataMark} service`,
+              accountCode: '4102',
+              quantity: '1',
+              unitPrice: '25.00',
+              taxCode: 'ITBMS7',
+            },
+          ],
+        },
+      },
+    ),
+    `invoice on ${c.slug}`,
+  ).createSalesInvoice as { id: string };
+  must(
+    await request(token, c.slug, 'mutation($id: ID!) { approveSalesInvoice(id: $id) { id } }', {
+      id: invoice.id,
+    }),
+    `approve invoice on ${c.slug}`,
+  );
+}
