@@ -70,7 +70,8 @@ const CORS_ALLOWED_HEADERS = [
 ];
 
 interface GatewayContext {
-  signedContext?: string;
+  /** Who is asking what of which client: signed afresh for each subgraph fetch. */
+  access?: Parameters<ContextSigner['sign']>[0];
   trace?: RequestTrace;
   /** The firm's own staff, acting as staff: the audience introspection may be open to. */
   staff?: boolean;
@@ -79,12 +80,26 @@ interface GatewayContext {
 }
 
 class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
-  override willSendRequest({
+  constructor(
+    config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
+    private readonly subgraph: string,
+    private readonly signer: ContextSigner,
+  ) {
+    super(config);
+  }
+
+  /**
+   * Each fetch carries a context signed for this subgraph alone, just before it leaves, usable
+   * once: a captured header opens no other subgraph and cannot be replayed.
+   */
+  override async willSendRequest({
     request,
     context,
   }: Parameters<RemoteGraphQLDataSource<GatewayContext>['willSendRequest'] & {}>[0]) {
     // Also called for health checks with an empty context: those carry no identity.
-    if (context?.signedContext) request.http?.headers.set(CONTEXT_HEADER, context.signedContext);
+    if (context?.access) {
+      request.http?.headers.set(CONTEXT_HEADER, await this.signer.sign(context.access, this.subgraph));
+    }
   }
 
   /**
@@ -141,7 +156,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const limits = { ...DEFAULT_DEMAND_LIMITS, ...opts.limits };
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl,
-    buildService: ({ name, url }) => new SubgraphSource({ url: opts.subgraphUrls[name] ?? url }),
+    buildService: ({ name, url }) =>
+      new SubgraphSource({ url: opts.subgraphUrls[name] ?? url }, name, opts.signer),
   });
   const server = new ApolloServer<GatewayContext>({
     gateway,
@@ -266,14 +282,6 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       res.destroy(err instanceof Error ? err : undefined);
     }
   });
-  const sign = async (access: Parameters<ContextSigner['sign']>[0]) => {
-    try {
-      return await opts.signer.sign(access);
-    } catch (err) {
-      log.error({ err }, 'could not sign the request context');
-      throw new GraphQLError('Internal error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
-    }
-  };
   app.use(
     '/graphql',
     express.json({ limit: '5mb' }),
@@ -295,7 +303,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
             version: req.header('apollographql-client-version') ?? null,
           });
           return {
-            signedContext: await sign({ ...access, requestId: trace.requestId }),
+            access: { ...access, requestId: trace.requestId },
             trace,
             staff: isStaff(access.firm.role, tenantSlug ? (access.tenantRole ?? null) : undefined),
             rateKey: access.userId,
@@ -303,7 +311,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         } catch (err) {
           trace.outcome =
             err instanceof GraphQLError ? String(err.extensions.code ?? 'ERROR') : 'INTERNAL_SERVER_ERROR';
-          if (trace.outcome === 'UNAUTHENTICATED') res.setHeader('WWW-Authenticate', 'Bearer realm="cifra"');
+          if (trace.outcome === 'UNAUTHENTICATED') {
+            // RFC 6750 §3: say whether a token was sent and refused, or none was sent.
+            const sent = req.header('authorization') !== undefined;
+            res.setHeader('WWW-Authenticate', `Bearer realm="cifra"${sent ? ', error="invalid_token"' : ''}`);
+          }
           throw err;
         }
       },

@@ -23,6 +23,7 @@ const stack = await startStack({
   },
   fxProviders: createProviders({ ecbUrl: env.FX_ECB_URL, json: env.FX_JSON_PROVIDERS }),
   perimeter: perimeterOf(env),
+  maxTokenLifetimeSeconds: env.AUTH_MAX_TOKEN_LIFETIME,
 });
 
 const users = DEMO_USERS.map(

@@ -132,7 +132,7 @@ export async function startSubgraph<C extends BaseContext>(
     express.json({ limit: '5mb' }),
     expressMiddleware(server, {
       context: async ({ req }) => {
-        const request = await deps.verifier.verify(req.header(CONTEXT_HEADER));
+        const request = await deps.verifier.verify(req.header(CONTEXT_HEADER), def.name);
         if (!request) throw unauthenticated();
         return def.extendContext(createBaseContext(request, { ...deps, log }));
       },
