@@ -40,6 +40,7 @@ export const ErrorCodes = [
   'SETTLEMENT_RATE_MISMATCH',
   // Firm administration (memberships and roles).
   'LAST_FIRM_ADMIN',
+  'SELF_ACCESS_CHANGE',
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];
 
