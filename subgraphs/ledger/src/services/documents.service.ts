@@ -388,7 +388,13 @@ async function prepareInvoice(
         field: `${field}.taxCode`,
         value: taxCode,
       });
-    const figures = computeLine(quantity, unitPrice, decimalOf(tax.ratePercent), minorUnits);
+    const figures = computeLine(
+      quantity,
+      unitPrice,
+      decimalOf(tax.ratePercent),
+      minorUnits,
+      `input.${field}`,
+    );
     return {
       lineNumber: i + 1,
       itemId: item?.id ?? null,

@@ -1,6 +1,6 @@
 import type { Actor, TenantDb } from '@cifra/db';
 import { inTransaction, recordAuditEvent, tenant } from '@cifra/db';
-import { DomainError, parseIsoDate } from '@cifra/domain';
+import { DomainError, parseInput, parseIsoDate } from '@cifra/domain';
 import { type Company, type PostedEntry, postEntry, type TenantTx } from '@cifra/engine';
 import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
@@ -16,7 +16,7 @@ export type JournalEntryDraftInput = z.infer<typeof journalEntryDraftInput>;
 export type JournalDraft = typeof tenant.journalDrafts.$inferSelect;
 
 async function parseDraft(db: TenantDb, company: Company, raw: JournalEntryDraftInput) {
-  const input = journalEntryDraftInput.parse(raw);
+  const input = parseInput(journalEntryDraftInput, raw);
   return {
     postingDate: parseIsoDate(input.postingDate, 'postingDate'),
     memo: input.memo ?? '',

@@ -1,6 +1,6 @@
 import type { Actor, TenantDb } from '@cifra/db';
 import { Constraints, inTransaction, isUniqueViolation } from '@cifra/db';
-import { assertBalancedEntry, DomainError, parseIsoDate } from '@cifra/domain';
+import { assertBalancedEntry, DomainError, parseInput, parseIsoDate } from '@cifra/domain';
 import { type Company, type PostedEntry, type PostingRequest, postEntries } from '@cifra/engine';
 import { z } from 'zod';
 import { loadAccountsByCode, toPostingLines } from './manual-lines.ts';
@@ -38,7 +38,7 @@ export async function postJournalEntries(
   actor: Actor,
   raw: unknown,
 ): Promise<PostedEntry[]> {
-  const input = postJournalEntriesInput.parse(raw);
+  const input = parseInput(postJournalEntriesInput, raw);
   const byCode = await loadAccountsByCode(
     db,
     input.flatMap((e) => e.lines.map((l) => l.accountCode)),

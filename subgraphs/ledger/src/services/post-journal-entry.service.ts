@@ -1,6 +1,6 @@
 import type { Actor, TenantDb } from '@cifra/db';
 import { Constraints, inTransaction, isUniqueViolation } from '@cifra/db';
-import { parseIsoDate } from '@cifra/domain';
+import { parseInput, parseIsoDate } from '@cifra/domain';
 import { type Company, type PostedEntry, postEntry } from '@cifra/engine';
 import { z } from 'zod';
 import { manualLinesInput, parseManualLines } from './manual-lines.ts';
@@ -24,7 +24,7 @@ export async function postJournalEntry(
   actor: Actor,
   raw: PostJournalEntryInput,
 ): Promise<PostedEntry> {
-  const input = postJournalEntryInput.parse(raw);
+  const input = parseInput(postJournalEntryInput, raw);
   const postingDate = parseIsoDate(input.postingDate, 'postingDate');
   const lines = await parseManualLines(db, company, input.lines);
   const request = {
