@@ -1,9 +1,16 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import { CONTEXT_HEADER, type ContextSigner, type Logger } from '@cifra/context';
+import {
+  CONTEXT_HEADER,
+  type ContextSigner,
+  jsonErrors,
+  type Logger,
+  requireJsonBody,
+  tuneKeepAlive,
+} from '@cifra/context';
 import { type ControlDb, control as controlSchema, type TenantRegistry } from '@cifra/db';
 import { EXPORT_CONTENT, type ExportLinkVerifier, exportFileName, streamExport } from '@cifra/exports';
 import { Permissions } from '@cifra/permissions';
@@ -86,6 +93,7 @@ class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     private readonly signer: ContextSigner,
   ) {
     super(config);
+    this.fetcher = retryStaleSocket(this.fetcher);
   }
 
   /**
@@ -122,6 +130,45 @@ class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     return super.errorFromResponse(response);
   }
 }
+
+type Fetcher = RemoteGraphQLDataSource['fetcher'];
+
+/** A socket the subgraph closed while it sat in the pool: the request never reached the server. */
+const STALE_SOCKET = /ECONNRESET|EPIPE|UND_ERR_SOCKET|socket hang up|other side closed/i;
+
+/**
+ * A subgraph request that fails on a stale pooled socket is sent once more — only when it cannot
+ * have changed anything (a query; a mutation is never sent twice).
+ */
+export function retryStaleSocket(fetcher: Fetcher): Fetcher {
+  return async (url, init) => {
+    try {
+      return await fetcher(url, init);
+    } catch (err) {
+      const body = typeof init?.body === 'string' ? init.body : '{}';
+      const isQuery = /^\s*(query\b|\{)/.test(String((JSON.parse(body) as { query?: unknown }).query ?? ''));
+      const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+      const cause = [e.code, e.message, e.cause?.code, e.cause?.message].join(' ');
+      if (!isQuery || !STALE_SOCKET.test(cause)) throw err;
+      return fetcher(url, init);
+    }
+  };
+}
+
+/** Subscriptions are not served (no root type): a 400 the client can read, never the planner's 500. */
+const noSubscriptions: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation }) {
+        if (operation?.operation === 'subscription') {
+          throw new GraphQLError('Subscriptions are not served by this API: poll the query instead', {
+            extensions: { code: 'OPERATION_NOT_SUPPORTED', http: { status: 400 } },
+          });
+        }
+      },
+    };
+  },
+};
 
 export interface RunningGateway {
   url: string;
@@ -171,6 +218,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       costLimitPlugin(limits),
       audiencePlugin(opts.introspection ?? 'staff'),
       traceOperationPlugin(),
+      noSubscriptions,
       ...(opts.rateLimits ? [personRatePlugin(opts.rateLimits)] : []),
     ],
     formatError: (formatted, error) => {
@@ -284,6 +332,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   });
   app.use(
     '/graphql',
+    requireJsonBody,
     express.json({ limit: '5mb' }),
     expressMiddleware(server, {
       context: async ({ req, res }) => {
@@ -323,7 +372,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   );
 
   const http: Server = await new Promise((resolve) => {
+    app.use(jsonErrors(log));
     const s = app.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve(s));
+    tuneKeepAlive(s);
   });
   const { port } = http.address() as AddressInfo;
   return {

@@ -30,7 +30,7 @@ const users = DEMO_USERS.map(
   (u) => `    ${u.email.padEnd(22)} ${u.firmRole ?? 'ClientReadOnly on cafe-boquete'}`,
 ).join('\n');
 process.stdout.write(`
-cifraHQ is running.
+cifraHQ is running (${env.NODE_ENV === 'production' ? 'production' : 'development'} mode; NODE_ENV=production for production).
 
   GraphQL   ${stack.gatewayUrl}
   Health    ${stack.healthUrl}

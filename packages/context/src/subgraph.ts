@@ -16,6 +16,7 @@ import express from 'express';
 import { type DocumentNode, GraphQLError, type GraphQLSchema, parse } from 'graphql';
 import { applyMiddleware, type IMiddlewareFunction } from 'graphql-middleware';
 import { formatSubgraphError } from './errors.ts';
+import { jsonErrors, requireJsonBody, tuneKeepAlive } from './http.ts';
 import type { Logger } from './logger.ts';
 import { CONTEXT_HEADER, type ContextVerifier, type RequestContext } from './signed-context.ts';
 
@@ -143,6 +144,7 @@ export async function startSubgraph<C extends BaseContext>(
   });
   app.use(
     '/graphql',
+    requireJsonBody,
     express.json({ limit: '5mb' }),
     expressMiddleware(server, {
       context: async ({ req }) => {
@@ -153,7 +155,9 @@ export async function startSubgraph<C extends BaseContext>(
     }),
   );
   const http: Server = await new Promise((resolve) => {
+    app.use(jsonErrors(log));
     const s = app.listen(listen.port, listen.host ?? '127.0.0.1', () => resolve(s));
+    tuneKeepAlive(s);
   });
   const { port } = http.address() as AddressInfo;
   return {
