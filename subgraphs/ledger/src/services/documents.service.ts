@@ -787,7 +787,7 @@ function documentLinesForGl(
           memo: doc.memo,
         },
         {
-          accountId: roleAccount(roles, 'FxVarianceBankFees'),
+          accountId: roleAccount(roles, 'BankFees'),
           amountMinor: doc.bankFeeMinor,
           memo: 'Bank fee',
         },
@@ -802,7 +802,7 @@ function documentLinesForGl(
           memo: doc.memo,
         },
         {
-          accountId: roleAccount(roles, 'FxVarianceBankFees'),
+          accountId: roleAccount(roles, 'BankFees'),
           amountMinor: doc.bankFeeMinor,
           memo: 'Bank fee',
         },
