@@ -88,3 +88,9 @@ END $$;
 --> statement-breakpoint
 CREATE TRIGGER gl_lines_control_account_party AFTER INSERT ON gl_lines
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cifra_check_control_accounts();
+--> statement-breakpoint
+
+-- A manual draft's line keeps the party it names until the draft is approved and posted.
+ALTER TABLE journal_draft_lines ADD COLUMN party_id uuid REFERENCES parties(id);
+--> statement-breakpoint
+SELECT cifra_enable_history('journal_draft_lines');

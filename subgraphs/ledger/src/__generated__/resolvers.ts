@@ -541,7 +541,7 @@ export type PaymentDraftInput = {
   bankAccountCode?: InputMaybe<Scalars['String']['input']>;
   /** The amount settled (receipt: received before the bank's fee; payment: paid to the vendor). */
   amount: Scalars['Money']['input'];
-  /** Bank charges: withheld from a receipt, added to a payment; posted to the FxVarianceBankFees role. */
+  /** Bank charges: withheld from a receipt, added to a payment; posted to the BankFees role. */
   bankFee?: InputMaybe<Scalars['Money']['input']>;
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** How the amount settles open invoices of the same party and currency; must add up to `amount`. */
@@ -877,7 +877,9 @@ export type AccountRole =
   | 'FxVarianceBankFees'
   | 'RealizedFxGain'
   | 'RealizedFxLoss'
-  | 'Rounding';
+  | 'Rounding'
+  /** Bank charges withheld from receipts and added to payments; never reclassified as FX. */
+  | 'BankFees';
 
 export type Account = {
   __typename?: 'Account';
@@ -906,6 +908,12 @@ export type JournalLineInput = {
   debit?: InputMaybe<Scalars['Money']['input']>;
   credit?: InputMaybe<Scalars['Money']['input']>;
   memo?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * The customer or vendor the line concerns. Required on a control account (the account bound to
+   * DefaultAR needs a customer, DefaultAP a vendor, a tax account any party), so the agings follow
+   * the line; without it the line is refused with CONTROL_ACCOUNT_REQUIRES_DOCUMENT.
+   */
+  partyId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type SourceKind =

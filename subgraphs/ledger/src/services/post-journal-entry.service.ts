@@ -4,6 +4,7 @@ import { parseIsoDate } from '@cifra/domain';
 import { type Company, type PostedEntry, postEntry } from '@cifra/engine';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { checkManualControlLines } from './control-accounts.ts';
 import { manualLinesInput, parseManualLines } from './manual-lines.ts';
 
 export const postJournalEntryInput = z.object({
@@ -30,6 +31,7 @@ export async function postJournalEntry(
   const input = postJournalEntryInput.parse(raw);
   const postingDate = parseIsoDate(input.postingDate, 'postingDate');
   const lines = await parseManualLines(db, company, input.lines);
+  await checkManualControlLines(db, lines);
   const request = {
     kind: 'MANUAL' as const,
     postingDate,
