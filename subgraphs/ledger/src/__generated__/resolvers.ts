@@ -704,7 +704,10 @@ export type AgingBuckets = {
 
 export type AgingInvoice = {
   __typename?: 'AgingInvoice';
+  /** The open invoice; null for a manual line on the control account (see `entry`). */
   document?: Maybe<Document>;
+  /** A manual journal entry whose line names this party on the receivable or payable (no document). */
+  entry?: Maybe<JournalEntry>;
   dueDate: Scalars['Date']['output'];
   daysPastDue: Scalars['Int']['output'];
   openBalance: Scalars['Money']['output'];
@@ -1815,6 +1818,7 @@ export type AgingBucketsResolvers<ContextType = Context, ParentType extends Reso
 
 export type AgingInvoiceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AgingInvoice'] = ResolversParentTypes['AgingInvoice']> = ResolversObject<{
   document?: Resolver<Maybe<ResolversTypes['Document']>, ParentType, ContextType>;
+  entry?: Resolver<Maybe<ResolversTypes['JournalEntry']>, ParentType, ContextType>;
   dueDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   daysPastDue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   openBalance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
