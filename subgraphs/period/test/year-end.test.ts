@@ -85,6 +85,8 @@ async function bookTheYear(b: Books) {
       ['1110', -112_500n],
     ],
     {
+      // A vendor payment: a manual line on the payable would have to name the vendor.
+      kind: 'VENDOR_PAYMENT',
       memo: 'Payment Consultoría Madrid SL',
     },
   );
