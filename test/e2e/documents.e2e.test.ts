@@ -317,7 +317,7 @@ describe('documents through the gateway', () => {
     expect(posted.entry?.lines.map((l) => [(l.account as { code: string }).code, l.debit, l.credit])).toEqual(
       [
         ['1110', '19.50', '0.00'],
-        ['6502', '0.50', '0.00'],
+        ['6501', '0.50', '0.00'],
         ['1201', '0.00', '20.00'],
       ],
     );
