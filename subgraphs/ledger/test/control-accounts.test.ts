@@ -2,10 +2,15 @@ import { DomainError } from '@cifra/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aging } from '../src/services/aging.service.ts';
 import type { Books } from '../src/services/books.ts';
-import { createDraft, type DocumentRow, postDocument, settledMinor } from '../src/services/documents.service.ts';
+import {
+  createDraft,
+  type DocumentRow,
+  postDocument,
+  settledMinor,
+} from '../src/services/documents.service.ts';
+import { createParty } from '../src/services/parties.service.ts';
 import { postJournalEntries } from '../src/services/post-journal-entries.service.ts';
 import { postJournalEntry } from '../src/services/post-journal-entry.service.ts';
-import { createParty } from '../src/services/parties.service.ts';
 import { voidDocument } from '../src/services/void-document.service.ts';
 import { prng } from './books.ts';
 import { openTestBooks, type TestBooks } from './test-books.ts';
@@ -220,7 +225,8 @@ describe('invariant: after random activity each aging equals its control account
     const invoices: DocumentRow[] = [];
     const bills: DocumentRow[] = [];
     const settlements: DocumentRow[] = [];
-    const open = async (d: DocumentRow) => d.totalMinor - ((await settledMinor(t.db, [d.id])).get(d.id) ?? 0n);
+    const open = async (d: DocumentRow) =>
+      d.totalMinor - ((await settledMinor(t.db, [d.id])).get(d.id) ?? 0n);
     const day = () => `2026-04-${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`;
     const reason = 'Posted against the wrong party by mistake';
     for (let step = 0; step < 60; step++) {

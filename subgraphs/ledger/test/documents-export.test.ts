@@ -71,8 +71,13 @@ beforeAll(async () => {
   const invoice = async (unitPrice: string, date: string) =>
     postDocument(
       books,
-      (await createDraft(books, 'SALES_INVOICE', { partyId: customer, documentDate: date, lines: [line(unitPrice)] }))
-        .id,
+      (
+        await createDraft(books, 'SALES_INVOICE', {
+          partyId: customer,
+          documentDate: date,
+          lines: [line(unitPrice)],
+        })
+      ).id,
       'SALES',
     );
   // 2,753.12 invoiced, of which 453.12 voided; 232.00 credited: the books hold 2,068.00 of sales.
@@ -95,10 +100,19 @@ beforeAll(async () => {
   // A discarded draft and a pending one: neither is in the books.
   await discardDraft(
     books,
-    (await createDraft(books, 'SALES_INVOICE', { partyId: customer, documentDate: '2026-03-13', lines: [line('999.00')] }))
-      .id,
+    (
+      await createDraft(books, 'SALES_INVOICE', {
+        partyId: customer,
+        documentDate: '2026-03-13',
+        lines: [line('999.00')],
+      })
+    ).id,
   );
-  await createDraft(books, 'SALES_INVOICE', { partyId: customer, documentDate: '2026-03-14', lines: [line('777.00')] });
+  await createDraft(books, 'SALES_INVOICE', {
+    partyId: customer,
+    documentDate: '2026-03-14',
+    lines: [line('777.00')],
+  });
   // A receipt of 500.00 with a 3.75 bank fee: the bank got 496.25.
   await postDocument(
     books,

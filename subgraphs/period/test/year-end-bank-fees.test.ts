@@ -20,7 +20,12 @@ import { actorFor, type Books, openBooks, periodId } from './support.ts';
 const junior = actorFor('Junior');
 const senior = actorFor('Senior');
 
-async function line(b: Books, kind: 'CUSTOMER_RECEIPT' | 'VENDOR_PAYMENT', date: string, lines: [string, bigint, string][]) {
+async function line(
+  b: Books,
+  kind: 'CUSTOMER_RECEIPT' | 'VENDOR_PAYMENT',
+  date: string,
+  lines: [string, bigint, string][],
+) {
   const actor = { userId: randomUUID(), email: 'poster@test.firm' };
   return inTransaction(b.app, actor, (tx) =>
     postEntry(tx, actor, {

@@ -145,7 +145,12 @@ export async function aging(
   // total equals the receivable or payable to the minor unit after any activity. Lines of
   // document entries and of documents' voids are already in the invoices above.
   const manual = (
-    await books.db.execute<{ entry_id: string; party_id: string; posting_date: string; amount_minor: string }>(sql`
+    await books.db.execute<{
+      entry_id: string;
+      party_id: string;
+      posting_date: string;
+      amount_minor: string;
+    }>(sql`
       SELECT l.entry_id, l.party_id, min(l.posting_date)::text AS posting_date,
              sum(l.amount_minor)::text AS amount_minor
         FROM ${tenant.glLines} l

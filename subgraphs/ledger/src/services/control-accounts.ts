@@ -73,11 +73,14 @@ export async function checkManualControlLines(
     }
     const kind = PARTY_KIND[role];
     if (kind && party.kind !== kind) {
-      throw badInput(`${field}.partyId: a line on the ${role} control account must name a ${kind.toLowerCase()}`, {
-        field: `${field}.partyId`,
-        value: line.partyId,
-        role,
-      });
+      throw badInput(
+        `${field}.partyId: a line on the ${role} control account must name a ${kind.toLowerCase()}`,
+        {
+          field: `${field}.partyId`,
+          value: line.partyId,
+          role,
+        },
+      );
     }
   });
 }

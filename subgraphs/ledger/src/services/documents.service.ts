@@ -365,7 +365,11 @@ async function prepareInvoice(
       throw badInput(`${field}: give an accountCode or an item with a default account`, { field });
     // The document posts its total to the receivable or payable and its tax to the tax account
     // itself; a line coded there too would move the control account behind its subledger's back.
-    refuseControlAccount(controls, accountId, line.accountCode ? `${field}.accountCode` : `${field}.itemCode`);
+    refuseControlAccount(
+      controls,
+      accountId,
+      line.accountCode ? `${field}.accountCode` : `${field}.itemCode`,
+    );
     const quantity = parseDecimal(line.quantity, {
       maxScale: QUANTITY_SCALE,
       maxIntegerDigits: QUANTITY_INTEGER_DIGITS,

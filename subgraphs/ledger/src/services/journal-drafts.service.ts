@@ -27,7 +27,10 @@ async function parseDraft(db: TenantDb, company: Company, raw: JournalEntryDraft
 }
 
 /** A draft's lines on control accounts name their party, as a posted manual entry's must. */
-async function checked<T extends Parameters<typeof checkManualControlLines>[1]>(db: TenantDb, lines: T): Promise<T> {
+async function checked<T extends Parameters<typeof checkManualControlLines>[1]>(
+  db: TenantDb,
+  lines: T,
+): Promise<T> {
   await checkManualControlLines(db, lines);
   return lines;
 }

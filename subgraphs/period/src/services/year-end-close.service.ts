@@ -311,12 +311,12 @@ function buildClosingLines(
         : b.accountId === bankFees?.id
           ? 'bank fees (closed as an expense in either FX policy, never reclassified as FX)'
           : b.accountId === gain?.id
-          ? 'realized FX gain'
-          : b.accountId === loss?.id
-            ? 'realized FX loss'
-            : b.type === 'INCOME'
-              ? 'income'
-              : 'expense';
+            ? 'realized FX gain'
+            : b.accountId === loss?.id
+              ? 'realized FX loss'
+              : b.type === 'INCOME'
+                ? 'income'
+                : 'expense';
     lines.push(
       line(
         b.accountId,
