@@ -763,7 +763,7 @@ export type JournalLine = {
 export type ExportFormat =
   /** The GL lines of the range, one CSV row each (debit, credit, original currency and amount, party, memos). */
   | 'GL_CSV'
-  /** Sales and purchase documents of the range: number, kind, status, dates, party, currency, totals. */
+  /** The posted sales and purchase documents of the range (no drafts): number, kind, status, dates, party, currency, totals, bank fee and net amount of receipts and payments, entry number, and for a voided one its void date, reason and reversing entry. */
   | 'DOCUMENTS_CSV'
   /** The GL as a journal the hledger program (and ledger-cli) reads: accounts by type as "code name", amounts in the base currency, an opening-balances transaction at `from`. */
   | 'HLEDGER';
