@@ -8,6 +8,7 @@ import {
   postDocument,
   settledMinor,
 } from '../src/services/documents.service.ts';
+import { approveJournalEntry, createJournalEntryDraft } from '../src/services/journal-drafts.service.ts';
 import { createParty } from '../src/services/parties.service.ts';
 import { postJournalEntries } from '../src/services/post-journal-entries.service.ts';
 import { postJournalEntry } from '../src/services/post-journal-entry.service.ts';
@@ -212,6 +213,38 @@ describe('manual lines that name the party', () => {
     expect(row?.invoices).toContainEqual(
       expect.objectContaining({ documentId: null, entryId: entry.id, openMinor: 2500n }),
     );
+    await agingsAgree();
+  });
+});
+
+describe('journal entry drafts', () => {
+  it('refuses a draft crediting 2101 with no vendor; a draft naming the vendor keeps it and its approval posts the line with the party', async () => {
+    const lines = (partyId?: string) => [
+      { accountCode: '6302', debit: '40.00' },
+      { accountCode: '2101', credit: '40.00', ...(partyId ? { partyId } : {}) },
+    ];
+    const bare = await refusal(
+      createJournalEntryDraft(t.db, books.company, books.actor, {
+        postingDate: '2026-03-16',
+        lines: lines(),
+      }),
+    );
+    expect(bare.code).toBe('CONTROL_ACCOUNT_REQUIRES_DOCUMENT');
+    const draft = await createJournalEntryDraft(t.db, books.company, books.actor, {
+      postingDate: '2026-03-16',
+      lines: lines(vendors[2]),
+    });
+    const approver = { ...books.actor, userId: '22222222-2222-4222-8222-222222222222' };
+    const entry = await approveJournalEntry(t.db, books.company, approver, draft.id);
+    const { rows } = await t.admin.query(
+      `SELECT a.code, l.party_id FROM gl_lines l JOIN accounts a ON a.id = l.account_id
+        WHERE l.entry_id = $1 ORDER BY l.line_number`,
+      [entry.id],
+    );
+    expect(rows).toEqual([
+      { code: '6302', party_id: null },
+      { code: '2101', party_id: vendors[2] },
+    ]);
     await agingsAgree();
   });
 });
