@@ -3,6 +3,7 @@ import { Constraints, inTransaction, isUniqueViolation } from '@cifra/db';
 import { parseInput, parseIsoDate } from '@cifra/domain';
 import { type Company, type PostedEntry, postEntry } from '@cifra/engine';
 import { z } from 'zod';
+import { checkManualControlLines } from './control-accounts.ts';
 import { manualLinesInput, parseManualLines } from './manual-lines.ts';
 
 export const postJournalEntryInput = z.object({
@@ -27,6 +28,7 @@ export async function postJournalEntry(
   const input = parseInput(postJournalEntryInput, raw);
   const postingDate = parseIsoDate(input.postingDate, 'postingDate');
   const lines = await parseManualLines(db, company, input.lines);
+  await checkManualControlLines(db, lines);
   const request = {
     kind: 'MANUAL' as const,
     postingDate,
