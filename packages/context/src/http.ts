@@ -25,21 +25,27 @@ export function requireJsonBody(req: Request, res: Response, next: NextFunction)
 /** Last on every app: a malformed or oversized body, or anything else Express would render as HTML. */
 export function jsonErrors(log: { warn(obj: object, msg: string): void }) {
   return (err: unknown, _req: Request, res: Response, next: NextFunction): void => {
-    if (res.headersSent) return next(err);
-    const type = (err as { type?: string }).type;
-    if (type === 'entity.parse.failed')
-      return httpError(res, 400, 'BAD_REQUEST', 'The body is not valid JSON');
-    if (type === 'entity.too.large')
-      return httpError(res, 413, 'PAYLOAD_TOO_LARGE', 'The body is larger than 5 MB');
-    if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
-      return httpError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as UTF-8 JSON');
+    if (res.headersSent) {
+      next(err);
+      return;
     }
-    const status = (err as { status?: number }).status;
-    if (status && status >= 400 && status < 500)
-      return httpError(res, status, 'BAD_REQUEST', 'The request cannot be read');
-    log.warn({ err }, 'unexpected HTTP error');
-    httpError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal error');
+    const [status, code, message] = refusalOf(err);
+    if (status >= 500) log.warn({ err }, 'unexpected HTTP error');
+    httpError(res, status, code, message);
   };
+}
+
+/** What a body-parser or Express error means for the client. */
+function refusalOf(err: unknown): [number, string, string] {
+  const type = (err as { type?: string }).type;
+  if (type === 'entity.parse.failed') return [400, 'BAD_REQUEST', 'The body is not valid JSON'];
+  if (type === 'entity.too.large') return [413, 'PAYLOAD_TOO_LARGE', 'The body is larger than 5 MB'];
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+    return [415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as UTF-8 JSON'];
+  }
+  const status = (err as { status?: number }).status;
+  if (status && status >= 400 && status < 500) return [status, 'BAD_REQUEST', 'The request cannot be read'];
+  return [500, 'INTERNAL_SERVER_ERROR', 'Internal error'];
 }
 
 /**
