@@ -208,6 +208,11 @@ async function expectAgreement(period: string) {
                 WHERE period_id = $1::uuid AND actual_posting_date <= $2::timestamptz) AS known`,
       [period, t.toISOString()],
     );
+    if (state === undefined) {
+      // Before the period existed (the instant just before its first version): no entry either.
+      expect(audit!.known).toBe(0);
+      continue;
+    }
     expect(state, `periods(asAt ${t.toISOString()}) against the audit trail`).toBe(
       audit!.state ?? 'UNLOCKED',
     );
@@ -215,7 +220,7 @@ async function expectAgreement(period: string) {
       (await balancesAsOf(db, JAN_END, { asAt: t })).find((b) => b.accountId === cash)?.balanceMinor ?? 0n;
     expect(balance, `trialBalance(asAt ${t.toISOString()})`).toBe(-100n * BigInt(audit!.known));
     if (state === 'LOCKED') expect(balance, `the LOCKED month at ${t.toISOString()} is final`).toBe(final);
-    seen.add(state ?? 'NONE');
+    seen.add(state);
   }
   return seen;
 }
