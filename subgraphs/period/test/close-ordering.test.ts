@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { inTransaction, pg, type TenantDb, tenantDb } from '@cifra/db';
 import { balancesAsOf, type PostedEntry, type PostingLine, postEntry } from '@cifra/engine';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   approvePeriodClose,
@@ -354,4 +355,18 @@ describe('a close approval against 200 postings in flight', () => {
 
     expect(await expectAgreement(jan)).toContain('LOCKED');
   }, 300_000);
+});
+
+describe('the recorded time is the database’s', () => {
+  it('ignores a mark the writer forges outside its own transaction', async () => {
+    const actor = { userId: randomUUID(), email: 'forger@test.firm' };
+    const [past, future] = await inTransaction(db, actor, async (tx) => {
+      await tx.execute(sql`SELECT set_config('cifra.recorded_at', '2000-01-01T00:00:00Z', true)`);
+      const a = await tx.execute<{ ok: boolean }>(sql`SELECT cifra_now() = now() AS ok`);
+      await tx.execute(sql`SELECT set_config('cifra.recorded_at', '2999-01-01T00:00:00Z', true)`);
+      const b = await tx.execute<{ ok: boolean }>(sql`SELECT cifra_now() = now() AS ok`);
+      return [a.rows[0]?.ok, b.rows[0]?.ok];
+    });
+    expect([past, future]).toEqual([true, true]);
+  });
 });
