@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { type Actor, holdPostingPeriods, recordAuditEvents, type TenantDb, type TxOf, tenant } from '@cifra/db';
+import {
+  type Actor,
+  holdPostingPeriods,
+  recordAuditEvents,
+  type TenantDb,
+  type TxOf,
+  tenant,
+} from '@cifra/db';
 import {
   assertBalancedEntry,
   badInput,
