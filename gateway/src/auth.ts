@@ -1,11 +1,27 @@
-import { createRemoteJWKSet, importJWK, type JWK, type JWTVerifyGetKey, jwtVerify, SignJWT } from 'jose';
+import {
+  createRemoteJWKSet,
+  importJWK,
+  type JWK,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
 
 export const LOCAL_ISSUER = 'cifra-local';
 export const LOCAL_AUDIENCE = 'cifra';
 
-export type AuthConfig =
+export type AuthConfig = (
   | { kind: 'oidc'; jwksUrl: string; issuer: string; audience: string }
-  | { kind: 'local'; publicJwk: JWK };
+  | { kind: 'local'; publicJwk: JWK }
+) & {
+  /** The longest lifetime (exp − iat) a user token may have; 24 h by default. */
+  maxTokenLifetimeSeconds?: number;
+};
+
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
+/** Clock skew tolerated between the identity provider and the gateway. */
+const CLOCK_TOLERANCE_SECONDS = 30;
 
 export interface Authenticator {
   /** The verified email of the bearer, or null for a missing, forged or expired token. */
@@ -24,6 +40,7 @@ export async function createAuthenticator(config: AuthConfig): Promise<Authentic
       : await importJWK(config.publicJwk, 'EdDSA');
   const issuer = config.kind === 'oidc' ? config.issuer : LOCAL_ISSUER;
   const audience = config.kind === 'oidc' ? config.audience : LOCAL_AUDIENCE;
+  const maxLifetime = config.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
   return {
     async verify(authorization) {
       const token = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1];
@@ -32,8 +49,10 @@ export async function createAuthenticator(config: AuthConfig): Promise<Authentic
         const { payload } = await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], {
           issuer,
           audience,
-          clockTolerance: 30,
+          clockTolerance: CLOCK_TOLERANCE_SECONDS,
+          requiredClaims: ['exp'],
         });
+        if (!acceptable(payload, maxLifetime)) return null;
         const email = typeof payload.email === 'string' ? payload.email : null;
         return email?.toLowerCase() ?? null;
       } catch {
@@ -41,6 +60,20 @@ export async function createAuthenticator(config: AuthConfig): Promise<Authentic
       }
     },
   };
+}
+
+/**
+ * What jose does not check: a token that claims to be issued in the future, one that lives longer
+ * than the firm allows (a stolen long-lived token is a standing key), and an identity provider's
+ * word that the email address was never verified.
+ */
+function acceptable(payload: JWTPayload, maxLifetimeSeconds: number): boolean {
+  const now = Math.floor(Date.now() / 1000);
+  const exp = payload.exp as number;
+  if (payload.iat !== undefined && payload.iat > now + CLOCK_TOLERANCE_SECONDS) return false;
+  if (payload.nbf !== undefined && payload.nbf > now + CLOCK_TOLERANCE_SECONDS) return false;
+  if (exp - (payload.iat ?? now) > maxLifetimeSeconds) return false;
+  return payload.email_verified !== false;
 }
 
 /** Mint a token from the local issuer (embedded default and tests only). */

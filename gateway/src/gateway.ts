@@ -1,9 +1,16 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import { CONTEXT_HEADER, type ContextSigner, type Logger } from '@cifra/context';
+import {
+  CONTEXT_HEADER,
+  type ContextSigner,
+  jsonErrors,
+  type Logger,
+  requireJsonBody,
+  tuneKeepAlive,
+} from '@cifra/context';
 import { type ControlDb, control as controlSchema, type TenantRegistry } from '@cifra/db';
 import { EXPORT_CONTENT, type ExportLinkVerifier, exportFileName, streamExport } from '@cifra/exports';
 import { Permissions } from '@cifra/permissions';
@@ -70,7 +77,8 @@ const CORS_ALLOWED_HEADERS = [
 ];
 
 interface GatewayContext {
-  signedContext?: string;
+  /** Who is asking what of which client: signed afresh for each subgraph fetch. */
+  access?: Parameters<ContextSigner['sign']>[0];
   trace?: RequestTrace;
   /** The firm's own staff, acting as staff: the audience introspection may be open to. */
   staff?: boolean;
@@ -79,12 +87,27 @@ interface GatewayContext {
 }
 
 class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
-  override willSendRequest({
+  constructor(
+    config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
+    private readonly subgraph: string,
+    private readonly signer: ContextSigner,
+  ) {
+    super(config);
+    this.fetcher = retryStaleSocket(this.fetcher);
+  }
+
+  /**
+   * Each fetch carries a context signed for this subgraph alone, just before it leaves, usable
+   * once: a captured header opens no other subgraph and cannot be replayed.
+   */
+  override async willSendRequest({
     request,
     context,
   }: Parameters<RemoteGraphQLDataSource<GatewayContext>['willSendRequest'] & {}>[0]) {
     // Also called for health checks with an empty context: those carry no identity.
-    if (context?.signedContext) request.http?.headers.set(CONTEXT_HEADER, context.signedContext);
+    if (context?.access) {
+      request.http?.headers.set(CONTEXT_HEADER, await this.signer.sign(context.access, this.subgraph));
+    }
   }
 
   /**
@@ -107,6 +130,45 @@ class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     return super.errorFromResponse(response);
   }
 }
+
+type Fetcher = RemoteGraphQLDataSource['fetcher'];
+
+/** A socket the subgraph closed while it sat in the pool: the request never reached the server. */
+const STALE_SOCKET = /ECONNRESET|EPIPE|UND_ERR_SOCKET|socket hang up|other side closed/i;
+
+/**
+ * A subgraph request that fails on a stale pooled socket is sent once more — only when it cannot
+ * have changed anything (a query; a mutation is never sent twice).
+ */
+export function retryStaleSocket(fetcher: Fetcher): Fetcher {
+  return async (url, init) => {
+    try {
+      return await fetcher(url, init);
+    } catch (err) {
+      const body = typeof init?.body === 'string' ? init.body : '{}';
+      const isQuery = /^\s*(query\b|\{)/.test(String((JSON.parse(body) as { query?: unknown }).query ?? ''));
+      const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+      const cause = [e.code, e.message, e.cause?.code, e.cause?.message].join(' ');
+      if (!isQuery || !STALE_SOCKET.test(cause)) throw err;
+      return fetcher(url, init);
+    }
+  };
+}
+
+/** Subscriptions are not served (no root type): a 400 the client can read, never the planner's 500. */
+const noSubscriptions: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation }) {
+        if (operation?.operation === 'subscription') {
+          throw new GraphQLError('Subscriptions are not served by this API: poll the query instead', {
+            extensions: { code: 'OPERATION_NOT_SUPPORTED', http: { status: 400 } },
+          });
+        }
+      },
+    };
+  },
+};
 
 export interface RunningGateway {
   url: string;
@@ -141,7 +203,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const limits = { ...DEFAULT_DEMAND_LIMITS, ...opts.limits };
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl,
-    buildService: ({ name, url }) => new SubgraphSource({ url: opts.subgraphUrls[name] ?? url }),
+    buildService: ({ name, url }) =>
+      new SubgraphSource({ url: opts.subgraphUrls[name] ?? url }, name, opts.signer),
   });
   const server = new ApolloServer<GatewayContext>({
     gateway,
@@ -155,6 +218,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       costLimitPlugin(limits),
       audiencePlugin(opts.introspection ?? 'staff'),
       traceOperationPlugin(),
+      noSubscriptions,
       ...(opts.rateLimits ? [personRatePlugin(opts.rateLimits)] : []),
     ],
     formatError: (formatted, error) => {
@@ -266,16 +330,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       res.destroy(err instanceof Error ? err : undefined);
     }
   });
-  const sign = async (access: Parameters<ContextSigner['sign']>[0]) => {
-    try {
-      return await opts.signer.sign(access);
-    } catch (err) {
-      log.error({ err }, 'could not sign the request context');
-      throw new GraphQLError('Internal error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
-    }
-  };
   app.use(
     '/graphql',
+    requireJsonBody,
     express.json({ limit: '5mb' }),
     expressMiddleware(server, {
       context: async ({ req, res }) => {
@@ -295,7 +352,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
             version: req.header('apollographql-client-version') ?? null,
           });
           return {
-            signedContext: await sign({ ...access, requestId: trace.requestId }),
+            access: { ...access, requestId: trace.requestId },
             trace,
             staff: isStaff(access.firm.role, tenantSlug ? (access.tenantRole ?? null) : undefined),
             rateKey: access.userId,
@@ -303,7 +360,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         } catch (err) {
           trace.outcome =
             err instanceof GraphQLError ? String(err.extensions.code ?? 'ERROR') : 'INTERNAL_SERVER_ERROR';
-          if (trace.outcome === 'UNAUTHENTICATED') res.setHeader('WWW-Authenticate', 'Bearer realm="cifra"');
+          if (trace.outcome === 'UNAUTHENTICATED') {
+            // RFC 6750 §3: say whether a token was sent and refused, or none was sent.
+            const sent = req.header('authorization') !== undefined;
+            res.setHeader('WWW-Authenticate', `Bearer realm="cifra"${sent ? ', error="invalid_token"' : ''}`);
+          }
           throw err;
         }
       },
@@ -311,7 +372,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   );
 
   const http: Server = await new Promise((resolve) => {
+    app.use(jsonErrors(log));
     const s = app.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve(s));
+    tuneKeepAlive(s);
   });
   const { port } = http.address() as AddressInfo;
   return {

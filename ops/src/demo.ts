@@ -142,7 +142,9 @@ async function postSampleBooks(
     const tax = (net * 7n + 50n) / 100n;
     await inTransaction(db, SYSTEM, (tx) =>
       postEntry(tx, SYSTEM, {
-        kind: 'MANUAL',
+        // A day's cash sales post as sales: their ITBMS line is on a control account, which a
+        // manual entry may touch only naming a party (migration 0021, control-accounts.ts).
+        kind: 'SALES_INVOICE',
         postingDate,
         memo: `Ventas de contado del día (${formatMoney(net, company.baseMinorUnits)} + ITBMS)`,
         lines: [line(byRole('Cash'), net + tax), line(sales, -net), line(byRole('SalesTaxPayable'), -tax)],

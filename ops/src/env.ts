@@ -28,6 +28,8 @@ const schema = z.object({
   AUTH_JWKS_URL: z.string().url().optional(),
   AUTH_ISSUER: z.string().optional(),
   AUTH_AUDIENCE: z.string().optional(),
+  /** The longest lifetime (exp − iat) a user token may have, in seconds; 24 h by default. */
+  AUTH_MAX_TOKEN_LIFETIME: z.coerce.number().int().min(60).optional(),
   /** Browser origins allowed to call the gateway (CORS), comma-separated; none by default. */
   CORS_ORIGINS: z
     .string()

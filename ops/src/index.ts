@@ -4,6 +4,7 @@ export * from './demo.ts';
 export * from './env.ts';
 export * from './investigate-console.ts';
 export * from './migrate-all.ts';
+export * from './operator.ts';
 export * from './secrets.ts';
 export * from './serve.ts';
 export * from './services.ts';

@@ -123,6 +123,7 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
           jwksUrl: env.AUTH_JWKS_URL!,
           issuer: env.AUTH_ISSUER!,
           audience: env.AUTH_AUDIENCE!,
+          maxTokenLifetimeSeconds: env.AUTH_MAX_TOKEN_LIFETIME,
         },
         contextPrivateJwk: parseJwk('CONTEXT_PRIVATE_JWK', env.CONTEXT_PRIVATE_JWK!),
         control,

@@ -17,6 +17,8 @@ import { type RunningWorker, startWorker } from './worker.ts';
 
 export interface StackOptions {
   dataDir: string;
+  /** The longest lifetime a user token may have (AUTH_MAX_TOKEN_LIFETIME); 24 h by default. */
+  maxTokenLifetimeSeconds?: number;
   port: number;
   host?: string;
   /** An existing PostgreSQL server for the control plane and new clients; embedded when absent. */
@@ -144,7 +146,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       port: opts.port,
       host: opts.host,
       subgraphUrls,
-      auth: { kind: 'local', publicJwk: secrets.authPublicJwk },
+      auth: {
+        kind: 'local',
+        publicJwk: secrets.authPublicJwk,
+        maxTokenLifetimeSeconds: opts.maxTokenLifetimeSeconds,
+      },
       contextPrivateJwk: secrets.contextPrivateJwk,
       control: app.db,
       log,

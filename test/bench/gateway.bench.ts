@@ -73,7 +73,7 @@ export default defineBench({
     // The context the gateway itself would sign for this caller and client, signed afresh for
     // every request as the gateway does (it expires after a minute).
     const { requestId: _once, ...access } = await resolveAccess(stack.control.db, email, TENANT, client);
-    const direct = async () => ({ [CONTEXT_HEADER]: await signer.sign(access) });
+    const direct = async () => ({ [CONTEXT_HEADER]: await signer.sign(access, 'ledger') });
 
     const paths: Record<'gateway' | 'direct', Path> = {
       gateway: { url: stack.gatewayUrl, headers: viaGateway, all: [] as number[], elapsedMs: 0 },

@@ -317,7 +317,7 @@ describe('documents through the gateway', () => {
     expect(posted.entry?.lines.map((l) => [(l.account as { code: string }).code, l.debit, l.credit])).toEqual(
       [
         ['1110', '19.50', '0.00'],
-        ['6502', '0.50', '0.00'],
+        ['6501', '0.50', '0.00'],
         ['1201', '0.00', '20.00'],
       ],
     );
@@ -436,5 +436,53 @@ describe('documents through the gateway', () => {
       currency: 'PAB',
       amounts: { days1To30: '53.50', days31To60: '53.50', total: '107.00' },
     });
+  });
+
+  it('keeps the receivable a control account: a party-less manual line and an invoice line on 1201 are refused; a line naming the customer posts and the aging still equals 1201', async () => {
+    const POST = `mutation($input: PostJournalEntryInput!) { postJournalEntry(input: $input) { id number } }`;
+    const before = await count('journal_entries');
+    const bare = await as('senior')(POST, {
+      input: {
+        postingDate: '2026-08-10',
+        memo: 'Cobro sin cliente',
+        lines: [
+          { accountCode: '1110', debit: '30.00' },
+          { accountCode: '1201', credit: '30.00' },
+        ],
+      },
+    });
+    expect(codes(bare)).toEqual(['CONTROL_ACCOUNT_REQUIRES_DOCUMENT']);
+    const onLine = await as('senior')(CREATE_INVOICE, {
+      input: { partyId: party.C, documentDate: '2026-08-10', lines: [line({ accountCode: '1201' })] },
+    });
+    expect(codes(onLine)).toEqual(['CONTROL_ACCOUNT_NOT_ALLOWED']);
+    expect(await count('journal_entries')).toBe(before);
+
+    const named = await as('senior')<{ postJournalEntry: { number: string } }>(POST, {
+      input: {
+        postingDate: '2026-08-10',
+        memo: 'Cargo por cheque devuelto',
+        lines: [
+          { accountCode: '1201', debit: '10.00', partyId: party.C },
+          { accountCode: '7101', credit: '10.00' },
+        ],
+      },
+    });
+    expect(named.errors).toBeUndefined();
+    const r = await as('senior')<{
+      arAging: {
+        totalBase: { total: string };
+        rows: { party: { code: string }; invoices: { entry: { number: string } | null }[] }[];
+      };
+      trialBalance: { rows: { accountCode: string; debit: string; credit: string }[] };
+    }>(
+      `{ arAging(asOf: "2026-08-31") { totalBase { total } rows { party { code } invoices { entry { number } } } }
+         trialBalance(asOf: "2026-08-31") { rows { accountCode debit credit } } }`,
+    );
+    expect(r.errors).toBeUndefined();
+    const ar = r.data!.trialBalance.rows.find((x) => x.accountCode === '1201')!;
+    expect(r.data!.arAging.totalBase.total).toBe(ar.debit);
+    const row = r.data!.arAging.rows.find((x) => x.party.code === 'DOC-C');
+    expect(row?.invoices.map((i) => i.entry?.number)).toContain(named.data!.postJournalEntry.number);
   });
 });

@@ -226,7 +226,7 @@ describe('exportLedger', () => {
     const res = await fetch(await link('cafe-boquete', 'DOCUMENTS_CSV'));
     expect(res.status).toBe(200);
     expect((await res.text()).split('\r\n')[0]).toBe(
-      'number,kind,status,document_date,posting_date,due_date,party_code,party_name,currency,exchange_rate,subtotal,tax,total,base_currency,base_total,reference,memo',
+      'number,kind,status,document_date,posting_date,due_date,party_code,party_name,currency,exchange_rate,subtotal,tax,total,base_currency,base_total,reference,memo,bank_fee,net_amount,entry_number,voided,void_date,void_reason,void_entry_number',
     );
   });
 });

@@ -116,14 +116,17 @@ describe('a subgraph believes only the gateway', () => {
       .from(control.tenants)
       .where(eq(control.tenants.slug, 'cafe-boquete'));
     const forger = await ContextSigner.fromJwk((await generateContextKeys()).privateJwk);
-    const forged = await forger.sign({
-      userId: t!.id,
-      email: 'mallory@example.com',
-      tenant: { id: t!.id, slug: t!.slug },
-      permissions: ['GL.Read'],
-      firm: { id: t!.firmId, role: 'FirmAdmin', permissions: [] },
-      client: { name: null, version: null },
-    });
+    const forged = await forger.sign(
+      {
+        userId: t!.id,
+        email: 'mallory@example.com',
+        tenant: { id: t!.id, slug: t!.slug },
+        permissions: ['GL.Read'],
+        firm: { id: t!.firmId, role: 'FirmAdmin', permissions: [] },
+        client: { name: null, version: null },
+      },
+      'ledger',
+    );
     const r = await fetch(stack.subgraphUrls.ledger!, {
       method: 'POST',
       headers: { 'content-type': 'application/json', [CONTEXT_HEADER]: forged },

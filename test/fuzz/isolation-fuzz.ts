@@ -125,7 +125,14 @@ export async function runIsolationFuzz(world: World, opts: FuzzOptions): Promise
     // A firm-level write may legitimately reach several clients (a batch), so it carries no client's mark.
     const op = generator.operation(kind, field, firmLevel ? 'WNZ' : (client?.writeMark ?? 'WNZ'), tenant);
     // A forged token must be treated exactly as no token at all.
-    const req: FuzzRequest = { user: user?.forged ? undefined : user?.user, tenant, field, kind, firmLevel };
+    const req: FuzzRequest = {
+      user: user?.forged ? undefined : user?.user,
+      tenant,
+      field,
+      kind,
+      firmLevel,
+      variables: op.variables,
+    };
     const res = await world.request(user?.token, tenant, op.query, op.variables);
     const verdict = judge(req, res, world.clients, access, documented);
     for (const code of verdict.codes.length ? verdict.codes : ['OK']) {
@@ -201,7 +208,7 @@ function collect(data: unknown, pools: ValuePools, client?: string): void {
   const walk = (v: unknown, key?: string) => {
     if (Array.isArray(v)) for (const x of v) walk(x, key);
     else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
-    else if (typeof v === 'string' && (key === 'id' || key?.endsWith('Id'))) {
+    else if (typeof v === 'string' && (key === 'id' || key?.endsWith('Id')) && ID_SHAPE.test(v)) {
       add(pools.ids, v);
       if (client) add(own, v);
     } else if (typeof v === 'string' && (key === 'cursor' || key === 'endCursor')) add(pools.cursors, v);
@@ -210,6 +217,9 @@ function collect(data: unknown, pools: ValuePools, client?: string): void {
 }
 
 const POOL_LIMIT = 2_000;
+/** Row ids (UUIDs) and scoped ids (`Type:scope:n`); free-text `…Id` fields such as `requestId` are not ids. */
+const ID_SHAPE =
+  /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z]+:[0-9a-f-]{36}:[0-9]+)$/;
 function add(pool: string[], value: string) {
   if (pool.length < POOL_LIMIT && !pool.includes(value)) pool.push(value);
 }

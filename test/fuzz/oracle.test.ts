@@ -9,7 +9,7 @@ const clients: WorldClient[] = [
 ];
 const user: WorldUser = { email: 'u@demo.firm', firm: 'demo', token: 't' };
 const access = new Map([['u@demo.firm', new Set(['a-client', 'b-client'])]]);
-const documented = new Set(['FORBIDDEN', 'UNAUTHENTICATED', 'BAD_USER_INPUT']);
+const documented = new Set(['FORBIDDEN', 'UNAUTHENTICATED', 'BAD_USER_INPUT', 'NOT_FOUND']);
 const ask = (tenant: string | undefined, field = 'accounts', firmLevel = false) => ({
   user,
   tenant,
@@ -48,6 +48,15 @@ describe('the isolation fuzzer judge', () => {
       documented,
     );
     expect(v.violations).toContain("z-client's data reached a caller without access to it");
+  });
+  it('does not count an answer quoting back what the request sent', () => {
+    const echo = { ...ask('a-client'), variables: { id: 'W1Z 42' } };
+    const res = {
+      status: 200,
+      errors: [{ message: 'No document W1Z 42', extensions: { code: 'NOT_FOUND' } }],
+    };
+    expect(judge(echo, res, clients, access, documented).violations).toEqual([]);
+    expect(judge(ask('a-client'), res, clients, access, documented).violations).toHaveLength(1);
   });
   it('flags another firm named in data', () => {
     const v = judge(

@@ -50,6 +50,16 @@ export interface FuzzRequest {
   kind: 'query' | 'mutation';
   /** Root fields that read across the caller's clients (close board, firm trail, people). */
   firmLevel: boolean;
+  /** What the request itself sent: an answer quoting it back ("no document X") leaks nothing. */
+  variables?: Record<string, unknown>;
+}
+
+/** Every string the request sent, longest first (so a value that contains another goes first). */
+function sentStrings(value: unknown, into: string[] = []): string[] {
+  if (typeof value === 'string' && value.length >= 3) into.push(value);
+  else if (Array.isArray(value)) for (const v of value) sentStrings(v, into);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) sentStrings(v, into);
+  return into.sort((a, b) => b.length - a.length);
 }
 
 /** Firm administration views: they name the firm's clients in roles and events by design. */
@@ -75,8 +85,10 @@ export function judge(
 ): Verdict {
   const violations: string[] = [];
   const codes = (res.errors ?? []).map((e) => String(e.extensions?.code ?? 'NO_CODE'));
+  const echoes = sentStrings(req.variables);
+  const unechoed = (text: string) => echoes.reduce((t, v) => t.split(v).join(''), text);
   const dataText = JSON.stringify(res.data ?? null);
-  const allText = `${dataText}${JSON.stringify(res.errors ?? [])}`;
+  const allText = unechoed(`${dataText}${JSON.stringify(res.errors ?? [])}`);
   const allowed = req.user ? (access.get(req.user.email) ?? new Set<string>()) : new Set<string>();
 
   if (res.status >= 500 || codes.includes('INTERNAL_SERVER_ERROR')) {

@@ -5,7 +5,17 @@ export interface GqlResult<T = Record<string, unknown>> {
   errors?: { message: string; extensions?: { code?: string; [k: string]: unknown } }[];
 }
 
-export function gql(url: string, token?: string, tenant?: string) {
+/**
+ * An INTERNAL_SERVER_ERROR is a bug, so a test that receives one it did not ask for fails right
+ * there, with the answer in the message: no suite can pass by accident over a server error.
+ */
+export class UnexpectedInternalError extends Error {
+  constructor(readonly result: GqlResult<unknown>) {
+    super(`unexpected INTERNAL_SERVER_ERROR: ${JSON.stringify(result.errors)}`);
+  }
+}
+
+export function gql(url: string, token?: string, tenant?: string, opts: { allowInternal?: boolean } = {}) {
   return async <T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
@@ -14,8 +24,15 @@ export function gql(url: string, token?: string, tenant?: string) {
     if (token) headers.authorization = `Bearer ${token}`;
     if (tenant) headers['x-tenant'] = tenant;
     const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-    return { status: res.status, ...((await res.json()) as Omit<GqlResult<T>, 'status'>) };
+    const result: GqlResult<T> = {
+      status: res.status,
+      ...((await res.json()) as Omit<GqlResult<T>, 'status'>),
+    };
+    if (!opts.allowInternal && (res.status >= 500 || codes(result).includes('INTERNAL_SERVER_ERROR'))) {
+      throw new UnexpectedInternalError(result);
+    }
+    return result;
   };
 }
 
-export const codes = (r: GqlResult) => (r.errors ?? []).map((e) => e.extensions?.code);
+export const codes = (r: GqlResult<unknown>) => (r.errors ?? []).map((e) => e.extensions?.code);

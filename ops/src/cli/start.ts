@@ -23,13 +23,14 @@ const stack = await startStack({
   },
   fxProviders: createProviders({ ecbUrl: env.FX_ECB_URL, json: env.FX_JSON_PROVIDERS }),
   perimeter: perimeterOf(env),
+  maxTokenLifetimeSeconds: env.AUTH_MAX_TOKEN_LIFETIME,
 });
 
 const users = DEMO_USERS.map(
   (u) => `    ${u.email.padEnd(22)} ${u.firmRole ?? 'ClientReadOnly on cafe-boquete'}`,
 ).join('\n');
 process.stdout.write(`
-cifraHQ is running.
+cifraHQ is running (${env.NODE_ENV === 'production' ? 'production' : 'development'} mode; NODE_ENV=production for production).
 
   GraphQL   ${stack.gatewayUrl}
   Health    ${stack.healthUrl}

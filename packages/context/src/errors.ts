@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { translateDbError } from '@cifra/db';
-import { DomainError } from '@cifra/domain';
+import { badInput, DomainError, fieldPath } from '@cifra/domain';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 
@@ -12,12 +12,24 @@ import type { Logger } from 'pino';
  * BAD_USER_INPUT from a scalar) pass through; anything else is logged with a correlation id and
  * reaches the client as INTERNAL_SERVER_ERROR without internals.
  */
+/**
+ * Input a service parsed with zod directly (instead of parseInput) is still bad input, not a bug:
+ * BAD_USER_INPUT naming the field the first issue points at.
+ */
+function zodRefusal(err: unknown): DomainError | null {
+  const issues = (err as { name?: string; issues?: { path: PropertyKey[]; message: string }[] } | null)
+    ?.issues;
+  if ((err as { name?: string } | null)?.name !== 'ZodError' || !issues?.[0]) return null;
+  const field = fieldPath('input', issues[0].path);
+  return badInput(`${field}: ${issues[0].message}`, { field });
+}
+
 export function formatSubgraphError(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const raw = unwrapResolverError(error);
     // A database refusal no service caught (a check constraint, a value out of range, a lost
     // race) gets its domain meaning from the one translation in packages/db.
-    const original = translateDbError(raw) ?? raw;
+    const original = translateDbError(raw) ?? zodRefusal(raw) ?? raw;
     if (original !== raw) log.warn({ err: raw, path: formatted.path }, 'database refusal translated');
     if (original instanceof DomainError) {
       return {

@@ -1,4 +1,5 @@
 export * from './errors.ts';
+export * from './http.ts';
 export * from './logger.ts';
 export * from './scalars.ts';
 export * from './signed-context.ts';

@@ -1,7 +1,24 @@
-import { isDecimalString, parseIsoDate } from '@cifra/domain';
+import { isDecimalString, MAX_AMOUNT_INTEGER_DIGITS, parseIsoDate } from '@cifra/domain';
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode, valueFromASTUntyped } from 'graphql';
 
 const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+
+/** A decimal string, and no larger than the books accept (13 integer digits; see @cifra/domain input.ts). */
+function checkDecimal(value: string, what: string, example: string): string {
+  if (!isDecimalString(value))
+    throw badInput(`"${value.slice(0, 64)}" is not a ${what} such as "${example}"`);
+  const whole = value.replace(/^-/, '').split('.')[0]?.replace(/^0+/, '') ?? '';
+  if (whole.length > MAX_AMOUNT_INTEGER_DIGITS) {
+    throw badInput(
+      `"${value.slice(0, 64)}" is too large: at most ${MAX_AMOUNT_INTEGER_DIGITS} digits before the decimal point`,
+    );
+  }
+  return value;
+}
+
+/** The dates the books accept: years 1900 to 9999 (PostgreSQL has no year 0, and nothing older is a posting). */
+const FIRST_DATE = '1900-01-01';
+const LAST_DATE = '9999-12-31';
 
 function stringLiteral(ast: ValueNode, scalar: string): string {
   if (ast.kind !== Kind.STRING) throw badInput(`${scalar} must be given as a string`);
@@ -22,13 +39,10 @@ export const MoneyScalar = new GraphQLScalarType<string, string>({
   },
   parseValue(value) {
     if (typeof value !== 'string') throw badInput('Money must be given as a string such as "100.00"');
-    if (!isDecimalString(value)) throw badInput(`"${value}" is not a decimal amount such as "100.00"`);
-    return value;
+    return checkDecimal(value, 'decimal amount', '100.00');
   },
   parseLiteral(ast) {
-    const value = stringLiteral(ast, 'Money');
-    if (!isDecimalString(value)) throw badInput(`"${value}" is not a decimal amount such as "100.00"`);
-    return value;
+    return checkDecimal(stringLiteral(ast, 'Money'), 'decimal amount', '100.00');
   },
 });
 
@@ -45,13 +59,10 @@ export const DecimalScalar = new GraphQLScalarType<string, string>({
   },
   parseValue(value) {
     if (typeof value !== 'string') throw badInput('Decimal must be given as a string such as "1.5"');
-    if (!isDecimalString(value)) throw badInput(`"${value}" is not a decimal number such as "1.5"`);
-    return value;
+    return checkDecimal(value, 'decimal number', '1.5');
   },
   parseLiteral(ast) {
-    const value = stringLiteral(ast, 'Decimal');
-    if (!isDecimalString(value)) throw badInput(`"${value}" is not a decimal number such as "1.5"`);
-    return value;
+    return checkDecimal(stringLiteral(ast, 'Decimal'), 'decimal number', '1.5');
   },
 });
 
@@ -72,11 +83,24 @@ export const DateScalar = new GraphQLScalarType<string, string>({
 });
 
 function parseDate(value: string): string {
+  let date: string;
   try {
-    return parseIsoDate(value);
+    date = parseIsoDate(value);
   } catch {
-    throw badInput(`"${value}" is not a date in the form YYYY-MM-DD`);
+    throw badInput(`"${value.slice(0, 64)}" is not a date in the form YYYY-MM-DD`);
   }
+  if (date < FIRST_DATE || date > LAST_DATE)
+    throw badInput(`"${date}" is outside ${FIRST_DATE} to ${LAST_DATE}`);
+  return date;
+}
+
+function parseInstant(value: string): Date {
+  const instant = new Date(value);
+  const year = instant.getUTCFullYear();
+  if (Number.isNaN(instant.getTime()) || year < 1900 || year > 9999) {
+    throw badInput('DateTime must be an ISO 8601 instant between the years 1900 and 9999');
+  }
+  return instant;
 }
 
 export const DateTimeScalar = new GraphQLScalarType<Date | string, string>({
@@ -88,14 +112,11 @@ export const DateTimeScalar = new GraphQLScalarType<Date | string, string>({
     throw new Error('DateTime must be serialized from a Date');
   },
   parseValue(value) {
-    if (typeof value !== 'string' || Number.isNaN(Date.parse(value)))
-      throw badInput('DateTime must be an ISO 8601 string');
-    return new Date(value);
+    if (typeof value !== 'string') throw badInput('DateTime must be an ISO 8601 string');
+    return parseInstant(value);
   },
   parseLiteral(ast) {
-    const value = stringLiteral(ast, 'DateTime');
-    if (Number.isNaN(Date.parse(value))) throw badInput('DateTime must be an ISO 8601 string');
-    return new Date(value);
+    return parseInstant(stringLiteral(ast, 'DateTime'));
   },
 });
 

@@ -6,7 +6,14 @@ import { z } from 'zod';
 /** The header that carries the gateway-signed context to every subgraph. */
 export const CONTEXT_HEADER = 'x-cifra-context';
 const ISSUER = 'cifra-gateway';
-const AUDIENCE = 'cifra-subgraphs';
+/** A context is signed for one subgraph: `cifra-subgraph:<name>`. */
+export const contextAudience = (subgraph: string) => `cifra-subgraph:${subgraph}`;
+/**
+ * How long a signed context lives. The gateway signs each subgraph fetch just before sending it,
+ * so the context only has to cross one loopback or LAN hop: 15 s covers a busy server and clock
+ * skew between hosts, and limits what a captured header is worth.
+ */
+export const CONTEXT_TTL_SECONDS = 15;
 const ALG = 'EdDSA';
 type Key = Awaited<ReturnType<typeof importJWK>>;
 
@@ -63,11 +70,12 @@ export class ContextSigner {
     private readonly ttlSeconds: number,
   ) {}
 
-  static async fromJwk(privateJwk: JWK, ttlSeconds = 60): Promise<ContextSigner> {
+  static async fromJwk(privateJwk: JWK, ttlSeconds = CONTEXT_TTL_SECONDS): Promise<ContextSigner> {
     return new ContextSigner(await importJWK(privateJwk, ALG), ttlSeconds);
   }
 
-  sign(ctx: Omit<RequestContext, 'requestId'> & { requestId?: string }): Promise<string> {
+  /** A context for one fetch to `subgraph`, usable once (its `jti`), for `ttlSeconds`. */
+  sign(ctx: Omit<RequestContext, 'requestId'> & { requestId?: string }, subgraph: string): Promise<string> {
     return new SignJWT({
       rid: ctx.requestId ?? randomUUID(),
       email: ctx.email,
@@ -79,7 +87,8 @@ export class ContextSigner {
       .setProtectedHeader({ alg: ALG })
       .setSubject(ctx.userId)
       .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
+      .setAudience(contextAudience(subgraph))
+      .setJti(randomUUID())
       .setIssuedAt()
       .setExpirationTime(`${this.ttlSeconds}s`)
       .sign(this.key);
@@ -87,22 +96,31 @@ export class ContextSigner {
 }
 
 export class ContextVerifier {
+  /** Contexts already used, until they expire: a captured header cannot be replayed. */
+  private readonly used = new Map<string, number>();
+  private lastSweepAt = 0;
+
   private constructor(private readonly key: Key) {}
 
   static async fromJwk(publicJwk: JWK): Promise<ContextVerifier> {
     return new ContextVerifier(await importJWK(publicJwk, ALG));
   }
 
-  /** The verified context, or null when the token is missing, forged, expired or malformed. */
-  async verify(token: string | undefined): Promise<RequestContext | null> {
+  /**
+   * The verified context, or null when the token is missing, forged, expired, malformed, signed
+   * for another subgraph, or already used once.
+   */
+  async verify(token: string | undefined, subgraph: string): Promise<RequestContext | null> {
     if (!token) return null;
     try {
       const { payload } = await jwtVerify(token, this.key, {
         issuer: ISSUER,
-        audience: AUDIENCE,
+        audience: contextAudience(subgraph),
         algorithms: [ALG],
         clockTolerance: 5,
+        requiredClaims: ['jti', 'exp'],
       });
+      if (!this.firstUse(payload.jti as string, payload.exp as number)) return null;
       const c = claimsSchema.parse(payload);
       return {
         requestId: c.rid,
@@ -116,5 +134,17 @@ export class ContextVerifier {
     } catch {
       return null;
     }
+  }
+
+  private firstUse(jti: string, expSeconds: number): boolean {
+    const now = Date.now();
+    if (now - this.lastSweepAt > 5_000) {
+      for (const [id, exp] of this.used) if (exp < now) this.used.delete(id);
+      this.lastSweepAt = now;
+    }
+    if (this.used.has(jti)) return false;
+    // Kept past its expiry by the verifier's clock tolerance, so it cannot come back then either.
+    this.used.set(jti, expSeconds * 1000 + 5_000);
+    return true;
   }
 }

@@ -8,14 +8,15 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { Actor, ControlDb, TenantDb, TenantRegistry } from '@cifra/db';
-import { DomainError } from '@cifra/domain';
+import { badInput, DomainError, findBadText } from '@cifra/domain';
 import type { ExportLinkSigner } from '@cifra/exports';
 import { buildShield, type Permission, type PermissionContext, type RuleMap } from '@cifra/permissions';
 import { sql } from 'drizzle-orm';
 import express from 'express';
 import { type DocumentNode, GraphQLError, type GraphQLSchema, parse } from 'graphql';
-import { applyMiddleware } from 'graphql-middleware';
+import { applyMiddleware, type IMiddlewareFunction } from 'graphql-middleware';
 import { formatSubgraphError } from './errors.ts';
+import { jsonErrors, requireJsonBody, tuneKeepAlive } from './http.ts';
 import type { Logger } from './logger.ts';
 import { CONTEXT_HEADER, type ContextVerifier, type RequestContext } from './signed-context.ts';
 
@@ -54,8 +55,22 @@ export interface SubgraphDefinition<C extends BaseContext> {
 
 export function buildSchema<C extends BaseContext>(def: SubgraphDefinition<C>): GraphQLSchema {
   const schema = buildSubgraphSchema([{ typeDefs: def.typeDefs, resolvers: def.resolvers }]);
-  return applyMiddleware(schema, buildShield(def.rules));
+  // Permissions first (a caller without them learns nothing about their input), then the text rules.
+  return applyMiddleware(schema, buildShield(def.rules), { Query: refuseBadText, Mutation: refuseBadText });
 }
+
+/**
+ * Every text argument of every root field, however deep in its input object: no NUL, no unpaired
+ * surrogate (PostgreSQL can store neither) and no more than MAX_TEXT_LENGTH characters, refused
+ * with BAD_USER_INPUT naming the field before any resolver runs. Fields keep their own limits.
+ */
+const refuseBadText: IMiddlewareFunction = (resolve, root, args, ctx, info) => {
+  for (const [name, value] of Object.entries(args ?? {})) {
+    const bad = findBadText(value, name);
+    if (bad) throw badInput(`${bad.field}: ${bad.problem}`, { field: bad.field });
+  }
+  return resolve(root, args, ctx, info);
+};
 
 function unauthenticated(): GraphQLError {
   return new GraphQLError('This service only answers requests forwarded by the gateway', {
@@ -129,17 +144,20 @@ export async function startSubgraph<C extends BaseContext>(
   });
   app.use(
     '/graphql',
+    requireJsonBody,
     express.json({ limit: '5mb' }),
     expressMiddleware(server, {
       context: async ({ req }) => {
-        const request = await deps.verifier.verify(req.header(CONTEXT_HEADER));
+        const request = await deps.verifier.verify(req.header(CONTEXT_HEADER), def.name);
         if (!request) throw unauthenticated();
         return def.extendContext(createBaseContext(request, { ...deps, log }));
       },
     }),
   );
   const http: Server = await new Promise((resolve) => {
+    app.use(jsonErrors(log));
     const s = app.listen(listen.port, listen.host ?? '127.0.0.1', () => resolve(s));
+    tuneKeepAlive(s);
   });
   const { port } = http.address() as AddressInfo;
   return {

@@ -49,14 +49,19 @@ function accessQuery(control: ControlDb, userId: string) {
     );
 }
 
+/** `NoAccess` on a client is an ethical wall: it wins over the firm-wide role and grants nothing. */
+const hasAccess = sql`${effectiveRole} IS NOT NULL AND ${effectiveRole} <> 'NoAccess'`;
+
 export async function accessibleTenants(
   control: ControlDb,
   userId: string,
 ): Promise<{ tenant: TenantRow; role: RoleName }[]> {
   const rows = await accessQuery(control, userId)
-    .where(and(eq(tenants.status, 'ACTIVE'), sql`${effectiveRole} IS NOT NULL`))
+    .where(and(eq(tenants.status, 'ACTIVE'), hasAccess))
     .orderBy(asc(tenants.name));
-  return rows.filter((r): r is { tenant: TenantRow; role: RoleName } => r.role !== null);
+  return rows.filter(
+    (r): r is { tenant: TenantRow; role: RoleName } => r.role !== null && r.role !== 'NoAccess',
+  );
 }
 
 export async function tenantAccess(
@@ -66,5 +71,5 @@ export async function tenantAccess(
 ): Promise<{ tenant: TenantRow; role: RoleName } | null> {
   const match = 'slug' in where ? eq(tenants.slug, where.slug) : eq(tenants.id, where.id);
   const [row] = await accessQuery(control, userId).where(and(match, eq(tenants.status, 'ACTIVE')));
-  return row?.role ? { tenant: row.tenant, role: row.role } : null;
+  return row?.role && row.role !== 'NoAccess' ? { tenant: row.tenant, role: row.role } : null;
 }

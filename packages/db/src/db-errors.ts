@@ -85,6 +85,7 @@ export const Constraints = {
   tenantIdempotencyKey: 'tenants_idempotency_key_unique',
   periodBatchIdempotency: 'period_batches_idempotency',
   periodBatchOneRunning: 'period_batches_one_running',
+  controlAccountParty: 'gl_lines_control_account_party',
 } as const;
 export type ConstraintName = (typeof Constraints)[keyof typeof Constraints];
 
@@ -172,6 +173,10 @@ const BY_CONSTRAINT: Readonly<Record<ConstraintName, Meaning>> = {
   documents_idempotency_key_unique: {
     code: 'CONFLICT',
     message: 'A concurrent request with this idempotency key is being saved; retry to get its document',
+  },
+  gl_lines_control_account_party: {
+    code: 'CONTROL_ACCOUNT_REQUIRES_DOCUMENT',
+    message: 'A manual line on a control account must name its party, so the subledger follows',
   },
   numbering_prefixes_prefix_unique: {
     code: 'NUMBERING_PREFIX_TAKEN',

@@ -175,3 +175,78 @@ describe('cifra_control_app', () => {
     });
   });
 });
+
+describe('the directory is the operator’s', () => {
+  let tenantId: string;
+  beforeAll(async () => {
+    tenantId = await asOwner(async (c) => {
+      await c.query(
+        `INSERT INTO currencies (code, numeric_code, name, minor_units) VALUES ('PAB', '590', 'Balboa', 2) ON CONFLICT DO NOTHING`,
+      );
+      const server = (
+        await c.query(
+          `INSERT INTO db_servers (name, admin_url) VALUES ('dir-test', 'postgres://h/db') RETURNING id`,
+        )
+      ).rows[0].id;
+      return (
+        await c.query(
+          `INSERT INTO tenants (firm_id, slug, name, region, base_currency, timezone, server_id, database_name, status)
+           VALUES ($1, 'dir-client', 'Dir', 'PA', 'PAB', 'America/Panama', $2, 'c_dir_test', 'ACTIVE') RETURNING id`,
+          [firmId, server],
+        )
+      ).rows[0].id;
+    });
+  });
+
+  it('lets the services set a client’s status and name, never its database, server, firm or slug', async () => {
+    expect(
+      await sqlState(`UPDATE tenants SET status = 'SUSPENDED', name = 'Dir 2' WHERE id = '${tenantId}'`),
+    ).toBeNull();
+    expect(await sqlState(`UPDATE tenants SET database_name = 'c_other' WHERE id = '${tenantId}'`)).toBe(
+      '42501',
+    );
+    expect(await sqlState(`UPDATE tenants SET server_id = gen_random_uuid() WHERE id = '${tenantId}'`)).toBe(
+      '42501',
+    );
+    expect(await sqlState(`UPDATE tenants SET firm_id = gen_random_uuid() WHERE id = '${tenantId}'`)).toBe(
+      '42501',
+    );
+    expect(await sqlState(`UPDATE tenants SET slug = 'stolen' WHERE id = '${tenantId}'`)).toBe('42501');
+  });
+
+  it('refuses a repoint even through a column grant someone adds later; the owner may', async () => {
+    await asOwner((c) => c.query(`GRANT UPDATE (database_name) ON tenants TO ${CONTROL_APP_ROLE}`));
+    try {
+      expect(await sqlState(`UPDATE tenants SET database_name = 'c_other' WHERE id = '${tenantId}'`)).toBe(
+        '42501',
+      );
+    } finally {
+      await asOwner((c) => c.query(`REVOKE UPDATE (database_name) ON tenants FROM ${CONTROL_APP_ROLE}`));
+    }
+    await asOwner((c) =>
+      c.query(`UPDATE tenants SET database_name = 'c_dir_moved' WHERE id = $1`, [tenantId]),
+    );
+    const row = await asOwner(
+      async (c) => (await c.query('SELECT database_name FROM tenants WHERE id = $1', [tenantId])).rows[0],
+    );
+    expect(row.database_name).toBe('c_dir_moved');
+  });
+
+  it('keeps NoAccess a client-level role: a firm-wide NoAccess is refused', async () => {
+    const state = await asOwner(async (c) => {
+      const user = (
+        await c.query(`INSERT INTO users (email, display_name) VALUES ('nowall@x.test', 'N') RETURNING id`)
+      ).rows[0].id;
+      try {
+        await c.query(
+          `INSERT INTO firm_memberships (firm_id, user_id, firm_role) VALUES ($1, $2, 'NoAccess')`,
+          [firmId, user],
+        );
+        return null;
+      } catch (err) {
+        return (err as { code?: string }).code;
+      }
+    });
+    expect(state).toBe('23514');
+  });
+});

@@ -1,4 +1,5 @@
 import { type Decimal, mulDecimal, percentOfMinor, toMinor, translateAtRate } from './decimal.ts';
+import { assertAmountInRange } from './input.ts';
 
 /**
  * The arithmetic of sales and purchase documents, pure and exact (see docs/architecture/documents.md).
@@ -18,8 +19,9 @@ export function computeLine(
   unitPrice: Decimal,
   taxRatePercent: Decimal,
   minorUnits: number,
+  field = 'lines',
 ): LineFigures {
-  const amountMinor = toMinor(mulDecimal(quantity, unitPrice), minorUnits);
+  const amountMinor = assertAmountInRange(toMinor(mulDecimal(quantity, unitPrice), minorUnits), field);
   return { amountMinor, taxMinor: percentOfMinor(amountMinor, taxRatePercent) };
 }
 

@@ -38,8 +38,12 @@ export const ErrorCodes = [
   'OVER_ALLOCATION',
   'CURRENCY_MISMATCH',
   'SETTLEMENT_RATE_MISMATCH',
+  // Control accounts (DefaultAR, DefaultAP, the tax accounts): docs/architecture/documents.md.
+  'CONTROL_ACCOUNT_REQUIRES_DOCUMENT',
+  'CONTROL_ACCOUNT_NOT_ALLOWED',
   // Firm administration (memberships and roles).
   'LAST_FIRM_ADMIN',
+  'SELF_ACCESS_CHANGE',
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];
 

@@ -6,6 +6,7 @@ export * from './errors.ts';
 export * from './fx.ts';
 export * from './idempotency.ts';
 export * from './ids.ts';
+export * from './input.ts';
 export * from './money.ts';
 export * from './period-machine.ts';
 export * from './periods.ts';

@@ -134,7 +134,15 @@ export interface DocumentRow {
   base_total_minor: string | null;
   reference: string | null;
   memo: string;
+  bank_fee_minor: string;
+  entry_number: string;
+  void_entry_number: string | null;
+  void_date: string | null;
+  void_reason: string | null;
 }
+
+/** Receipts and payments move money through a bank; only they carry a bank fee and a net amount. */
+const SETTLING_KINDS = new Set(['CUSTOMER_RECEIPT', 'VENDOR_PAYMENT']);
 
 export const DOCUMENTS_CSV_HEADER = csvRow([
   'number',
@@ -154,6 +162,13 @@ export const DOCUMENTS_CSV_HEADER = csvRow([
   'base_total',
   'reference',
   'memo',
+  'bank_fee',
+  'net_amount',
+  'entry_number',
+  'voided',
+  'void_date',
+  'void_reason',
+  'void_entry_number',
 ]);
 
 export function documentCsvLine(r: DocumentRow, books: Books, minorUnitsOf: MinorUnitsOf): string {
@@ -176,7 +191,25 @@ export function documentCsvLine(r: DocumentRow, books: Books, minorUnitsOf: Mino
     r.base_total_minor === null ? '' : formatMoney(BigInt(r.base_total_minor), books.baseMinorUnits),
     csvField(r.reference, true),
     csvField(r.memo, true),
+    ...settlement(r, units),
+    csvField(r.entry_number),
+    String(r.void_entry_number !== null),
+    r.void_date ?? '',
+    csvField(r.void_reason, true),
+    csvField(r.void_entry_number),
   ]);
+}
+
+/**
+ * bank_fee and net_amount (document currency): a receipt's fee is withheld, so the bank got
+ * total − fee; a payment's fee is added, so the bank paid total + fee. Blank for other kinds.
+ */
+function settlement(r: DocumentRow, units: number): [string, string] {
+  if (!SETTLING_KINDS.has(r.kind)) return ['', ''];
+  const total = BigInt(r.total_minor);
+  const fee = BigInt(r.bank_fee_minor);
+  const net = r.kind === 'CUSTOMER_RECEIPT' ? total - fee : total + fee;
+  return [formatMoney(fee, units), formatMoney(net, units)];
 }
 
 // ---------------------------------------------------------------------------------------------

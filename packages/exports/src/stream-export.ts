@@ -58,9 +58,15 @@ const DOCUMENTS = `
          p.code AS party_code, p.name AS party_name, d.currency, d.exchange_rate::text AS exchange_rate,
          d.subtotal_minor::text AS subtotal_minor, d.tax_minor::text AS tax_minor,
          d.total_minor::text AS total_minor, d.base_total_minor::text AS base_total_minor,
-         d.reference, d.memo
+         d.reference, d.memo, d.bank_fee_minor::text AS bank_fee_minor, e.number AS entry_number,
+         r.number AS void_entry_number, r.posting_date::text AS void_date, v.reason AS void_reason
     FROM documents d JOIN parties p ON p.id = d.party_id
-   WHERE d.posting_date BETWEEN $1::date AND $2::date
+    JOIN journal_entries e ON e.id = d.entry_id
+    LEFT JOIN voids v ON v.entry_id = d.entry_id
+    LEFT JOIN journal_entries r ON r.id = v.reversal_entry_id
+   -- Only posted documents: a draft (pending or discarded) is not in the books and has no number.
+   -- A voided one stays listed, as posted, with its void (the reversal's date, reason and number).
+   WHERE d.status = 'POSTED' AND d.posting_date BETWEEN $1::date AND $2::date
    ORDER BY d.posting_date, d.kind, d.number NULLS LAST, d.created_at, d.id`;
 
 export interface StreamExportOptions {

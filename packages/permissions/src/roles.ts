@@ -1,7 +1,17 @@
 import { ALL_PERMISSIONS, Permissions as P, type Permission } from './permissions.ts';
 
-/** The role clusters a user can hold, firm-wide or on one client. */
-export const RoleClusters = ['FirmAdmin', 'Senior', 'Junior', 'ExternalReviewer', 'ClientReadOnly'] as const;
+/**
+ * The role clusters a user can hold, firm-wide or on one client. `NoAccess` exists only on one
+ * client: an ethical wall that keeps a person away from that client whatever their firm-wide role.
+ */
+export const RoleClusters = [
+  'FirmAdmin',
+  'Senior',
+  'Junior',
+  'ExternalReviewer',
+  'ClientReadOnly',
+  'NoAccess',
+] as const;
 export type RoleCluster = (typeof RoleClusters)[number];
 
 /** Rank for picking the role shown when a user holds several (highest wins). */
@@ -11,6 +21,7 @@ export const ROLE_RANK: Record<RoleCluster, number> = {
   Junior: 30,
   ExternalReviewer: 20,
   ClientReadOnly: 10,
+  NoAccess: 0,
 };
 
 const readBooks: Permission[] = [P.GL.Read, P.Period.Read, P.FX.Read, P.Tenant.Read];
@@ -71,6 +82,7 @@ export const ROLE_PERMISSIONS: Record<RoleCluster, readonly Permission[]> = {
   ],
   ExternalReviewer: [...readBooks, P.GL.Export, P.Audit.Read, P.Audit.ReadFirm, P.Year.Audit],
   ClientReadOnly: [...readBooks],
+  NoAccess: [],
 };
 
 /** Permissions that only make sense firm-wide, outside any one client. */

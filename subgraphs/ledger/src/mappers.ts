@@ -58,7 +58,9 @@ export type AgingRow = {
   invoices: AgingInvoice[];
 };
 export type AgingInvoice = {
-  documentId: string;
+  documentId: string | null;
+  /** A manual entry's line on the control account, naming the party (no document). */
+  entryId: string | null;
   dueDate: string;
   daysPastDue: number;
   openBalance: string;

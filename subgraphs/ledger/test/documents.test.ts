@@ -317,7 +317,7 @@ describe('settlement', () => {
     expect(r1.number).toBe('RCPT-2026-000001');
     expect(await glOf(r1)).toEqual([
       { code: '1110', base: '4875', cur: 'PAB', orig: '4875', party: null },
-      { code: '6502', base: '125', cur: 'PAB', orig: '125', party: null },
+      { code: '6501', base: '125', cur: 'PAB', orig: '125', party: null },
       { code: '1201', base: '-5000', cur: 'PAB', orig: '-5000', party: customer },
     ]);
     expect(await open(inv)).toBe(5700n);

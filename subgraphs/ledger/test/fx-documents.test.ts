@@ -250,7 +250,7 @@ describe('a USD-based client billing in EUR', () => {
     ]);
   });
 
-  it('Separated: a EUR 500.00 bill booked at 1.08 (USD 540.00) and paid at 1.10 (USD 550.00) with a EUR 2.00 fee debits USD 10.00 to RealizedFxLoss', async () => {
+  it('Separated: a EUR 500.00 bill booked at 1.08 (USD 540.00) and paid at 1.10 (USD 550.00) with a EUR 2.00 fee debits USD 10.00 to RealizedFxLoss and the USD 2.20 fee to BankFees', async () => {
     const bill = await postDocument(
       books,
       (
@@ -280,7 +280,7 @@ describe('a USD-based client billing in EUR', () => {
     expect(amounts(await glOf(t, payment.entryId))).toEqual([
       [code.DefaultAP, '54000', 'EUR', '50000'],
       [code.Cash, '-55220', 'EUR', '-50200'],
-      [code.FxVarianceBankFees, '220', 'EUR', '200'],
+      [code.BankFees, '220', 'EUR', '200'],
       [code.RealizedFxLoss, '1000', 'USD', '1000'],
     ]);
   });

@@ -11,7 +11,8 @@ let tdb: TestDatabase;
 let app: AppConnection;
 /** The instant between the first and the second batch of entries. */
 let between: Date;
-const CODES = ['1101', '1110', '1201', '2101', '2201', '3101', '4101', '4102', '5101', '6101', '6201'];
+// Control accounts (1201, 2101, 2201) are left out: a manual line there must name a party (control-accounts.ts).
+const CODES = ['1101', '1110', '1301', '2301', '2401', '3101', '4101', '4102', '5101', '6101', '6201'];
 
 beforeAll(async () => {
   tdb = await createTestTenantDatabase();
@@ -112,7 +113,7 @@ describe('balanceSheet', () => {
     expect(bs.assets.totalMinor).toBe(bs.totalLiabilitiesAndEquityMinor);
     const naive = await naiveBalances('2026-03-31', between);
     expect(bs.assets.totalMinor).toBe(
-      ['1101', '1110', '1201'].reduce((s, c) => s + (naive.get(c) ?? 0n), 0n),
+      ['1101', '1110', '1301'].reduce((s, c) => s + (naive.get(c) ?? 0n), 0n),
     );
   });
 });

@@ -143,7 +143,11 @@ export async function post(
   books: Books,
   postingDate: string,
   lines: [code: string, amountMinor: bigint, original?: { currency: string; amountMinor: bigint }][],
-  opts: { kind?: 'MANUAL' | 'SALES_INVOICE' | 'PURCHASE_INVOICE'; memo?: string; autoReverse?: boolean } = {},
+  opts: {
+    kind?: 'MANUAL' | 'SALES_INVOICE' | 'PURCHASE_INVOICE' | 'CUSTOMER_RECEIPT' | 'VENDOR_PAYMENT';
+    memo?: string;
+    autoReverse?: boolean;
+  } = {},
 ) {
   const actor = { userId: randomUUID(), email: 'poster@test.firm' };
   const req = {

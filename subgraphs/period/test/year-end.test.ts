@@ -85,6 +85,8 @@ async function bookTheYear(b: Books) {
       ['1110', -112_500n],
     ],
     {
+      // A vendor payment: a manual line on the payable would have to name the vendor.
+      kind: 'VENDOR_PAYMENT',
       memo: 'Payment Consultoría Madrid SL',
     },
   );
@@ -207,7 +209,7 @@ describe('guided year-end close', () => {
         ['6302', 20_000n],
         ['2101', -20_000n],
       ],
-      { memo: 'Late repair bill' },
+      { kind: 'PURCHASE_INVOICE', memo: 'Late repair bill' },
     );
     await closeAllMonths(books, [12]);
     expect((await yearEndCloseDraft(books.app, senior, { draftId: draft.close.id })).stale).toBe(true);

@@ -222,9 +222,10 @@ describe('firm-wide roles', () => {
       () => changeFirmRole(db, senior(), { userId: users.hire!, role: 'FirmAdmin' }),
       'FORBIDDEN',
     );
+    // Nobody changes their own access, not even upwards within what they could grant others.
     await refused(
       () => changeFirmRole(db, senior(), { userId: users.senior!, role: 'FirmAdmin' }),
-      'FORBIDDEN',
+      'SELF_ACCESS_CHANGE',
     );
     await refused(
       () => changeFirmRole(db, senior(), { userId: users.boss!, role: 'Senior', reason: REASON }),
@@ -243,14 +244,14 @@ describe('firm-wide roles', () => {
     await refused(() => removeFirmMember(db, senior(), { userId: users.boss!, reason: REASON }), 'FORBIDDEN');
   });
 
-  it('keeps the last FirmAdmin', async () => {
+  it('keeps the last FirmAdmin: nobody else can demote them, and they cannot step down themself', async () => {
     await refused(
       () => changeFirmRole(db, boss(), { userId: users.boss!, role: 'Senior', reason: REASON }),
-      'LAST_FIRM_ADMIN',
+      'SELF_ACCESS_CHANGE',
     );
     await refused(
       () => removeFirmMember(db, boss(), { userId: users.boss!, reason: REASON }),
-      'LAST_FIRM_ADMIN',
+      'SELF_ACCESS_CHANGE',
     );
     expect(await roleOf('boss')).toBe('FirmAdmin');
   });

@@ -29,6 +29,7 @@ export const roleCluster = pgEnum('role_cluster', [
   'Junior',
   'ExternalReviewer',
   'ClientReadOnly',
+  'NoAccess',
 ]);
 
 export const tenantStatus = pgEnum('tenant_status', ['PROVISIONING', 'ACTIVE', 'SUSPENDED']);

@@ -259,6 +259,8 @@ export const journalDraftLines = pgTable(
     /** Signed base-currency amount: debit positive, credit negative. */
     amountMinor: bigint('amount_minor', { mode: 'bigint' }).notNull(),
     memo: text('memo').notNull().default(''),
+    /** The party a line on a control account concerns (migration 0021). */
+    partyId: uuid('party_id').references(() => parties.id),
   },
   (t) => [primaryKey({ columns: [t.draftId, t.lineNumber] })],
 );

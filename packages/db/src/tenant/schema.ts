@@ -40,6 +40,8 @@ export const accountRole = pgEnum('account_role', [
   'RealizedFxGain',
   'RealizedFxLoss',
   'Rounding',
+  // Bank charges on receipts and payments (migration 0021): never FX, whatever the FX mode.
+  'BankFees',
 ]);
 
 export const periodState = pgEnum('period_state', [

@@ -21,7 +21,8 @@ export type AccountRole =
   | 'FxVarianceBankFees'
   | 'RealizedFxGain'
   | 'RealizedFxLoss'
-  | 'Rounding';
+  | 'Rounding'
+  | 'BankFees';
 
 export interface AccountTemplate {
   code: string;
@@ -116,7 +117,7 @@ export const PANAMA: RegionTemplate = {
     { code: '6301', name: 'Honorarios profesionales', type: 'EXPENSE' },
     { code: '6302', name: 'Reparaciones y mantenimiento', type: 'EXPENSE' },
     { code: '6401', name: 'Impuestos, tasas y aviso de operación', type: 'EXPENSE' },
-    { code: '6501', name: 'Cargos bancarios', type: 'EXPENSE' },
+    { code: '6501', name: 'Cargos bancarios', type: 'EXPENSE', role: 'BankFees' },
     {
       code: '6502',
       name: 'Diferencial cambiario y comisiones bancarias',

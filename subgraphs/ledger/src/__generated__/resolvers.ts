@@ -544,7 +544,7 @@ export type PaymentDraftInput = {
   bankAccountCode?: InputMaybe<Scalars['String']['input']>;
   /** The amount settled (receipt: received before the bank's fee; payment: paid to the vendor). */
   amount: Scalars['Money']['input'];
-  /** Bank charges: withheld from a receipt, added to a payment; posted to the FxVarianceBankFees role. */
+  /** Bank charges: withheld from a receipt, added to a payment; posted to the BankFees role. */
   bankFee?: InputMaybe<Scalars['Money']['input']>;
   /**
    * A key of the caller's choosing, bound to the kind and this input: creating again with the same
@@ -711,7 +711,10 @@ export type AgingBuckets = {
 
 export type AgingInvoice = {
   __typename?: 'AgingInvoice';
+  /** The open invoice; null for a manual line on the control account (see `entry`). */
   document?: Maybe<Document>;
+  /** A manual journal entry whose line names this party on the receivable or payable (no document). */
+  entry?: Maybe<JournalEntry>;
   dueDate: Scalars['Date']['output'];
   daysPastDue: Scalars['Int']['output'];
   openBalance: Scalars['Money']['output'];
@@ -767,7 +770,7 @@ export type JournalLine = {
 export type ExportFormat =
   /** The GL lines of the range, one CSV row each (debit, credit, original currency and amount, party, memos). */
   | 'GL_CSV'
-  /** Sales and purchase documents of the range: number, kind, status, dates, party, currency, totals. */
+  /** The posted sales and purchase documents of the range (no drafts): number, kind, status, dates, party, currency, totals, bank fee and net amount of receipts and payments, entry number, and for a voided one its void date, reason and reversing entry. */
   | 'DOCUMENTS_CSV'
   /** The GL as a journal the hledger program (and ledger-cli) reads: accounts by type as "code name", amounts in the base currency, an opening-balances transaction at `from`. */
   | 'HLEDGER';
@@ -884,7 +887,9 @@ export type AccountRole =
   | 'FxVarianceBankFees'
   | 'RealizedFxGain'
   | 'RealizedFxLoss'
-  | 'Rounding';
+  | 'Rounding'
+  /** Bank charges withheld from receipts and added to payments; never reclassified as FX. */
+  | 'BankFees';
 
 export type Account = {
   __typename?: 'Account';
@@ -917,6 +922,12 @@ export type JournalLineInput = {
   debit?: InputMaybe<Scalars['Money']['input']>;
   credit?: InputMaybe<Scalars['Money']['input']>;
   memo?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * The customer or vendor the line concerns. Required on a control account (the account bound to
+   * DefaultAR needs a customer, DefaultAP a vendor, a tax account any party), so the agings follow
+   * the line; without it the line is refused with CONTROL_ACCOUNT_REQUIRES_DOCUMENT.
+   */
+  partyId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type SourceKind =
@@ -1818,6 +1829,7 @@ export type AgingBucketsResolvers<ContextType = Context, ParentType extends Reso
 
 export type AgingInvoiceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AgingInvoice'] = ResolversParentTypes['AgingInvoice']> = ResolversObject<{
   document?: Resolver<Maybe<ResolversTypes['Document']>, ParentType, ContextType>;
+  entry?: Resolver<Maybe<ResolversTypes['JournalEntry']>, ParentType, ContextType>;
   dueDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   daysPastDue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   openBalance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;

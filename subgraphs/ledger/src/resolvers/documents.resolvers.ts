@@ -72,9 +72,10 @@ async function agingReport(
       base: buckets(r.base, base),
       revaluedBase: revalued ? buckets(revalued.rowBuckets[i] as Buckets, base) : null,
       invoices: r.invoices.map((inv) => {
-        const at = revalued?.invoices.get(inv.documentId);
+        const at = inv.documentId ? revalued?.invoices.get(inv.documentId) : undefined;
         return {
           documentId: inv.documentId,
+          entryId: inv.entryId,
           dueDate: inv.dueDate,
           daysPastDue: inv.daysPastDue,
           openBalance: formatMoney(inv.openMinor, r.minorUnits),
@@ -261,7 +262,8 @@ export const AgingRow: AgingRowResolvers = {
 };
 
 export const AgingInvoice: AgingInvoiceResolvers = {
-  document: (i, _a, ctx) => ctx.loaders.document.load(i.documentId),
+  document: (i, _a, ctx) => (i.documentId ? ctx.loaders.document.load(i.documentId) : null),
+  entry: (i, _a, ctx) => (i.entryId ? ctx.loaders.entry.load(i.entryId) : null),
 };
 
 /** The document an entry posted or voided, and the party of a subledger line. */

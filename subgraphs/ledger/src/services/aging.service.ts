@@ -13,7 +13,10 @@ import type { Books } from './books.ts';
 export type Buckets = Record<AgingBucket | 'total', bigint>;
 
 export interface AgingInvoiceRow {
-  documentId: string;
+  /** The open invoice; null for a manual line on the control account (then `entryId`). */
+  documentId: string | null;
+  /** The manual journal entry whose line, naming the party, sits on the control account. */
+  entryId: string | null;
   dueDate: IsoDate;
   daysPastDue: number;
   openMinor: bigint;
@@ -128,7 +131,73 @@ export async function aging(
     row.base.total += baseOpenMinor;
     totalBase[bucket] += baseOpenMinor;
     totalBase.total += baseOpenMinor;
-    row.invoices.push({ documentId: r.id, dueDate: r.due_date, daysPastDue, openMinor, baseOpenMinor });
+    row.invoices.push({
+      documentId: r.id,
+      entryId: null,
+      dueDate: r.due_date,
+      daysPastDue,
+      openMinor,
+      baseOpenMinor,
+    });
+  }
+  // Manual lines on the control account (they must name their party: control-accounts.ts) are
+  // part of the subledger too, in base currency and due on their posting date, so the aging's
+  // total equals the receivable or payable to the minor unit after any activity. Lines of
+  // document entries and of documents' voids are already in the invoices above.
+  const manual = (
+    await books.db.execute<{
+      entry_id: string;
+      party_id: string;
+      posting_date: string;
+      amount_minor: string;
+    }>(sql`
+      SELECT l.entry_id, l.party_id, min(l.posting_date)::text AS posting_date,
+             sum(l.amount_minor)::text AS amount_minor
+        FROM ${tenant.glLines} l
+        JOIN ${tenant.accountRoleBindings} b ON b.account_id = l.account_id
+        JOIN ${tenant.parties} p ON p.id = l.party_id
+       WHERE b.role = ${kind === 'SALES_INVOICE' ? 'DefaultAR' : 'DefaultAP'}
+         AND l.posting_date <= ${asOf}
+         AND NOT EXISTS (SELECT 1 FROM ${tenant.documents} d WHERE d.entry_id = l.entry_id)
+         AND NOT EXISTS (SELECT 1 FROM ${tenant.voids} v
+                          WHERE v.reversal_entry_id = l.entry_id AND v.document_id IS NOT NULL)
+       GROUP BY l.entry_id, l.party_id, p.code
+      HAVING sum(l.amount_minor) <> 0
+       ORDER BY p.code, min(l.posting_date), l.entry_id`)
+  ).rows;
+  const base = books.company.baseCurrency;
+  for (const m of manual) {
+    // Receivables are debits, payables credits: both shown as positive amounts owed.
+    const amount = BigInt(m.amount_minor) * (kind === 'SALES_INVOICE' ? 1n : -1n);
+    const key = `${m.party_id}/${base}`;
+    let row = byKey.get(key);
+    if (!row) {
+      row = {
+        partyId: m.party_id,
+        currency: base,
+        minorUnits: books.company.baseMinorUnits,
+        amounts: empty(),
+        base: empty(),
+        invoices: [],
+      };
+      byKey.set(key, row);
+    }
+    const daysPastDue = daysBetween(m.posting_date, asOf);
+    const bucket = agingBucket(daysPastDue);
+    row.amounts[bucket] += amount;
+    row.amounts.total += amount;
+    row.base[bucket] += amount;
+    row.base.total += amount;
+    totalBase[bucket] += amount;
+    totalBase.total += amount;
+    row.invoices.push({
+      documentId: null,
+      entryId: m.entry_id,
+      dueDate: m.posting_date,
+      daysPastDue,
+      openMinor: amount,
+      baseOpenMinor: amount,
+    });
   }
   return { asOf, rows: [...byKey.values()], totalBase };
 }

@@ -24,6 +24,7 @@ import { Permissions as P, type Permission } from '@cifra/permissions';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Books, Constraints, isUniqueViolation } from './books.ts';
+import { controlAccounts, refuseControlAccount } from './control-accounts.ts';
 import { clearedBase, decideDocumentRate, realizedFxRole } from './exchange-rate.ts';
 import { PRICE_INTEGER_DIGITS, PRICE_SCALE } from './items.service.ts';
 import { parseInput } from './parties.service.ts';
@@ -330,12 +331,13 @@ async function prepareInvoice(
 
   const itemCodes = [...new Set(input.lines.flatMap((l) => (l.itemCode ? [l.itemCode] : [])))];
   const accountCodes = [...new Set(input.lines.flatMap((l) => (l.accountCode ? [l.accountCode] : [])))];
-  const [itemRows, accountRows, taxRows] = await Promise.all([
+  const [itemRows, accountRows, taxRows, controls] = await Promise.all([
     itemCodes.length ? db.select().from(tenant.items).where(inArray(tenant.items.code, itemCodes)) : [],
     accountCodes.length
       ? db.select().from(tenant.accounts).where(inArray(tenant.accounts.code, accountCodes))
       : [],
     db.select().from(tenant.taxCodes),
+    controlAccounts(db),
   ]);
   const items = new Map(itemRows.map((i) => [i.code, i]));
   const accounts = new Map(accountRows.map((a) => [a.code, a]));
@@ -363,6 +365,13 @@ async function prepareInvoice(
     }
     if (!accountId)
       throw badInput(`${field}: give an accountCode or an item with a default account`, { field });
+    // The document posts its total to the receivable or payable and its tax to the tax account
+    // itself; a line coded there too would move the control account behind its subledger's back.
+    refuseControlAccount(
+      controls,
+      accountId,
+      line.accountCode ? `${field}.accountCode` : `${field}.itemCode`,
+    );
     const quantity = parseDecimal(line.quantity, {
       maxScale: QUANTITY_SCALE,
       maxIntegerDigits: QUANTITY_INTEGER_DIGITS,
@@ -388,7 +397,13 @@ async function prepareInvoice(
         field: `${field}.taxCode`,
         value: taxCode,
       });
-    const figures = computeLine(quantity, unitPrice, decimalOf(tax.ratePercent), minorUnits);
+    const figures = computeLine(
+      quantity,
+      unitPrice,
+      decimalOf(tax.ratePercent),
+      minorUnits,
+      `input.${field}`,
+    );
     return {
       lineNumber: i + 1,
       itemId: item?.id ?? null,
@@ -472,6 +487,8 @@ async function preparePayment(
         value: input.bankAccountCode,
       });
     }
+    // Money does not sit on the receivable (or the ITBMS account): the bank must be a bank.
+    refuseControlAccount(await controlAccounts(db), account.id, 'bankAccountCode');
     bankAccountId = account.id;
   } else {
     bankAccountId = roleAccount(await roleAccounts(db), 'Cash');
@@ -813,7 +830,7 @@ function documentLinesForGl(
           memo: doc.memo,
         },
         {
-          accountId: roleAccount(roles, 'FxVarianceBankFees'),
+          accountId: roleAccount(roles, 'BankFees'),
           amountMinor: doc.bankFeeMinor,
           memo: 'Bank fee',
         },
@@ -828,7 +845,7 @@ function documentLinesForGl(
           memo: doc.memo,
         },
         {
-          accountId: roleAccount(roles, 'FxVarianceBankFees'),
+          accountId: roleAccount(roles, 'BankFees'),
           amountMinor: doc.bankFeeMinor,
           memo: 'Bank fee',
         },

@@ -1,9 +1,10 @@
 import type { Actor, TenantDb } from '@cifra/db';
 import { inTransaction, recordAuditEvent, tenant } from '@cifra/db';
-import { DomainError, parseIsoDate } from '@cifra/domain';
+import { DomainError, parseInput, parseIsoDate } from '@cifra/domain';
 import { type Company, type PostedEntry, postEntry, type TenantTx } from '@cifra/engine';
 import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { checkManualControlLines } from './control-accounts.ts';
 import { manualLinesInput, parseManualLines } from './manual-lines.ts';
 
 export const journalEntryDraftInput = z.object({
@@ -16,13 +17,22 @@ export type JournalEntryDraftInput = z.infer<typeof journalEntryDraftInput>;
 export type JournalDraft = typeof tenant.journalDrafts.$inferSelect;
 
 async function parseDraft(db: TenantDb, company: Company, raw: JournalEntryDraftInput) {
-  const input = journalEntryDraftInput.parse(raw);
+  const input = parseInput(journalEntryDraftInput, raw);
   return {
     postingDate: parseIsoDate(input.postingDate, 'postingDate'),
     memo: input.memo ?? '',
     autoReverse: input.autoReverse ?? false,
-    lines: await parseManualLines(db, company, input.lines),
+    lines: await checked(db, await parseManualLines(db, company, input.lines)),
   };
+}
+
+/** A draft's lines on control accounts name their party, as a posted manual entry's must. */
+async function checked<T extends Parameters<typeof checkManualControlLines>[1]>(
+  db: TenantDb,
+  lines: T,
+): Promise<T> {
+  await checkManualControlLines(db, lines);
+  return lines;
 }
 
 type ParsedDraft = Awaited<ReturnType<typeof parseDraft>>;
@@ -36,6 +46,7 @@ async function writeLines(tx: TenantTx, draftId: string, draft: ParsedDraft) {
       accountId: l.accountId,
       amountMinor: l.amountMinor,
       memo: l.memo ?? '',
+      partyId: l.partyId ?? null,
     })),
   );
 }
@@ -185,6 +196,7 @@ export async function approveJournalEntry(
         originalCurrency: company.baseCurrency,
         originalAmountMinor: l.amountMinor,
         memo: l.memo,
+        partyId: l.partyId,
       })),
     });
     await tx

@@ -10,6 +10,8 @@ export const manualLineInput = z.object({
   debit: z.string().nullish(),
   credit: z.string().nullish(),
   memo: z.string().max(500).nullish(),
+  /** The customer or vendor a line on a control account concerns (required there; see control-accounts.ts). */
+  partyId: z.string().uuid().nullish(),
 });
 export type ManualLineInput = z.infer<typeof manualLineInput>;
 
@@ -73,6 +75,7 @@ export function toPostingLines(
       originalCurrency: company.baseCurrency,
       originalAmountMinor: amountMinor,
       memo: line.memo ?? '',
+      partyId: line.partyId ?? null,
     };
   });
 }

@@ -1,8 +1,9 @@
 import type { Actor, TenantDb } from '@cifra/db';
 import { Constraints, inTransaction, isUniqueViolation } from '@cifra/db';
-import { assertBalancedEntry, DomainError, parseIsoDate } from '@cifra/domain';
+import { assertBalancedEntry, DomainError, parseInput, parseIsoDate } from '@cifra/domain';
 import { type Company, type PostedEntry, type PostingRequest, postEntries } from '@cifra/engine';
 import { z } from 'zod';
+import { checkManualControlLines } from './control-accounts.ts';
 import { loadAccountsByCode, toPostingLines } from './manual-lines.ts';
 import { postJournalEntryInput } from './post-journal-entry.service.ts';
 
@@ -38,7 +39,7 @@ export async function postJournalEntries(
   actor: Actor,
   raw: unknown,
 ): Promise<PostedEntry[]> {
-  const input = postJournalEntriesInput.parse(raw);
+  const input = parseInput(postJournalEntriesInput, raw);
   const byCode = await loadAccountsByCode(
     db,
     input.flatMap((e) => e.lines.map((l) => l.accountCode)),
@@ -66,6 +67,14 @@ export async function postJournalEntries(
       throw at(index, err);
     }
   });
+
+  // Control accounts need a party on every manual line, checked over the whole batch at once.
+  const fields = requests.flatMap((r, i) => r.lines.map((_, j) => `input[${i}].lines[${j}]`));
+  await checkManualControlLines(
+    db,
+    requests.flatMap((r) => r.lines),
+    (k) => fields[k] ?? `input.lines[${k}]`,
+  );
 
   const post = () => inTransaction(db, actor, (tx) => postEntries(tx, actor, requests));
   try {

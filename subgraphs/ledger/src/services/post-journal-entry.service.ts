@@ -1,8 +1,9 @@
 import type { Actor, TenantDb } from '@cifra/db';
 import { Constraints, inTransaction, isUniqueViolation } from '@cifra/db';
-import { parseIsoDate } from '@cifra/domain';
+import { parseInput, parseIsoDate } from '@cifra/domain';
 import { type Company, type PostedEntry, postEntry } from '@cifra/engine';
 import { z } from 'zod';
+import { checkManualControlLines } from './control-accounts.ts';
 import { manualLinesInput, parseManualLines } from './manual-lines.ts';
 
 export const postJournalEntryInput = z.object({
@@ -24,9 +25,10 @@ export async function postJournalEntry(
   actor: Actor,
   raw: PostJournalEntryInput,
 ): Promise<PostedEntry> {
-  const input = postJournalEntryInput.parse(raw);
+  const input = parseInput(postJournalEntryInput, raw);
   const postingDate = parseIsoDate(input.postingDate, 'postingDate');
   const lines = await parseManualLines(db, company, input.lines);
+  await checkManualControlLines(db, lines);
   const request = {
     kind: 'MANUAL' as const,
     postingDate,

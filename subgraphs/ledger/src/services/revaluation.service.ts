@@ -239,7 +239,7 @@ export async function revalueAging(
         rate === null
           ? inv.baseOpenMinor
           : translateMinor(inv.openMinor, row.minorUnits, rate, ctx.baseMinorUnits);
-      invoices.set(inv.documentId, revalued);
+      if (inv.documentId) invoices.set(inv.documentId, revalued);
       const bucket = agingBucket(inv.daysPastDue);
       buckets[bucket] += revalued;
       buckets.total += revalued;

@@ -136,7 +136,76 @@ export const CLOSE_CHECKS: readonly CloseCheck[] = [
         : open(n, `${n} foreign-currency document(s) dated in the period have no exchange rate`);
     },
   },
+  {
+    code: 'SUBLEDGERS_AGREE_WITH_CONTROL_ACCOUNTS',
+    label: 'Receivable and payable subledgers agree with their control accounts',
+    // Informational: a difference comes from lines posted before control accounts required a
+    // party (migration 0021); it is corrected by voiding them, which a locked month would stop.
+    blocking: false,
+    async run(tx, { period }) {
+      const off: string[] = [];
+      for (const [role, kind, sign, noun] of [
+        ['DefaultAR', 'SALES_INVOICE', 1n, 'receivable'],
+        ['DefaultAP', 'PURCHASE_INVOICE', -1n, 'payable'],
+      ] as const) {
+        const { control, subledger } = await subledgerAgainstControl(tx, role, kind, period.endDate);
+        const diff = control * sign - subledger;
+        if (diff !== 0n) {
+          off.push(
+            `the ${noun} account holds ${control * sign} minor units, the aging ${subledger} (difference ${diff})`,
+          );
+        }
+      }
+      return off.length === 0
+        ? ok(`arAging and apAging equal their control accounts to the minor unit at ${period.endDate}`)
+        : open(off.length, `At ${period.endDate} ${off.join('; ')}`);
+    },
+  },
 ];
+
+/**
+ * The control account's balance at the end of `asOf`, and the total of its aging computed as
+ * `arAging`/`apAging` do (aging.service.ts in the ledger subgraph): live invoices' base totals less
+ * the base their live settlements cleared, plus the manual lines that name a party on the account.
+ * Both positive when owed (payables are credits on the account: the caller flips the sign).
+ */
+async function subledgerAgainstControl(
+  tx: TenantTx,
+  role: 'DefaultAR' | 'DefaultAP',
+  kind: 'SALES_INVOICE' | 'PURCHASE_INVOICE',
+  asOf: string,
+): Promise<{ control: bigint; subledger: bigint }> {
+  const sign = role === 'DefaultAR' ? 1 : -1;
+  const { rows } = await tx.execute<{ control: string; invoices: string; manual: string }>(sql`
+    WITH voided AS (
+      SELECT v.document_id FROM voids v JOIN journal_entries r ON r.id = v.reversal_entry_id
+       WHERE v.document_id IS NOT NULL AND r.posting_date <= ${asOf}
+    ), live AS (
+      SELECT d.id, coalesce(d.base_total_minor, d.total_minor) AS base_total
+        FROM documents d
+       WHERE d.kind = ${kind} AND d.status = 'POSTED' AND d.posting_date <= ${asOf}
+         AND d.id NOT IN (SELECT document_id FROM voided)
+    ), account AS (
+      SELECT account_id FROM account_role_bindings WHERE role = ${role}
+    )
+    SELECT
+      (SELECT coalesce(sum(l.amount_minor), 0) FROM gl_lines l
+        WHERE l.account_id IN (SELECT account_id FROM account) AND l.posting_date <= ${asOf})::text AS control,
+      (SELECT coalesce(sum(i.base_total), 0) - coalesce((
+         SELECT sum(coalesce(a.base_amount_minor, a.amount_minor))
+           FROM allocations a JOIN documents s ON s.id = a.source_document_id
+          WHERE a.invoice_id IN (SELECT id FROM live) AND s.posting_date <= ${asOf}
+            AND s.id NOT IN (SELECT document_id FROM voided)), 0)
+         FROM live i)::text AS invoices,
+      (SELECT coalesce(sum(l.amount_minor), 0) * ${sign} FROM gl_lines l
+        WHERE l.account_id IN (SELECT account_id FROM account) AND l.posting_date <= ${asOf}
+          AND l.party_id IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.entry_id = l.entry_id)
+          AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.reversal_entry_id = l.entry_id AND v.document_id IS NOT NULL)
+      )::text AS manual`);
+  const row = rows[0] as { control: string; invoices: string; manual: string };
+  return { control: BigInt(row.control), subledger: BigInt(row.invoices) + BigInt(row.manual) };
+}
 
 /** Run every check for a period, in order. */
 export async function computeChecklist(tx: TenantTx, ctx: CheckContext): Promise<ChecklistItem[]> {

@@ -152,6 +152,26 @@ async function incomeStatementBalances(tx: TenantTx, fiscalYear: number): Promis
   }));
 }
 
+/**
+ * Bank fees still on the FxVarianceBankFees account for the year: receipts and payments posted
+ * before bank fees had their own role (migration 0021) put the fee there, on a line the documents
+ * service writes with the memo 'Bank fee' (a void mirrors it, memo included). They are fees, not
+ * exchange differences, so the Separated close leaves them out of what it reclassifies as FX.
+ */
+async function bankFeesOnFxVariance(tx: TenantTx, fiscalYear: number, accountId: string): Promise<bigint> {
+  const rows = await tx.execute(sql`
+    SELECT coalesce(sum(l.amount_minor), 0)::text AS fees
+      FROM gl_lines l
+      JOIN journal_entries e ON e.id = l.entry_id
+      LEFT JOIN journal_entries o ON o.id = e.reverses_entry_id
+     WHERE e.fiscal_year = ${fiscalYear}
+       AND l.account_id = ${accountId}
+       AND l.memo = 'Bank fee'
+       AND (e.source_kind IN ('CUSTOMER_RECEIPT', 'VENDOR_PAYMENT')
+            OR o.source_kind IN ('CUSTOMER_RECEIPT', 'VENDOR_PAYMENT'))`);
+  return BigInt((rows.rows[0] as { fees: string }).fees);
+}
+
 /** Entries of the year flagged to auto-reverse and not reversed yet, with their lines. */
 async function pendingAccruals(tx: TenantTx, fiscalYear: number) {
   const reversed = tx
@@ -203,6 +223,7 @@ function buildClosingLines(
   fiscalYear: number,
   closingDate: IsoDate,
   mode: FxVarianceMode,
+  legacyBankFeesMinor = 0n,
 ): { lines: DraftLine[]; netIncomeMinor: bigint } {
   const money = (m: bigint) => `${formatMoney(abs(m), company.baseMinorUnits)} ${company.baseCurrency}`;
   const re = roles.get('RetainedEarnings')!;
@@ -224,11 +245,19 @@ function buildClosingLines(
   const fxVariance = roles.get('FxVarianceBankFees');
   const gain = roles.get('RealizedFxGain');
   const loss = roles.get('RealizedFxLoss');
-  // Separated FX policy: the residual on the FX-variance-and-fees account is first reclassified to
-  // realized FX gain (credit residual) or loss (debit residual); those accounts then close as usual.
+  const bankFees = roles.get('BankFees');
+  // Separated FX policy: the exchange differences left on FxVarianceBankFees (posted while the
+  // client was in Simple mode) are first reclassified to realized FX gain (credit residual) or loss
+  // (debit residual); those accounts then close as usual. Bank fees are never FX: the BankFees
+  // account is closed as an expense, and fees posted to FxVarianceBankFees before that role
+  // existed stay on it and close as an expense too (`legacyBankFeesMinor`).
   const extra = new Map<string, bigint>();
+  const feesLeft = new Map<string, bigint>();
   if (mode === 'SEPARATED' && fxVariance) {
-    const residual = balanceOf.get(fxVariance.id);
+    const onAccount = balanceOf.get(fxVariance.id);
+    const fx = (onAccount?.balanceMinor ?? 0n) - legacyBankFeesMinor;
+    if (onAccount && legacyBankFeesMinor !== 0n) feesLeft.set(fxVariance.id, legacyBankFeesMinor);
+    const residual = onAccount && fx !== 0n ? { ...onAccount, balanceMinor: fx } : undefined;
     if (residual) {
       const target = residual.balanceMinor > 0n ? loss : gain;
       if (!target) {
@@ -256,7 +285,12 @@ function buildClosingLines(
   }
   const toClose: { accountId: string; code: string; name: string; type: string; balanceMinor: bigint }[] = [];
   for (const b of balances) {
-    if (mode === 'SEPARATED' && fxVariance && b.accountId === fxVariance.id) continue; // reclassified above
+    if (mode === 'SEPARATED' && fxVariance && b.accountId === fxVariance.id) {
+      // Its FX was reclassified above; what is left is bank fees, closed as an expense.
+      const fees = feesLeft.get(b.accountId) ?? 0n;
+      if (fees !== 0n) toClose.push({ ...b, balanceMinor: fees });
+      continue;
+    }
     toClose.push({ ...b, balanceMinor: b.balanceMinor + (extra.get(b.accountId) ?? 0n) });
     extra.delete(b.accountId);
   }
@@ -277,14 +311,18 @@ function buildClosingLines(
     total += b.balanceMinor;
     const what =
       fxVariance && b.accountId === fxVariance.id
-        ? `FX variance and bank fees (closed as an expense under the client's Simple FX policy)`
-        : b.accountId === gain?.id
-          ? 'realized FX gain'
-          : b.accountId === loss?.id
-            ? 'realized FX loss'
-            : b.type === 'INCOME'
-              ? 'income'
-              : 'expense';
+        ? mode === 'SEPARATED'
+          ? 'bank fees posted before they had their own account (closed as an expense, never as FX)'
+          : `FX variance and bank fees (closed as an expense under the client's Simple FX policy)`
+        : b.accountId === bankFees?.id
+          ? 'bank fees (closed as an expense in either FX policy, never reclassified as FX)'
+          : b.accountId === gain?.id
+            ? 'realized FX gain'
+            : b.accountId === loss?.id
+              ? 'realized FX loss'
+              : b.type === 'INCOME'
+                ? 'income'
+                : 'expense';
     lines.push(
       line(
         b.accountId,
@@ -371,6 +409,11 @@ export async function prepareYearEndClose(
     }
     const closingDate = year.endDate;
     const balances = await incomeStatementBalances(tx, year.year);
+    const fxVariance = roles.get('FxVarianceBankFees');
+    const legacyFees =
+      args.fxVarianceMode === 'SEPARATED' && fxVariance
+        ? await bankFeesOnFxVariance(tx, year.year, fxVariance.id)
+        : 0n;
     const { lines: closing, netIncomeMinor } = buildClosingLines(
       balances,
       roles,
@@ -378,6 +421,7 @@ export async function prepareYearEndClose(
       year.year,
       closingDate,
       args.fxVarianceMode,
+      legacyFees,
     );
     const firstOfNext = nextDay(closingDate);
     const accruals = await pendingAccruals(tx, year.year);

@@ -193,7 +193,9 @@ export type RoleCluster =
   | 'Senior'
   | 'Junior'
   | 'ExternalReviewer'
-  | 'ClientReadOnly';
+  | 'ClientReadOnly'
+  /** Only on one client: an ethical wall that keeps the person away from it whatever their firm-wide role. */
+  | 'NoAccess';
 
 export type TenantStatus =
   | 'PROVISIONING'

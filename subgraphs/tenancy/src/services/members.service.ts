@@ -56,6 +56,30 @@ const addInput = z.object({
   displayName: z.string().trim().min(1).max(200),
 });
 
+/**
+ * A person's own memberships and roles are changed only by someone else: nobody lifts their own
+ * restriction, widens their own access or quietly removes their own ethical wall.
+ */
+function refuseSelf(manager: Manager, userId: string, what: string): void {
+  if (userId === manager.userId) {
+    throw new DomainError('SELF_ACCESS_CHANGE', `${what}: your own access is changed by someone else`, {
+      userId,
+    });
+  }
+}
+
+/** `NoAccess` is a wall on one client; firm-wide it would be a removal, which has its own mutation. */
+function refuseFirmWideNoAccess(role: RoleName | null): void {
+  if (role === 'NoAccess') {
+    throw badInput(
+      'role: NoAccess applies to one client (assignClientRole); use removeFirmMember to remove someone',
+      {
+        field: 'role',
+      },
+    );
+  }
+}
+
 function refuseAbove(manager: Manager, role: RoleName | null, what: string): void {
   if (role !== null && !roleWithin(role, manager.firmRole)) {
     throw new DomainError('FORBIDDEN', `${what}: ${role} is above your own role`, {
@@ -100,6 +124,29 @@ async function keepOneFirmAdmin(tx: TxOf<ControlDb>, firmId: string): Promise<vo
     );
   if ((row?.n ?? 0) < 1) {
     throw new DomainError('LAST_FIRM_ADMIN', 'The firm must keep at least one FirmAdmin', { firmId });
+  }
+}
+
+/** Someone walled off a client (NoAccess) does not decide who else may see it either. */
+async function refuseWalled(
+  tx: TxOf<ControlDb>,
+  manager: Manager,
+  tenantId: string,
+  slug: string,
+): Promise<void> {
+  const [own] = await tx
+    .select({ role: control.tenantRoleAssignments.role })
+    .from(control.tenantRoleAssignments)
+    .where(
+      and(
+        eq(control.tenantRoleAssignments.tenantId, tenantId),
+        eq(control.tenantRoleAssignments.userId, manager.userId),
+      ),
+    );
+  if (own?.role === 'NoAccess') {
+    throw new DomainError('FORBIDDEN', `You are walled off ${slug}: someone else manages its access`, {
+      tenant: slug,
+    });
   }
 }
 
@@ -184,6 +231,7 @@ export async function addFirmMember(
   }
   const { email, displayName } = parsed.data;
   const firmRole = raw.firmRole ?? null;
+  refuseFirmWideNoAccess(firmRole);
   refuseAbove(manager, firmRole, 'addFirmMember');
   return inTransaction(db, manager.actor, async (tx) => {
     await lockFirm(tx, manager.firmId);
@@ -232,6 +280,8 @@ export async function changeFirmRole(
   manager: Manager,
   args: { userId: string; role: RoleName | null; reason?: string | null },
 ): Promise<FirmMember> {
+  refuseSelf(manager, args.userId, 'changeFirmRole');
+  refuseFirmWideNoAccess(args.role);
   refuseAbove(manager, args.role, 'changeFirmRole');
   return inTransaction(db, manager.actor, async (tx) => {
     await lockFirm(tx, manager.firmId);
@@ -275,6 +325,7 @@ export async function removeFirmMember(
   manager: Manager,
   args: { userId: string; reason: string },
 ): Promise<FirmMember> {
+  refuseSelf(manager, args.userId, 'removeFirmMember');
   const reason = requireReason(args.reason);
   return inTransaction(db, { ...manager.actor, reason }, async (tx) => {
     await lockFirm(tx, manager.firmId);
@@ -323,12 +374,14 @@ export async function assignClientRole(
   manager: Manager,
   args: { userId: string; tenant: string; role: RoleName; reason?: string | null },
 ): Promise<FirmMember> {
+  refuseSelf(manager, args.userId, 'assignClientRole');
   refuseAbove(manager, args.role, 'assignClientRole');
   return inTransaction(db, manager.actor, async (tx) => {
     await lockFirm(tx, manager.firmId);
     const member = await membershipOf(tx, manager.firmId, args.userId);
     refuseAbove(manager, member.firmRole, 'assignClientRole');
     const client = await clientOf(tx, manager.firmId, args.tenant);
+    await refuseWalled(tx, manager, client.id, args.tenant);
     const [current] = await tx
       .select()
       .from(control.tenantRoleAssignments)
@@ -373,6 +426,7 @@ export async function revokeClientRole(
   manager: Manager,
   args: { userId: string; tenant: string; reason: string },
 ): Promise<FirmMember> {
+  refuseSelf(manager, args.userId, 'revokeClientRole');
   const reason = requireReason(args.reason);
   return inTransaction(db, { ...manager.actor, reason }, async (tx) => {
     await lockFirm(tx, manager.firmId);
@@ -380,6 +434,7 @@ export async function revokeClientRole(
     // Without the assignment their firm-wide role applies on this client again.
     refuseAbove(manager, member.firmRole, 'revokeClientRole');
     const client = await clientOf(tx, manager.firmId, args.tenant);
+    await refuseWalled(tx, manager, client.id, args.tenant);
     const [removed] = await tx
       .select()
       .from(control.tenantRoleAssignments)

@@ -1,0 +1,124 @@
+import {
+  type Actor,
+  type ControlDb,
+  control,
+  inTransaction,
+  quoteIdent,
+  recordAuditEvent,
+  resolveSecrets,
+  withClient,
+  withDatabase,
+} from '@cifra/db';
+import { DomainError } from '@cifra/domain';
+import { eq } from 'drizzle-orm';
+
+/**
+ * Operator actions: what only the firm's operator does, with the control plane's admin connection
+ * (the services' role cannot), each recorded in the firm's trail with who ran it.
+ */
+
+/** A new firm with its first FirmAdmin (the user is created when the email is new). */
+export async function createFirm(
+  db: ControlDb,
+  operator: Actor,
+  input: { name: string; slug?: string; adminEmail: string; adminName?: string },
+): Promise<{ firmId: string; slug: string; adminUserId: string }> {
+  const slug = input.slug ?? slugOf(input.name);
+  const email = input.adminEmail.trim().toLowerCase();
+  return inTransaction(db, operator, async (tx) => {
+    const [firm] = await tx.insert(control.firms).values({ slug, name: input.name.trim() }).returning();
+    if (!firm) throw new Error('the firm was not created');
+    let [user] = await tx.select().from(control.users).where(eq(control.users.email, email));
+    if (user) {
+      const [other] = await tx
+        .select()
+        .from(control.firmMemberships)
+        .where(eq(control.firmMemberships.userId, user.id));
+      if (other) throw new DomainError('CONFLICT', `${email} already belongs to a firm`, { email });
+    } else {
+      [user] = await tx
+        .insert(control.users)
+        .values({ email, displayName: input.adminName?.trim() || email.split('@')[0] || email })
+        .returning();
+    }
+    if (!user) throw new Error('the admin was not created');
+    await tx
+      .insert(control.firmMemberships)
+      .values({ firmId: firm.id, userId: user.id, firmRole: 'FirmAdmin' });
+    await recordAuditEvent(tx, operator, {
+      action: 'firm.created',
+      entityType: 'Firm',
+      entityId: firm.id,
+      firmId: firm.id,
+      after: { slug, name: firm.name, admin: email },
+    });
+    return { firmId: firm.id, slug, adminUserId: user.id };
+  });
+}
+
+const slugOf = (name: string) =>
+  name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40) || 'firm';
+
+/**
+ * Point a client at another database (after a copy made by other means), optionally on another
+ * registered server: the database must exist there. Running services pick the new location up
+ * within their location cache's lifetime (30 s); stop writes to the client while it moves.
+ */
+export async function repointClient(
+  db: ControlDb,
+  operator: Actor,
+  input: {
+    slug: string;
+    databaseName: string;
+    serverName?: string;
+    secrets: Readonly<Record<string, string | undefined>>;
+  },
+): Promise<{
+  tenantId: string;
+  from: { server: string; database: string };
+  to: { server: string; database: string };
+}> {
+  const [tenant] = await db.select().from(control.tenants).where(eq(control.tenants.slug, input.slug));
+  if (!tenant) throw new DomainError('NOT_FOUND', `No client ${input.slug}`, { tenant: input.slug });
+  const servers = await db.select().from(control.dbServers);
+  const current = servers.find((s) => s.id === tenant.serverId);
+  const target = input.serverName ? servers.find((s) => s.name === input.serverName) : current;
+  if (!current || !target) throw new DomainError('NOT_FOUND', `No registered server ${input.serverName}`, {});
+  const adminUrl = resolveSecrets(target.adminUrl, input.secrets);
+  const exists = await withClient(
+    withDatabase(adminUrl, 'postgres'),
+    async (c) =>
+      (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [input.databaseName])).rowCount === 1,
+  );
+  if (!exists) {
+    throw new DomainError(
+      'NOT_FOUND',
+      `No database ${quoteIdent(input.databaseName)} on server ${target.name}`,
+      {},
+    );
+  }
+  const from = { server: current.name, database: tenant.databaseName };
+  const to = { server: target.name, database: input.databaseName };
+  await inTransaction(db, operator, async (tx) => {
+    await tx
+      .update(control.tenants)
+      .set({ databaseName: input.databaseName, serverId: target.id })
+      .where(eq(control.tenants.id, tenant.id));
+    await recordAuditEvent(tx, operator, {
+      action: 'tenant.moved',
+      entityType: 'Tenant',
+      entityId: tenant.id,
+      tenantId: tenant.id,
+      firmId: tenant.firmId,
+      before: from,
+      after: to,
+    });
+  });
+  return { tenantId: tenant.id, from, to };
+}

@@ -1,0 +1,71 @@
+import type { z } from 'zod';
+import { badInput } from './errors.ts';
+
+/**
+ * The bounds every input obeys, documented in docs/architecture/posting.md ("Bounds"):
+ *
+ * - an amount is at most 9,999,999,999,999 in major units (13 integer digits), so one amount is
+ *   at most 10^16 minor units even in a three-decimal currency; balances are 64-bit and their
+ *   additions are checked by PostgreSQL (an overflow refuses the posting, it never wraps);
+ * - a line's computed amount (quantity × price) obeys the same bound;
+ * - text has no NUL and no unpaired UTF-16 surrogate (PostgreSQL cannot store either), and no
+ *   argument is longer than MAX_TEXT_LENGTH; fields have their own shorter limits.
+ */
+export const MAX_AMOUNT_INTEGER_DIGITS = 13;
+export const MAX_AMOUNT_MINOR = 10n ** 16n;
+export const MAX_TEXT_LENGTH = 20_000;
+
+/** `input.lines[3].memo`, the way a client names the field it sent. */
+export function fieldPath(argument: string, path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (out, key) => (typeof key === 'number' ? `${out}[${key}]` : `${out}.${String(key)}`),
+    argument,
+  );
+}
+
+/** Parse an argument with its zod schema; a refusal is BAD_USER_INPUT naming the field. */
+export function parseInput<T>(schema: z.ZodType<T>, raw: unknown, argument = 'input'): T {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = fieldPath(argument, issue?.path ?? []);
+  throw badInput(`${field}: ${issue?.message ?? 'invalid'}`, { field });
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why a text cannot be stored, or null: NUL, an unpaired surrogate, or too long. */
+export function textProblem(text: string, maxLength = MAX_TEXT_LENGTH): string | null {
+  if (text.includes('\u0000')) return 'contains a NUL character';
+  if (LONE_SURROGATE.test(text)) return 'contains an unpaired UTF-16 surrogate';
+  if (text.length > maxLength) return `is longer than ${maxLength} characters`;
+  return null;
+}
+
+/** Every string inside an argument value that cannot be stored, with its path. */
+export function findBadText(value: unknown, path: string): { field: string; problem: string } | null {
+  if (typeof value === 'string') {
+    const problem = textProblem(value);
+    return problem ? { field: path, problem } : null;
+  }
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      const bad = findBadText(v, `${path}[${i}]`);
+      if (bad) return bad;
+    }
+  } else if (value && typeof value === 'object' && !(value instanceof Date)) {
+    for (const [k, v] of Object.entries(value)) {
+      const bad = findBadText(v, `${path}.${k}`);
+      if (bad) return bad;
+    }
+  }
+  return null;
+}
+
+/** A computed amount past the bound is refused, naming the field it came from. */
+export function assertAmountInRange(minor: bigint, field: string): bigint {
+  if (minor > MAX_AMOUNT_MINOR || minor < -MAX_AMOUNT_MINOR) {
+    throw badInput(`${field}: the amount is beyond the largest the books accept`, { field });
+  }
+  return minor;
+}

@@ -1,0 +1,102 @@
+import { tenant } from '@cifra/db';
+import { badInput, DomainError } from '@cifra/domain';
+import type { PostingLine, TenantTx } from '@cifra/engine';
+import { inArray } from 'drizzle-orm';
+
+/**
+ * Control accounts: an account bound to one of these roles is the total of a subledger — the
+ * receivable of the sales documents (arAging), the payable of the purchase documents (apAging),
+ * the tax of both. Documents post to them with their party; a manual line may only if it names
+ * the party it concerns (a customer on the receivable, a vendor on the payable), so the agings
+ * follow it and still equal the account to the minor unit. A document's own lines and its bank
+ * account may never be one of them: the document already posts its total there.
+ *
+ * The database refuses the same (trigger `gl_lines_control_account_party`, migration 0021); this
+ * module answers first, with a code a client can act on. See docs/architecture/documents.md.
+ */
+export const CONTROL_ROLES = ['DefaultAR', 'DefaultAP', 'SalesTaxPayable', 'PurchaseTaxReceivable'] as const;
+export type ControlRole = (typeof CONTROL_ROLES)[number];
+
+type Reader = Pick<TenantTx, 'select'>;
+
+/** Account id → the control role it carries. */
+export async function controlAccounts(db: Reader): Promise<Map<string, ControlRole>> {
+  const rows = await db
+    .select()
+    .from(tenant.accountRoleBindings)
+    .where(inArray(tenant.accountRoleBindings.role, [...CONTROL_ROLES]));
+  return new Map(rows.map((r) => [r.accountId, r.role as ControlRole]));
+}
+
+/** The party kind a control role's manual line must name; any party for the tax accounts. */
+const PARTY_KIND: Record<ControlRole, 'CUSTOMER' | 'VENDOR' | null> = {
+  DefaultAR: 'CUSTOMER',
+  DefaultAP: 'VENDOR',
+  SalesTaxPayable: null,
+  PurchaseTaxReceivable: null,
+};
+
+/**
+ * Checks the lines of a manual entry (or of several) before anything is written: a line on a
+ * control account must name a party of the right kind; a party named anywhere must exist.
+ * `fieldOf(i)` names the line in errors (`lines[2]`, `input[4].lines[2]`).
+ */
+export async function checkManualControlLines(
+  db: Reader,
+  lines: readonly PostingLine[],
+  fieldOf: (i: number) => string = (i) => `lines[${i}]`,
+): Promise<void> {
+  const controls = await controlAccounts(db);
+  const partyIds = [...new Set(lines.flatMap((l) => (l.partyId ? [l.partyId] : [])))];
+  const parties = new Map(
+    (partyIds.length
+      ? await db.select().from(tenant.parties).where(inArray(tenant.parties.id, partyIds))
+      : []
+    ).map((p) => [p.id, p]),
+  );
+  lines.forEach((line, i) => {
+    const field = fieldOf(i);
+    const party = line.partyId ? parties.get(line.partyId) : undefined;
+    if (line.partyId && !party)
+      throw badInput(`${field}.partyId: no party ${line.partyId}`, {
+        field: `${field}.partyId`,
+        value: line.partyId,
+      });
+    const role = controls.get(line.accountId);
+    if (!role) return;
+    if (!party) {
+      throw new DomainError(
+        'CONTROL_ACCOUNT_REQUIRES_DOCUMENT',
+        `${field}: the account is the ${role} control account; post through a document, or name the party (partyId) the line concerns`,
+        { field: `${field}.partyId`, role },
+      );
+    }
+    const kind = PARTY_KIND[role];
+    if (kind && party.kind !== kind) {
+      throw badInput(
+        `${field}.partyId: a line on the ${role} control account must name a ${kind.toLowerCase()}`,
+        {
+          field: `${field}.partyId`,
+          value: line.partyId,
+          role,
+        },
+      );
+    }
+  });
+}
+
+/** A document's own line or bank account coded to a control account is refused. */
+export function refuseControlAccount(
+  controls: ReadonlyMap<string, ControlRole>,
+  accountId: string,
+  field: string,
+): void {
+  const role = controls.get(accountId);
+  if (role) {
+    throw new DomainError(
+      'CONTROL_ACCOUNT_NOT_ALLOWED',
+      `${field}: the account is the ${role} control account, which the document itself posts to; code the line to an income, expense or asset account`,
+      { field, role },
+    );
+  }
+}

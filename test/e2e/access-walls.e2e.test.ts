@@ -1,0 +1,175 @@
+import { signLocalToken } from '@cifra/gateway';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codes, gql } from '../support/client.ts';
+import { startTestStack, type TestStack } from '../support/stack.ts';
+
+/** Nobody changes their own access, and a NoAccess wall keeps a firm-wide role out of one client. */
+
+const REASON = 'conflict of interest: related to the owner of the client';
+const ASSIGN = `mutation($u: ID!, $t: String!, $r: RoleCluster!, $why: String) {
+  assignClientRole(userId: $u, tenant: $t, role: $r, reason: $why) { userId clientRoles { tenant { slug } role } } }`;
+const REVOKE = `mutation($u: ID!, $t: String!, $why: String!) { revokeClientRole(userId: $u, tenant: $t, reason: $why) { userId } }`;
+const BOARD = `query($y: Int!, $m: Int!) { closeBoard(year: $y, month: $m) { clients { client { slug } } } }`;
+
+let t: TestStack;
+let asWalled: (tenant?: string) => ReturnType<typeof gql>;
+let walledToken: string;
+const ids = new Map<string, string>();
+
+async function userId(email: string): Promise<string> {
+  const r = await t.as('admin')<{ firmMembers: { userId: string; email: string }[] }>(
+    '{ firmMembers { userId email } }',
+  );
+  const id = r.data?.firmMembers.find((m) => m.email === email)?.userId;
+  if (!id) throw new Error(`no member ${email}`);
+  return id;
+}
+
+beforeAll(async () => {
+  t = await startTestStack();
+  const add = await t.as('admin')(
+    'mutation { addFirmMember(input: { email: "walled@demo.firm", displayName: "Wally", firmRole: Senior }) { userId } }',
+  );
+  expect(add.errors).toBeUndefined();
+  for (const email of ['walled@demo.firm', 'senior@demo.firm', 'admin@demo.firm', 'junior@demo.firm'])
+    ids.set(email, await userId(email));
+  walledToken = await signLocalToken(t.stack.authPrivateJwk, 'walled@demo.firm');
+  asWalled = (tenant?: string) => gql(t.stack.gatewayUrl, walledToken, tenant);
+});
+afterAll(() => t?.close());
+
+describe('nobody changes their own access', () => {
+  it('refuses a restricted senior lifting their own restriction, and any change to one’s own roles', async () => {
+    const senior = ids.get('senior@demo.firm') as string;
+    // The admin restricts the senior to read-only on one client…
+    const restrict = await t.as('admin')(ASSIGN, {
+      u: senior,
+      t: 'ferreteria-colon',
+      r: 'ClientReadOnly',
+      why: REASON,
+    });
+    expect(restrict.errors).toBeUndefined();
+    // …and the senior, who may staff clients, cannot give themself Senior back there.
+    const lift = await t.as('senior')(ASSIGN, { u: senior, t: 'ferreteria-colon', r: 'Senior', why: REASON });
+    expect(codes(lift)).toEqual(['SELF_ACCESS_CHANGE']);
+    expect(codes(await t.as('senior')(REVOKE, { u: senior, t: 'ferreteria-colon', why: REASON }))).toEqual([
+      'SELF_ACCESS_CHANGE',
+    ]);
+    const post = await t.as(
+      'senior',
+      'ferreteria-colon',
+    )(
+      'mutation { postJournalEntry(input: { postingDate: "2026-01-05", lines: [{ accountCode: "1110", debit: "1.00" }, { accountCode: "4101", credit: "1.00" }] }) { id } }',
+    );
+    expect(codes(post)).toEqual(['FORBIDDEN']);
+    const admin = ids.get('admin@demo.firm') as string;
+    expect(
+      codes(
+        await t.as('admin')(
+          'mutation($u: ID!) { changeFirmRole(userId: $u, role: Senior, reason: "stepping down as the firm admin") { userId } }',
+          { u: admin },
+        ),
+      ),
+    ).toEqual(['SELF_ACCESS_CHANGE']);
+    expect(
+      codes(
+        await t.as('admin')(
+          'mutation($u: ID!) { removeFirmMember(userId: $u, reason: "leaving the firm for another one") { userId } }',
+          { u: admin },
+        ),
+      ),
+    ).toEqual(['SELF_ACCESS_CHANGE']);
+  });
+
+  it('keeps NoAccess a client-level role', async () => {
+    const junior = ids.get('junior@demo.firm') as string;
+    const r = await t.as('admin')(
+      'mutation($u: ID!) { changeFirmRole(userId: $u, role: NoAccess, reason: "no longer works on any client") { userId } }',
+      { u: junior },
+    );
+    expect(codes(r)).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
+describe('an ethical wall on one client', () => {
+  beforeAll(async () => {
+    const wall = await t.as('admin')(ASSIGN, {
+      u: ids.get('walled@demo.firm'),
+      t: 'clinica-costa',
+      r: 'NoAccess',
+      why: REASON,
+    });
+    expect(wall.errors).toBeUndefined();
+  });
+
+  it('keeps a firm-wide Senior out of that client, and only that one', async () => {
+    expect(codes(await asWalled('clinica-costa')('{ accounts { code } }'))).toEqual(['FORBIDDEN']);
+    const elsewhere = await asWalled('cafe-boquete')('{ accounts { code } }');
+    expect(elsewhere.errors).toBeUndefined();
+    const tenants = await asWalled()<{ tenants: { slug: string }[] }>('{ tenants { slug } }');
+    const slugs = tenants.data?.tenants.map((x) => x.slug) ?? [];
+    expect(slugs).toContain('cafe-boquete');
+    expect(slugs).not.toContain('clinica-costa');
+  });
+
+  it('leaves that client out of the firm-wide views', async () => {
+    const now = new Date();
+    const board = await asWalled()<{ closeBoard: { clients: { client: { slug: string } }[] } }>(BOARD, {
+      y: now.getUTCFullYear(),
+      m: now.getUTCMonth() + 1,
+    });
+    expect(board.errors).toBeUndefined();
+    const slugs = board.data?.closeBoard.clients.map((c) => c.client.slug) ?? [];
+    expect(slugs.length).toBeGreaterThan(0);
+    expect(slugs).not.toContain('clinica-costa');
+    const batch = await asWalled()(
+      'mutation($input: StartBatchPeriodOperationInput!) { startBatchPeriodOperation(input: $input) { id } }',
+      {
+        input: {
+          action: 'LOCK',
+          tenants: ['clinica-costa'],
+          year: now.getUTCFullYear(),
+          month: 1,
+          targetState: 'LOCK_SALES',
+        },
+      },
+    );
+    expect(codes(batch).length).toBeGreaterThan(0);
+  });
+
+  it('lets the walled person decide nothing about who sees that client', async () => {
+    const r = await asWalled()(ASSIGN, {
+      u: ids.get('junior@demo.firm'),
+      t: 'clinica-costa',
+      r: 'Senior',
+      why: REASON,
+    });
+    expect(codes(r)).toEqual(['FORBIDDEN']);
+    expect(
+      codes(await asWalled()(REVOKE, { u: ids.get('walled@demo.firm'), t: 'clinica-costa', why: REASON })),
+    ).toEqual(['SELF_ACCESS_CHANGE']);
+  });
+
+  it('shows on the member list and in the firm trail with its reason', async () => {
+    const members = await t.as('admin')<{
+      firmMembers: { email: string; clientRoles: { tenant: { slug: string }; role: string }[] }[];
+    }>('{ firmMembers { email clientRoles { tenant { slug } role } } }');
+    const walled = members.data?.firmMembers.find((m) => m.email === 'walled@demo.firm');
+    expect(walled?.clientRoles).toEqual([{ tenant: { slug: 'clinica-costa' }, role: 'NoAccess' }]);
+    const trail = await t.as('admin')<{
+      firmAuditEvents: {
+        edges: { node: { reason: string; after: { role?: string }; tenant: { slug: string } | null } }[];
+      };
+    }>(
+      '{ firmAuditEvents(filter: { action: "membership.client_role_assigned" }, first: 50) { edges { node { reason after tenant { slug } } } } }',
+    );
+    expect(trail.errors).toBeUndefined();
+    expect(trail.data?.firmAuditEvents.edges.map((e) => e.node)).toContainEqual(
+      expect.objectContaining({
+        reason: REASON,
+        tenant: { slug: 'clinica-costa' },
+        after: expect.objectContaining({ role: 'NoAccess' }),
+      }),
+    );
+  });
+});

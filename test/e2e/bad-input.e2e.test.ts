@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codes } from '../support/client.ts';
+import { startTestStack, type TestStack } from '../support/stack.ts';
+
+/**
+ * Every bad input the robustness review found answers BAD_USER_INPUT naming the field, and writes
+ * nothing: no entry, no party, no document, no audit event.
+ */
+let t: TestStack;
+let partyId: string;
+beforeAll(async () => {
+  t = await startTestStack();
+  const party = await t.as(
+    'senior',
+    'cafe-boquete',
+  )<{ createParty: { id: string } }>(
+    'mutation { createParty(input: { kind: CUSTOMER, code: "BAD-IN", name: "Bad Input S.A." }) { id } }',
+  );
+  partyId = party.data?.createParty.id as string;
+});
+afterAll(() => t?.close());
+
+const today = new Date().toISOString().slice(0, 10);
+const debit = (over: Record<string, unknown> = {}) => ({ accountCode: '1110', debit: '1.00', ...over });
+const credit = (over: Record<string, unknown> = {}) => ({ accountCode: '4101', credit: '1.00', ...over });
+const POST = 'mutation($input: PostJournalEntryInput!) { postJournalEntry(input: $input) { id } }';
+const BULK = 'mutation($input: [PostJournalEntryInput!]!) { postJournalEntries(input: $input) { id } }';
+const INVOICE = 'mutation($input: InvoiceDraftInput!) { createSalesInvoice(input: $input) { id } }';
+const PARTY = 'mutation($input: CreatePartyInput!) { createParty(input: $input) { id } }';
+const entry = (over: Record<string, unknown> = {}) => ({
+  postingDate: today,
+  lines: [debit(), credit()],
+  ...over,
+});
+const invoice = (line: Record<string, unknown>) => ({
+  input: {
+    partyId,
+    documentDate: today,
+    lines: [
+      {
+        description: 'Servicio',
+        quantity: '1',
+        unitPrice: '1.00',
+        accountCode: '4101',
+        taxCode: 'EXENTO',
+        ...line,
+      },
+    ],
+  },
+});
+const big = '1'.padEnd(31, '0');
+
+/** [what, operation, variables, the field the refusal must name (a prefix is enough)] */
+const cases: [string, string, () => Record<string, unknown>, string][] = [
+  ['no lines', POST, () => ({ input: entry({ lines: [] }) }), 'input.lines'],
+  ['one line', POST, () => ({ input: entry({ lines: [debit()] }) }), 'input.lines'],
+  ['lines sent as an object', POST, () => ({ input: entry({ lines: debit() }) }), 'input.lines'],
+  [
+    '1,001 lines',
+    POST,
+    () => ({ input: entry({ lines: Array.from({ length: 1001 }, () => debit()) }) }),
+    'input.lines',
+  ],
+  ['a memo of 1,001 characters', POST, () => ({ input: entry({ memo: 'x'.repeat(1001) }) }), 'input.memo'],
+  ['a NUL in the memo', POST, () => ({ input: entry({ memo: 'a\u0000b' }) }), 'input.memo'],
+  ['a lone surrogate in the memo', POST, () => ({ input: entry({ memo: 'a\ud800b' }) }), 'input.memo'],
+  [
+    'a NUL in a line memo',
+    POST,
+    () => ({ input: entry({ lines: [debit({ memo: 'x\u0000' }), credit()] }) }),
+    'input.lines[0].memo',
+  ],
+  [
+    'a lone surrogate in the idempotency key',
+    POST,
+    () => ({ input: entry({ idempotencyKey: 'k\udc00' }) }),
+    'input.idempotencyKey',
+  ],
+  [
+    'a NUL in an account code',
+    POST,
+    () => ({ input: entry({ lines: [debit({ accountCode: '11\u000010' }), credit()] }) }),
+    'input.lines[0].accountCode',
+  ],
+  [
+    'money beyond 64-bit minor units',
+    POST,
+    () => ({ input: entry({ lines: [debit({ debit: big }), credit({ credit: big })] }) }),
+    '',
+  ],
+  [
+    'a posting of 5×10^16 minor units',
+    POST,
+    () => ({
+      input: entry({
+        lines: [debit({ debit: '500000000000000.00' }), credit({ credit: '500000000000000.00' })],
+      }),
+    }),
+    '',
+  ],
+  ['a posting date in year 0', POST, () => ({ input: entry({ postingDate: '0000-01-01' }) }), ''],
+  [
+    'a NUL in a party name',
+    PARTY,
+    () => ({ input: { kind: 'CUSTOMER', code: 'NUL1', name: 'a\u0000b' } }),
+    'input.name',
+  ],
+  [
+    'a lone surrogate in an invoice line description',
+    INVOICE,
+    () => invoice({ description: 'x\udfff' }),
+    'input.lines[0].description',
+  ],
+  [
+    'an invoice line whose quantity × price overflows',
+    INVOICE,
+    () => invoice({ quantity: '9999999999999', unitPrice: '9999999999999' }),
+    'input.lines[0]',
+  ],
+  [
+    '10,001 entries in one bulk import',
+    BULK,
+    () => ({ input: Array.from({ length: 10_001 }, () => entry()) }),
+    'input',
+  ],
+];
+
+const footprint = async () =>
+  (
+    await t.tenantSql<{ n: number }>(
+      'cafe-boquete',
+      `SELECT (SELECT count(*) FROM journal_entries)::int + (SELECT count(*) FROM audit_events)::int
+            + (SELECT count(*) FROM parties)::int + (SELECT count(*) FROM documents)::int AS n`,
+    )
+  )[0]?.n;
+
+describe('bad input answers BAD_USER_INPUT with the field, and writes nothing', () => {
+  it.each(cases)('%s', async (_what, query, variables, field) => {
+    const before = await footprint();
+    const r = await t.as('senior', 'cafe-boquete')(query, variables());
+    expect(codes(r)).toEqual(['BAD_USER_INPUT']);
+    if (field)
+      expect(String(r.errors?.[0]?.extensions?.field ?? '')).toMatch(
+        new RegExp(`^${field.replace(/[[\]]/g, '\\$&')}`),
+      );
+    expect(await footprint()).toBe(before);
+  });
+
+  it('still accepts the largest amount the books allow', async () => {
+    const max = '9999999999999.99';
+    const r = await t.as('senior', 'cafe-boquete')(POST, {
+      input: entry({ lines: [debit({ debit: max }), credit({ credit: max })] }),
+    });
+    expect(r.errors).toBeUndefined();
+  });
+});

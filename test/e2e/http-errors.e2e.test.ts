@@ -1,0 +1,125 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { retryStaleSocket } from '@cifra/gateway';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, type TestStack } from '../support/stack.ts';
+
+let t: TestStack;
+beforeAll(async () => {
+  t = await startTestStack();
+});
+afterAll(() => t?.close());
+
+type Body = { errors: { message: string; extensions: { code: string } }[] };
+
+async function refusal(url: string, init: RequestInit) {
+  const res = await fetch(url, init);
+  const text = await res.text();
+  // JSON in GraphQL's shape, and nothing of the server's insides.
+  expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+  expect(text).not.toMatch(/<html|at [A-Za-z.]+ \(|\/src\/|node_modules/);
+  return { status: res.status, body: JSON.parse(text) as Body };
+}
+
+describe('HTTP errors are GraphQL errors, at the gateway and at a subgraph, with or without a token', () => {
+  const targets = () =>
+    [
+      [
+        'the gateway',
+        t.stack.gatewayUrl,
+        { authorization: `Bearer ${t.token('senior')}`, 'x-tenant': 'cafe-boquete' },
+      ],
+      ['the gateway without a token', t.stack.gatewayUrl, {}],
+      ['a subgraph', t.stack.subgraphUrls.ledger as string, {}],
+    ] as const;
+
+  it.each([0, 1, 2])('malformed JSON, an oversized body and a wrong content type (target %i)', async (i) => {
+    const [, url, headers] = targets()[i] as (typeof targets extends () => infer R ? R : never)[number];
+    const json = { 'content-type': 'application/json', ...headers };
+    const malformed = await refusal(url, { method: 'POST', headers: json, body: '{"query": ' });
+    expect(malformed).toMatchObject({
+      status: 400,
+      body: { errors: [{ extensions: { code: 'BAD_REQUEST' } }] },
+    });
+    const huge = await refusal(url, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ query: `{ x } #${'x'.repeat(6_000_000)}` }),
+    });
+    expect(huge).toMatchObject({
+      status: 413,
+      body: { errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE' } }] },
+    });
+    const plain = await refusal(url, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'text/plain' },
+      body: '{ accounts { code } }',
+    });
+    expect(plain).toMatchObject({
+      status: 415,
+      body: { errors: [{ extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' } }] },
+    });
+  });
+
+  it('refuses a subscription and a batched array with 400 and a code', async () => {
+    const [, url, headers] = targets()[0];
+    const json = { 'content-type': 'application/json', ...headers };
+    const sub = await refusal(url, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ query: 'subscription { accounts { code } }' }),
+    });
+    expect(sub.status).toBe(400);
+    expect(sub.body.errors[0]?.extensions.code).toMatch(
+      /^(OPERATION_NOT_SUPPORTED|GRAPHQL_VALIDATION_FAILED)$/,
+    );
+    const batch = await refusal(url, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify([{ query: '{ accounts { code } }' }]),
+    });
+    expect(batch).toMatchObject({ status: 400, body: { errors: [{ extensions: { code: 'BAD_REQUEST' } }] } });
+  });
+});
+
+describe('a stale pooled socket', () => {
+  let server: Server;
+  let url: string;
+  let requests = 0;
+  beforeAll(async () => {
+    // The first request of each kind finds its socket closed under it; the next one is answered.
+    server = createServer((req, res) => {
+      requests++;
+      if (requests % 2 === 1) {
+        req.socket.destroy();
+        return;
+      }
+      res.setHeader('content-type', 'application/json');
+      res.end('{"data":{"ok":true}}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const fetcher = retryStaleSocket(((u: string, init: RequestInit) => fetch(u, init)) as never);
+  const send = (query: string) =>
+    (fetcher as unknown as (u: string, i: RequestInit) => Promise<Response>)(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query }),
+    });
+
+  it('is retried once for a query, which then succeeds', async () => {
+    requests = 0;
+    const res = await send('query Q { ok }');
+    expect(res.status).toBe(200);
+    expect(requests).toBe(2);
+  });
+
+  it('is never retried for a mutation', async () => {
+    requests = 0;
+    await expect(send('mutation M { post }')).rejects.toThrow();
+    expect(requests).toBe(1);
+  });
+});
