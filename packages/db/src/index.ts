@@ -6,6 +6,7 @@ export * from './drizzle.ts';
 export * from './fan-out.ts';
 export * from './investigate.ts';
 export * from './migrate.ts';
+export * from './period-gate.ts';
 export { pg, quoteIdent, withClient } from './pg.ts';
 export * from './registry.ts';
 export * from './servers.ts';

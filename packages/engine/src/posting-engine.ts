@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { type Actor, recordAuditEvents, type TenantDb, type TxOf, tenant } from '@cifra/db';
+import {
+  type Actor,
+  holdPostingPeriods,
+  recordAuditEvents,
+  type TenantDb,
+  type TxOf,
+  tenant,
+} from '@cifra/db';
 import {
   assertBalancedEntry,
   badInput,
@@ -51,8 +58,9 @@ const ENTRY_SEQUENCE = 'JE';
 /**
  * The only door to the general ledger. Every document kind posts through here, inside the
  * caller's transaction, so the entry, its lines, its number and its audit event commit together:
- *  - the period covering the posting date must exist and accept this kind of document (the row is
- *    held FOR SHARE, so a concurrent lock waits for this posting or this posting sees the lock);
+ *  - the period covering the posting date must exist and accept this kind of document (its gate is
+ *    held shared, so a concurrent transition waits for this posting or this posting sees the new
+ *    state; the entry is stamped with a time taken after the gate: `holdPostingPeriods`);
  *  - the lines balance to the minor unit (checked here, and again by the database);
  *  - the entry takes the next gapless number of its fiscal year under a row lock, so a rolled-back
  *    posting returns its number with it and nothing is ever skipped or reused.
@@ -296,20 +304,24 @@ async function insertLines(tx: TenantTx, lines: readonly NewLine[]): Promise<voi
 export const SYSTEM_USER = '00000000-0000-0000-0000-000000000000';
 
 /**
- * The periods covering the requests' posting dates, held FOR SHARE, after checking that each
- * exists and accepts the request's kind of document.
+ * The periods covering the requests' posting dates, their gates held shared (no row lock: a row
+ * lock queue lets new sharers pass a waiting transition), after checking that each exists and
+ * accepts the request's kind of document.
  */
 async function periodsFor(tx: TenantTx, requests: readonly PostingRequest[]): Promise<Map<IsoDate, Period>> {
   const dates = [...new Set(requests.map((r) => r.postingDate))].sort();
   const byDate = new Map<IsoDate, Period>();
   const [first, last] = [dates[0], dates.at(-1)];
   if (!first || !last) return byDate;
+  // The periods' gates, shared, before reading their state: a transition of these periods waits
+  // for this posting to commit, and a transition already queued makes us wait for it (then we
+  // read its new state). Also marks the transaction's recorded time, which stamps the entries.
+  await holdPostingPeriods(tx, first, last);
   const rows = await tx
     .select()
     .from(tenant.postingPeriods)
     .where(and(lte(tenant.postingPeriods.startDate, last), gte(tenant.postingPeriods.endDate, first)))
-    .orderBy(tenant.postingPeriods.startDate)
-    .for('share');
+    .orderBy(tenant.postingPeriods.startDate);
   for (const date of dates) {
     const period = rows.find((p) => p.startDate <= date && date <= p.endDate);
     if (period) byDate.set(date, period);

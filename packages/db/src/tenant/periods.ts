@@ -93,7 +93,8 @@ export const periodTransitions = pgTable(
     actorId: uuid('actor_id'),
     actorEmail: text('actor_email'),
     reason: text('reason'),
-    occurredAt: at('occurred_at').notNull().defaultNow(),
+    /** The transaction's recorded time (cifra_now(), migration 0020): after the gates it took. */
+    occurredAt: at('occurred_at').notNull().default(sql`cifra_now()`),
   },
   (t) => [
     index('period_transitions_period_idx').on(t.periodId, t.id),

@@ -1,4 +1,11 @@
-import { Constraints, inTransaction, isUniqueViolation, type TenantDb, tenant } from '@cifra/db';
+import {
+  Constraints,
+  holdPeriodsForTransition,
+  inTransaction,
+  isUniqueViolation,
+  type TenantDb,
+  tenant,
+} from '@cifra/db';
 import {
   checkPeriodMove,
   closeStatusAfter,
@@ -9,7 +16,7 @@ import {
 } from '@cifra/domain';
 import { loadCompany } from '@cifra/engine';
 import { Permissions as P } from '@cifra/permissions';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { type PeriodActor, requirePermission, requireUser } from './actor.ts';
 import { blockingOpenItems, type ChecklistItem, computeChecklist } from './checklist.ts';
 
@@ -163,6 +170,10 @@ export async function approvePeriodClose(
       .select({ fiscalYear: tenant.postingPeriods.fiscalYear })
       .from(tenant.postingPeriods)
       .where(eq(tenant.postingPeriods.id, periodId));
+    // The month's gate first: the approval waits for the postings already in flight into it (not
+    // for later ones, which queue behind us), and its records carry a time taken after that
+    // (docs/architecture/periods.md, "Ordering with postings").
+    await holdPeriodsForTransition(tx, [periodId]);
     const periods = await yearPeriodsForUpdate(tx, fiscalYear);
     const period = periods.find((p) => p.id === periodId)!;
     const close = await closeForUpdate(tx, args.closeId);
@@ -198,8 +209,9 @@ export async function approvePeriodClose(
         checklist,
         approvedBy: userId,
         approvedByEmail: actor.email,
-        approvedAt: new Date(),
-        updatedAt: new Date(),
+        // The transaction's recorded time, as on the period's history and the audit event.
+        approvedAt: sql`cifra_now()`,
+        updatedAt: sql`cifra_now()`,
       })
       .where(eq(tenant.periodCloses.id, close.id))
       .returning();

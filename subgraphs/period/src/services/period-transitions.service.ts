@@ -1,7 +1,7 @@
-import { inTransaction, type TenantDb, tenant } from '@cifra/db';
+import { holdPeriodsForTransition, inTransaction, type TenantDb, tenant } from '@cifra/db';
 import { checkPeriodMove, DomainError, type PeriodState, PeriodStates, requireReason } from '@cifra/domain';
 import { Permissions as P } from '@cifra/permissions';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { type PeriodActor, requirePermission } from './actor.ts';
 
 import {
@@ -47,6 +47,8 @@ export async function lockPeriod(
   requirePermission(actor, P.Period.Lock);
   const to = parseState(args.state);
   return inTransaction(db, actor, async (tx) => {
+    // The gate first: wait for the postings in flight, then read and stamp (periods.md, ordering).
+    await holdPeriodsForTransition(tx, [args.periodId]);
     const period = await periodForUpdate(tx, args.periodId);
     refuseIfYearFinal(await fiscalYearRow(tx, period.fiscalYear));
     const refusal = checkPeriodMove('LOCK', period.state, to);
@@ -86,6 +88,7 @@ export async function reopenPeriod(
       throw new DomainError('PERIOD_NOT_FOUND', `No posting period ${args.periodId}`, {
         periodId: args.periodId,
       });
+    await holdPeriodsForTransition(tx, [args.periodId]);
     const periods = await yearPeriodsForUpdate(tx, target.fiscalYear);
     const period = periods.find((p) => p.id === args.periodId)!;
     refuseIfYearFinal(await fiscalYearRow(tx, period.fiscalYear));
@@ -108,7 +111,7 @@ export async function reopenPeriod(
       if (close?.status === 'APPROVED') {
         await tx
           .update(tenant.periodCloses)
-          .set({ status: 'REOPENED', reopenedAt: new Date(), updatedAt: new Date() })
+          .set({ status: 'REOPENED', reopenedAt: sql`cifra_now()`, updatedAt: sql`cifra_now()` })
           .where(and(eq(tenant.periodCloses.id, close.id), eq(tenant.periodCloses.status, 'APPROVED')));
         retired = close;
       }

@@ -11,25 +11,29 @@ export type PeriodTransitionRow = typeof tenant.periodTransitions.$inferSelect;
 export const periodLabel = (p: Pick<PostingPeriodRow, 'year' | 'month'>) =>
   `${p.year}-${String(p.month).padStart(2, '0')}`;
 
-/** One period, held FOR UPDATE: a concurrent posting (FOR SHARE) or transition waits for us. */
+/**
+ * One period row, held FOR NO KEY UPDATE: another transition waits for us. Postings are ordered
+ * with transitions by the period's gate (`holdPeriodsForTransition`, taken before this), not by
+ * this row lock, which stays compatible with the FOR KEY SHARE their foreign keys take.
+ */
 export async function periodForUpdate(tx: TenantTx, periodId: string): Promise<PostingPeriodRow> {
   const [period] = await tx
     .select()
     .from(tenant.postingPeriods)
     .where(eq(tenant.postingPeriods.id, periodId))
-    .for('update');
+    .for('no key update');
   if (!period) throw new DomainError('PERIOD_NOT_FOUND', `No posting period ${periodId}`, { periodId });
   return period;
 }
 
-/** All periods of a fiscal year, in order, held FOR UPDATE (always locked in this order: no deadlock). */
+/** All periods of a fiscal year, in order, held FOR NO KEY UPDATE (always locked in this order: no deadlock). */
 export async function yearPeriodsForUpdate(tx: TenantTx, fiscalYear: number): Promise<PostingPeriodRow[]> {
   return tx
     .select()
     .from(tenant.postingPeriods)
     .where(eq(tenant.postingPeriods.fiscalYear, fiscalYear))
     .orderBy(asc(tenant.postingPeriods.periodNumber))
-    .for('update');
+    .for('no key update');
 }
 
 export async function fiscalYearRow(tx: TenantTx, year: number, lock = false): Promise<FiscalYearRow> {
