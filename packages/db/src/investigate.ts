@@ -84,7 +84,8 @@ export async function ensureInvestigatorLogin(
         WHERE has_function_privilege('readonly_investigator', p.oid, 'EXECUTE')
           AND p.pronamespace = 'public'::regnamespace AND p.prorettype <> 'trigger'::regtype`,
     );
-    for (const { signature } of fns.rows) await c.query(`GRANT EXECUTE ON FUNCTION ${signature} TO ${quoteIdent(role)}`);
+    for (const { signature } of fns.rows)
+      await c.query(`GRANT EXECUTE ON FUNCTION ${signature} TO ${quoteIdent(role)}`);
   });
   return role;
 }
