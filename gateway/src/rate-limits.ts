@@ -52,7 +52,7 @@ export class RateLimits {
   private readonly person: RateLimiterAbstract;
   private readonly anonymous: RateLimiterAbstract;
 
-  constructor(private readonly opts: RateLimitOptions) {
+  constructor(opts: RateLimitOptions) {
     const make = (keyPrefix: string, points: number) => {
       const memory = new RateLimiterMemory({ keyPrefix, points, duration: opts.windowSeconds });
       if (opts.store.kind === 'memory') return memory;

@@ -1,5 +1,13 @@
 import { performance } from 'node:perf_hooks';
-import { type ControlDb, control, migrateTenantDatabase, resolveSecrets, withDatabase } from '@cifra/db';
+import {
+  type ControlDb,
+  control,
+  ensureInvestigatorLogin,
+  INVESTIGATOR_SECRET,
+  migrateTenantDatabase,
+  resolveSecrets,
+  withDatabase,
+} from '@cifra/db';
 import { asc, eq } from 'drizzle-orm';
 
 export interface TenantMigrationResult {
@@ -56,9 +64,12 @@ export async function migrateAllTenants(opts: MigrateAllOptions): Promise<Tenant
         continue;
       }
       try {
-        await migrateTenantDatabase(
-          withDatabase(resolveSecrets(row.adminUrl, opts.secrets), row.databaseName),
-        );
+        const adminUrl = resolveSecrets(row.adminUrl, opts.secrets);
+        await migrateTenantDatabase(withDatabase(adminUrl, row.databaseName));
+        // The investigator login is (re)made here too: for clients from before it existed, and
+        // with the current secret after a rotation.
+        const secret = opts.secrets[INVESTIGATOR_SECRET];
+        if (secret) await ensureInvestigatorLogin(adminUrl, row.databaseName, secret);
         done('migrated');
       } catch (err) {
         done('failed', message(err));

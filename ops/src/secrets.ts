@@ -23,6 +23,8 @@ export interface LocalSecrets {
   /** Signs export download links (ledger subgraph); the gateway verifies them with the public half. */
   exportPrivateJwk: JWK;
   exportPublicJwk: JWK;
+  /** Every client's investigator login password is derived from it (INVESTIGATOR_DB_SECRET). */
+  investigatorSecret: string;
 }
 
 export const secretsFile = (dataDir: string) => path.join(dataDir, 'secrets.json');
@@ -31,7 +33,13 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<LocalSecrets
   const file = secretsFile(dataDir);
   if (existsSync(file)) {
     const existing = JSON.parse(await readFile(file, 'utf8')) as LocalSecrets;
-    if (existing.exportPrivateJwk && existing.exportPublicJwk && existing.controlAppPassword) return existing;
+    if (
+      existing.exportPrivateJwk &&
+      existing.exportPublicJwk &&
+      existing.controlAppPassword &&
+      existing.investigatorSecret
+    )
+      return existing;
     // A DATA_DIR from before exports or the control plane's own role: add what is missing, keep
     // everything else.
     const upgraded = { ...existing };
@@ -41,6 +49,7 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<LocalSecrets
       upgraded.exportPublicJwk = exportKeys.publicJwk;
     }
     upgraded.controlAppPassword ||= randomBytes(18).toString('base64url');
+    upgraded.investigatorSecret ||= randomBytes(32).toString('base64url');
     await writeSecrets(file, upgraded);
     return upgraded;
   }
@@ -58,6 +67,7 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<LocalSecrets
     contextPublicJwk: context.publicJwk,
     exportPrivateJwk: exportKeys.privateJwk,
     exportPublicJwk: exportKeys.publicJwk,
+    investigatorSecret: randomBytes(32).toString('base64url'),
   };
   await writeSecrets(file, secrets);
   return secrets;

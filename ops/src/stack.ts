@@ -1,5 +1,5 @@
 import { ContextVerifier, createLogger, type Logger, type SubgraphDeps } from '@cifra/context';
-import { TenantRegistry } from '@cifra/db';
+import { INVESTIGATOR_SECRET, TenantRegistry } from '@cifra/db';
 import { ExportLinkSigner, ExportLinkVerifier } from '@cifra/exports';
 import type { ProviderRegistry } from '@cifra/subgraph-fx';
 import type { FanOutOptions } from '@cifra/subgraph-period';
@@ -84,7 +84,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const { control, secrets, appPassword } = opened;
   // `${NAME}` secrets of server URLs: the caller's, and the admin password of the server this
   // stack registered (the tenant directory names it, never holds it).
-  const serverSecrets = { ...opts.secrets, ...control.serverSecrets };
+  const serverSecrets = {
+    [INVESTIGATOR_SECRET]: secrets.investigatorSecret,
+    ...opts.secrets,
+    ...control.serverSecrets,
+  };
   // Every service connects to the control plane as cifra_control_app, which owns nothing there;
   // only migrations and the demo seed use the admin connection.
   const app = opened.app;

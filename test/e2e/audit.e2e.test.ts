@@ -408,12 +408,27 @@ describe('investigate', () => {
     expect(await count()).toBe(n);
   });
 
-  it('is refused to anyone without Audit.Investigate, leaving no event', async () => {
+  it('is refused to anyone without Audit.Investigate, and the attempt is recorded', async () => {
     const n = await auditCount('cafe-boquete');
     for (const who of ['junior', 'reviewer', 'client']) {
       expect(codes(await as(who)(INVESTIGATE, { sql: 'SELECT 1' }))).toContain('FORBIDDEN');
     }
-    expect(await auditCount('cafe-boquete')).toBe(n);
+    expect(await auditCount('cafe-boquete')).toBe(n + 3);
+    const refused = await asOwner(
+      'cafe-boquete',
+      async (c) =>
+        (
+          await c.query(
+            `SELECT actor_email, after->>'sql' AS sql FROM audit_events WHERE action = 'investigation.refused' ORDER BY id`,
+          )
+        ).rows,
+    );
+    expect(refused.map((e) => e.actor_email)).toEqual([
+      'junior@demo.firm',
+      'reviewer@demo.firm',
+      'client@demo.firm',
+    ]);
+    expect(refused.every((e) => e.sql === 'SELECT 1')).toBe(true);
   });
 
   it('the console sends piped statements through the audited path', async () => {
@@ -441,20 +456,24 @@ describe('investigate', () => {
     expect(printed).toMatch(/1110/);
     expect(printed).toMatch(/ERROR \(25006\)/);
     expect(printed).toMatch(/ answer\n-+\n 42\n\(1 row/);
-    expect(await auditCount('cafe-boquete')).toBe(n + 3);
+    // Each statement is recorded before it runs, and its outcome after.
+    expect(await auditCount('cafe-boquete')).toBe(n + 6);
     const events = await asOwner(
       'cafe-boquete',
       async (c) =>
         (
           await c.query(
-            `SELECT action, client_name, actor_email FROM audit_events WHERE entity_type = 'Investigation' ORDER BY id DESC LIMIT 3`,
+            `SELECT action, client_name, actor_email FROM audit_events WHERE entity_type = 'Investigation' ORDER BY id DESC LIMIT 6`,
           )
         ).rows,
     );
     expect(events.map((e) => [e.action, e.client_name, e.actor_email])).toEqual([
       ['investigation.completed', 'cifra-investigate', 'senior@demo.firm'],
+      ['investigation.started', 'cifra-investigate', 'senior@demo.firm'],
       ['investigation.failed', 'cifra-investigate', 'senior@demo.firm'],
+      ['investigation.started', 'cifra-investigate', 'senior@demo.firm'],
       ['investigation.completed', 'cifra-investigate', 'senior@demo.firm'],
+      ['investigation.started', 'cifra-investigate', 'senior@demo.firm'],
     ]);
   });
 

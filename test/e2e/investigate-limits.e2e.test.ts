@@ -1,3 +1,5 @@
+import { control, withClient, withDatabase } from '@cifra/db';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -98,9 +100,79 @@ describe('investigate(sql) limits through the gateway', () => {
       auditEvents: { edges: { node: { action: string; after: { outcome: string } } }[] };
     }>(`{ auditEvents(filter: { entityType: "Investigation" }) { edges { node { action after } } } }`);
     expect(r.errors).toBeUndefined();
-    expect(r.data!.auditEvents.edges.map((e) => [e.node.action, e.node.after.outcome])).toEqual([
+    expect(r.data!.auditEvents.edges.map((e) => [e.node.action, e.node.after.outcome ?? null])).toEqual([
       ['investigation.completed', 'OK'],
+      ['investigation.started', null],
       ['investigation.failed', 'TIMEOUT'],
+      ['investigation.started', null],
     ]);
+  });
+
+  /**
+   * Holds an advisory lock as the owner of a client's database so that investigations waiting for
+   * it stay running for as long as the test needs: no test here depends on how long anything takes.
+   */
+  async function withBlocker<T>(
+    slug: string,
+    fn: (waiting: () => Promise<number>) => Promise<T>,
+  ): Promise<T> {
+    const [t] = await harness.stack.control.db
+      .select()
+      .from(control.tenants)
+      .where(eq(control.tenants.slug, slug));
+    return withClient(withDatabase(harness.controlAdminUrl, t!.databaseName), async (owner) => {
+      await owner.query('SELECT pg_advisory_lock(4242)');
+      try {
+        const waiting = async () =>
+          Number(
+            (
+              await owner.query(
+                `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%pg_advisory_xact_lock(4242)%'`,
+              )
+            ).rows[0].n,
+          );
+        return await fn(waiting);
+      } finally {
+        await owner.query('SELECT pg_advisory_unlock(4242)');
+      }
+    });
+  }
+  const until = async (condition: () => Promise<boolean>) => {
+    for (let i = 0; i < 500 && !(await condition()); i++) await new Promise((res) => setTimeout(res, 10));
+  };
+
+  it('records the attempt before the statement runs: a statement still running is already in the trail', async () => {
+    const sql = 'SELECT pg_advisory_xact_lock(4242)';
+    const pending = await withBlocker('ferreteria-colon', async (waiting) => {
+      const request = harness.as('senior', 'ferreteria-colon')<Investigation>(INVESTIGATE, { sql });
+      await until(async () => (await waiting()) === 1);
+      const started = await harness.tenantSql<{ after: { sql: string } }>(
+        'ferreteria-colon',
+        `SELECT after FROM audit_events WHERE action = 'investigation.started'`,
+      );
+      expect(started.map((e) => e.after)).toEqual([expect.objectContaining({ sql })]);
+      // Wrapped: an async function returning the promise itself would wait for it, under the lock.
+      return { request };
+    });
+    expect((await pending.request).data!.investigate.outcome).toBe('OK');
+  });
+
+  it('refuses an answer larger than its byte cap, and a third investigation of one person at once', async () => {
+    const big = await harness.as('senior', 'logistica-canal')(INVESTIGATE, {
+      sql: "SELECT repeat('x', 100000) FROM generate_series(1, 60)",
+    });
+    expect(codes(big)).toEqual(['INVESTIGATION_TOO_LARGE']);
+    const sql = 'SELECT pg_advisory_xact_lock(4242)';
+    const held = await withBlocker('logistica-canal', async (waiting) => {
+      const two = [1, 2].map(() =>
+        harness.as('senior', 'logistica-canal')<Investigation>(INVESTIGATE, { sql }),
+      );
+      await until(async () => (await waiting()) === 2);
+      expect(codes(await harness.as('senior', 'logistica-canal')(INVESTIGATE, { sql: 'SELECT 1' }))).toEqual([
+        'INVESTIGATION_LIMIT',
+      ]);
+      return two;
+    });
+    for (const r of await Promise.all(held)) expect(r.data!.investigate.outcome).toBe('OK');
   });
 });

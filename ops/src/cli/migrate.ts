@@ -5,6 +5,7 @@
  * Exits 1 when any client failed; the others are migrated all the same.
  */
 import { createLogger } from '@cifra/context';
+import { INVESTIGATOR_SECRET } from '@cifra/db';
 import { openControlPlane } from '../database-server.ts';
 import { readEnv } from '../env.ts';
 import { migrateAllTenants, type TenantMigrationResult } from '../migrate-all.ts';
@@ -26,7 +27,11 @@ try {
   out('control plane  migrated');
   results = await migrateAllTenants({
     control: opened.control.db,
-    secrets: { ...env.secrets, ...opened.control.serverSecrets },
+    secrets: {
+      [INVESTIGATOR_SECRET]: opened.secrets.investigatorSecret,
+      ...env.secrets,
+      ...opened.control.serverSecrets,
+    },
     concurrency: env.MIGRATE_CONCURRENCY,
     onResult: (r) =>
       out(`${r.slug.padEnd(40)} ${r.status.padEnd(9)}${r.error ? ` ${r.error}` : ` ${r.ms} ms`}`),

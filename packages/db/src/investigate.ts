@@ -1,17 +1,112 @@
+import { createHash, createHmac } from 'node:crypto';
+import { DomainError } from '@cifra/domain';
 import Cursor from 'pg-cursor';
-import type { pg } from './pg.ts';
+import { dbErrorOf } from './db-errors.ts';
+import { type pg, quoteIdent, withClient } from './pg.ts';
+import { withCredentials, withDatabase } from './url.ts';
 
-/** The PostgreSQL role investigation queries run as: SELECT on business, history and audit tables only. */
-export const INVESTIGATOR_ROLE = 'readonly_investigator';
+/**
+ * The secret every client's investigator login password is derived from (`${NAME}` in the
+ * services' secrets): HMAC-SHA256(secret, role). Nothing per client is stored; rotating the
+ * secret and running `pnpm migrate` re-derives every password.
+ */
+export const INVESTIGATOR_SECRET = 'INVESTIGATOR_DB_SECRET';
+
+/** At most this many investigations at once on one client: the login's own connection limit. */
+export const INVESTIGATOR_CONNECTION_LIMIT = 3;
+
+/**
+ * The login a client's investigations run as. Its name says nothing about the client (every role
+ * sees the list of roles): `ix_` and a digest of the database name.
+ */
+export function investigatorRole(databaseName: string): string {
+  return `ix_${createHash('sha256').update(databaseName).digest('hex').slice(0, 24)}`;
+}
+
+export function investigatorPassword(secret: string, role: string): string {
+  return createHmac('sha256', secret).update(role).digest('base64url');
+}
+
+/** The investigator login's connection limit is reached: as many investigations as allowed are running. */
+export function investigatorBusy(err: unknown): boolean {
+  return dbErrorOf(err)?.sqlState === '53300';
+}
+
+/** How a client's investigations connect: its database, as its own investigator login. */
+export function investigatorUrl(serverAddress: string, databaseName: string, secret: string): string {
+  const role = investigatorRole(databaseName);
+  return withCredentials(withDatabase(serverAddress, databaseName), role, investigatorPassword(secret, role));
+}
+
+/**
+ * Create (or refresh) a client's investigator login, with the server's admin connection: a login
+ * that is member of no role — so no SET ROLE, set_config('role') or SET SESSION AUTHORIZATION
+ * reaches anything — with CONNECT on its own client's database only, SELECT on that database's
+ * tables (business, history and audit; tables later migrations create too), read-only sessions,
+ * a statement timeout, and at most INVESTIGATOR_CONNECTION_LIMIT connections. It cannot see other
+ * sessions' statements nor signal any backend: PostgreSQL allows both only for one's own role.
+ */
+export async function ensureInvestigatorLogin(
+  serverAdminUrl: string,
+  databaseName: string,
+  secret: string,
+): Promise<string> {
+  const role = investigatorRole(databaseName);
+  const password = investigatorPassword(secret, role);
+  await withClient(withDatabase(serverAdminUrl, 'postgres'), async (c) => {
+    const exists = await c.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+    if (exists.rowCount === 0) {
+      await c
+        .query(`CREATE ROLE ${quoteIdent(role)} LOGIN NOINHERIT`)
+        // Roles are cluster-wide: a concurrent provisioning or migration may have created it.
+        .catch((err: { code?: string }) => {
+          if (err.code !== '42710' && err.code !== '23505') throw err;
+        });
+    }
+    await c.query(
+      `ALTER ROLE ${quoteIdent(role)} LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS
+         CONNECTION LIMIT ${INVESTIGATOR_CONNECTION_LIMIT} PASSWORD '${password.replace(/'/g, "''")}'`,
+    );
+    await c.query(`ALTER ROLE ${quoteIdent(role)} SET default_transaction_read_only = on`);
+    await c.query(`ALTER ROLE ${quoteIdent(role)} SET statement_timeout = '30s'`);
+    // The maintenance databases are open to PUBLIC by default; no client login needs them.
+    await c.query('REVOKE CONNECT ON DATABASE postgres FROM PUBLIC');
+    await c.query('REVOKE CONNECT ON DATABASE template1 FROM PUBLIC');
+    await c.query(`GRANT CONNECT ON DATABASE ${quoteIdent(databaseName)} TO ${quoteIdent(role)}`);
+  });
+  await withClient(withDatabase(serverAdminUrl, databaseName), async (c) => {
+    await c.query(`GRANT USAGE ON SCHEMA public TO ${quoteIdent(role)}`);
+    await c.query(`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${quoteIdent(role)}`);
+    await c.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO ${quoteIdent(role)}`);
+    // The read-only functions the migrations open to investigators (the chain verification).
+    const fns = await c.query<{ signature: string }>(
+      `SELECT p.oid::regprocedure::text AS signature FROM pg_proc p
+        WHERE has_function_privilege('readonly_investigator', p.oid, 'EXECUTE')
+          AND p.pronamespace = 'public'::regnamespace AND p.prorettype <> 'trigger'::regtype`,
+    );
+    for (const { signature } of fns.rows)
+      await c.query(`GRANT EXECUTE ON FUNCTION ${signature} TO ${quoteIdent(role)}`);
+  });
+  return role;
+}
 
 export interface InvestigationLimits {
   /** `statement_timeout` for the query, in milliseconds. */
   timeoutMs: number;
   /** Rows returned at most; the query is not read past this (the cursor is closed). */
   maxRows: number;
+  /** Bytes of the answer (as JSON) at most; past it the investigation is refused, nothing returned. */
+  maxBytes: number;
 }
 
-export const DEFAULT_INVESTIGATION_LIMITS: InvestigationLimits = { timeoutMs: 10_000, maxRows: 1_000 };
+export const DEFAULT_INVESTIGATION_LIMITS: InvestigationLimits = {
+  timeoutMs: 10_000,
+  maxRows: 1_000,
+  maxBytes: 5_000_000,
+};
+
+/** Rows read from the cursor at a time, so the answer's size is checked as it grows. */
+const BATCH_ROWS = 50;
 
 export interface InvestigationResult {
   columns: string[];
@@ -34,11 +129,11 @@ function jsonSafe(value: unknown): unknown {
 }
 
 /**
- * Run one statement as `readonly_investigator` in a READ ONLY transaction that is always rolled
- * back, with a statement timeout and a row cap. The statement goes through the extended protocol,
- * so it is exactly one statement (`;`-chained commands are refused by the server). Use a dedicated
- * connection and close it afterwards: nothing the statement does to the session (advisory locks,
- * temporary tables, settings) may reach the next user of a pooled connection.
+ * Run one statement on a connection of the client's investigator login (`ensureInvestigatorLogin`)
+ * in a READ ONLY transaction that is always rolled back, with a statement timeout, a row cap and
+ * a byte cap. The statement goes through the extended protocol, so it is exactly one statement
+ * (`;`-chained commands are refused by the server). Use a dedicated connection and close it
+ * afterwards: nothing the statement does to the session may reach anyone else.
  */
 export async function runInvestigation(
   client: pg.Client,
@@ -49,25 +144,46 @@ export async function runInvestigation(
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
     await client.query(`SET LOCAL statement_timeout = ${timeoutMs}`);
-    await client.query(`SET LOCAL ROLE ${INVESTIGATOR_ROLE}`);
     // The first query takes the transaction's snapshot; from then on SET TRANSACTION READ WRITE
     // is refused, so the statement cannot make its own transaction writable.
     await client.query('SELECT 1');
     const cursor = client.query(new Cursor(statement, [], { rowMode: 'array' }));
-    const { rows, fields } = await new Promise<{ rows: unknown[][]; fields: { name: string }[] }>(
-      (resolve, reject) => {
-        cursor.read(limits.maxRows + 1, (err, rows, result) =>
+    const read = (n: number) =>
+      new Promise<{ rows: unknown[][]; fields: { name: string }[] }>((resolve, reject) => {
+        cursor.read(n, (err, rows, result) =>
           err ? reject(err) : resolve({ rows: rows as unknown[][], fields: result?.fields ?? [] }),
         );
-      },
-    );
+      });
+    const kept: unknown[][] = [];
+    let columns: string[] = [];
+    let bytes = 0;
+    let more = true;
+    while (more && kept.length <= limits.maxRows) {
+      const batch = await read(Math.min(BATCH_ROWS, limits.maxRows + 1 - kept.length));
+      if (batch.fields.length) columns = batch.fields.map((f) => f.name);
+      for (const row of batch.rows) {
+        const safe = row.map(jsonSafe);
+        bytes += Buffer.byteLength(JSON.stringify(safe));
+        if (bytes > limits.maxBytes) {
+          await cursor.close().catch(() => undefined);
+          throw new DomainError(
+            'INVESTIGATION_TOO_LARGE',
+            `The answer is larger than ${limits.maxBytes} bytes: select fewer or narrower rows`,
+            {
+              maxBytes: limits.maxBytes,
+            },
+          );
+        }
+        kept.push(safe);
+      }
+      more = batch.rows.length > 0;
+    }
     await cursor.close();
-    const kept = rows.slice(0, limits.maxRows);
     return {
-      columns: fields.map((f) => f.name),
-      rows: kept.map((r) => r.map(jsonSafe)),
-      rowCount: kept.length,
-      truncated: rows.length > limits.maxRows,
+      columns,
+      rows: kept.slice(0, limits.maxRows),
+      rowCount: Math.min(kept.length, limits.maxRows),
+      truncated: kept.length > limits.maxRows,
     };
   } finally {
     await client.query('ROLLBACK').catch(() => undefined);

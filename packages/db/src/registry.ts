@@ -1,6 +1,7 @@
 import { eq, inArray } from 'drizzle-orm';
 import { dbServers, tenants } from './control/schema.ts';
 import { type ControlDb, type TenantDb, tenantDb } from './drizzle.ts';
+import { INVESTIGATOR_SECRET, investigatorUrl } from './investigate.ts';
 import { pg } from './pg.ts';
 import { APP_ROLE } from './servers.ts';
 import { resolveSecrets, withCredentials, withDatabase, withoutCredentials } from './url.ts';
@@ -115,6 +116,17 @@ export class TenantRegistry {
   appUrl(location: TenantLocation): string {
     const address = resolveSecrets(withoutCredentials(location.serverAdminUrl), this.opts.secrets);
     return withCredentials(withDatabase(address, location.databaseName), APP_ROLE, this.opts.appPassword);
+  }
+
+  /**
+   * How a client's investigations connect: its database, as its own investigator login (member
+   * of nothing), with the password derived from the investigator secret.
+   */
+  investigatorUrl(location: TenantLocation): string {
+    const secret = this.opts.secrets[INVESTIGATOR_SECRET];
+    if (!secret) throw new Error(`investigations need ${INVESTIGATOR_SECRET} in the services' secrets`);
+    const address = resolveSecrets(withoutCredentials(location.serverAdminUrl), this.opts.secrets);
+    return investigatorUrl(address, location.databaseName, secret);
   }
 
   async db(tenantId: string): Promise<TenantDb> {

@@ -1,11 +1,32 @@
-import { createTestTenantDatabase, type TestDatabase } from '@cifra/testing';
+import { createTestTenantDatabase, type TestDatabase, testServerUrl } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runInvestigation, withClient } from '../src/index.ts';
+import {
+  DEFAULT_INVESTIGATION_LIMITS,
+  ensureInvestigatorLogin,
+  investigatorRole,
+  investigatorUrl,
+  pg,
+  runInvestigation,
+  withClient,
+} from '../src/index.ts';
 
+/**
+ * A client's investigator login, proven in SQL as that login: it reads its own client's books,
+ * history and audit trail, and nothing it can run reaches anything else — no role switch, no
+ * other session's statement, no signal to any backend, no other database.
+ */
+const SECRET = 'investigator-test-secret';
 let db: TestDatabase;
+let other: TestDatabase;
+let url: string;
+let role: string;
 
 beforeAll(async () => {
   db = await createTestTenantDatabase();
+  other = await createTestTenantDatabase();
+  role = await ensureInvestigatorLogin(testServerUrl(), db.name, SECRET);
+  await ensureInvestigatorLogin(testServerUrl(), other.name, SECRET);
+  url = investigatorUrl(testServerUrl(), db.name, SECRET);
   await withClient(db.adminUrl, async (c) => {
     await c.query(`INSERT INTO accounts (code, name, type) VALUES ('1000', 'Cash', 'ASSET')`);
     await c.query(
@@ -13,28 +34,33 @@ beforeAll(async () => {
     );
   });
 });
-afterAll(() => db.drop());
+afterAll(async () => {
+  await db.drop();
+  await other.drop();
+});
 
-/** Runs `statement` the way investigate(sql) does, as the application role switching to the investigator. */
-const asInvestigator = (statement: string, limits = { timeoutMs: 5_000, maxRows: 100 }) =>
-  withClient(db.appUrl, async (c) => (await runInvestigation(c, statement, limits)).rows);
+const limits = { ...DEFAULT_INVESTIGATION_LIMITS, timeoutMs: 5_000, maxRows: 100 };
+/** Runs `statement` the way investigate(sql) does: as the client's investigator login. */
+const asInvestigator = (statement: string, l = limits) =>
+  withClient(url, async (c) => (await runInvestigation(c, statement, l)).rows);
 
-/** The investigator's privileges alone, in a writable transaction: what the grants refuse by themselves. */
-const asInvestigatorReadWrite = (statement: string) =>
-  withClient(db.appUrl, async (c) => {
-    await c.query('BEGIN');
-    try {
-      await c.query('SET LOCAL ROLE readonly_investigator');
-      return (await c.query(statement)).rows;
-    } finally {
-      await c.query('ROLLBACK');
-    }
-  });
+/** The login's privileges alone, outside the read-only transaction: what the grants refuse by themselves. */
+const asLoginReadWrite = (statement: string) => withClient(url, async (c) => (await c.query(statement)).rows);
 
 const accountCount = () =>
   withClient(db.adminUrl, async (c) => (await c.query('SELECT count(*)::int AS n FROM accounts')).rows[0].n);
 
-describe('readonly_investigator', () => {
+describe("a client's investigator login", () => {
+  it('says nothing about the client in its name, and is member of no role', async () => {
+    expect(role).toMatch(/^ix_[0-9a-f]{24}$/);
+    expect(role).not.toContain(db.name);
+    expect(
+      await asInvestigator(
+        'SELECT count(*)::int FROM pg_auth_members WHERE member = (SELECT oid FROM pg_roles WHERE rolname = current_user)',
+      ),
+    ).toEqual([[0]]);
+  });
+
   it.each([
     ['SELECT code FROM accounts'],
     ['SELECT count(*) FROM accounts_history'],
@@ -52,28 +78,65 @@ describe('readonly_investigator', () => {
     `CREATE TABLE scratch (x int)`,
   ])('is refused by the database even outside a read-only transaction: %s', async (statement) => {
     const n = await accountCount();
-    await expect(asInvestigatorReadWrite(statement)).rejects.toThrow(/permission denied/);
+    await expect(asLoginReadWrite(`BEGIN READ WRITE; ${statement}`)).rejects.toThrow(
+      /permission denied|read-only/,
+    );
     expect(await accountCount()).toBe(n);
   });
 
-  it('cannot climb back to the application role within a read-only transaction', async () => {
-    await expect(
-      asInvestigator(
-        `WITH x AS (INSERT INTO accounts (code, name, type) VALUES ('8', 'x', 'ASSET') RETURNING 1) SELECT * FROM x`,
-      ),
-    ).rejects.toThrow(/read-only transaction|permission denied/);
-    await expect(asInvestigator('SET TRANSACTION READ WRITE')).rejects.toThrow(/read-write|read-only/);
-    await expect(
-      asInvestigator(`INSERT INTO accounts (code, name, type) VALUES ('7', 'x', 'ASSET')`),
-    ).rejects.toThrow(/read-only transaction/);
-    await expect(asInvestigator(`SELECT 1; DELETE FROM accounts`)).rejects.toThrow(/multiple commands/);
-    expect(await accountCount()).toBe(1);
+  it.each([
+    ["SELECT set_config('role', 'cifra_app', false), current_user"],
+    ['SET ROLE cifra_app'],
+    ['SET ROLE readonly_investigator'],
+    ['SET SESSION AUTHORIZATION cifra_app'],
+    ["SELECT set_config('session_authorization', 'cifra_app', false)"],
+  ])('cannot become anyone else: %s', async (statement) => {
+    await expect(asInvestigator(statement)).rejects.toThrow(/permission denied|must be|not permitted/);
   });
 
-  it('caps the rows and stops a long statement', async () => {
-    const r = await withClient(db.appUrl, (c) =>
+  it('sees no other session’s statement and cannot signal any backend', async () => {
+    const bystander = new pg.Client({ connectionString: other.appUrl, application_name: 'bystander' });
+    await bystander.connect();
+    try {
+      const running = bystander.query("SELECT pg_sleep(2), 'secret-marker'");
+      const [pid] = (await withClient(other.adminUrl, async (c) => {
+        for (let i = 0; i < 100; i++) {
+          const r = await c.query(
+            `SELECT pid FROM pg_stat_activity WHERE application_name = 'bystander' AND state = 'active'`,
+          );
+          if (r.rowCount) return [r.rows[0].pid as number];
+          await new Promise((res) => setTimeout(res, 20));
+        }
+        return [0];
+      })) as [number];
+      expect(pid).toBeGreaterThan(0);
+      const seen = await asInvestigator(`SELECT query FROM pg_stat_activity WHERE pid = ${pid}`);
+      expect(JSON.stringify(seen)).not.toContain('secret-marker');
+      await expect(asInvestigator(`SELECT pg_terminate_backend(${pid})`)).rejects.toThrow(
+        /permission denied|must be/,
+      );
+      await expect(asInvestigator(`SELECT pg_cancel_backend(${pid})`)).rejects.toThrow(
+        /permission denied|must be/,
+      );
+      await running;
+    } finally {
+      await bystander.end();
+    }
+  });
+
+  it('cannot connect to another client’s database, nor to the maintenance databases', async () => {
+    for (const name of [other.name, 'postgres', 'template1']) {
+      const c = new pg.Client({ connectionString: url.replace(`/${db.name}`, `/${name}`) });
+      c.on('error', () => undefined);
+      await expect(c.connect()).rejects.toThrow(/permission denied|not permitted|does not exist/);
+      await c.end().catch(() => undefined);
+    }
+  });
+
+  it('caps the rows, the bytes of the answer and the time a statement runs', async () => {
+    const r = await withClient(url, (c) =>
       runInvestigation(c, 'SELECT g, g::text AS t FROM generate_series(1, 1000000) g', {
-        timeoutMs: 5_000,
+        ...limits,
         maxRows: 3,
       }),
     );
@@ -87,9 +150,17 @@ describe('readonly_investigator', () => {
       rowCount: 3,
       truncated: true,
     });
-    await expect(asInvestigator('SELECT pg_sleep(5)', { timeoutMs: 200, maxRows: 1 })).rejects.toThrow(
-      /statement timeout/,
-    );
+    await expect(
+      asInvestigator("SELECT repeat('x', 200000) FROM generate_series(1, 40)", {
+        ...limits,
+        maxBytes: 1_000_000,
+      }),
+    ).rejects.toMatchObject({
+      code: 'INVESTIGATION_TOO_LARGE',
+    });
+    await expect(
+      asInvestigator('SELECT pg_sleep(5)', { ...limits, timeoutMs: 200, maxRows: 1 }),
+    ).rejects.toThrow(/statement timeout/);
   });
 
   it('reads tables created later by the migration role (default privileges)', async () => {

@@ -44,6 +44,8 @@ export const ErrorCodes = [
   // Firm administration (memberships and roles).
   'LAST_FIRM_ADMIN',
   'SELF_ACCESS_CHANGE',
+  'INVESTIGATION_LIMIT',
+  'INVESTIGATION_TOO_LARGE',
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];
 

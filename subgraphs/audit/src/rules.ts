@@ -5,6 +5,11 @@ const readFirm = can(P.Audit.ReadFirm);
 /** Types both trails use. */
 const readEither = canAny(P.Audit.Read, P.Audit.ReadFirm);
 const investigate = can(P.Audit.Investigate);
+/**
+ * Anyone with access to the client reaches investigate(sql), so that an attempt without
+ * Audit.Investigate is refused *and recorded* by the service; the answer's types stay guarded.
+ */
+const attemptInvestigation = can(P.Tenant.Read);
 
 /** Every field of this subgraph, mapped to the permission it needs (deny by default). */
 export const rules: RuleMap = {
@@ -16,7 +21,7 @@ export const rules: RuleMap = {
     verifyFirmAuditChain: readFirm,
     firmHistory: readFirm,
   },
-  Mutation: { investigate },
+  Mutation: { investigate: attemptInvestigation },
   AuditEvent: read,
   AuditEventConnection: read,
   AuditEventEdge: read,

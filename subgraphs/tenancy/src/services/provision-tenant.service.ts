@@ -5,6 +5,8 @@ import {
   controlDb,
   createDatabase,
   dropDatabase,
+  ensureInvestigatorLogin,
+  INVESTIGATOR_SECRET,
   inTransaction,
   migrateTenantDatabase,
   type pg,
@@ -277,6 +279,8 @@ async function provisionLocked(
     await createDatabase(adminUrl, databaseName);
     const ownerUrl = withDatabase(adminUrl, databaseName);
     await migrateTenantDatabase(ownerUrl);
+    const investigatorSecret = deps.secrets[INVESTIGATOR_SECRET];
+    if (investigatorSecret) await ensureInvestigatorLogin(adminUrl, databaseName, investigatorSecret);
     await deps.afterMigrate?.(databaseName);
     await seedBooks(ownerUrl, actor, {
       legalName: input.name,
