@@ -11,7 +11,12 @@ import {
   requireJsonBody,
   tuneKeepAlive,
 } from '@cifra/context';
-import { type ControlDb, control as controlSchema, type TenantRegistry } from '@cifra/db';
+import {
+  type ControlDb,
+  control as controlSchema,
+  isConnectionFailure,
+  type TenantRegistry,
+} from '@cifra/db';
 import { EXPORT_CONTENT, type ExportLinkVerifier, exportFileName, streamExport } from '@cifra/exports';
 import { Permissions } from '@cifra/permissions';
 import cors from 'cors';
@@ -181,6 +186,26 @@ export interface RunningGateway {
  * X-Tenant header, checks membership, computes permissions, and forwards every subgraph request
  * with a short-lived context it signs itself; subgraphs believe nothing else.
  */
+/**
+ * What the request context throws: its own refusals as they are; the control plane unreachable as
+ * SERVICE_UNAVAILABLE (503); anything else as a bare internal error — never the SQL, the address
+ * or the caller's email a database error message carries.
+ */
+function gatewayError(err: unknown, log: Logger): GraphQLError {
+  if (err instanceof GraphQLError) return err;
+  if (isConnectionFailure(err)) {
+    log.warn({ err }, 'the control plane cannot be reached');
+    return new GraphQLError('The service is unavailable right now; try again shortly', {
+      extensions: {
+        code: 'SERVICE_UNAVAILABLE',
+        http: { status: 503, headers: new Map([['retry-after', '5']]) },
+      },
+    });
+  }
+  log.error({ err }, 'the request context failed');
+  return new GraphQLError('Internal error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+}
+
 /**
  * What a client may see of an error: no subgraph name, no internal address. Details stay in the
  * log under the request's id.
@@ -357,9 +382,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
             staff: isStaff(access.firm.role, tenantSlug ? (access.tenantRole ?? null) : undefined),
             rateKey: access.userId,
           };
-        } catch (err) {
-          trace.outcome =
-            err instanceof GraphQLError ? String(err.extensions.code ?? 'ERROR') : 'INTERNAL_SERVER_ERROR';
+        } catch (caught) {
+          const err = gatewayError(caught, log);
+          trace.outcome = String(err.extensions.code ?? 'ERROR');
           if (trace.outcome === 'UNAUTHENTICATED') {
             // RFC 6750 §3: say whether a token was sent and refused, or none was sent.
             const sent = req.header('authorization') !== undefined;

@@ -7,6 +7,7 @@ import {
   databaseExists,
   ensureAppRole,
   ensureControlAppRole,
+  guardPool,
   migrateControlPlane,
   passwordOf,
   pg,
@@ -66,7 +67,7 @@ export async function prepareControlPlane(opts: {
   await migrateControlPlane(url);
   await ensureAppRole(opts.serverUrl, opts.appPassword);
   const pool = new pg.Pool({ connectionString: url, max: 10, application_name: 'cifra-control' });
-  pool.on('error', () => undefined);
+  guardPool(pool);
   const db = controlDb(pool);
   await db
     .insert(control.currencies)

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Logger } from '@cifra/context';
-import { type ControlDb, controlDb, pg } from '@cifra/db';
+import { type ControlDb, controlDb, guardPool, pg } from '@cifra/db';
 import { type EmbeddedServer, startEmbeddedPostgres } from '@cifra/db/embedded';
 import { type ControlPlane, prepareControlPlane } from './control-plane.ts';
 import { type LocalSecrets, loadOrCreateSecrets } from './secrets.ts';
@@ -61,7 +61,7 @@ export async function openControlPlane(opts: ControlPlaneOptions): Promise<Opene
       controlAppPassword,
     });
     const appPool = new pg.Pool({ connectionString: control.appUrl, max: 10, application_name: 'cifra' });
-    appPool.on('error', (err) => opts.log.warn({ err }, 'control-plane connection error'));
+    guardPool(appPool, (err) => opts.log.warn({ err }, 'control-plane connection error'));
     return {
       control,
       app: { pool: appPool, db: controlDb(appPool) },

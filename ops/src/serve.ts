@@ -1,5 +1,5 @@
 import { ContextVerifier, createLogger, type Logger } from '@cifra/context';
-import { controlDb, pg, TenantRegistry } from '@cifra/db';
+import { controlDb, guardPool, pg, TenantRegistry } from '@cifra/db';
 import { ExportLinkSigner, ExportLinkVerifier } from '@cifra/exports';
 import { createProviders } from '@cifra/subgraph-fx';
 import type { JWK } from 'jose';
@@ -93,7 +93,7 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
     max: 10,
     application_name: `cifra-${name}`,
   });
-  pool.on('error', (err) => log.warn({ err }, 'control-plane connection error'));
+  guardPool(pool, (err) => log.warn({ err }, 'control-plane connection error'));
   const control = controlDb(pool);
   const listen = { port: env.PORT, host: env.HOST };
   const cleanups: (() => Promise<void>)[] = [() => pool.end()];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { translateDbError } from '@cifra/db';
+import { isConnectionFailure, translateDbError } from '@cifra/db';
 import { badInput, DomainError, fieldPath } from '@cifra/domain';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
@@ -12,6 +12,19 @@ import type { Logger } from 'pino';
  * BAD_USER_INPUT from a scalar) pass through; anything else is logged with a correlation id and
  * reaches the client as INTERNAL_SERVER_ERROR without internals.
  */
+/**
+ * A lost connection is the client's database being unavailable for a moment: a stable code, and
+ * nothing of the statement, the address or the caller in the message.
+ */
+function unavailable(err: unknown): DomainError | null {
+  return isConnectionFailure(err)
+    ? new DomainError(
+        'TENANT_UNAVAILABLE',
+        "This client's books cannot be reached right now; try again shortly",
+      )
+    : null;
+}
+
 /**
  * Input a service parsed with zod directly (instead of parseInput) is still bad input, not a bug:
  * BAD_USER_INPUT naming the field the first issue points at.
@@ -29,7 +42,7 @@ export function formatSubgraphError(log: Logger) {
     const raw = unwrapResolverError(error);
     // A database refusal no service caught (a check constraint, a value out of range, a lost
     // race) gets its domain meaning from the one translation in packages/db.
-    const original = translateDbError(raw) ?? zodRefusal(raw) ?? raw;
+    const original = unavailable(raw) ?? translateDbError(raw) ?? zodRefusal(raw) ?? raw;
     if (original !== raw) log.warn({ err: raw, path: formatted.path }, 'database refusal translated');
     if (original instanceof DomainError) {
       return {

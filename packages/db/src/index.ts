@@ -12,4 +12,5 @@ export * from './registry.ts';
 export * from './servers.ts';
 export * as tenant from './tenant/schema.ts';
 export * from './tx.ts';
+export * from './unavailable.ts';
 export * from './url.ts';

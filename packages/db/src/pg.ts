@@ -9,6 +9,8 @@ export { pg };
 /** Run `fn` with one connection to `url`, closed afterwards whatever happens. */
 export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
+  // A connection the server drops must fail `fn`, not raise an unhandled 'error' in the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     return await fn(client);

@@ -4,6 +4,7 @@ import { type ControlDb, type TenantDb, tenantDb } from './drizzle.ts';
 import { INVESTIGATOR_SECRET, investigatorUrl } from './investigate.ts';
 import { pg } from './pg.ts';
 import { APP_ROLE } from './servers.ts';
+import { guardPool } from './unavailable.ts';
 import { resolveSecrets, withCredentials, withDatabase, withoutCredentials } from './url.ts';
 
 export interface TenantLocation {
@@ -160,7 +161,7 @@ export class TenantRegistry {
       application_name: 'cifra',
     });
     // A dropped connection must not crash the process; the next query gets a fresh one.
-    pool.on('error', () => undefined);
+    guardPool(pool);
     const entry = { pool, db: tenantDb(pool), lastUsedAt: Date.now() };
     this.pools.set(tenantId, entry);
     while (this.pools.size > this.opts.maxPools) {

@@ -45,6 +45,8 @@ export const ErrorCodes = [
   'LAST_FIRM_ADMIN',
   'SELF_ACCESS_CHANGE',
   'INVESTIGATION_LIMIT',
+  'TENANT_UNAVAILABLE',
+  'SERVICE_UNAVAILABLE',
   'INVESTIGATION_TOO_LARGE',
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];

@@ -1,0 +1,38 @@
+import { dbErrorOf } from './db-errors.ts';
+import type { pg } from './pg.ts';
+
+/**
+ * Failures of the connection rather than of the statement: the server went away, restarted or
+ * terminated the session, refused a new connection, or a pool could not get one in time. They are
+ * the client's database (or the control plane) being unavailable — TENANT_UNAVAILABLE or
+ * SERVICE_UNAVAILABLE to the caller — never a bug, and never a reason for a process to exit.
+ */
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '53400', '3D000']);
+const NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH']);
+const MESSAGES =
+  /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed and is not queryable|Cannot use a pool after calling end/i;
+
+export function isConnectionFailure(err: unknown): boolean {
+  const state = dbErrorOf(err)?.sqlState;
+  if (state && (state.startsWith('08') || UNAVAILABLE_STATES.has(state))) return true;
+  let current: unknown = err;
+  for (let depth = 0; depth < 8 && current && typeof current === 'object'; depth++) {
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && NODE_CODES.has(code)) return true;
+    if (typeof message === 'string' && MESSAGES.test(message)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/**
+ * pg-pool stops listening for 'error' on a client while it is checked out, so a connection the
+ * server terminates mid-request would raise an unhandled 'error' and end the process. Every pool
+ * the product opens listens on the pool and on each client for its whole life; the request that
+ * was using the connection gets the failure as its own error instead.
+ */
+export function guardPool<P extends pg.Pool>(pool: P, onError: (err: Error) => void = () => undefined): P {
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
+  return pool;
+}
