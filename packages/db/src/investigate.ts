@@ -12,6 +12,9 @@ import { withCredentials, withDatabase } from './url.ts';
  */
 export const INVESTIGATOR_SECRET = 'INVESTIGATOR_DB_SECRET';
 
+/** Taken around cluster-wide catalog changes (roles, database ACLs); the lock ends with the session anyway. */
+const CLUSTER_CATALOG_LOCK = 726_002;
+
 /** At most this many investigations at once on one client: the login's own connection limit. */
 export const INVESTIGATOR_CONNECTION_LIMIT = 3;
 
@@ -54,6 +57,9 @@ export async function ensureInvestigatorLogin(
   const role = investigatorRole(databaseName);
   const password = investigatorPassword(secret, role);
   await withClient(withDatabase(serverAdminUrl, 'postgres'), async (c) => {
+    // Roles and database ACLs are cluster-wide catalog rows: concurrent migrations of several
+    // clients would update them at once ("tuple concurrently updated"), so they take turns.
+    await c.query('SELECT pg_advisory_lock($1)', [CLUSTER_CATALOG_LOCK]);
     const exists = await c.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
     if (exists.rowCount === 0) {
       await c
@@ -73,6 +79,7 @@ export async function ensureInvestigatorLogin(
     await c.query('REVOKE CONNECT ON DATABASE postgres FROM PUBLIC');
     await c.query('REVOKE CONNECT ON DATABASE template1 FROM PUBLIC');
     await c.query(`GRANT CONNECT ON DATABASE ${quoteIdent(databaseName)} TO ${quoteIdent(role)}`);
+    await c.query('SELECT pg_advisory_unlock($1)', [CLUSTER_CATALOG_LOCK]);
   });
   await withClient(withDatabase(serverAdminUrl, databaseName), async (c) => {
     await c.query(`GRANT USAGE ON SCHEMA public TO ${quoteIdent(role)}`);
