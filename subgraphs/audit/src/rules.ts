@@ -16,6 +16,7 @@ export const rules: RuleMap = {
   Query: {
     auditEvents: read,
     verifyAuditChain: read,
+    verifyBooks: read,
     history: read,
     firmAuditEvents: readFirm,
     verifyFirmAuditChain: readFirm,
@@ -27,6 +28,8 @@ export const rules: RuleMap = {
   AuditEventEdge: read,
   PageInfo: readEither,
   AuditChainVerification: read,
+  BooksVerification: read,
+  BooksMismatch: read,
   AuditChainBreak: read,
   EntityVersion: readEither,
   InvestigationResult: investigate,

@@ -35,6 +35,13 @@ export type Query = {
   _entities: Array<Maybe<_Entity>>;
   _service: _Service;
   /**
+   * Check the current client's books against the audit chain (needs Audit.Read): every journal
+   * entry and its lines are recomputed into a digest and compared with the digest its posting event
+   * recorded when it was posted. Names the first entry that does not match. Run it with
+   * verifyAuditChain: the chain proves the events are unchanged, this proves the books match them.
+   */
+  verifyBooks?: Maybe<BooksVerification>;
+  /**
    * Recompute the current client's audit hash chain in the database and report the number of
    * events checked and the first broken link, if any (needs Audit.Read). Keep the returned head:
    * a head recorded earlier must still be a link of the chain later.
@@ -152,6 +159,33 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
   endCursor?: Maybe<Scalars['String']['output']>;
 };
+
+export type BooksVerification = {
+  __typename?: 'BooksVerification';
+  /** True when every entry matches the digest its posting recorded, and every posting still has its entry. */
+  ok: Scalars['Boolean']['output'];
+  /** Entries checked (all of them). */
+  checked: Scalars['Int']['output'];
+  /** The first entry that does not match, in posting-date order; null when ok. */
+  firstMismatch?: Maybe<BooksMismatch>;
+  verifiedAt: Scalars['DateTime']['output'];
+};
+
+export type BooksMismatch = {
+  __typename?: 'BooksMismatch';
+  entryId: Scalars['ID']['output'];
+  /** The entry's number, as posted. */
+  number?: Maybe<Scalars['String']['output']>;
+  problem: BooksProblem;
+};
+
+export type BooksProblem =
+  /** The entry or its lines differ from what was posted (an amount, an account, a line added or removed). */
+  | 'CHANGED'
+  /** An entry with no posting event: written behind the application's back. */
+  | 'UNRECORDED'
+  /** A posting event whose entry is gone. */
+  | 'MISSING';
 
 export type AuditChainVerification = {
   __typename?: 'AuditChainVerification';
@@ -523,6 +557,9 @@ export type ResolversTypes = ResolversObject<{
   AuditEventConnection: ResolverTypeWrapper<Omit<AuditEventConnection, 'edges'> & { edges: Array<ResolversTypes['AuditEventEdge']> }>;
   AuditEventEdge: ResolverTypeWrapper<Omit<AuditEventEdge, 'node'> & { node: ResolversTypes['AuditEvent'] }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  BooksVerification: ResolverTypeWrapper<BooksVerification>;
+  BooksMismatch: ResolverTypeWrapper<BooksMismatch>;
+  BooksProblem: BooksProblem;
   AuditChainVerification: ResolverTypeWrapper<AuditChainVerificationModel>;
   AuditChainBreak: ResolverTypeWrapper<AuditChainBreakModel>;
   AuditChainProblem: AuditChainProblem;
@@ -566,6 +603,8 @@ export type ResolversParentTypes = ResolversObject<{
   AuditEventConnection: Omit<AuditEventConnection, 'edges'> & { edges: Array<ResolversParentTypes['AuditEventEdge']> };
   AuditEventEdge: Omit<AuditEventEdge, 'node'> & { node: ResolversParentTypes['AuditEvent'] };
   PageInfo: PageInfo;
+  BooksVerification: BooksVerification;
+  BooksMismatch: BooksMismatch;
   AuditChainVerification: AuditChainVerificationModel;
   AuditChainBreak: AuditChainBreakModel;
   JournalEntry: JournalEntryModel;
@@ -683,6 +722,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   auditEvents?: Resolver<Maybe<ResolversTypes['AuditEventConnection']>, ParentType, ContextType, RequireFields<QueryAuditEventsArgs, 'first'>>;
   _entities?: Resolver<Array<Maybe<ResolversTypes['_Entity']>>, ParentType, ContextType, RequireFields<Query_EntitiesArgs, 'representations'>>;
   _service?: Resolver<ResolversTypes['_Service'], ParentType, ContextType>;
+  verifyBooks?: Resolver<Maybe<ResolversTypes['BooksVerification']>, ParentType, ContextType>;
   verifyAuditChain?: Resolver<Maybe<ResolversTypes['AuditChainVerification']>, ParentType, ContextType>;
   firmAuditEvents?: Resolver<Maybe<ResolversTypes['FirmAuditEventConnection']>, ParentType, ContextType, RequireFields<QueryFirmAuditEventsArgs, 'first'>>;
   verifyFirmAuditChain?: Resolver<Maybe<ResolversTypes['FirmAuditChainVerification']>, ParentType, ContextType>;
@@ -724,6 +764,19 @@ export type AuditEventEdgeResolvers<ContextType = Context, ParentType extends Re
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type BooksVerificationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BooksVerification'] = ResolversParentTypes['BooksVerification']> = ResolversObject<{
+  ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  checked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  firstMismatch?: Resolver<Maybe<ResolversTypes['BooksMismatch']>, ParentType, ContextType>;
+  verifiedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type BooksMismatchResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BooksMismatch'] = ResolversParentTypes['BooksMismatch']> = ResolversObject<{
+  entryId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  number?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  problem?: Resolver<ResolversTypes['BooksProblem'], ParentType, ContextType>;
 }>;
 
 export type AuditChainVerificationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditChainVerification'] = ResolversParentTypes['AuditChainVerification']> = ResolversObject<{
@@ -887,6 +940,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
   AuditEventEdge?: AuditEventEdgeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  BooksVerification?: BooksVerificationResolvers<ContextType>;
+  BooksMismatch?: BooksMismatchResolvers<ContextType>;
   AuditChainVerification?: AuditChainVerificationResolvers<ContextType>;
   AuditChainBreak?: AuditChainBreakResolvers<ContextType>;
   JournalEntry?: JournalEntryResolvers<ContextType>;

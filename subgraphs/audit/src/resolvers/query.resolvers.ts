@@ -3,11 +3,13 @@ import { firmEntityHistory, listFirmAuditEvents } from '../services/firm-audit.s
 import { entityHistory } from '../services/history.service.ts';
 import { listAuditEvents } from '../services/list-audit-events.service.ts';
 import { verifyAuditChain } from '../services/verify-audit-chain.service.ts';
+import { verifyBooks } from '../services/verify-books.service.ts';
 
 export const Query: QueryResolvers = {
   auditEvents: async (_p, { filter, first, after }, ctx) =>
     listAuditEvents(await ctx.tenantDb(), { first, after, filter }),
   verifyAuditChain: async (_p, _a, ctx) => verifyAuditChain(await ctx.tenantDb()),
+  verifyBooks: async (_p, _a, ctx) => verifyBooks(await ctx.tenantDb()),
   history: async (_p, { entityType, entityId }, ctx) =>
     entityHistory(await ctx.tenantDb(), entityType, entityId),
   // The firm's own trail: the control plane, scoped to the caller's firm from the signed context.
