@@ -3,11 +3,8 @@
  * at another database, on its server or another registered one, after the books were copied there
  * (the copying move comes with backups). Admin connection only; recorded in the firm's trail.
  */
-import { createLogger } from '@cifra/context';
-import { openControlPlane } from '../database-server.ts';
-import { readEnv } from '../env.ts';
 import { repointClient } from '../operator.ts';
-import { operatorActor, parseArgs } from './operator-args.ts';
+import { operatorActor, parseArgs, withAdminControlPlane } from './operator-args.ts';
 
 const { words, flags } = parseArgs(process.argv.slice(2));
 const slug = words[0];
@@ -17,25 +14,14 @@ if (!slug || !flags.database) {
   );
   process.exit(2);
 }
-const env = readEnv();
-const opened = await openControlPlane({
-  dataDir: env.dataDir,
-  databaseUrl: env.DATABASE_URL,
-  log: createLogger('cifra-move', 'warn'),
-});
-try {
+await withAdminControlPlane('move-client', async (opened, env) => {
   const moved = await repointClient(opened.control.db, operatorActor(flags, 'operator: move a client'), {
     slug,
-    databaseName: flags.database,
+    databaseName: flags.database as string,
     serverName: flags.to,
     secrets: { ...env.secrets, ...opened.control.serverSecrets },
   });
   process.stdout.write(
     `${slug}: ${moved.from.server}/${moved.from.database} -> ${moved.to.server}/${moved.to.database}\n`,
   );
-} catch (err) {
-  process.stderr.write(`move-client failed: ${(err as Error).message}\n`);
-  process.exitCode = 1;
-} finally {
-  await opened.close();
-}
+});

@@ -1,5 +1,8 @@
 import os from 'node:os';
+import { createLogger } from '@cifra/context';
 import type { Actor } from '@cifra/db';
+import { type OpenedControlPlane, openControlPlane } from '../database-server.ts';
+import { readEnv } from '../env.ts';
 
 /** `--name value` pairs and the positional words of an operator command. */
 export function parseArgs(argv: readonly string[]): { words: string[]; flags: Record<string, string> } {
@@ -16,4 +19,28 @@ export function parseArgs(argv: readonly string[]): { words: string[]; flags: Re
 /** Who ran an operator command: `--operator <email>`, or the account on this machine. */
 export function operatorActor(flags: Record<string, string>, reason: string): Actor {
   return { userId: null, email: flags.operator || `${os.userInfo().username}@operator`, reason };
+}
+
+/**
+ * Run an operator command on the control plane's admin connection (the embedded server under
+ * DATA_DIR, or DATABASE_URL), print its failure as one line and exit 1 on it.
+ */
+export async function withAdminControlPlane(
+  command: string,
+  fn: (opened: OpenedControlPlane, env: ReturnType<typeof readEnv>) => Promise<void>,
+): Promise<void> {
+  const env = readEnv();
+  const opened = await openControlPlane({
+    dataDir: env.dataDir,
+    databaseUrl: env.DATABASE_URL,
+    log: createLogger(`cifra-${command}`, 'warn'),
+  });
+  try {
+    await fn(opened, env);
+  } catch (err) {
+    process.stderr.write(`${command} failed: ${(err as Error).message}\n`);
+    process.exitCode = 1;
+  } finally {
+    await opened.close();
+  }
 }
