@@ -47,6 +47,15 @@ export async function openControlPlane(opts: ControlPlaneOptions): Promise<Opene
       password: secrets.pgPassword,
       durable: opts.durable ?? true,
       log: (m) => opts.log.debug({ postgres: m }),
+      // If the server dies under the stack, it is started again and the pools reconnect lazily.
+      supervise: {
+        onEvent: (event, detail) => {
+          if (event === 'died')
+            opts.log.error('the embedded PostgreSQL server stopped unexpectedly: restarting it');
+          else if (event === 'restarted') opts.log.warn('the embedded PostgreSQL server is running again');
+          else opts.log.warn({ err: detail }, 'the embedded PostgreSQL server did not start yet: retrying');
+        },
+      },
     });
     serverUrl = embedded.url;
   }

@@ -60,6 +60,8 @@ export interface Stack {
   authPrivateJwk: import('jose').JWK;
   /** What another gateway instance in front of the same subgraphs needs (tests of shared state). */
   gatewayKeys: { authPublicJwk: import('jose').JWK; contextPrivateJwk: import('jose').JWK };
+  /** The embedded PostgreSQL server this stack started and supervises (none with DATABASE_URL). */
+  embedded?: import('@cifra/db/embedded').EmbeddedServer;
   /** The control plane as the services' role. */
   appControl: ControlPlane['db'];
   worker?: RunningWorker;
@@ -179,6 +181,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       authPrivateJwk: secrets.authPrivateJwk,
       gatewayKeys: { authPublicJwk: secrets.authPublicJwk, contextPrivateJwk: secrets.contextPrivateJwk },
       appControl: app.db,
+      embedded: opened.embedded,
       worker,
       close: closeAll,
     };

