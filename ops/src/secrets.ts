@@ -25,6 +25,8 @@ export interface LocalSecrets {
   exportPublicJwk: JWK;
   /** Every client's investigator login password is derived from it (INVESTIGATOR_DB_SECRET). */
   investigatorSecret: string;
+  /** Seals each client's audit chain checkpoints (CHECKPOINT_SECRET). */
+  checkpointSecret: string;
 }
 
 export const secretsFile = (dataDir: string) => path.join(dataDir, 'secrets.json');
@@ -37,7 +39,8 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<LocalSecrets
       existing.exportPrivateJwk &&
       existing.exportPublicJwk &&
       existing.controlAppPassword &&
-      existing.investigatorSecret
+      existing.investigatorSecret &&
+      existing.checkpointSecret
     )
       return existing;
     // A DATA_DIR from before exports or the control plane's own role: add what is missing, keep
@@ -50,6 +53,7 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<LocalSecrets
     }
     upgraded.controlAppPassword ||= randomBytes(18).toString('base64url');
     upgraded.investigatorSecret ||= randomBytes(32).toString('base64url');
+    upgraded.checkpointSecret ||= randomBytes(32).toString('base64url');
     await writeSecrets(file, upgraded);
     return upgraded;
   }
@@ -68,6 +72,7 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<LocalSecrets
     exportPrivateJwk: exportKeys.privateJwk,
     exportPublicJwk: exportKeys.publicJwk,
     investigatorSecret: randomBytes(32).toString('base64url'),
+    checkpointSecret: randomBytes(32).toString('base64url'),
   };
   await writeSecrets(file, secrets);
   return secrets;

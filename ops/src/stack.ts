@@ -1,5 +1,5 @@
 import { ContextVerifier, createLogger, type Logger, type SubgraphDeps } from '@cifra/context';
-import { INVESTIGATOR_SECRET, TenantRegistry } from '@cifra/db';
+import { CHECKPOINT_SECRET, INVESTIGATOR_SECRET, TenantRegistry } from '@cifra/db';
 import { ExportLinkSigner, ExportLinkVerifier } from '@cifra/exports';
 import type { ProviderRegistry } from '@cifra/subgraph-fx';
 import type { FanOutOptions } from '@cifra/subgraph-period';
@@ -88,6 +88,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   // stack registered (the tenant directory names it, never holds it).
   const serverSecrets = {
     [INVESTIGATOR_SECRET]: secrets.investigatorSecret,
+    [CHECKPOINT_SECRET]: secrets.checkpointSecret,
     ...opts.secrets,
     ...control.serverSecrets,
   };

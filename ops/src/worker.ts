@@ -5,6 +5,7 @@ import type { ControlDb, TenantRegistry } from '@cifra/db';
 import type { ProviderRegistry } from '@cifra/subgraph-fx';
 import { Agenda } from 'agenda';
 import type { Pool } from 'pg';
+import { chainCheckpointJobs } from './jobs/chain-checkpoint.ts';
 import { fxRefreshJobs } from './jobs/fx-refresh.jobs.ts';
 import { periodBatchJobs } from './jobs/period-batch.ts';
 
@@ -33,7 +34,7 @@ export interface JobLimits {
 export type JobModule = (agenda: Agenda, deps: JobDeps) => void | Promise<void>;
 
 /** Every area's jobs, registered by every worker. */
-export const JOB_MODULES: readonly JobModule[] = [periodBatchJobs, fxRefreshJobs];
+export const JOB_MODULES: readonly JobModule[] = [periodBatchJobs, fxRefreshJobs, chainCheckpointJobs];
 
 export interface WorkerOptions {
   /** A pool on the control-plane database; Agenda keeps its `agenda_jobs` table there. */

@@ -1,3 +1,5 @@
+import { CHECKPOINT_SECRET, control, takeCheckpoint, withClient } from '@cifra/db';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -11,13 +13,14 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const VERIFY = `{ verifyBooks { ok checked firstMismatch { entryId number problem } }
+const VERIFY = `{ verifyBooks { ok checked firstMismatch { entryId number problem } checkpoint { ok chainSeq problem } }
   verifyAuditChain { ok firstBrokenLink { problem } } }`;
 type Verified = {
   verifyBooks: {
     ok: boolean;
     checked: number;
     firstMismatch: { entryId: string; number: string; problem: string } | null;
+    checkpoint: { ok: boolean; chainSeq: string | null; problem: string | null };
   };
   verifyAuditChain: { ok: boolean; firstBrokenLink: { problem: string } | null };
 };
@@ -107,5 +110,61 @@ describe('verifyBooks', () => {
     const v = await verify('panaderia-valle');
     expect(v.verifyAuditChain).toMatchObject({ ok: false, firstBrokenLink: { problem: 'HASH_MISMATCH' } });
     expect(v.verifyBooks.ok).toBe(false);
+  });
+});
+
+describe('the chain checkpoint outside the client database', () => {
+  const checkpoint = async (slug: string) => {
+    const [tenant] = await t.stack.control.db
+      .select()
+      .from(control.tenants)
+      .where(eq(control.tenants.slug, slug));
+    const secret = t.stack.registry.secret(CHECKPOINT_SECRET) as string;
+    return takeCheckpoint(
+      t.stack.appControl,
+      await t.stack.registry.db(tenant!.id),
+      tenant!.id,
+      secret,
+      'test',
+    );
+  };
+
+  it('detects a whole chain rewritten consistently, which the chain alone cannot', async () => {
+    const taken = await checkpoint('cafe-boquete');
+    expect(Number(taken.chainSeq)).toBeGreaterThan(0);
+    // A superuser replaces the whole trail with a fresh, internally consistent chain.
+    await tamper(
+      'cafe-boquete',
+      'DELETE FROM audit_events; UPDATE audit_chain_head SET chain_seq = 0, hash = NULL',
+    );
+    await t.tenantSql(
+      'cafe-boquete',
+      `INSERT INTO audit_events (action, entity_type, entity_id) VALUES ('rewritten', 'Thing', '1')`,
+    );
+    const v = await verify('cafe-boquete');
+    expect(v.verifyAuditChain.ok).toBe(true);
+    expect(v.verifyBooks.checkpoint).toMatchObject({
+      ok: false,
+      chainSeq: taken.chainSeq,
+      problem: 'REWRITTEN',
+    });
+    expect(v.verifyBooks.ok).toBe(false);
+  });
+
+  it('refuses a checkpoint the services did not seal', async () => {
+    const [tenant] = await t.stack.control.db
+      .select()
+      .from(control.tenants)
+      .where(eq(control.tenants.slug, 'ferreteria-colon'));
+    await withClient(t.controlAdminUrl, (c) =>
+      c.query(
+        `INSERT INTO audit_chain_checkpoints (tenant_id, chain_seq, head_hash, mac, reason) VALUES ($1, 1, 'x', 'forged', 'forged')`,
+        [tenant!.id],
+      ),
+    );
+    expect((await verify('ferreteria-colon')).verifyBooks.checkpoint).toMatchObject({
+      ok: false,
+      problem: 'FORGED',
+    });
   });
 });

@@ -75,12 +75,27 @@ const STATUS = `query S($y: Int!, $m: Int!) { periodCloseStatus(year: $y, month:
   periodState fiscalYearState stage close { status } lastTransition { action fromState toState byEmail reason }
   openChecklistItems { code } } }`;
 
+/** Chain checkpoints the control plane holds for a client, taken at approved month closes. */
+async function closeCheckpoints(slug: string): Promise<number> {
+  const [t] = await stack.control.db.select().from(control.tenants).where(eq(control.tenants.slug, slug));
+  const rows = await withClient(db.adminUrl, (c) =>
+    c.query(
+      `SELECT count(*)::int AS n FROM audit_chain_checkpoints WHERE tenant_id = $1 AND reason = 'month close approved'`,
+      [t!.id],
+    ),
+  );
+  return rows.rows[0].n as number;
+}
+
 async function closeMonth(slug: string, periodId: string) {
+  const checkpoints = await closeCheckpoints(slug);
   const s = await as('junior', slug)<{ startPeriodClose: { id: string } }>(START, { id: periodId });
   const id = s.data!.startPeriodClose.id;
   await as('junior', slug)(SUBMIT, { id });
   const a = await as('senior', slug)<{ approvePeriodClose: { status: string } }>(APPROVE, { id });
   expect(a.data?.approvePeriodClose.status).toBe('APPROVED');
+  // Every approved close checkpoints the client's audit chain head outside its database.
+  expect(await closeCheckpoints(slug)).toBe(checkpoints + 1);
 }
 
 describe('period transitions through the gateway', () => {

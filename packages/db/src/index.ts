@@ -1,5 +1,6 @@
 export * from './access.ts';
 export * from './audit.ts';
+export * from './checkpoint.ts';
 export * as control from './control/schema.ts';
 export * from './db-errors.ts';
 export * from './drizzle.ts';

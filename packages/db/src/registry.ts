@@ -103,6 +103,11 @@ export class TenantRegistry {
     for (const row of rows) this.locations.set(row.tenantId, { at: now, location: row });
   }
 
+  /** A `${NAME}` secret the services were given (the investigator's, the checkpoint's). */
+  secret(name: string): string | undefined {
+    return this.opts.secrets[name];
+  }
+
   /** Pools that may be open at once, across all tenants (the fan-out bound must stay below it). */
   get maxPools(): number {
     return this.opts.maxPools;

@@ -30,6 +30,7 @@ export const rules: RuleMap = {
   AuditChainVerification: read,
   BooksVerification: read,
   BooksMismatch: read,
+  ChainCheckpointCheck: read,
   AuditChainBreak: read,
   EntityVersion: readEither,
   InvestigationResult: investigate,

@@ -168,8 +168,26 @@ export type BooksVerification = {
   checked: Scalars['Int']['output'];
   /** The first entry that does not match, in posting-date order; null when ok. */
   firstMismatch?: Maybe<BooksMismatch>;
+  /** The chain against its last checkpoint, kept outside the client's database. */
+  checkpoint: ChainCheckpointCheck;
   verifiedAt: Scalars['DateTime']['output'];
 };
+
+export type ChainCheckpointCheck = {
+  __typename?: 'ChainCheckpointCheck';
+  /** True when the event at the checkpoint's position still has the checkpointed hash (or there is no checkpoint yet). */
+  ok: Scalars['Boolean']['output'];
+  /** The position checkpointed last; null when the client has none yet. */
+  chainSeq?: Maybe<Scalars['String']['output']>;
+  takenAt?: Maybe<Scalars['DateTime']['output']>;
+  problem?: Maybe<ChainCheckpointProblem>;
+};
+
+export type ChainCheckpointProblem =
+  /** The chain was rewritten: the event at the checkpoint's position is gone or carries another hash. */
+  | 'REWRITTEN'
+  /** The checkpoint's seal does not verify: it was not written by the services. */
+  | 'FORGED';
 
 export type BooksMismatch = {
   __typename?: 'BooksMismatch';
@@ -558,6 +576,8 @@ export type ResolversTypes = ResolversObject<{
   AuditEventEdge: ResolverTypeWrapper<Omit<AuditEventEdge, 'node'> & { node: ResolversTypes['AuditEvent'] }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   BooksVerification: ResolverTypeWrapper<BooksVerification>;
+  ChainCheckpointCheck: ResolverTypeWrapper<ChainCheckpointCheck>;
+  ChainCheckpointProblem: ChainCheckpointProblem;
   BooksMismatch: ResolverTypeWrapper<BooksMismatch>;
   BooksProblem: BooksProblem;
   AuditChainVerification: ResolverTypeWrapper<AuditChainVerificationModel>;
@@ -604,6 +624,7 @@ export type ResolversParentTypes = ResolversObject<{
   AuditEventEdge: Omit<AuditEventEdge, 'node'> & { node: ResolversParentTypes['AuditEvent'] };
   PageInfo: PageInfo;
   BooksVerification: BooksVerification;
+  ChainCheckpointCheck: ChainCheckpointCheck;
   BooksMismatch: BooksMismatch;
   AuditChainVerification: AuditChainVerificationModel;
   AuditChainBreak: AuditChainBreakModel;
@@ -770,7 +791,15 @@ export type BooksVerificationResolvers<ContextType = Context, ParentType extends
   ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   checked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   firstMismatch?: Resolver<Maybe<ResolversTypes['BooksMismatch']>, ParentType, ContextType>;
+  checkpoint?: Resolver<ResolversTypes['ChainCheckpointCheck'], ParentType, ContextType>;
   verifiedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type ChainCheckpointCheckResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ChainCheckpointCheck'] = ResolversParentTypes['ChainCheckpointCheck']> = ResolversObject<{
+  ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  chainSeq?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  takenAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  problem?: Resolver<Maybe<ResolversTypes['ChainCheckpointProblem']>, ParentType, ContextType>;
 }>;
 
 export type BooksMismatchResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BooksMismatch'] = ResolversParentTypes['BooksMismatch']> = ResolversObject<{
@@ -941,6 +970,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   AuditEventEdge?: AuditEventEdgeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   BooksVerification?: BooksVerificationResolvers<ContextType>;
+  ChainCheckpointCheck?: ChainCheckpointCheckResolvers<ContextType>;
   BooksMismatch?: BooksMismatchResolvers<ContextType>;
   AuditChainVerification?: AuditChainVerificationResolvers<ContextType>;
   AuditChainBreak?: AuditChainBreakResolvers<ContextType>;

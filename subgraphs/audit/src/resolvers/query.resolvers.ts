@@ -9,7 +9,12 @@ export const Query: QueryResolvers = {
   auditEvents: async (_p, { filter, first, after }, ctx) =>
     listAuditEvents(await ctx.tenantDb(), { first, after, filter }),
   verifyAuditChain: async (_p, _a, ctx) => verifyAuditChain(await ctx.tenantDb()),
-  verifyBooks: async (_p, _a, ctx) => verifyBooks(await ctx.tenantDb()),
+  verifyBooks: async (_p, _a, ctx) =>
+    verifyBooks(await ctx.tenantDb(), {
+      control: ctx.control,
+      registry: ctx.deps.registry,
+      tenantId: ctx.tenantId(),
+    }),
   history: async (_p, { entityType, entityId }, ctx) =>
     entityHistory(await ctx.tenantDb(), entityType, entityId),
   // The firm's own trail: the control plane, scoped to the caller's firm from the signed context.

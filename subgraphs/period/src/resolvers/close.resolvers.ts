@@ -1,4 +1,4 @@
-import { tenant } from '@cifra/db';
+import { CHECKPOINT_SECRET, type TenantDb, takeCheckpoint, tenant } from '@cifra/db';
 import { formatMoney, ISO_4217, parseId } from '@cifra/domain';
 import { loadCompany } from '@cifra/engine';
 import { eq } from 'drizzle-orm';
@@ -31,6 +31,20 @@ async function withCurrency(ctx: Context, draft: YearEndCloseDraft) {
 }
 
 const fxMode = (ctx: Context) => fxVarianceModeOf(ctx.control, ctx.tenantId());
+
+/**
+ * An approved month close checkpoints the client's chain head in the control plane (the daily job
+ * does it too). The close has committed: a failed checkpoint is logged, not turned into a refusal.
+ */
+async function checkpointAfterClose(ctx: Context, db: TenantDb): Promise<void> {
+  const secret = ctx.deps.registry.secret(CHECKPOINT_SECRET);
+  if (!secret) return;
+  try {
+    await takeCheckpoint(ctx.deps.control, db, ctx.tenantId(), secret, 'month close approved');
+  } catch (err) {
+    ctx.log.error({ err }, 'the chain checkpoint after a month close failed');
+  }
+}
 
 export const closeQueries: QueryResolvers = {
   periodCloseStatus: async (_p, { year, month }, ctx) =>
@@ -76,8 +90,12 @@ export const closeMutations: MutationResolvers = {
     startPeriodClose(await ctx.tenantDb(), periodActor(ctx), { periodId: parseId(periodId, 'periodId') }),
   submitPeriodClose: async (_p, { closeId }, ctx) =>
     submitPeriodClose(await ctx.tenantDb(), periodActor(ctx), { closeId: parseId(closeId, 'closeId') }),
-  approvePeriodClose: async (_p, { closeId }, ctx) =>
-    approvePeriodClose(await ctx.tenantDb(), periodActor(ctx), { closeId: parseId(closeId, 'closeId') }),
+  approvePeriodClose: async (_p, { closeId }, ctx) => {
+    const db = await ctx.tenantDb();
+    const close = await approvePeriodClose(db, periodActor(ctx), { closeId: parseId(closeId, 'closeId') });
+    await checkpointAfterClose(ctx, db);
+    return close;
+  },
   rejectPeriodClose: async (_p, { closeId, reason }, ctx) =>
     rejectPeriodClose(await ctx.tenantDb(), periodActor(ctx), {
       closeId: parseId(closeId, 'closeId'),
