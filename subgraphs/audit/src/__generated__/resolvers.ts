@@ -162,7 +162,7 @@ export type PageInfo = {
 
 export type BooksVerification = {
   __typename?: 'BooksVerification';
-  /** True when every entry matches the digest its posting recorded, and every posting still has its entry. */
+  /** True when every entry matches the digest its posting recorded, every posting still has its entry, and the chain still holds its last checkpoint. */
   ok: Scalars['Boolean']['output'];
   /** Entries checked (all of them). */
   checked: Scalars['Int']['output'];
