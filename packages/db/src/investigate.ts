@@ -3,6 +3,7 @@ import { DomainError } from '@cifra/domain';
 import Cursor from 'pg-cursor';
 import { dbErrorOf } from './db-errors.ts';
 import { type pg, quoteIdent, withClient } from './pg.ts';
+import { takingTurns } from './servers.ts';
 import { withCredentials, withDatabase } from './url.ts';
 
 /**
@@ -11,9 +12,6 @@ import { withCredentials, withDatabase } from './url.ts';
  * secret and running `pnpm migrate` re-derives every password.
  */
 export const INVESTIGATOR_SECRET = 'INVESTIGATOR_DB_SECRET';
-
-/** Taken around cluster-wide catalog changes (roles, database ACLs); the lock ends with the session anyway. */
-const CLUSTER_CATALOG_LOCK = 726_002;
 
 /** At most this many investigations at once on one client: the login's own connection limit. */
 export const INVESTIGATOR_CONNECTION_LIMIT = 3;
@@ -56,31 +54,30 @@ export async function ensureInvestigatorLogin(
 ): Promise<string> {
   const role = investigatorRole(databaseName);
   const password = investigatorPassword(secret, role);
-  await withClient(withDatabase(serverAdminUrl, 'postgres'), async (c) => {
-    // Roles and database ACLs are cluster-wide catalog rows: concurrent migrations of several
-    // clients would update them at once ("tuple concurrently updated"), so they take turns.
-    await c.query('SELECT pg_advisory_lock($1)', [CLUSTER_CATALOG_LOCK]);
-    const exists = await c.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
-    if (exists.rowCount === 0) {
-      await c
-        .query(`CREATE ROLE ${quoteIdent(role)} LOGIN NOINHERIT`)
-        // Roles are cluster-wide: a concurrent provisioning or migration may have created it.
-        .catch((err: { code?: string }) => {
-          if (err.code !== '42710' && err.code !== '23505') throw err;
-        });
-    }
-    await c.query(
-      `ALTER ROLE ${quoteIdent(role)} LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS
-         CONNECTION LIMIT ${INVESTIGATOR_CONNECTION_LIMIT} PASSWORD '${password.replace(/'/g, "''")}'`,
-    );
-    await c.query(`ALTER ROLE ${quoteIdent(role)} SET default_transaction_read_only = on`);
-    await c.query(`ALTER ROLE ${quoteIdent(role)} SET statement_timeout = '30s'`);
-    // The maintenance databases are open to PUBLIC by default; no client login needs them.
-    await c.query('REVOKE CONNECT ON DATABASE postgres FROM PUBLIC');
-    await c.query('REVOKE CONNECT ON DATABASE template1 FROM PUBLIC');
-    await c.query(`GRANT CONNECT ON DATABASE ${quoteIdent(databaseName)} TO ${quoteIdent(role)}`);
-    await c.query('SELECT pg_advisory_unlock($1)', [CLUSTER_CATALOG_LOCK]);
-  });
+  // Roles and database ACLs are cluster-wide: concurrent migrations and stacks take turns.
+  await withClient(withDatabase(serverAdminUrl, 'postgres'), (c) =>
+    takingTurns(c, async () => {
+      const exists = await c.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+      if (exists.rowCount === 0) {
+        await c
+          .query(`CREATE ROLE ${quoteIdent(role)} LOGIN NOINHERIT`)
+          // Roles are cluster-wide: a concurrent provisioning or migration may have created it.
+          .catch((err: { code?: string }) => {
+            if (err.code !== '42710' && err.code !== '23505') throw err;
+          });
+      }
+      await c.query(
+        `ALTER ROLE ${quoteIdent(role)} LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS
+           CONNECTION LIMIT ${INVESTIGATOR_CONNECTION_LIMIT} PASSWORD '${password.replace(/'/g, "''")}'`,
+      );
+      await c.query(`ALTER ROLE ${quoteIdent(role)} SET default_transaction_read_only = on`);
+      await c.query(`ALTER ROLE ${quoteIdent(role)} SET statement_timeout = '30s'`);
+      // The maintenance databases are open to PUBLIC by default; no client login needs them.
+      await c.query('REVOKE CONNECT ON DATABASE postgres FROM PUBLIC');
+      await c.query('REVOKE CONNECT ON DATABASE template1 FROM PUBLIC');
+      await c.query(`GRANT CONNECT ON DATABASE ${quoteIdent(databaseName)} TO ${quoteIdent(role)}`);
+    }),
+  );
   await withClient(withDatabase(serverAdminUrl, databaseName), async (c) => {
     await c.query(`GRANT USAGE ON SCHEMA public TO ${quoteIdent(role)}`);
     await c.query(`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${quoteIdent(role)}`);

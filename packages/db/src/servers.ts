@@ -1,4 +1,4 @@
-import { quoteIdent, quoteLiteral, withClient } from './pg.ts';
+import { type pg, quoteIdent, quoteLiteral, withClient } from './pg.ts';
 import { withDatabase } from './url.ts';
 
 /**
@@ -14,17 +14,36 @@ export const APP_ROLE = 'cifra_app';
  */
 export const CONTROL_APP_ROLE = 'cifra_control_app';
 
+/** Taken around changes to cluster-wide catalog rows (roles, database ACLs). */
+const CLUSTER_CATALOG_LOCK = 726_002;
+
+/**
+ * Roles and database ACLs are cluster-wide catalog rows: two processes changing the same one at
+ * once (two stacks starting on one server, clients migrated in parallel) fail with "tuple
+ * concurrently updated". Such changes take turns on one advisory lock of the session.
+ */
+export async function takingTurns<T>(c: pg.Client, fn: () => Promise<T>): Promise<T> {
+  await c.query('SELECT pg_advisory_lock($1)', [CLUSTER_CATALOG_LOCK]);
+  try {
+    return await fn();
+  } finally {
+    await c.query('SELECT pg_advisory_unlock($1)', [CLUSTER_CATALOG_LOCK]).catch(() => undefined);
+  }
+}
+
 /** Create a login role once per server (idempotent) and (re)set its password from configuration. */
 async function ensureLoginRole(adminUrl: string, role: string, password: string): Promise<void> {
-  await withClient(withDatabase(adminUrl, 'postgres'), async (c) => {
-    await c.query(`DO $$ BEGIN
-        CREATE ROLE ${quoteIdent(role)} LOGIN;
-      EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-      END $$`);
-    // Created without SUPERUSER, CREATEDB or CREATEROLE (the defaults); only LOGIN and the password
-    // are set here, which a non-superuser admin with CREATEROLE may do too.
-    await c.query(`ALTER ROLE ${quoteIdent(role)} LOGIN PASSWORD ${quoteLiteral(password)}`);
-  });
+  await withClient(withDatabase(adminUrl, 'postgres'), (c) =>
+    takingTurns(c, async () => {
+      await c.query(`DO $$ BEGIN
+          CREATE ROLE ${quoteIdent(role)} LOGIN;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+        END $$`);
+      // Created without SUPERUSER, CREATEDB or CREATEROLE (the defaults); only LOGIN and the password
+      // are set here, which a non-superuser admin with CREATEROLE may do too.
+      await c.query(`ALTER ROLE ${quoteIdent(role)} LOGIN PASSWORD ${quoteLiteral(password)}`);
+    }),
+  );
 }
 
 export function ensureAppRole(adminUrl: string, appPassword: string): Promise<void> {
