@@ -40,20 +40,19 @@ export const SERVER_ADMIN_PASSWORD_SECRET = 'DB_ADMIN_PASSWORD';
 /**
  * Bring the control plane up to date: create its database if needed, make sure the services' role
  * exists with its password, migrate it (which grants that role what it needs), refresh the ISO
- * 4217 list, and make sure the server new clients go to is registered with the application role.
+ * 4217 list, and make sure the server new clients go to is registered and has the application's
+ * privilege role (`cifra_app`, which logs in nowhere: each client has its own login).
  */
 export async function prepareControlPlane(opts: {
   /** Server admin URL; the control plane is its `cifra_control` database unless `url` names one. */
   serverUrl: string;
   controlUrl?: string;
   serverName: string;
-  /** Password of `cifra_app`, the client databases' application role. */
-  appPassword: string;
-  /** Password of `cifra_control_app`, the services' role on the control plane (`appPassword` when absent). */
-  controlAppPassword?: string;
+  /** Password of `cifra_control_app`, the services' role on the control plane. */
+  controlAppPassword: string;
 }): Promise<ControlPlane> {
   const url = opts.controlUrl ?? withDatabase(opts.serverUrl, CONTROL_DATABASE);
-  const controlAppPassword = opts.controlAppPassword ?? opts.appPassword;
+  const { controlAppPassword } = opts;
   // The role lives on the control plane's own server (the one `url` names).
   await ensureControlAppRole(url, controlAppPassword);
   if (!opts.controlUrl && !(await databaseExists(opts.serverUrl, CONTROL_DATABASE))) {
@@ -65,7 +64,7 @@ export async function prepareControlPlane(opts: {
     );
   }
   await migrateControlPlane(url);
-  await ensureAppRole(opts.serverUrl, opts.appPassword);
+  await ensureAppRole(opts.serverUrl);
   const pool = new pg.Pool({ connectionString: url, max: 10, application_name: 'cifra-control' });
   guardPool(pool);
   const db = controlDb(pool);

@@ -1,6 +1,14 @@
 import path from 'node:path';
 import type { Logger } from '@cifra/context';
-import { type ControlDb, controlDb, guardPool, pg } from '@cifra/db';
+import {
+  CHECKPOINT_SECRET,
+  type ControlDb,
+  controlDb,
+  guardPool,
+  INVESTIGATOR_SECRET,
+  pg,
+  TENANT_DB_SECRET,
+} from '@cifra/db';
 import { type EmbeddedServer, startEmbeddedPostgres } from '@cifra/db/embedded';
 import { type ControlPlane, prepareControlPlane } from './control-plane.ts';
 import { type LocalSecrets, loadOrCreateSecrets } from './secrets.ts';
@@ -12,8 +20,6 @@ export interface ControlPlaneOptions {
   /** Tests only: an embedded server without fsync. */
   durable?: boolean;
   log: Logger;
-  /** The application role's password (`cifra_app`, on client servers); DATA_DIR's secret by default. */
-  appPassword?: string;
   /** The services' role's password (`cifra_control_app`, on the control plane); DATA_DIR's secret by default. */
   controlAppPassword?: string;
 }
@@ -24,7 +30,12 @@ export interface OpenedControlPlane {
   /** As `cifra_control_app`: what every service (gateway, subgraphs, worker) is given. */
   app: { pool: pg.Pool; db: ControlDb };
   secrets: LocalSecrets;
-  appPassword: string;
+  /**
+   * The `${NAME}` secrets the services are given: DATA_DIR's (TENANT_DB_SECRET,
+   * INVESTIGATOR_DB_SECRET, CHECKPOINT_SECRET), overridden by `given` (the environment), and the
+   * admin password of the server this control plane registered.
+   */
+  serviceSecrets(given?: Readonly<Record<string, string | undefined>>): Record<string, string | undefined>;
   /** Admin URL of the server the control plane (and new clients) live on. */
   serverUrl: string;
   embedded?: EmbeddedServer;
@@ -59,14 +70,12 @@ export async function openControlPlane(opts: ControlPlaneOptions): Promise<Opene
     });
     serverUrl = embedded.url;
   }
-  const appPassword = opts.appPassword ?? secrets.appPassword;
   const controlAppPassword = opts.controlAppPassword ?? secrets.controlAppPassword;
   try {
     const control = await prepareControlPlane({
       serverUrl,
       controlUrl: opts.databaseUrl,
       serverName: embedded ? 'embedded' : 'primary',
-      appPassword,
       controlAppPassword,
     });
     const appPool = new pg.Pool({ connectionString: control.appUrl, max: 10, application_name: 'cifra' });
@@ -75,7 +84,13 @@ export async function openControlPlane(opts: ControlPlaneOptions): Promise<Opene
       control,
       app: { pool: appPool, db: controlDb(appPool) },
       secrets,
-      appPassword,
+      serviceSecrets: (given = {}) => ({
+        [TENANT_DB_SECRET]: secrets.tenantDbSecret,
+        [INVESTIGATOR_SECRET]: secrets.investigatorSecret,
+        [CHECKPOINT_SECRET]: secrets.checkpointSecret,
+        ...given,
+        ...control.serverSecrets,
+      }),
       serverUrl,
       embedded,
       close: async () => {

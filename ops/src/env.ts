@@ -17,7 +17,8 @@ const schema = z.object({
   MIGRATE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   // Split mode: each service is started alone with what it needs.
   CONTROL_DATABASE_URL: z.string().url().optional(),
-  TENANT_APP_DB_PASSWORD: z.string().min(1).optional(),
+  /** The secret every client's application login password is derived from (docs/adr/0003). */
+  TENANT_DB_SECRET: z.string().min(16).optional(),
   /** `pnpm migrate`: the password it gives `cifra_control_app` (DATA_DIR's secret otherwise). */
   CONTROL_APP_DB_PASSWORD: z.string().min(1).optional(),
   CONTEXT_PUBLIC_JWK: z.string().optional(),

@@ -2,14 +2,21 @@ import {
   type Actor,
   type ControlDb,
   control,
+  ensureAppLogin,
+  ensureAppRole,
+  ensureInvestigatorLogin,
+  INVESTIGATOR_SECRET,
   inTransaction,
+  isOpaqueDatabaseName,
+  opaqueDatabaseName,
   quoteIdent,
   recordAuditEvent,
   resolveSecrets,
+  TENANT_DB_SECRET,
   withClient,
   withDatabase,
 } from '@cifra/db';
-import { DomainError } from '@cifra/domain';
+import { badInput, DomainError } from '@cifra/domain';
 import { eq } from 'drizzle-orm';
 
 /**
@@ -67,8 +74,10 @@ const slugOf = (name: string) =>
 
 /**
  * Point a client at another database (after a copy made by other means), optionally on another
- * registered server: the database must exist there. Running services pick the new location up
- * within their location cache's lifetime (30 s); stop writes to the client while it moves.
+ * registered server: the database must exist there, under an opaque name (`cifra_c_` and 24 hex
+ * digits: every login on a server sees the names). The client's logins are made for it before the
+ * directory changes. Running services pick the new location up within their location cache's
+ * lifetime (30 s); stop writes to the client while it moves.
  */
 export async function repointClient(
   db: ControlDb,
@@ -84,6 +93,11 @@ export async function repointClient(
   from: { server: string; database: string };
   to: { server: string; database: string };
 }> {
+  if (!isOpaqueDatabaseName(input.databaseName))
+    throw badInput(
+      `database: a client database's name must reveal nothing about it; copy the books to a name such as ${opaqueDatabaseName()}`,
+      { field: 'database' },
+    );
   const [tenant] = await db.select().from(control.tenants).where(eq(control.tenants.slug, input.slug));
   if (!tenant) throw new DomainError('NOT_FOUND', `No client ${input.slug}`, { tenant: input.slug });
   const servers = await db.select().from(control.dbServers);
@@ -103,6 +117,12 @@ export async function repointClient(
       {},
     );
   }
+  const appSecret = input.secrets[TENANT_DB_SECRET];
+  if (!appSecret) throw new Error(`moving a client needs ${TENANT_DB_SECRET}`);
+  await ensureAppRole(adminUrl);
+  await ensureAppLogin(adminUrl, input.databaseName, appSecret);
+  const investigatorSecret = input.secrets[INVESTIGATOR_SECRET];
+  if (investigatorSecret) await ensureInvestigatorLogin(adminUrl, input.databaseName, investigatorSecret);
   const from = { server: current.name, database: tenant.databaseName };
   const to = { server: target.name, database: input.databaseName };
   await inTransaction(db, operator, async (tx) => {

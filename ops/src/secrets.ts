@@ -13,7 +13,8 @@ import type { JWK } from 'jose';
  */
 export interface LocalSecrets {
   pgPassword: string;
-  appPassword: string;
+  /** Every client's application login password is derived from it (TENANT_DB_SECRET). */
+  tenantDbSecret: string;
   /** The services' role on the control plane (`cifra_control_app`). */
   controlAppPassword: string;
   authPrivateJwk: JWK;
@@ -39,12 +40,13 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<LocalSecrets
       existing.exportPrivateJwk &&
       existing.exportPublicJwk &&
       existing.controlAppPassword &&
+      existing.tenantDbSecret &&
       existing.investigatorSecret &&
       existing.checkpointSecret
     )
       return existing;
-    // A DATA_DIR from before exports or the control plane's own role: add what is missing, keep
-    // everything else.
+    // A DATA_DIR from before exports, the control plane's own role or per-client logins: add what
+    // is missing, keep everything else (an older `appPassword` is left unused).
     const upgraded = { ...existing };
     if (!upgraded.exportPrivateJwk || !upgraded.exportPublicJwk) {
       const exportKeys = await generateExportKeys();
@@ -52,6 +54,7 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<LocalSecrets
       upgraded.exportPublicJwk = exportKeys.publicJwk;
     }
     upgraded.controlAppPassword ||= randomBytes(18).toString('base64url');
+    upgraded.tenantDbSecret ||= randomBytes(32).toString('base64url');
     upgraded.investigatorSecret ||= randomBytes(32).toString('base64url');
     upgraded.checkpointSecret ||= randomBytes(32).toString('base64url');
     await writeSecrets(file, upgraded);
@@ -63,7 +66,7 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<LocalSecrets
   const exportKeys = await generateExportKeys();
   const secrets: LocalSecrets = {
     pgPassword: randomBytes(18).toString('base64url'),
-    appPassword: randomBytes(18).toString('base64url'),
+    tenantDbSecret: randomBytes(32).toString('base64url'),
     controlAppPassword: randomBytes(18).toString('base64url'),
     authPrivateJwk: auth.privateJwk,
     authPublicJwk: auth.publicJwk,

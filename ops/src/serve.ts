@@ -30,8 +30,8 @@ const REQUIRED: Record<'gateway' | 'subgraph' | 'worker', readonly (keyof Env)[]
     'AUTH_AUDIENCE',
     'SUBGRAPH_URLS',
   ],
-  subgraph: ['CONTROL_DATABASE_URL', 'TENANT_APP_DB_PASSWORD', 'CONTEXT_PUBLIC_JWK'],
-  worker: ['CONTROL_DATABASE_URL', 'TENANT_APP_DB_PASSWORD'],
+  subgraph: ['CONTROL_DATABASE_URL', 'TENANT_DB_SECRET', 'CONTEXT_PUBLIC_JWK'],
+  worker: ['CONTROL_DATABASE_URL', 'TENANT_DB_SECRET'],
 };
 
 export class ServiceConfigError extends Error {}
@@ -83,10 +83,8 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
       'ledger needs PUBLIC_URL (the gateway address export links point to) with EXPORT_PRIVATE_JWK',
     );
   }
-  if (name === 'gateway' && env.EXPORT_PUBLIC_JWK && !env.TENANT_APP_DB_PASSWORD) {
-    throw new ServiceConfigError(
-      'gateway needs TENANT_APP_DB_PASSWORD (to stream exports) with EXPORT_PUBLIC_JWK',
-    );
+  if (name === 'gateway' && env.EXPORT_PUBLIC_JWK && !env.TENANT_DB_SECRET) {
+    throw new ServiceConfigError('gateway needs TENANT_DB_SECRET (to stream exports) with EXPORT_PUBLIC_JWK');
   }
   const pool = new pg.Pool({
     connectionString: env.CONTROL_DATABASE_URL,
@@ -104,11 +102,7 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
     if (name === 'gateway') {
       let exports: GatewayServiceOptions['exports'];
       if (env.EXPORT_PUBLIC_JWK) {
-        const registry = new TenantRegistry({
-          control,
-          appPassword: env.TENANT_APP_DB_PASSWORD!,
-          secrets: env.secrets,
-        });
+        const registry = new TenantRegistry({ control, secrets: env.secrets });
         cleanups.push(() => registry.close());
         exports = {
           verifier: await ExportLinkVerifier.fromJwk(parseJwk('EXPORT_PUBLIC_JWK', env.EXPORT_PUBLIC_JWK)),
@@ -134,11 +128,7 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
       cleanups.push(gateway.close);
       return { name, url: gateway.url, close };
     }
-    const registry = new TenantRegistry({
-      control,
-      appPassword: env.TENANT_APP_DB_PASSWORD!,
-      secrets: env.secrets,
-    });
+    const registry = new TenantRegistry({ control, secrets: env.secrets });
     cleanups.push(() => registry.close());
     if (name === 'worker') {
       const worker = await startWorker({

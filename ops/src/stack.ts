@@ -1,5 +1,5 @@
 import { ContextVerifier, createLogger, type Logger, type SubgraphDeps } from '@cifra/context';
-import { CHECKPOINT_SECRET, INVESTIGATOR_SECRET, TenantRegistry } from '@cifra/db';
+import { TenantRegistry } from '@cifra/db';
 import { ExportLinkSigner, ExportLinkVerifier } from '@cifra/exports';
 import type { ProviderRegistry } from '@cifra/subgraph-fx';
 import type { FanOutOptions } from '@cifra/subgraph-period';
@@ -7,6 +7,7 @@ import type { ControlPlane } from './control-plane.ts';
 import { openControlPlane } from './database-server.ts';
 import { seedDemoFirm } from './demo.ts';
 import { jobQueueStats } from './job-metrics.ts';
+import { migrateAllTenants } from './migrate-all.ts';
 import {
   type GatewayServiceOptions,
   SUBGRAPH_NAMES,
@@ -29,9 +30,8 @@ export interface StackOptions {
   durable?: boolean;
   log?: Logger;
   /**
-   * The application roles' password (`cifra_app` and `cifra_control_app`, cluster-wide roles):
-   * DATA_DIR's secrets by default. Tests sharing one server pass the password every other test
-   * database already uses.
+   * The password of `cifra_control_app`, a cluster-wide role: DATA_DIR's secret by default. Tests
+   * sharing one server pass the password every other test control plane already uses.
    */
   appPassword?: string;
   /**
@@ -64,6 +64,8 @@ export interface Stack {
   embedded?: import('@cifra/db/embedded').EmbeddedServer;
   /** The control plane as the services' role. */
   appControl: ControlPlane['db'];
+  /** The `${NAME}` secrets the services were given (TENANT_DB_SECRET, the servers' admin passwords, …). */
+  serviceSecrets: Readonly<Record<string, string | undefined>>;
   worker?: RunningWorker;
   close(): Promise<void>;
 }
@@ -80,18 +82,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     databaseUrl: opts.databaseUrl,
     durable: opts.durable,
     log,
-    appPassword: opts.appPassword,
     controlAppPassword: opts.appPassword,
   });
-  const { control, secrets, appPassword } = opened;
-  // `${NAME}` secrets of server URLs: the caller's, and the admin password of the server this
-  // stack registered (the tenant directory names it, never holds it).
-  const serverSecrets = {
-    [INVESTIGATOR_SECRET]: secrets.investigatorSecret,
-    [CHECKPOINT_SECRET]: secrets.checkpointSecret,
-    ...opts.secrets,
-    ...control.serverSecrets,
-  };
+  const { control, secrets } = opened;
+  // `${NAME}` secrets: DATA_DIR's, the caller's, and the admin password of the server this stack
+  // registered (the tenant directory names it, never holds it).
+  const serverSecrets = opened.serviceSecrets(opts.secrets);
   // Every service connects to the control plane as cifra_control_app, which owns nothing there;
   // only migrations and the demo seed use the admin connection.
   const app = opened.app;
@@ -106,12 +102,17 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await opened.close();
   };
   try {
-    const registry = new TenantRegistry({
-      control: app.db,
-      appPassword,
-      secrets: serverSecrets,
-    });
+    const registry = new TenantRegistry({ control: app.db, secrets: serverSecrets });
     cleanups.push(['tenant pools', () => registry.close()]);
+    // Clients from an earlier version are brought up to date before anything serves them (as
+    // `pnpm migrate` does); one that fails is reported and the others still start.
+    const migrated = await migrateAllTenants({
+      control: control.db,
+      secrets: serverSecrets,
+      operator: { userId: null, email: 'operator@pnpm-start', reason: 'pnpm start' },
+    });
+    for (const r of migrated.filter((x) => x.status === 'failed'))
+      log.warn({ client: r.slug, error: r.error }, 'client database not migrated');
     if (opts.seedDemo ?? true) {
       if (await seedDemoFirm({ control: control.db, registry, secrets: serverSecrets }))
         log.info('seeded the demo firm');
@@ -182,6 +183,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       authPrivateJwk: secrets.authPrivateJwk,
       gatewayKeys: { authPublicJwk: secrets.authPublicJwk, contextPrivateJwk: secrets.contextPrivateJwk },
       appControl: app.db,
+      serviceSecrets: serverSecrets,
       embedded: opened.embedded,
       worker,
       close: closeAll,

@@ -1,23 +1,37 @@
-import { type ControlDb, control, controlDb, pg } from '@cifra/db';
 import {
-  createEmptyDatabase,
+  appLoginRole,
+  appLoginUrl,
+  type ControlDb,
+  control,
+  controlDb,
+  createDatabase,
+  dropClientLogins,
+  dropDatabase,
+  opaqueDatabaseName,
+  pg,
+  TENANT_DB_SECRET,
+  withClient,
+} from '@cifra/db';
+import {
   createTestControlDatabase,
   type TestDatabase,
   testServerUrl,
+  testServiceSecrets,
 } from '@cifra/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFirm, repointClient } from '../src/operator.ts';
 
 let controlDatabase: TestDatabase;
-let target: TestDatabase;
+/** The copy of the books the client moves to (an opaque name, as any client database's). */
+const target = { name: opaqueDatabaseName() };
 let pool: pg.Pool;
 let db: ControlDb;
 const operator = { userId: null, email: 'ops@operator', reason: 'operator test' };
 
 beforeAll(async () => {
   controlDatabase = await createTestControlDatabase();
-  target = await createEmptyDatabase();
+  await createDatabase(testServerUrl(), target.name);
   pool = new pg.Pool({ connectionString: controlDatabase.adminUrl, max: 2 });
   db = controlDb(pool);
   await db.insert(control.currencies).values({ code: 'PAB', name: 'Balboa', minorUnits: 2 });
@@ -26,7 +40,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await pool.end();
-  await target.drop();
+  await dropDatabase(testServerUrl(), target.name);
+  await dropClientLogins(testServerUrl(), target.name);
   await controlDatabase.drop();
 });
 
@@ -73,14 +88,15 @@ describe('operator actions', () => {
       databaseName: 'c_before_move',
       status: 'ACTIVE',
     });
+    const secrets = testServiceSecrets;
+    // A name that could say whose books these are is refused before anything is looked up.
     await expect(
-      repointClient(db, operator, { slug: 'moving', databaseName: 'c_no_such_database', secrets: {} }),
+      repointClient(db, operator, { slug: 'moving', databaseName: 'cafe_boquete_books', secrets }),
+    ).rejects.toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'database' } });
+    await expect(
+      repointClient(db, operator, { slug: 'moving', databaseName: opaqueDatabaseName(), secrets }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    const moved = await repointClient(db, operator, {
-      slug: 'moving',
-      databaseName: target.name,
-      secrets: {},
-    });
+    const moved = await repointClient(db, operator, { slug: 'moving', databaseName: target.name, secrets });
     expect(moved.to).toEqual({ server: 'main', database: target.name });
     const [row] = await db.select().from(control.tenants).where(eq(control.tenants.slug, 'moving'));
     expect(row?.databaseName).toBe(target.name);
@@ -90,5 +106,10 @@ describe('operator actions', () => {
         after: { server: 'main', database: target.name },
       }),
     ]);
+    // The client's own login was made for the database it now lives in.
+    const asClient = appLoginUrl(testServerUrl(), target.name, secrets[TENANT_DB_SECRET]!);
+    expect(
+      await withClient(asClient, async (c) => (await c.query('SELECT current_user AS u')).rows[0].u),
+    ).toBe(appLoginRole(target.name));
   });
 });

@@ -9,14 +9,12 @@
 import { performance } from 'node:perf_hooks';
 import {
   type Actor,
-  APP_ROLE,
   createDatabase,
   inTransaction,
   migrateTenantDatabase,
   pg,
   tenantDb,
   withClient,
-  withCredentials,
   withDatabase,
 } from '@cifra/db';
 import { type PostingRequest, postEntries, postEntry } from '@cifra/engine';
@@ -100,11 +98,11 @@ export default defineBench({
 
     const pools = {
       with: new pg.Pool({
-        connectionString: withCredentials(withUrl, APP_ROLE, ctx.appPassword),
+        connectionString: await ctx.appUrl('bench_with'),
         max: CONNECTIONS,
       }),
       without: new pg.Pool({
-        connectionString: withCredentials(withoutUrl, APP_ROLE, ctx.appPassword),
+        connectionString: await ctx.appUrl('bench_without'),
         max: CONNECTIONS,
       }),
     };

@@ -54,9 +54,9 @@ export default defineBench({
     }
 
     const rows: BenchRow[] = [];
-    await cloneClients(stack.control.db, controlUrl, 'panaderia-valle', 5, 'b10');
+    await cloneClients(stack, controlUrl, 'panaderia-valle', 5, 'b10');
     const at10 = await boardMs(10);
-    await cloneClients(stack.control.db, controlUrl, 'panaderia-valle', 190, 'b200');
+    await cloneClients(stack, controlUrl, 'panaderia-valle', 190, 'b200');
     const at200 = await boardMs(200);
     rows.push(
       {

@@ -58,7 +58,7 @@ export default defineBench({
       )[0]!.n;
 
     const t0 = performance.now();
-    await cloneClients(db, controlUrl, 'panaderia-valle', CLIENTS - 5, 'fx');
+    await cloneClients(stack, controlUrl, 'panaderia-valle', CLIENTS - 5, 'fx');
     const cloneMs = performance.now() - t0;
 
     // The dispatcher plans every client's next local run.

@@ -8,7 +8,7 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createDatabase, ensureAppRole, type pg, withDatabase } from '@cifra/db';
+import { appLoginUrl, createDatabase, ensureAppLogin, ensureAppRole, type pg, withDatabase } from '@cifra/db';
 import { type EmbeddedServer, startEmbeddedPostgres } from '@cifra/db/embedded';
 import { type Stack, type StackOptions, startStack } from '@cifra/ops';
 import pino from 'pino';
@@ -31,8 +31,11 @@ export interface BenchContext {
   size(name: string, fallback: number): number;
   /** The embedded PostgreSQL server of this benchmark (fsync on), started on first use. */
   server(): Promise<EmbeddedServer>;
-  /** The application role's password on that server. */
-  readonly appPassword: string;
+  /**
+   * A URL to a client database of that server as its own application login (made on first use),
+   * the way the services connect.
+   */
+  appUrl(databaseName: string): Promise<string>;
   /** The all-in-one stack (demo firm, worker, subgraphs, gateway) on a fresh control plane of that server. */
   stack(options?: Partial<StackOptions>): Promise<BenchStack>;
   /** Run `cleanup` when the benchmark ends, last registered first. */
@@ -70,6 +73,8 @@ export const perSecond = (count: number, millis: number, unit: string) =>
   `${Math.round(count / (millis / 1000)).toLocaleString('en')} ${unit}/s`;
 
 const APP_PASSWORD = 'bench-app';
+/** Derives the application logins of the client databases a benchmark makes itself. */
+const TENANT_SECRET = 'bench-tenant-db-secret';
 
 async function runOne(bench: Bench): Promise<BenchRow[]> {
   const cleanups: (() => unknown)[] = [];
@@ -87,7 +92,11 @@ async function runOne(bench: Bench): Promise<BenchRow[]> {
         throw new Error(`BENCH_${name.toUpperCase()}: not a positive number`);
       return value;
     },
-    appPassword: APP_PASSWORD,
+    appUrl: async (databaseName) => {
+      const s = await ctx.server();
+      await ensureAppLogin(s.url, databaseName, TENANT_SECRET);
+      return appLoginUrl(s.url, databaseName, TENANT_SECRET);
+    },
     server: () => {
       server ??= (async () => {
         const s = await startEmbeddedPostgres({
@@ -96,7 +105,7 @@ async function runOne(bench: Bench): Promise<BenchRow[]> {
           durable: true,
         });
         cleanups.push(() => s.stop());
-        await ensureAppRole(s.url, APP_PASSWORD);
+        await ensureAppRole(s.url);
         return s;
       })();
       return server;

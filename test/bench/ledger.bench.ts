@@ -9,14 +9,12 @@
  */
 import { performance } from 'node:perf_hooks';
 import {
-  APP_ROLE,
   createDatabase,
   inTransaction,
   migrateTenantDatabase,
   pg,
   tenant,
   tenantDb,
-  withCredentials,
   withDatabase,
 } from '@cifra/db';
 import { postEntries } from '@cifra/engine';
@@ -59,7 +57,7 @@ async function books(ctx: BenchContext, name: string) {
   await migrateTenantDatabase(adminUrl);
   await seedTestBooks(adminUrl, [YEAR]);
   const pool = new pg.Pool({
-    connectionString: withCredentials(adminUrl, APP_ROLE, ctx.appPassword),
+    connectionString: await ctx.appUrl(name),
     max: 1,
   });
   ctx.defer(() => ctx.endPool(pool));

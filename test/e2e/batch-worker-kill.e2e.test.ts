@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { control, pg, withDatabase } from '@cifra/db';
+import { control, pg, TENANT_DB_SECRET, withDatabase } from '@cifra/db';
 import { signLocalToken } from '@cifra/gateway';
 import { type Stack, startStack } from '@cifra/ops';
 import { permissionsOf } from '@cifra/permissions';
@@ -61,7 +61,7 @@ async function startWorkerProcess(env: Record<string, string>): Promise<ChildPro
     env: {
       ...process.env,
       CONTROL_DATABASE_URL: stack.control.url,
-      TENANT_APP_DB_PASSWORD: TEST_APP_PASSWORD,
+      TENANT_DB_SECRET: stack.serviceSecrets[TENANT_DB_SECRET]!,
       LOG_LEVEL: 'silent',
       JOB_PROCESS_EVERY_MS: '200',
       ...env,
@@ -90,7 +90,7 @@ async function until(check: () => Promise<boolean>): Promise<void> {
 
 describe('a worker killed mid-batch', () => {
   it('resumes on another worker and applies every transition exactly once', async () => {
-    const clones = await cloneClients(stack.control.db, db.adminUrl, 'panaderia-valle', 15, 'kill');
+    const clones = await cloneClients(stack, db.adminUrl, 'panaderia-valle', 15, 'kill');
     const tenants = await stack.control.db
       .select()
       .from(control.tenants)

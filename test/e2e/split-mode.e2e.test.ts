@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { generateContextKeys } from '@cifra/context';
-import { TenantRegistry } from '@cifra/db';
+import { TENANT_DB_SECRET, TenantRegistry } from '@cifra/db';
 import { freePort } from '@cifra/db/embedded';
 import { generateExportKeys } from '@cifra/exports';
 import {
@@ -34,6 +34,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ISSUER = 'https://idp.example.test/';
 const AUDIENCE = 'cifra-api';
 const silent = pino({ level: 'silent' });
+/** What the client databases' application logins are derived from, as an operator would set it. */
+const TENANT_SECRET = 'split-mode-tenant-db-secret';
 
 let db: TestDatabase;
 let controlPlane: ControlPlane;
@@ -64,10 +66,11 @@ beforeAll(async () => {
     serverUrl: db.adminUrl,
     controlUrl: db.adminUrl,
     serverName: 'primary',
-    appPassword: TEST_APP_PASSWORD,
+    controlAppPassword: TEST_APP_PASSWORD,
   });
-  const registry = new TenantRegistry({ control: controlPlane.db, appPassword: TEST_APP_PASSWORD });
-  await seedDemoFirm({ control: controlPlane.db, registry, secrets: controlPlane.serverSecrets });
+  const secrets = { [TENANT_DB_SECRET]: TENANT_SECRET, ...controlPlane.serverSecrets };
+  const registry = new TenantRegistry({ control: controlPlane.db, secrets });
+  await seedDemoFirm({ control: controlPlane.db, registry, secrets });
   await registry.close();
 
   // The firm's identity provider: an RS256 key published as a JWKS.
@@ -92,7 +95,7 @@ beforeAll(async () => {
   baseEnv = {
     ...controlPlane.serverSecrets,
     CONTROL_DATABASE_URL: controlPlane.appUrl,
-    TENANT_APP_DB_PASSWORD: TEST_APP_PASSWORD,
+    TENANT_DB_SECRET: TENANT_SECRET,
     CONTEXT_PUBLIC_JWK: JSON.stringify(context.publicJwk),
     PORT: '0',
     LOG_LEVEL: 'silent',
@@ -117,7 +120,7 @@ beforeAll(async () => {
       AUTH_AUDIENCE: AUDIENCE,
       SUBGRAPH_URLS: urls.join(','),
       EXPORT_PUBLIC_JWK: JSON.stringify(exportKeys.publicJwk),
-      TENANT_APP_DB_PASSWORD: TEST_APP_PASSWORD,
+      TENANT_DB_SECRET: TENANT_SECRET,
       PORT: String(gatewayPort),
     }),
     silent,

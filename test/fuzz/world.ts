@@ -67,12 +67,7 @@ export async function buildWorld(): Promise<World> {
     adminEmail: 'admin@zeta.firm',
   });
   for (const c of ZETA_CLIENTS) {
-    await provisionTenant(
-      { control: db, secrets: stack.control.serverSecrets },
-      OPERATOR,
-      zetaFirm.firmId,
-      c,
-    );
+    await provisionTenant({ control: db, secrets: stack.serviceSecrets }, OPERATOR, zetaFirm.firmId, c);
   }
   const demoSlugs = (
     await db

@@ -1,19 +1,32 @@
 import { randomBytes } from 'node:crypto';
-import { type ControlDb, control, createDatabase, withClient, withDatabase } from '@cifra/db';
+import {
+  control,
+  createDatabase,
+  ensureAppLogin,
+  opaqueDatabaseName,
+  TENANT_DB_SECRET,
+  withClient,
+  withDatabase,
+} from '@cifra/db';
+import type { Stack } from '@cifra/ops';
 import { eq } from 'drizzle-orm';
 
 /**
  * Many clients quickly: each is `CREATE DATABASE … TEMPLATE` of an already provisioned client's
  * database (a migrated, seeded copy in ~20 ms) plus its row in the tenant directory, instead of a
- * full provisioning each time. The source client must not be in use while it is copied.
+ * full provisioning each time, each with its own application login as provisioning makes it.
+ * The source client must not be in use while it is copied.
  */
 export async function cloneClients(
-  db: ControlDb,
+  stack: Pick<Stack, 'control' | 'serviceSecrets'>,
   serverAdminUrl: string,
   sourceSlug: string,
   count: number,
   prefix = 'clone',
 ): Promise<{ id: string; slug: string; databaseName: string }[]> {
+  const db = stack.control.db;
+  const secret = stack.serviceSecrets[TENANT_DB_SECRET];
+  if (!secret) throw new Error(`${TENANT_DB_SECRET} is not among the stack's secrets`);
   const [source] = await db.select().from(control.tenants).where(eq(control.tenants.slug, sourceSlug));
   if (!source) throw new Error(`no client ${sourceSlug}`);
   // A template database must have no other sessions.
@@ -27,8 +40,9 @@ export async function cloneClients(
   const made = [];
   for (let i = 0; i < count; i++) {
     const slug = `${prefix}-${run}-${String(i).padStart(4, '0')}`;
-    const databaseName = `t_${slug.replace(/-/g, '_')}`;
+    const databaseName = opaqueDatabaseName();
     await createDatabase(serverAdminUrl, databaseName, source.databaseName);
+    await ensureAppLogin(serverAdminUrl, databaseName, secret);
     const [row] = await db
       .insert(control.tenants)
       .values({

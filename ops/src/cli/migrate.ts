@@ -5,7 +5,6 @@
  * Exits 1 when any client failed; the others are migrated all the same.
  */
 import { createLogger } from '@cifra/context';
-import { INVESTIGATOR_SECRET } from '@cifra/db';
 import { openControlPlane } from '../database-server.ts';
 import { readEnv } from '../env.ts';
 import { migrateAllTenants, type TenantMigrationResult } from '../migrate-all.ts';
@@ -14,12 +13,12 @@ const env = readEnv();
 const log = createLogger('cifra-migrate', env.LOG_LEVEL);
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
-// The application roles' passwords are (re)set here: those the services are configured with.
+// The services' passwords are (re)set here: cifra_control_app's, and every client login's,
+// derived from the secrets the services are configured with.
 const opened = await openControlPlane({
   dataDir: env.dataDir,
   databaseUrl: env.DATABASE_URL,
   log,
-  appPassword: env.TENANT_APP_DB_PASSWORD,
   controlAppPassword: env.CONTROL_APP_DB_PASSWORD,
 });
 let results: TenantMigrationResult[] = [];
@@ -27,11 +26,7 @@ try {
   out('control plane  migrated');
   results = await migrateAllTenants({
     control: opened.control.db,
-    secrets: {
-      [INVESTIGATOR_SECRET]: opened.secrets.investigatorSecret,
-      ...env.secrets,
-      ...opened.control.serverSecrets,
-    },
+    secrets: opened.serviceSecrets(env.secrets),
     concurrency: env.MIGRATE_CONCURRENCY,
     onResult: (r) =>
       out(`${r.slug.padEnd(40)} ${r.status.padEnd(9)}${r.error ? ` ${r.error}` : ` ${r.ms} ms`}`),

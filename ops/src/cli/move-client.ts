@@ -19,7 +19,7 @@ await withAdminControlPlane('move-client', async (opened, env) => {
     slug,
     databaseName: flags.database as string,
     serverName: flags.to,
-    secrets: { ...env.secrets, ...opened.control.serverSecrets },
+    secrets: opened.serviceSecrets(env.secrets),
   });
   process.stdout.write(
     `${slug}: ${moved.from.server}/${moved.from.database} -> ${moved.to.server}/${moved.to.database}\n`,

@@ -15,7 +15,12 @@ export interface FanOutOptions {
 
 export const DEFAULT_FAN_OUT: FanOutOptions = { concurrency: 16, timeoutMs: 5_000 };
 
-export type UnavailableCode = 'TIMEOUT' | 'CONNECTION_REFUSED' | 'DATABASE_NOT_FOUND' | 'ERROR';
+export type UnavailableCode =
+  | 'TIMEOUT'
+  | 'CONNECTION_REFUSED'
+  | 'DATABASE_NOT_FOUND'
+  | 'LOGIN_REFUSED'
+  | 'ERROR';
 
 export type FanOutResult<T> =
   | { tenantId: string; ok: true; value: T }
@@ -32,6 +37,11 @@ export function unavailable(err: unknown): { code: UnavailableCode; reason: stri
     return { code: 'CONNECTION_REFUSED', reason: "The client's database server refused the connection" };
   }
   if (code === '3D000') return { code: 'DATABASE_NOT_FOUND', reason: "The client's database does not exist" };
+  // The client's own login is gone (with its database) or its password no longer derives from
+  // the services' TENANT_DB_SECRET (rotated without `pnpm migrate`).
+  if (code === '28P01' || code === '28000') {
+    return { code: 'LOGIN_REFUSED', reason: "The client's database refused the client's login" };
+  }
   if (code === '57014' || /timeout/i.test(e?.message ?? '')) {
     return { code: 'TIMEOUT', reason: "The client's database did not answer in time" };
   }

@@ -1,7 +1,7 @@
-import { createHash, createHmac } from 'node:crypto';
 import { DomainError } from '@cifra/domain';
 import Cursor from 'pg-cursor';
 import { dbErrorOf } from './db-errors.ts';
+import { clientLoginRole, derivedPassword, refreshLogin } from './logins.ts';
 import { type pg, quoteIdent, withClient } from './pg.ts';
 import { takingTurns } from './servers.ts';
 import { withCredentials, withDatabase } from './url.ts';
@@ -16,17 +16,8 @@ export const INVESTIGATOR_SECRET = 'INVESTIGATOR_DB_SECRET';
 /** At most this many investigations at once on one client: the login's own connection limit. */
 export const INVESTIGATOR_CONNECTION_LIMIT = 3;
 
-/**
- * The login a client's investigations run as. Its name says nothing about the client (every role
- * sees the list of roles): `ix_` and a digest of the database name.
- */
-export function investigatorRole(databaseName: string): string {
-  return `ix_${createHash('sha256').update(databaseName).digest('hex').slice(0, 24)}`;
-}
-
-export function investigatorPassword(secret: string, role: string): string {
-  return createHmac('sha256', secret).update(role).digest('base64url');
-}
+/** The login a client's investigations run as: `ix_` and a digest of the database name. */
+export const investigatorRole = (databaseName: string) => clientLoginRole('ix', databaseName);
 
 /** The investigator login's connection limit is reached: as many investigations as allowed are running. */
 export function investigatorBusy(err: unknown): boolean {
@@ -36,7 +27,7 @@ export function investigatorBusy(err: unknown): boolean {
 /** How a client's investigations connect: its database, as its own investigator login. */
 export function investigatorUrl(serverAddress: string, databaseName: string, secret: string): string {
   const role = investigatorRole(databaseName);
-  return withCredentials(withDatabase(serverAddress, databaseName), role, investigatorPassword(secret, role));
+  return withCredentials(withDatabase(serverAddress, databaseName), role, derivedPassword(secret, role));
 }
 
 /**
@@ -53,30 +44,16 @@ export async function ensureInvestigatorLogin(
   secret: string,
 ): Promise<string> {
   const role = investigatorRole(databaseName);
-  const password = investigatorPassword(secret, role);
-  // Roles and database ACLs are cluster-wide: concurrent migrations and stacks take turns.
   await withClient(withDatabase(serverAdminUrl, 'postgres'), (c) =>
-    takingTurns(c, async () => {
-      const exists = await c.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
-      if (exists.rowCount === 0) {
-        await c
-          .query(`CREATE ROLE ${quoteIdent(role)} LOGIN NOINHERIT`)
-          // Roles are cluster-wide: a concurrent provisioning or migration may have created it.
-          .catch((err: { code?: string }) => {
-            if (err.code !== '42710' && err.code !== '23505') throw err;
-          });
-      }
-      await c.query(
-        `ALTER ROLE ${quoteIdent(role)} LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS
-           CONNECTION LIMIT ${INVESTIGATOR_CONNECTION_LIMIT} PASSWORD '${password.replace(/'/g, "''")}'`,
-      );
-      await c.query(`ALTER ROLE ${quoteIdent(role)} SET default_transaction_read_only = on`);
-      await c.query(`ALTER ROLE ${quoteIdent(role)} SET statement_timeout = '30s'`);
-      // The maintenance databases are open to PUBLIC by default; no client login needs them.
-      await c.query('REVOKE CONNECT ON DATABASE postgres FROM PUBLIC');
-      await c.query('REVOKE CONNECT ON DATABASE template1 FROM PUBLIC');
-      await c.query(`GRANT CONNECT ON DATABASE ${quoteIdent(databaseName)} TO ${quoteIdent(role)}`);
-    }),
+    takingTurns(c, () =>
+      refreshLogin(c, {
+        role,
+        password: derivedPassword(secret, role),
+        databaseName,
+        attributes: `NOINHERIT CONNECTION LIMIT ${INVESTIGATOR_CONNECTION_LIMIT}`,
+        settings: { default_transaction_read_only: 'on', statement_timeout: '30s' },
+      }),
+    ),
   );
   await withClient(withDatabase(serverAdminUrl, databaseName), async (c) => {
     await c.query(`GRANT USAGE ON SCHEMA public TO ${quoteIdent(role)}`);

@@ -2,10 +2,10 @@ import { eq, inArray } from 'drizzle-orm';
 import { dbServers, tenants } from './control/schema.ts';
 import { type ControlDb, type TenantDb, tenantDb } from './drizzle.ts';
 import { INVESTIGATOR_SECRET, investigatorUrl } from './investigate.ts';
+import { appLoginUrl, TENANT_DB_SECRET } from './logins.ts';
 import { pg } from './pg.ts';
-import { APP_ROLE } from './servers.ts';
 import { guardPool } from './unavailable.ts';
-import { resolveSecrets, withCredentials, withDatabase, withoutCredentials } from './url.ts';
+import { resolveSecrets, withoutCredentials } from './url.ts';
 
 export interface TenantLocation {
   tenantId: string;
@@ -17,10 +17,11 @@ export interface TenantLocation {
 
 export interface TenantRegistryOptions {
   control: ControlDb;
-  /** The application role's password on every tenant server (the role never owns the books). */
-  appPassword: string;
-  /** Values for `${NAME}` placeholders in server URLs. */
-  secrets?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Values for `${NAME}` placeholders in server URLs, and the secrets client logins' passwords are
+   * derived from: TENANT_DB_SECRET (the application's) and INVESTIGATOR_DB_SECRET.
+   */
+  secrets: Readonly<Record<string, string | undefined>>;
   /** Global bound on open pools; past it the least recently used pool is closed. */
   maxPools?: number;
   /** Connections per tenant pool. */
@@ -54,7 +55,6 @@ export class TenantRegistry {
 
   constructor(options: TenantRegistryOptions) {
     this.opts = {
-      secrets: {},
       maxPools: 50,
       poolSize: 4,
       idleTimeoutMs: 30_000,
@@ -114,25 +114,30 @@ export class TenantRegistry {
   }
 
   /**
-   * The connection URL the application uses for a tenant: its database, as the application role.
    * Only the server's address is taken from the directory; its admin credentials (a `${SECRET}`
    * placeholder there) are dropped unread, so the services that only read and write books never
    * need the server's admin password.
    */
-  appUrl(location: TenantLocation): string {
-    const address = resolveSecrets(withoutCredentials(location.serverAdminUrl), this.opts.secrets);
-    return withCredentials(withDatabase(address, location.databaseName), APP_ROLE, this.opts.appPassword);
+  private address(location: TenantLocation): string {
+    return resolveSecrets(withoutCredentials(location.serverAdminUrl), this.opts.secrets);
   }
 
-  /**
-   * How a client's investigations connect: its database, as its own investigator login (member
-   * of nothing), with the password derived from the investigator secret.
-   */
+  private required(name: string, what: string): string {
+    const secret = this.opts.secrets[name];
+    if (!secret) throw new Error(`${what} need ${name} in the services' secrets`);
+    return secret;
+  }
+
+  /** How the application connects to a client: its database, as that client's own login. */
+  appUrl(location: TenantLocation): string {
+    const secret = this.required(TENANT_DB_SECRET, 'client databases');
+    return appLoginUrl(this.address(location), location.databaseName, secret);
+  }
+
+  /** How a client's investigations connect: its database, as its own investigator login (member of nothing). */
   investigatorUrl(location: TenantLocation): string {
-    const secret = this.opts.secrets[INVESTIGATOR_SECRET];
-    if (!secret) throw new Error(`investigations need ${INVESTIGATOR_SECRET} in the services' secrets`);
-    const address = resolveSecrets(withoutCredentials(location.serverAdminUrl), this.opts.secrets);
-    return investigatorUrl(address, location.databaseName, secret);
+    const secret = this.required(INVESTIGATOR_SECRET, 'investigations');
+    return investigatorUrl(this.address(location), location.databaseName, secret);
   }
 
   async db(tenantId: string): Promise<TenantDb> {

@@ -1,10 +1,12 @@
+import { dbErrorOf } from './db-errors.ts';
 import { type pg, quoteIdent, quoteLiteral, withClient } from './pg.ts';
 import { withDatabase } from './url.ts';
 
 /**
- * Server-level operations on a tenant server, always through its admin URL. Roles are cluster-wide,
- * so the application role is ensured once per server; its password is (re)set from configuration.
- * The tenant migrations grant to this role by name.
+ * Server-level operations on a tenant server, always through its admin URL. The tenant migrations
+ * grant the application's table privileges to this role by name. It cannot log in and may connect
+ * to no database: each client's own login (logins.ts) inherits its privileges inside the one
+ * database that login may connect to.
  */
 export const APP_ROLE = 'cifra_app';
 
@@ -46,8 +48,27 @@ async function ensureLoginRole(adminUrl: string, role: string, password: string)
   );
 }
 
-export function ensureAppRole(adminUrl: string, appPassword: string): Promise<void> {
-  return ensureLoginRole(adminUrl, APP_ROLE, appPassword);
+/**
+ * The application's privilege role on a client server: created once, NOLOGIN, with CONNECT on no
+ * database (servers from before per-client logins had it as the shared login of every client).
+ */
+export async function ensureAppRole(adminUrl: string): Promise<void> {
+  await withClient(withDatabase(adminUrl, 'postgres'), (c) =>
+    takingTurns(c, async () => {
+      await c.query(`DO $$ BEGIN
+          CREATE ROLE ${quoteIdent(APP_ROLE)} NOLOGIN;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+        END $$`);
+      await c.query(`ALTER ROLE ${quoteIdent(APP_ROLE)} NOLOGIN PASSWORD NULL`);
+      const granted = await c.query<{ datname: string }>(
+        `SELECT d.datname FROM pg_database d, aclexplode(d.datacl) a
+          WHERE a.grantee = $1::regrole AND a.privilege_type = 'CONNECT'`,
+        [APP_ROLE],
+      );
+      for (const { datname } of granted.rows)
+        await c.query(`REVOKE CONNECT ON DATABASE ${quoteIdent(datname)} FROM ${quoteIdent(APP_ROLE)}`);
+    }),
+  );
 }
 
 /** The control plane's services role, on the control plane's server. */
@@ -63,19 +84,19 @@ export async function databaseExists(adminUrl: string, name: string): Promise<bo
 }
 
 /**
- * Create a database that only its owner and `connectRoles` may connect to: a client database's
- * application role by default, the services' role for the control plane.
+ * Create a database that only its owner and `connectRoles` may connect to: the services' role for
+ * the control plane; a client database's own logins are granted theirs when they are made.
  */
 export async function createDatabase(
   adminUrl: string,
   name: string,
   template?: string,
-  connectRoles: readonly string[] = [APP_ROLE],
+  connectRoles: readonly string[] = [],
 ): Promise<void> {
   await withClient(withDatabase(adminUrl, 'postgres'), async (c) => {
     const from = template ? ` TEMPLATE ${quoteIdent(template)}` : '';
     await c.query(`CREATE DATABASE ${quoteIdent(name)}${from}`);
-    // Only the application role and the owner may connect; other tenants' roles may not.
+    // Only the owner and the roles named may connect; other clients' logins may not.
     await c.query(`REVOKE CONNECT ON DATABASE ${quoteIdent(name)} FROM PUBLIC`);
     for (const role of connectRoles) {
       await c.query(`GRANT CONNECT ON DATABASE ${quoteIdent(name)} TO ${quoteIdent(role)}`);
@@ -86,5 +107,35 @@ export async function createDatabase(
 export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
   await withClient(withDatabase(adminUrl, 'postgres'), async (c) => {
     await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+  });
+}
+
+/**
+ * Rename a database, ending the sessions still on it (a rename needs none). Idempotent: done when
+ * only `to` exists. Retried while a session slips in between the termination and the rename.
+ */
+export async function renameDatabase(adminUrl: string, from: string, to: string): Promise<void> {
+  await withClient(withDatabase(adminUrl, 'postgres'), async (c) => {
+    const present = await c.query<{ datname: string }>(
+      'SELECT datname FROM pg_database WHERE datname = ANY($1)',
+      [[from, to]],
+    );
+    const has = (name: string) => present.rows.some((r) => r.datname === name);
+    if (has(to) && !has(from)) return;
+    if (has(to)) throw new Error(`cannot rename ${from} to ${to}: both exist`);
+    if (!has(from)) throw new Error(`database "${from}" does not exist (nor "${to}")`);
+    for (let attempt = 1; ; attempt++) {
+      await c.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+        [from],
+      );
+      try {
+        await c.query(`ALTER DATABASE ${quoteIdent(from)} RENAME TO ${quoteIdent(to)}`);
+        return;
+      } catch (err) {
+        if (dbErrorOf(err)?.kind !== 'OBJECT_IN_USE' || attempt >= 20) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
   });
 }

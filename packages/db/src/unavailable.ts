@@ -3,11 +3,12 @@ import type { pg } from './pg.ts';
 
 /**
  * Failures of the connection rather than of the statement: the server went away, restarted or
- * terminated the session, refused a new connection, or a pool could not get one in time. They are
+ * terminated the session, refused a new connection or the client's login (its database dropped, or
+ * TENANT_DB_SECRET rotated without `pnpm migrate`), or a pool could not get one in time. They are
  * the client's database (or the control plane) being unavailable — TENANT_UNAVAILABLE or
  * SERVICE_UNAVAILABLE to the caller — never a bug, and never a reason for a process to exit.
  */
-const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '53400', '3D000']);
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '53400', '3D000', '28P01', '28000']);
 const NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH']);
 const MESSAGES =
   /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed and is not queryable|Cannot use a pool after calling end/i;

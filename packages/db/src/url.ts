@@ -66,10 +66,13 @@ export function redact(url: string): string {
 }
 
 /**
- * A client's database is named from its slug (readable for operators) plus a random suffix, so a
- * retried provisioning never meets the debris of an earlier attempt and several control planes
- * can share one server.
+ * A client's database name reveals nothing about the client: PostgreSQL shows the list of
+ * databases to every login on the server. `cifra_c_` and 24 random hex digits, so a retried
+ * provisioning never meets the debris of an earlier attempt and several control planes can share
+ * one server. (Databases made before this scheme were named from the slug; `pnpm migrate` renames them.)
  */
-export function tenantDatabaseName(slug: string): string {
-  return `cifra_t_${slug.replace(/-/g, '_')}_${randomBytes(3).toString('hex')}`;
+export function opaqueDatabaseName(): string {
+  return `cifra_c_${randomBytes(12).toString('hex')}`;
 }
+
+export const isOpaqueDatabaseName = (name: string) => /^cifra_c_[0-9a-f]{24}$/.test(name);

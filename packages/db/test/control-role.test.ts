@@ -7,6 +7,7 @@ import {
   recordAuditEvent,
   withClient,
   withCredentials,
+  withDatabase,
 } from '@cifra/db';
 import {
   createTestControlDatabase,
@@ -159,20 +160,24 @@ describe('cifra_control_app', () => {
     expect(await sqlState('ALTER TABLE agenda_jobs ADD COLUMN IF NOT EXISTS skip_days jsonb')).toBe('42501');
   });
 
-  it('cannot connect to a client database, and the client databases role cannot connect here', async () => {
+  it('cannot connect to a client database, and no client login can connect here', async () => {
     const client = await createTestTenantDatabase();
     try {
       const asControlAppThere = withCredentials(client.adminUrl, CONTROL_APP_ROLE, testAppPassword);
       await expect(withClient(asControlAppThere, (c) => c.query('SELECT 1'))).rejects.toMatchObject({
         code: '42501',
       });
+      const asClientLoginHere = withDatabase(client.appUrl, cp.name);
+      await expect(withClient(asClientLoginHere, (c) => c.query('SELECT 1'))).rejects.toMatchObject({
+        code: '42501',
+      });
     } finally {
       await client.drop();
     }
+    // The privilege template every client login inherits from cannot log in at all.
     const asTenantApp = withCredentials(cp.adminUrl, APP_ROLE, testAppPassword);
-    await expect(withClient(asTenantApp, (c) => c.query('SELECT 1'))).rejects.toMatchObject({
-      code: '42501',
-    });
+    const refused = await withClient(asTenantApp, (c) => c.query('SELECT 1')).catch((e) => e);
+    expect(refused.code).toMatch(/^28/);
   });
 });
 

@@ -1,7 +1,7 @@
 import { createTestControlDatabase, createTestTenantDatabase, type TestDatabase } from '@cifra/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Actor, inTransaction, pg, tenantDb, withClient } from '../src/index.ts';
+import { type Actor, appLoginRole, inTransaction, pg, tenantDb, withClient } from '../src/index.ts';
 
 let db: TestDatabase;
 let pool: pg.Pool;
@@ -60,7 +60,8 @@ describe('system-versioned history', () => {
     expect(v[1].hist_reason).toBe(bob.reason);
     expect(v[1].hist_request_id).toBe('r-b');
     expect(v[1].hist_actor_id).toBe(bob.userId);
-    expect(v[0].hist_db_role).toBe('cifra_app');
+    // The database role is the client's own login, never a role shared between clients.
+    expect(v[0].hist_db_role).toBe(appLoginRole(db.name));
     // Each version ends where the next begins.
     expect(v[0].valid_to).toEqual(v[1].valid_from);
     expect(v[1].valid_to).toEqual(v[2].valid_from);
@@ -108,7 +109,7 @@ describe('system-versioned history', () => {
       ['INSERT', 'Temp', true, 'alice@demo.firm'],
       ['DELETE', 'Temp', true, 'dba@demo.firm'],
     ]);
-    expect(v[1].hist_db_role).not.toBe('cifra_app');
+    expect(v[1].hist_db_role).not.toBe(appLoginRole(db.name));
   });
 
   it('keys composite primary keys as their values joined by ":"', async () => {

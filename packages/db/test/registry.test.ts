@@ -2,13 +2,13 @@ import {
   createTestControlDatabase,
   createTestTenantDatabase,
   type TestDatabase,
-  testAppPassword,
   testServerUrl,
+  testServiceSecrets,
 } from '@cifra/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
-  APP_ROLE,
+  appLoginRole,
   type ControlDb,
   control,
   controlDb,
@@ -71,13 +71,13 @@ afterAll(async () => {
   await controlDatabase.drop();
 });
 
-/** Connections the application role holds on the server, by client database (other test files excluded). */
+/** Connections the clients' application logins hold on the server, by client database (other test files excluded). */
 async function serverConnections(): Promise<Map<string, number>> {
   return withClient(testServerUrl(), async (c) => {
     const r = await c.query<{ datname: string; n: number }>(
       `SELECT datname, count(*)::int AS n FROM pg_stat_activity
-        WHERE usename = $1 AND datname = ANY($2::text[]) GROUP BY datname`,
-      [APP_ROLE, books.map((b) => b.name)],
+        WHERE usename = ANY($1::text[]) AND datname = ANY($2::text[]) GROUP BY datname`,
+      [books.map((b) => appLoginRole(b.name)), books.map((b) => b.name)],
     );
     return new Map(r.rows.map((row) => [row.datname, row.n]));
   });
@@ -101,7 +101,7 @@ describe('TenantRegistry with more clients than its pool bound', () => {
   it('never keeps more than maxPools pools, evicts the least recently used, and bounds server connections', async () => {
     const r = new TenantRegistry({
       control: db,
-      appPassword: testAppPassword,
+      secrets: testServiceSecrets,
       maxPools: MAX_POOLS,
       poolSize: POOL_SIZE,
       idleTimeoutMs: 60_000,
@@ -139,7 +139,7 @@ describe('TenantRegistry with more clients than its pool bound', () => {
   it('closes idle connections and drops pools left without any', async () => {
     const r = new TenantRegistry({
       control: db,
-      appPassword: testAppPassword,
+      secrets: testServiceSecrets,
       maxPools: MAX_POOLS,
       poolSize: POOL_SIZE,
       idleTimeoutMs: 200,

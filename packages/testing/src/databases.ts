@@ -1,24 +1,28 @@
 import { randomBytes } from 'node:crypto';
 import {
-  APP_ROLE,
+  appLoginUrl,
   CONTROL_APP_ROLE,
   createDatabase,
   dbErrorOf,
+  dropClientLogins,
+  ensureAppLogin,
   quoteIdent,
+  TENANT_DB_SECRET,
   withClient,
   withCredentials,
   withDatabase,
 } from '@cifra/db';
 import { inject } from 'vitest';
-import { CONTROL_TEMPLATE, TENANT_TEMPLATE, TEST_APP_PASSWORD } from './constants.ts';
+import { CONTROL_TEMPLATE, TENANT_TEMPLATE, TEST_APP_PASSWORD, TEST_TENANT_DB_SECRET } from './constants.ts';
 
 export interface TestDatabase {
   name: string;
   /** As the owner (superuser in tests): for setup and for proving what the database refuses. */
   adminUrl: string;
   /**
-   * As the application role, the way the product connects: `cifra_app` for a client database,
-   * `cifra_control_app` for a control plane.
+   * As the application, the way the product connects: the client database's own login (its
+   * password derived from TEST_TENANT_DB_SECRET), `cifra_control_app` for a control plane. None for an
+   * empty database.
    */
   appUrl: string;
   drop(): Promise<void>;
@@ -30,20 +34,30 @@ export function testServerUrl(): string {
 
 export const testAppPassword = TEST_APP_PASSWORD;
 
-async function fromTemplate(
-  prefix: string,
-  template: string | undefined,
-  appRole = APP_ROLE,
-): Promise<TestDatabase> {
+/** The services' `${NAME}` secrets for a registry over test client databases. */
+export const testServiceSecrets: Readonly<Record<string, string>> = {
+  [TENANT_DB_SECRET]: TEST_TENANT_DB_SECRET,
+};
+
+type Kind = 'client' | 'control' | 'empty';
+
+async function fromTemplate(prefix: string, template: string | undefined, kind: Kind): Promise<TestDatabase> {
   const server = testServerUrl();
   const name = `${prefix}_${randomBytes(5).toString('hex')}`;
-  await createDatabase(server, name, template, [appRole]);
+  await createDatabase(server, name, template, kind === 'control' ? [CONTROL_APP_ROLE] : []);
   const adminUrl = withDatabase(server, name);
+  if (kind === 'client') await ensureAppLogin(server, name, TEST_TENANT_DB_SECRET);
   return {
     name,
     adminUrl,
-    appUrl: withCredentials(adminUrl, appRole, TEST_APP_PASSWORD),
-    drop: () => dropPolitely(server, name),
+    appUrl:
+      kind === 'control'
+        ? withCredentials(adminUrl, CONTROL_APP_ROLE, TEST_APP_PASSWORD)
+        : appLoginUrl(server, name, TEST_TENANT_DB_SECRET),
+    drop: async () => {
+      await dropPolitely(server, name);
+      await dropClientLogins(server, name);
+    },
   };
 }
 
@@ -69,8 +83,8 @@ async function dropPolitely(server: string, name: string): Promise<void> {
 }
 
 /** A fresh, migrated client database. */
-export const createTestTenantDatabase = () => fromTemplate('t_tenant', TENANT_TEMPLATE);
+export const createTestTenantDatabase = () => fromTemplate('t_tenant', TENANT_TEMPLATE, 'client');
 /** A fresh, migrated control-plane database. */
-export const createTestControlDatabase = () => fromTemplate('t_control', CONTROL_TEMPLATE, CONTROL_APP_ROLE);
-/** An empty database (for migration tests). */
-export const createEmptyDatabase = () => fromTemplate('t_empty', undefined);
+export const createTestControlDatabase = () => fromTemplate('t_control', CONTROL_TEMPLATE, 'control');
+/** An empty database (for migration tests, and a control plane a stack migrates itself). */
+export const createEmptyDatabase = () => fromTemplate('t_empty', undefined, 'empty');

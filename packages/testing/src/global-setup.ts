@@ -27,7 +27,7 @@ export default async function setup(project: TestProject) {
     password: 'cifra-test-admin',
     durable: false,
   });
-  await ensureAppRole(server.url, TEST_APP_PASSWORD);
+  await ensureAppRole(server.url);
   await ensureControlAppRole(server.url, TEST_APP_PASSWORD);
   await createDatabase(server.url, CONTROL_TEMPLATE, undefined, [CONTROL_APP_ROLE]);
   await migrateControlPlane(withDatabase(server.url, CONTROL_TEMPLATE));

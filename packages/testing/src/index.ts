@@ -1,2 +1,2 @@
-export { TEST_APP_PASSWORD } from './constants.ts';
+export { TENANT_TEMPLATE, TEST_APP_PASSWORD, TEST_TENANT_DB_SECRET } from './constants.ts';
 export * from './databases.ts';

@@ -144,7 +144,7 @@ beforeAll(async () => {
     )
   ).number;
   await sale(g, '2026-02-05', await rate(gamma, '2026-02-01', '1.06'), 10600n, true);
-  // delta's database is dropped: the client is listed, its database does not answer.
+  // delta's database is dropped, and its login with it: the client is listed, its database does not answer.
   await delta.db.drop();
 });
 
@@ -168,7 +168,7 @@ describe('staleRateUsage', () => {
       ['delta', 'UNAVAILABLE'],
     ]);
     expect(u.unavailableCount).toBe(1);
-    expect(u.clients[2]).toMatchObject({ code: 'DATABASE_NOT_FOUND' });
+    expect(u.clients[2]).toMatchObject({ code: 'LOGIN_REFUSED' });
     const alpha = u.clients[0]!;
     const beta = u.clients[1]!;
     if (alpha.availability !== 'AVAILABLE' || beta.availability !== 'AVAILABLE')

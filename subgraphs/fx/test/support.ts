@@ -6,8 +6,8 @@ import {
   createTestControlDatabase,
   createTestTenantDatabase,
   type TestDatabase,
-  testAppPassword,
   testServerUrl,
+  testServiceSecrets,
 } from '@cifra/testing';
 
 /** A local HTTP server standing in for a rate provider: tests set what each path answers. */
@@ -101,7 +101,7 @@ export async function createFxWorld(specs: ClientSpec[]): Promise<FxWorld> {
     .insert(control.dbServers)
     .values({ name: 'test', adminUrl: testServerUrl() })
     .returning();
-  const registry = new TenantRegistry({ control: db, appPassword: testAppPassword });
+  const registry = new TenantRegistry({ control: db, secrets: testServiceSecrets });
   const clients: TestClient[] = [];
   const addClient = async (spec: ClientSpec): Promise<TestClient> => {
     const tdb = await createTestTenantDatabase();

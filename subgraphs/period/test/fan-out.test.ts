@@ -1,10 +1,10 @@
-import { control, controlDb, pg, TenantRegistry } from '@cifra/db';
+import { control, controlDb, dropDatabase, pg, TenantRegistry } from '@cifra/db';
 import {
   createTestControlDatabase,
   createTestTenantDatabase,
   type TestDatabase,
-  testAppPassword,
   testServerUrl,
+  testServiceSecrets,
 } from '@cifra/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,11 +15,17 @@ let controlDbHandle: TestDatabase;
 let books: TestDatabase[];
 let pool: pg.Pool;
 let registry: TenantRegistry;
-const ids: Record<'ok' | 'slow' | 'gone', string> = { ok: '', slow: '', gone: '' };
+const ids: Record<'ok' | 'slow' | 'gone' | 'dropped', string> = { ok: '', slow: '', gone: '', dropped: '' };
 
 beforeAll(async () => {
   controlDbHandle = await createTestControlDatabase();
-  books = [await createTestTenantDatabase(), await createTestTenantDatabase()];
+  books = [
+    await createTestTenantDatabase(),
+    await createTestTenantDatabase(),
+    await createTestTenantDatabase(),
+  ];
+  // A database dropped behind the product's back: its login is still there.
+  await dropDatabase(testServerUrl(), books[2]!.name);
   pool = new pg.Pool({ connectionString: controlDbHandle.adminUrl, max: 4 });
   const db = controlDb(pool);
   const [firm] = await db.insert(control.firms).values({ slug: 'f', name: 'F' }).returning();
@@ -41,10 +47,20 @@ beforeAll(async () => {
   await db.insert(control.currencies).values({ code: 'USD', name: 'US Dollar', minorUnits: 2 });
   const rows = await db
     .insert(control.tenants)
-    .values([client('ok', books[0]!.name), client('slow', books[1]!.name), client('gone', 't_never_created')])
+    .values([
+      client('ok', books[0]!.name),
+      client('slow', books[1]!.name),
+      client('gone', 't_never_created'),
+      client('dropped', books[2]!.name),
+    ])
     .returning();
   for (const r of rows) ids[r.slug as keyof typeof ids] = r.id;
-  registry = new TenantRegistry({ control: db, appPassword: testAppPassword, maxPools: 3, poolSize: 1 });
+  registry = new TenantRegistry({
+    control: db,
+    secrets: testServiceSecrets,
+    maxPools: 3,
+    poolSize: 1,
+  });
 });
 
 afterAll(async () => {
@@ -58,7 +74,7 @@ describe('fanOut', () => {
   it('answers for the clients that answer and says why the others did not', async () => {
     const results = await fanOut(
       registry,
-      [ids.ok, ids.slow, ids.gone],
+      [ids.ok, ids.slow, ids.gone, ids.dropped],
       async (db, tenantId) => {
         if (tenantId === ids.slow) await db.execute(sql`SELECT pg_sleep(5)`);
         const r = await db.execute(sql`SELECT current_database() AS name`);
@@ -66,10 +82,12 @@ describe('fanOut', () => {
       },
       { concurrency: 8, timeoutMs: 300 },
     );
-    expect(results.map((r) => r.tenantId)).toEqual([ids.ok, ids.slow, ids.gone]);
+    expect(results.map((r) => r.tenantId)).toEqual([ids.ok, ids.slow, ids.gone, ids.dropped]);
     expect(results[0]).toEqual({ tenantId: ids.ok, ok: true, value: books[0]!.name });
     expect(results[1]).toMatchObject({ ok: false, code: 'TIMEOUT' });
-    expect(results[2]).toMatchObject({ ok: false, code: 'DATABASE_NOT_FOUND' });
+    // No login was ever made for a database that was never created.
+    expect(results[2]).toMatchObject({ ok: false, code: 'LOGIN_REFUSED' });
+    expect(results[3]).toMatchObject({ ok: false, code: 'DATABASE_NOT_FOUND' });
     // The bound holds: never more pools than the registry allows.
     expect(registry.stats().pools).toBeLessThanOrEqual(3);
   });

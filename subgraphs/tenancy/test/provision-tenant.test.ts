@@ -1,18 +1,26 @@
 import {
   type Actor,
+  appLoginRole,
+  appLoginUrl,
   type ControlDb,
   control,
   controlDb,
   createDatabase,
   databaseExists,
   dropDatabase,
+  isOpaqueDatabaseName,
+  opaqueDatabaseName,
   pg,
-  tenantDatabaseName,
   withClient,
   withDatabase,
 } from '@cifra/db';
 import { ISO_4217 } from '@cifra/domain';
-import { createTestControlDatabase, type TestDatabase, testServerUrl } from '@cifra/testing';
+import {
+  createTestControlDatabase,
+  type TestDatabase,
+  testServerUrl,
+  testServiceSecrets,
+} from '@cifra/testing';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionTenant } from '../src/services/provision-tenant.service.ts';
@@ -48,7 +56,7 @@ afterAll(async () => {
 
 const deps = (afterMigrate?: (databaseName: string) => Promise<void>) => ({
   control: db,
-  secrets: {},
+  secrets: testServiceSecrets,
   afterMigrate,
 });
 
@@ -69,6 +77,12 @@ async function accountCount(databaseName: string): Promise<number> {
     return r.rows[0].n as number;
   });
 }
+
+const loginExists = (role: string) =>
+  withClient(
+    testServerUrl(),
+    async (c) => (await c.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).rowCount === 1,
+  );
 
 describe('provisioning a client, all or nothing', () => {
   it('leaves no client and no database when it fails part-way, and a retry with the same slug succeeds', async () => {
@@ -93,6 +107,7 @@ describe('provisioning a client, all or nothing', () => {
     expect(await tenantsWithSlug(slug)).toEqual([]);
     expect(await db.select().from(control.tenants).where(eq(control.tenants.status, 'ACTIVE'))).toEqual([]);
     expect(await databaseExists(testServerUrl(), attempted!)).toBe(false);
+    expect(await loginExists(appLoginRole(attempted!))).toBe(false);
     const failed = await auditEvents('tenant.provisioning_failed', claimId!);
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({
@@ -108,11 +123,18 @@ describe('provisioning a client, all or nothing', () => {
     expect(await databaseExists(testServerUrl(), retried.databaseName)).toBe(true);
     expect(await accountCount(retried.databaseName)).toBeGreaterThan(30);
     expect(await auditEvents('tenant.provisioned', retried.id)).toHaveLength(1);
+    // The database's name says nothing about the client; the client's own login opens it.
+    expect(isOpaqueDatabaseName(retried.databaseName)).toBe(true);
+    expect(retried.databaseName).not.toContain('half');
+    const asApp = appLoginUrl(testServerUrl(), retried.databaseName, testServiceSecrets.TENANT_DB_SECRET!);
+    expect(await withClient(asApp, async (c) => (await c.query('SELECT current_user AS u')).rows[0].u)).toBe(
+      appLoginRole(retried.databaseName),
+    );
   });
 
   it('cleans up the claim and database a crashed attempt left behind, then provisions', async () => {
     const slug = 'after-crash';
-    const leftover = tenantDatabaseName(slug);
+    const leftover = opaqueDatabaseName();
     await createDatabase(testServerUrl(), leftover);
     const [claim] = await db
       .insert(control.tenants)
@@ -148,15 +170,25 @@ describe('provisioning a client, all or nothing', () => {
   });
 });
 
-/** Databases on the server that were made for `slug` (its name is the slug plus a random tail). */
+/**
+ * Databases on the server that provisioning made for `slug` and that still exist. Names are opaque,
+ * so they are found from the trail: every attempt that claimed the slug recorded its database.
+ */
 async function databasesFor(slug: string): Promise<string[]> {
-  return withClient(testServerUrl(), async (c) => {
-    const r = await c.query<{ datname: string }>(
-      'SELECT datname FROM pg_database WHERE datname LIKE $1 ORDER BY 1',
-      [`cifra_t_${slug.replace(/-/g, '_')}_%`],
+  const started = await db
+    .select()
+    .from(control.controlAuditEvents)
+    .where(
+      and(
+        eq(control.controlAuditEvents.action, 'tenant.provisioning_started'),
+        sql`${control.controlAuditEvents.after}->>'slug' = ${slug}`,
+      ),
     );
-    return r.rows.map((row) => row.datname);
-  });
+  const names = started.map((e) => (e.after as { database: string }).database);
+  expect(names.every(isOpaqueDatabaseName)).toBe(true);
+  const present = [];
+  for (const name of names) if (await databaseExists(testServerUrl(), name)) present.push(name);
+  return present;
 }
 
 const provisionedEventsFor = (slug: string) =>

@@ -80,6 +80,8 @@ export const tenants = pgTable(
       .notNull()
       .references(() => dbServers.id),
     databaseName: text('database_name').notNull().unique(),
+    /** Set while `pnpm migrate` renames the client's database to `databaseName` (migration 0013). */
+    previousDatabaseName: text('previous_database_name'),
     status: tenantStatus('status').notNull().default('PROVISIONING'),
     /** provisionTenant's idempotency key (per firm) and the hash of its input (migration 0008). */
     idempotencyKey: text('idempotency_key'),

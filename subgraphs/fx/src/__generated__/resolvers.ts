@@ -201,7 +201,7 @@ export type StaleRateClientUsage = {
   clientSlug: Scalars['String']['output'];
   clientName: Scalars['String']['output'];
   availability: ClientAvailability;
-  /** Why the client could not be read: TIMEOUT, CONNECTION_REFUSED, DATABASE_NOT_FOUND or ERROR. */
+  /** Why the client could not be read: TIMEOUT, CONNECTION_REFUSED, DATABASE_NOT_FOUND, LOGIN_REFUSED or ERROR. */
   unavailableCode?: Maybe<Scalars['String']['output']>;
   unavailableReason?: Maybe<Scalars['String']['output']>;
   /** Null when unavailable. */

@@ -291,7 +291,7 @@ export type CloseBoardClient = {
   __typename?: 'CloseBoardClient';
   client: ClientRef;
   availability: ClientAvailability;
-  /** Why the client could not be read: TIMEOUT, CONNECTION_REFUSED, DATABASE_NOT_FOUND or ERROR. */
+  /** Why the client could not be read: TIMEOUT, CONNECTION_REFUSED, DATABASE_NOT_FOUND, LOGIN_REFUSED or ERROR. */
   unavailableCode?: Maybe<Scalars['String']['output']>;
   unavailableReason?: Maybe<Scalars['String']['output']>;
   /** Null when the client has no period for that month. */

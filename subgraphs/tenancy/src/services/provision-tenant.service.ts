@@ -4,16 +4,19 @@ import {
   control,
   controlDb,
   createDatabase,
+  dropClientLogins,
   dropDatabase,
+  ensureAppLogin,
   ensureInvestigatorLogin,
   INVESTIGATOR_SECRET,
   inTransaction,
   migrateTenantDatabase,
+  opaqueDatabaseName,
   type pg,
   recordAuditEvent,
   resolveSecrets,
+  TENANT_DB_SECRET,
   type TenantRow,
-  tenantDatabaseName,
   withDatabase,
 } from '@cifra/db';
 import {
@@ -216,6 +219,8 @@ async function provisionLocked(
   },
 ): Promise<TenantRow> {
   const { template, baseCurrency, timezone } = input;
+  const appSecret = deps.secrets[TENANT_DB_SECRET];
+  if (!appSecret) throw new Error(`provisioning needs ${TENANT_DB_SECRET} in the services' secrets`);
   const [existing] = await session.db
     .select()
     .from(control.tenants)
@@ -228,7 +233,7 @@ async function provisionLocked(
   if (existing) await discard(deps, session.db, actor, existing, 'leftover of an interrupted provisioning');
 
   const server = await pickServer(session.db);
-  const databaseName = tenantDatabaseName(input.slug);
+  const databaseName = opaqueDatabaseName();
   const claimed = await inTransaction(session.db, actor, async (tx) => {
     const [row] = await tx
       .insert(control.tenants)
@@ -268,6 +273,7 @@ async function provisionLocked(
         baseCurrency,
         timezone,
         server: server.name,
+        database: databaseName,
       },
     });
     return row;
@@ -279,6 +285,7 @@ async function provisionLocked(
     await createDatabase(adminUrl, databaseName);
     const ownerUrl = withDatabase(adminUrl, databaseName);
     await migrateTenantDatabase(ownerUrl);
+    await ensureAppLogin(adminUrl, databaseName, appSecret);
     const investigatorSecret = deps.secrets[INVESTIGATOR_SECRET];
     if (investigatorSecret) await ensureInvestigatorLogin(adminUrl, databaseName, investigatorSecret);
     await deps.afterMigrate?.(databaseName);
@@ -322,7 +329,11 @@ async function discard(
   why: string,
 ): Promise<void> {
   const [server] = await db.select().from(control.dbServers).where(eq(control.dbServers.id, row.serverId));
-  if (server) await dropDatabase(resolveSecrets(server.adminUrl, deps.secrets), row.databaseName);
+  if (server) {
+    const adminUrl = resolveSecrets(server.adminUrl, deps.secrets);
+    await dropDatabase(adminUrl, row.databaseName);
+    await dropClientLogins(adminUrl, row.databaseName);
+  }
   await inTransaction(db, actor, async (tx) => {
     await tx
       .delete(control.tenantSettingOverrides)
