@@ -33,6 +33,7 @@ import {
   demandValidationRules,
   tokenLimitError,
 } from './demand-control.ts';
+import { type IntegrationTokens, tokenEndpoint } from './oauth.ts';
 import {
   GatewayMetrics,
   type MetricSources,
@@ -68,6 +69,8 @@ export interface GatewayOptions {
   metrics?: MetricSources & { token?: string };
   /** Token buckets per person and per source address (docs/architecture/gateway.md). */
   rateLimits?: RateLimits;
+  /** Partner integrations' access tokens: `POST /oauth/token` is served when given (docs/partners.md). */
+  integrationTokens?: IntegrationTokens;
 }
 
 /** Headers a browser client may send across origins, and the ones it may read back. */
@@ -355,6 +358,16 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       res.destroy(err instanceof Error ? err : undefined);
     }
   });
+  if (opts.integrationTokens) {
+    app.use(
+      tokenEndpoint({
+        control: opts.control,
+        tokens: opts.integrationTokens,
+        log,
+        rateLimits: opts.rateLimits,
+      }),
+    );
+  }
   app.use(
     '/graphql',
     requireJsonBody,

@@ -78,6 +78,7 @@ export const Constraints = {
   itemCode: 'items_code_unique',
   partyCode: 'parties_kind_code',
   periodCloseOneLive: 'period_closes_one_live',
+  integrationName: 'integrations_firm_name',
   yearEndCloseOneApproved: 'year_end_closes_one_approved',
   yearEndCloseOneDraft: 'year_end_closes_one_draft',
   yearEndReversalOnePending: 'year_end_close_reversals_one_pending',
@@ -210,6 +211,7 @@ const BY_CONSTRAINT: Readonly<Record<ConstraintName, Meaning>> = {
     message: 'A batch with this idempotency key already exists',
   },
   period_batches_one_running: { code: 'CONFLICT', message: 'The same batch is already running' },
+  integrations_firm_name: { code: 'CONFLICT', message: 'The firm already has an integration of that name' },
 };
 
 /** SQLSTATE classes that are the client's input reaching a database bound (not a bug of ours). */

@@ -5,6 +5,7 @@ export * as control from './control/schema.ts';
 export * from './db-errors.ts';
 export * from './drizzle.ts';
 export * from './fan-out.ts';
+export * from './integration-credentials.ts';
 export * from './investigate.ts';
 export * from './logins.ts';
 export * from './migrate.ts';

@@ -72,6 +72,10 @@ export const Permissions = {
     Dashboard: 'Firm.Dashboard',
     ManageUsers: 'Firm.ManageUsers',
   },
+  /** Partner integrations: register, grant client by client, issue and revoke their secrets. */
+  Integration: {
+    Manage: 'Integration.Manage',
+  },
 } as const;
 
 type Leaves<T> = T extends string ? T : { [K in keyof T]: Leaves<T[K]> }[keyof T];

@@ -92,6 +92,7 @@ export const FIRM_SCOPED: readonly Permission[] = [
   P.Tenant.Manage,
   P.Firm.Dashboard,
   P.Firm.ManageUsers,
+  P.Integration.Manage,
 ];
 
 export function permissionsOf(roles: Iterable<RoleCluster>): Permission[] {

@@ -1,6 +1,15 @@
 import type { BaseContext } from '@cifra/context';
+import type { Manager } from './services/members.service.ts';
 import type { ProvisioningDeps } from './services/provision-tenant.service.ts';
 
 export interface Context extends BaseContext {
   provisioning: ProvisioningDeps;
 }
+
+/** The caller as the signed context names them: firm-level changes act in their own firm only. */
+export const managerOf = (ctx: Context): Manager => ({
+  actor: ctx.actor,
+  userId: ctx.request.userId,
+  firmId: ctx.request.firm.id,
+  firmRole: ctx.request.firm.role,
+});

@@ -1,6 +1,14 @@
 import { DateTimeScalar, JSONScalar, loadTypeDefs, type SubgraphDefinition } from '@cifra/context';
 import type { Resolvers } from './__generated__/resolvers.ts';
 import type { Context } from './context.ts';
+import {
+  Integration,
+  IntegrationGrant,
+  IntegrationSecret,
+  integrationMutations,
+  integrationQueries,
+  NewIntegrationSecret,
+} from './resolvers/integrations.resolvers.ts';
 import { Mutation } from './resolvers/mutation.resolvers.ts';
 import { Query } from './resolvers/query.resolvers.ts';
 import { ClientRole, ClientSettings, Firm, Me, Tenant } from './resolvers/types.resolvers.ts';
@@ -13,13 +21,17 @@ export { provisionTenant, REGIONS } from './services/provision-tenant.service.ts
 const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   JSON: JSONScalar,
-  Query,
-  Mutation,
+  Query: { ...Query, ...integrationQueries },
+  Mutation: { ...Mutation, ...integrationMutations },
   Me,
   Firm,
   Tenant,
   ClientRole,
   ClientSettings,
+  Integration,
+  IntegrationGrant,
+  IntegrationSecret,
+  NewIntegrationSecret,
 };
 
 export function tenancySubgraph(

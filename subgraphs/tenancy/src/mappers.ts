@@ -19,3 +19,9 @@ export type ClientRole = import('./services/members.service.ts').ClientRole;
 
 /** A client's settings are read when asked for, from the client row. */
 export type ClientSettings = { tenant: TenantRow };
+
+export type Integration = import('./services/integrations.service.ts').IntegrationRow;
+/** A grant resolves its client from the row's tenant id. */
+export type IntegrationGrant = import('./services/integrations.service.ts').GrantRow;
+export type IntegrationSecret = import('./services/integrations.service.ts').SecretRow;
+export type NewIntegrationSecret = { secret: string; row: IntegrationSecret };

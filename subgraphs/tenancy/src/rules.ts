@@ -2,6 +2,7 @@ import { can, Permissions as P, type RuleMap, signedIn } from '@cifra/permission
 
 const manageUsers = can(P.Firm.ManageUsers);
 const manageClients = can(P.Tenant.Manage);
+const manageIntegrations = can(P.Integration.Manage);
 
 export const rules: RuleMap = {
   Query: {
@@ -10,6 +11,8 @@ export const rules: RuleMap = {
     tenant: can(P.Tenant.Read),
     firmMembers: manageUsers,
     firmSettings: manageClients,
+    integrations: manageIntegrations,
+    integration: manageIntegrations,
   },
   Mutation: {
     provisionTenant: can(P.Tenant.Provision),
@@ -20,6 +23,14 @@ export const rules: RuleMap = {
     revokeClientRole: manageUsers,
     updateFirmSettings: manageClients,
     updateClientSettings: manageClients,
+    createIntegration: manageIntegrations,
+    suspendIntegration: manageIntegrations,
+    resumeIntegration: manageIntegrations,
+    deleteIntegration: manageIntegrations,
+    grantIntegrationAccess: manageIntegrations,
+    revokeIntegrationAccess: manageIntegrations,
+    createIntegrationSecret: manageIntegrations,
+    revokeIntegrationSecret: manageIntegrations,
   },
   Me: signedIn,
   Firm: signedIn,
@@ -41,4 +52,8 @@ export const rules: RuleMap = {
   FirmMember: manageUsers,
   ClientRole: manageUsers,
   ClientSettings: manageClients,
+  Integration: manageIntegrations,
+  IntegrationGrant: manageIntegrations,
+  IntegrationSecret: manageIntegrations,
+  NewIntegrationSecret: manageIntegrations,
 };

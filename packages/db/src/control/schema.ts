@@ -210,3 +210,5 @@ export const controlAuditEvents = pgTable(
 export * from './batch.ts';
 
 export * from './fx.ts';
+
+export * from './integrations.ts';

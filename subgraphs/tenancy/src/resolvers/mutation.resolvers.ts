@@ -1,24 +1,15 @@
 import { parseId } from '@cifra/domain';
 import type { MutationResolvers } from '../__generated__/resolvers.ts';
-import type { Context } from '../context.ts';
+import { managerOf as manager } from '../context.ts';
 import {
   addFirmMember,
   assignClientRole,
   changeFirmRole,
-  type Manager,
   removeFirmMember,
   revokeClientRole,
 } from '../services/members.service.ts';
 import { provisionTenant } from '../services/provision-tenant.service.ts';
 import { updateClientSettings, updateFirmSettings } from '../services/settings.service.ts';
-
-/** The caller as the signed context names them: firm-level changes act in their own firm only. */
-const manager = (ctx: Context): Manager => ({
-  actor: ctx.actor,
-  userId: ctx.request.userId,
-  firmId: ctx.request.firm.id,
-  firmRole: ctx.request.firm.role,
-});
 
 export const Mutation: MutationResolvers = {
   provisionTenant: (_p, { input }, ctx) =>

@@ -1,0 +1,65 @@
+import { sql } from 'drizzle-orm';
+import { index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { firms, tenants, users } from './schema.ts';
+
+/** Partner integrations and their access (control migration 0014; docs/partners.md). */
+export const integrations = pgTable(
+  'integrations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    firmId: uuid('firm_id')
+      .notNull()
+      .references(() => firms.id),
+    name: text('name').notNull(),
+    contact: text('contact').notNull(),
+    status: text('status', { enum: ['ACTIVE', 'SUSPENDED', 'DELETED'] })
+      .notNull()
+      .default('ACTIVE'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('integrations_firm_name')
+      .on(t.firmId, sql`lower(${t.name})`)
+      .where(sql`${t.status} <> 'DELETED'`),
+  ],
+);
+
+/** What an integration may do on one client: explicit permissions, never more than the granter's. */
+export const integrationGrants = pgTable(
+  'integration_grants',
+  {
+    integrationId: uuid('integration_id')
+      .notNull()
+      .references(() => integrations.id),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    permissions: text('permissions').array().notNull(),
+    grantedBy: uuid('granted_by').references(() => users.id),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.integrationId, t.tenantId] }),
+    index('integration_grants_tenant_idx').on(t.tenantId),
+  ],
+);
+
+/** Client secrets: the prefix is the OAuth client id, the secret itself is kept only as a scrypt hash. */
+export const integrationSecrets = pgTable(
+  'integration_secrets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    integrationId: uuid('integration_id')
+      .notNull()
+      .references(() => integrations.id),
+    prefix: text('prefix').notNull().unique(),
+    hash: text('hash').notNull(),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  },
+  (t) => [index('integration_secrets_integration_idx').on(t.integrationId)],
+);

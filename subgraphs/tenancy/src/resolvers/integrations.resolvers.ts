@@ -1,0 +1,102 @@
+import { control } from '@cifra/db';
+import { DomainError, parseId } from '@cifra/domain';
+import { eq } from 'drizzle-orm';
+import type {
+  IntegrationGrantResolvers,
+  IntegrationResolvers,
+  IntegrationSecretResolvers,
+  MutationResolvers,
+  NewIntegrationSecretResolvers,
+  QueryResolvers,
+} from '../__generated__/resolvers.ts';
+import { managerOf as manager } from '../context.ts';
+import {
+  createIntegration,
+  createIntegrationSecret,
+  deleteIntegration,
+  findIntegration,
+  grantIntegrationAccess,
+  grantsOf,
+  listIntegrations,
+  revokeIntegrationAccess,
+  revokeIntegrationSecret,
+  secretsOf,
+  setIntegrationStatus,
+} from '../services/integrations.service.ts';
+
+const id = (value: string, field = 'id') => parseId(value, field);
+/** The DateTime scalar parses input to a Date. */
+const instant = (value: Date | string | null | undefined) => (value == null ? null : new Date(value));
+
+export const integrationQueries: Pick<QueryResolvers, 'integrations' | 'integration'> = {
+  integrations: (_p, _a, ctx) => listIntegrations(ctx.control, ctx.request.firm.id),
+  integration: (_p, args, ctx) => findIntegration(ctx.control, ctx.request.firm.id, id(args.id)),
+};
+
+export const integrationMutations: Pick<
+  MutationResolvers,
+  | 'createIntegration'
+  | 'suspendIntegration'
+  | 'resumeIntegration'
+  | 'deleteIntegration'
+  | 'grantIntegrationAccess'
+  | 'revokeIntegrationAccess'
+  | 'createIntegrationSecret'
+  | 'revokeIntegrationSecret'
+> = {
+  createIntegration: (_p, { input }, ctx) => createIntegration(ctx.control, manager(ctx), input),
+  suspendIntegration: (_p, a, ctx) =>
+    setIntegrationStatus(ctx.control, manager(ctx), id(a.id), 'SUSPENDED', a.reason),
+  resumeIntegration: (_p, a, ctx) =>
+    setIntegrationStatus(ctx.control, manager(ctx), id(a.id), 'ACTIVE', a.reason),
+  deleteIntegration: (_p, a, ctx) => deleteIntegration(ctx.control, manager(ctx), id(a.id), a.reason),
+  grantIntegrationAccess: async (_p, a, ctx) =>
+    (
+      await grantIntegrationAccess(ctx.control, manager(ctx), {
+        integrationId: id(a.integrationId, 'integrationId'),
+        tenant: a.tenant,
+        permissions: a.permissions,
+        expiresAt: instant(a.expiresAt),
+      })
+    ).grant,
+  revokeIntegrationAccess: (_p, a, ctx) =>
+    revokeIntegrationAccess(ctx.control, manager(ctx), {
+      integrationId: id(a.integrationId, 'integrationId'),
+      tenant: a.tenant,
+      reason: a.reason,
+    }),
+  createIntegrationSecret: (_p, a, ctx) =>
+    createIntegrationSecret(ctx.control, manager(ctx), {
+      integrationId: id(a.integrationId, 'integrationId'),
+      expiresAt: instant(a.expiresAt),
+    }),
+  revokeIntegrationSecret: (_p, a, ctx) =>
+    revokeIntegrationSecret(ctx.control, manager(ctx), {
+      integrationId: id(a.integrationId, 'integrationId'),
+      clientId: a.clientId,
+      reason: a.reason,
+    }),
+};
+
+export const Integration: IntegrationResolvers = {
+  grants: (i, _a, ctx) => grantsOf(ctx.control, i.id),
+  secrets: (i, _a, ctx) => secretsOf(ctx.control, i.id),
+};
+
+export const IntegrationGrant: IntegrationGrantResolvers = {
+  tenant: async (g, _a, ctx) => {
+    const [row] = await ctx.control.select().from(control.tenants).where(eq(control.tenants.id, g.tenantId));
+    if (!row) throw new DomainError('NOT_FOUND', 'The granted client no longer exists', {});
+    return row;
+  },
+  grantedAt: (g) => g.createdAt,
+};
+
+export const IntegrationSecret: IntegrationSecretResolvers = {
+  clientId: (s) => s.prefix,
+};
+
+export const NewIntegrationSecret: NewIntegrationSecretResolvers = {
+  clientId: (n) => n.row.prefix,
+  info: (n) => n.row,
+};

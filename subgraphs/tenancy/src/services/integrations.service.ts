@@ -1,0 +1,346 @@
+import {
+  type ControlDb,
+  control,
+  inTransaction,
+  newClientCredentials,
+  recordAuditEvent,
+  type TxOf,
+  tenantAccess,
+} from '@cifra/db';
+import { badInput, DomainError, requireReason } from '@cifra/domain';
+import { FIRM_SCOPED, isPermission, type Permission, permissionsOf } from '@cifra/permissions';
+import { and, asc, eq, isNull } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Manager } from './members.service.ts';
+
+/**
+ * Partner integrations (docs/partners.md): a partner's system the firm registers, grants client by
+ * client with an explicit set of permissions — never more than the granter holds on that client —
+ * and gives client credentials. Every change runs in one control-plane transaction with its firm
+ * audit event; grants and integrations are also versioned by their history triggers.
+ */
+export type IntegrationRow = typeof control.integrations.$inferSelect;
+export type GrantRow = typeof control.integrationGrants.$inferSelect;
+export type SecretRow = typeof control.integrationSecrets.$inferSelect;
+
+const firmScoped = new Set<Permission>(FIRM_SCOPED);
+
+const createInput = z.object({
+  name: z.string().trim().min(1, 'name: give the integration a name').max(200),
+  contact: z.string().trim().min(3, 'contact: who to reach at the partner').max(320),
+});
+
+function parse<T>(schema: z.ZodType<T>, input: unknown): T {
+  const r = schema.safeParse(input);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw badInput(issue?.message ?? 'invalid input', { field: issue?.path.join('.') });
+  }
+  return r.data;
+}
+
+const event = (m: Manager, integration: IntegrationRow, action: string, extra: Record<string, unknown>) => ({
+  action,
+  entityType: 'Integration',
+  entityId: integration.id,
+  firmId: m.firmId,
+  ...extra,
+});
+
+/** The firm's own integration, locked for the change; another firm's is as absent as a missing one. */
+async function lockIntegration(tx: TxOf<ControlDb>, m: Manager, id: string): Promise<IntegrationRow> {
+  const [row] = await tx
+    .select()
+    .from(control.integrations)
+    .where(and(eq(control.integrations.id, id), eq(control.integrations.firmId, m.firmId)))
+    .for('update');
+  if (!row || row.status === 'DELETED') throw new DomainError('NOT_FOUND', 'No such integration', { id });
+  return row;
+}
+
+export async function createIntegration(
+  db: ControlDb,
+  m: Manager,
+  input: { name: string; contact: string },
+): Promise<IntegrationRow> {
+  const { name, contact } = parse(createInput, input);
+  return inTransaction(db, m.actor, async (tx) => {
+    const [row] = await tx
+      .insert(control.integrations)
+      .values({ firmId: m.firmId, name, contact })
+      .returning();
+    const made = row as IntegrationRow;
+    await recordAuditEvent(tx, m.actor, event(m, made, 'integration.created', { after: { name, contact } }));
+    return made;
+  });
+}
+
+export function listIntegrations(db: ControlDb, firmId: string): Promise<IntegrationRow[]> {
+  return db
+    .select()
+    .from(control.integrations)
+    .where(eq(control.integrations.firmId, firmId))
+    .orderBy(asc(control.integrations.name))
+    .then((rows) => rows.filter((r) => r.status !== 'DELETED'));
+}
+
+export async function findIntegration(
+  db: ControlDb,
+  firmId: string,
+  id: string,
+): Promise<IntegrationRow | null> {
+  const [row] = await db
+    .select()
+    .from(control.integrations)
+    .where(and(eq(control.integrations.id, id), eq(control.integrations.firmId, firmId)));
+  return row && row.status !== 'DELETED' ? row : null;
+}
+
+/** Suspend (refused from the next request on) or resume an integration. */
+export async function setIntegrationStatus(
+  db: ControlDb,
+  m: Manager,
+  id: string,
+  status: 'ACTIVE' | 'SUSPENDED',
+  reason?: string | null,
+): Promise<IntegrationRow> {
+  const why = status === 'SUSPENDED' ? requireReason(reason) : (reason?.trim() ?? null);
+  return inTransaction(db, { ...m.actor, reason: why }, async (tx) => {
+    const before = await lockIntegration(tx, m, id);
+    if (before.status === status) return before;
+    const [row] = await tx
+      .update(control.integrations)
+      .set({ status })
+      .where(eq(control.integrations.id, id))
+      .returning();
+    const action = status === 'SUSPENDED' ? 'integration.suspended' : 'integration.resumed';
+    await recordAuditEvent(
+      tx,
+      { ...m.actor, reason: why },
+      event(m, before, action, { before: { status: before.status }, after: { status } }),
+    );
+    return row as IntegrationRow;
+  });
+}
+
+/** Delete an integration: its grants go, its secrets are revoked, the row stays for the trail. */
+export async function deleteIntegration(
+  db: ControlDb,
+  m: Manager,
+  id: string,
+  reason: string,
+): Promise<IntegrationRow> {
+  const why = requireReason(reason);
+  const actor = { ...m.actor, reason: why };
+  return inTransaction(db, actor, async (tx) => {
+    const before = await lockIntegration(tx, m, id);
+    const grants = await tx
+      .delete(control.integrationGrants)
+      .where(eq(control.integrationGrants.integrationId, id))
+      .returning();
+    await tx
+      .update(control.integrationSecrets)
+      .set({ revokedAt: new Date() })
+      .where(
+        and(eq(control.integrationSecrets.integrationId, id), isNull(control.integrationSecrets.revokedAt)),
+      );
+    const [row] = await tx
+      .update(control.integrations)
+      .set({ status: 'DELETED' })
+      .where(eq(control.integrations.id, id))
+      .returning();
+    await recordAuditEvent(
+      tx,
+      actor,
+      event(m, before, 'integration.deleted', {
+        before: { name: before.name, status: before.status, grants: grants.map((g) => g.tenantId) },
+      }),
+    );
+    return row as IntegrationRow;
+  });
+}
+
+/**
+ * The permissions asked for, checked: known constants, none firm-scoped, none the granter lacks on
+ * that client (an integration never does more than the person who granted it could).
+ */
+function grantable(asked: readonly string[], granterHolds: readonly Permission[]): Permission[] {
+  const unknown = asked.filter((p) => !isPermission(p));
+  if (unknown.length)
+    throw badInput(`permissions: not permission constants: ${unknown.join(', ')}`, {
+      field: 'permissions',
+      unknown,
+    });
+  const perms = [...new Set(asked as Permission[])].sort();
+  if (perms.length === 0)
+    throw badInput('permissions: grant at least one permission', { field: 'permissions' });
+  const firmLevel = perms.filter((p) => firmScoped.has(p));
+  if (firmLevel.length)
+    throw badInput(`permissions: ${firmLevel.join(', ')} cannot be granted on a client`, {
+      field: 'permissions',
+      firmScoped: firmLevel,
+    });
+  const beyond = perms.filter((p) => !granterHolds.includes(p));
+  if (beyond.length)
+    throw new DomainError(
+      'FORBIDDEN',
+      `You cannot grant what you do not hold on this client: ${beyond.join(', ')}`,
+      {
+        permissions: beyond,
+      },
+    );
+  return perms;
+}
+
+export async function grantIntegrationAccess(
+  db: ControlDb,
+  m: Manager,
+  input: { integrationId: string; tenant: string; permissions: readonly string[]; expiresAt?: Date | null },
+): Promise<{ grant: GrantRow; integration: IntegrationRow }> {
+  const access = await tenantAccess(db, m.userId, { slug: input.tenant });
+  if (!access) throw new DomainError('FORBIDDEN', `You have no access to client ${input.tenant}`, {});
+  const perms = grantable(input.permissions, permissionsOf([access.role]));
+  const expiresAt = input.expiresAt ?? null;
+  if (expiresAt && expiresAt.getTime() <= Date.now())
+    throw badInput('expiresAt: must be in the future', { field: 'expiresAt' });
+  return inTransaction(db, m.actor, async (tx) => {
+    const integration = await lockIntegration(tx, m, input.integrationId);
+    const key = and(
+      eq(control.integrationGrants.integrationId, integration.id),
+      eq(control.integrationGrants.tenantId, access.tenant.id),
+    );
+    const [before] = await tx.select().from(control.integrationGrants).where(key);
+    const values = { permissions: perms, grantedBy: m.userId, expiresAt };
+    const [grant] = before
+      ? await tx.update(control.integrationGrants).set(values).where(key).returning()
+      : await tx
+          .insert(control.integrationGrants)
+          .values({ integrationId: integration.id, tenantId: access.tenant.id, ...values })
+          .returning();
+    await recordAuditEvent(
+      tx,
+      m.actor,
+      event(m, integration, 'integration.access_granted', {
+        tenantId: access.tenant.id,
+        before: before ? { permissions: before.permissions, expiresAt: before.expiresAt } : null,
+        after: { tenant: access.tenant.slug, permissions: perms, expiresAt },
+      }),
+    );
+    return { grant: grant as GrantRow, integration };
+  });
+}
+
+export async function revokeIntegrationAccess(
+  db: ControlDb,
+  m: Manager,
+  input: { integrationId: string; tenant: string; reason: string },
+): Promise<IntegrationRow> {
+  const why = requireReason(input.reason);
+  const actor = { ...m.actor, reason: why };
+  const [tenant] = await db
+    .select()
+    .from(control.tenants)
+    .where(and(eq(control.tenants.slug, input.tenant), eq(control.tenants.firmId, m.firmId)));
+  return inTransaction(db, actor, async (tx) => {
+    const integration = await lockIntegration(tx, m, input.integrationId);
+    const [gone] = tenant
+      ? await tx
+          .delete(control.integrationGrants)
+          .where(
+            and(
+              eq(control.integrationGrants.integrationId, integration.id),
+              eq(control.integrationGrants.tenantId, tenant.id),
+            ),
+          )
+          .returning()
+      : [];
+    if (!gone || !tenant)
+      throw new DomainError('NOT_FOUND', `The integration has no access to client ${input.tenant}`, {});
+    await recordAuditEvent(
+      tx,
+      actor,
+      event(m, integration, 'integration.access_revoked', {
+        tenantId: tenant.id,
+        before: { tenant: tenant.slug, permissions: gone.permissions },
+      }),
+    );
+    return integration;
+  });
+}
+
+export function grantsOf(db: ControlDb, integrationId: string): Promise<GrantRow[]> {
+  return db
+    .select()
+    .from(control.integrationGrants)
+    .where(eq(control.integrationGrants.integrationId, integrationId))
+    .orderBy(asc(control.integrationGrants.createdAt));
+}
+
+export function secretsOf(db: ControlDb, integrationId: string): Promise<SecretRow[]> {
+  return db
+    .select()
+    .from(control.integrationSecrets)
+    .where(eq(control.integrationSecrets.integrationId, integrationId))
+    .orderBy(asc(control.integrationSecrets.createdAt));
+}
+
+/** A new client secret, shown once; the integration's other secrets stay valid (rotation with overlap). */
+export async function createIntegrationSecret(
+  db: ControlDb,
+  m: Manager,
+  input: { integrationId: string; expiresAt?: Date | null },
+): Promise<{ secret: string; row: SecretRow }> {
+  const expiresAt = input.expiresAt ?? null;
+  if (expiresAt && expiresAt.getTime() <= Date.now())
+    throw badInput('expiresAt: must be in the future', { field: 'expiresAt' });
+  const made = await newClientCredentials();
+  return inTransaction(db, m.actor, async (tx) => {
+    const integration = await lockIntegration(tx, m, input.integrationId);
+    const [row] = await tx
+      .insert(control.integrationSecrets)
+      .values({
+        integrationId: integration.id,
+        prefix: made.clientId,
+        hash: made.hash,
+        createdBy: m.userId,
+        expiresAt,
+      })
+      .returning();
+    await recordAuditEvent(
+      tx,
+      m.actor,
+      event(m, integration, 'integration.secret_created', { after: { clientId: made.clientId, expiresAt } }),
+    );
+    return { secret: made.secret, row: row as SecretRow };
+  });
+}
+
+export async function revokeIntegrationSecret(
+  db: ControlDb,
+  m: Manager,
+  input: { integrationId: string; clientId: string; reason: string },
+): Promise<SecretRow> {
+  const why = requireReason(input.reason);
+  const actor = { ...m.actor, reason: why };
+  return inTransaction(db, actor, async (tx) => {
+    const integration = await lockIntegration(tx, m, input.integrationId);
+    const [row] = await tx
+      .update(control.integrationSecrets)
+      .set({ revokedAt: new Date() })
+      .where(
+        and(
+          eq(control.integrationSecrets.integrationId, integration.id),
+          eq(control.integrationSecrets.prefix, input.clientId),
+          isNull(control.integrationSecrets.revokedAt),
+        ),
+      )
+      .returning();
+    if (!row) throw new DomainError('NOT_FOUND', `No live secret ${input.clientId} for this integration`, {});
+    await recordAuditEvent(
+      tx,
+      actor,
+      event(m, integration, 'integration.secret_revoked', { before: { clientId: input.clientId } }),
+    );
+    return row;
+  });
+}

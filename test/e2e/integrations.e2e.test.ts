@@ -1,0 +1,313 @@
+import { decodeJwt } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codes } from '../support/client.ts';
+import { type DemoUser, startTestStack, type TestStack } from '../support/stack.ts';
+
+/**
+ * Partner integrations through the gateway: registered, granted client by client within what the
+ * granter holds, given client secrets, and exchanging them for access tokens at /oauth/token
+ * (RFC 6749 §4.4), every change in the firm's trail.
+ */
+let harness: TestStack;
+let tokenUrl: string;
+
+beforeAll(async () => {
+  harness = await startTestStack();
+  tokenUrl = harness.stack.gatewayUrl.replace(/\/graphql$/, '/oauth/token');
+});
+
+afterAll(() => harness?.close());
+
+const as = (who: DemoUser) => harness.as(who);
+const REASON = 'The partner contract ended in November';
+const INTEGRATION =
+  'id name contact status grants { tenant { slug } permissions expiresAt } secrets { clientId revokedAt lastUsedAt }';
+
+interface Integration {
+  id: string;
+  name: string;
+  status: string;
+  grants: { tenant: { slug: string }; permissions: string[]; expiresAt: string | null }[];
+  secrets: { clientId: string; revokedAt: string | null; lastUsedAt: string | null }[];
+}
+
+async function controlRows<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+  return (await harness.stack.control.pool.query(sql, params)).rows as T[];
+}
+
+async function create(name: string): Promise<Integration> {
+  const r = await as('admin')<{ createIntegration: Integration }>(
+    `mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { ${INTEGRATION} } }`,
+    { input: { name, contact: 'api@partner.example' } },
+  );
+  if (!r.data?.createIntegration) throw new Error(JSON.stringify(r.errors));
+  return r.data.createIntegration;
+}
+
+async function newSecret(
+  integrationId: string,
+  expiresAt?: string,
+): Promise<{ clientId: string; secret: string }> {
+  const r = await as('admin')<{ createIntegrationSecret: { clientId: string; secret: string } }>(
+    `mutation($id: ID!, $at: DateTime) { createIntegrationSecret(integrationId: $id, expiresAt: $at) { clientId secret } }`,
+    { id: integrationId, at: expiresAt },
+  );
+  if (!r.data?.createIntegrationSecret) throw new Error(JSON.stringify(r.errors));
+  return r.data.createIntegrationSecret;
+}
+
+const grant = (integrationId: string, tenant: string, permissions: string[], expiresAt?: string) =>
+  as('admin')<{ grantIntegrationAccess: { permissions: string[] } }>(
+    `mutation($id: ID!, $t: String!, $p: [String!]!, $at: DateTime) {
+       grantIntegrationAccess(integrationId: $id, tenant: $t, permissions: $p, expiresAt: $at) { permissions expiresAt }
+     }`,
+    { id: integrationId, t: tenant, p: permissions, at: expiresAt },
+  );
+
+/** A token request, the way a partner's HTTP client sends it. */
+async function token(
+  form: Record<string, string>,
+  init: { basic?: [string, string]; contentType?: string; method?: string } = {},
+): Promise<{ status: number; body: Record<string, string | number>; headers: Headers }> {
+  const headers: Record<string, string> = {
+    'content-type': init.contentType ?? 'application/x-www-form-urlencoded',
+  };
+  if (init.basic)
+    headers.authorization = `Basic ${Buffer.from(init.basic.map(encodeURIComponent).join(':')).toString('base64')}`;
+  const res = await fetch(tokenUrl, {
+    method: init.method ?? 'POST',
+    headers,
+    body: init.method === 'GET' ? undefined : new URLSearchParams(form).toString(),
+  });
+  return {
+    status: res.status,
+    body: (await res.json()) as Record<string, string | number>,
+    headers: res.headers,
+  };
+}
+
+const credentials = (c: { clientId: string; secret: string }) => ({
+  grant_type: 'client_credentials',
+  client_id: c.clientId,
+  client_secret: c.secret,
+});
+
+describe('registering and granting integrations', () => {
+  it('is for whoever holds Integration.Manage, and every change is in the firm trail', async () => {
+    const made = await create('Ledger Sync');
+    expect(made).toMatchObject({ name: 'Ledger Sync', status: 'ACTIVE', grants: [], secrets: [] });
+    const senior = await harness.as('senior')(`{ integrations { id } }`);
+    expect(codes(senior)).toEqual(['FORBIDDEN']);
+    const dup = await as('admin')(
+      `mutation { createIntegration(input: { name: "ledger sync", contact: "x@y.example" }) { id } }`,
+    );
+    expect(codes(dup)).toEqual(['CONFLICT']);
+    const bad = await as('admin')(
+      `mutation { createIntegration(input: { name: "  ", contact: "x@y.example" }) { id } }`,
+    );
+    expect(codes(bad)).toEqual(['BAD_USER_INPUT']);
+    const events = await controlRows<{ action: string }>(
+      `SELECT action FROM audit_events WHERE entity_type = 'Integration' AND entity_id = $1`,
+      [made.id],
+    );
+    expect(events.map((e) => e.action)).toEqual(['integration.created']);
+  });
+
+  it('grants explicit permission constants on one client, never more than the granter holds there', async () => {
+    const i = await create('Invoicing Bridge');
+    const ok = await grant(i.id, 'cafe-boquete', ['Invoice.Create', 'GL.Read', 'GL.Read']);
+    expect(ok.data?.grantIntegrationAccess.permissions).toEqual(['GL.Read', 'Invoice.Create']);
+    expect(codes(await grant(i.id, 'cafe-boquete', ['GL.Launder']))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await grant(i.id, 'cafe-boquete', []))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await grant(i.id, 'cafe-boquete', ['Tenant.Provision']))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await grant(i.id, 'cafe-boquete', ['GL.Read'], '2001-01-01T00:00:00Z'))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
+    expect(codes(await grant(i.id, 'no-such-client', ['GL.Read']))).toEqual(['FORBIDDEN']);
+    expect(codes(await grant('00000000-0000-4000-8000-000000000000', 'cafe-boquete', ['GL.Read']))).toEqual([
+      'NOT_FOUND',
+    ]);
+
+    // The admin holds only ClientReadOnly on one client (set up as the operator would): nothing
+    // beyond it can be granted there, and the answer names what was missing.
+    const adminId = (
+      await controlRows<{ id: string }>(`SELECT id FROM users WHERE email = 'admin@demo.firm'`)
+    )[0]!.id;
+    const tenantId = (
+      await controlRows<{ id: string }>(`SELECT id FROM tenants WHERE slug = 'panaderia-valle'`)
+    )[0]!.id;
+    await controlRows(
+      `INSERT INTO tenant_role_assignments (tenant_id, user_id, role) VALUES ($1, $2, 'ClientReadOnly')`,
+      [tenantId, adminId],
+    );
+    try {
+      const beyond = await grant(i.id, 'panaderia-valle', ['GL.Read', 'Invoice.Create']);
+      expect(codes(beyond)).toEqual(['FORBIDDEN']);
+      expect(beyond.errors?.[0]?.extensions?.permissions).toEqual(['Invoice.Create']);
+      expect(codes(await grant(i.id, 'panaderia-valle', ['GL.Read']))).toEqual([]);
+    } finally {
+      await controlRows(`DELETE FROM tenant_role_assignments WHERE tenant_id = $1 AND user_id = $2`, [
+        tenantId,
+        adminId,
+      ]);
+    }
+
+    const revoke = await as('admin')<{ revokeIntegrationAccess: Integration }>(
+      `mutation($id: ID!) { revokeIntegrationAccess(integrationId: $id, tenant: "cafe-boquete", reason: "${REASON}") { ${INTEGRATION} } }`,
+      { id: i.id },
+    );
+    expect(revoke.data?.revokeIntegrationAccess.grants.map((g) => g.tenant.slug)).toEqual([
+      'panaderia-valle',
+    ]);
+    const short = await as('admin')(
+      `mutation($id: ID!) { revokeIntegrationAccess(integrationId: $id, tenant: "panaderia-valle", reason: "too short") { id } }`,
+      { id: i.id },
+    );
+    expect(codes(short)).toEqual(['REASON_TOO_SHORT']);
+    const trail = await controlRows<{ action: string }>(
+      `SELECT action FROM audit_events WHERE entity_id = $1 ORDER BY chain_seq`,
+      [i.id],
+    );
+    expect(trail.map((e) => e.action)).toEqual([
+      'integration.created',
+      'integration.access_granted',
+      'integration.access_granted',
+      'integration.access_revoked',
+    ]);
+  });
+});
+
+describe('client credentials at /oauth/token', () => {
+  it('issues a short-lived, audience-bound token for a live secret, by form body or HTTP Basic', async () => {
+    const i = await create('Token Partner');
+    const c = await newSecret(i.id);
+    expect(c.clientId).toMatch(/^cfk_[0-9a-f]{12}$/);
+    expect(c.secret).toMatch(/^cfs_[A-Za-z0-9_-]{43}$/);
+    // Stored only as a slow hash.
+    const [stored] = await controlRows<{ hash: string }>(
+      'SELECT hash FROM integration_secrets WHERE prefix = $1',
+      [c.clientId],
+    );
+    expect(stored?.hash).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(stored?.hash).not.toContain(c.secret.slice(4));
+
+    const byForm = await token(credentials(c));
+    expect(byForm.status).toBe(200);
+    expect(byForm.headers.get('cache-control')).toBe('no-store');
+    expect(byForm.body).toMatchObject({ token_type: 'Bearer', expires_in: 900 });
+    const claims = decodeJwt(String(byForm.body.access_token));
+    expect(claims).toMatchObject({ sub: i.id, client_id: c.clientId, aud: 'cifra-integration' });
+    expect((claims.exp as number) - (claims.iat as number)).toBe(900);
+
+    const byBasic = await token({ grant_type: 'client_credentials' }, { basic: [c.clientId, c.secret] });
+    expect(byBasic.status).toBe(200);
+    const scoped = await token({ ...credentials(c), scope: 'GL.Read' });
+    expect(scoped.body.scope).toBe('GL.Read');
+
+    const listed = await as('admin')<{ integration: Integration }>(
+      `query($id: ID!) { integration(id: $id) { ${INTEGRATION} } }`,
+      {
+        id: i.id,
+      },
+    );
+    expect(listed.data?.integration.secrets).toEqual([
+      { clientId: c.clientId, revokedAt: null, lastUsedAt: expect.any(String) },
+    ]);
+  });
+
+  it('answers every malformed or refused request in RFC 6749 §5.2 shape', async () => {
+    const i = await create('Error Partner');
+    const c = await newSecret(i.id);
+    const cases: [string, Awaited<ReturnType<typeof token>>, number, string][] = [
+      [
+        'no grant type',
+        await token({ client_id: c.clientId, client_secret: c.secret }),
+        400,
+        'invalid_request',
+      ],
+      [
+        'another grant',
+        await token({ ...credentials(c), grant_type: 'password' }),
+        400,
+        'unsupported_grant_type',
+      ],
+      [
+        'wrong secret',
+        await token({ ...credentials(c), client_secret: `${c.secret.slice(0, -1)}x` }),
+        401,
+        'invalid_client',
+      ],
+      [
+        'unknown client',
+        await token({ ...credentials(c), client_id: 'cfk_000000000000' }),
+        401,
+        'invalid_client',
+      ],
+      ['no credentials', await token({ grant_type: 'client_credentials' }), 401, 'invalid_client'],
+      [
+        'both ways',
+        await token({ ...credentials(c) }, { basic: [c.clientId, c.secret] }),
+        400,
+        'invalid_request',
+      ],
+      ['bad scope', await token({ ...credentials(c), scope: 'GL.Read Everything' }), 400, 'invalid_scope'],
+      ['json body', await token(credentials(c), { contentType: 'application/json' }), 400, 'invalid_request'],
+      ['GET', await token({}, { method: 'GET' }), 405, 'invalid_request'],
+    ];
+    for (const [what, answer, status, error] of cases) {
+      expect({ what, status: answer.status, error: answer.body.error }).toEqual({ what, status, error });
+      expect(typeof answer.body.error_description).toBe('string');
+      expect(answer.body.access_token).toBeUndefined();
+    }
+    const basicWrong = await token({ grant_type: 'client_credentials' }, { basic: [c.clientId, 'nope'] });
+    expect(basicWrong.status).toBe(401);
+    expect(basicWrong.headers.get('www-authenticate')).toMatch(/^Basic realm="cifra"/);
+  });
+
+  it('rotates with overlap, and honours revocation, expiry, suspension and deletion at once', async () => {
+    const i = await create('Rotating Partner');
+    const first = await newSecret(i.id);
+    const second = await newSecret(i.id);
+    expect((await token(credentials(first))).status).toBe(200);
+    expect((await token(credentials(second))).status).toBe(200);
+    const revoked = await as('admin')(
+      `mutation($id: ID!, $c: String!) { revokeIntegrationSecret(integrationId: $id, clientId: $c, reason: "${REASON}") { revokedAt } }`,
+      { id: i.id, c: first.clientId },
+    );
+    expect(codes(revoked)).toEqual([]);
+    expect((await token(credentials(first))).body.error).toBe('invalid_client');
+    expect((await token(credentials(second))).status).toBe(200);
+
+    // A secret past its expiry (set as if time had passed: the API refuses a past expiry).
+    const expiring = await newSecret(i.id, new Date(Date.now() + 3_600_000).toISOString());
+    expect((await token(credentials(expiring))).status).toBe(200);
+    await controlRows(
+      `UPDATE integration_secrets SET expires_at = now() - interval '1 second' WHERE prefix = $1`,
+      [expiring.clientId],
+    );
+    expect((await token(credentials(expiring))).body.error).toBe('invalid_client');
+
+    const suspend = await as('admin')(
+      `mutation($id: ID!) { suspendIntegration(id: $id, reason: "${REASON}") { status } }`,
+      { id: i.id },
+    );
+    expect(suspend.data).toEqual({ suspendIntegration: { status: 'SUSPENDED' } });
+    expect((await token(credentials(second))).body.error).toBe('invalid_client');
+    await as('admin')(`mutation($id: ID!) { resumeIntegration(id: $id) { status } }`, { id: i.id });
+    expect((await token(credentials(second))).status).toBe(200);
+
+    const deleted = await as('admin')<{ deleteIntegration: { status: string } }>(
+      `mutation($id: ID!) { deleteIntegration(id: $id, reason: "${REASON}") { status } }`,
+      { id: i.id },
+    );
+    expect(deleted.data?.deleteIntegration.status).toBe('DELETED');
+    expect((await token(credentials(second))).body.error).toBe('invalid_client');
+    const gone = await as('admin')(`query($id: ID!) { integration(id: $id) { id } }`, { id: i.id });
+    expect(gone.data).toEqual({ integration: null });
+    const secrets = await controlRows<{ revoked: boolean }>(
+      `SELECT revoked_at IS NOT NULL AS revoked FROM integration_secrets s JOIN integrations i ON i.id = s.integration_id WHERE i.id = $1`,
+      [i.id],
+    );
+    expect(secrets.every((s) => s.revoked)).toBe(true);
+  });
+});
