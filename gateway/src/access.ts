@@ -1,8 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { RequestContext } from '@cifra/context';
-import { type ControlDb, findMemberByEmail, type RoleName, tenantAccess } from '@cifra/db';
-import { FIRM_SCOPED, type Permission, permissionsOf } from '@cifra/permissions';
+import { integrationLabel, type RequestContext } from '@cifra/context';
+import {
+  type ControlDb,
+  findMemberByEmail,
+  integrationGrantOn,
+  liveIntegration,
+  type RoleName,
+  tenantAccess,
+} from '@cifra/db';
+import { FIRM_SCOPED, isPermission, type Permission, permissionsOf } from '@cifra/permissions';
 import { GraphQLError } from 'graphql';
+import type { IntegrationToken } from './oauth.ts';
 
 export function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
@@ -51,5 +59,42 @@ export async function resolveAccess(
     firm: { id: member.firmId, role: member.firmRole, permissions: firmPermissions },
     client,
     tenantRole,
+  };
+}
+
+/**
+ * What a partner integration may do (docs/partners.md): it must be ACTIVE and the secret its token
+ * came from neither revoked nor expired — checked on every request, so a suspension or revocation
+ * applies to the very next one. On a client, its permissions are that client's grant (unexpired),
+ * narrowed by the token's scope; it holds no firm-level permission.
+ */
+export async function resolveIntegrationAccess(
+  control: ControlDb,
+  token: IntegrationToken,
+  tenantSlug: string | undefined,
+  client: RequestContext['client'],
+): Promise<Omit<RequestContext, 'requestId'> & { requestId: string }> {
+  const integration = await liveIntegration(control, token.integrationId, token.clientId);
+  if (!integration) throw unauthenticated('This integration may not call the API now');
+  let tenant: RequestContext['tenant'] = null;
+  let permissions: Permission[] = [];
+  if (tenantSlug) {
+    const granted = await integrationGrantOn(control, integration, tenantSlug);
+    if (!granted) throw forbidden(`You have no access to client ${tenantSlug}`);
+    tenant = granted.tenant;
+    permissions = granted.permissions
+      .filter(isPermission)
+      .filter((p) => !firmScoped.has(p) && (!token.scope || token.scope.includes(p)))
+      .sort();
+  }
+  return {
+    requestId: randomUUID(),
+    userId: integration.id,
+    email: integrationLabel(token.clientId, integration.name),
+    tenant,
+    permissions,
+    firm: { id: integration.firmId, role: null, permissions: [] },
+    client,
+    integration: { id: integration.id, name: integration.name, clientId: token.clientId },
   };
 }

@@ -15,6 +15,7 @@ import {
   type ControlDb,
   control as controlSchema,
   isConnectionFailure,
+  recordIntegrationUsage,
   type TenantRegistry,
 } from '@cifra/db';
 import { EXPORT_CONTENT, type ExportLinkVerifier, exportFileName, streamExport } from '@cifra/exports';
@@ -22,7 +23,7 @@ import { Permissions } from '@cifra/permissions';
 import cors from 'cors';
 import express from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { resolveAccess, unauthenticated } from './access.ts';
+import { resolveAccess, resolveIntegrationAccess, unauthenticated } from './access.ts';
 import { audiencePlugin, type IntrospectionPolicy, isStaff } from './audience.ts';
 import type { Authenticator } from './auth.ts';
 import {
@@ -33,7 +34,7 @@ import {
   demandValidationRules,
   tokenLimitError,
 } from './demand-control.ts';
-import { type IntegrationTokens, tokenEndpoint } from './oauth.ts';
+import { type IntegrationToken, type IntegrationTokens, tokenEndpoint } from './oauth.ts';
 import {
   GatewayMetrics,
   type MetricSources,
@@ -163,6 +164,29 @@ export function retryStaleSocket(fetcher: Fetcher): Fetcher {
   };
 }
 
+/**
+ * Every request of a partner integration that got past authentication is counted by day, client
+ * and operation (integrationUsage). Counting never fails the request: a failure is logged.
+ */
+function integrationUsagePlugin(control: ControlDb, log: Logger): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, operationName, request }) {
+          const access = contextValue.access;
+          if (!access?.integration) return;
+          await recordIntegrationUsage(
+            control,
+            access.integration.id,
+            access.tenant?.id ?? null,
+            operationName ?? request.operationName ?? null,
+          ).catch((err: unknown) => log.warn({ err }, 'integration usage not counted'));
+        },
+      };
+    },
+  };
+}
+
 /** Subscriptions are not served (no root type): a 400 the client can read, never the planner's 500. */
 const noSubscriptions: ApolloServerPlugin<GatewayContext> = {
   async requestDidStart() {
@@ -226,6 +250,15 @@ function clientSafe(formatted: GraphQLFormattedError, log: Logger): GraphQLForma
   return serviceName === undefined ? formatted : { ...formatted, extensions };
 }
 
+/** A partner integration's access token in the Authorization header, verified, or null. */
+async function integrationToken(
+  tokens: IntegrationTokens | undefined,
+  authorization: string | undefined,
+): Promise<IntegrationToken | null> {
+  const bearer = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1];
+  return tokens && bearer ? tokens.verify(bearer) : null;
+}
+
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const log = opts.log.child({ component: 'gateway' });
   const limits = { ...DEFAULT_DEMAND_LIMITS, ...opts.limits };
@@ -247,6 +280,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       audiencePlugin(opts.introspection ?? 'staff'),
       traceOperationPlugin(),
       noSubscriptions,
+      integrationUsagePlugin(opts.control, log),
       ...(opts.rateLimits ? [personRatePlugin(opts.rateLimits)] : []),
     ],
     formatError: (formatted, error) => {
@@ -376,19 +410,32 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       context: async ({ req, res }) => {
         const trace = traceOf(res);
         try {
-          const email = await opts.authenticator.verify(req.header('authorization'));
-          if (!email) {
+          const authorization = req.header('authorization');
+          const tenantSlug = req.header('x-tenant')?.trim() || undefined;
+          trace.tenant = tenantSlug;
+          const client = {
+            name: req.header('apollographql-client-name') ?? null,
+            version: req.header('apollographql-client-version') ?? null,
+          };
+          const email = await opts.authenticator.verify(authorization);
+          const partner = email ? null : await integrationToken(opts.integrationTokens, authorization);
+          if (!email && !partner) {
             // Requests without a valid token are counted per source address, so guessing is slow.
             await opts.rateLimits?.chargeAddress(req.socket.remoteAddress ?? 'unknown');
             throw unauthenticated('Sign in: send a valid bearer token');
           }
-          trace.caller = email;
-          const tenantSlug = req.header('x-tenant')?.trim() || undefined;
-          trace.tenant = tenantSlug;
-          const access = await resolveAccess(opts.control, email, tenantSlug, {
-            name: req.header('apollographql-client-name') ?? null,
-            version: req.header('apollographql-client-version') ?? null,
-          });
+          if (partner) {
+            const access = await resolveIntegrationAccess(opts.control, partner, tenantSlug, client);
+            trace.caller = access.email;
+            return {
+              access: { ...access, requestId: trace.requestId },
+              trace,
+              staff: false,
+              rateKey: access.userId,
+            };
+          }
+          trace.caller = email as string;
+          const access = await resolveAccess(opts.control, email as string, tenantSlug, client);
           return {
             access: { ...access, requestId: trace.requestId },
             trace,

@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codes } from '../support/client.ts';
+import { codes, gql } from '../support/client.ts';
 import { type DemoUser, startTestStack, type TestStack } from '../support/stack.ts';
 
 /**
@@ -309,5 +309,156 @@ describe('client credentials at /oauth/token', () => {
       [i.id],
     );
     expect(secrets.every((s) => s.revoked)).toBe(true);
+  });
+});
+
+/** A partner integration with a grant on cafe-boquete and a live secret, ready to call. */
+async function partner(name: string, permissions: string[]) {
+  const i = await create(name);
+  expect(codes(await grant(i.id, 'cafe-boquete', permissions))).toEqual([]);
+  const c = await newSecret(i.id);
+  const accessToken = async (scope?: string) => {
+    const r = await token({ ...credentials(c), ...(scope ? { scope } : {}) });
+    if (r.status !== 200) throw new Error(JSON.stringify(r.body));
+    return String(r.body.access_token);
+  };
+  const call = async (tenant?: string, scope?: string) =>
+    gql(harness.stack.gatewayUrl, await accessToken(scope), tenant);
+  return { integration: i, credentials: c, accessToken, call };
+}
+
+const ENTRY = `mutation PartnerPost($input: PostJournalEntryInput!) { postJournalEntry(input: $input) { id number } }`;
+const entryInput = (memo: string) => ({
+  input: {
+    postingDate: new Date().toISOString().slice(0, 10),
+    memo,
+    lines: [
+      { accountCode: '1110', debit: '12.34' },
+      { accountCode: '4101', credit: '12.34' },
+    ],
+  },
+});
+
+describe("a partner's requests", () => {
+  it('acts on its granted client with the grant as its permissions, and nowhere else', async () => {
+    const p = await partner('Books Partner', ['GL.Read', 'GL.Post']);
+    const onClient = await p.call('cafe-boquete');
+    const accounts = await onClient<{ accounts: { code: string }[] }>(
+      'query PartnerAccounts { accounts { code } }',
+    );
+    expect(accounts.data?.accounts.length).toBeGreaterThan(10);
+    const posted = await onClient<{ postJournalEntry: { id: string; number: string } }>(
+      ENTRY,
+      entryInput('partner post'),
+    );
+    expect(codes(posted)).toEqual([]);
+    // Beyond the grant, on another client, and at the firm level: refused.
+    const voided = await onClient(
+      `mutation { voidJournalEntry(id: "${posted.data?.postJournalEntry.id}", reason: "${REASON}") { id } }`,
+    );
+    expect(codes(voided)).toEqual(['FORBIDDEN']);
+    expect(codes(await (await p.call('ferreteria-colon'))('{ accounts { code } }'))).toEqual(['FORBIDDEN']);
+    expect(codes(await (await p.call())('{ firmMembers { email } }'))).toEqual(['FORBIDDEN']);
+    expect(codes(await (await p.call())('{ integrations { id } }'))).toEqual(['FORBIDDEN']);
+    // A token narrowed by scope can do less than the grant.
+    const readOnly = await p.call('cafe-boquete', 'GL.Read');
+    expect(codes(await readOnly(ENTRY, entryInput('scoped post')))).toEqual(['FORBIDDEN']);
+
+    // The client's trail names the integration, its name and the secret it used.
+    const trail = await harness.as('senior', 'cafe-boquete')<{
+      auditEvents: {
+        edges: {
+          node: { actorKind: string; actorId: string; actorIntegration: unknown; entityId: string };
+        }[];
+      };
+    }>(
+      `query($f: AuditEventFilter) { auditEvents(filter: $f, first: 10) { edges { node { actorKind actorId actorIntegration { name clientId } entityId } } } }`,
+      { f: { actor: p.integration.id, action: 'journal_entry.posted' } },
+    );
+    expect(trail.data?.auditEvents.edges.map((e) => e.node)).toEqual([
+      {
+        actorKind: 'INTEGRATION',
+        actorId: p.integration.id,
+        actorIntegration: { name: 'Books Partner', clientId: p.credentials.clientId },
+        entityId: expect.any(String),
+      },
+    ]);
+    expect(codes(await harness.as('senior', 'cafe-boquete')(ENTRY, entryInput('person post')))).toEqual([]);
+    const person = await harness.as(
+      'senior',
+      'cafe-boquete',
+    )<{ auditEvents: { edges: { node: { actorKind: string } }[] } }>(
+      `{ auditEvents(filter: { actor: "senior@demo.firm" }, first: 1) { edges { node { actorKind } } } }`,
+    );
+    expect(person.data?.auditEvents.edges.map((e) => e.node.actorKind)).toEqual(['PERSON']);
+  });
+
+  it('loses access on the very next request when its grant is revoked or expires, or it is suspended', async () => {
+    const p = await partner('Revoked Partner', ['GL.Read']);
+    const sameToken = await p.call('cafe-boquete');
+    expect(codes(await sameToken('{ accounts { code } }'))).toEqual([]);
+    await controlRows(
+      `UPDATE integration_grants SET expires_at = now() - interval '1 second' WHERE integration_id = $1`,
+      [p.integration.id],
+    );
+    expect(codes(await sameToken('{ accounts { code } }'))).toEqual(['FORBIDDEN']);
+    expect(codes(await grant(p.integration.id, 'cafe-boquete', ['GL.Read']))).toEqual([]);
+    expect(codes(await sameToken('{ accounts { code } }'))).toEqual([]);
+
+    await as('admin')(`mutation($id: ID!) { suspendIntegration(id: $id, reason: "${REASON}") { status } }`, {
+      id: p.integration.id,
+    });
+    const suspended = await sameToken('{ accounts { code } }');
+    expect({ status: suspended.status, codes: codes(suspended) }).toEqual({
+      status: 401,
+      codes: ['UNAUTHENTICATED'],
+    });
+    await as('admin')(`mutation($id: ID!) { resumeIntegration(id: $id) { status } }`, {
+      id: p.integration.id,
+    });
+    expect(codes(await sameToken('{ accounts { code } }'))).toEqual([]);
+
+    await as('admin')(
+      `mutation($id: ID!) { revokeIntegrationAccess(integrationId: $id, tenant: "cafe-boquete", reason: "${REASON}") { id } }`,
+      { id: p.integration.id },
+    );
+    expect(codes(await sameToken('{ accounts { code } }'))).toEqual(['FORBIDDEN']);
+
+    // A token whose secret is revoked stops at once, though it has not expired.
+    expect(codes(await grant(p.integration.id, 'cafe-boquete', ['GL.Read']))).toEqual([]);
+    await as('admin')(
+      `mutation($id: ID!, $c: String!) { revokeIntegrationSecret(integrationId: $id, clientId: $c, reason: "${REASON}") { clientId } }`,
+      { id: p.integration.id, c: p.credentials.clientId },
+    );
+    expect((await sameToken('{ accounts { code } }')).status).toBe(401);
+  });
+
+  it('counts every request by day, client and operation', async () => {
+    const p = await partner('Counted Partner', ['GL.Read']);
+    const call = await p.call('cafe-boquete');
+    for (let n = 0; n < 3; n++) await call('query CountedAccounts { accounts { code } }');
+    await call('{ accounts { code } }');
+    await (await p.call('ferreteria-colon'))('query Elsewhere { accounts { code } }');
+    const today = new Date().toISOString().slice(0, 10);
+    const usage = await as('admin')<{
+      integrationUsage: {
+        day: string;
+        tenant: { slug: string } | null;
+        operation: string;
+        requests: number;
+      }[];
+    }>(
+      `query($id: ID!, $d: Date!) { integrationUsage(integrationId: $id, from: $d, to: $d) { day tenant { slug } operation requests } }`,
+      { id: p.integration.id, d: today },
+    );
+    expect(usage.data?.integrationUsage).toEqual([
+      { day: today, tenant: { slug: 'cafe-boquete' }, operation: '(anonymous)', requests: 1 },
+      { day: today, tenant: { slug: 'cafe-boquete' }, operation: 'CountedAccounts', requests: 3 },
+    ]);
+    const backwards = await as('admin')(
+      `query($id: ID!) { integrationUsage(integrationId: $id, from: "2026-02-01", to: "2026-01-01") { requests } }`,
+      { id: p.integration.id },
+    );
+    expect(codes(backwards)).toEqual(['BAD_USER_INPUT']);
   });
 });

@@ -29,6 +29,17 @@ export const FIRM_LEVEL_FIELDS = new Set([
   'revokeClientRole',
   'updateFirmSettings',
   'updateClientSettings',
+  'integrations',
+  'integration',
+  'integrationUsage',
+  'createIntegration',
+  'suspendIntegration',
+  'resumeIntegration',
+  'deleteIntegration',
+  'grantIntegrationAccess',
+  'revokeIntegrationAccess',
+  'createIntegrationSecret',
+  'revokeIntegrationSecret',
 ]);
 
 /** Each provisioning creates and migrates a database (seconds); the provisioning suites cover it. */

@@ -32,6 +32,22 @@ export interface RequestContext {
   permissions: Permission[];
   firm: { id: string; role: RoleCluster | null; permissions: Permission[] };
   client: { name: string | null; version: string | null };
+  /**
+   * A partner integration acting (docs/partners.md); absent for a person. Then `userId` is the
+   * integration's id and `email` its label (`integrationLabel`), which the audit trail records.
+   */
+  integration?: { id: string; name: string; clientId: string };
+}
+
+/** How an integration is named where a person's email would be: `integration:<client id>:<name>`. */
+export const integrationLabel = (clientId: string, name: string) => `integration:${clientId}:${name}`;
+
+/** The integration an actor label names, or null for a person's email. */
+export function parseIntegrationLabel(
+  label: string | null | undefined,
+): { clientId: string; name: string } | null {
+  const m = /^integration:(cfk_[0-9a-f]{12}):(.*)$/s.exec(label ?? '');
+  return m ? { clientId: m[1] as string, name: m[2] as string } : null;
 }
 
 const permissionList = z.array(z.string()).transform((list) => list.filter(isPermission));
@@ -51,6 +67,7 @@ const claimsSchema = z.object({
     perms: permissionList,
   }),
   client: z.object({ name: z.string().nullable(), version: z.string().nullable() }),
+  integration: z.object({ id: z.string().uuid(), name: z.string(), clientId: z.string() }).optional(),
 });
 
 export interface ContextKeyPair {
@@ -83,6 +100,7 @@ export class ContextSigner {
       perms: ctx.permissions,
       firm: { id: ctx.firm.id, role: ctx.firm.role, perms: ctx.firm.permissions },
       client: ctx.client,
+      ...(ctx.integration ? { integration: ctx.integration } : {}),
     })
       .setProtectedHeader({ alg: ALG })
       .setSubject(ctx.userId)
@@ -130,6 +148,7 @@ export class ContextVerifier {
         permissions: c.perms,
         firm: { id: c.firm.id, role: c.firm.role, permissions: c.firm.perms },
         client: c.client,
+        ...(c.integration ? { integration: c.integration } : {}),
       };
     } catch {
       return null;

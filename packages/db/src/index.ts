@@ -6,6 +6,7 @@ export * from './db-errors.ts';
 export * from './drizzle.ts';
 export * from './fan-out.ts';
 export * from './integration-credentials.ts';
+export * from './integration-usage.ts';
 export * from './investigate.ts';
 export * from './logins.ts';
 export * from './migrate.ts';

@@ -1,6 +1,7 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import { eq } from 'drizzle-orm';
-import { integrationSecrets, integrations } from './control/integrations.ts';
+import { and, eq } from 'drizzle-orm';
+import { integrationGrants, integrationSecrets, integrations } from './control/integrations.ts';
+import { tenants } from './control/schema.ts';
 import type { ControlDb } from './drizzle.ts';
 
 /**
@@ -76,4 +77,51 @@ export async function authenticateClient(
     .set({ lastUsedAt: now })
     .where(eq(integrationSecrets.id, row.secret.id));
   return { integrationId: row.integration.id, firmId: row.integration.firmId, clientId };
+}
+
+export type IntegrationRow = typeof integrations.$inferSelect;
+
+/**
+ * The integration behind an access token, when it may still call: ACTIVE, and the secret the
+ * token was issued for neither revoked nor expired. Asked on every request, so a suspension or a
+ * revocation applies to the next one.
+ */
+export async function liveIntegration(
+  control: ControlDb,
+  integrationId: string,
+  clientId: string,
+): Promise<IntegrationRow | null> {
+  const [row] = await control
+    .select({ integration: integrations, secret: integrationSecrets })
+    .from(integrationSecrets)
+    .innerJoin(integrations, eq(integrations.id, integrationSecrets.integrationId))
+    .where(and(eq(integrationSecrets.prefix, clientId), eq(integrations.id, integrationId)));
+  const now = new Date();
+  const live =
+    row?.integration.status === 'ACTIVE' &&
+    !row.secret.revokedAt &&
+    !(row.secret.expiresAt && row.secret.expiresAt <= now);
+  return live ? row.integration : null;
+}
+
+/** The integration's unexpired grant on one active client of its firm, or null. */
+export async function integrationGrantOn(
+  control: ControlDb,
+  integration: IntegrationRow,
+  tenantSlug: string,
+): Promise<{ tenant: { id: string; slug: string }; permissions: string[] } | null> {
+  const [row] = await control
+    .select({ grant: integrationGrants, tenant: tenants })
+    .from(integrationGrants)
+    .innerJoin(tenants, eq(tenants.id, integrationGrants.tenantId))
+    .where(
+      and(
+        eq(integrationGrants.integrationId, integration.id),
+        eq(tenants.slug, tenantSlug),
+        eq(tenants.firmId, integration.firmId),
+        eq(tenants.status, 'ACTIVE'),
+      ),
+    );
+  if (!row || (row.grant.expiresAt && row.grant.expiresAt <= new Date())) return null;
+  return { tenant: { id: row.tenant.id, slug: row.tenant.slug }, permissions: row.grant.permissions };
 }

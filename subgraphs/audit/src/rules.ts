@@ -24,6 +24,7 @@ export const rules: RuleMap = {
   },
   Mutation: { investigate: attemptInvestigation },
   AuditEvent: read,
+  ActorIntegration: read,
   AuditEventConnection: read,
   AuditEventEdge: read,
   PageInfo: readEither,

@@ -1,10 +1,17 @@
-import { DateTimeScalar, JSONScalar, loadTypeDefs, type SubgraphDefinition } from '@cifra/context';
+import {
+  DateScalar,
+  DateTimeScalar,
+  JSONScalar,
+  loadTypeDefs,
+  type SubgraphDefinition,
+} from '@cifra/context';
 import type { Resolvers } from './__generated__/resolvers.ts';
 import type { Context } from './context.ts';
 import {
   Integration,
   IntegrationGrant,
   IntegrationSecret,
+  IntegrationUsage,
   integrationMutations,
   integrationQueries,
   NewIntegrationSecret,
@@ -32,6 +39,8 @@ const resolvers: Resolvers = {
   IntegrationGrant,
   IntegrationSecret,
   NewIntegrationSecret,
+  IntegrationUsage,
+  Date: DateScalar,
 };
 
 export function tenancySubgraph(

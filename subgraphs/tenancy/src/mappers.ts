@@ -25,3 +25,4 @@ export type Integration = import('./services/integrations.service.ts').Integrati
 export type IntegrationGrant = import('./services/integrations.service.ts').GrantRow;
 export type IntegrationSecret = import('./services/integrations.service.ts').SecretRow;
 export type NewIntegrationSecret = { secret: string; row: IntegrationSecret };
+export type IntegrationUsage = import('@cifra/db').IntegrationUsageRow;

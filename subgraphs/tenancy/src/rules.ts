@@ -13,6 +13,7 @@ export const rules: RuleMap = {
     firmSettings: manageClients,
     integrations: manageIntegrations,
     integration: manageIntegrations,
+    integrationUsage: manageIntegrations,
   },
   Mutation: {
     provisionTenant: can(P.Tenant.Provision),
@@ -56,4 +57,5 @@ export const rules: RuleMap = {
   IntegrationGrant: manageIntegrations,
   IntegrationSecret: manageIntegrations,
   NewIntegrationSecret: manageIntegrations,
+  IntegrationUsage: manageIntegrations,
 };

@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  date,
+  index,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { firms, tenants, users } from './schema.ts';
 
 /** Partner integrations and their access (control migration 0014; docs/partners.md). */
@@ -63,3 +73,14 @@ export const integrationSecrets = pgTable(
   },
   (t) => [index('integration_secrets_integration_idx').on(t.integrationId)],
 );
+
+/** Requests of each integration per day, client (null: firm-level) and operation (control migration 0015). */
+export const integrationUsage = pgTable('integration_usage', {
+  integrationId: uuid('integration_id')
+    .notNull()
+    .references(() => integrations.id),
+  tenantId: uuid('tenant_id').references(() => tenants.id),
+  day: date('day').notNull(),
+  operation: text('operation').notNull(),
+  requests: bigint('requests', { mode: 'number' }).notNull().default(0),
+});

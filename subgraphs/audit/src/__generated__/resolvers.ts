@@ -123,8 +123,14 @@ export type AuditEvent = {
   __typename?: 'AuditEvent';
   id: Scalars['ID']['output'];
   occurredAt: Scalars['DateTime']['output'];
+  /** The person's user id, or the partner integration's id. */
   actorId?: Maybe<Scalars['ID']['output']>;
+  /** The person's email; for an integration its label, integration:<client id>:<name>. */
   actorEmail?: Maybe<Scalars['String']['output']>;
+  /** Who acted: a person, or a partner integration (docs/partners.md). */
+  actorKind?: Maybe<ActorKind>;
+  /** The integration that acted, when one did: its name and the client id of the secret it used. */
+  actorIntegration?: Maybe<ActorIntegration>;
   action: Scalars['String']['output'];
   entityType: Scalars['String']['output'];
   entityId: Scalars['String']['output'];
@@ -158,6 +164,17 @@ export type PageInfo = {
   __typename?: 'PageInfo';
   hasNextPage: Scalars['Boolean']['output'];
   endCursor?: Maybe<Scalars['String']['output']>;
+};
+
+export type ActorKind =
+  | 'PERSON'
+  | 'INTEGRATION';
+
+export type ActorIntegration = {
+  __typename?: 'ActorIntegration';
+  name: Scalars['String']['output'];
+  /** The client id (secret prefix) its token was issued for. */
+  clientId: Scalars['String']['output'];
 };
 
 export type BooksVerification = {
@@ -575,6 +592,8 @@ export type ResolversTypes = ResolversObject<{
   AuditEventConnection: ResolverTypeWrapper<Omit<AuditEventConnection, 'edges'> & { edges: Array<ResolversTypes['AuditEventEdge']> }>;
   AuditEventEdge: ResolverTypeWrapper<Omit<AuditEventEdge, 'node'> & { node: ResolversTypes['AuditEvent'] }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  ActorKind: ActorKind;
+  ActorIntegration: ResolverTypeWrapper<ActorIntegration>;
   BooksVerification: ResolverTypeWrapper<BooksVerification>;
   ChainCheckpointCheck: ResolverTypeWrapper<ChainCheckpointCheck>;
   ChainCheckpointProblem: ChainCheckpointProblem;
@@ -623,6 +642,7 @@ export type ResolversParentTypes = ResolversObject<{
   AuditEventConnection: Omit<AuditEventConnection, 'edges'> & { edges: Array<ResolversParentTypes['AuditEventEdge']> };
   AuditEventEdge: Omit<AuditEventEdge, 'node'> & { node: ResolversParentTypes['AuditEvent'] };
   PageInfo: PageInfo;
+  ActorIntegration: ActorIntegration;
   BooksVerification: BooksVerification;
   ChainCheckpointCheck: ChainCheckpointCheck;
   BooksMismatch: BooksMismatch;
@@ -757,6 +777,8 @@ export type AuditEventResolvers<ContextType = Context, ParentType extends Resolv
   occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   actorId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   actorEmail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  actorKind?: Resolver<Maybe<ResolversTypes['ActorKind']>, ParentType, ContextType>;
+  actorIntegration?: Resolver<Maybe<ResolversTypes['ActorIntegration']>, ParentType, ContextType>;
   action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   entityType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   entityId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -785,6 +807,11 @@ export type AuditEventEdgeResolvers<ContextType = Context, ParentType extends Re
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type ActorIntegrationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ActorIntegration'] = ResolversParentTypes['ActorIntegration']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  clientId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type BooksVerificationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BooksVerification'] = ResolversParentTypes['BooksVerification']> = ResolversObject<{
@@ -969,6 +996,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
   AuditEventEdge?: AuditEventEdgeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  ActorIntegration?: ActorIntegrationResolvers<ContextType>;
   BooksVerification?: BooksVerificationResolvers<ContextType>;
   ChainCheckpointCheck?: ChainCheckpointCheckResolvers<ContextType>;
   BooksMismatch?: BooksMismatchResolvers<ContextType>;

@@ -1,3 +1,4 @@
+import { parseIntegrationLabel } from '@cifra/context';
 import type { TenantDb } from '@cifra/db';
 import { tenant } from '@cifra/db';
 import { parseScopedId, scopedId } from '@cifra/domain';
@@ -32,6 +33,9 @@ export const AuditEvent: AuditEventResolvers = {
   id: (e, _a, ctx) => eventId(ctx, e.id),
   chainSeq: (e) => e.chainSeq.toString(),
   previousHash: (e) => e.prevHash,
+  actorKind: (e) =>
+    e.actorEmail === null ? null : parseIntegrationLabel(e.actorEmail) ? 'INTEGRATION' : 'PERSON',
+  actorIntegration: (e) => parseIntegrationLabel(e.actorEmail),
 };
 
 export const AuditChainBreak: AuditChainBreakResolvers = {

@@ -1,10 +1,11 @@
-import { control } from '@cifra/db';
-import { DomainError, parseId } from '@cifra/domain';
+import { control, integrationUsageBetween } from '@cifra/db';
+import { badInput, DomainError, parseId } from '@cifra/domain';
 import { eq } from 'drizzle-orm';
 import type {
   IntegrationGrantResolvers,
   IntegrationResolvers,
   IntegrationSecretResolvers,
+  IntegrationUsageResolvers,
   MutationResolvers,
   NewIntegrationSecretResolvers,
   QueryResolvers,
@@ -28,9 +29,22 @@ const id = (value: string, field = 'id') => parseId(value, field);
 /** The DateTime scalar parses input to a Date. */
 const instant = (value: Date | string | null | undefined) => (value == null ? null : new Date(value));
 
-export const integrationQueries: Pick<QueryResolvers, 'integrations' | 'integration'> = {
+const DAY_MS = 86_400_000;
+
+export const integrationQueries: Pick<QueryResolvers, 'integrations' | 'integration' | 'integrationUsage'> = {
   integrations: (_p, _a, ctx) => listIntegrations(ctx.control, ctx.request.firm.id),
   integration: (_p, args, ctx) => findIntegration(ctx.control, ctx.request.firm.id, id(args.id)),
+  integrationUsage: async (_p, { integrationId, from, to }, ctx) => {
+    const days = (Date.parse(to) - Date.parse(from)) / DAY_MS;
+    if (!(days >= 0 && days <= 366)) throw badInput('to: from … to must be 0 to 366 days', { field: 'to' });
+    const integration = await findIntegration(
+      ctx.control,
+      ctx.request.firm.id,
+      id(integrationId, 'integrationId'),
+    );
+    if (!integration) throw new DomainError('NOT_FOUND', 'No such integration', {});
+    return integrationUsageBetween(ctx.control, integration.id, from, to);
+  },
 };
 
 export const integrationMutations: Pick<
@@ -90,6 +104,14 @@ export const IntegrationGrant: IntegrationGrantResolvers = {
     return row;
   },
   grantedAt: (g) => g.createdAt,
+};
+
+export const IntegrationUsage: IntegrationUsageResolvers = {
+  tenant: async (u, _a, ctx) => {
+    if (!u.tenantId) return null;
+    const [row] = await ctx.control.select().from(control.tenants).where(eq(control.tenants.id, u.tenantId));
+    return row ?? null;
+  },
 };
 
 export const IntegrationSecret: IntegrationSecretResolvers = {
