@@ -44,6 +44,7 @@ import {
   traceOperationPlugin,
 } from './observability.ts';
 import { personRatePlugin, type RateLimits } from './rate-limits.ts';
+import { trustedDocumentsOnly } from './trusted-documents.ts';
 
 export interface GatewayOptions {
   port: number;
@@ -406,6 +407,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     '/graphql',
     requireJsonBody,
     express.json({ limit: '5mb' }),
+    trustedDocumentsOnly(opts.control, (authorization) =>
+      integrationToken(opts.integrationTokens, authorization),
+    ),
     expressMiddleware(server, {
       context: async ({ req, res }) => {
         const trace = traceOf(res);

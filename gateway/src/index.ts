@@ -6,3 +6,4 @@ export * from './gateway.ts';
 export * from './oauth.ts';
 export * from './observability.ts';
 export * from './rate-limits.ts';
+export * from './trusted-documents.ts';

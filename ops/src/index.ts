@@ -1,6 +1,7 @@
 export * from './control-plane.ts';
 export * from './database-server.ts';
 export * from './demo.ts';
+export * from './documents-check.ts';
 export * from './env.ts';
 export * from './investigate-console.ts';
 export * from './migrate-all.ts';

@@ -21,6 +21,7 @@ import {
   type RunningGateway,
   startGateway,
 } from '@cifra/gateway';
+import { documentChecker } from '@cifra/permissions';
 import { auditSubgraph } from '@cifra/subgraph-audit';
 import { createFxSubgraph } from '@cifra/subgraph-fx';
 import { ledgerSubgraph } from '@cifra/subgraph-ledger';
@@ -54,7 +55,14 @@ export function subgraphDefinition(
 ): SubgraphDefinition<BaseContext> {
   switch (name) {
     case 'tenancy':
-      return tenancySubgraph({ secrets: config.secrets });
+      return tenancySubgraph(
+        { secrets: config.secrets },
+        // Trusted documents are checked against the composed supergraph and every subgraph's rules.
+        documentChecker(
+          () => readFileSync(SUPERGRAPH_SDL_PATH, 'utf8'),
+          () => SUBGRAPH_NAMES.map((n) => subgraphDefinition(n, config)),
+        ),
+      );
     case 'ledger':
       return ledgerSubgraph;
     case 'period':

@@ -10,8 +10,10 @@ import { resolveAccess, signLocalToken } from '@cifra/gateway';
 import { readSecrets } from '@cifra/ops';
 import { type BenchRow, defineBench, ms, percentile, ratio } from './harness.ts';
 
-const TENANT = 'panaderia-valle';
-const QUERY = '{ accounts { code name type } }';
+export const TENANT = 'panaderia-valle';
+export const QUERY = '{ accounts { code name type } }';
+/** A benchmark measures the path, not the rate limits: one caller sends thousands of requests. */
+export const UNLIMITED = { rateLimits: { personPoints: 1_000_000_000, anonymousPoints: 1_000_000_000 } };
 
 interface Path {
   url: string;
@@ -25,12 +27,13 @@ interface Sample {
   elapsedMs: number;
 }
 
-/** `requests` POSTs of QUERY at `concurrency` in flight; every answer is checked, not just timed. */
-async function load(
+/** `requests` POSTs of `body` (QUERY) at `concurrency` in flight; every answer is checked, not just timed. */
+export async function load(
   url: string,
   headers: () => Promise<Record<string, string>>,
   requests: number,
   concurrency: number,
+  body: Record<string, unknown> = { query: QUERY },
 ): Promise<Sample> {
   const latencies: number[] = [];
   let next = 0;
@@ -43,12 +46,12 @@ async function load(
         const res = await fetch(url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...(await headers()) },
-          body: JSON.stringify({ query: QUERY }),
+          body: JSON.stringify(body),
         });
-        const body = (await res.json()) as { data?: { accounts?: unknown[] }; errors?: unknown };
+        const answer = (await res.json()) as { data?: { accounts?: unknown[] }; errors?: unknown };
         latencies.push(performance.now() - t0);
-        if (!res.ok || body.errors || !body.data?.accounts?.length) {
-          throw new Error(`${url} answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
+        if (!res.ok || answer.errors || !answer.data?.accounts?.length) {
+          throw new Error(`${url} answered ${res.status}: ${JSON.stringify(answer).slice(0, 300)}`);
         }
       }
     }),
@@ -63,7 +66,7 @@ export default defineBench({
     const requests = ctx.size('gateway_requests', 1_000);
     const concurrency = ctx.size('gateway_concurrency', 8);
     const rounds = 3;
-    const { stack, dataDir } = await ctx.stack();
+    const { stack, dataDir } = await ctx.stack({ perimeter: UNLIMITED });
     const email = 'senior@demo.firm';
     const token = await signLocalToken(stack.authPrivateJwk, email);
     const signer = await ContextSigner.fromJwk((await readSecrets(dataDir)).contextPrivateJwk);

@@ -11,7 +11,7 @@ import { buildASTSchema, isObjectType, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 
 const subgraphs = [
-  tenancySubgraph({ secrets: {} }),
+  tenancySubgraph({ secrets: {} }, () => []),
   ledgerSubgraph,
   periodSubgraph,
   fxSubgraph,

@@ -1,6 +1,11 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
-import { integrationGrants, integrationSecrets, integrations } from './control/integrations.ts';
+import { and, eq, isNull } from 'drizzle-orm';
+import {
+  integrationGrants,
+  integrationSecrets,
+  integrations,
+  trustedDocuments,
+} from './control/integrations.ts';
 import { tenants } from './control/schema.ts';
 import type { ControlDb } from './drizzle.ts';
 
@@ -124,4 +129,33 @@ export async function integrationGrantOn(
     );
   if (!row || (row.grant.expiresAt && row.grant.expiresAt <= new Date())) return null;
   return { tenant: { id: row.tenant.id, slug: row.tenant.slug }, permissions: row.grant.permissions };
+}
+
+/** The live (unretired) trusted document of an integration under `documentId`, or null. */
+export async function liveTrustedDocument(
+  control: ControlDb,
+  integrationId: string,
+  documentId: string,
+): Promise<string | null> {
+  const [row] = await control
+    .select({ document: trustedDocuments.document })
+    .from(trustedDocuments)
+    .where(
+      and(
+        eq(trustedDocuments.integrationId, integrationId),
+        eq(trustedDocuments.documentId, documentId),
+        isNull(trustedDocuments.retiredAt),
+      ),
+    )
+    .limit(1);
+  return row?.document ?? null;
+}
+
+/** Whether a FirmAdmin let this integration send documents that are not among its trusted ones. */
+export async function allowsArbitraryDocuments(control: ControlDb, integrationId: string): Promise<boolean> {
+  const [row] = await control
+    .select({ allow: integrations.allowArbitraryDocuments })
+    .from(integrations)
+    .where(eq(integrations.id, integrationId));
+  return row?.allow === true;
 }

@@ -48,6 +48,10 @@ export const ErrorCodes = [
   'TENANT_UNAVAILABLE',
   'SERVICE_UNAVAILABLE',
   'INVESTIGATION_TOO_LARGE',
+  // Partner integrations' trusted documents (docs/partners.md).
+  'DOCUMENT_NOT_PERMITTED',
+  'PERSISTED_DOCUMENT_REQUIRED',
+  'PERSISTED_DOCUMENT_NOT_FOUND',
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];
 

@@ -1,3 +1,4 @@
+export * from './documents.ts';
 export * from './permissions.ts';
 export * from './roles.ts';
 export * from './shield.ts';

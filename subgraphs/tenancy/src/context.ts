@@ -1,9 +1,12 @@
 import type { BaseContext } from '@cifra/context';
 import type { Manager } from './services/members.service.ts';
 import type { ProvisioningDeps } from './services/provision-tenant.service.ts';
+import type { DocumentChecker } from './services/trusted-documents.service.ts';
 
 export interface Context extends BaseContext {
   provisioning: ProvisioningDeps;
+  /** Checks a trusted document against the supergraph and the permissions granted. */
+  checkDocument: DocumentChecker;
 }
 
 /** The caller as the signed context names them: firm-level changes act in their own firm only. */

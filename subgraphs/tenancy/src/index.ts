@@ -15,15 +15,19 @@ import {
   integrationMutations,
   integrationQueries,
   NewIntegrationSecret,
+  TrustedDocumentVersion,
 } from './resolvers/integrations.resolvers.ts';
 import { Mutation } from './resolvers/mutation.resolvers.ts';
 import { Query } from './resolvers/query.resolvers.ts';
 import { ClientRole, ClientSettings, Firm, Me, Tenant } from './resolvers/types.resolvers.ts';
 import { rules } from './rules.ts';
 import type { ProvisioningDeps } from './services/provision-tenant.service.ts';
+import type { DocumentChecker } from './services/trusted-documents.service.ts';
 
+export { rules as tenancyRules } from './rules.ts';
 export type { ProvisioningDeps, ProvisionTenantInput } from './services/provision-tenant.service.ts';
 export { provisionTenant, REGIONS } from './services/provision-tenant.service.ts';
+export type { DocumentChecker } from './services/trusted-documents.service.ts';
 
 const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
@@ -40,17 +44,23 @@ const resolvers: Resolvers = {
   IntegrationSecret,
   NewIntegrationSecret,
   IntegrationUsage,
+  TrustedDocumentVersion,
   Date: DateScalar,
 };
 
 export function tenancySubgraph(
   provisioning: Omit<ProvisioningDeps, 'control'>,
+  checkDocument: DocumentChecker,
 ): SubgraphDefinition<Context> {
   return {
     name: 'tenancy',
     typeDefs: loadTypeDefs(new URL('./schema/', import.meta.url)),
     resolvers,
     rules,
-    extendContext: (base) => ({ ...base, provisioning: { ...provisioning, control: base.control } }),
+    extendContext: (base) => ({
+      ...base,
+      provisioning: { ...provisioning, control: base.control },
+      checkDocument,
+    }),
   };
 }

@@ -26,3 +26,4 @@ export type IntegrationGrant = import('./services/integrations.service.ts').Gran
 export type IntegrationSecret = import('./services/integrations.service.ts').SecretRow;
 export type NewIntegrationSecret = { secret: string; row: IntegrationSecret };
 export type IntegrationUsage = import('@cifra/db').IntegrationUsageRow;
+export type TrustedDocumentVersion = import('./services/trusted-documents.service.ts').TrustedDocumentVersion;

@@ -32,6 +32,9 @@ export const rules: RuleMap = {
     revokeIntegrationAccess: manageIntegrations,
     createIntegrationSecret: manageIntegrations,
     revokeIntegrationSecret: manageIntegrations,
+    publishTrustedDocuments: manageIntegrations,
+    retireTrustedDocuments: manageIntegrations,
+    allowArbitraryDocuments: manageIntegrations,
   },
   Me: signedIn,
   Firm: signedIn,
@@ -58,4 +61,5 @@ export const rules: RuleMap = {
   IntegrationSecret: manageIntegrations,
   NewIntegrationSecret: manageIntegrations,
   IntegrationUsage: manageIntegrations,
+  TrustedDocumentVersion: manageIntegrations,
 };

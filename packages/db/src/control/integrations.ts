@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   date,
   index,
   pgTable,
@@ -25,6 +26,7 @@ export const integrations = pgTable(
     status: text('status', { enum: ['ACTIVE', 'SUSPENDED', 'DELETED'] })
       .notNull()
       .default('ACTIVE'),
+    allowArbitraryDocuments: boolean('allow_arbitrary_documents').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -84,3 +86,20 @@ export const integrationUsage = pgTable('integration_usage', {
   operation: text('operation').notNull(),
   requests: bigint('requests', { mode: 'number' }).notNull().default(0),
 });
+
+/** The operations an integration may run, per application version (control migration 0016). */
+export const trustedDocuments = pgTable(
+  'trusted_documents',
+  {
+    integrationId: uuid('integration_id')
+      .notNull()
+      .references(() => integrations.id),
+    appVersion: text('app_version').notNull(),
+    documentId: text('document_id').notNull(),
+    document: text('document').notNull(),
+    publishedBy: uuid('published_by').references(() => users.id),
+    publishedAt: timestamp('published_at', { withTimezone: true }).notNull().defaultNow(),
+    retiredAt: timestamp('retired_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.integrationId, t.appVersion, t.documentId] })],
+);

@@ -9,6 +9,7 @@ import type {
   MutationResolvers,
   NewIntegrationSecretResolvers,
   QueryResolvers,
+  TrustedDocumentVersionResolvers,
 } from '../__generated__/resolvers.ts';
 import { managerOf as manager } from '../context.ts';
 import {
@@ -24,6 +25,12 @@ import {
   secretsOf,
   setIntegrationStatus,
 } from '../services/integrations.service.ts';
+import {
+  allowArbitraryDocuments,
+  publishTrustedDocuments,
+  retireTrustedDocuments,
+  trustedDocumentVersions,
+} from '../services/trusted-documents.service.ts';
 
 const id = (value: string, field = 'id') => parseId(value, field);
 /** The DateTime scalar parses input to a Date. */
@@ -57,6 +64,9 @@ export const integrationMutations: Pick<
   | 'revokeIntegrationAccess'
   | 'createIntegrationSecret'
   | 'revokeIntegrationSecret'
+  | 'publishTrustedDocuments'
+  | 'retireTrustedDocuments'
+  | 'allowArbitraryDocuments'
 > = {
   createIntegration: (_p, { input }, ctx) => createIntegration(ctx.control, manager(ctx), input),
   suspendIntegration: (_p, a, ctx) =>
@@ -90,12 +100,33 @@ export const integrationMutations: Pick<
       clientId: a.clientId,
       reason: a.reason,
     }),
+  publishTrustedDocuments: (_p, a, ctx) =>
+    publishTrustedDocuments(ctx.control, manager(ctx), ctx.checkDocument, {
+      integrationId: id(a.integrationId, 'integrationId'),
+      appVersion: a.appVersion,
+      manifest: a.manifest,
+    }),
+  retireTrustedDocuments: (_p, a, ctx) =>
+    retireTrustedDocuments(ctx.control, manager(ctx), {
+      integrationId: id(a.integrationId, 'integrationId'),
+      appVersion: a.appVersion,
+      reason: a.reason,
+    }),
+  allowArbitraryDocuments: (_p, a, ctx) =>
+    allowArbitraryDocuments(ctx.control, manager(ctx), {
+      integrationId: id(a.integrationId, 'integrationId'),
+      allow: a.allow,
+      reason: a.reason,
+    }),
 };
 
 export const Integration: IntegrationResolvers = {
   grants: (i, _a, ctx) => grantsOf(ctx.control, i.id),
   secrets: (i, _a, ctx) => secretsOf(ctx.control, i.id),
+  trustedDocumentVersions: (i, _a, ctx) => trustedDocumentVersions(ctx.control, i.id),
 };
+
+export const TrustedDocumentVersion: TrustedDocumentVersionResolvers = {};
 
 export const IntegrationGrant: IntegrationGrantResolvers = {
   tenant: async (g, _a, ctx) => {
