@@ -618,3 +618,65 @@ describe('trusted documents per integration', () => {
     ]);
   });
 });
+
+describe('entity keys for a client business', () => {
+  it('are integrations bound to one client with a ready-made grant, listed for the firm by client', async () => {
+    const made = await as('admin')<{
+      createEntityKey: {
+        id: string;
+        boundTo: { slug: string };
+        grants: { tenant: { slug: string }; permissions: string[] }[];
+      };
+    }>(
+      `mutation { createEntityKey(input: { tenant: "cafe-boquete", name: "Boquete BI", contact: "it@boquete.example", access: READ_ONLY }) {
+         id boundTo { slug } grants { tenant { slug } permissions } } }`,
+    );
+    const key = made.data?.createEntityKey;
+    expect(key).toMatchObject({
+      boundTo: { slug: 'cafe-boquete' },
+      grants: [
+        {
+          tenant: { slug: 'cafe-boquete' },
+          permissions: ['FX.Read', 'GL.Read', 'Period.Read', 'Tenant.Read'],
+        },
+      ],
+    });
+    const listed = await as('admin')<{ entityKeys: { id: string }[] }>(
+      '{ entityKeys(tenant: "cafe-boquete") { id } }',
+    );
+    expect(listed.data?.entityKeys.map((k) => k.id)).toEqual([key?.id]);
+    const elsewhere = await as('admin')<{ entityKeys: unknown[] }>(
+      '{ entityKeys(tenant: "ferreteria-colon") { id } }',
+    );
+    expect(elsewhere.data?.entityKeys).toEqual([]);
+    expect(codes(await grant(key!.id, 'ferreteria-colon', ['GL.Read']))).toEqual(['BAD_USER_INPUT']);
+    expect(
+      codes(
+        await harness.as('senior')(
+          'mutation { createEntityKey(input: { tenant: "cafe-boquete", name: "x", contact: "x@y.example", access: INVOICING }) { id } }',
+        ),
+      ),
+    ).toEqual(['FORBIDDEN']);
+
+    // It calls the API as any integration: reads its client's books, writes nothing, sees no other client.
+    const c = await newSecret(key!.id);
+    await as('admin')(
+      `mutation($id: ID!) { allowArbitraryDocuments(integrationId: $id, allow: true, reason: "${REASON}") { id } }`,
+      {
+        id: key!.id,
+      },
+    );
+    const accessToken = String((await token(credentials(c))).body.access_token);
+    const books = gql(harness.stack.gatewayUrl, accessToken, 'cafe-boquete');
+    const today = new Date().toISOString().slice(0, 10);
+    const tb = await books<{ trialBalance: { asOf: string } }>(
+      `query($d: Date!) { trialBalance(asOf: $d) { asOf } }`,
+      { d: today },
+    );
+    expect(tb.data?.trialBalance.asOf).toBe(today);
+    expect(codes(await books(ENTRY, entryInput('entity key post')))).toEqual(['FORBIDDEN']);
+    expect(
+      codes(await gql(harness.stack.gatewayUrl, accessToken, 'ferreteria-colon')('{ accounts { code } }')),
+    ).toEqual(['FORBIDDEN']);
+  });
+});

@@ -40,6 +40,11 @@ export const FIRM_LEVEL_FIELDS = new Set([
   'revokeIntegrationAccess',
   'createIntegrationSecret',
   'revokeIntegrationSecret',
+  'publishTrustedDocuments',
+  'retireTrustedDocuments',
+  'allowArbitraryDocuments',
+  'entityKeys',
+  'createEntityKey',
 ]);
 
 /** Each provisioning creates and migrates a database (seconds); the provisioning suites cover it. */

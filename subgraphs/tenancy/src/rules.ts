@@ -1,4 +1,4 @@
-import { can, Permissions as P, type RuleMap, signedIn } from '@cifra/permissions';
+import { can, canAny, Permissions as P, type RuleMap, signedIn } from '@cifra/permissions';
 
 const manageUsers = can(P.Firm.ManageUsers);
 const manageClients = can(P.Tenant.Manage);
@@ -14,6 +14,7 @@ export const rules: RuleMap = {
     integrations: manageIntegrations,
     integration: manageIntegrations,
     integrationUsage: manageIntegrations,
+    entityKeys: manageClients,
   },
   Mutation: {
     provisionTenant: can(P.Tenant.Provision),
@@ -35,6 +36,7 @@ export const rules: RuleMap = {
     publishTrustedDocuments: manageIntegrations,
     retireTrustedDocuments: manageIntegrations,
     allowArbitraryDocuments: manageIntegrations,
+    createEntityKey: manageClients,
   },
   Me: signedIn,
   Firm: signedIn,
@@ -56,7 +58,8 @@ export const rules: RuleMap = {
   FirmMember: manageUsers,
   ClientRole: manageUsers,
   ClientSettings: manageClients,
-  Integration: manageIntegrations,
+  // Integration.Manage lists integrations; Tenant.Manage lists a client's entity keys.
+  Integration: canAny(P.Integration.Manage, P.Tenant.Manage),
   IntegrationGrant: manageIntegrations,
   IntegrationSecret: manageIntegrations,
   NewIntegrationSecret: manageIntegrations,

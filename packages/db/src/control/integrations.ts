@@ -27,6 +27,8 @@ export const integrations = pgTable(
       .notNull()
       .default('ACTIVE'),
     allowArbitraryDocuments: boolean('allow_arbitrary_documents').notNull().default(false),
+    /** An entity key: bound to this one client, granted only there. */
+    boundTenantId: uuid('bound_tenant_id').references(() => tenants.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

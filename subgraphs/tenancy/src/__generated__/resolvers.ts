@@ -44,6 +44,8 @@ export type Query = {
    * day, client and operation name (needs Integration.Manage).
    */
   integrationUsage: Array<IntegrationUsage>;
+  /** A client's entity keys: integrations bound to it, for the client business's own systems (needs Tenant.Manage). */
+  entityKeys: Array<Integration>;
   /** The firm's members with their firm-wide role and their roles on single clients (needs Firm.ManageUsers). */
   firmMembers?: Maybe<Array<FirmMember>>;
   /** The firm's master settings as the firm set them, key by key (needs Tenant.Manage). */
@@ -65,6 +67,11 @@ export type QueryIntegrationUsageArgs = {
   integrationId: Scalars['ID']['input'];
   from: Scalars['Date']['input'];
   to: Scalars['Date']['input'];
+};
+
+
+export type QueryEntityKeysArgs = {
+  tenant: Scalars['String']['input'];
 };
 
 export type Mutation = {
@@ -113,6 +120,12 @@ export type Mutation = {
    * stop it (reason of at least 20 characters; off by default).
    */
   allowArbitraryDocuments?: Maybe<Integration>;
+  /**
+   * An entity key for one client's own systems (its shop, its BI tool): an integration bound to that
+   * client with a ready-made grant, never more than you hold there (needs Tenant.Manage). Give it a
+   * secret and trusted documents as any integration.
+   */
+  createEntityKey?: Maybe<Integration>;
   /**
    * Add someone to the firm with a firm-wide role (none: they see only the clients they are then
    * assigned); the user is created when the email is new. Needs Firm.ManageUsers, and nobody grants
@@ -222,6 +235,11 @@ export type MutationAllowArbitraryDocumentsArgs = {
 };
 
 
+export type MutationCreateEntityKeyArgs = {
+  input: CreateEntityKeyInput;
+};
+
+
 export type MutationAddFirmMemberArgs = {
   input: AddFirmMemberInput;
 };
@@ -269,6 +287,21 @@ export type MutationUpdateClientSettingsArgs = {
   reason?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type CreateEntityKeyInput = {
+  /** The client's slug. */
+  tenant: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+  contact: Scalars['String']['input'];
+  access: EntityKeyAccess;
+};
+
+/** The ready-made access of an entity key. */
+export type EntityKeyAccess =
+  /** Statements and reports: what a ClientReadOnly person reads. */
+  | 'READ_ONLY'
+  /** Sales invoices and customer receipts, created and issued; customers and items read. */
+  | 'INVOICING';
+
 export type CreateIntegrationInput = {
   /** What the firm calls the partner's system (unique in the firm). */
   name: Scalars['String']['input'];
@@ -297,6 +330,8 @@ export type Integration = {
   trustedDocumentVersions: Array<TrustedDocumentVersion>;
   /** Whether it may send documents that are not among its trusted documents (off by default). */
   allowArbitraryDocuments: Scalars['Boolean']['output'];
+  /** For an entity key, the one client it is bound to; null for a partner integration. */
+  boundTo?: Maybe<Tenant>;
 };
 
 /** The trusted documents of one version of a partner's application. */
@@ -578,6 +613,8 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  CreateEntityKeyInput: CreateEntityKeyInput;
+  EntityKeyAccess: EntityKeyAccess;
   CreateIntegrationInput: CreateIntegrationInput;
   IntegrationStatus: IntegrationStatus;
   Integration: ResolverTypeWrapper<IntegrationModel>;
@@ -619,6 +656,7 @@ export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
   ID: Scalars['ID']['output'];
   Mutation: Record<PropertyKey, never>;
+  CreateEntityKeyInput: CreateEntityKeyInput;
   CreateIntegrationInput: CreateIntegrationInput;
   Integration: IntegrationModel;
   TrustedDocumentVersion: TrustedDocumentVersionModel;
@@ -738,6 +776,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   integrations?: Resolver<Array<ResolversTypes['Integration']>, ParentType, ContextType>;
   integration?: Resolver<Maybe<ResolversTypes['Integration']>, ParentType, ContextType, RequireFields<QueryIntegrationArgs, 'id'>>;
   integrationUsage?: Resolver<Array<ResolversTypes['IntegrationUsage']>, ParentType, ContextType, RequireFields<QueryIntegrationUsageArgs, 'integrationId' | 'from' | 'to'>>;
+  entityKeys?: Resolver<Array<ResolversTypes['Integration']>, ParentType, ContextType, RequireFields<QueryEntityKeysArgs, 'tenant'>>;
   firmMembers?: Resolver<Maybe<Array<ResolversTypes['FirmMember']>>, ParentType, ContextType>;
   firmSettings?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
 }>;
@@ -755,6 +794,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   publishTrustedDocuments?: Resolver<Maybe<ResolversTypes['TrustedDocumentVersion']>, ParentType, ContextType, RequireFields<MutationPublishTrustedDocumentsArgs, 'integrationId' | 'appVersion' | 'manifest'>>;
   retireTrustedDocuments?: Resolver<Maybe<ResolversTypes['TrustedDocumentVersion']>, ParentType, ContextType, RequireFields<MutationRetireTrustedDocumentsArgs, 'integrationId' | 'appVersion'>>;
   allowArbitraryDocuments?: Resolver<Maybe<ResolversTypes['Integration']>, ParentType, ContextType, RequireFields<MutationAllowArbitraryDocumentsArgs, 'integrationId' | 'allow' | 'reason'>>;
+  createEntityKey?: Resolver<Maybe<ResolversTypes['Integration']>, ParentType, ContextType, RequireFields<MutationCreateEntityKeyArgs, 'input'>>;
   addFirmMember?: Resolver<Maybe<ResolversTypes['FirmMember']>, ParentType, ContextType, RequireFields<MutationAddFirmMemberArgs, 'input'>>;
   changeFirmRole?: Resolver<Maybe<ResolversTypes['FirmMember']>, ParentType, ContextType, RequireFields<MutationChangeFirmRoleArgs, 'userId'>>;
   removeFirmMember?: Resolver<Maybe<ResolversTypes['FirmMember']>, ParentType, ContextType, RequireFields<MutationRemoveFirmMemberArgs, 'userId' | 'reason'>>;
@@ -774,6 +814,7 @@ export type IntegrationResolvers<ContextType = Context, ParentType extends Resol
   secrets?: Resolver<Array<ResolversTypes['IntegrationSecret']>, ParentType, ContextType>;
   trustedDocumentVersions?: Resolver<Array<ResolversTypes['TrustedDocumentVersion']>, ParentType, ContextType>;
   allowArbitraryDocuments?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  boundTo?: Resolver<Maybe<ResolversTypes['Tenant']>, ParentType, ContextType>;
 }>;
 
 export type TrustedDocumentVersionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TrustedDocumentVersion'] = ResolversParentTypes['TrustedDocumentVersion']> = ResolversObject<{

@@ -13,12 +13,14 @@ import type {
 } from '../__generated__/resolvers.ts';
 import { managerOf as manager } from '../context.ts';
 import {
+  createEntityKey,
   createIntegration,
   createIntegrationSecret,
   deleteIntegration,
   findIntegration,
   grantIntegrationAccess,
   grantsOf,
+  listEntityKeys,
   listIntegrations,
   revokeIntegrationAccess,
   revokeIntegrationSecret,
@@ -38,7 +40,11 @@ const instant = (value: Date | string | null | undefined) => (value == null ? nu
 
 const DAY_MS = 86_400_000;
 
-export const integrationQueries: Pick<QueryResolvers, 'integrations' | 'integration' | 'integrationUsage'> = {
+export const integrationQueries: Pick<
+  QueryResolvers,
+  'integrations' | 'integration' | 'integrationUsage' | 'entityKeys'
+> = {
+  entityKeys: (_p, { tenant }, ctx) => listEntityKeys(ctx.control, ctx.request.firm.id, tenant),
   integrations: (_p, _a, ctx) => listIntegrations(ctx.control, ctx.request.firm.id),
   integration: (_p, args, ctx) => findIntegration(ctx.control, ctx.request.firm.id, id(args.id)),
   integrationUsage: async (_p, { integrationId, from, to }, ctx) => {
@@ -67,7 +73,9 @@ export const integrationMutations: Pick<
   | 'publishTrustedDocuments'
   | 'retireTrustedDocuments'
   | 'allowArbitraryDocuments'
+  | 'createEntityKey'
 > = {
+  createEntityKey: (_p, { input }, ctx) => createEntityKey(ctx.control, manager(ctx), input),
   createIntegration: (_p, { input }, ctx) => createIntegration(ctx.control, manager(ctx), input),
   suspendIntegration: (_p, a, ctx) =>
     setIntegrationStatus(ctx.control, manager(ctx), id(a.id), 'SUSPENDED', a.reason),
@@ -124,6 +132,14 @@ export const Integration: IntegrationResolvers = {
   grants: (i, _a, ctx) => grantsOf(ctx.control, i.id),
   secrets: (i, _a, ctx) => secretsOf(ctx.control, i.id),
   trustedDocumentVersions: (i, _a, ctx) => trustedDocumentVersions(ctx.control, i.id),
+  boundTo: async (i, _a, ctx) => {
+    if (!i.boundTenantId) return null;
+    const [row] = await ctx.control
+      .select()
+      .from(control.tenants)
+      .where(eq(control.tenants.id, i.boundTenantId));
+    return row ?? null;
+  },
 };
 
 export const TrustedDocumentVersion: TrustedDocumentVersionResolvers = {};

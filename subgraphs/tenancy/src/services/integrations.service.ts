@@ -8,7 +8,7 @@ import {
   tenantAccess,
 } from '@cifra/db';
 import { badInput, DomainError, requireReason } from '@cifra/domain';
-import { FIRM_SCOPED, isPermission, type Permission, permissionsOf } from '@cifra/permissions';
+import { FIRM_SCOPED, isPermission, type Permission, Permissions, permissionsOf } from '@cifra/permissions';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Manager } from './members.service.ts';
@@ -205,6 +205,8 @@ export async function grantIntegrationAccess(
     throw badInput('expiresAt: must be in the future', { field: 'expiresAt' });
   return inTransaction(db, m.actor, async (tx) => {
     const integration = await lockIntegration(tx, m, input.integrationId);
+    if (integration.boundTenantId && integration.boundTenantId !== access.tenant.id)
+      throw badInput('tenant: an entity key acts on its own client only', { field: 'tenant' });
     const key = and(
       eq(control.integrationGrants.integrationId, integration.id),
       eq(control.integrationGrants.tenantId, access.tenant.id),
@@ -343,4 +345,73 @@ export async function revokeIntegrationSecret(
     );
     return row;
   });
+}
+
+/** The ready-made access of an entity key (seed 001: "use entity keys … when needed"). */
+export const ENTITY_KEY_ACCESS = {
+  /** Statements and reports: what a ClientReadOnly person may read. */
+  READ_ONLY: permissionsOf(['ClientReadOnly']).filter((p) => !firmScoped.has(p)),
+  /** A shop: sales invoices and customer receipts, created and issued; customers and items read. */
+  INVOICING: [
+    Permissions.GL.Read,
+    Permissions.Invoice.Create,
+    Permissions.Invoice.Approve,
+    Permissions.Payment.Create,
+    Permissions.Payment.Post,
+  ],
+} as const satisfies Record<string, readonly Permission[]>;
+
+export type EntityKeyAccess = keyof typeof ENTITY_KEY_ACCESS;
+
+/**
+ * An entity key: an integration bound to one client, for that client business's own systems, with
+ * one of the ready-made grants — never more than the creator holds on that client. Everything
+ * else (secrets, trusted documents, suspension, usage) is an integration's.
+ */
+export async function createEntityKey(
+  db: ControlDb,
+  m: Manager,
+  input: { tenant: string; name: string; contact: string; access: EntityKeyAccess },
+): Promise<IntegrationRow> {
+  const { name, contact } = parse(createInput, input);
+  const access = await tenantAccess(db, m.userId, { slug: input.tenant });
+  if (!access) throw new DomainError('FORBIDDEN', `You have no access to client ${input.tenant}`, {});
+  const perms = grantable(ENTITY_KEY_ACCESS[input.access], permissionsOf([access.role]));
+  return inTransaction(db, m.actor, async (tx) => {
+    const [row] = await tx
+      .insert(control.integrations)
+      .values({ firmId: m.firmId, name, contact, boundTenantId: access.tenant.id })
+      .returning();
+    const made = row as IntegrationRow;
+    await tx.insert(control.integrationGrants).values({
+      integrationId: made.id,
+      tenantId: access.tenant.id,
+      permissions: perms,
+      grantedBy: m.userId,
+    });
+    await recordAuditEvent(
+      tx,
+      m.actor,
+      event(m, made, 'integration.entity_key_created', {
+        tenantId: access.tenant.id,
+        after: { name, contact, tenant: access.tenant.slug, access: input.access, permissions: perms },
+      }),
+    );
+    return made;
+  });
+}
+
+/** A client's entity keys, for the firm. */
+export async function listEntityKeys(
+  db: ControlDb,
+  firmId: string,
+  tenant: string,
+): Promise<IntegrationRow[]> {
+  const rows = await db
+    .select({ integration: control.integrations })
+    .from(control.integrations)
+    .innerJoin(control.tenants, eq(control.tenants.id, control.integrations.boundTenantId))
+    .where(and(eq(control.integrations.firmId, firmId), eq(control.tenants.slug, tenant)))
+    .orderBy(asc(control.integrations.name));
+  return rows.map((r) => r.integration).filter((i) => i.status !== 'DELETED');
 }
