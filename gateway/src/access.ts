@@ -74,7 +74,7 @@ export async function resolveIntegrationAccess(
   tenantSlug: string | undefined,
   client: RequestContext['client'],
 ): Promise<Omit<RequestContext, 'requestId'> & { requestId: string }> {
-  const integration = await liveIntegration(control, token.integrationId, token.clientId);
+  const integration = await liveIntegration(control, token.integrationId, token.clientId, token.via);
   if (!integration) throw unauthenticated('This integration may not call the API now');
   let tenant: RequestContext['tenant'] = null;
   let permissions: Permission[] = [];

@@ -26,6 +26,11 @@ const CLOCK_TOLERANCE_SECONDS = 30;
 export interface Authenticator {
   /** The verified email of the bearer, or null for a missing, forged or expired token. */
   verify(authorization: string | undefined): Promise<string | null>;
+  /**
+   * For the firm's OIDC provider: the client id (`client_id`, else `azp`) of a valid
+   * client-credentials token, one without an email; null otherwise.
+   */
+  verifyClient(authorization: string | undefined): Promise<string | null>;
 }
 
 /**
@@ -41,23 +46,32 @@ export async function createAuthenticator(config: AuthConfig): Promise<Authentic
   const issuer = config.kind === 'oidc' ? config.issuer : LOCAL_ISSUER;
   const audience = config.kind === 'oidc' ? config.audience : LOCAL_AUDIENCE;
   const maxLifetime = config.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
+  const payloadOf = async (authorization: string | undefined): Promise<JWTPayload | null> => {
+    const token = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1];
+    if (!token) return null;
+    try {
+      const { payload } = await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], {
+        issuer,
+        audience,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        requiredClaims: ['exp'],
+      });
+      return acceptable(payload, maxLifetime) ? payload : null;
+    } catch {
+      return null;
+    }
+  };
   return {
     async verify(authorization) {
-      const token = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1];
-      if (!token) return null;
-      try {
-        const { payload } = await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], {
-          issuer,
-          audience,
-          clockTolerance: CLOCK_TOLERANCE_SECONDS,
-          requiredClaims: ['exp'],
-        });
-        if (!acceptable(payload, maxLifetime)) return null;
-        const email = typeof payload.email === 'string' ? payload.email : null;
-        return email?.toLowerCase() ?? null;
-      } catch {
-        return null;
-      }
+      const payload = await payloadOf(authorization);
+      return typeof payload?.email === 'string' ? payload.email.toLowerCase() : null;
+    },
+    async verifyClient(authorization) {
+      if (config.kind !== 'oidc') return null;
+      const payload = await payloadOf(authorization);
+      if (!payload || payload.email !== undefined) return null;
+      const client = payload.client_id ?? payload.azp;
+      return typeof client === 'string' && client.length > 0 ? client : null;
     },
   };
 }

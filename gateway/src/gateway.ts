@@ -14,6 +14,7 @@ import {
 import {
   type ControlDb,
   control as controlSchema,
+  integrationOfOidcClient,
   isConnectionFailure,
   recordIntegrationUsage,
   type TenantRegistry,
@@ -251,13 +252,24 @@ function clientSafe(formatted: GraphQLFormattedError, log: Logger): GraphQLForma
   return serviceName === undefined ? formatted : { ...formatted, extensions };
 }
 
-/** A partner integration's access token in the Authorization header, verified, or null. */
+/**
+ * A partner integration's access token in the Authorization header, verified, or null: one the
+ * gateway issued at /oauth/token, or a client-credentials token of the firm's OIDC provider whose
+ * client id names a registered integration.
+ */
 async function integrationToken(
-  tokens: IntegrationTokens | undefined,
+  opts: Pick<GatewayOptions, 'integrationTokens' | 'authenticator' | 'control'>,
   authorization: string | undefined,
 ): Promise<IntegrationToken | null> {
   const bearer = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1];
-  return tokens && bearer ? tokens.verify(bearer) : null;
+  if (!bearer) return null;
+  const ours = opts.integrationTokens ? await opts.integrationTokens.verify(bearer) : null;
+  if (ours) return ours;
+  const clientId = await opts.authenticator.verifyClient(authorization);
+  const integration = clientId ? await integrationOfOidcClient(opts.control, clientId) : null;
+  return integration && clientId
+    ? { integrationId: integration.id, clientId, scope: null, via: 'oidc' }
+    : null;
 }
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
@@ -407,9 +419,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     '/graphql',
     requireJsonBody,
     express.json({ limit: '5mb' }),
-    trustedDocumentsOnly(opts.control, (authorization) =>
-      integrationToken(opts.integrationTokens, authorization),
-    ),
+    trustedDocumentsOnly(opts.control, (authorization) => integrationToken(opts, authorization)),
     expressMiddleware(server, {
       context: async ({ req, res }) => {
         const trace = traceOf(res);
@@ -422,7 +432,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
             version: req.header('apollographql-client-version') ?? null,
           };
           const email = await opts.authenticator.verify(authorization);
-          const partner = email ? null : await integrationToken(opts.integrationTokens, authorization);
+          const partner = email ? null : await integrationToken(opts, authorization);
           if (!email && !partner) {
             // Requests without a valid token are counted per source address, so guessing is slow.
             await opts.rateLimits?.chargeAddress(req.socket.remoteAddress ?? 'unknown');

@@ -22,6 +22,8 @@ export interface IntegrationToken {
   clientId: string;
   /** Permission constants the token is narrowed to; null: whatever the grants allow. */
   scope: string[] | null;
+  /** How it was obtained: a secret at /oauth/token (default), or the firm's OIDC provider. */
+  via?: 'secret' | 'oidc';
 }
 
 /** Signs and verifies integration access tokens with the gateway's Ed25519 key. */

@@ -107,6 +107,14 @@ describe('registering and granting integrations', () => {
       `mutation { createIntegration(input: { name: "  ", contact: "x@y.example" }) { id } }`,
     );
     expect(codes(bad)).toEqual(['BAD_USER_INPUT']);
+    const withClient = (name: string, client: string) =>
+      as('admin')(
+        `mutation($c: String) { createIntegration(input: { name: "${name}", contact: "x@y.example", oidcClientId: $c }) { id } }`,
+        { c: client },
+      );
+    expect(codes(await withClient('OIDC One', 'erp.client-1'))).toEqual([]);
+    expect(codes(await withClient('OIDC Two', 'erp.client-1'))).toEqual(['CONFLICT']);
+    expect(codes(await withClient('OIDC Three', 'has spaces'))).toEqual(['BAD_USER_INPUT']);
     const events = await controlRows<{ action: string }>(
       `SELECT action FROM audit_events WHERE entity_type = 'Integration' AND entity_id = $1`,
       [made.id],

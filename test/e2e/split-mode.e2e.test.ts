@@ -204,6 +204,55 @@ describe('split mode with an OIDC identity provider', () => {
     }
   });
 
+  it("maps the provider's client-credentials tokens to a registered integration", async () => {
+    const admin = gql(gatewayUrl, await idpToken('admin@demo.firm'));
+    const made = await admin<{ createIntegration: { id: string; oidcClientId: string } }>(
+      'mutation { createIntegration(input: { name: "ERP Sync", contact: "erp@partner.example", oidcClientId: "erp-sync" }) { id oidcClientId } }',
+    );
+    const id = made.data?.createIntegration.id as string;
+    expect(made.errors).toBeUndefined();
+    expect(made.data?.createIntegration.oidcClientId).toBe('erp-sync');
+    const reason = 'Development only: the partner has no manifest yet';
+    for (const m of [
+      `mutation { grantIntegrationAccess(integrationId: "${id}", tenant: "cafe-boquete", permissions: ["GL.Read"]) { expiresAt } }`,
+      `mutation { allowArbitraryDocuments(integrationId: "${id}", allow: true, reason: "${reason}") { id } }`,
+    ])
+      expect(codes(await admin(m))).toEqual([]);
+    /** A client-credentials token of the provider: no email, the client in client_id or azp. */
+    const clientToken = (claims: { client_id?: string; azp?: string }) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', kid: 'idp-1' })
+        .setSubject(claims.client_id ?? claims.azp ?? 'x')
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(idpKey);
+    for (const claims of [{ client_id: 'erp-sync' }, { azp: 'erp-sync' }]) {
+      const erp = gql(gatewayUrl, await clientToken(claims), 'cafe-boquete');
+      const r = await erp<{ accounts: unknown[] }>('{ accounts { code } }');
+      expect(r.data?.accounts.length).toBeGreaterThan(30);
+      expect(
+        codes(await erp('mutation { createParty(input: { kind: CUSTOMER, code: "X", name: "X" }) { id } }')),
+      ).toEqual(['FORBIDDEN']);
+    }
+    const unknown = await gql(
+      gatewayUrl,
+      await clientToken({ client_id: 'not-registered' }),
+      'cafe-boquete',
+    )('{ accounts { code } }');
+    expect(unknown.status).toBe(401);
+    expect(
+      codes(await admin(`mutation { suspendIntegration(id: "${id}", reason: "${reason}") { status } }`)),
+    ).toEqual([]);
+    const suspended = await gql(
+      gatewayUrl,
+      await clientToken({ client_id: 'erp-sync' }),
+      'cafe-boquete',
+    )('{ accounts { code } }');
+    expect(suspended.status).toBe(401);
+  });
+
   it('names the variables a service is missing', async () => {
     await expect(startService('gateway', readEnv({ PORT: '0' }), silent)).rejects.toThrow(
       /gateway needs CONTROL_DATABASE_URL, CONTEXT_PRIVATE_JWK, AUTH_JWKS_URL, AUTH_ISSUER, AUTH_AUDIENCE, SUBGRAPH_URLS/,

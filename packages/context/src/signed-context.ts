@@ -46,7 +46,7 @@ export const integrationLabel = (clientId: string, name: string) => `integration
 export function parseIntegrationLabel(
   label: string | null | undefined,
 ): { clientId: string; name: string } | null {
-  const m = /^integration:(cfk_[0-9a-f]{12}):(.*)$/s.exec(label ?? '');
+  const m = /^integration:([A-Za-z0-9._-]{1,128}):(.*)$/s.exec(label ?? '');
   return m ? { clientId: m[1] as string, name: m[2] as string } : null;
 }
 

@@ -79,6 +79,7 @@ export const Constraints = {
   partyCode: 'parties_kind_code',
   periodCloseOneLive: 'period_closes_one_live',
   integrationName: 'integrations_firm_name',
+  integrationOidcClient: 'integrations_oidc_client_id_key',
   yearEndCloseOneApproved: 'year_end_closes_one_approved',
   yearEndCloseOneDraft: 'year_end_closes_one_draft',
   yearEndReversalOnePending: 'year_end_close_reversals_one_pending',
@@ -212,6 +213,10 @@ const BY_CONSTRAINT: Readonly<Record<ConstraintName, Meaning>> = {
   },
   period_batches_one_running: { code: 'CONFLICT', message: 'The same batch is already running' },
   integrations_firm_name: { code: 'CONFLICT', message: 'The firm already has an integration of that name' },
+  integrations_oidc_client_id_key: {
+    code: 'CONFLICT',
+    message: 'Another integration is registered under this OIDC client id',
+  },
 };
 
 /** SQLSTATE classes that are the client's input reaching a database bound (not a bug of ours). */

@@ -95,7 +95,15 @@ export async function liveIntegration(
   control: ControlDb,
   integrationId: string,
   clientId: string,
+  via: 'secret' | 'oidc' = 'secret',
 ): Promise<IntegrationRow | null> {
+  if (via === 'oidc') {
+    const [row] = await control
+      .select()
+      .from(integrations)
+      .where(and(eq(integrations.id, integrationId), eq(integrations.oidcClientId, clientId)));
+    return row?.status === 'ACTIVE' ? row : null;
+  }
   const [row] = await control
     .select({ integration: integrations, secret: integrationSecrets })
     .from(integrationSecrets)
@@ -158,4 +166,13 @@ export async function allowsArbitraryDocuments(control: ControlDb, integrationId
     .from(integrations)
     .where(eq(integrations.id, integrationId));
   return row?.allow === true;
+}
+
+/** The integration registered under a client id of the firm's OIDC provider, or null. */
+export async function integrationOfOidcClient(
+  control: ControlDb,
+  clientId: string,
+): Promise<IntegrationRow | null> {
+  const [row] = await control.select().from(integrations).where(eq(integrations.oidcClientId, clientId));
+  return row ?? null;
 }

@@ -29,6 +29,8 @@ export const integrations = pgTable(
     allowArbitraryDocuments: boolean('allow_arbitrary_documents').notNull().default(false),
     /** An entity key: bound to this one client, granted only there. */
     boundTenantId: uuid('bound_tenant_id').references(() => tenants.id),
+    /** Its client id at the firm's OIDC provider, when that provider issues its tokens. */
+    oidcClientId: text('oidc_client_id').unique(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -307,6 +307,11 @@ export type CreateIntegrationInput = {
   name: Scalars['String']['input'];
   /** Who to reach at the partner (an email address or a name and telephone). */
   contact: Scalars['String']['input'];
+  /**
+   * Its client id at the firm's OIDC provider, when that provider issues its client-credentials
+   * tokens (their client_id or azp claim); unique.
+   */
+  oidcClientId?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type IntegrationStatus =
@@ -332,6 +337,8 @@ export type Integration = {
   allowArbitraryDocuments: Scalars['Boolean']['output'];
   /** For an entity key, the one client it is bound to; null for a partner integration. */
   boundTo?: Maybe<Tenant>;
+  /** Its client id at the firm's OIDC provider, if that provider issues its tokens. */
+  oidcClientId?: Maybe<Scalars['String']['output']>;
 };
 
 /** The trusted documents of one version of a partner's application. */
@@ -815,6 +822,7 @@ export type IntegrationResolvers<ContextType = Context, ParentType extends Resol
   trustedDocumentVersions?: Resolver<Array<ResolversTypes['TrustedDocumentVersion']>, ParentType, ContextType>;
   allowArbitraryDocuments?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   boundTo?: Resolver<Maybe<ResolversTypes['Tenant']>, ParentType, ContextType>;
+  oidcClientId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type TrustedDocumentVersionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TrustedDocumentVersion'] = ResolversParentTypes['TrustedDocumentVersion']> = ResolversObject<{

@@ -28,6 +28,10 @@ const firmScoped = new Set<Permission>(FIRM_SCOPED);
 const createInput = z.object({
   name: z.string().trim().min(1, 'name: give the integration a name').max(200),
   contact: z.string().trim().min(3, 'contact: who to reach at the partner').max(320),
+  oidcClientId: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,128}$/, 'oidcClientId: letters, digits and . _ - (at most 128)')
+    .nullish(),
 });
 
 function parse<T>(schema: z.ZodType<T>, input: unknown): T {
@@ -61,16 +65,20 @@ async function lockIntegration(tx: TxOf<ControlDb>, m: Manager, id: string): Pro
 export async function createIntegration(
   db: ControlDb,
   m: Manager,
-  input: { name: string; contact: string },
+  input: { name: string; contact: string; oidcClientId?: string | null },
 ): Promise<IntegrationRow> {
-  const { name, contact } = parse(createInput, input);
+  const { name, contact, oidcClientId = null } = parse(createInput, input);
   return inTransaction(db, m.actor, async (tx) => {
     const [row] = await tx
       .insert(control.integrations)
-      .values({ firmId: m.firmId, name, contact })
+      .values({ firmId: m.firmId, name, contact, oidcClientId })
       .returning();
     const made = row as IntegrationRow;
-    await recordAuditEvent(tx, m.actor, event(m, made, 'integration.created', { after: { name, contact } }));
+    await recordAuditEvent(
+      tx,
+      m.actor,
+      event(m, made, 'integration.created', { after: { name, contact, oidcClientId } }),
+    );
     return made;
   });
 }
