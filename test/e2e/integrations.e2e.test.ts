@@ -1,8 +1,16 @@
-import { createHash } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codes, gql } from '../support/client.ts';
-import { type DemoUser, startTestStack, type TestStack } from '../support/stack.ts';
+import { codes } from '../support/client.ts';
+import {
+  credentials,
+  ENTRY,
+  entryInput,
+  INTEGRATION,
+  type Integration,
+  partnerKit,
+  REASON,
+} from '../support/integrations.ts';
+import { startTestStack, type TestStack } from '../support/stack.ts';
 
 /**
  * Partner integrations through the gateway: registered, granted client by client within what the
@@ -10,89 +18,14 @@ import { type DemoUser, startTestStack, type TestStack } from '../support/stack.
  * (RFC 6749 §4.4), every change in the firm's trail.
  */
 let harness: TestStack;
-let tokenUrl: string;
 
 beforeAll(async () => {
   harness = await startTestStack();
-  tokenUrl = harness.stack.gatewayUrl.replace(/\/graphql$/, '/oauth/token');
 });
 
 afterAll(() => harness?.close());
 
-const as = (who: DemoUser) => harness.as(who);
-const REASON = 'The partner contract ended in November';
-const INTEGRATION =
-  'id name contact status grants { tenant { slug } permissions expiresAt } secrets { clientId revokedAt lastUsedAt }';
-
-interface Integration {
-  id: string;
-  name: string;
-  status: string;
-  grants: { tenant: { slug: string }; permissions: string[]; expiresAt: string | null }[];
-  secrets: { clientId: string; revokedAt: string | null; lastUsedAt: string | null }[];
-}
-
-async function controlRows<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-  return (await harness.stack.control.pool.query(sql, params)).rows as T[];
-}
-
-async function create(name: string): Promise<Integration> {
-  const r = await as('admin')<{ createIntegration: Integration }>(
-    `mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { ${INTEGRATION} } }`,
-    { input: { name, contact: 'api@partner.example' } },
-  );
-  if (!r.data?.createIntegration) throw new Error(JSON.stringify(r.errors));
-  return r.data.createIntegration;
-}
-
-async function newSecret(
-  integrationId: string,
-  expiresAt?: string,
-): Promise<{ clientId: string; secret: string }> {
-  const r = await as('admin')<{ createIntegrationSecret: { clientId: string; secret: string } }>(
-    `mutation($id: ID!, $at: DateTime) { createIntegrationSecret(integrationId: $id, expiresAt: $at) { clientId secret } }`,
-    { id: integrationId, at: expiresAt },
-  );
-  if (!r.data?.createIntegrationSecret) throw new Error(JSON.stringify(r.errors));
-  return r.data.createIntegrationSecret;
-}
-
-const grant = (integrationId: string, tenant: string, permissions: string[], expiresAt?: string) =>
-  as('admin')<{ grantIntegrationAccess: { permissions: string[] } }>(
-    `mutation($id: ID!, $t: String!, $p: [String!]!, $at: DateTime) {
-       grantIntegrationAccess(integrationId: $id, tenant: $t, permissions: $p, expiresAt: $at) { permissions expiresAt }
-     }`,
-    { id: integrationId, t: tenant, p: permissions, at: expiresAt },
-  );
-
-/** A token request, the way a partner's HTTP client sends it. */
-async function token(
-  form: Record<string, string>,
-  init: { basic?: [string, string]; contentType?: string; method?: string } = {},
-): Promise<{ status: number; body: Record<string, string | number>; headers: Headers }> {
-  const headers: Record<string, string> = {
-    'content-type': init.contentType ?? 'application/x-www-form-urlencoded',
-  };
-  if (init.basic)
-    headers.authorization = `Basic ${Buffer.from(init.basic.map(encodeURIComponent).join(':')).toString('base64')}`;
-  const res = await fetch(tokenUrl, {
-    method: init.method ?? 'POST',
-    headers,
-    body: init.method === 'GET' ? undefined : new URLSearchParams(form).toString(),
-  });
-  return {
-    status: res.status,
-    body: (await res.json()) as Record<string, string | number>,
-    headers: res.headers,
-  };
-}
-
-const credentials = (c: { clientId: string; secret: string }) => ({
-  grant_type: 'client_credentials',
-  client_id: c.clientId,
-  client_secret: c.secret,
-});
-
+const { as, controlRows, create, newSecret, grant, token, partner } = partnerKit(() => harness);
 describe('registering and granting integrations', () => {
   it('is for whoever holds Integration.Manage, and every change is in the firm trail', async () => {
     const made = await create('Ledger Sync');
@@ -321,44 +254,6 @@ describe('client credentials at /oauth/token', () => {
   });
 });
 
-/**
- * A partner integration with a grant on cafe-boquete and a live secret, ready to call. Unless
- * `trustedOnly`, it may send query text (allowArbitraryDocuments), so the tests of grants and
- * attribution can write their queries inline.
- */
-async function partner(name: string, permissions: string[], trustedOnly = false) {
-  const i = await create(name);
-  expect(codes(await grant(i.id, 'cafe-boquete', permissions))).toEqual([]);
-  if (!trustedOnly) {
-    const allow = await as('admin')(
-      `mutation($id: ID!) { allowArbitraryDocuments(integrationId: $id, allow: true, reason: "${REASON}") { id } }`,
-      { id: i.id },
-    );
-    expect(codes(allow)).toEqual([]);
-  }
-  const c = await newSecret(i.id);
-  const accessToken = async (scope?: string) => {
-    const r = await token({ ...credentials(c), ...(scope ? { scope } : {}) });
-    if (r.status !== 200) throw new Error(JSON.stringify(r.body));
-    return String(r.body.access_token);
-  };
-  const call = async (tenant?: string, scope?: string) =>
-    gql(harness.stack.gatewayUrl, await accessToken(scope), tenant);
-  return { integration: i, credentials: c, accessToken, call };
-}
-
-const ENTRY = `mutation PartnerPost($input: PostJournalEntryInput!) { postJournalEntry(input: $input) { id number } }`;
-const entryInput = (memo: string) => ({
-  input: {
-    postingDate: new Date().toISOString().slice(0, 10),
-    memo,
-    lines: [
-      { accountCode: '1110', debit: '12.34' },
-      { accountCode: '4101', credit: '12.34' },
-    ],
-  },
-});
-
 describe("a partner's requests", () => {
   it('acts on its granted client with the grant as its permissions, and nowhere else', async () => {
     const p = await partner('Books Partner', ['GL.Read', 'GL.Post']);
@@ -480,211 +375,5 @@ describe("a partner's requests", () => {
       { id: p.integration.id },
     );
     expect(codes(backwards)).toEqual(['BAD_USER_INPUT']);
-  });
-});
-
-describe('trusted documents per integration', () => {
-  const ACCOUNTS = 'query TrustedAccounts { accounts { code } }';
-  const POST =
-    'mutation TrustedPost($input: PostJournalEntryInput!) { postJournalEntry(input: $input) { id } }';
-  const VOID =
-    'mutation TrustedVoid($id: ID!, $reason: String!) { voidJournalEntry(id: $id, reason: $reason) { id } }';
-  const idOf = (doc: string) => `sha256:${createHash('sha256').update(doc).digest('hex')}`;
-  const publish = (integrationId: string, appVersion: string, manifest: unknown) =>
-    as('admin')<{ publishTrustedDocuments: { appVersion: string; documents: number } }>(
-      `mutation($id: ID!, $v: String!, $m: JSON!) { publishTrustedDocuments(integrationId: $id, appVersion: $v, manifest: $m) { appVersion documents } }`,
-      { id: integrationId, v: appVersion, m: manifest },
-    );
-  /** A raw request to the gateway as the partner, body as given. */
-  const send = async (accessToken: string, body: Record<string, unknown>, method = 'POST') => {
-    const headers = {
-      authorization: `Bearer ${accessToken}`,
-      'x-tenant': 'cafe-boquete',
-      'content-type': 'application/json',
-    };
-    const url = new URL(harness.stack.gatewayUrl);
-    if (method === 'GET')
-      for (const [k, v] of Object.entries(body))
-        url.searchParams.set(k, typeof v === 'string' ? v : JSON.stringify(v));
-    const res = await fetch(url, {
-      method,
-      headers,
-      body: method === 'GET' ? undefined : JSON.stringify(body),
-    });
-    return {
-      status: res.status,
-      ...((await res.json()) as {
-        data?: Record<string, unknown>;
-        errors?: { extensions?: { code?: string } }[];
-      }),
-    };
-  };
-  const codeOf = (r: { errors?: { extensions?: { code?: string } }[] }) =>
-    r.errors?.map((e) => e.extensions?.code);
-  const accountsIn = (r: { data?: Record<string, unknown> }) =>
-    (r.data?.accounts as unknown[] | undefined)?.length ?? 0;
-
-  it('publishes only documents that are valid and within the grants, once per version', async () => {
-    const p = await partner('Docs Partner', ['GL.Read', 'GL.Post'], true);
-    const id = p.integration.id;
-    const ok = await publish(id, '1.0.0', { [idOf(ACCOUNTS)]: ACCOUNTS, [idOf(POST).slice(7)]: POST });
-    expect(ok.data?.publishTrustedDocuments).toEqual({ appVersion: '1.0.0', documents: 2 });
-    expect(codes(await publish(id, '1.0.0', { [idOf(ACCOUNTS)]: ACCOUNTS }))).toEqual(['CONFLICT']);
-    expect(codes(await publish(id, '1.0.1', { [idOf(POST)]: ACCOUNTS }))).toEqual(['BAD_USER_INPUT']);
-    const unknown = '{ accounts { nope } }';
-    expect(codes(await publish(id, '1.0.1', { [idOf(unknown)]: unknown }))).toEqual(['BAD_USER_INPUT']);
-    const beyond = await publish(id, '1.0.1', { [idOf(ACCOUNTS)]: ACCOUNTS, [idOf(VOID)]: VOID });
-    expect(codes(beyond)).toEqual(['DOCUMENT_NOT_PERMITTED']);
-    expect(beyond.errors?.[0]?.extensions).toMatchObject({
-      field: 'Mutation.voidJournalEntry',
-      permissions: ['GL.Void'],
-      documentId: idOf(VOID),
-    });
-    const versions = await as('admin')<{
-      integration: { trustedDocumentVersions: { appVersion: string }[] };
-    }>(
-      `query($id: ID!) { integration(id: $id) { trustedDocumentVersions { appVersion documents retiredAt } } }`,
-      { id },
-    );
-    expect(versions.data?.integration.trustedDocumentVersions.map((v) => v.appVersion)).toEqual(['1.0.0']);
-  });
-
-  it('runs an integration by documentId or APQ hash only, and refuses its raw queries and unknown ids', async () => {
-    const p = await partner('Enforced Partner', ['GL.Read', 'GL.Post'], true);
-    expect(
-      codes(await publish(p.integration.id, '2.0.0', { [idOf(ACCOUNTS)]: ACCOUNTS, [idOf(POST)]: POST })),
-    ).toEqual([]);
-    const t = await p.accessToken();
-    const byId = await send(t, { documentId: idOf(ACCOUNTS) });
-    expect(accountsIn(byId)).toBeGreaterThan(10);
-    const byHash = await send(t, {
-      extensions: { persistedQuery: { version: 1, sha256Hash: idOf(ACCOUNTS).slice(7) } },
-    });
-    expect(accountsIn(byHash)).toBeGreaterThan(10);
-    const byGet = await send(t, { documentId: idOf(ACCOUNTS) }, 'GET');
-    expect(byGet.status).toBe(200);
-    expect(accountsIn(byGet)).toBeGreaterThan(10);
-    const mutationByGet = await send(t, { documentId: idOf(POST), variables: entryInput('by get') }, 'GET');
-    expect(mutationByGet.status).toBe(405);
-    const posted = await send(t, { documentId: idOf(POST), variables: entryInput('trusted post') });
-    expect(codeOf(posted)).toBeUndefined();
-
-    const raw = await send(t, { query: ACCOUNTS });
-    expect({ status: raw.status, codes: codeOf(raw) }).toEqual({
-      status: 400,
-      codes: ['PERSISTED_DOCUMENT_REQUIRED'],
-    });
-    expect(codeOf(await send(t, { query: ACCOUNTS }, 'GET'))).toEqual(['PERSISTED_DOCUMENT_REQUIRED']);
-    const other = '{ parties { code } }';
-    expect(codeOf(await send(t, { documentId: idOf(other) }))).toEqual(['PERSISTED_DOCUMENT_NOT_FOUND']);
-    // An APQ registration attempt (hash and text) registers nothing, for the integration or anyone.
-    const register = await send(t, {
-      query: other,
-      extensions: { persistedQuery: { version: 1, sha256Hash: idOf(other).slice(7) } },
-    });
-    expect(codeOf(register)).toEqual(['BAD_REQUEST']);
-    const personByHash = await harness.as('senior', 'cafe-boquete');
-    const apq = await fetch(harness.stack.gatewayUrl, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${harness.token('senior')}`,
-        'x-tenant': 'cafe-boquete',
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({
-        extensions: { persistedQuery: { version: 1, sha256Hash: idOf(other).slice(7) } },
-      }),
-    });
-    expect(
-      ((await apq.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code,
-    ).toBe('PERSISTED_QUERY_NOT_FOUND');
-    // People are unchanged: their queries are text.
-    expect(codes(await personByHash(ACCOUNTS))).toEqual([]);
-
-    const retired = await as('admin')(
-      `mutation($id: ID!) { retireTrustedDocuments(integrationId: $id, appVersion: "2.0.0") { retiredAt } }`,
-      { id: p.integration.id },
-    );
-    expect(codes(retired)).toEqual([]);
-    expect(codeOf(await send(t, { documentId: idOf(ACCOUNTS) }))).toEqual(['PERSISTED_DOCUMENT_NOT_FOUND']);
-
-    const allow = await as('admin')(
-      `mutation($id: ID!) { allowArbitraryDocuments(integrationId: $id, allow: true, reason: "${REASON}") { allowArbitraryDocuments } }`,
-      { id: p.integration.id },
-    );
-    expect(allow.data).toEqual({ allowArbitraryDocuments: { allowArbitraryDocuments: true } });
-    const free = await send(t, { query: ACCOUNTS });
-    expect(accountsIn(free)).toBeGreaterThan(10);
-    const trail = await controlRows<{ action: string }>(
-      `SELECT action FROM audit_events WHERE entity_id = $1 AND action LIKE 'integration.%documents%' ORDER BY chain_seq`,
-      [p.integration.id],
-    );
-    expect(trail.map((e) => e.action)).toEqual([
-      'integration.documents_published',
-      'integration.documents_retired',
-      'integration.arbitrary_documents_allowed',
-    ]);
-  });
-});
-
-describe('entity keys for a client business', () => {
-  it('are integrations bound to one client with a ready-made grant, listed for the firm by client', async () => {
-    const made = await as('admin')<{
-      createEntityKey: {
-        id: string;
-        boundTo: { slug: string };
-        grants: { tenant: { slug: string }; permissions: string[] }[];
-      };
-    }>(
-      `mutation { createEntityKey(input: { tenant: "cafe-boquete", name: "Boquete BI", contact: "it@boquete.example", access: READ_ONLY }) {
-         id boundTo { slug } grants { tenant { slug } permissions } } }`,
-    );
-    const key = made.data?.createEntityKey;
-    expect(key).toMatchObject({
-      boundTo: { slug: 'cafe-boquete' },
-      grants: [
-        {
-          tenant: { slug: 'cafe-boquete' },
-          permissions: ['FX.Read', 'GL.Read', 'Period.Read', 'Tenant.Read'],
-        },
-      ],
-    });
-    const listed = await as('admin')<{ entityKeys: { id: string }[] }>(
-      '{ entityKeys(tenant: "cafe-boquete") { id } }',
-    );
-    expect(listed.data?.entityKeys.map((k) => k.id)).toEqual([key?.id]);
-    const elsewhere = await as('admin')<{ entityKeys: unknown[] }>(
-      '{ entityKeys(tenant: "ferreteria-colon") { id } }',
-    );
-    expect(elsewhere.data?.entityKeys).toEqual([]);
-    expect(codes(await grant(key!.id, 'ferreteria-colon', ['GL.Read']))).toEqual(['BAD_USER_INPUT']);
-    expect(
-      codes(
-        await harness.as('senior')(
-          'mutation { createEntityKey(input: { tenant: "cafe-boquete", name: "x", contact: "x@y.example", access: INVOICING }) { id } }',
-        ),
-      ),
-    ).toEqual(['FORBIDDEN']);
-
-    // It calls the API as any integration: reads its client's books, writes nothing, sees no other client.
-    const c = await newSecret(key!.id);
-    await as('admin')(
-      `mutation($id: ID!) { allowArbitraryDocuments(integrationId: $id, allow: true, reason: "${REASON}") { id } }`,
-      {
-        id: key!.id,
-      },
-    );
-    const accessToken = String((await token(credentials(c))).body.access_token);
-    const books = gql(harness.stack.gatewayUrl, accessToken, 'cafe-boquete');
-    const today = new Date().toISOString().slice(0, 10);
-    const tb = await books<{ trialBalance: { asOf: string } }>(
-      `query($d: Date!) { trialBalance(asOf: $d) { asOf } }`,
-      { d: today },
-    );
-    expect(tb.data?.trialBalance.asOf).toBe(today);
-    expect(codes(await books(ENTRY, entryInput('entity key post')))).toEqual(['FORBIDDEN']);
-    expect(
-      codes(await gql(harness.stack.gatewayUrl, accessToken, 'ferreteria-colon')('{ accounts { code } }')),
-    ).toEqual(['FORBIDDEN']);
   });
 });

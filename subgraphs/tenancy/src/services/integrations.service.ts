@@ -52,7 +52,7 @@ const event = (m: Manager, integration: IntegrationRow, action: string, extra: R
 });
 
 /** The firm's own integration, locked for the change; another firm's is as absent as a missing one. */
-async function lockIntegration(tx: TxOf<ControlDb>, m: Manager, id: string): Promise<IntegrationRow> {
+export async function lockIntegration(tx: TxOf<ControlDb>, m: Manager, id: string): Promise<IntegrationRow> {
   const [row] = await tx
     .select()
     .from(control.integrations)

@@ -2,6 +2,7 @@ import { type ControlDb, control, inTransaction, recordAuditEvent, type TxOf } f
 import { badInput, DomainError, requireReason } from '@cifra/domain';
 import { type DocumentProblem, documentIdOf, isPermission, type Permission } from '@cifra/permissions';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { lockIntegration } from './integrations.service.ts';
 import type { Manager } from './members.service.ts';
 
 /**
@@ -52,16 +53,6 @@ function readManifest(manifest: unknown): Map<string, string> {
     out.set(id, document);
   }
   return out;
-}
-
-async function lockIntegration(tx: TxOf<ControlDb>, m: Manager, id: string) {
-  const [row] = await tx
-    .select()
-    .from(control.integrations)
-    .where(and(eq(control.integrations.id, id), eq(control.integrations.firmId, m.firmId)))
-    .for('update');
-  if (!row || row.status === 'DELETED') throw new DomainError('NOT_FOUND', 'No such integration', { id });
-  return row;
 }
 
 /** What the integration's grants permit, on any of its clients (a document runs on each of them). */

@@ -1,0 +1,226 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codes, gql } from '../support/client.ts';
+import { credentials, ENTRY, entryInput, partnerKit, REASON } from '../support/integrations.ts';
+import { startTestStack, type TestStack } from '../support/stack.ts';
+
+/**
+ * Partner integrations' trusted documents (published per application version, checked against
+ * the schema and the grants, the only operations an integration runs) and entity keys, through
+ * the gateway.
+ */
+let harness: TestStack;
+
+beforeAll(async () => {
+  harness = await startTestStack();
+});
+
+afterAll(() => harness?.close());
+
+const { as, controlRows, newSecret, grant, token, partner } = partnerKit(() => harness);
+
+describe('trusted documents per integration', () => {
+  const ACCOUNTS = 'query TrustedAccounts { accounts { code } }';
+  const POST =
+    'mutation TrustedPost($input: PostJournalEntryInput!) { postJournalEntry(input: $input) { id } }';
+  const VOID =
+    'mutation TrustedVoid($id: ID!, $reason: String!) { voidJournalEntry(id: $id, reason: $reason) { id } }';
+  const idOf = (doc: string) => `sha256:${createHash('sha256').update(doc).digest('hex')}`;
+  const publish = (integrationId: string, appVersion: string, manifest: unknown) =>
+    as('admin')<{ publishTrustedDocuments: { appVersion: string; documents: number } }>(
+      `mutation($id: ID!, $v: String!, $m: JSON!) { publishTrustedDocuments(integrationId: $id, appVersion: $v, manifest: $m) { appVersion documents } }`,
+      { id: integrationId, v: appVersion, m: manifest },
+    );
+  /** A raw request to the gateway as the partner, body as given. */
+  const send = async (accessToken: string, body: Record<string, unknown>, method = 'POST') => {
+    const headers = {
+      authorization: `Bearer ${accessToken}`,
+      'x-tenant': 'cafe-boquete',
+      'content-type': 'application/json',
+    };
+    const url = new URL(harness.stack.gatewayUrl);
+    if (method === 'GET')
+      for (const [k, v] of Object.entries(body))
+        url.searchParams.set(k, typeof v === 'string' ? v : JSON.stringify(v));
+    const res = await fetch(url, {
+      method,
+      headers,
+      body: method === 'GET' ? undefined : JSON.stringify(body),
+    });
+    return {
+      status: res.status,
+      ...((await res.json()) as {
+        data?: Record<string, unknown>;
+        errors?: { extensions?: { code?: string } }[];
+      }),
+    };
+  };
+  const codeOf = (r: { errors?: { extensions?: { code?: string } }[] }) =>
+    r.errors?.map((e) => e.extensions?.code);
+  const accountsIn = (r: { data?: Record<string, unknown> }) =>
+    (r.data?.accounts as unknown[] | undefined)?.length ?? 0;
+
+  it('publishes only documents that are valid and within the grants, once per version', async () => {
+    const p = await partner('Docs Partner', ['GL.Read', 'GL.Post'], true);
+    const id = p.integration.id;
+    const ok = await publish(id, '1.0.0', { [idOf(ACCOUNTS)]: ACCOUNTS, [idOf(POST).slice(7)]: POST });
+    expect(ok.data?.publishTrustedDocuments).toEqual({ appVersion: '1.0.0', documents: 2 });
+    expect(codes(await publish(id, '1.0.0', { [idOf(ACCOUNTS)]: ACCOUNTS }))).toEqual(['CONFLICT']);
+    expect(codes(await publish(id, '1.0.1', { [idOf(POST)]: ACCOUNTS }))).toEqual(['BAD_USER_INPUT']);
+    const unknown = '{ accounts { nope } }';
+    expect(codes(await publish(id, '1.0.1', { [idOf(unknown)]: unknown }))).toEqual(['BAD_USER_INPUT']);
+    const beyond = await publish(id, '1.0.1', { [idOf(ACCOUNTS)]: ACCOUNTS, [idOf(VOID)]: VOID });
+    expect(codes(beyond)).toEqual(['DOCUMENT_NOT_PERMITTED']);
+    expect(beyond.errors?.[0]?.extensions).toMatchObject({
+      field: 'Mutation.voidJournalEntry',
+      permissions: ['GL.Void'],
+      documentId: idOf(VOID),
+    });
+    const versions = await as('admin')<{
+      integration: { trustedDocumentVersions: { appVersion: string }[] };
+    }>(
+      `query($id: ID!) { integration(id: $id) { trustedDocumentVersions { appVersion documents retiredAt } } }`,
+      { id },
+    );
+    expect(versions.data?.integration.trustedDocumentVersions.map((v) => v.appVersion)).toEqual(['1.0.0']);
+  });
+
+  it('runs an integration by documentId or APQ hash only, and refuses its raw queries and unknown ids', async () => {
+    const p = await partner('Enforced Partner', ['GL.Read', 'GL.Post'], true);
+    expect(
+      codes(await publish(p.integration.id, '2.0.0', { [idOf(ACCOUNTS)]: ACCOUNTS, [idOf(POST)]: POST })),
+    ).toEqual([]);
+    const t = await p.accessToken();
+    const byId = await send(t, { documentId: idOf(ACCOUNTS) });
+    expect(accountsIn(byId)).toBeGreaterThan(10);
+    const byHash = await send(t, {
+      extensions: { persistedQuery: { version: 1, sha256Hash: idOf(ACCOUNTS).slice(7) } },
+    });
+    expect(accountsIn(byHash)).toBeGreaterThan(10);
+    const byGet = await send(t, { documentId: idOf(ACCOUNTS) }, 'GET');
+    expect(byGet.status).toBe(200);
+    expect(accountsIn(byGet)).toBeGreaterThan(10);
+    const mutationByGet = await send(t, { documentId: idOf(POST), variables: entryInput('by get') }, 'GET');
+    expect(mutationByGet.status).toBe(405);
+    const posted = await send(t, { documentId: idOf(POST), variables: entryInput('trusted post') });
+    expect(codeOf(posted)).toBeUndefined();
+
+    const raw = await send(t, { query: ACCOUNTS });
+    expect({ status: raw.status, codes: codeOf(raw) }).toEqual({
+      status: 400,
+      codes: ['PERSISTED_DOCUMENT_REQUIRED'],
+    });
+    expect(codeOf(await send(t, { query: ACCOUNTS }, 'GET'))).toEqual(['PERSISTED_DOCUMENT_REQUIRED']);
+    const other = '{ parties { code } }';
+    expect(codeOf(await send(t, { documentId: idOf(other) }))).toEqual(['PERSISTED_DOCUMENT_NOT_FOUND']);
+    // An APQ registration attempt (hash and text) registers nothing, for the integration or anyone.
+    const register = await send(t, {
+      query: other,
+      extensions: { persistedQuery: { version: 1, sha256Hash: idOf(other).slice(7) } },
+    });
+    expect(codeOf(register)).toEqual(['BAD_REQUEST']);
+    const personByHash = await harness.as('senior', 'cafe-boquete');
+    const apq = await fetch(harness.stack.gatewayUrl, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${harness.token('senior')}`,
+        'x-tenant': 'cafe-boquete',
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        extensions: { persistedQuery: { version: 1, sha256Hash: idOf(other).slice(7) } },
+      }),
+    });
+    expect(
+      ((await apq.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code,
+    ).toBe('PERSISTED_QUERY_NOT_FOUND');
+    // People are unchanged: their queries are text.
+    expect(codes(await personByHash(ACCOUNTS))).toEqual([]);
+
+    const retired = await as('admin')(
+      `mutation($id: ID!) { retireTrustedDocuments(integrationId: $id, appVersion: "2.0.0") { retiredAt } }`,
+      { id: p.integration.id },
+    );
+    expect(codes(retired)).toEqual([]);
+    expect(codeOf(await send(t, { documentId: idOf(ACCOUNTS) }))).toEqual(['PERSISTED_DOCUMENT_NOT_FOUND']);
+
+    const allow = await as('admin')(
+      `mutation($id: ID!) { allowArbitraryDocuments(integrationId: $id, allow: true, reason: "${REASON}") { allowArbitraryDocuments } }`,
+      { id: p.integration.id },
+    );
+    expect(allow.data).toEqual({ allowArbitraryDocuments: { allowArbitraryDocuments: true } });
+    const free = await send(t, { query: ACCOUNTS });
+    expect(accountsIn(free)).toBeGreaterThan(10);
+    const trail = await controlRows<{ action: string }>(
+      `SELECT action FROM audit_events WHERE entity_id = $1 AND action LIKE 'integration.%documents%' ORDER BY chain_seq`,
+      [p.integration.id],
+    );
+    expect(trail.map((e) => e.action)).toEqual([
+      'integration.documents_published',
+      'integration.documents_retired',
+      'integration.arbitrary_documents_allowed',
+    ]);
+  });
+});
+
+describe('entity keys for a client business', () => {
+  it('are integrations bound to one client with a ready-made grant, listed for the firm by client', async () => {
+    const made = await as('admin')<{
+      createEntityKey: {
+        id: string;
+        boundTo: { slug: string };
+        grants: { tenant: { slug: string }; permissions: string[] }[];
+      };
+    }>(
+      `mutation { createEntityKey(input: { tenant: "cafe-boquete", name: "Boquete BI", contact: "it@boquete.example", access: READ_ONLY }) {
+         id boundTo { slug } grants { tenant { slug } permissions } } }`,
+    );
+    const key = made.data?.createEntityKey;
+    expect(key).toMatchObject({
+      boundTo: { slug: 'cafe-boquete' },
+      grants: [
+        {
+          tenant: { slug: 'cafe-boquete' },
+          permissions: ['FX.Read', 'GL.Read', 'Period.Read', 'Tenant.Read'],
+        },
+      ],
+    });
+    const listed = await as('admin')<{ entityKeys: { id: string }[] }>(
+      '{ entityKeys(tenant: "cafe-boquete") { id } }',
+    );
+    expect(listed.data?.entityKeys.map((k) => k.id)).toEqual([key?.id]);
+    const elsewhere = await as('admin')<{ entityKeys: unknown[] }>(
+      '{ entityKeys(tenant: "ferreteria-colon") { id } }',
+    );
+    expect(elsewhere.data?.entityKeys).toEqual([]);
+    expect(codes(await grant(key!.id, 'ferreteria-colon', ['GL.Read']))).toEqual(['BAD_USER_INPUT']);
+    expect(
+      codes(
+        await harness.as('senior')(
+          'mutation { createEntityKey(input: { tenant: "cafe-boquete", name: "x", contact: "x@y.example", access: INVOICING }) { id } }',
+        ),
+      ),
+    ).toEqual(['FORBIDDEN']);
+
+    // It calls the API as any integration: reads its client's books, writes nothing, sees no other client.
+    const c = await newSecret(key!.id);
+    await as('admin')(
+      `mutation($id: ID!) { allowArbitraryDocuments(integrationId: $id, allow: true, reason: "${REASON}") { id } }`,
+      {
+        id: key!.id,
+      },
+    );
+    const accessToken = String((await token(credentials(c))).body.access_token);
+    const books = gql(harness.stack.gatewayUrl, accessToken, 'cafe-boquete');
+    const today = new Date().toISOString().slice(0, 10);
+    const tb = await books<{ trialBalance: { asOf: string } }>(
+      `query($d: Date!) { trialBalance(asOf: $d) { asOf } }`,
+      { d: today },
+    );
+    expect(tb.data?.trialBalance.asOf).toBe(today);
+    expect(codes(await books(ENTRY, entryInput('entity key post')))).toEqual(['FORBIDDEN']);
+    expect(
+      codes(await gql(harness.stack.gatewayUrl, accessToken, 'ferreteria-colon')('{ accounts { code } }')),
+    ).toEqual(['FORBIDDEN']);
+  });
+});
