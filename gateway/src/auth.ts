@@ -23,14 +23,15 @@ export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
 /** Clock skew tolerated between the identity provider and the gateway. */
 const CLOCK_TOLERANCE_SECONDS = 30;
 
+/**
+ * Who a valid token names: a person by their email, or — a client-credentials token of the firm's
+ * OIDC provider, one without an email — a client by its `client_id` (else `azp`).
+ */
+export type Bearer = { email: string } | { oidcClient: string };
+
 export interface Authenticator {
-  /** The verified email of the bearer, or null for a missing, forged or expired token. */
-  verify(authorization: string | undefined): Promise<string | null>;
-  /**
-   * For the firm's OIDC provider: the client id (`client_id`, else `azp`) of a valid
-   * client-credentials token, one without an email; null otherwise.
-   */
-  verifyClient(authorization: string | undefined): Promise<string | null>;
+  /** The bearer of a valid token, or null for a missing, forged or expired one. */
+  identify(authorization: string | undefined): Promise<Bearer | null>;
 }
 
 /**
@@ -46,32 +47,27 @@ export async function createAuthenticator(config: AuthConfig): Promise<Authentic
   const issuer = config.kind === 'oidc' ? config.issuer : LOCAL_ISSUER;
   const audience = config.kind === 'oidc' ? config.audience : LOCAL_AUDIENCE;
   const maxLifetime = config.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
-  const payloadOf = async (authorization: string | undefined): Promise<JWTPayload | null> => {
-    const token = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1];
-    if (!token) return null;
-    try {
-      const { payload } = await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], {
-        issuer,
-        audience,
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
-        requiredClaims: ['exp'],
-      });
-      return acceptable(payload, maxLifetime) ? payload : null;
-    } catch {
-      return null;
-    }
-  };
   return {
-    async verify(authorization) {
-      const payload = await payloadOf(authorization);
-      return typeof payload?.email === 'string' ? payload.email.toLowerCase() : null;
-    },
-    async verifyClient(authorization) {
-      if (config.kind !== 'oidc') return null;
-      const payload = await payloadOf(authorization);
-      if (!payload || payload.email !== undefined) return null;
+    async identify(authorization) {
+      const token = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1];
+      if (!token) return null;
+      let payload: JWTPayload;
+      try {
+        ({ payload } = await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], {
+          issuer,
+          audience,
+          clockTolerance: CLOCK_TOLERANCE_SECONDS,
+          requiredClaims: ['exp'],
+        }));
+      } catch {
+        return null;
+      }
+      if (!acceptable(payload, maxLifetime)) return null;
+      if (typeof payload.email === 'string') return { email: payload.email.toLowerCase() };
       const client = payload.client_id ?? payload.azp;
-      return typeof client === 'string' && client.length > 0 ? client : null;
+      return config.kind === 'oidc' && payload.email === undefined && typeof client === 'string' && client
+        ? { oidcClient: client }
+        : null;
     },
   };
 }

@@ -22,7 +22,7 @@ import {
 import { EXPORT_CONTENT, type ExportLinkVerifier, exportFileName, streamExport } from '@cifra/exports';
 import { Permissions } from '@cifra/permissions';
 import cors from 'cors';
-import express from 'express';
+import express, { type RequestHandler } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { resolveAccess, resolveIntegrationAccess, unauthenticated } from './access.ts';
 import { audiencePlugin, type IntrospectionPolicy, isStaff } from './audience.ts';
@@ -252,25 +252,49 @@ function clientSafe(formatted: GraphQLFormattedError, log: Logger): GraphQLForma
   return serviceName === undefined ? formatted : { ...formatted, extensions };
 }
 
+/** Who is calling, worked out once per request from its Authorization header. */
+export type Caller = { email: string } | { integration: IntegrationToken } | null;
+
 /**
- * A partner integration's access token in the Authorization header, verified, or null: one the
- * gateway issued at /oauth/token, or a client-credentials token of the firm's OIDC provider whose
- * client id names a registered integration.
+ * A person (a token of the firm's provider or the local issuer, with an email), or a partner
+ * integration: a token the gateway issued at /oauth/token, or a client-credentials token of the
+ * firm's OIDC provider whose client id names a registered integration.
  */
-async function integrationToken(
+async function callerOf(
   opts: Pick<GatewayOptions, 'integrationTokens' | 'authenticator' | 'control'>,
   authorization: string | undefined,
-): Promise<IntegrationToken | null> {
-  const bearer = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1];
-  if (!bearer) return null;
-  const ours = opts.integrationTokens ? await opts.integrationTokens.verify(bearer) : null;
-  if (ours) return ours;
-  const clientId = await opts.authenticator.verifyClient(authorization);
-  const integration = clientId ? await integrationOfOidcClient(opts.control, clientId) : null;
-  return integration && clientId
-    ? { integrationId: integration.id, clientId, scope: null, via: 'oidc' }
-    : null;
+): Promise<Caller> {
+  const bearer = await opts.authenticator.identify(authorization);
+  if (bearer && 'email' in bearer) return bearer;
+  if (bearer) {
+    const integration = await integrationOfOidcClient(opts.control, bearer.oidcClient);
+    return integration
+      ? {
+          integration: {
+            integrationId: integration.id,
+            clientId: bearer.oidcClient,
+            scope: null,
+            via: 'oidc',
+          },
+        }
+      : null;
+  }
+  const token = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1];
+  const ours = token && opts.integrationTokens ? await opts.integrationTokens.verify(token) : null;
+  return ours ? { integration: ours } : null;
 }
+
+/** Runs first on /graphql: every later step reads the caller from `res.locals.caller`. */
+function identifyCaller(opts: Parameters<typeof callerOf>[0]): RequestHandler {
+  return (req, res, next) => {
+    callerOf(opts, req.header('authorization')).then((caller) => {
+      res.locals.caller = caller;
+      next();
+    }, next);
+  };
+}
+
+const callerIn = (res: { locals: Record<string, unknown> }) => (res.locals.caller ?? null) as Caller;
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const log = opts.log.child({ component: 'gateway' });
@@ -419,27 +443,34 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     '/graphql',
     requireJsonBody,
     express.json({ limit: '5mb' }),
-    trustedDocumentsOnly(opts.control, (authorization) => integrationToken(opts, authorization)),
+    identifyCaller(opts),
+    trustedDocumentsOnly(opts.control, (res) => {
+      const caller = callerIn(res);
+      return caller && 'integration' in caller ? caller.integration : null;
+    }),
     expressMiddleware(server, {
       context: async ({ req, res }) => {
         const trace = traceOf(res);
         try {
-          const authorization = req.header('authorization');
           const tenantSlug = req.header('x-tenant')?.trim() || undefined;
           trace.tenant = tenantSlug;
           const client = {
             name: req.header('apollographql-client-name') ?? null,
             version: req.header('apollographql-client-version') ?? null,
           };
-          const email = await opts.authenticator.verify(authorization);
-          const partner = email ? null : await integrationToken(opts, authorization);
-          if (!email && !partner) {
+          const caller = callerIn(res);
+          if (!caller) {
             // Requests without a valid token are counted per source address, so guessing is slow.
             await opts.rateLimits?.chargeAddress(req.socket.remoteAddress ?? 'unknown');
             throw unauthenticated('Sign in: send a valid bearer token');
           }
-          if (partner) {
-            const access = await resolveIntegrationAccess(opts.control, partner, tenantSlug, client);
+          if ('integration' in caller) {
+            const access = await resolveIntegrationAccess(
+              opts.control,
+              caller.integration,
+              tenantSlug,
+              client,
+            );
             trace.caller = access.email;
             return {
               access: { ...access, requestId: trace.requestId },
@@ -448,8 +479,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
               rateKey: access.userId,
             };
           }
-          trace.caller = email as string;
-          const access = await resolveAccess(opts.control, email as string, tenantSlug, client);
+          trace.caller = caller.email;
+          const access = await resolveAccess(opts.control, caller.email, tenantSlug, client);
           return {
             access: { ...access, requestId: trace.requestId },
             trace,
