@@ -1,6 +1,6 @@
-import { type ControlDb, control } from '@cifra/db';
-import { documentChecker, isPermission, type Permission } from '@cifra/permissions';
-import { and, eq, isNull, ne, sql } from 'drizzle-orm';
+import { type ControlDb, control, grantedAnywhere } from '@cifra/db';
+import { documentChecker } from '@cifra/permissions';
+import { and, eq, isNull, ne } from 'drizzle-orm';
 import { SUBGRAPH_NAMES, subgraphDefinition } from './services.ts';
 
 export interface BrokenDocument {
@@ -40,21 +40,7 @@ export async function checkTrustedDocuments(
       control.trustedDocuments.appVersion,
       control.trustedDocuments.documentId,
     );
-  const grants = await db
-    .select({
-      integrationId: control.integrationGrants.integrationId,
-      permissions: control.integrationGrants.permissions,
-    })
-    .from(control.integrationGrants)
-    .where(
-      sql`${control.integrationGrants.expiresAt} IS NULL OR ${control.integrationGrants.expiresAt} > now()`,
-    );
-  const granted = new Map<string, Set<Permission>>();
-  for (const g of grants) {
-    const set = granted.get(g.integrationId) ?? new Set<Permission>();
-    for (const p of g.permissions) if (isPermission(p)) set.add(p);
-    granted.set(g.integrationId, set);
-  }
+  const granted = await grantedAnywhere(db);
   const broken: BrokenDocument[] = [];
   for (const d of documents) {
     const [problem] = check(d.document, granted.get(d.integrationId) ?? new Set());

@@ -1,5 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import {
   integrationGrants,
   integrationSecrets,
@@ -8,6 +8,7 @@ import {
 } from './control/integrations.ts';
 import { tenants } from './control/schema.ts';
 import type { ControlDb } from './drizzle.ts';
+import type { TxOf } from './tx.ts';
 
 /**
  * An integration's client credentials (OAuth 2.0 client credentials, RFC 6749 §4.4). The client id
@@ -49,6 +50,15 @@ export async function newClientCredentials(): Promise<{ clientId: string; secret
 
 export const CLIENT_ID_PATTERN = /^cfk_[0-9a-f]{12}$/;
 
+type SecretRow = typeof integrationSecrets.$inferSelect;
+export type IntegrationRow = typeof integrations.$inferSelect;
+
+/** A secret that still opens the API: neither revoked nor expired, its integration ACTIVE. */
+const live = (row: { secret: SecretRow; integration: IntegrationRow }, now: Date) =>
+  row.integration.status === 'ACTIVE' &&
+  !row.secret.revokedAt &&
+  !(row.secret.expiresAt && row.secret.expiresAt <= now);
+
 /** A hash to spend the same time on when the client id is unknown (no timing oracle for ids). */
 let decoy: Promise<string> | undefined;
 
@@ -75,16 +85,13 @@ export async function authenticateClient(
   }
   if (!(await clientSecretMatches(secret, row.secret.hash))) return null;
   const now = new Date();
-  if (row.secret.revokedAt || (row.secret.expiresAt && row.secret.expiresAt <= now)) return null;
-  if (row.integration.status !== 'ACTIVE') return null;
+  if (!live(row, now)) return null;
   await control
     .update(integrationSecrets)
     .set({ lastUsedAt: now })
     .where(eq(integrationSecrets.id, row.secret.id));
   return { integrationId: row.integration.id, firmId: row.integration.firmId, clientId };
 }
-
-export type IntegrationRow = typeof integrations.$inferSelect;
 
 /**
  * The integration behind an access token, when it may still call: ACTIVE, and the secret the
@@ -109,12 +116,7 @@ export async function liveIntegration(
     .from(integrationSecrets)
     .innerJoin(integrations, eq(integrations.id, integrationSecrets.integrationId))
     .where(and(eq(integrationSecrets.prefix, clientId), eq(integrations.id, integrationId)));
-  const now = new Date();
-  const live =
-    row?.integration.status === 'ACTIVE' &&
-    !row.secret.revokedAt &&
-    !(row.secret.expiresAt && row.secret.expiresAt <= now);
-  return live ? row.integration : null;
+  return row && live(row, new Date()) ? row.integration : null;
 }
 
 /** The integration's unexpired grant on one active client of its firm, or null. */
@@ -175,4 +177,26 @@ export async function integrationOfOidcClient(
 ): Promise<IntegrationRow | null> {
   const [row] = await control.select().from(integrations).where(eq(integrations.oidcClientId, clientId));
   return row ?? null;
+}
+
+/**
+ * What each integration's unexpired grants permit, on any of its clients (a trusted document runs
+ * on each of them): permission names by integration id, for one integration or all.
+ */
+export async function grantedAnywhere(
+  control: ControlDb | TxOf<ControlDb>,
+  integrationId?: string,
+): Promise<Map<string, Set<string>>> {
+  const unexpired = sql`(${integrationGrants.expiresAt} IS NULL OR ${integrationGrants.expiresAt} > now())`;
+  const rows = await control
+    .select({ integrationId: integrationGrants.integrationId, permissions: integrationGrants.permissions })
+    .from(integrationGrants)
+    .where(integrationId ? and(eq(integrationGrants.integrationId, integrationId), unexpired) : unexpired);
+  const granted = new Map<string, Set<string>>();
+  for (const row of rows) {
+    const set = granted.get(row.integrationId) ?? new Set<string>();
+    for (const p of row.permissions) set.add(p);
+    granted.set(row.integrationId, set);
+  }
+  return granted;
 }

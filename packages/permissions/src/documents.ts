@@ -83,7 +83,7 @@ function ruleFor(rules: RuleMap, typeName: string, fieldName: string): Requireme
   return requirementOf((entry as Record<string, IRule>)[fieldName]);
 }
 
-const satisfied = (need: Requirement, granted: ReadonlySet<Permission>) =>
+const satisfied = (need: Requirement, granted: ReadonlySet<string>) =>
   need === 'signedIn' ||
   (need !== 'denied' &&
     ('all' in need ? need.all.every((p) => granted.has(p)) : need.any.some((p) => granted.has(p))));
@@ -97,7 +97,7 @@ export function checkDocument(
   schema: GraphQLSchema,
   requirements: FieldRequirements,
   document: string,
-  granted: ReadonlySet<Permission>,
+  granted: ReadonlySet<string>,
 ): DocumentProblem[] {
   let ast: DocumentNode;
   try {
@@ -155,7 +155,7 @@ export function checkDocument(
 export function documentChecker(
   supergraphSdl: () => string,
   subgraphs: () => readonly SubgraphRules[],
-): (document: string, granted: ReadonlySet<Permission>) => DocumentProblem[] {
+): (document: string, granted: ReadonlySet<string>) => DocumentProblem[] {
   let built: { schema: GraphQLSchema; requirements: FieldRequirements } | undefined;
   return (document, granted) => {
     built ??= {

@@ -1,4 +1,6 @@
 import type { BaseContext } from '@cifra/context';
+import { control, type TenantRow } from '@cifra/db';
+import { eq } from 'drizzle-orm';
 import type { Manager } from './services/members.service.ts';
 import type { ProvisioningDeps } from './services/provision-tenant.service.ts';
 import type { DocumentChecker } from './services/trusted-documents.service.ts';
@@ -16,3 +18,9 @@ export const managerOf = (ctx: Context): Manager => ({
   firmId: ctx.request.firm.id,
   firmRole: ctx.request.firm.role,
 });
+
+/** A client of the directory by id (rows the caller's own firm listed), or null. */
+export async function tenantById(ctx: Context, id: string): Promise<TenantRow | null> {
+  const [row] = await ctx.control.select().from(control.tenants).where(eq(control.tenants.id, id));
+  return row ?? null;
+}

@@ -1,6 +1,5 @@
-import { control, integrationUsageBetween } from '@cifra/db';
+import { integrationUsageBetween } from '@cifra/db';
 import { badInput, DomainError, parseId } from '@cifra/domain';
-import { eq } from 'drizzle-orm';
 import type {
   IntegrationGrantResolvers,
   IntegrationResolvers,
@@ -11,7 +10,7 @@ import type {
   QueryResolvers,
   TrustedDocumentVersionResolvers,
 } from '../__generated__/resolvers.ts';
-import { managerOf as manager } from '../context.ts';
+import { managerOf as manager, tenantById } from '../context.ts';
 import {
   createEntityKey,
   createIntegration,
@@ -35,6 +34,11 @@ import {
 } from '../services/trusted-documents.service.ts';
 
 const id = (value: string, field = 'id') => parseId(value, field);
+/** The arguments with their integration id checked (BAD_USER_INPUT names `integrationId`). */
+const withIntegration = <A extends { integrationId: string }>(a: A): A => ({
+  ...a,
+  integrationId: id(a.integrationId, 'integrationId'),
+});
 /** The DateTime scalar parses input to a Date. */
 const instant = (value: Date | string | null | undefined) => (value == null ? null : new Date(value));
 
@@ -85,68 +89,39 @@ export const integrationMutations: Pick<
   grantIntegrationAccess: async (_p, a, ctx) =>
     (
       await grantIntegrationAccess(ctx.control, manager(ctx), {
-        integrationId: id(a.integrationId, 'integrationId'),
-        tenant: a.tenant,
-        permissions: a.permissions,
+        ...withIntegration(a),
         expiresAt: instant(a.expiresAt),
       })
     ).grant,
   revokeIntegrationAccess: (_p, a, ctx) =>
-    revokeIntegrationAccess(ctx.control, manager(ctx), {
-      integrationId: id(a.integrationId, 'integrationId'),
-      tenant: a.tenant,
-      reason: a.reason,
-    }),
+    revokeIntegrationAccess(ctx.control, manager(ctx), withIntegration(a)),
   createIntegrationSecret: (_p, a, ctx) =>
     createIntegrationSecret(ctx.control, manager(ctx), {
-      integrationId: id(a.integrationId, 'integrationId'),
+      ...withIntegration(a),
       expiresAt: instant(a.expiresAt),
     }),
   revokeIntegrationSecret: (_p, a, ctx) =>
-    revokeIntegrationSecret(ctx.control, manager(ctx), {
-      integrationId: id(a.integrationId, 'integrationId'),
-      clientId: a.clientId,
-      reason: a.reason,
-    }),
+    revokeIntegrationSecret(ctx.control, manager(ctx), withIntegration(a)),
   publishTrustedDocuments: (_p, a, ctx) =>
-    publishTrustedDocuments(ctx.control, manager(ctx), ctx.checkDocument, {
-      integrationId: id(a.integrationId, 'integrationId'),
-      appVersion: a.appVersion,
-      manifest: a.manifest,
-    }),
+    publishTrustedDocuments(ctx.control, manager(ctx), ctx.checkDocument, withIntegration(a)),
   retireTrustedDocuments: (_p, a, ctx) =>
-    retireTrustedDocuments(ctx.control, manager(ctx), {
-      integrationId: id(a.integrationId, 'integrationId'),
-      appVersion: a.appVersion,
-      reason: a.reason,
-    }),
+    retireTrustedDocuments(ctx.control, manager(ctx), withIntegration(a)),
   allowArbitraryDocuments: (_p, a, ctx) =>
-    allowArbitraryDocuments(ctx.control, manager(ctx), {
-      integrationId: id(a.integrationId, 'integrationId'),
-      allow: a.allow,
-      reason: a.reason,
-    }),
+    allowArbitraryDocuments(ctx.control, manager(ctx), withIntegration(a)),
 };
 
 export const Integration: IntegrationResolvers = {
   grants: (i, _a, ctx) => grantsOf(ctx.control, i.id),
   secrets: (i, _a, ctx) => secretsOf(ctx.control, i.id),
   trustedDocumentVersions: (i, _a, ctx) => trustedDocumentVersions(ctx.control, i.id),
-  boundTo: async (i, _a, ctx) => {
-    if (!i.boundTenantId) return null;
-    const [row] = await ctx.control
-      .select()
-      .from(control.tenants)
-      .where(eq(control.tenants.id, i.boundTenantId));
-    return row ?? null;
-  },
+  boundTo: (i, _a, ctx) => (i.boundTenantId ? tenantById(ctx, i.boundTenantId) : null),
 };
 
 export const TrustedDocumentVersion: TrustedDocumentVersionResolvers = {};
 
 export const IntegrationGrant: IntegrationGrantResolvers = {
   tenant: async (g, _a, ctx) => {
-    const [row] = await ctx.control.select().from(control.tenants).where(eq(control.tenants.id, g.tenantId));
+    const row = await tenantById(ctx, g.tenantId);
     if (!row) throw new DomainError('NOT_FOUND', 'The granted client no longer exists', {});
     return row;
   },
@@ -154,11 +129,7 @@ export const IntegrationGrant: IntegrationGrantResolvers = {
 };
 
 export const IntegrationUsage: IntegrationUsageResolvers = {
-  tenant: async (u, _a, ctx) => {
-    if (!u.tenantId) return null;
-    const [row] = await ctx.control.select().from(control.tenants).where(eq(control.tenants.id, u.tenantId));
-    return row ?? null;
-  },
+  tenant: (u, _a, ctx) => (u.tenantId ? tenantById(ctx, u.tenantId) : null),
 };
 
 export const IntegrationSecret: IntegrationSecretResolvers = {

@@ -7,6 +7,7 @@ import type {
   MeResolvers,
   TenantResolvers,
 } from '../__generated__/resolvers.ts';
+import { tenantById } from '../context.ts';
 import { clientOverrides, settingsOf } from '../services/settings.service.ts';
 
 export const Me: MeResolvers = {
@@ -51,7 +52,7 @@ export const Tenant: TenantResolvers = {
 export const ClientRole: ClientRoleResolvers = {
   // Assignments are listed for the caller's own firm only, so the client is one of its own.
   tenant: async (a, _args, ctx) => {
-    const [t] = await ctx.control.select().from(control.tenants).where(eq(control.tenants.id, a.tenantId));
+    const t = await tenantById(ctx, a.tenantId);
     if (!t) throw new Error(`client ${a.tenantId} of a role assignment is missing`);
     return t;
   },

@@ -25,6 +25,13 @@ export type SecretRow = typeof control.integrationSecrets.$inferSelect;
 
 const firmScoped = new Set<Permission>(FIRM_SCOPED);
 
+/** An expiry must lie ahead; none means never. */
+function futureExpiry(expiresAt: Date | null | undefined): Date | null {
+  if (expiresAt && expiresAt.getTime() <= Date.now())
+    throw badInput('expiresAt: must be in the future', { field: 'expiresAt' });
+  return expiresAt ?? null;
+}
+
 const createInput = z.object({
   name: z.string().trim().min(1, 'name: give the integration a name').max(200),
   contact: z.string().trim().min(3, 'contact: who to reach at the partner').max(320),
@@ -208,9 +215,7 @@ export async function grantIntegrationAccess(
   const access = await tenantAccess(db, m.userId, { slug: input.tenant });
   if (!access) throw new DomainError('FORBIDDEN', `You have no access to client ${input.tenant}`, {});
   const perms = grantable(input.permissions, permissionsOf([access.role]));
-  const expiresAt = input.expiresAt ?? null;
-  if (expiresAt && expiresAt.getTime() <= Date.now())
-    throw badInput('expiresAt: must be in the future', { field: 'expiresAt' });
+  const expiresAt = futureExpiry(input.expiresAt);
   return inTransaction(db, m.actor, async (tx) => {
     const integration = await lockIntegration(tx, m, input.integrationId);
     if (integration.boundTenantId && integration.boundTenantId !== access.tenant.id)
@@ -300,9 +305,7 @@ export async function createIntegrationSecret(
   m: Manager,
   input: { integrationId: string; expiresAt?: Date | null },
 ): Promise<{ secret: string; row: SecretRow }> {
-  const expiresAt = input.expiresAt ?? null;
-  if (expiresAt && expiresAt.getTime() <= Date.now())
-    throw badInput('expiresAt: must be in the future', { field: 'expiresAt' });
+  const expiresAt = futureExpiry(input.expiresAt);
   const made = await newClientCredentials();
   return inTransaction(db, m.actor, async (tx) => {
     const integration = await lockIntegration(tx, m, input.integrationId);

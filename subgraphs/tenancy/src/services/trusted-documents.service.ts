@@ -1,6 +1,6 @@
-import { type ControlDb, control, inTransaction, recordAuditEvent, type TxOf } from '@cifra/db';
+import { type ControlDb, control, grantedAnywhere, inTransaction, recordAuditEvent } from '@cifra/db';
 import { badInput, DomainError, requireReason } from '@cifra/domain';
-import { type DocumentProblem, documentIdOf, isPermission, type Permission } from '@cifra/permissions';
+import { type DocumentProblem, documentIdOf } from '@cifra/permissions';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { lockIntegration } from './integrations.service.ts';
 import type { Manager } from './members.service.ts';
@@ -11,7 +11,7 @@ import type { Manager } from './members.service.ts';
  * `{ "sha256:<hex>": "<document>" }`), each checked against the current supergraph and the
  * integration's grants before anything is written, and retired with their version.
  */
-export type DocumentChecker = (document: string, granted: ReadonlySet<Permission>) => DocumentProblem[];
+export type DocumentChecker = (document: string, granted: ReadonlySet<string>) => DocumentProblem[];
 
 const MAX_DOCUMENTS = 1_000;
 const MAX_DOCUMENT_LENGTH = 100_000;
@@ -55,20 +55,6 @@ function readManifest(manifest: unknown): Map<string, string> {
   return out;
 }
 
-/** What the integration's grants permit, on any of its clients (a document runs on each of them). */
-async function grantedAnywhere(tx: TxOf<ControlDb>, integrationId: string): Promise<Set<Permission>> {
-  const grants = await tx
-    .select({ permissions: control.integrationGrants.permissions })
-    .from(control.integrationGrants)
-    .where(
-      and(
-        eq(control.integrationGrants.integrationId, integrationId),
-        sql`(${control.integrationGrants.expiresAt} IS NULL OR ${control.integrationGrants.expiresAt} > now())`,
-      ),
-    );
-  return new Set(grants.flatMap((g) => g.permissions).filter(isPermission));
-}
-
 export async function publishTrustedDocuments(
   db: ControlDb,
   m: Manager,
@@ -97,7 +83,7 @@ export async function publishTrustedDocuments(
           field: 'appVersion',
         },
       );
-    const granted = await grantedAnywhere(tx, integration.id);
+    const granted = (await grantedAnywhere(tx, integration.id)).get(integration.id) ?? new Set<string>();
     for (const [documentId, document] of documents) {
       const [problem] = check(document, granted);
       if (problem)
