@@ -6,6 +6,7 @@ import {
   ensureAppLogin,
   ensureInvestigatorLogin,
   INVESTIGATOR_SECRET,
+  isOpaqueDatabaseName,
   migrateTenantDatabase,
   resolveSecrets,
   TENANT_DB_SECRET,
@@ -33,6 +34,11 @@ export interface MigrateAllOptions {
   onResult?: (result: TenantMigrationResult) => void;
   /** Who runs the migration, for the firm trail of renamed databases. */
   operator?: Actor;
+  /**
+   * Only the clients still on the shared login (a database named from its slug, or a rename under
+   * way): what `pnpm start` upgrades without visiting every client on each start.
+   */
+  legacyOnly?: boolean;
 }
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -66,7 +72,12 @@ export async function migrateAllTenants(opts: MigrateAllOptions): Promise<Tenant
     })
     .from(control.tenants)
     .innerJoin(control.dbServers, eq(control.dbServers.id, control.tenants.serverId))
-    .orderBy(asc(control.tenants.slug));
+    .orderBy(asc(control.tenants.slug))
+    .then((all) =>
+      opts.legacyOnly
+        ? all.filter((r) => r.previousDatabaseName !== null || !isOpaqueDatabaseName(r.databaseName))
+        : all,
+    );
   const results: TenantMigrationResult[] = [];
   let next = 0;
   const worker = async () => {

@@ -104,12 +104,14 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   try {
     const registry = new TenantRegistry({ control: app.db, secrets: serverSecrets });
     cleanups.push(['tenant pools', () => registry.close()]);
-    // Clients from an earlier version are brought up to date before anything serves them (as
-    // `pnpm migrate` does); one that fails is reported and the others still start.
+    // Clients from before per-client logins are renamed, migrated and given their logins before
+    // anything serves them (as `pnpm migrate` does); one that fails is reported and the others
+    // still start. Clients already on the scheme are not visited.
     const migrated = await migrateAllTenants({
       control: control.db,
       secrets: serverSecrets,
       operator: { userId: null, email: 'operator@pnpm-start', reason: 'pnpm start' },
+      legacyOnly: true,
     });
     for (const r of migrated.filter((x) => x.status === 'failed'))
       log.warn({ client: r.slug, error: r.error }, 'client database not migrated');
