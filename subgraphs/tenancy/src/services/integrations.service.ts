@@ -1,6 +1,7 @@
 import {
   type ControlDb,
   control,
+  type IntegrationRow,
   inTransaction,
   newClientCredentials,
   recordAuditEvent,
@@ -19,7 +20,7 @@ import type { Manager } from './members.service.ts';
  * and gives client credentials. Every change runs in one control-plane transaction with its firm
  * audit event; grants and integrations are also versioned by their history triggers.
  */
-export type IntegrationRow = typeof control.integrations.$inferSelect;
+export type { IntegrationRow };
 export type GrantRow = typeof control.integrationGrants.$inferSelect;
 export type SecretRow = typeof control.integrationSecrets.$inferSelect;
 
