@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { integrationLabel, type RequestContext } from '@cifra/context';
 import {
   type ControlDb,
+  clientAccess,
   findMemberByEmail,
-  integrationGrantOn,
+  integrationFirmPermissions,
   liveIntegration,
   type RoleName,
   tenantAccess,
 } from '@cifra/db';
-import { FIRM_SCOPED, isPermission, type Permission, permissionsOf } from '@cifra/permissions';
+import { FIRM_SCOPED, type Permission, permissionsOf } from '@cifra/permissions';
 import { GraphQLError } from 'graphql';
 import type { IntegrationToken } from './oauth.ts';
 
@@ -65,8 +66,9 @@ export async function resolveAccess(
 /**
  * What a partner integration may do (docs/partners.md): it must be ACTIVE and the secret its token
  * came from neither revoked nor expired — checked on every request, so a suspension or revocation
- * applies to the very next one. On a client, its permissions are that client's grant (unexpired),
- * narrowed by the token's scope; it holds no firm-level permission.
+ * applies to the very next one. On a client, its permissions are that client's grant (unexpired);
+ * firm-wide, only what its firm grant holds (Firm.Dashboard, Audit.ReadFirm), none without one;
+ * both narrowed by the token's scope.
  */
 export async function resolveIntegrationAccess(
   control: ControlDb,
@@ -74,18 +76,18 @@ export async function resolveIntegrationAccess(
   tenantSlug: string | undefined,
   client: RequestContext['client'],
 ): Promise<Omit<RequestContext, 'requestId'> & { requestId: string }> {
-  const integration = await liveIntegration(control, token.integrationId, token.clientId, token.via);
+  const via = token.via ?? 'secret';
+  const integration = await liveIntegration(control, token.integrationId, token.clientId, via);
   if (!integration) throw unauthenticated('This integration may not call the API now');
+  const caller = { userId: integration.id, integration: { scope: token.scope } };
+  const firmPermissions = await integrationFirmPermissions(control, integration.id, token.scope);
   let tenant: RequestContext['tenant'] = null;
-  let permissions: Permission[] = [];
+  let permissions = firmPermissions;
   if (tenantSlug) {
-    const granted = await integrationGrantOn(control, integration, tenantSlug);
+    const granted = await clientAccess(control, caller, { slug: tenantSlug });
     if (!granted) throw forbidden(`You have no access to client ${tenantSlug}`);
-    tenant = granted.tenant;
-    permissions = granted.permissions
-      .filter(isPermission)
-      .filter((p) => !firmScoped.has(p) && (!token.scope || token.scope.includes(p)))
-      .sort();
+    tenant = { id: granted.tenant.id, slug: granted.tenant.slug };
+    permissions = [...new Set([...granted.permissions, ...firmPermissions])].sort();
   }
   return {
     requestId: randomUUID(),
@@ -93,8 +95,14 @@ export async function resolveIntegrationAccess(
     email: integrationLabel(token.clientId, integration.name),
     tenant,
     permissions,
-    firm: { id: integration.firmId, role: null, permissions: [] },
+    firm: { id: integration.firmId, role: null, permissions: firmPermissions },
     client,
-    integration: { id: integration.id, name: integration.name, clientId: token.clientId },
+    integration: {
+      id: integration.id,
+      name: integration.name,
+      clientId: token.clientId,
+      via,
+      scope: token.scope,
+    },
   };
 }

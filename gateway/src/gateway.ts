@@ -388,11 +388,18 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     // The tenant comes from the signed link alone: no header or query parameter is consulted.
     const claims = await opts.exports.verifier.verify(req.params.token);
     if (!claims) return refuse(401, 'UNAUTHENTICATED', 'This export link is invalid or has expired');
-    // The link outlives nothing: the user must still be a member of that client with GL.Export.
-    const access = await resolveAccess(opts.control, claims.email, claims.tenantSlug, {
-      name: null,
-      version: null,
-    }).catch(() => null);
+    // The link outlives nothing: the user must still be a member of that client with GL.Export —
+    // or the integration that asked still live, its grant there still holding GL.Export.
+    const client = { name: null, version: null };
+    const access = await (claims.integration
+      ? resolveIntegrationAccess(
+          opts.control,
+          { integrationId: claims.userId, scope: null, ...claims.integration },
+          claims.tenantSlug,
+          client,
+        )
+      : resolveAccess(opts.control, claims.email, claims.tenantSlug, client)
+    ).catch(() => null);
     if (
       !access ||
       access.userId !== claims.userId ||

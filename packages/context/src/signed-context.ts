@@ -36,7 +36,18 @@ export interface RequestContext {
    * A partner integration acting (docs/partners.md); absent for a person. Then `userId` is the
    * integration's id and `email` its label (`integrationLabel`), which the audit trail records.
    */
-  integration?: { id: string; name: string; clientId: string };
+  integration?: IntegrationActor;
+}
+
+/** A partner integration acting, as the gateway verified it. */
+export interface IntegrationActor {
+  id: string;
+  name: string;
+  /** The client id its token came from: a secret's prefix, or its client id at the firm's OIDC provider. */
+  clientId: string;
+  via: 'secret' | 'oidc';
+  /** The permission constants its token is narrowed to; null: whatever its grants allow. */
+  scope: string[] | null;
 }
 
 /** How an integration is named where a person's email would be: `integration:<client id>:<name>`. */
@@ -67,7 +78,15 @@ const claimsSchema = z.object({
     perms: permissionList,
   }),
   client: z.object({ name: z.string().nullable(), version: z.string().nullable() }),
-  integration: z.object({ id: z.string().uuid(), name: z.string(), clientId: z.string() }).optional(),
+  integration: z
+    .object({
+      id: z.string().uuid(),
+      name: z.string(),
+      clientId: z.string(),
+      via: z.enum(['secret', 'oidc']),
+      scope: z.array(z.string()).nullable(),
+    })
+    .optional(),
 });
 
 export interface ContextKeyPair {

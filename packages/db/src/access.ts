@@ -1,4 +1,6 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { FIRM_SCOPED, isPermission, type Permission, permissionsOf } from '@cifra/permissions';
+import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
+import { integrationFirmGrants, integrationGrants, integrations } from './control/integrations.ts';
 import { firmMemberships, tenantRoleAssignments, tenants, users } from './control/schema.ts';
 import type { ControlDb } from './drizzle.ts';
 
@@ -72,4 +74,120 @@ export async function tenantAccess(
   const match = 'slug' in where ? eq(tenants.slug, where.slug) : eq(tenants.id, where.id);
   const [row] = await accessQuery(control, userId).where(and(match, eq(tenants.status, 'ACTIVE')));
   return row?.role && row.role !== 'NoAccess' ? { tenant: row.tenant, role: row.role } : null;
+}
+
+/**
+ * Who is asking, as the gateway-signed context says: a person, or a partner integration (its id is
+ * the context's user id) whose token may narrow its grants to a scope.
+ */
+export interface Caller {
+  userId: string;
+  integration?: { scope?: readonly string[] | null } | null;
+}
+
+/** One client the caller may act on, with what they may do there. */
+export interface ClientAccess {
+  tenant: TenantRow;
+  /** The person's role there (null for an integration). */
+  role: RoleName | null;
+  /** The role's permissions, or the integration's grant narrowed by its token's scope. */
+  permissions: Permission[];
+}
+
+const firmScoped = new Set<Permission>(FIRM_SCOPED);
+
+/** A grant's permissions as the token may use them: known client-level constants within the scope. */
+export function usableGrant(granted: readonly string[], scope?: readonly string[] | null): Permission[] {
+  return granted
+    .filter(isPermission)
+    .filter((p) => !firmScoped.has(p) && (!scope || scope.includes(p)))
+    .sort();
+}
+
+/**
+ * An integration's live grants: the integration ACTIVE, each grant unexpired, on an active client
+ * of the integration's own firm.
+ */
+function integrationGrantsQuery(control: ControlDb, integrationId: string, match?: SQL) {
+  return control
+    .select({ tenant: tenants, permissions: integrationGrants.permissions })
+    .from(integrationGrants)
+    .innerJoin(integrations, eq(integrations.id, integrationGrants.integrationId))
+    .innerJoin(
+      tenants,
+      and(eq(tenants.id, integrationGrants.tenantId), eq(tenants.firmId, integrations.firmId)),
+    )
+    .where(
+      and(
+        eq(integrationGrants.integrationId, integrationId),
+        eq(integrations.status, 'ACTIVE'),
+        eq(tenants.status, 'ACTIVE'),
+        sql`(${integrationGrants.expiresAt} IS NULL OR ${integrationGrants.expiresAt} > now())`,
+        match,
+      ),
+    );
+}
+
+/**
+ * Every client the caller may see, with what they may do on each: a person's clients by their role
+ * (an ethical wall hides a client), an integration's by its live grants. The firm-level views (the
+ * close board, exceptions, stale rates, batches) start here, so an integration granted the firm
+ * dashboard sees exactly the clients it was granted.
+ */
+export async function visibleClients(control: ControlDb, caller: Caller): Promise<ClientAccess[]> {
+  if (caller.integration) {
+    const rows = await integrationGrantsQuery(control, caller.userId).orderBy(asc(tenants.name));
+    return rows.map((r) => ({
+      tenant: r.tenant,
+      role: null,
+      permissions: usableGrant(r.permissions, caller.integration?.scope),
+    }));
+  }
+  return (await accessibleTenants(control, caller.userId)).map(({ tenant, role }) => ({
+    tenant,
+    role,
+    permissions: permissionsOf([role]),
+  }));
+}
+
+/** The caller's access to one client (by slug or id), or null: absent, inactive or not theirs alike. */
+export async function clientAccess(
+  control: ControlDb,
+  caller: Caller,
+  where: { slug: string } | { id: string },
+): Promise<ClientAccess | null> {
+  if (caller.integration) {
+    const match = 'slug' in where ? eq(tenants.slug, where.slug) : eq(tenants.id, where.id);
+    const [row] = await integrationGrantsQuery(control, caller.userId, match);
+    return row
+      ? {
+          tenant: row.tenant,
+          role: null,
+          permissions: usableGrant(row.permissions, caller.integration.scope),
+        }
+      : null;
+  }
+  const access = await tenantAccess(control, caller.userId, where);
+  return access ? { ...access, permissions: permissionsOf([access.role]) } : null;
+}
+
+/** The firm-level permissions of an integration's unexpired firm grant (none without one). */
+export async function integrationFirmPermissions(
+  control: ControlDb,
+  integrationId: string,
+  scope?: readonly string[] | null,
+): Promise<Permission[]> {
+  const [row] = await control
+    .select({ permissions: integrationFirmGrants.permissions })
+    .from(integrationFirmGrants)
+    .where(
+      and(
+        eq(integrationFirmGrants.integrationId, integrationId),
+        sql`(${integrationFirmGrants.expiresAt} IS NULL OR ${integrationFirmGrants.expiresAt} > now())`,
+      ),
+    );
+  return (row?.permissions ?? [])
+    .filter(isPermission)
+    .filter((p) => firmScoped.has(p) && (!scope || scope.includes(p)))
+    .sort();
 }

@@ -1,12 +1,12 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import {
+  integrationFirmGrants,
   integrationGrants,
   integrationSecrets,
   integrations,
   trustedDocuments,
 } from './control/integrations.ts';
-import { tenants } from './control/schema.ts';
 import type { ControlDb } from './drizzle.ts';
 import type { TxOf } from './tx.ts';
 
@@ -119,28 +119,6 @@ export async function liveIntegration(
   return row && live(row, new Date()) ? row.integration : null;
 }
 
-/** The integration's unexpired grant on one active client of its firm, or null. */
-export async function integrationGrantOn(
-  control: ControlDb,
-  integration: IntegrationRow,
-  tenantSlug: string,
-): Promise<{ tenant: { id: string; slug: string }; permissions: string[] } | null> {
-  const [row] = await control
-    .select({ grant: integrationGrants, tenant: tenants })
-    .from(integrationGrants)
-    .innerJoin(tenants, eq(tenants.id, integrationGrants.tenantId))
-    .where(
-      and(
-        eq(integrationGrants.integrationId, integration.id),
-        eq(tenants.slug, tenantSlug),
-        eq(tenants.firmId, integration.firmId),
-        eq(tenants.status, 'ACTIVE'),
-      ),
-    );
-  if (!row || (row.grant.expiresAt && row.grant.expiresAt <= new Date())) return null;
-  return { tenant: { id: row.tenant.id, slug: row.tenant.slug }, permissions: row.grant.permissions };
-}
-
 /** The live (unretired) trusted document of an integration under `documentId`, or null. */
 export async function liveTrustedDocument(
   control: ControlDb,
@@ -180,18 +158,30 @@ export async function integrationOfOidcClient(
 }
 
 /**
- * What each integration's unexpired grants permit, on any of its clients (a trusted document runs
- * on each of them): permission names by integration id, for one integration or all.
+ * What each integration's unexpired grants permit, on any of its clients or firm-wide (a trusted
+ * document runs on each of them): permission names by integration id, for one integration or all.
  */
 export async function grantedAnywhere(
   control: ControlDb | TxOf<ControlDb>,
   integrationId?: string,
 ): Promise<Map<string, Set<string>>> {
-  const unexpired = sql`(${integrationGrants.expiresAt} IS NULL OR ${integrationGrants.expiresAt} > now())`;
-  const rows = await control
-    .select({ integrationId: integrationGrants.integrationId, permissions: integrationGrants.permissions })
-    .from(integrationGrants)
-    .where(integrationId ? and(eq(integrationGrants.integrationId, integrationId), unexpired) : unexpired);
+  const live = (t: typeof integrationGrants | typeof integrationFirmGrants) => {
+    const unexpired = sql`(${t.expiresAt} IS NULL OR ${t.expiresAt} > now())`;
+    return integrationId ? and(eq(t.integrationId, integrationId), unexpired) : unexpired;
+  };
+  const rows = [
+    ...(await control
+      .select({ integrationId: integrationGrants.integrationId, permissions: integrationGrants.permissions })
+      .from(integrationGrants)
+      .where(live(integrationGrants))),
+    ...(await control
+      .select({
+        integrationId: integrationFirmGrants.integrationId,
+        permissions: integrationFirmGrants.permissions,
+      })
+      .from(integrationFirmGrants)
+      .where(live(integrationFirmGrants))),
+  ];
   const granted = new Map<string, Set<string>>();
   for (const row of rows) {
     const set = granted.get(row.integrationId) ?? new Set<string>();

@@ -22,6 +22,11 @@ export interface ExportClaims {
   to: string;
   userId: string;
   email: string;
+  /**
+   * When a partner integration asked (then `userId` is its id): the client id its token came from
+   * and how, so the download checks that the integration may still export this client.
+   */
+  integration?: { clientId: string; via: 'secret' | 'oidc' } | null;
   /** The export's id, as recorded in the audit trail. */
   exportId: string;
   expiresAt: Date;
@@ -38,6 +43,7 @@ const claimsSchema = z.object({
   from: isoDate,
   to: isoDate,
   email: z.string(),
+  int: z.object({ cid: z.string().min(1), via: z.enum(['secret', 'oidc']) }).optional(),
 });
 
 export interface ExportKeyPair {
@@ -83,6 +89,7 @@ export class ExportLinkSigner {
       from: c.from,
       to: c.to,
       email: c.email,
+      ...(c.integration ? { int: { cid: c.integration.clientId, via: c.integration.via } } : {}),
     })
       .setProtectedHeader({ alg: ALG })
       .setSubject(c.userId)
@@ -124,6 +131,7 @@ export class ExportLinkVerifier {
         to: c.to,
         userId: c.sub,
         email: c.email,
+        integration: c.int ? { clientId: c.int.cid, via: c.int.via } : null,
         exportId: c.jti,
         expiresAt: new Date(c.exp * 1000),
       };

@@ -8,5 +8,6 @@ export function caller(ctx: Context): Caller {
     email: ctx.request.email,
     firmId: ctx.request.firm.id,
     actor: ctx.actor,
+    integration: ctx.request.integration ?? null,
   };
 }

@@ -9,6 +9,7 @@ import type { Resolvers } from './__generated__/resolvers.ts';
 import type { Context } from './context.ts';
 import {
   Integration,
+  IntegrationFirmGrant,
   IntegrationGrant,
   IntegrationSecret,
   IntegrationUsage,
@@ -40,6 +41,7 @@ const resolvers: Resolvers = {
   ClientRole,
   ClientSettings,
   Integration,
+  IntegrationFirmGrant,
   IntegrationGrant,
   IntegrationSecret,
   NewIntegrationSecret,

@@ -23,6 +23,7 @@ export type ClientSettings = { tenant: TenantRow };
 export type Integration = import('./services/integrations.service.ts').IntegrationRow;
 /** A grant resolves its client from the row's tenant id. */
 export type IntegrationGrant = import('./services/integrations.service.ts').GrantRow;
+export type IntegrationFirmGrant = import('./services/integration-firm-access.service.ts').FirmGrantRow;
 export type IntegrationSecret = import('./services/integrations.service.ts').SecretRow;
 export type NewIntegrationSecret = { secret: string; row: IntegrationSecret };
 export type IntegrationUsage = import('@cifra/db').IntegrationUsageRow;

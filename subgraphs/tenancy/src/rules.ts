@@ -31,6 +31,8 @@ export const rules: RuleMap = {
     deleteIntegration: manageIntegrations,
     grantIntegrationAccess: manageIntegrations,
     revokeIntegrationAccess: manageIntegrations,
+    grantIntegrationFirmAccess: manageIntegrations,
+    revokeIntegrationFirmAccess: manageIntegrations,
     createIntegrationSecret: manageIntegrations,
     revokeIntegrationSecret: manageIntegrations,
     publishTrustedDocuments: manageIntegrations,
@@ -61,6 +63,7 @@ export const rules: RuleMap = {
   // Integration.Manage lists integrations; Tenant.Manage lists a client's entity keys.
   Integration: canAny(P.Integration.Manage, P.Tenant.Manage),
   IntegrationGrant: manageIntegrations,
+  IntegrationFirmGrant: manageIntegrations,
   IntegrationSecret: manageIntegrations,
   NewIntegrationSecret: manageIntegrations,
   IntegrationUsage: manageIntegrations,

@@ -61,6 +61,20 @@ export const integrationGrants = pgTable(
   ],
 );
 
+/**
+ * What an integration may do at the firm level, with no client chosen (control migration 0019):
+ * read-only firm permissions (Firm.Dashboard, Audit.ReadFirm), granted explicitly and separately.
+ */
+export const integrationFirmGrants = pgTable('integration_firm_grants', {
+  integrationId: uuid('integration_id')
+    .primaryKey()
+    .references(() => integrations.id),
+  permissions: text('permissions').array().notNull(),
+  grantedBy: uuid('granted_by').references(() => users.id),
+  expiresAt: timestamp('expires_at', { withTimezone: true }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
 /** Client secrets: the prefix is the OAuth client id, the secret itself is kept only as a scrypt hash. */
 export const integrationSecrets = pgTable(
   'integration_secrets',

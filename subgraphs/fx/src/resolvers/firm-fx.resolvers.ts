@@ -4,7 +4,12 @@ import { staleRateUsage } from '../services/stale-rate-usage.service.ts';
 /** The firm's FX views: firm-level, across the caller's clients. */
 export const firmFxQueries: Pick<QueryResolvers, 'staleRateUsage'> = {
   staleRateUsage: async (_p, { from, to }, ctx) => {
-    const usage = await staleRateUsage(ctx.firmFx, { userId: ctx.request.userId }, from, to);
+    const usage = await staleRateUsage(
+      ctx.firmFx,
+      { userId: ctx.request.userId, integration: ctx.request.integration },
+      from,
+      to,
+    );
     const ref = (c: { id: string; slug: string; name: string }) => ({
       clientId: c.id,
       clientSlug: c.slug,

@@ -1,14 +1,15 @@
 import {
-  accessibleTenants,
+  type Caller,
   type ControlDb,
   type FanOutOptions,
   fanOut,
   type TenantDb,
   type TenantRegistry,
   type UnavailableCode,
+  visibleClients,
 } from '@cifra/db';
 import { badInput, type IsoDate, parseIsoDate, scopedId } from '@cifra/domain';
-import { type Permission, Permissions, permissionsOf } from '@cifra/permissions';
+import { type Permission, Permissions } from '@cifra/permissions';
 import { sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 
@@ -140,7 +141,7 @@ export async function readStaleRateUsage(
  */
 export async function staleRateUsage(
   deps: FirmFxDeps,
-  caller: { userId: string },
+  caller: Caller,
   fromText: string,
   toText: string,
 ): Promise<StaleRateUsage> {
@@ -154,11 +155,8 @@ export async function staleRateUsage(
   if (days > MAX_RANGE_DAYS) {
     throw badInput(`to: ask for at most ${MAX_RANGE_DAYS} days at once`, { field: 'to' });
   }
-  const clients = (await accessibleTenants(deps.control, caller.userId))
-    .filter(({ role }) => {
-      const granted = permissionsOf([role]);
-      return NEEDED.every((p) => granted.includes(p));
-    })
+  const clients = (await visibleClients(deps.control, caller))
+    .filter(({ permissions }) => NEEDED.every((p) => permissions.includes(p)))
     .map(({ tenant }) => ({ id: tenant.id, slug: tenant.slug, name: tenant.name }));
   const results = await fanOut(
     deps.registry,

@@ -10,6 +10,13 @@ export const bulkMutations: Pick<MutationResolvers, 'postJournalEntries' | 'expo
   exportLedger: async (_p, args, ctx) => {
     const db = await ctx.tenantDb();
     const tenant = ctx.request.tenant as { id: string; slug: string };
-    return exportLedger(db, ctx.deps.exportLinks, ctx.actor, tenant, args);
+    const integration = ctx.request.integration;
+    return exportLedger(
+      db,
+      ctx.deps.exportLinks,
+      { ...ctx.actor, integration: integration && { clientId: integration.clientId, via: integration.via } },
+      tenant,
+      args,
+    );
   },
 };

@@ -19,7 +19,7 @@ export interface ExportLedgerResult {
 export async function exportLedger(
   db: TenantDb,
   signer: ExportLinkSigner | undefined,
-  actor: Actor,
+  actor: Actor & { integration?: { clientId: string; via: 'secret' | 'oidc' } | null },
   tenant: { id: string; slug: string },
   args: { format: ExportFormat; from: string; to: string },
 ): Promise<ExportLedgerResult> {
@@ -38,6 +38,7 @@ export async function exportLedger(
     to,
     userId: actor.userId,
     email: actor.email ?? '',
+    integration: actor.integration ?? null,
   });
   await inTransaction(db, actor, (tx) =>
     recordAuditEvent(tx, actor, {

@@ -22,9 +22,8 @@ export const Query: QueryResolvers = {
     return db.select().from(tenant.fiscalYears).orderBy(asc(tenant.fiscalYears.year));
   },
   closeBoard: (_p, { year, month }, ctx) =>
-    closeBoard(ctx.firmView, { ...ctx.actor, userId: ctx.request.userId }, { year, month }),
+    closeBoard(ctx.firmView, { ...ctx.actor, ...caller(ctx) }, { year, month }),
   batchOperation: (_p, { id }, ctx) => batchForCaller(ctx.control, caller(ctx), id),
   batchOperations: (_p, { limit }, ctx) => recentBatches(ctx.control, caller(ctx), limit ?? 20),
-  closeExceptions: (_p, args, ctx) =>
-    closeExceptions(ctx.firmView, { userId: ctx.request.userId, firmId: ctx.request.firm.id }, args),
+  closeExceptions: (_p, args, ctx) => closeExceptions(ctx.firmView, caller(ctx), args),
 };

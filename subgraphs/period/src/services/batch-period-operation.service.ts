@@ -5,10 +5,12 @@ import {
   Constraints,
   type ControlDb,
   control,
+  type Caller as DbCaller,
   inTransaction,
   isUniqueViolation,
   recordAuditEvent,
   type TenantRow,
+  visibleClients,
 } from '@cifra/db';
 import { badInput, DomainError, idempotencyKeyReused } from '@cifra/domain';
 import { type Permission, Permissions, permissionsOf, type RoleCluster } from '@cifra/permissions';
@@ -55,8 +57,7 @@ export interface StartBatchInput {
   idempotencyKey?: string | null;
 }
 
-export interface Caller {
-  userId: string;
+export interface Caller extends DbCaller {
   email: string;
   firmId: string;
   actor: Actor;
@@ -88,6 +89,10 @@ export async function startBatchPeriodOperation(
   const key = input.idempotencyKey?.trim() || null;
   if (key !== null && key.length > 200) throw badInput('idempotencyKey is too long (200 characters at most)');
 
+  // A batch is a person's act: it runs later, on the worker, as the person who asked for it. An
+  // integration granted the firm dashboard follows batches but does not start them.
+  if (caller.integration)
+    throw new DomainError('FORBIDDEN', 'Batch operations are started by a person of the firm', {});
   const access = new Map(
     (await accessibleTenants(deps.control, caller.userId)).map((a) => [a.tenant.slug, a] as const),
   );
@@ -242,7 +247,7 @@ export async function batchForCaller(
     .where(and(eq(periodBatches.id, batchId), eq(periodBatches.firmId, caller.firmId)));
   if (!batch) return null;
   const view = await loadBatch(db, batch.id);
-  const visible = new Set((await accessibleTenants(db, caller.userId)).map((a) => a.tenant.id));
+  const visible = new Set((await visibleClients(db, caller)).map((a) => a.tenant.id));
   return { ...view, items: view.items.filter((i) => visible.has(i.tenantId)) };
 }
 

@@ -1,6 +1,6 @@
-import { type Actor, accessibleTenants, type ControlDb, type TenantRegistry } from '@cifra/db';
+import { type Actor, type Caller, type ControlDb, type TenantRegistry, visibleClients } from '@cifra/db';
 import { badInput, type CloseStage } from '@cifra/domain';
-import { type Permission, Permissions, permissionsOf } from '@cifra/permissions';
+import { type Permission, Permissions } from '@cifra/permissions';
 import type { ClientCloseRow, ClientPeriodPort, YearMonth } from './client-period.port.ts';
 import { type FanOutOptions, fanOut, type UnavailableCode } from './fan-out.ts';
 
@@ -38,16 +38,19 @@ export function checkYearMonth({ year, month }: YearMonth): void {
   if (!Number.isInteger(year) || year < 1900 || year > 9999) throw badInput('year is out of range', { year });
 }
 
-/** The clients whose periods the caller may read: their own role on each client must grant Period.Read. */
-export async function clientsWithPeriodAccess(control: ControlDb, userId: string): Promise<VisibleClient[]> {
-  const rows = await accessibleTenants(control, userId);
+/**
+ * The clients whose periods the caller may read: their own role on each client (an integration's
+ * grant there) must hold Period.Read.
+ */
+export async function clientsWithPeriodAccess(control: ControlDb, caller: Caller): Promise<VisibleClient[]> {
+  const rows = await visibleClients(control, caller);
   return rows
-    .map(({ tenant, role }) => ({
+    .map(({ tenant, permissions }) => ({
       id: tenant.id,
       slug: tenant.slug,
       name: tenant.name,
       timezone: tenant.timezone,
-      permissions: permissionsOf([role]),
+      permissions,
     }))
     .filter((c) => c.permissions.includes(Permissions.Period.Read));
 }
@@ -59,11 +62,11 @@ export async function clientsWithPeriodAccess(control: ControlDb, userId: string
  */
 export async function closeBoard(
   deps: FirmViewDeps,
-  caller: Actor & { userId: string },
+  caller: Actor & Caller,
   at: YearMonth,
 ): Promise<CloseBoard> {
   checkYearMonth(at);
-  const clients = await clientsWithPeriodAccess(deps.control, caller.userId);
+  const clients = await clientsWithPeriodAccess(deps.control, caller);
   const byId = new Map(clients.map((c) => [c.id, c]));
   const results = await fanOut(
     deps.registry,

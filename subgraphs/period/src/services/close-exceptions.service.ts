@@ -1,4 +1,4 @@
-import { control, tenant } from '@cifra/db';
+import { type Caller, control, tenant } from '@cifra/db';
 import { badInput, effectiveSettings, todayIn } from '@cifra/domain';
 import { and, desc, eq, inArray, lt, notInArray, sql } from 'drizzle-orm';
 import { clientsWithPeriodAccess, type FirmViewDeps, type VisibleClient } from './close-board.service.ts';
@@ -82,7 +82,7 @@ async function thresholds(deps: FirmViewDeps, firmId: string, clients: VisibleCl
  */
 export async function closeExceptions(
   deps: FirmViewDeps,
-  caller: { userId: string; firmId: string },
+  caller: Caller & { firmId: string },
   args: ExceptionArgs,
 ): Promise<CloseException[]> {
   for (const [name, v] of [
@@ -92,7 +92,7 @@ export async function closeExceptions(
     if (v != null && (!Number.isInteger(v) || v < 0 || v > 366)) throw badInput(`${name} must be 0 to 366`);
   }
   if (args.asOf != null && !/^\d{4}-\d{2}-\d{2}$/.test(args.asOf)) throw badInput('asOf must be a date');
-  const clients = await clientsWithPeriodAccess(deps.control, caller.userId);
+  const clients = await clientsWithPeriodAccess(deps.control, caller);
   const limits = await thresholds(deps, caller.firmId, clients, args);
   const results = await fanOut(
     deps.registry,

@@ -1,6 +1,7 @@
 import { integrationUsageBetween } from '@cifra/db';
 import { badInput, DomainError, parseId } from '@cifra/domain';
 import type {
+  IntegrationFirmGrantResolvers,
   IntegrationGrantResolvers,
   IntegrationResolvers,
   IntegrationSecretResolvers,
@@ -11,6 +12,11 @@ import type {
   TrustedDocumentVersionResolvers,
 } from '../__generated__/resolvers.ts';
 import { managerOf as manager, tenantById } from '../context.ts';
+import {
+  firmGrantOf,
+  grantIntegrationFirmAccess,
+  revokeIntegrationFirmAccess,
+} from '../services/integration-firm-access.service.ts';
 import {
   createEntityKey,
   createIntegration,
@@ -72,6 +78,8 @@ export const integrationMutations: Pick<
   | 'deleteIntegration'
   | 'grantIntegrationAccess'
   | 'revokeIntegrationAccess'
+  | 'grantIntegrationFirmAccess'
+  | 'revokeIntegrationFirmAccess'
   | 'createIntegrationSecret'
   | 'revokeIntegrationSecret'
   | 'publishTrustedDocuments'
@@ -95,6 +103,13 @@ export const integrationMutations: Pick<
     ).grant,
   revokeIntegrationAccess: (_p, a, ctx) =>
     revokeIntegrationAccess(ctx.control, manager(ctx), withIntegration(a)),
+  grantIntegrationFirmAccess: (_p, a, ctx) =>
+    grantIntegrationFirmAccess(ctx.control, manager(ctx), {
+      ...withIntegration(a),
+      expiresAt: instant(a.expiresAt),
+    }),
+  revokeIntegrationFirmAccess: (_p, a, ctx) =>
+    revokeIntegrationFirmAccess(ctx.control, manager(ctx), withIntegration(a)),
   createIntegrationSecret: (_p, a, ctx) =>
     createIntegrationSecret(ctx.control, manager(ctx), {
       ...withIntegration(a),
@@ -112,6 +127,7 @@ export const integrationMutations: Pick<
 
 export const Integration: IntegrationResolvers = {
   grants: (i, _a, ctx) => grantsOf(ctx.control, i.id),
+  firmGrant: (i, _a, ctx) => firmGrantOf(ctx.control, i.id),
   secrets: (i, _a, ctx) => secretsOf(ctx.control, i.id),
   trustedDocumentVersions: (i, _a, ctx) => trustedDocumentVersions(ctx.control, i.id),
   boundTo: (i, _a, ctx) => (i.boundTenantId ? tenantById(ctx, i.boundTenantId) : null),
@@ -125,6 +141,10 @@ export const IntegrationGrant: IntegrationGrantResolvers = {
     if (!row) throw new DomainError('NOT_FOUND', 'The granted client no longer exists', {});
     return row;
   },
+  grantedAt: (g) => g.createdAt,
+};
+
+export const IntegrationFirmGrant: IntegrationFirmGrantResolvers = {
   grantedAt: (g) => g.createdAt,
 };
 

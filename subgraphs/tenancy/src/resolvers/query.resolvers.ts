@@ -1,4 +1,4 @@
-import { accessibleTenants, control, tenantAccess } from '@cifra/db';
+import { clientAccess, control, visibleClients } from '@cifra/db';
 import { eq } from 'drizzle-orm';
 import type { QueryResolvers } from '../__generated__/resolvers.ts';
 import { listFirmMembers } from '../services/members.service.ts';
@@ -17,14 +17,11 @@ export const Query: QueryResolvers = {
     };
   },
   tenants: async (_p, _a, ctx) =>
-    (await accessibleTenants(ctx.control, ctx.request.userId)).map(({ tenant, role }) => ({
-      ...tenant,
-      role,
-    })),
+    (await visibleClients(ctx.control, ctx.request)).map(({ tenant, role }) => ({ ...tenant, role })),
   firmMembers: (_p, _a, ctx) => listFirmMembers(ctx.control, ctx.request.firm.id),
   firmSettings: (_p, _a, ctx) => firmSettingValues(ctx.control, ctx.request.firm.id),
   tenant: async (_p, _a, ctx) => {
-    const access = await tenantAccess(ctx.control, ctx.request.userId, { id: ctx.tenantId() });
+    const access = await clientAccess(ctx.control, ctx.request, { id: ctx.tenantId() });
     return access ? { ...access.tenant, role: access.role } : null;
   },
 };

@@ -1,4 +1,4 @@
-import { accessibleTenants, control, tenantAccess } from '@cifra/db';
+import { clientAccess, control, visibleClients } from '@cifra/db';
 import { eq } from 'drizzle-orm';
 import type {
   ClientRoleResolvers,
@@ -20,10 +20,7 @@ export const Me: MeResolvers = {
     return firm;
   },
   tenants: async (_me, _a, ctx) =>
-    (await accessibleTenants(ctx.control, ctx.request.userId)).map(({ tenant, role }) => ({
-      ...tenant,
-      role,
-    })),
+    (await visibleClients(ctx.control, ctx.request)).map(({ tenant, role }) => ({ ...tenant, role })),
 };
 
 export const Firm: FirmResolvers = {};
@@ -31,12 +28,12 @@ export const Firm: FirmResolvers = {};
 export const Tenant: TenantResolvers = {
   // Other subgraphs may name any client; only those the caller may use resolve.
   __resolveReference: async (ref, ctx) => {
-    const access = await tenantAccess(ctx.control, ctx.request.userId, { id: ref.id });
+    const access = await clientAccess(ctx.control, ctx.request, { id: ref.id });
     return access ? { ...access.tenant, role: access.role } : null;
   },
   role: async (t, _a, ctx) => {
     if (t.role !== undefined) return t.role;
-    return (await tenantAccess(ctx.control, ctx.request.userId, { id: t.id }))?.role ?? null;
+    return (await clientAccess(ctx.control, ctx.request, { id: t.id }))?.role ?? null;
   },
   settings: (t) => ({ tenant: t }),
   whiteLabel: async (t, _a, ctx) => {

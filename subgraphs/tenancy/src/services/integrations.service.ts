@@ -27,7 +27,7 @@ export type SecretRow = typeof control.integrationSecrets.$inferSelect;
 const firmScoped = new Set<Permission>(FIRM_SCOPED);
 
 /** An expiry must lie ahead; none means never. */
-function futureExpiry(expiresAt: Date | null | undefined): Date | null {
+export function futureExpiry(expiresAt: Date | null | undefined): Date | null {
   if (expiresAt && expiresAt.getTime() <= Date.now())
     throw badInput('expiresAt: must be in the future', { field: 'expiresAt' });
   return expiresAt ?? null;
@@ -51,7 +51,12 @@ function parse<T>(schema: z.ZodType<T>, input: unknown): T {
   return r.data;
 }
 
-const event = (m: Manager, integration: IntegrationRow, action: string, extra: Record<string, unknown>) => ({
+export const integrationEvent = (
+  m: Manager,
+  integration: IntegrationRow,
+  action: string,
+  extra: Record<string, unknown>,
+) => ({
   action,
   entityType: 'Integration',
   entityId: integration.id,
@@ -85,7 +90,7 @@ export async function createIntegration(
     await recordAuditEvent(
       tx,
       m.actor,
-      event(m, made, 'integration.created', { after: { name, contact, oidcClientId } }),
+      integrationEvent(m, made, 'integration.created', { after: { name, contact, oidcClientId } }),
     );
     return made;
   });
@@ -133,7 +138,7 @@ export async function setIntegrationStatus(
     await recordAuditEvent(
       tx,
       { ...m.actor, reason: why },
-      event(m, before, action, { before: { status: before.status }, after: { status } }),
+      integrationEvent(m, before, action, { before: { status: before.status }, after: { status } }),
     );
     return row as IntegrationRow;
   });
@@ -154,6 +159,10 @@ export async function deleteIntegration(
       .delete(control.integrationGrants)
       .where(eq(control.integrationGrants.integrationId, id))
       .returning();
+    const firmGrant = await tx
+      .delete(control.integrationFirmGrants)
+      .where(eq(control.integrationFirmGrants.integrationId, id))
+      .returning();
     await tx
       .update(control.integrationSecrets)
       .set({ revokedAt: new Date() })
@@ -168,8 +177,13 @@ export async function deleteIntegration(
     await recordAuditEvent(
       tx,
       actor,
-      event(m, before, 'integration.deleted', {
-        before: { name: before.name, status: before.status, grants: grants.map((g) => g.tenantId) },
+      integrationEvent(m, before, 'integration.deleted', {
+        before: {
+          name: before.name,
+          status: before.status,
+          grants: grants.map((g) => g.tenantId),
+          firmPermissions: firmGrant[0]?.permissions ?? [],
+        },
       }),
     );
     return row as IntegrationRow;
@@ -192,10 +206,13 @@ function grantable(asked: readonly string[], granterHolds: readonly Permission[]
     throw badInput('permissions: grant at least one permission', { field: 'permissions' });
   const firmLevel = perms.filter((p) => firmScoped.has(p));
   if (firmLevel.length)
-    throw badInput(`permissions: ${firmLevel.join(', ')} cannot be granted on a client`, {
-      field: 'permissions',
-      firmScoped: firmLevel,
-    });
+    throw badInput(
+      `permissions: ${firmLevel.join(', ')} cannot be granted on a client (see grantIntegrationFirmAccess)`,
+      {
+        field: 'permissions',
+        firmScoped: firmLevel,
+      },
+    );
   const beyond = perms.filter((p) => !granterHolds.includes(p));
   if (beyond.length)
     throw new DomainError(
@@ -236,7 +253,7 @@ export async function grantIntegrationAccess(
     await recordAuditEvent(
       tx,
       m.actor,
-      event(m, integration, 'integration.access_granted', {
+      integrationEvent(m, integration, 'integration.access_granted', {
         tenantId: access.tenant.id,
         before: before ? { permissions: before.permissions, expiresAt: before.expiresAt } : null,
         after: { tenant: access.tenant.slug, permissions: perms, expiresAt },
@@ -275,7 +292,7 @@ export async function revokeIntegrationAccess(
     await recordAuditEvent(
       tx,
       actor,
-      event(m, integration, 'integration.access_revoked', {
+      integrationEvent(m, integration, 'integration.access_revoked', {
         tenantId: tenant.id,
         before: { tenant: tenant.slug, permissions: gone.permissions },
       }),
@@ -323,7 +340,9 @@ export async function createIntegrationSecret(
     await recordAuditEvent(
       tx,
       m.actor,
-      event(m, integration, 'integration.secret_created', { after: { clientId: made.clientId, expiresAt } }),
+      integrationEvent(m, integration, 'integration.secret_created', {
+        after: { clientId: made.clientId, expiresAt },
+      }),
     );
     return { secret: made.secret, row: row as SecretRow };
   });
@@ -353,7 +372,9 @@ export async function revokeIntegrationSecret(
     await recordAuditEvent(
       tx,
       actor,
-      event(m, integration, 'integration.secret_revoked', { before: { clientId: input.clientId } }),
+      integrationEvent(m, integration, 'integration.secret_revoked', {
+        before: { clientId: input.clientId },
+      }),
     );
     return row;
   });
@@ -404,7 +425,7 @@ export async function createEntityKey(
     await recordAuditEvent(
       tx,
       m.actor,
-      event(m, made, 'integration.entity_key_created', {
+      integrationEvent(m, made, 'integration.entity_key_created', {
         tenantId: access.tenant.id,
         after: { name, contact, tenant: access.tenant.slug, access: input.access, permissions: perms },
       }),
