@@ -38,6 +38,8 @@ export const FIRM_LEVEL_FIELDS = new Set([
   'deleteIntegration',
   'grantIntegrationAccess',
   'revokeIntegrationAccess',
+  'grantIntegrationFirmAccess',
+  'revokeIntegrationFirmAccess',
   'createIntegrationSecret',
   'revokeIntegrationSecret',
   'publishTrustedDocuments',
@@ -124,10 +126,15 @@ export async function runIsolationFuzz(world: World, opts: FuzzOptions): Promise
     writesAccepted: 0,
     violations: [],
   };
-  let access = await expectedAccess(controlUrl);
+  let expected = await expectedAccess(controlUrl);
   for (let index = 0; index < opts.requests; index++) {
     const user = pickUser(rng, world.users, forged);
-    const client = pickClient(rng, world.clients, user?.user ? access.get(user.user.email) : undefined);
+    await user?.user?.refresh?.();
+    const client = pickClient(
+      rng,
+      world.clients,
+      user?.user ? expected.clients.get(user.user.email) : undefined,
+    );
     const tenant = client?.slug ?? (rng.chance(0.2) ? 'no-such-client' : undefined);
     if (rng.chance(0.03)) {
       const problems = await fetchExportLink(world, rng);
@@ -150,7 +157,7 @@ export async function runIsolationFuzz(world: World, opts: FuzzOptions): Promise
       variables: op.variables,
     };
     const res = await world.request(user?.token, tenant, op.query, op.variables);
-    const verdict = judge(req, res, world.clients, access, documented);
+    const verdict = judge(req, res, world.clients, expected, documented);
     for (const code of verdict.codes.length ? verdict.codes : ['OK']) {
       report.byCode[code] = (report.byCode[code] ?? 0) + 1;
     }
@@ -169,7 +176,7 @@ export async function runIsolationFuzz(world: World, opts: FuzzOptions): Promise
     collect(res.data, pools, firmLevel ? undefined : tenant);
     if (kind === 'mutation' && res.data && Object.values(res.data).some((v) => v !== null)) {
       report.writesAccepted++;
-      if (FIRM_LEVEL_FIELDS.has(field)) access = await expectedAccess(controlUrl);
+      if (FIRM_LEVEL_FIELDS.has(field)) expected = await expectedAccess(controlUrl);
     }
   }
   report.violations.push(...(await strayWrites(world)));

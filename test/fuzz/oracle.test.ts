@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { documentedCodes, judge } from './oracle.ts';
+import { documentedCodes, type Expected, judge } from './oracle.ts';
 import type { WorldClient, WorldUser } from './world.ts';
 
 const clients: WorldClient[] = [
@@ -8,7 +8,11 @@ const clients: WorldClient[] = [
   { index: 2, slug: 'z-client', firm: 'zeta', dataMark: 'MK2Q', writeMark: 'W2Z' },
 ];
 const user: WorldUser = { email: 'u@demo.firm', firm: 'demo', token: 't' };
-const access = new Map([['u@demo.firm', new Set(['a-client', 'b-client'])]]);
+const access: Expected = {
+  clients: new Map([['u@demo.firm', new Set(['a-client', 'b-client'])]]),
+  admitted: new Set(['u@demo.firm']),
+  trustedOnly: new Set(),
+};
 const documented = new Set(['FORBIDDEN', 'UNAUTHENTICATED', 'BAD_USER_INPUT', 'NOT_FOUND']);
 const ask = (tenant: string | undefined, field = 'accounts', firmLevel = false) => ({
   user,
@@ -94,6 +98,33 @@ describe('the isolation fuzzer judge', () => {
     expect(
       judge(anon, { status: 200, data: { accounts: [] } }, clients, access, documented).violations,
     ).toHaveLength(1);
+  });
+  it('expects a caller no longer let in to be refused, and a trusted-documents-only one to be told so', () => {
+    const partner: WorldUser = { email: 'integration:cfk_000000000001', firm: 'demo', token: 't' };
+    const asPartner = { ...ask('a-client'), user: partner };
+    const answer = { status: 200, data: { accounts: [] } };
+    const refused = (code: string) => ({ status: 401, errors: [{ message: 'no', extensions: { code } }] });
+    const live = {
+      ...access,
+      admitted: new Set([partner.email]),
+      clients: new Map([[partner.email, new Set(['a-client'])]]),
+    };
+    expect(judge(asPartner, answer, clients, live, documented).violations).toEqual([]);
+    const gone = { ...live, admitted: new Set<string>() };
+    expect(judge(asPartner, answer, clients, gone, documented).violations).toHaveLength(1);
+    expect(judge(asPartner, refused('UNAUTHENTICATED'), clients, gone, documented).violations).toEqual([]);
+    const trusted = { ...live, trustedOnly: new Set([partner.email]) };
+    expect(judge(asPartner, answer, clients, trusted, documented).violations).toHaveLength(1);
+    expect(judge(asPartner, refused('FORBIDDEN'), clients, trusted, documented).violations).toHaveLength(1);
+    expect(
+      judge(
+        asPartner,
+        refused('PERSISTED_DOCUMENT_REQUIRED'),
+        clients,
+        trusted,
+        new Set([...documented, 'PERSISTED_DOCUMENT_REQUIRED']),
+      ).violations,
+    ).toEqual([]);
   });
   it('reads the catalogue of codes from the README', () => {
     const codes = documentedCodes();

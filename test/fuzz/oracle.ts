@@ -4,34 +4,65 @@ import { withClient } from '@cifra/db';
 import type { GqlResult } from '../support/client.ts';
 import type { WorldClient, WorldUser } from './world.ts';
 
+/** What the fuzzer expects of each caller, by key: a person's email, `integration:<client id>`. */
+export interface Expected {
+  /** The clients each caller may use. */
+  clients: Map<string, Set<string>>;
+  /** The callers the gateway lets in: active members; integrations ACTIVE whose secret is live. */
+  admitted: Set<string>;
+  /** Integrations that may run only their trusted documents (no query text). */
+  trustedOnly: Set<string>;
+}
+
 /**
  * Who may see which client, computed here with its own SQL from the control plane's rows rather
  * than through the product's access code, so the fuzzer checks the product instead of repeating
- * it: a role assigned on a client wins over the firm-wide role; `NoAccess` (or no role at all)
- * means no access; only active users of the client's own firm and active clients count.
+ * it. A person: a role assigned on a client wins over the firm-wide role; `NoAccess` (or no role at
+ * all) means no access; only active users of the client's own firm and active clients count. An
+ * integration: its unexpired grants on active clients of its own firm, while it is ACTIVE and the
+ * secret its token came from is neither revoked nor expired.
  */
-export async function expectedAccess(controlAdminUrl: string): Promise<Map<string, Set<string>>> {
-  const rows = await withClient(
-    controlAdminUrl,
-    async (c) =>
-      (
-        await c.query<{ email: string; slug: string; role: string | null }>(
-          `SELECT u.email, t.slug, coalesce(a.role::text, m.firm_role::text) AS role
+export async function expectedAccess(controlAdminUrl: string): Promise<Expected> {
+  const [people, machines] = await withClient(controlAdminUrl, async (c) => [
+    (
+      await c.query<{ key: string; slug: string; role: string | null }>(
+        `SELECT u.email AS key, t.slug, coalesce(a.role::text, m.firm_role::text) AS role
            FROM users u
            JOIN firm_memberships m ON m.user_id = u.id
            JOIN tenants t ON t.firm_id = m.firm_id AND t.status = 'ACTIVE'
            LEFT JOIN tenant_role_assignments a ON a.user_id = u.id AND a.tenant_id = t.id
           WHERE u.active`,
-        )
-      ).rows,
-  );
-  const access = new Map<string, Set<string>>();
-  for (const r of rows) {
-    if (!r.role || r.role === 'NoAccess') continue;
-    if (!access.has(r.email)) access.set(r.email, new Set());
-    access.get(r.email)?.add(r.slug);
+      )
+    ).rows,
+    (
+      await c.query<{ key: string; slug: string | null; admitted: boolean; arbitrary: boolean }>(
+        `SELECT 'integration:' || s.prefix AS key, t.slug, i.allow_arbitrary_documents AS arbitrary,
+                (i.status = 'ACTIVE' AND s.revoked_at IS NULL
+                  AND (s.expires_at IS NULL OR s.expires_at > now())) AS admitted
+           FROM integration_secrets s
+           JOIN integrations i ON i.id = s.integration_id
+           LEFT JOIN integration_grants g ON g.integration_id = i.id
+                 AND (g.expires_at IS NULL OR g.expires_at > now())
+           LEFT JOIN tenants t ON t.id = g.tenant_id AND t.status = 'ACTIVE' AND t.firm_id = i.firm_id`,
+      )
+    ).rows,
+  ]);
+  const expected: Expected = { clients: new Map(), admitted: new Set(), trustedOnly: new Set() };
+  const allow = (key: string, slug: string | null) => {
+    if (!expected.clients.has(key)) expected.clients.set(key, new Set());
+    if (slug) expected.clients.get(key)?.add(slug);
+  };
+  for (const r of people ?? []) {
+    expected.admitted.add(r.key);
+    allow(r.key, r.role && r.role !== 'NoAccess' ? r.slug : null);
   }
-  return access;
+  for (const r of machines ?? []) {
+    if (!r.admitted) continue;
+    expected.admitted.add(r.key);
+    if (!r.arbitrary) expected.trustedOnly.add(r.key);
+    allow(r.key, r.slug);
+  }
+  return expected;
 }
 
 /** The documented error codes: every backticked code of the README's Errors section, and GraphQL's own. */
@@ -80,7 +111,7 @@ export function judge(
   req: FuzzRequest,
   res: GqlResult,
   clients: readonly WorldClient[],
-  access: Map<string, Set<string>>,
+  expected: Expected,
   documented: Set<string>,
 ): Verdict {
   const violations: string[] = [];
@@ -89,7 +120,7 @@ export function judge(
   const unechoed = (text: string) => echoes.reduce((t, v) => t.split(v).join(''), text);
   const dataText = JSON.stringify(res.data ?? null);
   const allText = unechoed(`${dataText}${JSON.stringify(res.errors ?? [])}`);
-  const allowed = req.user ? (access.get(req.user.email) ?? new Set<string>()) : new Set<string>();
+  const allowed = req.user ? (expected.clients.get(req.user.email) ?? new Set<string>()) : new Set<string>();
 
   if (res.status >= 500 || codes.includes('INTERNAL_SERVER_ERROR')) {
     violations.push(`internal error (HTTP ${res.status}): ${JSON.stringify(res.errors)}`);
@@ -97,11 +128,23 @@ export function judge(
   for (const code of codes) if (!documented.has(code)) violations.push(`undocumented code ${code}`);
 
   // Being throttled is always a fair answer; anything else must be the refusal the rules name.
-  const refusedAs = (code: string) =>
-    codes.length > 0 && codes.every((c) => c === code || c === 'RATE_LIMITED');
+  const refusedAs = (...refusals: string[]) =>
+    codes.length > 0 && codes.every((c) => refusals.includes(c) || c === 'RATE_LIMITED');
   if (!req.user) {
     if (!refusedAs('UNAUTHENTICATED')) {
       violations.push(`an anonymous request got ${codes.join(',') || 'an answer'}`);
+    }
+  } else if (!expected.admitted.has(req.user.email)) {
+    // A suspended or deleted integration, a revoked secret, a removed person. (An integration
+    // held to trusted documents is told so before its liveness is looked at.)
+    if (!refusedAs('UNAUTHENTICATED', 'PERSISTED_DOCUMENT_REQUIRED')) {
+      violations.push(`${req.user.email} is no longer let in, yet got ${codes.join(',') || 'an answer'}`);
+    }
+  } else if (expected.trustedOnly.has(req.user.email)) {
+    if (!refusedAs('PERSISTED_DOCUMENT_REQUIRED')) {
+      violations.push(
+        `query text from a trusted-documents-only integration got ${codes.join(',') || 'an answer'}`,
+      );
     }
   } else if (req.tenant !== undefined && !allowed.has(req.tenant)) {
     if (!refusedAs('FORBIDDEN')) {

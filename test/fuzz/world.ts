@@ -6,6 +6,7 @@ import { eq } from 'drizzle-orm';
 import { isEnumType } from 'graphql';
 import { type GqlResult, gql } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
+import { addMachineCallers } from './machine-callers.ts';
 import { loadApiSchema } from './operations.ts';
 
 /** A client of the fuzz world and the mark its own data carries (`MK<index>Q`). */
@@ -20,9 +21,12 @@ export interface WorldClient {
 }
 
 export interface WorldUser {
+  /** How the fuzzer's judge knows the caller: a person's email, or `integration:<client id>`. */
   email: string;
   firm: 'demo' | 'zeta';
   token: string;
+  /** A machine caller renews its short-lived access token before it runs out. */
+  refresh?: () => Promise<void>;
 }
 
 export interface ExportLink {
@@ -54,8 +58,9 @@ const OPERATOR: Actor = { userId: null, email: 'operator@cifra', reason: 'isolat
 
 /**
  * Two firms that must never see each other: the demo firm (five clients, its demo users plus a
- * restricted, a walled-off and a client-scoped person) and a second firm with two clients of its
- * own. Every client is seeded with marked data through the gateway, the way a firm would.
+ * restricted, a walled-off and a client-scoped person, and its machine callers: a partner with the
+ * firm dashboard, an entity key, a partner held to trusted documents) and a second firm with two
+ * clients of its own and a partner. Every client is seeded with marked data through the gateway, the way a firm would.
  */
 export async function buildWorld(): Promise<World> {
   const test = await startTestStack();
@@ -119,6 +124,9 @@ export async function buildWorld(): Promise<World> {
   for (const email of emails) {
     users.push({ email, firm: email.endsWith('@zeta.firm') ? 'zeta' : 'demo', token: await sign(email) });
   }
+
+  const tokenUrl = stack.gatewayUrl.replace(/\/graphql$/, '/oauth/token');
+  users.push(...(await addMachineCallers(request, tokenUrl, { demo: demoAdmin, zeta: zetaAdmin })));
 
   const exportLinks: ExportLink[] = [];
   for (const c of clients) {
