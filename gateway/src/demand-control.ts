@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
@@ -17,9 +17,11 @@ import {
   isObjectType,
   Kind,
   type OperationDefinitionNode,
+  parse,
   type SelectionSetNode,
   type ValidationContext,
   type ValidationRule,
+  validate,
   valueFromAST,
 } from 'graphql';
 
@@ -47,6 +49,36 @@ export const DEFAULT_DEMAND_LIMITS: DemandLimits = {
   maxCost: 25_000,
   defaultListSize: 50,
 };
+
+/**
+ * Partner integrations and entity keys run the operations published for them, known in advance,
+ * and nobody watches a machine that loops: their limits are tighter than a person's, and never
+ * looser (docs/partners.md).
+ */
+export const DEFAULT_INTEGRATION_DEMAND_LIMITS: DemandLimits = {
+  maxTokens: 2_500,
+  maxDepth: 10,
+  maxAliases: 10,
+  maxDirectives: 10,
+  maxCost: 10_000,
+  defaultListSize: 50,
+};
+
+/** The integration limits in force: as configured, but never beyond a person's. */
+export function integrationLimitsWithin(
+  limits: DemandLimits,
+  asked: Partial<DemandLimits> = {},
+): DemandLimits {
+  const wanted = { ...DEFAULT_INTEGRATION_DEMAND_LIMITS, ...asked };
+  return {
+    maxTokens: Math.min(wanted.maxTokens, limits.maxTokens),
+    maxDepth: Math.min(wanted.maxDepth, limits.maxDepth),
+    maxAliases: Math.min(wanted.maxAliases, limits.maxAliases),
+    maxDirectives: Math.min(wanted.maxDirectives, limits.maxDirectives),
+    maxCost: Math.min(wanted.maxCost, limits.maxCost),
+    defaultListSize: Math.max(wanted.defaultListSize, limits.defaultListSize),
+  };
+}
 
 /**
  * Root fields that cost far more than reading a row: each runs a statement, a file or a job on the
@@ -115,16 +147,34 @@ export function tokenLimitError(message: string, limits: DemandLimits): GraphQLE
 /**
  * The cost estimate, once the operation and its variables are known and before the gateway plans
  * it: each field costs 1 (or its weight) plus its selection, multiplied by the list size its
- * `first`/`limit` argument asks for, or `defaultListSize` for an unbounded list.
+ * `first`/`limit` argument asks for, or `defaultListSize` for an unbounded list. A machine caller
+ * (`strict`) is held to the integration limits: its document is parsed and validated once more
+ * against them, then costed under them.
  */
-export function costLimitPlugin(limits: DemandLimits): ApolloServerPlugin {
+export function costLimitPlugin<C extends BaseContext>(
+  limits: DemandLimits,
+  integrationLimits: DemandLimits,
+  strict: (context: C) => boolean,
+): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, operation, request, schema }) {
+        async didResolveOperation({ document, operation, request, schema, contextValue }) {
           if (!operation) return;
-          const cost = estimateCost(schema, document, operation, request.variables ?? {}, limits);
-          if (cost > limits.maxCost) throw tooComplex('cost', limits.maxCost, cost);
+          const applied = strict(contextValue) ? integrationLimits : limits;
+          if (applied !== limits) {
+            if (request.query) {
+              try {
+                parse(request.query, { maxTokens: applied.maxTokens });
+              } catch {
+                throw tooComplex('tokens', applied.maxTokens, `over ${applied.maxTokens}`);
+              }
+            }
+            const [refusal] = validate(schema, document, demandValidationRules(applied));
+            if (refusal) throw refusal;
+          }
+          const cost = estimateCost(schema, document, operation, request.variables ?? {}, applied);
+          if (cost > applied.maxCost) throw tooComplex('cost', applied.maxCost, cost);
         },
       };
     },

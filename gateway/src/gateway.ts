@@ -33,6 +33,7 @@ import {
   type DemandLimits,
   demandRefusal,
   demandValidationRules,
+  integrationLimitsWithin,
   tokenLimitError,
 } from './demand-control.ts';
 import { type IntegrationToken, type IntegrationTokens, tokenEndpoint } from './oauth.ts';
@@ -63,6 +64,8 @@ export interface GatewayOptions {
   corsOrigins?: readonly string[];
   /** Demand control: what one request may ask (docs/architecture/gateway.md). */
   limits?: Partial<DemandLimits>;
+  /** The tighter limits of partner integrations and entity keys (never looser than `limits`). */
+  integrationLimits?: Partial<DemandLimits>;
   /** Who may introspect the schema and see field suggestions (default: the firm's staff). */
   introspection?: IntrospectionPolicy;
   /**
@@ -313,7 +316,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     parseOptions: { maxTokens: limits.maxTokens },
     validationRules: demandValidationRules(limits),
     plugins: [
-      costLimitPlugin(limits),
+      costLimitPlugin<GatewayContext>(
+        limits,
+        integrationLimitsWithin(limits, opts.integrationLimits),
+        (ctx) => Boolean(ctx.access?.integration),
+      ),
       audiencePlugin(opts.introspection ?? 'staff'),
       traceOperationPlugin(),
       noSubscriptions,

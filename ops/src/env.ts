@@ -48,6 +48,12 @@ const schema = z.object({
   QUERY_MAX_DIRECTIVES: z.coerce.number().int().min(0).optional(),
   QUERY_MAX_COST: z.coerce.number().int().min(100).optional(),
   QUERY_DEFAULT_LIST_SIZE: z.coerce.number().int().min(1).optional(),
+  // The same, tighter, for partner integrations and entity keys (never looser than the above).
+  INTEGRATION_QUERY_MAX_TOKENS: z.coerce.number().int().min(100).optional(),
+  INTEGRATION_QUERY_MAX_DEPTH: z.coerce.number().int().min(3).optional(),
+  INTEGRATION_QUERY_MAX_ALIASES: z.coerce.number().int().min(0).optional(),
+  INTEGRATION_QUERY_MAX_DIRECTIVES: z.coerce.number().int().min(0).optional(),
+  INTEGRATION_QUERY_MAX_COST: z.coerce.number().int().min(100).optional(),
   /** Who may introspect the schema: `staff` (the firm's own people) or `off`; `off` when NODE_ENV=production. */
   INTROSPECTION: z.enum(['staff', 'off']).optional(),
   /** A bearer token that opens /metrics to scrapers beyond loopback. */
@@ -100,6 +106,7 @@ function defined<T extends object>(values: T): Partial<T> {
 export function perimeterOf(env: Env): {
   corsOrigins: string[];
   limits: Partial<DemandLimits>;
+  integrationLimits: Partial<DemandLimits>;
   introspection: IntrospectionPolicy;
   metrics: { token?: string };
   rateLimits: Partial<Omit<RateLimitOptions, 'store'>> & { store: 'memory' | 'postgres' };
@@ -115,6 +122,13 @@ export function perimeterOf(env: Env): {
   return {
     corsOrigins: env.CORS_ORIGINS,
     limits: defined(limits),
+    integrationLimits: defined({
+      maxTokens: env.INTEGRATION_QUERY_MAX_TOKENS,
+      maxDepth: env.INTEGRATION_QUERY_MAX_DEPTH,
+      maxAliases: env.INTEGRATION_QUERY_MAX_ALIASES,
+      maxDirectives: env.INTEGRATION_QUERY_MAX_DIRECTIVES,
+      maxCost: env.INTEGRATION_QUERY_MAX_COST,
+    }),
     introspection: env.INTROSPECTION ?? (env.NODE_ENV === 'production' ? 'off' : 'staff'),
     metrics: { token: env.METRICS_TOKEN },
     rateLimits: {

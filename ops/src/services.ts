@@ -97,7 +97,10 @@ export interface GatewayServiceOptions {
   /** Serve export downloads (links signed by the ledger subgraph). */
   exports?: GatewayOptions['exports'];
   /** CORS origins and demand-control limits. */
-  perimeter?: Pick<GatewayOptions, 'corsOrigins' | 'limits' | 'introspection' | 'metrics'> & {
+  perimeter?: Pick<
+    GatewayOptions,
+    'corsOrigins' | 'limits' | 'integrationLimits' | 'introspection' | 'metrics'
+  > & {
     rateLimits?: Partial<Omit<RateLimitOptions, 'store'>> & { store?: 'memory' | 'postgres' };
   };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes } from '../support/client.ts';
+import { partnerKit } from '../support/integrations.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 const ALLOWED_ORIGIN = 'https://console.firm.example';
@@ -83,6 +84,29 @@ describe('the gateway perimeter: demand control and CORS', () => {
     expect(codes(pages)).toEqual(['QUERY_TOO_COMPLEX']);
     const page = await t.as('senior', 'cafe-boquete')('{ documents(first: 20) { edges { node { id } } } }');
     expect(page.errors).toBeUndefined();
+  });
+
+  it('holds partner integrations to tighter limits than people, side by side', async () => {
+    const p = await partnerKit(() => t).partner('Tight Limits', ['GL.Read', 'Period.Read']);
+    const partner = await p.call('cafe-boquete');
+    const person = t.as('senior', 'cafe-boquete');
+    const aliases = `{ ${Array.from({ length: 11 }, (_, i) => `a${i}: accounts { code }`).join(' ')} }`;
+    // Nested fields a person may ask for, too deep for a machine: Armor measures 11 levels.
+    const deep = bomb(1, 9);
+    const costly = `{ documents(first: 100) { edges { node { id lines { description amount } } } } }`;
+    for (const [query, limit, max] of [
+      [aliases, 'aliases', 10],
+      [deep, 'depth', 10],
+      [costly, 'cost', 10_000],
+    ] as const) {
+      const [theirs, ours] = await Promise.all([partner(query), person(query)]);
+      expect(codes(theirs), limit).toEqual(['QUERY_TOO_COMPLEX']);
+      expect(theirs.errors?.[0]?.extensions).toMatchObject({ limit, max });
+      expect(codes(ours).filter((c) => c === 'QUERY_TOO_COMPLEX')).toEqual([]);
+    }
+    // Within its limits, the machine is answered.
+    const fine = await partner(`{ accounts { code } }`);
+    expect(codes(fine)).toEqual([]);
   });
 
   it('answers a CORS preflight from an allowed origin, and gives nothing to any other', async () => {
