@@ -3,6 +3,7 @@
  * variables (see each benchmark). Exits non-zero when a benchmark fails.
  */
 import auditTriggers from './audit-triggers.bench.ts';
+import demandControl from './demand-control.bench.ts';
 import firmView from './firm-view.bench.ts';
 import fxRefresh from './fx-refresh.bench.ts';
 import gateway from './gateway.bench.ts';
@@ -11,7 +12,16 @@ import ledger from './ledger.bench.ts';
 import persistedDocuments from './persisted-documents.bench.ts';
 import tenantLogins from './tenant-logins.bench.ts';
 
-const ALL = [gateway, persistedDocuments, ledger, auditTriggers, tenantLogins, firmView, fxRefresh];
+const ALL = [
+  gateway,
+  demandControl,
+  persistedDocuments,
+  ledger,
+  auditTriggers,
+  tenantLogins,
+  firmView,
+  fxRefresh,
+];
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--');
 const unknown = wanted.filter((w) => !ALL.some((b) => b.name === w));

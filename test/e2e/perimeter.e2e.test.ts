@@ -1,21 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bomb } from '../support/bomb.ts';
 import { codes } from '../support/client.ts';
 import { partnerKit } from '../support/integrations.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 const ALLOWED_ORIGIN = 'https://console.firm.example';
-
-/** The bomb of the report: aliased `document { entry { document … } }`, far deeper than any screen. */
-function bomb(aliases: number, depth: number): string {
-  let inner = 'id';
-  // Innermost first, so that the field right under `document` is always `entry`.
-  for (let i = depth - 1; i >= 0; i--) inner = i % 2 === 0 ? `entry { ${inner} }` : `document { ${inner} }`;
-  const parts = Array.from(
-    { length: aliases },
-    (_, i) => `a${i}: document(id: "00000000-0000-4000-8000-00000000000${i % 10}") { ${inner} }`,
-  );
-  return `{ ${parts.join(' ')} }`;
-}
 
 describe('the gateway perimeter: demand control and CORS', () => {
   let t: TestStack;
