@@ -9,6 +9,7 @@ export {
   TokenError,
   type TrialBalance,
 } from './client.ts';
+export { todayIn } from './dates.ts';
 export { PERMISSIONS } from './permissions.ts';
 
 import manifest from './__generated__/persisted-documents.json' with { type: 'json' };
