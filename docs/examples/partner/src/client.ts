@@ -16,7 +16,7 @@ import {
 } from './operations.ts';
 
 export interface PartnerClientOptions {
-  /** The gateway's GraphQL endpoint, as `pnpm start` prints it (`http://localhost:4000/graphql`). */
+  /** The gateway's GraphQL endpoint, as `pnpm start` prints it (`http://127.0.0.1:4000/graphql`). */
   gatewayUrl: string;
   /** The integration's secret: `cfk_…` and `cfs_…` (createIntegrationSecret). */
   clientId: string;

@@ -4,7 +4,7 @@ import { isTimeZone, todayIn } from './dates.ts';
 /** The one place the example reads the environment (validated before anything runs). */
 const schema = z.object({
   /** The gateway's GraphQL endpoint. */
-  CIFRA_GATEWAY_URL: z.string().url().default('http://localhost:4000/graphql'),
+  CIFRA_GATEWAY_URL: z.string().url().default('http://127.0.0.1:4000/graphql'),
   /** The integration's secret, as createIntegrationSecret answered it. */
   CIFRA_CLIENT_ID: z.string().regex(/^cfk_[0-9a-f]{12}$/, 'a client id is cfk_ and 12 hex digits'),
   CIFRA_CLIENT_SECRET: z.string().startsWith('cfs_'),

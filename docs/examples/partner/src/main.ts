@@ -3,10 +3,16 @@
  * customer, one sales invoice drafted and issued, and the client's trial balance — as a web shop
  * would book an order. Settings come from the environment (src/env.ts).
  */
-import { CifraError, createPartnerClient, TokenError } from './client.ts';
-import { readEnv } from './env.ts';
+import { createPartnerClient } from './client.ts';
+import { type Env, readEnv } from './env.ts';
 
-const env = readEnv();
+let env: Env;
+try {
+  env = readEnv();
+} catch (err) {
+  process.stderr.write(`${(err as Error).message}\n`);
+  process.exit(1);
+}
 const partner = createPartnerClient({
   gatewayUrl: env.CIFRA_GATEWAY_URL,
   clientId: env.CIFRA_CLIENT_ID,
@@ -55,8 +61,8 @@ try {
   print(tb.totalDebit === tb.totalCredit ? 'balanced: yes' : 'balanced: NO');
   if (tb.totalDebit !== tb.totalCredit) process.exitCode = 1;
 } catch (err) {
-  if (err instanceof TokenError || err instanceof CifraError) {
-    process.stderr.write(`${err.message}\n`);
-    process.exitCode = 1;
-  } else throw err;
+  // A refusal (TokenError, CifraError) says what to fix; a network failure names its cause.
+  const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}${cause}\n`);
+  process.exitCode = 1;
 }
