@@ -9,7 +9,6 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 const config: CodegenConfig = {
   schema: '../../../schema/supergraph.graphql',
   documents: ['src/**/*.ts', '!src/__generated__/**'],
-  ignoreNoDocuments: false,
   generates: {
     'src/__generated__/': {
       preset: 'client',
