@@ -104,7 +104,8 @@ export function createPartnerClient(options: PartnerClientOptions) {
         String(body.error ?? 'invalid_response'),
         String(body.error_description ?? ''),
       );
-    const expiresInSeconds = Number(body.expires_in);
+    // Without a usable lifetime the token is used for this request only.
+    const expiresInSeconds = Number.isFinite(Number(body.expires_in)) ? Number(body.expires_in) : 0;
     current = {
       accessToken: body.access_token,
       renewAtMs: Date.now() + expiresInSeconds * 1000 - RENEW_BEFORE_MS,
@@ -112,9 +113,14 @@ export function createPartnerClient(options: PartnerClientOptions) {
     return { accessToken: body.access_token, expiresInSeconds };
   }
 
+  // Concurrent calls share one token request: each costs the server a slow hash and rate-limit points.
+  let renewing: Promise<AccessToken> | null = null;
   async function accessToken(): Promise<string> {
-    if (!current || Date.now() >= current.renewAtMs) await fetchToken();
-    return current!.accessToken;
+    if (current && Date.now() < current.renewAtMs) return current.accessToken;
+    renewing ??= fetchToken().finally(() => {
+      renewing = null;
+    });
+    return (await renewing).accessToken;
   }
 
   const urql = new Client({
