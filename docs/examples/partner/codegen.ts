@@ -1,0 +1,32 @@
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+/**
+ * GraphQL Code Generator's client preset: typed documents for the operations written with
+ * `graphql(...)` in src/, and `persisted-documents.json`, the manifest the firm publishes for this
+ * integration (`publishTrustedDocuments`). Offline: the schema is the checked-in supergraph.
+ * `pnpm codegen` writes src/__generated__; `pnpm codegen:check` fails when it is stale.
+ */
+const config: CodegenConfig = {
+  schema: '../../../schema/supergraph.graphql',
+  documents: ['src/**/*.ts', '!src/__generated__/**'],
+  generates: {
+    'src/__generated__/': {
+      preset: 'client',
+      presetConfig: {
+        // Keys are the SHA-256 of each document's text, the ids the gateway knows them by.
+        persistedDocuments: { hashAlgorithm: 'sha256' },
+        fragmentMasking: false,
+      },
+      config: {
+        // Money, rates and dates travel as exact strings (never floats).
+        scalars: { Money: 'string', Decimal: 'string', Date: 'string', DateTime: 'string', JSON: 'unknown' },
+        enumsAsTypes: true,
+        useTypeImports: true,
+        // Node ESM: relative imports carry their extension.
+        emitLegacyCommonJSImports: false,
+      },
+    },
+  },
+};
+
+export default config;
