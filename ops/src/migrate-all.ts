@@ -3,8 +3,10 @@ import {
   type Actor,
   type ControlDb,
   control,
+  dropStaleTenantTemplates,
   ensureAppLogin,
   ensureInvestigatorLogin,
+  ensureTenantTemplate,
   INVESTIGATOR_SECRET,
   isOpaqueDatabaseName,
   migrateTenantDatabase,
@@ -112,5 +114,38 @@ export async function migrateAllTenants(opts: MigrateAllOptions): Promise<Tenant
   };
   const workers = Math.max(1, Math.min(opts.concurrency ?? 4, rows.length));
   await Promise.all(Array.from({ length: workers }, worker));
+  return results;
+}
+
+export interface TemplateRefresh {
+  server: string;
+  template?: string;
+  dropped: string[];
+  error?: string;
+}
+
+/**
+ * Bring each registered server's tenant template to the current migrations (new clients are
+ * copies of it: packages/db/src/tenant-template.ts) and drop the stale ones — with the services
+ * stopped, as `pnpm migrate` runs, since a service of an older release could still copy one.
+ */
+export async function refreshTenantTemplates(
+  opts: Pick<MigrateAllOptions, 'control' | 'secrets'>,
+): Promise<TemplateRefresh[]> {
+  const servers = await opts.control.select().from(control.dbServers).orderBy(asc(control.dbServers.name));
+  const results: TemplateRefresh[] = [];
+  for (const server of servers) {
+    try {
+      const adminUrl = resolveSecrets(server.adminUrl, opts.secrets);
+      const template = await ensureTenantTemplate(adminUrl);
+      results.push({
+        server: server.name,
+        template,
+        dropped: await dropStaleTenantTemplates(adminUrl, template),
+      });
+    } catch (err) {
+      results.push({ server: server.name, dropped: [], error: message(err) });
+    }
+  }
   return results;
 }

@@ -9,10 +9,12 @@ import {
   databaseExists,
   dropClientLogins,
   dropDatabase,
+  ensureTenantTemplate,
   isOpaqueDatabaseName,
   opaqueDatabaseName,
   pg,
   TENANT_DB_SECRET,
+  tenantTemplateName,
   withClient,
   withDatabase,
 } from '@cifra/db';
@@ -27,7 +29,7 @@ import {
 } from '@cifra/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateAllTenants, type TenantMigrationResult } from '../src/migrate-all.ts';
+import { migrateAllTenants, refreshTenantTemplates, type TenantMigrationResult } from '../src/migrate-all.ts';
 
 let controlDatabase: TestDatabase;
 let pool: pg.Pool;
@@ -145,6 +147,22 @@ describe('migrating every client database', () => {
     const again = await migrateAllTenants({ control: db, secrets, concurrency: 3 });
     expect(again.filter((r) => r.status === 'failed').map((r) => r.slug)).toEqual(['c-broken', 'd-missing']);
     expect(again.filter((r) => r.status === 'migrated')).toHaveLength(3);
+  });
+
+  it("brings every server's template for new clients to the current migrations and drops stale ones", async () => {
+    const stale = await ensureTenantTemplate(testServerUrl(), 'test0000opsstale0000');
+    const refreshed = await refreshTenantTemplates({ control: db, secrets });
+    expect(refreshed.map((r) => [r.template, r.error])).toEqual(
+      refreshed.map(() => [tenantTemplateName(), undefined]),
+    );
+    const left = await withClient(testServerUrl(), async (c) =>
+      (
+        await c.query('SELECT datname FROM pg_database WHERE datname = ANY($1)', [
+          [stale, tenantTemplateName()],
+        ])
+      ).rows.map((r) => r.datname as string),
+    );
+    expect(left).toEqual([tenantTemplateName()]);
   });
 
   it('refuses to start without the secret the client logins derive from', async () => {

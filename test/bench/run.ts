@@ -10,6 +10,7 @@ import gateway from './gateway.bench.ts';
 import { runBenches } from './harness.ts';
 import ledger from './ledger.bench.ts';
 import persistedDocuments from './persisted-documents.bench.ts';
+import provisioning from './provisioning.bench.ts';
 import tenantLogins from './tenant-logins.bench.ts';
 
 const ALL = [
@@ -19,6 +20,7 @@ const ALL = [
   ledger,
   auditTriggers,
   tenantLogins,
+  provisioning,
   firmView,
   fxRefresh,
 ];

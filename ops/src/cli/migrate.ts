@@ -2,12 +2,13 @@
  * `pnpm migrate`: migrate the control plane, then every client database it lists (a few at a time),
  * and report each client. Uses the embedded server under DATA_DIR unless DATABASE_URL names a
  * server, exactly as `pnpm start` does (stop `pnpm start` first: one process owns DATA_DIR's server).
- * Exits 1 when any client failed; the others are migrated all the same.
+ * Then it brings each server's template for new clients up to date and drops stale ones.
+ * Exits 1 when any client (or a server's template) failed; the others are migrated all the same.
  */
 import { createLogger } from '@cifra/context';
 import { openControlPlane } from '../database-server.ts';
 import { readEnv } from '../env.ts';
-import { migrateAllTenants, type TenantMigrationResult } from '../migrate-all.ts';
+import { migrateAllTenants, refreshTenantTemplates, type TenantMigrationResult } from '../migrate-all.ts';
 
 const env = readEnv();
 const log = createLogger('cifra-migrate', env.LOG_LEVEL);
@@ -22,6 +23,7 @@ const opened = await openControlPlane({
   controlAppPassword: env.CONTROL_APP_DB_PASSWORD,
 });
 let results: TenantMigrationResult[] = [];
+let templateFailures = 0;
 try {
   out('control plane  migrated');
   results = await migrateAllTenants({
@@ -31,6 +33,15 @@ try {
     onResult: (r) =>
       out(`${r.slug.padEnd(40)} ${r.status.padEnd(9)}${r.error ? ` ${r.error}` : ` ${r.ms} ms`}`),
   });
+  for (const t of await refreshTenantTemplates({
+    control: opened.control.db,
+    secrets: opened.serviceSecrets(env.secrets),
+  })) {
+    if (t.error) templateFailures++;
+    out(
+      `server ${t.server}: ${t.error ? `template FAILED ${t.error}` : `template ${t.template}`}${t.dropped.length ? `, dropped ${t.dropped.join(', ')}` : ''}`,
+    );
+  }
 } finally {
   await opened.close();
 }
@@ -39,4 +50,4 @@ out(
   `\n${results.length} clients: ${count('migrated')} migrated, ${count('failed')} failed, ${count('skipped')} skipped`,
 );
 for (const r of results.filter((x) => x.status === 'failed')) out(`  FAILED ${r.slug}: ${r.error}`);
-process.exitCode = count('failed') ? 1 : 0;
+process.exitCode = count('failed') || templateFailures ? 1 : 0;

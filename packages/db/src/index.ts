@@ -15,6 +15,7 @@ export { pg, quoteIdent, withClient } from './pg.ts';
 export * from './registry.ts';
 export * from './servers.ts';
 export * as tenant from './tenant/schema.ts';
+export * from './tenant-template.ts';
 export * from './tx.ts';
 export * from './unavailable.ts';
 export * from './url.ts';

@@ -8,9 +8,9 @@ import {
   dropDatabase,
   ensureAppLogin,
   ensureInvestigatorLogin,
+  ensureTenantTemplate,
   INVESTIGATOR_SECRET,
   inTransaction,
-  migrateTenantDatabase,
   opaqueDatabaseName,
   type pg,
   recordAuditEvent,
@@ -282,9 +282,10 @@ async function provisionLocked(
 
   const adminUrl = resolveSecrets(server.adminUrl, deps.secrets);
   try {
-    await createDatabase(adminUrl, databaseName);
+    // A copy of the server's template of the current migrations (built on first use): named after
+    // their digest, it is migrated exactly as far as this release's migrator would take it.
+    await createDatabase(adminUrl, databaseName, await ensureTenantTemplate(adminUrl));
     const ownerUrl = withDatabase(adminUrl, databaseName);
-    await migrateTenantDatabase(ownerUrl);
     await ensureAppLogin(adminUrl, databaseName, appSecret);
     const investigatorSecret = deps.secrets[INVESTIGATOR_SECRET];
     if (investigatorSecret) await ensureInvestigatorLogin(adminUrl, databaseName, investigatorSecret);
