@@ -27,6 +27,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { resolveAccess, resolveIntegrationAccess, unauthenticated } from './access.ts';
 import { audiencePlugin, type IntrospectionPolicy, isStaff } from './audience.ts';
 import type { Authenticator } from './auth.ts';
+import { cachedAccess, cachedCaller, createGatewayCaches, type GatewayCaches } from './caches.ts';
 import {
   costLimitPlugin,
   DEFAULT_DEMAND_LIMITS,
@@ -66,6 +67,11 @@ export interface GatewayOptions {
   limits?: Partial<DemandLimits>;
   /** The tighter limits of partner integrations and entity keys (never looser than `limits`). */
   integrationLimits?: Partial<DemandLimits>;
+  /**
+   * How long a caller's access is remembered across instances, in ms (default 1,000; 0 turns the
+   * gateway's caches off): see `caches.ts`.
+   */
+  accessCacheMs?: number;
   /** Who may introspect the schema and see field suggestions (default: the firm's staff). */
   introspection?: IntrospectionPolicy;
   /**
@@ -288,9 +294,13 @@ async function callerOf(
 }
 
 /** Runs first on /graphql: every later step reads the caller from `res.locals.caller`. */
-function identifyCaller(opts: Parameters<typeof callerOf>[0]): RequestHandler {
+function identifyCaller(
+  opts: Parameters<typeof callerOf>[0],
+  caches: GatewayCaches | undefined,
+): RequestHandler {
   return (req, res, next) => {
-    callerOf(opts, req.header('authorization')).then((caller) => {
+    const authorization = req.header('authorization');
+    cachedCaller(caches, authorization, () => callerOf(opts, authorization)).then((caller) => {
       res.locals.caller = caller;
       next();
     }, next);
@@ -299,9 +309,27 @@ function identifyCaller(opts: Parameters<typeof callerOf>[0]): RequestHandler {
 
 const callerIn = (res: { locals: Record<string, unknown> }) => (res.locals.caller ?? null) as Caller;
 
+/**
+ * A mutation through this gateway may change who can do what (a role, a grant, a suspension): the
+ * remembered access is dropped before its answer leaves, so the caller's next request — and
+ * everyone's — is looked up afresh.
+ */
+function forgetAccessAfterMutations(caches: GatewayCaches): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ operation }) {
+          if (operation?.operation === 'mutation') caches.access.clear();
+        },
+      };
+    },
+  };
+}
+
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const log = opts.log.child({ component: 'gateway' });
   const limits = { ...DEFAULT_DEMAND_LIMITS, ...opts.limits };
+  const caches = opts.accessCacheMs === 0 ? undefined : createGatewayCaches(opts.accessCacheMs);
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl,
     buildService: ({ name, url }) =>
@@ -325,6 +353,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       traceOperationPlugin(),
       noSubscriptions,
       integrationUsagePlugin(opts.control, log),
+      ...(caches ? [forgetAccessAfterMutations(caches)] : []),
       ...(opts.rateLimits ? [personRatePlugin(opts.rateLimits)] : []),
     ],
     formatError: (formatted, error) => {
@@ -457,7 +486,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     '/graphql',
     requireJsonBody,
     express.json({ limit: '5mb' }),
-    identifyCaller(opts),
+    identifyCaller(opts, caches),
     trustedDocumentsOnly(opts.control, (res) => {
       const caller = callerIn(res);
       return caller && 'integration' in caller ? caller.integration : null;
@@ -479,24 +508,26 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
             throw unauthenticated('Sign in: send a valid bearer token');
           }
           if ('integration' in caller) {
-            const access = await resolveIntegrationAccess(
-              opts.control,
-              caller.integration,
-              tenantSlug,
-              client,
+            const { integrationId, clientId, via, scope } = caller.integration;
+            const access = await cachedAccess(
+              caches,
+              `i|${integrationId}|${clientId}|${via ?? 'secret'}|${scope?.join(' ') ?? '*'}|${tenantSlug ?? ''}`,
+              () => resolveIntegrationAccess(opts.control, caller.integration, tenantSlug, client),
             );
             trace.caller = access.email;
             return {
-              access: { ...access, requestId: trace.requestId },
+              access: { ...access, client, requestId: trace.requestId },
               trace,
               staff: false,
               rateKey: access.userId,
             };
           }
           trace.caller = caller.email;
-          const access = await resolveAccess(opts.control, caller.email, tenantSlug, client);
+          const access = await cachedAccess(caches, `p|${caller.email}|${tenantSlug ?? ''}`, () =>
+            resolveAccess(opts.control, caller.email, tenantSlug, client),
+          );
           return {
-            access: { ...access, requestId: trace.requestId },
+            access: { ...access, client, requestId: trace.requestId },
             trace,
             staff: isStaff(access.firm.role, tenantSlug ? (access.tenantRole ?? null) : undefined),
             rateKey: access.userId,

@@ -54,6 +54,8 @@ const schema = z.object({
   INTEGRATION_QUERY_MAX_ALIASES: z.coerce.number().int().min(0).optional(),
   INTEGRATION_QUERY_MAX_DIRECTIVES: z.coerce.number().int().min(0).optional(),
   INTEGRATION_QUERY_MAX_COST: z.coerce.number().int().min(100).optional(),
+  /** How long the gateway remembers a caller's access, in ms (0: not at all); see gateway/src/caches.ts. */
+  ACCESS_CACHE_MS: z.coerce.number().int().min(0).max(60_000).optional(),
   /** Who may introspect the schema: `staff` (the firm's own people) or `off`; `off` when NODE_ENV=production. */
   INTROSPECTION: z.enum(['staff', 'off']).optional(),
   /** A bearer token that opens /metrics to scrapers beyond loopback. */
@@ -107,6 +109,7 @@ export function perimeterOf(env: Env): {
   corsOrigins: string[];
   limits: Partial<DemandLimits>;
   integrationLimits: Partial<DemandLimits>;
+  accessCacheMs?: number;
   introspection: IntrospectionPolicy;
   metrics: { token?: string };
   rateLimits: Partial<Omit<RateLimitOptions, 'store'>> & { store: 'memory' | 'postgres' };
@@ -122,6 +125,7 @@ export function perimeterOf(env: Env): {
   return {
     corsOrigins: env.CORS_ORIGINS,
     limits: defined(limits),
+    accessCacheMs: env.ACCESS_CACHE_MS,
     integrationLimits: defined({
       maxTokens: env.INTEGRATION_QUERY_MAX_TOKENS,
       maxDepth: env.INTEGRATION_QUERY_MAX_DEPTH,

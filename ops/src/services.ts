@@ -99,7 +99,7 @@ export interface GatewayServiceOptions {
   /** CORS origins and demand-control limits. */
   perimeter?: Pick<
     GatewayOptions,
-    'corsOrigins' | 'limits' | 'integrationLimits' | 'introspection' | 'metrics'
+    'corsOrigins' | 'limits' | 'integrationLimits' | 'introspection' | 'metrics' | 'accessCacheMs'
   > & {
     rateLimits?: Partial<Omit<RateLimitOptions, 'store'>> & { store?: 'memory' | 'postgres' };
   };

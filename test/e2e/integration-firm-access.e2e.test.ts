@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes } from '../support/client.ts';
-import { partnerKit, REASON } from '../support/integrations.ts';
+import { outlastAccessCache, partnerKit, REASON } from '../support/integrations.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 /**
@@ -111,6 +111,7 @@ describe('an integration at the firm level', () => {
       `UPDATE integration_firm_grants SET expires_at = now() - interval '1 second' WHERE integration_id = $1`,
       [p.integration.id],
     );
+    await outlastAccessCache();
     expect(codes(await firm(BOARD))).toEqual(['FORBIDDEN']);
 
     const events = await controlRows<{ action: string; reason: string | null }>(

@@ -7,6 +7,7 @@ import {
   entryInput,
   INTEGRATION,
   type Integration,
+  outlastAccessCache,
   partnerKit,
   REASON,
 } from '../support/integrations.ts';
@@ -316,6 +317,7 @@ describe("a partner's requests", () => {
       `UPDATE integration_grants SET expires_at = now() - interval '1 second' WHERE integration_id = $1`,
       [p.integration.id],
     );
+    await outlastAccessCache();
     expect(codes(await sameToken('{ accounts { code } }'))).toEqual(['FORBIDDEN']);
     expect(codes(await grant(p.integration.id, 'cafe-boquete', ['GL.Read']))).toEqual([]);
     expect(codes(await sameToken('{ accounts { code } }'))).toEqual([]);
