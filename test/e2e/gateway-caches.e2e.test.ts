@@ -1,9 +1,7 @@
-import { startGatewayService } from '@cifra/ops';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, gql } from '../support/client.ts';
 import { outlastAccessCache } from '../support/integrations.ts';
-import { startTestStack, type TestStack } from '../support/stack.ts';
+import { startAnotherGateway, startTestStack, type TestStack } from '../support/stack.ts';
 
 /**
  * The gateway remembers verified tokens and each caller's access (gateway/src/caches.ts): a change
@@ -14,21 +12,12 @@ const REASON = 'conflict of interest found during the engagement review';
 const ACCOUNTS = '{ accounts { code } }';
 
 let t: TestStack;
-type Gateway = Awaited<ReturnType<typeof startGatewayService>>;
+type Gateway = Awaited<ReturnType<typeof startAnotherGateway>>;
 let standard: Gateway;
 /** An instance remembering access for a minute: proof that access is remembered at all. */
 let forgetful: Gateway;
 
-const another = (accessCacheMs?: number) =>
-  startGatewayService({
-    port: 0,
-    subgraphUrls: t.stack.subgraphUrls,
-    auth: { kind: 'local', publicJwk: t.stack.gatewayKeys.authPublicJwk },
-    contextPrivateJwk: t.stack.gatewayKeys.contextPrivateJwk,
-    control: t.stack.appControl,
-    log: pino({ level: 'silent' }),
-    perimeter: { accessCacheMs },
-  });
+const another = (accessCacheMs?: number) => startAnotherGateway(t, { accessCacheMs });
 
 beforeAll(async () => {
   t = await startTestStack();

@@ -1,8 +1,6 @@
-import { startGatewayService } from '@cifra/ops';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, gql } from '../support/client.ts';
-import { startTestStack, type TestStack } from '../support/stack.ts';
+import { startAnotherGateway, startTestStack, type TestStack } from '../support/stack.ts';
 
 const PERSON_POINTS = 12;
 const ANONYMOUS_POINTS = 5;
@@ -17,18 +15,10 @@ const shared = {
 
 describe('rate limits shared by two gateway instances', () => {
   let t: TestStack;
-  let second: Awaited<ReturnType<typeof startGatewayService>>;
+  let second: Awaited<ReturnType<typeof startAnotherGateway>>;
   beforeAll(async () => {
     t = await startTestStack({ perimeter: shared });
-    second = await startGatewayService({
-      port: 0,
-      subgraphUrls: t.stack.subgraphUrls,
-      auth: { kind: 'local', publicJwk: t.stack.gatewayKeys.authPublicJwk },
-      contextPrivateJwk: t.stack.gatewayKeys.contextPrivateJwk,
-      control: t.stack.appControl,
-      log: pino({ level: 'silent' }),
-      perimeter: shared,
-    });
+    second = await startAnotherGateway(t, shared);
   });
   afterAll(async () => {
     await second?.close();

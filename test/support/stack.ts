@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { control, withClient, withDatabase } from '@cifra/db';
 import { signLocalToken } from '@cifra/gateway';
-import { type Stack, type StackOptions, startStack } from '@cifra/ops';
+import { type Stack, type StackOptions, startGatewayService, startStack } from '@cifra/ops';
 import { createEmptyDatabase, TEST_APP_PASSWORD } from '@cifra/testing';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
@@ -64,4 +64,23 @@ export async function startTestStack(
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One more gateway instance in front of the stack's subgraphs and control plane, as a second
+ * process of a split deployment would be (the same keys, its own caches and buckets).
+ */
+export function startAnotherGateway(
+  t: TestStack,
+  perimeter: Parameters<typeof startGatewayService>[0]['perimeter'],
+): ReturnType<typeof startGatewayService> {
+  return startGatewayService({
+    port: 0,
+    subgraphUrls: t.stack.subgraphUrls,
+    auth: { kind: 'local', publicJwk: t.stack.gatewayKeys.authPublicJwk },
+    contextPrivateJwk: t.stack.gatewayKeys.contextPrivateJwk,
+    control: t.stack.appControl,
+    log: pino({ level: 'silent' }),
+    perimeter,
+  });
 }
