@@ -46,7 +46,7 @@ import {
   traceOf,
   traceOperationPlugin,
 } from './observability.ts';
-import { personRatePlugin, type RateLimits } from './rate-limits.ts';
+import { personRatePlugin, type RateLimits, requestPoints } from './rate-limits.ts';
 import { trustedDocumentsOnly } from './trusted-documents.ts';
 
 export interface GatewayOptions {
@@ -515,6 +515,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
               () => resolveIntegrationAccess(opts.control, caller.integration, tenantSlug, client),
             );
             trace.caller = access.email;
+            await opts.rateLimits?.chargePerson(access.userId, requestPoints(req.body?.query));
             return {
               access: { ...access, client, requestId: trace.requestId },
               trace,
@@ -526,6 +527,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
           const access = await cachedAccess(caches, `p|${caller.email}|${tenantSlug ?? ''}`, () =>
             resolveAccess(opts.control, caller.email, tenantSlug, client),
           );
+          await opts.rateLimits?.chargePerson(access.userId, requestPoints(req.body?.query));
           return {
             access: { ...access, client, requestId: trace.requestId },
             trace,

@@ -91,23 +91,35 @@ export class RateLimits {
   }
 }
 
-/** What an operation costs in points: 1, plus each costly root field (aliases counted). */
+/** Query text beyond each this many characters costs one more point. */
+const CHARACTERS_PER_POINT = 65_536;
+
+/**
+ * What a request costs before anything is parsed: 1, and a point per 64 KiB of query text. Charged
+ * as the caller is identified, so a document refused at the parser or by demand control is paid
+ * for too — a megabyte of it twenty times a line's price.
+ */
+export function requestPoints(query: unknown): number {
+  return 1 + Math.floor((typeof query === 'string' ? query.length : 0) / CHARACTERS_PER_POINT);
+}
+
+/** What an operation costs on top of its request: each costly root field (aliases counted). */
 export function operationPoints(operation: OperationDefinitionNode): number {
-  let points = 1;
+  let points = 0;
   for (const sel of operation.selectionSet.selections) {
     if (sel.kind === Kind.FIELD) points += OPERATION_POINTS[sel.name.value] ?? 0;
   }
   return points;
 }
 
-/** Charges the caller once the operation is known (before it is planned). */
+/** Charges the costly operations' extra once the operation is known (before it is planned). */
 export function personRatePlugin(limits: RateLimits): ApolloServerPlugin<{ rateKey?: string }> {
   return {
     async requestDidStart({ contextValue }) {
       return {
         async didResolveOperation({ operation }) {
-          if (contextValue.rateKey && operation)
-            await limits.chargePerson(contextValue.rateKey, operationPoints(operation));
+          const extra = operation ? operationPoints(operation) : 0;
+          if (contextValue.rateKey && extra > 0) await limits.chargePerson(contextValue.rateKey, extra);
         },
       };
     },

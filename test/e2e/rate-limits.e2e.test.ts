@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bomb } from '../support/bomb.ts';
 import { codes, gql } from '../support/client.ts';
 import { startAnotherGateway, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -58,6 +59,19 @@ describe('rate limits shared by two gateway instances', () => {
     expect(first.errors).toBeUndefined();
     const second = await senior('mutation { investigate(sql: "SELECT 1") { outcome } }');
     expect(codes(second)).toEqual(['RATE_LIMITED']);
+  });
+
+  it('charges a request by the size of its query text, even when it is refused before planning', async () => {
+    const reviewer = gql(t.stack.gatewayUrl, t.token('reviewer'), 'cafe-boquete');
+    // 213 KB of query text: 1 point and 3 more for its size, refused at the parser all the same.
+    const heavy = bomb(100, 180);
+    expect(heavy.length).toBeGreaterThan(3 * 65_536);
+    expect(heavy.length).toBeLessThan(4 * 65_536);
+    for (let i = 0; i < PERSON_POINTS / 4; i++)
+      expect(codes(await reviewer(heavy))).toEqual(['QUERY_TOO_COMPLEX']);
+    const refused = await gql(second.url, t.token('reviewer'), 'cafe-boquete')('{ accounts { code } }');
+    expect(refused.status).toBe(429);
+    expect(codes(refused)).toEqual(['RATE_LIMITED']);
   });
 
   it('throttles requests without a valid token per source address', async () => {
