@@ -21,6 +21,7 @@ import {
 } from '@cifra/db';
 import { EXPORT_CONTENT, type ExportLinkVerifier, exportFileName, streamExport } from '@cifra/exports';
 import { Permissions } from '@cifra/permissions';
+import { context, endSpan, type ServiceTracing, serviceOf, traceHeaders } from '@cifra/tracing';
 import cors from 'cors';
 import express, { type RequestHandler } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
@@ -41,6 +42,7 @@ import {
   type MetricSources,
   type RequestTrace,
   requestTracing,
+  resumeTrace,
   traceOf,
   traceOperationPlugin,
 } from './observability.ts';
@@ -74,6 +76,11 @@ export interface GatewayOptions {
   rateLimits?: RateLimits;
   /** Partner integrations' access tokens: `POST /oauth/token` is served when given (docs/partners.md). */
   integrationTokens?: IntegrationTokens;
+  /**
+   * Traces (OpenTelemetry): a span per request and per subgraph fetch, whose `traceparent` the
+   * subgraph continues. Absent, nothing of it is installed.
+   */
+  tracing?: ServiceTracing;
 }
 
 /** Headers a browser client may send across origins, and the ones it may read back. */
@@ -102,9 +109,10 @@ class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
     private readonly subgraph: string,
     private readonly signer: ContextSigner,
+    traced: boolean,
   ) {
     super(config);
-    this.fetcher = retryStaleSocket(this.fetcher);
+    this.fetcher = retryStaleSocket(traced ? tracedFetcher(this.fetcher, subgraph) : this.fetcher);
   }
 
   /**
@@ -143,6 +151,39 @@ class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
 }
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
+
+/**
+ * Each fetch of a traced request is a client span (a child of @apollo/gateway's `gateway.fetch`)
+ * whose `traceparent` the subgraph continues. Fetches outside a traced request (health checks)
+ * are sent as they are.
+ */
+export function tracedFetcher(fetcher: Fetcher, subgraph: string): Fetcher {
+  return async (url, init) => {
+    const parent = context.active();
+    const service = serviceOf(parent);
+    if (!service) return fetcher(url, init);
+    const target = new URL(url);
+    const { span, context: inner } = service.clientSpan(
+      `POST ${subgraph}`,
+      {
+        'http.request.method': 'POST',
+        'server.address': target.hostname,
+        'server.port': Number(target.port || 80),
+        'cifra.subgraph': subgraph,
+      },
+      parent,
+    );
+    try {
+      const response = await fetcher(url, { ...init, headers: { ...init?.headers, ...traceHeaders(inner) } });
+      span.setAttribute('http.response.status_code', response.status);
+      endSpan(span, response.ok ? 'OK' : `HTTP_${response.status}`);
+      return response;
+    } catch (err) {
+      endSpan(span, (err as { code?: string }).code ?? 'FETCH_FAILED');
+      throw err;
+    }
+  };
+}
 
 /** A socket the subgraph closed while it sat in the pool: the request never reached the server. */
 const STALE_SOCKET = /ECONNRESET|EPIPE|UND_ERR_SOCKET|socket hang up|other side closed/i;
@@ -302,7 +343,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl,
     buildService: ({ name, url }) =>
-      new SubgraphSource({ url: opts.subgraphUrls[name] ?? url }, name, opts.signer),
+      new SubgraphSource({ url: opts.subgraphUrls[name] ?? url }, name, opts.signer, !!opts.tracing),
   });
   const server = new ApolloServer<GatewayContext>({
     gateway,
@@ -337,7 +378,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const metrics = opts.metrics ? new GatewayMetrics(opts.metrics) : undefined;
   const app = express();
   app.disable('x-powered-by');
-  app.use(requestTracing(log, metrics));
+  app.use(requestTracing(log, metrics, opts.tracing));
   // Nothing is cross-origin unless the firm lists the origin; a preflight is answered here.
   const allowedOrigins = new Set(opts.corsOrigins ?? []);
   app.use(
@@ -443,6 +484,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     '/graphql',
     requireJsonBody,
     express.json({ limit: '5mb' }),
+    ...(opts.tracing ? [resumeTrace] : []),
     identifyCaller(opts),
     trustedDocumentsOnly(opts.control, (res) => {
       const caller = callerIn(res);
@@ -472,6 +514,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
               client,
             );
             trace.caller = access.email;
+            trace.tenantId = access.tenant?.id;
             return {
               access: { ...access, requestId: trace.requestId },
               trace,
@@ -481,6 +524,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
           }
           trace.caller = caller.email;
           const access = await resolveAccess(opts.control, caller.email, tenantSlug, client);
+          trace.tenantId = access.tenant?.id;
           return {
             access: { ...access, requestId: trace.requestId },
             trace,

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -11,8 +11,17 @@ import type { Actor, ControlDb, TenantDb, TenantRegistry } from '@cifra/db';
 import { badInput, DomainError, findBadText } from '@cifra/domain';
 import type { ExportLinkSigner } from '@cifra/exports';
 import { buildShield, type Permission, type PermissionContext, type RuleMap } from '@cifra/permissions';
+import {
+  context,
+  endSpan,
+  markOutcome,
+  type ServiceTracing,
+  type Span,
+  type Tracing,
+  trace,
+} from '@cifra/tracing';
 import { sql } from 'drizzle-orm';
-import express from 'express';
+import express, { type RequestHandler } from 'express';
 import { type DocumentNode, GraphQLError, type GraphQLSchema, parse } from 'graphql';
 import { applyMiddleware, type IMiddlewareFunction } from 'graphql-middleware';
 import { formatSubgraphError } from './errors.ts';
@@ -27,6 +36,8 @@ export interface SubgraphDeps {
   log: Logger;
   /** Signs export download links (the ledger subgraph); the gateway holds the verifying key. */
   exportLinks?: ExportLinkSigner;
+  /** Traces: each subgraph reports as its own service. Absent, nothing of it is installed. */
+  tracing?: Tracing;
 }
 
 /** What every resolver gets: the verified caller, and databases bound to the caller's client. */
@@ -107,6 +118,56 @@ export function createBaseContext(request: RequestContext, deps: SubgraphDeps): 
   };
 }
 
+const spanOf = (res: { locals: Record<string, unknown> }) =>
+  res.locals.span as { span: Span; context: ReturnType<typeof context.active> } | undefined;
+
+/**
+ * A span per request, continuing the gateway's trace from `traceparent` — parentage only: who is
+ * asking is still read from the signed context alone. It carries the request id, the client and the
+ * operation from that context, and the outcome.
+ */
+function serverSpan(tracing: ServiceTracing): RequestHandler {
+  return (req, res, next) => {
+    const span = tracing.serverSpan(
+      'POST /graphql',
+      req.headers,
+      { 'http.request.method': req.method, 'url.path': '/graphql', 'http.route': '/graphql' },
+      true,
+    );
+    res.locals.span = span;
+    res.on('finish', () => {
+      span.span.setAttribute('http.response.status_code', res.statusCode);
+      endSpan(span.span, res.statusCode < 400 ? undefined : `HTTP_${res.statusCode}`);
+    });
+    context.with(span.context, next);
+  };
+}
+
+/** Body parsing resumes from socket events, outside the request's context: enter it again. */
+const resumeSpan: RequestHandler = (req, res, next) => {
+  const span = spanOf(res);
+  if (!span) return next();
+  const operation = (req.body as { operationName?: unknown } | undefined)?.operationName;
+  if (typeof operation === 'string') span.span.setAttribute('graphql.operation.name', operation);
+  context.with(span.context, next);
+};
+
+/** The answer's first error code on the request's span (the `finish` handler ends it). */
+const outcomePlugin: ApolloServerPlugin<BaseContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        const span = trace.getActiveSpan();
+        if (!span || response.body.kind !== 'single') return;
+        const errors = response.body.singleResult.errors ?? [];
+        const outcome = errors.length ? String(errors[0]?.extensions?.code ?? 'ERROR') : 'OK';
+        span.setAttribute('cifra.outcome', outcome);
+        markOutcome(span, outcome);
+      },
+    };
+  },
+};
+
 export interface RunningSubgraph {
   url: string;
   close(): Promise<void>;
@@ -122,8 +183,10 @@ export async function startSubgraph<C extends BaseContext>(
   listen: { port: number; host?: string },
 ): Promise<RunningSubgraph> {
   const log = deps.log.child({ subgraph: def.name });
+  const tracing = deps.tracing?.service(def.name);
   const server = new ApolloServer<C>({
     schema: buildSchema(def),
+    plugins: tracing ? [outcomePlugin] : [],
     formatError: formatSubgraphError(log),
     includeStacktraceInErrorResponses: false,
     // The process stops its services in order (ops/src/shutdown.ts); Apollo's own signal handlers
@@ -144,12 +207,20 @@ export async function startSubgraph<C extends BaseContext>(
   });
   app.use(
     '/graphql',
+    ...(tracing ? [serverSpan(tracing)] : []),
     requireJsonBody,
     express.json({ limit: '5mb' }),
+    ...(tracing ? [resumeSpan] : []),
     expressMiddleware(server, {
-      context: async ({ req }) => {
+      context: async ({ req, res }) => {
         const request = await deps.verifier.verify(req.header(CONTEXT_HEADER), def.name);
         if (!request) throw unauthenticated();
+        spanOf(res)?.span.setAttributes({
+          'cifra.request_id': request.requestId,
+          ...(request.tenant
+            ? { 'cifra.tenant.id': request.tenant.id, 'cifra.tenant.slug': request.tenant.slug }
+            : {}),
+        });
         return def.extendContext(createBaseContext(request, { ...deps, log }));
       },
     }),
