@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startGatewayService } from '@cifra/ops';
+import { BATCH_ITEM_JOB } from '@cifra/subgraph-period';
 import { Tracing } from '@cifra/tracing';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -157,6 +158,39 @@ describe('traces from the gateway through a subgraph to PostgreSQL', () => {
     const root = await gatewaySpan('traced-2');
     expect(root.attributes).toMatchObject({ 'cifra.outcome': 'FORBIDDEN', 'http.response.status_code': 403 });
     expect(root.status).toMatchObject({ code: SpanStatusCode.ERROR, message: 'FORBIDDEN' });
+  });
+
+  it('a job run by the worker is a span of the worker, with its queries under it', async () => {
+    const r = await t.as('senior')<{ startBatchPeriodOperation: { id: string } }>(
+      `mutation Start($input: StartBatchPeriodOperationInput!) { startBatchPeriodOperation(input: $input) { id } }`,
+      {
+        input: {
+          tenants: ['cafe-boquete'],
+          year: new Date().getUTCFullYear(),
+          month: 1,
+          action: 'LOCK_SALES',
+          idempotencyKey: 'traced-batch',
+        },
+      },
+    );
+    expect(r.errors).toBeUndefined();
+    const job = () =>
+      exporter
+        .getFinishedSpans()
+        .find((s) => service(s) === 'cifra-worker' && s.name === `job ${BATCH_ITEM_JOB}`);
+    for (let i = 0; i < 1_000 && !job(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    const run = job();
+    if (!run) throw new Error('no job span');
+    expect(run.status.code).not.toBe(SpanStatusCode.ERROR);
+    const spans = exporter
+      .getFinishedSpans()
+      .filter((s) => s.spanContext().traceId === run.spanContext().traceId);
+    const queries = spans.filter((s) => s.attributes['db.system.name'] === 'postgresql');
+    expect(queries.length).toBeGreaterThan(0);
+    for (const q of queries) {
+      expect(service(q)).toBe('cifra-worker');
+      expect(ancestry(q, spans).at(-1)).toBe(run);
+    }
   });
 
   it('a gateway without traces sends no traceparent, and a traced one does; both are answered', async () => {
