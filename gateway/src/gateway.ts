@@ -21,7 +21,7 @@ import {
 } from '@cifra/db';
 import { EXPORT_CONTENT, type ExportLinkVerifier, exportFileName, streamExport } from '@cifra/exports';
 import { Permissions } from '@cifra/permissions';
-import { context, endSpan, type ServiceTracing, serviceOf, traceHeaders } from '@cifra/tracing';
+import { endSpan, parentIn, type ServiceTracing, traceHeaders } from '@cifra/tracing';
 import cors from 'cors';
 import express, { type RequestHandler } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
@@ -42,7 +42,6 @@ import {
   type MetricSources,
   type RequestTrace,
   requestTracing,
-  resumeTrace,
   traceOf,
   traceOperationPlugin,
 } from './observability.ts';
@@ -109,10 +108,10 @@ class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
     private readonly subgraph: string,
     private readonly signer: ContextSigner,
-    traced: boolean,
+    private readonly tracing: ServiceTracing | undefined,
   ) {
     super(config);
-    this.fetcher = retryStaleSocket(traced ? tracedFetcher(this.fetcher, subgraph) : this.fetcher);
+    this.fetcher = retryStaleSocket(tracing ? tracedFetcher(this.fetcher, subgraph, tracing) : this.fetcher);
   }
 
   /**
@@ -126,6 +125,12 @@ class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     // Also called for health checks with an empty context: those carry no identity.
     if (context?.access) {
       request.http?.headers.set(CONTEXT_HEADER, await this.signer.sign(context.access, this.subgraph));
+    }
+    // The request's span goes with the fetch as its parent; the fetcher makes the fetch's own span.
+    const span = context?.trace?.span;
+    if (this.tracing && span) {
+      for (const [name, value] of Object.entries(traceHeaders(span.context)))
+        request.http?.headers.set(name, value);
     }
   }
 
@@ -153,17 +158,16 @@ class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
 
 /**
- * Each fetch of a traced request is a client span (a child of @apollo/gateway's `gateway.fetch`)
- * whose `traceparent` the subgraph continues. Fetches outside a traced request (health checks)
- * are sent as they are.
+ * Each fetch of a traced request (willSendRequest put the request's `traceparent` on it) is a
+ * client span under that request, and the subgraph gets the fetch's own `traceparent` instead.
+ * Fetches outside a traced request (health checks) are sent as they are.
  */
-export function tracedFetcher(fetcher: Fetcher, subgraph: string): Fetcher {
+export function tracedFetcher(fetcher: Fetcher, subgraph: string, tracing: ServiceTracing): Fetcher {
   return async (url, init) => {
-    const parent = context.active();
-    const service = serviceOf(parent);
-    if (!service) return fetcher(url, init);
+    const parent = init?.headers ? parentIn(init.headers) : undefined;
+    if (!parent) return fetcher(url, init);
     const target = new URL(url);
-    const { span, context: inner } = service.clientSpan(
+    const { span, context } = tracing.clientSpan(
       `POST ${subgraph}`,
       {
         'http.request.method': 'POST',
@@ -174,7 +178,10 @@ export function tracedFetcher(fetcher: Fetcher, subgraph: string): Fetcher {
       parent,
     );
     try {
-      const response = await fetcher(url, { ...init, headers: { ...init?.headers, ...traceHeaders(inner) } });
+      const response = await fetcher(url, {
+        ...init,
+        headers: { ...init?.headers, ...traceHeaders(context) },
+      });
       span.setAttribute('http.response.status_code', response.status);
       endSpan(span, response.ok ? 'OK' : `HTTP_${response.status}`);
       return response;
@@ -343,7 +350,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl,
     buildService: ({ name, url }) =>
-      new SubgraphSource({ url: opts.subgraphUrls[name] ?? url }, name, opts.signer, !!opts.tracing),
+      new SubgraphSource({ url: opts.subgraphUrls[name] ?? url }, name, opts.signer, opts.tracing),
   });
   const server = new ApolloServer<GatewayContext>({
     gateway,
@@ -484,7 +491,6 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     '/graphql',
     requireJsonBody,
     express.json({ limit: '5mb' }),
-    ...(opts.tracing ? [resumeTrace] : []),
     identifyCaller(opts),
     trustedDocumentsOnly(opts.control, (res) => {
       const caller = callerIn(res);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from '@cifra/context';
-import { type Context, context, endSpan, type ServiceTracing, type Span } from '@cifra/tracing';
+import { type Context, endSpan, type ServiceTracing, type Span } from '@cifra/tracing';
 import type { NextFunction, Request, Response } from 'express';
 import client from 'prom-client';
 
@@ -156,19 +156,8 @@ export function requestTracing(log: Logger, metrics: GatewayMetrics | undefined,
         endSpan(trace.span.span, entry.outcome);
       }
     });
-    if (trace.span) context.with(trace.span.context, next);
-    else next();
+    next();
   };
-}
-
-/**
- * Body parsers resume the request from the socket's events, outside the context it started in:
- * this puts the request back in its span's context before anything that queries or fetches runs.
- */
-export function resumeTrace(_req: Request, res: Response, next: NextFunction): void {
-  const span = traceOf(res).span;
-  if (span) context.with(span.context, next);
-  else next();
 }
 
 /** Records the operation name and the outcome (first error code, or OK) on the request's trace. */

@@ -2,7 +2,7 @@ import { ContextVerifier, createLogger, type Logger } from '@cifra/context';
 import { controlDb, guardPool, pg, TenantRegistry } from '@cifra/db';
 import { ExportLinkSigner, ExportLinkVerifier } from '@cifra/exports';
 import { createProviders } from '@cifra/subgraph-fx';
-import { Tracing, traceQueries } from '@cifra/tracing';
+import { Tracing } from '@cifra/tracing';
 import type { JWK } from 'jose';
 import { type Env, perimeterOf, tracingOf } from './env.ts';
 import {
@@ -95,10 +95,8 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
     application_name: `cifra-${name}`,
   });
   guardPool(pool, (err) => log.warn({ err }, 'control-plane connection error'));
-  if (tracing) traceQueries(pool);
   const control = controlDb(pool);
   const listen = { port: env.PORT, host: env.HOST };
-  const instrument = tracing ? traceQueries : undefined;
   // Stopped last: what the service did while stopping is still exported.
   const cleanups: (() => Promise<void>)[] = [
     ...(tracing ? [() => tracing.shutdown()] : []),
@@ -111,7 +109,7 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
     if (name === 'gateway') {
       let exports: GatewayServiceOptions['exports'];
       if (env.EXPORT_PUBLIC_JWK) {
-        const registry = new TenantRegistry({ control, secrets: env.secrets, instrument });
+        const registry = new TenantRegistry({ control, secrets: env.secrets });
         cleanups.push(() => registry.close());
         exports = {
           verifier: await ExportLinkVerifier.fromJwk(parseJwk('EXPORT_PUBLIC_JWK', env.EXPORT_PUBLIC_JWK)),
@@ -138,7 +136,7 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
       cleanups.push(gateway.close);
       return { name, url: gateway.url, close };
     }
-    const registry = new TenantRegistry({ control, secrets: env.secrets, instrument });
+    const registry = new TenantRegistry({ control, secrets: env.secrets });
     cleanups.push(() => registry.close());
     if (name === 'worker') {
       const worker = await startWorker({

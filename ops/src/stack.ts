@@ -3,7 +3,7 @@ import { TenantRegistry } from '@cifra/db';
 import { ExportLinkSigner, ExportLinkVerifier } from '@cifra/exports';
 import type { ProviderRegistry } from '@cifra/subgraph-fx';
 import type { FanOutOptions } from '@cifra/subgraph-period';
-import { Tracing, type TracingOptions, traceQueries } from '@cifra/tracing';
+import { Tracing, type TracingOptions } from '@cifra/tracing';
 import type { ControlPlane } from './control-plane.ts';
 import { openControlPlane } from './database-server.ts';
 import { seedDemoFirm } from './demo.ts';
@@ -98,7 +98,6 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   // only migrations and the demo seed use the admin connection.
   const app = opened.app;
   const tracing = opts.tracing ? new Tracing(opts.tracing) : undefined;
-  if (tracing) traceQueries(app.pool);
   // Stopped last: what the services did while stopping is still exported.
   const cleanups: [string, () => Promise<void>][] = tracing ? [['traces', () => tracing.shutdown()]] : [];
   /** Stop in reverse order of start: gateway, subgraphs, worker, pools, then the database server. */
@@ -111,11 +110,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await opened.close();
   };
   try {
-    const registry = new TenantRegistry({
-      control: app.db,
-      secrets: serverSecrets,
-      instrument: tracing ? traceQueries : undefined,
-    });
+    const registry = new TenantRegistry({ control: app.db, secrets: serverSecrets });
     cleanups.push(['tenant pools', () => registry.close()]);
     // Clients from before per-client logins are renamed, migrated and given their logins before
     // anything serves them (as `pnpm migrate` does); one that fails is reported and the others

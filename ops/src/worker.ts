@@ -3,7 +3,7 @@ import { PostgresBackend } from '@agendajs/postgres-backend';
 import type { Logger } from '@cifra/context';
 import type { ControlDb, TenantRegistry } from '@cifra/db';
 import type { ProviderRegistry } from '@cifra/subgraph-fx';
-import { context, endSpan, type ServiceTracing } from '@cifra/tracing';
+import { endSpan, type ServiceTracing } from '@cifra/tracing';
 import { Agenda, type Job } from 'agenda';
 import type { Pool } from 'pg';
 import { chainCheckpointJobs } from './jobs/chain-checkpoint.ts';
@@ -54,7 +54,7 @@ export interface WorkerOptions {
    * trail), so an early retake costs a wait, never a double transition.
    */
   lockLifetimeMs?: number;
-  /** Traces: each job run is a span of the worker's service, with its queries under it. */
+  /** Traces: each job run is a span of the worker's service. */
   tracing?: ServiceTracing;
 }
 
@@ -89,7 +89,10 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   return { agenda, stop: () => agenda.stop() };
 }
 
-/** Every job defined on `agenda` from now on runs in a span of its own (`job <name>`). */
+/**
+ * Every job defined on `agenda` from now on runs in a span of its own (`job <name>`): when and how
+ * long, and how it ended. Its statements are not spans of it (the jobs take the shared pools).
+ */
 function traceJobs(agenda: Agenda, tracing: ServiceTracing): void {
   const define = agenda.define.bind(agenda) as (
     name: string,
@@ -101,15 +104,13 @@ function traceJobs(agenda: Agenda, tracing: ServiceTracing): void {
       name,
       // One parameter, as the job modules' own: Agenda treats a two-parameter processor as callback-style.
       (job: Job) => {
-        const { span, context: ctx } = tracing.internalSpan(`job ${name}`, { 'cifra.job': name });
-        return context.with(ctx, () =>
-          run(job).then(
-            () => endSpan(span, 'OK'),
-            (err: unknown) => {
-              endSpan(span, (err as { code?: unknown }).code?.toString() ?? 'ERROR');
-              throw err;
-            },
-          ),
+        const { span } = tracing.internalSpan(`job ${name}`, { 'cifra.job': name });
+        return run(job).then(
+          () => endSpan(span, 'OK'),
+          (err: unknown) => {
+            endSpan(span, (err as { code?: unknown }).code?.toString() ?? 'ERROR');
+            throw err;
+          },
         );
       },
       options,

@@ -7,18 +7,18 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { expressMiddleware } from '@as-integrations/express5';
-import type { Actor, ControlDb, TenantDb, TenantRegistry } from '@cifra/db';
+import { type Actor, type ControlDb, type TenantDb, type TenantRegistry, tenantDb } from '@cifra/db';
 import { badInput, DomainError, findBadText } from '@cifra/domain';
 import type { ExportLinkSigner } from '@cifra/exports';
 import { buildShield, type Permission, type PermissionContext, type RuleMap } from '@cifra/permissions';
 import {
-  context,
+  type Context,
   endSpan,
   markOutcome,
   type ServiceTracing,
   type Span,
   type Tracing,
-  trace,
+  tracedPool,
 } from '@cifra/tracing';
 import { sql } from 'drizzle-orm';
 import express, { type RequestHandler } from 'express';
@@ -52,6 +52,8 @@ export interface BaseContext extends PermissionContext {
   tenantId(): string;
   /** The active client's database, as the application role. Resolvers never choose a database. */
   tenantDb(): Promise<TenantDb>;
+  /** The request's span, when traces are on. */
+  span?: Span;
 }
 
 export interface SubgraphDefinition<C extends BaseContext> {
@@ -89,7 +91,18 @@ function unauthenticated(): GraphQLError {
   });
 }
 
-export function createBaseContext(request: RequestContext, deps: SubgraphDeps): BaseContext {
+/** A traced request: its span, and what its statements' spans are made with. */
+interface RequestSpan {
+  span: Span;
+  context: Context;
+  tracing: ServiceTracing;
+}
+
+export function createBaseContext(
+  request: RequestContext,
+  deps: SubgraphDeps,
+  traced?: RequestSpan,
+): BaseContext {
   const tenantId = () => {
     if (!request.tenant) {
       throw new DomainError('BAD_USER_INPUT', 'Choose a client first: send its slug in the X-Tenant header');
@@ -112,14 +125,19 @@ export function createBaseContext(request: RequestContext, deps: SubgraphDeps): 
     deps,
     tenantId,
     tenantDb: () => {
-      db ??= deps.registry.db(tenantId());
+      // A traced request gets its own view of the client's pool: each statement a span under it.
+      db ??= traced
+        ? deps.registry
+            .pool(tenantId())
+            .then((pool) => tenantDb(tracedPool(pool, traced.tracing.tracer, traced.context)))
+        : deps.registry.db(tenantId());
       return db;
     },
+    span: traced?.span,
   };
 }
 
-const spanOf = (res: { locals: Record<string, unknown> }) =>
-  res.locals.span as { span: Span; context: ReturnType<typeof context.active> } | undefined;
+const spanOf = (res: { locals: Record<string, unknown> }) => res.locals.span as RequestSpan | undefined;
 
 /**
  * A span per request, continuing the gateway's trace from `traceparent` — parentage only: who is
@@ -128,36 +146,34 @@ const spanOf = (res: { locals: Record<string, unknown> }) =>
  */
 function serverSpan(tracing: ServiceTracing): RequestHandler {
   return (req, res, next) => {
-    const span = tracing.serverSpan(
+    const { span, context } = tracing.serverSpan(
       'POST /graphql',
       req.headers,
       { 'http.request.method': req.method, 'url.path': '/graphql', 'http.route': '/graphql' },
       true,
     );
-    res.locals.span = span;
+    res.locals.span = { span, context, tracing } satisfies RequestSpan;
     res.on('finish', () => {
-      span.span.setAttribute('http.response.status_code', res.statusCode);
-      endSpan(span.span, res.statusCode < 400 ? undefined : `HTTP_${res.statusCode}`);
+      span.setAttribute('http.response.status_code', res.statusCode);
+      endSpan(span, res.statusCode < 400 ? undefined : `HTTP_${res.statusCode}`);
     });
-    context.with(span.context, next);
+    next();
   };
 }
 
-/** Body parsing resumes from socket events, outside the request's context: enter it again. */
-const resumeSpan: RequestHandler = (req, res, next) => {
-  const span = spanOf(res);
-  if (!span) return next();
+/** The operation the gateway named for this fetch, once the body is parsed. */
+const spanOperation: RequestHandler = (req, res, next) => {
   const operation = (req.body as { operationName?: unknown } | undefined)?.operationName;
-  if (typeof operation === 'string') span.span.setAttribute('graphql.operation.name', operation);
-  context.with(span.context, next);
+  if (typeof operation === 'string') spanOf(res)?.span.setAttribute('graphql.operation.name', operation);
+  next();
 };
 
 /** The answer's first error code on the request's span (the `finish` handler ends it). */
 const outcomePlugin: ApolloServerPlugin<BaseContext> = {
-  async requestDidStart() {
+  async requestDidStart({ contextValue }) {
     return {
       async willSendResponse({ response }) {
-        const span = trace.getActiveSpan();
+        const span = contextValue.span;
         if (!span || response.body.kind !== 'single') return;
         const errors = response.body.singleResult.errors ?? [];
         const outcome = errors.length ? String(errors[0]?.extensions?.code ?? 'ERROR') : 'OK';
@@ -210,18 +226,19 @@ export async function startSubgraph<C extends BaseContext>(
     ...(tracing ? [serverSpan(tracing)] : []),
     requireJsonBody,
     express.json({ limit: '5mb' }),
-    ...(tracing ? [resumeSpan] : []),
+    ...(tracing ? [spanOperation] : []),
     expressMiddleware(server, {
       context: async ({ req, res }) => {
         const request = await deps.verifier.verify(req.header(CONTEXT_HEADER), def.name);
         if (!request) throw unauthenticated();
-        spanOf(res)?.span.setAttributes({
+        const traced = spanOf(res);
+        traced?.span.setAttributes({
           'cifra.request_id': request.requestId,
           ...(request.tenant
             ? { 'cifra.tenant.id': request.tenant.id, 'cifra.tenant.slug': request.tenant.slug }
             : {}),
         });
-        return def.extendContext(createBaseContext(request, { ...deps, log }));
+        return def.extendContext(createBaseContext(request, { ...deps, log }, traced));
       },
     }),
   );

@@ -33,8 +33,6 @@ export interface TenantRegistryOptions {
   statementTimeoutMs?: number;
   /** How long opening a connection may take before it fails (a dead server must not hang callers). */
   connectionTimeoutMs?: number;
-  /** Called on every pool the registry opens (traces install their query spans here). */
-  instrument?: (pool: pg.Pool) => void;
 }
 
 interface Entry {
@@ -51,8 +49,7 @@ interface Entry {
 export class TenantRegistry {
   private readonly pools = new Map<string, Entry>();
   private readonly locations = new Map<string, { at: number; location: TenantLocation }>();
-  private readonly opts: Required<Omit<TenantRegistryOptions, 'instrument'>> &
-    Pick<TenantRegistryOptions, 'instrument'>;
+  private readonly opts: Required<TenantRegistryOptions>;
   private readonly sweeper: NodeJS.Timeout;
   private closed = false;
 
@@ -175,7 +172,6 @@ export class TenantRegistry {
     });
     // A dropped connection must not crash the process; the next query gets a fresh one.
     guardPool(pool);
-    this.opts.instrument?.(pool);
     const entry = { pool, db: tenantDb(pool), lastUsedAt: Date.now() };
     this.pools.set(tenantId, entry);
     while (this.pools.size > this.opts.maxPools) {

@@ -1,14 +1,15 @@
-import { type Attributes, context, SpanKind, trace } from '@opentelemetry/api';
-import { endSpan, IN_QUERY, serviceOf } from './tracing.ts';
+import { type Attributes, type Context, SpanKind, type Tracer } from '@opentelemetry/api';
+import { endSpan } from './tracing.ts';
 
 /** What the wrapper needs of a `pg` pool and its clients (the package itself is not a dependency). */
 type Query = (...args: unknown[]) => unknown;
 interface QueryClient {
   query(...args: unknown[]): unknown;
+  release(...args: unknown[]): unknown;
 }
 export interface TraceablePool {
   query(...args: unknown[]): unknown;
-  on(event: 'connect', listener: (client: QueryClient) => void): unknown;
+  connect(): Promise<QueryClient>;
   options: { connectionString?: string; database?: string; host?: string; port?: number };
 }
 
@@ -54,25 +55,22 @@ function where(options: TraceablePool['options']): Attributes {
 }
 
 /**
- * A span per statement a traced request runs on this pool, a child of that request's current
- * span, in the service the request belongs to. Statements outside a traced request (start-up,
- * migrations, the worker's polling) make no span. Only installed when tracing is on.
+ * The pool as one traced request sees it: each statement it runs — through the pool, or on a
+ * connection checked out for a transaction (`connect()`, promise form) — is a span under `parent`.
+ * Everything else is the pool's own (`Object.create`: drizzle still sees a `pg.Pool` and runs a
+ * transaction on one checked-out connection). Made per request, and only when tracing is on.
  */
-export function traceQueries<P extends TraceablePool>(pool: P): P {
+export function tracedPool<P extends TraceablePool>(pool: P, tracer: Tracer, parent: Context): P {
   const base = where(pool.options);
   const traced =
-    (run: Query, self: unknown, pooled: boolean): Query =>
+    (run: Query, self: unknown): Query =>
     (...args: unknown[]) => {
-      const ctx = context.active();
-      const service = serviceOf(ctx);
       const first = args[0] as string | { text?: unknown; submit?: unknown } | undefined;
       // Cursors and streams (pg-cursor, pg-query-stream) end by events: not timed here.
-      if (!service || ctx.getValue(IN_QUERY) || (typeof first === 'object' && first?.submit)) {
-        return run.apply(self, args);
-      }
+      if (typeof first === 'object' && first?.submit) return run.apply(self, args);
       const text = typeof first === 'string' ? first : typeof first?.text === 'string' ? first.text : '';
       const { operation, table } = summarize(text);
-      const span = service.tracer.startSpan(
+      const span = tracer.startSpan(
         table ? `${operation} ${table}` : operation,
         {
           kind: SpanKind.CLIENT,
@@ -82,13 +80,12 @@ export function traceQueries<P extends TraceablePool>(pool: P): P {
             ...(table ? { 'db.collection.name': table } : {}),
           },
         },
-        ctx,
+        parent,
       );
       const finish = (err: unknown) => {
         const code = (err as { code?: unknown } | null)?.code;
         endSpan(span, err ? (typeof code === 'string' ? code : 'Error') : undefined);
       };
-      const inner = pooled ? trace.setSpan(ctx, span).setValue(IN_QUERY, true) : trace.setSpan(ctx, span);
       const last = args[args.length - 1];
       if (typeof last === 'function') {
         const callback = last as (err: unknown, ...rest: unknown[]) => void;
@@ -96,18 +93,29 @@ export function traceQueries<P extends TraceablePool>(pool: P): P {
           finish(err);
           callback(err, ...rest);
         };
-        return context.with(inner, () => run.apply(self, args));
+        return run.apply(self, args);
       }
-      const result = context.with(inner, () => run.apply(self, args));
+      const result = run.apply(self, args);
       if (result instanceof Promise) result.then(() => finish(null), finish);
       else finish(null);
       return result;
     };
-  // pool.query waits for a connection in the caller's context; the connection-level query it then
-  // runs is the same statement. Connections checked out for a transaction are wrapped themselves.
-  pool.query = traced(pool.query, pool, true);
-  pool.on('connect', (client) => {
-    client.query = traced(client.query, client, false);
-  });
-  return pool;
+  const view = Object.create(pool) as P;
+  view.query = traced(pool.query, pool);
+  view.connect = async () => {
+    const client = await pool.connect();
+    // Traced for this checkout only: the connection goes back to the pool as it came.
+    const release = client.release;
+    const own = Object.hasOwn(client, 'query');
+    const query = client.query;
+    client.query = traced(query, client);
+    client.release = (...args: unknown[]) => {
+      if (own) client.query = query;
+      else Reflect.deleteProperty(client, 'query');
+      client.release = release;
+      return release.apply(client, args);
+    };
+    return client;
+  };
+  return view;
 }

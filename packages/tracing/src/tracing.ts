@@ -1,21 +1,15 @@
 import {
   type Attributes,
   type Context,
-  context,
-  createContextKey,
-  ProxyTracerProvider,
   ROOT_CONTEXT,
   type Span,
   type SpanContext,
   SpanKind,
-  type SpanOptions,
   SpanStatusCode,
   type TextMapGetter,
   type Tracer,
-  type TracerProvider,
   trace,
 } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
@@ -24,10 +18,16 @@ import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
 /**
  * Traces, off unless configured. When off nothing here is loaded into the request path: no
- * provider or context manager is registered, and the services install no middleware, wrapper or
- * plugin. When on, each service of the process (the gateway, each subgraph, the worker) has its own
- * tracer provider with its own `service.name`, so the all-in-one process reports six services as
- * split mode does; they share one exporter.
+ * provider is registered and the services install no middleware, wrapper or plugin. When on, each
+ * service of the process (the gateway, each subgraph, the worker) has its own tracer provider with
+ * its own `service.name`, so the all-in-one process reports six services as split mode does; they
+ * share one exporter.
+ *
+ * Parentage is passed explicitly (a request's span travels with the request: the gateway's
+ * context, the subgraph's per-request database), never through a global context manager: on Node
+ * 20 the AsyncLocalStorage context manager puts a hook on every promise of the process, which cost
+ * the gateway about a quarter of its throughput (docs/benchmarks.md). So no span of a library that
+ * traces through the global API on its own (@apollo/gateway's) is recorded.
  */
 export interface TracingOptions {
   /**
@@ -42,57 +42,8 @@ export interface TracingOptions {
   serviceName?: string;
 }
 
-/** The service a span belongs to, carried in the context of everything done for its request. */
-const SERVICE = createContextKey('cifra.service');
-/** Set inside a pool-level query span: the connection-level query it runs is not a second span. */
-export const IN_QUERY = createContextKey('cifra.in-query');
-
 /** W3C Trace Context (`traceparent`, `tracestate`): what crosses the gateway → subgraph hop. */
 export const propagator = new W3CTraceContextPropagator();
-
-const NOOP_TRACER = new ProxyTracerProvider().getTracer('cifra-noop');
-
-/**
- * The global provider, for libraries that trace through the OpenTelemetry API on their own
- * (@apollo/gateway's plan, execute and fetch spans): their spans go to the provider of the service
- * whose request they run in, and are no-ops anywhere else.
- */
-class ServiceRoutedTracer implements Tracer {
-  constructor(
-    private readonly name: string,
-    private readonly version: string | undefined,
-  ) {}
-
-  private pick(ctx: Context): Tracer {
-    const service = ctx.getValue(SERVICE) as ServiceTracing | undefined;
-    return service ? service.provider.getTracer(this.name, this.version) : NOOP_TRACER;
-  }
-
-  startSpan(name: string, options?: SpanOptions, ctx: Context = context.active()): Span {
-    return this.pick(ctx).startSpan(name, options, ctx);
-  }
-
-  startActiveSpan<F extends (span: Span) => unknown>(...args: unknown[]): ReturnType<F> {
-    // (name, fn), (name, options, fn) or (name, options, context, fn)
-    const ctx = args.length >= 4 ? (args[2] as Context) : context.active();
-    const tracer = this.pick(ctx);
-    return (tracer.startActiveSpan as (...a: unknown[]) => ReturnType<F>).apply(tracer, args);
-  }
-}
-
-const routedProvider: TracerProvider = {
-  getTracer: (name, version) => new ServiceRoutedTracer(name, version),
-};
-
-let installed = false;
-
-/** Once per process, and only when some service traces: async context and the routed provider. */
-function install(): void {
-  if (installed) return;
-  installed = true;
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  trace.setGlobalTracerProvider(routedProvider);
-}
 
 /** The signal path of the OTLP/HTTP specification, appended to the base endpoint. */
 export function tracesUrl(endpoint: string): string {
@@ -110,7 +61,6 @@ export class Tracing {
         : []),
       ...(opts.spanProcessors ?? []),
     ];
-    install();
   }
 
   /** The tracer of one service of this process (`gateway`, `ledger`, `worker`, …). */
@@ -150,11 +100,6 @@ export class ServiceTracing {
     this.tracer = provider.getTracer('cifra');
   }
 
-  /** `ctx` with this service as the owner of the spans started in it (queries, the gateway's own). */
-  enter(ctx: Context): Context {
-    return ctx.setValue(SERVICE, this);
-  }
-
   /**
    * A span for one request this service serves, and the context to run the request in. The parent
    * is taken from the request's `traceparent` only when `trustParent` (a subgraph behind the
@@ -168,7 +113,7 @@ export class ServiceTracing {
   ): { span: Span; context: Context } {
     const parent = trustParent ? propagator.extract(ROOT_CONTEXT, headers, headerGetter) : ROOT_CONTEXT;
     const span = this.tracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parent);
-    return { span, context: this.enter(trace.setSpan(parent, span)) };
+    return { span, context: trace.setSpan(parent, span) };
   }
 
   /** A span of a call this service makes to another (a subgraph fetch), a child of `parent`'s span. */
@@ -180,8 +125,14 @@ export class ServiceTracing {
   /** A span of background work (a job run) of this service, and the context to run it in. */
   internalSpan(name: string, attributes: Attributes): { span: Span; context: Context } {
     const span = this.tracer.startSpan(name, { kind: SpanKind.INTERNAL, attributes }, ROOT_CONTEXT);
-    return { span, context: this.enter(trace.setSpan(ROOT_CONTEXT, span)) };
+    return { span, context: trace.setSpan(ROOT_CONTEXT, span) };
   }
+}
+
+/** The span context a request's `traceparent` names, if it names a valid one. */
+export function parentIn(headers: Record<string, string | string[] | undefined>): Context | undefined {
+  const ctx = propagator.extract(ROOT_CONTEXT, headers, headerGetter);
+  return trace.getSpanContext(ctx) ? ctx : undefined;
 }
 
 /** The `traceparent` (and `tracestate`) headers that make the receiver's span a child of `ctx`'s. */
@@ -193,11 +144,6 @@ export function traceHeaders(ctx: Context): Record<string, string> {
     },
   });
   return headers;
-}
-
-/** The service whose request `ctx` belongs to, if that request is traced. */
-export function serviceOf(ctx: Context): ServiceTracing | undefined {
-  return ctx.getValue(SERVICE) as ServiceTracing | undefined;
 }
 
 /**
@@ -218,4 +164,4 @@ export function markOutcome(span: Span, outcome: string | undefined): void {
 }
 
 export type { Context, Span, SpanContext };
-export { context, SpanKind, trace };
+export { SpanKind, trace };
