@@ -8,10 +8,20 @@ import fxRefresh from './fx-refresh.bench.ts';
 import gateway from './gateway.bench.ts';
 import { runBenches } from './harness.ts';
 import ledger from './ledger.bench.ts';
+import observability from './observability.bench.ts';
 import persistedDocuments from './persisted-documents.bench.ts';
 import tenantLogins from './tenant-logins.bench.ts';
 
-const ALL = [gateway, persistedDocuments, ledger, auditTriggers, tenantLogins, firmView, fxRefresh];
+const ALL = [
+  gateway,
+  observability,
+  persistedDocuments,
+  ledger,
+  auditTriggers,
+  tenantLogins,
+  firmView,
+  fxRefresh,
+];
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--');
 const unknown = wanted.filter((w) => !ALL.some((b) => b.name === w));
