@@ -26,8 +26,8 @@ import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
  * Parentage is passed explicitly (a request's span travels with the request: the gateway's
  * context, the subgraph's per-request database), never through a global context manager: on Node
  * 20 the AsyncLocalStorage context manager puts a hook on every promise of the process, which cost
- * the gateway about a quarter of its throughput (docs/benchmarks.md). So no span of a library that
- * traces through the global API on its own (@apollo/gateway's) is recorded.
+ * the gateway about 30 % of its throughput (docs/adr/0004-traces-explicit-parentage.md). So no span
+ * of a library that traces through the global API on its own (@apollo/gateway's) is recorded.
  */
 export interface TracingOptions {
   /**
