@@ -62,8 +62,11 @@ export interface GatewayOptions {
   exports?: { verifier: ExportLinkVerifier; registry: TenantRegistry };
   /** Browser origins allowed to call the API (CORS); none by default. */
   corsOrigins?: readonly string[];
-  /** Demand control: what one request may ask (docs/architecture/gateway.md). */
-  limits?: Partial<DemandLimits>;
+  /**
+   * Demand control: what one request may ask (docs/architecture/gateway.md). `false` turns it off,
+   * for measuring what it costs only: no deployable passes it.
+   */
+  limits?: Partial<DemandLimits> | false;
   /** Who may introspect the schema and see field suggestions (default: the firm's staff). */
   introspection?: IntrospectionPolicy;
   /**
@@ -346,7 +349,9 @@ const callerIn = (res: { locals: Record<string, unknown> }) => (res.locals.calle
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const log = opts.log.child({ component: 'gateway' });
-  const limits = { ...DEFAULT_DEMAND_LIMITS, ...opts.limits };
+  // `false` only where the perimeter's cost is measured (pnpm bench observability).
+  const demand = opts.limits !== false;
+  const limits = { ...DEFAULT_DEMAND_LIMITS, ...(opts.limits || {}) };
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl,
     buildService: ({ name, url }) =>
@@ -358,10 +363,10 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     includeStacktraceInErrorResponses: false,
     // Demand control runs before the gateway plans anything: the parser stops at the token limit,
     // validation at depth, aliases and directives, and the cost estimate before execution.
-    parseOptions: { maxTokens: limits.maxTokens },
-    validationRules: demandValidationRules(limits),
+    parseOptions: demand ? { maxTokens: limits.maxTokens } : {},
+    validationRules: demand ? demandValidationRules(limits) : [],
     plugins: [
-      costLimitPlugin(limits),
+      ...(demand ? [costLimitPlugin(limits)] : []),
       audiencePlugin(opts.introspection ?? 'staff'),
       traceOperationPlugin(),
       noSubscriptions,

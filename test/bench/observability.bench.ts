@@ -1,9 +1,9 @@
 /**
- * What traces cost the gateway: the same tenant query through two all-in-one stacks with the
- * perimeter on (demand control, rate limits with buckets no one empties, a JSON log line per
- * request, Prometheus metrics), one with traces off and one exporting every span over OTLP/HTTP in
- * batches to a collector stand-in on loopback. Each stack runs in a process of its own (traces on
- * enable async hooks for the whole process); rounds alternate between them.
+ * What the perimeter and traces cost the gateway: the same tenant query through three all-in-one
+ * stacks — a gateway without the perimeter; the perimeter on (demand control, rate limits with
+ * buckets no one empties, a JSON log line per request, Prometheus metrics); and the perimeter on
+ * with every span exported over OTLP/HTTP in batches to a collector stand-in on loopback. Each
+ * stack runs in a process of its own; rounds rotate which goes first.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -50,7 +50,7 @@ interface Side {
 export default defineBench({
   name: 'observability',
   title:
-    'The gateway with traces off and on (perimeter on; each stack in its own process, alternating rounds)',
+    'The gateway without and with the perimeter, and with traces (each stack in its own process, rotating rounds)',
   async run(ctx) {
     const requests = ctx.size('observability_requests', 1_000);
     const concurrency = ctx.size('observability_concurrency', 8);
@@ -58,18 +58,20 @@ export default defineBench({
     const sink = await otlpSink();
     ctx.defer(sink.close);
     const perimeter = UNLIMITED;
-    const side = async (label: string, tracesEndpoint?: string): Promise<Side> => {
-      const s = await ctx.stackProcess({ perimeter, logs: true, tracesEndpoint });
+    const side = async (label: string, tracesEndpoint?: string, bare = false): Promise<Side> => {
+      const s = await ctx.stackProcess({ perimeter, logs: !bare, tracesEndpoint, bare });
       const token = await signLocalToken((await readSecrets(s.dataDir)).authPrivateJwk, 'senior@demo.firm');
       const headers = async () => ({ authorization: `Bearer ${token}`, 'x-tenant': TENANT });
       return { label, url: s.gatewayUrl, headers, all: [], elapsedMs: 0 };
     };
-    const off = await side('traces off');
-    const on = await side('traces on (OTLP/HTTP to loopback)', sink.url);
-    for (const s of [off, on]) await load(s.url, s.headers, 200, concurrency); // warm up
+    const bare = await side('perimeter off, traces off', undefined, true);
+    const off = await side('perimeter on, traces off');
+    const on = await side('perimeter on, traces on (OTLP/HTTP to loopback)', sink.url);
+    const sides = [bare, off, on];
+    for (const s of sides) await load(s.url, s.headers, 200, concurrency); // warm up
     const before = { ...sink.received };
     for (let round = 0; round < rounds; round++) {
-      for (const s of round % 2 === 0 ? [off, on] : [on, off]) {
+      for (const s of [...sides.slice(round % 3), ...sides.slice(0, round % 3)]) {
         const sample = await load(s.url, s.headers, requests, concurrency);
         s.all.push(...sample.latencies);
         s.elapsedMs += sample.elapsedMs;
@@ -81,7 +83,7 @@ export default defineBench({
 
     const total = requests * rounds;
     const rate = (s: Side) => total / (s.elapsedMs / 1000);
-    const rows: BenchRow[] = [off, on].map((s) => ({
+    const rows: BenchRow[] = sides.map((s) => ({
       measure: s.label,
       result: `${Math.round(rate(s)).toLocaleString('en')} req/s`,
       note: `p50 ${ms(percentile(s.all, 0.5))}, p99 ${ms(percentile(s.all, 0.99))}`,
@@ -89,14 +91,19 @@ export default defineBench({
     const spans = sink.received.spans - before.spans;
     rows.push(
       {
-        measure: 'throughput ratio on / off',
-        result: ratio(rate(on) / rate(off)),
-        note: `${total.toLocaleString('en')} requests per side, ${concurrency} in flight, ${rounds} alternating rounds`,
+        measure: 'throughput ratio perimeter on / off',
+        result: ratio(rate(off) / rate(bare)),
+        note: `${total.toLocaleString('en')} requests per side, ${concurrency} in flight, ${rounds} rotating rounds`,
       },
       {
-        measure: 'p50 ratio on / off',
-        result: ratio(percentile(on.all, 0.5) / percentile(off.all, 0.5)),
-        note: `p99 ratio ${ratio(percentile(on.all, 0.99) / percentile(off.all, 0.99))}`,
+        measure: 'throughput ratio traces on / off (perimeter on)',
+        result: ratio(rate(on) / rate(off)),
+        note: `p50 ratio ${ratio(percentile(on.all, 0.5) / percentile(off.all, 0.5))}`,
+      },
+      {
+        measure: 'throughput ratio perimeter and traces on / both off',
+        result: ratio(rate(on) / rate(bare)),
+        note: `p50 ratio ${ratio(percentile(on.all, 0.5) / percentile(bare.all, 0.5))}`,
       },
       {
         measure: 'spans exported per request',

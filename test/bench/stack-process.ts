@@ -5,8 +5,11 @@
  * would pay for too. Started by the harness (`BenchContext.stackProcess`) with its configuration
  * as JSON in argv; prints one JSON line with the gateway's URL once it serves, stops on SIGTERM.
  */
+import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
-import { startStack } from '@cifra/ops';
+import { ContextSigner } from '@cifra/context';
+import { createAuthenticator, startGateway } from '@cifra/gateway';
+import { SUPERGRAPH_SDL_PATH, startStack } from '@cifra/ops';
 import pino from 'pino';
 
 export interface StackProcessConfig {
@@ -18,6 +21,11 @@ export interface StackProcessConfig {
   logs?: boolean;
   /** An OTLP/HTTP endpoint: traces on. */
   tracesEndpoint?: string;
+  /**
+   * Serve through a second gateway in front of the same subgraphs without the perimeter: no demand
+   * control, no rate limits, no metrics, no log output (what the perimeter costs is measured against it).
+   */
+  bare?: boolean;
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as StackProcessConfig;
@@ -33,7 +41,19 @@ const stack = await startStack({
   perimeter: config.perimeter,
   tracing: config.tracesEndpoint ? { endpoint: config.tracesEndpoint } : undefined,
 });
-process.stdout.write(`${JSON.stringify({ gatewayUrl: stack.gatewayUrl })}\n`);
+const bare = config.bare
+  ? await startGateway({
+      port: 0,
+      supergraphSdl: readFileSync(SUPERGRAPH_SDL_PATH, 'utf8'),
+      subgraphUrls: stack.subgraphUrls,
+      authenticator: await createAuthenticator({ kind: 'local', publicJwk: stack.gatewayKeys.authPublicJwk }),
+      signer: await ContextSigner.fromJwk(stack.gatewayKeys.contextPrivateJwk),
+      control: stack.appControl,
+      log: pino({ level: 'silent' }),
+      limits: false,
+    })
+  : undefined;
+process.stdout.write(`${JSON.stringify({ gatewayUrl: bare?.url ?? stack.gatewayUrl })}\n`);
 process.once('SIGTERM', () => {
-  void stack.close().finally(() => process.exit(0));
+  void (bare?.close() ?? Promise.resolve()).then(() => stack.close()).finally(() => process.exit(0));
 });
