@@ -20,7 +20,7 @@ export interface RequestTrace {
   operation?: string;
   /** The error codes of the answer, or OK. */
   outcome?: string;
-  /** The request's span and the context to run it in, when traces are on. */
+  /** The request's span and its context (the parent of its fetches' spans), when traces are on. */
   span?: { span: Span; context: Context };
 }
 
