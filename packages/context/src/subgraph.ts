@@ -126,7 +126,8 @@ export function createBaseContext(
     tenantId,
     tenantDb: () => {
       // A traced request gets its own view of the client's pool: each statement a span under it.
-      db ??= traced
+      // (An unsampled request — OTEL_TRACES_SAMPLER — records nothing: it takes the shared one.)
+      db ??= traced?.span.isRecording()
         ? deps.registry
             .pool(tenantId())
             .then((pool) => tenantDb(tracedPool(pool, traced.tracing.tracer, traced.context)))
