@@ -101,7 +101,8 @@ export class ServiceTracing {
   }
 
   /**
-   * A span for one request this service serves, and the context to run the request in. The parent
+   * A span for one request this service serves, and its context (the parent of what the request
+   * does: fetches, statements). The parent
    * is taken from the request's `traceparent` only when `trustParent` (a subgraph behind the
    * gateway); at the edge every request starts its own trace.
    */
@@ -122,7 +123,7 @@ export class ServiceTracing {
     return { span, context: trace.setSpan(parent, span) };
   }
 
-  /** A span of background work (a job run) of this service, and the context to run it in. */
+  /** A span of background work (a job run) of this service, and its context. */
   internalSpan(name: string, attributes: Attributes): { span: Span; context: Context } {
     const span = this.tracer.startSpan(name, { kind: SpanKind.INTERNAL, attributes }, ROOT_CONTEXT);
     return { span, context: trace.setSpan(ROOT_CONTEXT, span) };
