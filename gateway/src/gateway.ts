@@ -21,6 +21,7 @@ import {
 } from '@cifra/db';
 import { EXPORT_CONTENT, type ExportLinkVerifier, exportFileName, streamExport } from '@cifra/exports';
 import { Permissions } from '@cifra/permissions';
+import { endSpan, parentIn, type ServiceTracing, traceHeaders } from '@cifra/tracing';
 import cors from 'cors';
 import express, { type RequestHandler } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
@@ -63,8 +64,11 @@ export interface GatewayOptions {
   exports?: { verifier: ExportLinkVerifier; registry: TenantRegistry };
   /** Browser origins allowed to call the API (CORS); none by default. */
   corsOrigins?: readonly string[];
-  /** Demand control: what one request may ask (docs/architecture/gateway.md). */
-  limits?: Partial<DemandLimits>;
+  /**
+   * Demand control: what one request may ask (docs/architecture/gateway.md). `false` turns it off,
+   * for measuring what it costs only: no deployable passes it.
+   */
+  limits?: Partial<DemandLimits> | false;
   /** The tighter limits of partner integrations and entity keys (never looser than `limits`). */
   integrationLimits?: Partial<DemandLimits>;
   /**
@@ -83,6 +87,11 @@ export interface GatewayOptions {
   rateLimits?: RateLimits;
   /** Partner integrations' access tokens: `POST /oauth/token` is served when given (docs/partners.md). */
   integrationTokens?: IntegrationTokens;
+  /**
+   * Traces (OpenTelemetry): a span per request and per subgraph fetch, whose `traceparent` the
+   * subgraph continues. Absent, nothing of it is installed.
+   */
+  tracing?: ServiceTracing;
 }
 
 /** Headers a browser client may send across origins, and the ones it may read back. */
@@ -111,9 +120,10 @@ class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
     private readonly subgraph: string,
     private readonly signer: ContextSigner,
+    private readonly tracing: ServiceTracing | undefined,
   ) {
     super(config);
-    this.fetcher = retryStaleSocket(this.fetcher);
+    this.fetcher = retryStaleSocket(tracing ? tracedFetcher(this.fetcher, subgraph, tracing) : this.fetcher);
   }
 
   /**
@@ -127,6 +137,12 @@ class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     // Also called for health checks with an empty context: those carry no identity.
     if (context?.access) {
       request.http?.headers.set(CONTEXT_HEADER, await this.signer.sign(context.access, this.subgraph));
+    }
+    // The request's span goes with the fetch as its parent; the fetcher makes the fetch's own span.
+    const span = context?.trace?.span;
+    if (this.tracing && span) {
+      for (const [name, value] of Object.entries(traceHeaders(span.context)))
+        request.http?.headers.set(name, value);
     }
   }
 
@@ -152,6 +168,41 @@ class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
 }
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
+
+/**
+ * Each fetch of a traced request (willSendRequest put the request's `traceparent` on it) is a
+ * client span under that request, and the subgraph gets the fetch's own `traceparent` instead.
+ * Fetches outside a traced request (health checks) are sent as they are.
+ */
+export function tracedFetcher(fetcher: Fetcher, subgraph: string, tracing: ServiceTracing): Fetcher {
+  return async (url, init) => {
+    const parent = init?.headers ? parentIn(init.headers) : undefined;
+    if (!parent) return fetcher(url, init);
+    const target = new URL(url);
+    const { span, context } = tracing.clientSpan(
+      `POST ${subgraph}`,
+      {
+        'http.request.method': 'POST',
+        'server.address': target.hostname,
+        'server.port': Number(target.port || 80),
+        'cifra.subgraph': subgraph,
+      },
+      parent,
+    );
+    try {
+      const response = await fetcher(url, {
+        ...init,
+        headers: { ...init?.headers, ...traceHeaders(context) },
+      });
+      span.setAttribute('http.response.status_code', response.status);
+      endSpan(span, response.ok ? 'OK' : `HTTP_${response.status}`);
+      return response;
+    } catch (err) {
+      endSpan(span, (err as { code?: string }).code ?? 'FETCH_FAILED');
+      throw err;
+    }
+  };
+}
 
 /** A socket the subgraph closed while it sat in the pool: the request never reached the server. */
 const STALE_SOCKET = /ECONNRESET|EPIPE|UND_ERR_SOCKET|socket hang up|other side closed/i;
@@ -328,12 +379,14 @@ function forgetAccessAfterMutations(caches: GatewayCaches): ApolloServerPlugin<G
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const log = opts.log.child({ component: 'gateway' });
-  const limits = { ...DEFAULT_DEMAND_LIMITS, ...opts.limits };
+  // `false` only where the perimeter's cost is measured (pnpm bench observability).
+  const demand = opts.limits !== false;
+  const limits = { ...DEFAULT_DEMAND_LIMITS, ...(opts.limits || {}) };
   const caches = opts.accessCacheMs === 0 ? undefined : createGatewayCaches(opts.accessCacheMs);
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl,
     buildService: ({ name, url }) =>
-      new SubgraphSource({ url: opts.subgraphUrls[name] ?? url }, name, opts.signer),
+      new SubgraphSource({ url: opts.subgraphUrls[name] ?? url }, name, opts.signer, opts.tracing),
   });
   const server = new ApolloServer<GatewayContext>({
     gateway,
@@ -341,14 +394,18 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     includeStacktraceInErrorResponses: false,
     // Demand control runs before the gateway plans anything: the parser stops at the token limit,
     // validation at depth, aliases and directives, and the cost estimate before execution.
-    parseOptions: { maxTokens: limits.maxTokens },
-    validationRules: demandValidationRules(limits),
+    parseOptions: demand ? { maxTokens: limits.maxTokens } : {},
+    validationRules: demand ? demandValidationRules(limits) : [],
     plugins: [
-      costLimitPlugin<GatewayContext>(
-        limits,
-        integrationLimitsWithin(limits, opts.integrationLimits),
-        (ctx) => Boolean(ctx.access?.integration),
-      ),
+      ...(demand
+        ? [
+            costLimitPlugin<GatewayContext>(
+              limits,
+              integrationLimitsWithin(limits, opts.integrationLimits),
+              (ctx) => Boolean(ctx.access?.integration),
+            ),
+          ]
+        : []),
       audiencePlugin(opts.introspection ?? 'staff'),
       traceOperationPlugin(),
       noSubscriptions,
@@ -373,7 +430,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const metrics = opts.metrics ? new GatewayMetrics(opts.metrics) : undefined;
   const app = express();
   app.disable('x-powered-by');
-  app.use(requestTracing(log, metrics));
+  app.use(requestTracing(log, metrics, opts.tracing));
   // Nothing is cross-origin unless the firm lists the origin; a preflight is answered here.
   const allowedOrigins = new Set(opts.corsOrigins ?? []);
   app.use(
@@ -515,6 +572,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
               () => resolveIntegrationAccess(opts.control, caller.integration, tenantSlug, client),
             );
             trace.caller = access.email;
+            trace.tenantId = access.tenant?.id;
             await opts.rateLimits?.chargePerson(access.userId, requestPoints(req.body?.query));
             return {
               access: { ...access, client, requestId: trace.requestId },
@@ -527,6 +585,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
           const access = await cachedAccess(caches, `p|${caller.email}|${tenantSlug ?? ''}`, () =>
             resolveAccess(opts.control, caller.email, tenantSlug, client),
           );
+          trace.tenantId = access.tenant?.id;
           await opts.rateLimits?.chargePerson(access.userId, requestPoints(req.body?.query));
           return {
             access: { ...access, client, requestId: trace.requestId },

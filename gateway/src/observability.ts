@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from '@cifra/context';
+import { type Context, endSpan, type ServiceTracing, type Span } from '@cifra/tracing';
 import type { NextFunction, Request, Response } from 'express';
 import client from 'prom-client';
 
@@ -14,9 +15,13 @@ export interface RequestTrace {
   startedAt: bigint;
   caller?: string;
   tenant?: string;
+  /** The client's id, once the caller's access to it is known. */
+  tenantId?: string;
   operation?: string;
   /** The error codes of the answer, or OK. */
   outcome?: string;
+  /** The request's span and its context (the parent of its fetches' spans), when traces are on. */
+  span?: { span: Span; context: Context };
 }
 
 /** A caller's own request id is kept when it is a sane token; anything else is replaced. */
@@ -89,12 +94,17 @@ export interface MetricSources {
   jobs?: () => Promise<{ name: string; state: string; count: number }[]>;
 }
 
+/** Probes and scrapes: not worth a trace each. */
+const UNTRACED = new Set(['/healthz', '/metrics']);
+
 /**
  * First on every route: the request id (the caller's own `x-request-id`, or a new one) goes back in
  * the response header at once, so even a refusal carries it; when the response is finished, one
  * log line says who asked what of which client, how it ended, how long it took and how big it was.
+ * With traces on, the request is also a span (a new trace: a caller's own `traceparent` is not
+ * followed at the edge), ended with the same facts — the client, never the caller's email.
  */
-export function requestTracing(log: Logger, metrics: GatewayMetrics | undefined) {
+export function requestTracing(log: Logger, metrics: GatewayMetrics | undefined, tracing?: ServiceTracing) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const given = req.header('x-request-id');
     const trace: RequestTrace = {
@@ -106,6 +116,19 @@ export function requestTracing(log: Logger, metrics: GatewayMetrics | undefined)
     // Taken now: a mounted router rewrites req.url while it runs. An export link's token is a
     // credential, so its path is logged without it.
     const path = (req.originalUrl.split('?')[0] ?? '').replace(/^\/exports\/.+$/, '/exports/…');
+    if (tracing && !UNTRACED.has(path)) {
+      trace.span = tracing.serverSpan(
+        `${req.method} ${path}`,
+        req.headers,
+        {
+          'http.request.method': req.method,
+          'url.path': path,
+          'http.route': path,
+          'cifra.request_id': trace.requestId,
+        },
+        false,
+      );
+    }
     res.on('finish', () => {
       const durationMs = Number(process.hrtime.bigint() - trace.startedAt) / 1e6;
       const entry = {
@@ -122,6 +145,16 @@ export function requestTracing(log: Logger, metrics: GatewayMetrics | undefined)
       };
       if (path === '/graphql') metrics?.observe({ ...trace, outcome: entry.outcome });
       log[res.statusCode >= 500 ? 'error' : 'info'](entry, 'request');
+      if (trace.span) {
+        trace.span.span.setAttributes({
+          'http.response.status_code': res.statusCode,
+          'cifra.outcome': entry.outcome,
+          ...(trace.tenant ? { 'cifra.tenant.slug': trace.tenant } : {}),
+          ...(trace.tenantId ? { 'cifra.tenant.id': trace.tenantId } : {}),
+          ...(trace.operation ? { 'graphql.operation.name': trace.operation } : {}),
+        });
+        endSpan(trace.span.span, entry.outcome);
+      }
     });
     next();
   };

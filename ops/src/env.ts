@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { DemandLimits, IntrospectionPolicy, RateLimitOptions } from '@cifra/gateway';
 import { jsonProviderConfig } from '@cifra/subgraph-fx';
+import type { TracingOptions } from '@cifra/tracing';
 import { z } from 'zod';
 
 /** The one place the ops deployables (launcher, worker, CLIs, split-mode servers) read the environment. */
@@ -61,6 +62,13 @@ const schema = z.object({
   /** A bearer token that opens /metrics to scrapers beyond loopback. */
   METRICS_TOKEN: z.string().min(16).optional(),
   NODE_ENV: z.string().optional(),
+  /**
+   * Traces (OpenTelemetry, OTLP over HTTP): off unless set. Spans go to `<endpoint>/v1/traces`; the
+   * exporter reads the other standard OTEL_EXPORTER_OTLP_* variables (headers, timeout) itself.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  /** The `service.name` of a split-mode service (`cifra-<service>` by default). */
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
   /** Rate limits: `postgres` shares the buckets between gateway instances; `memory` (default) is one process. */
   RATE_LIMIT_STORE: z.enum(['memory', 'postgres']).default('memory'),
   RATE_LIMIT_PERSON_POINTS: z.coerce.number().int().min(1).optional(),
@@ -143,6 +151,18 @@ export function perimeterOf(env: Env): {
         windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
       }),
     },
+  };
+}
+
+/**
+ * Where traces go, if anywhere. `pnpm start` names each of its services `cifra-<service>`: one
+ * OTEL_SERVICE_NAME for all six would merge them, so it applies in split mode only.
+ */
+export function tracingOf(env: Env, mode: 'split' | 'all-in-one'): TracingOptions | undefined {
+  if (!env.OTEL_EXPORTER_OTLP_ENDPOINT) return undefined;
+  return {
+    endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+    serviceName: mode === 'split' ? env.OTEL_SERVICE_NAME : undefined,
   };
 }
 

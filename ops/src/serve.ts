@@ -2,8 +2,9 @@ import { ContextVerifier, createLogger, type Logger } from '@cifra/context';
 import { controlDb, guardPool, pg, TenantRegistry } from '@cifra/db';
 import { ExportLinkSigner, ExportLinkVerifier } from '@cifra/exports';
 import { createProviders } from '@cifra/subgraph-fx';
+import { Tracing } from '@cifra/tracing';
 import type { JWK } from 'jose';
-import { type Env, perimeterOf } from './env.ts';
+import { type Env, perimeterOf, tracingOf } from './env.ts';
 import {
   type GatewayServiceOptions,
   isSubgraphName,
@@ -86,6 +87,8 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
   if (name === 'gateway' && env.EXPORT_PUBLIC_JWK && !env.TENANT_DB_SECRET) {
     throw new ServiceConfigError('gateway needs TENANT_DB_SECRET (to stream exports) with EXPORT_PUBLIC_JWK');
   }
+  const tracingOptions = tracingOf(env, 'split');
+  const tracing = tracingOptions ? new Tracing(tracingOptions) : undefined;
   const pool = new pg.Pool({
     connectionString: env.CONTROL_DATABASE_URL,
     max: 10,
@@ -94,7 +97,11 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
   guardPool(pool, (err) => log.warn({ err }, 'control-plane connection error'));
   const control = controlDb(pool);
   const listen = { port: env.PORT, host: env.HOST };
-  const cleanups: (() => Promise<void>)[] = [() => pool.end()];
+  // Stopped last: what the service did while stopping is still exported.
+  const cleanups: (() => Promise<void>)[] = [
+    ...(tracing ? [() => tracing.shutdown()] : []),
+    () => pool.end(),
+  ];
   const close = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   };
@@ -124,6 +131,7 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
         log,
         exports,
         perimeter: perimeterOf(env),
+        tracing: tracing?.service('gateway'),
       });
       cleanups.push(gateway.close);
       return { name, url: gateway.url, close };
@@ -142,6 +150,7 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
         },
         processEvery: env.JOB_PROCESS_EVERY_MS,
         lockLifetimeMs: env.JOB_LOCK_LIFETIME_MS,
+        tracing: tracing?.service('worker'),
       });
       cleanups.push(worker.stop);
       return { name, close };
@@ -153,6 +162,7 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
         registry,
         verifier: await ContextVerifier.fromJwk(parseJwk('CONTEXT_PUBLIC_JWK', env.CONTEXT_PUBLIC_JWK!)),
         log,
+        tracing,
         exportLinks:
           name === 'ledger' && env.EXPORT_PRIVATE_JWK && env.PUBLIC_URL
             ? await ExportLinkSigner.fromJwk(

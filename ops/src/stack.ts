@@ -3,6 +3,7 @@ import { TenantRegistry } from '@cifra/db';
 import { ExportLinkSigner, ExportLinkVerifier } from '@cifra/exports';
 import type { ProviderRegistry } from '@cifra/subgraph-fx';
 import type { FanOutOptions } from '@cifra/subgraph-period';
+import { Tracing, type TracingOptions } from '@cifra/tracing';
 import type { ControlPlane } from './control-plane.ts';
 import { openControlPlane } from './database-server.ts';
 import { seedDemoFirm } from './demo.ts';
@@ -49,6 +50,11 @@ export interface StackOptions {
   perimeter?: GatewayServiceOptions['perimeter'];
   /** FX rate providers for the worker's daily refresh; none when absent, so tests never reach the internet. */
   fxProviders?: ProviderRegistry;
+  /**
+   * Traces (OTEL_EXPORTER_OTLP_ENDPOINT, or span processors of the caller's own in tests): each
+   * service of the stack reports as `cifra-<service>`. Off when absent.
+   */
+  tracing?: TracingOptions;
 }
 
 export interface Stack {
@@ -91,7 +97,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   // Every service connects to the control plane as cifra_control_app, which owns nothing there;
   // only migrations and the demo seed use the admin connection.
   const app = opened.app;
-  const cleanups: [string, () => Promise<void>][] = [];
+  const tracing = opts.tracing ? new Tracing(opts.tracing) : undefined;
+  // Stopped last: what the services did while stopping is still exported.
+  const cleanups: [string, () => Promise<void>][] = tracing ? [['traces', () => tracing.shutdown()]] : [];
   /** Stop in reverse order of start: gateway, subgraphs, worker, pools, then the database server. */
   const closeAll = async () => {
     for (const [what, cleanup] of cleanups.reverse()) {
@@ -132,6 +140,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         },
         processEvery: opts.jobs?.processEveryMs,
         lockLifetimeMs: opts.jobs?.lockLifetimeMs,
+        tracing: tracing?.service('worker'),
       });
       cleanups.push(['job worker', worker.stop]);
     }
@@ -141,6 +150,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       registry,
       verifier: await ContextVerifier.fromJwk(secrets.contextPublicJwk),
       log,
+      tracing,
       // The gateway's address is known once it listens (port 0 picks a free one); links are
       // signed only at request time, after that.
       exportLinks: await ExportLinkSigner.fromJwk(secrets.exportPrivateJwk, () => publicUrl),
@@ -165,6 +175,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       control: app.db,
       log,
       exports: { verifier: await ExportLinkVerifier.fromJwk(secrets.exportPublicJwk), registry },
+      tracing: tracing?.service('gateway'),
       perimeter: {
         ...opts.perimeter,
         metrics: {

@@ -3,7 +3,8 @@ import { PostgresBackend } from '@agendajs/postgres-backend';
 import type { Logger } from '@cifra/context';
 import type { ControlDb, TenantRegistry } from '@cifra/db';
 import type { ProviderRegistry } from '@cifra/subgraph-fx';
-import { Agenda } from 'agenda';
+import { endSpan, type ServiceTracing } from '@cifra/tracing';
+import { Agenda, type Job } from 'agenda';
 import type { Pool } from 'pg';
 import { chainCheckpointJobs } from './jobs/chain-checkpoint.ts';
 import { fxRefreshJobs } from './jobs/fx-refresh.jobs.ts';
@@ -53,6 +54,8 @@ export interface WorkerOptions {
    * trail), so an early retake costs a wait, never a double transition.
    */
   lockLifetimeMs?: number;
+  /** Traces: each job run is a span of the worker's service. */
+  tracing?: ServiceTracing;
 }
 
 export interface RunningWorker {
@@ -80,7 +83,37 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     defaultLockLifetime: opts.lockLifetimeMs ?? DEFAULT_LOCK_LIFETIME_MS,
   });
   agenda.on('error', (err: unknown) => opts.deps.log.error({ err }, 'job scheduler error'));
+  if (opts.tracing) traceJobs(agenda, opts.tracing);
   for (const module of opts.modules ?? JOB_MODULES) await module(agenda, opts.deps);
   await agenda.start();
   return { agenda, stop: () => agenda.stop() };
+}
+
+/**
+ * Every job defined on `agenda` from now on runs in a span of its own (`job <name>`): when and how
+ * long, and how it ended. Its statements are not spans of it (the jobs take the shared pools).
+ */
+function traceJobs(agenda: Agenda, tracing: ServiceTracing): void {
+  const define = agenda.define.bind(agenda) as (
+    name: string,
+    run: (job: Job) => Promise<void>,
+    o?: object,
+  ) => void;
+  const traced = (name: string, run: (job: Job) => Promise<void>, options?: object) =>
+    define(
+      name,
+      // One parameter, as the job modules' own: Agenda treats a two-parameter processor as callback-style.
+      (job: Job) => {
+        const { span } = tracing.internalSpan(`job ${name}`, { 'cifra.job': name });
+        return run(job).then(
+          () => endSpan(span, 'OK'),
+          (err: unknown) => {
+            endSpan(span, (err as { code?: unknown }).code?.toString() ?? 'ERROR');
+            throw err;
+          },
+        );
+      },
+      options,
+    );
+  agenda.define = traced as typeof agenda.define;
 }

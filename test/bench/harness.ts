@@ -5,13 +5,17 @@
  * and prints every result in one report headed by the machine's state (the load average moves
  * absolute numbers a lot; the ratios each benchmark measures side by side in one run do not).
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { appLoginUrl, createDatabase, ensureAppLogin, ensureAppRole, type pg, withDatabase } from '@cifra/db';
 import { type EmbeddedServer, startEmbeddedPostgres } from '@cifra/db/embedded';
 import { type Stack, type StackOptions, startStack } from '@cifra/ops';
 import pino from 'pino';
+import type { StackProcessConfig } from './stack-process.ts';
 
 export interface BenchRow {
   measure: string;
@@ -38,6 +42,13 @@ export interface BenchContext {
   appUrl(databaseName: string): Promise<string>;
   /** The all-in-one stack (demo firm, worker, subgraphs, gateway) on a fresh control plane of that server. */
   stack(options?: Partial<StackOptions>): Promise<BenchStack>;
+  /**
+   * The all-in-one stack (demo firm, subgraphs, gateway; no worker) in a child process of its own
+   * on a fresh control plane of that server, for configurations that must not share a process.
+   */
+  stackProcess(
+    config: Omit<StackProcessConfig, 'dataDir' | 'databaseUrl' | 'appPassword'>,
+  ): Promise<{ gatewayUrl: string; dataDir: string }>;
   /** Run `cleanup` when the benchmark ends, last registered first. */
   defer(cleanup: () => unknown): void;
   /**
@@ -126,6 +137,48 @@ async function runOne(bench: Bench): Promise<BenchRow[]> {
       });
       cleanups.push(() => stack.close());
       return { stack, controlUrl, dataDir };
+    },
+    stackProcess: async (config) => {
+      const s = await ctx.server();
+      const name = `bench_control_${++stacks}`;
+      await createDatabase(s.url, name);
+      const dataDir = path.join(dir, `data-${stacks}`);
+      const full: StackProcessConfig = {
+        ...config,
+        dataDir,
+        databaseUrl: withDatabase(s.url, name),
+        appPassword: APP_PASSWORD,
+      };
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          fileURLToPath(new URL('./stack-process.ts', import.meta.url)),
+          JSON.stringify(full),
+        ],
+        { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      const exited = once(child, 'exit');
+      cleanups.push(async () => {
+        if (child.exitCode !== null) return;
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+        await exited;
+        clearTimeout(timer);
+      });
+      const ready = new Promise<{ gatewayUrl: string }>((resolve, reject) => {
+        let out = '';
+        child.stdout?.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const line = out.split('\n')[0];
+          if (out.includes('\n') && line) resolve(JSON.parse(line) as { gatewayUrl: string });
+        });
+        void exited.then(([code]) =>
+          reject(new Error(`the stack process exited (${String(code)}) before serving`)),
+        );
+      });
+      return { ...(await ready), dataDir };
     },
     defer: (cleanup) => cleanups.push(cleanup),
     endPool: (pool) => {

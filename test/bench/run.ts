@@ -9,6 +9,7 @@ import fxRefresh from './fx-refresh.bench.ts';
 import gateway from './gateway.bench.ts';
 import { runBenches } from './harness.ts';
 import ledger from './ledger.bench.ts';
+import observability from './observability.bench.ts';
 import persistedDocuments from './persisted-documents.bench.ts';
 import provisioning from './provisioning.bench.ts';
 import tenantLogins from './tenant-logins.bench.ts';
@@ -16,6 +17,7 @@ import tenantLogins from './tenant-logins.bench.ts';
 const ALL = [
   gateway,
   demandControl,
+  observability,
   persistedDocuments,
   ledger,
   auditTriggers,

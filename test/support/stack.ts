@@ -29,7 +29,7 @@ export interface TestStack {
  * server, the demo firm seeded, the gateway on a free port, and real tokens for the demo users.
  */
 export async function startTestStack(
-  options: Pick<StackOptions, 'perimeter'> & { logStream?: NodeJS.WritableStream } = {},
+  options: Pick<StackOptions, 'perimeter' | 'tracing'> & { logStream?: NodeJS.WritableStream } = {},
 ): Promise<TestStack> {
   const { logStream, ...stackOptions } = options;
   const db = await createEmptyDatabase();

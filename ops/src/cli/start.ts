@@ -1,7 +1,7 @@
 import { createLogger } from '@cifra/context';
 import { createProviders } from '@cifra/subgraph-fx';
 import { DEMO_USERS } from '../demo.ts';
-import { perimeterOf, readEnv } from '../env.ts';
+import { perimeterOf, readEnv, tracingOf } from '../env.ts';
 import { stopOnSignals } from '../shutdown.ts';
 import { startStack } from '../stack.ts';
 
@@ -23,6 +23,7 @@ const stack = await startStack({
   },
   fxProviders: createProviders({ ecbUrl: env.FX_ECB_URL, json: env.FX_JSON_PROVIDERS }),
   perimeter: perimeterOf(env),
+  tracing: tracingOf(env, 'all-in-one'),
   maxTokenLifetimeSeconds: env.AUTH_MAX_TOKEN_LIFETIME,
 });
 

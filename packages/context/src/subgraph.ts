@@ -3,16 +3,25 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { expressMiddleware } from '@as-integrations/express5';
-import type { Actor, ControlDb, TenantDb, TenantRegistry } from '@cifra/db';
+import { type Actor, type ControlDb, type TenantDb, type TenantRegistry, tenantDb } from '@cifra/db';
 import { badInput, DomainError, findBadText } from '@cifra/domain';
 import type { ExportLinkSigner } from '@cifra/exports';
 import { buildShield, type Permission, type PermissionContext, type RuleMap } from '@cifra/permissions';
+import {
+  type Context,
+  endSpan,
+  markOutcome,
+  type ServiceTracing,
+  type Span,
+  type Tracing,
+  tracedPool,
+} from '@cifra/tracing';
 import { sql } from 'drizzle-orm';
-import express from 'express';
+import express, { type RequestHandler } from 'express';
 import { type DocumentNode, GraphQLError, type GraphQLSchema, parse } from 'graphql';
 import { applyMiddleware, type IMiddlewareFunction } from 'graphql-middleware';
 import { formatSubgraphError } from './errors.ts';
@@ -27,6 +36,8 @@ export interface SubgraphDeps {
   log: Logger;
   /** Signs export download links (the ledger subgraph); the gateway holds the verifying key. */
   exportLinks?: ExportLinkSigner;
+  /** Traces: each subgraph reports as its own service. Absent, nothing of it is installed. */
+  tracing?: Tracing;
 }
 
 /** What every resolver gets: the verified caller, and databases bound to the caller's client. */
@@ -41,6 +52,8 @@ export interface BaseContext extends PermissionContext {
   tenantId(): string;
   /** The active client's database, as the application role. Resolvers never choose a database. */
   tenantDb(): Promise<TenantDb>;
+  /** The request's span, when traces are on. */
+  span?: Span;
 }
 
 export interface SubgraphDefinition<C extends BaseContext> {
@@ -78,7 +91,18 @@ function unauthenticated(): GraphQLError {
   });
 }
 
-export function createBaseContext(request: RequestContext, deps: SubgraphDeps): BaseContext {
+/** A traced request: its span, and what its statements' spans are made with. */
+interface RequestSpan {
+  span: Span;
+  context: Context;
+  tracing: ServiceTracing;
+}
+
+export function createBaseContext(
+  request: RequestContext,
+  deps: SubgraphDeps,
+  traced?: RequestSpan,
+): BaseContext {
   const tenantId = () => {
     if (!request.tenant) {
       throw new DomainError('BAD_USER_INPUT', 'Choose a client first: send its slug in the X-Tenant header');
@@ -101,11 +125,65 @@ export function createBaseContext(request: RequestContext, deps: SubgraphDeps): 
     deps,
     tenantId,
     tenantDb: () => {
-      db ??= deps.registry.db(tenantId());
+      // A traced request gets its own view of the client's pool: each statement a span under it.
+      // (An unsampled request — OTEL_TRACES_SAMPLER — records nothing: it takes the shared one.)
+      db ??= traced?.span.isRecording()
+        ? deps.registry
+            .pool(tenantId())
+            .then((pool) => tenantDb(tracedPool(pool, traced.tracing.tracer, traced.context)))
+        : deps.registry.db(tenantId());
       return db;
     },
+    span: traced?.span,
   };
 }
+
+const spanOf = (res: { locals: Record<string, unknown> }) => res.locals.span as RequestSpan | undefined;
+
+/**
+ * A span per request, continuing the gateway's trace from `traceparent` — parentage only: who is
+ * asking is still read from the signed context alone. It carries the request id, the client and the
+ * operation from that context, and the outcome.
+ */
+function serverSpan(tracing: ServiceTracing): RequestHandler {
+  return (req, res, next) => {
+    const { span, context } = tracing.serverSpan(
+      'POST /graphql',
+      req.headers,
+      { 'http.request.method': req.method, 'url.path': '/graphql', 'http.route': '/graphql' },
+      true,
+    );
+    res.locals.span = { span, context, tracing } satisfies RequestSpan;
+    res.on('finish', () => {
+      span.setAttribute('http.response.status_code', res.statusCode);
+      endSpan(span, res.statusCode < 400 ? undefined : `HTTP_${res.statusCode}`);
+    });
+    next();
+  };
+}
+
+/** The operation the gateway named for this fetch, once the body is parsed. */
+const spanOperation: RequestHandler = (req, res, next) => {
+  const operation = (req.body as { operationName?: unknown } | undefined)?.operationName;
+  if (typeof operation === 'string') spanOf(res)?.span.setAttribute('graphql.operation.name', operation);
+  next();
+};
+
+/** The answer's first error code on the request's span (the `finish` handler ends it). */
+const outcomePlugin: ApolloServerPlugin<BaseContext> = {
+  async requestDidStart({ contextValue }) {
+    return {
+      async willSendResponse({ response }) {
+        const span = contextValue.span;
+        if (!span || response.body.kind !== 'single') return;
+        const errors = response.body.singleResult.errors ?? [];
+        const outcome = errors.length ? String(errors[0]?.extensions?.code ?? 'ERROR') : 'OK';
+        span.setAttribute('cifra.outcome', outcome);
+        markOutcome(span, outcome);
+      },
+    };
+  },
+};
 
 export interface RunningSubgraph {
   url: string;
@@ -122,8 +200,10 @@ export async function startSubgraph<C extends BaseContext>(
   listen: { port: number; host?: string },
 ): Promise<RunningSubgraph> {
   const log = deps.log.child({ subgraph: def.name });
+  const tracing = deps.tracing?.service(def.name);
   const server = new ApolloServer<C>({
     schema: buildSchema(def),
+    plugins: tracing ? [outcomePlugin] : [],
     formatError: formatSubgraphError(log),
     includeStacktraceInErrorResponses: false,
     // The process stops its services in order (ops/src/shutdown.ts); Apollo's own signal handlers
@@ -144,13 +224,22 @@ export async function startSubgraph<C extends BaseContext>(
   });
   app.use(
     '/graphql',
+    ...(tracing ? [serverSpan(tracing)] : []),
     requireJsonBody,
     express.json({ limit: '5mb' }),
+    ...(tracing ? [spanOperation] : []),
     expressMiddleware(server, {
-      context: async ({ req }) => {
+      context: async ({ req, res }) => {
         const request = await deps.verifier.verify(req.header(CONTEXT_HEADER), def.name);
         if (!request) throw unauthenticated();
-        return def.extendContext(createBaseContext(request, { ...deps, log }));
+        const traced = spanOf(res);
+        traced?.span.setAttributes({
+          'cifra.request_id': request.requestId,
+          ...(request.tenant
+            ? { 'cifra.tenant.id': request.tenant.id, 'cifra.tenant.slug': request.tenant.slug }
+            : {}),
+        });
+        return def.extendContext(createBaseContext(request, { ...deps, log }, traced));
       },
     }),
   );

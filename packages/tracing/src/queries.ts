@@ -1,0 +1,121 @@
+import { type Attributes, type Context, SpanKind, type Tracer } from '@opentelemetry/api';
+import { endSpan } from './tracing.ts';
+
+/** What the wrapper needs of a `pg` pool and its clients (the package itself is not a dependency). */
+type Query = (...args: unknown[]) => unknown;
+interface QueryClient {
+  query(...args: unknown[]): unknown;
+  release(...args: unknown[]): unknown;
+}
+export interface TraceablePool {
+  query(...args: unknown[]): unknown;
+  connect(): Promise<QueryClient>;
+  options: { connectionString?: string; database?: string; host?: string; port?: number };
+}
+
+const OPERATION = /^\s*(?:\/\*.*?\*\/\s*)?([a-z]+)/is;
+const NAME = String.raw`("[^"]+"|[a-z_][\w$]*)(?:\s*\.\s*("[^"]+"|[a-z_][\w$]*))?`;
+const TABLE: Record<string, RegExp> = {
+  SELECT: new RegExp(String.raw`\bfrom\s+${NAME}`, 'i'),
+  INSERT: new RegExp(String.raw`^\s*insert\s+into\s+${NAME}`, 'i'),
+  UPDATE: new RegExp(String.raw`^\s*update\s+(?:only\s+)?${NAME}`, 'i'),
+  DELETE: new RegExp(String.raw`^\s*delete\s+from\s+(?:only\s+)?${NAME}`, 'i'),
+};
+
+const unquote = (name: string | undefined) => name?.replace(/^"|"$/g, '');
+
+/**
+ * What a span may say about a statement: its operation and its first table (`SELECT accounts`),
+ * never its text or parameters — raw SQL in the code may carry literals, parameters always carry
+ * the client's data.
+ */
+export function summarize(text: string): { operation: string; table?: string } {
+  const operation = (OPERATION.exec(text)?.[1] ?? 'QUERY').toUpperCase();
+  const match = TABLE[operation]?.exec(text);
+  if (!match) return { operation };
+  const table = match[2] ? unquote(match[2]) : unquote(match[1]);
+  return { operation, table };
+}
+
+function where(options: TraceablePool['options']): Attributes {
+  let url: URL | undefined;
+  try {
+    url = options.connectionString ? new URL(options.connectionString) : undefined;
+  } catch {
+    url = undefined;
+  }
+  const database = url ? decodeURIComponent(url.pathname.slice(1)) : options.database;
+  const port = url?.port ? Number(url.port) : options.port;
+  return {
+    'db.system.name': 'postgresql',
+    ...(database ? { 'db.namespace': database } : {}),
+    ...(url?.hostname || options.host ? { 'server.address': url?.hostname || options.host } : {}),
+    ...(port ? { 'server.port': port } : {}),
+  };
+}
+
+/**
+ * The pool as one traced request sees it: each statement it runs — through the pool, or on a
+ * connection checked out for a transaction (`connect()`, promise form) — is a span under `parent`.
+ * Everything else is the pool's own (`Object.create`: drizzle still sees a `pg.Pool` and runs a
+ * transaction on one checked-out connection). Made per request, and only when tracing is on.
+ */
+export function tracedPool<P extends TraceablePool>(pool: P, tracer: Tracer, parent: Context): P {
+  const base = where(pool.options);
+  const traced =
+    (run: Query, self: unknown): Query =>
+    (...args: unknown[]) => {
+      const first = args[0] as string | { text?: unknown; submit?: unknown } | undefined;
+      // Cursors and streams (pg-cursor, pg-query-stream) end by events: not timed here.
+      if (typeof first === 'object' && first?.submit) return run.apply(self, args);
+      const text = typeof first === 'string' ? first : typeof first?.text === 'string' ? first.text : '';
+      const { operation, table } = summarize(text);
+      const span = tracer.startSpan(
+        table ? `${operation} ${table}` : operation,
+        {
+          kind: SpanKind.CLIENT,
+          attributes: {
+            ...base,
+            'db.operation.name': operation,
+            ...(table ? { 'db.collection.name': table } : {}),
+          },
+        },
+        parent,
+      );
+      const finish = (err: unknown) => {
+        const code = (err as { code?: unknown } | null)?.code;
+        endSpan(span, err ? (typeof code === 'string' ? code : 'Error') : undefined);
+      };
+      const last = args[args.length - 1];
+      if (typeof last === 'function') {
+        const callback = last as (err: unknown, ...rest: unknown[]) => void;
+        args[args.length - 1] = (err: unknown, ...rest: unknown[]) => {
+          finish(err);
+          callback(err, ...rest);
+        };
+        return run.apply(self, args);
+      }
+      const result = run.apply(self, args);
+      if (result instanceof Promise) result.then(() => finish(null), finish);
+      else finish(null);
+      return result;
+    };
+  const view = Object.create(pool) as P;
+  view.query = traced(pool.query, pool);
+  view.connect = async () => {
+    const client = await pool.connect();
+    // Traced for this checkout only: the connection goes back to the pool as it came.
+    const release = client.release;
+    const own = Object.hasOwn(client, 'query');
+    const query = client.query;
+    client.query = traced(query, client);
+    client.release = (...args: unknown[]) => {
+      if (own) client.query = query;
+      else Reflect.deleteProperty(client, 'query');
+      client.release = release;
+      return release.apply(client, args);
+    };
+    return client;
+  };
+  return view;
+}
