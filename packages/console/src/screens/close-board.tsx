@@ -1,0 +1,192 @@
+import { useQuery } from '@apollo/client/react';
+import { useMemo, useState } from 'react';
+import {
+  Button,
+  Input,
+  Label,
+  ListBox,
+  ListBoxItem,
+  Popover,
+  SearchField,
+  Select,
+  SelectValue,
+} from 'react-aria-components';
+import type { ConsoleBoardMonthFragment } from '../__generated__/graphql.ts';
+import { Loading, RefusalNotice } from '../components/refusal.tsx';
+import { CloseBoardYearQuery } from '../operations.ts';
+import { navigate } from '../router.ts';
+import { CELL_STAGES, type CellStage, monthLabel, monthYearLabel, stageInfo } from '../stages.ts';
+
+interface Row {
+  id: string;
+  slug: string;
+  name: string;
+  /** Index 0 is January. */
+  cells: { stage: CellStage; detail: string | null }[];
+}
+
+const MONTH_KEYS = [
+  'm01',
+  'm02',
+  'm03',
+  'm04',
+  'm05',
+  'm06',
+  'm07',
+  'm08',
+  'm09',
+  'm10',
+  'm11',
+  'm12',
+] as const;
+
+/** Every client the signed-in person may see × the twelve months of a year, each cell its close stage. */
+export function CloseBoard({ year }: { year: number }) {
+  const { data, error, loading } = useQuery(CloseBoardYearQuery, { variables: { year } });
+  const [stageFilter, setStageFilter] = useState<CellStage | 'ALL'>('ALL');
+  const [search, setSearch] = useState('');
+
+  const rows = useMemo(() => {
+    if (!data) return [];
+    const months = MONTH_KEYS.map((k) => data[k] ?? null);
+    return rowsOf(months);
+  }, [data]);
+
+  const counts = useMemo(() => {
+    const c = new Map<CellStage, number>();
+    for (const r of rows) for (const cell of r.cells) c.set(cell.stage, (c.get(cell.stage) ?? 0) + 1);
+    return c;
+  }, [rows]);
+
+  const visible = rows.filter(
+    (r) =>
+      (stageFilter === 'ALL' || r.cells.some((c) => c.stage === stageFilter)) &&
+      (search.trim() === '' ||
+        `${r.name} ${r.slug}`.toLocaleLowerCase().includes(search.trim().toLocaleLowerCase())),
+  );
+
+  return (
+    <section aria-labelledby="board-title">
+      <div className="screen-head">
+        <h1 id="board-title">Close board {year}</h1>
+        <nav className="year-nav" aria-label="Year">
+          <Button className="button" onPress={() => navigate(`/?year=${year - 1}`)}>
+            ← {year - 1}
+          </Button>
+          <Button className="button" onPress={() => navigate(`/?year=${year + 1}`)}>
+            {year + 1} →
+          </Button>
+        </nav>
+      </div>
+      <div className="filters">
+        <SearchField className="search" value={search} onChange={setSearch}>
+          <Label>Search clients</Label>
+          <Input className="input" />
+        </SearchField>
+        <Select
+          className="select"
+          selectedKey={stageFilter}
+          onSelectionChange={(key) => setStageFilter(key as CellStage | 'ALL')}
+        >
+          <Label>Stage</Label>
+          <Button className="button select-button">
+            <SelectValue />
+            <span aria-hidden="true"> ▾</span>
+          </Button>
+          <Popover className="popover">
+            <ListBox className="listbox">
+              <ListBoxItem id="ALL" className="option">
+                Any stage
+              </ListBoxItem>
+              {CELL_STAGES.map((s) => (
+                <ListBoxItem key={s.stage} id={s.stage} className="option">
+                  {s.label}
+                </ListBoxItem>
+              ))}
+            </ListBox>
+          </Popover>
+        </Select>
+      </div>
+      {error && <RefusalNotice error={error} title="The close board could not be loaded" />}
+      {loading && !data && <Loading what="the close board" />}
+      {data && (
+        <>
+          <ul className="stage-counts" aria-label="Client-months per stage">
+            {CELL_STAGES.filter((s) => counts.get(s.stage)).map((s) => (
+              <li key={s.stage} className={`stage stage-${s.stage}`}>
+                {s.label}: <strong>{counts.get(s.stage)}</strong>
+              </li>
+            ))}
+          </ul>
+          {visible.length === 0 ? (
+            <p className="notice" role="status">
+              {rows.length === 0
+                ? 'You may not see any client of the firm.'
+                : 'No client matches these filters.'}
+            </p>
+          ) : (
+            <div className="table-scroll">
+              <table className="board">
+                <caption className="visually-hidden">
+                  Close stage of each client for each month of {year}
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Client</th>
+                    {MONTH_KEYS.map((k, i) => (
+                      <th scope="col" key={k}>
+                        {monthLabel(i + 1)}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {visible.map((r) => (
+                    <tr key={r.id} data-client={r.slug}>
+                      <th scope="row">{r.name}</th>
+                      {r.cells.map((cell, i) => {
+                        const info = stageInfo(cell.stage);
+                        return (
+                          <td
+                            key={MONTH_KEYS[i]}
+                            className={`stage stage-${cell.stage}`}
+                            title={`${r.name}, ${monthYearLabel(year, i + 1)}: ${info.label}${cell.detail ? ` (${cell.detail})` : ''}`}
+                          >
+                            {info.short}
+                          </td>
+                        );
+                      })}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function rowsOf(months: (ConsoleBoardMonthFragment | null)[]): Row[] {
+  const rows = new Map<string, Row>();
+  months.forEach((board, i) => {
+    for (const entry of board?.clients ?? []) {
+      let row = rows.get(entry.client.id);
+      if (!row) {
+        row = {
+          id: entry.client.id,
+          slug: entry.client.slug,
+          name: entry.client.name,
+          cells: MONTH_KEYS.map(() => ({ stage: 'NO_PERIOD' as CellStage, detail: null })),
+        };
+        rows.set(entry.client.id, row);
+      }
+      row.cells[i] =
+        entry.availability === 'UNAVAILABLE'
+          ? { stage: 'UNAVAILABLE', detail: entry.unavailableCode ?? null }
+          : { stage: entry.stage ?? 'NO_PERIOD', detail: entry.periodState ?? null };
+    }
+  });
+  return [...rows.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
