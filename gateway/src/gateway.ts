@@ -27,6 +27,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { resolveAccess, resolveIntegrationAccess, unauthenticated } from './access.ts';
 import { audiencePlugin, type IntrospectionPolicy, isStaff } from './audience.ts';
 import type { Authenticator } from './auth.ts';
+import { consoleHandler } from './console.ts';
 import {
   costLimitPlugin,
   DEFAULT_DEMAND_LIMITS,
@@ -77,6 +78,8 @@ export interface GatewayOptions {
   rateLimits?: RateLimits;
   /** Partner integrations' access tokens: `POST /oauth/token` is served when given (docs/partners.md). */
   integrationTokens?: IntegrationTokens;
+  /** The built firm console (packages/console/dist), served at `/` beside the API. */
+  console?: { dir: string };
 }
 
 /** Headers a browser client may send across origins, and the ones it may read back. */
@@ -514,6 +517,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       },
     }),
   );
+
+  // Last: every API route above keeps its path, and the console answers only what is left.
+  if (opts.console) app.use(consoleHandler(opts.console.dir));
 
   const http: Server = await new Promise((resolve) => {
     app.use(jsonErrors(log));

@@ -1,6 +1,7 @@
 export * from './access.ts';
 export * from './audience.ts';
 export * from './auth.ts';
+export * from './console.ts';
 export * from './demand-control.ts';
 export * from './gateway.ts';
 export * from './oauth.ts';

@@ -96,6 +96,8 @@ export interface GatewayServiceOptions {
   log: Logger;
   /** Serve export downloads (links signed by the ledger subgraph). */
   exports?: GatewayOptions['exports'];
+  /** The built firm console, served at `/`. */
+  console?: GatewayOptions['console'];
   /** CORS origins and demand-control limits. */
   perimeter?: Pick<
     GatewayOptions,
@@ -125,6 +127,7 @@ export async function startGatewayService(opts: GatewayServiceOptions): Promise<
     control: opts.control,
     log: opts.log,
     exports: opts.exports,
+    console: opts.console,
     ...opts.perimeter,
     rateLimits: new RateLimits({
       ...DEFAULT_RATE_LIMITS,

@@ -47,12 +47,16 @@ export interface StackOptions {
   jobs?: { processEveryMs?: number; lockLifetimeMs?: number; periodBatchConcurrency?: number };
   /** The gateway's CORS origins and demand-control limits. */
   perimeter?: GatewayServiceOptions['perimeter'];
+  /** The built firm console the gateway serves at `/` (ops/src/console-build.ts); none when absent. */
+  console?: { dir: string };
   /** FX rate providers for the worker's daily refresh; none when absent, so tests never reach the internet. */
   fxProviders?: ProviderRegistry;
 }
 
 export interface Stack {
   gatewayUrl: string;
+  /** The firm console's address (`/` of the gateway), when the stack serves it. */
+  consoleUrl?: string;
   healthUrl: string;
   subgraphUrls: Readonly<Record<string, string>>;
   control: ControlPlane;
@@ -165,6 +169,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       control: app.db,
       log,
       exports: { verifier: await ExportLinkVerifier.fromJwk(secrets.exportPublicJwk), registry },
+      console: opts.console,
       perimeter: {
         ...opts.perimeter,
         metrics: {
@@ -178,6 +183,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     publicUrl ||= gateway.url.replace(/\/graphql$/, '');
     return {
       gatewayUrl: gateway.url,
+      consoleUrl: opts.console ? gateway.url.replace(/\/graphql$/, '/') : undefined,
       healthUrl: gateway.url.replace(/\/graphql$/, '/healthz'),
       subgraphUrls,
       control,
