@@ -37,6 +37,7 @@ import {
   integrationLimitsWithin,
   tokenLimitError,
 } from './demand-control.ts';
+import { type LocalSignIn, localSignInRouter } from './local-sign-in.ts';
 import { type IntegrationToken, type IntegrationTokens, tokenEndpoint } from './oauth.ts';
 import {
   GatewayMetrics,
@@ -78,6 +79,11 @@ export interface GatewayOptions {
   rateLimits?: RateLimits;
   /** Partner integrations' access tokens: `POST /oauth/token` is served when given (docs/partners.md). */
   integrationTokens?: IntegrationTokens;
+  /**
+   * Console sign-in with the local issuer's key (`/auth/local/*`, gateway/src/local-sign-in.ts).
+   * Refused at start unless `authenticator` is the local issuer's.
+   */
+  localSignIn?: LocalSignIn;
   /** The built firm console (packages/console/dist), served at `/` beside the API. */
   console?: { dir: string };
 }
@@ -305,6 +311,14 @@ const callerIn = (res: { locals: Record<string, unknown> }) => (res.locals.calle
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const log = opts.log.child({ component: 'gateway' });
   const limits = { ...DEFAULT_DEMAND_LIMITS, ...opts.limits };
+  // Built before anything starts: with another authenticator than the local issuer's, this throws.
+  const localSignIn = opts.localSignIn
+    ? localSignInRouter({
+        signIn: opts.localSignIn,
+        authenticator: opts.authenticator,
+        control: opts.control,
+      })
+    : undefined;
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl,
     buildService: ({ name, url }) =>
@@ -518,6 +532,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     }),
   );
 
+  if (localSignIn) app.use(localSignIn);
   // Last: every API route above keeps its path, and the console answers only what is left.
   if (opts.console) app.use(consoleHandler(opts.console.dir));
 

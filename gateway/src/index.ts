@@ -4,6 +4,7 @@ export * from './auth.ts';
 export * from './console.ts';
 export * from './demand-control.ts';
 export * from './gateway.ts';
+export * from './local-sign-in.ts';
 export * from './oauth.ts';
 export * from './observability.ts';
 export * from './rate-limits.ts';

@@ -96,6 +96,11 @@ export interface GatewayServiceOptions {
   log: Logger;
   /** Serve export downloads (links signed by the ledger subgraph). */
   exports?: GatewayOptions['exports'];
+  /**
+   * The embedded default only: the local issuer's private key, for the console's sign-in page
+   * (gateway/src/local-sign-in.ts). The gateway refuses to start with it beside an OIDC `auth`.
+   */
+  localSignIn?: GatewayOptions['localSignIn'];
   /** The built firm console, served at `/`. */
   console?: GatewayOptions['console'];
   /** CORS origins and demand-control limits. */
@@ -128,6 +133,7 @@ export async function startGatewayService(opts: GatewayServiceOptions): Promise<
     log: opts.log,
     exports: opts.exports,
     console: opts.console,
+    localSignIn: opts.localSignIn,
     ...opts.perimeter,
     rateLimits: new RateLimits({
       ...DEFAULT_RATE_LIMITS,

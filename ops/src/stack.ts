@@ -170,6 +170,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       log,
       exports: { verifier: await ExportLinkVerifier.fromJwk(secrets.exportPublicJwk), registry },
       console: opts.console,
+      // The embedded default is its own identity provider: the console may sign people in locally.
+      localSignIn: { privateJwk: secrets.authPrivateJwk },
       perimeter: {
         ...opts.perimeter,
         metrics: {
