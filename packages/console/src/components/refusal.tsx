@@ -8,10 +8,13 @@ export interface Refusal {
 
 export function refusalsOf(error: unknown): Refusal[] {
   if (CombinedGraphQLErrors.is(error)) {
-    return error.errors.map((e) => ({
-      code: typeof e.extensions?.code === 'string' ? e.extensions.code : 'ERROR',
-      message: e.message,
-    }));
+    // One request asks for many fields (twelve months of the board): the same refusal once.
+    const seen = new Map<string, Refusal>();
+    for (const e of error.errors) {
+      const code = typeof e.extensions?.code === 'string' ? e.extensions.code : 'ERROR';
+      seen.set(`${code} ${e.message}`, { code, message: e.message });
+    }
+    return [...seen.values()];
   }
   if (ServerError.is(error)) {
     return [{ code: `HTTP_${error.statusCode}`, message: 'The server refused the request.' }];

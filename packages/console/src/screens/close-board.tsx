@@ -2,6 +2,7 @@ import { useQuery } from '@apollo/client/react';
 import { useMemo, useState } from 'react';
 import {
   Button,
+  Checkbox,
   Input,
   Label,
   ListBox,
@@ -13,7 +14,8 @@ import {
 } from 'react-aria-components';
 import type { ConsoleBoardMonthFragment } from '../__generated__/graphql.ts';
 import { Loading, RefusalNotice } from '../components/refusal.tsx';
-import { CloseBoardYearQuery } from '../operations.ts';
+import { ScrollRegion } from '../components/scroll-region.tsx';
+import { CloseBoardYearQuery, CloseExceptionsQuery } from '../operations.ts';
 import { navigate } from '../router.ts';
 import { CELL_STAGES, type CellStage, monthLabel, monthYearLabel, stageInfo } from '../stages.ts';
 
@@ -45,6 +47,18 @@ export function CloseBoard({ year }: { year: number }) {
   const { data, error, loading } = useQuery(CloseBoardYearQuery, { variables: { year } });
   const [stageFilter, setStageFilter] = useState<CellStage | 'ALL'>('ALL');
   const [search, setSearch] = useState('');
+  const [overdueOnly, setOverdueOnly] = useState(false);
+  // The exceptions inbox's answer marks overdue months; the board still shows if it is refused.
+  const exceptions = useQuery(CloseExceptionsQuery);
+  const overdue = useMemo(() => {
+    const days = new Map<string, number>();
+    for (const x of exceptions.data?.closeExceptions ?? []) {
+      if ((x.kind === 'MONTH_OPEN_OVERDUE' || x.kind === 'APPROVAL_OVERDUE') && x.year === year && x.month) {
+        days.set(`${x.client.id}:${x.month}`, x.daysOverdue ?? 0);
+      }
+    }
+    return days;
+  }, [exceptions.data, year]);
 
   const rows = useMemo(() => {
     if (!data) return [];
@@ -58,8 +72,10 @@ export function CloseBoard({ year }: { year: number }) {
     return c;
   }, [rows]);
 
+  const isOverdue = (r: Row) => r.cells.some((_, i) => overdue.has(`${r.id}:${i + 1}`));
   const visible = rows.filter(
     (r) =>
+      (!overdueOnly || isOverdue(r)) &&
       (stageFilter === 'ALL' || r.cells.some((c) => c.stage === stageFilter)) &&
       (search.trim() === '' ||
         `${r.name} ${r.slug}`.toLocaleLowerCase().includes(search.trim().toLocaleLowerCase())),
@@ -106,7 +122,16 @@ export function CloseBoard({ year }: { year: number }) {
             </ListBox>
           </Popover>
         </Select>
+        <Checkbox className="checkbox" isSelected={overdueOnly} onChange={setOverdueOnly}>
+          <span className="checkbox-box" aria-hidden="true">
+            {overdueOnly ? '✓' : ''}
+          </span>
+          Overdue only
+        </Checkbox>
       </div>
+      {exceptions.error && !error && (
+        <RefusalNotice error={exceptions.error} title="Overdue months could not be marked" />
+      )}
       {error && <RefusalNotice error={error} title="The close board could not be loaded" />}
       {loading && !data && <Loading what="the close board" />}
       {data && (
@@ -125,7 +150,7 @@ export function CloseBoard({ year }: { year: number }) {
                 : 'No client matches these filters.'}
             </p>
           ) : (
-            <div className="table-scroll">
+            <ScrollRegion label="Close board table">
               <table className="board">
                 <caption className="visually-hidden">
                   Close stage of each client for each month of {year}
@@ -146,13 +171,20 @@ export function CloseBoard({ year }: { year: number }) {
                       <th scope="row">{r.name}</th>
                       {r.cells.map((cell, i) => {
                         const info = stageInfo(cell.stage);
+                        const late = overdue.get(`${r.id}:${i + 1}`);
                         return (
                           <td
                             key={MONTH_KEYS[i]}
-                            className={`stage stage-${cell.stage}`}
-                            title={`${r.name}, ${monthYearLabel(year, i + 1)}: ${info.label}${cell.detail ? ` (${cell.detail})` : ''}`}
+                            className={`stage stage-${cell.stage}${late !== undefined ? ' overdue' : ''}`}
+                            title={`${r.name}, ${monthYearLabel(year, i + 1)}: ${info.label}${cell.detail ? ` (${cell.detail})` : ''}${late !== undefined ? `, ${late} days overdue` : ''}`}
                           >
                             {info.short}
+                            {late !== undefined && (
+                              <>
+                                <span aria-hidden="true"> !</span>
+                                <span className="visually-hidden">, {late} days overdue</span>
+                              </>
+                            )}
                           </td>
                         );
                       })}
@@ -160,7 +192,7 @@ export function CloseBoard({ year }: { year: number }) {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </ScrollRegion>
           )}
         </>
       )}

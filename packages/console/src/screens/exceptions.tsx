@@ -2,6 +2,7 @@ import { useQuery } from '@apollo/client/react';
 import { Link } from 'react-aria-components';
 import type { CloseExceptionKind } from '../__generated__/graphql.ts';
 import { Loading, RefusalNotice } from '../components/refusal.tsx';
+import { ScrollRegion } from '../components/scroll-region.tsx';
 import { CloseExceptionsQuery } from '../operations.ts';
 import { monthYearLabel } from '../stages.ts';
 
@@ -29,7 +30,7 @@ export function Exceptions() {
             Nothing needs attention.
           </p>
         ) : (
-          <div className="table-scroll">
+          <ScrollRegion label="Exceptions table">
             <table className="exceptions">
               <caption className="visually-hidden">What needs attention, by client</caption>
               <thead>
@@ -66,7 +67,7 @@ export function Exceptions() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
         ))}
     </section>
   );
