@@ -194,6 +194,24 @@ describe('the firm console in Chromium', () => {
         new Set(expected.map((x) => x.client.name)),
       );
     }
+    // Stale rates of the last 90 days, per client, as the API reports them.
+    const day = (d: Date) => d.toISOString().slice(0, 10);
+    const now = new Date();
+    const stale = await t.as('senior')<{
+      staleRateUsage: { clients: { clientName: string; entryCount: number | null }[] };
+    }>(
+      'query ($from: Date!, $to: Date!) { staleRateUsage(from: $from, to: $to) { clients { clientName entryCount } } }',
+      { from: day(new Date(now.getTime() - 90 * 86_400_000)), to: day(now) },
+    );
+    expect(stale.errors).toBeUndefined();
+    const staleClients = (stale.data?.staleRateUsage.clients ?? []).filter((c) => (c.entryCount ?? 0) > 0);
+    if (staleClients.length === 0) {
+      await page.getByText('No entry of these days was posted on a stale or overridden rate.').waitFor();
+    } else {
+      await expect
+        .poll(() => page.locator('table.stale-rates tbody th').allTextContents(), WAIT)
+        .toEqual(staleClients.map((c) => c.clientName));
+    }
     expect(page.url()).toBe(`${origin}/exceptions`);
     await expectAccessible(page, 'exceptions');
     await shoot(page, '04-exceptions');

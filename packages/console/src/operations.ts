@@ -103,3 +103,29 @@ export const CloseExceptionsQuery = graphql(`
     }
   }
 `);
+
+/** Entries posted on a stale (fallback) or overridden exchange rate, across clients, in a date range. */
+export const StaleRatesQuery = graphql(`
+  query ConsoleStaleRates($from: Date!, $to: Date!) {
+    staleRateUsage(from: $from, to: $to) {
+      from
+      to
+      unavailableCount
+      clients {
+        clientId
+        clientSlug
+        clientName
+        availability
+        unavailableCode
+        entryCount
+        truncated
+      }
+      entries {
+        clientId
+        entryId
+        isFallback
+        isOverride
+      }
+    }
+  }
+`);

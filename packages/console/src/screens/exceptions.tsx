@@ -5,6 +5,7 @@ import { Loading, RefusalNotice } from '../components/refusal.tsx';
 import { ScrollRegion } from '../components/scroll-region.tsx';
 import { CloseExceptionsQuery } from '../operations.ts';
 import { monthYearLabel } from '../stages.ts';
+import { StaleRates } from './stale-rates.tsx';
 
 const KIND_LABEL: Record<CloseExceptionKind, string> = {
   MONTH_OPEN_OVERDUE: 'Month open too long',
@@ -69,6 +70,7 @@ export function Exceptions() {
             </table>
           </ScrollRegion>
         ))}
+      <StaleRates />
     </section>
   );
 }
