@@ -168,13 +168,34 @@ describe('the firm console in Chromium', () => {
     await page.keyboard.press('Space');
     await expect.poll(() => rows.count(), WAIT).toBe(5);
 
+    // A cell opens that client's month (by keyboard), with what the API says of it; Escape closes it.
+    const march = await t.as('senior')<{
+      closeBoard: { clients: { client: { slug: string }; periodState: string | null }[] };
+    }>(`{ closeBoard(year: ${year}, month: 3) { clients { client { slug } periodState } } }`);
+    const marchState = march.data?.closeBoard.clients.find(
+      (c) => c.client.slug === 'cafe-boquete',
+    )?.periodState;
+    expect(marchState).toBeTruthy();
+    const cell = page.getByRole('button', { name: new RegExp(`^Café Boquete, S\\.A\\., March ${year}: `) });
+    await cell.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: `Café Boquete, S.A. — March ${year}` });
+    await dialog.waitFor();
+    await dialog.getByText('Month-end close').waitFor();
+    expect(await dialog.locator('dt:has-text("Posting state") + dd').textContent()).toBe(marchState);
+    await expectAccessible(page, "a client's month");
+    await shoot(page, '03-month-detail');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await cell.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+
     // On a tablet the page itself does not scroll sideways (the board scrolls in its own box).
     await page.setViewportSize({ width: 820, height: 1180 });
     expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(
       true,
     );
     await expectAccessible(page, 'close board on a tablet');
-    await shoot(page, '03-close-board-tablet');
+    await shoot(page, '04-close-board-tablet');
     await page.setViewportSize({ width: 1280, height: 900 });
 
     // The exceptions inbox, reached with the keyboard from the navigation.
@@ -214,7 +235,7 @@ describe('the firm console in Chromium', () => {
     }
     expect(page.url()).toBe(`${origin}/exceptions`);
     await expectAccessible(page, 'exceptions');
-    await shoot(page, '04-exceptions');
+    await shoot(page, '05-exceptions');
 
     // A reload keeps the session (this tab's storage); signing out ends it.
     await page.reload();
@@ -238,7 +259,7 @@ describe('the firm console in Chromium', () => {
     expect(await page.locator('table.board').count()).toBe(0);
     for (const name of DEMO_CLIENTS) expect(await page.getByText(name).count()).toBe(0);
     await expectAccessible(page, 'close board refused');
-    await shoot(page, '05-client-close-board');
+    await shoot(page, '06-client-close-board');
 
     await page.getByRole('link', { name: 'Exceptions' }).click();
     const refused = page.getByRole('alert').filter({ hasText: 'The exceptions could not be loaded' });
@@ -246,7 +267,7 @@ describe('the firm console in Chromium', () => {
     expect(await refused.textContent()).toContain('FORBIDDEN');
     expect(await page.locator('table.exceptions').count()).toBe(0);
     await expectAccessible(page, 'exceptions refused');
-    await shoot(page, '06-client-exceptions');
+    await shoot(page, '07-client-exceptions');
 
     expect(problems).toEqual([]);
     await page.context().close();

@@ -129,3 +129,30 @@ export const StaleRatesQuery = graphql(`
     }
   }
 `);
+
+/**
+ * One month of the board with what a cell's detail shows. It repeats the board's own fields, so
+ * writing it to the cache (the same `closeBoard(year, month)` field) leaves the board complete.
+ */
+export const BoardMonthDetailQuery = graphql(`
+  query ConsoleBoardMonthDetail($year: Int!, $month: Int!) {
+    closeBoard(year: $year, month: $month) {
+      ...ConsoleBoardMonth
+      clients {
+        client {
+          id
+        }
+        periodId
+        lastTransition {
+          action
+          byEmail
+          at
+        }
+        openChecklistItems {
+          code
+          description
+        }
+      }
+    }
+  }
+`);

@@ -18,6 +18,7 @@ import { ScrollRegion } from '../components/scroll-region.tsx';
 import { CloseBoardYearQuery, CloseExceptionsQuery } from '../operations.ts';
 import { navigate } from '../router.ts';
 import { CELL_STAGES, type CellStage, monthLabel, monthYearLabel, stageInfo } from '../stages.ts';
+import { MonthDetail, type OpenCell } from './month-detail.tsx';
 
 interface Row {
   id: string;
@@ -48,6 +49,7 @@ export function CloseBoard({ year }: { year: number }) {
   const [stageFilter, setStageFilter] = useState<CellStage | 'ALL'>('ALL');
   const [search, setSearch] = useState('');
   const [overdueOnly, setOverdueOnly] = useState(false);
+  const [openCell, setOpenCell] = useState<OpenCell | null>(null);
   // The exceptions inbox's answer marks overdue months; the board still shows if it is refused.
   const exceptions = useQuery(CloseExceptionsQuery);
   const overdue = useMemo(() => {
@@ -178,13 +180,16 @@ export function CloseBoard({ year }: { year: number }) {
                             className={`stage stage-${cell.stage}${late !== undefined ? ' overdue' : ''}`}
                             title={`${r.name}, ${monthYearLabel(year, i + 1)}: ${info.label}${cell.detail ? ` (${cell.detail})` : ''}${late !== undefined ? `, ${late} days overdue` : ''}`}
                           >
-                            {info.short}
-                            {late !== undefined && (
-                              <>
-                                <span aria-hidden="true"> !</span>
-                                <span className="visually-hidden">, {late} days overdue</span>
-                              </>
-                            )}
+                            <Button
+                              className="cell-button"
+                              aria-label={`${r.name}, ${monthYearLabel(year, i + 1)}: ${info.label}${late !== undefined ? `, ${late} days overdue` : ''}`}
+                              onPress={() =>
+                                setOpenCell({ clientId: r.id, clientName: r.name, year, month: i + 1 })
+                              }
+                            >
+                              {info.short}
+                              {late !== undefined && <span aria-hidden="true"> !</span>}
+                            </Button>
                           </td>
                         );
                       })}
@@ -196,6 +201,7 @@ export function CloseBoard({ year }: { year: number }) {
           )}
         </>
       )}
+      {openCell && <MonthDetail cell={openCell} onClose={() => setOpenCell(null)} />}
     </section>
   );
 }
