@@ -12,13 +12,25 @@ import express, { type RequestHandler, type Response } from 'express';
 export const API_PATH_PREFIXES = ['/graphql', '/healthz', '/metrics', '/oauth', '/exports', '/auth'] as const;
 
 /**
- * Scripts, styles, images and fonts from this origin only, nothing inline and no CDN; the console
- * talks to this origin only; it may not be framed, and no <base> or plugin can change that.
+ * React Aria Components write two fixed stylesheets into the page at run time (usePress: the
+ * pressables' touch-action; usePreventScroll, under a modal: overscroll-behavior). They are allowed
+ * by their SHA-256 and nothing else inline is. The browser test fails on any CSP violation, so a
+ * library update that changes them is caught there (test/e2e/console.e2e.test.ts).
+ */
+const REACT_ARIA_STYLE_HASHES = [
+  "'sha256-38RhXrc7EdReTKsOm23ZPOCUgniTUUcjky8QOOrQx6o='",
+  "'sha256-gYiS/BvZvRcK27JIXTuwhZ3hs2+VJ1X+2gUlE+farlg='",
+];
+
+/**
+ * Scripts, styles, images and fonts from this origin only, no inline script, no inline style but
+ * React Aria's two by hash, and no CDN; the console talks to this origin only; it may not be
+ * framed, and no <base> or plugin can change that.
  */
 export const CONSOLE_CSP = [
   "default-src 'self'",
   "script-src 'self'",
-  "style-src 'self'",
+  `style-src 'self' ${REACT_ARIA_STYLE_HASHES.join(' ')}`,
   "img-src 'self' data:",
   "font-src 'self'",
   "connect-src 'self'",

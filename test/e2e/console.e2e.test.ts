@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
+import { control } from '@cifra/db';
+import { eq } from 'drizzle-orm';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -66,7 +68,7 @@ async function openPage(): Promise<{ page: Page; problems: string[] }> {
   page.on('console', (msg) => {
     // A Content-Security-Policy violation is reported as a console error: the console must cause none.
     if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(msg.text())) {
-      problems.push(`console: ${msg.text()}`);
+      problems.push(`console: ${msg.text()} at ${JSON.stringify(msg.location())}`);
     }
   });
   return { page, problems };
@@ -269,6 +271,52 @@ describe('the firm console in Chromium', () => {
     await expectAccessible(page, 'exceptions refused');
     await shoot(page, '07-client-exceptions');
 
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+  // Last: it takes a client's database away for the rest of this file.
+  it('shows a client whose database is down as unavailable, with the reason, while the others answer', async () => {
+    const db = t.stack.control.db;
+    const [down] = await db.select().from(control.tenants).where(eq(control.tenants.slug, 'clinica-costa'));
+    // Move the client to a server that is not there (a closed port), as if its server had died.
+    const [dead] = await db
+      .insert(control.dbServers)
+      .values({
+        name: 'dead',
+        adminUrl: 'postgres://nobody:nothing@127.0.0.1:1/postgres',
+        acceptsNewTenants: false,
+      })
+      .returning();
+    await db.update(control.tenants).set({ serverId: dead!.id }).where(eq(control.tenants.id, down!.id));
+    t.stack.registry.forget(down!.id);
+
+    const { page, problems } = await openPage();
+    await signInAs(page, 'senior@demo.firm');
+    const rows = page.locator('table.board tbody tr');
+    await expect.poll(() => rows.count(), WAIT).toBe(5);
+    const clinic = page.locator('tr[data-client="clinica-costa"] td');
+    await expect.poll(() => clinic.allTextContents(), WAIT).toEqual(Array(12).fill('Unavail.'));
+    expect(await page.locator('tr:not([data-client="clinica-costa"]) td.stage-UNAVAILABLE').count()).toBe(0);
+    const year = new Date().getUTCFullYear();
+    await page
+      .getByRole('button', { name: new RegExp(`^Clínica Dental Costa del Este, January ${year}: `) })
+      .click();
+    const dialog = page.getByRole('dialog', { name: `Clínica Dental Costa del Este — January ${year}` });
+    await dialog.waitFor();
+    await expect
+      .poll(() => dialog.locator('dt:has-text("Stage") + dd').textContent(), WAIT)
+      .toContain('Client unavailable (CONNECTION_REFUSED');
+    await expectAccessible(page, 'an unavailable client on the board');
+    await shoot(page, '08-unavailable-client');
+    await page.keyboard.press('Escape');
+
+    await page.getByRole('link', { name: 'Exceptions' }).click();
+    const unavailable = page.locator('table.exceptions tbody tr[data-kind="CLIENT_UNAVAILABLE"]');
+    await expect
+      .poll(() => unavailable.locator('th').allTextContents(), WAIT)
+      .toEqual(['Clínica Dental Costa del Este']);
+    await expectAccessible(page, 'exceptions with an unavailable client');
+    await shoot(page, '09-unavailable-exceptions');
     expect(problems).toEqual([]);
     await page.context().close();
   });
