@@ -30,6 +30,8 @@ const CLOCK_TOLERANCE_SECONDS = 30;
 export type Bearer = { email: string } | { oidcClient: string };
 
 export interface Authenticator {
+  /** The `iss` its tokens must carry: LOCAL_ISSUER for the embedded default's local issuer. */
+  readonly issuer: string;
   /** The bearer of a valid token, or null for a missing, forged or expired one. */
   identify(authorization: string | undefined): Promise<Bearer | null>;
 }
@@ -48,6 +50,7 @@ export async function createAuthenticator(config: AuthConfig): Promise<Authentic
   const audience = config.kind === 'oidc' ? config.audience : LOCAL_AUDIENCE;
   const maxLifetime = config.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
   return {
+    issuer,
     async identify(authorization) {
       const token = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1];
       if (!token) return null;

@@ -29,6 +29,7 @@ import { resolveAccess, resolveIntegrationAccess, unauthenticated } from './acce
 import { audiencePlugin, type IntrospectionPolicy, isStaff } from './audience.ts';
 import type { Authenticator } from './auth.ts';
 import { cachedAccess, cachedCaller, createGatewayCaches, type GatewayCaches } from './caches.ts';
+import { consoleHandler } from './console.ts';
 import {
   costLimitPlugin,
   DEFAULT_DEMAND_LIMITS,
@@ -38,6 +39,7 @@ import {
   integrationLimitsWithin,
   tokenLimitError,
 } from './demand-control.ts';
+import { type LocalSignIn, localSignInRouter } from './local-sign-in.ts';
 import { type IntegrationToken, type IntegrationTokens, tokenEndpoint } from './oauth.ts';
 import {
   GatewayMetrics,
@@ -92,6 +94,13 @@ export interface GatewayOptions {
    * subgraph continues. Absent, nothing of it is installed.
    */
   tracing?: ServiceTracing;
+  /**
+   * Console sign-in with the local issuer's key (`/auth/local/*`, gateway/src/local-sign-in.ts).
+   * Refused at start unless `authenticator` is the local issuer's.
+   */
+  localSignIn?: LocalSignIn;
+  /** The built firm console (packages/console/dist), served at `/` beside the API. */
+  console?: { dir: string };
 }
 
 /** Headers a browser client may send across origins, and the ones it may read back. */
@@ -390,6 +399,14 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const demand = opts.limits !== false;
   const limits = { ...DEFAULT_DEMAND_LIMITS, ...(opts.limits || {}) };
   const caches = opts.accessCacheMs === 0 ? undefined : createGatewayCaches(opts.accessCacheMs);
+  // Built before anything starts: with another authenticator than the local issuer's, this throws.
+  const localSignIn = opts.localSignIn
+    ? localSignInRouter({
+        signIn: opts.localSignIn,
+        authenticator: opts.authenticator,
+        control: opts.control,
+      })
+    : undefined;
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl,
     buildService: ({ name, url }) =>
@@ -613,6 +630,10 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       },
     }),
   );
+
+  if (localSignIn) app.use(localSignIn);
+  // Last: every API route above keeps its path, and the console answers only what is left.
+  if (opts.console) app.use(consoleHandler(opts.console.dir));
 
   const http: Server = await new Promise((resolve) => {
     app.use(jsonErrors(log));

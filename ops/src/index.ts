@@ -1,3 +1,4 @@
+export * from './console-build.ts';
 export * from './control-plane.ts';
 export * from './database-server.ts';
 export * from './demo.ts';

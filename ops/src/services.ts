@@ -98,6 +98,13 @@ export interface GatewayServiceOptions {
   exports?: GatewayOptions['exports'];
   /** Traces: the gateway's spans (absent: traces are off). */
   tracing?: GatewayOptions['tracing'];
+  /**
+   * The embedded default only: the local issuer's private key, for the console's sign-in page
+   * (gateway/src/local-sign-in.ts). The gateway refuses to start with it beside an OIDC `auth`.
+   */
+  localSignIn?: GatewayOptions['localSignIn'];
+  /** The built firm console, served at `/`. */
+  console?: GatewayOptions['console'];
   /** CORS origins and demand-control limits. */
   perimeter?: Pick<
     GatewayOptions,
@@ -128,6 +135,8 @@ export async function startGatewayService(opts: GatewayServiceOptions): Promise<
     log: opts.log,
     exports: opts.exports,
     tracing: opts.tracing,
+    console: opts.console,
+    localSignIn: opts.localSignIn,
     ...opts.perimeter,
     rateLimits: new RateLimits({
       ...DEFAULT_RATE_LIMITS,

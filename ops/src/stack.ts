@@ -48,6 +48,8 @@ export interface StackOptions {
   jobs?: { processEveryMs?: number; lockLifetimeMs?: number; periodBatchConcurrency?: number };
   /** The gateway's CORS origins and demand-control limits. */
   perimeter?: GatewayServiceOptions['perimeter'];
+  /** The built firm console the gateway serves at `/` (ops/src/console-build.ts); none when absent. */
+  console?: { dir: string };
   /** FX rate providers for the worker's daily refresh; none when absent, so tests never reach the internet. */
   fxProviders?: ProviderRegistry;
   /**
@@ -59,6 +61,8 @@ export interface StackOptions {
 
 export interface Stack {
   gatewayUrl: string;
+  /** The firm console's address (`/` of the gateway), when the stack serves it. */
+  consoleUrl?: string;
   healthUrl: string;
   subgraphUrls: Readonly<Record<string, string>>;
   control: ControlPlane;
@@ -176,6 +180,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       log,
       exports: { verifier: await ExportLinkVerifier.fromJwk(secrets.exportPublicJwk), registry },
       tracing: tracing?.service('gateway'),
+      console: opts.console,
+      // The embedded default is its own identity provider: the console may sign people in locally.
+      localSignIn: { privateJwk: secrets.authPrivateJwk },
       perimeter: {
         ...opts.perimeter,
         metrics: {
@@ -189,6 +196,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     publicUrl ||= gateway.url.replace(/\/graphql$/, '');
     return {
       gatewayUrl: gateway.url,
+      consoleUrl: opts.console ? gateway.url.replace(/\/graphql$/, '/') : undefined,
       healthUrl: gateway.url.replace(/\/graphql$/, '/healthz'),
       subgraphUrls,
       control,

@@ -114,6 +114,14 @@ describe('pnpm start, stopped, pnpm migrate, and pnpm start again on the same DA
     await healthy(first);
     expect(first.output()).toContain(`http://127.0.0.1:${port}/graphql`);
     expect(first.output()).toContain('seeded the demo firm');
+    // The console's address comes first, and it answers with the console (built when stale).
+    // (The banner is printed just after the gateway answers /healthz.)
+    await expect.poll(() => first.output(), { timeout: 30_000 }).toContain('Demo users');
+    const banner = first.output().slice(first.output().indexOf('cifraHQ is running'));
+    expect(banner.match(/http:\/\/\S+/)?.[0]).toBe(`http://127.0.0.1:${port}/`);
+    const page = await fetch(`http://127.0.0.1:${port}/`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
 
     const graphql = `http://127.0.0.1:${port}/graphql`;
     const senior = await token('senior@demo.firm');

@@ -3,7 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { control, withClient, withDatabase } from '@cifra/db';
 import { signLocalToken } from '@cifra/gateway';
-import { type Stack, type StackOptions, startGatewayService, startStack } from '@cifra/ops';
+import {
+  CONSOLE_DIST_DIR,
+  ensureConsoleBuilt,
+  type Stack,
+  type StackOptions,
+  startGatewayService,
+  startStack,
+} from '@cifra/ops';
 import { createEmptyDatabase, TEST_APP_PASSWORD } from '@cifra/testing';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
@@ -29,9 +36,14 @@ export interface TestStack {
  * server, the demo firm seeded, the gateway on a free port, and real tokens for the demo users.
  */
 export async function startTestStack(
-  options: Pick<StackOptions, 'perimeter' | 'tracing'> & { logStream?: NodeJS.WritableStream } = {},
+  options: Pick<StackOptions, 'perimeter' | 'tracing'> & {
+    logStream?: NodeJS.WritableStream;
+    /** Serve the firm console at `/`, building it first when packages/console/dist is stale. */
+    console?: boolean;
+  } = {},
 ): Promise<TestStack> {
-  const { logStream, ...stackOptions } = options;
+  const { logStream, console: withConsole, ...stackOptions } = options;
+  if (withConsole) await ensureConsoleBuilt();
   const db = await createEmptyDatabase();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'cifra-e2e-'));
   const stack = await startStack({
@@ -40,6 +52,7 @@ export async function startTestStack(
     databaseUrl: db.adminUrl,
     appPassword: TEST_APP_PASSWORD,
     log: logStream ? pino({ level: 'info' }, logStream) : pino({ level: 'silent' }),
+    console: withConsole ? { dir: CONSOLE_DIST_DIR } : undefined,
     ...stackOptions,
   });
   const tokens = new Map<DemoUser, string>();

@@ -1,5 +1,6 @@
 import { createLogger } from '@cifra/context';
 import { createProviders } from '@cifra/subgraph-fx';
+import { CONSOLE_DIST_DIR, ensureConsoleBuilt } from '../console-build.ts';
 import { DEMO_USERS } from '../demo.ts';
 import { perimeterOf, readEnv, tracingOf } from '../env.ts';
 import { stopOnSignals } from '../shutdown.ts';
@@ -7,6 +8,8 @@ import { startStack } from '../stack.ts';
 
 const env = readEnv();
 const log = createLogger('cifra', env.LOG_LEVEL);
+// The console is built once, and again only when its sources changed since (a few seconds).
+if (await ensureConsoleBuilt((line) => log.info(line))) log.info('built the firm console');
 const stack = await startStack({
   dataDir: env.dataDir,
   port: env.PORT,
@@ -25,6 +28,7 @@ const stack = await startStack({
   perimeter: perimeterOf(env),
   tracing: tracingOf(env, 'all-in-one'),
   maxTokenLifetimeSeconds: env.AUTH_MAX_TOKEN_LIFETIME,
+  console: { dir: CONSOLE_DIST_DIR },
 });
 
 const users = DEMO_USERS.map(
@@ -33,6 +37,7 @@ const users = DEMO_USERS.map(
 process.stdout.write(`
 cifraHQ is running (${env.NODE_ENV === 'production' ? 'production' : 'development'} mode; NODE_ENV=production for production).
 
+  Console   ${stack.consoleUrl}
   GraphQL   ${stack.gatewayUrl}
   Health    ${stack.healthUrl}
   Data      ${env.dataDir}

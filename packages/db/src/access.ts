@@ -31,6 +31,33 @@ export async function findMemberByEmail(control: ControlDb, email: string): Prom
   return row ?? null;
 }
 
+/** Every active member of every firm, with their firm role and their roles on single clients. */
+export async function listActiveMembers(
+  control: ControlDb,
+): Promise<(Member & { clientRoles: { slug: string; role: RoleName }[] })[]> {
+  const members = await control
+    .select({
+      userId: users.id,
+      email: users.email,
+      displayName: users.displayName,
+      firmId: firmMemberships.firmId,
+      firmRole: firmMemberships.firmRole,
+    })
+    .from(users)
+    .innerJoin(firmMemberships, eq(firmMemberships.userId, users.id))
+    .where(eq(users.active, true))
+    .orderBy(asc(users.email));
+  const roles = await control
+    .select({ userId: tenantRoleAssignments.userId, slug: tenants.slug, role: tenantRoleAssignments.role })
+    .from(tenantRoleAssignments)
+    .innerJoin(tenants, eq(tenants.id, tenantRoleAssignments.tenantId))
+    .orderBy(asc(tenants.slug));
+  return members.map((m) => ({
+    ...m,
+    clientRoles: roles.filter((r) => r.userId === m.userId).map(({ slug, role }) => ({ slug, role })),
+  }));
+}
+
 /**
  * The caller's role on a client: a role assigned on that client wins over the firm-wide role, and
  * a user with neither has no access. Only active clients of the caller's own firm count.

@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The firm console's package and what Vite builds into it (served by the gateway at `/`). */
+export const CONSOLE_PACKAGE_DIR = fileURLToPath(new URL('../../packages/console', import.meta.url));
+export const CONSOLE_DIST_DIR = path.join(CONSOLE_PACKAGE_DIR, 'dist');
+
+/** What the build reads: a change to any of these makes dist/ stale. */
+const SOURCES = ['src', 'index.html', 'vite.config.ts', 'env.ts', 'package.json', 'tsconfig.json'];
+
+function newestMtimeMs(p: string): number {
+  if (!existsSync(p)) return 0;
+  const stat = statSync(p);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(p)) newest = Math.max(newest, newestMtimeMs(path.join(p, entry)));
+  return newest;
+}
+
+/** True when dist/ is missing or older than any of the console's sources. */
+export function consoleIsStale(): boolean {
+  const built = path.join(CONSOLE_DIST_DIR, 'index.html');
+  if (!existsSync(built)) return true;
+  const builtAt = statSync(built).mtimeMs;
+  return SOURCES.some((s) => newestMtimeMs(path.join(CONSOLE_PACKAGE_DIR, s)) > builtAt);
+}
+
+/**
+ * Build the console with Vite when dist/ is missing or stale (`pnpm start`, the browser tests);
+ * a fresh build is left alone. Returns whether it built. Vite's output goes to `log`.
+ */
+export async function ensureConsoleBuilt(log: (line: string) => void = () => {}): Promise<boolean> {
+  if (!consoleIsStale()) return false;
+  const vite = path.join(CONSOLE_PACKAGE_DIR, 'node_modules', 'vite', 'bin', 'vite.js');
+  if (!existsSync(vite)) throw new Error('The console cannot be built: run pnpm install first');
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+      cwd: CONSOLE_PACKAGE_DIR,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (output.trim()) log(output.trim());
+      if (code === 0) resolve();
+      else reject(new Error(`Building the console failed (vite exited ${code}):\n${output}`));
+    });
+  });
+  return true;
+}

@@ -1,0 +1,76 @@
+/* eslint-disable */
+import * as types from './graphql.js';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  query ConsoleMe {\n    me {\n      id\n      email\n      displayName\n      firmRole\n      firm {\n        id\n        name\n      }\n    }\n  }\n": typeof types.ConsoleMeDocument,
+    "\n  fragment ConsoleBoardMonth on CloseBoard {\n    year\n    month\n    unavailableCount\n    clients {\n      client {\n        id\n        slug\n        name\n      }\n      availability\n      unavailableCode\n      unavailableReason\n      periodState\n      closeStatus\n      stage\n    }\n  }\n": typeof types.ConsoleBoardMonthFragmentDoc,
+    "\n  query ConsoleCloseBoardYear($year: Int!) {\n    m01: closeBoard(year: $year, month: 1) {\n      ...ConsoleBoardMonth\n    }\n    m02: closeBoard(year: $year, month: 2) {\n      ...ConsoleBoardMonth\n    }\n    m03: closeBoard(year: $year, month: 3) {\n      ...ConsoleBoardMonth\n    }\n    m04: closeBoard(year: $year, month: 4) {\n      ...ConsoleBoardMonth\n    }\n    m05: closeBoard(year: $year, month: 5) {\n      ...ConsoleBoardMonth\n    }\n    m06: closeBoard(year: $year, month: 6) {\n      ...ConsoleBoardMonth\n    }\n    m07: closeBoard(year: $year, month: 7) {\n      ...ConsoleBoardMonth\n    }\n    m08: closeBoard(year: $year, month: 8) {\n      ...ConsoleBoardMonth\n    }\n    m09: closeBoard(year: $year, month: 9) {\n      ...ConsoleBoardMonth\n    }\n    m10: closeBoard(year: $year, month: 10) {\n      ...ConsoleBoardMonth\n    }\n    m11: closeBoard(year: $year, month: 11) {\n      ...ConsoleBoardMonth\n    }\n    m12: closeBoard(year: $year, month: 12) {\n      ...ConsoleBoardMonth\n    }\n  }\n": typeof types.ConsoleCloseBoardYearDocument,
+    "\n  query ConsoleCloseExceptions {\n    closeExceptions {\n      kind\n      client {\n        id\n        slug\n        name\n      }\n      year\n      month\n      daysOverdue\n      since\n      message\n      batchId\n      errorCode\n    }\n  }\n": typeof types.ConsoleCloseExceptionsDocument,
+    "\n  query ConsoleStaleRates($from: Date!, $to: Date!) {\n    staleRateUsage(from: $from, to: $to) {\n      from\n      to\n      unavailableCount\n      clients {\n        clientId\n        clientSlug\n        clientName\n        availability\n        unavailableCode\n        entryCount\n        truncated\n      }\n      entries {\n        clientId\n        entryId\n        isFallback\n        isOverride\n      }\n    }\n  }\n": typeof types.ConsoleStaleRatesDocument,
+    "\n  query ConsoleBoardMonthDetail($year: Int!, $month: Int!) {\n    closeBoard(year: $year, month: $month) {\n      ...ConsoleBoardMonth\n      clients {\n        client {\n          id\n        }\n        periodId\n        lastTransition {\n          action\n          byEmail\n          at\n        }\n        openChecklistItems {\n          code\n          description\n        }\n      }\n    }\n  }\n": typeof types.ConsoleBoardMonthDetailDocument,
+};
+const documents: Documents = {
+    "\n  query ConsoleMe {\n    me {\n      id\n      email\n      displayName\n      firmRole\n      firm {\n        id\n        name\n      }\n    }\n  }\n": types.ConsoleMeDocument,
+    "\n  fragment ConsoleBoardMonth on CloseBoard {\n    year\n    month\n    unavailableCount\n    clients {\n      client {\n        id\n        slug\n        name\n      }\n      availability\n      unavailableCode\n      unavailableReason\n      periodState\n      closeStatus\n      stage\n    }\n  }\n": types.ConsoleBoardMonthFragmentDoc,
+    "\n  query ConsoleCloseBoardYear($year: Int!) {\n    m01: closeBoard(year: $year, month: 1) {\n      ...ConsoleBoardMonth\n    }\n    m02: closeBoard(year: $year, month: 2) {\n      ...ConsoleBoardMonth\n    }\n    m03: closeBoard(year: $year, month: 3) {\n      ...ConsoleBoardMonth\n    }\n    m04: closeBoard(year: $year, month: 4) {\n      ...ConsoleBoardMonth\n    }\n    m05: closeBoard(year: $year, month: 5) {\n      ...ConsoleBoardMonth\n    }\n    m06: closeBoard(year: $year, month: 6) {\n      ...ConsoleBoardMonth\n    }\n    m07: closeBoard(year: $year, month: 7) {\n      ...ConsoleBoardMonth\n    }\n    m08: closeBoard(year: $year, month: 8) {\n      ...ConsoleBoardMonth\n    }\n    m09: closeBoard(year: $year, month: 9) {\n      ...ConsoleBoardMonth\n    }\n    m10: closeBoard(year: $year, month: 10) {\n      ...ConsoleBoardMonth\n    }\n    m11: closeBoard(year: $year, month: 11) {\n      ...ConsoleBoardMonth\n    }\n    m12: closeBoard(year: $year, month: 12) {\n      ...ConsoleBoardMonth\n    }\n  }\n": types.ConsoleCloseBoardYearDocument,
+    "\n  query ConsoleCloseExceptions {\n    closeExceptions {\n      kind\n      client {\n        id\n        slug\n        name\n      }\n      year\n      month\n      daysOverdue\n      since\n      message\n      batchId\n      errorCode\n    }\n  }\n": types.ConsoleCloseExceptionsDocument,
+    "\n  query ConsoleStaleRates($from: Date!, $to: Date!) {\n    staleRateUsage(from: $from, to: $to) {\n      from\n      to\n      unavailableCount\n      clients {\n        clientId\n        clientSlug\n        clientName\n        availability\n        unavailableCode\n        entryCount\n        truncated\n      }\n      entries {\n        clientId\n        entryId\n        isFallback\n        isOverride\n      }\n    }\n  }\n": types.ConsoleStaleRatesDocument,
+    "\n  query ConsoleBoardMonthDetail($year: Int!, $month: Int!) {\n    closeBoard(year: $year, month: $month) {\n      ...ConsoleBoardMonth\n      clients {\n        client {\n          id\n        }\n        periodId\n        lastTransition {\n          action\n          byEmail\n          at\n        }\n        openChecklistItems {\n          code\n          description\n        }\n      }\n    }\n  }\n": types.ConsoleBoardMonthDetailDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleMe {\n    me {\n      id\n      email\n      displayName\n      firmRole\n      firm {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  query ConsoleMe {\n    me {\n      id\n      email\n      displayName\n      firmRole\n      firm {\n        id\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ConsoleBoardMonth on CloseBoard {\n    year\n    month\n    unavailableCount\n    clients {\n      client {\n        id\n        slug\n        name\n      }\n      availability\n      unavailableCode\n      unavailableReason\n      periodState\n      closeStatus\n      stage\n    }\n  }\n"): (typeof documents)["\n  fragment ConsoleBoardMonth on CloseBoard {\n    year\n    month\n    unavailableCount\n    clients {\n      client {\n        id\n        slug\n        name\n      }\n      availability\n      unavailableCode\n      unavailableReason\n      periodState\n      closeStatus\n      stage\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleCloseBoardYear($year: Int!) {\n    m01: closeBoard(year: $year, month: 1) {\n      ...ConsoleBoardMonth\n    }\n    m02: closeBoard(year: $year, month: 2) {\n      ...ConsoleBoardMonth\n    }\n    m03: closeBoard(year: $year, month: 3) {\n      ...ConsoleBoardMonth\n    }\n    m04: closeBoard(year: $year, month: 4) {\n      ...ConsoleBoardMonth\n    }\n    m05: closeBoard(year: $year, month: 5) {\n      ...ConsoleBoardMonth\n    }\n    m06: closeBoard(year: $year, month: 6) {\n      ...ConsoleBoardMonth\n    }\n    m07: closeBoard(year: $year, month: 7) {\n      ...ConsoleBoardMonth\n    }\n    m08: closeBoard(year: $year, month: 8) {\n      ...ConsoleBoardMonth\n    }\n    m09: closeBoard(year: $year, month: 9) {\n      ...ConsoleBoardMonth\n    }\n    m10: closeBoard(year: $year, month: 10) {\n      ...ConsoleBoardMonth\n    }\n    m11: closeBoard(year: $year, month: 11) {\n      ...ConsoleBoardMonth\n    }\n    m12: closeBoard(year: $year, month: 12) {\n      ...ConsoleBoardMonth\n    }\n  }\n"): (typeof documents)["\n  query ConsoleCloseBoardYear($year: Int!) {\n    m01: closeBoard(year: $year, month: 1) {\n      ...ConsoleBoardMonth\n    }\n    m02: closeBoard(year: $year, month: 2) {\n      ...ConsoleBoardMonth\n    }\n    m03: closeBoard(year: $year, month: 3) {\n      ...ConsoleBoardMonth\n    }\n    m04: closeBoard(year: $year, month: 4) {\n      ...ConsoleBoardMonth\n    }\n    m05: closeBoard(year: $year, month: 5) {\n      ...ConsoleBoardMonth\n    }\n    m06: closeBoard(year: $year, month: 6) {\n      ...ConsoleBoardMonth\n    }\n    m07: closeBoard(year: $year, month: 7) {\n      ...ConsoleBoardMonth\n    }\n    m08: closeBoard(year: $year, month: 8) {\n      ...ConsoleBoardMonth\n    }\n    m09: closeBoard(year: $year, month: 9) {\n      ...ConsoleBoardMonth\n    }\n    m10: closeBoard(year: $year, month: 10) {\n      ...ConsoleBoardMonth\n    }\n    m11: closeBoard(year: $year, month: 11) {\n      ...ConsoleBoardMonth\n    }\n    m12: closeBoard(year: $year, month: 12) {\n      ...ConsoleBoardMonth\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleCloseExceptions {\n    closeExceptions {\n      kind\n      client {\n        id\n        slug\n        name\n      }\n      year\n      month\n      daysOverdue\n      since\n      message\n      batchId\n      errorCode\n    }\n  }\n"): (typeof documents)["\n  query ConsoleCloseExceptions {\n    closeExceptions {\n      kind\n      client {\n        id\n        slug\n        name\n      }\n      year\n      month\n      daysOverdue\n      since\n      message\n      batchId\n      errorCode\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleStaleRates($from: Date!, $to: Date!) {\n    staleRateUsage(from: $from, to: $to) {\n      from\n      to\n      unavailableCount\n      clients {\n        clientId\n        clientSlug\n        clientName\n        availability\n        unavailableCode\n        entryCount\n        truncated\n      }\n      entries {\n        clientId\n        entryId\n        isFallback\n        isOverride\n      }\n    }\n  }\n"): (typeof documents)["\n  query ConsoleStaleRates($from: Date!, $to: Date!) {\n    staleRateUsage(from: $from, to: $to) {\n      from\n      to\n      unavailableCount\n      clients {\n        clientId\n        clientSlug\n        clientName\n        availability\n        unavailableCode\n        entryCount\n        truncated\n      }\n      entries {\n        clientId\n        entryId\n        isFallback\n        isOverride\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleBoardMonthDetail($year: Int!, $month: Int!) {\n    closeBoard(year: $year, month: $month) {\n      ...ConsoleBoardMonth\n      clients {\n        client {\n          id\n        }\n        periodId\n        lastTransition {\n          action\n          byEmail\n          at\n        }\n        openChecklistItems {\n          code\n          description\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ConsoleBoardMonthDetail($year: Int!, $month: Int!) {\n    closeBoard(year: $year, month: $month) {\n      ...ConsoleBoardMonth\n      clients {\n        client {\n          id\n        }\n        periodId\n        lastTransition {\n          action\n          byEmail\n          at\n        }\n        openChecklistItems {\n          code\n          description\n        }\n      }\n    }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

@@ -1,0 +1,32 @@
+import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
+import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
+import { ErrorLink } from '@apollo/client/link/error';
+
+/**
+ * One Apollo Client per signed-in session, talking to the origin that served the console. Every
+ * `id` the API returns is unique across clients and types, so the normalised cache cannot mix two
+ * clients' objects; the firm-level screens of this slice name no client header.
+ */
+export function createApolloClient(accessToken: string, onUnauthenticated: () => void): ApolloClient {
+  const signedOut = new ErrorLink(({ error }) => {
+    const unauthenticated =
+      (CombinedGraphQLErrors.is(error) &&
+        error.errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) ||
+      (ServerError.is(error) && error.statusCode === 401);
+    if (unauthenticated) onUnauthenticated();
+  });
+  return new ApolloClient({
+    link: ApolloLink.from([
+      signedOut,
+      new HttpLink({
+        uri: '/graphql',
+        headers: {
+          authorization: `Bearer ${accessToken}`,
+          'apollographql-client-name': 'cifra-console',
+        },
+      }),
+    ]),
+    cache: new InMemoryCache(),
+    defaultOptions: { watchQuery: { fetchPolicy: 'cache-and-network' } },
+  });
+}

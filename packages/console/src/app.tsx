@@ -1,0 +1,102 @@
+import { ApolloProvider, useQuery } from '@apollo/client/react';
+import { useCallback, useMemo, useState } from 'react';
+import { Button, Link, RouterProvider } from 'react-aria-components';
+import { createApolloClient } from './apollo.ts';
+import { RefusalNotice } from './components/refusal.tsx';
+import { MeQuery } from './operations.ts';
+import { navigate, ROUTES, usePathname } from './router.ts';
+import { CloseBoard } from './screens/close-board.tsx';
+import { Exceptions } from './screens/exceptions.tsx';
+import { SignIn } from './screens/sign-in.tsx';
+import { clearSession, readSession, type Session, saveSession } from './session.ts';
+
+export function App() {
+  const [session, setSession] = useState<Session | null>(readSession);
+  const signOut = useCallback(() => {
+    clearSession();
+    setSession(null);
+  }, []);
+  const client = useMemo(
+    () => (session ? createApolloClient(session.accessToken, signOut) : null),
+    [session, signOut],
+  );
+  return (
+    <RouterProvider navigate={navigate}>
+      {session && client ? (
+        <ApolloProvider client={client}>
+          <Shell onSignOut={signOut} />
+        </ApolloProvider>
+      ) : (
+        <SignIn
+          onSignedIn={(s) => {
+            saveSession(s);
+            setSession(s);
+          }}
+        />
+      )}
+    </RouterProvider>
+  );
+}
+
+function Shell({ onSignOut }: { onSignOut: () => void }) {
+  const pathname = usePathname();
+  const { data, error } = useQuery(MeQuery);
+  const me = data?.me;
+  const year = Number(new URLSearchParams(window.location.search).get('year')) || new Date().getUTCFullYear();
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="app-header">
+        <div className="brand">cifraHQ{me ? ` · ${me.firm.name}` : ''}</div>
+        <nav aria-label="Screens" className="app-nav">
+          <Link
+            className="nav-link"
+            href={ROUTES.board}
+            aria-current={pathname === ROUTES.board ? 'page' : undefined}
+          >
+            Close board
+          </Link>
+          <Link
+            className="nav-link"
+            href={ROUTES.exceptions}
+            aria-current={pathname === ROUTES.exceptions ? 'page' : undefined}
+          >
+            Exceptions
+          </Link>
+        </nav>
+        <div className="who">
+          {me && (
+            <span data-testid="signed-in-as">
+              {me.displayName}{' '}
+              <span className="muted">
+                ({me.email}
+                {me.firmRole ? `, ${me.firmRole}` : ''})
+              </span>
+            </span>
+          )}
+          <Button className="button" onPress={onSignOut}>
+            Sign out
+          </Button>
+        </div>
+      </header>
+      <main id="main" className="app-main">
+        {error && <RefusalNotice error={error} title="Who you are could not be loaded" />}
+        {pathname === ROUTES.exceptions ? (
+          <Exceptions />
+        ) : pathname === ROUTES.board ? (
+          <CloseBoard year={year} />
+        ) : (
+          <p className="notice">
+            There is no screen here.{' '}
+            <Link className="link" href={ROUTES.board}>
+              Go to the close board
+            </Link>
+            .
+          </p>
+        )}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,230 @@
+import { useQuery } from '@apollo/client/react';
+import { useMemo, useState } from 'react';
+import {
+  Button,
+  Checkbox,
+  Input,
+  Label,
+  ListBox,
+  ListBoxItem,
+  Popover,
+  SearchField,
+  Select,
+  SelectValue,
+} from 'react-aria-components';
+import type { ConsoleBoardMonthFragment } from '../__generated__/graphql.ts';
+import { Loading, RefusalNotice } from '../components/refusal.tsx';
+import { ScrollRegion } from '../components/scroll-region.tsx';
+import { CloseBoardYearQuery, CloseExceptionsQuery } from '../operations.ts';
+import { navigate } from '../router.ts';
+import { CELL_STAGES, type CellStage, monthLabel, monthYearLabel, stageInfo } from '../stages.ts';
+import { MonthDetail, type OpenCell } from './month-detail.tsx';
+
+interface Row {
+  id: string;
+  slug: string;
+  name: string;
+  /** Index 0 is January. */
+  cells: { stage: CellStage; detail: string | null }[];
+}
+
+const MONTH_KEYS = [
+  'm01',
+  'm02',
+  'm03',
+  'm04',
+  'm05',
+  'm06',
+  'm07',
+  'm08',
+  'm09',
+  'm10',
+  'm11',
+  'm12',
+] as const;
+
+/** Every client the signed-in person may see × the twelve months of a year, each cell its close stage. */
+export function CloseBoard({ year }: { year: number }) {
+  const { data, error, loading } = useQuery(CloseBoardYearQuery, { variables: { year } });
+  const [stageFilter, setStageFilter] = useState<CellStage | 'ALL'>('ALL');
+  const [search, setSearch] = useState('');
+  const [overdueOnly, setOverdueOnly] = useState(false);
+  const [openCell, setOpenCell] = useState<OpenCell | null>(null);
+  // The exceptions inbox's answer marks overdue months; the board still shows if it is refused.
+  const exceptions = useQuery(CloseExceptionsQuery);
+  const overdue = useMemo(() => {
+    const days = new Map<string, number>();
+    for (const x of exceptions.data?.closeExceptions ?? []) {
+      if ((x.kind === 'MONTH_OPEN_OVERDUE' || x.kind === 'APPROVAL_OVERDUE') && x.year === year && x.month) {
+        days.set(`${x.client.id}:${x.month}`, x.daysOverdue ?? 0);
+      }
+    }
+    return days;
+  }, [exceptions.data, year]);
+
+  const rows = useMemo(() => {
+    if (!data) return [];
+    const months = MONTH_KEYS.map((k) => data[k] ?? null);
+    return rowsOf(months);
+  }, [data]);
+
+  const counts = useMemo(() => {
+    const c = new Map<CellStage, number>();
+    for (const r of rows) for (const cell of r.cells) c.set(cell.stage, (c.get(cell.stage) ?? 0) + 1);
+    return c;
+  }, [rows]);
+
+  const isOverdue = (r: Row) => r.cells.some((_, i) => overdue.has(`${r.id}:${i + 1}`));
+  const visible = rows.filter(
+    (r) =>
+      (!overdueOnly || isOverdue(r)) &&
+      (stageFilter === 'ALL' || r.cells.some((c) => c.stage === stageFilter)) &&
+      (search.trim() === '' ||
+        `${r.name} ${r.slug}`.toLocaleLowerCase().includes(search.trim().toLocaleLowerCase())),
+  );
+
+  return (
+    <section aria-labelledby="board-title">
+      <div className="screen-head">
+        <h1 id="board-title">Close board {year}</h1>
+        <nav className="year-nav" aria-label="Year">
+          <Button className="button" onPress={() => navigate(`/?year=${year - 1}`)}>
+            ← {year - 1}
+          </Button>
+          <Button className="button" onPress={() => navigate(`/?year=${year + 1}`)}>
+            {year + 1} →
+          </Button>
+        </nav>
+      </div>
+      <div className="filters">
+        <SearchField className="search" value={search} onChange={setSearch}>
+          <Label>Search clients</Label>
+          <Input className="input" />
+        </SearchField>
+        <Select
+          className="select"
+          selectedKey={stageFilter}
+          onSelectionChange={(key) => setStageFilter(key as CellStage | 'ALL')}
+        >
+          <Label>Stage</Label>
+          <Button className="button select-button">
+            <SelectValue />
+            <span aria-hidden="true"> ▾</span>
+          </Button>
+          <Popover className="popover">
+            <ListBox className="listbox">
+              <ListBoxItem id="ALL" className="option">
+                Any stage
+              </ListBoxItem>
+              {CELL_STAGES.map((s) => (
+                <ListBoxItem key={s.stage} id={s.stage} className="option">
+                  {s.label}
+                </ListBoxItem>
+              ))}
+            </ListBox>
+          </Popover>
+        </Select>
+        <Checkbox className="checkbox" isSelected={overdueOnly} onChange={setOverdueOnly}>
+          <span className="checkbox-box" aria-hidden="true">
+            {overdueOnly ? '✓' : ''}
+          </span>
+          Overdue only
+        </Checkbox>
+      </div>
+      {exceptions.error && !error && (
+        <RefusalNotice error={exceptions.error} title="Overdue months could not be marked" />
+      )}
+      {error && <RefusalNotice error={error} title="The close board could not be loaded" />}
+      {loading && !data && <Loading what="the close board" />}
+      {data && (
+        <>
+          <ul className="stage-counts" aria-label="Client-months per stage">
+            {CELL_STAGES.filter((s) => counts.get(s.stage)).map((s) => (
+              <li key={s.stage} className={`stage stage-${s.stage}`}>
+                {s.label}: <strong>{counts.get(s.stage)}</strong>
+              </li>
+            ))}
+          </ul>
+          {visible.length === 0 ? (
+            <p className="notice" role="status">
+              {rows.length === 0
+                ? 'You may not see any client of the firm.'
+                : 'No client matches these filters.'}
+            </p>
+          ) : (
+            <ScrollRegion label="Close board table">
+              <table className="board">
+                <caption className="visually-hidden">
+                  Close stage of each client for each month of {year}
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Client</th>
+                    {MONTH_KEYS.map((k, i) => (
+                      <th scope="col" key={k}>
+                        {monthLabel(i + 1)}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {visible.map((r) => (
+                    <tr key={r.id} data-client={r.slug}>
+                      <th scope="row">{r.name}</th>
+                      {r.cells.map((cell, i) => {
+                        const info = stageInfo(cell.stage);
+                        const late = overdue.get(`${r.id}:${i + 1}`);
+                        return (
+                          <td
+                            key={MONTH_KEYS[i]}
+                            className={`stage stage-${cell.stage}${late !== undefined ? ' overdue' : ''}`}
+                            title={`${r.name}, ${monthYearLabel(year, i + 1)}: ${info.label}${cell.detail ? ` (${cell.detail})` : ''}${late !== undefined ? `, ${late} days overdue` : ''}`}
+                          >
+                            <Button
+                              className="cell-button"
+                              aria-label={`${r.name}, ${monthYearLabel(year, i + 1)}: ${info.label}${late !== undefined ? `, ${late} days overdue` : ''}`}
+                              onPress={() =>
+                                setOpenCell({ clientId: r.id, clientName: r.name, year, month: i + 1 })
+                              }
+                            >
+                              {info.short}
+                              {late !== undefined && <span aria-hidden="true"> !</span>}
+                            </Button>
+                          </td>
+                        );
+                      })}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </ScrollRegion>
+          )}
+        </>
+      )}
+      {openCell && <MonthDetail cell={openCell} onClose={() => setOpenCell(null)} />}
+    </section>
+  );
+}
+
+function rowsOf(months: (ConsoleBoardMonthFragment | null)[]): Row[] {
+  const rows = new Map<string, Row>();
+  months.forEach((board, i) => {
+    for (const entry of board?.clients ?? []) {
+      let row = rows.get(entry.client.id);
+      if (!row) {
+        row = {
+          id: entry.client.id,
+          slug: entry.client.slug,
+          name: entry.client.name,
+          cells: MONTH_KEYS.map(() => ({ stage: 'NO_PERIOD' as CellStage, detail: null })),
+        };
+        rows.set(entry.client.id, row);
+      }
+      row.cells[i] =
+        entry.availability === 'UNAVAILABLE'
+          ? { stage: 'UNAVAILABLE', detail: entry.unavailableCode ?? null }
+          : { stage: entry.stage ?? 'NO_PERIOD', detail: entry.periodState ?? null };
+    }
+  });
+  return [...rows.values()].sort((a, b) => a.name.localeCompare(b.name));
+}

@@ -1,0 +1,83 @@
+import { useQuery } from '@apollo/client/react';
+import { Button, Dialog, Heading, Modal, ModalOverlay } from 'react-aria-components';
+import { Loading, RefusalNotice } from '../components/refusal.tsx';
+import { BoardMonthDetailQuery } from '../operations.ts';
+import { monthYearLabel, stageInfo } from '../stages.ts';
+
+export interface OpenCell {
+  clientId: string;
+  clientName: string;
+  year: number;
+  month: number;
+}
+
+const dateTime = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
+
+/**
+ * What the board knows of one client's month: its stage, posting state, close status, last
+ * transition and the close checklist's open items. (The client's own workspace, where the month
+ * is worked on, is still to come: docs/console.md.)
+ */
+export function MonthDetail({ cell, onClose }: { cell: OpenCell; onClose: () => void }) {
+  const { data, error, loading } = useQuery(BoardMonthDetailQuery, {
+    variables: { year: cell.year, month: cell.month },
+  });
+  const entry = data?.closeBoard?.clients.find((c) => c.client.id === cell.clientId);
+  return (
+    <ModalOverlay className="modal-overlay" isOpen isDismissable onOpenChange={(open) => !open && onClose()}>
+      <Modal className="modal">
+        <Dialog className="dialog">
+          <Heading slot="title">
+            {cell.clientName} — {monthYearLabel(cell.year, cell.month)}
+          </Heading>
+          {error && <RefusalNotice error={error} title="This month could not be loaded" />}
+          {loading && !data && <Loading what="the month" />}
+          {data && !entry && (
+            <p className="notice" role="status">
+              This client is no longer on your board.
+            </p>
+          )}
+          {entry && (
+            <dl className="facts">
+              <dt>Stage</dt>
+              <dd>
+                {entry.availability === 'UNAVAILABLE'
+                  ? `${stageInfo('UNAVAILABLE').label} (${entry.unavailableCode ?? 'ERROR'}: ${entry.unavailableReason ?? 'no reason given'})`
+                  : stageInfo(entry.stage ?? 'NO_PERIOD').label}
+              </dd>
+              <dt>Posting state</dt>
+              <dd>{entry.periodState ?? '—'}</dd>
+              <dt>Month-end close</dt>
+              <dd>{entry.closeStatus ?? 'Not started'}</dd>
+              <dt>Last transition</dt>
+              <dd>
+                {entry.lastTransition
+                  ? `${entry.lastTransition.action} by ${entry.lastTransition.byEmail ?? 'the system'}, ${dateTime.format(new Date(entry.lastTransition.at))}`
+                  : 'None'}
+              </dd>
+              <dt>Open checklist items</dt>
+              <dd>
+                {entry.openChecklistItems && entry.openChecklistItems.length > 0 ? (
+                  <ul>
+                    {entry.openChecklistItems.map((item) => (
+                      <li key={item.code}>
+                        <code className="code">{item.code}</code> {item.description}
+                      </li>
+                    ))}
+                  </ul>
+                ) : (
+                  'None'
+                )}
+              </dd>
+            </dl>
+          )}
+          <div className="dialog-actions">
+            <Button className="button" slot="close">
+              Close
+            </Button>
+          </div>
+        </Dialog>
+      </Modal>
+    </ModalOverlay>
+  );
+}

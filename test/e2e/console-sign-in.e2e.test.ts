@@ -1,0 +1,142 @@
+import os from 'node:os';
+import { startGatewayService } from '@cifra/ops';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gql } from '../support/client.ts';
+import { startTestStack, type TestStack } from '../support/stack.ts';
+
+/**
+ * The console's sign-in with the embedded default's local issuer (gateway/src/local-sign-in.ts):
+ * what it offers, what it mints, and where it can never be (docs/architecture/gateway.md).
+ */
+let t: TestStack;
+let origin: string;
+
+beforeAll(async () => {
+  t = await startTestStack();
+  origin = t.stack.gatewayUrl.replace(/\/graphql$/, '');
+});
+afterAll(() => t?.close());
+
+interface Refusal {
+  errors: { message: string; extensions: { code: string } }[];
+}
+const codeOf = async (r: Response) => ((await r.json()) as Refusal).errors[0]?.extensions.code;
+
+const mint = (base: string, body: unknown, contentType = 'application/json') =>
+  fetch(`${base}/auth/local/token`, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+describe('local sign-in in the embedded default', () => {
+  it("lists the firm's active people with their roles, never cached", async () => {
+    const r = await fetch(`${origin}/auth/local/users`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('cache-control')).toBe('no-store');
+    const { users } = (await r.json()) as { users: { email: string; displayName: string; role: string }[] };
+    expect(users.map((u) => u.email).sort()).toEqual(
+      ['admin', 'client', 'junior', 'reviewer', 'senior'].map((u) => `${u}@demo.firm`),
+    );
+    expect(users.find((u) => u.email === 'senior@demo.firm')?.role).toBe('Senior');
+    expect(users.find((u) => u.email === 'client@demo.firm')?.role).toBe('ClientReadOnly on cafe-boquete');
+  });
+
+  it('mints a token the gateway accepts as that person, for 8 hours', async () => {
+    const r = await mint(origin, { email: 'Senior@Demo.Firm' });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('cache-control')).toBe('no-store');
+    const body = (await r.json()) as { access_token: string; token_type: string; expires_in: number };
+    expect(body.token_type).toBe('Bearer');
+    expect(body.expires_in).toBe(8 * 60 * 60);
+    const me = await gql(
+      t.stack.gatewayUrl,
+      body.access_token,
+    )<{ me: { email: string } }>('{ me { email } }');
+    expect(me.data?.me.email).toBe('senior@demo.firm');
+  });
+
+  it('refuses someone who is not an active member, and anything but JSON', async () => {
+    const stranger = await mint(origin, { email: 'stranger@elsewhere.example' });
+    expect(stranger.status).toBe(404);
+    expect(await codeOf(stranger)).toBe('NOT_FOUND');
+    const form = await mint(origin, 'email=senior%40demo.firm', 'application/x-www-form-urlencoded');
+    expect(form.status).toBe(415);
+    expect(await codeOf(form)).toBe('UNSUPPORTED_MEDIA_TYPE');
+    const nothing = await mint(origin, {});
+    expect(nothing.status).toBe(400);
+    expect(await codeOf(nothing)).toBe('BAD_USER_INPUT');
+  });
+
+  it('is served to this machine only, even when the gateway listens on the network', async () => {
+    const address = Object.values(os.networkInterfaces())
+      .flat()
+      .find((i) => i && !i.internal && i.family === 'IPv4')?.address;
+    // The test needs an address that is not loopback: CI machines and this one have one.
+    expect(address, 'a non-loopback IPv4 interface').toBeTruthy();
+    const gateway = await startGatewayService({
+      port: 0,
+      host: '0.0.0.0',
+      subgraphUrls: t.stack.subgraphUrls,
+      auth: { kind: 'local', publicJwk: t.stack.gatewayKeys.authPublicJwk },
+      contextPrivateJwk: t.stack.gatewayKeys.contextPrivateJwk,
+      control: t.stack.appControl,
+      log: pino({ level: 'silent' }),
+      localSignIn: { privateJwk: t.stack.authPrivateJwk },
+    });
+    try {
+      const remote = `http://${address}:${gateway.port}`;
+      const users = await fetch(`${remote}/auth/local/users`);
+      expect(users.status).toBe(403);
+      expect(await codeOf(users)).toBe('FORBIDDEN');
+      const token = await mint(remote, { email: 'admin@demo.firm' });
+      expect(token.status).toBe(403);
+      // The same gateway on loopback answers: the refusal is about where the caller is.
+      expect((await fetch(`http://127.0.0.1:${gateway.port}/auth/local/users`)).status).toBe(200);
+    } finally {
+      await gateway.close();
+    }
+  });
+});
+
+describe('with the firm identity provider (AUTH_ISSUER)', () => {
+  const oidc = {
+    kind: 'oidc' as const,
+    jwksUrl: 'http://127.0.0.1:9/.well-known/jwks.json',
+    issuer: 'https://idp.example',
+    audience: 'cifra',
+  };
+
+  it('does not exist: a gateway refuses to start with local sign-in beside an OIDC issuer', async () => {
+    await expect(
+      startGatewayService({
+        port: 0,
+        subgraphUrls: t.stack.subgraphUrls,
+        auth: oidc,
+        contextPrivateJwk: t.stack.gatewayKeys.contextPrivateJwk,
+        control: t.stack.appControl,
+        log: pino({ level: 'silent' }),
+        localSignIn: { privateJwk: t.stack.authPrivateJwk },
+      }),
+    ).rejects.toThrow(/only by a gateway that authenticates with the local issuer/);
+  });
+
+  it('does not exist: an OIDC gateway answers /auth/local with no sign-in', async () => {
+    const gateway = await startGatewayService({
+      port: 0,
+      subgraphUrls: t.stack.subgraphUrls,
+      auth: oidc,
+      contextPrivateJwk: t.stack.gatewayKeys.contextPrivateJwk,
+      control: t.stack.appControl,
+      log: pino({ level: 'silent' }),
+    });
+    try {
+      const base = gateway.url.replace(/\/graphql$/, '');
+      expect((await fetch(`${base}/auth/local/users`)).status).toBe(404);
+      expect((await mint(base, { email: 'admin@demo.firm' })).status).toBe(404);
+    } finally {
+      await gateway.close();
+    }
+  });
+});

@@ -1,0 +1,323 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
+import { control } from '@cifra/db';
+import { eq } from 'drizzle-orm';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, type TestStack } from '../support/stack.ts';
+
+/**
+ * The firm console in a real browser: Debian's Chromium (installed by .ci/run) driven by
+ * playwright-core, against the gateway serving the built console over the real stack. Each
+ * screen is checked with axe-core and photographed into test/output/console/ (gitignored).
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = fileURLToPath(new URL('../output/console/', import.meta.url));
+const DEMO_CLIENTS = [
+  'Café Boquete, S.A.',
+  'Ferretería Colón, S.A.',
+  'Clínica Dental Costa del Este',
+  'Logística Canal, S.A.',
+  'Panadería El Valle',
+];
+
+/** How long a screen may take to show what the API answered (a bound, not a measurement). */
+const WAIT = { timeout: 30_000 };
+
+let t: TestStack;
+let browser: Browser;
+let origin: string;
+
+beforeAll(async () => {
+  // No skipping: CI installs Chromium with apt, and a machine without it fails here, saying so.
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y chromium (.ci/run does)`);
+  }
+  await mkdir(SCREENSHOTS, { recursive: true });
+  t = await startTestStack({ console: true });
+  origin = t.stack.gatewayUrl.replace(/\/graphql$/, '');
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    // This network is closed: without the background-networking flags Chromium stalls on start.
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+/** A fresh browser context (its own storage) on a 1280 px wide screen, recording what goes wrong. */
+async function openPage(): Promise<{ page: Page; problems: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (msg) => {
+    // A Content-Security-Policy violation is reported as a console error: the console must cause none.
+    if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(msg.text())) {
+      problems.push(`console: ${msg.text()} at ${JSON.stringify(msg.location())}`);
+    }
+  });
+  return { page, problems };
+}
+
+/** axe-core on the page as it is: no serious or critical violation of WCAG 2.1 A/AA. */
+async function expectAccessible(page: Page, screen: string): Promise<void> {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  const bad = result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(bad, `axe on ${screen}`).toEqual([]);
+  expect(result.passes.length, `axe ran its rules on ${screen}`).toBeGreaterThan(0);
+}
+
+const shoot = (page: Page, name: string) =>
+  page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+
+async function signInAs(page: Page, email: string): Promise<void> {
+  await page.goto(`${origin}/`);
+  await page.getByRole('heading', { name: 'Sign in to cifraHQ' }).waitFor();
+  await page.getByRole('button', { name: new RegExp(email.replace('.', '\\.')) }).click();
+  await page.getByTestId('signed-in-as').waitFor();
+}
+
+describe('the firm console in Chromium', () => {
+  it('signs the senior in, shows the five clients on the board and the exceptions inbox', async () => {
+    const { page, problems } = await openPage();
+    await page.goto(`${origin}/`);
+    const people = page.getByRole('list', { name: 'People of the firm' }).getByRole('button');
+    await expect.poll(() => people.count(), WAIT).toBe(5);
+    await expectAccessible(page, 'sign-in');
+    await shoot(page, '01-sign-in');
+
+    await signInAs(page, 'senior@demo.firm');
+    await expect.poll(() => page.getByTestId('signed-in-as').textContent(), WAIT).toContain('Sergio Senior');
+    // The token is in this tab's session storage, never in localStorage.
+    // (Expressions run in the page, written as text: this package's types have no DOM.)
+    const stored = await page.evaluate<{ session: string[]; local: number }>(
+      '({ session: Object.keys(window.sessionStorage), local: window.localStorage.length })',
+    );
+    expect(stored).toEqual({ session: ['cifra.console.session'], local: 0 });
+
+    const year = new Date().getUTCFullYear();
+    await page.getByRole('heading', { name: `Close board ${year}` }).waitFor();
+    const rows = page.locator('table.board tbody tr');
+    await expect.poll(() => rows.count(), WAIT).toBe(5);
+    expect((await page.locator('table.board tbody th').allTextContents()).sort()).toEqual(
+      [...DEMO_CLIENTS].sort(),
+    );
+    // Every row has twelve months, each showing its stage in words (not by colour alone).
+    const cells = await page.locator('table.board tbody tr').first().locator('td').allTextContents();
+    expect(cells).toHaveLength(12);
+    for (const c of cells) expect(c.trim()).not.toBe('');
+    // The counts per stage add up to every client-month shown.
+    const counts = await page
+      .getByRole('list', { name: 'Client-months per stage' })
+      .locator('strong')
+      .allTextContents();
+    expect(counts.reduce((sum, n) => sum + Number(n), 0)).toBe(5 * 12);
+    await expectAccessible(page, 'close board');
+    await shoot(page, '02-close-board');
+
+    // Search narrows the rows; the keyboard reaches the search field.
+    await page.getByRole('searchbox', { name: 'Search clients' }).fill('boquete');
+    await expect.poll(() => rows.count(), WAIT).toBe(1);
+    await page.getByRole('searchbox', { name: 'Search clients' }).fill('');
+    await expect.poll(() => rows.count(), WAIT).toBe(5);
+
+    // The stage filter, by keyboard only: open, choose "Month closed" (no demo month is closed yet).
+    await page.getByRole('button', { name: /Stage/ }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('option', { name: 'Month closed' }).waitFor();
+    await expectAccessible(page, 'close board, stage menu open');
+    await page.getByRole('option', { name: 'Month closed' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByText('No client matches these filters.').waitFor();
+    await page.getByRole('button', { name: /Stage/ }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('option', { name: 'Any stage' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => rows.count(), WAIT).toBe(5);
+
+    // Overdue months (from the exceptions inbox) are marked; the filter keeps their clients only.
+    const late = await t.as('senior')<{
+      closeExceptions: { kind: string; year: number | null; client: { name: string } }[];
+    }>('{ closeExceptions { kind year client { name } } }');
+    const lateThisYear = (late.data?.closeExceptions ?? []).filter(
+      (x) => (x.kind === 'MONTH_OPEN_OVERDUE' || x.kind === 'APPROVAL_OVERDUE') && x.year === year,
+    );
+    await expect.poll(() => page.locator('table.board td.overdue').count(), WAIT).toBe(lateThisYear.length);
+    const overdueOnly = page.getByRole('checkbox', { name: 'Overdue only' });
+    await overdueOnly.focus();
+    await page.keyboard.press('Space');
+    expect(await overdueOnly.isChecked()).toBe(true);
+    await expect.poll(() => rows.count(), WAIT).toBe(new Set(lateThisYear.map((x) => x.client.name)).size);
+    await page.keyboard.press('Space');
+    await expect.poll(() => rows.count(), WAIT).toBe(5);
+
+    // A cell opens that client's month (by keyboard), with what the API says of it; Escape closes it.
+    const march = await t.as('senior')<{
+      closeBoard: { clients: { client: { slug: string }; periodState: string | null }[] };
+    }>(`{ closeBoard(year: ${year}, month: 3) { clients { client { slug } periodState } } }`);
+    const marchState = march.data?.closeBoard.clients.find(
+      (c) => c.client.slug === 'cafe-boquete',
+    )?.periodState;
+    expect(marchState).toBeTruthy();
+    const cell = page.getByRole('button', { name: new RegExp(`^Café Boquete, S\\.A\\., March ${year}: `) });
+    await cell.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: `Café Boquete, S.A. — March ${year}` });
+    await dialog.waitFor();
+    await dialog.getByText('Month-end close').waitFor();
+    expect(await dialog.locator('dt:has-text("Posting state") + dd').textContent()).toBe(marchState);
+    await expectAccessible(page, "a client's month");
+    await shoot(page, '03-month-detail');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await cell.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+
+    // On a tablet the page itself does not scroll sideways (the board scrolls in its own box).
+    await page.setViewportSize({ width: 820, height: 1180 });
+    expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(
+      true,
+    );
+    await expectAccessible(page, 'close board on a tablet');
+    await shoot(page, '04-close-board-tablet');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // The exceptions inbox, reached with the keyboard from the navigation.
+    await page.getByRole('link', { name: 'Exceptions' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Exceptions' }).waitFor();
+    const api = await t.as('senior')<{ closeExceptions: { client: { name: string } }[] }>(
+      '{ closeExceptions { client { name } } }',
+    );
+    const expected = api.data?.closeExceptions ?? [];
+    if (expected.length === 0) {
+      await page.getByText('Nothing needs attention.').waitFor();
+    } else {
+      const listed = page.locator('table.exceptions tbody tr');
+      await expect.poll(() => listed.count(), WAIT).toBe(expected.length);
+      expect(new Set(await page.locator('table.exceptions tbody th').allTextContents())).toEqual(
+        new Set(expected.map((x) => x.client.name)),
+      );
+    }
+    // Stale rates of the last 90 days, per client, as the API reports them.
+    const day = (d: Date) => d.toISOString().slice(0, 10);
+    const now = new Date();
+    const stale = await t.as('senior')<{
+      staleRateUsage: { clients: { clientName: string; entryCount: number | null }[] };
+    }>(
+      'query ($from: Date!, $to: Date!) { staleRateUsage(from: $from, to: $to) { clients { clientName entryCount } } }',
+      { from: day(new Date(now.getTime() - 90 * 86_400_000)), to: day(now) },
+    );
+    expect(stale.errors).toBeUndefined();
+    const staleClients = (stale.data?.staleRateUsage.clients ?? []).filter((c) => (c.entryCount ?? 0) > 0);
+    if (staleClients.length === 0) {
+      await page.getByText('No entry of these days was posted on a stale or overridden rate.').waitFor();
+    } else {
+      await expect
+        .poll(() => page.locator('table.stale-rates tbody th').allTextContents(), WAIT)
+        .toEqual(staleClients.map((c) => c.clientName));
+    }
+    expect(page.url()).toBe(`${origin}/exceptions`);
+    await expectAccessible(page, 'exceptions');
+    await shoot(page, '05-exceptions');
+
+    // A reload keeps the session (this tab's storage); signing out ends it.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Exceptions' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to cifraHQ' }).waitFor();
+    expect(await page.evaluate<number>('window.sessionStorage.length')).toBe(0);
+
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('shows the ClientReadOnly user only what they may see, refusals in words with their code', async () => {
+    const { page, problems } = await openPage();
+    await signInAs(page, 'client@demo.firm');
+    await expect.poll(() => page.getByTestId('signed-in-as').textContent(), WAIT).toContain('Carlos Client');
+    // The firm's board is not theirs: the refusal is shown with its code, and no client is listed.
+    const refusal = page.getByRole('alert').filter({ hasText: 'The close board could not be loaded' });
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain('FORBIDDEN');
+    expect(await page.locator('table.board').count()).toBe(0);
+    for (const name of DEMO_CLIENTS) expect(await page.getByText(name).count()).toBe(0);
+    await expectAccessible(page, 'close board refused');
+    await shoot(page, '06-client-close-board');
+
+    await page.getByRole('link', { name: 'Exceptions' }).click();
+    const refused = page.getByRole('alert').filter({ hasText: 'The exceptions could not be loaded' });
+    await refused.waitFor();
+    expect(await refused.textContent()).toContain('FORBIDDEN');
+    expect(await page.locator('table.exceptions').count()).toBe(0);
+    await expectAccessible(page, 'exceptions refused');
+    await shoot(page, '07-client-exceptions');
+
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+  // Last: it takes a client's database away for the rest of this file.
+  it('shows a client whose database is down as unavailable, with the reason, while the others answer', async () => {
+    const db = t.stack.control.db;
+    const [down] = await db.select().from(control.tenants).where(eq(control.tenants.slug, 'clinica-costa'));
+    // Move the client to a server that is not there (a closed port), as if its server had died.
+    const [dead] = await db
+      .insert(control.dbServers)
+      .values({
+        name: 'dead',
+        adminUrl: 'postgres://nobody:nothing@127.0.0.1:1/postgres',
+        acceptsNewTenants: false,
+      })
+      .returning();
+    await db.update(control.tenants).set({ serverId: dead!.id }).where(eq(control.tenants.id, down!.id));
+    t.stack.registry.forget(down!.id);
+
+    const { page, problems } = await openPage();
+    await signInAs(page, 'senior@demo.firm');
+    const rows = page.locator('table.board tbody tr');
+    await expect.poll(() => rows.count(), WAIT).toBe(5);
+    const clinic = page.locator('tr[data-client="clinica-costa"] td');
+    await expect.poll(() => clinic.allTextContents(), WAIT).toEqual(Array(12).fill('Unavail.'));
+    expect(await page.locator('tr:not([data-client="clinica-costa"]) td.stage-UNAVAILABLE').count()).toBe(0);
+    const year = new Date().getUTCFullYear();
+    await page
+      .getByRole('button', { name: new RegExp(`^Clínica Dental Costa del Este, January ${year}: `) })
+      .click();
+    const dialog = page.getByRole('dialog', { name: `Clínica Dental Costa del Este — January ${year}` });
+    await dialog.waitFor();
+    await expect
+      .poll(() => dialog.locator('dt:has-text("Stage") + dd').textContent(), WAIT)
+      .toContain('Client unavailable (CONNECTION_REFUSED');
+    await expectAccessible(page, 'an unavailable client on the board');
+    await shoot(page, '08-unavailable-client');
+    await page.keyboard.press('Escape');
+
+    await page.getByRole('link', { name: 'Exceptions' }).click();
+    const unavailable = page.locator('table.exceptions tbody tr[data-kind="CLIENT_UNAVAILABLE"]');
+    await expect
+      .poll(() => unavailable.locator('th').allTextContents(), WAIT)
+      .toEqual(['Clínica Dental Costa del Este']);
+    await expectAccessible(page, 'exceptions with an unavailable client');
+    await shoot(page, '09-unavailable-exceptions');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+});
