@@ -55,3 +55,13 @@ export function readableKey(ring: BackupKeyring, keyId: string): BackupKey {
 export function derivedKey(key: BackupKey, backupId: string, purpose: string): Buffer {
   return Buffer.from(hkdfSync('sha256', key.key, Buffer.from(backupId), Buffer.from(purpose), 32));
 }
+
+/** The services' secrets the keys are read from (the environment, or DATA_DIR's secrets.json). */
+export const BACKUP_KEY = 'BACKUP_KEY';
+export const BACKUP_KEYS_OLD = 'BACKUP_KEYS_OLD';
+
+export function keyringFromSecrets(secrets: Readonly<Record<string, string | undefined>>): BackupKeyring {
+  const current = secrets[BACKUP_KEY];
+  if (!current) throw new Error(`backups need ${BACKUP_KEY} (32 bytes, base64)`);
+  return backupKeyring(current, secrets[BACKUP_KEYS_OLD] ?? '');
+}

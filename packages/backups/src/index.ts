@@ -3,3 +3,4 @@ export * from './backup-keys.ts';
 export * from './backup-manifest.ts';
 export * from './backup-store.ts';
 export * from './directory-backup.store.ts';
+export * from './restore-client.service.ts';

@@ -1,0 +1,357 @@
+import { randomBytes } from 'node:crypto';
+import { cp, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import {
+  type BackupDeps,
+  type BackupStore,
+  backupClient,
+  backupKeyring,
+  directoryBackupStore,
+  restoreClient,
+} from '@cifra/backups';
+import { type Actor, control, withClient, withDatabase } from '@cifra/db';
+import { DomainError } from '@cifra/domain';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { richBooks } from '../support/books.ts';
+import { startTestStack, type TestStack } from '../support/stack.ts';
+
+/**
+ * Backups and restores of one client against the real embedded PostgreSQL
+ * (docs/architecture/backups.md): what is restored equals what was backed up, table by table;
+ * what is damaged is refused and leaves nothing behind.
+ */
+const ACTOR: Actor = { userId: null, email: 'ops@demo.firm', reason: 'backup test' };
+const SLUG = 'cafe-boquete';
+const newKey = () => randomBytes(32).toString('base64');
+
+let t: TestStack;
+let dir: string;
+let deps: BackupDeps;
+let firmId: string;
+let tenantId: string;
+
+beforeAll(async () => {
+  t = await startTestStack();
+  dir = await mkdtemp(path.join(os.tmpdir(), 'cifra-backups-'));
+  deps = {
+    // The services' own role on the control plane: the grants of control migration 0020 suffice.
+    control: t.stack.appControl,
+    secrets: t.stack.serviceSecrets,
+    keys: backupKeyring(newKey()),
+    store: directoryBackupStore(dir),
+  };
+  const [tenant] = await t.stack.control.db
+    .select()
+    .from(control.tenants)
+    .where(eq(control.tenants.slug, SLUG));
+  tenantId = tenant!.id;
+  firmId = tenant!.firmId;
+  await richBooks(t, SLUG);
+});
+afterAll(async () => {
+  await t?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const adminSql = async <T>(database: string, sql: string): Promise<T[]> =>
+  withClient(withDatabase(t.controlAdminUrl, database), async (c) => (await c.query(sql)).rows as T[]);
+
+/** Every table of a client database with a digest of all its rows (in a canonical order). */
+async function tableDigests(slug: string): Promise<Record<string, string>> {
+  const tables = await t.tenantSql<{ name: string }>(
+    slug,
+    `SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%' ORDER BY 1`,
+  );
+  const out: Record<string, string> = {};
+  for (const { name } of tables) {
+    const [row] = await t.tenantSql<{ n: string; d: string | null }>(
+      slug,
+      `SELECT count(*)::text AS n, md5(string_agg(r::text, E'\\n' ORDER BY r::text)) AS d FROM ${name} r`,
+    );
+    out[name] = `${row?.n}:${row?.d}`;
+  }
+  return out;
+}
+
+/** What a failed restore must not leave behind: client databases, client logins, directory rows. */
+async function footprint() {
+  const [dbs] = await adminSql<{ n: number }>(
+    'postgres',
+    `SELECT count(*)::int AS n FROM pg_database WHERE datname LIKE 'cifra\\_c\\_%'`,
+  );
+  const [roles] = await adminSql<{ n: number }>(
+    'postgres',
+    `SELECT count(*)::int AS n FROM pg_roles WHERE rolname ~ '^(ca|ix)_'`,
+  );
+  const tenants = await t.stack.control.db.select({ slug: control.tenants.slug }).from(control.tenants);
+  return { databases: dbs?.n, roles: roles?.n, tenants: tenants.map((r) => r.slug).sort() };
+}
+
+const codeOf = async (p: Promise<unknown>) =>
+  p.then(
+    () => 'RESOLVED',
+    (err: unknown) => (err instanceof DomainError ? err.code : `not a DomainError: ${String(err)}`),
+  );
+
+describe('a backup of one client, restored as a new client', () => {
+  let backupId: string;
+  let location: string;
+
+  it('writes a sealed manifest over every table of the database and a COMPLETE record', async () => {
+    const before = await tableDigests(SLUG);
+    const row = await backupClient(deps, ACTOR, tenantId);
+    backupId = row.id;
+    location = row.location;
+    expect(row).toMatchObject({ status: 'COMPLETE', tenantSlug: SLUG, keyId: deps.keys.current.id });
+    expect(row.sizeBytes).toBeGreaterThan(0n);
+    const manifest = JSON.parse(await readFile(path.join(dir, location, 'manifest.json'), 'utf8'));
+    const tables = manifest.body.parts.map((p: { table: string }) => p.table).sort();
+    // Every table the catalog lists, nothing less: books, history, audit trail, numbering, settings, the journal.
+    expect(tables).toEqual(
+      Object.keys(before)
+        .map((n) => n.replaceAll('"', ''))
+        .sort(),
+    );
+    for (const t of [
+      'public.gl_lines',
+      'public.audit_events',
+      'public.audit_chain_head',
+      'public.documents_history',
+      'public.number_sequences',
+      'public.company',
+      'drizzle.__drizzle_migrations',
+    ])
+      expect(tables).toContain(t);
+    expect(manifest.body.schemaVersion.applied).toBeGreaterThan(20);
+    expect(manifest.body.auditChainHead.hash).toMatch(/^[0-9a-f]{64}$/);
+    const gl = manifest.body.parts.find((p: { table: string }) => p.table === 'public.gl_lines');
+    expect(gl.rows).toBeGreaterThan(10);
+    // Encrypted at rest: no part holds the books in the clear.
+    const raw = await readFile(path.join(dir, location, gl.file));
+    expect(raw.includes(Buffer.from('JE-2026'))).toBe(false);
+    expect(
+      (await readdir(path.dirname(path.join(dir, location)))).some((n) => n.startsWith('.partial')),
+    ).toBe(false);
+    const events = await t.stack.control.db
+      .select({ action: control.controlAuditEvents.action })
+      .from(control.controlAuditEvents)
+      .where(eq(control.controlAuditEvents.entityId, backupId));
+    expect(events.map((e) => e.action)).toEqual(['backup.started', 'backup.completed']);
+  });
+
+  it('restores it as a new client equal to the original table by table, verified', async () => {
+    const original = await tableDigests(SLUG);
+    const restored = await restoreClient(deps, ACTOR, firmId, backupId, 'cafe-restored');
+    expect(restored).toMatchObject({ slug: 'cafe-restored', status: 'ACTIVE' });
+    expect(restored.databaseName).toMatch(/^cifra_c_[0-9a-f]{24}$/);
+    expect(await tableDigests('cafe-restored')).toEqual(original);
+    const [record] = await t.stack.control.db
+      .select()
+      .from(control.clientBackups)
+      .where(eq(control.clientBackups.id, backupId));
+    expect(record?.verifiedAt).toBeInstanceOf(Date);
+    // The guards are back on once loading ended: the books refuse a change even to their owner.
+    await expect(t.tenantSql('cafe-restored', 'DELETE FROM gl_lines')).rejects.toThrow();
+    await expect(t.tenantSql('cafe-restored', 'UPDATE audit_events SET action = action')).rejects.toThrow();
+  });
+
+  it('the restored client answers through the gateway as its own client, with the same trial balance', async () => {
+    const tb =
+      '{ trialBalance(asOf: "2026-12-31") { totalDebit totalCredit rows { accountCode debit credit } } }';
+    const a = await t.as('senior', SLUG)(tb);
+    const b = await t.as('senior', 'cafe-restored')(tb);
+    expect(b.errors).toBeUndefined();
+    expect(b.data).toEqual(a.data);
+    const chain = await t.as(
+      'senior',
+      'cafe-restored',
+    )<{ verifyAuditChain: { ok: boolean } }>('{ verifyAuditChain { ok } }');
+    expect(chain.data?.verifyAuditChain.ok).toBe(true);
+    const posted = await t.as('senior', 'cafe-restored')(
+      'mutation($input: PostJournalEntryInput!) { postJournalEntry(input: $input) { number } }',
+      {
+        input: {
+          postingDate: '2026-03-02',
+          memo: 'after the restore',
+          lines: [
+            { accountCode: '1110', debit: '1.00' },
+            { accountCode: '4101', credit: '1.00' },
+          ],
+        },
+      },
+    );
+    expect(posted.errors).toBeUndefined();
+  });
+
+  describe('refusals that create nothing', () => {
+    let pristine: string;
+    beforeAll(async () => {
+      pristine = `${dir}-pristine`;
+      await cp(path.join(dir, location), pristine, { recursive: true });
+    });
+    const reset = async () => {
+      await rm(path.join(dir, location), { recursive: true, force: true });
+      await cp(pristine, path.join(dir, location), { recursive: true });
+    };
+    const partPath = async () => {
+      const manifest = JSON.parse(await readFile(path.join(dir, location, 'manifest.json'), 'utf8'));
+      const gl = manifest.body.parts.find((p: { table: string }) => p.table === 'public.gl_lines');
+      return path.join(dir, location, gl.file);
+    };
+    const refused = async (code: string, d: BackupDeps = deps) => {
+      const before = await footprint();
+      expect(await codeOf(restoreClient(d, ACTOR, firmId, backupId, 'never-made'))).toBe(code);
+      expect(await footprint()).toEqual(before);
+    };
+
+    it('a part with one byte changed is BACKUP_TAMPERED', async () => {
+      await reset();
+      const file = await partPath();
+      const bytes = await readFile(file);
+      const at = Math.floor(bytes.length / 2);
+      bytes[at] = (bytes[at] ?? 0) ^ 0x01;
+      await writeFile(file, bytes);
+      await refused('BACKUP_TAMPERED');
+    });
+
+    it('a part cut short is BACKUP_INCOMPLETE', async () => {
+      await reset();
+      const file = await partPath();
+      const bytes = await readFile(file);
+      await truncate(file, bytes.length - 17);
+      await refused('BACKUP_INCOMPLETE');
+    });
+
+    it('a manifest that is missing is BACKUP_INCOMPLETE, and one edited is BACKUP_TAMPERED', async () => {
+      await reset();
+      const manifestPath = path.join(dir, location, 'manifest.json');
+      const text = await readFile(manifestPath, 'utf8');
+      await rm(manifestPath);
+      await refused('BACKUP_INCOMPLETE');
+      await writeFile(
+        manifestPath,
+        text.replace(/"trialBalanceDigest":"[0-9a-f]/, '"trialBalanceDigest":"x'),
+      );
+      await refused('BACKUP_TAMPERED');
+    });
+
+    it('a backup under a key the services do not hold is BACKUP_KEY_UNKNOWN; with the old key kept it restores', async () => {
+      await reset();
+      const rotated = { ...deps, keys: backupKeyring(newKey()) };
+      await refused('BACKUP_KEY_UNKNOWN', rotated);
+      const kept = {
+        ...deps,
+        keys: backupKeyring(newKey(), deps.keys.current.key.toString('base64')),
+      };
+      expect(await restoreClient(kept, ACTOR, firmId, backupId, 'cafe-rotated')).toMatchObject({
+        status: 'ACTIVE',
+      });
+    });
+
+    it('an unknown backup id is BACKUP_NOT_FOUND, and a slug taken is TENANT_EXISTS', async () => {
+      await reset();
+      const before = await footprint();
+      expect(
+        await codeOf(restoreClient(deps, ACTOR, firmId, '00000000-0000-4000-8000-000000000000', 'x-new')),
+      ).toBe('BACKUP_NOT_FOUND');
+      expect(await codeOf(restoreClient(deps, ACTOR, firmId, backupId, SLUG))).toBe('TENANT_EXISTS');
+      expect(await codeOf(restoreClient(deps, ACTOR, firmId, backupId, 'Bad Slug!'))).toBe('BAD_USER_INPUT');
+      expect(await footprint()).toEqual(before);
+    });
+  });
+});
+
+describe('a backup interrupted midway', () => {
+  it('leaves no backup that looks complete, a FAILED record, and cannot be restored', async () => {
+    const [{ n } = { n: 0 }] = await t.tenantSql<{ n: number }>(
+      SLUG,
+      `SELECT count(*)::int AS n FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
+        WHERE c.relkind = 'r' AND s.nspname NOT IN ('pg_catalog', 'information_schema') AND s.nspname NOT LIKE 'pg\\_%'`,
+    );
+    const real = directoryBackupStore(dir);
+    let parts = 0;
+    // A real directory store whose disk "fills up" on the last part.
+    const failing: BackupStore = {
+      open: real.open,
+      async create(location) {
+        const w = await real.create(location);
+        return {
+          ...w,
+          part(file) {
+            parts += 1;
+            if (parts < n) return w.part(file);
+            return new Writable({ write: (_c, _e, done) => done(new Error('No space left on device')) });
+          },
+        };
+      },
+    };
+    await expect(backupClient({ ...deps, store: failing }, ACTOR, tenantId)).rejects.toThrow('No space left');
+    expect(parts).toBe(n);
+    const [failed] = await t.stack.control.db
+      .select()
+      .from(control.clientBackups)
+      .where(eq(control.clientBackups.status, 'FAILED'));
+    expect(failed).toMatchObject({ status: 'FAILED', error: expect.stringContaining('No space left') });
+    expect(await real.open(failed!.location).manifest()).toBeNull();
+    const clientDir = path.dirname(path.join(dir, failed!.location));
+    expect(await readdir(clientDir)).not.toContain(failed!.id);
+    expect((await readdir(clientDir)).some((name) => name.includes(failed!.id))).toBe(false);
+    expect(await codeOf(restoreClient(deps, ACTOR, firmId, failed!.id, 'from-failed'))).toBe(
+      'BACKUP_INCOMPLETE',
+    );
+  });
+});
+
+describe('postings during a backup', () => {
+  it('do not break its consistency: the restore verifies against the snapshot and holds a prefix of them', async () => {
+    const slug = 'ferreteria-colon';
+    const [tenant] = await t.stack.control.db
+      .select()
+      .from(control.tenants)
+      .where(eq(control.tenants.slug, slug));
+    const post = (i: number) =>
+      t.as('senior', slug)(
+        'mutation($input: PostJournalEntryInput!) { postJournalEntry(input: $input) { id } }',
+        {
+          input: {
+            postingDate: '2026-03-10',
+            memo: `during backup ${i}`,
+            lines: [
+              { accountCode: '1110', debit: `${i + 1}.00` },
+              { accountCode: '4101', credit: `${i + 1}.00` },
+            ],
+          },
+        },
+      );
+    let stop = false;
+    let posted = 0;
+    const writer = (async () => {
+      for (let i = 0; !stop && i < 400; i++) {
+        const r = await post(i);
+        expect(r.errors).toBeUndefined();
+        posted += 1;
+      }
+    })();
+    // Let some postings land before the snapshot, and keep posting while it is written.
+    while (posted < 5) await new Promise((r) => setTimeout(r, 10));
+    const row = await backupClient(deps, ACTOR, tenant!.id);
+    stop = true;
+    await writer;
+    const restored = await restoreClient(deps, ACTOR, firmId, row.id, 'ferreteria-snap');
+    expect(restored.status).toBe('ACTIVE');
+    const during = `SELECT memo FROM journal_entries WHERE memo LIKE 'during backup %' ORDER BY number`;
+    const inSnapshot = (await t.tenantSql<{ memo: string }>('ferreteria-snap', during)).map((r) => r.memo);
+    const all = (await t.tenantSql<{ memo: string }>(slug, during)).map((r) => r.memo);
+    expect(inSnapshot.length).toBeGreaterThanOrEqual(5);
+    expect(all.slice(0, inSnapshot.length)).toEqual(inSnapshot);
+    const [balanced] = await t.tenantSql<{ total: string }>(
+      'ferreteria-snap',
+      'SELECT coalesce(sum(amount_minor), 0)::text AS total FROM gl_lines',
+    );
+    expect(balanced?.total).toBe('0');
+  });
+});
