@@ -3,7 +3,7 @@ import { controlDb, guardPool, pg, TenantRegistry } from '@cifra/db';
 import { ExportLinkSigner, ExportLinkVerifier } from '@cifra/exports';
 import { createProviders } from '@cifra/subgraph-fx';
 import type { JWK } from 'jose';
-import { type Env, perimeterOf } from './env.ts';
+import { backupDirOf, type Env, perimeterOf } from './env.ts';
 import {
   type GatewayServiceOptions,
   isSubgraphName,
@@ -164,6 +164,7 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
       {
         secrets: env.secrets,
         fanOut: { concurrency: env.CLOSE_BOARD_CONCURRENCY, timeoutMs: env.CLOSE_BOARD_CLIENT_TIMEOUT_MS },
+        backupDir: backupDirOf(env),
       },
       listen,
     );

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ContextVerifier, createLogger, type Logger, type SubgraphDeps } from '@cifra/context';
 import { TenantRegistry } from '@cifra/db';
 import { ExportLinkSigner, ExportLinkVerifier } from '@cifra/exports';
@@ -47,6 +48,8 @@ export interface StackOptions {
   jobs?: { processEveryMs?: number; lockLifetimeMs?: number; periodBatchConcurrency?: number };
   /** The gateway's CORS origins and demand-control limits. */
   perimeter?: GatewayServiceOptions['perimeter'];
+  /** Where client backups are written (BACKUP_DIR); DATA_DIR/backups by default. */
+  backupDir?: string;
   /** FX rate providers for the worker's daily refresh; none when absent, so tests never reach the internet. */
   fxProviders?: ProviderRegistry;
 }
@@ -145,7 +148,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       // signed only at request time, after that.
       exportLinks: await ExportLinkSigner.fromJwk(secrets.exportPrivateJwk, () => publicUrl),
     };
-    const config = { secrets: serverSecrets, fanOut: opts.fanOut };
+    const config = {
+      secrets: serverSecrets,
+      fanOut: opts.fanOut,
+      backupDir: opts.backupDir ?? path.join(opts.dataDir, 'backups'),
+    };
     const subgraphUrls: Record<string, string> = {};
     for (const name of SUBGRAPH_NAMES) {
       const running = await startSubgraphService(name, deps, config, { port: 0, host: opts.host });

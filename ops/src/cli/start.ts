@@ -1,7 +1,7 @@
 import { createLogger } from '@cifra/context';
 import { createProviders } from '@cifra/subgraph-fx';
 import { DEMO_USERS } from '../demo.ts';
-import { perimeterOf, readEnv } from '../env.ts';
+import { backupDirOf, perimeterOf, readEnv } from '../env.ts';
 import { stopOnSignals } from '../shutdown.ts';
 import { startStack } from '../stack.ts';
 
@@ -14,6 +14,7 @@ const stack = await startStack({
   databaseUrl: env.DATABASE_URL,
   publicUrl: env.PUBLIC_URL,
   secrets: env.secrets,
+  backupDir: backupDirOf(env),
   log,
   fanOut: { concurrency: env.CLOSE_BOARD_CONCURRENCY, timeoutMs: env.CLOSE_BOARD_CLIENT_TIMEOUT_MS },
   jobs: {

@@ -37,7 +37,7 @@ export interface BackupDeps {
   store: BackupStore;
 }
 
-export type ClientBackupRow = typeof control.clientBackups.$inferSelect;
+type ClientBackupRow = control.ClientBackupRow;
 
 export const partFileOf = (table: string) => `${table}.copy.gz.enc`;
 
