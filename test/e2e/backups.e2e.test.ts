@@ -11,7 +11,7 @@ import {
   directoryBackupStore,
   restoreClient,
 } from '@cifra/backups';
-import { type Actor, control, withClient, withDatabase } from '@cifra/db';
+import { type Actor, control, PROVISIONING_LOCK, withClient, withDatabase } from '@cifra/db';
 import { DomainError } from '@cifra/domain';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -250,6 +250,40 @@ describe('a backup of one client, restored as a new client', () => {
       expect(await restoreClient(kept, ACTOR, firmId, backupId, 'cafe-rotated')).toMatchObject({
         status: 'ACTIVE',
       });
+    });
+
+    it('a slug another attempt is provisioning right now is TENANT_EXISTS, and that attempt is left alone', async () => {
+      await reset();
+      await withClient(t.controlAdminUrl, async (other) => {
+        // Another provisioning (or restore) of the slug holds its lock for its whole attempt.
+        await other.query('SELECT pg_advisory_lock($1, hashtext($2))', [PROVISIONING_LOCK, 'never-made']);
+        await refused('TENANT_EXISTS');
+      });
+    });
+
+    it('a finished backup record cannot be rewritten or removed by the services', async () => {
+      const app = t.stack.appControl;
+      await expect(
+        app
+          .update(control.clientBackups)
+          .set({ sizeBytes: 1n })
+          .where(eq(control.clientBackups.id, backupId)),
+      ).rejects.toMatchObject({ cause: { message: expect.stringContaining('cannot change') } });
+      await expect(
+        app
+          .update(control.clientBackups)
+          .set({ status: 'FAILED' })
+          .where(eq(control.clientBackups.id, backupId)),
+      ).rejects.toMatchObject({ cause: { message: expect.stringContaining('cannot change') } });
+      await expect(
+        app.delete(control.clientBackups).where(eq(control.clientBackups.id, backupId)),
+      ).rejects.toMatchObject({ cause: { message: expect.stringContaining('permission denied') } });
+      const [row] = await app
+        .select()
+        .from(control.clientBackups)
+        .where(eq(control.clientBackups.id, backupId));
+      expect(row).toMatchObject({ status: 'COMPLETE' });
+      expect(row?.sizeBytes).toBeGreaterThan(1n);
     });
 
     it('an unknown backup id is BACKUP_NOT_FOUND, and a slug taken is TENANT_EXISTS', async () => {

@@ -21,6 +21,7 @@ import {
   TENANT_DB_SECRET,
   type TenantRow,
   tenantMigrationJournal,
+  whileProvisioning,
   withClient,
   withDatabase,
 } from '@cifra/db';
@@ -162,6 +163,35 @@ export async function restoreClient(
       { backupId },
     );
   const server = await pickServer(deps.control, options.serverName);
+  return whileProvisioning(
+    deps.control,
+    asSlug,
+    () => restoreLocked(deps, actor, firmId, { backupId, asSlug, body, key, reader, server, appSecret }),
+    () => {
+      throw new DomainError('TENANT_EXISTS', `A client with slug ${asSlug} is being made right now`, {
+        slug: asSlug,
+      });
+    },
+  );
+}
+
+/** Under the slug's provisioning lock, so that no provisioning takes the half-made client for debris. */
+async function restoreLocked(
+  deps: RestoreDeps,
+  actor: Actor,
+  firmId: string,
+  r: {
+    backupId: string;
+    asSlug: string;
+    body: ManifestBody;
+    key: BackupKey;
+    reader: BackupReader;
+    server: { id: string; name: string; adminUrl: string };
+    appSecret: string;
+  },
+): Promise<TenantRow> {
+  const { backupId, asSlug, body, key, reader, server, appSecret } = r;
+  const { applied } = body.schemaVersion;
   const [taken] = await deps.control
     .select({ id: control.tenants.id })
     .from(control.tenants)
