@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { cp, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import {
   type BackupDeps,
   type BackupStore,
@@ -11,10 +11,22 @@ import {
   directoryBackupStore,
   restoreClient,
 } from '@cifra/backups';
-import { type Actor, control, PROVISIONING_LOCK, withClient, withDatabase } from '@cifra/db';
-import { DomainError } from '@cifra/domain';
-import { eq } from 'drizzle-orm';
+import {
+  type Actor,
+  appLoginRole,
+  clientLoginRole,
+  control,
+  createDatabase,
+  migrateTenantDatabaseTo,
+  opaqueDatabaseName,
+  PROVISIONING_LOCK,
+  tenantMigrationJournal,
+  withClient,
+  withDatabase,
+} from '@cifra/db';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { domainCode, restoreFootprint, tableDigests } from '../support/backups.ts';
 import { richBooks } from '../support/books.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -56,53 +68,12 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const adminSql = async <T>(database: string, sql: string): Promise<T[]> =>
-  withClient(withDatabase(t.controlAdminUrl, database), async (c) => (await c.query(sql)).rows as T[]);
-
-/** Every table of a client database with a digest of all its rows (in a canonical order). */
-async function tableDigests(slug: string): Promise<Record<string, string>> {
-  const tables = await t.tenantSql<{ name: string }>(
-    slug,
-    `SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%' ORDER BY 1`,
-  );
-  const out: Record<string, string> = {};
-  for (const { name } of tables) {
-    const [row] = await t.tenantSql<{ n: string; d: string | null }>(
-      slug,
-      `SELECT count(*)::text AS n, md5(string_agg(r::text, E'\\n' ORDER BY r::text)) AS d FROM ${name} r`,
-    );
-    out[name] = `${row?.n}:${row?.d}`;
-  }
-  return out;
-}
-
-/** What a failed restore must not leave behind: client databases, client logins, directory rows. */
-async function footprint() {
-  const [dbs] = await adminSql<{ n: number }>(
-    'postgres',
-    `SELECT count(*)::int AS n FROM pg_database WHERE datname LIKE 'cifra\\_c\\_%'`,
-  );
-  const [roles] = await adminSql<{ n: number }>(
-    'postgres',
-    `SELECT count(*)::int AS n FROM pg_roles WHERE rolname ~ '^(ca|ix)_'`,
-  );
-  const tenants = await t.stack.control.db.select({ slug: control.tenants.slug }).from(control.tenants);
-  return { databases: dbs?.n, roles: roles?.n, tenants: tenants.map((r) => r.slug).sort() };
-}
-
-const codeOf = async (p: Promise<unknown>) =>
-  p.then(
-    () => 'RESOLVED',
-    (err: unknown) => (err instanceof DomainError ? err.code : `not a DomainError: ${String(err)}`),
-  );
-
 describe('a backup of one client, restored as a new client', () => {
   let backupId: string;
   let location: string;
 
   it('writes a sealed manifest over every table of the database and a COMPLETE record', async () => {
-    const before = await tableDigests(SLUG);
+    const before = await tableDigests(t, SLUG);
     const row = await backupClient(deps, ACTOR, tenantId);
     backupId = row.id;
     location = row.location;
@@ -144,11 +115,11 @@ describe('a backup of one client, restored as a new client', () => {
   });
 
   it('restores it as a new client equal to the original table by table, verified', async () => {
-    const original = await tableDigests(SLUG);
+    const original = await tableDigests(t, SLUG);
     const restored = await restoreClient(deps, ACTOR, firmId, backupId, 'cafe-restored');
     expect(restored).toMatchObject({ slug: 'cafe-restored', status: 'ACTIVE' });
     expect(restored.databaseName).toMatch(/^cifra_c_[0-9a-f]{24}$/);
-    expect(await tableDigests('cafe-restored')).toEqual(original);
+    expect(await tableDigests(t, 'cafe-restored')).toEqual(original);
     const [record] = await t.stack.control.db
       .select()
       .from(control.clientBackups)
@@ -203,9 +174,9 @@ describe('a backup of one client, restored as a new client', () => {
       return path.join(dir, location, gl.file);
     };
     const refused = async (code: string, d: BackupDeps = deps) => {
-      const before = await footprint();
-      expect(await codeOf(restoreClient(d, ACTOR, firmId, backupId, 'never-made'))).toBe(code);
-      expect(await footprint()).toEqual(before);
+      const before = await restoreFootprint(t);
+      expect(await domainCode(restoreClient(d, ACTOR, firmId, backupId, 'never-made'))).toBe(code);
+      expect(await restoreFootprint(t)).toEqual(before);
     };
 
     it('a part with one byte changed is BACKUP_TAMPERED', async () => {
@@ -288,14 +259,84 @@ describe('a backup of one client, restored as a new client', () => {
 
     it('an unknown backup id is BACKUP_NOT_FOUND, and a slug taken is TENANT_EXISTS', async () => {
       await reset();
-      const before = await footprint();
+      const before = await restoreFootprint(t);
       expect(
-        await codeOf(restoreClient(deps, ACTOR, firmId, '00000000-0000-4000-8000-000000000000', 'x-new')),
+        await domainCode(restoreClient(deps, ACTOR, firmId, '00000000-0000-4000-8000-000000000000', 'x-new')),
       ).toBe('BACKUP_NOT_FOUND');
-      expect(await codeOf(restoreClient(deps, ACTOR, firmId, backupId, SLUG))).toBe('TENANT_EXISTS');
-      expect(await codeOf(restoreClient(deps, ACTOR, firmId, backupId, 'Bad Slug!'))).toBe('BAD_USER_INPUT');
-      expect(await footprint()).toEqual(before);
+      expect(await domainCode(restoreClient(deps, ACTOR, firmId, backupId, SLUG))).toBe('TENANT_EXISTS');
+      expect(await domainCode(restoreClient(deps, ACTOR, firmId, backupId, 'Bad Slug!'))).toBe(
+        'BAD_USER_INPUT',
+      );
+      expect(await restoreFootprint(t)).toEqual(before);
     });
+  });
+});
+
+describe('a restore that fails after it began', () => {
+  it('removes the database, the logins and the directory row it made; the trail keeps the attempt', async () => {
+    const backup = await backupClient(deps, ACTOR, tenantId);
+    const real = directoryBackupStore(dir);
+    const reads = new Map<string, number>();
+    // The check reads each part once and passes; the disk then fails while gl_lines is loaded.
+    const flaky: BackupStore = {
+      create: real.create,
+      open(location) {
+        const reader = real.open(location);
+        return {
+          manifest: reader.manifest,
+          async part(file) {
+            const n = (reads.get(file) ?? 0) + 1;
+            reads.set(file, n);
+            if (n === 2 && file.startsWith('public.gl_lines.'))
+              return new Readable({
+                read() {
+                  this.destroy(new Error('I/O error reading the backup'));
+                },
+              });
+            return reader.part(file);
+          },
+        };
+      },
+    };
+    await expect(
+      restoreClient({ ...deps, store: flaky }, ACTOR, firmId, backup.id, 'half-made'),
+    ).rejects.toThrow('I/O error');
+    const events = await t.stack.control.db
+      .select()
+      .from(control.controlAuditEvents)
+      .where(eq(control.controlAuditEvents.action, 'tenant.restore_started'));
+    const started = events.find((e) => (e.after as { slug?: string }).slug === 'half-made');
+    const database = (started?.after as { database?: string } | undefined)?.database ?? '';
+    expect(database).toMatch(/^cifra_c_[0-9a-f]{24}$/);
+    const left = await withClient(withDatabase(t.controlAdminUrl, 'postgres'), async (c) => ({
+      databases: (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [database])).rowCount,
+      roles: (
+        await c.query('SELECT 1 FROM pg_roles WHERE rolname = ANY($1)', [
+          [appLoginRole(database), clientLoginRole('ix', database)],
+        ])
+      ).rowCount,
+    }));
+    expect(left).toEqual({ databases: 0, roles: 0 });
+    const rows = await t.stack.control.db
+      .select()
+      .from(control.tenants)
+      .where(eq(control.tenants.slug, 'half-made'));
+    expect(rows).toEqual([]);
+    const failed = await t.stack.control.db
+      .select()
+      .from(control.controlAuditEvents)
+      .where(
+        and(
+          eq(control.controlAuditEvents.action, 'tenant.restore_failed'),
+          eq(control.controlAuditEvents.entityId, started!.entityId),
+        ),
+      );
+    expect(failed).toHaveLength(1);
+    const [record] = await t.stack.control.db
+      .select()
+      .from(control.clientBackups)
+      .where(eq(control.clientBackups.id, backup.id));
+    expect(record?.verifiedAt).toBeNull();
   });
 });
 
@@ -334,7 +375,7 @@ describe('a backup interrupted midway', () => {
     const clientDir = path.dirname(path.join(dir, failed!.location));
     expect(await readdir(clientDir)).not.toContain(failed!.id);
     expect((await readdir(clientDir)).some((name) => name.includes(failed!.id))).toBe(false);
-    expect(await codeOf(restoreClient(deps, ACTOR, firmId, failed!.id, 'from-failed'))).toBe(
+    expect(await domainCode(restoreClient(deps, ACTOR, firmId, failed!.id, 'from-failed'))).toBe(
       'BACKUP_INCOMPLETE',
     );
   });
@@ -390,79 +431,44 @@ describe('postings during a backup', () => {
   });
 });
 
-describe('through the gateway', () => {
-  const BACKUP = `mutation($t: String!) { backupClient(tenant: $t) {
-    id tenantSlug server status startedAt finishedAt sizeBytes durationMs keyId schemaVersion verified verifiedAt error } }`;
-  const LIST = `query($t: String!) { backups(tenant: $t) { id status sizeBytes verified } }`;
-  const RESTORE = `mutation($id: ID!, $as: String!) { restoreClient(backupId: $id, asSlug: $as) { slug status name } }`;
-  type Backup = { id: string; status: string; sizeBytes: string; verified: boolean; [k: string]: unknown };
-
-  it('backupClient, backups and restoreClient as the firm admin; the restored client answers', async () => {
-    const admin = t.as('admin');
-    const made = await admin<{ backupClient: Backup }>(BACKUP, { t: 'clinica-costa' });
-    expect(made.errors).toBeUndefined();
-    const backup = made.data!.backupClient;
-    expect(backup).toMatchObject({
-      tenantSlug: 'clinica-costa',
-      status: 'COMPLETE',
-      verified: false,
-      error: null,
-    });
-    expect(BigInt(backup.sizeBytes)).toBeGreaterThan(0n);
-    // The stack's own directory and key (DATA_DIR/backups, DATA_DIR/secrets.json).
-    const [record] = await t.stack.control.db
-      .select()
-      .from(control.clientBackups)
-      .where(eq(control.clientBackups.id, backup.id));
-    const manifest = await readFile(
-      path.join(t.dataDir, 'backups', record!.location, 'manifest.json'),
-      'utf8',
+describe('a backup taken at an older schema version', () => {
+  it('is restored at that version, then migrated to the current one, and verifies', async () => {
+    const journal = await tenantMigrationJournal();
+    const older = journal.length - 3;
+    const [server] = await t.stack.control.db.select().from(control.dbServers);
+    const [firm] = await t.stack.control.db.select().from(control.firms);
+    // A client whose database an older cifraHQ made and never migrated further.
+    const databaseName = opaqueDatabaseName();
+    await createDatabase(t.controlAdminUrl, databaseName);
+    await migrateTenantDatabaseTo(withDatabase(t.controlAdminUrl, databaseName), older);
+    const [client] = await t.stack.control.db
+      .insert(control.tenants)
+      .values({
+        firmId: firm!.id,
+        slug: 'old-schema',
+        name: 'Old Schema SA',
+        region: 'PA',
+        baseCurrency: 'PAB',
+        timezone: 'America/Panama',
+        serverId: server!.id,
+        databaseName,
+        status: 'ACTIVE',
+      })
+      .returning();
+    const backup = await backupClient(deps, ACTOR, client!.id);
+    expect(backup.schemaVersion).toBe(`${older}:${journal[older - 1]?.tag}`);
+    const restored = await restoreClient(deps, ACTOR, firmId, backup.id, 'old-schema-restored');
+    expect(restored.status).toBe('ACTIVE');
+    const applied = await t.tenantSql<{ n: number }>(
+      'old-schema-restored',
+      'SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations',
     );
-    expect(JSON.parse(manifest).body.client.slug).toBe('clinica-costa');
-
-    const restored = await admin<{ restoreClient: { slug: string; status: string; name: string } }>(RESTORE, {
-      id: backup.id,
-      as: 'clinica-copia',
-    });
-    expect(restored.errors).toBeUndefined();
-    expect(restored.data?.restoreClient).toMatchObject({ slug: 'clinica-copia', status: 'ACTIVE' });
-    const listed = await admin<{ backups: Backup[] }>(LIST, { t: 'clinica-costa' });
-    expect(listed.data?.backups).toEqual([
-      { id: backup.id, status: 'COMPLETE', sizeBytes: backup.sizeBytes, verified: true },
-    ]);
-    const tb = '{ trialBalance(asOf: "2026-12-31") { totalDebit totalCredit } }';
-    expect((await t.as('senior', 'clinica-copia')(tb)).data).toEqual(
-      (await t.as('senior', 'clinica-costa')(tb)).data,
+    expect(applied[0]?.n).toBe(journal.length);
+    // A function the later migrations add is there (tenant migration 0023).
+    const digest = await t.tenantSql(
+      'old-schema-restored',
+      `SELECT to_regproc('cifra_entry_digest') IS NOT NULL AS ok`,
     );
-  });
-
-  it('refuses with stable codes: no permission, unknown client, bad id, a taken slug, a tampered backup', async () => {
-    const codes = (r: { errors?: { extensions?: { code?: unknown } }[] }) =>
-      (r.errors ?? []).map((e) => e.extensions?.code);
-    expect(codes(await t.as('senior')(BACKUP, { t: 'clinica-costa' }))).toEqual(['FORBIDDEN']);
-    expect(codes(await t.as('junior')(LIST, { t: 'clinica-costa' }))).toEqual(['FORBIDDEN']);
-    expect(codes(await t.as('admin')(BACKUP, { t: 'no-such-client' }))).toEqual(['NOT_FOUND']);
-    expect(codes(await t.as('admin')(RESTORE, { id: 'not-an-id', as: 'x-copy' }))).toEqual([
-      'BAD_USER_INPUT',
-    ]);
-    expect(
-      codes(await t.as('admin')(RESTORE, { id: '00000000-0000-4000-8000-000000000000', as: 'x-copy' })),
-    ).toEqual(['BACKUP_NOT_FOUND']);
-    const made = await t.as('admin')<{ backupClient: Backup }>(BACKUP, { t: 'panaderia-valle' });
-    const id = made.data!.backupClient.id;
-    expect(codes(await t.as('admin')(RESTORE, { id, as: 'cafe-boquete' }))).toEqual(['TENANT_EXISTS']);
-    expect(codes(await t.as('admin')(RESTORE, { id, as: 'Not A Slug' }))).toEqual(['BAD_USER_INPUT']);
-    const [record] = await t.stack.control.db
-      .select()
-      .from(control.clientBackups)
-      .where(eq(control.clientBackups.id, id));
-    const where = path.join(t.dataDir, 'backups', record!.location);
-    const part = (await readdir(where)).find((f) => f.startsWith('public.journal_entries.'))!;
-    const bytes = await readFile(path.join(where, part));
-    bytes[bytes.length - 20] = (bytes[bytes.length - 20] ?? 0) ^ 0xff;
-    await writeFile(path.join(where, part), bytes);
-    const before = await footprint();
-    expect(codes(await t.as('admin')(RESTORE, { id, as: 'panaderia-copia' }))).toEqual(['BACKUP_TAMPERED']);
-    expect(await footprint()).toEqual(before);
+    expect(digest[0]).toEqual({ ok: true });
   });
 });
