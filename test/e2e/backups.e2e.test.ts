@@ -404,18 +404,23 @@ describe('postings during a backup', () => {
       );
     let stop = false;
     let posted = 0;
+    let refused: unknown = null;
     const writer = (async () => {
       for (let i = 0; !stop && i < 400; i++) {
         const r = await post(i);
-        expect(r.errors).toBeUndefined();
+        if (r.errors) {
+          refused = r.errors;
+          return;
+        }
         posted += 1;
       }
     })();
     // Let some postings land before the snapshot, and keep posting while it is written.
-    while (posted < 5) await new Promise((r) => setTimeout(r, 10));
+    while (posted < 5 && refused === null) await new Promise((r) => setTimeout(r, 10));
     const row = await backupClient(deps, ACTOR, tenant!.id);
     stop = true;
     await writer;
+    expect(refused).toBeNull();
     const restored = await restoreClient(deps, ACTOR, firmId, row.id, 'ferreteria-snap');
     expect(restored.status).toBe('ACTIVE');
     const during = `SELECT memo FROM journal_entries WHERE memo LIKE 'during backup %' ORDER BY number`;
