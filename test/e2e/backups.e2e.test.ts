@@ -10,6 +10,7 @@ import {
   backupKeyring,
   directoryBackupStore,
   restoreClient,
+  sealManifest,
 } from '@cifra/backups';
 import {
   type Actor,
@@ -221,6 +222,16 @@ describe('a backup of one client, restored as a new client', () => {
       expect(await restoreClient(kept, ACTOR, firmId, backupId, 'cafe-rotated')).toMatchObject({
         status: 'ACTIVE',
       });
+    });
+
+    it('a backup from a newer cifraHQ (a schema version this code does not know) is BACKUP_SCHEMA_NEWER', async () => {
+      await reset();
+      const manifestPath = path.join(dir, location, 'manifest.json');
+      const { body } = JSON.parse(await readFile(manifestPath, 'utf8'));
+      // Sealed under the firm's key, as a newer version would write it.
+      body.schemaVersion = { applied: body.schemaVersion.applied + 1, tag: '9999_from_the_future' };
+      await writeFile(manifestPath, sealManifest(deps.keys.current, body));
+      await refused('BACKUP_SCHEMA_NEWER');
     });
 
     it('a slug another attempt is provisioning right now is TENANT_EXISTS, and that attempt is left alone', async () => {
