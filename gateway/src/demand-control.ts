@@ -89,6 +89,8 @@ const FIELD_WEIGHTS: Readonly<Record<string, number>> = {
   'Mutation.exportLedger': 1_000,
   'Mutation.startBatchPeriodOperation': 2_000,
   'Mutation.provisionTenant': 5_000,
+  'Mutation.backupClient': 5_000,
+  'Mutation.restoreClient': 5_000,
   'Mutation.postJournalEntries': 2_000,
   'Query.closeBoard': 500,
   'Query.closeExceptions': 500,

@@ -35,6 +35,8 @@ const OPERATION_POINTS: Readonly<Record<string, number>> = {
   postJournalEntries: 10,
   startBatchPeriodOperation: 10,
   provisionTenant: 20,
+  backupClient: 20,
+  restoreClient: 20,
 };
 
 export function rateLimited(res: RateLimiterRes): GraphQLError {

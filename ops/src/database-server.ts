@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { BACKUP_KEY } from '@cifra/backups';
 import type { Logger } from '@cifra/context';
 import {
   CHECKPOINT_SECRET,
@@ -88,6 +89,7 @@ export async function openControlPlane(opts: ControlPlaneOptions): Promise<Opene
         [TENANT_DB_SECRET]: secrets.tenantDbSecret,
         [INVESTIGATOR_SECRET]: secrets.investigatorSecret,
         [CHECKPOINT_SECRET]: secrets.checkpointSecret,
+        [BACKUP_KEY]: secrets.backupKey,
         ...given,
         ...control.serverSecrets,
       }),

@@ -87,6 +87,12 @@ const schema = z.object({
   JOB_PROCESS_EVERY_MS: z.coerce.number().int().min(100).default(5_000),
   /** The ECB reference-rate file the daily refresh reads (its daily file by default). */
   FX_ECB_URL: z.string().url().optional(),
+  /** Client backups: the directory they are written to (DATA_DIR/backups by default). */
+  BACKUP_DIR: z.string().optional(),
+  /** The key new backups are encrypted under (32 bytes, base64); the embedded default keeps one in DATA_DIR. */
+  BACKUP_KEY: z.string().optional(),
+  /** Earlier backup keys, comma-separated, kept to read older backups (docs/adr/0006-client-backups.md). */
+  BACKUP_KEYS_OLD: z.string().optional(),
   /** JSON rate endpoints, a JSON array of configurations (see docs/architecture/fx.md). */
   FX_JSON_PROVIDERS: z
     .string()
@@ -165,6 +171,9 @@ export function tracingOf(env: Env, mode: 'split' | 'all-in-one'): TracingOption
     serviceName: mode === 'split' ? env.OTEL_SERVICE_NAME : undefined,
   };
 }
+
+/** Where client backups go: BACKUP_DIR, else under DATA_DIR. */
+export const backupDirOf = (env: Env) => path.resolve(env.BACKUP_DIR ?? path.join(env.dataDir, 'backups'));
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const env = schema.parse(source);

@@ -28,6 +28,8 @@ export interface LocalSecrets {
   investigatorSecret: string;
   /** Seals each client's audit chain checkpoints (CHECKPOINT_SECRET). */
   checkpointSecret: string;
+  /** Encrypts client backups (BACKUP_KEY: 32 bytes, base64; docs/adr/0006-client-backups.md). */
+  backupKey: string;
 }
 
 export const secretsFile = (dataDir: string) => path.join(dataDir, 'secrets.json');
@@ -42,7 +44,8 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<LocalSecrets
       existing.controlAppPassword &&
       existing.tenantDbSecret &&
       existing.investigatorSecret &&
-      existing.checkpointSecret
+      existing.checkpointSecret &&
+      existing.backupKey
     )
       return existing;
     // A DATA_DIR from before exports, the control plane's own role or per-client logins: add what
@@ -57,6 +60,7 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<LocalSecrets
     upgraded.tenantDbSecret ||= randomBytes(32).toString('base64url');
     upgraded.investigatorSecret ||= randomBytes(32).toString('base64url');
     upgraded.checkpointSecret ||= randomBytes(32).toString('base64url');
+    upgraded.backupKey ||= randomBytes(32).toString('base64');
     await writeSecrets(file, upgraded);
     return upgraded;
   }
@@ -76,6 +80,7 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<LocalSecrets
     exportPublicJwk: exportKeys.publicJwk,
     investigatorSecret: randomBytes(32).toString('base64url'),
     checkpointSecret: randomBytes(32).toString('base64url'),
+    backupKey: randomBytes(32).toString('base64'),
   };
   await writeSecrets(file, secrets);
   return secrets;

@@ -4,7 +4,7 @@ import { ExportLinkSigner, ExportLinkVerifier } from '@cifra/exports';
 import { createProviders } from '@cifra/subgraph-fx';
 import { Tracing } from '@cifra/tracing';
 import type { JWK } from 'jose';
-import { type Env, perimeterOf, tracingOf } from './env.ts';
+import { backupDirOf, type Env, perimeterOf, tracingOf } from './env.ts';
 import {
   type GatewayServiceOptions,
   isSubgraphName,
@@ -174,6 +174,7 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
       {
         secrets: env.secrets,
         fanOut: { concurrency: env.CLOSE_BOARD_CONCURRENCY, timeoutMs: env.CLOSE_BOARD_CLIENT_TIMEOUT_MS },
+        backupDir: backupDirOf(env),
       },
       listen,
     );

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { BACKUP_KEY, directoryBackupStore, keyringFromSecrets } from '@cifra/backups';
 import {
   type BaseContext,
   ContextSigner,
@@ -26,7 +27,7 @@ import { auditSubgraph } from '@cifra/subgraph-audit';
 import { createFxSubgraph } from '@cifra/subgraph-fx';
 import { ledgerSubgraph } from '@cifra/subgraph-ledger';
 import { createPeriodSubgraph, type FanOutOptions } from '@cifra/subgraph-period';
-import { tenancySubgraph } from '@cifra/subgraph-tenancy';
+import { type BackupServices, tenancySubgraph } from '@cifra/subgraph-tenancy';
 import type { JWK } from 'jose';
 
 /**
@@ -47,6 +48,18 @@ export interface SubgraphConfig {
   secrets: Readonly<Record<string, string | undefined>>;
   /** Firm views (close board, exceptions, stale rate usage): clients read at once and the per-client timeout. */
   fanOut?: Partial<FanOutOptions>;
+  /** Where client backups are written (BACKUP_DIR); backups need BACKUP_KEY in `secrets` too. */
+  backupDir?: string;
+}
+
+/** The tenancy subgraph's backup store and keys, when a backup key and directory are configured. */
+function backupServices(config: SubgraphConfig): BackupServices | null {
+  if (!config.secrets[BACKUP_KEY] || !config.backupDir) return null;
+  return {
+    secrets: config.secrets,
+    keys: keyringFromSecrets(config.secrets),
+    store: directoryBackupStore(config.backupDir),
+  };
 }
 
 export function subgraphDefinition(
@@ -62,6 +75,7 @@ export function subgraphDefinition(
           () => readFileSync(SUPERGRAPH_SDL_PATH, 'utf8'),
           () => SUBGRAPH_NAMES.map((n) => subgraphDefinition(n, config)),
         ),
+        backupServices(config),
       );
     case 'ledger':
       return ledgerSubgraph;

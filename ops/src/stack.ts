@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ContextVerifier, createLogger, type Logger, type SubgraphDeps } from '@cifra/context';
 import { TenantRegistry } from '@cifra/db';
 import { ExportLinkSigner, ExportLinkVerifier } from '@cifra/exports';
@@ -50,6 +51,8 @@ export interface StackOptions {
   perimeter?: GatewayServiceOptions['perimeter'];
   /** The built firm console the gateway serves at `/` (ops/src/console-build.ts); none when absent. */
   console?: { dir: string };
+  /** Where client backups are written (BACKUP_DIR); DATA_DIR/backups by default. */
+  backupDir?: string;
   /** FX rate providers for the worker's daily refresh; none when absent, so tests never reach the internet. */
   fxProviders?: ProviderRegistry;
   /**
@@ -159,7 +162,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       // signed only at request time, after that.
       exportLinks: await ExportLinkSigner.fromJwk(secrets.exportPrivateJwk, () => publicUrl),
     };
-    const config = { secrets: serverSecrets, fanOut: opts.fanOut };
+    const config = {
+      secrets: serverSecrets,
+      fanOut: opts.fanOut,
+      backupDir: opts.backupDir ?? path.join(opts.dataDir, 'backups'),
+    };
     const subgraphUrls: Record<string, string> = {};
     for (const name of SUBGRAPH_NAMES) {
       const running = await startSubgraphService(name, deps, config, { port: 0, host: opts.host });

@@ -26,6 +26,8 @@ export interface TestStack {
   token(who: DemoUser): string;
   /** The control plane as its owner (for assertions and set-up). */
   controlAdminUrl: string;
+  /** The stack's DATA_DIR (its backups are below `backups/`). */
+  dataDir: string;
   /** Run SQL as the owner, straight in one client's own database (for assertions and set-up). */
   tenantSql<T = Record<string, unknown>>(slug: string, sql: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
@@ -63,6 +65,7 @@ export async function startTestStack(
     stack,
     token,
     controlAdminUrl: db.adminUrl,
+    dataDir,
     as: (who, tenant) => gql(stack.gatewayUrl, token(who), tenant),
     tenantSql: async (slug, sql, params = []) => {
       const [t] = await stack.control.db.select().from(control.tenants).where(eq(control.tenants.slug, slug));

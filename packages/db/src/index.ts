@@ -12,6 +12,7 @@ export * from './logins.ts';
 export * from './migrate.ts';
 export * from './period-gate.ts';
 export { pg, quoteIdent, withClient } from './pg.ts';
+export * from './provisioning-lock.ts';
 export * from './registry.ts';
 export * from './servers.ts';
 export * as tenant from './tenant/schema.ts';

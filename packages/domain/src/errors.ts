@@ -52,6 +52,14 @@ export const ErrorCodes = [
   'DOCUMENT_NOT_PERMITTED',
   'PERSISTED_DOCUMENT_REQUIRED',
   'PERSISTED_DOCUMENT_NOT_FOUND',
+  // Client backups and restores (docs/architecture/backups.md).
+  'BACKUP_NOT_FOUND',
+  'BACKUP_INCOMPLETE',
+  'BACKUP_TAMPERED',
+  'BACKUP_KEY_UNKNOWN',
+  'BACKUP_SCHEMA_NEWER',
+  'BACKUP_IN_PROGRESS',
+  'RESTORE_VERIFICATION_FAILED',
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];
 

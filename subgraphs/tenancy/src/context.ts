@@ -1,6 +1,7 @@
 import type { BaseContext } from '@cifra/context';
 import { control, type TenantRow } from '@cifra/db';
 import { eq } from 'drizzle-orm';
+import type { BackupServices } from './services/backups.service.ts';
 import type { Manager } from './services/members.service.ts';
 import type { ProvisioningDeps } from './services/provision-tenant.service.ts';
 import type { DocumentChecker } from './services/trusted-documents.service.ts';
@@ -9,6 +10,8 @@ export interface Context extends BaseContext {
   provisioning: ProvisioningDeps;
   /** Checks a trusted document against the supergraph and the permissions granted. */
   checkDocument: DocumentChecker;
+  /** Client backups' store and keys; null where no backup key is configured. */
+  backups: BackupServices | null;
 }
 
 /** The caller as the signed context names them: firm-level changes act in their own firm only. */
@@ -17,6 +20,13 @@ export const managerOf = (ctx: Context): Manager => ({
   userId: ctx.request.userId,
   firmId: ctx.request.firm.id,
   firmRole: ctx.request.firm.role,
+});
+
+/** Who asks for a backup or a restore, and in which firm. */
+export const backupCallerOf = (ctx: Context) => ({
+  actor: ctx.actor,
+  caller: ctx.request,
+  firmId: ctx.request.firm.id,
 });
 
 /** A client of the directory by id (rows the caller's own firm listed), or null. */

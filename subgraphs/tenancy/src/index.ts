@@ -7,6 +7,7 @@ import {
 } from '@cifra/context';
 import type { Resolvers } from './__generated__/resolvers.ts';
 import type { Context } from './context.ts';
+import { backupMutations, backupQueries, ClientBackup } from './resolvers/backups.resolvers.ts';
 import {
   Integration,
   IntegrationFirmGrant,
@@ -22,10 +23,12 @@ import { Mutation } from './resolvers/mutation.resolvers.ts';
 import { Query } from './resolvers/query.resolvers.ts';
 import { ClientRole, ClientSettings, Firm, Me, Tenant } from './resolvers/types.resolvers.ts';
 import { rules } from './rules.ts';
+import type { BackupServices } from './services/backups.service.ts';
 import type { ProvisioningDeps } from './services/provision-tenant.service.ts';
 import type { DocumentChecker } from './services/trusted-documents.service.ts';
 
 export { rules as tenancyRules } from './rules.ts';
+export type { BackupServices } from './services/backups.service.ts';
 export type { ProvisioningDeps, ProvisionTenantInput } from './services/provision-tenant.service.ts';
 export { provisionTenant, REGIONS } from './services/provision-tenant.service.ts';
 export type { DocumentChecker } from './services/trusted-documents.service.ts';
@@ -33,8 +36,9 @@ export type { DocumentChecker } from './services/trusted-documents.service.ts';
 const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   JSON: JSONScalar,
-  Query: { ...Query, ...integrationQueries },
-  Mutation: { ...Mutation, ...integrationMutations },
+  Query: { ...Query, ...integrationQueries, ...backupQueries },
+  Mutation: { ...Mutation, ...integrationMutations, ...backupMutations },
+  ClientBackup,
   Me,
   Firm,
   Tenant,
@@ -53,6 +57,7 @@ const resolvers: Resolvers = {
 export function tenancySubgraph(
   provisioning: Omit<ProvisioningDeps, 'control'>,
   checkDocument: DocumentChecker,
+  backups: BackupServices | null = null,
 ): SubgraphDefinition<Context> {
   return {
     name: 'tenancy',
@@ -63,6 +68,7 @@ export function tenancySubgraph(
       ...base,
       provisioning: { ...provisioning, control: base.control },
       checkDocument,
+      backups,
     }),
   };
 }

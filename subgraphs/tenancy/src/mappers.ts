@@ -28,3 +28,4 @@ export type IntegrationSecret = import('./services/integrations.service.ts').Sec
 export type NewIntegrationSecret = { secret: string; row: IntegrationSecret };
 export type IntegrationUsage = import('@cifra/db').IntegrationUsageRow;
 export type TrustedDocumentVersion = import('./services/trusted-documents.service.ts').TrustedDocumentVersion;
+export type ClientBackup = import('@cifra/db').control.ClientBackupRow;

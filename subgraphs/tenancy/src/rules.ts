@@ -15,6 +15,7 @@ export const rules: RuleMap = {
     integration: manageIntegrations,
     integrationUsage: manageIntegrations,
     entityKeys: manageClients,
+    backups: manageClients,
   },
   Mutation: {
     provisionTenant: can(P.Tenant.Provision),
@@ -39,6 +40,9 @@ export const rules: RuleMap = {
     retireTrustedDocuments: manageIntegrations,
     allowArbitraryDocuments: manageIntegrations,
     createEntityKey: manageClients,
+    backupClient: manageClients,
+    // Creates a client: provisioning's permission; the service also asks Tenant.Manage on the original.
+    restoreClient: can(P.Tenant.Provision),
   },
   Me: signedIn,
   Firm: signedIn,
@@ -68,4 +72,5 @@ export const rules: RuleMap = {
   NewIntegrationSecret: manageIntegrations,
   IntegrationUsage: manageIntegrations,
   TrustedDocumentVersion: manageIntegrations,
+  ClientBackup: manageClients,
 };

@@ -5,6 +5,7 @@ import {
   char,
   check,
   index,
+  integer,
   jsonb,
   pgEnum,
   pgTable,
@@ -212,3 +213,30 @@ export * from './batch.ts';
 export * from './fx.ts';
 
 export * from './integrations.ts';
+
+export const backupStatus = pgEnum('backup_status', ['RUNNING', 'COMPLETE', 'FAILED']);
+
+/** Backups of one client's database (control migration 0020; docs/architecture/backups.md). */
+export const clientBackups = pgTable('client_backups', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  firmId: uuid('firm_id')
+    .notNull()
+    .references(() => firms.id),
+  tenantId: uuid('tenant_id').notNull(),
+  tenantSlug: text('tenant_slug').notNull(),
+  serverName: text('server_name').notNull(),
+  status: backupStatus('status').notNull().default('RUNNING'),
+  location: text('location').notNull().unique(),
+  keyId: text('key_id').notNull(),
+  schemaVersion: text('schema_version'),
+  chainSeq: bigint('chain_seq', { mode: 'bigint' }),
+  chainHeadHash: text('chain_head_hash'),
+  sizeBytes: bigint('size_bytes', { mode: 'bigint' }),
+  durationMs: integer('duration_ms'),
+  error: text('error'),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+  verifiedAt: timestamp('verified_at', { withTimezone: true }),
+  requestedBy: text('requested_by'),
+});
+export type ClientBackupRow = typeof clientBackups.$inferSelect;

@@ -12,6 +12,7 @@ import {
   INVESTIGATOR_SECRET,
   inTransaction,
   opaqueDatabaseName,
+  PROVISIONING_LOCK,
   type pg,
   recordAuditEvent,
   resolveSecrets,
@@ -77,7 +78,7 @@ function parse(raw: ProvisionTenantInput) {
 const isPool = (c: ControlDb['$client']): c is pg.Pool => typeof (c as pg.Pool).totalCount === 'number';
 
 /** Advisory-lock namespaces of provisioning (the second key is the slug's hash). */
-const PROVISIONING_LOCK = 0x70726f76; // 'prov': held for the whole attempt
+// PROVISIONING_LOCK ('prov', from @cifra/db): held for the whole attempt; restores hold it too.
 const CLAIM_LOCK = 0x636c6169; // 'clai': held only until the attempt's claim row is committed
 
 interface SlugSession {

@@ -1,0 +1,48 @@
+/**
+ * `pnpm backup <slug> | --all [--operator <email>]`: back up one client, or every active client one
+ * after another, into BACKUP_DIR (DATA_DIR/backups by default) under BACKUP_KEY. One line per
+ * client; a client that fails is named with its error, the others are backed up all the same, and
+ * the command then exits 1.
+ */
+import { backupClient, directoryBackupStore, keyringFromSecrets } from '@cifra/backups';
+import { control } from '@cifra/db';
+import { eq } from 'drizzle-orm';
+import { backupDirOf } from '../env.ts';
+import { operatorActor, parseArgs, withAdminControlPlane } from './operator-args.ts';
+
+const argv = process.argv.slice(2);
+const all = argv.includes('--all');
+const { words, flags } = parseArgs(argv.filter((a) => a !== '--all'));
+const slug = words[0];
+if (all === Boolean(slug)) {
+  process.stderr.write('usage: pnpm backup <slug> | --all [--operator <email>]\n');
+  process.exit(2);
+}
+await withAdminControlPlane('backup', async (opened, env) => {
+  const secrets = opened.serviceSecrets(env.secrets);
+  const deps = {
+    control: opened.control.db,
+    secrets,
+    keys: keyringFromSecrets(secrets),
+    store: directoryBackupStore(backupDirOf(env)),
+  };
+  const clients = await opened.control.db
+    .select({ id: control.tenants.id, slug: control.tenants.slug })
+    .from(control.tenants)
+    .where(all ? eq(control.tenants.status, 'ACTIVE') : eq(control.tenants.slug, slug as string));
+  if (clients.length === 0) throw new Error(all ? 'no active clients' : `no client ${slug}`);
+  const actor = operatorActor(flags, 'operator: back up a client');
+  let failed = 0;
+  for (const client of clients) {
+    try {
+      const row = await backupClient(deps, actor, client.id);
+      process.stdout.write(
+        `${client.slug}: backup ${row.id} COMPLETE, ${row.sizeBytes} bytes in ${row.durationMs} ms\n`,
+      );
+    } catch (err) {
+      failed += 1;
+      process.stdout.write(`${client.slug}: FAILED ${(err as Error).message}\n`);
+    }
+  }
+  if (failed) process.exitCode = 1;
+});

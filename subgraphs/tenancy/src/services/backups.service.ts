@@ -1,0 +1,83 @@
+import { type BackupDeps, backupClient, restoreClient } from '@cifra/backups';
+import { type Actor, type Caller, type ControlDb, clientAccess, control, type TenantRow } from '@cifra/db';
+import { badInput, DomainError, parseId } from '@cifra/domain';
+import { Permissions as P } from '@cifra/permissions';
+import { and, desc, eq } from 'drizzle-orm';
+
+/** What the backup operations need: the store and keys, and the servers' secrets. */
+export type BackupServices = Omit<BackupDeps, 'control'>;
+
+export interface BackupCaller {
+  actor: Actor;
+  caller: Caller;
+  firmId: string;
+}
+
+/**
+ * A client of the caller's firm on which the caller holds Tenant.Manage, by slug; the same
+ * NOT_FOUND for a client that does not exist, is another firm's, or is walled off from the caller,
+ * so slugs cannot be probed.
+ */
+async function managedClient(db: ControlDb, who: BackupCaller, where: { slug: string } | { id: string }) {
+  const access = await clientAccess(db, who.caller, where);
+  if (!access || access.tenant.firmId !== who.firmId || !access.permissions.includes(P.Tenant.Manage)) {
+    const name = 'slug' in where ? where.slug : 'the backed-up client';
+    throw new DomainError('NOT_FOUND', `No client ${name} you may manage in this firm`, { tenant: name });
+  }
+  return access.tenant;
+}
+
+export async function backupTenant(
+  db: ControlDb,
+  services: BackupServices | null,
+  who: BackupCaller,
+  slug: string,
+): Promise<control.ClientBackupRow> {
+  const tenant = await managedClient(db, who, { slug });
+  return backupClient({ ...configured(services), control: db }, who.actor, tenant.id);
+}
+
+export async function listBackups(
+  db: ControlDb,
+  who: BackupCaller,
+  slug: string,
+  limit: number,
+): Promise<control.ClientBackupRow[]> {
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+    throw badInput('limit: between 1 and 500', { field: 'limit' });
+  const tenant = await managedClient(db, who, { slug });
+  return db
+    .select()
+    .from(control.clientBackups)
+    .where(and(eq(control.clientBackups.tenantId, tenant.id), eq(control.clientBackups.firmId, who.firmId)))
+    .orderBy(desc(control.clientBackups.startedAt))
+    .limit(limit);
+}
+
+export async function restoreTenant(
+  db: ControlDb,
+  services: BackupServices | null,
+  who: BackupCaller,
+  backupId: string,
+  asSlug: string,
+): Promise<TenantRow> {
+  const id = parseId(backupId, 'backupId');
+  const [record] = await db
+    .select({ tenantId: control.clientBackups.tenantId })
+    .from(control.clientBackups)
+    .where(and(eq(control.clientBackups.id, id), eq(control.clientBackups.firmId, who.firmId)));
+  if (!record) throw new DomainError('BACKUP_NOT_FOUND', 'No such backup in this firm', { backupId: id });
+  // The books of a client that still exists are restored only by someone who may manage it.
+  const [original] = await db
+    .select({ id: control.tenants.id })
+    .from(control.tenants)
+    .where(eq(control.tenants.id, record.tenantId));
+  if (original) await managedClient(db, who, { id: original.id });
+  return restoreClient({ ...configured(services), control: db }, who.actor, who.firmId, id, asSlug);
+}
+
+function configured(services: BackupServices | null): BackupServices {
+  // A deployment without a backup key: the operator's mistake, reported as a server error.
+  if (!services) throw new Error('backups are not configured (BACKUP_KEY)');
+  return services;
+}
