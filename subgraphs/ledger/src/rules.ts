@@ -47,6 +47,7 @@ export const rules: RuleMap = {
   Query: {
     accounts: read,
     journalEntry: read,
+    journalEntries: read,
     trialBalance: read,
     generalLedger: read,
     incomeStatement: read,
@@ -75,6 +76,9 @@ export const rules: RuleMap = {
   JournalEntryDraft: read,
   JournalDraftLine: read,
   JournalEntryVoid: read,
+  JournalEntryConnection: read,
+  JournalEntryEdge: read,
+  JournalEntryPageInfo: read,
   TrialBalance: read,
   TrialBalanceRow: read,
   GeneralLedgerConnection: read,

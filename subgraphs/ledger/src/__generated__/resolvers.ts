@@ -35,6 +35,13 @@ export type Query = {
   accounts?: Maybe<Array<Account>>;
   /** One posted journal entry. */
   journalEntry?: Maybe<JournalEntry>;
+  /**
+   * Posted journal entries of the current client (manual, document-posted, reversals and closing
+   * entries), newest first: posting date, then number, both descending. Needs GL.Read. `first` is
+   * at most 200 (default 50); pass the last `pageInfo.endCursor` as `after` for the next page. Cursors
+   * are opaque and stay valid while entries are posted. Bad filters or cursors: BAD_USER_INPUT.
+   */
+  journalEntries?: Maybe<JournalEntryConnection>;
   _entities: Array<Maybe<_Entity>>;
   _service: _Service;
   /** One document (any kind, any status). */
@@ -98,6 +105,13 @@ export type Query = {
 
 export type QueryJournalEntryArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryJournalEntriesArgs = {
+  filter?: InputMaybe<JournalEntryFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -941,6 +955,50 @@ export type SourceKind =
   | 'YEAR_END_CLOSE'
   | 'REVERSAL';
 
+/** Whether a posted entry still stands or has been voided (a reversal posted against it). */
+export type JournalEntryStatus =
+  /** Posted and not voided (reversing entries are POSTED too). */
+  | 'POSTED'
+  /** Voided: a linked reversing entry cancels it (see JournalEntry.void). */
+  | 'VOIDED';
+
+/** Narrows `journalEntries`; every field is optional and they combine with AND. */
+export type JournalEntryFilter = {
+  /** Earliest posting date, inclusive (YYYY-MM-DD). */
+  from?: InputMaybe<Scalars['Date']['input']>;
+  /** Latest posting date, inclusive (YYYY-MM-DD). */
+  to?: InputMaybe<Scalars['Date']['input']>;
+  /** Only entries that still stand (POSTED) or only voided ones (VOIDED). */
+  status?: InputMaybe<JournalEntryStatus>;
+  /** Only entries posted by this kind of source (MANUAL, a document kind, YEAR_END_CLOSE, REVERSAL). */
+  sourceKind?: InputMaybe<SourceKind>;
+  /** Text found, case-insensitively, in the entry's memo or number (at most 200 characters). */
+  search?: InputMaybe<Scalars['String']['input']>;
+  /** Only entries with at least one line on the account with this code (e.g. "1110"). */
+  accountCode?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A Relay connection over the client's posted journal entries. */
+export type JournalEntryConnection = {
+  __typename?: 'JournalEntryConnection';
+  edges: Array<JournalEntryEdge>;
+  pageInfo: JournalEntryPageInfo;
+};
+
+export type JournalEntryEdge = {
+  __typename?: 'JournalEntryEdge';
+  cursor: Scalars['String']['output'];
+  node: JournalEntry;
+};
+
+export type JournalEntryPageInfo = {
+  __typename?: 'JournalEntryPageInfo';
+  hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor?: Maybe<Scalars['String']['output']>;
+  endCursor?: Maybe<Scalars['String']['output']>;
+};
+
 export type PartyKind =
   | 'CUSTOMER'
   | 'VENDOR';
@@ -1463,6 +1521,11 @@ export type ResolversTypes = ResolversObject<{
   PostJournalEntryInput: PostJournalEntryInput;
   JournalLineInput: JournalLineInput;
   SourceKind: SourceKind;
+  JournalEntryStatus: JournalEntryStatus;
+  JournalEntryFilter: JournalEntryFilter;
+  JournalEntryConnection: ResolverTypeWrapper<Omit<JournalEntryConnection, 'edges'> & { edges: Array<ResolversTypes['JournalEntryEdge']> }>;
+  JournalEntryEdge: ResolverTypeWrapper<Omit<JournalEntryEdge, 'node'> & { node: ResolversTypes['JournalEntry'] }>;
+  JournalEntryPageInfo: ResolverTypeWrapper<JournalEntryPageInfo>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   PartyKind: PartyKind;
   Party: ResolverTypeWrapper<PartyModel>;
@@ -1542,6 +1605,10 @@ export type ResolversParentTypes = ResolversObject<{
   Account: AccountModel;
   PostJournalEntryInput: PostJournalEntryInput;
   JournalLineInput: JournalLineInput;
+  JournalEntryFilter: JournalEntryFilter;
+  JournalEntryConnection: Omit<JournalEntryConnection, 'edges'> & { edges: Array<ResolversParentTypes['JournalEntryEdge']> };
+  JournalEntryEdge: Omit<JournalEntryEdge, 'node'> & { node: ResolversParentTypes['JournalEntry'] };
+  JournalEntryPageInfo: JournalEntryPageInfo;
   Decimal: Scalars['Decimal']['output'];
   Party: PartyModel;
   PartyFilter: PartyFilter;
@@ -1662,6 +1729,7 @@ export type Federation__PolicyDirectiveResolver<Result, Parent, ContextType = Co
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   accounts?: Resolver<Maybe<Array<ResolversTypes['Account']>>, ParentType, ContextType>;
   journalEntry?: Resolver<Maybe<ResolversTypes['JournalEntry']>, ParentType, ContextType, RequireFields<QueryJournalEntryArgs, 'id'>>;
+  journalEntries?: Resolver<Maybe<ResolversTypes['JournalEntryConnection']>, ParentType, ContextType, RequireFields<QueryJournalEntriesArgs, 'first'>>;
   _entities?: Resolver<Array<Maybe<ResolversTypes['_Entity']>>, ParentType, ContextType, RequireFields<Query_EntitiesArgs, 'representations'>>;
   _service?: Resolver<ResolversTypes['_Service'], ParentType, ContextType>;
   document?: Resolver<Maybe<ResolversTypes['Document']>, ParentType, ContextType, RequireFields<QueryDocumentArgs, 'id'>>;
@@ -1952,6 +2020,23 @@ export type AccountResolvers<ContextType = Context, ParentType extends Resolvers
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type JournalEntryConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['JournalEntryConnection'] = ResolversParentTypes['JournalEntryConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['JournalEntryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['JournalEntryPageInfo'], ParentType, ContextType>;
+}>;
+
+export type JournalEntryEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['JournalEntryEdge'] = ResolversParentTypes['JournalEntryEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['JournalEntry'], ParentType, ContextType>;
+}>;
+
+export type JournalEntryPageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['JournalEntryPageInfo'] = ResolversParentTypes['JournalEntryPageInfo']> = ResolversObject<{
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
 }
@@ -2215,6 +2300,9 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Account?: AccountResolvers<ContextType>;
+  JournalEntryConnection?: JournalEntryConnectionResolvers<ContextType>;
+  JournalEntryEdge?: JournalEntryEdgeResolvers<ContextType>;
+  JournalEntryPageInfo?: JournalEntryPageInfoResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   Party?: PartyResolvers<ContextType>;
   TaxCode?: TaxCodeResolvers<ContextType>;
