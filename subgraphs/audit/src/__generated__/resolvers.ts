@@ -160,12 +160,6 @@ export type AuditEventEdge = {
   node: AuditEvent;
 };
 
-export type PageInfo = {
-  __typename?: 'PageInfo';
-  hasNextPage: Scalars['Boolean']['output'];
-  endCursor?: Maybe<Scalars['String']['output']>;
-};
-
 export type ActorKind =
   | 'PERSON'
   | 'INTEGRATION';
@@ -448,6 +442,23 @@ export type InvestigationError = {
   message: Scalars['String']['output'];
 };
 
+/**
+ * Where one page of a connection stands, the same in every connection of the API. Pass `endCursor`
+ * as the `after` argument of the same field (with the same filter) for the next page; cursors are
+ * opaque strings, valid only for the field that returned them.
+ */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** Whether a page follows this one: ask again with `after: endCursor`. */
+  hasNextPage: Scalars['Boolean']['output'];
+  /** Whether a page comes before this one (true when `after` was given). */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** The cursor of the first edge of this page; null when the page is empty. */
+  startCursor?: Maybe<Scalars['String']['output']>;
+  /** The cursor of the last edge of this page; null when the page is empty. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+};
+
 export type Link__Purpose =
   /** `SECURITY` features provide metadata necessary to securely resolve fields. */
   | 'SECURITY'
@@ -591,7 +602,6 @@ export type ResolversTypes = ResolversObject<{
   AuditEvent: ResolverTypeWrapper<AuditEventModel>;
   AuditEventConnection: ResolverTypeWrapper<Omit<AuditEventConnection, 'edges'> & { edges: Array<ResolversTypes['AuditEventEdge']> }>;
   AuditEventEdge: ResolverTypeWrapper<Omit<AuditEventEdge, 'node'> & { node: ResolversTypes['AuditEvent'] }>;
-  PageInfo: ResolverTypeWrapper<PageInfo>;
   ActorKind: ActorKind;
   ActorIntegration: ResolverTypeWrapper<ActorIntegration>;
   BooksVerification: ResolverTypeWrapper<BooksVerification>;
@@ -618,6 +628,7 @@ export type ResolversTypes = ResolversObject<{
   InvestigationOutcome: InvestigationOutcome;
   InvestigationResult: ResolverTypeWrapper<InvestigationResultModel>;
   InvestigationError: ResolverTypeWrapper<InvestigationError>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   link__Purpose: Link__Purpose;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
@@ -641,7 +652,6 @@ export type ResolversParentTypes = ResolversObject<{
   AuditEvent: AuditEventModel;
   AuditEventConnection: Omit<AuditEventConnection, 'edges'> & { edges: Array<ResolversParentTypes['AuditEventEdge']> };
   AuditEventEdge: Omit<AuditEventEdge, 'node'> & { node: ResolversParentTypes['AuditEvent'] };
-  PageInfo: PageInfo;
   ActorIntegration: ActorIntegration;
   BooksVerification: BooksVerification;
   ChainCheckpointCheck: ChainCheckpointCheck;
@@ -662,6 +672,7 @@ export type ResolversParentTypes = ResolversObject<{
   Mutation: Record<PropertyKey, never>;
   InvestigationResult: InvestigationResultModel;
   InvestigationError: InvestigationError;
+  PageInfo: PageInfo;
   link__Import: Scalars['link__Import']['output'];
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
   federation__Scope: Scalars['federation__Scope']['output'];
@@ -710,9 +721,9 @@ export type Federation__ExtendsDirectiveArgs = { };
 
 export type Federation__ExtendsDirectiveResolver<Result, Parent, ContextType = Context, Args = Federation__ExtendsDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
-export type Federation__ShareableDirectiveArgs = { };
+export type ShareableDirectiveArgs = { };
 
-export type Federation__ShareableDirectiveResolver<Result, Parent, ContextType = Context, Args = Federation__ShareableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+export type ShareableDirectiveResolver<Result, Parent, ContextType = Context, Args = ShareableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type Federation__InaccessibleDirectiveArgs = { };
 
@@ -802,11 +813,6 @@ export type AuditEventConnectionResolvers<ContextType = Context, ParentType exte
 export type AuditEventEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEventEdge'] = ResolversParentTypes['AuditEventEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['AuditEvent'], ParentType, ContextType>;
-}>;
-
-export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
-  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type ActorIntegrationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ActorIntegration'] = ResolversParentTypes['ActorIntegration']> = ResolversObject<{
@@ -960,6 +966,13 @@ export type InvestigationErrorResolvers<ContextType = Context, ParentType extend
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['link__Import'], any> {
   name: 'link__Import';
 }
@@ -995,7 +1008,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   AuditEvent?: AuditEventResolvers<ContextType>;
   AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
   AuditEventEdge?: AuditEventEdgeResolvers<ContextType>;
-  PageInfo?: PageInfoResolvers<ContextType>;
   ActorIntegration?: ActorIntegrationResolvers<ContextType>;
   BooksVerification?: BooksVerificationResolvers<ContextType>;
   ChainCheckpointCheck?: ChainCheckpointCheckResolvers<ContextType>;
@@ -1015,6 +1027,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   InvestigationResult?: InvestigationResultResolvers<ContextType>;
   InvestigationError?: InvestigationErrorResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   link__Import?: GraphQLScalarType;
   federation__FieldSet?: GraphQLScalarType;
   federation__Scope?: GraphQLScalarType;
@@ -1031,7 +1044,7 @@ export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
   federation__external?: Federation__ExternalDirectiveResolver<any, any, ContextType>;
   federation__tag?: Federation__TagDirectiveResolver<any, any, ContextType>;
   federation__extends?: Federation__ExtendsDirectiveResolver<any, any, ContextType>;
-  federation__shareable?: Federation__ShareableDirectiveResolver<any, any, ContextType>;
+  shareable?: ShareableDirectiveResolver<any, any, ContextType>;
   federation__inaccessible?: Federation__InaccessibleDirectiveResolver<any, any, ContextType>;
   federation__override?: Federation__OverrideDirectiveResolver<any, any, ContextType>;
   federation__composeDirective?: Federation__ComposeDirectiveDirectiveResolver<any, any, ContextType>;

@@ -578,21 +578,13 @@ export type AllocationInput = {
 export type DocumentConnection = {
   __typename?: 'DocumentConnection';
   edges: Array<DocumentEdge>;
-  pageInfo: DocumentPageInfo;
+  pageInfo: PageInfo;
 };
 
 export type DocumentEdge = {
   __typename?: 'DocumentEdge';
   cursor: Scalars['String']['output'];
   node: Document;
-};
-
-export type DocumentPageInfo = {
-  __typename?: 'DocumentPageInfo';
-  hasNextPage: Scalars['Boolean']['output'];
-  hasPreviousPage: Scalars['Boolean']['output'];
-  startCursor?: Maybe<Scalars['String']['output']>;
-  endCursor?: Maybe<Scalars['String']['output']>;
 };
 
 export type Document = {
@@ -982,7 +974,7 @@ export type JournalEntryFilter = {
 export type JournalEntryConnection = {
   __typename?: 'JournalEntryConnection';
   edges: Array<JournalEntryEdge>;
-  pageInfo: JournalEntryPageInfo;
+  pageInfo: PageInfo;
 };
 
 export type JournalEntryEdge = {
@@ -991,11 +983,20 @@ export type JournalEntryEdge = {
   node: JournalEntry;
 };
 
-export type JournalEntryPageInfo = {
-  __typename?: 'JournalEntryPageInfo';
+/**
+ * Where one page of a connection stands, the same in every connection of the API. Pass `endCursor`
+ * as the `after` argument of the same field (with the same filter) for the next page; cursors are
+ * opaque strings, valid only for the field that returned them.
+ */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** Whether a page follows this one: ask again with `after: endCursor`. */
   hasNextPage: Scalars['Boolean']['output'];
+  /** Whether a page comes before this one (true when `after` was given). */
   hasPreviousPage: Scalars['Boolean']['output'];
+  /** The cursor of the first edge of this page; null when the page is empty. */
   startCursor?: Maybe<Scalars['String']['output']>;
+  /** The cursor of the last edge of this page; null when the page is empty. */
   endCursor?: Maybe<Scalars['String']['output']>;
 };
 
@@ -1131,21 +1132,13 @@ export type GeneralLedgerConnection = {
   /** Sum of the credits between `from` and `to` (all pages). */
   totalCredit: Scalars['Money']['output'];
   edges: Array<GeneralLedgerEdge>;
-  pageInfo: GeneralLedgerPageInfo;
+  pageInfo: PageInfo;
 };
 
 export type GeneralLedgerEdge = {
   __typename?: 'GeneralLedgerEdge';
   cursor: Scalars['String']['output'];
   node: GeneralLedgerLine;
-};
-
-export type GeneralLedgerPageInfo = {
-  __typename?: 'GeneralLedgerPageInfo';
-  hasNextPage: Scalars['Boolean']['output'];
-  hasPreviousPage: Scalars['Boolean']['output'];
-  startCursor?: Maybe<Scalars['String']['output']>;
-  endCursor?: Maybe<Scalars['String']['output']>;
 };
 
 export type GeneralLedgerLine = {
@@ -1492,7 +1485,6 @@ export type ResolversTypes = ResolversObject<{
   AllocationInput: AllocationInput;
   DocumentConnection: ResolverTypeWrapper<Omit<DocumentConnection, 'edges'> & { edges: Array<ResolversTypes['DocumentEdge']> }>;
   DocumentEdge: ResolverTypeWrapper<Omit<DocumentEdge, 'node'> & { node: ResolversTypes['Document'] }>;
-  DocumentPageInfo: ResolverTypeWrapper<DocumentPageInfo>;
   Document: ResolverTypeWrapper<DocumentModel>;
   DocumentLine: ResolverTypeWrapper<DocumentLineModel>;
   Allocation: ResolverTypeWrapper<AllocationModel>;
@@ -1525,7 +1517,7 @@ export type ResolversTypes = ResolversObject<{
   JournalEntryFilter: JournalEntryFilter;
   JournalEntryConnection: ResolverTypeWrapper<Omit<JournalEntryConnection, 'edges'> & { edges: Array<ResolversTypes['JournalEntryEdge']> }>;
   JournalEntryEdge: ResolverTypeWrapper<Omit<JournalEntryEdge, 'node'> & { node: ResolversTypes['JournalEntry'] }>;
-  JournalEntryPageInfo: ResolverTypeWrapper<JournalEntryPageInfo>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   PartyKind: PartyKind;
   Party: ResolverTypeWrapper<PartyModel>;
@@ -1541,7 +1533,6 @@ export type ResolversTypes = ResolversObject<{
   TrialBalanceRow: ResolverTypeWrapper<TrialBalanceRow>;
   GeneralLedgerConnection: ResolverTypeWrapper<Omit<GeneralLedgerConnection, 'account' | 'edges'> & { account?: Maybe<ResolversTypes['Account']>, edges: Array<ResolversTypes['GeneralLedgerEdge']> }>;
   GeneralLedgerEdge: ResolverTypeWrapper<Omit<GeneralLedgerEdge, 'node'> & { node: ResolversTypes['GeneralLedgerLine'] }>;
-  GeneralLedgerPageInfo: ResolverTypeWrapper<GeneralLedgerPageInfo>;
   GeneralLedgerLine: ResolverTypeWrapper<GeneralLedgerLineModel>;
   StatementRow: ResolverTypeWrapper<StatementRow>;
   StatementSection: ResolverTypeWrapper<StatementSection>;
@@ -1581,7 +1572,6 @@ export type ResolversParentTypes = ResolversObject<{
   AllocationInput: AllocationInput;
   DocumentConnection: Omit<DocumentConnection, 'edges'> & { edges: Array<ResolversParentTypes['DocumentEdge']> };
   DocumentEdge: Omit<DocumentEdge, 'node'> & { node: ResolversParentTypes['Document'] };
-  DocumentPageInfo: DocumentPageInfo;
   Document: DocumentModel;
   DocumentLine: DocumentLineModel;
   Allocation: AllocationModel;
@@ -1608,7 +1598,7 @@ export type ResolversParentTypes = ResolversObject<{
   JournalEntryFilter: JournalEntryFilter;
   JournalEntryConnection: Omit<JournalEntryConnection, 'edges'> & { edges: Array<ResolversParentTypes['JournalEntryEdge']> };
   JournalEntryEdge: Omit<JournalEntryEdge, 'node'> & { node: ResolversParentTypes['JournalEntry'] };
-  JournalEntryPageInfo: JournalEntryPageInfo;
+  PageInfo: PageInfo;
   Decimal: Scalars['Decimal']['output'];
   Party: PartyModel;
   PartyFilter: PartyFilter;
@@ -1623,7 +1613,6 @@ export type ResolversParentTypes = ResolversObject<{
   TrialBalanceRow: TrialBalanceRow;
   GeneralLedgerConnection: Omit<GeneralLedgerConnection, 'account' | 'edges'> & { account?: Maybe<ResolversParentTypes['Account']>, edges: Array<ResolversParentTypes['GeneralLedgerEdge']> };
   GeneralLedgerEdge: Omit<GeneralLedgerEdge, 'node'> & { node: ResolversParentTypes['GeneralLedgerLine'] };
-  GeneralLedgerPageInfo: GeneralLedgerPageInfo;
   GeneralLedgerLine: GeneralLedgerLineModel;
   StatementRow: StatementRow;
   StatementSection: StatementSection;
@@ -1786,19 +1775,12 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
 
 export type DocumentConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DocumentConnection'] = ResolversParentTypes['DocumentConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['DocumentEdge']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['DocumentPageInfo'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 }>;
 
 export type DocumentEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DocumentEdge'] = ResolversParentTypes['DocumentEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Document'], ParentType, ContextType>;
-}>;
-
-export type DocumentPageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DocumentPageInfo'] = ResolversParentTypes['DocumentPageInfo']> = ResolversObject<{
-  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type DocumentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Document'] = ResolversParentTypes['Document'], FederationReferenceType extends FederationReferenceTypes['Document'] = FederationReferenceTypes['Document']> = ResolversObject<{
@@ -2022,7 +2004,7 @@ export type AccountResolvers<ContextType = Context, ParentType extends Resolvers
 
 export type JournalEntryConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['JournalEntryConnection'] = ResolversParentTypes['JournalEntryConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['JournalEntryEdge']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['JournalEntryPageInfo'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 }>;
 
 export type JournalEntryEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['JournalEntryEdge'] = ResolversParentTypes['JournalEntryEdge']> = ResolversObject<{
@@ -2030,7 +2012,7 @@ export type JournalEntryEdgeResolvers<ContextType = Context, ParentType extends 
   node?: Resolver<ResolversTypes['JournalEntry'], ParentType, ContextType>;
 }>;
 
-export type JournalEntryPageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['JournalEntryPageInfo'] = ResolversParentTypes['JournalEntryPageInfo']> = ResolversObject<{
+export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2102,19 +2084,12 @@ export type GeneralLedgerConnectionResolvers<ContextType = Context, ParentType e
   totalDebit?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   totalCredit?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   edges?: Resolver<Array<ResolversTypes['GeneralLedgerEdge']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['GeneralLedgerPageInfo'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 }>;
 
 export type GeneralLedgerEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GeneralLedgerEdge'] = ResolversParentTypes['GeneralLedgerEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['GeneralLedgerLine'], ParentType, ContextType>;
-}>;
-
-export type GeneralLedgerPageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GeneralLedgerPageInfo'] = ResolversParentTypes['GeneralLedgerPageInfo']> = ResolversObject<{
-  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type GeneralLedgerLineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GeneralLedgerLine'] = ResolversParentTypes['GeneralLedgerLine']> = ResolversObject<{
@@ -2279,7 +2254,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   DocumentConnection?: DocumentConnectionResolvers<ContextType>;
   DocumentEdge?: DocumentEdgeResolvers<ContextType>;
-  DocumentPageInfo?: DocumentPageInfoResolvers<ContextType>;
   Document?: DocumentResolvers<ContextType>;
   DocumentLine?: DocumentLineResolvers<ContextType>;
   Allocation?: AllocationResolvers<ContextType>;
@@ -2302,7 +2276,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Account?: AccountResolvers<ContextType>;
   JournalEntryConnection?: JournalEntryConnectionResolvers<ContextType>;
   JournalEntryEdge?: JournalEntryEdgeResolvers<ContextType>;
-  JournalEntryPageInfo?: JournalEntryPageInfoResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   Party?: PartyResolvers<ContextType>;
   TaxCode?: TaxCodeResolvers<ContextType>;
@@ -2311,7 +2285,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   TrialBalanceRow?: TrialBalanceRowResolvers<ContextType>;
   GeneralLedgerConnection?: GeneralLedgerConnectionResolvers<ContextType>;
   GeneralLedgerEdge?: GeneralLedgerEdgeResolvers<ContextType>;
-  GeneralLedgerPageInfo?: GeneralLedgerPageInfoResolvers<ContextType>;
   GeneralLedgerLine?: GeneralLedgerLineResolvers<ContextType>;
   StatementRow?: StatementRowResolvers<ContextType>;
   StatementSection?: StatementSectionResolvers<ContextType>;

@@ -1,3 +1,4 @@
+import { type PageInfo, pageInfoOf } from '@cifra/context';
 import { type TenantDb, tenant } from '@cifra/db';
 import { badInput, parseIsoDate } from '@cifra/domain';
 import { and, desc, eq, gte, lte, type SQL, sql } from 'drizzle-orm';
@@ -60,12 +61,7 @@ const likeLiteral = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}
 
 export interface JournalEntryPage {
   edges: { cursor: string; node: JournalEntry }[];
-  pageInfo: {
-    hasNextPage: boolean;
-    hasPreviousPage: boolean;
-    startCursor: string | null;
-    endCursor: string | null;
-  };
+  pageInfo: PageInfo;
 }
 
 function whereOf(filter: JournalEntryFilter): SQL[] {
@@ -127,11 +123,6 @@ export async function listJournalEntries(
   }));
   return {
     edges,
-    pageInfo: {
-      hasNextPage: rows.length > first,
-      hasPreviousPage: !!args.after,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
+    pageInfo: pageInfoOf(edges, rows.length > first, args.after),
   };
 }
