@@ -64,14 +64,14 @@ describe('authentication and tenancy', () => {
       '{ me { email tenants { slug name role } } }',
     );
     expect(r.data?.me.tenants.map((t) => t.slug)).toHaveLength(5);
-    expect(new Set(r.data?.me.tenants.map((t) => t.role))).toEqual(new Set(['Senior']));
+    expect(new Set(r.data?.me.tenants.map((t) => t.role))).toEqual(new Set(['SENIOR']));
   });
 
   it('shows the client user exactly one client, read-only, and refuses the others', async () => {
     const r = await as('client')<{ me: { tenants: { slug: string; role: string }[] } }>(
       '{ me { tenants { slug role } } }',
     );
-    expect(r.data?.me.tenants).toEqual([{ slug: 'cafe-boquete', role: 'ClientReadOnly' }]);
+    expect(r.data?.me.tenants).toEqual([{ slug: 'cafe-boquete', role: 'CLIENT_READ_ONLY' }]);
     const other = await as('client', 'ferreteria-colon')('{ accounts { code } }');
     expect(other.status).toBe(403);
     expect(codes(other)).toEqual(['FORBIDDEN']);

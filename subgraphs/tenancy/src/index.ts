@@ -7,6 +7,7 @@ import {
 } from '@cifra/context';
 import type { Resolvers } from './__generated__/resolvers.ts';
 import type { Context } from './context.ts';
+import { enumValues } from './enum-values.ts';
 import {
   Integration,
   IntegrationGrant,
@@ -32,6 +33,8 @@ export type { DocumentChecker } from './services/trusted-documents.service.ts';
 const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   JSON: JSONScalar,
+  RoleCluster: enumValues.RoleCluster,
+  SettingKey: enumValues.SettingKey,
   Query: { ...Query, ...integrationQueries },
   Mutation: { ...Mutation, ...integrationMutations },
   Me,

@@ -58,6 +58,8 @@ export const rules: RuleMap = {
   FirmMember: manageUsers,
   ClientRole: manageUsers,
   ClientSettings: manageClients,
+  SettingValues: manageClients,
+  EffectiveSettings: manageClients,
   // Integration.Manage lists integrations; Tenant.Manage lists a client's entity keys.
   Integration: canAny(P.Integration.Manage, P.Tenant.Manage),
   IntegrationGrant: manageIntegrations,

@@ -17,6 +17,8 @@ export type Scalars = {
   Date: { input: string; output: string; }
   /** An instant, ISO 8601. */
   DateTime: { input: Date | string; output: Date | string; }
+  /** An exact decimal number as a string, e.g. "1.0835". Never a JSON number. */
+  Decimal: { input: string; output: string; }
   link__Import: { input: unknown; output: unknown; }
   federation__FieldSet: { input: unknown; output: unknown; }
   federation__Scope: { input: unknown; output: unknown; }
@@ -106,7 +108,7 @@ export type Mutation = {
 export type MutationOverrideExchangeRateArgs = {
   currency: Scalars['String']['input'];
   date: Scalars['Date']['input'];
-  rate: Scalars['String']['input'];
+  rate: Scalars['Decimal']['input'];
   reason: Scalars['String']['input'];
 };
 
@@ -119,7 +121,7 @@ export type ExchangeRateRecord = {
   currency: Scalars['String']['output'];
   baseCurrency: Scalars['String']['output'];
   /** Units of `baseCurrency` for one unit of `currency`, an exact decimal string. */
-  rate: Scalars['String']['output'];
+  rate: Scalars['Decimal']['output'];
   /** `ECB`, a configured JSON endpoint's id, `PEG` (fixed by the regional configuration) or `OVERRIDE`. */
   source: Scalars['String']['output'];
   /** How the rate was computed from what the provider published (e.g. a cross rate through EUR). */
@@ -141,7 +143,8 @@ export type ExchangeRate = {
   requestedDate: Scalars['Date']['output'];
   /** The date of the rate used (earlier than requestedDate when it is a fallback). */
   rateDate: Scalars['Date']['output'];
-  rate: Scalars['String']['output'];
+  /** Units of `baseCurrency` for one unit of `currency`, an exact decimal string. */
+  rate: Scalars['Decimal']['output'];
   /** `BASE` (the base currency itself), `PEG`, `OVERRIDE`, or the provider's id. */
   source: Scalars['String']['output'];
   derivation?: Maybe<Scalars['String']['output']>;
@@ -180,6 +183,40 @@ export type FxRefreshStatus = {
   nextRetryAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
+/** Why a client's database could not be read for a firm-wide view. */
+export type ClientUnavailableCode =
+  /** It did not answer within the view's time limit (CLOSE_BOARD_CLIENT_TIMEOUT_MS). */
+  | 'TIMEOUT'
+  /** Its database server refused the connection or is down. */
+  | 'CONNECTION_REFUSED'
+  /** Its database does not exist on the server the control plane names. */
+  | 'DATABASE_NOT_FOUND'
+  /** The server refused the client's own database login. */
+  | 'LOGIN_REFUSED'
+  /** Anything else (logged on the server with the request id). */
+  | 'ERROR';
+
+/** What posted a journal entry (the same enum as the ledger's). */
+export type SourceKind =
+  /** A manual journal entry (postJournalEntry, an approved draft, an import). */
+  | 'MANUAL'
+  /** A posted sales invoice. */
+  | 'SALES_INVOICE'
+  /** A posted credit note against a sales invoice. */
+  | 'CREDIT_NOTE'
+  /** A posted customer receipt. */
+  | 'CUSTOMER_RECEIPT'
+  /** A posted vendor bill. */
+  | 'PURCHASE_INVOICE'
+  /** A posted debit note against a vendor bill. */
+  | 'DEBIT_NOTE'
+  /** A posted vendor payment. */
+  | 'VENDOR_PAYMENT'
+  /** An entry posted by approveYearEndClose (the closing entry). */
+  | 'YEAR_END_CLOSE'
+  /** The reversal that voids another entry. */
+  | 'REVERSAL';
+
 /** Whether a client's database answered the firm view (the same enum as the close board's). */
 export type ClientAvailability =
   | 'AVAILABLE'
@@ -201,8 +238,8 @@ export type StaleRateClientUsage = {
   clientSlug: Scalars['String']['output'];
   clientName: Scalars['String']['output'];
   availability: ClientAvailability;
-  /** Why the client could not be read: TIMEOUT, CONNECTION_REFUSED, DATABASE_NOT_FOUND, LOGIN_REFUSED or ERROR. */
-  unavailableCode?: Maybe<Scalars['String']['output']>;
+  /** Why the client could not be read; null when AVAILABLE. */
+  unavailableCode?: Maybe<ClientUnavailableCode>;
   unavailableReason?: Maybe<Scalars['String']['output']>;
   /** Null when unavailable. */
   entryCount?: Maybe<Scalars['Int']['output']>;
@@ -220,10 +257,10 @@ export type StaleRateEntry = {
   postingDate: Scalars['Date']['output'];
   /** The document the entry posted, if any. */
   documentNumber?: Maybe<Scalars['String']['output']>;
-  sourceKind: Scalars['String']['output'];
+  sourceKind: SourceKind;
   currency: Scalars['String']['output'];
   /** Units of the base currency for one unit of `currency`, exact. */
-  rate: Scalars['String']['output'];
+  rate: Scalars['Decimal']['output'];
   rateDate: Scalars['Date']['output'];
   /** ECB, a JSON provider's id, OVERRIDE, DOCUMENT (typed on the document) or PEG. */
   source: Scalars['String']['output'];
@@ -353,11 +390,14 @@ export type ResolversTypes = ResolversObject<{
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ExchangeRateRecord: ResolverTypeWrapper<ExchangeRateRecordModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ExchangeRate: ResolverTypeWrapper<ExchangeRateModel>;
   FxRefreshStatus: ResolverTypeWrapper<FxRefreshStatusModel>;
+  ClientUnavailableCode: ClientUnavailableCode;
+  SourceKind: SourceKind;
   ClientAvailability: ClientAvailability;
   StaleRateUsage: ResolverTypeWrapper<StaleRateUsage>;
   StaleRateClientUsage: ResolverTypeWrapper<StaleRateClientUsage>;
@@ -381,6 +421,7 @@ export type ResolversParentTypes = ResolversObject<{
   Int: Scalars['Int']['output'];
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  Decimal: Scalars['Decimal']['output'];
   Mutation: Record<PropertyKey, never>;
   ExchangeRateRecord: ExchangeRateRecordModel;
   ID: Scalars['ID']['output'];
@@ -506,6 +547,10 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
+  name: 'Decimal';
+}
+
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   overrideExchangeRate?: Resolver<Maybe<ResolversTypes['ExchangeRateRecord']>, ParentType, ContextType, RequireFields<MutationOverrideExchangeRateArgs, 'currency' | 'date' | 'rate' | 'reason'>>;
 }>;
@@ -515,7 +560,7 @@ export type ExchangeRateRecordResolvers<ContextType = Context, ParentType extend
   date?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   baseCurrency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  rate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rate?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   derivation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   fetchedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -530,7 +575,7 @@ export type ExchangeRateResolvers<ContextType = Context, ParentType extends Reso
   baseCurrency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   requestedDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   rateDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
-  rate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rate?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   derivation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   fetchedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -570,7 +615,7 @@ export type StaleRateClientUsageResolvers<ContextType = Context, ParentType exte
   clientSlug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   clientName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   availability?: Resolver<ResolversTypes['ClientAvailability'], ParentType, ContextType>;
-  unavailableCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  unavailableCode?: Resolver<Maybe<ResolversTypes['ClientUnavailableCode']>, ParentType, ContextType>;
   unavailableReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   entryCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   truncated?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
@@ -584,9 +629,9 @@ export type StaleRateEntryResolvers<ContextType = Context, ParentType extends Re
   entryNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   postingDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   documentNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  sourceKind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sourceKind?: Resolver<ResolversTypes['SourceKind'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  rate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rate?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   rateDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   exchangeRateId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -629,6 +674,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Currency?: CurrencyResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  Decimal?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   ExchangeRateRecord?: ExchangeRateRecordResolvers<ContextType>;
   ExchangeRate?: ExchangeRateResolvers<ContextType>;

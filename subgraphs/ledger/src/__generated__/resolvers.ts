@@ -884,15 +884,25 @@ export type AccountType =
 
 /** The roles the engine finds accounts by, so that renaming an account breaks nothing. */
 export type AccountRole =
+  /** The receivable control account: sales invoices and customer receipts post here, per customer. */
   | 'DefaultAR'
+  /** The payable control account: vendor bills and payments post here, per vendor. */
   | 'DefaultAP'
+  /** The default bank or cash account of receipts and payments. */
   | 'Cash'
+  /** Output tax (ITBMS) collected on sales, owed to the tax authority. */
   | 'SalesTaxPayable'
+  /** Input tax paid on purchases, recoverable from the tax authority. */
   | 'PurchaseTaxReceivable'
+  /** Where the year-end close moves the year's result. */
   | 'RetainedEarnings'
+  /** FX variance and bank fees together, when the client's fxVarianceMode is SIMPLE. */
   | 'FxVarianceBankFees'
+  /** Realized exchange gains on settlement, when fxVarianceMode is SEPARATED. */
   | 'RealizedFxGain'
+  /** Realized exchange losses on settlement, when fxVarianceMode is SEPARATED. */
   | 'RealizedFxLoss'
+  /** Rounding differences of a few minor units that make a translated entry balance. */
   | 'Rounding'
   /** Bank charges withheld from receipts and added to payments; never reclassified as FX. */
   | 'BankFees';
@@ -936,15 +946,25 @@ export type JournalLineInput = {
   partyId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/** What posted a journal entry (the same enum as the ledger's). */
 export type SourceKind =
+  /** A manual journal entry (postJournalEntry, an approved draft, an import). */
   | 'MANUAL'
+  /** A posted sales invoice. */
   | 'SALES_INVOICE'
+  /** A posted credit note against a sales invoice. */
   | 'CREDIT_NOTE'
+  /** A posted customer receipt. */
   | 'CUSTOMER_RECEIPT'
+  /** A posted vendor bill. */
   | 'PURCHASE_INVOICE'
+  /** A posted debit note against a vendor bill. */
   | 'DEBIT_NOTE'
+  /** A posted vendor payment. */
   | 'VENDOR_PAYMENT'
+  /** An entry posted by approveYearEndClose (the closing entry). */
   | 'YEAR_END_CLOSE'
+  /** The reversal that voids another entry. */
   | 'REVERSAL';
 
 /** Whether a posted entry still stands or has been voided (a reversal posted against it). */
@@ -1508,7 +1528,7 @@ export type ResolversTypes = ResolversObject<{
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   AccountType: AccountType;
-  AccountRole: AccountRole;
+  AccountRole: ResolverTypeWrapper<AccountRole>;
   Account: ResolverTypeWrapper<AccountModel>;
   PostJournalEntryInput: PostJournalEntryInput;
   JournalLineInput: JournalLineInput;
@@ -1991,6 +2011,8 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type AccountRoleResolvers = { DEFAULT_AR: 'DefaultAR', DEFAULT_AP: 'DefaultAP', CASH: 'Cash', SALES_TAX_PAYABLE: 'SalesTaxPayable', PURCHASE_TAX_RECEIVABLE: 'PurchaseTaxReceivable', RETAINED_EARNINGS: 'RetainedEarnings', FX_VARIANCE_BANK_FEES: 'FxVarianceBankFees', REALIZED_FX_GAIN: 'RealizedFxGain', REALIZED_FX_LOSS: 'RealizedFxLoss', ROUNDING: 'Rounding', BANK_FEES: 'BankFees' };
+
 export type AccountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account'], FederationReferenceType extends FederationReferenceTypes['Account'] = FederationReferenceTypes['Account']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Account']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -2273,6 +2295,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Money?: GraphQLScalarType;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  AccountRole?: AccountRoleResolvers;
   Account?: AccountResolvers<ContextType>;
   JournalEntryConnection?: JournalEntryConnectionResolvers<ContextType>;
   JournalEntryEdge?: JournalEntryEdgeResolvers<ContextType>;

@@ -234,6 +234,19 @@ export type CloseStage =
   | 'YEAR_CLOSED'
   | 'YEAR_AUDITED';
 
+/** Why a client's database could not be read for a firm-wide view. */
+export type ClientUnavailableCode =
+  /** It did not answer within the view's time limit (CLOSE_BOARD_CLIENT_TIMEOUT_MS). */
+  | 'TIMEOUT'
+  /** Its database server refused the connection or is down. */
+  | 'CONNECTION_REFUSED'
+  /** Its database does not exist on the server the control plane names. */
+  | 'DATABASE_NOT_FOUND'
+  /** The server refused the client's own database login. */
+  | 'LOGIN_REFUSED'
+  /** Anything else (logged on the server with the request id). */
+  | 'ERROR';
+
 export type ClientAvailability =
   | 'AVAILABLE'
   | 'UNAVAILABLE';
@@ -291,14 +304,14 @@ export type CloseBoardClient = {
   __typename?: 'CloseBoardClient';
   client: ClientRef;
   availability: ClientAvailability;
-  /** Why the client could not be read: TIMEOUT, CONNECTION_REFUSED, DATABASE_NOT_FOUND, LOGIN_REFUSED or ERROR. */
-  unavailableCode?: Maybe<Scalars['String']['output']>;
+  /** Why the client could not be read; null when AVAILABLE. */
+  unavailableCode?: Maybe<ClientUnavailableCode>;
   unavailableReason?: Maybe<Scalars['String']['output']>;
   /** Null when the client has no period for that month. */
   periodId?: Maybe<Scalars['ID']['output']>;
   periodState?: Maybe<PeriodState>;
   /** The month-end close's status, null when no close was started. */
-  closeStatus?: Maybe<Scalars['String']['output']>;
+  closeStatus?: Maybe<MonthCloseStatus>;
   stage?: Maybe<CloseStage>;
   lastTransition?: Maybe<PeriodTransition>;
   openChecklistItems?: Maybe<Array<CloseChecklistItem>>;
@@ -306,7 +319,7 @@ export type CloseBoardClient = {
 
 export type PeriodTransition = {
   __typename?: 'PeriodTransition';
-  action: Scalars['String']['output'];
+  action: PeriodTransitionAction;
   byUserId?: Maybe<Scalars['ID']['output']>;
   byEmail?: Maybe<Scalars['String']['output']>;
   at: Scalars['DateTime']['output'];
@@ -361,7 +374,13 @@ export type BatchOperationItem = {
   /** The refusal code for FAILED items (e.g. the state machine's code, FORBIDDEN, TENANT_UNAVAILABLE). */
   errorCode?: Maybe<Scalars['String']['output']>;
   errorMessage?: Maybe<Scalars['String']['output']>;
+  /**
+   * The client's month before the item ran: its posting state, then its close status when a close
+   * exists, joined by a slash (`LOCK_SALES`, `UNLOCKED/DRAFT`; `NO_PERIOD` when the month has no
+   * period). Values are PeriodState and MonthCloseStatus names.
+   */
   stateBefore?: Maybe<Scalars['String']['output']>;
+  /** The client's month after the item ran, in the form of stateBefore. */
   stateAfter?: Maybe<Scalars['String']['output']>;
   startedAt?: Maybe<Scalars['DateTime']['output']>;
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
@@ -380,6 +399,25 @@ export type CloseException = {
   batchId?: Maybe<Scalars['ID']['output']>;
   errorCode?: Maybe<Scalars['String']['output']>;
 };
+
+/** What moved a period's posting state or its close. */
+export type PeriodTransitionAction =
+  /** lockPeriod moved the posting state forward (UNLOCKED → LOCK_SALES …). */
+  | 'LOCK'
+  /** startPeriodClose opened the month-end close. */
+  | 'START_CLOSE'
+  /** submitPeriodClose sent the close for approval. */
+  | 'SUBMIT_CLOSE'
+  /** approvePeriodClose approved the close and LOCKED the month. */
+  | 'APPROVE_CLOSE'
+  /** rejectPeriodClose sent the close back to DRAFT. */
+  | 'REJECT_CLOSE'
+  /** reopenPeriod moved the posting state back. */
+  | 'REOPEN'
+  /** approveYearEndClose CLOSED the month with its year. */
+  | 'YEAR_END_CLOSE'
+  /** approveYearEndCloseReversal took the month back out of CLOSED. */
+  | 'REVERSE_YEAR_END_CLOSE';
 
 export type MonthCloseStatus =
   | 'DRAFT'
@@ -437,7 +475,7 @@ export type PeriodCloseStatus = {
 /** One change of a period's posting state or of its close, with who made it and why. */
 export type PeriodStateTransition = {
   __typename?: 'PeriodStateTransition';
-  action: Scalars['String']['output'];
+  action: PeriodTransitionAction;
   fromState: PeriodState;
   toState: PeriodState;
   closeStatusFrom?: Maybe<MonthCloseStatus>;
@@ -670,6 +708,7 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   CloseStage: CloseStage;
+  ClientUnavailableCode: ClientUnavailableCode;
   ClientAvailability: ClientAvailability;
   BatchPeriodAction: BatchPeriodAction;
   BatchOperationStatus: BatchOperationStatus;
@@ -686,6 +725,7 @@ export type ResolversTypes = ResolversObject<{
   BatchOperationCounts: ResolverTypeWrapper<BatchOperationCounts>;
   BatchOperationItem: ResolverTypeWrapper<BatchOperationItemModel>;
   CloseException: ResolverTypeWrapper<CloseExceptionModel>;
+  PeriodTransitionAction: PeriodTransitionAction;
   MonthCloseStatus: MonthCloseStatus;
   ChecklistItemStatus: ChecklistItemStatus;
   PeriodClose: ResolverTypeWrapper<PeriodCloseModel>;
@@ -891,18 +931,18 @@ export type CloseStageCountResolvers<ContextType = Context, ParentType extends R
 export type CloseBoardClientResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CloseBoardClient'] = ResolversParentTypes['CloseBoardClient']> = ResolversObject<{
   client?: Resolver<ResolversTypes['ClientRef'], ParentType, ContextType>;
   availability?: Resolver<ResolversTypes['ClientAvailability'], ParentType, ContextType>;
-  unavailableCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  unavailableCode?: Resolver<Maybe<ResolversTypes['ClientUnavailableCode']>, ParentType, ContextType>;
   unavailableReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   periodId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   periodState?: Resolver<Maybe<ResolversTypes['PeriodState']>, ParentType, ContextType>;
-  closeStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  closeStatus?: Resolver<Maybe<ResolversTypes['MonthCloseStatus']>, ParentType, ContextType>;
   stage?: Resolver<Maybe<ResolversTypes['CloseStage']>, ParentType, ContextType>;
   lastTransition?: Resolver<Maybe<ResolversTypes['PeriodTransition']>, ParentType, ContextType>;
   openChecklistItems?: Resolver<Maybe<Array<ResolversTypes['CloseChecklistItem']>>, ParentType, ContextType>;
 }>;
 
 export type PeriodTransitionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PeriodTransition'] = ResolversParentTypes['PeriodTransition']> = ResolversObject<{
-  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  action?: Resolver<ResolversTypes['PeriodTransitionAction'], ParentType, ContextType>;
   byUserId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   byEmail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -995,7 +1035,7 @@ export type PeriodCloseStatusResolvers<ContextType = Context, ParentType extends
 }>;
 
 export type PeriodStateTransitionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PeriodStateTransition'] = ResolversParentTypes['PeriodStateTransition']> = ResolversObject<{
-  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  action?: Resolver<ResolversTypes['PeriodTransitionAction'], ParentType, ContextType>;
   fromState?: Resolver<ResolversTypes['PeriodState'], ParentType, ContextType>;
   toState?: Resolver<ResolversTypes['PeriodState'], ParentType, ContextType>;
   closeStatusFrom?: Resolver<Maybe<ResolversTypes['MonthCloseStatus']>, ParentType, ContextType>;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Kind, type ObjectTypeDefinitionNode, print } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { SUBGRAPHS, subgraphDir, subgraphTypeDefs } from '../subgraphs.ts';
+import { SUBGRAPHS, subgraphDir, subgraphTypeDefs } from '../../schema/subgraphs.ts';
 
 const objectTypes = (name: (typeof SUBGRAPHS)[number]) =>
   subgraphTypeDefs(name).definitions.filter(
