@@ -6,7 +6,7 @@ const QUERIES = [
   '{ accounts { id code auditEvents(first: 5) { edges { node { id } } } } }',
   '{ auditEvents(first: 50) { edges { node { id } } } }',
   '{ documents(first: 50) { edges { node { id party { id } entry { id lines { fx { exchangeRateId } } } } } } }',
-  '{ parties { id } items { id } journalEntryDrafts { id } }',
+  '{ parties { edges { node { id } } } items { edges { node { id } } } journalEntryDrafts { id } }',
   '{ journalEntries(first: 50) { edges { node { id reverses { id } lines { account { id } } } } } }',
   `{ periods(fiscalYear: ${new Date().getUTCFullYear()}) { id auditEvents(first: 5) { edges { node { id } } } } fiscalYears { year } }`,
   `{ exchangeRates(currency: "EUR", from: "${new Date().getUTCFullYear() - 1}-01-01", to: "${new Date().getUTCFullYear()}-12-31") { id } }`,

@@ -61,14 +61,24 @@ export type Query = {
   arAging?: Maybe<AgingReport>;
   /** Open payables at the end of `asOf`, per vendor and currency, by days past due; `revalueAt` as arAging. */
   apAging?: Maybe<AgingReport>;
-  /** Journal-entry drafts of the current client, newest first (default: those still awaiting approval). */
+  /**
+   * Journal-entry drafts of the current client, newest first (needs GL.Read; default: those still
+   * awaiting approval). At most `first` of them: 1 to 500, default 100 (BAD_USER_INPUT otherwise);
+   * filter by `status` to see older ones.
+   */
   journalEntryDrafts: Array<JournalEntryDraft>;
   journalEntryDraft?: Maybe<JournalEntryDraft>;
-  /** Customers and vendors of the current client, ordered by code. */
-  parties?: Maybe<Array<Party>>;
+  /**
+   * Customers and vendors of the current client (needs GL.Read): customers first, each kind by code.
+   * `first` at most 500 (default 100); pass `pageInfo.endCursor` as `after` for the next page.
+   */
+  parties?: Maybe<PartyConnection>;
   party?: Maybe<Party>;
-  /** What the client sells and buys, ordered by code. */
-  items?: Maybe<Array<Item>>;
+  /**
+   * What the client sells and buys, by code (needs GL.Read). `first` at most 500 (default 100); pass
+   * `pageInfo.endCursor` as `after` for the next page.
+   */
+  items?: Maybe<ItemConnection>;
   item?: Maybe<Item>;
   /** The client's tax codes (ITBMS 7 %, exempt). */
   taxCodes?: Maybe<Array<TaxCode>>;
@@ -146,6 +156,7 @@ export type QueryApAgingArgs = {
 
 export type QueryJournalEntryDraftsArgs = {
   status?: InputMaybe<DraftStatus>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -156,6 +167,8 @@ export type QueryJournalEntryDraftArgs = {
 
 export type QueryPartiesArgs = {
   filter?: InputMaybe<PartyFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -166,6 +179,8 @@ export type QueryPartyArgs = {
 
 export type QueryItemsArgs = {
   filter?: InputMaybe<ItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1039,6 +1054,42 @@ export type Party = {
   active: Scalars['Boolean']['output'];
 };
 
+/** A Relay connection over the client's customers and vendors. */
+export type PartyConnection = {
+  __typename?: 'PartyConnection';
+  /** One edge per party of this page. */
+  edges: Array<PartyEdge>;
+  /** Where this page stands; pass endCursor as `after` for the next. */
+  pageInfo: PageInfo;
+};
+
+/** A party and its cursor. */
+export type PartyEdge = {
+  __typename?: 'PartyEdge';
+  /** Opaque; valid as `after` of `parties` with the same filter. */
+  cursor: Scalars['String']['output'];
+  /** The customer or vendor. */
+  node: Party;
+};
+
+/** A Relay connection over the client's items. */
+export type ItemConnection = {
+  __typename?: 'ItemConnection';
+  /** One edge per item of this page. */
+  edges: Array<ItemEdge>;
+  /** Where this page stands; pass endCursor as `after` for the next. */
+  pageInfo: PageInfo;
+};
+
+/** An item and its cursor. */
+export type ItemEdge = {
+  __typename?: 'ItemEdge';
+  /** Opaque; valid as `after` of `items` with the same filter. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: Item;
+};
+
 export type PartyFilter = {
   kind?: InputMaybe<PartyKind>;
   active?: InputMaybe<Scalars['Boolean']['input']>;
@@ -1541,6 +1592,10 @@ export type ResolversTypes = ResolversObject<{
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   PartyKind: PartyKind;
   Party: ResolverTypeWrapper<PartyModel>;
+  PartyConnection: ResolverTypeWrapper<Omit<PartyConnection, 'edges'> & { edges: Array<ResolversTypes['PartyEdge']> }>;
+  PartyEdge: ResolverTypeWrapper<Omit<PartyEdge, 'node'> & { node: ResolversTypes['Party'] }>;
+  ItemConnection: ResolverTypeWrapper<Omit<ItemConnection, 'edges'> & { edges: Array<ResolversTypes['ItemEdge']> }>;
+  ItemEdge: ResolverTypeWrapper<Omit<ItemEdge, 'node'> & { node: ResolversTypes['Item'] }>;
   PartyFilter: PartyFilter;
   CreatePartyInput: CreatePartyInput;
   UpdatePartyInput: UpdatePartyInput;
@@ -1621,6 +1676,10 @@ export type ResolversParentTypes = ResolversObject<{
   PageInfo: PageInfo;
   Decimal: Scalars['Decimal']['output'];
   Party: PartyModel;
+  PartyConnection: Omit<PartyConnection, 'edges'> & { edges: Array<ResolversParentTypes['PartyEdge']> };
+  PartyEdge: Omit<PartyEdge, 'node'> & { node: ResolversParentTypes['Party'] };
+  ItemConnection: Omit<ItemConnection, 'edges'> & { edges: Array<ResolversParentTypes['ItemEdge']> };
+  ItemEdge: Omit<ItemEdge, 'node'> & { node: ResolversParentTypes['Item'] };
   PartyFilter: PartyFilter;
   CreatePartyInput: CreatePartyInput;
   UpdatePartyInput: UpdatePartyInput;
@@ -1746,11 +1805,11 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   numberingPrefixes?: Resolver<Maybe<Array<ResolversTypes['NumberingPrefix']>>, ParentType, ContextType>;
   arAging?: Resolver<Maybe<ResolversTypes['AgingReport']>, ParentType, ContextType, RequireFields<QueryArAgingArgs, 'asOf'>>;
   apAging?: Resolver<Maybe<ResolversTypes['AgingReport']>, ParentType, ContextType, RequireFields<QueryApAgingArgs, 'asOf'>>;
-  journalEntryDrafts?: Resolver<Array<ResolversTypes['JournalEntryDraft']>, ParentType, ContextType, RequireFields<QueryJournalEntryDraftsArgs, 'status'>>;
+  journalEntryDrafts?: Resolver<Array<ResolversTypes['JournalEntryDraft']>, ParentType, ContextType, RequireFields<QueryJournalEntryDraftsArgs, 'status' | 'first'>>;
   journalEntryDraft?: Resolver<Maybe<ResolversTypes['JournalEntryDraft']>, ParentType, ContextType, RequireFields<QueryJournalEntryDraftArgs, 'id'>>;
-  parties?: Resolver<Maybe<Array<ResolversTypes['Party']>>, ParentType, ContextType, Partial<QueryPartiesArgs>>;
+  parties?: Resolver<Maybe<ResolversTypes['PartyConnection']>, ParentType, ContextType, RequireFields<QueryPartiesArgs, 'first'>>;
   party?: Resolver<Maybe<ResolversTypes['Party']>, ParentType, ContextType, RequireFields<QueryPartyArgs, 'id'>>;
-  items?: Resolver<Maybe<Array<ResolversTypes['Item']>>, ParentType, ContextType, Partial<QueryItemsArgs>>;
+  items?: Resolver<Maybe<ResolversTypes['ItemConnection']>, ParentType, ContextType, RequireFields<QueryItemsArgs, 'first'>>;
   item?: Resolver<Maybe<ResolversTypes['Item']>, ParentType, ContextType, RequireFields<QueryItemArgs, 'id'>>;
   taxCodes?: Resolver<Maybe<Array<ResolversTypes['TaxCode']>>, ParentType, ContextType>;
   trialBalance?: Resolver<Maybe<ResolversTypes['TrialBalance']>, ParentType, ContextType, RequireFields<QueryTrialBalanceArgs, 'asOf'>>;
@@ -2059,6 +2118,26 @@ export type PartyResolvers<ContextType = Context, ParentType extends ResolversPa
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type PartyConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PartyConnection'] = ResolversParentTypes['PartyConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['PartyEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type PartyEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PartyEdge'] = ResolversParentTypes['PartyEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Party'], ParentType, ContextType>;
+}>;
+
+export type ItemConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ItemConnection'] = ResolversParentTypes['ItemConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ItemEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type ItemEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ItemEdge'] = ResolversParentTypes['ItemEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Item'], ParentType, ContextType>;
+}>;
+
 export type TaxCodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TaxCode'] = ResolversParentTypes['TaxCode']> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2302,6 +2381,10 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   PageInfo?: PageInfoResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   Party?: PartyResolvers<ContextType>;
+  PartyConnection?: PartyConnectionResolvers<ContextType>;
+  PartyEdge?: PartyEdgeResolvers<ContextType>;
+  ItemConnection?: ItemConnectionResolvers<ContextType>;
+  ItemEdge?: ItemEdgeResolvers<ContextType>;
   TaxCode?: TaxCodeResolvers<ContextType>;
   Item?: ItemResolvers<ContextType>;
   TrialBalance?: TrialBalanceResolvers<ContextType>;

@@ -44,13 +44,15 @@ export type Query = {
   closeBoard?: Maybe<CloseBoard>;
   /** One batch period operation of the caller's firm, with each client's progress. */
   batchOperation?: Maybe<BatchOperation>;
-  /** The firm's most recent batch period operations, newest first. */
+  /** The firm's most recent batch period operations, newest first: `limit` of them, 1 to 100 (default 20). */
   batchOperations?: Maybe<Array<BatchOperation>>;
   /**
    * What needs attention across clients: months still open `overdueDays` after month end, closes
    * waiting for approval longer than `approvalOverdueDays`, batch items that failed (and were not
    * redone since), clients whose database did not answer. The thresholds default to each client's
    * settings (`closeOverdueDays`, `closeApprovalOverdueDays`); `asOf` defaults to each client's today.
+   * At most `first` (1 to 500, default 100; BAD_USER_INPUT otherwise), the most urgent first:
+   * unavailable clients, failed batch items, overdue approvals, overdue months, each longest overdue first.
    */
   closeExceptions?: Maybe<Array<CloseException>>;
   /** The month-end close of the current client for a calendar month: the close board's row for this client. */
@@ -95,6 +97,7 @@ export type QueryCloseExceptionsArgs = {
   overdueDays?: InputMaybe<Scalars['Int']['input']>;
   approvalOverdueDays?: InputMaybe<Scalars['Int']['input']>;
   asOf?: InputMaybe<Scalars['Date']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -886,7 +889,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   closeBoard?: Resolver<Maybe<ResolversTypes['CloseBoard']>, ParentType, ContextType, RequireFields<QueryCloseBoardArgs, 'year' | 'month'>>;
   batchOperation?: Resolver<Maybe<ResolversTypes['BatchOperation']>, ParentType, ContextType, RequireFields<QueryBatchOperationArgs, 'id'>>;
   batchOperations?: Resolver<Maybe<Array<ResolversTypes['BatchOperation']>>, ParentType, ContextType, RequireFields<QueryBatchOperationsArgs, 'limit'>>;
-  closeExceptions?: Resolver<Maybe<Array<ResolversTypes['CloseException']>>, ParentType, ContextType, Partial<QueryCloseExceptionsArgs>>;
+  closeExceptions?: Resolver<Maybe<Array<ResolversTypes['CloseException']>>, ParentType, ContextType, RequireFields<QueryCloseExceptionsArgs, 'first'>>;
   periodCloseStatus?: Resolver<ResolversTypes['PeriodCloseStatus'], ParentType, ContextType, RequireFields<QueryPeriodCloseStatusArgs, 'year' | 'month'>>;
   periodClose?: Resolver<Maybe<ResolversTypes['PeriodClose']>, ParentType, ContextType, RequireFields<QueryPeriodCloseArgs, 'id'>>;
   yearEndCloseDraft?: Resolver<Maybe<ResolversTypes['YearEndClose']>, ParentType, ContextType, Partial<QueryYearEndCloseDraftArgs>>;
