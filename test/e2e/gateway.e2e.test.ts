@@ -1,5 +1,6 @@
 import { CONTEXT_HEADER, ContextSigner, generateContextKeys } from '@cifra/context';
 import { control } from '@cifra/db';
+import { ERROR_CATALOGUE } from '@cifra/domain';
 import { signLocalToken } from '@cifra/gateway';
 import type { Stack } from '@cifra/ops';
 import { eq } from 'drizzle-orm';
@@ -65,6 +66,18 @@ describe('authentication and tenancy', () => {
     );
     expect(r.data?.me.tenants.map((t) => t.slug)).toHaveLength(5);
     expect(new Set(r.data?.me.tenants.map((t) => t.role))).toEqual(new Set(['SENIOR']));
+  });
+
+  it('serves the catalogue of error codes to anyone signed in, and the enum lists the same codes', async () => {
+    const r = await as('client')<{ errorCodes: { code: string; group: string; description: string }[] }>(
+      '{ errorCodes { code group description } }',
+    );
+    expect(r.errors).toBeUndefined();
+    const listed = r.data!.errorCodes.map((e) => e.code);
+    expect(listed).toEqual(Object.keys(ERROR_CATALOGUE));
+    expect(r.data!.errorCodes.find((e) => e.code === 'PERIOD_LOCKED')?.group).toBe('posting');
+    const anonymous = await gql(stack.gatewayUrl)('{ errorCodes { code } }');
+    expect(codes(anonymous)).toEqual(['UNAUTHENTICATED']);
   });
 
   it('shows the client user exactly one client, read-only, and refuses the others', async () => {

@@ -1,3 +1,5 @@
+import type { ApiErrorCode } from './error-catalogue.ts';
+
 /**
  * Every business refusal the product can give, as a stable code clients can branch on.
  * Subgraphs turn a DomainError into a GraphQL error with `extensions.code` in one place.
@@ -52,7 +54,7 @@ export const ErrorCodes = [
   'DOCUMENT_NOT_PERMITTED',
   'PERSISTED_DOCUMENT_REQUIRED',
   'PERSISTED_DOCUMENT_NOT_FOUND',
-] as const;
+] as const satisfies readonly ApiErrorCode[];
 export type ErrorCode = (typeof ErrorCodes)[number];
 
 export class DomainError extends Error {

@@ -8,6 +8,7 @@ export const rules: RuleMap = {
   Query: {
     me: signedIn,
     tenants: signedIn,
+    errorCodes: signedIn,
     tenant: can(P.Tenant.Read),
     firmMembers: manageUsers,
     firmSettings: manageClients,
@@ -57,6 +58,7 @@ export const rules: RuleMap = {
   WhiteLabel: signedIn,
   FirmMember: manageUsers,
   ClientRole: manageUsers,
+  ErrorCodeInfo: signedIn,
   ClientSettings: manageClients,
   SettingValues: manageClients,
   EffectiveSettings: manageClients,

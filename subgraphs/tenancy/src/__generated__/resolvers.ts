@@ -25,6 +25,120 @@ export type Scalars = {
   _Any: { input: unknown; output: unknown; }
 };
 
+/**
+ * Every code an error of this API carries in `extensions.code`. A refused request writes nothing;
+ * branch on the code, show the message to a person.
+ */
+export type ErrorCode =
+  /** No token, or a bad, expired or revoked one. */
+  | 'UNAUTHENTICATED'
+  /** Not a member of that client, walled off it with `NO_ACCESS`, or a permission the field or mutation needs is missing. */
+  | 'FORBIDDEN'
+  /** One's own memberships and roles are changed by someone else. */
+  | 'SELF_ACCESS_CHANGE'
+  /** HTTP 400: malformed JSON, a batched array, or a request the endpoint does not take. */
+  | 'BAD_REQUEST'
+  /** HTTP 413: a body over 5 MB. */
+  | 'PAYLOAD_TOO_LARGE'
+  /** HTTP 415: anything but `application/json`. */
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  /** HTTP 400: subscriptions are not served. */
+  | 'OPERATION_NOT_SUPPORTED'
+  /** The query text is not GraphQL. */
+  | 'GRAPHQL_PARSE_FAILED'
+  /** The query asks for a field, argument or type the schema does not have. */
+  | 'GRAPHQL_VALIDATION_FAILED'
+  /** An automatic persisted query hash the gateway does not know: send the query text with it. */
+  | 'PERSISTED_QUERY_NOT_FOUND'
+  /** Something unexpected; `extensions.correlationId` names it in the server log. Never a refusal of bad input. */
+  | 'INTERNAL_SERVER_ERROR'
+  /** The client's database could not be reached or dropped the connection: retry shortly. */
+  | 'TENANT_UNAVAILABLE'
+  /** HTTP 503 with `Retry-After`: the control plane or a service behind the gateway is unreachable. */
+  | 'SERVICE_UNAVAILABLE'
+  /** HTTP 429 with `Retry-After`; `extensions.retryAfterSeconds` says when to retry. */
+  | 'RATE_LIMITED'
+  /** HTTP 400: the request exceeds a limit; `extensions.limit` names it (`tokens`, `depth`, `aliases`, `directives` or `cost`) with `max` and the `measured` value. */
+  | 'QUERY_TOO_COMPLEX'
+  /** A value the API does not accept; `extensions.field` names the field (money such as `"1e3"`, more decimals than the currency has or more than 13 digits before the point; a date outside 1900 to 9999; text with a NUL or an unpaired surrogate, or longer than its field allows — bounds in `docs/architecture/posting.md`; a page size past its maximum; a cursor another field returned). */
+  | 'BAD_USER_INPUT'
+  /** No such object (or an export link that is not served here). */
+  | 'NOT_FOUND'
+  /** A duplicate code, or a race the database settled: read again and retry. */
+  | 'CONFLICT'
+  /** A client with that slug already exists. */
+  | 'TENANT_EXISTS'
+  /** The reason must have at least 20 characters. */
+  | 'REASON_TOO_SHORT'
+  /** An idempotency key sent again with another payload; `extensions.firstRequestAt` names the first request's time. */
+  | 'IDEMPOTENCY_KEY_REUSED'
+  /** Another document kind numbers with that prefix. */
+  | 'NUMBERING_PREFIX_TAKEN'
+  /** Debits and credits differ. */
+  | 'UNBALANCED_ENTRY'
+  /** No posting period covers the date (its fiscal year is not open). */
+  | 'PERIOD_NOT_FOUND'
+  /** The date's period is locked for this kind of posting. */
+  | 'PERIOD_LOCKED'
+  /** A posted or discarded draft or document. */
+  | 'NOT_EDITABLE'
+  /** Someone other than the author approves a draft. */
+  | 'SELF_APPROVAL'
+  /** The entry or document is already voided. */
+  | 'ALREADY_VOIDED'
+  /** Reversals and closing entries cannot be voided; entries a document posted are voided through it. */
+  | 'CANNOT_VOID'
+  /** Void the receipts and notes that settle it first. */
+  | 'DOCUMENT_HAS_SETTLEMENTS'
+  /** More allocated than the payment or the open invoice allows. */
+  | 'OVER_ALLOCATION'
+  /** A settlement in another currency than its invoice's. */
+  | 'CURRENCY_MISMATCH'
+  /** A note typed at another rate than its invoice's. */
+  | 'SETTLEMENT_RATE_MISMATCH'
+  /** A manual line on the receivable, the payable or a tax account that names no party: give the line's `partyId`, a customer on the receivable, a vendor on the payable. */
+  | 'CONTROL_ACCOUNT_REQUIRES_DOCUMENT'
+  /** A document's line, or a receipt's or payment's bank account, coded to one of those accounts. */
+  | 'CONTROL_ACCOUNT_NOT_ALLOWED'
+  /** Too many at once: two per person, three per client. */
+  | 'INVESTIGATION_LIMIT'
+  /** The answer passes 5 MB. */
+  | 'INVESTIGATION_TOO_LARGE'
+  /** No exchange rate recent enough (the client's `fxStalenessDays`), for a query or a document's date. */
+  | 'RATE_NOT_AVAILABLE'
+  /** A published document selects a field the integration's grants do not permit; `extensions.field` and `extensions.permissions` name them. */
+  | 'DOCUMENT_NOT_PERMITTED'
+  /** An integration sent a query's text instead of a `documentId`. */
+  | 'PERSISTED_DOCUMENT_REQUIRED'
+  /** No live trusted document of that id for the integration. */
+  | 'PERSISTED_DOCUMENT_NOT_FOUND'
+  /** The firm always keeps one FirmAdmin. */
+  | 'LAST_FIRM_ADMIN'
+  /** No such step of the period or close state machine. */
+  | 'INVALID_TRANSITION'
+  /** LOCKED only through an approved month-end close. */
+  | 'CLOSE_REQUIRED'
+  /** CLOSED only through the year-end close. */
+  | 'YEAR_CLOSE_REQUIRED'
+  /** A close of that month is already under way. */
+  | 'CLOSE_IN_PROGRESS'
+  /** The close's checklist still has open items. */
+  | 'CHECKLIST_INCOMPLETE'
+  /** Every earlier month of the fiscal year must be LOCKED first. */
+  | 'EARLIER_PERIOD_NOT_LOCKED'
+  /** A later month is locked: reopen it first. */
+  | 'LATER_PERIOD_LOCKED'
+  /** Four eyes: someone else approves what you submitted or requested. */
+  | 'SAME_PERSON'
+  /** The year cannot be closed yet (open months or drafts). */
+  | 'YEAR_NOT_READY'
+  /** The fiscal year is closed. */
+  | 'YEAR_CLOSED'
+  /** The fiscal year is audited and final. */
+  | 'YEAR_AUDITED'
+  /** Something in the year changed since the year-end close was prepared: prepare it again. */
+  | 'DRAFT_STALE';
+
 export type Query = {
   __typename?: 'Query';
   /** The signed-in user and the clients they may use. */
@@ -35,6 +149,8 @@ export type Query = {
   tenant?: Maybe<Tenant>;
   _entities: Array<Maybe<_Entity>>;
   _service: _Service;
+  /** The catalogue of error codes, each with what it means (any signed-in caller, with or without X-Tenant). */
+  errorCodes: Array<ErrorCodeInfo>;
   /** The firm's partner integrations, by name (needs Integration.Manage). */
   integrations: Array<Integration>;
   /** One of the firm's integrations, or null (needs Integration.Manage). */
@@ -72,6 +188,17 @@ export type QueryIntegrationUsageArgs = {
 
 export type QueryEntityKeysArgs = {
   tenant: Scalars['String']['input'];
+};
+
+/** One error code and what it means. */
+export type ErrorCodeInfo = {
+  __typename?: 'ErrorCodeInfo';
+  /** The code, as it arrives in extensions.code. */
+  code: ErrorCode;
+  /** What kind of refusal it is (access, input, posting, periods, …). */
+  group: Scalars['String']['output'];
+  /** What it means and what the caller can do about it. */
+  description: Scalars['String']['output'];
 };
 
 export type Mutation = {
@@ -736,8 +863,10 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  ErrorCode: ErrorCode;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  ErrorCodeInfo: ResolverTypeWrapper<ErrorCodeInfo>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   CreateEntityKeyInput: CreateEntityKeyInput;
   EntityKeyAccess: EntityKeyAccess;
@@ -786,6 +915,7 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
   ID: Scalars['ID']['output'];
+  ErrorCodeInfo: ErrorCodeInfo;
   Mutation: Record<PropertyKey, never>;
   CreateEntityKeyInput: CreateEntityKeyInput;
   CreateIntegrationInput: CreateIntegrationInput;
@@ -907,12 +1037,19 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   tenant?: Resolver<Maybe<ResolversTypes['Tenant']>, ParentType, ContextType>;
   _entities?: Resolver<Array<Maybe<ResolversTypes['_Entity']>>, ParentType, ContextType, RequireFields<Query_EntitiesArgs, 'representations'>>;
   _service?: Resolver<ResolversTypes['_Service'], ParentType, ContextType>;
+  errorCodes?: Resolver<Array<ResolversTypes['ErrorCodeInfo']>, ParentType, ContextType>;
   integrations?: Resolver<Array<ResolversTypes['Integration']>, ParentType, ContextType>;
   integration?: Resolver<Maybe<ResolversTypes['Integration']>, ParentType, ContextType, RequireFields<QueryIntegrationArgs, 'id'>>;
   integrationUsage?: Resolver<Array<ResolversTypes['IntegrationUsage']>, ParentType, ContextType, RequireFields<QueryIntegrationUsageArgs, 'integrationId' | 'from' | 'to'>>;
   entityKeys?: Resolver<Array<ResolversTypes['Integration']>, ParentType, ContextType, RequireFields<QueryEntityKeysArgs, 'tenant'>>;
   firmMembers?: Resolver<Maybe<Array<ResolversTypes['FirmMember']>>, ParentType, ContextType>;
   firmSettings?: Resolver<Maybe<ResolversTypes['SettingValues']>, ParentType, ContextType>;
+}>;
+
+export type ErrorCodeInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ErrorCodeInfo'] = ResolversParentTypes['ErrorCodeInfo']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
+  group?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
@@ -1116,6 +1253,7 @@ export type _EntityResolvers<ContextType = Context, ParentType extends Resolvers
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
+  ErrorCodeInfo?: ErrorCodeInfoResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Integration?: IntegrationResolvers<ContextType>;
   TrustedDocumentVersion?: TrustedDocumentVersionResolvers<ContextType>;
