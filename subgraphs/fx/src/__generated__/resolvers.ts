@@ -30,6 +30,7 @@ export type Query = {
   __typename?: 'Query';
   /** ISO 4217 currencies, kept once in the control plane for every client. */
   currencies?: Maybe<Array<Currency>>;
+  /** One ISO 4217 currency by its code; null when unknown. */
   currency?: Maybe<Currency>;
   _entities: Array<Maybe<_Entity>>;
   _service: _Service;

@@ -29,6 +29,7 @@ export type Scalars = {
   _Any: { input: unknown; output: unknown; }
 };
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type Query = {
   __typename?: 'Query';
   /** The chart of accounts of the current client, ordered by code. */
@@ -67,18 +68,21 @@ export type Query = {
    * filter by `status` to see older ones.
    */
   journalEntryDrafts: Array<JournalEntryDraft>;
+  /** One journal-entry draft (any status) by id (needs GL.Read); null when there is none. */
   journalEntryDraft?: Maybe<JournalEntryDraft>;
   /**
    * Customers and vendors of the current client (needs GL.Read): customers first, each kind by code.
    * `first` at most 500 (default 100); pass `pageInfo.endCursor` as `after` for the next page.
    */
   parties?: Maybe<PartyConnection>;
+  /** One customer or vendor by id (needs GL.Read); null when there is none. */
   party?: Maybe<Party>;
   /**
    * What the client sells and buys, by code (needs GL.Read). `first` at most 500 (default 100); pass
    * `pageInfo.endCursor` as `after` for the next page.
    */
   items?: Maybe<ItemConnection>;
+  /** One item by id (needs GL.Read); null when there is none. */
   item?: Maybe<Item>;
   /** The client's tax codes (ITBMS 7 %, exempt). */
   taxCodes?: Maybe<Array<TaxCode>>;
@@ -113,11 +117,13 @@ export type Query = {
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryJournalEntryArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryJournalEntriesArgs = {
   filter?: InputMaybe<JournalEntryFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -125,16 +131,19 @@ export type QueryJournalEntriesArgs = {
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type Query_EntitiesArgs = {
   representations: Array<Scalars['_Any']['input']>;
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryDocumentArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryDocumentsArgs = {
   filter?: InputMaybe<DocumentFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -142,29 +151,34 @@ export type QueryDocumentsArgs = {
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryArAgingArgs = {
   asOf: Scalars['Date']['input'];
   revalueAt?: InputMaybe<Scalars['Date']['input']>;
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryApAgingArgs = {
   asOf: Scalars['Date']['input'];
   revalueAt?: InputMaybe<Scalars['Date']['input']>;
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryJournalEntryDraftsArgs = {
   status?: InputMaybe<DraftStatus>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryJournalEntryDraftArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryPartiesArgs = {
   filter?: InputMaybe<PartyFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -172,11 +186,13 @@ export type QueryPartiesArgs = {
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryPartyArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryItemsArgs = {
   filter?: InputMaybe<ItemFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -184,11 +200,13 @@ export type QueryItemsArgs = {
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryItemArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryTrialBalanceArgs = {
   asOf: Scalars['Date']['input'];
   asAt?: InputMaybe<Scalars['DateTime']['input']>;
@@ -196,6 +214,7 @@ export type QueryTrialBalanceArgs = {
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryGeneralLedgerArgs = {
   accountCode: Scalars['String']['input'];
   from: Scalars['Date']['input'];
@@ -205,12 +224,14 @@ export type QueryGeneralLedgerArgs = {
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryIncomeStatementArgs = {
   from: Scalars['Date']['input'];
   to: Scalars['Date']['input'];
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryBalanceSheetArgs = {
   asOf: Scalars['Date']['input'];
   asAt?: InputMaybe<Scalars['DateTime']['input']>;
@@ -218,10 +239,12 @@ export type QueryBalanceSheetArgs = {
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryUnrealizedFxExposureArgs = {
   asOf: Scalars['Date']['input'];
 };
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -312,78 +335,94 @@ export type Mutation = {
   deactivateParty?: Maybe<Party>;
   /** Create an item (needs Item.Manage). */
   createItem?: Maybe<Item>;
+  /** Change an item's details (needs Item.Manage); omitted fields keep their value. */
   updateItem?: Maybe<Item>;
+  /** Stop using an item on new documents (needs Item.Manage); its history stays. */
   deactivateItem?: Maybe<Item>;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationPostJournalEntryArgs = {
   input: PostJournalEntryInput;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationCreateSalesInvoiceArgs = {
   input: InvoiceDraftInput;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationCreateCreditNoteArgs = {
   input: InvoiceDraftInput;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationCreatePurchaseInvoiceArgs = {
   input: InvoiceDraftInput;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationCreateDebitNoteArgs = {
   input: InvoiceDraftInput;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationCreateCustomerReceiptArgs = {
   input: PaymentDraftInput;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationCreateVendorPaymentArgs = {
   input: PaymentDraftInput;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationUpdateInvoiceDraftArgs = {
   id: Scalars['ID']['input'];
   input: InvoiceDraftInput;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationUpdatePaymentDraftArgs = {
   id: Scalars['ID']['input'];
   input: PaymentDraftInput;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationDiscardDocumentDraftArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationApproveSalesInvoiceArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationPostPurchaseInvoiceArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationPostPaymentArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationVoidSalesInvoiceArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
@@ -391,6 +430,7 @@ export type MutationVoidSalesInvoiceArgs = {
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationVoidPurchaseInvoiceArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
@@ -398,6 +438,7 @@ export type MutationVoidPurchaseInvoiceArgs = {
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationVoidPaymentArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
@@ -405,12 +446,14 @@ export type MutationVoidPaymentArgs = {
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationSetNumberingPrefixArgs = {
   documentKind: DocumentKind;
   prefix: Scalars['String']['input'];
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationExportLedgerArgs = {
   format: ExportFormat;
   from: Scalars['Date']['input'];
@@ -418,32 +461,38 @@ export type MutationExportLedgerArgs = {
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationPostJournalEntriesArgs = {
   input: Array<PostJournalEntryInput>;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationCreateJournalEntryDraftArgs = {
   input: JournalEntryDraftInput;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationUpdateJournalEntryDraftArgs = {
   id: Scalars['ID']['input'];
   input: JournalEntryDraftInput;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationDiscardJournalEntryDraftArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationApproveJournalEntryArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationVoidJournalEntryArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
@@ -451,33 +500,39 @@ export type MutationVoidJournalEntryArgs = {
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationCreatePartyArgs = {
   input: CreatePartyInput;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationUpdatePartyArgs = {
   id: Scalars['ID']['input'];
   input: UpdatePartyInput;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationDeactivatePartyArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationCreateItemArgs = {
   input: CreateItemInput;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationUpdateItemArgs = {
   id: Scalars['ID']['input'];
   input: UpdateItemInput;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationDeactivateItemArgs = {
   id: Scalars['ID']['input'];
 };
