@@ -119,6 +119,7 @@ export type AuditEventFilter = {
   to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+/** One recorded change in the client's books: who, when, what and why. */
 export type AuditEvent = {
   __typename?: 'AuditEvent';
   id: Scalars['ID']['output'];
@@ -148,22 +149,28 @@ export type AuditEvent = {
   previousHash?: Maybe<Scalars['String']['output']>;
 };
 
+/** A Relay connection over audit events, newest first. */
 export type AuditEventConnection = {
   __typename?: 'AuditEventConnection';
   edges: Array<AuditEventEdge>;
   pageInfo: PageInfo;
 };
 
+/** An audit event and its cursor. */
 export type AuditEventEdge = {
   __typename?: 'AuditEventEdge';
   cursor: Scalars['String']['output'];
   node: AuditEvent;
 };
 
+/** Who acted: a person or a partner integration. */
 export type ActorKind =
+  /** A signed-in person of the firm or the client. */
   | 'PERSON'
+  /** A partner integration acting with its client-credentials token. */
   | 'INTEGRATION';
 
+/** The partner integration that acted, when the actor is not a person. */
 export type ActorIntegration = {
   __typename?: 'ActorIntegration';
   name: Scalars['String']['output'];
@@ -171,6 +178,7 @@ export type ActorIntegration = {
   clientId: Scalars['String']['output'];
 };
 
+/** The result of re-computing the client's balances from its journal. */
 export type BooksVerification = {
   __typename?: 'BooksVerification';
   /** True when every entry matches the digest its posting recorded, every posting still has its entry, and the chain still holds its last checkpoint. */
@@ -184,6 +192,7 @@ export type BooksVerification = {
   verifiedAt: Scalars['DateTime']['output'];
 };
 
+/** Whether the audit chain still matches the checkpoint sealed in the control plane. */
 export type ChainCheckpointCheck = {
   __typename?: 'ChainCheckpointCheck';
   /** True when the event at the checkpoint's position still has the checkpointed hash (or there is no checkpoint yet). */
@@ -194,12 +203,14 @@ export type ChainCheckpointCheck = {
   problem?: Maybe<ChainCheckpointProblem>;
 };
 
+/** What is wrong with a sealed checkpoint of the audit chain. */
 export type ChainCheckpointProblem =
   /** The chain was rewritten: the event at the checkpoint's position is gone or carries another hash. */
   | 'REWRITTEN'
   /** The checkpoint's seal does not verify: it was not written by the services. */
   | 'FORGED';
 
+/** A journal entry the books check found wrong (see problem). */
 export type BooksMismatch = {
   __typename?: 'BooksMismatch';
   entryId: Scalars['ID']['output'];
@@ -208,6 +219,7 @@ export type BooksMismatch = {
   problem: BooksProblem;
 };
 
+/** What kind of disagreement the books check found. */
 export type BooksProblem =
   /** The entry or its lines differ from what was posted (an amount, an account, a line added or removed). */
   | 'CHANGED'
@@ -216,6 +228,7 @@ export type BooksProblem =
   /** A posting event whose entry is gone. */
   | 'MISSING';
 
+/** The result of re-computing the client's audit chain from its events. */
 export type AuditChainVerification = {
   __typename?: 'AuditChainVerification';
   /** True when every event matches its hash and links to the one before, and the last one is the head. */
@@ -229,6 +242,7 @@ export type AuditChainVerification = {
   verifiedAt: Scalars['DateTime']['output'];
 };
 
+/** Where the client's audit chain stops verifying, and why. */
 export type AuditChainBreak = {
   __typename?: 'AuditChainBreak';
   chainSeq: Scalars['String']['output'];
@@ -238,6 +252,7 @@ export type AuditChainBreak = {
   event?: Maybe<AuditEvent>;
 };
 
+/** What is wrong at a break of the audit chain. */
 export type AuditChainProblem =
   /** The event's content no longer matches its hash. */
   | 'HASH_MISMATCH'
@@ -248,6 +263,7 @@ export type AuditChainProblem =
   /** The last event is not the recorded head (events removed from the end). */
   | 'HEAD_MISMATCH';
 
+/** A posted journal entry: it never changes; corrections are voids and reversals. */
 export type JournalEntry = {
   __typename?: 'JournalEntry';
   id: Scalars['ID']['output'];
@@ -256,11 +272,13 @@ export type JournalEntry = {
 };
 
 
+/** A posted journal entry: it never changes; corrections are voids and reversals. */
 export type JournalEntryAuditEventsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** An account of the client's chart of accounts. */
 export type Account = {
   __typename?: 'Account';
   id: Scalars['ID']['output'];
@@ -269,11 +287,13 @@ export type Account = {
 };
 
 
+/** An account of the client's chart of accounts. */
 export type AccountAuditEventsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A month of a fiscal year, with its posting state. */
 export type PostingPeriod = {
   __typename?: 'PostingPeriod';
   id: Scalars['ID']['output'];
@@ -282,6 +302,7 @@ export type PostingPeriod = {
 };
 
 
+/** A month of a fiscal year, with its posting state. */
 export type PostingPeriodAuditEventsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
@@ -303,6 +324,7 @@ export type FirmAuditEventFilter = {
   to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+/** One recorded change at firm level: provisioning, memberships, roles, settings, batches. */
 export type FirmAuditEvent = {
   __typename?: 'FirmAuditEvent';
   id: Scalars['ID']['output'];
@@ -327,18 +349,21 @@ export type FirmAuditEvent = {
   previousHash?: Maybe<Scalars['String']['output']>;
 };
 
+/** A Relay connection over the firm's audit events, newest first. */
 export type FirmAuditEventConnection = {
   __typename?: 'FirmAuditEventConnection';
   edges: Array<FirmAuditEventEdge>;
   pageInfo: PageInfo;
 };
 
+/** A firm audit event and its cursor. */
 export type FirmAuditEventEdge = {
   __typename?: 'FirmAuditEventEdge';
   cursor: Scalars['String']['output'];
   node: FirmAuditEvent;
 };
 
+/** The result of re-computing the firm's own audit chain. */
 export type FirmAuditChainVerification = {
   __typename?: 'FirmAuditChainVerification';
   ok: Scalars['Boolean']['output'];
@@ -349,6 +374,7 @@ export type FirmAuditChainVerification = {
   verifiedAt: Scalars['DateTime']['output'];
 };
 
+/** Where the firm's audit chain stops verifying. */
 export type FirmAuditChainBreak = {
   __typename?: 'FirmAuditChainBreak';
   chainSeq: Scalars['String']['output'];
@@ -358,6 +384,7 @@ export type FirmAuditChainBreak = {
   event?: Maybe<FirmAuditEvent>;
 };
 
+/** A client business of the firm, with its own database. */
 export type Tenant = {
   __typename?: 'Tenant';
   id: Scalars['ID']['output'];
@@ -366,18 +393,24 @@ export type Tenant = {
 };
 
 
+/** A client business of the firm, with its own database. */
 export type TenantFirmAuditEventsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** What happened to a row in one version. */
 export type HistoryOperation =
+  /** The row was created. */
   | 'INSERT'
+  /** The row was changed. */
   | 'UPDATE'
+  /** The row was deleted. */
   | 'DELETE'
   /** The row as it stood when versioning of its table began. */
   | 'SNAPSHOT';
 
+/** One version of a row, from its system-versioned history. */
 export type EntityVersion = {
   __typename?: 'EntityVersion';
   entityType: Scalars['String']['output'];
@@ -413,13 +446,16 @@ export type MutationInvestigateArgs = {
   maxRows?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** How an investigation ended. */
 export type InvestigationOutcome =
+  /** The statement ran; rows holds its answer. */
   | 'OK'
   /** The database refused or failed the statement (see error). */
   | 'ERROR'
   /** The statement ran past the statement timeout and was cancelled. */
   | 'TIMEOUT';
 
+/** The answer to an investigation's statement. */
 export type InvestigationResult = {
   __typename?: 'InvestigationResult';
   outcome: InvestigationOutcome;
@@ -435,6 +471,7 @@ export type InvestigationResult = {
   auditEvent?: Maybe<AuditEvent>;
 };
 
+/** Why an investigation's statement failed. */
 export type InvestigationError = {
   __typename?: 'InvestigationError';
   /** The PostgreSQL SQLSTATE, e.g. 25006 for a write in a read-only transaction, 42501 for a missing privilege. */

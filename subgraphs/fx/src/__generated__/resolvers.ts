@@ -84,6 +84,7 @@ export type QueryStaleRateUsageArgs = {
   to: Scalars['Date']['input'];
 };
 
+/** A currency of ISO 4217. */
 export type Currency = {
   __typename?: 'Currency';
   code: Scalars['String']['output'];
@@ -161,6 +162,7 @@ export type ExchangeRate = {
   recordId?: Maybe<Scalars['ID']['output']>;
 };
 
+/** The client's daily exchange-rate refresh. */
 export type FxRefreshStatus = {
   __typename?: 'FxRefreshStatus';
   /** The provider the client's refresh asks (setting fxProvider). */
@@ -220,9 +222,12 @@ export type SourceKind =
 
 /** Whether a client's database answered the firm view (the same enum as the close board's). */
 export type ClientAvailability =
+  /** The client's database answered. */
   | 'AVAILABLE'
+  /** It did not answer in time or refused: see unavailableCode. */
   | 'UNAVAILABLE';
 
+/** Entries posted on fallback or overridden rates across the caller's clients. */
 export type StaleRateUsage = {
   __typename?: 'StaleRateUsage';
   from: Scalars['Date']['output'];
@@ -233,6 +238,7 @@ export type StaleRateUsage = {
   unavailableCount: Scalars['Int']['output'];
 };
 
+/** One client's part of stale-rate usage. */
 export type StaleRateClientUsage = {
   __typename?: 'StaleRateClientUsage';
   clientId: Scalars['ID']['output'];
@@ -248,6 +254,7 @@ export type StaleRateClientUsage = {
   truncated?: Maybe<Scalars['Boolean']['output']>;
 };
 
+/** An entry posted on a fallback or overridden exchange rate. */
 export type StaleRateEntry = {
   __typename?: 'StaleRateEntry';
   clientId: Scalars['ID']['output'];

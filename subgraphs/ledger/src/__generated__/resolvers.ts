@@ -537,26 +537,42 @@ export type MutationDeactivateItemArgs = {
   id: Scalars['ID']['input'];
 };
 
+/** The kinds of document, each with its own numbering and permissions. */
 export type DocumentKind =
+  /** An invoice to a customer. */
   | 'SALES_INVOICE'
+  /** A credit to a customer against one of their invoices. */
   | 'CREDIT_NOTE'
+  /** Money received from a customer, allocated to their invoices. */
   | 'CUSTOMER_RECEIPT'
+  /** A vendor's bill. */
   | 'PURCHASE_INVOICE'
+  /** A debit note against a vendor's bill. */
   | 'DEBIT_NOTE'
+  /** Money paid to a vendor, allocated to their bills. */
   | 'VENDOR_PAYMENT';
 
+/** Where a document is in its life. */
 export type DocumentStatus =
+  /** Being prepared; nothing posted, still editable. */
   | 'DRAFT'
+  /** Dropped before posting; kept on record. */
   | 'DISCARDED'
+  /** Posted to the books (numbered); never changes again, only voided. */
   | 'POSTED';
 
 /** Where an invoice stands: OPEN (nothing settled), PARTIALLY_PAID, PAID (open balance zero), VOIDED. */
 export type SettlementStatus =
+  /** A posted invoice nothing has settled yet. */
   | 'OPEN'
+  /** Partly settled by receipts, payments or notes. */
   | 'PARTIALLY_PAID'
+  /** Fully settled. */
   | 'PAID'
+  /** Voided; owes nothing. */
   | 'VOIDED';
 
+/** Narrows `documents`; every field is optional and they combine with AND. */
 export type DocumentFilter = {
   kind?: InputMaybe<DocumentKind>;
   status?: InputMaybe<DocumentStatus>;
@@ -597,6 +613,7 @@ export type InvoiceDraftInput = {
   lines: Array<DocumentLineInput>;
 };
 
+/** One line of an invoice or note: an item or an account, quantity, price and tax code. */
 export type DocumentLineInput = {
   /** Fills description, account, unit price and tax code when they are not given. */
   itemCode?: InputMaybe<Scalars['String']['input']>;
@@ -639,6 +656,7 @@ export type PaymentDraftInput = {
   allocations: Array<AllocationInput>;
 };
 
+/** Settle part of one open invoice of the same party and currency. */
 export type AllocationInput = {
   invoiceId: Scalars['ID']['input'];
   amount: Scalars['Money']['input'];
@@ -651,12 +669,14 @@ export type DocumentConnection = {
   pageInfo: PageInfo;
 };
 
+/** A document and its cursor. */
 export type DocumentEdge = {
   __typename?: 'DocumentEdge';
   cursor: Scalars['String']['output'];
   node: Document;
 };
 
+/** A sales or purchase document: invoice, note, receipt or payment, draft or posted. */
 export type Document = {
   __typename?: 'Document';
   id: Scalars['ID']['output'];
@@ -702,6 +722,7 @@ export type Document = {
   realizedFx?: Maybe<Scalars['Money']['output']>;
 };
 
+/** One line of an invoice or note. */
 export type DocumentLine = {
   __typename?: 'DocumentLine';
   lineNumber: Scalars['Int']['output'];
@@ -717,6 +738,7 @@ export type DocumentLine = {
   tax: Scalars['Money']['output'];
 };
 
+/** How much of a receipt, payment or note settles one invoice, in the invoice's currency. */
 export type Allocation = {
   __typename?: 'Allocation';
   /** The receipt, payment or note. */
@@ -730,6 +752,7 @@ export type Allocation = {
   realizedFx?: Maybe<Scalars['Money']['output']>;
 };
 
+/** How a posted document was voided. */
 export type DocumentVoid = {
   __typename?: 'DocumentVoid';
   reason: Scalars['String']['output'];
@@ -748,6 +771,7 @@ export type NumberingPrefix = {
   prefix: Scalars['String']['output'];
 };
 
+/** Open receivables or payables at a date, per party and currency, by days past due. */
 export type AgingReport = {
   __typename?: 'AgingReport';
   asOf: Scalars['Date']['output'];
@@ -775,6 +799,7 @@ export type AgingRow = {
   invoices: Array<AgingInvoice>;
 };
 
+/** Open amounts by days past due, as decimal strings in one currency. */
 export type AgingBuckets = {
   __typename?: 'AgingBuckets';
   current: Scalars['Money']['output'];
@@ -785,6 +810,7 @@ export type AgingBuckets = {
   total: Scalars['Money']['output'];
 };
 
+/** One open invoice (or manual control-account line) of an aging row. */
 export type AgingInvoice = {
   __typename?: 'AgingInvoice';
   /** The open invoice; null for a manual line on the control account (see `entry`). */
@@ -799,6 +825,7 @@ export type AgingInvoice = {
   revaluedBaseOpenBalance?: Maybe<Scalars['Money']['output']>;
 };
 
+/** A posted journal entry: it never changes; corrections are voids and reversals. */
 export type JournalEntry = {
   __typename?: 'JournalEntry';
   id: Scalars['ID']['output'];
@@ -826,6 +853,7 @@ export type JournalEntry = {
   document?: Maybe<Document>;
 };
 
+/** One GL line of a posted entry, in the base currency. */
 export type JournalLine = {
   __typename?: 'JournalLine';
   lineNumber: Scalars['Int']['output'];
@@ -892,11 +920,16 @@ export type FxProvenance = {
   isFallback: Scalars['Boolean']['output'];
 };
 
+/** Where a journal-entry draft is in its life. */
 export type DraftStatus =
+  /** Awaiting approval; still editable. */
   | 'DRAFT'
+  /** Dropped; nothing was posted. */
   | 'DISCARDED'
+  /** Approved and posted (see `entry`). */
   | 'POSTED';
 
+/** A draft's content: date, memo and lines. */
 export type JournalEntryDraftInput = {
   postingDate: Scalars['Date']['input'];
   memo?: InputMaybe<Scalars['String']['input']>;
@@ -905,6 +938,7 @@ export type JournalEntryDraftInput = {
   lines: Array<JournalLineInput>;
 };
 
+/** A manual journal entry waiting for someone else's approval. */
 export type JournalEntryDraft = {
   __typename?: 'JournalEntryDraft';
   id: Scalars['ID']['output'];
@@ -926,6 +960,7 @@ export type JournalEntryDraft = {
   entry?: Maybe<JournalEntry>;
 };
 
+/** One line of a journal-entry draft. */
 export type JournalDraftLine = {
   __typename?: 'JournalDraftLine';
   lineNumber: Scalars['Int']['output'];
@@ -945,11 +980,17 @@ export type JournalEntryVoid = {
   reversal: JournalEntry;
 };
 
+/** An account's place in the statements, which also decides its normal balance. */
 export type AccountType =
+  /** What the client owns or is owed (debit balance). */
   | 'ASSET'
+  /** What the client owes (credit balance). */
   | 'LIABILITY'
+  /** The owners' stake, retained earnings included (credit balance). */
   | 'EQUITY'
+  /** Revenue; closed into retained earnings at year end (credit balance). */
   | 'INCOME'
+  /** Costs; closed into retained earnings at year end (debit balance). */
   | 'EXPENSE';
 
 /** The roles the engine finds accounts by, so that renaming an account breaks nothing. */
@@ -977,6 +1018,7 @@ export type AccountRole =
   /** Bank charges withheld from receipts and added to payments; never reclassified as FX. */
   | 'BankFees';
 
+/** An account of the client's chart of accounts. */
 export type Account = {
   __typename?: 'Account';
   id: Scalars['ID']['output'];
@@ -988,6 +1030,7 @@ export type Account = {
   roles: Array<AccountRole>;
 };
 
+/** A balanced manual entry to post in one step. */
 export type PostJournalEntryInput = {
   postingDate: Scalars['Date']['input'];
   memo?: InputMaybe<Scalars['String']['input']>;
@@ -1002,6 +1045,7 @@ export type PostJournalEntryInput = {
   lines: Array<JournalLineInput>;
 };
 
+/** One line of a manual entry: an account and a debit or a credit in the base currency. */
 export type JournalLineInput = {
   accountCode: Scalars['String']['input'];
   /** Base-currency amount; give a debit or a credit on each line. */
@@ -1067,6 +1111,7 @@ export type JournalEntryConnection = {
   pageInfo: PageInfo;
 };
 
+/** A journal entry and its cursor. */
 export type JournalEntryEdge = {
   __typename?: 'JournalEntryEdge';
   cursor: Scalars['String']['output'];
@@ -1090,10 +1135,14 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** Customer or vendor. */
 export type PartyKind =
+  /** Someone the client sells to (receivables). */
   | 'CUSTOMER'
+  /** Someone the client buys from (payables). */
   | 'VENDOR';
 
+/** A customer or vendor of the client. */
 export type Party = {
   __typename?: 'Party';
   id: Scalars['ID']['output'];
@@ -1145,6 +1194,7 @@ export type ItemEdge = {
   node: Item;
 };
 
+/** Narrows `parties`; every field is optional and they combine with AND. */
 export type PartyFilter = {
   kind?: InputMaybe<PartyKind>;
   active?: InputMaybe<Scalars['Boolean']['input']>;
@@ -1152,6 +1202,7 @@ export type PartyFilter = {
   search?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A new customer or vendor (needs Party.Manage); codes are unique per kind. */
 export type CreatePartyInput = {
   kind: PartyKind;
   code: Scalars['String']['input'];
@@ -1164,6 +1215,7 @@ export type CreatePartyInput = {
   email?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Changes to a party; omitted fields keep their value. */
 export type UpdatePartyInput = {
   name?: InputMaybe<Scalars['String']['input']>;
   taxId?: InputMaybe<Scalars['String']['input']>;
@@ -1173,6 +1225,7 @@ export type UpdatePartyInput = {
   active?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+/** A tax code of the client (ITBMS 7 %, exempt). */
 export type TaxCode = {
   __typename?: 'TaxCode';
   code: Scalars['String']['output'];
@@ -1181,6 +1234,7 @@ export type TaxCode = {
   ratePercent: Scalars['Decimal']['output'];
 };
 
+/** Something the client sells or buys, with the accounts and tax code its lines default to. */
 export type Item = {
   __typename?: 'Item';
   id: Scalars['ID']['output'];
@@ -1196,12 +1250,14 @@ export type Item = {
   active: Scalars['Boolean']['output'];
 };
 
+/** Narrows `items`; every field is optional and they combine with AND. */
 export type ItemFilter = {
   active?: InputMaybe<Scalars['Boolean']['input']>;
   /** Matches code or name, case-insensitive. */
   search?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A new item (needs Item.Manage); codes are unique. */
 export type CreateItemInput = {
   code: Scalars['String']['input'];
   name: Scalars['String']['input'];
@@ -1211,6 +1267,7 @@ export type CreateItemInput = {
   taxCode?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Changes to an item; omitted fields keep their value. */
 export type UpdateItemInput = {
   name?: InputMaybe<Scalars['String']['input']>;
   unitPrice?: InputMaybe<Scalars['Decimal']['input']>;
@@ -1220,6 +1277,7 @@ export type UpdateItemInput = {
   active?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+/** Every account with a balance at a date, in the base currency. */
 export type TrialBalance = {
   __typename?: 'TrialBalance';
   asOf: Scalars['Date']['output'];
@@ -1233,6 +1291,7 @@ export type TrialBalance = {
   revaluation?: Maybe<FxRevaluation>;
 };
 
+/** One account's balance in the trial balance. */
 export type TrialBalanceRow = {
   __typename?: 'TrialBalanceRow';
   accountCode: Scalars['String']['output'];
@@ -1261,12 +1320,14 @@ export type GeneralLedgerConnection = {
   pageInfo: PageInfo;
 };
 
+/** A general-ledger line and its cursor. */
 export type GeneralLedgerEdge = {
   __typename?: 'GeneralLedgerEdge';
   cursor: Scalars['String']['output'];
   node: GeneralLedgerLine;
 };
 
+/** One GL line of an account, with the running balance after it. */
 export type GeneralLedgerLine = {
   __typename?: 'GeneralLedgerLine';
   postingDate: Scalars['Date']['output'];
@@ -1300,12 +1361,14 @@ export type StatementRow = {
   amount: Scalars['Money']['output'];
 };
 
+/** A section of a financial statement with its rows and total. */
 export type StatementSection = {
   __typename?: 'StatementSection';
   rows: Array<StatementRow>;
   total: Scalars['Money']['output'];
 };
 
+/** Income and expenses between two dates, in the base currency. */
 export type IncomeStatement = {
   __typename?: 'IncomeStatement';
   from: Scalars['Date']['output'];
@@ -1317,6 +1380,7 @@ export type IncomeStatement = {
   netIncome: Scalars['Money']['output'];
 };
 
+/** Assets, liabilities and equity at a date, in the base currency. */
 export type BalanceSheet = {
   __typename?: 'BalanceSheet';
   asOf: Scalars['Date']['output'];
@@ -1382,6 +1446,7 @@ export type FxRevaluationLine = {
   difference: Scalars['Money']['output'];
 };
 
+/** A rate an unposted revaluation used. */
 export type RevaluationRate = {
   __typename?: 'RevaluationRate';
   currency: Scalars['String']['output'];
@@ -1404,8 +1469,11 @@ export type RevaluedBalanceSheet = {
   totalLiabilitiesAndEquity: Scalars['Money']['output'];
 };
 
+/** Which side of the books an exposure is on. */
 export type FxExposureSide =
+  /** Owed to the client (open sales invoices). */
   | 'RECEIVABLE'
+  /** Owed by the client (open vendor bills). */
   | 'PAYABLE';
 
 /**
@@ -1427,6 +1495,7 @@ export type UnrealizedFxExposure = {
   unrealized: Scalars['Money']['output'];
 };
 
+/** One open foreign-currency invoice or bill, revalued. */
 export type FxExposureItem = {
   __typename?: 'FxExposureItem';
   side: FxExposureSide;
@@ -1445,6 +1514,7 @@ export type FxExposureItem = {
   unrealized: Scalars['Money']['output'];
 };
 
+/** The exposure in one foreign currency. */
 export type FxExposureCurrency = {
   __typename?: 'FxExposureCurrency';
   currency: Scalars['String']['output'];
@@ -1454,6 +1524,7 @@ export type FxExposureCurrency = {
   unrealized: Scalars['Money']['output'];
 };
 
+/** Booked and revalued amounts of open foreign-currency documents, in the base currency. */
 export type FxExposureAmounts = {
   __typename?: 'FxExposureAmounts';
   /** In the currency itself. */

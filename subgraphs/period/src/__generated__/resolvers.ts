@@ -230,11 +230,17 @@ export type MutationApproveYearEndCloseReversalArgs = {
 
 /** The dashboard stage of a client for a month. */
 export type CloseStage =
+  /** No close in progress (none started, or the last one reopened); the month takes postings, maybe partly locked. */
   | 'OPEN'
+  /** A close is being prepared. */
   | 'DRAFT'
+  /** The close waits for someone else's approval. */
   | 'PENDING_APPROVAL'
+  /** The month is LOCKED by an approved close. */
   | 'CLOSED'
+  /** The month is CLOSED with its fiscal year. */
   | 'YEAR_CLOSED'
+  /** Its fiscal year is audited and final. */
   | 'YEAR_AUDITED';
 
 /** Why a client's database could not be read for a firm-wide view. */
@@ -251,32 +257,55 @@ export type ClientUnavailableCode =
   | 'ERROR';
 
 export type ClientAvailability =
+  /** The client's database answered. */
   | 'AVAILABLE'
+  /** It did not answer in time or refused: see unavailableCode. */
   | 'UNAVAILABLE';
 
+/** What a batch does to each client's month. */
 export type BatchPeriodAction =
+  /** Lock the month for sales postings (as lockPeriod to LOCK_SALES). */
   | 'LOCK_SALES'
+  /** Lock the month for purchasing postings. */
   | 'LOCK_PURCHASING'
+  /** Lock the month for sales and purchasing postings. */
   | 'LOCK_SALES_AND_PURCHASING'
+  /** Start each client's month-end close (as startPeriodClose). */
   | 'START_CLOSE'
+  /** Submit each client's close for approval. */
   | 'SUBMIT_CLOSE'
+  /** Approve each client's close (never one you submitted): the month becomes LOCKED. */
   | 'APPROVE_CLOSE';
 
+/** Whether a batch still has work to do. */
 export type BatchOperationStatus =
+  /** Some items are still PENDING or RUNNING. */
   | 'RUNNING'
+  /** Every item is DONE, FAILED or SKIPPED. */
   | 'FINISHED';
 
+/** Where one client of a batch stands. */
 export type BatchItemStatus =
+  /** Waiting for a worker. */
   | 'PENDING'
+  /** A worker is applying it now. */
   | 'RUNNING'
+  /** Applied to this client. */
   | 'DONE'
+  /** Refused or failed; errorCode and errorMessage say why. */
   | 'FAILED'
+  /** The client was already where the action would take it; nothing done. */
   | 'SKIPPED';
 
+/** What kind of attention a close exception needs. */
 export type CloseExceptionKind =
+  /** A month still not LOCKED more than the overdue days after it ended. */
   | 'MONTH_OPEN_OVERDUE'
+  /** A close submitted and waiting for approval longer than allowed. */
   | 'APPROVAL_OVERDUE'
+  /** A batch item that failed and was not redone since. */
   | 'BATCH_ITEM_FAILED'
+  /** A client whose database did not answer, so its state is unknown. */
   | 'CLIENT_UNAVAILABLE';
 
 /** A client as the firm's views name it. */
@@ -287,6 +316,7 @@ export type ClientRef = {
   name: Scalars['String']['output'];
 };
 
+/** Every client the caller may see, with its close state for one month. */
 export type CloseBoard = {
   __typename?: 'CloseBoard';
   year: Scalars['Int']['output'];
@@ -297,12 +327,14 @@ export type CloseBoard = {
   unavailableCount: Scalars['Int']['output'];
 };
 
+/** How many clients of the board are at one stage. */
 export type CloseStageCount = {
   __typename?: 'CloseStageCount';
   stage: CloseStage;
   count: Scalars['Int']['output'];
 };
 
+/** One client's row of the close board. */
 export type CloseBoardClient = {
   __typename?: 'CloseBoardClient';
   client: ClientRef;
@@ -320,6 +352,7 @@ export type CloseBoardClient = {
   openChecklistItems?: Maybe<Array<CloseChecklistItem>>;
 };
 
+/** The last change of a client's month on the close board. */
 export type PeriodTransition = {
   __typename?: 'PeriodTransition';
   action: PeriodTransitionAction;
@@ -328,12 +361,14 @@ export type PeriodTransition = {
   at: Scalars['DateTime']['output'];
 };
 
+/** A checklist item still open for a client's month on the close board. */
 export type CloseChecklistItem = {
   __typename?: 'CloseChecklistItem';
   code: Scalars['String']['output'];
   description: Scalars['String']['output'];
 };
 
+/** A batch to start: clients, month, action and idempotency key. */
 export type StartBatchPeriodOperationInput = {
   /** Client slugs. */
   tenants: Array<Scalars['String']['input']>;
@@ -344,6 +379,7 @@ export type StartBatchPeriodOperationInput = {
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** One firm-level action applied to many clients, one background job per client. */
 export type BatchOperation = {
   __typename?: 'BatchOperation';
   id: Scalars['ID']['output'];
@@ -358,6 +394,7 @@ export type BatchOperation = {
   counts: BatchOperationCounts;
 };
 
+/** How many clients of a batch are in each status. */
 export type BatchOperationCounts = {
   __typename?: 'BatchOperationCounts';
   pending: Scalars['Int']['output'];
@@ -367,6 +404,7 @@ export type BatchOperationCounts = {
   skipped: Scalars['Int']['output'];
 };
 
+/** One client of a batch: its status, attempts and outcome. */
 export type BatchOperationItem = {
   __typename?: 'BatchOperationItem';
   id: Scalars['ID']['output'];
@@ -389,6 +427,7 @@ export type BatchOperationItem = {
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
+/** Something that needs attention in the firm's closes. */
 export type CloseException = {
   __typename?: 'CloseException';
   kind: CloseExceptionKind;
@@ -422,17 +461,25 @@ export type PeriodTransitionAction =
   /** approveYearEndCloseReversal took the month back out of CLOSED. */
   | 'REVERSE_YEAR_END_CLOSE';
 
+/** Where a month-end close is in its workflow. */
 export type MonthCloseStatus =
+  /** Started (or sent back), being prepared. */
   | 'DRAFT'
+  /** Submitted, waiting for someone else's approval. */
   | 'PENDING_APPROVAL'
+  /** Approved: the month is LOCKED. */
   | 'APPROVED'
   /** The month was reopened after this close was approved; a new close starts from DRAFT. */
   | 'REOPENED';
 
+/** Whether a close checklist item passes. */
 export type ChecklistItemStatus =
+  /** The check passes. */
   | 'OK'
+  /** The check still fails: see the item's description. */
   | 'OPEN';
 
+/** A month-end close: its checklist and its workflow. */
 export type PeriodClose = {
   __typename?: 'PeriodClose';
   id: Scalars['ID']['output'];
@@ -451,6 +498,7 @@ export type PeriodClose = {
   rejectionReason?: Maybe<Scalars['String']['output']>;
 };
 
+/** One item of a month-end close checklist. */
 export type PeriodChecklistItem = {
   __typename?: 'PeriodChecklistItem';
   code: Scalars['String']['output'];
@@ -462,6 +510,7 @@ export type PeriodChecklistItem = {
   count: Scalars['Int']['output'];
 };
 
+/** A month's posting state, its close and its stage. */
 export type PeriodCloseStatus = {
   __typename?: 'PeriodCloseStatus';
   period: PostingPeriod;
@@ -489,19 +538,31 @@ export type PeriodStateTransition = {
   at: Scalars['DateTime']['output'];
 };
 
+/** A month's posting state, from open to closed with its year. */
 export type PeriodState =
+  /** Takes every posting. */
   | 'UNLOCKED'
+  /** Refuses sales postings; takes the rest. */
   | 'LOCK_SALES'
+  /** Refuses purchasing postings; takes the rest. */
   | 'LOCK_PURCHASING'
+  /** Refuses sales and purchasing postings; takes manual adjustments. */
   | 'LOCK_SALES_AND_PURCHASING'
+  /** Refuses every posting; reached only through an approved month-end close. */
   | 'LOCKED'
+  /** Closed with its fiscal year by the year-end close. */
   | 'CLOSED';
 
+/** Where a fiscal year stands. */
 export type FiscalYearState =
+  /** Takes postings (subject to each month's state). */
   | 'OPEN'
+  /** Closed by the year-end close; can be reopened by a reversal. */
   | 'CLOSED'
+  /** Marked audited by the external reviewer: final. */
   | 'AUDITED';
 
+/** A month of a fiscal year, with its posting state. */
 export type PostingPeriod = {
   __typename?: 'PostingPeriod';
   id: Scalars['ID']['output'];
@@ -516,6 +577,7 @@ export type PostingPeriod = {
   state: PeriodState;
 };
 
+/** A fiscal year of the client. */
 export type FiscalYear = {
   __typename?: 'FiscalYear';
   year: Scalars['Int']['output'];
@@ -524,23 +586,32 @@ export type FiscalYear = {
   state: FiscalYearState;
 };
 
+/** Where a year-end close stands. */
 export type YearEndCloseStatus =
+  /** Prepared, waiting for approval. */
   | 'DRAFT'
   /** A newer preparation replaced this draft. */
   | 'SUPERSEDED'
+  /** Posted: the year is closed. */
   | 'APPROVED'
+  /** Undone by an approved reversal. */
   | 'REVERSED';
 
+/** Which entry a year-end line belongs to. */
 export type YearEndCloseLineKind =
   /** A line of the closing entry, dated the last day of the year. */
   | 'CLOSING'
   /** A line reversing an auto-reverse accrual, dated the first day of the next year. */
   | 'ACCRUAL_REVERSAL';
 
+/** Where a reversal request stands. */
 export type YearEndReversalStatus =
+  /** Requested, waiting for someone else's approval. */
   | 'PENDING'
+  /** Approved: the close is reversed and the year reopened. */
   | 'APPROVED';
 
+/** A year-end close: the prepared closing entry and its status. */
 export type YearEndClose = {
   __typename?: 'YearEndClose';
   id: Scalars['ID']['output'];
@@ -563,6 +634,7 @@ export type YearEndClose = {
   lines: Array<YearEndCloseLine>;
 };
 
+/** One line of the year-end closing entry, with why it is there. */
 export type YearEndCloseLine = {
   __typename?: 'YearEndCloseLine';
   lineNumber: Scalars['Int']['output'];
@@ -580,6 +652,7 @@ export type YearEndCloseLine = {
   explanation: Scalars['String']['output'];
 };
 
+/** A request to undo a year-end close, approved by a second person. */
 export type YearEndCloseReversal = {
   __typename?: 'YearEndCloseReversal';
   id: Scalars['ID']['output'];

@@ -521,6 +521,7 @@ export type IntegrationUsage = {
   requests: Scalars['Int']['output'];
 };
 
+/** A person to add to the firm (needs Firm.ManageUsers). */
 export type AddFirmMemberInput = {
   email: Scalars['String']['input'];
   displayName: Scalars['String']['input'];
@@ -528,6 +529,7 @@ export type AddFirmMemberInput = {
   firmRole?: InputMaybe<RoleCluster>;
 };
 
+/** A person of the firm with their firm-wide and client roles. */
 export type FirmMember = {
   __typename?: 'FirmMember';
   userId: Scalars['ID']['output'];
@@ -541,12 +543,14 @@ export type FirmMember = {
   clientRoles: Array<ClientRole>;
 };
 
+/** A person's role on one client, winning over their firm-wide role there. */
 export type ClientRole = {
   __typename?: 'ClientRole';
   tenant: Tenant;
   role: RoleCluster;
 };
 
+/** A client business of the firm, with its own database. */
 export type Tenant = {
   __typename?: 'Tenant';
   id: Scalars['ID']['output'];
@@ -695,11 +699,16 @@ export type RoleCluster =
   /** Only on one client: an ethical wall that keeps the person away from it whatever their firm-wide role. */
   | 'NoAccess';
 
+/** Whether a client can be used. */
 export type TenantStatus =
+  /** Its database is being created; not usable yet. */
   | 'PROVISIONING'
+  /** In use. */
   | 'ACTIVE'
+  /** Kept but not served. */
   | 'SUSPENDED';
 
+/** The signed-in person. */
 export type Me = {
   __typename?: 'Me';
   id: Scalars['ID']['output'];
@@ -711,6 +720,7 @@ export type Me = {
   tenants: Array<Tenant>;
 };
 
+/** The accounting firm the caller belongs to. */
 export type Firm = {
   __typename?: 'Firm';
   id: Scalars['ID']['output'];
@@ -726,6 +736,7 @@ export type WhiteLabel = {
   brandColor?: Maybe<Scalars['String']['output']>;
 };
 
+/** A new client to create, with its own database (needs Tenant.Provision). */
 export type ProvisionTenantInput = {
   /** Lower-case letters, digits and dashes; also names the client's database. */
   slug: Scalars['String']['input'];
@@ -745,6 +756,7 @@ export type ProvisionTenantInput = {
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** How the client is shown: name, logo and colour. */
 export type WhiteLabelInput = {
   displayName?: InputMaybe<Scalars['String']['input']>;
   logoUrl?: InputMaybe<Scalars['String']['input']>;
