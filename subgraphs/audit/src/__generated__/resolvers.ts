@@ -111,7 +111,9 @@ export type AuditEventFilter = {
   actor?: InputMaybe<Scalars['String']['input']>;
   /** An exact action, e.g. journal_entry.posted, or a prefix ending in a dot, e.g. period. */
   action?: InputMaybe<Scalars['String']['input']>;
+  /** The type of the changed entity (e.g. JournalEntry, Party). */
   entityType?: InputMaybe<Scalars['String']['input']>;
+  /** The id of the changed entity. */
   entityId?: InputMaybe<Scalars['String']['input']>;
   /** Events at or after this instant. */
   from?: InputMaybe<Scalars['DateTime']['input']>;
@@ -122,7 +124,9 @@ export type AuditEventFilter = {
 /** One recorded change in the client's books: who, when, what and why. */
 export type AuditEvent = {
   __typename?: 'AuditEvent';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
+  /** When it happened (ISO 8601). */
   occurredAt: Scalars['DateTime']['output'];
   /** The person's user id, or the partner integration's id. */
   actorId?: Maybe<Scalars['ID']['output']>;
@@ -132,13 +136,20 @@ export type AuditEvent = {
   actorKind?: Maybe<ActorKind>;
   /** The integration that acted, when one did: its name and the client id of the secret it used. */
   actorIntegration?: Maybe<ActorIntegration>;
+  /** What happened, as `entity.verb` (e.g. journal_entry.posted); a filter matches this prefix. */
   action: Scalars['String']['output'];
+  /** The type of the changed entity (e.g. JournalEntry, Party). */
   entityType: Scalars['String']['output'];
+  /** The id of the changed entity. */
   entityId: Scalars['String']['output'];
+  /** The entity before the change (JSON); null when there was none. */
   before?: Maybe<Scalars['JSON']['output']>;
+  /** The entity after the change (JSON); null when there is none. */
   after?: Maybe<Scalars['JSON']['output']>;
+  /** Why, in the words of the person who acted (kept in the audit trail). */
   reason?: Maybe<Scalars['String']['output']>;
   requestId?: Maybe<Scalars['String']['output']>;
+  /** The client's name. */
   clientName?: Maybe<Scalars['String']['output']>;
   clientVersion?: Maybe<Scalars['String']['output']>;
   /** Position in the client's hash chain (1, 2, 3 …), as a decimal string. */
@@ -152,14 +163,18 @@ export type AuditEvent = {
 /** A Relay connection over audit events, newest first. */
 export type AuditEventConnection = {
   __typename?: 'AuditEventConnection';
+  /** One edge per node of this page, in the list's order. */
   edges: Array<AuditEventEdge>;
+  /** Where this page stands; pass endCursor as `after` for the next page. */
   pageInfo: PageInfo;
 };
 
 /** An audit event and its cursor. */
 export type AuditEventEdge = {
   __typename?: 'AuditEventEdge';
+  /** Opaque; pass as `after` to continue after this edge. */
   cursor: Scalars['String']['output'];
+  /** The object of this edge. */
   node: AuditEvent;
 };
 
@@ -173,6 +188,7 @@ export type ActorKind =
 /** The partner integration that acted, when the actor is not a person. */
 export type ActorIntegration = {
   __typename?: 'ActorIntegration';
+  /** Its name as people read it. */
   name: Scalars['String']['output'];
   /** The client id (secret prefix) its token was issued for. */
   clientId: Scalars['String']['output'];
@@ -189,6 +205,7 @@ export type BooksVerification = {
   firstMismatch?: Maybe<BooksMismatch>;
   /** The chain against its last checkpoint, kept outside the client's database. */
   checkpoint: ChainCheckpointCheck;
+  /** When the check ran (ISO 8601). */
   verifiedAt: Scalars['DateTime']['output'];
 };
 
@@ -200,6 +217,7 @@ export type ChainCheckpointCheck = {
   /** The position checkpointed last; null when the client has none yet. */
   chainSeq?: Maybe<Scalars['String']['output']>;
   takenAt?: Maybe<Scalars['DateTime']['output']>;
+  /** What is wrong. */
   problem?: Maybe<ChainCheckpointProblem>;
 };
 
@@ -213,9 +231,11 @@ export type ChainCheckpointProblem =
 /** A journal entry the books check found wrong (see problem). */
 export type BooksMismatch = {
   __typename?: 'BooksMismatch';
+  /** The journal entry's id. */
   entryId: Scalars['ID']['output'];
   /** The entry's number, as posted. */
   number?: Maybe<Scalars['String']['output']>;
+  /** What is wrong. */
   problem: BooksProblem;
 };
 
@@ -239,6 +259,7 @@ export type AuditChainVerification = {
   /** The chain head as recorded by the database: position and hash of the last event. */
   headSeq: Scalars['String']['output'];
   headHash?: Maybe<Scalars['String']['output']>;
+  /** When the check ran (ISO 8601). */
   verifiedAt: Scalars['DateTime']['output'];
 };
 
@@ -247,6 +268,7 @@ export type AuditChainBreak = {
   __typename?: 'AuditChainBreak';
   chainSeq: Scalars['String']['output'];
   eventId: Scalars['ID']['output'];
+  /** What is wrong. */
   problem: AuditChainProblem;
   /** The event at the break, when it still exists. */
   event?: Maybe<AuditEvent>;
@@ -266,6 +288,7 @@ export type AuditChainProblem =
 /** A posted journal entry: it never changes; corrections are voids and reversals. */
 export type JournalEntry = {
   __typename?: 'JournalEntry';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
   /** The audit events about this entry, newest first (needs Audit.Read). */
   auditEvents?: Maybe<AuditEventConnection>;
@@ -281,6 +304,7 @@ export type JournalEntryAuditEventsArgs = {
 /** An account of the client's chart of accounts. */
 export type Account = {
   __typename?: 'Account';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
   /** The audit events about this account, newest first (needs Audit.Read). */
   auditEvents?: Maybe<AuditEventConnection>;
@@ -296,6 +320,7 @@ export type AccountAuditEventsArgs = {
 /** A month of a fiscal year, with its posting state. */
 export type PostingPeriod = {
   __typename?: 'PostingPeriod';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
   /** The audit events about this period, newest first (needs Audit.Read). */
   auditEvents?: Maybe<AuditEventConnection>;
@@ -314,7 +339,9 @@ export type FirmAuditEventFilter = {
   actor?: InputMaybe<Scalars['String']['input']>;
   /** An exact action, e.g. membership.client_role_revoked, or a prefix ending in a dot, e.g. membership. */
   action?: InputMaybe<Scalars['String']['input']>;
+  /** The type of the changed entity (e.g. JournalEntry, Party). */
   entityType?: InputMaybe<Scalars['String']['input']>;
+  /** The id of the changed entity. */
   entityId?: InputMaybe<Scalars['String']['input']>;
   /** A client's slug: only the events about that client. */
   tenant?: InputMaybe<Scalars['String']['input']>;
@@ -327,50 +354,70 @@ export type FirmAuditEventFilter = {
 /** One recorded change at firm level: provisioning, memberships, roles, settings, batches. */
 export type FirmAuditEvent = {
   __typename?: 'FirmAuditEvent';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
+  /** When it happened (ISO 8601). */
   occurredAt: Scalars['DateTime']['output'];
+  /** The user id of whoever acted; null for the system. */
   actorId?: Maybe<Scalars['ID']['output']>;
+  /** The email of whoever acted; null for the system. */
   actorEmail?: Maybe<Scalars['String']['output']>;
+  /** What happened, as `entity.verb` (e.g. journal_entry.posted); a filter matches this prefix. */
   action: Scalars['String']['output'];
+  /** The type of the changed entity (e.g. JournalEntry, Party). */
   entityType: Scalars['String']['output'];
+  /** The id of the changed entity. */
   entityId: Scalars['String']['output'];
   /** The client the action concerns, if any (null when the caller may not see it, or it no longer exists). */
   tenant?: Maybe<Tenant>;
   tenantId?: Maybe<Scalars['ID']['output']>;
+  /** The entity before the change (JSON); null when there was none. */
   before?: Maybe<Scalars['JSON']['output']>;
+  /** The entity after the change (JSON); null when there is none. */
   after?: Maybe<Scalars['JSON']['output']>;
+  /** Why, in the words of the person who acted (kept in the audit trail). */
   reason?: Maybe<Scalars['String']['output']>;
   requestId?: Maybe<Scalars['String']['output']>;
+  /** The client's name. */
   clientName?: Maybe<Scalars['String']['output']>;
   clientVersion?: Maybe<Scalars['String']['output']>;
   /** Position in the control plane's hash chain, as a decimal string. */
   chainSeq: Scalars['String']['output'];
+  /** This event's hash in the audit chain. */
   hash: Scalars['String']['output'];
+  /** The previous event's hash in the audit chain. */
   previousHash?: Maybe<Scalars['String']['output']>;
 };
 
 /** A Relay connection over the firm's audit events, newest first. */
 export type FirmAuditEventConnection = {
   __typename?: 'FirmAuditEventConnection';
+  /** One edge per node of this page, in the list's order. */
   edges: Array<FirmAuditEventEdge>;
+  /** Where this page stands; pass endCursor as `after` for the next page. */
   pageInfo: PageInfo;
 };
 
 /** A firm audit event and its cursor. */
 export type FirmAuditEventEdge = {
   __typename?: 'FirmAuditEventEdge';
+  /** Opaque; pass as `after` to continue after this edge. */
   cursor: Scalars['String']['output'];
+  /** The object of this edge. */
   node: FirmAuditEvent;
 };
 
 /** The result of re-computing the firm's own audit chain. */
 export type FirmAuditChainVerification = {
   __typename?: 'FirmAuditChainVerification';
+  /** Whether the check passed. */
   ok: Scalars['Boolean']['output'];
+  /** How many it checked. */
   checked: Scalars['Int']['output'];
   firstBrokenLink?: Maybe<FirmAuditChainBreak>;
   headSeq: Scalars['String']['output'];
   headHash?: Maybe<Scalars['String']['output']>;
+  /** When the check ran (ISO 8601). */
   verifiedAt: Scalars['DateTime']['output'];
 };
 
@@ -379,6 +426,7 @@ export type FirmAuditChainBreak = {
   __typename?: 'FirmAuditChainBreak';
   chainSeq: Scalars['String']['output'];
   eventId: Scalars['ID']['output'];
+  /** What is wrong. */
   problem: AuditChainProblem;
   /** The event at the break, when it still exists and is the caller's firm's. */
   event?: Maybe<FirmAuditEvent>;
@@ -387,6 +435,7 @@ export type FirmAuditChainBreak = {
 /** A client business of the firm, with its own database. */
 export type Tenant = {
   __typename?: 'Tenant';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
   /** The firm-level events about this client (provisioning, roles on it, its settings), newest first (needs Audit.ReadFirm). */
   firmAuditEvents?: Maybe<FirmAuditEventConnection>;
@@ -413,14 +462,21 @@ export type HistoryOperation =
 /** One version of a row, from its system-versioned history. */
 export type EntityVersion = {
   __typename?: 'EntityVersion';
+  /** The type of the changed entity (e.g. JournalEntry, Party). */
   entityType: Scalars['String']['output'];
+  /** The id of the changed entity. */
   entityId: Scalars['ID']['output'];
+  /** What happened to the row. */
   operation: HistoryOperation;
+  /** When this version began (ISO 8601). */
   validFrom: Scalars['DateTime']['output'];
   /** When the next version replaced this one; null for the current version. */
   validTo?: Maybe<Scalars['DateTime']['output']>;
+  /** The user id of whoever acted; null for the system. */
   actorId?: Maybe<Scalars['ID']['output']>;
+  /** The email of whoever acted; null for the system. */
   actorEmail?: Maybe<Scalars['String']['output']>;
+  /** Why, in the words of the person who acted (kept in the audit trail). */
   reason?: Maybe<Scalars['String']['output']>;
   requestId?: Maybe<Scalars['String']['output']>;
   /** The database login that made the change (the application's role for changes made through the API). */
@@ -476,6 +532,7 @@ export type InvestigationError = {
   __typename?: 'InvestigationError';
   /** The PostgreSQL SQLSTATE, e.g. 25006 for a write in a read-only transaction, 42501 for a missing privilege. */
   sqlState?: Maybe<Scalars['String']['output']>;
+  /** A sentence a person can act on. */
   message: Scalars['String']['output'];
 };
 

@@ -87,8 +87,10 @@ export type QueryStaleRateUsageArgs = {
 /** A currency of ISO 4217. */
 export type Currency = {
   __typename?: 'Currency';
+  /** Its code: what inputs and reports refer to it by. */
   code: Scalars['String']['output'];
   numericCode?: Maybe<Scalars['String']['output']>;
+  /** Its name as people read it. */
   name: Scalars['String']['output'];
   /** Decimal places of the minor unit (2 for USD and PAB, 0 for JPY, 3 for BHD). */
   minorUnits: Scalars['Int']['output'];
@@ -117,10 +119,13 @@ export type MutationOverrideExchangeRateArgs = {
 /** One row of the client's ExchangeRateHistory. Rows are never changed: a correction is an override row. */
 export type ExchangeRateRecord = {
   __typename?: 'ExchangeRateRecord';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
   /** The date the rate is for. */
   date: Scalars['Date']['output'];
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
+  /** The client's base currency, ISO 4217 (e.g. PAB). */
   baseCurrency: Scalars['String']['output'];
   /** Units of `baseCurrency` for one unit of `currency`, an exact decimal string. */
   rate: Scalars['Decimal']['output'];
@@ -129,8 +134,11 @@ export type ExchangeRateRecord = {
   /** How the rate was computed from what the provider published (e.g. a cross rate through EUR). */
   derivation?: Maybe<Scalars['String']['output']>;
   fetchedAt: Scalars['DateTime']['output'];
+  /** Whether the rate was typed in by overrideExchangeRate. */
   isOverride: Scalars['Boolean']['output'];
+  /** Who overrode the rate (email); null unless isOverride. */
   overriddenBy?: Maybe<Scalars['String']['output']>;
+  /** Why the rate was overridden; null unless isOverride. */
   overrideReason?: Maybe<Scalars['String']['output']>;
   /** Whether this row is the one in force for its date. */
   effective: Scalars['Boolean']['output'];
@@ -139,7 +147,9 @@ export type ExchangeRateRecord = {
 /** The answer to `exchangeRate`: the rate in force and where it came from. */
 export type ExchangeRate = {
   __typename?: 'ExchangeRate';
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
+  /** The client's base currency, ISO 4217 (e.g. PAB). */
   baseCurrency: Scalars['String']['output'];
   /** The date asked for. */
   requestedDate: Scalars['Date']['output'];
@@ -151,8 +161,11 @@ export type ExchangeRate = {
   source: Scalars['String']['output'];
   derivation?: Maybe<Scalars['String']['output']>;
   fetchedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Whether the rate was typed in by overrideExchangeRate. */
   isOverride: Scalars['Boolean']['output'];
+  /** Who overrode the rate (email); null unless isOverride. */
   overriddenBy?: Maybe<Scalars['String']['output']>;
+  /** Why the rate was overridden; null unless isOverride. */
   overrideReason?: Maybe<Scalars['String']['output']>;
   /** True when the rate is older than the date asked: the last known rate standing in. */
   isFallback: Scalars['Boolean']['output'];
@@ -230,7 +243,9 @@ export type ClientAvailability =
 /** Entries posted on fallback or overridden rates across the caller's clients. */
 export type StaleRateUsage = {
   __typename?: 'StaleRateUsage';
+  /** First day, inclusive (YYYY-MM-DD). */
   from: Scalars['Date']['output'];
+  /** Last day, inclusive (YYYY-MM-DD). */
   to: Scalars['Date']['output'];
   clients: Array<StaleRateClientUsage>;
   /** Every listed entry of every available client, by client, posting date and number. */
@@ -241,8 +256,11 @@ export type StaleRateUsage = {
 /** One client's part of stale-rate usage. */
 export type StaleRateClientUsage = {
   __typename?: 'StaleRateClientUsage';
+  /** The client's id. */
   clientId: Scalars['ID']['output'];
+  /** The client's slug (what X-Tenant takes). */
   clientSlug: Scalars['String']['output'];
+  /** The client's name. */
   clientName: Scalars['String']['output'];
   availability: ClientAvailability;
   /** Why the client could not be read; null when AVAILABLE. */
@@ -257,18 +275,26 @@ export type StaleRateClientUsage = {
 /** An entry posted on a fallback or overridden exchange rate. */
 export type StaleRateEntry = {
   __typename?: 'StaleRateEntry';
+  /** The client's id. */
   clientId: Scalars['ID']['output'];
+  /** The client's slug (what X-Tenant takes). */
   clientSlug: Scalars['String']['output'];
+  /** The client's name. */
   clientName: Scalars['String']['output'];
+  /** The journal entry's id. */
   entryId: Scalars['ID']['output'];
+  /** The journal entry's number (e.g. JE-2026-000001). */
   entryNumber: Scalars['String']['output'];
+  /** The day it posts to the books on (YYYY-MM-DD). */
   postingDate: Scalars['Date']['output'];
   /** The document the entry posted, if any. */
   documentNumber?: Maybe<Scalars['String']['output']>;
   sourceKind: SourceKind;
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
   /** Units of the base currency for one unit of `currency`, exact. */
   rate: Scalars['Decimal']['output'];
+  /** The date of the exchange rate used (YYYY-MM-DD). */
   rateDate: Scalars['Date']['output'];
   /** ECB, a JSON provider's id, OVERRIDE, DOCUMENT (typed on the document) or PEG. */
   source: Scalars['String']['output'];
@@ -278,6 +304,7 @@ export type StaleRateEntry = {
   /** The rate was forced by a person: an override for its date, or typed on the document. */
   isOverride: Scalars['Boolean']['output'];
   overrideByEmail?: Maybe<Scalars['String']['output']>;
+  /** Why the rate was overridden; null unless isOverride. */
   overrideReason?: Maybe<Scalars['String']['output']>;
 };
 

@@ -574,17 +574,22 @@ export type SettlementStatus =
 
 /** Narrows `documents`; every field is optional and they combine with AND. */
 export type DocumentFilter = {
+  /** What kind it is; see the enum's values. */
   kind?: InputMaybe<DocumentKind>;
+  /** Where it stands; see the enum's values. */
   status?: InputMaybe<DocumentStatus>;
   partyId?: InputMaybe<Scalars['ID']['input']>;
   settlementStatus?: InputMaybe<SettlementStatus>;
+  /** First day, inclusive (YYYY-MM-DD). */
   from?: InputMaybe<Scalars['Date']['input']>;
+  /** Last day, inclusive (YYYY-MM-DD). */
   to?: InputMaybe<Scalars['Date']['input']>;
 };
 
 /** Sales and purchase invoices and their credit and debit notes. */
 export type InvoiceDraftInput = {
   partyId: Scalars['ID']['input'];
+  /** The date on the document (YYYY-MM-DD). */
   documentDate: Scalars['Date']['input'];
   /** Defaults to the document date. */
   postingDate?: InputMaybe<Scalars['Date']['input']>;
@@ -602,6 +607,7 @@ export type InvoiceDraftInput = {
   exchangeRate?: InputMaybe<Scalars['Decimal']['input']>;
   /** The party's own reference (vendor bill number, purchase order). */
   reference?: InputMaybe<Scalars['String']['input']>;
+  /** Free text shown with it. */
   memo?: InputMaybe<Scalars['String']['input']>;
   /** Credit and debit notes: the posted invoice they correct. */
   appliesToId?: InputMaybe<Scalars['ID']['input']>;
@@ -610,6 +616,7 @@ export type InvoiceDraftInput = {
    * key and input returns the first draft; another input is refused with IDEMPOTENCY_KEY_REUSED.
    */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Its lines, in line-number order. */
   lines: Array<DocumentLineInput>;
 };
 
@@ -617,6 +624,7 @@ export type InvoiceDraftInput = {
 export type DocumentLineInput = {
   /** Fills description, account, unit price and tax code when they are not given. */
   itemCode?: InputMaybe<Scalars['String']['input']>;
+  /** What it means, in a sentence. */
   description?: InputMaybe<Scalars['String']['input']>;
   /** Income account (sales) or expense/asset account (purchasing). */
   accountCode?: InputMaybe<Scalars['String']['input']>;
@@ -631,8 +639,11 @@ export type DocumentLineInput = {
 /** Customer receipts and vendor payments. */
 export type PaymentDraftInput = {
   partyId: Scalars['ID']['input'];
+  /** The date on the document (YYYY-MM-DD). */
   documentDate: Scalars['Date']['input'];
+  /** The day it posts to the books on (YYYY-MM-DD). */
   postingDate?: InputMaybe<Scalars['Date']['input']>;
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency?: InputMaybe<Scalars['String']['input']>;
   /**
    * The rate the money actually moved at (base-currency units per one unit). Leave it out to use the
@@ -640,6 +651,7 @@ export type PaymentDraftInput = {
    */
   exchangeRate?: InputMaybe<Scalars['Decimal']['input']>;
   reference?: InputMaybe<Scalars['String']['input']>;
+  /** Free text shown with it. */
   memo?: InputMaybe<Scalars['String']['input']>;
   /** The bank or cash account; defaults to the account bound to the Cash role. */
   bankAccountCode?: InputMaybe<Scalars['String']['input']>;
@@ -658,36 +670,50 @@ export type PaymentDraftInput = {
 
 /** Settle part of one open invoice of the same party and currency. */
 export type AllocationInput = {
+  /** The invoice's id. */
   invoiceId: Scalars['ID']['input'];
+  /** The amount, a decimal string in its currency. */
   amount: Scalars['Money']['input'];
 };
 
 /** A Relay connection over the client's documents. */
 export type DocumentConnection = {
   __typename?: 'DocumentConnection';
+  /** One edge per node of this page, in the list's order. */
   edges: Array<DocumentEdge>;
+  /** Where this page stands; pass endCursor as `after` for the next page. */
   pageInfo: PageInfo;
 };
 
 /** A document and its cursor. */
 export type DocumentEdge = {
   __typename?: 'DocumentEdge';
+  /** Opaque; pass as `after` to continue after this edge. */
   cursor: Scalars['String']['output'];
+  /** The object of this edge. */
   node: Document;
 };
 
 /** A sales or purchase document: invoice, note, receipt or payment, draft or posted. */
 export type Document = {
   __typename?: 'Document';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
+  /** What kind it is; see the enum's values. */
   kind: DocumentKind;
+  /** Where it stands; see the enum's values. */
   status: DocumentStatus;
   /** Gapless per type and fiscal year, assigned at posting (INV-2026-000001); null for drafts. */
   number?: Maybe<Scalars['String']['output']>;
+  /** The customer or vendor. */
   party?: Maybe<Party>;
+  /** The date on the document (YYYY-MM-DD). */
   documentDate: Scalars['Date']['output'];
+  /** The day it posts to the books on (YYYY-MM-DD). */
   postingDate: Scalars['Date']['output'];
+  /** The day it is due (YYYY-MM-DD). */
   dueDate?: Maybe<Scalars['Date']['output']>;
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
   /**
    * The rate the document was (or will be) translated at. Null for a foreign-currency draft whose rate
@@ -695,15 +721,18 @@ export type Document = {
    */
   exchangeRate?: Maybe<Scalars['Decimal']['output']>;
   reference?: Maybe<Scalars['String']['output']>;
+  /** Free text shown with it. */
   memo: Scalars['String']['output'];
   appliesTo?: Maybe<Document>;
   bankAccount?: Maybe<Account>;
   bankFee: Scalars['Money']['output'];
   subtotal: Scalars['Money']['output'];
   tax: Scalars['Money']['output'];
+  /** The sum, a decimal string in the base currency. */
   total: Scalars['Money']['output'];
   /** The total in the client's base currency, as posted. */
   baseTotal?: Maybe<Scalars['Money']['output']>;
+  /** Its lines, in line-number order. */
   lines: Array<DocumentLine>;
   /** Receipts and payments: what they settle (proposed while a draft, posted after). */
   allocations: Array<Allocation>;
@@ -712,6 +741,7 @@ export type Document = {
   /** Invoices: what remains to be settled, in the document's currency. */
   openBalance?: Maybe<Scalars['Money']['output']>;
   settlementStatus?: Maybe<SettlementStatus>;
+  /** The journal entry. */
   entry?: Maybe<JournalEntry>;
   voided: Scalars['Boolean']['output'];
   void?: Maybe<DocumentVoid>;
@@ -725,12 +755,18 @@ export type Document = {
 /** One line of an invoice or note. */
 export type DocumentLine = {
   __typename?: 'DocumentLine';
+  /** Position of the line, from 1. */
   lineNumber: Scalars['Int']['output'];
   item?: Maybe<Item>;
+  /** What it means, in a sentence. */
   description: Scalars['String']['output'];
+  /** The account. */
   account?: Maybe<Account>;
+  /** How many units, a decimal string. */
   quantity: Scalars['Decimal']['output'];
+  /** Price of one unit, a decimal string in the document's currency. */
   unitPrice: Scalars['Decimal']['output'];
+  /** The tax code (e.g. ITBMS7, EXENTO). */
   taxCode?: Maybe<TaxCode>;
   /** quantity × unit price, rounded half away from zero to the currency's minor unit. */
   amount: Scalars['Money']['output'];
@@ -745,6 +781,7 @@ export type Allocation = {
   source?: Maybe<Document>;
   /** The invoice it settles. */
   invoice?: Maybe<Document>;
+  /** The amount, a decimal string in its currency. */
   amount: Scalars['Money']['output'];
   /** The receivable or payable cleared, in base currency at the invoice's own rate (null for a draft's proposal). */
   baseAmount?: Maybe<Scalars['Money']['output']>;
@@ -755,6 +792,7 @@ export type Allocation = {
 /** How a posted document was voided. */
 export type DocumentVoid = {
   __typename?: 'DocumentVoid';
+  /** Why, in the words of the person who acted (kept in the audit trail). */
   reason: Scalars['String']['output'];
   voidedAt: Scalars['DateTime']['output'];
   voidedBy: Scalars['ID']['output'];
@@ -774,8 +812,11 @@ export type NumberingPrefix = {
 /** Open receivables or payables at a date, per party and currency, by days past due. */
 export type AgingReport = {
   __typename?: 'AgingReport';
+  /** The day whose end it is taken at (YYYY-MM-DD). */
   asOf: Scalars['Date']['output'];
+  /** The client's base currency, ISO 4217 (e.g. PAB). */
   baseCurrency: Scalars['String']['output'];
+  /** Its rows. */
   rows: Array<AgingRow>;
   /** All rows together, in base currency. */
   totalBase: AgingBuckets;
@@ -788,7 +829,9 @@ export type AgingReport = {
 /** One party's open invoices in one currency. */
 export type AgingRow = {
   __typename?: 'AgingRow';
+  /** The customer or vendor. */
   party?: Maybe<Party>;
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
   /** In the documents' currency. */
   amounts: AgingBuckets;
@@ -807,6 +850,7 @@ export type AgingBuckets = {
   days31To60: Scalars['Money']['output'];
   days61To90: Scalars['Money']['output'];
   over90: Scalars['Money']['output'];
+  /** The sum, a decimal string in the base currency. */
   total: Scalars['Money']['output'];
 };
 
@@ -817,8 +861,11 @@ export type AgingInvoice = {
   document?: Maybe<Document>;
   /** A manual journal entry whose line names this party on the receivable or payable (no document). */
   entry?: Maybe<JournalEntry>;
+  /** The day it is due (YYYY-MM-DD). */
   dueDate: Scalars['Date']['output'];
+  /** Days since the due date (0 when not yet due). */
   daysPastDue: Scalars['Int']['output'];
+  /** What is still open, a decimal string in the document's currency. */
   openBalance: Scalars['Money']['output'];
   baseOpenBalance: Scalars['Money']['output'];
   /** Only with `revalueAt`: the open balance at that date's rate (unposted analysis). */
@@ -828,13 +875,17 @@ export type AgingInvoice = {
 /** A posted journal entry: it never changes; corrections are voids and reversals. */
 export type JournalEntry = {
   __typename?: 'JournalEntry';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
   /** Gapless per client and fiscal year, e.g. JE-2026-000001. */
   number: Scalars['String']['output'];
+  /** The day it posts to the books on (YYYY-MM-DD). */
   postingDate: Scalars['Date']['output'];
   /** When the database wrote the entry; never changes. */
   actualPostingDate: Scalars['DateTime']['output'];
+  /** The fiscal year, by the calendar year it starts in. */
   fiscalYear: Scalars['Int']['output'];
+  /** Free text shown with it. */
   memo: Scalars['String']['output'];
   sourceKind: SourceKind;
   postedBy: Scalars['ID']['output'];
@@ -845,9 +896,13 @@ export type JournalEntry = {
   void?: Maybe<JournalEntryVoid>;
   /** For a reversing entry: the entry it reverses. */
   reverses?: Maybe<JournalEntry>;
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
+  /** Sum of the debits, a decimal string in the base currency. */
   totalDebit: Scalars['Money']['output'];
+  /** Sum of the credits, a decimal string in the base currency. */
   totalCredit: Scalars['Money']['output'];
+  /** Its lines, in line-number order. */
   lines: Array<JournalLine>;
   /** The document this entry posted or voided, if any. */
   document?: Maybe<Document>;
@@ -856,13 +911,18 @@ export type JournalEntry = {
 /** One GL line of a posted entry, in the base currency. */
 export type JournalLine = {
   __typename?: 'JournalLine';
+  /** Position of the line, from 1. */
   lineNumber: Scalars['Int']['output'];
+  /** The account. */
   account?: Maybe<Account>;
+  /** Debit amount, a decimal string in the base currency ("0.00" on the other side). */
   debit: Scalars['Money']['output'];
+  /** Credit amount, a decimal string in the base currency ("0.00" on the other side). */
   credit: Scalars['Money']['output'];
   /** The currency and amount of the document this line came from. */
   originalCurrency: Scalars['String']['output'];
   originalAmount: Scalars['Money']['output'];
+  /** Free text shown with it. */
   memo: Scalars['String']['output'];
   /** The customer or vendor of a receivable or payable line. */
   party?: Maybe<Party>;
@@ -886,7 +946,9 @@ export type LedgerExport = {
   url: Scalars['String']['output'];
   expiresAt: Scalars['DateTime']['output'];
   format: ExportFormat;
+  /** First day, inclusive (YYYY-MM-DD). */
   from: Scalars['Date']['output'];
+  /** Last day, inclusive (YYYY-MM-DD). */
   to: Scalars['Date']['output'];
   fileName: Scalars['String']['output'];
 };
@@ -900,7 +962,9 @@ export type FxProvenance = {
   __typename?: 'FxProvenance';
   /** The ExchangeRateHistory row (the same id `exchangeRates` lists). */
   exchangeRateId: Scalars['ID']['output'];
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
+  /** The client's base currency, ISO 4217 (e.g. PAB). */
   baseCurrency: Scalars['String']['output'];
   /** Base-currency units for one unit of `currency`, exact. */
   rate: Scalars['Decimal']['output'];
@@ -915,6 +979,7 @@ export type FxProvenance = {
   isOverride: Scalars['Boolean']['output'];
   overrideBy?: Maybe<Scalars['ID']['output']>;
   overrideByEmail?: Maybe<Scalars['String']['output']>;
+  /** Why the rate was overridden; null unless isOverride. */
   overrideReason?: Maybe<Scalars['String']['output']>;
   /** The rate was older than the document date when used: the last known rate standing in. */
   isFallback: Scalars['Boolean']['output'];
@@ -931,30 +996,44 @@ export type DraftStatus =
 
 /** A draft's content: date, memo and lines. */
 export type JournalEntryDraftInput = {
+  /** The day it posts to the books on (YYYY-MM-DD). */
   postingDate: Scalars['Date']['input'];
+  /** Free text shown with it. */
   memo?: InputMaybe<Scalars['String']['input']>;
   /** An accrual the year-end close reverses into the next fiscal year. */
   autoReverse?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Its lines, in line-number order. */
   lines: Array<JournalLineInput>;
 };
 
 /** A manual journal entry waiting for someone else's approval. */
 export type JournalEntryDraft = {
   __typename?: 'JournalEntryDraft';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
+  /** Where it stands; see the enum's values. */
   status: DraftStatus;
+  /** The day it posts to the books on (YYYY-MM-DD). */
   postingDate: Scalars['Date']['output'];
+  /** Free text shown with it. */
   memo: Scalars['String']['output'];
   autoReverse: Scalars['Boolean']['output'];
+  /** Its lines, in line-number order. */
   lines: Array<JournalDraftLine>;
+  /** Sum of the debits, a decimal string in the base currency. */
   totalDebit: Scalars['Money']['output'];
+  /** Sum of the credits, a decimal string in the base currency. */
   totalCredit: Scalars['Money']['output'];
   /** Whether debits equal credits; only a balanced draft can be approved. */
   balanced: Scalars['Boolean']['output'];
+  /** Who created it (user id). */
   createdBy: Scalars['ID']['output'];
   createdByEmail?: Maybe<Scalars['String']['output']>;
+  /** When it was created (ISO 8601). */
   createdAt: Scalars['DateTime']['output'];
+  /** When it last changed (ISO 8601). */
   updatedAt: Scalars['DateTime']['output'];
+  /** Who approved it (user id). */
   approvedBy?: Maybe<Scalars['ID']['output']>;
   /** The posted entry, once approved. */
   entry?: Maybe<JournalEntry>;
@@ -963,16 +1042,22 @@ export type JournalEntryDraft = {
 /** One line of a journal-entry draft. */
 export type JournalDraftLine = {
   __typename?: 'JournalDraftLine';
+  /** Position of the line, from 1. */
   lineNumber: Scalars['Int']['output'];
+  /** The account. */
   account?: Maybe<Account>;
+  /** Debit amount, a decimal string in the base currency ("0.00" on the other side). */
   debit: Scalars['Money']['output'];
+  /** Credit amount, a decimal string in the base currency ("0.00" on the other side). */
   credit: Scalars['Money']['output'];
+  /** Free text shown with it. */
   memo: Scalars['String']['output'];
 };
 
 /** How a posted entry was voided. */
 export type JournalEntryVoid = {
   __typename?: 'JournalEntryVoid';
+  /** Why, in the words of the person who acted (kept in the audit trail). */
   reason: Scalars['String']['output'];
   voidedBy: Scalars['ID']['output'];
   voidedAt: Scalars['DateTime']['output'];
@@ -1021,10 +1106,14 @@ export type AccountRole =
 /** An account of the client's chart of accounts. */
 export type Account = {
   __typename?: 'Account';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
+  /** Its code: what inputs and reports refer to it by. */
   code: Scalars['String']['output'];
+  /** Its name as people read it. */
   name: Scalars['String']['output'];
   type: AccountType;
+  /** False once deactivated: kept for history, not offered for new work. */
   active: Scalars['Boolean']['output'];
   /** The roles bound to this account. */
   roles: Array<AccountRole>;
@@ -1032,7 +1121,9 @@ export type Account = {
 
 /** A balanced manual entry to post in one step. */
 export type PostJournalEntryInput = {
+  /** The day it posts to the books on (YYYY-MM-DD). */
   postingDate: Scalars['Date']['input'];
+  /** Free text shown with it. */
   memo?: InputMaybe<Scalars['String']['input']>;
   /**
    * A key of the caller's choosing, bound to this input: a retry with the same key and input posts
@@ -1042,15 +1133,19 @@ export type PostJournalEntryInput = {
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** An accrual the year-end close reverses into the next fiscal year. */
   autoReverse?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Its lines, in line-number order. */
   lines: Array<JournalLineInput>;
 };
 
 /** One line of a manual entry: an account and a debit or a credit in the base currency. */
 export type JournalLineInput = {
+  /** The account's code (e.g. "1110"). */
   accountCode: Scalars['String']['input'];
   /** Base-currency amount; give a debit or a credit on each line. */
   debit?: InputMaybe<Scalars['Money']['input']>;
+  /** Credit amount, a decimal string in the base currency ("0.00" on the other side). */
   credit?: InputMaybe<Scalars['Money']['input']>;
+  /** Free text shown with it. */
   memo?: InputMaybe<Scalars['String']['input']>;
   /**
    * The customer or vendor the line concerns. Required on a control account (the account bound to
@@ -1107,14 +1202,18 @@ export type JournalEntryFilter = {
 /** A Relay connection over the client's posted journal entries. */
 export type JournalEntryConnection = {
   __typename?: 'JournalEntryConnection';
+  /** One edge per node of this page, in the list's order. */
   edges: Array<JournalEntryEdge>;
+  /** Where this page stands; pass endCursor as `after` for the next page. */
   pageInfo: PageInfo;
 };
 
 /** A journal entry and its cursor. */
 export type JournalEntryEdge = {
   __typename?: 'JournalEntryEdge';
+  /** Opaque; pass as `after` to continue after this edge. */
   cursor: Scalars['String']['output'];
+  /** The object of this edge. */
   node: JournalEntry;
 };
 
@@ -1145,16 +1244,23 @@ export type PartyKind =
 /** A customer or vendor of the client. */
 export type Party = {
   __typename?: 'Party';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
+  /** What kind it is; see the enum's values. */
   kind: PartyKind;
+  /** Its code: what inputs and reports refer to it by. */
   code: Scalars['String']['output'];
+  /** Its name as people read it. */
   name: Scalars['String']['output'];
+  /** Tax identification number (RUC in Panama). */
   taxId?: Maybe<Scalars['String']['output']>;
   /** The currency documents for this party default to (ISO 4217). */
   currency: Scalars['String']['output'];
   /** Days from the document date to its due date. */
   paymentTermsDays: Scalars['Int']['output'];
+  /** Email address. */
   email?: Maybe<Scalars['String']['output']>;
+  /** False once deactivated: kept for history, not offered for new work. */
   active: Scalars['Boolean']['output'];
 };
 
@@ -1196,7 +1302,9 @@ export type ItemEdge = {
 
 /** Narrows `parties`; every field is optional and they combine with AND. */
 export type PartyFilter = {
+  /** What kind it is; see the enum's values. */
   kind?: InputMaybe<PartyKind>;
+  /** False once deactivated: kept for history, not offered for new work. */
   active?: InputMaybe<Scalars['Boolean']['input']>;
   /** Matches code, name or tax id, case-insensitive. */
   search?: InputMaybe<Scalars['String']['input']>;
@@ -1204,31 +1312,43 @@ export type PartyFilter = {
 
 /** A new customer or vendor (needs Party.Manage); codes are unique per kind. */
 export type CreatePartyInput = {
+  /** What kind it is; see the enum's values. */
   kind: PartyKind;
+  /** Its code: what inputs and reports refer to it by. */
   code: Scalars['String']['input'];
+  /** Its name as people read it. */
   name: Scalars['String']['input'];
+  /** Tax identification number (RUC in Panama). */
   taxId?: InputMaybe<Scalars['String']['input']>;
   /** Defaults to the client's base currency. */
   currency?: InputMaybe<Scalars['String']['input']>;
   /** Defaults to 30. */
   paymentTermsDays?: InputMaybe<Scalars['Int']['input']>;
+  /** Email address. */
   email?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Changes to a party; omitted fields keep their value. */
 export type UpdatePartyInput = {
+  /** Its name as people read it. */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** Tax identification number (RUC in Panama). */
   taxId?: InputMaybe<Scalars['String']['input']>;
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency?: InputMaybe<Scalars['String']['input']>;
   paymentTermsDays?: InputMaybe<Scalars['Int']['input']>;
+  /** Email address. */
   email?: InputMaybe<Scalars['String']['input']>;
+  /** False once deactivated: kept for history, not offered for new work. */
   active?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** A tax code of the client (ITBMS 7 %, exempt). */
 export type TaxCode = {
   __typename?: 'TaxCode';
+  /** Its code: what inputs and reports refer to it by. */
   code: Scalars['String']['output'];
+  /** Its name as people read it. */
   name: Scalars['String']['output'];
   /** Exact percentage, e.g. "7". */
   ratePercent: Scalars['Decimal']['output'];
@@ -1237,8 +1357,11 @@ export type TaxCode = {
 /** Something the client sells or buys, with the accounts and tax code its lines default to. */
 export type Item = {
   __typename?: 'Item';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
+  /** Its code: what inputs and reports refer to it by. */
   code: Scalars['String']['output'];
+  /** Its name as people read it. */
   name: Scalars['String']['output'];
   /** Default unit price in the document's currency, exact. */
   unitPrice?: Maybe<Scalars['Decimal']['output']>;
@@ -1246,12 +1369,15 @@ export type Item = {
   incomeAccount?: Maybe<Account>;
   /** Default account of purchase lines. */
   expenseAccount?: Maybe<Account>;
+  /** The tax code (e.g. ITBMS7, EXENTO). */
   taxCode?: Maybe<TaxCode>;
+  /** False once deactivated: kept for history, not offered for new work. */
   active: Scalars['Boolean']['output'];
 };
 
 /** Narrows `items`; every field is optional and they combine with AND. */
 export type ItemFilter = {
+  /** False once deactivated: kept for history, not offered for new work. */
   active?: InputMaybe<Scalars['Boolean']['input']>;
   /** Matches code or name, case-insensitive. */
   search?: InputMaybe<Scalars['String']['input']>;
@@ -1259,33 +1385,46 @@ export type ItemFilter = {
 
 /** A new item (needs Item.Manage); codes are unique. */
 export type CreateItemInput = {
+  /** Its code: what inputs and reports refer to it by. */
   code: Scalars['String']['input'];
+  /** Its name as people read it. */
   name: Scalars['String']['input'];
+  /** Price of one unit, a decimal string in the document's currency. */
   unitPrice?: InputMaybe<Scalars['Decimal']['input']>;
   incomeAccountCode?: InputMaybe<Scalars['String']['input']>;
   expenseAccountCode?: InputMaybe<Scalars['String']['input']>;
+  /** The tax code (e.g. ITBMS7, EXENTO). */
   taxCode?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Changes to an item; omitted fields keep their value. */
 export type UpdateItemInput = {
+  /** Its name as people read it. */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** Price of one unit, a decimal string in the document's currency. */
   unitPrice?: InputMaybe<Scalars['Decimal']['input']>;
   incomeAccountCode?: InputMaybe<Scalars['String']['input']>;
   expenseAccountCode?: InputMaybe<Scalars['String']['input']>;
+  /** The tax code (e.g. ITBMS7, EXENTO). */
   taxCode?: InputMaybe<Scalars['String']['input']>;
+  /** False once deactivated: kept for history, not offered for new work. */
   active?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** Every account with a balance at a date, in the base currency. */
 export type TrialBalance = {
   __typename?: 'TrialBalance';
+  /** The day whose end it is taken at (YYYY-MM-DD). */
   asOf: Scalars['Date']['output'];
   /** The knowledge time asked for, if any. */
   asAt?: Maybe<Scalars['DateTime']['output']>;
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
+  /** Its rows. */
   rows: Array<TrialBalanceRow>;
+  /** Sum of the debits, a decimal string in the base currency. */
   totalDebit: Scalars['Money']['output'];
+  /** Sum of the credits, a decimal string in the base currency. */
   totalCredit: Scalars['Money']['output'];
   /** Only with `revalueAt`: UNPOSTED ANALYSIS of the monetary foreign-currency amounts; rows above stay as booked. */
   revaluation?: Maybe<FxRevaluation>;
@@ -1294,19 +1433,26 @@ export type TrialBalance = {
 /** One account's balance in the trial balance. */
 export type TrialBalanceRow = {
   __typename?: 'TrialBalanceRow';
+  /** The account's code (e.g. "1110"). */
   accountCode: Scalars['String']['output'];
   accountName: Scalars['String']['output'];
   accountType: AccountType;
+  /** Debit amount, a decimal string in the base currency ("0.00" on the other side). */
   debit: Scalars['Money']['output'];
+  /** Credit amount, a decimal string in the base currency ("0.00" on the other side). */
   credit: Scalars['Money']['output'];
 };
 
 /** A Relay connection over one account's general ledger. */
 export type GeneralLedgerConnection = {
   __typename?: 'GeneralLedgerConnection';
+  /** The account. */
   account?: Maybe<Account>;
+  /** First day, inclusive (YYYY-MM-DD). */
   from: Scalars['Date']['output'];
+  /** Last day, inclusive (YYYY-MM-DD). */
   to: Scalars['Date']['output'];
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
   /** Balance at the end of the day before `from`; signed, debit positive. */
   openingBalance: Scalars['Money']['output'];
@@ -1316,25 +1462,33 @@ export type GeneralLedgerConnection = {
   totalDebit: Scalars['Money']['output'];
   /** Sum of the credits between `from` and `to` (all pages). */
   totalCredit: Scalars['Money']['output'];
+  /** One edge per node of this page, in the list's order. */
   edges: Array<GeneralLedgerEdge>;
+  /** Where this page stands; pass endCursor as `after` for the next page. */
   pageInfo: PageInfo;
 };
 
 /** A general-ledger line and its cursor. */
 export type GeneralLedgerEdge = {
   __typename?: 'GeneralLedgerEdge';
+  /** Opaque; pass as `after` to continue after this edge. */
   cursor: Scalars['String']['output'];
+  /** The object of this edge. */
   node: GeneralLedgerLine;
 };
 
 /** One GL line of an account, with the running balance after it. */
 export type GeneralLedgerLine = {
   __typename?: 'GeneralLedgerLine';
+  /** The day it posts to the books on (YYYY-MM-DD). */
   postingDate: Scalars['Date']['output'];
+  /** The journal entry. */
   entry?: Maybe<JournalEntry>;
+  /** The journal entry's number (e.g. JE-2026-000001). */
   entryNumber: Scalars['String']['output'];
   /** The entry's memo. */
   memo: Scalars['String']['output'];
+  /** Position of the line, from 1. */
   lineNumber: Scalars['Int']['output'];
   /** The line's own memo. */
   lineMemo: Scalars['String']['output'];
@@ -1342,7 +1496,9 @@ export type GeneralLedgerLine = {
   partyId?: Maybe<Scalars['ID']['output']>;
   partyCode?: Maybe<Scalars['String']['output']>;
   partyName?: Maybe<Scalars['String']['output']>;
+  /** Debit amount, a decimal string in the base currency ("0.00" on the other side). */
   debit: Scalars['Money']['output'];
+  /** Credit amount, a decimal string in the base currency ("0.00" on the other side). */
   credit: Scalars['Money']['output'];
   originalCurrency: Scalars['String']['output'];
   /** Unsigned, like debit and credit. */
@@ -1358,21 +1514,27 @@ export type StatementRow = {
   accountCode?: Maybe<Scalars['String']['output']>;
   accountName: Scalars['String']['output'];
   accountType: AccountType;
+  /** The amount, a decimal string in its currency. */
   amount: Scalars['Money']['output'];
 };
 
 /** A section of a financial statement with its rows and total. */
 export type StatementSection = {
   __typename?: 'StatementSection';
+  /** Its rows. */
   rows: Array<StatementRow>;
+  /** The sum, a decimal string in the base currency. */
   total: Scalars['Money']['output'];
 };
 
 /** Income and expenses between two dates, in the base currency. */
 export type IncomeStatement = {
   __typename?: 'IncomeStatement';
+  /** First day, inclusive (YYYY-MM-DD). */
   from: Scalars['Date']['output'];
+  /** Last day, inclusive (YYYY-MM-DD). */
   to: Scalars['Date']['output'];
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
   income: StatementSection;
   expenses: StatementSection;
@@ -1383,8 +1545,10 @@ export type IncomeStatement = {
 /** Assets, liabilities and equity at a date, in the base currency. */
 export type BalanceSheet = {
   __typename?: 'BalanceSheet';
+  /** The day whose end it is taken at (YYYY-MM-DD). */
   asOf: Scalars['Date']['output'];
   asAt?: Maybe<Scalars['DateTime']['output']>;
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
   assets: StatementSection;
   liabilities: StatementSection;
@@ -1411,9 +1575,11 @@ export type FxRevaluation = {
   posted: Scalars['Boolean']['output'];
   /** A label to print with the figures. */
   label: Scalars['String']['output'];
+  /** The client's base currency, ISO 4217 (e.g. PAB). */
   baseCurrency: Scalars['String']['output'];
   /** The rate used for each currency, with its provenance. */
   rates: Array<RevaluationRate>;
+  /** Its lines, in line-number order. */
   lines: Array<FxRevaluationLine>;
   /** Sum of the lines' booked base amounts. */
   bookedBase: Scalars['Money']['output'];
@@ -1428,10 +1594,13 @@ export type FxRevaluationLine = {
   __typename?: 'FxRevaluationLine';
   /** Balance reports: the monetary account. */
   account?: Maybe<Account>;
+  /** The account's code (e.g. "1110"). */
   accountCode?: Maybe<Scalars['String']['output']>;
   /** Aging: the open invoice. */
   document?: Maybe<Document>;
+  /** The customer or vendor. */
   party?: Maybe<Party>;
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
   /**
    * In `currency`: the account's net amount originated in that currency (debit positive), or the
@@ -1449,13 +1618,17 @@ export type FxRevaluationLine = {
 /** A rate an unposted revaluation used. */
 export type RevaluationRate = {
   __typename?: 'RevaluationRate';
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
   /** Units of the base currency for one unit of `currency`, exact. */
   rate: Scalars['Decimal']['output'];
   /** The date of the rate used (earlier than asked when it is a fallback). */
   rateDate: Scalars['Date']['output'];
+  /** Where the rate came from: ECB, a JSON provider's id, PEG, OVERRIDE or DOCUMENT. */
   source: Scalars['String']['output'];
+  /** Whether the rate is older than the day asked (the last known rate standing in). */
   isFallback: Scalars['Boolean']['output'];
+  /** Whether the rate was typed in by overrideExchangeRate. */
   isOverride: Scalars['Boolean']['output'];
 };
 
@@ -1482,12 +1655,15 @@ export type FxExposureSide =
  */
 export type UnrealizedFxExposure = {
   __typename?: 'UnrealizedFxExposure';
+  /** The day whose end it is taken at (YYYY-MM-DD). */
   asOf: Scalars['Date']['output'];
   /** Always false. */
   posted: Scalars['Boolean']['output'];
   label: Scalars['String']['output'];
+  /** The client's base currency, ISO 4217 (e.g. PAB). */
   baseCurrency: Scalars['String']['output'];
   rates: Array<RevaluationRate>;
+  /** Its items. */
   items: Array<FxExposureItem>;
   /** Per currency, receivables and payables apart. */
   currencies: Array<FxExposureCurrency>;
@@ -1499,10 +1675,15 @@ export type UnrealizedFxExposure = {
 export type FxExposureItem = {
   __typename?: 'FxExposureItem';
   side: FxExposureSide;
+  /** The document. */
   document?: Maybe<Document>;
+  /** The customer or vendor. */
   party?: Maybe<Party>;
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
+  /** The day it is due (YYYY-MM-DD). */
   dueDate: Scalars['Date']['output'];
+  /** Days since the due date (0 when not yet due). */
   daysPastDue: Scalars['Int']['output'];
   /** Open balance in the document's currency. */
   openAmount: Scalars['Money']['output'];
@@ -1517,6 +1698,7 @@ export type FxExposureItem = {
 /** The exposure in one foreign currency. */
 export type FxExposureCurrency = {
   __typename?: 'FxExposureCurrency';
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
   receivables: FxExposureAmounts;
   payables: FxExposureAmounts;

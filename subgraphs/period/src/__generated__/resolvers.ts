@@ -311,15 +311,19 @@ export type CloseExceptionKind =
 /** A client as the firm's views name it. */
 export type ClientRef = {
   __typename?: 'ClientRef';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
   slug: Scalars['String']['output'];
+  /** Its name as people read it. */
   name: Scalars['String']['output'];
 };
 
 /** Every client the caller may see, with its close state for one month. */
 export type CloseBoard = {
   __typename?: 'CloseBoard';
+  /** Calendar year (e.g. 2026). */
   year: Scalars['Int']['output'];
+  /** Month of the year, 1 to 12. */
   month: Scalars['Int']['output'];
   clients: Array<CloseBoardClient>;
   /** How many available clients are at each stage. */
@@ -331,12 +335,14 @@ export type CloseBoard = {
 export type CloseStageCount = {
   __typename?: 'CloseStageCount';
   stage: CloseStage;
+  /** How many. */
   count: Scalars['Int']['output'];
 };
 
 /** One client's row of the close board. */
 export type CloseBoardClient = {
   __typename?: 'CloseBoardClient';
+  /** The client this row belongs to. */
   client: ClientRef;
   availability: ClientAvailability;
   /** Why the client could not be read; null when AVAILABLE. */
@@ -355,16 +361,22 @@ export type CloseBoardClient = {
 /** The last change of a client's month on the close board. */
 export type PeriodTransition = {
   __typename?: 'PeriodTransition';
+  /** What moved it. */
   action: PeriodTransitionAction;
+  /** Who did it (user id); null for the system. */
   byUserId?: Maybe<Scalars['ID']['output']>;
+  /** Who did it (email); null for the system. */
   byEmail?: Maybe<Scalars['String']['output']>;
+  /** When (ISO 8601). */
   at: Scalars['DateTime']['output'];
 };
 
 /** A checklist item still open for a client's month on the close board. */
 export type CloseChecklistItem = {
   __typename?: 'CloseChecklistItem';
+  /** Its code: what inputs and reports refer to it by. */
   code: Scalars['String']['output'];
+  /** What it means, in a sentence. */
   description: Scalars['String']['output'];
 };
 
@@ -372,8 +384,11 @@ export type CloseChecklistItem = {
 export type StartBatchPeriodOperationInput = {
   /** Client slugs. */
   tenants: Array<Scalars['String']['input']>;
+  /** Calendar year (e.g. 2026). */
   year: Scalars['Int']['input'];
+  /** Month of the year, 1 to 12. */
   month: Scalars['Int']['input'];
+  /** What moved it. */
   action: BatchPeriodAction;
   /** Retrying with the same key returns the same batch instead of starting another. */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
@@ -382,14 +397,22 @@ export type StartBatchPeriodOperationInput = {
 /** One firm-level action applied to many clients, one background job per client. */
 export type BatchOperation = {
   __typename?: 'BatchOperation';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
+  /** What moved it. */
   action: BatchPeriodAction;
+  /** Calendar year (e.g. 2026). */
   year: Scalars['Int']['output'];
+  /** Month of the year, 1 to 12. */
   month: Scalars['Int']['output'];
+  /** Where it stands; see the enum's values. */
   status: BatchOperationStatus;
   requestedByEmail: Scalars['String']['output'];
+  /** When it was created (ISO 8601). */
   createdAt: Scalars['DateTime']['output'];
+  /** When work on it ended (ISO 8601). */
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Its items. */
   items: Array<BatchOperationItem>;
   counts: BatchOperationCounts;
 };
@@ -407,8 +430,11 @@ export type BatchOperationCounts = {
 /** One client of a batch: its status, attempts and outcome. */
 export type BatchOperationItem = {
   __typename?: 'BatchOperationItem';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
+  /** The client this row belongs to. */
   client: ClientRef;
+  /** Where it stands; see the enum's values. */
   status: BatchItemStatus;
   /** Times a worker took this item (more than one after a worker died mid-way). */
   attempts: Scalars['Int']['output'];
@@ -423,20 +449,27 @@ export type BatchOperationItem = {
   stateBefore?: Maybe<Scalars['String']['output']>;
   /** The client's month after the item ran, in the form of stateBefore. */
   stateAfter?: Maybe<Scalars['String']['output']>;
+  /** When work on it started (ISO 8601). */
   startedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When work on it ended (ISO 8601). */
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 /** Something that needs attention in the firm's closes. */
 export type CloseException = {
   __typename?: 'CloseException';
+  /** What kind it is; see the enum's values. */
   kind: CloseExceptionKind;
+  /** The client this row belongs to. */
   client: ClientRef;
+  /** Calendar year (e.g. 2026). */
   year?: Maybe<Scalars['Int']['output']>;
+  /** Month of the year, 1 to 12. */
   month?: Maybe<Scalars['Int']['output']>;
   daysOverdue?: Maybe<Scalars['Int']['output']>;
   /** When the clock started: the month's last day, the submission, the failure. */
   since?: Maybe<Scalars['Date']['output']>;
+  /** A sentence a person can act on. */
   message: Scalars['String']['output'];
   batchId?: Maybe<Scalars['ID']['output']>;
   errorCode?: Maybe<Scalars['String']['output']>;
@@ -482,16 +515,21 @@ export type ChecklistItemStatus =
 /** A month-end close: its checklist and its workflow. */
 export type PeriodClose = {
   __typename?: 'PeriodClose';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
   period: PostingPeriod;
+  /** Where it stands; see the enum's values. */
   status: MonthCloseStatus;
   /** As last computed: at start, submission and approval. */
   checklist: Array<PeriodChecklistItem>;
   startedByEmail?: Maybe<Scalars['String']['output']>;
+  /** When work on it started (ISO 8601). */
   startedAt: Scalars['DateTime']['output'];
   submittedByEmail?: Maybe<Scalars['String']['output']>;
+  /** When it was submitted (ISO 8601). */
   submittedAt?: Maybe<Scalars['DateTime']['output']>;
   approvedByEmail?: Maybe<Scalars['String']['output']>;
+  /** When it was approved (ISO 8601). */
   approvedAt?: Maybe<Scalars['DateTime']['output']>;
   rejectedByEmail?: Maybe<Scalars['String']['output']>;
   rejectedAt?: Maybe<Scalars['DateTime']['output']>;
@@ -501,12 +539,15 @@ export type PeriodClose = {
 /** One item of a month-end close checklist. */
 export type PeriodChecklistItem = {
   __typename?: 'PeriodChecklistItem';
+  /** Its code: what inputs and reports refer to it by. */
   code: Scalars['String']['output'];
   label: Scalars['String']['output'];
+  /** Where it stands; see the enum's values. */
   status: ChecklistItemStatus;
   /** Whether an OPEN item stops submission and approval. */
   blocking: Scalars['Boolean']['output'];
   detail: Scalars['String']['output'];
+  /** How many. */
   count: Scalars['Int']['output'];
 };
 
@@ -527,14 +568,19 @@ export type PeriodCloseStatus = {
 /** One change of a period's posting state or of its close, with who made it and why. */
 export type PeriodStateTransition = {
   __typename?: 'PeriodStateTransition';
+  /** What moved it. */
   action: PeriodTransitionAction;
   fromState: PeriodState;
   toState: PeriodState;
   closeStatusFrom?: Maybe<MonthCloseStatus>;
   closeStatusTo?: Maybe<MonthCloseStatus>;
+  /** Who did it (user id); null for the system. */
   byUserId?: Maybe<Scalars['ID']['output']>;
+  /** Who did it (email); null for the system. */
   byEmail?: Maybe<Scalars['String']['output']>;
+  /** Why, in the words of the person who acted (kept in the audit trail). */
   reason?: Maybe<Scalars['String']['output']>;
+  /** When (ISO 8601). */
   at: Scalars['DateTime']['output'];
 };
 
@@ -565,24 +611,30 @@ export type FiscalYearState =
 /** A month of a fiscal year, with its posting state. */
 export type PostingPeriod = {
   __typename?: 'PostingPeriod';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
+  /** The fiscal year, by the calendar year it starts in. */
   fiscalYear: Scalars['Int']['output'];
   /** 1 to 12 within the fiscal year. */
   periodNumber: Scalars['Int']['output'];
   /** Calendar year and month the period covers. */
   year: Scalars['Int']['output'];
+  /** Month of the year, 1 to 12. */
   month: Scalars['Int']['output'];
   startDate: Scalars['Date']['output'];
   endDate: Scalars['Date']['output'];
+  /** Its state; see the enum's values. */
   state: PeriodState;
 };
 
 /** A fiscal year of the client. */
 export type FiscalYear = {
   __typename?: 'FiscalYear';
+  /** Calendar year (e.g. 2026). */
   year: Scalars['Int']['output'];
   startDate: Scalars['Date']['output'];
   endDate: Scalars['Date']['output'];
+  /** Its state; see the enum's values. */
   state: FiscalYearState;
 };
 
@@ -614,8 +666,11 @@ export type YearEndReversalStatus =
 /** A year-end close: the prepared closing entry and its status. */
 export type YearEndClose = {
   __typename?: 'YearEndClose';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
+  /** The fiscal year, by the calendar year it starts in. */
   fiscalYear: Scalars['Int']['output'];
+  /** Where it stands; see the enum's values. */
   status: YearEndCloseStatus;
   /** True when the books changed since preparation: approval would be refused with DRAFT_STALE. */
   stale: Scalars['Boolean']['output'];
@@ -624,25 +679,34 @@ export type YearEndClose = {
   closingDate: Scalars['Date']['output'];
   /** Income minus expenses of the year, in the base currency (negative for a loss). */
   netIncome: Scalars['Money']['output'];
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
   preparedByEmail?: Maybe<Scalars['String']['output']>;
   preparedAt: Scalars['DateTime']['output'];
   approvedByEmail?: Maybe<Scalars['String']['output']>;
+  /** When it was approved (ISO 8601). */
   approvedAt?: Maybe<Scalars['DateTime']['output']>;
   closingEntryId?: Maybe<Scalars['ID']['output']>;
   reversalEntryId?: Maybe<Scalars['ID']['output']>;
+  /** Its lines, in line-number order. */
   lines: Array<YearEndCloseLine>;
 };
 
 /** One line of the year-end closing entry, with why it is there. */
 export type YearEndCloseLine = {
   __typename?: 'YearEndCloseLine';
+  /** Position of the line, from 1. */
   lineNumber: Scalars['Int']['output'];
+  /** What kind it is; see the enum's values. */
   kind: YearEndCloseLineKind;
+  /** The day it posts to the books on (YYYY-MM-DD). */
   postingDate: Scalars['Date']['output'];
+  /** The account's code (e.g. "1110"). */
   accountCode: Scalars['String']['output'];
   accountName: Scalars['String']['output'];
+  /** Debit amount, a decimal string in the base currency ("0.00" on the other side). */
   debit: Scalars['Money']['output'];
+  /** Credit amount, a decimal string in the base currency ("0.00" on the other side). */
   credit: Scalars['Money']['output'];
   originalCurrency: Scalars['String']['output'];
   originalAmount: Scalars['Money']['output'];
@@ -655,13 +719,18 @@ export type YearEndCloseLine = {
 /** A request to undo a year-end close, approved by a second person. */
 export type YearEndCloseReversal = {
   __typename?: 'YearEndCloseReversal';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
+  /** The fiscal year, by the calendar year it starts in. */
   fiscalYear: Scalars['Int']['output'];
+  /** Where it stands; see the enum's values. */
   status: YearEndReversalStatus;
+  /** Why, in the words of the person who acted (kept in the audit trail). */
   reason: Scalars['String']['output'];
   requestedByEmail?: Maybe<Scalars['String']['output']>;
   requestedAt: Scalars['DateTime']['output'];
   approvedByEmail?: Maybe<Scalars['String']['output']>;
+  /** When it was approved (ISO 8601). */
   approvedAt?: Maybe<Scalars['DateTime']['output']>;
   reversalEntryId?: Maybe<Scalars['ID']['output']>;
 };

@@ -523,7 +523,9 @@ export type IntegrationUsage = {
 
 /** A person to add to the firm (needs Firm.ManageUsers). */
 export type AddFirmMemberInput = {
+  /** Email address. */
   email: Scalars['String']['input'];
+  /** The name to show. */
   displayName: Scalars['String']['input'];
   /** The firm-wide role; none when absent. */
   firmRole?: InputMaybe<RoleCluster>;
@@ -532,9 +534,13 @@ export type AddFirmMemberInput = {
 /** A person of the firm with their firm-wide and client roles. */
 export type FirmMember = {
   __typename?: 'FirmMember';
+  /** The person's user id. */
   userId: Scalars['ID']['output'];
+  /** Email address. */
   email: Scalars['String']['output'];
+  /** The name to show. */
   displayName: Scalars['String']['output'];
+  /** False once deactivated: kept for history, not offered for new work. */
   active: Scalars['Boolean']['output'];
   /** The role on every client of the firm, including clients provisioned later. */
   firmRole?: Maybe<RoleCluster>;
@@ -546,20 +552,27 @@ export type FirmMember = {
 /** A person's role on one client, winning over their firm-wide role there. */
 export type ClientRole = {
   __typename?: 'ClientRole';
+  /** The client. */
   tenant: Tenant;
+  /** The role; see RoleCluster. */
   role: RoleCluster;
 };
 
 /** A client business of the firm, with its own database. */
 export type Tenant = {
   __typename?: 'Tenant';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
   slug: Scalars['String']['output'];
+  /** Its name as people read it. */
   name: Scalars['String']['output'];
   region: Scalars['String']['output'];
+  /** The client's base currency, ISO 4217 (e.g. PAB). */
   baseCurrency: Scalars['String']['output'];
   timezone: Scalars['String']['output'];
+  /** Where it stands; see the enum's values. */
   status: TenantStatus;
+  /** When it was created (ISO 8601). */
   createdAt: Scalars['DateTime']['output'];
   /** The caller's effective role on this client. */
   role?: Maybe<RoleCluster>;
@@ -711,8 +724,11 @@ export type TenantStatus =
 /** The signed-in person. */
 export type Me = {
   __typename?: 'Me';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
+  /** Email address. */
   email: Scalars['String']['output'];
+  /** The name to show. */
   displayName: Scalars['String']['output'];
   firm: Firm;
   /** The caller's firm-wide role, if any. */
@@ -723,14 +739,17 @@ export type Me = {
 /** The accounting firm the caller belongs to. */
 export type Firm = {
   __typename?: 'Firm';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
   slug: Scalars['String']['output'];
+  /** Its name as people read it. */
   name: Scalars['String']['output'];
 };
 
 /** The client's branding: the firm's master settings with the client's overrides. */
 export type WhiteLabel = {
   __typename?: 'WhiteLabel';
+  /** The name to show. */
   displayName: Scalars['String']['output'];
   logoUrl?: Maybe<Scalars['String']['output']>;
   brandColor?: Maybe<Scalars['String']['output']>;
@@ -740,6 +759,7 @@ export type WhiteLabel = {
 export type ProvisionTenantInput = {
   /** Lower-case letters, digits and dashes; also names the client's database. */
   slug: Scalars['String']['input'];
+  /** Its name as people read it. */
   name: Scalars['String']['input'];
   /** Regional configuration template; PA (Panama) by default. */
   region?: InputMaybe<Scalars['String']['input']>;
@@ -758,6 +778,7 @@ export type ProvisionTenantInput = {
 
 /** How the client is shown: name, logo and colour. */
 export type WhiteLabelInput = {
+  /** The name to show. */
   displayName?: InputMaybe<Scalars['String']['input']>;
   logoUrl?: InputMaybe<Scalars['String']['input']>;
   brandColor?: InputMaybe<Scalars['String']['input']>;
