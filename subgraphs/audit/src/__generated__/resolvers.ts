@@ -148,9 +148,11 @@ export type AuditEvent = {
   after?: Maybe<Scalars['JSON']['output']>;
   /** Why, in the words of the person who acted (kept in the audit trail). */
   reason?: Maybe<Scalars['String']['output']>;
+  /** The request that made the change (ties the events of one request together). */
   requestId?: Maybe<Scalars['String']['output']>;
   /** The client's name. */
   clientName?: Maybe<Scalars['String']['output']>;
+  /** The caller's app version, when it sent one. */
   clientVersion?: Maybe<Scalars['String']['output']>;
   /** Position in the client's hash chain (1, 2, 3 …), as a decimal string. */
   chainSeq: Scalars['String']['output'];
@@ -216,6 +218,7 @@ export type ChainCheckpointCheck = {
   ok: Scalars['Boolean']['output'];
   /** The position checkpointed last; null when the client has none yet. */
   chainSeq?: Maybe<Scalars['String']['output']>;
+  /** When the checkpoint was sealed (ISO 8601). */
   takenAt?: Maybe<Scalars['DateTime']['output']>;
   /** What is wrong. */
   problem?: Maybe<ChainCheckpointProblem>;
@@ -255,9 +258,11 @@ export type AuditChainVerification = {
   ok: Scalars['Boolean']['output'];
   /** Events checked (up to and including the first broken link). */
   checked: Scalars['Int']['output'];
+  /** The first break; null when the whole chain verifies. */
   firstBrokenLink?: Maybe<AuditChainBreak>;
   /** The chain head as recorded by the database: position and hash of the last event. */
   headSeq: Scalars['String']['output'];
+  /** The hash of the newest event (compare it with a copy kept elsewhere). */
   headHash?: Maybe<Scalars['String']['output']>;
   /** When the check ran (ISO 8601). */
   verifiedAt: Scalars['DateTime']['output'];
@@ -266,7 +271,9 @@ export type AuditChainVerification = {
 /** Where the client's audit chain stops verifying, and why. */
 export type AuditChainBreak = {
   __typename?: 'AuditChainBreak';
+  /** The event's position in the chain. */
   chainSeq: Scalars['String']['output'];
+  /** The id of the first event that does not verify. */
   eventId: Scalars['ID']['output'];
   /** What is wrong. */
   problem: AuditChainProblem;
@@ -370,6 +377,7 @@ export type FirmAuditEvent = {
   entityId: Scalars['String']['output'];
   /** The client the action concerns, if any (null when the caller may not see it, or it no longer exists). */
   tenant?: Maybe<Tenant>;
+  /** The client the event concerns; null for firm-wide events. */
   tenantId?: Maybe<Scalars['ID']['output']>;
   /** The entity before the change (JSON); null when there was none. */
   before?: Maybe<Scalars['JSON']['output']>;
@@ -377,9 +385,11 @@ export type FirmAuditEvent = {
   after?: Maybe<Scalars['JSON']['output']>;
   /** Why, in the words of the person who acted (kept in the audit trail). */
   reason?: Maybe<Scalars['String']['output']>;
+  /** The request that made the change. */
   requestId?: Maybe<Scalars['String']['output']>;
   /** The client's name. */
   clientName?: Maybe<Scalars['String']['output']>;
+  /** The caller's app version, when it sent one. */
   clientVersion?: Maybe<Scalars['String']['output']>;
   /** Position in the control plane's hash chain, as a decimal string. */
   chainSeq: Scalars['String']['output'];
@@ -414,8 +424,11 @@ export type FirmAuditChainVerification = {
   ok: Scalars['Boolean']['output'];
   /** How many it checked. */
   checked: Scalars['Int']['output'];
+  /** The first break; null when the whole chain verifies. */
   firstBrokenLink?: Maybe<FirmAuditChainBreak>;
+  /** The position of the newest event. */
   headSeq: Scalars['String']['output'];
+  /** The hash of the newest event (compare it with a copy kept elsewhere). */
   headHash?: Maybe<Scalars['String']['output']>;
   /** When the check ran (ISO 8601). */
   verifiedAt: Scalars['DateTime']['output'];
@@ -424,7 +437,9 @@ export type FirmAuditChainVerification = {
 /** Where the firm's audit chain stops verifying. */
 export type FirmAuditChainBreak = {
   __typename?: 'FirmAuditChainBreak';
+  /** The event's position in the chain. */
   chainSeq: Scalars['String']['output'];
+  /** The id of the first event that does not verify. */
   eventId: Scalars['ID']['output'];
   /** What is wrong. */
   problem: AuditChainProblem;
@@ -478,6 +493,7 @@ export type EntityVersion = {
   actorEmail?: Maybe<Scalars['String']['output']>;
   /** Why, in the words of the person who acted (kept in the audit trail). */
   reason?: Maybe<Scalars['String']['output']>;
+  /** The request that made the change. */
   requestId?: Maybe<Scalars['String']['output']>;
   /** The database login that made the change (the application's role for changes made through the API). */
   databaseRole?: Maybe<Scalars['String']['output']>;
@@ -514,14 +530,19 @@ export type InvestigationOutcome =
 /** The answer to an investigation's statement. */
 export type InvestigationResult = {
   __typename?: 'InvestigationResult';
+  /** How the statement ended. */
   outcome: InvestigationOutcome;
+  /** Column names, in order. */
   columns: Array<Scalars['String']['output']>;
   /** Each row as a list of values in column order; int8 and numeric values are decimal strings. */
   rows: Array<Array<Maybe<Scalars['JSON']['output']>>>;
+  /** Rows returned. */
   rowCount: Scalars['Int']['output'];
   /** True when the statement had more rows than maxRows. */
   truncated: Scalars['Boolean']['output'];
+  /** How long the statement ran, in milliseconds. */
   durationMs: Scalars['Int']['output'];
+  /** Why it failed; null when OK. */
   error?: Maybe<InvestigationError>;
   /** The audit event that recorded this investigation. */
   auditEvent?: Maybe<AuditEvent>;

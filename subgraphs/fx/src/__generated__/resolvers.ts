@@ -89,6 +89,7 @@ export type Currency = {
   __typename?: 'Currency';
   /** Its code: what inputs and reports refer to it by. */
   code: Scalars['String']['output'];
+  /** The ISO 4217 numeric code (e.g. 840 for USD). */
   numericCode?: Maybe<Scalars['String']['output']>;
   /** Its name as people read it. */
   name: Scalars['String']['output'];
@@ -133,6 +134,7 @@ export type ExchangeRateRecord = {
   source: Scalars['String']['output'];
   /** How the rate was computed from what the provider published (e.g. a cross rate through EUR). */
   derivation?: Maybe<Scalars['String']['output']>;
+  /** When the rate was fetched or typed in (ISO 8601). */
   fetchedAt: Scalars['DateTime']['output'];
   /** Whether the rate was typed in by overrideExchangeRate. */
   isOverride: Scalars['Boolean']['output'];
@@ -159,7 +161,9 @@ export type ExchangeRate = {
   rate: Scalars['Decimal']['output'];
   /** `BASE` (the base currency itself), `PEG`, `OVERRIDE`, or the provider's id. */
   source: Scalars['String']['output'];
+  /** How the rate was computed from what the provider published (e.g. a cross rate through EUR). */
   derivation?: Maybe<Scalars['String']['output']>;
+  /** When the rate was fetched; null for the base currency. */
   fetchedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Whether the rate was typed in by overrideExchangeRate. */
   isOverride: Scalars['Boolean']['output'];
@@ -184,9 +188,13 @@ export type FxRefreshStatus = {
   currencies: Array<Scalars['String']['output']>;
   /** The local time of the daily refresh (setting fxRefreshLocalTime) in `timezone`. */
   localTime: Scalars['String']['output'];
+  /** The client's IANA time zone the refresh time is read in. */
   timezone: Scalars['String']['output'];
+  /** When the refresh runs next (ISO 8601). */
   nextRunAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When it last ran; null if never. */
   lastAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When it last succeeded; null if never. */
   lastSuccessAt?: Maybe<Scalars['DateTime']['output']>;
   /** The provider's date of the last rates stored. */
   lastRateDate?: Maybe<Scalars['Date']['output']>;
@@ -194,6 +202,7 @@ export type FxRefreshStatus = {
   lastError?: Maybe<Scalars['String']['output']>;
   /** Currencies the provider did not quote at the last attempt; their last known rate stays in use. */
   missingCurrencies: Array<Scalars['String']['output']>;
+  /** Failed runs since the last success. */
   consecutiveFailures: Scalars['Int']['output'];
   /** When the job retries after a failure (exponential backoff), if it will. */
   nextRetryAt?: Maybe<Scalars['DateTime']['output']>;
@@ -247,9 +256,11 @@ export type StaleRateUsage = {
   from: Scalars['Date']['output'];
   /** Last day, inclusive (YYYY-MM-DD). */
   to: Scalars['Date']['output'];
+  /** One row per client read. */
   clients: Array<StaleRateClientUsage>;
   /** Every listed entry of every available client, by client, posting date and number. */
   entries: Array<StaleRateEntry>;
+  /** How many clients did not answer. */
   unavailableCount: Scalars['Int']['output'];
 };
 
@@ -262,9 +273,11 @@ export type StaleRateClientUsage = {
   clientSlug: Scalars['String']['output'];
   /** The client's name. */
   clientName: Scalars['String']['output'];
+  /** Whether the client's database answered. */
   availability: ClientAvailability;
   /** Why the client could not be read; null when AVAILABLE. */
   unavailableCode?: Maybe<ClientUnavailableCode>;
+  /** Why it did not answer; null when AVAILABLE. */
   unavailableReason?: Maybe<Scalars['String']['output']>;
   /** Null when unavailable. */
   entryCount?: Maybe<Scalars['Int']['output']>;
@@ -289,6 +302,7 @@ export type StaleRateEntry = {
   postingDate: Scalars['Date']['output'];
   /** The document the entry posted, if any. */
   documentNumber?: Maybe<Scalars['String']['output']>;
+  /** What posted the entry. */
   sourceKind: SourceKind;
   /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
@@ -298,11 +312,13 @@ export type StaleRateEntry = {
   rateDate: Scalars['Date']['output'];
   /** ECB, a JSON provider's id, OVERRIDE, DOCUMENT (typed on the document) or PEG. */
   source: Scalars['String']['output'];
+  /** The id of the rate record used. */
   exchangeRateId: Scalars['ID']['output'];
   /** The rate was older than the document's date when it was used (the last known rate standing in). */
   isFallback: Scalars['Boolean']['output'];
   /** The rate was forced by a person: an override for its date, or typed on the document. */
   isOverride: Scalars['Boolean']['output'];
+  /** Who overrode the rate; null unless an override. */
   overrideByEmail?: Maybe<Scalars['String']['output']>;
   /** Why the rate was overridden; null unless isOverride. */
   overrideReason?: Maybe<Scalars['String']['output']>;

@@ -578,7 +578,9 @@ export type DocumentFilter = {
   kind?: InputMaybe<DocumentKind>;
   /** Where it stands; see the enum's values. */
   status?: InputMaybe<DocumentStatus>;
+  /** Only this customer's or vendor's documents. */
   partyId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only posted invoices in this settlement state. */
   settlementStatus?: InputMaybe<SettlementStatus>;
   /** First day, inclusive (YYYY-MM-DD). */
   from?: InputMaybe<Scalars['Date']['input']>;
@@ -588,6 +590,7 @@ export type DocumentFilter = {
 
 /** Sales and purchase invoices and their credit and debit notes. */
 export type InvoiceDraftInput = {
+  /** The customer (sales) or vendor (purchases). */
   partyId: Scalars['ID']['input'];
   /** The date on the document (YYYY-MM-DD). */
   documentDate: Scalars['Date']['input'];
@@ -638,6 +641,7 @@ export type DocumentLineInput = {
 
 /** Customer receipts and vendor payments. */
 export type PaymentDraftInput = {
+  /** The customer (receipt) or vendor (payment). */
   partyId: Scalars['ID']['input'];
   /** The date on the document (YYYY-MM-DD). */
   documentDate: Scalars['Date']['input'];
@@ -650,6 +654,7 @@ export type PaymentDraftInput = {
    * rate in force on the document date. The difference with each invoice's own rate is realized FX.
    */
   exchangeRate?: InputMaybe<Scalars['Decimal']['input']>;
+  /** The bank's or counterparty's reference. */
   reference?: InputMaybe<Scalars['String']['input']>;
   /** Free text shown with it. */
   memo?: InputMaybe<Scalars['String']['input']>;
@@ -720,13 +725,19 @@ export type Document = {
    * is looked up when it is posted (the rate in force on its document date).
    */
   exchangeRate?: Maybe<Scalars['Decimal']['output']>;
+  /** The counterparty's reference (their invoice number, a bank reference). */
   reference?: Maybe<Scalars['String']['output']>;
   /** Free text shown with it. */
   memo: Scalars['String']['output'];
+  /** For a credit or debit note: the invoice it applies to. */
   appliesTo?: Maybe<Document>;
+  /** For a receipt or payment: the bank or cash account. */
   bankAccount?: Maybe<Account>;
+  /** For a receipt or payment: bank charges, a decimal string in its currency. */
   bankFee: Scalars['Money']['output'];
+  /** Before tax, a decimal string in the document's currency. */
   subtotal: Scalars['Money']['output'];
+  /** Tax, a decimal string in the document's currency. */
   tax: Scalars['Money']['output'];
   /** The sum, a decimal string in the base currency. */
   total: Scalars['Money']['output'];
@@ -740,11 +751,15 @@ export type Document = {
   settlements: Array<Allocation>;
   /** Invoices: what remains to be settled, in the document's currency. */
   openBalance?: Maybe<Scalars['Money']['output']>;
+  /** For a posted invoice: how much of it is settled; null for other documents. */
   settlementStatus?: Maybe<SettlementStatus>;
   /** The journal entry. */
   entry?: Maybe<JournalEntry>;
+  /** Whether it has been voided (see `void`). */
   voided: Scalars['Boolean']['output'];
+  /** How it was voided; null when it stands. */
   void?: Maybe<DocumentVoid>;
+  /** When it was posted (ISO 8601); null for a draft. */
   postedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The rate this document was translated at, with its provenance; null for base-currency documents and drafts. */
   fx?: Maybe<FxProvenance>;
@@ -757,6 +772,7 @@ export type DocumentLine = {
   __typename?: 'DocumentLine';
   /** Position of the line, from 1. */
   lineNumber: Scalars['Int']['output'];
+  /** The item sold or bought, when the line names one. */
   item?: Maybe<Item>;
   /** What it means, in a sentence. */
   description: Scalars['String']['output'];
@@ -794,8 +810,11 @@ export type DocumentVoid = {
   __typename?: 'DocumentVoid';
   /** Why, in the words of the person who acted (kept in the audit trail). */
   reason: Scalars['String']['output'];
+  /** When it was voided (ISO 8601). */
   voidedAt: Scalars['DateTime']['output'];
+  /** Who voided it (user id). */
   voidedBy: Scalars['ID']['output'];
+  /** The entry that reverses the document's entry. */
   reversal?: Maybe<JournalEntry>;
 };
 
@@ -805,7 +824,9 @@ export type DocumentVoid = {
  */
 export type NumberingPrefix = {
   __typename?: 'NumberingPrefix';
+  /** The document kind. */
   documentKind: DocumentKind;
+  /** Its number prefix (e.g. INV in INV-2026-000001). */
   prefix: Scalars['String']['output'];
 };
 
@@ -839,16 +860,22 @@ export type AgingRow = {
   base: AgingBuckets;
   /** Only with `revalueAt`: the same at that date's rate (unposted analysis). */
   revaluedBase?: Maybe<AgingBuckets>;
+  /** The open invoices behind the row. */
   invoices: Array<AgingInvoice>;
 };
 
 /** Open amounts by days past due, as decimal strings in one currency. */
 export type AgingBuckets = {
   __typename?: 'AgingBuckets';
+  /** Not yet due. */
   current: Scalars['Money']['output'];
+  /** 1 to 30 days past due. */
   days1To30: Scalars['Money']['output'];
+  /** 31 to 60 days past due. */
   days31To60: Scalars['Money']['output'];
+  /** 61 to 90 days past due. */
   days61To90: Scalars['Money']['output'];
+  /** More than 90 days past due. */
   over90: Scalars['Money']['output'];
   /** The sum, a decimal string in the base currency. */
   total: Scalars['Money']['output'];
@@ -867,6 +894,7 @@ export type AgingInvoice = {
   daysPastDue: Scalars['Int']['output'];
   /** What is still open, a decimal string in the document's currency. */
   openBalance: Scalars['Money']['output'];
+  /** The open balance in the base currency, at the rates it was booked at. */
   baseOpenBalance: Scalars['Money']['output'];
   /** Only with `revalueAt`: the open balance at that date's rate (unposted analysis). */
   revaluedBaseOpenBalance?: Maybe<Scalars['Money']['output']>;
@@ -887,12 +915,15 @@ export type JournalEntry = {
   fiscalYear: Scalars['Int']['output'];
   /** Free text shown with it. */
   memo: Scalars['String']['output'];
+  /** What posted it. */
   sourceKind: SourceKind;
+  /** Who posted it (user id). */
   postedBy: Scalars['ID']['output'];
   /** An accrual the year-end close reverses into the next fiscal year. */
   autoReverse: Scalars['Boolean']['output'];
   /** Whether the entry has been voided (see `void`). */
   voided: Scalars['Boolean']['output'];
+  /** How it was voided; null when it stands. */
   void?: Maybe<JournalEntryVoid>;
   /** For a reversing entry: the entry it reverses. */
   reverses?: Maybe<JournalEntry>;
@@ -921,6 +952,7 @@ export type JournalLine = {
   credit: Scalars['Money']['output'];
   /** The currency and amount of the document this line came from. */
   originalCurrency: Scalars['String']['output'];
+  /** The amount in originalCurrency, unsigned like debit and credit. */
   originalAmount: Scalars['Money']['output'];
   /** Free text shown with it. */
   memo: Scalars['String']['output'];
@@ -944,12 +976,15 @@ export type LedgerExport = {
   __typename?: 'LedgerExport';
   /** GET it (no headers needed) within five minutes; the gateway streams the file. */
   url: Scalars['String']['output'];
+  /** When the download link stops working (5 minutes after it was made). */
   expiresAt: Scalars['DateTime']['output'];
+  /** The file's format. */
   format: ExportFormat;
   /** First day, inclusive (YYYY-MM-DD). */
   from: Scalars['Date']['output'];
   /** Last day, inclusive (YYYY-MM-DD). */
   to: Scalars['Date']['output'];
+  /** The name to save the file as. */
   fileName: Scalars['String']['output'];
 };
 
@@ -974,10 +1009,13 @@ export type FxProvenance = {
   source: Scalars['String']['output'];
   /** How the rate was computed from what the provider published. */
   derivation?: Maybe<Scalars['String']['output']>;
+  /** When the rate was fetched or typed in (ISO 8601). */
   fetchedAt: Scalars['DateTime']['output'];
   /** The rate was forced by a person: an override, or a rate typed on a document. */
   isOverride: Scalars['Boolean']['output'];
+  /** Who overrode the rate (user id); null unless an override. */
   overrideBy?: Maybe<Scalars['ID']['output']>;
+  /** Who overrode the rate (email); null unless an override. */
   overrideByEmail?: Maybe<Scalars['String']['output']>;
   /** Why the rate was overridden; null unless isOverride. */
   overrideReason?: Maybe<Scalars['String']['output']>;
@@ -1017,6 +1055,7 @@ export type JournalEntryDraft = {
   postingDate: Scalars['Date']['output'];
   /** Free text shown with it. */
   memo: Scalars['String']['output'];
+  /** An accrual the year-end close reverses into the next fiscal year. */
   autoReverse: Scalars['Boolean']['output'];
   /** Its lines, in line-number order. */
   lines: Array<JournalDraftLine>;
@@ -1028,6 +1067,7 @@ export type JournalEntryDraft = {
   balanced: Scalars['Boolean']['output'];
   /** Who created it (user id). */
   createdBy: Scalars['ID']['output'];
+  /** Who wrote the draft. */
   createdByEmail?: Maybe<Scalars['String']['output']>;
   /** When it was created (ISO 8601). */
   createdAt: Scalars['DateTime']['output'];
@@ -1059,7 +1099,9 @@ export type JournalEntryVoid = {
   __typename?: 'JournalEntryVoid';
   /** Why, in the words of the person who acted (kept in the audit trail). */
   reason: Scalars['String']['output'];
+  /** Who voided it (user id). */
   voidedBy: Scalars['ID']['output'];
+  /** When it was voided (ISO 8601). */
   voidedAt: Scalars['DateTime']['output'];
   /** The linked entry that reverses this one. */
   reversal: JournalEntry;
@@ -1112,6 +1154,7 @@ export type Account = {
   code: Scalars['String']['output'];
   /** Its name as people read it. */
   name: Scalars['String']['output'];
+  /** Where the account sits in the statements (and its normal balance). */
   type: AccountType;
   /** False once deactivated: kept for history, not offered for new work. */
   active: Scalars['Boolean']['output'];
@@ -1336,6 +1379,7 @@ export type UpdatePartyInput = {
   taxId?: InputMaybe<Scalars['String']['input']>;
   /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency?: InputMaybe<Scalars['String']['input']>;
+  /** Days from the document date to its due date (0 or more). */
   paymentTermsDays?: InputMaybe<Scalars['Int']['input']>;
   /** Email address. */
   email?: InputMaybe<Scalars['String']['input']>;
@@ -1391,7 +1435,9 @@ export type CreateItemInput = {
   name: Scalars['String']['input'];
   /** Price of one unit, a decimal string in the document's currency. */
   unitPrice?: InputMaybe<Scalars['Decimal']['input']>;
+  /** The account sales lines of this item post to (e.g. "4101"). */
   incomeAccountCode?: InputMaybe<Scalars['String']['input']>;
+  /** The account purchase lines of this item post to. */
   expenseAccountCode?: InputMaybe<Scalars['String']['input']>;
   /** The tax code (e.g. ITBMS7, EXENTO). */
   taxCode?: InputMaybe<Scalars['String']['input']>;
@@ -1403,7 +1449,9 @@ export type UpdateItemInput = {
   name?: InputMaybe<Scalars['String']['input']>;
   /** Price of one unit, a decimal string in the document's currency. */
   unitPrice?: InputMaybe<Scalars['Decimal']['input']>;
+  /** The account sales lines of this item post to. */
   incomeAccountCode?: InputMaybe<Scalars['String']['input']>;
+  /** The account purchase lines of this item post to. */
   expenseAccountCode?: InputMaybe<Scalars['String']['input']>;
   /** The tax code (e.g. ITBMS7, EXENTO). */
   taxCode?: InputMaybe<Scalars['String']['input']>;
@@ -1435,7 +1483,9 @@ export type TrialBalanceRow = {
   __typename?: 'TrialBalanceRow';
   /** The account's code (e.g. "1110"). */
   accountCode: Scalars['String']['output'];
+  /** The account's name. */
   accountName: Scalars['String']['output'];
+  /** The account's type. */
   accountType: AccountType;
   /** Debit amount, a decimal string in the base currency ("0.00" on the other side). */
   debit: Scalars['Money']['output'];
@@ -1494,12 +1544,15 @@ export type GeneralLedgerLine = {
   lineMemo: Scalars['String']['output'];
   /** The customer or vendor of the line, if any. */
   partyId?: Maybe<Scalars['ID']['output']>;
+  /** The line's customer or vendor code; null when none. */
   partyCode?: Maybe<Scalars['String']['output']>;
+  /** The line's customer or vendor name; null when none. */
   partyName?: Maybe<Scalars['String']['output']>;
   /** Debit amount, a decimal string in the base currency ("0.00" on the other side). */
   debit: Scalars['Money']['output'];
   /** Credit amount, a decimal string in the base currency ("0.00" on the other side). */
   credit: Scalars['Money']['output'];
+  /** The currency of the document the line came from. */
   originalCurrency: Scalars['String']['output'];
   /** Unsigned, like debit and credit. */
   originalAmount: Scalars['Money']['output'];
@@ -1512,7 +1565,9 @@ export type StatementRow = {
   __typename?: 'StatementRow';
   /** Null on computed lines such as current earnings. */
   accountCode?: Maybe<Scalars['String']['output']>;
+  /** The account's name. */
   accountName: Scalars['String']['output'];
+  /** The account's type. */
   accountType: AccountType;
   /** The amount, a decimal string in its currency. */
   amount: Scalars['Money']['output'];
@@ -1536,7 +1591,9 @@ export type IncomeStatement = {
   to: Scalars['Date']['output'];
   /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
+  /** The income accounts and their total. */
   income: StatementSection;
+  /** The expense accounts and their total. */
   expenses: StatementSection;
   /** Income less expenses. */
   netIncome: Scalars['Money']['output'];
@@ -1547,14 +1604,19 @@ export type BalanceSheet = {
   __typename?: 'BalanceSheet';
   /** The day whose end it is taken at (YYYY-MM-DD). */
   asOf: Scalars['Date']['output'];
+  /** The instant the books were read as of; null for now. */
   asAt?: Maybe<Scalars['DateTime']['output']>;
   /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
+  /** The asset accounts and their total. */
   assets: StatementSection;
+  /** The liability accounts and their total. */
   liabilities: StatementSection;
   /** Equity accounts and the current (unclosed) earnings line. */
   equity: StatementSection;
+  /** Income less expenses not yet closed to retained earnings (shown in equity). */
   currentEarnings: Scalars['Money']['output'];
+  /** Liabilities plus equity; equals total assets. */
   totalLiabilitiesAndEquity: Scalars['Money']['output'];
   /** Only with `revalueAt`: UNPOSTED ANALYSIS of the monetary foreign-currency amounts. */
   revaluation?: Maybe<FxRevaluation>;
@@ -1570,6 +1632,7 @@ export type BalanceSheet = {
  */
 export type FxRevaluation = {
   __typename?: 'FxRevaluation';
+  /** The day whose rates the revaluation used (YYYY-MM-DD). */
   revalueAt: Scalars['Date']['output'];
   /** Always false: this is analysis, never an entry in the books. */
   posted: Scalars['Boolean']['output'];
@@ -1635,10 +1698,13 @@ export type RevaluationRate = {
 /** A balance sheet with its monetary items revalued: unposted analysis. */
 export type RevaluedBalanceSheet = {
   __typename?: 'RevaluedBalanceSheet';
+  /** The asset accounts, revalued, and their total. */
   assets: StatementSection;
+  /** The liability accounts, revalued, and their total. */
   liabilities: StatementSection;
   /** Equity as booked plus one line, the unrealized FX difference (unposted analysis). */
   equity: StatementSection;
+  /** Liabilities plus equity after revaluation. */
   totalLiabilitiesAndEquity: Scalars['Money']['output'];
 };
 
@@ -1659,9 +1725,11 @@ export type UnrealizedFxExposure = {
   asOf: Scalars['Date']['output'];
   /** Always false. */
   posted: Scalars['Boolean']['output'];
+  /** Says the figures are an unposted analysis. */
   label: Scalars['String']['output'];
   /** The client's base currency, ISO 4217 (e.g. PAB). */
   baseCurrency: Scalars['String']['output'];
+  /** The rates used, with their provenance. */
   rates: Array<RevaluationRate>;
   /** Its items. */
   items: Array<FxExposureItem>;
@@ -1674,6 +1742,7 @@ export type UnrealizedFxExposure = {
 /** One open foreign-currency invoice or bill, revalued. */
 export type FxExposureItem = {
   __typename?: 'FxExposureItem';
+  /** Receivable or payable. */
   side: FxExposureSide;
   /** The document. */
   document?: Maybe<Document>;
@@ -1700,7 +1769,9 @@ export type FxExposureCurrency = {
   __typename?: 'FxExposureCurrency';
   /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
+  /** Open sales invoices in this currency. */
   receivables: FxExposureAmounts;
+  /** Open vendor bills in this currency. */
   payables: FxExposureAmounts;
   /** Receivables' and payables' unrealized result together, in base currency. */
   unrealized: Scalars['Money']['output'];
@@ -1711,8 +1782,11 @@ export type FxExposureAmounts = {
   __typename?: 'FxExposureAmounts';
   /** In the currency itself. */
   openAmount: Scalars['Money']['output'];
+  /** Base-currency value at the rates the documents were booked at. */
   bookedBase: Scalars['Money']['output'];
+  /** Base-currency value at the rates of `asOf`. */
   revaluedBase: Scalars['Money']['output'];
+  /** revaluedBase less bookedBase: the unrealized gain (positive) or loss. */
   unrealized: Scalars['Money']['output'];
 };
 

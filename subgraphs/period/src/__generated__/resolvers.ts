@@ -313,6 +313,7 @@ export type ClientRef = {
   __typename?: 'ClientRef';
   /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
+  /** The client's slug (what X-Tenant takes). */
   slug: Scalars['String']['output'];
   /** Its name as people read it. */
   name: Scalars['String']['output'];
@@ -325,15 +326,18 @@ export type CloseBoard = {
   year: Scalars['Int']['output'];
   /** Month of the year, 1 to 12. */
   month: Scalars['Int']['output'];
+  /** One row per client the caller may see. */
   clients: Array<CloseBoardClient>;
   /** How many available clients are at each stage. */
   stageCounts: Array<CloseStageCount>;
+  /** How many clients did not answer. */
   unavailableCount: Scalars['Int']['output'];
 };
 
 /** How many clients of the board are at one stage. */
 export type CloseStageCount = {
   __typename?: 'CloseStageCount';
+  /** The stage counted. */
   stage: CloseStage;
   /** How many. */
   count: Scalars['Int']['output'];
@@ -344,17 +348,23 @@ export type CloseBoardClient = {
   __typename?: 'CloseBoardClient';
   /** The client this row belongs to. */
   client: ClientRef;
+  /** Whether the client's database answered. */
   availability: ClientAvailability;
   /** Why the client could not be read; null when AVAILABLE. */
   unavailableCode?: Maybe<ClientUnavailableCode>;
+  /** Why it did not answer, in a sentence; null when AVAILABLE. */
   unavailableReason?: Maybe<Scalars['String']['output']>;
   /** Null when the client has no period for that month. */
   periodId?: Maybe<Scalars['ID']['output']>;
+  /** The month's posting state; null when the client has no period for it. */
   periodState?: Maybe<PeriodState>;
   /** The month-end close's status, null when no close was started. */
   closeStatus?: Maybe<MonthCloseStatus>;
+  /** Where the month's close stands, derived from the year, the period and the close. */
   stage?: Maybe<CloseStage>;
+  /** The last change of the month's state or close; null when none. */
   lastTransition?: Maybe<PeriodTransition>;
+  /** Checklist items still open for the month. */
   openChecklistItems?: Maybe<Array<CloseChecklistItem>>;
 };
 
@@ -407,6 +417,7 @@ export type BatchOperation = {
   month: Scalars['Int']['output'];
   /** Where it stands; see the enum's values. */
   status: BatchOperationStatus;
+  /** Who started the batch. */
   requestedByEmail: Scalars['String']['output'];
   /** When it was created (ISO 8601). */
   createdAt: Scalars['DateTime']['output'];
@@ -414,16 +425,22 @@ export type BatchOperation = {
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Its items. */
   items: Array<BatchOperationItem>;
+  /** How many clients are in each status. */
   counts: BatchOperationCounts;
 };
 
 /** How many clients of a batch are in each status. */
 export type BatchOperationCounts = {
   __typename?: 'BatchOperationCounts';
+  /** Clients waiting for a worker. */
   pending: Scalars['Int']['output'];
+  /** Clients being worked on. */
   running: Scalars['Int']['output'];
+  /** Clients the action was applied to. */
   done: Scalars['Int']['output'];
+  /** Clients where it was refused or failed. */
   failed: Scalars['Int']['output'];
+  /** Clients already where the action would take them. */
   skipped: Scalars['Int']['output'];
 };
 
@@ -440,6 +457,7 @@ export type BatchOperationItem = {
   attempts: Scalars['Int']['output'];
   /** The refusal code for FAILED items (e.g. the state machine's code, FORBIDDEN, TENANT_UNAVAILABLE). */
   errorCode?: Maybe<Scalars['String']['output']>;
+  /** Why it failed, in a sentence; null unless FAILED. */
   errorMessage?: Maybe<Scalars['String']['output']>;
   /**
    * The client's month before the item ran: its posting state, then its close status when a close
@@ -466,12 +484,15 @@ export type CloseException = {
   year?: Maybe<Scalars['Int']['output']>;
   /** Month of the year, 1 to 12. */
   month?: Maybe<Scalars['Int']['output']>;
+  /** How many days overdue; null for kinds without a deadline. */
   daysOverdue?: Maybe<Scalars['Int']['output']>;
   /** When the clock started: the month's last day, the submission, the failure. */
   since?: Maybe<Scalars['Date']['output']>;
   /** A sentence a person can act on. */
   message: Scalars['String']['output'];
+  /** The failed item's batch, for BATCH_ITEM_FAILED. */
   batchId?: Maybe<Scalars['ID']['output']>;
+  /** The refusal code of a failed batch item, or why a client was unavailable. */
   errorCode?: Maybe<Scalars['String']['output']>;
 };
 
@@ -517,22 +538,29 @@ export type PeriodClose = {
   __typename?: 'PeriodClose';
   /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
+  /** The month being closed. */
   period: PostingPeriod;
   /** Where it stands; see the enum's values. */
   status: MonthCloseStatus;
   /** As last computed: at start, submission and approval. */
   checklist: Array<PeriodChecklistItem>;
+  /** Who started the close. */
   startedByEmail?: Maybe<Scalars['String']['output']>;
   /** When work on it started (ISO 8601). */
   startedAt: Scalars['DateTime']['output'];
+  /** Who submitted it; null until submitted. */
   submittedByEmail?: Maybe<Scalars['String']['output']>;
   /** When it was submitted (ISO 8601). */
   submittedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who approved it; null until approved. */
   approvedByEmail?: Maybe<Scalars['String']['output']>;
   /** When it was approved (ISO 8601). */
   approvedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who last sent it back; null if never. */
   rejectedByEmail?: Maybe<Scalars['String']['output']>;
+  /** When it was last sent back (ISO 8601). */
   rejectedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Why it was last sent back. */
   rejectionReason?: Maybe<Scalars['String']['output']>;
 };
 
@@ -541,11 +569,13 @@ export type PeriodChecklistItem = {
   __typename?: 'PeriodChecklistItem';
   /** Its code: what inputs and reports refer to it by. */
   code: Scalars['String']['output'];
+  /** The check, in words. */
   label: Scalars['String']['output'];
   /** Where it stands; see the enum's values. */
   status: ChecklistItemStatus;
   /** Whether an OPEN item stops submission and approval. */
   blocking: Scalars['Boolean']['output'];
+  /** What still fails, when OPEN. */
   detail: Scalars['String']['output'];
   /** How many. */
   count: Scalars['Int']['output'];
@@ -554,12 +584,17 @@ export type PeriodChecklistItem = {
 /** A month's posting state, its close and its stage. */
 export type PeriodCloseStatus = {
   __typename?: 'PeriodCloseStatus';
+  /** The posting period of that month; null when its fiscal year is not open. */
   period: PostingPeriod;
+  /** The month's posting state. */
   periodState: PeriodState;
+  /** The state of the month's fiscal year. */
   fiscalYearState: FiscalYearState;
   /** The live close of the month, null when none was started (or the last one was reopened). */
   close?: Maybe<PeriodClose>;
+  /** Where the month's close stands. */
   stage: CloseStage;
+  /** The last change of the month's state or close. */
   lastTransition?: Maybe<PeriodStateTransition>;
   /** Checklist items still open, computed now; empty once the month is LOCKED. */
   openChecklistItems: Array<PeriodChecklistItem>;
@@ -570,9 +605,13 @@ export type PeriodStateTransition = {
   __typename?: 'PeriodStateTransition';
   /** What moved it. */
   action: PeriodTransitionAction;
+  /** The posting state before. */
   fromState: PeriodState;
+  /** The posting state after. */
   toState: PeriodState;
+  /** The close's status before, for a close step. */
   closeStatusFrom?: Maybe<MonthCloseStatus>;
+  /** The close's status after, for a close step. */
   closeStatusTo?: Maybe<MonthCloseStatus>;
   /** Who did it (user id); null for the system. */
   byUserId?: Maybe<Scalars['ID']['output']>;
@@ -621,7 +660,9 @@ export type PostingPeriod = {
   year: Scalars['Int']['output'];
   /** Month of the year, 1 to 12. */
   month: Scalars['Int']['output'];
+  /** First day of the month (YYYY-MM-DD). */
   startDate: Scalars['Date']['output'];
+  /** Last day of the month (YYYY-MM-DD). */
   endDate: Scalars['Date']['output'];
   /** Its state; see the enum's values. */
   state: PeriodState;
@@ -632,7 +673,9 @@ export type FiscalYear = {
   __typename?: 'FiscalYear';
   /** Calendar year (e.g. 2026). */
   year: Scalars['Int']['output'];
+  /** First day of the year (YYYY-MM-DD). */
   startDate: Scalars['Date']['output'];
+  /** Last day of the year (YYYY-MM-DD). */
   endDate: Scalars['Date']['output'];
   /** Its state; see the enum's values. */
   state: FiscalYearState;
@@ -674,19 +717,27 @@ export type YearEndClose = {
   status: YearEndCloseStatus;
   /** True when the books changed since preparation: approval would be refused with DRAFT_STALE. */
   stale: Scalars['Boolean']['output'];
+  /** What the year looked like when prepared; approval is refused (DRAFT_STALE) when it changed. */
   fingerprint: Scalars['String']['output'];
+  /** The FX policy the close applied. */
   fxVarianceMode: Scalars['String']['output'];
+  /** The last day of the year, the closing entry's date. */
   closingDate: Scalars['Date']['output'];
   /** Income minus expenses of the year, in the base currency (negative for a loss). */
   netIncome: Scalars['Money']['output'];
   /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
+  /** Who prepared it. */
   preparedByEmail?: Maybe<Scalars['String']['output']>;
+  /** When it was prepared (ISO 8601). */
   preparedAt: Scalars['DateTime']['output'];
+  /** Who approved it; null until approved. */
   approvedByEmail?: Maybe<Scalars['String']['output']>;
   /** When it was approved (ISO 8601). */
   approvedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The posted closing entry's id; null until approved. */
   closingEntryId?: Maybe<Scalars['ID']['output']>;
+  /** The accrual-reversal entry's id in the next year; null when none. */
   reversalEntryId?: Maybe<Scalars['ID']['output']>;
   /** Its lines, in line-number order. */
   lines: Array<YearEndCloseLine>;
@@ -703,12 +754,15 @@ export type YearEndCloseLine = {
   postingDate: Scalars['Date']['output'];
   /** The account's code (e.g. "1110"). */
   accountCode: Scalars['String']['output'];
+  /** The account's name. */
   accountName: Scalars['String']['output'];
   /** Debit amount, a decimal string in the base currency ("0.00" on the other side). */
   debit: Scalars['Money']['output'];
   /** Credit amount, a decimal string in the base currency ("0.00" on the other side). */
   credit: Scalars['Money']['output'];
+  /** The currency of the amounts the line comes from. */
   originalCurrency: Scalars['String']['output'];
+  /** The amount in originalCurrency. */
   originalAmount: Scalars['Money']['output'];
   /** For an accrual reversal: the entry it reverses. */
   reversesEntryId?: Maybe<Scalars['ID']['output']>;
@@ -727,11 +781,15 @@ export type YearEndCloseReversal = {
   status: YearEndReversalStatus;
   /** Why, in the words of the person who acted (kept in the audit trail). */
   reason: Scalars['String']['output'];
+  /** Who asked for the reversal. */
   requestedByEmail?: Maybe<Scalars['String']['output']>;
+  /** When it was asked for (ISO 8601). */
   requestedAt: Scalars['DateTime']['output'];
+  /** Who approved it; null until approved. */
   approvedByEmail?: Maybe<Scalars['String']['output']>;
   /** When it was approved (ISO 8601). */
   approvedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The entry that reversed the close; null until approved. */
   reversalEntryId?: Maybe<Scalars['ID']['output']>;
 };
 

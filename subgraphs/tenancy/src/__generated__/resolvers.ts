@@ -544,6 +544,7 @@ export type FirmMember = {
   active: Scalars['Boolean']['output'];
   /** The role on every client of the firm, including clients provisioned later. */
   firmRole?: Maybe<RoleCluster>;
+  /** When the person joined the firm (ISO 8601). */
   memberSince: Scalars['DateTime']['output'];
   /** Roles on single clients; each wins over the firm-wide role on its client. */
   clientRoles: Array<ClientRole>;
@@ -563,12 +564,15 @@ export type Tenant = {
   __typename?: 'Tenant';
   /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
+  /** The client's slug: what the X-Tenant header takes. */
   slug: Scalars['String']['output'];
   /** Its name as people read it. */
   name: Scalars['String']['output'];
+  /** The regional configuration (PA: Panama). */
   region: Scalars['String']['output'];
   /** The client's base currency, ISO 4217 (e.g. PAB). */
   baseCurrency: Scalars['String']['output'];
+  /** The client's IANA time zone (e.g. America/Panama). */
   timezone: Scalars['String']['output'];
   /** Where it stands; see the enum's values. */
   status: TenantStatus;
@@ -576,6 +580,7 @@ export type Tenant = {
   createdAt: Scalars['DateTime']['output'];
   /** The caller's effective role on this client. */
   role?: Maybe<RoleCluster>;
+  /** How the client is shown: its settings' name, logo and colour. */
   whiteLabel: WhiteLabel;
   /** The client's settings: the firm's master values with the client's overrides (needs Tenant.Manage). */
   settings?: Maybe<ClientSettings>;
@@ -730,9 +735,11 @@ export type Me = {
   email: Scalars['String']['output'];
   /** The name to show. */
   displayName: Scalars['String']['output'];
+  /** The firm the person belongs to. */
   firm: Firm;
   /** The caller's firm-wide role, if any. */
   firmRole?: Maybe<RoleCluster>;
+  /** The clients the person may use, with their role in each. */
   tenants: Array<Tenant>;
 };
 
@@ -741,6 +748,7 @@ export type Firm = {
   __typename?: 'Firm';
   /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
+  /** The firm's slug. */
   slug: Scalars['String']['output'];
   /** Its name as people read it. */
   name: Scalars['String']['output'];
@@ -751,7 +759,9 @@ export type WhiteLabel = {
   __typename?: 'WhiteLabel';
   /** The name to show. */
   displayName: Scalars['String']['output'];
+  /** An absolute URL of the logo; null when none. */
   logoUrl?: Maybe<Scalars['String']['output']>;
+  /** A colour as #RRGGBB; null when none. */
   brandColor?: Maybe<Scalars['String']['output']>;
 };
 
@@ -767,6 +777,7 @@ export type ProvisionTenantInput = {
   baseCurrency?: InputMaybe<Scalars['String']['input']>;
   /** IANA time zone; the region's (America/Panama) by default. */
   timezone?: InputMaybe<Scalars['String']['input']>;
+  /** How the client is shown (name, logo, colour). */
   whiteLabel?: InputMaybe<WhiteLabelInput>;
   /**
    * Optional, per firm: a retry with the same key and the same input answers the client it created
@@ -780,7 +791,9 @@ export type ProvisionTenantInput = {
 export type WhiteLabelInput = {
   /** The name to show. */
   displayName?: InputMaybe<Scalars['String']['input']>;
+  /** An absolute URL of the logo. */
   logoUrl?: InputMaybe<Scalars['String']['input']>;
+  /** A colour as #RRGGBB. */
   brandColor?: InputMaybe<Scalars['String']['input']>;
 };
 
