@@ -4,7 +4,8 @@
  * `pnpm codegen` writes them; `pnpm codegen --check` fails when a checked-in file is stale.
  * Subgraph names as arguments limit it to those (each subgraph's `build` script runs its own).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { codegen } from '@graphql-codegen/core';
 import * as typescript from '@graphql-codegen/typescript';
@@ -30,6 +31,7 @@ const scalars = {
 
 async function generate(name: SubgraphName): Promise<string> {
   const schemaAst = buildSubgraphSchema({ typeDefs: subgraphTypeDefs(name) });
+  const enumValues = await readEnumValues(name);
   const output = await codegen({
     filename: 'resolvers.ts',
     schema: parse(printSchemaWithDirectives(schemaAst)),
@@ -42,7 +44,12 @@ async function generate(name: SubgraphName): Promise<string> {
     config: {
       contextType: '../context.ts#Context',
       mapperTypeSuffix: 'Model',
-      mappers: Object.fromEntries(readMappers(name).map((type) => [type, `../mappers.ts#${type}`])),
+      mappers: {
+        ...Object.fromEntries(readMappers(name).map((type) => [type, `../mappers.ts#${type}`])),
+        // The resolvers plugin leaves an enum with internal values untyped (null) unless mapped.
+        ...Object.fromEntries(Object.keys(enumValues).map((type) => [type, type])),
+      },
+      enumValues,
       scalars,
       enumsAsTypes: true,
       useTypeImports: true,
@@ -60,6 +67,19 @@ function readMappers(name: SubgraphName): string[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * Enums whose values differ inside (`src/enum-values.ts`: `export const enumValues`, GraphQL value →
+ * inside name): the generated types then speak the inside names, as the resolvers do.
+ */
+async function readEnumValues(name: SubgraphName): Promise<Record<string, Record<string, string>>> {
+  const file = `${subgraphDir(name)}src/enum-values.ts`;
+  if (!existsSync(file)) return {};
+  const mod = (await import(pathToFileURL(file).href)) as {
+    enumValues: Record<string, Record<string, string>>;
+  };
+  return mod.enumValues;
 }
 
 let stale = 0;

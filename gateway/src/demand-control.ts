@@ -243,9 +243,10 @@ export function estimateCost(
   const listSize = (field: GraphQLField<unknown, unknown>, node: FieldNode): number => {
     for (const name of LIST_SIZE_ARGUMENTS) {
       const argDef = field.args.find((a) => a.name === name);
+      if (!argDef) continue;
       const argNode = node.arguments?.find((a) => a.name.value === name);
-      if (!argDef || !argNode) continue;
-      const value = valueFromAST(argNode.value, argDef.type, variables);
+      // Left out, the argument takes its schema default (`first: Int = 100`): that is the page size.
+      const value = argNode ? valueFromAST(argNode.value, argDef.type, variables) : argDef.defaultValue;
       if (typeof value === 'number' && value >= 0) return Math.max(1, value);
     }
     return returnsList(field) ? limits.defaultListSize : 1;

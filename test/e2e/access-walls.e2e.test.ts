@@ -28,7 +28,7 @@ async function userId(email: string): Promise<string> {
 beforeAll(async () => {
   t = await startTestStack();
   const add = await t.as('admin')(
-    'mutation { addFirmMember(input: { email: "walled@demo.firm", displayName: "Wally", firmRole: Senior }) { userId } }',
+    'mutation { addFirmMember(input: { email: "walled@demo.firm", displayName: "Wally", firmRole: SENIOR }) { userId } }',
   );
   expect(add.errors).toBeUndefined();
   for (const email of ['walled@demo.firm', 'senior@demo.firm', 'admin@demo.firm', 'junior@demo.firm'])
@@ -45,12 +45,12 @@ describe('nobody changes their own access', () => {
     const restrict = await t.as('admin')(ASSIGN, {
       u: senior,
       t: 'ferreteria-colon',
-      r: 'ClientReadOnly',
+      r: 'CLIENT_READ_ONLY',
       why: REASON,
     });
     expect(restrict.errors).toBeUndefined();
     // …and the senior, who may staff clients, cannot give themself Senior back there.
-    const lift = await t.as('senior')(ASSIGN, { u: senior, t: 'ferreteria-colon', r: 'Senior', why: REASON });
+    const lift = await t.as('senior')(ASSIGN, { u: senior, t: 'ferreteria-colon', r: 'SENIOR', why: REASON });
     expect(codes(lift)).toEqual(['SELF_ACCESS_CHANGE']);
     expect(codes(await t.as('senior')(REVOKE, { u: senior, t: 'ferreteria-colon', why: REASON }))).toEqual([
       'SELF_ACCESS_CHANGE',
@@ -66,7 +66,7 @@ describe('nobody changes their own access', () => {
     expect(
       codes(
         await t.as('admin')(
-          'mutation($u: ID!) { changeFirmRole(userId: $u, role: Senior, reason: "stepping down as the firm admin") { userId } }',
+          'mutation($u: ID!) { changeFirmRole(userId: $u, role: SENIOR, reason: "stepping down as the firm admin") { userId } }',
           { u: admin },
         ),
       ),
@@ -84,7 +84,7 @@ describe('nobody changes their own access', () => {
   it('keeps NoAccess a client-level role', async () => {
     const junior = ids.get('junior@demo.firm') as string;
     const r = await t.as('admin')(
-      'mutation($u: ID!) { changeFirmRole(userId: $u, role: NoAccess, reason: "no longer works on any client") { userId } }',
+      'mutation($u: ID!) { changeFirmRole(userId: $u, role: NO_ACCESS, reason: "no longer works on any client") { userId } }',
       { u: junior },
     );
     expect(codes(r)).toEqual(['BAD_USER_INPUT']);
@@ -96,7 +96,7 @@ describe('an ethical wall on one client', () => {
     const wall = await t.as('admin')(ASSIGN, {
       u: ids.get('walled@demo.firm'),
       t: 'clinica-costa',
-      r: 'NoAccess',
+      r: 'NO_ACCESS',
       why: REASON,
     });
     expect(wall.errors).toBeUndefined();
@@ -141,7 +141,7 @@ describe('an ethical wall on one client', () => {
     const r = await asWalled()(ASSIGN, {
       u: ids.get('junior@demo.firm'),
       t: 'clinica-costa',
-      r: 'Senior',
+      r: 'SENIOR',
       why: REASON,
     });
     expect(codes(r)).toEqual(['FORBIDDEN']);
@@ -155,7 +155,7 @@ describe('an ethical wall on one client', () => {
       firmMembers: { email: string; clientRoles: { tenant: { slug: string }; role: string }[] }[];
     }>('{ firmMembers { email clientRoles { tenant { slug } role } } }');
     const walled = members.data?.firmMembers.find((m) => m.email === 'walled@demo.firm');
-    expect(walled?.clientRoles).toEqual([{ tenant: { slug: 'clinica-costa' }, role: 'NoAccess' }]);
+    expect(walled?.clientRoles).toEqual([{ tenant: { slug: 'clinica-costa' }, role: 'NO_ACCESS' }]);
     const trail = await t.as('admin')<{
       firmAuditEvents: {
         edges: { node: { reason: string; after: { role?: string }; tenant: { slug: string } | null } }[];

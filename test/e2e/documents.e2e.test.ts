@@ -81,11 +81,22 @@ describe('parties and items', () => {
       incomeAccount: { code: '4101' },
       taxCode: { code: 'ITBMS7', ratePercent: '7' },
     });
-    const found = await as('client')<{ parties: { code: string }[]; items: { code: string }[] }>(
-      '{ parties(filter: { kind: CUSTOMER, search: "valle" }) { code } items(filter: { search: "molde" }) { code } }',
+    type Codes = { edges: { node: { code: string } }[]; pageInfo: { hasNextPage: boolean } };
+    const found = await as('client')<{ parties: Codes; items: Codes }>(
+      `{ parties(filter: { kind: CUSTOMER, search: "valle" }) { edges { node { code } } pageInfo { hasNextPage } }
+         items(filter: { search: "molde" }) { edges { node { code } } pageInfo { hasNextPage } } }`,
     );
     // The client's own read-only user sees its customers but cannot change them.
-    expect(found.data).toEqual({ parties: [{ code: 'E2E-C1' }], items: [{ code: 'PAN-1' }] });
+    expect(found.data).toEqual({
+      parties: { edges: [{ node: { code: 'E2E-C1' } }], pageInfo: { hasNextPage: false } },
+      items: { edges: [{ node: { code: 'PAN-1' } }], pageInfo: { hasNextPage: false } },
+    });
+    expect(codes(await as('client')('{ parties(first: 501) { edges { cursor } } }'))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
+    expect(codes(await as('client')('{ items(after: "nope") { edges { cursor } } }'))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
   });
 
   it('refuses a read-only user, a duplicate code and an unknown currency, writing nothing', async () => {

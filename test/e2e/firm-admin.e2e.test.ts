@@ -53,7 +53,7 @@ describe('memberships and roles through the gateway', () => {
     const client = await member('client@demo.firm');
     expect(client).toMatchObject({
       firmRole: null,
-      clientRoles: [{ tenant: { slug: 'cafe-boquete' }, role: 'ClientReadOnly' }],
+      clientRoles: [{ tenant: { slug: 'cafe-boquete' }, role: 'CLIENT_READ_ONLY' }],
     });
     const junior = await as('junior')('{ firmMembers { email } }');
     expect(codes(junior)).toEqual(['FORBIDDEN']);
@@ -96,7 +96,7 @@ describe('memberships and roles through the gateway', () => {
 
     // And granted again: usable on the next request.
     const again = await as('admin')(
-      `mutation($u: ID!) { assignClientRole(userId: $u, tenant: "cafe-boquete", role: ClientReadOnly) { email } }`,
+      `mutation($u: ID!) { assignClientRole(userId: $u, tenant: "cafe-boquete", role: CLIENT_READ_ONLY) { email } }`,
       { u: client.userId },
     );
     expect(again.errors).toBeUndefined();
@@ -109,17 +109,17 @@ describe('memberships and roles through the gateway', () => {
     expect(posted.errors).toBeUndefined();
 
     const r = await as('admin')<{ changeFirmRole: Member }>(
-      `mutation($u: ID!, $r: String!) { changeFirmRole(userId: $u, role: Junior, reason: $r) { ${MEMBER} } }`,
+      `mutation($u: ID!, $r: String!) { changeFirmRole(userId: $u, role: JUNIOR, reason: $r) { ${MEMBER} } }`,
       { u: senior.userId, r: REASON },
     );
-    expect(r.data?.changeFirmRole.firmRole).toBe('Junior');
+    expect(r.data?.changeFirmRole.firmRole).toBe('JUNIOR');
     const refused = await as('senior', 'ferreteria-colon')(POST, entry());
     expect(codes(refused)).toEqual(['FORBIDDEN']);
     const me = await as('senior')<{ me: { firmRole: string } }>('{ me { firmRole } }');
-    expect(me.data?.me.firmRole).toBe('Junior');
+    expect(me.data?.me.firmRole).toBe('JUNIOR');
 
     const restored = await as('admin')(
-      `mutation($u: ID!) { changeFirmRole(userId: $u, role: Senior) { firmRole } }`,
+      `mutation($u: ID!) { changeFirmRole(userId: $u, role: SENIOR) { firmRole } }`,
       {
         u: senior.userId,
       },
@@ -131,7 +131,7 @@ describe('memberships and roles through the gateway', () => {
   it('refuses a senior granting FirmAdmin, and the last FirmAdmin removing themself', async () => {
     const events = await eventCount();
     const up = await as('senior')(
-      `mutation { addFirmMember(input: { email: "boss2@demo.firm", displayName: "Boss 2", firmRole: FirmAdmin }) { email } }`,
+      `mutation { addFirmMember(input: { email: "boss2@demo.firm", displayName: "Boss 2", firmRole: FIRM_ADMIN }) { email } }`,
     );
     expect(codes(up)).toEqual(['FORBIDDEN']);
     const admin = await member('admin@demo.firm');
@@ -149,22 +149,24 @@ describe('memberships and roles through the gateway', () => {
 
   it('adds a member who can then sign in, with the firm-wide role given', async () => {
     const r = await as('senior')<{ addFirmMember: Member }>(
-      `mutation { addFirmMember(input: { email: "Nueva@Demo.Firm", displayName: "Nueva", firmRole: Junior }) { ${MEMBER} } }`,
+      `mutation { addFirmMember(input: { email: "Nueva@Demo.Firm", displayName: "Nueva", firmRole: JUNIOR }) { ${MEMBER} } }`,
     );
-    expect(r.data?.addFirmMember).toMatchObject({ email: 'nueva@demo.firm', firmRole: 'Junior' });
+    expect(r.data?.addFirmMember).toMatchObject({ email: 'nueva@demo.firm', firmRole: 'JUNIOR' });
     const token = await signLocalToken(harness.stack.authPrivateJwk, 'nueva@demo.firm');
     const me = await gql(
       harness.stack.gatewayUrl,
       token,
     )<{ me: { tenants: { role: string }[] } }>('{ me { tenants { role } } }');
     expect(me.data?.me.tenants).toHaveLength(5);
-    expect(new Set(me.data?.me.tenants.map((t) => t.role))).toEqual(new Set(['Junior']));
+    expect(new Set(me.data?.me.tenants.map((t) => t.role))).toEqual(new Set(['JUNIOR']));
   });
 });
 
 describe('settings through the gateway', () => {
   it("a client's override wins over the firm's value, and clearing it falls back", async () => {
-    const WL = `{ tenant { whiteLabel { brandColor } settings { overrides effective } } }`;
+    const WL = `{ tenant { whiteLabel { brandColor } settings {
+      overrides { brandColor fxStalenessDays fxVarianceMode }
+      effective { fxStalenessDays fxVarianceMode fxCurrencies closeOverdueDays } } } }`;
     const set = await as('admin')(
       `mutation { updateClientSettings(tenant: "clinica-costa", set: { brandColor: "#123456", fxStalenessDays: 3 }) { slug } }`,
     );
@@ -179,34 +181,59 @@ describe('settings through the gateway', () => {
       };
     }>(WL);
     expect(after.data?.tenant.whiteLabel.brandColor).toBe('#123456');
-    expect(after.data?.tenant.settings.overrides).toEqual({ brandColor: '#123456', fxStalenessDays: 3 });
+    expect(after.data?.tenant.settings.overrides).toEqual({
+      brandColor: '#123456',
+      fxStalenessDays: 3,
+      fxVarianceMode: null,
+    });
     expect(after.data?.tenant.settings.effective).toMatchObject({
       fxStalenessDays: 3,
       fxVarianceMode: 'SIMPLE',
+      closeOverdueDays: 10,
     });
+    expect(after.data?.tenant.settings.effective.fxCurrencies).toEqual(expect.any(Array));
 
     const bad = await as('admin')(
       `mutation { updateClientSettings(tenant: "clinica-costa", set: { brandColor: "blue" }) { slug } }`,
     );
     expect(codes(bad)).toEqual(['BAD_USER_INPUT']);
+    expect(bad.errors?.[0]?.extensions?.field).toBe('set.brandColor');
+    // A setting given as null is refused (clearing is explicit), as is a value of the wrong type.
+    const nulled = await as('admin')(
+      `mutation { updateClientSettings(tenant: "clinica-costa", set: { fxStalenessDays: null }) { slug } }`,
+    );
+    expect(codes(nulled)).toEqual(['BAD_USER_INPUT']);
+    const outOfRange = await as('admin')(
+      `mutation { updateClientSettings(tenant: "clinica-costa", set: { fxStalenessDays: 400 }) { slug } }`,
+    );
+    expect(codes(outOfRange)).toEqual(['BAD_USER_INPUT']);
 
-    await as('admin')(`mutation { updateFirmSettings(set: { brandColor: "#0A0A0A" }, reason: "Rebrand") }`);
     await as('admin')(
-      `mutation { updateClientSettings(tenant: "clinica-costa", clear: ["brandColor"]) { slug } }`,
+      `mutation { updateFirmSettings(set: { brandColor: "#0A0A0A" }, reason: "Rebrand") { brandColor } }`,
+    );
+    await as('admin')(
+      `mutation { updateClientSettings(tenant: "clinica-costa", clear: [BRAND_COLOR]) { slug } }`,
     );
     const cleared = await as(
       'admin',
       'clinica-costa',
     )<{ tenant: { whiteLabel: { brandColor: string } } }>(WL);
     expect(cleared.data?.tenant.whiteLabel.brandColor).toBe('#0A0A0A');
-    const firm = await as('admin')<{ firmSettings: Record<string, unknown> }>('{ firmSettings }');
+    const firm = await as('admin')<{ firmSettings: Record<string, unknown> }>(
+      '{ firmSettings { brandColor } }',
+    );
     expect(firm.data?.firmSettings).toMatchObject({ brandColor: '#0A0A0A' });
   });
 
   it('refuses settings to a Senior', async () => {
-    const r = await as('senior')(`mutation { updateFirmSettings(set: { brandColor: "#000000" }) }`);
+    const r = await as('senior')(
+      `mutation { updateFirmSettings(set: { brandColor: "#000000" }) { brandColor } }`,
+    );
     expect(codes(r)).toEqual(['FORBIDDEN']);
-    const s = await as('senior', 'clinica-costa')('{ tenant { settings { effective } } }');
+    const s = await as(
+      'senior',
+      'clinica-costa',
+    )('{ tenant { settings { effective { fxStalenessDays } } } }');
     expect(codes(s)).toEqual(['FORBIDDEN']);
   });
 });

@@ -173,7 +173,9 @@ describe('FX on documents through the gateway (PAB client)', () => {
   });
 
   it('the firm sets Separated: EUR 1,000.00 invoiced at 1.10 (PAB 1,100.00), received at 1.05 (PAB 1,050.00) posts a PAB 50.00 loss to 7202; a client override back to Simple posts it to 6502', async () => {
-    const firm = await s.as('admin')(`mutation { updateFirmSettings(set: { fxVarianceMode: "SEPARATED" }) }`);
+    const firm = await s.as('admin')(
+      `mutation { updateFirmSettings(set: { fxVarianceMode: SEPARATED }) { fxVarianceMode } }`,
+    );
     expect(firm.errors).toBeUndefined();
     try {
       const inv = await invoice(customers.EUR as string, '2026-06-01', '1000');
@@ -186,16 +188,16 @@ describe('FX on documents through the gateway (PAB client)', () => {
       expect(receipt.realizedFx).toBe('-50.00');
 
       const client = await s.as('admin')(
-        `mutation { updateClientSettings(tenant: "${SLUG}", set: { fxVarianceMode: "SIMPLE" }) { slug } }`,
+        `mutation { updateClientSettings(tenant: "${SLUG}", set: { fxVarianceMode: SIMPLE }) { slug } }`,
       );
       expect(client.errors).toBeUndefined();
       const inv2 = await invoice(customers.EUR as string, '2026-06-01', '1000');
       const receipt2 = await receive(inv2, customers.EUR as string, '2026-06-22', '1000.00');
       expect(lines(receipt2)[2]).toEqual(['6502', '50.00', '0.00', 'PAB', '50.00']);
     } finally {
-      await s.as('admin')(`mutation { updateFirmSettings(clear: ["fxVarianceMode"]) }`);
+      await s.as('admin')(`mutation { updateFirmSettings(clear: [FX_VARIANCE_MODE]) { fxVarianceMode } }`);
       await s.as('admin')(
-        `mutation { updateClientSettings(tenant: "${SLUG}", clear: ["fxVarianceMode"]) { slug } }`,
+        `mutation { updateClientSettings(tenant: "${SLUG}", clear: [FX_VARIANCE_MODE]) { slug } }`,
       );
     }
   });

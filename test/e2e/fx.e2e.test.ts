@@ -58,7 +58,7 @@ async function count(sql: string): Promise<number> {
 
 const RATE = `query R($c: String!, $d: Date!) { exchangeRate(currency: $c, date: $d) {
   currency baseCurrency requestedDate rateDate rate source isFallback isOverride overriddenBy overrideReason ageDays recordId } }`;
-const OVERRIDE = `mutation O($c: String!, $d: Date!, $r: String!, $why: String!) {
+const OVERRIDE = `mutation O($c: String!, $d: Date!, $r: Decimal!, $why: String!) {
   overrideExchangeRate(currency: $c, date: $d, rate: $r, reason: $why) { id date currency baseCurrency rate source isOverride overriddenBy overrideReason effective } }`;
 const REASON = 'Rate agreed with the bank for the import payment';
 

@@ -30,14 +30,14 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function walls(slug: string, role: 'NoAccess' | null) {
+async function walls(slug: string, walled: boolean) {
   const members = await t.as('admin')<{ firmMembers: { userId: string; email: string }[] }>(
     '{ firmMembers { userId email } }',
   );
   const u = members.data?.firmMembers.find((m) => m.email === 'junior@demo.firm')?.userId;
-  const r = role
+  const r = walled
     ? await t.as('admin')(
-        `mutation($u: ID!, $t: String!, $why: String) { assignClientRole(userId: $u, tenant: $t, role: NoAccess, reason: $why) { userId } }`,
+        `mutation($u: ID!, $t: String!, $why: String) { assignClientRole(userId: $u, tenant: $t, role: NO_ACCESS, reason: $why) { userId } }`,
         { u, t: slug, why: REASON },
       )
     : await t.as('admin')(
@@ -54,7 +54,7 @@ describe("the gateway's caches", () => {
     const late = gql(forgetful.url, t.token('junior'), 'cafe-boquete');
     for (const call of [here, there, late]) expect(codes(await call(ACCOUNTS))).toEqual([]);
 
-    await walls('cafe-boquete', 'NoAccess');
+    await walls('cafe-boquete', true);
     expect(codes(await here(ACCOUNTS))).toEqual(['FORBIDDEN']);
     // The minute-long instance still answers from what it remembered: access is cached…
     expect(codes(await late(ACCOUNTS))).toEqual([]);
@@ -62,7 +62,7 @@ describe("the gateway's caches", () => {
     await outlastAccessCache();
     expect(codes(await there(ACCOUNTS))).toEqual(['FORBIDDEN']);
 
-    await walls('cafe-boquete', null);
+    await walls('cafe-boquete', false);
     expect(codes(await here(ACCOUNTS))).toEqual([]);
   });
 

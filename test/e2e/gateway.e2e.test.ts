@@ -1,5 +1,6 @@
 import { CONTEXT_HEADER, ContextSigner, generateContextKeys } from '@cifra/context';
 import { control } from '@cifra/db';
+import { ERROR_CATALOGUE } from '@cifra/domain';
 import { signLocalToken } from '@cifra/gateway';
 import type { Stack } from '@cifra/ops';
 import { eq } from 'drizzle-orm';
@@ -64,14 +65,26 @@ describe('authentication and tenancy', () => {
       '{ me { email tenants { slug name role } } }',
     );
     expect(r.data?.me.tenants.map((t) => t.slug)).toHaveLength(5);
-    expect(new Set(r.data?.me.tenants.map((t) => t.role))).toEqual(new Set(['Senior']));
+    expect(new Set(r.data?.me.tenants.map((t) => t.role))).toEqual(new Set(['SENIOR']));
+  });
+
+  it('serves the catalogue of error codes to anyone signed in, and the enum lists the same codes', async () => {
+    const r = await as('client')<{ errorCodes: { code: string; group: string; description: string }[] }>(
+      '{ errorCodes { code group description } }',
+    );
+    expect(r.errors).toBeUndefined();
+    const listed = r.data!.errorCodes.map((e) => e.code);
+    expect(listed).toEqual(Object.keys(ERROR_CATALOGUE));
+    expect(r.data!.errorCodes.find((e) => e.code === 'PERIOD_LOCKED')?.group).toBe('posting');
+    const anonymous = await gql(stack.gatewayUrl)('{ errorCodes { code } }');
+    expect(codes(anonymous)).toEqual(['UNAUTHENTICATED']);
   });
 
   it('shows the client user exactly one client, read-only, and refuses the others', async () => {
     const r = await as('client')<{ me: { tenants: { slug: string; role: string }[] } }>(
       '{ me { tenants { slug role } } }',
     );
-    expect(r.data?.me.tenants).toEqual([{ slug: 'cafe-boquete', role: 'ClientReadOnly' }]);
+    expect(r.data?.me.tenants).toEqual([{ slug: 'cafe-boquete', role: 'CLIENT_READ_ONLY' }]);
     const other = await as('client', 'ferreteria-colon')('{ accounts { code } }');
     expect(other.status).toBe(403);
     expect(codes(other)).toEqual(['FORBIDDEN']);

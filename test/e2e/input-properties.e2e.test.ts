@@ -130,7 +130,7 @@ describe('random input never reaches an internal error', () => {
         );
         judged(
           await t.as('senior', 'cafe-boquete')(
-            'mutation($r: String!, $d: Date!) { overrideExchangeRate(currency: "EUR", date: $d, rate: $r, reason: "a property-based test of the rate input") { rate } }',
+            'mutation($r: Decimal!, $d: Date!) { overrideExchangeRate(currency: "EUR", date: $d, rate: $r, reason: "a property-based test of the rate input") { rate } }',
             { r: rate, d: asOf },
           ),
         );

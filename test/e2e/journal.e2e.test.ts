@@ -244,3 +244,71 @@ describe('voiding a posted entry', () => {
     expect(after.data).toEqual(before.data);
   });
 });
+
+describe('the list of journal entries', () => {
+  const LIST = `query ($filter: JournalEntryFilter, $first: Int, $after: String) {
+    journalEntries(filter: $filter, first: $first, after: $after) {
+      edges { cursor node { id number postingDate memo sourceKind voided lines { account { code } } } }
+      pageInfo { hasNextPage hasPreviousPage endCursor }
+    }
+  }`;
+  type Page = {
+    journalEntries: {
+      edges: { node: { id: string; number: string; memo: string; sourceKind: string; voided: boolean } }[];
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    };
+  };
+  const post = async (day: number, memo: string) => {
+    const r = await t.as('senior', CLIENT)<{ postJournalEntry: { id: string } }>(POST, {
+      input: {
+        postingDate: `${YEAR}-08-${String(day).padStart(2, '0')}`,
+        memo,
+        lines: [
+          { accountCode: '6101', debit: '12.00' },
+          { accountCode: '1110', credit: '12.00' },
+        ],
+      },
+    });
+    expect(r.errors).toBeUndefined();
+    return r.data!.postJournalEntry.id;
+  };
+
+  it('pages, filters and refuses bad bounds through the gateway, for anyone who reads the books', async () => {
+    const ids = [
+      await post(3, 'Listing probe A'),
+      await post(4, 'Listing probe B'),
+      await post(5, 'Listing probe C'),
+    ];
+    await t.as('senior', CLIENT)(VOID, { id: ids[0], reason: REASON });
+    const filter = { search: 'listing probe', from: `${YEAR}-08-01`, to: `${YEAR}-08-31` };
+
+    // ClientReadOnly reads the books (GL.Read): two pages of two, newest first.
+    const page1 = await t.as('client', CLIENT)<Page>(LIST, { filter, first: 2 });
+    expect(page1.errors).toBeUndefined();
+    const c1 = page1.data!.journalEntries;
+    expect(c1.edges.map((e) => e.node.id)).toEqual([ids[2], ids[1]]);
+    expect(c1.pageInfo.hasNextPage).toBe(true);
+    const page2 = await t.as('client', CLIENT)<Page>(LIST, {
+      filter,
+      first: 2,
+      after: c1.pageInfo.endCursor,
+    });
+    expect(page2.data!.journalEntries.edges.map((e) => e.node.id)).toEqual([ids[0]]);
+    expect(page2.data!.journalEntries.edges[0]!.node.voided).toBe(true);
+
+    const voided = await t.as('senior', CLIENT)<Page>(LIST, { filter: { ...filter, status: 'VOIDED' } });
+    expect(voided.data!.journalEntries.edges.map((e) => e.node.id)).toEqual([ids[0]]);
+    const manual = await t.as('senior', CLIENT)<Page>(LIST, {
+      filter: { ...filter, status: 'POSTED', sourceKind: 'MANUAL', accountCode: '6101' },
+    });
+    expect(manual.data!.journalEntries.edges.map((e) => e.node.id)).toEqual([ids[2], ids[1]]);
+
+    // Another client's list never shows these entries.
+    const other = await t.as('senior', 'ferreteria-colon')<Page>(LIST, { filter });
+    expect(other.errors).toBeUndefined();
+    expect(other.data!.journalEntries.edges).toEqual([]);
+
+    expect(codes(await t.as('senior', CLIENT)(LIST, { first: 201 }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await t.as('senior', CLIENT)(LIST, { after: 'not-a-cursor' }))).toEqual(['BAD_USER_INPUT']);
+  });
+});

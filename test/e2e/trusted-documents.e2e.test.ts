@@ -111,7 +111,7 @@ describe('trusted documents per integration', () => {
       codes: ['PERSISTED_DOCUMENT_REQUIRED'],
     });
     expect(codeOf(await send(t, { query: ACCOUNTS }, 'GET'))).toEqual(['PERSISTED_DOCUMENT_REQUIRED']);
-    const other = '{ parties { code } }';
+    const other = '{ parties { edges { node { code } } } }';
     expect(codeOf(await send(t, { documentId: idOf(other) }))).toEqual(['PERSISTED_DOCUMENT_NOT_FOUND']);
     // An APQ registration attempt (hash and text) registers nothing, for the integration or anyone.
     const register = await send(t, {

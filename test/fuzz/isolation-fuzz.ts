@@ -14,6 +14,7 @@ export const FIRM_LEVEL_FIELDS = new Set([
   'firmHistory',
   'verifyFirmAuditChain',
   'currencies',
+  'errorCodes',
   'currency',
   'staleRateUsage',
   'closeBoard',

@@ -95,15 +95,15 @@ export async function buildWorld(): Promise<World> {
   const zetaAdmin = await sign('admin@zeta.firm');
 
   // People with every kind of access: firm-wide, client-level only, restricted on one client.
-  await addMember(request, zetaAdmin, 'senior@zeta.firm', 'Senior');
-  await addMember(request, demoAdmin, 'restricted@demo.firm', 'Senior');
-  await assignRole(request, demoAdmin, 'restricted@demo.firm', 'ferreteria-colon', 'ClientReadOnly');
+  await addMember(request, zetaAdmin, 'senior@zeta.firm', 'SENIOR');
+  await addMember(request, demoAdmin, 'restricted@demo.firm', 'SENIOR');
+  await assignRole(request, demoAdmin, 'restricted@demo.firm', 'ferreteria-colon', 'CLIENT_READ_ONLY');
   await addMember(request, demoAdmin, 'scoped@demo.firm', null);
-  await assignRole(request, demoAdmin, 'scoped@demo.firm', 'logistica-canal', 'Junior');
-  const walled = roleExists('NoAccess');
+  await assignRole(request, demoAdmin, 'scoped@demo.firm', 'logistica-canal', 'JUNIOR');
+  const walled = roleExists('NO_ACCESS');
   if (walled) {
-    await addMember(request, demoAdmin, 'walled@demo.firm', 'Senior');
-    await assignRole(request, demoAdmin, 'walled@demo.firm', 'clinica-costa', 'NoAccess');
+    await addMember(request, demoAdmin, 'walled@demo.firm', 'SENIOR');
+    await assignRole(request, demoAdmin, 'walled@demo.firm', 'clinica-costa', 'NO_ACCESS');
   }
 
   const emails = [
@@ -163,7 +163,7 @@ function must(res: GqlResult, what: string): Record<string, unknown> {
   return res.data;
 }
 
-/** Whether the API has a role (the ethical wall, `NoAccess`, arrives with the access rules). */
+/** Whether the API has a role (the ethical wall, `NO_ACCESS`, arrives with the access rules). */
 function roleExists(role: string): boolean {
   const type = loadApiSchema().getType('RoleCluster');
   return isEnumType(type) && type.getValues().some((v) => v.name === role);

@@ -1,6 +1,7 @@
 export * from './errors.ts';
 export * from './http.ts';
 export * from './logger.ts';
+export * from './page-info.ts';
 export * from './scalars.ts';
 export * from './signed-context.ts';
 export * from './subgraph.ts';

@@ -1,3 +1,5 @@
+import type { ApiErrorCode } from './error-catalogue.ts';
+
 /**
  * Every business refusal the product can give, as a stable code clients can branch on.
  * Subgraphs turn a DomainError into a GraphQL error with `extensions.code` in one place.
@@ -60,7 +62,7 @@ export const ErrorCodes = [
   'BACKUP_SCHEMA_NEWER',
   'BACKUP_IN_PROGRESS',
   'RESTORE_VERIFICATION_FAILED',
-] as const;
+] as const satisfies readonly ApiErrorCode[];
 export type ErrorCode = (typeof ErrorCodes)[number];
 
 export class DomainError extends Error {

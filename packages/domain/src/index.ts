@@ -2,6 +2,7 @@ export * from './calendar.ts';
 export * from './currencies.ts';
 export * from './decimal.ts';
 export * from './documents.ts';
+export * from './error-catalogue.ts';
 export * from './errors.ts';
 export * from './fx.ts';
 export * from './idempotency.ts';

@@ -1,4 +1,10 @@
-import { DateScalar, DateTimeScalar, loadTypeDefs, type SubgraphDefinition } from '@cifra/context';
+import {
+  DateScalar,
+  DateTimeScalar,
+  DecimalScalar,
+  loadTypeDefs,
+  type SubgraphDefinition,
+} from '@cifra/context';
 import { DEFAULT_FAN_OUT, type FanOutOptions } from '@cifra/db';
 import type { Resolvers } from './__generated__/resolvers.ts';
 import type { Context } from './context.ts';
@@ -23,6 +29,7 @@ export {
 const resolvers: Resolvers = {
   Date: DateScalar,
   DateTime: DateTimeScalar,
+  Decimal: DecimalScalar,
   Query: { ...Query, ...firmFxQueries },
   Mutation,
   Currency,

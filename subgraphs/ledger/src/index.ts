@@ -8,6 +8,7 @@ import {
 } from '@cifra/context';
 import type { Resolvers } from './__generated__/resolvers.ts';
 import type { Context } from './context.ts';
+import { enumValues } from './enum-values.ts';
 import { createLoaders } from './loaders.ts';
 import {
   AgingInvoice,
@@ -38,6 +39,7 @@ import { Account, JournalEntry, JournalLine } from './resolvers/types.resolvers.
 import { rules } from './rules.ts';
 
 const resolvers: Resolvers = {
+  AccountRole: enumValues.AccountRole,
   Money: MoneyScalar,
   Decimal: DecimalScalar,
   Date: DateScalar,

@@ -1,8 +1,8 @@
 import { DomainError } from '@cifra/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Books } from '../src/services/books.ts';
-import { createItem, listItems, updateItem } from '../src/services/items.service.ts';
-import { createParty, listParties, updateParty } from '../src/services/parties.service.ts';
+import { createItem, listItems, pageItems, updateItem } from '../src/services/items.service.ts';
+import { createParty, listParties, pageParties, updateParty } from '../src/services/parties.service.ts';
 import { openTestBooks, type TestBooks } from './test-books.ts';
 
 let t: TestBooks;
@@ -116,5 +116,49 @@ describe('items', () => {
     );
     await refused(createItem(books, { code: 'CAFE-1KG', name: 'dup' }), 'CONFLICT', 'code');
     expect(await t.count('items')).toBe(before);
+  });
+});
+
+describe('parties and items as connections', () => {
+  async function walk<T>(
+    page: (
+      after: string | null,
+    ) => Promise<{ edges: { node: T }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }>,
+  ): Promise<T[]> {
+    const all: T[] = [];
+    let after: string | null = null;
+    for (let guard = 0; guard < 100; guard += 1) {
+      const p = await page(after);
+      all.push(...p.edges.map((e) => e.node));
+      if (!p.pageInfo.hasNextPage) return all;
+      after = p.pageInfo.endCursor;
+    }
+    throw new Error('the connection never ended');
+  }
+
+  it('pages through every party (customers first, by code) and every item, none skipped or repeated', async () => {
+    for (let i = 0; i < 7; i += 1) {
+      await createParty(books, { kind: i % 2 ? 'VENDOR' : 'CUSTOMER', code: `PG-${i}`, name: `Paged ${i}` });
+      await createItem(books, { code: `PG-ITEM-${i}`, name: `Paged item ${i}` });
+    }
+    const parties = await walk((after) => pageParties(books, { first: 3, after }));
+    expect(parties.map((p) => p.id)).toEqual((await listParties(books)).map((p) => p.id));
+    expect(new Set(parties.map((p) => p.id)).size).toBe(parties.length);
+    const kinds = parties.map((p) => p.kind);
+    expect(kinds.lastIndexOf('CUSTOMER')).toBeLessThan(kinds.indexOf('VENDOR'));
+    const items = await walk((after) => pageItems(t.db, { first: 2, after }));
+    expect(items.map((i) => i.id)).toEqual((await listItems(t.db)).map((i) => i.id));
+    const vendors = await walk((after) =>
+      pageParties(books, { filter: { kind: 'VENDOR', search: 'paged' }, first: 2, after }),
+    );
+    expect(vendors.map((p) => p.code)).toEqual(['PG-1', 'PG-3', 'PG-5']);
+  });
+
+  it('refuses a page size past 500 and a cursor of another list with BAD_USER_INPUT', async () => {
+    await refused(pageParties(books, { first: 501 }), 'BAD_USER_INPUT', 'first');
+    await refused(pageItems(t.db, { first: -1 }), 'BAD_USER_INPUT', 'first');
+    const itemCursor = (await pageItems(t.db, { first: 1 })).pageInfo.endCursor as string;
+    await refused(pageParties(books, { after: itemCursor }), 'BAD_USER_INPUT', 'after');
+    await refused(pageItems(t.db, { after: 'garbage' }), 'BAD_USER_INPUT', 'after');
   });
 });

@@ -118,7 +118,7 @@ describe('batch skips', () => {
     expect(alreadyDone('LOCK_PURCHASING', row({ periodState: 'LOCK_SALES_AND_PURCHASING' }))).toBe(true);
     expect(alreadyDone('LOCK_SALES_AND_PURCHASING', row({ periodState: 'LOCK_SALES' }))).toBe(false);
     expect(alreadyDone('START_CLOSE', row({ closeStatus: 'DRAFT' }))).toBe(true);
-    expect(alreadyDone('START_CLOSE', row({ closeStatus: 'REJECTED' }))).toBe(false);
+    expect(alreadyDone('START_CLOSE', row({ closeStatus: 'REOPENED' }))).toBe(false);
     expect(alreadyDone('SUBMIT_CLOSE', row({ closeStatus: 'DRAFT' }))).toBe(false);
     expect(alreadyDone('SUBMIT_CLOSE', row({ closeStatus: 'PENDING_APPROVAL' }))).toBe(true);
     expect(alreadyDone('APPROVE_CLOSE', row({ closeStatus: 'PENDING_APPROVAL' }))).toBe(false);

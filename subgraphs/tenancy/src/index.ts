@@ -7,6 +7,7 @@ import {
 } from '@cifra/context';
 import type { Resolvers } from './__generated__/resolvers.ts';
 import type { Context } from './context.ts';
+import { enumValues } from './enum-values.ts';
 import { backupMutations, backupQueries, ClientBackup } from './resolvers/backups.resolvers.ts';
 import {
   Integration,
@@ -36,6 +37,8 @@ export type { DocumentChecker } from './services/trusted-documents.service.ts';
 const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   JSON: JSONScalar,
+  RoleCluster: enumValues.RoleCluster,
+  SettingKey: enumValues.SettingKey,
   Query: { ...Query, ...integrationQueries, ...backupQueries },
   Mutation: { ...Mutation, ...integrationMutations, ...backupMutations },
   ClientBackup,

@@ -1,4 +1,5 @@
 import type { RoleName, TenantRow } from '@cifra/db';
+import type { Settings } from '@cifra/domain';
 
 /** A client as the caller sees it: the control-plane row and, when known, the caller's role there. */
 export type Tenant = TenantRow & { role?: RoleName | null };
@@ -19,6 +20,10 @@ export type ClientRole = import('./services/members.service.ts').ClientRole;
 
 /** A client's settings are read when asked for, from the client row. */
 export type ClientSettings = { tenant: TenantRow };
+/** Settings as stored (the firm's masters or a client's overrides): validated keys to values. */
+export type SettingValues = Record<string, unknown>;
+/** Settings as they apply (packages/domain/src/settings.ts). */
+export type EffectiveSettings = Settings;
 
 export type Integration = import('./services/integrations.service.ts').IntegrationRow;
 /** A grant resolves its client from the row's tenant id. */

@@ -8,6 +8,7 @@ export const rules: RuleMap = {
   Query: {
     me: signedIn,
     tenants: signedIn,
+    errorCodes: signedIn,
     tenant: can(P.Tenant.Read),
     firmMembers: manageUsers,
     firmSettings: manageClients,
@@ -63,7 +64,10 @@ export const rules: RuleMap = {
   WhiteLabel: signedIn,
   FirmMember: manageUsers,
   ClientRole: manageUsers,
+  ErrorCodeInfo: signedIn,
   ClientSettings: manageClients,
+  SettingValues: manageClients,
+  EffectiveSettings: manageClients,
   // Integration.Manage lists integrations; Tenant.Manage lists a client's entity keys.
   Integration: canAny(P.Integration.Manage, P.Tenant.Manage),
   IntegrationGrant: manageIntegrations,

@@ -166,7 +166,7 @@ export function createPartnerClient(options: PartnerClientOptions) {
     /** The customer with this code, created when the books have none yet. */
     async ensureCustomer(customer: { code: string; name: string }) {
       const found = await run('query', FindCustomerQuery, { search: customer.code });
-      const same = found.parties?.find((p) => p.code === customer.code);
+      const same = found.parties?.edges.map((e) => e.node).find((p) => p.code === customer.code);
       if (same) return same;
       const made = await run('mutation', CreateCustomerMutation, {
         input: { kind: 'CUSTOMER', ...customer },

@@ -7,10 +7,14 @@ import { graphql } from './__generated__/gql.js';
 
 export const FindCustomerQuery = graphql(`
   query PartnerFindCustomer($search: String!) {
-    parties(filter: { kind: CUSTOMER, search: $search }) {
-      id
-      code
-      name
+    parties(filter: { kind: CUSTOMER, search: $search }, first: 20) {
+      edges {
+        node {
+          id
+          code
+          name
+        }
+      }
     }
   }
 `);

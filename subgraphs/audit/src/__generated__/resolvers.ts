@@ -111,7 +111,9 @@ export type AuditEventFilter = {
   actor?: InputMaybe<Scalars['String']['input']>;
   /** An exact action, e.g. journal_entry.posted, or a prefix ending in a dot, e.g. period. */
   action?: InputMaybe<Scalars['String']['input']>;
+  /** The type of the changed entity (e.g. JournalEntry, Party). */
   entityType?: InputMaybe<Scalars['String']['input']>;
+  /** The id of the changed entity. */
   entityId?: InputMaybe<Scalars['String']['input']>;
   /** Events at or after this instant. */
   from?: InputMaybe<Scalars['DateTime']['input']>;
@@ -119,9 +121,12 @@ export type AuditEventFilter = {
   to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+/** One recorded change in the client's books: who, when, what and why. */
 export type AuditEvent = {
   __typename?: 'AuditEvent';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
+  /** When it happened (ISO 8601). */
   occurredAt: Scalars['DateTime']['output'];
   /** The person's user id, or the partner integration's id. */
   actorId?: Maybe<Scalars['ID']['output']>;
@@ -131,14 +136,23 @@ export type AuditEvent = {
   actorKind?: Maybe<ActorKind>;
   /** The integration that acted, when one did: its name and the client id of the secret it used. */
   actorIntegration?: Maybe<ActorIntegration>;
+  /** What happened, as `entity.verb` (e.g. journal_entry.posted); a filter matches this prefix. */
   action: Scalars['String']['output'];
+  /** The type of the changed entity (e.g. JournalEntry, Party). */
   entityType: Scalars['String']['output'];
+  /** The id of the changed entity. */
   entityId: Scalars['String']['output'];
+  /** The entity before the change (JSON); null when there was none. */
   before?: Maybe<Scalars['JSON']['output']>;
+  /** The entity after the change (JSON); null when there is none. */
   after?: Maybe<Scalars['JSON']['output']>;
+  /** Why, in the words of the person who acted (kept in the audit trail). */
   reason?: Maybe<Scalars['String']['output']>;
+  /** The request that made the change (ties the events of one request together). */
   requestId?: Maybe<Scalars['String']['output']>;
+  /** The client's name. */
   clientName?: Maybe<Scalars['String']['output']>;
+  /** The caller's app version, when it sent one. */
   clientVersion?: Maybe<Scalars['String']['output']>;
   /** Position in the client's hash chain (1, 2, 3 …), as a decimal string. */
   chainSeq: Scalars['String']['output'];
@@ -148,35 +162,41 @@ export type AuditEvent = {
   previousHash?: Maybe<Scalars['String']['output']>;
 };
 
+/** A Relay connection over audit events, newest first. */
 export type AuditEventConnection = {
   __typename?: 'AuditEventConnection';
+  /** One edge per node of this page, in the list's order. */
   edges: Array<AuditEventEdge>;
+  /** Where this page stands; pass endCursor as `after` for the next page. */
   pageInfo: PageInfo;
 };
 
+/** An audit event and its cursor. */
 export type AuditEventEdge = {
   __typename?: 'AuditEventEdge';
+  /** Opaque; pass as `after` to continue after this edge. */
   cursor: Scalars['String']['output'];
+  /** The object of this edge. */
   node: AuditEvent;
 };
 
-export type PageInfo = {
-  __typename?: 'PageInfo';
-  hasNextPage: Scalars['Boolean']['output'];
-  endCursor?: Maybe<Scalars['String']['output']>;
-};
-
+/** Who acted: a person or a partner integration. */
 export type ActorKind =
+  /** A signed-in person of the firm or the client. */
   | 'PERSON'
+  /** A partner integration acting with its client-credentials token. */
   | 'INTEGRATION';
 
+/** The partner integration that acted, when the actor is not a person. */
 export type ActorIntegration = {
   __typename?: 'ActorIntegration';
+  /** Its name as people read it. */
   name: Scalars['String']['output'];
   /** The client id (secret prefix) its token was issued for. */
   clientId: Scalars['String']['output'];
 };
 
+/** The result of re-computing the client's balances from its journal. */
 export type BooksVerification = {
   __typename?: 'BooksVerification';
   /** True when every entry matches the digest its posting recorded, every posting still has its entry, and the chain still holds its last checkpoint. */
@@ -187,33 +207,42 @@ export type BooksVerification = {
   firstMismatch?: Maybe<BooksMismatch>;
   /** The chain against its last checkpoint, kept outside the client's database. */
   checkpoint: ChainCheckpointCheck;
+  /** When the check ran (ISO 8601). */
   verifiedAt: Scalars['DateTime']['output'];
 };
 
+/** Whether the audit chain still matches the checkpoint sealed in the control plane. */
 export type ChainCheckpointCheck = {
   __typename?: 'ChainCheckpointCheck';
   /** True when the event at the checkpoint's position still has the checkpointed hash (or there is no checkpoint yet). */
   ok: Scalars['Boolean']['output'];
   /** The position checkpointed last; null when the client has none yet. */
   chainSeq?: Maybe<Scalars['String']['output']>;
+  /** When the checkpoint was sealed (ISO 8601). */
   takenAt?: Maybe<Scalars['DateTime']['output']>;
+  /** What is wrong. */
   problem?: Maybe<ChainCheckpointProblem>;
 };
 
+/** What is wrong with a sealed checkpoint of the audit chain. */
 export type ChainCheckpointProblem =
   /** The chain was rewritten: the event at the checkpoint's position is gone or carries another hash. */
   | 'REWRITTEN'
   /** The checkpoint's seal does not verify: it was not written by the services. */
   | 'FORGED';
 
+/** A journal entry the books check found wrong (see problem). */
 export type BooksMismatch = {
   __typename?: 'BooksMismatch';
+  /** The journal entry's id. */
   entryId: Scalars['ID']['output'];
   /** The entry's number, as posted. */
   number?: Maybe<Scalars['String']['output']>;
+  /** What is wrong. */
   problem: BooksProblem;
 };
 
+/** What kind of disagreement the books check found. */
 export type BooksProblem =
   /** The entry or its lines differ from what was posted (an amount, an account, a line added or removed). */
   | 'CHANGED'
@@ -222,28 +251,37 @@ export type BooksProblem =
   /** A posting event whose entry is gone. */
   | 'MISSING';
 
+/** The result of re-computing the client's audit chain from its events. */
 export type AuditChainVerification = {
   __typename?: 'AuditChainVerification';
   /** True when every event matches its hash and links to the one before, and the last one is the head. */
   ok: Scalars['Boolean']['output'];
   /** Events checked (up to and including the first broken link). */
   checked: Scalars['Int']['output'];
+  /** The first break; null when the whole chain verifies. */
   firstBrokenLink?: Maybe<AuditChainBreak>;
   /** The chain head as recorded by the database: position and hash of the last event. */
   headSeq: Scalars['String']['output'];
+  /** The hash of the newest event (compare it with a copy kept elsewhere). */
   headHash?: Maybe<Scalars['String']['output']>;
+  /** When the check ran (ISO 8601). */
   verifiedAt: Scalars['DateTime']['output'];
 };
 
+/** Where the client's audit chain stops verifying, and why. */
 export type AuditChainBreak = {
   __typename?: 'AuditChainBreak';
+  /** The event's position in the chain. */
   chainSeq: Scalars['String']['output'];
+  /** The id of the first event that does not verify. */
   eventId: Scalars['ID']['output'];
+  /** What is wrong. */
   problem: AuditChainProblem;
   /** The event at the break, when it still exists. */
   event?: Maybe<AuditEvent>;
 };
 
+/** What is wrong at a break of the audit chain. */
 export type AuditChainProblem =
   /** The event's content no longer matches its hash. */
   | 'HASH_MISMATCH'
@@ -254,40 +292,49 @@ export type AuditChainProblem =
   /** The last event is not the recorded head (events removed from the end). */
   | 'HEAD_MISMATCH';
 
+/** A posted journal entry: it never changes; corrections are voids and reversals. */
 export type JournalEntry = {
   __typename?: 'JournalEntry';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
   /** The audit events about this entry, newest first (needs Audit.Read). */
   auditEvents?: Maybe<AuditEventConnection>;
 };
 
 
+/** A posted journal entry: it never changes; corrections are voids and reversals. */
 export type JournalEntryAuditEventsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** An account of the client's chart of accounts. */
 export type Account = {
   __typename?: 'Account';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
   /** The audit events about this account, newest first (needs Audit.Read). */
   auditEvents?: Maybe<AuditEventConnection>;
 };
 
 
+/** An account of the client's chart of accounts. */
 export type AccountAuditEventsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A month of a fiscal year, with its posting state. */
 export type PostingPeriod = {
   __typename?: 'PostingPeriod';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
   /** The audit events about this period, newest first (needs Audit.Read). */
   auditEvents?: Maybe<AuditEventConnection>;
 };
 
 
+/** A month of a fiscal year, with its posting state. */
 export type PostingPeriodAuditEventsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
@@ -299,7 +346,9 @@ export type FirmAuditEventFilter = {
   actor?: InputMaybe<Scalars['String']['input']>;
   /** An exact action, e.g. membership.client_role_revoked, or a prefix ending in a dot, e.g. membership. */
   action?: InputMaybe<Scalars['String']['input']>;
+  /** The type of the changed entity (e.g. JournalEntry, Party). */
   entityType?: InputMaybe<Scalars['String']['input']>;
+  /** The id of the changed entity. */
   entityId?: InputMaybe<Scalars['String']['input']>;
   /** A client's slug: only the events about that client. */
   tenant?: InputMaybe<Scalars['String']['input']>;
@@ -309,92 +358,142 @@ export type FirmAuditEventFilter = {
   to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+/** One recorded change at firm level: provisioning, memberships, roles, settings, batches. */
 export type FirmAuditEvent = {
   __typename?: 'FirmAuditEvent';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
+  /** When it happened (ISO 8601). */
   occurredAt: Scalars['DateTime']['output'];
+  /** The user id of whoever acted; null for the system. */
   actorId?: Maybe<Scalars['ID']['output']>;
+  /** The email of whoever acted; null for the system. */
   actorEmail?: Maybe<Scalars['String']['output']>;
+  /** What happened, as `entity.verb` (e.g. journal_entry.posted); a filter matches this prefix. */
   action: Scalars['String']['output'];
+  /** The type of the changed entity (e.g. JournalEntry, Party). */
   entityType: Scalars['String']['output'];
+  /** The id of the changed entity. */
   entityId: Scalars['String']['output'];
   /** The client the action concerns, if any (null when the caller may not see it, or it no longer exists). */
   tenant?: Maybe<Tenant>;
+  /** The client the event concerns; null for firm-wide events. */
   tenantId?: Maybe<Scalars['ID']['output']>;
+  /** The entity before the change (JSON); null when there was none. */
   before?: Maybe<Scalars['JSON']['output']>;
+  /** The entity after the change (JSON); null when there is none. */
   after?: Maybe<Scalars['JSON']['output']>;
+  /** Why, in the words of the person who acted (kept in the audit trail). */
   reason?: Maybe<Scalars['String']['output']>;
+  /** The request that made the change. */
   requestId?: Maybe<Scalars['String']['output']>;
+  /** The client's name. */
   clientName?: Maybe<Scalars['String']['output']>;
+  /** The caller's app version, when it sent one. */
   clientVersion?: Maybe<Scalars['String']['output']>;
   /** Position in the control plane's hash chain, as a decimal string. */
   chainSeq: Scalars['String']['output'];
+  /** This event's hash in the audit chain. */
   hash: Scalars['String']['output'];
+  /** The previous event's hash in the audit chain. */
   previousHash?: Maybe<Scalars['String']['output']>;
 };
 
+/** A Relay connection over the firm's audit events, newest first. */
 export type FirmAuditEventConnection = {
   __typename?: 'FirmAuditEventConnection';
+  /** One edge per node of this page, in the list's order. */
   edges: Array<FirmAuditEventEdge>;
+  /** Where this page stands; pass endCursor as `after` for the next page. */
   pageInfo: PageInfo;
 };
 
+/** A firm audit event and its cursor. */
 export type FirmAuditEventEdge = {
   __typename?: 'FirmAuditEventEdge';
+  /** Opaque; pass as `after` to continue after this edge. */
   cursor: Scalars['String']['output'];
+  /** The object of this edge. */
   node: FirmAuditEvent;
 };
 
+/** The result of re-computing the firm's own audit chain. */
 export type FirmAuditChainVerification = {
   __typename?: 'FirmAuditChainVerification';
+  /** Whether the check passed. */
   ok: Scalars['Boolean']['output'];
+  /** How many it checked. */
   checked: Scalars['Int']['output'];
+  /** The first break; null when the whole chain verifies. */
   firstBrokenLink?: Maybe<FirmAuditChainBreak>;
+  /** The position of the newest event. */
   headSeq: Scalars['String']['output'];
+  /** The hash of the newest event (compare it with a copy kept elsewhere). */
   headHash?: Maybe<Scalars['String']['output']>;
+  /** When the check ran (ISO 8601). */
   verifiedAt: Scalars['DateTime']['output'];
 };
 
+/** Where the firm's audit chain stops verifying. */
 export type FirmAuditChainBreak = {
   __typename?: 'FirmAuditChainBreak';
+  /** The event's position in the chain. */
   chainSeq: Scalars['String']['output'];
+  /** The id of the first event that does not verify. */
   eventId: Scalars['ID']['output'];
+  /** What is wrong. */
   problem: AuditChainProblem;
   /** The event at the break, when it still exists and is the caller's firm's. */
   event?: Maybe<FirmAuditEvent>;
 };
 
+/** A client business of the firm, with its own database. */
 export type Tenant = {
   __typename?: 'Tenant';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
   /** The firm-level events about this client (provisioning, roles on it, its settings), newest first (needs Audit.ReadFirm). */
   firmAuditEvents?: Maybe<FirmAuditEventConnection>;
 };
 
 
+/** A client business of the firm, with its own database. */
 export type TenantFirmAuditEventsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** What happened to a row in one version. */
 export type HistoryOperation =
+  /** The row was created. */
   | 'INSERT'
+  /** The row was changed. */
   | 'UPDATE'
+  /** The row was deleted. */
   | 'DELETE'
   /** The row as it stood when versioning of its table began. */
   | 'SNAPSHOT';
 
+/** One version of a row, from its system-versioned history. */
 export type EntityVersion = {
   __typename?: 'EntityVersion';
+  /** The type of the changed entity (e.g. JournalEntry, Party). */
   entityType: Scalars['String']['output'];
+  /** The id of the changed entity. */
   entityId: Scalars['ID']['output'];
+  /** What happened to the row. */
   operation: HistoryOperation;
+  /** When this version began (ISO 8601). */
   validFrom: Scalars['DateTime']['output'];
   /** When the next version replaced this one; null for the current version. */
   validTo?: Maybe<Scalars['DateTime']['output']>;
+  /** The user id of whoever acted; null for the system. */
   actorId?: Maybe<Scalars['ID']['output']>;
+  /** The email of whoever acted; null for the system. */
   actorEmail?: Maybe<Scalars['String']['output']>;
+  /** Why, in the words of the person who acted (kept in the audit trail). */
   reason?: Maybe<Scalars['String']['output']>;
+  /** The request that made the change. */
   requestId?: Maybe<Scalars['String']['output']>;
   /** The database login that made the change (the application's role for changes made through the API). */
   databaseRole?: Maybe<Scalars['String']['output']>;
@@ -419,33 +518,60 @@ export type MutationInvestigateArgs = {
   maxRows?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** How an investigation ended. */
 export type InvestigationOutcome =
+  /** The statement ran; rows holds its answer. */
   | 'OK'
   /** The database refused or failed the statement (see error). */
   | 'ERROR'
   /** The statement ran past the statement timeout and was cancelled. */
   | 'TIMEOUT';
 
+/** The answer to an investigation's statement. */
 export type InvestigationResult = {
   __typename?: 'InvestigationResult';
+  /** How the statement ended. */
   outcome: InvestigationOutcome;
+  /** Column names, in order. */
   columns: Array<Scalars['String']['output']>;
   /** Each row as a list of values in column order; int8 and numeric values are decimal strings. */
   rows: Array<Array<Maybe<Scalars['JSON']['output']>>>;
+  /** Rows returned. */
   rowCount: Scalars['Int']['output'];
   /** True when the statement had more rows than maxRows. */
   truncated: Scalars['Boolean']['output'];
+  /** How long the statement ran, in milliseconds. */
   durationMs: Scalars['Int']['output'];
+  /** Why it failed; null when OK. */
   error?: Maybe<InvestigationError>;
   /** The audit event that recorded this investigation. */
   auditEvent?: Maybe<AuditEvent>;
 };
 
+/** Why an investigation's statement failed. */
 export type InvestigationError = {
   __typename?: 'InvestigationError';
   /** The PostgreSQL SQLSTATE, e.g. 25006 for a write in a read-only transaction, 42501 for a missing privilege. */
   sqlState?: Maybe<Scalars['String']['output']>;
+  /** A sentence a person can act on. */
   message: Scalars['String']['output'];
+};
+
+/**
+ * Where one page of a connection stands, the same in every connection of the API. Pass `endCursor`
+ * as the `after` argument of the same field (with the same filter) for the next page; cursors are
+ * opaque strings, valid only for the field that returned them.
+ */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** Whether a page follows this one: ask again with `after: endCursor`. */
+  hasNextPage: Scalars['Boolean']['output'];
+  /** Whether a page comes before this one (true when `after` was given). */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** The cursor of the first edge of this page; null when the page is empty. */
+  startCursor?: Maybe<Scalars['String']['output']>;
+  /** The cursor of the last edge of this page; null when the page is empty. */
+  endCursor?: Maybe<Scalars['String']['output']>;
 };
 
 export type Link__Purpose =
@@ -591,7 +717,6 @@ export type ResolversTypes = ResolversObject<{
   AuditEvent: ResolverTypeWrapper<AuditEventModel>;
   AuditEventConnection: ResolverTypeWrapper<Omit<AuditEventConnection, 'edges'> & { edges: Array<ResolversTypes['AuditEventEdge']> }>;
   AuditEventEdge: ResolverTypeWrapper<Omit<AuditEventEdge, 'node'> & { node: ResolversTypes['AuditEvent'] }>;
-  PageInfo: ResolverTypeWrapper<PageInfo>;
   ActorKind: ActorKind;
   ActorIntegration: ResolverTypeWrapper<ActorIntegration>;
   BooksVerification: ResolverTypeWrapper<BooksVerification>;
@@ -618,6 +743,7 @@ export type ResolversTypes = ResolversObject<{
   InvestigationOutcome: InvestigationOutcome;
   InvestigationResult: ResolverTypeWrapper<InvestigationResultModel>;
   InvestigationError: ResolverTypeWrapper<InvestigationError>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   link__Purpose: Link__Purpose;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
@@ -641,7 +767,6 @@ export type ResolversParentTypes = ResolversObject<{
   AuditEvent: AuditEventModel;
   AuditEventConnection: Omit<AuditEventConnection, 'edges'> & { edges: Array<ResolversParentTypes['AuditEventEdge']> };
   AuditEventEdge: Omit<AuditEventEdge, 'node'> & { node: ResolversParentTypes['AuditEvent'] };
-  PageInfo: PageInfo;
   ActorIntegration: ActorIntegration;
   BooksVerification: BooksVerification;
   ChainCheckpointCheck: ChainCheckpointCheck;
@@ -662,6 +787,7 @@ export type ResolversParentTypes = ResolversObject<{
   Mutation: Record<PropertyKey, never>;
   InvestigationResult: InvestigationResultModel;
   InvestigationError: InvestigationError;
+  PageInfo: PageInfo;
   link__Import: Scalars['link__Import']['output'];
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
   federation__Scope: Scalars['federation__Scope']['output'];
@@ -710,9 +836,9 @@ export type Federation__ExtendsDirectiveArgs = { };
 
 export type Federation__ExtendsDirectiveResolver<Result, Parent, ContextType = Context, Args = Federation__ExtendsDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
-export type Federation__ShareableDirectiveArgs = { };
+export type ShareableDirectiveArgs = { };
 
-export type Federation__ShareableDirectiveResolver<Result, Parent, ContextType = Context, Args = Federation__ShareableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+export type ShareableDirectiveResolver<Result, Parent, ContextType = Context, Args = ShareableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type Federation__InaccessibleDirectiveArgs = { };
 
@@ -802,11 +928,6 @@ export type AuditEventConnectionResolvers<ContextType = Context, ParentType exte
 export type AuditEventEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEventEdge'] = ResolversParentTypes['AuditEventEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['AuditEvent'], ParentType, ContextType>;
-}>;
-
-export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
-  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type ActorIntegrationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ActorIntegration'] = ResolversParentTypes['ActorIntegration']> = ResolversObject<{
@@ -960,6 +1081,13 @@ export type InvestigationErrorResolvers<ContextType = Context, ParentType extend
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['link__Import'], any> {
   name: 'link__Import';
 }
@@ -995,7 +1123,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   AuditEvent?: AuditEventResolvers<ContextType>;
   AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
   AuditEventEdge?: AuditEventEdgeResolvers<ContextType>;
-  PageInfo?: PageInfoResolvers<ContextType>;
   ActorIntegration?: ActorIntegrationResolvers<ContextType>;
   BooksVerification?: BooksVerificationResolvers<ContextType>;
   ChainCheckpointCheck?: ChainCheckpointCheckResolvers<ContextType>;
@@ -1015,6 +1142,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   InvestigationResult?: InvestigationResultResolvers<ContextType>;
   InvestigationError?: InvestigationErrorResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   link__Import?: GraphQLScalarType;
   federation__FieldSet?: GraphQLScalarType;
   federation__Scope?: GraphQLScalarType;
@@ -1031,7 +1159,7 @@ export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
   federation__external?: Federation__ExternalDirectiveResolver<any, any, ContextType>;
   federation__tag?: Federation__TagDirectiveResolver<any, any, ContextType>;
   federation__extends?: Federation__ExtendsDirectiveResolver<any, any, ContextType>;
-  federation__shareable?: Federation__ShareableDirectiveResolver<any, any, ContextType>;
+  shareable?: ShareableDirectiveResolver<any, any, ContextType>;
   federation__inaccessible?: Federation__InaccessibleDirectiveResolver<any, any, ContextType>;
   federation__override?: Federation__OverrideDirectiveResolver<any, any, ContextType>;
   federation__composeDirective?: Federation__ComposeDirectiveDirectiveResolver<any, any, ContextType>;

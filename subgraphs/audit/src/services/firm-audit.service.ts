@@ -1,3 +1,4 @@
+import { type PageInfo, pageInfoOf } from '@cifra/context';
 import { type ControlDb, control } from '@cifra/db';
 import { badInput } from '@cifra/domain';
 import { and, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
@@ -34,7 +35,7 @@ export interface FirmAuditEventFilter extends AuditEventFilter {
 
 export interface FirmAuditEventPage {
   edges: { cursor: string; node: FirmAuditEvent }[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  pageInfo: PageInfo;
 }
 
 /** One page of the firm's trail, newest first, narrowed by `filter` (as `auditEvents` is for a client). */
@@ -61,7 +62,7 @@ export async function listFirmAuditEvents(
       .select({ id: control.tenants.id })
       .from(control.tenants)
       .where(and(eq(control.tenants.slug, slug), eq(control.tenants.firmId, firmId)));
-    if (!t) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
+    if (!t) return { edges: [], pageInfo: pageInfoOf([], false, args.after) };
     conditions.push(eq(e.tenantId, t.id));
   }
   if (args.after != null) {
@@ -76,7 +77,7 @@ export async function listFirmAuditEvents(
     .orderBy(desc(e.id))
     .limit(first + 1);
   const edges = rows.slice(0, first).map((node) => ({ cursor: encodeCursor(node.id), node }));
-  return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+  return { edges, pageInfo: pageInfoOf(edges, rows.length > first, args.after) };
 }
 
 /** One event of the firm's trail by id, or null (also when it is another firm's). */

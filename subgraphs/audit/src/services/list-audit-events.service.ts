@@ -1,3 +1,4 @@
+import { type PageInfo, pageInfoOf } from '@cifra/context';
 import type { TenantDb } from '@cifra/db';
 import { type control, tenant } from '@cifra/db';
 import { badInput } from '@cifra/domain';
@@ -14,7 +15,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface AuditEventPage {
   edges: { cursor: string; node: AuditEvent }[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  pageInfo: PageInfo;
 }
 
 export interface AuditEventFilter {
@@ -109,6 +110,6 @@ export async function listAuditEvents(
   const edges = page.map((node) => ({ cursor: encodeCursor(node.id), node }));
   return {
     edges,
-    pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+    pageInfo: pageInfoOf(edges, rows.length > first, args.after),
   };
 }

@@ -17,6 +17,8 @@ export type Scalars = {
   Date: { input: string; output: string; }
   /** An instant, ISO 8601. */
   DateTime: { input: Date | string; output: Date | string; }
+  /** An exact decimal number as a string, e.g. "1.0835". Never a JSON number. */
+  Decimal: { input: string; output: string; }
   link__Import: { input: unknown; output: unknown; }
   federation__FieldSet: { input: unknown; output: unknown; }
   federation__Scope: { input: unknown; output: unknown; }
@@ -28,6 +30,7 @@ export type Query = {
   __typename?: 'Query';
   /** ISO 4217 currencies, kept once in the control plane for every client. */
   currencies?: Maybe<Array<Currency>>;
+  /** One ISO 4217 currency by its code; null when unknown. */
   currency?: Maybe<Currency>;
   _entities: Array<Maybe<_Entity>>;
   _service: _Service;
@@ -81,10 +84,14 @@ export type QueryStaleRateUsageArgs = {
   to: Scalars['Date']['input'];
 };
 
+/** A currency of ISO 4217. */
 export type Currency = {
   __typename?: 'Currency';
+  /** Its code: what inputs and reports refer to it by. */
   code: Scalars['String']['output'];
+  /** The ISO 4217 numeric code (e.g. 840 for USD). */
   numericCode?: Maybe<Scalars['String']['output']>;
+  /** Its name as people read it. */
   name: Scalars['String']['output'];
   /** Decimal places of the minor unit (2 for USD and PAB, 0 for JPY, 3 for BHD). */
   minorUnits: Scalars['Int']['output'];
@@ -106,27 +113,34 @@ export type Mutation = {
 export type MutationOverrideExchangeRateArgs = {
   currency: Scalars['String']['input'];
   date: Scalars['Date']['input'];
-  rate: Scalars['String']['input'];
+  rate: Scalars['Decimal']['input'];
   reason: Scalars['String']['input'];
 };
 
 /** One row of the client's ExchangeRateHistory. Rows are never changed: a correction is an override row. */
 export type ExchangeRateRecord = {
   __typename?: 'ExchangeRateRecord';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
   /** The date the rate is for. */
   date: Scalars['Date']['output'];
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
+  /** The client's base currency, ISO 4217 (e.g. PAB). */
   baseCurrency: Scalars['String']['output'];
   /** Units of `baseCurrency` for one unit of `currency`, an exact decimal string. */
-  rate: Scalars['String']['output'];
+  rate: Scalars['Decimal']['output'];
   /** `ECB`, a configured JSON endpoint's id, `PEG` (fixed by the regional configuration) or `OVERRIDE`. */
   source: Scalars['String']['output'];
   /** How the rate was computed from what the provider published (e.g. a cross rate through EUR). */
   derivation?: Maybe<Scalars['String']['output']>;
+  /** When the rate was fetched or typed in (ISO 8601). */
   fetchedAt: Scalars['DateTime']['output'];
+  /** Whether the rate was typed in by overrideExchangeRate. */
   isOverride: Scalars['Boolean']['output'];
+  /** Who overrode the rate (email); null unless isOverride. */
   overriddenBy?: Maybe<Scalars['String']['output']>;
+  /** Why the rate was overridden; null unless isOverride. */
   overrideReason?: Maybe<Scalars['String']['output']>;
   /** Whether this row is the one in force for its date. */
   effective: Scalars['Boolean']['output'];
@@ -135,19 +149,27 @@ export type ExchangeRateRecord = {
 /** The answer to `exchangeRate`: the rate in force and where it came from. */
 export type ExchangeRate = {
   __typename?: 'ExchangeRate';
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
+  /** The client's base currency, ISO 4217 (e.g. PAB). */
   baseCurrency: Scalars['String']['output'];
   /** The date asked for. */
   requestedDate: Scalars['Date']['output'];
   /** The date of the rate used (earlier than requestedDate when it is a fallback). */
   rateDate: Scalars['Date']['output'];
-  rate: Scalars['String']['output'];
+  /** Units of `baseCurrency` for one unit of `currency`, an exact decimal string. */
+  rate: Scalars['Decimal']['output'];
   /** `BASE` (the base currency itself), `PEG`, `OVERRIDE`, or the provider's id. */
   source: Scalars['String']['output'];
+  /** How the rate was computed from what the provider published (e.g. a cross rate through EUR). */
   derivation?: Maybe<Scalars['String']['output']>;
+  /** When the rate was fetched; null for the base currency. */
   fetchedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Whether the rate was typed in by overrideExchangeRate. */
   isOverride: Scalars['Boolean']['output'];
+  /** Who overrode the rate (email); null unless isOverride. */
   overriddenBy?: Maybe<Scalars['String']['output']>;
+  /** Why the rate was overridden; null unless isOverride. */
   overrideReason?: Maybe<Scalars['String']['output']>;
   /** True when the rate is older than the date asked: the last known rate standing in. */
   isFallback: Scalars['Boolean']['output'];
@@ -157,6 +179,7 @@ export type ExchangeRate = {
   recordId?: Maybe<Scalars['ID']['output']>;
 };
 
+/** The client's daily exchange-rate refresh. */
 export type FxRefreshStatus = {
   __typename?: 'FxRefreshStatus';
   /** The provider the client's refresh asks (setting fxProvider). */
@@ -165,9 +188,13 @@ export type FxRefreshStatus = {
   currencies: Array<Scalars['String']['output']>;
   /** The local time of the daily refresh (setting fxRefreshLocalTime) in `timezone`. */
   localTime: Scalars['String']['output'];
+  /** The client's IANA time zone the refresh time is read in. */
   timezone: Scalars['String']['output'];
+  /** When the refresh runs next (ISO 8601). */
   nextRunAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When it last ran; null if never. */
   lastAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When it last succeeded; null if never. */
   lastSuccessAt?: Maybe<Scalars['DateTime']['output']>;
   /** The provider's date of the last rates stored. */
   lastRateDate?: Maybe<Scalars['Date']['output']>;
@@ -175,34 +202,82 @@ export type FxRefreshStatus = {
   lastError?: Maybe<Scalars['String']['output']>;
   /** Currencies the provider did not quote at the last attempt; their last known rate stays in use. */
   missingCurrencies: Array<Scalars['String']['output']>;
+  /** Failed runs since the last success. */
   consecutiveFailures: Scalars['Int']['output'];
   /** When the job retries after a failure (exponential backoff), if it will. */
   nextRetryAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
+/** Why a client's database could not be read for a firm-wide view. */
+export type ClientUnavailableCode =
+  /** It did not answer within the view's time limit (CLOSE_BOARD_CLIENT_TIMEOUT_MS). */
+  | 'TIMEOUT'
+  /** Its database server refused the connection or is down. */
+  | 'CONNECTION_REFUSED'
+  /** Its database does not exist on the server the control plane names. */
+  | 'DATABASE_NOT_FOUND'
+  /** The server refused the client's own database login. */
+  | 'LOGIN_REFUSED'
+  /** Anything else (logged on the server with the request id). */
+  | 'ERROR';
+
+/** What posted a journal entry (the same enum as the ledger's). */
+export type SourceKind =
+  /** A manual journal entry (postJournalEntry, an approved draft, an import). */
+  | 'MANUAL'
+  /** A posted sales invoice. */
+  | 'SALES_INVOICE'
+  /** A posted credit note against a sales invoice. */
+  | 'CREDIT_NOTE'
+  /** A posted customer receipt. */
+  | 'CUSTOMER_RECEIPT'
+  /** A posted vendor bill. */
+  | 'PURCHASE_INVOICE'
+  /** A posted debit note against a vendor bill. */
+  | 'DEBIT_NOTE'
+  /** A posted vendor payment. */
+  | 'VENDOR_PAYMENT'
+  /** An entry posted by approveYearEndClose (the closing entry). */
+  | 'YEAR_END_CLOSE'
+  /** The reversal that voids another entry. */
+  | 'REVERSAL';
+
 /** Whether a client's database answered the firm view (the same enum as the close board's). */
 export type ClientAvailability =
+  /** The client's database answered. */
   | 'AVAILABLE'
+  /** It did not answer in time or refused: see unavailableCode. */
   | 'UNAVAILABLE';
 
+/** Entries posted on fallback or overridden rates across the caller's clients. */
 export type StaleRateUsage = {
   __typename?: 'StaleRateUsage';
+  /** First day, inclusive (YYYY-MM-DD). */
   from: Scalars['Date']['output'];
+  /** Last day, inclusive (YYYY-MM-DD). */
   to: Scalars['Date']['output'];
+  /** One row per client read. */
   clients: Array<StaleRateClientUsage>;
   /** Every listed entry of every available client, by client, posting date and number. */
   entries: Array<StaleRateEntry>;
+  /** How many clients did not answer. */
   unavailableCount: Scalars['Int']['output'];
 };
 
+/** One client's part of stale-rate usage. */
 export type StaleRateClientUsage = {
   __typename?: 'StaleRateClientUsage';
+  /** The client's id. */
   clientId: Scalars['ID']['output'];
+  /** The client's slug (what X-Tenant takes). */
   clientSlug: Scalars['String']['output'];
+  /** The client's name. */
   clientName: Scalars['String']['output'];
+  /** Whether the client's database answered. */
   availability: ClientAvailability;
-  /** Why the client could not be read: TIMEOUT, CONNECTION_REFUSED, DATABASE_NOT_FOUND, LOGIN_REFUSED or ERROR. */
-  unavailableCode?: Maybe<Scalars['String']['output']>;
+  /** Why the client could not be read; null when AVAILABLE. */
+  unavailableCode?: Maybe<ClientUnavailableCode>;
+  /** Why it did not answer; null when AVAILABLE. */
   unavailableReason?: Maybe<Scalars['String']['output']>;
   /** Null when unavailable. */
   entryCount?: Maybe<Scalars['Int']['output']>;
@@ -210,29 +285,42 @@ export type StaleRateClientUsage = {
   truncated?: Maybe<Scalars['Boolean']['output']>;
 };
 
+/** An entry posted on a fallback or overridden exchange rate. */
 export type StaleRateEntry = {
   __typename?: 'StaleRateEntry';
+  /** The client's id. */
   clientId: Scalars['ID']['output'];
+  /** The client's slug (what X-Tenant takes). */
   clientSlug: Scalars['String']['output'];
+  /** The client's name. */
   clientName: Scalars['String']['output'];
+  /** The journal entry's id. */
   entryId: Scalars['ID']['output'];
+  /** The journal entry's number (e.g. JE-2026-000001). */
   entryNumber: Scalars['String']['output'];
+  /** The day it posts to the books on (YYYY-MM-DD). */
   postingDate: Scalars['Date']['output'];
   /** The document the entry posted, if any. */
   documentNumber?: Maybe<Scalars['String']['output']>;
-  sourceKind: Scalars['String']['output'];
+  /** What posted the entry. */
+  sourceKind: SourceKind;
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
   /** Units of the base currency for one unit of `currency`, exact. */
-  rate: Scalars['String']['output'];
+  rate: Scalars['Decimal']['output'];
+  /** The date of the exchange rate used (YYYY-MM-DD). */
   rateDate: Scalars['Date']['output'];
   /** ECB, a JSON provider's id, OVERRIDE, DOCUMENT (typed on the document) or PEG. */
   source: Scalars['String']['output'];
+  /** The id of the rate record used. */
   exchangeRateId: Scalars['ID']['output'];
   /** The rate was older than the document's date when it was used (the last known rate standing in). */
   isFallback: Scalars['Boolean']['output'];
   /** The rate was forced by a person: an override for its date, or typed on the document. */
   isOverride: Scalars['Boolean']['output'];
+  /** Who overrode the rate; null unless an override. */
   overrideByEmail?: Maybe<Scalars['String']['output']>;
+  /** Why the rate was overridden; null unless isOverride. */
   overrideReason?: Maybe<Scalars['String']['output']>;
 };
 
@@ -353,11 +441,14 @@ export type ResolversTypes = ResolversObject<{
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ExchangeRateRecord: ResolverTypeWrapper<ExchangeRateRecordModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ExchangeRate: ResolverTypeWrapper<ExchangeRateModel>;
   FxRefreshStatus: ResolverTypeWrapper<FxRefreshStatusModel>;
+  ClientUnavailableCode: ClientUnavailableCode;
+  SourceKind: SourceKind;
   ClientAvailability: ClientAvailability;
   StaleRateUsage: ResolverTypeWrapper<StaleRateUsage>;
   StaleRateClientUsage: ResolverTypeWrapper<StaleRateClientUsage>;
@@ -381,6 +472,7 @@ export type ResolversParentTypes = ResolversObject<{
   Int: Scalars['Int']['output'];
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  Decimal: Scalars['Decimal']['output'];
   Mutation: Record<PropertyKey, never>;
   ExchangeRateRecord: ExchangeRateRecordModel;
   ID: Scalars['ID']['output'];
@@ -506,6 +598,10 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
+  name: 'Decimal';
+}
+
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   overrideExchangeRate?: Resolver<Maybe<ResolversTypes['ExchangeRateRecord']>, ParentType, ContextType, RequireFields<MutationOverrideExchangeRateArgs, 'currency' | 'date' | 'rate' | 'reason'>>;
 }>;
@@ -515,7 +611,7 @@ export type ExchangeRateRecordResolvers<ContextType = Context, ParentType extend
   date?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   baseCurrency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  rate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rate?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   derivation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   fetchedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -530,7 +626,7 @@ export type ExchangeRateResolvers<ContextType = Context, ParentType extends Reso
   baseCurrency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   requestedDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   rateDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
-  rate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rate?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   derivation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   fetchedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -570,7 +666,7 @@ export type StaleRateClientUsageResolvers<ContextType = Context, ParentType exte
   clientSlug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   clientName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   availability?: Resolver<ResolversTypes['ClientAvailability'], ParentType, ContextType>;
-  unavailableCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  unavailableCode?: Resolver<Maybe<ResolversTypes['ClientUnavailableCode']>, ParentType, ContextType>;
   unavailableReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   entryCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   truncated?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
@@ -584,9 +680,9 @@ export type StaleRateEntryResolvers<ContextType = Context, ParentType extends Re
   entryNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   postingDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   documentNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  sourceKind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sourceKind?: Resolver<ResolversTypes['SourceKind'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  rate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rate?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   rateDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   exchangeRateId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -629,6 +725,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Currency?: CurrencyResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  Decimal?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   ExchangeRateRecord?: ExchangeRateRecordResolvers<ContextType>;
   ExchangeRate?: ExchangeRateResolvers<ContextType>;

@@ -5,6 +5,7 @@ import {
   fanOut,
   type TenantDb,
   type TenantRegistry,
+  type tenant,
   type UnavailableCode,
   visibleClients,
 } from '@cifra/db';
@@ -26,7 +27,7 @@ export interface StaleRateEntry {
   postingDate: IsoDate;
   /** The document the entry posted, if any (INV-2026-000001). */
   documentNumber: string | null;
-  sourceKind: string;
+  sourceKind: (typeof tenant.sourceKind.enumValues)[number];
   currency: string;
   /** The rate as stored (exact decimal text, canonical). */
   rate: string;
@@ -87,7 +88,7 @@ export async function readStaleRateUsage(
     entry_id: string;
     number: string;
     posting_date: string;
-    source_kind: string;
+    source_kind: (typeof tenant.sourceKind.enumValues)[number];
     document_number: string | null;
     currency: string;
     rate: string;

@@ -29,12 +29,20 @@ export type Scalars = {
   _Any: { input: unknown; output: unknown; }
 };
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type Query = {
   __typename?: 'Query';
   /** The chart of accounts of the current client, ordered by code. */
   accounts?: Maybe<Array<Account>>;
   /** One posted journal entry. */
   journalEntry?: Maybe<JournalEntry>;
+  /**
+   * Posted journal entries of the current client (manual, document-posted, reversals and closing
+   * entries), newest first: posting date, then number, both descending. Needs GL.Read. `first` is
+   * at most 200 (default 50); pass the last `pageInfo.endCursor` as `after` for the next page. Cursors
+   * are opaque and stay valid while entries are posted. Bad filters or cursors: BAD_USER_INPUT.
+   */
+  journalEntries?: Maybe<JournalEntryConnection>;
   _entities: Array<Maybe<_Entity>>;
   _service: _Service;
   /** One document (any kind, any status). */
@@ -54,14 +62,27 @@ export type Query = {
   arAging?: Maybe<AgingReport>;
   /** Open payables at the end of `asOf`, per vendor and currency, by days past due; `revalueAt` as arAging. */
   apAging?: Maybe<AgingReport>;
-  /** Journal-entry drafts of the current client, newest first (default: those still awaiting approval). */
+  /**
+   * Journal-entry drafts of the current client, newest first (needs GL.Read; default: those still
+   * awaiting approval). At most `first` of them: 1 to 500, default 100 (BAD_USER_INPUT otherwise);
+   * filter by `status` to see older ones.
+   */
   journalEntryDrafts: Array<JournalEntryDraft>;
+  /** One journal-entry draft (any status) by id (needs GL.Read); null when there is none. */
   journalEntryDraft?: Maybe<JournalEntryDraft>;
-  /** Customers and vendors of the current client, ordered by code. */
-  parties?: Maybe<Array<Party>>;
+  /**
+   * Customers and vendors of the current client (needs GL.Read): customers first, each kind by code.
+   * `first` at most 500 (default 100); pass `pageInfo.endCursor` as `after` for the next page.
+   */
+  parties?: Maybe<PartyConnection>;
+  /** One customer or vendor by id (needs GL.Read); null when there is none. */
   party?: Maybe<Party>;
-  /** What the client sells and buys, ordered by code. */
-  items?: Maybe<Array<Item>>;
+  /**
+   * What the client sells and buys, by code (needs GL.Read). `first` at most 500 (default 100); pass
+   * `pageInfo.endCursor` as `after` for the next page.
+   */
+  items?: Maybe<ItemConnection>;
+  /** One item by id (needs GL.Read); null when there is none. */
   item?: Maybe<Item>;
   /** The client's tax codes (ITBMS 7 %, exempt). */
   taxCodes?: Maybe<Array<TaxCode>>;
@@ -96,21 +117,33 @@ export type Query = {
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryJournalEntryArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
+export type QueryJournalEntriesArgs = {
+  filter?: InputMaybe<JournalEntryFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type Query_EntitiesArgs = {
   representations: Array<Scalars['_Any']['input']>;
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryDocumentArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryDocumentsArgs = {
   filter?: InputMaybe<DocumentFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -118,48 +151,62 @@ export type QueryDocumentsArgs = {
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryArAgingArgs = {
   asOf: Scalars['Date']['input'];
   revalueAt?: InputMaybe<Scalars['Date']['input']>;
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryApAgingArgs = {
   asOf: Scalars['Date']['input'];
   revalueAt?: InputMaybe<Scalars['Date']['input']>;
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryJournalEntryDraftsArgs = {
   status?: InputMaybe<DraftStatus>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryJournalEntryDraftArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryPartiesArgs = {
   filter?: InputMaybe<PartyFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryPartyArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryItemsArgs = {
   filter?: InputMaybe<ItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryItemArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryTrialBalanceArgs = {
   asOf: Scalars['Date']['input'];
   asAt?: InputMaybe<Scalars['DateTime']['input']>;
@@ -167,6 +214,7 @@ export type QueryTrialBalanceArgs = {
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryGeneralLedgerArgs = {
   accountCode: Scalars['String']['input'];
   from: Scalars['Date']['input'];
@@ -176,12 +224,14 @@ export type QueryGeneralLedgerArgs = {
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryIncomeStatementArgs = {
   from: Scalars['Date']['input'];
   to: Scalars['Date']['input'];
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryBalanceSheetArgs = {
   asOf: Scalars['Date']['input'];
   asAt?: InputMaybe<Scalars['DateTime']['input']>;
@@ -189,10 +239,12 @@ export type QueryBalanceSheetArgs = {
 };
 
 
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type QueryUnrealizedFxExposureArgs = {
   asOf: Scalars['Date']['input'];
 };
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -283,78 +335,94 @@ export type Mutation = {
   deactivateParty?: Maybe<Party>;
   /** Create an item (needs Item.Manage). */
   createItem?: Maybe<Item>;
+  /** Change an item's details (needs Item.Manage); omitted fields keep their value. */
   updateItem?: Maybe<Item>;
+  /** Stop using an item on new documents (needs Item.Manage); its history stays. */
   deactivateItem?: Maybe<Item>;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationPostJournalEntryArgs = {
   input: PostJournalEntryInput;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationCreateSalesInvoiceArgs = {
   input: InvoiceDraftInput;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationCreateCreditNoteArgs = {
   input: InvoiceDraftInput;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationCreatePurchaseInvoiceArgs = {
   input: InvoiceDraftInput;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationCreateDebitNoteArgs = {
   input: InvoiceDraftInput;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationCreateCustomerReceiptArgs = {
   input: PaymentDraftInput;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationCreateVendorPaymentArgs = {
   input: PaymentDraftInput;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationUpdateInvoiceDraftArgs = {
   id: Scalars['ID']['input'];
   input: InvoiceDraftInput;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationUpdatePaymentDraftArgs = {
   id: Scalars['ID']['input'];
   input: PaymentDraftInput;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationDiscardDocumentDraftArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationApproveSalesInvoiceArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationPostPurchaseInvoiceArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationPostPaymentArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationVoidSalesInvoiceArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
@@ -362,6 +430,7 @@ export type MutationVoidSalesInvoiceArgs = {
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationVoidPurchaseInvoiceArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
@@ -369,6 +438,7 @@ export type MutationVoidPurchaseInvoiceArgs = {
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationVoidPaymentArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
@@ -376,12 +446,14 @@ export type MutationVoidPaymentArgs = {
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationSetNumberingPrefixArgs = {
   documentKind: DocumentKind;
   prefix: Scalars['String']['input'];
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationExportLedgerArgs = {
   format: ExportFormat;
   from: Scalars['Date']['input'];
@@ -389,32 +461,38 @@ export type MutationExportLedgerArgs = {
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationPostJournalEntriesArgs = {
   input: Array<PostJournalEntryInput>;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationCreateJournalEntryDraftArgs = {
   input: JournalEntryDraftInput;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationUpdateJournalEntryDraftArgs = {
   id: Scalars['ID']['input'];
   input: JournalEntryDraftInput;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationDiscardJournalEntryDraftArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationApproveJournalEntryArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationVoidJournalEntryArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
@@ -422,69 +500,99 @@ export type MutationVoidJournalEntryArgs = {
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationCreatePartyArgs = {
   input: CreatePartyInput;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationUpdatePartyArgs = {
   id: Scalars['ID']['input'];
   input: UpdatePartyInput;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationDeactivatePartyArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationCreateItemArgs = {
   input: CreateItemInput;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationUpdateItemArgs = {
   id: Scalars['ID']['input'];
   input: UpdateItemInput;
 };
 
 
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationDeactivateItemArgs = {
   id: Scalars['ID']['input'];
 };
 
+/** The kinds of document, each with its own numbering and permissions. */
 export type DocumentKind =
+  /** An invoice to a customer. */
   | 'SALES_INVOICE'
+  /** A credit to a customer against one of their invoices. */
   | 'CREDIT_NOTE'
+  /** Money received from a customer, allocated to their invoices. */
   | 'CUSTOMER_RECEIPT'
+  /** A vendor's bill. */
   | 'PURCHASE_INVOICE'
+  /** A debit note against a vendor's bill. */
   | 'DEBIT_NOTE'
+  /** Money paid to a vendor, allocated to their bills. */
   | 'VENDOR_PAYMENT';
 
+/** Where a document is in its life. */
 export type DocumentStatus =
+  /** Being prepared; nothing posted, still editable. */
   | 'DRAFT'
+  /** Dropped before posting; kept on record. */
   | 'DISCARDED'
+  /** Posted to the books (numbered); never changes again, only voided. */
   | 'POSTED';
 
 /** Where an invoice stands: OPEN (nothing settled), PARTIALLY_PAID, PAID (open balance zero), VOIDED. */
 export type SettlementStatus =
+  /** A posted invoice nothing has settled yet. */
   | 'OPEN'
+  /** Partly settled by receipts, payments or notes. */
   | 'PARTIALLY_PAID'
+  /** Fully settled. */
   | 'PAID'
+  /** Voided; owes nothing. */
   | 'VOIDED';
 
+/** Narrows `documents`; every field is optional and they combine with AND. */
 export type DocumentFilter = {
+  /** What kind it is; see the enum's values. */
   kind?: InputMaybe<DocumentKind>;
+  /** Where it stands; see the enum's values. */
   status?: InputMaybe<DocumentStatus>;
+  /** Only this customer's or vendor's documents. */
   partyId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only posted invoices in this settlement state. */
   settlementStatus?: InputMaybe<SettlementStatus>;
+  /** First day, inclusive (YYYY-MM-DD). */
   from?: InputMaybe<Scalars['Date']['input']>;
+  /** Last day, inclusive (YYYY-MM-DD). */
   to?: InputMaybe<Scalars['Date']['input']>;
 };
 
 /** Sales and purchase invoices and their credit and debit notes. */
 export type InvoiceDraftInput = {
+  /** The customer (sales) or vendor (purchases). */
   partyId: Scalars['ID']['input'];
+  /** The date on the document (YYYY-MM-DD). */
   documentDate: Scalars['Date']['input'];
   /** Defaults to the document date. */
   postingDate?: InputMaybe<Scalars['Date']['input']>;
@@ -502,6 +610,7 @@ export type InvoiceDraftInput = {
   exchangeRate?: InputMaybe<Scalars['Decimal']['input']>;
   /** The party's own reference (vendor bill number, purchase order). */
   reference?: InputMaybe<Scalars['String']['input']>;
+  /** Free text shown with it. */
   memo?: InputMaybe<Scalars['String']['input']>;
   /** Credit and debit notes: the posted invoice they correct. */
   appliesToId?: InputMaybe<Scalars['ID']['input']>;
@@ -510,12 +619,15 @@ export type InvoiceDraftInput = {
    * key and input returns the first draft; another input is refused with IDEMPOTENCY_KEY_REUSED.
    */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Its lines, in line-number order. */
   lines: Array<DocumentLineInput>;
 };
 
+/** One line of an invoice or note: an item or an account, quantity, price and tax code. */
 export type DocumentLineInput = {
   /** Fills description, account, unit price and tax code when they are not given. */
   itemCode?: InputMaybe<Scalars['String']['input']>;
+  /** What it means, in a sentence. */
   description?: InputMaybe<Scalars['String']['input']>;
   /** Income account (sales) or expense/asset account (purchasing). */
   accountCode?: InputMaybe<Scalars['String']['input']>;
@@ -529,16 +641,22 @@ export type DocumentLineInput = {
 
 /** Customer receipts and vendor payments. */
 export type PaymentDraftInput = {
+  /** The customer (receipt) or vendor (payment). */
   partyId: Scalars['ID']['input'];
+  /** The date on the document (YYYY-MM-DD). */
   documentDate: Scalars['Date']['input'];
+  /** The day it posts to the books on (YYYY-MM-DD). */
   postingDate?: InputMaybe<Scalars['Date']['input']>;
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency?: InputMaybe<Scalars['String']['input']>;
   /**
    * The rate the money actually moved at (base-currency units per one unit). Leave it out to use the
    * rate in force on the document date. The difference with each invoice's own rate is realized FX.
    */
   exchangeRate?: InputMaybe<Scalars['Decimal']['input']>;
+  /** The bank's or counterparty's reference. */
   reference?: InputMaybe<Scalars['String']['input']>;
+  /** Free text shown with it. */
   memo?: InputMaybe<Scalars['String']['input']>;
   /** The bank or cash account; defaults to the account bound to the Cash role. */
   bankAccountCode?: InputMaybe<Scalars['String']['input']>;
@@ -555,59 +673,77 @@ export type PaymentDraftInput = {
   allocations: Array<AllocationInput>;
 };
 
+/** Settle part of one open invoice of the same party and currency. */
 export type AllocationInput = {
+  /** The invoice's id. */
   invoiceId: Scalars['ID']['input'];
+  /** The amount, a decimal string in its currency. */
   amount: Scalars['Money']['input'];
 };
 
 /** A Relay connection over the client's documents. */
 export type DocumentConnection = {
   __typename?: 'DocumentConnection';
+  /** One edge per node of this page, in the list's order. */
   edges: Array<DocumentEdge>;
-  pageInfo: DocumentPageInfo;
+  /** Where this page stands; pass endCursor as `after` for the next page. */
+  pageInfo: PageInfo;
 };
 
+/** A document and its cursor. */
 export type DocumentEdge = {
   __typename?: 'DocumentEdge';
+  /** Opaque; pass as `after` to continue after this edge. */
   cursor: Scalars['String']['output'];
+  /** The object of this edge. */
   node: Document;
 };
 
-export type DocumentPageInfo = {
-  __typename?: 'DocumentPageInfo';
-  hasNextPage: Scalars['Boolean']['output'];
-  hasPreviousPage: Scalars['Boolean']['output'];
-  startCursor?: Maybe<Scalars['String']['output']>;
-  endCursor?: Maybe<Scalars['String']['output']>;
-};
-
+/** A sales or purchase document: invoice, note, receipt or payment, draft or posted. */
 export type Document = {
   __typename?: 'Document';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
+  /** What kind it is; see the enum's values. */
   kind: DocumentKind;
+  /** Where it stands; see the enum's values. */
   status: DocumentStatus;
   /** Gapless per type and fiscal year, assigned at posting (INV-2026-000001); null for drafts. */
   number?: Maybe<Scalars['String']['output']>;
+  /** The customer or vendor. */
   party?: Maybe<Party>;
+  /** The date on the document (YYYY-MM-DD). */
   documentDate: Scalars['Date']['output'];
+  /** The day it posts to the books on (YYYY-MM-DD). */
   postingDate: Scalars['Date']['output'];
+  /** The day it is due (YYYY-MM-DD). */
   dueDate?: Maybe<Scalars['Date']['output']>;
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
   /**
    * The rate the document was (or will be) translated at. Null for a foreign-currency draft whose rate
    * is looked up when it is posted (the rate in force on its document date).
    */
   exchangeRate?: Maybe<Scalars['Decimal']['output']>;
+  /** The counterparty's reference (their invoice number, a bank reference). */
   reference?: Maybe<Scalars['String']['output']>;
+  /** Free text shown with it. */
   memo: Scalars['String']['output'];
+  /** For a credit or debit note: the invoice it applies to. */
   appliesTo?: Maybe<Document>;
+  /** For a receipt or payment: the bank or cash account. */
   bankAccount?: Maybe<Account>;
+  /** For a receipt or payment: bank charges, a decimal string in its currency. */
   bankFee: Scalars['Money']['output'];
+  /** Before tax, a decimal string in the document's currency. */
   subtotal: Scalars['Money']['output'];
+  /** Tax, a decimal string in the document's currency. */
   tax: Scalars['Money']['output'];
+  /** The sum, a decimal string in the base currency. */
   total: Scalars['Money']['output'];
   /** The total in the client's base currency, as posted. */
   baseTotal?: Maybe<Scalars['Money']['output']>;
+  /** Its lines, in line-number order. */
   lines: Array<DocumentLine>;
   /** Receipts and payments: what they settle (proposed while a draft, posted after). */
   allocations: Array<Allocation>;
@@ -615,10 +751,15 @@ export type Document = {
   settlements: Array<Allocation>;
   /** Invoices: what remains to be settled, in the document's currency. */
   openBalance?: Maybe<Scalars['Money']['output']>;
+  /** For a posted invoice: how much of it is settled; null for other documents. */
   settlementStatus?: Maybe<SettlementStatus>;
+  /** The journal entry. */
   entry?: Maybe<JournalEntry>;
+  /** Whether it has been voided (see `void`). */
   voided: Scalars['Boolean']['output'];
+  /** How it was voided; null when it stands. */
   void?: Maybe<DocumentVoid>;
+  /** When it was posted (ISO 8601); null for a draft. */
   postedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The rate this document was translated at, with its provenance; null for base-currency documents and drafts. */
   fx?: Maybe<FxProvenance>;
@@ -626,14 +767,22 @@ export type Document = {
   realizedFx?: Maybe<Scalars['Money']['output']>;
 };
 
+/** One line of an invoice or note. */
 export type DocumentLine = {
   __typename?: 'DocumentLine';
+  /** Position of the line, from 1. */
   lineNumber: Scalars['Int']['output'];
+  /** The item sold or bought, when the line names one. */
   item?: Maybe<Item>;
+  /** What it means, in a sentence. */
   description: Scalars['String']['output'];
+  /** The account. */
   account?: Maybe<Account>;
+  /** How many units, a decimal string. */
   quantity: Scalars['Decimal']['output'];
+  /** Price of one unit, a decimal string in the document's currency. */
   unitPrice: Scalars['Decimal']['output'];
+  /** The tax code (e.g. ITBMS7, EXENTO). */
   taxCode?: Maybe<TaxCode>;
   /** quantity × unit price, rounded half away from zero to the currency's minor unit. */
   amount: Scalars['Money']['output'];
@@ -641,12 +790,14 @@ export type DocumentLine = {
   tax: Scalars['Money']['output'];
 };
 
+/** How much of a receipt, payment or note settles one invoice, in the invoice's currency. */
 export type Allocation = {
   __typename?: 'Allocation';
   /** The receipt, payment or note. */
   source?: Maybe<Document>;
   /** The invoice it settles. */
   invoice?: Maybe<Document>;
+  /** The amount, a decimal string in its currency. */
   amount: Scalars['Money']['output'];
   /** The receivable or payable cleared, in base currency at the invoice's own rate (null for a draft's proposal). */
   baseAmount?: Maybe<Scalars['Money']['output']>;
@@ -654,11 +805,16 @@ export type Allocation = {
   realizedFx?: Maybe<Scalars['Money']['output']>;
 };
 
+/** How a posted document was voided. */
 export type DocumentVoid = {
   __typename?: 'DocumentVoid';
+  /** Why, in the words of the person who acted (kept in the audit trail). */
   reason: Scalars['String']['output'];
+  /** When it was voided (ISO 8601). */
   voidedAt: Scalars['DateTime']['output'];
+  /** Who voided it (user id). */
   voidedBy: Scalars['ID']['output'];
+  /** The entry that reverses the document's entry. */
   reversal?: Maybe<JournalEntry>;
 };
 
@@ -668,14 +824,20 @@ export type DocumentVoid = {
  */
 export type NumberingPrefix = {
   __typename?: 'NumberingPrefix';
+  /** The document kind. */
   documentKind: DocumentKind;
+  /** Its number prefix (e.g. INV in INV-2026-000001). */
   prefix: Scalars['String']['output'];
 };
 
+/** Open receivables or payables at a date, per party and currency, by days past due. */
 export type AgingReport = {
   __typename?: 'AgingReport';
+  /** The day whose end it is taken at (YYYY-MM-DD). */
   asOf: Scalars['Date']['output'];
+  /** The client's base currency, ISO 4217 (e.g. PAB). */
   baseCurrency: Scalars['String']['output'];
+  /** Its rows. */
   rows: Array<AgingRow>;
   /** All rows together, in base currency. */
   totalBase: AgingBuckets;
@@ -688,7 +850,9 @@ export type AgingReport = {
 /** One party's open invoices in one currency. */
 export type AgingRow = {
   __typename?: 'AgingRow';
+  /** The customer or vendor. */
   party?: Maybe<Party>;
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
   /** In the documents' currency. */
   amounts: AgingBuckets;
@@ -696,69 +860,101 @@ export type AgingRow = {
   base: AgingBuckets;
   /** Only with `revalueAt`: the same at that date's rate (unposted analysis). */
   revaluedBase?: Maybe<AgingBuckets>;
+  /** The open invoices behind the row. */
   invoices: Array<AgingInvoice>;
 };
 
+/** Open amounts by days past due, as decimal strings in one currency. */
 export type AgingBuckets = {
   __typename?: 'AgingBuckets';
+  /** Not yet due. */
   current: Scalars['Money']['output'];
+  /** 1 to 30 days past due. */
   days1To30: Scalars['Money']['output'];
+  /** 31 to 60 days past due. */
   days31To60: Scalars['Money']['output'];
+  /** 61 to 90 days past due. */
   days61To90: Scalars['Money']['output'];
+  /** More than 90 days past due. */
   over90: Scalars['Money']['output'];
+  /** The sum, a decimal string in the base currency. */
   total: Scalars['Money']['output'];
 };
 
+/** One open invoice (or manual control-account line) of an aging row. */
 export type AgingInvoice = {
   __typename?: 'AgingInvoice';
   /** The open invoice; null for a manual line on the control account (see `entry`). */
   document?: Maybe<Document>;
   /** A manual journal entry whose line names this party on the receivable or payable (no document). */
   entry?: Maybe<JournalEntry>;
+  /** The day it is due (YYYY-MM-DD). */
   dueDate: Scalars['Date']['output'];
+  /** Days since the due date (0 when not yet due). */
   daysPastDue: Scalars['Int']['output'];
+  /** What is still open, a decimal string in the document's currency. */
   openBalance: Scalars['Money']['output'];
+  /** The open balance in the base currency, at the rates it was booked at. */
   baseOpenBalance: Scalars['Money']['output'];
   /** Only with `revalueAt`: the open balance at that date's rate (unposted analysis). */
   revaluedBaseOpenBalance?: Maybe<Scalars['Money']['output']>;
 };
 
+/** A posted journal entry: it never changes; corrections are voids and reversals. */
 export type JournalEntry = {
   __typename?: 'JournalEntry';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
   /** Gapless per client and fiscal year, e.g. JE-2026-000001. */
   number: Scalars['String']['output'];
+  /** The day it posts to the books on (YYYY-MM-DD). */
   postingDate: Scalars['Date']['output'];
   /** When the database wrote the entry; never changes. */
   actualPostingDate: Scalars['DateTime']['output'];
+  /** The fiscal year, by the calendar year it starts in. */
   fiscalYear: Scalars['Int']['output'];
+  /** Free text shown with it. */
   memo: Scalars['String']['output'];
+  /** What posted it. */
   sourceKind: SourceKind;
+  /** Who posted it (user id). */
   postedBy: Scalars['ID']['output'];
   /** An accrual the year-end close reverses into the next fiscal year. */
   autoReverse: Scalars['Boolean']['output'];
   /** Whether the entry has been voided (see `void`). */
   voided: Scalars['Boolean']['output'];
+  /** How it was voided; null when it stands. */
   void?: Maybe<JournalEntryVoid>;
   /** For a reversing entry: the entry it reverses. */
   reverses?: Maybe<JournalEntry>;
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
+  /** Sum of the debits, a decimal string in the base currency. */
   totalDebit: Scalars['Money']['output'];
+  /** Sum of the credits, a decimal string in the base currency. */
   totalCredit: Scalars['Money']['output'];
+  /** Its lines, in line-number order. */
   lines: Array<JournalLine>;
   /** The document this entry posted or voided, if any. */
   document?: Maybe<Document>;
 };
 
+/** One GL line of a posted entry, in the base currency. */
 export type JournalLine = {
   __typename?: 'JournalLine';
+  /** Position of the line, from 1. */
   lineNumber: Scalars['Int']['output'];
+  /** The account. */
   account?: Maybe<Account>;
+  /** Debit amount, a decimal string in the base currency ("0.00" on the other side). */
   debit: Scalars['Money']['output'];
+  /** Credit amount, a decimal string in the base currency ("0.00" on the other side). */
   credit: Scalars['Money']['output'];
   /** The currency and amount of the document this line came from. */
   originalCurrency: Scalars['String']['output'];
+  /** The amount in originalCurrency, unsigned like debit and credit. */
   originalAmount: Scalars['Money']['output'];
+  /** Free text shown with it. */
   memo: Scalars['String']['output'];
   /** The customer or vendor of a receivable or payable line. */
   party?: Maybe<Party>;
@@ -780,10 +976,15 @@ export type LedgerExport = {
   __typename?: 'LedgerExport';
   /** GET it (no headers needed) within five minutes; the gateway streams the file. */
   url: Scalars['String']['output'];
+  /** When the download link stops working (5 minutes after it was made). */
   expiresAt: Scalars['DateTime']['output'];
+  /** The file's format. */
   format: ExportFormat;
+  /** First day, inclusive (YYYY-MM-DD). */
   from: Scalars['Date']['output'];
+  /** Last day, inclusive (YYYY-MM-DD). */
   to: Scalars['Date']['output'];
+  /** The name to save the file as. */
   fileName: Scalars['String']['output'];
 };
 
@@ -796,7 +997,9 @@ export type FxProvenance = {
   __typename?: 'FxProvenance';
   /** The ExchangeRateHistory row (the same id `exchangeRates` lists). */
   exchangeRateId: Scalars['ID']['output'];
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
+  /** The client's base currency, ISO 4217 (e.g. PAB). */
   baseCurrency: Scalars['String']['output'];
   /** Base-currency units for one unit of `currency`, exact. */
   rate: Scalars['Decimal']['output'];
@@ -806,104 +1009,164 @@ export type FxProvenance = {
   source: Scalars['String']['output'];
   /** How the rate was computed from what the provider published. */
   derivation?: Maybe<Scalars['String']['output']>;
+  /** When the rate was fetched or typed in (ISO 8601). */
   fetchedAt: Scalars['DateTime']['output'];
   /** The rate was forced by a person: an override, or a rate typed on a document. */
   isOverride: Scalars['Boolean']['output'];
+  /** Who overrode the rate (user id); null unless an override. */
   overrideBy?: Maybe<Scalars['ID']['output']>;
+  /** Who overrode the rate (email); null unless an override. */
   overrideByEmail?: Maybe<Scalars['String']['output']>;
+  /** Why the rate was overridden; null unless isOverride. */
   overrideReason?: Maybe<Scalars['String']['output']>;
   /** The rate was older than the document date when used: the last known rate standing in. */
   isFallback: Scalars['Boolean']['output'];
 };
 
+/** Where a journal-entry draft is in its life. */
 export type DraftStatus =
+  /** Awaiting approval; still editable. */
   | 'DRAFT'
+  /** Dropped; nothing was posted. */
   | 'DISCARDED'
+  /** Approved and posted (see `entry`). */
   | 'POSTED';
 
+/** A draft's content: date, memo and lines. */
 export type JournalEntryDraftInput = {
+  /** The day it posts to the books on (YYYY-MM-DD). */
   postingDate: Scalars['Date']['input'];
+  /** Free text shown with it. */
   memo?: InputMaybe<Scalars['String']['input']>;
   /** An accrual the year-end close reverses into the next fiscal year. */
   autoReverse?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Its lines, in line-number order. */
   lines: Array<JournalLineInput>;
 };
 
+/** A manual journal entry waiting for someone else's approval. */
 export type JournalEntryDraft = {
   __typename?: 'JournalEntryDraft';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
+  /** Where it stands; see the enum's values. */
   status: DraftStatus;
+  /** The day it posts to the books on (YYYY-MM-DD). */
   postingDate: Scalars['Date']['output'];
+  /** Free text shown with it. */
   memo: Scalars['String']['output'];
+  /** An accrual the year-end close reverses into the next fiscal year. */
   autoReverse: Scalars['Boolean']['output'];
+  /** Its lines, in line-number order. */
   lines: Array<JournalDraftLine>;
+  /** Sum of the debits, a decimal string in the base currency. */
   totalDebit: Scalars['Money']['output'];
+  /** Sum of the credits, a decimal string in the base currency. */
   totalCredit: Scalars['Money']['output'];
   /** Whether debits equal credits; only a balanced draft can be approved. */
   balanced: Scalars['Boolean']['output'];
+  /** Who created it (user id). */
   createdBy: Scalars['ID']['output'];
+  /** Who wrote the draft. */
   createdByEmail?: Maybe<Scalars['String']['output']>;
+  /** When it was created (ISO 8601). */
   createdAt: Scalars['DateTime']['output'];
+  /** When it last changed (ISO 8601). */
   updatedAt: Scalars['DateTime']['output'];
+  /** Who approved it (user id). */
   approvedBy?: Maybe<Scalars['ID']['output']>;
   /** The posted entry, once approved. */
   entry?: Maybe<JournalEntry>;
 };
 
+/** One line of a journal-entry draft. */
 export type JournalDraftLine = {
   __typename?: 'JournalDraftLine';
+  /** Position of the line, from 1. */
   lineNumber: Scalars['Int']['output'];
+  /** The account. */
   account?: Maybe<Account>;
+  /** Debit amount, a decimal string in the base currency ("0.00" on the other side). */
   debit: Scalars['Money']['output'];
+  /** Credit amount, a decimal string in the base currency ("0.00" on the other side). */
   credit: Scalars['Money']['output'];
+  /** Free text shown with it. */
   memo: Scalars['String']['output'];
 };
 
 /** How a posted entry was voided. */
 export type JournalEntryVoid = {
   __typename?: 'JournalEntryVoid';
+  /** Why, in the words of the person who acted (kept in the audit trail). */
   reason: Scalars['String']['output'];
+  /** Who voided it (user id). */
   voidedBy: Scalars['ID']['output'];
+  /** When it was voided (ISO 8601). */
   voidedAt: Scalars['DateTime']['output'];
   /** The linked entry that reverses this one. */
   reversal: JournalEntry;
 };
 
+/** An account's place in the statements, which also decides its normal balance. */
 export type AccountType =
+  /** What the client owns or is owed (debit balance). */
   | 'ASSET'
+  /** What the client owes (credit balance). */
   | 'LIABILITY'
+  /** The owners' stake, retained earnings included (credit balance). */
   | 'EQUITY'
+  /** Revenue; closed into retained earnings at year end (credit balance). */
   | 'INCOME'
+  /** Costs; closed into retained earnings at year end (debit balance). */
   | 'EXPENSE';
 
 /** The roles the engine finds accounts by, so that renaming an account breaks nothing. */
 export type AccountRole =
+  /** The receivable control account: sales invoices and customer receipts post here, per customer. */
   | 'DefaultAR'
+  /** The payable control account: vendor bills and payments post here, per vendor. */
   | 'DefaultAP'
+  /** The default bank or cash account of receipts and payments. */
   | 'Cash'
+  /** Output tax (ITBMS) collected on sales, owed to the tax authority. */
   | 'SalesTaxPayable'
+  /** Input tax paid on purchases, recoverable from the tax authority. */
   | 'PurchaseTaxReceivable'
+  /** Where the year-end close moves the year's result. */
   | 'RetainedEarnings'
+  /** FX variance and bank fees together, when the client's fxVarianceMode is SIMPLE. */
   | 'FxVarianceBankFees'
+  /** Realized exchange gains on settlement, when fxVarianceMode is SEPARATED. */
   | 'RealizedFxGain'
+  /** Realized exchange losses on settlement, when fxVarianceMode is SEPARATED. */
   | 'RealizedFxLoss'
+  /** Rounding differences of a few minor units that make a translated entry balance. */
   | 'Rounding'
   /** Bank charges withheld from receipts and added to payments; never reclassified as FX. */
   | 'BankFees';
 
+/** An account of the client's chart of accounts. */
 export type Account = {
   __typename?: 'Account';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
+  /** Its code: what inputs and reports refer to it by. */
   code: Scalars['String']['output'];
+  /** Its name as people read it. */
   name: Scalars['String']['output'];
+  /** Where the account sits in the statements (and its normal balance). */
   type: AccountType;
+  /** False once deactivated: kept for history, not offered for new work. */
   active: Scalars['Boolean']['output'];
   /** The roles bound to this account. */
   roles: Array<AccountRole>;
 };
 
+/** A balanced manual entry to post in one step. */
 export type PostJournalEntryInput = {
+  /** The day it posts to the books on (YYYY-MM-DD). */
   postingDate: Scalars['Date']['input'];
+  /** Free text shown with it. */
   memo?: InputMaybe<Scalars['String']['input']>;
   /**
    * A key of the caller's choosing, bound to this input: a retry with the same key and input posts
@@ -913,14 +1176,19 @@ export type PostJournalEntryInput = {
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** An accrual the year-end close reverses into the next fiscal year. */
   autoReverse?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Its lines, in line-number order. */
   lines: Array<JournalLineInput>;
 };
 
+/** One line of a manual entry: an account and a debit or a credit in the base currency. */
 export type JournalLineInput = {
+  /** The account's code (e.g. "1110"). */
   accountCode: Scalars['String']['input'];
   /** Base-currency amount; give a debit or a credit on each line. */
   debit?: InputMaybe<Scalars['Money']['input']>;
+  /** Credit amount, a decimal string in the base currency ("0.00" on the other side). */
   credit?: InputMaybe<Scalars['Money']['input']>;
+  /** Free text shown with it. */
   memo?: InputMaybe<Scalars['String']['input']>;
   /**
    * The customer or vendor the line concerns. Required on a control account (the account bound to
@@ -930,76 +1198,214 @@ export type JournalLineInput = {
   partyId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/** What posted a journal entry (the same enum as the ledger's). */
 export type SourceKind =
+  /** A manual journal entry (postJournalEntry, an approved draft, an import). */
   | 'MANUAL'
+  /** A posted sales invoice. */
   | 'SALES_INVOICE'
+  /** A posted credit note against a sales invoice. */
   | 'CREDIT_NOTE'
+  /** A posted customer receipt. */
   | 'CUSTOMER_RECEIPT'
+  /** A posted vendor bill. */
   | 'PURCHASE_INVOICE'
+  /** A posted debit note against a vendor bill. */
   | 'DEBIT_NOTE'
+  /** A posted vendor payment. */
   | 'VENDOR_PAYMENT'
+  /** An entry posted by approveYearEndClose (the closing entry). */
   | 'YEAR_END_CLOSE'
+  /** The reversal that voids another entry. */
   | 'REVERSAL';
 
+/** Whether a posted entry still stands or has been voided (a reversal posted against it). */
+export type JournalEntryStatus =
+  /** Posted and not voided (reversing entries are POSTED too). */
+  | 'POSTED'
+  /** Voided: a linked reversing entry cancels it (see JournalEntry.void). */
+  | 'VOIDED';
+
+/** Narrows `journalEntries`; every field is optional and they combine with AND. */
+export type JournalEntryFilter = {
+  /** Earliest posting date, inclusive (YYYY-MM-DD). */
+  from?: InputMaybe<Scalars['Date']['input']>;
+  /** Latest posting date, inclusive (YYYY-MM-DD). */
+  to?: InputMaybe<Scalars['Date']['input']>;
+  /** Only entries that still stand (POSTED) or only voided ones (VOIDED). */
+  status?: InputMaybe<JournalEntryStatus>;
+  /** Only entries posted by this kind of source (MANUAL, a document kind, YEAR_END_CLOSE, REVERSAL). */
+  sourceKind?: InputMaybe<SourceKind>;
+  /** Text found, case-insensitively, in the entry's memo or number (at most 200 characters). */
+  search?: InputMaybe<Scalars['String']['input']>;
+  /** Only entries with at least one line on the account with this code (e.g. "1110"). */
+  accountCode?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A Relay connection over the client's posted journal entries. */
+export type JournalEntryConnection = {
+  __typename?: 'JournalEntryConnection';
+  /** One edge per node of this page, in the list's order. */
+  edges: Array<JournalEntryEdge>;
+  /** Where this page stands; pass endCursor as `after` for the next page. */
+  pageInfo: PageInfo;
+};
+
+/** A journal entry and its cursor. */
+export type JournalEntryEdge = {
+  __typename?: 'JournalEntryEdge';
+  /** Opaque; pass as `after` to continue after this edge. */
+  cursor: Scalars['String']['output'];
+  /** The object of this edge. */
+  node: JournalEntry;
+};
+
+/**
+ * Where one page of a connection stands, the same in every connection of the API. Pass `endCursor`
+ * as the `after` argument of the same field (with the same filter) for the next page; cursors are
+ * opaque strings, valid only for the field that returned them.
+ */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** Whether a page follows this one: ask again with `after: endCursor`. */
+  hasNextPage: Scalars['Boolean']['output'];
+  /** Whether a page comes before this one (true when `after` was given). */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** The cursor of the first edge of this page; null when the page is empty. */
+  startCursor?: Maybe<Scalars['String']['output']>;
+  /** The cursor of the last edge of this page; null when the page is empty. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+};
+
+/** Customer or vendor. */
 export type PartyKind =
+  /** Someone the client sells to (receivables). */
   | 'CUSTOMER'
+  /** Someone the client buys from (payables). */
   | 'VENDOR';
 
+/** A customer or vendor of the client. */
 export type Party = {
   __typename?: 'Party';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
+  /** What kind it is; see the enum's values. */
   kind: PartyKind;
+  /** Its code: what inputs and reports refer to it by. */
   code: Scalars['String']['output'];
+  /** Its name as people read it. */
   name: Scalars['String']['output'];
+  /** Tax identification number (RUC in Panama). */
   taxId?: Maybe<Scalars['String']['output']>;
   /** The currency documents for this party default to (ISO 4217). */
   currency: Scalars['String']['output'];
   /** Days from the document date to its due date. */
   paymentTermsDays: Scalars['Int']['output'];
+  /** Email address. */
   email?: Maybe<Scalars['String']['output']>;
+  /** False once deactivated: kept for history, not offered for new work. */
   active: Scalars['Boolean']['output'];
 };
 
+/** A Relay connection over the client's customers and vendors. */
+export type PartyConnection = {
+  __typename?: 'PartyConnection';
+  /** One edge per party of this page. */
+  edges: Array<PartyEdge>;
+  /** Where this page stands; pass endCursor as `after` for the next. */
+  pageInfo: PageInfo;
+};
+
+/** A party and its cursor. */
+export type PartyEdge = {
+  __typename?: 'PartyEdge';
+  /** Opaque; valid as `after` of `parties` with the same filter. */
+  cursor: Scalars['String']['output'];
+  /** The customer or vendor. */
+  node: Party;
+};
+
+/** A Relay connection over the client's items. */
+export type ItemConnection = {
+  __typename?: 'ItemConnection';
+  /** One edge per item of this page. */
+  edges: Array<ItemEdge>;
+  /** Where this page stands; pass endCursor as `after` for the next. */
+  pageInfo: PageInfo;
+};
+
+/** An item and its cursor. */
+export type ItemEdge = {
+  __typename?: 'ItemEdge';
+  /** Opaque; valid as `after` of `items` with the same filter. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: Item;
+};
+
+/** Narrows `parties`; every field is optional and they combine with AND. */
 export type PartyFilter = {
+  /** What kind it is; see the enum's values. */
   kind?: InputMaybe<PartyKind>;
+  /** False once deactivated: kept for history, not offered for new work. */
   active?: InputMaybe<Scalars['Boolean']['input']>;
   /** Matches code, name or tax id, case-insensitive. */
   search?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A new customer or vendor (needs Party.Manage); codes are unique per kind. */
 export type CreatePartyInput = {
+  /** What kind it is; see the enum's values. */
   kind: PartyKind;
+  /** Its code: what inputs and reports refer to it by. */
   code: Scalars['String']['input'];
+  /** Its name as people read it. */
   name: Scalars['String']['input'];
+  /** Tax identification number (RUC in Panama). */
   taxId?: InputMaybe<Scalars['String']['input']>;
   /** Defaults to the client's base currency. */
   currency?: InputMaybe<Scalars['String']['input']>;
   /** Defaults to 30. */
   paymentTermsDays?: InputMaybe<Scalars['Int']['input']>;
+  /** Email address. */
   email?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Changes to a party; omitted fields keep their value. */
 export type UpdatePartyInput = {
+  /** Its name as people read it. */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** Tax identification number (RUC in Panama). */
   taxId?: InputMaybe<Scalars['String']['input']>;
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency?: InputMaybe<Scalars['String']['input']>;
+  /** Days from the document date to its due date (0 or more). */
   paymentTermsDays?: InputMaybe<Scalars['Int']['input']>;
+  /** Email address. */
   email?: InputMaybe<Scalars['String']['input']>;
+  /** False once deactivated: kept for history, not offered for new work. */
   active?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+/** A tax code of the client (ITBMS 7 %, exempt). */
 export type TaxCode = {
   __typename?: 'TaxCode';
+  /** Its code: what inputs and reports refer to it by. */
   code: Scalars['String']['output'];
+  /** Its name as people read it. */
   name: Scalars['String']['output'];
   /** Exact percentage, e.g. "7". */
   ratePercent: Scalars['Decimal']['output'];
 };
 
+/** Something the client sells or buys, with the accounts and tax code its lines default to. */
 export type Item = {
   __typename?: 'Item';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
+  /** Its code: what inputs and reports refer to it by. */
   code: Scalars['String']['output'];
+  /** Its name as people read it. */
   name: Scalars['String']['output'];
   /** Default unit price in the document's currency, exact. */
   unitPrice?: Maybe<Scalars['Decimal']['output']>;
@@ -1007,62 +1413,96 @@ export type Item = {
   incomeAccount?: Maybe<Account>;
   /** Default account of purchase lines. */
   expenseAccount?: Maybe<Account>;
+  /** The tax code (e.g. ITBMS7, EXENTO). */
   taxCode?: Maybe<TaxCode>;
+  /** False once deactivated: kept for history, not offered for new work. */
   active: Scalars['Boolean']['output'];
 };
 
+/** Narrows `items`; every field is optional and they combine with AND. */
 export type ItemFilter = {
+  /** False once deactivated: kept for history, not offered for new work. */
   active?: InputMaybe<Scalars['Boolean']['input']>;
   /** Matches code or name, case-insensitive. */
   search?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A new item (needs Item.Manage); codes are unique. */
 export type CreateItemInput = {
+  /** Its code: what inputs and reports refer to it by. */
   code: Scalars['String']['input'];
+  /** Its name as people read it. */
   name: Scalars['String']['input'];
+  /** Price of one unit, a decimal string in the document's currency. */
   unitPrice?: InputMaybe<Scalars['Decimal']['input']>;
+  /** The account sales lines of this item post to (e.g. "4101"). */
   incomeAccountCode?: InputMaybe<Scalars['String']['input']>;
+  /** The account purchase lines of this item post to. */
   expenseAccountCode?: InputMaybe<Scalars['String']['input']>;
+  /** The tax code (e.g. ITBMS7, EXENTO). */
   taxCode?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Changes to an item; omitted fields keep their value. */
 export type UpdateItemInput = {
+  /** Its name as people read it. */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** Price of one unit, a decimal string in the document's currency. */
   unitPrice?: InputMaybe<Scalars['Decimal']['input']>;
+  /** The account sales lines of this item post to. */
   incomeAccountCode?: InputMaybe<Scalars['String']['input']>;
+  /** The account purchase lines of this item post to. */
   expenseAccountCode?: InputMaybe<Scalars['String']['input']>;
+  /** The tax code (e.g. ITBMS7, EXENTO). */
   taxCode?: InputMaybe<Scalars['String']['input']>;
+  /** False once deactivated: kept for history, not offered for new work. */
   active?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+/** Every account with a balance at a date, in the base currency. */
 export type TrialBalance = {
   __typename?: 'TrialBalance';
+  /** The day whose end it is taken at (YYYY-MM-DD). */
   asOf: Scalars['Date']['output'];
   /** The knowledge time asked for, if any. */
   asAt?: Maybe<Scalars['DateTime']['output']>;
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
+  /** Its rows. */
   rows: Array<TrialBalanceRow>;
+  /** Sum of the debits, a decimal string in the base currency. */
   totalDebit: Scalars['Money']['output'];
+  /** Sum of the credits, a decimal string in the base currency. */
   totalCredit: Scalars['Money']['output'];
   /** Only with `revalueAt`: UNPOSTED ANALYSIS of the monetary foreign-currency amounts; rows above stay as booked. */
   revaluation?: Maybe<FxRevaluation>;
 };
 
+/** One account's balance in the trial balance. */
 export type TrialBalanceRow = {
   __typename?: 'TrialBalanceRow';
+  /** The account's code (e.g. "1110"). */
   accountCode: Scalars['String']['output'];
+  /** The account's name. */
   accountName: Scalars['String']['output'];
+  /** The account's type. */
   accountType: AccountType;
+  /** Debit amount, a decimal string in the base currency ("0.00" on the other side). */
   debit: Scalars['Money']['output'];
+  /** Credit amount, a decimal string in the base currency ("0.00" on the other side). */
   credit: Scalars['Money']['output'];
 };
 
 /** A Relay connection over one account's general ledger. */
 export type GeneralLedgerConnection = {
   __typename?: 'GeneralLedgerConnection';
+  /** The account. */
   account?: Maybe<Account>;
+  /** First day, inclusive (YYYY-MM-DD). */
   from: Scalars['Date']['output'];
+  /** Last day, inclusive (YYYY-MM-DD). */
   to: Scalars['Date']['output'];
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
   /** Balance at the end of the day before `from`; signed, debit positive. */
   openingBalance: Scalars['Money']['output'];
@@ -1072,40 +1512,47 @@ export type GeneralLedgerConnection = {
   totalDebit: Scalars['Money']['output'];
   /** Sum of the credits between `from` and `to` (all pages). */
   totalCredit: Scalars['Money']['output'];
+  /** One edge per node of this page, in the list's order. */
   edges: Array<GeneralLedgerEdge>;
-  pageInfo: GeneralLedgerPageInfo;
+  /** Where this page stands; pass endCursor as `after` for the next page. */
+  pageInfo: PageInfo;
 };
 
+/** A general-ledger line and its cursor. */
 export type GeneralLedgerEdge = {
   __typename?: 'GeneralLedgerEdge';
+  /** Opaque; pass as `after` to continue after this edge. */
   cursor: Scalars['String']['output'];
+  /** The object of this edge. */
   node: GeneralLedgerLine;
 };
 
-export type GeneralLedgerPageInfo = {
-  __typename?: 'GeneralLedgerPageInfo';
-  hasNextPage: Scalars['Boolean']['output'];
-  hasPreviousPage: Scalars['Boolean']['output'];
-  startCursor?: Maybe<Scalars['String']['output']>;
-  endCursor?: Maybe<Scalars['String']['output']>;
-};
-
+/** One GL line of an account, with the running balance after it. */
 export type GeneralLedgerLine = {
   __typename?: 'GeneralLedgerLine';
+  /** The day it posts to the books on (YYYY-MM-DD). */
   postingDate: Scalars['Date']['output'];
+  /** The journal entry. */
   entry?: Maybe<JournalEntry>;
+  /** The journal entry's number (e.g. JE-2026-000001). */
   entryNumber: Scalars['String']['output'];
   /** The entry's memo. */
   memo: Scalars['String']['output'];
+  /** Position of the line, from 1. */
   lineNumber: Scalars['Int']['output'];
   /** The line's own memo. */
   lineMemo: Scalars['String']['output'];
   /** The customer or vendor of the line, if any. */
   partyId?: Maybe<Scalars['ID']['output']>;
+  /** The line's customer or vendor code; null when none. */
   partyCode?: Maybe<Scalars['String']['output']>;
+  /** The line's customer or vendor name; null when none. */
   partyName?: Maybe<Scalars['String']['output']>;
+  /** Debit amount, a decimal string in the base currency ("0.00" on the other side). */
   debit: Scalars['Money']['output'];
+  /** Credit amount, a decimal string in the base currency ("0.00" on the other side). */
   credit: Scalars['Money']['output'];
+  /** The currency of the document the line came from. */
   originalCurrency: Scalars['String']['output'];
   /** Unsigned, like debit and credit. */
   originalAmount: Scalars['Money']['output'];
@@ -1118,38 +1565,58 @@ export type StatementRow = {
   __typename?: 'StatementRow';
   /** Null on computed lines such as current earnings. */
   accountCode?: Maybe<Scalars['String']['output']>;
+  /** The account's name. */
   accountName: Scalars['String']['output'];
+  /** The account's type. */
   accountType: AccountType;
+  /** The amount, a decimal string in its currency. */
   amount: Scalars['Money']['output'];
 };
 
+/** A section of a financial statement with its rows and total. */
 export type StatementSection = {
   __typename?: 'StatementSection';
+  /** Its rows. */
   rows: Array<StatementRow>;
+  /** The sum, a decimal string in the base currency. */
   total: Scalars['Money']['output'];
 };
 
+/** Income and expenses between two dates, in the base currency. */
 export type IncomeStatement = {
   __typename?: 'IncomeStatement';
+  /** First day, inclusive (YYYY-MM-DD). */
   from: Scalars['Date']['output'];
+  /** Last day, inclusive (YYYY-MM-DD). */
   to: Scalars['Date']['output'];
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
+  /** The income accounts and their total. */
   income: StatementSection;
+  /** The expense accounts and their total. */
   expenses: StatementSection;
   /** Income less expenses. */
   netIncome: Scalars['Money']['output'];
 };
 
+/** Assets, liabilities and equity at a date, in the base currency. */
 export type BalanceSheet = {
   __typename?: 'BalanceSheet';
+  /** The day whose end it is taken at (YYYY-MM-DD). */
   asOf: Scalars['Date']['output'];
+  /** The instant the books were read as of; null for now. */
   asAt?: Maybe<Scalars['DateTime']['output']>;
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
+  /** The asset accounts and their total. */
   assets: StatementSection;
+  /** The liability accounts and their total. */
   liabilities: StatementSection;
   /** Equity accounts and the current (unclosed) earnings line. */
   equity: StatementSection;
+  /** Income less expenses not yet closed to retained earnings (shown in equity). */
   currentEarnings: Scalars['Money']['output'];
+  /** Liabilities plus equity; equals total assets. */
   totalLiabilitiesAndEquity: Scalars['Money']['output'];
   /** Only with `revalueAt`: UNPOSTED ANALYSIS of the monetary foreign-currency amounts. */
   revaluation?: Maybe<FxRevaluation>;
@@ -1165,14 +1632,17 @@ export type BalanceSheet = {
  */
 export type FxRevaluation = {
   __typename?: 'FxRevaluation';
+  /** The day whose rates the revaluation used (YYYY-MM-DD). */
   revalueAt: Scalars['Date']['output'];
   /** Always false: this is analysis, never an entry in the books. */
   posted: Scalars['Boolean']['output'];
   /** A label to print with the figures. */
   label: Scalars['String']['output'];
+  /** The client's base currency, ISO 4217 (e.g. PAB). */
   baseCurrency: Scalars['String']['output'];
   /** The rate used for each currency, with its provenance. */
   rates: Array<RevaluationRate>;
+  /** Its lines, in line-number order. */
   lines: Array<FxRevaluationLine>;
   /** Sum of the lines' booked base amounts. */
   bookedBase: Scalars['Money']['output'];
@@ -1187,10 +1657,13 @@ export type FxRevaluationLine = {
   __typename?: 'FxRevaluationLine';
   /** Balance reports: the monetary account. */
   account?: Maybe<Account>;
+  /** The account's code (e.g. "1110"). */
   accountCode?: Maybe<Scalars['String']['output']>;
   /** Aging: the open invoice. */
   document?: Maybe<Document>;
+  /** The customer or vendor. */
   party?: Maybe<Party>;
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
   /**
    * In `currency`: the account's net amount originated in that currency (debit positive), or the
@@ -1205,30 +1678,41 @@ export type FxRevaluationLine = {
   difference: Scalars['Money']['output'];
 };
 
+/** A rate an unposted revaluation used. */
 export type RevaluationRate = {
   __typename?: 'RevaluationRate';
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
   /** Units of the base currency for one unit of `currency`, exact. */
   rate: Scalars['Decimal']['output'];
   /** The date of the rate used (earlier than asked when it is a fallback). */
   rateDate: Scalars['Date']['output'];
+  /** Where the rate came from: ECB, a JSON provider's id, PEG, OVERRIDE or DOCUMENT. */
   source: Scalars['String']['output'];
+  /** Whether the rate is older than the day asked (the last known rate standing in). */
   isFallback: Scalars['Boolean']['output'];
+  /** Whether the rate was typed in by overrideExchangeRate. */
   isOverride: Scalars['Boolean']['output'];
 };
 
 /** A balance sheet with its monetary items revalued: unposted analysis. */
 export type RevaluedBalanceSheet = {
   __typename?: 'RevaluedBalanceSheet';
+  /** The asset accounts, revalued, and their total. */
   assets: StatementSection;
+  /** The liability accounts, revalued, and their total. */
   liabilities: StatementSection;
   /** Equity as booked plus one line, the unrealized FX difference (unposted analysis). */
   equity: StatementSection;
+  /** Liabilities plus equity after revaluation. */
   totalLiabilitiesAndEquity: Scalars['Money']['output'];
 };
 
+/** Which side of the books an exposure is on. */
 export type FxExposureSide =
+  /** Owed to the client (open sales invoices). */
   | 'RECEIVABLE'
+  /** Owed by the client (open vendor bills). */
   | 'PAYABLE';
 
 /**
@@ -1237,12 +1721,17 @@ export type FxExposureSide =
  */
 export type UnrealizedFxExposure = {
   __typename?: 'UnrealizedFxExposure';
+  /** The day whose end it is taken at (YYYY-MM-DD). */
   asOf: Scalars['Date']['output'];
   /** Always false. */
   posted: Scalars['Boolean']['output'];
+  /** Says the figures are an unposted analysis. */
   label: Scalars['String']['output'];
+  /** The client's base currency, ISO 4217 (e.g. PAB). */
   baseCurrency: Scalars['String']['output'];
+  /** The rates used, with their provenance. */
   rates: Array<RevaluationRate>;
+  /** Its items. */
   items: Array<FxExposureItem>;
   /** Per currency, receivables and payables apart. */
   currencies: Array<FxExposureCurrency>;
@@ -1250,13 +1739,20 @@ export type UnrealizedFxExposure = {
   unrealized: Scalars['Money']['output'];
 };
 
+/** One open foreign-currency invoice or bill, revalued. */
 export type FxExposureItem = {
   __typename?: 'FxExposureItem';
+  /** Receivable or payable. */
   side: FxExposureSide;
+  /** The document. */
   document?: Maybe<Document>;
+  /** The customer or vendor. */
   party?: Maybe<Party>;
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
+  /** The day it is due (YYYY-MM-DD). */
   dueDate: Scalars['Date']['output'];
+  /** Days since the due date (0 when not yet due). */
   daysPastDue: Scalars['Int']['output'];
   /** Open balance in the document's currency. */
   openAmount: Scalars['Money']['output'];
@@ -1268,21 +1764,29 @@ export type FxExposureItem = {
   unrealized: Scalars['Money']['output'];
 };
 
+/** The exposure in one foreign currency. */
 export type FxExposureCurrency = {
   __typename?: 'FxExposureCurrency';
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
+  /** Open sales invoices in this currency. */
   receivables: FxExposureAmounts;
+  /** Open vendor bills in this currency. */
   payables: FxExposureAmounts;
   /** Receivables' and payables' unrealized result together, in base currency. */
   unrealized: Scalars['Money']['output'];
 };
 
+/** Booked and revalued amounts of open foreign-currency documents, in the base currency. */
 export type FxExposureAmounts = {
   __typename?: 'FxExposureAmounts';
   /** In the currency itself. */
   openAmount: Scalars['Money']['output'];
+  /** Base-currency value at the rates the documents were booked at. */
   bookedBase: Scalars['Money']['output'];
+  /** Base-currency value at the rates of `asOf`. */
   revaluedBase: Scalars['Money']['output'];
+  /** revaluedBase less bookedBase: the unrealized gain (positive) or loss. */
   unrealized: Scalars['Money']['output'];
 };
 
@@ -1434,7 +1938,6 @@ export type ResolversTypes = ResolversObject<{
   AllocationInput: AllocationInput;
   DocumentConnection: ResolverTypeWrapper<Omit<DocumentConnection, 'edges'> & { edges: Array<ResolversTypes['DocumentEdge']> }>;
   DocumentEdge: ResolverTypeWrapper<Omit<DocumentEdge, 'node'> & { node: ResolversTypes['Document'] }>;
-  DocumentPageInfo: ResolverTypeWrapper<DocumentPageInfo>;
   Document: ResolverTypeWrapper<DocumentModel>;
   DocumentLine: ResolverTypeWrapper<DocumentLineModel>;
   Allocation: ResolverTypeWrapper<AllocationModel>;
@@ -1458,14 +1961,23 @@ export type ResolversTypes = ResolversObject<{
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   AccountType: AccountType;
-  AccountRole: AccountRole;
+  AccountRole: ResolverTypeWrapper<AccountRole>;
   Account: ResolverTypeWrapper<AccountModel>;
   PostJournalEntryInput: PostJournalEntryInput;
   JournalLineInput: JournalLineInput;
   SourceKind: SourceKind;
+  JournalEntryStatus: JournalEntryStatus;
+  JournalEntryFilter: JournalEntryFilter;
+  JournalEntryConnection: ResolverTypeWrapper<Omit<JournalEntryConnection, 'edges'> & { edges: Array<ResolversTypes['JournalEntryEdge']> }>;
+  JournalEntryEdge: ResolverTypeWrapper<Omit<JournalEntryEdge, 'node'> & { node: ResolversTypes['JournalEntry'] }>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   PartyKind: PartyKind;
   Party: ResolverTypeWrapper<PartyModel>;
+  PartyConnection: ResolverTypeWrapper<Omit<PartyConnection, 'edges'> & { edges: Array<ResolversTypes['PartyEdge']> }>;
+  PartyEdge: ResolverTypeWrapper<Omit<PartyEdge, 'node'> & { node: ResolversTypes['Party'] }>;
+  ItemConnection: ResolverTypeWrapper<Omit<ItemConnection, 'edges'> & { edges: Array<ResolversTypes['ItemEdge']> }>;
+  ItemEdge: ResolverTypeWrapper<Omit<ItemEdge, 'node'> & { node: ResolversTypes['Item'] }>;
   PartyFilter: PartyFilter;
   CreatePartyInput: CreatePartyInput;
   UpdatePartyInput: UpdatePartyInput;
@@ -1478,7 +1990,6 @@ export type ResolversTypes = ResolversObject<{
   TrialBalanceRow: ResolverTypeWrapper<TrialBalanceRow>;
   GeneralLedgerConnection: ResolverTypeWrapper<Omit<GeneralLedgerConnection, 'account' | 'edges'> & { account?: Maybe<ResolversTypes['Account']>, edges: Array<ResolversTypes['GeneralLedgerEdge']> }>;
   GeneralLedgerEdge: ResolverTypeWrapper<Omit<GeneralLedgerEdge, 'node'> & { node: ResolversTypes['GeneralLedgerLine'] }>;
-  GeneralLedgerPageInfo: ResolverTypeWrapper<GeneralLedgerPageInfo>;
   GeneralLedgerLine: ResolverTypeWrapper<GeneralLedgerLineModel>;
   StatementRow: ResolverTypeWrapper<StatementRow>;
   StatementSection: ResolverTypeWrapper<StatementSection>;
@@ -1518,7 +2029,6 @@ export type ResolversParentTypes = ResolversObject<{
   AllocationInput: AllocationInput;
   DocumentConnection: Omit<DocumentConnection, 'edges'> & { edges: Array<ResolversParentTypes['DocumentEdge']> };
   DocumentEdge: Omit<DocumentEdge, 'node'> & { node: ResolversParentTypes['Document'] };
-  DocumentPageInfo: DocumentPageInfo;
   Document: DocumentModel;
   DocumentLine: DocumentLineModel;
   Allocation: AllocationModel;
@@ -1542,8 +2052,16 @@ export type ResolversParentTypes = ResolversObject<{
   Account: AccountModel;
   PostJournalEntryInput: PostJournalEntryInput;
   JournalLineInput: JournalLineInput;
+  JournalEntryFilter: JournalEntryFilter;
+  JournalEntryConnection: Omit<JournalEntryConnection, 'edges'> & { edges: Array<ResolversParentTypes['JournalEntryEdge']> };
+  JournalEntryEdge: Omit<JournalEntryEdge, 'node'> & { node: ResolversParentTypes['JournalEntry'] };
+  PageInfo: PageInfo;
   Decimal: Scalars['Decimal']['output'];
   Party: PartyModel;
+  PartyConnection: Omit<PartyConnection, 'edges'> & { edges: Array<ResolversParentTypes['PartyEdge']> };
+  PartyEdge: Omit<PartyEdge, 'node'> & { node: ResolversParentTypes['Party'] };
+  ItemConnection: Omit<ItemConnection, 'edges'> & { edges: Array<ResolversParentTypes['ItemEdge']> };
+  ItemEdge: Omit<ItemEdge, 'node'> & { node: ResolversParentTypes['Item'] };
   PartyFilter: PartyFilter;
   CreatePartyInput: CreatePartyInput;
   UpdatePartyInput: UpdatePartyInput;
@@ -1556,7 +2074,6 @@ export type ResolversParentTypes = ResolversObject<{
   TrialBalanceRow: TrialBalanceRow;
   GeneralLedgerConnection: Omit<GeneralLedgerConnection, 'account' | 'edges'> & { account?: Maybe<ResolversParentTypes['Account']>, edges: Array<ResolversParentTypes['GeneralLedgerEdge']> };
   GeneralLedgerEdge: Omit<GeneralLedgerEdge, 'node'> & { node: ResolversParentTypes['GeneralLedgerLine'] };
-  GeneralLedgerPageInfo: GeneralLedgerPageInfo;
   GeneralLedgerLine: GeneralLedgerLineModel;
   StatementRow: StatementRow;
   StatementSection: StatementSection;
@@ -1662,6 +2179,7 @@ export type Federation__PolicyDirectiveResolver<Result, Parent, ContextType = Co
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   accounts?: Resolver<Maybe<Array<ResolversTypes['Account']>>, ParentType, ContextType>;
   journalEntry?: Resolver<Maybe<ResolversTypes['JournalEntry']>, ParentType, ContextType, RequireFields<QueryJournalEntryArgs, 'id'>>;
+  journalEntries?: Resolver<Maybe<ResolversTypes['JournalEntryConnection']>, ParentType, ContextType, RequireFields<QueryJournalEntriesArgs, 'first'>>;
   _entities?: Resolver<Array<Maybe<ResolversTypes['_Entity']>>, ParentType, ContextType, RequireFields<Query_EntitiesArgs, 'representations'>>;
   _service?: Resolver<ResolversTypes['_Service'], ParentType, ContextType>;
   document?: Resolver<Maybe<ResolversTypes['Document']>, ParentType, ContextType, RequireFields<QueryDocumentArgs, 'id'>>;
@@ -1669,11 +2187,11 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   numberingPrefixes?: Resolver<Maybe<Array<ResolversTypes['NumberingPrefix']>>, ParentType, ContextType>;
   arAging?: Resolver<Maybe<ResolversTypes['AgingReport']>, ParentType, ContextType, RequireFields<QueryArAgingArgs, 'asOf'>>;
   apAging?: Resolver<Maybe<ResolversTypes['AgingReport']>, ParentType, ContextType, RequireFields<QueryApAgingArgs, 'asOf'>>;
-  journalEntryDrafts?: Resolver<Array<ResolversTypes['JournalEntryDraft']>, ParentType, ContextType, RequireFields<QueryJournalEntryDraftsArgs, 'status'>>;
+  journalEntryDrafts?: Resolver<Array<ResolversTypes['JournalEntryDraft']>, ParentType, ContextType, RequireFields<QueryJournalEntryDraftsArgs, 'status' | 'first'>>;
   journalEntryDraft?: Resolver<Maybe<ResolversTypes['JournalEntryDraft']>, ParentType, ContextType, RequireFields<QueryJournalEntryDraftArgs, 'id'>>;
-  parties?: Resolver<Maybe<Array<ResolversTypes['Party']>>, ParentType, ContextType, Partial<QueryPartiesArgs>>;
+  parties?: Resolver<Maybe<ResolversTypes['PartyConnection']>, ParentType, ContextType, RequireFields<QueryPartiesArgs, 'first'>>;
   party?: Resolver<Maybe<ResolversTypes['Party']>, ParentType, ContextType, RequireFields<QueryPartyArgs, 'id'>>;
-  items?: Resolver<Maybe<Array<ResolversTypes['Item']>>, ParentType, ContextType, Partial<QueryItemsArgs>>;
+  items?: Resolver<Maybe<ResolversTypes['ItemConnection']>, ParentType, ContextType, RequireFields<QueryItemsArgs, 'first'>>;
   item?: Resolver<Maybe<ResolversTypes['Item']>, ParentType, ContextType, RequireFields<QueryItemArgs, 'id'>>;
   taxCodes?: Resolver<Maybe<Array<ResolversTypes['TaxCode']>>, ParentType, ContextType>;
   trialBalance?: Resolver<Maybe<ResolversTypes['TrialBalance']>, ParentType, ContextType, RequireFields<QueryTrialBalanceArgs, 'asOf'>>;
@@ -1718,19 +2236,12 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
 
 export type DocumentConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DocumentConnection'] = ResolversParentTypes['DocumentConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['DocumentEdge']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['DocumentPageInfo'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 }>;
 
 export type DocumentEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DocumentEdge'] = ResolversParentTypes['DocumentEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Document'], ParentType, ContextType>;
-}>;
-
-export type DocumentPageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DocumentPageInfo'] = ResolversParentTypes['DocumentPageInfo']> = ResolversObject<{
-  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type DocumentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Document'] = ResolversParentTypes['Document'], FederationReferenceType extends FederationReferenceTypes['Document'] = FederationReferenceTypes['Document']> = ResolversObject<{
@@ -1941,6 +2452,8 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type AccountRoleResolvers = { DEFAULT_AR: 'DefaultAR', DEFAULT_AP: 'DefaultAP', CASH: 'Cash', SALES_TAX_PAYABLE: 'SalesTaxPayable', PURCHASE_TAX_RECEIVABLE: 'PurchaseTaxReceivable', RETAINED_EARNINGS: 'RetainedEarnings', FX_VARIANCE_BANK_FEES: 'FxVarianceBankFees', REALIZED_FX_GAIN: 'RealizedFxGain', REALIZED_FX_LOSS: 'RealizedFxLoss', ROUNDING: 'Rounding', BANK_FEES: 'BankFees' };
+
 export type AccountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account'], FederationReferenceType extends FederationReferenceTypes['Account'] = FederationReferenceTypes['Account']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Account']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1950,6 +2463,23 @@ export type AccountResolvers<ContextType = Context, ParentType extends Resolvers
   active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   roles?: Resolver<Array<ResolversTypes['AccountRole']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type JournalEntryConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['JournalEntryConnection'] = ResolversParentTypes['JournalEntryConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['JournalEntryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type JournalEntryEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['JournalEntryEdge'] = ResolversParentTypes['JournalEntryEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['JournalEntry'], ParentType, ContextType>;
+}>;
+
+export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
@@ -1968,6 +2498,26 @@ export type PartyResolvers<ContextType = Context, ParentType extends ResolversPa
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PartyConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PartyConnection'] = ResolversParentTypes['PartyConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['PartyEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type PartyEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PartyEdge'] = ResolversParentTypes['PartyEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Party'], ParentType, ContextType>;
+}>;
+
+export type ItemConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ItemConnection'] = ResolversParentTypes['ItemConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ItemEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type ItemEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ItemEdge'] = ResolversParentTypes['ItemEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Item'], ParentType, ContextType>;
 }>;
 
 export type TaxCodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TaxCode'] = ResolversParentTypes['TaxCode']> = ResolversObject<{
@@ -2017,19 +2567,12 @@ export type GeneralLedgerConnectionResolvers<ContextType = Context, ParentType e
   totalDebit?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   totalCredit?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   edges?: Resolver<Array<ResolversTypes['GeneralLedgerEdge']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['GeneralLedgerPageInfo'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 }>;
 
 export type GeneralLedgerEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GeneralLedgerEdge'] = ResolversParentTypes['GeneralLedgerEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['GeneralLedgerLine'], ParentType, ContextType>;
-}>;
-
-export type GeneralLedgerPageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GeneralLedgerPageInfo'] = ResolversParentTypes['GeneralLedgerPageInfo']> = ResolversObject<{
-  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type GeneralLedgerLineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GeneralLedgerLine'] = ResolversParentTypes['GeneralLedgerLine']> = ResolversObject<{
@@ -2194,7 +2737,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   DocumentConnection?: DocumentConnectionResolvers<ContextType>;
   DocumentEdge?: DocumentEdgeResolvers<ContextType>;
-  DocumentPageInfo?: DocumentPageInfoResolvers<ContextType>;
   Document?: DocumentResolvers<ContextType>;
   DocumentLine?: DocumentLineResolvers<ContextType>;
   Allocation?: AllocationResolvers<ContextType>;
@@ -2214,16 +2756,23 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Money?: GraphQLScalarType;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  AccountRole?: AccountRoleResolvers;
   Account?: AccountResolvers<ContextType>;
+  JournalEntryConnection?: JournalEntryConnectionResolvers<ContextType>;
+  JournalEntryEdge?: JournalEntryEdgeResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   Party?: PartyResolvers<ContextType>;
+  PartyConnection?: PartyConnectionResolvers<ContextType>;
+  PartyEdge?: PartyEdgeResolvers<ContextType>;
+  ItemConnection?: ItemConnectionResolvers<ContextType>;
+  ItemEdge?: ItemEdgeResolvers<ContextType>;
   TaxCode?: TaxCodeResolvers<ContextType>;
   Item?: ItemResolvers<ContextType>;
   TrialBalance?: TrialBalanceResolvers<ContextType>;
   TrialBalanceRow?: TrialBalanceRowResolvers<ContextType>;
   GeneralLedgerConnection?: GeneralLedgerConnectionResolvers<ContextType>;
   GeneralLedgerEdge?: GeneralLedgerEdgeResolvers<ContextType>;
-  GeneralLedgerPageInfo?: GeneralLedgerPageInfoResolvers<ContextType>;
   GeneralLedgerLine?: GeneralLedgerLineResolvers<ContextType>;
   StatementRow?: StatementRowResolvers<ContextType>;
   StatementSection?: StatementSectionResolvers<ContextType>;

@@ -15,18 +15,21 @@ import {
   discardJournalEntryDraft,
   updateJournalEntryDraft,
 } from '../services/journal-drafts.service.ts';
+import { pageSize } from '../services/keyset-page.ts';
 import { voidJournalEntry } from '../services/void-journal-entry.service.ts';
 
 const base = async (ctx: Context) => (await ctx.loaders.company()).baseMinorUnits;
 
 export const journalQueries: QueryResolvers = {
-  journalEntryDrafts: async (_p, { status }, ctx) => {
+  journalEntryDrafts: async (_p, { status, first }, ctx) => {
+    const limit = pageSize(first, 100, 500);
     const db = await ctx.tenantDb();
     return db
       .select()
       .from(tenant.journalDrafts)
       .where(status ? eq(tenant.journalDrafts.status, status) : undefined)
-      .orderBy(desc(tenant.journalDrafts.createdAt));
+      .orderBy(desc(tenant.journalDrafts.createdAt), desc(tenant.journalDrafts.id))
+      .limit(limit);
   },
   journalEntryDraft: async (_p, { id }, ctx) => {
     const db = await ctx.tenantDb();

@@ -9,8 +9,8 @@ import type {
   TaxCodeResolvers,
 } from '../__generated__/resolvers.ts';
 import { booksOf } from '../services/books.ts';
-import { createItem, listItems, updateItem } from '../services/items.service.ts';
-import { createParty, listParties, updateParty } from '../services/parties.service.ts';
+import { createItem, pageItems, updateItem } from '../services/items.service.ts';
+import { createParty, pageParties, updateParty } from '../services/parties.service.ts';
 
 const found = <T>(row: T | null, what: string, id: string): T => {
   if (!row) throw new DomainError('NOT_FOUND', `No ${what} ${id}`, { id });
@@ -18,9 +18,11 @@ const found = <T>(row: T | null, what: string, id: string): T => {
 };
 
 export const partyQueries: Pick<QueryResolvers, 'parties' | 'party' | 'items' | 'item' | 'taxCodes'> = {
-  parties: async (_p, { filter }, ctx) => listParties({ db: await ctx.tenantDb() }, filter ?? {}),
+  parties: async (_p, { filter, first, after }, ctx) =>
+    pageParties({ db: await ctx.tenantDb() }, { filter, first, after }),
   party: (_p, { id }, ctx) => ctx.loaders.party.load(parseId(id)),
-  items: async (_p, { filter }, ctx) => listItems(await ctx.tenantDb(), filter ?? {}),
+  items: async (_p, { filter, first, after }, ctx) =>
+    pageItems(await ctx.tenantDb(), { filter, first, after }),
   item: (_p, { id }, ctx) => ctx.loaders.item.load(parseId(id)),
   taxCodes: async (_p, _a, ctx) => {
     const db = await ctx.tenantDb();

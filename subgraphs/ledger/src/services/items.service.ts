@@ -1,8 +1,9 @@
 import { inTransaction, recordAuditEvent, type TenantDb, tenant } from '@cifra/db';
 import { badInput, DomainError, formatDecimal, parseDecimal } from '@cifra/domain';
-import { and, asc, eq, ilike, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, ilike, or, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Books, Constraints, isUniqueViolation } from './books.ts';
+import { decodeKeyCursor, encodeKeyCursor, type Page, pageOf, pageSize } from './keyset-page.ts';
 import { parseInput } from './parties.service.ts';
 
 export type ItemRow = typeof tenant.items.$inferSelect;
@@ -112,19 +113,48 @@ export async function updateItem(
   });
 }
 
-export async function listItems(
+export interface ItemFilter {
+  active?: boolean | null;
+  search?: string | null;
+}
+
+export const DEFAULT_ITEM_PAGE = 100;
+export const MAX_ITEM_PAGE = 500;
+
+/** One page of items by code (unique): the `items` connection, with a keyset cursor. */
+export async function pageItems(
   db: Pick<TenantDb, 'select'>,
-  filter: { active?: boolean | null; search?: string | null } = {},
-): Promise<ItemRow[]> {
+  args: { filter?: ItemFilter | null; first?: number | null; after?: string | null },
+): Promise<Page<ItemRow>> {
+  const first = pageSize(args.first, DEFAULT_ITEM_PAGE, MAX_ITEM_PAGE);
+  const where = itemWhere(args.filter ?? {});
+  if (args.after) {
+    const [itemCode] = decodeKeyCursor('item', args.after, 1);
+    where.push(gt(tenant.items.code, itemCode as string));
+  }
+  const rows = await db
+    .select()
+    .from(tenant.items)
+    .where(and(...where))
+    .orderBy(asc(tenant.items.code))
+    .limit(first + 1);
+  return pageOf(rows, first, args.after, (i) => encodeKeyCursor('item', [i.code]));
+}
+
+export async function listItems(db: Pick<TenantDb, 'select'>, filter: ItemFilter = {}): Promise<ItemRow[]> {
+  return db
+    .select()
+    .from(tenant.items)
+    .where(and(...itemWhere(filter)))
+    .orderBy(asc(tenant.items.code));
+}
+
+function itemWhere(filter: ItemFilter): SQL[] {
   const where: SQL[] = [];
   if (filter.active != null) where.push(eq(tenant.items.active, filter.active));
   if (filter.search) {
     const like = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     where.push(or(ilike(tenant.items.code, like), ilike(tenant.items.name, like)) as SQL);
   }
-  return db
-    .select()
-    .from(tenant.items)
-    .where(and(...where))
-    .orderBy(asc(tenant.items.code));
+  return where;
 }

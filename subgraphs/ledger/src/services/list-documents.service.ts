@@ -1,3 +1,4 @@
+import { type PageInfo, pageInfoOf } from '@cifra/context';
 import { type TenantDb, tenant } from '@cifra/db';
 import { badInput, parseId, parseIsoDate } from '@cifra/domain';
 import { and, desc, eq, getTableColumns, gte, lte, type SQL, sql } from 'drizzle-orm';
@@ -71,12 +72,7 @@ export function decodeCursor(cursor: string): Position {
 
 export interface DocumentPage {
   edges: { cursor: string; node: DocumentRow }[];
-  pageInfo: {
-    hasNextPage: boolean;
-    hasPreviousPage: boolean;
-    startCursor: string | null;
-    endCursor: string | null;
-  };
+  pageInfo: PageInfo;
 }
 
 /**
@@ -118,11 +114,6 @@ export async function listDocuments(
   }));
   return {
     edges,
-    pageInfo: {
-      hasNextPage: rows.length > first,
-      hasPreviousPage: !!args.after,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
+    pageInfo: pageInfoOf(edges, rows.length > first, args.after),
   };
 }

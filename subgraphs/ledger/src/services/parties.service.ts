@@ -1,8 +1,9 @@
 import { inTransaction, recordAuditEvent, tenant } from '@cifra/db';
 import { badInput, DomainError } from '@cifra/domain';
-import { and, asc, eq, ilike, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Books, Constraints, isUniqueViolation } from './books.ts';
+import { decodeKeyCursor, encodeKeyCursor, type Page, pageOf, pageSize } from './keyset-page.ts';
 
 export type PartyRow = typeof tenant.parties.$inferSelect;
 export type PartyKind = (typeof tenant.partyKind.enumValues)[number];
@@ -128,7 +129,41 @@ export interface PartyFilter {
   search?: string | null;
 }
 
+export const DEFAULT_PARTY_PAGE = 100;
+export const MAX_PARTY_PAGE = 500;
+
+/**
+ * One page of parties, by kind then code (unique per kind, so a total order): the `parties`
+ * connection. A keyset cursor keeps its place while parties are added.
+ */
+export async function pageParties(
+  books: Pick<Books, 'db'>,
+  args: { filter?: PartyFilter | null; first?: number | null; after?: string | null },
+): Promise<Page<PartyRow>> {
+  const first = pageSize(args.first, DEFAULT_PARTY_PAGE, MAX_PARTY_PAGE);
+  const where = partyWhere(args.filter ?? {});
+  if (args.after) {
+    const [kind, partyCode] = decodeKeyCursor('party', args.after, 2);
+    where.push(sql`(${tenant.parties.kind}::text, ${tenant.parties.code}) > (${kind}, ${partyCode})`);
+  }
+  const rows = await books.db
+    .select()
+    .from(tenant.parties)
+    .where(and(...where))
+    .orderBy(sql`${tenant.parties.kind}::text`, asc(tenant.parties.code))
+    .limit(first + 1);
+  return pageOf(rows, first, args.after, (p) => encodeKeyCursor('party', [p.kind, p.code]));
+}
+
 export async function listParties(books: Pick<Books, 'db'>, filter: PartyFilter = {}): Promise<PartyRow[]> {
+  return books.db
+    .select()
+    .from(tenant.parties)
+    .where(and(...partyWhere(filter)))
+    .orderBy(asc(tenant.parties.kind), asc(tenant.parties.code));
+}
+
+function partyWhere(filter: PartyFilter): SQL[] {
   const where: SQL[] = [];
   if (filter.kind) where.push(eq(tenant.parties.kind, filter.kind));
   if (filter.active != null) where.push(eq(tenant.parties.active, filter.active));
@@ -142,9 +177,5 @@ export async function listParties(books: Pick<Books, 'db'>, filter: PartyFilter 
       ) as SQL,
     );
   }
-  return books.db
-    .select()
-    .from(tenant.parties)
-    .where(and(...where))
-    .orderBy(asc(tenant.parties.kind), asc(tenant.parties.code));
+  return where;
 }

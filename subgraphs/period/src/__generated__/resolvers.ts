@@ -44,13 +44,15 @@ export type Query = {
   closeBoard?: Maybe<CloseBoard>;
   /** One batch period operation of the caller's firm, with each client's progress. */
   batchOperation?: Maybe<BatchOperation>;
-  /** The firm's most recent batch period operations, newest first. */
+  /** The firm's most recent batch period operations, newest first: `limit` of them, 1 to 100 (default 20). */
   batchOperations?: Maybe<Array<BatchOperation>>;
   /**
    * What needs attention across clients: months still open `overdueDays` after month end, closes
    * waiting for approval longer than `approvalOverdueDays`, batch items that failed (and were not
    * redone since), clients whose database did not answer. The thresholds default to each client's
    * settings (`closeOverdueDays`, `closeApprovalOverdueDays`); `asOf` defaults to each client's today.
+   * At most `first` (1 to 500, default 100; BAD_USER_INPUT otherwise), the most urgent first:
+   * unavailable clients, failed batch items, overdue approvals, overdue months, each longest overdue first.
    */
   closeExceptions?: Maybe<Array<CloseException>>;
   /** The month-end close of the current client for a calendar month: the close board's row for this client. */
@@ -95,6 +97,7 @@ export type QueryCloseExceptionsArgs = {
   overdueDays?: InputMaybe<Scalars['Int']['input']>;
   approvalOverdueDays?: InputMaybe<Scalars['Int']['input']>;
   asOf?: InputMaybe<Scalars['Date']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -227,208 +230,371 @@ export type MutationApproveYearEndCloseReversalArgs = {
 
 /** The dashboard stage of a client for a month. */
 export type CloseStage =
+  /** No close in progress (none started, or the last one reopened); the month takes postings, maybe partly locked. */
   | 'OPEN'
+  /** A close is being prepared. */
   | 'DRAFT'
+  /** The close waits for someone else's approval. */
   | 'PENDING_APPROVAL'
+  /** The month is LOCKED by an approved close. */
   | 'CLOSED'
+  /** The month is CLOSED with its fiscal year. */
   | 'YEAR_CLOSED'
+  /** Its fiscal year is audited and final. */
   | 'YEAR_AUDITED';
 
+/** Why a client's database could not be read for a firm-wide view. */
+export type ClientUnavailableCode =
+  /** It did not answer within the view's time limit (CLOSE_BOARD_CLIENT_TIMEOUT_MS). */
+  | 'TIMEOUT'
+  /** Its database server refused the connection or is down. */
+  | 'CONNECTION_REFUSED'
+  /** Its database does not exist on the server the control plane names. */
+  | 'DATABASE_NOT_FOUND'
+  /** The server refused the client's own database login. */
+  | 'LOGIN_REFUSED'
+  /** Anything else (logged on the server with the request id). */
+  | 'ERROR';
+
 export type ClientAvailability =
+  /** The client's database answered. */
   | 'AVAILABLE'
+  /** It did not answer in time or refused: see unavailableCode. */
   | 'UNAVAILABLE';
 
+/** What a batch does to each client's month. */
 export type BatchPeriodAction =
+  /** Lock the month for sales postings (as lockPeriod to LOCK_SALES). */
   | 'LOCK_SALES'
+  /** Lock the month for purchasing postings. */
   | 'LOCK_PURCHASING'
+  /** Lock the month for sales and purchasing postings. */
   | 'LOCK_SALES_AND_PURCHASING'
+  /** Start each client's month-end close (as startPeriodClose). */
   | 'START_CLOSE'
+  /** Submit each client's close for approval. */
   | 'SUBMIT_CLOSE'
+  /** Approve each client's close (never one you submitted): the month becomes LOCKED. */
   | 'APPROVE_CLOSE';
 
+/** Whether a batch still has work to do. */
 export type BatchOperationStatus =
+  /** Some items are still PENDING or RUNNING. */
   | 'RUNNING'
+  /** Every item is DONE, FAILED or SKIPPED. */
   | 'FINISHED';
 
+/** Where one client of a batch stands. */
 export type BatchItemStatus =
+  /** Waiting for a worker. */
   | 'PENDING'
+  /** A worker is applying it now. */
   | 'RUNNING'
+  /** Applied to this client. */
   | 'DONE'
+  /** Refused or failed; errorCode and errorMessage say why. */
   | 'FAILED'
+  /** The client was already where the action would take it; nothing done. */
   | 'SKIPPED';
 
+/** What kind of attention a close exception needs. */
 export type CloseExceptionKind =
+  /** A month still not LOCKED more than the overdue days after it ended. */
   | 'MONTH_OPEN_OVERDUE'
+  /** A close submitted and waiting for approval longer than allowed. */
   | 'APPROVAL_OVERDUE'
+  /** A batch item that failed and was not redone since. */
   | 'BATCH_ITEM_FAILED'
+  /** A client whose database did not answer, so its state is unknown. */
   | 'CLIENT_UNAVAILABLE';
 
 /** A client as the firm's views name it. */
 export type ClientRef = {
   __typename?: 'ClientRef';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
+  /** The client's slug (what X-Tenant takes). */
   slug: Scalars['String']['output'];
+  /** Its name as people read it. */
   name: Scalars['String']['output'];
 };
 
+/** Every client the caller may see, with its close state for one month. */
 export type CloseBoard = {
   __typename?: 'CloseBoard';
+  /** Calendar year (e.g. 2026). */
   year: Scalars['Int']['output'];
+  /** Month of the year, 1 to 12. */
   month: Scalars['Int']['output'];
+  /** One row per client the caller may see. */
   clients: Array<CloseBoardClient>;
   /** How many available clients are at each stage. */
   stageCounts: Array<CloseStageCount>;
+  /** How many clients did not answer. */
   unavailableCount: Scalars['Int']['output'];
 };
 
+/** How many clients of the board are at one stage. */
 export type CloseStageCount = {
   __typename?: 'CloseStageCount';
+  /** The stage counted. */
   stage: CloseStage;
+  /** How many. */
   count: Scalars['Int']['output'];
 };
 
+/** One client's row of the close board. */
 export type CloseBoardClient = {
   __typename?: 'CloseBoardClient';
+  /** The client this row belongs to. */
   client: ClientRef;
+  /** Whether the client's database answered. */
   availability: ClientAvailability;
-  /** Why the client could not be read: TIMEOUT, CONNECTION_REFUSED, DATABASE_NOT_FOUND, LOGIN_REFUSED or ERROR. */
-  unavailableCode?: Maybe<Scalars['String']['output']>;
+  /** Why the client could not be read; null when AVAILABLE. */
+  unavailableCode?: Maybe<ClientUnavailableCode>;
+  /** Why it did not answer, in a sentence; null when AVAILABLE. */
   unavailableReason?: Maybe<Scalars['String']['output']>;
   /** Null when the client has no period for that month. */
   periodId?: Maybe<Scalars['ID']['output']>;
+  /** The month's posting state; null when the client has no period for it. */
   periodState?: Maybe<PeriodState>;
   /** The month-end close's status, null when no close was started. */
-  closeStatus?: Maybe<Scalars['String']['output']>;
+  closeStatus?: Maybe<MonthCloseStatus>;
+  /** Where the month's close stands, derived from the year, the period and the close. */
   stage?: Maybe<CloseStage>;
+  /** The last change of the month's state or close; null when none. */
   lastTransition?: Maybe<PeriodTransition>;
+  /** Checklist items still open for the month. */
   openChecklistItems?: Maybe<Array<CloseChecklistItem>>;
 };
 
+/** The last change of a client's month on the close board. */
 export type PeriodTransition = {
   __typename?: 'PeriodTransition';
-  action: Scalars['String']['output'];
+  /** What moved it. */
+  action: PeriodTransitionAction;
+  /** Who did it (user id); null for the system. */
   byUserId?: Maybe<Scalars['ID']['output']>;
+  /** Who did it (email); null for the system. */
   byEmail?: Maybe<Scalars['String']['output']>;
+  /** When (ISO 8601). */
   at: Scalars['DateTime']['output'];
 };
 
+/** A checklist item still open for a client's month on the close board. */
 export type CloseChecklistItem = {
   __typename?: 'CloseChecklistItem';
+  /** Its code: what inputs and reports refer to it by. */
   code: Scalars['String']['output'];
+  /** What it means, in a sentence. */
   description: Scalars['String']['output'];
 };
 
+/** A batch to start: clients, month, action and idempotency key. */
 export type StartBatchPeriodOperationInput = {
   /** Client slugs. */
   tenants: Array<Scalars['String']['input']>;
+  /** Calendar year (e.g. 2026). */
   year: Scalars['Int']['input'];
+  /** Month of the year, 1 to 12. */
   month: Scalars['Int']['input'];
+  /** What moved it. */
   action: BatchPeriodAction;
   /** Retrying with the same key returns the same batch instead of starting another. */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** One firm-level action applied to many clients, one background job per client. */
 export type BatchOperation = {
   __typename?: 'BatchOperation';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
+  /** What moved it. */
   action: BatchPeriodAction;
+  /** Calendar year (e.g. 2026). */
   year: Scalars['Int']['output'];
+  /** Month of the year, 1 to 12. */
   month: Scalars['Int']['output'];
+  /** Where it stands; see the enum's values. */
   status: BatchOperationStatus;
+  /** Who started the batch. */
   requestedByEmail: Scalars['String']['output'];
+  /** When it was created (ISO 8601). */
   createdAt: Scalars['DateTime']['output'];
+  /** When work on it ended (ISO 8601). */
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Its items. */
   items: Array<BatchOperationItem>;
+  /** How many clients are in each status. */
   counts: BatchOperationCounts;
 };
 
+/** How many clients of a batch are in each status. */
 export type BatchOperationCounts = {
   __typename?: 'BatchOperationCounts';
+  /** Clients waiting for a worker. */
   pending: Scalars['Int']['output'];
+  /** Clients being worked on. */
   running: Scalars['Int']['output'];
+  /** Clients the action was applied to. */
   done: Scalars['Int']['output'];
+  /** Clients where it was refused or failed. */
   failed: Scalars['Int']['output'];
+  /** Clients already where the action would take them. */
   skipped: Scalars['Int']['output'];
 };
 
+/** One client of a batch: its status, attempts and outcome. */
 export type BatchOperationItem = {
   __typename?: 'BatchOperationItem';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
+  /** The client this row belongs to. */
   client: ClientRef;
+  /** Where it stands; see the enum's values. */
   status: BatchItemStatus;
   /** Times a worker took this item (more than one after a worker died mid-way). */
   attempts: Scalars['Int']['output'];
   /** The refusal code for FAILED items (e.g. the state machine's code, FORBIDDEN, TENANT_UNAVAILABLE). */
   errorCode?: Maybe<Scalars['String']['output']>;
+  /** Why it failed, in a sentence; null unless FAILED. */
   errorMessage?: Maybe<Scalars['String']['output']>;
+  /**
+   * The client's month before the item ran: its posting state, then its close status when a close
+   * exists, joined by a slash (`LOCK_SALES`, `UNLOCKED/DRAFT`; `NO_PERIOD` when the month has no
+   * period). Values are PeriodState and MonthCloseStatus names.
+   */
   stateBefore?: Maybe<Scalars['String']['output']>;
+  /** The client's month after the item ran, in the form of stateBefore. */
   stateAfter?: Maybe<Scalars['String']['output']>;
+  /** When work on it started (ISO 8601). */
   startedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When work on it ended (ISO 8601). */
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
+/** Something that needs attention in the firm's closes. */
 export type CloseException = {
   __typename?: 'CloseException';
+  /** What kind it is; see the enum's values. */
   kind: CloseExceptionKind;
+  /** The client this row belongs to. */
   client: ClientRef;
+  /** Calendar year (e.g. 2026). */
   year?: Maybe<Scalars['Int']['output']>;
+  /** Month of the year, 1 to 12. */
   month?: Maybe<Scalars['Int']['output']>;
+  /** How many days overdue; null for kinds without a deadline. */
   daysOverdue?: Maybe<Scalars['Int']['output']>;
   /** When the clock started: the month's last day, the submission, the failure. */
   since?: Maybe<Scalars['Date']['output']>;
+  /** A sentence a person can act on. */
   message: Scalars['String']['output'];
+  /** The failed item's batch, for BATCH_ITEM_FAILED. */
   batchId?: Maybe<Scalars['ID']['output']>;
+  /** The refusal code of a failed batch item, or why a client was unavailable. */
   errorCode?: Maybe<Scalars['String']['output']>;
 };
 
+/** What moved a period's posting state or its close. */
+export type PeriodTransitionAction =
+  /** lockPeriod moved the posting state forward (UNLOCKED → LOCK_SALES …). */
+  | 'LOCK'
+  /** startPeriodClose opened the month-end close. */
+  | 'START_CLOSE'
+  /** submitPeriodClose sent the close for approval. */
+  | 'SUBMIT_CLOSE'
+  /** approvePeriodClose approved the close and LOCKED the month. */
+  | 'APPROVE_CLOSE'
+  /** rejectPeriodClose sent the close back to DRAFT. */
+  | 'REJECT_CLOSE'
+  /** reopenPeriod moved the posting state back. */
+  | 'REOPEN'
+  /** approveYearEndClose CLOSED the month with its year. */
+  | 'YEAR_END_CLOSE'
+  /** approveYearEndCloseReversal took the month back out of CLOSED. */
+  | 'REVERSE_YEAR_END_CLOSE';
+
+/** Where a month-end close is in its workflow. */
 export type MonthCloseStatus =
+  /** Started (or sent back), being prepared. */
   | 'DRAFT'
+  /** Submitted, waiting for someone else's approval. */
   | 'PENDING_APPROVAL'
+  /** Approved: the month is LOCKED. */
   | 'APPROVED'
   /** The month was reopened after this close was approved; a new close starts from DRAFT. */
   | 'REOPENED';
 
+/** Whether a close checklist item passes. */
 export type ChecklistItemStatus =
+  /** The check passes. */
   | 'OK'
+  /** The check still fails: see the item's description. */
   | 'OPEN';
 
+/** A month-end close: its checklist and its workflow. */
 export type PeriodClose = {
   __typename?: 'PeriodClose';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
+  /** The month being closed. */
   period: PostingPeriod;
+  /** Where it stands; see the enum's values. */
   status: MonthCloseStatus;
   /** As last computed: at start, submission and approval. */
   checklist: Array<PeriodChecklistItem>;
+  /** Who started the close. */
   startedByEmail?: Maybe<Scalars['String']['output']>;
+  /** When work on it started (ISO 8601). */
   startedAt: Scalars['DateTime']['output'];
+  /** Who submitted it; null until submitted. */
   submittedByEmail?: Maybe<Scalars['String']['output']>;
+  /** When it was submitted (ISO 8601). */
   submittedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who approved it; null until approved. */
   approvedByEmail?: Maybe<Scalars['String']['output']>;
+  /** When it was approved (ISO 8601). */
   approvedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who last sent it back; null if never. */
   rejectedByEmail?: Maybe<Scalars['String']['output']>;
+  /** When it was last sent back (ISO 8601). */
   rejectedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Why it was last sent back. */
   rejectionReason?: Maybe<Scalars['String']['output']>;
 };
 
+/** One item of a month-end close checklist. */
 export type PeriodChecklistItem = {
   __typename?: 'PeriodChecklistItem';
+  /** Its code: what inputs and reports refer to it by. */
   code: Scalars['String']['output'];
+  /** The check, in words. */
   label: Scalars['String']['output'];
+  /** Where it stands; see the enum's values. */
   status: ChecklistItemStatus;
   /** Whether an OPEN item stops submission and approval. */
   blocking: Scalars['Boolean']['output'];
+  /** What still fails, when OPEN. */
   detail: Scalars['String']['output'];
+  /** How many. */
   count: Scalars['Int']['output'];
 };
 
+/** A month's posting state, its close and its stage. */
 export type PeriodCloseStatus = {
   __typename?: 'PeriodCloseStatus';
+  /** The posting period of that month; null when its fiscal year is not open. */
   period: PostingPeriod;
+  /** The month's posting state. */
   periodState: PeriodState;
+  /** The state of the month's fiscal year. */
   fiscalYearState: FiscalYearState;
   /** The live close of the month, null when none was started (or the last one was reopened). */
   close?: Maybe<PeriodClose>;
+  /** Where the month's close stands. */
   stage: CloseStage;
+  /** The last change of the month's state or close. */
   lastTransition?: Maybe<PeriodStateTransition>;
   /** Checklist items still open, computed now; empty once the month is LOCKED. */
   openChecklistItems: Array<PeriodChecklistItem>;
@@ -437,101 +603,166 @@ export type PeriodCloseStatus = {
 /** One change of a period's posting state or of its close, with who made it and why. */
 export type PeriodStateTransition = {
   __typename?: 'PeriodStateTransition';
-  action: Scalars['String']['output'];
+  /** What moved it. */
+  action: PeriodTransitionAction;
+  /** The posting state before. */
   fromState: PeriodState;
+  /** The posting state after. */
   toState: PeriodState;
+  /** The close's status before, for a close step. */
   closeStatusFrom?: Maybe<MonthCloseStatus>;
+  /** The close's status after, for a close step. */
   closeStatusTo?: Maybe<MonthCloseStatus>;
+  /** Who did it (user id); null for the system. */
   byUserId?: Maybe<Scalars['ID']['output']>;
+  /** Who did it (email); null for the system. */
   byEmail?: Maybe<Scalars['String']['output']>;
+  /** Why, in the words of the person who acted (kept in the audit trail). */
   reason?: Maybe<Scalars['String']['output']>;
+  /** When (ISO 8601). */
   at: Scalars['DateTime']['output'];
 };
 
+/** A month's posting state, from open to closed with its year. */
 export type PeriodState =
+  /** Takes every posting. */
   | 'UNLOCKED'
+  /** Refuses sales postings; takes the rest. */
   | 'LOCK_SALES'
+  /** Refuses purchasing postings; takes the rest. */
   | 'LOCK_PURCHASING'
+  /** Refuses sales and purchasing postings; takes manual adjustments. */
   | 'LOCK_SALES_AND_PURCHASING'
+  /** Refuses every posting; reached only through an approved month-end close. */
   | 'LOCKED'
+  /** Closed with its fiscal year by the year-end close. */
   | 'CLOSED';
 
+/** Where a fiscal year stands. */
 export type FiscalYearState =
+  /** Takes postings (subject to each month's state). */
   | 'OPEN'
+  /** Closed by the year-end close; can be reopened by a reversal. */
   | 'CLOSED'
+  /** Marked audited by the external reviewer: final. */
   | 'AUDITED';
 
+/** A month of a fiscal year, with its posting state. */
 export type PostingPeriod = {
   __typename?: 'PostingPeriod';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
+  /** The fiscal year, by the calendar year it starts in. */
   fiscalYear: Scalars['Int']['output'];
   /** 1 to 12 within the fiscal year. */
   periodNumber: Scalars['Int']['output'];
   /** Calendar year and month the period covers. */
   year: Scalars['Int']['output'];
+  /** Month of the year, 1 to 12. */
   month: Scalars['Int']['output'];
+  /** First day of the month (YYYY-MM-DD). */
   startDate: Scalars['Date']['output'];
+  /** Last day of the month (YYYY-MM-DD). */
   endDate: Scalars['Date']['output'];
+  /** Its state; see the enum's values. */
   state: PeriodState;
 };
 
+/** A fiscal year of the client. */
 export type FiscalYear = {
   __typename?: 'FiscalYear';
+  /** Calendar year (e.g. 2026). */
   year: Scalars['Int']['output'];
+  /** First day of the year (YYYY-MM-DD). */
   startDate: Scalars['Date']['output'];
+  /** Last day of the year (YYYY-MM-DD). */
   endDate: Scalars['Date']['output'];
+  /** Its state; see the enum's values. */
   state: FiscalYearState;
 };
 
+/** Where a year-end close stands. */
 export type YearEndCloseStatus =
+  /** Prepared, waiting for approval. */
   | 'DRAFT'
   /** A newer preparation replaced this draft. */
   | 'SUPERSEDED'
+  /** Posted: the year is closed. */
   | 'APPROVED'
+  /** Undone by an approved reversal. */
   | 'REVERSED';
 
+/** Which entry a year-end line belongs to. */
 export type YearEndCloseLineKind =
   /** A line of the closing entry, dated the last day of the year. */
   | 'CLOSING'
   /** A line reversing an auto-reverse accrual, dated the first day of the next year. */
   | 'ACCRUAL_REVERSAL';
 
+/** Where a reversal request stands. */
 export type YearEndReversalStatus =
+  /** Requested, waiting for someone else's approval. */
   | 'PENDING'
+  /** Approved: the close is reversed and the year reopened. */
   | 'APPROVED';
 
+/** A year-end close: the prepared closing entry and its status. */
 export type YearEndClose = {
   __typename?: 'YearEndClose';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
+  /** The fiscal year, by the calendar year it starts in. */
   fiscalYear: Scalars['Int']['output'];
+  /** Where it stands; see the enum's values. */
   status: YearEndCloseStatus;
   /** True when the books changed since preparation: approval would be refused with DRAFT_STALE. */
   stale: Scalars['Boolean']['output'];
+  /** What the year looked like when prepared; approval is refused (DRAFT_STALE) when it changed. */
   fingerprint: Scalars['String']['output'];
+  /** The FX policy the close applied. */
   fxVarianceMode: Scalars['String']['output'];
+  /** The last day of the year, the closing entry's date. */
   closingDate: Scalars['Date']['output'];
   /** Income minus expenses of the year, in the base currency (negative for a loss). */
   netIncome: Scalars['Money']['output'];
+  /** ISO 4217 currency code (e.g. PAB, EUR). */
   currency: Scalars['String']['output'];
+  /** Who prepared it. */
   preparedByEmail?: Maybe<Scalars['String']['output']>;
+  /** When it was prepared (ISO 8601). */
   preparedAt: Scalars['DateTime']['output'];
+  /** Who approved it; null until approved. */
   approvedByEmail?: Maybe<Scalars['String']['output']>;
+  /** When it was approved (ISO 8601). */
   approvedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The posted closing entry's id; null until approved. */
   closingEntryId?: Maybe<Scalars['ID']['output']>;
+  /** The accrual-reversal entry's id in the next year; null when none. */
   reversalEntryId?: Maybe<Scalars['ID']['output']>;
+  /** Its lines, in line-number order. */
   lines: Array<YearEndCloseLine>;
 };
 
+/** One line of the year-end closing entry, with why it is there. */
 export type YearEndCloseLine = {
   __typename?: 'YearEndCloseLine';
+  /** Position of the line, from 1. */
   lineNumber: Scalars['Int']['output'];
+  /** What kind it is; see the enum's values. */
   kind: YearEndCloseLineKind;
+  /** The day it posts to the books on (YYYY-MM-DD). */
   postingDate: Scalars['Date']['output'];
+  /** The account's code (e.g. "1110"). */
   accountCode: Scalars['String']['output'];
+  /** The account's name. */
   accountName: Scalars['String']['output'];
+  /** Debit amount, a decimal string in the base currency ("0.00" on the other side). */
   debit: Scalars['Money']['output'];
+  /** Credit amount, a decimal string in the base currency ("0.00" on the other side). */
   credit: Scalars['Money']['output'];
+  /** The currency of the amounts the line comes from. */
   originalCurrency: Scalars['String']['output'];
+  /** The amount in originalCurrency. */
   originalAmount: Scalars['Money']['output'];
   /** For an accrual reversal: the entry it reverses. */
   reversesEntryId?: Maybe<Scalars['ID']['output']>;
@@ -539,16 +770,26 @@ export type YearEndCloseLine = {
   explanation: Scalars['String']['output'];
 };
 
+/** A request to undo a year-end close, approved by a second person. */
 export type YearEndCloseReversal = {
   __typename?: 'YearEndCloseReversal';
+  /** Unique across all clients and types: key the cache by __typename and id. */
   id: Scalars['ID']['output'];
+  /** The fiscal year, by the calendar year it starts in. */
   fiscalYear: Scalars['Int']['output'];
+  /** Where it stands; see the enum's values. */
   status: YearEndReversalStatus;
+  /** Why, in the words of the person who acted (kept in the audit trail). */
   reason: Scalars['String']['output'];
+  /** Who asked for the reversal. */
   requestedByEmail?: Maybe<Scalars['String']['output']>;
+  /** When it was asked for (ISO 8601). */
   requestedAt: Scalars['DateTime']['output'];
+  /** Who approved it; null until approved. */
   approvedByEmail?: Maybe<Scalars['String']['output']>;
+  /** When it was approved (ISO 8601). */
   approvedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The entry that reversed the close; null until approved. */
   reversalEntryId?: Maybe<Scalars['ID']['output']>;
 };
 
@@ -670,6 +911,7 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   CloseStage: CloseStage;
+  ClientUnavailableCode: ClientUnavailableCode;
   ClientAvailability: ClientAvailability;
   BatchPeriodAction: BatchPeriodAction;
   BatchOperationStatus: BatchOperationStatus;
@@ -686,6 +928,7 @@ export type ResolversTypes = ResolversObject<{
   BatchOperationCounts: ResolverTypeWrapper<BatchOperationCounts>;
   BatchOperationItem: ResolverTypeWrapper<BatchOperationItemModel>;
   CloseException: ResolverTypeWrapper<CloseExceptionModel>;
+  PeriodTransitionAction: PeriodTransitionAction;
   MonthCloseStatus: MonthCloseStatus;
   ChecklistItemStatus: ChecklistItemStatus;
   PeriodClose: ResolverTypeWrapper<PeriodCloseModel>;
@@ -846,7 +1089,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   closeBoard?: Resolver<Maybe<ResolversTypes['CloseBoard']>, ParentType, ContextType, RequireFields<QueryCloseBoardArgs, 'year' | 'month'>>;
   batchOperation?: Resolver<Maybe<ResolversTypes['BatchOperation']>, ParentType, ContextType, RequireFields<QueryBatchOperationArgs, 'id'>>;
   batchOperations?: Resolver<Maybe<Array<ResolversTypes['BatchOperation']>>, ParentType, ContextType, RequireFields<QueryBatchOperationsArgs, 'limit'>>;
-  closeExceptions?: Resolver<Maybe<Array<ResolversTypes['CloseException']>>, ParentType, ContextType, Partial<QueryCloseExceptionsArgs>>;
+  closeExceptions?: Resolver<Maybe<Array<ResolversTypes['CloseException']>>, ParentType, ContextType, RequireFields<QueryCloseExceptionsArgs, 'first'>>;
   periodCloseStatus?: Resolver<ResolversTypes['PeriodCloseStatus'], ParentType, ContextType, RequireFields<QueryPeriodCloseStatusArgs, 'year' | 'month'>>;
   periodClose?: Resolver<Maybe<ResolversTypes['PeriodClose']>, ParentType, ContextType, RequireFields<QueryPeriodCloseArgs, 'id'>>;
   yearEndCloseDraft?: Resolver<Maybe<ResolversTypes['YearEndClose']>, ParentType, ContextType, Partial<QueryYearEndCloseDraftArgs>>;
@@ -891,18 +1134,18 @@ export type CloseStageCountResolvers<ContextType = Context, ParentType extends R
 export type CloseBoardClientResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CloseBoardClient'] = ResolversParentTypes['CloseBoardClient']> = ResolversObject<{
   client?: Resolver<ResolversTypes['ClientRef'], ParentType, ContextType>;
   availability?: Resolver<ResolversTypes['ClientAvailability'], ParentType, ContextType>;
-  unavailableCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  unavailableCode?: Resolver<Maybe<ResolversTypes['ClientUnavailableCode']>, ParentType, ContextType>;
   unavailableReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   periodId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   periodState?: Resolver<Maybe<ResolversTypes['PeriodState']>, ParentType, ContextType>;
-  closeStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  closeStatus?: Resolver<Maybe<ResolversTypes['MonthCloseStatus']>, ParentType, ContextType>;
   stage?: Resolver<Maybe<ResolversTypes['CloseStage']>, ParentType, ContextType>;
   lastTransition?: Resolver<Maybe<ResolversTypes['PeriodTransition']>, ParentType, ContextType>;
   openChecklistItems?: Resolver<Maybe<Array<ResolversTypes['CloseChecklistItem']>>, ParentType, ContextType>;
 }>;
 
 export type PeriodTransitionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PeriodTransition'] = ResolversParentTypes['PeriodTransition']> = ResolversObject<{
-  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  action?: Resolver<ResolversTypes['PeriodTransitionAction'], ParentType, ContextType>;
   byUserId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   byEmail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -995,7 +1238,7 @@ export type PeriodCloseStatusResolvers<ContextType = Context, ParentType extends
 }>;
 
 export type PeriodStateTransitionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PeriodStateTransition'] = ResolversParentTypes['PeriodStateTransition']> = ResolversObject<{
-  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  action?: Resolver<ResolversTypes['PeriodTransitionAction'], ParentType, ContextType>;
   fromState?: Resolver<ResolversTypes['PeriodState'], ParentType, ContextType>;
   toState?: Resolver<ResolversTypes['PeriodState'], ParentType, ContextType>;
   closeStatusFrom?: Resolver<Maybe<ResolversTypes['MonthCloseStatus']>, ParentType, ContextType>;

@@ -1,5 +1,5 @@
 import type { Actor, TenantDb, TxOf } from '@cifra/db';
-import type { CloseStage, PeriodState } from '@cifra/domain';
+import type { CloseStage, CloseStatus, PeriodState } from '@cifra/domain';
 import type { Permission } from '@cifra/permissions';
 
 /**
@@ -37,7 +37,7 @@ export interface ClientCloseRow {
   periodId: string | null;
   periodState: PeriodState | null;
   /** The month-end close's status (DRAFT, PENDING_APPROVAL, …), null when none was started. */
-  closeStatus: string | null;
+  closeStatus: CloseStatus | null;
   stage: CloseStage | null;
   lastTransition: ClientTransition | null;
   openChecklistItems: ClientChecklistItem[];

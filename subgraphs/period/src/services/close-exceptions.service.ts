@@ -26,6 +26,9 @@ export interface CloseException {
   errorCode: string | null;
 }
 
+export const DEFAULT_EXCEPTIONS = 100;
+export const MAX_EXCEPTIONS = 500;
+
 export interface ExceptionArgs {
   /** Overrides every client's `closeOverdueDays` setting. */
   overdueDays?: number | null;
@@ -33,6 +36,8 @@ export interface ExceptionArgs {
   approvalOverdueDays?: number | null;
   /** The day to judge from; each client's own today (its time zone) when absent. */
   asOf?: string | null;
+  /** At most this many, the most urgent first (default 100, at most 500). */
+  first?: number | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -92,6 +97,10 @@ export async function closeExceptions(
     if (v != null && (!Number.isInteger(v) || v < 0 || v > 366)) throw badInput(`${name} must be 0 to 366`);
   }
   if (args.asOf != null && !/^\d{4}-\d{2}-\d{2}$/.test(args.asOf)) throw badInput('asOf must be a date');
+  const first = args.first ?? DEFAULT_EXCEPTIONS;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_EXCEPTIONS) {
+    throw badInput(`first: between 1 and ${MAX_EXCEPTIONS}`, { field: 'first' });
+  }
   const clients = await clientsWithPeriodAccess(deps.control, caller);
   const limits = await thresholds(deps, caller.firmId, clients, args);
   const results = await fanOut(
@@ -169,7 +178,26 @@ export async function closeExceptions(
     }
   });
   out.push(...(await failedBatchItems(deps, caller.firmId, clients)));
-  return out;
+  return mostUrgentFirst(out).slice(0, first);
+}
+
+const KIND_ORDER: Record<CloseException['kind'], number> = {
+  CLIENT_UNAVAILABLE: 0,
+  BATCH_ITEM_FAILED: 1,
+  APPROVAL_OVERDUE: 2,
+  MONTH_OPEN_OVERDUE: 3,
+};
+
+/** Unavailable clients and failed items first, then the longest overdue; ties by client, then month. */
+function mostUrgentFirst(list: CloseException[]): CloseException[] {
+  return [...list].sort(
+    (a, b) =>
+      KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
+      (b.daysOverdue ?? 0) - (a.daysOverdue ?? 0) ||
+      a.client.slug.localeCompare(b.client.slug) ||
+      (a.year ?? 0) - (b.year ?? 0) ||
+      (a.month ?? 0) - (b.month ?? 0),
+  );
 }
 
 /** Failed items not since redone: no later item for the same client, month and action ended DONE or SKIPPED. */

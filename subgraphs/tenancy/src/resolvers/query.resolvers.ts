@@ -1,10 +1,17 @@
 import { clientAccess, control, visibleClients } from '@cifra/db';
+import { type ApiErrorCode, ERROR_CATALOGUE } from '@cifra/domain';
 import { eq } from 'drizzle-orm';
 import type { QueryResolvers } from '../__generated__/resolvers.ts';
 import { listFirmMembers } from '../services/members.service.ts';
 import { firmSettingValues } from '../services/settings.service.ts';
 
 export const Query: QueryResolvers = {
+  errorCodes: () =>
+    Object.entries(ERROR_CATALOGUE).map(([code, e]) => ({
+      code: code as ApiErrorCode,
+      group: e.group,
+      description: e.description,
+    })),
   me: async (_p, _a, ctx) => {
     const { userId, email } = ctx.request;
     const [user] = await ctx.control.select().from(control.users).where(eq(control.users.id, userId));

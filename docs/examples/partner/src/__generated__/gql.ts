@@ -14,14 +14,14 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  query PartnerFindCustomer($search: String!) {\n    parties(filter: { kind: CUSTOMER, search: $search }) {\n      id\n      code\n      name\n    }\n  }\n": typeof types.PartnerFindCustomerDocument,
+    "\n  query PartnerFindCustomer($search: String!) {\n    parties(filter: { kind: CUSTOMER, search: $search }, first: 20) {\n      edges {\n        node {\n          id\n          code\n          name\n        }\n      }\n    }\n  }\n": typeof types.PartnerFindCustomerDocument,
     "\n  mutation PartnerCreateCustomer($input: CreatePartyInput!) {\n    createParty(input: $input) {\n      id\n      code\n      name\n    }\n  }\n": typeof types.PartnerCreateCustomerDocument,
     "\n  mutation PartnerCreateInvoice($input: InvoiceDraftInput!) {\n    createSalesInvoice(input: $input) {\n      id\n      status\n      number\n      subtotal\n      tax\n      total\n    }\n  }\n": typeof types.PartnerCreateInvoiceDocument,
     "\n  mutation PartnerIssueInvoice($id: ID!) {\n    approveSalesInvoice(id: $id) {\n      id\n      status\n      number\n      currency\n      subtotal\n      tax\n      total\n      postingDate\n      entry {\n        number\n        lines {\n          account {\n            code\n          }\n          debit\n          credit\n        }\n      }\n    }\n  }\n": typeof types.PartnerIssueInvoiceDocument,
     "\n  query PartnerTrialBalance($asOf: Date!) {\n    trialBalance(asOf: $asOf) {\n      asOf\n      currency\n      totalDebit\n      totalCredit\n      rows {\n        accountCode\n        accountName\n        debit\n        credit\n      }\n    }\n  }\n": typeof types.PartnerTrialBalanceDocument,
 };
 const documents: Documents = {
-    "\n  query PartnerFindCustomer($search: String!) {\n    parties(filter: { kind: CUSTOMER, search: $search }) {\n      id\n      code\n      name\n    }\n  }\n": types.PartnerFindCustomerDocument,
+    "\n  query PartnerFindCustomer($search: String!) {\n    parties(filter: { kind: CUSTOMER, search: $search }, first: 20) {\n      edges {\n        node {\n          id\n          code\n          name\n        }\n      }\n    }\n  }\n": types.PartnerFindCustomerDocument,
     "\n  mutation PartnerCreateCustomer($input: CreatePartyInput!) {\n    createParty(input: $input) {\n      id\n      code\n      name\n    }\n  }\n": types.PartnerCreateCustomerDocument,
     "\n  mutation PartnerCreateInvoice($input: InvoiceDraftInput!) {\n    createSalesInvoice(input: $input) {\n      id\n      status\n      number\n      subtotal\n      tax\n      total\n    }\n  }\n": types.PartnerCreateInvoiceDocument,
     "\n  mutation PartnerIssueInvoice($id: ID!) {\n    approveSalesInvoice(id: $id) {\n      id\n      status\n      number\n      currency\n      subtotal\n      tax\n      total\n      postingDate\n      entry {\n        number\n        lines {\n          account {\n            code\n          }\n          debit\n          credit\n        }\n      }\n    }\n  }\n": types.PartnerIssueInvoiceDocument,
@@ -45,7 +45,7 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query PartnerFindCustomer($search: String!) {\n    parties(filter: { kind: CUSTOMER, search: $search }) {\n      id\n      code\n      name\n    }\n  }\n"): (typeof documents)["\n  query PartnerFindCustomer($search: String!) {\n    parties(filter: { kind: CUSTOMER, search: $search }) {\n      id\n      code\n      name\n    }\n  }\n"];
+export function graphql(source: "\n  query PartnerFindCustomer($search: String!) {\n    parties(filter: { kind: CUSTOMER, search: $search }, first: 20) {\n      edges {\n        node {\n          id\n          code\n          name\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query PartnerFindCustomer($search: String!) {\n    parties(filter: { kind: CUSTOMER, search: $search }, first: 20) {\n      edges {\n        node {\n          id\n          code\n          name\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,0 +1,221 @@
+/**
+ * The one catalogue of every `extensions.code` the API answers with: the business refusals of
+ * DomainError (errors.ts), the gateway's and the HTTP layer's own, and the few Apollo Server emits.
+ * The schema's `ErrorCode` enum (subgraphs/tenancy/src/schema/error-codes.graphql) and the README's
+ * Errors list are generated from it by `pnpm schema:compose` (schema/error-codes.ts), and
+ * `pnpm schema:check` fails when either is stale. test/schema/error-codes.test.ts fails when the
+ * source throws a code that is not here.
+ */
+export type ErrorGroup =
+  | 'access'
+  | 'HTTP and the request itself'
+  | 'availability'
+  | 'rate'
+  | 'demand'
+  | 'input'
+  | 'posting'
+  | 'documents'
+  | 'control accounts'
+  | 'investigation'
+  | 'FX'
+  | 'partner integrations'
+  | 'firm administration'
+  | 'periods'
+  | 'backups';
+
+export interface ErrorEntry {
+  group: ErrorGroup;
+  /** What it means and what the caller can do; Markdown code spans allowed. */
+  description: string;
+}
+
+export const ERROR_CATALOGUE = {
+  UNAUTHENTICATED: { group: 'access', description: 'No token, or a bad, expired or revoked one.' },
+  FORBIDDEN: {
+    group: 'access',
+    description:
+      'Not a member of that client, walled off it with `NO_ACCESS`, or a permission the field or mutation needs is missing.',
+  },
+  SELF_ACCESS_CHANGE: {
+    group: 'access',
+    description: "One's own memberships and roles are changed by someone else.",
+  },
+  BAD_REQUEST: {
+    group: 'HTTP and the request itself',
+    description: 'HTTP 400: malformed JSON, a batched array, or a request the endpoint does not take.',
+  },
+  PAYLOAD_TOO_LARGE: { group: 'HTTP and the request itself', description: 'HTTP 413: a body over 5 MB.' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    group: 'HTTP and the request itself',
+    description: 'HTTP 415: anything but `application/json`.',
+  },
+  OPERATION_NOT_SUPPORTED: {
+    group: 'HTTP and the request itself',
+    description: 'HTTP 400: subscriptions are not served.',
+  },
+  GRAPHQL_PARSE_FAILED: {
+    group: 'HTTP and the request itself',
+    description: 'The query text is not GraphQL.',
+  },
+  GRAPHQL_VALIDATION_FAILED: {
+    group: 'HTTP and the request itself',
+    description: 'The query asks for a field, argument or type the schema does not have.',
+  },
+  PERSISTED_QUERY_NOT_FOUND: {
+    group: 'HTTP and the request itself',
+    description: 'An automatic persisted query hash the gateway does not know: send the query text with it.',
+  },
+  INTERNAL_SERVER_ERROR: {
+    group: 'HTTP and the request itself',
+    description:
+      'Something unexpected; `extensions.correlationId` names it in the server log. Never a refusal of bad input.',
+  },
+  TENANT_UNAVAILABLE: {
+    group: 'availability',
+    description: "The client's database could not be reached or dropped the connection: retry shortly.",
+  },
+  SERVICE_UNAVAILABLE: {
+    group: 'availability',
+    description:
+      'HTTP 503 with `Retry-After`: the control plane or a service behind the gateway is unreachable.',
+  },
+  RATE_LIMITED: {
+    group: 'rate',
+    description: 'HTTP 429 with `Retry-After`; `extensions.retryAfterSeconds` says when to retry.',
+  },
+  QUERY_TOO_COMPLEX: {
+    group: 'demand',
+    description:
+      'HTTP 400: the request exceeds a limit; `extensions.limit` names it (`tokens`, `depth`, `aliases`, `directives` or `cost`) with `max` and the `measured` value.',
+  },
+  BAD_USER_INPUT: {
+    group: 'input',
+    description:
+      'A value the API does not accept; `extensions.field` names the field (money such as `"1e3"`, more decimals than the currency has or more than 13 digits before the point; a date outside 1900 to 9999; text with a NUL or an unpaired surrogate, or longer than its field allows — bounds in `docs/architecture/posting.md`; a page size past its maximum; a cursor another field returned).',
+  },
+  NOT_FOUND: { group: 'input', description: 'No such object (or an export link that is not served here).' },
+  CONFLICT: {
+    group: 'input',
+    description: 'A duplicate code, or a race the database settled: read again and retry.',
+  },
+  TENANT_EXISTS: { group: 'input', description: 'A client with that slug already exists.' },
+  REASON_TOO_SHORT: { group: 'input', description: 'The reason must have at least 20 characters.' },
+  IDEMPOTENCY_KEY_REUSED: {
+    group: 'input',
+    description:
+      "An idempotency key sent again with another payload; `extensions.firstRequestAt` names the first request's time.",
+  },
+  NUMBERING_PREFIX_TAKEN: { group: 'input', description: 'Another document kind numbers with that prefix.' },
+  UNBALANCED_ENTRY: { group: 'posting', description: 'Debits and credits differ.' },
+  PERIOD_NOT_FOUND: {
+    group: 'posting',
+    description: 'No posting period covers the date (its fiscal year is not open).',
+  },
+  PERIOD_LOCKED: { group: 'posting', description: "The date's period is locked for this kind of posting." },
+  NOT_EDITABLE: { group: 'posting', description: 'A posted or discarded draft or document.' },
+  SELF_APPROVAL: { group: 'posting', description: 'Someone other than the author approves a draft.' },
+  ALREADY_VOIDED: { group: 'posting', description: 'The entry or document is already voided.' },
+  CANNOT_VOID: {
+    group: 'posting',
+    description:
+      'Reversals and closing entries cannot be voided; entries a document posted are voided through it.',
+  },
+  DOCUMENT_HAS_SETTLEMENTS: {
+    group: 'documents',
+    description: 'Void the receipts and notes that settle it first.',
+  },
+  OVER_ALLOCATION: {
+    group: 'documents',
+    description: 'More allocated than the payment or the open invoice allows.',
+  },
+  CURRENCY_MISMATCH: {
+    group: 'documents',
+    description: "A settlement in another currency than its invoice's.",
+  },
+  SETTLEMENT_RATE_MISMATCH: {
+    group: 'documents',
+    description: "A note typed at another rate than its invoice's.",
+  },
+  CONTROL_ACCOUNT_REQUIRES_DOCUMENT: {
+    group: 'control accounts',
+    description:
+      "A manual line on the receivable, the payable or a tax account that names no party: give the line's `partyId`, a customer on the receivable, a vendor on the payable.",
+  },
+  CONTROL_ACCOUNT_NOT_ALLOWED: {
+    group: 'control accounts',
+    description:
+      "A document's line, or a receipt's or payment's bank account, coded to one of those accounts.",
+  },
+  INVESTIGATION_LIMIT: {
+    group: 'investigation',
+    description: 'Too many at once: two per person, three per client.',
+  },
+  INVESTIGATION_TOO_LARGE: { group: 'investigation', description: 'The answer passes 5 MB.' },
+  RATE_NOT_AVAILABLE: {
+    group: 'FX',
+    description:
+      "No exchange rate recent enough (the client's `fxStalenessDays`), for a query or a document's date.",
+  },
+  DOCUMENT_NOT_PERMITTED: {
+    group: 'partner integrations',
+    description:
+      "A published document selects a field the integration's grants do not permit; `extensions.field` and `extensions.permissions` name them.",
+  },
+  PERSISTED_DOCUMENT_REQUIRED: {
+    group: 'partner integrations',
+    description: "An integration sent a query's text instead of a `documentId`.",
+  },
+  PERSISTED_DOCUMENT_NOT_FOUND: {
+    group: 'partner integrations',
+    description: 'No live trusted document of that id for the integration.',
+  },
+  LAST_FIRM_ADMIN: { group: 'firm administration', description: 'The firm always keeps one FirmAdmin.' },
+  INVALID_TRANSITION: { group: 'periods', description: 'No such step of the period or close state machine.' },
+  CLOSE_REQUIRED: { group: 'periods', description: 'LOCKED only through an approved month-end close.' },
+  YEAR_CLOSE_REQUIRED: { group: 'periods', description: 'CLOSED only through the year-end close.' },
+  CLOSE_IN_PROGRESS: { group: 'periods', description: 'A close of that month is already under way.' },
+  CHECKLIST_INCOMPLETE: { group: 'periods', description: "The close's checklist still has open items." },
+  EARLIER_PERIOD_NOT_LOCKED: {
+    group: 'periods',
+    description: 'Every earlier month of the fiscal year must be LOCKED first.',
+  },
+  LATER_PERIOD_LOCKED: { group: 'periods', description: 'A later month is locked: reopen it first.' },
+  SAME_PERSON: {
+    group: 'periods',
+    description: 'Four eyes: someone else approves what you submitted or requested.',
+  },
+  YEAR_NOT_READY: { group: 'periods', description: 'The year cannot be closed yet (open months or drafts).' },
+  YEAR_CLOSED: { group: 'periods', description: 'The fiscal year is closed.' },
+  YEAR_AUDITED: { group: 'periods', description: 'The fiscal year is audited and final.' },
+  DRAFT_STALE: {
+    group: 'periods',
+    description: 'Something in the year changed since the year-end close was prepared: prepare it again.',
+  },
+  BACKUP_NOT_FOUND: { group: 'backups', description: 'No backup of that id for a client you may see.' },
+  BACKUP_INCOMPLETE: {
+    group: 'backups',
+    description: 'The backup has no sealed manifest, or a part is missing or short: it was never finished.',
+  },
+  BACKUP_TAMPERED: {
+    group: 'backups',
+    description: "The backup's seal or bytes differ from what was written: it is not restored.",
+  },
+  BACKUP_KEY_UNKNOWN: {
+    group: 'backups',
+    description:
+      'The backup was encrypted under a key this server does not hold (`BACKUP_KEY`, `BACKUP_KEYS_OLD`).',
+  },
+  BACKUP_SCHEMA_NEWER: {
+    group: 'backups',
+    description: 'The backup was taken by a newer cifraHQ than this one: upgrade before restoring it.',
+  },
+  BACKUP_IN_PROGRESS: { group: 'backups', description: 'A backup of that client is already running.' },
+  RESTORE_VERIFICATION_FAILED: {
+    group: 'backups',
+    description:
+      'The restored books did not match the backup (chain head, trial balance or row counts): nothing was kept.',
+  },
+} as const satisfies Record<string, ErrorEntry>;
+
+export type ApiErrorCode = keyof typeof ERROR_CATALOGUE;
+export const API_ERROR_CODES = Object.keys(ERROR_CATALOGUE) as ApiErrorCode[];

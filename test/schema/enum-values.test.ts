@@ -1,0 +1,31 @@
+import { tenant } from '@cifra/db';
+import { settingKeys } from '@cifra/domain';
+import { RoleClusters } from '@cifra/permissions';
+import { type EnumTypeDefinitionNode, Kind } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { type SubgraphName, subgraphTypeDefs } from '../../schema/subgraphs.ts';
+import { enumValues as ledger } from '../../subgraphs/ledger/src/enum-values.ts';
+import { enumValues as tenancy } from '../../subgraphs/tenancy/src/enum-values.ts';
+
+function schemaEnum(subgraph: SubgraphName, name: string): string[] {
+  const def = subgraphTypeDefs(subgraph).definitions.find(
+    (d): d is EnumTypeDefinitionNode => d.kind === Kind.ENUM_TYPE_DEFINITION && d.name.value === name,
+  );
+  return (def?.values ?? []).map((v) => v.name.value);
+}
+
+const cases: [SubgraphName, string, Record<string, string>, readonly string[]][] = [
+  ['tenancy', 'RoleCluster', tenancy.RoleCluster, RoleClusters],
+  ['tenancy', 'SettingKey', tenancy.SettingKey, settingKeys],
+  ['ledger', 'AccountRole', ledger.AccountRole, tenant.accountRole.enumValues],
+];
+
+describe('enums whose inside names differ from their GraphQL values', () => {
+  it.each(cases)(
+    '%s %s maps every schema value to exactly the inside names',
+    (subgraph, name, map, inside) => {
+      expect(Object.keys(map).sort()).toEqual(schemaEnum(subgraph, name).sort());
+      expect(Object.values(map).sort()).toEqual([...inside].sort());
+    },
+  );
+});
