@@ -71,7 +71,7 @@ export async function richBooks(t: TestStack, slug: string): Promise<void> {
   );
   ok(
     await senior(
-      'mutation($c: String!, $d: Date!, $r: String!, $why: String!) { overrideExchangeRate(currency: $c, date: $d, rate: $r, reason: $why) { id } }',
+      'mutation($c: String!, $d: Date!, $r: Decimal!, $why: String!) { overrideExchangeRate(currency: $c, date: $d, rate: $r, reason: $why) { id } }',
       { c: 'EUR', d: '2026-02-10', r: '1.0875', why: 'Rate agreed with the bank for the import' },
     ),
   );
