@@ -1,27 +1,19 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import {
-  CONTEXT_HEADER,
-  type ContextSigner,
-  jsonErrors,
-  type Logger,
-  requireJsonBody,
-  tuneKeepAlive,
-} from '@cifra/context';
+import { type ContextSigner, jsonErrors, type Logger, requireJsonBody, tuneKeepAlive } from '@cifra/context';
 import {
   type ControlDb,
   control as controlSchema,
   integrationOfOidcClient,
   isConnectionFailure,
-  recordIntegrationUsage,
   type TenantRegistry,
 } from '@cifra/db';
 import { EXPORT_CONTENT, type ExportLinkVerifier, exportFileName, streamExport } from '@cifra/exports';
 import { Permissions } from '@cifra/permissions';
-import { endSpan, parentIn, type ServiceTracing, traceHeaders } from '@cifra/tracing';
+import type { ServiceTracing } from '@cifra/tracing';
 import cors from 'cors';
 import express, { type RequestHandler } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
@@ -39,17 +31,19 @@ import {
   integrationLimitsWithin,
   tokenLimitError,
 } from './demand-control.ts';
+import type { GatewayContext } from './gateway-context.ts';
+import { forgetAccessAfterMutations, integrationUsagePlugin, noSubscriptions } from './gateway-plugins.ts';
 import { type LocalSignIn, localSignInRouter } from './local-sign-in.ts';
 import { type IntegrationToken, type IntegrationTokens, tokenEndpoint } from './oauth.ts';
 import {
   GatewayMetrics,
   type MetricSources,
-  type RequestTrace,
   requestTracing,
   traceOf,
   traceOperationPlugin,
 } from './observability.ts';
 import { personRatePlugin, type RateLimits, requestPoints } from './rate-limits.ts';
+import { SubgraphSource } from './subgraph-source.ts';
 import { trustedDocumentsOnly } from './trusted-documents.ts';
 
 export interface GatewayOptions {
@@ -113,172 +107,6 @@ const CORS_ALLOWED_HEADERS = [
   'apollographql-client-version',
   'apollo-require-preflight',
 ];
-
-interface GatewayContext {
-  /** Who is asking what of which client: signed afresh for each subgraph fetch. */
-  access?: Parameters<ContextSigner['sign']>[0];
-  trace?: RequestTrace;
-  /** The firm's own staff, acting as staff: the audience introspection may be open to. */
-  staff?: boolean;
-  /** Whose bucket the request draws from. */
-  rateKey?: string;
-}
-
-class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(
-    config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
-    private readonly subgraph: string,
-    private readonly signer: ContextSigner,
-    private readonly tracing: ServiceTracing | undefined,
-  ) {
-    super(config);
-    this.fetcher = retryStaleSocket(tracing ? tracedFetcher(nodeFetch, subgraph, tracing) : nodeFetch);
-  }
-
-  /**
-   * Each fetch carries a context signed for this subgraph alone, just before it leaves, usable
-   * once: a captured header opens no other subgraph and cannot be replayed.
-   */
-  override async willSendRequest({
-    request,
-    context,
-  }: Parameters<RemoteGraphQLDataSource<GatewayContext>['willSendRequest'] & {}>[0]) {
-    // Also called for health checks with an empty context: those carry no identity.
-    if (context?.access) {
-      request.http?.headers.set(CONTEXT_HEADER, await this.signer.sign(context.access, this.subgraph));
-    }
-    // The request's span goes with the fetch as its parent; the fetcher makes the fetch's own span.
-    const span = context?.trace?.span;
-    if (this.tracing && span) {
-      for (const [name, value] of Object.entries(traceHeaders(span.context)))
-        request.http?.headers.set(name, value);
-    }
-  }
-
-  /**
-   * A subgraph answers 400 when a variable fails its scalar (a Money of "1e3"); its body is a
-   * proper GraphQL error with a stable code, so pass that on rather than an internal error.
-   */
-  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]) {
-    if (response.status === 400) {
-      const body = (await response
-        .clone()
-        .json()
-        .catch(() => null)) as {
-        errors?: { message?: string; extensions?: Record<string, unknown> }[];
-      } | null;
-      const first = body?.errors?.[0];
-      if (first?.message && typeof first.extensions?.code === 'string') {
-        return new GraphQLError(first.message, { extensions: first.extensions });
-      }
-    }
-    return super.errorFromResponse(response);
-  }
-}
-
-type Fetcher = RemoteGraphQLDataSource['fetcher'];
-
-/**
- * Each fetch of a traced request (willSendRequest put the request's `traceparent` on it) is a
- * client span under that request, and the subgraph gets the fetch's own `traceparent` instead.
- * Fetches outside a traced request (health checks) are sent as they are.
- */
-export function tracedFetcher(fetcher: Fetcher, subgraph: string, tracing: ServiceTracing): Fetcher {
-  return async (url, init) => {
-    const parent = init?.headers ? parentIn(init.headers) : undefined;
-    if (!parent) return fetcher(url, init);
-    const target = new URL(url);
-    const { span, context } = tracing.clientSpan(
-      `POST ${subgraph}`,
-      {
-        'http.request.method': 'POST',
-        'server.address': target.hostname,
-        'server.port': Number(target.port || 80),
-        'cifra.subgraph': subgraph,
-      },
-      parent,
-    );
-    try {
-      const response = await fetcher(url, {
-        ...init,
-        headers: { ...init?.headers, ...traceHeaders(context) },
-      });
-      span.setAttribute('http.response.status_code', response.status);
-      endSpan(span, response.ok ? 'OK' : `HTTP_${response.status}`);
-      return response;
-    } catch (err) {
-      endSpan(span, (err as { code?: string }).code ?? 'FETCH_FAILED');
-      throw err;
-    }
-  };
-}
-
-/**
- * Subgraph fetches go through Node's own fetch (undici): a keep-alive pool per origin, where
- * Apollo's default client (make-fetch-happen, minipass-fetch, agent-base) took 22 % of the
- * gateway's CPU in a profile under load (issue 17).
- */
-const nodeFetch: Fetcher = (url, init) => fetch(url, init);
-
-/** A socket the subgraph closed while it sat in the pool: the request never reached the server. */
-const STALE_SOCKET = /ECONNRESET|EPIPE|UND_ERR_SOCKET|socket hang up|other side closed/i;
-
-/**
- * A subgraph request that fails on a stale pooled socket is sent once more — only when it cannot
- * have changed anything (a query; a mutation is never sent twice).
- */
-export function retryStaleSocket(fetcher: Fetcher): Fetcher {
-  return async (url, init) => {
-    try {
-      return await fetcher(url, init);
-    } catch (err) {
-      const body = typeof init?.body === 'string' ? init.body : '{}';
-      const isQuery = /^\s*(query\b|\{)/.test(String((JSON.parse(body) as { query?: unknown }).query ?? ''));
-      const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
-      const cause = [e.code, e.message, e.cause?.code, e.cause?.message].join(' ');
-      if (!isQuery || !STALE_SOCKET.test(cause)) throw err;
-      return fetcher(url, init);
-    }
-  };
-}
-
-/**
- * Every request of a partner integration that got past authentication is counted by day, client
- * and operation (integrationUsage). Counting never fails the request: a failure is logged.
- */
-function integrationUsagePlugin(control: ControlDb, log: Logger): ApolloServerPlugin<GatewayContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ contextValue, operationName, request }) {
-          const access = contextValue.access;
-          if (!access?.integration) return;
-          await recordIntegrationUsage(
-            control,
-            access.integration.id,
-            access.tenant?.id ?? null,
-            operationName ?? request.operationName ?? null,
-          ).catch((err: unknown) => log.warn({ err }, 'integration usage not counted'));
-        },
-      };
-    },
-  };
-}
-
-/** Subscriptions are not served (no root type): a 400 the client can read, never the planner's 500. */
-const noSubscriptions: ApolloServerPlugin<GatewayContext> = {
-  async requestDidStart() {
-    return {
-      async didResolveOperation({ operation }) {
-        if (operation?.operation === 'subscription') {
-          throw new GraphQLError('Subscriptions are not served by this API: poll the query instead', {
-            extensions: { code: 'OPERATION_NOT_SUPPORTED', http: { status: 400 } },
-          });
-        }
-      },
-    };
-  },
-};
 
 export interface RunningGateway {
   url: string;
@@ -375,23 +203,6 @@ function identifyCaller(
 }
 
 const callerIn = (res: { locals: Record<string, unknown> }) => (res.locals.caller ?? null) as Caller;
-
-/**
- * A mutation through this gateway may change who can do what (a role, a grant, a suspension): the
- * remembered access is dropped before its answer leaves, so the caller's next request — and
- * everyone's — is looked up afresh.
- */
-function forgetAccessAfterMutations(caches: GatewayCaches): ApolloServerPlugin<GatewayContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ operation }) {
-          if (operation?.operation === 'mutation') caches.access.clear();
-        },
-      };
-    },
-  };
-}
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const log = opts.log.child({ component: 'gateway' });

@@ -1,0 +1,61 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Logger } from '@cifra/context';
+import { type ControlDb, recordIntegrationUsage } from '@cifra/db';
+import { GraphQLError } from 'graphql';
+import type { GatewayCaches } from './caches.ts';
+import type { GatewayContext } from './gateway-context.ts';
+
+/**
+ * Every request of a partner integration that got past authentication is counted by day, client
+ * and operation (integrationUsage). Counting never fails the request: a failure is logged.
+ */
+export function integrationUsagePlugin(control: ControlDb, log: Logger): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, operationName, request }) {
+          const access = contextValue.access;
+          if (!access?.integration) return;
+          await recordIntegrationUsage(
+            control,
+            access.integration.id,
+            access.tenant?.id ?? null,
+            operationName ?? request.operationName ?? null,
+          ).catch((err: unknown) => log.warn({ err }, 'integration usage not counted'));
+        },
+      };
+    },
+  };
+}
+
+/** Subscriptions are not served (no root type): a 400 the client can read, never the planner's 500. */
+export const noSubscriptions: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation }) {
+        if (operation?.operation === 'subscription') {
+          throw new GraphQLError('Subscriptions are not served by this API: poll the query instead', {
+            extensions: { code: 'OPERATION_NOT_SUPPORTED', http: { status: 400 } },
+          });
+        }
+      },
+    };
+  },
+};
+
+/**
+ * A mutation through this gateway may change who can do what (a role, a grant, a suspension): the
+ * remembered access is dropped before its answer leaves, so the caller's next request — and
+ * everyone's — is looked up afresh.
+ */
+export function forgetAccessAfterMutations(caches: GatewayCaches): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ operation }) {
+          if (operation?.operation === 'mutation') caches.access.clear();
+        },
+      };
+    },
+  };
+}
