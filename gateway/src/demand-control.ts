@@ -2,6 +2,7 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import type { RequestHandler } from 'express';
 import {
   type DocumentNode,
   type FieldNode,
@@ -32,6 +33,8 @@ import {
  * what was measured. Defaults leave room for every operation the product and its tests send.
  */
 export interface DemandLimits {
+  /** Characters of query text: past it the body is refused before anything parses it. */
+  maxQueryLength: number;
   maxTokens: number;
   maxDepth: number;
   maxAliases: number;
@@ -42,6 +45,7 @@ export interface DemandLimits {
 }
 
 export const DEFAULT_DEMAND_LIMITS: DemandLimits = {
+  maxQueryLength: 100_000,
   maxTokens: 5_000,
   maxDepth: 12,
   maxAliases: 30,
@@ -56,6 +60,7 @@ export const DEFAULT_DEMAND_LIMITS: DemandLimits = {
  * looser (docs/partners.md).
  */
 export const DEFAULT_INTEGRATION_DEMAND_LIMITS: DemandLimits = {
+  maxQueryLength: 100_000,
   maxTokens: 2_500,
   maxDepth: 10,
   maxAliases: 10,
@@ -71,6 +76,7 @@ export function integrationLimitsWithin(
 ): DemandLimits {
   const wanted = { ...DEFAULT_INTEGRATION_DEMAND_LIMITS, ...asked };
   return {
+    maxQueryLength: Math.min(wanted.maxQueryLength, limits.maxQueryLength),
     maxTokens: Math.min(wanted.maxTokens, limits.maxTokens),
     maxDepth: Math.min(wanted.maxDepth, limits.maxDepth),
     maxAliases: Math.min(wanted.maxAliases, limits.maxAliases),
@@ -103,6 +109,22 @@ export function tooComplex(limit: string, max: number, measured: number | string
   return new GraphQLError(`The query is too complex: its ${limit} is ${measured}, the limit is ${max}`, {
     extensions: { code: 'QUERY_TOO_COMPLEX', limit, max, measured, http: { status: 400 } },
   });
+}
+
+/**
+ * The cheapest refusal: query text longer than any operation the product or a partner sends
+ * (`maxQueryLength` characters) is refused as soon as the body is read — before the parser, the
+ * caller's access or anything else spends time on it — so a flood of megabyte documents costs the
+ * gateway little more than reading them.
+ */
+export function queryLengthLimit(max: number): RequestHandler {
+  return (req, res, next) => {
+    const query = (req.body as { query?: unknown } | undefined)?.query;
+    if (typeof query !== 'string' || query.length <= max) return next();
+    const { message, extensions } = tooComplex('length', max, query.length);
+    const { http: _status, ...safe } = extensions;
+    res.status(400).json({ errors: [{ message, extensions: safe }] });
+  };
 }
 
 /** GraphQL Armor's rules, reporting QUERY_TOO_COMPLEX with the limit and the value found. */

@@ -29,6 +29,7 @@ import {
   demandRefusal,
   demandValidationRules,
   integrationLimitsWithin,
+  queryLengthLimit,
   tokenLimitError,
 } from './demand-control.ts';
 import type { GatewayContext } from './gateway-context.ts';
@@ -378,6 +379,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     '/graphql',
     requireJsonBody,
     express.json({ limit: '5mb' }),
+    ...(demand ? [queryLengthLimit(limits.maxQueryLength)] : []),
     identifyCaller(opts, caches),
     trustedDocumentsOnly(opts.control, (res) => {
       const caller = callerIn(res);

@@ -43,6 +43,7 @@ const schema = z.object({
         .filter(Boolean),
     ),
   // Demand control at the gateway (docs/architecture/gateway.md); defaults fit every product operation.
+  QUERY_MAX_LENGTH: z.coerce.number().int().min(1_000).optional(),
   QUERY_MAX_TOKENS: z.coerce.number().int().min(100).optional(),
   QUERY_MAX_DEPTH: z.coerce.number().int().min(3).optional(),
   QUERY_MAX_ALIASES: z.coerce.number().int().min(0).optional(),
@@ -129,6 +130,7 @@ export function perimeterOf(env: Env): {
   rateLimits: Partial<Omit<RateLimitOptions, 'store'>> & { store: 'memory' | 'postgres' };
 } {
   const limits: Partial<DemandLimits> = {
+    maxQueryLength: env.QUERY_MAX_LENGTH,
     maxTokens: env.QUERY_MAX_TOKENS,
     maxDepth: env.QUERY_MAX_DEPTH,
     maxAliases: env.QUERY_MAX_ALIASES,

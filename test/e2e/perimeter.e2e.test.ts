@@ -13,20 +13,29 @@ describe('the gateway perimeter: demand control and CORS', () => {
   });
   afterAll(() => t?.close());
 
-  it('refuses the reported bomb at the parser while another user on another client is answered', async () => {
+  it('refuses the reported bomb before parsing it while another user on another client is answered', async () => {
     const [refused, other] = await Promise.all([
       t.as('client', 'cafe-boquete')(bomb(100, 1_200)),
       t.as('senior', 'ferreteria-colon')('{ accounts { code } }'),
     ]);
     expect(refused.status).toBe(400);
     expect(codes(refused)).toEqual(['QUERY_TOO_COMPLEX']);
-    expect(refused.errors?.[0]?.extensions).toMatchObject({ limit: 'tokens', max: 5_000 });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({
+      limit: 'length',
+      max: 100_000,
+      measured: bomb(100, 1_200).length,
+    });
     expect(refused.data ?? null).toBeNull();
     expect(other.errors).toBeUndefined();
     expect((other.data as { accounts: unknown[] }).accounts.length).toBeGreaterThan(10);
   });
 
-  it('names the depth, alias and directive limits and what it measured', async () => {
+  it('names the token, depth, alias and directive limits and what it measured', async () => {
+    // 35 KB, within the length limit, but far more tokens than any screen sends: the parser stops.
+    const tokens = await t.as('client', 'cafe-boquete')(bomb(10, 300));
+    expect(codes(tokens)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(tokens.errors?.[0]?.extensions).toMatchObject({ limit: 'tokens', max: 5_000 });
+
     const deep = await t.as('senior', 'cafe-boquete')(bomb(1, 14));
     expect(codes(deep)).toEqual(['QUERY_TOO_COMPLEX']);
     // Armor counts the root field and the leaf as levels: 14 nested selections measure 16.
