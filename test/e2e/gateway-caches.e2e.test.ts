@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, gql } from '../support/client.ts';
-import { outlastAccessCache } from '../support/integrations.ts';
-import { startAnotherGateway, startTestStack, type TestStack } from '../support/stack.ts';
+import { outlastAccessCache, startAnotherGateway, startTestStack, type TestStack } from '../support/stack.ts';
 
 /**
  * The gateway remembers verified tokens and each caller's access (gateway/src/caches.ts): a change

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes } from '../support/client.ts';
-import { outlastAccessCache, partnerKit, REASON } from '../support/integrations.ts';
-import { startTestStack, type TestStack } from '../support/stack.ts';
+import { partnerKit, REASON } from '../support/integrations.ts';
+import { outlastAccessCache, startTestStack, type TestStack } from '../support/stack.ts';
 
 /**
  * An integration's firm-level access (docs/partners.md): refused every firm-level field until it is

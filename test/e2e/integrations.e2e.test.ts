@@ -7,11 +7,10 @@ import {
   entryInput,
   INTEGRATION,
   type Integration,
-  outlastAccessCache,
   partnerKit,
   REASON,
 } from '../support/integrations.ts';
-import { startTestStack, type TestStack } from '../support/stack.ts';
+import { outlastAccessCache, startTestStack, type TestStack } from '../support/stack.ts';
 
 /**
  * Partner integrations through the gateway: registered, granted client by client within what the

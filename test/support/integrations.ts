@@ -123,10 +123,3 @@ export function partnerKit(harness: () => TestStack) {
 
   return { as, controlRows, create, newSecret, grant, token, partner };
 }
-
-/**
- * A change written straight into the control plane (an expiry reached, as a test stages it) is not
- * a mutation through the gateway, so the gateway's remembered access may stand for its one second
- * (gateway/src/caches.ts): wait that out.
- */
-export const outlastAccessCache = () => new Promise((resolve) => setTimeout(resolve, 1_100));

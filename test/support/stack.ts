@@ -100,3 +100,10 @@ export function startAnotherGateway(
     perimeter,
   });
 }
+
+/**
+ * A change written straight into the control plane (an expiry reached, as a test stages it) is not
+ * a mutation through the gateway, so the gateway's remembered access may stand for its one second
+ * (gateway/src/caches.ts): wait that out.
+ */
+export const outlastAccessCache = () => new Promise((resolve) => setTimeout(resolve, 1_100));
