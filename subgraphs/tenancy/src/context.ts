@@ -22,8 +22,8 @@ export const managerOf = (ctx: Context): Manager => ({
   firmRole: ctx.request.firm.role,
 });
 
-/** Who asks for a backup or a restore, and in which firm. */
-export const backupCallerOf = (ctx: Context) => ({
+/** Who acts on one client's settings, backups or restores, and in which firm. */
+export const clientManagerOf = (ctx: Context) => ({
   actor: ctx.actor,
   caller: ctx.request,
   firmId: ctx.request.firm.id,

@@ -364,6 +364,11 @@ describe('roles on one client', () => {
 
 describe('settings', () => {
   const actor = { userId: null, email: 'boss@members.test', requestId: 'req-settings' };
+  const manager = (name = 'boss') => ({
+    actor: { userId: users[name]!, email: `${name}@members.test`, requestId: `req-settings-${name}` },
+    caller: { userId: users[name]! },
+    firmId,
+  });
 
   it('sets and clears the firm master settings, validated, with before and after in the event', async () => {
     const after = await updateFirmSettings(db, actor, firmId, {
@@ -412,17 +417,17 @@ describe('settings', () => {
     );
     await refused(() => updateFirmSettings(db, actor, firmId, {}), 'BAD_USER_INPUT');
     await refused(
-      () => updateClientSettings(db, actor, firmId, 'acme', { set: { fxProvider: '' } }),
+      () => updateClientSettings(db, manager(), 'acme', { set: { fxProvider: '' } }),
       'BAD_USER_INPUT',
     );
     await refused(
-      () => updateClientSettings(db, actor, firmId, 'nope', { set: { fxProvider: 'ECB' } }),
+      () => updateClientSettings(db, manager(), 'nope', { set: { fxProvider: 'ECB' } }),
       'NOT_FOUND',
     );
   });
 
   it("sets and clears a client's override", async () => {
-    await updateClientSettings(db, actor, firmId, 'acme', {
+    await updateClientSettings(db, manager(), 'acme', {
       set: { brandColor: '#445566', fxCurrencies: ['EUR'] },
     });
     expect(await lastEvent()).toMatchObject({
@@ -432,11 +437,38 @@ describe('settings', () => {
       tenant_id: tenantId,
       after: { overrides: { brandColor: '#445566', fxCurrencies: ['EUR'] } },
     });
-    await updateClientSettings(db, actor, firmId, 'acme', { clear: ['brandColor'] });
+    await updateClientSettings(db, manager(), 'acme', { clear: ['brandColor'] });
     const { rows } = await pool.query(
       'SELECT key, value FROM tenant_setting_overrides WHERE tenant_id = $1',
       [tenantId],
     );
     expect(rows).toEqual([{ key: 'fxCurrencies', value: ['EUR'] }]);
+  });
+
+  it("refuses a client's settings to a firm admin walled off from it, and to a role without Tenant.Manage", async () => {
+    const [walled] = await db
+      .insert(control.users)
+      .values({ email: 'walled@members.test', displayName: 'walled' })
+      .returning();
+    users.walled = walled!.id;
+    await db.insert(control.firmMemberships).values({ firmId, userId: walled!.id, firmRole: 'FirmAdmin' });
+    await db.insert(control.tenantRoleAssignments).values({ tenantId, userId: walled!.id, role: 'NoAccess' });
+    const before = await snapshot();
+    const overrides = async () =>
+      (
+        await pool.query(
+          'SELECT key, value FROM tenant_setting_overrides WHERE tenant_id = $1 ORDER BY key',
+          [tenantId],
+        )
+      ).rows;
+    const kept = await overrides();
+    for (const name of ['walled', 'junior', 'client']) {
+      await refused(
+        () => updateClientSettings(db, manager(name), 'acme', { set: { brandColor: '#000000' } }),
+        'NOT_FOUND',
+      );
+    }
+    expect(await overrides()).toEqual(kept);
+    expect((await snapshot()).events).toBe(before.events);
   });
 });

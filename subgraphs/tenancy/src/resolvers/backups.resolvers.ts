@@ -1,15 +1,16 @@
 import type { ClientBackupResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers.ts';
-import { backupCallerOf } from '../context.ts';
+import { clientManagerOf } from '../context.ts';
 import { backupTenant, listBackups, restoreTenant } from '../services/backups.service.ts';
 
 export const backupQueries: Pick<QueryResolvers, 'backups'> = {
-  backups: (_p, { tenant, limit }, ctx) => listBackups(ctx.control, backupCallerOf(ctx), tenant, limit ?? 50),
+  backups: (_p, { tenant, limit }, ctx) =>
+    listBackups(ctx.control, clientManagerOf(ctx), tenant, limit ?? 50),
 };
 
 export const backupMutations: Pick<MutationResolvers, 'backupClient' | 'restoreClient'> = {
-  backupClient: (_p, { tenant }, ctx) => backupTenant(ctx.control, ctx.backups, backupCallerOf(ctx), tenant),
+  backupClient: (_p, { tenant }, ctx) => backupTenant(ctx.control, ctx.backups, clientManagerOf(ctx), tenant),
   restoreClient: (_p, { backupId, asSlug }, ctx) =>
-    restoreTenant(ctx.control, ctx.backups, backupCallerOf(ctx), backupId, asSlug),
+    restoreTenant(ctx.control, ctx.backups, clientManagerOf(ctx), backupId, asSlug),
 };
 
 export const ClientBackup: ClientBackupResolvers = {

@@ -1,6 +1,6 @@
 import { parseId } from '@cifra/domain';
 import type { MutationResolvers } from '../__generated__/resolvers.ts';
-import { managerOf as manager } from '../context.ts';
+import { clientManagerOf, managerOf as manager } from '../context.ts';
 import {
   addFirmMember,
   assignClientRole,
@@ -30,5 +30,5 @@ export const Mutation: MutationResolvers = {
   updateFirmSettings: (_p, { set, clear, reason }, ctx) =>
     updateFirmSettings(ctx.control, ctx.actor, ctx.request.firm.id, { set, clear, reason }),
   updateClientSettings: (_p, { tenant, set, clear, reason }, ctx) =>
-    updateClientSettings(ctx.control, ctx.actor, ctx.request.firm.id, tenant, { set, clear, reason }),
+    updateClientSettings(ctx.control, clientManagerOf(ctx), tenant, { set, clear, reason }),
 };

@@ -1,36 +1,16 @@
 import { type BackupDeps, backupClient, restoreClient } from '@cifra/backups';
-import { type Actor, type Caller, type ControlDb, clientAccess, control, type TenantRow } from '@cifra/db';
+import { type ControlDb, control, type TenantRow } from '@cifra/db';
 import { badInput, DomainError, parseId } from '@cifra/domain';
-import { Permissions as P } from '@cifra/permissions';
 import { and, desc, eq } from 'drizzle-orm';
+import { type ClientManager, managedClient } from './managed-client.ts';
 
 /** What the backup operations need: the store and keys, and the servers' secrets. */
 export type BackupServices = Omit<BackupDeps, 'control'>;
 
-export interface BackupCaller {
-  actor: Actor;
-  caller: Caller;
-  firmId: string;
-}
-
-/**
- * A client of the caller's firm on which the caller holds Tenant.Manage, by slug; the same
- * NOT_FOUND for a client that does not exist, is another firm's, or is walled off from the caller,
- * so slugs cannot be probed.
- */
-async function managedClient(db: ControlDb, who: BackupCaller, where: { slug: string } | { id: string }) {
-  const access = await clientAccess(db, who.caller, where);
-  if (!access || access.tenant.firmId !== who.firmId || !access.permissions.includes(P.Tenant.Manage)) {
-    const name = 'slug' in where ? where.slug : 'the backed-up client';
-    throw new DomainError('NOT_FOUND', `No client ${name} you may manage in this firm`, { tenant: name });
-  }
-  return access.tenant;
-}
-
 export async function backupTenant(
   db: ControlDb,
   services: BackupServices | null,
-  who: BackupCaller,
+  who: ClientManager,
   slug: string,
 ): Promise<control.ClientBackupRow> {
   const tenant = await managedClient(db, who, { slug });
@@ -39,7 +19,7 @@ export async function backupTenant(
 
 export async function listBackups(
   db: ControlDb,
-  who: BackupCaller,
+  who: ClientManager,
   slug: string,
   limit: number,
 ): Promise<control.ClientBackupRow[]> {
@@ -57,7 +37,7 @@ export async function listBackups(
 export async function restoreTenant(
   db: ControlDb,
   services: BackupServices | null,
-  who: BackupCaller,
+  who: ClientManager,
   backupId: string,
   asSlug: string,
 ): Promise<TenantRow> {

@@ -6,15 +6,9 @@ import {
   recordAuditEvent,
   type TenantRow,
 } from '@cifra/db';
-import {
-  badInput,
-  DomainError,
-  effectiveSettings,
-  type Settings,
-  settingKeys,
-  settingsSchema,
-} from '@cifra/domain';
+import { badInput, effectiveSettings, type Settings, settingKeys, settingsSchema } from '@cifra/domain';
 import { and, eq, inArray } from 'drizzle-orm';
+import { type ClientManager, managedClient } from './managed-client.ts';
 
 const asRecord = (rows: { key: string; value: unknown }[]) =>
   Object.fromEntries(rows.map((r) => [r.key, r.value])) as Record<string, unknown>;
@@ -132,19 +126,15 @@ export async function updateFirmSettings(
 /** Change one client's overrides of the firm's settings; a cleared key follows the firm again. */
 export async function updateClientSettings(
   db: ControlDb,
-  actor: Actor,
-  firmId: string,
+  who: ClientManager,
   slug: string,
   change: SettingsChange,
 ): Promise<TenantRow> {
   const { set, clear } = parseChange(change);
   const reason = change.reason?.trim() || null;
+  const { actor, firmId } = who;
+  const client = await managedClient(db, who, { slug });
   return inTransaction(db, { ...actor, reason }, async (tx) => {
-    const [client] = await tx
-      .select()
-      .from(control.tenants)
-      .where(and(eq(control.tenants.slug, slug), eq(control.tenants.firmId, firmId)));
-    if (!client) throw new DomainError('NOT_FOUND', `No client ${slug} in this firm`, { tenant: slug });
     const t = control.tenantSettingOverrides;
     const before = asRecord(await tx.select().from(t).where(eq(t.tenantId, client.id)).for('update'));
     for (const [key, value] of Object.entries(set)) {
