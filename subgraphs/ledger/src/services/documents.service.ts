@@ -936,10 +936,9 @@ async function translateDocument(
   const { baseCurrency, baseMinorUnits } = books.company;
   const settledIds = [...new Set(drafts.flatMap((l) => (l.settles ? [l.settles] : [])))];
   const settledInvoices = settledIds.map((id) => invoices.get(id) as DocumentRow);
-  const [openSettled, clearedBefore] = await Promise.all([
-    settledMinor(tx, settledIds),
-    clearedBaseOf(tx, settledInvoices, minorUnits, baseMinorUnits),
-  ]);
+  // One transaction is one connection: its statements run one after another.
+  const openSettled = await settledMinor(tx, settledIds);
+  const clearedBefore = await clearedBaseOf(tx, settledInvoices, minorUnits, baseMinorUnits);
   const isPayment = KINDS[doc.kind].family === 'PAYMENT';
   const mode = isPayment ? (await books.settings()).fxVarianceMode : 'SIMPLE';
   const lines: PostingLine[] = [];
@@ -1117,15 +1116,13 @@ export async function postDocument(books: Books, id: string, family: Family): Pr
       };
     }
 
-    const [lines, taxRows, roles] = await Promise.all([
-      tx
-        .select()
-        .from(tenant.documentLines)
-        .where(eq(tenant.documentLines.documentId, id))
-        .orderBy(asc(tenant.documentLines.lineNumber)),
-      tx.select().from(tenant.taxCodes),
-      roleAccounts(tx),
-    ]);
+    const lines = await tx
+      .select()
+      .from(tenant.documentLines)
+      .where(eq(tenant.documentLines.documentId, id))
+      .orderBy(asc(tenant.documentLines.lineNumber));
+    const taxRows = await tx.select().from(tenant.taxCodes);
+    const roles = await roleAccounts(tx);
     const drafts = documentLinesForGl(
       doc,
       lines,
