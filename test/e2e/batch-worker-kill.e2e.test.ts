@@ -187,7 +187,9 @@ describe('a worker killed mid-batch', () => {
       'period_batch.item_done': 20,
       'period_batch.finished': 1,
     });
-  });
+    // Fifteen clones, two worker processes and a lock lifetime to outwait: minutes on a busy
+    // machine. Nothing here is timed; the limit only stops a hang.
+  }, 600_000);
 
   it('reports DONE, without applying it again, a transition that committed before the worker died', async () => {
     const [t] = await stack.control.db
