@@ -1,8 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { readSchemaDir } from '@cifra/context';
+import { readSubgraphSchema } from '@cifra/context';
 import { parse } from 'graphql';
 
-/** The five subgraphs, in composition order; each owns the `.graphql` files of `subgraphs/<name>/src/schema/`. */
+/**
+ * The five subgraphs, in composition order; each owns the `.graphql` files of
+ * `subgraphs/<name>/src/schema/` and of its feature folders (`src/<feature>/`).
+ */
 export const SUBGRAPHS = ['tenancy', 'ledger', 'period', 'fx', 'audit'] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number];
 
@@ -10,5 +13,5 @@ export const subgraphDir = (name: SubgraphName) =>
   fileURLToPath(new URL(`../subgraphs/${name}/`, import.meta.url));
 
 export function subgraphTypeDefs(name: SubgraphName) {
-  return parse(readSchemaDir(`${subgraphDir(name)}src/schema`));
+  return parse(readSubgraphSchema(`${subgraphDir(name)}src`));
 }

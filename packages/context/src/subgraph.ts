@@ -261,12 +261,27 @@ export async function startSubgraph<C extends BaseContext>(
 }
 
 /**
- * A subgraph's schema, read once at start-up from every `.graphql` file of its schema directory
- * (`loadTypeDefs(new URL('./schema/', import.meta.url))`), in name order, so each area of a
- * subgraph keeps its types in a file of its own.
+ * A subgraph's schema, read once at start-up (`loadTypeDefs(new URL('./', import.meta.url))` from
+ * its `src/`): see `readSubgraphSchema`.
  */
-export function loadTypeDefs(dir: URL): DocumentNode {
-  return parse(readSchemaDir(fileURLToPath(dir)));
+export function loadTypeDefs(srcDir: URL): DocumentNode {
+  return parse(readSubgraphSchema(fileURLToPath(srcDir)));
+}
+
+/**
+ * A subgraph's SDL: every `.graphql` file of `src/schema/`, then the `.graphql` files of each
+ * feature folder of `src/` (a folder holding its schema beside its rules, resolvers, use cases
+ * and store), each in name order, so each area keeps its types in a file of its own.
+ */
+export function readSubgraphSchema(srcDir: string): string {
+  const features = readdirSync(srcDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && d.name !== 'schema' && !d.name.startsWith('__'))
+    .map((d) => d.name)
+    .sort();
+  return ['schema', ...features]
+    .map((dir) => readSchemaDir(path.join(srcDir, dir)))
+    .filter(Boolean)
+    .join('\n');
 }
 
 /** The concatenated `.graphql` files of a directory, in name order. */

@@ -35,7 +35,7 @@ const resolvers: Resolvers = {
 
 export const auditSubgraph: SubgraphDefinition<Context> = {
   name: 'audit',
-  typeDefs: loadTypeDefs(new URL('./schema/', import.meta.url)),
+  typeDefs: loadTypeDefs(new URL('./', import.meta.url)),
   resolvers,
   rules,
   extendContext: (base) => base,

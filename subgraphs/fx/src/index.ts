@@ -46,7 +46,7 @@ export function createFxSubgraph(options: FxSubgraphOptions = {}): SubgraphDefin
   const fanOut = { ...DEFAULT_FAN_OUT, ...options.fanOut };
   return {
     name: 'fx',
-    typeDefs: loadTypeDefs(new URL('./schema/', import.meta.url)),
+    typeDefs: loadTypeDefs(new URL('./', import.meta.url)),
     resolvers,
     rules,
     extendContext: (base) => ({

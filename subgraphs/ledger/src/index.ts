@@ -69,7 +69,7 @@ const resolvers: Resolvers = {
 
 export const ledgerSubgraph: SubgraphDefinition<Context> = {
   name: 'ledger',
-  typeDefs: loadTypeDefs(new URL('./schema/', import.meta.url)),
+  typeDefs: loadTypeDefs(new URL('./', import.meta.url)),
   resolvers,
   rules,
   extendContext: (base) => ({ ...base, loaders: createLoaders(base) }),

@@ -17,6 +17,7 @@ import { rules } from './rules.ts';
 import { agendaBatchQueue } from './services/batch-queue.ts';
 import { type ClientPeriodPort, clientPeriodPort } from './services/client-period.ts';
 import { DEFAULT_FAN_OUT, type FanOutOptions } from './services/fan-out.ts';
+import { yearEndMutations, yearEndQueries, yearEndTypes } from './year-end/resolvers.ts';
 
 export * from './services/batch-queue.ts';
 export * from './services/client-period.ts';
@@ -28,11 +29,12 @@ const resolvers: Resolvers = {
   Date: DateScalar,
   DateTime: DateTimeScalar,
   Money: MoneyScalar,
-  Query: { ...Query, ...closeQueries },
-  Mutation: { ...Mutation, ...closeMutations },
+  Query: { ...Query, ...closeQueries, ...yearEndQueries },
+  Mutation: { ...Mutation, ...closeMutations, ...yearEndMutations },
   PostingPeriod,
   ...firmViewTypes,
   ...closeTypes,
+  ...yearEndTypes,
 };
 
 export interface PeriodSubgraphOptions {
@@ -47,7 +49,7 @@ export function createPeriodSubgraph(options: PeriodSubgraphOptions = {}): Subgr
   const port = options.port ?? clientPeriodPort;
   return {
     name: 'period',
-    typeDefs: loadTypeDefs(new URL('./schema/', import.meta.url)),
+    typeDefs: loadTypeDefs(new URL('./', import.meta.url)),
     resolvers,
     rules,
     extendContext: (base) => ({

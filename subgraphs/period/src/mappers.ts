@@ -18,12 +18,11 @@ export type PeriodChecklistItem = import('./services/checklist.ts').ChecklistIte
 export type PeriodCloseStatus = import('./services/close-status.service.ts').PeriodCloseStatus;
 export type PeriodStateTransition = import('./services/store.ts').PeriodTransitionRow;
 /** A year-end close with the base currency it is expressed in. */
-export type YearEndClose = import('./services/year-end-close.service.ts').YearEndCloseDraft & {
+export type YearEndClose = import('./year-end/review.ts').YearEndCloseDraft & {
   currency: string;
   minorUnits: number;
 };
-export type YearEndCloseLine =
-  import('./services/year-end-close.service.ts').YearEndCloseDraft['lines'][number] & {
-    minorUnits: number;
-  };
-export type YearEndCloseReversal = import('./services/year-end-close.service.ts').YearEndReversalRow;
+export type YearEndCloseLine = import('./year-end/review.ts').YearEndCloseDraft['lines'][number] & {
+  minorUnits: number;
+};
+export type YearEndCloseReversal = import('./year-end/store.ts').YearEndReversalRow;

@@ -3,7 +3,7 @@ import { effectiveSettings } from '@cifra/domain';
 import { eq } from 'drizzle-orm';
 import type { Context } from './context.ts';
 import type { PeriodActor } from './services/actor.ts';
-import type { FxVarianceMode } from './services/year-end-close.service.ts';
+import type { FxVarianceMode } from './year-end/store.ts';
 
 /** The signed caller as the period services take it: the actor and its permissions on this client. */
 export function periodActor(ctx: Context): PeriodActor {

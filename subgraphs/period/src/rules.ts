@@ -1,4 +1,5 @@
 import { can, Permissions as P, type RuleMap } from '@cifra/permissions';
+import { yearEndRules } from './year-end/rules.ts';
 
 const read = can(P.Period.Read);
 // The firm's view spans clients: it needs the firm-scoped dashboard permission, and every service
@@ -16,8 +17,7 @@ export const rules: RuleMap = {
     closeExceptions: firm,
     periodCloseStatus: read,
     periodClose: read,
-    yearEndCloseDraft: read,
-    yearEndCloseReversals: read,
+    ...yearEndRules.Query,
   },
   Mutation: {
     startBatchPeriodOperation: firm,
@@ -29,11 +29,8 @@ export const rules: RuleMap = {
     approvePeriodClose: can(P.Period.Close),
     rejectPeriodClose: can(P.Period.Close),
     openFiscalYear: can(P.Year.Open),
-    prepareYearEndClose: can(P.Period.PrepareClose),
-    approveYearEndClose: can(P.Year.Close),
     markYearAudited: can(P.Year.Audit),
-    requestYearEndCloseReversal: can(P.PostingPeriod.ReverseClose),
-    approveYearEndCloseReversal: can(P.PostingPeriod.ReverseClose),
+    ...yearEndRules.Mutation,
   },
   PostingPeriod: read,
   FiscalYear: read,
@@ -51,7 +48,5 @@ export const rules: RuleMap = {
   PeriodChecklistItem: read,
   PeriodCloseStatus: read,
   PeriodStateTransition: read,
-  YearEndClose: read,
-  YearEndCloseLine: read,
-  YearEndCloseReversal: read,
+  ...yearEndRules.types,
 };

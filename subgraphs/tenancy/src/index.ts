@@ -64,7 +64,7 @@ export function tenancySubgraph(
 ): SubgraphDefinition<Context> {
   return {
     name: 'tenancy',
-    typeDefs: loadTypeDefs(new URL('./schema/', import.meta.url)),
+    typeDefs: loadTypeDefs(new URL('./', import.meta.url)),
     resolvers,
     rules,
     extendContext: (base) => ({

@@ -4,6 +4,8 @@
  * and its arguments; it performs one transition in its own transaction, audited, or throws a
  * DomainError with a stable code and writes nothing.
  */
+
+export * from '../year-end/index.ts';
 export * from './actor.ts';
 export * from './checklist.ts';
 export * from './close-status.service.ts';
@@ -17,4 +19,3 @@ export type {
   PostingPeriodRow,
   TransitionAction,
 } from './store.ts';
-export * from './year-end-close.service.ts';

@@ -1,0 +1,94 @@
+import { inTransaction, recordAuditEvent, type TenantDb } from '@cifra/db';
+import { DomainError, type IsoDate } from '@cifra/domain';
+import { loadCompany } from '@cifra/engine';
+import { Permissions as P } from '@cifra/permissions';
+import { type PeriodActor, requirePermission } from '../services/actor.ts';
+import { fiscalYearRow, yearPeriodsForUpdate } from '../services/store.ts';
+import { accrualReversalLines, buildClosingLines } from './closing-lines.ts';
+import { refuseIfNotReady, refuseIfYearNotOpen } from './readiness.ts';
+import { type YearEndCloseDraft, yearEndCloseDraft } from './review.ts';
+import {
+  bankFeesOnFxVariance,
+  type FxVarianceMode,
+  fingerprintYear,
+  incomeStatementBalances,
+  insertDraft,
+  pendingAccruals,
+  roleAccounts,
+} from './store.ts';
+
+const nextDay = (date: IsoDate): IsoDate =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * Step 1 (`Period.PrepareClose`): build the closing entry as a draft, with a plain-language
+ * explanation per line, and fingerprint the year's books. Nothing posts. A new preparation
+ * supersedes an earlier draft of the same year.
+ */
+export async function prepareYearEndClose(
+  db: TenantDb,
+  actor: PeriodActor,
+  args: { fiscalYear: number; fxVarianceMode: FxVarianceMode },
+): Promise<YearEndCloseDraft> {
+  requirePermission(actor, P.Period.PrepareClose);
+  const closeId = await inTransaction(db, actor, async (tx) => {
+    const periods = await yearPeriodsForUpdate(tx, args.fiscalYear);
+    const year = await fiscalYearRow(tx, args.fiscalYear, true);
+    refuseIfYearNotOpen(year);
+    await refuseIfNotReady(tx, year, periods);
+    const company = await loadCompany(tx);
+    const roles = await roleAccounts(tx);
+    const retainedEarnings = roles.get('RetainedEarnings');
+    if (!retainedEarnings) {
+      throw new DomainError('YEAR_NOT_READY', 'No account is bound to the RetainedEarnings role', {
+        fiscalYear: year.year,
+      });
+    }
+    const closingDate = year.endDate;
+    const fxVariance = roles.get('FxVarianceBankFees');
+    const { lines: closing, netIncomeMinor } = buildClosingLines({
+      balances: await incomeStatementBalances(tx, year.year),
+      roles,
+      company,
+      fiscalYear: year.year,
+      closingDate,
+      mode: args.fxVarianceMode,
+      legacyBankFeesMinor:
+        args.fxVarianceMode === 'SEPARATED' && fxVariance
+          ? await bankFeesOnFxVariance(tx, year.year, fxVariance.id)
+          : 0n,
+    });
+    const accruals = await pendingAccruals(tx, year.year);
+    const reversing = accrualReversalLines(accruals, year.year, nextDay(closingDate));
+    const fingerprint = await fingerprintYear(tx, year.year, args.fxVarianceMode);
+    const close = await insertDraft(
+      tx,
+      {
+        fiscalYear: year.year,
+        fingerprint,
+        fxVarianceMode: args.fxVarianceMode,
+        closingDate,
+        retainedEarningsAccountId: retainedEarnings.id,
+        netIncomeMinor,
+        preparedBy: actor.userId,
+        preparedByEmail: actor.email,
+      },
+      [...closing, ...reversing],
+    );
+    await recordAuditEvent(tx, actor, {
+      action: 'year_end_close.prepared',
+      entityType: 'YearEndClose',
+      entityId: close.id,
+      after: {
+        fiscalYear: year.year,
+        fingerprint,
+        fxVarianceMode: args.fxVarianceMode,
+        closingLines: closing.length,
+        accrualsReversed: accruals.map((a) => a.entry.number),
+        netIncomeMinor,
+      },
+    });
+    return close.id;
+  });
+  return yearEndCloseDraft(db, actor, { draftId: closeId, fxVarianceMode: args.fxVarianceMode });
+}
