@@ -4,6 +4,7 @@ import { type Company, loadCompany } from '@cifra/engine';
 import { rateRows } from '@cifra/fx';
 import DataLoader from 'dataloader';
 import { asc, inArray } from 'drizzle-orm';
+import { type DocumentRow, settledMinor } from './documents/index.ts';
 import type {
   Account,
   Allocation,
@@ -15,7 +16,6 @@ import type {
   JournalLine,
   TaxCode,
 } from './mappers.ts';
-import { type DocumentRow, settledMinor } from './services/documents.service.ts';
 
 type ExchangeRateRow = typeof tenant.exchangeRates.$inferSelect;
 type AccountRoleName = (typeof tenant.accountRole.enumValues)[number];

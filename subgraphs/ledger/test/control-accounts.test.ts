@@ -1,18 +1,18 @@
 import { DomainError } from '@cifra/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aging } from '../src/services/aging.service.ts';
-import type { Books } from '../src/services/books.ts';
 import {
   createDraft,
   type DocumentRow,
   postDocument,
   settledMinor,
-} from '../src/services/documents.service.ts';
+  voidDocument,
+} from '../src/documents/index.ts';
+import { aging } from '../src/services/aging.service.ts';
+import type { Books } from '../src/services/books.ts';
 import { approveJournalEntry, createJournalEntryDraft } from '../src/services/journal-drafts.service.ts';
 import { createParty } from '../src/services/parties.service.ts';
 import { postJournalEntries } from '../src/services/post-journal-entries.service.ts';
 import { postJournalEntry } from '../src/services/post-journal-entry.service.ts';
-import { voidDocument } from '../src/services/void-document.service.ts';
 import { prng } from './books.ts';
 import { openTestBooks, type TestBooks } from './test-books.ts';
 

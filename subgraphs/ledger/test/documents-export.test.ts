@@ -1,11 +1,10 @@
 import { Writable } from 'node:stream';
 import { DOCUMENTS_CSV_HEADER, streamExport } from '@cifra/exports';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDraft, discardDraft, postDocument, voidDocument } from '../src/documents/index.ts';
 import type { Books } from '../src/services/books.ts';
-import { createDraft, discardDraft, postDocument } from '../src/services/documents.service.ts';
 import { incomeStatement } from '../src/services/financial-statements.service.ts';
 import { createParty } from '../src/services/parties.service.ts';
-import { voidDocument } from '../src/services/void-document.service.ts';
 import { actor, openTestBooks, type TestBooks } from './test-books.ts';
 
 /**

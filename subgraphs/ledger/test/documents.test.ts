@@ -1,7 +1,5 @@
 import { DomainError } from '@cifra/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aging } from '../src/services/aging.service.ts';
-import type { Books } from '../src/services/books.ts';
 import {
   createDraft,
   type DocumentRow,
@@ -10,10 +8,12 @@ import {
   postDocument,
   settledMinor,
   updateDraft,
-} from '../src/services/documents.service.ts';
+  voidDocument,
+} from '../src/documents/index.ts';
+import { aging } from '../src/services/aging.service.ts';
+import type { Books } from '../src/services/books.ts';
 import { setNumberingPrefix } from '../src/services/numbering.service.ts';
 import { createParty } from '../src/services/parties.service.ts';
-import { voidDocument } from '../src/services/void-document.service.ts';
 import { openTestBooks, type TestBooks } from './test-books.ts';
 
 let t: TestBooks;

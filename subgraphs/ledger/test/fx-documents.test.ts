@@ -1,16 +1,16 @@
 import { DomainError } from '@cifra/domain';
 import { clientFxOf, rateHistory } from '@cifra/fx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Books } from '../src/services/books.ts';
 import {
   createDraft,
   type DocumentRow,
   type InvoiceDraftInput,
   type PaymentDraftInput,
   postDocument,
-} from '../src/services/documents.service.ts';
+  voidDocument,
+} from '../src/documents/index.ts';
+import type { Books } from '../src/services/books.ts';
 import { createParty } from '../src/services/parties.service.ts';
-import { voidDocument } from '../src/services/void-document.service.ts';
 import { actor, openTestBooks, type TestBooks } from './test-books.ts';
 
 /**

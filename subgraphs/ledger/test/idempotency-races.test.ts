@@ -1,8 +1,8 @@
 import { pg, type TenantDb, tenantDb } from '@cifra/db';
 import { DomainError } from '@cifra/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDraft, type InvoiceDraftInput } from '../src/documents/index.ts';
 import type { Books } from '../src/services/books.ts';
-import { createDraft, type InvoiceDraftInput } from '../src/services/documents.service.ts';
 import { setNumberingPrefix } from '../src/services/numbering.service.ts';
 import { createParty } from '../src/services/parties.service.ts';
 import { postJournalEntries } from '../src/services/post-journal-entries.service.ts';

@@ -1,8 +1,7 @@
 import { DomainError } from '@cifra/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDraft, encodeCursor, listDocuments, postDocument } from '../src/documents/index.ts';
 import type { Books } from '../src/services/books.ts';
-import { createDraft, postDocument } from '../src/services/documents.service.ts';
-import { encodeCursor, listDocuments } from '../src/services/list-documents.service.ts';
 import { createParty } from '../src/services/parties.service.ts';
 import { openTestBooks, type TestBooks } from './test-books.ts';
 

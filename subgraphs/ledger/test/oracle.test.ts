@@ -10,11 +10,10 @@ import { postEntries } from '@cifra/engine';
 import { streamExport } from '@cifra/exports';
 import { createTestTenantDatabase, type TestDatabase } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDraft, type DocumentKind, postDocument, voidDocument } from '../src/documents/index.ts';
 import type { Books } from '../src/services/books.ts';
-import { createDraft, type DocumentKind, postDocument } from '../src/services/documents.service.ts';
 import { createParty } from '../src/services/parties.service.ts';
 import { trialBalance } from '../src/services/trial-balance.service.ts';
-import { voidDocument } from '../src/services/void-document.service.ts';
 import { type AppConnection, connectApp, prng, randomEntries, seedTestBooks, TEST_ACTOR } from './books.ts';
 import { openTestBooks, type TestBooks } from './test-books.ts';
 

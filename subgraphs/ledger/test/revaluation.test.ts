@@ -1,8 +1,8 @@
 import { DomainError, formatMoney, formatRate } from '@cifra/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDraft, type DocumentRow, postDocument } from '../src/documents/index.ts';
 import { aging } from '../src/services/aging.service.ts';
 import type { Books } from '../src/services/books.ts';
-import { createDraft, type DocumentRow, postDocument } from '../src/services/documents.service.ts';
 import { balanceSheet } from '../src/services/financial-statements.service.ts';
 import { unrealizedFxExposure } from '../src/services/fx-exposure.service.ts';
 import { createParty } from '../src/services/parties.service.ts';

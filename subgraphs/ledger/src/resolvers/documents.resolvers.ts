@@ -14,14 +14,19 @@ import type {
   QueryResolvers,
 } from '../__generated__/resolvers.ts';
 import type { Context } from '../context.ts';
+import {
+  createDraft,
+  discardDraft,
+  listDocuments,
+  postDocument,
+  updateDraft,
+  voidDocument,
+} from '../documents/index.ts';
 import type { Document as DocumentModel } from '../mappers.ts';
 import { type AgingReportData, aging, type Buckets } from '../services/aging.service.ts';
 import { booksOf } from '../services/books.ts';
-import { createDraft, discardDraft, postDocument, updateDraft } from '../services/documents.service.ts';
-import { listDocuments } from '../services/list-documents.service.ts';
 import { setNumberingPrefix } from '../services/numbering.service.ts';
 import { RatesOn, revalueAging } from '../services/revaluation.service.ts';
-import { voidDocument } from '../services/void-document.service.ts';
 import { formatNumeric } from './parties.resolvers.ts';
 import { formatRevaluation, requestRateLookup } from './revaluation.resolvers.ts';
 

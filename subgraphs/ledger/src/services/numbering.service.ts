@@ -1,8 +1,8 @@
 import { Constraints, inTransaction, isUniqueViolation, recordAuditEvent, tenant } from '@cifra/db';
 import { badInput, DomainError } from '@cifra/domain';
 import { and, eq, ne } from 'drizzle-orm';
+import type { DocumentKind } from '../documents/index.ts';
 import type { Books } from './books.ts';
-import type { DocumentKind } from './documents.service.ts';
 
 const PREFIX = /^[A-Z0-9][A-Z0-9-]{0,11}$/;
 

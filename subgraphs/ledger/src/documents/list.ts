@@ -2,7 +2,7 @@ import { type PageInfo, pageInfoOf } from '@cifra/context';
 import { type TenantDb, tenant } from '@cifra/db';
 import { badInput, parseId, parseIsoDate } from '@cifra/domain';
 import { and, desc, eq, getTableColumns, gte, lte, type SQL, sql } from 'drizzle-orm';
-import type { DocumentKind, DocumentRow } from './documents.service.ts';
+import type { DocumentKind, DocumentRow } from './store.ts';
 
 export type SettlementStatus = 'OPEN' | 'PARTIALLY_PAID' | 'PAID' | 'VOIDED';
 

@@ -1,17 +1,9 @@
-import { inTransaction, recordAuditEvent, tenant } from '@cifra/db';
+import { inTransaction, recordAuditEvent } from '@cifra/db';
 import { DomainError, parseIsoDate, requireReason, todayIn } from '@cifra/domain';
 import { reverseEntry } from '@cifra/engine';
-import { and, eq, sql } from 'drizzle-orm';
-import type { Books } from './books.ts';
-import {
-  type DocumentRow,
-  type Family,
-  isVoided,
-  KINDS,
-  lockDocument,
-  requireFamily,
-  requirePermission,
-} from './documents.service.ts';
+import type { Books } from '../services/books.ts';
+import { type Family, KINDS, requireFamily, requirePermission } from './kinds.ts';
+import { type DocumentRow, isVoided, liveSettlementsOf, lockDocument } from './store.ts';
 
 const OPERATION: Record<Family, string> = {
   SALES: 'voidSalesInvoice',
@@ -50,16 +42,7 @@ export async function voidDocument(
     if (await isVoided(tx, doc.id)) {
       throw new DomainError('ALREADY_VOIDED', `${doc.number} was already voided`, { id, number: doc.number });
     }
-    const settling = await tx
-      .select({ number: tenant.documents.number, kind: tenant.documents.kind })
-      .from(tenant.allocations)
-      .innerJoin(tenant.documents, eq(tenant.documents.id, tenant.allocations.sourceDocumentId))
-      .where(
-        and(
-          eq(tenant.allocations.invoiceId, id),
-          sql`NOT EXISTS (SELECT 1 FROM ${tenant.voids} v WHERE v.document_id = ${tenant.documents.id})`,
-        ),
-      );
+    const settling = await liveSettlementsOf(tx, id);
     if (settling.length) {
       const numbers = settling.map((s) => s.number);
       throw new DomainError(

@@ -1,0 +1,240 @@
+import { inTransaction, recordAuditEvent } from '@cifra/db';
+import {
+  badInput,
+  type Decimal,
+  decimalOf,
+  formatDecimal,
+  formatMoney,
+  translateAtRate,
+} from '@cifra/domain';
+import { nextNumber, postEntry, type TenantTx } from '@cifra/engine';
+import { clientFxOf, rateForDocument, type UsedRate } from '@cifra/fx';
+import type { Books } from '../services/books.ts';
+import { documentLinesForGl } from './gl-lines.ts';
+import {
+  type Family,
+  isInvoiceLike,
+  KINDS,
+  requireDraft,
+  requireFamily,
+  requirePermission,
+} from './kinds.ts';
+import { invoiceProvenance, type Provenance } from './rates.ts';
+import { checkSettlement } from './settlement.ts';
+import {
+  type DocumentRow,
+  documentLines,
+  draftAllocations,
+  insertAllocations,
+  loadParty,
+  lockDocument,
+  lockInvoices,
+  roleAccounts,
+  taxCodes,
+  updateDocument,
+} from './store.ts';
+import { type TranslatedDocument, translateDocument } from './translate.ts';
+
+const OPERATION: Record<Family, string> = {
+  SALES: 'approveSalesInvoice',
+  PURCHASING: 'postPurchaseInvoice',
+  PAYMENT: 'postPayment',
+};
+
+type Allocation = { invoiceId: string; amountMinor: bigint };
+type OwnRate = { rate: Decimal; provenance: Provenance; used: UsedRate | null };
+
+/**
+ * What the document settles, with those invoices locked in id order, then checked again against
+ * what is open now: a note its invoice, a receipt or payment its proposed allocations.
+ */
+async function lockSettlements(tx: TenantTx, doc: DocumentRow, minorUnits: number) {
+  const spec = KINDS[doc.kind];
+  const party = await loadParty(tx, doc.partyId, spec.partyKind);
+  const proposed: Allocation[] = isInvoiceLike(doc.kind)
+    ? doc.appliesToId
+      ? [{ invoiceId: doc.appliesToId, amountMinor: doc.totalMinor }]
+      : []
+    : await draftAllocations(tx, doc.id);
+  const invoices = await lockInvoices(tx, proposed.map((a) => a.invoiceId).sort());
+  for (const [i, a] of proposed.entries()) {
+    const field = doc.appliesToId ? 'appliesToId' : `allocations[${i}].invoiceId`;
+    await checkSettlement(
+      tx,
+      spec,
+      party,
+      doc.currency,
+      invoices.get(a.invoiceId),
+      a.amountMinor,
+      0n,
+      field,
+      minorUnits,
+    );
+  }
+  return { proposed, invoices };
+}
+
+/** The document's own rate, decided now: a note keeps its invoice's rate and cites the same row. */
+async function decideOwnRate(
+  tx: TenantTx,
+  books: Books,
+  doc: DocumentRow,
+  corrected: DocumentRow | undefined,
+): Promise<OwnRate> {
+  const { baseCurrency } = books.company;
+  if (corrected) {
+    return {
+      rate: decimalOf(corrected.exchangeRate ?? '1'),
+      provenance: invoiceProvenance(corrected, baseCurrency),
+      used: null,
+    };
+  }
+  const settings = await books.settings();
+  const used = await rateForDocument(tx, clientFxOf(books.company), {
+    currency: doc.currency,
+    documentDate: doc.documentDate,
+    stalenessDays: settings.fxStalenessDays,
+    explicit: doc.currency !== baseCurrency && doc.exchangeRate ? decimalOf(doc.exchangeRate) : null,
+    actor: books.actor,
+    documentLabel: `${doc.kind.toLowerCase().replace('_', ' ')} ${doc.id}`,
+  });
+  return {
+    rate: used.rate,
+    provenance: { exchangeRateId: used.exchangeRateId, rateIsFallback: used.isFallback },
+    used,
+  };
+}
+
+/** The document's entry in base currency: its GL lines by kind, translated at entry. */
+async function translatedLines(
+  tx: TenantTx,
+  books: Books,
+  doc: DocumentRow,
+  settlement: { proposed: Allocation[]; invoices: Map<string, DocumentRow> },
+  own: OwnRate,
+  minorUnits: number,
+): Promise<TranslatedDocument> {
+  const lines = await documentLines(tx, doc.id);
+  const taxes = await taxCodes(tx);
+  const roles = await roleAccounts(tx);
+  const { proposed, invoices } = settlement;
+  const drafts = documentLinesForGl(
+    doc,
+    lines,
+    taxes,
+    roles,
+    isInvoiceLike(doc.kind) ? [] : proposed,
+    invoices,
+  );
+  return translateDocument(tx, books, doc, drafts, own, invoices, roles, minorUnits);
+}
+
+/** The `document.posted` event: number, entry, total, the rate and its source, realized FX, allocations. */
+function postedEvent(
+  books: Books,
+  doc: DocumentRow,
+  posted: { number: string; entryNumber: string; minorUnits: number; corrected: DocumentRow | undefined },
+  own: OwnRate,
+  translated: TranslatedDocument,
+  proposed: Allocation[],
+) {
+  const { baseCurrency, baseMinorUnits } = books.company;
+  const realized = [...translated.settled.values()].reduce((s, a) => s + a.realizedFxMinor, 0n);
+  return {
+    action: 'document.posted',
+    entityType: 'Document',
+    entityId: doc.id,
+    before: { status: 'DRAFT' },
+    after: {
+      status: 'POSTED',
+      kind: doc.kind,
+      number: posted.number,
+      entry: posted.entryNumber,
+      total: formatMoney(doc.totalMinor, posted.minorUnits),
+      currency: doc.currency,
+      exchangeRate: formatDecimal(own.rate),
+      ...(doc.currency !== baseCurrency
+        ? {
+            exchangeRateId: own.provenance.exchangeRateId?.toString() ?? null,
+            rateSource: own.used?.source ?? 'INVOICE',
+            rateDate: own.used?.rateDate ?? posted.corrected?.documentDate ?? null,
+            rateIsFallback: own.provenance.rateIsFallback,
+          }
+        : {}),
+      ...(realized !== 0n ? { realizedFx: formatMoney(realized, baseMinorUnits) } : {}),
+      allocations: proposed.map((a) => ({
+        invoiceId: a.invoiceId,
+        amount: formatMoney(a.amountMinor, posted.minorUnits),
+      })),
+    },
+  };
+}
+
+/**
+ * Post a draft: its rate is decided (translation at entry: the rate in force on its document date,
+ * a typed rate, the peg, or for a note its invoice's rate), its entry goes to the GL through the
+ * engine (period check by the document's kind, balance, journal number) with FX provenance on every
+ * translated line and any realized exchange difference, then it takes its own gapless number for
+ * its type and fiscal year and its allocations become facts, all in one transaction: a refusal
+ * anywhere (RATE_NOT_AVAILABLE included) writes nothing and burns no number. Posting a posted
+ * document again returns it.
+ */
+export async function postDocument(books: Books, id: string, family: Family): Promise<DocumentRow> {
+  return inTransaction(books.db, books.actor, async (tx) => {
+    const doc = await lockDocument(tx, id);
+    requireFamily(doc, family, OPERATION[family]);
+    requirePermission(books, KINDS[doc.kind].post);
+    if (doc.status === 'POSTED') return doc;
+    requireDraft(doc, 'posted');
+    if (doc.totalMinor === 0n) throw badInput(`${doc.kind} has nothing to post: its total is zero`, { id });
+
+    const minorUnits = await books.minorUnits(doc.currency);
+    const settlement = await lockSettlements(tx, doc, minorUnits);
+    const corrected = doc.appliesToId ? settlement.invoices.get(doc.appliesToId) : undefined;
+    const own = await decideOwnRate(tx, books, doc, corrected);
+    const translated = await translatedLines(tx, books, doc, settlement, own, minorUnits);
+    const entry = await postEntry(tx, books.actor, {
+      kind: doc.kind,
+      postingDate: doc.postingDate,
+      memo: doc.memo || `${doc.kind} ${doc.reference ?? ''}`.trim(),
+      sourceId: doc.id,
+      idempotencyKey: `document:${doc.id}`,
+      lines: translated.lines,
+    });
+    const number = await nextNumber(tx, doc.kind, entry.fiscalYear);
+    await insertAllocations(
+      tx,
+      settlement.proposed.map((a) => ({
+        sourceDocumentId: doc.id,
+        invoiceId: a.invoiceId,
+        amountMinor: a.amountMinor,
+        baseAmountMinor: translated.settled.get(a.invoiceId)?.baseAmountMinor ?? null,
+        realizedFxMinor: translated.settled.get(a.invoiceId)?.realizedFxMinor ?? 0n,
+      })),
+    );
+    const posted = await updateDocument(tx, id, {
+      status: 'POSTED',
+      number,
+      entryId: entry.id,
+      exchangeRate: formatDecimal(own.rate),
+      exchangeRateId: own.provenance.exchangeRateId,
+      rateIsFallback: own.provenance.rateIsFallback,
+      baseTotalMinor: translateAtRate(doc.totalMinor, own.rate, minorUnits, books.company.baseMinorUnits),
+      postedBy: books.actor.userId,
+      postedAt: new Date(),
+    });
+    await recordAuditEvent(
+      tx,
+      books.actor,
+      postedEvent(
+        books,
+        doc,
+        { number, entryNumber: entry.number, minorUnits, corrected },
+        own,
+        translated,
+        settlement.proposed,
+      ),
+    );
+    return posted;
+  });
+}

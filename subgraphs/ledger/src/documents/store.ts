@@ -1,0 +1,269 @@
+import { tenant } from '@cifra/db';
+import { badInput, DomainError, decimalOf, translateAtRate } from '@cifra/domain';
+import type { TenantTx } from '@cifra/engine';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { isInvoiceLike } from './kinds.ts';
+
+/**
+ * The documents feature's only door to the database: every query the use cases (drafts, posting,
+ * voids, lists) make is here; they call these inside their own transaction.
+ */
+
+export type DocumentRow = typeof tenant.documents.$inferSelect;
+export type DocumentLineRow = typeof tenant.documentLines.$inferSelect;
+export type DocumentKind = DocumentRow['kind'];
+export type PartyRow = typeof tenant.parties.$inferSelect;
+export type AccountRole = (typeof tenant.accountRole.enumValues)[number];
+export type TaxCodeRow = typeof tenant.taxCodes.$inferSelect;
+type Allocation = { invoiceId: string; amountMinor: bigint };
+
+export type Reader = Pick<TenantTx, 'select'>;
+
+export async function loadParty(db: Reader, id: string, kind: PartyRow['kind']): Promise<PartyRow> {
+  const [party] = await db.select().from(tenant.parties).where(eq(tenant.parties.id, id));
+  const noun = kind === 'CUSTOMER' ? 'customer' : 'vendor';
+  if (!party || party.kind !== kind)
+    throw badInput(`partyId: no ${noun} ${id}`, { field: 'partyId', value: id });
+  if (!party.active)
+    throw badInput(`partyId: ${noun} ${party.code} is inactive`, { field: 'partyId', value: id });
+  return party;
+}
+
+/** The accounts bound to roles: the engine finds accounts by role, never by code. */
+export async function roleAccounts(db: Reader): Promise<Map<AccountRole, string>> {
+  const rows = await db.select().from(tenant.accountRoleBindings);
+  return new Map(rows.map((r) => [r.role, r.accountId]));
+}
+
+/** Open balance of invoices (document currency): total minus what non-voided documents settle. */
+export async function settledMinor(db: Reader, invoiceIds: readonly string[]): Promise<Map<string, bigint>> {
+  const out = new Map<string, bigint>(invoiceIds.map((id) => [id, 0n]));
+  if (invoiceIds.length === 0) return out;
+  const rows = await db
+    .select({
+      invoiceId: tenant.allocations.invoiceId,
+      settled: sql<string>`sum(${tenant.allocations.amountMinor})`,
+    })
+    .from(tenant.allocations)
+    .where(
+      and(
+        inArray(tenant.allocations.invoiceId, [...invoiceIds]),
+        sql`NOT EXISTS (SELECT 1 FROM ${tenant.voids} v WHERE v.document_id = ${tenant.allocations.sourceDocumentId})`,
+      ),
+    )
+    .groupBy(tenant.allocations.invoiceId);
+  for (const r of rows) out.set(r.invoiceId, BigInt(r.settled));
+  return out;
+}
+
+export async function isVoided(db: Reader, documentId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ entryId: tenant.voids.entryId })
+    .from(tenant.voids)
+    .where(eq(tenant.voids.documentId, documentId));
+  return !!row;
+}
+
+/** A draft parsed and checked, ready to write. */
+export interface PreparedDocument {
+  values: Omit<typeof tenant.documents.$inferInsert, 'kind'>;
+  lines: Omit<typeof tenant.documentLines.$inferInsert, 'documentId'>[];
+  allocations: { invoiceId: string; amountMinor: bigint }[];
+}
+
+/** A draft's lines, and a receipt's or payment's proposed allocations. */
+export async function writeDraftContent(
+  tx: TenantTx,
+  documentId: string,
+  prepared: PreparedDocument,
+  kind: DocumentKind,
+) {
+  if (prepared.lines.length) {
+    await tx.insert(tenant.documentLines).values(prepared.lines.map((l) => ({ ...l, documentId })));
+  }
+  // Notes settle their invoice through documents.applies_to_id; only receipts and payments keep
+  // a proposal in draft_allocations.
+  if (!isInvoiceLike(kind) && prepared.allocations.length) {
+    await tx
+      .insert(tenant.draftAllocations)
+      .values(prepared.allocations.map((a, i) => ({ documentId, lineNumber: i + 1, ...a })));
+  }
+}
+
+export async function lockDocument(tx: TenantTx, id: string): Promise<DocumentRow> {
+  const [doc] = await tx.select().from(tenant.documents).where(eq(tenant.documents.id, id)).for('update');
+  if (!doc) throw new DomainError('NOT_FOUND', `No document ${id}`, { id });
+  return doc;
+}
+
+/**
+ * Base currency already cleared on each invoice by its live (not voided) settlements. Allocations
+ * posted before the FX work carry no base amount: they were all made at the invoice's own rate.
+ */
+export async function clearedBaseOf(
+  db: Reader,
+  invoices: readonly DocumentRow[],
+  minorUnits: number,
+  baseMinorUnits: number,
+): Promise<Map<string, bigint>> {
+  const out = new Map<string, bigint>(invoices.map((i) => [i.id, 0n]));
+  if (invoices.length === 0) return out;
+  const rows = await db
+    .select({
+      invoiceId: tenant.allocations.invoiceId,
+      amountMinor: tenant.allocations.amountMinor,
+      baseAmountMinor: tenant.allocations.baseAmountMinor,
+    })
+    .from(tenant.allocations)
+    .where(
+      and(
+        inArray(
+          tenant.allocations.invoiceId,
+          invoices.map((i) => i.id),
+        ),
+        sql`NOT EXISTS (SELECT 1 FROM ${tenant.voids} v WHERE v.document_id = ${tenant.allocations.sourceDocumentId})`,
+      ),
+    );
+  const byId = new Map(invoices.map((i) => [i.id, i]));
+  for (const r of rows) {
+    const invoice = byId.get(r.invoiceId) as DocumentRow;
+    const base =
+      r.baseAmountMinor ??
+      translateAtRate(r.amountMinor, decimalOf(invoice.exchangeRate ?? '1'), minorUnits, baseMinorUnits);
+    out.set(r.invoiceId, (out.get(r.invoiceId) ?? 0n) + base);
+  }
+  return out;
+}
+
+/** A document by id, or undefined. */
+export async function documentById(db: Reader, id: string): Promise<DocumentRow | undefined> {
+  const [doc] = await db.select().from(tenant.documents).where(eq(tenant.documents.id, id));
+  return doc;
+}
+
+/** Documents by id (unlocked), keyed by id. */
+export async function documentsById(db: Reader, ids: readonly string[]): Promise<Map<string, DocumentRow>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select()
+    .from(tenant.documents)
+    .where(inArray(tenant.documents.id, [...ids]));
+  return new Map(rows.map((d) => [d.id, d]));
+}
+
+/**
+ * Invoices a posting settles, locked FOR UPDATE in id order (concurrent postings queue rather than
+ * deadlock), keyed by id.
+ */
+export async function lockInvoices(tx: TenantTx, ids: readonly string[]): Promise<Map<string, DocumentRow>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx
+    .select()
+    .from(tenant.documents)
+    .where(inArray(tenant.documents.id, [...ids]))
+    .orderBy(asc(tenant.documents.id))
+    .for('update');
+  return new Map(rows.map((d) => [d.id, d]));
+}
+
+/** The draft under an idempotency key, if any. */
+export async function documentUnderKey(db: Reader, key: string): Promise<DocumentRow | undefined> {
+  const [doc] = await db.select().from(tenant.documents).where(eq(tenant.documents.idempotencyKey, key));
+  return doc;
+}
+
+export async function itemsByCode(db: Reader, codes: readonly string[]) {
+  const rows = codes.length
+    ? await db
+        .select()
+        .from(tenant.items)
+        .where(inArray(tenant.items.code, [...codes]))
+    : [];
+  return new Map(rows.map((i) => [i.code, i]));
+}
+
+export async function accountsByCode(db: Reader, codes: readonly string[]) {
+  const rows = codes.length
+    ? await db
+        .select()
+        .from(tenant.accounts)
+        .where(inArray(tenant.accounts.code, [...codes]))
+    : [];
+  return new Map(rows.map((a) => [a.code, a]));
+}
+
+export async function taxCodes(db: Reader): Promise<Map<string, TaxCodeRow>> {
+  const rows = await db.select().from(tenant.taxCodes);
+  return new Map(rows.map((t) => [t.code, t]));
+}
+
+/** A document's lines in order. */
+export async function documentLines(db: Reader, documentId: string): Promise<DocumentLineRow[]> {
+  return db
+    .select()
+    .from(tenant.documentLines)
+    .where(eq(tenant.documentLines.documentId, documentId))
+    .orderBy(asc(tenant.documentLines.lineNumber));
+}
+
+/** A receipt's or payment's proposed allocations, in order. */
+export async function draftAllocations(db: Reader, documentId: string): Promise<Allocation[]> {
+  return db
+    .select({
+      invoiceId: tenant.draftAllocations.invoiceId,
+      amountMinor: tenant.draftAllocations.amountMinor,
+    })
+    .from(tenant.draftAllocations)
+    .where(eq(tenant.draftAllocations.documentId, documentId))
+    .orderBy(asc(tenant.draftAllocations.lineNumber));
+}
+
+export async function insertDocument(
+  tx: TenantTx,
+  values: typeof tenant.documents.$inferInsert,
+): Promise<DocumentRow> {
+  const [doc] = await tx.insert(tenant.documents).values(values).returning();
+  if (!doc) throw new Error('document insert returned nothing');
+  return doc;
+}
+
+export async function updateDocument(
+  tx: TenantTx,
+  id: string,
+  change: Partial<typeof tenant.documents.$inferInsert>,
+): Promise<DocumentRow> {
+  const [doc] = await tx
+    .update(tenant.documents)
+    .set({ ...change, updatedAt: new Date() })
+    .where(eq(tenant.documents.id, id))
+    .returning();
+  return doc as DocumentRow;
+}
+
+/** A draft's lines and proposed allocations, removed before its content is written again. */
+export async function clearDraftContent(tx: TenantTx, id: string): Promise<void> {
+  await tx.delete(tenant.documentLines).where(eq(tenant.documentLines.documentId, id));
+  await tx.delete(tenant.draftAllocations).where(eq(tenant.draftAllocations.documentId, id));
+}
+
+/** A posted document's allocations become facts, with what each cleared in base and its realized FX. */
+export async function insertAllocations(
+  tx: TenantTx,
+  rows: (typeof tenant.allocations.$inferInsert)[],
+): Promise<void> {
+  if (rows.length) await tx.insert(tenant.allocations).values(rows);
+}
+
+/** The documents (not voided) that still settle an invoice. */
+export async function liveSettlementsOf(db: Reader, invoiceId: string) {
+  return db
+    .select({ number: tenant.documents.number, kind: tenant.documents.kind })
+    .from(tenant.allocations)
+    .innerJoin(tenant.documents, eq(tenant.documents.id, tenant.allocations.sourceDocumentId))
+    .where(
+      and(
+        eq(tenant.allocations.invoiceId, invoiceId),
+        sql`NOT EXISTS (SELECT 1 FROM ${tenant.voids} v WHERE v.document_id = ${tenant.documents.id})`,
+      ),
+    );
+}
