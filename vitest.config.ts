@@ -15,8 +15,10 @@ export default defineConfig({
     include: ['**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**', '.data/**'],
     globalSetup: [here('./packages/testing/src/global-setup.ts')],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // Limits that only stop a hang: nothing is timed, and on a busy machine (load 30+ on two
+    // cores) starting a stack or opening books can take minutes.
+    testTimeout: 180_000,
+    hookTimeout: 300_000,
     pool: 'forks',
     // Two cores: more workers only queue on the database.
     maxWorkers: 2,
