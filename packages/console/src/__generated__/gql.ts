@@ -20,6 +20,11 @@ type Documents = {
     "\n  query ConsoleCloseExceptions {\n    closeExceptions {\n      kind\n      client {\n        id\n        slug\n        name\n      }\n      year\n      month\n      daysOverdue\n      since\n      message\n      batchId\n      errorCode\n    }\n  }\n": typeof types.ConsoleCloseExceptionsDocument,
     "\n  query ConsoleStaleRates($from: Date!, $to: Date!) {\n    staleRateUsage(from: $from, to: $to) {\n      from\n      to\n      unavailableCount\n      clients {\n        clientId\n        clientSlug\n        clientName\n        availability\n        unavailableCode\n        entryCount\n        truncated\n      }\n      entries {\n        clientId\n        entryId\n        isFallback\n        isOverride\n      }\n    }\n  }\n": typeof types.ConsoleStaleRatesDocument,
     "\n  query ConsoleBoardMonthDetail($year: Int!, $month: Int!) {\n    closeBoard(year: $year, month: $month) {\n      ...ConsoleBoardMonth\n      clients {\n        client {\n          id\n        }\n        periodId\n        lastTransition {\n          action\n          byEmail\n          at\n        }\n        openChecklistItems {\n          code\n          description\n        }\n      }\n    }\n  }\n": typeof types.ConsoleBoardMonthDetailDocument,
+    "\n  query ConsoleBatchClients($year: Int!, $month: Int!) {\n    closeBoard(year: $year, month: $month) {\n      ...ConsoleBoardMonth\n    }\n  }\n": typeof types.ConsoleBatchClientsDocument,
+    "\n  fragment ConsoleBatch on BatchOperation {\n    id\n    action\n    year\n    month\n    status\n    requestedByEmail\n    createdAt\n    finishedAt\n    counts {\n      pending\n      running\n      done\n      failed\n      skipped\n    }\n    items {\n      id\n      client {\n        id\n        slug\n        name\n      }\n      status\n      attempts\n      errorCode\n      errorMessage\n      stateBefore\n      stateAfter\n    }\n  }\n": typeof types.ConsoleBatchFragmentDoc,
+    "\n  mutation ConsoleStartBatch($input: StartBatchPeriodOperationInput!) {\n    startBatchPeriodOperation(input: $input) {\n      ...ConsoleBatch\n    }\n  }\n": typeof types.ConsoleStartBatchDocument,
+    "\n  query ConsoleBatchOperation($id: ID!) {\n    batchOperation(id: $id) {\n      ...ConsoleBatch\n    }\n  }\n": typeof types.ConsoleBatchOperationDocument,
+    "\n  query ConsoleRecentBatches($limit: Int!) {\n    batchOperations(limit: $limit) {\n      id\n      action\n      year\n      month\n      status\n      requestedByEmail\n      createdAt\n      counts {\n        pending\n        running\n        done\n        failed\n        skipped\n      }\n    }\n  }\n": typeof types.ConsoleRecentBatchesDocument,
 };
 const documents: Documents = {
     "\n  query ConsoleMe {\n    me {\n      id\n      email\n      displayName\n      firmRole\n      firm {\n        id\n        name\n      }\n    }\n  }\n": types.ConsoleMeDocument,
@@ -28,6 +33,11 @@ const documents: Documents = {
     "\n  query ConsoleCloseExceptions {\n    closeExceptions {\n      kind\n      client {\n        id\n        slug\n        name\n      }\n      year\n      month\n      daysOverdue\n      since\n      message\n      batchId\n      errorCode\n    }\n  }\n": types.ConsoleCloseExceptionsDocument,
     "\n  query ConsoleStaleRates($from: Date!, $to: Date!) {\n    staleRateUsage(from: $from, to: $to) {\n      from\n      to\n      unavailableCount\n      clients {\n        clientId\n        clientSlug\n        clientName\n        availability\n        unavailableCode\n        entryCount\n        truncated\n      }\n      entries {\n        clientId\n        entryId\n        isFallback\n        isOverride\n      }\n    }\n  }\n": types.ConsoleStaleRatesDocument,
     "\n  query ConsoleBoardMonthDetail($year: Int!, $month: Int!) {\n    closeBoard(year: $year, month: $month) {\n      ...ConsoleBoardMonth\n      clients {\n        client {\n          id\n        }\n        periodId\n        lastTransition {\n          action\n          byEmail\n          at\n        }\n        openChecklistItems {\n          code\n          description\n        }\n      }\n    }\n  }\n": types.ConsoleBoardMonthDetailDocument,
+    "\n  query ConsoleBatchClients($year: Int!, $month: Int!) {\n    closeBoard(year: $year, month: $month) {\n      ...ConsoleBoardMonth\n    }\n  }\n": types.ConsoleBatchClientsDocument,
+    "\n  fragment ConsoleBatch on BatchOperation {\n    id\n    action\n    year\n    month\n    status\n    requestedByEmail\n    createdAt\n    finishedAt\n    counts {\n      pending\n      running\n      done\n      failed\n      skipped\n    }\n    items {\n      id\n      client {\n        id\n        slug\n        name\n      }\n      status\n      attempts\n      errorCode\n      errorMessage\n      stateBefore\n      stateAfter\n    }\n  }\n": types.ConsoleBatchFragmentDoc,
+    "\n  mutation ConsoleStartBatch($input: StartBatchPeriodOperationInput!) {\n    startBatchPeriodOperation(input: $input) {\n      ...ConsoleBatch\n    }\n  }\n": types.ConsoleStartBatchDocument,
+    "\n  query ConsoleBatchOperation($id: ID!) {\n    batchOperation(id: $id) {\n      ...ConsoleBatch\n    }\n  }\n": types.ConsoleBatchOperationDocument,
+    "\n  query ConsoleRecentBatches($limit: Int!) {\n    batchOperations(limit: $limit) {\n      id\n      action\n      year\n      month\n      status\n      requestedByEmail\n      createdAt\n      counts {\n        pending\n        running\n        done\n        failed\n        skipped\n      }\n    }\n  }\n": types.ConsoleRecentBatchesDocument,
 };
 
 /**
@@ -68,6 +78,26 @@ export function graphql(source: "\n  query ConsoleStaleRates($from: Date!, $to: 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ConsoleBoardMonthDetail($year: Int!, $month: Int!) {\n    closeBoard(year: $year, month: $month) {\n      ...ConsoleBoardMonth\n      clients {\n        client {\n          id\n        }\n        periodId\n        lastTransition {\n          action\n          byEmail\n          at\n        }\n        openChecklistItems {\n          code\n          description\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ConsoleBoardMonthDetail($year: Int!, $month: Int!) {\n    closeBoard(year: $year, month: $month) {\n      ...ConsoleBoardMonth\n      clients {\n        client {\n          id\n        }\n        periodId\n        lastTransition {\n          action\n          byEmail\n          at\n        }\n        openChecklistItems {\n          code\n          description\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleBatchClients($year: Int!, $month: Int!) {\n    closeBoard(year: $year, month: $month) {\n      ...ConsoleBoardMonth\n    }\n  }\n"): (typeof documents)["\n  query ConsoleBatchClients($year: Int!, $month: Int!) {\n    closeBoard(year: $year, month: $month) {\n      ...ConsoleBoardMonth\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ConsoleBatch on BatchOperation {\n    id\n    action\n    year\n    month\n    status\n    requestedByEmail\n    createdAt\n    finishedAt\n    counts {\n      pending\n      running\n      done\n      failed\n      skipped\n    }\n    items {\n      id\n      client {\n        id\n        slug\n        name\n      }\n      status\n      attempts\n      errorCode\n      errorMessage\n      stateBefore\n      stateAfter\n    }\n  }\n"): (typeof documents)["\n  fragment ConsoleBatch on BatchOperation {\n    id\n    action\n    year\n    month\n    status\n    requestedByEmail\n    createdAt\n    finishedAt\n    counts {\n      pending\n      running\n      done\n      failed\n      skipped\n    }\n    items {\n      id\n      client {\n        id\n        slug\n        name\n      }\n      status\n      attempts\n      errorCode\n      errorMessage\n      stateBefore\n      stateAfter\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleStartBatch($input: StartBatchPeriodOperationInput!) {\n    startBatchPeriodOperation(input: $input) {\n      ...ConsoleBatch\n    }\n  }\n"): (typeof documents)["\n  mutation ConsoleStartBatch($input: StartBatchPeriodOperationInput!) {\n    startBatchPeriodOperation(input: $input) {\n      ...ConsoleBatch\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleBatchOperation($id: ID!) {\n    batchOperation(id: $id) {\n      ...ConsoleBatch\n    }\n  }\n"): (typeof documents)["\n  query ConsoleBatchOperation($id: ID!) {\n    batchOperation(id: $id) {\n      ...ConsoleBatch\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleRecentBatches($limit: Int!) {\n    batchOperations(limit: $limit) {\n      id\n      action\n      year\n      month\n      status\n      requestedByEmail\n      createdAt\n      counts {\n        pending\n        running\n        done\n        failed\n        skipped\n      }\n    }\n  }\n"): (typeof documents)["\n  query ConsoleRecentBatches($limit: Int!) {\n    batchOperations(limit: $limit) {\n      id\n      action\n      year\n      month\n      status\n      requestedByEmail\n      createdAt\n      counts {\n        pending\n        running\n        done\n        failed\n        skipped\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
