@@ -12,10 +12,12 @@ import { clearSession, readSession, type Session, saveSession } from './session.
 
 // Screens beyond the board and the inbox are loaded when first opened (one chunk each).
 const BatchScreen = lazy(() => import('./screens/batch/batch.tsx'));
+const PeopleScreen = lazy(() => import('./screens/people/people.tsx'));
 const NAV = [
   { href: ROUTES.board, label: 'Close board' },
   { href: ROUTES.exceptions, label: 'Exceptions' },
   { href: ROUTES.batch, label: 'Batch close' },
+  { href: ROUTES.people, label: 'People and roles' },
 ] as const;
 
 export function App() {
@@ -92,6 +94,10 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
         ) : pathname === ROUTES.batch ? (
           <Suspense fallback={<Loading what="the batch screen" />}>
             <BatchScreen />
+          </Suspense>
+        ) : pathname === ROUTES.people ? (
+          <Suspense fallback={<Loading what="the people screen" />}>
+            <PeopleScreen />
           </Suspense>
         ) : pathname === ROUTES.board ? (
           <CloseBoard year={year} />
