@@ -25,6 +25,7 @@ type Documents = {
     "\n  mutation ConsoleStartBatch($input: StartBatchPeriodOperationInput!) {\n    startBatchPeriodOperation(input: $input) {\n      ...ConsoleBatch\n    }\n  }\n": typeof types.ConsoleStartBatchDocument,
     "\n  query ConsoleBatchOperation($id: ID!) {\n    batchOperation(id: $id) {\n      ...ConsoleBatch\n    }\n  }\n": typeof types.ConsoleBatchOperationDocument,
     "\n  query ConsoleRecentBatches($limit: Int!) {\n    batchOperations(limit: $limit) {\n      id\n      action\n      year\n      month\n      status\n      requestedByEmail\n      createdAt\n      counts {\n        pending\n        running\n        done\n        failed\n        skipped\n      }\n    }\n  }\n": typeof types.ConsoleRecentBatchesDocument,
+    "\n  query ConsoleMyClients {\n    tenants {\n      id\n      slug\n      assignedRole\n    }\n  }\n": typeof types.ConsoleMyClientsDocument,
     "\n  fragment ConsoleMember on FirmMember {\n    userId\n    email\n    displayName\n    active\n    firmRole\n    memberSince\n    clientRoles {\n      role\n      tenant {\n        id\n        slug\n        name\n      }\n    }\n  }\n": typeof types.ConsoleMemberFragmentDoc,
     "\n  query ConsoleFirmMembers {\n    firmMembers {\n      ...ConsoleMember\n    }\n  }\n": typeof types.ConsoleFirmMembersDocument,
     "\n  query ConsoleRoleClients {\n    tenants {\n      id\n      slug\n      name\n      status\n    }\n  }\n": typeof types.ConsoleRoleClientsDocument,
@@ -46,6 +47,7 @@ const documents: Documents = {
     "\n  mutation ConsoleStartBatch($input: StartBatchPeriodOperationInput!) {\n    startBatchPeriodOperation(input: $input) {\n      ...ConsoleBatch\n    }\n  }\n": types.ConsoleStartBatchDocument,
     "\n  query ConsoleBatchOperation($id: ID!) {\n    batchOperation(id: $id) {\n      ...ConsoleBatch\n    }\n  }\n": types.ConsoleBatchOperationDocument,
     "\n  query ConsoleRecentBatches($limit: Int!) {\n    batchOperations(limit: $limit) {\n      id\n      action\n      year\n      month\n      status\n      requestedByEmail\n      createdAt\n      counts {\n        pending\n        running\n        done\n        failed\n        skipped\n      }\n    }\n  }\n": types.ConsoleRecentBatchesDocument,
+    "\n  query ConsoleMyClients {\n    tenants {\n      id\n      slug\n      assignedRole\n    }\n  }\n": types.ConsoleMyClientsDocument,
     "\n  fragment ConsoleMember on FirmMember {\n    userId\n    email\n    displayName\n    active\n    firmRole\n    memberSince\n    clientRoles {\n      role\n      tenant {\n        id\n        slug\n        name\n      }\n    }\n  }\n": types.ConsoleMemberFragmentDoc,
     "\n  query ConsoleFirmMembers {\n    firmMembers {\n      ...ConsoleMember\n    }\n  }\n": types.ConsoleFirmMembersDocument,
     "\n  query ConsoleRoleClients {\n    tenants {\n      id\n      slug\n      name\n      status\n    }\n  }\n": types.ConsoleRoleClientsDocument,
@@ -114,6 +116,10 @@ export function graphql(source: "\n  query ConsoleBatchOperation($id: ID!) {\n  
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ConsoleRecentBatches($limit: Int!) {\n    batchOperations(limit: $limit) {\n      id\n      action\n      year\n      month\n      status\n      requestedByEmail\n      createdAt\n      counts {\n        pending\n        running\n        done\n        failed\n        skipped\n      }\n    }\n  }\n"): (typeof documents)["\n  query ConsoleRecentBatches($limit: Int!) {\n    batchOperations(limit: $limit) {\n      id\n      action\n      year\n      month\n      status\n      requestedByEmail\n      createdAt\n      counts {\n        pending\n        running\n        done\n        failed\n        skipped\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleMyClients {\n    tenants {\n      id\n      slug\n      assignedRole\n    }\n  }\n"): (typeof documents)["\n  query ConsoleMyClients {\n    tenants {\n      id\n      slug\n      assignedRole\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
