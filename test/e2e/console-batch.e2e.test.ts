@@ -184,6 +184,16 @@ describe('batch close in the console', () => {
     await shoot(page, '13-batch-failed-tablet');
     await page.setViewportSize({ width: 1280, height: 900 });
 
+    // The exceptions inbox lists each failed client, linking to its batch, where the retry is.
+    await page.getByRole('link', { name: 'Exceptions' }).click();
+    const failedRows = page.locator('table.exceptions tbody tr[data-kind="BATCH_ITEM_FAILED"]');
+    await expect
+      .poll(async () => (await failedRows.locator('th').allTextContents()).sort(), WAIT)
+      .toEqual(failed.map((i) => i.client.name).sort());
+    await failedRows.first().getByRole('link', { name: 'Its batch (retry there)' }).click();
+    await page.waitForURL((u) => u.pathname === '/batch' && u.searchParams.get('batch') === second.id, WAIT);
+    await expect.poll(() => page.getByTestId('batch-progress').textContent(), WAIT).toBe('5 of 5 clients');
+
     // Fix what the refusal said (lock sales first, through the API), then retry the failed two.
     for (const item of failed) {
       const period = locked.find((c) => c.client.slug === item.client.slug)!;
