@@ -195,7 +195,7 @@ describe('the firm console in Chromium', () => {
 
     expect(problems).toEqual([]);
     await page.context().close();
-  });
+  }, 180_000);
 
   it('shows the ClientReadOnly user only what they may see, refusals in words with their code', async () => {
     const { page, problems } = await openPage();
@@ -220,7 +220,7 @@ describe('the firm console in Chromium', () => {
 
     expect(problems).toEqual([]);
     await page.context().close();
-  });
+  }, 120_000);
   // Last: it takes a client's database away for the rest of this file.
   it('shows a client whose database is down as unavailable, with the reason, while the others answer', async () => {
     const db = t.stack.control.db;
@@ -266,5 +266,5 @@ describe('the firm console in Chromium', () => {
     await shoot(page, '09-unavailable-exceptions');
     expect(problems).toEqual([]);
     await page.context().close();
-  });
+  }, 120_000);
 });

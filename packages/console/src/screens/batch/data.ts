@@ -2,7 +2,6 @@ import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { useMutation, useQuery } from '@apollo/client/react';
 import { useEffect, useState } from 'react';
 import { graphql } from '../../__generated__/gql.ts';
-import type { BatchPeriodAction } from '../../__generated__/graphql.ts';
 
 /**
  * Every request the batch-close screen makes, in one place: the clients to pick from (one month
@@ -120,11 +119,3 @@ export function useBatch(id: string) {
 export const useRecentBatches = () => useQuery(RecentBatchesQuery, { variables: { limit: 10 } });
 
 export const useStartBatch = () => useMutation(StartBatchMutation);
-
-export interface BatchRequest {
-  tenants: string[];
-  year: number;
-  month: number;
-  action: BatchPeriodAction;
-  idempotencyKey: string;
-}
