@@ -1,11 +1,15 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { AxeBuilder } from '@axe-core/playwright';
 import { control } from '@cifra/db';
 import { eq } from 'drizzle-orm';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  expectAccessible,
+  launchChromium,
+  openPage as openPageIn,
+  shoot,
+  signInAs as signInAt,
+  WAIT,
+} from '../support/console-browser.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 /**
@@ -13,8 +17,6 @@ import { startTestStack, type TestStack } from '../support/stack.ts';
  * playwright-core, against the gateway serving the built console over the real stack. Each
  * screen is checked with axe-core and photographed into test/output/console/ (gitignored).
  */
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = fileURLToPath(new URL('../output/console/', import.meta.url));
 const DEMO_CLIENTS = [
   'Café Boquete, S.A.',
   'Ferretería Colón, S.A.',
@@ -23,35 +25,14 @@ const DEMO_CLIENTS = [
   'Panadería El Valle',
 ];
 
-/** How long a screen may take to show what the API answered (a bound, not a measurement). */
-const WAIT = { timeout: 30_000 };
-
 let t: TestStack;
 let browser: Browser;
 let origin: string;
 
 beforeAll(async () => {
-  // No skipping: CI installs Chromium with apt, and a machine without it fails here, saying so.
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y chromium (.ci/run does)`);
-  }
-  await mkdir(SCREENSHOTS, { recursive: true });
+  browser = await launchChromium();
   t = await startTestStack({ console: true });
   origin = t.stack.gatewayUrl.replace(/\/graphql$/, '');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    // This network is closed: without the background-networking flags Chromium stalls on start.
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
 });
 
 afterAll(async () => {
@@ -59,42 +40,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-/** A fresh browser context (its own storage) on a 1280 px wide screen, recording what goes wrong. */
-async function openPage(): Promise<{ page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    // A Content-Security-Policy violation is reported as a console error: the console must cause none.
-    if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(msg.text())) {
-      problems.push(`console: ${msg.text()} at ${JSON.stringify(msg.location())}`);
-    }
-  });
-  return { page, problems };
-}
-
-/** axe-core on the page as it is: no serious or critical violation of WCAG 2.1 A/AA. */
-async function expectAccessible(page: Page, screen: string): Promise<void> {
-  const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  const bad = result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(bad, `axe on ${screen}`).toEqual([]);
-  expect(result.passes.length, `axe ran its rules on ${screen}`).toBeGreaterThan(0);
-}
-
-const shoot = (page: Page, name: string) =>
-  page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
-
-async function signInAs(page: Page, email: string): Promise<void> {
-  await page.goto(`${origin}/`);
-  await page.getByRole('heading', { name: 'Sign in to cifraHQ' }).waitFor();
-  await page.getByRole('button', { name: new RegExp(email.replace('.', '\\.')) }).click();
-  await page.getByTestId('signed-in-as').waitFor();
-}
+const openPage = () => openPageIn(browser);
+const signInAs = (page: Parameters<typeof signInAt>[0], email: string) => signInAt(page, origin, email);
 
 describe('the firm console in Chromium', () => {
   it('signs the senior in, shows the five clients on the board and the exceptions inbox', async () => {
@@ -248,7 +195,7 @@ describe('the firm console in Chromium', () => {
 
     expect(problems).toEqual([]);
     await page.context().close();
-  });
+  }, 180_000);
 
   it('shows the ClientReadOnly user only what they may see, refusals in words with their code', async () => {
     const { page, problems } = await openPage();
@@ -273,7 +220,7 @@ describe('the firm console in Chromium', () => {
 
     expect(problems).toEqual([]);
     await page.context().close();
-  });
+  }, 120_000);
   // Last: it takes a client's database away for the rest of this file.
   it('shows a client whose database is down as unavailable, with the reason, while the others answer', async () => {
     const db = t.stack.control.db;
@@ -319,5 +266,5 @@ describe('the firm console in Chromium', () => {
     await shoot(page, '09-unavailable-exceptions');
     expect(problems).toEqual([]);
     await page.context().close();
-  });
+  }, 120_000);
 });

@@ -1,14 +1,24 @@
 import { ApolloProvider, useQuery } from '@apollo/client/react';
-import { useCallback, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
 import { Button, Link, RouterProvider } from 'react-aria-components';
 import { createApolloClient } from './apollo.ts';
-import { RefusalNotice } from './components/refusal.tsx';
+import { Loading, RefusalNotice } from './components/refusal.tsx';
 import { MeQuery } from './operations.ts';
 import { navigate, ROUTES, usePathname } from './router.ts';
 import { CloseBoard } from './screens/close-board.tsx';
 import { Exceptions } from './screens/exceptions.tsx';
 import { SignIn } from './screens/sign-in.tsx';
 import { clearSession, readSession, type Session, saveSession } from './session.ts';
+
+// Screens beyond the board and the inbox are loaded when first opened (one chunk each).
+const BatchScreen = lazy(() => import('./screens/batch/batch.tsx'));
+const PeopleScreen = lazy(() => import('./screens/people/people.tsx'));
+const NAV = [
+  { href: ROUTES.board, label: 'Close board' },
+  { href: ROUTES.exceptions, label: 'Exceptions' },
+  { href: ROUTES.batch, label: 'Batch close' },
+  { href: ROUTES.people, label: 'People and roles' },
+] as const;
 
 export function App() {
   const [session, setSession] = useState<Session | null>(readSession);
@@ -51,20 +61,16 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
       <header className="app-header">
         <div className="brand">cifraHQ{me ? ` · ${me.firm.name}` : ''}</div>
         <nav aria-label="Screens" className="app-nav">
-          <Link
-            className="nav-link"
-            href={ROUTES.board}
-            aria-current={pathname === ROUTES.board ? 'page' : undefined}
-          >
-            Close board
-          </Link>
-          <Link
-            className="nav-link"
-            href={ROUTES.exceptions}
-            aria-current={pathname === ROUTES.exceptions ? 'page' : undefined}
-          >
-            Exceptions
-          </Link>
+          {NAV.map((n) => (
+            <Link
+              key={n.href}
+              className="nav-link"
+              href={n.href}
+              aria-current={pathname === n.href ? 'page' : undefined}
+            >
+              {n.label}
+            </Link>
+          ))}
         </nav>
         <div className="who">
           {me && (
@@ -85,6 +91,14 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
         {error && <RefusalNotice error={error} title="Who you are could not be loaded" />}
         {pathname === ROUTES.exceptions ? (
           <Exceptions />
+        ) : pathname === ROUTES.batch ? (
+          <Suspense fallback={<Loading what="the batch screen" />}>
+            <BatchScreen />
+          </Suspense>
+        ) : pathname === ROUTES.people ? (
+          <Suspense fallback={<Loading what="the people screen" />}>
+            <PeopleScreen />
+          </Suspense>
         ) : pathname === ROUTES.board ? (
           <CloseBoard year={year} />
         ) : (

@@ -4,7 +4,12 @@ import { useEffect, useState } from 'react';
  * The console's few screens by path (the gateway answers every non-API path with the console).
  * React Aria's RouterProvider sends its links' clicks here.
  */
-export const ROUTES = { board: '/', exceptions: '/exceptions' } as const;
+export const ROUTES = {
+  board: '/',
+  exceptions: '/exceptions',
+  batch: '/batch',
+  people: '/people',
+} as const;
 
 export function navigate(path: string): void {
   if (path === window.location.pathname + window.location.search) return;
@@ -12,12 +17,18 @@ export function navigate(path: string): void {
   window.dispatchEvent(new PopStateEvent('popstate'));
 }
 
-export function usePathname(): string {
-  const [pathname, setPathname] = useState(window.location.pathname);
+/** The page's path and query string, following history changes. */
+export function useLocation(): { pathname: string; search: URLSearchParams } {
+  const [href, setHref] = useState(window.location.pathname + window.location.search);
   useEffect(() => {
-    const update = () => setPathname(window.location.pathname);
+    const update = () => setHref(window.location.pathname + window.location.search);
     window.addEventListener('popstate', update);
     return () => window.removeEventListener('popstate', update);
   }, []);
-  return pathname;
+  const url = new URL(href, window.location.origin);
+  return { pathname: url.pathname, search: url.searchParams };
+}
+
+export function usePathname(): string {
+  return useLocation().pathname;
 }

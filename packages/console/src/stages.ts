@@ -22,3 +22,6 @@ const longMonthFormat = new Intl.DateTimeFormat('en', { month: 'long', year: 'nu
 export const monthLabel = (month: number) => monthFormat.format(Date.UTC(2000, month - 1, 1));
 export const monthYearLabel = (year: number, month: number) =>
   longMonthFormat.format(Date.UTC(year, month - 1, 1));
+
+const monthNameFormat = new Intl.DateTimeFormat('en', { month: 'long', timeZone: 'UTC' });
+export const monthName = (month: number) => monthNameFormat.format(Date.UTC(2000, month - 1, 1));

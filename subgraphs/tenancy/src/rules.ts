@@ -58,6 +58,8 @@ export const rules: RuleMap = {
     status: signedIn,
     createdAt: signedIn,
     role: signedIn,
+    // The caller's own assignment only, like role.
+    assignedRole: signedIn,
     whiteLabel: signedIn,
     settings: manageClients,
   },

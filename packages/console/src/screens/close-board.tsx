@@ -19,6 +19,7 @@ import { CloseBoardYearQuery, CloseExceptionsQuery } from '../operations.ts';
 import { navigate } from '../router.ts';
 import { CELL_STAGES, type CellStage, monthLabel, monthYearLabel, stageInfo } from '../stages.ts';
 import { MonthDetail, type OpenCell } from './month-detail.tsx';
+import { useMyClients } from './my-clients.ts';
 
 interface Row {
   id: string;
@@ -49,6 +50,8 @@ export function CloseBoard({ year }: { year: number }) {
   const [stageFilter, setStageFilter] = useState<CellStage | 'ALL'>('ALL');
   const [search, setSearch] = useState('');
   const [overdueOnly, setOverdueOnly] = useState(false);
+  const [mineOnly, setMineOnly] = useState(false);
+  const mine = useMyClients();
   const [openCell, setOpenCell] = useState<OpenCell | null>(null);
   // The exceptions inbox's answer marks overdue months; the board still shows if it is refused.
   const exceptions = useQuery(CloseExceptionsQuery);
@@ -78,6 +81,7 @@ export function CloseBoard({ year }: { year: number }) {
   const visible = rows.filter(
     (r) =>
       (!overdueOnly || isOverdue(r)) &&
+      (!mineOnly || mine.slugs.has(r.slug)) &&
       (stageFilter === 'ALL' || r.cells.some((c) => c.stage === stageFilter)) &&
       (search.trim() === '' ||
         `${r.name} ${r.slug}`.toLocaleLowerCase().includes(search.trim().toLocaleLowerCase())),
@@ -130,10 +134,17 @@ export function CloseBoard({ year }: { year: number }) {
           </span>
           Overdue only
         </Checkbox>
+        <Checkbox className="checkbox" isSelected={mineOnly} onChange={setMineOnly} isDisabled={!mine.ready}>
+          <span className="checkbox-box" aria-hidden="true">
+            {mineOnly ? '✓' : ''}
+          </span>
+          My clients only{mine.ready ? ` (${mine.slugs.size})` : ''}
+        </Checkbox>
       </div>
       {exceptions.error && !error && (
         <RefusalNotice error={exceptions.error} title="Overdue months could not be marked" />
       )}
+      {mine.error && !error && <RefusalNotice error={mine.error} title="Your clients could not be marked" />}
       {error && <RefusalNotice error={error} title="The close board could not be loaded" />}
       {loading && !data && <Loading what="the close board" />}
       {data && (
@@ -149,7 +160,9 @@ export function CloseBoard({ year }: { year: number }) {
             <p className="notice" role="status">
               {rows.length === 0
                 ? 'You may not see any client of the firm.'
-                : 'No client matches these filters.'}
+                : mineOnly && mine.slugs.size === 0
+                  ? 'No client is assigned to you: a client is yours when you hold a role on that client alone (People and roles).'
+                  : 'No client matches these filters.'}
             </p>
           ) : (
             <ScrollRegion label="Close board table">

@@ -4,6 +4,7 @@ import type { CloseExceptionKind } from '../__generated__/graphql.ts';
 import { Loading, RefusalNotice } from '../components/refusal.tsx';
 import { ScrollRegion } from '../components/scroll-region.tsx';
 import { CloseExceptionsQuery } from '../operations.ts';
+import { ROUTES } from '../router.ts';
 import { monthYearLabel } from '../stages.ts';
 import { StaleRates } from './stale-rates.tsx';
 
@@ -56,7 +57,14 @@ export function Exceptions() {
                       {x.errorCode && <code className="code">{x.errorCode}</code>} {x.message}
                     </td>
                     <td>
-                      {x.year ? (
+                      {x.kind === 'BATCH_ITEM_FAILED' && x.batchId ? (
+                        <Link
+                          className="link"
+                          href={`${ROUTES.batch}?batch=${encodeURIComponent(x.batchId)}`}
+                        >
+                          Its batch (retry there)
+                        </Link>
+                      ) : x.year ? (
                         <Link className="link" href={`/?year=${x.year}`}>
                           Close board {x.year}
                         </Link>

@@ -737,6 +737,12 @@ export type Tenant = {
   createdAt: Scalars['DateTime']['output'];
   /** The caller's effective role on this client. */
   role?: Maybe<RoleCluster>;
+  /**
+   * The role given to the caller on this client alone (assignClientRole), which wins over their
+   * firm-wide role here; null when their firm-wide role applies (and for integrations). A client
+   * where it is set is assigned to the caller: the console's "My clients".
+   */
+  assignedRole?: Maybe<RoleCluster>;
   /** How the client is shown: its settings' name, logo and colour. */
   whiteLabel: WhiteLabel;
   /** The client's settings: the firm's master values with the client's overrides (needs Tenant.Manage). */
@@ -1390,6 +1396,7 @@ export type TenantResolvers<ContextType = Context, ParentType extends ResolversP
   status?: Resolver<ResolversTypes['TenantStatus'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   role?: Resolver<Maybe<ResolversTypes['RoleCluster']>, ParentType, ContextType>;
+  assignedRole?: Resolver<Maybe<ResolversTypes['RoleCluster']>, ParentType, ContextType>;
   whiteLabel?: Resolver<ResolversTypes['WhiteLabel'], ParentType, ContextType>;
   settings?: Resolver<Maybe<ResolversTypes['ClientSettings']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;

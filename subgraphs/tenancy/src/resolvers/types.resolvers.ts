@@ -8,6 +8,7 @@ import type {
   TenantResolvers,
 } from '../__generated__/resolvers.ts';
 import { tenantById } from '../context.ts';
+import { ownAssignments } from '../own-assignments.ts';
 import { clientOverrides, settingsOf } from '../services/settings.service.ts';
 
 export const Me: MeResolvers = {
@@ -35,6 +36,7 @@ export const Tenant: TenantResolvers = {
     if (t.role !== undefined) return t.role;
     return (await clientAccess(ctx.control, ctx.request, { id: t.id }))?.role ?? null;
   },
+  assignedRole: async (t, _a, ctx) => (await ownAssignments(ctx)).get(t.id) ?? null,
   settings: (t) => ({ tenant: t }),
   whiteLabel: async (t, _a, ctx) => {
     const s = await settingsOf(ctx.control, t);

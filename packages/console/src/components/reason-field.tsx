@@ -1,0 +1,29 @@
+import { Label, Text, TextArea, TextField } from 'react-aria-components';
+
+/**
+ * The reason the API asks for wherever a change takes permissions away (and always to revoke or
+ * remove): at least `min` characters, counted as you type, kept in the firm's trail.
+ */
+export function ReasonField({
+  value,
+  onChange,
+  min,
+  when,
+}: {
+  value: string;
+  onChange: (v: string) => void;
+  min: number;
+  /** When the API asks for it, in words. */
+  when: string;
+}) {
+  const length = value.trim().length;
+  return (
+    <TextField className="text-field" value={value} onChange={onChange}>
+      <Label>Reason</Label>
+      <TextArea className="input textarea" rows={2} />
+      <Text slot="description" className={length > 0 && length < min ? 'hint-short' : 'muted'}>
+        {length} of at least {min} characters — {when}. Kept in the firm's audit trail.
+      </Text>
+    </TextField>
+  );
+}

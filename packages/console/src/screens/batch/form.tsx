@@ -1,0 +1,281 @@
+import { useMemo, useRef, useState } from 'react';
+import {
+  Button,
+  Cell,
+  Checkbox,
+  Column,
+  Input,
+  Label,
+  ListBox,
+  ListBoxItem,
+  NumberField,
+  Popover,
+  Radio,
+  RadioGroup,
+  Row,
+  SearchField,
+  Select,
+  type Selection,
+  SelectValue,
+  Table,
+  TableBody,
+  TableHeader,
+} from 'react-aria-components';
+import type { BatchPeriodAction } from '../../__generated__/graphql.ts';
+import { Loading, RefusalNotice } from '../../components/refusal.tsx';
+import { ScrollRegion } from '../../components/scroll-region.tsx';
+import { navigate, ROUTES } from '../../router.ts';
+import {
+  CELL_STAGES,
+  type CellStage,
+  monthLabel,
+  monthName,
+  monthYearLabel,
+  stageInfo,
+} from '../../stages.ts';
+import { useBatchClients, useStartBatch } from './data.ts';
+import { ACTIONS, newIdempotencyKey } from './labels.ts';
+
+interface Candidate {
+  slug: string;
+  name: string;
+  stage: CellStage;
+  periodState: string | null;
+  closeStatus: string | null;
+}
+
+/** The month a batch most often acts on: the one that just ended. */
+function lastMonth(): { year: number; month: number } {
+  const now = new Date();
+  const m = now.getUTCMonth(); // 0-based: January is 0, so this is last month, 1-based
+  return m === 0 ? { year: now.getUTCFullYear() - 1, month: 12 } : { year: now.getUTCFullYear(), month: m };
+}
+
+/**
+ * Pick clients (search, stage filter, select all shown), a month and an action, and start the
+ * batch. One idempotency key per intent: a double click, or a retry after a lost answer, starts
+ * one batch; changing anything, or a batch started, makes a new key.
+ */
+export function BatchForm() {
+  const [when, setWhen] = useState(lastMonth);
+  const [action, setAction] = useState<BatchPeriodAction>('LOCK_SALES');
+  const [search, setSearch] = useState('');
+  const [stageFilter, setStageFilter] = useState<CellStage | 'ALL'>('ALL');
+  const [selected, setSelected] = useState<Set<string>>(() => new Set<string>());
+  const key = useRef(newIdempotencyKey());
+  const changed =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      key.current = newIdempotencyKey();
+      set(v);
+    };
+
+  const { data, error, loading } = useBatchClients(when.year, when.month);
+  const [start, started] = useStartBatch();
+
+  const candidates = useMemo<Candidate[]>(
+    () =>
+      (data?.closeBoard?.clients ?? [])
+        .map((c) => ({
+          slug: c.client.slug,
+          name: c.client.name,
+          stage: (c.availability === 'UNAVAILABLE' ? 'UNAVAILABLE' : (c.stage ?? 'NO_PERIOD')) as CellStage,
+          periodState: c.periodState ?? null,
+          closeStatus: c.closeStatus ?? null,
+        }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+    [data],
+  );
+  const needle = search.trim().toLocaleLowerCase();
+  const shown = candidates.filter(
+    (c) =>
+      (stageFilter === 'ALL' || c.stage === stageFilter) &&
+      (needle === '' || `${c.name} ${c.slug}`.toLocaleLowerCase().includes(needle)),
+  );
+  // Only clients of this month's board can be in the batch (a client gone from it is dropped).
+  const chosen = candidates.filter((c) => selected.has(c.slug)).map((c) => c.slug);
+
+  const onSelection = changed((keys: Selection) => {
+    if (keys === 'all') {
+      // "Select all" selects every client shown (the filters' result), keeping those chosen before.
+      setSelected(new Set([...selected, ...shown.map((c) => c.slug)]));
+      return;
+    }
+    // Clients hidden by the filters stay chosen; the shown ones are as the table says.
+    const next = new Set([...selected].filter((s) => !shown.some((c) => c.slug === s)));
+    for (const k of keys) next.add(String(k));
+    setSelected(next);
+  });
+
+  const submit = async () => {
+    if (chosen.length === 0 || started.loading) return;
+    const idempotencyKey = key.current;
+    const r = await start({
+      variables: { input: { tenants: chosen, year: when.year, month: when.month, action, idempotencyKey } },
+    }).catch(() => null); // the refusal is shown from the mutation's state
+    const batch = r?.data?.startBatchPeriodOperation;
+    if (batch) {
+      key.current = newIdempotencyKey();
+      navigate(`${ROUTES.batch}?batch=${encodeURIComponent(batch.id)}`);
+    }
+  };
+
+  const shownSelected = new Set(shown.filter((c) => selected.has(c.slug)).map((c) => c.slug));
+
+  return (
+    <section aria-labelledby="batch-form-title">
+      <h2 id="batch-form-title">Start a batch</h2>
+      <div className="filters">
+        <Select
+          className="select"
+          selectedKey={when.month}
+          onSelectionChange={(k) => changed(setWhen)({ ...when, month: Number(k) })}
+        >
+          <Label>Month</Label>
+          <Button className="button select-button">
+            <SelectValue />
+            <span aria-hidden="true"> ▾</span>
+          </Button>
+          <Popover className="popover">
+            <ListBox className="listbox">
+              {Array.from({ length: 12 }, (_, i) => (
+                <ListBoxItem key={monthLabel(i + 1)} id={i + 1} className="option">
+                  {monthName(i + 1)}
+                </ListBoxItem>
+              ))}
+            </ListBox>
+          </Popover>
+        </Select>
+        <NumberField
+          className="number-field"
+          value={when.year}
+          minValue={2000}
+          maxValue={2999}
+          formatOptions={{ useGrouping: false }}
+          onChange={(y) => Number.isInteger(y) && changed(setWhen)({ ...when, year: y })}
+        >
+          <Label>Year</Label>
+          <Input className="input input-short" />
+        </NumberField>
+      </div>
+      <RadioGroup
+        className="radio-group"
+        value={action}
+        onChange={(v) => changed(setAction)(v as BatchPeriodAction)}
+      >
+        <Label className="group-label">Action</Label>
+        {ACTIONS.map((a) => (
+          <Radio key={a.action} value={a.action} className="radio">
+            <span className="radio-dot" aria-hidden="true" />
+            {a.label} <span className="muted">({a.hint})</span>
+          </Radio>
+        ))}
+      </RadioGroup>
+
+      <h3>Clients for {monthYearLabel(when.year, when.month)}</h3>
+      <div className="filters">
+        <SearchField className="search" value={search} onChange={setSearch}>
+          <Label>Search clients</Label>
+          <Input className="input" />
+        </SearchField>
+        <Select
+          className="select"
+          selectedKey={stageFilter}
+          onSelectionChange={(k) => setStageFilter(k as CellStage | 'ALL')}
+        >
+          <Label>Stage this month</Label>
+          <Button className="button select-button">
+            <SelectValue />
+            <span aria-hidden="true"> ▾</span>
+          </Button>
+          <Popover className="popover">
+            <ListBox className="listbox">
+              <ListBoxItem id="ALL" className="option">
+                Any stage
+              </ListBoxItem>
+              {CELL_STAGES.map((s) => (
+                <ListBoxItem key={s.stage} id={s.stage} className="option">
+                  {s.label}
+                </ListBoxItem>
+              ))}
+            </ListBox>
+          </Popover>
+        </Select>
+      </div>
+      {error && <RefusalNotice error={error} title="The clients could not be loaded" />}
+      {loading && !data && <Loading what="the clients" />}
+      {data &&
+        (shown.length === 0 ? (
+          <p className="notice" role="status">
+            {candidates.length === 0
+              ? 'You may not see any client of the firm.'
+              : 'No client matches these filters.'}
+          </p>
+        ) : (
+          <ScrollRegion label="Clients to pick">
+            <Table
+              aria-label={`Clients for ${monthYearLabel(when.year, when.month)}`}
+              className="picker"
+              selectionMode="multiple"
+              selectedKeys={shownSelected}
+              onSelectionChange={onSelection}
+            >
+              <TableHeader>
+                <Column className="picker-check">
+                  <PickBox label="Select all clients shown" />
+                </Column>
+                <Column isRowHeader>Client</Column>
+                <Column>Stage</Column>
+                <Column>Posting state</Column>
+                <Column>Close</Column>
+              </TableHeader>
+              <TableBody items={shown}>
+                {(c) => (
+                  <Row id={c.slug} className="picker-row">
+                    <Cell className="picker-check">
+                      <PickBox label={`Pick ${c.name}`} />
+                    </Cell>
+                    <Cell>{c.name}</Cell>
+                    <Cell className={`stage stage-${c.stage}`}>{stageInfo(c.stage).label}</Cell>
+                    <Cell>{c.periodState ?? '—'}</Cell>
+                    <Cell>{c.closeStatus ?? '—'}</Cell>
+                  </Row>
+                )}
+              </TableBody>
+            </Table>
+          </ScrollRegion>
+        ))}
+      {started.error && <RefusalNotice error={started.error} title="The batch was not started" />}
+      <div className="form-actions">
+        <p role="status" className="muted" data-testid="batch-chosen">
+          {chosen.length} of {candidates.length} clients chosen
+          {chosen.length > shownSelected.size
+            ? ` (${chosen.length - shownSelected.size} hidden by the filters)`
+            : ''}
+        </p>
+        <Button
+          className="button button-primary"
+          isDisabled={chosen.length === 0 || started.loading}
+          onPress={submit}
+        >
+          {started.loading
+            ? 'Starting…'
+            : `Start: ${ACTIONS.find((a) => a.action === action)?.label} for ${chosen.length} client${chosen.length === 1 ? '' : 's'}`}
+        </Button>
+      </div>
+    </section>
+  );
+}
+
+/** A row's (or the header's) selection checkbox, drawn by us, its state from React Aria. */
+function PickBox({ label }: { label: string }) {
+  return (
+    <Checkbox slot="selection" className="checkbox" aria-label={label}>
+      {({ isSelected, isIndeterminate }) => (
+        <span className="checkbox-box" aria-hidden="true">
+          {isIndeterminate ? '–' : isSelected ? '✓' : ''}
+        </span>
+      )}
+    </Checkbox>
+  );
+}

@@ -1,0 +1,253 @@
+import { useState } from 'react';
+import {
+  Button,
+  Dialog,
+  Heading,
+  Label,
+  ListBox,
+  ListBoxItem,
+  Modal,
+  ModalOverlay,
+  Popover,
+  Select,
+  SelectValue,
+} from 'react-aria-components';
+import type { ConsoleMemberFragment, RoleCluster } from '../../__generated__/graphql.ts';
+import { ReasonField } from '../../components/reason-field.tsx';
+import { RefusalNotice } from '../../components/refusal.tsx';
+import {
+  useAssignClientRole,
+  useChangeFirmRole,
+  useRemoveFirmMember,
+  useRevokeClientRole,
+  useRoleClients,
+} from './data.ts';
+import { REASON_MIN, ROLES, roleLabel } from './labels.ts';
+
+type Outcome = { ok: true; message: string } | { ok: false; title: string; error: unknown };
+
+/**
+ * One member's roles, changed: the firm-wide role, a role or a wall on one client, a client role
+ * taken back, removal from the firm. One reason field serves every change (the API asks for it
+ * when a change takes permissions away, and always to revoke or remove); the last outcome is
+ * shown once, a refusal with its code.
+ */
+export function MemberDialog({ member, onClose }: { member: ConsoleMemberFragment; onClose: () => void }) {
+  const [reason, setReason] = useState('');
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [firmRole, setFirmRole] = useState<RoleCluster | 'NONE'>(member.firmRole ?? 'NONE');
+  const [client, setClient] = useState<string | null>(null);
+  const [clientRole, setClientRole] = useState<RoleCluster>('SENIOR');
+  const clients = useRoleClients();
+  const [changeFirmRole, changing] = useChangeFirmRole();
+  const [assign, assigning] = useAssignClientRole();
+  const [revoke, revoking] = useRevokeClientRole();
+  const [remove, removing] = useRemoveFirmMember();
+  const busy = changing.loading || assigning.loading || revoking.loading || removing.loading;
+  const why = reason.trim() || null;
+
+  /**
+   * Run one change; its outcome replaces the last one. While one runs, presses are ignored (the
+   * buttons stay enabled so that focus stays where it was, and Escape still closes the dialog).
+   */
+  const run = async (title: string, change: () => Promise<unknown>, message: string) => {
+    if (busy) return;
+    setOutcome(null);
+    try {
+      await change();
+      setOutcome({ ok: true, message: message.endsWith('..') ? message.slice(0, -1) : message });
+    } catch (error) {
+      setOutcome({ ok: false, title, error });
+    }
+  };
+  const name = member.displayName;
+
+  return (
+    <ModalOverlay className="modal-overlay" isOpen isDismissable onOpenChange={(open) => !open && onClose()}>
+      <Modal className="modal modal-wide">
+        <Dialog className="dialog">
+          <Heading slot="title">
+            {name} <span className="muted">({member.email})</span>
+          </Heading>
+          <ReasonField
+            value={reason}
+            onChange={setReason}
+            min={REASON_MIN}
+            when="needed when a change takes permissions away, and always to revoke a client role or remove someone"
+          />
+          {outcome &&
+            (outcome.ok ? (
+              <p className="notice" role="status">
+                {outcome.message}
+              </p>
+            ) : (
+              <RefusalNotice error={outcome.error} title={outcome.title} />
+            ))}
+
+          <h3>Firm-wide role: {roleLabel(member.firmRole)}</h3>
+          <div className="filters">
+            <RoleSelect
+              label="New firm-wide role"
+              value={firmRole}
+              onChange={(r) => setFirmRole(r as RoleCluster | 'NONE')}
+              roles={ROLES.filter((r) => r.role !== 'NO_ACCESS')}
+              withNone
+            />
+            <Button
+              className="button"
+              onPress={() =>
+                run(
+                  'The firm-wide role was not changed',
+                  () =>
+                    changeFirmRole({
+                      variables: {
+                        userId: member.userId,
+                        role: firmRole === 'NONE' ? null : firmRole,
+                        reason: why,
+                      },
+                    }),
+                  `${name}'s firm-wide role is now: ${roleLabel(firmRole === 'NONE' ? null : firmRole)}.`,
+                )
+              }
+            >
+              Change firm-wide role
+            </Button>
+          </div>
+
+          <h3>Roles on single clients</h3>
+          {member.clientRoles.length === 0 ? (
+            <p className="muted">None: the firm-wide role applies on every client.</p>
+          ) : (
+            <ul className="plain role-list">
+              {member.clientRoles.map((r) => (
+                <li key={r.tenant.id}>
+                  {r.tenant.name}: <strong>{roleLabel(r.role)}</strong>{' '}
+                  <Button
+                    className="button"
+                    aria-label={`Revoke ${name}'s role on ${r.tenant.name}`}
+                    onPress={() =>
+                      run(
+                        `The role on ${r.tenant.name} was not revoked`,
+                        () => revoke({ variables: { userId: member.userId, tenant: r.tenant.slug, reason } }),
+                        `${name}'s role on ${r.tenant.name} is revoked: the firm-wide role applies there again.`,
+                      )
+                    }
+                  >
+                    Revoke
+                  </Button>
+                </li>
+              ))}
+            </ul>
+          )}
+          <div className="filters">
+            <Select
+              className="select"
+              placeholder={clients.data ? 'Choose a client' : 'Loading the clients…'}
+              isDisabled={!clients.data}
+              selectedKey={client}
+              onSelectionChange={(k) => setClient(k === null ? null : String(k))}
+            >
+              <Label>Client</Label>
+              <Button className="button select-button">
+                <SelectValue />
+                <span aria-hidden="true"> ▾</span>
+              </Button>
+              <Popover className="popover">
+                <ListBox className="listbox" items={clients.data?.tenants ?? []}>
+                  {(t) => (
+                    <ListBoxItem id={t.slug} className="option">
+                      {t.name}
+                    </ListBoxItem>
+                  )}
+                </ListBox>
+              </Popover>
+            </Select>
+            <RoleSelect
+              label="Role on that client"
+              value={clientRole}
+              onChange={(r) => setClientRole(r as RoleCluster)}
+              roles={ROLES}
+            />
+            <Button
+              className="button"
+              isDisabled={client === null}
+              onPress={() => {
+                const t = clients.data?.tenants?.find((x) => x.slug === client);
+                if (!t) return;
+                return run(
+                  `The role on ${t.name} was not given`,
+                  () =>
+                    assign({
+                      variables: { userId: member.userId, tenant: t.slug, role: clientRole, reason: why },
+                    }),
+                  `${name} is now ${roleLabel(clientRole)} on ${t.name}.`,
+                );
+              }}
+            >
+              Give this role
+            </Button>
+          </div>
+          {clients.error && <RefusalNotice error={clients.error} title="The clients could not be loaded" />}
+
+          <h3>Leave the firm</h3>
+          <p className="muted">Removes {name} from the firm with every role they hold on its clients.</p>
+          <Button
+            className="button button-danger"
+            onPress={() =>
+              run(
+                `${name} was not removed`,
+                () => remove({ variables: { userId: member.userId, reason } }),
+                `${name} is removed from the firm.`,
+              )
+            }
+          >
+            Remove {name} from the firm
+          </Button>
+          <div className="dialog-actions">
+            <Button className="button" slot="close">
+              Close
+            </Button>
+          </div>
+        </Dialog>
+      </Modal>
+    </ModalOverlay>
+  );
+}
+
+function RoleSelect({
+  label,
+  value,
+  onChange,
+  roles,
+  withNone,
+}: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  roles: typeof ROLES;
+  withNone?: boolean;
+}) {
+  return (
+    <Select className="select" selectedKey={value} onSelectionChange={(k) => onChange(String(k))}>
+      <Label>{label}</Label>
+      <Button className="button select-button">
+        <SelectValue />
+        <span aria-hidden="true"> ▾</span>
+      </Button>
+      <Popover className="popover">
+        <ListBox className="listbox">
+          {roles.map((r) => (
+            <ListBoxItem key={r.role} id={r.role} className="option" textValue={r.label}>
+              {r.label} <span className="muted">— {r.hint}</span>
+            </ListBoxItem>
+          ))}
+          {withNone && (
+            <ListBoxItem id="NONE" className="option">
+              {roleLabel(null)}
+            </ListBoxItem>
+          )}
+        </ListBox>
+      </Popover>
+    </Select>
+  );
+}

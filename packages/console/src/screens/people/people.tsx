@@ -1,0 +1,187 @@
+import { useState } from 'react';
+import {
+  Button,
+  Form,
+  Input,
+  Label,
+  ListBox,
+  ListBoxItem,
+  Popover,
+  Select,
+  SelectValue,
+  TextField,
+} from 'react-aria-components';
+import type { ConsoleMemberFragment, RoleCluster } from '../../__generated__/graphql.ts';
+import { Loading, RefusalNotice } from '../../components/refusal.tsx';
+import { ScrollRegion } from '../../components/scroll-region.tsx';
+import { useAddFirmMember, useFirmMembers } from './data.ts';
+import { ROLES, roleLabel } from './labels.ts';
+import { MemberDialog } from './member-dialog.tsx';
+
+const day = new Intl.DateTimeFormat('en', { dateStyle: 'medium' });
+
+/** People and roles: the firm's members, their firm-wide and client roles and walls; add and manage. */
+export default function PeopleScreen() {
+  const { data, error, loading } = useFirmMembers();
+  const [open, setOpen] = useState<string | null>(null);
+  const members = [...(data?.firmMembers ?? [])].sort((a, b) => a.displayName.localeCompare(b.displayName));
+  const member = members.find((m) => m.userId === open);
+  return (
+    <section aria-labelledby="people-title">
+      <div className="screen-head">
+        <h1 id="people-title">People and roles</h1>
+      </div>
+      {error && <RefusalNotice error={error} title="The firm's people could not be loaded" />}
+      {loading && !data && <Loading what="the firm's people" />}
+      {data && (
+        <>
+          <ScrollRegion label="Members table">
+            <table className="members">
+              <caption className="visually-hidden">The firm's members and their roles</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Person</th>
+                  <th scope="col">Firm-wide role</th>
+                  <th scope="col">Roles on single clients</th>
+                  <th scope="col">Walled off</th>
+                  <th scope="col">Member since</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Manage</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {members.map((m) => (
+                  <MemberRow key={m.userId} member={m} onManage={() => setOpen(m.userId)} />
+                ))}
+              </tbody>
+            </table>
+          </ScrollRegion>
+          <AddMember />
+        </>
+      )}
+      {member && <MemberDialog member={member} onClose={() => setOpen(null)} />}
+    </section>
+  );
+}
+
+function MemberRow({ member: m, onManage }: { member: ConsoleMemberFragment; onManage: () => void }) {
+  const roles = m.clientRoles.filter((r) => r.role !== 'NO_ACCESS');
+  const walls = m.clientRoles.filter((r) => r.role === 'NO_ACCESS');
+  return (
+    <tr data-email={m.email}>
+      <th scope="row">
+        {m.displayName}
+        <div className="muted">
+          {m.email}
+          {m.active ? '' : ' · deactivated'}
+        </div>
+      </th>
+      <td data-field="firm-role">{roleLabel(m.firmRole)}</td>
+      <td data-field="client-roles">
+        {roles.length === 0 ? (
+          '—'
+        ) : (
+          <ul className="plain">
+            {roles.map((r) => (
+              <li key={r.tenant.id}>
+                {r.tenant.name}: {roleLabel(r.role)}
+              </li>
+            ))}
+          </ul>
+        )}
+      </td>
+      <td data-field="walls">
+        {walls.length === 0 ? (
+          '—'
+        ) : (
+          <ul className="plain">
+            {walls.map((r) => (
+              <li key={r.tenant.id}>{r.tenant.name}</li>
+            ))}
+          </ul>
+        )}
+      </td>
+      <td>{day.format(new Date(m.memberSince))}</td>
+      <td>
+        <Button className="button" aria-label={`Manage ${m.displayName}`} onPress={onManage}>
+          Manage
+        </Button>
+      </td>
+    </tr>
+  );
+}
+
+/** Add someone to the firm: email, name and a firm-wide role (or none: client roles only). */
+function AddMember() {
+  const [email, setEmail] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [firmRole, setFirmRole] = useState<RoleCluster | 'NONE'>('JUNIOR');
+  const [add, added] = useAddFirmMember();
+  const [done, setDone] = useState<string | null>(null);
+  const submit = async () => {
+    setDone(null);
+    const r = await add({
+      variables: { input: { email, displayName, firmRole: firmRole === 'NONE' ? null : firmRole } },
+    }).catch(() => null); // the refusal is shown from the mutation's state
+    const m = r?.data?.addFirmMember;
+    if (m) {
+      setDone(`${m.displayName} (${m.email}) is now a member: ${roleLabel(m.firmRole)}.`);
+      setEmail('');
+      setDisplayName('');
+    }
+  };
+  return (
+    <section className="subsection" aria-labelledby="add-member-title">
+      <h2 id="add-member-title">Add a member</h2>
+      <Form
+        className="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <TextField className="search" value={email} onChange={setEmail} isRequired type="email">
+          <Label>Email</Label>
+          <Input className="input" />
+        </TextField>
+        <TextField className="search" value={displayName} onChange={setDisplayName} isRequired>
+          <Label>Name</Label>
+          <Input className="input" />
+        </TextField>
+        <Select
+          className="select"
+          selectedKey={firmRole}
+          onSelectionChange={(k) => setFirmRole(k as RoleCluster | 'NONE')}
+        >
+          <Label>Firm-wide role</Label>
+          <Button className="button select-button">
+            <SelectValue />
+            <span aria-hidden="true"> ▾</span>
+          </Button>
+          <Popover className="popover">
+            <ListBox className="listbox">
+              {ROLES.filter((r) => r.role !== 'NO_ACCESS').map((r) => (
+                <ListBoxItem key={r.role} id={r.role} className="option">
+                  {r.label}
+                </ListBoxItem>
+              ))}
+              <ListBoxItem id="NONE" className="option">
+                {roleLabel(null)}
+              </ListBoxItem>
+            </ListBox>
+          </Popover>
+        </Select>
+        <Button type="submit" className="button button-primary" isDisabled={added.loading}>
+          {added.loading ? 'Adding…' : 'Add to the firm'}
+        </Button>
+      </Form>
+      {added.error && <RefusalNotice error={added.error} title="The member was not added" />}
+      {done && (
+        <p className="notice" role="status">
+          {done}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,249 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  expectAccessible,
+  fitsTheWindow,
+  launchChromium,
+  openPage,
+  shoot,
+  signInAs,
+  WAIT,
+} from '../support/console-browser.ts';
+import { startTestStack, type TestStack } from '../support/stack.ts';
+
+/**
+ * The console's batch close in Chromium: pick clients, a month and an action, start the batch
+ * (a double click starts one), follow it to the end, retry the failed clients once their refusal
+ * is fixed, and see a refusal of the whole batch in words with its code, once.
+ */
+let t: TestStack;
+let browser: Browser;
+let origin: string;
+
+const YEAR = new Date().getUTCFullYear();
+// January of the seeded fiscal year exists and is over, in any time zone, whenever the test runs.
+const MONTH = 1;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  t = await startTestStack({ console: true, jobs: { processEveryMs: 250 } });
+  origin = t.stack.gatewayUrl.replace(/\/graphql$/, '');
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+interface ApiBatch {
+  id: string;
+  status: string;
+  action: string;
+  items: {
+    client: { slug: string; name: string };
+    status: string;
+    errorCode: string | null;
+    errorMessage: string | null;
+  }[];
+}
+
+const recentBatches = async () => {
+  const r = await t.as('senior')<{ batchOperations: ApiBatch[] }>(
+    '{ batchOperations(limit: 20) { id status action items { client { slug name } status errorCode errorMessage } } }',
+  );
+  expect(r.errors).toBeUndefined();
+  return r.data!.batchOperations;
+};
+
+const januaryBoard = async () => {
+  const r = await t.as('senior')<{
+    closeBoard: {
+      clients: { client: { slug: string; name: string }; periodId: string; periodState: string }[];
+    };
+  }>(
+    `{ closeBoard(year: ${YEAR}, month: ${MONTH}) { clients { client { slug name } periodId periodState } } }`,
+  );
+  expect(r.errors).toBeUndefined();
+  return r.data!.closeBoard.clients;
+};
+
+/** The batch form set to January of this year, with the action chosen (by keyboard). */
+async function openForm(page: Page, action: string): Promise<void> {
+  await page.getByRole('link', { name: 'Batch close' }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Start a batch' }).waitFor();
+  await page.getByRole('button', { name: /Month/ }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('option', { name: 'January' }).focus();
+  await page.keyboard.press('Enter');
+  const year = page.getByRole('textbox', { name: 'Year' });
+  await year.fill(String(YEAR));
+  await year.press('Tab');
+  await page.getByRole('heading', { name: `Clients for January ${YEAR}` }).waitFor();
+  const radio = page.getByRole('radio', { name: new RegExp(`^${action} \\(`) });
+  await radio.focus();
+  await page.keyboard.press('Space');
+  expect(await radio.isChecked()).toBe(true);
+}
+
+/** Pick a client by keyboard: its row focused, then Space (the table's own selection keys). */
+async function pickByKeyboard(page: Page, name: string): Promise<void> {
+  const row = rows(page).filter({ has: page.getByRole('rowheader', { name, exact: true }) });
+  await row.focus();
+  await page.keyboard.press('Space');
+  await expect.poll(() => row.getAttribute('aria-selected'), WAIT).toBe('true');
+}
+
+/** The header's "select all" box, clicked (in the table, the keyboard's way is Ctrl+A). */
+async function selectAllShown(page: Page): Promise<void> {
+  await page.locator('label:has(input[aria-label="Select all clients shown"])').click();
+  await expect
+    .poll(() => page.getByRole('checkbox', { name: 'Select all clients shown' }).isChecked(), WAIT)
+    .toBe(true);
+}
+
+const rows = (page: Page) => page.locator('table.picker tbody tr');
+const chosen = (page: Page) => page.getByTestId('batch-chosen').textContent();
+
+describe('batch close in the console', () => {
+  it('starts one batch on a double click, follows it to DONE, and retries the failed after a fix', async () => {
+    const { page, problems } = await openPage(browser);
+    await signInAs(page, origin, 'senior@demo.firm');
+    await openForm(page, 'Lock sales');
+    await expect.poll(() => rows(page).count(), WAIT).toBe(5);
+    const board = await januaryBoard();
+    const names = board.map((c) => c.client.name).sort((a, b) => a.localeCompare(b));
+    expect(board.every((c) => c.periodState === 'UNLOCKED')).toBe(true);
+
+    // Filter, then "select all" picks the clients shown; they stay chosen when the filter is cleared.
+    const search = page.getByRole('searchbox', { name: 'Search clients' });
+    await search.fill('boquete');
+    await expect.poll(() => rows(page).count(), WAIT).toBe(1);
+    await selectAllShown(page);
+    await search.fill('');
+    await expect.poll(() => rows(page).count(), WAIT).toBe(5);
+    expect(await chosen(page)).toBe('1 of 5 clients chosen');
+    // Two more by keyboard: a row's checkbox, then Space.
+    const three = ['Café Boquete, S.A.', names.find((n) => !n.startsWith('Café'))!, names.at(-1)!];
+    for (const name of three.slice(1)) await pickByKeyboard(page, name);
+    await expect.poll(() => chosen(page), WAIT).toBe('3 of 5 clients chosen');
+    await expectAccessible(page, 'batch form');
+    await shoot(page, '10-batch-form');
+
+    // A double click starts one batch (one idempotency key per intent, and the button disables).
+    const before = (await recentBatches()).length;
+    await page.getByRole('button', { name: /^Start: Lock sales for 3 clients/ }).dblclick();
+    await page.waitForURL(/\/batch\?batch=/, WAIT);
+    await expect.poll(() => page.getByTestId('batch-progress').textContent(), WAIT).toBe('3 of 3 clients');
+    expect(await page.locator('table.batch-items tbody tr[data-status="DONE"] th').allTextContents()).toEqual(
+      expect.arrayContaining(three),
+    );
+    expect(await page.getByRole('progressbar', { name: 'Finished' }).getAttribute('aria-valuenow')).toBe('3');
+    const after = await recentBatches();
+    expect(after.length).toBe(before + 1);
+    const batchId = new URL(page.url()).searchParams.get('batch');
+    expect(after[0]).toMatchObject({ id: batchId, status: 'FINISHED', action: 'LOCK_SALES' });
+    // The API agrees: those three months are locked for sales, the other two are not.
+    const locked = await januaryBoard();
+    for (const c of locked) {
+      expect(c.periodState, c.client.name).toBe(three.includes(c.client.name) ? 'LOCK_SALES' : 'UNLOCKED');
+    }
+    await expectAccessible(page, 'batch finished');
+    await shoot(page, '11-batch-done');
+
+    // All five to both locks: the three locked for sales move on, the two unlocked ones are refused.
+    await page.getByRole('link', { name: 'Start another batch' }).click();
+    await openForm(page, 'Lock sales and purchasing');
+    await expect.poll(() => rows(page).count(), WAIT).toBe(5);
+    await selectAllShown(page);
+    await expect.poll(() => chosen(page), WAIT).toBe('5 of 5 clients chosen');
+    await page.getByRole('button', { name: /^Start: Lock sales and purchasing for 5 clients/ }).click();
+    await page.waitForURL(
+      (u) => u.searchParams.get('batch') !== null && u.searchParams.get('batch') !== batchId,
+      WAIT,
+    );
+    await expect.poll(() => page.getByTestId('batch-progress').textContent(), WAIT).toBe('5 of 5 clients');
+    const second = (await recentBatches())[0]!;
+    const failed = second.items.filter((i) => i.status === 'FAILED');
+    expect(failed.map((i) => i.client.name).sort()).toEqual(names.filter((n) => !three.includes(n)).sort());
+    // Each refusal in words with its code, as the API gives them, once per client.
+    for (const item of failed) {
+      const row = page.locator(`table.batch-items tbody tr[data-client="${item.client.slug}"]`);
+      expect(await row.getAttribute('data-status')).toBe('FAILED');
+      const why = await row.locator('td').last().textContent();
+      expect(why).toBe(`${item.errorCode} ${item.errorMessage}`);
+      expect(item.errorMessage?.length).toBeGreaterThan(10);
+    }
+    await expectAccessible(page, 'batch with failures');
+    await shoot(page, '12-batch-failed');
+
+    // On a tablet the page does not scroll sideways.
+    await page.setViewportSize({ width: 820, height: 1180 });
+    expect(await fitsTheWindow(page)).toBe(true);
+    await expectAccessible(page, 'batch with failures on a tablet');
+    await shoot(page, '13-batch-failed-tablet');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // The exceptions inbox lists each failed client, linking to its batch, where the retry is.
+    await page.getByRole('link', { name: 'Exceptions' }).click();
+    const failedRows = page.locator('table.exceptions tbody tr[data-kind="BATCH_ITEM_FAILED"]');
+    await expect
+      .poll(async () => (await failedRows.locator('th').allTextContents()).sort(), WAIT)
+      .toEqual(failed.map((i) => i.client.name).sort());
+    await failedRows.first().getByRole('link', { name: 'Its batch (retry there)' }).click();
+    await page.waitForURL((u) => u.pathname === '/batch' && u.searchParams.get('batch') === second.id, WAIT);
+    await expect.poll(() => page.getByTestId('batch-progress').textContent(), WAIT).toBe('5 of 5 clients');
+
+    // Fix what the refusal said (lock sales first, through the API), then retry the failed two.
+    for (const item of failed) {
+      const period = locked.find((c) => c.client.slug === item.client.slug)!;
+      const r = await t.as('senior', item.client.slug)(
+        'mutation ($id: ID!) { lockPeriod(periodId: $id, state: LOCK_SALES) { id } }',
+        { id: period.periodId },
+      );
+      expect(r.errors).toBeUndefined();
+    }
+    await page.getByRole('button', { name: 'Retry the 2 failed' }).click();
+    await page.waitForURL((u) => u.searchParams.get('batch') !== second.id, WAIT);
+    await expect.poll(() => page.getByTestId('batch-progress').textContent(), WAIT).toBe('2 of 2 clients');
+    await expect
+      .poll(() => page.locator('table.batch-items tbody tr[data-status="DONE"]').count(), WAIT)
+      .toBe(2);
+    const retry = (await recentBatches())[0]!;
+    expect(retry.action).toBe('LOCK_SALES_AND_PURCHASING');
+    expect(retry.items.map((i) => i.client.slug).sort()).toEqual(failed.map((i) => i.client.slug).sort());
+    for (const c of await januaryBoard()) expect(c.periodState).toBe('LOCK_SALES_AND_PURCHASING');
+    // The recent batches list has the three, newest first, each linking to its batch.
+    await expect
+      .poll(() => page.locator('table.recent-batches tbody tr').count(), WAIT)
+      .toBe((await recentBatches()).length);
+
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 180_000);
+
+  it('shows a Junior the refusal of the whole batch in words with its code, once, and starts nothing', async () => {
+    const { page, problems } = await openPage(browser);
+    await signInAs(page, origin, 'junior@demo.firm');
+    await openForm(page, 'Lock purchasing');
+    await expect.poll(() => rows(page).count(), WAIT).toBe(5);
+    // Select all by keyboard: in the table, Ctrl+A.
+    await rows(page).first().focus();
+    await page.keyboard.press('Control+a');
+    await expect.poll(() => chosen(page), WAIT).toBe('5 of 5 clients chosen');
+    const before = (await recentBatches()).length;
+    await page.getByRole('button', { name: /^Start: Lock purchasing for 5 clients/ }).click();
+    const refusal = page.getByRole('alert').filter({ hasText: 'The batch was not started' });
+    await refusal.waitFor(WAIT);
+    expect(await refusal.locator('li').allTextContents()).toEqual([
+      expect.stringMatching(/^FORBIDDEN .{10,}/),
+    ]);
+    expect(await page.getByText('FORBIDDEN', { exact: true }).count()).toBe(1);
+    expect(page.url()).toBe(`${origin}/batch`);
+    expect((await recentBatches()).length).toBe(before);
+    await expectAccessible(page, 'batch refused');
+    await shoot(page, '14-batch-refused');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+});

@@ -1,0 +1,195 @@
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  expectAccessible,
+  fitsTheWindow,
+  launchChromium,
+  openPage,
+  shoot,
+  signInAs,
+  WAIT,
+} from '../support/console-browser.ts';
+import { startTestStack, type TestStack } from '../support/stack.ts';
+
+/**
+ * People and roles in Chromium, as the FirmAdmin: the members as the API lists them, a member
+ * added, a client role given, refused for a short reason and then revoked with one, a wall put
+ * up, one's own access refused, a member removed; a Junior is refused the screen.
+ */
+let t: TestStack;
+let browser: Browser;
+let origin: string;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  t = await startTestStack({ console: true });
+  origin = t.stack.gatewayUrl.replace(/\/graphql$/, '');
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+interface ApiMember {
+  userId: string;
+  email: string;
+  displayName: string;
+  firmRole: string | null;
+  clientRoles: { role: string; tenant: { slug: string; name: string } }[];
+}
+
+const members = async () => {
+  const r = await t.as('admin')<{ firmMembers: ApiMember[] }>(
+    '{ firmMembers { userId email displayName firmRole clientRoles { role tenant { slug name } } } }',
+  );
+  expect(r.errors).toBeUndefined();
+  return r.data!.firmMembers;
+};
+const member = async (email: string) => (await members()).find((m) => m.email === email);
+
+/** Choose an option of a React Aria select by keyboard. */
+async function choose(page: Page, scope: Page | Locator, select: RegExp, option: RegExp): Promise<void> {
+  const button = scope.getByRole('button', { name: select });
+  await expect.poll(() => button.isEnabled(), WAIT).toBe(true);
+  await button.focus();
+  await page.keyboard.press('Enter');
+  const o = page.getByRole('option', { name: option });
+  await o.waitFor(WAIT);
+  await o.focus();
+  await page.keyboard.press('Enter');
+  await o.waitFor({ state: 'detached', ...WAIT });
+}
+
+const NEW = { email: 'nadia@demo.firm', name: 'Nadia Nueva' };
+const LONG_REASON = 'Engagement on this client ended in March';
+
+describe('people and roles in the console', () => {
+  it('lets the FirmAdmin add a member, give, revoke and wall off client roles, and remove them', async () => {
+    const { page, problems } = await openPage(browser);
+    await signInAs(page, origin, 'admin@demo.firm');
+    await page.getByRole('link', { name: 'People and roles' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'People and roles' }).waitFor();
+    const rows = page.locator('table.members tbody tr');
+    const api = await members();
+    await expect.poll(() => rows.count(), WAIT).toBe(api.length);
+    // Each person's roles as the API gives them (Carlos Client: read only on one client).
+    const carlos = api.find((m) => m.email === 'client@demo.firm')!;
+    expect(carlos.clientRoles).toHaveLength(1);
+    const carlosRow = page.locator('tr[data-email="client@demo.firm"]');
+    expect(await carlosRow.locator('[data-field="client-roles"]').textContent()).toBe(
+      `${carlos.clientRoles[0]!.tenant.name}: Client, read only`,
+    );
+    expect(await carlosRow.locator('[data-field="firm-role"]').textContent()).toBe(
+      'None (client roles only)',
+    );
+    expect(
+      await page.locator('tr[data-email="senior@demo.firm"] [data-field="firm-role"]').textContent(),
+    ).toBe('Senior');
+    await expectAccessible(page, 'people');
+    await shoot(page, '20-people');
+
+    // Add a member as a Junior (the default), by keyboard.
+    await page.getByRole('textbox', { name: 'Email' }).fill(NEW.email);
+    await page.getByRole('textbox', { name: 'Name' }).fill(NEW.name);
+    await page.getByRole('button', { name: 'Add to the firm' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByText(`${NEW.name} (${NEW.email}) is now a member: Junior.`).waitFor(WAIT);
+    await expect.poll(() => rows.count(), WAIT).toBe(api.length + 1);
+    expect(await member(NEW.email)).toMatchObject({ firmRole: 'JUNIOR', clientRoles: [] });
+
+    // Her dialog: Senior on Café Boquete (more permissions: no reason asked).
+    await page.getByRole('button', { name: `Manage ${NEW.name}` }).click();
+    const dialog = page.getByRole('dialog', { name: new RegExp(NEW.name) });
+    await dialog.waitFor();
+    await choose(page, dialog, / Client$/, /^Café Boquete/);
+    await choose(page, dialog, /Role on that client$/, /^Senior/);
+    await dialog.getByRole('button', { name: 'Give this role' }).click();
+    await dialog.getByText(`${NEW.name} is now Senior on Café Boquete, S.A.`).waitFor(WAIT);
+    expect((await member(NEW.email))!.clientRoles).toEqual([
+      { role: 'SENIOR', tenant: { slug: 'cafe-boquete', name: 'Café Boquete, S.A.' } },
+    ]);
+    await expectAccessible(page, 'a member managed');
+    await shoot(page, '21-member-dialog');
+
+    // Revoking needs a reason of 20 characters: refused, in words with its code, once; then done.
+    const reason = dialog.getByRole('textbox', { name: 'Reason' });
+    await reason.fill('too short');
+    expect(await dialog.getByText(/^9 of at least 20 characters/).count()).toBe(1);
+    const revoke = dialog.getByRole('button', { name: `Revoke ${NEW.name}'s role on Café Boquete, S.A.` });
+    await revoke.click();
+    const refused = dialog.getByRole('alert').filter({ hasText: 'was not revoked' });
+    await refused.waitFor(WAIT);
+    expect(await refused.locator('li').allTextContents()).toEqual([
+      expect.stringMatching(/^REASON_TOO_SHORT /),
+    ]);
+    expect(await page.getByText('REASON_TOO_SHORT', { exact: true }).count()).toBe(1);
+    expect((await member(NEW.email))!.clientRoles).toHaveLength(1);
+    await reason.fill(LONG_REASON);
+    await revoke.click();
+    await dialog.getByText(/role on Café Boquete, S\.A\. is revoked/).waitFor(WAIT);
+    expect(await refused.count()).toBe(0);
+    expect((await member(NEW.email))!.clientRoles).toEqual([]);
+
+    // An ethical wall on Logística Canal (fewer permissions there: the reason is sent).
+    await choose(page, dialog, / Client$/, /^Logística Canal/);
+    await choose(page, dialog, /Role on that client$/, /^No access/);
+    await dialog.getByRole('button', { name: 'Give this role' }).click();
+    await dialog
+      .getByText(`${NEW.name} is now No access (ethical wall) on Logística Canal, S.A.`)
+      .waitFor(WAIT);
+    expect((await member(NEW.email))!.clientRoles).toEqual([
+      { role: 'NO_ACCESS', tenant: { slug: 'logistica-canal', name: 'Logística Canal, S.A.' } },
+    ]);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await expect
+      .poll(() => page.locator(`tr[data-email="${NEW.email}"] [data-field="walls"]`).textContent(), WAIT)
+      .toBe('Logística Canal, S.A.');
+
+    // Nobody changes their own access: the refusal is shown with its code.
+    await page.getByRole('button', { name: 'Manage Ana Admin' }).click();
+    const own = page.getByRole('dialog', { name: /Ana Admin/ });
+    await own.waitFor();
+    await own.getByRole('textbox', { name: 'Reason' }).fill(LONG_REASON);
+    await choose(page, own, /New firm-wide role$/, /^Senior/);
+    await own.getByRole('button', { name: 'Change firm-wide role' }).click();
+    const self = own.getByRole('alert').filter({ hasText: 'The firm-wide role was not changed' });
+    await self.waitFor(WAIT);
+    expect(await self.textContent()).toContain('SELF_ACCESS_CHANGE');
+    expect((await member('admin@demo.firm'))!.firmRole).toBe('FIRM_ADMIN');
+    await expectAccessible(page, 'own access refused');
+    await page.keyboard.press('Escape');
+
+    // Removal, with the reason.
+    await page.getByRole('button', { name: `Manage ${NEW.name}` }).click();
+    await dialog.waitFor();
+    await dialog.getByRole('textbox', { name: 'Reason' }).fill(LONG_REASON);
+    await dialog.getByRole('button', { name: `Remove ${NEW.name} from the firm` }).click();
+    await page.locator(`tr[data-email="${NEW.email}"]`).waitFor({ state: 'detached', ...WAIT });
+    expect(await member(NEW.email)).toBeUndefined();
+
+    // On a tablet the page does not scroll sideways.
+    await page.setViewportSize({ width: 820, height: 1180 });
+    expect(await fitsTheWindow(page)).toBe(true);
+    await expectAccessible(page, 'people on a tablet');
+    await shoot(page, '22-people-tablet');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 180_000);
+
+  it('refuses the screen to a Junior, in words with its code', async () => {
+    const { page, problems } = await openPage(browser);
+    await signInAs(page, origin, 'junior@demo.firm');
+    await page.getByRole('link', { name: 'People and roles' }).click();
+    const refusal = page.getByRole('alert').filter({ hasText: "The firm's people could not be loaded" });
+    await refusal.waitFor(WAIT);
+    expect(await refusal.textContent()).toContain('FORBIDDEN');
+    expect(await page.locator('table.members').count()).toBe(0);
+    await expectAccessible(page, 'people refused');
+    await shoot(page, '23-people-refused');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+});

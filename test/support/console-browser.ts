@@ -1,0 +1,80 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+/**
+ * The firm console's browser tests' shared means: Debian's Chromium (installed by .ci/run) driven
+ * by playwright-core, axe-core on every screen, screenshots into test/output/console/ (gitignored).
+ */
+const CHROMIUM = '/usr/bin/chromium';
+export const SCREENSHOTS = fileURLToPath(new URL('../output/console/', import.meta.url));
+
+/** How long a screen may take to show what the API answered (a bound, not a measurement). */
+export const WAIT = { timeout: 30_000 };
+
+export async function launchChromium(): Promise<Browser> {
+  // No skipping: CI installs Chromium with apt, and a machine without it fails here, saying so.
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y chromium (.ci/run does)`);
+  }
+  await mkdir(SCREENSHOTS, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    // This network is closed: without the background-networking flags Chromium stalls on start.
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** A fresh browser context (its own storage) on a 1280 px wide screen, recording what goes wrong. */
+export async function openPage(browser: Browser): Promise<{ page: Page; problems: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (msg) => {
+    // A Content-Security-Policy violation is reported as a console error: the console must cause none.
+    if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(msg.text())) {
+      problems.push(`console: ${msg.text()} at ${JSON.stringify(msg.location())}`);
+    }
+  });
+  return { page, problems };
+}
+
+/** axe-core on the page as it is: no serious or critical violation of WCAG 2.1 A/AA. */
+export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  const bad = result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(bad, `axe on ${screen}`).toEqual([]);
+  expect(result.passes.length, `axe ran its rules on ${screen}`).toBeGreaterThan(0);
+}
+
+export const shoot = (page: Page, name: string) =>
+  page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+
+/** Sign in with the local issuer's list of people, as the demo user with that email. */
+export async function signInAs(page: Page, origin: string, email: string): Promise<void> {
+  await page.goto(`${origin}/`);
+  await page.getByRole('heading', { name: 'Sign in to cifraHQ' }).waitFor();
+  await page.getByRole('button', { name: new RegExp(email.replace('.', '\\.')) }).click();
+  await page.getByTestId('signed-in-as').waitFor();
+}
+
+/** The page is no wider than the window: only tables scroll sideways, in their own boxes. */
+export const fitsTheWindow = (page: Page) =>
+  page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
