@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { DemandLimits, IntrospectionPolicy, RateLimitOptions } from '@cifra/gateway';
+import type { BodyLimits, DemandLimits, IntrospectionPolicy, RateLimitOptions } from '@cifra/gateway';
 import { jsonProviderConfig } from '@cifra/subgraph-fx';
 import type { TracingOptions } from '@cifra/tracing';
 import { z } from 'zod';
@@ -50,6 +50,9 @@ const schema = z.object({
   QUERY_MAX_DIRECTIVES: z.coerce.number().int().min(0).optional(),
   QUERY_MAX_COST: z.coerce.number().int().min(100).optional(),
   QUERY_DEFAULT_LIST_SIZE: z.coerce.number().int().min(1).optional(),
+  /** Bytes of a request body (any caller) and of a bulk importer's (GL.Post): 413 past them. */
+  BODY_MAX_BYTES: z.coerce.number().int().min(262_144).optional(),
+  BULK_BODY_MAX_BYTES: z.coerce.number().int().min(262_144).optional(),
   // The same, tighter, for partner integrations and entity keys (never looser than the above).
   INTEGRATION_QUERY_MAX_TOKENS: z.coerce.number().int().min(100).optional(),
   INTEGRATION_QUERY_MAX_DEPTH: z.coerce.number().int().min(3).optional(),
@@ -124,6 +127,7 @@ export function perimeterOf(env: Env): {
   corsOrigins: string[];
   limits: Partial<DemandLimits>;
   integrationLimits: Partial<DemandLimits>;
+  bodyLimits: Partial<BodyLimits>;
   accessCacheMs?: number;
   introspection: IntrospectionPolicy;
   metrics: { token?: string };
@@ -141,6 +145,7 @@ export function perimeterOf(env: Env): {
   return {
     corsOrigins: env.CORS_ORIGINS,
     limits: defined(limits),
+    bodyLimits: defined({ maxBytes: env.BODY_MAX_BYTES, bulkMaxBytes: env.BULK_BODY_MAX_BYTES }),
     accessCacheMs: env.ACCESS_CACHE_MS,
     integrationLimits: defined({
       maxTokens: env.INTEGRATION_QUERY_MAX_TOKENS,
