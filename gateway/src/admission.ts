@@ -1,6 +1,7 @@
 import type { Logger } from '@cifra/context';
-import { integrationOfOidcClient, isConnectionFailure } from '@cifra/db';
+import { type ControlDb, controlDb, integrationOfOidcClient, isConnectionFailure, type pg } from '@cifra/db';
 import { Permissions } from '@cifra/permissions';
+import { type ServiceTracing, tracedPool } from '@cifra/tracing';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { GraphQLError } from 'graphql';
 import { resolveAccess, resolveIntegrationAccess, unauthenticated } from './access.ts';
@@ -9,7 +10,7 @@ import type { Authenticator } from './auth.ts';
 import { cachedAccess, cachedCaller, type GatewayCaches } from './caches.ts';
 import type { GatewayContext } from './gateway-context.ts';
 import type { IntegrationToken, IntegrationTokens } from './oauth.ts';
-import { traceOf } from './observability.ts';
+import { type RequestTrace, traceOf } from './observability.ts';
 import { bodyPoints, type RateLimits } from './rate-limits.ts';
 
 /**
@@ -44,12 +45,14 @@ export type Caller = { email: string } | { integration: IntegrationToken } | nul
 
 export interface AdmissionOptions {
   authenticator: Authenticator;
-  control: Parameters<typeof integrationOfOidcClient>[0] & Parameters<typeof resolveAccess>[0];
+  control: ControlDb;
   integrationTokens?: IntegrationTokens;
   rateLimits?: RateLimits;
   bodyLimits: BodyLimits;
   caches: GatewayCaches | undefined;
   log: Logger;
+  /** With traces on, a sampled request's control-plane statements are spans of it. */
+  tracing?: ServiceTracing;
 }
 
 /** What admission found, for the request's Apollo context. */
@@ -60,11 +63,15 @@ type Admitted = Required<Pick<GatewayContext, 'access' | 'trace' | 'staff' | 'ra
  * integration: a token the gateway issued at /oauth/token, or a client-credentials token of the
  * firm's OIDC provider whose client id names a registered integration.
  */
-async function callerOf(opts: AdmissionOptions, authorization: string | undefined): Promise<Caller> {
+async function callerOf(
+  opts: AdmissionOptions,
+  control: () => ControlDb,
+  authorization: string | undefined,
+): Promise<Caller> {
   const bearer = await opts.authenticator.identify(authorization);
   if (bearer && 'email' in bearer) return bearer;
   if (bearer) {
-    const integration = await integrationOfOidcClient(opts.control, bearer.oidcClient);
+    const integration = await integrationOfOidcClient(control(), bearer.oidcClient);
     return integration
       ? {
           integration: {
@@ -193,6 +200,22 @@ export function admitByHeaders(opts: AdmissionOptions): RequestHandler {
   };
 }
 
+/**
+ * The control plane as a request sees it. For a sampled request with traces on, a view of the
+ * control plane's pool whose statements are spans of the request (`tracedPool`, as a subgraph's
+ * client database), made only if the request reaches it — most are answered from the caches.
+ */
+function controlFor(opts: AdmissionOptions, parent: RequestTrace['span']): () => ControlDb {
+  const pool = opts.control.$client;
+  if (!opts.tracing || !parent?.span.isRecording() || !('totalCount' in pool)) return () => opts.control;
+  const tracer = opts.tracing.tracer;
+  let traced: ControlDb | undefined;
+  return () => {
+    traced ??= controlDb(tracedPool(pool as pg.Pool, tracer, parent.context));
+    return traced;
+  };
+}
+
 async function admit(
   opts: AdmissionOptions,
   req: Request,
@@ -206,8 +229,9 @@ async function admit(
     name: req.header('apollographql-client-name') ?? null,
     version: req.header('apollographql-client-version') ?? null,
   };
+  const control = controlFor(opts, trace.span);
   const authorization = req.header('authorization');
-  const caller = await cachedCaller(opts.caches, authorization, () => callerOf(opts, authorization));
+  const caller = await cachedCaller(opts.caches, authorization, () => callerOf(opts, control, authorization));
   res.locals.caller = caller;
   if (!caller) {
     // Requests without a valid token are counted per source address, so guessing is slow.
@@ -219,7 +243,7 @@ async function admit(
     const access = await cachedAccess(
       opts.caches,
       `i|${integrationId}|${clientId}|${via ?? 'secret'}|${scope?.join(' ') ?? '*'}|${tenantSlug ?? ''}`,
-      () => resolveIntegrationAccess(opts.control, caller.integration, tenantSlug, client),
+      () => resolveIntegrationAccess(control(), caller.integration, tenantSlug, client),
     );
     trace.caller = access.email;
     trace.tenantId = access.tenant?.id;
@@ -233,7 +257,7 @@ async function admit(
   }
   trace.caller = caller.email;
   const access = await cachedAccess(opts.caches, `p|${caller.email}|${tenantSlug ?? ''}`, () =>
-    resolveAccess(opts.control, caller.email, tenantSlug, client),
+    resolveAccess(control(), caller.email, tenantSlug, client),
   );
   trace.tenantId = access.tenant?.id;
   await opts.rateLimits?.chargePerson(access.userId, bodyPoints(declared ?? 0));

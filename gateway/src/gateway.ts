@@ -39,6 +39,7 @@ import { forgetAccessAfterMutations, integrationUsagePlugin, noSubscriptions } f
 import { type LocalSignIn, localSignInRouter } from './local-sign-in.ts';
 import { type IntegrationTokens, tokenEndpoint } from './oauth.ts';
 import { GatewayMetrics, type MetricSources, requestTracing, traceOperationPlugin } from './observability.ts';
+import { phaseSpansPlugin, planResolved } from './phase-spans.ts';
 import { personRatePlugin, type RateLimits } from './rate-limits.ts';
 import { SubgraphSource } from './subgraph-source.ts';
 import { trustedDocumentsOnly } from './trusted-documents.ts';
@@ -156,6 +157,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     supergraphSdl: opts.supergraphSdl,
     buildService: ({ name, url }) =>
       new SubgraphSource({ url: opts.subgraphUrls[name] ?? url }, name, opts.signer, opts.tracing),
+    ...(opts.tracing ? { experimental_didResolveQueryPlan: planResolved(opts.tracing) } : {}),
   });
   const server = new ApolloServer<GatewayContext>({
     gateway,
@@ -177,6 +179,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         : []),
       audiencePlugin(opts.introspection ?? 'staff'),
       traceOperationPlugin(),
+      ...(opts.tracing ? [phaseSpansPlugin(opts.tracing)] : []),
       noSubscriptions,
       integrationUsagePlugin(opts.control, log),
       ...(caches ? [forgetAccessAfterMutations(caches)] : []),
@@ -315,6 +318,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     rateLimits: opts.rateLimits,
     bodyLimits: { ...DEFAULT_BODY_LIMITS, ...opts.bodyLimits },
     caches,
+    tracing: opts.tracing,
     log,
   };
   app.use(

@@ -28,8 +28,9 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (context?.access) {
       request.http?.headers.set(CONTEXT_HEADER, await this.signer.sign(context.access, this.subgraph));
     }
-    // The request's span goes with the fetch as its parent; the fetcher makes the fetch's own span.
-    const span = context?.trace?.span;
+    // The execution's span (else the request's) goes with the fetch as its parent; the fetcher
+    // makes the fetch's own span.
+    const span = context?.trace?.execute ?? context?.trace?.span;
     if (this.tracing && span) {
       for (const [name, value] of Object.entries(traceHeaders(span.context)))
         request.http?.headers.set(name, value);
