@@ -1,6 +1,6 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { CONTEXT_HEADER, type ContextSigner } from '@cifra/context';
-import { endSpan, parentIn, type ServiceTracing, traceHeaders } from '@cifra/tracing';
+import { endSpan, isSampled, parentIn, type ServiceTracing, traceHeaders } from '@cifra/tracing';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from './gateway-context.ts';
 
@@ -68,7 +68,9 @@ type Fetcher = RemoteGraphQLDataSource['fetcher'];
 export function tracedFetcher(fetcher: Fetcher, subgraph: string, tracing: ServiceTracing): Fetcher {
   return async (url, init) => {
     const parent = init?.headers ? parentIn(init.headers) : undefined;
-    if (!parent) return fetcher(url, init);
+    // Not traced, or not sampled: the request's own `traceparent` (flags 00) tells the subgraph
+    // not to record either, and no span is made here.
+    if (!parent || !isSampled(parent)) return fetcher(url, init);
     const target = new URL(url);
     const { span, context } = tracing.clientSpan(
       `POST ${subgraph}`,

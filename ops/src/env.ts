@@ -73,6 +73,11 @@ const schema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   /** The `service.name` of a split-mode service (`cifra-<service>` by default). */
   OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  /**
+   * The SDK's own sampler settings: when OTEL_TRACES_SAMPLER is set, the SDK reads both and decides
+   * alone; unset, production traces one request in ten (TRACES_SAMPLE_RATIO_DEFAULT), elsewhere all.
+   */
+  OTEL_TRACES_SAMPLER: z.string().min(1).optional(),
   /** Rate limits: `postgres` shares the buckets between gateway instances; `memory` (default) is one process. */
   RATE_LIMIT_STORE: z.enum(['memory', 'postgres']).default('memory'),
   RATE_LIMIT_PERSON_POINTS: z.coerce.number().int().min(1).optional(),
@@ -173,11 +178,20 @@ export function perimeterOf(env: Env): {
  */
 export function tracingOf(env: Env, mode: 'split' | 'all-in-one'): TracingOptions | undefined {
   if (!env.OTEL_EXPORTER_OTLP_ENDPOINT) return undefined;
+  const ownSampler = env.OTEL_TRACES_SAMPLER !== undefined;
   return {
     endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
     serviceName: mode === 'split' ? env.OTEL_SERVICE_NAME : undefined,
+    sampleRatio: !ownSampler && env.NODE_ENV === 'production' ? TRACES_SAMPLE_RATIO_DEFAULT : undefined,
   };
 }
+
+/**
+ * The share of requests traced in production unless OTEL_TRACES_SAMPLER says otherwise: every
+ * trace exported costs the gateway more than issue 14's 10 % of throughput, one in ten does not
+ * (docs/benchmarks.md, "What the perimeter and traces cost the gateway").
+ */
+export const TRACES_SAMPLE_RATIO_DEFAULT = 0.1;
 
 /** Where client backups go: BACKUP_DIR, else under DATA_DIR. */
 export const backupDirOf = (env: Env) => path.resolve(env.BACKUP_DIR ?? path.join(env.dataDir, 'backups'));

@@ -7,6 +7,7 @@ import {
   SpanKind,
   SpanStatusCode,
   type TextMapGetter,
+  TraceFlags,
   type Tracer,
   trace,
 } from '@opentelemetry/api';
@@ -163,6 +164,12 @@ export class ServiceTracing {
 export function parentIn(headers: Record<string, string | string[] | undefined>): Context | undefined {
   const ctx = propagator.extract(ROOT_CONTEXT, headers, headerGetter);
   return trace.getSpanContext(ctx) ? ctx : undefined;
+}
+
+/** Whether the span `ctx` names is sampled (its trace is recorded and exported). */
+export function isSampled(ctx: Context): boolean {
+  const span = trace.getSpanContext(ctx);
+  return span !== undefined && (span.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
 }
 
 /** The `traceparent` (and `tracestate`) headers that make the receiver's span a child of `ctx`'s. */
