@@ -195,6 +195,7 @@ export function admitByHeaders(opts: AdmissionOptions): RequestHandler {
           res.setHeader('WWW-Authenticate', `Bearer realm="cifra"${sent ? ', error="invalid_token"' : ''}`);
         }
         refuse(res, err);
+        dropRest(req, largest);
       },
     );
   };
