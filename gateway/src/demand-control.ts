@@ -33,7 +33,7 @@ import {
  * what was measured. Defaults leave room for every operation the product and its tests send.
  */
 export interface DemandLimits {
-  /** Characters of query text: past it the body is refused before anything parses it. */
+  /** Characters of query text: past it the request is refused before anything parses it. */
   maxQueryLength: number;
   maxTokens: number;
   maxDepth: number;
@@ -112,10 +112,9 @@ export function tooComplex(limit: string, max: number, measured: number | string
 }
 
 /**
- * The cheapest refusal: query text longer than any operation the product or a partner sends
- * (`maxQueryLength` characters) is refused as soon as the body is read — before the parser, the
- * caller's access or anything else spends time on it — so a flood of megabyte documents costs the
- * gateway little more than reading them.
+ * Query text longer than any operation the product or a partner sends (`maxQueryLength`
+ * characters) is refused as soon as the body is read — before the parser or anything else spends
+ * time on it. (A body too large for its sender never gets this far: gateway/src/admission.ts.)
  */
 export function queryLengthLimit(max: number): RequestHandler {
   return (req, res, next) => {

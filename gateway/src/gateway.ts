@@ -4,23 +4,25 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { type ContextSigner, jsonErrors, type Logger, requireJsonBody, tuneKeepAlive } from '@cifra/context';
-import {
-  type ControlDb,
-  control as controlSchema,
-  integrationOfOidcClient,
-  isConnectionFailure,
-  type TenantRegistry,
-} from '@cifra/db';
+import { type ControlDb, control as controlSchema, type TenantRegistry } from '@cifra/db';
 import { EXPORT_CONTENT, type ExportLinkVerifier, exportFileName, streamExport } from '@cifra/exports';
 import { Permissions } from '@cifra/permissions';
 import type { ServiceTracing } from '@cifra/tracing';
 import cors from 'cors';
-import express, { type RequestHandler } from 'express';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { resolveAccess, resolveIntegrationAccess, unauthenticated } from './access.ts';
-import { audiencePlugin, type IntrospectionPolicy, isStaff } from './audience.ts';
+import express from 'express';
+import type { GraphQLFormattedError } from 'graphql';
+import { resolveAccess, resolveIntegrationAccess } from './access.ts';
+import {
+  admitByHeaders,
+  admittedOf,
+  type BodyLimits,
+  DEFAULT_BODY_LIMITS,
+  integrationCalling,
+  readBody,
+} from './admission.ts';
+import { audiencePlugin, type IntrospectionPolicy } from './audience.ts';
 import type { Authenticator } from './auth.ts';
-import { cachedAccess, cachedCaller, createGatewayCaches, type GatewayCaches } from './caches.ts';
+import { createGatewayCaches } from './caches.ts';
 import { consoleHandler } from './console.ts';
 import {
   costLimitPlugin,
@@ -35,15 +37,10 @@ import {
 import type { GatewayContext } from './gateway-context.ts';
 import { forgetAccessAfterMutations, integrationUsagePlugin, noSubscriptions } from './gateway-plugins.ts';
 import { type LocalSignIn, localSignInRouter } from './local-sign-in.ts';
-import { type IntegrationToken, type IntegrationTokens, tokenEndpoint } from './oauth.ts';
-import {
-  GatewayMetrics,
-  type MetricSources,
-  requestTracing,
-  traceOf,
-  traceOperationPlugin,
-} from './observability.ts';
-import { personRatePlugin, type RateLimits, requestPoints } from './rate-limits.ts';
+import { type IntegrationTokens, tokenEndpoint } from './oauth.ts';
+import { GatewayMetrics, type MetricSources, requestTracing, traceOperationPlugin } from './observability.ts';
+import { phaseSpansPlugin, planResolved } from './phase-spans.ts';
+import { personRatePlugin, type RateLimits } from './rate-limits.ts';
 import { SubgraphSource } from './subgraph-source.ts';
 import { trustedDocumentsOnly } from './trusted-documents.ts';
 
@@ -80,6 +77,11 @@ export interface GatewayOptions {
    * token), with what the process can report about its pools and job queue.
    */
   metrics?: MetricSources & { token?: string };
+  /**
+   * What a request's body may weigh (`BODY_MAX_BYTES`, `BULK_BODY_MAX_BYTES`): refused with 413
+   * before it is read (docs/architecture/gateway.md).
+   */
+  bodyLimits?: Partial<BodyLimits>;
   /** Token buckets per person and per source address (docs/architecture/gateway.md). */
   rateLimits?: RateLimits;
   /** Partner integrations' access tokens: `POST /oauth/token` is served when given (docs/partners.md). */
@@ -121,26 +123,6 @@ export interface RunningGateway {
  * with a short-lived context it signs itself; subgraphs believe nothing else.
  */
 /**
- * What the request context throws: its own refusals as they are; the control plane unreachable as
- * SERVICE_UNAVAILABLE (503); anything else as a bare internal error — never the SQL, the address
- * or the caller's email a database error message carries.
- */
-function gatewayError(err: unknown, log: Logger): GraphQLError {
-  if (err instanceof GraphQLError) return err;
-  if (isConnectionFailure(err)) {
-    log.warn({ err }, 'the control plane cannot be reached');
-    return new GraphQLError('The service is unavailable right now; try again shortly', {
-      extensions: {
-        code: 'SERVICE_UNAVAILABLE',
-        http: { status: 503, headers: new Map([['retry-after', '5']]) },
-      },
-    });
-  }
-  log.error({ err }, 'the request context failed');
-  return new GraphQLError('Internal error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
-}
-
-/**
  * What a client may see of an error: no subgraph name, no internal address. Details stay in the
  * log under the request's id.
  */
@@ -156,54 +138,6 @@ function clientSafe(formatted: GraphQLFormattedError, log: Logger): GraphQLForma
   }
   return serviceName === undefined ? formatted : { ...formatted, extensions };
 }
-
-/** Who is calling, worked out once per request from its Authorization header. */
-export type Caller = { email: string } | { integration: IntegrationToken } | null;
-
-/**
- * A person (a token of the firm's provider or the local issuer, with an email), or a partner
- * integration: a token the gateway issued at /oauth/token, or a client-credentials token of the
- * firm's OIDC provider whose client id names a registered integration.
- */
-async function callerOf(
-  opts: Pick<GatewayOptions, 'integrationTokens' | 'authenticator' | 'control'>,
-  authorization: string | undefined,
-): Promise<Caller> {
-  const bearer = await opts.authenticator.identify(authorization);
-  if (bearer && 'email' in bearer) return bearer;
-  if (bearer) {
-    const integration = await integrationOfOidcClient(opts.control, bearer.oidcClient);
-    return integration
-      ? {
-          integration: {
-            integrationId: integration.id,
-            clientId: bearer.oidcClient,
-            scope: null,
-            via: 'oidc',
-          },
-        }
-      : null;
-  }
-  const token = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1];
-  const ours = token && opts.integrationTokens ? await opts.integrationTokens.verify(token) : null;
-  return ours ? { integration: ours } : null;
-}
-
-/** Runs first on /graphql: every later step reads the caller from `res.locals.caller`. */
-function identifyCaller(
-  opts: Parameters<typeof callerOf>[0],
-  caches: GatewayCaches | undefined,
-): RequestHandler {
-  return (req, res, next) => {
-    const authorization = req.header('authorization');
-    cachedCaller(caches, authorization, () => callerOf(opts, authorization)).then((caller) => {
-      res.locals.caller = caller;
-      next();
-    }, next);
-  };
-}
-
-const callerIn = (res: { locals: Record<string, unknown> }) => (res.locals.caller ?? null) as Caller;
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const log = opts.log.child({ component: 'gateway' });
@@ -223,6 +157,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     supergraphSdl: opts.supergraphSdl,
     buildService: ({ name, url }) =>
       new SubgraphSource({ url: opts.subgraphUrls[name] ?? url }, name, opts.signer, opts.tracing),
+    ...(opts.tracing ? { experimental_didResolveQueryPlan: planResolved(opts.tracing) } : {}),
   });
   const server = new ApolloServer<GatewayContext>({
     gateway,
@@ -244,6 +179,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         : []),
       audiencePlugin(opts.introspection ?? 'staff'),
       traceOperationPlugin(),
+      ...(opts.tracing ? [phaseSpansPlugin(opts.tracing)] : []),
       noSubscriptions,
       integrationUsagePlugin(opts.control, log),
       ...(caches ? [forgetAccessAfterMutations(caches)] : []),
@@ -375,73 +311,25 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       }),
     );
   }
+  const admission = {
+    authenticator: opts.authenticator,
+    control: opts.control,
+    integrationTokens: opts.integrationTokens,
+    rateLimits: opts.rateLimits,
+    bodyLimits: { ...DEFAULT_BODY_LIMITS, ...opts.bodyLimits },
+    caches,
+    tracing: opts.tracing,
+    log,
+  };
   app.use(
     '/graphql',
     requireJsonBody,
-    express.json({ limit: '5mb' }),
+    // The caller, their access and their charge from the headers; then the body, counted.
+    admitByHeaders(admission),
+    readBody(admission),
     ...(demand ? [queryLengthLimit(limits.maxQueryLength)] : []),
-    identifyCaller(opts, caches),
-    trustedDocumentsOnly(opts.control, (res) => {
-      const caller = callerIn(res);
-      return caller && 'integration' in caller ? caller.integration : null;
-    }),
-    expressMiddleware(server, {
-      context: async ({ req, res }) => {
-        const trace = traceOf(res);
-        try {
-          const tenantSlug = req.header('x-tenant')?.trim() || undefined;
-          trace.tenant = tenantSlug;
-          const client = {
-            name: req.header('apollographql-client-name') ?? null,
-            version: req.header('apollographql-client-version') ?? null,
-          };
-          const caller = callerIn(res);
-          if (!caller) {
-            // Requests without a valid token are counted per source address, so guessing is slow.
-            await opts.rateLimits?.chargeAddress(req.socket.remoteAddress ?? 'unknown');
-            throw unauthenticated('Sign in: send a valid bearer token');
-          }
-          if ('integration' in caller) {
-            const { integrationId, clientId, via, scope } = caller.integration;
-            const access = await cachedAccess(
-              caches,
-              `i|${integrationId}|${clientId}|${via ?? 'secret'}|${scope?.join(' ') ?? '*'}|${tenantSlug ?? ''}`,
-              () => resolveIntegrationAccess(opts.control, caller.integration, tenantSlug, client),
-            );
-            trace.caller = access.email;
-            trace.tenantId = access.tenant?.id;
-            await opts.rateLimits?.chargePerson(access.userId, requestPoints(req.body?.query));
-            return {
-              access: { ...access, client, requestId: trace.requestId },
-              trace,
-              staff: false,
-              rateKey: access.userId,
-            };
-          }
-          trace.caller = caller.email;
-          const access = await cachedAccess(caches, `p|${caller.email}|${tenantSlug ?? ''}`, () =>
-            resolveAccess(opts.control, caller.email, tenantSlug, client),
-          );
-          trace.tenantId = access.tenant?.id;
-          await opts.rateLimits?.chargePerson(access.userId, requestPoints(req.body?.query));
-          return {
-            access: { ...access, client, requestId: trace.requestId },
-            trace,
-            staff: isStaff(access.firm.role, tenantSlug ? (access.tenantRole ?? null) : undefined),
-            rateKey: access.userId,
-          };
-        } catch (caught) {
-          const err = gatewayError(caught, log);
-          trace.outcome = String(err.extensions.code ?? 'ERROR');
-          if (trace.outcome === 'UNAUTHENTICATED') {
-            // RFC 6750 §3: say whether a token was sent and refused, or none was sent.
-            const sent = req.header('authorization') !== undefined;
-            res.setHeader('WWW-Authenticate', `Bearer realm="cifra"${sent ? ', error="invalid_token"' : ''}`);
-          }
-          throw err;
-        }
-      },
-    }),
+    trustedDocumentsOnly(opts.control, integrationCalling),
+    expressMiddleware(server, { context: async ({ res }) => admittedOf(res) }),
   );
 
   if (localSignIn) app.use(localSignIn);

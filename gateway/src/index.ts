@@ -1,4 +1,5 @@
 export * from './access.ts';
+export * from './admission.ts';
 export * from './audience.ts';
 export * from './auth.ts';
 export * from './caches.ts';

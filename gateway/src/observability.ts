@@ -20,8 +20,11 @@ export interface RequestTrace {
   operation?: string;
   /** The error codes of the answer, or OK. */
   outcome?: string;
-  /** The request's span and its context (the parent of its fetches' spans), when traces are on. */
+  /** The request's span and its context (the parent of its phases' spans), when traces are on. */
   span?: { span: Span; context: Context };
+  /** Its planning and its execution (the parent of its fetches' spans), when it is sampled. */
+  plan?: { span: Span; context: Context };
+  execute?: { span: Span; context: Context };
 }
 
 /** A caller's own request id is kept when it is a sane token; anything else is replaced. */

@@ -93,16 +93,17 @@ export class RateLimits {
   }
 }
 
-/** Query text beyond each this many characters costs one more point. */
-const CHARACTERS_PER_POINT = 65_536;
+/** Each this many bytes of body costs one more point. */
+const BYTES_PER_POINT = 65_536;
 
 /**
- * What a request costs before anything is parsed: 1, and a point per 64 KiB of query text. Charged
- * as the caller is identified, so a document refused at the parser or by demand control is paid
- * for too — a megabyte of it twenty times a line's price.
+ * What a request costs before anything is read of its body: 1, and a point per 64 KiB it
+ * announces (`Content-Length`; a chunked body is charged its size once it has arrived). Charged
+ * as soon as the caller is known, so a body refused for its size, at the parser or by demand
+ * control is paid for too — a megabyte of it seventeen times a line's price.
  */
-export function requestPoints(query: unknown): number {
-  return 1 + Math.floor((typeof query === 'string' ? query.length : 0) / CHARACTERS_PER_POINT);
+export function bodyPoints(bytes: number): number {
+  return 1 + Math.floor(bytes / BYTES_PER_POINT);
 }
 
 /** What an operation costs on top of its request: each costly root field (aliases counted). */

@@ -1,6 +1,6 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { CONTEXT_HEADER, type ContextSigner } from '@cifra/context';
-import { endSpan, parentIn, type ServiceTracing, traceHeaders } from '@cifra/tracing';
+import { endSpan, isSampled, parentIn, type ServiceTracing, traceHeaders } from '@cifra/tracing';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from './gateway-context.ts';
 
@@ -28,8 +28,9 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (context?.access) {
       request.http?.headers.set(CONTEXT_HEADER, await this.signer.sign(context.access, this.subgraph));
     }
-    // The request's span goes with the fetch as its parent; the fetcher makes the fetch's own span.
-    const span = context?.trace?.span;
+    // The execution's span (else the request's) goes with the fetch as its parent; the fetcher
+    // makes the fetch's own span.
+    const span = context?.trace?.execute ?? context?.trace?.span;
     if (this.tracing && span) {
       for (const [name, value] of Object.entries(traceHeaders(span.context)))
         request.http?.headers.set(name, value);
@@ -67,7 +68,9 @@ type Fetcher = RemoteGraphQLDataSource['fetcher'];
 export function tracedFetcher(fetcher: Fetcher, subgraph: string, tracing: ServiceTracing): Fetcher {
   return async (url, init) => {
     const parent = init?.headers ? parentIn(init.headers) : undefined;
-    if (!parent) return fetcher(url, init);
+    // Not traced, or not sampled: the request's own `traceparent` (flags 00) tells the subgraph
+    // not to record either, and no span is made here.
+    if (!parent || !isSampled(parent)) return fetcher(url, init);
     const target = new URL(url);
     const { span, context } = tracing.clientSpan(
       `POST ${subgraph}`,

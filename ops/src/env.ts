@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { DemandLimits, IntrospectionPolicy, RateLimitOptions } from '@cifra/gateway';
+import type { BodyLimits, DemandLimits, IntrospectionPolicy, RateLimitOptions } from '@cifra/gateway';
 import { jsonProviderConfig } from '@cifra/subgraph-fx';
 import type { TracingOptions } from '@cifra/tracing';
 import { z } from 'zod';
@@ -50,6 +50,9 @@ const schema = z.object({
   QUERY_MAX_DIRECTIVES: z.coerce.number().int().min(0).optional(),
   QUERY_MAX_COST: z.coerce.number().int().min(100).optional(),
   QUERY_DEFAULT_LIST_SIZE: z.coerce.number().int().min(1).optional(),
+  /** Bytes of a request body (any caller) and of a bulk importer's (GL.Post): 413 past them. */
+  BODY_MAX_BYTES: z.coerce.number().int().min(262_144).optional(),
+  BULK_BODY_MAX_BYTES: z.coerce.number().int().min(262_144).optional(),
   // The same, tighter, for partner integrations and entity keys (never looser than the above).
   INTEGRATION_QUERY_MAX_TOKENS: z.coerce.number().int().min(100).optional(),
   INTEGRATION_QUERY_MAX_DEPTH: z.coerce.number().int().min(3).optional(),
@@ -70,6 +73,11 @@ const schema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   /** The `service.name` of a split-mode service (`cifra-<service>` by default). */
   OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  /**
+   * The SDK's own sampler settings: when OTEL_TRACES_SAMPLER is set, the SDK reads both and decides
+   * alone; unset, production traces one request in ten (TRACES_SAMPLE_RATIO_DEFAULT), elsewhere all.
+   */
+  OTEL_TRACES_SAMPLER: z.string().min(1).optional(),
   /** Rate limits: `postgres` shares the buckets between gateway instances; `memory` (default) is one process. */
   RATE_LIMIT_STORE: z.enum(['memory', 'postgres']).default('memory'),
   RATE_LIMIT_PERSON_POINTS: z.coerce.number().int().min(1).optional(),
@@ -124,6 +132,7 @@ export function perimeterOf(env: Env): {
   corsOrigins: string[];
   limits: Partial<DemandLimits>;
   integrationLimits: Partial<DemandLimits>;
+  bodyLimits: Partial<BodyLimits>;
   accessCacheMs?: number;
   introspection: IntrospectionPolicy;
   metrics: { token?: string };
@@ -141,6 +150,7 @@ export function perimeterOf(env: Env): {
   return {
     corsOrigins: env.CORS_ORIGINS,
     limits: defined(limits),
+    bodyLimits: defined({ maxBytes: env.BODY_MAX_BYTES, bulkMaxBytes: env.BULK_BODY_MAX_BYTES }),
     accessCacheMs: env.ACCESS_CACHE_MS,
     integrationLimits: defined({
       maxTokens: env.INTEGRATION_QUERY_MAX_TOKENS,
@@ -168,11 +178,20 @@ export function perimeterOf(env: Env): {
  */
 export function tracingOf(env: Env, mode: 'split' | 'all-in-one'): TracingOptions | undefined {
   if (!env.OTEL_EXPORTER_OTLP_ENDPOINT) return undefined;
+  const ownSampler = env.OTEL_TRACES_SAMPLER !== undefined;
   return {
     endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
     serviceName: mode === 'split' ? env.OTEL_SERVICE_NAME : undefined,
+    sampleRatio: !ownSampler && env.NODE_ENV === 'production' ? TRACES_SAMPLE_RATIO_DEFAULT : undefined,
   };
 }
+
+/**
+ * The share of requests traced in production unless OTEL_TRACES_SAMPLER says otherwise: every
+ * trace exported costs the gateway more than issue 14's 10 % of throughput, one in ten does not
+ * (docs/benchmarks.md, "What the perimeter and traces cost the gateway").
+ */
+export const TRACES_SAMPLE_RATIO_DEFAULT = 0.1;
 
 /** Where client backups go: BACKUP_DIR, else under DATA_DIR. */
 export const backupDirOf = (env: Env) => path.resolve(env.BACKUP_DIR ?? path.join(env.dataDir, 'backups'));

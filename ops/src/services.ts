@@ -122,7 +122,13 @@ export interface GatewayServiceOptions {
   /** CORS origins and demand-control limits. */
   perimeter?: Pick<
     GatewayOptions,
-    'corsOrigins' | 'limits' | 'integrationLimits' | 'introspection' | 'metrics' | 'accessCacheMs'
+    | 'corsOrigins'
+    | 'limits'
+    | 'integrationLimits'
+    | 'bodyLimits'
+    | 'introspection'
+    | 'metrics'
+    | 'accessCacheMs'
   > & {
     rateLimits?: Partial<Omit<RateLimitOptions, 'store'>> & { store?: 'memory' | 'postgres' };
   };

@@ -152,6 +152,14 @@ async function runOne(bench: Bench): Promise<BenchRow[]> {
       const child = spawn(
         process.execPath,
         [
+          // BENCH_CPU_PROFILE_DIR=<dir>: each stack process writes its threads' CPU profiles to
+          // <dir>/<bench>-<n> on exit (the main thread's is the largest).
+          ...(process.env.BENCH_CPU_PROFILE_DIR
+            ? [
+                '--cpu-prof',
+                `--cpu-prof-dir=${path.join(process.env.BENCH_CPU_PROFILE_DIR, `${bench.name}-${stacks}`)}`,
+              ]
+            : []),
           '--import',
           'tsx',
           fileURLToPath(new URL('./stack-process.ts', import.meta.url)),

@@ -1,9 +1,10 @@
 /**
- * What the perimeter and traces cost the gateway: the same tenant query through three all-in-one
+ * What the perimeter and traces cost the gateway: the same tenant query through four all-in-one
  * stacks — a gateway without the perimeter; the perimeter on (demand control, rate limits with
  * buckets no one empties, a JSON log line per request, Prometheus metrics); and the perimeter on
- * with every span exported over OTLP/HTTP in batches to a collector stand-in on loopback. Each
- * stack runs in a process of its own; rounds rotate which goes first.
+ * with every span exported over OTLP/HTTP in batches to a collector stand-in on loopback; and the
+ * same with one trace in ten sampled at the gateway. Each stack runs in a process of its own;
+ * rounds rotate which goes first.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +12,12 @@ import { signLocalToken } from '@cifra/gateway';
 import { readSecrets } from '@cifra/ops';
 import { load, TENANT, UNLIMITED } from './gateway.bench.ts';
 import { type BenchRow, defineBench, ms, percentile, ratio } from './harness.ts';
+
+/** The sampled side's share of traces (what `OTEL_TRACES_SAMPLER_ARG` would say). */
+const SAMPLE_RATIO = 0.1;
+
+/** Each span of an OTLP/JSON export names its id once (its parent's is `parentSpanId`). */
+const SPAN_ID = Buffer.from('"spanId"');
 
 /** An OTLP/HTTP receiver that counts what it is sent and keeps nothing. */
 async function otlpSink() {
@@ -22,11 +29,8 @@ async function otlpSink() {
       const body = Buffer.concat(chunks);
       received.requests += 1;
       received.bytes += body.length;
-      const sent = JSON.parse(body.toString()) as {
-        resourceSpans?: { scopeSpans?: { spans?: unknown[] }[] }[];
-      };
-      for (const r of sent.resourceSpans ?? [])
-        for (const s of r.scopeSpans ?? []) received.spans += s.spans?.length ?? 0;
+      // Counted, not decoded: this process also sends the load, and must not pay for the spans.
+      for (let at = body.indexOf(SPAN_ID); at !== -1; at = body.indexOf(SPAN_ID, at + 1)) received.spans += 1;
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
@@ -54,24 +58,39 @@ export default defineBench({
   async run(ctx) {
     const requests = ctx.size('observability_requests', 1_000);
     const concurrency = ctx.size('observability_concurrency', 8);
-    const rounds = 3;
+    const rounds = ctx.size('observability_rounds', 4);
     const sink = await otlpSink();
     ctx.defer(sink.close);
+    const sampledSink = await otlpSink();
+    ctx.defer(sampledSink.close);
     const perimeter = UNLIMITED;
-    const side = async (label: string, tracesEndpoint?: string, bare = false): Promise<Side> => {
-      const s = await ctx.stackProcess({ perimeter, logs: !bare, tracesEndpoint, bare });
+    const side = async (
+      label: string,
+      tracesEndpoint?: string,
+      bare = false,
+      sampleRatio?: number,
+    ): Promise<Side> => {
+      const s = await ctx.stackProcess({ perimeter, logs: !bare, tracesEndpoint, bare, sampleRatio });
       const token = await signLocalToken((await readSecrets(s.dataDir)).authPrivateJwk, 'senior@demo.firm');
       const headers = async () => ({ authorization: `Bearer ${token}`, 'x-tenant': TENANT });
       return { label, url: s.gatewayUrl, headers, all: [], elapsedMs: 0 };
     };
     const bare = await side('perimeter off, traces off', undefined, true);
     const off = await side('perimeter on, traces off');
-    const on = await side('perimeter on, traces on (OTLP/HTTP to loopback)', sink.url);
-    const sides = [bare, off, on];
+    const on = await side('perimeter on, every trace exported (OTLP/HTTP to loopback)', sink.url);
+    const sampled = await side(
+      `perimeter on, 1 trace in ${Math.round(1 / SAMPLE_RATIO)} exported (parent-based ratio)`,
+      sampledSink.url,
+      false,
+      SAMPLE_RATIO,
+    );
+    const sides = [bare, off, on, sampled];
     for (const s of sides) await load(s.url, s.headers, 200, concurrency); // warm up
     const before = { ...sink.received };
+    const sampledBefore = { ...sampledSink.received };
     for (let round = 0; round < rounds; round++) {
-      for (const s of [...sides.slice(round % 3), ...sides.slice(0, round % 3)]) {
+      const first = round % sides.length;
+      for (const s of [...sides.slice(first), ...sides.slice(0, first)]) {
         const sample = await load(s.url, s.headers, requests, concurrency);
         s.all.push(...sample.latencies);
         s.elapsedMs += sample.elapsedMs;
@@ -101,14 +120,24 @@ export default defineBench({
         note: `p50 ratio ${ratio(percentile(on.all, 0.5) / percentile(off.all, 0.5))}`,
       },
       {
+        measure: 'throughput ratio sampled traces / traces off (perimeter on)',
+        result: ratio(rate(sampled) / rate(off)),
+        note: `p50 ratio ${ratio(percentile(sampled.all, 0.5) / percentile(off.all, 0.5))}`,
+      },
+      {
         measure: 'throughput ratio perimeter and traces on / both off',
         result: ratio(rate(on) / rate(bare)),
         note: `p50 ratio ${ratio(percentile(on.all, 0.5) / percentile(bare.all, 0.5))}`,
       },
       {
-        measure: 'spans exported per request',
+        measure: 'spans exported per request, every trace',
         result: (spans / total).toFixed(1),
         note: `${(sink.received.requests - before.requests).toLocaleString('en')} OTLP requests, ${Math.round((sink.received.bytes - before.bytes) / 1024).toLocaleString('en')} KiB`,
+      },
+      {
+        measure: 'spans exported per request, sampled',
+        result: ((sampledSink.received.spans - sampledBefore.spans) / total).toFixed(2),
+        note: `${(sampledSink.received.requests - sampledBefore.requests).toLocaleString('en')} OTLP requests, ${Math.round((sampledSink.received.bytes - sampledBefore.bytes) / 1024).toLocaleString('en')} KiB`,
       },
     );
     return rows;

@@ -21,6 +21,8 @@ export interface StackProcessConfig {
   logs?: boolean;
   /** An OTLP/HTTP endpoint: traces on. */
   tracesEndpoint?: string;
+  /** With traces on, the share of requests traced (parent-based ratio sampling at the gateway). */
+  sampleRatio?: number;
   /**
    * Serve through a second gateway in front of the same subgraphs without the perimeter: no demand
    * control, no rate limits, no metrics, no log output (what the perimeter costs is measured against it).
@@ -39,7 +41,9 @@ const stack = await startStack({
   worker: false,
   log: config.logs ? pino({ level: 'info' }, discard) : pino({ level: 'silent' }),
   perimeter: config.perimeter,
-  tracing: config.tracesEndpoint ? { endpoint: config.tracesEndpoint } : undefined,
+  tracing: config.tracesEndpoint
+    ? { endpoint: config.tracesEndpoint, sampleRatio: config.sampleRatio }
+    : undefined,
 });
 const bare = config.bare
   ? await startGateway({

@@ -13,19 +13,25 @@ describe('the gateway perimeter: demand control and CORS', () => {
   });
   afterAll(() => t?.close());
 
-  it('refuses the reported bomb before parsing it while another user on another client is answered', async () => {
-    const [refused, other] = await Promise.all([
+  it('refuses the reported bomb before reading or parsing it while another user on another client is answered', async () => {
+    const [refused, fromSenior, other] = await Promise.all([
+      // A read-only user may send 1 MiB: the 1.4 MB bomb is refused from its Content-Length.
       t.as('client', 'cafe-boquete')(bomb(100, 1_200)),
+      // Someone who may bulk-import may send it: it is refused by its length once read.
+      t.as('senior', 'cafe-boquete')(bomb(100, 1_200)),
       t.as('senior', 'ferreteria-colon')('{ accounts { code } }'),
     ]);
-    expect(refused.status).toBe(400);
-    expect(codes(refused)).toEqual(['QUERY_TOO_COMPLEX']);
-    expect(refused.errors?.[0]?.extensions).toMatchObject({
+    expect(refused.status).toBe(413);
+    expect(codes(refused)).toEqual(['PAYLOAD_TOO_LARGE']);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ limit: 'body', max: 1024 * 1024 });
+    expect(refused.data ?? null).toBeNull();
+    expect(fromSenior.status).toBe(400);
+    expect(codes(fromSenior)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(fromSenior.errors?.[0]?.extensions).toMatchObject({
       limit: 'length',
       max: 100_000,
       measured: bomb(100, 1_200).length,
     });
-    expect(refused.data ?? null).toBeNull();
     expect(other.errors).toBeUndefined();
     expect((other.data as { accounts: unknown[] }).accounts.length).toBeGreaterThan(10);
   });

@@ -109,9 +109,11 @@ describe('traces from the gateway through a subgraph to PostgreSQL', () => {
       throw new Error(`spans: ${spans.map((s) => `${service(s)} ${s.name}`).join(', ')}`);
     expect(fetchSpan.kind).toBe(SpanKind.CLIENT);
     // The subgraph continued the gateway's trace from traceparent: its request is the fetch's child,
-    // and the fetch is the gateway request's.
+    // the fetch is the gateway's execution's, and that is the gateway request's.
     expect(parentId(ledger)).toBe(idOf(fetchSpan));
-    expect(parentId(fetchSpan)).toBe(idOf(root));
+    const execute = spans.find((s) => s.name === 'gateway.execute');
+    expect(execute && parentId(fetchSpan)).toBe(execute && idOf(execute));
+    expect(execute && parentId(execute)).toBe(idOf(root));
     expect(ledger.attributes).toMatchObject({
       'cifra.request_id': 'traced-1',
       'cifra.tenant.slug': 'cafe-boquete',
@@ -136,6 +138,54 @@ describe('traces from the gateway through a subgraph to PostgreSQL', () => {
     const recorded = JSON.stringify(spans.map((s) => s.attributes));
     expect(recorded).not.toContain('senior@demo.firm');
     expect(recorded).not.toMatch(/db\.query\.text|db\.statement|drizzle\.query/);
+  });
+
+  it('the gateway’s plan, its execution and its control-plane statements are spans of the request', async () => {
+    // A caller and client no earlier test asked for: the access is not in the gateway's cache, so
+    // the control plane is read.
+    const res = await post(
+      {
+        authorization: `Bearer ${t.token('admin')}`,
+        'x-tenant': 'logistica-canal',
+        'x-request-id': 'traced-phases',
+      },
+      'query PhasedAccounts { accounts { code } }',
+    );
+    expect(res.status).toBe(200);
+    const root = await gatewaySpan('traced-phases');
+    const spans = exporter
+      .getFinishedSpans()
+      .filter((s) => s.spanContext().traceId === root.spanContext().traceId);
+    const gateway = spans.filter((s) => service(s) === 'cifra-gateway');
+    const plan = gateway.find((s) => s.name === 'gateway.plan');
+    const execute = gateway.find((s) => s.name === 'gateway.execute');
+    const fetchSpan = gateway.find((s) => s.name === 'POST ledger');
+    if (!plan || !execute || !fetchSpan)
+      throw new Error(`gateway spans: ${gateway.map((s) => s.name).join(', ')}`);
+    expect(plan.kind).toBe(SpanKind.INTERNAL);
+    expect(plan.attributes['graphql.operation.name']).toBe('PhasedAccounts');
+    expect(parentId(plan)).toBe(idOf(root));
+    expect(parentId(execute)).toBe(idOf(root));
+    expect(parentId(fetchSpan)).toBe(idOf(execute));
+    // Planning comes before execution, and every fetch is inside the execution.
+    const at = (time: [number, number]) => time[0] * 1e9 + time[1];
+    expect(at(plan.endTime)).toBeLessThanOrEqual(at(execute.startTime));
+    expect(at(fetchSpan.startTime)).toBeGreaterThanOrEqual(at(execute.startTime));
+
+    // The caller's access was read from the control plane: statements of the gateway, children of
+    // the request, in the control database — and, as everywhere, no statement text.
+    const control = gateway.filter((s) => s.attributes['db.system.name'] === 'postgresql');
+    expect(control.length).toBeGreaterThan(0);
+    for (const q of control) {
+      expect(q.kind).toBe(SpanKind.CLIENT);
+      expect(parentId(q)).toBe(idOf(root));
+      expect(q.name).toMatch(/^[A-Z]+( [a-z_]+)?$/);
+    }
+    expect(control.map((q) => q.attributes['db.collection.name'])).toEqual(
+      expect.arrayContaining(['tenants']),
+    );
+    const ledgerQuery = spans.find((s) => service(s) === 'cifra-ledger' && s.name === 'SELECT accounts');
+    expect(ledgerQuery?.attributes['db.namespace']).not.toBe(control[0]?.attributes['db.namespace']);
   });
 
   it('a transaction’s statements are spans of the request that ran it, on the connection it checked out', async () => {

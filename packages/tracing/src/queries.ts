@@ -30,11 +30,32 @@ const unquote = (name: string | undefined) => name?.replace(/^"|"$/g, '');
  * the client's data.
  */
 export function summarize(text: string): { operation: string; table?: string } {
+  const known = summaries.get(text);
+  if (known) return known;
   const operation = (OPERATION.exec(text)?.[1] ?? 'QUERY').toUpperCase();
   const match = TABLE[operation]?.exec(text);
-  if (!match) return { operation };
-  const table = match[2] ? unquote(match[2]) : unquote(match[1]);
-  return { operation, table };
+  const summary = match
+    ? { operation, table: match[2] ? unquote(match[2]) : unquote(match[1]) }
+    : { operation };
+  // The code's statements are a few hundred texts, each run over and over: summarized once.
+  // Raw SQL with literals could make them many, so the memory is bounded.
+  if (summaries.size >= MAX_SUMMARIES) summaries.clear();
+  summaries.set(text, summary);
+  return summary;
+}
+
+const MAX_SUMMARIES = 2_000;
+const summaries = new Map<string, { operation: string; table?: string }>();
+
+/** Where a pool's statements go, worked out once per pool (a connection string is parsed). */
+const places = new WeakMap<object, Attributes>();
+function placeOf(pool: TraceablePool): Attributes {
+  let place = places.get(pool);
+  if (!place) {
+    place = where(pool.options);
+    places.set(pool, place);
+  }
+  return place;
 }
 
 function where(options: TraceablePool['options']): Attributes {
@@ -61,7 +82,7 @@ function where(options: TraceablePool['options']): Attributes {
  * transaction on one checked-out connection). Made per request, and only when tracing is on.
  */
 export function tracedPool<P extends TraceablePool>(pool: P, tracer: Tracer, parent: Context): P {
-  const base = where(pool.options);
+  const base = placeOf(pool);
   const traced =
     (run: Query, self: unknown): Query =>
     (...args: unknown[]) => {

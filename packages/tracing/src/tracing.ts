@@ -7,13 +7,21 @@ import {
   SpanKind,
   SpanStatusCode,
   type TextMapGetter,
+  TraceFlags,
   type Tracer,
   trace,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  type Sampler,
+  type SpanProcessor,
+  TraceIdRatioBasedSampler,
+} from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
 /**
@@ -40,6 +48,12 @@ export interface TracingOptions {
   spanProcessors?: SpanProcessor[];
   /** Every service's `service.name` (OTEL_SERVICE_NAME in split mode); `cifra-<service>` by default. */
   serviceName?: string;
+  /**
+   * The share of requests traced (0 to 1), decided where a trace starts (the gateway) and followed
+   * through `traceparent` (parent-based). Absent, the SDK's own OTEL_TRACES_SAMPLER and
+   * OTEL_TRACES_SAMPLER_ARG decide (every request when neither is set).
+   */
+  sampleRatio?: number;
 }
 
 /** W3C Trace Context (`traceparent`, `tracestate`): what crosses the gateway → subgraph hop. */
@@ -53,8 +67,13 @@ export function tracesUrl(endpoint: string): string {
 export class Tracing {
   private readonly processors: SpanProcessor[];
   private readonly services = new Map<string, ServiceTracing>();
+  private readonly sampler: Sampler | undefined;
 
   constructor(private readonly opts: TracingOptions) {
+    this.sampler =
+      opts.sampleRatio === undefined
+        ? undefined
+        : new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(opts.sampleRatio) });
     this.processors = [
       ...(opts.endpoint
         ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(opts.endpoint) }))]
@@ -72,7 +91,11 @@ export class Tracing {
       );
       service = new ServiceTracing(
         name,
-        new BasicTracerProvider({ resource, spanProcessors: this.processors }),
+        new BasicTracerProvider({
+          resource,
+          spanProcessors: this.processors,
+          ...(this.sampler ? { sampler: this.sampler } : {}),
+        }),
       );
       this.services.set(name, service);
     }
@@ -123,10 +146,17 @@ export class ServiceTracing {
     return { span, context: trace.setSpan(parent, span) };
   }
 
-  /** A span of background work (a job run) of this service, and its context. */
-  internalSpan(name: string, attributes: Attributes): { span: Span; context: Context } {
-    const span = this.tracer.startSpan(name, { kind: SpanKind.INTERNAL, attributes }, ROOT_CONTEXT);
-    return { span, context: trace.setSpan(ROOT_CONTEXT, span) };
+  /**
+   * A span of work inside this service — a job run (a trace of its own), a phase of a request (a
+   * child of `parent`'s span) — and its context.
+   */
+  internalSpan(
+    name: string,
+    attributes: Attributes,
+    parent: Context = ROOT_CONTEXT,
+  ): { span: Span; context: Context } {
+    const span = this.tracer.startSpan(name, { kind: SpanKind.INTERNAL, attributes }, parent);
+    return { span, context: trace.setSpan(parent, span) };
   }
 }
 
@@ -134,6 +164,12 @@ export class ServiceTracing {
 export function parentIn(headers: Record<string, string | string[] | undefined>): Context | undefined {
   const ctx = propagator.extract(ROOT_CONTEXT, headers, headerGetter);
   return trace.getSpanContext(ctx) ? ctx : undefined;
+}
+
+/** Whether the span `ctx` names is sampled (its trace is recorded and exported). */
+export function isSampled(ctx: Context): boolean {
+  const span = trace.getSpanContext(ctx);
+  return span !== undefined && (span.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
 }
 
 /** The `traceparent` (and `tracestate`) headers that make the receiver's span a child of `ctx`'s. */

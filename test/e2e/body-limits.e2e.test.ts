@@ -1,0 +1,210 @@
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codes } from '../support/client.ts';
+import { chunk, rawRequest, write } from '../support/raw-http.ts';
+import { startAnotherGateway, startTestStack, type TestStack } from '../support/stack.ts';
+
+/**
+ * What a body may weigh, decided from the headers before any of it is read
+ * (docs/architecture/gateway.md, "The request path"): small here so the tests send little.
+ */
+const BODY = { maxBytes: 256 * 1024, bulkMaxBytes: 512 * 1024 };
+const ACCOUNTS = '{ accounts { code } }';
+
+function captureLog() {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(data, _enc, done) {
+      for (const line of String(data).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  return { lines, stream };
+}
+
+describe('request bodies: refused for their size before they are read', () => {
+  let t: TestStack;
+  const log = captureLog();
+  beforeAll(async () => {
+    t = await startTestStack({ logStream: log.stream, perimeter: { bodyLimits: BODY } });
+  });
+  afterAll(() => t?.close());
+
+  const headers = (who: 'senior' | 'client' | 'junior', more: Record<string, string> = {}) => ({
+    'content-type': 'application/json',
+    authorization: `Bearer ${t.token(who)}`,
+    'x-tenant': 'cafe-boquete',
+    ...more,
+  });
+  /** A valid request padded to about `bytes` with a variable the operation does not use. */
+  const padded = (bytes: number) =>
+    JSON.stringify({ query: ACCOUNTS, variables: { pad: 'x'.repeat(bytes) } });
+
+  it('answers 413 from the Content-Length alone: the body is never sent, the answer still comes', async () => {
+    // A read-only user may send 256 KiB; this request announces 300,000 bytes and sends ten.
+    const small = await rawRequest(
+      t.stack.gatewayUrl,
+      headers('client', { 'content-length': '300000', 'x-request-id': 'too-big-for-a-reader' }),
+      (socket) => void socket.write('{"query":"'),
+    );
+    expect(small.status).toBe(413);
+    expect(small.headers['x-request-id']).toBe('too-big-for-a-reader');
+    expect(small.body.errors?.[0]?.extensions).toEqual({
+      code: 'PAYLOAD_TOO_LARGE',
+      limit: 'body',
+      max: BODY.maxBytes,
+      measured: 300_000,
+    });
+    expect(small.body.data ?? null).toBeNull();
+
+    // More than anyone may send, from nobody at all: refused before the token is even looked at.
+    const huge = await rawRequest(
+      t.stack.gatewayUrl,
+      { 'content-type': 'application/json', 'content-length': String(100 * 1024 * 1024) },
+      () => undefined,
+    );
+    expect(huge.status).toBe(413);
+    expect(huge.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+      max: BODY.bulkMaxBytes,
+      measured: 100 * 1024 * 1024,
+    });
+  });
+
+  it('lets a caller who may post to the ledger send a bulk import’s size, and nobody else', async () => {
+    const body = padded(300 * 1024);
+    const senior = await fetch(t.stack.gatewayUrl, { method: 'POST', headers: headers('senior'), body });
+    expect(senior.status).toBe(200);
+    const answered = (await senior.json()) as { data?: { accounts: unknown[] }; errors?: unknown };
+    expect(answered.errors).toBeUndefined();
+    expect(answered.data?.accounts.length).toBeGreaterThan(10);
+
+    const reader = await fetch(t.stack.gatewayUrl, { method: 'POST', headers: headers('client'), body });
+    expect(reader.status).toBe(413);
+    const refused = (await reader.json()) as { errors: { extensions: { code: string } }[] };
+    expect(refused.errors.map((e) => e.extensions.code)).toEqual(['PAYLOAD_TOO_LARGE']);
+  });
+
+  it('counts a chunked body as it streams and stops at the limit, writing nothing', async () => {
+    const footprint = async () =>
+      (
+        await t.tenantSql<{ n: number }>(
+          'cafe-boquete',
+          `SELECT (SELECT count(*) FROM journal_entries)::int + (SELECT count(*) FROM audit_events)::int AS n`,
+        )
+      )[0]?.n;
+    const before = await footprint();
+    // A bulk import that announces no length and keeps coming: entries past the bulk limit.
+    const today = new Date().toISOString().slice(0, 10);
+    const entry = JSON.stringify({
+      postingDate: today,
+      memo: 'importado',
+      lines: [
+        { accountCode: '1110', debit: '1.00' },
+        { accountCode: '4101', credit: '1.00' },
+      ],
+    });
+    const entries = Array.from({ length: 500 }, () => entry).join(',');
+    // The body never ends (no last chunk is ever sent): an answer can only be a refusal made
+    // while it streamed.
+    const answer = await rawRequest(
+      t.stack.gatewayUrl,
+      headers('senior', { 'transfer-encoding': 'chunked', 'x-request-id': 'chunked-import' }),
+      async (socket, answered) => {
+        const start = `{"query":"mutation($input: [PostJournalEntryInput!]!) { postJournalEntries(input: $input) { id } }","variables":{"input":[`;
+        await write(socket, chunk(start));
+        // Half as much again as the limit: past it, short of where the gateway cuts a sender off.
+        for (let sent = 0; !answered() && sent < 1.5 * BODY.bulkMaxBytes; sent += entries.length + 1) {
+          await write(socket, chunk(`${entries},`));
+        }
+      },
+    );
+    expect(answer.status).toBe(413);
+    expect(answer.body.errors?.[0]?.extensions).toEqual({
+      code: 'PAYLOAD_TOO_LARGE',
+      limit: 'body',
+      max: BODY.bulkMaxBytes,
+    });
+    expect(await footprint()).toBe(before);
+  });
+
+  it('logs a refusal and counts it in the metrics like any request', async () => {
+    await rawRequest(
+      t.stack.gatewayUrl,
+      headers('client', { 'content-length': '400000', 'x-request-id': 'refused-for-size' }),
+      () => undefined,
+    );
+    let line: Record<string, unknown> | undefined;
+    for (let i = 0; i < 200 && !line; i++) {
+      line = log.lines.find((l) => l.msg === 'request' && l.requestId === 'refused-for-size');
+      if (!line) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(line).toMatchObject({
+      status: 413,
+      outcome: 'PAYLOAD_TOO_LARGE',
+      caller: 'client@demo.firm',
+      tenant: 'cafe-boquete',
+      path: '/graphql',
+    });
+    const metrics = await (await fetch(t.stack.gatewayUrl.replace(/\/graphql$/, '/metrics'))).text();
+    const refused = metrics
+      .split('\n')
+      .find(
+        (l) => l.startsWith('cifra_gateway_requests_total{') && l.includes('outcome="PAYLOAD_TOO_LARGE"'),
+      );
+    expect(Number(refused?.split(' ').pop())).toBeGreaterThanOrEqual(1);
+  });
+
+  it('charges the caller’s bucket from the headers, before the body arrives', async () => {
+    // Another gateway on the same stack with a bucket of 5 points: a request that announces
+    // 400,000 bytes costs 1 + 6 and is refused 429 though none of its body was ever sent.
+    const second = await startAnotherGateway(t, {
+      bodyLimits: BODY,
+      rateLimits: { personPoints: 5, windowSeconds: 600 },
+    });
+    try {
+      const heavy = await rawRequest(
+        second.url,
+        headers('junior', { 'content-length': '400000' }),
+        () => undefined,
+      );
+      expect(heavy.status).toBe(429);
+      expect(heavy.headers['retry-after']).toMatch(/^\d+$/);
+      expect(heavy.body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+      // The bucket is spent: a request of a few bytes is refused before its body too.
+      const light = await rawRequest(
+        second.url,
+        headers('junior', { 'content-length': '30' }),
+        () => undefined,
+      );
+      expect(light.status).toBe(429);
+      // Another person's bucket is untouched.
+      const other = await fetch(second.url, {
+        method: 'POST',
+        headers: headers('senior'),
+        body: JSON.stringify({ query: ACCOUNTS }),
+      });
+      expect(other.status).toBe(200);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('refuses a request without a valid token before reading its body', async () => {
+    const anonymous = await rawRequest(
+      t.stack.gatewayUrl,
+      { 'content-type': 'application/json', 'content-length': '1000' },
+      () => undefined,
+    );
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers['www-authenticate']).toBe('Bearer realm="cifra"');
+    expect(anonymous.body.errors?.[0]?.extensions).toEqual({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('still answers the reported bomb by the query length for a caller allowed its size', async () => {
+    const r = await t.as('senior', 'cafe-boquete')(`{ accounts { code ${' '.repeat(200_000)} } }`);
+    expect(r.status).toBe(400);
+    expect(codes(r)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(r.errors?.[0]?.extensions).toMatchObject({ limit: 'length', max: 100_000 });
+  });
+});

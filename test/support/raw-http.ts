@@ -1,0 +1,73 @@
+import { connect, type Socket } from 'node:net';
+
+/** An answer read off the wire: status, headers (lower-case) and the JSON body. */
+export interface RawAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: { errors?: { message: string; extensions?: Record<string, unknown> }[]; data?: unknown };
+}
+
+/**
+ * One HTTP/1.1 request written by hand on a socket of its own, for what `fetch` cannot do: send
+ * headers announcing a body and then only part of it (or none), or a chunked body that keeps
+ * coming. `send` writes whatever body it likes after the headers; the promise resolves as soon as
+ * a whole answer (with a Content-Length) has arrived, whatever `send` is still doing (`answered`
+ * tells it).
+ */
+export function rawRequest(
+  url: string,
+  headers: Record<string, string>,
+  send: (socket: Socket, answered: () => boolean) => void | Promise<void>,
+): Promise<RawAnswer> {
+  const { hostname, port, pathname } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let received = Buffer.alloc(0);
+    let done = false;
+    const finish = (answer: RawAnswer) => {
+      done = true;
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      const end = received.indexOf('\r\n\r\n');
+      if (end === -1) return;
+      const [statusLine = '', ...lines] = received.subarray(0, end).toString('latin1').split('\r\n');
+      const head: Record<string, string> = {};
+      for (const line of lines) {
+        const at = line.indexOf(':');
+        head[line.slice(0, at).trim().toLowerCase()] = line.slice(at + 1).trim();
+      }
+      const length = Number(head['content-length'] ?? Number.NaN);
+      const body = received.subarray(end + 4);
+      if (!Number.isFinite(length) || body.length < length) return;
+      finish({
+        status: Number(statusLine.split(' ')[1]),
+        headers: head,
+        body: JSON.parse(body.subarray(0, length).toString('utf8')),
+      });
+    });
+    // Writes after the server answered and closed may fail: the answer is what is tested.
+    socket.on('error', (err) => {
+      if (!done) reject(err);
+    });
+    socket.on('close', () => {
+      if (!done) reject(new Error('the connection closed before a whole answer arrived'));
+    });
+    socket.once('connect', () => {
+      const head = Object.entries({ host: `${hostname}:${port}`, ...headers })
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join('');
+      socket.write(`POST ${pathname} HTTP/1.1\r\n${head}\r\n`);
+      Promise.resolve(send(socket, () => done)).catch(() => undefined);
+    });
+  });
+}
+
+/** One chunk of a chunked body. */
+export const chunk = (data: string) => `${Buffer.byteLength(data).toString(16)}\r\n${data}\r\n`;
+
+/** Writes `data` and waits until the socket has taken it (so a sender can stop once answered). */
+export const write = (socket: Socket, data: string) =>
+  new Promise<void>((resolve, reject) => socket.write(data, (err) => (err ? reject(err) : resolve())));
