@@ -51,8 +51,9 @@ const schema = z.object({
   QUERY_MAX_COST: z.coerce.number().int().min(100).optional(),
   QUERY_DEFAULT_LIST_SIZE: z.coerce.number().int().min(1).optional(),
   /** Bytes of a request body (any caller) and of a bulk importer's (GL.Post): 413 past them. */
-  BODY_MAX_BYTES: z.coerce.number().int().min(262_144).optional(),
-  BULK_BODY_MAX_BYTES: z.coerce.number().int().min(262_144).optional(),
+  // Between 256 KiB and 16 MiB: the subgraphs accept up to 32 MiB of what the gateway forwards.
+  BODY_MAX_BYTES: z.coerce.number().int().min(262_144).max(16_777_216).optional(),
+  BULK_BODY_MAX_BYTES: z.coerce.number().int().min(262_144).max(16_777_216).optional(),
   // The same, tighter, for partner integrations and entity keys (never looser than the above).
   INTEGRATION_QUERY_MAX_TOKENS: z.coerce.number().int().min(100).optional(),
   INTEGRATION_QUERY_MAX_DEPTH: z.coerce.number().int().min(3).optional(),

@@ -46,8 +46,8 @@ describe('HTTP errors are GraphQL errors, at the gateway and at a subgraph, with
     const huge = await refusal(url, {
       method: 'POST',
       headers: json,
-      // Past the gateway's largest body (a bulk importer's, 8 MiB) and a subgraph's (5 MB).
-      body: JSON.stringify({ query: `{ x } #${'x'.repeat(9_000_000)}` }),
+      // Past the gateway's largest body (a bulk importer's, 8 MiB) and a subgraph's (32 MiB).
+      body: JSON.stringify({ query: `{ x } #${'x'.repeat(i === 2 ? 34_000_000 : 9_000_000)}` }),
     });
     expect(huge).toMatchObject({
       status: 413,

@@ -35,11 +35,19 @@ export function jsonErrors(log: { warn(obj: object, msg: string): void }) {
   };
 }
 
+/**
+ * What a subgraph's body parser accepts. Subgraphs are reached only through the gateway, which
+ * refuses bodies above its own limits (at most 16 MiB, `BULK_BODY_MAX_BYTES`) before forwarding:
+ * this is above them, with room for what the gateway adds when it forwards an operation.
+ */
+export const SUBGRAPH_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
+
 /** What a body-parser or Express error means for the client. */
 function refusalOf(err: unknown): [number, string, string] {
   const type = (err as { type?: string }).type;
   if (type === 'entity.parse.failed') return [400, 'BAD_REQUEST', 'The body is not valid JSON'];
-  if (type === 'entity.too.large') return [413, 'PAYLOAD_TOO_LARGE', 'The body is larger than 5 MB'];
+  if (type === 'entity.too.large')
+    return [413, 'PAYLOAD_TOO_LARGE', 'The body is larger than a subgraph accepts (32 MiB)'];
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
     return [415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as UTF-8 JSON'];
   }

@@ -25,7 +25,7 @@ import express, { type RequestHandler } from 'express';
 import { type DocumentNode, GraphQLError, type GraphQLSchema, parse } from 'graphql';
 import { applyMiddleware, type IMiddlewareFunction } from 'graphql-middleware';
 import { formatSubgraphError } from './errors.ts';
-import { jsonErrors, requireJsonBody, tuneKeepAlive } from './http.ts';
+import { jsonErrors, requireJsonBody, SUBGRAPH_BODY_LIMIT_BYTES, tuneKeepAlive } from './http.ts';
 import type { Logger } from './logger.ts';
 import { CONTEXT_HEADER, type ContextVerifier, type RequestContext } from './signed-context.ts';
 
@@ -226,7 +226,7 @@ export async function startSubgraph<C extends BaseContext>(
     '/graphql',
     ...(tracing ? [serverSpan(tracing)] : []),
     requireJsonBody,
-    express.json({ limit: '5mb' }),
+    express.json({ limit: SUBGRAPH_BODY_LIMIT_BYTES }),
     ...(tracing ? [spanOperation] : []),
     expressMiddleware(server, {
       context: async ({ req, res }) => {
