@@ -1,6 +1,6 @@
 import { signLocalToken } from '@cifra/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codes, gql } from '../support/client.ts';
+import { codes, gql, type Nodes, nodes } from '../support/client.ts';
 import { type DemoUser, startTestStack, type TestStack } from '../support/stack.ts';
 
 let harness: TestStack;
@@ -81,8 +81,10 @@ describe('memberships and roles through the gateway', () => {
     const after = await as('client', 'cafe-boquete')('{ accounts { code } }');
     expect(after.status).toBe(403);
     expect(codes(after)).toEqual(['FORBIDDEN']);
-    const me = await as('client')<{ me: { tenants: unknown[] } }>('{ me { tenants { slug } } }');
-    expect(me.data?.me.tenants).toEqual([]);
+    const me = await as('client')<{ me: { tenantsConnection: Nodes<{ slug: string }> } }>(
+      '{ me { tenantsConnection { edges { node { slug } } } } }',
+    );
+    expect(nodes(me.data?.me.tenantsConnection)).toEqual([]);
 
     const [event] = await controlRows(
       `SELECT action, actor_email, reason, before, tenant_id FROM audit_events ORDER BY chain_seq DESC LIMIT 1`,
@@ -156,9 +158,11 @@ describe('memberships and roles through the gateway', () => {
     const me = await gql(
       harness.stack.gatewayUrl,
       token,
-    )<{ me: { tenants: { role: string }[] } }>('{ me { tenants { role } } }');
-    expect(me.data?.me.tenants).toHaveLength(5);
-    expect(new Set(me.data?.me.tenants.map((t) => t.role))).toEqual(new Set(['JUNIOR']));
+    )<{ me: { tenantsConnection: Nodes<{ role: string }> } }>(
+      '{ me { tenantsConnection { edges { node { role } } } } }',
+    );
+    expect(nodes(me.data?.me.tenantsConnection)).toHaveLength(5);
+    expect(new Set(nodes(me.data?.me.tenantsConnection).map((t) => t.role))).toEqual(new Set(['JUNIOR']));
   });
 });
 

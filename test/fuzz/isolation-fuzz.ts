@@ -8,6 +8,7 @@ import type { World, WorldClient, WorldUser } from './world.ts';
 export const FIRM_LEVEL_FIELDS = new Set([
   'me',
   'tenants',
+  'tenantsConnection',
   'firmMembers',
   'firmSettings',
   'firmAuditEvents',

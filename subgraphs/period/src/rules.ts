@@ -1,4 +1,4 @@
-import { can, Permissions as P, type RuleMap } from '@cifra/permissions';
+import { can, Permissions as P, type RuleMap, signedIn } from '@cifra/permissions';
 
 const read = can(P.Period.Read);
 // The firm's view spans clients: it needs the firm-scoped dashboard permission, and every service
@@ -39,6 +39,9 @@ export const rules: RuleMap = {
   FiscalYear: read,
   ClientRef: firm,
   CloseBoard: firm,
+  CloseBoardClientConnection: firm,
+  CloseBoardClientEdge: firm,
+  PageInfo: signedIn,
   CloseStageCount: firm,
   CloseBoardClient: firm,
   PeriodTransition: firm,

@@ -8,6 +8,7 @@ export const rules: RuleMap = {
   Query: {
     me: signedIn,
     tenants: signedIn,
+    tenantsConnection: signedIn,
     errorCodes: signedIn,
     tenant: can(P.Tenant.Read),
     firmMembers: manageUsers,
@@ -47,6 +48,10 @@ export const rules: RuleMap = {
   },
   Me: signedIn,
   Firm: signedIn,
+  // The connection's rows are the caller's own clients (visibleClientsPage), like `tenants`.
+  TenantConnection: signedIn,
+  TenantEdge: signedIn,
+  PageInfo: signedIn,
   // Tenant rows are filtered to the caller's own clients by every resolver that returns them.
   Tenant: {
     id: signedIn,

@@ -532,9 +532,12 @@ export type InvestigationResult = {
   __typename?: 'InvestigationResult';
   /** How the statement ended. */
   outcome: InvestigationOutcome;
-  /** Column names, in order. */
+  /** Column names, in order: at most the columns of one result (PostgreSQL allows 1,664). */
   columns: Array<Scalars['String']['output']>;
-  /** Each row as a list of values in column order; int8 and numeric values are decimal strings. */
+  /**
+   * Each row as a list of values in column order; int8 and numeric values are decimal strings. At most
+   * 1,000 rows (truncated past them).
+   */
   rows: Array<Array<Maybe<Scalars['JSON']['output']>>>;
   /** Rows returned. */
   rowCount: Scalars['Int']['output'];

@@ -53,7 +53,7 @@ export type Query = {
    * next page. Cursors are opaque and stay valid while documents are added.
    */
   documents?: Maybe<DocumentConnection>;
-  /** Each document type's number prefix. */
+  /** Each document type's number prefix: at most one per document type. */
   numberingPrefixes?: Maybe<Array<NumberingPrefix>>;
   /**
    * Open receivables at the end of `asOf`, per customer and currency, by days past due. With
@@ -84,7 +84,10 @@ export type Query = {
   items?: Maybe<ItemConnection>;
   /** One item by id (needs GL.Read); null when there is none. */
   item?: Maybe<Item>;
-  /** The client's tax codes (ITBMS 7 %, exempt). */
+  /**
+   * The client's tax codes (ITBMS 7 %, exempt), as its region's template sets them (no API creates
+   * more): at most a handful.
+   */
   taxCodes?: Maybe<Array<TaxCode>>;
   /**
    * Every account with a non-zero balance at the end of `asOf`, in the client's base currency.
@@ -743,7 +746,7 @@ export type Document = {
   total: Scalars['Money']['output'];
   /** The total in the client's base currency, as posted. */
   baseTotal?: Maybe<Scalars['Money']['output']>;
-  /** Its lines, in line-number order. */
+  /** Its lines, in line-number order: at most 500, the most a document takes. */
   lines: Array<DocumentLine>;
   /** Receipts and payments: what they settle (proposed while a draft, posted after). */
   allocations: Array<Allocation>;
@@ -1057,7 +1060,7 @@ export type JournalEntryDraft = {
   memo: Scalars['String']['output'];
   /** An accrual the year-end close reverses into the next fiscal year. */
   autoReverse: Scalars['Boolean']['output'];
-  /** Its lines, in line-number order. */
+  /** Its lines, in line-number order: at most 1,000, the most a manual entry takes. */
   lines: Array<JournalDraftLine>;
   /** Sum of the debits, a decimal string in the base currency. */
   totalDebit: Scalars['Money']['output'];
@@ -1158,7 +1161,7 @@ export type Account = {
   type: AccountType;
   /** False once deactivated: kept for history, not offered for new work. */
   active: Scalars['Boolean']['output'];
-  /** The roles bound to this account. */
+  /** The roles bound to this account: at most one per AccountRole value (18). */
   roles: Array<AccountRole>;
 };
 
@@ -1640,7 +1643,7 @@ export type FxRevaluation = {
   label: Scalars['String']['output'];
   /** The client's base currency, ISO 4217 (e.g. PAB). */
   baseCurrency: Scalars['String']['output'];
-  /** The rate used for each currency, with its provenance. */
+  /** The rate used for each currency, with its provenance: at most one per ISO 4217 currency. */
   rates: Array<RevaluationRate>;
   /** Its lines, in line-number order. */
   lines: Array<FxRevaluationLine>;
@@ -1729,11 +1732,11 @@ export type UnrealizedFxExposure = {
   label: Scalars['String']['output'];
   /** The client's base currency, ISO 4217 (e.g. PAB). */
   baseCurrency: Scalars['String']['output'];
-  /** The rates used, with their provenance. */
+  /** The rates used, with their provenance: at most one per ISO 4217 currency. */
   rates: Array<RevaluationRate>;
   /** Its items. */
   items: Array<FxExposureItem>;
-  /** Per currency, receivables and payables apart. */
+  /** Per currency, receivables and payables apart: at most one per ISO 4217 currency. */
   currencies: Array<FxExposureCurrency>;
   /** Unrealized gain (positive) or loss (negative) over everything, in base currency. */
   unrealized: Scalars['Money']['output'];

@@ -8,6 +8,7 @@ import type {
   TenantResolvers,
 } from '../__generated__/resolvers.ts';
 import { tenantById } from '../context.ts';
+import { pageClients } from '../services/clients-page.service.ts';
 import { clientOverrides, settingsOf } from '../services/settings.service.ts';
 
 export const Me: MeResolvers = {
@@ -21,6 +22,7 @@ export const Me: MeResolvers = {
   },
   tenants: async (_me, _a, ctx) =>
     (await visibleClients(ctx.control, ctx.request)).map(({ tenant, role }) => ({ ...tenant, role })),
+  tenantsConnection: (_me, args, ctx) => pageClients(ctx.control, ctx.request, args),
 };
 
 export const Firm: FirmResolvers = {};

@@ -1,5 +1,5 @@
-import { type PageInfo, pageInfoOf } from '@cifra/context';
 import { badInput } from '@cifra/domain';
+import { type PageInfo, pageInfoOf } from './page-info.ts';
 
 /**
  * A cursor of one list: the list's tag and the sort key of the row it points at, as base64url
