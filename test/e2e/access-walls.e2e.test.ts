@@ -17,10 +17,11 @@ let walledToken: string;
 const ids = new Map<string, string>();
 
 async function userId(email: string): Promise<string> {
-  const r = await t.as('admin')<{ firmMembers: { userId: string; email: string }[] }>(
-    '{ firmMembers { userId email } }',
+  const r = await t.as('admin')<{ firmMembersConnection: Nodes<{ userId: string; email: string }> }>(
+    'query($s: String) { firmMembersConnection(search: $s) { edges { node { userId email } } } }',
+    { s: email },
   );
-  const id = r.data?.firmMembers.find((m) => m.email === email)?.userId;
+  const id = nodes(r.data?.firmMembersConnection).find((m) => m.email === email)?.userId;
   if (!id) throw new Error(`no member ${email}`);
   return id;
 }
@@ -156,9 +157,12 @@ describe('an ethical wall on one client', () => {
 
   it('shows on the member list and in the firm trail with its reason', async () => {
     const members = await t.as('admin')<{
-      firmMembers: { email: string; clientRoles: { tenant: { slug: string }; role: string }[] }[];
-    }>('{ firmMembers { email clientRoles { tenant { slug } role } } }');
-    const walled = members.data?.firmMembers.find((m) => m.email === 'walled@demo.firm');
+      firmMembersConnection: Nodes<{
+        email: string;
+        clientRoles: { tenant: { slug: string }; role: string }[];
+      }>;
+    }>('{ firmMembersConnection { edges { node { email clientRoles { tenant { slug } role } } } } }');
+    const walled = nodes(members.data?.firmMembersConnection).find((m) => m.email === 'walled@demo.firm');
     expect(walled?.clientRoles).toEqual([{ tenant: { slug: 'clinica-costa' }, role: 'NO_ACCESS' }]);
     const trail = await t.as('admin')<{
       firmAuditEvents: {

@@ -23,8 +23,11 @@ interface Member {
 const MEMBER = 'userId email firmRole clientRoles { tenant { slug } role }';
 
 async function member(email: string): Promise<Member> {
-  const r = await as('admin')<{ firmMembers: Member[] }>(`{ firmMembers { ${MEMBER} } }`);
-  const found = r.data?.firmMembers.find((m) => m.email === email);
+  const r = await as('admin')<{ firmMembersConnection: Nodes<Member> }>(
+    `query($s: String) { firmMembersConnection(search: $s) { edges { node { ${MEMBER} } } } }`,
+    { s: email },
+  );
+  const found = nodes(r.data?.firmMembersConnection).find((m) => m.email === email);
   if (!found) throw new Error(`no member ${email}: ${JSON.stringify(r.errors)}`);
   return found;
 }
@@ -55,7 +58,7 @@ describe('memberships and roles through the gateway', () => {
       firmRole: null,
       clientRoles: [{ tenant: { slug: 'cafe-boquete' }, role: 'CLIENT_READ_ONLY' }],
     });
-    const junior = await as('junior')('{ firmMembers { email } }');
+    const junior = await as('junior')('{ firmMembersConnection { edges { node { email } } } }');
     expect(codes(junior)).toEqual(['FORBIDDEN']);
   });
 
@@ -146,7 +149,9 @@ describe('memberships and roles through the gateway', () => {
     );
     expect(codes(last)).toEqual(['SELF_ACCESS_CHANGE']);
     expect(await eventCount()).toBe(events);
-    expect((await as('admin')('{ firmMembers { email } }')).errors).toBeUndefined();
+    expect(
+      (await as('admin')('{ firmMembersConnection { edges { node { email } } } }')).errors,
+    ).toBeUndefined();
   });
 
   it('adds a member who can then sign in, with the firm-wide role given', async () => {

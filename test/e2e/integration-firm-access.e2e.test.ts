@@ -91,7 +91,9 @@ describe('an integration at the firm level', () => {
     expect(codes(await firm(`{ firmAuditEvents(first: 1) { edges { node { action } } } }`))).toEqual([
       'FORBIDDEN',
     ]);
-    expect(codes(await firm(`{ firmMembers { email } }`))).toEqual(['FORBIDDEN']);
+    expect(codes(await firm(`{ firmMembersConnection { edges { node { email } } } }`))).toEqual([
+      'FORBIDDEN',
+    ]);
     const batch = await firm(
       `mutation { startBatchPeriodOperation(input: { tenants: ["cafe-boquete"], year: 2026, month: 11, action: LOCK_SALES }) { id } }`,
     );

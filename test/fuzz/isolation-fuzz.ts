@@ -10,6 +10,7 @@ export const FIRM_LEVEL_FIELDS = new Set([
   'tenants',
   'tenantsConnection',
   'firmMembers',
+  'firmMembersConnection',
   'firmSettings',
   'firmAuditEvents',
   'firmHistory',
@@ -32,6 +33,7 @@ export const FIRM_LEVEL_FIELDS = new Set([
   'updateFirmSettings',
   'updateClientSettings',
   'integrations',
+  'integrationsConnection',
   'integration',
   'integrationUsage',
   'createIntegration',
@@ -48,6 +50,7 @@ export const FIRM_LEVEL_FIELDS = new Set([
   'retireTrustedDocuments',
   'allowArbitraryDocuments',
   'entityKeys',
+  'entityKeysConnection',
   'createEntityKey',
 ]);
 

@@ -94,7 +94,13 @@ function sentStrings(value: unknown, into: string[] = []): string[] {
 }
 
 /** Firm administration views: they name the firm's clients in roles and events by design. */
-const FIRM_ADMIN_FIELDS = new Set(['firmMembers', 'firmAuditEvents', 'firmHistory', 'verifyFirmAuditChain']);
+const FIRM_ADMIN_FIELDS = new Set([
+  'firmMembers',
+  'firmMembersConnection',
+  'firmAuditEvents',
+  'firmHistory',
+  'verifyFirmAuditChain',
+]);
 
 export interface Verdict {
   violations: string[];

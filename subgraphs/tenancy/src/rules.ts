@@ -3,6 +3,8 @@ import { can, canAny, Permissions as P, type RuleMap, signedIn } from '@cifra/pe
 const manageUsers = can(P.Firm.ManageUsers);
 const manageClients = can(P.Tenant.Manage);
 const manageIntegrations = can(P.Integration.Manage);
+// Integration.Manage lists integrations; Tenant.Manage lists a client's entity keys.
+const listIntegrations = canAny(P.Integration.Manage, P.Tenant.Manage);
 
 export const rules: RuleMap = {
   Query: {
@@ -12,11 +14,14 @@ export const rules: RuleMap = {
     errorCodes: signedIn,
     tenant: can(P.Tenant.Read),
     firmMembers: manageUsers,
+    firmMembersConnection: manageUsers,
     firmSettings: manageClients,
     integrations: manageIntegrations,
+    integrationsConnection: manageIntegrations,
     integration: manageIntegrations,
     integrationUsage: manageIntegrations,
     entityKeys: manageClients,
+    entityKeysConnection: manageClients,
     backups: manageClients,
   },
   Mutation: {
@@ -68,13 +73,16 @@ export const rules: RuleMap = {
   },
   WhiteLabel: signedIn,
   FirmMember: manageUsers,
+  FirmMemberConnection: manageUsers,
+  FirmMemberEdge: manageUsers,
+  IntegrationConnection: listIntegrations,
+  IntegrationEdge: listIntegrations,
   ClientRole: manageUsers,
   ErrorCodeInfo: signedIn,
   ClientSettings: manageClients,
   SettingValues: manageClients,
   EffectiveSettings: manageClients,
-  // Integration.Manage lists integrations; Tenant.Manage lists a client's entity keys.
-  Integration: canAny(P.Integration.Manage, P.Tenant.Manage),
+  Integration: listIntegrations,
   IntegrationGrant: manageIntegrations,
   IntegrationFirmGrant: manageIntegrations,
   IntegrationSecret: manageIntegrations,

@@ -4,6 +4,12 @@ import { createTestControlDatabase, type TestDatabase, testServerUrl } from '@ci
 import { inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_CLIENT_PAGE, pageClients } from '../src/services/clients-page.service.ts';
+import {
+  LIST_PAGE,
+  pageEntityKeys,
+  pageFirmMembers,
+  pageIntegrations,
+} from '../src/services/lists-page.service.ts';
 
 /**
  * `tenantsConnection`: a firm of 1,500 clients paged by name then id, with the same walls as the
@@ -19,6 +25,7 @@ const CLIENTS = 1_500;
 let walled: string;
 let assigned: string;
 let integrationId: string;
+let otherFirmId: string;
 const granted: string[] = [];
 
 async function addClient(firm: string, slug: string, name: string): Promise<string> {
@@ -65,6 +72,7 @@ beforeAll(async () => {
     status: 'ACTIVE' as const,
   }));
   const ids = (await db.insert(control.tenants).values(rows).returning()).map((t) => t.id);
+  otherFirmId = other!.id;
   await addClient(other!.id, 'elsewhere', 'Another firm’s client');
   await db.insert(control.tenants).values({
     ...rows[0]!,
@@ -228,3 +236,91 @@ describe('tenantsConnection keeps the walls', () => {
 function inIds(ids: string[]) {
   return inArray(control.tenants.id, ids);
 }
+
+describe('the firm’s other lists, paged', () => {
+  /** Every node of a list, page after page, `first` at a time. */
+  async function drain<T>(
+    page: (
+      after: string | null,
+    ) => Promise<{ edges: { node: T }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }>,
+  ) {
+    const out: T[] = [];
+    let after: string | null = null;
+    for (let n = 0; n < 1_000; n++) {
+      const p = await page(after);
+      out.push(...p.edges.map((e) => e.node));
+      if (!p.pageInfo.hasNextPage) return out;
+      after = p.pageInfo.endCursor;
+    }
+    throw new Error('paging never ended');
+  }
+
+  it('pages the firm’s members by email, with a search, and refuses a foreign cursor', async () => {
+    for (let i = 0; i < 12; i++) {
+      const [u] = await db
+        .insert(control.users)
+        .values({ email: `member-${String(i).padStart(2, '0')}@paging.test`, displayName: `Member ${i}` })
+        .returning();
+      await db.insert(control.firmMemberships).values({ firmId, userId: u!.id, firmRole: 'Junior' });
+    }
+    const [outsider] = await db
+      .insert(control.users)
+      .values({ email: 'aaa@other.test', displayName: 'Outsider' })
+      .returning();
+    await db
+      .insert(control.firmMemberships)
+      .values({ firmId: otherFirmId, userId: outsider!.id, firmRole: 'FirmAdmin' });
+    const all = await drain((after) => pageFirmMembers(db, firmId, { first: 5, after }));
+    const emails = all.map((m) => m.email);
+    expect(emails).toHaveLength(15);
+    expect(emails).toEqual([...emails].sort());
+    expect(emails).not.toContain('aaa@other.test');
+    const found = await drain((after) =>
+      pageFirmMembers(db, firmId, { first: 2, after, search: 'MEMBER 1' }),
+    );
+    expect(found.map((m) => m.displayName).sort()).toEqual(['Member 1', 'Member 10', 'Member 11']);
+    const clients = await pageClients(db, person('boss'), { first: 1 });
+    const err = await pageFirmMembers(db, firmId, { after: clients.pageInfo.endCursor }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'after' } });
+    const big = await pageFirmMembers(db, firmId, { first: LIST_PAGE.max + 1 }).catch((e: unknown) => e);
+    expect(big).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'first' } });
+  });
+
+  it('pages the firm’s integrations and one client’s entity keys, never another firm’s', async () => {
+    const [acme] = await db
+      .select()
+      .from(control.tenants)
+      .where(inArray(control.tenants.slug, ['client-0000']));
+    await db.insert(control.integrations).values([
+      ...Array.from({ length: 6 }, (_, i) => ({ firmId, name: `Partner ${i}`, contact: 'p@paging.test' })),
+      ...Array.from({ length: 3 }, (_, i) => ({
+        firmId,
+        name: `Key ${i}`,
+        contact: 'k@paging.test',
+        boundTenantId: acme!.id,
+      })),
+      { firmId: otherFirmId, name: 'Not ours', contact: 'x@other.test' },
+      { firmId, name: 'Deleted', contact: 'd@paging.test', status: 'DELETED' as const },
+    ]);
+    const integrations = await drain((after) => pageIntegrations(db, firmId, { first: 4, after }));
+    const names = integrations.map((i) => i.name);
+    expect(names).toEqual([...names].sort());
+    expect(names).toHaveLength(10); // 6 partners, 3 keys and the one of the first tests
+    expect(names).not.toContain('Not ours');
+    expect(names).not.toContain('Deleted');
+    const keys = await drain((after) =>
+      pageEntityKeys(db, firmId, { tenant: 'client-0000', first: 2, after }),
+    );
+    expect(keys.map((k) => k.name)).toEqual(['Key 0', 'Key 1', 'Key 2']);
+    // A cursor of one client's keys is not one of another's.
+    const first = await pageEntityKeys(db, firmId, { tenant: 'client-0000', first: 1 });
+    const err = await pageEntityKeys(db, firmId, {
+      tenant: 'client-0001',
+      after: first.pageInfo.endCursor,
+    }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'after' } });
+    expect((await pageEntityKeys(db, otherFirmId, { tenant: 'client-0000' })).edges).toEqual([]);
+  });
+});

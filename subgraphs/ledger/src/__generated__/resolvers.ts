@@ -32,8 +32,17 @@ export type Scalars = {
 /** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type Query = {
   __typename?: 'Query';
-  /** The chart of accounts of the current client, ordered by code. */
+  /**
+   * The chart of accounts of the current client, ordered by code. At most `first` (0 to 1,000; 1,000
+   * when left out, BAD_USER_INPUT naming `first` otherwise): a larger chart reads on with `after`,
+   * or pages with accountsConnection.
+   */
   accounts?: Maybe<Array<Account>>;
+  /**
+   * The chart of accounts of the current client by code, paged (needs GL.Read). At most `first` a
+   * page: 0 to 500 (default 100; BAD_USER_INPUT naming `first` otherwise).
+   */
+  accountsConnection: AccountConnection;
   /** One posted journal entry. */
   journalEntry?: Maybe<JournalEntry>;
   /**
@@ -117,6 +126,22 @@ export type Query = {
    * RATE_NOT_AVAILABLE names the currency and date when a rate is missing.
    */
   unrealizedFxExposure?: Maybe<UnrealizedFxExposure>;
+};
+
+
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
+export type QueryAccountsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
+export type QueryAccountsConnectionArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1263,6 +1288,24 @@ export type JournalEntryEdge = {
   node: JournalEntry;
 };
 
+/** A Relay connection over the chart of accounts. */
+export type AccountConnection = {
+  __typename?: 'AccountConnection';
+  /** One edge per account of this page, by code. */
+  edges: Array<AccountEdge>;
+  /** Where this page stands; pass endCursor as `after` for the next. */
+  pageInfo: PageInfo;
+};
+
+/** An account and its cursor. */
+export type AccountEdge = {
+  __typename?: 'AccountEdge';
+  /** Opaque; valid as `after` of accountsConnection with the same search. */
+  cursor: Scalars['String']['output'];
+  /** The account. */
+  node: Account;
+};
+
 /**
  * Where one page of a connection stands, the same in every connection of the API. Pass `endCursor`
  * as the `after` argument of the same field (with the same filter) for the next page; cursors are
@@ -1928,8 +1971,8 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   DocumentKind: DocumentKind;
   DocumentStatus: DocumentStatus;
@@ -1973,6 +2016,8 @@ export type ResolversTypes = ResolversObject<{
   JournalEntryFilter: JournalEntryFilter;
   JournalEntryConnection: ResolverTypeWrapper<Omit<JournalEntryConnection, 'edges'> & { edges: Array<ResolversTypes['JournalEntryEdge']> }>;
   JournalEntryEdge: ResolverTypeWrapper<Omit<JournalEntryEdge, 'node'> & { node: ResolversTypes['JournalEntry'] }>;
+  AccountConnection: ResolverTypeWrapper<Omit<AccountConnection, 'edges'> & { edges: Array<ResolversTypes['AccountEdge']> }>;
+  AccountEdge: ResolverTypeWrapper<Omit<AccountEdge, 'node'> & { node: ResolversTypes['Account'] }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   PartyKind: PartyKind;
@@ -2022,8 +2067,8 @@ export type ResolversTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
-  ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
+  ID: Scalars['ID']['output'];
   Mutation: Record<PropertyKey, never>;
   DocumentFilter: DocumentFilter;
   InvoiceDraftInput: InvoiceDraftInput;
@@ -2058,6 +2103,8 @@ export type ResolversParentTypes = ResolversObject<{
   JournalEntryFilter: JournalEntryFilter;
   JournalEntryConnection: Omit<JournalEntryConnection, 'edges'> & { edges: Array<ResolversParentTypes['JournalEntryEdge']> };
   JournalEntryEdge: Omit<JournalEntryEdge, 'node'> & { node: ResolversParentTypes['JournalEntry'] };
+  AccountConnection: Omit<AccountConnection, 'edges'> & { edges: Array<ResolversParentTypes['AccountEdge']> };
+  AccountEdge: Omit<AccountEdge, 'node'> & { node: ResolversParentTypes['Account'] };
   PageInfo: PageInfo;
   Decimal: Scalars['Decimal']['output'];
   Party: PartyModel;
@@ -2180,7 +2227,8 @@ export type Federation__PolicyDirectiveArgs = {
 export type Federation__PolicyDirectiveResolver<Result, Parent, ContextType = Context, Args = Federation__PolicyDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  accounts?: Resolver<Maybe<Array<ResolversTypes['Account']>>, ParentType, ContextType>;
+  accounts?: Resolver<Maybe<Array<ResolversTypes['Account']>>, ParentType, ContextType, Partial<QueryAccountsArgs>>;
+  accountsConnection?: Resolver<ResolversTypes['AccountConnection'], ParentType, ContextType, RequireFields<QueryAccountsConnectionArgs, 'first'>>;
   journalEntry?: Resolver<Maybe<ResolversTypes['JournalEntry']>, ParentType, ContextType, RequireFields<QueryJournalEntryArgs, 'id'>>;
   journalEntries?: Resolver<Maybe<ResolversTypes['JournalEntryConnection']>, ParentType, ContextType, RequireFields<QueryJournalEntriesArgs, 'first'>>;
   _entities?: Resolver<Array<Maybe<ResolversTypes['_Entity']>>, ParentType, ContextType, RequireFields<Query_EntitiesArgs, 'representations'>>;
@@ -2478,6 +2526,16 @@ export type JournalEntryEdgeResolvers<ContextType = Context, ParentType extends 
   node?: Resolver<ResolversTypes['JournalEntry'], ParentType, ContextType>;
 }>;
 
+export type AccountConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AccountConnection'] = ResolversParentTypes['AccountConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['AccountEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type AccountEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AccountEdge'] = ResolversParentTypes['AccountEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+}>;
+
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -2763,6 +2821,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Account?: AccountResolvers<ContextType>;
   JournalEntryConnection?: JournalEntryConnectionResolvers<ContextType>;
   JournalEntryEdge?: JournalEntryEdgeResolvers<ContextType>;
+  AccountConnection?: AccountConnectionResolvers<ContextType>;
+  AccountEdge?: AccountEdgeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   Party?: PartyResolvers<ContextType>;

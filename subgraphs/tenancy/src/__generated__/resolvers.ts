@@ -54,8 +54,18 @@ export type Query = {
   backups?: Maybe<Array<ClientBackup>>;
   /** The catalogue of error codes, each with what it means (any signed-in caller, with or without X-Tenant): at most one per ErrorCode value. */
   errorCodes: Array<ErrorCodeInfo>;
-  /** The firm's partner integrations, by name (needs Integration.Manage). */
+  /**
+   * The firm's partner integrations, by name (needs Integration.Manage). At most every integration of
+   * the firm: use integrationsConnection.
+   * @deprecated Unbounded (it grows with the firm): use integrationsConnection, which pages them.
+   */
   integrations: Array<Integration>;
+  /**
+   * The firm's partner integrations (entity keys included), by name then id (needs
+   * Integration.Manage). At most `first` a page: 0 to 500 (default 100; BAD_USER_INPUT naming
+   * `first` otherwise).
+   */
+  integrationsConnection: IntegrationConnection;
   /** One of the firm's integrations, or null (needs Integration.Manage). */
   integration?: Maybe<Integration>;
   /**
@@ -63,10 +73,29 @@ export type Query = {
    * day, client and operation name (needs Integration.Manage).
    */
   integrationUsage: Array<IntegrationUsage>;
-  /** A client's entity keys: integrations bound to it, for the client business's own systems (needs Tenant.Manage). */
+  /**
+   * A client's entity keys: integrations bound to it, for the client business's own systems (needs
+   * Tenant.Manage). At most every key of the client: use entityKeysConnection.
+   * @deprecated Unbounded (it grows with the client): use entityKeysConnection, which pages them.
+   */
   entityKeys: Array<Integration>;
-  /** The firm's members with their firm-wide role and their roles on single clients (needs Firm.ManageUsers). */
+  /**
+   * A client's entity keys, by name then id (needs Tenant.Manage). At most `first` a page: 0 to 500
+   * (default 100; BAD_USER_INPUT naming `first` otherwise).
+   */
+  entityKeysConnection: IntegrationConnection;
+  /**
+   * The firm's members with their firm-wide role and their roles on single clients (needs
+   * Firm.ManageUsers), by email. At most every member of the firm: use firmMembersConnection.
+   * @deprecated Unbounded (it grows with the firm): use firmMembersConnection, which pages them.
+   */
   firmMembers?: Maybe<Array<FirmMember>>;
+  /**
+   * The firm's members with their firm-wide role and their roles on single clients (needs
+   * Firm.ManageUsers), by email then id. At most `first` a page: 0 to 500 (default 100;
+   * BAD_USER_INPUT naming `first` otherwise).
+   */
+  firmMembersConnection: FirmMemberConnection;
   /** The firm's master settings as the firm set them; a setting the firm never set is null (needs Tenant.Manage). */
   firmSettings?: Maybe<SettingValues>;
 };
@@ -90,6 +119,12 @@ export type QueryBackupsArgs = {
 };
 
 
+export type QueryIntegrationsConnectionArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type QueryIntegrationArgs = {
   id: Scalars['ID']['input'];
 };
@@ -104,6 +139,20 @@ export type QueryIntegrationUsageArgs = {
 
 export type QueryEntityKeysArgs = {
   tenant: Scalars['String']['input'];
+};
+
+
+export type QueryEntityKeysConnectionArgs = {
+  tenant: Scalars['String']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryFirmMembersConnectionArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type Mutation = {
@@ -696,6 +745,24 @@ export type IntegrationUsage = {
   requests: Scalars['Int']['output'];
 };
 
+/** A Relay connection over integrations (the firm's, or one client's entity keys). */
+export type IntegrationConnection = {
+  __typename?: 'IntegrationConnection';
+  /** One edge per integration of this page, by name then id. */
+  edges: Array<IntegrationEdge>;
+  /** Where this page stands; pass endCursor as `after` for the next. */
+  pageInfo: PageInfo;
+};
+
+/** An integration and its cursor. */
+export type IntegrationEdge = {
+  __typename?: 'IntegrationEdge';
+  /** Opaque; valid as `after` of the field that returned it, with the same arguments. */
+  cursor: Scalars['String']['output'];
+  /** The integration. */
+  node: Integration;
+};
+
 /** A person to add to the firm (needs Firm.ManageUsers). */
 export type AddFirmMemberInput = {
   /** Email address. */
@@ -735,6 +802,24 @@ export type ClientRole = {
   tenant: Tenant;
   /** The role; see RoleCluster. */
   role: RoleCluster;
+};
+
+/** A Relay connection over the firm's members. */
+export type FirmMemberConnection = {
+  __typename?: 'FirmMemberConnection';
+  /** One edge per member of this page, by email then id. */
+  edges: Array<FirmMemberEdge>;
+  /** Where this page stands; pass endCursor as `after` for the next. */
+  pageInfo: PageInfo;
+};
+
+/** A member and its cursor. */
+export type FirmMemberEdge = {
+  __typename?: 'FirmMemberEdge';
+  /** Opaque; valid as `after` of firmMembersConnection with the same search. */
+  cursor: Scalars['String']['output'];
+  /** The member. */
+  node: FirmMember;
 };
 
 /**
@@ -1159,9 +1244,13 @@ export type ResolversTypes = ResolversObject<{
   NewIntegrationSecret: ResolverTypeWrapper<NewIntegrationSecretModel>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   IntegrationUsage: ResolverTypeWrapper<IntegrationUsageModel>;
+  IntegrationConnection: ResolverTypeWrapper<Omit<IntegrationConnection, 'edges'> & { edges: Array<ResolversTypes['IntegrationEdge']> }>;
+  IntegrationEdge: ResolverTypeWrapper<Omit<IntegrationEdge, 'node'> & { node: ResolversTypes['Integration'] }>;
   AddFirmMemberInput: AddFirmMemberInput;
   FirmMember: ResolverTypeWrapper<FirmMemberModel>;
   ClientRole: ResolverTypeWrapper<ClientRoleModel>;
+  FirmMemberConnection: ResolverTypeWrapper<Omit<FirmMemberConnection, 'edges'> & { edges: Array<ResolversTypes['FirmMemberEdge']> }>;
+  FirmMemberEdge: ResolverTypeWrapper<Omit<FirmMemberEdge, 'node'> & { node: ResolversTypes['FirmMember'] }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Tenant: ResolverTypeWrapper<TenantModel>;
   ClientSettings: ResolverTypeWrapper<ClientSettingsModel>;
@@ -1211,9 +1300,13 @@ export type ResolversParentTypes = ResolversObject<{
   NewIntegrationSecret: NewIntegrationSecretModel;
   Date: Scalars['Date']['output'];
   IntegrationUsage: IntegrationUsageModel;
+  IntegrationConnection: Omit<IntegrationConnection, 'edges'> & { edges: Array<ResolversParentTypes['IntegrationEdge']> };
+  IntegrationEdge: Omit<IntegrationEdge, 'node'> & { node: ResolversParentTypes['Integration'] };
   AddFirmMemberInput: AddFirmMemberInput;
   FirmMember: FirmMemberModel;
   ClientRole: ClientRoleModel;
+  FirmMemberConnection: Omit<FirmMemberConnection, 'edges'> & { edges: Array<ResolversParentTypes['FirmMemberEdge']> };
+  FirmMemberEdge: Omit<FirmMemberEdge, 'node'> & { node: ResolversParentTypes['FirmMember'] };
   PageInfo: PageInfo;
   Tenant: TenantModel;
   ClientSettings: ClientSettingsModel;
@@ -1328,10 +1421,13 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   backups?: Resolver<Maybe<Array<ResolversTypes['ClientBackup']>>, ParentType, ContextType, RequireFields<QueryBackupsArgs, 'tenant' | 'limit'>>;
   errorCodes?: Resolver<Array<ResolversTypes['ErrorCodeInfo']>, ParentType, ContextType>;
   integrations?: Resolver<Array<ResolversTypes['Integration']>, ParentType, ContextType>;
+  integrationsConnection?: Resolver<ResolversTypes['IntegrationConnection'], ParentType, ContextType, RequireFields<QueryIntegrationsConnectionArgs, 'first'>>;
   integration?: Resolver<Maybe<ResolversTypes['Integration']>, ParentType, ContextType, RequireFields<QueryIntegrationArgs, 'id'>>;
   integrationUsage?: Resolver<Array<ResolversTypes['IntegrationUsage']>, ParentType, ContextType, RequireFields<QueryIntegrationUsageArgs, 'integrationId' | 'from' | 'to'>>;
   entityKeys?: Resolver<Array<ResolversTypes['Integration']>, ParentType, ContextType, RequireFields<QueryEntityKeysArgs, 'tenant'>>;
+  entityKeysConnection?: Resolver<ResolversTypes['IntegrationConnection'], ParentType, ContextType, RequireFields<QueryEntityKeysConnectionArgs, 'tenant' | 'first'>>;
   firmMembers?: Resolver<Maybe<Array<ResolversTypes['FirmMember']>>, ParentType, ContextType>;
+  firmMembersConnection?: Resolver<ResolversTypes['FirmMemberConnection'], ParentType, ContextType, RequireFields<QueryFirmMembersConnectionArgs, 'first'>>;
   firmSettings?: Resolver<Maybe<ResolversTypes['SettingValues']>, ParentType, ContextType>;
 }>;
 
@@ -1444,6 +1540,16 @@ export type IntegrationUsageResolvers<ContextType = Context, ParentType extends 
   requests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type IntegrationConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IntegrationConnection'] = ResolversParentTypes['IntegrationConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['IntegrationEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type IntegrationEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IntegrationEdge'] = ResolversParentTypes['IntegrationEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Integration'], ParentType, ContextType>;
+}>;
+
 export type FirmMemberResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FirmMember'] = ResolversParentTypes['FirmMember']> = ResolversObject<{
   userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1457,6 +1563,16 @@ export type FirmMemberResolvers<ContextType = Context, ParentType extends Resolv
 export type ClientRoleResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ClientRole'] = ResolversParentTypes['ClientRole']> = ResolversObject<{
   tenant?: Resolver<ResolversTypes['Tenant'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['RoleCluster'], ParentType, ContextType>;
+}>;
+
+export type FirmMemberConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FirmMemberConnection'] = ResolversParentTypes['FirmMemberConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['FirmMemberEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type FirmMemberEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FirmMemberEdge'] = ResolversParentTypes['FirmMemberEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['FirmMember'], ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -1598,8 +1714,12 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   NewIntegrationSecret?: NewIntegrationSecretResolvers<ContextType>;
   Date?: GraphQLScalarType;
   IntegrationUsage?: IntegrationUsageResolvers<ContextType>;
+  IntegrationConnection?: IntegrationConnectionResolvers<ContextType>;
+  IntegrationEdge?: IntegrationEdgeResolvers<ContextType>;
   FirmMember?: FirmMemberResolvers<ContextType>;
   ClientRole?: ClientRoleResolvers<ContextType>;
+  FirmMemberConnection?: FirmMemberConnectionResolvers<ContextType>;
+  FirmMemberEdge?: FirmMemberEdgeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Tenant?: TenantResolvers<ContextType>;
   ClientSettings?: ClientSettingsResolvers<ContextType>;

@@ -3,6 +3,7 @@ import { type ApiErrorCode, ERROR_CATALOGUE } from '@cifra/domain';
 import { eq } from 'drizzle-orm';
 import type { QueryResolvers } from '../__generated__/resolvers.ts';
 import { pageClients } from '../services/clients-page.service.ts';
+import { pageFirmMembers } from '../services/lists-page.service.ts';
 import { listFirmMembers } from '../services/members.service.ts';
 import { firmSettingValues } from '../services/settings.service.ts';
 
@@ -28,6 +29,7 @@ export const Query: QueryResolvers = {
     (await visibleClients(ctx.control, ctx.request)).map(({ tenant, role }) => ({ ...tenant, role })),
   tenantsConnection: (_p, args, ctx) => pageClients(ctx.control, ctx.request, args),
   firmMembers: (_p, _a, ctx) => listFirmMembers(ctx.control, ctx.request.firm.id),
+  firmMembersConnection: (_p, args, ctx) => pageFirmMembers(ctx.control, ctx.request.firm.id, args),
   firmSettings: (_p, _a, ctx) => firmSettingValues(ctx.control, ctx.request.firm.id),
   tenant: async (_p, _a, ctx) => {
     const access = await clientAccess(ctx.control, ctx.request, { id: ctx.tenantId() });
