@@ -136,9 +136,6 @@ export const UNBOUNDED_LISTS: Readonly<Record<string, string>> = {
   'StaleRateUsage.clients': 'firm view: one row per client the caller may see (up to 1,500); not paged yet',
   'StaleRateUsage.entries': 'firm view: at most 1,000 entries per client, over every client; not paged yet',
   // Lists that grow with the firm's or a client's activity: to become connections (issue 14 §7).
-  'Query.history': 'every version of one entity: to become a connection',
-  'Query.firmHistory': 'every version of one firm-level entity: to become a connection',
-  'Query.fiscalYears': 'one per year of the client: to become a connection',
   'Query.yearEndCloseReversals': 'requests to reverse one fiscal year: a handful, not paged yet',
   'Query.exchangeRates': 'one rate per day of the range (plus overrides), the range not limited yet',
   'Integration.secrets': 'grows with each rotation (revoked ones are kept): to become a connection',

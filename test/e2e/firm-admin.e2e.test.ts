@@ -313,20 +313,22 @@ describe("the firm's own trail through the gateway", () => {
     const client = await member('client@demo.firm');
     const [t] = await controlRows<{ id: string }>(`SELECT id FROM tenants WHERE slug = 'cafe-boquete'`);
     const r = await as('reviewer')<{
-      firmHistory: {
+      firmHistoryConnection: Nodes<{
         operation: string;
         actorEmail: string | null;
         reason: string | null;
         data: { role: string };
-      }[];
+      }>;
       verifyFirmAuditChain: { ok: boolean; checked: number; headSeq: string };
     }>(
-      `query($id: ID!) { firmHistory(entityType: "TenantRoleAssignment", entityId: $id) { operation actorEmail reason data }
+      `query($id: ID!) { firmHistoryConnection(entityType: "TenantRoleAssignment", entityId: $id) { edges { node { operation actorEmail reason data } } }
          verifyFirmAuditChain { ok checked headSeq } }`,
       { id: `${t!.id}:${client.userId}` },
     );
     expect(r.errors).toBeUndefined();
-    expect(r.data!.firmHistory.map((v) => [v.operation, v.actorEmail, v.reason, v.data.role])).toEqual([
+    expect(
+      nodes(r.data!.firmHistoryConnection).map((v) => [v.operation, v.actorEmail, v.reason, v.data.role]),
+    ).toEqual([
       ['INSERT', 'system@cifra', 'demo seed', 'ClientReadOnly'],
       ['DELETE', 'admin@demo.firm', REASON, 'ClientReadOnly'],
       ['INSERT', 'admin@demo.firm', null, 'ClientReadOnly'],

@@ -14,6 +14,7 @@ export const FIRM_LEVEL_FIELDS = new Set([
   'firmSettings',
   'firmAuditEvents',
   'firmHistory',
+  'firmHistoryConnection',
   'verifyFirmAuditChain',
   'currencies',
   'errorCodes',

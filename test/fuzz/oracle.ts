@@ -99,6 +99,7 @@ const FIRM_ADMIN_FIELDS = new Set([
   'firmMembersConnection',
   'firmAuditEvents',
   'firmHistory',
+  'firmHistoryConnection',
   'verifyFirmAuditChain',
 ]);
 

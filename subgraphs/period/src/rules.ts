@@ -10,6 +10,7 @@ export const rules: RuleMap = {
   Query: {
     periods: read,
     fiscalYears: read,
+    fiscalYearsConnection: read,
     closeBoard: firm,
     batchOperation: firm,
     batchOperations: firm,
@@ -37,6 +38,8 @@ export const rules: RuleMap = {
   },
   PostingPeriod: read,
   FiscalYear: read,
+  FiscalYearConnection: read,
+  FiscalYearEdge: read,
   ClientRef: firm,
   CloseBoard: firm,
   CloseBoardClientConnection: firm,

@@ -35,8 +35,16 @@ export type Query = {
    * posting_periods).
    */
   periods?: Maybe<Array<PostingPeriod>>;
-  /** The fiscal years of the current client. */
+  /**
+   * The fiscal years of the current client, oldest first: at most one per year of its books.
+   * @deprecated Grows a year at a time: use fiscalYearsConnection, which pages them.
+   */
   fiscalYears?: Maybe<Array<FiscalYear>>;
+  /**
+   * The fiscal years of the current client, oldest first. At most `first` a page: 0 to 500 (default
+   * 100; BAD_USER_INPUT naming `first` otherwise).
+   */
+  fiscalYearsConnection: FiscalYearConnection;
   _entities: Array<Maybe<_Entity>>;
   _service: _Service;
   /**
@@ -71,6 +79,12 @@ export type Query = {
 export type QueryPeriodsArgs = {
   fiscalYear: Scalars['Int']['input'];
   asAt?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type QueryFiscalYearsConnectionArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -885,6 +899,24 @@ export type FiscalYear = {
   state: FiscalYearState;
 };
 
+/** A Relay connection over a client's fiscal years. */
+export type FiscalYearConnection = {
+  __typename?: 'FiscalYearConnection';
+  /** One edge per fiscal year of this page, oldest first. */
+  edges: Array<FiscalYearEdge>;
+  /** Where this page stands; pass endCursor as `after` for the next. */
+  pageInfo: PageInfo;
+};
+
+/** A fiscal year and its cursor. */
+export type FiscalYearEdge = {
+  __typename?: 'FiscalYearEdge';
+  /** Opaque; valid as `after` of fiscalYearsConnection. */
+  cursor: Scalars['String']['output'];
+  /** The fiscal year. */
+  node: FiscalYear;
+};
+
 /** Where a year-end close stands. */
 export type YearEndCloseStatus =
   /** Prepared, waiting for approval. */
@@ -1148,6 +1180,8 @@ export type ResolversTypes = ResolversObject<{
   FiscalYearState: FiscalYearState;
   PostingPeriod: ResolverTypeWrapper<PostingPeriodModel>;
   FiscalYear: ResolverTypeWrapper<FiscalYearModel>;
+  FiscalYearConnection: ResolverTypeWrapper<Omit<FiscalYearConnection, 'edges'> & { edges: Array<ResolversTypes['FiscalYearEdge']> }>;
+  FiscalYearEdge: ResolverTypeWrapper<Omit<FiscalYearEdge, 'node'> & { node: ResolversTypes['FiscalYear'] }>;
   Money: ResolverTypeWrapper<Scalars['Money']['output']>;
   YearEndCloseStatus: YearEndCloseStatus;
   YearEndCloseLineKind: YearEndCloseLineKind;
@@ -1195,6 +1229,8 @@ export type ResolversParentTypes = ResolversObject<{
   Date: Scalars['Date']['output'];
   PostingPeriod: PostingPeriodModel;
   FiscalYear: FiscalYearModel;
+  FiscalYearConnection: Omit<FiscalYearConnection, 'edges'> & { edges: Array<ResolversParentTypes['FiscalYearEdge']> };
+  FiscalYearEdge: Omit<FiscalYearEdge, 'node'> & { node: ResolversParentTypes['FiscalYear'] };
   Money: Scalars['Money']['output'];
   YearEndClose: YearEndCloseModel;
   YearEndCloseLine: YearEndCloseLineModel;
@@ -1295,6 +1331,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   periods?: Resolver<Maybe<Array<ResolversTypes['PostingPeriod']>>, ParentType, ContextType, RequireFields<QueryPeriodsArgs, 'fiscalYear'>>;
   fiscalYears?: Resolver<Maybe<Array<ResolversTypes['FiscalYear']>>, ParentType, ContextType>;
+  fiscalYearsConnection?: Resolver<ResolversTypes['FiscalYearConnection'], ParentType, ContextType, RequireFields<QueryFiscalYearsConnectionArgs, 'first'>>;
   _entities?: Resolver<Array<Maybe<ResolversTypes['_Entity']>>, ParentType, ContextType, RequireFields<Query_EntitiesArgs, 'representations'>>;
   _service?: Resolver<ResolversTypes['_Service'], ParentType, ContextType>;
   closeBoard?: Resolver<Maybe<ResolversTypes['CloseBoard']>, ParentType, ContextType, RequireFields<QueryCloseBoardArgs, 'year' | 'month'>>;
@@ -1505,6 +1542,16 @@ export type FiscalYearResolvers<ContextType = Context, ParentType extends Resolv
   state?: Resolver<ResolversTypes['FiscalYearState'], ParentType, ContextType>;
 }>;
 
+export type FiscalYearConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FiscalYearConnection'] = ResolversParentTypes['FiscalYearConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['FiscalYearEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type FiscalYearEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FiscalYearEdge'] = ResolversParentTypes['FiscalYearEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['FiscalYear'], ParentType, ContextType>;
+}>;
+
 export interface MoneyScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Money'], any> {
   name: 'Money';
 }
@@ -1606,6 +1653,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Date?: GraphQLScalarType;
   PostingPeriod?: PostingPeriodResolvers<ContextType>;
   FiscalYear?: FiscalYearResolvers<ContextType>;
+  FiscalYearConnection?: FiscalYearConnectionResolvers<ContextType>;
+  FiscalYearEdge?: FiscalYearEdgeResolvers<ContextType>;
   Money?: GraphQLScalarType;
   YearEndClose?: YearEndCloseResolvers<ContextType>;
   YearEndCloseLine?: YearEndCloseLineResolvers<ContextType>;
