@@ -17,6 +17,8 @@ import {
   isEnumType,
   isInputObjectType,
   isInterfaceType,
+  isListType,
+  isNonNullType,
   isObjectType,
   isSpecifiedScalarType,
 } from 'graphql';
@@ -105,6 +107,75 @@ export function namingProblems(schema: GraphQLSchema): string[] {
   return out;
 }
 
+/**
+ * A list's bound, stated in its description: "At most …" (a number, an argument such as `first`,
+ * or what bounds it by nature, e.g. "at most one per CloseStage (6)") or "Bounded by …".
+ */
+export const LIST_BOUND = /\b(at\s+most|bounded\s+by)\b/i;
+
+/**
+ * Lists that can grow with the firm's or a client's activity and are not connections yet, each
+ * with why it is still a list (docs/architecture/schema.md, "Lists"). Only ever shorter: a field
+ * that becomes a connection, or states its bound, must leave it.
+ */
+export const UNBOUNDED_LISTS: Readonly<Record<string, string>> = {
+  // Reports and posted documents are read whole: a page would split their totals, and a client's
+  // books bound them (its chart, its parties, its open items); the exports stream the large ones.
+  'TrialBalance.rows': 'a report, read whole: one row per account of the chart',
+  'StatementSection.rows': 'a report, read whole: one row per account of the section',
+  'AgingReport.rows': 'a report, read whole: one row per party and currency with open items',
+  'AgingRow.invoices': 'a report, read whole: the open invoices behind one row',
+  'UnrealizedFxExposure.items': 'a report, read whole: one item per open foreign-currency item',
+  'YearEndClose.lines': 'a posted close, read whole (it balances): one line per income and expense account',
+  'FxRevaluation.lines': 'a posted revaluation, read whole (it balances): one line per revalued item',
+  'JournalEntry.lines':
+    'a posted entry, read whole (it balances): 1,000 at most by hand, more from a document or revaluation',
+  'Document.allocations': 'part of one document: the invoices one receipt or payment settles',
+  'Document.settlements': 'part of one document: the receipts, payments and notes settling one invoice',
+  // Firm-wide views the scale work (issue 17) is recomputing: bounded by the firm's clients.
+  'StaleRateUsage.clients': 'firm view: one row per client the caller may see (up to 1,500); not paged yet',
+  'StaleRateUsage.entries': 'firm view: at most 1,000 entries per client, over every client; not paged yet',
+  // Lists that grow with the firm's or a client's activity: to become connections (issue 14 §7).
+  'Query.yearEndCloseReversals': 'requests to reverse one fiscal year: a handful, not paged yet',
+  'Query.exchangeRates': 'one rate per day of the range (plus overrides), the range not limited yet',
+  'Integration.secrets': 'grows with each rotation (revoked ones are kept): to become a connection',
+  'Integration.trustedDocumentVersions': 'grows with each published version: to become a connection',
+};
+
+/**
+ * Every list field of an output type that is neither a connection's `edges` nor described with its
+ * bound (LIST_BOUND), nor a known exception of UNBOUNDED_LISTS; and every exception that no longer
+ * needs to be one.
+ */
+export function listProblems(schema: GraphQLSchema): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const t of ownTypes(schema)) {
+    if (!isObjectType(t) && !isInterfaceType(t)) continue;
+    for (const f of Object.values(t.getFields())) {
+      const type = isNonNullType(f.type) ? f.type.ofType : f.type;
+      if (!isListType(type)) continue;
+      if (t.name.endsWith('Connection') && f.name === 'edges') continue;
+      // Sized by its own argument, whose description states the maximum (demand control reads it).
+      if (f.args.some((a) => a.name === 'first' || a.name === 'limit')) continue;
+      const name = `${t.name}.${f.name}`;
+      const bounded = LIST_BOUND.test(f.description ?? '');
+      if (name in UNBOUNDED_LISTS) {
+        seen.add(name);
+        if (bounded) out.push(`${name} states its bound: remove it from UNBOUNDED_LISTS`);
+      } else if (!bounded) {
+        out.push(
+          `${name} is a list without a bound: make it a connection (first/after, PageInfo) or say "At most …" in its description`,
+        );
+      }
+    }
+  }
+  for (const name of Object.keys(UNBOUNDED_LISTS)) {
+    if (!seen.has(name)) out.push(`${name} is no longer a list: remove it from UNBOUNDED_LISTS`);
+  }
+  return out;
+}
+
 export function readUndescribedBaseline(): string[] {
   return readFileSync(UNDESCRIBED_PATH, 'utf8')
     .split('\n')
@@ -114,7 +185,7 @@ export function readUndescribedBaseline(): string[] {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const schema = apiSchema();
-  const naming = namingProblems(schema);
+  const naming = [...namingProblems(schema), ...listProblems(schema)];
   const now = undescribed(schema);
   const baseline = new Set(readUndescribedBaseline());
   const added = now.filter((e) => !baseline.has(e));

@@ -14,7 +14,8 @@ import { type BenchRow, defineBench, median, ms, ratio } from './harness.ts';
 
 const YEAR = new Date().getUTCFullYear();
 const BOARD = `query($y: Int!, $m: Int!) { closeBoard(year: $y, month: $m) {
-  unavailableCount clients { client { slug } availability periodState stage lastTransition { at } } } }`;
+  unavailableCount clientsConnection(first: 500) { edges { node { client { slug } availability periodState stage
+  lastTransition { at } } } } } }`;
 
 export default defineBench({
   name: 'firm-view',
@@ -36,14 +37,16 @@ export default defineBench({
       let connections = 0;
       for (let i = 0; i < BOARD_RUNS; i++) {
         const t0 = performance.now();
-        const r = await call<{ closeBoard: { clients: unknown[]; unavailableCount: number } }>(BOARD, {
+        const r = await call<{
+          closeBoard: { clientsConnection: { edges: unknown[] }; unavailableCount: number };
+        }>(BOARD, {
           y: YEAR,
           m: 3,
         });
         times.push(performance.now() - t0);
         if (
           r.errors ||
-          r.data!.closeBoard.clients.length !== expected ||
+          r.data!.closeBoard.clientsConnection.edges.length !== expected ||
           r.data!.closeBoard.unavailableCount !== 0
         ) {
           throw new Error(`close board answered wrongly: ${JSON.stringify(r.errors ?? r.data)}`);
@@ -77,8 +80,10 @@ export default defineBench({
     );
 
     // A 100-client batch: LOCK_SALES for March on the first hundred clients (by name).
-    const tenants = await call<{ tenants: { slug: string }[] }>('{ tenants { slug } }');
-    const hundred = tenants.data!.tenants.slice(0, 100).map((t) => t.slug);
+    const tenants = await call<{ tenantsConnection: { edges: { node: { slug: string } }[] } }>(
+      '{ tenantsConnection(first: 100) { edges { node { slug } } } }',
+    );
+    const hundred = tenants.data!.tenantsConnection.edges.map((e) => e.node.slug);
     const t0 = performance.now();
     const start = await call<{ startBatchPeriodOperation: { id: string } }>(
       `mutation($i: StartBatchPeriodOperationInput!) { startBatchPeriodOperation(input: $i) { id } }`,

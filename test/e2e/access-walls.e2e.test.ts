@@ -1,6 +1,6 @@
 import { signLocalToken } from '@cifra/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codes, gql } from '../support/client.ts';
+import { codes, gql, type Nodes, nodes } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 /** Nobody changes their own access, and a NoAccess wall keeps a firm-wide role out of one client. */
@@ -9,7 +9,7 @@ const REASON = 'conflict of interest: related to the owner of the client';
 const ASSIGN = `mutation($u: ID!, $t: String!, $r: RoleCluster!, $why: String) {
   assignClientRole(userId: $u, tenant: $t, role: $r, reason: $why) { userId clientRoles { tenant { slug } role } } }`;
 const REVOKE = `mutation($u: ID!, $t: String!, $why: String!) { revokeClientRole(userId: $u, tenant: $t, reason: $why) { userId } }`;
-const BOARD = `query($y: Int!, $m: Int!) { closeBoard(year: $y, month: $m) { clients { client { slug } } } }`;
+const BOARD = `query($y: Int!, $m: Int!) { closeBoard(year: $y, month: $m) { clientsConnection { edges { node { client { slug } } } } } }`;
 
 let t: TestStack;
 let asWalled: (tenant?: string) => ReturnType<typeof gql>;
@@ -17,10 +17,11 @@ let walledToken: string;
 const ids = new Map<string, string>();
 
 async function userId(email: string): Promise<string> {
-  const r = await t.as('admin')<{ firmMembers: { userId: string; email: string }[] }>(
-    '{ firmMembers { userId email } }',
+  const r = await t.as('admin')<{ firmMembersConnection: Nodes<{ userId: string; email: string }> }>(
+    'query($s: String) { firmMembersConnection(search: $s) { edges { node { userId email } } } }',
+    { s: email },
   );
-  const id = r.data?.firmMembers.find((m) => m.email === email)?.userId;
+  const id = nodes(r.data?.firmMembersConnection).find((m) => m.email === email)?.userId;
   if (!id) throw new Error(`no member ${email}`);
   return id;
 }
@@ -106,20 +107,24 @@ describe('an ethical wall on one client', () => {
     expect(codes(await asWalled('clinica-costa')('{ accounts { code } }'))).toEqual(['FORBIDDEN']);
     const elsewhere = await asWalled('cafe-boquete')('{ accounts { code } }');
     expect(elsewhere.errors).toBeUndefined();
-    const tenants = await asWalled()<{ tenants: { slug: string }[] }>('{ tenants { slug } }');
-    const slugs = tenants.data?.tenants.map((x) => x.slug) ?? [];
+    const tenants = await asWalled()<{ tenantsConnection: Nodes<{ slug: string }> }>(
+      '{ tenantsConnection { edges { node { slug } } } }',
+    );
+    const slugs = nodes(tenants.data?.tenantsConnection).map((x) => x.slug);
     expect(slugs).toContain('cafe-boquete');
     expect(slugs).not.toContain('clinica-costa');
   });
 
   it('leaves that client out of the firm-wide views', async () => {
     const now = new Date();
-    const board = await asWalled()<{ closeBoard: { clients: { client: { slug: string } }[] } }>(BOARD, {
+    const board = await asWalled()<{
+      closeBoard: { clientsConnection: Nodes<{ client: { slug: string } }> };
+    }>(BOARD, {
       y: now.getUTCFullYear(),
       m: now.getUTCMonth() + 1,
     });
     expect(board.errors).toBeUndefined();
-    const slugs = board.data?.closeBoard.clients.map((c) => c.client.slug) ?? [];
+    const slugs = nodes(board.data?.closeBoard.clientsConnection).map((c) => c.client.slug);
     expect(slugs.length).toBeGreaterThan(0);
     expect(slugs).not.toContain('clinica-costa');
     const batch = await asWalled()(
@@ -152,9 +157,12 @@ describe('an ethical wall on one client', () => {
 
   it('shows on the member list and in the firm trail with its reason', async () => {
     const members = await t.as('admin')<{
-      firmMembers: { email: string; clientRoles: { tenant: { slug: string }; role: string }[] }[];
-    }>('{ firmMembers { email clientRoles { tenant { slug } role } } }');
-    const walled = members.data?.firmMembers.find((m) => m.email === 'walled@demo.firm');
+      firmMembersConnection: Nodes<{
+        email: string;
+        clientRoles: { tenant: { slug: string }; role: string }[];
+      }>;
+    }>('{ firmMembersConnection { edges { node { email clientRoles { tenant { slug } role } } } } }');
+    const walled = nodes(members.data?.firmMembersConnection).find((m) => m.email === 'walled@demo.firm');
     expect(walled?.clientRoles).toEqual([{ tenant: { slug: 'clinica-costa' }, role: 'NO_ACCESS' }]);
     const trail = await t.as('admin')<{
       firmAuditEvents: {

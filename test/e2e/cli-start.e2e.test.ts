@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { freePort } from '@cifra/db/embedded';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gql } from '../support/client.ts';
+import { gql, type Nodes, nodes } from '../support/client.ts';
 
 /**
  * The product as a newcomer runs it: `pnpm start` as a child process on a fresh DATA_DIR, stopped
@@ -106,7 +106,7 @@ async function token(email: string): Promise<string> {
 const POST = `mutation Post($input: PostJournalEntryInput!) { postJournalEntry(input: $input) { id number } }`;
 const JE = `query JE($id: ID!) { journalEntry(id: $id) { id number memo } }`;
 const TB = `{ trialBalance(asOf: "2099-12-31") { totalDebit totalCredit } }`;
-const ME = `{ me { tenants { slug } } }`;
+const ME = `{ me { tenantsConnection { edges { node { slug } } } } }`;
 
 describe('pnpm start, stopped, pnpm migrate, and pnpm start again on the same DATA_DIR', () => {
   it('keeps the books and seeds the demo firm only once', { timeout: 600_000 }, async () => {
@@ -140,8 +140,8 @@ describe('pnpm start, stopped, pnpm migrate, and pnpm start again on the same DA
     expect(posted.errors).toBeUndefined();
     const entry = posted.data!.postJournalEntry;
     const balance = await cafe(TB);
-    const clients = await gql(graphql, senior)<{ me: { tenants: { slug: string }[] } }>(ME);
-    expect(clients.data?.me.tenants).toHaveLength(5);
+    const clients = await gql(graphql, senior)<{ me: { tenantsConnection: Nodes<{ slug: string }> } }>(ME);
+    expect(nodes(clients.data?.me.tenantsConnection)).toHaveLength(5);
 
     await stop(first, 'SIGTERM');
     expect(first.output()).toContain('cifraHQ stopped.');

@@ -8,7 +8,7 @@ import { createEmptyDatabase, TEST_APP_PASSWORD, type TestDatabase } from '@cifr
 import { eq, sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codes, gql } from '../support/client.ts';
+import { codes, gql, type Nodes, nodes } from '../support/client.ts';
 import { countInClient } from '../support/clients.ts';
 
 /**
@@ -53,8 +53,9 @@ const as = (who: string, tenant?: string) => gql(stack.gatewayUrl, token[who], t
 const BOARD = `query Board($year: Int!, $month: Int!) {
   closeBoard(year: $year, month: $month) {
     year month unavailableCount stageCounts { stage count }
-    clients { client { slug name } availability unavailableCode unavailableReason periodState stage closeStatus
-      lastTransition { action byEmail at } openChecklistItems { code } }
+    clientsConnection(first: 50) { edges { node { client { slug name } availability unavailableCode
+      unavailableReason periodState stage closeStatus lastTransition { action byEmail at } openChecklistItems { code } } }
+      pageInfo { hasNextPage } }
   }
 }`;
 const START = `mutation Start($input: StartBatchPeriodOperationInput!) {
@@ -63,7 +64,7 @@ const START = `mutation Start($input: StartBatchPeriodOperationInput!) {
 const BATCH = `query Batch($id: ID!) {
   batchOperation(id: $id) {
     id status requestedByEmail counts { pending running done failed skipped }
-    items { client { slug } status attempts errorCode errorMessage stateBefore stateAfter }
+    items { client { slug } status attempts failureCode errorMessage stateBefore stateAfter }
   }
 }`;
 
@@ -75,12 +76,17 @@ type BoardClient = {
   stage: string | null;
   lastTransition: { action: string; byEmail: string } | null;
 };
-type Board = { closeBoard: { clients: BoardClient[]; unavailableCount: number } };
+type Board = {
+  closeBoard: {
+    clientsConnection: Nodes<BoardClient> & { pageInfo: { hasNextPage: boolean } };
+    unavailableCount: number;
+  };
+};
 type BatchItem = {
   client: { slug: string };
   status: string;
   attempts: number;
-  errorCode: string | null;
+  failureCode: string | null;
   stateBefore: string | null;
 };
 type Batch = { id: string; status: string; items: BatchItem[] };
@@ -88,7 +94,9 @@ type Batch = { id: string; status: string; items: BatchItem[] };
 async function board(who = 'senior') {
   const r = await as(who)<Board>(BOARD, { year: YEAR, month: MONTH });
   expect(r.errors).toBeUndefined();
-  return r.data!.closeBoard;
+  // One page holds the demo firm's clients.
+  expect(r.data!.closeBoard.clientsConnection.pageInfo.hasNextPage).toBe(false);
+  return { ...r.data!.closeBoard, clients: nodes(r.data!.closeBoard.clientsConnection) };
 }
 
 async function startBatch(who: string, input: Record<string, unknown>) {
@@ -220,12 +228,12 @@ describe('batch period operations', () => {
     const done = await finished(r.data!.startBatchPeriodOperation.id);
     expect(done.items).toHaveLength(1);
     expect(done.items[0]).toMatchObject({ status: 'FAILED', stateBefore: 'UNLOCKED' });
-    expect(done.items[0]!.errorCode).toMatch(/^[A-Z_]+$/);
+    expect(done.items[0]!.failureCode).toMatch(/^[A-Z_]+$/);
     expect(await lockEvents(SLUGS[4]!)).toBe(0);
 
     const ex = await as('senior')<{
       closeExceptions: { kind: string; client: { slug: string }; batchId: string }[];
-    }>('{ closeExceptions { kind client { slug } batchId errorCode message } }');
+    }>('{ closeExceptions { kind client { slug } batchId failureCode message } }');
     expect(ex.errors).toBeUndefined();
     const failed = ex.data!.closeExceptions.filter((e) => e.kind === 'BATCH_ITEM_FAILED');
     expect(failed).toEqual([expect.objectContaining({ client: { slug: SLUGS[4] }, batchId: done.id })]);
@@ -303,7 +311,7 @@ describe('the month-end close in batches, with four eyes', () => {
       (await startBatch('senior', { tenants: two, action: 'START_CLOSE' })).data!.startBatchPeriodOperation
         .id,
     );
-    expect(started.items.map((i) => [i.status, i.errorCode])).toEqual([
+    expect(started.items.map((i) => [i.status, i.failureCode])).toEqual([
       ['DONE', null],
       ['DONE', null],
     ]);
@@ -337,7 +345,7 @@ describe('the month-end close in batches, with four eyes', () => {
       (await startBatch('senior', { tenants: two, action: 'APPROVE_CLOSE' })).data!.startBatchPeriodOperation
         .id,
     );
-    expect(own.items.map((i) => [i.status, i.errorCode])).toEqual([
+    expect(own.items.map((i) => [i.status, i.failureCode])).toEqual([
       ['FAILED', 'SAME_PERSON'],
       ['FAILED', 'SAME_PERSON'],
     ]);
@@ -345,16 +353,16 @@ describe('the month-end close in batches, with four eyes', () => {
       ['PENDING_APPROVAL', 'LOCK_SALES', 'PENDING_APPROVAL'],
       ['PENDING_APPROVAL', 'LOCK_SALES', 'PENDING_APPROVAL'],
     ]);
-    const inbox = await as('senior')<{ closeExceptions: { kind: string; errorCode: string | null }[] }>(
-      '{ closeExceptions { kind errorCode } }',
+    const inbox = await as('senior')<{ closeExceptions: { kind: string; failureCode: string | null }[] }>(
+      '{ closeExceptions { kind failureCode } }',
     );
-    expect(inbox.data!.closeExceptions.filter((e) => e.errorCode === 'SAME_PERSON')).toHaveLength(2);
+    expect(inbox.data!.closeExceptions.filter((e) => e.failureCode === 'SAME_PERSON')).toHaveLength(2);
     const other = await finished(
       (await startBatch('admin', { tenants: two, action: 'APPROVE_CLOSE' })).data!.startBatchPeriodOperation
         .id,
       'admin',
     );
-    expect(other.items.map((i) => [i.status, i.errorCode])).toEqual([
+    expect(other.items.map((i) => [i.status, i.failureCode])).toEqual([
       ['DONE', null],
       ['DONE', null],
     ]);
@@ -367,10 +375,10 @@ describe('the month-end close in batches, with four eyes', () => {
       });
     }
     // The senior's failed approvals stop being exceptions once another batch approved those closes.
-    const ex = await as('senior')<{ closeExceptions: { kind: string; errorCode: string | null }[] }>(
-      '{ closeExceptions { kind errorCode } }',
+    const ex = await as('senior')<{ closeExceptions: { kind: string; failureCode: string | null }[] }>(
+      '{ closeExceptions { kind failureCode } }',
     );
-    expect(ex.data!.closeExceptions.filter((e) => e.errorCode === 'SAME_PERSON')).toEqual([]);
+    expect(ex.data!.closeExceptions.filter((e) => e.failureCode === 'SAME_PERSON')).toEqual([]);
     const again = await finished(
       (await startBatch('admin', { tenants: two, action: 'APPROVE_CLOSE' })).data!.startBatchPeriodOperation
         .id,

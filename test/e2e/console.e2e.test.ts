@@ -2,6 +2,7 @@ import { control } from '@cifra/db';
 import { eq } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Nodes, nodes } from '../support/client.ts';
 import {
   expectAccessible,
   launchChromium,
@@ -119,9 +120,11 @@ describe('the firm console in Chromium', () => {
 
     // A cell opens that client's month (by keyboard), with what the API says of it; Escape closes it.
     const march = await t.as('senior')<{
-      closeBoard: { clients: { client: { slug: string }; periodState: string | null }[] };
-    }>(`{ closeBoard(year: ${year}, month: 3) { clients { client { slug } periodState } } }`);
-    const marchState = march.data?.closeBoard.clients.find(
+      closeBoard: { clientsConnection: Nodes<{ client: { slug: string }; periodState: string | null }> };
+    }>(
+      `{ closeBoard(year: ${year}, month: 3) { clientsConnection { edges { node { client { slug } periodState } } } } }`,
+    );
+    const marchState = nodes(march.data?.closeBoard.clientsConnection).find(
       (c) => c.client.slug === 'cafe-boquete',
     )?.periodState;
     expect(marchState).toBeTruthy();
@@ -264,6 +267,38 @@ describe('the firm console in Chromium', () => {
       .toEqual(['Clínica Dental Costa del Este']);
     await expectAccessible(page, 'exceptions with an unavailable client');
     await shoot(page, '09-unavailable-exceptions');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
+  it('pages the board through more clients than one request brings, each once', async () => {
+    // 60 more clients of the firm (on the dead server: unavailable, so nothing is provisioned):
+    // 65 in all, more than the board's page of 50, named to sort among the demo clients.
+    const db = t.stack.control.db;
+    const [demo] = await db.select().from(control.tenants).where(eq(control.tenants.slug, 'cafe-boquete'));
+    const [dead] = await db.select().from(control.dbServers).where(eq(control.dbServers.name, 'dead'));
+    await db.insert(control.tenants).values(
+      Array.from({ length: 60 }, (_, i) => ({
+        firmId: demo!.firmId,
+        slug: `paged-${String(i).padStart(2, '0')}`,
+        name: `${String.fromCharCode(65 + (i % 26))} paged client ${String(i).padStart(2, '0')}`,
+        region: 'PA',
+        baseCurrency: 'PAB',
+        timezone: 'America/Panama',
+        serverId: dead!.id,
+        databaseName: `paged_${i}`,
+        status: 'ACTIVE' as const,
+      })),
+    );
+    const { page, problems } = await openPage();
+    await signInAs(page, 'senior@demo.firm');
+    const rows = page.locator('table.board tbody tr');
+    await expect.poll(() => rows.count(), WAIT).toBe(65);
+    const slugs = await Promise.all(
+      (await rows.all()).map(async (r) => String(await r.getAttribute('data-client'))),
+    );
+    expect(new Set(slugs).size).toBe(65);
+    expect(slugs.filter((s) => s.startsWith('paged-'))).toHaveLength(60);
     expect(problems).toEqual([]);
     await page.context().close();
   }, 120_000);

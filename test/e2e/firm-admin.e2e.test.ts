@@ -1,6 +1,6 @@
 import { signLocalToken } from '@cifra/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codes, gql } from '../support/client.ts';
+import { codes, gql, type Nodes, nodes } from '../support/client.ts';
 import { type DemoUser, startTestStack, type TestStack } from '../support/stack.ts';
 
 let harness: TestStack;
@@ -23,8 +23,11 @@ interface Member {
 const MEMBER = 'userId email firmRole clientRoles { tenant { slug } role }';
 
 async function member(email: string): Promise<Member> {
-  const r = await as('admin')<{ firmMembers: Member[] }>(`{ firmMembers { ${MEMBER} } }`);
-  const found = r.data?.firmMembers.find((m) => m.email === email);
+  const r = await as('admin')<{ firmMembersConnection: Nodes<Member> }>(
+    `query($s: String) { firmMembersConnection(search: $s) { edges { node { ${MEMBER} } } } }`,
+    { s: email },
+  );
+  const found = nodes(r.data?.firmMembersConnection).find((m) => m.email === email);
   if (!found) throw new Error(`no member ${email}: ${JSON.stringify(r.errors)}`);
   return found;
 }
@@ -55,7 +58,7 @@ describe('memberships and roles through the gateway', () => {
       firmRole: null,
       clientRoles: [{ tenant: { slug: 'cafe-boquete' }, role: 'CLIENT_READ_ONLY' }],
     });
-    const junior = await as('junior')('{ firmMembers { email } }');
+    const junior = await as('junior')('{ firmMembersConnection { edges { node { email } } } }');
     expect(codes(junior)).toEqual(['FORBIDDEN']);
   });
 
@@ -81,8 +84,10 @@ describe('memberships and roles through the gateway', () => {
     const after = await as('client', 'cafe-boquete')('{ accounts { code } }');
     expect(after.status).toBe(403);
     expect(codes(after)).toEqual(['FORBIDDEN']);
-    const me = await as('client')<{ me: { tenants: unknown[] } }>('{ me { tenants { slug } } }');
-    expect(me.data?.me.tenants).toEqual([]);
+    const me = await as('client')<{ me: { tenantsConnection: Nodes<{ slug: string }> } }>(
+      '{ me { tenantsConnection { edges { node { slug } } } } }',
+    );
+    expect(nodes(me.data?.me.tenantsConnection)).toEqual([]);
 
     const [event] = await controlRows(
       `SELECT action, actor_email, reason, before, tenant_id FROM audit_events ORDER BY chain_seq DESC LIMIT 1`,
@@ -144,7 +149,9 @@ describe('memberships and roles through the gateway', () => {
     );
     expect(codes(last)).toEqual(['SELF_ACCESS_CHANGE']);
     expect(await eventCount()).toBe(events);
-    expect((await as('admin')('{ firmMembers { email } }')).errors).toBeUndefined();
+    expect(
+      (await as('admin')('{ firmMembersConnection { edges { node { email } } } }')).errors,
+    ).toBeUndefined();
   });
 
   it('adds a member who can then sign in, with the firm-wide role given', async () => {
@@ -156,9 +163,11 @@ describe('memberships and roles through the gateway', () => {
     const me = await gql(
       harness.stack.gatewayUrl,
       token,
-    )<{ me: { tenants: { role: string }[] } }>('{ me { tenants { role } } }');
-    expect(me.data?.me.tenants).toHaveLength(5);
-    expect(new Set(me.data?.me.tenants.map((t) => t.role))).toEqual(new Set(['JUNIOR']));
+    )<{ me: { tenantsConnection: Nodes<{ role: string }> } }>(
+      '{ me { tenantsConnection { edges { node { role } } } } }',
+    );
+    expect(nodes(me.data?.me.tenantsConnection)).toHaveLength(5);
+    expect(new Set(nodes(me.data?.me.tenantsConnection).map((t) => t.role))).toEqual(new Set(['JUNIOR']));
   });
 });
 
@@ -304,20 +313,22 @@ describe("the firm's own trail through the gateway", () => {
     const client = await member('client@demo.firm');
     const [t] = await controlRows<{ id: string }>(`SELECT id FROM tenants WHERE slug = 'cafe-boquete'`);
     const r = await as('reviewer')<{
-      firmHistory: {
+      firmHistoryConnection: Nodes<{
         operation: string;
         actorEmail: string | null;
         reason: string | null;
         data: { role: string };
-      }[];
+      }>;
       verifyFirmAuditChain: { ok: boolean; checked: number; headSeq: string };
     }>(
-      `query($id: ID!) { firmHistory(entityType: "TenantRoleAssignment", entityId: $id) { operation actorEmail reason data }
+      `query($id: ID!) { firmHistoryConnection(entityType: "TenantRoleAssignment", entityId: $id) { edges { node { operation actorEmail reason data } } }
          verifyFirmAuditChain { ok checked headSeq } }`,
       { id: `${t!.id}:${client.userId}` },
     );
     expect(r.errors).toBeUndefined();
-    expect(r.data!.firmHistory.map((v) => [v.operation, v.actorEmail, v.reason, v.data.role])).toEqual([
+    expect(
+      nodes(r.data!.firmHistoryConnection).map((v) => [v.operation, v.actorEmail, v.reason, v.data.role]),
+    ).toEqual([
       ['INSERT', 'system@cifra', 'demo seed', 'ClientReadOnly'],
       ['DELETE', 'admin@demo.firm', REASON, 'ClientReadOnly'],
       ['INSERT', 'admin@demo.firm', null, 'ClientReadOnly'],

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codes, gql } from '../support/client.ts';
+import { codes, gql, type Nodes, nodes } from '../support/client.ts';
 import { outlastAccessCache, startAnotherGateway, startTestStack, type TestStack } from '../support/stack.ts';
 
 /**
@@ -30,10 +30,10 @@ afterAll(async () => {
 });
 
 async function walls(slug: string, walled: boolean) {
-  const members = await t.as('admin')<{ firmMembers: { userId: string; email: string }[] }>(
-    '{ firmMembers { userId email } }',
+  const members = await t.as('admin')<{ firmMembersConnection: Nodes<{ userId: string; email: string }> }>(
+    '{ firmMembersConnection(search: "junior@demo.firm") { edges { node { userId email } } } }',
   );
-  const u = members.data?.firmMembers.find((m) => m.email === 'junior@demo.firm')?.userId;
+  const u = nodes(members.data?.firmMembersConnection).find((m) => m.email === 'junior@demo.firm')?.userId;
   const r = walled
     ? await t.as('admin')(
         `mutation($u: ID!, $t: String!, $why: String) { assignClientRole(userId: $u, tenant: $t, role: NO_ACCESS, reason: $why) { userId } }`,

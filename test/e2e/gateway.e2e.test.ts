@@ -5,7 +5,7 @@ import { signLocalToken } from '@cifra/gateway';
 import type { Stack } from '@cifra/ops';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codes, gql } from '../support/client.ts';
+import { codes, gql, type Nodes, nodes } from '../support/client.ts';
 import { type DemoUser, startTestStack, type TestStack } from '../support/stack.ts';
 
 let harness: TestStack;
@@ -61,11 +61,12 @@ describe('authentication and tenancy', () => {
   });
 
   it('lists the five demo clients for the firm-wide senior', async () => {
-    const r = await as('senior')<{ me: { tenants: { slug: string; role: string }[] } }>(
-      '{ me { email tenants { slug name role } } }',
+    const r = await as('senior')<{ me: { tenantsConnection: Nodes<{ slug: string; role: string }> } }>(
+      '{ me { email tenantsConnection { edges { node { slug name role } } } } }',
     );
-    expect(r.data?.me.tenants.map((t) => t.slug)).toHaveLength(5);
-    expect(new Set(r.data?.me.tenants.map((t) => t.role))).toEqual(new Set(['SENIOR']));
+    const tenants = nodes(r.data?.me.tenantsConnection);
+    expect(tenants.map((t) => t.slug)).toHaveLength(5);
+    expect(new Set(tenants.map((t) => t.role))).toEqual(new Set(['SENIOR']));
   });
 
   it('serves the catalogue of error codes to anyone signed in, and the enum lists the same codes', async () => {
@@ -81,10 +82,10 @@ describe('authentication and tenancy', () => {
   });
 
   it('shows the client user exactly one client, read-only, and refuses the others', async () => {
-    const r = await as('client')<{ me: { tenants: { slug: string; role: string }[] } }>(
-      '{ me { tenants { slug role } } }',
+    const r = await as('client')<{ me: { tenantsConnection: Nodes<{ slug: string; role: string }> } }>(
+      '{ me { tenantsConnection { edges { node { slug role } } } } }',
     );
-    expect(r.data?.me.tenants).toEqual([{ slug: 'cafe-boquete', role: 'CLIENT_READ_ONLY' }]);
+    expect(nodes(r.data?.me.tenantsConnection)).toEqual([{ slug: 'cafe-boquete', role: 'CLIENT_READ_ONLY' }]);
     const other = await as('client', 'ferreteria-colon')('{ accounts { code } }');
     expect(other.status).toBe(403);
     expect(codes(other)).toEqual(['FORBIDDEN']);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codes } from '../support/client.ts';
+import { codes, type Nodes, nodes } from '../support/client.ts';
 import { partnerKit, REASON } from '../support/integrations.ts';
 import { outlastAccessCache, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -19,10 +19,15 @@ afterAll(() => harness?.close());
 
 const { as, controlRows, create, grant, partner } = partnerKit(() => harness);
 
-const BOARD = `query Board { closeBoard(year: 2026, month: 11) { clients { client { slug } availability periodState } } }`;
+const BOARD = `query Board { closeBoard(year: 2026, month: 11) { clientsConnection { edges { node { client { slug } availability periodState } } } } }`;
 const EXCEPTIONS = `{ closeExceptions { kind client { slug } } }`;
 const STALE = `{ staleRateUsage(from: "2026-11-01", to: "2026-11-30") { clients { clientSlug availability } } }`;
-const TENANTS = `{ tenants { slug role } }`;
+const TENANTS = `query($after: String) { tenantsConnection(first: 1, after: $after) { edges { node { slug role } } pageInfo { hasNextPage endCursor } } }`;
+type Tenants = {
+  tenantsConnection: Nodes<{ slug: string; role: string | null }> & {
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
+};
 
 const grantFirm = (integrationId: string, permissions: string[], expiresAt?: string) =>
   as('admin')<{ grantIntegrationFirmAccess: { firmGrant: { permissions: string[] } | null } }>(
@@ -38,15 +43,21 @@ const revokeFirm = (integrationId: string) =>
     { id: integrationId },
   );
 
-type Board = { closeBoard: { clients: { client: { slug: string }; availability: string }[] } };
+type Board = { closeBoard: { clientsConnection: Nodes<{ client: { slug: string }; availability: string }> } };
 
 describe('an integration at the firm level', () => {
   it('is refused every firm-level field without a firm grant, and lists only its granted clients', async () => {
     const p = await partner('Practice Board', ['GL.Read', 'Period.Read', 'Tenant.Read']);
     const firm = await p.call();
     for (const query of [BOARD, EXCEPTIONS, STALE]) expect(codes(await firm(query))).toEqual(['FORBIDDEN']);
-    const tenants = await firm<{ tenants: { slug: string; role: string | null }[] }>(TENANTS);
-    expect(tenants.data?.tenants).toEqual([{ slug: 'cafe-boquete', role: null }]);
+    const tenants = await firm<Tenants>(TENANTS);
+    expect(nodes(tenants.data?.tenantsConnection)).toEqual([{ slug: 'cafe-boquete', role: null }]);
+    // Paged one at a time, it is its one granted client of the firm's five, and nothing after it.
+    expect(tenants.data?.tenantsConnection.pageInfo.hasNextPage).toBe(false);
+    const past = await firm<Tenants>(TENANTS, { after: tenants.data?.tenantsConnection.pageInfo.endCursor });
+    expect(nodes(past.data?.tenantsConnection)).toEqual([]);
+    // A cursor it was never given is bad input, not a server error.
+    expect(codes(await firm(TENANTS, { after: 'not-a-cursor' }))).toEqual(['BAD_USER_INPUT']);
     // On its client, the Tenant it reaches through another subgraph resolves too.
     const own = await (await p.call('cafe-boquete'))<{ tenant: { slug: string } | null }>(
       `{ tenant { slug } }`,
@@ -65,9 +76,9 @@ describe('an integration at the firm level', () => {
     const firm = await p.call();
     const board = await firm<Board>(BOARD);
     expect(codes(board)).toEqual([]);
-    expect(board.data?.closeBoard.clients.map((c) => [c.client.slug, c.availability])).toEqual([
-      ['cafe-boquete', 'AVAILABLE'],
-    ]);
+    expect(
+      nodes(board.data?.closeBoard.clientsConnection).map((c) => [c.client.slug, c.availability]),
+    ).toEqual([['cafe-boquete', 'AVAILABLE']]);
     const exceptions = await firm<{ closeExceptions: { client: { slug: string } }[] }>(EXCEPTIONS);
     expect(codes(exceptions)).toEqual([]);
     expect(new Set(exceptions.data?.closeExceptions.map((e) => e.client.slug))).toEqual(
@@ -80,7 +91,9 @@ describe('an integration at the firm level', () => {
     expect(codes(await firm(`{ firmAuditEvents(first: 1) { edges { node { action } } } }`))).toEqual([
       'FORBIDDEN',
     ]);
-    expect(codes(await firm(`{ firmMembers { email } }`))).toEqual(['FORBIDDEN']);
+    expect(codes(await firm(`{ firmMembersConnection { edges { node { email } } } }`))).toEqual([
+      'FORBIDDEN',
+    ]);
     const batch = await firm(
       `mutation { startBatchPeriodOperation(input: { tenants: ["cafe-boquete"], year: 2026, month: 11, action: LOCK_SALES }) { id } }`,
     );
@@ -196,6 +209,8 @@ describe('an integration at the firm level', () => {
     });
     const body = (await res.json()) as { data?: Board; errors?: unknown[] };
     expect(body.errors).toBeUndefined();
-    expect(body.data?.closeBoard.clients.map((c) => c.client.slug)).toEqual(['cafe-boquete']);
+    expect(nodes(body.data?.closeBoard.clientsConnection).map((c) => c.client.slug)).toEqual([
+      'cafe-boquete',
+    ]);
   });
 });

@@ -30,7 +30,7 @@ describe('registering and granting integrations', () => {
   it('is for whoever holds Integration.Manage, and every change is in the firm trail', async () => {
     const made = await create('Ledger Sync');
     expect(made).toMatchObject({ name: 'Ledger Sync', status: 'ACTIVE', grants: [], secrets: [] });
-    const senior = await harness.as('senior')(`{ integrations { id } }`);
+    const senior = await harness.as('senior')(`{ integrationsConnection { edges { node { id } } } }`);
     expect(codes(senior)).toEqual(['FORBIDDEN']);
     const dup = await as('admin')(
       `mutation { createIntegration(input: { name: "ledger sync", contact: "x@y.example" }) { id } }`,
@@ -273,8 +273,12 @@ describe("a partner's requests", () => {
     );
     expect(codes(voided)).toEqual(['FORBIDDEN']);
     expect(codes(await (await p.call('ferreteria-colon'))('{ accounts { code } }'))).toEqual(['FORBIDDEN']);
-    expect(codes(await (await p.call())('{ firmMembers { email } }'))).toEqual(['FORBIDDEN']);
-    expect(codes(await (await p.call())('{ integrations { id } }'))).toEqual(['FORBIDDEN']);
+    expect(codes(await (await p.call())('{ firmMembersConnection { edges { node { email } } } }'))).toEqual([
+      'FORBIDDEN',
+    ]);
+    expect(codes(await (await p.call())('{ integrationsConnection { edges { node { id } } } }'))).toEqual([
+      'FORBIDDEN',
+    ]);
     // A token narrowed by scope can do less than the grant.
     const readOnly = await p.call('cafe-boquete', 'GL.Read');
     expect(codes(await readOnly(ENTRY, entryInput('scoped post')))).toEqual(['FORBIDDEN']);

@@ -8,7 +8,7 @@ import { createEmptyDatabase, TEST_APP_PASSWORD, type TestDatabase } from '@cifr
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codes, gql } from '../support/client.ts';
+import { codes, gql, type Nodes, nodes } from '../support/client.ts';
 
 /**
  * The per-client period machine through the gateway, with the demo firm's real tokens: a
@@ -290,8 +290,10 @@ describe('guided year-end close through the gateway', () => {
     const years = await as(
       'senior',
       slug,
-    )<{ fiscalYears: { year: number; state: string }[] }>('{ fiscalYears { year state } }');
-    expect(years.data?.fiscalYears).toEqual([
+    )<{ fiscalYearsConnection: Nodes<{ year: number; state: string }> }>(
+      '{ fiscalYearsConnection { edges { node { year state } } } }',
+    );
+    expect(nodes(years.data?.fiscalYearsConnection)).toEqual([
       { year: 2026, state: 'CLOSED' },
       { year: 2027, state: 'OPEN' },
     ]);

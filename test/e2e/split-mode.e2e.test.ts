@@ -22,7 +22,7 @@ type KeyLike = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codes, gql } from '../support/client.ts';
+import { codes, gql, type Nodes, nodes } from '../support/client.ts';
 
 /**
  * Split mode: each subgraph and the gateway started alone from its environment, the way
@@ -148,9 +148,9 @@ describe('split mode with an OIDC identity provider', () => {
       gatewayUrl,
       await idpToken('client@demo.firm'),
     )<{
-      me: { tenants: { slug: string }[] };
-    }>('{ me { email tenants { slug } } }');
-    expect(me.data?.me.tenants).toEqual([{ slug: 'cafe-boquete' }]);
+      me: { tenantsConnection: Nodes<{ slug: string }> };
+    }>('{ me { email tenantsConnection { edges { node { slug } } } } }');
+    expect(nodes(me.data?.me.tenantsConnection)).toEqual([{ slug: 'cafe-boquete' }]);
   });
 
   it('keeps no server password in the tenant directory, and provisions with the one in the environment', async () => {

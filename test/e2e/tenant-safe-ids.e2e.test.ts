@@ -8,7 +8,7 @@ const QUERIES = [
   '{ documents(first: 50) { edges { node { id party { id } entry { id lines { fx { exchangeRateId } } } } } } }',
   '{ parties { edges { node { id } } } items { edges { node { id } } } journalEntryDrafts { id } }',
   '{ journalEntries(first: 50) { edges { node { id reverses { id } lines { account { id } } } } } }',
-  `{ periods(fiscalYear: ${new Date().getUTCFullYear()}) { id auditEvents(first: 5) { edges { node { id } } } } fiscalYears { year } }`,
+  `{ periods(fiscalYear: ${new Date().getUTCFullYear()}) { id auditEvents(first: 5) { edges { node { id } } } } fiscalYearsConnection { edges { node { year } } } }`,
   `{ exchangeRates(currency: "EUR", from: "${new Date().getUTCFullYear() - 1}-01-01", to: "${new Date().getUTCFullYear()}-12-31") { id } }`,
   '{ verifyAuditChain { firstBrokenLink { eventId } } }',
   '{ tenant { id } }',

@@ -81,7 +81,10 @@ describe('signed contexts', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json', [CONTEXT_HEADER]: header },
       body: JSON.stringify({
-        query: subgraph === 'ledger' ? '{ accounts { code } }' : '{ fiscalYears { year } }',
+        query:
+          subgraph === 'ledger'
+            ? '{ accounts { code } }'
+            : '{ fiscalYearsConnection { edges { node { year } } } }',
       }),
     });
 

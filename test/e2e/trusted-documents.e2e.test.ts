@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codes, gql } from '../support/client.ts';
+import { codes, gql, type Nodes, nodes } from '../support/client.ts';
 import { credentials, ENTRY, entryInput, partnerKit, REASON } from '../support/integrations.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -185,14 +185,14 @@ describe('entity keys for a client business', () => {
         },
       ],
     });
-    const listed = await as('admin')<{ entityKeys: { id: string }[] }>(
-      '{ entityKeys(tenant: "cafe-boquete") { id } }',
+    const listed = await as('admin')<{ entityKeysConnection: Nodes<{ id: string }> }>(
+      '{ entityKeysConnection(tenant: "cafe-boquete") { edges { node { id } } } }',
     );
-    expect(listed.data?.entityKeys.map((k) => k.id)).toEqual([key?.id]);
-    const elsewhere = await as('admin')<{ entityKeys: unknown[] }>(
-      '{ entityKeys(tenant: "ferreteria-colon") { id } }',
+    expect(nodes(listed.data?.entityKeysConnection).map((k) => k.id)).toEqual([key?.id]);
+    const elsewhere = await as('admin')<{ entityKeysConnection: Nodes<{ id: string }> }>(
+      '{ entityKeysConnection(tenant: "ferreteria-colon") { edges { node { id } } } }',
     );
-    expect(elsewhere.data?.entityKeys).toEqual([]);
+    expect(nodes(elsewhere.data?.entityKeysConnection)).toEqual([]);
     expect(codes(await grant(key!.id, 'ferreteria-colon', ['GL.Read']))).toEqual(['BAD_USER_INPUT']);
     expect(
       codes(

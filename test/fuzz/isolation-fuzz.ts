@@ -8,10 +8,13 @@ import type { World, WorldClient, WorldUser } from './world.ts';
 export const FIRM_LEVEL_FIELDS = new Set([
   'me',
   'tenants',
+  'tenantsConnection',
   'firmMembers',
+  'firmMembersConnection',
   'firmSettings',
   'firmAuditEvents',
   'firmHistory',
+  'firmHistoryConnection',
   'verifyFirmAuditChain',
   'currencies',
   'errorCodes',
@@ -31,6 +34,7 @@ export const FIRM_LEVEL_FIELDS = new Set([
   'updateFirmSettings',
   'updateClientSettings',
   'integrations',
+  'integrationsConnection',
   'integration',
   'integrationUsage',
   'createIntegration',
@@ -47,6 +51,7 @@ export const FIRM_LEVEL_FIELDS = new Set([
   'retireTrustedDocuments',
   'allowArbitraryDocuments',
   'entityKeys',
+  'entityKeysConnection',
   'createEntityKey',
 ]);
 

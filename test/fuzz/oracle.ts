@@ -94,7 +94,14 @@ function sentStrings(value: unknown, into: string[] = []): string[] {
 }
 
 /** Firm administration views: they name the firm's clients in roles and events by design. */
-const FIRM_ADMIN_FIELDS = new Set(['firmMembers', 'firmAuditEvents', 'firmHistory', 'verifyFirmAuditChain']);
+const FIRM_ADMIN_FIELDS = new Set([
+  'firmMembers',
+  'firmMembersConnection',
+  'firmAuditEvents',
+  'firmHistory',
+  'firmHistoryConnection',
+  'verifyFirmAuditChain',
+]);
 
 export interface Verdict {
   violations: string[];

@@ -188,10 +188,17 @@ async function assignRole(
   tenant: string,
   role: string,
 ) {
-  const members = must(await request(token, undefined, '{ firmMembers { userId email } }'), 'members');
-  const userId = (members.firmMembers as { userId: string; email: string }[]).find(
-    (m) => m.email === email,
-  )?.userId;
+  const members = must(
+    await request(
+      token,
+      undefined,
+      'query($s: String) { firmMembersConnection(search: $s) { edges { node { userId email } } } }',
+      { s: email },
+    ),
+    'members',
+  );
+  const page = members.firmMembersConnection as { edges: { node: { userId: string; email: string } }[] };
+  const userId = page.edges.map((e) => e.node).find((m) => m.email === email)?.userId;
   must(
     await request(
       token,

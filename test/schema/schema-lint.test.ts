@@ -1,7 +1,13 @@
 import { buildSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { apiSchema } from '../../schema/api-schema.ts';
-import { namingProblems, readUndescribedBaseline, undescribed } from '../../schema/lint.ts';
+import {
+  listProblems,
+  namingProblems,
+  readUndescribedBaseline,
+  UNBOUNDED_LISTS,
+  undescribed,
+} from '../../schema/lint.ts';
 
 const schema = apiSchema();
 
@@ -43,5 +49,52 @@ describe('the API schema follows the house rules', () => {
       'type kind is not PascalCase',
     ]);
     expect(undescribed(bad)).toEqual(['Query.Bad_field(snake_arg)', 'Thing', 'Thing.id']);
+  });
+});
+
+describe('every list is a connection or says its bound', () => {
+  it('holds for the API schema, and each remaining exception has its reason', () => {
+    expect(listProblems(schema)).toEqual([]);
+    for (const [field, reason] of Object.entries(UNBOUNDED_LISTS)) {
+      expect(reason.length, `${field} needs a reason`).toBeGreaterThan(20);
+    }
+  });
+
+  it('refuses a new list without a bound, and accepts a bound, an argument that sizes it, or a connection', () => {
+    const s = buildSchema(`
+      type Query {
+        "Every thing the firm ever made."
+        things: [Thing!]!
+        "The colours: at most 3."
+        colours: [String!]!
+        "Things by name, bounded by the page: \`first\`."
+        page(first: Int = 10): [Thing!]!
+        "A few, newest first."
+        recent(limit: Int = 5): [Thing]
+        "Paged."
+        thingsConnection(first: Int, after: String): ThingConnection!
+      }
+      type ThingConnection { edges: [ThingEdge!]! pageInfo: PageInfo! }
+      type ThingEdge { cursor: String! node: Thing! }
+      type PageInfo { hasNextPage: Boolean! }
+      type Thing {
+        """
+        Its parts, one per line at
+        most 12.
+        """
+        parts: [String!]!
+        "Its tags."
+        tags: [[String!]]
+      }
+    `);
+    expect(listProblems(s).map((p) => p.split(' is a list')[0])).toEqual(
+      expect.arrayContaining(['Query.things', 'Thing.tags']),
+    );
+    const flagged = listProblems(s).filter((p) => p.includes('is a list without a bound'));
+    expect(flagged.map((p) => p.split(' ')[0]).sort()).toEqual(['Query.things', 'Thing.tags']);
+    // Every exception of the API schema is missing from this one: each is reported as gone.
+    expect(listProblems(s).filter((p) => p.includes('remove it from UNBOUNDED_LISTS'))).toHaveLength(
+      Object.keys(UNBOUNDED_LISTS).length,
+    );
   });
 });

@@ -36,3 +36,12 @@ export function gql(url: string, token?: string, tenant?: string, opts: { allowI
 }
 
 export const codes = (r: GqlResult<unknown>) => (r.errors ?? []).map((e) => e.extensions?.code);
+
+/** A connection as a test selects it: `{ edges { node { … } } }`. */
+export interface Nodes<T> {
+  edges: { node: T }[];
+}
+
+/** The nodes of a connection's page, in order (none when it is missing). */
+export const nodes = <T>(connection: Nodes<T> | null | undefined): T[] =>
+  (connection?.edges ?? []).map((e) => e.node);

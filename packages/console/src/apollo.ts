@@ -26,7 +26,9 @@ export function createApolloClient(accessToken: string, onUnauthenticated: () =>
         },
       }),
     ]),
-    cache: new InMemoryCache(),
+    // A month's board has no id: pages and a cell's detail read different fields of the same
+    // `closeBoard(year, month)`, and merge there rather than replace each other.
+    cache: new InMemoryCache({ typePolicies: { CloseBoard: { merge: true } } }),
     defaultOptions: { watchQuery: { fetchPolicy: 'cache-and-network' } },
   });
 }

@@ -20,31 +20,43 @@ export const MeQuery = graphql(`
   }
 `);
 
-/** What the board shows of one month. */
+/** What the board shows of one month: one page of its clients (`$first` after `$after`). */
 export const BoardMonthFragment = graphql(`
   fragment ConsoleBoardMonth on CloseBoard {
     year
     month
     unavailableCount
-    clients {
-      client {
-        id
-        slug
-        name
+    clientsConnection(first: $first, after: $after) {
+      edges {
+        node {
+          client {
+            id
+            slug
+            name
+          }
+          availability
+          unavailableCode
+          unavailableReason
+          periodState
+          closeStatus
+          stage
+        }
       }
-      availability
-      unavailableCode
-      unavailableReason
-      periodState
-      closeStatus
-      stage
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
     }
   }
 `);
 
-/** One fiscal year of the firm's close: the board of each month, in one request. */
+/**
+ * One page of clients of a fiscal year's close: the board of each month, in one request. Every
+ * month's board orders its clients alike, so one `endCursor` pages all twelve
+ * (screens/close-board.tsx asks page after page until none of them has a next page).
+ */
 export const CloseBoardYearQuery = graphql(`
-  query ConsoleCloseBoardYear($year: Int!) {
+  query ConsoleCloseBoardYear($year: Int!, $first: Int!, $after: String) {
     m01: closeBoard(year: $year, month: 1) {
       ...ConsoleBoardMonth
     }
@@ -99,7 +111,8 @@ export const CloseExceptionsQuery = graphql(`
       since
       message
       batchId
-      errorCode
+      failureCode
+      unavailableCode
     }
   }
 `);
@@ -130,27 +143,37 @@ export const StaleRatesQuery = graphql(`
   }
 `);
 
-/**
- * One month of the board with what a cell's detail shows. It repeats the board's own fields, so
- * writing it to the cache (the same `closeBoard(year, month)` field) leaves the board complete.
- */
+/** One client's month, with what a cell's detail shows. */
 export const BoardMonthDetailQuery = graphql(`
-  query ConsoleBoardMonthDetail($year: Int!, $month: Int!) {
+  query ConsoleBoardMonthDetail($year: Int!, $month: Int!, $clientId: ID!) {
     closeBoard(year: $year, month: $month) {
-      ...ConsoleBoardMonth
-      clients {
-        client {
-          id
-        }
-        periodId
-        lastTransition {
-          action
-          byEmail
-          at
-        }
-        openChecklistItems {
-          code
-          description
+      year
+      month
+      clientsConnection(first: 1, clientId: $clientId) {
+        edges {
+          node {
+            client {
+              id
+              slug
+              name
+            }
+            availability
+            unavailableCode
+            unavailableReason
+            periodId
+            periodState
+            closeStatus
+            stage
+            lastTransition {
+              action
+              byEmail
+              at
+            }
+            openChecklistItems {
+              code
+              description
+            }
+          }
         }
       }
     }

@@ -1,5 +1,6 @@
 export * from './errors.ts';
 export * from './http.ts';
+export * from './keyset-page.ts';
 export * from './logger.ts';
 export * from './page-info.ts';
 export * from './scalars.ts';

@@ -1,5 +1,5 @@
 import { FIRM_SCOPED, isPermission, type Permission, permissionsOf } from '@cifra/permissions';
-import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
 import { integrationFirmGrants, integrationGrants, integrations } from './control/integrations.ts';
 import { firmMemberships, tenantRoleAssignments, tenants, users } from './control/schema.ts';
 import type { ControlDb } from './drizzle.ts';
@@ -217,4 +217,52 @@ export async function integrationFirmPermissions(
     .filter(isPermission)
     .filter((p) => firmScoped.has(p) && (!scope || scope.includes(p)))
     .sort();
+}
+
+/** Where a page of the caller's clients starts and how much of it to read. */
+export interface ClientPageQuery {
+  /** The (name, id) of the last client of the previous page: the page starts after it. */
+  after?: readonly [name: string, id: string] | null;
+  /** Rows to read (the caller asks one more than it shows, to learn whether a page follows). */
+  limit: number;
+  /** Case-insensitive substring of the client's name or slug. */
+  search?: string | null;
+}
+
+/**
+ * One page of `visibleClients`, by name then id (a total order, so a keyset cursor keeps its place
+ * while clients are added): what the `tenantsConnection` fields read. The walls are the same query
+ * as `visibleClients`: a person's clients by role (an ethical wall hides one), an integration's by
+ * its live grants; the page is cut in SQL, so a firm of 1,500 clients reads one page of them.
+ */
+export async function visibleClientsPage(
+  control: ControlDb,
+  caller: Caller,
+  page: ClientPageQuery,
+): Promise<ClientAccess[]> {
+  const where: SQL[] = [];
+  if (page.after)
+    where.push(sql`(${tenants.name}, ${tenants.id}) > (${page.after[0]}, ${page.after[1]}::uuid)`);
+  if (page.search) {
+    const like = `%${page.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push(or(ilike(tenants.name, like), ilike(tenants.slug, like)) as SQL);
+  }
+  const order = [asc(tenants.name), asc(tenants.id)];
+  if (caller.integration) {
+    const rows = await integrationGrantsQuery(control, caller.userId, and(...where))
+      .orderBy(...order)
+      .limit(page.limit);
+    return rows.map((r) => ({
+      tenant: r.tenant,
+      role: null,
+      permissions: usableGrant(r.permissions, caller.integration?.scope),
+    }));
+  }
+  const rows = await accessQuery(control, caller.userId)
+    .where(and(eq(tenants.status, 'ACTIVE'), hasAccess, ...where))
+    .orderBy(...order)
+    .limit(page.limit);
+  return rows
+    .filter((r): r is { tenant: TenantRow; role: RoleName } => r.role !== null && r.role !== 'NoAccess')
+    .map(({ tenant, role }) => ({ tenant, role, permissions: permissionsOf([role]) }));
 }

@@ -44,8 +44,11 @@ export const ERROR_CATALOGUE = {
     group: 'HTTP and the request itself',
     description: 'HTTP 400: malformed JSON, a batched array, or a request the endpoint does not take.',
   },
-  PAYLOAD_TOO_LARGE: { group: 'HTTP and the request itself', description:
-      "HTTP 413: a body over the caller's limit (1 MiB; 8 MiB for a caller who may post to the client), refused from its Content-Length before any of it is read, or as soon as a streamed body passes it. `limit`, `max` and `measured` say which.", },
+  PAYLOAD_TOO_LARGE: {
+    group: 'HTTP and the request itself',
+    description:
+      "HTTP 413: a body over the caller's limit (1 MiB; 8 MiB for a caller who may post to the client), refused from its Content-Length before any of it is read, or as soon as a streamed body passes it. `limit`, `max` and `measured` say which.",
+  },
   UNSUPPORTED_MEDIA_TYPE: {
     group: 'HTTP and the request itself',
     description: 'HTTP 415: anything but `application/json`.',

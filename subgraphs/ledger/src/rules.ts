@@ -46,6 +46,7 @@ const documentRules = {
 export const rules: RuleMap = {
   Query: {
     accounts: read,
+    accountsConnection: read,
     journalEntry: read,
     journalEntries: read,
     trialBalance: read,
@@ -71,6 +72,8 @@ export const rules: RuleMap = {
     ...documentRules.Mutation,
   },
   Account: read,
+  AccountConnection: read,
+  AccountEdge: read,
   JournalEntry: read,
   JournalLine: read,
   JournalEntryDraft: read,

@@ -1,4 +1,4 @@
-import { can, Permissions as P, type RuleMap } from '@cifra/permissions';
+import { can, Permissions as P, type RuleMap, signedIn } from '@cifra/permissions';
 import { yearEndRules } from './year-end/rules.ts';
 
 const read = can(P.Period.Read);
@@ -11,6 +11,7 @@ export const rules: RuleMap = {
   Query: {
     periods: read,
     fiscalYears: read,
+    fiscalYearsConnection: read,
     closeBoard: firm,
     batchOperation: firm,
     batchOperations: firm,
@@ -34,8 +35,13 @@ export const rules: RuleMap = {
   },
   PostingPeriod: read,
   FiscalYear: read,
+  FiscalYearConnection: read,
+  FiscalYearEdge: read,
   ClientRef: firm,
   CloseBoard: firm,
+  CloseBoardClientConnection: firm,
+  CloseBoardClientEdge: firm,
+  PageInfo: signedIn,
   CloseStageCount: firm,
   CloseBoardClient: firm,
   PeriodTransition: firm,

@@ -3,19 +3,25 @@ import { can, canAny, Permissions as P, type RuleMap, signedIn } from '@cifra/pe
 const manageUsers = can(P.Firm.ManageUsers);
 const manageClients = can(P.Tenant.Manage);
 const manageIntegrations = can(P.Integration.Manage);
+// Integration.Manage lists integrations; Tenant.Manage lists a client's entity keys.
+const listIntegrations = canAny(P.Integration.Manage, P.Tenant.Manage);
 
 export const rules: RuleMap = {
   Query: {
     me: signedIn,
     tenants: signedIn,
+    tenantsConnection: signedIn,
     errorCodes: signedIn,
     tenant: can(P.Tenant.Read),
     firmMembers: manageUsers,
+    firmMembersConnection: manageUsers,
     firmSettings: manageClients,
     integrations: manageIntegrations,
+    integrationsConnection: manageIntegrations,
     integration: manageIntegrations,
     integrationUsage: manageIntegrations,
     entityKeys: manageClients,
+    entityKeysConnection: manageClients,
     backups: manageClients,
   },
   Mutation: {
@@ -47,6 +53,10 @@ export const rules: RuleMap = {
   },
   Me: signedIn,
   Firm: signedIn,
+  // The connection's rows are the caller's own clients (visibleClientsPage), like `tenants`.
+  TenantConnection: signedIn,
+  TenantEdge: signedIn,
+  PageInfo: signedIn,
   // Tenant rows are filtered to the caller's own clients by every resolver that returns them.
   Tenant: {
     id: signedIn,
@@ -65,13 +75,16 @@ export const rules: RuleMap = {
   },
   WhiteLabel: signedIn,
   FirmMember: manageUsers,
+  FirmMemberConnection: manageUsers,
+  FirmMemberEdge: manageUsers,
+  IntegrationConnection: listIntegrations,
+  IntegrationEdge: listIntegrations,
   ClientRole: manageUsers,
   ErrorCodeInfo: signedIn,
   ClientSettings: manageClients,
   SettingValues: manageClients,
   EffectiveSettings: manageClients,
-  // Integration.Manage lists integrations; Tenant.Manage lists a client's entity keys.
-  Integration: canAny(P.Integration.Manage, P.Tenant.Manage),
+  Integration: listIntegrations,
   IntegrationGrant: manageIntegrations,
   IntegrationFirmGrant: manageIntegrations,
   IntegrationSecret: manageIntegrations,

@@ -1,5 +1,5 @@
-import { useQuery } from '@apollo/client/react';
-import { useMemo, useState } from 'react';
+import { useApolloClient, useQuery } from '@apollo/client/react';
+import { useEffect, useMemo, useState } from 'react';
 import {
   Button,
   Checkbox,
@@ -12,7 +12,7 @@ import {
   Select,
   SelectValue,
 } from 'react-aria-components';
-import type { ConsoleBoardMonthFragment } from '../__generated__/graphql.ts';
+import type { ConsoleBoardMonthFragment, ConsoleCloseBoardYearQuery } from '../__generated__/graphql.ts';
 import { Loading, RefusalNotice } from '../components/refusal.tsx';
 import { ScrollRegion } from '../components/scroll-region.tsx';
 import { CloseBoardYearQuery, CloseExceptionsQuery } from '../operations.ts';
@@ -44,9 +44,80 @@ const MONTH_KEYS = [
   'm12',
 ] as const;
 
+/** Clients a page of the year's board asks for: twelve months of them stay within the API's cost limit. */
+export const BOARD_PAGE = 50;
+/** Pages read at most (100,000 clients): a guard against a server that never says it is done. */
+const MAX_PAGES = 1_000;
+
+type BoardMonths = (ConsoleBoardMonthFragment | null)[];
+
+/**
+ * Every client of the year's board, page after page: each request brings BOARD_PAGE clients of
+ * all twelve months, until no month has a next page. A firm of 1,500 clients is 30 requests.
+ */
+function useYearBoard(year: number): { data: BoardMonths | null; error: Error | null; loading: boolean } {
+  const client = useApolloClient();
+  const [state, setState] = useState<{ data: BoardMonths | null; error: Error | null; loading: boolean }>({
+    data: null,
+    error: null,
+    loading: true,
+  });
+  useEffect(() => {
+    let cancelled = false;
+    setState({ data: null, error: null, loading: true });
+    (async () => {
+      const pages: BoardMonths[] = [];
+      let after: string | null = null;
+      for (let n = 0; n < MAX_PAGES; n++) {
+        const result: { data?: ConsoleCloseBoardYearQuery } = await client.query({
+          query: CloseBoardYearQuery,
+          variables: { year, first: BOARD_PAGE, after },
+          fetchPolicy: 'network-only',
+        });
+        if (cancelled) return;
+        const months: BoardMonths = MONTH_KEYS.map((k) => result.data?.[k] ?? null);
+        pages.push(months);
+        const next = months.find((m) => m?.clientsConnection.pageInfo.hasNextPage);
+        if (!next?.clientsConnection.pageInfo.endCursor) break;
+        after = next.clientsConnection.pageInfo.endCursor;
+      }
+      setState({
+        data: MONTH_KEYS.map((_, i) => mergeMonth(pages.map((p) => p[i] ?? null))),
+        error: null,
+        loading: false,
+      });
+    })().catch((error: unknown) => {
+      if (!cancelled)
+        setState({
+          data: null,
+          error: error instanceof Error ? error : new Error(String(error)),
+          loading: false,
+        });
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [client, year]);
+  return state;
+}
+
+/** One month's pages as one board: their rows in order, the last page's page info. */
+function mergeMonth(pages: (ConsoleBoardMonthFragment | null)[]): ConsoleBoardMonthFragment | null {
+  const present = pages.filter((p): p is ConsoleBoardMonthFragment => p !== null);
+  const last = present.at(-1);
+  if (!last) return null;
+  return {
+    ...last,
+    clientsConnection: {
+      ...last.clientsConnection,
+      edges: present.flatMap((p) => p.clientsConnection.edges),
+    },
+  };
+}
+
 /** Every client the signed-in person may see × the twelve months of a year, each cell its close stage. */
 export function CloseBoard({ year }: { year: number }) {
-  const { data, error, loading } = useQuery(CloseBoardYearQuery, { variables: { year } });
+  const { data, error, loading } = useYearBoard(year);
   const [stageFilter, setStageFilter] = useState<CellStage | 'ALL'>('ALL');
   const [search, setSearch] = useState('');
   const [overdueOnly, setOverdueOnly] = useState(false);
@@ -65,11 +136,7 @@ export function CloseBoard({ year }: { year: number }) {
     return days;
   }, [exceptions.data, year]);
 
-  const rows = useMemo(() => {
-    if (!data) return [];
-    const months = MONTH_KEYS.map((k) => data[k] ?? null);
-    return rowsOf(months);
-  }, [data]);
+  const rows = useMemo(() => (data ? rowsOf(data) : []), [data]);
 
   const counts = useMemo(() => {
     const c = new Map<CellStage, number>();
@@ -222,7 +289,7 @@ export function CloseBoard({ year }: { year: number }) {
 function rowsOf(months: (ConsoleBoardMonthFragment | null)[]): Row[] {
   const rows = new Map<string, Row>();
   months.forEach((board, i) => {
-    for (const entry of board?.clients ?? []) {
+    for (const { node: entry } of board?.clientsConnection.edges ?? []) {
       let row = rows.get(entry.client.id);
       if (!row) {
         row = {

@@ -54,7 +54,10 @@ export function Exceptions() {
                     <td>{x.year && x.month ? monthYearLabel(x.year, x.month) : '—'}</td>
                     <td className="number">{x.daysOverdue ?? '—'}</td>
                     <td>
-                      {x.errorCode && <code className="code">{x.errorCode}</code>} {x.message}
+                      {(x.unavailableCode ?? x.failureCode) && (
+                        <code className="code">{x.unavailableCode ?? x.failureCode}</code>
+                      )}{' '}
+                      {x.message}
                     </td>
                     <td>
                       {x.kind === 'BATCH_ITEM_FAILED' && x.batchId ? (

@@ -20,9 +20,9 @@ const dateTime = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle:
  */
 export function MonthDetail({ cell, onClose }: { cell: OpenCell; onClose: () => void }) {
   const { data, error, loading } = useQuery(BoardMonthDetailQuery, {
-    variables: { year: cell.year, month: cell.month },
+    variables: { year: cell.year, month: cell.month, clientId: cell.clientId },
   });
-  const entry = data?.closeBoard?.clients.find((c) => c.client.id === cell.clientId);
+  const entry = data?.closeBoard?.clientsConnection.edges[0]?.node;
   return (
     <ModalOverlay className="modal-overlay" isOpen isDismissable onOpenChange={(open) => !open && onClose()}>
       <Modal className="modal">

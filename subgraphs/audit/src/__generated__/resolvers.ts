@@ -62,16 +62,31 @@ export type Query = {
    * Audit.ReadFirm): Firm, Tenant, User, FirmMembership, TenantRoleAssignment, FirmSetting,
    * TenantSettingOverride. Composite ids are joined by ":" (e.g. "<firm id>:<user id>" for a
    * membership, "<tenant id>:brandColor" for an override); the firm-level audit events use the same ids.
+   * At most every version of the entity: firmHistoryConnection pages them.
+   * @deprecated Unbounded (every version of the entity): use firmHistoryConnection, which pages them.
    */
   firmHistory?: Maybe<Array<EntityVersion>>;
+  /**
+   * The versions of one firm-level entity, oldest first, as `firmHistory` (needs Audit.ReadFirm).
+   * At most `first` a page: 0 to 500 (default 100; BAD_USER_INPUT naming `first` otherwise).
+   */
+  firmHistoryConnection: EntityVersionConnection;
   /**
    * Every version of one business entity of the current client, oldest first, with who, when and
    * why (needs Audit.Read). `entityType` is the GraphQL type name (Account, PostingPeriod,
    * FiscalYear, JournalEntry, GlLine, TaxCode, AccountRoleBinding, NumberSequence, Company, and the
    * types other areas version); `entityId` its id (a composite key joined by ":", e.g. "JE:2026").
-   * Refused with BAD_USER_INPUT for a type that is not versioned.
+   * Refused with BAD_USER_INPUT for a type that is not versioned. At most every version of the
+   * entity: historyConnection pages them.
+   * @deprecated Unbounded (every version of the entity): use historyConnection, which pages them.
    */
   history?: Maybe<Array<EntityVersion>>;
+  /**
+   * The versions of one business entity of the current client, oldest first, as `history` (needs
+   * Audit.Read). At most `first` a page: 0 to 500 (default 100; BAD_USER_INPUT naming `first`
+   * otherwise); a new version joins the end, so a cursor keeps its place.
+   */
+  historyConnection: EntityVersionConnection;
 };
 
 
@@ -100,9 +115,25 @@ export type QueryFirmHistoryArgs = {
 };
 
 
+export type QueryFirmHistoryConnectionArgs = {
+  entityType: Scalars['String']['input'];
+  entityId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type QueryHistoryArgs = {
   entityType: Scalars['String']['input'];
   entityId: Scalars['ID']['input'];
+};
+
+
+export type QueryHistoryConnectionArgs = {
+  entityType: Scalars['String']['input'];
+  entityId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Every given criterion must match (AND). */
@@ -463,6 +494,24 @@ export type TenantFirmAuditEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A Relay connection over the versions of one entity. */
+export type EntityVersionConnection = {
+  __typename?: 'EntityVersionConnection';
+  /** One edge per version of this page, oldest first. */
+  edges: Array<EntityVersionEdge>;
+  /** Where this page stands; pass endCursor as `after` for the next. */
+  pageInfo: PageInfo;
+};
+
+/** A version and its cursor. */
+export type EntityVersionEdge = {
+  __typename?: 'EntityVersionEdge';
+  /** Opaque; valid as `after` of the field that returned it, for the same entity. */
+  cursor: Scalars['String']['output'];
+  /** The version. */
+  node: EntityVersion;
+};
+
 /** What happened to a row in one version. */
 export type HistoryOperation =
   /** The row was created. */
@@ -532,9 +581,12 @@ export type InvestigationResult = {
   __typename?: 'InvestigationResult';
   /** How the statement ended. */
   outcome: InvestigationOutcome;
-  /** Column names, in order. */
+  /** Column names, in order: at most the columns of one result (PostgreSQL allows 1,664). */
   columns: Array<Scalars['String']['output']>;
-  /** Each row as a list of values in column order; int8 and numeric values are decimal strings. */
+  /**
+   * Each row as a list of values in column order; int8 and numeric values are decimal strings. At most
+   * 1,000 rows (truncated past them).
+   */
   rows: Array<Array<Maybe<Scalars['JSON']['output']>>>;
   /** Rows returned. */
   rowCount: Scalars['Int']['output'];
@@ -737,6 +789,8 @@ export type ResolversTypes = ResolversObject<{
   FirmAuditChainVerification: ResolverTypeWrapper<FirmAuditChainVerificationModel>;
   FirmAuditChainBreak: ResolverTypeWrapper<FirmAuditChainBreakModel>;
   Tenant: ResolverTypeWrapper<TenantModel>;
+  EntityVersionConnection: ResolverTypeWrapper<Omit<EntityVersionConnection, 'edges'> & { edges: Array<ResolversTypes['EntityVersionEdge']> }>;
+  EntityVersionEdge: ResolverTypeWrapper<Omit<EntityVersionEdge, 'node'> & { node: ResolversTypes['EntityVersion'] }>;
   HistoryOperation: HistoryOperation;
   EntityVersion: ResolverTypeWrapper<EntityVersionModel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -783,6 +837,8 @@ export type ResolversParentTypes = ResolversObject<{
   FirmAuditChainVerification: FirmAuditChainVerificationModel;
   FirmAuditChainBreak: FirmAuditChainBreakModel;
   Tenant: TenantModel;
+  EntityVersionConnection: Omit<EntityVersionConnection, 'edges'> & { edges: Array<ResolversParentTypes['EntityVersionEdge']> };
+  EntityVersionEdge: Omit<EntityVersionEdge, 'node'> & { node: ResolversParentTypes['EntityVersion'] };
   EntityVersion: EntityVersionModel;
   Mutation: Record<PropertyKey, never>;
   InvestigationResult: InvestigationResultModel;
@@ -894,7 +950,9 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   firmAuditEvents?: Resolver<Maybe<ResolversTypes['FirmAuditEventConnection']>, ParentType, ContextType, RequireFields<QueryFirmAuditEventsArgs, 'first'>>;
   verifyFirmAuditChain?: Resolver<Maybe<ResolversTypes['FirmAuditChainVerification']>, ParentType, ContextType>;
   firmHistory?: Resolver<Maybe<Array<ResolversTypes['EntityVersion']>>, ParentType, ContextType, RequireFields<QueryFirmHistoryArgs, 'entityType' | 'entityId'>>;
+  firmHistoryConnection?: Resolver<ResolversTypes['EntityVersionConnection'], ParentType, ContextType, RequireFields<QueryFirmHistoryConnectionArgs, 'entityType' | 'entityId' | 'first'>>;
   history?: Resolver<Maybe<Array<ResolversTypes['EntityVersion']>>, ParentType, ContextType, RequireFields<QueryHistoryArgs, 'entityType' | 'entityId'>>;
+  historyConnection?: Resolver<ResolversTypes['EntityVersionConnection'], ParentType, ContextType, RequireFields<QueryHistoryConnectionArgs, 'entityType' | 'entityId' | 'first'>>;
 }>;
 
 export type AuditEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent'], FederationReferenceType extends FederationReferenceTypes['AuditEvent'] = FederationReferenceTypes['AuditEvent']> = ResolversObject<{
@@ -1047,6 +1105,16 @@ export type TenantResolvers<ContextType = Context, ParentType extends ResolversP
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type EntityVersionConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EntityVersionConnection'] = ResolversParentTypes['EntityVersionConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['EntityVersionEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type EntityVersionEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EntityVersionEdge'] = ResolversParentTypes['EntityVersionEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['EntityVersion'], ParentType, ContextType>;
+}>;
+
 export type EntityVersionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EntityVersion'] = ResolversParentTypes['EntityVersion']> = ResolversObject<{
   entityType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   entityId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1138,6 +1206,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   FirmAuditChainVerification?: FirmAuditChainVerificationResolvers<ContextType>;
   FirmAuditChainBreak?: FirmAuditChainBreakResolvers<ContextType>;
   Tenant?: TenantResolvers<ContextType>;
+  EntityVersionConnection?: EntityVersionConnectionResolvers<ContextType>;
+  EntityVersionEdge?: EntityVersionEdgeResolvers<ContextType>;
   EntityVersion?: EntityVersionResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   InvestigationResult?: InvestigationResultResolvers<ContextType>;

@@ -1,6 +1,6 @@
 import type { QueryResolvers } from '../__generated__/resolvers.ts';
 import { firmEntityHistory, listFirmAuditEvents } from '../services/firm-audit.service.ts';
-import { entityHistory } from '../services/history.service.ts';
+import { entityHistory, pageVersions } from '../services/history.service.ts';
 import { listAuditEvents } from '../services/list-audit-events.service.ts';
 import { verifyAuditChain } from '../services/verify-audit-chain.service.ts';
 import { verifyBooks } from '../services/verify-books.service.ts';
@@ -23,4 +23,16 @@ export const Query: QueryResolvers = {
   verifyFirmAuditChain: (_p, _a, ctx) => verifyAuditChain(ctx.control),
   firmHistory: (_p, { entityType, entityId }, ctx) =>
     firmEntityHistory(ctx.control, ctx.request.firm.id, entityType, entityId),
+  historyConnection: async (_p, { entityType, entityId, ...page }, ctx) =>
+    pageVersions(
+      await entityHistory(await ctx.tenantDb(), entityType, entityId),
+      `${entityType}:${entityId}`,
+      page,
+    ),
+  firmHistoryConnection: async (_p, { entityType, entityId, ...page }, ctx) =>
+    pageVersions(
+      await firmEntityHistory(ctx.control, ctx.request.firm.id, entityType, entityId),
+      `firm:${entityType}:${entityId}`,
+      page,
+    ),
 };

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { type Page, pageRows } from '@cifra/context';
 import type { ControlDb, TenantDb } from '@cifra/db';
 import { badInput } from '@cifra/domain';
 import { type SQL, sql } from 'drizzle-orm';
@@ -136,4 +138,29 @@ export async function entityHistory(
      WHERE h.hist_entity_id = ${entityId}
      ORDER BY h.hist_id`);
   return (result.rows as unknown as VersionRow[]).map(toVersion(table.entity_type, entityId));
+}
+
+/** Pages of versions: 100 by default, at most 500. */
+export const VERSION_PAGE = { default: 100, max: 500 } as const;
+
+/**
+ * One page of an entity's versions, oldest first (`historyConnection`, `firmHistoryConnection`):
+ * the versions of one row are read whole and answered a page at a time. The key is the version's
+ * place in that order (history only grows, and new versions join the end); the tag names the
+ * entity, so a cursor of one entity's history is refused for another's.
+ */
+export function pageVersions(
+  versions: readonly EntityVersion[],
+  entity: string,
+  args: { first?: number | null; after?: string | null },
+): Page<EntityVersion> {
+  const keyed = versions.map((v, i) => ({ v, key: [String(i).padStart(9, '0')] }));
+  const byVersion = new Map(keyed.map((k) => [k.v, k.key]));
+  return pageRows(
+    keyed.map((k) => k.v),
+    `history:${createHash('sha256').update(entity).digest('base64url').slice(0, 16)}`,
+    (v) => byVersion.get(v) ?? [],
+    args,
+    VERSION_PAGE,
+  );
 }

@@ -28,7 +28,10 @@ export type Scalars = {
 
 export type Query = {
   __typename?: 'Query';
-  /** ISO 4217 currencies, kept once in the control plane for every client. */
+  /**
+   * ISO 4217 currencies, kept once in the control plane for every client: at most the ISO 4217 list
+   * (about 180).
+   */
   currencies?: Maybe<Array<Currency>>;
   /** One ISO 4217 currency by its code; null when unknown. */
   currency?: Maybe<Currency>;
@@ -184,7 +187,7 @@ export type FxRefreshStatus = {
   __typename?: 'FxRefreshStatus';
   /** The provider the client's refresh asks (setting fxProvider). */
   provider: Scalars['String']['output'];
-  /** The foreign currencies refreshed (setting fxCurrencies, without the base currency). */
+  /** The foreign currencies refreshed (setting fxCurrencies, without the base currency): at most 60. */
   currencies: Array<Scalars['String']['output']>;
   /** The local time of the daily refresh (setting fxRefreshLocalTime) in `timezone`. */
   localTime: Scalars['String']['output'];
@@ -200,7 +203,10 @@ export type FxRefreshStatus = {
   lastRateDate?: Maybe<Scalars['Date']['output']>;
   /** What went wrong at the last attempt (provider failure, or currencies it did not quote). */
   lastError?: Maybe<Scalars['String']['output']>;
-  /** Currencies the provider did not quote at the last attempt; their last known rate stays in use. */
+  /**
+   * Currencies the provider did not quote at the last attempt; their last known rate stays in use. At
+   * most 60.
+   */
   missingCurrencies: Array<Scalars['String']['output']>;
   /** Failed runs since the last success. */
   consecutiveFailures: Scalars['Int']['output'];

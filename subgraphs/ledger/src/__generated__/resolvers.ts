@@ -32,8 +32,17 @@ export type Scalars = {
 /** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
 export type Query = {
   __typename?: 'Query';
-  /** The chart of accounts of the current client, ordered by code. */
+  /**
+   * The chart of accounts of the current client, ordered by code. At most `first` (0 to 1,000; 1,000
+   * when left out, BAD_USER_INPUT naming `first` otherwise): a larger chart reads on with `after`,
+   * or pages with accountsConnection.
+   */
   accounts?: Maybe<Array<Account>>;
+  /**
+   * The chart of accounts of the current client by code, paged (needs GL.Read). At most `first` a
+   * page: 0 to 500 (default 100; BAD_USER_INPUT naming `first` otherwise).
+   */
+  accountsConnection: AccountConnection;
   /** One posted journal entry. */
   journalEntry?: Maybe<JournalEntry>;
   /**
@@ -53,7 +62,7 @@ export type Query = {
    * next page. Cursors are opaque and stay valid while documents are added.
    */
   documents?: Maybe<DocumentConnection>;
-  /** Each document type's number prefix. */
+  /** Each document type's number prefix: at most one per document type. */
   numberingPrefixes?: Maybe<Array<NumberingPrefix>>;
   /**
    * Open receivables at the end of `asOf`, per customer and currency, by days past due. With
@@ -84,7 +93,10 @@ export type Query = {
   items?: Maybe<ItemConnection>;
   /** One item by id (needs GL.Read); null when there is none. */
   item?: Maybe<Item>;
-  /** The client's tax codes (ITBMS 7 %, exempt). */
+  /**
+   * The client's tax codes (ITBMS 7 %, exempt), as its region's template sets them (no API creates
+   * more): at most a handful.
+   */
   taxCodes?: Maybe<Array<TaxCode>>;
   /**
    * Every account with a non-zero balance at the end of `asOf`, in the client's base currency.
@@ -114,6 +126,22 @@ export type Query = {
    * RATE_NOT_AVAILABLE names the currency and date when a rate is missing.
    */
   unrealizedFxExposure?: Maybe<UnrealizedFxExposure>;
+};
+
+
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
+export type QueryAccountsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
+export type QueryAccountsConnectionArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -743,7 +771,7 @@ export type Document = {
   total: Scalars['Money']['output'];
   /** The total in the client's base currency, as posted. */
   baseTotal?: Maybe<Scalars['Money']['output']>;
-  /** Its lines, in line-number order. */
+  /** Its lines, in line-number order: at most 500, the most a document takes. */
   lines: Array<DocumentLine>;
   /** Receipts and payments: what they settle (proposed while a draft, posted after). */
   allocations: Array<Allocation>;
@@ -1057,7 +1085,7 @@ export type JournalEntryDraft = {
   memo: Scalars['String']['output'];
   /** An accrual the year-end close reverses into the next fiscal year. */
   autoReverse: Scalars['Boolean']['output'];
-  /** Its lines, in line-number order. */
+  /** Its lines, in line-number order: at most 1,000, the most a manual entry takes. */
   lines: Array<JournalDraftLine>;
   /** Sum of the debits, a decimal string in the base currency. */
   totalDebit: Scalars['Money']['output'];
@@ -1158,7 +1186,7 @@ export type Account = {
   type: AccountType;
   /** False once deactivated: kept for history, not offered for new work. */
   active: Scalars['Boolean']['output'];
-  /** The roles bound to this account. */
+  /** The roles bound to this account: at most one per AccountRole value (18). */
   roles: Array<AccountRole>;
 };
 
@@ -1258,6 +1286,24 @@ export type JournalEntryEdge = {
   cursor: Scalars['String']['output'];
   /** The object of this edge. */
   node: JournalEntry;
+};
+
+/** A Relay connection over the chart of accounts. */
+export type AccountConnection = {
+  __typename?: 'AccountConnection';
+  /** One edge per account of this page, by code. */
+  edges: Array<AccountEdge>;
+  /** Where this page stands; pass endCursor as `after` for the next. */
+  pageInfo: PageInfo;
+};
+
+/** An account and its cursor. */
+export type AccountEdge = {
+  __typename?: 'AccountEdge';
+  /** Opaque; valid as `after` of accountsConnection with the same search. */
+  cursor: Scalars['String']['output'];
+  /** The account. */
+  node: Account;
 };
 
 /**
@@ -1640,7 +1686,7 @@ export type FxRevaluation = {
   label: Scalars['String']['output'];
   /** The client's base currency, ISO 4217 (e.g. PAB). */
   baseCurrency: Scalars['String']['output'];
-  /** The rate used for each currency, with its provenance. */
+  /** The rate used for each currency, with its provenance: at most one per ISO 4217 currency. */
   rates: Array<RevaluationRate>;
   /** Its lines, in line-number order. */
   lines: Array<FxRevaluationLine>;
@@ -1729,11 +1775,11 @@ export type UnrealizedFxExposure = {
   label: Scalars['String']['output'];
   /** The client's base currency, ISO 4217 (e.g. PAB). */
   baseCurrency: Scalars['String']['output'];
-  /** The rates used, with their provenance. */
+  /** The rates used, with their provenance: at most one per ISO 4217 currency. */
   rates: Array<RevaluationRate>;
   /** Its items. */
   items: Array<FxExposureItem>;
-  /** Per currency, receivables and payables apart. */
+  /** Per currency, receivables and payables apart: at most one per ISO 4217 currency. */
   currencies: Array<FxExposureCurrency>;
   /** Unrealized gain (positive) or loss (negative) over everything, in base currency. */
   unrealized: Scalars['Money']['output'];
@@ -1925,8 +1971,8 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   DocumentKind: DocumentKind;
   DocumentStatus: DocumentStatus;
@@ -1970,6 +2016,8 @@ export type ResolversTypes = ResolversObject<{
   JournalEntryFilter: JournalEntryFilter;
   JournalEntryConnection: ResolverTypeWrapper<Omit<JournalEntryConnection, 'edges'> & { edges: Array<ResolversTypes['JournalEntryEdge']> }>;
   JournalEntryEdge: ResolverTypeWrapper<Omit<JournalEntryEdge, 'node'> & { node: ResolversTypes['JournalEntry'] }>;
+  AccountConnection: ResolverTypeWrapper<Omit<AccountConnection, 'edges'> & { edges: Array<ResolversTypes['AccountEdge']> }>;
+  AccountEdge: ResolverTypeWrapper<Omit<AccountEdge, 'node'> & { node: ResolversTypes['Account'] }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   PartyKind: PartyKind;
@@ -2019,8 +2067,8 @@ export type ResolversTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
-  ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
+  ID: Scalars['ID']['output'];
   Mutation: Record<PropertyKey, never>;
   DocumentFilter: DocumentFilter;
   InvoiceDraftInput: InvoiceDraftInput;
@@ -2055,6 +2103,8 @@ export type ResolversParentTypes = ResolversObject<{
   JournalEntryFilter: JournalEntryFilter;
   JournalEntryConnection: Omit<JournalEntryConnection, 'edges'> & { edges: Array<ResolversParentTypes['JournalEntryEdge']> };
   JournalEntryEdge: Omit<JournalEntryEdge, 'node'> & { node: ResolversParentTypes['JournalEntry'] };
+  AccountConnection: Omit<AccountConnection, 'edges'> & { edges: Array<ResolversParentTypes['AccountEdge']> };
+  AccountEdge: Omit<AccountEdge, 'node'> & { node: ResolversParentTypes['Account'] };
   PageInfo: PageInfo;
   Decimal: Scalars['Decimal']['output'];
   Party: PartyModel;
@@ -2177,7 +2227,8 @@ export type Federation__PolicyDirectiveArgs = {
 export type Federation__PolicyDirectiveResolver<Result, Parent, ContextType = Context, Args = Federation__PolicyDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  accounts?: Resolver<Maybe<Array<ResolversTypes['Account']>>, ParentType, ContextType>;
+  accounts?: Resolver<Maybe<Array<ResolversTypes['Account']>>, ParentType, ContextType, Partial<QueryAccountsArgs>>;
+  accountsConnection?: Resolver<ResolversTypes['AccountConnection'], ParentType, ContextType, RequireFields<QueryAccountsConnectionArgs, 'first'>>;
   journalEntry?: Resolver<Maybe<ResolversTypes['JournalEntry']>, ParentType, ContextType, RequireFields<QueryJournalEntryArgs, 'id'>>;
   journalEntries?: Resolver<Maybe<ResolversTypes['JournalEntryConnection']>, ParentType, ContextType, RequireFields<QueryJournalEntriesArgs, 'first'>>;
   _entities?: Resolver<Array<Maybe<ResolversTypes['_Entity']>>, ParentType, ContextType, RequireFields<Query_EntitiesArgs, 'representations'>>;
@@ -2475,6 +2526,16 @@ export type JournalEntryEdgeResolvers<ContextType = Context, ParentType extends 
   node?: Resolver<ResolversTypes['JournalEntry'], ParentType, ContextType>;
 }>;
 
+export type AccountConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AccountConnection'] = ResolversParentTypes['AccountConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['AccountEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type AccountEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AccountEdge'] = ResolversParentTypes['AccountEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+}>;
+
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -2760,6 +2821,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Account?: AccountResolvers<ContextType>;
   JournalEntryConnection?: JournalEntryConnectionResolvers<ContextType>;
   JournalEntryEdge?: JournalEntryEdgeResolvers<ContextType>;
+  AccountConnection?: AccountConnectionResolvers<ContextType>;
+  AccountEdge?: AccountEdgeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   Party?: PartyResolvers<ContextType>;

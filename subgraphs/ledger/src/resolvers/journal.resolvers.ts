@@ -1,3 +1,4 @@
+import { pageSize } from '@cifra/context';
 import { tenant } from '@cifra/db';
 import { formatMoney, parseId } from '@cifra/domain';
 import { desc, eq } from 'drizzle-orm';
@@ -15,7 +16,6 @@ import {
   discardJournalEntryDraft,
   updateJournalEntryDraft,
 } from '../services/journal-drafts.service.ts';
-import { pageSize } from '../services/keyset-page.ts';
 import { voidJournalEntry } from '../services/void-journal-entry.service.ts';
 
 const base = async (ctx: Context) => (await ctx.loaders.company()).baseMinorUnits;

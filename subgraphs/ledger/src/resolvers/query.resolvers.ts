@@ -1,16 +1,15 @@
 import { tenant } from '@cifra/db';
 import { parseId } from '@cifra/domain';
-import { asc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { QueryResolvers } from '../__generated__/resolvers.ts';
+import { listAccounts, pageAccounts } from '../services/accounts-page.service.ts';
 import { listJournalEntries } from '../services/list-journal-entries.service.ts';
 import { reportQueries } from './reports.resolvers.ts';
 
 export const Query: QueryResolvers = {
   ...reportQueries,
-  accounts: async (_p, _a, ctx) => {
-    const db = await ctx.tenantDb();
-    return db.select().from(tenant.accounts).orderBy(asc(tenant.accounts.code));
-  },
+  accounts: async (_p, args, ctx) => listAccounts(await ctx.tenantDb(), args),
+  accountsConnection: async (_p, args, ctx) => pageAccounts(await ctx.tenantDb(), args),
   journalEntry: async (_p, { id }, ctx) => {
     const db = await ctx.tenantDb();
     const [entry] = await db

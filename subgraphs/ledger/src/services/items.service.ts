@@ -1,9 +1,9 @@
+import { decodeKeyCursor, encodeKeyCursor, type Page, pageOf, pageSize } from '@cifra/context';
 import { inTransaction, recordAuditEvent, type TenantDb, tenant } from '@cifra/db';
 import { badInput, DomainError, formatDecimal, parseDecimal } from '@cifra/domain';
 import { and, asc, eq, gt, ilike, or, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Books, Constraints, isUniqueViolation } from './books.ts';
-import { decodeKeyCursor, encodeKeyCursor, type Page, pageOf, pageSize } from './keyset-page.ts';
 import { parseInput } from './parties.service.ts';
 
 export type ItemRow = typeof tenant.items.$inferSelect;

@@ -1,9 +1,9 @@
+import { decodeKeyCursor, encodeKeyCursor, type Page, pageOf, pageSize } from '@cifra/context';
 import { inTransaction, recordAuditEvent, tenant } from '@cifra/db';
 import { badInput, DomainError } from '@cifra/domain';
 import { and, asc, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Books, Constraints, isUniqueViolation } from './books.ts';
-import { decodeKeyCursor, encodeKeyCursor, type Page, pageOf, pageSize } from './keyset-page.ts';
 
 export type PartyRow = typeof tenant.parties.$inferSelect;
 export type PartyKind = (typeof tenant.partyKind.enumValues)[number];

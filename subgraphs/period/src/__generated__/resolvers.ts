@@ -5,6 +5,7 @@ import type { PostingPeriod as PostingPeriodModel, FiscalYear as FiscalYearModel
 import type { Context } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -29,12 +30,21 @@ export type Scalars = {
 export type Query = {
   __typename?: 'Query';
   /**
-   * The posting periods of one fiscal year of the current client. With `asAt`, as the books
-   * recorded them at that instant (from the system-versioned history of posting_periods).
+   * The posting periods of one fiscal year of the current client: at most 12, one per month. With
+   * `asAt`, as the books recorded them at that instant (from the system-versioned history of
+   * posting_periods).
    */
   periods?: Maybe<Array<PostingPeriod>>;
-  /** The fiscal years of the current client. */
+  /**
+   * The fiscal years of the current client, oldest first: at most one per year of its books.
+   * @deprecated Grows a year at a time: use fiscalYearsConnection, which pages them.
+   */
   fiscalYears?: Maybe<Array<FiscalYear>>;
+  /**
+   * The fiscal years of the current client, oldest first. At most `first` a page: 0 to 500 (default
+   * 100; BAD_USER_INPUT naming `first` otherwise).
+   */
+  fiscalYearsConnection: FiscalYearConnection;
   _entities: Array<Maybe<_Entity>>;
   _service: _Service;
   /**
@@ -69,6 +79,12 @@ export type Query = {
 export type QueryPeriodsArgs = {
   fiscalYear: Scalars['Int']['input'];
   asAt?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type QueryFiscalYearsConnectionArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -326,12 +342,48 @@ export type CloseBoard = {
   year: Scalars['Int']['output'];
   /** Month of the year, 1 to 12. */
   month: Scalars['Int']['output'];
-  /** One row per client the caller may see. */
+  /**
+   * One row per client the caller may see: at most every client of the firm (up to 1,500). Use
+   * clientsConnection, which pages them.
+   * @deprecated Unbounded (a firm has up to 1,500 clients): use clientsConnection, which pages them.
+   */
   clients: Array<CloseBoardClient>;
-  /** How many available clients are at each stage. */
+  /**
+   * One row per client the caller may see, by client name then id. At most `first` a page: 0 to 500
+   * (default 100; BAD_USER_INPUT naming `first` otherwise). The order is the same in every month's
+   * board, so one page's endCursor serves as `after` for the boards of the other months too.
+   */
+  clientsConnection: CloseBoardClientConnection;
+  /** How many available clients are at each stage: at most one per CloseStage (6). */
   stageCounts: Array<CloseStageCount>;
   /** How many clients did not answer. */
   unavailableCount: Scalars['Int']['output'];
+};
+
+
+/** Every client the caller may see, with its close state for one month. */
+export type CloseBoardClientsConnectionArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  clientId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** A Relay connection over the rows of a month's close board. */
+export type CloseBoardClientConnection = {
+  __typename?: 'CloseBoardClientConnection';
+  /** One edge per client of this page, by client name then id. */
+  edges: Array<CloseBoardClientEdge>;
+  /** Where this page stands; pass endCursor as `after` for the next. */
+  pageInfo: PageInfo;
+};
+
+/** A row of the close board and its cursor. */
+export type CloseBoardClientEdge = {
+  __typename?: 'CloseBoardClientEdge';
+  /** Opaque; valid as `after` of clientsConnection of any month's board. */
+  cursor: Scalars['String']['output'];
+  /** The client's row. */
+  node: CloseBoardClient;
 };
 
 /** How many clients of the board are at one stage. */
@@ -364,7 +416,7 @@ export type CloseBoardClient = {
   stage?: Maybe<CloseStage>;
   /** The last change of the month's state or close; null when none. */
   lastTransition?: Maybe<PeriodTransition>;
-  /** Checklist items still open for the month. */
+  /** Checklist items still open for the month: at most one per close checklist rule (six). */
   openChecklistItems?: Maybe<Array<CloseChecklistItem>>;
 };
 
@@ -423,7 +475,7 @@ export type BatchOperation = {
   createdAt: Scalars['DateTime']['output'];
   /** When work on it ended (ISO 8601). */
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Its items. */
+  /** One per client of the batch, by client: at most 5,000, the most startBatchPeriodOperation takes. */
   items: Array<BatchOperationItem>;
   /** How many clients are in each status. */
   counts: BatchOperationCounts;
@@ -455,8 +507,16 @@ export type BatchOperationItem = {
   status: BatchItemStatus;
   /** Times a worker took this item (more than one after a worker died mid-way). */
   attempts: Scalars['Int']['output'];
-  /** The refusal code for FAILED items (e.g. the state machine's code, FORBIDDEN, TENANT_UNAVAILABLE). */
+  /**
+   * The refusal code for FAILED items, as a string (e.g. FORBIDDEN, TENANT_UNAVAILABLE).
+   * @deprecated Use failureCode: the same code as the ErrorCode enum.
+   */
   errorCode?: Maybe<Scalars['String']['output']>;
+  /**
+   * Why a FAILED item failed, as the ErrorCode enum (the state machine's refusal, FORBIDDEN,
+   * PERIOD_NOT_FOUND, TENANT_UNAVAILABLE, …); null unless FAILED.
+   */
+  failureCode?: Maybe<ErrorCode>;
   /** Why it failed, in a sentence; null unless FAILED. */
   errorMessage?: Maybe<Scalars['String']['output']>;
   /**
@@ -492,8 +552,163 @@ export type CloseException = {
   message: Scalars['String']['output'];
   /** The failed item's batch, for BATCH_ITEM_FAILED. */
   batchId?: Maybe<Scalars['ID']['output']>;
-  /** The refusal code of a failed batch item, or why a client was unavailable. */
+  /**
+   * The refusal code of a failed batch item, or why a client was unavailable, as a string.
+   * @deprecated Use failureCode (ErrorCode) and unavailableCode (ClientUnavailableCode).
+   */
   errorCode?: Maybe<Scalars['String']['output']>;
+  /**
+   * BATCH_ITEM_FAILED: the failed item's code; CLIENT_UNAVAILABLE: TENANT_UNAVAILABLE (unavailableCode
+   * says why); null for the other kinds.
+   */
+  failureCode?: Maybe<ErrorCode>;
+  /** CLIENT_UNAVAILABLE: why the client's database could not be read; null for the other kinds. */
+  unavailableCode?: Maybe<ClientUnavailableCode>;
+};
+
+/**
+ * Every code an error of this API carries in `extensions.code`. A refused request writes nothing;
+ * branch on the code, show the message to a person.
+ */
+export type ErrorCode =
+  /** No token, or a bad, expired or revoked one. */
+  | 'UNAUTHENTICATED'
+  /** Not a member of that client, walled off it with `NO_ACCESS`, or a permission the field or mutation needs is missing. */
+  | 'FORBIDDEN'
+  /** One's own memberships and roles are changed by someone else. */
+  | 'SELF_ACCESS_CHANGE'
+  /** HTTP 400: malformed JSON, a batched array, or a request the endpoint does not take. */
+  | 'BAD_REQUEST'
+  /** HTTP 413: a body over the caller's limit (1 MiB; 8 MiB for a caller who may post to the client), refused from its Content-Length before any of it is read, or as soon as a streamed body passes it. `limit`, `max` and `measured` say which. */
+  | 'PAYLOAD_TOO_LARGE'
+  /** HTTP 415: anything but `application/json`. */
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  /** HTTP 400: subscriptions are not served. */
+  | 'OPERATION_NOT_SUPPORTED'
+  /** The query text is not GraphQL. */
+  | 'GRAPHQL_PARSE_FAILED'
+  /** The query asks for a field, argument or type the schema does not have. */
+  | 'GRAPHQL_VALIDATION_FAILED'
+  /** An automatic persisted query hash the gateway does not know: send the query text with it. */
+  | 'PERSISTED_QUERY_NOT_FOUND'
+  /** Something unexpected; `extensions.correlationId` names it in the server log. Never a refusal of bad input. */
+  | 'INTERNAL_SERVER_ERROR'
+  /** The client's database could not be reached or dropped the connection: retry shortly. */
+  | 'TENANT_UNAVAILABLE'
+  /** HTTP 503 with `Retry-After`: the control plane or a service behind the gateway is unreachable. */
+  | 'SERVICE_UNAVAILABLE'
+  /** HTTP 429 with `Retry-After`; `extensions.retryAfterSeconds` says when to retry. */
+  | 'RATE_LIMITED'
+  /** HTTP 400: the request exceeds a limit; `extensions.limit` names it (`tokens`, `depth`, `aliases`, `directives` or `cost`) with `max` and the `measured` value. */
+  | 'QUERY_TOO_COMPLEX'
+  /** A value the API does not accept; `extensions.field` names the field (money such as `"1e3"`, more decimals than the currency has or more than 13 digits before the point; a date outside 1900 to 9999; text with a NUL or an unpaired surrogate, or longer than its field allows — bounds in `docs/architecture/posting.md`; a page size past its maximum; a cursor another field returned). */
+  | 'BAD_USER_INPUT'
+  /** No such object (or an export link that is not served here). */
+  | 'NOT_FOUND'
+  /** A duplicate code, or a race the database settled: read again and retry. */
+  | 'CONFLICT'
+  /** A client with that slug already exists. */
+  | 'TENANT_EXISTS'
+  /** The reason must have at least 20 characters. */
+  | 'REASON_TOO_SHORT'
+  /** An idempotency key sent again with another payload; `extensions.firstRequestAt` names the first request's time. */
+  | 'IDEMPOTENCY_KEY_REUSED'
+  /** Another document kind numbers with that prefix. */
+  | 'NUMBERING_PREFIX_TAKEN'
+  /** Debits and credits differ. */
+  | 'UNBALANCED_ENTRY'
+  /** No posting period covers the date (its fiscal year is not open). */
+  | 'PERIOD_NOT_FOUND'
+  /** The date's period is locked for this kind of posting. */
+  | 'PERIOD_LOCKED'
+  /** A posted or discarded draft or document. */
+  | 'NOT_EDITABLE'
+  /** Someone other than the author approves a draft. */
+  | 'SELF_APPROVAL'
+  /** The entry or document is already voided. */
+  | 'ALREADY_VOIDED'
+  /** Reversals and closing entries cannot be voided; entries a document posted are voided through it. */
+  | 'CANNOT_VOID'
+  /** Void the receipts and notes that settle it first. */
+  | 'DOCUMENT_HAS_SETTLEMENTS'
+  /** More allocated than the payment or the open invoice allows. */
+  | 'OVER_ALLOCATION'
+  /** A settlement in another currency than its invoice's. */
+  | 'CURRENCY_MISMATCH'
+  /** A note typed at another rate than its invoice's. */
+  | 'SETTLEMENT_RATE_MISMATCH'
+  /** A manual line on the receivable, the payable or a tax account that names no party: give the line's `partyId`, a customer on the receivable, a vendor on the payable. */
+  | 'CONTROL_ACCOUNT_REQUIRES_DOCUMENT'
+  /** A document's line, or a receipt's or payment's bank account, coded to one of those accounts. */
+  | 'CONTROL_ACCOUNT_NOT_ALLOWED'
+  /** Too many at once: two per person, three per client. */
+  | 'INVESTIGATION_LIMIT'
+  /** The answer passes 5 MB. */
+  | 'INVESTIGATION_TOO_LARGE'
+  /** No exchange rate recent enough (the client's `fxStalenessDays`), for a query or a document's date. */
+  | 'RATE_NOT_AVAILABLE'
+  /** A published document selects a field the integration's grants do not permit; `extensions.field` and `extensions.permissions` name them. */
+  | 'DOCUMENT_NOT_PERMITTED'
+  /** An integration sent a query's text instead of a `documentId`. */
+  | 'PERSISTED_DOCUMENT_REQUIRED'
+  /** No live trusted document of that id for the integration. */
+  | 'PERSISTED_DOCUMENT_NOT_FOUND'
+  /** The firm always keeps one FirmAdmin. */
+  | 'LAST_FIRM_ADMIN'
+  /** No such step of the period or close state machine. */
+  | 'INVALID_TRANSITION'
+  /** LOCKED only through an approved month-end close. */
+  | 'CLOSE_REQUIRED'
+  /** CLOSED only through the year-end close. */
+  | 'YEAR_CLOSE_REQUIRED'
+  /** A close of that month is already under way. */
+  | 'CLOSE_IN_PROGRESS'
+  /** The close's checklist still has open items. */
+  | 'CHECKLIST_INCOMPLETE'
+  /** Every earlier month of the fiscal year must be LOCKED first. */
+  | 'EARLIER_PERIOD_NOT_LOCKED'
+  /** A later month is locked: reopen it first. */
+  | 'LATER_PERIOD_LOCKED'
+  /** Four eyes: someone else approves what you submitted or requested. */
+  | 'SAME_PERSON'
+  /** The year cannot be closed yet (open months or drafts). */
+  | 'YEAR_NOT_READY'
+  /** The fiscal year is closed. */
+  | 'YEAR_CLOSED'
+  /** The fiscal year is audited and final. */
+  | 'YEAR_AUDITED'
+  /** Something in the year changed since the year-end close was prepared: prepare it again. */
+  | 'DRAFT_STALE'
+  /** No backup of that id for a client you may see. */
+  | 'BACKUP_NOT_FOUND'
+  /** The backup has no sealed manifest, or a part is missing or short: it was never finished. */
+  | 'BACKUP_INCOMPLETE'
+  /** The backup's seal or bytes differ from what was written: it is not restored. */
+  | 'BACKUP_TAMPERED'
+  /** The backup was encrypted under a key this server does not hold (`BACKUP_KEY`, `BACKUP_KEYS_OLD`). */
+  | 'BACKUP_KEY_UNKNOWN'
+  /** The backup was taken by a newer cifraHQ than this one: upgrade before restoring it. */
+  | 'BACKUP_SCHEMA_NEWER'
+  /** A backup of that client is already running. */
+  | 'BACKUP_IN_PROGRESS'
+  /** The restored books did not match the backup (chain head, trial balance or row counts): nothing was kept. */
+  | 'RESTORE_VERIFICATION_FAILED';
+
+/**
+ * Where one page of a connection stands, the same in every connection of the API. Pass `endCursor`
+ * as the `after` argument of the same field (with the same filter) for the next page; cursors are
+ * opaque strings, valid only for the field that returned them.
+ */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** Whether a page follows this one: ask again with `after: endCursor`. */
+  hasNextPage: Scalars['Boolean']['output'];
+  /** Whether a page comes before this one (true when `after` was given). */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** The cursor of the first edge of this page; null when the page is empty. */
+  startCursor?: Maybe<Scalars['String']['output']>;
+  /** The cursor of the last edge of this page; null when the page is empty. */
+  endCursor?: Maybe<Scalars['String']['output']>;
 };
 
 /** What moved a period's posting state or its close. */
@@ -542,7 +757,7 @@ export type PeriodClose = {
   period: PostingPeriod;
   /** Where it stands; see the enum's values. */
   status: MonthCloseStatus;
-  /** As last computed: at start, submission and approval. */
+  /** As last computed: at start, submission and approval. At most one per close checklist rule (six). */
   checklist: Array<PeriodChecklistItem>;
   /** Who started the close. */
   startedByEmail?: Maybe<Scalars['String']['output']>;
@@ -596,7 +811,10 @@ export type PeriodCloseStatus = {
   stage: CloseStage;
   /** The last change of the month's state or close. */
   lastTransition?: Maybe<PeriodStateTransition>;
-  /** Checklist items still open, computed now; empty once the month is LOCKED. */
+  /**
+   * Checklist items still open, computed now; empty once the month is LOCKED. At most one per close
+   * checklist rule (six).
+   */
   openChecklistItems: Array<PeriodChecklistItem>;
 };
 
@@ -679,6 +897,24 @@ export type FiscalYear = {
   endDate: Scalars['Date']['output'];
   /** Its state; see the enum's values. */
   state: FiscalYearState;
+};
+
+/** A Relay connection over a client's fiscal years. */
+export type FiscalYearConnection = {
+  __typename?: 'FiscalYearConnection';
+  /** One edge per fiscal year of this page, oldest first. */
+  edges: Array<FiscalYearEdge>;
+  /** Where this page stands; pass endCursor as `after` for the next. */
+  pageInfo: PageInfo;
+};
+
+/** A fiscal year and its cursor. */
+export type FiscalYearEdge = {
+  __typename?: 'FiscalYearEdge';
+  /** Opaque; valid as `after` of fiscalYearsConnection. */
+  cursor: Scalars['String']['output'];
+  /** The fiscal year. */
+  node: FiscalYear;
 };
 
 /** Where a year-end close stands. */
@@ -919,6 +1155,8 @@ export type ResolversTypes = ResolversObject<{
   CloseExceptionKind: CloseExceptionKind;
   ClientRef: ResolverTypeWrapper<ClientRef>;
   CloseBoard: ResolverTypeWrapper<CloseBoardModel>;
+  CloseBoardClientConnection: ResolverTypeWrapper<Omit<CloseBoardClientConnection, 'edges'> & { edges: Array<ResolversTypes['CloseBoardClientEdge']> }>;
+  CloseBoardClientEdge: ResolverTypeWrapper<Omit<CloseBoardClientEdge, 'node'> & { node: ResolversTypes['CloseBoardClient'] }>;
   CloseStageCount: ResolverTypeWrapper<CloseStageCount>;
   CloseBoardClient: ResolverTypeWrapper<CloseBoardClientModel>;
   PeriodTransition: ResolverTypeWrapper<PeriodTransitionModel>;
@@ -928,6 +1166,8 @@ export type ResolversTypes = ResolversObject<{
   BatchOperationCounts: ResolverTypeWrapper<BatchOperationCounts>;
   BatchOperationItem: ResolverTypeWrapper<BatchOperationItemModel>;
   CloseException: ResolverTypeWrapper<CloseExceptionModel>;
+  ErrorCode: ErrorCode;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   PeriodTransitionAction: PeriodTransitionAction;
   MonthCloseStatus: MonthCloseStatus;
   ChecklistItemStatus: ChecklistItemStatus;
@@ -940,6 +1180,8 @@ export type ResolversTypes = ResolversObject<{
   FiscalYearState: FiscalYearState;
   PostingPeriod: ResolverTypeWrapper<PostingPeriodModel>;
   FiscalYear: ResolverTypeWrapper<FiscalYearModel>;
+  FiscalYearConnection: ResolverTypeWrapper<Omit<FiscalYearConnection, 'edges'> & { edges: Array<ResolversTypes['FiscalYearEdge']> }>;
+  FiscalYearEdge: ResolverTypeWrapper<Omit<FiscalYearEdge, 'node'> & { node: ResolversTypes['FiscalYear'] }>;
   Money: ResolverTypeWrapper<Scalars['Money']['output']>;
   YearEndCloseStatus: YearEndCloseStatus;
   YearEndCloseLineKind: YearEndCloseLineKind;
@@ -968,6 +1210,8 @@ export type ResolversParentTypes = ResolversObject<{
   Mutation: Record<PropertyKey, never>;
   ClientRef: ClientRef;
   CloseBoard: CloseBoardModel;
+  CloseBoardClientConnection: Omit<CloseBoardClientConnection, 'edges'> & { edges: Array<ResolversParentTypes['CloseBoardClientEdge']> };
+  CloseBoardClientEdge: Omit<CloseBoardClientEdge, 'node'> & { node: ResolversParentTypes['CloseBoardClient'] };
   CloseStageCount: CloseStageCount;
   CloseBoardClient: CloseBoardClientModel;
   PeriodTransition: PeriodTransitionModel;
@@ -977,6 +1221,7 @@ export type ResolversParentTypes = ResolversObject<{
   BatchOperationCounts: BatchOperationCounts;
   BatchOperationItem: BatchOperationItemModel;
   CloseException: CloseExceptionModel;
+  PageInfo: PageInfo;
   PeriodClose: PeriodCloseModel;
   PeriodChecklistItem: PeriodChecklistItemModel;
   PeriodCloseStatus: PeriodCloseStatusModel;
@@ -984,6 +1229,8 @@ export type ResolversParentTypes = ResolversObject<{
   Date: Scalars['Date']['output'];
   PostingPeriod: PostingPeriodModel;
   FiscalYear: FiscalYearModel;
+  FiscalYearConnection: Omit<FiscalYearConnection, 'edges'> & { edges: Array<ResolversParentTypes['FiscalYearEdge']> };
+  FiscalYearEdge: Omit<FiscalYearEdge, 'node'> & { node: ResolversParentTypes['FiscalYear'] };
   Money: Scalars['Money']['output'];
   YearEndClose: YearEndCloseModel;
   YearEndCloseLine: YearEndCloseLineModel;
@@ -1036,9 +1283,9 @@ export type Federation__ExtendsDirectiveArgs = { };
 
 export type Federation__ExtendsDirectiveResolver<Result, Parent, ContextType = Context, Args = Federation__ExtendsDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
-export type Federation__ShareableDirectiveArgs = { };
+export type ShareableDirectiveArgs = { };
 
-export type Federation__ShareableDirectiveResolver<Result, Parent, ContextType = Context, Args = Federation__ShareableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+export type ShareableDirectiveResolver<Result, Parent, ContextType = Context, Args = ShareableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type Federation__InaccessibleDirectiveArgs = { };
 
@@ -1084,6 +1331,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   periods?: Resolver<Maybe<Array<ResolversTypes['PostingPeriod']>>, ParentType, ContextType, RequireFields<QueryPeriodsArgs, 'fiscalYear'>>;
   fiscalYears?: Resolver<Maybe<Array<ResolversTypes['FiscalYear']>>, ParentType, ContextType>;
+  fiscalYearsConnection?: Resolver<ResolversTypes['FiscalYearConnection'], ParentType, ContextType, RequireFields<QueryFiscalYearsConnectionArgs, 'first'>>;
   _entities?: Resolver<Array<Maybe<ResolversTypes['_Entity']>>, ParentType, ContextType, RequireFields<Query_EntitiesArgs, 'representations'>>;
   _service?: Resolver<ResolversTypes['_Service'], ParentType, ContextType>;
   closeBoard?: Resolver<Maybe<ResolversTypes['CloseBoard']>, ParentType, ContextType, RequireFields<QueryCloseBoardArgs, 'year' | 'month'>>;
@@ -1122,8 +1370,19 @@ export type CloseBoardResolvers<ContextType = Context, ParentType extends Resolv
   year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   month?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   clients?: Resolver<Array<ResolversTypes['CloseBoardClient']>, ParentType, ContextType>;
+  clientsConnection?: Resolver<ResolversTypes['CloseBoardClientConnection'], ParentType, ContextType, RequireFields<CloseBoardClientsConnectionArgs, 'first'>>;
   stageCounts?: Resolver<Array<ResolversTypes['CloseStageCount']>, ParentType, ContextType>;
   unavailableCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CloseBoardClientConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CloseBoardClientConnection'] = ResolversParentTypes['CloseBoardClientConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CloseBoardClientEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type CloseBoardClientEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CloseBoardClientEdge'] = ResolversParentTypes['CloseBoardClientEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CloseBoardClient'], ParentType, ContextType>;
 }>;
 
 export type CloseStageCountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CloseStageCount'] = ResolversParentTypes['CloseStageCount']> = ResolversObject<{
@@ -1183,6 +1442,7 @@ export type BatchOperationItemResolvers<ContextType = Context, ParentType extend
   status?: Resolver<ResolversTypes['BatchItemStatus'], ParentType, ContextType>;
   attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   errorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  failureCode?: Resolver<Maybe<ResolversTypes['ErrorCode']>, ParentType, ContextType>;
   errorMessage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   stateBefore?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   stateAfter?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1200,6 +1460,15 @@ export type CloseExceptionResolvers<ContextType = Context, ParentType extends Re
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   batchId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   errorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  failureCode?: Resolver<Maybe<ResolversTypes['ErrorCode']>, ParentType, ContextType>;
+  unavailableCode?: Resolver<Maybe<ResolversTypes['ClientUnavailableCode']>, ParentType, ContextType>;
+}>;
+
+export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type PeriodCloseResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PeriodClose'] = ResolversParentTypes['PeriodClose']> = ResolversObject<{
@@ -1271,6 +1540,16 @@ export type FiscalYearResolvers<ContextType = Context, ParentType extends Resolv
   startDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   endDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   state?: Resolver<ResolversTypes['FiscalYearState'], ParentType, ContextType>;
+}>;
+
+export type FiscalYearConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FiscalYearConnection'] = ResolversParentTypes['FiscalYearConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['FiscalYearEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type FiscalYearEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FiscalYearEdge'] = ResolversParentTypes['FiscalYearEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['FiscalYear'], ParentType, ContextType>;
 }>;
 
 export interface MoneyScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Money'], any> {
@@ -1356,6 +1635,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   ClientRef?: ClientRefResolvers<ContextType>;
   CloseBoard?: CloseBoardResolvers<ContextType>;
+  CloseBoardClientConnection?: CloseBoardClientConnectionResolvers<ContextType>;
+  CloseBoardClientEdge?: CloseBoardClientEdgeResolvers<ContextType>;
   CloseStageCount?: CloseStageCountResolvers<ContextType>;
   CloseBoardClient?: CloseBoardClientResolvers<ContextType>;
   PeriodTransition?: PeriodTransitionResolvers<ContextType>;
@@ -1364,6 +1645,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   BatchOperationCounts?: BatchOperationCountsResolvers<ContextType>;
   BatchOperationItem?: BatchOperationItemResolvers<ContextType>;
   CloseException?: CloseExceptionResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   PeriodClose?: PeriodCloseResolvers<ContextType>;
   PeriodChecklistItem?: PeriodChecklistItemResolvers<ContextType>;
   PeriodCloseStatus?: PeriodCloseStatusResolvers<ContextType>;
@@ -1371,6 +1653,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Date?: GraphQLScalarType;
   PostingPeriod?: PostingPeriodResolvers<ContextType>;
   FiscalYear?: FiscalYearResolvers<ContextType>;
+  FiscalYearConnection?: FiscalYearConnectionResolvers<ContextType>;
+  FiscalYearEdge?: FiscalYearEdgeResolvers<ContextType>;
   Money?: GraphQLScalarType;
   YearEndClose?: YearEndCloseResolvers<ContextType>;
   YearEndCloseLine?: YearEndCloseLineResolvers<ContextType>;
@@ -1391,7 +1675,7 @@ export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
   federation__external?: Federation__ExternalDirectiveResolver<any, any, ContextType>;
   federation__tag?: Federation__TagDirectiveResolver<any, any, ContextType>;
   federation__extends?: Federation__ExtendsDirectiveResolver<any, any, ContextType>;
-  federation__shareable?: Federation__ShareableDirectiveResolver<any, any, ContextType>;
+  shareable?: ShareableDirectiveResolver<any, any, ContextType>;
   federation__inaccessible?: Federation__InaccessibleDirectiveResolver<any, any, ContextType>;
   federation__override?: Federation__OverrideDirectiveResolver<any, any, ContextType>;
   federation__composeDirective?: Federation__ComposeDirectiveDirectiveResolver<any, any, ContextType>;

@@ -1,13 +1,37 @@
+import { ERROR_CATALOGUE } from '@cifra/domain';
 import type {
   BatchOperationItemResolvers,
   BatchOperationResolvers,
+  ClientUnavailableCode,
   CloseBoardClientResolvers,
+  CloseBoardResolvers,
   CloseExceptionResolvers,
+  ErrorCode,
   PeriodTransitionResolvers,
 } from '../__generated__/resolvers.ts';
+import { pageBoard } from './board-page.ts';
+
+/**
+ * A stored code as the ErrorCode enum. Items keep their code as text; one the catalogue no longer
+ * holds (written by an older version) reads as null here, and stays readable in `errorCode`.
+ */
+const asErrorCode = (code: string | null | undefined): ErrorCode | null =>
+  code != null && Object.hasOwn(ERROR_CATALOGUE, code) ? (code as ErrorCode) : null;
+
+const UNAVAILABLE_CODES: readonly string[] = [
+  'TIMEOUT',
+  'CONNECTION_REFUSED',
+  'DATABASE_NOT_FOUND',
+  'LOGIN_REFUSED',
+  'ERROR',
+];
 
 const asDate = (v: Date | string | null) =>
   v === null ? null : typeof v === 'string' ? v : v.toISOString().slice(0, 10);
+
+const CloseBoard: CloseBoardResolvers = {
+  clientsConnection: (board, args) => pageBoard(board.clients, args),
+};
 
 const CloseBoardClient: CloseBoardClientResolvers = {
   client: (e) => e.client,
@@ -51,13 +75,26 @@ const BatchOperation: BatchOperationResolvers = {
 
 const BatchOperationItem: BatchOperationItemResolvers = {
   client: (i) => ({ id: i.tenantId, slug: i.tenantSlug, name: i.tenantName }),
+  failureCode: (i) => (i.status === 'FAILED' ? asErrorCode(i.errorCode) : null),
 };
 
 const CloseException: CloseExceptionResolvers = {
   since: (e) => asDate(e.since),
+  // A client that did not answer keeps its ClientUnavailableCode in the model's errorCode.
+  failureCode: (e) =>
+    e.kind === 'CLIENT_UNAVAILABLE'
+      ? 'TENANT_UNAVAILABLE'
+      : e.kind === 'BATCH_ITEM_FAILED'
+        ? asErrorCode(e.errorCode)
+        : null,
+  unavailableCode: (e) =>
+    e.kind === 'CLIENT_UNAVAILABLE' && UNAVAILABLE_CODES.includes(e.errorCode ?? '')
+      ? (e.errorCode as ClientUnavailableCode)
+      : null,
 };
 
 export const firmViewTypes = {
+  CloseBoard,
   CloseBoardClient,
   PeriodTransition,
   BatchOperation,

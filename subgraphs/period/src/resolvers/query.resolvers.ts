@@ -1,3 +1,4 @@
+import { pageRows } from '@cifra/context';
 import { tenant } from '@cifra/db';
 import { asc, eq } from 'drizzle-orm';
 import type { QueryResolvers } from '../__generated__/resolvers.ts';
@@ -20,6 +21,15 @@ export const Query: QueryResolvers = {
   fiscalYears: async (_p, _a, ctx) => {
     const db = await ctx.tenantDb();
     return db.select().from(tenant.fiscalYears).orderBy(asc(tenant.fiscalYears.year));
+  },
+  // One per year of the client's books: read whole, answered a page at a time.
+  fiscalYearsConnection: async (_p, args, ctx) => {
+    const db = await ctx.tenantDb();
+    const years = await db.select().from(tenant.fiscalYears);
+    return pageRows(years, 'fiscal-year', (y) => [String(y.year).padStart(6, '0')], args, {
+      default: 100,
+      max: 500,
+    });
   },
   closeBoard: (_p, { year, month }, ctx) =>
     closeBoard(ctx.firmView, { ...ctx.actor, ...caller(ctx) }, { year, month }),

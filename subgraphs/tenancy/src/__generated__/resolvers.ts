@@ -5,6 +5,7 @@ import type { Tenant as TenantModel, Me as MeModel, Firm as FirmModel, FirmMembe
 import type { Context } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -29,8 +30,18 @@ export type Query = {
   __typename?: 'Query';
   /** The signed-in user and the clients they may use. */
   me?: Maybe<Me>;
-  /** The clients the caller may use, with the caller's role in each. */
+  /**
+   * The clients the caller may use, with the caller's role in each, by name. At most every client of
+   * the firm (up to 1,500): use tenantsConnection, which pages them.
+   * @deprecated Unbounded (a firm has up to 1,500 clients): use tenantsConnection, which pages them.
+   */
   tenants?: Maybe<Array<Tenant>>;
+  /**
+   * The clients the caller may use (a person's by role, an ethical wall hiding one; an integration's
+   * by its live grants), with the caller's role in each, by name then id. At most `first` a page:
+   * 0 to 500 (default 100; BAD_USER_INPUT naming `first` otherwise).
+   */
+  tenantsConnection: TenantConnection;
   /** The current client (chosen with the X-Tenant header). */
   tenant?: Maybe<Tenant>;
   _entities: Array<Maybe<_Entity>>;
@@ -41,10 +52,20 @@ export type Query = {
    * was verified. docs/architecture/backups.md.
    */
   backups?: Maybe<Array<ClientBackup>>;
-  /** The catalogue of error codes, each with what it means (any signed-in caller, with or without X-Tenant). */
+  /** The catalogue of error codes, each with what it means (any signed-in caller, with or without X-Tenant): at most one per ErrorCode value. */
   errorCodes: Array<ErrorCodeInfo>;
-  /** The firm's partner integrations, by name (needs Integration.Manage). */
+  /**
+   * The firm's partner integrations, by name (needs Integration.Manage). At most every integration of
+   * the firm: use integrationsConnection.
+   * @deprecated Unbounded (it grows with the firm): use integrationsConnection, which pages them.
+   */
   integrations: Array<Integration>;
+  /**
+   * The firm's partner integrations (entity keys included), by name then id (needs
+   * Integration.Manage). At most `first` a page: 0 to 500 (default 100; BAD_USER_INPUT naming
+   * `first` otherwise).
+   */
+  integrationsConnection: IntegrationConnection;
   /** One of the firm's integrations, or null (needs Integration.Manage). */
   integration?: Maybe<Integration>;
   /**
@@ -52,12 +73,38 @@ export type Query = {
    * day, client and operation name (needs Integration.Manage).
    */
   integrationUsage: Array<IntegrationUsage>;
-  /** A client's entity keys: integrations bound to it, for the client business's own systems (needs Tenant.Manage). */
+  /**
+   * A client's entity keys: integrations bound to it, for the client business's own systems (needs
+   * Tenant.Manage). At most every key of the client: use entityKeysConnection.
+   * @deprecated Unbounded (it grows with the client): use entityKeysConnection, which pages them.
+   */
   entityKeys: Array<Integration>;
-  /** The firm's members with their firm-wide role and their roles on single clients (needs Firm.ManageUsers). */
+  /**
+   * A client's entity keys, by name then id (needs Tenant.Manage). At most `first` a page: 0 to 500
+   * (default 100; BAD_USER_INPUT naming `first` otherwise).
+   */
+  entityKeysConnection: IntegrationConnection;
+  /**
+   * The firm's members with their firm-wide role and their roles on single clients (needs
+   * Firm.ManageUsers), by email. At most every member of the firm: use firmMembersConnection.
+   * @deprecated Unbounded (it grows with the firm): use firmMembersConnection, which pages them.
+   */
   firmMembers?: Maybe<Array<FirmMember>>;
+  /**
+   * The firm's members with their firm-wide role and their roles on single clients (needs
+   * Firm.ManageUsers), by email then id. At most `first` a page: 0 to 500 (default 100;
+   * BAD_USER_INPUT naming `first` otherwise).
+   */
+  firmMembersConnection: FirmMemberConnection;
   /** The firm's master settings as the firm set them; a setting the firm never set is null (needs Tenant.Manage). */
   firmSettings?: Maybe<SettingValues>;
+};
+
+
+export type QueryTenantsConnectionArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -69,6 +116,12 @@ export type Query_EntitiesArgs = {
 export type QueryBackupsArgs = {
   tenant: Scalars['String']['input'];
   limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryIntegrationsConnectionArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -86,6 +139,20 @@ export type QueryIntegrationUsageArgs = {
 
 export type QueryEntityKeysArgs = {
   tenant: Scalars['String']['input'];
+};
+
+
+export type QueryEntityKeysConnectionArgs = {
+  tenant: Scalars['String']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryFirmMembersConnectionArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type Mutation = {
@@ -586,7 +653,7 @@ export type Integration = {
   status: IntegrationStatus;
   /** When it was registered. */
   createdAt: Scalars['DateTime']['output'];
-  /** Its access, client by client. */
+  /** Its access, client by client: at most one grant per client of the firm. */
   grants: Array<IntegrationGrant>;
   /** Its firm-level access (the firm dashboard over its clients), or null: none. */
   firmGrant?: Maybe<IntegrationFirmGrant>;
@@ -620,7 +687,7 @@ export type IntegrationGrant = {
   __typename?: 'IntegrationGrant';
   /** The client it applies to. */
   tenant: Tenant;
-  /** Permission constants. */
+  /** Permission constants: at most one of each client-level permission. */
   permissions: Array<Scalars['String']['output']>;
   /** When the grant ends; null: never. */
   expiresAt?: Maybe<Scalars['DateTime']['output']>;
@@ -631,7 +698,7 @@ export type IntegrationGrant = {
 /** What an integration may do at the firm level, with no client chosen. */
 export type IntegrationFirmGrant = {
   __typename?: 'IntegrationFirmGrant';
-  /** Firm-level permission constants (Firm.Dashboard). */
+  /** Firm-level permission constants (Firm.Dashboard): at most one of each. */
   permissions: Array<Scalars['String']['output']>;
   /** When the grant ends; null: never. */
   expiresAt?: Maybe<Scalars['DateTime']['output']>;
@@ -678,6 +745,24 @@ export type IntegrationUsage = {
   requests: Scalars['Int']['output'];
 };
 
+/** A Relay connection over integrations (the firm's, or one client's entity keys). */
+export type IntegrationConnection = {
+  __typename?: 'IntegrationConnection';
+  /** One edge per integration of this page, by name then id. */
+  edges: Array<IntegrationEdge>;
+  /** Where this page stands; pass endCursor as `after` for the next. */
+  pageInfo: PageInfo;
+};
+
+/** An integration and its cursor. */
+export type IntegrationEdge = {
+  __typename?: 'IntegrationEdge';
+  /** Opaque; valid as `after` of the field that returned it, with the same arguments. */
+  cursor: Scalars['String']['output'];
+  /** The integration. */
+  node: Integration;
+};
+
 /** A person to add to the firm (needs Firm.ManageUsers). */
 export type AddFirmMemberInput = {
   /** Email address. */
@@ -703,7 +788,10 @@ export type FirmMember = {
   firmRole?: Maybe<RoleCluster>;
   /** When the person joined the firm (ISO 8601). */
   memberSince: Scalars['DateTime']['output'];
-  /** Roles on single clients; each wins over the firm-wide role on its client. */
+  /**
+   * Roles on single clients; each wins over the firm-wide role on its client. At most one per client
+   * of the firm.
+   */
   clientRoles: Array<ClientRole>;
 };
 
@@ -714,6 +802,41 @@ export type ClientRole = {
   tenant: Tenant;
   /** The role; see RoleCluster. */
   role: RoleCluster;
+};
+
+/** A Relay connection over the firm's members. */
+export type FirmMemberConnection = {
+  __typename?: 'FirmMemberConnection';
+  /** One edge per member of this page, by email then id. */
+  edges: Array<FirmMemberEdge>;
+  /** Where this page stands; pass endCursor as `after` for the next. */
+  pageInfo: PageInfo;
+};
+
+/** A member and its cursor. */
+export type FirmMemberEdge = {
+  __typename?: 'FirmMemberEdge';
+  /** Opaque; valid as `after` of firmMembersConnection with the same search. */
+  cursor: Scalars['String']['output'];
+  /** The member. */
+  node: FirmMember;
+};
+
+/**
+ * Where one page of a connection stands, the same in every connection of the API. Pass `endCursor`
+ * as the `after` argument of the same field (with the same filter) for the next page; cursors are
+ * opaque strings, valid only for the field that returned them.
+ */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** Whether a page follows this one: ask again with `after: endCursor`. */
+  hasNextPage: Scalars['Boolean']['output'];
+  /** Whether a page comes before this one (true when `after` was given). */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** The cursor of the first edge of this page; null when the page is empty. */
+  startCursor?: Maybe<Scalars['String']['output']>;
+  /** The cursor of the last edge of this page; null when the page is empty. */
+  endCursor?: Maybe<Scalars['String']['output']>;
 };
 
 /** A client business of the firm, with its own database. */
@@ -832,7 +955,7 @@ export type EffectiveSettings = {
   closeOverdueDays: Scalars['Int']['output'];
   /** Days a close may wait for approval before it shows as overdue. */
   closeApprovalOverdueDays: Scalars['Int']['output'];
-  /** ISO 4217 codes the daily refresh fetches. */
+  /** ISO 4217 codes the daily refresh fetches: at most 60. */
   fxCurrencies: Array<Scalars['String']['output']>;
   /** Which configured rate provider the daily refresh asks. */
   fxProvider: Scalars['String']['output'];
@@ -902,8 +1025,25 @@ export type Me = {
   firm: Firm;
   /** The caller's firm-wide role, if any. */
   firmRole?: Maybe<RoleCluster>;
-  /** The clients the person may use, with their role in each. */
+  /**
+   * The clients the person may use, with their role in each, by name. At most every client of the
+   * firm (up to 1,500): use tenantsConnection, which pages them.
+   * @deprecated Unbounded (a firm has up to 1,500 clients): use tenantsConnection, which pages them.
+   */
   tenants: Array<Tenant>;
+  /**
+   * The clients the person may use, with their role in each, by name then id: the same pages as
+   * Query.tenantsConnection. At most `first` a page, 0 to 500 (default 100).
+   */
+  tenantsConnection: TenantConnection;
+};
+
+
+/** The signed-in person. */
+export type MeTenantsConnectionArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** The accounting firm the caller belongs to. */
@@ -958,6 +1098,24 @@ export type WhiteLabelInput = {
   logoUrl?: InputMaybe<Scalars['String']['input']>;
   /** A colour as #RRGGBB. */
   brandColor?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A Relay connection over the clients the caller may use. */
+export type TenantConnection = {
+  __typename?: 'TenantConnection';
+  /** One edge per client of this page, by name then id. */
+  edges: Array<TenantEdge>;
+  /** Where this page stands; pass endCursor as `after` for the next. */
+  pageInfo: PageInfo;
+};
+
+/** A client and its cursor. */
+export type TenantEdge = {
+  __typename?: 'TenantEdge';
+  /** Opaque; valid as `after` of tenantsConnection with the same search. */
+  cursor: Scalars['String']['output'];
+  /** The client, with the caller's role in it. */
+  node: Tenant;
 };
 
 export type Link__Purpose =
@@ -1092,9 +1250,14 @@ export type ResolversTypes = ResolversObject<{
   NewIntegrationSecret: ResolverTypeWrapper<NewIntegrationSecretModel>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   IntegrationUsage: ResolverTypeWrapper<IntegrationUsageModel>;
+  IntegrationConnection: ResolverTypeWrapper<Omit<IntegrationConnection, 'edges'> & { edges: Array<ResolversTypes['IntegrationEdge']> }>;
+  IntegrationEdge: ResolverTypeWrapper<Omit<IntegrationEdge, 'node'> & { node: ResolversTypes['Integration'] }>;
   AddFirmMemberInput: AddFirmMemberInput;
   FirmMember: ResolverTypeWrapper<FirmMemberModel>;
   ClientRole: ResolverTypeWrapper<ClientRoleModel>;
+  FirmMemberConnection: ResolverTypeWrapper<Omit<FirmMemberConnection, 'edges'> & { edges: Array<ResolversTypes['FirmMemberEdge']> }>;
+  FirmMemberEdge: ResolverTypeWrapper<Omit<FirmMemberEdge, 'node'> & { node: ResolversTypes['FirmMember'] }>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   Tenant: ResolverTypeWrapper<TenantModel>;
   ClientSettings: ResolverTypeWrapper<ClientSettingsModel>;
   FxVarianceMode: FxVarianceMode;
@@ -1111,6 +1274,8 @@ export type ResolversTypes = ResolversObject<{
   WhiteLabel: ResolverTypeWrapper<WhiteLabel>;
   ProvisionTenantInput: ProvisionTenantInput;
   WhiteLabelInput: WhiteLabelInput;
+  TenantConnection: ResolverTypeWrapper<Omit<TenantConnection, 'edges'> & { edges: Array<ResolversTypes['TenantEdge']> }>;
+  TenantEdge: ResolverTypeWrapper<Omit<TenantEdge, 'node'> & { node: ResolversTypes['Tenant'] }>;
   link__Purpose: Link__Purpose;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
@@ -1141,9 +1306,14 @@ export type ResolversParentTypes = ResolversObject<{
   NewIntegrationSecret: NewIntegrationSecretModel;
   Date: Scalars['Date']['output'];
   IntegrationUsage: IntegrationUsageModel;
+  IntegrationConnection: Omit<IntegrationConnection, 'edges'> & { edges: Array<ResolversParentTypes['IntegrationEdge']> };
+  IntegrationEdge: Omit<IntegrationEdge, 'node'> & { node: ResolversParentTypes['Integration'] };
   AddFirmMemberInput: AddFirmMemberInput;
   FirmMember: FirmMemberModel;
   ClientRole: ClientRoleModel;
+  FirmMemberConnection: Omit<FirmMemberConnection, 'edges'> & { edges: Array<ResolversParentTypes['FirmMemberEdge']> };
+  FirmMemberEdge: Omit<FirmMemberEdge, 'node'> & { node: ResolversParentTypes['FirmMember'] };
+  PageInfo: PageInfo;
   Tenant: TenantModel;
   ClientSettings: ClientSettingsModel;
   SettingValues: SettingValuesModel;
@@ -1156,6 +1326,8 @@ export type ResolversParentTypes = ResolversObject<{
   WhiteLabel: WhiteLabel;
   ProvisionTenantInput: ProvisionTenantInput;
   WhiteLabelInput: WhiteLabelInput;
+  TenantConnection: Omit<TenantConnection, 'edges'> & { edges: Array<ResolversParentTypes['TenantEdge']> };
+  TenantEdge: Omit<TenantEdge, 'node'> & { node: ResolversParentTypes['Tenant'] };
   link__Import: Scalars['link__Import']['output'];
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
   federation__Scope: Scalars['federation__Scope']['output'];
@@ -1204,9 +1376,9 @@ export type Federation__ExtendsDirectiveArgs = { };
 
 export type Federation__ExtendsDirectiveResolver<Result, Parent, ContextType = Context, Args = Federation__ExtendsDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
-export type Federation__ShareableDirectiveArgs = { };
+export type ShareableDirectiveArgs = { };
 
-export type Federation__ShareableDirectiveResolver<Result, Parent, ContextType = Context, Args = Federation__ShareableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+export type ShareableDirectiveResolver<Result, Parent, ContextType = Context, Args = ShareableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type Federation__InaccessibleDirectiveArgs = { };
 
@@ -1248,16 +1420,20 @@ export type Federation__PolicyDirectiveResolver<Result, Parent, ContextType = Co
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   me?: Resolver<Maybe<ResolversTypes['Me']>, ParentType, ContextType>;
   tenants?: Resolver<Maybe<Array<ResolversTypes['Tenant']>>, ParentType, ContextType>;
+  tenantsConnection?: Resolver<ResolversTypes['TenantConnection'], ParentType, ContextType, RequireFields<QueryTenantsConnectionArgs, 'first'>>;
   tenant?: Resolver<Maybe<ResolversTypes['Tenant']>, ParentType, ContextType>;
   _entities?: Resolver<Array<Maybe<ResolversTypes['_Entity']>>, ParentType, ContextType, RequireFields<Query_EntitiesArgs, 'representations'>>;
   _service?: Resolver<ResolversTypes['_Service'], ParentType, ContextType>;
   backups?: Resolver<Maybe<Array<ResolversTypes['ClientBackup']>>, ParentType, ContextType, RequireFields<QueryBackupsArgs, 'tenant' | 'limit'>>;
   errorCodes?: Resolver<Array<ResolversTypes['ErrorCodeInfo']>, ParentType, ContextType>;
   integrations?: Resolver<Array<ResolversTypes['Integration']>, ParentType, ContextType>;
+  integrationsConnection?: Resolver<ResolversTypes['IntegrationConnection'], ParentType, ContextType, RequireFields<QueryIntegrationsConnectionArgs, 'first'>>;
   integration?: Resolver<Maybe<ResolversTypes['Integration']>, ParentType, ContextType, RequireFields<QueryIntegrationArgs, 'id'>>;
   integrationUsage?: Resolver<Array<ResolversTypes['IntegrationUsage']>, ParentType, ContextType, RequireFields<QueryIntegrationUsageArgs, 'integrationId' | 'from' | 'to'>>;
   entityKeys?: Resolver<Array<ResolversTypes['Integration']>, ParentType, ContextType, RequireFields<QueryEntityKeysArgs, 'tenant'>>;
+  entityKeysConnection?: Resolver<ResolversTypes['IntegrationConnection'], ParentType, ContextType, RequireFields<QueryEntityKeysConnectionArgs, 'tenant' | 'first'>>;
   firmMembers?: Resolver<Maybe<Array<ResolversTypes['FirmMember']>>, ParentType, ContextType>;
+  firmMembersConnection?: Resolver<ResolversTypes['FirmMemberConnection'], ParentType, ContextType, RequireFields<QueryFirmMembersConnectionArgs, 'first'>>;
   firmSettings?: Resolver<Maybe<ResolversTypes['SettingValues']>, ParentType, ContextType>;
 }>;
 
@@ -1370,6 +1546,16 @@ export type IntegrationUsageResolvers<ContextType = Context, ParentType extends 
   requests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type IntegrationConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IntegrationConnection'] = ResolversParentTypes['IntegrationConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['IntegrationEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type IntegrationEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IntegrationEdge'] = ResolversParentTypes['IntegrationEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Integration'], ParentType, ContextType>;
+}>;
+
 export type FirmMemberResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FirmMember'] = ResolversParentTypes['FirmMember']> = ResolversObject<{
   userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1383,6 +1569,23 @@ export type FirmMemberResolvers<ContextType = Context, ParentType extends Resolv
 export type ClientRoleResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ClientRole'] = ResolversParentTypes['ClientRole']> = ResolversObject<{
   tenant?: Resolver<ResolversTypes['Tenant'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['RoleCluster'], ParentType, ContextType>;
+}>;
+
+export type FirmMemberConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FirmMemberConnection'] = ResolversParentTypes['FirmMemberConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['FirmMemberEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type FirmMemberEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FirmMemberEdge'] = ResolversParentTypes['FirmMemberEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['FirmMember'], ParentType, ContextType>;
+}>;
+
+export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type TenantResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Tenant'] = ResolversParentTypes['Tenant'], FederationReferenceType extends FederationReferenceTypes['Tenant'] = FederationReferenceTypes['Tenant']> = ResolversObject<{
@@ -1452,6 +1655,7 @@ export type MeResolvers<ContextType = Context, ParentType extends ResolversParen
   firm?: Resolver<ResolversTypes['Firm'], ParentType, ContextType>;
   firmRole?: Resolver<Maybe<ResolversTypes['RoleCluster']>, ParentType, ContextType>;
   tenants?: Resolver<Array<ResolversTypes['Tenant']>, ParentType, ContextType>;
+  tenantsConnection?: Resolver<ResolversTypes['TenantConnection'], ParentType, ContextType, RequireFields<MeTenantsConnectionArgs, 'first'>>;
 }>;
 
 export type FirmResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Firm'] = ResolversParentTypes['Firm']> = ResolversObject<{
@@ -1464,6 +1668,16 @@ export type WhiteLabelResolvers<ContextType = Context, ParentType extends Resolv
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   logoUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   brandColor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type TenantConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TenantConnection'] = ResolversParentTypes['TenantConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['TenantEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type TenantEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TenantEdge'] = ResolversParentTypes['TenantEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Tenant'], ParentType, ContextType>;
 }>;
 
 export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['link__Import'], any> {
@@ -1507,8 +1721,13 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   NewIntegrationSecret?: NewIntegrationSecretResolvers<ContextType>;
   Date?: GraphQLScalarType;
   IntegrationUsage?: IntegrationUsageResolvers<ContextType>;
+  IntegrationConnection?: IntegrationConnectionResolvers<ContextType>;
+  IntegrationEdge?: IntegrationEdgeResolvers<ContextType>;
   FirmMember?: FirmMemberResolvers<ContextType>;
   ClientRole?: ClientRoleResolvers<ContextType>;
+  FirmMemberConnection?: FirmMemberConnectionResolvers<ContextType>;
+  FirmMemberEdge?: FirmMemberEdgeResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Tenant?: TenantResolvers<ContextType>;
   ClientSettings?: ClientSettingsResolvers<ContextType>;
   SettingKey?: SettingKeyResolvers;
@@ -1520,6 +1739,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Me?: MeResolvers<ContextType>;
   Firm?: FirmResolvers<ContextType>;
   WhiteLabel?: WhiteLabelResolvers<ContextType>;
+  TenantConnection?: TenantConnectionResolvers<ContextType>;
+  TenantEdge?: TenantEdgeResolvers<ContextType>;
   link__Import?: GraphQLScalarType;
   federation__FieldSet?: GraphQLScalarType;
   federation__Scope?: GraphQLScalarType;
@@ -1536,7 +1757,7 @@ export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
   federation__external?: Federation__ExternalDirectiveResolver<any, any, ContextType>;
   federation__tag?: Federation__TagDirectiveResolver<any, any, ContextType>;
   federation__extends?: Federation__ExtendsDirectiveResolver<any, any, ContextType>;
-  federation__shareable?: Federation__ShareableDirectiveResolver<any, any, ContextType>;
+  shareable?: ShareableDirectiveResolver<any, any, ContextType>;
   federation__inaccessible?: Federation__InaccessibleDirectiveResolver<any, any, ContextType>;
   federation__override?: Federation__OverrideDirectiveResolver<any, any, ContextType>;
   federation__composeDirective?: Federation__ComposeDirectiveDirectiveResolver<any, any, ContextType>;

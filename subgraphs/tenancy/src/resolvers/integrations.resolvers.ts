@@ -32,6 +32,7 @@ import {
   secretsOf,
   setIntegrationStatus,
 } from '../services/integrations.service.ts';
+import { pageEntityKeys, pageIntegrations } from '../services/lists-page.service.ts';
 import {
   allowArbitraryDocuments,
   publishTrustedDocuments,
@@ -52,10 +53,17 @@ const DAY_MS = 86_400_000;
 
 export const integrationQueries: Pick<
   QueryResolvers,
-  'integrations' | 'integration' | 'integrationUsage' | 'entityKeys'
+  | 'integrations'
+  | 'integrationsConnection'
+  | 'integration'
+  | 'integrationUsage'
+  | 'entityKeys'
+  | 'entityKeysConnection'
 > = {
   entityKeys: (_p, { tenant }, ctx) => listEntityKeys(ctx.control, ctx.request.firm.id, tenant),
   integrations: (_p, _a, ctx) => listIntegrations(ctx.control, ctx.request.firm.id),
+  integrationsConnection: (_p, args, ctx) => pageIntegrations(ctx.control, ctx.request.firm.id, args),
+  entityKeysConnection: (_p, args, ctx) => pageEntityKeys(ctx.control, ctx.request.firm.id, args),
   integration: (_p, args, ctx) => findIntegration(ctx.control, ctx.request.firm.id, id(args.id)),
   integrationUsage: async (_p, { integrationId, from, to }, ctx) => {
     const days = (Date.parse(to) - Date.parse(from)) / DAY_MS;

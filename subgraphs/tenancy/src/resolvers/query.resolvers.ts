@@ -2,6 +2,8 @@ import { clientAccess, control, visibleClients } from '@cifra/db';
 import { type ApiErrorCode, ERROR_CATALOGUE } from '@cifra/domain';
 import { eq } from 'drizzle-orm';
 import type { QueryResolvers } from '../__generated__/resolvers.ts';
+import { pageClients } from '../services/clients-page.service.ts';
+import { pageFirmMembers } from '../services/lists-page.service.ts';
 import { listFirmMembers } from '../services/members.service.ts';
 import { firmSettingValues } from '../services/settings.service.ts';
 
@@ -25,7 +27,9 @@ export const Query: QueryResolvers = {
   },
   tenants: async (_p, _a, ctx) =>
     (await visibleClients(ctx.control, ctx.request)).map(({ tenant, role }) => ({ ...tenant, role })),
+  tenantsConnection: (_p, args, ctx) => pageClients(ctx.control, ctx.request, args),
   firmMembers: (_p, _a, ctx) => listFirmMembers(ctx.control, ctx.request.firm.id),
+  firmMembersConnection: (_p, args, ctx) => pageFirmMembers(ctx.control, ctx.request.firm.id, args),
   firmSettings: (_p, _a, ctx) => firmSettingValues(ctx.control, ctx.request.firm.id),
   tenant: async (_p, _a, ctx) => {
     const access = await clientAccess(ctx.control, ctx.request, { id: ctx.tenantId() });

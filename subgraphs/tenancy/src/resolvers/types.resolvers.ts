@@ -9,6 +9,7 @@ import type {
 } from '../__generated__/resolvers.ts';
 import { tenantById } from '../context.ts';
 import { ownAssignments } from '../own-assignments.ts';
+import { pageClients } from '../services/clients-page.service.ts';
 import { clientOverrides, settingsOf } from '../services/settings.service.ts';
 
 export const Me: MeResolvers = {
@@ -22,6 +23,7 @@ export const Me: MeResolvers = {
   },
   tenants: async (_me, _a, ctx) =>
     (await visibleClients(ctx.control, ctx.request)).map(({ tenant, role }) => ({ ...tenant, role })),
+  tenantsConnection: (_me, args, ctx) => pageClients(ctx.control, ctx.request, args),
 };
 
 export const Firm: FirmResolvers = {};

@@ -1,7 +1,8 @@
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
-import { useMutation, useQuery } from '@apollo/client/react';
+import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
 import { useEffect, useState } from 'react';
 import { graphql } from '../../__generated__/gql.ts';
+import type { ConsoleBatchClientsQuery, ConsoleBoardMonthFragment } from '../../__generated__/graphql.ts';
 
 /**
  * Every request the batch-close screen makes, in one place: the clients to pick from (one month
@@ -10,7 +11,7 @@ import { graphql } from '../../__generated__/gql.ts';
 
 /** The clients to pick from, with the month's state: the board of that month (its own fields too, so the board's cache stays whole). */
 export const BatchClientsQuery = graphql(`
-  query ConsoleBatchClients($year: Int!, $month: Int!) {
+  query ConsoleBatchClients($year: Int!, $month: Int!, $first: Int, $after: String) {
     closeBoard(year: $year, month: $month) {
       ...ConsoleBoardMonth
     }
@@ -91,8 +92,54 @@ export const RecentBatchesQuery = graphql(`
 /** How often a running batch is asked for again. */
 export const POLL_MS = 1_000;
 
-export const useBatchClients = (year: number, month: number) =>
-  useQuery(BatchClientsQuery, { variables: { year, month } });
+/** Clients a page of one month's board brings: the most `clientsConnection` gives. */
+const MONTH_PAGE = 500;
+/** Pages read at most: a guard against a server that never says it is done. */
+const MAX_PAGES = 1_000;
+
+export type BoardRow = ConsoleBoardMonthFragment['clientsConnection']['edges'][number]['node'];
+
+/** Every client of one month's board, page after page (a firm of 1,500 clients is 3 requests). */
+export function useBatchClients(year: number, month: number) {
+  const client = useApolloClient();
+  const [state, setState] = useState<{ data: BoardRow[] | null; error: Error | null; loading: boolean }>({
+    data: null,
+    error: null,
+    loading: true,
+  });
+  useEffect(() => {
+    let cancelled = false;
+    setState({ data: null, error: null, loading: true });
+    (async () => {
+      const rows: BoardRow[] = [];
+      let after: string | null = null;
+      for (let n = 0; n < MAX_PAGES; n++) {
+        const result: { data?: ConsoleBatchClientsQuery } = await client.query({
+          query: BatchClientsQuery,
+          variables: { year, month, first: MONTH_PAGE, after },
+          fetchPolicy: 'network-only',
+        });
+        if (cancelled) return;
+        const page = result.data?.closeBoard?.clientsConnection;
+        rows.push(...(page?.edges.map((e) => e.node) ?? []));
+        if (!page?.pageInfo.hasNextPage || !page.pageInfo.endCursor) break;
+        after = page.pageInfo.endCursor;
+      }
+      setState({ data: rows, error: null, loading: false });
+    })().catch((error: unknown) => {
+      if (!cancelled)
+        setState({
+          data: null,
+          error: error instanceof Error ? error : new Error(String(error)),
+          loading: false,
+        });
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [client, year, month]);
+  return state;
+}
 
 /**
  * One batch, asked for again every POLL_MS while it runs; no more once it has finished, is not

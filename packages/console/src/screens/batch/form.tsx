@@ -75,7 +75,7 @@ export function BatchForm() {
 
   const candidates = useMemo<Candidate[]>(
     () =>
-      (data?.closeBoard?.clients ?? [])
+      (data ?? [])
         .map((c) => ({
           slug: c.client.slug,
           name: c.client.name,

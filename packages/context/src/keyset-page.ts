@@ -1,5 +1,5 @@
-import { type PageInfo, pageInfoOf } from '@cifra/context';
 import { badInput } from '@cifra/domain';
+import { type PageInfo, pageInfoOf } from './page-info.ts';
 
 /**
  * A cursor of one list: the list's tag and the sort key of the row it points at, as base64url
@@ -16,7 +16,7 @@ export function decodeKeyCursor(tag: string, cursor: string, parts: number): str
       Array.isArray(p) &&
       p.length === parts + 1 &&
       p[0] === tag &&
-      p.slice(1).every((x) => typeof x === 'string' && x.length > 0 && x.length <= 200)
+      p.slice(1).every((x) => typeof x === 'string' && x.length > 0 && x.length <= 320)
     ) {
       return p.slice(1) as string[];
     }
@@ -49,4 +49,43 @@ export function pageOf<T>(
 ): Page<T> {
   const edges = rows.slice(0, first).map((node) => ({ cursor: cursorOf(node), node }));
   return { edges, pageInfo: pageInfoOf(edges, rows.length > first, after) };
+}
+
+/** Sort keys compared part by part, by code point: the total order of an in-memory page. */
+export function compareKeys(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? '';
+    const y = b[i] ?? '';
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/**
+ * A page of a list read whole (one firm's members, one client's keys: lists bounded by what owns
+ * them, which the API still pages so that no answer grows with them): sorted by `keyOf` (which
+ * must end with a unique part, an id), cut after the cursor's key, `first` of them (`sizes`: the
+ * default and the maximum). The cursor is the list's tag and the row's key, as in SQL keyset pages.
+ */
+export function pageRows<T>(
+  rows: readonly T[],
+  tag: string,
+  keyOf: (row: T) => string[],
+  args: { first?: number | null; after?: string | null },
+  sizes: { default: number; max: number },
+): Page<T> {
+  const first = pageSize(args.first, sizes.default, sizes.max);
+  const keyed = rows.map((row) => ({ row, key: keyOf(row) }));
+  const after = args.after ? decodeKeyCursor(tag, args.after, keyed[0]?.key.length ?? 2) : null;
+  const page = keyed
+    .filter((r) => !after || compareKeys(r.key, after) > 0)
+    .sort((a, b) => compareKeys(a.key, b.key))
+    .slice(0, first + 1);
+  const byRow = new Map(page.map((r) => [r.row, r.key]));
+  return pageOf(
+    page.map((r) => r.row),
+    first,
+    args.after,
+    (row) => encodeKeyCursor(tag, byRow.get(row) ?? []),
+  );
 }
