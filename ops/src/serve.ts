@@ -6,6 +6,7 @@ import { Tracing } from '@cifra/tracing';
 import type { JWK } from 'jose';
 import { backupDirOf, type Env, perimeterOf, tracingOf } from './env.ts';
 import {
+  backupServices,
   type GatewayServiceOptions,
   isSubgraphName,
   SUBGRAPH_NAMES,
@@ -147,6 +148,7 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
           log,
           limits: { periodBatchConcurrency: env.BATCH_CONCURRENCY },
           fxProviders: createProviders({ ecbUrl: env.FX_ECB_URL, json: env.FX_JSON_PROVIDERS }),
+          backups: backupServices({ secrets: env.secrets, backupDir: backupDirOf(env) }),
         },
         processEvery: env.JOB_PROCESS_EVERY_MS,
         lockLifetimeMs: env.JOB_LOCK_LIFETIME_MS,

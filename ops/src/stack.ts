@@ -11,6 +11,7 @@ import { seedDemoFirm } from './demo.ts';
 import { jobQueueStats } from './job-metrics.ts';
 import { migrateAllTenants } from './migrate-all.ts';
 import {
+  backupServices,
   type GatewayServiceOptions,
   SUBGRAPH_NAMES,
   startGatewayService,
@@ -144,6 +145,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
           log,
           fxProviders: opts.fxProviders,
           limits: { periodBatchConcurrency: opts.jobs?.periodBatchConcurrency },
+          backups: backupServices({
+            secrets: serverSecrets,
+            backupDir: opts.backupDir ?? path.join(opts.dataDir, 'backups'),
+          }),
         },
         processEvery: opts.jobs?.processEveryMs,
         lockLifetimeMs: opts.jobs?.lockLifetimeMs,

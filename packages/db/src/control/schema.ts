@@ -214,7 +214,7 @@ export * from './fx.ts';
 
 export * from './integrations.ts';
 
-export const backupStatus = pgEnum('backup_status', ['RUNNING', 'COMPLETE', 'FAILED']);
+export const backupStatus = pgEnum('backup_status', ['RUNNING', 'COMPLETE', 'FAILED', 'INTERRUPTED']);
 
 /** Backups of one client's database (control migration 0020; docs/architecture/backups.md). */
 export const clientBackups = pgTable('client_backups', {
@@ -238,5 +238,7 @@ export const clientBackups = pgTable('client_backups', {
   finishedAt: timestamp('finished_at', { withTimezone: true }),
   verifiedAt: timestamp('verified_at', { withTimezone: true }),
   requestedBy: text('requested_by'),
+  /** The process taking it (host and pid); it holds the backup's owner lock while it runs. */
+  owner: text('owner'),
 });
 export type ClientBackupRow = typeof clientBackups.$inferSelect;

@@ -353,14 +353,19 @@ export type MutationUpdateClientSettingsArgs = {
   reason?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** Where a backup stands: being written, complete (sealed and visible), or failed. */
+/** Where a backup stands: being written, complete (sealed and visible), failed, or interrupted. */
 export type BackupStatus =
   /** Being written: not visible in the store yet. */
   | 'RUNNING'
   /** Every part written and the manifest sealed. */
   | 'COMPLETE'
   /** It stopped: nothing of it looks complete (see error). */
-  | 'FAILED';
+  | 'FAILED'
+  /**
+   * The process taking it ended before it was sealed (killed, or its connection lost): a worker's
+   * sweep found its owner gone and removed its partial files. Nothing of it looks complete.
+   */
+  | 'INTERRUPTED';
 
 /** One backup of one client's database. */
 export type ClientBackup = {
@@ -389,7 +394,7 @@ export type ClientBackup = {
   verified: Scalars['Boolean']['output'];
   /** When a restore of it was last verified. */
   verifiedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Why it failed, for a FAILED backup. */
+  /** Why it failed, for a FAILED or INTERRUPTED backup. */
   error?: Maybe<Scalars['String']['output']>;
 };
 
