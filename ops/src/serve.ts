@@ -146,7 +146,10 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
           control,
           registry,
           log,
-          limits: { periodBatchConcurrency: env.BATCH_CONCURRENCY },
+          limits: {
+            periodBatchConcurrency: env.BATCH_CONCURRENCY,
+            backupConcurrency: env.BACKUP_CONCURRENCY,
+          },
           fxProviders: createProviders({ ecbUrl: env.FX_ECB_URL, json: env.FX_JSON_PROVIDERS }),
           backups: backupServices({ secrets: env.secrets, backupDir: backupDirOf(env) }),
         },

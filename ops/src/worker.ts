@@ -30,6 +30,8 @@ export interface JobDeps {
 export interface JobLimits {
   /** Batch period operations: clients transitioned at once by one worker. */
   periodBatchConcurrency?: number;
+  /** Scheduled client backups run at once by one worker (BACKUP_CONCURRENCY). */
+  backupConcurrency?: number;
 }
 
 /**

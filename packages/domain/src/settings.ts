@@ -28,6 +28,11 @@ export const settingsSchema = z.object({
     .default(['USD', 'EUR']),
   /** Which configured rate provider the daily refresh asks (`ECB` unless the firm chooses another). */
   fxProvider: z.string().min(1).max(60).default('ECB'),
+  /** Local time of the client's daily backup, in its own time zone (docs/architecture/backups.md). */
+  backupLocalTime: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time such as 02:00')
+    .default('02:00'),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -27,5 +27,6 @@ export const enumValues = {
     CLOSE_APPROVAL_OVERDUE_DAYS: 'closeApprovalOverdueDays',
     FX_CURRENCIES: 'fxCurrencies',
     FX_PROVIDER: 'fxProvider',
+    BACKUP_LOCAL_TIME: 'backupLocalTime',
   } as const satisfies Record<string, keyof Settings>,
 };

@@ -8,3 +8,15 @@
 ALTER TYPE backup_status ADD VALUE 'INTERRUPTED';
 --> statement-breakpoint
 ALTER TABLE client_backups ADD COLUMN owner text;
+--> statement-breakpoint
+-- Each active client's next scheduled backup: the next instant its own clock reads the
+-- backupLocalTime setting in its own time zone. The worker's dispatcher moves it forward
+-- conditionally on the value it read, so two workers queue a client's backup once.
+CREATE TABLE backup_schedules (
+  tenant_id uuid PRIMARY KEY REFERENCES tenants(id) ON DELETE CASCADE,
+  next_run_at timestamp with time zone NOT NULL,
+  last_queued_at timestamp with time zone,
+  updated_at timestamp with time zone NOT NULL DEFAULT now()
+);
+--> statement-breakpoint
+GRANT SELECT, INSERT, UPDATE ON backup_schedules TO cifra_control_app;

@@ -242,3 +242,14 @@ export const clientBackups = pgTable('client_backups', {
   owner: text('owner'),
 });
 export type ClientBackupRow = typeof clientBackups.$inferSelect;
+
+/** Each active client's next scheduled backup (control migration 0021). */
+export const backupSchedules = pgTable('backup_schedules', {
+  tenantId: uuid('tenant_id')
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: 'cascade' }),
+  /** The next instant the client's own clock reads `backupLocalTime` in its time zone. */
+  nextRunAt: timestamp('next_run_at', { withTimezone: true }).notNull(),
+  lastQueuedAt: timestamp('last_queued_at', { withTimezone: true }),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

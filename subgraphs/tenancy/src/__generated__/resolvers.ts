@@ -785,7 +785,9 @@ export type SettingKey =
   /** See SettingValues.fxCurrencies. */
   | 'fxCurrencies'
   /** See SettingValues.fxProvider. */
-  | 'fxProvider';
+  | 'fxProvider'
+  /** See SettingValues.backupLocalTime. */
+  | 'backupLocalTime';
 
 /** Settings as someone set them (the firm's masters, or a client's overrides): null where not set. */
 export type SettingValues = {
@@ -810,6 +812,8 @@ export type SettingValues = {
   fxCurrencies?: Maybe<Array<Scalars['String']['output']>>;
   /** Which configured rate provider the daily refresh asks: ECB or a JSON provider's id (default ECB). */
   fxProvider?: Maybe<Scalars['String']['output']>;
+  /** Local time of the daily backup as HH:MM, 24-hour, in the client's time zone (default 02:00). */
+  backupLocalTime?: Maybe<Scalars['String']['output']>;
 };
 
 /** Every setting as it applies: defaults, overlaid by the firm's values, overlaid by the client's overrides. */
@@ -835,6 +839,8 @@ export type EffectiveSettings = {
   fxCurrencies: Array<Scalars['String']['output']>;
   /** Which configured rate provider the daily refresh asks. */
   fxProvider: Scalars['String']['output'];
+  /** Local time of the daily backup as HH:MM, 24-hour, in the client's time zone. */
+  backupLocalTime: Scalars['String']['output'];
 };
 
 /**
@@ -862,6 +868,8 @@ export type SettingsInput = {
   fxCurrencies?: InputMaybe<Array<Scalars['String']['input']>>;
   /** ECB or a configured JSON provider's id, 1 to 60 characters. */
   fxProvider?: InputMaybe<Scalars['String']['input']>;
+  /** HH:MM, 24-hour. */
+  backupLocalTime?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A role cluster: a named set of permissions a person holds firm-wide or on one client. */
@@ -1405,7 +1413,7 @@ export type ClientSettingsResolvers<ContextType = Context, ParentType extends Re
   overrides?: Resolver<ResolversTypes['SettingValues'], ParentType, ContextType>;
 }>;
 
-export type SettingKeyResolvers = { DISPLAY_NAME: 'displayName', LOGO_URL: 'logoUrl', BRAND_COLOR: 'brandColor', FX_VARIANCE_MODE: 'fxVarianceMode', FX_REFRESH_LOCAL_TIME: 'fxRefreshLocalTime', FX_STALENESS_DAYS: 'fxStalenessDays', CLOSE_OVERDUE_DAYS: 'closeOverdueDays', CLOSE_APPROVAL_OVERDUE_DAYS: 'closeApprovalOverdueDays', FX_CURRENCIES: 'fxCurrencies', FX_PROVIDER: 'fxProvider' };
+export type SettingKeyResolvers = { DISPLAY_NAME: 'displayName', LOGO_URL: 'logoUrl', BRAND_COLOR: 'brandColor', FX_VARIANCE_MODE: 'fxVarianceMode', FX_REFRESH_LOCAL_TIME: 'fxRefreshLocalTime', FX_STALENESS_DAYS: 'fxStalenessDays', CLOSE_OVERDUE_DAYS: 'closeOverdueDays', CLOSE_APPROVAL_OVERDUE_DAYS: 'closeApprovalOverdueDays', FX_CURRENCIES: 'fxCurrencies', FX_PROVIDER: 'fxProvider', BACKUP_LOCAL_TIME: 'backupLocalTime' };
 
 export type SettingValuesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SettingValues'] = ResolversParentTypes['SettingValues']> = ResolversObject<{
   displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1418,6 +1426,7 @@ export type SettingValuesResolvers<ContextType = Context, ParentType extends Res
   closeApprovalOverdueDays?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   fxCurrencies?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   fxProvider?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  backupLocalTime?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type EffectiveSettingsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EffectiveSettings'] = ResolversParentTypes['EffectiveSettings']> = ResolversObject<{
@@ -1431,6 +1440,7 @@ export type EffectiveSettingsResolvers<ContextType = Context, ParentType extends
   closeApprovalOverdueDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   fxCurrencies?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   fxProvider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  backupLocalTime?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
