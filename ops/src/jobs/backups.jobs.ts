@@ -1,10 +1,11 @@
-import { backupClient, dispatchDueBackups, sweepInterruptedBackups } from '@cifra/backups';
+import { backupClient, dispatchDueBackups, pruneBackups, sweepInterruptedBackups } from '@cifra/backups';
 import type { Actor } from '@cifra/db';
 import type { JobModule } from '../worker.ts';
 
 export const BACKUP_SWEEP_JOB = 'backups.sweep-interrupted';
 export const BACKUP_DISPATCH_JOB = 'backups.dispatch';
 export const BACKUP_CLIENT_JOB = 'backups.client';
+export const BACKUP_PRUNE_JOB = 'backups.prune';
 export const DEFAULT_BACKUP_CONCURRENCY = 2;
 /**
  * How long a client's backup job stays locked to the worker running it: longer than any backup
@@ -23,7 +24,9 @@ const SCHEDULED: Actor = { userId: null, email: null, reason: 'scheduled backup'
  * - `backups.client` backs one client up; at most `limits.backupConcurrency` run at once per worker
  *   (BACKUP_CONCURRENCY, 2 by default), each holding one tenant connection for its snapshot;
  * - a sweep marks RUNNING backups whose owner is gone INTERRUPTED and removes their partial files:
- *   when a worker starts, and every five minutes.
+ *   when a worker starts, and every five minutes;
+ * - every hour retention prunes what each client's policy no longer keeps (`pruneBackups`: never
+ *   the newest, the newest verified, or anything of a client under legal hold).
  */
 export const backupJobs: JobModule = async (agenda, deps) => {
   const backups = deps.backups;
@@ -64,7 +67,17 @@ export const backupJobs: JobModule = async (agenda, deps) => {
     },
     { concurrency: 1 },
   );
+  agenda.define(
+    BACKUP_PRUNE_JOB,
+    async () => {
+      const pruned = await pruneBackups({ control: deps.control, store: backups.store, now: deps.clock });
+      if (pruned.pruned.length > 0)
+        deps.log.info({ backups: pruned.pruned.length }, 'backups pruned by retention');
+    },
+    { concurrency: 1 },
+  );
   await agenda.every('1 minute', BACKUP_DISPATCH_JOB);
+  await agenda.every('1 hour', BACKUP_PRUNE_JOB);
   await agenda.every('5 minutes', BACKUP_SWEEP_JOB);
   await agenda.now(BACKUP_SWEEP_JOB);
 };

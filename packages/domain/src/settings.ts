@@ -33,6 +33,12 @@ export const settingsSchema = z.object({
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time such as 02:00')
     .default('02:00'),
+  /** Retention (docs/architecture/backups.md): the newest backup of each of the last N local days… */
+  backupKeepDailyDays: z.number().int().min(0).max(3660).default(35),
+  /** … of each of the last N months … */
+  backupKeepMonthlyMonths: z.number().int().min(0).max(1200).default(24),
+  /** … and of each of the last N years. */
+  backupKeepYearlyYears: z.number().int().min(0).max(100).default(10),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -28,5 +28,8 @@ export const enumValues = {
     FX_CURRENCIES: 'fxCurrencies',
     FX_PROVIDER: 'fxProvider',
     BACKUP_LOCAL_TIME: 'backupLocalTime',
+    BACKUP_KEEP_DAILY_DAYS: 'backupKeepDailyDays',
+    BACKUP_KEEP_MONTHLY_MONTHS: 'backupKeepMonthlyMonths',
+    BACKUP_KEEP_YEARLY_YEARS: 'backupKeepYearlyYears',
   } as const satisfies Record<string, keyof Settings>,
 };

@@ -17,6 +17,7 @@ export const rules: RuleMap = {
     integrationUsage: manageIntegrations,
     entityKeys: manageClients,
     backups: manageClients,
+    backupLegalHold: manageClients,
   },
   Mutation: {
     provisionTenant: can(P.Tenant.Provision),
@@ -42,6 +43,8 @@ export const rules: RuleMap = {
     allowArbitraryDocuments: manageIntegrations,
     createEntityKey: manageClients,
     backupClient: manageClients,
+    setBackupLegalHold: manageClients,
+    releaseBackupLegalHold: manageClients,
     // Creates a client: provisioning's permission; the service also asks Tenant.Manage on the original.
     restoreClient: can(P.Tenant.Provision),
   },
@@ -77,4 +80,5 @@ export const rules: RuleMap = {
   IntegrationUsage: manageIntegrations,
   TrustedDocumentVersion: manageIntegrations,
   ClientBackup: manageClients,
+  BackupLegalHold: manageClients,
 };
