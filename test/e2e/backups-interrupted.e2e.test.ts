@@ -13,7 +13,7 @@ import {
   sweepInterruptedBackups,
 } from '@cifra/backups';
 import { control, pg, TENANT_DB_SECRET, type TenantRow, withDatabase } from '@cifra/db';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { domainCode } from '../support/backups.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -84,7 +84,8 @@ const latestBackup = async () => {
   const [row] = await t.stack.control.db
     .select()
     .from(control.clientBackups)
-    .where(eq(control.clientBackups.tenantId, tenant.id))
+    // Asked for by someone (not a scheduled backup the stack's worker may take meanwhile).
+    .where(and(eq(control.clientBackups.tenantId, tenant.id), isNotNull(control.clientBackups.requestedBy)))
     .orderBy(desc(control.clientBackups.startedAt))
     .limit(1);
   return row;

@@ -39,6 +39,8 @@ export const settingsSchema = z.object({
   backupKeepMonthlyMonths: z.number().int().min(0).max(1200).default(24),
   /** … and of each of the last N years. */
   backupKeepYearlyYears: z.number().int().min(0).max(100).default(10),
+  /** The close board and exceptions flag a client with no verified backup taken in this many days. */
+  backupVerifiedMaxAgeDays: z.number().int().min(0).max(366).default(10),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

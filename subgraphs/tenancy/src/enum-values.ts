@@ -31,5 +31,6 @@ export const enumValues = {
     BACKUP_KEEP_DAILY_DAYS: 'backupKeepDailyDays',
     BACKUP_KEEP_MONTHLY_MONTHS: 'backupKeepMonthlyMonths',
     BACKUP_KEEP_YEARLY_YEARS: 'backupKeepYearlyYears',
+    BACKUP_VERIFIED_MAX_AGE_DAYS: 'backupVerifiedMaxAgeDays',
   } as const satisfies Record<string, keyof Settings>,
 };

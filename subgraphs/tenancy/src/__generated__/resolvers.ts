@@ -855,7 +855,9 @@ export type SettingKey =
   /** See SettingValues.backupKeepMonthlyMonths. */
   | 'backupKeepMonthlyMonths'
   /** See SettingValues.backupKeepYearlyYears. */
-  | 'backupKeepYearlyYears';
+  | 'backupKeepYearlyYears'
+  /** See SettingValues.backupVerifiedMaxAgeDays. */
+  | 'backupVerifiedMaxAgeDays';
 
 /** Settings as someone set them (the firm's masters, or a client's overrides): null where not set. */
 export type SettingValues = {
@@ -888,6 +890,8 @@ export type SettingValues = {
   backupKeepMonthlyMonths?: Maybe<Scalars['Int']['output']>;
   /** Retention: keep the newest backup of each of the last this many years, 0 to 100 (default 10). */
   backupKeepYearlyYears?: Maybe<Scalars['Int']['output']>;
+  /** The close board and exceptions flag a client with no verified backup taken in this many days, 0 to 366 (default 10). */
+  backupVerifiedMaxAgeDays?: Maybe<Scalars['Int']['output']>;
 };
 
 /** Every setting as it applies: defaults, overlaid by the firm's values, overlaid by the client's overrides. */
@@ -921,6 +925,8 @@ export type EffectiveSettings = {
   backupKeepMonthlyMonths: Scalars['Int']['output'];
   /** Retention: the newest backup of each of the last this many years is kept. */
   backupKeepYearlyYears: Scalars['Int']['output'];
+  /** A client with no verified backup taken in this many days is flagged. */
+  backupVerifiedMaxAgeDays: Scalars['Int']['output'];
 };
 
 /**
@@ -956,6 +962,8 @@ export type SettingsInput = {
   backupKeepMonthlyMonths?: InputMaybe<Scalars['Int']['input']>;
   /** 0 to 100. */
   backupKeepYearlyYears?: InputMaybe<Scalars['Int']['input']>;
+  /** 0 to 366. */
+  backupVerifiedMaxAgeDays?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A role cluster: a named set of permissions a person holds firm-wide or on one client. */
@@ -1517,7 +1525,7 @@ export type ClientSettingsResolvers<ContextType = Context, ParentType extends Re
   overrides?: Resolver<ResolversTypes['SettingValues'], ParentType, ContextType>;
 }>;
 
-export type SettingKeyResolvers = { DISPLAY_NAME: 'displayName', LOGO_URL: 'logoUrl', BRAND_COLOR: 'brandColor', FX_VARIANCE_MODE: 'fxVarianceMode', FX_REFRESH_LOCAL_TIME: 'fxRefreshLocalTime', FX_STALENESS_DAYS: 'fxStalenessDays', CLOSE_OVERDUE_DAYS: 'closeOverdueDays', CLOSE_APPROVAL_OVERDUE_DAYS: 'closeApprovalOverdueDays', FX_CURRENCIES: 'fxCurrencies', FX_PROVIDER: 'fxProvider', BACKUP_LOCAL_TIME: 'backupLocalTime', BACKUP_KEEP_DAILY_DAYS: 'backupKeepDailyDays', BACKUP_KEEP_MONTHLY_MONTHS: 'backupKeepMonthlyMonths', BACKUP_KEEP_YEARLY_YEARS: 'backupKeepYearlyYears' };
+export type SettingKeyResolvers = { DISPLAY_NAME: 'displayName', LOGO_URL: 'logoUrl', BRAND_COLOR: 'brandColor', FX_VARIANCE_MODE: 'fxVarianceMode', FX_REFRESH_LOCAL_TIME: 'fxRefreshLocalTime', FX_STALENESS_DAYS: 'fxStalenessDays', CLOSE_OVERDUE_DAYS: 'closeOverdueDays', CLOSE_APPROVAL_OVERDUE_DAYS: 'closeApprovalOverdueDays', FX_CURRENCIES: 'fxCurrencies', FX_PROVIDER: 'fxProvider', BACKUP_LOCAL_TIME: 'backupLocalTime', BACKUP_KEEP_DAILY_DAYS: 'backupKeepDailyDays', BACKUP_KEEP_MONTHLY_MONTHS: 'backupKeepMonthlyMonths', BACKUP_KEEP_YEARLY_YEARS: 'backupKeepYearlyYears', BACKUP_VERIFIED_MAX_AGE_DAYS: 'backupVerifiedMaxAgeDays' };
 
 export type SettingValuesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SettingValues'] = ResolversParentTypes['SettingValues']> = ResolversObject<{
   displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1534,6 +1542,7 @@ export type SettingValuesResolvers<ContextType = Context, ParentType extends Res
   backupKeepDailyDays?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   backupKeepMonthlyMonths?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   backupKeepYearlyYears?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  backupVerifiedMaxAgeDays?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 }>;
 
 export type EffectiveSettingsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EffectiveSettings'] = ResolversParentTypes['EffectiveSettings']> = ResolversObject<{
@@ -1551,6 +1560,7 @@ export type EffectiveSettingsResolvers<ContextType = Context, ParentType extends
   backupKeepDailyDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   backupKeepMonthlyMonths?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   backupKeepYearlyYears?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  backupVerifiedMaxAgeDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
