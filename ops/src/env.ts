@@ -103,6 +103,8 @@ const schema = z.object({
   BACKUP_KEY: z.string().optional(),
   /** Earlier backup keys, comma-separated, kept to read older backups (docs/adr/0006-client-backups.md). */
   BACKUP_KEYS_OLD: z.string().optional(),
+  /** Client backups run at once: by each worker (scheduled) and by `pnpm backup --all`. */
+  BACKUP_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
   /** JSON rate endpoints, a JSON array of configurations (see docs/architecture/fx.md). */
   FX_JSON_PROVIDERS: z
     .string()

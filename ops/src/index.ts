@@ -5,6 +5,7 @@ export * from './demo.ts';
 export * from './documents-check.ts';
 export * from './env.ts';
 export * from './investigate-console.ts';
+export * from './jobs/backups.jobs.ts';
 export * from './migrate-all.ts';
 export * from './operator.ts';
 export * from './secrets.ts';

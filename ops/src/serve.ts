@@ -6,6 +6,7 @@ import { Tracing } from '@cifra/tracing';
 import type { JWK } from 'jose';
 import { backupDirOf, type Env, perimeterOf, tracingOf } from './env.ts';
 import {
+  backupServices,
   type GatewayServiceOptions,
   isSubgraphName,
   SUBGRAPH_NAMES,
@@ -145,8 +146,12 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
           control,
           registry,
           log,
-          limits: { periodBatchConcurrency: env.BATCH_CONCURRENCY },
+          limits: {
+            periodBatchConcurrency: env.BATCH_CONCURRENCY,
+            backupConcurrency: env.BACKUP_CONCURRENCY,
+          },
           fxProviders: createProviders({ ecbUrl: env.FX_ECB_URL, json: env.FX_JSON_PROVIDERS }),
+          backups: backupServices({ secrets: env.secrets, backupDir: backupDirOf(env) }),
         },
         processEvery: env.JOB_PROCESS_EVERY_MS,
         lockLifetimeMs: env.JOB_LOCK_LIFETIME_MS,

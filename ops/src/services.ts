@@ -52,8 +52,8 @@ export interface SubgraphConfig {
   backupDir?: string;
 }
 
-/** The tenancy subgraph's backup store and keys, when a backup key and directory are configured. */
-function backupServices(config: SubgraphConfig): BackupServices | null {
+/** The backup store and keys (the tenancy subgraph's, the worker's), when a backup key and directory are configured. */
+export function backupServices(config: Pick<SubgraphConfig, 'secrets' | 'backupDir'>): BackupServices | null {
   if (!config.secrets[BACKUP_KEY] || !config.backupDir) return null;
   return {
     secrets: config.secrets,

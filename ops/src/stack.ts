@@ -11,6 +11,7 @@ import { seedDemoFirm } from './demo.ts';
 import { jobQueueStats } from './job-metrics.ts';
 import { migrateAllTenants } from './migrate-all.ts';
 import {
+  backupServices,
   type GatewayServiceOptions,
   SUBGRAPH_NAMES,
   startGatewayService,
@@ -46,7 +47,12 @@ export interface StackOptions {
   /** Close board and exceptions: clients read at once and the per-client timeout. */
   fanOut?: Partial<FanOutOptions>;
   /** Worker tuning: polling, lock lifetime (how fast a dead worker's jobs are retaken), batch concurrency. */
-  jobs?: { processEveryMs?: number; lockLifetimeMs?: number; periodBatchConcurrency?: number };
+  jobs?: {
+    processEveryMs?: number;
+    lockLifetimeMs?: number;
+    periodBatchConcurrency?: number;
+    backupConcurrency?: number;
+  };
   /** The gateway's CORS origins and demand-control limits. */
   perimeter?: GatewayServiceOptions['perimeter'];
   /** The built firm console the gateway serves at `/` (ops/src/console-build.ts); none when absent. */
@@ -143,7 +149,14 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
           registry,
           log,
           fxProviders: opts.fxProviders,
-          limits: { periodBatchConcurrency: opts.jobs?.periodBatchConcurrency },
+          limits: {
+            periodBatchConcurrency: opts.jobs?.periodBatchConcurrency,
+            backupConcurrency: opts.jobs?.backupConcurrency,
+          },
+          backups: backupServices({
+            secrets: serverSecrets,
+            backupDir: opts.backupDir ?? path.join(opts.dataDir, 'backups'),
+          }),
         },
         processEvery: opts.jobs?.processEveryMs,
         lockLifetimeMs: opts.jobs?.lockLifetimeMs,

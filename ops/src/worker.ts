@@ -1,11 +1,13 @@
 import type { EventEmitter } from 'node:events';
 import { PostgresBackend } from '@agendajs/postgres-backend';
+import type { BackupDeps } from '@cifra/backups';
 import type { Logger } from '@cifra/context';
 import type { ControlDb, TenantRegistry } from '@cifra/db';
 import type { ProviderRegistry } from '@cifra/subgraph-fx';
 import { endSpan, type ServiceTracing } from '@cifra/tracing';
 import { Agenda, type Job } from 'agenda';
 import type { Pool } from 'pg';
+import { backupJobs } from './jobs/backups.jobs.ts';
 import { chainCheckpointJobs } from './jobs/chain-checkpoint.ts';
 import { fxRefreshJobs } from './jobs/fx-refresh.jobs.ts';
 import { periodBatchJobs } from './jobs/period-batch.ts';
@@ -21,11 +23,15 @@ export interface JobDeps {
   fxProviders?: ProviderRegistry;
   /** The clock jobs read (tests inject one); the system clock when absent. */
   clock?: () => Date;
+  /** The backup store, keys and servers' secrets; without them no backup job runs. */
+  backups?: Omit<BackupDeps, 'control'> | null;
 }
 
 export interface JobLimits {
   /** Batch period operations: clients transitioned at once by one worker. */
   periodBatchConcurrency?: number;
+  /** Scheduled client backups run at once by one worker (BACKUP_CONCURRENCY). */
+  backupConcurrency?: number;
 }
 
 /**
@@ -35,7 +41,12 @@ export interface JobLimits {
 export type JobModule = (agenda: Agenda, deps: JobDeps) => void | Promise<void>;
 
 /** Every area's jobs, registered by every worker. */
-export const JOB_MODULES: readonly JobModule[] = [periodBatchJobs, fxRefreshJobs, chainCheckpointJobs];
+export const JOB_MODULES: readonly JobModule[] = [
+  periodBatchJobs,
+  fxRefreshJobs,
+  chainCheckpointJobs,
+  backupJobs,
+];
 
 export interface WorkerOptions {
   /** A pool on the control-plane database; Agenda keeps its `agenda_jobs` table there. */

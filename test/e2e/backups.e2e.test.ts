@@ -290,7 +290,7 @@ describe('a restore that fails after it began', () => {
     const reads = new Map<string, number>();
     // The check reads each part once and passes; the disk then fails while gl_lines is loaded.
     const flaky: BackupStore = {
-      create: real.create,
+      ...real,
       open(location) {
         const reader = real.open(location);
         return {
@@ -362,7 +362,7 @@ describe('a backup interrupted midway', () => {
     let parts = 0;
     // A real directory store whose disk "fills up" on the last part.
     const failing: BackupStore = {
-      open: real.open,
+      ...real,
       async create(location) {
         const w = await real.create(location);
         return {

@@ -1,10 +1,10 @@
 /**
- * `pnpm backup <slug> | --all [--operator <email>]`: back up one client, or every active client one
- * after another, into BACKUP_DIR (DATA_DIR/backups by default) under BACKUP_KEY. One line per
- * client; a client that fails is named with its error, the others are backed up all the same, and
- * the command then exits 1.
+ * `pnpm backup <slug> | --all [--operator <email>]`: back up one client, or every active client
+ * (BACKUP_CONCURRENCY at once, 2 by default), into BACKUP_DIR (DATA_DIR/backups by default) under
+ * BACKUP_KEY. One line per client; a client that fails is named with its error, the others are
+ * backed up all the same, and the command then exits 1.
  */
-import { backupClient, directoryBackupStore, keyringFromSecrets } from '@cifra/backups';
+import { backupClient, boundedEach, directoryBackupStore, keyringFromSecrets } from '@cifra/backups';
 import { control } from '@cifra/db';
 import { eq } from 'drizzle-orm';
 import { backupDirOf } from '../env.ts';
@@ -33,7 +33,7 @@ await withAdminControlPlane('backup', async (opened, env) => {
   if (clients.length === 0) throw new Error(all ? 'no active clients' : `no client ${slug}`);
   const actor = operatorActor(flags, 'operator: back up a client');
   let failed = 0;
-  for (const client of clients) {
+  await boundedEach(clients, env.BACKUP_CONCURRENCY, async (client) => {
     try {
       const row = await backupClient(deps, actor, client.id);
       process.stdout.write(
@@ -43,6 +43,6 @@ await withAdminControlPlane('backup', async (opened, env) => {
       failed += 1;
       process.stdout.write(`${client.slug}: FAILED ${(err as Error).message}\n`);
     }
-  }
+  });
   if (failed) process.exitCode = 1;
 });

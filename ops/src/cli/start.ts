@@ -24,6 +24,7 @@ const stack = await startStack({
     processEveryMs: env.JOB_PROCESS_EVERY_MS,
     lockLifetimeMs: env.JOB_LOCK_LIFETIME_MS,
     periodBatchConcurrency: env.BATCH_CONCURRENCY,
+    backupConcurrency: env.BACKUP_CONCURRENCY,
   },
   fxProviders: createProviders({ ecbUrl: env.FX_ECB_URL, json: env.FX_JSON_PROVIDERS }),
   perimeter: perimeterOf(env),

@@ -11,6 +11,13 @@ export interface BackupStore {
   /** Start a backup; refused when anything exists at `location` already. */
   create(location: string): Promise<BackupWriter>;
   open(location: string): BackupReader;
+  /**
+   * Remove what an unsealed backup left at `location` (its writer's process died before sealing or
+   * aborting); a sealed backup there is left alone. Nothing there is not an error.
+   */
+  discard(location: string): Promise<void>;
+  /** Remove a sealed backup (pruning); nothing there is not an error. */
+  remove(location: string): Promise<void>;
 }
 
 export interface BackupWriter {

@@ -66,6 +66,8 @@ export function directoryBackupStore(root: string): BackupStore {
         abort: () => rm(temp, { recursive: true, force: true }),
       } satisfies BackupWriter;
     },
+    discard: (location) => rm(tempDir(location), { recursive: true, force: true }),
+    remove: (location) => rm(finalDir(location), { recursive: true, force: true }),
     open(location) {
       const dir = finalDir(location);
       return {

@@ -102,7 +102,11 @@ async function findBackup(db: ControlDb, firmId: string, backupId: string) {
   if (!row) throw new DomainError('BACKUP_NOT_FOUND', 'No such backup', { backupId });
   if (row.status === 'RUNNING')
     throw new DomainError('BACKUP_IN_PROGRESS', `Backup ${backupId} is still being written`, { backupId });
-  if (row.status === 'FAILED') throw incomplete(backupId, `it failed: ${row.error ?? 'unknown reason'}`);
+  if (row.status === 'FAILED' || row.status === 'INTERRUPTED')
+    throw incomplete(
+      backupId,
+      `it ${row.status === 'FAILED' ? 'failed' : 'was'}: ${row.error ?? 'unknown reason'}`,
+    );
   return row;
 }
 

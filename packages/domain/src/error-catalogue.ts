@@ -214,6 +214,10 @@ export const ERROR_CATALOGUE = {
     description: 'The backup was taken by a newer cifraHQ than this one: upgrade before restoring it.',
   },
   BACKUP_IN_PROGRESS: { group: 'backups', description: 'A backup of that client is already running.' },
+  LEGAL_HOLD_EXISTS: {
+    group: 'backups',
+    description: "The client's backups are already under legal hold: release it before setting another.",
+  },
   RESTORE_VERIFICATION_FAILED: {
     group: 'backups',
     description:

@@ -61,6 +61,7 @@ export const ErrorCodes = [
   'BACKUP_KEY_UNKNOWN',
   'BACKUP_SCHEMA_NEWER',
   'BACKUP_IN_PROGRESS',
+  'LEGAL_HOLD_EXISTS',
   'RESTORE_VERIFICATION_FAILED',
 ] as const satisfies readonly ApiErrorCode[];
 export type ErrorCode = (typeof ErrorCodes)[number];

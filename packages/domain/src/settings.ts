@@ -28,6 +28,19 @@ export const settingsSchema = z.object({
     .default(['USD', 'EUR']),
   /** Which configured rate provider the daily refresh asks (`ECB` unless the firm chooses another). */
   fxProvider: z.string().min(1).max(60).default('ECB'),
+  /** Local time of the client's daily backup, in its own time zone (docs/architecture/backups.md). */
+  backupLocalTime: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time such as 02:00')
+    .default('02:00'),
+  /** Retention (docs/architecture/backups.md): the newest backup of each of the last N local days… */
+  backupKeepDailyDays: z.number().int().min(0).max(3660).default(35),
+  /** … of each of the last N months … */
+  backupKeepMonthlyMonths: z.number().int().min(0).max(1200).default(24),
+  /** … and of each of the last N years. */
+  backupKeepYearlyYears: z.number().int().min(0).max(100).default(10),
+  /** The close board and exceptions flag a client with no verified backup taken in this many days. */
+  backupVerifiedMaxAgeDays: z.number().int().min(0).max(366).default(10),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -27,5 +27,10 @@ export const enumValues = {
     CLOSE_APPROVAL_OVERDUE_DAYS: 'closeApprovalOverdueDays',
     FX_CURRENCIES: 'fxCurrencies',
     FX_PROVIDER: 'fxProvider',
+    BACKUP_LOCAL_TIME: 'backupLocalTime',
+    BACKUP_KEEP_DAILY_DAYS: 'backupKeepDailyDays',
+    BACKUP_KEEP_MONTHLY_MONTHS: 'backupKeepMonthlyMonths',
+    BACKUP_KEEP_YEARLY_YEARS: 'backupKeepYearlyYears',
+    BACKUP_VERIFIED_MAX_AGE_DAYS: 'backupVerifiedMaxAgeDays',
   } as const satisfies Record<string, keyof Settings>,
 };

@@ -8,7 +8,12 @@ import {
 import type { Resolvers } from './__generated__/resolvers.ts';
 import type { Context } from './context.ts';
 import { enumValues } from './enum-values.ts';
-import { backupMutations, backupQueries, ClientBackup } from './resolvers/backups.resolvers.ts';
+import {
+  BackupLegalHold,
+  backupMutations,
+  backupQueries,
+  ClientBackup,
+} from './resolvers/backups.resolvers.ts';
 import {
   Integration,
   IntegrationFirmGrant,
@@ -42,6 +47,7 @@ const resolvers: Resolvers = {
   Query: { ...Query, ...integrationQueries, ...backupQueries },
   Mutation: { ...Mutation, ...integrationMutations, ...backupMutations },
   ClientBackup,
+  BackupLegalHold,
   Me,
   Firm,
   Tenant,

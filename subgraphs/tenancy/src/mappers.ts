@@ -34,3 +34,4 @@ export type NewIntegrationSecret = { secret: string; row: IntegrationSecret };
 export type IntegrationUsage = import('@cifra/db').IntegrationUsageRow;
 export type TrustedDocumentVersion = import('./services/trusted-documents.service.ts').TrustedDocumentVersion;
 export type ClientBackup = import('@cifra/db').control.ClientBackupRow;
+export type BackupLegalHold = import('@cifra/db').control.BackupLegalHoldRow;

@@ -23,6 +23,7 @@ export const rules: RuleMap = {
     entityKeys: manageClients,
     entityKeysConnection: manageClients,
     backups: manageClients,
+    backupLegalHold: manageClients,
   },
   Mutation: {
     provisionTenant: can(P.Tenant.Provision),
@@ -48,6 +49,8 @@ export const rules: RuleMap = {
     allowArbitraryDocuments: manageIntegrations,
     createEntityKey: manageClients,
     backupClient: manageClients,
+    setBackupLegalHold: manageClients,
+    releaseBackupLegalHold: manageClients,
     // Creates a client: provisioning's permission; the service also asks Tenant.Manage on the original.
     restoreClient: can(P.Tenant.Provision),
   },
@@ -92,4 +95,5 @@ export const rules: RuleMap = {
   IntegrationUsage: manageIntegrations,
   TrustedDocumentVersion: manageIntegrations,
   ClientBackup: manageClients,
+  BackupLegalHold: manageClients,
 };

@@ -78,7 +78,12 @@ export type CloseExceptionKind =
   /** A client whose database did not answer, so its state is unknown. */
   | 'CLIENT_UNAVAILABLE'
   /** A month still not LOCKED more than the overdue days after it ended. */
-  | 'MONTH_OPEN_OVERDUE';
+  | 'MONTH_OPEN_OVERDUE'
+  /**
+   * A client with no backup taken within its backupVerifiedMaxAgeDays setting whose restore was
+   * verified (daysOverdue: days since the newest verified one; null when none ever was).
+   */
+  | 'NO_VERIFIED_BACKUP';
 
 /** The dashboard stage of a client for a month. */
 export type CloseStage =
@@ -162,6 +167,8 @@ export type ErrorCode =
   | 'LAST_FIRM_ADMIN'
   /** A later month is locked: reopen it first. */
   | 'LATER_PERIOD_LOCKED'
+  /** The client's backups are already under legal hold: release it before setting another. */
+  | 'LEGAL_HOLD_EXISTS'
   /** A posted or discarded draft or document. */
   | 'NOT_EDITABLE'
   /** No such object (or an export link that is not served here). */

@@ -13,6 +13,7 @@ const KIND_LABEL: Record<CloseExceptionKind, string> = {
   APPROVAL_OVERDUE: 'Approval waiting',
   BATCH_ITEM_FAILED: 'Batch item failed',
   CLIENT_UNAVAILABLE: 'Client unavailable',
+  NO_VERIFIED_BACKUP: 'No verified backup',
 };
 
 /** What needs attention across the clients the signed-in person may see. */

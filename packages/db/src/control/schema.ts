@@ -214,7 +214,13 @@ export * from './fx.ts';
 
 export * from './integrations.ts';
 
-export const backupStatus = pgEnum('backup_status', ['RUNNING', 'COMPLETE', 'FAILED']);
+export const backupStatus = pgEnum('backup_status', [
+  'RUNNING',
+  'COMPLETE',
+  'FAILED',
+  'INTERRUPTED',
+  'PRUNED',
+]);
 
 /** Backups of one client's database (control migration 0020; docs/architecture/backups.md). */
 export const clientBackups = pgTable('client_backups', {
@@ -238,5 +244,37 @@ export const clientBackups = pgTable('client_backups', {
   finishedAt: timestamp('finished_at', { withTimezone: true }),
   verifiedAt: timestamp('verified_at', { withTimezone: true }),
   requestedBy: text('requested_by'),
+  /** The process taking it (host and pid); it holds the backup's owner lock while it runs. */
+  owner: text('owner'),
+  /** When retention removed its files (status PRUNED). */
+  prunedAt: timestamp('pruned_at', { withTimezone: true }),
 });
 export type ClientBackupRow = typeof clientBackups.$inferSelect;
+
+/** A legal hold on one client's backups: none is pruned while it is active (control migration 0021). */
+export const backupLegalHolds = pgTable('backup_legal_holds', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  firmId: uuid('firm_id')
+    .notNull()
+    .references(() => firms.id),
+  tenantId: uuid('tenant_id').notNull(),
+  tenantSlug: text('tenant_slug').notNull(),
+  reason: text('reason').notNull(),
+  setBy: text('set_by').notNull(),
+  setAt: timestamp('set_at', { withTimezone: true }).notNull().defaultNow(),
+  releasedBy: text('released_by'),
+  releasedAt: timestamp('released_at', { withTimezone: true }),
+  releaseReason: text('release_reason'),
+});
+export type BackupLegalHoldRow = typeof backupLegalHolds.$inferSelect;
+
+/** Each active client's next scheduled backup (control migration 0021). */
+export const backupSchedules = pgTable('backup_schedules', {
+  tenantId: uuid('tenant_id')
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: 'cascade' }),
+  /** The next instant the client's own clock reads `backupLocalTime` in its time zone. */
+  nextRunAt: timestamp('next_run_at', { withTimezone: true }).notNull(),
+  lastQueuedAt: timestamp('last_queued_at', { withTimezone: true }),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -322,7 +322,12 @@ export type CloseExceptionKind =
   /** A batch item that failed and was not redone since. */
   | 'BATCH_ITEM_FAILED'
   /** A client whose database did not answer, so its state is unknown. */
-  | 'CLIENT_UNAVAILABLE';
+  | 'CLIENT_UNAVAILABLE'
+  /**
+   * A client with no backup taken within its backupVerifiedMaxAgeDays setting whose restore was
+   * verified (daysOverdue: days since the newest verified one; null when none ever was).
+   */
+  | 'NO_VERIFIED_BACKUP';
 
 /** A client as the firm's views name it. */
 export type ClientRef = {
@@ -418,6 +423,10 @@ export type CloseBoardClient = {
   lastTransition?: Maybe<PeriodTransition>;
   /** Checklist items still open for the month: at most one per close checklist rule (six). */
   openChecklistItems?: Maybe<Array<CloseChecklistItem>>;
+  /** When the client's newest backup whose restore was verified was taken; null when none was. */
+  lastVerifiedBackupAt?: Maybe<Scalars['DateTime']['output']>;
+  /** No verified backup taken within the client's backupVerifiedMaxAgeDays setting. */
+  noRecentVerifiedBackup: Scalars['Boolean']['output'];
 };
 
 /** The last change of a client's month on the close board. */
@@ -691,6 +700,8 @@ export type ErrorCode =
   | 'BACKUP_SCHEMA_NEWER'
   /** A backup of that client is already running. */
   | 'BACKUP_IN_PROGRESS'
+  /** The client's backups are already under legal hold: release it before setting another. */
+  | 'LEGAL_HOLD_EXISTS'
   /** The restored books did not match the backup (chain head, trial balance or row counts): nothing was kept. */
   | 'RESTORE_VERIFICATION_FAILED';
 
@@ -1401,6 +1412,8 @@ export type CloseBoardClientResolvers<ContextType = Context, ParentType extends 
   stage?: Resolver<Maybe<ResolversTypes['CloseStage']>, ParentType, ContextType>;
   lastTransition?: Resolver<Maybe<ResolversTypes['PeriodTransition']>, ParentType, ContextType>;
   openChecklistItems?: Resolver<Maybe<Array<ResolversTypes['CloseChecklistItem']>>, ParentType, ContextType>;
+  lastVerifiedBackupAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  noRecentVerifiedBackup?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type PeriodTransitionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PeriodTransition'] = ResolversParentTypes['PeriodTransition']> = ResolversObject<{

@@ -44,6 +44,8 @@ const CloseBoardClient: CloseBoardClientResolvers = {
   stage: (e) => (e.availability === 'AVAILABLE' ? e.row.stage : null),
   lastTransition: (e) => (e.availability === 'AVAILABLE' ? e.row.lastTransition : null),
   openChecklistItems: (e) => (e.availability === 'AVAILABLE' ? e.row.openChecklistItems : null),
+  lastVerifiedBackupAt: (e) => e.backup?.lastVerifiedAt ?? null,
+  noRecentVerifiedBackup: (e) => e.backup?.overdue ?? true,
 };
 
 const PeriodTransition: PeriodTransitionResolvers = {

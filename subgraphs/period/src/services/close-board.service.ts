@@ -1,6 +1,7 @@
 import { type Actor, type Caller, type ControlDb, type TenantRegistry, visibleClients } from '@cifra/db';
 import { badInput, type CloseStage } from '@cifra/domain';
 import { type Permission, Permissions } from '@cifra/permissions';
+import { type BackupFreshness, backupFreshness } from './backup-freshness.ts';
 import type { ClientCloseRow, ClientPeriodPort, YearMonth } from './client-period.port.ts';
 import { type FanOutOptions, fanOut, type UnavailableCode } from './fan-out.ts';
 
@@ -20,7 +21,7 @@ export interface VisibleClient {
   permissions: Permission[];
 }
 
-export type CloseBoardEntry = { client: VisibleClient } & (
+export type CloseBoardEntry = { client: VisibleClient; backup?: BackupFreshness } & (
   | { availability: 'AVAILABLE'; row: ClientCloseRow }
   | { availability: 'UNAVAILABLE'; code: UnavailableCode; reason: string }
 );
@@ -81,6 +82,12 @@ export async function closeBoard(
       ? { client, availability: 'AVAILABLE', row: r.value }
       : { client, availability: 'UNAVAILABLE', code: r.code, reason: r.reason };
   });
+  // The backup mark: one control-plane query for every client on the board.
+  const backups = await backupFreshness(
+    deps.control,
+    clients.map((c) => c.id),
+  );
+  for (const e of entries) e.backup = backups.get(e.client.id);
   const counts = new Map<CloseStage, number>();
   for (const e of entries) {
     if (e.availability === 'AVAILABLE' && e.row.stage)

@@ -1,6 +1,7 @@
 import { type Caller, control, tenant } from '@cifra/db';
 import { badInput, effectiveSettings, todayIn } from '@cifra/domain';
 import { and, desc, eq, inArray, lt, notInArray, sql } from 'drizzle-orm';
+import { backupFreshness } from './backup-freshness.ts';
 import { clientsWithPeriodAccess, type FirmViewDeps, type VisibleClient } from './close-board.service.ts';
 import { fanOut } from './fan-out.ts';
 
@@ -9,6 +10,7 @@ export const ExceptionKinds = [
   'APPROVAL_OVERDUE',
   'BATCH_ITEM_FAILED',
   'CLIENT_UNAVAILABLE',
+  'NO_VERIFIED_BACKUP',
 ] as const;
 export type ExceptionKind = (typeof ExceptionKinds)[number];
 
@@ -178,15 +180,45 @@ export async function closeExceptions(
     }
   });
   out.push(...(await failedBatchItems(deps, caller.firmId, clients)));
+  out.push(...(await staleBackups(deps, clients)));
   return mostUrgentFirst(out).slice(0, first);
 }
 
 const KIND_ORDER: Record<CloseException['kind'], number> = {
   CLIENT_UNAVAILABLE: 0,
   BATCH_ITEM_FAILED: 1,
-  APPROVAL_OVERDUE: 2,
-  MONTH_OPEN_OVERDUE: 3,
+  NO_VERIFIED_BACKUP: 2,
+  APPROVAL_OVERDUE: 3,
+  MONTH_OPEN_OVERDUE: 4,
 };
+
+/** Clients with no verified backup taken within their `backupVerifiedMaxAgeDays` (one control-plane query). */
+async function staleBackups(deps: FirmViewDeps, clients: VisibleClient[]): Promise<CloseException[]> {
+  const fresh = await backupFreshness(
+    deps.control,
+    clients.map((c) => c.id),
+  );
+  return clients.flatMap((client) => {
+    const f = fresh.get(client.id);
+    if (!f?.overdue) return [];
+    return [
+      {
+        kind: 'NO_VERIFIED_BACKUP' as const,
+        client,
+        year: null,
+        month: null,
+        daysOverdue: f.daysSince,
+        since: f.lastVerifiedAt,
+        message:
+          f.lastVerifiedAt === null
+            ? 'No backup of this client has had its restore verified'
+            : `The newest verified backup is ${f.daysSince} days old (more than ${f.maxAgeDays})`,
+        batchId: null,
+        errorCode: null,
+      },
+    ];
+  });
+}
 
 /** Unavailable clients and failed items first, then the longest overdue; ties by client, then month. */
 function mostUrgentFirst(list: CloseException[]): CloseException[] {

@@ -1,4 +1,11 @@
-import { type BackupDeps, backupClient, restoreClient } from '@cifra/backups';
+import {
+  activeLegalHold,
+  type BackupDeps,
+  backupClient,
+  releaseLegalHold,
+  restoreClient,
+  setLegalHold,
+} from '@cifra/backups';
 import { type ControlDb, control, type TenantRow } from '@cifra/db';
 import { badInput, DomainError, parseId } from '@cifra/domain';
 import { and, desc, eq } from 'drizzle-orm';
@@ -54,6 +61,27 @@ export async function restoreTenant(
     .where(eq(control.tenants.id, record.tenantId));
   if (original) await managedClient(db, who, { id: original.id });
   return restoreClient({ ...configured(services), control: db }, who.actor, who.firmId, id, asSlug);
+}
+
+/** The client's active legal hold, or null. */
+export async function legalHoldOf(db: ControlDb, who: ClientManager, slug: string) {
+  const tenant = await managedClient(db, who, { slug });
+  return activeLegalHold(db, tenant.id);
+}
+
+/** Set or release a client's legal hold (Tenant.Manage on it). */
+export async function changeLegalHold(
+  db: ControlDb,
+  who: ClientManager,
+  slug: string,
+  reason: string,
+  change: 'set' | 'release',
+) {
+  const tenant = await managedClient(db, who, { slug });
+  const target = { firmId: who.firmId, tenantId: tenant.id, slug: tenant.slug };
+  return change === 'set'
+    ? setLegalHold(db, who.actor, target, reason)
+    : releaseLegalHold(db, who.actor, target, reason);
 }
 
 function configured(services: BackupServices | null): BackupServices {

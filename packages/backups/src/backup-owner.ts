@@ -1,0 +1,136 @@
+import os from 'node:os';
+import { type Actor, type ControlDb, control, inTransaction, type pg, recordAuditEvent } from '@cifra/db';
+import { and, eq } from 'drizzle-orm';
+import type { BackupStore } from './backup-store.ts';
+
+/**
+ * The advisory lock (namespace 'bkup', key hashtext(backup id)) the process taking a backup holds
+ * on a control-plane session of its own, from before the backup's `RUNNING` row exists until it
+ * ends. The lock is the backup's owner: PostgreSQL releases it when that session ends — the process
+ * exited, was killed, or lost its connection — so a `RUNNING` row whose lock is free is a backup
+ * nobody is writing any more, whatever the clocks say.
+ */
+export const BACKUP_OWNER_LOCK = 0x626b7570;
+
+/** Which process takes a backup (recorded on its row, for the operator). */
+export const backupOwnerName = () => `${os.hostname()}:${process.pid}`;
+
+type Session = Pick<pg.ClientBase, 'query'>;
+
+const isPool = (c: ControlDb['$client']): c is pg.Pool => typeof (c as pg.Pool).totalCount === 'number';
+
+/** Run `fn` on a control-plane session of its own (a pool's connection, or the one client). */
+async function onOwnSession<T>(
+  db: ControlDb,
+  fn: (session: Session, broke: (err: Error) => void) => Promise<T>,
+): Promise<T> {
+  const pool = db.$client;
+  const client = isPool(pool) ? await pool.connect() : null;
+  let broken: Error | undefined;
+  // A connection that drops while idle reports it here; the lock is gone with it.
+  const onError = (err: Error) => {
+    broken = err;
+  };
+  client?.on('error', onError);
+  try {
+    return await fn(client ?? (pool as unknown as Session), onError);
+  } catch (err) {
+    broken ??= err as Error;
+    throw err;
+  } finally {
+    client?.off('error', onError);
+    // A session that may still hold a lock is destroyed rather than pooled.
+    client?.release(broken ?? false);
+  }
+}
+
+/** Hold backup `backupId`'s owner lock while `fn` runs. */
+export function asBackupOwner<T>(db: ControlDb, backupId: string, fn: () => Promise<T>): Promise<T> {
+  return onOwnSession(db, async (session, broke) => {
+    await session.query('SELECT pg_advisory_lock($1, hashtext($2))', [BACKUP_OWNER_LOCK, backupId]);
+    try {
+      return await fn();
+    } finally {
+      // An unlock that fails (the session is gone) must not hide the backup's own outcome; the
+      // session is then destroyed, which releases whatever it still held.
+      await session
+        .query('SELECT pg_advisory_unlock($1, hashtext($2))', [BACKUP_OWNER_LOCK, backupId])
+        .catch(broke);
+    }
+  });
+}
+
+export interface SweepDeps {
+  control: ControlDb;
+  store: BackupStore;
+}
+
+export interface SweepResult {
+  /** Backups marked INTERRUPTED by this sweep. */
+  interrupted: string[];
+  /** RUNNING backups left alone: their owner still holds them. */
+  running: string[];
+}
+
+const SWEEPER: Actor = { userId: null, email: null, reason: 'interrupted backup sweep' };
+
+/**
+ * Mark every `RUNNING` backup whose owner is gone `INTERRUPTED` and remove what its store holds of
+ * it (the worker runs this when it starts and every few minutes). Ownership is the owner lock, not
+ * an age: a backup that runs for hours is left alone, and one whose process died a second ago is
+ * swept. The sweeper holds the lock itself while it marks, and the mark is conditional on the row
+ * still being `RUNNING`, so two sweepers mark a backup once.
+ */
+export async function sweepInterruptedBackups(deps: SweepDeps, actor: Actor = SWEEPER): Promise<SweepResult> {
+  const running = await deps.control
+    .select()
+    .from(control.clientBackups)
+    .where(eq(control.clientBackups.status, 'RUNNING'));
+  const result: SweepResult = { interrupted: [], running: [] };
+  if (running.length === 0) return result;
+  await onOwnSession(deps.control, async (session) => {
+    for (const backup of running) {
+      const got = await session.query<{ held: boolean }>(
+        'SELECT pg_try_advisory_lock($1, hashtext($2)) AS held',
+        [BACKUP_OWNER_LOCK, backup.id],
+      );
+      if (got.rows[0]?.held !== true) {
+        result.running.push(backup.id);
+        continue;
+      }
+      try {
+        if (await markInterrupted(deps.control, actor, backup)) result.interrupted.push(backup.id);
+        await deps.store.discard(backup.location);
+      } finally {
+        await session.query('SELECT pg_advisory_unlock($1, hashtext($2))', [BACKUP_OWNER_LOCK, backup.id]);
+      }
+    }
+  });
+  return result;
+}
+
+async function markInterrupted(db: ControlDb, actor: Actor, backup: control.ClientBackupRow) {
+  const why = `interrupted: the process taking it (${backup.owner ?? 'unknown'}) ended before it was sealed`;
+  return inTransaction(db, actor, async (tx) => {
+    const marked = await tx
+      .update(control.clientBackups)
+      .set({
+        status: 'INTERRUPTED',
+        error: why,
+        finishedAt: new Date(),
+        durationMs: Math.min(Date.now() - backup.startedAt.getTime(), 2 ** 31 - 1),
+      })
+      .where(and(eq(control.clientBackups.id, backup.id), eq(control.clientBackups.status, 'RUNNING')))
+      .returning({ id: control.clientBackups.id });
+    if (marked.length === 0) return false;
+    await recordAuditEvent(tx, actor, {
+      action: 'backup.interrupted',
+      entityType: 'ClientBackup',
+      entityId: backup.id,
+      tenantId: backup.tenantId,
+      after: { slug: backup.tenantSlug, owner: backup.owner, location: backup.location },
+      reason: why,
+    });
+    return true;
+  });
+}
