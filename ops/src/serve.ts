@@ -145,7 +145,13 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
           control,
           registry,
           log,
-          limits: { periodBatchConcurrency: env.BATCH_CONCURRENCY },
+          limits: {
+            periodBatchConcurrency: env.BATCH_CONCURRENCY,
+            closeBoardFanOut: {
+              concurrency: env.CLOSE_BOARD_CONCURRENCY,
+              timeoutMs: env.CLOSE_BOARD_CLIENT_TIMEOUT_MS,
+            },
+          },
           fxProviders: createProviders({ ecbUrl: env.FX_ECB_URL, json: env.FX_JSON_PROVIDERS }),
         },
         processEvery: env.JOB_PROCESS_EVERY_MS,

@@ -46,7 +46,15 @@ export interface StackOptions {
   /** Close board and exceptions: clients read at once and the per-client timeout. */
   fanOut?: Partial<FanOutOptions>;
   /** Worker tuning: polling, lock lifetime (how fast a dead worker's jobs are retaken), batch concurrency. */
-  jobs?: { processEveryMs?: number; lockLifetimeMs?: number; periodBatchConcurrency?: number };
+  jobs?: {
+    processEveryMs?: number;
+    lockLifetimeMs?: number;
+    periodBatchConcurrency?: number;
+    /** How often the close board's projector looks for clients that announced a change. */
+    closeBoardPollMs?: number;
+    /** Clients the close board's projector reads at once. */
+    closeBoardProjectorConcurrency?: number;
+  };
   /** The gateway's CORS origins and demand-control limits. */
   perimeter?: GatewayServiceOptions['perimeter'];
   /** The built firm console the gateway serves at `/` (ops/src/console-build.ts); none when absent. */
@@ -143,7 +151,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
           registry,
           log,
           fxProviders: opts.fxProviders,
-          limits: { periodBatchConcurrency: opts.jobs?.periodBatchConcurrency },
+          limits: {
+            periodBatchConcurrency: opts.jobs?.periodBatchConcurrency,
+            closeBoardFanOut: opts.fanOut,
+            closeBoardPollMs: opts.jobs?.closeBoardPollMs,
+            closeBoardProjectorConcurrency: opts.jobs?.closeBoardProjectorConcurrency,
+          },
         },
         processEvery: opts.jobs?.processEveryMs,
         lockLifetimeMs: opts.jobs?.lockLifetimeMs,

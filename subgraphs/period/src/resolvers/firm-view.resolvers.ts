@@ -20,6 +20,8 @@ const CloseBoardClient: CloseBoardClientResolvers = {
   stage: (e) => (e.availability === 'AVAILABLE' ? e.row.stage : null),
   lastTransition: (e) => (e.availability === 'AVAILABLE' ? e.row.lastTransition : null),
   openChecklistItems: (e) => (e.availability === 'AVAILABLE' ? e.row.openChecklistItems : null),
+  asOf: (e) => e.asOf,
+  freshness: (e) => (e.behind ? 'BEHIND' : 'CURRENT'),
 };
 
 const PeriodTransition: PeriodTransitionResolvers = {
