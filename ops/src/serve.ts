@@ -149,6 +149,10 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
           limits: {
             periodBatchConcurrency: env.BATCH_CONCURRENCY,
             backupConcurrency: env.BACKUP_CONCURRENCY,
+            closeBoardFanOut: {
+              concurrency: env.CLOSE_BOARD_CONCURRENCY,
+              timeoutMs: env.CLOSE_BOARD_CLIENT_TIMEOUT_MS,
+            },
           },
           fxProviders: createProviders({ ecbUrl: env.FX_ECB_URL, json: env.FX_JSON_PROVIDERS }),
           backups: backupServices({ secrets: env.secrets, backupDir: backupDirOf(env) }),

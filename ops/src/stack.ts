@@ -52,6 +52,10 @@ export interface StackOptions {
     lockLifetimeMs?: number;
     periodBatchConcurrency?: number;
     backupConcurrency?: number;
+    /** How often the close board's projector looks for clients that announced a change. */
+    closeBoardPollMs?: number;
+    /** Clients the close board's projector reads at once. */
+    closeBoardProjectorConcurrency?: number;
   };
   /** The gateway's CORS origins and demand-control limits. */
   perimeter?: GatewayServiceOptions['perimeter'];
@@ -152,6 +156,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
           limits: {
             periodBatchConcurrency: opts.jobs?.periodBatchConcurrency,
             backupConcurrency: opts.jobs?.backupConcurrency,
+            closeBoardFanOut: opts.fanOut,
+            closeBoardPollMs: opts.jobs?.closeBoardPollMs,
+            closeBoardProjectorConcurrency: opts.jobs?.closeBoardProjectorConcurrency,
           },
           backups: backupServices({
             secrets: serverSecrets,

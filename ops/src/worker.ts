@@ -2,13 +2,14 @@ import type { EventEmitter } from 'node:events';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import type { BackupDeps } from '@cifra/backups';
 import type { Logger } from '@cifra/context';
-import type { ControlDb, TenantRegistry } from '@cifra/db';
+import type { ControlDb, FanOutOptions, TenantRegistry } from '@cifra/db';
 import type { ProviderRegistry } from '@cifra/subgraph-fx';
 import { endSpan, type ServiceTracing } from '@cifra/tracing';
 import { Agenda, type Job } from 'agenda';
 import type { Pool } from 'pg';
 import { backupJobs } from './jobs/backups.jobs.ts';
 import { chainCheckpointJobs } from './jobs/chain-checkpoint.ts';
+import { closeBoardJobs } from './jobs/close-board.ts';
 import { fxRefreshJobs } from './jobs/fx-refresh.jobs.ts';
 import { periodBatchJobs } from './jobs/period-batch.ts';
 
@@ -32,13 +33,20 @@ export interface JobLimits {
   periodBatchConcurrency?: number;
   /** Scheduled client backups run at once by one worker (BACKUP_CONCURRENCY). */
   backupConcurrency?: number;
+  /** The close board's projector: clients read at once and the per-client timeout (the firm views' fan-out). */
+  closeBoardFanOut?: Partial<FanOutOptions>;
+  /** How often the close board's projector looks for clients that announced a change. */
+  closeBoardPollMs?: number;
+  /** Clients the close board's projector reads at once (default 4, at most the fan-out's concurrency). */
+  closeBoardProjectorConcurrency?: number;
 }
 
 /**
  * One area's background jobs (batch period operations, FX refresh, …): it defines its Agenda jobs
  * and may schedule recurring ones. Each area exports one of these and the worker registers them all.
+ * An area running work of its own beside Agenda (the close board's projector) returns how to stop it.
  */
-export type JobModule = (agenda: Agenda, deps: JobDeps) => void | Promise<void>;
+export type JobModule = (agenda: Agenda, deps: JobDeps) => void | Promise<void | (() => Promise<void>)>;
 
 /** Every area's jobs, registered by every worker. */
 export const JOB_MODULES: readonly JobModule[] = [
@@ -46,6 +54,7 @@ export const JOB_MODULES: readonly JobModule[] = [
   fxRefreshJobs,
   chainCheckpointJobs,
   backupJobs,
+  closeBoardJobs,
 ];
 
 export interface WorkerOptions {
@@ -95,9 +104,19 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   });
   agenda.on('error', (err: unknown) => opts.deps.log.error({ err }, 'job scheduler error'));
   if (opts.tracing) traceJobs(agenda, opts.tracing);
-  for (const module of opts.modules ?? JOB_MODULES) await module(agenda, opts.deps);
+  const stoppers: (() => Promise<void>)[] = [];
+  for (const module of opts.modules ?? JOB_MODULES) {
+    const stop = await module(agenda, opts.deps);
+    if (stop) stoppers.push(stop);
+  }
   await agenda.start();
-  return { agenda, stop: () => agenda.stop() };
+  return {
+    agenda,
+    stop: async () => {
+      for (const stop of stoppers) await stop();
+      await agenda.stop();
+    },
+  };
 }
 
 /**

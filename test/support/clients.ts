@@ -29,19 +29,32 @@ export async function cloneClients(
   if (!secret) throw new Error(`${TENANT_DB_SECRET} is not among the stack's secrets`);
   const [source] = await db.select().from(control.tenants).where(eq(control.tenants.slug, sourceSlug));
   if (!source) throw new Error(`no client ${sourceSlug}`);
-  // A template database must have no other sessions.
-  await withClient(withDatabase(serverAdminUrl, 'postgres'), (c) =>
-    c.query(
-      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
-      [source.databaseName],
-    ),
-  );
+  // A template database must have no other sessions (a worker's close board projector may open one
+  // at any time: the copy is retried after closing them again).
+  const closeSessions = () =>
+    withClient(withDatabase(serverAdminUrl, 'postgres'), (c) =>
+      c.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+        [source.databaseName],
+      ),
+    );
+  const copy = async (databaseName: string) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await createDatabase(serverAdminUrl, databaseName, source.databaseName);
+      } catch (err) {
+        if ((err as { code?: string }).code !== '55006' || attempt >= 20) throw err;
+        await closeSessions();
+      }
+    }
+  };
+  await closeSessions();
   const run = randomBytes(3).toString('hex');
   const made = [];
   for (let i = 0; i < count; i++) {
     const slug = `${prefix}-${run}-${String(i).padStart(4, '0')}`;
     const databaseName = opaqueDatabaseName();
-    await createDatabase(serverAdminUrl, databaseName, source.databaseName);
+    await copy(databaseName);
     await ensureAppLogin(serverAdminUrl, databaseName, secret);
     const [row] = await db
       .insert(control.tenants)

@@ -7,7 +7,14 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { expressMiddleware } from '@as-integrations/express5';
-import { type Actor, type ControlDb, type TenantDb, type TenantRegistry, tenantDb } from '@cifra/db';
+import {
+  type Actor,
+  type ControlDb,
+  clientChangeAnnouncer,
+  type TenantDb,
+  type TenantRegistry,
+  tenantDb,
+} from '@cifra/db';
 import { badInput, DomainError, findBadText } from '@cifra/domain';
 import type { ExportLinkSigner } from '@cifra/exports';
 import { buildShield, type Permission, type PermissionContext, type RuleMap } from '@cifra/permissions';
@@ -185,6 +192,26 @@ const outcomePlugin: ApolloServerPlugin<BaseContext> = {
   },
 };
 
+/**
+ * A mutation on a client announces that the client's books may have changed, so the close board's
+ * read model re-reads that client within seconds (docs/architecture/close-board.md). Announced before
+ * the answer leaves, so whoever made the change then sees it on the board or the line marked BEHIND.
+ * Announcements are coalesced per process; a lost one only delays the board until the projector's sweep.
+ */
+const announceClientChanges: ApolloServerPlugin<BaseContext> = {
+  async requestDidStart({ contextValue }) {
+    return {
+      async willSendResponse({ operation }) {
+        const tenant = contextValue?.request?.tenant;
+        if (operation?.operation !== 'mutation' || !tenant) return;
+        await clientChangeAnnouncer(contextValue.control, (err) =>
+          contextValue.deps.log.warn({ err }, 'close board: a client change was not announced'),
+        ).announce(tenant.id);
+      },
+    };
+  },
+};
+
 export interface RunningSubgraph {
   url: string;
   close(): Promise<void>;
@@ -203,7 +230,7 @@ export async function startSubgraph<C extends BaseContext>(
   const tracing = deps.tracing?.service(def.name);
   const server = new ApolloServer<C>({
     schema: buildSchema(def),
-    plugins: tracing ? [outcomePlugin] : [],
+    plugins: tracing ? [outcomePlugin, announceClientChanges] : [announceClientChanges],
     formatError: formatSubgraphError(log),
     includeStacktraceInErrorResponses: false,
     // The process stops its services in order (ops/src/shutdown.ts); Apollo's own signal handlers

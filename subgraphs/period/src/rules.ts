@@ -22,6 +22,7 @@ export const rules: RuleMap = {
   },
   Mutation: {
     startBatchPeriodOperation: firm,
+    refreshCloseBoardClient: firm,
     // The services check the same permissions again (batch jobs call them outside GraphQL).
     lockPeriod: can(P.Period.Lock),
     reopenPeriod: can(P.PostingPeriod.ReverseClose),

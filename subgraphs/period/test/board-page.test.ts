@@ -16,6 +16,8 @@ const entry = (name: string, id = randomUUID()): CloseBoardEntry => ({
   availability: 'UNAVAILABLE',
   code: 'TIMEOUT',
   reason: 'did not answer',
+  asOf: null,
+  behind: false,
 });
 
 // Names repeat (every 700), and the board hands its rows in no particular order.

@@ -210,6 +210,8 @@ export const controlAuditEvents = pgTable(
 );
 export * from './batch.ts';
 
+export * from './close-board.ts';
+
 export * from './fx.ts';
 
 export * from './integrations.ts';

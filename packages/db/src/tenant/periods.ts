@@ -217,3 +217,12 @@ export const yearEndCloseReversals = pgTable(
     ),
   ],
 );
+
+/**
+ * The close board's outbox (tenant migration 0025): one row per transaction that changed what the
+ * board shows of this client, written by statement triggers; the projector deletes the rows it read.
+ */
+export const closeBoardChanges = pgTable('close_board_changes', {
+  txid: bigint('txid', { mode: 'bigint' }).primaryKey(),
+  changedAt: timestamp('changed_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,5 +1,6 @@
 import type { Logger } from '@cifra/context';
 import {
+  announceClientChanges,
   type ControlDb,
   control,
   inTransaction,
@@ -161,6 +162,8 @@ export async function refreshClient(
     });
   }
 
+  // New rates may complete a month's checklist: the close board re-reads the client soon.
+  if (stored.length > 0) await announceClientChanges(deps.control, [tenantId]).catch(() => undefined);
   const attempt = opts.attempt ?? 1;
   const retryMs = failure ? fxRetryDelayMs(attempt) : null;
   const error = failure

@@ -48,8 +48,11 @@ export type Query = {
   _entities: Array<Maybe<_Entity>>;
   _service: _Service;
   /**
-   * Every client the caller may see, with its close state for one month. Clients whose database does
-   * not answer in time are listed as UNAVAILABLE; the others still answer. Needs Firm.Dashboard.
+   * Every client the caller may see, with its close state for one month, from the firm's read model
+   * of every client's close (kept up to date from each client's own changes, usually within seconds):
+   * each line says when it was read from the client (`asOf`) and whether a newer change is still on
+   * its way (`freshness`). Clients whose database did not answer are listed as UNAVAILABLE; the others
+   * still answer. Needs Firm.Dashboard.
    */
   closeBoard?: Maybe<CloseBoard>;
   /** One batch period operation of the caller's firm, with each client's progress. */
@@ -148,6 +151,13 @@ export type Mutation = {
    * same batch, and so does the same request while its batch is still running.
    */
   startBatchPeriodOperation?: Maybe<BatchOperation>;
+  /**
+   * Read one client's close state from its own database now, rather than waiting for the read model
+   * to catch up, and return its close board line for the month (UNAVAILABLE, with the reason, when its
+   * database does not answer). Needs Firm.Dashboard and Period.Read on that client; any other slug,
+   * known or not, is FORBIDDEN. Writes nothing but the firm's read model.
+   */
+  refreshCloseBoardClient?: Maybe<CloseBoardClient>;
   /** A forward lock, one step: UNLOCKED → LOCK_SALES or LOCK_PURCHASING → LOCK_SALES_AND_PURCHASING. */
   lockPeriod: PostingPeriod;
   /** Any move back short of CLOSED, with a reason of at least 20 characters. */
@@ -177,6 +187,13 @@ export type Mutation = {
 
 export type MutationStartBatchPeriodOperationArgs = {
   input: StartBatchPeriodOperationInput;
+};
+
+
+export type MutationRefreshCloseBoardClientArgs = {
+  client: Scalars['String']['input'];
+  year: Scalars['Int']['input'];
+  month: Scalars['Int']['input'];
 };
 
 
@@ -272,6 +289,14 @@ export type ClientUnavailableCode =
   /** Anything else (logged on the server with the request id). */
   | 'ERROR';
 
+/** Whether a close board line shows the client's latest change. */
+export type CloseBoardFreshness =
+  /** Every change the client announced is in the line (as read at asOf). */
+  | 'CURRENT'
+  /** A change is on its way to the read model (usually seconds), or the client was never read yet. */
+  | 'BEHIND';
+
+/** Whether a client's database answered the firm's view. */
 export type ClientAvailability =
   /** The client's database answered. */
   | 'AVAILABLE'
@@ -363,6 +388,8 @@ export type CloseBoard = {
   stageCounts: Array<CloseStageCount>;
   /** How many clients did not answer. */
   unavailableCount: Scalars['Int']['output'];
+  /** How many lines do not show their client's latest change yet (freshness BEHIND). */
+  behindCount: Scalars['Int']['output'];
 };
 
 
@@ -427,6 +454,10 @@ export type CloseBoardClient = {
   lastVerifiedBackupAt?: Maybe<Scalars['DateTime']['output']>;
   /** No verified backup taken within the client's backupVerifiedMaxAgeDays setting. */
   noRecentVerifiedBackup: Scalars['Boolean']['output'];
+  /** When this line was read from the client's own database; null before the first read. */
+  asOf?: Maybe<Scalars['DateTime']['output']>;
+  /** Whether the line shows the client's latest change, or one is still on its way. */
+  freshness: CloseBoardFreshness;
 };
 
 /** The last change of a client's month on the close board. */
@@ -1159,6 +1190,7 @@ export type ResolversTypes = ResolversObject<{
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   CloseStage: CloseStage;
   ClientUnavailableCode: ClientUnavailableCode;
+  CloseBoardFreshness: CloseBoardFreshness;
   ClientAvailability: ClientAvailability;
   BatchPeriodAction: BatchPeriodAction;
   BatchOperationStatus: BatchOperationStatus;
@@ -1357,6 +1389,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   startBatchPeriodOperation?: Resolver<Maybe<ResolversTypes['BatchOperation']>, ParentType, ContextType, RequireFields<MutationStartBatchPeriodOperationArgs, 'input'>>;
+  refreshCloseBoardClient?: Resolver<Maybe<ResolversTypes['CloseBoardClient']>, ParentType, ContextType, RequireFields<MutationRefreshCloseBoardClientArgs, 'client' | 'year' | 'month'>>;
   lockPeriod?: Resolver<ResolversTypes['PostingPeriod'], ParentType, ContextType, RequireFields<MutationLockPeriodArgs, 'periodId' | 'state'>>;
   reopenPeriod?: Resolver<ResolversTypes['PostingPeriod'], ParentType, ContextType, RequireFields<MutationReopenPeriodArgs, 'periodId' | 'state' | 'reason'>>;
   startPeriodClose?: Resolver<ResolversTypes['PeriodClose'], ParentType, ContextType, RequireFields<MutationStartPeriodCloseArgs, 'periodId'>>;
@@ -1384,6 +1417,7 @@ export type CloseBoardResolvers<ContextType = Context, ParentType extends Resolv
   clientsConnection?: Resolver<ResolversTypes['CloseBoardClientConnection'], ParentType, ContextType, RequireFields<CloseBoardClientsConnectionArgs, 'first'>>;
   stageCounts?: Resolver<Array<ResolversTypes['CloseStageCount']>, ParentType, ContextType>;
   unavailableCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  behindCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type CloseBoardClientConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CloseBoardClientConnection'] = ResolversParentTypes['CloseBoardClientConnection']> = ResolversObject<{
@@ -1414,6 +1448,8 @@ export type CloseBoardClientResolvers<ContextType = Context, ParentType extends 
   openChecklistItems?: Resolver<Maybe<Array<ResolversTypes['CloseChecklistItem']>>, ParentType, ContextType>;
   lastVerifiedBackupAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   noRecentVerifiedBackup?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  asOf?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  freshness?: Resolver<ResolversTypes['CloseBoardFreshness'], ParentType, ContextType>;
 }>;
 
 export type PeriodTransitionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PeriodTransition'] = ResolversParentTypes['PeriodTransition']> = ResolversObject<{

@@ -46,6 +46,8 @@ const CloseBoardClient: CloseBoardClientResolvers = {
   openChecklistItems: (e) => (e.availability === 'AVAILABLE' ? e.row.openChecklistItems : null),
   lastVerifiedBackupAt: (e) => e.backup?.lastVerifiedAt ?? null,
   noRecentVerifiedBackup: (e) => e.backup?.overdue ?? true,
+  asOf: (e) => e.asOf,
+  freshness: (e) => (e.behind ? 'BEHIND' : 'CURRENT'),
 };
 
 const PeriodTransition: PeriodTransitionResolvers = {

@@ -43,6 +43,24 @@ export interface ClientCloseRow {
   openChecklistItems: ClientChecklistItem[];
 }
 
+/** One posting period of a client, as the close board's read model keeps it. */
+export interface ClientMonth {
+  year: number;
+  month: number;
+  /** The month's last day (YYYY-MM-DD): the overdue clock of the exceptions inbox starts there. */
+  endDate: string;
+  /** When the month's live close was submitted, for the approval clock; null when not submitted. */
+  submittedAt: Date | null;
+  row: ClientCloseRow;
+}
+
+/** Every month of a client read in one snapshot, with the outbox rows that snapshot covers. */
+export interface ClientMonths {
+  changes: bigint[];
+  asOf: Date;
+  months: ClientMonth[];
+}
+
 export interface YearMonth {
   year: number;
   month: number;
@@ -58,6 +76,8 @@ export interface ClientActor extends Actor {
 
 export interface ClientPeriodPort {
   readCloseRow(db: TenantDb, actor: ClientActor, at: YearMonth): Promise<ClientCloseRow>;
+  /** Every month of the client in one snapshot (the close board's projector; no actor: a system read). */
+  readClientMonths(db: TenantDb): Promise<ClientMonths>;
   /** Apply one forward transition in one audited transaction; refusals are DomainErrors. */
   apply(db: TenantDb, actor: ClientActor, args: YearMonth & { action: BatchAction }): Promise<void>;
   /** Closes submitted and still waiting for approval, with when they were submitted. */

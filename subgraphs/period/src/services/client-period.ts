@@ -2,11 +2,32 @@ import { tenant } from '@cifra/db';
 import { DomainError } from '@cifra/domain';
 import { and, eq } from 'drizzle-orm';
 import type { ClientCloseRow, ClientPeriodPort } from './client-period.port.ts';
-import { periodCloseStatus } from './close-status.service.ts';
+import { clientCloseSnapshot, type PeriodCloseStatus, periodCloseStatus } from './close-status.service.ts';
 import { approvePeriodClose, startPeriodClose, submitPeriodClose } from './period-close.service.ts';
 import { lockPeriod } from './period-transitions.service.ts';
 
 export * from './client-period.port.ts';
+
+function closeRow(s: PeriodCloseStatus): ClientCloseRow {
+  return {
+    periodId: s.period.id,
+    periodState: s.periodState,
+    closeStatus: s.closeStatus,
+    stage: s.stage,
+    lastTransition: s.lastTransition
+      ? {
+          action: s.lastTransition.action,
+          actorId: s.lastTransition.actorId,
+          actorEmail: s.lastTransition.actorEmail,
+          at: s.lastTransition.occurredAt,
+        }
+      : null,
+    openChecklistItems: s.openChecklistItems.map((i) => ({
+      code: i.code,
+      description: `${i.label}: ${i.detail}`,
+    })),
+  };
+}
 
 const NO_PERIOD: ClientCloseRow = {
   periodId: null,
@@ -26,29 +47,26 @@ const NO_PERIOD: ClientCloseRow = {
 export const clientPeriodPort: ClientPeriodPort = {
   async readCloseRow(db, actor, at) {
     try {
-      const s = await periodCloseStatus(db, actor, at);
-      return {
-        periodId: s.period.id,
-        periodState: s.periodState,
-        closeStatus: s.closeStatus,
-        stage: s.stage,
-        lastTransition: s.lastTransition
-          ? {
-              action: s.lastTransition.action,
-              actorId: s.lastTransition.actorId,
-              actorEmail: s.lastTransition.actorEmail,
-              at: s.lastTransition.occurredAt,
-            }
-          : null,
-        openChecklistItems: s.openChecklistItems.map((i) => ({
-          code: i.code,
-          description: `${i.label}: ${i.detail}`,
-        })),
-      };
+      return closeRow(await periodCloseStatus(db, actor, at));
     } catch (err) {
       if (err instanceof DomainError && err.code === 'PERIOD_NOT_FOUND') return NO_PERIOD;
       throw err;
     }
+  },
+
+  async readClientMonths(db) {
+    const s = await clientCloseSnapshot(db);
+    return {
+      changes: s.changes,
+      asOf: s.asOf,
+      months: s.months.map((m) => ({
+        year: m.period.year,
+        month: m.period.month,
+        endDate: m.period.endDate,
+        submittedAt: m.close?.status === 'PENDING_APPROVAL' ? m.close.submittedAt : null,
+        row: closeRow(m),
+      })),
+    };
   },
 
   async apply(db, actor, { year, month, action }) {

@@ -1,9 +1,11 @@
 import { type Actor, type Caller, type ControlDb, type TenantRegistry, visibleClients } from '@cifra/db';
-import { badInput, type CloseStage } from '@cifra/domain';
+import { badInput, type CloseStage, DomainError } from '@cifra/domain';
 import { type Permission, Permissions } from '@cifra/permissions';
 import { type BackupFreshness, backupFreshness } from './backup-freshness.ts';
 import type { ClientCloseRow, ClientPeriodPort, YearMonth } from './client-period.port.ts';
-import { type FanOutOptions, fanOut, type UnavailableCode } from './fan-out.ts';
+import { projectClients } from './close-board-projection.service.ts';
+import { monthOf, type Projection, projectionsOf } from './close-board-store.ts';
+import type { FanOutOptions, UnavailableCode } from './fan-out.ts';
 
 export interface FirmViewDeps {
   control: ControlDb;
@@ -21,10 +23,17 @@ export interface VisibleClient {
   permissions: Permission[];
 }
 
-export type CloseBoardEntry = { client: VisibleClient; backup?: BackupFreshness } & (
-  | { availability: 'AVAILABLE'; row: ClientCloseRow }
-  | { availability: 'UNAVAILABLE'; code: UnavailableCode; reason: string }
-);
+/** How fresh a client's line is: read from its database at `asOf`; `behind` when a change since is not in it yet. */
+export interface Freshness {
+  asOf: Date | null;
+  behind: boolean;
+}
+
+export type CloseBoardEntry = { client: VisibleClient; backup?: BackupFreshness } & Freshness &
+  (
+    | { availability: 'AVAILABLE'; row: ClientCloseRow }
+    | { availability: 'UNAVAILABLE'; code: UnavailableCode; reason: string }
+  );
 
 export interface CloseBoard {
   year: number;
@@ -32,6 +41,8 @@ export interface CloseBoard {
   clients: CloseBoardEntry[];
   stageCounts: { stage: CloseStage; count: number }[];
   unavailableCount: number;
+  /** Clients whose line does not show their latest change yet. */
+  behindCount: number;
 }
 
 export function checkYearMonth({ year, month }: YearMonth): void {
@@ -56,10 +67,62 @@ export async function clientsWithPeriodAccess(control: ControlDb, caller: Caller
     .filter((c) => c.permissions.includes(Permissions.Period.Read));
 }
 
+const NO_PERIOD: ClientCloseRow = {
+  periodId: null,
+  periodState: null,
+  closeStatus: null,
+  stage: null,
+  lastTransition: null,
+  openChecklistItems: [],
+};
+
 /**
- * Every client the caller may see, with its close state for one month: one read per client
- * database, bounded in concurrency and time; a client that does not answer is UNAVAILABLE and the
- * others still answer.
+ * The read model's summaries of these clients. A client never projected yet (just provisioned, or
+ * before the worker's first sweep) is read from its own database now — bounded by the fan-out — so
+ * no client is ever missing from a view; every other client costs no tenant connection.
+ */
+export async function summariesOf(
+  deps: FirmViewDeps,
+  tenantIds: readonly string[],
+): Promise<Map<string, Projection>> {
+  const projections = await projectionsOf(deps.control, tenantIds);
+  const unread = tenantIds.filter((id) => {
+    const p = projections.get(id);
+    return !p || (p.asOf === null && p.unavailableCode === null);
+  });
+  if (unread.length === 0) return projections;
+  await projectClients(deps, unread);
+  for (const [id, p] of await projectionsOf(deps.control, unread)) projections.set(id, p);
+  return projections;
+}
+
+export function freshnessOf(p: Projection | undefined): Freshness {
+  return { asOf: p?.asOf ?? null, behind: !p || p.asOf === null || p.changeSeq > p.projectedSeq };
+}
+
+/** One client's board line from its summary. */
+export function entryOf(
+  client: VisibleClient,
+  p: Projection | undefined,
+  row: ClientCloseRow | undefined,
+): CloseBoardEntry {
+  if (p?.unavailableCode) {
+    return {
+      client,
+      ...freshnessOf(p),
+      availability: 'UNAVAILABLE',
+      code: p.unavailableCode,
+      reason: p.unavailableReason ?? "The client's database could not be read",
+    };
+  }
+  return { client, ...freshnessOf(p), availability: 'AVAILABLE', row: row ?? NO_PERIOD };
+}
+
+/**
+ * Every client the caller may see, with its close state for one month, from the control plane's
+ * read model: two control-plane queries whatever the number of clients. Each line says when it was
+ * read from the client (`asOf`) and whether a change since is still on its way; a client whose
+ * database did not answer the projector is UNAVAILABLE with the reason.
  */
 export async function closeBoard(
   deps: FirmViewDeps,
@@ -68,25 +131,12 @@ export async function closeBoard(
 ): Promise<CloseBoard> {
   checkYearMonth(at);
   const clients = await clientsWithPeriodAccess(deps.control, caller);
-  const byId = new Map(clients.map((c) => [c.id, c]));
-  const results = await fanOut(
-    deps.registry,
-    clients.map((c) => c.id),
-    (db, tenantId) =>
-      deps.port.readCloseRow(db, { ...caller, permissions: byId.get(tenantId)?.permissions ?? [] }, at),
-    deps.fanOut,
-  );
-  const entries: CloseBoardEntry[] = results.map((r, i) => {
-    const client = clients[i] as VisibleClient;
-    return r.ok
-      ? { client, availability: 'AVAILABLE', row: r.value }
-      : { client, availability: 'UNAVAILABLE', code: r.code, reason: r.reason };
-  });
+  const ids = clients.map((c) => c.id);
+  const summaries = await summariesOf(deps, ids);
+  const rows = await monthOf(deps.control, ids, at);
+  const entries = clients.map((c) => entryOf(c, summaries.get(c.id), rows.get(c.id)));
   // The backup mark: one control-plane query for every client on the board.
-  const backups = await backupFreshness(
-    deps.control,
-    clients.map((c) => c.id),
-  );
+  const backups = await backupFreshness(deps.control, ids);
   for (const e of entries) e.backup = backups.get(e.client.id);
   const counts = new Map<CloseStage, number>();
   for (const e of entries) {
@@ -98,5 +148,25 @@ export async function closeBoard(
     clients: entries,
     stageCounts: [...counts].map(([stage, count]) => ({ stage, count })),
     unavailableCount: entries.filter((e) => e.availability === 'UNAVAILABLE').length,
+    behindCount: entries.filter((e) => e.behind).length,
   };
+}
+
+/**
+ * Read one client again now, on demand (`refreshCloseBoardClient`), and answer its line for the
+ * month. Only a client whose periods the caller may read; any other slug — unknown or foreign —
+ * gets the same FORBIDDEN.
+ */
+export async function refreshCloseBoardClient(
+  deps: FirmViewDeps,
+  caller: Actor & Caller,
+  args: YearMonth & { slug: string },
+): Promise<CloseBoardEntry> {
+  checkYearMonth(args);
+  const client = (await clientsWithPeriodAccess(deps.control, caller)).find((c) => c.slug === args.slug);
+  if (!client) throw new DomainError('FORBIDDEN', 'You may not read the periods of that client');
+  await projectClients(deps, [client.id]);
+  const p = (await projectionsOf(deps.control, [client.id])).get(client.id);
+  const row = (await monthOf(deps.control, [client.id], args)).get(client.id);
+  return entryOf(client, p, row);
 }

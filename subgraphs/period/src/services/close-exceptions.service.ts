@@ -1,9 +1,14 @@
-import { type Caller, control, tenant } from '@cifra/db';
+import { type Caller, control } from '@cifra/db';
 import { badInput, effectiveSettings, todayIn } from '@cifra/domain';
-import { and, desc, eq, inArray, lt, notInArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { backupFreshness } from './backup-freshness.ts';
-import { clientsWithPeriodAccess, type FirmViewDeps, type VisibleClient } from './close-board.service.ts';
-import { fanOut } from './fan-out.ts';
+import {
+  clientsWithPeriodAccess,
+  type FirmViewDeps,
+  summariesOf,
+  type VisibleClient,
+} from './close-board.service.ts';
+import { monthsOf, type StoredMonth } from './close-board-store.ts';
 
 export const ExceptionKinds = [
   'MONTH_OPEN_OVERDUE',
@@ -105,36 +110,16 @@ export async function closeExceptions(
   }
   const clients = await clientsWithPeriodAccess(deps.control, caller);
   const limits = await thresholds(deps, caller.firmId, clients, args);
-  const results = await fanOut(
-    deps.registry,
-    clients.map((c) => c.id),
-    async (db, tenantId) => {
-      const limit = limits.get(tenantId);
-      if (!limit) return { open: [], pending: [] };
-      const open = await db
-        .select({
-          year: tenant.postingPeriods.year,
-          month: tenant.postingPeriods.month,
-          endDate: tenant.postingPeriods.endDate,
-        })
-        .from(tenant.postingPeriods)
-        .where(
-          and(
-            lt(tenant.postingPeriods.endDate, minusDays(limit.asOf, limit.overdueDays)),
-            notInArray(tenant.postingPeriods.state, ['LOCKED', 'CLOSED']),
-          ),
-        )
-        .orderBy(tenant.postingPeriods.startDate);
-      const pending = await deps.port.pendingApprovals(db);
-      return { open, pending };
-    },
-    deps.fanOut,
-  );
+  const ids = clients.map((c) => c.id);
+  const summaries = await summariesOf(deps, ids);
+  const months = new Map<string, StoredMonth[]>();
+  for (const m of await monthsOf(deps.control, ids))
+    months.set(m.tenantId, [...(months.get(m.tenantId) ?? []), m]);
   const out: CloseException[] = [];
-  results.forEach((r, i) => {
-    const client = clients[i] as VisibleClient;
+  for (const client of clients) {
     const limit = limits.get(client.id);
-    if (!r.ok) {
+    const summary = summaries.get(client.id);
+    if (summary?.unavailableCode) {
       out.push({
         kind: 'CLIENT_UNAVAILABLE',
         client,
@@ -142,14 +127,18 @@ export async function closeExceptions(
         month: null,
         daysOverdue: null,
         since: null,
-        message: r.reason,
+        message: summary.unavailableReason ?? "The client's database could not be read",
         batchId: null,
-        errorCode: r.code,
+        errorCode: summary.unavailableCode,
       });
-      return;
+      continue;
     }
-    if (!limit) return;
-    for (const p of r.value.open) {
+    if (!limit) continue;
+    const own = months.get(client.id) ?? [];
+    const openBefore = minusDays(limit.asOf, limit.overdueDays);
+    for (const p of own) {
+      if (p.endDate >= openBefore || p.row.periodState === 'LOCKED' || p.row.periodState === 'CLOSED')
+        continue;
       out.push({
         kind: 'MONTH_OPEN_OVERDUE',
         client,
@@ -162,7 +151,8 @@ export async function closeExceptions(
         errorCode: null,
       });
     }
-    for (const p of r.value.pending) {
+    for (const p of own) {
+      if (p.row.closeStatus !== 'PENDING_APPROVAL' || !p.submittedAt) continue;
       const submitted = p.submittedAt.toISOString().slice(0, 10);
       const waited = daysBetween(submitted, limit.asOf);
       if (waited <= limit.approvalOverdueDays) continue;
@@ -178,7 +168,7 @@ export async function closeExceptions(
         errorCode: null,
       });
     }
-  });
+  }
   out.push(...(await failedBatchItems(deps, caller.firmId, clients)));
   out.push(...(await staleBackups(deps, clients)));
   return mostUrgentFirst(out).slice(0, first);

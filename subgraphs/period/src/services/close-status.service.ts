@@ -10,7 +10,7 @@ import {
 } from '@cifra/domain';
 import { loadCompany } from '@cifra/engine';
 import { Permissions as P } from '@cifra/permissions';
-import { and, desc, eq, ne } from 'drizzle-orm';
+import { and, desc, eq, ne, sql } from 'drizzle-orm';
 import { type PeriodActor, requirePermission } from './actor.ts';
 import { type ChecklistItem, computeChecklist } from './checklist.ts';
 import type { PeriodCloseRow, PeriodTransitionRow, PostingPeriodRow } from './store.ts';
@@ -84,6 +84,71 @@ export async function periodCloseStatus(
         lastTransition: last ?? null,
         openChecklistItems,
       };
+    },
+    { accessMode: 'read only', isolationLevel: 'repeatable read' },
+  );
+}
+
+/** Every month of one client as the close board shows it, read in one snapshot (the projector's read). */
+export interface ClientCloseSnapshot {
+  /** The outbox rows (`close_board_changes`) this snapshot covers: the projector deletes exactly these. */
+  changes: bigint[];
+  /** When the snapshot was taken (the database's clock). */
+  asOf: Date;
+  months: PeriodCloseStatus[];
+}
+
+/**
+ * Every posting period of a client with its close board line, as `periodCloseStatus` computes it one
+ * month at a time, but in one read-only snapshot and a handful of statements; the checklist runs only
+ * for months not yet LOCKED. Needs no actor: it is the system's own read (the firm's views check who
+ * may see which client).
+ */
+export async function clientCloseSnapshot(db: TenantDb): Promise<ClientCloseSnapshot> {
+  return db.transaction(
+    async (tx) => {
+      // First statement: the snapshot. Outbox rows committed after it stay for the next pass.
+      const changes = await tx.select({ txid: tenant.closeBoardChanges.txid }).from(tenant.closeBoardChanges);
+      const { rows } = await tx.execute<{ now: Date | string }>(sql`SELECT now() AS now`);
+      const periods = await tx.select().from(tenant.postingPeriods).orderBy(tenant.postingPeriods.startDate);
+      const years = await tx.select().from(tenant.fiscalYears);
+      const closes = await tx
+        .select()
+        .from(tenant.periodCloses)
+        .where(ne(tenant.periodCloses.status, 'REOPENED'));
+      const lasts = await tx
+        .selectDistinctOn([tenant.periodTransitions.periodId])
+        .from(tenant.periodTransitions)
+        .orderBy(tenant.periodTransitions.periodId, desc(tenant.periodTransitions.id));
+      const yearState = new Map(years.map((y) => [y.year, y.state]));
+      const closeOf = new Map(closes.map((c) => [c.periodId, c]));
+      const lastOf = new Map(lasts.map((t) => [t.periodId, t]));
+      const baseCurrency = periods.some((p) => isOpenForClose(p.state))
+        ? (await loadCompany(tx)).baseCurrency
+        : '';
+      const months: PeriodCloseStatus[] = [];
+      for (const period of periods) {
+        const close = closeOf.get(period.id) ?? null;
+        const fiscalYearState = yearState.get(period.fiscalYear) ?? 'OPEN';
+        const openChecklistItems = isOpenForClose(period.state)
+          ? (await computeChecklist(tx, { period, baseCurrency })).filter((i) => i.status === 'OPEN')
+          : [];
+        months.push({
+          period,
+          periodState: period.state,
+          fiscalYearState,
+          close,
+          closeStatus: close?.status ?? null,
+          stage: deriveCloseStage({
+            periodState: period.state,
+            closeStatus: close?.status ?? null,
+            yearState: fiscalYearState,
+          }),
+          lastTransition: lastOf.get(period.id) ?? null,
+          openChecklistItems,
+        });
+      }
+      return { changes: changes.map((c) => c.txid), asOf: new Date(rows[0]?.now ?? Date.now()), months };
     },
     { accessMode: 'read only', isolationLevel: 'repeatable read' },
   );

@@ -1,5 +1,6 @@
 import {
   type Actor,
+  announceClientChanges,
   type ControlDb,
   control,
   recordAuditEvent,
@@ -85,6 +86,8 @@ export async function runBatchItem(deps: BatchRunnerDeps, itemId: string): Promi
       clientVersion: null,
     };
     const outcome = await decide(deps, batch, item, actor);
+    // With the item's outcome: once the batch reports it, the close board shows it or marks it BEHIND.
+    if (outcome.status === 'DONE') await announceClientChanges(tx, [item.tenantId]);
     await tx
       .update(periodBatchItems)
       .set({

@@ -1,0 +1,83 @@
+import { DEFAULT_FAN_OUT } from '@cifra/db';
+import {
+  clientPeriodPort,
+  type ProjectionDeps,
+  projectBehind,
+  sweepClientChanges,
+} from '@cifra/subgraph-period';
+import type { JobModule } from '../worker.ts';
+
+export const CLOSE_BOARD_SWEEP_JOB = 'close-board.sweep';
+/** How often the projector looks for clients that announced a change (a cheap indexed query). */
+export const DEFAULT_PROJECTOR_POLL_MS = 250;
+/** A projector's hold on a client: one that dies lets another take the client after this. */
+export const PROJECTOR_LEASE_MS = 60_000;
+/**
+ * The projector's per-client time limit. Nobody waits on it, so it is longer than a person's
+ * (CLOSE_BOARD_CLIENT_TIMEOUT_MS): a client merely slow on a busy server is not marked UNAVAILABLE.
+ */
+export const PROJECTOR_CLIENT_TIMEOUT_MS = 30_000;
+/**
+ * Clients one worker's projector reads at once: background work, kept below the fan-out a person
+ * waits for so that it never starves requests and batch items of CPU and connections.
+ */
+export const DEFAULT_PROJECTOR_CONCURRENCY = 4;
+
+/**
+ * The close board's read model (docs/architecture/close-board.md, "The read model"). A loop in every
+ * worker projects the clients that announced a change — claimed under a lease, so two workers never
+ * read one client at once and a killed worker's clients are retaken — four at a time by default. Every minute (and at worker start) a sweep enrols new clients, finds
+ * changes no announcement covered, and marks clients whose database does not answer.
+ */
+export const closeBoardJobs: JobModule = async (agenda, deps) => {
+  const configured = { ...DEFAULT_FAN_OUT, ...deps.limits?.closeBoardFanOut };
+  const fanOut = {
+    concurrency:
+      deps.limits?.closeBoardProjectorConcurrency ??
+      Math.min(configured.concurrency, DEFAULT_PROJECTOR_CONCURRENCY),
+    timeoutMs: Math.max(configured.timeoutMs, PROJECTOR_CLIENT_TIMEOUT_MS),
+  };
+  const projection: ProjectionDeps = {
+    control: deps.control,
+    registry: deps.registry,
+    port: clientPeriodPort,
+    fanOut,
+  };
+  agenda.define(
+    CLOSE_BOARD_SWEEP_JOB,
+    async () => {
+      const swept = await sweepClientChanges(projection);
+      if (swept.behind + swept.unavailable > 0) deps.log.info(swept, 'close board sweep');
+    },
+    { concurrency: 1 },
+  );
+  await agenda.every('1 minute', CLOSE_BOARD_SWEEP_JOB);
+
+  const pollMs = deps.limits?.closeBoardPollMs ?? DEFAULT_PROJECTOR_POLL_MS;
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  const loop = (async () => {
+    while (!stopped) {
+      let projected = 0;
+      try {
+        projected = await projectBehind(projection, {
+          limit: fanOut.concurrency * 2,
+          leaseMs: PROJECTOR_LEASE_MS,
+        });
+      } catch (err) {
+        if (!stopped) deps.log.warn({ err }, 'close board projector pass failed');
+      }
+      if (projected === 0 && !stopped) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, pollMs).unref();
+        });
+      }
+    }
+  })();
+  return async () => {
+    stopped = true;
+    wake?.();
+    await loop;
+  };
+};

@@ -1,0 +1,208 @@
+import { type ControlDb, control, type UnavailableCode } from '@cifra/db';
+import type { CloseStage, CloseStatus, PeriodState } from '@cifra/domain';
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import type { ClientChecklistItem, ClientCloseRow, ClientMonths, YearMonth } from './client-period.port.ts';
+
+/**
+ * The close board's read model in the control plane (control migration 0022): the only file that
+ * reads or writes `client_close_projections` and `client_close_months`.
+ */
+
+const P = control.clientCloseProjections;
+const M = control.clientCloseMonths;
+
+export interface Projection {
+  tenantId: string;
+  changeSeq: number;
+  projectedSeq: number;
+  asOf: Date | null;
+  unavailableCode: UnavailableCode | null;
+  unavailableReason: string | null;
+}
+
+export interface StoredMonth extends YearMonth {
+  tenantId: string;
+  endDate: string;
+  submittedAt: Date | null;
+  row: ClientCloseRow;
+}
+
+type TransitionJson = { action: string; actorId: string | null; actorEmail: string | null; at: string };
+
+function toRow(m: typeof M.$inferSelect): ClientCloseRow {
+  const t = m.lastTransition as TransitionJson | null;
+  return {
+    periodId: m.periodId,
+    periodState: m.periodState as PeriodState,
+    closeStatus: m.closeStatus as CloseStatus | null,
+    stage: m.stage as CloseStage,
+    lastTransition: t ? { ...t, at: new Date(t.at) } : null,
+    openChecklistItems: m.openChecklist as ClientChecklistItem[],
+  };
+}
+
+export async function projectionsOf(
+  db: ControlDb,
+  tenantIds: readonly string[],
+): Promise<Map<string, Projection>> {
+  if (tenantIds.length === 0) return new Map();
+  const rows = await db
+    .select()
+    .from(P)
+    .where(inArray(P.tenantId, [...tenantIds]));
+  return new Map(
+    rows.map((r) => [
+      r.tenantId,
+      {
+        tenantId: r.tenantId,
+        changeSeq: r.changeSeq,
+        projectedSeq: r.projectedSeq,
+        asOf: r.asOf,
+        unavailableCode: r.unavailableCode as UnavailableCode | null,
+        unavailableReason: r.unavailableReason,
+      },
+    ]),
+  );
+}
+
+/** One month of every listed client (clients without a period for it are absent). */
+export async function monthOf(
+  db: ControlDb,
+  tenantIds: readonly string[],
+  at: YearMonth,
+): Promise<Map<string, ClientCloseRow>> {
+  if (tenantIds.length === 0) return new Map();
+  const rows = await db
+    .select()
+    .from(M)
+    .where(and(eq(M.year, at.year), eq(M.month, at.month), inArray(M.tenantId, [...tenantIds])));
+  return new Map(rows.map((m) => [m.tenantId, toRow(m)]));
+}
+
+/** Every stored month of the listed clients (the exceptions inbox). */
+export async function monthsOf(db: ControlDb, tenantIds: readonly string[]): Promise<StoredMonth[]> {
+  if (tenantIds.length === 0) return [];
+  const rows = await db
+    .select()
+    .from(M)
+    .where(inArray(M.tenantId, [...tenantIds]))
+    .orderBy(M.tenantId, M.year, M.month);
+  return rows.map((m) => ({
+    tenantId: m.tenantId,
+    year: m.year,
+    month: m.month,
+    endDate: m.endDate,
+    submittedAt: m.submittedAt,
+    row: toRow(m),
+  }));
+}
+
+/**
+ * Replace a client's months with a fresh read and mark its summary current up to `seq` (the change
+ * count seen before reading): a change announced meanwhile keeps it behind. Idempotent: the same
+ * read written twice leaves the same rows.
+ */
+export async function saveProjection(
+  db: ControlDb,
+  tenantId: string,
+  seq: number,
+  read: ClientMonths,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    // The projection row first: it is the lock that orders two projectors writing one client.
+    await tx.execute(sql`
+      INSERT INTO client_close_projections AS p (tenant_id, change_seq, projected_seq, as_of)
+      VALUES (${tenantId}, ${seq}, ${seq}, ${read.asOf})
+      ON CONFLICT (tenant_id) DO UPDATE SET
+        projected_seq = greatest(p.projected_seq, excluded.projected_seq),
+        changed_at = CASE WHEN p.change_seq <= excluded.projected_seq THEN NULL ELSE p.changed_at END,
+        as_of = greatest(p.as_of, excluded.as_of),
+        claimed_until = NULL, unavailable_code = NULL, unavailable_reason = NULL, unavailable_at = NULL`);
+    // An older snapshot than the one stored (a slower projector of the same client) writes nothing.
+    const [current] = await tx.select({ asOf: P.asOf }).from(P).where(eq(P.tenantId, tenantId));
+    if (current?.asOf && current.asOf > read.asOf) return;
+    await tx.delete(M).where(eq(M.tenantId, tenantId));
+    if (read.months.length === 0) return;
+    await tx.insert(M).values(
+      read.months.map((m) => ({
+        tenantId,
+        year: m.year,
+        month: m.month,
+        periodId: m.row.periodId as string,
+        periodState: m.row.periodState as string,
+        closeStatus: m.row.closeStatus,
+        stage: m.row.stage as string,
+        endDate: m.endDate,
+        submittedAt: m.submittedAt,
+        lastTransition: m.row.lastTransition
+          ? { ...m.row.lastTransition, at: m.row.lastTransition.at.toISOString() }
+          : null,
+        openChecklist: m.row.openChecklistItems,
+      })),
+    );
+  });
+}
+
+/** The client's database did not answer: its rows stay, marked, and it is retried after `retryMs`. */
+export async function saveUnavailable(
+  db: ControlDb,
+  tenantId: string,
+  why: { code: UnavailableCode; reason: string },
+  retryMs: number,
+): Promise<void> {
+  await db.execute(sql`
+    INSERT INTO client_close_projections AS p (tenant_id, changed_at, unavailable_code, unavailable_reason, unavailable_at, claimed_until)
+    VALUES (${tenantId}, now(), ${why.code}, ${why.reason}, now(), now() + make_interval(secs => ${retryMs / 1000}))
+    ON CONFLICT (tenant_id) DO UPDATE SET
+      changed_at = coalesce(p.changed_at, now()),
+      unavailable_code = excluded.unavailable_code, unavailable_reason = excluded.unavailable_reason,
+      unavailable_at = excluded.unavailable_at, claimed_until = excluded.claimed_until`);
+}
+
+/**
+ * Take up to `limit` clients whose summary is behind and that no live projector holds, for
+ * `leaseMs`; returns each with the change count its projection will cover. A projector that dies
+ * lets its lease lapse and another takes the client.
+ */
+export async function claimBehind(
+  db: ControlDb,
+  limit: number,
+  leaseMs: number,
+): Promise<{ tenantId: string; seq: number }[]> {
+  const { rows } = await db.execute<{ tenant_id: string; change_seq: string }>(sql`
+    UPDATE client_close_projections p SET claimed_until = now() + make_interval(secs => ${leaseMs / 1000})
+     WHERE tenant_id IN (
+       SELECT tenant_id FROM client_close_projections
+        WHERE changed_at IS NOT NULL AND (claimed_until IS NULL OR claimed_until < now())
+        ORDER BY changed_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+    RETURNING tenant_id, change_seq`);
+  return rows.map((r) => ({ tenantId: r.tenant_id, seq: Number(r.change_seq) }));
+}
+
+/** The change count of one client now (a projection on demand covers at least this). */
+export async function changeSeqOf(db: ControlDb, tenantId: string): Promise<number> {
+  const [row] = await db.select({ seq: P.changeSeq }).from(P).where(eq(P.tenantId, tenantId));
+  return row?.seq ?? 0;
+}
+
+/** Active clients with no summary row yet get one, behind (a client provisioned since the last sweep). */
+export async function enrolNewClients(db: ControlDb): Promise<void> {
+  await db.execute(sql`
+    INSERT INTO client_close_projections (tenant_id, changed_at)
+    SELECT id, now() FROM tenants WHERE status = 'ACTIVE'
+    ON CONFLICT (tenant_id) DO NOTHING`);
+}
+
+export async function activeClientIds(db: ControlDb): Promise<string[]> {
+  const rows = await db
+    .select({ id: control.tenants.id })
+    .from(control.tenants)
+    .where(eq(control.tenants.status, 'ACTIVE'));
+  return rows.map((r) => r.id);
+}
+
+/** How many clients are behind, and since when the oldest waits (metrics, the bench). */
+export async function behindCount(db: ControlDb): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(P).where(isNotNull(P.changedAt));
+  return row?.n ?? 0;
+}

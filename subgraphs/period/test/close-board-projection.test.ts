@@ -1,0 +1,331 @@
+import {
+  announceClientChanges,
+  control,
+  controlDb,
+  DEFAULT_FAN_OUT,
+  pg,
+  TenantRegistry,
+  tenant,
+} from '@cifra/db';
+import { DomainError } from '@cifra/domain';
+import { Permissions } from '@cifra/permissions';
+import {
+  createTestControlDatabase,
+  type TestDatabase,
+  testServerUrl,
+  testServiceSecrets,
+} from '@cifra/testing';
+import { eq, sql } from 'drizzle-orm';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ClientActor, clientPeriodPort } from '../src/services/client-period.ts';
+import {
+  type CloseBoardEntry,
+  entryOf,
+  type FirmViewDeps,
+  summariesOf,
+  type VisibleClient,
+} from '../src/services/close-board.service.ts';
+import {
+  projectBehind,
+  projectClients,
+  sweepClientChanges,
+} from '../src/services/close-board-projection.service.ts';
+import { claimBehind, monthOf, saveProjection } from '../src/services/close-board-store.ts';
+import { fanOut } from '../src/services/fan-out.ts';
+import { lockPeriod, startPeriodClose } from '../src/services/index.ts';
+import { actorFor, type Books, openBooks, periodId, post } from './support.ts';
+
+/**
+ * The close board's read model against the truth: after random transitions, postings, drafts and
+ * a client database outage, the board built from the control plane equals a live read of every
+ * client's database; the projection is idempotent, loses no change committed while it reads, and a
+ * projector that dies lets another finish its clients.
+ */
+
+let controlHandle: TestDatabase;
+let controlPool: pg.Pool;
+let registry: TenantRegistry;
+let deps: FirmViewDeps;
+const clients: { id: string; books: Books; visible: VisibleClient }[] = [];
+let liveServerId = '';
+let deadServerId = '';
+const senior = actorFor('Senior');
+const reader: ClientActor = { userId: null, email: 'board@test', permissions: [Permissions.Period.Read] };
+const MONTHS = [1, 2, 3];
+
+beforeAll(async () => {
+  controlHandle = await createTestControlDatabase();
+  controlPool = new pg.Pool({ connectionString: controlHandle.adminUrl, max: 4 });
+  const db = controlDb(controlPool);
+  const [firm] = await db.insert(control.firms).values({ slug: 'f', name: 'F' }).returning();
+  const [live] = await db
+    .insert(control.dbServers)
+    .values({ name: 'live', adminUrl: testServerUrl() })
+    .returning();
+  // A server that is not there (a closed port): a client moved to it is a client whose server died.
+  const [dead] = await db
+    .insert(control.dbServers)
+    .values({
+      name: 'dead',
+      adminUrl: 'postgres://nobody:nothing@127.0.0.1:1/postgres',
+      acceptsNewTenants: false,
+    })
+    .returning();
+  liveServerId = live!.id;
+  deadServerId = dead!.id;
+  await db.insert(control.currencies).values({ code: 'PAB', name: 'Balboa', minorUnits: 2 });
+  for (const slug of ['alpha', 'beta', 'gamma']) {
+    const books = await openBooks([2026]);
+    const [row] = await db
+      .insert(control.tenants)
+      .values({
+        firmId: firm!.id,
+        slug,
+        name: slug,
+        region: 'PA',
+        baseCurrency: 'PAB',
+        timezone: 'America/Panama',
+        serverId: live!.id,
+        databaseName: books.db.name,
+        status: 'ACTIVE',
+      })
+      .returning();
+    clients.push({
+      id: row!.id,
+      books,
+      visible: {
+        id: row!.id,
+        slug,
+        name: slug,
+        timezone: 'America/Panama',
+        permissions: [Permissions.Period.Read],
+      },
+    });
+  }
+  registry = new TenantRegistry({ control: db, secrets: testServiceSecrets, maxPools: 3, poolSize: 1 });
+  deps = { control: db, registry, port: clientPeriodPort, fanOut: { ...DEFAULT_FAN_OUT, concurrency: 2 } };
+});
+
+afterAll(async () => {
+  await registry?.close();
+  await controlPool?.end();
+  for (const c of clients) await c.books.close();
+  await controlHandle?.drop();
+});
+
+/** What the board shows of a line, without its freshness (a live read has none). */
+function shown(e: CloseBoardEntry) {
+  return e.availability === 'AVAILABLE'
+    ? { slug: e.client.slug, availability: e.availability, row: e.row }
+    : { slug: e.client.slug, availability: e.availability, code: e.code };
+}
+
+async function projectedBoard(month: number) {
+  const ids = clients.map((c) => c.id);
+  const summaries = await summariesOf(deps, ids);
+  const rows = await monthOf(deps.control, ids, { year: 2026, month });
+  return clients.map((c) => entryOf(c.visible, summaries.get(c.id), rows.get(c.id)));
+}
+
+/** The board as the old design computed it: every client's database read now. */
+async function liveBoard(month: number) {
+  const results = await fanOut(
+    registry,
+    clients.map((c) => c.id),
+    (db) => clientPeriodPort.readCloseRow(db, reader, { year: 2026, month }),
+    deps.fanOut,
+  );
+  return results.map((r, i) => {
+    const client = clients[i]!.visible;
+    return r.ok
+      ? { slug: client.slug, availability: 'AVAILABLE', row: r.value }
+      : { slug: client.slug, availability: 'UNAVAILABLE', code: r.code };
+  });
+}
+
+/** What the worker does: the sweep, then projection passes until no client is behind. */
+async function catchUp() {
+  await sweepClientChanges(deps);
+  while ((await projectBehind(deps, { limit: 10, leaseMs: 60_000 })) > 0);
+}
+
+async function moveTo(client: (typeof clients)[number], serverId: string) {
+  await deps.control.update(control.tenants).set({ serverId }).where(eq(control.tenants.id, client.id));
+  registry.forget(client.id);
+}
+
+const ignoreRefusal = (err: unknown) => {
+  if (!(err instanceof DomainError)) throw err;
+};
+
+type Op =
+  | {
+      kind: 'lock';
+      client: number;
+      month: number;
+      state: 'LOCK_SALES' | 'LOCK_PURCHASING' | 'LOCK_SALES_AND_PURCHASING';
+    }
+  | { kind: 'startClose'; client: number; month: number }
+  | { kind: 'post'; client: number; month: number; amount: number }
+  | { kind: 'draft'; client: number; month: number }
+  | { kind: 'discardDrafts'; client: number }
+  | { kind: 'outage'; client: number }
+  | { kind: 'restore' };
+
+const client = fc.integer({ min: 0, max: 2 });
+const month = fc.constantFrom(...MONTHS);
+const op: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({
+    kind: fc.constant('lock' as const),
+    client,
+    month,
+    state: fc.constantFrom(
+      'LOCK_SALES' as const,
+      'LOCK_PURCHASING' as const,
+      'LOCK_SALES_AND_PURCHASING' as const,
+    ),
+  }),
+  fc.record({ kind: fc.constant('startClose' as const), client, month }),
+  fc.record({
+    kind: fc.constant('post' as const),
+    client,
+    month,
+    amount: fc.integer({ min: 1, max: 99_999 }),
+  }),
+  fc.record({ kind: fc.constant('draft' as const), client, month }),
+  fc.record({ kind: fc.constant('discardDrafts' as const), client }),
+  fc.record({ kind: fc.constant('outage' as const), client }),
+  fc.record({ kind: fc.constant('restore' as const) }),
+);
+
+async function apply(o: Op, down: Set<number>) {
+  if (o.kind === 'restore') {
+    for (const i of down) await moveTo(clients[i]!, liveServerId);
+    down.clear();
+    return;
+  }
+  const c = clients[o.client]!;
+  if (o.kind === 'outage') {
+    await moveTo(c, deadServerId);
+    down.add(o.client);
+    return;
+  }
+  if (down.has(o.client)) return; // nobody can write to a client whose server is down
+  const day = `2026-${String('month' in o ? o.month : 1).padStart(2, '0')}-15`;
+  switch (o.kind) {
+    case 'lock':
+      await lockPeriod(c.books.app, senior, {
+        periodId: await periodId(c.books, 2026, o.month),
+        state: o.state,
+      }).catch(ignoreRefusal);
+      return;
+    case 'startClose':
+      await startPeriodClose(c.books.app, senior, { periodId: await periodId(c.books, 2026, o.month) }).catch(
+        ignoreRefusal,
+      );
+      return;
+    case 'post':
+      await post(c.books, day, [
+        ['1110', BigInt(o.amount)],
+        ['3101', -BigInt(o.amount)],
+      ]).catch(ignoreRefusal);
+      return;
+    case 'draft':
+      await c.books.app.insert(tenant.journalDrafts).values({ postingDate: day, createdBy: senior.userId! });
+      return;
+    case 'discardDrafts':
+      await c.books.app
+        .update(tenant.journalDrafts)
+        .set({ status: 'DISCARDED' })
+        .where(eq(tenant.journalDrafts.status, 'DRAFT'));
+      return;
+  }
+}
+
+describe('the close board read model', () => {
+  it('equals a live read of every client after random transitions, postings and an outage', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 8 }), async (ops) => {
+        const down = new Set<number>();
+        try {
+          for (const o of ops) await apply(o, down);
+          await catchUp();
+          for (const m of MONTHS) {
+            expect((await projectedBoard(m)).map(shown)).toEqual(await liveBoard(m));
+          }
+          for (const e of await projectedBoard(1)) expect(e.behind).toBe(false);
+        } finally {
+          if (down.size > 0) await apply({ kind: 'restore' }, down);
+        }
+      }),
+      { numRuns: 6, endOnFailure: true },
+    );
+    // Back up after the last outage: the sweep marks the client behind and it is read again.
+    await catchUp();
+    for (const m of MONTHS) expect((await projectedBoard(m)).map(shown)).toEqual(await liveBoard(m));
+  });
+
+  it('is idempotent: projecting again writes the same rows and leaves the outbox empty', async () => {
+    const ids = clients.map((c) => c.id);
+    await projectClients(deps, ids);
+    const before = await deps.control.execute(
+      sql`SELECT * FROM client_close_months ORDER BY tenant_id, year, month`,
+    );
+    await projectClients(deps, ids);
+    await projectClients(deps, ids);
+    const after = await deps.control.execute(
+      sql`SELECT * FROM client_close_months ORDER BY tenant_id, year, month`,
+    );
+    expect(after.rows).toEqual(before.rows);
+    for (const c of clients) expect(await c.books.app.select().from(tenant.closeBoardChanges)).toEqual([]);
+  });
+
+  it('keeps a change committed while a projection reads, and projects it next', async () => {
+    const c = clients[0]!;
+    await c.books.app
+      .insert(tenant.journalDrafts)
+      .values({ postingDate: '2026-02-10', createdBy: senior.userId! });
+    const db = await registry.db(c.id);
+    const read = await clientPeriodPort.readClientMonths(db);
+    expect(read.changes).toHaveLength(1);
+    // Committed after the snapshot: not in `read`, and not deleted with the rows it covered.
+    await c.books.app
+      .insert(tenant.journalDrafts)
+      .values({ postingDate: '2026-02-11', createdBy: senior.userId! });
+    await saveProjection(deps.control, c.id, 0, read);
+    await db.delete(tenant.closeBoardChanges).where(sql`txid IN ${read.changes}`);
+    expect(await c.books.app.select().from(tenant.closeBoardChanges)).toHaveLength(1);
+    await catchUp();
+    expect((await projectedBoard(2)).map(shown)).toEqual(await liveBoard(2));
+  });
+
+  it('lets another projector finish the clients of one that died holding them', async () => {
+    const c = clients[1]!;
+    await c.books.app
+      .insert(tenant.journalDrafts)
+      .values({ postingDate: '2026-03-10', createdBy: senior.userId! });
+    await announceClientChanges(deps.control, [c.id]);
+    // The first projector claims the client, then dies before reading it.
+    expect((await claimBehind(deps.control, 10, 60_000)).map((x) => x.tenantId)).toEqual([c.id]);
+    const [held] = await projectedBoard(3).then((b) => b.filter((e) => e.client.id === c.id));
+    expect(held!.behind).toBe(true);
+    // While its lease holds, no other projector takes the client.
+    expect(await projectBehind(deps, { limit: 10, leaseMs: 60_000 })).toBe(0);
+    // The lease lapses (as it does 60 s after the worker died): the next pass projects the client.
+    await deps.control.execute(
+      sql`UPDATE client_close_projections SET claimed_until = now() - interval '1 second' WHERE tenant_id = ${c.id}`,
+    );
+    expect(await projectBehind(deps, { limit: 10, leaseMs: 60_000 })).toBe(1);
+    expect((await projectedBoard(3)).map(shown)).toEqual(await liveBoard(3));
+    const [fresh] = (await projectedBoard(3)).filter((e) => e.client.id === c.id);
+    expect(fresh!.behind).toBe(false);
+    expect(fresh!.asOf).not.toBeNull();
+  });
+
+  it('reads a client with no summary yet on first sight, so no client is ever missing', async () => {
+    await deps.control.execute(sql`DELETE FROM client_close_months`);
+    await deps.control.execute(sql`DELETE FROM client_close_projections`);
+    for (const m of MONTHS) expect((await projectedBoard(m)).map(shown)).toEqual(await liveBoard(m));
+  });
+});
