@@ -1,5 +1,5 @@
 import { useApolloClient, useQuery } from '@apollo/client/react';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import {
   Button,
   Checkbox,
@@ -16,6 +16,7 @@ import type { ConsoleBoardMonthFragment, ConsoleCloseBoardYearQuery } from '../_
 import { Loading, RefusalNotice } from '../components/refusal.tsx';
 import { ScrollRegion } from '../components/scroll-region.tsx';
 import { CloseBoardYearQuery, CloseExceptionsQuery } from '../operations.ts';
+import { allPages, type Loaded, useLoaded } from '../paging.ts';
 import { navigate } from '../router.ts';
 import { CELL_STAGES, type CellStage, monthLabel, monthYearLabel, stageInfo } from '../stages.ts';
 import { MonthDetail, type OpenCell } from './month-detail.tsx';
@@ -46,59 +47,29 @@ const MONTH_KEYS = [
 
 /** Clients a page of the year's board asks for: twelve months of them stay within the API's cost limit. */
 export const BOARD_PAGE = 50;
-/** Pages read at most (100,000 clients): a guard against a server that never says it is done. */
-const MAX_PAGES = 1_000;
-
 type BoardMonths = (ConsoleBoardMonthFragment | null)[];
 
 /**
  * Every client of the year's board, page after page: each request brings BOARD_PAGE clients of
  * all twelve months, until no month has a next page. A firm of 1,500 clients is 30 requests.
  */
-function useYearBoard(year: number): { data: BoardMonths | null; error: Error | null; loading: boolean } {
+function useYearBoard(year: number): Loaded<BoardMonths> {
   const client = useApolloClient();
-  const [state, setState] = useState<{ data: BoardMonths | null; error: Error | null; loading: boolean }>({
-    data: null,
-    error: null,
-    loading: true,
-  });
-  useEffect(() => {
-    let cancelled = false;
-    setState({ data: null, error: null, loading: true });
-    (async () => {
-      const pages: BoardMonths[] = [];
-      let after: string | null = null;
-      for (let n = 0; n < MAX_PAGES; n++) {
+  return useLoaded(async () => {
+    const pages = await allPages(
+      async (after) => {
         const result: { data?: ConsoleCloseBoardYearQuery } = await client.query({
           query: CloseBoardYearQuery,
           variables: { year, first: BOARD_PAGE, after },
           fetchPolicy: 'network-only',
         });
-        if (cancelled) return;
-        const months: BoardMonths = MONTH_KEYS.map((k) => result.data?.[k] ?? null);
-        pages.push(months);
-        const next = months.find((m) => m?.clientsConnection.pageInfo.hasNextPage);
-        if (!next?.clientsConnection.pageInfo.endCursor) break;
-        after = next.clientsConnection.pageInfo.endCursor;
-      }
-      setState({
-        data: MONTH_KEYS.map((_, i) => mergeMonth(pages.map((p) => p[i] ?? null))),
-        error: null,
-        loading: false,
-      });
-    })().catch((error: unknown) => {
-      if (!cancelled)
-        setState({
-          data: null,
-          error: error instanceof Error ? error : new Error(String(error)),
-          loading: false,
-        });
-    });
-    return () => {
-      cancelled = true;
-    };
-  }, [client, year]);
-  return state;
+        return MONTH_KEYS.map((k) => result.data?.[k] ?? null);
+      },
+      (months) =>
+        months.find((m) => m?.clientsConnection.pageInfo.hasNextPage)?.clientsConnection.pageInfo.endCursor,
+    );
+    return MONTH_KEYS.map((_, i) => mergeMonth(pages.map((p) => p[i] ?? null)));
+  }, String(year));
 }
 
 /** One month's pages as one board: their rows in order, the last page's page info. */

@@ -3,6 +3,7 @@ import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
 import { useEffect, useState } from 'react';
 import { graphql } from '../../__generated__/gql.ts';
 import type { ConsoleBatchClientsQuery, ConsoleBoardMonthFragment } from '../../__generated__/graphql.ts';
+import { allPages, type Loaded, useLoaded } from '../../paging.ts';
 
 /**
  * Every request the batch-close screen makes, in one place: the clients to pick from (one month
@@ -94,51 +95,25 @@ export const POLL_MS = 1_000;
 
 /** Clients a page of one month's board brings: the most `clientsConnection` gives. */
 const MONTH_PAGE = 500;
-/** Pages read at most: a guard against a server that never says it is done. */
-const MAX_PAGES = 1_000;
-
 export type BoardRow = ConsoleBoardMonthFragment['clientsConnection']['edges'][number]['node'];
 
 /** Every client of one month's board, page after page (a firm of 1,500 clients is 3 requests). */
-export function useBatchClients(year: number, month: number) {
+export function useBatchClients(year: number, month: number): Loaded<BoardRow[]> {
   const client = useApolloClient();
-  const [state, setState] = useState<{ data: BoardRow[] | null; error: Error | null; loading: boolean }>({
-    data: null,
-    error: null,
-    loading: true,
-  });
-  useEffect(() => {
-    let cancelled = false;
-    setState({ data: null, error: null, loading: true });
-    (async () => {
-      const rows: BoardRow[] = [];
-      let after: string | null = null;
-      for (let n = 0; n < MAX_PAGES; n++) {
+  return useLoaded(async () => {
+    const pages = await allPages(
+      async (after) => {
         const result: { data?: ConsoleBatchClientsQuery } = await client.query({
           query: BatchClientsQuery,
           variables: { year, month, first: MONTH_PAGE, after },
           fetchPolicy: 'network-only',
         });
-        if (cancelled) return;
-        const page = result.data?.closeBoard?.clientsConnection;
-        rows.push(...(page?.edges.map((e) => e.node) ?? []));
-        if (!page?.pageInfo.hasNextPage || !page.pageInfo.endCursor) break;
-        after = page.pageInfo.endCursor;
-      }
-      setState({ data: rows, error: null, loading: false });
-    })().catch((error: unknown) => {
-      if (!cancelled)
-        setState({
-          data: null,
-          error: error instanceof Error ? error : new Error(String(error)),
-          loading: false,
-        });
-    });
-    return () => {
-      cancelled = true;
-    };
-  }, [client, year, month]);
-  return state;
+        return result.data?.closeBoard?.clientsConnection;
+      },
+      (page) => (page?.pageInfo.hasNextPage ? page.pageInfo.endCursor : null),
+    );
+    return pages.flatMap((page) => page?.edges.map((e) => e.node) ?? []);
+  }, `${year}-${month}`);
 }
 
 /**
