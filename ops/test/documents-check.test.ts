@@ -82,7 +82,7 @@ describe('pnpm documents:check', () => {
 
   it('names the documents a candidate schema would break, by integration and version', async () => {
     // A breaking change: the root field `accounts` renamed.
-    const candidate = current.replace(/^ {2}accounts: /m, '  accountList: ');
+    const candidate = current.replace(/^ {2}accounts\(/m, '  accountList(');
     expect(candidate).not.toBe(current);
     const { checked, broken } = await checkTrustedDocuments(db, candidate);
     expect(checked).toBe(2);

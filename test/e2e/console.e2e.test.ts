@@ -239,6 +239,12 @@ describe('the firm console in Chromium', () => {
       .returning();
     await db.update(control.tenants).set({ serverId: dead!.id }).where(eq(control.tenants.id, down!.id));
     t.stack.registry.forget(down!.id);
+    // The board reads the firm's read model: the client is read again on demand, as a firm would
+    // (the worker's sweep would find it within a minute).
+    const refreshed = await t.as('senior')<{ refreshCloseBoardClient: { availability: string } }>(
+      `mutation { refreshCloseBoardClient(client: "clinica-costa", year: ${new Date().getUTCFullYear()}, month: 1) { availability } }`,
+    );
+    expect(refreshed.data?.refreshCloseBoardClient.availability).toBe('UNAVAILABLE');
 
     const { page, problems } = await openPage();
     await signInAs(page, 'senior@demo.firm');

@@ -116,6 +116,10 @@ describe('the isolation fuzzer judge', () => {
     const trusted = { ...live, trustedOnly: new Set([partner.email]) };
     expect(judge(asPartner, answer, clients, trusted, documented).violations).toHaveLength(1);
     expect(judge(asPartner, refused('FORBIDDEN'), clients, trusted, documented).violations).toHaveLength(1);
+    // A client outside its grants is refused from the headers, before the query text is read.
+    const elsewhere = { ...asPartner, tenant: 'b-client' };
+    expect(judge(elsewhere, refused('FORBIDDEN'), clients, trusted, documented).violations).toEqual([]);
+    expect(judge(elsewhere, answer, clients, trusted, documented).violations.length).toBeGreaterThan(0);
     expect(
       judge(
         asPartner,

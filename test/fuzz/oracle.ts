@@ -148,7 +148,10 @@ export function judge(
       violations.push(`${req.user.email} is no longer let in, yet got ${codes.join(',') || 'an answer'}`);
     }
   } else if (expected.trustedOnly.has(req.user.email)) {
-    if (!refusedAs('PERSISTED_DOCUMENT_REQUIRED')) {
+    // The gateway judges the client named in the headers before it reads the body: a client
+    // outside the integration's grants is FORBIDDEN before the query text is seen.
+    const outside = req.tenant !== undefined && !allowed.has(req.tenant);
+    if (!refusedAs('PERSISTED_DOCUMENT_REQUIRED', ...(outside ? ['FORBIDDEN'] : []))) {
       violations.push(
         `query text from a trusted-documents-only integration got ${codes.join(',') || 'an answer'}`,
       );
