@@ -75,9 +75,8 @@ export const closeBoardJobs: JobModule = async (agenda, deps) => {
       }
     }
   })();
-  // Stopping waits for the pass under way, at most as long as one client may take: once, after
-  // the database server was killed and restarted, a pass never ended and shutdown hung behind it
-  // (cause not found yet); such a pass is left to end on its own.
+  // Stopping waits for the pass under way, at most as long as one client may take, so a pass stuck
+  // on a database that does not answer cannot hold up shutdown; such a pass is left to end on its own.
   return async () => {
     stopped = true;
     wake?.();
