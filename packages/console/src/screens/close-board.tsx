@@ -1,20 +1,10 @@
 import { useApolloClient, useQuery } from '@apollo/client/react';
 import { useMemo, useState } from 'react';
-import {
-  Button,
-  Checkbox,
-  Input,
-  Label,
-  ListBox,
-  ListBoxItem,
-  Popover,
-  SearchField,
-  Select,
-  SelectValue,
-} from 'react-aria-components';
+import { Button, Checkbox, Input, Label, SearchField } from 'react-aria-components';
 import type { ConsoleBoardMonthFragment, ConsoleCloseBoardYearQuery } from '../__generated__/graphql.ts';
 import { Loading, RefusalNotice } from '../components/refusal.tsx';
 import { ScrollRegion } from '../components/scroll-region.tsx';
+import { StageFilter } from '../components/stage-filter.tsx';
 import { CloseBoardYearQuery, CloseExceptionsQuery } from '../operations.ts';
 import { allPages, type Loaded, useLoaded } from '../paging.ts';
 import { navigate } from '../router.ts';
@@ -143,29 +133,7 @@ export function CloseBoard({ year }: { year: number }) {
           <Label>Search clients</Label>
           <Input className="input" />
         </SearchField>
-        <Select
-          className="select"
-          selectedKey={stageFilter}
-          onSelectionChange={(key) => setStageFilter(key as CellStage | 'ALL')}
-        >
-          <Label>Stage</Label>
-          <Button className="button select-button">
-            <SelectValue />
-            <span aria-hidden="true"> ▾</span>
-          </Button>
-          <Popover className="popover">
-            <ListBox className="listbox">
-              <ListBoxItem id="ALL" className="option">
-                Any stage
-              </ListBoxItem>
-              {CELL_STAGES.map((s) => (
-                <ListBoxItem key={s.stage} id={s.stage} className="option">
-                  {s.label}
-                </ListBoxItem>
-              ))}
-            </ListBox>
-          </Popover>
-        </Select>
+        <StageFilter label="Stage" value={stageFilter} onChange={setStageFilter} />
         <Checkbox className="checkbox" isSelected={overdueOnly} onChange={setOverdueOnly}>
           <span className="checkbox-box" aria-hidden="true">
             {overdueOnly ? '✓' : ''}

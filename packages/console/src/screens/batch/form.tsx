@@ -24,15 +24,9 @@ import {
 import type { BatchPeriodAction } from '../../__generated__/graphql.ts';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
+import { StageFilter } from '../../components/stage-filter.tsx';
 import { navigate, ROUTES } from '../../router.ts';
-import {
-  CELL_STAGES,
-  type CellStage,
-  monthLabel,
-  monthName,
-  monthYearLabel,
-  stageInfo,
-} from '../../stages.ts';
+import { type CellStage, monthLabel, monthName, monthYearLabel, stageInfo } from '../../stages.ts';
 import { useBatchClients, useStartBatch } from './data.ts';
 import { ACTIONS, newIdempotencyKey } from './labels.ts';
 
@@ -178,29 +172,7 @@ export function BatchForm() {
           <Label>Search clients</Label>
           <Input className="input" />
         </SearchField>
-        <Select
-          className="select"
-          selectedKey={stageFilter}
-          onSelectionChange={(k) => setStageFilter(k as CellStage | 'ALL')}
-        >
-          <Label>Stage this month</Label>
-          <Button className="button select-button">
-            <SelectValue />
-            <span aria-hidden="true"> ▾</span>
-          </Button>
-          <Popover className="popover">
-            <ListBox className="listbox">
-              <ListBoxItem id="ALL" className="option">
-                Any stage
-              </ListBoxItem>
-              {CELL_STAGES.map((s) => (
-                <ListBoxItem key={s.stage} id={s.stage} className="option">
-                  {s.label}
-                </ListBoxItem>
-              ))}
-            </ListBox>
-          </Popover>
-        </Select>
+        <StageFilter label="Stage this month" value={stageFilter} onChange={setStageFilter} />
       </div>
       {error && <RefusalNotice error={error} title="The clients could not be loaded" />}
       {loading && !data && <Loading what="the clients" />}
