@@ -130,6 +130,11 @@ export default defineBench({
         note: `p50 ratio ${ratio(percentile(on.all, 0.5) / percentile(bare.all, 0.5))}`,
       },
       {
+        measure: 'throughput ratio production default (perimeter, 1 trace in 10) / both off',
+        result: ratio(rate(sampled) / rate(bare)),
+        note: `p50 ratio ${ratio(percentile(sampled.all, 0.5) / percentile(bare.all, 0.5))}`,
+      },
+      {
         measure: 'spans exported per request, every trace',
         result: (spans / total).toFixed(1),
         note: `${(sink.received.requests - before.requests).toLocaleString('en')} OTLP requests, ${Math.round((sink.received.bytes - before.bytes) / 1024).toLocaleString('en')} KiB`,
