@@ -5,6 +5,7 @@ import {
   CHECKPOINT_SECRET,
   type ControlDb,
   controlDb,
+  endPool,
   guardPool,
   INVESTIGATOR_SECRET,
   pg,
@@ -96,11 +97,9 @@ export async function openControlPlane(opts: ControlPlaneOptions): Promise<Opene
       serverUrl,
       embedded,
       close: async () => {
-        // pg's Pool.end() waits for every client still checked out: one never released (seen,
-        // intermittently, after the server was killed and restarted under load) would hold the
-        // shutdown forever. Stopping the server below ends whatever connection is left.
-        await endWithin(appPool, POOL_END_MS);
-        await endWithin(control.pool, POOL_END_MS);
+        // Bounded: a connection some code never gave back must not hold the shutdown for ever.
+        await endPool(appPool);
+        await endPool(control.pool);
         await embedded?.stop();
       },
     };
@@ -108,14 +107,4 @@ export async function openControlPlane(opts: ControlPlaneOptions): Promise<Opene
     await embedded?.stop();
     throw err;
   }
-}
-
-/** How long a pool's end may wait for clients still checked out. */
-const POOL_END_MS = 10_000;
-
-async function endWithin(pool: { end(): Promise<void> }, ms: number): Promise<void> {
-  await Promise.race([
-    pool.end().catch(() => undefined),
-    new Promise((resolve) => setTimeout(resolve, ms).unref()),
-  ]);
 }

@@ -4,7 +4,7 @@ import { type ControlDb, type TenantDb, tenantDb } from './drizzle.ts';
 import { INVESTIGATOR_SECRET, investigatorUrl } from './investigate.ts';
 import { appLoginUrl, TENANT_DB_SECRET } from './logins.ts';
 import { pg } from './pg.ts';
-import { guardPool } from './unavailable.ts';
+import { endPool, guardPool } from './unavailable.ts';
 import { resolveSecrets, withoutCredentials } from './url.ts';
 
 export interface TenantLocation {
@@ -231,7 +231,7 @@ export class TenantRegistry {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.sweeper);
-    const pools = [...this.pools.values()].map((e) => e.pool.end().catch(() => undefined));
+    const pools = [...this.pools.values()].map((e) => endPool(e.pool));
     this.pools.clear();
     await Promise.all(pools);
   }

@@ -37,3 +37,22 @@ export function guardPool<P extends pg.Pool>(pool: P, onError: (err: Error) => v
   pool.on('connect', (client) => client.on('error', onError));
   return pool;
 }
+
+/** How long stopping waits for a pool's checked-out connections to come back. */
+export const POOL_END_MS = 10_000;
+
+/**
+ * End a pool, waiting at most `ms` for the connections still checked out: pg's `end()` waits for
+ * every one of them, so a single connection some code never gave back would hold a shutdown for
+ * ever. What is still out after that is closed with the server or the process.
+ */
+export async function endPool(pool: Pick<pg.Pool, 'end'>, ms = POOL_END_MS): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    pool.end().catch(() => undefined),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, ms).unref();
+    }),
+  ]);
+  clearTimeout(timer);
+}
