@@ -36,8 +36,11 @@ const stack = await startStack({
 const users = DEMO_USERS.map(
   (u) => `    ${u.email.padEnd(22)} ${u.firmRole ?? 'ClientReadOnly on cafe-boquete'}`,
 ).join('\n');
+const mode = env.NODE_ENV === 'production' ? 'production' : 'development';
+// pnpm build's output in production (ops/bin/run.mjs), the TypeScript sources otherwise.
+const code = import.meta.url.endsWith('.js') ? 'compiled JavaScript' : 'TypeScript through tsx';
 process.stdout.write(`
-cifraHQ is running (${env.NODE_ENV === 'production' ? 'production' : 'development'} mode; NODE_ENV=production for production).
+cifraHQ is running (${mode} mode, ${code}; NODE_ENV=production for production).
 
   Console   ${stack.consoleUrl}
   GraphQL   ${stack.gatewayUrl}
