@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { S3Target } from '@cifra/backups';
 import type { BodyLimits, DemandLimits, IntrospectionPolicy, RateLimitOptions } from '@cifra/gateway';
 import { jsonProviderConfig } from '@cifra/subgraph-fx';
 import type { TracingOptions } from '@cifra/tracing';
@@ -99,6 +100,14 @@ const schema = z.object({
   FX_ECB_URL: z.string().url().optional(),
   /** Client backups: the directory they are written to (DATA_DIR/backups by default). */
   BACKUP_DIR: z.string().optional(),
+  /** Backups in an S3-compatible bucket instead of BACKUP_DIR: `s3://<bucket>/<prefix>`. */
+  BACKUP_S3_URL: z
+    .string()
+    .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\s]*)?$/, 'expected s3://<bucket>/<prefix>')
+    .optional(),
+  /** An S3-compatible server's address (MinIO, Ceph, another cloud); AWS's own S3 when unset. */
+  BACKUP_S3_ENDPOINT: z.string().url().optional(),
+  BACKUP_S3_REGION: z.string().optional(),
   /** The key new backups are encrypted under (32 bytes, base64); the embedded default keeps one in DATA_DIR. */
   BACKUP_KEY: z.string().optional(),
   /** Earlier backup keys, comma-separated, kept to read older backups (docs/adr/0006-client-backups.md). */
@@ -198,6 +207,21 @@ export const TRACES_SAMPLE_RATIO_DEFAULT = 0.1;
 
 /** Where client backups go: BACKUP_DIR, else under DATA_DIR. */
 export const backupDirOf = (env: Env) => path.resolve(env.BACKUP_DIR ?? path.join(env.dataDir, 'backups'));
+
+/**
+ * The bucket backups go to when BACKUP_S3_URL is set (in place of BACKUP_DIR). Credentials come
+ * from the AWS SDK's own chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile, an instance role.
+ */
+export function backupS3Of(env: Env): S3Target | undefined {
+  if (!env.BACKUP_S3_URL) return undefined;
+  const [bucket = '', ...prefix] = env.BACKUP_S3_URL.slice('s3://'.length).split('/');
+  return {
+    bucket,
+    prefix: prefix.filter(Boolean).join('/'),
+    endpoint: env.BACKUP_S3_ENDPOINT,
+    region: env.BACKUP_S3_REGION,
+  };
+}
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const env = schema.parse(source);

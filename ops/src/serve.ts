@@ -4,7 +4,7 @@ import { ExportLinkSigner, ExportLinkVerifier } from '@cifra/exports';
 import { createProviders } from '@cifra/subgraph-fx';
 import { Tracing } from '@cifra/tracing';
 import type { JWK } from 'jose';
-import { backupDirOf, type Env, perimeterOf, tracingOf } from './env.ts';
+import { backupDirOf, backupS3Of, type Env, perimeterOf, tracingOf } from './env.ts';
 import {
   backupServices,
   type GatewayServiceOptions,
@@ -155,7 +155,11 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
             },
           },
           fxProviders: createProviders({ ecbUrl: env.FX_ECB_URL, json: env.FX_JSON_PROVIDERS }),
-          backups: backupServices({ secrets: env.secrets, backupDir: backupDirOf(env) }),
+          backups: backupServices({
+            secrets: env.secrets,
+            backupDir: backupDirOf(env),
+            backupS3: backupS3Of(env),
+          }),
         },
         processEvery: env.JOB_PROCESS_EVERY_MS,
         lockLifetimeMs: env.JOB_LOCK_LIFETIME_MS,
@@ -184,6 +188,7 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
         secrets: env.secrets,
         fanOut: { concurrency: env.CLOSE_BOARD_CONCURRENCY, timeoutMs: env.CLOSE_BOARD_CLIENT_TIMEOUT_MS },
         backupDir: backupDirOf(env),
+        backupS3: backupS3Of(env),
       },
       listen,
     );

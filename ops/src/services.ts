@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { BACKUP_KEY, directoryBackupStore, keyringFromSecrets } from '@cifra/backups';
+import {
+  BACKUP_KEY,
+  type BackupStore,
+  directoryBackupStore,
+  keyringFromSecrets,
+  type S3Target,
+  s3BackupStore,
+} from '@cifra/backups';
 import {
   type BaseContext,
   ContextSigner,
@@ -50,15 +57,24 @@ export interface SubgraphConfig {
   fanOut?: Partial<FanOutOptions>;
   /** Where client backups are written (BACKUP_DIR); backups need BACKUP_KEY in `secrets` too. */
   backupDir?: string;
+  /** An S3-compatible bucket instead of `backupDir` (BACKUP_S3_URL). */
+  backupS3?: S3Target;
+}
+
+/** Where backups are kept: the bucket when one is configured, else the directory. */
+export function backupStoreOf(where: { backupDir: string; backupS3?: S3Target }): BackupStore {
+  return where.backupS3 ? s3BackupStore(where.backupS3) : directoryBackupStore(where.backupDir);
 }
 
 /** The backup store and keys (the tenancy subgraph's, the worker's), when a backup key and directory are configured. */
-export function backupServices(config: Pick<SubgraphConfig, 'secrets' | 'backupDir'>): BackupServices | null {
+export function backupServices(
+  config: Pick<SubgraphConfig, 'secrets' | 'backupDir' | 'backupS3'>,
+): BackupServices | null {
   if (!config.secrets[BACKUP_KEY] || !config.backupDir) return null;
   return {
     secrets: config.secrets,
     keys: keyringFromSecrets(config.secrets),
-    store: directoryBackupStore(config.backupDir),
+    store: backupStoreOf({ backupDir: config.backupDir, backupS3: config.backupS3 }),
   };
 }
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { S3Target } from '@cifra/backups';
 import { ContextVerifier, createLogger, type Logger, type SubgraphDeps } from '@cifra/context';
 import { TenantRegistry } from '@cifra/db';
 import { ExportLinkSigner, ExportLinkVerifier } from '@cifra/exports';
@@ -63,6 +64,8 @@ export interface StackOptions {
   console?: { dir: string };
   /** Where client backups are written (BACKUP_DIR); DATA_DIR/backups by default. */
   backupDir?: string;
+  /** An S3-compatible bucket for backups instead of the directory (BACKUP_S3_URL). */
+  backupS3?: S3Target;
   /** FX rate providers for the worker's daily refresh; none when absent, so tests never reach the internet. */
   fxProviders?: ProviderRegistry;
   /**
@@ -163,6 +166,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
           backups: backupServices({
             secrets: serverSecrets,
             backupDir: opts.backupDir ?? path.join(opts.dataDir, 'backups'),
+            backupS3: opts.backupS3,
           }),
         },
         processEvery: opts.jobs?.processEveryMs,
@@ -186,6 +190,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       secrets: serverSecrets,
       fanOut: opts.fanOut,
       backupDir: opts.backupDir ?? path.join(opts.dataDir, 'backups'),
+      backupS3: opts.backupS3,
     };
     const subgraphUrls: Record<string, string> = {};
     for (const name of SUBGRAPH_NAMES) {

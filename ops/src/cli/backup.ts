@@ -4,10 +4,11 @@
  * BACKUP_KEY. One line per client; a client that fails is named with its error, the others are
  * backed up all the same, and the command then exits 1.
  */
-import { backupClient, boundedEach, directoryBackupStore, keyringFromSecrets } from '@cifra/backups';
+import { backupClient, boundedEach, keyringFromSecrets } from '@cifra/backups';
 import { control } from '@cifra/db';
 import { eq } from 'drizzle-orm';
-import { backupDirOf } from '../env.ts';
+import { backupDirOf, backupS3Of } from '../env.ts';
+import { backupStoreOf } from '../services.ts';
 import { operatorActor, parseArgs, withAdminControlPlane } from './operator-args.ts';
 
 const argv = process.argv.slice(2);
@@ -24,7 +25,7 @@ await withAdminControlPlane('backup', async (opened, env) => {
     control: opened.control.db,
     secrets,
     keys: keyringFromSecrets(secrets),
-    store: directoryBackupStore(backupDirOf(env)),
+    store: backupStoreOf({ backupDir: backupDirOf(env), backupS3: backupS3Of(env) }),
   };
   const clients = await opened.control.db
     .select({ id: control.tenants.id, slug: control.tenants.slug })

@@ -4,8 +4,9 @@
  * holding the fewest clients, and verify it (docs/architecture/backups.md). Admin connection;
  * recorded in the firm's trail.
  */
-import { directoryBackupStore, firmOfBackup, keyringFromSecrets, restoreClient } from '@cifra/backups';
-import { backupDirOf } from '../env.ts';
+import { firmOfBackup, keyringFromSecrets, restoreClient } from '@cifra/backups';
+import { backupDirOf, backupS3Of } from '../env.ts';
+import { backupStoreOf } from '../services.ts';
 import { operatorActor, parseArgs, withAdminControlPlane } from './operator-args.ts';
 
 const { words, flags } = parseArgs(process.argv.slice(2));
@@ -22,7 +23,7 @@ await withAdminControlPlane('restore', async (opened, env) => {
     control: opened.control.db,
     secrets,
     keys: keyringFromSecrets(secrets),
-    store: directoryBackupStore(backupDirOf(env)),
+    store: backupStoreOf({ backupDir: backupDirOf(env), backupS3: backupS3Of(env) }),
   };
   const firmId = await firmOfBackup(deps.control, backupId);
   const restored = await restoreClient(

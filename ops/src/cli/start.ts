@@ -2,7 +2,7 @@ import { createLogger } from '@cifra/context';
 import { createProviders } from '@cifra/subgraph-fx';
 import { CONSOLE_DIST_DIR, ensureConsoleBuilt } from '../console-build.ts';
 import { DEMO_USERS } from '../demo.ts';
-import { backupDirOf, perimeterOf, readEnv, tracingOf } from '../env.ts';
+import { backupDirOf, backupS3Of, perimeterOf, readEnv, tracingOf } from '../env.ts';
 import { stopOnSignals } from '../shutdown.ts';
 import { startStack } from '../stack.ts';
 
@@ -18,6 +18,7 @@ const stack = await startStack({
   publicUrl: env.PUBLIC_URL,
   secrets: env.secrets,
   backupDir: backupDirOf(env),
+  backupS3: backupS3Of(env),
   log,
   fanOut: { concurrency: env.CLOSE_BOARD_CONCURRENCY, timeoutMs: env.CLOSE_BOARD_CLIENT_TIMEOUT_MS },
   jobs: {

@@ -10,7 +10,8 @@ const exists = (p: string) =>
     () => false,
   );
 
-const safeLocation = (location: string) => {
+/** A location's path segments, refused unless each is a plain name (no `..`, no separators). */
+export const safeLocation = (location: string) => {
   const parts = location.split('/');
   if (parts.some((p) => !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(p)))
     throw new Error(`not a backup location: ${location}`);

@@ -8,3 +8,4 @@ export * from './backup-store.ts';
 export * from './directory-backup.store.ts';
 export * from './restore-client.service.ts';
 export * from './retention.ts';
+export * from './s3-backup.store.ts';
