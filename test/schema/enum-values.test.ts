@@ -1,5 +1,5 @@
 import { tenant } from '@cifra/db';
-import { settingKeys } from '@cifra/domain';
+import { DOCUMENT_KINDS, SourceKinds, settingKeys } from '@cifra/domain';
 import { RoleClusters } from '@cifra/permissions';
 import { type EnumTypeDefinitionNode, Kind } from 'graphql';
 import { describe, expect, it } from 'vitest';
@@ -28,4 +28,17 @@ describe('enums whose inside names differ from their GraphQL values', () => {
       expect(Object.values(map).sort()).toEqual([...inside].sort());
     },
   );
+});
+
+describe('the document kinds, one list (packages/domain/src/document-kinds.ts)', () => {
+  it("are the API's DocumentKind, and with the other posting sources its SourceKind in both subgraphs", () => {
+    expect(schemaEnum('ledger', 'DocumentKind')).toEqual([...DOCUMENT_KINDS]);
+    expect(schemaEnum('ledger', 'SourceKind').sort()).toEqual([...SourceKinds].sort());
+    expect(schemaEnum('fx', 'SourceKind').sort()).toEqual([...SourceKinds].sort());
+  });
+
+  it("are the database's enums", () => {
+    expect(tenant.documentKind.enumValues).toEqual([...DOCUMENT_KINDS]);
+    expect(tenant.sourceKind.enumValues).toEqual([...SourceKinds]);
+  });
 });

@@ -1,6 +1,7 @@
 export * from './calendar.ts';
 export * from './currencies.ts';
 export * from './decimal.ts';
+export * from './document-kinds.ts';
 export * from './documents.ts';
 export * from './error-catalogue.ts';
 export * from './errors.ts';

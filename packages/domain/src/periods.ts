@@ -1,3 +1,5 @@
+import { DOCUMENT_KINDS } from './document-kinds.ts';
+
 /** The posting state of a period (seed 003). */
 export const PeriodStates = [
   'UNLOCKED',
@@ -9,17 +11,8 @@ export const PeriodStates = [
 ] as const;
 export type PeriodState = (typeof PeriodStates)[number];
 
-export const SourceKinds = [
-  'MANUAL',
-  'SALES_INVOICE',
-  'CREDIT_NOTE',
-  'CUSTOMER_RECEIPT',
-  'PURCHASE_INVOICE',
-  'DEBIT_NOTE',
-  'VENDOR_PAYMENT',
-  'YEAR_END_CLOSE',
-  'REVERSAL',
-] as const;
+/** What posted a journal entry: a person by hand, a document, the year-end close, a reversal. */
+export const SourceKinds = ['MANUAL', ...DOCUMENT_KINDS, 'YEAR_END_CLOSE', 'REVERSAL'] as const;
 export type SourceKind = (typeof SourceKinds)[number];
 
 export type DocumentSide = 'SALES' | 'PURCHASING' | 'ADJUSTMENT';

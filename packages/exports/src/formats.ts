@@ -1,5 +1,5 @@
 import { Transform } from 'node:stream';
-import { formatMoney } from '@cifra/domain';
+import { formatMoney, isSettlingKind } from '@cifra/domain';
 
 /**
  * Row → text for each export format. Pure functions over the rows the export query streams, so the
@@ -141,9 +141,6 @@ export interface DocumentRow {
   void_reason: string | null;
 }
 
-/** Receipts and payments move money through a bank; only they carry a bank fee and a net amount. */
-const SETTLING_KINDS = new Set(['CUSTOMER_RECEIPT', 'VENDOR_PAYMENT']);
-
 export const DOCUMENTS_CSV_HEADER = csvRow([
   'number',
   'kind',
@@ -205,7 +202,8 @@ export function documentCsvLine(r: DocumentRow, books: Books, minorUnitsOf: Mino
  * total − fee; a payment's fee is added, so the bank paid total + fee. Blank for other kinds.
  */
 function settlement(r: DocumentRow, units: number): [string, string] {
-  if (!SETTLING_KINDS.has(r.kind)) return ['', ''];
+  // Receipts and payments move money through a bank: only they carry a bank fee and a net amount.
+  if (!isSettlingKind(r.kind)) return ['', ''];
   const total = BigInt(r.total_minor);
   const fee = BigInt(r.bank_fee_minor);
   const net = r.kind === 'CUSTOMER_RECEIPT' ? total - fee : total + fee;

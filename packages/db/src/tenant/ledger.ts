@@ -1,3 +1,4 @@
+import { DOCUMENT_KINDS } from '@cifra/domain';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -69,14 +70,7 @@ export const items = pgTable('items', {
   updatedAt: updatedAt(),
 });
 
-export const documentKind = pgEnum('document_kind', [
-  'SALES_INVOICE',
-  'CREDIT_NOTE',
-  'CUSTOMER_RECEIPT',
-  'PURCHASE_INVOICE',
-  'DEBIT_NOTE',
-  'VENDOR_PAYMENT',
-]);
+export const documentKind = pgEnum('document_kind', DOCUMENT_KINDS);
 
 /** DRAFT is editable; DISCARDED and POSTED are final (the database refuses any later change). */
 export const documentStatus = pgEnum('document_status', ['DRAFT', 'DISCARDED', 'POSTED']);

@@ -1,3 +1,4 @@
+import { SourceKinds } from '@cifra/domain';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -56,17 +57,7 @@ export const periodState = pgEnum('period_state', [
 export const fiscalYearState = pgEnum('fiscal_year_state', ['OPEN', 'CLOSED', 'AUDITED']);
 
 /** What kind of document an entry came from; the period check depends on it. */
-export const sourceKind = pgEnum('source_kind', [
-  'MANUAL',
-  'SALES_INVOICE',
-  'CREDIT_NOTE',
-  'CUSTOMER_RECEIPT',
-  'PURCHASE_INVOICE',
-  'DEBIT_NOTE',
-  'VENDOR_PAYMENT',
-  'YEAR_END_CLOSE',
-  'REVERSAL',
-]);
+export const sourceKind = pgEnum('source_kind', SourceKinds);
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 

@@ -1,5 +1,5 @@
 import { tenant } from '@cifra/db';
-import { DomainError, formatMoney, parseId, parseIsoDate } from '@cifra/domain';
+import { DomainError, formatMoney, isDocumentKind, parseId, parseIsoDate } from '@cifra/domain';
 import { asc } from 'drizzle-orm';
 import type {
   AgingInvoiceResolvers,
@@ -123,22 +123,11 @@ export const documentQueries: Pick<
       .from(tenant.numberingPrefixes)
       .orderBy(asc(tenant.numberingPrefixes.documentType));
     return rows.flatMap((r) =>
-      r.documentType in KIND_SET
-        ? [{ documentKind: r.documentType as DocumentModel['kind'], prefix: r.prefix }]
-        : [],
+      isDocumentKind(r.documentType) ? [{ documentKind: r.documentType, prefix: r.prefix }] : [],
     );
   },
   arAging: (_p, { asOf, revalueAt }, ctx) => agingReport(ctx, 'SALES_INVOICE', asOf, revalueAt),
   apAging: (_p, { asOf, revalueAt }, ctx) => agingReport(ctx, 'PURCHASE_INVOICE', asOf, revalueAt),
-};
-
-const KIND_SET: Record<DocumentModel['kind'], true> = {
-  SALES_INVOICE: true,
-  CREDIT_NOTE: true,
-  CUSTOMER_RECEIPT: true,
-  PURCHASE_INVOICE: true,
-  DEBIT_NOTE: true,
-  VENDOR_PAYMENT: true,
 };
 
 export const documentMutations: Pick<

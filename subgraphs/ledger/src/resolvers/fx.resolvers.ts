@@ -1,4 +1,4 @@
-import { formatMoney, scopedId } from '@cifra/domain';
+import { formatMoney, isSettlingKind, scopedId } from '@cifra/domain';
 import type {
   AllocationResolvers,
   DocumentResolvers,
@@ -46,7 +46,7 @@ export const lineFx: Pick<JournalLineResolvers, 'fx'> = {
 export const documentFx: Pick<DocumentResolvers, 'fx' | 'realizedFx'> = {
   fx: (d, _a, ctx) => provenance(ctx, d.exchangeRateId, d.rateIsFallback),
   realizedFx: async (d, _a, ctx) => {
-    if (d.status !== 'POSTED' || (d.kind !== 'CUSTOMER_RECEIPT' && d.kind !== 'VENDOR_PAYMENT')) return null;
+    if (d.status !== 'POSTED' || !isSettlingKind(d.kind)) return null;
     const allocations = await ctx.loaders.allocationsOfSource.load(d.id);
     return baseMoney(
       ctx,

@@ -1,18 +1,8 @@
 import type { Actor, TenantDb } from '@cifra/db';
 import { inTransaction, tenant } from '@cifra/db';
-import { DomainError, parseIsoDate, requireReason } from '@cifra/domain';
+import { DomainError, isDocumentKind, parseIsoDate, requireReason } from '@cifra/domain';
 import { type PostedEntry, reverseEntry } from '@cifra/engine';
 import { eq } from 'drizzle-orm';
-
-/** Entries posted by a document are voided through the document, which voids its subledger too. */
-const DOCUMENT_KINDS = new Set([
-  'SALES_INVOICE',
-  'CREDIT_NOTE',
-  'CUSTOMER_RECEIPT',
-  'PURCHASE_INVOICE',
-  'DEBIT_NOTE',
-  'VENDOR_PAYMENT',
-]);
 
 /**
  * Void a manual journal entry by posting its linked reversal (see the engine's reverseEntry), on
@@ -31,7 +21,8 @@ export async function voidJournalEntry(
       .from(tenant.journalEntries)
       .where(eq(tenant.journalEntries.id, args.id));
     if (!entry) throw new DomainError('NOT_FOUND', `No journal entry ${args.id}`, { id: args.id });
-    if (DOCUMENT_KINDS.has(entry.sourceKind)) {
+    // Entries posted by a document are voided through the document, which voids its subledger too.
+    if (isDocumentKind(entry.sourceKind)) {
       throw new DomainError(
         'CANNOT_VOID',
         `${entry.number} was posted by a ${entry.sourceKind} document: void the document instead`,

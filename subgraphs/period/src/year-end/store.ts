@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type TenantDb, tenant } from '@cifra/db';
-import type { Settings } from '@cifra/domain';
+import { SETTLING_KINDS, type Settings } from '@cifra/domain';
 import { and, asc, desc, eq, inArray, ne, type SQL, sql } from 'drizzle-orm';
 import type { FiscalYearRow, TenantTx } from '../services/store.ts';
 
@@ -131,6 +131,10 @@ export async function bankFeesOnFxVariance(
   fiscalYear: number,
   accountId: string,
 ): Promise<bigint> {
+  const settling = sql.join(
+    SETTLING_KINDS.map((k) => sql`${k}`),
+    sql`, `,
+  );
   const rows = await tx.execute(sql`
     SELECT coalesce(sum(l.amount_minor), 0)::text AS fees
       FROM gl_lines l
@@ -139,8 +143,7 @@ export async function bankFeesOnFxVariance(
      WHERE e.fiscal_year = ${fiscalYear}
        AND l.account_id = ${accountId}
        AND l.memo = 'Bank fee'
-       AND (e.source_kind IN ('CUSTOMER_RECEIPT', 'VENDOR_PAYMENT')
-            OR o.source_kind IN ('CUSTOMER_RECEIPT', 'VENDOR_PAYMENT'))`);
+       AND (e.source_kind IN (${settling}) OR o.source_kind IN (${settling}))`);
   return BigInt((rows.rows[0] as { fees: string }).fees);
 }
 
