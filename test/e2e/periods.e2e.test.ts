@@ -326,6 +326,30 @@ describe('guided year-end close through the gateway', () => {
       status: 'APPROVED',
       approvedByEmail: 'admin@demo.firm',
     });
+    // The requests, paged (yearEndCloseReversalsConnection); a cursor of one year is refused for another.
+    type Reversals = {
+      yearEndCloseReversalsConnection: {
+        edges: { cursor: string; node: { id: string; status: string } }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
+    };
+    const REVERSALS =
+      'query L($fy: Int!, $n: Int, $a: String) { yearEndCloseReversalsConnection(fiscalYear: $fy, first: $n, after: $a) { edges { cursor node { id status } } pageInfo { hasNextPage endCursor } } }';
+    const none = await as('junior', slug)<Reversals>(REVERSALS, { fy: FY, n: 0 });
+    expect(none.data?.yearEndCloseReversalsConnection).toEqual({
+      edges: [],
+      pageInfo: { hasNextPage: true, endCursor: null },
+    });
+    const one = await as('junior', slug)<Reversals>(REVERSALS, { fy: FY, n: 1 });
+    expect(one.data?.yearEndCloseReversalsConnection.edges.map((e) => e.node)).toEqual([
+      { id: reqId, status: 'APPROVED' },
+    ]);
+    expect(one.data?.yearEndCloseReversalsConnection.pageInfo.hasNextPage).toBe(false);
+    const cursor = one.data!.yearEndCloseReversalsConnection.pageInfo.endCursor;
+    const past = await as('junior', slug)<Reversals>(REVERSALS, { fy: FY, a: cursor });
+    expect(past.data?.yearEndCloseReversalsConnection.edges).toEqual([]);
+    expect(codes(await as('junior', slug)(REVERSALS, { fy: FY + 1, a: cursor }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await as('junior', slug)(REVERSALS, { fy: FY, n: 501 }))).toEqual(['BAD_USER_INPUT']);
     const after = await as(
       'senior',
       slug,

@@ -74,8 +74,17 @@ export type Query = {
   periodClose?: Maybe<PeriodClose>;
   /** A year-end close, line by line: by id, or the latest (not superseded) one of a fiscal year. */
   yearEndCloseDraft?: Maybe<YearEndClose>;
-  /** Requests to reverse a fiscal year's close, newest first. */
+  /**
+   * Requests to reverse a fiscal year's close, newest first. At most every request ever made for
+   * that year: use yearEndCloseReversalsConnection.
+   * @deprecated Grows with each request: use yearEndCloseReversalsConnection, which pages them.
+   */
   yearEndCloseReversals: Array<YearEndCloseReversal>;
+  /**
+   * Requests to reverse a fiscal year's close, newest first (then by id). At most `first` a page: 0
+   * to 500 (default 100; BAD_USER_INPUT naming `first` otherwise).
+   */
+  yearEndCloseReversalsConnection: YearEndCloseReversalConnection;
 };
 
 
@@ -139,6 +148,13 @@ export type QueryYearEndCloseDraftArgs = {
 
 export type QueryYearEndCloseReversalsArgs = {
   fiscalYear: Scalars['Int']['input'];
+};
+
+
+export type QueryYearEndCloseReversalsConnectionArgs = {
+  fiscalYear: Scalars['Int']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type Mutation = {
@@ -1071,6 +1087,24 @@ export type YearEndCloseReversal = {
   reversalEntryId?: Maybe<Scalars['ID']['output']>;
 };
 
+/** A Relay connection over the requests to reverse one fiscal year's close. */
+export type YearEndCloseReversalConnection = {
+  __typename?: 'YearEndCloseReversalConnection';
+  /** One edge per request of this page, newest first. */
+  edges: Array<YearEndCloseReversalEdge>;
+  /** Where this page stands; pass endCursor as `after` for the next. */
+  pageInfo: PageInfo;
+};
+
+/** A reversal request and its cursor. */
+export type YearEndCloseReversalEdge = {
+  __typename?: 'YearEndCloseReversalEdge';
+  /** Opaque; valid as `after` of yearEndCloseReversalsConnection for the same fiscal year. */
+  cursor: Scalars['String']['output'];
+  /** The request. */
+  node: YearEndCloseReversal;
+};
+
 export type Link__Purpose =
   /** `SECURITY` features provide metadata necessary to securely resolve fields. */
   | 'SECURITY'
@@ -1232,6 +1266,8 @@ export type ResolversTypes = ResolversObject<{
   YearEndClose: ResolverTypeWrapper<YearEndCloseModel>;
   YearEndCloseLine: ResolverTypeWrapper<YearEndCloseLineModel>;
   YearEndCloseReversal: ResolverTypeWrapper<YearEndCloseReversalModel>;
+  YearEndCloseReversalConnection: ResolverTypeWrapper<Omit<YearEndCloseReversalConnection, 'edges'> & { edges: Array<ResolversTypes['YearEndCloseReversalEdge']> }>;
+  YearEndCloseReversalEdge: ResolverTypeWrapper<Omit<YearEndCloseReversalEdge, 'node'> & { node: ResolversTypes['YearEndCloseReversal'] }>;
   link__Purpose: Link__Purpose;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
@@ -1278,6 +1314,8 @@ export type ResolversParentTypes = ResolversObject<{
   YearEndClose: YearEndCloseModel;
   YearEndCloseLine: YearEndCloseLineModel;
   YearEndCloseReversal: YearEndCloseReversalModel;
+  YearEndCloseReversalConnection: Omit<YearEndCloseReversalConnection, 'edges'> & { edges: Array<ResolversParentTypes['YearEndCloseReversalEdge']> };
+  YearEndCloseReversalEdge: Omit<YearEndCloseReversalEdge, 'node'> & { node: ResolversParentTypes['YearEndCloseReversal'] };
   link__Import: Scalars['link__Import']['output'];
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
   federation__Scope: Scalars['federation__Scope']['output'];
@@ -1385,6 +1423,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   periodClose?: Resolver<Maybe<ResolversTypes['PeriodClose']>, ParentType, ContextType, RequireFields<QueryPeriodCloseArgs, 'id'>>;
   yearEndCloseDraft?: Resolver<Maybe<ResolversTypes['YearEndClose']>, ParentType, ContextType, Partial<QueryYearEndCloseDraftArgs>>;
   yearEndCloseReversals?: Resolver<Array<ResolversTypes['YearEndCloseReversal']>, ParentType, ContextType, RequireFields<QueryYearEndCloseReversalsArgs, 'fiscalYear'>>;
+  yearEndCloseReversalsConnection?: Resolver<ResolversTypes['YearEndCloseReversalConnection'], ParentType, ContextType, RequireFields<QueryYearEndCloseReversalsConnectionArgs, 'fiscalYear' | 'first'>>;
 }>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
@@ -1650,6 +1689,16 @@ export type YearEndCloseReversalResolvers<ContextType = Context, ParentType exte
   reversalEntryId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
 }>;
 
+export type YearEndCloseReversalConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['YearEndCloseReversalConnection'] = ResolversParentTypes['YearEndCloseReversalConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['YearEndCloseReversalEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type YearEndCloseReversalEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['YearEndCloseReversalEdge'] = ResolversParentTypes['YearEndCloseReversalEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['YearEndCloseReversal'], ParentType, ContextType>;
+}>;
+
 export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['link__Import'], any> {
   name: 'link__Import';
 }
@@ -1708,6 +1757,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   YearEndClose?: YearEndCloseResolvers<ContextType>;
   YearEndCloseLine?: YearEndCloseLineResolvers<ContextType>;
   YearEndCloseReversal?: YearEndCloseReversalResolvers<ContextType>;
+  YearEndCloseReversalConnection?: YearEndCloseReversalConnectionResolvers<ContextType>;
+  YearEndCloseReversalEdge?: YearEndCloseReversalEdgeResolvers<ContextType>;
   link__Import?: GraphQLScalarType;
   federation__FieldSet?: GraphQLScalarType;
   federation__Scope?: GraphQLScalarType;

@@ -724,16 +724,50 @@ export type Integration = {
   grants: Array<IntegrationGrant>;
   /** Its firm-level access (the firm dashboard over its clients), or null: none. */
   firmGrant?: Maybe<IntegrationFirmGrant>;
-  /** Its client secrets, revoked ones included (never the secret itself). */
+  /**
+   * Its client secrets, revoked ones included (never the secret itself), oldest first. At most every
+   * secret it was ever given: use secretsConnection.
+   * @deprecated Grows with each rotation (revoked secrets are kept): use secretsConnection, which pages them.
+   */
   secrets: Array<IntegrationSecret>;
-  /** The application versions whose documents it may run, retired ones included. */
+  /**
+   * Its client secrets, revoked ones included (never the secret itself), oldest first (by creation,
+   * then client id). At most `first` a page: 0 to 500 (default 100; BAD_USER_INPUT naming `first`
+   * otherwise).
+   */
+  secretsConnection: IntegrationSecretConnection;
+  /**
+   * The application versions whose documents it may run, retired ones included, oldest first. At most
+   * every version ever published: use trustedDocumentVersionsConnection.
+   * @deprecated Grows with each published version: use trustedDocumentVersionsConnection, which pages them.
+   */
   trustedDocumentVersions: Array<TrustedDocumentVersion>;
+  /**
+   * The application versions whose documents it may run, retired ones included, oldest first (by
+   * publication, then version). At most `first` a page: 0 to 500 (default 100; BAD_USER_INPUT naming
+   * `first` otherwise).
+   */
+  trustedDocumentVersionsConnection: TrustedDocumentVersionConnection;
   /** Whether it may send documents that are not among its trusted documents (off by default). */
   allowArbitraryDocuments: Scalars['Boolean']['output'];
   /** For an entity key, the one client it is bound to; null for a partner integration. */
   boundTo?: Maybe<Tenant>;
   /** Its client id at the firm's OIDC provider, if that provider issues its tokens. */
   oidcClientId?: Maybe<Scalars['String']['output']>;
+};
+
+
+/** A partner's system acting for the firm, on the clients it is granted. */
+export type IntegrationSecretsConnectionArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** A partner's system acting for the firm, on the clients it is granted. */
+export type IntegrationTrustedDocumentVersionsConnectionArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** The trusted documents of one version of a partner's application. */
@@ -828,6 +862,42 @@ export type IntegrationEdge = {
   cursor: Scalars['String']['output'];
   /** The integration. */
   node: Integration;
+};
+
+/** A Relay connection over one integration's client secrets. */
+export type IntegrationSecretConnection = {
+  __typename?: 'IntegrationSecretConnection';
+  /** One edge per secret of this page, oldest first. */
+  edges: Array<IntegrationSecretEdge>;
+  /** Where this page stands; pass endCursor as `after` for the next. */
+  pageInfo: PageInfo;
+};
+
+/** A client secret and its cursor. */
+export type IntegrationSecretEdge = {
+  __typename?: 'IntegrationSecretEdge';
+  /** Opaque; valid as `after` of the same integration's secretsConnection. */
+  cursor: Scalars['String']['output'];
+  /** The secret (never the secret itself). */
+  node: IntegrationSecret;
+};
+
+/** A Relay connection over one integration's trusted-document versions. */
+export type TrustedDocumentVersionConnection = {
+  __typename?: 'TrustedDocumentVersionConnection';
+  /** One edge per version of this page, oldest first. */
+  edges: Array<TrustedDocumentVersionEdge>;
+  /** Where this page stands; pass endCursor as `after` for the next. */
+  pageInfo: PageInfo;
+};
+
+/** A trusted-document version and its cursor. */
+export type TrustedDocumentVersionEdge = {
+  __typename?: 'TrustedDocumentVersionEdge';
+  /** Opaque; valid as `after` of the same integration's trustedDocumentVersionsConnection. */
+  cursor: Scalars['String']['output'];
+  /** The version. */
+  node: TrustedDocumentVersion;
 };
 
 /** A person to add to the firm (needs Firm.ManageUsers). */
@@ -1360,6 +1430,10 @@ export type ResolversTypes = ResolversObject<{
   IntegrationUsage: ResolverTypeWrapper<IntegrationUsageModel>;
   IntegrationConnection: ResolverTypeWrapper<Omit<IntegrationConnection, 'edges'> & { edges: Array<ResolversTypes['IntegrationEdge']> }>;
   IntegrationEdge: ResolverTypeWrapper<Omit<IntegrationEdge, 'node'> & { node: ResolversTypes['Integration'] }>;
+  IntegrationSecretConnection: ResolverTypeWrapper<Omit<IntegrationSecretConnection, 'edges'> & { edges: Array<ResolversTypes['IntegrationSecretEdge']> }>;
+  IntegrationSecretEdge: ResolverTypeWrapper<Omit<IntegrationSecretEdge, 'node'> & { node: ResolversTypes['IntegrationSecret'] }>;
+  TrustedDocumentVersionConnection: ResolverTypeWrapper<Omit<TrustedDocumentVersionConnection, 'edges'> & { edges: Array<ResolversTypes['TrustedDocumentVersionEdge']> }>;
+  TrustedDocumentVersionEdge: ResolverTypeWrapper<Omit<TrustedDocumentVersionEdge, 'node'> & { node: ResolversTypes['TrustedDocumentVersion'] }>;
   AddFirmMemberInput: AddFirmMemberInput;
   FirmMember: ResolverTypeWrapper<FirmMemberModel>;
   ClientRole: ResolverTypeWrapper<ClientRoleModel>;
@@ -1417,6 +1491,10 @@ export type ResolversParentTypes = ResolversObject<{
   IntegrationUsage: IntegrationUsageModel;
   IntegrationConnection: Omit<IntegrationConnection, 'edges'> & { edges: Array<ResolversParentTypes['IntegrationEdge']> };
   IntegrationEdge: Omit<IntegrationEdge, 'node'> & { node: ResolversParentTypes['Integration'] };
+  IntegrationSecretConnection: Omit<IntegrationSecretConnection, 'edges'> & { edges: Array<ResolversParentTypes['IntegrationSecretEdge']> };
+  IntegrationSecretEdge: Omit<IntegrationSecretEdge, 'node'> & { node: ResolversParentTypes['IntegrationSecret'] };
+  TrustedDocumentVersionConnection: Omit<TrustedDocumentVersionConnection, 'edges'> & { edges: Array<ResolversParentTypes['TrustedDocumentVersionEdge']> };
+  TrustedDocumentVersionEdge: Omit<TrustedDocumentVersionEdge, 'node'> & { node: ResolversParentTypes['TrustedDocumentVersion'] };
   AddFirmMemberInput: AddFirmMemberInput;
   FirmMember: FirmMemberModel;
   ClientRole: ClientRoleModel;
@@ -1620,7 +1698,9 @@ export type IntegrationResolvers<ContextType = Context, ParentType extends Resol
   grants?: Resolver<Array<ResolversTypes['IntegrationGrant']>, ParentType, ContextType>;
   firmGrant?: Resolver<Maybe<ResolversTypes['IntegrationFirmGrant']>, ParentType, ContextType>;
   secrets?: Resolver<Array<ResolversTypes['IntegrationSecret']>, ParentType, ContextType>;
+  secretsConnection?: Resolver<ResolversTypes['IntegrationSecretConnection'], ParentType, ContextType, RequireFields<IntegrationSecretsConnectionArgs, 'first'>>;
   trustedDocumentVersions?: Resolver<Array<ResolversTypes['TrustedDocumentVersion']>, ParentType, ContextType>;
+  trustedDocumentVersionsConnection?: Resolver<ResolversTypes['TrustedDocumentVersionConnection'], ParentType, ContextType, RequireFields<IntegrationTrustedDocumentVersionsConnectionArgs, 'first'>>;
   allowArbitraryDocuments?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   boundTo?: Resolver<Maybe<ResolversTypes['Tenant']>, ParentType, ContextType>;
   oidcClientId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1679,6 +1759,26 @@ export type IntegrationConnectionResolvers<ContextType = Context, ParentType ext
 export type IntegrationEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IntegrationEdge'] = ResolversParentTypes['IntegrationEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Integration'], ParentType, ContextType>;
+}>;
+
+export type IntegrationSecretConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IntegrationSecretConnection'] = ResolversParentTypes['IntegrationSecretConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['IntegrationSecretEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type IntegrationSecretEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IntegrationSecretEdge'] = ResolversParentTypes['IntegrationSecretEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['IntegrationSecret'], ParentType, ContextType>;
+}>;
+
+export type TrustedDocumentVersionConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TrustedDocumentVersionConnection'] = ResolversParentTypes['TrustedDocumentVersionConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['TrustedDocumentVersionEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type TrustedDocumentVersionEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TrustedDocumentVersionEdge'] = ResolversParentTypes['TrustedDocumentVersionEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['TrustedDocumentVersion'], ParentType, ContextType>;
 }>;
 
 export type FirmMemberResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FirmMember'] = ResolversParentTypes['FirmMember']> = ResolversObject<{
@@ -1859,6 +1959,10 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   IntegrationUsage?: IntegrationUsageResolvers<ContextType>;
   IntegrationConnection?: IntegrationConnectionResolvers<ContextType>;
   IntegrationEdge?: IntegrationEdgeResolvers<ContextType>;
+  IntegrationSecretConnection?: IntegrationSecretConnectionResolvers<ContextType>;
+  IntegrationSecretEdge?: IntegrationSecretEdgeResolvers<ContextType>;
+  TrustedDocumentVersionConnection?: TrustedDocumentVersionConnectionResolvers<ContextType>;
+  TrustedDocumentVersionEdge?: TrustedDocumentVersionEdgeResolvers<ContextType>;
   FirmMember?: FirmMemberResolvers<ContextType>;
   ClientRole?: ClientRoleResolvers<ContextType>;
   FirmMemberConnection?: FirmMemberConnectionResolvers<ContextType>;

@@ -32,7 +32,12 @@ import {
   secretsOf,
   setIntegrationStatus,
 } from '../services/integrations.service.ts';
-import { pageEntityKeys, pageIntegrations } from '../services/lists-page.service.ts';
+import {
+  pageEntityKeys,
+  pageIntegrations,
+  pageSecrets,
+  pageTrustedDocumentVersions,
+} from '../services/lists-page.service.ts';
 import {
   allowArbitraryDocuments,
   publishTrustedDocuments,
@@ -138,6 +143,8 @@ export const Integration: IntegrationResolvers = {
   firmGrant: (i, _a, ctx) => firmGrantOf(ctx.control, i.id),
   secrets: (i, _a, ctx) => secretsOf(ctx.control, i.id),
   trustedDocumentVersions: (i, _a, ctx) => trustedDocumentVersions(ctx.control, i.id),
+  secretsConnection: (i, args, ctx) => pageSecrets(ctx.control, i.id, args),
+  trustedDocumentVersionsConnection: (i, args, ctx) => pageTrustedDocumentVersions(ctx.control, i.id, args),
   boundTo: (i, _a, ctx) => (i.boundTenantId ? tenantById(ctx, i.boundTenantId) : null),
 };
 
