@@ -59,6 +59,12 @@ describe('registering and granting integrations', () => {
     const i = await create('Invoicing Bridge');
     const ok = await grant(i.id, 'cafe-boquete', ['Invoice.Create', 'GL.Read', 'GL.Read']);
     expect(ok.data?.grantIntegrationAccess.permissions).toEqual(['GL.Read', 'Invoice.Create']);
+    // The same grant, typed: the Permission enum's values.
+    const typed = await as('admin')<{ integration: { grants: { grantedPermissions: string[] }[] } }>(
+      'query($id: ID!) { integration(id: $id) { grants { grantedPermissions } } }',
+      { id: i.id },
+    );
+    expect(typed.data?.integration.grants).toEqual([{ grantedPermissions: ['GL_READ', 'INVOICE_CREATE'] }]);
     expect(codes(await grant(i.id, 'cafe-boquete', ['GL.Launder']))).toEqual(['BAD_USER_INPUT']);
     expect(codes(await grant(i.id, 'cafe-boquete', []))).toEqual(['BAD_USER_INPUT']);
     expect(codes(await grant(i.id, 'cafe-boquete', ['Tenant.Provision']))).toEqual(['BAD_USER_INPUT']);

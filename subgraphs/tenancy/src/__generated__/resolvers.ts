@@ -655,13 +655,51 @@ export type ErrorCode =
   /** The restored books did not match the backup (chain head, trial balance or row counts): nothing was kept. */
   | 'RESTORE_VERIFICATION_FAILED';
 
+/** What kind of refusal an error code is: the groups of the catalogue. */
+export type ErrorGroup =
+  /** Who the caller is and what they may do: tokens, memberships, permissions. */
+  | 'ACCESS'
+  /** The HTTP request itself: its method, media type, size, shape, or an operation not served. */
+  | 'HTTP'
+  /** A client's database or a service did not answer in time. */
+  | 'AVAILABILITY'
+  /** Too many requests: the caller is throttled (retry after the time given). */
+  | 'RATE'
+  /** An operation too large or complex for the limits, refused before it runs. */
+  | 'DEMAND'
+  /** Arguments that are malformed, out of range or refer to nothing. */
+  | 'INPUT'
+  /** The posting rules of the books: balance, accounts, dates, the books' integrity. */
+  | 'POSTING'
+  /** Invoices, bills, receipts, payments and notes: their life cycle and settlement. */
+  | 'DOCUMENTS'
+  /** Receivable and payable control accounts, which only documents post to. */
+  | 'CONTROL_ACCOUNTS'
+  /** Read-only SQL investigations of one client's books. */
+  | 'INVESTIGATION'
+  /** Exchange rates: missing, stale, overridden or unknown currencies. */
+  | 'FX'
+  /** Partners' systems and entity keys: their grants, secrets and trusted documents. */
+  | 'PARTNER_INTEGRATIONS'
+  /** The firm's clients, people, roles and settings. */
+  | 'FIRM_ADMINISTRATION'
+  /** Posting periods, month-end closes, batches and the year-end close. */
+  | 'PERIODS'
+  /** Clients' backups, restores and legal holds. */
+  | 'BACKUPS';
+
 /** One error code and what it means. */
 export type ErrorCodeInfo = {
   __typename?: 'ErrorCodeInfo';
   /** The code, as it arrives in extensions.code. */
   code: ErrorCode;
-  /** What kind of refusal it is (access, input, posting, periods, …). */
+  /**
+   * What kind of refusal it is, in words (access, input, posting, periods, …).
+   * @deprecated A closed set typed as String: use errorGroup, the ErrorGroup enum.
+   */
   group: Scalars['String']['output'];
+  /** What kind of refusal it is. */
+  errorGroup: ErrorGroup;
   /** What it means and what the caller can do about it. */
   description: Scalars['String']['output'];
 };
@@ -684,6 +722,87 @@ export type EntityKeyAccess =
   | 'READ_ONLY'
   /** Sales invoices and customer receipts, created and issued; customers and items read. */
   | 'INVOICING';
+
+/** A permission constant (packages/permissions), e.g. GL_READ for GL.Read. */
+export type Permission =
+  /** Read the books: accounts, journal entries, reports. (GL.Read) */
+  | 'GL.Read'
+  /** Write journal entry drafts. (GL.Draft) */
+  | 'GL.Draft'
+  /** Approve journal entry drafts (someone else's). (GL.Approve) */
+  | 'GL.Approve'
+  /** Post journal entries. (GL.Post) */
+  | 'GL.Post'
+  /** Void posted journal entries (by a reversal). (GL.Void) */
+  | 'GL.Void'
+  /** Export the ledger. (GL.Export) */
+  | 'GL.Export'
+  /** Add and change accounts of the chart. (Account.Manage) */
+  | 'Account.Manage'
+  /** Add and change customers and vendors. (Party.Manage) */
+  | 'Party.Manage'
+  /** Add and change items. (Item.Manage) */
+  | 'Item.Manage'
+  /** Change document numbering prefixes. (Numbering.Manage) */
+  | 'Numbering.Manage'
+  /** Create sales invoices, credit notes and customer receipts. (Invoice.Create) */
+  | 'Invoice.Create'
+  /** Issue (post) sales invoices, credit notes and customer receipts. (Invoice.Approve) */
+  | 'Invoice.Approve'
+  /** Void issued sales documents. (Invoice.Void) */
+  | 'Invoice.Void'
+  /** Create vendor bills and debit notes. (PurchaseInvoice.Create) */
+  | 'PurchaseInvoice.Create'
+  /** Post vendor bills and debit notes. (PurchaseInvoice.Post) */
+  | 'PurchaseInvoice.Post'
+  /** Void posted purchase documents. (PurchaseInvoice.Void) */
+  | 'PurchaseInvoice.Void'
+  /** Create vendor payments. (Payment.Create) */
+  | 'Payment.Create'
+  /** Post vendor payments. (Payment.Post) */
+  | 'Payment.Post'
+  /** Void posted payments. (Payment.Void) */
+  | 'Payment.Void'
+  /** Read posting periods, closes and the year-end close. (Period.Read) */
+  | 'Period.Read'
+  /** Lock and unlock months short of LOCKED. (Period.Lock) */
+  | 'Period.Lock'
+  /** Approve a month-end close (someone else's). (Period.Close) */
+  | 'Period.Close'
+  /** Start and submit month-end closes; prepare the year-end close. (Period.PrepareClose) */
+  | 'Period.PrepareClose'
+  /** Start period batches over many clients. (Period.Batch) */
+  | 'Period.Batch'
+  /** Request and approve the reversal of a year-end close. (PostingPeriod.ReverseClose) */
+  | 'PostingPeriod.ReverseClose'
+  /** Open fiscal years. (Year.Open) */
+  | 'Year.Open'
+  /** Approve the year-end close. (Year.Close) */
+  | 'Year.Close'
+  /** Sign a closed year off as audited. (Year.Audit) */
+  | 'Year.Audit'
+  /** Read exchange rates and the rate refresh. (FX.Read) */
+  | 'FX.Read'
+  /** Force an exchange rate for a date. (FX.OverrideRate) */
+  | 'FX.OverrideRate'
+  /** Read a client's audit trail and history. (Audit.Read) */
+  | 'Audit.Read'
+  /** Run read-only SQL investigations of a client's books. (Audit.Investigate) */
+  | 'Audit.Investigate'
+  /** Read the firm's own trail (control plane). (Audit.ReadFirm) */
+  | 'Audit.ReadFirm'
+  /** Read the client itself. (Tenant.Read) */
+  | 'Tenant.Read'
+  /** Provision new clients. (Tenant.Provision) */
+  | 'Tenant.Provision'
+  /** Manage a client: its settings, backups and entity keys. (Tenant.Manage) */
+  | 'Tenant.Manage'
+  /** The firm's dashboard: close board, exceptions, stale rates, batches. (Firm.Dashboard) */
+  | 'Firm.Dashboard'
+  /** Manage the firm's people and their roles. (Firm.ManageUsers) */
+  | 'Firm.ManageUsers'
+  /** Register partner integrations, grant them access, issue their secrets. (Integration.Manage) */
+  | 'Integration.Manage';
 
 /** A partner's system to register. */
 export type CreateIntegrationInput = {
@@ -788,8 +907,13 @@ export type IntegrationGrant = {
   __typename?: 'IntegrationGrant';
   /** The client it applies to. */
   tenant: Tenant;
-  /** Permission constants: at most one of each client-level permission. */
+  /**
+   * Permission constants: at most one of each client-level permission.
+   * @deprecated A closed set typed as String: use grantedPermissions, the Permission enum.
+   */
   permissions: Array<Scalars['String']['output']>;
+  /** The permissions granted: at most one of each client-level permission. */
+  grantedPermissions: Array<Permission>;
   /** When the grant ends; null: never. */
   expiresAt?: Maybe<Scalars['DateTime']['output']>;
   /** When it was granted (or last replaced). */
@@ -799,8 +923,13 @@ export type IntegrationGrant = {
 /** What an integration may do at the firm level, with no client chosen. */
 export type IntegrationFirmGrant = {
   __typename?: 'IntegrationFirmGrant';
-  /** Firm-level permission constants (Firm.Dashboard): at most one of each. */
+  /**
+   * Firm-level permission constants (Firm.Dashboard): at most one of each.
+   * @deprecated A closed set typed as String: use grantedPermissions, the Permission enum.
+   */
   permissions: Array<Scalars['String']['output']>;
+  /** The firm-level permissions granted (FIRM_DASHBOARD): at most one of each. */
+  grantedPermissions: Array<Permission>;
   /** When the grant ends; null: never. */
   expiresAt?: Maybe<Scalars['DateTime']['output']>;
   /** When it was granted (or last replaced). */
@@ -1415,9 +1544,11 @@ export type ResolversTypes = ResolversObject<{
   BackupStatus: BackupStatus;
   ClientBackup: ResolverTypeWrapper<ClientBackupModel>;
   ErrorCode: ErrorCode;
+  ErrorGroup: ErrorGroup;
   ErrorCodeInfo: ResolverTypeWrapper<ErrorCodeInfo>;
   CreateEntityKeyInput: CreateEntityKeyInput;
   EntityKeyAccess: EntityKeyAccess;
+  Permission: ResolverTypeWrapper<Permission>;
   CreateIntegrationInput: CreateIntegrationInput;
   IntegrationStatus: IntegrationStatus;
   Integration: ResolverTypeWrapper<IntegrationModel>;
@@ -1686,8 +1817,11 @@ export type ClientBackupResolvers<ContextType = Context, ParentType extends Reso
 export type ErrorCodeInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ErrorCodeInfo'] = ResolversParentTypes['ErrorCodeInfo']> = ResolversObject<{
   code?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
   group?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  errorGroup?: Resolver<ResolversTypes['ErrorGroup'], ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
+
+export type PermissionResolvers = { GL_READ: 'GL.Read', GL_DRAFT: 'GL.Draft', GL_APPROVE: 'GL.Approve', GL_POST: 'GL.Post', GL_VOID: 'GL.Void', GL_EXPORT: 'GL.Export', ACCOUNT_MANAGE: 'Account.Manage', PARTY_MANAGE: 'Party.Manage', ITEM_MANAGE: 'Item.Manage', NUMBERING_MANAGE: 'Numbering.Manage', INVOICE_CREATE: 'Invoice.Create', INVOICE_APPROVE: 'Invoice.Approve', INVOICE_VOID: 'Invoice.Void', PURCHASE_INVOICE_CREATE: 'PurchaseInvoice.Create', PURCHASE_INVOICE_POST: 'PurchaseInvoice.Post', PURCHASE_INVOICE_VOID: 'PurchaseInvoice.Void', PAYMENT_CREATE: 'Payment.Create', PAYMENT_POST: 'Payment.Post', PAYMENT_VOID: 'Payment.Void', PERIOD_READ: 'Period.Read', PERIOD_LOCK: 'Period.Lock', PERIOD_CLOSE: 'Period.Close', PERIOD_PREPARE_CLOSE: 'Period.PrepareClose', PERIOD_BATCH: 'Period.Batch', POSTING_PERIOD_REVERSE_CLOSE: 'PostingPeriod.ReverseClose', YEAR_OPEN: 'Year.Open', YEAR_CLOSE: 'Year.Close', YEAR_AUDIT: 'Year.Audit', FX_READ: 'FX.Read', FX_OVERRIDE_RATE: 'FX.OverrideRate', AUDIT_READ: 'Audit.Read', AUDIT_INVESTIGATE: 'Audit.Investigate', AUDIT_READ_FIRM: 'Audit.ReadFirm', TENANT_READ: 'Tenant.Read', TENANT_PROVISION: 'Tenant.Provision', TENANT_MANAGE: 'Tenant.Manage', FIRM_DASHBOARD: 'Firm.Dashboard', FIRM_MANAGE_USERS: 'Firm.ManageUsers', INTEGRATION_MANAGE: 'Integration.Manage' };
 
 export type IntegrationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Integration'] = ResolversParentTypes['Integration']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1716,12 +1850,14 @@ export type TrustedDocumentVersionResolvers<ContextType = Context, ParentType ex
 export type IntegrationGrantResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IntegrationGrant'] = ResolversParentTypes['IntegrationGrant']> = ResolversObject<{
   tenant?: Resolver<ResolversTypes['Tenant'], ParentType, ContextType>;
   permissions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  grantedPermissions?: Resolver<Array<ResolversTypes['Permission']>, ParentType, ContextType>;
   expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   grantedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type IntegrationFirmGrantResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IntegrationFirmGrant'] = ResolversParentTypes['IntegrationFirmGrant']> = ResolversObject<{
   permissions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  grantedPermissions?: Resolver<Array<ResolversTypes['Permission']>, ParentType, ContextType>;
   expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   grantedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
@@ -1949,6 +2085,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   BackupLegalHold?: BackupLegalHoldResolvers<ContextType>;
   ClientBackup?: ClientBackupResolvers<ContextType>;
   ErrorCodeInfo?: ErrorCodeInfoResolvers<ContextType>;
+  Permission?: PermissionResolvers;
   Integration?: IntegrationResolvers<ContextType>;
   TrustedDocumentVersion?: TrustedDocumentVersionResolvers<ContextType>;
   IntegrationGrant?: IntegrationGrantResolvers<ContextType>;

@@ -1,5 +1,6 @@
 import { integrationUsageBetween } from '@cifra/db';
 import { badInput, DomainError, parseId } from '@cifra/domain';
+import { isPermission } from '@cifra/permissions';
 import type {
   IntegrationFirmGrantResolvers,
   IntegrationGrantResolvers,
@@ -157,10 +158,13 @@ export const IntegrationGrant: IntegrationGrantResolvers = {
     return row;
   },
   grantedAt: (g) => g.createdAt,
+  // A constant no longer known (granted by an older version) is left out of the typed list.
+  grantedPermissions: (g) => g.permissions.filter(isPermission),
 };
 
 export const IntegrationFirmGrant: IntegrationFirmGrantResolvers = {
   grantedAt: (g) => g.createdAt,
+  grantedPermissions: (g) => g.permissions.filter(isPermission),
 };
 
 export const IntegrationUsage: IntegrationUsageResolvers = {
