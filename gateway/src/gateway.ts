@@ -34,6 +34,7 @@ import {
   queryLengthLimit,
   tokenLimitError,
 } from './demand-control.ts';
+import { continueAfterAdmission } from './expect-continue.ts';
 import type { GatewayContext } from './gateway-context.ts';
 import { forgetAccessAfterMutations, integrationUsagePlugin, noSubscriptions } from './gateway-plugins.ts';
 import { type LocalSignIn, localSignInRouter } from './local-sign-in.ts';
@@ -340,6 +341,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     app.use(jsonErrors(log));
     const s = app.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve(s));
     tuneKeepAlive(s);
+    // Expect: 100-continue is answered after admission, so a refused body is never sent.
+    continueAfterAdmission(s);
   });
   const { port } = http.address() as AddressInfo;
   return {
