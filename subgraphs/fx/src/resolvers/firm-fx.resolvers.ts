@@ -18,7 +18,7 @@ export interface StaleRateUsageModel {
 
 /** Pages of the stale-rate view's clients (100 by default, at most 500) and entries (at most 1,000). */
 export const STALE_CLIENT_PAGE = { default: 100, max: 500 } as const;
-export const STALE_ENTRY_PAGE = { default: 100, max: 1_000 } as const;
+export const STALE_ENTRY_PAGE = { default: 100, max: 1_000, keyParts: 5 } as const;
 
 /** The firm's FX views: firm-level, across the caller's clients. */
 export const firmFxQueries: Pick<QueryResolvers, 'staleRateUsage'> = {
