@@ -241,6 +241,15 @@ describe('request bodies: refused for their size before they are read', () => {
     );
     expect(form.continued).toBe(true);
     expect(form.status).toBe(401);
+    // An expectation the gateway does not know: 417 with its code, no body read, the connection closed.
+    const odd = await expectContinue(
+      t.stack.gatewayUrl,
+      { ...headers('client'), expect: 'something-else' },
+      JSON.stringify({ query: ACCOUNTS }),
+    );
+    expect(odd).toMatchObject({ status: 417, continued: false });
+    expect(odd.headers.connection).toBe('close');
+    expect(odd.body.errors?.[0]?.extensions).toEqual({ code: 'EXPECTATION_FAILED' });
   });
 
   it('answers Expect: 100-continue with 429 when the announced body would overdraw the bucket', async () => {

@@ -111,6 +111,11 @@ export const ERROR_CATALOGUE = {
     group: 'HTTP and the request itself',
     description: 'HTTP 415: anything but `application/json`.',
   },
+  EXPECTATION_FAILED: {
+    group: 'HTTP and the request itself',
+    description:
+      'HTTP 417: an `Expect` header other than `100-continue`; the body is not read and the connection is closed.',
+  },
   OPERATION_NOT_SUPPORTED: {
     group: 'HTTP and the request itself',
     description: 'HTTP 400: subscriptions are not served.',

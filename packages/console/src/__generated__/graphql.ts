@@ -162,6 +162,8 @@ export type ErrorCode =
   | 'DRAFT_STALE'
   /** Every earlier month of the fiscal year must be LOCKED first. */
   | 'EARLIER_PERIOD_NOT_LOCKED'
+  /** HTTP 417: an `Expect` header other than `100-continue`; the body is not read and the connection is closed. */
+  | 'EXPECTATION_FAILED'
   /** Not a member of that client, walled off it with `NO_ACCESS`, or a permission the field or mutation needs is missing. */
   | 'FORBIDDEN'
   /** The query text is not GraphQL. */

@@ -661,6 +661,8 @@ export type ErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   /** HTTP 415: anything but `application/json`. */
   | 'UNSUPPORTED_MEDIA_TYPE'
+  /** HTTP 417: an `Expect` header other than `100-continue`; the body is not read and the connection is closed. */
+  | 'EXPECTATION_FAILED'
   /** HTTP 400: subscriptions are not served. */
   | 'OPERATION_NOT_SUPPORTED'
   /** The query text is not GraphQL. */
