@@ -725,87 +725,6 @@ export type EntityKeyAccess =
   /** Sales invoices and customer receipts, created and issued; customers and items read. */
   | 'INVOICING';
 
-/** A permission constant (packages/permissions), e.g. GL_READ for GL.Read. */
-export type Permission =
-  /** Read the books: accounts, journal entries, reports. (GL.Read) */
-  | 'GL.Read'
-  /** Write journal entry drafts. (GL.Draft) */
-  | 'GL.Draft'
-  /** Approve journal entry drafts (someone else's). (GL.Approve) */
-  | 'GL.Approve'
-  /** Post journal entries. (GL.Post) */
-  | 'GL.Post'
-  /** Void posted journal entries (by a reversal). (GL.Void) */
-  | 'GL.Void'
-  /** Export the ledger. (GL.Export) */
-  | 'GL.Export'
-  /** Add and change accounts of the chart. (Account.Manage) */
-  | 'Account.Manage'
-  /** Add and change customers and vendors. (Party.Manage) */
-  | 'Party.Manage'
-  /** Add and change items. (Item.Manage) */
-  | 'Item.Manage'
-  /** Change document numbering prefixes. (Numbering.Manage) */
-  | 'Numbering.Manage'
-  /** Create sales invoices, credit notes and customer receipts. (Invoice.Create) */
-  | 'Invoice.Create'
-  /** Issue (post) sales invoices, credit notes and customer receipts. (Invoice.Approve) */
-  | 'Invoice.Approve'
-  /** Void issued sales documents. (Invoice.Void) */
-  | 'Invoice.Void'
-  /** Create vendor bills and debit notes. (PurchaseInvoice.Create) */
-  | 'PurchaseInvoice.Create'
-  /** Post vendor bills and debit notes. (PurchaseInvoice.Post) */
-  | 'PurchaseInvoice.Post'
-  /** Void posted purchase documents. (PurchaseInvoice.Void) */
-  | 'PurchaseInvoice.Void'
-  /** Create vendor payments. (Payment.Create) */
-  | 'Payment.Create'
-  /** Post vendor payments. (Payment.Post) */
-  | 'Payment.Post'
-  /** Void posted payments. (Payment.Void) */
-  | 'Payment.Void'
-  /** Read posting periods, closes and the year-end close. (Period.Read) */
-  | 'Period.Read'
-  /** Lock and unlock months short of LOCKED. (Period.Lock) */
-  | 'Period.Lock'
-  /** Approve a month-end close (someone else's). (Period.Close) */
-  | 'Period.Close'
-  /** Start and submit month-end closes; prepare the year-end close. (Period.PrepareClose) */
-  | 'Period.PrepareClose'
-  /** Start period batches over many clients. (Period.Batch) */
-  | 'Period.Batch'
-  /** Request and approve the reversal of a year-end close. (PostingPeriod.ReverseClose) */
-  | 'PostingPeriod.ReverseClose'
-  /** Open fiscal years. (Year.Open) */
-  | 'Year.Open'
-  /** Approve the year-end close. (Year.Close) */
-  | 'Year.Close'
-  /** Sign a closed year off as audited. (Year.Audit) */
-  | 'Year.Audit'
-  /** Read exchange rates and the rate refresh. (FX.Read) */
-  | 'FX.Read'
-  /** Force an exchange rate for a date. (FX.OverrideRate) */
-  | 'FX.OverrideRate'
-  /** Read a client's audit trail and history. (Audit.Read) */
-  | 'Audit.Read'
-  /** Run read-only SQL investigations of a client's books. (Audit.Investigate) */
-  | 'Audit.Investigate'
-  /** Read the firm's own trail (control plane). (Audit.ReadFirm) */
-  | 'Audit.ReadFirm'
-  /** Read the client itself. (Tenant.Read) */
-  | 'Tenant.Read'
-  /** Provision new clients. (Tenant.Provision) */
-  | 'Tenant.Provision'
-  /** Manage a client: its settings, backups and entity keys. (Tenant.Manage) */
-  | 'Tenant.Manage'
-  /** The firm's dashboard: close board, exceptions, stale rates, batches. (Firm.Dashboard) */
-  | 'Firm.Dashboard'
-  /** Manage the firm's people and their roles. (Firm.ManageUsers) */
-  | 'Firm.ManageUsers'
-  /** Register partner integrations, grant them access, issue their secrets. (Integration.Manage) */
-  | 'Integration.Manage';
-
 /** A partner's system to register. */
 export type CreateIntegrationInput = {
   /** What the firm calls the partner's system (unique in the firm). */
@@ -1106,6 +1025,87 @@ export type PageInfo = {
   /** The cursor of the last edge of this page; null when the page is empty. */
   endCursor?: Maybe<Scalars['String']['output']>;
 };
+
+/** A permission constant (packages/permissions), e.g. GL_READ for GL.Read. */
+export type Permission =
+  /** Read the books: accounts, journal entries, reports. (GL.Read) */
+  | 'GL.Read'
+  /** Write journal entry drafts. (GL.Draft) */
+  | 'GL.Draft'
+  /** Approve journal entry drafts (someone else's). (GL.Approve) */
+  | 'GL.Approve'
+  /** Post journal entries. (GL.Post) */
+  | 'GL.Post'
+  /** Void posted journal entries (by a reversal). (GL.Void) */
+  | 'GL.Void'
+  /** Export the ledger. (GL.Export) */
+  | 'GL.Export'
+  /** Add and change accounts of the chart. (Account.Manage) */
+  | 'Account.Manage'
+  /** Add and change customers and vendors. (Party.Manage) */
+  | 'Party.Manage'
+  /** Add and change items. (Item.Manage) */
+  | 'Item.Manage'
+  /** Change document numbering prefixes. (Numbering.Manage) */
+  | 'Numbering.Manage'
+  /** Create sales invoices, credit notes and customer receipts. (Invoice.Create) */
+  | 'Invoice.Create'
+  /** Issue (post) sales invoices, credit notes and customer receipts. (Invoice.Approve) */
+  | 'Invoice.Approve'
+  /** Void issued sales documents. (Invoice.Void) */
+  | 'Invoice.Void'
+  /** Create vendor bills and debit notes. (PurchaseInvoice.Create) */
+  | 'PurchaseInvoice.Create'
+  /** Post vendor bills and debit notes. (PurchaseInvoice.Post) */
+  | 'PurchaseInvoice.Post'
+  /** Void posted purchase documents. (PurchaseInvoice.Void) */
+  | 'PurchaseInvoice.Void'
+  /** Create vendor payments. (Payment.Create) */
+  | 'Payment.Create'
+  /** Post vendor payments. (Payment.Post) */
+  | 'Payment.Post'
+  /** Void posted payments. (Payment.Void) */
+  | 'Payment.Void'
+  /** Read posting periods, closes and the year-end close. (Period.Read) */
+  | 'Period.Read'
+  /** Lock and unlock months short of LOCKED. (Period.Lock) */
+  | 'Period.Lock'
+  /** Approve a month-end close (someone else's). (Period.Close) */
+  | 'Period.Close'
+  /** Start and submit month-end closes; prepare the year-end close. (Period.PrepareClose) */
+  | 'Period.PrepareClose'
+  /** Start period batches over many clients. (Period.Batch) */
+  | 'Period.Batch'
+  /** Request and approve the reversal of a year-end close. (PostingPeriod.ReverseClose) */
+  | 'PostingPeriod.ReverseClose'
+  /** Open fiscal years. (Year.Open) */
+  | 'Year.Open'
+  /** Approve the year-end close. (Year.Close) */
+  | 'Year.Close'
+  /** Sign a closed year off as audited. (Year.Audit) */
+  | 'Year.Audit'
+  /** Read exchange rates and the rate refresh. (FX.Read) */
+  | 'FX.Read'
+  /** Force an exchange rate for a date. (FX.OverrideRate) */
+  | 'FX.OverrideRate'
+  /** Read a client's audit trail and history. (Audit.Read) */
+  | 'Audit.Read'
+  /** Run read-only SQL investigations of a client's books. (Audit.Investigate) */
+  | 'Audit.Investigate'
+  /** Read the firm's own trail (control plane). (Audit.ReadFirm) */
+  | 'Audit.ReadFirm'
+  /** Read the client itself. (Tenant.Read) */
+  | 'Tenant.Read'
+  /** Provision new clients. (Tenant.Provision) */
+  | 'Tenant.Provision'
+  /** Manage a client: its settings, backups and entity keys. (Tenant.Manage) */
+  | 'Tenant.Manage'
+  /** The firm's dashboard: close board, exceptions, stale rates, batches. (Firm.Dashboard) */
+  | 'Firm.Dashboard'
+  /** Manage the firm's people and their roles. (Firm.ManageUsers) */
+  | 'Firm.ManageUsers'
+  /** Register partner integrations, grant them access, issue their secrets. (Integration.Manage) */
+  | 'Integration.Manage';
 
 /** A client business of the firm, with its own database. */
 export type Tenant = {
@@ -1550,7 +1550,6 @@ export type ResolversTypes = ResolversObject<{
   ErrorCodeInfo: ResolverTypeWrapper<ErrorCodeInfo>;
   CreateEntityKeyInput: CreateEntityKeyInput;
   EntityKeyAccess: EntityKeyAccess;
-  Permission: ResolverTypeWrapper<Permission>;
   CreateIntegrationInput: CreateIntegrationInput;
   IntegrationStatus: IntegrationStatus;
   Integration: ResolverTypeWrapper<IntegrationModel>;
@@ -1573,6 +1572,7 @@ export type ResolversTypes = ResolversObject<{
   FirmMemberConnection: ResolverTypeWrapper<Omit<FirmMemberConnection, 'edges'> & { edges: Array<ResolversTypes['FirmMemberEdge']> }>;
   FirmMemberEdge: ResolverTypeWrapper<Omit<FirmMemberEdge, 'node'> & { node: ResolversTypes['FirmMember'] }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  Permission: ResolverTypeWrapper<Permission>;
   Tenant: ResolverTypeWrapper<TenantModel>;
   ClientSettings: ResolverTypeWrapper<ClientSettingsModel>;
   FxVarianceMode: FxVarianceMode;
@@ -1823,8 +1823,6 @@ export type ErrorCodeInfoResolvers<ContextType = Context, ParentType extends Res
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
-export type PermissionResolvers = { GL_READ: 'GL.Read', GL_DRAFT: 'GL.Draft', GL_APPROVE: 'GL.Approve', GL_POST: 'GL.Post', GL_VOID: 'GL.Void', GL_EXPORT: 'GL.Export', ACCOUNT_MANAGE: 'Account.Manage', PARTY_MANAGE: 'Party.Manage', ITEM_MANAGE: 'Item.Manage', NUMBERING_MANAGE: 'Numbering.Manage', INVOICE_CREATE: 'Invoice.Create', INVOICE_APPROVE: 'Invoice.Approve', INVOICE_VOID: 'Invoice.Void', PURCHASE_INVOICE_CREATE: 'PurchaseInvoice.Create', PURCHASE_INVOICE_POST: 'PurchaseInvoice.Post', PURCHASE_INVOICE_VOID: 'PurchaseInvoice.Void', PAYMENT_CREATE: 'Payment.Create', PAYMENT_POST: 'Payment.Post', PAYMENT_VOID: 'Payment.Void', PERIOD_READ: 'Period.Read', PERIOD_LOCK: 'Period.Lock', PERIOD_CLOSE: 'Period.Close', PERIOD_PREPARE_CLOSE: 'Period.PrepareClose', PERIOD_BATCH: 'Period.Batch', POSTING_PERIOD_REVERSE_CLOSE: 'PostingPeriod.ReverseClose', YEAR_OPEN: 'Year.Open', YEAR_CLOSE: 'Year.Close', YEAR_AUDIT: 'Year.Audit', FX_READ: 'FX.Read', FX_OVERRIDE_RATE: 'FX.OverrideRate', AUDIT_READ: 'Audit.Read', AUDIT_INVESTIGATE: 'Audit.Investigate', AUDIT_READ_FIRM: 'Audit.ReadFirm', TENANT_READ: 'Tenant.Read', TENANT_PROVISION: 'Tenant.Provision', TENANT_MANAGE: 'Tenant.Manage', FIRM_DASHBOARD: 'Firm.Dashboard', FIRM_MANAGE_USERS: 'Firm.ManageUsers', INTEGRATION_MANAGE: 'Integration.Manage' };
-
 export type IntegrationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Integration'] = ResolversParentTypes['Integration']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1950,6 +1948,8 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
+
+export type PermissionResolvers = { GL_READ: 'GL.Read', GL_DRAFT: 'GL.Draft', GL_APPROVE: 'GL.Approve', GL_POST: 'GL.Post', GL_VOID: 'GL.Void', GL_EXPORT: 'GL.Export', ACCOUNT_MANAGE: 'Account.Manage', PARTY_MANAGE: 'Party.Manage', ITEM_MANAGE: 'Item.Manage', NUMBERING_MANAGE: 'Numbering.Manage', INVOICE_CREATE: 'Invoice.Create', INVOICE_APPROVE: 'Invoice.Approve', INVOICE_VOID: 'Invoice.Void', PURCHASE_INVOICE_CREATE: 'PurchaseInvoice.Create', PURCHASE_INVOICE_POST: 'PurchaseInvoice.Post', PURCHASE_INVOICE_VOID: 'PurchaseInvoice.Void', PAYMENT_CREATE: 'Payment.Create', PAYMENT_POST: 'Payment.Post', PAYMENT_VOID: 'Payment.Void', PERIOD_READ: 'Period.Read', PERIOD_LOCK: 'Period.Lock', PERIOD_CLOSE: 'Period.Close', PERIOD_PREPARE_CLOSE: 'Period.PrepareClose', PERIOD_BATCH: 'Period.Batch', POSTING_PERIOD_REVERSE_CLOSE: 'PostingPeriod.ReverseClose', YEAR_OPEN: 'Year.Open', YEAR_CLOSE: 'Year.Close', YEAR_AUDIT: 'Year.Audit', FX_READ: 'FX.Read', FX_OVERRIDE_RATE: 'FX.OverrideRate', AUDIT_READ: 'Audit.Read', AUDIT_INVESTIGATE: 'Audit.Investigate', AUDIT_READ_FIRM: 'Audit.ReadFirm', TENANT_READ: 'Tenant.Read', TENANT_PROVISION: 'Tenant.Provision', TENANT_MANAGE: 'Tenant.Manage', FIRM_DASHBOARD: 'Firm.Dashboard', FIRM_MANAGE_USERS: 'Firm.ManageUsers', INTEGRATION_MANAGE: 'Integration.Manage' };
 
 export type TenantResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Tenant'] = ResolversParentTypes['Tenant'], FederationReferenceType extends FederationReferenceTypes['Tenant'] = FederationReferenceTypes['Tenant']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Tenant']> | FederationReferenceType, FederationReferenceType, ContextType>;
@@ -2087,7 +2087,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   BackupLegalHold?: BackupLegalHoldResolvers<ContextType>;
   ClientBackup?: ClientBackupResolvers<ContextType>;
   ErrorCodeInfo?: ErrorCodeInfoResolvers<ContextType>;
-  Permission?: PermissionResolvers;
   Integration?: IntegrationResolvers<ContextType>;
   TrustedDocumentVersion?: TrustedDocumentVersionResolvers<ContextType>;
   IntegrationGrant?: IntegrationGrantResolvers<ContextType>;
@@ -2107,6 +2106,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   FirmMemberConnection?: FirmMemberConnectionResolvers<ContextType>;
   FirmMemberEdge?: FirmMemberEdgeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Permission?: PermissionResolvers;
   Tenant?: TenantResolvers<ContextType>;
   ClientSettings?: ClientSettingsResolvers<ContextType>;
   SettingKey?: SettingKeyResolvers;
