@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ERROR_CATALOGUE, type ErrorEntry } from '../packages/domain/src/error-catalogue.ts';
+import { ERROR_CATALOGUE, ERROR_GROUPS, type ErrorEntry } from '../packages/domain/src/error-catalogue.ts';
 
 export const ENUM_PATH = fileURLToPath(
   new URL('../subgraphs/tenancy/src/schema/error-codes.graphql', import.meta.url),
@@ -40,8 +40,21 @@ ${values}
 `;
 }
 
+/** The groups of the catalogue, as an enum (`ErrorCodeInfo.errorGroup`). */
+function errorGroupEnum(): string {
+  const values = Object.values(ERROR_GROUPS)
+    .map((g) => `  ${description(g.description)}\n  ${g.value}`)
+    .join('\n');
+  return `"What kind of refusal an error code is: the groups of the catalogue."
+enum ErrorGroup {
+${values}
+}
+`;
+}
+
 export function errorCodeEnum(): string {
   return `${errorCodeEnumOnly()}
+${errorGroupEnum()}
 extend type Query {
   "The catalogue of error codes, each with what it means (any signed-in caller, with or without X-Tenant): at most one per ErrorCode value."
   errorCodes: [ErrorCodeInfo!]!
@@ -51,8 +64,10 @@ extend type Query {
 type ErrorCodeInfo {
   "The code, as it arrives in extensions.code."
   code: ErrorCode!
-  "What kind of refusal it is (access, input, posting, periods, …)."
-  group: String!
+  "What kind of refusal it is, in words (access, input, posting, periods, …)."
+  group: String! @deprecated(reason: "A closed set typed as String: use errorGroup, the ErrorGroup enum.")
+  "What kind of refusal it is."
+  errorGroup: ErrorGroup!
   "What it means and what the caller can do about it."
   description: String!
 }

@@ -132,14 +132,6 @@ export const UNBOUNDED_LISTS: Readonly<Record<string, string>> = {
     'a posted entry, read whole (it balances): 1,000 at most by hand, more from a document or revaluation',
   'Document.allocations': 'part of one document: the invoices one receipt or payment settles',
   'Document.settlements': 'part of one document: the receipts, payments and notes settling one invoice',
-  // Firm-wide views the scale work (issue 17) is recomputing: bounded by the firm's clients.
-  'StaleRateUsage.clients': 'firm view: one row per client the caller may see (up to 1,500); not paged yet',
-  'StaleRateUsage.entries': 'firm view: at most 1,000 entries per client, over every client; not paged yet',
-  // Lists that grow with the firm's or a client's activity: to become connections (issue 14 §7).
-  'Query.yearEndCloseReversals': 'requests to reverse one fiscal year: a handful, not paged yet',
-  'Query.exchangeRates': 'one rate per day of the range (plus overrides), the range not limited yet',
-  'Integration.secrets': 'grows with each rotation (revoked ones are kept): to become a connection',
-  'Integration.trustedDocumentVersions': 'grows with each published version: to become a connection',
 };
 
 /**

@@ -8,6 +8,7 @@ import { resolveAccess, resolveIntegrationAccess, unauthenticated } from './acce
 import { isStaff } from './audience.ts';
 import type { Authenticator } from './auth.ts';
 import { cachedAccess, cachedCaller, type GatewayCaches } from './caches.ts';
+import { continueIfAwaited } from './expect-continue.ts';
 import type { GatewayContext } from './gateway-context.ts';
 import type { IntegrationToken, IntegrationTokens } from './oauth.ts';
 import { type RequestTrace, traceOf } from './observability.ts';
@@ -183,7 +184,10 @@ export function admitByHeaders(opts: AdmissionOptions): RequestHandler {
       (admitted) => {
         res.locals.admitted = admitted;
         const max = limitFor(opts.bodyLimits, admitted.access.permissions);
-        if (declared === undefined || declared <= max) return next();
+        if (declared === undefined || declared <= max) {
+          continueIfAwaited(req, res);
+          return next();
+        }
         refuse(res, payloadTooLarge(max, declared));
         dropRest(req, largest);
       },

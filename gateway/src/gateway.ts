@@ -34,6 +34,7 @@ import {
   queryLengthLimit,
   tokenLimitError,
 } from './demand-control.ts';
+import { continueAfterAdmission, refuseUnmetExpectation } from './expect-continue.ts';
 import type { GatewayContext } from './gateway-context.ts';
 import { forgetAccessAfterMutations, integrationUsagePlugin, noSubscriptions } from './gateway-plugins.ts';
 import { type LocalSignIn, localSignInRouter } from './local-sign-in.ts';
@@ -203,6 +204,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const app = express();
   app.disable('x-powered-by');
   app.use(requestTracing(log, metrics, opts.tracing));
+  app.use(refuseUnmetExpectation);
   // Nothing is cross-origin unless the firm lists the origin; a preflight is answered here.
   const allowedOrigins = new Set(opts.corsOrigins ?? []);
   app.use(
@@ -340,6 +342,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     app.use(jsonErrors(log));
     const s = app.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve(s));
     tuneKeepAlive(s);
+    // Expect: 100-continue is answered after admission, so a refused body is never sent.
+    continueAfterAdmission(s);
   });
   const { port } = http.address() as AddressInfo;
   return {

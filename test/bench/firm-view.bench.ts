@@ -5,7 +5,9 @@
  * `CREATE DATABASE … TEMPLATE` copies of one provisioned client; each size is first read once
  * (clients not yet in the read model are read from their databases on first sight), then timed
  * warm. The ratios compare sizes measured side by side in this one run.
- * Sizes: BENCH_BOARD_RUNS, BENCH_BOARD_MID and BENCH_BOARD_CLIENTS (the boards after 10: 200 and 1,500), BENCH_BOARD_CONCURRENCY
+ * Each board is timed whole: every page of `clientsConnection` (BENCH_BOARD_PAGE a page, 500, the
+ * most it answers), one after the other, as a screen showing every client reads it.
+ * Sizes: BENCH_BOARD_RUNS, BENCH_BOARD_MID and BENCH_BOARD_CLIENTS (the boards after 10: 200 and 1,500), BENCH_BOARD_PAGE, BENCH_BOARD_CONCURRENCY
  * (the fan-out), BENCH_BATCH_CONCURRENCY (the worker's batch jobs at once), BENCH_FRESHNESS_RUNS.
  */
 import { performance } from 'node:perf_hooks';
@@ -17,8 +19,23 @@ import { cloneClients } from '../support/clients.ts';
 import { type BenchRow, defineBench, median, ms, percentile, ratio } from './harness.ts';
 
 const YEAR = new Date().getUTCFullYear();
-const BOARD = `query($y: Int!, $m: Int!) { closeBoard(year: $y, month: $m) {
-  unavailableCount behindCount clients { client { slug } availability periodState stage lastTransition { at } asOf freshness } } }`;
+/** The board a page at a time (`clientsConnection`): a whole board is every page. */
+const BOARD = `query($y: Int!, $m: Int!, $first: Int!, $after: String) { closeBoard(year: $y, month: $m) {
+  unavailableCount behindCount
+  clientsConnection(first: $first, after: $after) {
+    edges { node { client { slug } availability periodState stage lastTransition { at } asOf freshness } }
+    pageInfo { hasNextPage endCursor } } } }`;
+
+type BoardLine = { client: { slug: string }; periodState: string | null; freshness: string };
+type BoardPage = {
+  closeBoard: {
+    unavailableCount: number;
+    clientsConnection: {
+      edges: { node: BoardLine }[];
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    };
+  };
+};
 
 export default defineBench({
   name: 'firm-view',
@@ -26,6 +43,8 @@ export default defineBench({
   async run(ctx) {
     const BOARD_RUNS = ctx.size('board_runs', 11);
     const BOARD_CONCURRENCY = ctx.size('board_concurrency', 16);
+    // The largest page clientsConnection answers (500): a board of 1,500 clients is three pages.
+    const BOARD_PAGE = ctx.size('board_page', 500);
     const BATCH_CONCURRENCY = ctx.size('batch_concurrency', 8);
     const { stack, controlUrl } = await ctx.stack({
       fanOut: { concurrency: BOARD_CONCURRENCY, timeoutMs: 10_000 },
@@ -33,31 +52,55 @@ export default defineBench({
     });
     const call = gql(stack.gatewayUrl, await signLocalToken(stack.authPrivateJwk, 'senior@demo.firm'));
 
+    /** One month's whole board, page after page, as a screen showing every client reads it. */
+    async function wholeBoard(
+      month: number,
+    ): Promise<{ lines: BoardLine[]; pages: number; unavailable: number }> {
+      const lines: BoardLine[] = [];
+      let after: string | null = null;
+      let unavailable = 0;
+      for (let pages = 1; ; pages++) {
+        const r: Awaited<ReturnType<typeof call<BoardPage>>> = await call<BoardPage>(BOARD, {
+          y: YEAR,
+          m: month,
+          first: BOARD_PAGE,
+          after,
+        });
+        if (r.errors || !r.data) throw new Error(`close board answered wrongly: ${JSON.stringify(r.errors)}`);
+        const page = r.data.closeBoard.clientsConnection;
+        lines.push(...page.edges.map((e) => e.node));
+        unavailable = Math.max(unavailable, r.data.closeBoard.unavailableCount);
+        if (!page.pageInfo.hasNextPage) return { lines, pages, unavailable };
+        after = page.pageInfo.endCursor;
+      }
+    }
+
     async function boardMs(
       expected: number,
-    ): Promise<{ first: number; median: number; p90: number; connections: number }> {
+    ): Promise<{ first: number; median: number; p90: number; connections: number; pages: number }> {
       const times: number[] = [];
       let connections = 0;
+      let pages = 0;
       for (let i = 0; i < BOARD_RUNS; i++) {
         const t0 = performance.now();
-        const r = await call<{
-          closeBoard: { clientsConnection: { edges: unknown[] }; unavailableCount: number };
-        }>(BOARD, {
-          y: YEAR,
-          m: 3,
-        });
+        const board = await wholeBoard(3);
         times.push(performance.now() - t0);
-        if (
-          r.errors ||
-          r.data!.closeBoard.clientsConnection.edges.length !== expected ||
-          r.data!.closeBoard.unavailableCount !== 0
-        ) {
-          throw new Error(`close board answered wrongly: ${JSON.stringify(r.errors ?? r.data)}`);
+        if (board.lines.length !== expected || board.unavailable !== 0) {
+          throw new Error(
+            `close board answered ${board.lines.length} lines (${board.unavailable} unavailable), expected ${expected}`,
+          );
         }
+        pages = board.pages;
         connections = Math.max(connections, stack.registry.stats().connections);
       }
       const warm = times.slice(1);
-      return { first: times[0] as number, median: median(warm), p90: percentile(warm, 0.9), connections };
+      return {
+        first: times[0] as number,
+        median: median(warm),
+        p90: percentile(warm, 0.9),
+        connections,
+        pages,
+      };
     }
 
     const rows: BenchRow[] = [];
@@ -92,9 +135,9 @@ export default defineBench({
     for (const size of sizes) {
       const r = at[size]!;
       rows.push({
-        measure: `closeBoard, ${size.toLocaleString('en')} clients`,
+        measure: `closeBoard, ${size.toLocaleString('en')} clients (the whole board)`,
         result: ms(r.median),
-        note: `p90 ${ms(r.p90)}; first (cold) ${ms(r.first)}; tenant connections open at most ${r.connections} (bound ${stack.registry.maxPools} pools × 4)`,
+        note: `${r.pages} page${r.pages === 1 ? '' : 's'} of clientsConnection (${BOARD_PAGE} a page); p90 ${ms(r.p90)}; first (cold) ${ms(r.first)}; tenant connections open at most ${r.connections} (bound ${stack.registry.maxPools} pools × 4)`,
       });
     }
     const big = projected[large]!;
@@ -133,13 +176,7 @@ export default defineBench({
       if (locked.errors) throw new Error(JSON.stringify(locked.errors));
       const t0 = performance.now();
       for (;;) {
-        const r = await call<{
-          closeBoard: { clients: { client: { slug: string }; periodState: string; freshness: string }[] };
-        }>(
-          `query($y: Int!, $m: Int!) { closeBoard(year: $y, month: $m) { clients { client { slug } periodState freshness } } }`,
-          { y: YEAR, m: p.month },
-        );
-        const line = r.data?.closeBoard.clients.find((c) => c.client.slug === slug);
+        const line = (await wholeBoard(p.month)).lines.find((c) => c.client.slug === slug);
         if (line?.periodState === 'LOCK_SALES' && line.freshness === 'CURRENT') break;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes } from '../support/client.ts';
-import { chunk, rawRequest, write } from '../support/raw-http.ts';
+import { chunk, expectContinue, rawRequest, write } from '../support/raw-http.ts';
 import { startAnotherGateway, startTestStack, type TestStack } from '../support/stack.ts';
 
 /**
@@ -199,6 +199,71 @@ describe('request bodies: refused for their size before they are read', () => {
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers['www-authenticate']).toBe('Bearer realm="cifra"');
     expect(anonymous.body.errors?.[0]?.extensions).toEqual({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('answers Expect: 100-continue only after admission: a refused body is never sent', async () => {
+    // Over the reader's 256 KiB: 413 with no 100 before it (the helper sends the body only after a 100).
+    const big = await expectContinue(t.stack.gatewayUrl, headers('client'), padded(300_000));
+    expect(big).toMatchObject({ status: 413, continued: false });
+    expect(big.body.errors?.[0]?.extensions).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', max: BODY.maxBytes });
+    // Over anyone's limit, from nobody: refused before the token is looked at.
+    const huge = await expectContinue(
+      t.stack.gatewayUrl,
+      { 'content-type': 'application/json' },
+      padded(600_000),
+    );
+    expect(huge).toMatchObject({ status: 413, continued: false });
+    // No valid token: 401 with no 100.
+    const anonymous = await expectContinue(
+      t.stack.gatewayUrl,
+      { 'content-type': 'application/json', authorization: 'Bearer not-a-token' },
+      JSON.stringify({ query: ACCOUNTS }),
+    );
+    expect(anonymous).toMatchObject({ status: 401, continued: false });
+    expect(anonymous.headers['www-authenticate']).toBe('Bearer realm="cifra", error="invalid_token"');
+    // Admitted: 100 Continue, then the body, then the answer.
+    const ok = await expectContinue(
+      t.stack.gatewayUrl,
+      headers('client'),
+      JSON.stringify({ query: ACCOUNTS }),
+    );
+    expect(ok).toMatchObject({ status: 200, continued: true });
+    expect((ok.body.data as { accounts: unknown[] }).accounts.length).toBeGreaterThan(10);
+    // A poster's bulk size is admitted for the poster only.
+    const bulk = await expectContinue(t.stack.gatewayUrl, headers('senior'), padded(300_000));
+    expect(bulk).toMatchObject({ status: 200, continued: true });
+    // Another path than /graphql gets its 100 at once, as before (the token endpoint reads a form).
+    const tokenUrl = t.stack.gatewayUrl.replace(/\/graphql$/, '/oauth/token');
+    const form = await expectContinue(
+      tokenUrl,
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      'grant_type=client_credentials&client_id=cfk_000000000000&client_secret=nope',
+    );
+    expect(form.continued).toBe(true);
+    expect(form.status).toBe(401);
+    // An expectation the gateway does not know: 417 with its code, no body read, the connection closed.
+    const odd = await expectContinue(
+      t.stack.gatewayUrl,
+      { ...headers('client'), expect: 'something-else' },
+      JSON.stringify({ query: ACCOUNTS }),
+    );
+    expect(odd).toMatchObject({ status: 417, continued: false });
+    expect(odd.headers.connection).toBe('close');
+    expect(odd.body.errors?.[0]?.extensions).toEqual({ code: 'EXPECTATION_FAILED' });
+  });
+
+  it('answers Expect: 100-continue with 429 when the announced body would overdraw the bucket', async () => {
+    const second = await startAnotherGateway(t, {
+      bodyLimits: BODY,
+      rateLimits: { personPoints: 5, windowSeconds: 600 },
+    });
+    try {
+      const heavy = await expectContinue(second.url, headers('junior'), padded(400_000));
+      expect(heavy).toMatchObject({ status: 429, continued: false });
+      expect(heavy.headers['retry-after']).toMatch(/^\d+$/);
+    } finally {
+      await second.close();
+    }
   });
 
   it('still answers the reported bomb by the query length for a caller allowed its size', async () => {

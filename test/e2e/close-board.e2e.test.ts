@@ -54,7 +54,7 @@ const BOARD = `query Board($year: Int!, $month: Int!) {
   closeBoard(year: $year, month: $month) {
     year month unavailableCount behindCount stageCounts { stage count }
     clientsConnection(first: 50) { edges { node { client { slug name } availability unavailableCode
-      unavailableReason periodState stage closeStatus lastTransition { action byEmail at } openChecklistItems { code }
+      unavailableReason periodState stage closeStatus lastTransition { action byEmail at } openChecklistItems { code checkCode }
       asOf freshness } }
       pageInfo { hasNextPage } }
   }
@@ -70,7 +70,8 @@ const START = `mutation Start($input: StartBatchPeriodOperationInput!) {
 const BATCH = `query Batch($id: ID!) {
   batchOperation(id: $id) {
     id status requestedByEmail counts { pending running done failed skipped }
-    items { client { slug } status attempts failureCode errorMessage stateBefore stateAfter }
+    items { client { slug } status attempts failureCode errorMessage stateBefore stateAfter
+      monthBefore { periodState closeStatus } monthAfter { periodState closeStatus } }
   }
 }`;
 
@@ -95,6 +96,9 @@ type BatchItem = {
   attempts: number;
   failureCode: string | null;
   stateBefore: string | null;
+  stateAfter: string | null;
+  monthBefore: { periodState: string | null; closeStatus: string | null } | null;
+  monthAfter: { periodState: string | null; closeStatus: string | null } | null;
 };
 type Batch = { id: string; status: string; items: BatchItem[] };
 
@@ -212,6 +216,15 @@ describe('batch period operations', () => {
     expect(r.errors).toBeUndefined();
     const done = await finished(r.data!.startBatchPeriodOperation.id);
     expect(done.items.map((i) => i.status)).toEqual(['DONE', 'DONE', 'DONE']);
+    // The month before and after, typed (monthBefore/monthAfter) and as the deprecated text.
+    for (const i of done.items) {
+      expect(i).toMatchObject({
+        stateBefore: 'UNLOCKED',
+        stateAfter: 'LOCK_SALES',
+        monthBefore: { periodState: 'UNLOCKED', closeStatus: null },
+        monthAfter: { periodState: 'LOCK_SALES', closeStatus: null },
+      });
+    }
     for (const slug of three) expect(await lockEvents(slug)).toBe(1);
     for (const slug of SLUGS.slice(3)) expect(await lockEvents(slug)).toBe(0);
 
@@ -273,7 +286,11 @@ describe('batch period operations', () => {
     const r = await startBatch('senior', { tenants: [SLUGS[4]], action: 'LOCK_SALES_AND_PURCHASING' });
     const done = await finished(r.data!.startBatchPeriodOperation.id);
     expect(done.items).toHaveLength(1);
-    expect(done.items[0]).toMatchObject({ status: 'FAILED', stateBefore: 'UNLOCKED' });
+    expect(done.items[0]).toMatchObject({
+      status: 'FAILED',
+      stateBefore: 'UNLOCKED',
+      monthBefore: { periodState: 'UNLOCKED', closeStatus: null },
+    });
     expect(done.items[0]!.failureCode).toMatch(/^[A-Z_]+$/);
     expect(await lockEvents(SLUGS[4]!)).toBe(0);
 
@@ -370,6 +387,10 @@ describe('the month-end close in batches, with four eyes', () => {
         .id,
     );
     expect(submitted.items.map((i) => i.status)).toEqual(['DONE', 'DONE']);
+    expect(submitted.items.map((i) => [i.stateAfter, i.monthAfter])).toEqual([
+      ['LOCK_SALES/PENDING_APPROVAL', { periodState: 'LOCK_SALES', closeStatus: 'PENDING_APPROVAL' }],
+      ['LOCK_SALES/PENDING_APPROVAL', { periodState: 'LOCK_SALES', closeStatus: 'PENDING_APPROVAL' }],
+    ]);
     expect(Object.values(await stages())).toEqual([
       ['PENDING_APPROVAL', 'LOCK_SALES', 'PENDING_APPROVAL'],
       ['PENDING_APPROVAL', 'LOCK_SALES', 'PENDING_APPROVAL'],

@@ -408,6 +408,48 @@ describe('staleRateUsage across the firm (firm-level, no X-Tenant)', () => {
     expect(codes(long)).toEqual(['BAD_USER_INPUT']);
   });
 
+  it('pages the clients and the entries (clientsConnection, entriesConnection) to the same rows as the deprecated lists', async () => {
+    type Paged = {
+      staleRateUsage: {
+        clientsConnection: Connection<{ clientSlug: string; entryCount: number | null }>;
+        entriesConnection: Connection<{ clientSlug: string; entryNumber: string; source: string }>;
+      };
+    };
+    type Connection<N> = {
+      edges: { cursor: string; node: N }[];
+      pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null };
+    };
+    const PAGE = `query($c: String, $e: String) { staleRateUsage(from: "2026-02-01", to: "2026-02-28") {
+        clientsConnection(first: 2, after: $c) { edges { cursor node { clientSlug entryCount } } pageInfo { hasNextPage hasPreviousPage endCursor } }
+        entriesConnection(first: 2, after: $e) { edges { cursor node { clientSlug entryNumber source } } pageInfo { hasNextPage hasPreviousPage endCursor } } } }`;
+    const whole = (await t.as('senior')<Usage>(USAGE)).data!.staleRateUsage;
+    const clients: string[] = [];
+    const entries: string[] = [];
+    let c: string | null = null;
+    let e: string | null = null;
+    for (let i = 0; i < 4; i++) {
+      const r: GqlResult<Paged> = await t.as('senior')<Paged>(PAGE, { c, e });
+      expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+      const u: Paged['staleRateUsage'] = r.data!.staleRateUsage;
+      expect(u.clientsConnection.edges.length).toBeLessThanOrEqual(2);
+      expect(u.clientsConnection.pageInfo.hasPreviousPage).toBe(c !== null);
+      clients.push(...u.clientsConnection.edges.map((x) => x.node.clientSlug));
+      entries.push(...u.entriesConnection.edges.map((x) => `${x.node.clientSlug} ${x.node.entryNumber}`));
+      c = u.clientsConnection.pageInfo.endCursor ?? c;
+      e = u.entriesConnection.pageInfo.endCursor ?? e;
+      if (i === 0) expect(u.entriesConnection.pageInfo.hasNextPage).toBe(true);
+    }
+    // Five clients by name, three entries: every row once, none twice, in the order of the old lists.
+    expect(clients).toEqual([...whole.clients.map((x) => x.clientSlug)].sort());
+    expect(entries).toEqual(whole.entries.map((x) => `${x.clientSlug} ${x.entryNumber}`));
+    const refused = [
+      '{ staleRateUsage(from: "2026-02-01", to: "2026-02-28") { clientsConnection(first: 501) { edges { cursor } } } }',
+      '{ staleRateUsage(from: "2026-02-01", to: "2026-02-28") { entriesConnection(first: 1001) { edges { cursor } } } }',
+      `{ staleRateUsage(from: "2026-02-01", to: "2026-02-28") { entriesConnection(after: "${c}") { edges { cursor } } } }`,
+    ];
+    for (const q of refused) expect(codes(await t.as('senior')(q))).toEqual(['BAD_USER_INPUT']);
+  });
+
   it('shows a client whose database is down as UNAVAILABLE while the others still answer', async () => {
     const [down] = await t.stack.control.db
       .select()

@@ -130,6 +130,21 @@ describe('FX through the gateway (PAB client, Panama)', () => {
     });
   });
 
+  it('answers exchangeRates over at most 366 days: a longer range is BAD_USER_INPUT naming `to`', async () => {
+    const range = (from: string, to: string) =>
+      as('client')<{ exchangeRates: unknown[] }>(
+        `{ exchangeRates(currency: "EUR", from: "${from}", to: "${to}") { date } }`,
+      );
+    // 2025-01-01 to 2026-01-01 is 366 days, both included; a leap year is 366 days too.
+    expect(codes(await range('2025-01-01', '2026-01-01'))).toEqual([]);
+    expect(codes(await range('2024-01-01', '2024-12-31'))).toEqual([]);
+    const long = await range('2025-01-01', '2026-01-02');
+    expect(codes(long)).toEqual(['BAD_USER_INPUT']);
+    expect(long.errors?.[0]?.extensions?.field).toBe('to');
+    expect(long.errors?.[0]?.message).toMatch(/366 days/);
+    expect(codes(await range('1900-01-01', '2026-12-31'))).toEqual(['BAD_USER_INPUT']);
+  });
+
   it('an override needs FX.OverrideRate and a 20-character reason; refusals write nothing', async () => {
     const before = [
       await count('SELECT count(*)::int AS n FROM exchange_rates'),

@@ -70,13 +70,17 @@ describe('authentication and tenancy', () => {
   });
 
   it('serves the catalogue of error codes to anyone signed in, and the enum lists the same codes', async () => {
-    const r = await as('client')<{ errorCodes: { code: string; group: string; description: string }[] }>(
-      '{ errorCodes { code group description } }',
-    );
+    const r = await as('client')<{
+      errorCodes: { code: string; group: string; errorGroup: string; description: string }[];
+    }>('{ errorCodes { code group errorGroup description } }');
     expect(r.errors).toBeUndefined();
     const listed = r.data!.errorCodes.map((e) => e.code);
     expect(listed).toEqual(Object.keys(ERROR_CATALOGUE));
-    expect(r.data!.errorCodes.find((e) => e.code === 'PERIOD_LOCKED')?.group).toBe('posting');
+    expect(r.data!.errorCodes.find((e) => e.code === 'PERIOD_LOCKED')).toMatchObject({
+      group: 'posting',
+      errorGroup: 'POSTING',
+    });
+    expect(r.data!.errorCodes.find((e) => e.code === 'PAYLOAD_TOO_LARGE')?.errorGroup).toBe('HTTP');
     const anonymous = await gql(stack.gatewayUrl)('{ errorCodes { code } }');
     expect(codes(anonymous)).toEqual(['UNAUTHENTICATED']);
   });

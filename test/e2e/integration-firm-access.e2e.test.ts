@@ -72,6 +72,11 @@ describe('an integration at the firm level', () => {
     const granted = await grantFirm(p.integration.id, ['Firm.Dashboard']);
     expect(codes(granted)).toEqual([]);
     expect(granted.data?.grantIntegrationFirmAccess.firmGrant?.permissions).toEqual(['Firm.Dashboard']);
+    const typed = await as('admin')<{ integration: { firmGrant: { grantedPermissions: string[] } } }>(
+      'query($id: ID!) { integration(id: $id) { firmGrant { grantedPermissions } } }',
+      { id: p.integration.id },
+    );
+    expect(typed.data?.integration.firmGrant.grantedPermissions).toEqual(['FIRM_DASHBOARD']);
 
     const firm = await p.call();
     const board = await firm<Board>(BOARD);

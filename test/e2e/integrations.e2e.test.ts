@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codes } from '../support/client.ts';
+import { codes, type GqlResult } from '../support/client.ts';
 import {
   credentials,
   ENTRY,
@@ -59,6 +59,12 @@ describe('registering and granting integrations', () => {
     const i = await create('Invoicing Bridge');
     const ok = await grant(i.id, 'cafe-boquete', ['Invoice.Create', 'GL.Read', 'GL.Read']);
     expect(ok.data?.grantIntegrationAccess.permissions).toEqual(['GL.Read', 'Invoice.Create']);
+    // The same grant, typed: the Permission enum's values.
+    const typed = await as('admin')<{ integration: { grants: { grantedPermissions: string[] }[] } }>(
+      'query($id: ID!) { integration(id: $id) { grants { grantedPermissions } } }',
+      { id: i.id },
+    );
+    expect(typed.data?.integration.grants).toEqual([{ grantedPermissions: ['GL_READ', 'INVOICE_CREATE'] }]);
     expect(codes(await grant(i.id, 'cafe-boquete', ['GL.Launder']))).toEqual(['BAD_USER_INPUT']);
     expect(codes(await grant(i.id, 'cafe-boquete', []))).toEqual(['BAD_USER_INPUT']);
     expect(codes(await grant(i.id, 'cafe-boquete', ['Tenant.Provision']))).toEqual(['BAD_USER_INPUT']);
@@ -228,6 +234,34 @@ describe('client credentials at /oauth/token', () => {
       [expiring.clientId],
     );
     expect((await token(credentials(expiring))).body.error).toBe('invalid_client');
+
+    // Every secret, revoked and expired ones included, a page at a time (secretsConnection).
+    type Secrets = {
+      integration: {
+        secretsConnection: {
+          edges: { node: { clientId: string; revokedAt: string | null } }[];
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        };
+      };
+    };
+    const SECRETS =
+      'query($id: ID!, $a: String) { integration(id: $id) { secretsConnection(first: 1, after: $a) { edges { node { clientId revokedAt } } pageInfo { hasNextPage endCursor } } } }';
+    const seen: { clientId: string; revokedAt: string | null }[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 5; page++) {
+      const r: GqlResult<Secrets> = await as('admin')<Secrets>(SECRETS, { id: i.id, a: after });
+      expect(codes(r)).toEqual([]);
+      const conn: Secrets['integration']['secretsConnection'] = r.data!.integration.secretsConnection;
+      seen.push(...conn.edges.map((e) => e.node));
+      after = conn.pageInfo.endCursor;
+      if (!conn.pageInfo.hasNextPage) break;
+    }
+    expect(seen.map((x) => x.clientId).sort()).toEqual(
+      [first.clientId, second.clientId, expiring.clientId].sort(),
+    );
+    expect(seen.find((x) => x.clientId === first.clientId)?.revokedAt).not.toBeNull();
+    const other = await create('Other Rotating Partner');
+    expect(codes(await as('admin')(SECRETS, { id: other.id, a: after }))).toEqual(['BAD_USER_INPUT']);
 
     const suspend = await as('admin')(
       `mutation($id: ID!) { suspendIntegration(id: $id, reason: "${REASON}") { status } }`,

@@ -65,7 +65,7 @@ const LOCK = 'mutation L($id: ID!, $s: PeriodState!) { lockPeriod(periodId: $id,
 const REOPEN =
   'mutation R($id: ID!, $s: PeriodState!, $r: String!) { reopenPeriod(periodId: $id, state: $s, reason: $r) { id state } }';
 const START =
-  'mutation S($id: ID!) { startPeriodClose(periodId: $id) { id status checklist { code status blocking } } }';
+  'mutation S($id: ID!) { startPeriodClose(periodId: $id) { id status checklist { code checkCode status blocking } } }';
 const SUBMIT = 'mutation S($id: ID!) { submitPeriodClose(closeId: $id) { id status submittedByEmail } }';
 const APPROVE =
   'mutation A($id: ID!) { approvePeriodClose(closeId: $id) { id status approvedByEmail period { state } } }';
@@ -147,13 +147,14 @@ describe('period transitions through the gateway', () => {
   it('runs the month-end close with four eyes and the earlier-month rule', async () => {
     const ids = await periodIds(slug);
     // January: junior prepares, the junior and the reviewer may not approve, the senior does.
-    const s = await as('junior', slug)<{ startPeriodClose: { id: string; checklist: { code: string }[] } }>(
-      START,
-      {
-        id: ids[0],
-      },
-    );
+    const s = await as('junior', slug)<{
+      startPeriodClose: { id: string; checklist: { code: string; checkCode: string }[] };
+    }>(START, {
+      id: ids[0],
+    });
     expect(s.data?.startPeriodClose.checklist.map((c) => c.code)).toContain('NO_UNPOSTED_DOCUMENTS');
+    // The typed code is the same check as the deprecated text, item by item.
+    for (const c of s.data?.startPeriodClose.checklist ?? []) expect(c.checkCode).toBe(c.code);
     const id = s.data!.startPeriodClose.id;
     expect(codes(await as('junior', slug)(APPROVE, { id }))).toEqual(['FORBIDDEN']);
     await as('junior', slug)(SUBMIT, { id });
@@ -326,6 +327,30 @@ describe('guided year-end close through the gateway', () => {
       status: 'APPROVED',
       approvedByEmail: 'admin@demo.firm',
     });
+    // The requests, paged (yearEndCloseReversalsConnection); a cursor of one year is refused for another.
+    type Reversals = {
+      yearEndCloseReversalsConnection: {
+        edges: { cursor: string; node: { id: string; status: string } }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
+    };
+    const REVERSALS =
+      'query L($fy: Int!, $n: Int, $a: String) { yearEndCloseReversalsConnection(fiscalYear: $fy, first: $n, after: $a) { edges { cursor node { id status } } pageInfo { hasNextPage endCursor } } }';
+    const none = await as('junior', slug)<Reversals>(REVERSALS, { fy: FY, n: 0 });
+    expect(none.data?.yearEndCloseReversalsConnection).toEqual({
+      edges: [],
+      pageInfo: { hasNextPage: true, endCursor: null },
+    });
+    const one = await as('junior', slug)<Reversals>(REVERSALS, { fy: FY, n: 1 });
+    expect(one.data?.yearEndCloseReversalsConnection.edges.map((e) => e.node)).toEqual([
+      { id: reqId, status: 'APPROVED' },
+    ]);
+    expect(one.data?.yearEndCloseReversalsConnection.pageInfo.hasNextPage).toBe(false);
+    const cursor = one.data!.yearEndCloseReversalsConnection.pageInfo.endCursor;
+    const past = await as('junior', slug)<Reversals>(REVERSALS, { fy: FY, a: cursor });
+    expect(past.data?.yearEndCloseReversalsConnection.edges).toEqual([]);
+    expect(codes(await as('junior', slug)(REVERSALS, { fy: FY + 1, a: cursor }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await as('junior', slug)(REVERSALS, { fy: FY, n: 501 }))).toEqual(['BAD_USER_INPUT']);
     const after = await as(
       'senior',
       slug,

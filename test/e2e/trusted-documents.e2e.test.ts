@@ -83,6 +83,28 @@ describe('trusted documents per integration', () => {
       { id },
     );
     expect(versions.data?.integration.trustedDocumentVersions.map((v) => v.appVersion)).toEqual(['1.0.0']);
+    // A second version, and both a page at a time (trustedDocumentVersionsConnection), oldest first.
+    expect(codes(await publish(id, '1.1.0', { [idOf(ACCOUNTS)]: ACCOUNTS }))).toEqual([]);
+    type Versions = {
+      integration: {
+        trustedDocumentVersionsConnection: {
+          edges: { node: { appVersion: string; documents: number } }[];
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        };
+      };
+    };
+    const PAGE = `query($id: ID!, $a: String) { integration(id: $id) {
+        trustedDocumentVersionsConnection(first: 1, after: $a) { edges { node { appVersion documents } } pageInfo { hasNextPage endCursor } } } }`;
+    const p1 = (await as('admin')<Versions>(PAGE, { id })).data!.integration
+      .trustedDocumentVersionsConnection;
+    expect(p1.edges.map((e) => e.node)).toEqual([{ appVersion: '1.0.0', documents: 2 }]);
+    expect(p1.pageInfo.hasNextPage).toBe(true);
+    const p2 = (await as('admin')<Versions>(PAGE, { id, a: p1.pageInfo.endCursor })).data!.integration
+      .trustedDocumentVersionsConnection;
+    expect(p2.edges.map((e) => e.node)).toEqual([{ appVersion: '1.1.0', documents: 1 }]);
+    expect(p2.pageInfo.hasNextPage).toBe(false);
+    const tooMany = `query($id: ID!) { integration(id: $id) { trustedDocumentVersionsConnection(first: 501) { edges { cursor } } } }`;
+    expect(codes(await as('admin')(tooMany, { id }))).toEqual(['BAD_USER_INPUT']);
   });
 
   it('runs an integration by documentId or APQ hash only, and refuses its raw queries and unknown ids', async () => {

@@ -1,6 +1,6 @@
 import { tenant } from '@cifra/db';
 import { DOCUMENT_KINDS, SourceKinds, settingKeys } from '@cifra/domain';
-import { RoleClusters } from '@cifra/permissions';
+import { ALL_PERMISSIONS, RoleClusters } from '@cifra/permissions';
 import { type EnumTypeDefinitionNode, Kind } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { type SubgraphName, subgraphTypeDefs } from '../../schema/subgraphs.ts';
@@ -18,6 +18,7 @@ const cases: [SubgraphName, string, Record<string, string>, readonly string[]][]
   ['tenancy', 'RoleCluster', tenancy.RoleCluster, RoleClusters],
   ['tenancy', 'SettingKey', tenancy.SettingKey, settingKeys],
   ['ledger', 'AccountRole', ledger.AccountRole, tenant.accountRole.enumValues],
+  ['tenancy', 'Permission', tenancy.Permission, ALL_PERMISSIONS],
 ];
 
 describe('enums whose inside names differ from their GraphQL values', () => {

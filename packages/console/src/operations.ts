@@ -170,7 +170,7 @@ export const BoardMonthDetailQuery = graphql(`
               at
             }
             openChecklistItems {
-              code
+              checkCode
               description
             }
           }

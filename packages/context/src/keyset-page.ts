@@ -65,18 +65,22 @@ export function compareKeys(a: readonly string[], b: readonly string[]): number 
  * A page of a list read whole (one firm's members, one client's keys: lists bounded by what owns
  * them, which the API still pages so that no answer grows with them): sorted by `keyOf` (which
  * must end with a unique part, an id), cut after the cursor's key, `first` of them (`sizes`: the
- * default and the maximum). The cursor is the list's tag and the row's key, as in SQL keyset pages.
+ * default and the maximum, and how many parts a key has if not 2). The cursor is the list's tag and
+ * the row's key, as in SQL keyset pages.
  */
 export function pageRows<T>(
   rows: readonly T[],
   tag: string,
   keyOf: (row: T) => string[],
   args: { first?: number | null; after?: string | null },
-  sizes: { default: number; max: number },
+  sizes: { default: number; max: number; keyParts?: number },
 ): Page<T> {
   const first = pageSize(args.first, sizes.default, sizes.max);
   const keyed = rows.map((row) => ({ row, key: keyOf(row) }));
-  const after = args.after ? decodeKeyCursor(tag, args.after, keyed[0]?.key.length ?? 2) : null;
+  // A cursor's parts are known from the rows, or from `keyParts` once the list is empty: a cursor
+  // of a list that has since emptied still reads as an (empty) next page, not as a bad cursor.
+  const parts = sizes.keyParts ?? keyed[0]?.key.length ?? 2;
+  const after = args.after ? decodeKeyCursor(tag, args.after, parts) : null;
   const page = keyed
     .filter((r) => !after || compareKeys(r.key, after) > 0)
     .sort((a, b) => compareKeys(a.key, b.key))

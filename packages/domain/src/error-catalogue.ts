@@ -23,6 +23,64 @@ export type ErrorGroup =
   | 'periods'
   | 'backups';
 
+/**
+ * Each group as the schema's `ErrorGroup` enum names it (SCREAMING_SNAKE), with what it gathers:
+ * `ErrorCodeInfo.errorGroup` answers the value, the README's list keeps the group's own words.
+ */
+export const ERROR_GROUPS = {
+  access: {
+    value: 'ACCESS',
+    description: 'Who the caller is and what they may do: tokens, memberships, permissions.',
+  },
+  'HTTP and the request itself': {
+    value: 'HTTP',
+    description: 'The HTTP request itself: its method, media type, size, shape, or an operation not served.',
+  },
+  availability: {
+    value: 'AVAILABILITY',
+    description: "A client's database or a service did not answer in time.",
+  },
+  rate: {
+    value: 'RATE',
+    description: 'Too many requests: the caller is throttled (retry after the time given).',
+  },
+  demand: {
+    value: 'DEMAND',
+    description: 'An operation too large or complex for the limits, refused before it runs.',
+  },
+  input: { value: 'INPUT', description: 'Arguments that are malformed, out of range or refer to nothing.' },
+  posting: {
+    value: 'POSTING',
+    description: "The posting rules of the books: balance, accounts, dates, the books' integrity.",
+  },
+  documents: {
+    value: 'DOCUMENTS',
+    description: 'Invoices, bills, receipts, payments and notes: their life cycle and settlement.',
+  },
+  'control accounts': {
+    value: 'CONTROL_ACCOUNTS',
+    description: 'Receivable and payable control accounts, which only documents post to.',
+  },
+  investigation: {
+    value: 'INVESTIGATION',
+    description: "Read-only SQL investigations of one client's books.",
+  },
+  FX: { value: 'FX', description: 'Exchange rates: missing, stale, overridden or unknown currencies.' },
+  'partner integrations': {
+    value: 'PARTNER_INTEGRATIONS',
+    description: "Partners' systems and entity keys: their grants, secrets and trusted documents.",
+  },
+  'firm administration': {
+    value: 'FIRM_ADMINISTRATION',
+    description: "The firm's clients, people, roles and settings.",
+  },
+  periods: {
+    value: 'PERIODS',
+    description: 'Posting periods, month-end closes, batches and the year-end close.',
+  },
+  backups: { value: 'BACKUPS', description: "Clients' backups, restores and legal holds." },
+} as const satisfies Record<ErrorGroup, { value: string; description: string }>;
+
 export interface ErrorEntry {
   group: ErrorGroup;
   /** What it means and what the caller can do; Markdown code spans allowed. */
@@ -52,6 +110,11 @@ export const ERROR_CATALOGUE = {
   UNSUPPORTED_MEDIA_TYPE: {
     group: 'HTTP and the request itself',
     description: 'HTTP 415: anything but `application/json`.',
+  },
+  EXPECTATION_FAILED: {
+    group: 'HTTP and the request itself',
+    description:
+      'HTTP 417: an `Expect` header other than `100-continue`; the body is not read and the connection is closed.',
   },
   OPERATION_NOT_SUPPORTED: {
     group: 'HTTP and the request itself',

@@ -190,7 +190,13 @@ export interface HistoryRow extends RateRow {
   effective: boolean;
 }
 
-/** `exchangeRates(currency, from, to)`: every stored row in the range, with which one is in force each day. */
+/** The longest range `exchangeRates` answers, both days included: a year, leap day and all. */
+export const MAX_RATE_HISTORY_DAYS = 366;
+
+/**
+ * `exchangeRates(currency, from, to)`: every stored row in the range (at most 366 days, both
+ * included: BAD_USER_INPUT naming `to` beyond it), with which one is in force each day.
+ */
 export async function rateHistory(
   db: Pick<TenantDb, 'select'>,
   client: ClientFx,
@@ -199,7 +205,9 @@ export async function rateHistory(
   to: IsoDate,
 ): Promise<HistoryRow[]> {
   if (from > to) throw badInput(`from (${from}) is after to (${to})`, { field: 'from' });
-  if (days(from, to) > 3660) throw badInput('ask for at most ten years of rates at once', { field: 'to' });
+  if (days(from, to) >= MAX_RATE_HISTORY_DAYS) {
+    throw badInput(`to: ask for at most ${MAX_RATE_HISTORY_DAYS} days of rates at once`, { field: 'to' });
+  }
   const rows = await db
     .select()
     .from(tenant.exchangeRates)

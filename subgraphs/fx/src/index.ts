@@ -8,7 +8,7 @@ import {
 import { DEFAULT_FAN_OUT, type FanOutOptions } from '@cifra/db';
 import type { Resolvers } from './__generated__/resolvers.ts';
 import type { Context } from './context.ts';
-import { firmFxQueries } from './resolvers/firm-fx.resolvers.ts';
+import { firmFxQueries, StaleRateUsage } from './resolvers/firm-fx.resolvers.ts';
 import { Mutation } from './resolvers/mutation.resolvers.ts';
 import { Query } from './resolvers/query.resolvers.ts';
 import { Currency, ExchangeRate, ExchangeRateRecord } from './resolvers/types.resolvers.ts';
@@ -35,6 +35,7 @@ const resolvers: Resolvers = {
   Currency,
   ExchangeRate,
   ExchangeRateRecord,
+  StaleRateUsage,
 };
 
 export interface FxSubgraphOptions {

@@ -7,3 +7,4 @@ export type Currency = typeof control.currencies.$inferSelect;
 export type ExchangeRateRecord = HistoryRow;
 export type ExchangeRate = RateAnswer;
 export type FxRefreshStatus = RefreshStatusModel;
+export type StaleRateUsage = import('./resolvers/firm-fx.resolvers.ts').StaleRateUsageModel;

@@ -25,4 +25,9 @@ export const rules: RuleMap = {
   StaleRateUsage: can(P.Firm.Dashboard),
   StaleRateClientUsage: can(P.Firm.Dashboard),
   StaleRateEntry: can(P.Firm.Dashboard),
+  StaleRateClientUsageConnection: can(P.Firm.Dashboard),
+  StaleRateClientUsageEdge: can(P.Firm.Dashboard),
+  StaleRateEntryConnection: can(P.Firm.Dashboard),
+  StaleRateEntryEdge: can(P.Firm.Dashboard),
+  PageInfo: signedIn,
 };

@@ -26,3 +26,5 @@ export type YearEndCloseLine = import('./year-end/review.ts').YearEndCloseDraft[
   minorUnits: number;
 };
 export type YearEndCloseReversal = import('./year-end/store.ts').YearEndReversalRow;
+export type CloseChecklistItem = import('./services/client-period.port.ts').ClientChecklistItem;
+export type BatchMonthState = import('./services/batch-month-state.ts').BatchMonthState;

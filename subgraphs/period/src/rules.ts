@@ -50,6 +50,7 @@ export const rules: RuleMap = {
   BatchOperation: firm,
   BatchOperationCounts: firm,
   BatchOperationItem: firm,
+  BatchMonthState: firm,
   CloseException: firm,
   PeriodClose: read,
   PeriodChecklistItem: read,

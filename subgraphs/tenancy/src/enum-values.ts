@@ -1,5 +1,5 @@
 import type { Settings } from '@cifra/domain';
-import type { RoleCluster } from '@cifra/permissions';
+import type { Permission, RoleCluster } from '@cifra/permissions';
 
 /**
  * GraphQL enum values (SCREAMING_SNAKE, the schema's one convention) → the names used inside, by
@@ -33,4 +33,45 @@ export const enumValues = {
     BACKUP_KEEP_YEARLY_YEARS: 'backupKeepYearlyYears',
     BACKUP_VERIFIED_MAX_AGE_DAYS: 'backupVerifiedMaxAgeDays',
   } as const satisfies Record<string, keyof Settings>,
+  Permission: {
+    GL_READ: 'GL.Read',
+    GL_DRAFT: 'GL.Draft',
+    GL_APPROVE: 'GL.Approve',
+    GL_POST: 'GL.Post',
+    GL_VOID: 'GL.Void',
+    GL_EXPORT: 'GL.Export',
+    ACCOUNT_MANAGE: 'Account.Manage',
+    PARTY_MANAGE: 'Party.Manage',
+    ITEM_MANAGE: 'Item.Manage',
+    NUMBERING_MANAGE: 'Numbering.Manage',
+    INVOICE_CREATE: 'Invoice.Create',
+    INVOICE_APPROVE: 'Invoice.Approve',
+    INVOICE_VOID: 'Invoice.Void',
+    PURCHASE_INVOICE_CREATE: 'PurchaseInvoice.Create',
+    PURCHASE_INVOICE_POST: 'PurchaseInvoice.Post',
+    PURCHASE_INVOICE_VOID: 'PurchaseInvoice.Void',
+    PAYMENT_CREATE: 'Payment.Create',
+    PAYMENT_POST: 'Payment.Post',
+    PAYMENT_VOID: 'Payment.Void',
+    PERIOD_READ: 'Period.Read',
+    PERIOD_LOCK: 'Period.Lock',
+    PERIOD_CLOSE: 'Period.Close',
+    PERIOD_PREPARE_CLOSE: 'Period.PrepareClose',
+    PERIOD_BATCH: 'Period.Batch',
+    POSTING_PERIOD_REVERSE_CLOSE: 'PostingPeriod.ReverseClose',
+    YEAR_OPEN: 'Year.Open',
+    YEAR_CLOSE: 'Year.Close',
+    YEAR_AUDIT: 'Year.Audit',
+    FX_READ: 'FX.Read',
+    FX_OVERRIDE_RATE: 'FX.OverrideRate',
+    AUDIT_READ: 'Audit.Read',
+    AUDIT_INVESTIGATE: 'Audit.Investigate',
+    AUDIT_READ_FIRM: 'Audit.ReadFirm',
+    TENANT_READ: 'Tenant.Read',
+    TENANT_PROVISION: 'Tenant.Provision',
+    TENANT_MANAGE: 'Tenant.Manage',
+    FIRM_DASHBOARD: 'Firm.Dashboard',
+    FIRM_MANAGE_USERS: 'Firm.ManageUsers',
+    INTEGRATION_MANAGE: 'Integration.Manage',
+  } as const satisfies Record<string, Permission>,
 };

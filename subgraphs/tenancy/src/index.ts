@@ -44,6 +44,7 @@ const resolvers: Resolvers = {
   JSON: JSONScalar,
   RoleCluster: enumValues.RoleCluster,
   SettingKey: enumValues.SettingKey,
+  Permission: enumValues.Permission,
   Query: { ...Query, ...integrationQueries, ...backupQueries },
   Mutation: { ...Mutation, ...integrationMutations, ...backupMutations },
   ClientBackup,

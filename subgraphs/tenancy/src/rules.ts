@@ -94,6 +94,10 @@ export const rules: RuleMap = {
   NewIntegrationSecret: manageIntegrations,
   IntegrationUsage: manageIntegrations,
   TrustedDocumentVersion: manageIntegrations,
+  IntegrationSecretConnection: manageIntegrations,
+  IntegrationSecretEdge: manageIntegrations,
+  TrustedDocumentVersionConnection: manageIntegrations,
+  TrustedDocumentVersionEdge: manageIntegrations,
   ClientBackup: manageClients,
   BackupLegalHold: manageClients,
 };

@@ -60,8 +60,8 @@ export function MonthDetail({ cell, onClose }: { cell: OpenCell; onClose: () => 
                 {entry.openChecklistItems && entry.openChecklistItems.length > 0 ? (
                   <ul>
                     {entry.openChecklistItems.map((item) => (
-                      <li key={item.code}>
-                        <code className="code">{item.code}</code> {item.description}
+                      <li key={item.checkCode}>
+                        <code className="code">{item.checkCode}</code> {item.description}
                       </li>
                     ))}
                   </ul>

@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import type { MutationResolvers, QueryResolvers, Resolvers } from '../__generated__/resolvers.ts';
 import type { Context } from '../context.ts';
 import { periodActor } from '../period-actor.ts';
-import type { ChecklistItem } from '../services/checklist.ts';
+import { type ChecklistItem, closeCheckCode } from '../services/checklist.ts';
 import {
   approvePeriodClose,
   lockPeriod,
@@ -74,7 +74,13 @@ export const closeMutations: MutationResolvers = {
     markYearAudited(await ctx.tenantDb(), periodActor(ctx), { fiscalYear }),
 };
 
-export const closeTypes: Pick<Resolvers, 'PeriodClose' | 'PeriodCloseStatus' | 'PeriodStateTransition'> = {
+export const closeTypes: Pick<
+  Resolvers,
+  'PeriodClose' | 'PeriodCloseStatus' | 'PeriodStateTransition' | 'PeriodChecklistItem'
+> = {
+  PeriodChecklistItem: {
+    checkCode: (i) => closeCheckCode(i.code),
+  },
   PeriodClose: {
     period: async (close, _a, ctx) => {
       const db = await ctx.tenantDb();

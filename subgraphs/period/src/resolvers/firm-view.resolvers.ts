@@ -5,10 +5,13 @@ import type {
   ClientUnavailableCode,
   CloseBoardClientResolvers,
   CloseBoardResolvers,
+  CloseChecklistItemResolvers,
   CloseExceptionResolvers,
   ErrorCode,
   PeriodTransitionResolvers,
 } from '../__generated__/resolvers.ts';
+import { batchMonthState } from '../services/batch-month-state.ts';
+import { closeCheckCode } from '../services/checklist.ts';
 import { pageBoard } from './board-page.ts';
 
 /**
@@ -80,6 +83,12 @@ const BatchOperation: BatchOperationResolvers = {
 const BatchOperationItem: BatchOperationItemResolvers = {
   client: (i) => ({ id: i.tenantId, slug: i.tenantSlug, name: i.tenantName }),
   failureCode: (i) => (i.status === 'FAILED' ? asErrorCode(i.errorCode) : null),
+  monthBefore: (i) => batchMonthState(i.stateBefore),
+  monthAfter: (i) => batchMonthState(i.stateAfter),
+};
+
+const CloseChecklistItem: CloseChecklistItemResolvers = {
+  checkCode: (i) => closeCheckCode(i.code),
 };
 
 const CloseException: CloseExceptionResolvers = {
@@ -103,5 +112,6 @@ export const firmViewTypes = {
   PeriodTransition,
   BatchOperation,
   BatchOperationItem,
+  CloseChecklistItem,
   CloseException,
 };

@@ -3,6 +3,26 @@ import { and, between, eq, isNull, lt, lte, ne, type SQL, sql } from 'drizzle-or
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { type PostingPeriodRow, periodLabel, type TenantTx } from './store.ts';
 
+/** Every check's code: the schema's CloseCheckCode enum (test/schema/closed-sets.test.ts holds them equal). */
+export const CLOSE_CHECK_CODES = [
+  'TRIAL_BALANCE_BALANCES',
+  'EARLIER_PERIODS_LOCKED',
+  'NO_DRAFT_JOURNAL_ENTRIES',
+  'NO_UNPOSTED_DOCUMENTS',
+  'FX_DOCUMENTS_HAVE_RATES',
+  'SUBLEDGERS_AGREE_WITH_CONTROL_ACCOUNTS',
+] as const;
+export type CloseCheckCode = (typeof CLOSE_CHECK_CODES)[number];
+
+/**
+ * A stored item's code as the enum: checklists are stored as JSON (on the close, in the board's read
+ * model), so a code no check has would be a bug, not input.
+ */
+export function closeCheckCode(code: string): CloseCheckCode {
+  if ((CLOSE_CHECK_CODES as readonly string[]).includes(code)) return code as CloseCheckCode;
+  throw new Error(`checklist item ${code} is not a CloseCheckCode`);
+}
+
 /** One item of a month-end close checklist, as stored on the close and shown on the board. */
 export interface ChecklistItem {
   code: string;
@@ -27,7 +47,7 @@ type CheckOutcome = Pick<ChecklistItem, 'status' | 'detail' | 'count'>;
  * one runs in the caller's transaction and knows only the period it checks.
  */
 export interface CloseCheck {
-  code: string;
+  code: CloseCheckCode;
   label: string;
   blocking: boolean;
   run(tx: TenantTx, ctx: CheckContext): Promise<CheckOutcome>;

@@ -7,6 +7,7 @@ import { approveYearEndClose } from './approve.ts';
 import { prepareYearEndClose } from './prepare.ts';
 import {
   approveYearEndCloseReversal,
+  pageYearEndCloseReversals,
   requestYearEndCloseReversal,
   yearEndCloseReversals,
 } from './reversal.ts';
@@ -20,7 +21,10 @@ async function withCurrency(ctx: Context, draft: YearEndCloseDraft) {
 
 const fxMode = (ctx: Context) => fxVarianceModeOf(ctx.control, ctx.tenantId());
 
-export const yearEndQueries: Pick<QueryResolvers, 'yearEndCloseDraft' | 'yearEndCloseReversals'> = {
+export const yearEndQueries: Pick<
+  QueryResolvers,
+  'yearEndCloseDraft' | 'yearEndCloseReversals' | 'yearEndCloseReversalsConnection'
+> = {
   yearEndCloseDraft: async (_p, { fiscalYear, draftId }, ctx) => {
     const db = await ctx.tenantDb();
     const args =
@@ -39,6 +43,8 @@ export const yearEndQueries: Pick<QueryResolvers, 'yearEndCloseDraft' | 'yearEnd
   },
   yearEndCloseReversals: async (_p, { fiscalYear }, ctx) =>
     yearEndCloseReversals(await ctx.tenantDb(), periodActor(ctx), { fiscalYear }),
+  yearEndCloseReversalsConnection: async (_p, args, ctx) =>
+    pageYearEndCloseReversals(await ctx.tenantDb(), periodActor(ctx), args),
 };
 
 export const yearEndMutations: Pick<

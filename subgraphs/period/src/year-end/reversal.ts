@@ -1,3 +1,4 @@
+import { type Page, pageRows } from '@cifra/context';
 import { Constraints, inTransaction, isUniqueViolation, recordAuditEvent, type TenantDb } from '@cifra/db';
 import { checkPeriodMove, DomainError, requireReason } from '@cifra/domain';
 import { postEntry } from '@cifra/engine';
@@ -196,6 +197,31 @@ export async function approveYearEndCloseReversal(
     });
     return approved;
   });
+}
+
+/** Requests per page of yearEndCloseReversalsConnection: 100 by default, at most 500. */
+export const REVERSAL_PAGE = { default: 100, max: 500 } as const;
+
+/** The latest instant a key can name: newest-first order is ascending order of what is left of it. */
+const LAST_MS = 9_999_999_999_999;
+
+/**
+ * A page of a fiscal year's reversal requests, newest first then by id (a few per year: read whole,
+ * answered a page at a time). The tag names the year, so a cursor of one year is refused for another.
+ */
+export async function pageYearEndCloseReversals(
+  db: TenantDb,
+  actor: PeriodActor,
+  args: { fiscalYear: number; first?: number | null; after?: string | null },
+): Promise<Page<YearEndReversalRow>> {
+  const rows = await yearEndCloseReversals(db, actor, args);
+  return pageRows(
+    rows,
+    `year-end-reversal:${args.fiscalYear}`,
+    (r) => [String(LAST_MS - r.requestedAt.getTime()).padStart(13, '0'), r.id],
+    args,
+    REVERSAL_PAGE,
+  );
 }
 
 /** Reversal requests of a fiscal year, newest first. */

@@ -7,6 +7,7 @@ export const yearEndRules = {
   Query: {
     yearEndCloseDraft: read,
     yearEndCloseReversals: read,
+    yearEndCloseReversalsConnection: read,
   },
   Mutation: {
     prepareYearEndClose: can(P.Period.PrepareClose),
@@ -18,5 +19,7 @@ export const yearEndRules = {
     YearEndClose: read,
     YearEndCloseLine: read,
     YearEndCloseReversal: read,
+    YearEndCloseReversalConnection: read,
+    YearEndCloseReversalEdge: read,
   },
 };

@@ -542,6 +542,8 @@ export type ErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   /** HTTP 415: anything but `application/json`. */
   | 'UNSUPPORTED_MEDIA_TYPE'
+  /** HTTP 417: an `Expect` header other than `100-continue`; the body is not read and the connection is closed. */
+  | 'EXPECTATION_FAILED'
   /** HTTP 400: subscriptions are not served. */
   | 'OPERATION_NOT_SUPPORTED'
   /** The query text is not GraphQL. */
@@ -655,13 +657,51 @@ export type ErrorCode =
   /** The restored books did not match the backup (chain head, trial balance or row counts): nothing was kept. */
   | 'RESTORE_VERIFICATION_FAILED';
 
+/** What kind of refusal an error code is: the groups of the catalogue. */
+export type ErrorGroup =
+  /** Who the caller is and what they may do: tokens, memberships, permissions. */
+  | 'ACCESS'
+  /** The HTTP request itself: its method, media type, size, shape, or an operation not served. */
+  | 'HTTP'
+  /** A client's database or a service did not answer in time. */
+  | 'AVAILABILITY'
+  /** Too many requests: the caller is throttled (retry after the time given). */
+  | 'RATE'
+  /** An operation too large or complex for the limits, refused before it runs. */
+  | 'DEMAND'
+  /** Arguments that are malformed, out of range or refer to nothing. */
+  | 'INPUT'
+  /** The posting rules of the books: balance, accounts, dates, the books' integrity. */
+  | 'POSTING'
+  /** Invoices, bills, receipts, payments and notes: their life cycle and settlement. */
+  | 'DOCUMENTS'
+  /** Receivable and payable control accounts, which only documents post to. */
+  | 'CONTROL_ACCOUNTS'
+  /** Read-only SQL investigations of one client's books. */
+  | 'INVESTIGATION'
+  /** Exchange rates: missing, stale, overridden or unknown currencies. */
+  | 'FX'
+  /** Partners' systems and entity keys: their grants, secrets and trusted documents. */
+  | 'PARTNER_INTEGRATIONS'
+  /** The firm's clients, people, roles and settings. */
+  | 'FIRM_ADMINISTRATION'
+  /** Posting periods, month-end closes, batches and the year-end close. */
+  | 'PERIODS'
+  /** Clients' backups, restores and legal holds. */
+  | 'BACKUPS';
+
 /** One error code and what it means. */
 export type ErrorCodeInfo = {
   __typename?: 'ErrorCodeInfo';
   /** The code, as it arrives in extensions.code. */
   code: ErrorCode;
-  /** What kind of refusal it is (access, input, posting, periods, …). */
+  /**
+   * What kind of refusal it is, in words (access, input, posting, periods, …).
+   * @deprecated A closed set typed as String: use errorGroup, the ErrorGroup enum.
+   */
   group: Scalars['String']['output'];
+  /** What kind of refusal it is. */
+  errorGroup: ErrorGroup;
   /** What it means and what the caller can do about it. */
   description: Scalars['String']['output'];
 };
@@ -724,16 +764,50 @@ export type Integration = {
   grants: Array<IntegrationGrant>;
   /** Its firm-level access (the firm dashboard over its clients), or null: none. */
   firmGrant?: Maybe<IntegrationFirmGrant>;
-  /** Its client secrets, revoked ones included (never the secret itself). */
+  /**
+   * Its client secrets, revoked ones included (never the secret itself), oldest first. At most every
+   * secret it was ever given: use secretsConnection.
+   * @deprecated Grows with each rotation (revoked secrets are kept): use secretsConnection, which pages them.
+   */
   secrets: Array<IntegrationSecret>;
-  /** The application versions whose documents it may run, retired ones included. */
+  /**
+   * Its client secrets, revoked ones included (never the secret itself), oldest first (by creation,
+   * then client id). At most `first` a page: 0 to 500 (default 100; BAD_USER_INPUT naming `first`
+   * otherwise).
+   */
+  secretsConnection: IntegrationSecretConnection;
+  /**
+   * The application versions whose documents it may run, retired ones included, oldest first. At most
+   * every version ever published: use trustedDocumentVersionsConnection.
+   * @deprecated Grows with each published version: use trustedDocumentVersionsConnection, which pages them.
+   */
   trustedDocumentVersions: Array<TrustedDocumentVersion>;
+  /**
+   * The application versions whose documents it may run, retired ones included, oldest first (by
+   * publication, then version). At most `first` a page: 0 to 500 (default 100; BAD_USER_INPUT naming
+   * `first` otherwise).
+   */
+  trustedDocumentVersionsConnection: TrustedDocumentVersionConnection;
   /** Whether it may send documents that are not among its trusted documents (off by default). */
   allowArbitraryDocuments: Scalars['Boolean']['output'];
   /** For an entity key, the one client it is bound to; null for a partner integration. */
   boundTo?: Maybe<Tenant>;
   /** Its client id at the firm's OIDC provider, if that provider issues its tokens. */
   oidcClientId?: Maybe<Scalars['String']['output']>;
+};
+
+
+/** A partner's system acting for the firm, on the clients it is granted. */
+export type IntegrationSecretsConnectionArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** A partner's system acting for the firm, on the clients it is granted. */
+export type IntegrationTrustedDocumentVersionsConnectionArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** The trusted documents of one version of a partner's application. */
@@ -754,8 +828,13 @@ export type IntegrationGrant = {
   __typename?: 'IntegrationGrant';
   /** The client it applies to. */
   tenant: Tenant;
-  /** Permission constants: at most one of each client-level permission. */
+  /**
+   * Permission constants: at most one of each client-level permission.
+   * @deprecated A closed set typed as String: use grantedPermissions, the Permission enum.
+   */
   permissions: Array<Scalars['String']['output']>;
+  /** The permissions granted: at most one of each client-level permission. */
+  grantedPermissions: Array<Permission>;
   /** When the grant ends; null: never. */
   expiresAt?: Maybe<Scalars['DateTime']['output']>;
   /** When it was granted (or last replaced). */
@@ -765,8 +844,13 @@ export type IntegrationGrant = {
 /** What an integration may do at the firm level, with no client chosen. */
 export type IntegrationFirmGrant = {
   __typename?: 'IntegrationFirmGrant';
-  /** Firm-level permission constants (Firm.Dashboard): at most one of each. */
+  /**
+   * Firm-level permission constants (Firm.Dashboard): at most one of each.
+   * @deprecated A closed set typed as String: use grantedPermissions, the Permission enum.
+   */
   permissions: Array<Scalars['String']['output']>;
+  /** The firm-level permissions granted (FIRM_DASHBOARD): at most one of each. */
+  grantedPermissions: Array<Permission>;
   /** When the grant ends; null: never. */
   expiresAt?: Maybe<Scalars['DateTime']['output']>;
   /** When it was granted (or last replaced). */
@@ -828,6 +912,42 @@ export type IntegrationEdge = {
   cursor: Scalars['String']['output'];
   /** The integration. */
   node: Integration;
+};
+
+/** A Relay connection over one integration's client secrets. */
+export type IntegrationSecretConnection = {
+  __typename?: 'IntegrationSecretConnection';
+  /** One edge per secret of this page, oldest first. */
+  edges: Array<IntegrationSecretEdge>;
+  /** Where this page stands; pass endCursor as `after` for the next. */
+  pageInfo: PageInfo;
+};
+
+/** A client secret and its cursor. */
+export type IntegrationSecretEdge = {
+  __typename?: 'IntegrationSecretEdge';
+  /** Opaque; valid as `after` of the same integration's secretsConnection. */
+  cursor: Scalars['String']['output'];
+  /** The secret (never the secret itself). */
+  node: IntegrationSecret;
+};
+
+/** A Relay connection over one integration's trusted-document versions. */
+export type TrustedDocumentVersionConnection = {
+  __typename?: 'TrustedDocumentVersionConnection';
+  /** One edge per version of this page, oldest first. */
+  edges: Array<TrustedDocumentVersionEdge>;
+  /** Where this page stands; pass endCursor as `after` for the next. */
+  pageInfo: PageInfo;
+};
+
+/** A trusted-document version and its cursor. */
+export type TrustedDocumentVersionEdge = {
+  __typename?: 'TrustedDocumentVersionEdge';
+  /** Opaque; valid as `after` of the same integration's trustedDocumentVersionsConnection. */
+  cursor: Scalars['String']['output'];
+  /** The version. */
+  node: TrustedDocumentVersion;
 };
 
 /** A person to add to the firm (needs Firm.ManageUsers). */
@@ -905,6 +1025,87 @@ export type PageInfo = {
   /** The cursor of the last edge of this page; null when the page is empty. */
   endCursor?: Maybe<Scalars['String']['output']>;
 };
+
+/** A permission constant (packages/permissions), e.g. GL_READ for GL.Read. */
+export type Permission =
+  /** Read the books: accounts, journal entries, reports. (GL.Read) */
+  | 'GL.Read'
+  /** Write journal entry drafts. (GL.Draft) */
+  | 'GL.Draft'
+  /** Approve journal entry drafts (someone else's). (GL.Approve) */
+  | 'GL.Approve'
+  /** Post journal entries. (GL.Post) */
+  | 'GL.Post'
+  /** Void posted journal entries (by a reversal). (GL.Void) */
+  | 'GL.Void'
+  /** Export the ledger. (GL.Export) */
+  | 'GL.Export'
+  /** Add and change accounts of the chart. (Account.Manage) */
+  | 'Account.Manage'
+  /** Add and change customers and vendors. (Party.Manage) */
+  | 'Party.Manage'
+  /** Add and change items. (Item.Manage) */
+  | 'Item.Manage'
+  /** Change document numbering prefixes. (Numbering.Manage) */
+  | 'Numbering.Manage'
+  /** Create sales invoices, credit notes and customer receipts. (Invoice.Create) */
+  | 'Invoice.Create'
+  /** Issue (post) sales invoices, credit notes and customer receipts. (Invoice.Approve) */
+  | 'Invoice.Approve'
+  /** Void issued sales documents. (Invoice.Void) */
+  | 'Invoice.Void'
+  /** Create vendor bills and debit notes. (PurchaseInvoice.Create) */
+  | 'PurchaseInvoice.Create'
+  /** Post vendor bills and debit notes. (PurchaseInvoice.Post) */
+  | 'PurchaseInvoice.Post'
+  /** Void posted purchase documents. (PurchaseInvoice.Void) */
+  | 'PurchaseInvoice.Void'
+  /** Create vendor payments. (Payment.Create) */
+  | 'Payment.Create'
+  /** Post vendor payments. (Payment.Post) */
+  | 'Payment.Post'
+  /** Void posted payments. (Payment.Void) */
+  | 'Payment.Void'
+  /** Read posting periods, closes and the year-end close. (Period.Read) */
+  | 'Period.Read'
+  /** Lock and unlock months short of LOCKED. (Period.Lock) */
+  | 'Period.Lock'
+  /** Approve a month-end close (someone else's). (Period.Close) */
+  | 'Period.Close'
+  /** Start and submit month-end closes; prepare the year-end close. (Period.PrepareClose) */
+  | 'Period.PrepareClose'
+  /** Start period batches over many clients. (Period.Batch) */
+  | 'Period.Batch'
+  /** Request and approve the reversal of a year-end close. (PostingPeriod.ReverseClose) */
+  | 'PostingPeriod.ReverseClose'
+  /** Open fiscal years. (Year.Open) */
+  | 'Year.Open'
+  /** Approve the year-end close. (Year.Close) */
+  | 'Year.Close'
+  /** Sign a closed year off as audited. (Year.Audit) */
+  | 'Year.Audit'
+  /** Read exchange rates and the rate refresh. (FX.Read) */
+  | 'FX.Read'
+  /** Force an exchange rate for a date. (FX.OverrideRate) */
+  | 'FX.OverrideRate'
+  /** Read a client's audit trail and history. (Audit.Read) */
+  | 'Audit.Read'
+  /** Run read-only SQL investigations of a client's books. (Audit.Investigate) */
+  | 'Audit.Investigate'
+  /** Read the firm's own trail (control plane). (Audit.ReadFirm) */
+  | 'Audit.ReadFirm'
+  /** Read the client itself. (Tenant.Read) */
+  | 'Tenant.Read'
+  /** Provision new clients. (Tenant.Provision) */
+  | 'Tenant.Provision'
+  /** Manage a client: its settings, backups and entity keys. (Tenant.Manage) */
+  | 'Tenant.Manage'
+  /** The firm's dashboard: close board, exceptions, stale rates, batches. (Firm.Dashboard) */
+  | 'Firm.Dashboard'
+  /** Manage the firm's people and their roles. (Firm.ManageUsers) */
+  | 'Firm.ManageUsers'
+  /** Register partner integrations, grant them access, issue their secrets. (Integration.Manage) */
+  | 'Integration.Manage';
 
 /** A client business of the firm, with its own database. */
 export type Tenant = {
@@ -1345,6 +1546,7 @@ export type ResolversTypes = ResolversObject<{
   BackupStatus: BackupStatus;
   ClientBackup: ResolverTypeWrapper<ClientBackupModel>;
   ErrorCode: ErrorCode;
+  ErrorGroup: ErrorGroup;
   ErrorCodeInfo: ResolverTypeWrapper<ErrorCodeInfo>;
   CreateEntityKeyInput: CreateEntityKeyInput;
   EntityKeyAccess: EntityKeyAccess;
@@ -1360,12 +1562,17 @@ export type ResolversTypes = ResolversObject<{
   IntegrationUsage: ResolverTypeWrapper<IntegrationUsageModel>;
   IntegrationConnection: ResolverTypeWrapper<Omit<IntegrationConnection, 'edges'> & { edges: Array<ResolversTypes['IntegrationEdge']> }>;
   IntegrationEdge: ResolverTypeWrapper<Omit<IntegrationEdge, 'node'> & { node: ResolversTypes['Integration'] }>;
+  IntegrationSecretConnection: ResolverTypeWrapper<Omit<IntegrationSecretConnection, 'edges'> & { edges: Array<ResolversTypes['IntegrationSecretEdge']> }>;
+  IntegrationSecretEdge: ResolverTypeWrapper<Omit<IntegrationSecretEdge, 'node'> & { node: ResolversTypes['IntegrationSecret'] }>;
+  TrustedDocumentVersionConnection: ResolverTypeWrapper<Omit<TrustedDocumentVersionConnection, 'edges'> & { edges: Array<ResolversTypes['TrustedDocumentVersionEdge']> }>;
+  TrustedDocumentVersionEdge: ResolverTypeWrapper<Omit<TrustedDocumentVersionEdge, 'node'> & { node: ResolversTypes['TrustedDocumentVersion'] }>;
   AddFirmMemberInput: AddFirmMemberInput;
   FirmMember: ResolverTypeWrapper<FirmMemberModel>;
   ClientRole: ResolverTypeWrapper<ClientRoleModel>;
   FirmMemberConnection: ResolverTypeWrapper<Omit<FirmMemberConnection, 'edges'> & { edges: Array<ResolversTypes['FirmMemberEdge']> }>;
   FirmMemberEdge: ResolverTypeWrapper<Omit<FirmMemberEdge, 'node'> & { node: ResolversTypes['FirmMember'] }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  Permission: ResolverTypeWrapper<Permission>;
   Tenant: ResolverTypeWrapper<TenantModel>;
   ClientSettings: ResolverTypeWrapper<ClientSettingsModel>;
   FxVarianceMode: FxVarianceMode;
@@ -1417,6 +1624,10 @@ export type ResolversParentTypes = ResolversObject<{
   IntegrationUsage: IntegrationUsageModel;
   IntegrationConnection: Omit<IntegrationConnection, 'edges'> & { edges: Array<ResolversParentTypes['IntegrationEdge']> };
   IntegrationEdge: Omit<IntegrationEdge, 'node'> & { node: ResolversParentTypes['Integration'] };
+  IntegrationSecretConnection: Omit<IntegrationSecretConnection, 'edges'> & { edges: Array<ResolversParentTypes['IntegrationSecretEdge']> };
+  IntegrationSecretEdge: Omit<IntegrationSecretEdge, 'node'> & { node: ResolversParentTypes['IntegrationSecret'] };
+  TrustedDocumentVersionConnection: Omit<TrustedDocumentVersionConnection, 'edges'> & { edges: Array<ResolversParentTypes['TrustedDocumentVersionEdge']> };
+  TrustedDocumentVersionEdge: Omit<TrustedDocumentVersionEdge, 'node'> & { node: ResolversParentTypes['TrustedDocumentVersion'] };
   AddFirmMemberInput: AddFirmMemberInput;
   FirmMember: FirmMemberModel;
   ClientRole: ClientRoleModel;
@@ -1608,6 +1819,7 @@ export type ClientBackupResolvers<ContextType = Context, ParentType extends Reso
 export type ErrorCodeInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ErrorCodeInfo'] = ResolversParentTypes['ErrorCodeInfo']> = ResolversObject<{
   code?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
   group?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  errorGroup?: Resolver<ResolversTypes['ErrorGroup'], ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
@@ -1620,7 +1832,9 @@ export type IntegrationResolvers<ContextType = Context, ParentType extends Resol
   grants?: Resolver<Array<ResolversTypes['IntegrationGrant']>, ParentType, ContextType>;
   firmGrant?: Resolver<Maybe<ResolversTypes['IntegrationFirmGrant']>, ParentType, ContextType>;
   secrets?: Resolver<Array<ResolversTypes['IntegrationSecret']>, ParentType, ContextType>;
+  secretsConnection?: Resolver<ResolversTypes['IntegrationSecretConnection'], ParentType, ContextType, RequireFields<IntegrationSecretsConnectionArgs, 'first'>>;
   trustedDocumentVersions?: Resolver<Array<ResolversTypes['TrustedDocumentVersion']>, ParentType, ContextType>;
+  trustedDocumentVersionsConnection?: Resolver<ResolversTypes['TrustedDocumentVersionConnection'], ParentType, ContextType, RequireFields<IntegrationTrustedDocumentVersionsConnectionArgs, 'first'>>;
   allowArbitraryDocuments?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   boundTo?: Resolver<Maybe<ResolversTypes['Tenant']>, ParentType, ContextType>;
   oidcClientId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1636,12 +1850,14 @@ export type TrustedDocumentVersionResolvers<ContextType = Context, ParentType ex
 export type IntegrationGrantResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IntegrationGrant'] = ResolversParentTypes['IntegrationGrant']> = ResolversObject<{
   tenant?: Resolver<ResolversTypes['Tenant'], ParentType, ContextType>;
   permissions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  grantedPermissions?: Resolver<Array<ResolversTypes['Permission']>, ParentType, ContextType>;
   expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   grantedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type IntegrationFirmGrantResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IntegrationFirmGrant'] = ResolversParentTypes['IntegrationFirmGrant']> = ResolversObject<{
   permissions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  grantedPermissions?: Resolver<Array<ResolversTypes['Permission']>, ParentType, ContextType>;
   expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   grantedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
@@ -1681,6 +1897,26 @@ export type IntegrationEdgeResolvers<ContextType = Context, ParentType extends R
   node?: Resolver<ResolversTypes['Integration'], ParentType, ContextType>;
 }>;
 
+export type IntegrationSecretConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IntegrationSecretConnection'] = ResolversParentTypes['IntegrationSecretConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['IntegrationSecretEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type IntegrationSecretEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IntegrationSecretEdge'] = ResolversParentTypes['IntegrationSecretEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['IntegrationSecret'], ParentType, ContextType>;
+}>;
+
+export type TrustedDocumentVersionConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TrustedDocumentVersionConnection'] = ResolversParentTypes['TrustedDocumentVersionConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['TrustedDocumentVersionEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type TrustedDocumentVersionEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TrustedDocumentVersionEdge'] = ResolversParentTypes['TrustedDocumentVersionEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['TrustedDocumentVersion'], ParentType, ContextType>;
+}>;
+
 export type FirmMemberResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FirmMember'] = ResolversParentTypes['FirmMember']> = ResolversObject<{
   userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1712,6 +1948,8 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
+
+export type PermissionResolvers = { GL_READ: 'GL.Read', GL_DRAFT: 'GL.Draft', GL_APPROVE: 'GL.Approve', GL_POST: 'GL.Post', GL_VOID: 'GL.Void', GL_EXPORT: 'GL.Export', ACCOUNT_MANAGE: 'Account.Manage', PARTY_MANAGE: 'Party.Manage', ITEM_MANAGE: 'Item.Manage', NUMBERING_MANAGE: 'Numbering.Manage', INVOICE_CREATE: 'Invoice.Create', INVOICE_APPROVE: 'Invoice.Approve', INVOICE_VOID: 'Invoice.Void', PURCHASE_INVOICE_CREATE: 'PurchaseInvoice.Create', PURCHASE_INVOICE_POST: 'PurchaseInvoice.Post', PURCHASE_INVOICE_VOID: 'PurchaseInvoice.Void', PAYMENT_CREATE: 'Payment.Create', PAYMENT_POST: 'Payment.Post', PAYMENT_VOID: 'Payment.Void', PERIOD_READ: 'Period.Read', PERIOD_LOCK: 'Period.Lock', PERIOD_CLOSE: 'Period.Close', PERIOD_PREPARE_CLOSE: 'Period.PrepareClose', PERIOD_BATCH: 'Period.Batch', POSTING_PERIOD_REVERSE_CLOSE: 'PostingPeriod.ReverseClose', YEAR_OPEN: 'Year.Open', YEAR_CLOSE: 'Year.Close', YEAR_AUDIT: 'Year.Audit', FX_READ: 'FX.Read', FX_OVERRIDE_RATE: 'FX.OverrideRate', AUDIT_READ: 'Audit.Read', AUDIT_INVESTIGATE: 'Audit.Investigate', AUDIT_READ_FIRM: 'Audit.ReadFirm', TENANT_READ: 'Tenant.Read', TENANT_PROVISION: 'Tenant.Provision', TENANT_MANAGE: 'Tenant.Manage', FIRM_DASHBOARD: 'Firm.Dashboard', FIRM_MANAGE_USERS: 'Firm.ManageUsers', INTEGRATION_MANAGE: 'Integration.Manage' };
 
 export type TenantResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Tenant'] = ResolversParentTypes['Tenant'], FederationReferenceType extends FederationReferenceTypes['Tenant'] = FederationReferenceTypes['Tenant']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Tenant']> | FederationReferenceType, FederationReferenceType, ContextType>;
@@ -1859,11 +2097,16 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   IntegrationUsage?: IntegrationUsageResolvers<ContextType>;
   IntegrationConnection?: IntegrationConnectionResolvers<ContextType>;
   IntegrationEdge?: IntegrationEdgeResolvers<ContextType>;
+  IntegrationSecretConnection?: IntegrationSecretConnectionResolvers<ContextType>;
+  IntegrationSecretEdge?: IntegrationSecretEdgeResolvers<ContextType>;
+  TrustedDocumentVersionConnection?: TrustedDocumentVersionConnectionResolvers<ContextType>;
+  TrustedDocumentVersionEdge?: TrustedDocumentVersionEdgeResolvers<ContextType>;
   FirmMember?: FirmMemberResolvers<ContextType>;
   ClientRole?: ClientRoleResolvers<ContextType>;
   FirmMemberConnection?: FirmMemberConnectionResolvers<ContextType>;
   FirmMemberEdge?: FirmMemberEdgeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Permission?: PermissionResolvers;
   Tenant?: TenantResolvers<ContextType>;
   ClientSettings?: ClientSettingsResolvers<ContextType>;
   SettingKey?: SettingKeyResolvers;

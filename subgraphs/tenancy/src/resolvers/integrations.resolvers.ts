@@ -1,5 +1,6 @@
 import { integrationUsageBetween } from '@cifra/db';
 import { badInput, DomainError, parseId } from '@cifra/domain';
+import { isPermission } from '@cifra/permissions';
 import type {
   IntegrationFirmGrantResolvers,
   IntegrationGrantResolvers,
@@ -32,7 +33,12 @@ import {
   secretsOf,
   setIntegrationStatus,
 } from '../services/integrations.service.ts';
-import { pageEntityKeys, pageIntegrations } from '../services/lists-page.service.ts';
+import {
+  pageEntityKeys,
+  pageIntegrations,
+  pageSecrets,
+  pageTrustedDocumentVersions,
+} from '../services/lists-page.service.ts';
 import {
   allowArbitraryDocuments,
   publishTrustedDocuments,
@@ -138,6 +144,8 @@ export const Integration: IntegrationResolvers = {
   firmGrant: (i, _a, ctx) => firmGrantOf(ctx.control, i.id),
   secrets: (i, _a, ctx) => secretsOf(ctx.control, i.id),
   trustedDocumentVersions: (i, _a, ctx) => trustedDocumentVersions(ctx.control, i.id),
+  secretsConnection: (i, args, ctx) => pageSecrets(ctx.control, i.id, args),
+  trustedDocumentVersionsConnection: (i, args, ctx) => pageTrustedDocumentVersions(ctx.control, i.id, args),
   boundTo: (i, _a, ctx) => (i.boundTenantId ? tenantById(ctx, i.boundTenantId) : null),
 };
 
@@ -150,10 +158,13 @@ export const IntegrationGrant: IntegrationGrantResolvers = {
     return row;
   },
   grantedAt: (g) => g.createdAt,
+  // A constant no longer known (granted by an older version) is left out of the typed list.
+  grantedPermissions: (g) => g.permissions.filter(isPermission),
 };
 
 export const IntegrationFirmGrant: IntegrationFirmGrantResolvers = {
   grantedAt: (g) => g.createdAt,
+  grantedPermissions: (g) => g.permissions.filter(isPermission),
 };
 
 export const IntegrationUsage: IntegrationUsageResolvers = {

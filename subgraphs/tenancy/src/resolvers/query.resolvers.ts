@@ -1,5 +1,5 @@
 import { clientAccess, control, visibleClients } from '@cifra/db';
-import { type ApiErrorCode, ERROR_CATALOGUE } from '@cifra/domain';
+import { type ApiErrorCode, ERROR_CATALOGUE, ERROR_GROUPS } from '@cifra/domain';
 import { eq } from 'drizzle-orm';
 import type { QueryResolvers } from '../__generated__/resolvers.ts';
 import { pageClients } from '../services/clients-page.service.ts';
@@ -12,6 +12,7 @@ export const Query: QueryResolvers = {
     Object.entries(ERROR_CATALOGUE).map(([code, e]) => ({
       code: code as ApiErrorCode,
       group: e.group,
+      errorGroup: ERROR_GROUPS[e.group].value,
       description: e.description,
     })),
   me: async (_p, _a, ctx) => {

@@ -1,7 +1,14 @@
 import { type Page, pageRows } from '@cifra/context';
 import type { ControlDb } from '@cifra/db';
-import { type IntegrationRow, listEntityKeys, listIntegrations } from './integrations.service.ts';
+import {
+  type IntegrationRow,
+  listEntityKeys,
+  listIntegrations,
+  type SecretRow,
+  secretsOf,
+} from './integrations.service.ts';
 import { type FirmMember, listFirmMembers } from './members.service.ts';
+import { type TrustedDocumentVersion, trustedDocumentVersions } from './trusted-documents.service.ts';
 
 /** Pages of the firm's own lists: 100 by default, at most 500. */
 export const LIST_PAGE = { default: 100, max: 500 } as const;
@@ -39,4 +46,43 @@ export async function pageEntityKeys(
 ): Promise<Page<IntegrationRow>> {
   const keys = await listEntityKeys(db, firmId, args.tenant);
   return pageRows(keys, `entity-key:${args.tenant}`, (i) => [i.name, i.id], args, LIST_PAGE);
+}
+
+/**
+ * `Integration.secretsConnection`: one integration's secrets, oldest first (creation, then client
+ * id). Read whole (one integration's rotations) and answered a page at a time; the tag names the
+ * integration, so one integration's cursor is refused for another's.
+ */
+export async function pageSecrets(
+  db: ControlDb,
+  integrationId: string,
+  args: { first?: number | null; after?: string | null },
+): Promise<Page<SecretRow>> {
+  const secrets = await secretsOf(db, integrationId);
+  return pageRows(
+    secrets,
+    `secret:${integrationId}`,
+    (s) => [s.createdAt.toISOString(), s.prefix],
+    args,
+    LIST_PAGE,
+  );
+}
+
+/**
+ * `Integration.trustedDocumentVersionsConnection`: one integration's published versions, oldest
+ * first (publication, then version), read whole and answered a page at a time.
+ */
+export async function pageTrustedDocumentVersions(
+  db: ControlDb,
+  integrationId: string,
+  args: { first?: number | null; after?: string | null },
+): Promise<Page<TrustedDocumentVersion>> {
+  const versions = await trustedDocumentVersions(db, integrationId);
+  return pageRows(
+    versions,
+    `trusted-version:${integrationId}`,
+    (v) => [v.publishedAt.toISOString(), v.appVersion],
+    args,
+    LIST_PAGE,
+  );
 }
