@@ -42,14 +42,14 @@ interface ApiBatch {
   items: {
     client: { slug: string; name: string };
     status: string;
-    errorCode: string | null;
+    failureCode: string | null;
     errorMessage: string | null;
   }[];
 }
 
 const recentBatches = async () => {
   const r = await t.as('senior')<{ batchOperations: ApiBatch[] }>(
-    '{ batchOperations(limit: 20) { id status action items { client { slug name } status errorCode errorMessage } } }',
+    '{ batchOperations(limit: 20) { id status action items { client { slug name } status failureCode errorMessage } } }',
   );
   expect(r.errors).toBeUndefined();
   return r.data!.batchOperations;
@@ -171,7 +171,7 @@ describe('batch close in the console', () => {
       const row = page.locator(`table.batch-items tbody tr[data-client="${item.client.slug}"]`);
       expect(await row.getAttribute('data-status')).toBe('FAILED');
       const why = await row.locator('td').last().textContent();
-      expect(why).toBe(`${item.errorCode} ${item.errorMessage}`);
+      expect(why).toBe(`${item.failureCode} ${item.errorMessage}`);
       expect(item.errorMessage?.length).toBeGreaterThan(10);
     }
     await expectAccessible(page, 'batch with failures');

@@ -1,5 +1,6 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Nodes, nodes } from '../support/client.ts';
 import {
   expectAccessible,
   fitsTheWindow,
@@ -40,11 +41,11 @@ interface ApiMember {
 }
 
 const members = async () => {
-  const r = await t.as('admin')<{ firmMembers: ApiMember[] }>(
-    '{ firmMembers { userId email displayName firmRole clientRoles { role tenant { slug name } } } }',
+  const r = await t.as('admin')<{ firmMembersConnection: Nodes<ApiMember> }>(
+    '{ firmMembersConnection(first: 100) { edges { node { userId email displayName firmRole clientRoles { role tenant { slug name } } } } } }',
   );
   expect(r.errors).toBeUndefined();
-  return r.data!.firmMembers;
+  return nodes(r.data!.firmMembersConnection);
 };
 const member = async (email: string) => (await members()).find((m) => m.email === email);
 
@@ -58,6 +59,18 @@ async function choose(page: Page, scope: Page | Locator, select: RegExp, option:
   await o.waitFor(WAIT);
   await o.focus();
   await page.keyboard.press('Enter');
+  await o.waitFor({ state: 'detached', ...WAIT });
+}
+
+/** Pick a client in the dialog's search box: type part of its name, choose the option by keyboard. */
+async function pickClient(page: Page, scope: Locator, typed: string, option: RegExp): Promise<void> {
+  const box = scope.getByRole('combobox', { name: 'Client' });
+  await box.fill(typed);
+  const o = page.getByRole('option', { name: option });
+  await o.waitFor(WAIT);
+  await expect.poll(() => page.getByRole('option').count(), WAIT).toBe(1);
+  await box.press('ArrowDown');
+  await box.press('Enter');
   await o.waitFor({ state: 'detached', ...WAIT });
 }
 
@@ -103,7 +116,7 @@ describe('people and roles in the console', () => {
     await page.getByRole('button', { name: `Manage ${NEW.name}` }).click();
     const dialog = page.getByRole('dialog', { name: new RegExp(NEW.name) });
     await dialog.waitFor();
-    await choose(page, dialog, / Client$/, /^Café Boquete/);
+    await pickClient(page, dialog, 'boquete', /^Café Boquete/);
     await choose(page, dialog, /Role on that client$/, /^Senior/);
     await dialog.getByRole('button', { name: 'Give this role' }).click();
     await dialog.getByText(`${NEW.name} is now Senior on Café Boquete, S.A.`).waitFor(WAIT);
@@ -133,7 +146,7 @@ describe('people and roles in the console', () => {
     expect((await member(NEW.email))!.clientRoles).toEqual([]);
 
     // An ethical wall on Logística Canal (fewer permissions there: the reason is sent).
-    await choose(page, dialog, / Client$/, /^Logística Canal/);
+    await pickClient(page, dialog, 'Logística', /^Logística Canal/);
     await choose(page, dialog, /Role on that client$/, /^No access/);
     await dialog.getByRole('button', { name: 'Give this role' }).click();
     await dialog
@@ -192,4 +205,51 @@ describe('people and roles in the console', () => {
     expect(problems).toEqual([]);
     await page.context().close();
   }, 120_000);
+
+  it("pages the members 25 at a time, in the API's order, and searches them", async () => {
+    // 30 more people than the demo's: two pages at least.
+    for (let i = 0; i < 30; i++) {
+      const n = String(i).padStart(2, '0');
+      const r = await t.as('admin')(
+        `mutation { addFirmMember(input: { email: "paged-${n}@demo.firm", displayName: "Paged ${n}", firmRole: JUNIOR }) { userId } }`,
+      );
+      expect(r.errors).toBeUndefined();
+    }
+    const api = (await members()).map((m) => m.email);
+    expect(api.length).toBeGreaterThan(30);
+    const { page, problems } = await openPage(browser);
+    await signInAs(page, origin, 'admin@demo.firm');
+    await page.getByRole('link', { name: 'People and roles' }).click();
+    const rows = page.locator('table.members tbody tr');
+    const emails = () => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-email')));
+    await expect.poll(emails, WAIT).toEqual(api.slice(0, 25));
+    const shown = page.getByTestId('members-shown');
+    expect(await shown.textContent()).toBe('Members 1–25');
+    const previous = page.getByRole('button', { name: 'Previous' });
+    const next = page.getByRole('button', { name: 'Next' });
+    expect(await previous.isDisabled()).toBe(true);
+    await next.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(emails, WAIT).toEqual(api.slice(25, 50));
+    expect(await shown.textContent()).toBe(
+      api.length <= 50 ? `Members 26–${api.length} of ${api.length}` : 'Members 26–50',
+    );
+    await expectAccessible(page, 'people, second page');
+    await shoot(page, '24-people-page-2');
+    await previous.click();
+    await expect.poll(emails, WAIT).toEqual(api.slice(0, 25));
+
+    // The search goes to the API (name or email, any case) and starts again at the first page.
+    await page.getByRole('searchbox', { name: 'Search people' }).fill('PAGED 1');
+    const ten = api.filter((e) => e.startsWith('paged-1'));
+    expect(ten).toHaveLength(10);
+    await expect.poll(emails, WAIT).toEqual(ten);
+    expect(await shown.textContent()).toBe('Members 1–10 of 10');
+    expect(await next.isDisabled()).toBe(true);
+    await page.getByRole('searchbox', { name: 'Search people' }).fill('nobody-like-this');
+    await expect.poll(() => shown.textContent(), WAIT).toBe('Nobody matches “nobody-like-this”.');
+    await expectAccessible(page, 'people, nobody found');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 180_000);
 });

@@ -45,7 +45,7 @@ export const BatchFragment = graphql(`
       }
       status
       attempts
-      errorCode
+      failureCode
       errorMessage
       stateBefore
       stateAfter

@@ -130,7 +130,7 @@ function BatchProgress({ batch }: { batch: ConsoleBatchFragment }) {
                   <td>
                     {item.status === 'FAILED' ? (
                       <>
-                        <code className="code">{item.errorCode ?? 'ERROR'}</code>{' '}
+                        <code className="code">{item.failureCode ?? 'ERROR'}</code>{' '}
                         {item.errorMessage ?? 'No reason was given.'}
                       </>
                     ) : (

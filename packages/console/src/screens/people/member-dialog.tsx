@@ -15,13 +15,8 @@ import {
 import type { ConsoleMemberFragment, RoleCluster } from '../../__generated__/graphql.ts';
 import { ReasonField } from '../../components/reason-field.tsx';
 import { RefusalNotice } from '../../components/refusal.tsx';
-import {
-  useAssignClientRole,
-  useChangeFirmRole,
-  useRemoveFirmMember,
-  useRevokeClientRole,
-  useRoleClients,
-} from './data.ts';
+import { ClientPicker, type PickedClient } from './client-picker.tsx';
+import { useAssignClientRole, useChangeFirmRole, useRemoveFirmMember, useRevokeClientRole } from './data.ts';
 import { REASON_MIN, ROLES, roleLabel } from './labels.ts';
 
 type Outcome = { ok: true; message: string } | { ok: false; title: string; error: unknown };
@@ -36,9 +31,8 @@ export function MemberDialog({ member, onClose }: { member: ConsoleMemberFragmen
   const [reason, setReason] = useState('');
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [firmRole, setFirmRole] = useState<RoleCluster | 'NONE'>(member.firmRole ?? 'NONE');
-  const [client, setClient] = useState<string | null>(null);
+  const [client, setClient] = useState<PickedClient | null>(null);
   const [clientRole, setClientRole] = useState<RoleCluster>('SENIOR');
-  const clients = useRoleClients();
   const [changeFirmRole, changing] = useChangeFirmRole();
   const [assign, assigning] = useAssignClientRole();
   const [revoke, revoking] = useRevokeClientRole();
@@ -140,28 +134,7 @@ export function MemberDialog({ member, onClose }: { member: ConsoleMemberFragmen
             </ul>
           )}
           <div className="filters">
-            <Select
-              className="select"
-              placeholder={clients.data ? 'Choose a client' : 'Loading the clients…'}
-              isDisabled={!clients.data}
-              selectedKey={client}
-              onSelectionChange={(k) => setClient(k === null ? null : String(k))}
-            >
-              <Label>Client</Label>
-              <Button className="button select-button">
-                <SelectValue />
-                <span aria-hidden="true"> ▾</span>
-              </Button>
-              <Popover className="popover">
-                <ListBox className="listbox" items={clients.data?.tenants ?? []}>
-                  {(t) => (
-                    <ListBoxItem id={t.slug} className="option">
-                      {t.name}
-                    </ListBoxItem>
-                  )}
-                </ListBox>
-              </Popover>
-            </Select>
+            <ClientPicker onChange={setClient} />
             <RoleSelect
               label="Role on that client"
               value={clientRole}
@@ -172,7 +145,7 @@ export function MemberDialog({ member, onClose }: { member: ConsoleMemberFragmen
               className="button"
               isDisabled={client === null}
               onPress={() => {
-                const t = clients.data?.tenants?.find((x) => x.slug === client);
+                const t = client;
                 if (!t) return;
                 return run(
                   `The role on ${t.name} was not given`,
@@ -187,7 +160,6 @@ export function MemberDialog({ member, onClose }: { member: ConsoleMemberFragmen
               Give this role
             </Button>
           </div>
-          {clients.error && <RefusalNotice error={clients.error} title="The clients could not be loaded" />}
 
           <h3>Leave the firm</h3>
           <p className="muted">Removes {name} from the firm with every role they hold on its clients.</p>
