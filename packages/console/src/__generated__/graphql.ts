@@ -169,6 +169,8 @@ export type ErrorCode =
   | 'LATER_PERIOD_LOCKED'
   /** The client's backups are already under legal hold: release it before setting another. */
   | 'LEGAL_HOLD_EXISTS'
+  /** HTTP 401: the signed-in person was deactivated by a FirmAdmin (`deactivateFirmMember`); refused at once, until reactivated. */
+  | 'MEMBER_DEACTIVATED'
   /** A posted or discarded draft or document. */
   | 'NOT_EDITABLE'
   /** No such object (or an export link that is not served here). */

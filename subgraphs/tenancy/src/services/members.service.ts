@@ -48,7 +48,7 @@ export interface FirmMember {
   clientRoles: ClientRole[];
 }
 
-const membershipId = (firmId: string, userId: string) => `${firmId}:${userId}`;
+export const membershipId = (firmId: string, userId: string) => `${firmId}:${userId}`;
 const assignmentId = (tenantId: string, userId: string) => `${tenantId}:${userId}`;
 
 const addInput = z.object({
@@ -60,7 +60,7 @@ const addInput = z.object({
  * A person's own memberships and roles are changed only by someone else: nobody lifts their own
  * restriction, widens their own access or quietly removes their own ethical wall.
  */
-function refuseSelf(manager: Manager, userId: string, what: string): void {
+export function refuseSelf(manager: Manager, userId: string, what: string): void {
   if (userId === manager.userId) {
     throw new DomainError('SELF_ACCESS_CHANGE', `${what}: your own access is changed by someone else`, {
       userId,
@@ -90,11 +90,11 @@ function refuseAbove(manager: Manager, role: RoleName | null, what: string): voi
 }
 
 /** The firm row, locked for the rest of the transaction: membership changes of one firm queue up here. */
-async function lockFirm(tx: TxOf<ControlDb>, firmId: string): Promise<void> {
+export async function lockFirm(tx: TxOf<ControlDb>, firmId: string): Promise<void> {
   await tx.execute(sql`SELECT 1 FROM firms WHERE id = ${firmId} FOR UPDATE`);
 }
 
-async function membershipOf(tx: TxOf<ControlDb> | ControlDb, firmId: string, userId: string) {
+export async function membershipOf(tx: TxOf<ControlDb> | ControlDb, firmId: string, userId: string) {
   const [row] = await tx
     .select({
       userId: control.users.id,
@@ -110,7 +110,7 @@ async function membershipOf(tx: TxOf<ControlDb> | ControlDb, firmId: string, use
 }
 
 /** Refuses when the change would leave the firm without an active FirmAdmin. */
-async function keepOneFirmAdmin(tx: TxOf<ControlDb>, firmId: string): Promise<void> {
+export async function keepOneFirmAdmin(tx: TxOf<ControlDb>, firmId: string): Promise<void> {
   const [row] = await tx
     .select({ n: sql<number>`count(*)::int` })
     .from(control.firmMemberships)
@@ -209,7 +209,7 @@ export async function listFirmMembers(
   }));
 }
 
-async function memberView(db: ControlDb | TxOf<ControlDb>, firmId: string, userId: string) {
+export async function memberView(db: ControlDb | TxOf<ControlDb>, firmId: string, userId: string) {
   const [m] = await listFirmMembers(db, firmId, [userId]);
   if (!m) throw new DomainError('NOT_FOUND', `No member ${userId} in this firm`, { userId });
   return m;
