@@ -48,6 +48,13 @@ const members = async () => {
   return nodes(r.data!.firmMembersConnection);
 };
 const member = async (email: string) => (await members()).find((m) => m.email === email);
+const memberActive = async (email: string) => {
+  const r = await t.as('admin')<{ firmMembersConnection: Nodes<{ active: boolean }> }>(
+    'query($s: String) { firmMembersConnection(search: $s) { edges { node { active } } } }',
+    { s: email },
+  );
+  return nodes(r.data?.firmMembersConnection)[0]?.active;
+};
 
 /** Choose an option of a React Aria select by keyboard. */
 async function choose(page: Page, scope: Page | Locator, select: RegExp, option: RegExp): Promise<void> {
@@ -78,7 +85,7 @@ const NEW = { email: 'nadia@demo.firm', name: 'Nadia Nueva' };
 const LONG_REASON = 'Engagement on this client ended in March';
 
 describe('people and roles in the console', () => {
-  it('lets the FirmAdmin add a member, give, revoke and wall off client roles, and remove them', async () => {
+  it('lets the FirmAdmin add a member, give, revoke and wall off client roles, deactivate and reactivate, and remove them', async () => {
     const { page, problems } = await openPage(browser);
     await signInAs(page, origin, 'admin@demo.firm');
     await page.getByRole('link', { name: 'People and roles' }).focus();
@@ -175,6 +182,33 @@ describe('people and roles in the console', () => {
     await expectAccessible(page, 'own access refused');
     await page.keyboard.press('Escape');
 
+    // Deactivation: Nadia, signed in in another browser, is signed out at her next request and is
+    // no longer offered at sign-in; reactivated, she signs in again.
+    const other = await openPage(browser);
+    await signInAs(other.page, origin, NEW.email);
+    await page.getByRole('button', { name: `Manage ${NEW.name}` }).click();
+    await dialog.waitFor();
+    await dialog.getByRole('textbox', { name: 'Reason' }).fill(LONG_REASON);
+    await dialog.getByRole('button', { name: `Deactivate ${NEW.name}` }).click();
+    await dialog.getByText(`${NEW.name} is deactivated: their next request is refused.`).waitFor(WAIT);
+    expect(await memberActive(NEW.email)).toBe(false);
+    await dialog.getByRole('heading', { name: 'Access: deactivated' }).waitFor(WAIT);
+    await expectAccessible(page, 'a member deactivated');
+    await shoot(page, '25-member-deactivated');
+    await other.page.reload();
+    await other.page.getByRole('heading', { name: 'Sign in to cifraHQ' }).waitFor(WAIT);
+    expect(await other.page.getByRole('button', { name: new RegExp(NEW.email) }).count()).toBe(0);
+    await dialog.getByRole('button', { name: `Reactivate ${NEW.name}` }).click();
+    await dialog.getByText(`${NEW.name} is active again, with the same roles.`).waitFor(WAIT);
+    expect(await memberActive(NEW.email)).toBe(true);
+    await signInAs(other.page, origin, NEW.email);
+    expect(other.problems).toEqual([]);
+    await other.page.context().close();
+    await page.keyboard.press('Escape');
+    await expect
+      .poll(() => page.locator(`tr[data-email="${NEW.email}"] th`).textContent(), WAIT)
+      .not.toContain('deactivated');
+
     // Removal, with the reason.
     await page.getByRole('button', { name: `Manage ${NEW.name}` }).click();
     await dialog.waitFor();
@@ -192,10 +226,16 @@ describe('people and roles in the console', () => {
     await page.context().close();
   }, 180_000);
 
-  it('refuses the screen to a Junior, in words with its code', async () => {
+  it('offers People and roles to whom may manage people; a Junior, typing its address, is refused', async () => {
     const { page, problems } = await openPage(browser);
+    await signInAs(page, origin, 'senior@demo.firm');
+    await page.getByRole('link', { name: 'People and roles' }).waitFor(WAIT);
+    await page.getByRole('button', { name: 'Sign out' }).click();
     await signInAs(page, origin, 'junior@demo.firm');
-    await page.getByRole('link', { name: 'People and roles' }).click();
+    // The header is drawn from `me`: once it names the Junior, the links are final.
+    expect(await page.getByTestId('signed-in-as').textContent()).toContain('junior@demo.firm');
+    expect(await page.getByRole('link', { name: 'People and roles' }).count()).toBe(0);
+    await page.goto(`${origin}/people`);
     const refusal = page.getByRole('alert').filter({ hasText: "The firm's people could not be loaded" });
     await refusal.waitFor(WAIT);
     expect(await refusal.textContent()).toContain('FORBIDDEN');

@@ -13,11 +13,13 @@ import { clearSession, readSession, type Session, saveSession } from './session.
 // Screens beyond the board and the inbox are loaded when first opened (one chunk each).
 const BatchScreen = lazy(() => import('./screens/batch/batch.tsx'));
 const PeopleScreen = lazy(() => import('./screens/people/people.tsx'));
+// People and roles is offered only to whom the API says may manage people (`me.mayManagePeople`);
+// typed by hand, the route still shows the API's refusal.
 const NAV = [
   { href: ROUTES.board, label: 'Close board' },
   { href: ROUTES.exceptions, label: 'Exceptions' },
   { href: ROUTES.batch, label: 'Batch close' },
-  { href: ROUTES.people, label: 'People and roles' },
+  { href: ROUTES.people, label: 'People and roles', onlyIf: 'mayManagePeople' },
 ] as const;
 
 export function App() {
@@ -61,7 +63,7 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
       <header className="app-header">
         <div className="brand">cifraHQ{me ? ` · ${me.firm.name}` : ''}</div>
         <nav aria-label="Screens" className="app-nav">
-          {NAV.map((n) => (
+          {NAV.filter((n) => !('onlyIf' in n) || me?.[n.onlyIf]).map((n) => (
             <Link
               key={n.href}
               className="nav-link"

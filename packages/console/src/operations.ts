@@ -12,6 +12,7 @@ export const MeQuery = graphql(`
       email
       displayName
       firmRole
+      mayManagePeople
       firm {
         id
         name

@@ -14,7 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  query ConsoleMe {\n    me {\n      id\n      email\n      displayName\n      firmRole\n      firm {\n        id\n        name\n      }\n    }\n  }\n": typeof types.ConsoleMeDocument,
+    "\n  query ConsoleMe {\n    me {\n      id\n      email\n      displayName\n      firmRole\n      mayManagePeople\n      firm {\n        id\n        name\n      }\n    }\n  }\n": typeof types.ConsoleMeDocument,
     "\n  fragment ConsoleBoardMonth on CloseBoard {\n    year\n    month\n    unavailableCount\n    clientsConnection(first: $first, after: $after) {\n      edges {\n        node {\n          client {\n            id\n            slug\n            name\n          }\n          availability\n          unavailableCode\n          unavailableReason\n          periodState\n          closeStatus\n          stage\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.ConsoleBoardMonthFragmentDoc,
     "\n  query ConsoleCloseBoardYear($year: Int!, $first: Int!, $after: String) {\n    m01: closeBoard(year: $year, month: 1) {\n      ...ConsoleBoardMonth\n    }\n    m02: closeBoard(year: $year, month: 2) {\n      ...ConsoleBoardMonth\n    }\n    m03: closeBoard(year: $year, month: 3) {\n      ...ConsoleBoardMonth\n    }\n    m04: closeBoard(year: $year, month: 4) {\n      ...ConsoleBoardMonth\n    }\n    m05: closeBoard(year: $year, month: 5) {\n      ...ConsoleBoardMonth\n    }\n    m06: closeBoard(year: $year, month: 6) {\n      ...ConsoleBoardMonth\n    }\n    m07: closeBoard(year: $year, month: 7) {\n      ...ConsoleBoardMonth\n    }\n    m08: closeBoard(year: $year, month: 8) {\n      ...ConsoleBoardMonth\n    }\n    m09: closeBoard(year: $year, month: 9) {\n      ...ConsoleBoardMonth\n    }\n    m10: closeBoard(year: $year, month: 10) {\n      ...ConsoleBoardMonth\n    }\n    m11: closeBoard(year: $year, month: 11) {\n      ...ConsoleBoardMonth\n    }\n    m12: closeBoard(year: $year, month: 12) {\n      ...ConsoleBoardMonth\n    }\n  }\n": typeof types.ConsoleCloseBoardYearDocument,
     "\n  query ConsoleCloseExceptions {\n    closeExceptions {\n      kind\n      client {\n        id\n        slug\n        name\n      }\n      year\n      month\n      daysOverdue\n      since\n      message\n      batchId\n      failureCode\n      unavailableCode\n    }\n  }\n": typeof types.ConsoleCloseExceptionsDocument,
@@ -32,11 +32,13 @@ type Documents = {
     "\n  mutation ConsoleAddFirmMember($input: AddFirmMemberInput!) {\n    addFirmMember(input: $input) {\n      ...ConsoleMember\n    }\n  }\n": typeof types.ConsoleAddFirmMemberDocument,
     "\n  mutation ConsoleChangeFirmRole($userId: ID!, $role: RoleCluster, $reason: String) {\n    changeFirmRole(userId: $userId, role: $role, reason: $reason) {\n      ...ConsoleMember\n    }\n  }\n": typeof types.ConsoleChangeFirmRoleDocument,
     "\n  mutation ConsoleRemoveFirmMember($userId: ID!, $reason: String!) {\n    removeFirmMember(userId: $userId, reason: $reason) {\n      ...ConsoleMember\n    }\n  }\n": typeof types.ConsoleRemoveFirmMemberDocument,
+    "\n  mutation ConsoleDeactivateFirmMember($userId: ID!, $reason: String!) {\n    deactivateFirmMember(userId: $userId, reason: $reason) {\n      ...ConsoleMember\n    }\n  }\n": typeof types.ConsoleDeactivateFirmMemberDocument,
+    "\n  mutation ConsoleReactivateFirmMember($userId: ID!, $reason: String) {\n    reactivateFirmMember(userId: $userId, reason: $reason) {\n      ...ConsoleMember\n    }\n  }\n": typeof types.ConsoleReactivateFirmMemberDocument,
     "\n  mutation ConsoleAssignClientRole($userId: ID!, $tenant: String!, $role: RoleCluster!, $reason: String) {\n    assignClientRole(userId: $userId, tenant: $tenant, role: $role, reason: $reason) {\n      ...ConsoleMember\n    }\n  }\n": typeof types.ConsoleAssignClientRoleDocument,
     "\n  mutation ConsoleRevokeClientRole($userId: ID!, $tenant: String!, $reason: String!) {\n    revokeClientRole(userId: $userId, tenant: $tenant, reason: $reason) {\n      ...ConsoleMember\n    }\n  }\n": typeof types.ConsoleRevokeClientRoleDocument,
 };
 const documents: Documents = {
-    "\n  query ConsoleMe {\n    me {\n      id\n      email\n      displayName\n      firmRole\n      firm {\n        id\n        name\n      }\n    }\n  }\n": types.ConsoleMeDocument,
+    "\n  query ConsoleMe {\n    me {\n      id\n      email\n      displayName\n      firmRole\n      mayManagePeople\n      firm {\n        id\n        name\n      }\n    }\n  }\n": types.ConsoleMeDocument,
     "\n  fragment ConsoleBoardMonth on CloseBoard {\n    year\n    month\n    unavailableCount\n    clientsConnection(first: $first, after: $after) {\n      edges {\n        node {\n          client {\n            id\n            slug\n            name\n          }\n          availability\n          unavailableCode\n          unavailableReason\n          periodState\n          closeStatus\n          stage\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.ConsoleBoardMonthFragmentDoc,
     "\n  query ConsoleCloseBoardYear($year: Int!, $first: Int!, $after: String) {\n    m01: closeBoard(year: $year, month: 1) {\n      ...ConsoleBoardMonth\n    }\n    m02: closeBoard(year: $year, month: 2) {\n      ...ConsoleBoardMonth\n    }\n    m03: closeBoard(year: $year, month: 3) {\n      ...ConsoleBoardMonth\n    }\n    m04: closeBoard(year: $year, month: 4) {\n      ...ConsoleBoardMonth\n    }\n    m05: closeBoard(year: $year, month: 5) {\n      ...ConsoleBoardMonth\n    }\n    m06: closeBoard(year: $year, month: 6) {\n      ...ConsoleBoardMonth\n    }\n    m07: closeBoard(year: $year, month: 7) {\n      ...ConsoleBoardMonth\n    }\n    m08: closeBoard(year: $year, month: 8) {\n      ...ConsoleBoardMonth\n    }\n    m09: closeBoard(year: $year, month: 9) {\n      ...ConsoleBoardMonth\n    }\n    m10: closeBoard(year: $year, month: 10) {\n      ...ConsoleBoardMonth\n    }\n    m11: closeBoard(year: $year, month: 11) {\n      ...ConsoleBoardMonth\n    }\n    m12: closeBoard(year: $year, month: 12) {\n      ...ConsoleBoardMonth\n    }\n  }\n": types.ConsoleCloseBoardYearDocument,
     "\n  query ConsoleCloseExceptions {\n    closeExceptions {\n      kind\n      client {\n        id\n        slug\n        name\n      }\n      year\n      month\n      daysOverdue\n      since\n      message\n      batchId\n      failureCode\n      unavailableCode\n    }\n  }\n": types.ConsoleCloseExceptionsDocument,
@@ -54,6 +56,8 @@ const documents: Documents = {
     "\n  mutation ConsoleAddFirmMember($input: AddFirmMemberInput!) {\n    addFirmMember(input: $input) {\n      ...ConsoleMember\n    }\n  }\n": types.ConsoleAddFirmMemberDocument,
     "\n  mutation ConsoleChangeFirmRole($userId: ID!, $role: RoleCluster, $reason: String) {\n    changeFirmRole(userId: $userId, role: $role, reason: $reason) {\n      ...ConsoleMember\n    }\n  }\n": types.ConsoleChangeFirmRoleDocument,
     "\n  mutation ConsoleRemoveFirmMember($userId: ID!, $reason: String!) {\n    removeFirmMember(userId: $userId, reason: $reason) {\n      ...ConsoleMember\n    }\n  }\n": types.ConsoleRemoveFirmMemberDocument,
+    "\n  mutation ConsoleDeactivateFirmMember($userId: ID!, $reason: String!) {\n    deactivateFirmMember(userId: $userId, reason: $reason) {\n      ...ConsoleMember\n    }\n  }\n": types.ConsoleDeactivateFirmMemberDocument,
+    "\n  mutation ConsoleReactivateFirmMember($userId: ID!, $reason: String) {\n    reactivateFirmMember(userId: $userId, reason: $reason) {\n      ...ConsoleMember\n    }\n  }\n": types.ConsoleReactivateFirmMemberDocument,
     "\n  mutation ConsoleAssignClientRole($userId: ID!, $tenant: String!, $role: RoleCluster!, $reason: String) {\n    assignClientRole(userId: $userId, tenant: $tenant, role: $role, reason: $reason) {\n      ...ConsoleMember\n    }\n  }\n": types.ConsoleAssignClientRoleDocument,
     "\n  mutation ConsoleRevokeClientRole($userId: ID!, $tenant: String!, $reason: String!) {\n    revokeClientRole(userId: $userId, tenant: $tenant, reason: $reason) {\n      ...ConsoleMember\n    }\n  }\n": types.ConsoleRevokeClientRoleDocument,
 };
@@ -75,7 +79,7 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query ConsoleMe {\n    me {\n      id\n      email\n      displayName\n      firmRole\n      firm {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  query ConsoleMe {\n    me {\n      id\n      email\n      displayName\n      firmRole\n      firm {\n        id\n        name\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query ConsoleMe {\n    me {\n      id\n      email\n      displayName\n      firmRole\n      mayManagePeople\n      firm {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  query ConsoleMe {\n    me {\n      id\n      email\n      displayName\n      firmRole\n      mayManagePeople\n      firm {\n        id\n        name\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -144,6 +148,14 @@ export function graphql(source: "\n  mutation ConsoleChangeFirmRole($userId: ID!
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ConsoleRemoveFirmMember($userId: ID!, $reason: String!) {\n    removeFirmMember(userId: $userId, reason: $reason) {\n      ...ConsoleMember\n    }\n  }\n"): (typeof documents)["\n  mutation ConsoleRemoveFirmMember($userId: ID!, $reason: String!) {\n    removeFirmMember(userId: $userId, reason: $reason) {\n      ...ConsoleMember\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleDeactivateFirmMember($userId: ID!, $reason: String!) {\n    deactivateFirmMember(userId: $userId, reason: $reason) {\n      ...ConsoleMember\n    }\n  }\n"): (typeof documents)["\n  mutation ConsoleDeactivateFirmMember($userId: ID!, $reason: String!) {\n    deactivateFirmMember(userId: $userId, reason: $reason) {\n      ...ConsoleMember\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleReactivateFirmMember($userId: ID!, $reason: String) {\n    reactivateFirmMember(userId: $userId, reason: $reason) {\n      ...ConsoleMember\n    }\n  }\n"): (typeof documents)["\n  mutation ConsoleReactivateFirmMember($userId: ID!, $reason: String) {\n    reactivateFirmMember(userId: $userId, reason: $reason) {\n      ...ConsoleMember\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

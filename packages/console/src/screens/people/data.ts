@@ -90,6 +90,22 @@ export const RemoveFirmMemberMutation = graphql(`
   }
 `);
 
+export const DeactivateFirmMemberMutation = graphql(`
+  mutation ConsoleDeactivateFirmMember($userId: ID!, $reason: String!) {
+    deactivateFirmMember(userId: $userId, reason: $reason) {
+      ...ConsoleMember
+    }
+  }
+`);
+
+export const ReactivateFirmMemberMutation = graphql(`
+  mutation ConsoleReactivateFirmMember($userId: ID!, $reason: String) {
+    reactivateFirmMember(userId: $userId, reason: $reason) {
+      ...ConsoleMember
+    }
+  }
+`);
+
 export const AssignClientRoleMutation = graphql(`
   mutation ConsoleAssignClientRole($userId: ID!, $tenant: String!, $role: RoleCluster!, $reason: String) {
     assignClientRole(userId: $userId, tenant: $tenant, role: $role, reason: $reason) {
@@ -129,5 +145,7 @@ export const useRemoveFirmMember = () =>
       if (gone) cache.evict({ id: cache.identify(gone) });
     },
   });
+export const useDeactivateFirmMember = () => useMutation(DeactivateFirmMemberMutation);
+export const useReactivateFirmMember = () => useMutation(ReactivateFirmMemberMutation);
 export const useAssignClientRole = () => useMutation(AssignClientRoleMutation);
 export const useRevokeClientRole = () => useMutation(RevokeClientRoleMutation);
