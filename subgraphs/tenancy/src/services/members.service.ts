@@ -22,7 +22,9 @@ import { z } from 'zod';
  * - a change that takes permissions away (demotion, revocation, removal) needs a reason of at
  *   least 20 characters, checked before anything is written;
  * - the firm always keeps at least one FirmAdmin. Every change locks the firm row first, so two
- *   admins demoting each other at the same moment cannot both succeed.
+ *   admins demoting each other at the same moment cannot both succeed;
+ * - under that lock the manager must still be an active member (lockFirmFor): a request that
+ *   passed the gateway before its sender was deactivated or removed changes nothing.
  */
 
 /** Who is acting, as the signed context says: the user, their firm and their firm-wide role. */
@@ -92,6 +94,27 @@ function refuseAbove(manager: Manager, role: RoleName | null, what: string): voi
 /** The firm row, locked for the rest of the transaction: membership changes of one firm queue up here. */
 export async function lockFirm(tx: TxOf<ControlDb>, firmId: string): Promise<void> {
   await tx.execute(sql`SELECT 1 FROM firms WHERE id = ${firmId} FOR UPDATE`);
+}
+
+/**
+ * The firm row locked, then the manager as they are now: still a member and still active. The
+ * gateway checked both when the request came in, but a deactivation or removal committed since (a
+ * request already on its way, or another gateway's one-second access cache) must not act.
+ */
+export async function lockFirmFor(tx: TxOf<ControlDb>, manager: Manager): Promise<void> {
+  await lockFirm(tx, manager.firmId);
+  const [me] = await tx
+    .select({ active: control.users.active })
+    .from(control.firmMemberships)
+    .innerJoin(control.users, eq(control.users.id, control.firmMemberships.userId))
+    .where(
+      and(
+        eq(control.firmMemberships.firmId, manager.firmId),
+        eq(control.firmMemberships.userId, manager.userId),
+      ),
+    );
+  if (!me) throw new DomainError('FORBIDDEN', 'You are no longer a member of this firm', {});
+  if (!me.active) throw new DomainError('MEMBER_DEACTIVATED', 'You were deactivated meanwhile', {});
 }
 
 export async function membershipOf(tx: TxOf<ControlDb> | ControlDb, firmId: string, userId: string) {
@@ -234,7 +257,7 @@ export async function addFirmMember(
   refuseFirmWideNoAccess(firmRole);
   refuseAbove(manager, firmRole, 'addFirmMember');
   return inTransaction(db, manager.actor, async (tx) => {
-    await lockFirm(tx, manager.firmId);
+    await lockFirmFor(tx, manager);
     const [existing] = await tx.select().from(control.users).where(eq(control.users.email, email));
     if (existing) {
       const memberships = await tx
@@ -284,7 +307,7 @@ export async function changeFirmRole(
   refuseFirmWideNoAccess(args.role);
   refuseAbove(manager, args.role, 'changeFirmRole');
   return inTransaction(db, manager.actor, async (tx) => {
-    await lockFirm(tx, manager.firmId);
+    await lockFirmFor(tx, manager);
     const member = await membershipOf(tx, manager.firmId, args.userId);
     refuseAbove(manager, member.firmRole, 'changeFirmRole');
     if (member.firmRole === args.role) return memberView(tx, manager.firmId, args.userId);
@@ -328,7 +351,7 @@ export async function removeFirmMember(
   refuseSelf(manager, args.userId, 'removeFirmMember');
   const reason = requireReason(args.reason);
   return inTransaction(db, { ...manager.actor, reason }, async (tx) => {
-    await lockFirm(tx, manager.firmId);
+    await lockFirmFor(tx, manager);
     const before = await memberView(tx, manager.firmId, args.userId);
     refuseAbove(manager, before.firmRole, 'removeFirmMember');
     for (const a of before.clientRoles) refuseAbove(manager, a.role, 'removeFirmMember');
@@ -377,7 +400,7 @@ export async function assignClientRole(
   refuseSelf(manager, args.userId, 'assignClientRole');
   refuseAbove(manager, args.role, 'assignClientRole');
   return inTransaction(db, manager.actor, async (tx) => {
-    await lockFirm(tx, manager.firmId);
+    await lockFirmFor(tx, manager);
     const member = await membershipOf(tx, manager.firmId, args.userId);
     refuseAbove(manager, member.firmRole, 'assignClientRole');
     const client = await clientOf(tx, manager.firmId, args.tenant);
@@ -429,7 +452,7 @@ export async function revokeClientRole(
   refuseSelf(manager, args.userId, 'revokeClientRole');
   const reason = requireReason(args.reason);
   return inTransaction(db, { ...manager.actor, reason }, async (tx) => {
-    await lockFirm(tx, manager.firmId);
+    await lockFirmFor(tx, manager);
     const member = await membershipOf(tx, manager.firmId, args.userId);
     // Without the assignment their firm-wide role applies on this client again.
     refuseAbove(manager, member.firmRole, 'revokeClientRole');
