@@ -5,6 +5,7 @@ import {
   clientAccess,
   findMemberByEmail,
   integrationFirmPermissions,
+  isDeactivatedMember,
   liveIntegration,
   type RoleName,
   tenantAccess,
@@ -15,6 +16,11 @@ import type { IntegrationToken } from './oauth.ts';
 
 export function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+/** A person deactivated by a FirmAdmin: a 401 with its own code, so a console can say why. */
+export function deactivated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'MEMBER_DEACTIVATED', http: { status: 401 } } });
 }
 
 export function forbidden(message: string): GraphQLError {
@@ -36,7 +42,12 @@ export async function resolveAccess(
   client: RequestContext['client'],
 ): Promise<Omit<RequestContext, 'requestId'> & { requestId: string; tenantRole?: RoleName }> {
   const member = await findMemberByEmail(control, email);
-  if (!member) throw unauthenticated(`No active user ${email} in this firm`);
+  if (!member) {
+    if (await isDeactivatedMember(control, email)) {
+      throw deactivated(`${email} was deactivated by the firm: ask a FirmAdmin to reactivate them`);
+    }
+    throw unauthenticated(`No active user ${email} in this firm`);
+  }
   const firmPermissions = member.firmRole
     ? permissionsOf([member.firmRole]).filter((p) => firmScoped.has(p))
     : [];

@@ -193,7 +193,7 @@ export function admitByHeaders(opts: AdmissionOptions): RequestHandler {
       },
       (caught: unknown) => {
         const err = gatewayError(caught, opts.log);
-        if (err.extensions.code === 'UNAUTHENTICATED') {
+        if (err.extensions.code === 'UNAUTHENTICATED' || err.extensions.code === 'MEMBER_DEACTIVATED') {
           // RFC 6750 §3: say whether a token was sent and refused, or none was sent.
           const sent = req.header('authorization') !== undefined;
           res.setHeader('WWW-Authenticate', `Bearer realm="cifra"${sent ? ', error="invalid_token"' : ''}`);

@@ -13,7 +13,7 @@ export default defineConfig({
     // The gateway's Content-Security-Policy allows scripts from its own origin only: nothing inline.
     assetsInlineLimit: 0,
     sourcemap: false,
-    // One bundle for now (React, Apollo, React Aria); split per screen when the console grows.
+    // Each screen is its own chunk (lazy in app.tsx); sizes in docs/console.md.
     chunkSizeWarningLimit: 800,
   },
   server: {

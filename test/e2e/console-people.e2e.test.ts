@@ -1,5 +1,6 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Nodes, nodes } from '../support/client.ts';
 import {
   expectAccessible,
   fitsTheWindow,
@@ -40,13 +41,20 @@ interface ApiMember {
 }
 
 const members = async () => {
-  const r = await t.as('admin')<{ firmMembers: ApiMember[] }>(
-    '{ firmMembers { userId email displayName firmRole clientRoles { role tenant { slug name } } } }',
+  const r = await t.as('admin')<{ firmMembersConnection: Nodes<ApiMember> }>(
+    '{ firmMembersConnection(first: 100) { edges { node { userId email displayName firmRole clientRoles { role tenant { slug name } } } } } }',
   );
   expect(r.errors).toBeUndefined();
-  return r.data!.firmMembers;
+  return nodes(r.data!.firmMembersConnection);
 };
 const member = async (email: string) => (await members()).find((m) => m.email === email);
+const memberActive = async (email: string) => {
+  const r = await t.as('admin')<{ firmMembersConnection: Nodes<{ active: boolean }> }>(
+    'query($s: String) { firmMembersConnection(search: $s) { edges { node { active } } } }',
+    { s: email },
+  );
+  return nodes(r.data?.firmMembersConnection)[0]?.active;
+};
 
 /** Choose an option of a React Aria select by keyboard. */
 async function choose(page: Page, scope: Page | Locator, select: RegExp, option: RegExp): Promise<void> {
@@ -61,11 +69,23 @@ async function choose(page: Page, scope: Page | Locator, select: RegExp, option:
   await o.waitFor({ state: 'detached', ...WAIT });
 }
 
+/** Pick a client in the dialog's search box: type part of its name, choose the option by keyboard. */
+async function pickClient(page: Page, scope: Locator, typed: string, option: RegExp): Promise<void> {
+  const box = scope.getByRole('combobox', { name: 'Client' });
+  await box.fill(typed);
+  const o = page.getByRole('option', { name: option });
+  await o.waitFor(WAIT);
+  await expect.poll(() => page.getByRole('option').count(), WAIT).toBe(1);
+  await box.press('ArrowDown');
+  await box.press('Enter');
+  await o.waitFor({ state: 'detached', ...WAIT });
+}
+
 const NEW = { email: 'nadia@demo.firm', name: 'Nadia Nueva' };
 const LONG_REASON = 'Engagement on this client ended in March';
 
 describe('people and roles in the console', () => {
-  it('lets the FirmAdmin add a member, give, revoke and wall off client roles, and remove them', async () => {
+  it('lets the FirmAdmin add a member, give, revoke and wall off client roles, deactivate and reactivate, and remove them', async () => {
     const { page, problems } = await openPage(browser);
     await signInAs(page, origin, 'admin@demo.firm');
     await page.getByRole('link', { name: 'People and roles' }).focus();
@@ -103,7 +123,7 @@ describe('people and roles in the console', () => {
     await page.getByRole('button', { name: `Manage ${NEW.name}` }).click();
     const dialog = page.getByRole('dialog', { name: new RegExp(NEW.name) });
     await dialog.waitFor();
-    await choose(page, dialog, / Client$/, /^Café Boquete/);
+    await pickClient(page, dialog, 'boquete', /^Café Boquete/);
     await choose(page, dialog, /Role on that client$/, /^Senior/);
     await dialog.getByRole('button', { name: 'Give this role' }).click();
     await dialog.getByText(`${NEW.name} is now Senior on Café Boquete, S.A.`).waitFor(WAIT);
@@ -133,7 +153,7 @@ describe('people and roles in the console', () => {
     expect((await member(NEW.email))!.clientRoles).toEqual([]);
 
     // An ethical wall on Logística Canal (fewer permissions there: the reason is sent).
-    await choose(page, dialog, / Client$/, /^Logística Canal/);
+    await pickClient(page, dialog, 'Logística', /^Logística Canal/);
     await choose(page, dialog, /Role on that client$/, /^No access/);
     await dialog.getByRole('button', { name: 'Give this role' }).click();
     await dialog
@@ -162,6 +182,33 @@ describe('people and roles in the console', () => {
     await expectAccessible(page, 'own access refused');
     await page.keyboard.press('Escape');
 
+    // Deactivation: Nadia, signed in in another browser, is signed out at her next request and is
+    // no longer offered at sign-in; reactivated, she signs in again.
+    const other = await openPage(browser);
+    await signInAs(other.page, origin, NEW.email);
+    await page.getByRole('button', { name: `Manage ${NEW.name}` }).click();
+    await dialog.waitFor();
+    await dialog.getByRole('textbox', { name: 'Reason' }).fill(LONG_REASON);
+    await dialog.getByRole('button', { name: `Deactivate ${NEW.name}` }).click();
+    await dialog.getByText(`${NEW.name} is deactivated: their next request is refused.`).waitFor(WAIT);
+    expect(await memberActive(NEW.email)).toBe(false);
+    await dialog.getByRole('heading', { name: 'Access: deactivated' }).waitFor(WAIT);
+    await expectAccessible(page, 'a member deactivated');
+    await shoot(page, '25-member-deactivated');
+    await other.page.reload();
+    await other.page.getByRole('heading', { name: 'Sign in to cifraHQ' }).waitFor(WAIT);
+    expect(await other.page.getByRole('button', { name: new RegExp(NEW.email) }).count()).toBe(0);
+    await dialog.getByRole('button', { name: `Reactivate ${NEW.name}` }).click();
+    await dialog.getByText(`${NEW.name} is active again, with the same roles.`).waitFor(WAIT);
+    expect(await memberActive(NEW.email)).toBe(true);
+    await signInAs(other.page, origin, NEW.email);
+    expect(other.problems).toEqual([]);
+    await other.page.context().close();
+    await page.keyboard.press('Escape');
+    await expect
+      .poll(() => page.locator(`tr[data-email="${NEW.email}"] th`).textContent(), WAIT)
+      .not.toContain('deactivated');
+
     // Removal, with the reason.
     await page.getByRole('button', { name: `Manage ${NEW.name}` }).click();
     await dialog.waitFor();
@@ -179,10 +226,16 @@ describe('people and roles in the console', () => {
     await page.context().close();
   }, 180_000);
 
-  it('refuses the screen to a Junior, in words with its code', async () => {
+  it('offers People and roles to whom may manage people; a Junior, typing its address, is refused', async () => {
     const { page, problems } = await openPage(browser);
+    await signInAs(page, origin, 'senior@demo.firm');
+    await page.getByRole('link', { name: 'People and roles' }).waitFor(WAIT);
+    await page.getByRole('button', { name: 'Sign out' }).click();
     await signInAs(page, origin, 'junior@demo.firm');
-    await page.getByRole('link', { name: 'People and roles' }).click();
+    // The header is drawn from `me`: once it names the Junior, the links are final.
+    expect(await page.getByTestId('signed-in-as').textContent()).toContain('junior@demo.firm');
+    expect(await page.getByRole('link', { name: 'People and roles' }).count()).toBe(0);
+    await page.goto(`${origin}/people`);
     const refusal = page.getByRole('alert').filter({ hasText: "The firm's people could not be loaded" });
     await refusal.waitFor(WAIT);
     expect(await refusal.textContent()).toContain('FORBIDDEN');
@@ -192,4 +245,51 @@ describe('people and roles in the console', () => {
     expect(problems).toEqual([]);
     await page.context().close();
   }, 120_000);
+
+  it("pages the members 25 at a time, in the API's order, and searches them", async () => {
+    // 30 more people than the demo's: two pages at least.
+    for (let i = 0; i < 30; i++) {
+      const n = String(i).padStart(2, '0');
+      const r = await t.as('admin')(
+        `mutation { addFirmMember(input: { email: "paged-${n}@demo.firm", displayName: "Paged ${n}", firmRole: JUNIOR }) { userId } }`,
+      );
+      expect(r.errors).toBeUndefined();
+    }
+    const api = (await members()).map((m) => m.email);
+    expect(api.length).toBeGreaterThan(30);
+    const { page, problems } = await openPage(browser);
+    await signInAs(page, origin, 'admin@demo.firm');
+    await page.getByRole('link', { name: 'People and roles' }).click();
+    const rows = page.locator('table.members tbody tr');
+    const emails = () => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-email')));
+    await expect.poll(emails, WAIT).toEqual(api.slice(0, 25));
+    const shown = page.getByTestId('members-shown');
+    expect(await shown.textContent()).toBe('Members 1–25');
+    const previous = page.getByRole('button', { name: 'Previous' });
+    const next = page.getByRole('button', { name: 'Next' });
+    expect(await previous.isDisabled()).toBe(true);
+    await next.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(emails, WAIT).toEqual(api.slice(25, 50));
+    expect(await shown.textContent()).toBe(
+      api.length <= 50 ? `Members 26–${api.length} of ${api.length}` : 'Members 26–50',
+    );
+    await expectAccessible(page, 'people, second page');
+    await shoot(page, '24-people-page-2');
+    await previous.click();
+    await expect.poll(emails, WAIT).toEqual(api.slice(0, 25));
+
+    // The search goes to the API (name or email, any case) and starts again at the first page.
+    await page.getByRole('searchbox', { name: 'Search people' }).fill('PAGED 1');
+    const ten = api.filter((e) => e.startsWith('paged-1'));
+    expect(ten).toHaveLength(10);
+    await expect.poll(emails, WAIT).toEqual(ten);
+    expect(await shown.textContent()).toBe('Members 1–10 of 10');
+    expect(await next.isDisabled()).toBe(true);
+    await page.getByRole('searchbox', { name: 'Search people' }).fill('nobody-like-this');
+    await expect.poll(() => shown.textContent(), WAIT).toBe('Nobody matches “nobody-like-this”.');
+    await expectAccessible(page, 'people, nobody found');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 180_000);
 });

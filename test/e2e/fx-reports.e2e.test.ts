@@ -281,12 +281,14 @@ describe('staleRateUsage across the firm (firm-level, no X-Tenant)', () => {
         availability: string;
         unavailableCode: string | null;
         entryCount: number | null;
+        fallbackCount: number | null;
+        overrideCount: number | null;
       }[];
       entries: Record<string, unknown>[];
     };
   };
   const USAGE = `{ staleRateUsage(from: "2026-02-01", to: "2026-02-28") { unavailableCount
-      clients { clientSlug availability unavailableCode entryCount truncated }
+      clients { clientSlug availability unavailableCode entryCount fallbackCount overrideCount truncated }
       entries { clientSlug entryNumber postingDate documentNumber currency rate rateDate source isFallback isOverride overrideByEmail overrideReason } } }`;
   const ecb = (slug: string, date: string, rate: string) =>
     t.tenantSql(
@@ -360,6 +362,15 @@ describe('staleRateUsage across the firm (firm-level, no X-Tenant)', () => {
         'ferreteria-colon': 2,
         'panaderia-valle': 0,
       });
+      // Each client's counts are its own listed entries', counted on the server.
+      for (const c of u.clients) {
+        const own = u.entries.filter((e) => e.clientSlug === c.clientSlug);
+        expect([c.fallbackCount, c.overrideCount], c.clientSlug).toEqual([
+          own.filter((e) => e.isFallback).length,
+          own.filter((e) => e.isOverride).length,
+        ]);
+      }
+      expect(u.clients.find((c) => c.clientSlug === 'cafe-boquete')?.fallbackCount).toBe(1);
       expect(u.entries).toEqual([
         {
           clientSlug: 'cafe-boquete',

@@ -29,6 +29,8 @@ export const FIRM_LEVEL_FIELDS = new Set([
   'addFirmMember',
   'changeFirmRole',
   'removeFirmMember',
+  'deactivateFirmMember',
+  'reactivateFirmMember',
   'assignClientRole',
   'revokeClientRole',
   'updateFirmSettings',

@@ -27,8 +27,12 @@ export function createApolloClient(accessToken: string, onUnauthenticated: () =>
       }),
     ]),
     // A month's board has no id: pages and a cell's detail read different fields of the same
-    // `closeBoard(year, month)`, and merge there rather than replace each other.
-    cache: new InMemoryCache({ typePolicies: { CloseBoard: { merge: true } } }),
+    // `closeBoard(year, month)`, and merge there rather than replace each other. A firm member is
+    // one person of one firm, known by their user id: a membership mutation's answer replaces
+    // that member wherever a page of members shows them.
+    cache: new InMemoryCache({
+      typePolicies: { CloseBoard: { merge: true }, FirmMember: { keyFields: ['userId'] } },
+    }),
     defaultOptions: { watchQuery: { fetchPolicy: 'cache-and-network' } },
   });
 }

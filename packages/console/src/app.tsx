@@ -5,19 +5,22 @@ import { createApolloClient } from './apollo.ts';
 import { Loading, RefusalNotice } from './components/refusal.tsx';
 import { MeQuery } from './operations.ts';
 import { navigate, ROUTES, usePathname } from './router.ts';
-import { CloseBoard } from './screens/close-board.tsx';
-import { Exceptions } from './screens/exceptions.tsx';
 import { SignIn } from './screens/sign-in.tsx';
 import { clearSession, readSession, type Session, saveSession } from './session.ts';
 
-// Screens beyond the board and the inbox are loaded when first opened (one chunk each).
+// Every screen is loaded when first opened (one chunk each): the entry chunk is the shell and
+// sign-in, the board's table and its queries come in the board's own chunk.
+const CloseBoard = lazy(() => import('./screens/close-board.tsx').then((m) => ({ default: m.CloseBoard })));
+const Exceptions = lazy(() => import('./screens/exceptions.tsx').then((m) => ({ default: m.Exceptions })));
 const BatchScreen = lazy(() => import('./screens/batch/batch.tsx'));
 const PeopleScreen = lazy(() => import('./screens/people/people.tsx'));
+// People and roles is offered only to whom the API says may manage people (`me.mayManagePeople`);
+// typed by hand, the route still shows the API's refusal.
 const NAV = [
   { href: ROUTES.board, label: 'Close board' },
   { href: ROUTES.exceptions, label: 'Exceptions' },
   { href: ROUTES.batch, label: 'Batch close' },
-  { href: ROUTES.people, label: 'People and roles' },
+  { href: ROUTES.people, label: 'People and roles', onlyIf: 'mayManagePeople' },
 ] as const;
 
 export function App() {
@@ -61,7 +64,7 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
       <header className="app-header">
         <div className="brand">cifraHQ{me ? ` · ${me.firm.name}` : ''}</div>
         <nav aria-label="Screens" className="app-nav">
-          {NAV.map((n) => (
+          {NAV.filter((n) => !('onlyIf' in n) || me?.[n.onlyIf]).map((n) => (
             <Link
               key={n.href}
               className="nav-link"
@@ -90,7 +93,9 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
       <main id="main" className="app-main">
         {error && <RefusalNotice error={error} title="Who you are could not be loaded" />}
         {pathname === ROUTES.exceptions ? (
-          <Exceptions />
+          <Suspense fallback={<Loading what="the exceptions inbox" />}>
+            <Exceptions />
+          </Suspense>
         ) : pathname === ROUTES.batch ? (
           <Suspense fallback={<Loading what="the batch screen" />}>
             <BatchScreen />
@@ -100,7 +105,9 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
             <PeopleScreen />
           </Suspense>
         ) : pathname === ROUTES.board ? (
-          <CloseBoard year={year} />
+          <Suspense fallback={<Loading what="the close board" />}>
+            <CloseBoard year={year} />
+          </Suspense>
         ) : (
           <p className="notice">
             There is no screen here.{' '}

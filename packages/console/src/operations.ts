@@ -12,6 +12,7 @@ export const MeQuery = graphql(`
       email
       displayName
       firmRole
+      mayManagePeople
       firm {
         id
         name
@@ -119,25 +120,29 @@ export const CloseExceptionsQuery = graphql(`
 
 /** Entries posted on a stale (fallback) or overridden exchange rate, across clients, in a date range. */
 export const StaleRatesQuery = graphql(`
-  query ConsoleStaleRates($from: Date!, $to: Date!) {
+  query ConsoleStaleRates($from: Date!, $to: Date!, $first: Int!, $after: String) {
     staleRateUsage(from: $from, to: $to) {
       from
       to
       unavailableCount
-      clients {
-        clientId
-        clientSlug
-        clientName
-        availability
-        unavailableCode
-        entryCount
-        truncated
-      }
-      entries {
-        clientId
-        entryId
-        isFallback
-        isOverride
+      clientsConnection(first: $first, after: $after) {
+        edges {
+          node {
+            clientId
+            clientSlug
+            clientName
+            availability
+            unavailableCode
+            entryCount
+            fallbackCount
+            overrideCount
+            truncated
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
       }
     }
   }

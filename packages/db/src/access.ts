@@ -31,6 +31,19 @@ export async function findMemberByEmail(control: ControlDb, email: string): Prom
   return row ?? null;
 }
 
+/**
+ * Whether the email is a firm member whose user was deactivated (deactivateFirmMember): asked only
+ * when findMemberByEmail found nobody, so that the refusal can say why.
+ */
+export async function isDeactivatedMember(control: ControlDb, email: string): Promise<boolean> {
+  const [row] = await control
+    .select({ id: users.id })
+    .from(users)
+    .innerJoin(firmMemberships, eq(firmMemberships.userId, users.id))
+    .where(and(eq(users.email, email.toLowerCase()), eq(users.active, false)));
+  return row !== undefined;
+}
+
 /** Every active member of every firm, with their firm role and their roles on single clients. */
 export async function listActiveMembers(
   control: ControlDb,

@@ -94,6 +94,11 @@ export const ERROR_CATALOGUE = {
     description:
       'Not a member of that client, walled off it with `NO_ACCESS`, or a permission the field or mutation needs is missing.',
   },
+  MEMBER_DEACTIVATED: {
+    group: 'access',
+    description:
+      'HTTP 401: the signed-in person was deactivated by a FirmAdmin (`deactivateFirmMember`); refused at once, until reactivated.',
+  },
   SELF_ACCESS_CHANGE: {
     group: 'access',
     description: "One's own memberships and roles are changed by someone else.",

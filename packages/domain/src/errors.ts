@@ -46,6 +46,7 @@ export const ErrorCodes = [
   // Firm administration (memberships and roles).
   'LAST_FIRM_ADMIN',
   'SELF_ACCESS_CHANGE',
+  'MEMBER_DEACTIVATED',
   'INVESTIGATION_LIMIT',
   'TENANT_UNAVAILABLE',
   'SERVICE_UNAVAILABLE',

@@ -10,6 +10,7 @@ export interface Me {
   email: string;
   displayName: string;
   firmRole: RoleName | null;
+  mayManagePeople: boolean;
   firm: string;
 }
 

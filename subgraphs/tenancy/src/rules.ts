@@ -30,6 +30,9 @@ export const rules: RuleMap = {
     addFirmMember: manageUsers,
     changeFirmRole: manageUsers,
     removeFirmMember: manageUsers,
+    // FirmAdmin only: the service refuses anyone else (no permission of its own).
+    deactivateFirmMember: manageUsers,
+    reactivateFirmMember: manageUsers,
     assignClientRole: manageUsers,
     revokeClientRole: manageUsers,
     updateFirmSettings: manageClients,

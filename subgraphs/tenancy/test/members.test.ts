@@ -3,6 +3,7 @@ import { ISO_4217 } from '@cifra/domain';
 import { createTestControlDatabase, type TestDatabase, testServerUrl } from '@cifra/testing';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deactivateFirmMember, reactivateFirmMember } from '../src/services/member-status.service.ts';
 import {
   addFirmMember,
   assignClientRole,
@@ -470,5 +471,60 @@ describe('settings', () => {
     }
     expect(await overrides()).toEqual(kept);
     expect((await snapshot()).events).toBe(before.events);
+  });
+});
+
+describe('deactivation', () => {
+  const activeOf = async (name: string) =>
+    (await db.select().from(control.users).where(eq(control.users.id, users[name]!)))[0]!.active;
+  const events = async (action: string) =>
+    (await pool.query('SELECT 1 FROM audit_events WHERE action = $1', [action])).rowCount;
+
+  it('is for a FirmAdmin only, never on oneself, and needs a reason, writing nothing when refused', async () => {
+    await expect(
+      deactivateFirmMember(db, as('senior', 'Senior'), { userId: users.junior!, reason: REASON }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(
+      deactivateFirmMember(db, boss(), { userId: users.boss!, reason: REASON }),
+    ).rejects.toMatchObject({ code: 'SELF_ACCESS_CHANGE' });
+    await expect(
+      deactivateFirmMember(db, boss(), { userId: users.junior!, reason: 'too short' }),
+    ).rejects.toMatchObject({ code: 'REASON_TOO_SHORT' });
+    expect(await activeOf('junior')).toBe(true);
+    expect(await events('membership.deactivated')).toBe(0);
+  });
+
+  it('stops a deactivated manager whose request was already on its way, in every membership change', async () => {
+    const stale = as('senior', 'Senior');
+    const m = await deactivateFirmMember(db, boss(), { userId: users.senior!, reason: REASON });
+    expect(m).toMatchObject({ active: false, firmRole: 'Senior' });
+    expect(await events('membership.deactivated')).toBe(1);
+    const before = await db.select().from(control.firmMemberships);
+    const attempts: [string, () => Promise<unknown>][] = [
+      [
+        'add',
+        () =>
+          addFirmMember(db, stale, { email: 'late@members.test', displayName: 'Late', firmRole: 'Junior' }),
+      ],
+      ['change', () => changeFirmRole(db, stale, { userId: users.junior!, role: null, reason: REASON })],
+      [
+        'assign',
+        () =>
+          assignClientRole(db, stale, {
+            userId: users.junior!,
+            tenant: 'acme',
+            role: 'NoAccess',
+            reason: REASON,
+          }),
+      ],
+      ['remove', () => removeFirmMember(db, stale, { userId: users.junior!, reason: REASON })],
+    ];
+    for (const [what, attempt] of attempts) {
+      await expect(attempt(), what).rejects.toMatchObject({ code: 'MEMBER_DEACTIVATED' });
+    }
+    expect(await db.select().from(control.firmMemberships)).toEqual(before);
+    const back = await reactivateFirmMember(db, boss(), { userId: users.senior! });
+    expect(back).toMatchObject({ active: true, firmRole: 'Senior' });
+    expect(await events('membership.reactivated')).toBe(1);
   });
 });

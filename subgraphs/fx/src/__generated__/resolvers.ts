@@ -340,6 +340,10 @@ export type StaleRateClientUsage = {
   unavailableReason?: Maybe<Scalars['String']['output']>;
   /** Null when unavailable. */
   entryCount?: Maybe<Scalars['Int']['output']>;
+  /** Of the listed entries, how many were posted on a fallback rate (older than their date); null when unavailable. */
+  fallbackCount?: Maybe<Scalars['Int']['output']>;
+  /** Of the listed entries, how many were posted on an overridden rate; null when unavailable. */
+  overrideCount?: Maybe<Scalars['Int']['output']>;
   /** More than 1,000 entries in the range: only the first 1,000 are listed; narrow the range. */
   truncated?: Maybe<Scalars['Boolean']['output']>;
 };
@@ -783,6 +787,8 @@ export type StaleRateClientUsageResolvers<ContextType = Context, ParentType exte
   unavailableCode?: Resolver<Maybe<ResolversTypes['ClientUnavailableCode']>, ParentType, ContextType>;
   unavailableReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   entryCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  fallbackCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  overrideCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   truncated?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
 }>;
 

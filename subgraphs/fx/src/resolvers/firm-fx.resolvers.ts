@@ -46,6 +46,8 @@ export const firmFxQueries: Pick<QueryResolvers, 'staleRateUsage'> = {
               unavailableCode: null,
               unavailableReason: null,
               entryCount: c.entries.length,
+              fallbackCount: c.entries.filter((e) => e.isFallback).length,
+              overrideCount: c.entries.filter((e) => e.isOverride).length,
               truncated: c.truncated,
             }
           : {
@@ -54,6 +56,8 @@ export const firmFxQueries: Pick<QueryResolvers, 'staleRateUsage'> = {
               unavailableCode: c.code,
               unavailableReason: c.reason,
               entryCount: null,
+              fallbackCount: null,
+              overrideCount: null,
               truncated: null,
             },
       ),

@@ -653,6 +653,8 @@ export type ErrorCode =
   | 'UNAUTHENTICATED'
   /** Not a member of that client, walled off it with `NO_ACCESS`, or a permission the field or mutation needs is missing. */
   | 'FORBIDDEN'
+  /** HTTP 401: the signed-in person was deactivated by a FirmAdmin (`deactivateFirmMember`); refused at once, until reactivated. */
+  | 'MEMBER_DEACTIVATED'
   /** One's own memberships and roles are changed by someone else. */
   | 'SELF_ACCESS_CHANGE'
   /** HTTP 400: malformed JSON, a batched array, or a request the endpoint does not take. */

@@ -263,6 +263,19 @@ export type Mutation = {
    * Takes effect on their next request.
    */
   changeFirmRole?: Maybe<FirmMember>;
+  /**
+   * Deactivate a member: they stay in the firm with their roles (kept for history and for a later
+   * reactivation) but the gateway refuses their token at once with MEMBER_DEACTIVATED, and they are
+   * no longer offered at sign-in. FirmAdmin only (FORBIDDEN otherwise); never oneself
+   * (SELF_ACCESS_CHANGE); the firm keeps an active FirmAdmin (LAST_FIRM_ADMIN). Recorded in the
+   * firm's trail with the reason. Deactivating someone already deactivated changes nothing.
+   */
+  deactivateFirmMember?: Maybe<FirmMember>;
+  /**
+   * Reactivate a deactivated member: their roles apply again from their next request. FirmAdmin only
+   * (FORBIDDEN otherwise). Recorded in the firm's trail. Reactivating someone active changes nothing.
+   */
+  reactivateFirmMember?: Maybe<FirmMember>;
   /** Remove someone from the firm with every role they hold on its clients (reason of at least 20 characters). */
   removeFirmMember?: Maybe<FirmMember>;
   /**
@@ -418,6 +431,18 @@ export type MutationChangeFirmRoleArgs = {
 };
 
 
+export type MutationDeactivateFirmMemberArgs = {
+  userId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+export type MutationReactivateFirmMemberArgs = {
+  userId: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type MutationRemoveFirmMemberArgs = {
   userId: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
@@ -534,6 +559,8 @@ export type ErrorCode =
   | 'UNAUTHENTICATED'
   /** Not a member of that client, walled off it with `NO_ACCESS`, or a permission the field or mutation needs is missing. */
   | 'FORBIDDEN'
+  /** HTTP 401: the signed-in person was deactivated by a FirmAdmin (`deactivateFirmMember`); refused at once, until reactivated. */
+  | 'MEMBER_DEACTIVATED'
   /** One's own memberships and roles are changed by someone else. */
   | 'SELF_ACCESS_CHANGE'
   /** HTTP 400: malformed JSON, a batched array, or a request the endpoint does not take. */
@@ -969,7 +996,10 @@ export type FirmMember = {
   email: Scalars['String']['output'];
   /** The name to show. */
   displayName: Scalars['String']['output'];
-  /** False once deactivated: kept for history, not offered for new work. */
+  /**
+   * False once deactivated (deactivateFirmMember): kept with their roles for history, refused by the
+   * gateway (MEMBER_DEACTIVATED) until reactivated.
+   */
   active: Scalars['Boolean']['output'];
   /** The role on every client of the firm, including clients provisioned later. */
   firmRole?: Maybe<RoleCluster>;
@@ -1333,6 +1363,11 @@ export type Me = {
   firm: Firm;
   /** The caller's firm-wide role, if any. */
   firmRole?: Maybe<RoleCluster>;
+  /**
+   * Whether the caller may list and manage the firm's people (Firm.ManageUsers: firmMembersConnection
+   * and the membership mutations): a console shows its people screen only then.
+   */
+  mayManagePeople: Scalars['Boolean']['output'];
   /**
    * The clients the person may use, with their role in each, by name. At most every client of the
    * firm (up to 1,500): use tenantsConnection, which pages them.
@@ -1780,6 +1815,8 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   createEntityKey?: Resolver<Maybe<ResolversTypes['Integration']>, ParentType, ContextType, RequireFields<MutationCreateEntityKeyArgs, 'input'>>;
   addFirmMember?: Resolver<Maybe<ResolversTypes['FirmMember']>, ParentType, ContextType, RequireFields<MutationAddFirmMemberArgs, 'input'>>;
   changeFirmRole?: Resolver<Maybe<ResolversTypes['FirmMember']>, ParentType, ContextType, RequireFields<MutationChangeFirmRoleArgs, 'userId'>>;
+  deactivateFirmMember?: Resolver<Maybe<ResolversTypes['FirmMember']>, ParentType, ContextType, RequireFields<MutationDeactivateFirmMemberArgs, 'userId' | 'reason'>>;
+  reactivateFirmMember?: Resolver<Maybe<ResolversTypes['FirmMember']>, ParentType, ContextType, RequireFields<MutationReactivateFirmMemberArgs, 'userId'>>;
   removeFirmMember?: Resolver<Maybe<ResolversTypes['FirmMember']>, ParentType, ContextType, RequireFields<MutationRemoveFirmMemberArgs, 'userId' | 'reason'>>;
   assignClientRole?: Resolver<Maybe<ResolversTypes['FirmMember']>, ParentType, ContextType, RequireFields<MutationAssignClientRoleArgs, 'userId' | 'tenant' | 'role'>>;
   revokeClientRole?: Resolver<Maybe<ResolversTypes['FirmMember']>, ParentType, ContextType, RequireFields<MutationRevokeClientRoleArgs, 'userId' | 'tenant' | 'reason'>>;
@@ -2027,6 +2064,7 @@ export type MeResolvers<ContextType = Context, ParentType extends ResolversParen
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   firm?: Resolver<ResolversTypes['Firm'], ParentType, ContextType>;
   firmRole?: Resolver<Maybe<ResolversTypes['RoleCluster']>, ParentType, ContextType>;
+  mayManagePeople?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   tenants?: Resolver<Array<ResolversTypes['Tenant']>, ParentType, ContextType>;
   tenantsConnection?: Resolver<ResolversTypes['TenantConnection'], ParentType, ContextType, RequireFields<MeTenantsConnectionArgs, 'first'>>;
 }>;

@@ -1,6 +1,7 @@
 import { parseId } from '@cifra/domain';
 import type { MutationResolvers } from '../__generated__/resolvers.ts';
 import { clientManagerOf, managerOf as manager } from '../context.ts';
+import { deactivateFirmMember, reactivateFirmMember } from '../services/member-status.service.ts';
 import {
   addFirmMember,
   assignClientRole,
@@ -23,6 +24,10 @@ export const Mutation: MutationResolvers = {
     }),
   removeFirmMember: (_p, { userId, reason }, ctx) =>
     removeFirmMember(ctx.control, manager(ctx), { userId: parseId(userId, 'userId'), reason }),
+  deactivateFirmMember: (_p, { userId, reason }, ctx) =>
+    deactivateFirmMember(ctx.control, manager(ctx), { userId: parseId(userId, 'userId'), reason }),
+  reactivateFirmMember: (_p, { userId, reason }, ctx) =>
+    reactivateFirmMember(ctx.control, manager(ctx), { userId: parseId(userId, 'userId'), reason }),
   assignClientRole: (_p, { userId, tenant, role, reason }, ctx) =>
     assignClientRole(ctx.control, manager(ctx), { userId: parseId(userId, 'userId'), tenant, role, reason }),
   revokeClientRole: (_p, { userId, tenant, reason }, ctx) =>

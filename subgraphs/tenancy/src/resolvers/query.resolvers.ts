@@ -1,5 +1,6 @@
 import { clientAccess, control, visibleClients } from '@cifra/db';
 import { type ApiErrorCode, ERROR_CATALOGUE, ERROR_GROUPS } from '@cifra/domain';
+import { Permissions as P } from '@cifra/permissions';
 import { eq } from 'drizzle-orm';
 import type { QueryResolvers } from '../__generated__/resolvers.ts';
 import { pageClients } from '../services/clients-page.service.ts';
@@ -23,6 +24,7 @@ export const Query: QueryResolvers = {
       email,
       displayName: user?.displayName ?? email,
       firmRole: ctx.request.firm.role,
+      mayManagePeople: ctx.request.firm.permissions.includes(P.Firm.ManageUsers),
       firm: ctx.request.firm.id,
     };
   },

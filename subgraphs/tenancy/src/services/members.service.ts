@@ -22,7 +22,9 @@ import { z } from 'zod';
  * - a change that takes permissions away (demotion, revocation, removal) needs a reason of at
  *   least 20 characters, checked before anything is written;
  * - the firm always keeps at least one FirmAdmin. Every change locks the firm row first, so two
- *   admins demoting each other at the same moment cannot both succeed.
+ *   admins demoting each other at the same moment cannot both succeed;
+ * - under that lock the manager must still be an active member (lockFirmFor): a request that
+ *   passed the gateway before its sender was deactivated or removed changes nothing.
  */
 
 /** Who is acting, as the signed context says: the user, their firm and their firm-wide role. */
@@ -48,7 +50,7 @@ export interface FirmMember {
   clientRoles: ClientRole[];
 }
 
-const membershipId = (firmId: string, userId: string) => `${firmId}:${userId}`;
+export const membershipId = (firmId: string, userId: string) => `${firmId}:${userId}`;
 const assignmentId = (tenantId: string, userId: string) => `${tenantId}:${userId}`;
 
 const addInput = z.object({
@@ -60,7 +62,7 @@ const addInput = z.object({
  * A person's own memberships and roles are changed only by someone else: nobody lifts their own
  * restriction, widens their own access or quietly removes their own ethical wall.
  */
-function refuseSelf(manager: Manager, userId: string, what: string): void {
+export function refuseSelf(manager: Manager, userId: string, what: string): void {
   if (userId === manager.userId) {
     throw new DomainError('SELF_ACCESS_CHANGE', `${what}: your own access is changed by someone else`, {
       userId,
@@ -90,11 +92,32 @@ function refuseAbove(manager: Manager, role: RoleName | null, what: string): voi
 }
 
 /** The firm row, locked for the rest of the transaction: membership changes of one firm queue up here. */
-async function lockFirm(tx: TxOf<ControlDb>, firmId: string): Promise<void> {
+export async function lockFirm(tx: TxOf<ControlDb>, firmId: string): Promise<void> {
   await tx.execute(sql`SELECT 1 FROM firms WHERE id = ${firmId} FOR UPDATE`);
 }
 
-async function membershipOf(tx: TxOf<ControlDb> | ControlDb, firmId: string, userId: string) {
+/**
+ * The firm row locked, then the manager as they are now: still a member and still active. The
+ * gateway checked both when the request came in, but a deactivation or removal committed since (a
+ * request already on its way, or another gateway's one-second access cache) must not act.
+ */
+export async function lockFirmFor(tx: TxOf<ControlDb>, manager: Manager): Promise<void> {
+  await lockFirm(tx, manager.firmId);
+  const [me] = await tx
+    .select({ active: control.users.active })
+    .from(control.firmMemberships)
+    .innerJoin(control.users, eq(control.users.id, control.firmMemberships.userId))
+    .where(
+      and(
+        eq(control.firmMemberships.firmId, manager.firmId),
+        eq(control.firmMemberships.userId, manager.userId),
+      ),
+    );
+  if (!me) throw new DomainError('FORBIDDEN', 'You are no longer a member of this firm', {});
+  if (!me.active) throw new DomainError('MEMBER_DEACTIVATED', 'You were deactivated meanwhile', {});
+}
+
+export async function membershipOf(tx: TxOf<ControlDb> | ControlDb, firmId: string, userId: string) {
   const [row] = await tx
     .select({
       userId: control.users.id,
@@ -110,7 +133,7 @@ async function membershipOf(tx: TxOf<ControlDb> | ControlDb, firmId: string, use
 }
 
 /** Refuses when the change would leave the firm without an active FirmAdmin. */
-async function keepOneFirmAdmin(tx: TxOf<ControlDb>, firmId: string): Promise<void> {
+export async function keepOneFirmAdmin(tx: TxOf<ControlDb>, firmId: string): Promise<void> {
   const [row] = await tx
     .select({ n: sql<number>`count(*)::int` })
     .from(control.firmMemberships)
@@ -209,7 +232,7 @@ export async function listFirmMembers(
   }));
 }
 
-async function memberView(db: ControlDb | TxOf<ControlDb>, firmId: string, userId: string) {
+export async function memberView(db: ControlDb | TxOf<ControlDb>, firmId: string, userId: string) {
   const [m] = await listFirmMembers(db, firmId, [userId]);
   if (!m) throw new DomainError('NOT_FOUND', `No member ${userId} in this firm`, { userId });
   return m;
@@ -234,7 +257,7 @@ export async function addFirmMember(
   refuseFirmWideNoAccess(firmRole);
   refuseAbove(manager, firmRole, 'addFirmMember');
   return inTransaction(db, manager.actor, async (tx) => {
-    await lockFirm(tx, manager.firmId);
+    await lockFirmFor(tx, manager);
     const [existing] = await tx.select().from(control.users).where(eq(control.users.email, email));
     if (existing) {
       const memberships = await tx
@@ -284,7 +307,7 @@ export async function changeFirmRole(
   refuseFirmWideNoAccess(args.role);
   refuseAbove(manager, args.role, 'changeFirmRole');
   return inTransaction(db, manager.actor, async (tx) => {
-    await lockFirm(tx, manager.firmId);
+    await lockFirmFor(tx, manager);
     const member = await membershipOf(tx, manager.firmId, args.userId);
     refuseAbove(manager, member.firmRole, 'changeFirmRole');
     if (member.firmRole === args.role) return memberView(tx, manager.firmId, args.userId);
@@ -328,7 +351,7 @@ export async function removeFirmMember(
   refuseSelf(manager, args.userId, 'removeFirmMember');
   const reason = requireReason(args.reason);
   return inTransaction(db, { ...manager.actor, reason }, async (tx) => {
-    await lockFirm(tx, manager.firmId);
+    await lockFirmFor(tx, manager);
     const before = await memberView(tx, manager.firmId, args.userId);
     refuseAbove(manager, before.firmRole, 'removeFirmMember');
     for (const a of before.clientRoles) refuseAbove(manager, a.role, 'removeFirmMember');
@@ -377,7 +400,7 @@ export async function assignClientRole(
   refuseSelf(manager, args.userId, 'assignClientRole');
   refuseAbove(manager, args.role, 'assignClientRole');
   return inTransaction(db, manager.actor, async (tx) => {
-    await lockFirm(tx, manager.firmId);
+    await lockFirmFor(tx, manager);
     const member = await membershipOf(tx, manager.firmId, args.userId);
     refuseAbove(manager, member.firmRole, 'assignClientRole');
     const client = await clientOf(tx, manager.firmId, args.tenant);
@@ -429,7 +452,7 @@ export async function revokeClientRole(
   refuseSelf(manager, args.userId, 'revokeClientRole');
   const reason = requireReason(args.reason);
   return inTransaction(db, { ...manager.actor, reason }, async (tx) => {
-    await lockFirm(tx, manager.firmId);
+    await lockFirmFor(tx, manager);
     const member = await membershipOf(tx, manager.firmId, args.userId);
     // Without the assignment their firm-wide role applies on this client again.
     refuseAbove(manager, member.firmRole, 'revokeClientRole');

@@ -45,10 +45,16 @@ export const BatchFragment = graphql(`
       }
       status
       attempts
-      errorCode
+      failureCode
       errorMessage
-      stateBefore
-      stateAfter
+      monthBefore {
+        periodState
+        closeStatus
+      }
+      monthAfter {
+        periodState
+        closeStatus
+      }
     }
   }
 `);

@@ -125,12 +125,12 @@ function BatchProgress({ batch }: { batch: ConsoleBatchFragment }) {
                     {item.attempts > 1 ? ` (${item.attempts} attempts)` : ''}
                   </td>
                   <td>
-                    {item.stateBefore ?? '—'} → {item.stateAfter ?? '—'}
+                    {monthState(item.monthBefore)} → {monthState(item.monthAfter)}
                   </td>
                   <td>
                     {item.status === 'FAILED' ? (
                       <>
-                        <code className="code">{item.errorCode ?? 'ERROR'}</code>{' '}
+                        <code className="code">{item.failureCode ?? 'ERROR'}</code>{' '}
                         {item.errorMessage ?? 'No reason was given.'}
                       </>
                     ) : (
@@ -194,4 +194,11 @@ function Fill({ percentage }: { percentage: number }) {
       }}
     />
   );
+}
+
+/** A month's posting state and close status as the batch recorded them, e.g. `LOCK_SALES · APPROVED`. */
+function monthState(
+  m: { periodState?: string | null; closeStatus?: string | null } | null | undefined,
+): string {
+  return [m?.periodState, m?.closeStatus].filter(Boolean).join(' · ') || '—';
 }

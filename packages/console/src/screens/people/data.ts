@@ -2,10 +2,9 @@ import { useMutation, useQuery } from '@apollo/client/react';
 import { graphql } from '../../__generated__/gql.ts';
 
 /**
- * Every request the people-and-roles screen makes, in one place: the firm's members (a list
- * today; when it becomes a connection only this file changes), the clients a role can be given
- * on, and the five membership mutations. Each mutation answers the member as they now are, and
- * FirmMember has no `id`: the screen reads the members again after a change.
+ * Every request the people-and-roles screen makes, in one place: a page of the firm's members
+ * (`firmMembersConnection`, paged on screen with a search), the clients a role can be given on
+ * (`tenantsConnection`, searched: a firm has up to 1,500) and the membership mutations.
  */
 
 export const MemberFragment = graphql(`
@@ -27,22 +26,42 @@ export const MemberFragment = graphql(`
   }
 `);
 
+/** Members on one page of the screen. */
+export const MEMBERS_PAGE = 25;
+
+/** One page of the firm's members, by email then id, optionally only those matching `search`. */
 export const FirmMembersQuery = graphql(`
-  query ConsoleFirmMembers {
-    firmMembers {
-      ...ConsoleMember
+  query ConsoleFirmMembers($first: Int!, $after: String, $search: String) {
+    firmMembersConnection(first: $first, after: $after, search: $search) {
+      edges {
+        node {
+          ...ConsoleMember
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
     }
   }
 `);
 
-/** The clients the signed-in person may use: where they can give someone a role. */
+/** Clients to offer in the dialog's client picker: the first 20 whose name or slug matches. */
+export const ROLE_CLIENTS_SHOWN = 20;
 export const RoleClientsQuery = graphql(`
-  query ConsoleRoleClients {
-    tenants {
-      id
-      slug
-      name
-      status
+  query ConsoleRoleClients($first: Int!, $search: String) {
+    tenantsConnection(first: $first, search: $search) {
+      edges {
+        node {
+          id
+          slug
+          name
+          status
+        }
+      }
+      pageInfo {
+        hasNextPage
+      }
     }
   }
 `);
@@ -71,6 +90,22 @@ export const RemoveFirmMemberMutation = graphql(`
   }
 `);
 
+export const DeactivateFirmMemberMutation = graphql(`
+  mutation ConsoleDeactivateFirmMember($userId: ID!, $reason: String!) {
+    deactivateFirmMember(userId: $userId, reason: $reason) {
+      ...ConsoleMember
+    }
+  }
+`);
+
+export const ReactivateFirmMemberMutation = graphql(`
+  mutation ConsoleReactivateFirmMember($userId: ID!, $reason: String) {
+    reactivateFirmMember(userId: $userId, reason: $reason) {
+      ...ConsoleMember
+    }
+  }
+`);
+
 export const AssignClientRoleMutation = graphql(`
   mutation ConsoleAssignClientRole($userId: ID!, $tenant: String!, $role: RoleCluster!, $reason: String) {
     assignClientRole(userId: $userId, tenant: $tenant, role: $role, reason: $reason) {
@@ -87,13 +122,30 @@ export const RevokeClientRoleMutation = graphql(`
   }
 `);
 
-export const useFirmMembers = () => useQuery(FirmMembersQuery);
-export const useRoleClients = () => useQuery(RoleClientsQuery);
+export const useFirmMembers = (search: string, after: string | null) =>
+  useQuery(FirmMembersQuery, {
+    variables: { first: MEMBERS_PAGE, after, search: search.trim() || null },
+  });
+export const useRoleClients = (search: string) =>
+  useQuery(RoleClientsQuery, { variables: { first: ROLE_CLIENTS_SHOWN, search: search.trim() || null } });
 
-/** After any membership change the members are read again (the list is the source of truth). */
-const refetch = () => ({ refetchQueries: [FirmMembersQuery], awaitRefetchQueries: true });
-export const useAddFirmMember = () => useMutation(AddFirmMemberMutation, refetch());
-export const useChangeFirmRole = () => useMutation(ChangeFirmRoleMutation, refetch());
-export const useRemoveFirmMember = () => useMutation(RemoveFirmMemberMutation, refetch());
-export const useAssignClientRole = () => useMutation(AssignClientRoleMutation, refetch());
-export const useRevokeClientRole = () => useMutation(RevokeClientRoleMutation, refetch());
+/**
+ * A member's changed roles land in the cache by themselves (FirmMember is keyed by `userId`, see
+ * apollo.ts, and each mutation answers the member as they now are). Adding or removing someone
+ * changes which members a page holds: the pages shown are read again.
+ */
+const pagesAgain = { refetchQueries: [FirmMembersQuery], awaitRefetchQueries: true };
+export const useAddFirmMember = () => useMutation(AddFirmMemberMutation, pagesAgain);
+export const useChangeFirmRole = () => useMutation(ChangeFirmRoleMutation);
+export const useRemoveFirmMember = () =>
+  useMutation(RemoveFirmMemberMutation, {
+    ...pagesAgain,
+    update(cache, { data }) {
+      const gone = data?.removeFirmMember;
+      if (gone) cache.evict({ id: cache.identify(gone) });
+    },
+  });
+export const useDeactivateFirmMember = () => useMutation(DeactivateFirmMemberMutation);
+export const useReactivateFirmMember = () => useMutation(ReactivateFirmMemberMutation);
+export const useAssignClientRole = () => useMutation(AssignClientRoleMutation);
+export const useRevokeClientRole = () => useMutation(RevokeClientRoleMutation);

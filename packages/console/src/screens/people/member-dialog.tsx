@@ -15,12 +15,14 @@ import {
 import type { ConsoleMemberFragment, RoleCluster } from '../../__generated__/graphql.ts';
 import { ReasonField } from '../../components/reason-field.tsx';
 import { RefusalNotice } from '../../components/refusal.tsx';
+import { ClientPicker, type PickedClient } from './client-picker.tsx';
 import {
   useAssignClientRole,
   useChangeFirmRole,
+  useDeactivateFirmMember,
+  useReactivateFirmMember,
   useRemoveFirmMember,
   useRevokeClientRole,
-  useRoleClients,
 } from './data.ts';
 import { REASON_MIN, ROLES, roleLabel } from './labels.ts';
 
@@ -28,7 +30,7 @@ type Outcome = { ok: true; message: string } | { ok: false; title: string; error
 
 /**
  * One member's roles, changed: the firm-wide role, a role or a wall on one client, a client role
- * taken back, removal from the firm. One reason field serves every change (the API asks for it
+ * taken back, deactivation and reactivation, removal from the firm. One reason field serves every change (the API asks for it
  * when a change takes permissions away, and always to revoke or remove); the last outcome is
  * shown once, a refusal with its code.
  */
@@ -36,14 +38,15 @@ export function MemberDialog({ member, onClose }: { member: ConsoleMemberFragmen
   const [reason, setReason] = useState('');
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [firmRole, setFirmRole] = useState<RoleCluster | 'NONE'>(member.firmRole ?? 'NONE');
-  const [client, setClient] = useState<string | null>(null);
+  const [client, setClient] = useState<PickedClient | null>(null);
   const [clientRole, setClientRole] = useState<RoleCluster>('SENIOR');
-  const clients = useRoleClients();
   const [changeFirmRole, changing] = useChangeFirmRole();
   const [assign, assigning] = useAssignClientRole();
   const [revoke, revoking] = useRevokeClientRole();
   const [remove, removing] = useRemoveFirmMember();
-  const busy = changing.loading || assigning.loading || revoking.loading || removing.loading;
+  const [deactivate, deactivating] = useDeactivateFirmMember();
+  const [reactivate, reactivating] = useReactivateFirmMember();
+  const busy = [changing, assigning, revoking, removing, deactivating, reactivating].some((m) => m.loading);
   const why = reason.trim() || null;
 
   /**
@@ -73,7 +76,7 @@ export function MemberDialog({ member, onClose }: { member: ConsoleMemberFragmen
             value={reason}
             onChange={setReason}
             min={REASON_MIN}
-            when="needed when a change takes permissions away, and always to revoke a client role or remove someone"
+            when="needed when a change takes permissions away, and always to revoke a client role, deactivate or remove someone"
           />
           {outcome &&
             (outcome.ok ? (
@@ -140,28 +143,7 @@ export function MemberDialog({ member, onClose }: { member: ConsoleMemberFragmen
             </ul>
           )}
           <div className="filters">
-            <Select
-              className="select"
-              placeholder={clients.data ? 'Choose a client' : 'Loading the clients…'}
-              isDisabled={!clients.data}
-              selectedKey={client}
-              onSelectionChange={(k) => setClient(k === null ? null : String(k))}
-            >
-              <Label>Client</Label>
-              <Button className="button select-button">
-                <SelectValue />
-                <span aria-hidden="true"> ▾</span>
-              </Button>
-              <Popover className="popover">
-                <ListBox className="listbox" items={clients.data?.tenants ?? []}>
-                  {(t) => (
-                    <ListBoxItem id={t.slug} className="option">
-                      {t.name}
-                    </ListBoxItem>
-                  )}
-                </ListBox>
-              </Popover>
-            </Select>
+            <ClientPicker onChange={setClient} />
             <RoleSelect
               label="Role on that client"
               value={clientRole}
@@ -172,7 +154,7 @@ export function MemberDialog({ member, onClose }: { member: ConsoleMemberFragmen
               className="button"
               isDisabled={client === null}
               onPress={() => {
-                const t = clients.data?.tenants?.find((x) => x.slug === client);
+                const t = client;
                 if (!t) return;
                 return run(
                   `The role on ${t.name} was not given`,
@@ -187,7 +169,46 @@ export function MemberDialog({ member, onClose }: { member: ConsoleMemberFragmen
               Give this role
             </Button>
           </div>
-          {clients.error && <RefusalNotice error={clients.error} title="The clients could not be loaded" />}
+
+          <h3>Access: {member.active ? 'active' : 'deactivated'}</h3>
+          {member.active ? (
+            <>
+              <p className="muted">
+                Keeps {name} in the firm with every role, but refuses their sign-in and every request at once,
+                until reactivated (a firm admin only; a reason of {REASON_MIN} characters).
+              </p>
+              <Button
+                className="button button-danger"
+                onPress={() =>
+                  run(
+                    `${name} was not deactivated`,
+                    () => deactivate({ variables: { userId: member.userId, reason } }),
+                    `${name} is deactivated: their next request is refused.`,
+                  )
+                }
+              >
+                Deactivate {name}
+              </Button>
+            </>
+          ) : (
+            <>
+              <p className="muted">
+                {name} is deactivated: their roles are kept and apply again once reactivated.
+              </p>
+              <Button
+                className="button"
+                onPress={() =>
+                  run(
+                    `${name} was not reactivated`,
+                    () => reactivate({ variables: { userId: member.userId, reason: why } }),
+                    `${name} is active again, with the same roles.`,
+                  )
+                }
+              >
+                Reactivate {name}
+              </Button>
+            </>
+          )}
 
           <h3>Leave the firm</h3>
           <p className="muted">Removes {name} from the firm with every role they hold on its clients.</p>

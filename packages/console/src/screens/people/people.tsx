@@ -7,6 +7,7 @@ import {
   ListBox,
   ListBoxItem,
   Popover,
+  SearchField,
   Select,
   SelectValue,
   TextField,
@@ -14,29 +15,50 @@ import {
 import type { ConsoleMemberFragment, RoleCluster } from '../../__generated__/graphql.ts';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
-import { useAddFirmMember, useFirmMembers } from './data.ts';
+import { MEMBERS_PAGE, useAddFirmMember, useFirmMembers } from './data.ts';
 import { ROLES, roleLabel } from './labels.ts';
 import { MemberDialog } from './member-dialog.tsx';
 
 const day = new Intl.DateTimeFormat('en', { dateStyle: 'medium' });
 
-/** People and roles: the firm's members, their firm-wide and client roles and walls; add and manage. */
+/**
+ * People and roles: the firm's members a page at a time (by email, 25 a page, with a search over
+ * email and name), their firm-wide and client roles and walls; add and manage.
+ */
 export default function PeopleScreen() {
-  const { data, error, loading } = useFirmMembers();
+  const [search, setSearch] = useState('');
+  // The cursors of the pages before this one: Previous pops, Next pushes.
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const after = cursors.at(-1) ?? null;
+  const { data, previousData, error, loading } = useFirmMembers(search, after);
   const [open, setOpen] = useState<string | null>(null);
-  const members = [...(data?.firmMembers ?? [])].sort((a, b) => a.displayName.localeCompare(b.displayName));
+  // While the next page loads, the one shown stays (no flash of an empty table).
+  const shown = data ?? previousData;
+  const members = shown?.firmMembersConnection.edges.map((e) => e.node) ?? [];
+  const pageInfo = shown?.firmMembersConnection.pageInfo;
   const member = members.find((m) => m.userId === open);
+  const first = (cursors.length - 1) * MEMBERS_PAGE + 1;
+  const onSearch = (text: string) => {
+    setSearch(text);
+    setCursors([null]);
+  };
   return (
     <section aria-labelledby="people-title">
       <div className="screen-head">
         <h1 id="people-title">People and roles</h1>
       </div>
       {error && <RefusalNotice error={error} title="The firm's people could not be loaded" />}
-      {loading && !data && <Loading what="the firm's people" />}
-      {data && (
+      {loading && !shown && <Loading what="the firm's people" />}
+      {shown && (
         <>
+          <div className="filters">
+            <SearchField className="search" value={search} onChange={onSearch}>
+              <Label>Search people</Label>
+              <Input className="input" placeholder="Email or name" />
+            </SearchField>
+          </div>
           <ScrollRegion label="Members table">
-            <table className="members">
+            <table className="members" aria-busy={loading}>
               <caption className="visually-hidden">The firm's members and their roles</caption>
               <thead>
                 <tr>
@@ -57,6 +79,29 @@ export default function PeopleScreen() {
               </tbody>
             </table>
           </ScrollRegion>
+          <nav className="pager" aria-label="Pages of members">
+            <Button
+              className="button"
+              isDisabled={cursors.length === 1 || loading}
+              onPress={() => setCursors((c) => c.slice(0, -1))}
+            >
+              Previous
+            </Button>
+            <span role="status" data-testid="members-shown">
+              {members.length === 0
+                ? search.trim()
+                  ? `Nobody matches “${search.trim()}”.`
+                  : 'The firm has no members.'
+                : `Members ${first}–${first + members.length - 1}${pageInfo?.hasNextPage ? '' : ` of ${first + members.length - 1}`}`}
+            </span>
+            <Button
+              className="button"
+              isDisabled={!pageInfo?.hasNextPage || loading}
+              onPress={() => pageInfo?.endCursor && setCursors((c) => [...c, pageInfo.endCursor ?? null])}
+            >
+              Next
+            </Button>
+          </nav>
           <AddMember />
         </>
       )}
