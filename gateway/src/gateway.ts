@@ -25,6 +25,12 @@ import type { Authenticator } from './auth.ts';
 import { createGatewayCaches } from './caches.ts';
 import { consoleHandler } from './console.ts';
 import {
+  type ConsoleOidcClient,
+  consoleConnectOrigins,
+  consoleSignInConfig,
+  consoleSignInRouter,
+} from './console-sign-in.ts';
+import {
   costLimitPlugin,
   DEFAULT_DEMAND_LIMITS,
   type DemandLimits,
@@ -98,6 +104,11 @@ export interface GatewayOptions {
   localSignIn?: LocalSignIn;
   /** The built firm console (packages/console/dist), served at `/` beside the API. */
   console?: { dir: string };
+  /**
+   * The console's OIDC client at the firm's provider (CONSOLE_OIDC_CLIENT_ID…), told to the
+   * console at `GET /auth/config` (gateway/src/console-sign-in.ts). Ignored with the local issuer.
+   */
+  consoleOidc?: ConsoleOidcClient;
 }
 
 /** Headers a browser client may send across origins, and the ones it may read back. */
@@ -153,6 +164,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         control: opts.control,
       })
     : undefined;
+  const signInConfig = consoleSignInConfig({
+    issuer: opts.authenticator.issuer,
+    local: localSignIn !== undefined,
+    client: opts.consoleOidc,
+  });
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl,
     buildService: ({ name, url }) =>
@@ -333,8 +349,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   );
 
   if (localSignIn) app.use(localSignIn);
+  app.use(consoleSignInRouter(signInConfig));
   // Last: every API route above keeps its path, and the console answers only what is left.
-  if (opts.console) app.use(consoleHandler(opts.console.dir));
+  if (opts.console) app.use(consoleHandler(opts.console.dir, consoleConnectOrigins(signInConfig)));
 
   const http: Server = await new Promise((resolve) => {
     app.use(jsonErrors(log));

@@ -4,7 +4,7 @@ import { ExportLinkSigner, ExportLinkVerifier } from '@cifra/exports';
 import { createProviders } from '@cifra/subgraph-fx';
 import { Tracing } from '@cifra/tracing';
 import type { JWK } from 'jose';
-import { backupDirOf, type Env, perimeterOf, tracingOf } from './env.ts';
+import { backupDirOf, consoleOidcOf, type Env, perimeterOf, tracingOf } from './env.ts';
 import {
   backupServices,
   type GatewayServiceOptions,
@@ -127,6 +127,7 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
           audience: env.AUTH_AUDIENCE!,
           maxTokenLifetimeSeconds: env.AUTH_MAX_TOKEN_LIFETIME,
         },
+        consoleOidc: consoleOidcOf(env),
         contextPrivateJwk: parseJwk('CONTEXT_PRIVATE_JWK', env.CONTEXT_PRIVATE_JWK!),
         control,
         log,

@@ -119,6 +119,8 @@ export interface GatewayServiceOptions {
   localSignIn?: GatewayOptions['localSignIn'];
   /** The built firm console, served at `/`. */
   console?: GatewayOptions['console'];
+  /** The console's OIDC client at the firm's provider (with an OIDC `auth` only). */
+  consoleOidc?: GatewayOptions['consoleOidc'];
   /** CORS origins and demand-control limits. */
   perimeter?: Pick<
     GatewayOptions,
@@ -156,6 +158,7 @@ export async function startGatewayService(opts: GatewayServiceOptions): Promise<
     exports: opts.exports,
     tracing: opts.tracing,
     console: opts.console,
+    consoleOidc: opts.consoleOidc,
     localSignIn: opts.localSignIn,
     ...opts.perimeter,
     rateLimits: new RateLimits({

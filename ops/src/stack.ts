@@ -61,6 +61,15 @@ export interface StackOptions {
   perimeter?: GatewayServiceOptions['perimeter'];
   /** The built firm console the gateway serves at `/` (ops/src/console-build.ts); none when absent. */
   console?: { dir: string };
+  /**
+   * The firm's identity provider (AUTH_ISSUER, AUTH_JWKS_URL, AUTH_AUDIENCE): the gateway verifies
+   * its tokens instead of the local issuer's, and the local sign-in page and its demo users are off.
+   * `consoleOidc` is the console's client there (CONSOLE_OIDC_*).
+   */
+  externalAuth?: {
+    auth: { kind: 'oidc'; issuer: string; jwksUrl: string; audience: string };
+    consoleOidc?: GatewayServiceOptions['consoleOidc'];
+  };
   /** Where client backups are written (BACKUP_DIR); DATA_DIR/backups by default. */
   backupDir?: string;
   /** FX rate providers for the worker's daily refresh; none when absent, so tests never reach the internet. */
@@ -197,19 +206,23 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       port: opts.port,
       host: opts.host,
       subgraphUrls,
-      auth: {
-        kind: 'local',
-        publicJwk: secrets.authPublicJwk,
-        maxTokenLifetimeSeconds: opts.maxTokenLifetimeSeconds,
-      },
+      auth: opts.externalAuth
+        ? { ...opts.externalAuth.auth, maxTokenLifetimeSeconds: opts.maxTokenLifetimeSeconds }
+        : {
+            kind: 'local',
+            publicJwk: secrets.authPublicJwk,
+            maxTokenLifetimeSeconds: opts.maxTokenLifetimeSeconds,
+          },
+      consoleOidc: opts.externalAuth?.consoleOidc,
       contextPrivateJwk: secrets.contextPrivateJwk,
       control: app.db,
       log,
       exports: { verifier: await ExportLinkVerifier.fromJwk(secrets.exportPublicJwk), registry },
       tracing: tracing?.service('gateway'),
       console: opts.console,
-      // The embedded default is its own identity provider: the console may sign people in locally.
-      localSignIn: { privateJwk: secrets.authPrivateJwk },
+      // The embedded default is its own identity provider: the console may sign people in locally —
+      // never when the firm's provider is the issuer.
+      localSignIn: opts.externalAuth ? undefined : { privateJwk: secrets.authPrivateJwk },
       perimeter: {
         ...opts.perimeter,
         metrics: {

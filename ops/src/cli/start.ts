@@ -2,12 +2,20 @@ import { createLogger } from '@cifra/context';
 import { createProviders } from '@cifra/subgraph-fx';
 import { CONSOLE_DIST_DIR, ensureConsoleBuilt } from '../console-build.ts';
 import { DEMO_USERS } from '../demo.ts';
-import { backupDirOf, perimeterOf, readEnv, tracingOf } from '../env.ts';
+import { AuthConfigError, backupDirOf, externalAuthOf, perimeterOf, readEnv, tracingOf } from '../env.ts';
 import { stopOnSignals } from '../shutdown.ts';
 import { startStack } from '../stack.ts';
 
 const env = readEnv();
 const log = createLogger('cifra', env.LOG_LEVEL);
+let externalAuth: ReturnType<typeof externalAuthOf>;
+try {
+  externalAuth = externalAuthOf(env);
+} catch (err) {
+  if (!(err instanceof AuthConfigError)) throw err;
+  process.stderr.write(`${err.message}\n`);
+  process.exit(2);
+}
 // The console is built once, and again only when its sources changed since (a few seconds).
 if (await ensureConsoleBuilt((line) => log.info(line))) log.info('built the firm console');
 const stack = await startStack({
@@ -31,11 +39,20 @@ const stack = await startStack({
   tracing: tracingOf(env, 'all-in-one'),
   maxTokenLifetimeSeconds: env.AUTH_MAX_TOKEN_LIFETIME,
   console: { dir: CONSOLE_DIST_DIR },
+  externalAuth,
 });
 
 const users = DEMO_USERS.map(
   (u) => `    ${u.email.padEnd(22)} ${u.firmRole ?? 'ClientReadOnly on cafe-boquete'}`,
 ).join('\n');
+// With the firm's provider, people sign in there: no demo user is offered or can get a token here.
+const signIn = externalAuth
+  ? `  Sign-in at ${externalAuth.auth.issuer} (${
+      externalAuth.consoleOidc
+        ? `console client ${externalAuth.consoleOidc.clientId}`
+        : 'no console client: set CONSOLE_OIDC_CLIENT_ID'
+    })`
+  : `  Demo users (get a token with: pnpm --silent token <email>):\n${users}`;
 process.stdout.write(`
 cifraHQ is running (${env.NODE_ENV === 'production' ? 'production' : 'development'} mode; NODE_ENV=production for production).
 
@@ -44,8 +61,7 @@ cifraHQ is running (${env.NODE_ENV === 'production' ? 'production' : 'developmen
   Health    ${stack.healthUrl}
   Data      ${env.dataDir}
 
-  Demo users (get a token with: pnpm --silent token <email>):
-${users}
+${signIn}
 
 `);
 
