@@ -3,11 +3,12 @@ import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
 import { ErrorLink } from '@apollo/client/link/error';
 
 /**
- * One Apollo Client per signed-in session, talking to the origin that served the console. Every
+ * One Apollo Client per signed-in person, talking to the origin that served the console. Every
  * `id` the API returns is unique across clients and types, so the normalised cache cannot mix two
- * clients' objects; the firm-level screens of this slice name no client header.
+ * clients' objects; the firm-level screens of this slice name no client header. The access token
+ * is read per request (`accessToken()`): a silent renewal replaces it without a new client.
  */
-export function createApolloClient(accessToken: string, onUnauthenticated: () => void): ApolloClient {
+export function createApolloClient(accessToken: () => string, onUnauthenticated: () => void): ApolloClient {
   const signedOut = new ErrorLink(({ error }) => {
     const unauthenticated =
       (CombinedGraphQLErrors.is(error) &&
@@ -15,16 +16,17 @@ export function createApolloClient(accessToken: string, onUnauthenticated: () =>
       (ServerError.is(error) && error.statusCode === 401);
     if (unauthenticated) onUnauthenticated();
   });
+  const bearer = new ApolloLink((operation, forward) => {
+    operation.setContext(({ headers }: { headers?: Record<string, string> }) => ({
+      headers: { ...headers, authorization: `Bearer ${accessToken()}` },
+    }));
+    return forward(operation);
+  });
   return new ApolloClient({
     link: ApolloLink.from([
       signedOut,
-      new HttpLink({
-        uri: '/graphql',
-        headers: {
-          authorization: `Bearer ${accessToken}`,
-          'apollographql-client-name': 'cifra-console',
-        },
-      }),
+      bearer,
+      new HttpLink({ uri: '/graphql', headers: { 'apollographql-client-name': 'cifra-console' } }),
     ]),
     // A month's board has no id: pages and a cell's detail read different fields of the same
     // `closeBoard(year, month)`, and merge there rather than replace each other.
