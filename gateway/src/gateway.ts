@@ -48,7 +48,7 @@ import { GatewayMetrics, type MetricSources, requestTracing, traceOperationPlugi
 import { phaseSpansPlugin, planResolved } from './phase-spans.ts';
 import { personRatePlugin, type RateLimits } from './rate-limits.ts';
 import { SubgraphSource } from './subgraph-source.ts';
-import { trustedDocumentsOnly } from './trusted-documents.ts';
+import { type ConsoleDocuments, trustedDocumentsOnly } from './trusted-documents.ts';
 
 export interface GatewayOptions {
   port: number;
@@ -109,6 +109,13 @@ export interface GatewayOptions {
    * console at `GET /auth/config` (gateway/src/console-sign-in.ts). Ignored with the local issuer.
    */
   consoleOidc?: ConsoleOidcClient;
+  /** The console's persisted-documents manifest: people may send these documents by id. */
+  consoleDocuments?: ConsoleDocuments['documents'];
+  /**
+   * The firm's staff run only the console's documents: their query text is refused
+   * (STAFF_TRUSTED_DOCUMENTS_ONLY; docs/console.md). Needs `consoleDocuments`.
+   */
+  staffTrustedDocumentsOnly?: boolean;
 }
 
 /** Headers a browser client may send across origins, and the ones it may read back. */
@@ -155,6 +162,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   // `false` only where the perimeter's cost is measured (pnpm bench observability).
   const demand = opts.limits !== false;
   const limits = { ...DEFAULT_DEMAND_LIMITS, ...(opts.limits || {}) };
+  if (opts.staffTrustedDocumentsOnly && !opts.consoleDocuments) {
+    throw new Error("Staff trusted documents only: the gateway needs the console's documents");
+  }
   const caches = opts.accessCacheMs === 0 ? undefined : createGatewayCaches(opts.accessCacheMs);
   // Built before anything starts: with another authenticator than the local issuer's, this throws.
   const localSignIn = opts.localSignIn
@@ -344,7 +354,13 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     admitByHeaders(admission),
     readBody(admission),
     ...(demand ? [queryLengthLimit(limits.maxQueryLength)] : []),
-    trustedDocumentsOnly(opts.control, integrationCalling),
+    trustedDocumentsOnly(
+      opts.control,
+      integrationCalling,
+      opts.consoleDocuments
+        ? { documents: opts.consoleDocuments, staffOnly: opts.staffTrustedDocumentsOnly ?? false }
+        : undefined,
+    ),
     expressMiddleware(server, { context: async ({ res }) => admittedOf(res) }),
   );
 

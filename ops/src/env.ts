@@ -71,6 +71,14 @@ const schema = z.object({
   INTEGRATION_QUERY_MAX_COST: z.coerce.number().int().min(100).optional(),
   /** How long the gateway remembers a caller's access, in ms (0: not at all); see gateway/src/caches.ts. */
   ACCESS_CACHE_MS: z.coerce.number().int().min(0).max(60_000).optional(),
+  /**
+   * The firm's staff run only the console's trusted documents: their query text is refused
+   * (`true` recommended in production; docs/console.md). Off by default.
+   */
+  STAFF_TRUSTED_DOCUMENTS_ONLY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** Who may introspect the schema: `staff` (the firm's own people) or `off`; `off` when NODE_ENV=production. */
   INTROSPECTION: z.enum(['staff', 'off']).optional(),
   /** A bearer token that opens /metrics to scrapers beyond loopback. */
@@ -149,6 +157,7 @@ export function perimeterOf(env: Env): {
   introspection: IntrospectionPolicy;
   metrics: { token?: string };
   rateLimits: Partial<Omit<RateLimitOptions, 'store'>> & { store: 'memory' | 'postgres' };
+  staffTrustedDocumentsOnly: boolean;
 } {
   const limits: Partial<DemandLimits> = {
     maxQueryLength: env.QUERY_MAX_LENGTH,
@@ -173,6 +182,7 @@ export function perimeterOf(env: Env): {
     }),
     introspection: env.INTROSPECTION ?? (env.NODE_ENV === 'production' ? 'off' : 'staff'),
     metrics: { token: env.METRICS_TOKEN },
+    staffTrustedDocumentsOnly: env.STAFF_TRUSTED_DOCUMENTS_ONLY,
     rateLimits: {
       store: env.RATE_LIMIT_STORE,
       ...defined({

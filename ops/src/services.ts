@@ -121,6 +121,8 @@ export interface GatewayServiceOptions {
   console?: GatewayOptions['console'];
   /** The console's OIDC client at the firm's provider (with an OIDC `auth` only). */
   consoleOidc?: GatewayOptions['consoleOidc'];
+  /** The console's persisted documents, which people may send by id (ops/src/console-build.ts). */
+  consoleDocuments?: GatewayOptions['consoleDocuments'];
   /** CORS origins and demand-control limits. */
   perimeter?: Pick<
     GatewayOptions,
@@ -131,6 +133,7 @@ export interface GatewayServiceOptions {
     | 'introspection'
     | 'metrics'
     | 'accessCacheMs'
+    | 'staffTrustedDocumentsOnly'
   > & {
     rateLimits?: Partial<Omit<RateLimitOptions, 'store'>> & { store?: 'memory' | 'postgres' };
   };
@@ -159,6 +162,7 @@ export async function startGatewayService(opts: GatewayServiceOptions): Promise<
     tracing: opts.tracing,
     console: opts.console,
     consoleOidc: opts.consoleOidc,
+    consoleDocuments: opts.consoleDocuments,
     localSignIn: opts.localSignIn,
     ...opts.perimeter,
     rateLimits: new RateLimits({

@@ -1,7 +1,7 @@
+import { readConsoleDocuments } from '@cifra/ops';
 import { importJWK, SignJWT } from 'jose';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gql } from '../support/client.ts';
 import { expectAccessible, launchChromium, openPage, shoot, WAIT } from '../support/console-browser.ts';
 import {
   API_AUDIENCE,
@@ -27,6 +27,8 @@ beforeAll(async () => {
   provider = await startTestProvider({ 'senior@demo.firm': { name: 'Sergio Senior' } });
   t = await startTestStack({
     console: true,
+    // The console runs on its trusted documents alone (it sends every operation by id).
+    perimeter: { staffTrustedDocumentsOnly: true },
     externalAuth: {
       auth: { kind: 'oidc', issuer: provider.issuer, jwksUrl: provider.jwksUrl, audience: API_AUDIENCE },
       consoleOidc: { clientId: CONSOLE_CLIENT_ID, scopes: 'openid profile email offline_access' },
@@ -65,7 +67,16 @@ async function signInAtProvider(page: Page, email: string): Promise<void> {
 const nav = (page: Page, name: string) =>
   page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name });
 
-const me = (token: string) => gql(t.stack.gatewayUrl, token)<{ me: { email: string } }>('{ me { email } }');
+/** `me` as the console asks it: by its trusted document's id (staff may send no text here). */
+const ME_ID = Object.entries(readConsoleDocuments()).find(([, q]) => q.startsWith('query ConsoleMe '))?.[0];
+const me = async (token: string) => {
+  const r = await fetch(t.stack.gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ documentId: ME_ID }),
+  });
+  return { status: r.status, ...((await r.json()) as { data?: { me: { email: string } } }) };
+};
 
 describe('OpenID Connect sign-in (AUTH_ISSUER)', () => {
   it('tells the console to sign in at the provider, and allows the page only that origin', async () => {
@@ -124,6 +135,10 @@ describe('OpenID Connect sign-in (AUTH_ISSUER)', () => {
     const sent = page.waitForRequest((r) => r.url().endsWith('/graphql'));
     await nav(page, 'Exceptions').click();
     expect((await sent).headers().authorization).toBe(`Bearer ${renewed}`);
+    // By its trusted document's id, never its text.
+    const body = (await sent).postDataJSON() as { query?: string; extensions?: { persistedQuery?: object } };
+    expect(body.query).toBeUndefined();
+    expect(body.extensions?.persistedQuery).toMatchObject({ version: 1, sha256Hash: expect.any(String) });
     expect((await storage(page)).local).toEqual([]);
 
     // Sign out at the provider (its end-session confirmation), back to the console's sign-in.
@@ -141,7 +156,13 @@ describe('OpenID Connect sign-in (AUTH_ISSUER)', () => {
   it('sends the person back to sign-in with a message when the gateway refuses the token', async () => {
     const { page, problems } = await openPage(browser);
     await page.route(/fonts\.googleapis\.com/, (r) => r.abort());
-    await page.goto(`${origin}/`);
+    // A callback the console did not start (a forged or replayed redirect) signs no one in.
+    await page.goto(`${origin}/signin-callback?code=forged&state=nobody-sent-this`);
+    await expect
+      .poll(() => page.getByTestId('sign-in-notice').textContent(), WAIT)
+      .toMatch(/^SIGN_IN_FAILED: /);
+    expect(new URL(page.url()).pathname).toBe('/');
+    expect((await storage(page)).accessToken).toBeNull();
     await page.getByRole('button', { name: 'Sign in with the firm’s identity provider' }).click();
     await signInAtProvider(page, 'senior@demo.firm');
     await page.getByTestId('signed-in-as').waitFor(WAIT);
@@ -181,7 +202,7 @@ describe('the gateway with an external issuer', () => {
     fetch(t.stack.gatewayUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: '{ me { email } }' }),
+      body: JSON.stringify({ documentId: ME_ID }),
     });
 
   it('accepts the provider’s key with its issuer and audience', async () => {

@@ -29,6 +29,9 @@ export function useAuth() {
   useEffect(() => {
     let live = true;
     let unsubscribe = () => {};
+    // Read before anything is awaited: an earlier run of this effect (React's strict mode runs it
+    // twice) must not change the address under this one.
+    const atCallback = window.location.pathname === CALLBACK_PATH;
     const set = (next: AuthState) => live && setState(next);
     const signedInAs = (config: SignInConfig, user: User) =>
       set({ status: 'signed-in', config, who: user.profile.sub, accessToken: user.access_token });
@@ -62,13 +65,13 @@ export function useAuth() {
         m.events.removeUserLoaded(renewed);
         m.events.removeAccessTokenExpired(expired);
       };
-      if (window.location.pathname === CALLBACK_PATH) {
+      if (atCallback) {
         try {
           const user = await completeSignIn(m);
-          window.history.replaceState(null, '', returnPathOf(user));
+          if (live) window.history.replaceState(null, '', returnPathOf(user));
           return signedInAs(config, user);
         } catch (err) {
-          window.history.replaceState(null, '', '/');
+          if (live) window.history.replaceState(null, '', '/');
           return set({ status: 'signed-out', config, notice: `SIGN_IN_FAILED: ${wordsOf(err)}` });
         }
       }
