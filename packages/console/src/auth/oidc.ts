@@ -49,7 +49,8 @@ export function returnPathOf(user: User): string {
   const state = user.state as { returnTo?: unknown } | undefined;
   const to = typeof state?.returnTo === 'string' ? state.returnTo : '/';
   // Only a path of this console: never an absolute URL smuggled through the state.
-  return to.startsWith('/') && !to.startsWith('//') && !to.startsWith(CALLBACK_PATH) ? to : '/';
+  // A backslash after the slash is a second slash to a browser: `/\\host` goes to host.
+  return /^\/(?![/\\])/.test(to) && !to.startsWith(CALLBACK_PATH) ? to : '/';
 }
 
 export const usable = (user: User | null): user is User =>
