@@ -24,27 +24,32 @@ const REACT_ARIA_STYLE_HASHES = [
 
 /**
  * Scripts, styles, images and fonts from this origin only, no inline script, no inline style but
- * React Aria's two by hash, and no CDN; the console talks to this origin only; it may not be
- * framed, and no <base> or plugin can change that.
+ * React Aria's two by hash, and no CDN; the console talks to this origin only — and, signing in
+ * with OIDC, to the issuer's origin (`connectOrigins`: discovery, token endpoint), nothing wider;
+ * it may not be framed, and no <base> or plugin can change that.
  */
-export const CONSOLE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  `style-src 'self' ${REACT_ARIA_STYLE_HASHES.join(' ')}`,
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export function consoleCsp(connectOrigins: readonly string[] = []): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    `style-src 'self' ${REACT_ARIA_STYLE_HASHES.join(' ')}`,
+    "img-src 'self' data:",
+    "font-src 'self'",
+    ["connect-src 'self'", ...connectOrigins].join(' '),
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+export const CONSOLE_CSP = consoleCsp();
 
 /** Vite names what it builds under assets/ by content hash: such a file never changes. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
-function secure(res: Response): void {
-  res.setHeader('Content-Security-Policy', CONSOLE_CSP);
+function secure(res: Response, csp: string): void {
+  res.setHeader('Content-Security-Policy', csp);
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Referrer-Policy', 'no-referrer');
   res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
@@ -54,7 +59,8 @@ const isApiPath = (p: string) =>
   API_PATH_PREFIXES.some((prefix) => p === prefix || p.startsWith(`${prefix}/`));
 
 /** Static files of the built console, and its index.html for any other page path (client routing). */
-export function consoleHandler(dir: string): RequestHandler {
+export function consoleHandler(dir: string, connectOrigins: readonly string[] = []): RequestHandler {
+  const csp = consoleCsp(connectOrigins);
   const root = path.resolve(dir);
   const index = path.join(root, 'index.html');
   if (!existsSync(index)) throw new Error(`The console is not built: no ${index}`);
@@ -64,7 +70,7 @@ export function consoleHandler(dir: string): RequestHandler {
     dotfiles: 'ignore',
     fallthrough: true,
     setHeaders: (res, file) => {
-      secure(res);
+      secure(res, csp);
       const rel = path.relative(root, file);
       res.setHeader('Cache-Control', rel.startsWith(`assets${path.sep}`) ? IMMUTABLE : 'no-cache');
     },
@@ -75,7 +81,7 @@ export function consoleHandler(dir: string): RequestHandler {
     files(req, res, () => {
       // A page of the console (no file extension) gets index.html; a missing file stays a 404.
       if (path.extname(req.path) !== '' || !req.accepts('html')) return next();
-      secure(res);
+      secure(res, csp);
       res.setHeader('Cache-Control', 'no-cache');
       res.sendFile(index);
     });

@@ -25,6 +25,12 @@ import type { Authenticator } from './auth.ts';
 import { createGatewayCaches } from './caches.ts';
 import { consoleHandler } from './console.ts';
 import {
+  type ConsoleOidcClient,
+  consoleConnectOrigins,
+  consoleSignInConfig,
+  consoleSignInRouter,
+} from './console-sign-in.ts';
+import {
   costLimitPlugin,
   DEFAULT_DEMAND_LIMITS,
   type DemandLimits,
@@ -43,7 +49,7 @@ import { GatewayMetrics, type MetricSources, requestTracing, traceOperationPlugi
 import { phaseSpansPlugin, planResolved } from './phase-spans.ts';
 import { personRatePlugin, type RateLimits } from './rate-limits.ts';
 import { SubgraphSource } from './subgraph-source.ts';
-import { trustedDocumentsOnly } from './trusted-documents.ts';
+import { type ConsoleDocuments, trustedDocumentsOnly } from './trusted-documents.ts';
 
 export interface GatewayOptions {
   port: number;
@@ -99,6 +105,18 @@ export interface GatewayOptions {
   localSignIn?: LocalSignIn;
   /** The built firm console (packages/console/dist), served at `/` beside the API. */
   console?: { dir: string };
+  /**
+   * The console's OIDC client at the firm's provider (CONSOLE_OIDC_CLIENT_ID…), told to the
+   * console at `GET /auth/config` (gateway/src/console-sign-in.ts). Ignored with the local issuer.
+   */
+  consoleOidc?: ConsoleOidcClient;
+  /** The console's persisted-documents manifest: people may send these documents by id. */
+  consoleDocuments?: ConsoleDocuments['documents'];
+  /**
+   * The firm's staff run only the console's documents: their query text is refused
+   * (STAFF_TRUSTED_DOCUMENTS_ONLY; docs/console.md). Needs `consoleDocuments`.
+   */
+  staffTrustedDocumentsOnly?: boolean;
 }
 
 /** Headers a browser client may send across origins, and the ones it may read back. */
@@ -145,6 +163,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   // `false` only where the perimeter's cost is measured (pnpm bench observability).
   const demand = opts.limits !== false;
   const limits = { ...DEFAULT_DEMAND_LIMITS, ...(opts.limits || {}) };
+  if (opts.staffTrustedDocumentsOnly && !opts.consoleDocuments) {
+    throw new Error("Staff trusted documents only: the gateway needs the console's documents");
+  }
   const caches = opts.accessCacheMs === 0 ? undefined : createGatewayCaches(opts.accessCacheMs);
   // Built before anything starts: with another authenticator than the local issuer's, this throws.
   const localSignIn = opts.localSignIn
@@ -154,6 +175,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         control: opts.control,
       })
     : undefined;
+  const signInConfig = consoleSignInConfig({
+    issuer: opts.authenticator.issuer,
+    local: localSignIn !== undefined,
+    client: opts.consoleOidc,
+  });
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl,
     buildService: ({ name, url }) =>
@@ -330,13 +356,20 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     admitByHeaders(admission),
     readBody(admission),
     ...(demand ? [queryLengthLimit(limits.maxQueryLength)] : []),
-    trustedDocumentsOnly(opts.control, integrationCalling),
+    trustedDocumentsOnly(
+      opts.control,
+      integrationCalling,
+      opts.consoleDocuments
+        ? { documents: opts.consoleDocuments, staffOnly: opts.staffTrustedDocumentsOnly ?? false }
+        : undefined,
+    ),
     expressMiddleware(server, { context: async ({ res }) => admittedOf(res) }),
   );
 
   if (localSignIn) app.use(localSignIn);
+  app.use(consoleSignInRouter(signInConfig));
   // Last: every API route above keeps its path, and the console answers only what is left.
-  if (opts.console) app.use(consoleHandler(opts.console.dir));
+  if (opts.console) app.use(consoleHandler(opts.console.dir, consoleConnectOrigins(signInConfig)));
 
   const http: Server = await new Promise((resolve) => {
     app.use(jsonErrors(log));

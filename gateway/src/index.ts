@@ -4,6 +4,7 @@ export * from './audience.ts';
 export * from './auth.ts';
 export * from './caches.ts';
 export * from './console.ts';
+export * from './console-sign-in.ts';
 export * from './demand-control.ts';
 export * from './gateway.ts';
 export * from './local-sign-in.ts';

@@ -1,24 +1,68 @@
 import { allowsArbitraryDocuments, type ControlDb, liveTrustedDocument } from '@cifra/db';
 import type { RequestHandler, Response } from 'express';
 import { getOperationAST, parse } from 'graphql';
+import { admittedOf } from './admission.ts';
+import { isStaff } from './audience.ts';
 import type { IntegrationToken } from './oauth.ts';
 
 /**
- * Partner integrations run only their trusted documents (docs/partners.md). A request names one
- * with `documentId: "sha256:<hex>"` (GraphQL-over-HTTP, Appendix A) or Apollo's
- * `extensions.persistedQuery.sha256Hash`; the gateway puts the published text in its place. A
- * query's text is refused unless a FirmAdmin allowed arbitrary documents for that integration.
- * Apollo's automatic persisted queries never see an integration's request, so nothing an
- * integration sends is ever registered. People's requests pass through unchanged.
+ * The firm console's documents (its client preset's persisted-documents manifest, `sha256:<hex>` →
+ * text), and whether the firm's staff may run only those (STAFF_TRUSTED_DOCUMENTS_ONLY).
+ */
+export interface ConsoleDocuments {
+  documents: Readonly<Record<string, string>>;
+  staffOnly: boolean;
+}
+
+/** Where a caller's trusted documents come from, and whether it may send text instead. */
+interface DocumentSource {
+  lookup(documentId: string): Promise<string | null>;
+  textAllowed(): Promise<boolean>;
+  owner: string;
+  required: string;
+}
+
+/**
+ * Trusted documents (docs/partners.md, docs/console.md). A request names one with
+ * `documentId: "sha256:<hex>"` (GraphQL-over-HTTP, Appendix A) or Apollo's
+ * `extensions.persistedQuery.sha256Hash`; the gateway puts the known text in its place.
+ *
+ * - Partner integrations run their published documents; a query's text is refused unless a
+ *   FirmAdmin allowed arbitrary documents for that integration.
+ * - People may name the console's documents (the console always does); their text is refused
+ *   only for the firm's staff (FirmAdmin, Senior, Junior by firm role) when `consoleDocs.staffOnly`.
+ *
+ * Apollo's automatic persisted queries never see these requests, so nothing sent is ever
+ * registered.
  */
 export function trustedDocumentsOnly(
   control: ControlDb,
   integrationOf: (res: Response) => IntegrationToken | null,
+  consoleDocs?: ConsoleDocuments,
 ): RequestHandler {
+  const sourceOf = (res: Response): DocumentSource | null => {
+    const partner = integrationOf(res);
+    if (partner) {
+      return {
+        lookup: (id) => liveTrustedDocument(control, partner.integrationId, id),
+        textAllowed: () => allowsArbitraryDocuments(control, partner.integrationId),
+        owner: 'this integration',
+        required: 'Integrations run their trusted documents: send a documentId, not a query',
+      };
+    }
+    if (!consoleDocs) return null;
+    return {
+      lookup: async (id) => consoleDocs.documents[id] ?? null,
+      textAllowed: async () =>
+        !consoleDocs.staffOnly || !isStaff(admittedOf(res).access.firm.role, undefined),
+      owner: 'the console',
+      required: "The firm's staff run the console's trusted documents here: send a documentId, not a query",
+    };
+  };
   return async (req, res, next) => {
     try {
-      const partner = integrationOf(res);
-      if (!partner) return next();
+      const source = sourceOf(res);
+      if (!source) return next();
       const fromGet = req.method === 'GET';
       const body = fromGet
         ? getParameters(req.originalUrl)
@@ -38,14 +82,12 @@ export function trustedDocumentsOnly(
       if (documentId !== null) {
         if (typeof body.query === 'string' && body.query.length > 0)
           return refuse(res, 'BAD_REQUEST', 'Send a documentId or a query, not both');
-        const document = /^sha256:[0-9a-f]{64}$/.test(documentId)
-          ? await liveTrustedDocument(control, partner.integrationId, documentId)
-          : null;
+        const document = /^sha256:[0-9a-f]{64}$/.test(documentId) ? await source.lookup(documentId) : null;
         if (document === null)
           return refuse(
             res,
             'PERSISTED_DOCUMENT_NOT_FOUND',
-            `No trusted document ${documentId.slice(0, 80)} for this integration`,
+            `No trusted document ${documentId.slice(0, 80)} for ${source.owner}`,
           );
         body.query = document;
         if (fromGet) {
@@ -64,12 +106,8 @@ export function trustedDocumentsOnly(
         }
         return next();
       }
-      if (await allowsArbitraryDocuments(control, partner.integrationId)) return next();
-      return refuse(
-        res,
-        'PERSISTED_DOCUMENT_REQUIRED',
-        'Integrations run their trusted documents: send a documentId, not a query',
-      );
+      if (await source.textAllowed()) return next();
+      return refuse(res, 'PERSISTED_DOCUMENT_REQUIRED', source.required);
     } catch (err) {
       next(err);
     }

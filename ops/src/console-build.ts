@@ -1,11 +1,30 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The firm console's package and what Vite builds into it (served by the gateway at `/`). */
 export const CONSOLE_PACKAGE_DIR = fileURLToPath(new URL('../../packages/console', import.meta.url));
 export const CONSOLE_DIST_DIR = path.join(CONSOLE_PACKAGE_DIR, 'dist');
+
+/** The console's operations, `sha256:<hex>` → text: its client preset's checked-in manifest. */
+export const CONSOLE_DOCUMENTS_PATH = path.join(
+  CONSOLE_PACKAGE_DIR,
+  'src/__generated__/persisted-documents.json',
+);
+
+/** The manifest the gateway runs the console's operations from (they are sent by id). */
+export function readConsoleDocuments(): Record<string, string> {
+  const manifest = JSON.parse(readFileSync(CONSOLE_DOCUMENTS_PATH, 'utf8')) as Record<string, unknown>;
+  const documents: Record<string, string> = Object.create(null);
+  for (const [id, text] of Object.entries(manifest)) {
+    if (!/^sha256:[0-9a-f]{64}$/.test(id) || typeof text !== 'string') {
+      throw new Error(`${CONSOLE_DOCUMENTS_PATH}: ${id.slice(0, 80)} is not a sha256 id with its text`);
+    }
+    documents[id] = text;
+  }
+  return documents;
+}
 
 /** What the build reads: a change to any of these makes dist/ stale. */
 const SOURCES = ['src', 'index.html', 'vite.config.ts', 'env.ts', 'package.json', 'tsconfig.json'];

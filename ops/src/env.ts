@@ -31,6 +31,15 @@ const schema = z.object({
   AUTH_JWKS_URL: z.string().url().optional(),
   AUTH_ISSUER: z.string().optional(),
   AUTH_AUDIENCE: z.string().optional(),
+  /**
+   * The console's OpenID Connect client at the firm's provider (AUTH_ISSUER): a public client,
+   * authorization code + PKCE (docs/console.md). Without it the console cannot sign anyone in there.
+   */
+  CONSOLE_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  /** Where the provider sends the browser back; default: the console's origin + /signin-callback. */
+  CONSOLE_OIDC_REDIRECT_URI: z.string().url().optional(),
+  /** Scopes the console asks for (offline_access: a refresh token, for silent renewal). */
+  CONSOLE_OIDC_SCOPES: z.string().min(1).default('openid profile email offline_access'),
   /** The longest lifetime (exp − iat) a user token may have, in seconds; 24 h by default. */
   AUTH_MAX_TOKEN_LIFETIME: z.coerce.number().int().min(60).optional(),
   /** Browser origins allowed to call the gateway (CORS), comma-separated; none by default. */
@@ -63,6 +72,14 @@ const schema = z.object({
   INTEGRATION_QUERY_MAX_COST: z.coerce.number().int().min(100).optional(),
   /** How long the gateway remembers a caller's access, in ms (0: not at all); see gateway/src/caches.ts. */
   ACCESS_CACHE_MS: z.coerce.number().int().min(0).max(60_000).optional(),
+  /**
+   * The firm's staff run only the console's trusted documents: their query text is refused
+   * (`true` recommended in production; docs/console.md). Off by default.
+   */
+  STAFF_TRUSTED_DOCUMENTS_ONLY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** Who may introspect the schema: `staff` (the firm's own people) or `off`; `off` when NODE_ENV=production. */
   INTROSPECTION: z.enum(['staff', 'off']).optional(),
   /** A bearer token that opens /metrics to scrapers beyond loopback. */
@@ -149,6 +166,7 @@ export function perimeterOf(env: Env): {
   introspection: IntrospectionPolicy;
   metrics: { token?: string };
   rateLimits: Partial<Omit<RateLimitOptions, 'store'>> & { store: 'memory' | 'postgres' };
+  staffTrustedDocumentsOnly: boolean;
 } {
   const limits: Partial<DemandLimits> = {
     maxQueryLength: env.QUERY_MAX_LENGTH,
@@ -173,6 +191,7 @@ export function perimeterOf(env: Env): {
     }),
     introspection: env.INTROSPECTION ?? (env.NODE_ENV === 'production' ? 'off' : 'staff'),
     metrics: { token: env.METRICS_TOKEN },
+    staffTrustedDocumentsOnly: env.STAFF_TRUSTED_DOCUMENTS_ONLY,
     rateLimits: {
       store: env.RATE_LIMIT_STORE,
       ...defined({
@@ -181,6 +200,50 @@ export function perimeterOf(env: Env): {
         windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
       }),
     },
+  };
+}
+
+export class AuthConfigError extends Error {}
+
+/**
+ * The firm's identity provider, when AUTH_ISSUER is set (`pnpm start` then verifies its tokens and
+ * offers no local sign-in), with the console's client at it; undefined for the local issuer.
+ */
+export function externalAuthOf(env: Env):
+  | {
+      auth: { kind: 'oidc'; issuer: string; jwksUrl: string; audience: string };
+      consoleOidc?: { clientId: string; redirectUri?: string; scopes: string };
+    }
+  | undefined {
+  if (!env.AUTH_ISSUER) {
+    const stray = (['AUTH_JWKS_URL', 'AUTH_AUDIENCE', 'CONSOLE_OIDC_CLIENT_ID'] as const).filter(
+      (k) => env[k],
+    );
+    if (stray.length) throw new AuthConfigError(`${stray.join(', ')} set without AUTH_ISSUER`);
+    return undefined;
+  }
+  const missing = (['AUTH_JWKS_URL', 'AUTH_AUDIENCE'] as const).filter((k) => !env[k]);
+  if (missing.length) throw new AuthConfigError(`AUTH_ISSUER needs ${missing.join(' and ')}`);
+  return {
+    auth: {
+      kind: 'oidc',
+      issuer: env.AUTH_ISSUER,
+      jwksUrl: env.AUTH_JWKS_URL as string,
+      audience: env.AUTH_AUDIENCE as string,
+    },
+    consoleOidc: consoleOidcOf(env),
+  };
+}
+
+/** The console's OIDC client settings (CONSOLE_OIDC_*), when a client id is configured. */
+export function consoleOidcOf(
+  env: Env,
+): { clientId: string; redirectUri?: string; scopes: string } | undefined {
+  if (!env.CONSOLE_OIDC_CLIENT_ID) return undefined;
+  return {
+    clientId: env.CONSOLE_OIDC_CLIENT_ID,
+    redirectUri: env.CONSOLE_OIDC_REDIRECT_URI,
+    scopes: env.CONSOLE_OIDC_SCOPES,
   };
 }
 

@@ -4,7 +4,8 @@ import { ExportLinkSigner, ExportLinkVerifier } from '@cifra/exports';
 import { createProviders } from '@cifra/subgraph-fx';
 import { Tracing } from '@cifra/tracing';
 import type { JWK } from 'jose';
-import { backupDirOf, backupS3Of, type Env, perimeterOf, tracingOf } from './env.ts';
+import { readConsoleDocuments } from './console-build.ts';
+import { backupDirOf, backupS3Of, consoleOidcOf, type Env, perimeterOf, tracingOf } from './env.ts';
 import {
   backupServices,
   type GatewayServiceOptions,
@@ -127,6 +128,8 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
           audience: env.AUTH_AUDIENCE!,
           maxTokenLifetimeSeconds: env.AUTH_MAX_TOKEN_LIFETIME,
         },
+        consoleOidc: consoleOidcOf(env),
+        consoleDocuments: readConsoleDocuments(),
         contextPrivateJwk: parseJwk('CONTEXT_PRIVATE_JWK', env.CONTEXT_PRIVATE_JWK!),
         control,
         log,

@@ -135,6 +135,10 @@ export interface GatewayServiceOptions {
   localSignIn?: GatewayOptions['localSignIn'];
   /** The built firm console, served at `/`. */
   console?: GatewayOptions['console'];
+  /** The console's OIDC client at the firm's provider (with an OIDC `auth` only). */
+  consoleOidc?: GatewayOptions['consoleOidc'];
+  /** The console's persisted documents, which people may send by id (ops/src/console-build.ts). */
+  consoleDocuments?: GatewayOptions['consoleDocuments'];
   /** CORS origins and demand-control limits. */
   perimeter?: Pick<
     GatewayOptions,
@@ -145,6 +149,7 @@ export interface GatewayServiceOptions {
     | 'introspection'
     | 'metrics'
     | 'accessCacheMs'
+    | 'staffTrustedDocumentsOnly'
   > & {
     rateLimits?: Partial<Omit<RateLimitOptions, 'store'>> & { store?: 'memory' | 'postgres' };
   };
@@ -172,6 +177,8 @@ export async function startGatewayService(opts: GatewayServiceOptions): Promise<
     exports: opts.exports,
     tracing: opts.tracing,
     console: opts.console,
+    consoleOidc: opts.consoleOidc,
+    consoleDocuments: opts.consoleDocuments,
     localSignIn: opts.localSignIn,
     ...opts.perimeter,
     rateLimits: new RateLimits({

@@ -6,6 +6,7 @@ import { ExportLinkSigner, ExportLinkVerifier } from '@cifra/exports';
 import type { ProviderRegistry } from '@cifra/subgraph-fx';
 import type { FanOutOptions } from '@cifra/subgraph-period';
 import { Tracing, type TracingOptions } from '@cifra/tracing';
+import { readConsoleDocuments } from './console-build.ts';
 import type { ControlPlane } from './control-plane.ts';
 import { openControlPlane } from './database-server.ts';
 import { seedDemoFirm } from './demo.ts';
@@ -62,6 +63,15 @@ export interface StackOptions {
   perimeter?: GatewayServiceOptions['perimeter'];
   /** The built firm console the gateway serves at `/` (ops/src/console-build.ts); none when absent. */
   console?: { dir: string };
+  /**
+   * The firm's identity provider (AUTH_ISSUER, AUTH_JWKS_URL, AUTH_AUDIENCE): the gateway verifies
+   * its tokens instead of the local issuer's, and the local sign-in page and its demo users are off.
+   * `consoleOidc` is the console's client there (CONSOLE_OIDC_*).
+   */
+  externalAuth?: {
+    auth: { kind: 'oidc'; issuer: string; jwksUrl: string; audience: string };
+    consoleOidc?: GatewayServiceOptions['consoleOidc'];
+  };
   /** Where client backups are written (BACKUP_DIR); DATA_DIR/backups by default. */
   backupDir?: string;
   /** An S3-compatible bucket for backups instead of the directory (BACKUP_S3_URL). */
@@ -202,19 +212,24 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       port: opts.port,
       host: opts.host,
       subgraphUrls,
-      auth: {
-        kind: 'local',
-        publicJwk: secrets.authPublicJwk,
-        maxTokenLifetimeSeconds: opts.maxTokenLifetimeSeconds,
-      },
+      auth: opts.externalAuth
+        ? { ...opts.externalAuth.auth, maxTokenLifetimeSeconds: opts.maxTokenLifetimeSeconds }
+        : {
+            kind: 'local',
+            publicJwk: secrets.authPublicJwk,
+            maxTokenLifetimeSeconds: opts.maxTokenLifetimeSeconds,
+          },
+      consoleOidc: opts.externalAuth?.consoleOidc,
+      consoleDocuments: readConsoleDocuments(),
       contextPrivateJwk: secrets.contextPrivateJwk,
       control: app.db,
       log,
       exports: { verifier: await ExportLinkVerifier.fromJwk(secrets.exportPublicJwk), registry },
       tracing: tracing?.service('gateway'),
       console: opts.console,
-      // The embedded default is its own identity provider: the console may sign people in locally.
-      localSignIn: { privateJwk: secrets.authPrivateJwk },
+      // The embedded default is its own identity provider: the console may sign people in locally —
+      // never when the firm's provider is the issuer.
+      localSignIn: opts.externalAuth ? undefined : { privateJwk: secrets.authPrivateJwk },
       perimeter: {
         ...opts.perimeter,
         metrics: {

@@ -31,6 +31,13 @@ const mint = (base: string, body: unknown, contentType = 'application/json') =>
   });
 
 describe('local sign-in in the embedded default', () => {
+  it('tells the console it signs in locally', async () => {
+    const r = await fetch(`${origin}/auth/config`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('cache-control')).toBe('no-store');
+    expect(await r.json()).toEqual({ mode: 'local' });
+  });
+
   it("lists the firm's active people with their roles, never cached", async () => {
     const r = await fetch(`${origin}/auth/local/users`);
     expect(r.status).toBe(200);
@@ -135,6 +142,38 @@ describe('with the firm identity provider (AUTH_ISSUER)', () => {
       const base = gateway.url.replace(/\/graphql$/, '');
       expect((await fetch(`${base}/auth/local/users`)).status).toBe(404);
       expect((await mint(base, { email: 'admin@demo.firm' })).status).toBe(404);
+      // Without a console client (CONSOLE_OIDC_CLIENT_ID) the console is told it cannot sign in.
+      const config = (await (await fetch(`${base}/auth/config`)).json()) as { mode: string; message: string };
+      expect(config.mode).toBe('none');
+      expect(config.message).toMatch(/CONSOLE_OIDC_CLIENT_ID/);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('tells the console its client at the provider, when configured', async () => {
+    const gateway = await startGatewayService({
+      port: 0,
+      subgraphUrls: t.stack.subgraphUrls,
+      auth: oidc,
+      consoleOidc: {
+        clientId: 'cifra-console',
+        redirectUri: 'https://console.example/signin-callback',
+        scopes: 'openid email',
+      },
+      contextPrivateJwk: t.stack.gatewayKeys.contextPrivateJwk,
+      control: t.stack.appControl,
+      log: pino({ level: 'silent' }),
+    });
+    try {
+      const base = gateway.url.replace(/\/graphql$/, '');
+      expect(await (await fetch(`${base}/auth/config`)).json()).toEqual({
+        mode: 'oidc',
+        issuer: 'https://idp.example',
+        clientId: 'cifra-console',
+        redirectUri: 'https://console.example/signin-callback',
+        scopes: 'openid email',
+      });
     } finally {
       await gateway.close();
     }

@@ -153,10 +153,11 @@ describe('trusted documents per integration', () => {
         extensions: { persistedQuery: { version: 1, sha256Hash: idOf(other).slice(7) } },
       }),
     });
+    // A person's hash names one of the console's documents (docs/console.md): this one is none.
     expect(
       ((await apq.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code,
-    ).toBe('PERSISTED_QUERY_NOT_FOUND');
-    // People are unchanged: their queries are text.
+    ).toBe('PERSISTED_DOCUMENT_NOT_FOUND');
+    // People may still send text (STAFF_TRUSTED_DOCUMENTS_ONLY is off).
     expect(codes(await personByHash(ACCOUNTS))).toEqual([]);
 
     const retired = await as('admin')(

@@ -38,7 +38,7 @@ export interface TestStack {
  * server, the demo firm seeded, the gateway on a free port, and real tokens for the demo users.
  */
 export async function startTestStack(
-  options: Pick<StackOptions, 'perimeter' | 'tracing' | 'jobs' | 'backupS3'> & {
+  options: Pick<StackOptions, 'perimeter' | 'tracing' | 'jobs' | 'backupS3' | 'externalAuth'> & {
     logStream?: NodeJS.WritableStream;
     /** Serve the firm console at `/`, building it first when packages/console/dist is stale. */
     console?: boolean;

@@ -2,12 +2,28 @@ import { createLogger } from '@cifra/context';
 import { createProviders } from '@cifra/subgraph-fx';
 import { CONSOLE_DIST_DIR, ensureConsoleBuilt } from '../console-build.ts';
 import { DEMO_USERS } from '../demo.ts';
-import { backupDirOf, backupS3Of, perimeterOf, readEnv, tracingOf } from '../env.ts';
+import {
+  AuthConfigError,
+  backupDirOf,
+  backupS3Of,
+  externalAuthOf,
+  perimeterOf,
+  readEnv,
+  tracingOf,
+} from '../env.ts';
 import { stopOnSignals } from '../shutdown.ts';
 import { startStack } from '../stack.ts';
 
 const env = readEnv();
 const log = createLogger('cifra', env.LOG_LEVEL);
+let externalAuth: ReturnType<typeof externalAuthOf>;
+try {
+  externalAuth = externalAuthOf(env);
+} catch (err) {
+  if (!(err instanceof AuthConfigError)) throw err;
+  process.stderr.write(`${err.message}\n`);
+  process.exit(2);
+}
 // The console is built once, and again only when its sources changed since (a few seconds).
 if (await ensureConsoleBuilt((line) => log.info(line))) log.info('built the firm console');
 const stack = await startStack({
@@ -32,6 +48,7 @@ const stack = await startStack({
   tracing: tracingOf(env, 'all-in-one'),
   maxTokenLifetimeSeconds: env.AUTH_MAX_TOKEN_LIFETIME,
   console: { dir: CONSOLE_DIST_DIR },
+  externalAuth,
 });
 
 const users = DEMO_USERS.map(
@@ -40,6 +57,14 @@ const users = DEMO_USERS.map(
 const mode = env.NODE_ENV === 'production' ? 'production' : 'development';
 // pnpm build's output in production (ops/bin/run.mjs), the TypeScript sources otherwise.
 const code = import.meta.url.endsWith('.js') ? 'compiled JavaScript' : 'TypeScript through tsx';
+// With the firm's provider, people sign in there: no demo user is offered or can get a token here.
+const signIn = externalAuth
+  ? `  Sign-in at ${externalAuth.auth.issuer} (${
+      externalAuth.consoleOidc
+        ? `console client ${externalAuth.consoleOidc.clientId}`
+        : 'no console client: set CONSOLE_OIDC_CLIENT_ID'
+    })`
+  : `  Demo users (get a token with: pnpm --silent token <email>):\n${users}`;
 process.stdout.write(`
 cifraHQ is running (${mode} mode, ${code}; NODE_ENV=production for production).
 
@@ -48,8 +73,7 @@ cifraHQ is running (${mode} mode, ${code}; NODE_ENV=production for production).
   Health    ${stack.healthUrl}
   Data      ${env.dataDir}
 
-  Demo users (get a token with: pnpm --silent token <email>):
-${users}
+${signIn}
 
 `);
 

@@ -3,11 +3,31 @@ import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
 import { ErrorLink } from '@apollo/client/link/error';
 
 /**
- * One Apollo Client per signed-in session, talking to the origin that served the console. Every
- * `id` the API returns is unique across clients and types, so the normalised cache cannot mix two
- * clients' objects; the firm-level screens of this slice name no client header.
+ * Every operation of the console is a typed document of the client preset, whose manifest
+ * (`src/__generated__/persisted-documents.json`) the gateway knows: the console sends its id
+ * (`extensions.persistedQuery.sha256Hash`, as Apollo's persisted queries do) and never its text,
+ * so a gateway that runs only the console's documents for staff (STAFF_TRUSTED_DOCUMENTS_ONLY)
+ * serves it. A document without an id (none today) would go as text.
  */
-export function createApolloClient(accessToken: string, onUnauthenticated: () => void): ApolloClient {
+const byDocumentId = new ApolloLink((operation, forward) => {
+  const id = (operation.query as { __meta__?: { hash?: unknown } }).__meta__?.hash;
+  if (typeof id === 'string' && id.startsWith('sha256:')) {
+    operation.extensions = {
+      ...operation.extensions,
+      persistedQuery: { version: 1, sha256Hash: id.slice('sha256:'.length) },
+    };
+    operation.setContext({ http: { includeQuery: false, includeExtensions: true } });
+  }
+  return forward(operation);
+});
+
+/**
+ * One Apollo Client per signed-in person, talking to the origin that served the console. Every
+ * `id` the API returns is unique across clients and types, so the normalised cache cannot mix two
+ * clients' objects; the firm-level screens of this slice name no client header. The access token
+ * is read per request (`accessToken()`): a silent renewal replaces it without a new client.
+ */
+export function createApolloClient(accessToken: () => string, onUnauthenticated: () => void): ApolloClient {
   const signedOut = new ErrorLink(({ error }) => {
     const unauthenticated =
       (CombinedGraphQLErrors.is(error) &&
@@ -15,16 +35,18 @@ export function createApolloClient(accessToken: string, onUnauthenticated: () =>
       (ServerError.is(error) && error.statusCode === 401);
     if (unauthenticated) onUnauthenticated();
   });
+  const bearer = new ApolloLink((operation, forward) => {
+    operation.setContext(({ headers }: { headers?: Record<string, string> }) => ({
+      headers: { ...headers, authorization: `Bearer ${accessToken()}` },
+    }));
+    return forward(operation);
+  });
   return new ApolloClient({
     link: ApolloLink.from([
       signedOut,
-      new HttpLink({
-        uri: '/graphql',
-        headers: {
-          authorization: `Bearer ${accessToken}`,
-          'apollographql-client-name': 'cifra-console',
-        },
-      }),
+      bearer,
+      byDocumentId,
+      new HttpLink({ uri: '/graphql', headers: { 'apollographql-client-name': 'cifra-console' } }),
     ]),
     // A month's board has no id: pages and a cell's detail read different fields of the same
     // `closeBoard(year, month)`, and merge there rather than replace each other. A firm member is

@@ -1,12 +1,12 @@
 import { ApolloProvider, useQuery } from '@apollo/client/react';
-import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useRef } from 'react';
 import { Button, Link, RouterProvider } from 'react-aria-components';
 import { createApolloClient } from './apollo.ts';
+import { useAuth } from './auth/use-auth.ts';
 import { Loading, RefusalNotice } from './components/refusal.tsx';
 import { MeQuery } from './operations.ts';
 import { navigate, ROUTES, usePathname } from './router.ts';
 import { SignIn } from './screens/sign-in.tsx';
-import { clearSession, readSession, type Session, saveSession } from './session.ts';
 
 // Every screen is loaded when first opened (one chunk each): the entry chunk is the shell and
 // sign-in, the board's table and its queries come in the board's own chunk.
@@ -24,28 +24,33 @@ const NAV = [
 ] as const;
 
 export function App() {
-  const [session, setSession] = useState<Session | null>(readSession);
-  const signOut = useCallback(() => {
-    clearSession();
-    setSession(null);
-  }, []);
+  const { state, signedInLocally, signInWithProvider, signOut, refused } = useAuth();
+  // The client lives as long as the person is signed in; a renewed token is read per request.
+  const token = useRef('');
+  token.current = state.status === 'signed-in' ? state.accessToken : '';
+  const who = state.status === 'signed-in' ? state.who : null;
   const client = useMemo(
-    () => (session ? createApolloClient(session.accessToken, signOut) : null),
-    [session, signOut],
+    () => (who ? createApolloClient(() => token.current, refused) : null),
+    [who, refused],
   );
   return (
     <RouterProvider navigate={navigate}>
-      {session && client ? (
+      {state.status === 'signed-in' && client ? (
         <ApolloProvider client={client}>
           <Shell onSignOut={signOut} />
         </ApolloProvider>
-      ) : (
+      ) : state.status === 'signed-out' ? (
         <SignIn
-          onSignedIn={(s) => {
-            saveSession(s);
-            setSession(s);
-          }}
+          config={state.config}
+          notice={state.notice}
+          onSignedIn={signedInLocally}
+          onSignInWithProvider={signInWithProvider}
         />
+      ) : (
+        <main className="sign-in" id="main">
+          <h1>Sign in to cifraHQ</h1>
+          <Loading what="how to sign in" />
+        </main>
       )}
     </RouterProvider>
   );

@@ -235,11 +235,13 @@ export const ERROR_CATALOGUE = {
   },
   PERSISTED_DOCUMENT_REQUIRED: {
     group: 'partner integrations',
-    description: "An integration sent a query's text instead of a `documentId`.",
+    description:
+      "An integration — or the firm's staff, where the gateway runs only the console's documents for them (`STAFF_TRUSTED_DOCUMENTS_ONLY`) — sent a query's text instead of a `documentId`.",
   },
   PERSISTED_DOCUMENT_NOT_FOUND: {
     group: 'partner integrations',
-    description: 'No live trusted document of that id for the integration.',
+    description:
+      "No trusted document of that id: no live one of the integration's, or, from a person, none of the console's.",
   },
   LAST_FIRM_ADMIN: { group: 'firm administration', description: 'The firm always keeps one FirmAdmin.' },
   INVALID_TRANSITION: { group: 'periods', description: 'No such step of the period or close state machine.' },

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Button } from 'react-aria-components';
-import type { Session } from '../session.ts';
+import type { SignInConfig } from '../auth/config.ts';
+import type { Session } from '../auth/local-session.ts';
 
 interface LocalUser {
   email: string;
@@ -11,25 +12,45 @@ interface LocalUser {
 type Offer =
   | { kind: 'loading' }
   | { kind: 'local'; users: LocalUser[] }
-  | { kind: 'external' }
+  | { kind: 'oidc'; issuer: string }
+  | { kind: 'none'; message: string }
   | { kind: 'error'; message: string };
 
 /**
- * Sign-in. With the embedded default's local issuer the gateway lists the firm's people and mints
- * a token for the one chosen (`/auth/local/*`, served only in that mode). With the firm's own
- * identity provider those paths do not exist, and the console says so.
+ * Sign-in, in the gateway's mode (`/auth/config`). With the embedded default's local issuer the
+ * gateway lists the firm's people and mints a token for the one chosen (`/auth/local/*`, served
+ * only in that mode). With the firm's OpenID provider, a button sends the person there (the list
+ * of people is never asked for). `notice` says why the person is here again (a refused token).
  */
-export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void }) {
-  const [offer, setOffer] = useState<Offer>({ kind: 'loading' });
+export function SignIn({
+  config,
+  notice,
+  onSignedIn,
+  onSignInWithProvider,
+}: {
+  config: SignInConfig | null;
+  notice: string | null;
+  onSignedIn: (session: Session) => void;
+  onSignInWithProvider: () => Promise<void>;
+}) {
+  const [offer, setOffer] = useState<Offer>(() =>
+    config === null
+      ? { kind: 'error', message: notice ?? 'The gateway did not say how to sign in.' }
+      : config.mode === 'oidc'
+        ? { kind: 'oidc', issuer: config.issuer }
+        : config.mode === 'none'
+          ? { kind: 'none', message: config.message }
+          : { kind: 'loading' },
+  );
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
 
   useEffect(() => {
+    if (config?.mode !== 'local') return;
     let live = true;
     fetch('/auth/local/users', { headers: { accept: 'application/json' } })
       .then(async (r) => {
         if (!live) return;
-        if (r.status === 404) return setOffer({ kind: 'external' });
         if (!r.ok) return setOffer({ kind: 'error', message: await describe(r) });
         const body = (await r.json()) as { users: LocalUser[] };
         setOffer({ kind: 'local', users: body.users });
@@ -41,7 +62,19 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
     return () => {
       live = false;
     };
-  }, []);
+  }, [config]);
+
+  const toProvider = async () => {
+    setBusy('provider');
+    setFailure(null);
+    try {
+      await onSignInWithProvider();
+    } catch (err) {
+      // Discovery failed (the provider unreachable, or its CSP origin wrong): say so, stay here.
+      setFailure(`SIGN_IN_FAILED: ${err instanceof Error ? err.message : String(err)}`);
+      setBusy(null);
+    }
+  };
 
   const signIn = async (email: string) => {
     setBusy(email);
@@ -73,16 +106,29 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
           Loading sign-in…
         </p>
       )}
+      {notice && config !== null && (
+        <p role="alert" className="notice notice-error" data-testid="sign-in-notice">
+          {notice}
+        </p>
+      )}
       {offer.kind === 'error' && (
         <p role="alert" className="notice notice-error">
           {offer.message}
         </p>
       )}
-      {offer.kind === 'external' && (
-        <p className="notice">
-          This gateway signs people in with the firm's identity provider (OpenID Connect). Signing in with it
-          from the console is not built yet: use a token from your provider with the API.
-        </p>
+      {offer.kind === 'none' && <p className="notice">{offer.message}</p>}
+      {offer.kind === 'oidc' && (
+        <>
+          <p>The firm signs people in with its identity provider ({new URL(offer.issuer).host}).</p>
+          <Button className="button" onPress={toProvider} isDisabled={busy !== null}>
+            Sign in with the firm’s identity provider
+          </Button>
+          {failure && (
+            <p role="alert" className="notice notice-error">
+              {failure}
+            </p>
+          )}
+        </>
       )}
       {offer.kind === 'local' && (
         <>

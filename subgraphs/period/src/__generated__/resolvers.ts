@@ -731,9 +731,9 @@ export type ErrorCode =
   | 'RATE_NOT_AVAILABLE'
   /** A published document selects a field the integration's grants do not permit; `extensions.field` and `extensions.permissions` name them. */
   | 'DOCUMENT_NOT_PERMITTED'
-  /** An integration sent a query's text instead of a `documentId`. */
+  /** An integration — or the firm's staff, where the gateway runs only the console's documents for them (`STAFF_TRUSTED_DOCUMENTS_ONLY`) — sent a query's text instead of a `documentId`. */
   | 'PERSISTED_DOCUMENT_REQUIRED'
-  /** No live trusted document of that id for the integration. */
+  /** No trusted document of that id: no live one of the integration's, or, from a person, none of the console's. */
   | 'PERSISTED_DOCUMENT_NOT_FOUND'
   /** The firm always keeps one FirmAdmin. */
   | 'LAST_FIRM_ADMIN'

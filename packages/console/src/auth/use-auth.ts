@@ -1,0 +1,130 @@
+import type { User } from 'oidc-client-ts';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { CALLBACK_PATH, fetchSignInConfig, type SignInConfig } from './config.ts';
+import { clearSession, readSession, type Session, saveSession } from './local-session.ts';
+import { completeSignIn, returnPathOf, usable, userManager } from './oidc.ts';
+
+export type AuthState =
+  | { status: 'loading' }
+  /** `config` null: the gateway could not say how to sign in (`notice` says why). */
+  | { status: 'signed-out'; config: SignInConfig | null; notice: string | null }
+  /** `who` stays the same across a silent renewal (the person), `accessToken` does not. */
+  | { status: 'signed-in'; config: SignInConfig; who: string; accessToken: string };
+
+export const REFUSED_NOTICE =
+  'UNAUTHENTICATED: the gateway refused your session’s token (expired, revoked or not for this gateway). Sign in again.';
+const EXPIRED_NOTICE = 'SESSION_EXPIRED: your session ended and could not be renewed. Sign in again.';
+
+const wordsOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * Who is signed in, and how to sign in and out, in the mode the gateway gives (`/auth/config`):
+ * the local issuer's token in sessionStorage (./local-session.ts), or the firm's OpenID provider
+ * through oidc-client-ts (./oidc.ts), whose silent renewals replace the access token in place.
+ */
+export function useAuth() {
+  const [state, setState] = useState<AuthState>({ status: 'loading' });
+  const configRef = useRef<SignInConfig | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    let unsubscribe = () => {};
+    // Read before anything is awaited: an earlier run of this effect (React's strict mode runs it
+    // twice) must not change the address under this one.
+    const atCallback = window.location.pathname === CALLBACK_PATH;
+    const set = (next: AuthState) => live && setState(next);
+    const signedInAs = (config: SignInConfig, user: User) =>
+      set({ status: 'signed-in', config, who: user.profile.sub, accessToken: user.access_token });
+    (async () => {
+      let config: SignInConfig;
+      try {
+        config = await fetchSignInConfig();
+      } catch (err) {
+        return set({ status: 'signed-out', config: null, notice: wordsOf(err) });
+      }
+      configRef.current = config;
+      if (config.mode !== 'oidc') {
+        const session = config.mode === 'local' ? readSession() : null;
+        return set(
+          session
+            ? { status: 'signed-in', config, who: session.accessToken, accessToken: session.accessToken }
+            : { status: 'signed-out', config, notice: null },
+        );
+      }
+      const m = userManager(config);
+      const renewed = (user: User) => {
+        if (live) setState((s) => (s.status === 'signed-in' ? { ...s, accessToken: user.access_token } : s));
+      };
+      const expired = () => {
+        void m.removeUser();
+        set({ status: 'signed-out', config, notice: EXPIRED_NOTICE });
+      };
+      m.events.addUserLoaded(renewed);
+      m.events.addAccessTokenExpired(expired);
+      unsubscribe = () => {
+        m.events.removeUserLoaded(renewed);
+        m.events.removeAccessTokenExpired(expired);
+      };
+      if (atCallback) {
+        try {
+          const user = await completeSignIn(m);
+          if (live) window.history.replaceState(null, '', returnPathOf(user));
+          return signedInAs(config, user);
+        } catch (err) {
+          if (live) window.history.replaceState(null, '', '/');
+          return set({ status: 'signed-out', config, notice: `SIGN_IN_FAILED: ${wordsOf(err)}` });
+        }
+      }
+      const user = await m.getUser();
+      if (usable(user)) return signedInAs(config, user);
+      set({ status: 'signed-out', config, notice: null });
+    })();
+    return () => {
+      live = false;
+      unsubscribe();
+    };
+  }, []);
+
+  /** The local issuer's token, chosen on the sign-in page. */
+  const signedInLocally = useCallback((session: Session) => {
+    const config = configRef.current;
+    if (config?.mode !== 'local') return;
+    saveSession(session);
+    setState({ status: 'signed-in', config, who: session.accessToken, accessToken: session.accessToken });
+  }, []);
+
+  /** Off to the provider; back at CALLBACK_PATH, then to where the person was. */
+  const signInWithProvider = useCallback(async () => {
+    const config = configRef.current;
+    if (config?.mode !== 'oidc') return;
+    await userManager(config).signinRedirect({
+      state: { returnTo: window.location.pathname + window.location.search },
+    });
+  }, []);
+
+  const forget = useCallback(async (notice: string | null) => {
+    const config = configRef.current;
+    if (config?.mode === 'oidc') await userManager(config).removeUser();
+    else clearSession();
+    setState({ status: 'signed-out', config, notice });
+  }, []);
+
+  /** Sign out: at the provider too when it has an end-session endpoint, else here only. */
+  const signOut = useCallback(async () => {
+    const config = configRef.current;
+    if (config?.mode === 'oidc') {
+      try {
+        await userManager(config).signoutRedirect();
+        return;
+      } catch {
+        // No end-session endpoint (or it could not be read): the session ends in this tab.
+      }
+    }
+    await forget(null);
+  }, [forget]);
+
+  /** The gateway refused the token (401): back to sign-in, saying so. */
+  const refused = useCallback(() => void forget(REFUSED_NOTICE), [forget]);
+
+  return { state, signedInLocally, signInWithProvider, signOut, refused };
+}

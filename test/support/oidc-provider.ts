@@ -1,0 +1,126 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+
+/**
+ * A real OpenID provider for the console's tests: `oidc-provider` on loopback, with its own
+ * development login and consent pages (any password), a public client for the console
+ * (authorization code, PKCE required, refresh tokens) and JWT access tokens for the gateway's
+ * audience carrying the account's `email` — the claim the gateway knows a person by
+ * (gateway/src/auth.ts). The issuer's address is known before the console's (the stack needs it
+ * to start), so the client is registered afterwards by `serve(consoleOrigin)`.
+ */
+export const CONSOLE_CLIENT_ID = 'cifra-console';
+/** The gateway's AUTH_AUDIENCE: a resource indicator, so an absolute URI. */
+export const API_AUDIENCE = 'https://api.cifra.test/';
+
+export interface TestProvider {
+  issuer: string;
+  jwksUrl: string;
+  /** The provider's signing key, to forge tokens it would sign with other claims. */
+  privateJwk: JWK;
+  /** Register the console's client (its origin's callback) and start answering. */
+  serve(consoleOrigin: string): void;
+  /** Grants the token endpoint answered, by type (authorization_code, refresh_token). */
+  grants: string[];
+  close(): Promise<void>;
+}
+
+export async function startTestProvider(accounts: Record<string, { name: string }>): Promise<TestProvider> {
+  const server: Server = createServer((_req, res) => res.writeHead(503).end());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  const privateJwk = { ...(await exportJWK(privateKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
+  const grants: string[] = [];
+
+  const accountOf = (id: string) => {
+    const email = id.toLowerCase();
+    const account = accounts[email];
+    return account ? { email, ...account } : undefined;
+  };
+
+  const serve = (consoleOrigin: string) => {
+    const configuration: Configuration = {
+      clients: [
+        {
+          client_id: CONSOLE_CLIENT_ID,
+          token_endpoint_auth_method: 'none',
+          grant_types: ['authorization_code', 'refresh_token'],
+          response_types: ['code'],
+          redirect_uris: [`${consoleOrigin}/signin-callback`],
+          post_logout_redirect_uris: [`${consoleOrigin}/`],
+        },
+      ],
+      jwks: { keys: [privateJwk] },
+      pkce: { required: () => true },
+      // The console's page calls discovery and the token endpoint: from its origin only.
+      clientBasedCORS: (_ctx, origin) => origin === consoleOrigin,
+      ttl: {
+        AccessToken: 3600,
+        IdToken: 3600,
+        RefreshToken: 86_400,
+        Session: 86_400,
+        Grant: 86_400,
+        Interaction: 600,
+      },
+      claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+      scopes: ['openid', 'offline_access', 'email', 'profile'],
+      async findAccount(_ctx, id) {
+        const account = accountOf(id);
+        if (!account) return undefined;
+        return {
+          accountId: account.email,
+          claims: async () => ({
+            sub: account.email,
+            email: account.email,
+            email_verified: true,
+            name: account.name,
+          }),
+        };
+      },
+      // Refresh tokens for the console's public client, as most providers issue them to a SPA.
+      issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+      async extraTokenClaims(_ctx, token) {
+        if (token.kind !== 'AccessToken' || !token.accountId) return undefined;
+        return { email: accountOf(token.accountId)?.email, email_verified: true };
+      },
+      features: {
+        devInteractions: { enabled: true },
+        rpInitiatedLogout: { enabled: true },
+        resourceIndicators: {
+          enabled: true,
+          defaultResource: async () => API_AUDIENCE,
+          useGrantedResource: async () => true,
+          getResourceServerInfo: async () => ({
+            scope: 'openid email profile offline_access',
+            audience: API_AUDIENCE,
+            accessTokenFormat: 'jwt',
+            accessTokenTTL: 3600,
+            jwt: { sign: { alg: 'RS256' } },
+          }),
+        },
+      },
+    };
+    const provider = new Provider(issuer, configuration);
+    provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
+      grants.push(String(ctx.oidc.params?.grant_type));
+    });
+    server.removeAllListeners('request');
+    server.on('request', provider.callback());
+  };
+
+  return {
+    issuer,
+    jwksUrl: `${issuer}/jwks`,
+    privateJwk,
+    serve,
+    grants,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
