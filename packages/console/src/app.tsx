@@ -13,11 +13,13 @@ import { clearSession, readSession, type Session, saveSession } from './session.
 // Screens beyond the board and the inbox are loaded when first opened (one chunk each).
 const BatchScreen = lazy(() => import('./screens/batch/batch.tsx'));
 const PeopleScreen = lazy(() => import('./screens/people/people.tsx'));
+const WorkspaceScreen = lazy(() => import('./screens/workspace/workspace.tsx'));
 const NAV = [
   { href: ROUTES.board, label: 'Close board' },
   { href: ROUTES.exceptions, label: 'Exceptions' },
   { href: ROUTES.batch, label: 'Batch close' },
   { href: ROUTES.people, label: 'People and roles' },
+  { href: ROUTES.clients, label: 'Clients' },
 ] as const;
 
 export function App() {
@@ -52,6 +54,10 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
   const pathname = usePathname();
   const { data, error } = useQuery(MeQuery);
   const me = data?.me;
+  // Someone with no firm-wide role (ClientReadOnly) has no firm screen to use: only their clients.
+  const clientOnly = !!me && !me.firmRole;
+  const nav = !me ? [] : clientOnly ? NAV.filter((n) => n.href === ROUTES.clients) : NAV;
+  const inWorkspace = pathname === ROUTES.clients || pathname.startsWith(`${ROUTES.clients}/`);
   const year = Number(new URLSearchParams(window.location.search).get('year')) || new Date().getUTCFullYear();
   return (
     <>
@@ -61,12 +67,14 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
       <header className="app-header">
         <div className="brand">cifraHQ{me ? ` · ${me.firm.name}` : ''}</div>
         <nav aria-label="Screens" className="app-nav">
-          {NAV.map((n) => (
+          {nav.map((n) => (
             <Link
               key={n.href}
               className="nav-link"
               href={n.href}
-              aria-current={pathname === n.href ? 'page' : undefined}
+              aria-current={
+                pathname === n.href || (n.href === ROUTES.clients && inWorkspace) ? 'page' : undefined
+              }
             >
               {n.label}
             </Link>
@@ -89,7 +97,11 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
       </header>
       <main id="main" className="app-main">
         {error && <RefusalNotice error={error} title="Who you are could not be loaded" />}
-        {pathname === ROUTES.exceptions ? (
+        {inWorkspace || (clientOnly && pathname === ROUTES.board) ? (
+          <Suspense fallback={<Loading what="the client workspace" />}>
+            <WorkspaceScreen />
+          </Suspense>
+        ) : pathname === ROUTES.exceptions ? (
           <Exceptions />
         ) : pathname === ROUTES.batch ? (
           <Suspense fallback={<Loading what="the batch screen" />}>
@@ -99,6 +111,8 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
           <Suspense fallback={<Loading what="the people screen" />}>
             <PeopleScreen />
           </Suspense>
+        ) : pathname === ROUTES.board && !me && !error ? (
+          <Loading what="your screens" />
         ) : pathname === ROUTES.board ? (
           <CloseBoard year={year} />
         ) : (
