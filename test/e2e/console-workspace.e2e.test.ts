@@ -384,6 +384,36 @@ describe('a client workspace', () => {
     await expectAccessible(page, 'balance sheet');
     await shoot(page, '44-workspace-balance-sheet');
 
+    // AR/AP aging: the EUR invoice is open and not yet due; the totals and the chart's words as the API's.
+    await page.getByRole('link', { name: 'AR/AP aging' }).click();
+    await page.getByTestId('aging-ar-table').waitFor(WAIT);
+    const aging = await senior()<{
+      arAging: {
+        totalBase: { total: string; current: string };
+        rows: { currency: string; amounts: { current: string } }[];
+      };
+      apAging: { rows: unknown[]; totalBase: { total: string } };
+    }>(
+      'query ($d: Date!) { arAging(asOf: $d) { totalBase { total current } rows { currency amounts { current } } } apAging(asOf: $d) { rows { __typename } totalBase { total } } }',
+      { d: today },
+    );
+    const ar = aging.data!.arAging;
+    expect(await page.getByTestId('aging-ar-total').textContent()).toBe(fmt(ar.totalBase.total));
+    const eurRow = ar.rows.find((r) => r.currency === 'EUR')!;
+    const shownAging = await tableCells(page, 'aging-ar-table');
+    expect(shownAging.find((c) => c[1] === 'EUR')![2]).toBe(
+      formatMoney(eurRow.amounts.current, 'EUR', LOCALE),
+    );
+    const chart = page.getByTestId('aging-ar').getByRole('img');
+    expect(await chart.getAttribute('aria-label')).toContain(`Not yet due: ${fmt(ar.totalBase.current)}`);
+    expect(await chart.locator('.recharts-bar-rectangle').count()).toBeGreaterThan(0);
+    if (aging.data!.apAging.rows.length === 0)
+      expect(await page.getByTestId('aging-ap').textContent()).toContain('Nothing open.');
+    await expectAccessible(page, 'aging');
+    await shoot(page, '47-workspace-aging');
+    await page.goBack();
+    await page.getByTestId('balance-sheet').waitFor(WAIT);
+
     // Another date, then another client: the same statement, the same date.
     const earlier = `${today.slice(0, 8)}01`;
     await page.getByLabel('As of').fill(earlier);
@@ -447,7 +477,10 @@ describe('a client workspace', () => {
     await page.getByTestId('trial-balance').waitFor(WAIT);
     // Their screens: the client's, nothing of the firm's; no switcher (they have one client).
     expect(
-      await page.getByRole('navigation', { name: 'Screens' }).getByRole('link').allTextContents(),
+      await page
+        .getByRole('navigation', { name: 'Screens', exact: true })
+        .getByRole('link')
+        .allTextContents(),
     ).toEqual(['Clients']);
     expect(await page.getByRole('combobox').count()).toBe(0);
     expect(await page.getByRole('alert').count()).toBe(0);

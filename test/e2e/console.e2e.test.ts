@@ -208,7 +208,10 @@ describe('the firm console in Chromium', () => {
     // (console-workspace.e2e.test.ts tests it), with no link to a firm screen.
     await expect.poll(() => new URL(page.url()).pathname, WAIT).toBe('/clients/cafe-boquete/trial-balance');
     expect(
-      await page.getByRole('navigation', { name: 'Screens' }).getByRole('link').allTextContents(),
+      await page
+        .getByRole('navigation', { name: 'Screens', exact: true })
+        .getByRole('link')
+        .allTextContents(),
     ).toEqual(['Clients']);
     await page.getByTestId('trial-balance').waitFor(WAIT);
     expect(await page.locator('table.board').count()).toBe(0);

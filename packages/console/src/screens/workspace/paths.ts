@@ -8,6 +8,8 @@ export type WorkspaceView =
   | { kind: 'trial-balance' }
   | { kind: 'income-statement' }
   | { kind: 'balance-sheet' }
+  | { kind: 'close' }
+  | { kind: 'aging' }
   | { kind: 'ledger'; accountCode: string }
   | { kind: 'entry'; entryId: string };
 
@@ -15,6 +17,8 @@ export const STATEMENTS = [
   { kind: 'trial-balance', label: 'Trial balance' },
   { kind: 'income-statement', label: 'Income statement' },
   { kind: 'balance-sheet', label: 'Balance sheet' },
+  { kind: 'aging', label: 'AR/AP aging' },
+  { kind: 'close', label: 'Month close' },
 ] as const;
 
 /** The client's slug and view of a path under /clients (no slug: the client picker). */
@@ -34,7 +38,10 @@ export function parseWorkspacePath(pathname: string): { slug: string | null; vie
   if (!slug) return { slug: null, view: null };
   if (!kind || kind === 'trial-balance')
     return { slug, view: parts.length <= 2 ? { kind: 'trial-balance' } : null };
-  if ((kind === 'income-statement' || kind === 'balance-sheet') && parts.length === 2)
+  if (
+    (kind === 'income-statement' || kind === 'balance-sheet' || kind === 'close' || kind === 'aging') &&
+    parts.length === 2
+  )
     return { slug, view: { kind } };
   if (kind === 'ledger' && arg && parts.length === 3) return { slug, view: { kind, accountCode: arg } };
   if (kind === 'entries' && arg && parts.length === 3) return { slug, view: { kind: 'entry', entryId: arg } };
@@ -64,7 +71,13 @@ export function workspacePath(slug: string, view: WorkspaceView, query?: Record<
  */
 export function switchedPath(view: WorkspaceView | null, search: URLSearchParams, slug: string): string {
   const keep = (k: string) => search.get(k) ?? undefined;
-  const query = { date: keep('date'), from: keep('from'), to: keep('to') };
+  const query = {
+    date: keep('date'),
+    from: keep('from'),
+    to: keep('to'),
+    year: keep('year'),
+    month: keep('month'),
+  };
   if (!view || view.kind === 'entry')
     return workspacePath(slug, { kind: 'trial-balance' }, { date: query.date });
   return workspacePath(slug, view, query);

@@ -18,6 +18,8 @@ const IncomeStatement = lazy(() => import('./income-statement.tsx'));
 const BalanceSheet = lazy(() => import('./balance-sheet.tsx'));
 const Ledger = lazy(() => import('./ledger.tsx'));
 const Entry = lazy(() => import('./entry.tsx'));
+const MonthClose = lazy(() => import('./month-close.tsx'));
+const Aging = lazy(() => import('./aging.tsx'));
 
 /** `/clients`: the client picker; `/clients/<slug>/…`: that client's workspace. */
 export default function WorkspaceScreen() {
@@ -178,7 +180,7 @@ function WorkspaceBody({
         </div>
         {!oneClient && switcher}
       </div>
-      <nav aria-label="Statements" className="app-nav workspace-nav">
+      <nav aria-label="Client pages" className="app-nav workspace-nav">
         {STATEMENTS.map((s) => (
           <Link
             key={s.kind}
@@ -200,7 +202,7 @@ function WorkspaceBody({
         </p>
       ) : (
         <WorkspaceContext.Provider value={ws}>
-          {view.kind !== 'entry' && (
+          {view.kind !== 'entry' && view.kind !== 'close' && (
             <div className="filters">
               <TextField className="date-field" value={ws.date} onChange={setDate}>
                 <Label className="group-label">
@@ -218,6 +220,10 @@ function WorkspaceBody({
               <IncomeStatement />
             ) : view.kind === 'balance-sheet' ? (
               <BalanceSheet />
+            ) : view.kind === 'aging' ? (
+              <Aging />
+            ) : view.kind === 'close' ? (
+              <MonthClose />
             ) : view.kind === 'ledger' ? (
               <Ledger
                 key={`${view.accountCode}|${ws.date}|${ws.search.get('from') ?? ''}`}
