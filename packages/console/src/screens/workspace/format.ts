@@ -21,8 +21,12 @@ export function todayIn(timeZone: string, now = new Date()): string {
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-export const isIsoDate = (s: string | null | undefined): s is string =>
-  !!s && ISO_DATE.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`));
+/** A real calendar day as YYYY-MM-DD (31 February is not: the Date would roll it into March). */
+export const isIsoDate = (s: string | null | undefined): s is string => {
+  if (!s || !ISO_DATE.test(s)) return false;
+  const t = Date.parse(`${s}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s;
+};
 
 const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeZone: 'UTC' });
 /** A calendar date of the books (no time zone: it is the client's day). */
