@@ -204,16 +204,23 @@ describe('the firm console in Chromium', () => {
     const { page, problems } = await openPage();
     await signInAs(page, 'client@demo.firm');
     await expect.poll(() => page.getByTestId('signed-in-as').textContent(), WAIT).toContain('Carlos Client');
-    // The firm's board is not theirs: the refusal is shown with its code, and no client is listed.
-    const refusal = page.getByRole('alert').filter({ hasText: 'The close board could not be loaded' });
-    await refusal.waitFor();
-    expect(await refusal.textContent()).toContain('FORBIDDEN');
+    // The firm's board is not theirs: they land on their one client's workspace instead
+    // (console-workspace.e2e.test.ts tests it), with no link to a firm screen.
+    await expect.poll(() => new URL(page.url()).pathname, WAIT).toBe('/clients/cafe-boquete/trial-balance');
+    expect(
+      await page
+        .getByRole('navigation', { name: 'Screens', exact: true })
+        .getByRole('link')
+        .allTextContents(),
+    ).toEqual(['Clients']);
+    await page.getByTestId('trial-balance').waitFor(WAIT);
     expect(await page.locator('table.board').count()).toBe(0);
-    for (const name of DEMO_CLIENTS) expect(await page.getByText(name).count()).toBe(0);
-    await expectAccessible(page, 'close board refused');
-    await shoot(page, '06-client-close-board');
+    for (const name of DEMO_CLIENTS.slice(1)) expect(await page.getByText(name).count()).toBe(0);
+    await expectAccessible(page, 'client lands on their client');
+    await shoot(page, '06-client-lands-on-their-client');
 
-    await page.getByRole('link', { name: 'Exceptions' }).click();
+    // A firm screen typed by address: refused in words with its code, nothing shown of it.
+    await page.goto(`${origin}/exceptions`);
     const refused = page.getByRole('alert').filter({ hasText: 'The exceptions could not be loaded' });
     await refused.waitFor();
     expect(await refused.textContent()).toContain('FORBIDDEN');

@@ -14,6 +14,7 @@ const CloseBoard = lazy(() => import('./screens/close-board.tsx').then((m) => ({
 const Exceptions = lazy(() => import('./screens/exceptions.tsx').then((m) => ({ default: m.Exceptions })));
 const BatchScreen = lazy(() => import('./screens/batch/batch.tsx'));
 const PeopleScreen = lazy(() => import('./screens/people/people.tsx'));
+const WorkspaceScreen = lazy(() => import('./screens/workspace/workspace.tsx'));
 // People and roles is offered only to whom the API says may manage people (`me.mayManagePeople`);
 // typed by hand, the route still shows the API's refusal.
 const NAV = [
@@ -21,6 +22,7 @@ const NAV = [
   { href: ROUTES.exceptions, label: 'Exceptions' },
   { href: ROUTES.batch, label: 'Batch close' },
   { href: ROUTES.people, label: 'People and roles', onlyIf: 'mayManagePeople' },
+  { href: ROUTES.clients, label: 'Clients' },
 ] as const;
 
 export function App() {
@@ -60,6 +62,14 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
   const pathname = usePathname();
   const { data, error } = useQuery(MeQuery);
   const me = data?.me;
+  // Someone with no firm-wide role (ClientReadOnly) has no firm screen to use: only their clients.
+  const clientOnly = !!me && !me.firmRole;
+  const nav = !me
+    ? []
+    : clientOnly
+      ? NAV.filter((n) => n.href === ROUTES.clients)
+      : NAV.filter((n) => !('onlyIf' in n) || me[n.onlyIf]);
+  const inWorkspace = pathname === ROUTES.clients || pathname.startsWith(`${ROUTES.clients}/`);
   const year = Number(new URLSearchParams(window.location.search).get('year')) || new Date().getUTCFullYear();
   return (
     <>
@@ -69,12 +79,14 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
       <header className="app-header">
         <div className="brand">cifraHQ{me ? ` · ${me.firm.name}` : ''}</div>
         <nav aria-label="Screens" className="app-nav">
-          {NAV.filter((n) => !('onlyIf' in n) || me?.[n.onlyIf]).map((n) => (
+          {nav.map((n) => (
             <Link
               key={n.href}
               className="nav-link"
               href={n.href}
-              aria-current={pathname === n.href ? 'page' : undefined}
+              aria-current={
+                pathname === n.href || (n.href === ROUTES.clients && inWorkspace) ? 'page' : undefined
+              }
             >
               {n.label}
             </Link>
@@ -97,7 +109,11 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
       </header>
       <main id="main" className="app-main">
         {error && <RefusalNotice error={error} title="Who you are could not be loaded" />}
-        {pathname === ROUTES.exceptions ? (
+        {inWorkspace || (clientOnly && pathname === ROUTES.board) ? (
+          <Suspense fallback={<Loading what="the client workspace" />}>
+            <WorkspaceScreen />
+          </Suspense>
+        ) : pathname === ROUTES.exceptions ? (
           <Suspense fallback={<Loading what="the exceptions inbox" />}>
             <Exceptions />
           </Suspense>
@@ -109,6 +125,8 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
           <Suspense fallback={<Loading what="the people screen" />}>
             <PeopleScreen />
           </Suspense>
+        ) : pathname === ROUTES.board && !me && !error ? (
+          <Loading what="your screens" />
         ) : pathname === ROUTES.board ? (
           <Suspense fallback={<Loading what="the close board" />}>
             <CloseBoard year={year} />

@@ -9,11 +9,14 @@ export const ROUTES = {
   exceptions: '/exceptions',
   batch: '/batch',
   people: '/people',
+  clients: '/clients',
 } as const;
 
-export function navigate(path: string): void {
+/** Go to `path`; `replace` puts it in place of the current page in the history (a redirect). */
+export function navigate(path: string, options?: { replace?: boolean }): void {
   if (path === window.location.pathname + window.location.search) return;
-  window.history.pushState(null, '', path);
+  if (options?.replace) window.history.replaceState(null, '', path);
+  else window.history.pushState(null, '', path);
   window.dispatchEvent(new PopStateEvent('popstate'));
 }
 

@@ -17,6 +17,10 @@ export function refusalsOf(error: unknown): Refusal[] {
     return [...seen.values()];
   }
   if (ServerError.is(error)) {
+    // The gateway refuses some requests before GraphQL runs (a client one may not use: 403) with
+    // a GraphQL error body all the same: its code and message are the refusal.
+    const inBody = refusalsInBody(error.bodyText);
+    if (inBody.length > 0) return inBody;
     return [{ code: `HTTP_${error.statusCode}`, message: 'The server refused the request.' }];
   }
   if (ServerParseError.is(error)) {
@@ -28,6 +32,21 @@ export function refusalsOf(error: unknown): Refusal[] {
       message: error instanceof Error ? error.message : 'The server could not be reached.',
     },
   ];
+}
+
+function refusalsInBody(bodyText: string): Refusal[] {
+  try {
+    const body: unknown = JSON.parse(bodyText);
+    const errors = (body as { errors?: unknown }).errors;
+    if (!Array.isArray(errors)) return [];
+    return errors.flatMap((e: { message?: unknown; extensions?: { code?: unknown } }) =>
+      typeof e?.message === 'string'
+        ? [{ code: typeof e.extensions?.code === 'string' ? e.extensions.code : 'ERROR', message: e.message }]
+        : [],
+    );
+  } catch {
+    return [];
+  }
 }
 
 /** A refusal shown where the screen would have been: each code and message, announced. */

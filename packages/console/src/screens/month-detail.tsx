@@ -1,5 +1,5 @@
 import { useQuery } from '@apollo/client/react';
-import { Button, Dialog, Heading, Modal, ModalOverlay } from 'react-aria-components';
+import { Button, Dialog, Heading, Link, Modal, ModalOverlay } from 'react-aria-components';
 import { Loading, RefusalNotice } from '../components/refusal.tsx';
 import { BoardMonthDetailQuery } from '../operations.ts';
 import { monthYearLabel, stageInfo } from '../stages.ts';
@@ -15,8 +15,8 @@ const dateTime = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle:
 
 /**
  * What the board knows of one client's month: its stage, posting state, close status, last
- * transition and the close checklist's open items. (The client's own workspace, where the month
- * is worked on, is still to come: docs/console.md.)
+ * transition and the close checklist's open items, with a link to the month in the client's own
+ * workspace, where it is worked on (workspace/month-close.tsx).
  */
 export function MonthDetail({ cell, onClose }: { cell: OpenCell; onClose: () => void }) {
   const { data, error, loading } = useQuery(BoardMonthDetailQuery, {
@@ -72,6 +72,14 @@ export function MonthDetail({ cell, onClose }: { cell: OpenCell; onClose: () => 
             </dl>
           )}
           <div className="dialog-actions">
+            {entry && (
+              <Link
+                className="link"
+                href={`/clients/${encodeURIComponent(entry.client.slug)}/close?year=${cell.year}&month=${cell.month}`}
+              >
+                Work on this month in the client's workspace
+              </Link>
+            )}
             <Button className="button" slot="close">
               Close
             </Button>

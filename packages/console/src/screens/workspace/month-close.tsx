@@ -1,0 +1,277 @@
+import { useMutation, useQuery } from '@apollo/client/react';
+import { useState } from 'react';
+import { Button, Input, Label, TextField } from 'react-aria-components';
+import type { PeriodState, RoleCluster } from '../../__generated__/graphql.ts';
+import { ReasonField } from '../../components/reason-field.tsx';
+import { Loading, RefusalNotice, refusalsOf } from '../../components/refusal.tsx';
+import { navigate } from '../../router.ts';
+import { monthYearLabel, stageInfo } from '../../stages.ts';
+import {
+  ApproveCloseMutation,
+  LockPeriodMutation,
+  MonthCloseQuery,
+  ReopenPeriodMutation,
+  StartCloseMutation,
+  SubmitCloseMutation,
+} from './close-data.ts';
+import { useWorkspace } from './context.ts';
+import { instantLabel } from './format.ts';
+
+/** Who may do what, as packages/permissions/src/roles.ts grants it: a button is shown only to them. */
+const MAY: Record<'lock' | 'prepare' | 'approve' | 'reopen', readonly RoleCluster[]> = {
+  lock: ['FIRM_ADMIN', 'SENIOR'],
+  prepare: ['FIRM_ADMIN', 'SENIOR', 'JUNIOR'],
+  approve: ['FIRM_ADMIN', 'SENIOR'],
+  reopen: ['FIRM_ADMIN', 'SENIOR'],
+};
+
+/** The forward lock steps from each posting state (lockPeriod: one step at a time). */
+const LOCK_STEPS: Partial<Record<PeriodState, PeriodState[]>> = {
+  UNLOCKED: ['LOCK_SALES', 'LOCK_PURCHASING'],
+  LOCK_SALES: ['LOCK_SALES_AND_PURCHASING'],
+  LOCK_PURCHASING: ['LOCK_SALES_AND_PURCHASING'],
+};
+/** The states a month can be moved back to from each (reopenPeriod: any move back short of CLOSED; the API decides). */
+const BACK: Partial<Record<PeriodState, PeriodState[]>> = {
+  LOCK_SALES: ['UNLOCKED'],
+  LOCK_PURCHASING: ['UNLOCKED'],
+  LOCK_SALES_AND_PURCHASING: ['UNLOCKED', 'LOCK_SALES', 'LOCK_PURCHASING'],
+  LOCKED: ['UNLOCKED', 'LOCK_SALES', 'LOCK_PURCHASING', 'LOCK_SALES_AND_PURCHASING'],
+};
+const backFrom = (s: PeriodState): PeriodState[] => BACK[s] ?? [];
+
+const REASON_MIN = 20;
+
+/** Words for the refusals a person meets here, beside the API's own message. */
+const EXPLAIN: Record<string, string> = {
+  SAME_PERSON:
+    'Four eyes: a month is approved by someone other than the person who submitted it. Ask a colleague with the right to close months to approve it.',
+  EARLIER_PERIOD_NOT_LOCKED:
+    'Months are approved in order: close the earlier months of this fiscal year first.',
+  CHECKLIST_INCOMPLETE:
+    'The checklist below still has a blocking item: fix it in the books, then submit again.',
+  REASON_TOO_SHORT: `The reason is kept in the audit trail and needs at least ${REASON_MIN} characters.`,
+};
+
+/**
+ * One month's close in the client's workspace: its stage, posting state, checklist, the last
+ * transition, and what the caller may do next — lock a step, start, submit, approve (four eyes),
+ * or move the month back with a reason.
+ */
+export default function MonthClose() {
+  const ws = useWorkspace();
+  const year = Number(ws.search.get('year')) || Number(ws.date.slice(0, 4));
+  const monthParam = Number(ws.search.get('month'));
+  const month = monthParam >= 1 && monthParam <= 12 ? monthParam : Number(ws.date.slice(5, 7));
+  const { data, error, loading, refetch } = useQuery(MonthCloseQuery, {
+    variables: { year, month },
+    fetchPolicy: 'network-only',
+  });
+  const s = data?.periodCloseStatus;
+  const may = (what: keyof typeof MAY) => !!ws.role && MAY[what].includes(ws.role);
+  const [outcome, setOutcome] = useState<{ error?: unknown; done?: string } | null>(null);
+  const [reason, setReason] = useState('');
+  const [back, setBack] = useState<PeriodState | null>(null);
+  const [start] = useMutation(StartCloseMutation);
+  const [submit] = useMutation(SubmitCloseMutation);
+  const [approve] = useMutation(ApproveCloseMutation);
+  const [lock] = useMutation(LockPeriodMutation);
+  const [reopen] = useMutation(ReopenPeriodMutation);
+  const [busy, setBusy] = useState(false);
+  const act = async (done: string, run: () => Promise<unknown>) => {
+    setBusy(true);
+    setOutcome(null);
+    try {
+      await run();
+      setOutcome({ done });
+      setReason('');
+      await refetch();
+    } catch (e) {
+      setOutcome({ error: e });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const goTo = (y: number, m: number) => {
+    const q = new URLSearchParams(ws.search);
+    q.set('year', String(y));
+    q.set('month', String(m));
+    navigate(`${window.location.pathname}?${q}`, { replace: true });
+  };
+  const close = s?.close;
+  const mine = !!close?.submittedByEmail && close.submittedByEmail === data?.me?.email;
+  const backStates = s ? backFrom(s.periodState) : [];
+  const target = back && backStates.includes(back) ? back : (backStates[0] ?? null);
+  return (
+    <section aria-labelledby="close-title">
+      <div className="filters">
+        <TextField
+          className="date-field"
+          value={`${year}-${String(month).padStart(2, '0')}`}
+          onChange={(v) => {
+            const m = /^(\d{4})-(\d{2})$/.exec(v);
+            if (m && Number(m[2]) >= 1 && Number(m[2]) <= 12) goTo(Number(m[1]), Number(m[2]));
+          }}
+        >
+          <Label className="group-label">Month</Label>
+          <Input className="input" type="month" />
+        </TextField>
+      </div>
+      <h2 id="close-title">Month-end close, {monthYearLabel(year, month)}</h2>
+      {error && <RefusalNotice error={error} title="This month could not be loaded" />}
+      {loading && !data && <Loading what="the month" />}
+      {s && (
+        <>
+          <dl className="facts" data-testid="close-facts">
+            <dt>Stage</dt>
+            <dd data-testid="close-stage">{stageInfo(s.stage).label}</dd>
+            <dt>Posting state</dt>
+            <dd data-testid="close-period-state">{s.periodState}</dd>
+            <dt>Close</dt>
+            <dd>
+              {close
+                ? `${close.status}, started by ${close.startedByEmail ?? 'the system'} ${instantLabel(close.startedAt, ws.timezone)}${
+                    close.submittedAt
+                      ? `; submitted by ${close.submittedByEmail ?? 'the system'} ${instantLabel(close.submittedAt, ws.timezone)}`
+                      : ''
+                  }${close.approvedAt ? `; approved by ${close.approvedByEmail ?? 'the system'}` : ''}${
+                    close.rejectionReason ? `; sent back: “${close.rejectionReason}”` : ''
+                  }`
+                : 'Not started'}
+            </dd>
+            <dt>Last transition</dt>
+            <dd>
+              {s.lastTransition
+                ? `${s.lastTransition.action} by ${s.lastTransition.byEmail ?? 'the system'}, ${instantLabel(s.lastTransition.at, ws.timezone)}`
+                : 'None'}
+            </dd>
+          </dl>
+          <h3>Checklist</h3>
+          {s.openChecklistItems.length === 0 ? (
+            <p className="muted" data-testid="checklist-empty">
+              Nothing open.
+            </p>
+          ) : (
+            <ul data-testid="checklist">
+              {s.openChecklistItems.map((i) => (
+                <li key={i.checkCode}>
+                  <code className="code">{i.checkCode}</code> {i.label} ({i.count})
+                  {i.blocking ? ' — blocks the close' : ''}
+                  {i.detail ? <span className="muted"> · {i.detail}</span> : null}
+                </li>
+              ))}
+            </ul>
+          )}
+          <h3>Next steps</h3>
+          <div className="actions">
+            {may('lock') &&
+              (LOCK_STEPS[s.periodState] ?? []).map((to) => (
+                <Button
+                  key={to}
+                  className="button"
+                  isDisabled={busy}
+                  onPress={() =>
+                    act(`Locked: ${to}`, () => lock({ variables: { periodId: s.period.id, state: to } }))
+                  }
+                >
+                  Lock: {to}
+                </Button>
+              ))}
+            {may('prepare') && !close && s.periodState !== 'LOCKED' && s.periodState !== 'CLOSED' && (
+              <Button
+                className="button"
+                isDisabled={busy}
+                onPress={() => act('Close started', () => start({ variables: { periodId: s.period.id } }))}
+              >
+                Start the close
+              </Button>
+            )}
+            {may('prepare') && close?.status === 'DRAFT' && (
+              <Button
+                className="button"
+                isDisabled={busy}
+                onPress={() =>
+                  act('Submitted for approval', () => submit({ variables: { closeId: close.id } }))
+                }
+              >
+                Submit for approval
+              </Button>
+            )}
+            {may('approve') && close?.status === 'PENDING_APPROVAL' && (
+              <Button
+                className="button"
+                isDisabled={busy}
+                onPress={() =>
+                  act('Approved: the month is locked', () => approve({ variables: { closeId: close.id } }))
+                }
+              >
+                Approve
+              </Button>
+            )}
+          </div>
+          {mine && close?.status === 'PENDING_APPROVAL' && (
+            <p className="muted" data-testid="four-eyes">
+              You submitted this close: someone else must approve it (four eyes).
+            </p>
+          )}
+          {may('reopen') && target && (
+            <form
+              className="reopen"
+              aria-labelledby="reopen-title"
+              onSubmit={(e) => {
+                e.preventDefault();
+                act(`Moved back to ${target}`, () =>
+                  reopen({ variables: { periodId: s.period.id, state: target, reason: reason.trim() } }),
+                );
+              }}
+            >
+              <h3 id="reopen-title">Move the month back</h3>
+              <label className="group-label" htmlFor="reopen-to">
+                To
+              </label>{' '}
+              <select
+                id="reopen-to"
+                className="input"
+                value={target}
+                onChange={(e) => setBack(e.target.value as PeriodState)}
+              >
+                {backStates.map((b) => (
+                  <option key={b} value={b}>
+                    {b}
+                  </option>
+                ))}
+              </select>
+              <ReasonField
+                value={reason}
+                onChange={setReason}
+                min={REASON_MIN}
+                when="asked to move a month back"
+              />
+              <Button className="button" type="submit" isDisabled={busy}>
+                Move back to {target}
+              </Button>
+            </form>
+          )}
+          {outcome?.done && (
+            <p className="notice" role="status" data-testid="close-outcome">
+              {outcome.done}.
+            </p>
+          )}
+          {outcome?.error ? (
+            <div data-testid="close-refusal">
+              <RefusalNotice error={outcome.error} title="Refused" />
+              {refusalsOf(outcome.error)
+                .map((r) => EXPLAIN[r.code])
+                .filter(Boolean)
+                .map((words) => (
+                  <p key={words} className="notice">
+                    {words}
+                  </p>
+                ))}
+            </div>
+          ) : null}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,84 @@
+import { ROUTES } from '../../router.ts';
+
+/**
+ * A client's workspace by path: `/clients/<slug>/<view>` with the view's own parts and the chosen
+ * date in the query string (`?date=YYYY-MM-DD`).
+ */
+export type WorkspaceView =
+  | { kind: 'trial-balance' }
+  | { kind: 'income-statement' }
+  | { kind: 'balance-sheet' }
+  | { kind: 'close' }
+  | { kind: 'aging' }
+  | { kind: 'ledger'; accountCode: string }
+  | { kind: 'entry'; entryId: string };
+
+export const STATEMENTS = [
+  { kind: 'trial-balance', label: 'Trial balance' },
+  { kind: 'income-statement', label: 'Income statement' },
+  { kind: 'balance-sheet', label: 'Balance sheet' },
+  { kind: 'aging', label: 'AR/AP aging' },
+  { kind: 'close', label: 'Month close' },
+] as const;
+
+/** The client's slug and view of a path under /clients (no slug: the client picker). */
+export function parseWorkspacePath(pathname: string): { slug: string | null; view: WorkspaceView | null } {
+  const parts = pathname
+    .slice(ROUTES.clients.length)
+    .split('/')
+    .filter(Boolean)
+    .map((p) => {
+      try {
+        return decodeURIComponent(p);
+      } catch {
+        return p;
+      }
+    });
+  const [slug, kind, arg] = parts;
+  if (!slug) return { slug: null, view: null };
+  if (!kind || kind === 'trial-balance')
+    return { slug, view: parts.length <= 2 ? { kind: 'trial-balance' } : null };
+  if (
+    (kind === 'income-statement' || kind === 'balance-sheet' || kind === 'close' || kind === 'aging') &&
+    parts.length === 2
+  )
+    return { slug, view: { kind } };
+  if (kind === 'ledger' && arg && parts.length === 3) return { slug, view: { kind, accountCode: arg } };
+  if (kind === 'entries' && arg && parts.length === 3) return { slug, view: { kind: 'entry', entryId: arg } };
+  return { slug, view: null };
+}
+
+const enc = encodeURIComponent;
+
+export function workspacePath(slug: string, view: WorkspaceView, query?: Record<string, string | undefined>) {
+  const base = `${ROUTES.clients}/${enc(slug)}`;
+  const path =
+    view.kind === 'ledger'
+      ? `${base}/ledger/${enc(view.accountCode)}`
+      : view.kind === 'entry'
+        ? `${base}/entries/${enc(view.entryId)}`
+        : `${base}/${view.kind}`;
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) if (v) q.set(k, v);
+  const s = q.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+/**
+ * The same place in another client's workspace: the same statement, or the same account's ledger
+ * (the account code may exist there too: if not, the ledger says so), with the same dates. An
+ * entry belongs to one client only: switching from it goes to the other client's trial balance.
+ */
+export function switchedPath(view: WorkspaceView | null, search: URLSearchParams, slug: string): string {
+  const keep = (k: string) => search.get(k) ?? undefined;
+  const query = {
+    date: keep('date'),
+    from: keep('from'),
+    to: keep('to'),
+    year: keep('year'),
+    month: keep('month'),
+  };
+  if (!view || view.kind === 'entry')
+    return workspacePath(slug, { kind: 'trial-balance' }, { date: query.date });
+  return workspacePath(slug, view, query);
+}

@@ -1,0 +1,240 @@
+import type { ApolloClient } from '@apollo/client';
+import { ApolloProvider, useApolloClient, useQuery } from '@apollo/client/react';
+import { lazy, Suspense, useEffect, useMemo } from 'react';
+import { Input, Label, Link, TextField } from 'react-aria-components';
+import { Loading, RefusalNotice } from '../../components/refusal.tsx';
+import { navigate, useLocation } from '../../router.ts';
+import { roleLabel } from '../people/labels.ts';
+import { type Workspace, WorkspaceContext } from './context.ts';
+import { ClientSearchQuery, WorkspaceTenantQuery } from './data.ts';
+import { isIsoDate, todayIn } from './format.ts';
+import { parseWorkspacePath, STATEMENTS, switchedPath, type WorkspaceView, workspacePath } from './paths.ts';
+import { ClientSwitcher } from './switcher.tsx';
+import { useTenantClient } from './tenant-client.ts';
+
+// Each view of the workspace is its own chunk, loaded when first opened.
+const TrialBalance = lazy(() => import('./trial-balance.tsx'));
+const IncomeStatement = lazy(() => import('./income-statement.tsx'));
+const BalanceSheet = lazy(() => import('./balance-sheet.tsx'));
+const Ledger = lazy(() => import('./ledger.tsx'));
+const Entry = lazy(() => import('./entry.tsx'));
+const MonthClose = lazy(() => import('./month-close.tsx'));
+const Aging = lazy(() => import('./aging.tsx'));
+
+/** `/clients`: the client picker; `/clients/<slug>/…`: that client's workspace. */
+export default function WorkspaceScreen() {
+  const { pathname, search } = useLocation();
+  const { slug, view } = parseWorkspacePath(pathname);
+  const firm = useApolloClient();
+  if (!slug) return <ClientPicker firm={firm} />;
+  return <ClientWorkspace key={slug} firm={firm} slug={slug} view={view} search={search} />;
+}
+
+/** The clients page: search among one's clients; someone with exactly one client goes straight to it. */
+function ClientPicker({ firm }: { firm: ApolloClient }) {
+  const { data, error, loading } = useQuery(ClientSearchQuery, {
+    variables: { search: null, first: 50 },
+    fetchPolicy: 'network-only',
+  });
+  const clients = data?.tenantsConnection.edges.map((e) => e.node) ?? [];
+  const only = clients.length === 1 && !data?.tenantsConnection.pageInfo.hasNextPage ? clients[0] : null;
+  useEffect(() => {
+    if (only) navigate(workspacePath(only.slug, { kind: 'trial-balance' }), { replace: true });
+  }, [only]);
+  const open = (slug: string) => navigate(workspacePath(slug, { kind: 'trial-balance' }));
+  return (
+    <section aria-labelledby="clients-title">
+      <div className="screen-head">
+        <h1 id="clients-title">Clients</h1>
+      </div>
+      {error && <RefusalNotice error={error} title="Your clients could not be loaded" />}
+      {loading && !data && <Loading what="your clients" />}
+      {data && clients.length === 0 && (
+        <p className="notice" role="status">
+          You have no client to open: a firm admin gives you a role on one (People and roles).
+        </p>
+      )}
+      {clients.length > 0 && !only && (
+        <>
+          <ClientSwitcher firm={firm} onPick={open} label="Find a client" />
+          <h2>
+            Your clients
+            {data?.tenantsConnection.pageInfo.hasNextPage ? ' (the first 50: search for the others)' : ''}
+          </h2>
+          <ul className="client-list">
+            {clients.map((c) => (
+              <li key={c.id}>
+                <Link className="link" href={workspacePath(c.slug, { kind: 'trial-balance' })}>
+                  {c.name}
+                </Link>{' '}
+                <span className="muted">
+                  {c.slug} · {roleLabel(c.role)}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+const BRAND = /^#[0-9a-fA-F]{6}$/;
+
+function ClientWorkspace({
+  firm,
+  slug,
+  view,
+  search,
+}: {
+  firm: ApolloClient;
+  slug: string;
+  view: WorkspaceView | null;
+  search: URLSearchParams;
+}) {
+  const tenantClient = useTenantClient(slug);
+  return (
+    <ApolloProvider client={tenantClient}>
+      <WorkspaceBody firm={firm} slug={slug} view={view} search={search} />
+    </ApolloProvider>
+  );
+}
+
+function WorkspaceBody({
+  firm,
+  slug,
+  view,
+  search,
+}: {
+  firm: ApolloClient;
+  slug: string;
+  view: WorkspaceView | null;
+  search: URLSearchParams;
+}) {
+  const { data, error, loading } = useQuery(WorkspaceTenantQuery);
+  const tenant = data?.tenant;
+  const me = useQuery(ClientSearchQuery, { client: firm, variables: { search: null, first: 2 } });
+  // Someone with one client has nothing to switch to: no switcher for them.
+  const oneClient =
+    me.data?.tenantsConnection.edges.length === 1 && !me.data.tenantsConnection.pageInfo.hasNextPage;
+  const switcher = (
+    <ClientSwitcher firm={firm} currentSlug={slug} onPick={(s) => navigate(switchedPath(view, search, s))} />
+  );
+  const ws = useMemo<Workspace | null>(() => {
+    if (!tenant || !view) return null;
+    const today = todayIn(tenant.timezone);
+    const date = isIsoDate(search.get('date')) ? search.get('date')! : today;
+    const year = data?.fiscalYearsConnection.edges
+      .map((e) => e.node)
+      .find((y) => y.startDate <= date && date <= y.endDate);
+    return {
+      slug,
+      currency: tenant.baseCurrency,
+      timezone: tenant.timezone,
+      role: tenant.role,
+      date,
+      yearStart: year?.startDate ?? `${date.slice(0, 4)}-01-01`,
+      view,
+      search,
+    };
+  }, [tenant, view, search, slug, data]);
+
+  if (error)
+    return (
+      <section aria-labelledby="ws-error">
+        <h1 id="ws-error" className="visually-hidden">
+          Client {slug}
+        </h1>
+        <RefusalNotice error={error} title={`The client ${slug} could not be opened`} />
+        {!oneClient && switcher}
+      </section>
+    );
+  if (loading && !tenant) return <Loading what="the client" />;
+  if (!tenant) return null;
+  const brand =
+    tenant.whiteLabel.brandColor && BRAND.test(tenant.whiteLabel.brandColor)
+      ? tenant.whiteLabel.brandColor
+      : null;
+  const setDate = (d: string) => {
+    if (!isIsoDate(d)) return;
+    const q = new URLSearchParams(search);
+    q.set('date', d);
+    q.delete('to');
+    navigate(`${window.location.pathname}?${q}`, { replace: true });
+  };
+  return (
+    <section className="workspace" aria-labelledby="ws-title">
+      <div
+        className="workspace-head"
+        style={brand ? { borderLeftColor: brand } : undefined}
+        data-brand={brand ?? ''}
+      >
+        <div>
+          <h1 id="ws-title" data-testid="client-name">
+            {tenant.whiteLabel.displayName}
+          </h1>
+          <p className="muted">
+            {tenant.whiteLabel.displayName !== tenant.name ? `${tenant.name} · ` : ''}
+            {tenant.baseCurrency} · {tenant.timezone} · you are {roleLabel(tenant.role)}
+          </p>
+        </div>
+        {!oneClient && switcher}
+      </div>
+      <nav aria-label="Client pages" className="app-nav workspace-nav">
+        {STATEMENTS.map((s) => (
+          <Link
+            key={s.kind}
+            className="nav-link"
+            href={workspacePath(slug, { kind: s.kind }, { date: ws?.date })}
+            aria-current={view?.kind === s.kind ? 'page' : undefined}
+          >
+            {s.label}
+          </Link>
+        ))}
+      </nav>
+      {!view || !ws ? (
+        <p className="notice">
+          There is no such page in this workspace.{' '}
+          <Link className="link" href={workspacePath(slug, { kind: 'trial-balance' })}>
+            Open the trial balance
+          </Link>
+          .
+        </p>
+      ) : (
+        <WorkspaceContext.Provider value={ws}>
+          {view.kind !== 'entry' && view.kind !== 'close' && (
+            <div className="filters">
+              <TextField className="date-field" value={ws.date} onChange={setDate}>
+                <Label className="group-label">
+                  {view.kind === 'ledger' || view.kind === 'income-statement' ? 'To' : 'As of'}
+                </Label>
+                <Input className="input" type="date" />
+              </TextField>
+              <span className="muted">the end of that day, {tenant.timezone}</span>
+            </div>
+          )}
+          <Suspense fallback={<Loading what="the page" />}>
+            {view.kind === 'trial-balance' ? (
+              <TrialBalance />
+            ) : view.kind === 'income-statement' ? (
+              <IncomeStatement />
+            ) : view.kind === 'balance-sheet' ? (
+              <BalanceSheet />
+            ) : view.kind === 'aging' ? (
+              <Aging />
+            ) : view.kind === 'close' ? (
+              <MonthClose />
+            ) : view.kind === 'ledger' ? (
+              <Ledger
+                key={`${view.accountCode}|${ws.date}|${ws.search.get('from') ?? ''}`}
+                accountCode={view.accountCode}
+              />
+            ) : (
+              <Entry entryId={view.entryId} />
+            )}
+          </Suspense>
+        </WorkspaceContext.Provider>
+      )}
+    </section>
+  );
+}
