@@ -149,6 +149,7 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
           limits: {
             periodBatchConcurrency: env.BATCH_CONCURRENCY,
             backupConcurrency: env.BACKUP_CONCURRENCY,
+            drillEveryDays: env.BACKUP_DRILL_EVERY_DAYS,
             closeBoardFanOut: {
               concurrency: env.CLOSE_BOARD_CONCURRENCY,
               timeoutMs: env.CLOSE_BOARD_CLIENT_TIMEOUT_MS,

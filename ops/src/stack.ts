@@ -52,6 +52,10 @@ export interface StackOptions {
     lockLifetimeMs?: number;
     periodBatchConcurrency?: number;
     backupConcurrency?: number;
+    /** Days between restore drills of each client (7 by default; 0: none). */
+    drillEveryDays?: number;
+    /** Back up and drill, once at start, every active client never backed up (what `pnpm start` asks). */
+    firstBackupsOnStart?: boolean;
     /** How often the close board's projector looks for clients that announced a change. */
     closeBoardPollMs?: number;
     /** Clients the close board's projector reads at once. */
@@ -156,6 +160,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
           limits: {
             periodBatchConcurrency: opts.jobs?.periodBatchConcurrency,
             backupConcurrency: opts.jobs?.backupConcurrency,
+            drillEveryDays: opts.jobs?.drillEveryDays,
+            firstBackupsOnStart: opts.jobs?.firstBackupsOnStart,
             closeBoardFanOut: opts.fanOut,
             closeBoardPollMs: opts.jobs?.closeBoardPollMs,
             closeBoardProjectorConcurrency: opts.jobs?.closeBoardProjectorConcurrency,

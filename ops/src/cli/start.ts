@@ -25,6 +25,9 @@ const stack = await startStack({
     lockLifetimeMs: env.JOB_LOCK_LIFETIME_MS,
     periodBatchConcurrency: env.BATCH_CONCURRENCY,
     backupConcurrency: env.BACKUP_CONCURRENCY,
+    drillEveryDays: env.BACKUP_DRILL_EVERY_DAYS,
+    // A fresh demo's clients are backed up and drilled in the background (docs/architecture/backups.md).
+    firstBackupsOnStart: true,
   },
   fxProviders: createProviders({ ecbUrl: env.FX_ECB_URL, json: env.FX_JSON_PROVIDERS }),
   perimeter: perimeterOf(env),

@@ -223,6 +223,11 @@ export const ERROR_CATALOGUE = {
     description:
       'The restored books did not match the backup (chain head, trial balance or row counts): nothing was kept.',
   },
+  RESTORE_DRILL_INTERRUPTED: {
+    group: 'backups',
+    description:
+      "A restore drill's process ended before it finished (a drill's outcome, never a request's): the sweep dropped its scratch database. The next drill tries again.",
+  },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type ApiErrorCode = keyof typeof ERROR_CATALOGUE;

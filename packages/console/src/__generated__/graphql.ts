@@ -199,6 +199,8 @@ export type ErrorCode =
   | 'RATE_NOT_AVAILABLE'
   /** The reason must have at least 20 characters. */
   | 'REASON_TOO_SHORT'
+  /** A restore drill's process ended before it finished (a drill's outcome, never a request's): the sweep dropped its scratch database. The next drill tries again. */
+  | 'RESTORE_DRILL_INTERRUPTED'
   /** The restored books did not match the backup (chain head, trial balance or row counts): nothing was kept. */
   | 'RESTORE_VERIFICATION_FAILED'
   /** Four eyes: someone else approves what you submitted or requested. */

@@ -734,7 +734,9 @@ export type ErrorCode =
   /** The client's backups are already under legal hold: release it before setting another. */
   | 'LEGAL_HOLD_EXISTS'
   /** The restored books did not match the backup (chain head, trial balance or row counts): nothing was kept. */
-  | 'RESTORE_VERIFICATION_FAILED';
+  | 'RESTORE_VERIFICATION_FAILED'
+  /** A restore drill's process ended before it finished (a drill's outcome, never a request's): the sweep dropped its scratch database. The next drill tries again. */
+  | 'RESTORE_DRILL_INTERRUPTED';
 
 /**
  * Where one page of a connection stands, the same in every connection of the API. Pass `endCursor`

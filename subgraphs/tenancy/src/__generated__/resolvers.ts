@@ -523,7 +523,24 @@ export type ClientBackup = {
   error?: Maybe<Scalars['String']['output']>;
   /** When retention removed its files, for a PRUNED backup. */
   prunedAt?: Maybe<Scalars['DateTime']['output']>;
+  /**
+   * When the newest restore drill of it finished: restored into a scratch database, verified as a
+   * restore is, and dropped (the worker drills each client's newest backup weekly; pnpm backup --drill).
+   * Null when it was never drilled.
+   */
+  drilledAt?: Maybe<Scalars['DateTime']['output']>;
+  /** How that drill ended; a VERIFIED drill also sets verifiedAt. */
+  drillOutcome?: Maybe<RestoreDrillOutcome>;
+  /** The code that drill failed with (BACKUP_TAMPERED, BACKUP_INCOMPLETE, RESTORE_VERIFICATION_FAILED, …); null unless it failed. */
+  drillFailureCode?: Maybe<ErrorCode>;
 };
+
+/** How a restore drill of a backup ended. */
+export type RestoreDrillOutcome =
+  /** Restored, and its audit chain and head, trial balance and row counts matched the backup's manifest. */
+  | 'VERIFIED'
+  /** The backup could not be restored or did not verify (see drillFailureCode). */
+  | 'FAILED';
 
 /**
  * Every code an error of this API carries in `extensions.code`. A refused request writes nothing;
@@ -653,7 +670,9 @@ export type ErrorCode =
   /** The client's backups are already under legal hold: release it before setting another. */
   | 'LEGAL_HOLD_EXISTS'
   /** The restored books did not match the backup (chain head, trial balance or row counts): nothing was kept. */
-  | 'RESTORE_VERIFICATION_FAILED';
+  | 'RESTORE_VERIFICATION_FAILED'
+  /** A restore drill's process ended before it finished (a drill's outcome, never a request's): the sweep dropped its scratch database. The next drill tries again. */
+  | 'RESTORE_DRILL_INTERRUPTED';
 
 /** One error code and what it means. */
 export type ErrorCodeInfo = {
@@ -1344,6 +1363,7 @@ export type ResolversTypes = ResolversObject<{
   BackupLegalHold: ResolverTypeWrapper<BackupLegalHoldModel>;
   BackupStatus: BackupStatus;
   ClientBackup: ResolverTypeWrapper<ClientBackupModel>;
+  RestoreDrillOutcome: RestoreDrillOutcome;
   ErrorCode: ErrorCode;
   ErrorCodeInfo: ResolverTypeWrapper<ErrorCodeInfo>;
   CreateEntityKeyInput: CreateEntityKeyInput;
@@ -1603,6 +1623,9 @@ export type ClientBackupResolvers<ContextType = Context, ParentType extends Reso
   verifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   prunedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  drilledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  drillOutcome?: Resolver<Maybe<ResolversTypes['RestoreDrillOutcome']>, ParentType, ContextType>;
+  drillFailureCode?: Resolver<Maybe<ResolversTypes['ErrorCode']>, ParentType, ContextType>;
 }>;
 
 export type ErrorCodeInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ErrorCodeInfo'] = ResolversParentTypes['ErrorCodeInfo']> = ResolversObject<{
