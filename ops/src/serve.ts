@@ -185,6 +185,7 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
         secrets: env.secrets,
         fanOut: { concurrency: env.CLOSE_BOARD_CONCURRENCY, timeoutMs: env.CLOSE_BOARD_CLIENT_TIMEOUT_MS },
         backupDir: backupDirOf(env),
+        restoreKeepReplacedDays: env.RESTORE_KEEP_REPLACED_DAYS,
       },
       listen,
     );

@@ -50,12 +50,17 @@ export interface SubgraphConfig {
   fanOut?: Partial<FanOutOptions>;
   /** Where client backups are written (BACKUP_DIR); backups need BACKUP_KEY in `secrets` too. */
   backupDir?: string;
+  /** Days a database replaced by a restore in place is kept (RESTORE_KEEP_REPLACED_DAYS, 7). */
+  restoreKeepReplacedDays?: number;
 }
 
 /** The backup store and keys (the tenancy subgraph's, the worker's), when a backup key and directory are configured. */
-export function backupServices(config: Pick<SubgraphConfig, 'secrets' | 'backupDir'>): BackupServices | null {
+export function backupServices(
+  config: Pick<SubgraphConfig, 'secrets' | 'backupDir' | 'restoreKeepReplacedDays'>,
+): BackupServices | null {
   if (!config.secrets[BACKUP_KEY] || !config.backupDir) return null;
   return {
+    keepReplacedDays: config.restoreKeepReplacedDays,
     secrets: config.secrets,
     keys: keyringFromSecrets(config.secrets),
     store: directoryBackupStore(config.backupDir),

@@ -67,6 +67,8 @@ export interface StackOptions {
   console?: { dir: string };
   /** Where client backups are written (BACKUP_DIR); DATA_DIR/backups by default. */
   backupDir?: string;
+  /** Days a database replaced by a restore in place is kept (RESTORE_KEEP_REPLACED_DAYS, 7). */
+  restoreKeepReplacedDays?: number;
   /** FX rate providers for the worker's daily refresh; none when absent, so tests never reach the internet. */
   fxProviders?: ProviderRegistry;
   /**
@@ -192,6 +194,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       secrets: serverSecrets,
       fanOut: opts.fanOut,
       backupDir: opts.backupDir ?? path.join(opts.dataDir, 'backups'),
+      restoreKeepReplacedDays: opts.restoreKeepReplacedDays,
     };
     const subgraphUrls: Record<string, string> = {};
     for (const name of SUBGRAPH_NAMES) {

@@ -18,6 +18,7 @@ const stack = await startStack({
   publicUrl: env.PUBLIC_URL,
   secrets: env.secrets,
   backupDir: backupDirOf(env),
+  restoreKeepReplacedDays: env.RESTORE_KEEP_REPLACED_DAYS,
   log,
   fanOut: { concurrency: env.CLOSE_BOARD_CONCURRENCY, timeoutMs: env.CLOSE_BOARD_CLIENT_TIMEOUT_MS },
   jobs: {

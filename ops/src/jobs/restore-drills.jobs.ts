@@ -3,6 +3,7 @@ import {
   boundedEach,
   drillAll,
   drillBackup,
+  dropReplacedDatabases,
   dueDrills,
   sweepDrillDatabases,
 } from '@cifra/backups';
@@ -13,6 +14,7 @@ import type { JobModule } from '../worker.ts';
 export const DRILL_JOB = 'backups.drill';
 export const DRILL_SWEEP_JOB = 'backups.sweep-drills';
 export const FIRST_BACKUPS_JOB = 'backups.first';
+export const DROP_REPLACED_JOB = 'backups.drop-replaced';
 export const DEFAULT_DRILL_EVERY_DAYS = 7;
 /** Longer than any round of drills: a second worker never starts the same round meanwhile. */
 const DRILL_JOB_LOCK_MS = 6 * 60 * 60 * 1000;
@@ -26,6 +28,8 @@ const FIRST: Actor = { userId: null, email: null, reason: 'first backup of a cli
  *   at most `limits.backupConcurrency` at once (BACKUP_CONCURRENCY, alongside the backups);
  * - `backups.sweep-drills`, at start and every five minutes, drops the scratch database of every
  *   drill whose process is gone;
+ * - every hour, `backups.drop-replaced` drops the databases restores in place replaced, once kept
+ *   their days (RESTORE_KEEP_REPLACED_DAYS);
  * - with `limits.firstBackupsOnStart` (what `pnpm start` sets), once at start: every active client
  *   without a COMPLETE backup is backed up and that backup drilled, so a fresh demo is not flagged
  *   NO_VERIFIED_BACKUP until its first night.
@@ -45,6 +49,16 @@ export const restoreDrillJobs: JobModule = async (agenda, deps) => {
     },
     { concurrency: 1 },
   );
+  agenda.define(
+    DROP_REPLACED_JOB,
+    async () => {
+      const dropped = await dropReplacedDatabases(drillDeps, deps.clock?.() ?? new Date());
+      if (dropped.length > 0)
+        deps.log.info({ requests: dropped }, 'databases replaced by restores in place dropped');
+    },
+    { concurrency: 1 },
+  );
+  await agenda.every('1 hour', DROP_REPLACED_JOB);
   await agenda.every('5 minutes', DRILL_SWEEP_JOB);
   await agenda.now(DRILL_SWEEP_JOB);
   if (everyDays > 0) {

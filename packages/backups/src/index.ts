@@ -8,5 +8,6 @@ export * from './backup-store.ts';
 export * from './directory-backup.store.ts';
 export * from './restore-client.service.ts';
 export * from './restore-drill.service.ts';
+export * from './restore-in-place.service.ts';
 export * from './restore-load.ts';
 export * from './retention.ts';

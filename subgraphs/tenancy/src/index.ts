@@ -13,6 +13,7 @@ import {
   backupMutations,
   backupQueries,
   ClientBackup,
+  RestoreInPlaceRequest,
 } from './resolvers/backups.resolvers.ts';
 import {
   Integration,
@@ -48,6 +49,7 @@ const resolvers: Resolvers = {
   Mutation: { ...Mutation, ...integrationMutations, ...backupMutations },
   ClientBackup,
   BackupLegalHold,
+  RestoreInPlaceRequest,
   Me,
   Firm,
   Tenant,

@@ -51,6 +51,9 @@ export const rules: RuleMap = {
     backupClient: manageClients,
     setBackupLegalHold: manageClients,
     releaseBackupLegalHold: manageClients,
+    // Both also ask Tenant.Manage on the backup's client itself (the service).
+    requestRestoreInPlace: manageClients,
+    approveRestoreInPlace: manageClients,
     // Creates a client: provisioning's permission; the service also asks Tenant.Manage on the original.
     restoreClient: can(P.Tenant.Provision),
   },
@@ -96,4 +99,5 @@ export const rules: RuleMap = {
   TrustedDocumentVersion: manageIntegrations,
   ClientBackup: manageClients,
   BackupLegalHold: manageClients,
+  RestoreInPlaceRequest: manageClients,
 };

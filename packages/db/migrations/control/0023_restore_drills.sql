@@ -71,3 +71,38 @@ END $$;
 --> statement-breakpoint
 -- The history table follows the new columns.
 SELECT cifra_enable_history('client_backups', 'ClientBackup');
+--> statement-breakpoint
+-- Restore in place (docs/architecture/backups.md, "Restore in place"): a live client's database
+-- replaced by a restored and verified copy of one of its backups, asked for by one person with a
+-- reason and approved by another. The replaced database is kept under its own opaque name until
+-- keep_until; a sweep drops it then (dropped_at). At most one restore in place runs per client.
+CREATE TYPE restore_in_place_status AS ENUM ('PENDING', 'RESTORING', 'RESTORED', 'FAILED');
+--> statement-breakpoint
+CREATE TABLE restore_in_place_requests (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  firm_id uuid NOT NULL REFERENCES firms(id),
+  tenant_id uuid NOT NULL REFERENCES tenants(id),
+  tenant_slug text NOT NULL,
+  backup_id uuid NOT NULL REFERENCES client_backups(id),
+  reason text NOT NULL CHECK (length(btrim(reason)) >= 20),
+  requested_by_user uuid,
+  requested_by text NOT NULL,
+  requested_at timestamp with time zone NOT NULL DEFAULT now(),
+  status restore_in_place_status NOT NULL DEFAULT 'PENDING',
+  approved_by_user uuid,
+  approved_by text,
+  approved_at timestamp with time zone,
+  read_only_at timestamp with time zone,
+  finished_at timestamp with time zone,
+  failure_code text,
+  error text,
+  replaced_database_name text UNIQUE,
+  keep_until timestamp with time zone,
+  dropped_at timestamp with time zone,
+  CONSTRAINT restore_in_place_four_eyes CHECK (approved_by_user IS NULL OR approved_by_user IS DISTINCT FROM requested_by_user)
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX restore_in_place_one_running ON restore_in_place_requests (tenant_id) WHERE status = 'RESTORING';
+--> statement-breakpoint
+GRANT SELECT, INSERT, UPDATE (status, approved_by_user, approved_by, approved_at, read_only_at, finished_at, failure_code,
+  error, replaced_database_name, keep_until, dropped_at) ON restore_in_place_requests TO cifra_control_app;

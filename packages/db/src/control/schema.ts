@@ -310,6 +310,49 @@ export const restoreDrills = pgTable('restore_drills', {
 });
 export type RestoreDrillRow = typeof restoreDrills.$inferSelect;
 
+export const restoreInPlaceStatus = pgEnum('restore_in_place_status', [
+  'PENDING',
+  'RESTORING',
+  'RESTORED',
+  'FAILED',
+]);
+
+/**
+ * Restores over a live client (control migration 0023): requested with a reason by one person,
+ * approved by another; the replaced database is kept until `keepUntil`.
+ */
+export const restoreInPlaceRequests = pgTable('restore_in_place_requests', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  firmId: uuid('firm_id')
+    .notNull()
+    .references(() => firms.id),
+  tenantId: uuid('tenant_id')
+    .notNull()
+    .references(() => tenants.id),
+  tenantSlug: text('tenant_slug').notNull(),
+  backupId: uuid('backup_id')
+    .notNull()
+    .references(() => clientBackups.id),
+  reason: text('reason').notNull(),
+  requestedByUser: uuid('requested_by_user'),
+  requestedBy: text('requested_by').notNull(),
+  requestedAt: timestamp('requested_at', { withTimezone: true }).notNull().defaultNow(),
+  status: restoreInPlaceStatus('status').notNull().default('PENDING'),
+  approvedByUser: uuid('approved_by_user'),
+  approvedBy: text('approved_by'),
+  approvedAt: timestamp('approved_at', { withTimezone: true }),
+  /** When the live books were made read-only for the swap. */
+  readOnlyAt: timestamp('read_only_at', { withTimezone: true }),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+  failureCode: text('failure_code'),
+  error: text('error'),
+  /** The replaced database's name once swapped out (kept until `keepUntil`). */
+  replacedDatabaseName: text('replaced_database_name').unique(),
+  keepUntil: timestamp('keep_until', { withTimezone: true }),
+  droppedAt: timestamp('dropped_at', { withTimezone: true }),
+});
+export type RestoreInPlaceRow = typeof restoreInPlaceRequests.$inferSelect;
+
 /** Each active client's next scheduled backup (control migration 0021). */
 export const backupSchedules = pgTable('backup_schedules', {
   tenantId: uuid('tenant_id')
