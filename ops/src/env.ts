@@ -131,6 +131,10 @@ const schema = z.object({
   BACKUP_KEYS_OLD: z.string().optional(),
   /** Client backups run at once: by each worker (scheduled) and by `pnpm backup --all`. */
   BACKUP_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  /** Days between restore drills of each client by the worker (0: no scheduled drills). */
+  BACKUP_DRILL_EVERY_DAYS: z.coerce.number().int().min(0).max(366).default(7),
+  /** Days a client database replaced by a restore in place is kept before the worker drops it. */
+  RESTORE_KEEP_REPLACED_DAYS: z.coerce.number().int().min(0).max(3660).default(7),
   /** JSON rate endpoints, a JSON array of configurations (see docs/architecture/fx.md). */
   FX_JSON_PROVIDERS: z
     .string()

@@ -152,6 +152,7 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
           limits: {
             periodBatchConcurrency: env.BATCH_CONCURRENCY,
             backupConcurrency: env.BACKUP_CONCURRENCY,
+            drillEveryDays: env.BACKUP_DRILL_EVERY_DAYS,
             closeBoardFanOut: {
               concurrency: env.CLOSE_BOARD_CONCURRENCY,
               timeoutMs: env.CLOSE_BOARD_CLIENT_TIMEOUT_MS,
@@ -192,6 +193,7 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
         fanOut: { concurrency: env.CLOSE_BOARD_CONCURRENCY, timeoutMs: env.CLOSE_BOARD_CLIENT_TIMEOUT_MS },
         backupDir: backupDirOf(env),
         backupS3: backupS3Of(env),
+        restoreKeepReplacedDays: env.RESTORE_KEEP_REPLACED_DAYS,
       },
       listen,
     );

@@ -59,6 +59,8 @@ export interface SubgraphConfig {
   backupDir?: string;
   /** An S3-compatible bucket instead of `backupDir` (BACKUP_S3_URL). */
   backupS3?: S3Target;
+  /** Days a database replaced by a restore in place is kept (RESTORE_KEEP_REPLACED_DAYS, 7). */
+  restoreKeepReplacedDays?: number;
 }
 
 /** Where backups are kept: the bucket when one is configured, else the directory. */
@@ -68,10 +70,11 @@ export function backupStoreOf(where: { backupDir: string; backupS3?: S3Target })
 
 /** The backup store and keys (the tenancy subgraph's, the worker's), when a backup key and directory are configured. */
 export function backupServices(
-  config: Pick<SubgraphConfig, 'secrets' | 'backupDir' | 'backupS3'>,
+  config: Pick<SubgraphConfig, 'secrets' | 'backupDir' | 'backupS3' | 'restoreKeepReplacedDays'>,
 ): BackupServices | null {
   if (!config.secrets[BACKUP_KEY] || !config.backupDir) return null;
   return {
+    keepReplacedDays: config.restoreKeepReplacedDays,
     secrets: config.secrets,
     keys: keyringFromSecrets(config.secrets),
     store: backupStoreOf({ backupDir: config.backupDir, backupS3: config.backupS3 }),

@@ -54,6 +54,10 @@ export interface StackOptions {
     lockLifetimeMs?: number;
     periodBatchConcurrency?: number;
     backupConcurrency?: number;
+    /** Days between restore drills of each client (7 by default; 0: none). */
+    drillEveryDays?: number;
+    /** Back up and drill, once at start, every active client never backed up (what `pnpm start` asks). */
+    firstBackupsOnStart?: boolean;
     /** How often the close board's projector looks for clients that announced a change. */
     closeBoardPollMs?: number;
     /** Clients the close board's projector reads at once. */
@@ -76,6 +80,8 @@ export interface StackOptions {
   backupDir?: string;
   /** An S3-compatible bucket for backups instead of the directory (BACKUP_S3_URL). */
   backupS3?: S3Target;
+  /** Days a database replaced by a restore in place is kept (RESTORE_KEEP_REPLACED_DAYS, 7). */
+  restoreKeepReplacedDays?: number;
   /** FX rate providers for the worker's daily refresh; none when absent, so tests never reach the internet. */
   fxProviders?: ProviderRegistry;
   /**
@@ -169,6 +175,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
           limits: {
             periodBatchConcurrency: opts.jobs?.periodBatchConcurrency,
             backupConcurrency: opts.jobs?.backupConcurrency,
+            drillEveryDays: opts.jobs?.drillEveryDays,
+            firstBackupsOnStart: opts.jobs?.firstBackupsOnStart,
             closeBoardFanOut: opts.fanOut,
             closeBoardPollMs: opts.jobs?.closeBoardPollMs,
             closeBoardProjectorConcurrency: opts.jobs?.closeBoardProjectorConcurrency,
@@ -201,6 +209,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       fanOut: opts.fanOut,
       backupDir: opts.backupDir ?? path.join(opts.dataDir, 'backups'),
       backupS3: opts.backupS3,
+      restoreKeepReplacedDays: opts.restoreKeepReplacedDays,
     };
     const subgraphUrls: Record<string, string> = {};
     for (const name of SUBGRAPH_NAMES) {

@@ -33,6 +33,10 @@ export interface JobLimits {
   periodBatchConcurrency?: number;
   /** Scheduled client backups run at once by one worker (BACKUP_CONCURRENCY). */
   backupConcurrency?: number;
+  /** Days between restore drills of each client (BACKUP_DRILL_EVERY_DAYS, 7 by default; 0: none). */
+  drillEveryDays?: number;
+  /** Back up and drill, once at start, every active client never backed up (`pnpm start`). */
+  firstBackupsOnStart?: boolean;
   /** The close board's projector: clients read at once and the per-client timeout (the firm views' fan-out). */
   closeBoardFanOut?: Partial<FanOutOptions>;
   /** How often the close board's projector looks for clients that announced a change. */

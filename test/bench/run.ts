@@ -3,6 +3,7 @@
  * variables (see each benchmark). Exits non-zero when a benchmark fails.
  */
 import auditTriggers from './audit-triggers.bench.ts';
+import backups from './backups.bench.ts';
 import demandControl from './demand-control.bench.ts';
 import firmView from './firm-view.bench.ts';
 import fxRefresh from './fx-refresh.bench.ts';
@@ -25,6 +26,7 @@ const ALL = [
   provisioning,
   firmView,
   fxRefresh,
+  backups,
 ];
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--');

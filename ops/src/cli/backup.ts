@@ -3,8 +3,19 @@
  * (BACKUP_CONCURRENCY at once, 2 by default), into BACKUP_DIR (DATA_DIR/backups by default) under
  * BACKUP_KEY. One line per client; a client that fails is named with its error, the others are
  * backed up all the same, and the command then exits 1.
+ *
+ * `pnpm backup --drill <slug> | --drill --all`: a restore drill now of the client's newest COMPLETE
+ * backup (of every active client's, BACKUP_CONCURRENCY at once): restored into a scratch database,
+ * verified, dropped, and the outcome recorded on the backup (docs/architecture/backups.md). One line
+ * per client; exit 1 if any drill failed.
  */
-import { backupClient, boundedEach, keyringFromSecrets } from '@cifra/backups';
+import {
+  backupClient,
+  boundedEach,
+  drillBackup,
+  keyringFromSecrets,
+  newestCompleteBackups,
+} from '@cifra/backups';
 import { control } from '@cifra/db';
 import { eq } from 'drizzle-orm';
 import { backupDirOf, backupS3Of } from '../env.ts';
@@ -13,10 +24,11 @@ import { operatorActor, parseArgs, withAdminControlPlane } from './operator-args
 
 const argv = process.argv.slice(2);
 const all = argv.includes('--all');
-const { words, flags } = parseArgs(argv.filter((a) => a !== '--all'));
+const drill = argv.includes('--drill');
+const { words, flags } = parseArgs(argv.filter((a) => a !== '--all' && a !== '--drill'));
 const slug = words[0];
 if (all === Boolean(slug)) {
-  process.stderr.write('usage: pnpm backup <slug> | --all [--operator <email>]\n');
+  process.stderr.write('usage: pnpm backup [--drill] <slug> | [--drill] --all [--operator <email>]\n');
   process.exit(2);
 }
 await withAdminControlPlane('backup', async (opened, env) => {
@@ -27,6 +39,27 @@ await withAdminControlPlane('backup', async (opened, env) => {
     keys: keyringFromSecrets(secrets),
     store: backupStoreOf({ backupDir: backupDirOf(env), backupS3: backupS3Of(env) }),
   };
+  if (drill) {
+    const newest = await newestCompleteBackups(deps.control, all ? {} : { slug });
+    if (newest.length === 0)
+      throw new Error(all ? 'no active client has a complete backup' : `no complete backup of ${slug}`);
+    const actor = operatorActor(flags, 'operator: restore drill');
+    let failed = 0;
+    await boundedEach(newest, env.BACKUP_CONCURRENCY, async (b) => {
+      try {
+        const r = await drillBackup(deps, actor, b.backupId);
+        if (r.outcome === 'FAILED') failed += 1;
+        process.stdout.write(
+          `${b.slug}: drill of backup ${b.backupId} ${r.outcome}${r.failureCode ? ` ${r.failureCode}: ${r.error}` : ''}\n`,
+        );
+      } catch (err) {
+        failed += 1;
+        process.stdout.write(`${b.slug}: drill of backup ${b.backupId} not run: ${(err as Error).message}\n`);
+      }
+    });
+    if (failed) process.exitCode = 1;
+    return;
+  }
   const clients = await opened.control.db
     .select({ id: control.tenants.id, slug: control.tenants.slug })
     .from(control.tenants)

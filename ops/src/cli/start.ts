@@ -35,6 +35,7 @@ const stack = await startStack({
   secrets: env.secrets,
   backupDir: backupDirOf(env),
   backupS3: backupS3Of(env),
+  restoreKeepReplacedDays: env.RESTORE_KEEP_REPLACED_DAYS,
   log,
   fanOut: { concurrency: env.CLOSE_BOARD_CONCURRENCY, timeoutMs: env.CLOSE_BOARD_CLIENT_TIMEOUT_MS },
   jobs: {
@@ -42,6 +43,9 @@ const stack = await startStack({
     lockLifetimeMs: env.JOB_LOCK_LIFETIME_MS,
     periodBatchConcurrency: env.BATCH_CONCURRENCY,
     backupConcurrency: env.BACKUP_CONCURRENCY,
+    drillEveryDays: env.BACKUP_DRILL_EVERY_DAYS,
+    // A fresh demo's clients are backed up and drilled in the background (docs/architecture/backups.md).
+    firstBackupsOnStart: true,
   },
   fxProviders: createProviders({ ecbUrl: env.FX_ECB_URL, json: env.FX_JSON_PROVIDERS }),
   perimeter: perimeterOf(env),

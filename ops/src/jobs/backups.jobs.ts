@@ -1,6 +1,7 @@
 import { backupClient, dispatchDueBackups, pruneBackups, sweepInterruptedBackups } from '@cifra/backups';
 import type { Actor } from '@cifra/db';
 import type { JobModule } from '../worker.ts';
+import { restoreDrillJobs } from './restore-drills.jobs.ts';
 
 export const BACKUP_SWEEP_JOB = 'backups.sweep-interrupted';
 export const BACKUP_DISPATCH_JOB = 'backups.dispatch';
@@ -80,4 +81,6 @@ export const backupJobs: JobModule = async (agenda, deps) => {
   await agenda.every('1 hour', BACKUP_PRUNE_JOB);
   await agenda.every('5 minutes', BACKUP_SWEEP_JOB);
   await agenda.now(BACKUP_SWEEP_JOB);
+  // Restore drills and their sweep (restore-drills.jobs.ts).
+  await restoreDrillJobs(agenda, deps);
 };

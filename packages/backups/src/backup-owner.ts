@@ -20,7 +20,7 @@ type Session = Pick<pg.ClientBase, 'query'>;
 const isPool = (c: ControlDb['$client']): c is pg.Pool => typeof (c as pg.Pool).totalCount === 'number';
 
 /** Run `fn` on a control-plane session of its own (a pool's connection, or the one client). */
-async function onOwnSession<T>(
+export async function onOwnSession<T>(
   db: ControlDb,
   fn: (session: Session, broke: (err: Error) => void) => Promise<T>,
 ): Promise<T> {
@@ -44,21 +44,28 @@ async function onOwnSession<T>(
   }
 }
 
-/** Hold backup `backupId`'s owner lock while `fn` runs. */
-export function asBackupOwner<T>(db: ControlDb, backupId: string, fn: () => Promise<T>): Promise<T> {
+/** Hold the advisory lock `(namespace, hashtext(id))` on a control-plane session of its own while `fn` runs. */
+export function asLockOwner<T>(
+  db: ControlDb,
+  namespace: number,
+  id: string,
+  fn: () => Promise<T>,
+): Promise<T> {
   return onOwnSession(db, async (session, broke) => {
-    await session.query('SELECT pg_advisory_lock($1, hashtext($2))', [BACKUP_OWNER_LOCK, backupId]);
+    await session.query('SELECT pg_advisory_lock($1, hashtext($2))', [namespace, id]);
     try {
       return await fn();
     } finally {
-      // An unlock that fails (the session is gone) must not hide the backup's own outcome; the
+      // An unlock that fails (the session is gone) must not hide the work's own outcome; the
       // session is then destroyed, which releases whatever it still held.
-      await session
-        .query('SELECT pg_advisory_unlock($1, hashtext($2))', [BACKUP_OWNER_LOCK, backupId])
-        .catch(broke);
+      await session.query('SELECT pg_advisory_unlock($1, hashtext($2))', [namespace, id]).catch(broke);
     }
   });
 }
+
+/** Hold backup `backupId`'s owner lock while `fn` runs. */
+export const asBackupOwner = <T>(db: ControlDb, backupId: string, fn: () => Promise<T>): Promise<T> =>
+  asLockOwner(db, BACKUP_OWNER_LOCK, backupId, fn);
 
 export interface SweepDeps {
   control: ControlDb;

@@ -7,5 +7,8 @@ export * from './backup-schedule.ts';
 export * from './backup-store.ts';
 export * from './directory-backup.store.ts';
 export * from './restore-client.service.ts';
+export * from './restore-drill.service.ts';
+export * from './restore-in-place.service.ts';
+export * from './restore-load.ts';
 export * from './retention.ts';
 export * from './s3-backup.store.ts';

@@ -27,6 +27,7 @@ export const SqlState = {
   QUERY_CANCELED: '57014',
   LOCK_NOT_AVAILABLE: '55P03',
   OBJECT_IN_USE: '55006',
+  READ_ONLY_SQL_TRANSACTION: '25006',
 } as const;
 
 export type DbErrorKind =
@@ -43,6 +44,7 @@ export type DbErrorKind =
   | 'QUERY_CANCELED'
   | 'LOCK_NOT_AVAILABLE'
   | 'OBJECT_IN_USE'
+  | 'READ_ONLY'
   | 'OTHER';
 
 const KIND_BY_STATE: Readonly<Record<string, DbErrorKind>> = {
@@ -62,6 +64,7 @@ const KIND_BY_STATE: Readonly<Record<string, DbErrorKind>> = {
   [SqlState.QUERY_CANCELED]: 'QUERY_CANCELED',
   [SqlState.LOCK_NOT_AVAILABLE]: 'LOCK_NOT_AVAILABLE',
   [SqlState.OBJECT_IN_USE]: 'OBJECT_IN_USE',
+  [SqlState.READ_ONLY_SQL_TRANSACTION]: 'READ_ONLY',
 };
 
 /**
@@ -69,6 +72,7 @@ const KIND_BY_STATE: Readonly<Record<string, DbErrorKind>> = {
  * here rather than a fallback path silently at run time.
  */
 export const Constraints = {
+  restoreInPlaceOneRunning: 'restore_in_place_one_running',
   journalEntryIdempotencyKey: 'journal_entries_idempotency_key_unique',
   journalEntryReversedOnce: 'journal_entries_reverses_entry_id_unique',
   entryVoidedOnce: 'voids_pkey',
@@ -155,6 +159,7 @@ export function isRetryableConflict(err: unknown): boolean {
 interface Meaning {
   code: ErrorCode;
   message: string;
+  details?: Record<string, unknown>;
 }
 
 /**
@@ -162,6 +167,10 @@ interface Meaning {
  * more context (a service that knows the entry's number says so itself).
  */
 const BY_CONSTRAINT: Readonly<Record<ConstraintName, Meaning>> = {
+  restore_in_place_one_running: {
+    code: 'RESTORE_IN_PROGRESS',
+    message: 'A restore in place of this client is already running',
+  },
   journal_entries_idempotency_key_unique: {
     code: 'CONFLICT',
     message: 'A concurrent request with this idempotency key is being posted; retry to get its entry',
@@ -234,6 +243,13 @@ const BY_KIND: Partial<Record<DbErrorKind, Meaning>> = {
   DEADLOCK: { code: 'CONFLICT', message: 'A concurrent change conflicted with this one; retry' },
   QUERY_CANCELED: { code: 'CONFLICT', message: 'The database cancelled the statement (time limit); retry' },
   LOCK_NOT_AVAILABLE: { code: 'CONFLICT', message: 'The record is busy; retry' },
+  // A client database made read-only while it is swapped (a restore in place): nothing was written.
+  READ_ONLY: {
+    code: 'TENANT_READ_ONLY',
+    message:
+      "This client's books are read-only for a moment while its database is switched: nothing was written; retry in a few seconds",
+    details: { retryAfterSeconds: 5 },
+  },
 };
 
 /**
@@ -249,6 +265,7 @@ export function translateDbError(err: unknown): DomainError | null {
     (db.constraint ? BY_CONSTRAINT[db.constraint as ConstraintName] : undefined) ?? BY_KIND[db.kind];
   if (!meaning) return null;
   return new DomainError(meaning.code, meaning.message, {
+    ...meaning.details,
     sqlState: db.sqlState,
     ...(db.constraint ? { constraint: db.constraint } : {}),
   });

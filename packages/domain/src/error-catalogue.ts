@@ -146,6 +146,11 @@ export const ERROR_CATALOGUE = {
     group: 'availability',
     description: "The client's database could not be reached or dropped the connection: retry shortly.",
   },
+  TENANT_READ_ONLY: {
+    group: 'availability',
+    description:
+      "The client's books are read-only for a moment (a restore in place is switching its database): nothing was written; retry after `extensions.retryAfterSeconds`.",
+  },
   SERVICE_UNAVAILABLE: {
     group: 'availability',
     description:
@@ -292,6 +297,15 @@ export const ERROR_CATALOGUE = {
     group: 'backups',
     description:
       'The restored books did not match the backup (chain head, trial balance or row counts): nothing was kept.',
+  },
+  RESTORE_IN_PROGRESS: {
+    group: 'backups',
+    description: 'A restore in place of that client is already running: wait for it to finish.',
+  },
+  RESTORE_DRILL_INTERRUPTED: {
+    group: 'backups',
+    description:
+      "A restore drill's process ended before it finished (a drill's outcome, never a request's): the sweep dropped its scratch database. The next drill tries again.",
   },
 } as const satisfies Record<string, ErrorEntry>;
 

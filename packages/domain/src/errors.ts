@@ -64,6 +64,9 @@ export const ErrorCodes = [
   'BACKUP_IN_PROGRESS',
   'LEGAL_HOLD_EXISTS',
   'RESTORE_VERIFICATION_FAILED',
+  'RESTORE_IN_PROGRESS',
+  // A client database read-only while a restore in place switches it.
+  'TENANT_READ_ONLY',
 ] as const satisfies readonly ApiErrorCode[];
 export type ErrorCode = (typeof ErrorCodes)[number];
 

@@ -13,6 +13,7 @@ import {
   backupMutations,
   backupQueries,
   ClientBackup,
+  RestoreInPlaceRequest,
 } from './resolvers/backups.resolvers.ts';
 import {
   Integration,
@@ -49,6 +50,7 @@ const resolvers: Resolvers = {
   Mutation: { ...Mutation, ...integrationMutations, ...backupMutations },
   ClientBackup,
   BackupLegalHold,
+  RestoreInPlaceRequest,
   Me,
   Firm,
   Tenant,

@@ -36,3 +36,4 @@ export type IntegrationUsage = import('@cifra/db').IntegrationUsageRow;
 export type TrustedDocumentVersion = import('./services/trusted-documents.service.ts').TrustedDocumentVersion;
 export type ClientBackup = import('@cifra/db').control.ClientBackupRow;
 export type BackupLegalHold = import('@cifra/db').control.BackupLegalHoldRow;
+export type RestoreInPlaceRequest = import('@cifra/db').control.RestoreInPlaceRow;

@@ -54,6 +54,9 @@ export const rules: RuleMap = {
     backupClient: manageClients,
     setBackupLegalHold: manageClients,
     releaseBackupLegalHold: manageClients,
+    // Both also ask Tenant.Manage on the backup's client itself (the service).
+    requestRestoreInPlace: manageClients,
+    approveRestoreInPlace: manageClients,
     // Creates a client: provisioning's permission; the service also asks Tenant.Manage on the original.
     restoreClient: can(P.Tenant.Provision),
   },
@@ -103,4 +106,5 @@ export const rules: RuleMap = {
   TrustedDocumentVersionEdge: manageIntegrations,
   ClientBackup: manageClients,
   BackupLegalHold: manageClients,
+  RestoreInPlaceRequest: manageClients,
 };

@@ -246,6 +246,10 @@ export type ErrorCode =
   | 'RATE_NOT_AVAILABLE'
   /** The reason must have at least 20 characters. */
   | 'REASON_TOO_SHORT'
+  /** A restore drill's process ended before it finished (a drill's outcome, never a request's): the sweep dropped its scratch database. The next drill tries again. */
+  | 'RESTORE_DRILL_INTERRUPTED'
+  /** A restore in place of that client is already running: wait for it to finish. */
+  | 'RESTORE_IN_PROGRESS'
   /** The restored books did not match the backup (chain head, trial balance or row counts): nothing was kept. */
   | 'RESTORE_VERIFICATION_FAILED'
   /** Four eyes: someone else approves what you submitted or requested. */
@@ -260,6 +264,8 @@ export type ErrorCode =
   | 'SETTLEMENT_RATE_MISMATCH'
   /** A client with that slug already exists. */
   | 'TENANT_EXISTS'
+  /** The client's books are read-only for a moment (a restore in place is switching its database): nothing was written; retry after `extensions.retryAfterSeconds`. */
+  | 'TENANT_READ_ONLY'
   /** The client's database could not be reached or dropped the connection: retry shortly. */
   | 'TENANT_UNAVAILABLE'
   /** No token, or a bad, expired or revoked one. */

@@ -224,6 +224,9 @@ export const backupStatus = pgEnum('backup_status', [
   'PRUNED',
 ]);
 
+/** A restore drill's outcome (control migration 0023). */
+export const restoreDrillOutcome = pgEnum('restore_drill_outcome', ['VERIFIED', 'FAILED']);
+
 /** Backups of one client's database (control migration 0020; docs/architecture/backups.md). */
 export const clientBackups = pgTable('client_backups', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -250,6 +253,12 @@ export const clientBackups = pgTable('client_backups', {
   owner: text('owner'),
   /** When retention removed its files (status PRUNED). */
   prunedAt: timestamp('pruned_at', { withTimezone: true }),
+  /** When the newest restore drill of it finished (control migration 0023). */
+  drilledAt: timestamp('drilled_at', { withTimezone: true }),
+  /** That drill's outcome. */
+  drillOutcome: restoreDrillOutcome('drill_outcome'),
+  /** The error code of that drill when it failed. */
+  drillFailureCode: text('drill_failure_code'),
 });
 export type ClientBackupRow = typeof clientBackups.$inferSelect;
 
@@ -269,6 +278,80 @@ export const backupLegalHolds = pgTable('backup_legal_holds', {
   releaseReason: text('release_reason'),
 });
 export type BackupLegalHoldRow = typeof backupLegalHolds.$inferSelect;
+
+/**
+ * Restore drills (control migration 0023): a backup restored into a scratch database, verified and
+ * dropped. The row is written before the scratch database exists, so a sweep finds the database of
+ * a drill whose process died (its owner lock free, no `droppedAt`).
+ */
+export const restoreDrills = pgTable('restore_drills', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  firmId: uuid('firm_id')
+    .notNull()
+    .references(() => firms.id),
+  tenantId: uuid('tenant_id').notNull(),
+  tenantSlug: text('tenant_slug').notNull(),
+  backupId: uuid('backup_id')
+    .notNull()
+    .references(() => clientBackups.id),
+  serverId: uuid('server_id')
+    .notNull()
+    .references(() => dbServers.id),
+  /** `cifra_drill_<24 hex>`: never a client's name (`cifra_c_…`). */
+  databaseName: text('database_name').notNull().unique(),
+  owner: text('owner'),
+  requestedBy: text('requested_by'),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+  outcome: restoreDrillOutcome('outcome'),
+  failureCode: text('failure_code'),
+  error: text('error'),
+  droppedAt: timestamp('dropped_at', { withTimezone: true }),
+});
+export type RestoreDrillRow = typeof restoreDrills.$inferSelect;
+
+export const restoreInPlaceStatus = pgEnum('restore_in_place_status', [
+  'PENDING',
+  'RESTORING',
+  'RESTORED',
+  'FAILED',
+]);
+
+/**
+ * Restores over a live client (control migration 0023): requested with a reason by one person,
+ * approved by another; the replaced database is kept until `keepUntil`.
+ */
+export const restoreInPlaceRequests = pgTable('restore_in_place_requests', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  firmId: uuid('firm_id')
+    .notNull()
+    .references(() => firms.id),
+  tenantId: uuid('tenant_id')
+    .notNull()
+    .references(() => tenants.id),
+  tenantSlug: text('tenant_slug').notNull(),
+  backupId: uuid('backup_id')
+    .notNull()
+    .references(() => clientBackups.id),
+  reason: text('reason').notNull(),
+  requestedByUser: uuid('requested_by_user'),
+  requestedBy: text('requested_by').notNull(),
+  requestedAt: timestamp('requested_at', { withTimezone: true }).notNull().defaultNow(),
+  status: restoreInPlaceStatus('status').notNull().default('PENDING'),
+  approvedByUser: uuid('approved_by_user'),
+  approvedBy: text('approved_by'),
+  approvedAt: timestamp('approved_at', { withTimezone: true }),
+  /** When the live books were made read-only for the swap. */
+  readOnlyAt: timestamp('read_only_at', { withTimezone: true }),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+  failureCode: text('failure_code'),
+  error: text('error'),
+  /** The replaced database's name once swapped out (kept until `keepUntil`). */
+  replacedDatabaseName: text('replaced_database_name').unique(),
+  keepUntil: timestamp('keep_until', { withTimezone: true }),
+  droppedAt: timestamp('dropped_at', { withTimezone: true }),
+});
+export type RestoreInPlaceRow = typeof restoreInPlaceRequests.$inferSelect;
 
 /** Each active client's next scheduled backup (control migration 0021). */
 export const backupSchedules = pgTable('backup_schedules', {

@@ -677,6 +677,8 @@ export type ErrorCode =
   | 'INTERNAL_SERVER_ERROR'
   /** The client's database could not be reached or dropped the connection: retry shortly. */
   | 'TENANT_UNAVAILABLE'
+  /** The client's books are read-only for a moment (a restore in place is switching its database): nothing was written; retry after `extensions.retryAfterSeconds`. */
+  | 'TENANT_READ_ONLY'
   /** HTTP 503 with `Retry-After`: the control plane or a service behind the gateway is unreachable. */
   | 'SERVICE_UNAVAILABLE'
   /** HTTP 429 with `Retry-After`; `extensions.retryAfterSeconds` says when to retry. */
@@ -776,7 +778,11 @@ export type ErrorCode =
   /** The client's backups are already under legal hold: release it before setting another. */
   | 'LEGAL_HOLD_EXISTS'
   /** The restored books did not match the backup (chain head, trial balance or row counts): nothing was kept. */
-  | 'RESTORE_VERIFICATION_FAILED';
+  | 'RESTORE_VERIFICATION_FAILED'
+  /** A restore in place of that client is already running: wait for it to finish. */
+  | 'RESTORE_IN_PROGRESS'
+  /** A restore drill's process ended before it finished (a drill's outcome, never a request's): the sweep dropped its scratch database. The next drill tries again. */
+  | 'RESTORE_DRILL_INTERRUPTED';
 
 /**
  * Where one page of a connection stands, the same in every connection of the API. Pass `endCursor`

@@ -19,7 +19,9 @@ const DAY_MS = 86_400_000;
 
 /**
  * Each client's newest verified backup and threshold, from the control plane's `client_backups` and
- * settings, in one query for all the clients (never one per client). docs/architecture/backups.md.
+ * settings, in one query for all the clients (never one per client). A backup counts as verified
+ * when a restore or a restore drill of it verified, unless its newest drill failed (its files no
+ * longer restore). docs/architecture/backups.md.
  */
 export async function backupFreshness(
   db: ControlDb,
@@ -30,7 +32,8 @@ export async function backupFreshness(
   const rows = await db.execute<{ id: string; last_verified: string | Date | null; max_age: unknown }>(sql`
     SELECT t.id,
       (SELECT max(b.started_at) FROM client_backups b
-        WHERE b.tenant_id = t.id AND b.status = 'COMPLETE' AND b.verified_at IS NOT NULL) AS last_verified,
+        WHERE b.tenant_id = t.id AND b.status = 'COMPLETE' AND b.verified_at IS NOT NULL
+          AND b.drill_outcome IS DISTINCT FROM 'FAILED') AS last_verified,
       coalesce(
         (SELECT o.value FROM tenant_setting_overrides o WHERE o.tenant_id = t.id AND o.key = ${KEY}),
         (SELECT f.value FROM firm_settings f WHERE f.firm_id = t.firm_id AND f.key = ${KEY})) AS max_age

@@ -3,13 +3,16 @@ import type {
   ClientBackupResolvers,
   MutationResolvers,
   QueryResolvers,
+  RestoreInPlaceRequestResolvers,
 } from '../__generated__/resolvers.ts';
 import { clientManagerOf } from '../context.ts';
 import {
+  approveInPlace,
   backupTenant,
   changeLegalHold,
   legalHoldOf,
   listBackups,
+  requestInPlace,
   restoreTenant,
 } from '../services/backups.service.ts';
 
@@ -21,8 +24,17 @@ export const backupQueries: Pick<QueryResolvers, 'backups' | 'backupLegalHold'> 
 
 export const backupMutations: Pick<
   MutationResolvers,
-  'backupClient' | 'restoreClient' | 'setBackupLegalHold' | 'releaseBackupLegalHold'
+  | 'backupClient'
+  | 'restoreClient'
+  | 'setBackupLegalHold'
+  | 'releaseBackupLegalHold'
+  | 'requestRestoreInPlace'
+  | 'approveRestoreInPlace'
 > = {
+  requestRestoreInPlace: (_p, { backupId, reason }, ctx) =>
+    requestInPlace(ctx.control, clientManagerOf(ctx), backupId, reason),
+  approveRestoreInPlace: (_p, { requestId }, ctx) =>
+    approveInPlace(ctx.control, ctx.backups, clientManagerOf(ctx), requestId),
   setBackupLegalHold: (_p, { tenant, reason }, ctx) =>
     changeLegalHold(ctx.control, clientManagerOf(ctx), tenant, reason, 'set'),
   releaseBackupLegalHold: (_p, { tenant, reason }, ctx) =>
@@ -36,6 +48,10 @@ export const ClientBackup: ClientBackupResolvers = {
   server: (b) => b.serverName,
   sizeBytes: (b) => (b.sizeBytes === null ? null : b.sizeBytes.toString()),
   verified: (b) => b.verifiedAt !== null,
+};
+
+export const RestoreInPlaceRequest: RestoreInPlaceRequestResolvers = {
+  replacedKeptUntil: (r) => (r.status === 'RESTORED' ? r.keepUntil : null),
 };
 
 export const BackupLegalHold: BackupLegalHoldResolvers = {

@@ -1,9 +1,12 @@
 import {
   activeLegalHold,
+  approveRestoreInPlace,
   type BackupDeps,
   backupClient,
   releaseLegalHold,
+  requestRestoreInPlace,
   restoreClient,
+  restoreInPlaceRequest,
   setLegalHold,
 } from '@cifra/backups';
 import { type ControlDb, control, type TenantRow } from '@cifra/db';
@@ -12,7 +15,10 @@ import { and, desc, eq } from 'drizzle-orm';
 import { type ClientManager, managedClient } from './managed-client.ts';
 
 /** What the backup operations need: the store and keys, and the servers' secrets. */
-export type BackupServices = Omit<BackupDeps, 'control'>;
+export type BackupServices = Omit<BackupDeps, 'control'> & {
+  /** Days a database replaced by a restore in place is kept (7 by default). */
+  keepReplacedDays?: number | undefined;
+};
 
 export async function backupTenant(
   db: ControlDb,
@@ -61,6 +67,30 @@ export async function restoreTenant(
     .where(eq(control.tenants.id, record.tenantId));
   if (original) await managedClient(db, who, { id: original.id });
   return restoreClient({ ...configured(services), control: db }, who.actor, who.firmId, id, asSlug);
+}
+
+/** Ask for a restore in place of a backup's client (Tenant.Manage on it). */
+export async function requestInPlace(db: ControlDb, who: ClientManager, backupId: string, reason: string) {
+  const id = parseId(backupId, 'backupId');
+  const [record] = await db
+    .select({ tenantId: control.clientBackups.tenantId })
+    .from(control.clientBackups)
+    .where(and(eq(control.clientBackups.id, id), eq(control.clientBackups.firmId, who.firmId)));
+  if (!record) throw new DomainError('BACKUP_NOT_FOUND', 'No such backup in this firm', { backupId: id });
+  await managedClient(db, who, { id: record.tenantId });
+  return requestRestoreInPlace(db, who.actor, who.firmId, id, reason);
+}
+
+/** Approve and carry out a restore in place (Tenant.Manage on the client; not its requester). */
+export async function approveInPlace(
+  db: ControlDb,
+  services: BackupServices | null,
+  who: ClientManager,
+  requestId: string,
+) {
+  const request = await restoreInPlaceRequest(db, who.firmId, requestId);
+  await managedClient(db, who, { id: request.tenantId });
+  return approveRestoreInPlace({ ...configured(services), control: db }, who.actor, who.firmId, request.id);
 }
 
 /** The client's active legal hold, or null. */

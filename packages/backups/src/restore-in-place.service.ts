@@ -1,0 +1,333 @@
+import {
+  type Actor,
+  appLoginRole,
+  type ControlDb,
+  clientLoginRole,
+  control,
+  createDatabase,
+  dropDatabase,
+  ensureAppLogin,
+  ensureInvestigatorLogin,
+  INVESTIGATOR_SECRET,
+  inTransaction,
+  migrateTenantDatabase,
+  migrateTenantDatabaseTo,
+  opaqueDatabaseName,
+  quoteIdent,
+  recordAuditEvent,
+  renameDatabase,
+  resolveSecrets,
+  TENANT_DB_SECRET,
+  withClient,
+  withDatabase,
+} from '@cifra/db';
+import { DomainError, parseId } from '@cifra/domain';
+import { and, eq, isNull, lt } from 'drizzle-orm';
+import type { RestoreDeps } from './restore-client.service.ts';
+import { findBackup, loadBackup, openBackup, verifyRestored } from './restore-load.ts';
+
+/**
+ * Restore over a live client (docs/architecture/backups.md, "Restore in place"): one person asks
+ * with a reason, another approves; the backup is checked whole and restored into a new database
+ * beside the live one and verified there, and only then are the live books made read-only, the live
+ * database renamed away (kept for `keepReplacedDays`) and the restored one renamed into its place.
+ * The client's directory entry, logins and pools never change: they name the same database.
+ */
+export interface RestoreInPlaceDeps extends RestoreDeps {
+  /** Days the replaced database is kept before the sweep drops it (7 by default). */
+  keepReplacedDays?: number;
+}
+
+export const DEFAULT_KEEP_REPLACED_DAYS = 7;
+type Row = control.RestoreInPlaceRow;
+
+export async function requestRestoreInPlace(
+  db: ControlDb,
+  actor: Actor,
+  firmId: string,
+  backupId: string,
+  reason: string,
+): Promise<Row> {
+  if (reason.trim().length < 20)
+    throw new DomainError('REASON_TOO_SHORT', 'The reason must have at least 20 characters', {
+      field: 'reason',
+    });
+  const backup = await findBackup(db, firmId, backupId);
+  if (backup.status !== 'COMPLETE')
+    throw new DomainError(
+      'BACKUP_INCOMPLETE',
+      `Backup ${backupId} is ${backup.status}: it cannot be restored`,
+      {
+        backupId,
+      },
+    );
+  const [tenant] = await db.select().from(control.tenants).where(eq(control.tenants.id, backup.tenantId));
+  if (tenant?.status !== 'ACTIVE')
+    throw new DomainError('NOT_FOUND', 'The client of that backup is not an active client', { backupId });
+  return inTransaction(db, actor, async (tx) => {
+    const [row] = await tx
+      .insert(control.restoreInPlaceRequests)
+      .values({
+        firmId,
+        tenantId: tenant.id,
+        tenantSlug: tenant.slug,
+        backupId,
+        reason: reason.trim(),
+        requestedByUser: actor.userId,
+        requestedBy: actor.email ?? 'unknown',
+      })
+      .returning();
+    await recordAuditEvent(tx, actor, {
+      action: 'tenant.restore_in_place_requested',
+      entityType: 'Tenant',
+      entityId: tenant.id,
+      tenantId: tenant.id,
+      after: { requestId: row!.id, backupId, takenAt: backup.startedAt },
+      reason: reason.trim(),
+    });
+    return row!;
+  });
+}
+
+export async function restoreInPlaceRequest(db: ControlDb, firmId: string, requestId: string) {
+  const id = parseId(requestId, 'requestId');
+  const [row] = await db
+    .select()
+    .from(control.restoreInPlaceRequests)
+    .where(and(eq(control.restoreInPlaceRequests.id, id), eq(control.restoreInPlaceRequests.firmId, firmId)));
+  if (!row) throw new DomainError('NOT_FOUND', 'No such restore request', { requestId: id });
+  return row;
+}
+
+/**
+ * Approve and carry out a pending request: SAME_PERSON for its requester; the backup refused as a
+ * restore refuses it (BACKUP_TAMPERED, BACKUP_INCOMPLETE, BACKUP_KEY_UNKNOWN, …) or a restore that
+ * does not verify leaves the live client untouched and the request FAILED.
+ */
+export async function approveRestoreInPlace(
+  deps: RestoreInPlaceDeps,
+  actor: Actor,
+  firmId: string,
+  requestId: string,
+): Promise<Row> {
+  const request = await restoreInPlaceRequest(deps.control, firmId, requestId);
+  if (
+    (request.requestedByUser !== null && request.requestedByUser === actor.userId) ||
+    request.requestedBy === actor.email
+  )
+    throw new DomainError('SAME_PERSON', 'Someone other than the requester approves a restore in place', {
+      requestId: request.id,
+    });
+  if (request.status !== 'PENDING')
+    throw new DomainError('CONFLICT', `The request is ${request.status}, not PENDING`, {
+      requestId: request.id,
+    });
+  const appSecret = deps.secrets[TENANT_DB_SECRET];
+  if (!appSecret) throw new Error(`restoring needs ${TENANT_DB_SECRET} in the services' secrets`);
+  // Claimed once: a second approver, or a second request of the same client, loses here.
+  const [claimed] = await deps.control
+    .update(control.restoreInPlaceRequests)
+    .set({
+      status: 'RESTORING',
+      approvedByUser: actor.userId,
+      approvedBy: actor.email,
+      approvedAt: new Date(),
+    })
+    .where(
+      and(
+        eq(control.restoreInPlaceRequests.id, request.id),
+        eq(control.restoreInPlaceRequests.status, 'PENDING'),
+      ),
+    )
+    .returning();
+  if (!claimed)
+    throw new DomainError('CONFLICT', 'The request was approved meanwhile', { requestId: request.id });
+  try {
+    const replaced = await restoreAndSwap(deps, actor, claimed, appSecret);
+    return await finish(deps.control, actor, claimed, { replaced, keepDays: deps.keepReplacedDays });
+  } catch (err) {
+    await finish(deps.control, actor, claimed, { err });
+    throw err;
+  }
+}
+
+async function restoreAndSwap(deps: RestoreInPlaceDeps, actor: Actor, req: Row, appSecret: string) {
+  const [live] = await deps.control
+    .select({ tenant: control.tenants, server: control.dbServers })
+    .from(control.tenants)
+    .innerJoin(control.dbServers, eq(control.dbServers.id, control.tenants.serverId))
+    .where(eq(control.tenants.id, req.tenantId));
+  if (live?.tenant.status !== 'ACTIVE')
+    throw new DomainError('NOT_FOUND', 'The client is no longer active', { requestId: req.id });
+  const record = await findBackup(deps.control, req.firmId, req.backupId);
+  const { body, key, reader } = await openBackup(deps.keys, deps.store, record);
+  const adminUrl = resolveSecrets(live.server.adminUrl, deps.secrets);
+  const liveName = live.tenant.databaseName;
+  const restored = opaqueDatabaseName();
+  const replaced = opaqueDatabaseName();
+  try {
+    await createDatabase(adminUrl, restored);
+    const url = withDatabase(adminUrl, restored);
+    await migrateTenantDatabaseTo(url, body.schemaVersion.applied);
+    await loadBackup(url, reader, body, key);
+    await migrateTenantDatabase(url);
+    await verifyRestored(url, body);
+  } catch (err) {
+    await dropDatabase(adminUrl, restored).catch(() => undefined);
+    throw err;
+  }
+  // The client's logins may connect to the restored database before it takes the live one's name,
+  // so no request meets a database its login may not enter.
+  await grantLoginsOn(adminUrl, restored, liveName, 'GRANT');
+  // The swap: the live books read-only (new sessions refuse writes: TENANT_READ_ONLY), every
+  // session on them ended (waiting for each to be gone), the live database renamed away and the
+  // restored one renamed into its place.
+  await admin(adminUrl, `ALTER DATABASE ${quoteIdent(liveName)} SET default_transaction_read_only = on`);
+  await admin(
+    adminUrl,
+    'SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+    [liveName],
+  );
+  await inTransaction(deps.control, actor, async (tx) => {
+    await tx
+      .update(control.restoreInPlaceRequests)
+      .set({ readOnlyAt: new Date() })
+      .where(eq(control.restoreInPlaceRequests.id, req.id));
+    await recordAuditEvent(tx, actor, {
+      action: 'tenant.read_only',
+      entityType: 'Tenant',
+      entityId: req.tenantId,
+      tenantId: req.tenantId,
+      after: { requestId: req.id, why: 'restore in place' },
+    });
+  });
+  const writable = () =>
+    admin(adminUrl, `ALTER DATABASE ${quoteIdent(liveName)} RESET default_transaction_read_only`);
+  try {
+    await renameDatabase(adminUrl, liveName, replaced);
+  } catch (err) {
+    await writable().catch(() => undefined);
+    await dropDatabase(adminUrl, restored).catch(() => undefined);
+    throw err;
+  }
+  try {
+    await renameDatabase(adminUrl, restored, liveName);
+  } catch (err) {
+    // Put the live books back as they were.
+    await renameDatabase(adminUrl, replaced, liveName);
+    await writable();
+    await dropDatabase(adminUrl, restored).catch(() => undefined);
+    throw err;
+  }
+  // The client's logins connect to its database by name: grant them the restored one; the
+  // replaced one keeps its grants by identity, so take them away (it stays read-only, for the operator).
+  await ensureAppLogin(adminUrl, liveName, appSecret);
+  const investigatorSecret = deps.secrets[INVESTIGATOR_SECRET];
+  if (investigatorSecret) await ensureInvestigatorLogin(adminUrl, liveName, investigatorSecret);
+  await grantLoginsOn(adminUrl, replaced, liveName, 'REVOKE');
+  return replaced;
+}
+
+const admin = (adminUrl: string, text: string, values: unknown[] = []) =>
+  withClient(withDatabase(adminUrl, 'postgres'), (c) => c.query(text, values));
+
+/**
+ * Grant the client's logins (named after its database's name) CONNECT on `database`, or take it
+ * away: the restored database gets it before it is renamed into place; the replaced one keeps its
+ * grants by identity through the rename, so they are taken away.
+ */
+async function grantLoginsOn(adminUrl: string, database: string, liveName: string, how: 'GRANT' | 'REVOKE') {
+  await withClient(withDatabase(adminUrl, 'postgres'), async (c) => {
+    for (const role of [appLoginRole(liveName), clientLoginRole('ix', liveName)]) {
+      const exists = await c.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+      if (!exists.rowCount) continue;
+      await c.query(
+        `${how} CONNECT ON DATABASE ${quoteIdent(database)} ${how === 'GRANT' ? 'TO' : 'FROM'} ${quoteIdent(role)}`,
+      );
+    }
+  });
+}
+
+async function finish(
+  db: ControlDb,
+  actor: Actor,
+  req: Row,
+  outcome: { replaced: string; keepDays?: number | undefined } | { err: unknown },
+): Promise<Row> {
+  return inTransaction(db, actor, async (tx) => {
+    const now = new Date();
+    const done =
+      'replaced' in outcome
+        ? {
+            status: 'RESTORED' as const,
+            replacedDatabaseName: outcome.replaced,
+            keepUntil: new Date(
+              now.getTime() + (outcome.keepDays ?? DEFAULT_KEEP_REPLACED_DAYS) * 86_400_000,
+            ),
+          }
+        : {
+            status: 'FAILED' as const,
+            failureCode: outcome.err instanceof DomainError ? outcome.err.code : 'INTERNAL_SERVER_ERROR',
+            error: (outcome.err instanceof Error ? outcome.err.message : String(outcome.err)).slice(0, 1000),
+          };
+    const [row] = await tx
+      .update(control.restoreInPlaceRequests)
+      .set({ ...done, finishedAt: now })
+      .where(eq(control.restoreInPlaceRequests.id, req.id))
+      .returning();
+    if (done.status === 'RESTORED')
+      await tx
+        .update(control.clientBackups)
+        .set({ verifiedAt: now })
+        .where(eq(control.clientBackups.id, req.backupId));
+    await recordAuditEvent(tx, actor, {
+      action: done.status === 'RESTORED' ? 'tenant.restored_in_place' : 'tenant.restore_in_place_failed',
+      entityType: 'Tenant',
+      entityId: req.tenantId,
+      tenantId: req.tenantId,
+      after: { requestId: req.id, backupId: req.backupId, ...done },
+      reason: req.reason,
+    });
+    return row!;
+  });
+}
+
+/** Drop the databases restores in place replaced, once kept their days (the worker, hourly). */
+export async function dropReplacedDatabases(
+  deps: Pick<RestoreDeps, 'control' | 'secrets'>,
+  now: Date = new Date(),
+  actor: Actor = { userId: null, email: null, reason: 'replaced database kept its days' },
+): Promise<string[]> {
+  const due = await deps.control
+    .select({ req: control.restoreInPlaceRequests, adminUrl: control.dbServers.adminUrl })
+    .from(control.restoreInPlaceRequests)
+    .innerJoin(control.tenants, eq(control.tenants.id, control.restoreInPlaceRequests.tenantId))
+    .innerJoin(control.dbServers, eq(control.dbServers.id, control.tenants.serverId))
+    .where(
+      and(
+        eq(control.restoreInPlaceRequests.status, 'RESTORED'),
+        isNull(control.restoreInPlaceRequests.droppedAt),
+        lt(control.restoreInPlaceRequests.keepUntil, now),
+      ),
+    );
+  const dropped: string[] = [];
+  for (const { req, adminUrl } of due) {
+    if (!req.replacedDatabaseName) continue;
+    await dropDatabase(resolveSecrets(adminUrl, deps.secrets), req.replacedDatabaseName);
+    await inTransaction(deps.control, actor, async (tx) => {
+      await tx
+        .update(control.restoreInPlaceRequests)
+        .set({ droppedAt: new Date() })
+        .where(eq(control.restoreInPlaceRequests.id, req.id));
+      await recordAuditEvent(tx, actor, {
+        action: 'tenant.replaced_database_dropped',
+        entityType: 'Tenant',
+        entityId: req.tenantId,
+        tenantId: req.tenantId,
+        after: { requestId: req.id, database: req.replacedDatabaseName, keptUntil: req.keepUntil },
+      });
+    });
+    dropped.push(req.id);
+  }
+  return dropped;
+}
