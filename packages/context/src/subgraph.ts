@@ -179,10 +179,12 @@ const spanOperation: RequestHandler = (req, res, next) => {
 /** The answer's first error code on the request's span (the `finish` handler ends it). */
 const outcomePlugin: ApolloServerPlugin<BaseContext> = {
   async requestDidStart({ contextValue }) {
+    // A request that is not sampled records nothing: no hook for Apollo to call.
+    const span = contextValue.span;
+    if (!span?.isRecording()) return;
     return {
       async willSendResponse({ response }) {
-        const span = contextValue.span;
-        if (!span || response.body.kind !== 'single') return;
+        if (response.body.kind !== 'single') return;
         const errors = response.body.singleResult.errors ?? [];
         const outcome = errors.length ? String(errors[0]?.extensions?.code ?? 'ERROR') : 'OK';
         span.setAttribute('cifra.outcome', outcome);
