@@ -161,6 +161,6 @@ export function pageVersions(
     `history:${createHash('sha256').update(entity).digest('base64url').slice(0, 16)}`,
     (v) => byVersion.get(v) ?? [],
     args,
-    VERSION_PAGE,
+    { ...VERSION_PAGE, keyParts: 1 },
   );
 }

@@ -29,6 +29,7 @@ export const Query: QueryResolvers = {
     return pageRows(years, 'fiscal-year', (y) => [String(y.year).padStart(6, '0')], args, {
       default: 100,
       max: 500,
+      keyParts: 1,
     });
   },
   closeBoard: (_p, { year, month }, ctx) =>
