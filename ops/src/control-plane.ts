@@ -50,11 +50,16 @@ export async function prepareControlPlane(opts: {
   serverName: string;
   /** Password of `cifra_control_app`, the services' role on the control plane. */
   controlAppPassword: string;
+  /**
+   * Operator commands: leave the role's password as it is when the role exists. They never log in
+   * as it, and setting their DATA_DIR's secret would lock out services started with another one.
+   */
+  keepControlAppPassword?: boolean;
 }): Promise<ControlPlane> {
   const url = opts.controlUrl ?? withDatabase(opts.serverUrl, CONTROL_DATABASE);
   const { controlAppPassword } = opts;
   // The role lives on the control plane's own server (the one `url` names).
-  await ensureControlAppRole(url, controlAppPassword);
+  await ensureControlAppRole(url, controlAppPassword, { keepPassword: opts.keepControlAppPassword });
   if (!opts.controlUrl && !(await databaseExists(opts.serverUrl, CONTROL_DATABASE))) {
     await createDatabase(opts.serverUrl, CONTROL_DATABASE, undefined, [CONTROL_APP_ROLE]).catch(
       async (err) => {

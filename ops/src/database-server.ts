@@ -24,6 +24,8 @@ export interface ControlPlaneOptions {
   log: Logger;
   /** The services' role's password (`cifra_control_app`, on the control plane); DATA_DIR's secret by default. */
   controlAppPassword?: string;
+  /** Operator commands: an existing `cifra_control_app` keeps its password (prepareControlPlane). */
+  keepControlAppPassword?: boolean;
 }
 
 export interface OpenedControlPlane {
@@ -79,6 +81,7 @@ export async function openControlPlane(opts: ControlPlaneOptions): Promise<Opene
       controlUrl: opts.databaseUrl,
       serverName: embedded ? 'embedded' : 'primary',
       controlAppPassword,
+      keepControlAppPassword: opts.keepControlAppPassword,
     });
     const appPool = new pg.Pool({ connectionString: control.appUrl, max: 10, application_name: 'cifra' });
     guardPool(appPool, (err) => opts.log.warn({ err }, 'control-plane connection error'));

@@ -34,6 +34,8 @@ export async function withAdminControlPlane(
     dataDir: env.dataDir,
     databaseUrl: env.DATABASE_URL,
     log: createLogger(`cifra-${command}`, 'warn'),
+    // Run beside running services: their control-plane login must keep working.
+    keepControlAppPassword: true,
   });
   try {
     await fn(opened, env);

@@ -34,9 +34,17 @@ export async function takingTurns<T>(c: pg.Client, fn: () => Promise<T>): Promis
 }
 
 /** Create a login role once per server (idempotent) and (re)set its password from configuration. */
-async function ensureLoginRole(adminUrl: string, role: string, password: string): Promise<void> {
+async function ensureLoginRole(
+  adminUrl: string,
+  role: string,
+  password: string,
+  opts: { keepPassword?: boolean } = {},
+): Promise<void> {
   await withClient(withDatabase(adminUrl, 'postgres'), (c) =>
     takingTurns(c, async () => {
+      const exists = await c.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+      // A role that exists keeps its password when asked to: the running services log in with it.
+      if (exists.rowCount === 1 && opts.keepPassword) return;
       await c.query(`DO $$ BEGIN
           CREATE ROLE ${quoteIdent(role)} LOGIN;
         EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
@@ -72,8 +80,12 @@ export async function ensureAppRole(adminUrl: string): Promise<void> {
 }
 
 /** The control plane's services role, on the control plane's server. */
-export function ensureControlAppRole(adminUrl: string, password: string): Promise<void> {
-  return ensureLoginRole(adminUrl, CONTROL_APP_ROLE, password);
+export function ensureControlAppRole(
+  adminUrl: string,
+  password: string,
+  opts: { keepPassword?: boolean } = {},
+): Promise<void> {
+  return ensureLoginRole(adminUrl, CONTROL_APP_ROLE, password, opts);
 }
 
 export async function databaseExists(adminUrl: string, name: string): Promise<boolean> {
