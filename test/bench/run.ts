@@ -4,6 +4,7 @@
  */
 import auditTriggers from './audit-triggers.bench.ts';
 import backups from './backups.bench.ts';
+import consoleBoard from './console-board.bench.ts';
 import demandControl from './demand-control.bench.ts';
 import firmView from './firm-view.bench.ts';
 import fxRefresh from './fx-refresh.bench.ts';
@@ -25,6 +26,7 @@ const ALL = [
   tenantLogins,
   provisioning,
   firmView,
+  consoleBoard,
   fxRefresh,
   backups,
 ];

@@ -1,0 +1,85 @@
+/**
+ * The firm console's close board in Debian's Chromium (issue 15: "the close board for 200 clients
+ * renders in under a second on the demo stack"): the board page loaded, signed in as the Senior,
+ * until every client's row is on the page — the requests (50 clients × 12 months each), the
+ * rendering and the stage counts — for the demo's 5 clients and for 200 (the other 195 are
+ * template copies of one demo client, in the read model before timing). Each size is loaded once
+ * to warm up, then BENCH_RENDER_RUNS times; the ratio compares the sizes side by side in this run.
+ * BENCH_RENDER_CLIENTS changes 200.
+ */
+import { performance } from 'node:perf_hooks';
+import { DEFAULT_FAN_OUT } from '@cifra/db';
+import { CONSOLE_DIST_DIR, ensureConsoleBuilt } from '@cifra/ops';
+import { behindCount, clientPeriodPort, sweepClientChanges } from '@cifra/subgraph-period';
+import { cloneClients } from '../support/clients.ts';
+import { launchChromium, openPage, signInAs } from '../support/console-browser.ts';
+import { type BenchRow, defineBench, median, ms, percentile, ratio } from './harness.ts';
+
+export default defineBench({
+  name: 'console-board',
+  title: 'The console close board rendered in Chromium: 5 and 200 clients',
+  async run(ctx) {
+    const RUNS = ctx.size('render_runs', 7);
+    const CLIENTS = ctx.size('render_clients', 200);
+    await ensureConsoleBuilt();
+    const { stack, controlUrl } = await ctx.stack({ console: { dir: CONSOLE_DIST_DIR } });
+    const origin = new URL(stack.gatewayUrl).origin;
+    const browser = await launchChromium();
+    try {
+      const { page } = await openPage(browser);
+      await signInAs(page, origin, 'senior@demo.firm');
+      const year = new Date().getUTCFullYear();
+
+      /** Milliseconds from navigation until `expected` client rows are on the board. */
+      async function load(expected: number): Promise<number> {
+        const t0 = performance.now();
+        await page.goto(`${origin}/?year=${year}`);
+        await page.getByRole('heading', { name: `Close board ${year}` }).waitFor({ timeout: 60_000 });
+        await page.waitForFunction(
+          `document.querySelectorAll('table.board tbody tr').length === ${expected}`,
+          undefined,
+          { timeout: 60_000, polling: 'raf' },
+        );
+        return performance.now() - t0;
+      }
+      async function timed(expected: number) {
+        await load(expected); // warm: the console's chunks in the cache, the gateway's plans built
+        const times: number[] = [];
+        for (let i = 0; i < RUNS; i++) times.push(await load(expected));
+        return { median: median(times), p90: percentile(times, 0.9) };
+      }
+
+      const small = await timed(5);
+      ctx.progress(`5 clients: ${ms(small.median)}`);
+      await cloneClients(stack, controlUrl, 'panaderia-valle', CLIENTS - 5, 'render');
+      await sweepClientChanges({
+        control: stack.control.db,
+        registry: stack.registry,
+        port: clientPeriodPort,
+        fanOut: { ...DEFAULT_FAN_OUT, timeoutMs: 30_000 },
+      });
+      while ((await behindCount(stack.control.db)) > 0) await new Promise((r) => setTimeout(r, 100));
+      const large = await timed(CLIENTS);
+      const rows: BenchRow[] = [
+        {
+          measure: 'board of 5 clients, page load to every row',
+          result: ms(small.median),
+          note: `p90 ${ms(small.p90)}, ${RUNS} loads`,
+        },
+        {
+          measure: `board of ${CLIENTS} clients, page load to every row`,
+          result: ms(large.median),
+          note: `p90 ${ms(large.p90)}, ${RUNS} loads, ${Math.ceil(CLIENTS / 50)} requests of 50 clients × 12 months`,
+        },
+        {
+          measure: `ratio ${CLIENTS} / 5 clients`,
+          result: ratio(large.median / small.median),
+          note: 'medians, side by side in this run',
+        },
+      ];
+      return rows;
+    } finally {
+      await browser.close();
+    }
+  },
+});
