@@ -5,6 +5,8 @@ import {
   clientLoginRole,
   control,
   createDatabase,
+  databaseExists,
+  dropClientLogins,
   dropDatabase,
   ensureAppLogin,
   ensureInvestigatorLogin,
@@ -311,9 +313,18 @@ export async function dropReplacedDatabases(
       ),
     );
   const dropped: string[] = [];
+  const servers = due.length ? await deps.control.select().from(control.dbServers) : [];
   for (const { req, adminUrl } of due) {
     if (!req.replacedDatabaseName) continue;
-    await dropDatabase(resolveSecrets(adminUrl, deps.secrets), req.replacedDatabaseName);
+    // A restore in place keeps the replaced database on the client's server; a move keeps the old
+    // one on the server it left (and its logins, named after it, go with it).
+    const urls = [adminUrl, ...servers.map((s) => s.adminUrl).filter((u) => u !== adminUrl)];
+    for (const url of urls.map((u) => resolveSecrets(u, deps.secrets))) {
+      if (!(await databaseExists(url, req.replacedDatabaseName))) continue;
+      await dropDatabase(url, req.replacedDatabaseName);
+      await dropClientLogins(url, req.replacedDatabaseName);
+      break;
+    }
     await inTransaction(deps.control, actor, async (tx) => {
       await tx
         .update(control.restoreInPlaceRequests)
