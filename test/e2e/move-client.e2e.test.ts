@@ -6,6 +6,7 @@ import {
   directoryBackupStore,
   dropReplacedDatabases,
   keyringFromSecrets,
+  type MovedClient,
   moveClient,
   type RestoreInPlaceDeps,
 } from '@cifra/backups';
@@ -38,6 +39,7 @@ let pgDir: string;
 let backupDir: string;
 let tenantId: string;
 let oldName: string;
+let firstServer: string;
 
 beforeAll(async () => {
   t = await startTestStack();
@@ -57,6 +59,11 @@ beforeAll(async () => {
     .where(eq(control.tenants.slug, SLUG));
   tenantId = tenant!.id;
   oldName = tenant!.databaseName;
+  const [server] = await t.stack.control.db
+    .select()
+    .from(control.dbServers)
+    .where(eq(control.dbServers.id, tenant!.serverId));
+  firstServer = server!.name;
 }, 180_000);
 afterAll(async () => {
   await t?.close();
@@ -301,5 +308,28 @@ describe('pnpm move-client --to second', () => {
     );
     expect(left).toEqual([]);
     expect((await post('after old dropped')).errors).toBeUndefined();
+  });
+});
+
+describe('two moves of one client at once', () => {
+  it('take turns: one moves the books back, the other then finds them there; nothing is lost and the client stays writable', {
+    timeout: 300_000,
+  }, async () => {
+    const results = await Promise.allSettled([
+      moveClient(deps(), operator, SLUG, firstServer),
+      moveClient(deps(), operator, SLUG, firstServer),
+    ]);
+    const done = results.filter((r): r is PromiseFulfilledResult<MovedClient> => r.status === 'fulfilled');
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(done).toHaveLength(1);
+    expect(refused.map((r) => r.reason?.code)).toEqual(['BAD_USER_INPUT']);
+    const back = done[0]!.value;
+    expect(back.from.server).toBe('second');
+    expect(await directory()).toMatchObject({ databaseName: back.to.database });
+    t.stack.registry.forget(tenantId);
+    expect((await post('after two moves')).errors).toBeUndefined();
+    const url = withDatabase(t.controlAdminUrl, back.to.database);
+    expect(await memosAt(url, 'after two moves')).toEqual(['after two moves']);
+    expect(await memosAt(url, 'after move')).toEqual(['after move']);
   });
 });

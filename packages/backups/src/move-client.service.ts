@@ -22,6 +22,7 @@ import {
 import { badInput, DomainError } from '@cifra/domain';
 import { and, eq } from 'drizzle-orm';
 import { backupClient } from './backup-client.service.ts';
+import { asClientSwapper } from './backup-owner.ts';
 import { pickServer } from './restore-client.service.ts';
 import { DEFAULT_KEEP_REPLACED_DAYS, type RestoreInPlaceDeps } from './restore-in-place.service.ts';
 import { findBackup, loadBackup, openBackup, verifyRestored } from './restore-load.ts';
@@ -44,6 +45,22 @@ export interface MovedClient {
  * failed backup, copy or verification drops the copy and leaves the client where it was, writable.
  */
 export async function moveClient(
+  deps: RestoreInPlaceDeps,
+  actor: Actor,
+  slug: string,
+  serverName: string,
+): Promise<MovedClient> {
+  const [found] = await deps.control
+    .select({ id: control.tenants.id })
+    .from(control.tenants)
+    .where(eq(control.tenants.slug, slug));
+  if (!found) throw new DomainError('NOT_FOUND', `No client ${slug}`, { tenant: slug });
+  // One move or restore in place of a client at a time: a second waits, then finds the client where
+  // the first left it.
+  return asClientSwapper(deps.control, found.id, () => moveLocked(deps, actor, slug, serverName));
+}
+
+async function moveLocked(
   deps: RestoreInPlaceDeps,
   actor: Actor,
   slug: string,

@@ -25,6 +25,7 @@ import {
 } from '@cifra/db';
 import { DomainError, parseId } from '@cifra/domain';
 import { and, eq, isNull, lt } from 'drizzle-orm';
+import { asClientSwapper } from './backup-owner.ts';
 import type { RestoreDeps } from './restore-client.service.ts';
 import { findBackup, loadBackup, openBackup, verifyRestored } from './restore-load.ts';
 
@@ -145,7 +146,9 @@ export async function approveRestoreInPlace(
   if (!claimed)
     throw new DomainError('CONFLICT', 'The request was approved meanwhile', { requestId: request.id });
   try {
-    const replaced = await restoreAndSwap(deps, actor, claimed, appSecret);
+    const replaced = await asClientSwapper(deps.control, claimed.tenantId, () =>
+      restoreAndSwap(deps, actor, claimed, appSecret),
+    );
     return await finish(deps.control, actor, claimed, { replaced, keepDays: deps.keepReplacedDays });
   } catch (err) {
     await finish(deps.control, actor, claimed, { err });
