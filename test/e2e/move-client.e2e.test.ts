@@ -1,6 +1,7 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import {
   type BackupStore,
   directoryBackupStore,
@@ -77,7 +78,25 @@ function gatedStore(): { store: BackupStore; arm(): { entered: Promise<void>; re
   let gate: { entered: () => void; wait: Promise<void> } | null = null;
   return {
     store: {
-      open: (location) => real().open(location),
+      open: (location) => {
+        const reader = real().open(location);
+        if (!tamperLoad) return reader;
+        const reads = new Map<string, number>();
+        return {
+          manifest: () => reader.manifest(),
+          // The whole backup is checked first, then loaded: the load's read of the GL lines is damaged.
+          part: async (file) => {
+            const n = (reads.get(file) ?? 0) + 1;
+            reads.set(file, n);
+            const stream = await reader.part(file);
+            if (!stream || n < 2 || !file.includes('gl_lines')) return stream;
+            const bytes = Buffer.concat(await stream.toArray());
+            bytes[10] = (bytes[10] ?? 0) ^ 0x01;
+            damaged += 1;
+            return Readable.from([bytes]);
+          },
+        };
+      },
       discard: (location) => real().discard(location),
       remove: (location) => real().remove(location),
       create: async (location) => {
@@ -146,6 +165,8 @@ const memosAt = async (url: string, like: string) =>
 const oldUrl = () => withDatabase(t.controlAdminUrl, oldName);
 const directory = async () =>
   (await t.stack.control.db.select().from(control.tenants).where(eq(control.tenants.id, tenantId)))[0]!;
+let tamperLoad = false;
+let damaged = 0;
 const READ_ONLY_OR_UNAVAILABLE = ['TENANT_READ_ONLY', 'TENANT_UNAVAILABLE'];
 
 describe('pnpm move-client --to refuses', () => {
@@ -185,6 +206,31 @@ describe('pnpm move-client --to refuses', () => {
         ),
       );
     expect(failed).toHaveLength(1);
+  });
+
+  it('a copy that fails to load on the target: the copy dropped there, the client where it was, writable', async () => {
+    tamperLoad = true;
+    try {
+      await expect(moveClient(deps(), operator, SLUG, 'second')).rejects.toMatchObject({
+        code: expect.stringMatching(/^(BACKUP_TAMPERED|RESTORE_VERIFICATION_FAILED)$/),
+      });
+    } finally {
+      tamperLoad = false;
+    }
+    // The damage met the load, after the check had passed (the copy existed on the target).
+    expect(damaged).toBe(1);
+    expect(await directory()).toMatchObject({ databaseName: oldName });
+    const copies = await sqlAt(
+      withDatabase(second.url, 'postgres'),
+      "SELECT datname FROM pg_database WHERE datname LIKE 'cifra_c_%'",
+    );
+    expect(copies).toEqual([]);
+    const [setting] = await sqlAt<{ v: string }>(
+      oldUrl(),
+      "SELECT current_setting('default_transaction_read_only') AS v",
+    );
+    expect(setting!.v).toBe('off');
+    expect((await post('after failed load')).errors).toBeUndefined();
   });
 });
 
