@@ -67,6 +67,16 @@ export function asLockOwner<T>(
 export const asBackupOwner = <T>(db: ControlDb, backupId: string, fn: () => Promise<T>): Promise<T> =>
   asLockOwner(db, BACKUP_OWNER_LOCK, backupId, fn);
 
+/**
+ * The advisory lock (namespace 'swap', key hashtext(client id)) a move or a restore in place holds
+ * while it changes where a client's books live: one at a time per client.
+ */
+export const CLIENT_SWAP_LOCK = 0x73776170;
+
+/** Hold client `tenantId`'s swap lock while `fn` runs (waiting for a move or restore in place under way). */
+export const asClientSwapper = <T>(db: ControlDb, tenantId: string, fn: () => Promise<T>): Promise<T> =>
+  asLockOwner(db, CLIENT_SWAP_LOCK, tenantId, fn);
+
 export interface SweepDeps {
   control: ControlDb;
   store: BackupStore;

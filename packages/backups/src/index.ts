@@ -6,6 +6,7 @@ export * from './backup-retention.service.ts';
 export * from './backup-schedule.ts';
 export * from './backup-store.ts';
 export * from './directory-backup.store.ts';
+export * from './move-client.service.ts';
 export * from './restore-client.service.ts';
 export * from './restore-drill.service.ts';
 export * from './restore-in-place.service.ts';

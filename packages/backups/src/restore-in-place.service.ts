@@ -5,6 +5,8 @@ import {
   clientLoginRole,
   control,
   createDatabase,
+  databaseExists,
+  dropClientLogins,
   dropDatabase,
   ensureAppLogin,
   ensureInvestigatorLogin,
@@ -23,6 +25,7 @@ import {
 } from '@cifra/db';
 import { DomainError, parseId } from '@cifra/domain';
 import { and, eq, isNull, lt } from 'drizzle-orm';
+import { asClientSwapper } from './backup-owner.ts';
 import type { RestoreDeps } from './restore-client.service.ts';
 import { findBackup, loadBackup, openBackup, verifyRestored } from './restore-load.ts';
 
@@ -143,7 +146,9 @@ export async function approveRestoreInPlace(
   if (!claimed)
     throw new DomainError('CONFLICT', 'The request was approved meanwhile', { requestId: request.id });
   try {
-    const replaced = await restoreAndSwap(deps, actor, claimed, appSecret);
+    const replaced = await asClientSwapper(deps.control, claimed.tenantId, () =>
+      restoreAndSwap(deps, actor, claimed, appSecret),
+    );
     return await finish(deps.control, actor, claimed, { replaced, keepDays: deps.keepReplacedDays });
   } catch (err) {
     await finish(deps.control, actor, claimed, { err });
@@ -311,9 +316,18 @@ export async function dropReplacedDatabases(
       ),
     );
   const dropped: string[] = [];
+  const servers = due.length ? await deps.control.select().from(control.dbServers) : [];
   for (const { req, adminUrl } of due) {
     if (!req.replacedDatabaseName) continue;
-    await dropDatabase(resolveSecrets(adminUrl, deps.secrets), req.replacedDatabaseName);
+    // A restore in place keeps the replaced database on the client's server; a move keeps the old
+    // one on the server it left (and its logins, named after it, go with it).
+    const urls = [adminUrl, ...servers.map((s) => s.adminUrl).filter((u) => u !== adminUrl)];
+    for (const url of urls.map((u) => resolveSecrets(u, deps.secrets))) {
+      if (!(await databaseExists(url, req.replacedDatabaseName))) continue;
+      await dropDatabase(url, req.replacedDatabaseName);
+      await dropClientLogins(url, req.replacedDatabaseName);
+      break;
+    }
     await inTransaction(deps.control, actor, async (tx) => {
       await tx
         .update(control.restoreInPlaceRequests)

@@ -1,0 +1,218 @@
+import {
+  type Actor,
+  control,
+  createDatabase,
+  dropClientLogins,
+  dropDatabase,
+  ensureAppLogin,
+  ensureAppRole,
+  ensureInvestigatorLogin,
+  INVESTIGATOR_SECRET,
+  inTransaction,
+  migrateTenantDatabase,
+  migrateTenantDatabaseTo,
+  opaqueDatabaseName,
+  quoteIdent,
+  recordAuditEvent,
+  resolveSecrets,
+  TENANT_DB_SECRET,
+  withClient,
+  withDatabase,
+} from '@cifra/db';
+import { badInput, DomainError } from '@cifra/domain';
+import { and, eq } from 'drizzle-orm';
+import { backupClient } from './backup-client.service.ts';
+import { asClientSwapper } from './backup-owner.ts';
+import { pickServer } from './restore-client.service.ts';
+import { DEFAULT_KEEP_REPLACED_DAYS, type RestoreInPlaceDeps } from './restore-in-place.service.ts';
+import { findBackup, loadBackup, openBackup, verifyRestored } from './restore-load.ts';
+
+export interface MovedClient {
+  tenantId: string;
+  backupId: string;
+  from: { server: string; database: string };
+  to: { server: string; database: string };
+  keepUntil: Date;
+}
+
+/**
+ * Move a client's books to another registered server (docs/architecture/backups.md, "Moving a
+ * client"): its database made read-only (writes refused TENANT_READ_ONLY) with every session on it
+ * ended, a backup taken, restored onto the target server and verified as a restore is, then the
+ * directory switched to the copy. The old database stays read-only (a process still holding the old
+ * location has its writes refused) and is kept `keepReplacedDays`, recorded as a replaced database
+ * (a RESTORED row of `restore_in_place_requests`) so the hourly sweep drops it with its logins. A
+ * failed backup, copy or verification drops the copy and leaves the client where it was, writable.
+ */
+export async function moveClient(
+  deps: RestoreInPlaceDeps,
+  actor: Actor,
+  slug: string,
+  serverName: string,
+): Promise<MovedClient> {
+  const [found] = await deps.control
+    .select({ id: control.tenants.id })
+    .from(control.tenants)
+    .where(eq(control.tenants.slug, slug));
+  if (!found) throw new DomainError('NOT_FOUND', `No client ${slug}`, { tenant: slug });
+  // One move or restore in place of a client at a time: a second waits, then finds the client where
+  // the first left it.
+  return asClientSwapper(deps.control, found.id, () => moveLocked(deps, actor, slug, serverName));
+}
+
+async function moveLocked(
+  deps: RestoreInPlaceDeps,
+  actor: Actor,
+  slug: string,
+  serverName: string,
+): Promise<MovedClient> {
+  const [row] = await deps.control
+    .select({ tenant: control.tenants, server: control.dbServers })
+    .from(control.tenants)
+    .innerJoin(control.dbServers, eq(control.dbServers.id, control.tenants.serverId))
+    .where(eq(control.tenants.slug, slug));
+  if (!row) throw new DomainError('NOT_FOUND', `No client ${slug}`, { tenant: slug });
+  const { tenant, server: source } = row;
+  if (tenant.status !== 'ACTIVE')
+    throw new DomainError('TENANT_UNAVAILABLE', `${slug} is ${tenant.status}: only an active client moves`, {
+      slug,
+    });
+  const target = await pickServer(deps.control, serverName);
+  if (target.id === source.id)
+    throw badInput(`server: ${slug} is already on ${target.name}`, { field: 'server' });
+  const appSecret = deps.secrets[TENANT_DB_SECRET];
+  if (!appSecret) throw new Error(`moving a client needs ${TENANT_DB_SECRET} in the services' secrets`);
+
+  const sourceUrl = resolveSecrets(source.adminUrl, deps.secrets);
+  const targetUrl = resolveSecrets(target.adminUrl, deps.secrets);
+  const oldName = tenant.databaseName;
+  const newName = opaqueDatabaseName();
+  const from = { server: source.name, database: oldName };
+  const to = { server: target.name, database: newName };
+  const audit = (action: string, after: Record<string, unknown>) =>
+    inTransaction(deps.control, actor, (tx) =>
+      recordAuditEvent(tx, actor, {
+        action,
+        entityType: 'Tenant',
+        entityId: tenant.id,
+        tenantId: tenant.id,
+        firmId: tenant.firmId,
+        before: from,
+        after,
+      }),
+    );
+
+  await readOnly(sourceUrl, oldName);
+  await audit('tenant.read_only', { why: 'move to another server', to: target.name });
+  let copied = false;
+  try {
+    const backup = await backupClient(deps, actor, tenant.id);
+    const record = await findBackup(deps.control, tenant.firmId, backup.id);
+    const { body, key, reader } = await openBackup(deps.keys, deps.store, record);
+    await ensureAppRole(targetUrl);
+    copied = true;
+    await createDatabase(targetUrl, newName);
+    const url = withDatabase(targetUrl, newName);
+    await migrateTenantDatabaseTo(url, body.schemaVersion.applied);
+    await loadBackup(url, reader, body, key);
+    await migrateTenantDatabase(url);
+    await verifyRestored(url, body);
+    await ensureAppLogin(targetUrl, newName, appSecret);
+    const investigatorSecret = deps.secrets[INVESTIGATOR_SECRET];
+    if (investigatorSecret) await ensureInvestigatorLogin(targetUrl, newName, investigatorSecret);
+    const keepUntil = new Date(
+      Date.now() + (deps.keepReplacedDays ?? DEFAULT_KEEP_REPLACED_DAYS) * 86_400_000,
+    );
+    await inTransaction(deps.control, actor, async (tx) => {
+      // Only from where it was: a move or restore that changed the directory meanwhile wins.
+      const [switched] = await tx
+        .update(control.tenants)
+        .set({ serverId: target.id, databaseName: newName })
+        .where(
+          and(
+            eq(control.tenants.id, tenant.id),
+            eq(control.tenants.serverId, source.id),
+            eq(control.tenants.databaseName, oldName),
+          ),
+        )
+        .returning();
+      if (!switched)
+        throw new DomainError('CONFLICT', `${slug} moved meanwhile: this copy is discarded`, { slug });
+      await tx
+        .update(control.clientBackups)
+        .set({ verifiedAt: new Date() })
+        .where(eq(control.clientBackups.id, backup.id));
+      const now = new Date();
+      await tx.insert(control.restoreInPlaceRequests).values({
+        firmId: tenant.firmId,
+        tenantId: tenant.id,
+        tenantSlug: tenant.slug,
+        backupId: backup.id,
+        reason: `moved from server ${source.name} to ${target.name}`,
+        requestedBy: actor.email ?? 'operator',
+        approvedBy: actor.email ?? 'operator',
+        approvedAt: now,
+        status: 'RESTORED',
+        readOnlyAt: now,
+        finishedAt: now,
+        replacedDatabaseName: oldName,
+        keepUntil,
+      });
+      await recordAuditEvent(tx, actor, {
+        action: 'tenant.moved',
+        entityType: 'Tenant',
+        entityId: tenant.id,
+        tenantId: tenant.id,
+        firmId: tenant.firmId,
+        before: from,
+        after: { ...to, backupId: backup.id, auditChainHead: body.auditChainHead, oldKeptUntil: keepUntil },
+      });
+    });
+    return { tenantId: tenant.id, backupId: backup.id, from, to, keepUntil };
+  } catch (err) {
+    if (copied) {
+      await dropDatabase(targetUrl, newName).catch(() => undefined);
+      await dropClientLogins(targetUrl, newName).catch(() => undefined);
+    }
+    // Writable again only if the directory still names the old database (a concurrent move that
+    // won needs it read-only).
+    const [still] = await deps.control
+      .select({ id: control.tenants.id })
+      .from(control.tenants)
+      .where(and(eq(control.tenants.id, tenant.id), eq(control.tenants.databaseName, oldName)));
+    if (still)
+      await admin(sourceUrl, `ALTER DATABASE ${quoteIdent(oldName)} RESET default_transaction_read_only`);
+    await audit('tenant.move_failed', {
+      to: target.name,
+      code: err instanceof DomainError ? err.code : 'INTERNAL_SERVER_ERROR',
+      error: (err instanceof Error ? err.message : String(err)).slice(0, 1000),
+    });
+    throw err;
+  }
+}
+
+const admin = (adminUrl: string, text: string, values: unknown[] = []) =>
+  withClient(withDatabase(adminUrl, 'postgres'), (c) => c.query(text, values));
+
+/**
+ * New sessions on the database refuse writes; every session opened before is ended, and waited for
+ * until PostgreSQL no longer lists it (however long a loaded machine takes), so no transaction begun
+ * writable can commit after the backup's snapshot.
+ */
+async function readOnly(adminUrl: string, database: string): Promise<void> {
+  await withClient(withDatabase(adminUrl, 'postgres'), async (c) => {
+    await c.query(`ALTER DATABASE ${quoteIdent(database)} SET default_transaction_read_only = on`);
+    const before = await c.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [database],
+    );
+    const pids = before.rows.map((r) => r.pid);
+    for (;;) {
+      const left = await c.query<{ pid: number }>(
+        'SELECT pid, pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE pid = ANY($1::int[])',
+        [pids],
+      );
+      if (left.rowCount === 0) return;
+    }
+  });
+}
