@@ -124,7 +124,6 @@ export const UNBOUNDED_LISTS: Readonly<Record<string, string>> = {
   'TrialBalance.rows': 'a report, read whole: one row per account of the chart',
   'StatementSection.rows': 'a report, read whole: one row per account of the section',
   'AgingReport.rows': 'a report, read whole: one row per party and currency with open items',
-  'AgingRow.invoices': 'a report, read whole: the open invoices behind one row',
   'UnrealizedFxExposure.items': 'a report, read whole: one item per open foreign-currency item',
   'YearEndClose.lines': 'a posted close, read whole (it balances): one line per income and expense account',
   'FxRevaluation.lines': 'a posted revaluation, read whole (it balances): one line per revalued item',

@@ -40,6 +40,7 @@ import {
   queryLengthLimit,
   tokenLimitError,
 } from './demand-control.ts';
+import { keepVendorTelemetryOff } from './env.ts';
 import { continueAfterAdmission, refuseUnmetExpectation } from './expect-continue.ts';
 import type { GatewayContext } from './gateway-context.ts';
 import { forgetAccessAfterMutations, integrationUsagePlugin, noSubscriptions } from './gateway-plugins.ts';
@@ -180,6 +181,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     local: localSignIn !== undefined,
     client: opts.consoleOidc,
   });
+  keepVendorTelemetryOff();
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl,
     buildService: ({ name, url }) =>

@@ -12,6 +12,12 @@ import { loadCompany, postEntry } from '@cifra/engine';
 import { provisionTenant } from '@cifra/subgraph-tenancy';
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
+import { type DemoClientReport, seedDemoHistory } from './demo/demo-history.ts';
+import { DEMO_CURRENCIES } from './demo/demo-rates.ts';
+
+export { planActivity } from './demo/demo-activity.ts';
+export { DEMO_PROFILES, type DemoProfile } from './demo/demo-profiles.ts';
+export { DEMO_CURRENCIES, DEMO_RATE_DAYS, DEMO_RATE_SOURCE } from './demo/demo-rates.ts';
 
 export const DEMO_USERS = [
   { email: 'admin@demo.firm', displayName: 'Ana Admin', firmRole: 'FirmAdmin' },
@@ -29,6 +35,18 @@ export const DEMO_CLIENTS = [
   { slug: 'panaderia-valle', name: 'Panadería El Valle' },
 ] as const;
 
+/**
+ * The demo clients' legal details (issue 18 §4: a sales document is issued only once they are
+ * set): invented RUCs of legal persons whose DV is right by the DGI's algorithm (panamaRucDv).
+ */
+export const DEMO_LEGAL_DETAILS: Readonly<Record<string, { ruc: string; dv: string; address: string }>> = {
+  'cafe-boquete': { ruc: '155711111-2-2022', dv: '01', address: 'Calle Central, Boquete, Chiriquí' },
+  'ferreteria-colon': { ruc: '155722222-2-2022', dv: '62', address: 'Avenida Bolívar, Colón' },
+  'clinica-costa': { ruc: '155733333-2-2023', dv: '02', address: 'Costa del Este, Ciudad de Panamá' },
+  'logistica-canal': { ruc: '155744444-2-2023', dv: '71', address: 'Zona Libre de Colón, Colón' },
+  'panaderia-valle': { ruc: '155755555-2-2024', dv: '11', address: 'El Valle de Antón, Coclé' },
+};
+
 /** The client the ClientReadOnly demo user may see (exactly one). */
 export const DEMO_CLIENT_USER_TENANT = 'cafe-boquete';
 
@@ -43,24 +61,39 @@ function prng(seed: number) {
   };
 }
 
+/** What a seed did: the clients' books (with `history`) and how long it took in all. */
+export interface DemoSeedReport {
+  ms: number;
+  /** CPU time of this process meanwhile (the database server's is not counted). */
+  cpuMs: number;
+  clients: DemoClientReport[];
+}
+
 /**
- * Seed the demo firm when the control plane is empty: five clients on Panama defaults, the five
- * demo users, and a few weeks of postings per client.
+ * Seed the demo firm when the control plane is empty: five clients on Panama defaults and the five
+ * demo users. With `history` (what `pnpm start` does), two fiscal years of each client's books and
+ * rates (ops/src/demo/, docs/demo.md); without it, three weeks of cash sales per client — the small,
+ * fixed books the end-to-end tests were written against. Returns null when the firm already existed.
  */
 export async function seedDemoFirm(opts: {
   control: ControlDb;
   registry: TenantRegistry;
   secrets: Readonly<Record<string, string | undefined>>;
   now?: Date;
-}): Promise<boolean> {
+  history?: boolean;
+}): Promise<DemoSeedReport | null> {
+  const started = performance.now();
+  const cpu = process.cpuUsage();
   const { control: db } = opts;
   const firms = await db.select().from(control.firms).limit(1);
-  if (firms.length) return false;
+  if (firms.length) return null;
   const firm = await inTransaction(db, SYSTEM, async (tx) => {
     const [f] = await tx.insert(control.firms).values({ slug: 'demo-firm', name: 'Demo Firm' }).returning();
     await tx.insert(control.firmSettings).values([
       { firmId: f!.id, key: 'brandColor', value: '#0A6EBD' },
       { firmId: f!.id, key: 'fxVarianceMode', value: 'SIMPLE' },
+      // The currencies of the demo's documents, refreshed daily like any client's.
+      ...(opts.history ? [{ firmId: f!.id, key: 'fxCurrencies', value: ['USD', ...DEMO_CURRENCIES] }] : []),
     ]);
     for (const u of DEMO_USERS) {
       const [user] = await tx
@@ -80,9 +113,12 @@ export async function seedDemoFirm(opts: {
     });
     return f!;
   });
+  const tenants = new Map<string, string>();
   for (const [i, c] of DEMO_CLIENTS.entries()) {
     const t = await provisionTenant({ control: db, secrets: opts.secrets }, SYSTEM, firm.id, c);
-    await postSampleBooks(opts.registry, t.id, i + 1, opts.now ?? new Date());
+    tenants.set(c.slug, t.id);
+    await setDemoLegalDetails(opts.registry, t.id, c.slug);
+    if (!opts.history) await postSampleBooks(opts.registry, t.id, i + 1, opts.now ?? new Date());
   }
   const [clientUser] = await db.select().from(control.users).where(eqEmail('client@demo.firm'));
   const [clientTenant] = await db.select().from(control.tenants).where(eqSlug(DEMO_CLIENT_USER_TENANT));
@@ -98,7 +134,23 @@ export async function seedDemoFirm(opts: {
       after: { email: clientUser!.email, tenant: clientTenant!.slug, role: 'ClientReadOnly' },
     });
   });
-  return true;
+  const clients = opts.history
+    ? await seedDemoHistory({ control: db, registry: opts.registry, tenants, now: opts.now ?? new Date() })
+    : [];
+  const used = process.cpuUsage(cpu);
+  return {
+    ms: Math.round(performance.now() - started),
+    cpuMs: Math.round((used.user + used.system) / 1000),
+    clients,
+  };
+}
+
+async function setDemoLegalDetails(registry: TenantRegistry, tenantId: string, slug: string) {
+  const legal = DEMO_LEGAL_DETAILS[slug];
+  if (!legal) return;
+  await inTransaction(await registry.db(tenantId), SYSTEM, (tx) =>
+    tx.update(tenant.company).set({ ...legal, rucKind: 'LEGAL', taxRegime: 'Régimen general' }),
+  );
 }
 
 const eqEmail = (email: string) => eq(control.users.email, email);

@@ -42,6 +42,12 @@ export function gatewayInvestigate(target: GatewayTarget): Investigate {
         'apollographql-client-version': target.clientVersion ?? '1',
       },
       body: JSON.stringify({ query: INVESTIGATE, variables: { sql, maxRows: target.maxRows ?? 200 } }),
+    }).catch((err: Error & { cause?: { code?: string } }) => {
+      // fetch says only "fetch failed": name the address and why, so the reader knows what to fix.
+      const why = err.cause?.code ?? err.message;
+      throw new Error(
+        `could not reach the gateway at ${target.url} (${why}): is pnpm start running? Pass --url or set CIFRA_GATEWAY_URL`,
+      );
     });
     const body = (await res.json().catch(() => ({}))) as {
       data?: { investigate?: InvestigationAnswer | null } | null;

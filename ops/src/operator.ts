@@ -1,5 +1,6 @@
 import {
   type Actor,
+  announceLocationChange,
   type ControlDb,
   control,
   ensureAppLogin,
@@ -130,6 +131,7 @@ export async function repointClient(
       .update(control.tenants)
       .set({ databaseName: input.databaseName, serverId: target.id })
       .where(eq(control.tenants.id, tenant.id));
+    await announceLocationChange(tx, tenant.id);
     await recordAuditEvent(tx, operator, {
       action: 'tenant.moved',
       entityType: 'Tenant',

@@ -17,6 +17,12 @@ import {
 import { stopOnSignals } from './shutdown.ts';
 import { startWorker } from './worker.ts';
 
+/** Each process hears of moved clients on the control plane (docs/architecture/backups.md). */
+const listenOf = (pool: pg.Pool, log: Logger) => ({
+  connection: pool.options,
+  onError: (err: unknown) => log.warn({ err }, 'location announcements: connection lost; reconnecting'),
+});
+
 /** Split mode: one service per process, configured from the environment (ops/src/env.ts). */
 export const SERVICE_NAMES = ['gateway', ...SUBGRAPH_NAMES, 'worker'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -111,7 +117,7 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
     if (name === 'gateway') {
       let exports: GatewayServiceOptions['exports'];
       if (env.EXPORT_PUBLIC_JWK) {
-        const registry = new TenantRegistry({ control, secrets: env.secrets });
+        const registry = new TenantRegistry({ control, secrets: env.secrets, listen: listenOf(pool, log) });
         cleanups.push(() => registry.close());
         exports = {
           verifier: await ExportLinkVerifier.fromJwk(parseJwk('EXPORT_PUBLIC_JWK', env.EXPORT_PUBLIC_JWK)),
@@ -140,7 +146,7 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
       cleanups.push(gateway.close);
       return { name, url: gateway.url, close };
     }
-    const registry = new TenantRegistry({ control, secrets: env.secrets });
+    const registry = new TenantRegistry({ control, secrets: env.secrets, listen: listenOf(pool, log) });
     cleanups.push(() => registry.close());
     if (name === 'worker') {
       const worker = await startWorker({

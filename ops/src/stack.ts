@@ -31,6 +31,12 @@ export interface StackOptions {
   databaseUrl?: string;
   secrets?: Readonly<Record<string, string | undefined>>;
   seedDemo?: boolean;
+  /**
+   * The demo's two fiscal years of books and rates (ops/src/demo/; `pnpm start` asks for it); by
+   * default only three weeks of cash sales per client, the small fixed books the end-to-end tests
+   * assert on.
+   */
+  demoHistory?: boolean;
   /** Tests only: an embedded server without fsync. */
   durable?: boolean;
   log?: Logger;
@@ -146,7 +152,14 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await opened.close();
   };
   try {
-    const registry = new TenantRegistry({ control: app.db, secrets: serverSecrets });
+    const registry = new TenantRegistry({
+      control: app.db,
+      secrets: serverSecrets,
+      listen: {
+        connection: app.pool.options,
+        onError: (err) => log.warn({ err }, 'location announcements: connection lost; reconnecting'),
+      },
+    });
     cleanups.push(['tenant pools', () => registry.close()]);
     // Clients from before per-client logins are renamed, migrated and given their logins before
     // anything serves them (as `pnpm migrate` does); one that fails is reported and the others
@@ -160,8 +173,13 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     for (const r of migrated.filter((x) => x.status === 'failed'))
       log.warn({ client: r.slug, error: r.error }, 'client database not migrated');
     if (opts.seedDemo ?? true) {
-      if (await seedDemoFirm({ control: control.db, registry, secrets: serverSecrets }))
-        log.info('seeded the demo firm');
+      const seeded = await seedDemoFirm({
+        control: control.db,
+        registry,
+        secrets: serverSecrets,
+        history: opts.demoHistory ?? false,
+      });
+      if (seeded) log.info(seeded, `seeded the demo firm in ${seeded.ms} ms`);
     }
     let worker: RunningWorker | undefined;
     if (opts.worker ?? true) {

@@ -16,27 +16,10 @@ import { signLocalToken } from '@cifra/gateway';
 import { behindCount, clientPeriodPort, sweepClientChanges } from '@cifra/subgraph-period';
 import { gql } from '../support/client.ts';
 import { cloneClients } from '../support/clients.ts';
+import { runBatch, wholeBoard } from './firm-ops.ts';
 import { type BenchRow, defineBench, median, ms, percentile, ratio } from './harness.ts';
 
 const YEAR = new Date().getUTCFullYear();
-/** The board a page at a time (`clientsConnection`): a whole board is every page. */
-const BOARD = `query($y: Int!, $m: Int!, $first: Int!, $after: String) { closeBoard(year: $y, month: $m) {
-  unavailableCount behindCount
-  clientsConnection(first: $first, after: $after) {
-    edges { node { client { slug } availability periodState stage lastTransition { at } asOf freshness } }
-    pageInfo { hasNextPage endCursor } } } }`;
-
-type BoardLine = { client: { slug: string }; periodState: string | null; freshness: string };
-type BoardPage = {
-  closeBoard: {
-    unavailableCount: number;
-    clientsConnection: {
-      edges: { node: BoardLine }[];
-      pageInfo: { hasNextPage: boolean; endCursor: string | null };
-    };
-  };
-};
-
 export default defineBench({
   name: 'firm-view',
   title: 'Firm view: close board and batch close through the gateway',
@@ -52,28 +35,7 @@ export default defineBench({
     });
     const call = gql(stack.gatewayUrl, await signLocalToken(stack.authPrivateJwk, 'senior@demo.firm'));
 
-    /** One month's whole board, page after page, as a screen showing every client reads it. */
-    async function wholeBoard(
-      month: number,
-    ): Promise<{ lines: BoardLine[]; pages: number; unavailable: number }> {
-      const lines: BoardLine[] = [];
-      let after: string | null = null;
-      let unavailable = 0;
-      for (let pages = 1; ; pages++) {
-        const r: Awaited<ReturnType<typeof call<BoardPage>>> = await call<BoardPage>(BOARD, {
-          y: YEAR,
-          m: month,
-          first: BOARD_PAGE,
-          after,
-        });
-        if (r.errors || !r.data) throw new Error(`close board answered wrongly: ${JSON.stringify(r.errors)}`);
-        const page = r.data.closeBoard.clientsConnection;
-        lines.push(...page.edges.map((e) => e.node));
-        unavailable = Math.max(unavailable, r.data.closeBoard.unavailableCount);
-        if (!page.pageInfo.hasNextPage) return { lines, pages, unavailable };
-        after = page.pageInfo.endCursor;
-      }
-    }
+    const board = (month: number) => wholeBoard(call, { year: YEAR, month, page: BOARD_PAGE });
 
     async function boardMs(
       expected: number,
@@ -83,14 +45,14 @@ export default defineBench({
       let pages = 0;
       for (let i = 0; i < BOARD_RUNS; i++) {
         const t0 = performance.now();
-        const board = await wholeBoard(3);
+        const whole = await board(3);
         times.push(performance.now() - t0);
-        if (board.lines.length !== expected || board.unavailable !== 0) {
+        if (whole.lines.length !== expected || whole.unavailable !== 0) {
           throw new Error(
-            `close board answered ${board.lines.length} lines (${board.unavailable} unavailable), expected ${expected}`,
+            `close board answered ${whole.lines.length} lines (${whole.unavailable} unavailable), expected ${expected}`,
           );
         }
-        pages = board.pages;
+        pages = whole.pages;
         connections = Math.max(connections, stack.registry.stats().connections);
       }
       const warm = times.slice(1);
@@ -176,7 +138,7 @@ export default defineBench({
       if (locked.errors) throw new Error(JSON.stringify(locked.errors));
       const t0 = performance.now();
       for (;;) {
-        const line = (await wholeBoard(p.month)).lines.find((c) => c.client.slug === slug);
+        const line = (await board(p.month)).lines.find((c) => c.client.slug === slug);
         if (line?.periodState === 'LOCK_SALES' && line.freshness === 'CURRENT') break;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
@@ -194,35 +156,11 @@ export default defineBench({
       '{ tenantsConnection(first: 100) { edges { node { slug } } } }',
     );
     const hundred = tenants.data!.tenantsConnection.edges.map((e) => e.node.slug);
-    const t0 = performance.now();
-    const start = await call<{ startBatchPeriodOperation: { id: string } }>(
-      `mutation($i: StartBatchPeriodOperationInput!) { startBatchPeriodOperation(input: $i) { id } }`,
-      { i: { tenants: hundred, year: YEAR, month: 3, action: 'LOCK_SALES' } },
-    );
-    if (start.errors) throw new Error(JSON.stringify(start.errors));
-    const accepted = performance.now() - t0;
-    let done: { counts: Record<string, number> } | undefined;
-    for (;;) {
-      const r = await call<{ batchOperation: { status: string; counts: Record<string, number> } }>(
-        `query($id: ID!) { batchOperation(id: $id) { status counts { done failed skipped } } }`,
-        { id: start.data!.startBatchPeriodOperation.id },
-      );
-      if (r.data!.batchOperation.status === 'FINISHED') {
-        done = r.data!.batchOperation;
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    const total = performance.now() - t0;
-    const failed = await call<{ batchOperation: { items: { errorCode: string | null }[] } }>(
-      `query($id: ID!) { batchOperation(id: $id) { items { errorCode } } }`,
-      { id: start.data!.startBatchPeriodOperation.id },
-    );
-    const codes = failed.data?.batchOperation.items.flatMap((i) => (i.errorCode ? [i.errorCode] : [])) ?? [];
+    const batch = await runBatch(call, { tenants: hundred, year: YEAR, month: 3, action: 'LOCK_SALES' });
     rows.push({
       measure: `batch LOCK_SALES, ${hundred.length} clients`,
-      result: ms(total),
-      note: `${(hundred.length / (total / 1000)).toFixed(1)} clients/s; accepted in ${ms(accepted)}; worker concurrency ${BATCH_CONCURRENCY}; ${JSON.stringify(done.counts)}${codes.length ? `; failed: ${[...new Set(codes)].join(', ')}` : ''}`,
+      result: ms(batch.totalMs),
+      note: `${(hundred.length / (batch.totalMs / 1000)).toFixed(1)} clients/s; accepted in ${ms(batch.acceptedMs)}; worker concurrency ${BATCH_CONCURRENCY}; ${JSON.stringify(batch.counts)}${batch.failedCodes.length ? `; failed: ${batch.failedCodes.join(', ')}` : ''}`,
     });
     return rows;
   },

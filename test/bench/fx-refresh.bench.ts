@@ -5,38 +5,23 @@
  * (through the shared snapshot cache) from a local ECB-format server, crosses the rates and
  * appends them to the client's history. Size: BENCH_FX_CLIENTS.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { control } from '@cifra/db';
 import { createProviders } from '@cifra/subgraph-fx';
 import { isNotNull, sql } from 'drizzle-orm';
 import { cloneClients } from '../support/clients.ts';
+import { ecbStandIn } from './firm-ops.ts';
 import { type BenchRow, defineBench, ms } from './harness.ts';
-
-const xml = `<?xml version="1.0" encoding="UTF-8"?>
-<gesmes:Envelope xmlns:gesmes="http://www.gesmes.org/xml/2002-08-01" xmlns="http://www.ecb.int/vocabulary/2002-08-01/eurofxref">
-<Cube><Cube time="2026-11-20"><Cube currency="USD" rate="1.0812"/><Cube currency="JPY" rate="162.53"/><Cube currency="GBP" rate="0.8543"/></Cube></Cube>
-</gesmes:Envelope>`;
 
 export default defineBench({
   name: 'fx-refresh',
   title: 'FX refresh fan-out (Agenda worker, every client due at once)',
   async run(ctx) {
     const CLIENTS = ctx.size('fx_clients', 500);
-    // A local stand-in for the ECB daily file.
-    let hits = 0;
-    const http = createServer((_req, res) => {
-      hits += 1;
-      res.writeHead(200, { 'content-type': 'text/xml' });
-      res.end(xml);
-    });
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    ctx.defer(() => new Promise((resolve) => http.close(resolve)));
-    const ecbUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}/eurofxref-daily.xml`;
+    const ecb = await ecbStandIn(ctx);
     const { stack, controlUrl } = await ctx.stack({
       jobs: { processEveryMs: 200 },
-      fxProviders: createProviders({ ecbUrl }),
+      fxProviders: createProviders({ ecbUrl: ecb.url }),
     });
     const db = stack.control.db;
     const agenda = stack.worker!.agenda;
@@ -101,7 +86,11 @@ export default defineBench({
         result: `${(fanOutMs / 1000).toFixed(1)} s`,
         note: `${(CLIENTS / (fanOutMs / 1000)).toFixed(1)} clients/s`,
       },
-      { measure: 'provider requests', result: `${hits}`, note: `for ${CLIENTS} clients (snapshot cache)` },
+      {
+        measure: 'provider requests',
+        result: `${ecb.hits()}`,
+        note: `for ${CLIENTS} clients (snapshot cache)`,
+      },
       {
         measure: 'peak tenant connections',
         result: `${maxConnections}`,

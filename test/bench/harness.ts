@@ -133,6 +133,8 @@ async function runOne(bench: Bench): Promise<BenchRow[]> {
         databaseUrl: controlUrl,
         appPassword: APP_PASSWORD,
         log: pino({ level: 'silent' }),
+        // The demo's small fixed books, as the benches were measured with (docs/demo.md).
+        demoHistory: false,
         ...options,
       });
       cleanups.push(() => stack.close());

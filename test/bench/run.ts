@@ -9,11 +9,13 @@ import demandControl from './demand-control.bench.ts';
 import firmView from './firm-view.bench.ts';
 import fxRefresh from './fx-refresh.bench.ts';
 import gateway from './gateway.bench.ts';
+import groupCommit from './group-commit.bench.ts';
 import { runBenches } from './harness.ts';
 import ledger from './ledger.bench.ts';
 import observability from './observability.bench.ts';
 import persistedDocuments from './persisted-documents.bench.ts';
 import provisioning from './provisioning.bench.ts';
+import scale from './scale.bench.ts';
 import tenantLogins from './tenant-logins.bench.ts';
 
 const ALL = [
@@ -23,11 +25,13 @@ const ALL = [
   persistedDocuments,
   ledger,
   auditTriggers,
+  groupCommit,
   tenantLogins,
   provisioning,
   firmView,
   consoleBoard,
   fxRefresh,
+  scale,
   backups,
 ];
 

@@ -1,5 +1,5 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -103,6 +103,22 @@ async function token(email: string): Promise<string> {
   return stdout.trim();
 }
 
+/** `pnpm investigate` with statements on its standard input, without PORT: it must find the stack itself. */
+function investigate(args: string[], sql: string) {
+  const { PORT: _port, ...withoutPort } = env;
+  const r = spawnSync(
+    'pnpm',
+    ['--silent', 'investigate', '--tenant', 'cafe-boquete', '--as', 'senior@demo.firm', ...args],
+    {
+      cwd: ROOT,
+      env: withoutPort,
+      input: sql,
+      encoding: 'utf8',
+    },
+  );
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
 const POST = `mutation Post($input: PostJournalEntryInput!) { postJournalEntry(input: $input) { id number } }`;
 const JE = `query JE($id: ID!) { journalEntry(id: $id) { id number memo } }`;
 const TB = `{ trialBalance(asOf: "2099-12-31") { totalDebit totalCredit } }`;
@@ -143,8 +159,21 @@ describe('pnpm start, stopped, pnpm migrate, and pnpm start again on the same DA
     const clients = await gql(graphql, senior)<{ me: { tenantsConnection: Nodes<{ slug: string }> } }>(ME);
     expect(nodes(clients.data?.me.tenantsConnection)).toHaveLength(5);
 
+    // The command-line tools find the running stack where pnpm start recorded it (not on port 4000).
+    const running = JSON.parse(readFileSync(path.join(dataDir, 'running.json'), 'utf8'));
+    expect(running.gatewayUrl).toBe(graphql);
+    const found = investigate([], "SELECT memo FROM journal_entries WHERE memo = 'Survives a restart';\n");
+    expect(found.out).toContain('Survives a restart');
+    expect(found.status).toBe(0);
+
     await stop(first, 'SIGTERM');
     expect(first.output()).toContain('cifraHQ stopped.');
+    expect(existsSync(path.join(dataDir, 'running.json'))).toBe(false);
+    // Nothing listening: the tool names the address it could not reach, not a bare "fetch failed".
+    const down = investigate(['--url', graphql], 'SELECT 1;\n');
+    expect(down.out).toContain(`could not reach the gateway at ${graphql}`);
+    expect(down.out).not.toContain('fetch failed');
+    expect(down.status).toBe(1);
     // PostgreSQL shut down cleanly: it removes its pid file.
     expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
 

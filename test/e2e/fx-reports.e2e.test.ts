@@ -1,4 +1,4 @@
-import { control } from '@cifra/db';
+import { announceClientChanges, control } from '@cifra/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, type GqlResult } from '../support/client.ts';
@@ -479,6 +479,10 @@ describe('staleRateUsage across the firm (firm-level, no X-Tenant)', () => {
       .set({ serverId: dead!.id })
       .where(eq(control.tenants.id, down!.id));
     t.stack.registry.forget(down!.id);
+    // A client the read model shows current and clean is answered from it without a read; its
+    // summary is no longer trusted once it is behind (as the sweep, or the projector failing to
+    // read it, leaves it within a minute of the outage).
+    await announceClientChanges(t.stack.control.db, [down!.id]);
     const r = await t.as('senior')<Usage>(USAGE);
     expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
     const u = r.data!.staleRateUsage;

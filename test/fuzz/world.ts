@@ -2,6 +2,7 @@ import { type Actor, control } from '@cifra/db';
 import { signLocalToken } from '@cifra/gateway';
 import { createFirm } from '@cifra/ops';
 import { provisionTenant } from '@cifra/subgraph-tenancy';
+import { TEST_LEGAL_DETAILS } from '@cifra/testing';
 import { eq } from 'drizzle-orm';
 import { isEnumType } from 'graphql';
 import { type GqlResult, gql } from '../support/client.ts';
@@ -55,6 +56,9 @@ export const ZETA_CLIENTS = [
 ] as const;
 
 const OPERATOR: Actor = { userId: null, email: 'operator@cifra', reason: 'isolation fuzzer set-up' };
+
+const SET_LEGAL_DETAILS =
+  'mutation($input: LegalDetailsInput!) { updateLegalDetails(input: $input) { complete } }';
 
 /**
  * Two firms that must never see each other: the demo firm (five clients, its demo users plus a
@@ -239,6 +243,11 @@ async function seedMarkedData(request: World['request'], token: string, c: World
       },
     ),
     `entry on ${c.slug}`,
+  );
+  // A client issues no sales document before its legal details are set (LEGAL_DETAILS_REQUIRED).
+  must(
+    await request(token, c.slug, SET_LEGAL_DETAILS, { input: { ...TEST_LEGAL_DETAILS, legalName: c.slug } }),
+    `legal details on ${c.slug}`,
   );
   const invoice = must(
     await request(

@@ -1,3 +1,4 @@
+import { TEST_LEGAL_DETAILS } from '@cifra/testing';
 import { expect } from 'vitest';
 import { codes } from './client.ts';
 import type { TestStack } from './stack.ts';
@@ -34,6 +35,12 @@ export async function richBooks(t: TestStack, slug: string): Promise<void> {
       'mutation($id: ID!, $reason: String!) { voidJournalEntry(id: $id, reason: $reason) { id } }',
       { id: wrong.postJournalEntry.id, reason: 'Posted twice by mistake, reversed in full' },
     ),
+  );
+  // Sales documents need the client's legal details first (LEGAL_DETAILS_REQUIRED).
+  ok(
+    await senior('mutation($input: LegalDetailsInput!) { updateLegalDetails(input: $input) { complete } }', {
+      input: { ...TEST_LEGAL_DETAILS, legalName: slug },
+    }),
   );
   const party = ok(
     await senior<{ createParty: { id: string } }>(

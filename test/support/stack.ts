@@ -36,9 +36,14 @@ export interface TestStack {
 /**
  * The all-in-one stack for an end-to-end test file: its own control plane on the shared test
  * server, the demo firm seeded, the gateway on a free port, and real tokens for the demo users.
+ * The demo's books are three weeks of cash sales per client unless `demoHistory` asks for the two
+ * fiscal years `pnpm start` seeds.
  */
 export async function startTestStack(
-  options: Pick<StackOptions, 'perimeter' | 'tracing' | 'jobs' | 'backupS3' | 'externalAuth'> & {
+  options: Pick<
+    StackOptions,
+    'perimeter' | 'tracing' | 'jobs' | 'backupS3' | 'externalAuth' | 'demoHistory'
+  > & {
     logStream?: NodeJS.WritableStream;
     /** Serve the firm console at `/`, building it first when packages/console/dist is stale. */
     console?: boolean;
@@ -55,6 +60,8 @@ export async function startTestStack(
     appPassword: TEST_APP_PASSWORD,
     log: logStream ? pino({ level: 'info' }, logStream) : pino({ level: 'silent' }),
     console: withConsole ? { dir: CONSOLE_DIST_DIR } : undefined,
+    // The demo's small fixed books unless a test asks for its two fiscal years (ops/src/demo/).
+    demoHistory: false,
     ...stackOptions,
   });
   const tokens = new Map<DemoUser, string>();

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { signLocalToken } from '@cifra/gateway';
 import { readEnv } from '../env.ts';
 import { gatewayInvestigate, runInvestigateConsole } from '../investigate-console.ts';
+import { runningStack } from '../running-stack.ts';
 import { readSecrets } from '../secrets.ts';
 
 const usage = `usage: pnpm investigate --tenant <slug> [--as <email>] [--url <gateway url>] [--max-rows <n>]
@@ -27,12 +28,23 @@ if (values.help || !values.tenant) {
 }
 const env = readEnv();
 let token = env.CIFRA_TOKEN;
-if (values.as) token = await signLocalToken((await readSecrets(env.dataDir)).authPrivateJwk, values.as);
+if (values.as) {
+  const secrets = await readSecrets(env.dataDir).catch((err: Error) => {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  });
+  token = await signLocalToken(secrets.authPrivateJwk, values.as);
+}
 if (!token) {
   process.stderr.write(`Sign in: pass --as <email> or set CIFRA_TOKEN\n\n${usage}\n`);
   process.exit(2);
 }
-const url = values.url ?? env.CIFRA_GATEWAY_URL ?? `http://${env.HOST}:${env.PORT || 4000}/graphql`;
+// As pnpm start recorded it under DATA_DIR, unless named; port 4000 only when nothing says otherwise.
+const url =
+  values.url ??
+  env.CIFRA_GATEWAY_URL ??
+  runningStack(env.dataDir)?.gatewayUrl ??
+  `http://${env.HOST}:${env.PORT || 4000}/graphql`;
 const interactive = Boolean(process.stdin.isTTY);
 const summary = await runInvestigateConsole({
   input: process.stdin,

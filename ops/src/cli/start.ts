@@ -11,6 +11,7 @@ import {
   readEnv,
   tracingOf,
 } from '../env.ts';
+import { forgetRunningStack, recordRunningStack } from '../running-stack.ts';
 import { stopOnSignals } from '../shutdown.ts';
 import { startStack } from '../stack.ts';
 
@@ -28,6 +29,8 @@ try {
 if (await ensureConsoleBuilt((line) => log.info(line))) log.info('built the firm console');
 const stack = await startStack({
   dataDir: env.dataDir,
+  // A fresh DATA_DIR gets the demo firm with two fiscal years of books (docs/demo.md).
+  demoHistory: true,
   port: env.PORT,
   host: env.HOST,
   databaseUrl: env.DATABASE_URL,
@@ -54,6 +57,9 @@ const stack = await startStack({
   console: { dir: CONSOLE_DIST_DIR },
   externalAuth,
 });
+
+// The command-line tools (pnpm investigate, …) find the gateway here rather than guess its port.
+recordRunningStack(env.dataDir, { gatewayUrl: stack.gatewayUrl, consoleUrl: stack.consoleUrl });
 
 const users = DEMO_USERS.map(
   (u) => `    ${u.email.padEnd(22)} ${u.firmRole ?? 'ClientReadOnly on cafe-boquete'}`,
@@ -82,4 +88,11 @@ ${signIn}
 `);
 
 // Ctrl-C or SIGTERM: the gateway, the subgraphs, the worker, the pools, then PostgreSQL.
-stopOnSignals(stack.close, log, { onStopped: () => process.stdout.write('cifraHQ stopped.\n') });
+stopOnSignals(
+  async () => {
+    forgetRunningStack(env.dataDir);
+    await stack.close();
+  },
+  log,
+  { onStopped: () => process.stdout.write('cifraHQ stopped.\n') },
+);

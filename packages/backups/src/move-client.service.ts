@@ -1,5 +1,6 @@
 import {
   type Actor,
+  announceLocationChange,
   control,
   createDatabase,
   dropClientLogins,
@@ -138,6 +139,8 @@ async function moveLocked(
         .returning();
       if (!switched)
         throw new DomainError('CONFLICT', `${slug} moved meanwhile: this copy is discarded`, { slug });
+      // Delivered at commit: every process's registry forgets the old location now, not at its TTL.
+      await announceLocationChange(tx, tenant.id);
       await tx
         .update(control.clientBackups)
         .set({ verifiedAt: new Date() })

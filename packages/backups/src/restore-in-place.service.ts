@@ -1,5 +1,6 @@
 import {
   type Actor,
+  announceLocationChange,
   appLoginRole,
   type ControlDb,
   clientLoginRole,
@@ -280,11 +281,14 @@ async function finish(
       .set({ ...done, finishedAt: now })
       .where(eq(control.restoreInPlaceRequests.id, req.id))
       .returning();
-    if (done.status === 'RESTORED')
+    if (done.status === 'RESTORED') {
       await tx
         .update(control.clientBackups)
         .set({ verifiedAt: now })
         .where(eq(control.clientBackups.id, req.backupId));
+      // Same name, new books: every process drops its pool (connections to the replaced database).
+      await announceLocationChange(tx, req.tenantId);
+    }
     await recordAuditEvent(tx, actor, {
       action: done.status === 'RESTORED' ? 'tenant.restored_in_place' : 'tenant.restore_in_place_failed',
       entityType: 'Tenant',

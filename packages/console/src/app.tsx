@@ -1,20 +1,23 @@
-import { ApolloProvider, useQuery } from '@apollo/client/react';
-import { lazy, Suspense, useMemo, useRef } from 'react';
+import { ApolloProvider, useApolloClient, useQuery } from '@apollo/client/react';
+import { lazy, Suspense, useEffect, useMemo, useRef } from 'react';
 import { Button, Link, RouterProvider } from 'react-aria-components';
 import { createApolloClient } from './apollo.ts';
 import { useAuth } from './auth/use-auth.ts';
 import { Loading, RefusalNotice } from './components/refusal.tsx';
 import { MeQuery } from './operations.ts';
 import { navigate, ROUTES, usePathname } from './router.ts';
+import { prefetchBoard } from './screens/board-data.ts';
 import { SignIn } from './screens/sign-in.tsx';
 
 // Every screen is loaded when first opened (one chunk each): the entry chunk is the shell and
 // sign-in, the board's table and its queries come in the board's own chunk.
-const CloseBoard = lazy(() => import('./screens/close-board.tsx').then((m) => ({ default: m.CloseBoard })));
+const loadBoardScreen = () => import('./screens/close-board.tsx');
+const CloseBoard = lazy(() => loadBoardScreen().then((m) => ({ default: m.CloseBoard })));
 const Exceptions = lazy(() => import('./screens/exceptions.tsx').then((m) => ({ default: m.Exceptions })));
 const BatchScreen = lazy(() => import('./screens/batch/batch.tsx'));
 const PeopleScreen = lazy(() => import('./screens/people/people.tsx'));
 const WorkspaceScreen = lazy(() => import('./screens/workspace/workspace.tsx'));
+const FirmAuditScreen = lazy(() => import('./screens/audit/firm-audit.tsx'));
 // People and roles is offered only to whom the API says may manage people (`me.mayManagePeople`);
 // typed by hand, the route still shows the API's refusal.
 const NAV = [
@@ -23,6 +26,7 @@ const NAV = [
   { href: ROUTES.batch, label: 'Batch close' },
   { href: ROUTES.people, label: 'People and roles', onlyIf: 'mayManagePeople' },
   { href: ROUTES.clients, label: 'Clients' },
+  { href: ROUTES.audit, label: 'Firm audit', onlyIf: 'mayReadFirmAudit' },
 ] as const;
 
 export function App() {
@@ -71,6 +75,15 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
       : NAV.filter((n) => !('onlyIf' in n) || me[n.onlyIf]);
   const inWorkspace = pathname === ROUTES.clients || pathname.startsWith(`${ROUTES.clients}/`);
   const year = Number(new URLSearchParams(window.location.search).get('year')) || new Date().getUTCFullYear();
+  // Opened on the board, the shell starts the board's chunk and data beside `me`, not after it
+  // (once: the board mounts only once `me` is in, and takes that load then).
+  const client = useApolloClient();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the page the console was opened on, once.
+  useEffect(() => {
+    if (window.location.pathname !== ROUTES.board) return;
+    void loadBoardScreen();
+    prefetchBoard(client, year);
+  }, []);
   return (
     <>
       <a className="skip-link" href="#main">
@@ -124,6 +137,10 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
         ) : pathname === ROUTES.people ? (
           <Suspense fallback={<Loading what="the people screen" />}>
             <PeopleScreen />
+          </Suspense>
+        ) : pathname === ROUTES.audit ? (
+          <Suspense fallback={<Loading what="the firm's audit trail" />}>
+            <FirmAuditScreen />
           </Suspense>
         ) : pathname === ROUTES.board && !me && !error ? (
           <Loading what="your screens" />

@@ -13,6 +13,9 @@ export const MeQuery = graphql(`
       displayName
       firmRole
       mayManagePeople
+      mayReadFirmAudit
+      mayDeactivatePeople
+      grantableRoles
       firm {
         id
         name
@@ -21,7 +24,7 @@ export const MeQuery = graphql(`
   }
 `);
 
-/** What the board shows of one month: one page of its clients (`$first` after `$after`). */
+/** What batch close reads of one month's board: one page of its clients (`$first` after `$after`). */
 export const BoardMonthFragment = graphql(`
   fragment ConsoleBoardMonth on CloseBoard {
     year
@@ -47,52 +50,6 @@ export const BoardMonthFragment = graphql(`
         hasNextPage
         endCursor
       }
-    }
-  }
-`);
-
-/**
- * One page of clients of a fiscal year's close: the board of each month, in one request. Every
- * month's board orders its clients alike, so one `endCursor` pages all twelve
- * (screens/close-board.tsx asks page after page until none of them has a next page).
- */
-export const CloseBoardYearQuery = graphql(`
-  query ConsoleCloseBoardYear($year: Int!, $first: Int!, $after: String) {
-    m01: closeBoard(year: $year, month: 1) {
-      ...ConsoleBoardMonth
-    }
-    m02: closeBoard(year: $year, month: 2) {
-      ...ConsoleBoardMonth
-    }
-    m03: closeBoard(year: $year, month: 3) {
-      ...ConsoleBoardMonth
-    }
-    m04: closeBoard(year: $year, month: 4) {
-      ...ConsoleBoardMonth
-    }
-    m05: closeBoard(year: $year, month: 5) {
-      ...ConsoleBoardMonth
-    }
-    m06: closeBoard(year: $year, month: 6) {
-      ...ConsoleBoardMonth
-    }
-    m07: closeBoard(year: $year, month: 7) {
-      ...ConsoleBoardMonth
-    }
-    m08: closeBoard(year: $year, month: 8) {
-      ...ConsoleBoardMonth
-    }
-    m09: closeBoard(year: $year, month: 9) {
-      ...ConsoleBoardMonth
-    }
-    m10: closeBoard(year: $year, month: 10) {
-      ...ConsoleBoardMonth
-    }
-    m11: closeBoard(year: $year, month: 11) {
-      ...ConsoleBoardMonth
-    }
-    m12: closeBoard(year: $year, month: 12) {
-      ...ConsoleBoardMonth
     }
   }
 `);

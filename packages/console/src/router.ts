@@ -10,6 +10,7 @@ export const ROUTES = {
   batch: '/batch',
   people: '/people',
   clients: '/clients',
+  audit: '/audit',
 } as const;
 
 /** Go to `path`; `replace` puts it in place of the current page in the history (a redirect). */

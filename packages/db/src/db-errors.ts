@@ -92,6 +92,14 @@ export const Constraints = {
   periodBatchIdempotency: 'period_batches_idempotency',
   periodBatchOneRunning: 'period_batches_one_running',
   controlAccountParty: 'gl_lines_control_account_party',
+  accountCode: 'accounts_code_unique',
+  taxCodePkey: 'tax_codes_pkey',
+  bankStatementDigest: 'bank_statements_digest',
+  bankStatementBankId: 'bank_statements_bank_id',
+  bankStatementSeq: 'bank_statements_seq',
+  bankMatchStatementLine: 'bank_match_items_statement_line',
+  bankMatchGlLine: 'bank_match_items_gl_line',
+  voidNotBankReconciled: 'voids_not_bank_reconciled',
 } as const;
 export type ConstraintName = (typeof Constraints)[keyof typeof Constraints];
 
@@ -194,6 +202,8 @@ const BY_CONSTRAINT: Readonly<Record<ConstraintName, Meaning>> = {
     message: 'Another document kind already numbers with this prefix',
   },
   items_code_unique: { code: 'CONFLICT', message: 'An item with this code already exists' },
+  accounts_code_unique: { code: 'ACCOUNT_CODE_TAKEN', message: 'Another account already has this code' },
+  tax_codes_pkey: { code: 'CONFLICT', message: 'A tax code with this code already exists' },
   parties_kind_code: { code: 'CONFLICT', message: 'A party of this kind with this code already exists' },
   period_closes_one_live: {
     code: 'CLOSE_IN_PROGRESS',
@@ -221,6 +231,30 @@ const BY_CONSTRAINT: Readonly<Record<ConstraintName, Meaning>> = {
     message: 'A batch with this idempotency key already exists',
   },
   period_batches_one_running: { code: 'CONFLICT', message: 'The same batch is already running' },
+  bank_statements_digest: {
+    code: 'STATEMENT_DUPLICATE',
+    message: 'This statement was already imported for this bank account',
+  },
+  bank_statements_bank_id: {
+    code: 'STATEMENT_DUPLICATE',
+    message: 'A statement with this bank statement id was already imported for this bank account',
+  },
+  bank_statements_seq: {
+    code: 'CONFLICT',
+    message: 'Another statement of this bank account was imported at the same moment; retry',
+  },
+  bank_match_items_statement_line: {
+    code: 'BANK_LINE_ALREADY_MATCHED',
+    message: 'A statement line is already matched (perhaps a moment ago, by someone else)',
+  },
+  bank_match_items_gl_line: {
+    code: 'BANK_LINE_ALREADY_MATCHED',
+    message: 'A GL line is already matched (perhaps a moment ago, by someone else)',
+  },
+  voids_not_bank_reconciled: {
+    code: 'BANK_RECONCILED',
+    message: 'The entry has lines matched to a bank statement: unmatch them before voiding it',
+  },
   integrations_firm_name: { code: 'CONFLICT', message: 'The firm already has an integration of that name' },
   integrations_oidc_client_id_key: {
     code: 'CONFLICT',

@@ -2,6 +2,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { dbServers, tenants } from './control/schema.ts';
 import { type ControlDb, type TenantDb, tenantDb } from './drizzle.ts';
 import { INVESTIGATOR_SECRET, investigatorUrl } from './investigate.ts';
+import { LocationListener } from './location-notifications.ts';
 import { appLoginUrl, TENANT_DB_SECRET } from './logins.ts';
 import { pg } from './pg.ts';
 import { endPool, guardPool } from './unavailable.ts';
@@ -33,10 +34,18 @@ export interface TenantRegistryOptions {
   statementTimeoutMs?: number;
   /** How long opening a connection may take before it fails (a dead server must not hang callers). */
   connectionTimeoutMs?: number;
+  /**
+   * The control plane, to listen there for announced location changes (a move, a restore in place:
+   * `announceLocationChange`): the client's location and pool are forgotten at once. Without it, or
+   * while the listening connection is down, a changed location is seen when `locationTtlMs` lapses.
+   */
+  listen?: { connection: pg.ClientConfig; onError?: (err: unknown) => void };
 }
 
 interface Entry {
   pool: pg.Pool;
+  /** Where the pool connects: a location read again and found elsewhere means a new pool. */
+  url: string;
   db: TenantDb;
   lastUsedAt: number;
 }
@@ -49,11 +58,14 @@ interface Entry {
 export class TenantRegistry {
   private readonly pools = new Map<string, Entry>();
   private readonly locations = new Map<string, { at: number; location: TenantLocation }>();
-  private readonly opts: Required<TenantRegistryOptions>;
+  private readonly opts: Required<Omit<TenantRegistryOptions, 'listen'>>;
   private readonly sweeper: NodeJS.Timeout;
   private closed = false;
+  /** Listens for announced location changes, when the registry was given the control plane's address. */
+  readonly listener: LocationListener | undefined;
 
   constructor(options: TenantRegistryOptions) {
+    const { listen, ...rest } = options;
     this.opts = {
       maxPools: 50,
       poolSize: 4,
@@ -61,9 +73,19 @@ export class TenantRegistry {
       locationTtlMs: 30_000,
       statementTimeoutMs: 30_000,
       connectionTimeoutMs: 10_000,
-      ...options,
+      ...rest,
     };
     this.sweeper = setInterval(() => this.sweep(), Math.max(1_000, this.opts.idleTimeoutMs)).unref();
+    this.listener = listen
+      ? new LocationListener({
+          connection: listen.connection,
+          onChange: (tenantId) => this.forget(tenantId),
+          // Announcements may have been missed while down: every location is read again at its
+          // client's next use (its pool kept if the location is unchanged).
+          onResumed: () => this.locations.clear(),
+          onError: listen.onError,
+        })
+      : undefined;
   }
 
   private locationQuery() {
@@ -148,21 +170,42 @@ export class TenantRegistry {
     return (await this.entry(tenantId)).pool;
   }
 
+  private fresh(tenantId: string): boolean {
+    const cached = this.locations.get(tenantId);
+    return cached !== undefined && Date.now() - cached.at < this.opts.locationTtlMs;
+  }
+
+  private touch(tenantId: string, entry: Entry): Entry {
+    // Map order is recency order: move this tenant to the back.
+    this.pools.delete(tenantId);
+    this.pools.set(tenantId, entry);
+    entry.lastUsedAt = Date.now();
+    return entry;
+  }
+
   private async entry(tenantId: string): Promise<Entry> {
     if (this.closed) throw new Error('Tenant registry is closed');
     const existing = this.pools.get(tenantId);
-    if (existing) {
-      // Map order is recency order: move this tenant to the back.
-      this.pools.delete(tenantId);
-      this.pools.set(tenantId, existing);
-      existing.lastUsedAt = Date.now();
-      return existing;
+    if (existing && this.fresh(tenantId)) return this.touch(tenantId, existing);
+    // No pool, or its location is due to be read again: a pool whose client moved meanwhile (an
+    // announcement missed) is replaced, so a stale location lasts `locationTtlMs` at most.
+    let location: TenantLocation;
+    try {
+      location = await this.location(tenantId);
+    } catch (err) {
+      // The control plane unreadable for a moment: the books stay reachable where they were (a
+      // moved client's old database refuses writes, TENANT_READ_ONLY).
+      const current = this.pools.get(tenantId);
+      if (current && !(err instanceof Error && err.message.startsWith('Unknown tenant')))
+        return this.touch(tenantId, current);
+      throw err;
     }
-    const location = await this.location(tenantId);
+    const url = this.appUrl(location);
     const raced = this.pools.get(tenantId);
-    if (raced) return raced;
+    if (raced?.url === url) return this.touch(tenantId, raced);
+    if (raced) this.drop(tenantId);
     const pool = new pg.Pool({
-      connectionString: this.appUrl(location),
+      connectionString: url,
       max: this.opts.poolSize,
       idleTimeoutMillis: this.opts.idleTimeoutMs,
       allowExitOnIdle: true,
@@ -172,7 +215,7 @@ export class TenantRegistry {
     });
     // A dropped connection must not crash the process; the next query gets a fresh one.
     guardPool(pool);
-    const entry = { pool, db: tenantDb(pool), lastUsedAt: Date.now() };
+    const entry = { pool, url, db: tenantDb(pool), lastUsedAt: Date.now() };
     this.pools.set(tenantId, entry);
     while (this.pools.size > this.opts.maxPools) {
       const [oldest] = this.pools.keys();
@@ -231,6 +274,7 @@ export class TenantRegistry {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.sweeper);
+    await this.listener?.close();
     const pools = [...this.pools.values()].map((e) => endPool(e.pool));
     this.pools.clear();
     await Promise.all(pools);

@@ -91,8 +91,9 @@ describe('the books refuse what the engine must never do', () => {
 
   it('fixes the base currency and the fiscal calendar once entries exist, even for the owner', async () => {
     await postEntry(500n, 500n);
+    // The application may correct the legal details (tenant migration 0027), nothing else of the row.
     await expect(
-      withClient(db.appUrl, (c) => c.query(`UPDATE company SET legal_name = 'Renamed SA'`)),
+      withClient(db.appUrl, (c) => c.query(`UPDATE company SET base_currency = 'USD'`)),
     ).rejects.toThrow(/permission denied/);
     for (const change of [`base_currency = 'USD'`, 'base_minor_units = 3', 'fiscal_year_start_month = 4']) {
       await expect(withClient(db.adminUrl, (c) => c.query(`UPDATE company SET ${change}`))).rejects.toThrow(

@@ -221,6 +221,7 @@ describe('system-versioned history', () => {
           'PeriodTransition',
           'PostingPeriod',
           'TaxCode',
+          'TaxCodeRate',
           'Void',
           'WidgetBox',
           'YearEndClose',

@@ -16,12 +16,14 @@ export type ErrorGroup =
   | 'posting'
   | 'documents'
   | 'control accounts'
+  | 'chart of accounts'
   | 'investigation'
   | 'FX'
   | 'partner integrations'
   | 'firm administration'
   | 'periods'
-  | 'backups';
+  | 'backups'
+  | 'bank';
 
 /**
  * Each group as the schema's `ErrorGroup` enum names it (SCREAMING_SNAKE), with what it gathers:
@@ -61,6 +63,11 @@ export const ERROR_GROUPS = {
     value: 'CONTROL_ACCOUNTS',
     description: 'Receivable and payable control accounts, which only documents post to.',
   },
+  'chart of accounts': {
+    value: 'CHART_OF_ACCOUNTS',
+    description:
+      'Account and tax code maintenance: accounts created, renamed, deactivated and bound to roles; tax codes and their rates.',
+  },
   investigation: {
     value: 'INVESTIGATION',
     description: "Read-only SQL investigations of one client's books.",
@@ -79,6 +86,7 @@ export const ERROR_GROUPS = {
     description: 'Posting periods, month-end closes, batches and the year-end close.',
   },
   backups: { value: 'BACKUPS', description: "Clients' backups, restores and legal holds." },
+  bank: { value: 'BANK', description: 'Bank accounts, imported statements and their reconciliation.' },
 } as const satisfies Record<ErrorGroup, { value: string; description: string }>;
 
 export interface ErrorEntry {
@@ -176,6 +184,15 @@ export const ERROR_CATALOGUE = {
     description: 'A duplicate code, or a race the database settled: read again and retry.',
   },
   TENANT_EXISTS: { group: 'input', description: 'A client with that slug already exists.' },
+  SERVER_UNKNOWN: {
+    group: 'input',
+    description: 'No database server is registered under that name (`pnpm server list`).',
+  },
+  SERVER_NOT_ACCEPTING: {
+    group: 'input',
+    description:
+      'The named database server takes no new clients: name another, or leave the server out to let the firm place the client.',
+  },
   REASON_TOO_SHORT: { group: 'input', description: 'The reason must have at least 20 characters.' },
   IDEMPOTENCY_KEY_REUSED: {
     group: 'input',
@@ -196,6 +213,43 @@ export const ERROR_CATALOGUE = {
     group: 'posting',
     description:
       'Reversals and closing entries cannot be voided; entries a document posted are voided through it.',
+  },
+  NOT_A_BANK_ACCOUNT: {
+    group: 'bank',
+    description: 'The account is not bound to the Bank role: bind it with `bindBankAccount` first.',
+  },
+  STATEMENT_FORMAT_INVALID: {
+    group: 'bank',
+    description:
+      'The statement file cannot be read as the format named (or breaks a bound: size, lines, decimals, dates); `extensions.line` says where when known. Nothing was imported.',
+  },
+  STATEMENT_DUPLICATE: {
+    group: 'bank',
+    description:
+      'This statement was already imported for this bank account (same content, or the same bank statement id): `extensions.statementId` names it.',
+  },
+  STATEMENT_GAP: {
+    group: 'bank',
+    description:
+      "The statement's opening balance is not the previous statement's closing balance (or it starts before that one ends): import the statements in between first.",
+  },
+  STATEMENT_UNBALANCED: {
+    group: 'bank',
+    description: "The statement's lines do not sum from its opening balance to its closing balance.",
+  },
+  BANK_LINE_ALREADY_MATCHED: {
+    group: 'bank',
+    description:
+      'A statement line or GL line is already in a live match (perhaps someone else matched it a moment ago): unmatch it first.',
+  },
+  BANK_MATCH_AMOUNTS_DIFFER: {
+    group: 'bank',
+    description: 'The statement lines and GL lines of a match must sum to exactly the same amount.',
+  },
+  BANK_RECONCILED: {
+    group: 'bank',
+    description:
+      'The entry has lines matched to a bank statement: unmatch them (`unmatchBankLines`, with a reason) before voiding it.',
   },
   DOCUMENT_HAS_SETTLEMENTS: {
     group: 'documents',
@@ -222,6 +276,49 @@ export const ERROR_CATALOGUE = {
     group: 'control accounts',
     description:
       "A document's line, or a receipt's or payment's bank account, coded to one of those accounts.",
+  },
+  ACCOUNT_CODE_TAKEN: {
+    group: 'chart of accounts',
+    description: 'Another account of the chart already has this code (active or not).',
+  },
+  ACCOUNT_HAS_BALANCE: {
+    group: 'chart of accounts',
+    description:
+      'The account still carries a balance (deactivation), or the account chosen for a control role carries one (bindAccountRole): clear it with an entry first.',
+  },
+  ACCOUNT_HAS_ROLE: {
+    group: 'chart of accounts',
+    description:
+      'The account is bound to a role (`extensions.roles`): bind the role to another account first.',
+  },
+  ACCOUNT_HAS_OPEN_DOCUMENTS: {
+    group: 'chart of accounts',
+    description:
+      'Draft documents or journal-entry drafts still name the account (`extensions.documents`, `extensions.journalDrafts`): post, edit or discard them first.',
+  },
+  ROLE_ACCOUNT_TYPE_MISMATCH: {
+    group: 'chart of accounts',
+    description: "The account's type cannot carry the role (e.g. the receivable on a LIABILITY account).",
+  },
+  ROLE_ACCOUNT_CONFLICT: {
+    group: 'chart of accounts',
+    description:
+      'A control role (receivable, payable, sales or purchase tax) shares its account with no other role.',
+  },
+  ROLE_HAS_OPEN_ITEMS: {
+    group: 'chart of accounts',
+    description:
+      "The control role's current account still has open items (a party's balance on it is not zero): moving the role would part the subledger from its account.",
+  },
+  LEGAL_DETAILS_REQUIRED: {
+    group: 'documents',
+    description:
+      "A sales document issued before the client's legal details (legal name, RUC and DV, address, tax regime) are set: updateLegalDetails first.",
+  },
+  TAX_RATE_DATE_IN_USE: {
+    group: 'chart of accounts',
+    description:
+      'A new tax rate dated on or before a document that already uses the code (posted, or a draft): date it after them, or post, edit or discard the drafts.',
   },
   INVESTIGATION_LIMIT: {
     group: 'investigation',

@@ -43,6 +43,17 @@ export const ErrorCodes = [
   // Control accounts (DefaultAR, DefaultAP, the tax accounts): docs/architecture/documents.md.
   'CONTROL_ACCOUNT_REQUIRES_DOCUMENT',
   'CONTROL_ACCOUNT_NOT_ALLOWED',
+  // Account maintenance (docs/architecture/accounts.md).
+  'ACCOUNT_CODE_TAKEN',
+  'ACCOUNT_HAS_BALANCE',
+  'ACCOUNT_HAS_ROLE',
+  'ACCOUNT_HAS_OPEN_DOCUMENTS',
+  'ROLE_ACCOUNT_TYPE_MISMATCH',
+  'ROLE_ACCOUNT_CONFLICT',
+  'ROLE_HAS_OPEN_ITEMS',
+  // Legal details and tax codes (docs/architecture/legal-and-tax.md).
+  'LEGAL_DETAILS_REQUIRED',
+  'TAX_RATE_DATE_IN_USE',
   // Firm administration (memberships and roles).
   'LAST_FIRM_ADMIN',
   'SELF_ACCESS_CHANGE',
@@ -65,8 +76,20 @@ export const ErrorCodes = [
   'LEGAL_HOLD_EXISTS',
   'RESTORE_VERIFICATION_FAILED',
   'RESTORE_IN_PROGRESS',
+  // Bank statements and reconciliation (docs/architecture/bank.md).
+  'NOT_A_BANK_ACCOUNT',
+  'STATEMENT_FORMAT_INVALID',
+  'STATEMENT_DUPLICATE',
+  'STATEMENT_GAP',
+  'STATEMENT_UNBALANCED',
+  'BANK_LINE_ALREADY_MATCHED',
+  'BANK_MATCH_AMOUNTS_DIFFER',
+  'BANK_RECONCILED',
   // A client database read-only while a restore in place switches it.
   'TENANT_READ_ONLY',
+  // provisionTenant's named database server (docs/architecture/backups.md).
+  'SERVER_UNKNOWN',
+  'SERVER_NOT_ACCEPTING',
 ] as const satisfies readonly ApiErrorCode[];
 export type ErrorCode = (typeof ErrorCodes)[number];
 

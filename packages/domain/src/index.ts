@@ -1,3 +1,4 @@
+export * from './account-roles.ts';
 export * from './calendar.ts';
 export * from './currencies.ts';
 export * from './decimal.ts';
@@ -10,6 +11,7 @@ export * from './idempotency.ts';
 export * from './ids.ts';
 export * from './input.ts';
 export * from './money.ts';
+export * from './panama-ruc.ts';
 export * from './period-machine.ts';
 export * from './periods.ts';
 export * from './posting.ts';

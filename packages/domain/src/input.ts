@@ -42,10 +42,18 @@ export function textProblem(text: string, maxLength = MAX_TEXT_LENGTH): string |
   return null;
 }
 
+/**
+ * Fields that carry a whole file (a bank statement: `importBankStatement`'s `fileContent`) have
+ * their own, larger bound; their feature checks the file's size and content itself.
+ */
+export const FILE_TEXT_FIELDS: ReadonlySet<string> = new Set(['fileContent']);
+export const MAX_FILE_TEXT_LENGTH = 2_000_000;
+
 /** Every string inside an argument value that cannot be stored, with its path. */
 export function findBadText(value: unknown, path: string): { field: string; problem: string } | null {
   if (typeof value === 'string') {
-    const problem = textProblem(value);
+    const key = path.slice(path.lastIndexOf('.') + 1);
+    const problem = textProblem(value, FILE_TEXT_FIELDS.has(key) ? MAX_FILE_TEXT_LENGTH : MAX_TEXT_LENGTH);
     return problem ? { field: path, problem } : null;
   }
   if (Array.isArray(value)) {

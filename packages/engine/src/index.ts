@@ -1,4 +1,5 @@
 export * from './balances.ts';
 export * from './company.ts';
+export * from './post-each.ts';
 export * from './posting-engine.ts';
 export * from './reverse-entry.ts';

@@ -210,7 +210,7 @@ function entryPayload(req: {
   };
 }
 
-const entryHash = (req: PostingRequest) => payloadHash('journal_entry', entryPayload(req));
+export const entryHash = (req: PostingRequest) => payloadHash('journal_entry', entryPayload(req));
 
 /**
  * A key already used must have been used for this very entry. Entries posted before keys were
@@ -222,6 +222,19 @@ async function refuseReusedKeys(
   existing: ReadonlyMap<string, PostedEntry>,
   hashes: ReadonlyMap<string, string>,
 ): Promise<void> {
+  const stored = await storedHashes(tx, existing);
+  for (const [key, entry] of existing) {
+    if (stored.get(key) !== hashes.get(key)) {
+      throw idempotencyKeyReused(key, entry.createdAt, { entryId: entry.id, number: entry.number });
+    }
+  }
+}
+
+/** The payload hash each existing entry was posted under, by key (recomputed for pre-0018 entries). */
+export async function storedHashes(
+  tx: TenantTx,
+  existing: ReadonlyMap<string, PostedEntry>,
+): Promise<Map<string, string>> {
   const unhashed = [...existing.values()].filter((e) => !e.idempotencyHash).map((e) => e.id);
   const storedLines = unhashed.length
     ? await tx
@@ -230,36 +243,40 @@ async function refuseReusedKeys(
         .where(inArray(tenant.glLines.entryId, unhashed))
         .orderBy(tenant.glLines.entryId, tenant.glLines.lineNumber)
     : [];
+  const stored = new Map<string, string>();
   for (const [key, entry] of existing) {
-    const stored =
+    stored.set(
+      key,
       entry.idempotencyHash ??
-      payloadHash(
-        'journal_entry',
-        entryPayload({
-          kind: entry.sourceKind,
-          postingDate: entry.postingDate,
-          memo: entry.memo,
-          sourceId: entry.sourceId,
-          reversesEntryId: entry.reversesEntryId,
-          autoReverse: entry.autoReverse,
-          lines: storedLines.filter((l) => l.entryId === entry.id),
-        }),
-      );
-    if (stored !== hashes.get(key)) {
-      throw idempotencyKeyReused(key, entry.createdAt, { entryId: entry.id, number: entry.number });
-    }
+        payloadHash(
+          'journal_entry',
+          entryPayload({
+            kind: entry.sourceKind,
+            postingDate: entry.postingDate,
+            memo: entry.memo,
+            sourceId: entry.sourceId,
+            reversesEntryId: entry.reversesEntryId,
+            autoReverse: entry.autoReverse,
+            lines: storedLines.filter((l) => l.entryId === entry.id),
+          }),
+        ),
+    );
   }
+  return stored;
 }
 
-type Period = typeof tenant.postingPeriods.$inferSelect;
-type NewEntry = Omit<PostedEntry, 'actualPostingDate' | 'createdAt'>;
-type NewLine = Omit<typeof tenant.glLines.$inferInsert, 'id'>;
+export type Period = typeof tenant.postingPeriods.$inferSelect;
+export type NewEntry = Omit<PostedEntry, 'actualPostingDate' | 'createdAt'>;
+export type NewLine = Omit<typeof tenant.glLines.$inferInsert, 'id'>;
 
 // The bulk inserts pass one array parameter per column and unnest them: a batch of a thousand
 // entries is three short statements to parse, whatever its size (no 65,535-parameter limit).
 
 /** Insert the entries and return them as stored: the database stamps `actual_posting_date`. */
-async function insertEntries(tx: TenantTx, entries: readonly NewEntry[]): Promise<Map<string, PostedEntry>> {
+export async function insertEntries(
+  tx: TenantTx,
+  entries: readonly NewEntry[],
+): Promise<Map<string, PostedEntry>> {
   if (entries.length === 0) return new Map();
   const column = (f: (e: NewEntry) => unknown) => sql.param(entries.map(f));
   const { rows } = await tx.execute<{ id: string; actual_posting_date: string; created_at: string }>(sql`
@@ -285,7 +302,7 @@ async function insertEntries(tx: TenantTx, entries: readonly NewEntry[]): Promis
   );
 }
 
-async function insertLines(tx: TenantTx, lines: readonly NewLine[]): Promise<void> {
+export async function insertLines(tx: TenantTx, lines: readonly NewLine[]): Promise<void> {
   if (lines.length === 0) return;
   const column = (f: (l: NewLine) => unknown) => sql.param(lines.map(f));
   await tx.execute(sql`
@@ -309,6 +326,19 @@ export const SYSTEM_USER = '00000000-0000-0000-0000-000000000000';
  * accepts the request's kind of document.
  */
 async function periodsFor(tx: TenantTx, requests: readonly PostingRequest[]): Promise<Map<IsoDate, Period>> {
+  const byDate = await holdPeriodsOf(tx, requests);
+  for (const req of requests) {
+    const refusal = periodRefusal(byDate.get(req.postingDate), req);
+    if (refusal) throw refusal;
+  }
+  return byDate;
+}
+
+/** The periods covering the requests' posting dates, by date, their gates held shared. */
+export async function holdPeriodsOf(
+  tx: TenantTx,
+  requests: readonly Pick<PostingRequest, 'postingDate'>[],
+): Promise<Map<IsoDate, Period>> {
   const dates = [...new Set(requests.map((r) => r.postingDate))].sort();
   const byDate = new Map<IsoDate, Period>();
   const [first, last] = [dates[0], dates.at(-1)];
@@ -326,23 +356,25 @@ async function periodsFor(tx: TenantTx, requests: readonly PostingRequest[]): Pr
     const period = rows.find((p) => p.startDate <= date && date <= p.endDate);
     if (period) byDate.set(date, period);
   }
-  for (const req of requests) {
-    const period = byDate.get(req.postingDate);
-    if (!period) {
-      throw new DomainError('PERIOD_NOT_FOUND', `No posting period covers ${req.postingDate}`, {
-        postingDate: req.postingDate,
-      });
-    }
-    if (!periodAcceptsPosting(period.state, req.kind)) {
-      const label = `${period.year}-${String(period.month).padStart(2, '0')}`;
-      throw new DomainError(
-        'PERIOD_LOCKED',
-        `Period ${label} is ${period.state}: it does not accept ${req.kind} postings`,
-        { periodId: period.id, period: label, state: period.state, sourceKind: req.kind },
-      );
-    }
-  }
   return byDate;
+}
+
+/** Why a request may not post in its period (none, or no period covers its date), or null. */
+export function periodRefusal(period: Period | undefined, req: PostingRequest): DomainError | null {
+  if (!period) {
+    return new DomainError('PERIOD_NOT_FOUND', `No posting period covers ${req.postingDate}`, {
+      postingDate: req.postingDate,
+    });
+  }
+  if (!periodAcceptsPosting(period.state, req.kind)) {
+    const label = `${period.year}-${String(period.month).padStart(2, '0')}`;
+    return new DomainError(
+      'PERIOD_LOCKED',
+      `Period ${label} is ${period.state}: it does not accept ${req.kind} postings`,
+      { periodId: period.id, period: label, state: period.state, sourceKind: req.kind },
+    );
+  }
+  return null;
 }
 
 /** The next journal-entry numbers, one per fiscal year given, in order. */

@@ -1,2 +1,9 @@
-export { TENANT_TEMPLATE, TEST_APP_PASSWORD, TEST_TENANT_DB_SECRET } from './constants.ts';
+export {
+  TENANT_TEMPLATE,
+  TEST_APP_PASSWORD,
+  TEST_LEGAL_DETAILS,
+  TEST_LEGAL_DETAILS_SQL,
+  TEST_TENANT_DB_SECRET,
+} from './constants.ts';
 export * from './databases.ts';
+export * from './hledger.ts';

@@ -16,6 +16,7 @@ import { rules } from './rules.ts';
 
 export { clientFx, clientSettings, lookupRate, type RateAnswer } from '@cifra/fx';
 export * from './providers/index.ts';
+export { type BackfillResult, backfillRates } from './services/backfill-rates.service.ts';
 export { type DispatchResult, dispatchDueRefreshes } from './services/dispatch-refresh.service.ts';
 export {
   FX_MAX_RETRIES,

@@ -1,7 +1,7 @@
 import { control, inTransaction, pg, type TenantDb, tenant, tenantDb, withClient } from '@cifra/db';
 import { fiscalYearPeriods, PANAMA } from '@cifra/domain';
 import { postEntry } from '@cifra/engine';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staleRateUsage } from '../src/services/stale-rate-usage.service.ts';
 import { createFxWorld, type FxWorld, type TestClient } from './support.ts';
@@ -213,6 +213,65 @@ describe('staleRateUsage', () => {
     ]) {
       const err = await staleRateUsage(deps(), { userId }, from!, to!).catch((e: unknown) => e);
       expect((err as { code?: string }).code).toBe('BAD_USER_INPUT');
+    }
+  });
+});
+
+describe("staleRateUsage and the close board's read model", () => {
+  /** A current summary of a client, as the projector writes it: February with `entries` stale ones. */
+  const summarise = async (c: TestClient, entries: number | null, asOf: string) => {
+    await world.control.execute(sql`
+      INSERT INTO client_close_projections (tenant_id, change_seq, projected_seq, as_of)
+      VALUES (${c.id}, 1, 1, ${asOf}::timestamptz)
+      ON CONFLICT (tenant_id) DO UPDATE SET change_seq = 1, projected_seq = 1, as_of = excluded.as_of,
+        unavailable_code = NULL`);
+    await world.control.execute(sql`DELETE FROM client_close_months WHERE tenant_id = ${c.id}`);
+    await world.control.execute(sql`
+      INSERT INTO client_close_months (year, month, tenant_id, period_id, period_state, stage, end_date, stale_rate_entries)
+      VALUES (2026, 2, ${c.id}, gen_random_uuid(), 'OPEN', 'OPEN', '2026-02-28', ${entries})`);
+  };
+
+  afterAll(async () => {
+    await world.control.execute(sql`DELETE FROM client_close_months`);
+    await world.control.execute(sql`DELETE FROM client_close_projections`);
+  });
+
+  it('answers a client summarised without stale entries from the summary: delta, whose database is gone, is AVAILABLE with none as of its summary', async () => {
+    const [alpha, , , delta] = world.clients as TestClient[];
+    await summarise(delta!, 0, '2026-03-01T12:00:00Z');
+    // alpha's summary counts its fallback: it is read live, and its entry listed.
+    await summarise(alpha!, 1, '2026-03-01T12:00:00Z');
+    const before = new Date();
+    const u = await staleRateUsage(deps(), { userId }, '2026-02-01', '2026-02-28');
+    const bySlug = Object.fromEntries(u.clients.map((c) => [c.client.slug, c]));
+    expect(bySlug.delta).toMatchObject({ availability: 'AVAILABLE', entries: [], truncated: false });
+    expect(bySlug.delta?.availability === 'AVAILABLE' && bySlug.delta.asOf.toISOString()).toBe(
+      '2026-03-01T12:00:00.000Z',
+    );
+    expect(u.unavailableCount).toBe(0);
+    const a = bySlug.alpha;
+    if (a?.availability !== 'AVAILABLE') throw new Error('alpha unavailable');
+    expect(a.entries.map((e) => e.entryNumber)).toEqual([numbers.fallback]);
+    expect(a.asOf.getTime()).toBeGreaterThanOrEqual(before.getTime());
+  });
+
+  it('reads live a client whose summary is behind, or whose month was summarised before the counts existed', async () => {
+    const [, , , delta] = world.clients as TestClient[];
+    for (const stale of ['behind', 'unknown'] as const) {
+      await summarise(delta!, stale === 'unknown' ? null : 0, '2026-03-01T12:00:00Z');
+      if (stale === 'behind') {
+        await world.control.execute(
+          sql`UPDATE client_close_projections SET change_seq = 2 WHERE tenant_id = ${delta!.id}`,
+        );
+      }
+      const u = await staleRateUsage(deps(), { userId }, '2026-02-01', '2026-02-28');
+      expect(
+        u.clients.find((c) => c.client.slug === 'delta'),
+        stale,
+      ).toMatchObject({
+        availability: 'UNAVAILABLE',
+        code: 'LOGIN_REFUSED',
+      });
     }
   });
 });

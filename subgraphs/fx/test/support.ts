@@ -5,6 +5,7 @@ import { ISO_4217 } from '@cifra/domain';
 import {
   createTestControlDatabase,
   createTestTenantDatabase,
+  TEST_LEGAL_DETAILS_SQL,
   type TestDatabase,
   testServerUrl,
   testServiceSecrets,
@@ -106,12 +107,13 @@ export async function createFxWorld(specs: ClientSpec[]): Promise<FxWorld> {
   const addClient = async (spec: ClientSpec): Promise<TestClient> => {
     const tdb = await createTestTenantDatabase();
     const region = spec.region ?? 'PA';
-    await withClient(tdb.adminUrl, (c) =>
-      c.query(
+    await withClient(tdb.adminUrl, async (c) => {
+      await c.query(
         `INSERT INTO company (legal_name, region, base_currency, base_minor_units, timezone) VALUES ($1, $2, $3, 2, $4)`,
         [spec.slug, region, spec.baseCurrency, spec.timezone],
-      ),
-    );
+      );
+      await c.query(TEST_LEGAL_DETAILS_SQL);
+    });
     const [row] = await db
       .insert(control.tenants)
       .values({

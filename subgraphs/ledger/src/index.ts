@@ -7,12 +7,11 @@ import {
   type SubgraphDefinition,
 } from '@cifra/context';
 import type { Resolvers } from './__generated__/resolvers.ts';
+import { accountMutations } from './accounts/resolvers.ts';
+import { AgingInvoice, AgingRow, agingQueries } from './aging/resolvers.ts';
+import { bankResolvers } from './bank/bank.resolvers.ts';
 import type { Context } from './context.ts';
-import { enumValues } from './enum-values.ts';
-import { createLoaders } from './loaders.ts';
 import {
-  AgingInvoice,
-  AgingRow,
   Allocation,
   Document,
   DocumentLine,
@@ -21,7 +20,11 @@ import {
   documentQueries,
   entryDocument,
   lineParty,
-} from './resolvers/documents.resolvers.ts';
+} from './documents/resolvers.ts';
+import { enumValues } from './enum-values.ts';
+import { legalMutations, legalQueries } from './legal/resolvers.ts';
+import { createLoaders } from './loaders.ts';
+import { numberingMutations, numberingQueries } from './numbering/resolvers.ts';
 import { allocationFx, documentFx, FxProvenanceType, lineFx } from './resolvers/fx.resolvers.ts';
 import {
   JournalDraftLine,
@@ -37,6 +40,7 @@ import { GeneralLedgerLine } from './resolvers/reports.resolvers.ts';
 import { FxExposureItem, FxRevaluationLine, revaluationQueries } from './resolvers/revaluation.resolvers.ts';
 import { Account, JournalEntry, JournalLine } from './resolvers/types.resolvers.ts';
 import { rules } from './rules.ts';
+import { taxCodeFields, taxCodeMutations } from './tax-codes/resolvers.ts';
 
 const resolvers: Resolvers = {
   AccountRole: enumValues.AccountRole,
@@ -44,8 +48,28 @@ const resolvers: Resolvers = {
   Decimal: DecimalScalar,
   Date: DateScalar,
   DateTime: DateTimeScalar,
-  Query: { ...Query, ...journalQueries, ...partyQueries, ...documentQueries, ...revaluationQueries },
-  Mutation: { ...Mutation, ...journalMutations, ...partyMutations, ...documentMutations },
+  Query: {
+    ...Query,
+    ...journalQueries,
+    ...partyQueries,
+    ...documentQueries,
+    ...numberingQueries,
+    ...agingQueries,
+    ...legalQueries,
+    ...revaluationQueries,
+    ...bankResolvers.Query,
+  },
+  Mutation: {
+    ...Mutation,
+    ...journalMutations,
+    ...partyMutations,
+    ...documentMutations,
+    ...numberingMutations,
+    ...accountMutations,
+    ...legalMutations,
+    ...taxCodeMutations,
+    ...bankResolvers.Mutation,
+  },
   Document: { ...Document, ...documentFx },
   DocumentLine,
   Allocation: { ...Allocation, ...allocationFx },
@@ -55,7 +79,7 @@ const resolvers: Resolvers = {
   AgingInvoice,
   Party,
   Item,
-  TaxCode,
+  TaxCode: { ...TaxCode, ...taxCodeFields },
   Account,
   JournalEntry: { ...JournalEntry, ...entryDocument },
   JournalLine: { ...JournalLine, ...lineParty, ...lineFx },
@@ -65,6 +89,13 @@ const resolvers: Resolvers = {
   JournalEntryDraft,
   JournalDraftLine,
   JournalEntryVoid,
+  BankAccount: bankResolvers.BankAccount,
+  BankStatement: bankResolvers.BankStatement,
+  BankStatementLine: bankResolvers.BankStatementLine,
+  BankBookLine: bankResolvers.BankBookLine,
+  BankMatch: bankResolvers.BankMatch,
+  BankRule: bankResolvers.BankRule,
+  BankReconciliation: bankResolvers.BankReconciliation,
 };
 
 export const ledgerSubgraph: SubgraphDefinition<Context> = {
@@ -74,3 +105,11 @@ export const ledgerSubgraph: SubgraphDefinition<Context> = {
   rules,
   extendContext: (base) => ({ ...base, loaders: createLoaders(base) }),
 };
+
+export type { DocumentRow } from './documents/index.ts';
+export { createDraft, postDocument } from './documents/index.ts';
+// The services themselves, for callers outside a GraphQL request that must go through the same
+// validation as the API (the demo firm's seed, ops/src/demo/).
+export type { Books } from './services/books.ts';
+export { createParty } from './services/parties.service.ts';
+export { postJournalEntries } from './services/post-journal-entries.service.ts';

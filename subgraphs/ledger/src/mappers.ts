@@ -91,3 +91,12 @@ export type FxExposureItem = {
   revaluedBase: string;
   unrealized: string;
 };
+/** The bank feature's models (bank/models.ts). */
+export type BankAccount = import('./bank/models.ts').BankAccountModel;
+export type BankBookLine = import('./bank/models.ts').BankBookLineModel;
+export type BankMatch = import('./bank/models.ts').BankMatchModel;
+export type BankMatchSuggestion = import('./bank/models.ts').BankMatchSuggestionModel;
+export type BankReconciliation = import('./bank/models.ts').BankReconciliationModel;
+export type BankRule = import('./bank/models.ts').BankRuleModel;
+export type BankStatementLine = import('./bank/models.ts').BankStatementLineModel;
+export type BankStatement = import('./bank/models.ts').BankStatementModel;

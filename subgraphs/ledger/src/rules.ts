@@ -1,4 +1,11 @@
-import { can, canAny, Permissions as P, type RuleMap } from '@cifra/permissions';
+import { can, Permissions as P, type RuleMap } from '@cifra/permissions';
+import { accountRules } from './accounts/rules.ts';
+import { agingRules } from './aging/rules.ts';
+import { bankRules } from './bank/rules.ts';
+import { documentRules } from './documents/rules.ts';
+import { legalRules } from './legal/rules.ts';
+import { numberingRules } from './numbering/rules.ts';
+import { taxCodeRules } from './tax-codes/rules.ts';
 
 const read = can(P.GL.Read);
 
@@ -12,33 +19,6 @@ const partyRules = {
     createItem: can(P.Item.Manage),
     updateItem: can(P.Item.Manage),
     deactivateItem: can(P.Item.Manage),
-  },
-};
-
-/**
- * Documents: each create, post and void mutation names the permission of its document family
- * (sales: Invoice.*, purchasing: PurchaseInvoice.*, settlement: Payment.*). The generic draft
- * operations admit any creator here; the service then checks the stored document's own family.
- */
-const documentRules = {
-  Query: { document: read, documents: read, numberingPrefixes: read, arAging: read, apAging: read },
-  Mutation: {
-    createSalesInvoice: can(P.Invoice.Create),
-    createCreditNote: can(P.Invoice.Create),
-    createPurchaseInvoice: can(P.PurchaseInvoice.Create),
-    createDebitNote: can(P.PurchaseInvoice.Create),
-    createCustomerReceipt: can(P.Payment.Create),
-    createVendorPayment: can(P.Payment.Create),
-    updateInvoiceDraft: canAny(P.Invoice.Create, P.PurchaseInvoice.Create),
-    updatePaymentDraft: can(P.Payment.Create),
-    discardDocumentDraft: canAny(P.Invoice.Create, P.PurchaseInvoice.Create, P.Payment.Create),
-    approveSalesInvoice: can(P.Invoice.Approve),
-    postPurchaseInvoice: can(P.PurchaseInvoice.Post),
-    postPayment: can(P.Payment.Post),
-    voidSalesInvoice: can(P.Invoice.Void),
-    voidPurchaseInvoice: can(P.PurchaseInvoice.Void),
-    voidPayment: can(P.Payment.Void),
-    setNumberingPrefix: can(P.Numbering.Manage),
   },
 };
 
@@ -58,6 +38,10 @@ export const rules: RuleMap = {
     journalEntryDraft: read,
     ...partyRules.Query,
     ...documentRules.Query,
+    ...numberingRules.Query,
+    ...agingRules.Query,
+    ...legalRules.Query,
+    ...bankRules.Query,
   },
   Mutation: {
     postJournalEntry: can(P.GL.Post),
@@ -69,8 +53,14 @@ export const rules: RuleMap = {
     voidJournalEntry: can(P.GL.Void),
     exportLedger: can(P.GL.Export),
     ...partyRules.Mutation,
+    ...accountRules.Mutation,
+    ...legalRules.Mutation,
+    ...taxCodeRules.Mutation,
     ...documentRules.Mutation,
+    ...numberingRules.Mutation,
+    ...bankRules.Mutation,
   },
+  ...bankRules.types,
   Account: read,
   AccountConnection: read,
   AccountEdge: read,
@@ -99,17 +89,10 @@ export const rules: RuleMap = {
   ItemEdge: read,
   Item: read,
   TaxCode: read,
-  Document: read,
-  DocumentConnection: read,
-  DocumentEdge: read,
-  DocumentLine: read,
-  Allocation: read,
-  DocumentVoid: read,
-  NumberingPrefix: read,
-  AgingReport: read,
-  AgingRow: read,
-  AgingBuckets: read,
-  AgingInvoice: read,
+  ...documentRules.types,
+  ...numberingRules.types,
+  ...agingRules.types,
+  ...legalRules.types,
   FxProvenance: read,
   FxRevaluation: read,
   FxRevaluationLine: read,

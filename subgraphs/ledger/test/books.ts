@@ -1,6 +1,7 @@
 import { type Actor, pg, type TenantDb, tenantDb, withClient } from '@cifra/db';
 import { fiscalYearPeriods, PANAMA } from '@cifra/domain';
 import { type Company, loadCompany } from '@cifra/engine';
+import { TEST_LEGAL_DETAILS_SQL } from '@cifra/testing';
 
 export const TEST_ACTOR: Actor = {
   userId: '11111111-1111-4111-8111-111111111111',
@@ -22,6 +23,7 @@ export async function seedTestBooks(
       `INSERT INTO company (legal_name, region, base_currency, base_minor_units, timezone)
        VALUES ('Test S.A.', 'PA', 'PAB', 2, 'America/Panama')`,
     );
+    await c.query(TEST_LEGAL_DETAILS_SQL);
     for (const a of PANAMA.accounts) {
       const { rows } = await c.query(
         'INSERT INTO accounts (code, name, type) VALUES ($1, $2, $3) RETURNING id',

@@ -1,5 +1,6 @@
 import { DomainError } from '@cifra/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aging } from '../src/aging/aging.ts';
 import {
   createDraft,
   type DocumentRow,
@@ -7,7 +8,6 @@ import {
   settledMinor,
   voidDocument,
 } from '../src/documents/index.ts';
-import { aging } from '../src/services/aging.service.ts';
 import type { Books } from '../src/services/books.ts';
 import { approveJournalEntry, createJournalEntryDraft } from '../src/services/journal-drafts.service.ts';
 import { createParty } from '../src/services/parties.service.ts';

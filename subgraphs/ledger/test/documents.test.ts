@@ -1,5 +1,6 @@
 import { DomainError } from '@cifra/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aging } from '../src/aging/aging.ts';
 import {
   createDraft,
   type DocumentRow,
@@ -10,9 +11,8 @@ import {
   updateDraft,
   voidDocument,
 } from '../src/documents/index.ts';
-import { aging } from '../src/services/aging.service.ts';
+import { setNumberingPrefix } from '../src/numbering/set-prefix.ts';
 import type { Books } from '../src/services/books.ts';
-import { setNumberingPrefix } from '../src/services/numbering.service.ts';
 import { createParty } from '../src/services/parties.service.ts';
 import { openTestBooks, type TestBooks } from './test-books.ts';
 

@@ -1,14 +1,18 @@
-import { execFile } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { inTransaction, type pg } from '@cifra/db';
 import { formatMoney } from '@cifra/domain';
 import { postEntries } from '@cifra/engine';
 import { streamExport } from '@cifra/exports';
-import { createTestTenantDatabase, type TestDatabase } from '@cifra/testing';
+import {
+  createTestTenantDatabase,
+  hledgerBalances,
+  hledgerOracleRuns,
+  hledgerVersion,
+  type TestDatabase,
+} from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDraft, type DocumentKind, postDocument, voidDocument } from '../src/documents/index.ts';
 import type { Books } from '../src/services/books.ts';
@@ -17,32 +21,11 @@ import { trialBalance } from '../src/services/trial-balance.service.ts';
 import { type AppConnection, connectApp, prng, randomEntries, seedTestBooks, TEST_ACTOR } from './books.ts';
 import { openTestBooks, type TestBooks } from './test-books.ts';
 
-/**
- * The oracle: an independent program (hledger, from Debian) recomputes every account's balance
- * from the exported journal; it must equal our trial balance to the cent. In CI (`.ci/run` installs
- * hledger and sets CI) a missing hledger fails the test; on a developer machine it is skipped loudly.
- */
-const run = promisify(execFile);
+/** The oracle (hledger recomputing every balance from the exported journal): @cifra/testing's hledger.ts. */
 const ENTRIES = Number(process.env.ORACLE_ENTRIES ?? 3000);
 const DOCUMENTS = Number(process.env.ORACLE_DOCUMENTS ?? 400);
-
-async function hledgerVersion(): Promise<string | null> {
-  try {
-    const { stdout } = await run('hledger', ['--version']);
-    return stdout.trim();
-  } catch {
-    return null;
-  }
-}
-
+const oracleRuns = await hledgerOracleRuns();
 const version = await hledgerVersion();
-const inCi = !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
-if (!version && !inCi) {
-  console.warn(
-    '\n!!! hledger is not installed: the hledger oracle test is SKIPPED on this machine.\n' +
-      '!!! Install it (apt-get install -y hledger) to run it; in CI it is required and fails when missing.\n',
-  );
-}
 
 /**
  * Export the books of [from, to] as an hledger journal through the product's own export, and have
@@ -73,21 +56,7 @@ async function hledgerBalancesOf(
     minorUnitsOf: () => 2,
     out,
   });
-  const { stdout } = await run('hledger', ['-f', file, 'balance', '--flat', '--no-total', '-O', 'csv'], {
-    env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const balances = new Map<string, bigint>();
-  for (const line of stdout.trim().split('\n').slice(1)) {
-    const m = /^"([^"]*)","([^"]*)"$/.exec(line.trim());
-    if (!m) throw new Error(`unexpected hledger output line: ${line}`);
-    const [, account = '', amount = ''] = m;
-    const code = account.split(':')[1]?.split(' ')[0] as string;
-    const a = new RegExp(`^${base} (-?)(\\d+)\\.(\\d{2})$`).exec(amount);
-    if (!a) throw new Error(`unexpected hledger amount: ${amount}`);
-    const minor = BigInt(`${a[2]}${a[3]}`);
-    balances.set(code, a[1] ? -minor : minor);
-  }
+  const balances = await hledgerBalances(file, base);
   expect(await readFile(file, 'utf8')).toContain(`commodity ${base}`);
   return balances;
 }
@@ -96,7 +65,7 @@ let tdb: TestDatabase;
 let app: AppConnection;
 let dir: string;
 
-describe.skipIf(!version && !inCi)('hledger oracle', () => {
+describe.skipIf(!oracleRuns)('hledger oracle', () => {
   beforeAll(async () => {
     tdb = await createTestTenantDatabase();
     await seedTestBooks(tdb.adminUrl, [2025, 2026]);
@@ -154,7 +123,7 @@ describe.skipIf(!version && !inCi)('hledger oracle', () => {
  * in base currency must equal the trial balance, and each invoice's receivable or payable in base
  * currency must equal what the GL holds for its party (nothing left on a fully settled invoice).
  */
-describe.skipIf(!version && !inCi)('hledger oracle over random foreign-currency documents', () => {
+describe.skipIf(!oracleRuns)('hledger oracle over random foreign-currency documents', () => {
   let t: TestBooks;
   let books: Books;
   let docDir: string;

@@ -1,7 +1,7 @@
 import { DomainError, formatMoney, formatRate } from '@cifra/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aging } from '../src/aging/aging.ts';
 import { createDraft, type DocumentRow, postDocument } from '../src/documents/index.ts';
-import { aging } from '../src/services/aging.service.ts';
 import type { Books } from '../src/services/books.ts';
 import { balanceSheet } from '../src/services/financial-statements.service.ts';
 import { unrealizedFxExposure } from '../src/services/fx-exposure.service.ts';

@@ -9,7 +9,7 @@ import {
 } from '@cifra/domain';
 import { loadCompany } from '@cifra/engine';
 import { ALL_PERMISSIONS, type Permission, ROLE_PERMISSIONS, type RoleCluster } from '@cifra/permissions';
-import { createTestTenantDatabase, type TestDatabase } from '@cifra/testing';
+import { createTestTenantDatabase, TEST_LEGAL_DETAILS, type TestDatabase } from '@cifra/testing';
 import type { Books } from '../src/services/books.ts';
 
 export const actor: Actor = {
@@ -50,6 +50,7 @@ export async function openTestBooks(opts: { baseCurrency?: string } = {}): Promi
       baseMinorUnits: 2,
       timezone: 'America/Panama',
       fiscalYearStartMonth: 1,
+      ...TEST_LEGAL_DETAILS,
     });
     const accounts = await tx
       .insert(tenant.accounts)

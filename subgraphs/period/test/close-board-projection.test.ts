@@ -1,13 +1,16 @@
 import {
   announceClientChanges,
+  clientsWithoutStaleRates,
   control,
   controlDb,
   DEFAULT_FAN_OUT,
+  inTransaction,
   pg,
   TenantRegistry,
   tenant,
 } from '@cifra/db';
 import { DomainError } from '@cifra/domain';
+import { postEntry } from '@cifra/engine';
 import { Permissions } from '@cifra/permissions';
 import {
   createTestControlDatabase,
@@ -331,5 +334,90 @@ describe('the close board read model', () => {
     await deps.control.execute(sql`DELETE FROM client_close_months`);
     await deps.control.execute(sql`DELETE FROM client_close_projections`);
     for (const m of MONTHS) expect((await projectedBoard(m)).map(shown)).toEqual(await liveBoard(m));
+  });
+});
+
+/** A EUR 100.00 sale translated at a rate row of the client's (AR debit, income credit). */
+async function eurSale(books: Books, postingDate: string, rateId: bigint, rateIsFallback: boolean) {
+  const line = (code: string, sign: bigint) => ({
+    accountId: books.accounts.get(code)!,
+    amountMinor: sign * 10_800n,
+    originalCurrency: 'EUR',
+    originalAmountMinor: sign * 10_000n,
+    exchangeRateId: rateId,
+    rateIsFallback,
+  });
+  await inTransaction(books.app, senior, (tx) =>
+    postEntry(tx, senior, {
+      kind: 'SALES_INVOICE',
+      postingDate,
+      memo: 'EUR sale',
+      lines: [line('1201', 1n), line('4101', -1n)],
+    }),
+  );
+}
+
+async function eurRate(books: Books, rateDate: string, override: boolean): Promise<bigint> {
+  const [row] = await books.app
+    .insert(tenant.exchangeRates)
+    .values({
+      rateDate,
+      currency: 'EUR',
+      baseCurrency: 'PAB',
+      rate: '1.08',
+      source: override ? 'OVERRIDE' : 'ECB',
+      isOverride: override,
+      overrideByEmail: override ? 'boss@test.firm' : null,
+      overrideReason: override ? 'Agreed with the bank' : null,
+    })
+    .returning({ id: tenant.exchangeRates.id });
+  return row!.id;
+}
+
+describe("the read model's stale-rate counts (what staleRateUsage skips)", () => {
+  it('counts 2 of 3 April EUR sales on alpha (a fallback and an override), and only alpha is left to read live', async () => {
+    const [alpha] = clients;
+    const ids = clients.map((c) => c.id);
+    const ecb = await eurRate(alpha!.books, '2026-04-01', false);
+    await eurSale(alpha!.books, '2026-04-01', ecb, false); // the rate of its own day: not stale
+    await eurSale(alpha!.books, '2026-04-03', ecb, true); // the 1st's rate standing in for the 3rd
+    await eurSale(alpha!.books, '2026-04-10', await eurRate(alpha!.books, '2026-04-10', true), false);
+    await projectClients(deps, ids);
+
+    const counts = await deps.control.execute<{ tenant_id: string; month: number; n: number | null }>(sql`
+      SELECT tenant_id, month, stale_rate_entries AS n FROM client_close_months
+       WHERE year = 2026 AND stale_rate_entries IS DISTINCT FROM 0`);
+    expect(counts.rows).toEqual([{ tenant_id: alpha!.id, month: 4, n: 2 }]);
+
+    const april = await clientsWithoutStaleRates(deps.control, ids, '2026-04-02', '2026-04-02');
+    expect([...april.keys()].sort()).toEqual(ids.filter((id) => id !== alpha!.id).sort());
+    // March is clean for every client; a range touching April is not, for alpha, whatever its days.
+    expect((await clientsWithoutStaleRates(deps.control, ids, '2026-03-01', '2026-03-31')).size).toBe(3);
+    expect(
+      (await clientsWithoutStaleRates(deps.control, ids, '2026-03-31', '2026-04-01')).has(alpha!.id),
+    ).toBe(false);
+  });
+
+  it('never trusts a summary that is behind, unavailable or from before the counts existed', async () => {
+    const [, beta, gamma] = clients;
+    const ids = clients.map((c) => c.id);
+    await announceClientChanges(deps.control, [beta!.id]);
+    await deps.control.execute(
+      sql`UPDATE client_close_months SET stale_rate_entries = NULL WHERE tenant_id = ${gamma!.id} AND month = 3`,
+    );
+    const march = await clientsWithoutStaleRates(deps.control, ids, '2026-03-01', '2026-03-31');
+    expect([...march.keys()]).toEqual([clients[0]!.id]);
+    // gamma's null is only in March: February is known clean for it.
+    expect(
+      (await clientsWithoutStaleRates(deps.control, ids, '2026-02-01', '2026-02-28')).has(gamma!.id),
+    ).toBe(true);
+    await deps.control.execute(
+      sql`UPDATE client_close_projections SET unavailable_code = 'TIMEOUT' WHERE tenant_id = ${gamma!.id}`,
+    );
+    expect(
+      (await clientsWithoutStaleRates(deps.control, ids, '2026-02-01', '2026-02-28')).has(gamma!.id),
+    ).toBe(false);
+    await projectClients(deps, ids);
+    expect((await clientsWithoutStaleRates(deps.control, ids, '2026-03-01', '2026-03-31')).size).toBe(3);
   });
 });

@@ -3,7 +3,7 @@ import { inTransaction, pg, type TenantDb, tenant, tenantDb, withClient } from '
 import { fiscalYearPeriods, PANAMA, type PeriodState } from '@cifra/domain';
 import { type PostingLine, postEntry } from '@cifra/engine';
 import { type Permission, permissionsOf, type RoleCluster } from '@cifra/permissions';
-import { createTestTenantDatabase, type TestDatabase } from '@cifra/testing';
+import { createTestTenantDatabase, TEST_LEGAL_DETAILS, type TestDatabase } from '@cifra/testing';
 import type { PeriodActor } from '../src/services/index.ts';
 
 export interface Books {
@@ -43,6 +43,7 @@ export async function openBooks(fiscalYears: number[] = [2026]): Promise<Books> 
         baseMinorUnits: 2,
         timezone: 'America/Panama',
         fiscalYearStartMonth: 1,
+        ...TEST_LEGAL_DETAILS,
       });
       const rows = await tx
         .insert(tenant.accounts)

@@ -11,6 +11,9 @@ export interface Me {
   displayName: string;
   firmRole: RoleName | null;
   mayManagePeople: boolean;
+  mayReadFirmAudit: boolean;
+  mayDeactivatePeople: boolean;
+  grantableRoles: RoleName[];
   firm: string;
 }
 

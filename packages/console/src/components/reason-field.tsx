@@ -9,17 +9,20 @@ export function ReasonField({
   onChange,
   min,
   when,
+  label = 'Reason',
 }: {
   value: string;
   onChange: (v: string) => void;
   min: number;
   /** When the API asks for it, in words. */
   when: string;
+  /** The field's name, where a page has more than one reason to give. */
+  label?: string;
 }) {
   const length = value.trim().length;
   return (
     <TextField className="text-field" value={value} onChange={onChange}>
-      <Label>Reason</Label>
+      <Label>{label}</Label>
       <TextArea className="input textarea" rows={2} />
       <Text slot="description" className={length > 0 && length < min ? 'hint-short' : 'muted'}>
         {length} of at least {min} characters — {when}. Kept in the firm's audit trail.

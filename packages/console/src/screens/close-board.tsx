@@ -1,24 +1,15 @@
 import { useApolloClient, useQuery } from '@apollo/client/react';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Button, Checkbox, Input, Label, SearchField } from 'react-aria-components';
-import type { ConsoleBoardMonthFragment, ConsoleCloseBoardYearQuery } from '../__generated__/graphql.ts';
 import { Loading, RefusalNotice } from '../components/refusal.tsx';
 import { ScrollRegion } from '../components/scroll-region.tsx';
 import { StageFilter } from '../components/stage-filter.tsx';
-import { CloseBoardYearQuery, CloseExceptionsQuery } from '../operations.ts';
-import { allPages, type Loaded, useLoaded } from '../paging.ts';
+import { CloseExceptionsQuery } from '../operations.ts';
 import { navigate } from '../router.ts';
 import { CELL_STAGES, type CellStage, monthLabel, monthYearLabel, stageInfo } from '../stages.ts';
+import { type BoardLoad, type BoardRow as Row, rowsOf, takeBoardLoad } from './board-data.ts';
 import { MonthDetail, type OpenCell } from './month-detail.tsx';
 import { useMyClients } from './my-clients.ts';
-
-interface Row {
-  id: string;
-  slug: string;
-  name: string;
-  /** Index 0 is January. */
-  cells: { stage: CellStage; detail: string | null }[];
-}
 
 const MONTH_KEYS = [
   'm01',
@@ -35,58 +26,41 @@ const MONTH_KEYS = [
   'm12',
 ] as const;
 
-/** Clients a page of the year's board asks for: twelve months of them stay within the API's cost limit. */
-export const BOARD_PAGE = 50;
-type BoardMonths = (ConsoleBoardMonthFragment | null)[];
-
 /**
- * Every client of the year's board, page after page: each request brings BOARD_PAGE clients of
- * all twelve months, until no month has a next page. A firm of 1,500 clients is 30 requests.
+ * The year's board as it arrives (board-data.ts): the load prefetched by the shell, or a new one,
+ * taken in an effect (once per mount and year: a render React discards takes nothing); each chunk
+ * re-renders once. No load yet reads as an empty board still loading.
  */
-function useYearBoard(year: number): Loaded<BoardMonths> {
+function useYearBoard(year: number): { load: BoardLoad | null; version: number } {
   const client = useApolloClient();
-  return useLoaded(async () => {
-    const pages = await allPages(
-      async (after) => {
-        const result: { data?: ConsoleCloseBoardYearQuery } = await client.query({
-          query: CloseBoardYearQuery,
-          variables: { year, first: BOARD_PAGE, after },
-          fetchPolicy: 'network-only',
-        });
-        return MONTH_KEYS.map((k) => result.data?.[k] ?? null);
-      },
-      (months) =>
-        months.find((m) => m?.clientsConnection.pageInfo.hasNextPage)?.clientsConnection.pageInfo.endCursor,
-    );
-    return MONTH_KEYS.map((_, i) => mergeMonth(pages.map((p) => p[i] ?? null)));
-  }, String(year));
-}
-
-/** One month's pages as one board: their rows in order, the last page's page info. */
-function mergeMonth(pages: (ConsoleBoardMonthFragment | null)[]): ConsoleBoardMonthFragment | null {
-  const present = pages.filter((p): p is ConsoleBoardMonthFragment => p !== null);
-  const last = present.at(-1);
-  if (!last) return null;
-  return {
-    ...last,
-    clientsConnection: {
-      ...last.clientsConnection,
-      edges: present.flatMap((p) => p.clientsConnection.edges),
-    },
-  };
+  const [state, setState] = useState<{ year: number; load: BoardLoad | null; version: number }>({
+    year,
+    load: null,
+    version: 0,
+  });
+  useEffect(() => {
+    const load = takeBoardLoad(client, year);
+    setState({ year, load, version: 0 });
+    return load.subscribe(() => setState((s) => (s.load === load ? { ...s, version: s.version + 1 } : s)));
+  }, [client, year]);
+  return state.year === year ? state : { load: null, version: 0 };
 }
 
 /** Every client the signed-in person may see × the twelve months of a year, each cell its close stage. */
 export function CloseBoard({ year }: { year: number }) {
-  const { data, error, loading } = useYearBoard(year);
+  const { load, version } = useYearBoard(year);
+  const error = load?.error ?? null;
+  const done = load?.done ?? false;
+  const loading = !done;
   const [stageFilter, setStageFilter] = useState<CellStage | 'ALL'>('ALL');
   const [search, setSearch] = useState('');
   const [overdueOnly, setOverdueOnly] = useState(false);
   const [mineOnly, setMineOnly] = useState(false);
-  const mine = useMyClients();
+  // Overdue months and "my clients" mark the board: asked once it is in, not competing with it.
+  const mine = useMyClients(done);
   const [openCell, setOpenCell] = useState<OpenCell | null>(null);
   // The exceptions inbox's answer marks overdue months; the board still shows if it is refused.
-  const exceptions = useQuery(CloseExceptionsQuery);
+  const exceptions = useQuery(CloseExceptionsQuery, { skip: !done });
   const overdue = useMemo(() => {
     const days = new Map<string, number>();
     for (const x of exceptions.data?.closeExceptions ?? []) {
@@ -97,11 +71,14 @@ export function CloseBoard({ year }: { year: number }) {
     return days;
   }, [exceptions.data, year]);
 
-  const rows = useMemo(() => (data ? rowsOf(data) : []), [data]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` counts the load's chunks.
+  const rows = useMemo(() => rowsOf(load?.chunks ?? []), [load, version]);
+  const data = rows.length > 0 || done ? rows : null;
 
   const counts = useMemo(() => {
     const c = new Map<CellStage, number>();
-    for (const r of rows) for (const cell of r.cells) c.set(cell.stage, (c.get(cell.stage) ?? 0) + 1);
+    for (const r of rows)
+      for (const cell of r.cells) if (cell) c.set(cell.stage, (c.get(cell.stage) ?? 0) + 1);
     return c;
   }, [rows]);
 
@@ -110,7 +87,7 @@ export function CloseBoard({ year }: { year: number }) {
     (r) =>
       (!overdueOnly || isOverdue(r)) &&
       (!mineOnly || mine.slugs.has(r.slug)) &&
-      (stageFilter === 'ALL' || r.cells.some((c) => c.stage === stageFilter)) &&
+      (stageFilter === 'ALL' || r.cells.some((c) => c?.stage === stageFilter)) &&
       (search.trim() === '' ||
         `${r.name} ${r.slug}`.toLocaleLowerCase().includes(search.trim().toLocaleLowerCase())),
   );
@@ -172,7 +149,7 @@ export function CloseBoard({ year }: { year: number }) {
             </p>
           ) : (
             <ScrollRegion label="Close board table">
-              <table className="board">
+              <table className="board" aria-busy={loading} data-complete={done ? 'true' : 'false'}>
                 <caption className="visually-hidden">
                   Close stage of each client for each month of {year}
                 </caption>
@@ -191,6 +168,12 @@ export function CloseBoard({ year }: { year: number }) {
                     <tr key={r.id} data-client={r.slug}>
                       <th scope="row">{r.name}</th>
                       {r.cells.map((cell, i) => {
+                        if (!cell)
+                          return (
+                            <td key={MONTH_KEYS[i]} className="stage stage-loading">
+                              …<span className="visually-hidden"> loading</span>
+                            </td>
+                          );
                         const info = stageInfo(cell.stage);
                         const late = overdue.get(`${r.id}:${i + 1}`);
                         return (
@@ -223,27 +206,4 @@ export function CloseBoard({ year }: { year: number }) {
       {openCell && <MonthDetail cell={openCell} onClose={() => setOpenCell(null)} />}
     </section>
   );
-}
-
-function rowsOf(months: (ConsoleBoardMonthFragment | null)[]): Row[] {
-  const rows = new Map<string, Row>();
-  months.forEach((board, i) => {
-    for (const { node: entry } of board?.clientsConnection.edges ?? []) {
-      let row = rows.get(entry.client.id);
-      if (!row) {
-        row = {
-          id: entry.client.id,
-          slug: entry.client.slug,
-          name: entry.client.name,
-          cells: MONTH_KEYS.map(() => ({ stage: 'NO_PERIOD' as CellStage, detail: null })),
-        };
-        rows.set(entry.client.id, row);
-      }
-      row.cells[i] =
-        entry.availability === 'UNAVAILABLE'
-          ? { stage: 'UNAVAILABLE', detail: entry.unavailableCode ?? null }
-          : { stage: entry.stage ?? 'NO_PERIOD', detail: entry.periodState ?? null };
-    }
-  });
-  return [...rows.values()].sort((a, b) => a.name.localeCompare(b.name));
 }

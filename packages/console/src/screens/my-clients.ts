@@ -31,23 +31,26 @@ export const MyClientsQuery = graphql(`
 const PAGE = 500;
 type Page = ConsoleMyClientsQuery['tenantsConnection'];
 
-export function useMyClients() {
+/** `enabled`: false until the caller wants them (the board asks once its own rows are in). */
+export function useMyClients(enabled = true) {
   const client = useApolloClient();
   const { data, error, loading } = useLoaded(
-    () =>
-      allPages<Page>(
-        async (after) => {
-          const r: { data?: ConsoleMyClientsQuery } = await client.query({
-            query: MyClientsQuery,
-            variables: { first: PAGE, after },
-            fetchPolicy: 'network-only',
-          });
-          if (!r.data) throw new Error('The API answered no clients');
-          return r.data.tenantsConnection;
-        },
-        (page) => (page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null),
-      ),
-    'my-clients',
+    async () =>
+      !enabled
+        ? null
+        : allPages<Page>(
+            async (after) => {
+              const r: { data?: ConsoleMyClientsQuery } = await client.query({
+                query: MyClientsQuery,
+                variables: { first: PAGE, after },
+                fetchPolicy: 'network-only',
+              });
+              if (!r.data) throw new Error('The API answered no clients');
+              return r.data.tenantsConnection;
+            },
+            (page) => (page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null),
+          ),
+    `my-clients:${enabled}`,
   );
   const slugs = useMemo(
     () =>

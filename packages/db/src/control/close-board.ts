@@ -58,6 +58,8 @@ export const clientCloseMonths = pgTable(
     submittedAt: timestamp('submitted_at', { withTimezone: true }),
     lastTransition: jsonb('last_transition'),
     openChecklist: jsonb('open_checklist').notNull().default([]),
+    /** Entries posted in the month on a fallback or overridden rate (control migration 0027); null: unknown. */
+    staleRateEntries: integer('stale_rate_entries'),
   },
   (t) => [
     primaryKey({ columns: [t.year, t.month, t.tenantId] }),

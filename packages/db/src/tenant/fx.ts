@@ -42,6 +42,7 @@ export const exchangeRates = pgTable(
   },
   (t) => [
     index('exchange_rates_lookup_idx').on(t.currency, t.rateDate),
+    index('exchange_rates_override_idx').on(t.id).where(sql`${t.isOverride}`),
     // One fetched rate per provider, currency and day: a re-fetch of the same day adds nothing.
     uniqueIndex('exchange_rates_fetched_once')
       .on(t.currency, t.rateDate, t.source)

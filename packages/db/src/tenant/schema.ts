@@ -72,6 +72,12 @@ export const company = pgTable(
     baseMinorUnits: smallint('base_minor_units').notNull(),
     timezone: text('timezone').notNull(),
     fiscalYearStartMonth: smallint('fiscal_year_start_month').notNull().default(1),
+    /** Legal details (migration 0027): required before the first sales document is issued. */
+    ruc: text('ruc'),
+    dv: text('dv'),
+    rucKind: text('ruc_kind').$type<'LEGAL' | 'NATURAL'>(),
+    address: text('address'),
+    taxRegime: text('tax_regime'),
     createdAt: createdAt(),
   },
   (t) => [check('company_singleton', sql`${t.singleton}`)],
@@ -81,6 +87,8 @@ export const accounts = pgTable('accounts', {
   id: uuid('id').primaryKey().defaultRandom(),
   code: text('code').notNull().unique(),
   name: text('name').notNull(),
+  /** Free text for the people keeping the books (migration 0026); editable with the name. */
+  description: text('description').notNull().default(''),
   type: accountType('type').notNull(),
   active: boolean('active').notNull().default(true),
   createdAt: createdAt(),
@@ -100,7 +108,22 @@ export const taxCodes = pgTable('tax_codes', {
   ratePercent: numeric('rate_percent', { precision: 7, scale: 3 }).notNull(),
   salesAccountRole: accountRole('sales_account_role'),
   purchaseAccountRole: accountRole('purchase_account_role'),
+  /** False once deactivated: kept for the documents that used it, offered for no new one (0027). */
+  active: boolean('active').notNull().default(true),
 });
+
+/** Each rate of a tax code from the day it takes effect; a document uses the rate of its date (0027). */
+export const taxCodeRates = pgTable(
+  'tax_code_rates',
+  {
+    taxCode: text('tax_code')
+      .notNull()
+      .references(() => taxCodes.code),
+    effectiveFrom: date('effective_from').notNull(),
+    ratePercent: numeric('rate_percent', { precision: 7, scale: 3 }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.taxCode, t.effectiveFrom] })],
+);
 
 export const fiscalYears = pgTable('fiscal_years', {
   year: integer('year').primaryKey(),
@@ -206,6 +229,7 @@ export const glLines = pgTable(
     index('gl_lines_exchange_rate_idx').on(t.exchangeRateId).where(sql`${t.exchangeRateId} IS NOT NULL`),
     check('gl_lines_fallback_has_rate', sql`${t.exchangeRateId} IS NOT NULL OR NOT ${t.rateIsFallback}`),
     index('gl_lines_account_date_idx').on(t.accountId, t.postingDate),
+    index('gl_lines_fallback_idx').on(t.postingDate, t.entryId).where(sql`${t.rateIsFallback}`),
     index('gl_lines_party_idx').on(t.partyId),
     check('gl_lines_nonzero', sql`${t.amountMinor} <> 0`),
     check('gl_lines_same_sign', sql`sign(${t.amountMinor}) = sign(${t.originalAmountMinor})`),
@@ -247,6 +271,7 @@ export const auditEvents = pgTable(
   ],
 );
 
+export * from './bank.ts';
 export * from './fx.ts';
 export * from './ledger.ts';
 export * from './periods.ts';

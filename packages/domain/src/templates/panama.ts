@@ -153,6 +153,21 @@ export const PANAMA: RegionTemplate = {
       salesAccountRole: 'SalesTaxPayable',
       purchaseAccountRole: 'PurchaseTaxReceivable',
     },
+    // 10 %: alcoholic drinks and lodging; 15 %: tobacco (Código Fiscal, art. 1057-V).
+    {
+      code: 'ITBMS10',
+      name: 'ITBMS 10 %',
+      ratePercent: '10.000',
+      salesAccountRole: 'SalesTaxPayable',
+      purchaseAccountRole: 'PurchaseTaxReceivable',
+    },
+    {
+      code: 'ITBMS15',
+      name: 'ITBMS 15 %',
+      ratePercent: '15.000',
+      salesAccountRole: 'SalesTaxPayable',
+      purchaseAccountRole: 'PurchaseTaxReceivable',
+    },
     {
       code: 'EXENTO',
       name: 'Exento de ITBMS',

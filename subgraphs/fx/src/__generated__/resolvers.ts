@@ -346,6 +346,12 @@ export type StaleRateClientUsage = {
   overrideCount?: Maybe<Scalars['Int']['output']>;
   /** More than 1,000 entries in the range: only the first 1,000 are listed; narrow the range. */
   truncated?: Maybe<Scalars['Boolean']['output']>;
+  /**
+   * The answer is at least this fresh: when the client's database was read for this request, or, for
+   * a client the close board's read model shows current and without such entries in the range (its
+   * database is then not read), when that summary was read. Null when unavailable.
+   */
+  asOf?: Maybe<Scalars['DateTime']['output']>;
 };
 
 /** An entry posted on a fallback or overridden exchange rate. */
@@ -790,6 +796,7 @@ export type StaleRateClientUsageResolvers<ContextType = Context, ParentType exte
   fallbackCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   overrideCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   truncated?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  asOf?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 }>;
 
 export type StaleRateEntryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StaleRateEntry'] = ResolversParentTypes['StaleRateEntry']> = ResolversObject<{

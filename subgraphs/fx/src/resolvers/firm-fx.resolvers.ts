@@ -49,6 +49,7 @@ export const firmFxQueries: Pick<QueryResolvers, 'staleRateUsage'> = {
               fallbackCount: c.entries.filter((e) => e.isFallback).length,
               overrideCount: c.entries.filter((e) => e.isOverride).length,
               truncated: c.truncated,
+              asOf: c.asOf,
             }
           : {
               ...ref(c.client),
@@ -59,6 +60,7 @@ export const firmFxQueries: Pick<QueryResolvers, 'staleRateUsage'> = {
               fallbackCount: null,
               overrideCount: null,
               truncated: null,
+              asOf: null,
             },
       ),
       entries: usage.clients.flatMap((c) =>

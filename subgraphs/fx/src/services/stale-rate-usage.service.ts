@@ -1,6 +1,7 @@
 import {
   type Caller,
   type ControlDb,
+  clientsWithoutStaleRates,
   type FanOutOptions,
   fanOut,
   type TenantDb,
@@ -50,7 +51,13 @@ export interface ClientRef {
 }
 
 export type StaleRateClient = { client: ClientRef } & (
-  | { availability: 'AVAILABLE'; entries: StaleRateEntry[]; truncated: boolean }
+  | {
+      availability: 'AVAILABLE';
+      entries: StaleRateEntry[];
+      truncated: boolean;
+      /** The answer is at least this fresh: the live read's start, or the read model's snapshot. */
+      asOf: Date;
+    }
   | { availability: 'UNAVAILABLE'; code: UnavailableCode; reason: string }
 );
 
@@ -136,9 +143,12 @@ export async function readStaleRateUsage(
 
 /**
  * `staleRateUsage(from, to)`: across the clients the caller may read (their own role there grants
- * GL.Read and FX.Read), the entries posted in the range on fallback or overridden rates. One
- * read-only read per client database, bounded in concurrency and time (`fanOut`); a client that
- * does not answer is UNAVAILABLE with the reason, the others still answer.
+ * GL.Read and FX.Read), the entries posted in the range on fallback or overridden rates. A client
+ * the close board's read model shows current and without such entries in the range is answered from
+ * it (no entries, with the summary's time); the others — some entries, summary behind or never read,
+ * database down last time — are read live: one read-only read per client database, bounded in
+ * concurrency and time (`fanOut`); a client that does not answer is UNAVAILABLE with the reason, the
+ * others still answer.
  */
 export async function staleRateUsage(
   deps: FirmFxDeps,
@@ -146,6 +156,47 @@ export async function staleRateUsage(
   fromText: string,
   toText: string,
 ): Promise<StaleRateUsage> {
+  const { from, to } = parseRange(fromText, toText);
+  const clients = (await visibleClients(deps.control, caller))
+    .filter(({ permissions }) => NEEDED.every((p) => permissions.includes(p)))
+    .map(({ tenant }) => ({ id: tenant.id, slug: tenant.slug, name: tenant.name }));
+  const known = await clientsWithoutStaleRates(
+    deps.control,
+    clients.map((c) => c.id),
+    from,
+    to,
+  );
+  const readAt = new Date();
+  const live = await fanOut(
+    deps.registry,
+    clients.filter((c) => !known.has(c.id)).map((c) => c.id),
+    (db) => readStaleRateUsage(db, from, to),
+    deps.fanOut,
+  );
+  const liveOf = new Map(live.map((r) => [r.tenantId, r]));
+  const rows = clients.map((client): StaleRateClient => {
+    const summaryAt = known.get(client.id);
+    if (summaryAt)
+      return { client, availability: 'AVAILABLE', entries: [], truncated: false, asOf: summaryAt };
+    const r = liveOf.get(client.id);
+    if (!r) throw new Error(`staleRateUsage: no live read for client ${client.id}`);
+    if (!r.ok) return { client, availability: 'UNAVAILABLE', code: r.code, reason: r.reason };
+    // Rate rows are numbered per client: the id the caller sees names the client too.
+    const entries = r.value.entries.map((e) => ({
+      ...e,
+      exchangeRateId: scopedId('ExchangeRateRecord', client.id, e.exchangeRateId),
+    }));
+    return { client, availability: 'AVAILABLE', ...r.value, entries, asOf: readAt };
+  });
+  return {
+    from,
+    to,
+    clients: rows,
+    unavailableCount: rows.filter((c) => c.availability === 'UNAVAILABLE').length,
+  };
+}
+
+function parseRange(fromText: string, toText: string): { from: IsoDate; to: IsoDate } {
   const from = parseIsoDate(fromText, 'from');
   const to = parseIsoDate(toText, 'to');
   if (from > to) throw badInput('from: must not be after to', { field: 'from' });
@@ -156,29 +207,5 @@ export async function staleRateUsage(
   if (days > MAX_RANGE_DAYS) {
     throw badInput(`to: ask for at most ${MAX_RANGE_DAYS} days at once`, { field: 'to' });
   }
-  const clients = (await visibleClients(deps.control, caller))
-    .filter(({ permissions }) => NEEDED.every((p) => permissions.includes(p)))
-    .map(({ tenant }) => ({ id: tenant.id, slug: tenant.slug, name: tenant.name }));
-  const results = await fanOut(
-    deps.registry,
-    clients.map((c) => c.id),
-    (db) => readStaleRateUsage(db, from, to),
-    deps.fanOut,
-  );
-  const rows: StaleRateClient[] = results.map((r, i) => {
-    const client = clients[i] as ClientRef;
-    if (!r.ok) return { client, availability: 'UNAVAILABLE', code: r.code, reason: r.reason };
-    // Rate rows are numbered per client: the id the caller sees names the client too.
-    const entries = r.value.entries.map((e) => ({
-      ...e,
-      exchangeRateId: scopedId('ExchangeRateRecord', client.id, e.exchangeRateId),
-    }));
-    return { client, availability: 'AVAILABLE', ...r.value, entries };
-  });
-  return {
-    from,
-    to,
-    clients: rows,
-    unavailableCount: rows.filter((c) => c.availability === 'UNAVAILABLE').length,
-  };
+  return { from, to };
 }

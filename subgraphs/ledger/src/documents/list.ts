@@ -1,10 +1,14 @@
 import { type PageInfo, pageInfoOf } from '@cifra/context';
-import { type TenantDb, tenant } from '@cifra/db';
 import { badInput, parseId, parseIsoDate } from '@cifra/domain';
-import { and, desc, eq, getTableColumns, gte, lte, type SQL, sql } from 'drizzle-orm';
-import type { DocumentKind, DocumentRow } from './store.ts';
+import {
+  type DocumentKind,
+  type DocumentRow,
+  pageOfDocuments,
+  type Reader,
+  type SettlementStatus,
+} from './store.ts';
 
-export type SettlementStatus = 'OPEN' | 'PARTIALLY_PAID' | 'PAID' | 'VOIDED';
+export type { SettlementStatus } from './store.ts';
 
 export interface DocumentFilter {
   kind?: DocumentKind | null;
@@ -18,31 +22,15 @@ export interface DocumentFilter {
 export const DEFAULT_PAGE = 100;
 export const MAX_PAGE = 500;
 
-const d = tenant.documents;
-const voided = sql`EXISTS (SELECT 1 FROM ${tenant.voids} v WHERE v.document_id = ${d.id})`;
-/** What non-voided receipts, payments and notes settle of an invoice. */
-const settled = sql`coalesce((SELECT sum(a.amount_minor) FROM ${tenant.allocations} a
-  WHERE a.invoice_id = ${d.id}
-    AND NOT EXISTS (SELECT 1 FROM ${tenant.voids} v WHERE v.document_id = a.source_document_id)), 0)`;
-const isInvoice = sql`${d.kind} IN ('SALES_INVOICE', 'PURCHASE_INVOICE') AND ${d.status} = 'POSTED'`;
-
-const SETTLEMENT: Record<SettlementStatus, SQL> = {
-  VOIDED: sql`${isInvoice} AND ${voided}`,
-  OPEN: sql`${isInvoice} AND NOT ${voided} AND ${settled} = 0`,
-  PARTIALLY_PAID: sql`${isInvoice} AND NOT ${voided} AND ${settled} > 0 AND ${settled} < ${d.totalMinor}`,
-  PAID: sql`${isInvoice} AND NOT ${voided} AND ${settled} >= ${d.totalMinor}`,
-};
-
 /**
  * A document's place in the list: posting date, creation instant (as exact UTC text to the
  * microsecond, so no precision is lost through a JS Date) and id, the
  * tiebreak for documents created in one transaction.
  */
-type Position = [postingDate: string, createdAt: string, id: string];
+export type Position = [postingDate: string, createdAt: string, id: string];
 
-/** The creation instant in UTC to the microsecond, whatever the session's DateStyle and TimeZone. */
+/** The creation instant in UTC to the microsecond, as `pageOfDocuments` gives it. */
 const TIMESTAMPTZ_TEXT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-const createdAtText = sql<string>`to_char(${d.createdAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function encodeCursor(p: Position): string {
@@ -81,7 +69,7 @@ export interface DocumentPage {
  * documents are added between pages. Fetches one row more than asked to tell whether a page follows.
  */
 export async function listDocuments(
-  db: TenantDb,
+  db: Reader,
   args: { filter?: DocumentFilter | null; first?: number | null; after?: string | null },
 ): Promise<DocumentPage> {
   const filter = args.filter ?? {};
@@ -89,25 +77,19 @@ export async function listDocuments(
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE) {
     throw badInput(`first: between 0 and ${MAX_PAGE}`, { field: 'first' });
   }
-  const where: SQL[] = [];
-  if (filter.kind) where.push(eq(d.kind, filter.kind));
-  if (filter.status) where.push(eq(d.status, filter.status));
-  if (filter.partyId) where.push(eq(d.partyId, parseId(filter.partyId, 'filter.partyId')));
-  if (filter.from) where.push(gte(d.postingDate, parseIsoDate(filter.from, 'from')));
-  if (filter.to) where.push(lte(d.postingDate, parseIsoDate(filter.to, 'to')));
-  if (filter.settlementStatus) where.push(SETTLEMENT[filter.settlementStatus]);
-  if (args.after) {
-    const [postingDate, createdAt, id] = decodeCursor(args.after);
-    where.push(
-      sql`(${d.postingDate}, ${d.createdAt}, ${d.id}) < (${postingDate}::date, ${createdAt}::timestamptz, ${id}::uuid)`,
-    );
-  }
-  const rows = await db
-    .select({ ...getTableColumns(d), createdAtText })
-    .from(d)
-    .where(and(...where))
-    .orderBy(desc(d.postingDate), desc(d.createdAt), desc(d.id))
-    .limit(first + 1);
+  const rows = await pageOfDocuments(
+    db,
+    {
+      kind: filter.kind ?? null,
+      status: filter.status ?? null,
+      partyId: filter.partyId ? parseId(filter.partyId, 'filter.partyId') : null,
+      from: filter.from ? parseIsoDate(filter.from, 'from') : null,
+      to: filter.to ? parseIsoDate(filter.to, 'to') : null,
+      settlementStatus: filter.settlementStatus ?? null,
+    },
+    args.after ? decodeCursor(args.after) : null,
+    first + 1,
+  );
   const edges = rows.slice(0, first).map(({ createdAtText: at, ...node }) => ({
     cursor: encodeCursor([node.postingDate, at, node.id]),
     node,

@@ -1,4 +1,4 @@
-import { inTransaction, recordAuditEvent } from '@cifra/db';
+import { inPostingGroup, recordAuditEvent } from '@cifra/db';
 import {
   badInput,
   type Decimal,
@@ -9,6 +9,7 @@ import {
 } from '@cifra/domain';
 import { nextNumber, postEntry, type TenantTx } from '@cifra/engine';
 import { clientFxOf, rateForDocument, type UsedRate } from '@cifra/fx';
+import { requireLegalDetails } from '../legal/index.ts';
 import type { Books } from '../services/books.ts';
 import { documentLinesForGl } from './gl-lines.ts';
 import {
@@ -180,13 +181,16 @@ function postedEvent(
  * document again returns it.
  */
 export async function postDocument(books: Books, id: string, family: Family): Promise<DocumentRow> {
-  return inTransaction(books.db, books.actor, async (tx) => {
+  // Group commit: in one transaction with the other postings of this client waiting now.
+  return inPostingGroup(books.db, books.actor, async (tx) => {
     const doc = await lockDocument(tx, id);
     requireFamily(doc, family, OPERATION[family]);
     requirePermission(books, KINDS[doc.kind].post);
     if (doc.status === 'POSTED') return doc;
     requireDraft(doc, 'posted');
     if (doc.totalMinor === 0n) throw badInput(`${doc.kind} has nothing to post: its total is zero`, { id });
+    // Seed 001: legal details must be right before the first live issuance of a sales document.
+    if (KINDS[doc.kind].family === 'SALES') await requireLegalDetails(tx);
 
     const minorUnits = await books.minorUnits(doc.currency);
     const settlement = await lockSettlements(tx, doc, minorUnits);

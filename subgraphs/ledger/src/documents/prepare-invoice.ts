@@ -83,7 +83,7 @@ export async function prepareInvoice(
   const [items, accounts, taxes, controls] = await Promise.all([
     itemsByCode(db, itemCodes),
     accountsByCode(db, accountCodes),
-    taxCodes(db),
+    taxCodes(db, documentDate),
     controlAccounts(db),
   ]);
   const catalogue: Catalogue = { family: spec.family, items, accounts, taxes, controls, minorUnits };

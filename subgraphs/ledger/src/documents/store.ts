@@ -1,7 +1,7 @@
 import { tenant } from '@cifra/db';
 import { badInput, DomainError, decimalOf, translateAtRate } from '@cifra/domain';
 import type { TenantTx } from '@cifra/engine';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import { isInvoiceLike } from './kinds.ts';
 
 /**
@@ -192,9 +192,26 @@ export async function accountsByCode(db: Reader, codes: readonly string[]) {
   return new Map(rows.map((a) => [a.code, a]));
 }
 
-export async function taxCodes(db: Reader): Promise<Map<string, TaxCodeRow>> {
+/**
+ * The tax codes by code. With `on` (a document's date), only active codes, each at the rate in
+ * force that day (`tax_code_rates`; a code without a dated rate keeps its own); without, every
+ * code as stored (posting reads only their tax roles).
+ */
+export async function taxCodes(db: Reader, on?: string): Promise<Map<string, TaxCodeRow>> {
   const rows = await db.select().from(tenant.taxCodes);
-  return new Map(rows.map((t) => [t.code, t]));
+  if (on === undefined) return new Map(rows.map((t) => [t.code, t]));
+  const rates = await db
+    .select()
+    .from(tenant.taxCodeRates)
+    .where(lte(tenant.taxCodeRates.effectiveFrom, on))
+    .orderBy(asc(tenant.taxCodeRates.effectiveFrom));
+  // Ascending by date: the last rate of a code seen is the one in force on `on`.
+  const rateOf = new Map(rates.map((r) => [r.taxCode, r.ratePercent]));
+  return new Map(
+    rows
+      .filter((t) => t.active)
+      .map((t) => [t.code, { ...t, ratePercent: rateOf.get(t.code) ?? t.ratePercent }]),
+  );
 }
 
 /** A document's lines in order. */
@@ -266,4 +283,67 @@ export async function liveSettlementsOf(db: Reader, invoiceId: string) {
         sql`NOT EXISTS (SELECT 1 FROM ${tenant.voids} v WHERE v.document_id = ${tenant.documents.id})`,
       ),
     );
+}
+
+// The list of documents (`list.ts`): the filters as SQL, and one keyset page.
+
+export type SettlementStatus = 'OPEN' | 'PARTIALLY_PAID' | 'PAID' | 'VOIDED';
+
+const d = tenant.documents;
+const voided = sql`EXISTS (SELECT 1 FROM ${tenant.voids} v WHERE v.document_id = ${d.id})`;
+/** What non-voided receipts, payments and notes settle of an invoice. */
+const settled = sql`coalesce((SELECT sum(a.amount_minor) FROM ${tenant.allocations} a
+  WHERE a.invoice_id = ${d.id}
+    AND NOT EXISTS (SELECT 1 FROM ${tenant.voids} v WHERE v.document_id = a.source_document_id)), 0)`;
+const isInvoice = sql`${d.kind} IN ('SALES_INVOICE', 'PURCHASE_INVOICE') AND ${d.status} = 'POSTED'`;
+
+const SETTLEMENT: Record<SettlementStatus, SQL> = {
+  VOIDED: sql`${isInvoice} AND ${voided}`,
+  OPEN: sql`${isInvoice} AND NOT ${voided} AND ${settled} = 0`,
+  PARTIALLY_PAID: sql`${isInvoice} AND NOT ${voided} AND ${settled} > 0 AND ${settled} < ${d.totalMinor}`,
+  PAID: sql`${isInvoice} AND NOT ${voided} AND ${settled} >= ${d.totalMinor}`,
+};
+
+/** The creation instant in UTC to the microsecond, whatever the session's DateStyle and TimeZone. */
+const createdAtText = sql<string>`to_char(${d.createdAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/** A parsed filter of `documents`: every field already checked. */
+export interface DocumentListFilter {
+  kind: DocumentKind | null;
+  status: DocumentRow['status'] | null;
+  partyId: string | null;
+  from: string | null;
+  to: string | null;
+  settlementStatus: SettlementStatus | null;
+}
+
+/**
+ * Up to `limit` documents after `after` (posting date, creation instant as UTC text, id), newest
+ * first in that total order, each with its creation instant as the text a cursor keeps.
+ */
+export async function pageOfDocuments(
+  db: Reader,
+  filter: DocumentListFilter,
+  after: readonly [postingDate: string, createdAt: string, id: string] | null,
+  limit: number,
+): Promise<(DocumentRow & { createdAtText: string })[]> {
+  const where: SQL[] = [];
+  if (filter.kind) where.push(eq(d.kind, filter.kind));
+  if (filter.status) where.push(eq(d.status, filter.status));
+  if (filter.partyId) where.push(eq(d.partyId, filter.partyId));
+  if (filter.from) where.push(gte(d.postingDate, filter.from));
+  if (filter.to) where.push(lte(d.postingDate, filter.to));
+  if (filter.settlementStatus) where.push(SETTLEMENT[filter.settlementStatus]);
+  if (after) {
+    const [postingDate, createdAt, id] = after;
+    where.push(
+      sql`(${d.postingDate}, ${d.createdAt}, ${d.id}) < (${postingDate}::date, ${createdAt}::timestamptz, ${id}::uuid)`,
+    );
+  }
+  return db
+    .select({ ...getTableColumns(d), createdAtText })
+    .from(d)
+    .where(and(...where))
+    .orderBy(desc(d.postingDate), desc(d.createdAt), desc(d.id))
+    .limit(limit);
 }

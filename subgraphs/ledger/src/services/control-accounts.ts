@@ -1,5 +1,5 @@
 import { tenant } from '@cifra/db';
-import { badInput, DomainError } from '@cifra/domain';
+import { badInput, CONTROL_ROLES, type ControlRole, DomainError } from '@cifra/domain';
 import type { PostingLine, TenantTx } from '@cifra/engine';
 import { inArray } from 'drizzle-orm';
 
@@ -14,8 +14,7 @@ import { inArray } from 'drizzle-orm';
  * The database refuses the same (trigger `gl_lines_control_account_party`, migration 0021); this
  * module answers first, with a code a client can act on. See docs/architecture/documents.md.
  */
-export const CONTROL_ROLES = ['DefaultAR', 'DefaultAP', 'SalesTaxPayable', 'PurchaseTaxReceivable'] as const;
-export type ControlRole = (typeof CONTROL_ROLES)[number];
+export { CONTROL_ROLES, type ControlRole } from '@cifra/domain';
 
 type Reader = Pick<TenantTx, 'select'>;
 

@@ -1,5 +1,5 @@
 import type { IsoDate } from '@cifra/domain';
-import { aging } from './aging.service.ts';
+import { aging } from '../aging/aging.ts';
 import type { Books } from './books.ts';
 import {
   type RateLookup,

@@ -1,7 +1,13 @@
 import type { Actor, TenantDb } from '@cifra/db';
-import { Constraints, inTransaction, isUniqueViolation } from '@cifra/db';
+import { Constraints, inPostingGroup, isUniqueViolation, type PostingLane } from '@cifra/db';
 import { parseInput, parseIsoDate } from '@cifra/domain';
-import { type Company, type PostedEntry, postEntry } from '@cifra/engine';
+import {
+  type Company,
+  type PostedEntry,
+  type PostingRequest,
+  postEntriesEach,
+  postEntry,
+} from '@cifra/engine';
 import { z } from 'zod';
 import { checkManualControlLines } from './control-accounts.ts';
 import { manualLinesInput, parseManualLines } from './manual-lines.ts';
@@ -14,6 +20,9 @@ export const postJournalEntryInput = z.object({
   lines: manualLinesInput,
 });
 export type PostJournalEntryInput = z.infer<typeof postJournalEntryInput>;
+
+/** Manual entries of one group commit, posted together (each checked and refused on its own). */
+const JOURNAL_LANE: PostingLane<PostingRequest> = { postEach: postEntriesEach };
 
 /**
  * A manual journal entry, posted in one step. Input is parsed completely (money in the client's
@@ -37,7 +46,9 @@ export async function postJournalEntry(
     autoReverse: input.autoReverse ?? false,
     lines,
   };
-  const post = () => inTransaction(db, actor, (tx) => postEntry(tx, actor, request));
+  // Committed with the other postings of this client waiting at this moment (group commit).
+  const post = () =>
+    inPostingGroup(db, actor, (tx) => postEntry(tx, actor, request), { lane: JOURNAL_LANE, request });
   try {
     return await post();
   } catch (err) {

@@ -1,8 +1,8 @@
 import type { TenantDb } from '@cifra/db';
 import { agingBucket, type IsoDate, type ScaledRate, translateMinor } from '@cifra/domain';
 import { sql } from 'drizzle-orm';
+import type { AgingReportData, Buckets } from '../aging/aging.ts';
 import type { AccountType } from './account-balances.service.ts';
-import type { AgingReportData, Buckets } from './aging.service.ts';
 import type { BalanceSheet, StatementSection } from './financial-statements.service.ts';
 
 /**

@@ -693,6 +693,10 @@ export type ErrorCode =
   | 'CONFLICT'
   /** A client with that slug already exists. */
   | 'TENANT_EXISTS'
+  /** No database server is registered under that name (`pnpm server list`). */
+  | 'SERVER_UNKNOWN'
+  /** The named database server takes no new clients: name another, or leave the server out to let the firm place the client. */
+  | 'SERVER_NOT_ACCEPTING'
   /** The reason must have at least 20 characters. */
   | 'REASON_TOO_SHORT'
   /** An idempotency key sent again with another payload; `extensions.firstRequestAt` names the first request's time. */
@@ -713,6 +717,22 @@ export type ErrorCode =
   | 'ALREADY_VOIDED'
   /** Reversals and closing entries cannot be voided; entries a document posted are voided through it. */
   | 'CANNOT_VOID'
+  /** The account is not bound to the Bank role: bind it with `bindBankAccount` first. */
+  | 'NOT_A_BANK_ACCOUNT'
+  /** The statement file cannot be read as the format named (or breaks a bound: size, lines, decimals, dates); `extensions.line` says where when known. Nothing was imported. */
+  | 'STATEMENT_FORMAT_INVALID'
+  /** This statement was already imported for this bank account (same content, or the same bank statement id): `extensions.statementId` names it. */
+  | 'STATEMENT_DUPLICATE'
+  /** The statement's opening balance is not the previous statement's closing balance (or it starts before that one ends): import the statements in between first. */
+  | 'STATEMENT_GAP'
+  /** The statement's lines do not sum from its opening balance to its closing balance. */
+  | 'STATEMENT_UNBALANCED'
+  /** A statement line or GL line is already in a live match (perhaps someone else matched it a moment ago): unmatch it first. */
+  | 'BANK_LINE_ALREADY_MATCHED'
+  /** The statement lines and GL lines of a match must sum to exactly the same amount. */
+  | 'BANK_MATCH_AMOUNTS_DIFFER'
+  /** The entry has lines matched to a bank statement: unmatch them (`unmatchBankLines`, with a reason) before voiding it. */
+  | 'BANK_RECONCILED'
   /** Void the receipts and notes that settle it first. */
   | 'DOCUMENT_HAS_SETTLEMENTS'
   /** More allocated than the payment or the open invoice allows. */
@@ -725,6 +745,24 @@ export type ErrorCode =
   | 'CONTROL_ACCOUNT_REQUIRES_DOCUMENT'
   /** A document's line, or a receipt's or payment's bank account, coded to one of those accounts. */
   | 'CONTROL_ACCOUNT_NOT_ALLOWED'
+  /** Another account of the chart already has this code (active or not). */
+  | 'ACCOUNT_CODE_TAKEN'
+  /** The account still carries a balance (deactivation), or the account chosen for a control role carries one (bindAccountRole): clear it with an entry first. */
+  | 'ACCOUNT_HAS_BALANCE'
+  /** The account is bound to a role (`extensions.roles`): bind the role to another account first. */
+  | 'ACCOUNT_HAS_ROLE'
+  /** Draft documents or journal-entry drafts still name the account (`extensions.documents`, `extensions.journalDrafts`): post, edit or discard them first. */
+  | 'ACCOUNT_HAS_OPEN_DOCUMENTS'
+  /** The account's type cannot carry the role (e.g. the receivable on a LIABILITY account). */
+  | 'ROLE_ACCOUNT_TYPE_MISMATCH'
+  /** A control role (receivable, payable, sales or purchase tax) shares its account with no other role. */
+  | 'ROLE_ACCOUNT_CONFLICT'
+  /** The control role's current account still has open items (a party's balance on it is not zero): moving the role would part the subledger from its account. */
+  | 'ROLE_HAS_OPEN_ITEMS'
+  /** A sales document issued before the client's legal details (legal name, RUC and DV, address, tax regime) are set: updateLegalDetails first. */
+  | 'LEGAL_DETAILS_REQUIRED'
+  /** A new tax rate dated on or before a document that already uses the code (posted, or a draft): date it after them, or post, edit or discard the drafts. */
+  | 'TAX_RATE_DATE_IN_USE'
   /** Too many at once: two per person, three per client. */
   | 'INVESTIGATION_LIMIT'
   /** The answer passes 5 MB. */

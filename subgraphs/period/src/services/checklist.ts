@@ -185,7 +185,7 @@ export const CLOSE_CHECKS: readonly CloseCheck[] = [
 
 /**
  * The control account's balance at the end of `asOf`, and the total of its aging computed as
- * `arAging`/`apAging` do (aging.service.ts in the ledger subgraph): live invoices' base totals less
+ * `arAging`/`apAging` do (aging/aging.ts in the ledger subgraph): live invoices' base totals less
  * the base their live settlements cleared, plus the manual lines that name a party on the account.
  * Both positive when owed (payables are credits on the account: the caller flips the sign).
  */

@@ -51,6 +51,8 @@ export interface ClientMonth {
   endDate: string;
   /** When the month's live close was submitted, for the approval clock; null when not submitted. */
   submittedAt: Date | null;
+  /** Entries posted in the month on a fallback or overridden rate (the firm's stale-rate view). */
+  staleRateEntries: number;
   row: ClientCloseRow;
 }
 

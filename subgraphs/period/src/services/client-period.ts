@@ -64,6 +64,7 @@ export const clientPeriodPort: ClientPeriodPort = {
         month: m.period.month,
         endDate: m.period.endDate,
         submittedAt: m.close?.status === 'PENDING_APPROVAL' ? m.close.submittedAt : null,
+        staleRateEntries: s.staleRateEntries.get(m.period.id) ?? 0,
         row: closeRow(m),
       })),
     };

@@ -4,8 +4,9 @@ import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { ClientChecklistItem, ClientCloseRow, ClientMonths, YearMonth } from './client-period.port.ts';
 
 /**
- * The close board's read model in the control plane (control migration 0022): the only file that
- * reads or writes `client_close_projections` and `client_close_months`.
+ * The close board's read model in the control plane (control migrations 0022, 0027): the only file
+ * that writes `client_close_projections` and `client_close_months` (the FX subgraph reads the
+ * stale-rate counts through `@cifra/db`'s `staleRateSummary`).
  */
 
 const P = control.clientCloseProjections;
@@ -138,6 +139,7 @@ export async function saveProjection(
           ? { ...m.row.lastTransition, at: m.row.lastTransition.at.toISOString() }
           : null,
         openChecklist: m.row.openChecklistItems,
+        staleRateEntries: m.staleRateEntries,
       })),
     );
   });

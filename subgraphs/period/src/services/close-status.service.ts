@@ -96,6 +96,8 @@ export interface ClientCloseSnapshot {
   /** When the snapshot was taken (the database's clock). */
   asOf: Date;
   months: PeriodCloseStatus[];
+  /** Per period id, the entries posted in it on a fallback or overridden rate (absent: none). */
+  staleRateEntries: Map<string, number>;
 }
 
 /**
@@ -148,8 +150,34 @@ export async function clientCloseSnapshot(db: TenantDb): Promise<ClientCloseSnap
           openChecklistItems,
         });
       }
-      return { changes: changes.map((c) => c.txid), asOf: new Date(rows[0]?.now ?? Date.now()), months };
+      return {
+        changes: changes.map((c) => c.txid),
+        asOf: new Date(rows[0]?.now ?? Date.now()),
+        months,
+        staleRateEntries: await staleRateEntriesByPeriod(tx),
+      };
     },
     { accessMode: 'read only', isolationLevel: 'repeatable read' },
   );
+}
+
+/**
+ * Per posting period, how many entries were posted on a fallback rate or an overridden one (the
+ * lines `staleRateUsage` lists): the read model keeps the counts so the firm's stale-rate view reads
+ * only the clients that have some. Through the partial indexes of tenant migration 0030, the cost
+ * follows the number of such lines, not the ledger's size.
+ */
+async function staleRateEntriesByPeriod(tx: Pick<TenantDb, 'execute'>): Promise<Map<string, number>> {
+  const { rows } = await tx.execute<{ period_id: string; entries: number }>(sql`
+    WITH stale AS (
+      SELECT entry_id, posting_date FROM gl_lines WHERE rate_is_fallback
+      UNION
+      SELECT l.entry_id, l.posting_date
+        FROM exchange_rates r JOIN gl_lines l ON l.exchange_rate_id = r.id
+       WHERE r.is_override
+    )
+    SELECT p.id AS period_id, count(DISTINCT s.entry_id)::int AS entries
+      FROM stale s JOIN posting_periods p ON s.posting_date BETWEEN p.start_date AND p.end_date
+     GROUP BY p.id`);
+  return new Map(rows.map((r) => [r.period_id, Number(r.entries)]));
 }

@@ -685,6 +685,10 @@ export type ErrorCode =
   | 'CONFLICT'
   /** A client with that slug already exists. */
   | 'TENANT_EXISTS'
+  /** No database server is registered under that name (`pnpm server list`). */
+  | 'SERVER_UNKNOWN'
+  /** The named database server takes no new clients: name another, or leave the server out to let the firm place the client. */
+  | 'SERVER_NOT_ACCEPTING'
   /** The reason must have at least 20 characters. */
   | 'REASON_TOO_SHORT'
   /** An idempotency key sent again with another payload; `extensions.firstRequestAt` names the first request's time. */
@@ -705,6 +709,22 @@ export type ErrorCode =
   | 'ALREADY_VOIDED'
   /** Reversals and closing entries cannot be voided; entries a document posted are voided through it. */
   | 'CANNOT_VOID'
+  /** The account is not bound to the Bank role: bind it with `bindBankAccount` first. */
+  | 'NOT_A_BANK_ACCOUNT'
+  /** The statement file cannot be read as the format named (or breaks a bound: size, lines, decimals, dates); `extensions.line` says where when known. Nothing was imported. */
+  | 'STATEMENT_FORMAT_INVALID'
+  /** This statement was already imported for this bank account (same content, or the same bank statement id): `extensions.statementId` names it. */
+  | 'STATEMENT_DUPLICATE'
+  /** The statement's opening balance is not the previous statement's closing balance (or it starts before that one ends): import the statements in between first. */
+  | 'STATEMENT_GAP'
+  /** The statement's lines do not sum from its opening balance to its closing balance. */
+  | 'STATEMENT_UNBALANCED'
+  /** A statement line or GL line is already in a live match (perhaps someone else matched it a moment ago): unmatch it first. */
+  | 'BANK_LINE_ALREADY_MATCHED'
+  /** The statement lines and GL lines of a match must sum to exactly the same amount. */
+  | 'BANK_MATCH_AMOUNTS_DIFFER'
+  /** The entry has lines matched to a bank statement: unmatch them (`unmatchBankLines`, with a reason) before voiding it. */
+  | 'BANK_RECONCILED'
   /** Void the receipts and notes that settle it first. */
   | 'DOCUMENT_HAS_SETTLEMENTS'
   /** More allocated than the payment or the open invoice allows. */
@@ -717,6 +737,24 @@ export type ErrorCode =
   | 'CONTROL_ACCOUNT_REQUIRES_DOCUMENT'
   /** A document's line, or a receipt's or payment's bank account, coded to one of those accounts. */
   | 'CONTROL_ACCOUNT_NOT_ALLOWED'
+  /** Another account of the chart already has this code (active or not). */
+  | 'ACCOUNT_CODE_TAKEN'
+  /** The account still carries a balance (deactivation), or the account chosen for a control role carries one (bindAccountRole): clear it with an entry first. */
+  | 'ACCOUNT_HAS_BALANCE'
+  /** The account is bound to a role (`extensions.roles`): bind the role to another account first. */
+  | 'ACCOUNT_HAS_ROLE'
+  /** Draft documents or journal-entry drafts still name the account (`extensions.documents`, `extensions.journalDrafts`): post, edit or discard them first. */
+  | 'ACCOUNT_HAS_OPEN_DOCUMENTS'
+  /** The account's type cannot carry the role (e.g. the receivable on a LIABILITY account). */
+  | 'ROLE_ACCOUNT_TYPE_MISMATCH'
+  /** A control role (receivable, payable, sales or purchase tax) shares its account with no other role. */
+  | 'ROLE_ACCOUNT_CONFLICT'
+  /** The control role's current account still has open items (a party's balance on it is not zero): moving the role would part the subledger from its account. */
+  | 'ROLE_HAS_OPEN_ITEMS'
+  /** A sales document issued before the client's legal details (legal name, RUC and DV, address, tax regime) are set: updateLegalDetails first. */
+  | 'LEGAL_DETAILS_REQUIRED'
+  /** A new tax rate dated on or before a document that already uses the code (posted, or a draft): date it after them, or post, edit or discard the drafts. */
+  | 'TAX_RATE_DATE_IN_USE'
   /** Too many at once: two per person, three per client. */
   | 'INVESTIGATION_LIMIT'
   /** The answer passes 5 MB. */
@@ -796,6 +834,8 @@ export type ErrorGroup =
   | 'DOCUMENTS'
   /** Receivable and payable control accounts, which only documents post to. */
   | 'CONTROL_ACCOUNTS'
+  /** Account and tax code maintenance: accounts created, renamed, deactivated and bound to roles; tax codes and their rates. */
+  | 'CHART_OF_ACCOUNTS'
   /** Read-only SQL investigations of one client's books. */
   | 'INVESTIGATION'
   /** Exchange rates: missing, stale, overridden or unknown currencies. */
@@ -807,7 +847,9 @@ export type ErrorGroup =
   /** Posting periods, month-end closes, batches and the year-end close. */
   | 'PERIODS'
   /** Clients' backups, restores and legal holds. */
-  | 'BACKUPS';
+  | 'BACKUPS'
+  /** Bank accounts, imported statements and their reconciliation. */
+  | 'BANK';
 
 /** One error code and what it means. */
 export type ErrorCodeInfo = {
@@ -1461,6 +1503,24 @@ export type Me = {
    */
   mayManagePeople: Scalars['Boolean']['output'];
   /**
+   * Whether the caller may read the firm's own audit trail and verify its chain (Audit.ReadFirm:
+   * firmAuditEvents, verifyFirmAuditChain): a console offers its firm audit screen only then.
+   */
+  mayReadFirmAudit: Scalars['Boolean']['output'];
+  /**
+   * Whether the caller may deactivate and reactivate the firm's people (deactivateFirmMember,
+   * reactivateFirmMember): a FirmAdmin only, though a Senior may manage people otherwise. A console
+   * offers those actions only then.
+   */
+  mayDeactivatePeople: Scalars['Boolean']['output'];
+  /**
+   * The roles the caller may give or take away, firm-wide or on one client (every permission of the
+   * role is one the caller holds; none without Firm.ManageUsers): a Senior's are SENIOR, JUNIOR,
+   * CLIENT_READ_ONLY and NO_ACCESS. A member whose firm-wide role is not among them is not the
+   * caller's to change. A console offers only these. At most every role cluster (6).
+   */
+  grantableRoles: Array<RoleCluster>;
+  /**
    * The clients the person may use, with their role in each, by name. At most every client of the
    * firm (up to 1,500): use tenantsConnection, which pages them.
    * @deprecated Unbounded (a firm has up to 1,500 clients): use tenantsConnection, which pages them.
@@ -1517,6 +1577,13 @@ export type ProvisionTenantInput = {
   timezone?: InputMaybe<Scalars['String']['input']>;
   /** How the client is shown (name, logo, colour). */
   whiteLabel?: InputMaybe<WhiteLabelInput>;
+  /**
+   * The registered database server to place the client's books on, by name (`pnpm server list`).
+   * Optional: without it the server accepting new clients that holds the fewest is chosen. An unknown
+   * name is refused with SERVER_UNKNOWN, a server that takes no new clients with SERVER_NOT_ACCEPTING;
+   * either way nothing is created.
+   */
+  server?: InputMaybe<Scalars['String']['input']>;
   /**
    * Optional, per firm: a retry with the same key and the same input answers the client it created
    * (PROVISIONING while the first attempt still runs); the same key with another input is refused
@@ -2182,6 +2249,9 @@ export type MeResolvers<ContextType = Context, ParentType extends ResolversParen
   firm?: Resolver<ResolversTypes['Firm'], ParentType, ContextType>;
   firmRole?: Resolver<Maybe<ResolversTypes['RoleCluster']>, ParentType, ContextType>;
   mayManagePeople?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  mayReadFirmAudit?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  mayDeactivatePeople?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  grantableRoles?: Resolver<Array<ResolversTypes['RoleCluster']>, ParentType, ContextType>;
   tenants?: Resolver<Array<ResolversTypes['Tenant']>, ParentType, ContextType>;
   tenantsConnection?: Resolver<ResolversTypes['TenantConnection'], ParentType, ContextType, RequireFields<MeTenantsConnectionArgs, 'first'>>;
 }>;

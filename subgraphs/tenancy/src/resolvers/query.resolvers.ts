@@ -1,10 +1,11 @@
 import { clientAccess, control, visibleClients } from '@cifra/db';
 import { type ApiErrorCode, ERROR_CATALOGUE, ERROR_GROUPS } from '@cifra/domain';
-import { Permissions as P } from '@cifra/permissions';
+import { Permissions as P, RoleClusters, roleWithin } from '@cifra/permissions';
 import { eq } from 'drizzle-orm';
 import type { QueryResolvers } from '../__generated__/resolvers.ts';
 import { pageClients } from '../services/clients-page.service.ts';
 import { pageFirmMembers } from '../services/lists-page.service.ts';
+import { mayDeactivate } from '../services/member-status.service.ts';
 import { listFirmMembers } from '../services/members.service.ts';
 import { firmSettingValues } from '../services/settings.service.ts';
 
@@ -18,13 +19,17 @@ export const Query: QueryResolvers = {
     })),
   me: async (_p, _a, ctx) => {
     const { userId, email } = ctx.request;
+    const managesPeople = ctx.request.firm.permissions.includes(P.Firm.ManageUsers);
     const [user] = await ctx.control.select().from(control.users).where(eq(control.users.id, userId));
     return {
       id: userId,
       email,
       displayName: user?.displayName ?? email,
       firmRole: ctx.request.firm.role,
-      mayManagePeople: ctx.request.firm.permissions.includes(P.Firm.ManageUsers),
+      mayManagePeople: managesPeople,
+      mayReadFirmAudit: ctx.request.firm.permissions.includes(P.Audit.ReadFirm),
+      mayDeactivatePeople: managesPeople && mayDeactivate(ctx.request.firm.role),
+      grantableRoles: managesPeople ? RoleClusters.filter((r) => roleWithin(r, ctx.request.firm.role)) : [],
       firm: ctx.request.firm.id,
     };
   },

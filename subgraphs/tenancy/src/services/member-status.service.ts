@@ -1,4 +1,11 @@
-import { type ControlDb, control, inTransaction, recordAuditEvent, type TxOf } from '@cifra/db';
+import {
+  type ControlDb,
+  control,
+  inTransaction,
+  type RoleName,
+  recordAuditEvent,
+  type TxOf,
+} from '@cifra/db';
 import { DomainError, requireReason } from '@cifra/domain';
 import { and, eq } from 'drizzle-orm';
 import {
@@ -21,8 +28,11 @@ import {
  * its firm-level audit event.
  */
 
+/** Whether a manager of this firm-wide role may deactivate and reactivate people (`me.mayDeactivatePeople`). */
+export const mayDeactivate = (firmRole: RoleName | null): boolean => firmRole === 'FirmAdmin';
+
 function refuseUnlessFirmAdmin(manager: Manager, what: string): void {
-  if (manager.firmRole !== 'FirmAdmin') {
+  if (!mayDeactivate(manager.firmRole)) {
     throw new DomainError('FORBIDDEN', `${what}: only a FirmAdmin deactivates or reactivates people`, {
       yourRole: manager.firmRole,
     });

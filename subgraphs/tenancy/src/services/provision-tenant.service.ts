@@ -54,6 +54,8 @@ export const provisionTenantInput = z.object({
         .nullish(),
     })
     .nullish(),
+  /** A registered database server's name (`pnpm server list`); the accepting one with the fewest clients otherwise. */
+  server: z.string().trim().min(1).max(63).nullish(),
   /** Per firm; bound to the rest of the input (docs/architecture/tenancy.md, "Provisioning"). */
   idempotencyKey: z.string().min(1).max(200).nullish(),
 });
@@ -166,6 +168,9 @@ export async function provisionTenant(
   if (!IANAZone.isValidZone(timezone))
     throw badInput(`timezone: ${timezone} is not an IANA time zone`, { field: 'timezone' });
 
+  // A named server is checked before anything is claimed: refused, the attempt leaves nothing.
+  await pickServer(deps.control, input.server ?? null);
+
   const { idempotencyKey: key, ...payload } = input;
   const hash = key ? payloadHash('provision_tenant', payload) : null;
   return withSlugSession(deps.control, input.slug, async (session) => {
@@ -233,7 +238,7 @@ async function provisionLocked(
   }
   if (existing) await discard(deps, session.db, actor, existing, 'leftover of an interrupted provisioning');
 
-  const server = await pickServer(session.db);
+  const server = await pickServer(session.db, input.server ?? null);
   const databaseName = opaqueDatabaseName();
   const claimed = await inTransaction(session.db, actor, async (tx) => {
     const [row] = await tx
@@ -355,10 +360,33 @@ async function discard(
   });
 }
 
-/** The server accepting new clients that holds the fewest. */
-async function pickServer(db: ControlDb) {
+/**
+ * The named server, if it accepts new clients (SERVER_UNKNOWN, SERVER_NOT_ACCEPTING otherwise);
+ * without a name, the server accepting new clients that holds the fewest.
+ */
+async function pickServer(db: ControlDb, name: string | null) {
+  const columns = {
+    id: control.dbServers.id,
+    name: control.dbServers.name,
+    adminUrl: control.dbServers.adminUrl,
+    acceptsNewTenants: control.dbServers.acceptsNewTenants,
+  };
+  if (name !== null) {
+    const [named] = await db.select(columns).from(control.dbServers).where(eq(control.dbServers.name, name));
+    if (!named)
+      throw new DomainError('SERVER_UNKNOWN', `No database server is registered as ${name}`, {
+        field: 'server',
+        server: name,
+      });
+    if (!named.acceptsNewTenants)
+      throw new DomainError('SERVER_NOT_ACCEPTING', `Database server ${name} takes no new clients`, {
+        field: 'server',
+        server: name,
+      });
+    return named;
+  }
   const [server] = await db
-    .select({ id: control.dbServers.id, name: control.dbServers.name, adminUrl: control.dbServers.adminUrl })
+    .select(columns)
     .from(control.dbServers)
     .leftJoin(control.tenants, eq(control.tenants.serverId, control.dbServers.id))
     .where(eq(control.dbServers.acceptsNewTenants, true))

@@ -1,3 +1,4 @@
+import { useQuery } from '@apollo/client/react';
 import { useState } from 'react';
 import {
   Button,
@@ -15,6 +16,7 @@ import {
 import type { ConsoleMemberFragment, RoleCluster } from '../../__generated__/graphql.ts';
 import { ReasonField } from '../../components/reason-field.tsx';
 import { RefusalNotice } from '../../components/refusal.tsx';
+import { MeQuery } from '../../operations.ts';
 import { ClientPicker, type PickedClient } from './client-picker.tsx';
 import {
   useAssignClientRole,
@@ -64,6 +66,14 @@ export function MemberDialog({ member, onClose }: { member: ConsoleMemberFragmen
     }
   };
   const name = member.displayName;
+  // Each action is offered only to who may take it, as the API says (`me`): the console does not
+  // guess from role names. The shell has already read `me`: the cache answers.
+  const me = useQuery(MeQuery, { fetchPolicy: 'cache-first' }).data?.me;
+  const grantable = new Set<RoleCluster>(me?.grantableRoles ?? []);
+  const within = (role: RoleCluster | null | undefined) => !role || grantable.has(role);
+  // A member whose roles are above one's own is not one's to change (the API refuses FORBIDDEN).
+  const manageable = !!me && within(member.firmRole) && member.clientRoles.every((r) => within(r.role));
+  const mayDeactivate = !!me?.mayDeactivatePeople;
 
   return (
     <ModalOverlay className="modal-overlay" isOpen isDismissable onOpenChange={(open) => !open && onClose()}>
@@ -72,12 +82,20 @@ export function MemberDialog({ member, onClose }: { member: ConsoleMemberFragmen
           <Heading slot="title">
             {name} <span className="muted">({member.email})</span>
           </Heading>
-          <ReasonField
-            value={reason}
-            onChange={setReason}
-            min={REASON_MIN}
-            when="needed when a change takes permissions away, and always to revoke a client role, deactivate or remove someone"
-          />
+          {me && !manageable && (
+            <p className="notice" data-testid="not-yours">
+              {name}'s roles are above your own: only someone holding them (a firm admin) may change {name}'s
+              access.
+            </p>
+          )}
+          {manageable && (
+            <ReasonField
+              value={reason}
+              onChange={setReason}
+              min={REASON_MIN}
+              when="needed when a change takes permissions away, and always to revoke a client role, deactivate or remove someone"
+            />
+          )}
           {outcome &&
             (outcome.ok ? (
               <p className="notice" role="status">
@@ -88,34 +106,36 @@ export function MemberDialog({ member, onClose }: { member: ConsoleMemberFragmen
             ))}
 
           <h3>Firm-wide role: {roleLabel(member.firmRole)}</h3>
-          <div className="filters">
-            <RoleSelect
-              label="New firm-wide role"
-              value={firmRole}
-              onChange={(r) => setFirmRole(r as RoleCluster | 'NONE')}
-              roles={ROLES.filter((r) => r.role !== 'NO_ACCESS')}
-              withNone
-            />
-            <Button
-              className="button"
-              onPress={() =>
-                run(
-                  'The firm-wide role was not changed',
-                  () =>
-                    changeFirmRole({
-                      variables: {
-                        userId: member.userId,
-                        role: firmRole === 'NONE' ? null : firmRole,
-                        reason: why,
-                      },
-                    }),
-                  `${name}'s firm-wide role is now: ${roleLabel(firmRole === 'NONE' ? null : firmRole)}.`,
-                )
-              }
-            >
-              Change firm-wide role
-            </Button>
-          </div>
+          {manageable && (
+            <div className="filters">
+              <RoleSelect
+                label="New firm-wide role"
+                value={firmRole}
+                onChange={(r) => setFirmRole(r as RoleCluster | 'NONE')}
+                roles={ROLES.filter((r) => r.role !== 'NO_ACCESS' && grantable.has(r.role))}
+                withNone
+              />
+              <Button
+                className="button"
+                onPress={() =>
+                  run(
+                    'The firm-wide role was not changed',
+                    () =>
+                      changeFirmRole({
+                        variables: {
+                          userId: member.userId,
+                          role: firmRole === 'NONE' ? null : firmRole,
+                          reason: why,
+                        },
+                      }),
+                    `${name}'s firm-wide role is now: ${roleLabel(firmRole === 'NONE' ? null : firmRole)}.`,
+                  )
+                }
+              >
+                Change firm-wide role
+              </Button>
+            </div>
+          )}
 
           <h3>Roles on single clients</h3>
           {member.clientRoles.length === 0 ? (
@@ -125,53 +145,62 @@ export function MemberDialog({ member, onClose }: { member: ConsoleMemberFragmen
               {member.clientRoles.map((r) => (
                 <li key={r.tenant.id}>
                   {r.tenant.name}: <strong>{roleLabel(r.role)}</strong>{' '}
-                  <Button
-                    className="button"
-                    aria-label={`Revoke ${name}'s role on ${r.tenant.name}`}
-                    onPress={() =>
-                      run(
-                        `The role on ${r.tenant.name} was not revoked`,
-                        () => revoke({ variables: { userId: member.userId, tenant: r.tenant.slug, reason } }),
-                        `${name}'s role on ${r.tenant.name} is revoked: the firm-wide role applies there again.`,
-                      )
-                    }
-                  >
-                    Revoke
-                  </Button>
+                  {manageable && (
+                    <Button
+                      className="button"
+                      aria-label={`Revoke ${name}'s role on ${r.tenant.name}`}
+                      onPress={() =>
+                        run(
+                          `The role on ${r.tenant.name} was not revoked`,
+                          () =>
+                            revoke({ variables: { userId: member.userId, tenant: r.tenant.slug, reason } }),
+                          `${name}'s role on ${r.tenant.name} is revoked: the firm-wide role applies there again.`,
+                        )
+                      }
+                    >
+                      Revoke
+                    </Button>
+                  )}
                 </li>
               ))}
             </ul>
           )}
-          <div className="filters">
-            <ClientPicker onChange={setClient} />
-            <RoleSelect
-              label="Role on that client"
-              value={clientRole}
-              onChange={(r) => setClientRole(r as RoleCluster)}
-              roles={ROLES}
-            />
-            <Button
-              className="button"
-              isDisabled={client === null}
-              onPress={() => {
-                const t = client;
-                if (!t) return;
-                return run(
-                  `The role on ${t.name} was not given`,
-                  () =>
-                    assign({
-                      variables: { userId: member.userId, tenant: t.slug, role: clientRole, reason: why },
-                    }),
-                  `${name} is now ${roleLabel(clientRole)} on ${t.name}.`,
-                );
-              }}
-            >
-              Give this role
-            </Button>
-          </div>
+          {manageable && (
+            <div className="filters">
+              <ClientPicker onChange={setClient} />
+              <RoleSelect
+                label="Role on that client"
+                value={clientRole}
+                onChange={(r) => setClientRole(r as RoleCluster)}
+                roles={ROLES.filter((r) => grantable.has(r.role))}
+              />
+              <Button
+                className="button"
+                isDisabled={client === null}
+                onPress={() => {
+                  const t = client;
+                  if (!t) return;
+                  return run(
+                    `The role on ${t.name} was not given`,
+                    () =>
+                      assign({
+                        variables: { userId: member.userId, tenant: t.slug, role: clientRole, reason: why },
+                      }),
+                    `${name} is now ${roleLabel(clientRole)} on ${t.name}.`,
+                  );
+                }}
+              >
+                Give this role
+              </Button>
+            </div>
+          )}
 
           <h3>Access: {member.active ? 'active' : 'deactivated'}</h3>
-          {member.active ? (
+          {!mayDeactivate || !manageable ? (
+            <p className="muted" data-testid="deactivation-not-yours">
+              Only a firm admin deactivates or reactivates people.
+            </p>
+          ) : member.active ? (
             <>
               <p className="muted">
                 Keeps {name} in the firm with every role, but refuses their sign-in and every request at once,
@@ -210,20 +239,24 @@ export function MemberDialog({ member, onClose }: { member: ConsoleMemberFragmen
             </>
           )}
 
-          <h3>Leave the firm</h3>
-          <p className="muted">Removes {name} from the firm with every role they hold on its clients.</p>
-          <Button
-            className="button button-danger"
-            onPress={() =>
-              run(
-                `${name} was not removed`,
-                () => remove({ variables: { userId: member.userId, reason } }),
-                `${name} is removed from the firm.`,
-              )
-            }
-          >
-            Remove {name} from the firm
-          </Button>
+          {manageable && (
+            <>
+              <h3>Leave the firm</h3>
+              <p className="muted">Removes {name} from the firm with every role they hold on its clients.</p>
+              <Button
+                className="button button-danger"
+                onPress={() =>
+                  run(
+                    `${name} was not removed`,
+                    () => remove({ variables: { userId: member.userId, reason } }),
+                    `${name} is removed from the firm.`,
+                  )
+                }
+              >
+                Remove {name} from the firm
+              </Button>
+            </>
+          )}
           <div className="dialog-actions">
             <Button className="button" slot="close">
               Close

@@ -74,6 +74,15 @@ export const ApproveCloseMutation = graphql(`
   }
 `);
 
+export const RejectCloseMutation = graphql(`
+  mutation ConsoleRejectClose($closeId: ID!, $reason: String!) {
+    rejectPeriodClose(closeId: $closeId, reason: $reason) {
+      id
+      status
+    }
+  }
+`);
+
 export const LockPeriodMutation = graphql(`
   mutation ConsoleLockPeriod($periodId: ID!, $state: PeriodState!) {
     lockPeriod(periodId: $periodId, state: $state) {

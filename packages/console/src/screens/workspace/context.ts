@@ -26,3 +26,4 @@ export function useWorkspace(): Workspace {
 
 /** Roles whose permissions include Audit.Read (packages/permissions/src/roles.ts): the entry's trail is shown to them only. */
 export const AUDIT_READERS: readonly RoleCluster[] = ['FIRM_ADMIN', 'SENIOR', 'EXTERNAL_REVIEWER'];
+export const mayReadAudit = (role: RoleCluster | null | undefined) => !!role && AUDIT_READERS.includes(role);

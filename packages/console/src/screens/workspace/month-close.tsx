@@ -10,6 +10,7 @@ import {
   ApproveCloseMutation,
   LockPeriodMutation,
   MonthCloseQuery,
+  RejectCloseMutation,
   ReopenPeriodMutation,
   StartCloseMutation,
   SubmitCloseMutation,
@@ -40,6 +41,7 @@ const BACK: Partial<Record<PeriodState, PeriodState[]>> = {
 };
 const backFrom = (s: PeriodState): PeriodState[] => BACK[s] ?? [];
 
+/** The API's minimum for a reason kept in the trail (reopen, reject): packages/domain's requireReason. */
 const REASON_MIN = 20;
 
 /** Words for the refusals a person meets here, beside the API's own message. */
@@ -51,6 +53,8 @@ const EXPLAIN: Record<string, string> = {
   CHECKLIST_INCOMPLETE:
     'The checklist below still has a blocking item: fix it in the books, then submit again.',
   REASON_TOO_SHORT: `The reason is kept in the audit trail and needs at least ${REASON_MIN} characters.`,
+  INVALID_TRANSITION:
+    'The close is no longer where this page showed it (someone else acted on it meanwhile): the page now shows where it stands.',
 };
 
 /**
@@ -71,10 +75,12 @@ export default function MonthClose() {
   const may = (what: keyof typeof MAY) => !!ws.role && MAY[what].includes(ws.role);
   const [outcome, setOutcome] = useState<{ error?: unknown; done?: string } | null>(null);
   const [reason, setReason] = useState('');
+  const [rejectReason, setRejectReason] = useState('');
   const [back, setBack] = useState<PeriodState | null>(null);
   const [start] = useMutation(StartCloseMutation);
   const [submit] = useMutation(SubmitCloseMutation);
   const [approve] = useMutation(ApproveCloseMutation);
+  const [reject] = useMutation(RejectCloseMutation);
   const [lock] = useMutation(LockPeriodMutation);
   const [reopen] = useMutation(ReopenPeriodMutation);
   const [busy, setBusy] = useState(false);
@@ -85,9 +91,12 @@ export default function MonthClose() {
       await run();
       setOutcome({ done });
       setReason('');
+      setRejectReason('');
       await refetch();
     } catch (e) {
       setOutcome({ error: e });
+      // Someone else may have moved the close meanwhile: show where it stands now.
+      await refetch().catch(() => undefined);
     } finally {
       setBusy(false);
     }
@@ -135,7 +144,11 @@ export default function MonthClose() {
                       ? `; submitted by ${close.submittedByEmail ?? 'the system'} ${instantLabel(close.submittedAt, ws.timezone)}`
                       : ''
                   }${close.approvedAt ? `; approved by ${close.approvedByEmail ?? 'the system'}` : ''}${
-                    close.rejectionReason ? `; sent back: “${close.rejectionReason}”` : ''
+                    close.rejectionReason
+                      ? `; sent back by ${close.rejectedByEmail ?? 'the system'}${
+                          close.rejectedAt ? ` ${instantLabel(close.rejectedAt, ws.timezone)}` : ''
+                        }: “${close.rejectionReason}”`
+                      : ''
                   }`
                 : 'Not started'}
             </dd>
@@ -213,6 +226,35 @@ export default function MonthClose() {
             <p className="muted" data-testid="four-eyes">
               You submitted this close: someone else must approve it (four eyes).
             </p>
+          )}
+          {may('approve') && close?.status === 'PENDING_APPROVAL' && (
+            <form
+              className="reopen"
+              aria-labelledby="reject-title"
+              data-testid="reject-close"
+              onSubmit={(e) => {
+                e.preventDefault();
+                act('Sent back to its preparer: the close is a draft again', () =>
+                  reject({ variables: { closeId: close.id, reason: rejectReason.trim() } }),
+                );
+              }}
+            >
+              <h3 id="reject-title">Send the close back</h3>
+              <p className="muted">
+                Rejecting returns the close to a draft for its preparer to fix and submit again; the month's
+                posting state does not change.
+              </p>
+              <ReasonField
+                label="What must change"
+                value={rejectReason}
+                onChange={setRejectReason}
+                min={REASON_MIN}
+                when="asked to send a close back"
+              />
+              <Button className="button" type="submit" isDisabled={busy}>
+                Reject the close
+              </Button>
+            </form>
           )}
           {may('reopen') && target && (
             <form

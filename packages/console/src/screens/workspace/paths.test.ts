@@ -10,11 +10,17 @@ describe('workspace paths', () => {
     expect(parseWorkspacePath('/clients/cafe/balance-sheet').view).toEqual({ kind: 'balance-sheet' });
     expect(parseWorkspacePath('/clients/cafe/close').view).toEqual({ kind: 'close' });
     expect(parseWorkspacePath('/clients/cafe/aging').view).toEqual({ kind: 'aging' });
+    expect(parseWorkspacePath('/clients/cafe/audit').view).toEqual({ kind: 'audit' });
     expect(parseWorkspacePath('/clients/cafe/ledger/1110').view).toEqual({
       kind: 'ledger',
       accountCode: '1110',
     });
     expect(parseWorkspacePath('/clients/cafe/entries/abc').view).toEqual({ kind: 'entry', entryId: 'abc' });
+    expect(parseWorkspacePath('/clients/cafe/documents').view).toEqual({ kind: 'documents' });
+    expect(parseWorkspacePath('/clients/cafe/documents/d%2F1').view).toEqual({
+      kind: 'document',
+      documentId: 'd/1',
+    });
     // Unknown or malformed: no view (the workspace says there is no such page), never a throw.
     for (const p of [
       '/clients/cafe/nope',
@@ -23,6 +29,8 @@ describe('workspace paths', () => {
       '/clients/cafe/balance-sheet/x',
       '/clients/cafe/trial-balance/x',
       '/clients/cafe/entries',
+      '/clients/cafe/documents/a/b',
+      '/clients/cafe/audit/x',
     ])
       expect(parseWorkspacePath(p).view, p).toBeNull();
     // A malformed escape is kept as typed rather than thrown on.
@@ -58,6 +66,16 @@ describe('workspace paths', () => {
       '/clients/other/trial-balance?date=2026-03-31',
     );
     expect(switchedPath(null, new URLSearchParams(), 'other')).toBe('/clients/other/trial-balance');
+    // A document, or a list filtered by one client's party: the other client's list, same dates.
+    const docs = new URLSearchParams(
+      'date=2026-03-31&from=2026-03-01&party=p-of-this-client&kind=SALES_INVOICE',
+    );
+    expect(switchedPath({ kind: 'document', documentId: 'd1' }, docs, 'other')).toBe(
+      '/clients/other/documents?date=2026-03-31&from=2026-03-01',
+    );
+    expect(switchedPath({ kind: 'documents' }, docs, 'other')).toBe(
+      '/clients/other/documents?date=2026-03-31&from=2026-03-01',
+    );
   });
 });
 

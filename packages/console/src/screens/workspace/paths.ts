@@ -10,15 +10,20 @@ export type WorkspaceView =
   | { kind: 'balance-sheet' }
   | { kind: 'close' }
   | { kind: 'aging' }
+  | { kind: 'documents' }
+  | { kind: 'audit' }
   | { kind: 'ledger'; accountCode: string }
-  | { kind: 'entry'; entryId: string };
+  | { kind: 'entry'; entryId: string }
+  | { kind: 'document'; documentId: string };
 
 export const STATEMENTS = [
   { kind: 'trial-balance', label: 'Trial balance' },
   { kind: 'income-statement', label: 'Income statement' },
   { kind: 'balance-sheet', label: 'Balance sheet' },
   { kind: 'aging', label: 'AR/AP aging' },
+  { kind: 'documents', label: 'Documents' },
   { kind: 'close', label: 'Month close' },
+  { kind: 'audit', label: 'Audit trail' },
 ] as const;
 
 /** The client's slug and view of a path under /clients (no slug: the client picker). */
@@ -39,12 +44,19 @@ export function parseWorkspacePath(pathname: string): { slug: string | null; vie
   if (!kind || kind === 'trial-balance')
     return { slug, view: parts.length <= 2 ? { kind: 'trial-balance' } : null };
   if (
-    (kind === 'income-statement' || kind === 'balance-sheet' || kind === 'close' || kind === 'aging') &&
+    (kind === 'income-statement' ||
+      kind === 'balance-sheet' ||
+      kind === 'close' ||
+      kind === 'aging' ||
+      kind === 'documents' ||
+      kind === 'audit') &&
     parts.length === 2
   )
     return { slug, view: { kind } };
   if (kind === 'ledger' && arg && parts.length === 3) return { slug, view: { kind, accountCode: arg } };
   if (kind === 'entries' && arg && parts.length === 3) return { slug, view: { kind: 'entry', entryId: arg } };
+  if (kind === 'documents' && arg && parts.length === 3)
+    return { slug, view: { kind: 'document', documentId: arg } };
   return { slug, view: null };
 }
 
@@ -57,7 +69,9 @@ export function workspacePath(slug: string, view: WorkspaceView, query?: Record<
       ? `${base}/ledger/${enc(view.accountCode)}`
       : view.kind === 'entry'
         ? `${base}/entries/${enc(view.entryId)}`
-        : `${base}/${view.kind}`;
+        : view.kind === 'document'
+          ? `${base}/documents/${enc(view.documentId)}`
+          : `${base}/${view.kind}`;
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(query ?? {})) if (v) q.set(k, v);
   const s = q.toString();
@@ -67,7 +81,9 @@ export function workspacePath(slug: string, view: WorkspaceView, query?: Record<
 /**
  * The same place in another client's workspace: the same statement, or the same account's ledger
  * (the account code may exist there too: if not, the ledger says so), with the same dates. An
- * entry belongs to one client only: switching from it goes to the other client's trial balance.
+ * entry belongs to one client only: switching from it goes to the other client's trial balance;
+ * from a document or the documents list, to the other client's documents of the same dates (a
+ * party filter names one client's party).
  */
 export function switchedPath(view: WorkspaceView | null, search: URLSearchParams, slug: string): string {
   const keep = (k: string) => search.get(k) ?? undefined;
@@ -77,7 +93,11 @@ export function switchedPath(view: WorkspaceView | null, search: URLSearchParams
     to: keep('to'),
     year: keep('year'),
     month: keep('month'),
+    revalue: keep('revalue'),
   };
+  // A document's filters name the other client's parties by id: the list, unfiltered but for dates.
+  if (view?.kind === 'documents' || view?.kind === 'document')
+    return workspacePath(slug, { kind: 'documents' }, { date: query.date, from: query.from, to: query.to });
   if (!view || view.kind === 'entry')
     return workspacePath(slug, { kind: 'trial-balance' }, { date: query.date });
   return workspacePath(slug, view, query);

@@ -5,7 +5,7 @@ import { Input, Label, Link, TextField } from 'react-aria-components';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { navigate, useLocation } from '../../router.ts';
 import { roleLabel } from '../people/labels.ts';
-import { type Workspace, WorkspaceContext } from './context.ts';
+import { mayReadAudit, type Workspace, WorkspaceContext } from './context.ts';
 import { ClientSearchQuery, WorkspaceTenantQuery } from './data.ts';
 import { isIsoDate, todayIn } from './format.ts';
 import { parseWorkspacePath, STATEMENTS, switchedPath, type WorkspaceView, workspacePath } from './paths.ts';
@@ -20,6 +20,12 @@ const Ledger = lazy(() => import('./ledger.tsx'));
 const Entry = lazy(() => import('./entry.tsx'));
 const MonthClose = lazy(() => import('./month-close.tsx'));
 const Aging = lazy(() => import('./aging.tsx'));
+const Documents = lazy(() => import('./documents.tsx'));
+const DocumentDetail = lazy(() => import('./document.tsx'));
+
+/** Views with a day of their own (the others are taken "as of" or "to" the workspace's date). */
+const UNDATED = new Set<WorkspaceView['kind']>(['entry', 'close', 'documents', 'document', 'audit']);
+const AuditTrail = lazy(() => import('../audit/client-audit.tsx'));
 
 /** `/clients`: the client picker; `/clients/<slug>/…`: that client's workspace. */
 export default function WorkspaceScreen() {
@@ -181,7 +187,7 @@ function WorkspaceBody({
         {!oneClient && switcher}
       </div>
       <nav aria-label="Client pages" className="app-nav workspace-nav">
-        {STATEMENTS.map((s) => (
+        {STATEMENTS.filter((s) => s.kind !== 'audit' || mayReadAudit(tenant.role)).map((s) => (
           <Link
             key={s.kind}
             className="nav-link"
@@ -202,7 +208,7 @@ function WorkspaceBody({
         </p>
       ) : (
         <WorkspaceContext.Provider value={ws}>
-          {view.kind !== 'entry' && view.kind !== 'close' && (
+          {!UNDATED.has(view.kind) && (
             <div className="filters">
               <TextField className="date-field" value={ws.date} onChange={setDate}>
                 <Label className="group-label">
@@ -222,8 +228,14 @@ function WorkspaceBody({
               <BalanceSheet />
             ) : view.kind === 'aging' ? (
               <Aging />
+            ) : view.kind === 'audit' ? (
+              <AuditTrail />
             ) : view.kind === 'close' ? (
               <MonthClose />
+            ) : view.kind === 'documents' ? (
+              <Documents />
+            ) : view.kind === 'document' ? (
+              <DocumentDetail documentId={view.documentId} />
             ) : view.kind === 'ledger' ? (
               <Ledger
                 key={`${view.accountCode}|${ws.date}|${ws.search.get('from') ?? ''}`}

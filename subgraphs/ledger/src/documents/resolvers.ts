@@ -1,9 +1,5 @@
-import { tenant } from '@cifra/db';
-import { DomainError, formatMoney, isDocumentKind, parseId, parseIsoDate } from '@cifra/domain';
-import { asc } from 'drizzle-orm';
+import { DomainError, formatMoney, parseId } from '@cifra/domain';
 import type {
-  AgingInvoiceResolvers,
-  AgingRowResolvers,
   AllocationResolvers,
   DocumentLineResolvers,
   DocumentResolvers,
@@ -14,120 +10,22 @@ import type {
   QueryResolvers,
 } from '../__generated__/resolvers.ts';
 import type { Context } from '../context.ts';
-import {
-  createDraft,
-  discardDraft,
-  listDocuments,
-  postDocument,
-  updateDraft,
-  voidDocument,
-} from '../documents/index.ts';
 import type { Document as DocumentModel } from '../mappers.ts';
-import { type AgingReportData, aging, type Buckets } from '../services/aging.service.ts';
+import { formatNumeric } from '../resolvers/parties.resolvers.ts';
 import { booksOf } from '../services/books.ts';
-import { setNumberingPrefix } from '../services/numbering.service.ts';
-import { RatesOn, revalueAging } from '../services/revaluation.service.ts';
-import { formatNumeric } from './parties.resolvers.ts';
-import { formatRevaluation, requestRateLookup } from './revaluation.resolvers.ts';
+import { createDraft, discardDraft, updateDraft } from './drafts.ts';
+import { listDocuments } from './list.ts';
+import { postDocument } from './post.ts';
+import { voidDocument } from './void.ts';
 
 const minor = (ctx: Context, currency: string) => ctx.loaders.minorUnits.load(currency);
 const money = async (ctx: Context, currency: string, amount: bigint) =>
   formatMoney(amount, await minor(ctx, currency));
 
-function buckets(b: Buckets, units: number) {
-  return {
-    current: formatMoney(b.current, units),
-    days1To30: formatMoney(b.days1To30, units),
-    days31To60: formatMoney(b.days31To60, units),
-    days61To90: formatMoney(b.days61To90, units),
-    over90: formatMoney(b.over90, units),
-    total: formatMoney(b.total, units),
-  };
-}
-
-async function agingReport(
-  ctx: Context,
-  kind: 'SALES_INVOICE' | 'PURCHASE_INVOICE',
-  asOf: string,
-  revalueAt?: string | null,
-) {
-  const books = await booksOf(ctx);
-  const report: AgingReportData = await aging(books, kind, parseIsoDate(asOf, 'asOf'));
-  const base = books.company.baseMinorUnits;
-  const baseCurrency = books.company.baseCurrency.trim();
-  const revalued = revalueAt
-    ? await revalueAging(
-        { baseCurrency, baseMinorUnits: base },
-        report,
-        kind === 'SALES_INVOICE' ? 'RECEIVABLE' : 'PAYABLE',
-        new RatesOn(parseIsoDate(revalueAt, 'revalueAt'), await requestRateLookup(ctx)),
-      )
-    : null;
-  const revaluedTotal = revalued?.rowBuckets.reduce(addBuckets, emptyBuckets()) ?? null;
-  return {
-    asOf,
-    baseCurrency,
-    totalBase: buckets(report.totalBase, base),
-    revaluation: revalued && formatRevaluation(revalued.revaluation, baseCurrency, base),
-    revaluedTotalBase: revaluedTotal && buckets(revaluedTotal, base),
-    rows: report.rows.map((r, i) => ({
-      partyId: r.partyId,
-      currency: r.currency,
-      amounts: buckets(r.amounts, r.minorUnits),
-      base: buckets(r.base, base),
-      revaluedBase: revalued ? buckets(revalued.rowBuckets[i] as Buckets, base) : null,
-      invoices: r.invoices.map((inv) => {
-        const at = inv.documentId ? revalued?.invoices.get(inv.documentId) : undefined;
-        return {
-          documentId: inv.documentId,
-          entryId: inv.entryId,
-          dueDate: inv.dueDate,
-          daysPastDue: inv.daysPastDue,
-          openBalance: formatMoney(inv.openMinor, r.minorUnits),
-          baseOpenBalance: formatMoney(inv.baseOpenMinor, base),
-          revaluedBaseOpenBalance: at === undefined ? null : formatMoney(at, base),
-        };
-      }),
-    })),
-  };
-}
-
-const emptyBuckets = (): Buckets => ({
-  current: 0n,
-  days1To30: 0n,
-  days31To60: 0n,
-  days61To90: 0n,
-  over90: 0n,
-  total: 0n,
-});
-const addBuckets = (a: Buckets, b: Buckets): Buckets => ({
-  current: a.current + b.current,
-  days1To30: a.days1To30 + b.days1To30,
-  days31To60: a.days31To60 + b.days31To60,
-  days61To90: a.days61To90 + b.days61To90,
-  over90: a.over90 + b.over90,
-  total: a.total + b.total,
-});
-
-export const documentQueries: Pick<
-  QueryResolvers,
-  'document' | 'documents' | 'numberingPrefixes' | 'arAging' | 'apAging'
-> = {
+export const documentQueries: Pick<QueryResolvers, 'document' | 'documents'> = {
   document: (_p, { id }, ctx) => ctx.loaders.document.load(parseId(id)),
   documents: async (_p, { filter, first, after }, ctx) =>
     listDocuments(await ctx.tenantDb(), { filter, first, after }),
-  numberingPrefixes: async (_p, _a, ctx) => {
-    const db = await ctx.tenantDb();
-    const rows = await db
-      .select()
-      .from(tenant.numberingPrefixes)
-      .orderBy(asc(tenant.numberingPrefixes.documentType));
-    return rows.flatMap((r) =>
-      isDocumentKind(r.documentType) ? [{ documentKind: r.documentType, prefix: r.prefix }] : [],
-    );
-  },
-  arAging: (_p, { asOf, revalueAt }, ctx) => agingReport(ctx, 'SALES_INVOICE', asOf, revalueAt),
-  apAging: (_p, { asOf, revalueAt }, ctx) => agingReport(ctx, 'PURCHASE_INVOICE', asOf, revalueAt),
 };
 
 export const documentMutations: Pick<
@@ -147,7 +45,6 @@ export const documentMutations: Pick<
   | 'voidSalesInvoice'
   | 'voidPurchaseInvoice'
   | 'voidPayment'
-  | 'setNumberingPrefix'
 > = {
   createSalesInvoice: async (_p, { input }, ctx) => createDraft(await booksOf(ctx), 'SALES_INVOICE', input),
   createCreditNote: async (_p, { input }, ctx) => createDraft(await booksOf(ctx), 'CREDIT_NOTE', input),
@@ -171,8 +68,6 @@ export const documentMutations: Pick<
     voidDocument(await booksOf(ctx), parseId(id), 'PURCHASING', reason, voidDate),
   voidPayment: async (_p, { id, reason, voidDate }, ctx) =>
     voidDocument(await booksOf(ctx), parseId(id), 'PAYMENT', reason, voidDate),
-  setNumberingPrefix: async (_p, { documentKind, prefix }, ctx) =>
-    setNumberingPrefix(await booksOf(ctx), documentKind, prefix),
 };
 
 const isInvoice = (d: DocumentModel) => d.kind === 'SALES_INVOICE' || d.kind === 'PURCHASE_INVOICE';
@@ -249,15 +144,6 @@ export const Allocation: AllocationResolvers = {
 export const DocumentVoid: DocumentVoidResolvers = {
   voidedAt: (v) => v.voidedAt,
   reversal: (v, _a, ctx) => ctx.loaders.entry.load(v.reversalEntryId),
-};
-
-export const AgingRow: AgingRowResolvers = {
-  party: (r, _a, ctx) => ctx.loaders.party.load(r.partyId),
-};
-
-export const AgingInvoice: AgingInvoiceResolvers = {
-  document: (i, _a, ctx) => (i.documentId ? ctx.loaders.document.load(i.documentId) : null),
-  entry: (i, _a, ctx) => (i.entryId ? ctx.loaders.entry.load(i.entryId) : null),
 };
 
 /** The document an entry posted or voided, and the party of a subledger line. */

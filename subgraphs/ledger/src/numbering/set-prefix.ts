@@ -1,8 +1,8 @@
-import { Constraints, inTransaction, isUniqueViolation, recordAuditEvent, tenant } from '@cifra/db';
+import { Constraints, inTransaction, isUniqueViolation, recordAuditEvent } from '@cifra/db';
 import { badInput, DomainError } from '@cifra/domain';
-import { and, eq, ne } from 'drizzle-orm';
 import type { DocumentKind } from '../documents/index.ts';
-import type { Books } from './books.ts';
+import type { Books } from '../services/books.ts';
+import { otherHolderOf, prefixOf, savePrefix } from './store.ts';
 
 const PREFIX = /^[A-Z0-9][A-Z0-9-]{0,11}$/;
 
@@ -31,38 +31,15 @@ export async function setNumberingPrefix(books: Books, kind: DocumentKind, raw: 
     });
   try {
     return await inTransaction(books.db, books.actor, async (tx) => {
-      const [other] = [
-        ...(await tx
-          .select({ kind: tenant.numberingPrefixes.documentType })
-          .from(tenant.numberingPrefixes)
-          .where(
-            and(eq(tenant.numberingPrefixes.prefix, prefix), ne(tenant.numberingPrefixes.documentType, kind)),
-          )),
-        ...(await tx
-          .select({ kind: tenant.numberSequences.documentType })
-          .from(tenant.numberSequences)
-          .where(
-            and(eq(tenant.numberSequences.prefix, prefix), ne(tenant.numberSequences.documentType, kind)),
-          )),
-      ];
-      if (other) throw taken(other.kind);
-      const [before] = await tx
-        .select()
-        .from(tenant.numberingPrefixes)
-        .where(eq(tenant.numberingPrefixes.documentType, kind));
-      await tx
-        .insert(tenant.numberingPrefixes)
-        .values({ documentType: kind, prefix })
-        .onConflictDoUpdate({ target: tenant.numberingPrefixes.documentType, set: { prefix } });
-      await tx
-        .update(tenant.numberSequences)
-        .set({ prefix })
-        .where(and(eq(tenant.numberSequences.documentType, kind), eq(tenant.numberSequences.nextValue, 1)));
+      const other = await otherHolderOf(tx, prefix, kind);
+      if (other) throw taken(other);
+      const before = await prefixOf(tx, kind);
+      await savePrefix(tx, kind, prefix);
       await recordAuditEvent(tx, books.actor, {
         action: 'numbering_prefix.set',
         entityType: 'NumberingPrefix',
         entityId: kind,
-        before: before ? { prefix: before.prefix } : null,
+        before: before !== undefined ? { prefix: before } : null,
         after: { prefix },
       });
       return { documentKind: kind, prefix };

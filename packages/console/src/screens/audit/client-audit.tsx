@@ -1,0 +1,85 @@
+import { useLazyQuery, useQuery } from '@apollo/client/react';
+import { useState } from 'react';
+import { Loading, RefusalNotice } from '../../components/refusal.tsx';
+import { useWorkspace } from '../workspace/context.ts';
+import { workspacePath } from '../workspace/paths.ts';
+import './audit.css';
+import { AUDIT_PAGE, ClientAuditTrailQuery, VerifyClientChainQuery } from './data.ts';
+import { NO_FILTER, type TrailFilterInput, trailFilter } from './filters.ts';
+import { ChainStatus, EventDetail, type TrailEvent, TrailFilters, TrailPager, TrailTable } from './trail.tsx';
+
+/**
+ * A client's audit trail (`/clients/<slug>/audit`, needs Audit.Read): its events newest first, a
+ * page at a time through `auditEvents`, narrowed by the API's filters (who, action or its prefix,
+ * entity, days in the client's time zone), each event's detail, and the chain verified on request.
+ */
+export default function ClientAuditTrail() {
+  const ws = useWorkspace();
+  const [applied, setApplied] = useState<TrailFilterInput>(NO_FILTER);
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const [open, setOpen] = useState<TrailEvent | null>(null);
+  const { filter, problem } = trailFilter(applied, ws.timezone);
+  const { data, previousData, error, loading } = useQuery(ClientAuditTrailQuery, {
+    variables: { filter, first: AUDIT_PAGE, after: cursors.at(-1) ?? null },
+    skip: !filter,
+    fetchPolicy: 'network-only',
+  });
+  const [verify, verification] = useLazyQuery(VerifyClientChainQuery, { fetchPolicy: 'network-only' });
+  const shown = data ?? previousData;
+  const events = shown?.auditEvents?.edges.map((e) => e.node) ?? [];
+  const pageInfo = shown?.auditEvents?.pageInfo;
+  const apply = (f: TrailFilterInput) => {
+    setApplied(f);
+    setCursors([null]);
+  };
+  const entityHref = (e: TrailEvent) =>
+    e.entityType === 'JournalEntry' ? workspacePath(ws.slug, { kind: 'entry', entryId: e.entityId }) : null;
+  return (
+    <section aria-labelledby="audit-title">
+      <h2 id="audit-title">Audit trail</h2>
+      <ChainStatus
+        level={3}
+        what="this client's books"
+        result={verification.data?.verifyAuditChain}
+        loading={verification.loading}
+        error={verification.error}
+        onVerify={() => void verify().catch(() => undefined)}
+        onOpen={setOpen}
+        timeZone={ws.timezone}
+      />
+      <TrailFilters applied={applied} onApply={apply} problem={problem} timeZone={ws.timezone} />
+      {error && <RefusalNotice error={error} title="The audit trail could not be loaded" />}
+      {loading && !shown && <Loading what="the audit trail" />}
+      {shown && !error && (
+        <>
+          {events.length > 0 && (
+            <TrailTable
+              events={events}
+              timeZone={ws.timezone}
+              onOpen={setOpen}
+              label="Audit events of the client"
+              busy={loading}
+            />
+          )}
+          <TrailPager
+            page={cursors.length - 1}
+            count={events.length}
+            hasNext={!!pageInfo?.hasNextPage}
+            loading={loading}
+            size={AUDIT_PAGE}
+            onPrevious={() => setCursors((c) => c.slice(0, -1))}
+            onNext={() => pageInfo?.endCursor && setCursors((c) => [...c, pageInfo.endCursor ?? null])}
+          />
+        </>
+      )}
+      {open && (
+        <EventDetail
+          event={open}
+          timeZone={ws.timezone}
+          onClose={() => setOpen(null)}
+          entityHref={entityHref(open)}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,80 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { todayIn } from '../workspace/format.ts';
+import { CHAIN_PROBLEMS, nextDay, startOfDayIn, trailFilter } from './filters.ts';
+
+describe('startOfDayIn', () => {
+  it('is midnight in the zone, as a UTC instant', () => {
+    expect(startOfDayIn('2026-03-10', 'America/Panama')).toBe('2026-03-10T05:00:00.000Z');
+    expect(startOfDayIn('2026-03-10', 'UTC')).toBe('2026-03-10T00:00:00.000Z');
+    expect(startOfDayIn('2026-07-01', 'Europe/Madrid')).toBe('2026-06-30T22:00:00.000Z');
+    expect(startOfDayIn('2026-01-01', 'Asia/Kolkata')).toBe('2025-12-31T18:30:00.000Z');
+    expect(startOfDayIn('2026-01-01', 'Pacific/Kiritimati')).toBe('2025-12-31T10:00:00.000Z');
+  });
+
+  it('is the first moment of a day whose midnight the clock skips', () => {
+    // Santiago moves its clocks from 00:00 to 01:00 on the first Sunday of September.
+    expect(startOfDayIn('2026-09-06', 'America/Santiago')).toBe('2026-09-06T04:00:00.000Z');
+  });
+
+  it('falls on that very day in the zone, for any day and zone', () => {
+    const zones = [
+      'America/Panama',
+      'Europe/Madrid',
+      'Asia/Kolkata',
+      'America/Santiago',
+      'Australia/Lord_Howe',
+      'Pacific/Apia',
+    ];
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('1990-01-01'), max: new Date('2060-12-31'), noInvalidDate: true }),
+        fc.constantFrom(...zones),
+        (d, zone) => {
+          const day = d.toISOString().slice(0, 10);
+          const start = Date.parse(startOfDayIn(day, zone));
+          expect(todayIn(zone, new Date(start))).toBe(day);
+          // A minute before, it is still the day before.
+          expect(todayIn(zone, new Date(start - 60_000))).not.toBe(day);
+        },
+      ),
+    );
+  });
+});
+
+describe('trailFilter', () => {
+  const none = { actor: '', action: '', entityType: '', entityId: '', fromDate: '', toDate: '' };
+  it('leaves out what is empty and trims the rest', () => {
+    expect(trailFilter({ ...none, actor: '  senior@demo.firm ', action: 'period.' }, 'UTC')).toEqual({
+      filter: { actor: 'senior@demo.firm', action: 'period.' },
+      problem: null,
+    });
+    expect(trailFilter(none, 'UTC')).toEqual({ filter: {}, problem: null });
+  });
+
+  it('takes the days whole, in the client’s zone', () => {
+    expect(trailFilter({ ...none, fromDate: '2026-03-01', toDate: '2026-03-31' }, 'America/Panama')).toEqual({
+      filter: { from: '2026-03-01T05:00:00.000Z', to: '2026-04-01T05:00:00.000Z' },
+      problem: null,
+    });
+    expect(nextDay('2028-02-28')).toBe('2028-02-29');
+    expect(nextDay('2026-12-31')).toBe('2027-01-01');
+  });
+
+  it('says what is wrong with the days rather than sending them', () => {
+    expect(trailFilter({ ...none, fromDate: '2026-02-31' }, 'UTC').problem).toMatch(/not a date/);
+    expect(trailFilter({ ...none, toDate: 'yesterday' }, 'UTC').problem).toMatch(/not a date/);
+    expect(trailFilter({ ...none, fromDate: '2026-03-02', toDate: '2026-03-01' }, 'UTC').problem).toMatch(
+      /after the last/,
+    );
+  });
+
+  it('has words for every break the API names', () => {
+    expect(Object.keys(CHAIN_PROBLEMS).sort()).toEqual([
+      'HASH_MISMATCH',
+      'HEAD_MISMATCH',
+      'PREVIOUS_HASH_MISMATCH',
+      'SEQUENCE_GAP',
+    ]);
+  });
+});

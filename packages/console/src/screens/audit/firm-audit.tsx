@@ -1,0 +1,79 @@
+import { useLazyQuery, useQuery } from '@apollo/client/react';
+import { useState } from 'react';
+import { Loading, RefusalNotice } from '../../components/refusal.tsx';
+import './audit.css';
+import { AUDIT_PAGE, FirmAuditTrailQuery, VerifyFirmChainQuery } from './data.ts';
+import { NO_FILTER, type TrailFilterInput, trailFilter } from './filters.ts';
+import { ChainStatus, EventDetail, type TrailEvent, TrailFilters, TrailPager, TrailTable } from './trail.tsx';
+
+/** The firm's trail has no client's time zone: the browser's. */
+const BROWSER_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+/**
+ * The firm's own audit trail (`/audit`, needs Audit.ReadFirm: FirmAdmin and the external
+ * reviewer): provisioning, memberships and roles, settings, batches — newest first, a page at a
+ * time through `firmAuditEvents` with its filters (a client's slug among them), each event's
+ * detail, and the control plane's chain verified on request.
+ */
+export default function FirmAuditTrail() {
+  const [applied, setApplied] = useState<TrailFilterInput>(NO_FILTER);
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const [open, setOpen] = useState<TrailEvent | null>(null);
+  const { filter, problem } = trailFilter(applied, BROWSER_ZONE);
+  const { data, previousData, error, loading } = useQuery(FirmAuditTrailQuery, {
+    variables: { filter, first: AUDIT_PAGE, after: cursors.at(-1) ?? null },
+    skip: !filter,
+    fetchPolicy: 'network-only',
+  });
+  const [verify, verification] = useLazyQuery(VerifyFirmChainQuery, { fetchPolicy: 'network-only' });
+  const shown = data ?? previousData;
+  const events = shown?.firmAuditEvents?.edges.map((e) => e.node) ?? [];
+  const pageInfo = shown?.firmAuditEvents?.pageInfo;
+  const apply = (f: TrailFilterInput) => {
+    setApplied(f);
+    setCursors([null]);
+  };
+  return (
+    <section aria-labelledby="firm-audit-title">
+      <div className="screen-head">
+        <h1 id="firm-audit-title">Firm audit trail</h1>
+      </div>
+      <ChainStatus
+        level={2}
+        what="the firm"
+        result={verification.data?.verifyFirmAuditChain}
+        loading={verification.loading}
+        error={verification.error}
+        onVerify={() => void verify().catch(() => undefined)}
+        onOpen={setOpen}
+        timeZone={BROWSER_ZONE}
+      />
+      <TrailFilters applied={applied} onApply={apply} problem={problem} timeZone={BROWSER_ZONE} withClient />
+      {error && <RefusalNotice error={error} title="The firm's audit trail could not be loaded" />}
+      {loading && !shown && <Loading what="the firm's audit trail" />}
+      {shown && !error && (
+        <>
+          {events.length > 0 && (
+            <TrailTable
+              events={events}
+              timeZone={BROWSER_ZONE}
+              onOpen={setOpen}
+              label="Audit events of the firm"
+              busy={loading}
+            />
+          )}
+          <TrailPager
+            page={cursors.length - 1}
+            count={events.length}
+            hasNext={!!pageInfo?.hasNextPage}
+            loading={loading}
+            size={AUDIT_PAGE}
+            onPrevious={() => setCursors((c) => c.slice(0, -1))}
+            onNext={() => pageInfo?.endCursor && setCursors((c) => [...c, pageInfo.endCursor ?? null])}
+          />
+        </>
+      )}
+      {open && <EventDetail event={open} timeZone={BROWSER_ZONE} onClose={() => setOpen(null)} />}
+    </section>
+  );
+}

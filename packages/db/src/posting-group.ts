@@ -1,0 +1,285 @@
+import { DomainError } from '@cifra/domain';
+import { sql } from 'drizzle-orm';
+import { type TenantDb, tenantDb } from './drizzle.ts';
+import { pg } from './pg.ts';
+import type { Actor, TxOf } from './tx.ts';
+import { isConnectionFailure } from './unavailable.ts';
+
+/**
+ * Group commit for postings (docs/architecture/posting.md, "Group commit").
+ *
+ * Every posting takes its client's gapless number under the `number_sequences` row lock and holds it
+ * until its commit's fsync, so postings of one client queue behind each other one fsync at a time.
+ * Here the postings of one client that are waiting at the same moment share one transaction, one
+ * fsync: the first posting starts a group at once (no timer, no waiting for company), and those
+ * that arrive while it commits form the next group, at most `maxSize` of them.
+ *
+ * Each posting runs in its own SAVEPOINT with its own actor (the history triggers' settings) and
+ * its deferred checks run before its savepoint is released: a posting that is refused rolls back to
+ * its savepoint — only itself — and gets its own error. Its neighbours' numbers follow without a
+ * gap, in the order the group ran them, which is the order they commit in. Outcomes are delivered
+ * only once the group's COMMIT has answered: a commit that fails (the connection lost) fails every
+ * posting of the group with TENANT_UNAVAILABLE, having written nothing; a retry with the same
+ * idempotency key is safe either way.
+ *
+ * Groups are per client database pool in one process. Several processes posting to one client each
+ * make their own groups, which still serialise on the number row: a group waits for the other
+ * process's group to commit, as single postings do today.
+ */
+
+/** At most this many postings share one transaction. */
+export const POSTING_GROUP_MAX = 64;
+
+/** A statement that leaves a posting's deferred checks done and its savepoint released. */
+const RELEASE =
+  // journal_entries_have_lines is the one deferrable constraint (INITIALLY DEFERRED, 0001_guards):
+  // checked now, so an entry without lines is this posting's refusal, not the group's commit failing.
+  'SET CONSTRAINTS journal_entries_have_lines IMMEDIATE; SET CONSTRAINTS journal_entries_have_lines DEFERRED; RELEASE SAVEPOINT posting';
+const ROLLBACK = 'ROLLBACK TO SAVEPOINT posting; RELEASE SAVEPOINT posting';
+
+type Tx = TxOf<TenantDb>;
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/**
+ * A way to post many postings of a group together, in a constant number of statements, each still
+ * checked and refused on its own (journal entries: `postEntriesEach` in @cifra/engine). Per posting
+ * it answers an outcome, or undefined to have that posting run alone afterwards; throwing has every
+ * posting of the lane run alone (its work is rolled back first), so a refusal nobody foresaw still
+ * fails only its own posting.
+ */
+export interface PostingLane<R> {
+  postEach(tx: Tx, postings: { actor: Actor; request: R }[]): Promise<(Outcome | undefined)[]>;
+}
+
+/** A posting that a lane can post with others: the lane and what it needs of this posting. */
+export interface Batchable<R> {
+  lane: PostingLane<R>;
+  request: R;
+}
+
+interface Job {
+  /** The handle the posting came with (a request's traced view of the pool, when tracing is on). */
+  db: TenantDb;
+  actor: Actor;
+  work: (tx: Tx) => Promise<unknown>;
+  batch?: Batchable<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+export interface PostingGroupOptions {
+  /** At most this many postings per transaction (default 64). */
+  maxSize?: number;
+  /** Runs in the group's transaction after its last posting, before COMMIT (tests and benches). */
+  beforeCommit?: (tx: Tx, size: number) => Promise<void>;
+  /** Told each group's size once it is settled (benches). */
+  onGroup?: (size: number, committed: boolean) => void;
+  /**
+   * Each posting in a transaction of its own, concurrently, as before group commit: the bench's
+   * "today" side, measured in the same run.
+   */
+  alone?: boolean;
+}
+
+/** The settings `inTransaction` sets, for one posting inside the group's transaction. */
+function actorSettings(actor: Actor): string {
+  const lit = (v: string | null | undefined) => pg.escapeLiteral(v ?? '');
+  return `SELECT set_config('cifra.actor_id', ${lit(actor.userId)}, true),
+    set_config('cifra.actor_email', ${lit(actor.email)}, true),
+    set_config('cifra.reason', ${lit(actor.reason)}, true),
+    set_config('cifra.request_id', ${lit(actor.requestId)}, true)`;
+}
+
+export class PostingGroups {
+  private queue: Job[] = [];
+  private running = false;
+  private waiters: { count: number; resolve: () => void }[] = [];
+  private readonly maxSize: number;
+
+  constructor(
+    private readonly db: TenantDb,
+    private readonly options: PostingGroupOptions = {},
+  ) {
+    this.maxSize = options.maxSize ?? POSTING_GROUP_MAX;
+  }
+
+  /** Run `work` as one posting of the next group; resolves once the group has committed. */
+  run<T, R = never>(
+    actor: Actor,
+    work: (tx: Tx) => Promise<T>,
+    batch?: Batchable<R>,
+    db: TenantDb = this.db,
+  ): Promise<T> {
+    if (this.options.alone) return alone(db, actor, work);
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({
+        db,
+        actor,
+        work,
+        ...(batch ? { batch: batch as Batchable<unknown> } : {}),
+        resolve: resolve as (v: unknown) => void,
+        reject,
+      });
+      this.waiters = this.waiters.filter((w) => {
+        if (this.queue.length < w.count) return true;
+        w.resolve();
+        return false;
+      });
+      if (!this.running) void this.drain();
+    });
+  }
+
+  /** Postings queued behind the group in flight. */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  /** Resolves once at least `count` postings wait for the next group (tests build exact groups). */
+  whenWaiting(count: number): Promise<void> {
+    if (this.queue.length >= count) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ count, resolve }));
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.queue.length > 0) {
+        await this.commit(this.queue.splice(0, this.maxSize));
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async commit(jobs: Job[]): Promise<void> {
+    const outcomes: (Outcome | undefined)[] = jobs.map(() => undefined);
+    try {
+      // On the first posting's handle: with tracing on, the group's statements are spans of the
+      // request that opened it (a lone posting's trace shows all of its statements).
+      await (jobs[0] as Job).db.transaction(async (tx) => {
+        // Postings a lane can post together go first, together; the rest (and any the lane left)
+        // one by one, each in its own savepoint.
+        const lanes = new Map<PostingLane<unknown>, number[]>();
+        jobs.forEach((job, i) => {
+          if (job.batch) lanes.set(job.batch.lane, [...(lanes.get(job.batch.lane) ?? []), i]);
+        });
+        for (const [lane, idx] of lanes) {
+          if (idx.length < 2) continue;
+          const got = await this.runLane(
+            tx,
+            lane,
+            idx.map((i) => jobs[i] as Job),
+          );
+          got.forEach((o, k) => {
+            outcomes[idx[k] as number] = o;
+          });
+        }
+        for (const [i, job] of jobs.entries()) outcomes[i] ??= await this.runOne(tx, job);
+        await this.options.beforeCommit?.(tx, jobs.length);
+      });
+    } catch (err) {
+      this.options.onGroup?.(jobs.length, false);
+      const failure = groupFailure(err, jobs.length);
+      for (const job of jobs) job.reject(failure);
+      return;
+    }
+    this.options.onGroup?.(jobs.length, true);
+    jobs.forEach((job, i) => {
+      const outcome = outcomes[i] as Outcome;
+      if (outcome.ok) job.resolve(outcome.value);
+      else job.reject(outcome.error);
+    });
+  }
+
+  /** A lane's postings together, in a savepoint: if the lane throws, none of them is posted by it. */
+  private async runLane(tx: Tx, lane: PostingLane<unknown>, jobs: Job[]): Promise<(Outcome | undefined)[]> {
+    await tx.execute(sql.raw('SAVEPOINT posting'));
+    try {
+      const got = await lane.postEach(
+        tx,
+        jobs.map((j) => ({ actor: j.actor, request: j.batch?.request })),
+      );
+      await tx.execute(sql.raw(RELEASE));
+      return got;
+    } catch (error) {
+      if (isConnectionFailure(error)) throw error;
+      await tx.execute(sql.raw(ROLLBACK));
+      return jobs.map(() => undefined);
+    }
+  }
+
+  /** One posting in its own savepoint; a refusal rolls back to it, a lost connection fails the group. */
+  private async runOne(tx: Tx, job: Job): Promise<Outcome> {
+    await tx.execute(sql.raw(`SAVEPOINT posting; ${actorSettings(job.actor)}`));
+    try {
+      const value = await job.work(tx);
+      await tx.execute(sql.raw(RELEASE));
+      return { ok: true, value };
+    } catch (error) {
+      if (isConnectionFailure(error)) throw error;
+      await tx.execute(sql.raw(ROLLBACK));
+      return { ok: false, error };
+    }
+  }
+}
+
+/** Every posting of a group that did not commit gets this: a connection lost is worth a retry. */
+function groupFailure(err: unknown, size: number): unknown {
+  if (!isConnectionFailure(err)) return err;
+  return new DomainError(
+    'TENANT_UNAVAILABLE',
+    `The client's database dropped the connection before ${size === 1 ? 'this posting' : `a group of ${size} postings`} committed: nothing was written; retry (with the same idempotency key)`,
+    { groupSize: size },
+  );
+}
+
+/** The pool a drizzle database runs on: a traced per-request view (tracing) is looked through. */
+function poolOf(db: TenantDb): pg.Pool | undefined {
+  let client: object | null = db.$client;
+  while (client && !Object.hasOwn(client, 'options')) client = Object.getPrototypeOf(client);
+  return client instanceof pg.Pool ? client : undefined;
+}
+
+const groups = new WeakMap<pg.Pool, PostingGroups>();
+
+/**
+ * The posting groups of the client database `db` runs on, one per pool in this process, created
+ * with `options` on first use (tests and benches set them before the first posting).
+ */
+export function postingGroupsOf(db: TenantDb, options?: PostingGroupOptions): PostingGroups | undefined {
+  const pool = poolOf(db);
+  if (!pool) return undefined;
+  let g = groups.get(pool);
+  if (!g) {
+    // Untraced: one group serves the postings of many requests.
+    g = new PostingGroups(db.$client === pool ? db : tenantDb(pool), options);
+    groups.set(pool, g);
+  }
+  return g;
+}
+
+/**
+ * Run one posting (`fn`, as `inTransaction` would) in the next group commit of its client database.
+ * `fn` must do all its work on `tx` (it shares the transaction with the group's other postings,
+ * inside its own savepoint) and must not wait for another posting. With `batch`, the posting may be
+ * posted together with the group's others of the same lane instead of by `fn` (same result). On a database that is not a
+ * pool (a single connection), it runs in a transaction of its own.
+ */
+export function inPostingGroup<T, R = never>(
+  db: TenantDb,
+  actor: Actor,
+  fn: (tx: Tx) => Promise<T>,
+  batch?: Batchable<R>,
+): Promise<T> {
+  const g = postingGroupsOf(db);
+  return g ? g.run(actor, fn, batch, db) : alone(db, actor, fn);
+}
+
+/** One posting in a transaction of its own (what `inTransaction` does). */
+function alone<T>(db: TenantDb, actor: Actor, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql.raw(actorSettings(actor)));
+    return fn(tx);
+  });
+}

@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import { type Actor, tenant } from '@cifra/db';
+import { assertBalancedEntry, idempotencyKeyReused } from '@cifra/domain';
+import { eq, inArray, sql } from 'drizzle-orm';
+import {
+  entryHash,
+  holdPeriodsOf,
+  insertEntries,
+  insertLines,
+  type NewEntry,
+  type Period,
+  type PostedEntry,
+  type PostingRequest,
+  periodRefusal,
+  SYSTEM_USER,
+  storedHashes,
+  type TenantTx,
+} from './posting-engine.ts';
+
+/** One posting of a group commit: its own author and request. */
+export interface OwnPosting {
+  actor: Actor;
+  request: PostingRequest;
+}
+
+/**
+ * What became of one posting: posted (or answered as a retry of an earlier one), refused with its
+ * own error, or left to be run alone after the others (`undefined`).
+ */
+export type EachOutcome = { ok: true; value: PostedEntry } | { ok: false; error: unknown } | undefined;
+
+const ENTRY_SEQUENCE = 'JE';
+
+/**
+ * Independent postings by different authors in one transaction, in a constant number of statements
+ * (group commit, docs/architecture/posting.md): each is checked on its own — idempotency key,
+ * balance, period — and refused alone with the error `postEntry` would give it; the others are
+ * posted together, numbered in the order given, each with its own author on its entry, its audit
+ * event and its number's history version.
+ *
+ * A posting whose key another posting of the same call uses first is left undefined (the caller runs
+ * it alone afterwards, when the first one's fate is known). A failure of the common statements
+ * (a database refusal no check above foresaw, a key a concurrent writer committed first) throws:
+ * the caller rolls the call back and runs each posting alone, so one bad posting still fails only
+ * itself.
+ */
+export async function postEntriesEach(tx: TenantTx, postings: readonly OwnPosting[]): Promise<EachOutcome[]> {
+  const outcomes: EachOutcome[] = postings.map(() => undefined);
+  const hashes = postings.map((p) => (p.request.idempotencyKey ? entryHash(p.request) : null));
+
+  // Idempotency: a key used before answers its entry, or refuses a different payload.
+  const keys = [
+    ...new Set(postings.flatMap((p) => (p.request.idempotencyKey ? [p.request.idempotencyKey] : []))),
+  ];
+  const existing = new Map<string, PostedEntry>();
+  if (keys.length > 0) {
+    const rows = await tx
+      .select()
+      .from(tenant.journalEntries)
+      .where(inArray(tenant.journalEntries.idempotencyKey, keys));
+    for (const row of rows) existing.set(row.idempotencyKey as string, row);
+  }
+  const stored = await storedHashes(tx, existing);
+  const claimed = new Set<string>();
+  const candidates: number[] = [];
+  postings.forEach(({ request: req }, i) => {
+    const key = req.idempotencyKey;
+    const first = key ? existing.get(key) : undefined;
+    if (key && first) {
+      outcomes[i] =
+        stored.get(key) === hashes[i]
+          ? { ok: true, value: first }
+          : {
+              ok: false,
+              error: idempotencyKeyReused(key, first.createdAt, { entryId: first.id, number: first.number }),
+            };
+      return;
+    }
+    if (key && claimed.has(key)) return; // run alone, after the first with this key
+    if (key) claimed.add(key);
+    try {
+      assertBalancedEntry(
+        req.lines.map((l) => ({
+          debitMinor: l.amountMinor > 0n ? l.amountMinor : 0n,
+          creditMinor: l.amountMinor < 0n ? -l.amountMinor : 0n,
+        })),
+      );
+      candidates.push(i);
+    } catch (error) {
+      outcomes[i] = { ok: false, error };
+    }
+  });
+
+  const periods = await holdPeriodsOf(
+    tx,
+    candidates.map((i) => (postings[i] as OwnPosting).request),
+  );
+  const fresh = candidates.filter((i) => {
+    const req = (postings[i] as OwnPosting).request;
+    const refusal = periodRefusal(periods.get(req.postingDate), req);
+    if (refusal) outcomes[i] = { ok: false, error: refusal };
+    return !refusal;
+  });
+  if (fresh.length === 0) return outcomes;
+
+  const numbers = await takeNumbersAs(
+    tx,
+    fresh.map((i) => postings[i] as OwnPosting),
+    periods,
+  );
+  const entries: NewEntry[] = fresh.map((i, n) => {
+    const { actor, request: req } = postings[i] as OwnPosting;
+    const period = periods.get(req.postingDate) as Period;
+    return {
+      id: randomUUID(),
+      number: numbers[n] as string,
+      fiscalYear: period.fiscalYear,
+      periodId: period.id,
+      postingDate: req.postingDate,
+      sourceKind: req.kind,
+      sourceId: req.sourceId ?? null,
+      memo: req.memo,
+      idempotencyKey: req.idempotencyKey ?? null,
+      idempotencyHash: hashes[i] ?? null,
+      reversesEntryId: req.reversesEntryId ?? null,
+      autoReverse: req.autoReverse ?? false,
+      postedBy: actor.userId ?? SYSTEM_USER,
+    };
+  });
+  const byId = await insertEntries(tx, entries);
+  await insertLines(
+    tx,
+    fresh.flatMap((i, n) =>
+      (postings[i] as OwnPosting).request.lines.map((l, k) => ({
+        entryId: entries[n]?.id as string,
+        lineNumber: k + 1,
+        accountId: l.accountId,
+        postingDate: (postings[i] as OwnPosting).request.postingDate,
+        amountMinor: l.amountMinor,
+        originalCurrency: l.originalCurrency,
+        originalAmountMinor: l.originalAmountMinor,
+        partyId: l.partyId ?? null,
+        memo: l.memo ?? '',
+        exchangeRateId: l.exchangeRateId ?? null,
+        rateIsFallback: l.rateIsFallback ?? false,
+      })),
+    ),
+  );
+  await recordPostedEvents(
+    tx,
+    fresh.map((i, n) => ({ posting: postings[i] as OwnPosting, entry: entries[n] as NewEntry })),
+  );
+  fresh.forEach((i, n) => {
+    outcomes[i] = { ok: true, value: byId.get(entries[n]?.id as string) as PostedEntry };
+  });
+  return outcomes;
+}
+
+/**
+ * The postings' journal numbers, in the order given, one UPDATE of the number row per posting
+ * under that posting's author (cifra_take_numbers_as, tenant migration 0028): one statement per
+ * fiscal year.
+ */
+async function takeNumbersAs(
+  tx: TenantTx,
+  postings: readonly OwnPosting[],
+  periods: ReadonlyMap<string, Period>,
+): Promise<string[]> {
+  const [configured] = await tx
+    .select({ prefix: tenant.numberingPrefixes.prefix })
+    .from(tenant.numberingPrefixes)
+    .where(eq(tenant.numberingPrefixes.documentType, ENTRY_SEQUENCE));
+  const years = postings.map((p) => (periods.get(p.request.postingDate) as Period).fiscalYear);
+  const numbers: string[] = new Array(postings.length);
+  for (const year of [...new Set(years)].sort((a, b) => a - b)) {
+    const idx = years.flatMap((y, i) => (y === year ? [i] : []));
+    const actors = idx.map((i) => (postings[i] as OwnPosting).actor);
+    const { rows } = await tx.execute<{ ord: number; value: number; number_prefix: string }>(sql`
+      SELECT ord, value, number_prefix FROM cifra_take_numbers_as(${ENTRY_SEQUENCE}, ${year}::int,
+        ${configured?.prefix ?? ENTRY_SEQUENCE},
+        ${sql.param(actors.map((a) => a.userId ?? ''))}::text[], ${sql.param(actors.map((a) => a.email ?? ''))}::text[],
+        ${sql.param(actors.map((a) => a.reason ?? ''))}::text[], ${sql.param(actors.map((a) => a.requestId ?? ''))}::text[])`);
+    for (const row of rows) {
+      numbers[idx[Number(row.ord) - 1] as number] =
+        `${row.number_prefix}-${year}-${String(row.value).padStart(6, '0')}`;
+    }
+  }
+  return numbers;
+}
+
+/** One `journal_entry.posted` event per entry, each with its own author, in one statement. */
+async function recordPostedEvents(
+  tx: TenantTx,
+  posted: readonly { posting: OwnPosting; entry: NewEntry }[],
+): Promise<void> {
+  const col = (f: (p: (typeof posted)[number]) => unknown) => sql.param(posted.map(f));
+  const after = ({ posting: { request: req }, entry }: (typeof posted)[number]) =>
+    JSON.stringify({
+      number: entry.number,
+      postingDate: req.postingDate,
+      kind: req.kind,
+      lines: req.lines.length,
+      memo: req.memo,
+      ...(req.reversesEntryId ? { reverses: req.reversesEntryId } : {}),
+    });
+  // As recordAuditEvents (packages/db/src/audit.ts), with the actor's columns per event.
+  await tx.execute(sql`INSERT INTO audit_events
+      (actor_id, actor_email, action, entity_type, entity_id, before, after, reason, request_id, client_name, client_version)
+    SELECT e.actor_id, e.actor_email, 'journal_entry.posted', 'JournalEntry', e.entity_id, NULL, e.after::jsonb,
+      e.reason, e.request_id, e.client_name, e.client_version
+    FROM unnest(${col((p) => p.posting.actor.userId)}::uuid[], ${col((p) => p.posting.actor.email)}::text[],
+      ${col((p) => p.entry.id)}::text[], ${col(after)}::text[], ${col((p) => p.posting.actor.reason ?? null)}::text[],
+      ${col((p) => p.posting.actor.requestId ?? null)}::text[], ${col((p) => p.posting.actor.clientName ?? null)}::text[],
+      ${col((p) => p.posting.actor.clientVersion ?? null)}::text[])
+      WITH ORDINALITY AS e(actor_id, actor_email, entity_id, after, reason, request_id, client_name, client_version, n)
+    ORDER BY e.n`);
+}

@@ -1,0 +1,91 @@
+import {
+  checkFileBounds,
+  checkLineCount,
+  cleanText,
+  decimalToMinor,
+  formatError,
+  type ParsedLine,
+  type ParsedStatement,
+  parseIsoDateText,
+} from './statement.ts';
+import { at, parseXml, textOf } from './xml.ts';
+
+/**
+ * ISO 20022 `camt.053` (BankToCustomerStatement, any version 001.02–001.13: the elements read here
+ * have not moved). One `Stmt` per import; balances OPBD/PRCD (opening) and CLBD (closing);
+ * entries with status BOOK (or none, before version 8), others (PDNG, INFO) are not yet booked.
+ */
+export function parseCamt053Statement(content: string, minorUnits: number): ParsedStatement {
+  checkFileBounds(content);
+  const doc = parseXml(content, new Set(['Stmt', 'Bal', 'Ntry', 'NtryDtls', 'TxDtls', 'Ustrd']));
+  const statements = (at(doc, 'Document', 'BkToCstmrStmt', 'Stmt') as unknown[] | undefined) ?? [];
+  if (statements.length !== 1) {
+    throw formatError(`A camt.053 file is imported with exactly one Stmt; this one has ${statements.length}`);
+  }
+  const stmt = statements[0];
+  const currency = cleanText(textOf(at(stmt, 'Acct', 'Ccy'))) || null;
+  const signed = (node: unknown, field: string): bigint => {
+    const amt = at(node, 'Amt');
+    const ccy = at(amt, '@Ccy');
+    if (currency && typeof ccy === 'string' && ccy !== currency) {
+      throw formatError(`${field}: an amount in ${ccy} on a ${currency} account`, { field });
+    }
+    const minor = decimalToMinor(textOf(amt) ?? '', minorUnits, { field: `${field}.Amt` });
+    const ind = textOf(at(node, 'CdtDbtInd'));
+    if (ind !== 'CRDT' && ind !== 'DBIT') throw formatError(`${field}: CdtDbtInd is CRDT or DBIT`, { field });
+    return ind === 'DBIT' ? -minor : minor;
+  };
+  const balances = (at(stmt, 'Bal') as unknown[] | undefined) ?? [];
+  const balance = (...codes: string[]) => {
+    const b = balances.find((x) => codes.includes(textOf(at(x, 'Tp', 'CdOrPrtry', 'Cd')) ?? ''));
+    return b
+      ? {
+          amount: signed(b, `Bal[${textOf(at(b, 'Tp', 'CdOrPrtry', 'Cd'))}]`),
+          date: textOf(at(b, 'Dt', 'Dt')) ?? textOf(at(b, 'Dt', 'DtTm')),
+        }
+      : null;
+  };
+  const opening = balance('OPBD', 'PRCD');
+  const closing = balance('CLBD');
+  if (!opening || !closing)
+    throw formatError('The statement needs an opening (OPBD or PRCD) and a closing (CLBD) balance');
+  const entries = ((at(stmt, 'Ntry') as unknown[] | undefined) ?? []).filter((e) => {
+    const status = textOf(at(e, 'Sts', 'Cd')) ?? textOf(at(e, 'Sts'));
+    return !status || status === 'BOOK';
+  });
+  checkLineCount(entries.length);
+  const lines: ParsedLine[] = entries.map((e, i) => {
+    const field = `Ntry[${i + 1}]`;
+    const amount = signed(e, field);
+    if (amount === 0n) throw formatError(`${field}: a zero amount`, { field });
+    const tx = at((at(e, 'NtryDtls') as unknown[] | undefined)?.[0], 'TxDtls') as unknown[] | undefined;
+    const first = tx?.[0];
+    const party = amount > 0n ? at(first, 'RltdPties', 'Dbtr') : at(first, 'RltdPties', 'Cdtr');
+    const ustrd = ((at(first, 'RmtInf', 'Ustrd') as unknown[] | undefined) ?? []).map(textOf).join(' ');
+    const date =
+      textOf(at(e, 'BookgDt', 'Dt')) ?? textOf(at(e, 'BookgDt', 'DtTm')) ?? textOf(at(e, 'ValDt', 'Dt'));
+    return {
+      bookingDate: parseIsoDateText(date ?? '', { field: `${field}.BookgDt` }),
+      amountMinor: amount,
+      description: cleanText(ustrd || textOf(at(e, 'AddtlNtryInf'))),
+      reference: cleanText(
+        textOf(at(first, 'Refs', 'EndToEndId')) ??
+          textOf(at(e, 'AcctSvcrRef')) ??
+          textOf(at(first, 'Refs', 'AcctSvcrRef')) ??
+          textOf(at(e, 'NtryRef')),
+      ),
+      counterparty: cleanText(textOf(at(party, 'Nm')) ?? textOf(at(party, 'Pty', 'Nm'))),
+    };
+  });
+  const from = textOf(at(stmt, 'FrToDt', 'FrDtTm')) ?? textOf(at(stmt, 'FrToDt', 'FrDt')) ?? opening.date;
+  const to = textOf(at(stmt, 'FrToDt', 'ToDtTm')) ?? textOf(at(stmt, 'FrToDt', 'ToDt')) ?? closing.date;
+  return {
+    bankStatementId: cleanText(textOf(at(stmt, 'Id'))) || null,
+    currency,
+    periodStart: parseIsoDateText(from ?? '', { field: 'FrToDt.FrDtTm' }),
+    periodEnd: parseIsoDateText(to ?? '', { field: 'FrToDt.ToDtTm' }),
+    openingMinor: opening.amount,
+    closingMinor: closing.amount,
+    lines,
+  };
+}

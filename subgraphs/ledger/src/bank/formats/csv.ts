@@ -1,0 +1,216 @@
+import { parse } from 'csv-parse/sync';
+import {
+  checkFileBounds,
+  checkLineCount,
+  cleanText,
+  decimalToMinor,
+  formatError,
+  isoDate,
+  type ParsedLine,
+  type ParsedStatement,
+  spanOf,
+} from './statement.ts';
+
+export const CSV_DATE_FORMATS = ['YYYY_MM_DD', 'DD_MM_YYYY', 'MM_DD_YYYY', 'YYYYMMDD'] as const;
+export type CsvDateFormat = (typeof CSV_DATE_FORMATS)[number];
+
+/**
+ * How one bank's CSV export reads, saved per bank account: columns by their header text, the
+ * date order, the decimal separator (the other one is taken as a thousands separator), and either
+ * one signed amount column or separate debit (money out) and credit (money in) columns.
+ */
+export interface CsvMapping {
+  delimiter: string;
+  dateColumn: string;
+  dateFormat: CsvDateFormat;
+  decimalSeparator: 'POINT' | 'COMMA';
+  amountColumn?: string | null;
+  debitColumn?: string | null;
+  creditColumn?: string | null;
+  descriptionColumn?: string | null;
+  referenceColumn?: string | null;
+  counterpartyColumn?: string | null;
+  /** The running balance after each line: gives the opening and closing balances and checks each line. */
+  balanceColumn?: string | null;
+}
+
+export interface CsvBalances {
+  openingMinor?: bigint | null;
+  closingMinor?: bigint | null;
+  periodStart?: string | null;
+  periodEnd?: string | null;
+}
+
+/** The mapping is coherent: one amount column, or a debit and a credit column. */
+export function checkCsvMapping(m: CsvMapping): void {
+  const bad = (message: string, field: string) => formatError(`CSV mapping: ${message}`, { field });
+  if (![',', ';', '\t', '|'].includes(m.delimiter))
+    throw bad('the delimiter is one of , ; | or a tab', 'delimiter');
+  if (m.amountColumn && (m.debitColumn || m.creditColumn)) {
+    throw bad('name an amount column or debit and credit columns, not both', 'amountColumn');
+  }
+  if (!m.amountColumn && !(m.debitColumn && m.creditColumn)) {
+    throw bad('name an amount column, or both a debit and a credit column', 'amountColumn');
+  }
+}
+
+const DATE_PARTS = /^(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})$/;
+
+function csvDate(text: string, format: CsvDateFormat, line: number): string {
+  const where = { line, field: 'date' };
+  const t = text.trim();
+  if (format === 'YYYYMMDD') {
+    const m = /^(\d{4})(\d{2})(\d{2})$/.exec(t);
+    if (!m) throw formatError(`date: "${cleanText(t).slice(0, 20)}" is not YYYYMMDD`, where);
+    return isoDate(Number(m[1]), Number(m[2]), Number(m[3]), where);
+  }
+  const m = DATE_PARTS.exec(t);
+  if (!m) throw formatError(`date: "${cleanText(t).slice(0, 20)}" is not a date`, where);
+  const [a, b, c] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (format === 'YYYY_MM_DD') return isoDate(a, b, c, where);
+  if (format === 'DD_MM_YYYY') return isoDate(c, b, a, where);
+  return isoDate(c, a, b, where);
+}
+
+/** "1.234,56", "(12.50)", "12.50-", "$ 1,000.00" → a plain signed decimal string. */
+function plainAmount(text: string, decimal: 'POINT' | 'COMMA'): string {
+  let t = text.trim().replace(/[\s\u00a0]|[A-Z]{3}|[$€£]/g, '');
+  let negative = false;
+  if (/^\(.*\)$/.test(t)) {
+    negative = true;
+    t = t.slice(1, -1);
+  }
+  if (t.endsWith('-')) {
+    negative = true;
+    t = t.slice(0, -1);
+  }
+  t = decimal === 'POINT' ? t.replace(/,/g, '') : t.replace(/\./g, '').replace(',', '.');
+  if (negative) t = t.startsWith('-') ? t.slice(1) : `-${t.replace(/^\+/, '')}`;
+  return t;
+}
+
+function amountOf(
+  row: Record<string, string>,
+  m: CsvMapping,
+  minorUnits: number,
+  line: number,
+): bigint | null {
+  const read = (col: string, field: string) => {
+    const raw = row[col] ?? '';
+    return raw.trim()
+      ? decimalToMinor(plainAmount(raw, m.decimalSeparator), minorUnits, { line, field })
+      : null;
+  };
+  if (m.amountColumn) return read(m.amountColumn, 'amount');
+  const debit = read(m.debitColumn as string, 'debit');
+  const credit = read(m.creditColumn as string, 'credit');
+  if (debit === null && credit === null) return null;
+  // Banks print both columns positive; a signed debit is taken at its absolute value.
+  const abs = (v: bigint | null) => (v === null ? 0n : v < 0n ? -v : v);
+  return abs(credit) - abs(debit);
+}
+
+/**
+ * A CSV statement. Rows with neither date nor amount (blank lines, totals) are skipped; a row with
+ * one and not the other is refused. Newest-first files are put in date order. Balances come from
+ * the balance column (checked on every row), else from the import's own opening/closing.
+ */
+export function parseCsvStatement(
+  content: string,
+  m: CsvMapping,
+  minorUnits: number,
+  given: CsvBalances,
+): ParsedStatement {
+  checkFileBounds(content);
+  checkCsvMapping(m);
+  let rows: Record<string, string>[];
+  try {
+    rows = parse(content.replace(/^\uFEFF/, ''), {
+      columns: true,
+      delimiter: m.delimiter,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      trim: true,
+      bom: true,
+      max_record_size: 100_000,
+    });
+  } catch (err) {
+    throw formatError(`The CSV cannot be read: ${(err as Error).message.slice(0, 200)}`);
+  }
+  checkLineCount(rows.length);
+  const header = rows.length ? Object.keys(rows[0]!) : [];
+  for (const [field, col] of Object.entries(m)) {
+    if (field.endsWith('Column') && col && !header.includes(col as string)) {
+      throw formatError(`CSV mapping: the file has no column "${col}"`, { field });
+    }
+  }
+  const parsed: (ParsedLine & { balance: bigint | null; line: number })[] = [];
+  rows.forEach((row, i) => {
+    const line = i + 2; // the header is line 1
+    const dateText = (row[m.dateColumn] ?? '').trim();
+    const amount = amountOf(row, m, minorUnits, line);
+    if (!dateText && amount === null) return;
+    if (!dateText) throw formatError('a row with an amount has no date', { line, field: 'date' });
+    if (amount === null) throw formatError('a row with a date has no amount', { line, field: 'amount' });
+    if (amount === 0n) return; // informational rows; a zero line moves nothing
+    const balanceText = m.balanceColumn ? (row[m.balanceColumn] ?? '').trim() : '';
+    parsed.push({
+      line,
+      bookingDate: csvDate(dateText, m.dateFormat, line),
+      amountMinor: amount,
+      description: cleanText(m.descriptionColumn ? row[m.descriptionColumn] : ''),
+      reference: cleanText(m.referenceColumn ? row[m.referenceColumn] : ''),
+      counterparty: cleanText(m.counterpartyColumn ? row[m.counterpartyColumn] : ''),
+      balance: balanceText
+        ? decimalToMinor(plainAmount(balanceText, m.decimalSeparator), minorUnits, { line, field: 'balance' })
+        : null,
+    });
+  });
+  if (parsed.length > 1 && parsed[0]!.bookingDate > parsed[parsed.length - 1]!.bookingDate) parsed.reverse();
+  const { openingMinor, closingMinor } = balancesOf(parsed, m, given);
+  const span = spanOf(parsed);
+  const periodStart = given.periodStart ?? span?.from;
+  const periodEnd = given.periodEnd ?? span?.to;
+  if (!periodStart || !periodEnd) {
+    throw formatError(
+      'The CSV has no lines: give the period (periodStart, periodEnd) to import an empty statement',
+    );
+  }
+  return {
+    bankStatementId: null,
+    currency: null,
+    periodStart,
+    periodEnd,
+    openingMinor,
+    closingMinor,
+    lines: parsed.map(({ balance: _b, line: _l, ...l }) => l),
+  };
+}
+
+function balancesOf(
+  parsed: readonly (ParsedLine & { balance: bigint | null; line: number })[],
+  m: CsvMapping,
+  given: CsvBalances,
+): { openingMinor: bigint; closingMinor: bigint } {
+  if (m.balanceColumn && parsed.length) {
+    const first = parsed[0]!;
+    if (first.balance === null)
+      throw formatError('the first row has no balance', { line: first.line, field: 'balance' });
+    let running = first.balance - first.amountMinor;
+    const opening = running;
+    for (const l of parsed) {
+      running += l.amountMinor;
+      if (l.balance !== null && l.balance !== running) {
+        throw formatError('the running balance does not follow from the amounts', {
+          line: l.line,
+          field: 'balance',
+        });
+      }
+    }
+    return { openingMinor: given.openingMinor ?? opening, closingMinor: given.closingMinor ?? running };
+  }
+  if (given.openingMinor == null || given.closingMinor == null) {
+    throw formatError('This CSV has no balance column: give the opening and closing balances');
+  }
+  return { openingMinor: given.openingMinor, closingMinor: given.closingMinor };
+}

@@ -1,0 +1,115 @@
+/**
+ * What the firm-scale benchmarks do through the gateway, shared: the whole close board a page at a
+ * time, a batch period operation watched to its end, and a local stand-in for the ECB daily file.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { gql } from '../support/client.ts';
+import type { BenchContext } from './harness.ts';
+
+type Call = ReturnType<typeof gql>;
+
+/** The board a page at a time (`clientsConnection`): a whole board is every page. */
+const BOARD = `query($y: Int!, $m: Int!, $first: Int!, $after: String) { closeBoard(year: $y, month: $m) {
+  unavailableCount behindCount
+  clientsConnection(first: $first, after: $after) {
+    edges { node { client { slug } availability periodState stage lastTransition { at } asOf freshness } }
+    pageInfo { hasNextPage endCursor } } } }`;
+
+export type BoardLine = { client: { slug: string }; periodState: string | null; freshness: string };
+type BoardPage = {
+  closeBoard: {
+    unavailableCount: number;
+    clientsConnection: {
+      edges: { node: BoardLine }[];
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    };
+  };
+};
+
+/** One month's whole board, page after page, as a screen showing every client reads it. */
+export async function wholeBoard(
+  call: Call,
+  at: { year: number; month: number; page: number },
+): Promise<{ lines: BoardLine[]; pages: number; unavailable: number }> {
+  const lines: BoardLine[] = [];
+  let after: string | null = null;
+  let unavailable = 0;
+  for (let pages = 1; ; pages++) {
+    const r: Awaited<ReturnType<typeof call<BoardPage>>> = await call<BoardPage>(BOARD, {
+      y: at.year,
+      m: at.month,
+      first: at.page,
+      after,
+    });
+    if (r.errors || !r.data) throw new Error(`close board answered wrongly: ${JSON.stringify(r.errors)}`);
+    const page = r.data.closeBoard.clientsConnection;
+    lines.push(...page.edges.map((e) => e.node));
+    unavailable = Math.max(unavailable, r.data.closeBoard.unavailableCount);
+    if (!page.pageInfo.hasNextPage) return { lines, pages, unavailable };
+    after = page.pageInfo.endCursor;
+  }
+}
+
+export interface BatchRun {
+  totalMs: number;
+  acceptedMs: number;
+  counts: Record<string, number>;
+  /** The distinct refusal codes of failed items. */
+  failedCodes: string[];
+}
+
+/** Start a batch period operation on `tenants` and wait for it to finish (the job worker runs it). */
+export async function runBatch(
+  call: Call,
+  input: { tenants: string[]; year: number; month: number; action: string },
+): Promise<BatchRun> {
+  const t0 = performance.now();
+  const start = await call<{ startBatchPeriodOperation: { id: string } }>(
+    `mutation($i: StartBatchPeriodOperationInput!) { startBatchPeriodOperation(input: $i) { id } }`,
+    { i: input },
+  );
+  if (start.errors || !start.data) throw new Error(JSON.stringify(start.errors));
+  const acceptedMs = performance.now() - t0;
+  const id = start.data.startBatchPeriodOperation.id;
+  for (;;) {
+    const r = await call<{ batchOperation: { status: string; counts: Record<string, number> } }>(
+      `query($id: ID!) { batchOperation(id: $id) { status counts { done failed skipped } } }`,
+      { id },
+    );
+    if (r.data?.batchOperation.status === 'FINISHED') {
+      const totalMs = performance.now() - t0;
+      const failed = await call<{ batchOperation: { items: { errorCode: string | null }[] } }>(
+        `query($id: ID!) { batchOperation(id: $id) { items { errorCode } } }`,
+        { id },
+      );
+      const codes = (failed.data?.batchOperation.items ?? []).flatMap((i) =>
+        i.errorCode ? [i.errorCode] : [],
+      );
+      return { totalMs, acceptedMs, counts: r.data.batchOperation.counts, failedCodes: [...new Set(codes)] };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const ECB_DAILY = `<?xml version="1.0" encoding="UTF-8"?>
+<gesmes:Envelope xmlns:gesmes="http://www.gesmes.org/xml/2002-08-01" xmlns="http://www.ecb.int/vocabulary/2002-08-01/eurofxref">
+<Cube><Cube time="2026-11-20"><Cube currency="USD" rate="1.0812"/><Cube currency="JPY" rate="162.53"/><Cube currency="GBP" rate="0.8543"/></Cube></Cube>
+</gesmes:Envelope>`;
+
+/** A local stand-in for the ECB daily file, closed when the benchmark ends; counts its requests. */
+export async function ecbStandIn(ctx: BenchContext): Promise<{ url: string; hits: () => number }> {
+  let hits = 0;
+  const http = createServer((_req, res) => {
+    hits += 1;
+    res.writeHead(200, { 'content-type': 'text/xml' });
+    res.end(ECB_DAILY);
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  ctx.defer(() => new Promise((resolve) => http.close(resolve)));
+  return {
+    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/eurofxref-daily.xml`,
+    hits: () => hits,
+  };
+}

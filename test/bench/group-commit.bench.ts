@@ -1,0 +1,224 @@
+/**
+ * Group commit (issue 17 §2): single postings of one client, through the services a request calls
+ * (`postJournalEntry`, `approveSalesInvoice`'s `postDocument`), fsync on, pools of 4 connections as
+ * the tenant registry opens them. Three ways, side by side in one run:
+ *  - "lone": one posting at a time, grouped (a group of one) — the latency a lone posting sees;
+ *  - "today": 32 in flight, each posting in a transaction of its own (the path before group commit);
+ *  - "grouped": 32 in flight, committed in groups (one transaction, one fsync per group).
+ * Throughput is entries (or documents) per second; latency is each call's, p50 and p99.
+ * Sides alternate over three rounds and each keeps its best throughput round.
+ * Sizes: BENCH_GROUP_ENTRIES (per round, default 1,600), BENCH_GROUP_DOCUMENTS (default 480).
+ */
+import { performance } from 'node:perf_hooks';
+import {
+  createDatabase,
+  migrateTenantDatabase,
+  pg,
+  postingGroupsOf,
+  type TenantDb,
+  tenant,
+  tenantDb,
+  withClient,
+  withDatabase,
+} from '@cifra/db';
+import { effectiveSettings, ISO_4217, PANAMA } from '@cifra/domain';
+import { loadCompany } from '@cifra/engine';
+import { ALL_PERMISSIONS, type Permission } from '@cifra/permissions';
+import { createDraft, postDocument } from '../../subgraphs/ledger/src/documents/index.ts';
+import type { Books } from '../../subgraphs/ledger/src/services/books.ts';
+import { createParty } from '../../subgraphs/ledger/src/services/parties.service.ts';
+import { postJournalEntry } from '../../subgraphs/ledger/src/services/post-journal-entry.service.ts';
+import { seedTestBooks, TEST_ACTOR } from '../../subgraphs/ledger/test/books.ts';
+import { type BenchContext, type BenchRow, defineBench, ms, percentile, ratio } from './harness.ts';
+
+const IN_FLIGHT = 32;
+const POOL_SIZE = 4;
+const YEAR = 2026;
+type Side = 'lone' | 'today' | 'grouped';
+
+interface Run {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  groups: number;
+}
+
+/** `n` calls of `post(i)`, `inFlight` at a time (each caller starts its next when one ends). */
+async function drive(n: number, inFlight: number, post: (i: number) => Promise<unknown>) {
+  const latencies: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < n) {
+        const i = next++;
+        const s = performance.now();
+        await post(i);
+        latencies.push(performance.now() - s);
+      }
+    }),
+  );
+  const elapsed = performance.now() - t0;
+  return {
+    perSecond: n / (elapsed / 1000),
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+  };
+}
+
+async function openBooks(ctx: BenchContext, name: string, alone: boolean) {
+  const pool = new pg.Pool({ connectionString: await ctx.appUrl(name), max: POOL_SIZE });
+  ctx.defer(() => ctx.endPool(pool));
+  const db: TenantDb = tenantDb(pool);
+  const stats = { groups: 0 };
+  postingGroupsOf(db, { alone, onGroup: () => stats.groups++ });
+  const company = await loadCompany(db);
+  const minor = new Map(ISO_4217.map((c) => [c.code, c.minorUnits]));
+  const books: Books = {
+    db,
+    company,
+    actor: TEST_ACTOR,
+    permissions: new Set<Permission>(ALL_PERMISSIONS),
+    minorUnits: async (code) => minor.get(code) ?? 2,
+    settings: async () => effectiveSettings({}, {}),
+  };
+  return { books, stats };
+}
+
+export default defineBench({
+  name: 'group-commit',
+  title: 'Group commit: 32 concurrent single postings on one client (fsync on, pools of 4)',
+  async run(ctx) {
+    const ENTRIES = ctx.size('group_entries', 1_600);
+    const DOCUMENTS = ctx.size('group_documents', 480);
+    const server = await ctx.server();
+    await createDatabase(server.url, 'bench_group');
+    const adminUrl = withDatabase(server.url, 'bench_group');
+    await migrateTenantDatabase(adminUrl);
+    await seedTestBooks(adminUrl, [YEAR]);
+    const owner = new pg.Pool({ connectionString: adminUrl, max: 1 });
+    await tenantDb(owner)
+      .insert(tenant.taxCodes)
+      .values([...PANAMA.taxCodes]);
+    await owner.end();
+    // The same client's books through two pools: one grouped, one posting each in its own transaction.
+    const sides = {
+      grouped: await openBooks(ctx, 'bench_group', false),
+      today: await openBooks(ctx, 'bench_group', true),
+    };
+    const booksOf = (side: Side) => (side === 'today' ? sides.today : sides.grouped);
+    const customer = (
+      await createParty(sides.grouped.books, { kind: 'CUSTOMER', code: 'B1', name: 'Bench Hotel' })
+    ).id;
+
+    let serial = 0;
+    const journal = (side: Side) => (_: number) => {
+      const i = serial++;
+      const { books } = booksOf(side);
+      return postJournalEntry(books.db, books.company, TEST_ACTOR, {
+        postingDate: `${YEAR}-03-${String(1 + (i % 28)).padStart(2, '0')}`,
+        memo: `bench ${i}`,
+        idempotencyKey: `bench-${i}`,
+        lines: [
+          { accountCode: '1110', debit: `${100 + (i % 900)}.25` },
+          { accountCode: '4101', credit: `${100 + (i % 900)}.25` },
+        ],
+      });
+    };
+    // Drafts are made beforehand (not measured): the measure is the posting.
+    async function drafts(n: number): Promise<string[]> {
+      const ids: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const d = await createDraft(sides.grouped.books, 'SALES_INVOICE', {
+          partyId: customer,
+          documentDate: `${YEAR}-03-${String(1 + (i % 28)).padStart(2, '0')}`,
+          lines: [
+            {
+              description: 'Café',
+              accountCode: '4101',
+              quantity: '3',
+              unitPrice: '0.335',
+              taxCode: 'ITBMS7',
+            },
+            {
+              description: 'Servicio',
+              accountCode: '4102',
+              quantity: '1',
+              unitPrice: '100',
+              taxCode: 'EXENTO',
+            },
+          ],
+        });
+        ids.push(d.id);
+      }
+      return ids;
+    }
+    const documents = (side: Side, ids: readonly string[]) => (i: number) =>
+      postDocument(booksOf(side).books, ids[i] as string, 'SALES');
+
+    const rows: BenchRow[] = [];
+    const measure = async (
+      what: string,
+      n: number,
+      post: (side: Side, round: number) => Promise<(i: number) => Promise<unknown>>,
+    ) => {
+      const best: Partial<Record<Side, Run>> = {};
+      const order: Side[][] = [
+        ['lone', 'today', 'grouped'],
+        ['grouped', 'today', 'lone'],
+        ['today', 'grouped', 'lone'],
+      ];
+      for (const [round, sidesInOrder] of order.entries()) {
+        for (const side of sidesInOrder) {
+          const count = side === 'lone' ? Math.max(50, Math.round(n / 8)) : n;
+          const fn = await post(side, round);
+          const stats = booksOf(side).stats;
+          const groupsBefore = stats.groups;
+          ctx.progress(`${what}: ${side}, round ${round + 1}`);
+          const r = await drive(count, side === 'lone' ? 1 : IN_FLIGHT, fn);
+          const run = { ...r, groups: (stats.groups - groupsBefore) / count };
+          if (!best[side] || run.perSecond > (best[side] as Run).perSecond) best[side] = run;
+        }
+      }
+      const { lone, today, grouped } = best as Record<Side, Run>;
+      const line = (side: Side, r: Run) => ({
+        measure: `${what}: ${side === 'lone' ? 'one at a time (grouped, a group of one)' : side === 'today' ? `${IN_FLIGHT} in flight, a transaction each (before group commit)` : `${IN_FLIGHT} in flight, group commit`}`,
+        result: `${Math.round(r.perSecond).toLocaleString('en')}/s`,
+        note: `p50 ${ms(r.p50)}, p99 ${ms(r.p99)}${side === 'grouped' ? `, ${(1 / r.groups).toFixed(1)} postings per group on average` : ''}`,
+      });
+      rows.push(line('lone', lone), line('today', today), line('grouped', grouped), {
+        measure: `${what}: grouped ÷ today, throughput`,
+        result: ratio(grouped.perSecond / today.perSecond),
+        note: `grouped ÷ one at a time ${ratio(grouped.perSecond / lone.perSecond)}; goal ≥ 10× today`,
+      });
+      rows.push({
+        measure: `${what}: grouped p99 ÷ lone posting's p99`,
+        result: ratio(grouped.p99 / lone.p99),
+        note: `÷ lone p50 ${ratio(grouped.p99 / lone.p50)}; today's p99 ÷ lone p99 ${ratio(today.p99 / lone.p99)}; goal ≤ 3×`,
+      });
+    };
+
+    // Warm both pools (plans, caches) before measuring.
+    await drive(64, 8, journal('grouped'));
+    await drive(64, 8, journal('today'));
+    await measure('journal entries', ENTRIES, async (side) => journal(side));
+    await measure('sales invoices', DOCUMENTS, async (side) => {
+      const count = side === 'lone' ? Math.max(50, Math.round(DOCUMENTS / 8)) : DOCUMENTS;
+      return documents(side, await drafts(count));
+    });
+
+    const [check, gaps] = await withClient(adminUrl, async (c) => [
+      await c.query('SELECT problem, checked FROM cifra_verify_audit_chain()'),
+      await c.query(
+        `SELECT count(*)::int AS n, max(split_part(number, '-', 3)::int) AS top
+           FROM journal_entries WHERE fiscal_year = ${YEAR}`,
+      ),
+    ]);
+    rows.push({
+      measure: 'after the run',
+      result: check.rows[0].problem ?? 'audit chain intact',
+      note: `${check.rows[0].checked} events verified; ${gaps.rows[0].n} journal entries numbered 1–${gaps.rows[0].top} (gapless: ${gaps.rows[0].n === gaps.rows[0].top})`,
+    });
+    return rows;
+  },
+});
