@@ -32,3 +32,12 @@ export async function holdPostingPeriods(tx: Executor, first: string, last: stri
 export async function holdPeriodsForTransition(tx: Executor, periodIds: readonly string[]): Promise<void> {
   await tx.execute(sql`SELECT cifra_hold_periods(${`{${periodIds.join(',')}}`}::uuid[], true)`);
 }
+
+/**
+ * Mark the transaction's recorded time now. Call it right after taking the row lock of an update
+ * that writes a version: two updates of one row take turns at the lock, and the second's version
+ * must be stamped after the first's commit, not at its own (earlier) start.
+ */
+export async function markRecordedTime(tx: Executor): Promise<void> {
+  await tx.execute(sql`SELECT cifra_mark_recorded_time()`);
+}

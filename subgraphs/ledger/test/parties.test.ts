@@ -68,6 +68,42 @@ describe('parties', () => {
     expect((await listParties(books, { search: '8-123' })).map((p) => p.code)).toEqual(['C001']);
     await refused(updateParty(books, '00000000-0000-4000-8000-000000000000', { name: 'x' }), 'NOT_FOUND');
   });
+
+  it('stamps a version written after waiting for the row after the version it waited for', async () => {
+    const party = await createParty(books, { kind: 'CUSTOMER', code: 'C090', name: 'Hotel Volcán' });
+    // Another writer holds the row and, once our update is waiting for it, stamps its own version:
+    // later than our update's start, earlier than the moment our update gets the row.
+    const other = await t.admin.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT 1 FROM parties WHERE id = $1 FOR UPDATE', [party.id]);
+      const waiting = updateParty(books, party.id, { name: 'Hotel Volcán Barú' });
+      // Bounded poll on the server's own state (no clock): until our update waits for the row.
+      for (let i = 0; ; i++) {
+        const { rows } = await t.admin.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+        );
+        if (rows[0].n > 0) break;
+        if (i > 2_000) throw new Error('the update never waited for the row');
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      await other.query('SELECT cifra_mark_recorded_time()');
+      await other.query(`UPDATE parties SET name = 'Hotel del Volcán' WHERE id = $1`, [party.id]);
+      await other.query('COMMIT');
+      expect((await waiting).name).toBe('Hotel Volcán Barú');
+    } finally {
+      other.release();
+    }
+    const versions = await t.admin.query(
+      'SELECT name, valid_to IS NULL AS current FROM parties_history WHERE hist_entity_id = $1 ORDER BY valid_from, hist_id',
+      [party.id],
+    );
+    expect(versions.rows).toEqual([
+      { name: 'Hotel Volcán', current: false },
+      { name: 'Hotel del Volcán', current: false },
+      { name: 'Hotel Volcán Barú', current: true },
+    ]);
+  });
 });
 
 describe('items', () => {

@@ -1,11 +1,13 @@
-import { tenant } from '@cifra/db';
+import { markRecordedTime, tenant } from '@cifra/db';
 import type { AccountRole } from '@cifra/domain';
 import type { TenantTx } from '@cifra/engine';
 import { asc, eq, sql } from 'drizzle-orm';
 
 /**
  * Account maintenance's only door to the database. The use cases call these inside their own
- * transaction; `lock…` take the row lock that serialises two changes of one account or role.
+ * transaction; `lock…` take the row lock that serialises two changes of one account or role, then
+ * mark the transaction's recorded time, so the version written after the wait is stamped after
+ * the one it waited for.
  */
 
 export type AccountRow = typeof tenant.accounts.$inferSelect;
@@ -23,11 +25,13 @@ export async function insertAccount(tx: TenantTx, values: NewAccount): Promise<A
 /** The account, locked until the transaction ends; undefined if there is none. */
 export async function lockAccount(tx: TenantTx, id: string): Promise<AccountRow | undefined> {
   const [row] = await tx.select().from(a).where(eq(a.id, id)).for('update');
+  await markRecordedTime(tx);
   return row;
 }
 
 export async function lockAccountByCode(tx: TenantTx, code: string): Promise<AccountRow | undefined> {
   const [row] = await tx.select().from(a).where(eq(a.code, code)).for('update');
+  await markRecordedTime(tx);
   return row;
 }
 
@@ -99,6 +103,7 @@ export async function lockBinding(
   role: AccountRole,
 ): Promise<{ accountId: string } | undefined> {
   const [row] = await tx.select({ accountId: b.accountId }).from(b).where(eq(b.role, role)).for('update');
+  await markRecordedTime(tx);
   return row;
 }
 

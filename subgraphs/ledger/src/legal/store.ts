@@ -1,4 +1,4 @@
-import { tenant } from '@cifra/db';
+import { markRecordedTime, tenant } from '@cifra/db';
 import type { TenantTx } from '@cifra/engine';
 
 /** The legal details' only door to the database: the company row's legal columns. */
@@ -28,6 +28,7 @@ export async function legalDetailsOf(db: Reader): Promise<LegalRow | undefined> 
 /** The company row's legal details, locked until the transaction ends (two updates take turns). */
 export async function lockLegalDetails(tx: TenantTx): Promise<LegalRow | undefined> {
   const [row] = await tx.select(columns).from(c).for('update');
+  await markRecordedTime(tx);
   return row;
 }
 

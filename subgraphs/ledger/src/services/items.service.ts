@@ -1,5 +1,5 @@
 import { decodeKeyCursor, encodeKeyCursor, type Page, pageOf, pageSize } from '@cifra/context';
-import { inTransaction, recordAuditEvent, type TenantDb, tenant } from '@cifra/db';
+import { inTransaction, markRecordedTime, recordAuditEvent, type TenantDb, tenant } from '@cifra/db';
 import { badInput, DomainError, formatDecimal, parseDecimal } from '@cifra/domain';
 import { and, asc, eq, gt, ilike, or, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
@@ -95,6 +95,7 @@ export async function updateItem(
   if (input.active != null) changes.active = input.active;
   return inTransaction(books.db, books.actor, async (tx) => {
     const [before] = await tx.select().from(tenant.items).where(eq(tenant.items.id, id)).for('update');
+    await markRecordedTime(tx);
     if (!before) throw new DomainError('NOT_FOUND', `No item ${id}`, { id });
     const [after] = await tx
       .update(tenant.items)

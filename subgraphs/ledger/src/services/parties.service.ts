@@ -1,5 +1,5 @@
 import { decodeKeyCursor, encodeKeyCursor, type Page, pageOf, pageSize } from '@cifra/context';
-import { inTransaction, recordAuditEvent, tenant } from '@cifra/db';
+import { inTransaction, markRecordedTime, recordAuditEvent, tenant } from '@cifra/db';
 import { badInput, DomainError } from '@cifra/domain';
 import { and, asc, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -98,6 +98,7 @@ export async function updateParty(
   if (input.currency) await books.minorUnits(input.currency);
   return inTransaction(books.db, books.actor, async (tx) => {
     const [before] = await tx.select().from(tenant.parties).where(eq(tenant.parties.id, id)).for('update');
+    await markRecordedTime(tx);
     if (!before) throw new DomainError('NOT_FOUND', `No party ${id}`, { id });
     const changes: Partial<PartyRow> = {};
     if (input.name != null) changes.name = input.name;

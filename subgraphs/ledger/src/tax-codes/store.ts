@@ -1,4 +1,4 @@
-import { tenant } from '@cifra/db';
+import { markRecordedTime, tenant } from '@cifra/db';
 import type { TenantTx } from '@cifra/engine';
 import { and, desc, eq, gte, lte, sql } from 'drizzle-orm';
 
@@ -17,6 +17,7 @@ export async function insertTaxCode(tx: TenantTx, row: typeof t.$inferInsert): P
 
 export async function lockTaxCode(tx: TenantTx, code: string): Promise<TaxCodeRow | undefined> {
   const [row] = await tx.select().from(t).where(eq(t.code, code)).for('update');
+  await markRecordedTime(tx);
   return row;
 }
 
