@@ -1,3 +1,4 @@
+import { clientAccess, clientAccessByIds, control, findMemberByEmail } from '@cifra/db';
 import { signLocalToken } from '@cifra/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, gql, type Nodes, nodes } from '../support/client.ts';
@@ -140,6 +141,25 @@ describe('an ethical wall on one client', () => {
       },
     );
     expect(codes(batch).length).toBeGreaterThan(0);
+  });
+
+  it('answers a batch of client references as one reference at a time would', async () => {
+    const db = t.stack.appControl;
+    const all = await db.select({ id: control.tenants.id, slug: control.tenants.slug }).from(control.tenants);
+    const ids = [...all.map((c) => c.id), '00000000-0000-4000-8000-000000000000', 'not-a-uuid'];
+    for (const email of ['walled@demo.firm', 'senior@demo.firm', 'client@demo.firm']) {
+      const caller = { userId: (await findMemberByEmail(db, email))?.userId as string };
+      const batch = await clientAccessByIds(db, caller, ids);
+      for (const id of ids) {
+        const one = /^[0-9a-f-]{36}$/.test(id) ? await clientAccess(db, caller, { id }) : null;
+        expect(batch.get(id) ?? null).toEqual(one);
+      }
+      if (email === 'walled@demo.firm') {
+        const walled = all.find((c) => c.slug === 'clinica-costa')?.id as string;
+        expect(batch.has(walled)).toBe(false);
+        expect(batch.size).toBeGreaterThan(0);
+      }
+    }
   });
 
   it('lets the walled person decide nothing about who sees that client', async () => {

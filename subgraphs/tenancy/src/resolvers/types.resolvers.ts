@@ -7,6 +7,7 @@ import type {
   MeResolvers,
   TenantResolvers,
 } from '../__generated__/resolvers.ts';
+import { clientRef } from '../client-refs.ts';
 import { tenantById } from '../context.ts';
 import { ownAssignments } from '../own-assignments.ts';
 import { pageClients } from '../services/clients-page.service.ts';
@@ -31,7 +32,7 @@ export const Firm: FirmResolvers = {};
 export const Tenant: TenantResolvers = {
   // Other subgraphs may name any client; only those the caller may use resolve.
   __resolveReference: async (ref, ctx) => {
-    const access = await clientAccess(ctx.control, ctx.request, { id: ref.id });
+    const access = await clientRef(ctx, ref.id);
     return access ? { ...access.tenant, role: access.role } : null;
   },
   role: async (t, _a, ctx) => {
