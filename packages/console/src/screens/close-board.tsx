@@ -1,5 +1,5 @@
 import { useApolloClient, useQuery } from '@apollo/client/react';
-import { useEffect, useMemo, useState } from 'react';
+import { memo, useEffect, useMemo, useState } from 'react';
 import { Button, Checkbox, Input, Label, SearchField } from 'react-aria-components';
 import { Loading, RefusalNotice } from '../components/refusal.tsx';
 import { ScrollRegion } from '../components/scroll-region.tsx';
@@ -83,6 +83,8 @@ export function CloseBoard({ year }: { year: number }) {
   }, [rows]);
 
   const isOverdue = (r: Row) => r.cells.some((_, i) => overdue.has(`${r.id}:${i + 1}`));
+  // Each month's days overdue, or -1: a value the line's memo can compare.
+  const lateOf = (r: Row) => r.cells.map((_, i) => overdue.get(`${r.id}:${i + 1}`) ?? -1).join(',');
   const visible = rows.filter(
     (r) =>
       (!overdueOnly || isOverdue(r)) &&
@@ -165,37 +167,7 @@ export function CloseBoard({ year }: { year: number }) {
                 </thead>
                 <tbody>
                   {visible.map((r) => (
-                    <tr key={r.id} data-client={r.slug}>
-                      <th scope="row">{r.name}</th>
-                      {r.cells.map((cell, i) => {
-                        if (!cell)
-                          return (
-                            <td key={MONTH_KEYS[i]} className="stage stage-loading">
-                              …<span className="visually-hidden"> loading</span>
-                            </td>
-                          );
-                        const info = stageInfo(cell.stage);
-                        const late = overdue.get(`${r.id}:${i + 1}`);
-                        return (
-                          <td
-                            key={MONTH_KEYS[i]}
-                            className={`stage stage-${cell.stage}${late !== undefined ? ' overdue' : ''}`}
-                            title={`${r.name}, ${monthYearLabel(year, i + 1)}: ${info.label}${cell.detail ? ` (${cell.detail})` : ''}${late !== undefined ? `, ${late} days overdue` : ''}`}
-                          >
-                            <Button
-                              className="cell-button"
-                              aria-label={`${r.name}, ${monthYearLabel(year, i + 1)}: ${info.label}${late !== undefined ? `, ${late} days overdue` : ''}`}
-                              onPress={() =>
-                                setOpenCell({ clientId: r.id, clientName: r.name, year, month: i + 1 })
-                              }
-                            >
-                              {info.short}
-                              {late !== undefined && <span aria-hidden="true"> !</span>}
-                            </Button>
-                          </td>
-                        );
-                      })}
-                    </tr>
+                    <BoardLine key={r.id} row={r} year={year} late={lateOf(r)} onOpen={setOpenCell} />
                   ))}
                 </tbody>
               </table>
@@ -207,3 +179,66 @@ export function CloseBoard({ year }: { year: number }) {
     </section>
   );
 }
+
+const sameCells = (a: Row, b: Row) =>
+  a.id === b.id &&
+  a.name === b.name &&
+  a.cells.every((c, i) => c?.stage === b.cells[i]?.stage && c?.detail === b.cells[i]?.detail);
+
+/**
+ * One client's line. 2,400 cells for 200 clients: each is a native button (keyboard and screen
+ * readers need nothing more, and it costs a fraction of a component with its own hooks), and a line
+ * renders again only when one of its cells or overdue marks changed — not on every chunk that
+ * brings another quarter of other lines (docs/console.md, the board of 200 clients).
+ */
+const BoardLine = memo(
+  function BoardLine({
+    row: r,
+    year,
+    late: lateList,
+    onOpen,
+  }: {
+    row: Row;
+    year: number;
+    /** Days overdue per month, -1 where not overdue, joined by commas. */
+    late: string;
+    onOpen: (cell: OpenCell) => void;
+  }) {
+    const late = lateList.split(',').map(Number);
+    return (
+      <tr data-client={r.slug}>
+        <th scope="row">{r.name}</th>
+        {r.cells.map((cell, i) => {
+          if (!cell)
+            return (
+              <td key={MONTH_KEYS[i]} className="stage stage-loading">
+                …<span className="visually-hidden"> loading</span>
+              </td>
+            );
+          const info = stageInfo(cell.stage);
+          const days = (late[i] ?? -1) >= 0 ? late[i] : undefined;
+          const when = monthYearLabel(year, i + 1);
+          const overdueText = days !== undefined ? `, ${days} days overdue` : '';
+          return (
+            <td
+              key={MONTH_KEYS[i]}
+              className={`stage stage-${cell.stage}${days !== undefined ? ' overdue' : ''}`}
+              title={`${r.name}, ${when}: ${info.label}${cell.detail ? ` (${cell.detail})` : ''}${overdueText}`}
+            >
+              <button
+                type="button"
+                className="cell-button"
+                aria-label={`${r.name}, ${when}: ${info.label}${overdueText}`}
+                onClick={() => onOpen({ clientId: r.id, clientName: r.name, year, month: i + 1 })}
+              >
+                {info.short}
+                {days !== undefined && <span aria-hidden="true"> !</span>}
+              </button>
+            </td>
+          );
+        })}
+      </tr>
+    );
+  },
+  (a, b) => a.year === b.year && a.late === b.late && a.onOpen === b.onOpen && sameCells(a.row, b.row),
+);
