@@ -135,6 +135,8 @@ const schema = z.object({
   BACKUP_DRILL_EVERY_DAYS: z.coerce.number().int().min(0).max(366).default(7),
   /** Days a client database replaced by a restore in place is kept before the worker drops it. */
   RESTORE_KEEP_REPLACED_DAYS: z.coerce.number().int().min(0).max(3660).default(7),
+  /** Hours a restore in place request waits for its approval before it expires. */
+  RESTORE_REQUEST_EXPIRES_HOURS: z.coerce.number().int().min(1).max(8784).default(72),
   /** JSON rate endpoints, a JSON array of configurations (see docs/architecture/fx.md). */
   FX_JSON_PROVIDERS: z
     .string()

@@ -169,6 +169,7 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
             secrets: env.secrets,
             backupDir: backupDirOf(env),
             backupS3: backupS3Of(env),
+            restoreRequestExpiresHours: env.RESTORE_REQUEST_EXPIRES_HOURS,
           }),
         },
         processEvery: env.JOB_PROCESS_EVERY_MS,
@@ -200,6 +201,7 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
         backupDir: backupDirOf(env),
         backupS3: backupS3Of(env),
         restoreKeepReplacedDays: env.RESTORE_KEEP_REPLACED_DAYS,
+        restoreRequestExpiresHours: env.RESTORE_REQUEST_EXPIRES_HOURS,
       },
       listen,
     );

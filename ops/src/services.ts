@@ -61,6 +61,8 @@ export interface SubgraphConfig {
   backupS3?: S3Target;
   /** Days a database replaced by a restore in place is kept (RESTORE_KEEP_REPLACED_DAYS, 7). */
   restoreKeepReplacedDays?: number;
+  /** Hours a restore in place request waits for its approval (RESTORE_REQUEST_EXPIRES_HOURS, 72). */
+  restoreRequestExpiresHours?: number;
 }
 
 /** Where backups are kept: the bucket when one is configured, else the directory. */
@@ -70,11 +72,15 @@ export function backupStoreOf(where: { backupDir: string; backupS3?: S3Target })
 
 /** The backup store and keys (the tenancy subgraph's, the worker's), when a backup key and directory are configured. */
 export function backupServices(
-  config: Pick<SubgraphConfig, 'secrets' | 'backupDir' | 'backupS3' | 'restoreKeepReplacedDays'>,
+  config: Pick<
+    SubgraphConfig,
+    'secrets' | 'backupDir' | 'backupS3' | 'restoreKeepReplacedDays' | 'restoreRequestExpiresHours'
+  >,
 ): BackupServices | null {
   if (!config.secrets[BACKUP_KEY] || !config.backupDir) return null;
   return {
     keepReplacedDays: config.restoreKeepReplacedDays,
+    requestExpiresHours: config.restoreRequestExpiresHours,
     secrets: config.secrets,
     keys: keyringFromSecrets(config.secrets),
     store: backupStoreOf({ backupDir: config.backupDir, backupS3: config.backupS3 }),

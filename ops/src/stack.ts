@@ -88,6 +88,8 @@ export interface StackOptions {
   backupS3?: S3Target;
   /** Days a database replaced by a restore in place is kept (RESTORE_KEEP_REPLACED_DAYS, 7). */
   restoreKeepReplacedDays?: number;
+  /** Hours a restore in place request waits for its approval (RESTORE_REQUEST_EXPIRES_HOURS, 72). */
+  restoreRequestExpiresHours?: number;
   /** FX rate providers for the worker's daily refresh; none when absent, so tests never reach the internet. */
   fxProviders?: ProviderRegistry;
   /**
@@ -203,6 +205,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
             secrets: serverSecrets,
             backupDir: opts.backupDir ?? path.join(opts.dataDir, 'backups'),
             backupS3: opts.backupS3,
+            restoreRequestExpiresHours: opts.restoreRequestExpiresHours,
           }),
         },
         processEvery: opts.jobs?.processEveryMs,
@@ -228,6 +231,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       backupDir: opts.backupDir ?? path.join(opts.dataDir, 'backups'),
       backupS3: opts.backupS3,
       restoreKeepReplacedDays: opts.restoreKeepReplacedDays,
+      restoreRequestExpiresHours: opts.restoreRequestExpiresHours,
     };
     const subgraphUrls: Record<string, string> = {};
     for (const name of SUBGRAPH_NAMES) {

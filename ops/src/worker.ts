@@ -25,7 +25,8 @@ export interface JobDeps {
   /** The clock jobs read (tests inject one); the system clock when absent. */
   clock?: () => Date;
   /** The backup store, keys and servers' secrets; without them no backup job runs. */
-  backups?: Omit<BackupDeps, 'control'> | null;
+  /** With the hours a restore in place request waits before it expires (RESTORE_REQUEST_EXPIRES_HOURS). */
+  backups?: (Omit<BackupDeps, 'control'> & { requestExpiresHours?: number | undefined }) | null;
 }
 
 export interface JobLimits {

@@ -275,7 +275,10 @@ describe('restore in place', () => {
       'tenant.restored_in_place',
     ]);
     // The backup is verified; approving again is refused.
-    expect((await approve(admin2, requestId)).errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect((await approve(admin2, requestId)).errors?.[0]?.extensions).toMatchObject({
+      code: 'RESTORE_REQUEST_NOT_PENDING',
+      status: 'RESTORED',
+    });
 
     // Kept its days, then dropped by the worker's sweep.
     expect(

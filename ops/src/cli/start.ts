@@ -39,6 +39,7 @@ const stack = await startStack({
   backupDir: backupDirOf(env),
   backupS3: backupS3Of(env),
   restoreKeepReplacedDays: env.RESTORE_KEEP_REPLACED_DAYS,
+  restoreRequestExpiresHours: env.RESTORE_REQUEST_EXPIRES_HOURS,
   log,
   fanOut: { concurrency: env.CLOSE_BOARD_CONCURRENCY, timeoutMs: env.CLOSE_BOARD_CLIENT_TIMEOUT_MS },
   jobs: {

@@ -5,6 +5,7 @@ import {
   drillBackup,
   dropReplacedDatabases,
   dueDrills,
+  expireRestoreRequests,
   sweepDrillDatabases,
 } from '@cifra/backups';
 import { type Actor, control } from '@cifra/db';
@@ -29,7 +30,8 @@ const FIRST: Actor = { userId: null, email: null, reason: 'first backup of a cli
  * - `backups.sweep-drills`, at start and every five minutes, drops the scratch database of every
  *   drill whose process is gone;
  * - every hour, `backups.drop-replaced` drops the databases restores in place replaced, once kept
- *   their days (RESTORE_KEEP_REPLACED_DAYS);
+ *   their days (RESTORE_KEEP_REPLACED_DAYS), and marks EXPIRED the restore in place requests left
+ *   PENDING longer than RESTORE_REQUEST_EXPIRES_HOURS;
  * - with `limits.firstBackupsOnStart` (what `pnpm start` sets), once at start: every active client
  *   without a COMPLETE backup is backed up and that backup drilled, so a fresh demo is not flagged
  *   NO_VERIFIED_BACKUP until its first night.
@@ -52,7 +54,11 @@ export const restoreDrillJobs: JobModule = async (agenda, deps) => {
   agenda.define(
     DROP_REPLACED_JOB,
     async () => {
-      const dropped = await dropReplacedDatabases(drillDeps, deps.clock?.() ?? new Date());
+      const now = deps.clock?.() ?? new Date();
+      const expired = await expireRestoreRequests(deps.control, { hours: backups.requestExpiresHours, now });
+      if (expired.length > 0)
+        deps.log.info({ requests: expired.map((r) => r.id) }, 'restore in place requests expired');
+      const dropped = await dropReplacedDatabases(drillDeps, now);
       if (dropped.length > 0)
         deps.log.info({ requests: dropped }, 'databases replaced by restores in place dropped');
     },

@@ -11,5 +11,6 @@ export * from './restore-client.service.ts';
 export * from './restore-drill.service.ts';
 export * from './restore-in-place.service.ts';
 export * from './restore-load.ts';
+export * from './restore-requests.ts';
 export * from './retention.ts';
 export * from './s3-backup.store.ts';

@@ -24,11 +24,12 @@ import {
   withClient,
   withDatabase,
 } from '@cifra/db';
-import { DomainError, parseId } from '@cifra/domain';
-import { and, eq, isNull, lt } from 'drizzle-orm';
+import { DomainError } from '@cifra/domain';
+import { and, eq, gt, isNull, lt } from 'drizzle-orm';
 import { asClientSwapper } from './backup-owner.ts';
 import type { RestoreDeps } from './restore-client.service.ts';
 import { findBackup, loadBackup, openBackup, verifyRestored } from './restore-load.ts';
+import { expiryCutoff, notPending, refuseUnlessPending, restoreInPlaceRequest } from './restore-requests.ts';
 
 /**
  * Restore over a live client (docs/architecture/backups.md, "Restore in place"): one person asks
@@ -40,6 +41,8 @@ import { findBackup, loadBackup, openBackup, verifyRestored } from './restore-lo
 export interface RestoreInPlaceDeps extends RestoreDeps {
   /** Days the replaced database is kept before the sweep drops it (7 by default). */
   keepReplacedDays?: number;
+  /** Hours a request waits for its approval before it expires (RESTORE_REQUEST_EXPIRES_HOURS, 72). */
+  requestExpiresHours?: number;
 }
 
 export const DEFAULT_KEEP_REPLACED_DAYS = 7;
@@ -93,19 +96,11 @@ export async function requestRestoreInPlace(
   });
 }
 
-export async function restoreInPlaceRequest(db: ControlDb, firmId: string, requestId: string) {
-  const id = parseId(requestId, 'requestId');
-  const [row] = await db
-    .select()
-    .from(control.restoreInPlaceRequests)
-    .where(and(eq(control.restoreInPlaceRequests.id, id), eq(control.restoreInPlaceRequests.firmId, firmId)));
-  if (!row) throw new DomainError('NOT_FOUND', 'No such restore request', { requestId: id });
-  return row;
-}
-
 /**
- * Approve and carry out a pending request: SAME_PERSON for its requester; the backup refused as a
- * restore refuses it (BACKUP_TAMPERED, BACKUP_INCOMPLETE, BACKUP_KEY_UNKNOWN, …) or a restore that
+ * Approve and carry out a pending request: SAME_PERSON for its requester; RESTORE_REQUEST_NOT_PENDING
+ * for a request approved, withdrawn or finished (also when another approval or a withdrawal took it
+ * first); RESTORE_REQUEST_EXPIRED for one that waited past `requestExpiresHours` (marked EXPIRED
+ * then, in the trail); the backup refused as a restore refuses it (BACKUP_TAMPERED, BACKUP_INCOMPLETE, BACKUP_KEY_UNKNOWN, …) or a restore that
  * does not verify leaves the live client untouched and the request FAILED.
  */
 export async function approveRestoreInPlace(
@@ -122,10 +117,9 @@ export async function approveRestoreInPlace(
     throw new DomainError('SAME_PERSON', 'Someone other than the requester approves a restore in place', {
       requestId: request.id,
     });
-  if (request.status !== 'PENDING')
-    throw new DomainError('CONFLICT', `The request is ${request.status}, not PENDING`, {
-      requestId: request.id,
-    });
+  // Not PENDING, or PENDING past its expiry (then marked EXPIRED): refused with a stable code.
+  const now = new Date();
+  await refuseUnlessPending(deps.control, actor, request, deps.requestExpiresHours, now);
   const appSecret = deps.secrets[TENANT_DB_SECRET];
   if (!appSecret) throw new Error(`restoring needs ${TENANT_DB_SECRET} in the services' secrets`);
   // Claimed once: a second approver, or a second request of the same client, loses here.
@@ -141,11 +135,17 @@ export async function approveRestoreInPlace(
       and(
         eq(control.restoreInPlaceRequests.id, request.id),
         eq(control.restoreInPlaceRequests.status, 'PENDING'),
+        // Not past its expiry, as the database sees the request.
+        gt(control.restoreInPlaceRequests.requestedAt, expiryCutoff(now, deps.requestExpiresHours)),
       ),
     )
     .returning();
-  if (!claimed)
-    throw new DomainError('CONFLICT', 'The request was approved meanwhile', { requestId: request.id });
+  if (!claimed) {
+    // Approved, withdrawn or expired meanwhile (a second approval, a withdrawal racing this one).
+    const current = await restoreInPlaceRequest(deps.control, firmId, request.id);
+    await refuseUnlessPending(deps.control, actor, current, deps.requestExpiresHours, now);
+    throw notPending(current);
+  }
   try {
     const replaced = await asClientSwapper(deps.control, claimed.tenantId, () =>
       restoreAndSwap(deps, actor, claimed, appSecret),

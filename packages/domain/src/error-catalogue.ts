@@ -399,6 +399,16 @@ export const ERROR_CATALOGUE = {
     group: 'backups',
     description: 'A restore in place of that client is already running: wait for it to finish.',
   },
+  RESTORE_REQUEST_NOT_PENDING: {
+    group: 'backups',
+    description:
+      'The restore in place request is no longer PENDING (approved, restored, failed or withdrawn; `extensions.status` says which): it can be neither approved nor withdrawn.',
+  },
+  RESTORE_REQUEST_EXPIRED: {
+    group: 'backups',
+    description:
+      'The restore in place request waited longer than `RESTORE_REQUEST_EXPIRES_HOURS` for its approval: it is EXPIRED. Ask again.',
+  },
   RESTORE_DRILL_INTERRUPTED: {
     group: 'backups',
     description:

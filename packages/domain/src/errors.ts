@@ -76,6 +76,8 @@ export const ErrorCodes = [
   'LEGAL_HOLD_EXISTS',
   'RESTORE_VERIFICATION_FAILED',
   'RESTORE_IN_PROGRESS',
+  'RESTORE_REQUEST_NOT_PENDING',
+  'RESTORE_REQUEST_EXPIRED',
   // Bank statements and reconciliation (docs/architecture/bank.md).
   'NOT_A_BANK_ACCOUNT',
   'STATEMENT_FORMAT_INVALID',

@@ -39,4 +39,4 @@ export type IntegrationUsage = import('@cifra/db').IntegrationUsageRow;
 export type TrustedDocumentVersion = import('./services/trusted-documents.service.ts').TrustedDocumentVersion;
 export type ClientBackup = import('@cifra/db').control.ClientBackupRow;
 export type BackupLegalHold = import('@cifra/db').control.BackupLegalHoldRow;
-export type RestoreInPlaceRequest = import('@cifra/db').control.RestoreInPlaceRow;
+export type RestoreInPlaceRequest = import('./services/backups.service.ts').RestoreRequestView;

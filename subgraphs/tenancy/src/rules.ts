@@ -24,6 +24,8 @@ export const rules: RuleMap = {
     entityKeysConnection: manageClients,
     backups: manageClients,
     backupLegalHold: manageClients,
+    // The service also asks Tenant.Manage on the client itself.
+    restoreInPlaceRequests: manageClients,
   },
   Mutation: {
     provisionTenant: can(P.Tenant.Provision),
@@ -57,6 +59,7 @@ export const rules: RuleMap = {
     // Both also ask Tenant.Manage on the backup's client itself (the service).
     requestRestoreInPlace: manageClients,
     approveRestoreInPlace: manageClients,
+    withdrawRestoreInPlace: manageClients,
     // Creates a client: provisioning's permission; the service also asks Tenant.Manage on the original.
     restoreClient: can(P.Tenant.Provision),
   },
@@ -107,4 +110,6 @@ export const rules: RuleMap = {
   ClientBackup: manageClients,
   BackupLegalHold: manageClients,
   RestoreInPlaceRequest: manageClients,
+  RestoreInPlaceRequestConnection: manageClients,
+  RestoreInPlaceRequestEdge: manageClients,
 };

@@ -327,6 +327,10 @@ export type ErrorCode =
   | 'RESTORE_DRILL_INTERRUPTED'
   /** A restore in place of that client is already running: wait for it to finish. */
   | 'RESTORE_IN_PROGRESS'
+  /** The restore in place request waited longer than `RESTORE_REQUEST_EXPIRES_HOURS` for its approval: it is EXPIRED. Ask again. */
+  | 'RESTORE_REQUEST_EXPIRED'
+  /** The restore in place request is no longer PENDING (approved, restored, failed or withdrawn; `extensions.status` says which): it can be neither approved nor withdrawn. */
+  | 'RESTORE_REQUEST_NOT_PENDING'
   /** The restored books did not match the backup (chain head, trial balance or row counts): nothing was kept. */
   | 'RESTORE_VERIFICATION_FAILED'
   /** A control role (receivable, payable, sales or purchase tax) shares its account with no other role. */

@@ -315,6 +315,9 @@ export const restoreInPlaceStatus = pgEnum('restore_in_place_status', [
   'RESTORING',
   'RESTORED',
   'FAILED',
+  // Control migration 0028: withdrawn before approval, or left PENDING past its expiry.
+  'WITHDRAWN',
+  'EXPIRED',
 ]);
 
 /**
@@ -350,6 +353,10 @@ export const restoreInPlaceRequests = pgTable('restore_in_place_requests', {
   replacedDatabaseName: text('replaced_database_name').unique(),
   keepUntil: timestamp('keep_until', { withTimezone: true }),
   droppedAt: timestamp('dropped_at', { withTimezone: true }),
+  /** Who withdrew a WITHDRAWN request, and why (control migration 0028). */
+  withdrawnByUser: uuid('withdrawn_by_user'),
+  withdrawnBy: text('withdrawn_by'),
+  withdrawalReason: text('withdrawal_reason'),
 });
 export type RestoreInPlaceRow = typeof restoreInPlaceRequests.$inferSelect;
 

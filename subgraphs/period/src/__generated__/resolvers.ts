@@ -819,6 +819,10 @@ export type ErrorCode =
   | 'RESTORE_VERIFICATION_FAILED'
   /** A restore in place of that client is already running: wait for it to finish. */
   | 'RESTORE_IN_PROGRESS'
+  /** The restore in place request is no longer PENDING (approved, restored, failed or withdrawn; `extensions.status` says which): it can be neither approved nor withdrawn. */
+  | 'RESTORE_REQUEST_NOT_PENDING'
+  /** The restore in place request waited longer than `RESTORE_REQUEST_EXPIRES_HOURS` for its approval: it is EXPIRED. Ask again. */
+  | 'RESTORE_REQUEST_EXPIRED'
   /** A restore drill's process ended before it finished (a drill's outcome, never a request's): the sweep dropped its scratch database. The next drill tries again. */
   | 'RESTORE_DRILL_INTERRUPTED';
 

@@ -57,6 +57,13 @@ export type Query = {
    * that client). Earlier holds are in the firm's audit trail (backup.hold_set, backup.hold_released).
    */
   backupLegalHold?: Maybe<BackupLegalHold>;
+  /**
+   * One client's restore in place requests, newest first (needs Tenant.Manage on that client; a
+   * client the caller may not manage is NOT_FOUND): who asked, why, for which backup, where each
+   * stands, who approved or withdrew it and when. An approver finds the id of a PENDING request here
+   * (`status: PENDING`). docs/architecture/backups.md, "Restore in place".
+   */
+  restoreInPlaceRequests: RestoreInPlaceRequestConnection;
   /** The catalogue of error codes, each with what it means (any signed-in caller, with or without X-Tenant): at most one per ErrorCode value. */
   errorCodes: Array<ErrorCodeInfo>;
   /**
@@ -126,6 +133,14 @@ export type QueryBackupsArgs = {
 
 export type QueryBackupLegalHoldArgs = {
   tenant: Scalars['String']['input'];
+};
+
+
+export type QueryRestoreInPlaceRequestsArgs = {
+  tenant: Scalars['String']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<RestoreInPlaceStatus>;
 };
 
 
@@ -206,7 +221,9 @@ export type Mutation = {
   requestRestoreInPlace?: Maybe<RestoreInPlaceRequest>;
   /**
    * Approve a PENDING restore in place and carry it out (needs Tenant.Manage on the client; its
-   * requester cannot: SAME_PERSON). The backup is checked whole and restored beside the live database
+   * requester cannot: SAME_PERSON). A request no longer PENDING (approved, finished or withdrawn) is
+   * RESTORE_REQUEST_NOT_PENDING; one that waited past RESTORE_REQUEST_EXPIRES_HOURS is
+   * RESTORE_REQUEST_EXPIRED (and marked EXPIRED). The backup is checked whole and restored beside the live database
    * and verified there; a tampered, incomplete or unreadable backup, or a restore that does not
    * verify, leaves the live client untouched and the request FAILED. Then the live books are
    * read-only for the swap (writes answer TENANT_READ_ONLY with a retry hint), the live database is
@@ -214,6 +231,14 @@ export type Mutation = {
    * once it is RESTORED (or with the error).
    */
   approveRestoreInPlace?: Maybe<RestoreInPlaceRequest>;
+  /**
+   * Withdraw a PENDING restore in place (needs Tenant.Manage on the client: its requester or any
+   * other manager of it). Nothing is restored; the request is WITHDRAWN and can no longer be
+   * approved. RESTORE_REQUEST_NOT_PENDING once it was approved (an approval and a withdrawal racing:
+   * exactly one wins), RESTORE_REQUEST_EXPIRED once it expired. Kept in the firm's audit trail
+   * (tenant.restore_in_place_withdrawn) with the reason.
+   */
+  withdrawRestoreInPlace?: Maybe<RestoreInPlaceRequest>;
   /** Register a partner's system. It can do nothing until it is granted access to clients and given a secret. */
   createIntegration?: Maybe<Integration>;
   /** Refuse the integration from its next request on (reason of at least 20 characters); its grants and secrets are kept. */
@@ -353,6 +378,12 @@ export type MutationRequestRestoreInPlaceArgs = {
 
 export type MutationApproveRestoreInPlaceArgs = {
   requestId: Scalars['ID']['input'];
+};
+
+
+export type MutationWithdrawRestoreInPlaceArgs = {
+  requestId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
 };
 
 
@@ -505,6 +536,24 @@ export type MutationUpdateClientSettingsArgs = {
   reason?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A page of one client's restore in place requests, newest first. */
+export type RestoreInPlaceRequestConnection = {
+  __typename?: 'RestoreInPlaceRequestConnection';
+  /** One edge per request of this page, newest first. */
+  edges: Array<RestoreInPlaceRequestEdge>;
+  /** Where this page stands; pass endCursor as `after` for the next. */
+  pageInfo: PageInfo;
+};
+
+/** A restore in place request and its cursor. */
+export type RestoreInPlaceRequestEdge = {
+  __typename?: 'RestoreInPlaceRequestEdge';
+  /** Opaque; valid as `after` of restoreInPlaceRequests with the same tenant and status. */
+  cursor: Scalars['String']['output'];
+  /** The request. */
+  node: RestoreInPlaceRequest;
+};
+
 /** A request to replace a live client's books with one of its backups, approved by a second person. */
 export type RestoreInPlaceRequest = {
   __typename?: 'RestoreInPlaceRequest';
@@ -514,6 +563,8 @@ export type RestoreInPlaceRequest = {
   tenantSlug: Scalars['String']['output'];
   /** The backup restored. */
   backupId: Scalars['ID']['output'];
+  /** That backup: when it was taken, its size, whether a restore of it was verified. */
+  backup?: Maybe<ClientBackup>;
   /** Why it was asked for. */
   reason: Scalars['String']['output'];
   /** Who asked for it. */
@@ -528,8 +579,17 @@ export type RestoreInPlaceRequest = {
   approvedAt?: Maybe<Scalars['DateTime']['output']>;
   /** When the live books were made read-only for the swap. */
   readOnlyAt?: Maybe<Scalars['DateTime']['output']>;
-  /** When it finished (restored or failed). */
+  /** When it finished (restored, failed, withdrawn or expired). */
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /**
+   * When a PENDING request expires unapproved (RESTORE_REQUEST_EXPIRES_HOURS after it was asked
+   * for); null once it is no longer PENDING.
+   */
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who withdrew it, for a WITHDRAWN request. */
+  withdrawnBy?: Maybe<Scalars['String']['output']>;
+  /** Why it was withdrawn. */
+  withdrawalReason?: Maybe<Scalars['String']['output']>;
   /** The code it failed with, for a FAILED request. */
   failureCode?: Maybe<ErrorCode>;
   /** Until when the replaced database is kept (then the worker drops it), for a RESTORED request. */
@@ -545,7 +605,11 @@ export type RestoreInPlaceStatus =
   /** The client's books are the restored backup; the replaced database is kept. */
   | 'RESTORED'
   /** Refused or failed: the live client was left as it was (see failureCode). */
-  | 'FAILED';
+  | 'FAILED'
+  /** Withdrawn before anyone approved it (withdrawnBy, withdrawalReason): nothing was restored. */
+  | 'WITHDRAWN'
+  /** Not approved within RESTORE_REQUEST_EXPIRES_HOURS: nothing was restored; ask again. */
+  | 'EXPIRED';
 
 /** A legal hold on one client's backups: while it is active, retention prunes none of them. */
 export type BackupLegalHold = {
@@ -811,6 +875,10 @@ export type ErrorCode =
   | 'RESTORE_VERIFICATION_FAILED'
   /** A restore in place of that client is already running: wait for it to finish. */
   | 'RESTORE_IN_PROGRESS'
+  /** The restore in place request is no longer PENDING (approved, restored, failed or withdrawn; `extensions.status` says which): it can be neither approved nor withdrawn. */
+  | 'RESTORE_REQUEST_NOT_PENDING'
+  /** The restore in place request waited longer than `RESTORE_REQUEST_EXPIRES_HOURS` for its approval: it is EXPIRED. Ask again. */
+  | 'RESTORE_REQUEST_EXPIRED'
   /** A restore drill's process ended before it finished (a drill's outcome, never a request's): the sweep dropped its scratch database. The next drill tries again. */
   | 'RESTORE_DRILL_INTERRUPTED';
 
@@ -1736,6 +1804,8 @@ export type ResolversTypes = ResolversObject<{
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RestoreInPlaceRequestConnection: ResolverTypeWrapper<Omit<RestoreInPlaceRequestConnection, 'edges'> & { edges: Array<ResolversTypes['RestoreInPlaceRequestEdge']> }>;
+  RestoreInPlaceRequestEdge: ResolverTypeWrapper<Omit<RestoreInPlaceRequestEdge, 'node'> & { node: ResolversTypes['RestoreInPlaceRequest'] }>;
   RestoreInPlaceRequest: ResolverTypeWrapper<RestoreInPlaceRequestModel>;
   RestoreInPlaceStatus: RestoreInPlaceStatus;
   BackupLegalHold: ResolverTypeWrapper<BackupLegalHoldModel>;
@@ -1806,6 +1876,8 @@ export type ResolversParentTypes = ResolversObject<{
   Int: Scalars['Int']['output'];
   ID: Scalars['ID']['output'];
   Mutation: Record<PropertyKey, never>;
+  RestoreInPlaceRequestConnection: Omit<RestoreInPlaceRequestConnection, 'edges'> & { edges: Array<ResolversParentTypes['RestoreInPlaceRequestEdge']> };
+  RestoreInPlaceRequestEdge: Omit<RestoreInPlaceRequestEdge, 'node'> & { node: ResolversParentTypes['RestoreInPlaceRequest'] };
   RestoreInPlaceRequest: RestoreInPlaceRequestModel;
   BackupLegalHold: BackupLegalHoldModel;
   ClientBackup: ClientBackupModel;
@@ -1944,6 +2016,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   _service?: Resolver<ResolversTypes['_Service'], ParentType, ContextType>;
   backups?: Resolver<Maybe<Array<ResolversTypes['ClientBackup']>>, ParentType, ContextType, RequireFields<QueryBackupsArgs, 'tenant' | 'limit'>>;
   backupLegalHold?: Resolver<Maybe<ResolversTypes['BackupLegalHold']>, ParentType, ContextType, RequireFields<QueryBackupLegalHoldArgs, 'tenant'>>;
+  restoreInPlaceRequests?: Resolver<ResolversTypes['RestoreInPlaceRequestConnection'], ParentType, ContextType, RequireFields<QueryRestoreInPlaceRequestsArgs, 'tenant' | 'first'>>;
   errorCodes?: Resolver<Array<ResolversTypes['ErrorCodeInfo']>, ParentType, ContextType>;
   integrations?: Resolver<Array<ResolversTypes['Integration']>, ParentType, ContextType>;
   integrationsConnection?: Resolver<ResolversTypes['IntegrationConnection'], ParentType, ContextType, RequireFields<QueryIntegrationsConnectionArgs, 'first'>>;
@@ -1964,6 +2037,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   releaseBackupLegalHold?: Resolver<Maybe<ResolversTypes['BackupLegalHold']>, ParentType, ContextType, RequireFields<MutationReleaseBackupLegalHoldArgs, 'tenant' | 'reason'>>;
   requestRestoreInPlace?: Resolver<Maybe<ResolversTypes['RestoreInPlaceRequest']>, ParentType, ContextType, RequireFields<MutationRequestRestoreInPlaceArgs, 'backupId' | 'reason'>>;
   approveRestoreInPlace?: Resolver<Maybe<ResolversTypes['RestoreInPlaceRequest']>, ParentType, ContextType, RequireFields<MutationApproveRestoreInPlaceArgs, 'requestId'>>;
+  withdrawRestoreInPlace?: Resolver<Maybe<ResolversTypes['RestoreInPlaceRequest']>, ParentType, ContextType, RequireFields<MutationWithdrawRestoreInPlaceArgs, 'requestId' | 'reason'>>;
   createIntegration?: Resolver<Maybe<ResolversTypes['Integration']>, ParentType, ContextType, RequireFields<MutationCreateIntegrationArgs, 'input'>>;
   suspendIntegration?: Resolver<Maybe<ResolversTypes['Integration']>, ParentType, ContextType, RequireFields<MutationSuspendIntegrationArgs, 'id' | 'reason'>>;
   resumeIntegration?: Resolver<Maybe<ResolversTypes['Integration']>, ParentType, ContextType, RequireFields<MutationResumeIntegrationArgs, 'id'>>;
@@ -1989,10 +2063,21 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   updateClientSettings?: Resolver<Maybe<ResolversTypes['Tenant']>, ParentType, ContextType, RequireFields<MutationUpdateClientSettingsArgs, 'tenant'>>;
 }>;
 
+export type RestoreInPlaceRequestConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RestoreInPlaceRequestConnection'] = ResolversParentTypes['RestoreInPlaceRequestConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['RestoreInPlaceRequestEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type RestoreInPlaceRequestEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RestoreInPlaceRequestEdge'] = ResolversParentTypes['RestoreInPlaceRequestEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['RestoreInPlaceRequest'], ParentType, ContextType>;
+}>;
+
 export type RestoreInPlaceRequestResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RestoreInPlaceRequest'] = ResolversParentTypes['RestoreInPlaceRequest']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   tenantSlug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   backupId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  backup?: Resolver<Maybe<ResolversTypes['ClientBackup']>, ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   requestedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   requestedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -2001,6 +2086,9 @@ export type RestoreInPlaceRequestResolvers<ContextType = Context, ParentType ext
   approvedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   readOnlyAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  withdrawnBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  withdrawalReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   failureCode?: Resolver<Maybe<ResolversTypes['ErrorCode']>, ParentType, ContextType>;
   replacedKeptUntil?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 }>;
@@ -2309,6 +2397,8 @@ export type _EntityResolvers<ContextType = Context, ParentType extends Resolvers
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  RestoreInPlaceRequestConnection?: RestoreInPlaceRequestConnectionResolvers<ContextType>;
+  RestoreInPlaceRequestEdge?: RestoreInPlaceRequestEdgeResolvers<ContextType>;
   RestoreInPlaceRequest?: RestoreInPlaceRequestResolvers<ContextType>;
   BackupLegalHold?: BackupLegalHoldResolvers<ContextType>;
   ClientBackup?: ClientBackupResolvers<ContextType>;

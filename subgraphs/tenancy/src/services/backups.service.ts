@@ -3,12 +3,17 @@ import {
   approveRestoreInPlace,
   type BackupDeps,
   backupClient,
+  DEFAULT_REQUEST_EXPIRES_HOURS,
+  type RestoreRequestEntry,
   releaseLegalHold,
   requestRestoreInPlace,
   restoreClient,
   restoreInPlaceRequest,
+  restoreRequestsOf,
   setLegalHold,
+  withdrawRestoreInPlace,
 } from '@cifra/backups';
+import { decodeKeyCursor, encodeKeyCursor, type Page, pageOf, pageSize } from '@cifra/context';
 import { type ControlDb, control, type TenantRow } from '@cifra/db';
 import { badInput, DomainError, parseId } from '@cifra/domain';
 import { and, desc, eq } from 'drizzle-orm';
@@ -18,6 +23,8 @@ import { type ClientManager, managedClient } from './managed-client.ts';
 export type BackupServices = Omit<BackupDeps, 'control'> & {
   /** Days a database replaced by a restore in place is kept (7 by default). */
   keepReplacedDays?: number | undefined;
+  /** Hours a restore in place request waits for its approval before it expires (72 by default). */
+  requestExpiresHours?: number | undefined;
 };
 
 export async function backupTenant(
@@ -91,6 +98,73 @@ export async function approveInPlace(
   const request = await restoreInPlaceRequest(db, who.firmId, requestId);
   await managedClient(db, who, { id: request.tenantId });
   return approveRestoreInPlace({ ...configured(services), control: db }, who.actor, who.firmId, request.id);
+}
+
+/** One backup's record by id (a request's backup, when the request was not read with it). */
+export async function backupOf(db: ControlDb, backupId: string): Promise<control.ClientBackupRow | null> {
+  const [row] = await db.select().from(control.clientBackups).where(eq(control.clientBackups.id, backupId));
+  return row ?? null;
+}
+
+/** A restore in place request as the API answers it: with its backup, and when a PENDING one expires. */
+export type RestoreRequestView = control.RestoreInPlaceRow & {
+  backupRow?: control.ClientBackupRow;
+  expiresAfterHours?: number;
+};
+
+/**
+ * `restoreInPlaceRequests`: one client's requests, newest first (Tenant.Manage on it: NOT_FOUND for
+ * a client the caller may not manage, as every backup operation answers), optionally of one status.
+ * Keyset-paged in SQL on (requested time, id); the cursor's tag names the client and the filter.
+ */
+export async function pageRestoreRequests(
+  db: ControlDb,
+  services: BackupServices | null,
+  who: ClientManager,
+  args: { tenant: string; first?: number | null; after?: string | null; status?: RestoreStatus | null },
+): Promise<Page<RestoreRequestView>> {
+  const first = pageSize(args.first, 50, 500);
+  const tag = `restore-request:${args.tenant}:${args.status ?? '*'}`;
+  const after = args.after ? requestKey(tag, args.after) : null;
+  const tenant = await managedClient(db, who, { slug: args.tenant });
+  const entries = await restoreRequestsOf(db, tenant.id, { after, limit: first + 1, status: args.status });
+  const hours = services?.requestExpiresHours ?? DEFAULT_REQUEST_EXPIRES_HOURS;
+  const keys = new Map<RestoreRequestView, RestoreRequestEntry['key']>();
+  const views = entries.map(({ row, backup, key }) => {
+    const view = { ...row, backupRow: backup, expiresAfterHours: hours };
+    keys.set(view, key);
+    return view;
+  });
+  return pageOf(views, first, args.after, (v) => encodeKeyCursor(tag, keys.get(v) ?? []));
+}
+type RestoreStatus = control.RestoreInPlaceRow['status'];
+
+/** A cursor's (time, id), refused like any foreign cursor when either part does not parse. */
+function requestKey(tag: string, cursor: string): [string, string] {
+  const [at, id] = decodeKeyCursor(tag, cursor, 2) as [string, string];
+  if (!UUID.test(id) || !AT.test(at))
+    throw badInput('after: not a cursor this query returned', { field: 'after' });
+  return [at, id];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const AT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
+
+/** Withdraw a PENDING restore in place (its requester or another Tenant.Manage holder on the client). */
+export async function withdrawInPlace(
+  db: ControlDb,
+  services: BackupServices | null,
+  who: ClientManager,
+  requestId: string,
+  reason: string,
+) {
+  if (reason.trim().length < 20)
+    throw new DomainError('REASON_TOO_SHORT', 'The reason must have at least 20 characters', {
+      field: 'reason',
+    });
+  const request = await restoreInPlaceRequest(db, who.firmId, requestId);
+  await managedClient(db, who, { id: request.tenantId });
+  return withdrawRestoreInPlace(db, who.actor, request, reason, { hours: services?.requestExpiresHours });
 }
 
 /** The client's active legal hold, or null. */
