@@ -7,6 +7,7 @@ import { CloseExceptionsQuery } from '../operations.ts';
 import { ROUTES } from '../router.ts';
 import { monthYearLabel } from '../stages.ts';
 import { StaleRates } from './stale-rates.tsx';
+import { workspacePath } from './workspace/paths.ts';
 
 const KIND_LABEL: Record<CloseExceptionKind, string> = {
   MONTH_OPEN_OVERDUE: 'Month open too long',
@@ -67,6 +68,17 @@ export function Exceptions() {
                           href={`${ROUTES.batch}?batch=${encodeURIComponent(x.batchId)}`}
                         >
                           Its batch (retry there)
+                        </Link>
+                      ) : x.year && x.month ? (
+                        <Link
+                          className="link"
+                          href={workspacePath(
+                            x.client.slug,
+                            { kind: 'close' },
+                            { year: String(x.year), month: String(x.month) },
+                          )}
+                        >
+                          Its month close
                         </Link>
                       ) : x.year ? (
                         <Link className="link" href={`/?year=${x.year}`}>
