@@ -130,6 +130,18 @@ describe("a client's audit trail", () => {
     const bySenior = await apiEvents({ actor: 'SENIOR@demo.firm', action: 'journal_entry.posted' });
     expect(bySenior.events.length).toBeGreaterThanOrEqual(14);
     await showsEvents(page, bySenior.events);
+    // The filters are in the page's address: a reload (or a shared link) shows the trail filtered
+    // alike, the form showing them; after Clear, Back returns to the filter.
+    expect(new URL(page.url()).searchParams.get('actor')).toBe('SENIOR@demo.firm');
+    await page.reload();
+    await showsEvents(page, bySenior.events);
+    const form = page.getByRole('form', { name: 'Filter the trail' });
+    expect(await form.getByLabel('Who', { exact: true }).inputValue()).toBe('SENIOR@demo.firm');
+    await form.getByRole('button', { name: 'Clear' }).click();
+    await showsEvents(page, first.events);
+    await page.goBack();
+    await showsEvents(page, bySenior.events);
+    expect(await form.getByLabel('Action', { exact: true }).inputValue()).toBe('journal_entry.posted');
 
     const one = bySenior.events[3]!;
     const entity = await t.as('senior', SLUG)<{

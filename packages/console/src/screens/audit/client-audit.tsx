@@ -5,8 +5,9 @@ import { useWorkspace } from '../workspace/context.ts';
 import { workspacePath } from '../workspace/paths.ts';
 import './audit.css';
 import { AUDIT_PAGE, ClientAuditTrailQuery, VerifyClientChainQuery } from './data.ts';
-import { NO_FILTER, type TrailFilterInput, trailFilter } from './filters.ts';
+import { trailFilter } from './filters.ts';
 import { ChainStatus, EventDetail, type TrailEvent, TrailFilters, TrailPager, TrailTable } from './trail.tsx';
+import { useTrail } from './use-trail.ts';
 
 /**
  * A client's audit trail (`/clients/<slug>/audit`, needs Audit.Read): its events newest first, a
@@ -15,8 +16,8 @@ import { ChainStatus, EventDetail, type TrailEvent, TrailFilters, TrailPager, Tr
  */
 export default function ClientAuditTrail() {
   const ws = useWorkspace();
-  const [applied, setApplied] = useState<TrailFilterInput>(NO_FILTER);
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const trail = useTrail();
+  const { applied, cursors } = trail;
   const [open, setOpen] = useState<TrailEvent | null>(null);
   const { filter, problem } = trailFilter(applied, ws.timezone);
   const { data, previousData, error, loading } = useQuery(ClientAuditTrailQuery, {
@@ -28,10 +29,6 @@ export default function ClientAuditTrail() {
   const shown = data ?? previousData;
   const events = shown?.auditEvents?.edges.map((e) => e.node) ?? [];
   const pageInfo = shown?.auditEvents?.pageInfo;
-  const apply = (f: TrailFilterInput) => {
-    setApplied(f);
-    setCursors([null]);
-  };
   const entityHref = (e: TrailEvent) =>
     e.entityType === 'JournalEntry' ? workspacePath(ws.slug, { kind: 'entry', entryId: e.entityId }) : null;
   return (
@@ -47,7 +44,13 @@ export default function ClientAuditTrail() {
         onOpen={setOpen}
         timeZone={ws.timezone}
       />
-      <TrailFilters applied={applied} onApply={apply} problem={problem} timeZone={ws.timezone} />
+      <TrailFilters
+        key={trail.key}
+        applied={applied}
+        onApply={trail.apply}
+        problem={problem}
+        timeZone={ws.timezone}
+      />
       {error && <RefusalNotice error={error} title="The audit trail could not be loaded" />}
       {loading && !shown && <Loading what="the audit trail" />}
       {shown && !error && (
@@ -67,8 +70,8 @@ export default function ClientAuditTrail() {
             hasNext={!!pageInfo?.hasNextPage}
             loading={loading}
             size={AUDIT_PAGE}
-            onPrevious={() => setCursors((c) => c.slice(0, -1))}
-            onNext={() => pageInfo?.endCursor && setCursors((c) => [...c, pageInfo.endCursor ?? null])}
+            onPrevious={trail.previous}
+            onNext={() => pageInfo?.endCursor && trail.next(pageInfo.endCursor)}
           />
         </>
       )}

@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { todayIn } from '../workspace/format.ts';
-import { CHAIN_PROBLEMS, nextDay, startOfDayIn, trailFilter } from './filters.ts';
+import {
+  CHAIN_PROBLEMS,
+  filterFromSearch,
+  NO_FILTER,
+  nextDay,
+  searchWithFilter,
+  startOfDayIn,
+  trailFilter,
+} from './filters.ts';
 
 describe('startOfDayIn', () => {
   it('is midnight in the zone, as a UTC instant', () => {
@@ -76,5 +84,45 @@ describe('trailFilter', () => {
       'PREVIOUS_HASH_MISMATCH',
       'SEQUENCE_GAP',
     ]);
+  });
+});
+
+describe('the filters in the page address', () => {
+  const text = fc.string({ maxLength: 40 }).map((s) => s.trim());
+  const input = fc.record({
+    actor: text,
+    action: text,
+    entityType: text,
+    entityId: text,
+    fromDate: text,
+    toDate: text,
+    tenant: text,
+  });
+
+  it('reads back what it wrote, for any text, and keeps the address’s other parameters', () => {
+    fc.assert(
+      fc.property(input, (f) => {
+        const search = new URLSearchParams(searchWithFilter(new URLSearchParams('date=2026-03-31'), f));
+        expect(filterFromSearch(search)).toEqual(f);
+        expect(search.get('date')).toBe('2026-03-31');
+      }),
+    );
+  });
+
+  it('leaves out empty filters and reads an address without any as no filter', () => {
+    expect(searchWithFilter(new URLSearchParams('actor=a&to=2026-01-31'), NO_FILTER)).toBe('');
+    expect(searchWithFilter(new URLSearchParams(), { ...NO_FILTER, fromDate: '2026-01-01' })).toBe(
+      '?from=2026-01-01',
+    );
+    expect(filterFromSearch(new URLSearchParams('?unknown=1'))).toEqual(NO_FILTER);
+  });
+
+  it('keeps no more of a pasted value than the API could take, and a bad date stays a stated problem', () => {
+    const long = filterFromSearch(new URLSearchParams({ actor: 'x'.repeat(10_000), from: '31/02/2026' }));
+    expect(long.actor).toHaveLength(320);
+    expect(trailFilter(long, 'America/Panama')).toEqual({
+      filter: null,
+      problem: '“31/02/2026” is not a date (YYYY-MM-DD).',
+    });
   });
 });

@@ -25,6 +25,40 @@ export const NO_FILTER: TrailFilterInput = {
   tenant: '',
 };
 
+/** Each filter's name in the page's address (`?actor=…&from=…`). */
+const ADDRESS_KEYS: Record<keyof TrailFilterInput, string> = {
+  actor: 'actor',
+  action: 'action',
+  entityType: 'entityType',
+  entityId: 'entityId',
+  fromDate: 'from',
+  toDate: 'to',
+  tenant: 'client',
+};
+/** Longer than any value the API takes: the rest of a pasted address is not kept. */
+const MAX_ADDRESS_VALUE = 320;
+
+/** The filters an address names (a reload or a shared link shows the trail filtered alike). */
+export function filterFromSearch(search: URLSearchParams): TrailFilterInput {
+  const f: TrailFilterInput = { ...NO_FILTER };
+  for (const [key, name] of Object.entries(ADDRESS_KEYS) as [keyof TrailFilterInput, string][]) {
+    f[key] = (search.get(name) ?? '').slice(0, MAX_ADDRESS_VALUE);
+  }
+  return f;
+}
+
+/** `search` with the filters set (empty ones removed), other parameters kept: `?…` or ''. */
+export function searchWithFilter(search: URLSearchParams, f: TrailFilterInput): string {
+  const next = new URLSearchParams(search);
+  for (const [key, name] of Object.entries(ADDRESS_KEYS) as [keyof TrailFilterInput, string][]) {
+    const v = f[key]?.trim();
+    if (v) next.set(name, v);
+    else next.delete(name);
+  }
+  const s = next.toString();
+  return s ? `?${s}` : '';
+}
+
 /** What the API's filter takes (`AuditEventFilter`, `FirmAuditEventFilter`): absent fields unset. */
 export interface TrailFilter {
   actor?: string;

@@ -3,8 +3,9 @@ import { useState } from 'react';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import './audit.css';
 import { AUDIT_PAGE, FirmAuditTrailQuery, VerifyFirmChainQuery } from './data.ts';
-import { NO_FILTER, type TrailFilterInput, trailFilter } from './filters.ts';
+import { trailFilter } from './filters.ts';
 import { ChainStatus, EventDetail, type TrailEvent, TrailFilters, TrailPager, TrailTable } from './trail.tsx';
+import { useTrail } from './use-trail.ts';
 
 /** The firm's trail has no client's time zone: the browser's. */
 const BROWSER_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -16,8 +17,8 @@ const BROWSER_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
  * detail, and the control plane's chain verified on request.
  */
 export default function FirmAuditTrail() {
-  const [applied, setApplied] = useState<TrailFilterInput>(NO_FILTER);
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const trail = useTrail();
+  const { applied, cursors } = trail;
   const [open, setOpen] = useState<TrailEvent | null>(null);
   const { filter, problem } = trailFilter(applied, BROWSER_ZONE);
   const { data, previousData, error, loading } = useQuery(FirmAuditTrailQuery, {
@@ -29,10 +30,6 @@ export default function FirmAuditTrail() {
   const shown = data ?? previousData;
   const events = shown?.firmAuditEvents?.edges.map((e) => e.node) ?? [];
   const pageInfo = shown?.firmAuditEvents?.pageInfo;
-  const apply = (f: TrailFilterInput) => {
-    setApplied(f);
-    setCursors([null]);
-  };
   return (
     <section aria-labelledby="firm-audit-title">
       <div className="screen-head">
@@ -48,7 +45,14 @@ export default function FirmAuditTrail() {
         onOpen={setOpen}
         timeZone={BROWSER_ZONE}
       />
-      <TrailFilters applied={applied} onApply={apply} problem={problem} timeZone={BROWSER_ZONE} withClient />
+      <TrailFilters
+        key={trail.key}
+        applied={applied}
+        onApply={trail.apply}
+        problem={problem}
+        timeZone={BROWSER_ZONE}
+        withClient
+      />
       {error && <RefusalNotice error={error} title="The firm's audit trail could not be loaded" />}
       {loading && !shown && <Loading what="the firm's audit trail" />}
       {shown && !error && (
@@ -68,8 +72,8 @@ export default function FirmAuditTrail() {
             hasNext={!!pageInfo?.hasNextPage}
             loading={loading}
             size={AUDIT_PAGE}
-            onPrevious={() => setCursors((c) => c.slice(0, -1))}
-            onNext={() => pageInfo?.endCursor && setCursors((c) => [...c, pageInfo.endCursor ?? null])}
+            onPrevious={trail.previous}
+            onNext={() => pageInfo?.endCursor && trail.next(pageInfo.endCursor)}
           />
         </>
       )}
