@@ -403,6 +403,29 @@ describe('the year-end close in a client workspace', () => {
     expect(await buttons(p)).toEqual(['Prepare the year-end close']);
     await p.getByRole('link', { name: 'the reversing entry' }).waitFor(WAIT);
     await expectAccessible(p, 'year-end close, reversed');
+
+    // The next year, picked by keyboard: nothing prepared (the API's null is the empty state),
+    // and the earlier year, open again, named; preparing it is refused YEAR_NOT_READY, in words.
+    await p.getByLabel('Fiscal year').focus();
+    await p.keyboard.press('ArrowUp');
+    await expect.poll(() => p.url(), WAIT).toBe(`${s.origin}/clients/${SLUG}/year-end?year=${year + 1}`);
+    await p.getByTestId('no-draft').waitFor(WAIT);
+    expect(await p.getByTestId('year-state').textContent()).toBe((await yearOf(year + 1)).state);
+    expect(await p.getByTestId('earlier-open').textContent()).toContain(`Fiscal ${year} is still OPEN`);
+    await expectAccessible(p, 'year-end close, nothing prepared');
+    const none = async () =>
+      ok(
+        await api('senior')<{ yearEndCloseDraft: { id: string } | null }>(
+          'query ($y: Int!) { yearEndCloseDraft(fiscalYear: $y) { id } }',
+          { y: year + 1 },
+        ),
+      ).yearEndCloseDraft;
+    expect(await none()).toBeNull();
+    await p.getByRole('button', { name: 'Prepare the year-end close' }).click();
+    const refusal = p.getByTestId('year-end-refusal');
+    await expect.poll(async () => (await refusal.textContent()) ?? '', WAIT).toContain('YEAR_NOT_READY');
+    expect(await refusal.textContent()).toContain('years close in order');
+    expect(await none()).toBeNull();
     expect(senior.problems).toEqual([]);
     await p.context().close();
   }, 120_000);

@@ -22,7 +22,7 @@ export const FiscalYearsQuery = graphql(`
   }
 `);
 
-/** The year's latest close (NOT_FOUND when none was ever prepared), line by line with each line's why. */
+/** The year's latest close (null when none was ever prepared), line by line with each line's why. */
 export const YearEndDraftQuery = graphql(`
   query ConsoleYearEndDraft($fiscalYear: Int!) {
     yearEndCloseDraft(fiscalYear: $fiscalYear) {

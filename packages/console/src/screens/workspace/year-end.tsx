@@ -1,4 +1,5 @@
 import { useMutation, useQuery } from '@apollo/client/react';
+import type { ResultOf } from '@graphql-typed-document-node/core';
 import { useEffect, useState } from 'react';
 import { Button, Link } from 'react-aria-components';
 import { Loading, RefusalNotice, refusalsOf } from '../../components/refusal.tsx';
@@ -44,6 +45,91 @@ function Refused({ error, prepareAgain }: { error: unknown; prepareAgain?: () =>
   );
 }
 
+type FiscalYearNode = ResultOf<typeof FiscalYearsQuery>['fiscalYearsConnection']['edges'][number]['node'];
+type DraftNode = NonNullable<ResultOf<typeof YearEndDraftQuery>['yearEndCloseDraft']>;
+
+/**
+ * The year, its state in words, and its latest close: who prepared and approved it, and whether
+ * the books changed since.
+ */
+function YearFacts({ fy, draft }: { fy: FiscalYearNode; draft: DraftNode | null | undefined }) {
+  const ws = useWorkspace();
+  return (
+    <dl className="facts" data-testid="year-facts">
+      <dt>Fiscal year</dt>
+      <dd>
+        {dateLabel(fy.startDate)} to {dateLabel(fy.endDate)}
+      </dd>
+      <dt>State</dt>
+      <dd>
+        <strong data-testid="year-state">{fy.state}</strong>: {YEAR_STATE_WORDS[fy.state]}
+      </dd>
+      {draft && (
+        <>
+          <dt>Latest close</dt>
+          <dd data-testid="draft-status">{draft.status}</dd>
+          <dt>Prepared</dt>
+          <dd data-testid="draft-prepared">
+            by {draft.preparedByEmail ?? 'the system'}, {instantLabel(draft.preparedAt, ws.timezone)}
+          </dd>
+          {draft.approvedAt && (
+            <>
+              <dt>Approved</dt>
+              <dd data-testid="draft-approved">
+                by {draft.approvedByEmail ?? 'the system'}, {instantLabel(draft.approvedAt, ws.timezone)}
+              </dd>
+            </>
+          )}
+          <dt>Books since</dt>
+          <dd data-testid="draft-stale">
+            {draft.stale
+              ? 'Changed: this draft is stale'
+              : draft.status === 'DRAFT'
+                ? 'Unchanged since it was prepared'
+                : 'Not compared (it is no longer a draft)'}
+          </dd>
+          <dt>Closing date</dt>
+          <dd>{dateLabel(draft.closingDate)}</dd>
+          <dt>Net income</dt>
+          <dd data-testid="draft-net-income" data-amount={draft.netIncome}>
+            {money(draft.netIncome, draft.currency)}
+          </dd>
+          <dt>FX variance</dt>
+          <dd>{draft.fxVarianceMode}</dd>
+          {(draft.closingEntryId || draft.reversalEntryId) && (
+            <>
+              <dt>Entries</dt>
+              <dd>
+                {draft.closingEntryId && (
+                  <Link
+                    className="link"
+                    href={workspacePath(ws.slug, { kind: 'entry', entryId: draft.closingEntryId })}
+                  >
+                    The closing entry
+                  </Link>
+                )}
+                {draft.closingEntryId && draft.reversalEntryId ? ' · ' : null}
+                {draft.reversalEntryId && (
+                  <Link
+                    className="link"
+                    href={workspacePath(ws.slug, { kind: 'entry', entryId: draft.reversalEntryId })}
+                  >
+                    The entry that reversed it
+                  </Link>
+                )}
+              </dd>
+            </>
+          )}
+          <dt>Fingerprint</dt>
+          <dd>
+            <code className="code fingerprint">{draft.fingerprint}</code>
+          </dd>
+        </>
+      )}
+    </dl>
+  );
+}
+
 /**
  * The year-end close of one fiscal year in the client's workspace: the year's state, its latest
  * close line by line with each line's explanation and totals, who prepared it and whether the books
@@ -76,10 +162,13 @@ export default function YearEndClose() {
     skip: year === null,
     fetchPolicy: 'network-only',
   });
-  // No close prepared yet is the API's NOT_FOUND: an empty state, not a refusal.
+  // No close prepared yet: the API answers null (NOT_FOUND were it ever refused so) — an empty
+  // state, not a refusal.
   const draftRefusals = draftQ.error ? refusalsOf(draftQ.error) : [];
-  const noDraft = draftRefusals.length > 0 && draftRefusals.every((r) => r.code === 'NOT_FOUND');
   const draft = draftQ.error ? undefined : draftQ.data?.yearEndCloseDraft;
+  const noDraft =
+    (draftRefusals.length > 0 && draftRefusals.every((r) => r.code === 'NOT_FOUND')) ||
+    (!draftQ.error && !!draftQ.data && draft === null);
   const reversals = revQ.data?.yearEndCloseReversalsConnection.edges.map((e) => e.node) ?? [];
   const me = years.data?.me?.email;
 
@@ -152,79 +241,7 @@ export default function YearEndClose() {
       )}
       {fy && (
         <>
-          <dl className="facts" data-testid="year-facts">
-            <dt>Fiscal year</dt>
-            <dd>
-              {dateLabel(fy.startDate)} to {dateLabel(fy.endDate)}
-            </dd>
-            <dt>State</dt>
-            <dd>
-              <strong data-testid="year-state">{fy.state}</strong>: {YEAR_STATE_WORDS[fy.state]}
-            </dd>
-            {draft && (
-              <>
-                <dt>Latest close</dt>
-                <dd data-testid="draft-status">{draft.status}</dd>
-                <dt>Prepared</dt>
-                <dd data-testid="draft-prepared">
-                  by {draft.preparedByEmail ?? 'the system'}, {instantLabel(draft.preparedAt, ws.timezone)}
-                </dd>
-                {draft.approvedAt && (
-                  <>
-                    <dt>Approved</dt>
-                    <dd data-testid="draft-approved">
-                      by {draft.approvedByEmail ?? 'the system'},{' '}
-                      {instantLabel(draft.approvedAt, ws.timezone)}
-                    </dd>
-                  </>
-                )}
-                <dt>Books since</dt>
-                <dd data-testid="draft-stale">
-                  {draft.stale
-                    ? 'Changed: this draft is stale'
-                    : draft.status === 'DRAFT'
-                      ? 'Unchanged since it was prepared'
-                      : 'Not compared (it is no longer a draft)'}
-                </dd>
-                <dt>Closing date</dt>
-                <dd>{dateLabel(draft.closingDate)}</dd>
-                <dt>Net income</dt>
-                <dd data-testid="draft-net-income" data-amount={draft.netIncome}>
-                  {money(draft.netIncome, draft.currency)}
-                </dd>
-                <dt>FX variance</dt>
-                <dd>{draft.fxVarianceMode}</dd>
-                {(draft.closingEntryId || draft.reversalEntryId) && (
-                  <>
-                    <dt>Entries</dt>
-                    <dd>
-                      {draft.closingEntryId && (
-                        <Link
-                          className="link"
-                          href={workspacePath(ws.slug, { kind: 'entry', entryId: draft.closingEntryId })}
-                        >
-                          The closing entry
-                        </Link>
-                      )}
-                      {draft.closingEntryId && draft.reversalEntryId ? ' · ' : null}
-                      {draft.reversalEntryId && (
-                        <Link
-                          className="link"
-                          href={workspacePath(ws.slug, { kind: 'entry', entryId: draft.reversalEntryId })}
-                        >
-                          The entry that reversed it
-                        </Link>
-                      )}
-                    </dd>
-                  </>
-                )}
-                <dt>Fingerprint</dt>
-                <dd>
-                  <code className="code fingerprint">{draft.fingerprint}</code>
-                </dd>
-              </>
-            )}
-          </dl>
+          <YearFacts fy={fy} draft={draft} />
           {earlierOpen && fy.state === 'OPEN' && (
             <p className="notice" data-testid="earlier-open">
               Fiscal {earlierOpen.year} is still OPEN: years close in order, so close it first (
