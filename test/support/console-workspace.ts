@@ -23,9 +23,10 @@ export interface ConsoleStack {
   close(): Promise<void>;
 }
 
-export async function startConsoleStack(): Promise<ConsoleStack> {
+/** `demoHistory`: the two fiscal years `pnpm start` seeds (docs/demo.md), not three weeks of sales. */
+export async function startConsoleStack(options: { demoHistory?: boolean } = {}): Promise<ConsoleStack> {
   const browser = await launchChromium();
-  const t = await startTestStack({ console: true });
+  const t = await startTestStack({ console: true, ...options });
   return {
     t,
     browser,

@@ -52,3 +52,28 @@ export function instantLabel(at: string, timeZone: string): string {
   }
   return f.format(new Date(at));
 }
+
+const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
+/**
+ * The exact sum of the API's decimal strings (a column's total), never through a float: each is
+ * scaled to the most decimals any of them has and added as a BigInt. Anything but
+ * `-?digits(.digits)?` throws, as formatMoney does.
+ */
+export function sumDecimals(amounts: readonly string[]): string {
+  const parts = amounts.map((a) => {
+    const m = DECIMAL.exec(a);
+    if (!m) throw new Error(`not a decimal amount: ${JSON.stringify(a)}`);
+    return { negative: m[1] === '-', whole: m[2]!, fraction: m[3] ?? '' };
+  });
+  const scale = Math.max(0, ...parts.map((p) => p.fraction.length));
+  let total = 0n;
+  for (const p of parts) {
+    const n = BigInt(p.whole + p.fraction.padEnd(scale, '0'));
+    total += p.negative ? -n : n;
+  }
+  const negative = total < 0n;
+  const digits = (negative ? -total : total).toString().padStart(scale + 1, '0');
+  const whole = digits.slice(0, digits.length - scale);
+  const fraction = scale > 0 ? `.${digits.slice(digits.length - scale)}` : '';
+  return `${negative ? '-' : ''}${whole}${fraction}`;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isIsoDate, isZero, todayIn } from './format.ts';
+import { isIsoDate, isZero, sumDecimals, todayIn } from './format.ts';
 import { parseWorkspacePath, switchedPath, workspacePath } from './paths.ts';
 
 describe('workspace paths', () => {
@@ -9,6 +9,7 @@ describe('workspace paths', () => {
     expect(parseWorkspacePath('/clients/cafe')).toEqual({ slug: 'cafe', view: { kind: 'trial-balance' } });
     expect(parseWorkspacePath('/clients/cafe/balance-sheet').view).toEqual({ kind: 'balance-sheet' });
     expect(parseWorkspacePath('/clients/cafe/close').view).toEqual({ kind: 'close' });
+    expect(parseWorkspacePath('/clients/cafe/year-end').view).toEqual({ kind: 'year-end' });
     expect(parseWorkspacePath('/clients/cafe/aging').view).toEqual({ kind: 'aging' });
     expect(parseWorkspacePath('/clients/cafe/audit').view).toEqual({ kind: 'audit' });
     expect(parseWorkspacePath('/clients/cafe/ledger/1110').view).toEqual({
@@ -31,6 +32,7 @@ describe('workspace paths', () => {
       '/clients/cafe/entries',
       '/clients/cafe/documents/a/b',
       '/clients/cafe/audit/x',
+      '/clients/cafe/year-end/2025',
     ])
       expect(parseWorkspacePath(p).view, p).toBeNull();
     // A malformed escape is kept as typed rather than thrown on.
@@ -61,6 +63,9 @@ describe('workspace paths', () => {
     );
     expect(switchedPath({ kind: 'close' }, q, 'other')).toBe(
       '/clients/other/close?date=2026-03-31&from=2026-01-01&year=2026&month=3',
+    );
+    expect(switchedPath({ kind: 'year-end' }, new URLSearchParams('year=2025'), 'other')).toBe(
+      '/clients/other/year-end?year=2025',
     );
     expect(switchedPath({ kind: 'entry', entryId: 'e1' }, q, 'other')).toBe(
       '/clients/other/trial-balance?date=2026-03-31',
@@ -104,5 +109,18 @@ describe('workspace formats', () => {
       expect(isIsoDate(d), String(d)).toBe(false);
     for (const z of ['0', '0.00', '-0.00', '000.0']) expect(isZero(z), z).toBe(true);
     for (const n of ['0.01', '-0.001', '10', '100.00']) expect(isZero(n), n).toBe(false);
+  });
+
+  it('sums the API’s decimal strings exactly, whatever their decimals and signs', () => {
+    expect(sumDecimals([])).toBe('0');
+    expect(sumDecimals(['0.10', '0.20'])).toBe('0.30');
+    expect(sumDecimals(['1200.00', '-1200.00'])).toBe('0.00');
+    expect(sumDecimals(['-0.05', '0.01'])).toBe('-0.04');
+    expect(sumDecimals(['1.5', '2.25', '3'])).toBe('6.75');
+    expect(sumDecimals(['-1.000', '0.1'])).toBe('-0.900');
+    // Past a float's 15–17 significant digits: still exact.
+    expect(sumDecimals(['99999999999999999999.99', '0.01'])).toBe('100000000000000000000.00');
+    for (const bad of ['1e3', '', '1.', '.5', '1,000.00', ' 1'])
+      expect(() => sumDecimals([bad]), bad).toThrow();
   });
 });

@@ -9,6 +9,7 @@ export type WorkspaceView =
   | { kind: 'income-statement' }
   | { kind: 'balance-sheet' }
   | { kind: 'close' }
+  | { kind: 'year-end' }
   | { kind: 'aging' }
   | { kind: 'documents' }
   | { kind: 'audit' }
@@ -23,6 +24,7 @@ export const STATEMENTS = [
   { kind: 'aging', label: 'AR/AP aging' },
   { kind: 'documents', label: 'Documents' },
   { kind: 'close', label: 'Month close' },
+  { kind: 'year-end', label: 'Year-end close' },
   { kind: 'audit', label: 'Audit trail' },
 ] as const;
 
@@ -47,6 +49,7 @@ export function parseWorkspacePath(pathname: string): { slug: string | null; vie
     (kind === 'income-statement' ||
       kind === 'balance-sheet' ||
       kind === 'close' ||
+      kind === 'year-end' ||
       kind === 'aging' ||
       kind === 'documents' ||
       kind === 'audit') &&

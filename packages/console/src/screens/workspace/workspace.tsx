@@ -19,12 +19,20 @@ const BalanceSheet = lazy(() => import('./balance-sheet.tsx'));
 const Ledger = lazy(() => import('./ledger.tsx'));
 const Entry = lazy(() => import('./entry.tsx'));
 const MonthClose = lazy(() => import('./month-close.tsx'));
+const YearEndClose = lazy(() => import('./year-end.tsx'));
 const Aging = lazy(() => import('./aging.tsx'));
 const Documents = lazy(() => import('./documents.tsx'));
 const DocumentDetail = lazy(() => import('./document.tsx'));
 
 /** Views with a day of their own (the others are taken "as of" or "to" the workspace's date). */
-const UNDATED = new Set<WorkspaceView['kind']>(['entry', 'close', 'documents', 'document', 'audit']);
+const UNDATED = new Set<WorkspaceView['kind']>([
+  'entry',
+  'close',
+  'year-end',
+  'documents',
+  'document',
+  'audit',
+]);
 const AuditTrail = lazy(() => import('../audit/client-audit.tsx'));
 
 /** `/clients`: the client picker; `/clients/<slug>/…`: that client's workspace. */
@@ -232,6 +240,8 @@ function WorkspaceBody({
               <AuditTrail />
             ) : view.kind === 'close' ? (
               <MonthClose />
+            ) : view.kind === 'year-end' ? (
+              <YearEndClose />
             ) : view.kind === 'documents' ? (
               <Documents />
             ) : view.kind === 'document' ? (

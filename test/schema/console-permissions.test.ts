@@ -1,0 +1,29 @@
+import { Permissions as P, type Permission, ROLE_PERMISSIONS } from '@cifra/permissions';
+import { describe, expect, it } from 'vitest';
+import { type MAY, mayDo } from '../../packages/console/src/screens/workspace/year-end-words.ts';
+import { enumValues } from '../../subgraphs/tenancy/src/enum-values.ts';
+
+/**
+ * The console shows a button only to the roles the API lets take that step: its role lists mirror
+ * packages/permissions (the console does not import the server's package). The year-end close
+ * screen's lists against the permission each step's rule checks (subgraphs/period/src/year-end/
+ * rules.ts, and rules.ts for markYearAudited), role by role.
+ */
+const roles = Object.entries(enumValues.RoleCluster) as [keyof typeof enumValues.RoleCluster, string][];
+const grants = (inside: string, p: Permission) =>
+  (ROLE_PERMISSIONS as Record<string, readonly Permission[]>)[inside]!.includes(p);
+
+describe('the console’s role lists mirror packages/permissions', () => {
+  it('year-end close: prepare, approve, mark audited, reverse', () => {
+    const needs: Record<keyof typeof MAY, Permission> = {
+      prepare: P.Period.PrepareClose,
+      approve: P.Year.Close,
+      audit: P.Year.Audit,
+      reverse: P.PostingPeriod.ReverseClose,
+    };
+    for (const [step, permission] of Object.entries(needs) as [keyof typeof MAY, Permission][])
+      for (const [role, inside] of roles)
+        expect(mayDo(role, step), `${role} ${step} (${permission})`).toBe(grants(inside, permission));
+    expect(mayDo(null, 'prepare')).toBe(false);
+  });
+});
