@@ -100,7 +100,7 @@ function header(doc: Doc, v: DocumentView, accent: string): number {
   doc.font('Helvetica').fontSize(9).fillColor(INK);
   const c = v.company;
   y = put(doc, c.legalName, LEFT, y + 2, { width: 280 });
-  if (c.ruc) y = put(doc, `RUC ${c.ruc}  DV ${c.dv ?? ''}`, LEFT, y, { width: 280 });
+  if (c.ruc) y = put(doc, `RUC ${c.ruc} DV ${c.dv ?? ''}`, LEFT, y, { width: 280 });
   if (c.address) y = put(doc, c.address, LEFT, y, { width: 280 });
   if (c.taxRegime) y = put(doc, c.taxRegime, LEFT, y, { width: 280 });
 
