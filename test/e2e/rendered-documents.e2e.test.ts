@@ -293,6 +293,65 @@ describe('renderDocument', () => {
     expect(text).toMatch(/Total PAB\s+5\.35/);
   });
 
+  it('renders a receipt with what it settles and its bank fee, and a credit note with its invoice', async () => {
+    const receipt = await as()<{ createCustomerReceipt: { id: string } }>(
+      `mutation($input: PaymentDraftInput!) { createCustomerReceipt(input: $input) { id } }`,
+      {
+        input: {
+          partyId: party.N,
+          documentDate: '2026-06-20',
+          amount: '100.00',
+          bankFee: '1.50',
+          allocations: [{ invoiceId: pab.id, amount: '100.00' }],
+        },
+      },
+    );
+    expect(receipt.errors, JSON.stringify(receipt.errors)).toBeUndefined();
+    const posted = await as()<{ postPayment: { id: string; number: string; total: string } }>(
+      `mutation($id: ID!) { postPayment(id: $id) { id number total } }`,
+      { id: receipt.data!.createCustomerReceipt.id },
+    );
+    expect(posted.errors, JSON.stringify(posted.errors)).toBeUndefined();
+    const r = (await rendered(posted.data!.postPayment.id)).text;
+    expect(r).toContain('RECIBO / RECEIPT');
+    expect(r).toContain(`No. ${posted.data!.postPayment.number}`);
+    expect(r).toContain('Ñandú Café, S.A.');
+    expect(r).toMatch(new RegExp(`${pab.number}\\s+PAB 100\\.00`));
+    expect(r).toMatch(/Cargo bancario \/ Bank fee\s+1\.50/);
+    expect(r).toMatch(/Total PAB\s+100\.00/);
+
+    const note = await as()<{ createCreditNote: { id: string } }>(
+      `mutation($input: InvoiceDraftInput!) { createCreditNote(input: $input) { id } }`,
+      {
+        input: {
+          partyId: party.N,
+          appliesToId: pab.id,
+          documentDate: '2026-06-21',
+          lines: [
+            {
+              accountCode: '4101',
+              description: 'Devolución de café',
+              quantity: '1',
+              unitPrice: '12.50',
+              taxCode: 'ITBMS7',
+            },
+          ],
+        },
+      },
+    );
+    expect(note.errors, JSON.stringify(note.errors)).toBeUndefined();
+    const approved = await as()<{ approveSalesInvoice: { id: string; number: string } }>(
+      `mutation($id: ID!) { approveSalesInvoice(id: $id) { id number } }`,
+      { id: note.data!.createCreditNote.id },
+    );
+    expect(approved.errors, JSON.stringify(approved.errors)).toBeUndefined();
+    const n = (await rendered(approved.data!.approveSalesInvoice.id)).text;
+    expect(n).toContain('NOTA DE CRÉDITO / CREDIT NOTE');
+    expect(n).toContain(`Aplica a / Applies to: ${pab.number}`);
+    expect(n).toMatch(/Devolución de café\s+1\s+12\.50\s+12\.50\s+ITBMS7 7 %/);
+    expect(n).toMatch(/Total PAB\s+13\.38/);
+  });
+
   it('lets a read-only user render, refuses a draft, and does not know another client’s document', async () => {
     expect((await rendered(pab.id, 'client')).text).toContain(`No. ${pab.number}`);
     const draft = await invoice(
