@@ -2,10 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { buffer } from 'node:stream/consumers';
 import { formatMoney } from '@cifra/domain';
+import { pdfText, unzipEntries } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import yauzl from 'yauzl';
 import { codes } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -35,10 +34,6 @@ afterAll(async () => {
 });
 
 const as = (who: 'senior' | 'client' | 'junior' = 'senior', tenant = TENANT) => t.as(who, tenant);
-
-/** The PDF's text as poppler reads it back, columns kept on their lines. */
-const pdfText = (pdf: Buffer) =>
-  execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', '-', '-'], { input: pdf }).toString('utf8');
 
 /** "1234.50" (the API's Money) as the PDF prints it: "1,234.50". */
 function grouped(money: string): string {
@@ -107,28 +102,6 @@ async function rendered(id: string, who: 'senior' | 'client' = 'senior') {
   expect(res.status).toBe(200);
   const pdf = Buffer.from(await res.arrayBuffer());
   return { link, res, pdf, text: pdfText(pdf) };
-}
-
-async function unzip(zip: Buffer): Promise<Map<string, Buffer>> {
-  const file = await new Promise<yauzl.ZipFile>((ok, fail) =>
-    yauzl.fromBuffer(zip, { lazyEntries: true }, (err, z) => (err ? fail(err) : ok(z))),
-  );
-  const out = new Map<string, Buffer>();
-  await new Promise<void>((ok, fail) => {
-    file.on('error', fail);
-    file.on('end', () => ok());
-    file.on('entry', (entry: yauzl.Entry) => {
-      file.openReadStream(entry, (err, stream) => {
-        if (err) return fail(err);
-        buffer(stream).then((b) => {
-          out.set(entry.fileName, b);
-          file.readEntry();
-        }, fail);
-      });
-    });
-    file.readEntry();
-  });
-  return out;
 }
 
 describe('renderDocument', () => {
@@ -404,7 +377,7 @@ describe('exportDocumentsArchive', () => {
     const res = await fetch(archive.url);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/zip');
-    const files = await unzip(Buffer.from(await res.arrayBuffer()));
+    const files = await unzipEntries(Buffer.from(await res.arrayBuffer()));
     expect([...files.keys()].sort()).toEqual(numbers.map((n) => `${n}.pdf`));
     for (const { node } of listed.data!.documents.edges) {
       const text = pdfText(files.get(`${node.number}.pdf`) as Buffer);
@@ -416,7 +389,7 @@ describe('exportDocumentsArchive', () => {
       from: '2026-06-01',
       to: '2026-06-30',
     });
-    const otherFiles = await unzip(
+    const otherFiles = await unzipEntries(
       Buffer.from(await (await fetch(other.data!.exportDocumentsArchive.url)).arrayBuffer()),
     );
     for (const n of numbers) expect(otherFiles.has(`${n}.pdf`)).toBe(false);

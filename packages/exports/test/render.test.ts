@@ -1,14 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { buffer } from 'node:stream/consumers';
+import { pdfText } from '@cifra/testing';
 import { describe, expect, it } from 'vitest';
 import type { DocumentView } from '../src/documents/document-view.ts';
 import { renderDocumentPdf, winAnsi } from '../src/documents/render-pdf.ts';
 import { decimalText, logoImage, moneyText, plainNumber, taxesByRate } from '../src/documents/text.ts';
-
-/** The PDF's text as Debian's poppler-utils reads it back, columns kept on their lines. */
-export function pdfText(pdf: Buffer): string {
-  return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', '-', '-'], { input: pdf }).toString('utf8');
-}
 
 const line = (n: number, over: Partial<DocumentView['lines'][number]> = {}) => ({
   lineNumber: n,

@@ -72,6 +72,7 @@ export async function exportDocumentsArchive(
   actor: Caller,
   client: Client,
   args: { from: string; to: string },
+  maxDocuments = MAX_ARCHIVE_DOCUMENTS,
 ) {
   const from = parseIsoDate(args.from, 'from');
   const to = parseIsoDate(args.to, 'to');
@@ -80,9 +81,9 @@ export async function exportDocumentsArchive(
     throw badInput(`to: an archive covers at most ${MAX_ARCHIVE_DAYS} days`, { field: 'to' });
   }
   const documentCount = await postedCount(db, from, to);
-  if (documentCount > MAX_ARCHIVE_DOCUMENTS) {
+  if (documentCount > maxDocuments) {
     throw badInput(
-      `to: ${documentCount} documents are posted from ${from} to ${to}; an archive holds at most ${MAX_ARCHIVE_DOCUMENTS}: ask for a shorter range`,
+      `to: ${documentCount} documents are posted from ${from} to ${to}; an archive holds at most ${maxDocuments}: ask for a shorter range`,
       { field: 'to', documentCount },
     );
   }
