@@ -292,6 +292,7 @@ describe('renderDocument', () => {
     expect(r).toMatch(new RegExp(`${pab.number}\\s+PAB 100\\.00`));
     expect(r).toMatch(/Cargo bancario \/ Bank fee\s+1\.50/);
     expect(r).toMatch(/Total PAB\s+100\.00/);
+    expect(r).toMatch(/Neto recibido \/ Net received\s+98\.50/);
 
     const note = await as()<{ createCreditNote: { id: string } }>(
       `mutation($input: InvoiceDraftInput!) { createCreditNote(input: $input) { id } }`,

@@ -257,6 +257,14 @@ function totals(doc: Doc, v: DocumentView, y: number): number {
     y = totalRow(doc, 'Cargo bancario / Bank fee', m(v.bankFeeMinor), y);
   }
   y = totalRow(doc, `Total ${v.currency}`, m(v.totalMinor), y + 2, true);
+  if (v.bankFeeMinor !== 0n) {
+    // As the documents export: a receipt's fee is withheld (the bank got total − fee), a payment's
+    // is added (the bank paid total + fee).
+    y =
+      v.kind === 'CUSTOMER_RECEIPT'
+        ? totalRow(doc, 'Neto recibido / Net received', m(v.totalMinor - v.bankFeeMinor), y)
+        : totalRow(doc, 'Neto pagado / Net paid', m(v.totalMinor + v.bankFeeMinor), y);
+  }
   if (v.fx) {
     const base = v.company.baseCurrency;
     y = totalRow(doc, `Total ${base}`, moneyText(v.fx.baseTotalMinor, v.company.baseMinorUnits), y, true);
