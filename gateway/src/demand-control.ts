@@ -93,6 +93,8 @@ export function integrationLimitsWithin(
 const FIELD_WEIGHTS: Readonly<Record<string, number>> = {
   'Mutation.investigate': 5_000,
   'Mutation.exportLedger': 1_000,
+  'Mutation.exportDocumentsArchive': 1_000,
+  'Mutation.renderDocument': 200,
   'Mutation.startBatchPeriodOperation': 2_000,
   'Mutation.provisionTenant': 5_000,
   'Mutation.backupClient': 5_000,

@@ -5,8 +5,18 @@ import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { type ContextSigner, jsonErrors, type Logger, requireJsonBody, tuneKeepAlive } from '@cifra/context';
 import { type ControlDb, control as controlSchema, type TenantRegistry } from '@cifra/db';
-import { EXPORT_CONTENT, type ExportLinkVerifier, exportFileName, streamExport } from '@cifra/exports';
-import { Permissions } from '@cifra/permissions';
+import {
+  brandOf,
+  DocumentNotServed,
+  EXPORT_CONTENT,
+  type ExportLinkVerifier,
+  exportFileName,
+  isDocumentFormat,
+  type LinkFormat,
+  streamDocuments,
+  streamExport,
+} from '@cifra/exports';
+import { type Permission, Permissions } from '@cifra/permissions';
 import type { ServiceTracing } from '@cifra/tracing';
 import cors from 'cors';
 import express from 'express';
@@ -51,6 +61,15 @@ import { phaseSpansPlugin, planResolved } from './phase-spans.ts';
 import { personRatePlugin, type RateLimits } from './rate-limits.ts';
 import { SubgraphSource } from './subgraph-source.ts';
 import { type ConsoleDocuments, trustedDocumentsOnly } from './trusted-documents.ts';
+
+/** What a download still needs, by link format: the permission of the mutation that made the link. */
+const LINK_PERMISSION: Record<LinkFormat, Permission> = {
+  GL_CSV: Permissions.GL.Export,
+  DOCUMENTS_CSV: Permissions.GL.Export,
+  HLEDGER: Permissions.GL.Export,
+  DOCUMENTS_ZIP: Permissions.GL.Export,
+  DOCUMENT_PDF: Permissions.GL.Read,
+};
 
 export interface GatewayOptions {
   port: number;
@@ -283,8 +302,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     // The tenant comes from the signed link alone: no header or query parameter is consulted.
     const claims = await opts.exports.verifier.verify(req.params.token);
     if (!claims) return refuse(401, 'UNAUTHENTICATED', 'This export link is invalid or has expired');
-    // The link outlives nothing: the user must still be a member of that client with GL.Export —
-    // or the integration that asked still live, its grant there still holding GL.Export.
+    // The link outlives nothing: the user must still be a member of that client with the
+    // permission the link's mutation needed (GL.Export; GL.Read for one rendered document) — or the
+    // integration that asked still live, its grant there still holding it.
     const client = { name: null, version: null };
     const access = await (claims.integration
       ? resolveIntegrationAccess(
@@ -299,7 +319,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       !access ||
       access.userId !== claims.userId ||
       access.tenant?.id !== claims.tenantId ||
-      !access.permissions.includes(Permissions.GL.Export)
+      !access.permissions.includes(LINK_PERMISSION[claims.format])
     ) {
       return refuse(403, 'FORBIDDEN', 'You can no longer export this client');
     }
@@ -307,14 +327,32 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       const currencies = await opts.control.select().from(controlSchema.currencies);
       const units = new Map(currencies.map((c) => [c.code, c.minorUnits]));
       const pool = await opts.exports.registry.pool(claims.tenantId);
+      const minorUnitsOf = (code: string) => {
+        const u = units.get(code.trim());
+        if (u === undefined) throw new Error(`Unknown currency ${code}`);
+        return u;
+      };
+      if (isDocumentFormat(claims.format)) {
+        await streamDocuments({
+          pool,
+          claims,
+          brand: await brandOf(opts.control, claims.tenantId),
+          minorUnitsOf,
+          out: res,
+          onStart: (file) => {
+            res.status(200);
+            res.setHeader('Content-Type', file.contentType);
+            res.setHeader('Content-Disposition', `attachment; filename="${file.fileName}"`);
+            res.setHeader('Cache-Control', 'no-store');
+            res.setHeader('X-Content-Type-Options', 'nosniff');
+          },
+        });
+        return;
+      }
       await streamExport({
         pool,
         claims,
-        minorUnitsOf: (code) => {
-          const u = units.get(code.trim());
-          if (u === undefined) throw new Error(`Unknown currency ${code}`);
-          return u;
-        },
+        minorUnitsOf,
         out: res,
         onStart: () => {
           res.status(200);
@@ -325,6 +363,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         },
       });
     } catch (err) {
+      if (err instanceof DocumentNotServed && !res.headersSent)
+        return refuse(err.status, err.code, err.message);
       log.error({ err, exportId: claims.exportId }, 'export failed');
       if (!res.headersSent) return refuse(500, 'INTERNAL_SERVER_ERROR', 'The export failed');
       // Mid-stream: cut the download so the client sees an incomplete file, not a short valid one.

@@ -32,6 +32,8 @@ export const DEFAULT_RATE_LIMITS: Omit<RateLimitOptions, 'store'> = {
 const OPERATION_POINTS: Readonly<Record<string, number>> = {
   investigate: 10,
   exportLedger: 5,
+  exportDocumentsArchive: 5,
+  renderDocument: 2,
   postJournalEntries: 10,
   startBatchPeriodOperation: 10,
   provisionTenant: 20,

@@ -1,3 +1,4 @@
+import { pdfText } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes } from '../support/client.ts';
 import { partnerKit, REASON } from '../support/integrations.ts';
@@ -65,5 +66,45 @@ describe("an integration's ledger exports", () => {
   it('is refused exportLedger without GL.Export', async () => {
     const p = await partner('Reader Only', ['GL.Read']);
     expect(codes(await (await p.call('cafe-boquete'))(EXPORT))).toEqual(['FORBIDDEN']);
+  });
+});
+
+describe("an integration's rendered documents", () => {
+  it('renders a posted document with GL.Read, is refused the archive without GL.Export, and not once suspended', async () => {
+    const senior = harness.as('senior', 'cafe-boquete');
+    const party = await senior<{ createParty: { id: string } }>(
+      `mutation { createParty(input: { kind: CUSTOMER, code: "INT-R1", name: "Ñandú Café, S.A." }) { id } }`,
+    );
+    const draft = await senior<{ createSalesInvoice: { id: string } }>(
+      `mutation($p: ID!) { createSalesInvoice(input: { partyId: $p, documentDate: "2026-06-10", lines: [{ accountCode: "4101", quantity: "2", unitPrice: "10.00", taxCode: "ITBMS7" }] }) { id } }`,
+      { p: party.data!.createParty.id },
+    );
+    const id = draft.data!.createSalesInvoice.id;
+    expect(
+      codes(await senior(`mutation($id: ID!) { approveSalesInvoice(id: $id) { number } }`, { id })),
+    ).toEqual([]);
+
+    const p = await partner('Invoice Viewer', ['GL.Read']);
+    const books = await p.call('cafe-boquete');
+    const RENDER = `mutation($id: ID!) { renderDocument(id: $id) { url } }`;
+    const r = await books<{ renderDocument: { url: string } }>(RENDER, { id });
+    expect(codes(r)).toEqual([]);
+    const res = await fetch(r.data!.renderDocument.url);
+    expect(res.status).toBe(200);
+    expect(pdfText(Buffer.from(await res.arrayBuffer()))).toMatch(
+      /Ñandú Café, S\.A\.[\s\S]*Total PAB\s+21\.40/,
+    );
+    expect(
+      codes(await books(`mutation { exportDocumentsArchive(from: "2026-06-01", to: "2026-06-30") { url } }`)),
+    ).toEqual(['FORBIDDEN']);
+
+    const pending = (await books<{ renderDocument: { url: string } }>(RENDER, { id })).data!.renderDocument
+      .url;
+    const suspend = await as('admin')(
+      `mutation($id: ID!) { suspendIntegration(id: $id, reason: "${REASON}") { status } }`,
+      { id: p.integration.id },
+    );
+    expect(codes(suspend)).toEqual([]);
+    expect((await fetch(pending)).status).toBe(403);
   });
 });

@@ -310,6 +310,11 @@ export const ERROR_CATALOGUE = {
     description:
       "The control role's current account still has open items (a party's balance on it is not zero): moving the role would part the subledger from its account.",
   },
+  DOCUMENT_NOT_POSTED: {
+    group: 'documents',
+    description:
+      'Only a posted document is rendered: a draft or a discarded one has no number and is not in the books.',
+  },
   LEGAL_DETAILS_REQUIRED: {
     group: 'documents',
     description:

@@ -37,6 +37,7 @@ export const ErrorCodes = [
   'RATE_NOT_AVAILABLE',
   // Documents (sales, purchasing, settlement).
   'DOCUMENT_HAS_SETTLEMENTS',
+  'DOCUMENT_NOT_POSTED',
   'OVER_ALLOCATION',
   'CURRENCY_MISMATCH',
   'SETTLEMENT_RATE_MISMATCH',

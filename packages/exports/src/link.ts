@@ -5,6 +5,14 @@ import { z } from 'zod';
 /** The download formats; the GraphQL enum ExportFormat mirrors it. */
 export const ExportFormats = ['GL_CSV', 'DOCUMENTS_CSV', 'HLEDGER'] as const;
 export type ExportFormat = (typeof ExportFormats)[number];
+/**
+ * What a signed link may serve: a ledger export, one rendered document (`renderDocument`) or a
+ * period's rendered documents as one zip (`exportDocumentsArchive`).
+ */
+export const LinkFormats = [...ExportFormats, 'DOCUMENT_PDF', 'DOCUMENTS_ZIP'] as const;
+export type LinkFormat = (typeof LinkFormats)[number];
+export const isDocumentFormat = (f: LinkFormat): f is 'DOCUMENT_PDF' | 'DOCUMENTS_ZIP' =>
+  f === 'DOCUMENT_PDF' || f === 'DOCUMENTS_ZIP';
 
 const ISSUER = 'cifra-ledger';
 /** A distinct audience: an export link is never a request context, nor the other way round. */
@@ -17,9 +25,13 @@ type Key = Awaited<ReturnType<typeof importJWK>>;
 export interface ExportClaims {
   tenantId: string;
   tenantSlug: string;
-  format: ExportFormat;
+  format: LinkFormat;
   from: string;
   to: string;
+  /** DOCUMENT_PDF: the one document rendered (its posting date is `from` and `to`). */
+  documentId?: string | null;
+  /** The name the file is saved as, when the signer knows it (a rendered document's number). */
+  fileName?: string | null;
   userId: string;
   email: string;
   /**
@@ -39,7 +51,9 @@ const claimsSchema = z.object({
   exp: z.number(),
   tid: z.string().uuid(),
   slug: z.string().min(1),
-  fmt: z.enum(ExportFormats),
+  fmt: z.enum(LinkFormats),
+  doc: z.string().uuid().optional(),
+  fn: z.string().max(200).optional(),
   from: isoDate,
   to: isoDate,
   email: z.string(),
@@ -89,6 +103,8 @@ export class ExportLinkSigner {
       from: c.from,
       to: c.to,
       email: c.email,
+      ...(c.documentId ? { doc: c.documentId } : {}),
+      ...(c.fileName ? { fn: c.fileName } : {}),
       ...(c.integration ? { int: { cid: c.integration.clientId, via: c.integration.via } } : {}),
     })
       .setProtectedHeader({ alg: ALG })
@@ -131,6 +147,8 @@ export class ExportLinkVerifier {
         to: c.to,
         userId: c.sub,
         email: c.email,
+        documentId: c.doc ?? null,
+        fileName: c.fn ?? null,
         integration: c.int ? { clientId: c.int.cid, via: c.int.via } : null,
         exportId: c.jti,
         expiresAt: new Date(c.exp * 1000),

@@ -15,23 +15,30 @@ import {
   lineTransform,
   type MinorUnitsOf,
 } from './formats.ts';
-import type { ExportClaims, ExportFormat } from './link.ts';
+import { type ExportClaims, isDocumentFormat, type LinkFormat } from './link.ts';
 
 const pipe = promisify(pipeline);
 
 /** Rows fetched from the server per round trip: memory stays flat whatever the range. */
 const BATCH_SIZE = 1000;
 
-export const EXPORT_CONTENT: Record<ExportFormat, { contentType: string; extension: string; name: string }> =
-  {
-    GL_CSV: { contentType: 'text/csv; charset=utf-8', extension: 'csv', name: 'general-ledger' },
-    DOCUMENTS_CSV: { contentType: 'text/csv; charset=utf-8', extension: 'csv', name: 'documents' },
-    HLEDGER: { contentType: 'text/plain; charset=utf-8', extension: 'journal', name: 'journal' },
-  };
+export const EXPORT_CONTENT: Record<LinkFormat, { contentType: string; extension: string; name: string }> = {
+  GL_CSV: { contentType: 'text/csv; charset=utf-8', extension: 'csv', name: 'general-ledger' },
+  DOCUMENTS_CSV: { contentType: 'text/csv; charset=utf-8', extension: 'csv', name: 'documents' },
+  HLEDGER: { contentType: 'text/plain; charset=utf-8', extension: 'journal', name: 'journal' },
+  DOCUMENT_PDF: { contentType: 'application/pdf', extension: 'pdf', name: 'document' },
+  DOCUMENTS_ZIP: { contentType: 'application/zip', extension: 'zip', name: 'documents' },
+};
 
-export function exportFileName(c: Pick<ExportClaims, 'tenantSlug' | 'format' | 'from' | 'to'>): string {
+/** Safe in a Content-Disposition header and on any file system: letters, digits, dashes. */
+export const fileSafe = (text: string) => text.replace(/[^a-z0-9-]/gi, '');
+
+export function exportFileName(
+  c: Pick<ExportClaims, 'tenantSlug' | 'format' | 'from' | 'to'> & { fileName?: string | null },
+): string {
   const f = EXPORT_CONTENT[c.format];
-  return `${c.tenantSlug.replace(/[^a-z0-9-]/gi, '')}-${f.name}-${c.from}-${c.to}.${f.extension}`;
+  if (c.fileName) return `${fileSafe(c.fileName)}.${f.extension}`;
+  return `${fileSafe(c.tenantSlug)}-${f.name}-${c.from}-${c.to}.${f.extension}`;
 }
 
 /** GL lines of a date range in the ledger's order (posting date, entry number, line). */
@@ -86,6 +93,7 @@ export interface StreamExportOptions {
  */
 export async function streamExport(o: StreamExportOptions): Promise<void> {
   const { claims } = o;
+  if (isDocumentFormat(claims.format)) throw new Error(`${claims.format} is served by streamDocuments`);
   const client = await o.pool.connect();
   let failed: unknown;
   try {

@@ -6,4 +6,5 @@ export {
   TEST_TENANT_DB_SECRET,
 } from './constants.ts';
 export * from './databases.ts';
+export * from './documents.ts';
 export * from './hledger.ts';

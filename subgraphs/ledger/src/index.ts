@@ -25,6 +25,7 @@ import { enumValues } from './enum-values.ts';
 import { legalMutations, legalQueries } from './legal/resolvers.ts';
 import { createLoaders } from './loaders.ts';
 import { numberingMutations, numberingQueries } from './numbering/resolvers.ts';
+import { renderMutations } from './render/resolvers.ts';
 import { allocationFx, documentFx, FxProvenanceType, lineFx } from './resolvers/fx.resolvers.ts';
 import {
   JournalDraftLine,
@@ -67,6 +68,7 @@ const resolvers: Resolvers = {
     ...numberingMutations,
     ...accountMutations,
     ...legalMutations,
+    ...renderMutations,
     ...taxCodeMutations,
     ...bankResolvers.Mutation,
   },

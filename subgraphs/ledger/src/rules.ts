@@ -5,6 +5,7 @@ import { bankRules } from './bank/rules.ts';
 import { documentRules } from './documents/rules.ts';
 import { legalRules } from './legal/rules.ts';
 import { numberingRules } from './numbering/rules.ts';
+import { renderRules } from './render/rules.ts';
 import { taxCodeRules } from './tax-codes/rules.ts';
 
 const read = can(P.GL.Read);
@@ -55,6 +56,7 @@ export const rules: RuleMap = {
     ...partyRules.Mutation,
     ...accountRules.Mutation,
     ...legalRules.Mutation,
+    ...renderRules.Mutation,
     ...taxCodeRules.Mutation,
     ...documentRules.Mutation,
     ...numberingRules.Mutation,
@@ -93,6 +95,7 @@ export const rules: RuleMap = {
   ...numberingRules.types,
   ...agingRules.types,
   ...legalRules.types,
+  ...renderRules.types,
   FxProvenance: read,
   FxRevaluation: read,
   FxRevaluationLine: read,

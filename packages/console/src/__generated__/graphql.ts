@@ -259,6 +259,8 @@ export type ErrorCode =
   | 'DOCUMENT_HAS_SETTLEMENTS'
   /** A published document selects a field the integration's grants do not permit; `extensions.field` and `extensions.permissions` name them. */
   | 'DOCUMENT_NOT_PERMITTED'
+  /** Only a posted document is rendered: a draft or a discarded one has no number and is not in the books. */
+  | 'DOCUMENT_NOT_POSTED'
   /** Something in the year changed since the year-end close was prepared: prepare it again. */
   | 'DRAFT_STALE'
   /** Every earlier month of the fiscal year must be LOCKED first. */

@@ -217,6 +217,22 @@ export type Mutation = {
   /** Set a document type's number prefix (needs Numbering.Manage); see NumberingPrefix. */
   setNumberingPrefix?: Maybe<NumberingPrefix>;
   /**
+   * A PDF of one posted document of the current client (needs GL.Read, as `document` does): the
+   * client's white label and legal details, number, dates, party, lines, taxes per rate, totals and,
+   * for a foreign-currency document, the base-currency total and the rate; a voided one is marked
+   * ANULADO / VOID. Returns a signed link for this client only, valid five minutes; NOT_FOUND for a
+   * document that is not in this client's books, DOCUMENT_NOT_POSTED for a draft or a discarded one.
+   * Recorded in the audit trail.
+   */
+  renderDocument?: Maybe<RenderedDocument>;
+  /**
+   * Every document of the current client posted between two dates (inclusive), one PDF each, as one
+   * zip (needs GL.Export, as `exportLedger` does). At most 366 days and 2,000 documents: a longer
+   * range or a fuller one is refused BAD_USER_INPUT naming `to`. Returns a signed link for this client
+   * only, valid five minutes; recorded in the audit trail.
+   */
+  exportDocumentsArchive?: Maybe<DocumentsArchive>;
+  /**
    * Add a tax code (needs Account.Manage): taxed on the sales and purchase tax accounts (roles
    * SALES_TAX_PAYABLE and PURCHASE_TAX_RECEIVABLE), at its rate from the beginning. CONFLICT when
    * the code exists.
@@ -508,6 +524,19 @@ export type MutationUpdateLegalDetailsArgs = {
 export type MutationSetNumberingPrefixArgs = {
   documentKind: DocumentKind;
   prefix: Scalars['String']['input'];
+};
+
+
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
+export type MutationRenderDocumentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
+export type MutationExportDocumentsArchiveArgs = {
+  from: Scalars['Date']['input'];
+  to: Scalars['Date']['input'];
 };
 
 
@@ -2590,6 +2619,36 @@ export type NumberingPrefix = {
   prefix: Scalars['String']['output'];
 };
 
+/** A short-lived signed link to one posted document rendered as a PDF (`renderDocument`). */
+export type RenderedDocument = {
+  __typename?: 'RenderedDocument';
+  /** GET it (no headers needed) within five minutes; the gateway renders and streams the PDF. */
+  url: Scalars['String']['output'];
+  /** When the download link stops working (5 minutes after it was made). */
+  expiresAt: Scalars['DateTime']['output'];
+  /** The name to save the file as (`<client>-<number>.pdf`). */
+  fileName: Scalars['String']['output'];
+  /** The document rendered. */
+  document: Document;
+};
+
+/** A short-lived signed link to a zip of a period's posted documents, one PDF each (`exportDocumentsArchive`). */
+export type DocumentsArchive = {
+  __typename?: 'DocumentsArchive';
+  /** GET it (no headers needed) within five minutes; the gateway renders the PDFs one by one into the zip it streams. */
+  url: Scalars['String']['output'];
+  /** When the download link stops working (5 minutes after it was made). */
+  expiresAt: Scalars['DateTime']['output'];
+  /** The name to save the file as. */
+  fileName: Scalars['String']['output'];
+  /** First posting date, inclusive (YYYY-MM-DD). */
+  from: Scalars['Date']['output'];
+  /** Last posting date, inclusive (YYYY-MM-DD). */
+  to: Scalars['Date']['output'];
+  /** How many posted documents the range holds now (voided ones included, marked void): one PDF each, `<number>.pdf`. */
+  documentCount: Scalars['Int']['output'];
+};
+
 /** A new tax code. */
 export type CreateTaxCodeInput = {
   /** 1 to 20 letters, digits, dots or hyphens (e.g. ITBMS10); unique. */
@@ -2860,6 +2919,8 @@ export type ResolversTypes = ResolversObject<{
   LegalDetails: ResolverTypeWrapper<LegalDetails>;
   LegalDetailsInput: LegalDetailsInput;
   NumberingPrefix: ResolverTypeWrapper<NumberingPrefix>;
+  RenderedDocument: ResolverTypeWrapper<Omit<RenderedDocument, 'document'> & { document: ResolversTypes['Document'] }>;
+  DocumentsArchive: ResolverTypeWrapper<DocumentsArchive>;
   CreateTaxCodeInput: CreateTaxCodeInput;
   UpdateTaxCodeInput: UpdateTaxCodeInput;
   link__Purpose: Link__Purpose;
@@ -2975,6 +3036,8 @@ export type ResolversParentTypes = ResolversObject<{
   LegalDetails: LegalDetails;
   LegalDetailsInput: LegalDetailsInput;
   NumberingPrefix: NumberingPrefix;
+  RenderedDocument: Omit<RenderedDocument, 'document'> & { document: ResolversParentTypes['Document'] };
+  DocumentsArchive: DocumentsArchive;
   CreateTaxCodeInput: CreateTaxCodeInput;
   UpdateTaxCodeInput: UpdateTaxCodeInput;
   link__Import: Scalars['link__Import']['output'];
@@ -3119,6 +3182,8 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   voidPayment?: Resolver<Maybe<ResolversTypes['Document']>, ParentType, ContextType, RequireFields<MutationVoidPaymentArgs, 'id' | 'reason'>>;
   updateLegalDetails?: Resolver<Maybe<ResolversTypes['LegalDetails']>, ParentType, ContextType, RequireFields<MutationUpdateLegalDetailsArgs, 'input'>>;
   setNumberingPrefix?: Resolver<Maybe<ResolversTypes['NumberingPrefix']>, ParentType, ContextType, RequireFields<MutationSetNumberingPrefixArgs, 'documentKind' | 'prefix'>>;
+  renderDocument?: Resolver<Maybe<ResolversTypes['RenderedDocument']>, ParentType, ContextType, RequireFields<MutationRenderDocumentArgs, 'id'>>;
+  exportDocumentsArchive?: Resolver<Maybe<ResolversTypes['DocumentsArchive']>, ParentType, ContextType, RequireFields<MutationExportDocumentsArchiveArgs, 'from' | 'to'>>;
   createTaxCode?: Resolver<Maybe<ResolversTypes['TaxCode']>, ParentType, ContextType, RequireFields<MutationCreateTaxCodeArgs, 'input'>>;
   updateTaxCode?: Resolver<Maybe<ResolversTypes['TaxCode']>, ParentType, ContextType, RequireFields<MutationUpdateTaxCodeArgs, 'code' | 'input'>>;
   deactivateTaxCode?: Resolver<Maybe<ResolversTypes['TaxCode']>, ParentType, ContextType, RequireFields<MutationDeactivateTaxCodeArgs, 'code'>>;
@@ -3785,6 +3850,22 @@ export type NumberingPrefixResolvers<ContextType = Context, ParentType extends R
   prefix?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type RenderedDocumentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RenderedDocument'] = ResolversParentTypes['RenderedDocument']> = ResolversObject<{
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  document?: Resolver<ResolversTypes['Document'], ParentType, ContextType>;
+}>;
+
+export type DocumentsArchiveResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DocumentsArchive'] = ResolversParentTypes['DocumentsArchive']> = ResolversObject<{
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  documentCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['link__Import'], any> {
   name: 'link__Import';
 }
@@ -3887,6 +3968,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   DocumentVoid?: DocumentVoidResolvers<ContextType>;
   LegalDetails?: LegalDetailsResolvers<ContextType>;
   NumberingPrefix?: NumberingPrefixResolvers<ContextType>;
+  RenderedDocument?: RenderedDocumentResolvers<ContextType>;
+  DocumentsArchive?: DocumentsArchiveResolvers<ContextType>;
   link__Import?: GraphQLScalarType;
   federation__FieldSet?: GraphQLScalarType;
   federation__Scope?: GraphQLScalarType;

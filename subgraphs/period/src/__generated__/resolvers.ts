@@ -759,6 +759,8 @@ export type ErrorCode =
   | 'ROLE_ACCOUNT_CONFLICT'
   /** The control role's current account still has open items (a party's balance on it is not zero): moving the role would part the subledger from its account. */
   | 'ROLE_HAS_OPEN_ITEMS'
+  /** Only a posted document is rendered: a draft or a discarded one has no number and is not in the books. */
+  | 'DOCUMENT_NOT_POSTED'
   /** A sales document issued before the client's legal details (legal name, RUC and DV, address, tax regime) are set: updateLegalDetails first. */
   | 'LEGAL_DETAILS_REQUIRED'
   /** A new tax rate dated on or before a document that already uses the code (posted, or a draft): date it after them, or post, edit or discard the drafts. */
