@@ -6,6 +6,7 @@ import { documentRules } from './documents/rules.ts';
 import { legalRules } from './legal/rules.ts';
 import { numberingRules } from './numbering/rules.ts';
 import { taxCodeRules } from './tax-codes/rules.ts';
+import { taxReturnRules } from './tax-return/rules.ts';
 
 const read = can(P.GL.Read);
 
@@ -40,6 +41,7 @@ export const rules: RuleMap = {
     ...documentRules.Query,
     ...numberingRules.Query,
     ...agingRules.Query,
+    ...taxReturnRules.Query,
     ...legalRules.Query,
     ...bankRules.Query,
   },
@@ -92,6 +94,7 @@ export const rules: RuleMap = {
   ...documentRules.types,
   ...numberingRules.types,
   ...agingRules.types,
+  ...taxReturnRules.types,
   ...legalRules.types,
   FxProvenance: read,
   FxRevaluation: read,
