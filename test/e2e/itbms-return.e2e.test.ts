@@ -1,7 +1,8 @@
 import { parseMoney, todayIn } from '@cifra/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codes, type GqlResult } from '../support/client.ts';
-import { startTestStack, type TestStack } from '../support/stack.ts';
+import { codes, type GqlResult, gql } from '../support/client.ts';
+import { readmeExamples } from '../support/readme-examples.ts';
+import { type DemoUser, startTestStack, type TestStack } from '../support/stack.ts';
 
 /**
  * Panama's ITBMS return through the gateway with real tokens, on the demo's books (three weeks of
@@ -58,5 +59,24 @@ describe('itbmsReturn through the gateway', () => {
   it('refuses a month out of range with BAD_USER_INPUT', async () => {
     const r = await t.as('senior', 'cafe-boquete')<Return>(QUERY, { y: 2026, m: 0 });
     expect(codes(r)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it("the README's itbmsReturn example answers without errors", async () => {
+    const today = todayIn('America/Panama');
+    const year = Number(today.slice(0, 4));
+    const examples = readmeExamples({ TODAY: today, YEAR: String(year), LAST_YEAR: String(year - 1) }).filter(
+      (e) => e.body.includes('itbmsReturn'),
+    );
+    expect(examples.length).toBe(1);
+    for (const e of examples) {
+      const { query } = JSON.parse(e.body) as { query: string };
+      const r = await gql(
+        t.stack.gatewayUrl,
+        t.token(e.as as DemoUser),
+        e.tenant ?? undefined,
+      )<Return>(query);
+      expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+      expect(typeof r.data?.itbmsReturn.reconciles).toBe('boolean');
+    }
   });
 });
