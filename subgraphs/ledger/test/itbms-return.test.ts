@@ -1,4 +1,4 @@
-import { DomainError } from '@cifra/domain';
+import { DomainError, formatMoney } from '@cifra/domain';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,6 +11,7 @@ import {
 } from '../src/documents/index.ts';
 import type { Books } from '../src/services/books.ts';
 import { createParty } from '../src/services/parties.service.ts';
+import { postJournalEntry } from '../src/services/post-journal-entry.service.ts';
 import { itbmsReturn, itbmsReturnCsv } from '../src/tax-return/index.ts';
 import { openTestBooks, type TestBooks } from './test-books.ts';
 
@@ -55,7 +56,7 @@ async function post(
   return postDocument(books, draft.id, sales ? 'SALES' : 'PURCHASING');
 }
 
-const money = (m: bigint) => (Number(m) / 100).toFixed(2);
+const money = (m: bigint) => formatMoney(m, 2);
 const rates = (list: { ratePercent: string; baseMinor: bigint; taxMinor: bigint }[]) =>
   Object.fromEntries(list.map((l) => [l.ratePercent, [money(l.baseMinor), money(l.taxMinor)]]));
 
@@ -126,6 +127,27 @@ describe('the ITBMS return, worked examples', () => {
     expect([may.glOutputTaxMinor, may.reconciles]).toEqual([-1500n, true]);
   });
 
+  it('a cash sale journaled in November (10.00 + 0.70 on the sales-tax account, naming its customer) adds 0.70 of journal output tax to a 50.00 invoice at 7 %: output 4.20', async () => {
+    await post('SALES_INVOICE', '2026-11-02', [['50.00', 'ITBMS7']]);
+    await postJournalEntry(t.db, books.company, books.actor, {
+      postingDate: '2026-11-03',
+      memo: 'Ventas de contado del día',
+      lines: [
+        { accountCode: '1110', debit: '10.70' },
+        { accountCode: '4101', credit: '10.00' },
+        { accountCode: '2201', credit: '0.70', partyId: customer },
+      ],
+    });
+    const r = await itbmsReturn(books, 2026, 11);
+    expect(rates(r.sales)['7']).toEqual(['50.00', '3.50']);
+    expect([r.journalOutputTaxMinor, r.outputTaxMinor, r.glOutputTaxMinor, r.reconciles]).toEqual([
+      70n,
+      420n,
+      420n,
+      true,
+    ]);
+  });
+
   it('refuses a month out of range and a client of another region, naming the field', async () => {
     const code = async (p: Promise<unknown>) => {
       const e = await p.then(
@@ -147,7 +169,8 @@ describe('the ITBMS return, worked examples', () => {
 
 describe('the return equals the tax accounts’ movement in the GL (fast-check)', () => {
   const TAX = ['ITBMS7', 'ITBMS10', 'ITBMS15', 'EXENTO'] as const;
-  const price = fc.integer({ min: 1, max: 99_999 }).map((c) => (c / 100).toFixed(2));
+  // 10.00 to 1,009.99, in cents: every invoice can take a note of up to 0.99 + tax.
+  const price = fc.integer({ min: 1_000, max: 100_999 }).map((c) => formatMoney(BigInt(c), 2));
   const line = fc.tuple(price, fc.constantFrom(...TAX));
   const step = fc.record({
     action: fc.constantFrom(
@@ -175,38 +198,48 @@ describe('the return equals the tax accounts’ movement in the GL (fast-check)'
             const doc = live.pop();
             if (!doc) continue;
             const family = SALES[doc.kind as keyof typeof SALES] ? 'SALES' : 'PURCHASING';
-            await voidDocument(
+            const voidDate = date(28, s.voidNextMonth ? 10 : 9);
+            const voided = await voidDocument(
               books,
               doc.id,
               family,
               'Anulación de prueba aleatoria',
-              date(28, s.voidNextMonth ? 10 : 9),
-            ).catch((e: unknown) => {
-              if (!(e instanceof DomainError && e.code === 'DOCUMENT_HAS_SETTLEMENTS')) throw e;
-            });
+              voidDate,
+            ).then(
+              () => true,
+              // An invoice a live note settles stays: its note must be voided first.
+              (e: unknown) => {
+                if (e instanceof DomainError && e.code === 'DOCUMENT_HAS_SETTLEMENTS') return false;
+                throw e;
+              },
+            );
+            if (voided) invoices.splice(invoices.indexOf(doc), 1);
             continue;
           }
           if (s.action === 'CREDIT_NOTE' || s.action === 'DEBIT_NOTE') {
             const wanted = s.action === 'CREDIT_NOTE' ? 'SALES_INVOICE' : 'PURCHASE_INVOICE';
-            const inv = invoices.find((i) => i.kind === wanted && i.partyId !== eurCustomer);
+            const open = invoices.filter((i) => i.kind === wanted && i.partyId !== eurCustomer);
+            const inv = open[s.day % Math.max(open.length, 1)];
             if (!inv) continue;
-            // A small note (at most 0.99 + tax) always fits an invoice of 10.00 or more.
+            // A small note (0.01 to 0.28 + tax): one invoice of 10.00 or more takes several.
             const [, code] = s.lines[0] as Line;
-            live.push(
-              await post(s.action, date(s.day), [[`0.${String(s.day).padStart(2, '0')}`, code]], {
-                appliesToId: inv.id,
-              }),
-            );
+            const note = await post(s.action, date(s.day), [[`0.${String(s.day).padStart(2, '0')}`, code]], {
+              appliesToId: inv.id,
+            }).catch((e: unknown) => {
+              // The invoice already fully settled by earlier notes: nothing posted.
+              if (e instanceof DomainError && e.code === 'OVER_ALLOCATION') return null;
+              throw e;
+            });
+            if (note) live.push(note);
             continue;
           }
-          const big = s.lines.map(([p, c]) => [(Number(p) + 10).toFixed(2), c] as Line);
           const doc =
             s.action === 'EUR_INVOICE'
-              ? await post('SALES_INVOICE', date(s.day), big, {
+              ? await post('SALES_INVOICE', date(s.day), s.lines, {
                   partyId: eurCustomer,
                   exchangeRate: '1.093712',
                 })
-              : await post(s.action as DocumentKind, date(s.day), big);
+              : await post(s.action as DocumentKind, date(s.day), s.lines);
           invoices.push(doc);
           live.push(doc);
         }
