@@ -325,6 +325,11 @@ export const ERROR_CATALOGUE = {
     description:
       'A new tax rate dated on or before a document that already uses the code (posted, or a draft): date it after them, or post, edit or discard the drafts.',
   },
+  TAX_RETURN_NOT_AVAILABLE: {
+    group: 'documents',
+    description:
+      "No tax return for the client's region: the ITBMS return is Panama's (region PA); another region plugs in its own report.",
+  },
   INVESTIGATION_LIMIT: {
     group: 'investigation',
     description: 'Too many at once: two per person, three per client.',

@@ -55,6 +55,7 @@ export const ErrorCodes = [
   // Legal details and tax codes (docs/architecture/legal-and-tax.md).
   'LEGAL_DETAILS_REQUIRED',
   'TAX_RATE_DATE_IN_USE',
+  'TAX_RETURN_NOT_AVAILABLE',
   // Firm administration (memberships and roles).
   'LAST_FIRM_ADMIN',
   'SELF_ACCESS_CHANGE',

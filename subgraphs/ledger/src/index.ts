@@ -42,6 +42,7 @@ import { FxExposureItem, FxRevaluationLine, revaluationQueries } from './resolve
 import { Account, JournalEntry, JournalLine } from './resolvers/types.resolvers.ts';
 import { rules } from './rules.ts';
 import { taxCodeFields, taxCodeMutations } from './tax-codes/resolvers.ts';
+import { taxReturnQueries } from './tax-return/resolvers.ts';
 
 const resolvers: Resolvers = {
   AccountRole: enumValues.AccountRole,
@@ -56,6 +57,7 @@ const resolvers: Resolvers = {
     ...documentQueries,
     ...numberingQueries,
     ...agingQueries,
+    ...taxReturnQueries,
     ...legalQueries,
     ...revaluationQueries,
     ...bankResolvers.Query,

@@ -7,6 +7,7 @@ import { legalRules } from './legal/rules.ts';
 import { numberingRules } from './numbering/rules.ts';
 import { renderRules } from './render/rules.ts';
 import { taxCodeRules } from './tax-codes/rules.ts';
+import { taxReturnRules } from './tax-return/rules.ts';
 
 const read = can(P.GL.Read);
 
@@ -41,6 +42,7 @@ export const rules: RuleMap = {
     ...documentRules.Query,
     ...numberingRules.Query,
     ...agingRules.Query,
+    ...taxReturnRules.Query,
     ...legalRules.Query,
     ...bankRules.Query,
   },
@@ -94,6 +96,7 @@ export const rules: RuleMap = {
   ...documentRules.types,
   ...numberingRules.types,
   ...agingRules.types,
+  ...taxReturnRules.types,
   ...legalRules.types,
   ...renderRules.types,
   FxProvenance: read,

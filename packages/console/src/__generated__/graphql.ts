@@ -365,6 +365,8 @@ export type ErrorCode =
   | 'STATEMENT_UNBALANCED'
   /** A new tax rate dated on or before a document that already uses the code (posted, or a draft): date it after them, or post, edit or discard the drafts. */
   | 'TAX_RATE_DATE_IN_USE'
+  /** No tax return for the client's region: the ITBMS return is Panama's (region PA); another region plugs in its own report. */
+  | 'TAX_RETURN_NOT_AVAILABLE'
   /** A client with that slug already exists. */
   | 'TENANT_EXISTS'
   /** The client's books are read-only for a moment (a restore in place is switching its database): nothing was written; retry after `extensions.retryAfterSeconds`. */

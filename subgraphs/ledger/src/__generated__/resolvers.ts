@@ -817,6 +817,14 @@ export type Query = {
   legalDetails?: Maybe<LegalDetails>;
   /** Each document type's number prefix: at most one per document type. */
   numberingPrefixes?: Maybe<Array<NumberingPrefix>>;
+  /**
+   * Panama's monthly ITBMS return (region PA; TAX_RETURN_NOT_AVAILABLE for a client of another
+   * region): taxable sales and purchases per rate with their tax, exempt amounts, credit and debit
+   * notes netted, the credit brought forward and the net payable or the credit carried forward,
+   * from the posted invoices and notes of the month (a void counts, mirrored, in the void's month),
+   * in the base currency. BAD_USER_INPUT naming `year` or `month` when out of range.
+   */
+  itbmsReturn?: Maybe<ItbmsReturn>;
 };
 
 
@@ -989,6 +997,13 @@ export type QueryDocumentsArgs = {
   filter?: InputMaybe<DocumentFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
+export type QueryItbmsReturnArgs = {
+  year: Scalars['Int']['input'];
+  month: Scalars['Int']['input'];
 };
 
 /** Where a journal-entry draft is in its life. */
@@ -2669,6 +2684,70 @@ export type UpdateTaxCodeInput = {
   effectiveFrom?: InputMaybe<Scalars['Date']['input']>;
 };
 
+/** Taxable amounts and their tax at one rate, in the base currency. */
+export type ItbmsRateLine = {
+  __typename?: 'ItbmsRateLine';
+  /** The rate, an exact percentage (e.g. "7"). */
+  ratePercent: Scalars['Decimal']['output'];
+  /** The taxable base: invoices less notes. */
+  base: Scalars['Money']['output'];
+  /** The tax on it. */
+  tax: Scalars['Money']['output'];
+};
+
+/** A month's ITBMS return (Panama), every amount a decimal string in the base currency. */
+export type ItbmsReturn = {
+  __typename?: 'ItbmsReturn';
+  /** The calendar year. */
+  year: Scalars['Int']['output'];
+  /** The month, 1 to 12. */
+  month: Scalars['Int']['output'];
+  /** Its first day (YYYY-MM-DD). */
+  from: Scalars['Date']['output'];
+  /** Its last day (YYYY-MM-DD). */
+  to: Scalars['Date']['output'];
+  /** The client's base currency, ISO 4217 (e.g. PAB). */
+  baseCurrency: Scalars['String']['output'];
+  /** Taxable sales per rate, credit notes netted: 7, 10 and 15 % always, and any other rate used (at most one line per rate of the client's tax codes). */
+  sales: Array<ItbmsRateLine>;
+  /** Sales at 0 % (exempt), credit notes netted. */
+  exemptSales: Scalars['Money']['output'];
+  /** The sales credit notes already netted above: their base, shown positive. */
+  creditNotesBase: Scalars['Money']['output'];
+  /** Their tax, shown positive. */
+  creditNotesTax: Scalars['Money']['output'];
+  /** Purchases per rate, debit notes netted: 7, 10 and 15 % always, and any other rate used (at most one line per rate of the client's tax codes). */
+  purchases: Array<ItbmsRateLine>;
+  /** Purchases at 0 % (exempt), debit notes netted. */
+  exemptPurchases: Scalars['Money']['output'];
+  /** The purchase debit notes already netted above: their base, shown positive. */
+  debitNotesBase: Scalars['Money']['output'];
+  /** Their tax, shown positive. */
+  debitNotesTax: Scalars['Money']['output'];
+  /** Tax put on the sales-tax account by journal entries without a document (e.g. a day's cash sales). */
+  journalOutputTax: Scalars['Money']['output'];
+  /** Tax put on the purchase-tax account by journal entries without a document. */
+  journalInputTax: Scalars['Money']['output'];
+  /** Output tax: the sales' tax plus `journalOutputTax`. */
+  outputTax: Scalars['Money']['output'];
+  /** Input tax (crédito fiscal): the purchases' tax plus `journalInputTax`. */
+  inputTax: Scalars['Money']['output'];
+  /** The credit carried forward from the month before (the 24 months before settled in order). */
+  creditBroughtForward: Scalars['Money']['output'];
+  /** Output tax less input tax less the credit brought forward, when positive; 0 otherwise. */
+  netPayable: Scalars['Money']['output'];
+  /** The credit carried forward to the next month, when input tax and the brought credit pass output tax. */
+  creditCarriedForward: Scalars['Money']['output'];
+  /** The month's movement of the sales-tax account in the GL (credit positive). */
+  glOutputTax: Scalars['Money']['output'];
+  /** The month's movement of the purchase-tax account in the GL (debit positive). */
+  glInputTax: Scalars['Money']['output'];
+  /** True when outputTax equals glOutputTax and inputTax equals glInputTax, to the minor unit. */
+  reconciles: Scalars['Boolean']['output'];
+  /** The return as CSV (one `section,rate,base,tax` row per figure), to save or hand to a spreadsheet. */
+  csv: Scalars['String']['output'];
+};
+
 export type Link__Purpose =
   /** `SECURITY` features provide metadata necessary to securely resolve fields. */
   | 'SECURITY'
@@ -2923,6 +3002,8 @@ export type ResolversTypes = ResolversObject<{
   DocumentsArchive: ResolverTypeWrapper<DocumentsArchive>;
   CreateTaxCodeInput: CreateTaxCodeInput;
   UpdateTaxCodeInput: UpdateTaxCodeInput;
+  ItbmsRateLine: ResolverTypeWrapper<ItbmsRateLine>;
+  ItbmsReturn: ResolverTypeWrapper<ItbmsReturn>;
   link__Purpose: Link__Purpose;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
@@ -3040,6 +3121,8 @@ export type ResolversParentTypes = ResolversObject<{
   DocumentsArchive: DocumentsArchive;
   CreateTaxCodeInput: CreateTaxCodeInput;
   UpdateTaxCodeInput: UpdateTaxCodeInput;
+  ItbmsRateLine: ItbmsRateLine;
+  ItbmsReturn: ItbmsReturn;
   link__Import: Scalars['link__Import']['output'];
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
   federation__Scope: Scalars['federation__Scope']['output'];
@@ -3290,6 +3373,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   documents?: Resolver<Maybe<ResolversTypes['DocumentConnection']>, ParentType, ContextType, RequireFields<QueryDocumentsArgs, 'first'>>;
   legalDetails?: Resolver<Maybe<ResolversTypes['LegalDetails']>, ParentType, ContextType>;
   numberingPrefixes?: Resolver<Maybe<Array<ResolversTypes['NumberingPrefix']>>, ParentType, ContextType>;
+  itbmsReturn?: Resolver<Maybe<ResolversTypes['ItbmsReturn']>, ParentType, ContextType, RequireFields<QueryItbmsReturnArgs, 'year' | 'month'>>;
 }>;
 
 export type JournalEntryDraftResolvers<ContextType = Context, ParentType extends ResolversParentTypes['JournalEntryDraft'] = ResolversParentTypes['JournalEntryDraft']> = ResolversObject<{
@@ -3866,6 +3950,39 @@ export type DocumentsArchiveResolvers<ContextType = Context, ParentType extends 
   documentCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type ItbmsRateLineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ItbmsRateLine'] = ResolversParentTypes['ItbmsRateLine']> = ResolversObject<{
+  ratePercent?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  base?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  tax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+}>;
+
+export type ItbmsReturnResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ItbmsReturn'] = ResolversParentTypes['ItbmsReturn']> = ResolversObject<{
+  year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  month?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  baseCurrency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sales?: Resolver<Array<ResolversTypes['ItbmsRateLine']>, ParentType, ContextType>;
+  exemptSales?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  creditNotesBase?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  creditNotesTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  purchases?: Resolver<Array<ResolversTypes['ItbmsRateLine']>, ParentType, ContextType>;
+  exemptPurchases?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  debitNotesBase?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  debitNotesTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  journalOutputTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  journalInputTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  outputTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  inputTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  creditBroughtForward?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  netPayable?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  creditCarriedForward?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  glOutputTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  glInputTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  reconciles?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  csv?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['link__Import'], any> {
   name: 'link__Import';
 }
@@ -3970,6 +4087,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   NumberingPrefix?: NumberingPrefixResolvers<ContextType>;
   RenderedDocument?: RenderedDocumentResolvers<ContextType>;
   DocumentsArchive?: DocumentsArchiveResolvers<ContextType>;
+  ItbmsRateLine?: ItbmsRateLineResolvers<ContextType>;
+  ItbmsReturn?: ItbmsReturnResolvers<ContextType>;
   link__Import?: GraphQLScalarType;
   federation__FieldSet?: GraphQLScalarType;
   federation__Scope?: GraphQLScalarType;

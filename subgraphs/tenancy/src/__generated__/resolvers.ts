@@ -821,6 +821,8 @@ export type ErrorCode =
   | 'LEGAL_DETAILS_REQUIRED'
   /** A new tax rate dated on or before a document that already uses the code (posted, or a draft): date it after them, or post, edit or discard the drafts. */
   | 'TAX_RATE_DATE_IN_USE'
+  /** No tax return for the client's region: the ITBMS return is Panama's (region PA); another region plugs in its own report. */
+  | 'TAX_RETURN_NOT_AVAILABLE'
   /** Too many at once: two per person, three per client. */
   | 'INVESTIGATION_LIMIT'
   /** The answer passes 5 MB. */

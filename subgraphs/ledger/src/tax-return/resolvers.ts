@@ -1,0 +1,48 @@
+import { decimalOf, formatDecimal, formatMoney } from '@cifra/domain';
+import type { QueryResolvers } from '../__generated__/resolvers.ts';
+import { booksOf } from '../services/books.ts';
+import { itbmsReturnCsv } from './csv.ts';
+import type { RateFigures } from './itbms.ts';
+import { itbmsReturn } from './tax-return.ts';
+
+export const taxReturnQueries: Pick<QueryResolvers, 'itbmsReturn'> = {
+  itbmsReturn: async (_p, { year, month }, ctx) => {
+    const books = await booksOf(ctx);
+    const r = await itbmsReturn(books, year, month);
+    const units = books.company.baseMinorUnits;
+    const baseCurrency = books.company.baseCurrency.trim();
+    const money = (m: bigint) => formatMoney(m, units);
+    const rates = (list: RateFigures[]) =>
+      list.map((l) => ({
+        ratePercent: formatDecimal(decimalOf(l.ratePercent)),
+        base: money(l.baseMinor),
+        tax: money(l.taxMinor),
+      }));
+    return {
+      year: r.year,
+      month: r.month,
+      from: r.from,
+      to: r.to,
+      baseCurrency,
+      sales: rates(r.sales),
+      exemptSales: money(r.exemptSalesMinor),
+      creditNotesBase: money(r.creditNotes.baseMinor),
+      creditNotesTax: money(r.creditNotes.taxMinor),
+      purchases: rates(r.purchases),
+      exemptPurchases: money(r.exemptPurchasesMinor),
+      debitNotesBase: money(r.debitNotes.baseMinor),
+      debitNotesTax: money(r.debitNotes.taxMinor),
+      journalOutputTax: money(r.journalOutputTaxMinor),
+      journalInputTax: money(r.journalInputTaxMinor),
+      outputTax: money(r.outputTaxMinor),
+      inputTax: money(r.inputTaxMinor),
+      creditBroughtForward: money(r.creditBroughtForwardMinor),
+      netPayable: money(r.payableMinor),
+      creditCarriedForward: money(r.carriedForwardMinor),
+      glOutputTax: money(r.glOutputTaxMinor),
+      glInputTax: money(r.glInputTaxMinor),
+      reconciles: r.reconciles,
+      csv: itbmsReturnCsv(r, { legalName: books.company.legalName, baseCurrency, baseMinorUnits: units }),
+    };
+  },
+};
