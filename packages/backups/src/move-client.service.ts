@@ -16,6 +16,7 @@ import {
   quoteIdent,
   recordAuditEvent,
   resolveSecrets,
+  setDatabaseReadOnly,
   TENANT_DB_SECRET,
   withClient,
   withDatabase,
@@ -198,24 +199,7 @@ const admin = (adminUrl: string, text: string, values: unknown[] = []) =>
   withClient(withDatabase(adminUrl, 'postgres'), (c) => c.query(text, values));
 
 /**
- * New sessions on the database refuse writes; every session opened before is ended, and waited for
- * until PostgreSQL no longer lists it (however long a loaded machine takes), so no transaction begun
- * writable can commit after the backup's snapshot.
+ * New sessions on the database refuse writes; every session opened before is ended and waited for,
+ * so no transaction begun writable can commit after the backup's snapshot.
  */
-async function readOnly(adminUrl: string, database: string): Promise<void> {
-  await withClient(withDatabase(adminUrl, 'postgres'), async (c) => {
-    await c.query(`ALTER DATABASE ${quoteIdent(database)} SET default_transaction_read_only = on`);
-    const before = await c.query<{ pid: number }>(
-      'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
-      [database],
-    );
-    const pids = before.rows.map((r) => r.pid);
-    for (;;) {
-      const left = await c.query<{ pid: number }>(
-        'SELECT pid, pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE pid = ANY($1::int[])',
-        [pids],
-      );
-      if (left.rowCount === 0) return;
-    }
-  });
-}
+const readOnly = (adminUrl: string, database: string) => setDatabaseReadOnly(adminUrl, database, true);

@@ -27,6 +27,10 @@ export const rules: RuleMap = {
   },
   Mutation: {
     provisionTenant: can(P.Tenant.Provision),
+    // The service also asks Tenant.Manage on the client itself (managedClient).
+    deleteSandboxClient: manageClients,
+    archiveClient: manageClients,
+    unarchiveClient: manageClients,
     addFirmMember: manageUsers,
     changeFirmRole: manageUsers,
     removeFirmMember: manageUsers,
@@ -76,6 +80,9 @@ export const rules: RuleMap = {
     timezone: signedIn,
     status: signedIn,
     createdAt: signedIn,
+    sandbox: signedIn,
+    archived: signedIn,
+    archivedAt: signedIn,
     role: signedIn,
     // The caller's own assignment only, like role.
     assignedRole: signedIn,
@@ -83,6 +90,7 @@ export const rules: RuleMap = {
     settings: manageClients,
   },
   WhiteLabel: signedIn,
+  SandboxDeletion: manageClients,
   FirmMember: manageUsers,
   FirmMemberConnection: manageUsers,
   FirmMemberEdge: manageUsers,

@@ -293,6 +293,8 @@ export type ErrorCode =
   | 'MEMBER_DEACTIVATED'
   /** The account is not bound to the Bank role: bind it with `bindBankAccount` first. */
   | 'NOT_A_BANK_ACCOUNT'
+  /** Only a sandbox client is ever deleted (deleteSandboxClient): a live client keeps its books, archive it instead (archiveClient). Nothing was written. */
+  | 'NOT_A_SANDBOX'
   /** A posted or discarded draft or document. */
   | 'NOT_EDITABLE'
   /** No such object (or an export link that is not served here). */
@@ -361,7 +363,7 @@ export type ErrorCode =
   | 'TAX_RATE_DATE_IN_USE'
   /** A client with that slug already exists. */
   | 'TENANT_EXISTS'
-  /** The client's books are read-only for a moment (a restore in place is switching its database): nothing was written; retry after `extensions.retryAfterSeconds`. */
+  /** The client's books are read-only: nothing was written. Either for a moment (a restore in place or a move is switching its database: retry after `extensions.retryAfterSeconds`), or because the client is archived (archiveClient; `Tenant.archived` says so, and unarchiveClient makes its books writable again). */
   | 'TENANT_READ_ONLY'
   /** The client's database could not be reached or dropped the connection: retry shortly. */
   | 'TENANT_UNAVAILABLE'
@@ -535,6 +537,8 @@ export type StartBatchPeriodOperationInput = {
 export type TenantStatus =
   /** In use. */
   | 'ACTIVE'
+  /** A sandbox client deleted (deleteSandboxClient): its database is gone. */
+  | 'DELETED'
   /** Its database is being created; not usable yet. */
   | 'PROVISIONING'
   /** Kept but not served. */
