@@ -1,6 +1,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { appLoginRole, control, migrateTenantDatabase, withClient, withDatabase } from '@cifra/db';
+import {
+  announceClientChanges,
+  appLoginRole,
+  control,
+  migrateTenantDatabase,
+  withClient,
+  withDatabase,
+} from '@cifra/db';
+import { migrateAllTenants } from '@cifra/ops';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, type GqlResult, type Nodes, nodes } from '../support/client.ts';
@@ -208,6 +216,16 @@ describe('a sandbox client', () => {
       { action: 'tenant.sandbox_deleted', reason: REASON },
     ]);
 
+    // Its board lines went with it, and a late announcement (a posting answered just before) does
+    // not enrol it again for the projector to read a database that is gone.
+    await announceClientChanges(t.stack.control.db, [row.id]);
+    expect(
+      await t.stack.control.db
+        .select()
+        .from(control.clientCloseProjections)
+        .where(eq(control.clientCloseProjections.tenantId, row.id)),
+    ).toEqual([]);
+
     // The slug no longer answers, and no view lists it.
     expect(codes(await post('caja-de-arena', 'after deletion'))).toEqual(['FORBIDDEN']);
     expect((await clientSlugs(', includeSandboxes: true')).map((c) => c.slug)).not.toContain('caja-de-arena');
@@ -341,6 +359,15 @@ describe('a live client', () => {
     const books = withDatabase(t.controlAdminUrl, (await tenantRow('cliente-vivo')).databaseName);
     await expect(migrateTenantDatabase(books)).rejects.toMatchObject({ cause: { code: '25006' } });
     await expect(migrateTenantDatabase(books, { archived: true })).resolves.toBeUndefined();
+    // pnpm migrate: the archived client migrated (its logins remade in it too), the deleted sandbox skipped.
+    const migrated = await migrateAllTenants({
+      control: t.stack.control.db,
+      secrets: t.stack.serviceSecrets,
+    });
+    const statusOf = (slug: string) => migrated.find((m) => m.slug === slug);
+    expect(statusOf('cliente-vivo')).toMatchObject({ status: 'migrated' });
+    expect(statusOf('caja-de-arena')).toMatchObject({ status: 'skipped' });
+    expect(migrated.filter((m) => m.status === 'failed')).toEqual([]);
 
     // Archiving again answers it as it is and records nothing more.
     expect((await t.as('admin')(ARCHIVE, { tenant: 'cliente-vivo', reason: REASON })).errors).toBeUndefined();

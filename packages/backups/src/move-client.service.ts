@@ -122,6 +122,8 @@ async function moveLocked(
     await ensureAppLogin(targetUrl, newName, appSecret);
     const investigatorSecret = deps.secrets[INVESTIGATOR_SECRET];
     if (investigatorSecret) await ensureInvestigatorLogin(targetUrl, newName, investigatorSecret);
+    // An archived client's books are read-only wherever they live (archiveClient waits for moves).
+    if (tenant.archivedAt !== null) await setDatabaseReadOnly(targetUrl, newName, true);
     const keepUntil = new Date(
       Date.now() + (deps.keepReplacedDays ?? DEFAULT_KEEP_REPLACED_DAYS) * 86_400_000,
     );
@@ -184,7 +186,7 @@ async function moveLocked(
       .select({ id: control.tenants.id })
       .from(control.tenants)
       .where(and(eq(control.tenants.id, tenant.id), eq(control.tenants.databaseName, oldName)));
-    if (still)
+    if (still && tenant.archivedAt === null)
       await admin(sourceUrl, `ALTER DATABASE ${quoteIdent(oldName)} RESET default_transaction_read_only`);
     await audit('tenant.move_failed', {
       to: target.name,
