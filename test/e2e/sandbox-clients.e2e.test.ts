@@ -320,6 +320,10 @@ describe('a live client', () => {
     // Its books refuse writes with the code moves and restores use, and write nothing.
     const refused = await postSettled('cliente-vivo', 'while archived');
     expect(codes(refused)).toEqual(['TENANT_READ_ONLY']);
+    // It says why, and holds out no retry: an archive is not a moment's swap.
+    expect(refused.errors?.[0]?.message).toMatch(/archived/);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ archived: true });
+    expect(refused.errors?.[0]?.extensions).not.toHaveProperty('retryAfterSeconds');
     const memos = await t.tenantSql<{ n: string }>(
       'cliente-vivo',
       "SELECT count(*) AS n FROM journal_entries WHERE memo LIKE 'while archived%'",

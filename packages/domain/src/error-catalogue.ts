@@ -157,7 +157,7 @@ export const ERROR_CATALOGUE = {
   TENANT_READ_ONLY: {
     group: 'availability',
     description:
-      "The client's books are read-only: nothing was written. Either for a moment (a restore in place or a move is switching its database: retry after `extensions.retryAfterSeconds`), or because the client is archived (archiveClient; `Tenant.archived` says so, and unarchiveClient makes its books writable again).",
+      "The client's books are read-only: nothing was written. Either for a moment (a restore in place or a move is switching its database: retry after `extensions.retryAfterSeconds`), or because the client is archived (archiveClient: then `extensions.archived` is true, with no retry hint; unarchiveClient makes its books writable again).",
   },
   SERVICE_UNAVAILABLE: {
     group: 'availability',

@@ -363,7 +363,7 @@ export type ErrorCode =
   | 'TAX_RATE_DATE_IN_USE'
   /** A client with that slug already exists. */
   | 'TENANT_EXISTS'
-  /** The client's books are read-only: nothing was written. Either for a moment (a restore in place or a move is switching its database: retry after `extensions.retryAfterSeconds`), or because the client is archived (archiveClient; `Tenant.archived` says so, and unarchiveClient makes its books writable again). */
+  /** The client's books are read-only: nothing was written. Either for a moment (a restore in place or a move is switching its database: retry after `extensions.retryAfterSeconds`), or because the client is archived (archiveClient: then `extensions.archived` is true, with no retry hint; unarchiveClient makes its books writable again). */
   | 'TENANT_READ_ONLY'
   /** The client's database could not be reached or dropped the connection: retry shortly. */
   | 'TENANT_UNAVAILABLE'

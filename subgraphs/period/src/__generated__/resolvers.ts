@@ -684,7 +684,7 @@ export type ErrorCode =
   | 'INTERNAL_SERVER_ERROR'
   /** The client's database could not be reached or dropped the connection: retry shortly. */
   | 'TENANT_UNAVAILABLE'
-  /** The client's books are read-only: nothing was written. Either for a moment (a restore in place or a move is switching its database: retry after `extensions.retryAfterSeconds`), or because the client is archived (archiveClient; `Tenant.archived` says so, and unarchiveClient makes its books writable again). */
+  /** The client's books are read-only: nothing was written. Either for a moment (a restore in place or a move is switching its database: retry after `extensions.retryAfterSeconds`), or because the client is archived (archiveClient: then `extensions.archived` is true, with no retry hint; unarchiveClient makes its books writable again). */
   | 'TENANT_READ_ONLY'
   /** HTTP 503 with `Retry-After`: the control plane or a service behind the gateway is unreachable. */
   | 'SERVICE_UNAVAILABLE'
