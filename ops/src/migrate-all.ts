@@ -70,6 +70,7 @@ export async function migrateAllTenants(opts: MigrateAllOptions): Promise<Tenant
       databaseName: control.tenants.databaseName,
       previousDatabaseName: control.tenants.previousDatabaseName,
       status: control.tenants.status,
+      archivedAt: control.tenants.archivedAt,
       adminUrl: control.dbServers.adminUrl,
     })
     .from(control.tenants)
@@ -97,10 +98,16 @@ export async function migrateAllTenants(opts: MigrateAllOptions): Promise<Tenant
         done('skipped', 'still provisioning (or interrupted: the next attempt with this slug cleans it up)');
         continue;
       }
+      if (row.status === 'DELETED') {
+        done('skipped', 'a deleted sandbox: its database is gone');
+        continue;
+      }
       try {
         const adminUrl = resolveSecrets(row.adminUrl, opts.secrets);
         databaseName = await renameToOpaqueName(opts.control, operator, adminUrl, row);
-        await migrateTenantDatabase(withDatabase(adminUrl, databaseName));
+        await migrateTenantDatabase(withDatabase(adminUrl, databaseName), {
+          archived: row.archivedAt !== null,
+        });
         // The logins are (re)made here too: for clients from before they existed, and with the
         // current secrets after a rotation.
         await ensureAppLogin(adminUrl, databaseName, appSecret);

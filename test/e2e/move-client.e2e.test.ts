@@ -379,3 +379,44 @@ describe('two moves of one client at once', () => {
     expect(await memosAt(url, 'after move')).toEqual(['after move']);
   });
 });
+
+describe('an archived client', () => {
+  it('stays read-only when a move fails and when it succeeds; unarchived where it now lives, it is writable', {
+    timeout: 300_000,
+  }, async () => {
+    const lifecycle = (mutation: 'archiveClient' | 'unarchiveClient') =>
+      t.as('admin')<Record<string, { archived: boolean }>>(
+        `mutation($t: String!) { ${mutation}(tenant: $t, reason: "Engagement paused for the whole year") { archived } }`,
+        { t: SLUG },
+      );
+    const archived = await lifecycle('archiveClient');
+    expect(archived.data?.archiveClient).toEqual({ archived: true });
+    const settingOf = async (url: string) =>
+      (await sqlAt<{ v: string }>(url, "SELECT current_setting('default_transaction_read_only') AS v"))[0]!.v;
+
+    await expect(moveClient(deps(), operator, SLUG, 'dead')).rejects.toThrow();
+    const before = await directory();
+    const beforeUrl = withDatabase(await adminUrlOf(before.serverId), before.databaseName);
+    expect(await settingOf(beforeUrl)).toBe('on');
+
+    const target = (await directory()).serverId === (await serverId('second')) ? firstServer : 'second';
+    const moved = await moveClient(deps(), operator, SLUG, target);
+    const now = await directory();
+    expect(now.databaseName).toBe(moved.to.database);
+    expect(await settingOf(withDatabase(await adminUrlOf(now.serverId), now.databaseName))).toBe('on');
+    t.stack.registry.forget(tenantId);
+    const refused = await post('while archived, moved');
+    expect(refused.errors?.map((e) => e.extensions?.code)).toEqual(['TENANT_READ_ONLY']);
+
+    expect((await lifecycle('unarchiveClient')).data?.unarchiveClient).toEqual({ archived: false });
+    expect(await settingOf(withDatabase(await adminUrlOf(now.serverId), now.databaseName))).toBe('off');
+    expect((await post('unarchived after the move')).errors).toBeUndefined();
+  });
+});
+
+const serverId = async (name: string) =>
+  (await t.stack.control.db.select().from(control.dbServers).where(eq(control.dbServers.name, name)))[0]!.id;
+const adminUrlOf = async (id: string) => {
+  const [s] = await t.stack.control.db.select().from(control.dbServers).where(eq(control.dbServers.id, id));
+  return s!.name === 'second' ? second.url : t.controlAdminUrl;
+};

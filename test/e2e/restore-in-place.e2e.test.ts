@@ -296,3 +296,31 @@ describe('restore in place', () => {
     expect(gone[0]?.n).toBe('0');
   });
 });
+
+describe('an archived client restored in place', () => {
+  it('keeps its books read-only in the restored database; unarchived, they take postings again', {
+    timeout: 300_000,
+  }, async () => {
+    const lifecycle = (mutation: 'archiveClient' | 'unarchiveClient') =>
+      t.as('admin')<Record<string, { archived: boolean }>>(
+        `mutation($t: String!) { ${mutation}(tenant: $t, reason: "Engagement paused for the whole year") { archived } }`,
+        { t: SLUG },
+      );
+    expect((await lifecycle('archiveClient')).data?.archiveClient).toEqual({ archived: true });
+    const backupId = await backupNow();
+    const asked = await request(backupId, REASON);
+    const done = await approve(admin2, asked.data!.requestRestoreInPlace.id);
+    expect(done.errors).toBeUndefined();
+    expect(done.data?.approveRestoreInPlace).toMatchObject({ status: 'RESTORED' });
+    const [setting] = await sqlOn<{ v: string }>(
+      databaseName,
+      "SELECT current_setting('default_transaction_read_only') AS v",
+    );
+    expect(setting!.v).toBe('on');
+    expect((await post('archived, restored')).errors?.map((e) => e.extensions?.code)).toEqual([
+      'TENANT_READ_ONLY',
+    ]);
+    expect((await lifecycle('unarchiveClient')).data?.unarchiveClient).toEqual({ archived: false });
+    expect((await post('unarchived after the restore')).errors).toBeUndefined();
+  });
+});

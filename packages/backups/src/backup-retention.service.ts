@@ -10,7 +10,7 @@ import { backupsToKeep, type RetentionPolicy } from './retention.ts';
  * it (nothing is pruned) or after the pruning committed.
  */
 const HOLD_LOCK = 0x686f6c64;
-const lockHolds = (tx: Pick<ControlDb, 'execute'>, tenantId: string) =>
+export const lockHolds = (tx: Pick<ControlDb, 'execute'>, tenantId: string) =>
   tx.execute(sql`SELECT pg_advisory_xact_lock(${HOLD_LOCK}, hashtext(${tenantId}))`);
 
 const RETENTION_KEYS = ['backupKeepDailyDays', 'backupKeepMonthlyMonths', 'backupKeepYearlyYears'] as const;

@@ -16,6 +16,7 @@ import {
   quoteIdent,
   recordAuditEvent,
   resolveSecrets,
+  setDatabaseReadOnly,
   TENANT_DB_SECRET,
   withClient,
   withDatabase,
@@ -121,6 +122,8 @@ async function moveLocked(
     await ensureAppLogin(targetUrl, newName, appSecret);
     const investigatorSecret = deps.secrets[INVESTIGATOR_SECRET];
     if (investigatorSecret) await ensureInvestigatorLogin(targetUrl, newName, investigatorSecret);
+    // An archived client's books are read-only wherever they live (archiveClient waits for moves).
+    if (tenant.archivedAt !== null) await setDatabaseReadOnly(targetUrl, newName, true);
     const keepUntil = new Date(
       Date.now() + (deps.keepReplacedDays ?? DEFAULT_KEEP_REPLACED_DAYS) * 86_400_000,
     );
@@ -183,7 +186,7 @@ async function moveLocked(
       .select({ id: control.tenants.id })
       .from(control.tenants)
       .where(and(eq(control.tenants.id, tenant.id), eq(control.tenants.databaseName, oldName)));
-    if (still)
+    if (still && tenant.archivedAt === null)
       await admin(sourceUrl, `ALTER DATABASE ${quoteIdent(oldName)} RESET default_transaction_read_only`);
     await audit('tenant.move_failed', {
       to: target.name,
@@ -198,24 +201,7 @@ const admin = (adminUrl: string, text: string, values: unknown[] = []) =>
   withClient(withDatabase(adminUrl, 'postgres'), (c) => c.query(text, values));
 
 /**
- * New sessions on the database refuse writes; every session opened before is ended, and waited for
- * until PostgreSQL no longer lists it (however long a loaded machine takes), so no transaction begun
- * writable can commit after the backup's snapshot.
+ * New sessions on the database refuse writes; every session opened before is ended and waited for,
+ * so no transaction begun writable can commit after the backup's snapshot.
  */
-async function readOnly(adminUrl: string, database: string): Promise<void> {
-  await withClient(withDatabase(adminUrl, 'postgres'), async (c) => {
-    await c.query(`ALTER DATABASE ${quoteIdent(database)} SET default_transaction_read_only = on`);
-    const before = await c.query<{ pid: number }>(
-      'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
-      [database],
-    );
-    const pids = before.rows.map((r) => r.pid);
-    for (;;) {
-      const left = await c.query<{ pid: number }>(
-        'SELECT pid, pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE pid = ANY($1::int[])',
-        [pids],
-      );
-      if (left.rowCount === 0) return;
-    }
-  });
-}
+const readOnly = (adminUrl: string, database: string) => setDatabaseReadOnly(adminUrl, database, true);

@@ -20,6 +20,7 @@ import {
   recordAuditEvent,
   renameDatabase,
   resolveSecrets,
+  setDatabaseReadOnly,
   TENANT_DB_SECRET,
   withClient,
   withDatabase,
@@ -207,8 +208,12 @@ async function restoreAndSwap(deps: RestoreInPlaceDeps, actor: Actor, req: Row, 
       after: { requestId: req.id, why: 'restore in place' },
     });
   });
-  const writable = () =>
-    admin(adminUrl, `ALTER DATABASE ${quoteIdent(liveName)} RESET default_transaction_read_only`);
+  // An archived client's books stay read-only whatever happens (archiveClient waits for this swap).
+  const archived = live.tenant.archivedAt !== null;
+  const writable = async () => {
+    if (!archived)
+      await admin(adminUrl, `ALTER DATABASE ${quoteIdent(liveName)} RESET default_transaction_read_only`);
+  };
   try {
     await renameDatabase(adminUrl, liveName, replaced);
   } catch (err) {
@@ -217,6 +222,8 @@ async function restoreAndSwap(deps: RestoreInPlaceDeps, actor: Actor, req: Row, 
     throw err;
   }
   try {
+    // Nobody uses the restored database yet: its setting applies to every session it will have.
+    if (archived) await setDatabaseReadOnly(adminUrl, restored, true);
     await renameDatabase(adminUrl, restored, liveName);
   } catch (err) {
     // Put the live books back as they were.

@@ -108,7 +108,7 @@ export const StaleRatesQuery = graphql(`
 /** One client's month, with what a cell's detail shows. */
 export const BoardMonthDetailQuery = graphql(`
   query ConsoleBoardMonthDetail($year: Int!, $month: Int!, $clientId: ID!) {
-    closeBoard(year: $year, month: $month) {
+    closeBoard(year: $year, month: $month, includeSandboxes: true) {
       year
       month
       clientsConnection(first: 1, clientId: $clientId) {

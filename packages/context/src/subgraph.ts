@@ -214,6 +214,43 @@ const announceClientChanges: ApolloServerPlugin<BaseContext> = {
   },
 };
 
+/**
+ * TENANT_READ_ONLY comes from the database (SQLSTATE 25006, translated in `db-errors.ts`), which
+ * cannot say why its books are read-only: for a moment while a restore in place or a move switches
+ * them, or because the client is archived (archiveClient). Only on that refusal, the client's row
+ * says which: an archived client's refusal names it and carries no retry hint (`archived: true`).
+ */
+const archivedReadOnly: ApolloServerPlugin<BaseContext> = {
+  async requestDidStart({ contextValue }) {
+    return {
+      async willSendResponse({ response }) {
+        const tenant = contextValue?.request?.tenant;
+        if (!tenant || response.body.kind !== 'single') return;
+        const refused = (response.body.singleResult.errors ?? []).filter(
+          (e) => e.extensions?.code === 'TENANT_READ_ONLY',
+        );
+        if (refused.length === 0) return;
+        const archived = await contextValue.control
+          .execute<{ archived: boolean }>(
+            sql`SELECT archived_at IS NOT NULL AS archived FROM tenants WHERE id = ${tenant.id}`,
+          )
+          .then((r) => r.rows[0]?.archived === true)
+          .catch(() => false);
+        if (!archived) return;
+        for (const e of refused) {
+          const extensions: Record<string, unknown> = { ...e.extensions, archived: true };
+          delete extensions.retryAfterSeconds;
+          Object.assign(e, {
+            message:
+              'This client is archived: its books are read-only and nothing was written; unarchive it (unarchiveClient) to write again',
+            extensions,
+          });
+        }
+      },
+    };
+  },
+};
+
 export interface RunningSubgraph {
   url: string;
   close(): Promise<void>;
@@ -232,7 +269,9 @@ export async function startSubgraph<C extends BaseContext>(
   const tracing = deps.tracing?.service(def.name);
   const server = new ApolloServer<C>({
     schema: buildSchema(def),
-    plugins: tracing ? [outcomePlugin, announceClientChanges] : [announceClientChanges],
+    plugins: tracing
+      ? [outcomePlugin, announceClientChanges, archivedReadOnly]
+      : [announceClientChanges, archivedReadOnly],
     formatError: formatSubgraphError(log),
     includeStacktraceInErrorResponses: false,
     // The process stops its services in order (ops/src/shutdown.ts); Apollo's own signal handlers

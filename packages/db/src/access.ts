@@ -1,5 +1,5 @@
 import { FIRM_SCOPED, isPermission, type Permission, permissionsOf } from '@cifra/permissions';
-import { and, asc, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import { integrationFirmGrants, integrationGrants, integrations } from './control/integrations.ts';
 import { firmMemberships, tenantRoleAssignments, tenants, users } from './control/schema.ts';
 import type { ControlDb } from './drizzle.ts';
@@ -97,9 +97,10 @@ const hasAccess = sql`${effectiveRole} IS NOT NULL AND ${effectiveRole} <> 'NoAc
 export async function accessibleTenants(
   control: ControlDb,
   userId: string,
+  match?: SQL,
 ): Promise<{ tenant: TenantRow; role: RoleName }[]> {
   const rows = await accessQuery(control, userId)
-    .where(and(eq(tenants.status, 'ACTIVE'), hasAccess))
+    .where(and(eq(tenants.status, 'ACTIVE'), hasAccess, match))
     .orderBy(asc(tenants.name));
   return rows.filter(
     (r): r is { tenant: TenantRow; role: RoleName } => r.role !== null && r.role !== 'NoAccess',
@@ -169,21 +170,56 @@ function integrationGrantsQuery(control: ControlDb, integrationId: string, match
 }
 
 /**
+ * Which of the caller's clients a list shows. Access itself never depends on it (a sandbox or an
+ * archived client is reached by its slug like any other); the firm's views pass `firmView(args)`,
+ * so sandboxes and archived clients stay out of their rows and totals unless asked for.
+ */
+export interface ClientListFilter {
+  includeSandboxes: boolean;
+  includeArchived: boolean;
+}
+
+/** Every client, sandboxes and archived ones too: what access decisions and batches use. */
+export const ALL_CLIENTS: ClientListFilter = { includeSandboxes: true, includeArchived: true };
+
+/** A firm view's filter from its arguments: sandboxes and archived clients out unless asked for. */
+export const firmView = (args: {
+  includeSandboxes?: boolean | null;
+  includeArchived?: boolean | null;
+}): ClientListFilter => ({
+  includeSandboxes: args.includeSandboxes ?? false,
+  includeArchived: args.includeArchived ?? false,
+});
+
+function listed(filter: ClientListFilter): SQL | undefined {
+  return and(
+    filter.includeSandboxes ? undefined : eq(tenants.sandbox, false),
+    filter.includeArchived ? undefined : isNull(tenants.archivedAt),
+  );
+}
+
+/**
  * Every client the caller may see, with what they may do on each: a person's clients by their role
  * (an ethical wall hides a client), an integration's by its live grants. The firm-level views (the
  * close board, exceptions, stale rates, batches) start here, so an integration granted the firm
  * dashboard sees exactly the clients it was granted.
  */
-export async function visibleClients(control: ControlDb, caller: Caller): Promise<ClientAccess[]> {
+export async function visibleClients(
+  control: ControlDb,
+  caller: Caller,
+  filter: ClientListFilter = ALL_CLIENTS,
+): Promise<ClientAccess[]> {
   if (caller.integration) {
-    const rows = await integrationGrantsQuery(control, caller.userId).orderBy(asc(tenants.name));
+    const rows = await integrationGrantsQuery(control, caller.userId, listed(filter)).orderBy(
+      asc(tenants.name),
+    );
     return rows.map((r) => ({
       tenant: r.tenant,
       role: null,
       permissions: usableGrant(r.permissions, caller.integration?.scope),
     }));
   }
-  return (await accessibleTenants(control, caller.userId)).map(({ tenant, role }) => ({
+  return (await accessibleTenants(control, caller.userId, listed(filter))).map(({ tenant, role }) => ({
     tenant,
     role,
     permissions: permissionsOf([role]),
@@ -274,6 +310,8 @@ export interface ClientPageQuery {
   limit: number;
   /** Case-insensitive substring of the client's name or slug. */
   search?: string | null;
+  /** Sandboxes and archived clients: every client unless a view says otherwise. */
+  filter?: ClientListFilter;
 }
 
 /**
@@ -294,6 +332,8 @@ export async function visibleClientsPage(
     const like = `%${page.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     where.push(or(ilike(tenants.name, like), ilike(tenants.slug, like)) as SQL);
   }
+  const only = listed(page.filter ?? ALL_CLIENTS);
+  if (only) where.push(only);
   const order = [asc(tenants.name), asc(tenants.id)];
   if (caller.integration) {
     const rows = await integrationGrantsQuery(control, caller.userId, and(...where))

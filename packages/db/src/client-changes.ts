@@ -16,10 +16,11 @@ export async function announceClientChanges(
     [...new Set(tenantIds)].map((id) => sql`(${id}::uuid)`),
     sql`, `,
   );
-  // Only clients still in the directory: a client deleted meanwhile has nothing left to show.
+  // Only clients still in the directory: a client deleted meanwhile has nothing left to show (a
+  // deleted sandbox's row stays, DELETED: a late announcement must not enrol it again).
   await control.execute(sql`
     INSERT INTO client_close_projections AS p (tenant_id, changed_at)
-    SELECT t.id, now() FROM (VALUES ${ids}) AS v(id) JOIN tenants t ON t.id = v.id
+    SELECT t.id, now() FROM (VALUES ${ids}) AS v(id) JOIN tenants t ON t.id = v.id AND t.status <> 'DELETED'
     ON CONFLICT (tenant_id) DO UPDATE
       SET change_seq = p.change_seq + 1, changed_at = coalesce(p.changed_at, excluded.changed_at)`);
 }

@@ -277,11 +277,12 @@ const BY_KIND: Partial<Record<DbErrorKind, Meaning>> = {
   DEADLOCK: { code: 'CONFLICT', message: 'A concurrent change conflicted with this one; retry' },
   QUERY_CANCELED: { code: 'CONFLICT', message: 'The database cancelled the statement (time limit); retry' },
   LOCK_NOT_AVAILABLE: { code: 'CONFLICT', message: 'The record is busy; retry' },
-  // A client database made read-only while it is swapped (a restore in place): nothing was written.
+  // A client database made read-only while it is swapped (a restore in place, a move) or because the
+  // client is archived (archiveClient): nothing was written. The database cannot say which.
   READ_ONLY: {
     code: 'TENANT_READ_ONLY',
     message:
-      "This client's books are read-only for a moment while its database is switched: nothing was written; retry in a few seconds",
+      "This client's books are read-only: nothing was written. Either for a moment while its database is switched (retry in a few seconds), or because the client is archived (unarchive it first)",
     details: { retryAfterSeconds: 5 },
   },
 };

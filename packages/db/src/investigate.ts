@@ -56,6 +56,9 @@ export async function ensureInvestigatorLogin(
     ),
   );
   await withClient(withDatabase(serverAdminUrl, databaseName), async (c) => {
+    // An archived client's database refuses writes to every session by default (archiveClient);
+    // granting is the operator's, on this session alone.
+    await c.query('SET default_transaction_read_only = off');
     await c.query(`GRANT USAGE ON SCHEMA public TO ${quoteIdent(role)}`);
     await c.query(`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${quoteIdent(role)}`);
     await c.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO ${quoteIdent(role)}`);

@@ -11,8 +11,11 @@ const folder = (name: string) => fileURLToPath(new URL(`../migrations/${name}`, 
 /** One migrator at a time per database: a second caller waits for the first, then finds nothing to do. */
 const MIGRATION_LOCK = 726_001;
 
-async function runMigrations(url: string, migrationsFolder: string): Promise<void> {
+async function runMigrations(url: string, migrationsFolder: string, writable = false): Promise<void> {
   await withClient(url, async (client) => {
+    // An archived client's database refuses writes to every session by default; its owner's
+    // migration session says otherwise for itself alone.
+    if (writable) await client.query('SET default_transaction_read_only = off');
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
       await migrate(drizzle({ client }), { migrationsFolder, migrationsSchema: 'drizzle' });
@@ -26,9 +29,12 @@ export function migrateControlPlane(url: string): Promise<void> {
   return runMigrations(url, folder('control'));
 }
 
-/** Migrate one client database; `url` must connect as the role that owns the books (not cifra_app). */
-export function migrateTenantDatabase(url: string): Promise<void> {
-  return runMigrations(url, folder('tenant'));
+/**
+ * Migrate one client database; `url` must connect as the role that owns the books (not cifra_app).
+ * `archived`: the client is archived (its database read-only by default), migrated all the same.
+ */
+export function migrateTenantDatabase(url: string, opts: { archived?: boolean } = {}): Promise<void> {
+  return runMigrations(url, folder('tenant'), opts.archived === true);
 }
 
 export interface JournalEntry {

@@ -11,7 +11,7 @@ import { resolveSecrets, withoutCredentials } from './url.ts';
 export interface TenantLocation {
   tenantId: string;
   slug: string;
-  status: 'PROVISIONING' | 'ACTIVE' | 'SUSPENDED';
+  status: 'PROVISIONING' | 'ACTIVE' | 'SUSPENDED' | 'DELETED';
   databaseName: string;
   serverAdminUrl: string;
 }

@@ -116,6 +116,34 @@ export async function createDatabase(
   });
 }
 
+/**
+ * Make a database's sessions refuse writes (SQLSTATE 25006, TENANT_READ_ONLY to the caller) or take
+ * them again: the setting applies to new sessions, so every session opened before is ended and
+ * waited for until PostgreSQL no longer lists it (however long a loaded machine takes); none keeps
+ * the former setting. An archived client's books (archiveClient) and a client being moved.
+ */
+export async function setDatabaseReadOnly(adminUrl: string, name: string, readOnly: boolean): Promise<void> {
+  await withClient(withDatabase(adminUrl, 'postgres'), async (c) => {
+    await c.query(
+      readOnly
+        ? `ALTER DATABASE ${quoteIdent(name)} SET default_transaction_read_only = on`
+        : `ALTER DATABASE ${quoteIdent(name)} RESET default_transaction_read_only`,
+    );
+    const before = await c.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [name],
+    );
+    const pids = before.rows.map((r) => r.pid);
+    for (;;) {
+      const left = await c.query<{ pid: number }>(
+        'SELECT pid, pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE pid = ANY($1::int[])',
+        [pids],
+      );
+      if (left.rowCount === 0) return;
+    }
+  });
+}
+
 export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
   await withClient(withDatabase(adminUrl, 'postgres'), async (c) => {
     await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);

@@ -237,6 +237,30 @@ describe('the directory is the operator’s', () => {
     expect(row.database_name).toBe('c_dir_moved');
   });
 
+  it('never deletes a live client, never turns one into a sandbox, and keeps a deleted one deleted', async () => {
+    // Archiving is the services' to do, on any client.
+    expect(await sqlState(`UPDATE tenants SET archived_at = now() WHERE id = '${tenantId}'`)).toBeNull();
+    expect(await sqlState(`UPDATE tenants SET archived_at = NULL WHERE id = '${tenantId}'`)).toBeNull();
+    // A live client is not DELETED (23514, the check), nor made a sandbox first (no grant: 42501).
+    expect(await sqlState(`UPDATE tenants SET status = 'DELETED' WHERE id = '${tenantId}'`)).toBe('23514');
+    expect(await sqlState(`UPDATE tenants SET sandbox = true WHERE id = '${tenantId}'`)).toBe('42501');
+    const sandboxId = await asOwner(
+      async (c) =>
+        (
+          await c.query(
+            `INSERT INTO tenants (firm_id, slug, name, region, base_currency, timezone, server_id, database_name, status, sandbox)
+             SELECT firm_id, 'dir-sandbox', 'Sandbox', region, base_currency, timezone, server_id, 'c_dir_sandbox', 'ACTIVE', true
+               FROM tenants WHERE id = $1 RETURNING id`,
+            [tenantId],
+          )
+        ).rows[0].id,
+    );
+    expect(
+      await sqlState(`UPDATE tenants SET status = 'DELETED', deleted_at = now() WHERE id = '${sandboxId}'`),
+    ).toBeNull();
+    expect(await sqlState(`UPDATE tenants SET status = 'ACTIVE' WHERE id = '${sandboxId}'`)).toBe('42501');
+  });
+
   it('keeps NoAccess a client-level role: a firm-wide NoAccess is refused', async () => {
     const state = await asOwner(async (c) => {
       const user = (

@@ -157,7 +157,7 @@ export const ERROR_CATALOGUE = {
   TENANT_READ_ONLY: {
     group: 'availability',
     description:
-      "The client's books are read-only for a moment (a restore in place is switching its database): nothing was written; retry after `extensions.retryAfterSeconds`.",
+      "The client's books are read-only: nothing was written. Either for a moment (a restore in place or a move is switching its database: retry after `extensions.retryAfterSeconds`), or because the client is archived (archiveClient: then `extensions.archived` is true, with no retry hint; unarchiveClient makes its books writable again).",
   },
   SERVICE_UNAVAILABLE: {
     group: 'availability',
@@ -184,6 +184,11 @@ export const ERROR_CATALOGUE = {
     description: 'A duplicate code, or a race the database settled: read again and retry.',
   },
   TENANT_EXISTS: { group: 'input', description: 'A client with that slug already exists.' },
+  NOT_A_SANDBOX: {
+    group: 'input',
+    description:
+      'Only a sandbox client is ever deleted (deleteSandboxClient): a live client keeps its books, archive it instead (archiveClient). Nothing was written.',
+  },
   SERVER_UNKNOWN: {
     group: 'input',
     description: 'No database server is registered under that name (`pnpm server list`).',

@@ -94,6 +94,8 @@ export const ErrorCodes = [
   // provisionTenant's named database server (docs/architecture/backups.md).
   'SERVER_UNKNOWN',
   'SERVER_NOT_ACCEPTING',
+  // deleteSandboxClient on a live client (docs/architecture/tenancy.md, "Sandbox and archived clients").
+  'NOT_A_SANDBOX',
 ] as const satisfies readonly ApiErrorCode[];
 export type ErrorCode = (typeof ErrorCodes)[number];
 

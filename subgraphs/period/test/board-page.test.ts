@@ -11,6 +11,8 @@ const entry = (name: string, id = randomUUID()): CloseBoardEntry => ({
     slug: name.toLowerCase().replaceAll(' ', '-'),
     name,
     timezone: 'America/Panama',
+    sandbox: false,
+    archived: false,
     permissions: [],
   },
   availability: 'UNAVAILABLE',

@@ -102,6 +102,8 @@ beforeAll(async () => {
         slug,
         name: slug,
         timezone: 'America/Panama',
+        sandbox: false,
+        archived: false,
         permissions: [Permissions.Period.Read],
       },
     });

@@ -4,6 +4,7 @@ import { eq } from 'drizzle-orm';
 import type { BackupServices } from './services/backups.service.ts';
 import type { Manager } from './services/members.service.ts';
 import type { ProvisioningDeps } from './services/provision-tenant.service.ts';
+import type { ClientLifecycleDeps } from './services/sandbox-clients.service.ts';
 import type { DocumentChecker } from './services/trusted-documents.service.ts';
 
 export interface Context extends BaseContext {
@@ -27,6 +28,13 @@ export const clientManagerOf = (ctx: Context) => ({
   actor: ctx.actor,
   caller: ctx.request,
   firmId: ctx.request.firm.id,
+});
+
+/** What deleting a sandbox and archiving a client need: the servers' secrets and the backup store. */
+export const lifecycleOf = (ctx: Context): ClientLifecycleDeps => ({
+  control: ctx.control,
+  secrets: ctx.provisioning.secrets,
+  store: ctx.backups?.store ?? null,
 });
 
 /** A client of the directory by id (rows the caller's own firm listed), or null. */

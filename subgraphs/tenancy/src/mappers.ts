@@ -40,3 +40,4 @@ export type TrustedDocumentVersion = import('./services/trusted-documents.servic
 export type ClientBackup = import('@cifra/db').control.ClientBackupRow;
 export type BackupLegalHold = import('@cifra/db').control.BackupLegalHoldRow;
 export type RestoreInPlaceRequest = import('./services/backups.service.ts').RestoreRequestView;
+export type SandboxDeletion = import('./services/sandbox-clients.service.ts').SandboxDeletion;

@@ -29,6 +29,10 @@ export const rules: RuleMap = {
   },
   Mutation: {
     provisionTenant: can(P.Tenant.Provision),
+    // The service also asks Tenant.Manage on the client itself (managedClient).
+    deleteSandboxClient: manageClients,
+    archiveClient: manageClients,
+    unarchiveClient: manageClients,
     addFirmMember: manageUsers,
     changeFirmRole: manageUsers,
     removeFirmMember: manageUsers,
@@ -79,6 +83,9 @@ export const rules: RuleMap = {
     timezone: signedIn,
     status: signedIn,
     createdAt: signedIn,
+    sandbox: signedIn,
+    archived: signedIn,
+    archivedAt: signedIn,
     role: signedIn,
     // The caller's own assignment only, like role.
     assignedRole: signedIn,
@@ -86,6 +93,7 @@ export const rules: RuleMap = {
     settings: manageClients,
   },
   WhiteLabel: signedIn,
+  SandboxDeletion: manageClients,
   FirmMember: manageUsers,
   FirmMemberConnection: manageUsers,
   FirmMemberEdge: manageUsers,

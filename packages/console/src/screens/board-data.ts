@@ -29,16 +29,20 @@ const QUARTERS = [
 /** Pages a quarter reads at most: a guard against a server that never says it is done. */
 const MAX_PAGES = 1_000;
 
-/** What the board shows of a month's page: its clients' rows, the fewest fields the cells need. */
+/**
+ * What the board shows of a month's page: its clients' rows, the fewest fields the cells need.
+ * Sandbox clients come too, marked: the screen leaves them out (and out of its counts) until the
+ * person asks to see them, as the API's own board does.
+ */
 export const BoardQuarterQuery = graphql(`
   query ConsoleBoardQuarter($year: Int!, $m1: Int!, $m2: Int!, $m3: Int!, $first: Int!, $after: String) {
-    a: closeBoard(year: $year, month: $m1) {
+    a: closeBoard(year: $year, month: $m1, includeSandboxes: true) {
       ...ConsoleBoardCells
     }
-    b: closeBoard(year: $year, month: $m2) {
+    b: closeBoard(year: $year, month: $m2, includeSandboxes: true) {
       ...ConsoleBoardCells
     }
-    c: closeBoard(year: $year, month: $m3) {
+    c: closeBoard(year: $year, month: $m3, includeSandboxes: true) {
       ...ConsoleBoardCells
     }
   }
@@ -51,6 +55,7 @@ export const BoardQuarterQuery = graphql(`
             id
             slug
             name
+            sandbox
           }
           availability
           unavailableCode
@@ -175,6 +180,8 @@ export interface BoardRow {
   id: string;
   slug: string;
   name: string;
+  /** A sandbox client: marked, and shown only when the board is asked to. */
+  sandbox: boolean;
   /** Index 0 is January; null while that month is still on its way. */
   cells: ({ stage: CellStage; detail: string | null } | null)[];
 }
@@ -190,6 +197,7 @@ export function rowsOf(chunks: readonly BoardChunk[]): BoardRow[] {
           id: entry.client.id,
           slug: entry.client.slug,
           name: entry.client.name,
+          sandbox: entry.client.sandbox,
           cells: Array.from({ length: 12 }, () => null),
         };
         rows.set(entry.client.id, row);

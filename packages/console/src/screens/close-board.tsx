@@ -1,6 +1,7 @@
 import { useApolloClient, useQuery } from '@apollo/client/react';
 import { memo, useEffect, useMemo, useState } from 'react';
 import { Button, Checkbox, Input, Label, SearchField } from 'react-aria-components';
+import { ClientMarks } from '../components/client-marks.tsx';
 import { Loading, RefusalNotice } from '../components/refusal.tsx';
 import { ScrollRegion } from '../components/scroll-region.tsx';
 import { StageFilter } from '../components/stage-filter.tsx';
@@ -56,6 +57,7 @@ export function CloseBoard({ year }: { year: number }) {
   const [search, setSearch] = useState('');
   const [overdueOnly, setOverdueOnly] = useState(false);
   const [mineOnly, setMineOnly] = useState(false);
+  const [showSandboxes, setShowSandboxes] = useState(false);
   // Overdue months and "my clients" mark the board: asked once it is in, not competing with it.
   const mine = useMyClients(done);
   const [openCell, setOpenCell] = useState<OpenCell | null>(null);
@@ -72,7 +74,10 @@ export function CloseBoard({ year }: { year: number }) {
   }, [exceptions.data, year]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `version` counts the load's chunks.
-  const rows = useMemo(() => rowsOf(load?.chunks ?? []), [load, version]);
+  const allRows = useMemo(() => rowsOf(load?.chunks ?? []), [load, version]);
+  // Sandboxes are trials: out of the rows and the counts unless asked for.
+  const rows = useMemo(() => allRows.filter((r) => showSandboxes || !r.sandbox), [allRows, showSandboxes]);
+  const sandboxCount = allRows.length - allRows.filter((r) => !r.sandbox).length;
   const data = rows.length > 0 || done ? rows : null;
 
   const counts = useMemo(() => {
@@ -125,6 +130,17 @@ export function CloseBoard({ year }: { year: number }) {
           </span>
           My clients only{mine.ready ? ` (${mine.slugs.size})` : ''}
         </Checkbox>
+        <Checkbox
+          className="checkbox"
+          isSelected={showSandboxes}
+          onChange={setShowSandboxes}
+          isDisabled={sandboxCount === 0}
+        >
+          <span className="checkbox-box" aria-hidden="true">
+            {showSandboxes ? '✓' : ''}
+          </span>
+          Sandbox clients{sandboxCount > 0 ? ` (${sandboxCount})` : ''}
+        </Checkbox>
       </div>
       {exceptions.error && !error && (
         <RefusalNotice error={exceptions.error} title="Overdue months could not be marked" />
@@ -143,7 +159,7 @@ export function CloseBoard({ year }: { year: number }) {
           </ul>
           {visible.length === 0 ? (
             <p className="notice" role="status">
-              {rows.length === 0
+              {allRows.length === 0
                 ? 'You may not see any client of the firm.'
                 : mineOnly && mine.slugs.size === 0
                   ? 'No client is assigned to you: a client is yours when you hold a role on that client alone (People and roles).'
@@ -183,6 +199,7 @@ export function CloseBoard({ year }: { year: number }) {
 const sameCells = (a: Row, b: Row) =>
   a.id === b.id &&
   a.name === b.name &&
+  a.sandbox === b.sandbox &&
   a.cells.every((c, i) => c?.stage === b.cells[i]?.stage && c?.detail === b.cells[i]?.detail);
 
 /**
@@ -207,7 +224,10 @@ const BoardLine = memo(
     const late = lateList.split(',').map(Number);
     return (
       <tr data-client={r.slug}>
-        <th scope="row">{r.name}</th>
+        <th scope="row">
+          {r.name}
+          <ClientMarks sandbox={r.sandbox} archived={false} />
+        </th>
         {r.cells.map((cell, i) => {
           if (!cell)
             return (

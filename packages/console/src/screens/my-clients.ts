@@ -12,7 +12,7 @@ import { allPages, useLoaded } from '../paging.ts';
  */
 export const MyClientsQuery = graphql(`
   query ConsoleMyClients($first: Int!, $after: String) {
-    tenantsConnection(first: $first, after: $after) {
+    tenantsConnection(first: $first, after: $after, includeSandboxes: true) {
       edges {
         node {
           id

@@ -33,7 +33,8 @@ export const roleCluster = pgEnum('role_cluster', [
   'NoAccess',
 ]);
 
-export const tenantStatus = pgEnum('tenant_status', ['PROVISIONING', 'ACTIVE', 'SUSPENDED']);
+/** DELETED: a sandbox client deleted (deleteSandboxClient); its database is gone, its row kept for the trail. */
+export const tenantStatus = pgEnum('tenant_status', ['PROVISIONING', 'ACTIVE', 'SUSPENDED', 'DELETED']);
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -84,6 +85,15 @@ export const tenants = pgTable(
     /** Set while `pnpm migrate` renames the client's database to `databaseName` (migration 0013). */
     previousDatabaseName: text('previous_database_name'),
     status: tenantStatus('status').notNull().default('PROVISIONING'),
+    /**
+     * A sandbox client (provisionTenant's `sandbox`, control migration 0029): kept out of the firm's
+     * views by default, and the only kind of client that may be deleted. Set once, at provisioning.
+     */
+    sandbox: boolean('sandbox').notNull().default(false),
+    /** When the client was archived (archiveClient): its books read-only, hidden by default; null when not. */
+    archivedAt: timestamp('archived_at', { withTimezone: true }),
+    /** When the sandbox was deleted (status DELETED). */
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
     /** provisionTenant's idempotency key (per firm) and the hash of its input (migration 0008). */
     idempotencyKey: text('idempotency_key'),
     idempotencyHash: text('idempotency_hash'),
@@ -92,6 +102,7 @@ export const tenants = pgTable(
   (t) => [
     check('tenants_slug_format', sql`${t.slug} ~ '^[a-z0-9][a-z0-9-]{1,39}$'`),
     unique('tenants_idempotency_key_unique').on(t.firmId, t.idempotencyKey),
+    check('tenants_only_sandboxes_deleted', sql`${t.status}::text <> 'DELETED' OR ${t.sandbox}`),
   ],
 );
 

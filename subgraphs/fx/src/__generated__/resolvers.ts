@@ -89,6 +89,7 @@ export type QueryExchangeRatesArgs = {
 export type QueryStaleRateUsageArgs = {
   from: Scalars['Date']['input'];
   to: Scalars['Date']['input'];
+  includeSandboxes?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** A currency of ISO 4217. */
@@ -332,6 +333,8 @@ export type StaleRateClientUsage = {
   clientSlug: Scalars['String']['output'];
   /** The client's name. */
   clientName: Scalars['String']['output'];
+  /** A sandbox client (listed only when the view asks for sandboxes). */
+  clientSandbox: Scalars['Boolean']['output'];
   /** Whether the client's database answered. */
   availability: ClientAvailability;
   /** Why the client could not be read; null when AVAILABLE. */
@@ -693,7 +696,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   exchangeRate?: Resolver<Maybe<ResolversTypes['ExchangeRate']>, ParentType, ContextType, RequireFields<QueryExchangeRateArgs, 'currency' | 'date'>>;
   exchangeRates?: Resolver<Maybe<Array<ResolversTypes['ExchangeRateRecord']>>, ParentType, ContextType, RequireFields<QueryExchangeRatesArgs, 'currency' | 'from' | 'to'>>;
   fxRefreshStatus?: Resolver<Maybe<ResolversTypes['FxRefreshStatus']>, ParentType, ContextType>;
-  staleRateUsage?: Resolver<Maybe<ResolversTypes['StaleRateUsage']>, ParentType, ContextType, RequireFields<QueryStaleRateUsageArgs, 'from' | 'to'>>;
+  staleRateUsage?: Resolver<Maybe<ResolversTypes['StaleRateUsage']>, ParentType, ContextType, RequireFields<QueryStaleRateUsageArgs, 'from' | 'to' | 'includeSandboxes'>>;
 }>;
 
 export type CurrencyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Currency'] = ResolversParentTypes['Currency'], FederationReferenceType extends FederationReferenceTypes['Currency'] = FederationReferenceTypes['Currency']> = ResolversObject<{
@@ -789,6 +792,7 @@ export type StaleRateClientUsageResolvers<ContextType = Context, ParentType exte
   clientId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   clientSlug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   clientName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  clientSandbox?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   availability?: Resolver<ResolversTypes['ClientAvailability'], ParentType, ContextType>;
   unavailableCode?: Resolver<Maybe<ResolversTypes['ClientUnavailableCode']>, ParentType, ContextType>;
   unavailableReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

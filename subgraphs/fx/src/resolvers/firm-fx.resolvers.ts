@@ -22,12 +22,13 @@ export const STALE_ENTRY_PAGE = { default: 100, max: 1_000, keyParts: 5 } as con
 
 /** The firm's FX views: firm-level, across the caller's clients. */
 export const firmFxQueries: Pick<QueryResolvers, 'staleRateUsage'> = {
-  staleRateUsage: async (_p, { from, to }, ctx) => {
+  staleRateUsage: async (_p, { from, to, includeSandboxes }, ctx) => {
     const usage = await staleRateUsage(
       ctx.firmFx,
       { userId: ctx.request.userId, integration: ctx.request.integration },
       from,
       to,
+      { includeSandboxes },
     );
     const ref = (c: { id: string; slug: string; name: string }) => ({
       clientId: c.id,
@@ -42,6 +43,7 @@ export const firmFxQueries: Pick<QueryResolvers, 'staleRateUsage'> = {
         c.availability === 'AVAILABLE'
           ? {
               ...ref(c.client),
+              clientSandbox: c.client.sandbox,
               availability: c.availability,
               unavailableCode: null,
               unavailableReason: null,
@@ -53,6 +55,7 @@ export const firmFxQueries: Pick<QueryResolvers, 'staleRateUsage'> = {
             }
           : {
               ...ref(c.client),
+              clientSandbox: c.client.sandbox,
               availability: c.availability,
               unavailableCode: c.code,
               unavailableReason: c.reason,

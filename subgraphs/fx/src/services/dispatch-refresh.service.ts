@@ -1,6 +1,6 @@
 import { type ControlDb, control } from '@cifra/db';
 import { nextLocalRun, settingsSchema } from '@cifra/domain';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 
 export interface DispatcherDeps {
   control: ControlDb;
@@ -35,7 +35,8 @@ export async function dispatchDueRefreshes(deps: DispatcherDeps): Promise<Dispat
     db
       .select({ id: control.tenants.id, firmId: control.tenants.firmId, timezone: control.tenants.timezone })
       .from(control.tenants)
-      .where(eq(control.tenants.status, 'ACTIVE')),
+      // An archived client's books refuse writes: no rates are refreshed into them.
+      .where(and(eq(control.tenants.status, 'ACTIVE'), isNull(control.tenants.archivedAt))),
     db.select().from(control.firmSettings).where(eq(control.firmSettings.key, REFRESH_TIME_KEY)),
     db
       .select()

@@ -4,6 +4,7 @@ import {
   clientsWithoutStaleRates,
   type FanOutOptions,
   fanOut,
+  firmView,
   type TenantDb,
   type TenantRegistry,
   type tenant,
@@ -48,6 +49,8 @@ export interface ClientRef {
   id: string;
   slug: string;
   name: string;
+  /** A sandbox client (listed only when the view asks for sandboxes). */
+  sandbox: boolean;
 }
 
 export type StaleRateClient = { client: ClientRef } & (
@@ -155,11 +158,14 @@ export async function staleRateUsage(
   caller: Caller,
   fromText: string,
   toText: string,
+  opts: { includeSandboxes?: boolean | null } = {},
 ): Promise<StaleRateUsage> {
   const { from, to } = parseRange(fromText, toText);
-  const clients = (await visibleClients(deps.control, caller))
+  // Sandboxes only when asked for; archived clients never (their books take no more postings).
+  const only = firmView({ includeSandboxes: opts.includeSandboxes, includeArchived: false });
+  const clients = (await visibleClients(deps.control, caller, only))
     .filter(({ permissions }) => NEEDED.every((p) => permissions.includes(p)))
-    .map(({ tenant }) => ({ id: tenant.id, slug: tenant.slug, name: tenant.name }));
+    .map(({ tenant }) => ({ id: tenant.id, slug: tenant.slug, name: tenant.name, sandbox: tenant.sandbox }));
   const known = await clientsWithoutStaleRates(
     deps.control,
     clients.map((c) => c.id),

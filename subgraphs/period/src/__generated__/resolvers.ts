@@ -108,6 +108,8 @@ export type Query_EntitiesArgs = {
 export type QueryCloseBoardArgs = {
   year: Scalars['Int']['input'];
   month: Scalars['Int']['input'];
+  includeSandboxes?: InputMaybe<Scalars['Boolean']['input']>;
+  includeArchived?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -126,6 +128,7 @@ export type QueryCloseExceptionsArgs = {
   approvalOverdueDays?: InputMaybe<Scalars['Int']['input']>;
   asOf?: InputMaybe<Scalars['Date']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  includeSandboxes?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -379,6 +382,10 @@ export type ClientRef = {
   slug: Scalars['String']['output'];
   /** Its name as people read it. */
   name: Scalars['String']['output'];
+  /** A sandbox client (the firm's views show sandboxes only when asked to). */
+  sandbox: Scalars['Boolean']['output'];
+  /** An archived client: its books read-only (the firm's views show it only when asked to). */
+  archived: Scalars['Boolean']['output'];
 };
 
 /** Every client the caller may see, with its close state for one month. */
@@ -677,7 +684,7 @@ export type ErrorCode =
   | 'INTERNAL_SERVER_ERROR'
   /** The client's database could not be reached or dropped the connection: retry shortly. */
   | 'TENANT_UNAVAILABLE'
-  /** The client's books are read-only for a moment (a restore in place is switching its database): nothing was written; retry after `extensions.retryAfterSeconds`. */
+  /** The client's books are read-only: nothing was written. Either for a moment (a restore in place or a move is switching its database: retry after `extensions.retryAfterSeconds`), or because the client is archived (archiveClient: then `extensions.archived` is true, with no retry hint; unarchiveClient makes its books writable again). */
   | 'TENANT_READ_ONLY'
   /** HTTP 503 with `Retry-After`: the control plane or a service behind the gateway is unreachable. */
   | 'SERVICE_UNAVAILABLE'
@@ -693,6 +700,8 @@ export type ErrorCode =
   | 'CONFLICT'
   /** A client with that slug already exists. */
   | 'TENANT_EXISTS'
+  /** Only a sandbox client is ever deleted (deleteSandboxClient): a live client keeps its books, archive it instead (archiveClient). Nothing was written. */
+  | 'NOT_A_SANDBOX'
   /** No database server is registered under that name (`pnpm server list`). */
   | 'SERVER_UNKNOWN'
   /** The named database server takes no new clients: name another, or leave the server out to let the firm place the client. */
@@ -1516,10 +1525,10 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   fiscalYearsConnection?: Resolver<ResolversTypes['FiscalYearConnection'], ParentType, ContextType, RequireFields<QueryFiscalYearsConnectionArgs, 'first'>>;
   _entities?: Resolver<Array<Maybe<ResolversTypes['_Entity']>>, ParentType, ContextType, RequireFields<Query_EntitiesArgs, 'representations'>>;
   _service?: Resolver<ResolversTypes['_Service'], ParentType, ContextType>;
-  closeBoard?: Resolver<Maybe<ResolversTypes['CloseBoard']>, ParentType, ContextType, RequireFields<QueryCloseBoardArgs, 'year' | 'month'>>;
+  closeBoard?: Resolver<Maybe<ResolversTypes['CloseBoard']>, ParentType, ContextType, RequireFields<QueryCloseBoardArgs, 'year' | 'month' | 'includeSandboxes' | 'includeArchived'>>;
   batchOperation?: Resolver<Maybe<ResolversTypes['BatchOperation']>, ParentType, ContextType, RequireFields<QueryBatchOperationArgs, 'id'>>;
   batchOperations?: Resolver<Maybe<Array<ResolversTypes['BatchOperation']>>, ParentType, ContextType, RequireFields<QueryBatchOperationsArgs, 'limit'>>;
-  closeExceptions?: Resolver<Maybe<Array<ResolversTypes['CloseException']>>, ParentType, ContextType, RequireFields<QueryCloseExceptionsArgs, 'first'>>;
+  closeExceptions?: Resolver<Maybe<Array<ResolversTypes['CloseException']>>, ParentType, ContextType, RequireFields<QueryCloseExceptionsArgs, 'first' | 'includeSandboxes'>>;
   periodCloseStatus?: Resolver<ResolversTypes['PeriodCloseStatus'], ParentType, ContextType, RequireFields<QueryPeriodCloseStatusArgs, 'year' | 'month'>>;
   periodClose?: Resolver<Maybe<ResolversTypes['PeriodClose']>, ParentType, ContextType, RequireFields<QueryPeriodCloseArgs, 'id'>>;
   yearEndCloseDraft?: Resolver<Maybe<ResolversTypes['YearEndClose']>, ParentType, ContextType, Partial<QueryYearEndCloseDraftArgs>>;
@@ -1548,6 +1557,8 @@ export type ClientRefResolvers<ContextType = Context, ParentType extends Resolve
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sandbox?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  archived?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type CloseBoardResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CloseBoard'] = ResolversParentTypes['CloseBoard']> = ResolversObject<{

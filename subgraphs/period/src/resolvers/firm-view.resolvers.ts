@@ -81,7 +81,13 @@ const BatchOperation: BatchOperationResolvers = {
 };
 
 const BatchOperationItem: BatchOperationItemResolvers = {
-  client: (i) => ({ id: i.tenantId, slug: i.tenantSlug, name: i.tenantName }),
+  client: (i) => ({
+    id: i.tenantId,
+    slug: i.tenantSlug,
+    name: i.tenantName,
+    sandbox: i.tenantSandbox,
+    archived: i.tenantArchived,
+  }),
   failureCode: (i) => (i.status === 'FAILED' ? asErrorCode(i.errorCode) : null),
   monthBefore: (i) => batchMonthState(i.stateBefore),
   monthAfter: (i) => batchMonthState(i.stateAfter),

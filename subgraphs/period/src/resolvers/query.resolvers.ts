@@ -32,8 +32,12 @@ export const Query: QueryResolvers = {
       keyParts: 1,
     });
   },
-  closeBoard: (_p, { year, month }, ctx) =>
-    closeBoard(ctx.firmView, { ...ctx.actor, ...caller(ctx) }, { year, month }),
+  closeBoard: (_p, { year, month, includeSandboxes, includeArchived }, ctx) =>
+    closeBoard(
+      ctx.firmView,
+      { ...ctx.actor, ...caller(ctx) },
+      { year, month, includeSandboxes, includeArchived },
+    ),
   batchOperation: (_p, { id }, ctx) => batchForCaller(ctx.control, caller(ctx), id),
   batchOperations: (_p, { limit }, ctx) => recentBatches(ctx.control, caller(ctx), limit ?? 20),
   closeExceptions: (_p, args, ctx) => closeExceptions(ctx.firmView, caller(ctx), args),

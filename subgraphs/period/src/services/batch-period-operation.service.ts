@@ -25,6 +25,8 @@ export type BatchRow = typeof periodBatches.$inferSelect;
 export type BatchItemRow = typeof periodBatchItems.$inferSelect & {
   tenantSlug: string;
   tenantName: string;
+  tenantSandbox: boolean;
+  tenantArchived: boolean;
 };
 export interface BatchView {
   batch: BatchRow;
@@ -218,14 +220,26 @@ export async function loadBatch(db: ControlDb, batchId: string): Promise<BatchVi
   const [batch] = await db.select().from(periodBatches).where(eq(periodBatches.id, batchId));
   if (!batch) throw new DomainError('NOT_FOUND', 'No such batch operation');
   const items = await db
-    .select({ item: periodBatchItems, tenantSlug: tenants.slug, tenantName: tenants.name })
+    .select({
+      item: periodBatchItems,
+      tenantSlug: tenants.slug,
+      tenantName: tenants.name,
+      tenantSandbox: tenants.sandbox,
+      tenantArchivedAt: tenants.archivedAt,
+    })
     .from(periodBatchItems)
     .innerJoin(tenants, eq(tenants.id, periodBatchItems.tenantId))
     .where(eq(periodBatchItems.batchId, batchId))
     .orderBy(asc(tenants.name));
   return {
     batch,
-    items: items.map((r) => ({ ...r.item, tenantSlug: r.tenantSlug, tenantName: r.tenantName })),
+    items: items.map((r) => ({
+      ...r.item,
+      tenantSlug: r.tenantSlug,
+      tenantName: r.tenantName,
+      tenantSandbox: r.tenantSandbox,
+      tenantArchived: r.tenantArchivedAt !== null,
+    })),
   };
 }
 

@@ -1,6 +1,6 @@
 import { type ControlDb, control, type UnavailableCode } from '@cifra/db';
 import type { CloseStage, CloseStatus, PeriodState } from '@cifra/domain';
-import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { ClientChecklistItem, ClientCloseRow, ClientMonths, YearMonth } from './client-period.port.ts';
 
 /**
@@ -195,11 +195,16 @@ export async function enrolNewClients(db: ControlDb): Promise<void> {
     ON CONFLICT (tenant_id) DO NOTHING`);
 }
 
+/**
+ * The clients the sweep asks: active ones whose books can change. An archived client's database
+ * refuses writes, so nothing new reaches its outbox, and the rows left there could not be deleted
+ * (the sweep would mark it behind every minute for ever); its last projection stands.
+ */
 export async function activeClientIds(db: ControlDb): Promise<string[]> {
   const rows = await db
     .select({ id: control.tenants.id })
     .from(control.tenants)
-    .where(eq(control.tenants.status, 'ACTIVE'));
+    .where(and(eq(control.tenants.status, 'ACTIVE'), isNull(control.tenants.archivedAt)));
   return rows.map((r) => r.id);
 }
 

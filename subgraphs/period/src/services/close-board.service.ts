@@ -1,4 +1,13 @@
-import { type Actor, type Caller, type ControlDb, type TenantRegistry, visibleClients } from '@cifra/db';
+import {
+  type Actor,
+  ALL_CLIENTS,
+  type Caller,
+  type ClientListFilter,
+  type ControlDb,
+  firmView,
+  type TenantRegistry,
+  visibleClients,
+} from '@cifra/db';
 import { badInput, type CloseStage, DomainError } from '@cifra/domain';
 import { type Permission, Permissions } from '@cifra/permissions';
 import { type BackupFreshness, backupFreshness } from './backup-freshness.ts';
@@ -19,6 +28,10 @@ export interface VisibleClient {
   slug: string;
   name: string;
   timezone: string;
+  /** A sandbox client (shown only when a view asks for sandboxes). */
+  sandbox: boolean;
+  /** An archived client (its books read-only). */
+  archived: boolean;
   /** The caller's permissions on this client (their role there). */
   permissions: Permission[];
 }
@@ -52,16 +65,23 @@ export function checkYearMonth({ year, month }: YearMonth): void {
 
 /**
  * The clients whose periods the caller may read: their own role on each client (an integration's
- * grant there) must hold Period.Read.
+ * grant there) must hold Period.Read. Sandboxes and archived clients as `filter` says (every client
+ * unless a view narrows it).
  */
-export async function clientsWithPeriodAccess(control: ControlDb, caller: Caller): Promise<VisibleClient[]> {
-  const rows = await visibleClients(control, caller);
+export async function clientsWithPeriodAccess(
+  control: ControlDb,
+  caller: Caller,
+  filter: ClientListFilter = ALL_CLIENTS,
+): Promise<VisibleClient[]> {
+  const rows = await visibleClients(control, caller, filter);
   return rows
     .map(({ tenant, permissions }) => ({
       id: tenant.id,
       slug: tenant.slug,
       name: tenant.name,
       timezone: tenant.timezone,
+      sandbox: tenant.sandbox,
+      archived: tenant.archivedAt !== null,
       permissions,
     }))
     .filter((c) => c.permissions.includes(Permissions.Period.Read));
@@ -127,10 +147,11 @@ export function entryOf(
 export async function closeBoard(
   deps: FirmViewDeps,
   caller: Actor & Caller,
-  at: YearMonth,
+  at: YearMonth & { includeSandboxes?: boolean | null; includeArchived?: boolean | null },
 ): Promise<CloseBoard> {
   checkYearMonth(at);
-  const clients = await clientsWithPeriodAccess(deps.control, caller);
+  // Sandboxes and archived clients stay out of the rows and the counts unless asked for.
+  const clients = await clientsWithPeriodAccess(deps.control, caller, firmView(at));
   const ids = clients.map((c) => c.id);
   const summaries = await summariesOf(deps, ids);
   const rows = await monthOf(deps.control, ids, at);
@@ -144,7 +165,8 @@ export async function closeBoard(
       counts.set(e.row.stage, (counts.get(e.row.stage) ?? 0) + 1);
   }
   return {
-    ...at,
+    year: at.year,
+    month: at.month,
     clients: entries,
     stageCounts: [...counts].map(([stage, count]) => ({ stage, count })),
     unavailableCount: entries.filter((e) => e.availability === 'UNAVAILABLE').length,

@@ -1,4 +1,4 @@
-import { type Caller, control } from '@cifra/db';
+import { type Caller, control, firmView } from '@cifra/db';
 import { badInput, effectiveSettings, todayIn } from '@cifra/domain';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { backupFreshness } from './backup-freshness.ts';
@@ -45,6 +45,8 @@ export interface ExceptionArgs {
   asOf?: string | null;
   /** At most this many, the most urgent first (default 100, at most 500). */
   first?: number | null;
+  /** Sandbox clients' exceptions too (left out by default; archived clients always are). */
+  includeSandboxes?: boolean | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -108,7 +110,12 @@ export async function closeExceptions(
   if (!Number.isInteger(first) || first < 1 || first > MAX_EXCEPTIONS) {
     throw badInput(`first: between 1 and ${MAX_EXCEPTIONS}`, { field: 'first' });
   }
-  const clients = await clientsWithPeriodAccess(deps.control, caller);
+  // An archived client's books are read-only: nothing there can be acted on, so it raises none.
+  const clients = await clientsWithPeriodAccess(
+    deps.control,
+    caller,
+    firmView({ includeSandboxes: args.includeSandboxes, includeArchived: false }),
+  );
   const limits = await thresholds(deps, caller.firmId, clients, args);
   const ids = clients.map((c) => c.id);
   const summaries = await summariesOf(deps, ids);

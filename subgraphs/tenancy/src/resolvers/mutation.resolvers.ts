@@ -1,6 +1,6 @@
 import { parseId } from '@cifra/domain';
 import type { MutationResolvers } from '../__generated__/resolvers.ts';
-import { clientManagerOf, managerOf as manager } from '../context.ts';
+import { clientManagerOf, lifecycleOf, managerOf as manager } from '../context.ts';
 import { deactivateFirmMember, reactivateFirmMember } from '../services/member-status.service.ts';
 import {
   addFirmMember,
@@ -10,11 +10,18 @@ import {
   revokeClientRole,
 } from '../services/members.service.ts';
 import { provisionTenant } from '../services/provision-tenant.service.ts';
+import { archiveClient, deleteSandboxClient, unarchiveClient } from '../services/sandbox-clients.service.ts';
 import { updateClientSettings, updateFirmSettings } from '../services/settings.service.ts';
 
 export const Mutation: MutationResolvers = {
   provisionTenant: (_p, { input }, ctx) =>
     provisionTenant(ctx.provisioning, ctx.actor, ctx.request.firm.id, input),
+  deleteSandboxClient: (_p, { tenant, reason }, ctx) =>
+    deleteSandboxClient(lifecycleOf(ctx), clientManagerOf(ctx), tenant, reason),
+  archiveClient: (_p, { tenant, reason }, ctx) =>
+    archiveClient(lifecycleOf(ctx), clientManagerOf(ctx), tenant, reason),
+  unarchiveClient: (_p, { tenant, reason }, ctx) =>
+    unarchiveClient(lifecycleOf(ctx), clientManagerOf(ctx), tenant, reason),
   addFirmMember: (_p, { input }, ctx) => addFirmMember(ctx.control, manager(ctx), input),
   changeFirmRole: (_p, { userId, role, reason }, ctx) =>
     changeFirmRole(ctx.control, manager(ctx), {

@@ -39,6 +39,7 @@ export const Tenant: TenantResolvers = {
     if (t.role !== undefined) return t.role;
     return (await clientAccess(ctx.control, ctx.request, { id: t.id }))?.role ?? null;
   },
+  archived: (t) => t.archivedAt !== null,
   assignedRole: async (t, _a, ctx) => (await ownAssignments(ctx)).get(t.id) ?? null,
   settings: (t) => ({ tenant: t }),
   whiteLabel: async (t, _a, ctx) => {

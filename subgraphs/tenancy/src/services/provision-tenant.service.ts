@@ -56,6 +56,8 @@ export const provisionTenantInput = z.object({
     .nullish(),
   /** A registered database server's name (`pnpm server list`); the accepting one with the fewest clients otherwise. */
   server: z.string().trim().min(1).max(63).nullish(),
+  /** A sandbox client: out of the firm's views by default, and deletable (deleteSandboxClient). */
+  sandbox: z.boolean().nullish(),
   /** Per firm; bound to the rest of the input (docs/architecture/tenancy.md, "Provisioning"). */
   idempotencyKey: z.string().min(1).max(200).nullish(),
 });
@@ -171,7 +173,9 @@ export async function provisionTenant(
   // A named server is checked before anything is claimed: refused, the attempt leaves nothing.
   await pickServer(deps.control, input.server ?? null);
 
-  const { idempotencyKey: key, ...payload } = input;
+  const { idempotencyKey: key, sandbox, ...rest } = input;
+  // A live client's payload is as it was before sandboxes existed, so a key's hash still matches.
+  const payload = sandbox ? { ...rest, sandbox: true } : rest;
   const hash = key ? payloadHash('provision_tenant', payload) : null;
   return withSlugSession(deps.control, input.slug, async (session) => {
     const byKey = async (): Promise<TenantRow | null> => {
@@ -252,6 +256,7 @@ async function provisionLocked(
         timezone,
         serverId: server.id,
         databaseName,
+        sandbox: input.sandbox === true,
         idempotencyKey: input.key,
         idempotencyHash: input.hash,
       })
@@ -280,6 +285,7 @@ async function provisionLocked(
         timezone,
         server: server.name,
         database: databaseName,
+        sandbox: row.sandbox,
       },
     });
     return row;

@@ -6,16 +6,22 @@ import { graphql } from '../../__generated__/gql.ts';
  * own Apollo Client (./tenant-client.ts), whose cache holds that one client only.
  */
 
-/** The switcher: the caller's clients whose name or slug contains `search`, searched by the API. */
+/**
+ * The switcher: the caller's clients whose name or slug contains `search`, searched by the API;
+ * sandboxes and archived clients too (the firm's views leave them out, but they are opened here),
+ * each marked.
+ */
 export const ClientSearchQuery = graphql(`
   query ConsoleClientSearch($search: String, $first: Int!) {
-    tenantsConnection(first: $first, search: $search) {
+    tenantsConnection(first: $first, search: $search, includeSandboxes: true, includeArchived: true) {
       edges {
         node {
           id
           slug
           name
           role
+          sandbox
+          archived
         }
       }
       pageInfo {
@@ -35,6 +41,8 @@ export const WorkspaceTenantQuery = graphql(`
       baseCurrency
       timezone
       role
+      sandbox
+      archived
       whiteLabel {
         displayName
         brandColor

@@ -2,6 +2,7 @@ import type { ApolloClient } from '@apollo/client';
 import { useQuery } from '@apollo/client/react';
 import { useEffect, useState } from 'react';
 import { Button, ComboBox, Input, Label, ListBox, ListBoxItem, Popover, Text } from 'react-aria-components';
+import { ClientMarks } from '../../components/client-marks.tsx';
 import { RefusalNotice } from '../../components/refusal.tsx';
 import { ClientSearchQuery } from './data.ts';
 
@@ -77,6 +78,7 @@ export function ClientSwitcher({
             {(c: (typeof items)[number]) => (
               <ListBoxItem className="option" id={c.slug} textValue={c.name}>
                 {c.name} <span className="muted">({c.slug})</span>
+                <ClientMarks sandbox={c.sandbox} archived={c.archived} />
                 {c.slug === currentSlug ? ' · open' : ''}
               </ListBoxItem>
             )}

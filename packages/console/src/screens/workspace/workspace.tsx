@@ -2,6 +2,7 @@ import type { ApolloClient } from '@apollo/client';
 import { ApolloProvider, useApolloClient, useQuery } from '@apollo/client/react';
 import { lazy, Suspense, useEffect, useMemo } from 'react';
 import { Input, Label, Link, TextField } from 'react-aria-components';
+import { ClientMarks } from '../../components/client-marks.tsx';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { navigate, useLocation } from '../../router.ts';
 import { roleLabel } from '../people/labels.ts';
@@ -84,6 +85,7 @@ function ClientPicker({ firm }: { firm: ApolloClient }) {
                 <span className="muted">
                   {c.slug} · {roleLabel(c.role)}
                 </span>
+                <ClientMarks sandbox={c.sandbox} archived={c.archived} />
               </li>
             ))}
           </ul>
@@ -187,6 +189,7 @@ function WorkspaceBody({
           <h1 id="ws-title" data-testid="client-name">
             {tenant.whiteLabel.displayName}
           </h1>
+          <ClientMarks sandbox={tenant.sandbox} archived={tenant.archived} />
           <p className="muted">
             {tenant.whiteLabel.displayName !== tenant.name ? `${tenant.name} · ` : ''}
             {tenant.baseCurrency} · {tenant.timezone} · you are {roleLabel(tenant.role)}
