@@ -6,9 +6,9 @@ const perRequest = new WeakMap<Context, DataLoader<string, ClientAccess | null>>
 
 /**
  * The caller's access to a client named by another subgraph (a `Tenant` reference), batched per
- * request: a firm view names the same few hundred clients in every month it lists, and the gateway
- * sends all of them in one `_entities` call, so they are read in one control-plane query (and each
- * client once) instead of one query per reference.
+ * request: the gateway sends every reference of an answer in one `_entities` call (a page of the
+ * firm's audit trail names a client on each of its events), and they are read in one control-plane
+ * query, each client once, instead of one query per reference.
  */
 export function clientRef(ctx: Context, id: string): Promise<ClientAccess | null> {
   let loader = perRequest.get(ctx);
