@@ -158,6 +158,7 @@ describe('split mode with an OIDC identity provider', () => {
     const password = Object.values(controlPlane.serverSecrets)[0] as string;
     expect(password).toBeTruthy();
     expect(rows.map((r) => r.admin_url.includes(password))).toEqual([false]);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the stored URL names its secret as ${NAME}, literally
     expect(rows[0]!.admin_url).toContain('${DB_ADMIN_PASSWORD}');
     const admin = gql(gatewayUrl, await idpToken('admin@demo.firm'));
     const r = await admin<{ provisionTenant: { slug: string; status: string } }>(
