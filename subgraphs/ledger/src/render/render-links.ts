@@ -1,13 +1,13 @@
-import { type Actor, inTransaction, recordAuditEvent, type TenantDb } from '@cifra/db';
+import { inTransaction, recordAuditEvent, type TenantDb } from '@cifra/db';
 import { badInput, DomainError, daysBetween, parseIsoDate } from '@cifra/domain';
 import { type ExportLinkSigner, exportFileName, MAX_ARCHIVE_DOCUMENTS } from '@cifra/exports';
 import type { Document } from '../mappers.ts';
+import { type ExportCaller, signExportLink } from '../services/export-ledger.service.ts';
 import { documentToRender, postedCount } from './store.ts';
 
 /** The longest range one archive covers, in days counting both ends. */
 export const MAX_ARCHIVE_DAYS = 366;
 
-type Caller = Actor & { integration?: { clientId: string; via: 'secret' | 'oidc' } | null };
 type Client = { id: string; slug: string };
 
 /**
@@ -15,18 +15,10 @@ type Client = { id: string; slug: string };
  * of the gateway-signed request context, never an argument, and the request is recorded in the
  * client's audit trail before the link is handed out. The gateway renders when the link is used.
  */
-function signerOf(signer: ExportLinkSigner | undefined, actor: Caller): ExportLinkSigner & {} {
-  if (!signer || !actor.userId) {
-    // A deployment error, not the caller's: reaches the client as INTERNAL_SERVER_ERROR.
-    throw new Error('Exports are not configured on this server: no export signing key');
-  }
-  return signer;
-}
-
 export async function renderDocument(
   db: TenantDb,
   signer: ExportLinkSigner | undefined,
-  actor: Caller,
+  actor: ExportCaller,
   client: Client,
   id: string,
 ): Promise<{ url: string; expiresAt: Date; fileName: string; document: Document }> {
@@ -49,12 +41,7 @@ export async function renderDocument(
     documentId: document.id,
     fileName: `${client.slug}-${document.number}`,
   };
-  const link = await signerOf(signer, actor).sign({
-    ...claims,
-    userId: actor.userId as string,
-    email: actor.email ?? '',
-    integration: actor.integration ?? null,
-  });
+  const link = await signExportLink(signer, actor, claims);
   await inTransaction(db, actor, (tx) =>
     recordAuditEvent(tx, actor, {
       action: 'document.rendered',
@@ -69,7 +56,7 @@ export async function renderDocument(
 export async function exportDocumentsArchive(
   db: TenantDb,
   signer: ExportLinkSigner | undefined,
-  actor: Caller,
+  actor: ExportCaller,
   client: Client,
   args: { from: string; to: string },
   maxDocuments = MAX_ARCHIVE_DOCUMENTS,
@@ -88,12 +75,7 @@ export async function exportDocumentsArchive(
     );
   }
   const claims = { tenantId: client.id, tenantSlug: client.slug, format: 'DOCUMENTS_ZIP' as const, from, to };
-  const link = await signerOf(signer, actor).sign({
-    ...claims,
-    userId: actor.userId as string,
-    email: actor.email ?? '',
-    integration: actor.integration ?? null,
-  });
+  const link = await signExportLink(signer, actor, claims);
   await inTransaction(db, actor, (tx) =>
     recordAuditEvent(tx, actor, {
       action: 'documents.archive_exported',

@@ -1,6 +1,29 @@
 import { type Actor, inTransaction, recordAuditEvent, type TenantDb } from '@cifra/db';
 import { badInput, parseIsoDate } from '@cifra/domain';
-import { type ExportFormat, type ExportLinkSigner, exportFileName } from '@cifra/exports';
+import { type ExportClaims, type ExportFormat, type ExportLinkSigner, exportFileName } from '@cifra/exports';
+
+/** Who asks for a link: a person, or an integration acting through its own identity. */
+export type ExportCaller = Actor & { integration?: { clientId: string; via: 'secret' | 'oidc' } | null };
+
+/**
+ * A link signed for the caller: the claims plus who asked (the download re-checks them). No
+ * signer is a deployment error, not the caller's: it reaches the client as INTERNAL_SERVER_ERROR.
+ */
+export function signExportLink(
+  signer: ExportLinkSigner | undefined,
+  actor: ExportCaller,
+  claims: Omit<ExportClaims, 'expiresAt' | 'exportId' | 'userId' | 'email' | 'integration'>,
+) {
+  if (!signer || !actor.userId) {
+    throw new Error('Exports are not configured on this server: no export signing key');
+  }
+  return signer.sign({
+    ...claims,
+    userId: actor.userId,
+    email: actor.email ?? '',
+    integration: actor.integration ?? null,
+  });
+}
 
 export interface ExportLedgerResult {
   url: string;
@@ -19,26 +42,19 @@ export interface ExportLedgerResult {
 export async function exportLedger(
   db: TenantDb,
   signer: ExportLinkSigner | undefined,
-  actor: Actor & { integration?: { clientId: string; via: 'secret' | 'oidc' } | null },
+  actor: ExportCaller,
   tenant: { id: string; slug: string },
   args: { format: ExportFormat; from: string; to: string },
 ): Promise<ExportLedgerResult> {
   const from = parseIsoDate(args.from, 'from');
   const to = parseIsoDate(args.to, 'to');
   if (from > to) throw badInput('from: must not be after to', { field: 'from' });
-  if (!signer || !actor.userId) {
-    // A deployment error, not the caller's: reaches the client as INTERNAL_SERVER_ERROR.
-    throw new Error('Exports are not configured on this server: no export signing key');
-  }
-  const link = await signer.sign({
+  const link = await signExportLink(signer, actor, {
     tenantId: tenant.id,
     tenantSlug: tenant.slug,
     format: args.format,
     from,
     to,
-    userId: actor.userId,
-    email: actor.email ?? '',
-    integration: actor.integration ?? null,
   });
   await inTransaction(db, actor, (tx) =>
     recordAuditEvent(tx, actor, {
