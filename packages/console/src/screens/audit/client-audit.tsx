@@ -6,7 +6,7 @@ import { workspacePath } from '../workspace/paths.ts';
 import './audit.css';
 import { AUDIT_PAGE, ClientAuditTrailQuery, VerifyClientChainQuery } from './data.ts';
 import { trailFilter } from './filters.ts';
-import { ChainStatus, EventDetail, type TrailEvent, TrailFilters, TrailPager, TrailTable } from './trail.tsx';
+import { ChainStatus, EventDetail, type TrailEvent, TrailFilters, TrailResults } from './trail.tsx';
 import { useTrail } from './use-trail.ts';
 
 /**
@@ -54,26 +54,16 @@ export default function ClientAuditTrail() {
       {error && <RefusalNotice error={error} title="The audit trail could not be loaded" />}
       {loading && !shown && <Loading what="the audit trail" />}
       {shown && !error && (
-        <>
-          {events.length > 0 && (
-            <TrailTable
-              events={events}
-              timeZone={ws.timezone}
-              onOpen={setOpen}
-              label="Audit events of the client"
-              busy={loading}
-            />
-          )}
-          <TrailPager
-            page={cursors.length - 1}
-            count={events.length}
-            hasNext={!!pageInfo?.hasNextPage}
-            loading={loading}
-            size={AUDIT_PAGE}
-            onPrevious={trail.previous}
-            onNext={() => pageInfo?.endCursor && trail.next(pageInfo.endCursor)}
-          />
-        </>
+        <TrailResults
+          events={events}
+          pageInfo={pageInfo}
+          loading={loading}
+          timeZone={ws.timezone}
+          label="Audit events of the client"
+          size={AUDIT_PAGE}
+          onOpen={setOpen}
+          trail={trail}
+        />
       )}
       {open && (
         <EventDetail

@@ -4,7 +4,7 @@ import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import './audit.css';
 import { AUDIT_PAGE, FirmAuditTrailQuery, VerifyFirmChainQuery } from './data.ts';
 import { trailFilter } from './filters.ts';
-import { ChainStatus, EventDetail, type TrailEvent, TrailFilters, TrailPager, TrailTable } from './trail.tsx';
+import { ChainStatus, EventDetail, type TrailEvent, TrailFilters, TrailResults } from './trail.tsx';
 import { useTrail } from './use-trail.ts';
 
 /** The firm's trail has no client's time zone: the browser's. */
@@ -56,26 +56,16 @@ export default function FirmAuditTrail() {
       {error && <RefusalNotice error={error} title="The firm's audit trail could not be loaded" />}
       {loading && !shown && <Loading what="the firm's audit trail" />}
       {shown && !error && (
-        <>
-          {events.length > 0 && (
-            <TrailTable
-              events={events}
-              timeZone={BROWSER_ZONE}
-              onOpen={setOpen}
-              label="Audit events of the firm"
-              busy={loading}
-            />
-          )}
-          <TrailPager
-            page={cursors.length - 1}
-            count={events.length}
-            hasNext={!!pageInfo?.hasNextPage}
-            loading={loading}
-            size={AUDIT_PAGE}
-            onPrevious={trail.previous}
-            onNext={() => pageInfo?.endCursor && trail.next(pageInfo.endCursor)}
-          />
-        </>
+        <TrailResults
+          events={events}
+          pageInfo={pageInfo}
+          loading={loading}
+          timeZone={BROWSER_ZONE}
+          label="Audit events of the firm"
+          size={AUDIT_PAGE}
+          onOpen={setOpen}
+          trail={trail}
+        />
       )}
       {open && <EventDetail event={open} timeZone={BROWSER_ZONE} onClose={() => setOpen(null)} />}
     </section>

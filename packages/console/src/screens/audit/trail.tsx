@@ -16,6 +16,7 @@ import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
 import { instantLabel } from '../workspace/format.ts';
 import { chainProblem, NO_FILTER, type TrailFilterInput } from './filters.ts';
+import type { useTrail } from './use-trail.ts';
 
 /**
  * What the client trail and the firm trail share: the filters form, the events table, a page's
@@ -136,8 +137,46 @@ export function TrailFilters({
   );
 }
 
+/** The events shown and their pages, as both trails show them. */
+export function TrailResults({
+  events,
+  pageInfo,
+  loading,
+  timeZone,
+  label,
+  size,
+  onOpen,
+  trail,
+}: {
+  events: TrailEvent[];
+  pageInfo: { hasNextPage: boolean; endCursor?: string | null } | undefined;
+  loading: boolean;
+  timeZone: string;
+  label: string;
+  size: number;
+  onOpen: (e: TrailEvent) => void;
+  trail: Pick<ReturnType<typeof useTrail>, 'cursors' | 'previous' | 'next'>;
+}) {
+  return (
+    <>
+      {events.length > 0 && (
+        <TrailTable events={events} timeZone={timeZone} onOpen={onOpen} label={label} busy={loading} />
+      )}
+      <TrailPager
+        page={trail.cursors.length - 1}
+        count={events.length}
+        hasNext={!!pageInfo?.hasNextPage}
+        loading={loading}
+        size={size}
+        onPrevious={trail.previous}
+        onNext={() => pageInfo?.endCursor && trail.next(pageInfo.endCursor)}
+      />
+    </>
+  );
+}
+
 /** One page of events, newest first; each opens its detail. */
-export function TrailTable({
+function TrailTable({
   events,
   timeZone,
   onOpen,
@@ -200,7 +239,7 @@ export function TrailTable({
 }
 
 /** Previous / Next over a connection: the cursors of the pages before this one are kept. */
-export function TrailPager({
+function TrailPager({
   page,
   count,
   hasNext,
