@@ -3,6 +3,7 @@ import { Button, Dialog, Heading, Link, Modal, ModalOverlay } from 'react-aria-c
 import { Loading, RefusalNotice } from '../components/refusal.tsx';
 import { BoardMonthDetailQuery } from '../operations.ts';
 import { monthYearLabel, stageInfo } from '../stages.ts';
+import { workspacePath } from './workspace/paths.ts';
 
 export interface OpenCell {
   clientId: string;
@@ -75,7 +76,11 @@ export function MonthDetail({ cell, onClose }: { cell: OpenCell; onClose: () => 
             {entry && (
               <Link
                 className="link"
-                href={`/clients/${encodeURIComponent(entry.client.slug)}/close?year=${cell.year}&month=${cell.month}`}
+                href={workspacePath(
+                  entry.client.slug,
+                  { kind: 'close' },
+                  { year: String(cell.year), month: String(cell.month) },
+                )}
               >
                 Work on this month in the client's workspace
               </Link>
