@@ -402,7 +402,10 @@ export type FirmAuditEventFilter = {
   entityType?: string | null | undefined;
   /** Events at or after this instant. */
   from?: string | null | undefined;
-  /** A client's slug: only the events about that client. */
+  /**
+   * A client's slug: only the events about that client, and about any deleted sandbox that had the
+   * slug before it (a deleted sandbox gives its slug back).
+   */
   tenant?: string | null | undefined;
   /** Events strictly before this instant. */
   to?: string | null | undefined;
