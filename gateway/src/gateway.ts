@@ -411,7 +411,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   if (localSignIn) app.use(localSignIn);
   app.use(consoleSignInRouter(signInConfig));
   // Last: every API route above keeps its path, and the console answers only what is left.
-  if (opts.console) app.use(consoleHandler(opts.console.dir, consoleConnectOrigins(signInConfig)));
+  if (opts.console) app.use(consoleHandler(opts.console.dir, consoleConnectOrigins(signInConfig, log)));
 
   const http: Server = await new Promise((resolve) => {
     app.use(jsonErrors(log));
