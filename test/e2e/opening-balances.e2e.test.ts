@@ -187,13 +187,14 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 describe('opening balances through the gateway', () => {
-  it('a dry run of a faulty import reports all 13 problems at once, and the real run refuses the same list and writes nothing', async () => {
+  it('a dry run of a faulty import reports all 15 problems at once, and the real run refuses the same list and writes nothing', async () => {
     const before = await counts();
     const tb = trialBalance();
     tb[0] = { accountCode: '1110', debit: '25000.00', credit: '1.00' } as never; // both sides
     tb.push({ accountCode: '9999', debit: '5.00' }); // unknown account (and unbalanced)
     tb.push({ accountCode: '1601', debit: '0.00' }); // the same account twice
     tb[5] = { accountCode: '2201', credit: '350.00' }; // tax control account without its party
+    tb.push({ accountCode: '1101', debit: '0.00', partyId: 'not-an-id' } as never); // a malformed party id
     const items = openItems();
     items[0] = { ...items[0], openAmount: '6000.00' } as (typeof items)[number]; // open > original
     items[1] = { ...items[1], rate: undefined } as unknown as (typeof items)[number]; // EUR without a rate
@@ -201,6 +202,7 @@ describe('opening balances through the gateway', () => {
     items.push({ ...items[2], number: `INV-${year}-000007` } as (typeof items)[number]); // our own numbering
     items.push({ ...items[2], number: 'F-200', partyCode: 'C-NADIE' } as (typeof items)[number]); // unknown party
     items.push({ ...items[2], number: 'F-201', date: OPENING } as (typeof items)[number]); // not before the opening
+    items.push({ ...items[2], number: 'F-202', currency: 'EURO' } as (typeof items)[number]); // not ISO 4217
     const input = { openingDate: OPENING, trialBalance: tb, openItems: items };
 
     const dry = ok(
@@ -223,6 +225,8 @@ describe('opening balances through the gateway', () => {
         'DUPLICATE_NUMBER openItems[5].number',
         'UNKNOWN_PARTY openItems[6].partyCode',
         'BAD_DATE openItems[7].date',
+        'BAD_CURRENCY openItems[8].currency',
+        'CONTROL_ACCOUNT_PARTY trialBalance[11].partyId',
         'CONTROL_ACCOUNT_MISMATCH trialBalance',
       ].sort(),
     );
@@ -469,5 +473,22 @@ describe('opening balances through the gateway', () => {
       { action: 'opening_balances.voided', reason },
       { action: 'opening_balances.imported', reason: null },
     ]);
+  });
+  it('of two imports sent at once after a void, exactly one posts and the other is OPENING_BALANCES_EXIST', async () => {
+    const [imp] = ok(
+      await as('senior')<{ openingBalanceImports: { id: string; voided: boolean }[] }>(
+        '{ openingBalanceImports { id voided } }',
+      ),
+    ).openingBalanceImports;
+    expect(imp?.voided).toBe(false);
+    ok(await as('senior')(VOID, { id: imp!.id, reason: 'Replaced by a corrected trial balance file' }));
+    const both = await Promise.all([1, 2].map(() => as('senior')(IMPORT, { input: goodInput() })));
+    expect(both.map((r) => codes(r)[0] ?? 'OK').sort()).toEqual(['OK', 'OPENING_BALANCES_EXIST']);
+    const live = await t.tenantSql<{ n: string }>(
+      SLUG,
+      'SELECT count(*)::text AS n FROM opening_imports WHERE voided_at IS NULL',
+    );
+    expect(live[0]?.n).toBe('1');
+    expect((await books(OPENING)).ar).toBe(865000n);
   });
 });

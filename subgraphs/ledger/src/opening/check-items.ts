@@ -14,7 +14,7 @@ import {
 } from '@cifra/domain';
 import { clientFxOf, fromScaled } from '@cifra/fx';
 import type { Books } from '../services/books.ts';
-import { attempt } from './check-lines.ts';
+import { attempt, UUID } from './check-lines.ts';
 import type { OpeningItemInput, PlannedItem, Problem } from './inputs.ts';
 import {
   importCount,
@@ -155,9 +155,7 @@ export async function checkItems(
   openingDate: IsoDate,
   problems: Problem[],
 ): Promise<PlannedItem[]> {
-  const ids = items.flatMap((it) =>
-    it.partyId && /^[0-9a-f-]{36}$/i.test(it.partyId) ? [it.partyId.toLowerCase()] : [],
-  );
+  const ids = items.flatMap((it) => (it.partyId && UUID.test(it.partyId) ? [it.partyId.toLowerCase()] : []));
   const parties = await partiesNamed(
     db,
     ids,

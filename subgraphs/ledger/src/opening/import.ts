@@ -74,7 +74,7 @@ async function post(tx: TenantTx, books: Books, plan: Plan): Promise<ImportRow> 
       amountMinor: l.amountMinor,
       originalCurrency: baseCurrency,
       originalAmountMinor: l.amountMinor,
-      partyId: l.partyId,
+      partyId: l.toClearing ? null : l.partyId,
       memo: l.toClearing ? `${l.accountCode} brought in as open items` : '',
     })),
   };

@@ -29,7 +29,7 @@ export const openingBalancesInput = z.object({
         number: z.string().max(100),
         date: z.string(),
         dueDate: z.string().nullish(),
-        currency: z.string().max(3).nullish(),
+        currency: z.string().max(20).nullish(),
         originalAmount: money,
         openAmount: money,
         rate: z.string().max(40).nullish(),
