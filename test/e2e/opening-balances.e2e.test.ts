@@ -334,6 +334,16 @@ describe('opening balances through the gateway', () => {
     expect(b.balance.get('3999') ?? 0n).toBe(0n);
     expect(b.ar).toBe(865000n);
     expect(b.ap).toBe(321000n);
+    // Aged from their own due dates: F-101 (due June 9th, 22 days) and F-103 (due on its date, June
+    // 25th, 6 days) are 1–30 days past due at the opening, F-102 (due July 20th) is current.
+    const aging = ok(
+      await as('senior')<{
+        arAging: { totalBase: { current: string; days1To30: string; days31To60: string } };
+      }>('query ($d: Date!) { arAging(asOf: $d) { totalBase { current days1To30 days31To60 } } }', {
+        d: OPENING,
+      }),
+    ).arAging.totalBase;
+    expect(aging).toEqual({ current: '4550.00', days1To30: '4100.00', days31To60: '0.00' });
 
     const events = await t.tenantSql<{ action: string }>(
       SLUG,
