@@ -501,4 +501,27 @@ describe('opening balances through the gateway', () => {
     expect(live[0]?.n).toBe('1');
     expect((await books(OPENING)).ar).toBe(865000n);
   });
+  it('an imported USD 1,100.00 invoice voided on its own leaves PAB 1,100.00 on the clearing account and the aging still equal to 1201; the import is then voided without it', async () => {
+    const [imp] = ok(
+      await as('senior')<{ openingBalanceImports: { id: string; voided: boolean; openItems: Item[] }[] }>(
+        '{ openingBalanceImports { id voided openItems { id number reference } } }',
+      ),
+    ).openingBalanceImports;
+    const f103 = imp!.openItems.find((d) => d.reference === 'F-103')!;
+    const reason = 'Invoice F-103 had been cancelled in the previous system';
+    ok(
+      await as('senior')(
+        'mutation ($id: ID!, $reason: String!, $d: Date) { voidSalesInvoice(id: $id, reason: $reason, voidDate: $d) { id } }',
+        { id: f103.id, reason, d: OPENING },
+      ),
+    );
+    const b = await books(OPENING);
+    expect(b.balance.get('1201')).toBe(865000n - 110000n);
+    expect(b.ar).toBe(865000n - 110000n);
+    expect(b.balance.get('3999')).toBe(110000n);
+    ok(await as('senior')(VOID, { id: imp!.id, reason }));
+    const after = await books(OPENING);
+    expect([...after.balance.values()].every((v) => v === 0n)).toBe(true);
+    expect([after.ar, after.ap]).toEqual([0n, 0n]);
+  });
 });
