@@ -260,6 +260,15 @@ export const ERROR_CATALOGUE = {
     group: 'documents',
     description: 'Void the receipts and notes that settle it first.',
   },
+  OPENING_BALANCES_INVALID: {
+    group: 'documents',
+    description:
+      'The opening balances have problems (all of them in `extensions.problems`: index, field, code, message); nothing was posted. A dry run lists the same.',
+  },
+  OPENING_BALANCES_EXIST: {
+    group: 'documents',
+    description: 'The client already has opening balances: void that import first.',
+  },
   OVER_ALLOCATION: {
     group: 'documents',
     description: 'More allocated than the payment or the open invoice allows.',

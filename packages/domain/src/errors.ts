@@ -41,6 +41,9 @@ export const ErrorCodes = [
   'OVER_ALLOCATION',
   'CURRENCY_MISMATCH',
   'SETTLEMENT_RATE_MISMATCH',
+  // Opening balances (docs/architecture/opening-balances.md).
+  'OPENING_BALANCES_INVALID',
+  'OPENING_BALANCES_EXIST',
   // Control accounts (DefaultAR, DefaultAP, the tax accounts): docs/architecture/documents.md.
   'CONTROL_ACCOUNT_REQUIRES_DOCUMENT',
   'CONTROL_ACCOUNT_NOT_ALLOWED',

@@ -25,6 +25,12 @@ import { enumValues } from './enum-values.ts';
 import { legalMutations, legalQueries } from './legal/resolvers.ts';
 import { createLoaders } from './loaders.ts';
 import { numberingMutations, numberingQueries } from './numbering/resolvers.ts';
+import {
+  OpeningBalanceImport,
+  openingDocumentFields,
+  openingMutations,
+  openingQueries,
+} from './opening/resolvers.ts';
 import { renderMutations } from './render/resolvers.ts';
 import { allocationFx, documentFx, FxProvenanceType, lineFx } from './resolvers/fx.resolvers.ts';
 import {
@@ -57,6 +63,7 @@ const resolvers: Resolvers = {
     ...documentQueries,
     ...numberingQueries,
     ...agingQueries,
+    ...openingQueries,
     ...taxReturnQueries,
     ...legalQueries,
     ...revaluationQueries,
@@ -68,13 +75,15 @@ const resolvers: Resolvers = {
     ...partyMutations,
     ...documentMutations,
     ...numberingMutations,
+    ...openingMutations,
     ...accountMutations,
     ...legalMutations,
     ...renderMutations,
     ...taxCodeMutations,
     ...bankResolvers.Mutation,
   },
-  Document: { ...Document, ...documentFx },
+  Document: { ...Document, ...documentFx, ...openingDocumentFields },
+  OpeningBalanceImport,
   DocumentLine,
   Allocation: { ...Allocation, ...allocationFx },
   FxProvenance: FxProvenanceType,

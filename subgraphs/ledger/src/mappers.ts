@@ -41,6 +41,8 @@ export type Allocation = {
 /** A GL line's or document's FX provenance: the rate row it cites and whether it stood in as a fallback. */
 export type FxProvenance = { row: typeof tenant.exchangeRates.$inferSelect; isFallback: boolean };
 export type DocumentVoid = typeof tenant.voids.$inferSelect;
+/** An opening balance import as stored (opening/). */
+export type OpeningBalanceImport = typeof tenant.openingImports.$inferSelect;
 type Buckets = {
   current: string;
   days1To30: string;

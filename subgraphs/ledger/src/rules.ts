@@ -5,6 +5,7 @@ import { bankRules } from './bank/rules.ts';
 import { documentRules } from './documents/rules.ts';
 import { legalRules } from './legal/rules.ts';
 import { numberingRules } from './numbering/rules.ts';
+import { openingRules } from './opening/rules.ts';
 import { renderRules } from './render/rules.ts';
 import { taxCodeRules } from './tax-codes/rules.ts';
 import { taxReturnRules } from './tax-return/rules.ts';
@@ -42,6 +43,7 @@ export const rules: RuleMap = {
     ...documentRules.Query,
     ...numberingRules.Query,
     ...agingRules.Query,
+    ...openingRules.Query,
     ...taxReturnRules.Query,
     ...legalRules.Query,
     ...bankRules.Query,
@@ -62,6 +64,7 @@ export const rules: RuleMap = {
     ...taxCodeRules.Mutation,
     ...documentRules.Mutation,
     ...numberingRules.Mutation,
+    ...openingRules.Mutation,
     ...bankRules.Mutation,
   },
   ...bankRules.types,
@@ -96,6 +99,7 @@ export const rules: RuleMap = {
   ...documentRules.types,
   ...numberingRules.types,
   ...agingRules.types,
+  ...openingRules.types,
   ...taxReturnRules.types,
   ...legalRules.types,
   ...renderRules.types,

@@ -303,6 +303,10 @@ export type ErrorCode =
   | 'NOT_FOUND'
   /** Another document kind numbers with that prefix. */
   | 'NUMBERING_PREFIX_TAKEN'
+  /** The client already has opening balances: void that import first. */
+  | 'OPENING_BALANCES_EXIST'
+  /** The opening balances have problems (all of them in `extensions.problems`: index, field, code, message); nothing was posted. A dry run lists the same. */
+  | 'OPENING_BALANCES_INVALID'
   /** HTTP 400: subscriptions are not served. */
   | 'OPERATION_NOT_SUPPORTED'
   /** More allocated than the payment or the open invoice allows. */

@@ -19,6 +19,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { exchangeRates } from './fx.ts';
+import { openingImports } from './opening.ts';
 import { accounts, journalEntries, postingPeriods, taxCodes } from './schema.ts';
 
 /**
@@ -122,6 +123,9 @@ export const documents = pgTable(
     idempotencyKey: text('idempotency_key').unique(),
     /** sha256 of the first request's canonical payload under `idempotencyKey` (migration 0018). */
     idempotencyHash: text('idempotency_hash'),
+    /** An open item brought by an opening balance import (migration 0034), and what it was issued for. */
+    openingImportId: uuid('opening_import_id').references(() => openingImports.id),
+    originalTotalMinor: bigint('original_total_minor', { mode: 'bigint' }),
     createdBy: uuid('created_by'),
     postedBy: uuid('posted_by'),
     postedAt: timestamp('posted_at', { withTimezone: true }),

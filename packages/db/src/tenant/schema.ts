@@ -274,5 +274,6 @@ export const auditEvents = pgTable(
 export * from './bank.ts';
 export * from './fx.ts';
 export * from './ledger.ts';
+export * from './opening.ts';
 export * from './periods.ts';
 export * from './settlement.ts';

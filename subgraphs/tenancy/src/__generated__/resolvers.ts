@@ -835,6 +835,10 @@ export type ErrorCode =
   | 'BANK_RECONCILED'
   /** Void the receipts and notes that settle it first. */
   | 'DOCUMENT_HAS_SETTLEMENTS'
+  /** The opening balances have problems (all of them in `extensions.problems`: index, field, code, message); nothing was posted. A dry run lists the same. */
+  | 'OPENING_BALANCES_INVALID'
+  /** The client already has opening balances: void that import first. */
+  | 'OPENING_BALANCES_EXIST'
   /** More allocated than the payment or the open invoice allows. */
   | 'OVER_ALLOCATION'
   /** A settlement in another currency than its invoice's. */
