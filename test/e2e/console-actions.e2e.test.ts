@@ -330,6 +330,72 @@ describe('the close board’s chart', () => {
   }, 120_000);
 });
 
+describe('the year-end close’s reversal requests, paged', () => {
+  it('shows the API’s pages of 25, older and newer by its cursors', async () => {
+    const years = ok(
+      await c.t.as(
+        'admin',
+        SLUG,
+      )<{
+        fiscalYearsConnection: { edges: { node: { year: number; startDate: string; endDate: string } }[] };
+      }>('{ fiscalYearsConnection(first: 10) { edges { node { year startDate endDate } } } }'),
+    );
+    const year = years.fiscalYearsConnection.edges
+      .map((e) => e.node)
+      .find((y) => y.startDate <= client.today && client.today <= y.endDate)!.year;
+    // More requests than one page holds, written straight into the client's database (a year has a
+    // handful; making 27 through the API would close and reopen the year 27 times).
+    await c.t.tenantSql(
+      SLUG,
+      `SET session_replication_role = replica;
+       INSERT INTO year_end_close_reversals (fiscal_year, year_end_close_id, status, reason, requested_by,
+         requested_by_email, requested_at, approved_by, approved_by_email, approved_at)
+       SELECT ${Number(year)}, gen_random_uuid(), 'APPROVED', 'Paging test request number ' || n, gen_random_uuid(),
+         'senior@demo.firm', now() - n * interval '1 hour', gen_random_uuid(), 'admin@demo.firm',
+         now() - n * interval '1 hour' + interval '1 minute'
+       FROM generate_series(1, 27) AS n`,
+    );
+    const Q = `query ($y: Int!, $a: String) { yearEndCloseReversalsConnection(fiscalYear: $y, first: 25, after: $a) {
+      edges { node { id } } pageInfo { hasNextPage endCursor } } }`;
+    type P = {
+      yearEndCloseReversalsConnection: {
+        edges: { node: { id: string } }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
+    };
+    const first = ok(await c.t.as('admin', SLUG)<P>(Q, { y: year, a: null })).yearEndCloseReversalsConnection;
+    const second = ok(
+      await c.t.as('admin', SLUG)<P>(Q, { y: year, a: first.pageInfo.endCursor }),
+    ).yearEndCloseReversalsConnection;
+    expect(first.edges).toHaveLength(25);
+    expect(second.edges).toHaveLength(2);
+
+    const { page, problems } = await openPage(c.browser);
+    await signInAs(page, c.origin, 'admin@demo.firm');
+    await page.goto(`${c.origin}/clients/${SLUG}/year-end?year=${year}`);
+    const rows = () =>
+      page
+        .getByTestId('reversals')
+        .locator('tbody tr')
+        .evaluateAll((trs: { getAttribute(n: string): string | null }[]) =>
+          trs.map((r) => r.getAttribute('data-request')),
+        );
+    await page.getByTestId('reversals').waitFor(WAIT);
+    expect(await rows()).toEqual(first.edges.map((e) => e.node.id));
+    const pager = page.getByTestId('reversals-pager');
+    expect(await pager.getByText('Requests 1–25, newest first').count()).toBe(1);
+    await pager.getByRole('button', { name: 'Older requests' }).click();
+    await expect.poll(rows, WAIT).toEqual(second.edges.map((e) => e.node.id));
+    expect(await pager.getByText('Requests 26–27, newest first').count()).toBe(1);
+    expect(await pager.getByRole('button', { name: 'Older requests' }).isDisabled()).toBe(true);
+    await expectAccessible(page, 'reversal requests, page 2');
+    await pager.getByRole('button', { name: 'Newer requests' }).click();
+    await expect.poll(rows, WAIT).toEqual(first.edges.map((e) => e.node.id));
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+});
+
 describe('the books check', () => {
   it('says the books match, then names an entry changed behind the application’s back', async () => {
     const { page, problems } = await openPage(c.browser);

@@ -5,7 +5,7 @@ import {
   mayManageClient,
   mayReadAudit,
   mayRender,
-} from '../../packages/console/src/screens/workspace/context.ts';
+} from '../../packages/console/src/screens/workspace/may.ts';
 import { type MAY, mayDo } from '../../packages/console/src/screens/workspace/year-end-words.ts';
 import { enumValues } from '../../subgraphs/tenancy/src/enum-values.ts';
 

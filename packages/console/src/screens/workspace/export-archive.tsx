@@ -58,11 +58,11 @@ export function ExportArchive({ from: listFrom, to: listTo }: { from: string | n
       <h3 id="export-title">Export PDFs for a period</h3>
       <div className="filters">
         <TextField className="date-field" value={from} onChange={setFrom} isRequired>
-          <Label className="group-label">Posted from</Label>
+          <Label className="group-label">First posting day</Label>
           <Input className="input" type="date" />
         </TextField>
         <TextField className="date-field" value={to} onChange={setTo} isRequired>
-          <Label className="group-label">Posted to</Label>
+          <Label className="group-label">Last posting day</Label>
           <Input className="input" type="date" />
         </TextField>
         <Button className="button" type="submit" isDisabled={loading || backwards || !from || !to}>

@@ -29,7 +29,7 @@ export function RenderPdf({ documentId, posted }: { documentId: string; posted: 
     }
   };
   return (
-    <div className="actions" data-testid="render-pdf">
+    <div className="actions render-pdf" data-testid="render-pdf">
       <Button className="button" onPress={run} isDisabled={loading}>
         {loading ? 'Rendering the PDF…' : 'Render PDF'}
       </Button>
