@@ -1,5 +1,5 @@
 import { useApolloClient, useQuery } from '@apollo/client/react';
-import { memo, useEffect, useMemo, useState } from 'react';
+import { lazy, memo, Suspense, useEffect, useMemo, useState } from 'react';
 import { Button, Checkbox, Input, Label, SearchField } from 'react-aria-components';
 import { ClientMarks } from '../components/client-marks.tsx';
 import { Loading, RefusalNotice } from '../components/refusal.tsx';
@@ -11,6 +11,9 @@ import { CELL_STAGES, type CellStage, monthLabel, monthYearLabel, stageInfo } fr
 import { type BoardLoad, type BoardRow as Row, rowsOf, takeBoardLoad } from './board-data.ts';
 import { MonthDetail, type OpenCell } from './month-detail.tsx';
 import { useMyClients } from './my-clients.ts';
+
+// The counts' chart (Recharts) is its own chunk, loaded once the board has rows: never before them.
+const StageChart = lazy(() => import('./board-chart.tsx'));
 
 const MONTH_KEYS = [
   'm01',
@@ -157,6 +160,9 @@ export function CloseBoard({ year }: { year: number }) {
               </li>
             ))}
           </ul>
+          <Suspense fallback={null}>
+            <StageChart counts={JSON.stringify([...counts])} year={year} />
+          </Suspense>
           {visible.length === 0 ? (
             <p className="notice" role="status">
               {allRows.length === 0
