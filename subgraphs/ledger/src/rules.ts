@@ -5,6 +5,7 @@ import { bankRules } from './bank/rules.ts';
 import { documentRules } from './documents/rules.ts';
 import { legalRules } from './legal/rules.ts';
 import { numberingRules } from './numbering/rules.ts';
+import { recurringRules } from './recurring/rules.ts';
 import { renderRules } from './render/rules.ts';
 import { taxCodeRules } from './tax-codes/rules.ts';
 import { taxReturnRules } from './tax-return/rules.ts';
@@ -45,6 +46,7 @@ export const rules: RuleMap = {
     ...taxReturnRules.Query,
     ...legalRules.Query,
     ...bankRules.Query,
+    ...recurringRules.Query,
   },
   Mutation: {
     postJournalEntry: can(P.GL.Post),
@@ -63,8 +65,10 @@ export const rules: RuleMap = {
     ...documentRules.Mutation,
     ...numberingRules.Mutation,
     ...bankRules.Mutation,
+    ...recurringRules.Mutation,
   },
   ...bankRules.types,
+  ...recurringRules.types,
   Account: read,
   AccountConnection: read,
   AccountEdge: read,
