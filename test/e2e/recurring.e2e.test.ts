@@ -449,7 +449,7 @@ describe('accruals reversed on the first day of the next month, or a chosen day'
     });
   });
 
-  it('keeps a draft's chosen reversal date through approval', async () => {
+  it('keeps the chosen reversal date of a draft through approval', async () => {
     const draft = await t.as('junior', slug)<{ createJournalEntryDraft: { id: string; reverseOn: string } }>(
       'mutation ($input: JournalEntryDraftInput!) { createJournalEntryDraft(input: $input) { id reverseOn } }',
       accrue(d(5, 20), '30.00', { reverseOn: d(6, 10) }),
