@@ -471,7 +471,7 @@ export type CloseBoardClient = {
   stage?: Maybe<CloseStage>;
   /** The last change of the month's state or close; null when none. */
   lastTransition?: Maybe<PeriodTransition>;
-  /** Checklist items still open for the month: at most one per close checklist rule (six). */
+  /** Checklist items still open for the month: at most one per close checklist rule (eight). */
   openChecklistItems?: Maybe<Array<CloseChecklistItem>>;
   /** When the client's newest backup whose restore was verified was taken; null when none was. */
   lastVerifiedBackupAt?: Maybe<Scalars['DateTime']['output']>;
@@ -923,7 +923,7 @@ export type PeriodClose = {
   period: PostingPeriod;
   /** Where it stands; see the enum's values. */
   status: MonthCloseStatus;
-  /** As last computed: at start, submission and approval. At most one per close checklist rule (six). */
+  /** As last computed: at start, submission and approval. At most one per close checklist rule (eight). */
   checklist: Array<PeriodChecklistItem>;
   /** Who started the close. */
   startedByEmail?: Maybe<Scalars['String']['output']>;
@@ -984,7 +984,7 @@ export type PeriodCloseStatus = {
   lastTransition?: Maybe<PeriodStateTransition>;
   /**
    * Checklist items still open, computed now; empty once the month is LOCKED. At most one per close
-   * checklist rule (six).
+   * checklist rule (eight).
    */
   openChecklistItems: Array<PeriodChecklistItem>;
 };
