@@ -462,7 +462,9 @@ describe('accruals reversed on the first day of the next month, or a chosen day'
       id: approved.data!.approveJournalEntry.id,
     });
     expect(entry.data!.journalEntry.reverseOn).toBe(d(6, 10));
-    const due = await t.as('senior', slug)<{ postDueReversals: { posted: Posted[] } }>(DUE, { asOf: d(6, 10) });
+    const due = await t.as('senior', slug)<{ postDueReversals: { posted: Posted[] } }>(DUE, {
+      asOf: d(6, 10),
+    });
     expect(due.data!.postDueReversals.posted.map((p) => [p.postingDate, p.reverses.id])).toEqual([
       [d(6, 10), approved.data!.approveJournalEntry.id],
     ]);
@@ -553,5 +555,41 @@ describe('the worker job', () => {
     ]);
     const again = await runRecurringForClient(deps, tenant!.id);
     expect([again.reversals.posted, again.recurring.made, again.recurring.refused]).toEqual([[], [], []]);
+  });
+});
+
+describe('an account deactivated after the template was written', () => {
+  const slug = 'panaderia-valle';
+
+  it('refuses the occurrence with BAD_USER_INPUT naming the account, and makes no draft', async () => {
+    await t.as('senior', slug)(CREATE, {
+      input: {
+        name: 'Bad debts provision',
+        frequency: 'MONTHLY',
+        dayOfMonth: 5,
+        startDate: d(9, 1),
+        lines: [
+          { accountCode: '6602', debit: '25.00' },
+          { accountCode: '1110', credit: '25.00' },
+        ],
+      },
+    });
+    const accounts = await t.as(
+      'senior',
+      slug,
+    )<{ accounts: { id: string; code: string }[] }>('query { accounts { id code } }');
+    const id = accounts.data!.accounts.find((a) => a.code === '6602')!.id;
+    const off = await t.as('senior', slug)('mutation ($id: ID!) { deactivateAccount(id: $id) { active } }', {
+      id,
+    });
+    expect(off.errors).toBeUndefined();
+    const drafts = await count(slug, 'journal_drafts');
+    const run = await t.as('senior', slug)<{ runRecurringEntries: Made }>(RUN, { asOf: d(9, 30) });
+    expect(run.data!.runRecurringEntries.made).toEqual([]);
+    expect(run.data!.runRecurringEntries.refused).toMatchObject([
+      { occurrenceDate: d(9, 5), status: 'REFUSED', refusalCode: 'BAD_USER_INPUT' },
+    ]);
+    expect(run.data!.runRecurringEntries.refused[0]!.refusalMessage).toMatch(/inactive account\(s\) 6602/);
+    expect(await count(slug, 'journal_drafts')).toBe(drafts);
   });
 });
