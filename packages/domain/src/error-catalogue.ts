@@ -219,6 +219,11 @@ export const ERROR_CATALOGUE = {
     description:
       'Reversals and closing entries cannot be voided; entries a document posted are voided through it.',
   },
+  ALREADY_REVERSED: {
+    group: 'posting',
+    description:
+      'An accrual whose scheduled reversal is posted cannot be voided (that would reverse it twice): post a correcting entry.',
+  },
   NOT_A_BANK_ACCOUNT: {
     group: 'bank',
     description: 'The account is not bound to the Bank role: bind it with `bindBankAccount` first.',

@@ -16,6 +16,8 @@ export const ErrorCodes = [
   'TENANT_UNAVAILABLE',
   'ALREADY_VOIDED',
   'CANNOT_VOID',
+  // An auto-reversing entry whose scheduled reversal is posted (docs/architecture/posting.md).
+  'ALREADY_REVERSED',
   'NOT_EDITABLE',
   'SELF_APPROVAL',
   'FORBIDDEN',

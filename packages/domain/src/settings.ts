@@ -41,6 +41,11 @@ export const settingsSchema = z.object({
   backupKeepYearlyYears: z.number().int().min(0).max(100).default(10),
   /** The close board and exceptions flag a client with no verified backup taken in this many days. */
   backupVerifiedMaxAgeDays: z.number().int().min(0).max(366).default(10),
+  /**
+   * Recurring journal templates post their entries directly instead of leaving drafts for someone
+   * to approve (docs/architecture/posting.md, "Recurring and reversing entries").
+   */
+  recurringEntriesAutoPost: z.boolean().default(false),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -31,6 +31,14 @@ import {
   openingMutations,
   openingQueries,
 } from './opening/resolvers.ts';
+import {
+  PendingReversal,
+  RecurringEntryRun,
+  RecurringEntryTemplate,
+  RefusedReversal,
+  recurringMutations,
+  recurringQueries,
+} from './recurring/resolvers.ts';
 import { renderMutations } from './render/resolvers.ts';
 import { allocationFx, documentFx, FxProvenanceType, lineFx } from './resolvers/fx.resolvers.ts';
 import {
@@ -68,6 +76,7 @@ const resolvers: Resolvers = {
     ...legalQueries,
     ...revaluationQueries,
     ...bankResolvers.Query,
+    ...recurringQueries,
   },
   Mutation: {
     ...Mutation,
@@ -81,6 +90,7 @@ const resolvers: Resolvers = {
     ...renderMutations,
     ...taxCodeMutations,
     ...bankResolvers.Mutation,
+    ...recurringMutations,
   },
   Document: { ...Document, ...documentFx, ...openingDocumentFields },
   OpeningBalanceImport,
@@ -109,6 +119,10 @@ const resolvers: Resolvers = {
   BankMatch: bankResolvers.BankMatch,
   BankRule: bankResolvers.BankRule,
   BankReconciliation: bankResolvers.BankReconciliation,
+  RecurringEntryTemplate,
+  RecurringEntryRun,
+  PendingReversal,
+  RefusedReversal,
 };
 
 export const ledgerSubgraph: SubgraphDefinition<Context> = {
@@ -121,6 +135,7 @@ export const ledgerSubgraph: SubgraphDefinition<Context> = {
 
 export type { DocumentRow } from './documents/index.ts';
 export { createDraft, postDocument } from './documents/index.ts';
+export { type ClientRun, runForClient } from './recurring/index.ts';
 // The services themselves, for callers outside a GraphQL request that must go through the same
 // validation as the API (the demo firm's seed, ops/src/demo/).
 export type { Books } from './services/books.ts';

@@ -102,3 +102,10 @@ export type BankReconciliation = import('./bank/models.ts').BankReconciliationMo
 export type BankRule = import('./bank/models.ts').BankRuleModel;
 export type BankStatementLine = import('./bank/models.ts').BankStatementLineModel;
 export type BankStatement = import('./bank/models.ts').BankStatementModel;
+/** Recurring entries (recurring/): rows as stored, runs as the use cases return them. */
+export type RecurringEntryTemplate = typeof tenant.recurringTemplates.$inferSelect;
+export type RecurringEntryRun = typeof tenant.recurringRuns.$inferSelect;
+export type RecurringEntriesRun = { asOf: string; made: RecurringEntryRun[]; refused: RecurringEntryRun[] };
+export type PendingReversal = { entryId: string; number: string; postingDate: string; reverseOn: string };
+export type RefusedReversal = PendingReversal & { code: string; message: string };
+export type ReversalsRun = { asOf: string; posted: JournalEntry[]; refused: RefusedReversal[] };

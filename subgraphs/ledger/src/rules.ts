@@ -6,6 +6,7 @@ import { documentRules } from './documents/rules.ts';
 import { legalRules } from './legal/rules.ts';
 import { numberingRules } from './numbering/rules.ts';
 import { openingRules } from './opening/rules.ts';
+import { recurringRules } from './recurring/rules.ts';
 import { renderRules } from './render/rules.ts';
 import { taxCodeRules } from './tax-codes/rules.ts';
 import { taxReturnRules } from './tax-return/rules.ts';
@@ -47,6 +48,7 @@ export const rules: RuleMap = {
     ...taxReturnRules.Query,
     ...legalRules.Query,
     ...bankRules.Query,
+    ...recurringRules.Query,
   },
   Mutation: {
     postJournalEntry: can(P.GL.Post),
@@ -66,8 +68,10 @@ export const rules: RuleMap = {
     ...numberingRules.Mutation,
     ...openingRules.Mutation,
     ...bankRules.Mutation,
+    ...recurringRules.Mutation,
   },
   ...bankRules.types,
+  ...recurringRules.types,
   Account: read,
   AccountConnection: read,
   AccountEdge: read,

@@ -32,6 +32,7 @@ export const enumValues = {
     BACKUP_KEEP_MONTHLY_MONTHS: 'backupKeepMonthlyMonths',
     BACKUP_KEEP_YEARLY_YEARS: 'backupKeepYearlyYears',
     BACKUP_VERIFIED_MAX_AGE_DAYS: 'backupVerifiedMaxAgeDays',
+    RECURRING_ENTRIES_AUTO_POST: 'recurringEntriesAutoPost',
   } as const satisfies Record<string, keyof Settings>,
   Permission: {
     GL_READ: 'GL.Read',

@@ -142,6 +142,10 @@ export type CloseCheckCode =
   | 'NO_DRAFT_JOURNAL_ENTRIES'
   /** No draft or unposted documents are dated in the month. */
   | 'NO_UNPOSTED_DOCUMENTS'
+  /** Every occurrence of a recurring journal template dated in the month is made (a draft or an entry). */
+  | 'RECURRING_ENTRIES_MADE'
+  /** Every auto-reversing entry due to reverse in the month is reversed. */
+  | 'REVERSALS_POSTED'
   /** The receivable and payable subledgers agree with their control accounts. */
   | 'SUBLEDGERS_AGREE_WITH_CONTROL_ACCOUNTS'
   /** The trial balance of the month balances. */
@@ -231,6 +235,8 @@ export type ErrorCode =
   | 'ACCOUNT_HAS_OPEN_DOCUMENTS'
   /** The account is bound to a role (`extensions.roles`): bind the role to another account first. */
   | 'ACCOUNT_HAS_ROLE'
+  /** An accrual whose scheduled reversal is posted cannot be voided (that would reverse it twice): post a correcting entry. */
+  | 'ALREADY_REVERSED'
   /** The entry or document is already voided. */
   | 'ALREADY_VOIDED'
   /** The backup has no sealed manifest, or a part is missing or short: it was never finished. */

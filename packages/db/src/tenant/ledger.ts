@@ -234,6 +234,8 @@ export const journalDrafts = pgTable(
     postingDate: date('posting_date').notNull(),
     memo: text('memo').notNull().default(''),
     autoReverse: boolean('auto_reverse').notNull().default(false),
+    /** The chosen reversal date (migration 0033); null: the first day of the next month. */
+    reverseOn: date('reverse_on'),
     createdBy: uuid('created_by').notNull(),
     createdByEmail: text('created_by_email'),
     entryId: uuid('entry_id').references(() => journalEntries.id),

@@ -471,7 +471,7 @@ export type CloseBoardClient = {
   stage?: Maybe<CloseStage>;
   /** The last change of the month's state or close; null when none. */
   lastTransition?: Maybe<PeriodTransition>;
-  /** Checklist items still open for the month: at most one per close checklist rule (six). */
+  /** Checklist items still open for the month: at most one per close checklist rule (eight). */
   openChecklistItems?: Maybe<Array<CloseChecklistItem>>;
   /** When the client's newest backup whose restore was verified was taken; null when none was. */
   lastVerifiedBackupAt?: Maybe<Scalars['DateTime']['output']>;
@@ -726,6 +726,8 @@ export type ErrorCode =
   | 'ALREADY_VOIDED'
   /** Reversals and closing entries cannot be voided; entries a document posted are voided through it. */
   | 'CANNOT_VOID'
+  /** An accrual whose scheduled reversal is posted cannot be voided (that would reverse it twice): post a correcting entry. */
+  | 'ALREADY_REVERSED'
   /** The account is not bound to the Bank role: bind it with `bindBankAccount` first. */
   | 'NOT_A_BANK_ACCOUNT'
   /** The statement file cannot be read as the format named (or breaks a bound: size, lines, decimals, dates); `extensions.line` says where when known. Nothing was imported. */
@@ -903,7 +905,11 @@ export type CloseCheckCode =
   /** Every foreign-currency document of the month has an exchange rate. */
   | 'FX_DOCUMENTS_HAVE_RATES'
   /** The receivable and payable subledgers agree with their control accounts. */
-  | 'SUBLEDGERS_AGREE_WITH_CONTROL_ACCOUNTS';
+  | 'SUBLEDGERS_AGREE_WITH_CONTROL_ACCOUNTS'
+  /** Every occurrence of a recurring journal template dated in the month is made (a draft or an entry). */
+  | 'RECURRING_ENTRIES_MADE'
+  /** Every auto-reversing entry due to reverse in the month is reversed. */
+  | 'REVERSALS_POSTED';
 
 /** Whether a close checklist item passes. */
 export type ChecklistItemStatus =
@@ -921,7 +927,7 @@ export type PeriodClose = {
   period: PostingPeriod;
   /** Where it stands; see the enum's values. */
   status: MonthCloseStatus;
-  /** As last computed: at start, submission and approval. At most one per close checklist rule (six). */
+  /** As last computed: at start, submission and approval. At most one per close checklist rule (eight). */
   checklist: Array<PeriodChecklistItem>;
   /** Who started the close. */
   startedByEmail?: Maybe<Scalars['String']['output']>;
@@ -982,7 +988,7 @@ export type PeriodCloseStatus = {
   lastTransition?: Maybe<PeriodStateTransition>;
   /**
    * Checklist items still open, computed now; empty once the month is LOCKED. At most one per close
-   * checklist rule (six).
+   * checklist rule (eight).
    */
   openChecklistItems: Array<PeriodChecklistItem>;
 };

@@ -1,6 +1,7 @@
 import { tenant } from '@cifra/db';
 import { and, between, eq, isNull, lt, lte, ne, type SQL, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
+import { RECURRING_CHECKS } from './checklist-recurring.ts';
 import { type PostingPeriodRow, periodLabel, type TenantTx } from './store.ts';
 
 /** Every check's code: the schema's CloseCheckCode enum (test/schema/closed-sets.test.ts holds them equal). */
@@ -11,6 +12,9 @@ export const CLOSE_CHECK_CODES = [
   'NO_UNPOSTED_DOCUMENTS',
   'FX_DOCUMENTS_HAVE_RATES',
   'SUBLEDGERS_AGREE_WITH_CONTROL_ACCOUNTS',
+  // Recurring and reversing entries (checklist-recurring.ts).
+  'RECURRING_ENTRIES_MADE',
+  'REVERSALS_POSTED',
 ] as const;
 export type CloseCheckCode = (typeof CLOSE_CHECK_CODES)[number];
 
@@ -61,7 +65,7 @@ async function count(tx: TenantTx, table: PgTable, where: SQL | undefined): Prom
   return row?.n ?? 0;
 }
 
-export const CLOSE_CHECKS: readonly CloseCheck[] = [
+const BOOK_CHECKS: readonly CloseCheck[] = [
   {
     code: 'TRIAL_BALANCE_BALANCES',
     label: 'The trial balance balances',
@@ -182,6 +186,8 @@ export const CLOSE_CHECKS: readonly CloseCheck[] = [
     },
   },
 ];
+
+export const CLOSE_CHECKS: readonly CloseCheck[] = [...BOOK_CHECKS, ...RECURRING_CHECKS];
 
 /**
  * The control account's balance at the end of `asOf`, and the total of its aging computed as

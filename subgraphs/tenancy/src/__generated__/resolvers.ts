@@ -817,6 +817,8 @@ export type ErrorCode =
   | 'ALREADY_VOIDED'
   /** Reversals and closing entries cannot be voided; entries a document posted are voided through it. */
   | 'CANNOT_VOID'
+  /** An accrual whose scheduled reversal is posted cannot be voided (that would reverse it twice): post a correcting entry. */
+  | 'ALREADY_REVERSED'
   /** The account is not bound to the Bank role: bind it with `bindBankAccount` first. */
   | 'NOT_A_BANK_ACCOUNT'
   /** The statement file cannot be read as the format named (or breaks a bound: size, lines, decimals, dates); `extensions.line` says where when known. Nothing was imported. */
@@ -1481,7 +1483,9 @@ export type SettingKey =
   /** See SettingValues.backupKeepYearlyYears. */
   | 'backupKeepYearlyYears'
   /** See SettingValues.backupVerifiedMaxAgeDays. */
-  | 'backupVerifiedMaxAgeDays';
+  | 'backupVerifiedMaxAgeDays'
+  /** See SettingValues.recurringEntriesAutoPost. */
+  | 'recurringEntriesAutoPost';
 
 /** Settings as someone set them (the firm's masters, or a client's overrides): null where not set. */
 export type SettingValues = {
@@ -1516,6 +1520,8 @@ export type SettingValues = {
   backupKeepYearlyYears?: Maybe<Scalars['Int']['output']>;
   /** The close board and exceptions flag a client with no verified backup taken in this many days, 0 to 366 (default 10). */
   backupVerifiedMaxAgeDays?: Maybe<Scalars['Int']['output']>;
+  /** Recurring journal templates post their entries directly instead of leaving drafts to approve (default false). */
+  recurringEntriesAutoPost?: Maybe<Scalars['Boolean']['output']>;
 };
 
 /** Every setting as it applies: defaults, overlaid by the firm's values, overlaid by the client's overrides. */
@@ -1551,6 +1557,8 @@ export type EffectiveSettings = {
   backupKeepYearlyYears: Scalars['Int']['output'];
   /** A client with no verified backup taken in this many days is flagged. */
   backupVerifiedMaxAgeDays: Scalars['Int']['output'];
+  /** Whether recurring journal templates post directly (true) or leave drafts for approval (false). */
+  recurringEntriesAutoPost: Scalars['Boolean']['output'];
 };
 
 /**
@@ -1588,6 +1596,8 @@ export type SettingsInput = {
   backupKeepYearlyYears?: InputMaybe<Scalars['Int']['input']>;
   /** 0 to 366. */
   backupVerifiedMaxAgeDays?: InputMaybe<Scalars['Int']['input']>;
+  /** true: recurring templates post directly; false: they leave drafts to approve. */
+  recurringEntriesAutoPost?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** A deleted sandbox client. */
@@ -2374,7 +2384,7 @@ export type ClientSettingsResolvers<ContextType = Context, ParentType extends Re
   overrides?: Resolver<ResolversTypes['SettingValues'], ParentType, ContextType>;
 }>;
 
-export type SettingKeyResolvers = { DISPLAY_NAME: 'displayName', LOGO_URL: 'logoUrl', BRAND_COLOR: 'brandColor', FX_VARIANCE_MODE: 'fxVarianceMode', FX_REFRESH_LOCAL_TIME: 'fxRefreshLocalTime', FX_STALENESS_DAYS: 'fxStalenessDays', CLOSE_OVERDUE_DAYS: 'closeOverdueDays', CLOSE_APPROVAL_OVERDUE_DAYS: 'closeApprovalOverdueDays', FX_CURRENCIES: 'fxCurrencies', FX_PROVIDER: 'fxProvider', BACKUP_LOCAL_TIME: 'backupLocalTime', BACKUP_KEEP_DAILY_DAYS: 'backupKeepDailyDays', BACKUP_KEEP_MONTHLY_MONTHS: 'backupKeepMonthlyMonths', BACKUP_KEEP_YEARLY_YEARS: 'backupKeepYearlyYears', BACKUP_VERIFIED_MAX_AGE_DAYS: 'backupVerifiedMaxAgeDays' };
+export type SettingKeyResolvers = { DISPLAY_NAME: 'displayName', LOGO_URL: 'logoUrl', BRAND_COLOR: 'brandColor', FX_VARIANCE_MODE: 'fxVarianceMode', FX_REFRESH_LOCAL_TIME: 'fxRefreshLocalTime', FX_STALENESS_DAYS: 'fxStalenessDays', CLOSE_OVERDUE_DAYS: 'closeOverdueDays', CLOSE_APPROVAL_OVERDUE_DAYS: 'closeApprovalOverdueDays', FX_CURRENCIES: 'fxCurrencies', FX_PROVIDER: 'fxProvider', BACKUP_LOCAL_TIME: 'backupLocalTime', BACKUP_KEEP_DAILY_DAYS: 'backupKeepDailyDays', BACKUP_KEEP_MONTHLY_MONTHS: 'backupKeepMonthlyMonths', BACKUP_KEEP_YEARLY_YEARS: 'backupKeepYearlyYears', BACKUP_VERIFIED_MAX_AGE_DAYS: 'backupVerifiedMaxAgeDays', RECURRING_ENTRIES_AUTO_POST: 'recurringEntriesAutoPost' };
 
 export type SettingValuesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SettingValues'] = ResolversParentTypes['SettingValues']> = ResolversObject<{
   displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2392,6 +2402,7 @@ export type SettingValuesResolvers<ContextType = Context, ParentType extends Res
   backupKeepMonthlyMonths?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   backupKeepYearlyYears?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   backupVerifiedMaxAgeDays?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  recurringEntriesAutoPost?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
 }>;
 
 export type EffectiveSettingsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EffectiveSettings'] = ResolversParentTypes['EffectiveSettings']> = ResolversObject<{
@@ -2410,6 +2421,7 @@ export type EffectiveSettingsResolvers<ContextType = Context, ParentType extends
   backupKeepMonthlyMonths?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   backupKeepYearlyYears?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   backupVerifiedMaxAgeDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  recurringEntriesAutoPost?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
