@@ -41,6 +41,13 @@ import { GeneralLedgerLine } from './resolvers/reports.resolvers.ts';
 import { FxExposureItem, FxRevaluationLine, revaluationQueries } from './resolvers/revaluation.resolvers.ts';
 import { Account, JournalEntry, JournalLine } from './resolvers/types.resolvers.ts';
 import { rules } from './rules.ts';
+import {
+  PartyStatementLineType,
+  PartyStatementType,
+  RenderedPartyStatementType,
+  statementMutations,
+  statementQueries,
+} from './statements/resolvers.ts';
 import { taxCodeFields, taxCodeMutations } from './tax-codes/resolvers.ts';
 import { taxReturnQueries } from './tax-return/resolvers.ts';
 
@@ -57,6 +64,7 @@ const resolvers: Resolvers = {
     ...documentQueries,
     ...numberingQueries,
     ...agingQueries,
+    ...statementQueries,
     ...taxReturnQueries,
     ...legalQueries,
     ...revaluationQueries,
@@ -71,6 +79,7 @@ const resolvers: Resolvers = {
     ...accountMutations,
     ...legalMutations,
     ...renderMutations,
+    ...statementMutations,
     ...taxCodeMutations,
     ...bankResolvers.Mutation,
   },
@@ -81,6 +90,9 @@ const resolvers: Resolvers = {
   DocumentVoid,
   AgingRow,
   AgingInvoice,
+  PartyStatement: PartyStatementType,
+  PartyStatementLine: PartyStatementLineType,
+  RenderedPartyStatement: RenderedPartyStatementType,
   Party,
   Item,
   TaxCode: { ...TaxCode, ...taxCodeFields },

@@ -6,6 +6,7 @@ import { documentRules } from './documents/rules.ts';
 import { legalRules } from './legal/rules.ts';
 import { numberingRules } from './numbering/rules.ts';
 import { renderRules } from './render/rules.ts';
+import { statementRules } from './statements/rules.ts';
 import { taxCodeRules } from './tax-codes/rules.ts';
 import { taxReturnRules } from './tax-return/rules.ts';
 
@@ -42,6 +43,7 @@ export const rules: RuleMap = {
     ...documentRules.Query,
     ...numberingRules.Query,
     ...agingRules.Query,
+    ...statementRules.Query,
     ...taxReturnRules.Query,
     ...legalRules.Query,
     ...bankRules.Query,
@@ -59,6 +61,7 @@ export const rules: RuleMap = {
     ...accountRules.Mutation,
     ...legalRules.Mutation,
     ...renderRules.Mutation,
+    ...statementRules.Mutation,
     ...taxCodeRules.Mutation,
     ...documentRules.Mutation,
     ...numberingRules.Mutation,
@@ -99,6 +102,7 @@ export const rules: RuleMap = {
   ...taxReturnRules.types,
   ...legalRules.types,
   ...renderRules.types,
+  ...statementRules.types,
   FxProvenance: read,
   FxRevaluation: read,
   FxRevaluationLine: read,
