@@ -217,6 +217,13 @@ describe('partyStatement', () => {
       amount: '400.00',
       allocations: [{ invoiceId: doc.E1.id, amount: '400.00' }],
     });
+    // …and one invoice in PAB: a second currency, stated on its own.
+    doc.EP = await salesInvoice({
+      partyId: id.EUR,
+      currency: 'PAB',
+      documentDate: '2026-05-15',
+      lines: [line('25.00')],
+    });
     doc.E2 = await salesInvoice({
       partyId: id.EUR,
       documentDate: '2026-05-12',
@@ -305,10 +312,14 @@ describe('partyStatement', () => {
     await expectAgingAgrees(await statement(id.C as string, '2026-03-01', '2026-03-31'), 'ar');
   });
 
-  it('states a EUR customer in EUR with PAB equivalents: 1000.00 at 1.10, 400.00 received at 1.20, 333.33 at 1.15 → EUR 933.33, PAB 1043.33, as arAging', async () => {
+  it('states a EUR customer in EUR with PAB equivalents: 1000.00 at 1.10, 400.00 received at 1.20, 333.33 at 1.15 → EUR 933.33, PAB 1043.33, as arAging; its PAB invoice of 25.00 on its own', async () => {
     const s = await statement(id.EUR as string, '2026-04-01', '2026-05-31');
     expect(s.baseCurrency).toBe('PAB');
-    expect(s.currencies.map((c) => c.currency)).toEqual(['EUR']);
+    expect(s.currencies.map((c) => c.currency)).toEqual(['EUR', 'PAB']);
+    const pab = s.currencies[1] as Currency;
+    expect(pab.lines.map((l) => [l.number, l.debit, l.balance, l.baseBalance])).toEqual([
+      [doc.EP?.number, '25.00', '25.00', '25.00'],
+    ]);
     const c = s.currencies[0] as Currency;
     expect(c.lines.map((l) => [l.number, l.debit, l.credit, l.balance, l.baseAmount, l.baseBalance])).toEqual(
       [
@@ -426,6 +437,10 @@ describe('partyStatement', () => {
     expect(text).toContain('Moneda / Currency: EUR');
     expect(text).toMatch(/Closing balance at 2026-05-31\s+EUR 933\.33/);
     expect(text).toContain('Equivalente / Equivalent PAB 1,043.33');
+    // The PAB invoice in its own table, after the EUR one.
+    expect(text).toMatch(
+      /Moneda \/ Currency: EUR[\s\S]*Moneda \/ Currency: PAB[\s\S]*Closing balance at 2026-05-31\s+PAB 25\.00/,
+    );
     const refuse = (v: Record<string, unknown>) => as()(RENDER, v);
     expect(
       codes(
