@@ -310,6 +310,15 @@ describe('partyStatement', () => {
     // Before the void (C open, the manual line not yet posted) and at the range's first day too.
     await expectAgingAgrees(await statement(id.C as string, '2026-04-01', '2026-05-12'), 'ar');
     await expectAgingAgrees(await statement(id.C as string, '2026-03-01', '2026-03-31'), 'ar');
+    // An invoice brought forward and voided within the range: in the opening, reversed by the void's line.
+    const late = await statement(id.C as string, '2026-05-12', '2026-05-31');
+    const lc = late.currencies[0] as Currency;
+    expect(cents(lc.openingBalance)).toBe(opening + d('B') - d('R1') - d('CN') + d('C'));
+    expect(lc.lines.map((l) => [l.number, l.isVoid, l.debit, l.credit, l.balance])).toEqual([
+      [doc.C?.number, true, '0.00', '300.00', '190.00'],
+      [manualEntry, false, '10.00', '0.00', '200.00'],
+    ]);
+    await expectAgingAgrees(late, 'ar');
   });
 
   it('states a EUR customer in EUR with PAB equivalents: 1000.00 at 1.10, 400.00 received at 1.20, 333.33 at 1.15 → EUR 933.33, PAB 1043.33, as arAging; its PAB invoice of 25.00 on its own', async () => {
