@@ -12,9 +12,11 @@ import {
   type ExportLinkVerifier,
   exportFileName,
   isDocumentFormat,
+  isStatementFormat,
   type LinkFormat,
   streamDocuments,
   streamExport,
+  streamStatements,
 } from '@cifra/exports';
 import { type Permission, Permissions } from '@cifra/permissions';
 import type { ServiceTracing } from '@cifra/tracing';
@@ -69,6 +71,8 @@ const LINK_PERMISSION: Record<LinkFormat, Permission> = {
   HLEDGER: Permissions.GL.Export,
   DOCUMENTS_ZIP: Permissions.GL.Export,
   DOCUMENT_PDF: Permissions.GL.Read,
+  PARTY_STATEMENTS_ZIP: Permissions.GL.Export,
+  PARTY_STATEMENT_PDF: Permissions.GL.Read,
 };
 
 export interface GatewayOptions {
@@ -332,8 +336,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         if (u === undefined) throw new Error(`Unknown currency ${code}`);
         return u;
       };
-      if (isDocumentFormat(claims.format)) {
-        await streamDocuments({
+      if (isDocumentFormat(claims.format) || isStatementFormat(claims.format)) {
+        const serve = isDocumentFormat(claims.format) ? streamDocuments : streamStatements;
+        await serve({
           pool,
           claims,
           brand: await brandOf(opts.control, claims.tenantId),

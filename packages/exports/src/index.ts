@@ -5,4 +5,8 @@ export * from './documents/stream-documents.ts';
 export { decimalText, moneyText, plainNumber, taxesByRate } from './documents/text.ts';
 export * from './formats.ts';
 export * from './link.ts';
+export { lineKindText, renderStatementPdf, type StatementView } from './statements/render-statement.ts';
+export * from './statements/statement-data.ts';
+export { partyRow, type StatementPartyKind } from './statements/statement-queries.ts';
+export * from './statements/stream-statements.ts';
 export * from './stream-export.ts';

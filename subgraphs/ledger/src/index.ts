@@ -55,6 +55,13 @@ import { GeneralLedgerLine } from './resolvers/reports.resolvers.ts';
 import { FxExposureItem, FxRevaluationLine, revaluationQueries } from './resolvers/revaluation.resolvers.ts';
 import { Account, JournalEntry, JournalLine } from './resolvers/types.resolvers.ts';
 import { rules } from './rules.ts';
+import {
+  PartyStatementLineType,
+  PartyStatementType,
+  RenderedPartyStatementType,
+  statementMutations,
+  statementQueries,
+} from './statements/resolvers.ts';
 import { taxCodeFields, taxCodeMutations } from './tax-codes/resolvers.ts';
 import { taxReturnQueries } from './tax-return/resolvers.ts';
 
@@ -72,6 +79,7 @@ const resolvers: Resolvers = {
     ...numberingQueries,
     ...agingQueries,
     ...openingQueries,
+    ...statementQueries,
     ...taxReturnQueries,
     ...legalQueries,
     ...revaluationQueries,
@@ -88,6 +96,7 @@ const resolvers: Resolvers = {
     ...accountMutations,
     ...legalMutations,
     ...renderMutations,
+    ...statementMutations,
     ...taxCodeMutations,
     ...bankResolvers.Mutation,
     ...recurringMutations,
@@ -100,6 +109,9 @@ const resolvers: Resolvers = {
   DocumentVoid,
   AgingRow,
   AgingInvoice,
+  PartyStatement: PartyStatementType,
+  PartyStatementLine: PartyStatementLineType,
+  RenderedPartyStatement: RenderedPartyStatementType,
   Party,
   Item,
   TaxCode: { ...TaxCode, ...taxCodeFields },

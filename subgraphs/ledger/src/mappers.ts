@@ -109,3 +109,40 @@ export type RecurringEntriesRun = { asOf: string; made: RecurringEntryRun[]; ref
 export type PendingReversal = { entryId: string; number: string; postingDate: string; reverseOn: string };
 export type RefusedReversal = PendingReversal & { code: string; message: string };
 export type ReversalsRun = { asOf: string; posted: JournalEntry[]; refused: RefusedReversal[] };
+/** A party statement, formatted, with its party's id for `party`. */
+export type PartyStatement = {
+  partyId: string;
+  from: string;
+  to: string;
+  baseCurrency: string;
+  currencies: {
+    currency: string;
+    openingBalance: string;
+    lines: PartyStatementLine[];
+    totalDebit: string;
+    totalCredit: string;
+    closingBalance: string;
+    baseOpeningBalance: string;
+    baseClosingBalance: string;
+    aging: Buckets;
+    baseAging: Buckets;
+  }[];
+};
+/** A statement line, formatted, with the ids behind `document` and `entry`. */
+export type PartyStatementLine = {
+  date: string;
+  number: string;
+  kind: string | null;
+  isVoid: boolean;
+  documentId: string | null;
+  entryId: string;
+  documentDate: string | null;
+  dueDate: string | null;
+  debit: string;
+  credit: string;
+  balance: string;
+  baseAmount: string;
+  baseBalance: string;
+};
+/** A rendered statement's link, with its party's id for `party`. */
+export type RenderedPartyStatement = { url: string; expiresAt: Date; fileName: string; partyId: string };

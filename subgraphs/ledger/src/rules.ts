@@ -8,6 +8,7 @@ import { numberingRules } from './numbering/rules.ts';
 import { openingRules } from './opening/rules.ts';
 import { recurringRules } from './recurring/rules.ts';
 import { renderRules } from './render/rules.ts';
+import { statementRules } from './statements/rules.ts';
 import { taxCodeRules } from './tax-codes/rules.ts';
 import { taxReturnRules } from './tax-return/rules.ts';
 
@@ -45,6 +46,7 @@ export const rules: RuleMap = {
     ...numberingRules.Query,
     ...agingRules.Query,
     ...openingRules.Query,
+    ...statementRules.Query,
     ...taxReturnRules.Query,
     ...legalRules.Query,
     ...bankRules.Query,
@@ -63,6 +65,7 @@ export const rules: RuleMap = {
     ...accountRules.Mutation,
     ...legalRules.Mutation,
     ...renderRules.Mutation,
+    ...statementRules.Mutation,
     ...taxCodeRules.Mutation,
     ...documentRules.Mutation,
     ...numberingRules.Mutation,
@@ -107,6 +110,7 @@ export const rules: RuleMap = {
   ...taxReturnRules.types,
   ...legalRules.types,
   ...renderRules.types,
+  ...statementRules.types,
   FxProvenance: read,
   FxRevaluation: read,
   FxRevaluationLine: read,
