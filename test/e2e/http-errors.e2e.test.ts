@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { retryStaleSocket } from '@cifra/gateway';
+import { retryStaleSocket, subgraphClient } from '@cifra/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -105,9 +105,9 @@ describe('a stale pooled socket', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  const fetcher = retryStaleSocket(((u: string, init: RequestInit) => fetch(u, init)) as never);
+  // The gateway's own client to a subgraph (undici's pool), as SubgraphSource wraps it.
   const send = (query: string) =>
-    (fetcher as unknown as (u: string, i: RequestInit) => Promise<Response>)(url, {
+    retryStaleSocket(subgraphClient(url).fetcher)(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query }),
