@@ -85,6 +85,23 @@ describe('HTTP errors are GraphQL errors, at the gateway and at a subgraph, with
   });
 });
 
+describe("the gateway's answers", () => {
+  it('carry no ETag: a GraphQL POST is never revalidated, so its body is not hashed for one', async () => {
+    const res = await fetch(t.stack.gatewayUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${t.token('senior')}`,
+        'x-tenant': 'cafe-boquete',
+      },
+      body: JSON.stringify({ query: '{ accounts(first: 1) { code } }' }),
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { data?: { accounts: unknown[] } }).data?.accounts).toHaveLength(1);
+    expect(res.headers.get('etag')).toBeNull();
+  });
+});
+
 describe('a stale pooled socket', () => {
   let server: Server;
   let url: string;
