@@ -94,6 +94,7 @@ const NO_PERIOD: ClientCloseRow = {
   stage: null,
   lastTransition: null,
   openChecklistItems: [],
+  banksReconciled: null,
 };
 
 /**
