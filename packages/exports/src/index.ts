@@ -6,3 +6,6 @@ export { decimalText, moneyText, plainNumber, taxesByRate } from './documents/te
 export * from './formats.ts';
 export * from './link.ts';
 export * from './stream-export.ts';
+export * from './tax-return/itbms-figures.ts';
+export { type ItbmsReturnView, renderItbmsReturnPdf } from './tax-return/render-itbms-pdf.ts';
+export * from './tax-return/stream-itbms-return.ts';

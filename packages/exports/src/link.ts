@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, type JWK, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
+import { type ItbmsClaim, itbmsClaimSchema } from './tax-return/itbms-figures.ts';
 
 /** The download formats; the GraphQL enum ExportFormat mirrors it. */
 export const ExportFormats = ['GL_CSV', 'DOCUMENTS_CSV', 'HLEDGER'] as const;
 export type ExportFormat = (typeof ExportFormats)[number];
 /**
- * What a signed link may serve: a ledger export, one rendered document (`renderDocument`) or a
- * period's rendered documents as one zip (`exportDocumentsArchive`).
+ * What a signed link may serve: a ledger export, one rendered document (`renderDocument`), a
+ * period's rendered documents as one zip (`exportDocumentsArchive`) or a month's ITBMS return
+ * rendered as a PDF (`renderItbmsReturn`).
  */
-export const LinkFormats = [...ExportFormats, 'DOCUMENT_PDF', 'DOCUMENTS_ZIP'] as const;
+export const LinkFormats = [...ExportFormats, 'DOCUMENT_PDF', 'DOCUMENTS_ZIP', 'ITBMS_RETURN_PDF'] as const;
 export type LinkFormat = (typeof LinkFormats)[number];
 export const isDocumentFormat = (f: LinkFormat): f is 'DOCUMENT_PDF' | 'DOCUMENTS_ZIP' =>
   f === 'DOCUMENT_PDF' || f === 'DOCUMENTS_ZIP';
@@ -32,6 +34,8 @@ export interface ExportClaims {
   documentId?: string | null;
   /** The name the file is saved as, when the signer knows it (a rendered document's number). */
   fileName?: string | null;
+  /** ITBMS_RETURN_PDF: the return's figures, computed when the link was made (tax-return/). */
+  itbms?: ItbmsClaim | null;
   userId: string;
   email: string;
   /**
@@ -54,6 +58,7 @@ const claimsSchema = z.object({
   fmt: z.enum(LinkFormats),
   doc: z.string().uuid().optional(),
   fn: z.string().max(200).optional(),
+  itb: itbmsClaimSchema.optional(),
   from: isoDate,
   to: isoDate,
   email: z.string(),
@@ -105,6 +110,7 @@ export class ExportLinkSigner {
       email: c.email,
       ...(c.documentId ? { doc: c.documentId } : {}),
       ...(c.fileName ? { fn: c.fileName } : {}),
+      ...(c.itbms ? { itb: c.itbms } : {}),
       ...(c.integration ? { int: { cid: c.integration.clientId, via: c.integration.via } } : {}),
     })
       .setProtectedHeader({ alg: ALG })
@@ -149,6 +155,7 @@ export class ExportLinkVerifier {
         email: c.email,
         documentId: c.doc ?? null,
         fileName: c.fn ?? null,
+        itbms: c.itb ?? null,
         integration: c.int ? { clientId: c.int.cid, via: c.int.via } : null,
         exportId: c.jti,
         expiresAt: new Date(c.exp * 1000),

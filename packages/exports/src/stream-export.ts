@@ -28,6 +28,7 @@ export const EXPORT_CONTENT: Record<LinkFormat, { contentType: string; extension
   HLEDGER: { contentType: 'text/plain; charset=utf-8', extension: 'journal', name: 'journal' },
   DOCUMENT_PDF: { contentType: 'application/pdf', extension: 'pdf', name: 'document' },
   DOCUMENTS_ZIP: { contentType: 'application/zip', extension: 'zip', name: 'documents' },
+  ITBMS_RETURN_PDF: { contentType: 'application/pdf', extension: 'pdf', name: 'itbms' },
 };
 
 /** Safe in a Content-Disposition header and on any file system: letters, digits, dashes. */

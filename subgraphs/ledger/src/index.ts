@@ -42,7 +42,7 @@ import { FxExposureItem, FxRevaluationLine, revaluationQueries } from './resolve
 import { Account, JournalEntry, JournalLine } from './resolvers/types.resolvers.ts';
 import { rules } from './rules.ts';
 import { taxCodeFields, taxCodeMutations } from './tax-codes/resolvers.ts';
-import { taxReturnQueries } from './tax-return/resolvers.ts';
+import { taxReturnMutations, taxReturnQueries } from './tax-return/resolvers.ts';
 
 const resolvers: Resolvers = {
   AccountRole: enumValues.AccountRole,
@@ -73,6 +73,7 @@ const resolvers: Resolvers = {
     ...renderMutations,
     ...taxCodeMutations,
     ...bankResolvers.Mutation,
+    ...taxReturnMutations,
   },
   Document: { ...Document, ...documentFx },
   DocumentLine,

@@ -63,6 +63,7 @@ export const rules: RuleMap = {
     ...documentRules.Mutation,
     ...numberingRules.Mutation,
     ...bankRules.Mutation,
+    ...taxReturnRules.Mutation,
   },
   ...bankRules.types,
   Account: read,
