@@ -16,6 +16,7 @@ import {
   type LinkFormat,
   streamDocuments,
   streamExport,
+  streamItbmsReturn,
   streamStatements,
 } from '@cifra/exports';
 import { type Permission, Permissions } from '@cifra/permissions';
@@ -74,6 +75,7 @@ const LINK_PERMISSION: Record<LinkFormat, Permission> = {
   DOCUMENT_PDF: Permissions.GL.Read,
   PARTY_STATEMENTS_ZIP: Permissions.GL.Export,
   PARTY_STATEMENT_PDF: Permissions.GL.Read,
+  ITBMS_RETURN_PDF: Permissions.GL.Read,
 };
 
 export interface GatewayOptions {
@@ -347,6 +349,18 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         if (u === undefined) throw new Error(`Unknown currency ${code}`);
         return u;
       };
+      const sendFile = (file: { contentType: string; fileName: string }) => {
+        res.status(200);
+        res.setHeader('Content-Type', file.contentType);
+        res.setHeader('Content-Disposition', `attachment; filename="${file.fileName}"`);
+        res.setHeader('Cache-Control', 'no-store');
+        res.setHeader('X-Content-Type-Options', 'nosniff');
+      };
+      if (claims.format === 'ITBMS_RETURN_PDF') {
+        const brand = await brandOf(opts.control, claims.tenantId);
+        await streamItbmsReturn({ pool, claims, brand, out: res, onStart: sendFile });
+        return;
+      }
       if (isDocumentFormat(claims.format) || isStatementFormat(claims.format)) {
         const serve = isDocumentFormat(claims.format) ? streamDocuments : streamStatements;
         await serve({
@@ -355,13 +369,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
           brand: await brandOf(opts.control, claims.tenantId),
           minorUnitsOf,
           out: res,
-          onStart: (file) => {
-            res.status(200);
-            res.setHeader('Content-Type', file.contentType);
-            res.setHeader('Content-Disposition', `attachment; filename="${file.fileName}"`);
-            res.setHeader('Cache-Control', 'no-store');
-            res.setHeader('X-Content-Type-Options', 'nosniff');
-          },
+          onStart: sendFile,
         });
         return;
       }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, type JWK, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
+import { type ItbmsClaim, itbmsClaimSchema } from './tax-return/itbms-figures.ts';
 
 /** The download formats; the GraphQL enum ExportFormat mirrors it. */
 export const ExportFormats = ['GL_CSV', 'DOCUMENTS_CSV', 'HLEDGER'] as const;
@@ -8,8 +9,9 @@ export type ExportFormat = (typeof ExportFormats)[number];
 /**
  * What a signed link may serve: a ledger export, one rendered document (`renderDocument`), a
  * period's rendered documents as one zip (`exportDocumentsArchive`), one party's statement
- * (`renderPartyStatement`) or every customer's or vendor's statement as one zip
- * (`exportPartyStatementsArchive`).
+ * (`renderPartyStatement`), every customer's or vendor's statement as one zip
+ * (`exportPartyStatementsArchive`) or a month's ITBMS return rendered as a PDF
+ * (`renderItbmsReturn`).
  */
 export const LinkFormats = [
   ...ExportFormats,
@@ -17,6 +19,7 @@ export const LinkFormats = [
   'DOCUMENTS_ZIP',
   'PARTY_STATEMENT_PDF',
   'PARTY_STATEMENTS_ZIP',
+  'ITBMS_RETURN_PDF',
 ] as const;
 export type LinkFormat = (typeof LinkFormats)[number];
 export const isDocumentFormat = (f: LinkFormat): f is 'DOCUMENT_PDF' | 'DOCUMENTS_ZIP' =>
@@ -46,6 +49,8 @@ export interface ExportClaims {
   partyKind?: 'CUSTOMER' | 'VENDOR' | null;
   /** The name the file is saved as, when the signer knows it (a rendered document's number). */
   fileName?: string | null;
+  /** ITBMS_RETURN_PDF: the return's figures, computed when the link was made (tax-return/). */
+  itbms?: ItbmsClaim | null;
   userId: string;
   email: string;
   /**
@@ -70,6 +75,7 @@ const claimsSchema = z.object({
   pty: z.string().uuid().optional(),
   pk: z.enum(['CUSTOMER', 'VENDOR']).optional(),
   fn: z.string().max(200).optional(),
+  itb: itbmsClaimSchema.optional(),
   from: isoDate,
   to: isoDate,
   email: z.string(),
@@ -123,6 +129,7 @@ export class ExportLinkSigner {
       ...(c.partyId ? { pty: c.partyId } : {}),
       ...(c.partyKind ? { pk: c.partyKind } : {}),
       ...(c.fileName ? { fn: c.fileName } : {}),
+      ...(c.itbms ? { itb: c.itbms } : {}),
       ...(c.integration ? { int: { cid: c.integration.clientId, via: c.integration.via } } : {}),
     })
       .setProtectedHeader({ alg: ALG })
@@ -169,6 +176,7 @@ export class ExportLinkVerifier {
         partyId: c.pty ?? null,
         partyKind: c.pk ?? null,
         fileName: c.fn ?? null,
+        itbms: c.itb ?? null,
         integration: c.int ? { clientId: c.int.cid, via: c.int.via } : null,
         exportId: c.jti,
         expiresAt: new Date(c.exp * 1000),

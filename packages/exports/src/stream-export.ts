@@ -30,6 +30,7 @@ export const EXPORT_CONTENT: Record<LinkFormat, { contentType: string; extension
   DOCUMENTS_ZIP: { contentType: 'application/zip', extension: 'zip', name: 'documents' },
   PARTY_STATEMENT_PDF: { contentType: 'application/pdf', extension: 'pdf', name: 'statement' },
   PARTY_STATEMENTS_ZIP: { contentType: 'application/zip', extension: 'zip', name: 'statements' },
+  ITBMS_RETURN_PDF: { contentType: 'application/pdf', extension: 'pdf', name: 'itbms' },
 };
 
 /** Safe in a Content-Disposition header and on any file system: letters, digits, dashes. */

@@ -63,7 +63,7 @@ import {
   statementQueries,
 } from './statements/resolvers.ts';
 import { taxCodeFields, taxCodeMutations } from './tax-codes/resolvers.ts';
-import { taxReturnQueries } from './tax-return/resolvers.ts';
+import { taxReturnMutations, taxReturnQueries } from './tax-return/resolvers.ts';
 
 const resolvers: Resolvers = {
   AccountRole: enumValues.AccountRole,
@@ -100,6 +100,7 @@ const resolvers: Resolvers = {
     ...taxCodeMutations,
     ...bankResolvers.Mutation,
     ...recurringMutations,
+    ...taxReturnMutations,
   },
   Document: { ...Document, ...documentFx, ...openingDocumentFields },
   OpeningBalanceImport,

@@ -72,6 +72,7 @@ export const rules: RuleMap = {
     ...openingRules.Mutation,
     ...bankRules.Mutation,
     ...recurringRules.Mutation,
+    ...taxReturnRules.Mutation,
   },
   ...bankRules.types,
   ...recurringRules.types,

@@ -305,6 +305,15 @@ export type Mutation = {
   updateTaxCode?: Maybe<TaxCode>;
   /** Deactivate a tax code (needs Account.Manage): kept for the documents that used it, refused on new lines. */
   deactivateTaxCode?: Maybe<TaxCode>;
+  /**
+   * The month's ITBMS return (as `itbmsReturn` computes it now) as a PDF: the client's white label
+   * and legal details (legal name, RUC, DV, address, regime), the period, and each section of the
+   * return with its figures, labelled as the DGI's Formulario 430 names them. Needs GL.Read, as
+   * `itbmsReturn`. Returns a signed link for this client only, valid five minutes; recorded in the
+   * audit trail. Refuses as `itbmsReturn` does, and LEGAL_DETAILS_REQUIRED while the client's legal
+   * details are incomplete.
+   */
+  renderItbmsReturn?: Maybe<RenderedItbmsReturn>;
 };
 
 
@@ -676,6 +685,13 @@ export type MutationUpdateTaxCodeArgs = {
 /** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationDeactivateTaxCodeArgs = {
   code: Scalars['String']['input'];
+};
+
+
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
+export type MutationRenderItbmsReturnArgs = {
+  year: Scalars['Int']['input'];
+  month: Scalars['Int']['input'];
 };
 
 /**
@@ -3356,6 +3372,21 @@ export type ItbmsReturn = {
   csv: Scalars['String']['output'];
 };
 
+/** A short-lived signed link to a month's ITBMS return rendered as a PDF (`renderItbmsReturn`). */
+export type RenderedItbmsReturn = {
+  __typename?: 'RenderedItbmsReturn';
+  /** GET it (no headers needed) within five minutes; the gateway renders and streams the PDF. */
+  url: Scalars['String']['output'];
+  /** When the download link stops working (5 minutes after it was made). */
+  expiresAt: Scalars['DateTime']['output'];
+  /** The name to save the file as (`<client>-itbms-<YYYY-MM>.pdf`). */
+  fileName: Scalars['String']['output'];
+  /** The calendar year of the return. */
+  year: Scalars['Int']['output'];
+  /** The month of the return, 1 to 12. */
+  month: Scalars['Int']['output'];
+};
+
 export type Link__Purpose =
   /** `SECURITY` features provide metadata necessary to securely resolve fields. */
   | 'SECURITY'
@@ -3494,9 +3525,9 @@ export type ResolversTypes = ResolversObject<{
   LedgerExport: ResolverTypeWrapper<LedgerExport>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   FxProvenance: ResolverTypeWrapper<FxProvenanceModel>;
   JournalLine: ResolverTypeWrapper<JournalLineModel>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Document: ResolverTypeWrapper<DocumentModel>;
   Allocation: ResolverTypeWrapper<AllocationModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -3634,6 +3665,7 @@ export type ResolversTypes = ResolversObject<{
   UpdateTaxCodeInput: UpdateTaxCodeInput;
   ItbmsRateLine: ResolverTypeWrapper<ItbmsRateLine>;
   ItbmsReturn: ResolverTypeWrapper<ItbmsReturn>;
+  RenderedItbmsReturn: ResolverTypeWrapper<RenderedItbmsReturn>;
   link__Purpose: Link__Purpose;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
@@ -3651,9 +3683,9 @@ export type ResolversParentTypes = ResolversObject<{
   LedgerExport: LedgerExport;
   Mutation: Record<PropertyKey, never>;
   ID: Scalars['ID']['output'];
+  Int: Scalars['Int']['output'];
   FxProvenance: FxProvenanceModel;
   JournalLine: JournalLineModel;
-  Int: Scalars['Int']['output'];
   Document: DocumentModel;
   Allocation: AllocationModel;
   Query: Record<PropertyKey, never>;
@@ -3771,6 +3803,7 @@ export type ResolversParentTypes = ResolversObject<{
   UpdateTaxCodeInput: UpdateTaxCodeInput;
   ItbmsRateLine: ItbmsRateLine;
   ItbmsReturn: ItbmsReturn;
+  RenderedItbmsReturn: RenderedItbmsReturn;
   link__Import: Scalars['link__Import']['output'];
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
   federation__Scope: Scalars['federation__Scope']['output'];
@@ -3927,6 +3960,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   createTaxCode?: Resolver<Maybe<ResolversTypes['TaxCode']>, ParentType, ContextType, RequireFields<MutationCreateTaxCodeArgs, 'input'>>;
   updateTaxCode?: Resolver<Maybe<ResolversTypes['TaxCode']>, ParentType, ContextType, RequireFields<MutationUpdateTaxCodeArgs, 'code' | 'input'>>;
   deactivateTaxCode?: Resolver<Maybe<ResolversTypes['TaxCode']>, ParentType, ContextType, RequireFields<MutationDeactivateTaxCodeArgs, 'code'>>;
+  renderItbmsReturn?: Resolver<Maybe<ResolversTypes['RenderedItbmsReturn']>, ParentType, ContextType, RequireFields<MutationRenderItbmsReturnArgs, 'year' | 'month'>>;
 }>;
 
 export type FxProvenanceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FxProvenance'] = ResolversParentTypes['FxProvenance']> = ResolversObject<{
@@ -4791,6 +4825,14 @@ export type ItbmsReturnResolvers<ContextType = Context, ParentType extends Resol
   csv?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type RenderedItbmsReturnResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RenderedItbmsReturn'] = ResolversParentTypes['RenderedItbmsReturn']> = ResolversObject<{
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  month?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['link__Import'], any> {
   name: 'link__Import';
 }
@@ -4911,6 +4953,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   PartyStatementsArchive?: PartyStatementsArchiveResolvers<ContextType>;
   ItbmsRateLine?: ItbmsRateLineResolvers<ContextType>;
   ItbmsReturn?: ItbmsReturnResolvers<ContextType>;
+  RenderedItbmsReturn?: RenderedItbmsReturnResolvers<ContextType>;
   link__Import?: GraphQLScalarType;
   federation__FieldSet?: GraphQLScalarType;
   federation__Scope?: GraphQLScalarType;

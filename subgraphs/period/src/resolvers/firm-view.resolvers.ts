@@ -57,6 +57,7 @@ const CloseBoardClient: CloseBoardClientResolvers = {
   stage: (e) => (e.availability === 'AVAILABLE' ? e.row.stage : null),
   lastTransition: (e) => (e.availability === 'AVAILABLE' ? e.row.lastTransition : null),
   openChecklistItems: (e) => (e.availability === 'AVAILABLE' ? e.row.openChecklistItems : null),
+  banksReconciled: (e) => (e.availability === 'AVAILABLE' ? e.row.banksReconciled : null),
   lastVerifiedBackupAt: (e) => e.backup?.lastVerifiedAt ?? null,
   noRecentVerifiedBackup: (e) => e.backup?.overdue ?? true,
   asOf: (e) => e.asOf,

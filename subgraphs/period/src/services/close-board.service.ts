@@ -121,6 +121,7 @@ const NO_PERIOD: ClientCloseRow = {
   stage: null,
   lastTransition: null,
   openChecklistItems: [],
+  banksReconciled: null,
 };
 
 /**
