@@ -43,6 +43,7 @@ import { Account, JournalEntry, JournalLine } from './resolvers/types.resolvers.
 import { rules } from './rules.ts';
 import { taxCodeFields, taxCodeMutations } from './tax-codes/resolvers.ts';
 import { taxReturnQueries } from './tax-return/resolvers.ts';
+import { allocationSmallDifference, writeOffMutations } from './write-offs/resolvers.ts';
 
 const resolvers: Resolvers = {
   AccountRole: enumValues.AccountRole,
@@ -73,10 +74,11 @@ const resolvers: Resolvers = {
     ...renderMutations,
     ...taxCodeMutations,
     ...bankResolvers.Mutation,
+    ...writeOffMutations,
   },
   Document: { ...Document, ...documentFx },
   DocumentLine,
-  Allocation: { ...Allocation, ...allocationFx },
+  Allocation: { ...Allocation, ...allocationFx, ...allocationSmallDifference },
   FxProvenance: FxProvenanceType,
   DocumentVoid,
   AgingRow,

@@ -8,6 +8,7 @@ import { numberingRules } from './numbering/rules.ts';
 import { renderRules } from './render/rules.ts';
 import { taxCodeRules } from './tax-codes/rules.ts';
 import { taxReturnRules } from './tax-return/rules.ts';
+import { writeOffRules } from './write-offs/rules.ts';
 
 const read = can(P.GL.Read);
 
@@ -63,6 +64,7 @@ export const rules: RuleMap = {
     ...documentRules.Mutation,
     ...numberingRules.Mutation,
     ...bankRules.Mutation,
+    ...writeOffRules.Mutation,
   },
   ...bankRules.types,
   Account: read,

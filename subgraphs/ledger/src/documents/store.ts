@@ -83,11 +83,19 @@ export async function writeDraftContent(
   }
   // Notes settle their invoice through documents.applies_to_id; only receipts and payments keep
   // a proposal in draft_allocations.
-  if (!isInvoiceLike(kind) && prepared.allocations.length) {
-    await tx
-      .insert(tenant.draftAllocations)
-      .values(prepared.allocations.map((a, i) => ({ documentId, lineNumber: i + 1, ...a })));
-  }
+  if (!isInvoiceLike(kind)) await insertDraftAllocations(tx, documentId, prepared.allocations);
+}
+
+/** A receipt's, payment's or write-off's proposed allocations, in order. */
+export async function insertDraftAllocations(
+  tx: TenantTx,
+  documentId: string,
+  allocations: readonly Allocation[],
+): Promise<void> {
+  if (allocations.length === 0) return;
+  await tx
+    .insert(tenant.draftAllocations)
+    .values(allocations.map((a, i) => ({ documentId, lineNumber: i + 1, ...a })));
 }
 
 export async function lockDocument(tx: TenantTx, id: string): Promise<DocumentRow> {
