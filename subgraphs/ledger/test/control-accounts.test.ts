@@ -13,8 +13,8 @@ import { approveJournalEntry, createJournalEntryDraft } from '../src/services/jo
 import { createParty } from '../src/services/parties.service.ts';
 import { postJournalEntries } from '../src/services/post-journal-entries.service.ts';
 import { postJournalEntry } from '../src/services/post-journal-entry.service.ts';
-import { prng } from './books.ts';
 import { writeOffBadDebt } from '../src/write-offs/index.ts';
+import { prng } from './books.ts';
 import { openTestBooks, type TestBooks } from './test-books.ts';
 
 /**
@@ -376,7 +376,9 @@ describe('invariant: after random activity each aging equals its control account
     delete t.settings.receiptToleranceMinor;
     expect(invoices.length).toBeGreaterThan(3);
     // The new documents were among the activity.
-    expect(await t.count('documents', "kind = 'BAD_DEBT_WRITE_OFF' AND status = 'POSTED'")).toBeGreaterThan(2);
+    expect(await t.count('documents', "kind = 'BAD_DEBT_WRITE_OFF' AND status = 'POSTED'")).toBeGreaterThan(
+      2,
+    );
     expect(await t.count('allocations', 'small_difference_minor > 0')).toBeGreaterThan(2);
   });
 });
