@@ -1,3 +1,4 @@
+import { pdfText } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -153,6 +154,16 @@ describe('bad-debt write-offs through the gateway', () => {
     expect(await state(inv.id)).toEqual({ settlementStatus: 'PAID', openBalance: '0.00' });
     const [agingBase, control] = await agingAndControl();
     expect(agingBase).toBe(control);
+
+    // It renders like any posted document: its title, number, the invoice it settles and the amount.
+    const link = await ok<{ renderDocument: { url: string } }>(
+      as('senior')(`mutation($id: ID!) { renderDocument(id: $id) { url } }`, { id: wo.id }),
+    );
+    const res = await fetch(link.renderDocument.url);
+    expect(res.status).toBe(200);
+    const text = pdfText(Buffer.from(await res.arrayBuffer()));
+    for (const expected of ['BAD-DEBT WRITE-OFF', wo.number, inv.number, money(open)])
+      expect(text).toContain(expected);
 
     expect(
       codes(await as('junior')(VOID_WRITE_OFF, { id: wo.id, reason: 'The customer paid after all' })),
