@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aging } from '../src/aging/aging.ts';
 import { createDraft, type DocumentRow, postDocument, voidDocument } from '../src/documents/index.ts';
 import type { Books } from '../src/services/books.ts';
-import { createParty } from '../src/services/parties.service.ts';
+import { createParty, updateParty } from '../src/services/parties.service.ts';
 import { writeOffBadDebt } from '../src/write-offs/index.ts';
 import { openTestBooks, type TestBooks } from './test-books.ts';
 
@@ -221,7 +221,7 @@ describe('bad-debt write-offs', () => {
     await expectAgingEqualsControl();
   });
 
-  it('refuses without writing anything: a short reason, a bill, a voided invoice, zero, a LOCK_SALES period, a caller without Invoice.Approve', async () => {
+  it('refuses without writing anything: a short reason, a bill, a voided invoice, a date before the invoice, zero, a LOCK_SALES period, a caller without Invoice.Approve', async () => {
     const inv = await invoice(5000n);
     const bill = await postDocument(
       books,
@@ -245,6 +245,8 @@ describe('bad-debt write-offs', () => {
     expect([onBill.code, onBill.details?.field]).toEqual(['BAD_USER_INPUT', 'invoiceId']);
     const onVoided = await refusal(writeOffBadDebt(books, { ...base, invoiceId: voided.id }));
     expect([onVoided.code, onVoided.details?.field]).toEqual(['BAD_USER_INPUT', 'invoiceId']);
+    const early = await refusal(writeOffBadDebt(books, { ...base, documentDate: '2026-03-01' }));
+    expect([early.code, early.details?.field]).toEqual(['BAD_USER_INPUT', 'documentDate']);
     const zero = await refusal(writeOffBadDebt(books, { ...base, amount: '0.00' }));
     expect([zero.code, zero.details?.field]).toEqual(['BAD_USER_INPUT', 'amount']);
     const junior = await t.books('Junior');
@@ -254,6 +256,19 @@ describe('bad-debt write-offs', () => {
     expect([locked.code, locked.details?.sourceKind]).toEqual(['PERIOD_LOCKED', 'BAD_DEBT_WRITE_OFF']);
     expect(await footprint()).toEqual(before);
     expect(await openOf(inv)).toBe(5350n);
+  });
+
+  it('writes off the PAB 53.50 of a customer deactivated since (a customer that is gone)', async () => {
+    const gone = (await createParty(books, { kind: 'CUSTOMER', code: 'GONE', name: 'Desaparecido SA' })).id;
+    const inv = await invoice(5000n, gone);
+    await updateParty(books, gone, { active: false });
+    const wo = await writeOffBadDebt(books, {
+      invoiceId: inv.id,
+      documentDate: '2026-03-31',
+      reason: REASON,
+    });
+    expect(wo.totalMinor).toBe(5000n + (5000n * 7n) / 100n);
+    expect(await openOf(inv)).toBe(0n);
   });
 
   it('answers a retry under the same idempotency key with the first write-off, and refuses the key with another input', async () => {

@@ -53,7 +53,7 @@ type OwnRate = { rate: Decimal; provenance: Provenance; used: UsedRate | null };
  */
 async function lockSettlements(tx: TenantTx, doc: DocumentRow, minorUnits: number) {
   const spec = KINDS[doc.kind];
-  const party = await loadParty(tx, doc.partyId, spec.partyKind);
+  const party = await loadParty(tx, doc.partyId, spec.partyKind, spec.family === 'WRITE_OFF');
   const proposed: Allocation[] = isInvoiceLike(doc.kind)
     ? doc.appliesToId
       ? [{ invoiceId: doc.appliesToId, amountMinor: doc.totalMinor }]

@@ -19,12 +19,21 @@ type Allocation = { invoiceId: string; amountMinor: bigint };
 
 export type Reader = Pick<TenantTx, 'select'>;
 
-export async function loadParty(db: Reader, id: string, kind: PartyRow['kind']): Promise<PartyRow> {
+/**
+ * The party of a document, of the kind it must be and active — except when `inactiveOk` (a
+ * bad-debt write-off: a customer that is gone is often deactivated before its debt is written off).
+ */
+export async function loadParty(
+  db: Reader,
+  id: string,
+  kind: PartyRow['kind'],
+  inactiveOk = false,
+): Promise<PartyRow> {
   const [party] = await db.select().from(tenant.parties).where(eq(tenant.parties.id, id));
   const noun = kind === 'CUSTOMER' ? 'customer' : 'vendor';
   if (!party || party.kind !== kind)
     throw badInput(`partyId: no ${noun} ${id}`, { field: 'partyId', value: id });
-  if (!party.active)
+  if (!party.active && !inactiveOk)
     throw badInput(`partyId: ${noun} ${party.code} is inactive`, { field: 'partyId', value: id });
   return party;
 }

@@ -69,8 +69,18 @@ export async function writeOffBadDebt(books: Books, raw: WriteOffInput): Promise
       if (invoice?.kind !== 'SALES_INVOICE') {
         throw badInput('invoiceId: no posted sales invoice with that id', { field: 'invoiceId' });
       }
+      // A debt is written off after it arose: never dated before the invoice's own posting.
+      if (postingDate < invoice.postingDate) {
+        const field = input.postingDate ? 'postingDate' : 'documentDate';
+        throw badInput(
+          `${field}: ${postingDate} is before ${invoice.number} was posted (${invoice.postingDate})`,
+          {
+            field,
+          },
+        );
+      }
       const spec = KINDS[KIND];
-      const party = await loadParty(tx, invoice.partyId, spec.partyKind);
+      const party = await loadParty(tx, invoice.partyId, spec.partyKind, true);
       const minorUnits = await books.minorUnits(invoice.currency);
       const amountMinor = await amountOf(tx, input.amount, invoice, minorUnits);
       await checkSettlement(
