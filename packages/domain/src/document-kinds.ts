@@ -11,6 +11,7 @@ export const DOCUMENT_KINDS = [
   'PURCHASE_INVOICE',
   'DEBIT_NOTE',
   'VENDOR_PAYMENT',
+  'BAD_DEBT_WRITE_OFF',
 ] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 

@@ -64,6 +64,7 @@ import {
 } from './statements/resolvers.ts';
 import { taxCodeFields, taxCodeMutations } from './tax-codes/resolvers.ts';
 import { taxReturnMutations, taxReturnQueries } from './tax-return/resolvers.ts';
+import { allocationSmallDifference, writeOffMutations } from './write-offs/resolvers.ts';
 
 const resolvers: Resolvers = {
   AccountRole: enumValues.AccountRole,
@@ -101,11 +102,12 @@ const resolvers: Resolvers = {
     ...bankResolvers.Mutation,
     ...recurringMutations,
     ...taxReturnMutations,
+    ...writeOffMutations,
   },
   Document: { ...Document, ...documentFx, ...openingDocumentFields },
   OpeningBalanceImport,
   DocumentLine,
-  Allocation: { ...Allocation, ...allocationFx },
+  Allocation: { ...Allocation, ...allocationFx, ...allocationSmallDifference },
   FxProvenance: FxProvenanceType,
   DocumentVoid,
   AgingRow,

@@ -37,6 +37,8 @@ export type Allocation = {
   /** Posted allocations only. */
   baseAmountMinor?: bigint | null;
   realizedFxMinor?: bigint | null;
+  /** Posted receipts only: of amountMinor, what the receipt tolerance closed (SmallDifferences). */
+  smallDifferenceMinor?: bigint | null;
 };
 /** A GL line's or document's FX provenance: the rate row it cites and whether it stood in as a fallback. */
 export type FxProvenance = { row: typeof tenant.exchangeRates.$inferSelect; isFallback: boolean };

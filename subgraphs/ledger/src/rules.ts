@@ -11,6 +11,7 @@ import { renderRules } from './render/rules.ts';
 import { statementRules } from './statements/rules.ts';
 import { taxCodeRules } from './tax-codes/rules.ts';
 import { taxReturnRules } from './tax-return/rules.ts';
+import { writeOffRules } from './write-offs/rules.ts';
 
 const read = can(P.GL.Read);
 
@@ -73,6 +74,7 @@ export const rules: RuleMap = {
     ...bankRules.Mutation,
     ...recurringRules.Mutation,
     ...taxReturnRules.Mutation,
+    ...writeOffRules.Mutation,
   },
   ...bankRules.types,
   ...recurringRules.types,

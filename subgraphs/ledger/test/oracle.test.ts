@@ -14,10 +14,17 @@ import {
   type TestDatabase,
 } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDraft, type DocumentKind, postDocument, voidDocument } from '../src/documents/index.ts';
+import {
+  createDraft,
+  type DocumentKind,
+  postDocument,
+  settledMinor,
+  voidDocument,
+} from '../src/documents/index.ts';
 import type { Books } from '../src/services/books.ts';
 import { createParty } from '../src/services/parties.service.ts';
 import { trialBalance } from '../src/services/trial-balance.service.ts';
+import { writeOffBadDebt } from '../src/write-offs/index.ts';
 import { type AppConnection, connectApp, prng, randomEntries, seedTestBooks, TEST_ACTOR } from './books.ts';
 import { openTestBooks, type TestBooks } from './test-books.ts';
 
@@ -119,7 +126,8 @@ describe.skipIf(!oracleRuns)('hledger oracle', () => {
  * The same oracle over random documents through the documents service, as users post them:
  * invoices and bills (PAB, USD at the peg, EUR at the rate of their date or a typed rate), credit
  * and debit notes, receipts and payments with partial allocations over several invoices at other
- * rates (realized FX in both modes, bank fees), and voided receipts and payments. hledger's balances
+ * rates (realized FX in both modes, bank fees, small differences closed within a receipt
+ * tolerance), bad-debt write-offs at their own rate, and voided receipts, payments and write-offs. hledger's balances
  * in base currency must equal the trial balance, and each invoice's receivable or payable in base
  * currency must equal what the GL holds for its party (nothing left on a fully settled invoice).
  */
@@ -133,6 +141,7 @@ describe.skipIf(!oracleRuns)('hledger oracle over random foreign-currency docume
     partyId: string;
     currency: string;
     sales: boolean;
+    total: bigint;
     open: bigint;
   }
 
@@ -168,7 +177,14 @@ describe.skipIf(!oracleRuns)('hledger oracle over random foreign-currency docume
     }
 
     const open: Open[] = [];
-    const settlements: { id: string; allocations: { invoiceId: string; amount: bigint }[] }[] = [];
+    const settlements: { id: string; family: 'PAYMENT' | 'WRITE_OFF'; invoiceIds: string[] }[] = [];
+    // What is open, read back from the books (a receipt within the tolerance closes more than it allocates).
+    const refresh = async (ids: string[]) => {
+      const settled = await settledMinor(t.db, ids);
+      for (const o of open) if (settled.has(o.id)) o.open = o.total - (settled.get(o.id) ?? 0n);
+    };
+    // Receipts leaving at most PAB 0.25 on an invoice close it (issue 18 §2).
+    t.settings.receiptToleranceMinor = 25;
     for (let i = 0; i < DOCUMENTS; i++) {
       const date = days[Math.min(364, Math.floor((i * 365) / DOCUMENTS))] as string;
       const roll = random();
@@ -197,6 +213,7 @@ describe.skipIf(!oracleRuns)('hledger oracle over random foreign-currency docume
           partyId: party.id,
           currency: party.currency,
           sales: party.sales,
+          total: doc.totalMinor,
           open: doc.totalMinor,
         });
       } else if (roll < 0.55) {
@@ -217,16 +234,32 @@ describe.skipIf(!oracleRuns)('hledger oracle over random foreign-currency docume
         });
         await postDocument(books, draft.id, inv.sales ? 'SALES' : 'PURCHASING');
         inv.open -= amount;
+      } else if (roll < 0.6 && candidates.some((o) => o.sales)) {
+        const inv = pick(candidates.filter((o) => o.sales));
+        const amount = random() < 0.5 ? inv.open : 1n + BigInt(Math.floor(random() * Number(inv.open)));
+        const wo = await writeOffBadDebt(books, {
+          invoiceId: inv.id,
+          amount: money(amount),
+          documentDate: date,
+          reason: 'Oracle: the customer is insolvent, nothing to collect',
+          ...typedRate(inv.currency),
+        });
+        await refresh([inv.id]);
+        settlements.push({ id: wo.id, family: 'WRITE_OFF', invoiceIds: [inv.id] });
       } else if (roll < 0.93 || settlements.length === 0) {
         const first = pick(candidates);
         const same = candidates.filter(
           (o) => o.partyId === first.partyId && o.currency === first.currency && o.id !== first.id,
         );
         const chosen = [first, ...same.slice(0, Math.floor(random() * 3))];
-        const allocations = chosen.map((o) => ({
-          invoiceId: o.id,
-          amount: random() < 0.5 ? o.open : 1n + BigInt(Math.floor(random() * Number(o.open))),
-        }));
+        // The whole balance, a few cents short of it (the tolerance may close the rest), or any part.
+        const part = (o: Open) => {
+          const r = random();
+          if (r < 0.4) return o.open;
+          if (r < 0.55 && o.open > 25n) return o.open - BigInt(1 + Math.floor(random() * 20));
+          return 1n + BigInt(Math.floor(random() * Number(o.open)));
+        };
+        const allocations = chosen.map((o) => ({ invoiceId: o.id, amount: part(o) }));
         const amount = allocations.reduce((sum, a) => sum + a.amount, 0n);
         const fee = random() < 0.3 && amount > 100n ? BigInt(Math.floor(random() * 100)) : 0n;
         const draft = await createDraft(books, first.sales ? 'CUSTOMER_RECEIPT' : 'VENDOR_PAYMENT', {
@@ -238,16 +271,18 @@ describe.skipIf(!oracleRuns)('hledger oracle over random foreign-currency docume
           ...typedRate(first.currency),
         });
         await postDocument(books, draft.id, 'PAYMENT');
-        for (const a of allocations) (open.find((o) => o.id === a.invoiceId) as Open).open -= a.amount;
-        settlements.push({ id: draft.id, allocations });
+        const invoiceIds = allocations.map((a) => a.invoiceId);
+        await refresh(invoiceIds);
+        settlements.push({ id: draft.id, family: 'PAYMENT', invoiceIds });
       } else {
         const voided = settlements.splice(Math.floor(random() * settlements.length), 1)[0];
         if (!voided) continue;
-        await voidDocument(books, voided.id, 'PAYMENT', 'Oracle: the payment was returned by the bank');
-        for (const a of voided.allocations) (open.find((o) => o.id === a.invoiceId) as Open).open += a.amount;
+        await voidDocument(books, voided.id, voided.family, 'Oracle: the payment was returned by the bank');
+        await refresh(voided.invoiceIds);
       }
     }
     delete t.settings.fxVarianceMode;
+    delete t.settings.receiptToleranceMinor;
   }, 120_000);
 
   afterAll(async () => {
@@ -275,6 +310,10 @@ describe.skipIf(!oracleRuns)('hledger oracle over random foreign-currency docume
       await t.count('documents', "kind IN ('CREDIT_NOTE', 'DEBIT_NOTE') AND status = 'POSTED'"),
     ).toBeGreaterThan(0);
     expect(await t.count('voids')).toBeGreaterThan(0);
+    expect(await t.count('documents', "kind = 'BAD_DEBT_WRITE_OFF' AND status = 'POSTED'")).toBeGreaterThan(
+      5,
+    );
+    expect(await t.count('allocations', 'small_difference_minor > 0')).toBeGreaterThan(0);
     expect(await hledgerBalancesOf(t.appPool, docDir, '2026-01-01', '2026-12-31')).toEqual(expected);
   });
 

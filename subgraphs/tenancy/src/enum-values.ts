@@ -23,6 +23,7 @@ export const enumValues = {
     FX_VARIANCE_MODE: 'fxVarianceMode',
     FX_REFRESH_LOCAL_TIME: 'fxRefreshLocalTime',
     FX_STALENESS_DAYS: 'fxStalenessDays',
+    RECEIPT_TOLERANCE_MINOR: 'receiptToleranceMinor',
     CLOSE_OVERDUE_DAYS: 'closeOverdueDays',
     CLOSE_APPROVAL_OVERDUE_DAYS: 'closeApprovalOverdueDays',
     FX_CURRENCIES: 'fxCurrencies',

@@ -205,6 +205,8 @@ export type DocumentFilter = {
 
 /** The kinds of document, each with its own numbering and permissions. */
 export type DocumentKind =
+  /** What a customer will not pay of one sales invoice, written off as a bad debt (writeOffBadDebt). */
+  | 'BAD_DEBT_WRITE_OFF'
   /** A credit to a customer against one of their invoices. */
   | 'CREDIT_NOTE'
   /** Money received from a customer, allocated to their invoices. */
@@ -542,6 +544,8 @@ export type SettlementStatus =
 
 /** What posted a journal entry (the same enum as the ledger's). */
 export type SourceKind =
+  /** A posted bad-debt write-off of a sales invoice. */
+  | 'BAD_DEBT_WRITE_OFF'
   /** A posted credit note against a sales invoice. */
   | 'CREDIT_NOTE'
   /** A posted customer receipt. */

@@ -200,12 +200,21 @@ export const allocations = pgTable(
      * worth at the settling document's rate less what it cleared. Positive is a gain, negative a loss.
      */
     realizedFxMinor: bigint('realized_fx_minor', { mode: 'bigint' }).notNull().default(sql`0`),
+    /**
+     * Of `amountMinor`, what a receipt closed as a small difference (the client's tolerance, posted
+     * to SmallDifferences) rather than with money: the receipt's cash is `amountMinor` less this.
+     */
+    smallDifferenceMinor: bigint('small_difference_minor', { mode: 'bigint' }).notNull().default(sql`0`),
     createdAt: createdAt(),
   },
   (t) => [
     unique('allocations_pair').on(t.sourceDocumentId, t.invoiceId),
     index('allocations_invoice_idx').on(t.invoiceId),
     check('allocations_positive', sql`${t.amountMinor} > 0`),
+    check(
+      'allocations_small_difference',
+      sql`${t.smallDifferenceMinor} >= 0 AND ${t.smallDifferenceMinor} < ${t.amountMinor}`,
+    ),
   ],
 );
 

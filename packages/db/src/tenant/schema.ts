@@ -43,6 +43,8 @@ export const accountRole = pgEnum('account_role', [
   'Rounding',
   // Bank charges on receipts and payments (migration 0021): never FX, whatever the FX mode.
   'BankFees',
+  'BadDebt',
+  'SmallDifferences',
 ]);
 
 export const periodState = pgEnum('period_state', [

@@ -17,9 +17,10 @@ export const KIND_TITLES: Record<string, string> = {
   PURCHASE_INVOICE: 'FACTURA DE PROVEEDOR / VENDOR BILL',
   DEBIT_NOTE: 'NOTA DE DÉBITO / DEBIT NOTE',
   VENDOR_PAYMENT: 'COMPROBANTE DE PAGO / PAYMENT',
+  BAD_DEBT_WRITE_OFF: 'CASTIGO / BAD-DEBT WRITE-OFF',
 };
 
-const SALES_SIDE = new Set(['SALES_INVOICE', 'CREDIT_NOTE', 'CUSTOMER_RECEIPT']);
+const SALES_SIDE = new Set(['SALES_INVOICE', 'CREDIT_NOTE', 'CUSTOMER_RECEIPT', 'BAD_DEBT_WRITE_OFF']);
 
 // Windows-1252's characters above Latin-1's control range: what the standard fonts can show.
 const CP1252_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');

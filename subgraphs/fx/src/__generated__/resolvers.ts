@@ -265,6 +265,8 @@ export type SourceKind =
   | 'DEBIT_NOTE'
   /** A posted vendor payment. */
   | 'VENDOR_PAYMENT'
+  /** A posted bad-debt write-off of a sales invoice. */
+  | 'BAD_DEBT_WRITE_OFF'
   /** An entry posted by approveYearEndClose (the closing entry). */
   | 'YEAR_END_CLOSE'
   /** The reversal that voids another entry. */

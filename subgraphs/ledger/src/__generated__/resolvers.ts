@@ -314,6 +314,23 @@ export type Mutation = {
    * details are incomplete.
    */
   renderItbmsReturn?: Maybe<RenderedItbmsReturn>;
+  /**
+   * Write off as a bad debt part or all of what one posted sales invoice still has open (needs
+   * Invoice.Approve): a BAD_DEBT_WRITE_OFF document, numbered and posted at once, that debits the
+   * account bound to BAD_DEBT and credits the receivable of the invoice's customer, in the invoice's
+   * currency. The receivable is cleared at the invoice's rate and the expense taken at the write-off's
+   * own rate; the difference is realized FX, per the client's fxVarianceMode, as for a receipt. The
+   * amount written off includes the invoice's tax: the output ITBMS already declared is not recovered
+   * by the write-off. More than the open balance is OVER_ALLOCATION; a voided, unposted or purchase
+   * invoice is BAD_USER_INPUT naming `invoiceId`; the period must accept sales postings.
+   */
+  writeOffBadDebt?: Maybe<Document>;
+  /**
+   * Void a bad-debt write-off (needs Invoice.Void): posts the reversing entry dated `voidDate`
+   * (default today in the client's time zone) and the invoice is open again by what it wrote off.
+   * ALREADY_VOIDED the second time.
+   */
+  voidBadDebtWriteOff?: Maybe<Document>;
 };
 
 
@@ -694,6 +711,20 @@ export type MutationRenderItbmsReturnArgs = {
   month: Scalars['Int']['input'];
 };
 
+
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
+export type MutationWriteOffBadDebtArgs = {
+  input: BadDebtWriteOffInput;
+};
+
+
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
+export type MutationVoidBadDebtWriteOffArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+  voidDate?: InputMaybe<Scalars['Date']['input']>;
+};
+
 /**
  * FX provenance: the exact ExchangeRateHistory row a foreign-currency GL line or document was
  * translated with, and how it was used. The GL speaks one currency; each line remembers where it came
@@ -837,6 +868,11 @@ export type Allocation = {
   baseAmount?: Maybe<Scalars['Money']['output']>;
   /** The realized exchange difference of this allocation in base currency: positive a gain, negative a loss. */
   realizedFx?: Maybe<Scalars['Money']['output']>;
+  /**
+   * Of `amount`, what a receipt closed as a small difference within the client's
+   * receiptToleranceMinor (posted to SMALL_DIFFERENCES) rather than with money; 0.00 otherwise.
+   */
+  smallDifference: Scalars['Money']['output'];
 };
 
 /** What a client reads. Fields about one client's books need the X-Tenant header (the client's slug); firm-level fields (me, tenants, closeBoard, …) answer without it. */
@@ -1322,7 +1358,11 @@ export type AccountRole =
   /** Rounding differences of a few minor units that make a translated entry balance. */
   | 'Rounding'
   /** Bank charges withheld from receipts and added to payments; never reclassified as FX. */
-  | 'BankFees';
+  | 'BankFees'
+  /** Bad-debt expense: where writeOffBadDebt writes off what a customer will not pay. */
+  | 'BadDebt'
+  /** Small remainders a receipt closes within the client's receiptToleranceMinor. */
+  | 'SmallDifferences';
 
 /** An account of the client's chart of accounts. */
 export type Account = {
@@ -1397,6 +1437,8 @@ export type SourceKind =
   | 'DEBIT_NOTE'
   /** A posted vendor payment. */
   | 'VENDOR_PAYMENT'
+  /** A posted bad-debt write-off of a sales invoice. */
+  | 'BAD_DEBT_WRITE_OFF'
   /** An entry posted by approveYearEndClose (the closing entry). */
   | 'YEAR_END_CLOSE'
   /** The reversal that voids another entry. */
@@ -2601,7 +2643,9 @@ export type DocumentKind =
   /** A debit note against a vendor's bill. */
   | 'DEBIT_NOTE'
   /** Money paid to a vendor, allocated to their bills. */
-  | 'VENDOR_PAYMENT';
+  | 'VENDOR_PAYMENT'
+  /** What a customer will not pay of one sales invoice, written off as a bad debt (writeOffBadDebt). */
+  | 'BAD_DEBT_WRITE_OFF';
 
 /** Where a document is in its life. */
 export type DocumentStatus =
@@ -3387,6 +3431,30 @@ export type RenderedItbmsReturn = {
   month: Scalars['Int']['output'];
 };
 
+/** What to write off of one customer invoice, and why. */
+export type BadDebtWriteOffInput = {
+  /** The posted, not voided sales invoice. */
+  invoiceId: Scalars['ID']['input'];
+  /** In the invoice's currency, greater than zero, at most its open balance; default the whole open balance. */
+  amount?: InputMaybe<Scalars['Money']['input']>;
+  /** The date of the decision to write it off (YYYY-MM-DD). */
+  documentDate: Scalars['Date']['input'];
+  /** The day it posts to the books on (YYYY-MM-DD); defaults to the document date. */
+  postingDate?: InputMaybe<Scalars['Date']['input']>;
+  /**
+   * Base-currency units per one invoice-currency unit for the expense, exact; leave it out to use the
+   * rate in force on the document date (the peg for a pegged pair; 1 for the base currency).
+   */
+  exchangeRate?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Why the debt cannot be collected, at least 20 characters (REASON_TOO_SHORT otherwise): the document's memo and the audit trail's reason. */
+  reason: Scalars['String']['input'];
+  /**
+   * A key of the caller's choosing, bound to this input: writing off again with the same key and
+   * input returns the first write-off; another input is refused with IDEMPOTENCY_KEY_REUSED.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type Link__Purpose =
   /** `SECURITY` features provide metadata necessary to securely resolve fields. */
   | 'SECURITY'
@@ -3666,6 +3734,7 @@ export type ResolversTypes = ResolversObject<{
   ItbmsRateLine: ResolverTypeWrapper<ItbmsRateLine>;
   ItbmsReturn: ResolverTypeWrapper<ItbmsReturn>;
   RenderedItbmsReturn: ResolverTypeWrapper<RenderedItbmsReturn>;
+  BadDebtWriteOffInput: BadDebtWriteOffInput;
   link__Purpose: Link__Purpose;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
@@ -3804,6 +3873,7 @@ export type ResolversParentTypes = ResolversObject<{
   ItbmsRateLine: ItbmsRateLine;
   ItbmsReturn: ItbmsReturn;
   RenderedItbmsReturn: RenderedItbmsReturn;
+  BadDebtWriteOffInput: BadDebtWriteOffInput;
   link__Import: Scalars['link__Import']['output'];
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
   federation__Scope: Scalars['federation__Scope']['output'];
@@ -3961,6 +4031,8 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   updateTaxCode?: Resolver<Maybe<ResolversTypes['TaxCode']>, ParentType, ContextType, RequireFields<MutationUpdateTaxCodeArgs, 'code' | 'input'>>;
   deactivateTaxCode?: Resolver<Maybe<ResolversTypes['TaxCode']>, ParentType, ContextType, RequireFields<MutationDeactivateTaxCodeArgs, 'code'>>;
   renderItbmsReturn?: Resolver<Maybe<ResolversTypes['RenderedItbmsReturn']>, ParentType, ContextType, RequireFields<MutationRenderItbmsReturnArgs, 'year' | 'month'>>;
+  writeOffBadDebt?: Resolver<Maybe<ResolversTypes['Document']>, ParentType, ContextType, RequireFields<MutationWriteOffBadDebtArgs, 'input'>>;
+  voidBadDebtWriteOff?: Resolver<Maybe<ResolversTypes['Document']>, ParentType, ContextType, RequireFields<MutationVoidBadDebtWriteOffArgs, 'id' | 'reason'>>;
 }>;
 
 export type FxProvenanceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FxProvenance'] = ResolversParentTypes['FxProvenance']> = ResolversObject<{
@@ -4034,6 +4106,7 @@ export type AllocationResolvers<ContextType = Context, ParentType extends Resolv
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   baseAmount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   realizedFx?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  smallDifference?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
@@ -4120,7 +4193,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
-export type AccountRoleResolvers = { DEFAULT_AR: 'DefaultAR', DEFAULT_AP: 'DefaultAP', CASH: 'Cash', SALES_TAX_PAYABLE: 'SalesTaxPayable', PURCHASE_TAX_RECEIVABLE: 'PurchaseTaxReceivable', RETAINED_EARNINGS: 'RetainedEarnings', FX_VARIANCE_BANK_FEES: 'FxVarianceBankFees', REALIZED_FX_GAIN: 'RealizedFxGain', REALIZED_FX_LOSS: 'RealizedFxLoss', ROUNDING: 'Rounding', BANK_FEES: 'BankFees' };
+export type AccountRoleResolvers = { DEFAULT_AR: 'DefaultAR', DEFAULT_AP: 'DefaultAP', CASH: 'Cash', SALES_TAX_PAYABLE: 'SalesTaxPayable', PURCHASE_TAX_RECEIVABLE: 'PurchaseTaxReceivable', RETAINED_EARNINGS: 'RetainedEarnings', FX_VARIANCE_BANK_FEES: 'FxVarianceBankFees', REALIZED_FX_GAIN: 'RealizedFxGain', REALIZED_FX_LOSS: 'RealizedFxLoss', ROUNDING: 'Rounding', BANK_FEES: 'BankFees', BAD_DEBT: 'BadDebt', SMALL_DIFFERENCES: 'SmallDifferences' };
 
 export type AccountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account'], FederationReferenceType extends FederationReferenceTypes['Account'] = FederationReferenceTypes['Account']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Account']> | FederationReferenceType, FederationReferenceType, ContextType>;

@@ -25,8 +25,12 @@ export type DocumentGlLine = DocumentPostingLine & { settles?: string };
  *    purchase tax role. Debit note: mirrored.
  *  - receipt: bank debit (amount − fee), fees debit fee, one receivable (party) credit per invoice
  *    it settles.
+ *    A remainder within the client's tolerance (`differences`, per invoice) is settled too: the
+ *    receivable line credits it and SmallDifferences is debited with it.
  *  - payment: one payable (party) debit per invoice it settles, bank credit (amount + fee), fees
  *    debit fee.
+ *  - bad-debt write-off: BadDebt debit total, one receivable (party) credit for the invoice it
+ *    writes off (tax included: the output tax is not recovered, see documents.md).
  */
 export function documentLinesForGl(
   doc: DocumentRow,
@@ -35,13 +39,14 @@ export function documentLinesForGl(
   roles: Map<AccountRole, string>,
   allocations: readonly { invoiceId: string; amountMinor: bigint }[],
   invoices: Map<string, DocumentRow>,
+  differences: ReadonlyMap<string, bigint> = new Map(),
 ): DocumentGlLine[] {
   const party = doc.partyId;
   const memo = (l: DocumentLineRow) => l.description;
   const settling = (role: AccountRole, sign: bigint): DocumentGlLine[] =>
     allocations.map((a) => ({
       accountId: roleAccount(roles, role),
-      amountMinor: sign * a.amountMinor,
+      amountMinor: sign * (a.amountMinor + (differences.get(a.invoiceId) ?? 0n)),
       partyId: party,
       memo: doc.memo || `Settles ${invoices.get(a.invoiceId)?.number ?? a.invoiceId}`,
       settles: a.invoiceId,
@@ -99,6 +104,16 @@ export function documentLinesForGl(
           amountMinor: doc.bankFeeMinor,
           memo: 'Bank fee',
         },
+        ...[...differences].map(([invoiceId, amountMinor]) => ({
+          accountId: roleAccount(roles, 'SmallDifferences'),
+          amountMinor,
+          memo: `Small difference closing ${invoices.get(invoiceId)?.number ?? invoiceId}`,
+        })),
+        ...settling('DefaultAR', -1n),
+      ];
+    case 'BAD_DEBT_WRITE_OFF':
+      return [
+        { accountId: roleAccount(roles, 'BadDebt'), amountMinor: doc.totalMinor, memo: doc.memo },
         ...settling('DefaultAR', -1n),
       ];
     case 'VENDOR_PAYMENT':

@@ -5,8 +5,11 @@ import type { DocumentKind, DocumentRow, PartyRow } from './store.ts';
 
 /** Every document kind: its family, party, permissions and the kind of invoice it settles. */
 
-/** The posting family a mutation handles: each has its own permissions and its own period side. */
-export type Family = 'SALES' | 'PURCHASING' | 'PAYMENT';
+/**
+ * The posting family a mutation handles: each has its own permissions and its own period side.
+ * WRITE_OFF: bad-debt write-offs (`writeoffs/`), settling documents without money or lines.
+ */
+export type Family = 'SALES' | 'PURCHASING' | 'PAYMENT' | 'WRITE_OFF';
 
 export interface KindSpec {
   family: Family;
@@ -65,10 +68,27 @@ export const KINDS: Record<DocumentKind, KindSpec> = {
     void: P.Payment.Void,
     settles: 'PURCHASE_INVOICE',
   },
+  // Written off and voided by people who approve and void sales invoices (issue 18 §2).
+  BAD_DEBT_WRITE_OFF: {
+    family: 'WRITE_OFF',
+    partyKind: 'CUSTOMER',
+    create: P.Invoice.Approve,
+    post: P.Invoice.Approve,
+    void: P.Invoice.Void,
+    settles: 'SALES_INVOICE',
+  },
 };
 
-/** Invoices and notes (lines, taxes); the others are receipts and payments (an amount, allocations). */
-export const isInvoiceLike = (kind: DocumentKind) => KINDS[kind].family !== 'PAYMENT';
+/** Invoices and notes (lines, taxes); the others (receipts, payments, write-offs) have an amount and allocations. */
+export const isInvoiceLike = (kind: DocumentKind) =>
+  KINDS[kind].family === 'SALES' || KINDS[kind].family === 'PURCHASING';
+
+/**
+ * Settling documents translated at their own rate (receipts, payments, write-offs): what they clear
+ * at the invoice's rate differs from their own translation by realized FX, per the variance mode.
+ */
+export const realizesFx = (kind: DocumentKind) =>
+  KINDS[kind].family === 'PAYMENT' || KINDS[kind].family === 'WRITE_OFF';
 
 export function requirePermission(books: Books, permission: Permission) {
   if (!books.permissions.has(permission)) {

@@ -1466,6 +1466,8 @@ export type SettingKey =
   | 'fxRefreshLocalTime'
   /** See SettingValues.fxStalenessDays. */
   | 'fxStalenessDays'
+  /** See SettingValues.receiptToleranceMinor. */
+  | 'receiptToleranceMinor'
   /** See SettingValues.closeOverdueDays. */
   | 'closeOverdueDays'
   /** See SettingValues.closeApprovalOverdueDays. */
@@ -1502,6 +1504,12 @@ export type SettingValues = {
   fxRefreshLocalTime?: Maybe<Scalars['String']['output']>;
   /** How many days old an exchange rate may be and still be used, 0 to 366 (default 7). */
   fxStalenessDays?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Receipts: a remainder left on an invoice worth at most this many minor units of the base currency
+   * (at the receipt's rate) closes the invoice, posted to the SMALL_DIFFERENCES role; 0 to 100000,
+   * default 0 (off). Over-payments are never absorbed.
+   */
+  receiptToleranceMinor?: Maybe<Scalars['Int']['output']>;
   /** Days after month end before an open month shows as overdue on the close exceptions inbox, 0 to 366 (default 10). */
   closeOverdueDays?: Maybe<Scalars['Int']['output']>;
   /** Days a close may wait for approval before it shows as overdue, 0 to 366 (default 3). */
@@ -1539,6 +1547,8 @@ export type EffectiveSettings = {
   fxRefreshLocalTime: Scalars['String']['output'];
   /** How many days old an exchange rate may be and still be used. */
   fxStalenessDays: Scalars['Int']['output'];
+  /** Receipts: the small remainder (base-currency minor units) closed to SMALL_DIFFERENCES; 0 is off. */
+  receiptToleranceMinor: Scalars['Int']['output'];
   /** Days after month end before an open month shows as overdue. */
   closeOverdueDays: Scalars['Int']['output'];
   /** Days a close may wait for approval before it shows as overdue. */
@@ -1578,6 +1588,8 @@ export type SettingsInput = {
   fxRefreshLocalTime?: InputMaybe<Scalars['String']['input']>;
   /** 0 to 366. */
   fxStalenessDays?: InputMaybe<Scalars['Int']['input']>;
+  /** 0 to 100000 minor units of the base currency; 0 is off. */
+  receiptToleranceMinor?: InputMaybe<Scalars['Int']['input']>;
   /** 0 to 366. */
   closeOverdueDays?: InputMaybe<Scalars['Int']['input']>;
   /** 0 to 366. */
@@ -2384,7 +2396,7 @@ export type ClientSettingsResolvers<ContextType = Context, ParentType extends Re
   overrides?: Resolver<ResolversTypes['SettingValues'], ParentType, ContextType>;
 }>;
 
-export type SettingKeyResolvers = { DISPLAY_NAME: 'displayName', LOGO_URL: 'logoUrl', BRAND_COLOR: 'brandColor', FX_VARIANCE_MODE: 'fxVarianceMode', FX_REFRESH_LOCAL_TIME: 'fxRefreshLocalTime', FX_STALENESS_DAYS: 'fxStalenessDays', CLOSE_OVERDUE_DAYS: 'closeOverdueDays', CLOSE_APPROVAL_OVERDUE_DAYS: 'closeApprovalOverdueDays', FX_CURRENCIES: 'fxCurrencies', FX_PROVIDER: 'fxProvider', BACKUP_LOCAL_TIME: 'backupLocalTime', BACKUP_KEEP_DAILY_DAYS: 'backupKeepDailyDays', BACKUP_KEEP_MONTHLY_MONTHS: 'backupKeepMonthlyMonths', BACKUP_KEEP_YEARLY_YEARS: 'backupKeepYearlyYears', BACKUP_VERIFIED_MAX_AGE_DAYS: 'backupVerifiedMaxAgeDays', RECURRING_ENTRIES_AUTO_POST: 'recurringEntriesAutoPost' };
+export type SettingKeyResolvers = { DISPLAY_NAME: 'displayName', LOGO_URL: 'logoUrl', BRAND_COLOR: 'brandColor', FX_VARIANCE_MODE: 'fxVarianceMode', FX_REFRESH_LOCAL_TIME: 'fxRefreshLocalTime', FX_STALENESS_DAYS: 'fxStalenessDays', RECEIPT_TOLERANCE_MINOR: 'receiptToleranceMinor', CLOSE_OVERDUE_DAYS: 'closeOverdueDays', CLOSE_APPROVAL_OVERDUE_DAYS: 'closeApprovalOverdueDays', FX_CURRENCIES: 'fxCurrencies', FX_PROVIDER: 'fxProvider', BACKUP_LOCAL_TIME: 'backupLocalTime', BACKUP_KEEP_DAILY_DAYS: 'backupKeepDailyDays', BACKUP_KEEP_MONTHLY_MONTHS: 'backupKeepMonthlyMonths', BACKUP_KEEP_YEARLY_YEARS: 'backupKeepYearlyYears', BACKUP_VERIFIED_MAX_AGE_DAYS: 'backupVerifiedMaxAgeDays', RECURRING_ENTRIES_AUTO_POST: 'recurringEntriesAutoPost' };
 
 export type SettingValuesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SettingValues'] = ResolversParentTypes['SettingValues']> = ResolversObject<{
   displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2393,6 +2405,7 @@ export type SettingValuesResolvers<ContextType = Context, ParentType extends Res
   fxVarianceMode?: Resolver<Maybe<ResolversTypes['FxVarianceMode']>, ParentType, ContextType>;
   fxRefreshLocalTime?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   fxStalenessDays?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  receiptToleranceMinor?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   closeOverdueDays?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   closeApprovalOverdueDays?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   fxCurrencies?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
@@ -2412,6 +2425,7 @@ export type EffectiveSettingsResolvers<ContextType = Context, ParentType extends
   fxVarianceMode?: Resolver<ResolversTypes['FxVarianceMode'], ParentType, ContextType>;
   fxRefreshLocalTime?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   fxStalenessDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  receiptToleranceMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   closeOverdueDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   closeApprovalOverdueDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   fxCurrencies?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;

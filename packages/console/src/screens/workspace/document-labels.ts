@@ -11,6 +11,7 @@ export const KIND_LABELS: Record<DocumentKind, string> = {
   PURCHASE_INVOICE: 'Purchase invoice (bill)',
   DEBIT_NOTE: 'Debit note',
   VENDOR_PAYMENT: 'Vendor payment',
+  BAD_DEBT_WRITE_OFF: 'Bad-debt write-off',
 };
 
 export const STATUS_LABELS: Record<DocumentStatus, string> = {
