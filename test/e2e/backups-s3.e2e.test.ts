@@ -11,7 +11,7 @@ import { control } from '@cifra/db';
 import { eq } from 'drizzle-orm';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tableDigests } from '../support/backups.ts';
+import { booksDigests } from '../support/backups.ts';
 import { richBooks } from '../support/books.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -121,7 +121,7 @@ describe('a stack configured for the bucket (BACKUP_S3_URL)', () => {
 
   it('backs a client up into the bucket through the gateway and restores it equal, table by table', async () => {
     const admin = t.as('admin');
-    const before = await tableDigests(t, SLUG);
+    const before = await booksDigests(t, SLUG);
     const made = await admin<{ backupClient: { id: string; status: string } }>(
       'mutation($t: String!) { backupClient(tenant: $t) { id status } }',
       { t: SLUG },
@@ -142,6 +142,6 @@ describe('a stack configured for the bucket (BACKUP_S3_URL)', () => {
     );
     expect(restored.errors).toBeUndefined();
     expect(restored.data?.restoreClient).toEqual({ slug: 'cafe-from-s3', status: 'ACTIVE' });
-    expect(await tableDigests(t, 'cafe-from-s3')).toEqual(before);
+    expect(await booksDigests(t, 'cafe-from-s3')).toEqual(before);
   });
 });
