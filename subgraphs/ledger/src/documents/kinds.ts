@@ -16,6 +16,11 @@ export interface KindSpec {
   void: Permission;
   /** Notes and payments: the kind of invoice they settle. */
   settles?: DocumentKind;
+  /**
+   * Credits (see docs/architecture/documents.md): a receipt, payment or note LEAVES on the party's
+   * account what it does not allocate to invoices; a refund or credit application USES such credits.
+   */
+  credit?: 'LEAVES' | 'USES';
 }
 
 export const KINDS: Record<DocumentKind, KindSpec> = {
@@ -33,6 +38,7 @@ export const KINDS: Record<DocumentKind, KindSpec> = {
     post: P.Invoice.Approve,
     void: P.Invoice.Void,
     settles: 'SALES_INVOICE',
+    credit: 'LEAVES',
   },
   PURCHASE_INVOICE: {
     family: 'PURCHASING',
@@ -48,6 +54,7 @@ export const KINDS: Record<DocumentKind, KindSpec> = {
     post: P.PurchaseInvoice.Post,
     void: P.PurchaseInvoice.Void,
     settles: 'PURCHASE_INVOICE',
+    credit: 'LEAVES',
   },
   CUSTOMER_RECEIPT: {
     family: 'PAYMENT',
@@ -56,6 +63,7 @@ export const KINDS: Record<DocumentKind, KindSpec> = {
     post: P.Payment.Post,
     void: P.Payment.Void,
     settles: 'SALES_INVOICE',
+    credit: 'LEAVES',
   },
   VENDOR_PAYMENT: {
     family: 'PAYMENT',
@@ -64,11 +72,59 @@ export const KINDS: Record<DocumentKind, KindSpec> = {
     post: P.Payment.Post,
     void: P.Payment.Void,
     settles: 'PURCHASE_INVOICE',
+    credit: 'LEAVES',
+  },
+  CUSTOMER_REFUND: {
+    family: 'PAYMENT',
+    partyKind: 'CUSTOMER',
+    create: P.Payment.Create,
+    post: P.Payment.Post,
+    void: P.Payment.Void,
+    credit: 'USES',
+  },
+  VENDOR_REFUND: {
+    family: 'PAYMENT',
+    partyKind: 'VENDOR',
+    create: P.Payment.Create,
+    post: P.Payment.Post,
+    void: P.Payment.Void,
+    credit: 'USES',
+  },
+  CUSTOMER_CREDIT_APPLICATION: {
+    family: 'PAYMENT',
+    partyKind: 'CUSTOMER',
+    create: P.Payment.Post,
+    post: P.Payment.Post,
+    void: P.Payment.Void,
+    settles: 'SALES_INVOICE',
+    credit: 'USES',
+  },
+  VENDOR_CREDIT_APPLICATION: {
+    family: 'PAYMENT',
+    partyKind: 'VENDOR',
+    create: P.Payment.Post,
+    post: P.Payment.Post,
+    void: P.Payment.Void,
+    settles: 'PURCHASE_INVOICE',
+    credit: 'USES',
   },
 };
 
+/** The kinds whose unallocated part stays on a party's account as a credit. */
+export const creditKindsOf = (partyKind: PartyRow['kind']): DocumentKind[] =>
+  (Object.keys(KINDS) as DocumentKind[]).filter(
+    (k) => KINDS[k].credit === 'LEAVES' && KINDS[k].partyKind === partyKind,
+  );
+
+/** The control account of a party's kind: customers on the receivable, vendors on the payable. */
+export const controlRoleOf = (partyKind: PartyRow['kind']) =>
+  partyKind === 'CUSTOMER' ? ('DefaultAR' as const) : ('DefaultAP' as const);
+
 /** Invoices and notes (lines, taxes); the others are receipts and payments (an amount, allocations). */
 export const isInvoiceLike = (kind: DocumentKind) => KINDS[kind].family !== 'PAYMENT';
+
+/** Refunds: an amount paid back against credits (their allocations name the credit documents). */
+export const isRefund = (kind: DocumentKind) => kind === 'CUSTOMER_REFUND' || kind === 'VENDOR_REFUND';
 
 export function requirePermission(books: Books, permission: Permission) {
   if (!books.permissions.has(permission)) {
