@@ -37,14 +37,21 @@ async function ok<T>(p: Promise<{ data?: T | null; errors?: unknown }>): Promise
 
 async function invoice(family: 'SALES' | 'PURCHASING', amount: string, date: string): Promise<Doc> {
   const [create, post] =
-    family === 'SALES' ? ['createSalesInvoice', 'approveSalesInvoice'] : ['createPurchaseInvoice', 'postPurchaseInvoice'];
+    family === 'SALES'
+      ? ['createSalesInvoice', 'approveSalesInvoice']
+      : ['createPurchaseInvoice', 'postPurchaseInvoice'];
   const draft = await ok<Record<string, { id: string }>>(
     as('senior')(`mutation($input: InvoiceDraftInput!) { ${create}(input: $input) { id } }`, {
       input: {
         partyId: family === 'SALES' ? parties.C : parties.V,
         documentDate: date,
         lines: [
-          { accountCode: family === 'SALES' ? '4102' : '6301', quantity: '1', unitPrice: amount, taxCode: 'EXENTO' },
+          {
+            accountCode: family === 'SALES' ? '4102' : '6301',
+            quantity: '1',
+            unitPrice: amount,
+            taxCode: 'EXENTO',
+          },
         ],
       },
     }),
@@ -111,8 +118,9 @@ describe('customer credits through the gateway', () => {
     // The junior may draft receipts but not post: applying a credit is posting.
     const input = { creditId: pre.id, invoiceId: inv.id, amount: '300.00', date: '2026-06-04' };
     expect(codes(await as('junior')(APPLY('applyCustomerCredit'), { input }))).toEqual(['FORBIDDEN']);
-    const app = (await ok<{ applyCustomerCredit: Doc }>(as('senior')(APPLY('applyCustomerCredit'), { input })))
-      .applyCustomerCredit;
+    const app = (
+      await ok<{ applyCustomerCredit: Doc }>(as('senior')(APPLY('applyCustomerCredit'), { input }))
+    ).applyCustomerCredit;
     expect(app).toMatchObject({ kind: 'CUSTOMER_CREDIT_APPLICATION', total: '300.00' });
     expect(app.number).toMatch(/^CAPP-2026-\d{6}$/);
     expect(lines(app)).toEqual([

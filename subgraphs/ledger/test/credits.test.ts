@@ -490,6 +490,7 @@ describe('invariant: after random activity with credits each aging equals its co
         if (!credit || !inv || credit.currency !== inv.currency) continue;
         const left = await openCreditOf(credit);
         const open = await openOf(inv);
+        // biome-ignore lint/complexity/useMathMinMax: bigints, which Math.min does not take.
         const most = left < open ? left : open;
         if (most <= 0n) continue;
         const when = [credit.postingDate, inv.postingDate, date].sort()[2] as string;
@@ -509,6 +510,7 @@ describe('invariant: after random activity with credits each aging equals its co
         if (left <= 0n) continue;
         const amount = money(1n + BigInt(Math.floor(random() * Number(left))));
         const kind = party.side === 'CUSTOMER' ? 'CUSTOMER_REFUND' : 'VENDOR_REFUND';
+        // biome-ignore lint/complexity/useMathMinMax: bigints, which Math.min does not take.
         const when = credit.postingDate > date ? credit.postingDate : date;
         voidable.push(await pay(kind, party.id, amount, [{ invoiceId: credit.id, amount }], when));
       } else if (voidable.length > 0) {

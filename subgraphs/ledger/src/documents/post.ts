@@ -83,6 +83,7 @@ async function lockSettlements(tx: TenantTx, doc: DocumentRow, minorUnits: numbe
     }
     // A note settles what is open of its invoice and leaves the rest on account.
     const open = isInvoiceLike(doc.kind) && target ? await openOf(tx, target) : a.amountMinor;
+    // biome-ignore lint/complexity/useMathMinMax: bigints, which Math.min does not take.
     const amountMinor = a.amountMinor < open ? a.amountMinor : open;
     await checkSettlement(tx, spec, party, doc.currency, target, amountMinor, 0n, field, minorUnits);
     if (amountMinor > 0n) proposed.push({ invoiceId: a.invoiceId, amountMinor });
