@@ -307,7 +307,7 @@ describe.skipIf(!oracleRuns)('hledger oracle over random foreign-currency docume
       }
     }
     delete t.settings.fxVarianceMode;
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     await t?.close();
