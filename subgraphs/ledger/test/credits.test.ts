@@ -310,6 +310,29 @@ describe('customer credits (PAB)', () => {
   });
 });
 
+describe('idempotent credit applications', () => {
+  it('a retry of a PAB 10.00 application under its key returns the first one; another input under the key is IDEMPOTENCY_KEY_REUSED', async () => {
+    const pre = await pay('CUSTOMER_RECEIPT', customer, '25.00', [], '2026-06-14');
+    const inv = await invoice(customer, '10.00', { documentDate: '2026-06-14' });
+    const input = {
+      creditId: pre.id,
+      invoiceId: inv.id,
+      amount: '10.00',
+      date: '2026-06-14',
+      idempotencyKey: 'app-1',
+    };
+    const first = await applyCredit(books, 'CUSTOMER_CREDIT_APPLICATION', input);
+    const before = await footprint();
+    expect((await applyCredit(books, 'CUSTOMER_CREDIT_APPLICATION', input)).id).toBe(first.id);
+    const other = await refusal(
+      applyCredit(books, 'CUSTOMER_CREDIT_APPLICATION', { ...input, amount: '5.00' }),
+    );
+    expect(other.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(await footprint()).toEqual(before);
+    expect(await openCreditOf(pre)).toBe(1500n);
+  });
+});
+
 describe('foreign credits: realized FX by the client variance mode', () => {
   it('Simple: a EUR 100.00 prepayment at 1.15 (PAB 115.00) applied to a EUR 100.00 invoice at 1.10 (PAB 110.00) gains PAB 5.00 on 6502', async () => {
     const before = await controlBalance('DefaultAR', '2026-12-31', eurCustomer);

@@ -11,7 +11,7 @@ import {
   translateAtRate,
 } from '@cifra/domain';
 import { nextNumber, postEntry, type TenantTx } from '@cifra/engine';
-import type { Books } from '../services/books.ts';
+import { type Books, Constraints, isUniqueViolation } from '../services/books.ts';
 import { parseInput } from '../services/parties.service.ts';
 import { sameRequest } from './drafts.ts';
 import { type DocumentGlLine, roleAccount } from './gl-lines.ts';
@@ -56,6 +56,27 @@ export async function applyCredit(
     if (first) return sameRequest(first, key, hash);
   }
   const date = input.date ? parseIsoDate(input.date, 'date') : todayIn(books.company.timezone);
+  try {
+    return await post(books, kind, input, date, { key: key ?? null, hash });
+  } catch (err) {
+    // A concurrent request under this key committed first: answer its application (or refuse the key).
+    if (key && hash && isUniqueViolation(err, Constraints.documentIdempotencyKey)) {
+      const first = await documentUnderKey(books.db, key);
+      if (first) return sameRequest(first, key, hash);
+    }
+    throw err;
+  }
+}
+
+/** Check and post the application under lock, in one transaction with the client's other postings. */
+async function post(
+  books: Books,
+  kind: CreditApplicationKind,
+  input: ReturnType<typeof applyCreditInput.parse>,
+  date: string,
+  idempotency: { key: string | null; hash: string | null },
+): Promise<DocumentRow> {
+  const spec = KINDS[kind];
   return inPostingGroup(books.db, books.actor, async (tx) => {
     const locked = await lockInvoices(tx, [input.creditId, input.invoiceId].sort());
     const credit = locked.get(input.creditId);
@@ -103,8 +124,8 @@ export async function applyCredit(
       memo: input.memo ?? '',
       totalMinor: amountMinor,
       subtotalMinor: amountMinor,
-      idempotencyKey: key ?? null,
-      idempotencyHash: hash,
+      idempotencyKey: idempotency.key,
+      idempotencyHash: idempotency.hash,
       createdBy: books.actor.userId,
     });
     return postApplication(tx, books, doc, credit, settled, minorUnits);
