@@ -1,3 +1,4 @@
+import type { Logger } from '@cifra/context';
 import express, { type Router } from 'express';
 
 /**
@@ -34,12 +35,65 @@ export interface ConsoleOidcClient {
   scopes: string;
 }
 
+/** Where the console's page learns the origins it may call: read again after an hour. */
+const DISCOVERY_FRESH_MS = 60 * 60 * 1000;
+/** After a failed read, the last known origins stand (the issuer's at first) until the next try. */
+const DISCOVERY_RETRY_MS = 30 * 1000;
+const DISCOVERY_TIMEOUT_MS = 2000;
+/** The provider's endpoints the console's page calls itself (oidc-client-ts), by discovery's names. */
+const PAGE_CALLED_ENDPOINTS = ['token_endpoint', 'userinfo_endpoint', 'revocation_endpoint'] as const;
+
 /**
- * The one origin beyond its own the console's page may call (`connect-src`): the issuer's, for
- * discovery, the token endpoint (code exchange, refresh) and its JWKS. Nothing when not OIDC.
+ * The origins beyond its own the console's page may call (`connect-src`), nothing when not OIDC:
+ * the issuer's (discovery) and those of the endpoints the page calls — the token endpoint (code
+ * exchange, refresh), user info and revocation — which a provider may serve from another origin
+ * than its issuer. They are read from the issuer's discovery document when a page is first served
+ * and kept an hour; a page never waits more than two seconds for them, and while the provider
+ * cannot be read the page gets the last known origins (the issuer's alone at first).
  */
-export function consoleConnectOrigins(config: ConsoleSignInConfig): string[] {
-  return config.mode === 'oidc' ? [new URL(config.issuer).origin] : [];
+export function consoleConnectOrigins(config: ConsoleSignInConfig, log: Logger): () => Promise<string[]> {
+  if (config.mode !== 'oidc') return async () => [];
+  const issuerOrigin = new URL(config.issuer).origin;
+  const discoveryUrl = `${config.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+  let known: { origins: string[]; until: number } | undefined;
+  let reading: Promise<string[]> | undefined;
+
+  const read = async (): Promise<string[]> => {
+    try {
+      const res = await fetch(discoveryUrl, { signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS) });
+      if (!res.ok) throw new Error(`it answered ${res.status}`);
+      const origins = calledOrigins(issuerOrigin, (await res.json()) as Record<string, unknown>);
+      known = { origins, until: Date.now() + DISCOVERY_FRESH_MS };
+    } catch (err) {
+      log.warn(
+        { err, discoveryUrl },
+        "the console could not read the identity provider's discovery document",
+      );
+      known = { origins: known?.origins ?? [issuerOrigin], until: Date.now() + DISCOVERY_RETRY_MS };
+    }
+    return known.origins;
+  };
+
+  return () => {
+    if (known && known.until > Date.now()) return Promise.resolve(known.origins);
+    reading ??= read().finally(() => {
+      reading = undefined;
+    });
+    // Once known, a page is served with what is known while it is read again.
+    return known ? Promise.resolve(known.origins) : reading;
+  };
+}
+
+/** The issuer's origin and those of the endpoints the page calls, http(s) only, each once. */
+export function calledOrigins(issuerOrigin: string, discovery: Record<string, unknown>): string[] {
+  const origins = new Set([issuerOrigin]);
+  for (const name of PAGE_CALLED_ENDPOINTS) {
+    const value = discovery[name];
+    if (typeof value !== 'string' || !URL.canParse(value)) continue;
+    const url = new URL(value);
+    if (url.protocol === 'https:' || url.protocol === 'http:') origins.add(url.origin);
+  }
+  return [...origins];
 }
 
 export function consoleSignInConfig(opts: {

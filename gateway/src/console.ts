@@ -25,7 +25,8 @@ const REACT_ARIA_STYLE_HASHES = [
 /**
  * Scripts, styles, images and fonts from this origin only, no inline script, no inline style but
  * React Aria's two by hash, and no CDN; the console talks to this origin only — and, signing in
- * with OIDC, to the issuer's origin (`connectOrigins`: discovery, token endpoint), nothing wider;
+ * with OIDC, to the provider's origins it calls (`consoleConnectOrigins`: discovery, token
+ * endpoint), nothing wider;
  * it may not be framed, and no <base> or plugin can change that.
  */
 export function consoleCsp(connectOrigins: readonly string[] = []): string {
@@ -43,8 +44,6 @@ export function consoleCsp(connectOrigins: readonly string[] = []): string {
   ].join('; ');
 }
 
-export const CONSOLE_CSP = consoleCsp();
-
 /** Vite names what it builds under assets/ by content hash: such a file never changes. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
@@ -59,8 +58,10 @@ const isApiPath = (p: string) =>
   API_PATH_PREFIXES.some((prefix) => p === prefix || p.startsWith(`${prefix}/`));
 
 /** Static files of the built console, and its index.html for any other page path (client routing). */
-export function consoleHandler(dir: string, connectOrigins: readonly string[] = []): RequestHandler {
-  const csp = consoleCsp(connectOrigins);
+export function consoleHandler(
+  dir: string,
+  connectOrigins: () => Promise<readonly string[]> = async () => [],
+): RequestHandler {
   const root = path.resolve(dir);
   const index = path.join(root, 'index.html');
   if (!existsSync(index)) throw new Error(`The console is not built: no ${index}`);
@@ -70,7 +71,7 @@ export function consoleHandler(dir: string, connectOrigins: readonly string[] = 
     dotfiles: 'ignore',
     fallthrough: true,
     setHeaders: (res, file) => {
-      secure(res, csp);
+      secure(res, (res as Response).locals.csp as string);
       const rel = path.relative(root, file);
       res.setHeader('Cache-Control', rel.startsWith(`assets${path.sep}`) ? IMMUTABLE : 'no-cache');
     },
@@ -78,13 +79,17 @@ export function consoleHandler(dir: string, connectOrigins: readonly string[] = 
   const router = express.Router();
   router.use((req, res, next) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || isApiPath(req.path)) return next();
-    files(req, res, () => {
-      // A page of the console (no file extension) gets index.html; a missing file stays a 404.
-      if (path.extname(req.path) !== '' || !req.accepts('html')) return next();
-      secure(res, csp);
-      res.setHeader('Cache-Control', 'no-cache');
-      res.sendFile(index);
-    });
+    connectOrigins().then((origins) => {
+      const csp = consoleCsp(origins);
+      res.locals.csp = csp;
+      files(req, res, () => {
+        // A page of the console (no file extension) gets index.html; a missing file stays a 404.
+        if (path.extname(req.path) !== '' || !req.accepts('html')) return next();
+        secure(res, csp);
+        res.setHeader('Cache-Control', 'no-cache');
+        res.sendFile(index);
+      });
+    }, next);
   });
   return router;
 }

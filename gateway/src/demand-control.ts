@@ -95,6 +95,9 @@ const FIELD_WEIGHTS: Readonly<Record<string, number>> = {
   'Mutation.exportLedger': 1_000,
   'Mutation.exportDocumentsArchive': 1_000,
   'Mutation.renderDocument': 200,
+  'Mutation.renderPartyStatement': 200,
+  'Mutation.exportPartyStatementsArchive': 1_000,
+  'Query.partyStatement': 100,
   'Mutation.startBatchPeriodOperation': 2_000,
   'Mutation.provisionTenant': 5_000,
   'Mutation.backupClient': 5_000,
@@ -106,6 +109,12 @@ const FIELD_WEIGHTS: Readonly<Record<string, number>> = {
 };
 
 const LIST_SIZE_ARGUMENTS = ['first', 'last', 'limit'];
+
+/** Lists bounded by their nature rather than by an argument: the items assumed for each. */
+const KNOWN_LIST_SIZES: Readonly<Record<string, number>> = {
+  // One per currency the party deals in: a handful, not a page.
+  'PartyStatement.currencies': 5,
+};
 
 export function tooComplex(limit: string, max: number, measured: number | string): GraphQLError {
   return new GraphQLError(`The query is too complex: its ${limit} is ${measured}, the limit is ${max}`, {
@@ -259,7 +268,9 @@ export function estimateCost(
     const children =
       node.selectionSet && isCompositeType(named) ? selectionCost(named.name, node.selectionSet, seen) : 0;
     // A connection's `edges` are the page its own `first` already sized.
-    const size = parentName.endsWith('Connection') ? 1 : listSize(field, node);
+    const size = parentName.endsWith('Connection')
+      ? 1
+      : (KNOWN_LIST_SIZES[`${parentName}.${field.name}`] ?? listSize(field, node));
     return own + size * children;
   };
 

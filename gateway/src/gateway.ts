@@ -12,9 +12,12 @@ import {
   type ExportLinkVerifier,
   exportFileName,
   isDocumentFormat,
+  isStatementFormat,
   type LinkFormat,
   streamDocuments,
   streamExport,
+  streamItbmsReturn,
+  streamStatements,
 } from '@cifra/exports';
 import { type Permission, Permissions } from '@cifra/permissions';
 import type { ServiceTracing } from '@cifra/tracing';
@@ -59,6 +62,7 @@ import { type IntegrationTokens, tokenEndpoint } from './oauth.ts';
 import { GatewayMetrics, type MetricSources, requestTracing, traceOperationPlugin } from './observability.ts';
 import { phaseSpansPlugin, planResolved } from './phase-spans.ts';
 import { personRatePlugin, type RateLimits } from './rate-limits.ts';
+import { type SubgraphClient, subgraphClient } from './subgraph-http.ts';
 import { SubgraphSource } from './subgraph-source.ts';
 import { type ConsoleDocuments, trustedDocumentsOnly } from './trusted-documents.ts';
 
@@ -69,6 +73,9 @@ const LINK_PERMISSION: Record<LinkFormat, Permission> = {
   HLEDGER: Permissions.GL.Export,
   DOCUMENTS_ZIP: Permissions.GL.Export,
   DOCUMENT_PDF: Permissions.GL.Read,
+  PARTY_STATEMENTS_ZIP: Permissions.GL.Export,
+  PARTY_STATEMENT_PDF: Permissions.GL.Read,
+  ITBMS_RETURN_PDF: Permissions.GL.Read,
 };
 
 export interface GatewayOptions {
@@ -201,10 +208,16 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     client: opts.consoleOidc,
   });
   keepVendorTelemetryOff();
+  /** A keep-alive pool to each subgraph, closed with the gateway. */
+  const clients: SubgraphClient[] = [];
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl,
-    buildService: ({ name, url }) =>
-      new SubgraphSource({ url: opts.subgraphUrls[name] ?? url }, name, opts.signer, opts.tracing),
+    buildService: ({ name, url }) => {
+      const target = opts.subgraphUrls[name] ?? url ?? '';
+      const client = subgraphClient(target);
+      clients.push(client);
+      return new SubgraphSource({ url: target }, name, opts.signer, opts.tracing, client.fetcher);
+    },
     ...(opts.tracing ? { experimental_didResolveQueryPlan: planResolved(opts.tracing) } : {}),
   });
   const server = new ApolloServer<GatewayContext>({
@@ -250,6 +263,10 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const metrics = opts.metrics ? new GatewayMetrics(opts.metrics) : undefined;
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on what the routes send (Express hashes every body for it): a GraphQL POST is never
+  // revalidated, and the hash was 1 % of the gateway's CPU under load. The console's files keep
+  // theirs (express.static and sendFile make their own).
+  app.set('etag', false);
   app.use(requestTracing(log, metrics, opts.tracing));
   app.use(refuseUnmetExpectation);
   // Nothing is cross-origin unless the firm lists the origin; a preflight is answered here.
@@ -332,20 +349,27 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         if (u === undefined) throw new Error(`Unknown currency ${code}`);
         return u;
       };
-      if (isDocumentFormat(claims.format)) {
-        await streamDocuments({
+      const sendFile = (file: { contentType: string; fileName: string }) => {
+        res.status(200);
+        res.setHeader('Content-Type', file.contentType);
+        res.setHeader('Content-Disposition', `attachment; filename="${file.fileName}"`);
+        res.setHeader('Cache-Control', 'no-store');
+        res.setHeader('X-Content-Type-Options', 'nosniff');
+      };
+      if (claims.format === 'ITBMS_RETURN_PDF') {
+        const brand = await brandOf(opts.control, claims.tenantId);
+        await streamItbmsReturn({ pool, claims, brand, out: res, onStart: sendFile });
+        return;
+      }
+      if (isDocumentFormat(claims.format) || isStatementFormat(claims.format)) {
+        const serve = isDocumentFormat(claims.format) ? streamDocuments : streamStatements;
+        await serve({
           pool,
           claims,
           brand: await brandOf(opts.control, claims.tenantId),
           minorUnitsOf,
           out: res,
-          onStart: (file) => {
-            res.status(200);
-            res.setHeader('Content-Type', file.contentType);
-            res.setHeader('Content-Disposition', `attachment; filename="${file.fileName}"`);
-            res.setHeader('Cache-Control', 'no-store');
-            res.setHeader('X-Content-Type-Options', 'nosniff');
-          },
+          onStart: sendFile,
         });
         return;
       }
@@ -411,7 +435,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   if (localSignIn) app.use(localSignIn);
   app.use(consoleSignInRouter(signInConfig));
   // Last: every API route above keeps its path, and the console answers only what is left.
-  if (opts.console) app.use(consoleHandler(opts.console.dir, consoleConnectOrigins(signInConfig)));
+  if (opts.console) app.use(consoleHandler(opts.console.dir, consoleConnectOrigins(signInConfig, log)));
 
   const http: Server = await new Promise((resolve) => {
     app.use(jsonErrors(log));
@@ -429,6 +453,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       http.closeAllConnections();
       await closed;
       await server.stop();
+      await Promise.all(clients.map((c) => c.close()));
     },
   };
 }

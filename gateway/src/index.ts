@@ -11,5 +11,6 @@ export * from './local-sign-in.ts';
 export * from './oauth.ts';
 export * from './observability.ts';
 export * from './rate-limits.ts';
+export * from './subgraph-http.ts';
 export * from './subgraph-source.ts';
 export * from './trusted-documents.ts';

@@ -11,9 +11,11 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     private readonly subgraph: string,
     private readonly signer: ContextSigner,
     private readonly tracing: ServiceTracing | undefined,
+    /** The pooled client to this subgraph (subgraph-http.ts). */
+    fetcher: Fetcher,
   ) {
     super(config);
-    this.fetcher = retryStaleSocket(tracing ? tracedFetcher(nodeFetch, subgraph, tracing) : nodeFetch);
+    this.fetcher = retryStaleSocket(tracing ? tracedFetcher(fetcher, subgraph, tracing) : fetcher);
   }
 
   /**
@@ -96,13 +98,6 @@ export function tracedFetcher(fetcher: Fetcher, subgraph: string, tracing: Servi
     }
   };
 }
-
-/**
- * Subgraph fetches go through Node's own fetch (undici): a keep-alive pool per origin, where
- * Apollo's default client (make-fetch-happen, minipass-fetch, agent-base) took 22 % of the
- * gateway's CPU in a profile under load (issue 17).
- */
-const nodeFetch: Fetcher = (url, init) => fetch(url, init);
 
 /** A socket the subgraph closed while it sat in the pool: the request never reached the server. */
 const STALE_SOCKET = /ECONNRESET|EPIPE|UND_ERR_SOCKET|socket hang up|other side closed/i;

@@ -6,6 +6,7 @@ export * from './documents-check.ts';
 export * from './env.ts';
 export * from './investigate-console.ts';
 export * from './jobs/backups.jobs.ts';
+export * from './jobs/recurring-entries.jobs.ts';
 export * from './jobs/restore-drills.jobs.ts';
 export * from './migrate-all.ts';
 export * from './operator.ts';

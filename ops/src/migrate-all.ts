@@ -14,7 +14,7 @@ import {
   TENANT_DB_SECRET,
   withDatabase,
 } from '@cifra/db';
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { renameToOpaqueName } from './database-rename.ts';
 
 export interface TenantMigrationResult {
@@ -66,7 +66,8 @@ export async function migrateAllTenants(opts: MigrateAllOptions): Promise<Tenant
     .select({
       id: control.tenants.id,
       firmId: control.tenants.firmId,
-      slug: control.tenants.slug,
+      // A deleted sandbox is reported by the slug it had, not its tombstone.
+      slug: sql<string>`coalesce(${control.tenants.deletedSlug}, ${control.tenants.slug})`,
       databaseName: control.tenants.databaseName,
       previousDatabaseName: control.tenants.previousDatabaseName,
       status: control.tenants.status,

@@ -12,6 +12,7 @@ import { chainCheckpointJobs } from './jobs/chain-checkpoint.ts';
 import { closeBoardJobs } from './jobs/close-board.ts';
 import { fxRefreshJobs } from './jobs/fx-refresh.jobs.ts';
 import { periodBatchJobs } from './jobs/period-batch.ts';
+import { recurringEntryJobs } from './jobs/recurring-entries.jobs.ts';
 
 /** What a job needs to reach the control plane and any client's books. */
 export interface JobDeps {
@@ -60,6 +61,7 @@ export const JOB_MODULES: readonly JobModule[] = [
   chainCheckpointJobs,
   backupJobs,
   closeBoardJobs,
+  recurringEntryJobs,
 ];
 
 export interface WorkerOptions {

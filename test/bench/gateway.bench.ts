@@ -1,125 +1,159 @@
 /**
- * What the gateway costs: one tenant query sent through the gateway (bearer token, X-Tenant,
- * membership and permission lookup, signed context, query planning, the hop to the subgraph) and
- * the same query sent straight to the ledger subgraph with a valid signed context, on the same
- * stack in the same run. Rounds alternate between the two paths so both see the same machine.
+ * What the gateway costs (issue 17 §3): one tenant query sent four ways, each server in a process
+ * of its own, the load generator in the bench's process —
+ *
+ * - straight to the ledger subgraph (compiled, NODE_ENV=production, `pnpm serve ledger`) with a
+ *   context the bench signed;
+ * - through a bare `@apollo/gateway` that only forwards that header (bare-apollo-gateway.mjs);
+ * - through Hive Gateway's runtime doing the same (hive-gateway.mjs);
+ * - through cifraHQ's own gateway, compiled, NODE_ENV=production (`pnpm serve gateway`): bearer
+ *   token, `X-Tenant`, access, signed context, perimeter.
+ *
+ * The three gateways forward to that one ledger subgraph. Rounds rotate and reverse the order of
+ * the four so that all see the same machine; each process's CPU (and PostgreSQL's) is read from
+ * /proc around each run, so the engine's cost and cifraHQ's own work are seen apart.
  */
-import { performance } from 'node:perf_hooks';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { CONTEXT_HEADER, ContextSigner } from '@cifra/context';
-import { resolveAccess, signLocalToken } from '@cifra/gateway';
-import { readSecrets } from '@cifra/ops';
-import { type BenchRow, defineBench, ms, percentile, ratio } from './harness.ts';
+import { resolveAccess } from '@cifra/gateway';
+import { readSecrets, SUPERGRAPH_SDL_PATH } from '@cifra/ops';
+import { importJWK, type JWK, SignJWT } from 'jose';
+import { compile } from '../../scripts/compile.ts';
+import { TENANT, UNLIMITED } from './gateway-load.ts';
+import { startService } from './gateway-processes.ts';
+import { measureRounds, type Path, reportRows } from './gateway-report.ts';
+import { defineBench } from './harness.ts';
 
-export const TENANT = 'panaderia-valle';
-export const QUERY = '{ accounts { code name type } }';
-/** A benchmark measures the path, not the rate limits: one caller sends thousands of requests. */
-export const UNLIMITED = { rateLimits: { personPoints: 1_000_000_000, anonymousPoints: 1_000_000_000 } };
+export { load, QUERY, TENANT, UNLIMITED } from './gateway-load.ts';
 
-interface Path {
-  url: string;
-  headers: () => Promise<Record<string, string>>;
-  all: number[];
-  elapsedMs: number;
+const RUN = 'ops/bin/run.mjs';
+const ISSUER = 'https://identity.bench.invalid';
+const AUDIENCE = 'cifra-bench';
+const publicOf = ({ d: _private, ...key }: JWK): JWK => key;
+
+/** The identity provider's keys, as a split-mode gateway fetches them (AUTH_JWKS_URL). */
+async function serveJwks(key: JWK): Promise<{ url: string; close: () => void }> {
+  const body = JSON.stringify({ keys: [{ ...publicOf(key), kid: 'bench', alg: 'EdDSA', use: 'sig' }] });
+  const server = createServer((_req, res) => res.setHeader('content-type', 'application/json').end(body));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { url: `http://127.0.0.1:${port}/jwks.json`, close: () => server.close() };
 }
 
-interface Sample {
-  latencies: number[];
-  elapsedMs: number;
-}
-
-/** `requests` POSTs of `body` (QUERY) at `concurrency` in flight; every answer is checked, not just timed. */
-export async function load(
-  url: string,
-  headers: () => Promise<Record<string, string>>,
-  requests: number,
-  concurrency: number,
-  body: Record<string, unknown> = { query: QUERY },
-): Promise<Sample> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < requests) {
-        next += 1;
-        const t0 = performance.now();
-        const res = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...(await headers()) },
-          body: JSON.stringify(body),
-        });
-        const answer = (await res.json()) as { data?: { accounts?: unknown[] }; errors?: unknown };
-        latencies.push(performance.now() - t0);
-        if (!res.ok || answer.errors || !answer.data?.accounts?.length) {
-          throw new Error(`${url} answered ${res.status}: ${JSON.stringify(answer).slice(0, 300)}`);
-        }
-      }
-    }),
+/** The supergraph with each subgraph's real address, for the engines that read it as it is. */
+function supergraphWith(urls: Readonly<Record<string, string>>, file: string): string {
+  const sdl = readFileSync(SUPERGRAPH_SDL_PATH, 'utf8').replace(
+    /@join__graph\(name: "(\w+)", url: "[^"]*"\)/g,
+    (whole, name: string) => (urls[name] ? `@join__graph(name: "${name}", url: "${urls[name]}")` : whole),
   );
-  return { latencies, elapsedMs: performance.now() - started };
+  writeFileSync(file, sdl);
+  return file;
 }
 
 export default defineBench({
   name: 'gateway',
-  title: 'Gateway against a direct subgraph call (one tenant query, same stack, alternating rounds)',
+  title:
+    'Gateway against a direct subgraph call: direct, bare Apollo Gateway, Hive Gateway, cifraHQ (each its own process)',
   async run(ctx) {
     const requests = ctx.size('gateway_requests', 1_000);
     const concurrency = ctx.size('gateway_concurrency', 8);
-    const rounds = 3;
-    const { stack, dataDir } = await ctx.stack({ perimeter: UNLIMITED });
-    const email = 'senior@demo.firm';
-    const token = await signLocalToken(stack.authPrivateJwk, email);
-    const signer = await ContextSigner.fromJwk((await readSecrets(dataDir)).contextPrivateJwk);
-    const client = { name: 'bench', version: '1' };
-
-    const viaGateway = async () => ({ authorization: `Bearer ${token}`, 'x-tenant': TENANT });
-    // The context the gateway itself would sign for this caller and client, signed afresh for
-    // every request as the gateway does (it expires after a minute).
-    const { requestId: _once, ...access } = await resolveAccess(stack.control.db, email, TENANT, client);
-    const direct = async () => ({ [CONTEXT_HEADER]: await signer.sign(access, 'ledger') });
-
-    const paths: Record<'gateway' | 'direct', Path> = {
-      gateway: { url: stack.gatewayUrl, headers: viaGateway, all: [] as number[], elapsedMs: 0 },
-      direct: {
-        url: stack.subgraphUrls.ledger as string,
-        headers: direct,
-        all: [] as number[],
-        elapsedMs: 0,
-      },
+    const rounds = ctx.size('gateway_rounds', 4);
+    ctx.progress("compiling the services (pnpm build's last step)");
+    await compile();
+    // The control plane, the demo firm and the other four subgraphs (idle here).
+    const { stack, dataDir } = await ctx.stack({ perimeter: UNLIMITED, worker: false });
+    const keys = await readSecrets(dataDir);
+    const production = {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      PORT: '0',
+      DATA_DIR: dataDir,
+      CONTROL_DATABASE_URL: stack.control.appUrl,
+      ...stack.serviceSecrets,
     };
-    for (const p of Object.values(paths)) await load(p.url, p.headers, 100, concurrency); // warm up
-    for (let round = 0; round < rounds; round++) {
-      const order = round % 2 === 0 ? [paths.gateway, paths.direct] : [paths.direct, paths.gateway];
-      for (const p of order) {
-        const sample = await load(p.url, p.headers, requests, concurrency);
-        p.all.push(...sample.latencies);
-        p.elapsedMs += sample.elapsedMs;
-      }
-      ctx.progress(`round ${round + 1}/${rounds} done`);
-    }
+    const ledger = await startService(ctx, 'ledger', [RUN, 'serve', 'ledger'], {
+      ...production,
+      CONTEXT_PUBLIC_JWK: JSON.stringify(publicOf(keys.contextPrivateJwk)),
+    });
+    const urls = { ...stack.subgraphUrls, ledger: ledger.url };
+    const jwks = await serveJwks(keys.authPrivateJwk);
+    ctx.defer(jwks.close);
+    const ours = await startService(ctx, 'cifra', [RUN, 'serve', 'gateway'], {
+      ...production,
+      CONTEXT_PRIVATE_JWK: JSON.stringify(keys.contextPrivateJwk),
+      AUTH_JWKS_URL: jwks.url,
+      AUTH_ISSUER: ISSUER,
+      AUTH_AUDIENCE: AUDIENCE,
+      SUBGRAPH_URLS: Object.entries(urls)
+        .map(([name, url]) => `${name}=${url}`)
+        .join(','),
+      RATE_LIMIT_PERSON_POINTS: '1000000000',
+      RATE_LIMIT_ANONYMOUS_POINTS: '1000000000',
+    });
+    const engineArgs = JSON.stringify({
+      supergraphPath: supergraphWith(urls, `${dataDir}/supergraph-bench.graphql`),
+      header: CONTEXT_HEADER,
+    });
+    const engine = { NODE_ENV: 'production' };
+    const bare = await startService(
+      ctx,
+      'bare-apollo',
+      ['test/bench/bare-apollo-gateway.mjs', engineArgs],
+      engine,
+    );
+    const hive = await startService(ctx, 'hive', ['test/bench/hive-gateway.mjs', engineArgs], engine).catch(
+      (err: Error) => err,
+    );
 
-    const total = requests * rounds;
-    const rate = (p: Path) => total / (p.elapsedMs / 1000);
-    const rows: BenchRow[] = [];
-    for (const [name, p] of Object.entries(paths)) {
+    const email = 'senior@demo.firm';
+    const token = await new SignJWT({ email })
+      .setProtectedHeader({ alg: 'EdDSA', kid: 'bench' })
+      .setSubject(email)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime('2h')
+      .sign(await importJWK(keys.authPrivateJwk, 'EdDSA'));
+    const signer = await ContextSigner.fromJwk(keys.contextPrivateJwk);
+    // The context cifraHQ's gateway would sign for this caller, signed afresh for every request
+    // (each is usable once); the engines forward it as they got it.
+    const client = { name: 'bench', version: '1' };
+    const { requestId: _once, ...access } = await resolveAccess(stack.control.db, email, TENANT, client);
+    const signed = async () => ({ [CONTEXT_HEADER]: await signer.sign(access, 'ledger') });
+    const bearer = async () => ({ authorization: `Bearer ${token}`, 'x-tenant': TENANT });
+
+    const path = (label: string, url: string, headers: Path['headers'], server?: number): Path => ({
+      label,
+      url,
+      headers,
+      server,
+      latencies: [],
+      elapsedMs: 0,
+      cpu: { server: 0, ledger: 0, postgres: 0, generator: 0 },
+    });
+    const paths = [
+      path('straight to the ledger subgraph', ledger.url, signed),
+      path('bare Apollo Gateway 2.14.4', bare.url, signed, bare.pid),
+      ...(hive instanceof Error ? [] : [path('Hive Gateway runtime 2.12.1', hive.url, signed, hive.pid)]),
+      path("cifraHQ's gateway", ours.url, bearer, ours.pid),
+    ];
+    await measureRounds(ctx, paths, {
+      requests,
+      concurrency,
+      rounds,
+      ledger: ledger.pid,
+      pool: stack.control.pool,
+    });
+    const rows = reportRows(paths, { requests, concurrency, rounds });
+    if (hive instanceof Error) {
       rows.push({
-        measure: name === 'gateway' ? 'through the gateway' : 'straight to the ledger subgraph',
-        result: `${Math.round(rate(p)).toLocaleString('en')} req/s`,
-        note: `p50 ${ms(percentile(p.all, 0.5))}, p99 ${ms(percentile(p.all, 0.99))}`,
+        measure: 'Hive Gateway runtime 2.12.1',
+        result: 'not run',
+        note: hive.message.split('\n')[0],
       });
     }
-    rows.push(
-      {
-        measure: 'throughput ratio direct / gateway',
-        result: ratio(rate(paths.direct) / rate(paths.gateway)),
-        note: `${total.toLocaleString('en')} requests per path, ${concurrency} in flight, ${rounds} alternating rounds`,
-      },
-      {
-        measure: 'p50 ratio gateway / direct',
-        result: ratio(percentile(paths.gateway.all, 0.5) / percentile(paths.direct.all, 0.5)),
-        note: `p99 ratio ${ratio(percentile(paths.gateway.all, 0.99) / percentile(paths.direct.all, 0.99))}`,
-      },
-    );
     return rows;
   },
 });

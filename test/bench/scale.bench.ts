@@ -10,6 +10,8 @@
  * control-plane pools), memory not growing with the number of clients.
  */
 import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { control } from '@cifra/db';
 import { signLocalToken } from '@cifra/gateway';
 import { createProviders } from '@cifra/subgraph-fx';
@@ -28,6 +30,11 @@ const DEMO_SLUGS = [
   'panaderia-valle',
 ];
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+// A full collection before each reading, so the heap is what is still held, not garbage V8 has not
+// yet collected (the figures of the first runs did not, and could not tell the two apart).
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 
 interface Footprint {
   rss: number;
@@ -74,6 +81,8 @@ export default defineBench({
                count(*) FILTER (WHERE datname = current_database())::int AS control,
                count(*)::int AS total
           FROM pg_stat_activity WHERE backend_type = 'client backend'`);
+      collectGarbage();
+      collectGarbage();
       const { rss, heapUsed } = process.memoryUsage();
       const c = rows[0]!;
       return {
@@ -176,7 +185,7 @@ export default defineBench({
         note,
       });
       rows.push({
-        measure: `  after it: RSS, heap`,
+        measure: `  after it and a full garbage collection: RSS, heap`,
         result: `${mb(a.rss)} → ${mb(b.rss)} (${ratio(b.rss / a.rss)})`,
         note: `heap ${mb(a.heapUsed)} → ${mb(b.heapUsed)}`,
       });

@@ -6,8 +6,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { freePort } from '@cifra/db/embedded';
+import { importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gql, type Nodes, nodes } from '../support/client.ts';
+import { API_AUDIENCE, CONSOLE_CLIENT_ID, startTestProvider } from '../support/oidc-provider.ts';
 
 /**
  * The product as a newcomer runs it: `pnpm start` as a child process on a fresh DATA_DIR, stopped
@@ -58,11 +60,11 @@ const groupAlive = (pgid: number) => {
   }
 };
 
-function start(): Running {
+function start(extraEnv: NodeJS.ProcessEnv = {}): Running {
   // Its own process group, like a command in a terminal: a signal to the group is a Ctrl-C.
   const child = spawn('pnpm', ['start'], {
     cwd: ROOT,
-    env,
+    env: { ...env, ...extraEnv },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -198,5 +200,63 @@ describe('pnpm start, stopped, pnpm migrate, and pnpm start again on the same DA
     await stop(second, 'SIGINT');
     expect(second.output()).toContain('cifraHQ stopped.');
     expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+  });
+
+  it("with AUTH_ISSUER: verifies the provider's tokens, offers no demo user, and says where to sign in", {
+    timeout: 600_000,
+  }, async () => {
+    const provider = await startTestProvider({ 'senior@demo.firm': { name: 'Sergio Senior' } });
+    provider.serve(`http://127.0.0.1:${port}`);
+    const withProvider = {
+      AUTH_ISSUER: provider.issuer,
+      AUTH_JWKS_URL: provider.jwksUrl,
+      AUTH_AUDIENCE: API_AUDIENCE,
+      CONSOLE_OIDC_CLIENT_ID: CONSOLE_CLIENT_ID,
+    };
+    try {
+      const running = start(withProvider);
+      await healthy(running);
+      await expect.poll(() => running.output(), { timeout: 30_000 }).toContain('Sign-in at');
+      const banner = running.output().slice(running.output().indexOf('cifraHQ is running'));
+      expect(banner).toContain(`Sign-in at ${provider.issuer} (console client ${CONSOLE_CLIENT_ID})`);
+      expect(banner).not.toContain('Demo users');
+
+      // The console is told to sign in at the provider; the local issuer's people are not offered.
+      const config = await (await fetch(`http://127.0.0.1:${port}/auth/config`)).json();
+      expect(config).toMatchObject({ mode: 'oidc', issuer: provider.issuer, clientId: CONSOLE_CLIENT_ID });
+      expect((await fetch(`http://127.0.0.1:${port}/auth/local/users`)).status).toBe(404);
+
+      // A token the provider signs is accepted; pnpm token refuses to mint one, and the local
+      // issuer's token from the earlier run is refused.
+      const graphql = `http://127.0.0.1:${port}/graphql`;
+      const fromProvider = await new SignJWT({ email: 'senior@demo.firm', email_verified: true })
+        .setProtectedHeader({ alg: 'RS256', kid: provider.privateJwk.kid })
+        .setSubject('senior@demo.firm')
+        .setIssuer(provider.issuer)
+        .setAudience(API_AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime('10m')
+        .sign(await importJWK(provider.privateJwk, 'RS256'));
+      const clients = await gql(
+        graphql,
+        fromProvider,
+      )<{ me: { tenantsConnection: Nodes<{ slug: string }> } }>(ME);
+      expect(clients.errors).toBeUndefined();
+      expect(nodes(clients.data?.me.tenantsConnection)).toHaveLength(5);
+      const minted = spawnSync('pnpm', ['--silent', 'token', 'senior@demo.firm'], {
+        cwd: ROOT,
+        env: { ...env, ...withProvider },
+        encoding: 'utf8',
+      });
+      expect(minted.status).not.toBe(0);
+      expect(minted.stderr).toContain(`get a token from ${provider.issuer}`);
+      const local = await gql(graphql, await token('senior@demo.firm'))(ME);
+      expect(local.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
+      await stop(running, 'SIGTERM');
+      expect(running.output()).toContain('cifraHQ stopped.');
+    } finally {
+      await provider.close();
+    }
   });
 });

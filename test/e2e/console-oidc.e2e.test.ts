@@ -79,7 +79,7 @@ const me = async (token: string) => {
 };
 
 describe('OpenID Connect sign-in (AUTH_ISSUER)', () => {
-  it('tells the console to sign in at the provider, and allows the page only that origin', async () => {
+  it("tells the console to sign in at the provider, and allows the page only that provider's origins", async () => {
     const config = await fetch(`${origin}/auth/config`);
     expect(config.headers.get('cache-control')).toBe('no-store');
     expect(await config.json()).toEqual({
@@ -92,7 +92,9 @@ describe('OpenID Connect sign-in (AUTH_ISSUER)', () => {
     // The local issuer's people are not offered, and cannot be had.
     expect((await fetch(`${origin}/auth/local/users`)).status).toBe(404);
     const csp = (await fetch(`${origin}/`)).headers.get('content-security-policy') ?? '';
-    expect(csp).toContain(`connect-src 'self' ${provider.issuer};`);
+    // The issuer's origin (discovery) and its token endpoint's, which is another one.
+    expect(provider.tokenOrigin).not.toBe(provider.issuer);
+    expect(csp).toContain(`connect-src 'self' ${provider.issuer} ${provider.tokenOrigin};`);
     expect(csp).not.toMatch(/frame-src|connect-src[^;]*\*/);
   });
 
@@ -118,6 +120,8 @@ describe('OpenID Connect sign-in (AUTH_ISSUER)', () => {
     await expect.poll(() => page.locator('table.board tbody tr').count(), WAIT).toBe(5);
     await shoot(page, 'oidc-02-close-board');
     expect(provider.grants).toEqual(['authorization_code']);
+    // The code was exchanged at the token endpoint's own origin, allowed by the page's CSP.
+    expect(provider.tokenRequests).toContain('POST /token');
 
     const first = await storage(page);
     expect(first.local).toEqual([]);

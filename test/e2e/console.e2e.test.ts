@@ -339,4 +339,44 @@ describe('the firm console in Chromium', () => {
     expect(problems).toEqual([]);
     await page.context().close();
   }, 120_000);
+
+  it("marks a month whose bank accounts are not reconciled: Ferretería's 1110 bound with no statement", async () => {
+    const now = new Date();
+    const [year, month] = [now.getUTCFullYear(), now.getUTCMonth() + 1];
+    const bind = await t.as(
+      'senior',
+      'ferreteria-colon',
+    )('mutation { bindBankAccount(input: { accountCode: "1110" }) { currency } }');
+    expect(bind.errors).toBeUndefined();
+    // The board's read model has the change once the line is CURRENT again (the worker projects it).
+    const line = async () => {
+      const r = await t.as('senior')<{
+        closeBoard: {
+          clientsConnection: Nodes<{
+            client: { slug: string };
+            freshness: string;
+            banksReconciled: boolean | null;
+          }>;
+        };
+      }>(
+        `{ closeBoard(year: ${year}, month: ${month}) { clientsConnection(first: 100) { edges { node { client { slug } freshness banksReconciled } } } } }`,
+      );
+      return nodes(r.data?.closeBoard.clientsConnection).find((c) => c.client.slug === 'ferreteria-colon');
+    };
+    await expect.poll(async () => JSON.stringify(await line()), WAIT).toContain('"freshness":"CURRENT"');
+    expect((await line())?.banksReconciled).toBe(false);
+    const { page, problems } = await openPage();
+    await signInAs(page, 'senior@demo.firm');
+    const when = monthYearLabel(year, month);
+    const ferreteria = page.getByRole('button', {
+      name: new RegExp(`^Ferretería Colón, S\\.A\\., ${when}: `),
+    });
+    await ferreteria.waitFor();
+    expect(await ferreteria.getAttribute('aria-label')).toMatch(/, bank accounts not reconciled$/);
+    expect(await ferreteria.locator('.bank-mark').count()).toBe(1);
+    const cafe = page.getByRole('button', { name: new RegExp(`^Café Boquete, S\\.A\\., ${when}: `) });
+    expect(await cafe.getAttribute('aria-label')).not.toContain('bank');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 120_000);
 });

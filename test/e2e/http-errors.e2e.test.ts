@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { retryStaleSocket } from '@cifra/gateway';
+import { retryStaleSocket, subgraphClient } from '@cifra/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -85,6 +85,23 @@ describe('HTTP errors are GraphQL errors, at the gateway and at a subgraph, with
   });
 });
 
+describe("the gateway's answers", () => {
+  it('carry no ETag: a GraphQL POST is never revalidated, so its body is not hashed for one', async () => {
+    const res = await fetch(t.stack.gatewayUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${t.token('senior')}`,
+        'x-tenant': 'cafe-boquete',
+      },
+      body: JSON.stringify({ query: '{ accounts(first: 1) { code } }' }),
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { data?: { accounts: unknown[] } }).data?.accounts).toHaveLength(1);
+    expect(res.headers.get('etag')).toBeNull();
+  });
+});
+
 describe('a stale pooled socket', () => {
   let server: Server;
   let url: string;
@@ -105,9 +122,9 @@ describe('a stale pooled socket', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  const fetcher = retryStaleSocket(((u: string, init: RequestInit) => fetch(u, init)) as never);
+  // The gateway's own client to a subgraph (undici's pool), as SubgraphSource wraps it.
   const send = (query: string) =>
-    (fetcher as unknown as (u: string, i: RequestInit) => Promise<Response>)(url, {
+    retryStaleSocket(subgraphClient(url).fetcher)(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query }),

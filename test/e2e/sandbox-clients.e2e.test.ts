@@ -49,6 +49,8 @@ const provision = async (slug: string, sandbox?: boolean) => {
 };
 const tenantRow = async (slug: string) =>
   (await t.stack.control.db.select().from(control.tenants).where(eq(control.tenants.slug, slug)))[0]!;
+const tenantById = async (id: string) =>
+  (await t.stack.control.db.select().from(control.tenants).where(eq(control.tenants.id, id)))[0]!;
 const serverSql = async <T>(sql: string, params: unknown[]) =>
   withClient(
     withDatabase(t.controlAdminUrl, 'postgres'),
@@ -202,7 +204,13 @@ describe('a sandbox client', () => {
       .from(control.clientBackups)
       .where(eq(control.clientBackups.id, record!.id));
     expect(pruned?.status).toBe('PRUNED');
-    expect(await tenantRow('caja-de-arena')).toMatchObject({ status: 'DELETED', sandbox: true });
+    // Its row stays, DELETED, its slug moved aside for the tombstone its id makes.
+    expect(await tenantById(row.id)).toMatchObject({
+      status: 'DELETED',
+      sandbox: true,
+      slug: `~${row.id.replaceAll('-', '')}`,
+      deletedSlug: 'caja-de-arena',
+    });
 
     // The firm's trail keeps the deletion and its reason.
     const trail = await t.as('admin')<{
@@ -236,6 +244,56 @@ describe('a sandbox client', () => {
     expect(codes(await t.as('admin')(DELETE, { tenant: 'caja-de-arena', reason: REASON }))).toEqual([
       'NOT_FOUND',
     ]);
+  });
+
+  it("gives its slug back: a new client takes it, and the slug's trail names both", async () => {
+    await provision('arena-reusada', true);
+    const first = await tenantRow('arena-reusada');
+    expect((await t.as('admin')(DELETE, { tenant: 'arena-reusada', reason: REASON })).errors).toBeUndefined();
+
+    // The same slug, now a live client: provisioned, answering, listed; not the deleted one.
+    expect(await provision('arena-reusada', false)).toMatchObject({ slug: 'arena-reusada', sandbox: false });
+    const second = await tenantRow('arena-reusada');
+    expect(second.id).not.toBe(first.id);
+    expect((await post('arena-reusada', 'the live client that took the slug')).errors).toBeUndefined();
+    expect((await clientSlugs('')).map((c) => c.slug)).toContain('arena-reusada');
+
+    // The slug's trail: the sandbox's provisioning and deletion, then the new client's provisioning.
+    const trail = await t.as('admin')<{ firmAuditEvents: Nodes<{ action: string; entityId: string }> }>(
+      `{ firmAuditEvents(filter: { tenant: "arena-reusada", action: "tenant." }, first: 20) {
+        edges { node { action entityId } } } }`,
+    );
+    expect(trail.errors).toBeUndefined();
+    const events = nodes(trail.data?.firmAuditEvents);
+    expect(events.filter((e) => e.action === 'tenant.sandbox_deleted')).toEqual([
+      { action: 'tenant.sandbox_deleted', entityId: first.id },
+    ]);
+    expect(new Set(events.map((e) => e.entityId))).toEqual(new Set([first.id, second.id]));
+  });
+
+  it("restores a sandbox's backup as a sandbox, never as a live client", async () => {
+    await provision('arena-respaldo', true);
+    expect((await post('arena-respaldo', 'trial data worth a backup')).errors).toBeUndefined();
+    const backup = await t.as('admin')<{ backupClient: { id: string; status: string } }>(
+      'mutation($t: String!) { backupClient(tenant: $t) { id status } }',
+      { t: 'arena-respaldo' },
+    );
+    expect(backup.data?.backupClient.status).toBe('COMPLETE');
+    const restored = await t.as('admin')<{ restoreClient: TenantNode }>(
+      'mutation($b: ID!, $s: String!) { restoreClient(backupId: $b, asSlug: $s) { slug sandbox archived } }',
+      { b: backup.data!.backupClient.id, s: 'arena-restaurada' },
+    );
+    expect(restored.errors).toBeUndefined();
+    expect(restored.data?.restoreClient).toEqual({
+      slug: 'arena-restaurada',
+      sandbox: true,
+      archived: false,
+    });
+    expect(await tenantRow('arena-restaurada')).toMatchObject({ status: 'ACTIVE', sandbox: true });
+    // And so it is deletable, as any sandbox.
+    expect(
+      (await t.as('admin')(DELETE, { tenant: 'arena-restaurada', reason: REASON })).errors,
+    ).toBeUndefined();
   });
 
   it('deleted twice at once: one deletes, the other finds nothing, never a server error', async () => {

@@ -1,5 +1,11 @@
 import { Permissions as P, type Permission, ROLE_PERMISSIONS } from '@cifra/permissions';
 import { describe, expect, it } from 'vitest';
+import {
+  mayExport,
+  mayManageClient,
+  mayReadAudit,
+  mayRender,
+} from '../../packages/console/src/screens/workspace/may.ts';
 import { type MAY, mayDo } from '../../packages/console/src/screens/workspace/year-end-words.ts';
 import { enumValues } from '../../subgraphs/tenancy/src/enum-values.ts';
 
@@ -25,5 +31,20 @@ describe('the console’s role lists mirror packages/permissions', () => {
       for (const [role, inside] of roles)
         expect(mayDo(role, step), `${role} ${step} (${permission})`).toBe(grants(inside, permission));
     expect(mayDo(null, 'prepare')).toBe(false);
+  });
+
+  it('the workspace’s actions: render a PDF, export PDFs, the books check, archive and delete a client', () => {
+    for (const [role, inside] of roles) {
+      expect(mayRender(role), `${role} renderDocument`).toBe(grants(inside, P.GL.Read));
+      expect(mayExport(role), `${role} exportDocumentsArchive`).toBe(grants(inside, P.GL.Export));
+      expect(mayReadAudit(role), `${role} verifyBooks`).toBe(grants(inside, P.Audit.Read));
+      // Tenant.Manage is firm-scoped: the firm-wide role must grant it, and so must the role on the client.
+      for (const [firmRole, firmInside] of roles)
+        expect(mayManageClient(firmRole, role), `${firmRole} firm-wide, ${role} on the client`).toBe(
+          grants(firmInside, P.Tenant.Manage) && grants(inside, P.Tenant.Manage),
+        );
+    }
+    expect(mayManageClient(null, 'FIRM_ADMIN')).toBe(false);
+    expect(mayRender(null)).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
@@ -9,7 +9,8 @@ import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-prov
  * (authorization code, PKCE required, refresh tokens) and JWT access tokens for the gateway's
  * audience carrying the account's `email` — the claim the gateway knows a person by
  * (gateway/src/auth.ts). The issuer's address is known before the console's (the stack needs it
- * to start), so the client is registered afterwards by `serve(consoleOrigin)`.
+ * to start), so the client is registered afterwards by `serve(consoleOrigin)`. Its token endpoint
+ * is on another origin than the issuer (`tokenOrigin`), as many providers' is.
  */
 export const CONSOLE_CLIENT_ID = 'cifra-console';
 /** The gateway's AUTH_AUDIENCE: a resource indicator, so an absolute URI. */
@@ -17,6 +18,10 @@ export const API_AUDIENCE = 'https://api.cifra.test/';
 
 export interface TestProvider {
   issuer: string;
+  /** The token endpoint's origin: another one than the issuer's, as many providers have it. */
+  tokenOrigin: string;
+  /** The requests that origin answered, as `METHOD path` (the page's calls of the token endpoint). */
+  tokenRequests: string[];
   jwksUrl: string;
   /** The provider's signing key, to forge tokens it would sign with other claims. */
   privateJwk: JWK;
@@ -27,10 +32,40 @@ export interface TestProvider {
   close(): Promise<void>;
 }
 
+/** Listen on loopback, on a port of the system's choosing; the server's origin. */
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/**
+ * The token endpoint on an origin of its own: a server passing `/token` (and its CORS preflight)
+ * through to the provider, whose discovery document names it — as providers whose token endpoint
+ * is not on their issuer's origin do. Nothing else is answered there.
+ */
+function tokenEndpointServer(issuerServer: Server, seen: string[]): Server {
+  const port = (issuerServer.address() as AddressInfo).port;
+  return createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    if (!req.url?.startsWith('/token')) return void res.writeHead(404).end();
+    const upstream = request(
+      { host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => res.writeHead(502).end());
+    req.pipe(upstream);
+  });
+}
+
 export async function startTestProvider(accounts: Record<string, { name: string }>): Promise<TestProvider> {
   const server: Server = createServer((_req, res) => res.writeHead(503).end());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const issuer = await listen(server);
+  const tokenRequests: string[] = [];
+  const tokenServer = tokenEndpointServer(server, tokenRequests);
+  const tokenOrigin = await listen(tokenServer);
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const privateJwk = { ...(await exportJWK(privateKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
   const grants: string[] = [];
@@ -104,6 +139,12 @@ export async function startTestProvider(accounts: Record<string, { name: string 
       },
     };
     const provider = new Provider(issuer, configuration);
+    provider.use(async (ctx, next) => {
+      await next();
+      if (ctx.path === '/.well-known/openid-configuration' && ctx.body) {
+        ctx.body = { ...(ctx.body as object), token_endpoint: `${tokenOrigin}/token` };
+      }
+    });
     provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
       grants.push(String(ctx.oidc.params?.grant_type));
     });
@@ -111,16 +152,21 @@ export async function startTestProvider(accounts: Record<string, { name: string 
     server.on('request', provider.callback());
   };
 
+  const stop = (s: Server) =>
+    new Promise<void>((resolve) => {
+      s.closeAllConnections();
+      s.close(() => resolve());
+    });
   return {
     issuer,
+    tokenOrigin,
+    tokenRequests,
     jwksUrl: `${issuer}/jwks`,
     privateJwk,
     serve,
     grants,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: async () => {
+      await Promise.all([stop(server), stop(tokenServer)]);
+    },
   };
 }

@@ -79,11 +79,18 @@ export async function restoreClient(
   if (!appSecret) throw new Error(`restoring needs ${TENANT_DB_SECRET} in the services' secrets`);
   const record = await findBackup(deps.control, firmId, backupId);
   const { body, key, reader } = await openBackup(deps.keys, deps.store, record);
+  // A sandbox's books restore as a sandbox: a restore never turns trial data into a live client.
+  const [source] = await deps.control
+    .select({ sandbox: control.tenants.sandbox })
+    .from(control.tenants)
+    .where(eq(control.tenants.id, record.tenantId));
+  const sandbox = source?.sandbox ?? false;
   const server = await pickServer(deps.control, options.serverName);
   return whileProvisioning(
     deps.control,
     asSlug,
-    () => restoreLocked(deps, actor, firmId, { backupId, asSlug, body, key, reader, server, appSecret }),
+    () =>
+      restoreLocked(deps, actor, firmId, { backupId, asSlug, body, key, reader, server, appSecret, sandbox }),
     () => {
       throw new DomainError('TENANT_EXISTS', `A client with slug ${asSlug} is being made right now`, {
         slug: asSlug,
@@ -105,9 +112,10 @@ async function restoreLocked(
     reader: BackupReader;
     server: { id: string; name: string; adminUrl: string };
     appSecret: string;
+    sandbox: boolean;
   },
 ): Promise<TenantRow> {
-  const { backupId, asSlug, body, key, reader, server, appSecret } = r;
+  const { backupId, asSlug, body, key, reader, server, appSecret, sandbox } = r;
   const { applied } = body.schemaVersion;
   const [taken] = await deps.control
     .select({ id: control.tenants.id })
@@ -129,6 +137,7 @@ async function restoreLocked(
         timezone: body.client.timezone,
         serverId: server.id,
         databaseName,
+        sandbox,
       })
       .onConflictDoNothing()
       .returning();
@@ -143,7 +152,14 @@ async function restoreLocked(
       entityType: 'Tenant',
       entityId: row.id,
       tenantId: row.id,
-      after: { slug: asSlug, backupId, from: body.client.slug, server: server.name, database: databaseName },
+      after: {
+        slug: asSlug,
+        backupId,
+        from: body.client.slug,
+        server: server.name,
+        database: databaseName,
+        sandbox,
+      },
     });
     return row;
   });

@@ -98,6 +98,7 @@ export const Constraints = {
   bankStatementBankId: 'bank_statements_bank_id',
   bankStatementSeq: 'bank_statements_seq',
   bankMatchStatementLine: 'bank_match_items_statement_line',
+  openingImportOneLive: 'opening_imports_one_live',
   bankMatchGlLine: 'bank_match_items_gl_line',
   voidNotBankReconciled: 'voids_not_bank_reconciled',
 } as const;
@@ -205,6 +206,10 @@ const BY_CONSTRAINT: Readonly<Record<ConstraintName, Meaning>> = {
   accounts_code_unique: { code: 'ACCOUNT_CODE_TAKEN', message: 'Another account already has this code' },
   tax_codes_pkey: { code: 'CONFLICT', message: 'A tax code with this code already exists' },
   parties_kind_code: { code: 'CONFLICT', message: 'A party of this kind with this code already exists' },
+  opening_imports_one_live: {
+    code: 'OPENING_BALANCES_EXIST',
+    message: 'The client already has opening balances: void them first',
+  },
   period_closes_one_live: {
     code: 'CLOSE_IN_PROGRESS',
     message: 'This month already has a close in progress',

@@ -255,10 +255,49 @@ describe('the directory is the operator’s', () => {
           )
         ).rows[0].id,
     );
+    // Deleted only with its slug moved aside for the tombstone (23514 otherwise), and a live
+    // client's slug is never changed by the services, nor a tombstone or deleted_slug set by hand.
     expect(
       await sqlState(`UPDATE tenants SET status = 'DELETED', deleted_at = now() WHERE id = '${sandboxId}'`),
+    ).toBe('23514');
+    expect(await sqlState(`UPDATE tenants SET slug = 'dir-renamed' WHERE id = '${sandboxId}'`)).toBe('42501');
+    expect(await sqlState(`UPDATE tenants SET deleted_slug = 'dir-sandbox' WHERE id = '${sandboxId}'`)).toBe(
+      '42501',
+    );
+    const tombstone = `~${sandboxId.replaceAll('-', '')}`;
+    expect(
+      await sqlState(
+        `UPDATE tenants SET status = 'DELETED', deleted_at = now(), slug = 'dir-other', deleted_slug = slug WHERE id = '${sandboxId}'`,
+      ),
+    ).toBe('23514');
+    expect(
+      await sqlState(
+        `UPDATE tenants SET status = 'DELETED', deleted_at = now(), slug = '${tombstone}', deleted_slug = 'not-its-slug' WHERE id = '${sandboxId}'`,
+      ),
+    ).toBe('42501');
+    expect(
+      await sqlState(
+        `UPDATE tenants SET status = 'DELETED', deleted_at = now(), slug = '${tombstone}', deleted_slug = slug WHERE id = '${sandboxId}'`,
+      ),
     ).toBeNull();
     expect(await sqlState(`UPDATE tenants SET status = 'ACTIVE' WHERE id = '${sandboxId}'`)).toBe('42501');
+    expect(
+      await sqlState(`UPDATE tenants SET deleted_slug = 'dir-sandbox-2' WHERE id = '${sandboxId}'`),
+    ).toBe('42501');
+    // Its slug is free again: another client takes it.
+    expect(
+      await asOwner(
+        async (c) =>
+          (
+            await c.query(
+              `INSERT INTO tenants (firm_id, slug, name, region, base_currency, timezone, server_id, database_name)
+             SELECT firm_id, 'dir-sandbox', 'Again', region, base_currency, timezone, server_id, 'c_dir_again'
+               FROM tenants WHERE id = $1 RETURNING slug`,
+              [tenantId],
+            )
+          ).rows[0].slug,
+      ),
+    ).toBe('dir-sandbox');
   });
 
   it('keeps NoAccess a client-level role: a firm-wide NoAccess is refused', async () => {

@@ -19,6 +19,8 @@ export const ROLE_ACCOUNT_TYPES: Readonly<Record<AccountRole, readonly AccountTy
   RealizedFxLoss: ['EXPENSE'],
   Rounding: ['EXPENSE', 'INCOME'],
   BankFees: ['EXPENSE'],
+  BadDebt: ['EXPENSE'],
+  SmallDifferences: ['EXPENSE', 'INCOME'],
 };
 
 /**

@@ -15,6 +15,7 @@ export const DOCUMENT_KINDS = [
   'VENDOR_REFUND',
   'CUSTOMER_CREDIT_APPLICATION',
   'VENDOR_CREDIT_APPLICATION',
+  'BAD_DEBT_WRITE_OFF',
 ] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 

@@ -219,6 +219,11 @@ export const ERROR_CATALOGUE = {
     description:
       'Reversals and closing entries cannot be voided; entries a document posted are voided through it.',
   },
+  ALREADY_REVERSED: {
+    group: 'posting',
+    description:
+      'An accrual whose scheduled reversal is posted cannot be voided (that would reverse it twice): post a correcting entry.',
+  },
   NOT_A_BANK_ACCOUNT: {
     group: 'bank',
     description: 'The account is not bound to the Bank role: bind it with `bindBankAccount` first.',
@@ -259,6 +264,15 @@ export const ERROR_CATALOGUE = {
   DOCUMENT_HAS_SETTLEMENTS: {
     group: 'documents',
     description: 'Void the receipts and notes that settle it first.',
+  },
+  OPENING_BALANCES_INVALID: {
+    group: 'documents',
+    description:
+      'The opening balances have problems (all of them in `extensions.problems`: index, field, code, message); nothing was posted. A dry run lists the same.',
+  },
+  OPENING_BALANCES_EXIST: {
+    group: 'documents',
+    description: 'The client already has opening balances: void that import first.',
   },
   OVER_ALLOCATION: {
     group: 'documents',

@@ -16,6 +16,8 @@ export const ErrorCodes = [
   'TENANT_UNAVAILABLE',
   'ALREADY_VOIDED',
   'CANNOT_VOID',
+  // An auto-reversing entry whose scheduled reversal is posted (docs/architecture/posting.md).
+  'ALREADY_REVERSED',
   'NOT_EDITABLE',
   'SELF_APPROVAL',
   'FORBIDDEN',
@@ -41,6 +43,9 @@ export const ErrorCodes = [
   'OVER_ALLOCATION',
   'CURRENCY_MISMATCH',
   'SETTLEMENT_RATE_MISMATCH',
+  // Opening balances (docs/architecture/opening-balances.md).
+  'OPENING_BALANCES_INVALID',
+  'OPENING_BALANCES_EXIST',
   // Control accounts (DefaultAR, DefaultAP, the tax accounts): docs/architecture/documents.md.
   'CONTROL_ACCOUNT_REQUIRES_DOCUMENT',
   'CONTROL_ACCOUNT_NOT_ALLOWED',

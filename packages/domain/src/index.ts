@@ -16,5 +16,6 @@ export * from './period-machine.ts';
 export * from './periods.ts';
 export * from './posting.ts';
 export * from './reasons.ts';
+export * from './recurrence.ts';
 export * from './settings.ts';
 export * from './templates/panama.ts';

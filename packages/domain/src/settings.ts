@@ -17,6 +17,11 @@ export const settingsSchema = z.object({
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time such as 00:15')
     .default('00:15'),
   fxStalenessDays: z.number().int().min(0).max(366).default(7),
+  /**
+   * Receipts: a remainder this small (base-currency minor units) left on an invoice is closed to
+   * the SmallDifferences role instead of staying open. 0, the default, is off.
+   */
+  receiptToleranceMinor: z.number().int().min(0).max(100_000).default(0),
   /** The close exceptions inbox flags a month still open this many days after it ended. */
   closeOverdueDays: z.number().int().min(0).max(366).default(10),
   /** … and a close waiting for approval longer than this many days. */
@@ -41,6 +46,11 @@ export const settingsSchema = z.object({
   backupKeepYearlyYears: z.number().int().min(0).max(100).default(10),
   /** The close board and exceptions flag a client with no verified backup taken in this many days. */
   backupVerifiedMaxAgeDays: z.number().int().min(0).max(366).default(10),
+  /**
+   * Recurring journal templates post their entries directly instead of leaving drafts for someone
+   * to approve (docs/architecture/posting.md, "Recurring and reversing entries").
+   */
+  recurringEntriesAutoPost: z.boolean().default(false),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -3,3 +3,4 @@ export * from './company.ts';
 export * from './post-each.ts';
 export * from './posting-engine.ts';
 export * from './reverse-entry.ts';
+export * from './scheduled-reversals.ts';

@@ -124,6 +124,7 @@ export async function postEntriesEach(tx: TenantTx, postings: readonly OwnPostin
       idempotencyHash: hashes[i] ?? null,
       reversesEntryId: req.reversesEntryId ?? null,
       autoReverse: req.autoReverse ?? false,
+      reverseOn: req.reverseOn ?? null,
       postedBy: actor.userId ?? SYSTEM_USER,
     };
   });

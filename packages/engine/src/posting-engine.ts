@@ -46,8 +46,10 @@ export interface PostingRequest {
   idempotencyKey?: string | null;
   sourceId?: string | null;
   reversesEntryId?: string | null;
-  /** An accrual the year-end close reverses into the next fiscal year. */
+  /** An accrual to reverse: on `reverseOn`, or on the first day of the next month (scheduled-reversals.ts). */
   autoReverse?: boolean;
+  /** The chosen reversal date of an auto-reversing entry; after `postingDate`. */
+  reverseOn?: IsoDate | null;
   lines: readonly PostingLine[];
 }
 
@@ -128,6 +130,7 @@ export async function postEntries(
       idempotencyHash: req.idempotencyKey ? (hashes.get(req.idempotencyKey) ?? null) : null,
       reversesEntryId: req.reversesEntryId ?? null,
       autoReverse: req.autoReverse ?? false,
+      reverseOn: req.reverseOn ?? null,
       postedBy: actor.userId ?? SYSTEM_USER,
     };
   });
@@ -187,6 +190,7 @@ function entryPayload(req: {
   sourceId?: string | null;
   reversesEntryId?: string | null;
   autoReverse?: boolean;
+  reverseOn?: string | null;
   lines: readonly Pick<
     PostingLine,
     'accountId' | 'amountMinor' | 'originalCurrency' | 'originalAmountMinor' | 'partyId' | 'memo'
@@ -199,6 +203,8 @@ function entryPayload(req: {
     sourceId: req.sourceId ?? null,
     reversesEntryId: req.reversesEntryId ?? null,
     autoReverse: req.autoReverse ?? false,
+    // Only when chosen, so the hashes of keys used before the column existed still match.
+    ...(req.reverseOn ? { reverseOn: req.reverseOn } : {}),
     lines: req.lines.map((l) => ({
       accountId: l.accountId,
       amountMinor: l.amountMinor,
@@ -257,6 +263,7 @@ export async function storedHashes(
             sourceId: entry.sourceId,
             reversesEntryId: entry.reversesEntryId,
             autoReverse: entry.autoReverse,
+            reverseOn: entry.reverseOn,
             lines: storedLines.filter((l) => l.entryId === entry.id),
           }),
         ),
@@ -281,13 +288,14 @@ export async function insertEntries(
   const column = (f: (e: NewEntry) => unknown) => sql.param(entries.map(f));
   const { rows } = await tx.execute<{ id: string; actual_posting_date: string; created_at: string }>(sql`
     INSERT INTO journal_entries (id, number, fiscal_year, period_id, posting_date, source_kind, source_id, memo,
-      idempotency_key, idempotency_hash, reverses_entry_id, auto_reverse, posted_by)
+      idempotency_key, idempotency_hash, reverses_entry_id, auto_reverse, reverse_on, posted_by)
     SELECT * FROM unnest(${column((e) => e.id)}::uuid[], ${column((e) => e.number)}::text[],
       ${column((e) => e.fiscalYear)}::int[], ${column((e) => e.periodId)}::uuid[], ${column((e) => e.postingDate)}::date[],
       ${column((e) => e.sourceKind)}::source_kind[], ${column((e) => e.sourceId)}::uuid[], ${column((e) => e.memo)}::text[],
       ${column((e) => e.idempotencyKey)}::text[], ${column((e) => e.idempotencyHash)}::text[],
       ${column((e) => e.reversesEntryId)}::uuid[],
-      ${column((e) => e.autoReverse)}::boolean[], ${column((e) => e.postedBy)}::uuid[])
+      ${column((e) => e.autoReverse)}::boolean[], ${column((e) => e.reverseOn)}::date[],
+      ${column((e) => e.postedBy)}::uuid[])
     RETURNING id, actual_posting_date, created_at`);
   const stamped = new Map(rows.map((r) => [r.id, r]));
   return new Map(

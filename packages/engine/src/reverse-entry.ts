@@ -1,7 +1,7 @@
 import { type Actor, Constraints, isUniqueViolation, recordAuditEvent, tenant } from '@cifra/db';
 import { DomainError, type IsoDate, requireReason, type SourceKind } from '@cifra/domain';
 import { asc, eq } from 'drizzle-orm';
-import { type PostedEntry, postEntry, type TenantTx } from './posting-engine.ts';
+import { type PostedEntry, type PostingLine, postEntry, type TenantTx } from './posting-engine.ts';
 
 export interface ReverseRequest {
   entryId: string;
@@ -54,6 +54,7 @@ export async function reverseEntry(tx: TenantTx, actor: Actor, req: ReverseReque
       reversalEntryId: voided.reversalEntryId,
     });
   }
+  await refuseIfReversed(tx, original);
   const lines = await tx
     .select()
     .from(tenant.glLines)
@@ -67,17 +68,7 @@ export async function reverseEntry(tx: TenantTx, actor: Actor, req: ReverseReque
       memo: `Void of ${original.number}: ${reason}`,
       sourceId: req.documentId ?? original.sourceId,
       reversesEntryId: original.id,
-      lines: lines.map((l) => ({
-        accountId: l.accountId,
-        amountMinor: -l.amountMinor,
-        originalCurrency: l.originalCurrency,
-        originalAmountMinor: -l.originalAmountMinor,
-        partyId: l.partyId,
-        memo: l.memo,
-        // The mirror cites the same rate as the line it reverses: it undoes exactly that translation.
-        exchangeRateId: l.exchangeRateId,
-        rateIsFallback: l.rateIsFallback,
-      })),
+      lines: mirrorLines(lines),
     });
     await tx.insert(tenant.voids).values({
       entryId: original.id,
@@ -106,4 +97,37 @@ export async function reverseEntry(tx: TenantTx, actor: Actor, req: ReverseReque
     reason,
   });
   return { original, reversal };
+}
+
+/** Every line negated, in both currencies, party and memo kept. */
+export function mirrorLines(lines: readonly (typeof tenant.glLines.$inferSelect)[]): PostingLine[] {
+  return lines.map((l) => ({
+    accountId: l.accountId,
+    amountMinor: -l.amountMinor,
+    originalCurrency: l.originalCurrency,
+    originalAmountMinor: -l.originalAmountMinor,
+    partyId: l.partyId,
+    memo: l.memo,
+    // The mirror cites the same rate as the line it reverses: it undoes exactly that translation.
+    exchangeRateId: l.exchangeRateId,
+    rateIsFallback: l.rateIsFallback,
+  }));
+}
+
+/**
+ * An accrual whose scheduled reversal (or the year-end close's) is already posted is not voided:
+ * a void would post a second mirror and reverse it twice. The two entries already net to nothing
+ * from the reversal date; a wrong accrual is corrected by a new entry in its month.
+ */
+async function refuseIfReversed(tx: TenantTx, original: PostedEntry): Promise<void> {
+  const [reversal] = await tx
+    .select({ number: tenant.journalEntries.number, postingDate: tenant.journalEntries.postingDate })
+    .from(tenant.journalEntries)
+    .where(eq(tenant.journalEntries.reversesEntryId, original.id));
+  if (!reversal) return;
+  throw new DomainError(
+    'ALREADY_REVERSED',
+    `${original.number} was already reversed by ${reversal.number} on ${reversal.postingDate}: post a correcting entry instead`,
+    { id: original.id, number: original.number, reversal: reversal.number },
+  );
 }

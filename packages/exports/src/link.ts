@@ -1,18 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, type JWK, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
+import { type ItbmsClaim, itbmsClaimSchema } from './tax-return/itbms-figures.ts';
 
 /** The download formats; the GraphQL enum ExportFormat mirrors it. */
 export const ExportFormats = ['GL_CSV', 'DOCUMENTS_CSV', 'HLEDGER'] as const;
 export type ExportFormat = (typeof ExportFormats)[number];
 /**
- * What a signed link may serve: a ledger export, one rendered document (`renderDocument`) or a
- * period's rendered documents as one zip (`exportDocumentsArchive`).
+ * What a signed link may serve: a ledger export, one rendered document (`renderDocument`), a
+ * period's rendered documents as one zip (`exportDocumentsArchive`), one party's statement
+ * (`renderPartyStatement`), every customer's or vendor's statement as one zip
+ * (`exportPartyStatementsArchive`) or a month's ITBMS return rendered as a PDF
+ * (`renderItbmsReturn`).
  */
-export const LinkFormats = [...ExportFormats, 'DOCUMENT_PDF', 'DOCUMENTS_ZIP'] as const;
+export const LinkFormats = [
+  ...ExportFormats,
+  'DOCUMENT_PDF',
+  'DOCUMENTS_ZIP',
+  'PARTY_STATEMENT_PDF',
+  'PARTY_STATEMENTS_ZIP',
+  'ITBMS_RETURN_PDF',
+] as const;
 export type LinkFormat = (typeof LinkFormats)[number];
 export const isDocumentFormat = (f: LinkFormat): f is 'DOCUMENT_PDF' | 'DOCUMENTS_ZIP' =>
   f === 'DOCUMENT_PDF' || f === 'DOCUMENTS_ZIP';
+export const isStatementFormat = (f: LinkFormat): f is 'PARTY_STATEMENT_PDF' | 'PARTY_STATEMENTS_ZIP' =>
+  f === 'PARTY_STATEMENT_PDF' || f === 'PARTY_STATEMENTS_ZIP';
 
 const ISSUER = 'cifra-ledger';
 /** A distinct audience: an export link is never a request context, nor the other way round. */
@@ -30,8 +43,14 @@ export interface ExportClaims {
   to: string;
   /** DOCUMENT_PDF: the one document rendered (its posting date is `from` and `to`). */
   documentId?: string | null;
+  /** PARTY_STATEMENT_PDF: the party stated. */
+  partyId?: string | null;
+  /** PARTY_STATEMENTS_ZIP: customers' or vendors' statements. */
+  partyKind?: 'CUSTOMER' | 'VENDOR' | null;
   /** The name the file is saved as, when the signer knows it (a rendered document's number). */
   fileName?: string | null;
+  /** ITBMS_RETURN_PDF: the return's figures, computed when the link was made (tax-return/). */
+  itbms?: ItbmsClaim | null;
   userId: string;
   email: string;
   /**
@@ -53,7 +72,10 @@ const claimsSchema = z.object({
   slug: z.string().min(1),
   fmt: z.enum(LinkFormats),
   doc: z.string().uuid().optional(),
+  pty: z.string().uuid().optional(),
+  pk: z.enum(['CUSTOMER', 'VENDOR']).optional(),
   fn: z.string().max(200).optional(),
+  itb: itbmsClaimSchema.optional(),
   from: isoDate,
   to: isoDate,
   email: z.string(),
@@ -104,7 +126,10 @@ export class ExportLinkSigner {
       to: c.to,
       email: c.email,
       ...(c.documentId ? { doc: c.documentId } : {}),
+      ...(c.partyId ? { pty: c.partyId } : {}),
+      ...(c.partyKind ? { pk: c.partyKind } : {}),
       ...(c.fileName ? { fn: c.fileName } : {}),
+      ...(c.itbms ? { itb: c.itbms } : {}),
       ...(c.integration ? { int: { cid: c.integration.clientId, via: c.integration.via } } : {}),
     })
       .setProtectedHeader({ alg: ALG })
@@ -148,7 +173,10 @@ export class ExportLinkVerifier {
         userId: c.sub,
         email: c.email,
         documentId: c.doc ?? null,
+        partyId: c.pty ?? null,
+        partyKind: c.pk ?? null,
         fileName: c.fn ?? null,
+        itbms: c.itb ?? null,
         integration: c.int ? { clientId: c.int.cid, via: c.int.via } : null,
         exportId: c.jti,
         expiresAt: new Date(c.exp * 1000),

@@ -15,7 +15,7 @@ import {
   lineTransform,
   type MinorUnitsOf,
 } from './formats.ts';
-import { type ExportClaims, isDocumentFormat, type LinkFormat } from './link.ts';
+import { type ExportClaims, isDocumentFormat, isStatementFormat, type LinkFormat } from './link.ts';
 
 const pipe = promisify(pipeline);
 
@@ -28,6 +28,9 @@ export const EXPORT_CONTENT: Record<LinkFormat, { contentType: string; extension
   HLEDGER: { contentType: 'text/plain; charset=utf-8', extension: 'journal', name: 'journal' },
   DOCUMENT_PDF: { contentType: 'application/pdf', extension: 'pdf', name: 'document' },
   DOCUMENTS_ZIP: { contentType: 'application/zip', extension: 'zip', name: 'documents' },
+  PARTY_STATEMENT_PDF: { contentType: 'application/pdf', extension: 'pdf', name: 'statement' },
+  PARTY_STATEMENTS_ZIP: { contentType: 'application/zip', extension: 'zip', name: 'statements' },
+  ITBMS_RETURN_PDF: { contentType: 'application/pdf', extension: 'pdf', name: 'itbms' },
 };
 
 /** Safe in a Content-Disposition header and on any file system: letters, digits, dashes. */
@@ -93,7 +96,8 @@ export interface StreamExportOptions {
  */
 export async function streamExport(o: StreamExportOptions): Promise<void> {
   const { claims } = o;
-  if (isDocumentFormat(claims.format)) throw new Error(`${claims.format} is served by streamDocuments`);
+  if (isDocumentFormat(claims.format) || isStatementFormat(claims.format))
+    throw new Error(`${claims.format} is served by streamDocuments or streamStatements`);
   const client = await o.pool.connect();
   let failed: unknown;
   try {

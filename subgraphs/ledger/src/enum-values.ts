@@ -19,5 +19,7 @@ export const enumValues = {
     REALIZED_FX_LOSS: 'RealizedFxLoss',
     ROUNDING: 'Rounding',
     BANK_FEES: 'BankFees',
+    BAD_DEBT: 'BadDebt',
+    SMALL_DIFFERENCES: 'SmallDifferences',
   } as const satisfies Record<string, AccountRoleName>,
 };

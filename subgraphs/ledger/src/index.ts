@@ -25,6 +25,20 @@ import { enumValues } from './enum-values.ts';
 import { legalMutations, legalQueries } from './legal/resolvers.ts';
 import { createLoaders } from './loaders.ts';
 import { numberingMutations, numberingQueries } from './numbering/resolvers.ts';
+import {
+  OpeningBalanceImport,
+  openingDocumentFields,
+  openingMutations,
+  openingQueries,
+} from './opening/resolvers.ts';
+import {
+  PendingReversal,
+  RecurringEntryRun,
+  RecurringEntryTemplate,
+  RefusedReversal,
+  recurringMutations,
+  recurringQueries,
+} from './recurring/resolvers.ts';
 import { renderMutations } from './render/resolvers.ts';
 import { allocationFx, documentFx, FxProvenanceType, lineFx } from './resolvers/fx.resolvers.ts';
 import {
@@ -41,8 +55,16 @@ import { GeneralLedgerLine } from './resolvers/reports.resolvers.ts';
 import { FxExposureItem, FxRevaluationLine, revaluationQueries } from './resolvers/revaluation.resolvers.ts';
 import { Account, JournalEntry, JournalLine } from './resolvers/types.resolvers.ts';
 import { rules } from './rules.ts';
+import {
+  PartyStatementLineType,
+  PartyStatementType,
+  RenderedPartyStatementType,
+  statementMutations,
+  statementQueries,
+} from './statements/resolvers.ts';
 import { taxCodeFields, taxCodeMutations } from './tax-codes/resolvers.ts';
-import { taxReturnQueries } from './tax-return/resolvers.ts';
+import { taxReturnMutations, taxReturnQueries } from './tax-return/resolvers.ts';
+import { allocationSmallDifference, writeOffMutations } from './write-offs/resolvers.ts';
 
 const resolvers: Resolvers = {
   AccountRole: enumValues.AccountRole,
@@ -57,10 +79,13 @@ const resolvers: Resolvers = {
     ...documentQueries,
     ...numberingQueries,
     ...agingQueries,
+    ...openingQueries,
+    ...statementQueries,
     ...taxReturnQueries,
     ...legalQueries,
     ...revaluationQueries,
     ...bankResolvers.Query,
+    ...recurringQueries,
   },
   Mutation: {
     ...Mutation,
@@ -68,19 +93,28 @@ const resolvers: Resolvers = {
     ...partyMutations,
     ...documentMutations,
     ...numberingMutations,
+    ...openingMutations,
     ...accountMutations,
     ...legalMutations,
     ...renderMutations,
+    ...statementMutations,
     ...taxCodeMutations,
     ...bankResolvers.Mutation,
+    ...recurringMutations,
+    ...taxReturnMutations,
+    ...writeOffMutations,
   },
-  Document: { ...Document, ...documentFx },
+  Document: { ...Document, ...documentFx, ...openingDocumentFields },
+  OpeningBalanceImport,
   DocumentLine,
-  Allocation: { ...Allocation, ...allocationFx },
+  Allocation: { ...Allocation, ...allocationFx, ...allocationSmallDifference },
   FxProvenance: FxProvenanceType,
   DocumentVoid,
   AgingRow,
   AgingInvoice,
+  PartyStatement: PartyStatementType,
+  PartyStatementLine: PartyStatementLineType,
+  RenderedPartyStatement: RenderedPartyStatementType,
   Party,
   Item,
   TaxCode: { ...TaxCode, ...taxCodeFields },
@@ -100,6 +134,10 @@ const resolvers: Resolvers = {
   BankMatch: bankResolvers.BankMatch,
   BankRule: bankResolvers.BankRule,
   BankReconciliation: bankResolvers.BankReconciliation,
+  RecurringEntryTemplate,
+  RecurringEntryRun,
+  PendingReversal,
+  RefusedReversal,
 };
 
 export const ledgerSubgraph: SubgraphDefinition<Context> = {
@@ -112,6 +150,7 @@ export const ledgerSubgraph: SubgraphDefinition<Context> = {
 
 export type { DocumentRow } from './documents/index.ts';
 export { createDraft, postDocument } from './documents/index.ts';
+export { type ClientRun, runForClient } from './recurring/index.ts';
 // The services themselves, for callers outside a GraphQL request that must go through the same
 // validation as the API (the demo firm's seed, ops/src/demo/).
 export type { Books } from './services/books.ts';

@@ -163,6 +163,16 @@ export function createLoaders(ctx: BaseContext) {
       const byEntry = new Map(rows.map((r) => [r.entryId, r]));
       return entryIds.map((id) => byEntry.get(id) ?? null);
     }),
+    /** The entry that reverses an entry (its void's, its scheduled reversal, the year-end close's). */
+    reversalOf: new DataLoader<string, JournalEntry | null>(async (entryIds) => {
+      const db = await ctx.tenantDb();
+      const rows = await db
+        .select()
+        .from(tenant.journalEntries)
+        .where(inArray(tenant.journalEntries.reversesEntryId, [...entryIds]));
+      const byOriginal = new Map(rows.map((r) => [r.reversesEntryId, r]));
+      return entryIds.map((id) => byOriginal.get(id) ?? null);
+    }),
     linesOfDraft: new DataLoader<string, JournalDraftLine[]>(async (draftIds) => {
       const db = await ctx.tenantDb();
       const rows = await db

@@ -37,10 +37,14 @@ export type Allocation = {
   /** Posted allocations only. */
   baseAmountMinor?: bigint | null;
   realizedFxMinor?: bigint | null;
+  /** Posted receipts only: of amountMinor, what the receipt tolerance closed (SmallDifferences). */
+  smallDifferenceMinor?: bigint | null;
 };
 /** A GL line's or document's FX provenance: the rate row it cites and whether it stood in as a fallback. */
 export type FxProvenance = { row: typeof tenant.exchangeRates.$inferSelect; isFallback: boolean };
 export type DocumentVoid = typeof tenant.voids.$inferSelect;
+/** An opening balance import as stored (opening/). */
+export type OpeningBalanceImport = typeof tenant.openingImports.$inferSelect;
 type Buckets = {
   current: string;
   days1To30: string;
@@ -100,3 +104,47 @@ export type BankReconciliation = import('./bank/models.ts').BankReconciliationMo
 export type BankRule = import('./bank/models.ts').BankRuleModel;
 export type BankStatementLine = import('./bank/models.ts').BankStatementLineModel;
 export type BankStatement = import('./bank/models.ts').BankStatementModel;
+/** Recurring entries (recurring/): rows as stored, runs as the use cases return them. */
+export type RecurringEntryTemplate = typeof tenant.recurringTemplates.$inferSelect;
+export type RecurringEntryRun = typeof tenant.recurringRuns.$inferSelect;
+export type RecurringEntriesRun = { asOf: string; made: RecurringEntryRun[]; refused: RecurringEntryRun[] };
+export type PendingReversal = { entryId: string; number: string; postingDate: string; reverseOn: string };
+export type RefusedReversal = PendingReversal & { code: string; message: string };
+export type ReversalsRun = { asOf: string; posted: JournalEntry[]; refused: RefusedReversal[] };
+/** A party statement, formatted, with its party's id for `party`. */
+export type PartyStatement = {
+  partyId: string;
+  from: string;
+  to: string;
+  baseCurrency: string;
+  currencies: {
+    currency: string;
+    openingBalance: string;
+    lines: PartyStatementLine[];
+    totalDebit: string;
+    totalCredit: string;
+    closingBalance: string;
+    baseOpeningBalance: string;
+    baseClosingBalance: string;
+    aging: Buckets;
+    baseAging: Buckets;
+  }[];
+};
+/** A statement line, formatted, with the ids behind `document` and `entry`. */
+export type PartyStatementLine = {
+  date: string;
+  number: string;
+  kind: string | null;
+  isVoid: boolean;
+  documentId: string | null;
+  entryId: string;
+  documentDate: string | null;
+  dueDate: string | null;
+  debit: string;
+  credit: string;
+  balance: string;
+  baseAmount: string;
+  baseBalance: string;
+};
+/** A rendered statement's link, with its party's id for `party`. */
+export type RenderedPartyStatement = { url: string; expiresAt: Date; fileName: string; partyId: string };

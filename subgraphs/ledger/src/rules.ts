@@ -5,9 +5,13 @@ import { bankRules } from './bank/rules.ts';
 import { documentRules } from './documents/rules.ts';
 import { legalRules } from './legal/rules.ts';
 import { numberingRules } from './numbering/rules.ts';
+import { openingRules } from './opening/rules.ts';
+import { recurringRules } from './recurring/rules.ts';
 import { renderRules } from './render/rules.ts';
+import { statementRules } from './statements/rules.ts';
 import { taxCodeRules } from './tax-codes/rules.ts';
 import { taxReturnRules } from './tax-return/rules.ts';
+import { writeOffRules } from './write-offs/rules.ts';
 
 const read = can(P.GL.Read);
 
@@ -42,9 +46,12 @@ export const rules: RuleMap = {
     ...documentRules.Query,
     ...numberingRules.Query,
     ...agingRules.Query,
+    ...openingRules.Query,
+    ...statementRules.Query,
     ...taxReturnRules.Query,
     ...legalRules.Query,
     ...bankRules.Query,
+    ...recurringRules.Query,
   },
   Mutation: {
     postJournalEntry: can(P.GL.Post),
@@ -59,12 +66,18 @@ export const rules: RuleMap = {
     ...accountRules.Mutation,
     ...legalRules.Mutation,
     ...renderRules.Mutation,
+    ...statementRules.Mutation,
     ...taxCodeRules.Mutation,
     ...documentRules.Mutation,
     ...numberingRules.Mutation,
+    ...openingRules.Mutation,
     ...bankRules.Mutation,
+    ...recurringRules.Mutation,
+    ...taxReturnRules.Mutation,
+    ...writeOffRules.Mutation,
   },
   ...bankRules.types,
+  ...recurringRules.types,
   Account: read,
   AccountConnection: read,
   AccountEdge: read,
@@ -96,9 +109,11 @@ export const rules: RuleMap = {
   ...documentRules.types,
   ...numberingRules.types,
   ...agingRules.types,
+  ...openingRules.types,
   ...taxReturnRules.types,
   ...legalRules.types,
   ...renderRules.types,
+  ...statementRules.types,
   FxProvenance: read,
   FxRevaluation: read,
   FxRevaluationLine: read,

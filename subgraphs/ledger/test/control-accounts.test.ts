@@ -13,6 +13,7 @@ import { approveJournalEntry, createJournalEntryDraft } from '../src/services/jo
 import { createParty } from '../src/services/parties.service.ts';
 import { postJournalEntries } from '../src/services/post-journal-entries.service.ts';
 import { postJournalEntry } from '../src/services/post-journal-entry.service.ts';
+import { writeOffBadDebt } from '../src/write-offs/index.ts';
 import { prng } from './books.ts';
 import { openTestBooks, type TestBooks } from './test-books.ts';
 
@@ -250,7 +251,8 @@ describe('journal entry drafts', () => {
 });
 
 describe('invariant: after random activity each aging equals its control account to the minor unit', () => {
-  it('holds after 60 random invoices, bills, receipts with fees, payments, credit notes, voids and manual party lines', async () => {
+  it('holds after 80 random invoices, bills, receipts with fees (small differences within a PAB 0.50 tolerance), payments, credit notes, bad-debt write-offs, voids and manual party lines', async () => {
+    t.settings.receiptToleranceMinor = 50;
     const random = prng(20261122);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
     const cents = (max: number) => BigInt(1 + Math.floor(random() * max));
@@ -262,8 +264,8 @@ describe('invariant: after random activity each aging equals its control account
       d.totalMinor - ((await settledMinor(t.db, [d.id])).get(d.id) ?? 0n);
     const day = () => `2026-04-${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`;
     const reason = 'Posted against the wrong party by mistake';
-    for (let step = 0; step < 60; step++) {
-      const what = Math.floor(random() * 8);
+    for (let step = 0; step < 80; step++) {
+      const what = Math.floor(random() * 10);
       if (what === 0 || invoices.length === 0) {
         const d = await createDraft(books, 'SALES_INVOICE', {
           partyId: pick(customers),
@@ -307,7 +309,8 @@ describe('invariant: after random activity each aging equals its control account
         settlements.push(await postDocument(books, d.id, 'SALES'));
       } else if (what === 5 && settlements.length > 0) {
         const s = settlements.splice(Math.floor(random() * settlements.length), 1)[0] as DocumentRow;
-        const family = s.kind === 'CREDIT_NOTE' ? 'SALES' : 'PAYMENT';
+        const family =
+          s.kind === 'CREDIT_NOTE' ? 'SALES' : s.kind === 'BAD_DEBT_WRITE_OFF' ? 'WRITE_OFF' : 'PAYMENT';
         await voidDocument(books, s.id, family, reason, '2026-06-01').catch((e: unknown) => {
           if (!(e instanceof DomainError)) throw e;
         });
@@ -318,6 +321,34 @@ describe('invariant: after random activity each aging equals its control account
           await voidDocument(books, inv.id, 'SALES', reason, '2026-06-02');
           invoices.splice(invoices.indexOf(inv), 1);
         }
+      } else if (what === 8) {
+        // A bad-debt write-off of part or all of what is open.
+        const inv = pick(invoices);
+        const left = await open(inv);
+        if (left === 0n) continue;
+        const amount = random() < 0.5 ? left : 1n + BigInt(Math.floor(random() * Number(left)));
+        settlements.push(
+          await writeOffBadDebt(books, {
+            invoiceId: inv.id,
+            amount: money(amount),
+            documentDate: '2026-05-25',
+            reason: 'The customer cannot be found; the debt is uncollectable',
+          }),
+        );
+      } else if (what === 9) {
+        // A receipt short of the open balance by 0.01 to 0.50: the tolerance closes the invoice.
+        const inv = pick(invoices);
+        const left = await open(inv);
+        const short = cents(50);
+        if (left <= short) continue;
+        const d = await createDraft(books, 'CUSTOMER_RECEIPT', {
+          partyId: inv.partyId,
+          documentDate: '2026-05-12',
+          amount: money(left - short),
+          allocations: [{ invoiceId: inv.id, amount: money(left - short) }],
+        });
+        settlements.push(await postDocument(books, d.id, 'PAYMENT'));
+        expect(await open(inv)).toBe(0n);
       } else {
         const amount = money(cents(20_000));
         const side = (debit: boolean) => (debit ? { debit: amount } : { credit: amount });
@@ -341,6 +372,13 @@ describe('invariant: after random activity each aging equals its control account
     }
     await agingsAgree();
     await agingsAgree('2026-04-30');
+    await agingsAgree('2026-05-20');
+    delete t.settings.receiptToleranceMinor;
     expect(invoices.length).toBeGreaterThan(3);
+    // The new documents were among the activity.
+    expect(await t.count('documents', "kind = 'BAD_DEBT_WRITE_OFF' AND status = 'POSTED'")).toBeGreaterThan(
+      2,
+    );
+    expect(await t.count('allocations', 'small_difference_minor > 0')).toBeGreaterThan(2);
   });
 });

@@ -1,37 +1,31 @@
 import { randomUUID } from 'node:crypto';
+import type { Page } from '@cifra/context';
 import { DomainError } from '@cifra/domain';
 import { describe, expect, it } from 'vitest';
 import { MAX_BOARD_PAGE, pageBoard } from '../src/resolvers/board-page.ts';
-import type { CloseBoardEntry } from '../src/services/close-board.service.ts';
+import type { VisibleClient } from '../src/services/close-board.service.ts';
 
-/** `CloseBoard.clientsConnection`: the board's rows of 1,500 clients, paged by client name then id. */
-const entry = (name: string, id = randomUUID()): CloseBoardEntry => ({
-  client: {
-    id,
-    slug: name.toLowerCase().replaceAll(' ', '-'),
-    name,
-    timezone: 'America/Panama',
-    sandbox: false,
-    archived: false,
-    permissions: [],
-  },
-  availability: 'UNAVAILABLE',
-  code: 'TIMEOUT',
-  reason: 'did not answer',
-  asOf: null,
-  behind: false,
+/** `CloseBoard.clientsConnection`: the board's 1,500 clients, paged by client name then id. */
+const client = (name: string, id = randomUUID()): VisibleClient => ({
+  id,
+  slug: name.toLowerCase().replaceAll(' ', '-'),
+  name,
+  timezone: 'America/Panama',
+  sandbox: false,
+  archived: false,
+  permissions: [],
 });
 
 // Names repeat (every 700), and the board hands its rows in no particular order.
 const board = Array.from({ length: 1_500 }, (_, i) =>
-  entry(`Client ${String(i % 700).padStart(3, '0')}`),
+  client(`Client ${String(i % 700).padStart(3, '0')}`),
 ).reverse();
 
-function all(rows: CloseBoardEntry[], first: number) {
-  const seen: CloseBoardEntry[] = [];
+function all(rows: VisibleClient[], first: number) {
+  const seen: VisibleClient[] = [];
   let after: string | null = null;
   for (let n = 0; n < 1_000; n++) {
-    const page = pageBoard(rows, { first, after });
+    const page: Page<VisibleClient> = pageBoard(rows, { first, after });
     seen.push(...page.edges.map((e) => e.node));
     if (!page.pageInfo.hasNextPage) return seen;
     after = page.pageInfo.endCursor;
@@ -39,14 +33,14 @@ function all(rows: CloseBoardEntry[], first: number) {
   throw new Error('paging never ended');
 }
 
-const key = (e: CloseBoardEntry) => `${e.client.name}\u0000${e.client.id}`;
+const key = (c: VisibleClient) => `${c.name}\u0000${c.id}`;
 
 describe('the close board paged', () => {
   it('pages all 1,500 clients once each, by name then id, whatever the page size', () => {
     for (const first of [7, 100, MAX_BOARD_PAGE]) {
       const seen = all(board, first);
       expect(seen).toHaveLength(1_500);
-      expect(new Set(seen.map((e) => e.client.id)).size).toBe(1_500);
+      expect(new Set(seen.map((c) => c.id)).size).toBe(1_500);
       const keys = seen.map(key);
       expect(keys).toEqual([...keys].sort());
     }
@@ -54,18 +48,18 @@ describe('the close board paged', () => {
 
   it('takes one month’s cursor for another month’s board, and keeps its place when a client is added', () => {
     const page = pageBoard(board, { first: 100 });
-    const later = [...board, entry('Aaa added before'), entry('Zzz added after')];
+    const later = [...board, client('Aaa added before'), client('Zzz added after')];
     const rest = all(later, 500).filter((e) => key(e) > key(page.edges.at(-1)!.node));
     const next = pageBoard(later, { first: MAX_BOARD_PAGE, after: page.pageInfo.endCursor });
     expect(next.edges.map((e) => e.node)).toEqual(rest.slice(0, MAX_BOARD_PAGE));
-    expect(rest.map((e) => e.client.name)).not.toContain('Aaa added before');
-    expect(rest.at(-1)?.client.name).toBe('Zzz added after');
+    expect(rest.map((c) => c.name)).not.toContain('Aaa added before');
+    expect(rest.at(-1)?.name).toBe('Zzz added after');
     expect(next.pageInfo.hasPreviousPage).toBe(true);
   });
 
   it('answers one client’s row by id, an empty page for an unknown one, and an empty board', () => {
     const target = board[321]!;
-    expect(pageBoard(board, { clientId: target.client.id }).edges.map((e) => e.node)).toEqual([target]);
+    expect(pageBoard(board, { clientId: target.id }).edges.map((e) => e.node)).toEqual([target]);
     expect(pageBoard(board, { clientId: randomUUID() })).toEqual({
       edges: [],
       pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },

@@ -108,6 +108,7 @@ const row = (over: Partial<ClientCloseRow>): ClientCloseRow => ({
   closeStatus: null,
   stage: 'OPEN',
   lastTransition: null,
+  banksReconciled: null,
   openChecklistItems: [],
   ...over,
 });

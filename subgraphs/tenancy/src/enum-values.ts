@@ -23,6 +23,7 @@ export const enumValues = {
     FX_VARIANCE_MODE: 'fxVarianceMode',
     FX_REFRESH_LOCAL_TIME: 'fxRefreshLocalTime',
     FX_STALENESS_DAYS: 'fxStalenessDays',
+    RECEIPT_TOLERANCE_MINOR: 'receiptToleranceMinor',
     CLOSE_OVERDUE_DAYS: 'closeOverdueDays',
     CLOSE_APPROVAL_OVERDUE_DAYS: 'closeApprovalOverdueDays',
     FX_CURRENCIES: 'fxCurrencies',
@@ -32,6 +33,7 @@ export const enumValues = {
     BACKUP_KEEP_MONTHLY_MONTHS: 'backupKeepMonthlyMonths',
     BACKUP_KEEP_YEARLY_YEARS: 'backupKeepYearlyYears',
     BACKUP_VERIFIED_MAX_AGE_DAYS: 'backupVerifiedMaxAgeDays',
+    RECURRING_ENTRIES_AUTO_POST: 'recurringEntriesAutoPost',
   } as const satisfies Record<string, keyof Settings>,
   Permission: {
     GL_READ: 'GL.Read',

@@ -9,17 +9,18 @@ import type { CellStage } from '../stages.ts';
  *
  * - The API computes a month's board for every client the caller sees whatever the page asked
  *   (`closeBoard` pages in memory), so few large pages cost the server far less than many small
- *   ones: 400 clients a page.
- * - Three months of 400 clients a request keep the cost estimate under the gateway's limit (about
- *   22,800 of 25,000 with the `__typename`s Apollo asks for: test/schema/console-board-cost.test.ts),
+ *   ones: 390 clients a page.
+ * - Three months of 390 clients a request keep the cost estimate under the gateway's limit (about
+ *   24,900 of 25,000 with the `__typename`s Apollo asks for and each month's `banksReconciled`:
+ *   test/schema/console-board-cost.test.ts),
  *   and the year's four quarters are asked at once, in parallel — four requests, so the shell's own
- *   requests still find one of the browser's six connections: a board of up to 400 clients is one
+ *   requests still find one of the browser's six connections: a board of up to 390 clients is one
  *   round of four requests, 1,500 clients four rounds.
  * - It starts before the board's screen mounts (`prefetchBoard`, from the shell, while the shell's
  *   own `me` is on its way), and each quarter is shown as it arrives.
  */
 
-export const BOARD_PAGE = 400;
+export const BOARD_PAGE = 390;
 const QUARTERS = [
   [1, 2, 3],
   [4, 5, 6],
@@ -61,6 +62,7 @@ export const BoardQuarterQuery = graphql(`
           unavailableCode
           periodState
           stage
+          banksReconciled
         }
       }
       pageInfo {
@@ -182,8 +184,11 @@ export interface BoardRow {
   name: string;
   /** A sandbox client: marked, and shown only when the board is asked to. */
   sandbox: boolean;
-  /** Index 0 is January; null while that month is still on its way. */
-  cells: ({ stage: CellStage; detail: string | null } | null)[];
+  /**
+   * Index 0 is January; null while that month is still on its way. `banks`: every bank account
+   * reconciled through the month's end (null: not checked, e.g. no bank account or a locked month).
+   */
+  cells: ({ stage: CellStage; detail: string | null; banks: boolean | null } | null)[];
 }
 
 /** The rows so far, by client name: a month not in yet leaves its cells unknown (null). */
@@ -204,8 +209,12 @@ export function rowsOf(chunks: readonly BoardChunk[]): BoardRow[] {
       }
       row.cells[month - 1] =
         entry.availability === 'UNAVAILABLE'
-          ? { stage: 'UNAVAILABLE', detail: entry.unavailableCode ?? null }
-          : { stage: entry.stage ?? 'NO_PERIOD', detail: entry.periodState ?? null };
+          ? { stage: 'UNAVAILABLE', detail: entry.unavailableCode ?? null, banks: null }
+          : {
+              stage: entry.stage ?? 'NO_PERIOD',
+              detail: entry.periodState ?? null,
+              banks: entry.banksReconciled ?? null,
+            };
     }
   }
   return [...rows.values()].sort((a, b) => a.name.localeCompare(b.name));

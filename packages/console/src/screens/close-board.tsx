@@ -1,5 +1,5 @@
 import { useApolloClient, useQuery } from '@apollo/client/react';
-import { memo, useEffect, useMemo, useState } from 'react';
+import { lazy, memo, Suspense, useEffect, useMemo, useState } from 'react';
 import { Button, Checkbox, Input, Label, SearchField } from 'react-aria-components';
 import { ClientMarks } from '../components/client-marks.tsx';
 import { Loading, RefusalNotice } from '../components/refusal.tsx';
@@ -11,6 +11,9 @@ import { CELL_STAGES, type CellStage, monthLabel, monthYearLabel, stageInfo } fr
 import { type BoardLoad, type BoardRow as Row, rowsOf, takeBoardLoad } from './board-data.ts';
 import { MonthDetail, type OpenCell } from './month-detail.tsx';
 import { useMyClients } from './my-clients.ts';
+
+// The counts' chart (Recharts) is its own chunk, loaded once the board has rows: never before them.
+const StageChart = lazy(() => import('./board-chart.tsx'));
 
 const MONTH_KEYS = [
   'm01',
@@ -157,6 +160,9 @@ export function CloseBoard({ year }: { year: number }) {
               </li>
             ))}
           </ul>
+          <Suspense fallback={null}>
+            <StageChart counts={JSON.stringify([...counts])} year={year} />
+          </Suspense>
           {visible.length === 0 ? (
             <p className="notice" role="status">
               {allRows.length === 0
@@ -200,7 +206,10 @@ const sameCells = (a: Row, b: Row) =>
   a.id === b.id &&
   a.name === b.name &&
   a.sandbox === b.sandbox &&
-  a.cells.every((c, i) => c?.stage === b.cells[i]?.stage && c?.detail === b.cells[i]?.detail);
+  a.cells.every(
+    (c, i) =>
+      c?.stage === b.cells[i]?.stage && c?.detail === b.cells[i]?.detail && c?.banks === b.cells[i]?.banks,
+  );
 
 /**
  * One client's line. 2,400 cells for 200 clients: each is a native button (keyboard and screen
@@ -239,20 +248,29 @@ const BoardLine = memo(
           const days = (late[i] ?? -1) >= 0 ? late[i] : undefined;
           const when = monthYearLabel(year, i + 1);
           const overdueText = days !== undefined ? `, ${days} days overdue` : '';
+          // Bank accounts not reconciled through the month's end: a small mark, said in words too.
+          const bankText = cell.banks === false ? ', bank accounts not reconciled' : '';
           return (
             <td
               key={MONTH_KEYS[i]}
               className={`stage stage-${cell.stage}${days !== undefined ? ' overdue' : ''}`}
-              title={`${r.name}, ${when}: ${info.label}${cell.detail ? ` (${cell.detail})` : ''}${overdueText}`}
+              data-banks={cell.banks === null ? undefined : String(cell.banks)}
+              title={`${r.name}, ${when}: ${info.label}${cell.detail ? ` (${cell.detail})` : ''}${overdueText}${bankText}`}
             >
               <button
                 type="button"
                 className="cell-button"
-                aria-label={`${r.name}, ${when}: ${info.label}${overdueText}`}
+                aria-label={`${r.name}, ${when}: ${info.label}${overdueText}${bankText}`}
                 onClick={() => onOpen({ clientId: r.id, clientName: r.name, year, month: i + 1 })}
               >
                 {info.short}
                 {days !== undefined && <span aria-hidden="true"> !</span>}
+                {cell.banks === false && (
+                  <span className="bank-mark" aria-hidden="true">
+                    {' '}
+                    $
+                  </span>
+                )}
               </button>
             </td>
           );

@@ -1,5 +1,6 @@
 import {
   bigint,
+  boolean,
   date,
   index,
   integer,
@@ -60,6 +61,8 @@ export const clientCloseMonths = pgTable(
     openChecklist: jsonb('open_checklist').notNull().default([]),
     /** Entries posted in the month on a fallback or overridden rate (control migration 0027); null: unknown. */
     staleRateEntries: integer('stale_rate_entries'),
+    /** Every bank account reconciled through the month's end (control migration 0031); null: no check. */
+    banksReconciled: boolean('banks_reconciled'),
   },
   (t) => [
     primaryKey({ columns: [t.year, t.month, t.tenantId] }),

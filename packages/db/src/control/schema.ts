@@ -64,6 +64,9 @@ export const currencies = pgTable('currencies', {
   minorUnits: smallint('minor_units').notNull(),
 });
 
+/** The slug a deleted sandbox keeps (control migration 0030): `~` and its id's hex, never a live slug. */
+export const tombstoneSlug = (tenantId: string): string => `~${tenantId.replaceAll('-', '')}`;
+
 export const tenants = pgTable(
   'tenants',
   {
@@ -94,13 +97,23 @@ export const tenants = pgTable(
     archivedAt: timestamp('archived_at', { withTimezone: true }),
     /** When the sandbox was deleted (status DELETED). */
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    /**
+     * A deleted sandbox's slug (control migration 0030): `slug` then holds a tombstone made of the
+     * id (`tombstoneSlug`), so the slug is free for another client; null for any other client.
+     */
+    deletedSlug: text('deleted_slug'),
     /** provisionTenant's idempotency key (per firm) and the hash of its input (migration 0008). */
     idempotencyKey: text('idempotency_key'),
     idempotencyHash: text('idempotency_hash'),
     createdAt: createdAt(),
   },
   (t) => [
-    check('tenants_slug_format', sql`${t.slug} ~ '^[a-z0-9][a-z0-9-]{1,39}$'`),
+    check(
+      'tenants_slug_format',
+      sql`CASE WHEN ${t.status}::text = 'DELETED'
+        THEN ${t.slug} = '~' || replace(${t.id}::text, '-', '') AND ${t.deletedSlug} IS NOT NULL
+        ELSE ${t.slug} ~ '^[a-z0-9][a-z0-9-]{1,39}$' AND ${t.deletedSlug} IS NULL END`,
+    ),
     unique('tenants_idempotency_key_unique').on(t.firmId, t.idempotencyKey),
     check('tenants_only_sandboxes_deleted', sql`${t.status}::text <> 'DELETED' OR ${t.sandbox}`),
   ],

@@ -19,6 +19,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { exchangeRates } from './fx.ts';
+import { openingImports } from './opening.ts';
 import { accounts, journalEntries, postingPeriods, taxCodes } from './schema.ts';
 
 /**
@@ -129,6 +130,9 @@ export const documents = pgTable(
     idempotencyKey: text('idempotency_key').unique(),
     /** sha256 of the first request's canonical payload under `idempotencyKey` (migration 0018). */
     idempotencyHash: text('idempotency_hash'),
+    /** An open item brought by an opening balance import (migration 0034), and what it was issued for. */
+    openingImportId: uuid('opening_import_id').references(() => openingImports.id),
+    originalTotalMinor: bigint('original_total_minor', { mode: 'bigint' }),
     createdBy: uuid('created_by'),
     postedBy: uuid('posted_by'),
     postedAt: timestamp('posted_at', { withTimezone: true }),
@@ -203,12 +207,21 @@ export const allocations = pgTable(
      * worth at the settling document's rate less what it cleared. Positive is a gain, negative a loss.
      */
     realizedFxMinor: bigint('realized_fx_minor', { mode: 'bigint' }).notNull().default(sql`0`),
+    /**
+     * Of `amountMinor`, what a receipt closed as a small difference (the client's tolerance, posted
+     * to SmallDifferences) rather than with money: the receipt's cash is `amountMinor` less this.
+     */
+    smallDifferenceMinor: bigint('small_difference_minor', { mode: 'bigint' }).notNull().default(sql`0`),
     createdAt: createdAt(),
   },
   (t) => [
     unique('allocations_pair').on(t.sourceDocumentId, t.invoiceId),
     index('allocations_invoice_idx').on(t.invoiceId),
     check('allocations_positive', sql`${t.amountMinor} > 0`),
+    check(
+      'allocations_small_difference',
+      sql`${t.smallDifferenceMinor} >= 0 AND ${t.smallDifferenceMinor} < ${t.amountMinor}`,
+    ),
   ],
 );
 
@@ -237,6 +250,8 @@ export const journalDrafts = pgTable(
     postingDate: date('posting_date').notNull(),
     memo: text('memo').notNull().default(''),
     autoReverse: boolean('auto_reverse').notNull().default(false),
+    /** The chosen reversal date (migration 0033); null: the first day of the next month. */
+    reverseOn: date('reverse_on'),
     createdBy: uuid('created_by').notNull(),
     createdByEmail: text('created_by_email'),
     entryId: uuid('entry_id').references(() => journalEntries.id),

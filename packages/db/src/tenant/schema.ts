@@ -43,6 +43,8 @@ export const accountRole = pgEnum('account_role', [
   'Rounding',
   // Bank charges on receipts and payments (migration 0021): never FX, whatever the FX mode.
   'BankFees',
+  'BadDebt',
+  'SmallDifferences',
 ]);
 
 export const periodState = pgEnum('period_state', [
@@ -184,8 +186,12 @@ export const journalEntries = pgTable(
     /** sha256 of the first request's canonical payload under `idempotencyKey` (migration 0018). */
     idempotencyHash: text('idempotency_hash'),
     reversesEntryId: uuid('reverses_entry_id').unique(),
-    /** An accrual to be reversed at the start of the next fiscal year by the year-end close. */
+    /**
+     * An accrual to reverse: on `reverseOn`, or the first day of the next month when none was chosen
+     * (migration 0033); the year-end close reverses whatever is still pending on 1 January.
+     */
     autoReverse: boolean('auto_reverse').notNull().default(false),
+    reverseOn: date('reverse_on'),
     postedBy: uuid('posted_by').notNull(),
     createdAt: createdAt(),
   },
@@ -274,5 +280,7 @@ export const auditEvents = pgTable(
 export * from './bank.ts';
 export * from './fx.ts';
 export * from './ledger.ts';
+export * from './opening.ts';
 export * from './periods.ts';
+export * from './recurring.ts';
 export * from './settlement.ts';

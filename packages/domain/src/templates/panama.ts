@@ -22,7 +22,9 @@ export type AccountRole =
   | 'RealizedFxGain'
   | 'RealizedFxLoss'
   | 'Rounding'
-  | 'BankFees';
+  | 'BankFees'
+  | 'BadDebt'
+  | 'SmallDifferences';
 
 export interface AccountTemplate {
   code: string;
@@ -125,7 +127,7 @@ export const PANAMA: RegionTemplate = {
       role: 'FxVarianceBankFees',
     },
     { code: '6601', name: 'Depreciación', type: 'EXPENSE' },
-    { code: '6602', name: 'Cuentas incobrables', type: 'EXPENSE' },
+    { code: '6602', name: 'Cuentas incobrables', type: 'EXPENSE', role: 'BadDebt' },
 
     // 7xxx Otros ingresos y gastos
     { code: '7101', name: 'Ingresos por intereses', type: 'INCOME' },
@@ -143,6 +145,7 @@ export const PANAMA: RegionTemplate = {
       role: 'RealizedFxLoss',
     },
     { code: '7203', name: 'Redondeo', type: 'EXPENSE', role: 'Rounding' },
+    { code: '7204', name: 'Diferencias menores en cobros', type: 'EXPENSE', role: 'SmallDifferences' },
     { code: '7901', name: 'Impuesto sobre la renta', type: 'EXPENSE' },
   ],
   taxCodes: [

@@ -381,7 +381,10 @@ export type FirmAuditEventFilter = {
   entityType?: InputMaybe<Scalars['String']['input']>;
   /** The id of the changed entity. */
   entityId?: InputMaybe<Scalars['String']['input']>;
-  /** A client's slug: only the events about that client. */
+  /**
+   * A client's slug: only the events about that client, and about any deleted sandbox that had the
+   * slug before it (a deleted sandbox gives its slug back).
+   */
   tenant?: InputMaybe<Scalars['String']['input']>;
   /** Events at or after this instant. */
   from?: InputMaybe<Scalars['DateTime']['input']>;

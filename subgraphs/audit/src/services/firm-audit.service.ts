@@ -1,7 +1,7 @@
 import { type PageInfo, pageInfoOf } from '@cifra/context';
 import { type ControlDb, control } from '@cifra/db';
 import { badInput } from '@cifra/domain';
-import { and, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { FirmAuditEvent } from '../mappers.ts';
 import { type EntityVersion, entityHistory } from './history.service.ts';
 import {
@@ -58,12 +58,23 @@ export async function listFirmAuditEvents(
   if (args.tenantId) conditions.push(eq(e.tenantId, args.tenantId));
   const slug = args.filter?.tenant?.trim();
   if (slug) {
-    const [t] = await db
+    // The client that has the slug, and any deleted sandbox that had it: the trail of a slug.
+    const named = await db
       .select({ id: control.tenants.id })
       .from(control.tenants)
-      .where(and(eq(control.tenants.slug, slug), eq(control.tenants.firmId, firmId)));
-    if (!t) return { edges: [], pageInfo: pageInfoOf([], false, args.after) };
-    conditions.push(eq(e.tenantId, t.id));
+      .where(
+        and(
+          or(eq(control.tenants.slug, slug), eq(control.tenants.deletedSlug, slug)),
+          eq(control.tenants.firmId, firmId),
+        ),
+      );
+    if (!named.length) return { edges: [], pageInfo: pageInfoOf([], false, args.after) };
+    conditions.push(
+      inArray(
+        e.tenantId,
+        named.map((t) => t.id),
+      ),
+    );
   }
   if (args.after != null) {
     const afterId = decodeCursor(args.after);

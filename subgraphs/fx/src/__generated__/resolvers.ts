@@ -273,6 +273,8 @@ export type SourceKind =
   | 'CUSTOMER_CREDIT_APPLICATION'
   /** A credit with a vendor applied to one of their bills. */
   | 'VENDOR_CREDIT_APPLICATION'
+  /** A posted bad-debt write-off of a sales invoice. */
+  | 'BAD_DEBT_WRITE_OFF'
   /** An entry posted by approveYearEndClose (the closing entry). */
   | 'YEAR_END_CLOSE'
   /** The reversal that voids another entry. */

@@ -26,7 +26,11 @@ export type DocumentGlLine = DocumentPostingLine & { settles?: string };
  *  - purchase invoice: payable credit total; expense debit per line; tax debit on the purchase tax
  *    role. Debit note: mirrored.
  *  - money in (receipt, vendor refund): bank debit (amount − fee), fees debit fee, party credits.
+ *    A remainder within the client's tolerance (`differences`, per invoice) is settled too: the
+ *    party line clears it and SmallDifferences takes it (debit on money in, credit on money out).
  *  - money out (payment, customer refund): party debits, bank credit (amount + fee), fees debit fee.
+ *  - bad-debt write-off: BadDebt debit total, one receivable (party) credit for the invoice it
+ *    writes off (tax included: the output tax is not recovered, see documents.md).
  * Credit applications build their own two party lines (apply-credit.ts).
  */
 export function documentLinesForGl(
@@ -36,6 +40,7 @@ export function documentLinesForGl(
   roles: Map<AccountRole, string>,
   allocations: readonly { invoiceId: string; amountMinor: bigint }[],
   invoices: Map<string, DocumentRow>,
+  differences: ReadonlyMap<string, bigint> = new Map(),
 ): DocumentGlLine[] {
   const spec = KINDS[doc.kind];
   const party = doc.partyId;
@@ -43,7 +48,7 @@ export function documentLinesForGl(
   const partyLines = (sign: bigint): DocumentGlLine[] => {
     const out: DocumentGlLine[] = allocations.map((a) => ({
       accountId: control,
-      amountMinor: sign * a.amountMinor,
+      amountMinor: sign * (a.amountMinor + (differences.get(a.invoiceId) ?? 0n)),
       partyId: party,
       memo: doc.memo || `Settles ${invoices.get(a.invoiceId)?.number ?? a.invoiceId}`,
       settles: a.invoiceId,
@@ -59,6 +64,13 @@ export function documentLinesForGl(
     }
     return out;
   };
+  /** The small differences the party lines clear, on the opposite side of the party (`sign`). */
+  const smallDifferences = (sign: bigint): DocumentGlLine[] =>
+    [...differences].map(([invoiceId, amountMinor]) => ({
+      accountId: roleAccount(roles, 'SmallDifferences'),
+      amountMinor: -sign * amountMinor,
+      memo: `Small difference closing ${invoices.get(invoiceId)?.number ?? invoiceId}`,
+    }));
   if (isInvoiceLike(doc.kind)) {
     const sales = spec.family === 'SALES';
     const mirror = spec.settles ? -1n : 1n;
@@ -71,6 +83,12 @@ export function documentLinesForGl(
     }
     return out;
   }
+  if (doc.kind === 'BAD_DEBT_WRITE_OFF') {
+    return [
+      { accountId: roleAccount(roles, 'BadDebt'), amountMinor: doc.totalMinor, memo: doc.memo },
+      ...partyLines(-1n),
+    ];
+  }
   if (!isSettlingKind(doc.kind)) {
     throw new Error(`${doc.kind} lines are built by its own use case`);
   }
@@ -81,14 +99,14 @@ export function documentLinesForGl(
       amountMinor: doc.totalMinor - doc.bankFeeMinor,
       memo: doc.memo,
     };
-    return [bank, fee, ...partyLines(-1n)];
+    return [bank, fee, ...smallDifferences(-1n), ...partyLines(-1n)];
   }
   const bank = {
     accountId: doc.bankAccountId as string,
     amountMinor: -(doc.totalMinor + doc.bankFeeMinor),
     memo: doc.memo,
   };
-  return [...partyLines(1n), bank, fee];
+  return [...partyLines(1n), bank, fee, ...smallDifferences(1n)];
 }
 
 /** A line's tax on the account its tax code names for the side (sales or purchase). */

@@ -5,8 +5,11 @@ import type { DocumentKind, DocumentRow, PartyRow } from './store.ts';
 
 /** Every document kind: its family, party, permissions and the kind of invoice it settles. */
 
-/** The posting family a mutation handles: each has its own permissions and its own period side. */
-export type Family = 'SALES' | 'PURCHASING' | 'PAYMENT';
+/**
+ * The posting family a mutation handles: each has its own permissions and its own period side.
+ * WRITE_OFF: bad-debt write-offs (`writeoffs/`), settling documents without money or lines.
+ */
+export type Family = 'SALES' | 'PURCHASING' | 'PAYMENT' | 'WRITE_OFF';
 
 export interface KindSpec {
   family: Family;
@@ -108,6 +111,15 @@ export const KINDS: Record<DocumentKind, KindSpec> = {
     settles: 'PURCHASE_INVOICE',
     credit: 'USES',
   },
+  // Written off and voided by people who approve and void sales invoices (issue 18 §2).
+  BAD_DEBT_WRITE_OFF: {
+    family: 'WRITE_OFF',
+    partyKind: 'CUSTOMER',
+    create: P.Invoice.Approve,
+    post: P.Invoice.Approve,
+    void: P.Invoice.Void,
+    settles: 'SALES_INVOICE',
+  },
 };
 
 /** The kinds whose unallocated part stays on a party's account as a credit. */
@@ -120,8 +132,16 @@ export const creditKindsOf = (partyKind: PartyRow['kind']): DocumentKind[] =>
 export const controlRoleOf = (partyKind: PartyRow['kind']) =>
   partyKind === 'CUSTOMER' ? ('DefaultAR' as const) : ('DefaultAP' as const);
 
-/** Invoices and notes (lines, taxes); the others are receipts and payments (an amount, allocations). */
-export const isInvoiceLike = (kind: DocumentKind) => KINDS[kind].family !== 'PAYMENT';
+/** Invoices and notes (lines, taxes); the others (receipts, payments, write-offs) have an amount and allocations. */
+export const isInvoiceLike = (kind: DocumentKind) =>
+  KINDS[kind].family === 'SALES' || KINDS[kind].family === 'PURCHASING';
+
+/**
+ * Settling documents translated at their own rate (receipts, payments, write-offs): what they clear
+ * at the invoice's rate differs from their own translation by realized FX, per the variance mode.
+ */
+export const realizesFx = (kind: DocumentKind) =>
+  KINDS[kind].family === 'PAYMENT' || KINDS[kind].family === 'WRITE_OFF';
 
 /** Refunds: an amount paid back against credits (their allocations name the credit documents). */
 export const isRefund = (kind: DocumentKind) => kind === 'CUSTOMER_REFUND' || kind === 'VENDOR_REFUND';

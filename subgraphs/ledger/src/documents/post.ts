@@ -36,12 +36,14 @@ import {
   taxCodes,
   updateDocument,
 } from './store.ts';
+import { smallDifferences } from './tolerance.ts';
 import { type TranslatedDocument, translateDocument } from './translate.ts';
 
 const OPERATION: Record<Family, string> = {
   SALES: 'approveSalesInvoice',
   PURCHASING: 'postPurchaseInvoice',
   PAYMENT: 'postPayment',
+  WRITE_OFF: 'writeOffBadDebt',
 };
 
 type Allocation = { invoiceId: string; amountMinor: bigint };
@@ -55,7 +57,7 @@ type OwnRate = { rate: Decimal; provenance: Provenance; used: UsedRate | null };
  */
 async function lockSettlements(tx: TenantTx, doc: DocumentRow, minorUnits: number) {
   const spec = KINDS[doc.kind];
-  const party = await loadParty(tx, doc.partyId, spec.partyKind);
+  const party = await loadParty(tx, doc.partyId, spec.partyKind, spec.family === 'WRITE_OFF');
   const drafted: Allocation[] = isInvoiceLike(doc.kind)
     ? doc.appliesToId
       ? [{ invoiceId: doc.appliesToId, amountMinor: doc.totalMinor }]
@@ -138,12 +140,13 @@ async function translatedLines(
   settlement: { proposed: Allocation[]; invoices: Map<string, DocumentRow>; creditMinor: bigint },
   own: OwnRate,
   minorUnits: number,
+  differences: ReadonlyMap<string, bigint>,
 ): Promise<TranslatedDocument> {
   const lines = await documentLines(tx, doc.id);
   const taxes = await taxCodes(tx);
   const roles = await roleAccounts(tx);
   const { proposed, invoices } = settlement;
-  const drafts = documentLinesForGl(doc, lines, taxes, roles, proposed, invoices);
+  const drafts = documentLinesForGl(doc, lines, taxes, roles, proposed, invoices, differences);
   return translateDocument(tx, books, doc, drafts, own, invoices, roles, minorUnits);
 }
 
@@ -161,6 +164,7 @@ function postedEvent(
   own: OwnRate,
   translated: TranslatedDocument,
   proposed: Allocation[],
+  differences: ReadonlyMap<string, bigint>,
 ) {
   const { baseCurrency, baseMinorUnits } = books.company;
   const realized = [...translated.settled.values()].reduce((s, a) => s + a.realizedFxMinor, 0n);
@@ -189,10 +193,14 @@ function postedEvent(
       ...(posted.creditMinor !== 0n
         ? { creditOnAccount: formatMoney(posted.creditMinor, posted.minorUnits) }
         : {}),
-      allocations: proposed.map((a) => ({
-        invoiceId: a.invoiceId,
-        amount: formatMoney(a.amountMinor, posted.minorUnits),
-      })),
+      allocations: proposed.map((a) => {
+        const difference = differences.get(a.invoiceId) ?? 0n;
+        return {
+          invoiceId: a.invoiceId,
+          amount: formatMoney(a.amountMinor + difference, posted.minorUnits),
+          ...(difference ? { smallDifference: formatMoney(difference, posted.minorUnits) } : {}),
+        };
+      }),
     },
   };
 }
@@ -214,65 +222,81 @@ export async function postDocument(books: Books, id: string, family: Family): Pr
     requirePermission(books, KINDS[doc.kind].post);
     if (doc.status === 'POSTED') return doc;
     requireDraft(doc, 'posted');
-    if (doc.totalMinor === 0n) throw badInput(`${doc.kind} has nothing to post: its total is zero`, { id });
-    // Seed 001: legal details must be right before the first live issuance of a sales document.
-    if (KINDS[doc.kind].family === 'SALES') await requireLegalDetails(tx);
+    return postLockedDraft(tx, books, doc);
+  });
+}
 
-    const minorUnits = await books.minorUnits(doc.currency);
-    const settlement = await lockSettlements(tx, doc, minorUnits);
-    const corrected = doc.appliesToId ? settlement.invoices.get(doc.appliesToId) : undefined;
-    const own = await decideOwnRate(tx, books, doc, corrected);
-    const translated = await translatedLines(tx, books, doc, settlement, own, minorUnits);
-    const entry = await postEntry(tx, books.actor, {
-      kind: doc.kind,
-      postingDate: doc.postingDate,
-      memo: doc.memo || `${doc.kind} ${doc.reference ?? ''}`.trim(),
-      sourceId: doc.id,
-      idempotencyKey: `document:${doc.id}`,
-      lines: translated.lines,
-    });
-    const number = await nextNumber(tx, doc.kind, entry.fiscalYear);
-    await insertAllocations(
-      tx,
-      settlement.proposed.map((a) => ({
+/**
+ * The posting itself, in the caller's transaction, of a draft it has locked and checked (family,
+ * permission, status): `postDocument` above, and a write-off drafted and posted in one go.
+ */
+export async function postLockedDraft(tx: TenantTx, books: Books, doc: DocumentRow): Promise<DocumentRow> {
+  const id = doc.id;
+  if (doc.totalMinor === 0n) throw badInput(`${doc.kind} has nothing to post: its total is zero`, { id });
+  // Seed 001: legal details must be right before the first live issuance of a sales document.
+  if (KINDS[doc.kind].family === 'SALES') await requireLegalDetails(tx);
+
+  const minorUnits = await books.minorUnits(doc.currency);
+  const settlement = await lockSettlements(tx, doc, minorUnits);
+  const corrected =
+    isInvoiceLike(doc.kind) && doc.appliesToId ? settlement.invoices.get(doc.appliesToId) : undefined;
+  const own = await decideOwnRate(tx, books, doc, corrected);
+  const differences = await smallDifferences(tx, books, doc, settlement, own.rate, minorUnits);
+  const translated = await translatedLines(tx, books, doc, settlement, own, minorUnits, differences);
+  const entry = await postEntry(tx, books.actor, {
+    kind: doc.kind,
+    postingDate: doc.postingDate,
+    memo: doc.memo || `${doc.kind} ${doc.reference ?? ''}`.trim(),
+    sourceId: doc.id,
+    idempotencyKey: `document:${doc.id}`,
+    lines: translated.lines,
+  });
+  const number = await nextNumber(tx, doc.kind, entry.fiscalYear);
+  await insertAllocations(
+    tx,
+    settlement.proposed.map((a) => {
+      const difference = differences.get(a.invoiceId) ?? 0n;
+      return {
         sourceDocumentId: doc.id,
         invoiceId: a.invoiceId,
-        amountMinor: a.amountMinor,
+        amountMinor: a.amountMinor + difference,
+        smallDifferenceMinor: difference,
         baseAmountMinor: translated.settled.get(a.invoiceId)?.baseAmountMinor ?? null,
         realizedFxMinor: translated.settled.get(a.invoiceId)?.realizedFxMinor ?? 0n,
-      })),
-    );
-    const posted = await updateDocument(tx, id, {
-      status: 'POSTED',
-      number,
-      entryId: entry.id,
-      exchangeRate: formatDecimal(own.rate),
-      exchangeRateId: own.provenance.exchangeRateId,
-      rateIsFallback: own.provenance.rateIsFallback,
-      baseTotalMinor: translateAtRate(doc.totalMinor, own.rate, minorUnits, books.company.baseMinorUnits),
-      // The credit's base is exactly what its party line carries: the credit at the document's rate.
-      creditMinor: settlement.creditMinor,
-      creditBaseMinor: translateAtRate(
-        settlement.creditMinor,
-        own.rate,
-        minorUnits,
-        books.company.baseMinorUnits,
-      ),
-      postedBy: books.actor.userId,
-      postedAt: new Date(),
-    });
-    await recordAuditEvent(
-      tx,
-      books.actor,
-      postedEvent(
-        books,
-        doc,
-        { number, entryNumber: entry.number, minorUnits, corrected, creditMinor: settlement.creditMinor },
-        own,
-        translated,
-        settlement.proposed,
-      ),
-    );
-    return posted;
+      };
+    }),
+  );
+  const posted = await updateDocument(tx, id, {
+    status: 'POSTED',
+    number,
+    entryId: entry.id,
+    exchangeRate: formatDecimal(own.rate),
+    exchangeRateId: own.provenance.exchangeRateId,
+    rateIsFallback: own.provenance.rateIsFallback,
+    baseTotalMinor: translateAtRate(doc.totalMinor, own.rate, minorUnits, books.company.baseMinorUnits),
+    // The credit's base is exactly what its party line carries: the credit at the document's rate.
+    creditMinor: settlement.creditMinor,
+    creditBaseMinor: translateAtRate(
+      settlement.creditMinor,
+      own.rate,
+      minorUnits,
+      books.company.baseMinorUnits,
+    ),
+    postedBy: books.actor.userId,
+    postedAt: new Date(),
   });
+  await recordAuditEvent(
+    tx,
+    books.actor,
+    postedEvent(
+      books,
+      doc,
+      { number, entryNumber: entry.number, minorUnits, corrected, creditMinor: settlement.creditMinor },
+      own,
+      translated,
+      settlement.proposed,
+      differences,
+    ),
+  );
+  return posted;
 }

@@ -19,12 +19,21 @@ type Allocation = { invoiceId: string; amountMinor: bigint };
 
 export type Reader = Pick<TenantTx, 'select'>;
 
-export async function loadParty(db: Reader, id: string, kind: PartyRow['kind']): Promise<PartyRow> {
+/**
+ * The party of a document, of the kind it must be and active — except when `inactiveOk` (a
+ * bad-debt write-off: a customer that is gone is often deactivated before its debt is written off).
+ */
+export async function loadParty(
+  db: Reader,
+  id: string,
+  kind: PartyRow['kind'],
+  inactiveOk = false,
+): Promise<PartyRow> {
   const [party] = await db.select().from(tenant.parties).where(eq(tenant.parties.id, id));
   const noun = kind === 'CUSTOMER' ? 'customer' : 'vendor';
   if (!party || party.kind !== kind)
     throw badInput(`partyId: no ${noun} ${id}`, { field: 'partyId', value: id });
-  if (!party.active)
+  if (!party.active && !inactiveOk)
     throw badInput(`partyId: ${noun} ${party.code} is inactive`, { field: 'partyId', value: id });
   return party;
 }
@@ -83,11 +92,19 @@ export async function writeDraftContent(
   }
   // Notes settle their invoice through documents.applies_to_id; only receipts and payments keep
   // a proposal in draft_allocations.
-  if (!isInvoiceLike(kind) && prepared.allocations.length) {
-    await tx
-      .insert(tenant.draftAllocations)
-      .values(prepared.allocations.map((a, i) => ({ documentId, lineNumber: i + 1, ...a })));
-  }
+  if (!isInvoiceLike(kind)) await insertDraftAllocations(tx, documentId, prepared.allocations);
+}
+
+/** A receipt's, payment's or write-off's proposed allocations, in order. */
+export async function insertDraftAllocations(
+  tx: TenantTx,
+  documentId: string,
+  allocations: readonly Allocation[],
+): Promise<void> {
+  if (allocations.length === 0) return;
+  await tx
+    .insert(tenant.draftAllocations)
+    .values(allocations.map((a, i) => ({ documentId, lineNumber: i + 1, ...a })));
 }
 
 export async function lockDocument(tx: TenantTx, id: string): Promise<DocumentRow> {

@@ -3,7 +3,7 @@ import type { PostingLine, TenantTx } from '@cifra/engine';
 import type { Books } from '../services/books.ts';
 import { clearedBase, realizedFxRole } from '../services/exchange-rate.ts';
 import { type DocumentGlLine, roleAccount } from './gl-lines.ts';
-import { KINDS } from './kinds.ts';
+import { realizesFx } from './kinds.ts';
 import { invoiceProvenance, type Provenance } from './rates.ts';
 import { type AccountRole, clearedBaseOf, type DocumentRow, settledMinor } from './store.ts';
 
@@ -40,7 +40,7 @@ export async function translateDocument(
   // One transaction is one connection: its statements run one after another.
   const openSettled = await settledMinor(tx, settledIds);
   const clearedBefore = await clearedBaseOf(tx, settledInvoices, minorUnits, baseMinorUnits);
-  const isPayment = KINDS[doc.kind].family === 'PAYMENT';
+  const isPayment = realizesFx(doc.kind);
   const mode = isPayment ? (await books.settings()).fxVarianceMode : 'SIMPLE';
   const lines: PostingLine[] = [];
   const fxLines: PostingLine[] = [];

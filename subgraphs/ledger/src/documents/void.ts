@@ -9,6 +9,7 @@ const OPERATION: Record<Family, string> = {
   SALES: 'voidSalesInvoice',
   PURCHASING: 'voidPurchaseInvoice',
   PAYMENT: 'voidPayment',
+  WRITE_OFF: 'voidBadDebtWriteOff',
 };
 
 /**

@@ -83,13 +83,19 @@ export async function updateLegalDetails(
   });
 }
 
-/** Refuses to issue a sales document while the client's legal details are incomplete. */
-export async function requireLegalDetails(tx: Pick<TenantTx, 'select'>): Promise<void> {
+/**
+ * Refuses to issue a sales document (or, naming it in `purpose`, to render a tax return) while the
+ * client's legal details are incomplete.
+ */
+export async function requireLegalDetails(
+  tx: Pick<TenantTx, 'select'>,
+  purpose = 'before its first sales document is issued',
+): Promise<void> {
   const details = await legalDetailsOf(tx);
   if (!details || !isComplete(details)) {
     throw new DomainError(
       'LEGAL_DETAILS_REQUIRED',
-      "The client's legal details (legal name, RUC and DV, address, tax regime) must be set before its first sales document is issued: updateLegalDetails",
+      `The client's legal details (legal name, RUC and DV, address, tax regime) must be set ${purpose}: updateLegalDetails`,
       { missing: details ? Object.keys(details).filter((k) => !details[k as keyof LegalColumns]) : [] },
     );
   }

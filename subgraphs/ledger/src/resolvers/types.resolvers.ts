@@ -1,4 +1,4 @@
-import { formatMoney } from '@cifra/domain';
+import { formatMoney, reversalDateOf } from '@cifra/domain';
 import type {
   AccountResolvers,
   JournalEntryResolvers,
@@ -23,6 +23,8 @@ export const JournalEntry: JournalEntryResolvers = {
   voided: async (e, _a, ctx) => (await ctx.loaders.voidOf.load(e.id)) !== null,
   void: (e, _a, ctx) => ctx.loaders.voidOf.load(e.id),
   reverses: (e, _a, ctx) => (e.reversesEntryId ? ctx.loaders.entry.load(e.reversesEntryId) : null),
+  reverseOn: (e) => (e.autoReverse ? reversalDateOf(e.postingDate, e.reverseOn) : null),
+  reversedBy: (e, _a, ctx) => ctx.loaders.reversalOf.load(e.id),
   currency: async (_e, _a, ctx) => (await ctx.loaders.company()).baseCurrency,
   lines: (e, _a, ctx) => ctx.loaders.linesOfEntry.load(e.id),
   // A balanced entry's debits equal its credits, so both totals are the sum of the debit side.

@@ -6,11 +6,13 @@ import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { checkManualControlLines } from './control-accounts.ts';
 import { manualLinesInput, parseManualLines } from './manual-lines.ts';
+import { parseReversal } from './reverse-on.ts';
 
 export const journalEntryDraftInput = z.object({
   postingDate: z.string(),
   memo: z.string().max(1000).nullish(),
   autoReverse: z.boolean().nullish(),
+  reverseOn: z.string().nullish(),
   lines: manualLinesInput,
 });
 export type JournalEntryDraftInput = z.infer<typeof journalEntryDraftInput>;
@@ -18,10 +20,11 @@ export type JournalDraft = typeof tenant.journalDrafts.$inferSelect;
 
 async function parseDraft(db: TenantDb, company: Company, raw: JournalEntryDraftInput) {
   const input = parseInput(journalEntryDraftInput, raw);
+  const postingDate = parseIsoDate(input.postingDate, 'postingDate');
   return {
-    postingDate: parseIsoDate(input.postingDate, 'postingDate'),
+    postingDate,
     memo: input.memo ?? '',
-    autoReverse: input.autoReverse ?? false,
+    ...parseReversal(postingDate, input),
     lines: await checked(db, await parseManualLines(db, company, input.lines)),
   };
 }
@@ -55,6 +58,7 @@ const summary = (d: ParsedDraft) => ({
   postingDate: d.postingDate,
   memo: d.memo,
   autoReverse: d.autoReverse,
+  reverseOn: d.reverseOn,
   lines: d.lines.length,
   debitMinor: d.lines.reduce((s, l) => (l.amountMinor > 0n ? s + l.amountMinor : s), 0n),
 });
@@ -90,6 +94,7 @@ export async function createJournalEntryDraft(
         postingDate: parsed.postingDate,
         memo: parsed.memo,
         autoReverse: parsed.autoReverse,
+        reverseOn: parsed.reverseOn,
         createdBy: actor.userId as string,
         createdByEmail: actor.email,
       })
@@ -122,6 +127,7 @@ export async function updateJournalEntryDraft(
         postingDate: parsed.postingDate,
         memo: parsed.memo,
         autoReverse: parsed.autoReverse,
+        reverseOn: parsed.reverseOn,
         updatedAt: new Date(),
       })
       .where(eq(tenant.journalDrafts.id, id))
@@ -190,6 +196,7 @@ export async function approveJournalEntry(
       memo: draft.memo,
       sourceId: draft.id,
       autoReverse: draft.autoReverse,
+      reverseOn: draft.reverseOn,
       lines: lines.map((l) => ({
         accountId: l.accountId,
         amountMinor: l.amountMinor,

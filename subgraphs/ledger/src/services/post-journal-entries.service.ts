@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { checkManualControlLines } from './control-accounts.ts';
 import { loadAccountsByCode, toPostingLines } from './manual-lines.ts';
 import { postJournalEntryInput } from './post-journal-entry.service.ts';
+import { parseReversal } from './reverse-on.ts';
 
 /** One import call posts at most this many entries (one transaction, a constant number of statements). */
 export const MAX_ENTRIES_PER_CALL = 10_000;
@@ -60,7 +61,7 @@ export async function postJournalEntries(
         postingDate,
         memo: entry.memo ?? '',
         idempotencyKey: entry.idempotencyKey ?? null,
-        autoReverse: entry.autoReverse ?? false,
+        ...parseReversal(postingDate, entry),
         lines,
       };
     } catch (err) {

@@ -11,12 +11,14 @@ import {
 import { z } from 'zod';
 import { checkManualControlLines } from './control-accounts.ts';
 import { manualLinesInput, parseManualLines } from './manual-lines.ts';
+import { parseReversal } from './reverse-on.ts';
 
 export const postJournalEntryInput = z.object({
   postingDate: z.string(),
   memo: z.string().max(1000).nullish(),
   idempotencyKey: z.string().min(1).max(200).nullish(),
   autoReverse: z.boolean().nullish(),
+  reverseOn: z.string().nullish(),
   lines: manualLinesInput,
 });
 export type PostJournalEntryInput = z.infer<typeof postJournalEntryInput>;
@@ -36,6 +38,7 @@ export async function postJournalEntry(
 ): Promise<PostedEntry> {
   const input = parseInput(postJournalEntryInput, raw);
   const postingDate = parseIsoDate(input.postingDate, 'postingDate');
+  const reversal = parseReversal(postingDate, input);
   const lines = await parseManualLines(db, company, input.lines);
   await checkManualControlLines(db, lines);
   const request = {
@@ -43,7 +46,7 @@ export async function postJournalEntry(
     postingDate,
     memo: input.memo ?? '',
     idempotencyKey: input.idempotencyKey ?? null,
-    autoReverse: input.autoReverse ?? false,
+    ...reversal,
     lines,
   };
   // Committed with the other postings of this client waiting at this moment (group commit).

@@ -29,6 +29,18 @@ export async function voidJournalEntry(
         { id: entry.id, number: entry.number, sourceKind: entry.sourceKind },
       );
     }
+    // The opening balances' entry is voided with its open items, as one step (opening/void.ts).
+    const [opening] = await tx
+      .select({ id: tenant.openingImports.id })
+      .from(tenant.openingImports)
+      .where(eq(tenant.openingImports.entryId, entry.id));
+    if (opening) {
+      throw new DomainError(
+        'CANNOT_VOID',
+        `${entry.number} is the opening balances' entry: void the import instead (voidOpeningBalances)`,
+        { id: entry.id, number: entry.number, openingBalanceImportId: opening.id },
+      );
+    }
     const { original } = await reverseEntry(
       tx,
       { ...actor, reason },

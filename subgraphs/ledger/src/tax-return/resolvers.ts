@@ -1,8 +1,10 @@
 import { decimalOf, formatDecimal, formatMoney } from '@cifra/domain';
-import type { QueryResolvers } from '../__generated__/resolvers.ts';
+import type { MutationResolvers, QueryResolvers } from '../__generated__/resolvers.ts';
+import type { Context } from '../context.ts';
 import { booksOf } from '../services/books.ts';
 import { itbmsReturnCsv } from './csv.ts';
 import type { RateFigures } from './itbms.ts';
+import { renderItbmsReturn } from './render-itbms.ts';
 import { itbmsReturn } from './tax-return.ts';
 
 export const taxReturnQueries: Pick<QueryResolvers, 'itbmsReturn'> = {
@@ -45,4 +47,24 @@ export const taxReturnQueries: Pick<QueryResolvers, 'itbmsReturn'> = {
       csv: itbmsReturnCsv(r, { legalName: books.company.legalName, baseCurrency, baseMinorUnits: units }),
     };
   },
+};
+
+const callerOf = (ctx: Context) => {
+  const integration = ctx.request.integration;
+  return {
+    ...ctx.actor,
+    integration: integration && { clientId: integration.clientId, via: integration.via },
+  };
+};
+
+export const taxReturnMutations: Pick<MutationResolvers, 'renderItbmsReturn'> = {
+  renderItbmsReturn: async (_p, { year, month }, ctx) =>
+    renderItbmsReturn(
+      await booksOf(ctx),
+      ctx.deps.exportLinks,
+      callerOf(ctx),
+      ctx.request.tenant as { id: string; slug: string },
+      year,
+      month,
+    ),
 };

@@ -471,8 +471,15 @@ export type CloseBoardClient = {
   stage?: Maybe<CloseStage>;
   /** The last change of the month's state or close; null when none. */
   lastTransition?: Maybe<PeriodTransition>;
-  /** Checklist items still open for the month: at most one per close checklist rule (six). */
+  /** Checklist items still open for the month: at most one per close checklist rule (see CloseCheckCode). */
   openChecklistItems?: Maybe<Array<CloseChecklistItem>>;
+  /**
+   * Whether every bank account of the client is reconciled through the month's last day (the
+   * checklist's BANK_ACCOUNTS_RECONCILED; when false, that open item names the accounts and why).
+   * Null when the month is LOCKED or later (its checklist is no longer computed), when the client has
+   * no bank account with anything to reconcile, or when the client could not be read.
+   */
+  banksReconciled?: Maybe<Scalars['Boolean']['output']>;
   /** When the client's newest backup whose restore was verified was taken; null when none was. */
   lastVerifiedBackupAt?: Maybe<Scalars['DateTime']['output']>;
   /** No verified backup taken within the client's backupVerifiedMaxAgeDays setting. */
@@ -726,6 +733,8 @@ export type ErrorCode =
   | 'ALREADY_VOIDED'
   /** Reversals and closing entries cannot be voided; entries a document posted are voided through it. */
   | 'CANNOT_VOID'
+  /** An accrual whose scheduled reversal is posted cannot be voided (that would reverse it twice): post a correcting entry. */
+  | 'ALREADY_REVERSED'
   /** The account is not bound to the Bank role: bind it with `bindBankAccount` first. */
   | 'NOT_A_BANK_ACCOUNT'
   /** The statement file cannot be read as the format named (or breaks a bound: size, lines, decimals, dates); `extensions.line` says where when known. Nothing was imported. */
@@ -744,6 +753,10 @@ export type ErrorCode =
   | 'BANK_RECONCILED'
   /** Void the receipts and notes that settle it first. */
   | 'DOCUMENT_HAS_SETTLEMENTS'
+  /** The opening balances have problems (all of them in `extensions.problems`: index, field, code, message); nothing was posted. A dry run lists the same. */
+  | 'OPENING_BALANCES_INVALID'
+  /** The client already has opening balances: void that import first. */
+  | 'OPENING_BALANCES_EXIST'
   /** More allocated than the payment or the open invoice allows. */
   | 'OVER_ALLOCATION'
   /** A settlement in another currency than its invoice's. */
@@ -899,7 +912,16 @@ export type CloseCheckCode =
   /** Every foreign-currency document of the month has an exchange rate. */
   | 'FX_DOCUMENTS_HAVE_RATES'
   /** The receivable and payable subledgers agree with their control accounts. */
-  | 'SUBLEDGERS_AGREE_WITH_CONTROL_ACCOUNTS';
+  | 'SUBLEDGERS_AGREE_WITH_CONTROL_ACCOUNTS'
+  /** Every occurrence of a recurring journal template dated in the month is made (a draft or an entry). */
+  | 'RECURRING_ENTRIES_MADE'
+  /** Every auto-reversing entry due to reverse in the month is reversed. */
+  | 'REVERSALS_POSTED'
+  /**
+   * Every bank account is reconciled through the month's last day: its statements reach that day,
+   * every statement line dated by then is matched, and the difference is zero (advisory).
+   */
+  | 'BANK_ACCOUNTS_RECONCILED';
 
 /** Whether a close checklist item passes. */
 export type ChecklistItemStatus =
@@ -917,7 +939,7 @@ export type PeriodClose = {
   period: PostingPeriod;
   /** Where it stands; see the enum's values. */
   status: MonthCloseStatus;
-  /** As last computed: at start, submission and approval. At most one per close checklist rule (six). */
+  /** As last computed: at start, submission and approval. At most one per close checklist rule (see CloseCheckCode). */
   checklist: Array<PeriodChecklistItem>;
   /** Who started the close. */
   startedByEmail?: Maybe<Scalars['String']['output']>;
@@ -978,9 +1000,15 @@ export type PeriodCloseStatus = {
   lastTransition?: Maybe<PeriodStateTransition>;
   /**
    * Checklist items still open, computed now; empty once the month is LOCKED. At most one per close
-   * checklist rule (six).
+   * checklist rule (eight).
    */
   openChecklistItems: Array<PeriodChecklistItem>;
+  /**
+   * Whether every bank account is reconciled through the month's last day (the checklist's
+   * BANK_ACCOUNTS_RECONCILED); null once the month is LOCKED or when no bank account has anything to
+   * reconcile.
+   */
+  banksReconciled?: Maybe<Scalars['Boolean']['output']>;
 };
 
 /** One change of a period's posting state or of its close, with who made it and why. */
@@ -1597,6 +1625,7 @@ export type CloseBoardClientResolvers<ContextType = Context, ParentType extends 
   stage?: Resolver<Maybe<ResolversTypes['CloseStage']>, ParentType, ContextType>;
   lastTransition?: Resolver<Maybe<ResolversTypes['PeriodTransition']>, ParentType, ContextType>;
   openChecklistItems?: Resolver<Maybe<Array<ResolversTypes['CloseChecklistItem']>>, ParentType, ContextType>;
+  banksReconciled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   lastVerifiedBackupAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   noRecentVerifiedBackup?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   asOf?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1713,6 +1742,7 @@ export type PeriodCloseStatusResolvers<ContextType = Context, ParentType extends
   stage?: Resolver<ResolversTypes['CloseStage'], ParentType, ContextType>;
   lastTransition?: Resolver<Maybe<ResolversTypes['PeriodStateTransition']>, ParentType, ContextType>;
   openChecklistItems?: Resolver<Array<ResolversTypes['PeriodChecklistItem']>, ParentType, ContextType>;
+  banksReconciled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
 }>;
 
 export type PeriodStateTransitionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PeriodStateTransition'] = ResolversParentTypes['PeriodStateTransition']> = ResolversObject<{

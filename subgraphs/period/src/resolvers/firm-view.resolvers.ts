@@ -12,6 +12,7 @@ import type {
 } from '../__generated__/resolvers.ts';
 import { batchMonthState } from '../services/batch-month-state.ts';
 import { closeCheckCode } from '../services/checklist.ts';
+import { countsOf } from '../services/close-board.service.ts';
 import { pageBoard } from './board-page.ts';
 
 /**
@@ -33,7 +34,16 @@ const asDate = (v: Date | string | null) =>
   v === null ? null : typeof v === 'string' ? v : v.toISOString().slice(0, 10);
 
 const CloseBoard: CloseBoardResolvers = {
-  clientsConnection: (board, args) => pageBoard(board.clients, args),
+  clients: (board) => board.allLines(),
+  // The page is cut from the board's clients first; only its lines are read.
+  clientsConnection: async (board, args) => {
+    const page = pageBoard(board.visible, args);
+    const lines = await board.linesOf(page.edges.map((e) => e.node));
+    return { ...page, edges: page.edges.map((e, i) => ({ cursor: e.cursor, node: lines[i]! })) };
+  },
+  stageCounts: async (board) => countsOf(await board.allLines()).stageCounts,
+  unavailableCount: async (board) => countsOf(await board.allLines()).unavailableCount,
+  behindCount: async (board) => countsOf(await board.allLines()).behindCount,
 };
 
 const CloseBoardClient: CloseBoardClientResolvers = {
@@ -47,6 +57,7 @@ const CloseBoardClient: CloseBoardClientResolvers = {
   stage: (e) => (e.availability === 'AVAILABLE' ? e.row.stage : null),
   lastTransition: (e) => (e.availability === 'AVAILABLE' ? e.row.lastTransition : null),
   openChecklistItems: (e) => (e.availability === 'AVAILABLE' ? e.row.openChecklistItems : null),
+  banksReconciled: (e) => (e.availability === 'AVAILABLE' ? e.row.banksReconciled : null),
   lastVerifiedBackupAt: (e) => e.backup?.lastVerifiedAt ?? null,
   noRecentVerifiedBackup: (e) => e.backup?.overdue ?? true,
   asOf: (e) => e.asOf,

@@ -1,6 +1,8 @@
 import { tenant } from '@cifra/db';
 import { and, between, eq, isNull, lt, lte, ne, type SQL, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
+import { bankAccountsReconciledCheck } from './bank-reconciled.check.ts';
+import { RECURRING_CHECKS } from './checklist-recurring.ts';
 import { type PostingPeriodRow, periodLabel, type TenantTx } from './store.ts';
 
 /** Every check's code: the schema's CloseCheckCode enum (test/schema/closed-sets.test.ts holds them equal). */
@@ -11,6 +13,10 @@ export const CLOSE_CHECK_CODES = [
   'NO_UNPOSTED_DOCUMENTS',
   'FX_DOCUMENTS_HAVE_RATES',
   'SUBLEDGERS_AGREE_WITH_CONTROL_ACCOUNTS',
+  // Recurring and reversing entries (checklist-recurring.ts).
+  'RECURRING_ENTRIES_MADE',
+  'REVERSALS_POSTED',
+  'BANK_ACCOUNTS_RECONCILED',
 ] as const;
 export type CloseCheckCode = (typeof CLOSE_CHECK_CODES)[number];
 
@@ -33,6 +39,8 @@ export interface ChecklistItem {
   blocking: boolean;
   detail: string;
   count: number;
+  /** OK only because there was nothing to check (no bank account, say). */
+  vacuous?: boolean;
 }
 
 export interface CheckContext {
@@ -40,7 +48,7 @@ export interface CheckContext {
   baseCurrency: string;
 }
 
-type CheckOutcome = Pick<ChecklistItem, 'status' | 'detail' | 'count'>;
+type CheckOutcome = Pick<ChecklistItem, 'status' | 'detail' | 'count' | 'vacuous'>;
 
 /**
  * An independent check: reads the books, writes nothing. Add a check by adding an entry here; each
@@ -61,7 +69,7 @@ async function count(tx: TenantTx, table: PgTable, where: SQL | undefined): Prom
   return row?.n ?? 0;
 }
 
-export const CLOSE_CHECKS: readonly CloseCheck[] = [
+const BOOK_CHECKS: readonly CloseCheck[] = [
   {
     code: 'TRIAL_BALANCE_BALANCES',
     label: 'The trial balance balances',
@@ -181,7 +189,10 @@ export const CLOSE_CHECKS: readonly CloseCheck[] = [
         : open(off.length, `At ${period.endDate} ${off.join('; ')}`);
     },
   },
+  bankAccountsReconciledCheck,
 ];
+
+export const CLOSE_CHECKS: readonly CloseCheck[] = [...BOOK_CHECKS, ...RECURRING_CHECKS];
 
 /**
  * The control account's balance at the end of `asOf`, and the total of its aging computed as
@@ -258,6 +269,16 @@ export async function computeChecklist(tx: TenantTx, ctx: CheckContext): Promise
     items.push({ code: check.code, label: check.label, blocking: check.blocking, ...outcome });
   }
   return items;
+}
+
+/**
+ * The close board's bank column from a computed checklist: null when the bank item was not computed
+ * or had no bank account to check, else whether it is OK.
+ */
+export function banksReconciledOf(items: readonly ChecklistItem[]): boolean | null {
+  const bank = items.find((i) => i.code === 'BANK_ACCOUNTS_RECONCILED');
+  if (!bank || bank.vacuous) return null;
+  return bank.status === 'OK';
 }
 
 export const blockingOpenItems = (items: readonly ChecklistItem[]) =>

@@ -41,6 +41,8 @@ export interface ClientCloseRow {
   stage: CloseStage | null;
   lastTransition: ClientTransition | null;
   openChecklistItems: ClientChecklistItem[];
+  /** Every bank account reconciled through month end (checklist BANK_ACCOUNTS_RECONCILED); null: not checked. */
+  banksReconciled: boolean | null;
 }
 
 /** One posting period of a client, as the close board's read model keeps it. */

@@ -26,6 +26,7 @@ function closeRow(s: PeriodCloseStatus): ClientCloseRow {
       code: i.code,
       description: `${i.label}: ${i.detail}`,
     })),
+    banksReconciled: s.banksReconciled,
   };
 }
 
@@ -36,6 +37,7 @@ const NO_PERIOD: ClientCloseRow = {
   stage: null,
   lastTransition: null,
   openChecklistItems: [],
+  banksReconciled: null,
 };
 
 /**

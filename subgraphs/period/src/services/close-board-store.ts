@@ -39,6 +39,7 @@ function toRow(m: typeof M.$inferSelect): ClientCloseRow {
     stage: m.stage as CloseStage,
     lastTransition: t ? { ...t, at: new Date(t.at) } : null,
     openChecklistItems: m.openChecklist as ClientChecklistItem[],
+    banksReconciled: m.banksReconciled,
   };
 }
 
@@ -140,6 +141,7 @@ export async function saveProjection(
           : null,
         openChecklist: m.row.openChecklistItems,
         staleRateEntries: m.staleRateEntries,
+        banksReconciled: m.row.banksReconciled,
       })),
     );
   });

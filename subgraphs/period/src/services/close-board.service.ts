@@ -48,14 +48,41 @@ export type CloseBoardEntry = { client: VisibleClient; backup?: BackupFreshness 
     | { availability: 'UNAVAILABLE'; code: UnavailableCode; reason: string }
   );
 
+/**
+ * A month's close board for one caller: every client it shows, and their lines read only when a
+ * field asks for them — a page's lines for a page (`clientsConnection`), every line for the counts
+ * and the deprecated unpaged list. Each is read at most once per request.
+ */
 export interface CloseBoard {
   year: number;
   month: number;
-  clients: CloseBoardEntry[];
+  /** Every client on the board (the caller's, as the view's filter says), lines not read yet. */
+  visible: VisibleClient[];
+  /** The lines of these clients of the board, in their order. */
+  linesOf(clients: readonly VisibleClient[]): Promise<CloseBoardEntry[]>;
+  /** Every line of the board. */
+  allLines(): Promise<CloseBoardEntry[]>;
+}
+
+/** What the board counts over all its lines. */
+export interface CloseBoardCounts {
   stageCounts: { stage: CloseStage; count: number }[];
   unavailableCount: number;
   /** Clients whose line does not show their latest change yet. */
   behindCount: number;
+}
+
+export function countsOf(entries: readonly CloseBoardEntry[]): CloseBoardCounts {
+  const counts = new Map<CloseStage, number>();
+  for (const e of entries) {
+    if (e.availability === 'AVAILABLE' && e.row.stage)
+      counts.set(e.row.stage, (counts.get(e.row.stage) ?? 0) + 1);
+  }
+  return {
+    stageCounts: [...counts].map(([stage, count]) => ({ stage, count })),
+    unavailableCount: entries.filter((e) => e.availability === 'UNAVAILABLE').length,
+    behindCount: entries.filter((e) => e.behind).length,
+  };
 }
 
 export function checkYearMonth({ year, month }: YearMonth): void {
@@ -94,6 +121,7 @@ const NO_PERIOD: ClientCloseRow = {
   stage: null,
   lastTransition: null,
   openChecklistItems: [],
+  banksReconciled: null,
 };
 
 /**
@@ -140,9 +168,12 @@ export function entryOf(
 
 /**
  * Every client the caller may see, with its close state for one month, from the control plane's
- * read model: two control-plane queries whatever the number of clients. Each line says when it was
- * read from the client (`asOf`) and whether a change since is still on its way; a client whose
- * database did not answer the projector is UNAVAILABLE with the reason.
+ * read model: three control-plane queries for the lines asked for (the clients' summaries, their
+ * month, their backups), whatever their number, after the one that lists the caller's clients. A
+ * page of the board reads its page's lines alone, so a firm of 1,500 clients read page by page
+ * reads each line once. Each line says when it was read from the client (`asOf`) and whether a
+ * change since is still on its way; a client whose database did not answer the projector is
+ * UNAVAILABLE with the reason.
  */
 export async function closeBoard(
   deps: FirmViewDeps,
@@ -151,27 +182,40 @@ export async function closeBoard(
 ): Promise<CloseBoard> {
   checkYearMonth(at);
   // Sandboxes and archived clients stay out of the rows and the counts unless asked for.
-  const clients = await clientsWithPeriodAccess(deps.control, caller, firmView(at));
-  const ids = clients.map((c) => c.id);
-  const summaries = await summariesOf(deps, ids);
-  const rows = await monthOf(deps.control, ids, at);
-  const entries = clients.map((c) => entryOf(c, summaries.get(c.id), rows.get(c.id)));
-  // The backup mark: one control-plane query for every client on the board.
-  const backups = await backupFreshness(deps.control, ids);
-  for (const e of entries) e.backup = backups.get(e.client.id);
-  const counts = new Map<CloseStage, number>();
-  for (const e of entries) {
-    if (e.availability === 'AVAILABLE' && e.row.stage)
-      counts.set(e.row.stage, (counts.get(e.row.stage) ?? 0) + 1);
-  }
+  const visible = await clientsWithPeriodAccess(deps.control, caller, firmView(at));
+  let all: Promise<CloseBoardEntry[]> | undefined;
+  const read = (clients: readonly VisibleClient[]) => boardLines(deps, clients, at);
   return {
     year: at.year,
     month: at.month,
-    clients: entries,
-    stageCounts: [...counts].map(([stage, count]) => ({ stage, count })),
-    unavailableCount: entries.filter((e) => e.availability === 'UNAVAILABLE').length,
-    behindCount: entries.filter((e) => e.behind).length,
+    visible,
+    allLines: () => {
+      all ??= read(visible);
+      return all;
+    },
+    linesOf: async (clients) => {
+      if (!all) return read(clients);
+      const byId = new Map((await all).map((e) => [e.client.id, e]));
+      return clients.map((c) => byId.get(c.id) as CloseBoardEntry);
+    },
   };
+}
+
+/** These clients' lines for the month, with their backup mark. */
+async function boardLines(
+  deps: FirmViewDeps,
+  clients: readonly VisibleClient[],
+  at: YearMonth,
+): Promise<CloseBoardEntry[]> {
+  if (clients.length === 0) return [];
+  const ids = clients.map((c) => c.id);
+  const summaries = await summariesOf(deps, ids);
+  const rows = await monthOf(deps.control, ids, at);
+  const backups = await backupFreshness(deps.control, ids);
+  return clients.map((c) => ({
+    ...entryOf(c, summaries.get(c.id), rows.get(c.id)),
+    backup: backups.get(c.id),
+  }));
 }
 
 /**

@@ -12,7 +12,7 @@ import { loadCompany } from '@cifra/engine';
 import { Permissions as P } from '@cifra/permissions';
 import { and, desc, eq, ne, sql } from 'drizzle-orm';
 import { type PeriodActor, requirePermission } from './actor.ts';
-import { type ChecklistItem, computeChecklist } from './checklist.ts';
+import { banksReconciledOf, type ChecklistItem, computeChecklist } from './checklist.ts';
 import type { PeriodCloseRow, PeriodTransitionRow, PostingPeriodRow } from './store.ts';
 
 /** One client's month as the firm's close board shows it. */
@@ -26,6 +26,8 @@ export interface PeriodCloseStatus {
   lastTransition: PeriodTransitionRow | null;
   /** Checklist items still OPEN: computed now for a month not yet LOCKED, none once it is. */
   openChecklistItems: ChecklistItem[];
+  /** Every bank account reconciled through month end; null when not computed or nothing to check. */
+  banksReconciled: boolean | null;
 }
 
 /**
@@ -64,11 +66,10 @@ export async function periodCloseStatus(
         .orderBy(desc(tenant.periodTransitions.id))
         .limit(1);
       const yearState = year?.state ?? 'OPEN';
-      let openChecklistItems: ChecklistItem[] = [];
+      let items: ChecklistItem[] = [];
       if (args.withChecklist !== false && isOpenForClose(period.state)) {
         const company = await loadCompany(tx);
-        const items = await computeChecklist(tx, { period, baseCurrency: company.baseCurrency });
-        openChecklistItems = items.filter((i) => i.status === 'OPEN');
+        items = await computeChecklist(tx, { period, baseCurrency: company.baseCurrency });
       }
       return {
         period,
@@ -82,7 +83,8 @@ export async function periodCloseStatus(
           yearState,
         }),
         lastTransition: last ?? null,
-        openChecklistItems,
+        openChecklistItems: items.filter((i) => i.status === 'OPEN'),
+        banksReconciled: banksReconciledOf(items),
       };
     },
     { accessMode: 'read only', isolationLevel: 'repeatable read' },
@@ -132,8 +134,8 @@ export async function clientCloseSnapshot(db: TenantDb): Promise<ClientCloseSnap
       for (const period of periods) {
         const close = closeOf.get(period.id) ?? null;
         const fiscalYearState = yearState.get(period.fiscalYear) ?? 'OPEN';
-        const openChecklistItems = isOpenForClose(period.state)
-          ? (await computeChecklist(tx, { period, baseCurrency })).filter((i) => i.status === 'OPEN')
+        const items = isOpenForClose(period.state)
+          ? await computeChecklist(tx, { period, baseCurrency })
           : [];
         months.push({
           period,
@@ -147,7 +149,8 @@ export async function clientCloseSnapshot(db: TenantDb): Promise<ClientCloseSnap
             yearState: fiscalYearState,
           }),
           lastTransition: lastOf.get(period.id) ?? null,
-          openChecklistItems,
+          openChecklistItems: items.filter((i) => i.status === 'OPEN'),
+          banksReconciled: banksReconciledOf(items),
         });
       }
       return {

@@ -817,6 +817,8 @@ export type ErrorCode =
   | 'ALREADY_VOIDED'
   /** Reversals and closing entries cannot be voided; entries a document posted are voided through it. */
   | 'CANNOT_VOID'
+  /** An accrual whose scheduled reversal is posted cannot be voided (that would reverse it twice): post a correcting entry. */
+  | 'ALREADY_REVERSED'
   /** The account is not bound to the Bank role: bind it with `bindBankAccount` first. */
   | 'NOT_A_BANK_ACCOUNT'
   /** The statement file cannot be read as the format named (or breaks a bound: size, lines, decimals, dates); `extensions.line` says where when known. Nothing was imported. */
@@ -835,6 +837,10 @@ export type ErrorCode =
   | 'BANK_RECONCILED'
   /** Void the receipts and notes that settle it first. */
   | 'DOCUMENT_HAS_SETTLEMENTS'
+  /** The opening balances have problems (all of them in `extensions.problems`: index, field, code, message); nothing was posted. A dry run lists the same. */
+  | 'OPENING_BALANCES_INVALID'
+  /** The client already has opening balances: void that import first. */
+  | 'OPENING_BALANCES_EXIST'
   /** More allocated than the payment or the open invoice allows. */
   | 'OVER_ALLOCATION'
   /** A settlement in another currency than its invoice's. */
@@ -1460,6 +1466,8 @@ export type SettingKey =
   | 'fxRefreshLocalTime'
   /** See SettingValues.fxStalenessDays. */
   | 'fxStalenessDays'
+  /** See SettingValues.receiptToleranceMinor. */
+  | 'receiptToleranceMinor'
   /** See SettingValues.closeOverdueDays. */
   | 'closeOverdueDays'
   /** See SettingValues.closeApprovalOverdueDays. */
@@ -1477,7 +1485,9 @@ export type SettingKey =
   /** See SettingValues.backupKeepYearlyYears. */
   | 'backupKeepYearlyYears'
   /** See SettingValues.backupVerifiedMaxAgeDays. */
-  | 'backupVerifiedMaxAgeDays';
+  | 'backupVerifiedMaxAgeDays'
+  /** See SettingValues.recurringEntriesAutoPost. */
+  | 'recurringEntriesAutoPost';
 
 /** Settings as someone set them (the firm's masters, or a client's overrides): null where not set. */
 export type SettingValues = {
@@ -1494,6 +1504,12 @@ export type SettingValues = {
   fxRefreshLocalTime?: Maybe<Scalars['String']['output']>;
   /** How many days old an exchange rate may be and still be used, 0 to 366 (default 7). */
   fxStalenessDays?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Receipts: a remainder left on an invoice worth at most this many minor units of the base currency
+   * (at the receipt's rate) closes the invoice, posted to the SMALL_DIFFERENCES role; 0 to 100000,
+   * default 0 (off). Over-payments are never absorbed.
+   */
+  receiptToleranceMinor?: Maybe<Scalars['Int']['output']>;
   /** Days after month end before an open month shows as overdue on the close exceptions inbox, 0 to 366 (default 10). */
   closeOverdueDays?: Maybe<Scalars['Int']['output']>;
   /** Days a close may wait for approval before it shows as overdue, 0 to 366 (default 3). */
@@ -1512,6 +1528,8 @@ export type SettingValues = {
   backupKeepYearlyYears?: Maybe<Scalars['Int']['output']>;
   /** The close board and exceptions flag a client with no verified backup taken in this many days, 0 to 366 (default 10). */
   backupVerifiedMaxAgeDays?: Maybe<Scalars['Int']['output']>;
+  /** Recurring journal templates post their entries directly instead of leaving drafts to approve (default false). */
+  recurringEntriesAutoPost?: Maybe<Scalars['Boolean']['output']>;
 };
 
 /** Every setting as it applies: defaults, overlaid by the firm's values, overlaid by the client's overrides. */
@@ -1529,6 +1547,8 @@ export type EffectiveSettings = {
   fxRefreshLocalTime: Scalars['String']['output'];
   /** How many days old an exchange rate may be and still be used. */
   fxStalenessDays: Scalars['Int']['output'];
+  /** Receipts: the small remainder (base-currency minor units) closed to SMALL_DIFFERENCES; 0 is off. */
+  receiptToleranceMinor: Scalars['Int']['output'];
   /** Days after month end before an open month shows as overdue. */
   closeOverdueDays: Scalars['Int']['output'];
   /** Days a close may wait for approval before it shows as overdue. */
@@ -1547,6 +1567,8 @@ export type EffectiveSettings = {
   backupKeepYearlyYears: Scalars['Int']['output'];
   /** A client with no verified backup taken in this many days is flagged. */
   backupVerifiedMaxAgeDays: Scalars['Int']['output'];
+  /** Whether recurring journal templates post directly (true) or leave drafts for approval (false). */
+  recurringEntriesAutoPost: Scalars['Boolean']['output'];
 };
 
 /**
@@ -1566,6 +1588,8 @@ export type SettingsInput = {
   fxRefreshLocalTime?: InputMaybe<Scalars['String']['input']>;
   /** 0 to 366. */
   fxStalenessDays?: InputMaybe<Scalars['Int']['input']>;
+  /** 0 to 100000 minor units of the base currency; 0 is off. */
+  receiptToleranceMinor?: InputMaybe<Scalars['Int']['input']>;
   /** 0 to 366. */
   closeOverdueDays?: InputMaybe<Scalars['Int']['input']>;
   /** 0 to 366. */
@@ -1584,6 +1608,8 @@ export type SettingsInput = {
   backupKeepYearlyYears?: InputMaybe<Scalars['Int']['input']>;
   /** 0 to 366. */
   backupVerifiedMaxAgeDays?: InputMaybe<Scalars['Int']['input']>;
+  /** true: recurring templates post directly; false: they leave drafts to approve. */
+  recurringEntriesAutoPost?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** A deleted sandbox client. */
@@ -2370,7 +2396,7 @@ export type ClientSettingsResolvers<ContextType = Context, ParentType extends Re
   overrides?: Resolver<ResolversTypes['SettingValues'], ParentType, ContextType>;
 }>;
 
-export type SettingKeyResolvers = { DISPLAY_NAME: 'displayName', LOGO_URL: 'logoUrl', BRAND_COLOR: 'brandColor', FX_VARIANCE_MODE: 'fxVarianceMode', FX_REFRESH_LOCAL_TIME: 'fxRefreshLocalTime', FX_STALENESS_DAYS: 'fxStalenessDays', CLOSE_OVERDUE_DAYS: 'closeOverdueDays', CLOSE_APPROVAL_OVERDUE_DAYS: 'closeApprovalOverdueDays', FX_CURRENCIES: 'fxCurrencies', FX_PROVIDER: 'fxProvider', BACKUP_LOCAL_TIME: 'backupLocalTime', BACKUP_KEEP_DAILY_DAYS: 'backupKeepDailyDays', BACKUP_KEEP_MONTHLY_MONTHS: 'backupKeepMonthlyMonths', BACKUP_KEEP_YEARLY_YEARS: 'backupKeepYearlyYears', BACKUP_VERIFIED_MAX_AGE_DAYS: 'backupVerifiedMaxAgeDays' };
+export type SettingKeyResolvers = { DISPLAY_NAME: 'displayName', LOGO_URL: 'logoUrl', BRAND_COLOR: 'brandColor', FX_VARIANCE_MODE: 'fxVarianceMode', FX_REFRESH_LOCAL_TIME: 'fxRefreshLocalTime', FX_STALENESS_DAYS: 'fxStalenessDays', RECEIPT_TOLERANCE_MINOR: 'receiptToleranceMinor', CLOSE_OVERDUE_DAYS: 'closeOverdueDays', CLOSE_APPROVAL_OVERDUE_DAYS: 'closeApprovalOverdueDays', FX_CURRENCIES: 'fxCurrencies', FX_PROVIDER: 'fxProvider', BACKUP_LOCAL_TIME: 'backupLocalTime', BACKUP_KEEP_DAILY_DAYS: 'backupKeepDailyDays', BACKUP_KEEP_MONTHLY_MONTHS: 'backupKeepMonthlyMonths', BACKUP_KEEP_YEARLY_YEARS: 'backupKeepYearlyYears', BACKUP_VERIFIED_MAX_AGE_DAYS: 'backupVerifiedMaxAgeDays', RECURRING_ENTRIES_AUTO_POST: 'recurringEntriesAutoPost' };
 
 export type SettingValuesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SettingValues'] = ResolversParentTypes['SettingValues']> = ResolversObject<{
   displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2379,6 +2405,7 @@ export type SettingValuesResolvers<ContextType = Context, ParentType extends Res
   fxVarianceMode?: Resolver<Maybe<ResolversTypes['FxVarianceMode']>, ParentType, ContextType>;
   fxRefreshLocalTime?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   fxStalenessDays?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  receiptToleranceMinor?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   closeOverdueDays?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   closeApprovalOverdueDays?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   fxCurrencies?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
@@ -2388,6 +2415,7 @@ export type SettingValuesResolvers<ContextType = Context, ParentType extends Res
   backupKeepMonthlyMonths?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   backupKeepYearlyYears?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   backupVerifiedMaxAgeDays?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  recurringEntriesAutoPost?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
 }>;
 
 export type EffectiveSettingsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EffectiveSettings'] = ResolversParentTypes['EffectiveSettings']> = ResolversObject<{
@@ -2397,6 +2425,7 @@ export type EffectiveSettingsResolvers<ContextType = Context, ParentType extends
   fxVarianceMode?: Resolver<ResolversTypes['FxVarianceMode'], ParentType, ContextType>;
   fxRefreshLocalTime?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   fxStalenessDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  receiptToleranceMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   closeOverdueDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   closeApprovalOverdueDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   fxCurrencies?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2406,6 +2435,7 @@ export type EffectiveSettingsResolvers<ContextType = Context, ParentType extends
   backupKeepMonthlyMonths?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   backupKeepYearlyYears?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   backupVerifiedMaxAgeDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  recurringEntriesAutoPost?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {

@@ -58,8 +58,9 @@ async function adminUrlOf(deps: ClientLifecycleDeps, serverId: string): Promise<
 
 /**
  * Delete a sandbox client: its database and logins dropped, its backups removed, its row kept as
- * DELETED (the firm's trail and the backups' records still name it), `tenant.sandbox_deleted` with
- * the reason in the firm's trail. A live client is refused NOT_A_SANDBOX and nothing is written.
+ * DELETED (the firm's trail and the backups' records still name it) with its slug given back (moved
+ * to `deletedSlug`, a tombstone in its place), `tenant.sandbox_deleted` with the reason in the firm's
+ * trail. A live client is refused NOT_A_SANDBOX and nothing is written.
  *
  * Under the client's swap lock (the one moves and restores in place hold), so two deletions take
  * turns: the second finds the client DELETED and answers NOT_FOUND, as it would a moment later.
@@ -97,7 +98,7 @@ export async function deleteSandboxClient(
       const at = new Date();
       const [marked] = await tx
         .update(control.tenants)
-        .set({ status: 'DELETED', deletedAt: at })
+        .set({ status: 'DELETED', deletedAt: at, slug: control.tombstoneSlug(row.id), deletedSlug: row.slug })
         .where(and(eq(control.tenants.id, row.id), eq(control.tenants.status, 'ACTIVE')))
         .returning();
       if (!marked) throw gone(slug);

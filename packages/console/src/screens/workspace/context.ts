@@ -24,6 +24,6 @@ export function useWorkspace(): Workspace {
   return w;
 }
 
-/** Roles whose permissions include Audit.Read (packages/permissions/src/roles.ts): the entry's trail is shown to them only. */
-export const AUDIT_READERS: readonly RoleCluster[] = ['FIRM_ADMIN', 'SENIOR', 'EXTERNAL_REVIEWER'];
-export const mayReadAudit = (role: RoleCluster | null | undefined) => !!role && AUDIT_READERS.includes(role);
+// What each role may do here, as packages/permissions grants it: in may.ts (no DOM, so the tests
+// compare it with the server's package).
+export { AUDIT_READERS, mayExport, mayManageClient, mayReadAudit, mayRender } from './may.ts';

@@ -43,6 +43,7 @@ export const WorkspaceTenantQuery = graphql(`
       role
       sandbox
       archived
+      archivedAt
       whiteLabel {
         displayName
         brandColor

@@ -15,6 +15,7 @@ export const KIND_LABELS: Record<DocumentKind, string> = {
   VENDOR_REFUND: 'Vendor refund',
   CUSTOMER_CREDIT_APPLICATION: 'Customer credit applied',
   VENDOR_CREDIT_APPLICATION: 'Vendor credit applied',
+  BAD_DEBT_WRITE_OFF: 'Bad-debt write-off',
 };
 
 export const STATUS_LABELS: Record<DocumentStatus, string> = {

@@ -9,6 +9,7 @@ import { documentName, KIND_LABELS, SETTLEMENT_LABELS, STATUS_LABELS } from './d
 import { DocumentQuery } from './documents-data.ts';
 import { dateLabel, instantLabel, isZero, money } from './format.ts';
 import { workspacePath } from './paths.ts';
+import { RenderPdf } from './render-pdf.tsx';
 
 type Doc = NonNullable<ConsoleDocumentQuery['document']>;
 
@@ -41,6 +42,7 @@ export default function DocumentDetail({ documentId }: { documentId: string }) {
       )}
       {d && (
         <>
+          <RenderPdf documentId={d.id} posted={d.status === 'POSTED'} />
           <Header d={d} docLink={docLink} entryLink={entryLink} />
           <Lines d={d} />
           <Totals d={d} />

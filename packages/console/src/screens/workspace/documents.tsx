@@ -16,6 +16,7 @@ import {
   STATUS_LABELS,
 } from './document-labels.ts';
 import { DocumentsQuery } from './documents-data.ts';
+import { ExportArchive } from './export-archive.tsx';
 import { dateLabel, isIsoDate, money } from './format.ts';
 import { PartyFilter } from './party-filter.tsx';
 import { workspacePath } from './paths.ts';
@@ -94,6 +95,7 @@ export default function Documents() {
       </div>
       {/* A new filter starts again at the first page: the cursors belong to the list they came from. */}
       <DocumentPages key={JSON.stringify(filter)} filter={filter} filtered={filtered} />
+      <ExportArchive key={`${from}|${to}`} from={from} to={to} />
     </section>
   );
 }

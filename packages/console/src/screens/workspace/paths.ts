@@ -13,6 +13,8 @@ export type WorkspaceView =
   | { kind: 'aging' }
   | { kind: 'documents' }
   | { kind: 'audit' }
+  | { kind: 'verify-books' }
+  | { kind: 'admin' }
   | { kind: 'ledger'; accountCode: string }
   | { kind: 'entry'; entryId: string }
   | { kind: 'document'; documentId: string };
@@ -26,6 +28,8 @@ export const STATEMENTS = [
   { kind: 'close', label: 'Month close' },
   { kind: 'year-end', label: 'Year-end close' },
   { kind: 'audit', label: 'Audit trail' },
+  { kind: 'verify-books', label: 'Books check' },
+  { kind: 'admin', label: 'Client admin' },
 ] as const;
 
 /** The client's slug and view of a path under /clients (no slug: the client picker). */
@@ -52,7 +56,9 @@ export function parseWorkspacePath(pathname: string): { slug: string | null; vie
       kind === 'year-end' ||
       kind === 'aging' ||
       kind === 'documents' ||
-      kind === 'audit') &&
+      kind === 'audit' ||
+      kind === 'verify-books' ||
+      kind === 'admin') &&
     parts.length === 2
   )
     return { slug, view: { kind } };

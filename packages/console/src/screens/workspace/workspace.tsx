@@ -4,9 +4,10 @@ import { lazy, Suspense, useEffect, useMemo } from 'react';
 import { Input, Label, Link, TextField } from 'react-aria-components';
 import { ClientMarks } from '../../components/client-marks.tsx';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
+import { MeQuery } from '../../operations.ts';
 import { navigate, useLocation } from '../../router.ts';
 import { roleLabel } from '../people/labels.ts';
-import { mayReadAudit, type Workspace, WorkspaceContext } from './context.ts';
+import { mayManageClient, mayReadAudit, type Workspace, WorkspaceContext } from './context.ts';
 import { ClientSearchQuery, WorkspaceTenantQuery } from './data.ts';
 import { isIsoDate, todayIn } from './format.ts';
 import { parseWorkspacePath, STATEMENTS, switchedPath, type WorkspaceView, workspacePath } from './paths.ts';
@@ -33,8 +34,12 @@ const UNDATED = new Set<WorkspaceView['kind']>([
   'documents',
   'document',
   'audit',
+  'verify-books',
+  'admin',
 ]);
 const AuditTrail = lazy(() => import('../audit/client-audit.tsx'));
+const VerifyBooks = lazy(() => import('./verify-books.tsx'));
+const ClientAdmin = lazy(() => import('./client-admin.tsx'));
 
 /** `/clients`: the client picker; `/clients/<slug>/…`: that client's workspace. */
 export default function WorkspaceScreen() {
@@ -127,8 +132,10 @@ function WorkspaceBody({
   view: WorkspaceView | null;
   search: URLSearchParams;
 }) {
-  const { data, error, loading } = useQuery(WorkspaceTenantQuery);
+  const { data, error, loading, refetch } = useQuery(WorkspaceTenantQuery);
   const tenant = data?.tenant;
+  // Who is signed in, from the shell's answer in the firm's cache: archiving needs the firm-wide role.
+  const firmRole = useQuery(MeQuery, { client: firm, fetchPolicy: 'cache-first' }).data?.me?.firmRole;
   const me = useQuery(ClientSearchQuery, { client: firm, variables: { search: null, first: 2 } });
   // Someone with one client has nothing to switch to: no switcher for them.
   const oneClient =
@@ -198,7 +205,11 @@ function WorkspaceBody({
         {!oneClient && switcher}
       </div>
       <nav aria-label="Client pages" className="app-nav workspace-nav">
-        {STATEMENTS.filter((s) => s.kind !== 'audit' || mayReadAudit(tenant.role)).map((s) => (
+        {STATEMENTS.filter(
+          (s) =>
+            ((s.kind !== 'audit' && s.kind !== 'verify-books') || mayReadAudit(tenant.role)) &&
+            (s.kind !== 'admin' || mayManageClient(firmRole, tenant.role)),
+        ).map((s) => (
           <Link
             key={s.kind}
             className="nav-link"
@@ -241,6 +252,15 @@ function WorkspaceBody({
               <Aging />
             ) : view.kind === 'audit' ? (
               <AuditTrail />
+            ) : view.kind === 'verify-books' ? (
+              <VerifyBooks />
+            ) : view.kind === 'admin' ? (
+              <ClientAdmin
+                firm={firm}
+                tenant={tenant}
+                mayManage={mayManageClient(firmRole, tenant.role)}
+                onChanged={() => refetch()}
+              />
             ) : view.kind === 'close' ? (
               <MonthClose />
             ) : view.kind === 'year-end' ? (

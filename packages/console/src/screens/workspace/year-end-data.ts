@@ -60,8 +60,8 @@ export const YearEndDraftQuery = graphql(`
 
 /** The year's requests to reverse its close, newest first: the 25 most recent (a year has a handful). */
 export const YearEndReversalsQuery = graphql(`
-  query ConsoleYearEndReversals($fiscalYear: Int!) {
-    yearEndCloseReversalsConnection(fiscalYear: $fiscalYear, first: 25) {
+  query ConsoleYearEndReversals($fiscalYear: Int!, $first: Int!, $after: String) {
+    yearEndCloseReversalsConnection(fiscalYear: $fiscalYear, first: $first, after: $after) {
       edges {
         node {
           id
@@ -77,6 +77,7 @@ export const YearEndReversalsQuery = graphql(`
       }
       pageInfo {
         hasNextPage
+        endCursor
       }
     }
   }

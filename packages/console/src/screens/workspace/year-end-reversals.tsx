@@ -7,6 +7,17 @@ import { instantLabel } from './format.ts';
 import { workspacePath } from './paths.ts';
 import { REASON_MIN } from './year-end-words.ts';
 
+/** Reversal requests a page shows (the API pages them: `first`, `after`). */
+export const REVERSALS_PAGE = 25;
+
+/** Where the list of requests stands: its page (1 the newest), and moving between pages. */
+export interface ReversalPaging {
+  page: number;
+  hasNext: boolean;
+  next: () => void;
+  previous: () => void;
+}
+
 export interface Reversal {
   id: string;
   status: YearEndReversalStatus;
@@ -26,7 +37,7 @@ export interface Reversal {
 export function YearEndReversals({
   fiscalYear,
   reversals,
-  more,
+  paging,
   me,
   mayRequest,
   mayApprove,
@@ -38,8 +49,7 @@ export function YearEndReversals({
 }: {
   fiscalYear: number;
   reversals: readonly Reversal[];
-  /** The API has older requests than these. */
-  more: boolean;
+  paging: ReversalPaging;
   me: string | undefined;
   mayRequest: boolean;
   mayApprove: boolean;
@@ -108,7 +118,20 @@ export function YearEndReversals({
           </table>
         </ScrollRegion>
       )}
-      {more && <p className="muted">The 25 most recent requests are shown.</p>}
+      {(paging.page > 1 || paging.hasNext) && (
+        <div className="pager" data-testid="reversals-pager">
+          <Button className="button" isDisabled={paging.page === 1} onPress={paging.previous}>
+            Newer requests
+          </Button>
+          <span className="muted">
+            Requests {(paging.page - 1) * REVERSALS_PAGE + 1}–
+            {(paging.page - 1) * REVERSALS_PAGE + reversals.length}, newest first
+          </span>
+          <Button className="button" isDisabled={!paging.hasNext} onPress={paging.next}>
+            Older requests
+          </Button>
+        </div>
+      )}
       {mine && mayApprove && (
         <p className="muted" data-testid="reversal-four-eyes">
           You requested this reversal: someone else must approve it (four eyes).

@@ -18,7 +18,7 @@ import {
   YearEndReversalsQuery,
 } from './year-end-data.ts';
 import { YearEndLines } from './year-end-lines.tsx';
-import { YearEndReversals } from './year-end-reversals.tsx';
+import { REVERSALS_PAGE, YearEndReversals } from './year-end-reversals.tsx';
 import { defaultFiscalYear, EXPLAIN, mayDo, STALE_RULE, YEAR_STATE_WORDS } from './year-end-words.ts';
 
 type Outcome = { where: 'close' | 'reversal'; error?: unknown; done?: string };
@@ -157,8 +157,18 @@ export default function YearEndClose() {
     skip: year === null,
     fetchPolicy: 'network-only',
   });
+  // The reversal requests' pages seen (their cursors), for this year only: a cursor is one list's.
+  const [revPages, setRevPages] = useState<{ year: number | null; cursors: (string | null)[] }>({
+    year,
+    cursors: [null],
+  });
+  const revCursors = revPages.year === year ? revPages.cursors : [null];
   const revQ = useQuery(YearEndReversalsQuery, {
-    variables: { fiscalYear: year ?? 0 },
+    variables: {
+      fiscalYear: year ?? 0,
+      first: REVERSALS_PAGE,
+      after: revCursors[revCursors.length - 1] ?? null,
+    },
     skip: year === null,
     fetchPolicy: 'network-only',
   });
@@ -170,6 +180,13 @@ export default function YearEndClose() {
     (draftRefusals.length > 0 && draftRefusals.every((r) => r.code === 'NOT_FOUND')) ||
     (!draftQ.error && !!draftQ.data && draft === null);
   const reversals = revQ.data?.yearEndCloseReversalsConnection.edges.map((e) => e.node) ?? [];
+  const revPageInfo = revQ.data?.yearEndCloseReversalsConnection.pageInfo;
+  const revPaging = {
+    page: revCursors.length,
+    hasNext: !!revPageInfo?.hasNextPage && !!revPageInfo.endCursor,
+    next: () => setRevPages({ year, cursors: [...revCursors, revPageInfo?.endCursor ?? null] }),
+    previous: () => setRevPages({ year, cursors: revCursors.slice(0, -1) }),
+  };
   const me = years.data?.me?.email;
 
   const [outcome, setOutcome] = useState<Outcome | null>(null);
@@ -210,7 +227,8 @@ export default function YearEndClose() {
     );
   const earlierOpen = fy ? all.find((y) => y.year < fy.year && y.state === 'OPEN') : undefined;
   const waiting = draft?.status === 'DRAFT';
-  const pending = reversals.some((r) => r.status === 'PENDING');
+  // A request waiting is the newest (one at a time): the first page tells.
+  const pending = revPaging.page > 1 || reversals.some((r) => r.status === 'PENDING');
   const shown = (o: Outcome['where']) => (outcome?.where === o ? outcome : null);
 
   return (
@@ -328,7 +346,7 @@ export default function YearEndClose() {
             <YearEndReversals
               fiscalYear={fy.year}
               reversals={reversals}
-              more={!!revQ.data?.yearEndCloseReversalsConnection.pageInfo.hasNextPage}
+              paging={revPaging}
               me={me}
               mayRequest={may('reverse') && fy.state === 'CLOSED' && !pending}
               mayApprove={may('reverse')}

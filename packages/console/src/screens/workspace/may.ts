@@ -1,0 +1,33 @@
+import type { RoleCluster } from '../../__generated__/graphql.ts';
+
+/** Roles whose permissions include Audit.Read (packages/permissions/src/roles.ts): the entry's trail is shown to them only. */
+export const AUDIT_READERS: readonly RoleCluster[] = ['FIRM_ADMIN', 'SENIOR', 'EXTERNAL_REVIEWER'];
+export const mayReadAudit = (role: RoleCluster | null | undefined) => !!role && AUDIT_READERS.includes(role);
+
+/** Roles whose permissions include GL.Export: exportDocumentsArchive (a period's PDFs) is offered to them only. */
+export const EXPORTERS: readonly RoleCluster[] = ['FIRM_ADMIN', 'SENIOR', 'JUNIOR', 'EXTERNAL_REVIEWER'];
+export const mayExport = (role: RoleCluster | null | undefined) => !!role && EXPORTERS.includes(role);
+
+/**
+ * Roles whose permissions include GL.Read: renderDocument (a posted document's PDF) needs no more
+ * than reading the document, so every role that opens the workspace may render it — the client's
+ * own read-only user included.
+ */
+export const READERS: readonly RoleCluster[] = [
+  'FIRM_ADMIN',
+  'SENIOR',
+  'JUNIOR',
+  'EXTERNAL_REVIEWER',
+  'CLIENT_READ_ONLY',
+];
+export const mayRender = (role: RoleCluster | null | undefined) => !!role && READERS.includes(role);
+
+/**
+ * Tenant.Manage (archiveClient, unarchiveClient, deleteSandboxClient) is a firm-scoped permission:
+ * the shield takes it from the firm-wide role, and the service asks it again of the caller's role
+ * on the client itself (a lower client role or a wall wins). Both must be FirmAdmin.
+ */
+export const mayManageClient = (
+  firmRole: RoleCluster | null | undefined,
+  role: RoleCluster | null | undefined,
+) => firmRole === 'FIRM_ADMIN' && role === 'FIRM_ADMIN';

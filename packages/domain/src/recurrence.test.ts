@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { dayInMonth, firstDayOfNextMonth, occurrencesBetween, reversalDateOf } from './recurrence.ts';
+
+describe('recurrence dates', () => {
+  it('clamps day 31 to 28 February 2027, 29 February 2028 and 30 April', () => {
+    expect(dayInMonth(2027, 2, 31)).toBe('2027-02-28');
+    expect(dayInMonth(2028, 2, 31)).toBe('2028-02-29');
+    expect(dayInMonth(2027, 4, 31)).toBe('2027-04-30');
+    expect(dayInMonth(2027, 4, 15)).toBe('2027-04-15');
+  });
+
+  it('reverses a 31 March accrual on 1 April, a 31 December one on 1 January, or on the chosen day', () => {
+    expect(firstDayOfNextMonth('2026-03-31')).toBe('2026-04-01');
+    expect(firstDayOfNextMonth('2026-12-31')).toBe('2027-01-01');
+    expect(reversalDateOf('2026-03-31', null)).toBe('2026-04-01');
+    expect(reversalDateOf('2026-03-31', '2026-04-15')).toBe('2026-04-15');
+  });
+
+  it('falls monthly on day 31 of every month from January to June 2026: six dates, clamped', () => {
+    const s = { frequency: 'MONTHLY' as const, dayOfMonth: 31, startDate: '2026-01-01', endDate: null };
+    expect(occurrencesBetween(s, '2026-01-01', '2026-06-30')).toEqual([
+      '2026-01-31',
+      '2026-02-28',
+      '2026-03-31',
+      '2026-04-30',
+      '2026-05-31',
+      '2026-06-30',
+    ]);
+  });
+
+  it('falls quarterly from the start month, skipping a day before the start and stopping at the end', () => {
+    const s = {
+      frequency: 'QUARTERLY' as const,
+      dayOfMonth: 15,
+      startDate: '2026-01-20',
+      endDate: '2026-10-14',
+    };
+    expect(occurrencesBetween(s, '2025-01-01', '2030-12-31')).toEqual(['2026-04-15', '2026-07-15']);
+  });
+
+  it('falls yearly once in 2027 and only within the window asked', () => {
+    const s = { frequency: 'YEARLY' as const, dayOfMonth: 1, startDate: '2026-07-01', endDate: null };
+    expect(occurrencesBetween(s, '2027-01-01', '2027-12-31')).toEqual(['2027-07-01']);
+    expect(occurrencesBetween(s, '2027-07-02', '2028-06-30')).toEqual([]);
+    expect(occurrencesBetween(s, '2026-07-01', '2026-07-01')).toEqual(['2026-07-01']);
+  });
+});

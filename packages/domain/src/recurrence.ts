@@ -1,0 +1,62 @@
+import { DateTime } from 'luxon';
+import type { IsoDate } from './calendar.ts';
+
+/**
+ * Recurring entries and scheduled reversals, as pure date arithmetic (docs/architecture/posting.md,
+ * "Recurring and reversing entries"). No I/O: the ledger's recurring feature and the month-end
+ * checklist both count occurrences with these.
+ */
+
+export const RECURRENCE_FREQUENCIES = ['MONTHLY', 'QUARTERLY', 'YEARLY'] as const;
+export type RecurrenceFrequency = (typeof RECURRENCE_FREQUENCIES)[number];
+
+const MONTHS_BETWEEN: Record<RecurrenceFrequency, number> = { MONTHLY: 1, QUARTERLY: 3, YEARLY: 12 };
+
+export interface RecurrenceSchedule {
+  frequency: RecurrenceFrequency;
+  /** 1 to 31; a month without that day takes its last day (31 → 28 February). */
+  dayOfMonth: number;
+  startDate: IsoDate;
+  endDate: IsoDate | null;
+}
+
+const utc = (date: IsoDate) => DateTime.fromISO(date, { zone: 'UTC' });
+
+/** `day` of the month of `year`-`month`, or the month's last day when it is shorter. */
+export function dayInMonth(year: number, month: number, day: number): IsoDate {
+  const first = DateTime.utc(year, month, 1);
+  return first.set({ day: Math.min(day, first.daysInMonth as number) }).toISODate() as IsoDate;
+}
+
+/** The first day of the month after `date`: when an accrual reverses unless another day was chosen. */
+export function firstDayOfNextMonth(date: IsoDate): IsoDate {
+  return utc(date).startOf('month').plus({ months: 1 }).toISODate() as IsoDate;
+}
+
+/** When an auto-reversing entry posted on `postingDate` is reversed. */
+export const reversalDateOf = (postingDate: IsoDate, reverseOn: IsoDate | null): IsoDate =>
+  reverseOn ?? firstDayOfNextMonth(postingDate);
+
+/**
+ * Every date the schedule falls on within [from, to], in order. The cycle counts from the start
+ * date's month: a quarterly schedule starting in January falls in January, April, July and October;
+ * an occurrence before the start date (day 15 of a schedule starting on the 20th) does not count.
+ */
+export function occurrencesBetween(schedule: RecurrenceSchedule, from: IsoDate, to: IsoDate): IsoDate[] {
+  const step = MONTHS_BETWEEN[schedule.frequency];
+  const last = schedule.endDate && schedule.endDate < to ? schedule.endDate : to;
+  const first = schedule.startDate > from ? schedule.startDate : from;
+  if (first > last) return [];
+  const start = utc(schedule.startDate).startOf('month');
+  // Skip whole cycles before `first` rather than walking years of them.
+  const monthsToFirst = Math.floor(utc(first).startOf('month').diff(start, 'months').months);
+  let cycle = Math.max(0, Math.floor(monthsToFirst / step));
+  const out: IsoDate[] = [];
+  for (;;) {
+    const month = start.plus({ months: cycle * step });
+    const date = dayInMonth(month.year, month.month, schedule.dayOfMonth);
+    if (date > last) return out;
+    if (date >= first) out.push(date);
+    cycle += 1;
+  }
+}

@@ -1,0 +1,66 @@
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { type Actor, type pg, recordAuditEvent, tenantDb } from '@cifra/db';
+import { type Brand, COMPANY, type CompanyRow, companyOf } from '../documents/document-view.ts';
+import { DocumentNotServed } from '../documents/stream-documents.ts';
+import type { ExportClaims } from '../link.ts';
+import { EXPORT_CONTENT, exportFileName } from '../stream-export.ts';
+import { itbmsFiguresOf } from './itbms-figures.ts';
+import { renderItbmsReturnPdf } from './render-itbms-pdf.ts';
+
+export interface StreamItbmsReturnOptions {
+  /** A pool of the link's own client database: the tenant comes from the signed link, nowhere else. */
+  pool: pg.Pool;
+  claims: ExportClaims;
+  brand: Brand;
+  out: Writable;
+  onStart?: (file: { contentType: string; fileName: string }) => void;
+}
+
+/**
+ * Serve an ITBMS_RETURN_PDF link: the figures the link carries, with the client's legal details
+ * read now (as a rendered document shows them) and its white label. The download is recorded in
+ * the client's audit trail first. Legal details removed since the link was made (they cannot be
+ * today, but the check costs nothing) answer 422 LEGAL_DETAILS_REQUIRED instead of a return
+ * without a RUC.
+ */
+export async function streamItbmsReturn(o: StreamItbmsReturnOptions): Promise<void> {
+  const { claims } = o;
+  if (claims.format !== 'ITBMS_RETURN_PDF' || !claims.itbms) {
+    throw new Error(`${claims.format} is not an ITBMS return link`);
+  }
+  const client = await o.pool.connect();
+  let failed: unknown;
+  try {
+    const actor: Actor = { userId: claims.userId, email: claims.email, requestId: claims.exportId };
+    await recordAuditEvent(tenantDb(client), actor, {
+      action: 'itbms_return.render_downloaded',
+      entityType: 'Export',
+      entityId: claims.exportId,
+      after: { format: claims.format, from: claims.from, to: claims.to, exportId: claims.exportId },
+    });
+    const { rows } = await client.query<CompanyRow>(COMPANY);
+    if (!rows[0]) throw new Error('client database has no company row');
+    const company = companyOf(rows[0]);
+    if (!company.ruc || !company.dv || !company.address) {
+      throw new DocumentNotServed(
+        422,
+        'LEGAL_DETAILS_REQUIRED',
+        "The client's legal details (RUC, DV, address) are not set: updateLegalDetails first",
+      );
+    }
+    o.onStart?.({
+      contentType: EXPORT_CONTENT.ITBMS_RETURN_PDF.contentType,
+      fileName: exportFileName(claims),
+    });
+    await pipeline(
+      renderItbmsReturnPdf({ brand: o.brand, company, figures: itbmsFiguresOf(claims.itbms) }),
+      o.out,
+    );
+  } catch (err) {
+    failed = err;
+    throw err;
+  } finally {
+    client.release(failed instanceof Error && !(failed instanceof DocumentNotServed) ? failed : undefined);
+  }
+}

@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import { Constraints, inTransaction, isUniqueViolation, recordAuditEvent } from '@cifra/db';
+import { DomainError, formatDecimal, formatMoney, parseInput } from '@cifra/domain';
+import { type PostingRequest, postEntries, type TenantTx } from '@cifra/engine';
+import { clientFxOf, rateForDocument } from '@cifra/fx';
+import { Permissions as P } from '@cifra/permissions';
+import { requirePermission } from '../documents/kinds.ts';
+import type { Books } from '../services/books.ts';
+import { checkOpeningBalances } from './check.ts';
+import { MAX_PROBLEMS, openingBalancesInput, type Plan, type PlannedItem, type Problem } from './inputs.ts';
+import { type ImportRow, insertImport, insertOpenItems, lockOpeningImports } from './store.ts';
+
+export interface OpeningBalancesOutcome {
+  dryRun: boolean;
+  problems: Problem[];
+  plan: Plan;
+  imported: ImportRow | null;
+}
+
+const exists = (problems: Problem[] = []) =>
+  new DomainError('OPENING_BALANCES_EXIST', 'The client already has opening balances: void them first', {
+    problems,
+  });
+
+/**
+ * Check an opening balance import and, unless it is a dry run, post it in one transaction: the
+ * trial balance as one manual entry on the opening date (receivable and payable balances on the
+ * clearing account), each open item as a posted invoice or bill with its own entry (the control
+ * account with the party, at the item's rate, against the clearing account), the import row, one
+ * audit event. Any problem refuses the whole of it with every problem listed; nothing is written.
+ */
+export async function importOpeningBalances(books: Books, raw: unknown): Promise<OpeningBalancesOutcome> {
+  const input = parseInput(openingBalancesInput, raw);
+  const kinds = new Set((input.openItems ?? []).map((i) => i.kind));
+  if (kinds.has('SALES_INVOICE')) requirePermission(books, P.Invoice.Approve);
+  if (kinds.has('PURCHASE_INVOICE')) requirePermission(books, P.PurchaseInvoice.Post);
+  const run = async (tx: TenantTx): Promise<OpeningBalancesOutcome> => {
+    if (!input.dryRun) await lockOpeningImports(tx);
+    const checked = await checkOpeningBalances(tx, books, input);
+    const { plan } = checked;
+    const problems = checked.problems.slice(0, MAX_PROBLEMS);
+    if (input.dryRun) return { dryRun: true, problems, plan, imported: null };
+    if (problems.some((p) => p.code === 'ALREADY_IMPORTED')) throw exists(problems);
+    if (problems.length) {
+      throw new DomainError(
+        'OPENING_BALANCES_INVALID',
+        `The opening balances have ${problems.length} problem(s), nothing was posted; the first: ${problems[0]?.message}`,
+        { problems },
+      );
+    }
+    return { dryRun: false, problems, plan, imported: await post(tx, books, plan) };
+  };
+  try {
+    return await inTransaction(books.db, books.actor, run);
+  } catch (err) {
+    // Two imports at once: the second waited at the lock, so only another writer gets here.
+    if (isUniqueViolation(err, Constraints.openingImportOneLive)) throw exists();
+    throw err;
+  }
+}
+
+async function post(tx: TenantTx, books: Books, plan: Plan): Promise<ImportRow> {
+  const importId = randomUUID();
+  const { baseCurrency, baseMinorUnits } = books.company;
+  const clearing = plan.clearingAccountId as string;
+  const trialBalance: PostingRequest = {
+    kind: 'MANUAL',
+    postingDate: plan.openingDate,
+    memo: plan.memo,
+    sourceId: importId,
+    idempotencyKey: `opening:${importId}`,
+    lines: plan.lines.map((l) => ({
+      accountId: l.toClearing ? clearing : l.accountId,
+      amountMinor: l.amountMinor,
+      originalCurrency: baseCurrency,
+      originalAmountMinor: l.amountMinor,
+      partyId: l.toClearing ? null : l.partyId,
+      memo: l.toClearing ? `${l.accountCode} brought in as open items` : '',
+    })),
+  };
+  const items: Awaited<ReturnType<typeof itemEntry>>[] = [];
+  for (const item of plan.items) items.push(await itemEntry(tx, books, plan, item));
+  const [entry, ...itemEntries] = await postEntries(tx, books.actor, [
+    trialBalance,
+    ...items.map((i) => i.request),
+  ]);
+  const row = await insertImport(tx, {
+    id: importId,
+    openingDate: plan.openingDate,
+    entryId: (entry as { id: string }).id,
+    clearingAccountId: plan.clearingAccountId,
+    importedBy: books.actor.userId,
+  });
+  const now = new Date();
+  await insertOpenItems(
+    tx,
+    plan.items.map((item, i) => ({
+      id: item.id,
+      kind: item.kind,
+      status: 'POSTED' as const,
+      number: item.number,
+      partyId: item.partyId,
+      documentDate: item.date,
+      postingDate: plan.openingDate,
+      dueDate: item.dueDate,
+      currency: item.currency,
+      exchangeRate: formatDecimal(item.rate),
+      exchangeRateId: items[i]?.exchangeRateId ?? null,
+      rateIsFallback: items[i]?.rateIsFallback ?? false,
+      reference: item.given,
+      memo: 'Opening balance',
+      subtotalMinor: item.openMinor,
+      totalMinor: item.openMinor,
+      baseTotalMinor: item.baseMinor,
+      entryId: itemEntries[i]?.id,
+      openingImportId: importId,
+      originalTotalMinor: item.originalMinor,
+      createdBy: books.actor.userId,
+      postedBy: books.actor.userId,
+      postedAt: now,
+    })),
+  );
+  const money = (m: bigint) => formatMoney(m, baseMinorUnits);
+  await recordAuditEvent(tx, books.actor, {
+    action: 'opening_balances.imported',
+    entityType: 'OpeningBalanceImport',
+    entityId: importId,
+    after: {
+      openingDate: plan.openingDate,
+      entry: entry?.number,
+      totalDebit: money(plan.totalDebitMinor),
+      totalCredit: money(plan.totalCreditMinor),
+      receivable: money(plan.receivableMinor),
+      payable: money(plan.payableMinor),
+      openItems: plan.items.length,
+      trialBalanceLines: plan.lines.length,
+    },
+  });
+  return row;
+}
+
+/**
+ * An open item's entry: its control account with the party, in its currency at its rate (citing
+ * the rate row: the typed rate is recorded as the document's own, the peg as the peg), against the
+ * clearing account in base currency. Keyed like a document's posting (`document:<id>`).
+ */
+async function itemEntry(tx: TenantTx, books: Books, plan: Plan, item: PlannedItem) {
+  const { baseCurrency } = books.company;
+  const sales = item.kind === 'SALES_INVOICE';
+  const control = (sales ? plan.receivableAccountId : plan.payableAccountId) as string;
+  const used =
+    item.currency === baseCurrency.trim()
+      ? null
+      : await rateForDocument(tx, clientFxOf(books.company), {
+          currency: item.currency,
+          documentDate: item.date,
+          stalenessDays: (await books.settings()).fxStalenessDays,
+          explicit: item.explicitRate,
+          actor: books.actor,
+          documentLabel: `opening item ${item.number}`,
+          field: `openItems[${item.index}].rate`,
+        });
+  const sign = sales ? 1n : -1n;
+  const request: PostingRequest = {
+    kind: item.kind,
+    postingDate: plan.openingDate,
+    memo: `Opening balance: ${sales ? 'invoice' : 'bill'} ${item.given}`,
+    sourceId: item.id,
+    idempotencyKey: `document:${item.id}`,
+    lines: [
+      {
+        accountId: control,
+        amountMinor: sign * item.baseMinor,
+        originalCurrency: item.currency,
+        originalAmountMinor: sign * item.openMinor,
+        partyId: item.partyId,
+        exchangeRateId: used?.exchangeRateId ?? null,
+        rateIsFallback: used?.isFallback ?? false,
+      },
+      {
+        accountId: plan.clearingAccountId as string,
+        amountMinor: -sign * item.baseMinor,
+        originalCurrency: baseCurrency,
+        originalAmountMinor: -sign * item.baseMinor,
+      },
+    ],
+  };
+  return { request, exchangeRateId: used?.exchangeRateId ?? null, rateIsFallback: used?.isFallback ?? false };
+}

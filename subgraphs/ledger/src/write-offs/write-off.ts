@@ -1,0 +1,171 @@
+import { inPostingGroup } from '@cifra/db';
+import {
+  badInput,
+  DomainError,
+  formatDecimal,
+  idempotencyKeyReused,
+  parseIsoDate,
+  parseMoney,
+  payloadHash,
+  requireReason,
+} from '@cifra/domain';
+import type { TenantTx } from '@cifra/engine';
+import { z } from 'zod';
+import { KINDS, requirePermission } from '../documents/kinds.ts';
+import { postLockedDraft } from '../documents/post.ts';
+import { pegOf } from '../documents/rates.ts';
+import { checkSettlement } from '../documents/settlement.ts';
+import {
+  type DocumentRow,
+  documentUnderKey,
+  insertDocument,
+  insertDraftAllocations,
+  loadParty,
+  lockInvoices,
+  settledMinor,
+} from '../documents/store.ts';
+import { type Books, Constraints, isUniqueViolation } from '../services/books.ts';
+import { decideDocumentRate } from '../services/exchange-rate.ts';
+import { parseInput } from '../services/parties.service.ts';
+
+const KIND = 'BAD_DEBT_WRITE_OFF';
+
+export const writeOffInput = z.object({
+  invoiceId: z.string().uuid('not a valid id'),
+  amount: z.string().nullish(),
+  documentDate: z.string(),
+  postingDate: z.string().nullish(),
+  exchangeRate: z.string().nullish(),
+  reason: z.string(),
+  idempotencyKey: z.string().min(1).max(200).nullish(),
+});
+export type WriteOffInput = z.input<typeof writeOffInput>;
+
+/**
+ * Write off part or all of one sales invoice's open balance as a bad debt (issue 18 §2): a
+ * BAD_DEBT_WRITE_OFF document drafted and posted in one transaction (so a refusal anywhere writes
+ * nothing and burns no number), settling the invoice through one allocation, exactly as a receipt
+ * would — the open balance, the aging and the settlement status all follow — with the posting of
+ * `postLockedDraft`: BadDebt debit at the write-off's own rate, receivable credit at the invoice's
+ * rate, the difference realized FX. The reason is the document's memo and the audit trail's reason.
+ * A retry under the same idempotency key and input returns the first write-off.
+ */
+export async function writeOffBadDebt(books: Books, raw: WriteOffInput): Promise<DocumentRow> {
+  requirePermission(books, KINDS[KIND].create);
+  const input = parseInput(writeOffInput, raw);
+  const reason = requireReason(input.reason);
+  const documentDate = parseIsoDate(input.documentDate, 'documentDate');
+  const postingDate = input.postingDate ? parseIsoDate(input.postingDate, 'postingDate') : documentDate;
+  const { idempotencyKey: key, ...payload } = input;
+  const hash = key ? payloadHash('bad_debt_write_off', { ...payload, reason }) : null;
+  if (key && hash) {
+    const first = await firstUnder(books, key, hash);
+    if (first) return first;
+  }
+  const actor = { ...books.actor, reason };
+  try {
+    return await inPostingGroup(books.db, actor, async (tx) => {
+      const invoice = await lockedInvoice(tx, input.invoiceId);
+      if (invoice?.kind !== 'SALES_INVOICE') {
+        throw badInput('invoiceId: no posted sales invoice with that id', { field: 'invoiceId' });
+      }
+      // A debt is written off after it arose: never dated before the invoice's own posting.
+      if (postingDate < invoice.postingDate) {
+        const field = input.postingDate ? 'postingDate' : 'documentDate';
+        throw badInput(
+          `${field}: ${postingDate} is before ${invoice.number} was posted (${invoice.postingDate})`,
+          {
+            field,
+          },
+        );
+      }
+      const spec = KINDS[KIND];
+      const party = await loadParty(tx, invoice.partyId, spec.partyKind, true);
+      const minorUnits = await books.minorUnits(invoice.currency);
+      const amountMinor = await amountOf(tx, input.amount, invoice, minorUnits);
+      await checkSettlement(
+        tx,
+        spec,
+        party,
+        invoice.currency,
+        invoice,
+        amountMinor,
+        0n,
+        'invoiceId',
+        minorUnits,
+      );
+      const rate = decideDocumentRate({
+        currency: invoice.currency,
+        baseCurrency: books.company.baseCurrency,
+        explicit: input.exchangeRate,
+        peg: pegOf(books, invoice.currency),
+      });
+      const draft = await insertDocument(tx, {
+        kind: KIND,
+        partyId: party.id,
+        documentDate,
+        postingDate,
+        dueDate: null,
+        currency: invoice.currency,
+        exchangeRate: rate ? formatDecimal(rate) : null,
+        reference: invoice.number,
+        memo: reason,
+        appliesToId: invoice.id,
+        bankAccountId: null,
+        bankFeeMinor: 0n,
+        subtotalMinor: amountMinor,
+        taxMinor: 0n,
+        totalMinor: amountMinor,
+        idempotencyKey: key ?? null,
+        idempotencyHash: hash,
+        createdBy: books.actor.userId,
+      });
+      const allocations = [{ invoiceId: invoice.id, amountMinor }];
+      await insertDraftAllocations(tx, draft.id, allocations);
+      return postLockedDraft(tx, { ...books, actor }, draft);
+    });
+  } catch (err) {
+    // A concurrent request with this key committed first: answer its write-off (or refuse the key).
+    if (key && hash && isUniqueViolation(err, Constraints.documentIdempotencyKey)) {
+      const first = await firstUnder(books, key, hash);
+      if (first) return first;
+    }
+    throw err;
+  }
+}
+
+/** The invoice written off, locked so that receipts and notes of it wait for this posting. */
+async function lockedInvoice(tx: TenantTx, id: string): Promise<DocumentRow | undefined> {
+  return (await lockInvoices(tx, [id])).get(id);
+}
+
+/** The amount given (greater than zero), or the whole open balance of the invoice. */
+async function amountOf(
+  tx: TenantTx,
+  raw: string | null | undefined,
+  invoice: DocumentRow,
+  minorUnits: number,
+): Promise<bigint> {
+  if (raw != null) {
+    const amount = parseMoney(raw, minorUnits, 'amount');
+    if (amount <= 0n) throw badInput('amount: must be greater than zero', { field: 'amount' });
+    return amount;
+  }
+  const open = invoice.totalMinor - ((await settledMinor(tx, [invoice.id])).get(invoice.id) ?? 0n);
+  if (open <= 0n) {
+    throw new DomainError('OVER_ALLOCATION', `invoiceId: ${invoice.number} has nothing open to write off`, {
+      field: 'invoiceId',
+      invoice: invoice.number,
+      openBalance: '0',
+    });
+  }
+  return open;
+}
+
+/** The write-off first made under a key, if this request is the same; another request is refused. */
+async function firstUnder(books: Books, key: string, hash: string): Promise<DocumentRow | null> {
+  const first = await documentUnderKey(books.db, key);
+  if (!first) return null;
+  if (first.kind === KIND && first.idempotencyHash === hash && first.status === 'POSTED') return first;
+  throw idempotencyKeyReused(key, first.createdAt, { documentId: first.id, kind: first.kind });
+}

@@ -1,0 +1,595 @@
+import { control } from '@cifra/db';
+import { runRecurringForClient } from '@cifra/ops';
+import { eq } from 'drizzle-orm';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codes } from '../support/client.ts';
+import { startTestStack, type TestStack } from '../support/stack.ts';
+
+/**
+ * Issue 18 §7 through the gateway with real tokens: recurring journal templates (drafts, or posts
+ * when the client's setting says so, once per occurrence), scheduled reversals of accruals on the
+ * first day of the next month or a chosen day, and the month-end checklist items that show what is
+ * missing. The worker's job is called as a function against the real databases (no timing).
+ * Independent figures are BigInt cents computed here, not read back from the API.
+ */
+
+const YEAR = new Date().getUTCFullYear();
+const pad = (n: number) => String(n).padStart(2, '0');
+const d = (month: number, day: number) => `${YEAR}-${pad(month)}-${pad(day)}`;
+/** The last day of a month of YEAR, computed here rather than by the code under test. */
+const lastDay = (month: number) => d(month, new Date(Date.UTC(YEAR, month, 0)).getUTCDate());
+const cents = (money: string) => BigInt(money.replace('.', ''));
+
+let t: TestStack;
+beforeAll(async () => {
+  t = await startTestStack();
+}, 120_000);
+afterAll(() => t?.close());
+
+const TEMPLATE_FIELDS = `id name memo frequency dayOfMonth startDate endDate autoReverse active totalDebit createdByEmail
+  lines { lineNumber account { code } debit credit }
+  runs { occurrenceDate status refusalCode refusalMessage draft { id postingDate totalDebit createdByEmail } entry { id number postingDate } }`;
+const CREATE = `mutation ($input: RecurringEntryTemplateInput!) { createRecurringEntryTemplate(input: $input) { ${TEMPLATE_FIELDS} } }`;
+const UPDATE = `mutation ($id: ID!, $input: RecurringEntryTemplateInput!) { updateRecurringEntryTemplate(id: $id, input: $input) { ${TEMPLATE_FIELDS} } }`;
+const END = 'mutation ($id: ID!) { endRecurringEntryTemplate(id: $id) { id active } }';
+const TEMPLATE = `query ($id: ID!) { recurringEntryTemplate(id: $id) { ${TEMPLATE_FIELDS} } }`;
+const RUN = `mutation ($asOf: Date) { runRecurringEntries(asOf: $asOf) { asOf
+  made { occurrenceDate status draft { id postingDate } entry { id number postingDate totalDebit } }
+  refused { occurrenceDate status refusalCode refusalMessage } } }`;
+const POST = `mutation ($input: PostJournalEntryInput!) { postJournalEntry(input: $input) { id number autoReverse reverseOn } }`;
+const DUE = `mutation ($asOf: Date) { postDueReversals(asOf: $asOf) { asOf
+  posted { id number postingDate sourceKind reverses { id } lines { account { code } debit credit } }
+  refused { entry { id number } reverseOn code message } } }`;
+const PENDING = `query ($asOf: Date) { pendingReversals(asOf: $asOf) { entry { id number } reverseOn } }`;
+const ENTRY = `query ($id: ID!) { journalEntry(id: $id) { id voided reverseOn reversedBy { id number postingDate } } }`;
+const VOID = `mutation ($id: ID!, $reason: String!) { voidJournalEntry(id: $id, reason: $reason) { id voided } }`;
+const APPROVE = 'mutation ($id: ID!) { approveJournalEntry(id: $id) { id number postingDate } }';
+const CHECKLIST = `query ($y: Int!, $m: Int!) { periodCloseStatus(year: $y, month: $m) {
+  periodState openChecklistItems { checkCode blocking detail count } } }`;
+const PERIODS = `query { periods(fiscalYear: ${YEAR}) { id month state } }`;
+const TB = 'query ($asOf: Date!) { trialBalance(asOf: $asOf) { rows { accountCode debit credit } } }';
+
+type Run = {
+  occurrenceDate: string;
+  status: string;
+  refusalCode?: string | null;
+  refusalMessage?: string | null;
+};
+type Template = {
+  id: string;
+  totalDebit: string;
+  createdByEmail: string;
+  runs: (Run & {
+    draft: { id: string; postingDate: string; totalDebit: string; createdByEmail: string } | null;
+  })[];
+};
+type Made = {
+  made: (Run & { entry: { number: string; postingDate: string; totalDebit: string } | null })[];
+  refused: Run[];
+};
+type Posted = {
+  id: string;
+  number: string;
+  postingDate: string;
+  sourceKind: string;
+  reverses: { id: string };
+};
+
+const rent = (over: Record<string, unknown> = {}) => ({
+  input: {
+    name: 'Office rent',
+    memo: 'Monthly office rent',
+    frequency: 'MONTHLY',
+    dayOfMonth: 31,
+    startDate: d(1, 1),
+    endDate: d(6, 30),
+    lines: [
+      { accountCode: '6201', debit: '1500.00' },
+      { accountCode: '1110', credit: '1500.00' },
+    ],
+    ...over,
+  },
+});
+
+async function count(slug: string, table: string): Promise<number> {
+  const [row] = await t.tenantSql<{ n: number }>(slug, `SELECT count(*)::int AS n FROM ${table}`);
+  return row?.n ?? -1;
+}
+
+async function checklist(slug: string, month: number) {
+  const r = await t.as('senior', slug)<{
+    periodCloseStatus: {
+      openChecklistItems: { checkCode: string; detail: string; count: number; blocking: boolean }[];
+    };
+  }>(CHECKLIST, { y: YEAR, m: month });
+  expect(r.errors).toBeUndefined();
+  return r.data!.periodCloseStatus.openChecklistItems;
+}
+
+async function closeMonth(slug: string, month: number) {
+  const p = await t.as('senior', slug)<{ periods: { id: string; month: number }[] }>(PERIODS);
+  const id = p.data!.periods.find((x) => x.month === month)!.id;
+  const s = await t.as('junior', slug)<{ startPeriodClose: { id: string } }>(
+    'mutation ($id: ID!) { startPeriodClose(periodId: $id) { id } }',
+    { id },
+  );
+  expect(s.errors).toBeUndefined();
+  const closeId = s.data!.startPeriodClose.id;
+  await t.as('junior', slug)('mutation ($id: ID!) { submitPeriodClose(closeId: $id) { id } }', {
+    id: closeId,
+  });
+  const a = await t.as('senior', slug)<{ approvePeriodClose: { status: string } }>(
+    'mutation ($id: ID!) { approvePeriodClose(closeId: $id) { status } }',
+    { id: closeId },
+  );
+  expect(a.errors).toBeUndefined();
+  return id;
+}
+
+/** An account's balance at the end of a day, debit positive, in cents. */
+async function balance(slug: string, code: string, asOf: string): Promise<bigint> {
+  const r = await t.as('senior', slug)<{
+    trialBalance: { rows: { accountCode: string; debit: string; credit: string }[] };
+  }>(TB, { asOf });
+  const row = r.data!.trialBalance.rows.find((x) => x.accountCode === code);
+  return row ? cents(row.debit) - cents(row.credit) : 0n;
+}
+
+describe('recurring journal templates', () => {
+  const slug = 'cafe-boquete';
+
+  it('refuses bad templates with stable codes and writes nothing; junior may not write one', async () => {
+    const bad: [Record<string, unknown>, string][] = [
+      [{ dayOfMonth: 0 }, 'BAD_USER_INPUT'],
+      [{ dayOfMonth: 32 }, 'BAD_USER_INPUT'],
+      [{ endDate: d(1, 1), startDate: d(2, 1) }, 'BAD_USER_INPUT'],
+      [{ startDate: `${YEAR}-02-30` }, 'BAD_USER_INPUT'],
+      [{ name: '' }, 'BAD_USER_INPUT'],
+      [
+        {
+          lines: [
+            { accountCode: '6201', debit: '1500.00' },
+            { accountCode: '1110', credit: '1499.99' },
+          ],
+        },
+        'UNBALANCED_ENTRY',
+      ],
+      [
+        {
+          lines: [
+            { accountCode: '6201', debit: '1500.00' },
+            { accountCode: '9999', credit: '1500.00' },
+          ],
+        },
+        'BAD_USER_INPUT',
+      ],
+    ];
+    for (const [over, code] of bad)
+      expect(codes(await t.as('senior', slug)(CREATE, rent(over)))).toEqual([code]);
+    expect(codes(await t.as('junior', slug)(CREATE, rent()))).toEqual(['FORBIDDEN']);
+    expect(await count(slug, 'recurring_templates')).toBe(0);
+    expect(await count(slug, 'recurring_template_lines')).toBe(0);
+  });
+
+  it('makes rent of 1,500.00 on day 31 as three drafts for January to March (4,500.00), once however often it runs', async () => {
+    const created = await t.as('senior', slug)<{ createRecurringEntryTemplate: Template }>(CREATE, rent());
+    expect(created.errors).toBeUndefined();
+    const template = created.data!.createRecurringEntryTemplate;
+    expect(template).toMatchObject({ totalDebit: '1500.00', createdByEmail: 'senior@demo.firm', runs: [] });
+
+    const first = await t.as('senior', slug)<{ runRecurringEntries: Made }>(RUN, { asOf: lastDay(3) });
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.runRecurringEntries.made.map((r) => [r.occurrenceDate, r.status])).toEqual([
+      [lastDay(1), 'DRAFTED'],
+      [lastDay(2), 'DRAFTED'],
+      [lastDay(3), 'DRAFTED'],
+    ]);
+    const again = await t.as('senior', slug)<{ runRecurringEntries: Made }>(RUN, { asOf: lastDay(3) });
+    expect(again.data!.runRecurringEntries).toMatchObject({ made: [], refused: [] });
+
+    const read = await t.as('reviewer', slug)<{ recurringEntryTemplate: Template }>(TEMPLATE, {
+      id: template.id,
+    });
+    const drafts = read.data!.recurringEntryTemplate.runs.map((r) => r.draft!);
+    expect(drafts.map((x) => x.postingDate)).toEqual([lastDay(3), lastDay(2), lastDay(1)]);
+    expect(drafts.reduce((s, x) => s + cents(x.totalDebit), 0n)).toBe(3n * 150_000n);
+    // The template's author is the drafts' maker: someone else approves them.
+    expect(drafts.every((x) => x.createdByEmail === 'senior@demo.firm')).toBe(true);
+    expect(await count(slug, 'journal_drafts')).toBe(3);
+  });
+
+  it('lets two runs at once make April once: the unique key per template and date decides', async () => {
+    const [a, b] = await Promise.all([
+      t.as('senior', slug)<{ runRecurringEntries: Made }>(RUN, { asOf: lastDay(4) }),
+      t.as('admin', slug)<{ runRecurringEntries: Made }>(RUN, { asOf: lastDay(4) }),
+    ]);
+    expect(a.errors).toBeUndefined();
+    expect(b.errors).toBeUndefined();
+    const made = [...a.data!.runRecurringEntries.made, ...b.data!.runRecurringEntries.made];
+    expect(made.map((r) => r.occurrenceDate)).toEqual([lastDay(4)]);
+    expect(await count(slug, 'journal_drafts')).toBe(4);
+    const dup = await t
+      .tenantSql(
+        slug,
+        `INSERT INTO recurring_runs (template_id, occurrence_date, status)
+         SELECT template_id, occurrence_date, 'DRAFTED' FROM recurring_runs LIMIT 1`,
+      )
+      .catch((e: Error) => e);
+    expect(String(dup)).toMatch(/recurring_runs_once/);
+  });
+
+  it('keeps maker-checker on the drafts made: the author may not approve, someone else may', async () => {
+    const [draft] = await t.tenantSql<{ id: string }>(
+      slug,
+      `SELECT id FROM journal_drafts WHERE posting_date = $1`,
+      [lastDay(1)],
+    );
+    expect(codes(await t.as('senior', slug)(APPROVE, { id: draft!.id }))).toEqual(['SELF_APPROVAL']);
+    const ok = await t.as('admin', slug)<{ approveJournalEntry: { postingDate: string } }>(APPROVE, {
+      id: draft!.id,
+    });
+    expect(ok.data!.approveJournalEntry.postingDate).toBe(lastDay(1));
+  });
+
+  it('applies an update to later occurrences only, and makes nothing once the template has ended', async () => {
+    const [row] = await t.tenantSql<{ id: string }>(slug, 'SELECT id FROM recurring_templates');
+    const id = row!.id;
+    const changed = rent({
+      lines: [
+        { accountCode: '6201', debit: '1650.00' },
+        { accountCode: '1110', credit: '1650.00' },
+      ],
+    });
+    const u = await t.as('senior', slug)<{ updateRecurringEntryTemplate: Template }>(UPDATE, {
+      id,
+      ...changed,
+    });
+    expect(u.data!.updateRecurringEntryTemplate.totalDebit).toBe('1650.00');
+    await t.as('senior', slug)(RUN, { asOf: lastDay(5) });
+    const read = await t.as('senior', slug)<{ recurringEntryTemplate: Template }>(TEMPLATE, { id });
+    const totals = read.data!.recurringEntryTemplate.runs.map((r) => [r.occurrenceDate, r.draft!.totalDebit]);
+    expect(totals).toEqual([
+      [lastDay(5), '1650.00'],
+      [lastDay(4), '1500.00'],
+      [lastDay(3), '1500.00'],
+      [lastDay(2), '1500.00'],
+      [lastDay(1), '1500.00'],
+    ]);
+    expect(
+      (await t.as('senior', slug)<{ endRecurringEntryTemplate: { active: boolean } }>(END, { id })).data,
+    ).toEqual({ endRecurringEntryTemplate: { id, active: false } });
+    const after = await t.as('senior', slug)<{ runRecurringEntries: Made }>(RUN, { asOf: lastDay(6) });
+    expect(after.data!.runRecurringEntries.made).toEqual([]);
+    expect(codes(await t.as('senior', slug)(UPDATE, { id, ...rent() }))).toEqual(['NOT_EDITABLE']);
+    const [audit] = await t.tenantSql<{ n: number }>(
+      slug,
+      `SELECT count(*)::int AS n FROM audit_events WHERE entity_id = $1
+        AND action IN ('recurring_template.created', 'recurring_template.updated', 'recurring_template.ended', 'recurring_entry.made')`,
+      [id],
+    );
+    expect(audit!.n).toBe(3 + 5);
+  });
+});
+
+describe('recurring entries posted directly when the client says so', () => {
+  const slug = 'ferreteria-colon';
+
+  it('posts municipal tax of 300.00 quarterly on the 15th from January: three entries by 15 July (900.00)', async () => {
+    const set = await t.as('admin')(
+      `mutation { updateClientSettings(tenant: "${slug}", set: { recurringEntriesAutoPost: true }) { slug } }`,
+    );
+    expect(set.errors).toBeUndefined();
+    const before = await balance(slug, '6401', lastDay(12));
+    const created = await t.as('senior', slug)<{ createRecurringEntryTemplate: Template }>(CREATE, {
+      input: {
+        name: 'Municipal tax',
+        frequency: 'QUARTERLY',
+        dayOfMonth: 15,
+        startDate: d(1, 15),
+        lines: [
+          { accountCode: '6401', debit: '300.00' },
+          { accountCode: '1110', credit: '300.00' },
+        ],
+      },
+    });
+    expect(created.errors).toBeUndefined();
+    const run = await t.as('senior', slug)<{ runRecurringEntries: Made }>(RUN, { asOf: d(7, 15) });
+    expect(run.errors).toBeUndefined();
+    const made = run.data!.runRecurringEntries.made;
+    expect(made.map((r) => [r.status, r.entry!.postingDate])).toEqual([
+      ['POSTED', d(1, 15)],
+      ['POSTED', d(4, 15)],
+      ['POSTED', d(7, 15)],
+    ]);
+    expect(await balance(slug, '6401', lastDay(12))).toBe(before + 3n * 30_000n);
+    expect(await count(slug, 'journal_drafts')).toBe(0);
+    const again = await t.as('senior', slug)<{ runRecurringEntries: Made }>(RUN, { asOf: d(10, 14) });
+    expect(again.data!.runRecurringEntries.made).toEqual([]);
+  });
+});
+
+describe('a closed month refuses the occurrence, and the checklist shows it', () => {
+  const slug = 'clinica-costa';
+
+  it('refuses January 31 with PERIOD_LOCKED, makes February 28, and retries January once it reopens', async () => {
+    const january = await closeMonth(slug, 1);
+    const created = await t.as('senior', slug)<{ createRecurringEntryTemplate: Template }>(
+      CREATE,
+      rent({ endDate: null }),
+    );
+    const id = created.data!.createRecurringEntryTemplate.id;
+    const run = await t.as('senior', slug)<{ runRecurringEntries: Made }>(RUN, { asOf: lastDay(2) });
+    expect(run.data!.runRecurringEntries.refused).toMatchObject([
+      { occurrenceDate: lastDay(1), status: 'REFUSED', refusalCode: 'PERIOD_LOCKED' },
+    ]);
+    expect(run.data!.runRecurringEntries.made.map((r) => r.occurrenceDate)).toEqual([lastDay(2)]);
+    const read = await t.as('senior', slug)<{ recurringEntryTemplate: Template }>(TEMPLATE, { id });
+    expect(read.data!.recurringEntryTemplate.runs.map((r) => [r.occurrenceDate, r.status])).toEqual([
+      [lastDay(2), 'DRAFTED'],
+      [lastDay(1), 'REFUSED'],
+    ]);
+
+    const reopened = await t.as('senior', slug)(
+      'mutation ($id: ID!, $r: String!) { reopenPeriod(periodId: $id, state: UNLOCKED, reason: $r) { state } }',
+      { id: january, r: 'The January rent was never booked' },
+    );
+    expect(reopened.errors).toBeUndefined();
+    const open = (await checklist(slug, 1)).find((i) => i.checkCode === 'RECURRING_ENTRIES_MADE');
+    expect(open).toMatchObject({ blocking: true, count: 1 });
+    expect(open!.detail).toMatch(new RegExp(`Office rent" of ${lastDay(1)} \\(refused: PERIOD_LOCKED`));
+
+    const retry = await t.as('senior', slug)<{ runRecurringEntries: Made }>(RUN, { asOf: lastDay(2) });
+    expect(retry.data!.runRecurringEntries.made.map((r) => [r.occurrenceDate, r.status])).toEqual([
+      [lastDay(1), 'DRAFTED'],
+    ]);
+    expect((await checklist(slug, 1)).map((i) => i.checkCode)).not.toContain('RECURRING_ENTRIES_MADE');
+    // March is not made yet: its checklist says so before the worker has run.
+    expect((await checklist(slug, 3)).find((i) => i.checkCode === 'RECURRING_ENTRIES_MADE')?.count).toBe(1);
+  });
+});
+
+describe('accruals reversed on the first day of the next month, or a chosen day', () => {
+  const slug = 'logistica-canal';
+  const accrue = (date: string, amount: string, over: Record<string, unknown> = {}) => ({
+    input: {
+      postingDate: date,
+      memo: 'Accrued electricity',
+      autoReverse: true,
+      lines: [
+        { accountCode: '6202', debit: amount },
+        { accountCode: '2401', credit: amount },
+      ],
+      ...over,
+    },
+  });
+  let march: { id: string; number: string };
+  let chosen: { id: string; number: string };
+
+  it('refuses a reversal date not after the entry, or beside autoReverse false, writing nothing', async () => {
+    const before = await count(slug, 'journal_entries');
+    for (const over of [
+      { reverseOn: lastDay(3) },
+      { reverseOn: d(3, 1) },
+      { reverseOn: d(4, 15), autoReverse: false },
+    ]) {
+      expect(codes(await t.as('senior', slug)(POST, accrue(lastDay(3), '80.00', over)))).toEqual([
+        'BAD_USER_INPUT',
+      ]);
+    }
+    expect(await count(slug, 'journal_entries')).toBe(before);
+  });
+
+  it('reverses an 80.00 accrual of 31 March on 1 April and a 120.00 one on its chosen 15 April: 2401 back to where it was by 30 April', async () => {
+    const before = await balance(slug, '2401', lastDay(4));
+    const a = await t.as('senior', slug)<{
+      postJournalEntry: { id: string; number: string; reverseOn: string };
+    }>(POST, accrue(lastDay(3), '80.00'));
+    expect(a.data!.postJournalEntry.reverseOn).toBe(d(4, 1));
+    march = a.data!.postJournalEntry;
+    const b = await t.as('senior', slug)<{
+      postJournalEntry: { id: string; number: string; reverseOn: string };
+    }>(POST, accrue(lastDay(3), '120.00', { reverseOn: d(4, 15) }));
+    expect(b.data!.postJournalEntry.reverseOn).toBe(d(4, 15));
+    chosen = b.data!.postJournalEntry;
+    expect(await balance(slug, '2401', lastDay(3))).toBe(before - 8_000n - 12_000n);
+
+    // The month's checklist shows both reversals due in April and not posted.
+    const due = (await checklist(slug, 4)).find((i) => i.checkCode === 'REVERSALS_POSTED');
+    expect(due).toMatchObject({ blocking: true, count: 2 });
+    const pending = await t.as('reviewer', slug)<{
+      pendingReversals: { entry: { id: string }; reverseOn: string }[];
+    }>(PENDING, { asOf: d(4, 10) });
+    expect(pending.data!.pendingReversals).toEqual([
+      { entry: { id: march.id, number: march.number }, reverseOn: d(4, 1) },
+    ]);
+
+    expect(codes(await t.as('junior', slug)(DUE, { asOf: d(4, 10) }))).toEqual(['FORBIDDEN']);
+    const first = await t.as('senior', slug)<{
+      postDueReversals: { posted: (Posted & { lines: unknown[] })[] };
+    }>(DUE, {
+      asOf: d(4, 10),
+    });
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.postDueReversals.posted).toMatchObject([
+      {
+        postingDate: d(4, 1),
+        sourceKind: 'REVERSAL',
+        reverses: { id: march.id },
+        lines: [
+          { account: { code: '6202' }, debit: '0.00', credit: '80.00' },
+          { account: { code: '2401' }, debit: '80.00', credit: '0.00' },
+        ],
+      },
+    ]);
+    expect(await balance(slug, '2401', d(4, 10))).toBe(before - 12_000n);
+    const again = await t.as('senior', slug)<{ postDueReversals: { posted: unknown[] } }>(DUE, {
+      asOf: d(4, 10),
+    });
+    expect(again.data!.postDueReversals.posted).toEqual([]);
+
+    const second = await t.as('senior', slug)<{ postDueReversals: { posted: Posted[] } }>(DUE, {
+      asOf: lastDay(4),
+    });
+    expect(second.data!.postDueReversals.posted.map((p) => [p.postingDate, p.reverses.id])).toEqual([
+      [d(4, 15), chosen.id],
+    ]);
+    expect(await balance(slug, '2401', lastDay(4))).toBe(before);
+    expect((await checklist(slug, 4)).map((i) => i.checkCode)).not.toContain('REVERSALS_POSTED');
+    const entry = await t.as('senior', slug)<{ journalEntry: { reversedBy: { postingDate: string } } }>(
+      ENTRY,
+      {
+        id: march.id,
+      },
+    );
+    expect(entry.data!.journalEntry).toMatchObject({
+      voided: false,
+      reverseOn: d(4, 1),
+      reversedBy: { postingDate: d(4, 1) },
+    });
+  });
+
+  it('keeps the chosen reversal date of a draft through approval', async () => {
+    const draft = await t.as('junior', slug)<{ createJournalEntryDraft: { id: string; reverseOn: string } }>(
+      'mutation ($input: JournalEntryDraftInput!) { createJournalEntryDraft(input: $input) { id reverseOn } }',
+      accrue(d(5, 20), '30.00', { reverseOn: d(6, 10) }),
+    );
+    expect(draft.data!.createJournalEntryDraft.reverseOn).toBe(d(6, 10));
+    const approved = await t.as('senior', slug)<{ approveJournalEntry: { id: string } }>(APPROVE, {
+      id: draft.data!.createJournalEntryDraft.id,
+    });
+    const entry = await t.as('senior', slug)<{ journalEntry: { reverseOn: string } }>(ENTRY, {
+      id: approved.data!.approveJournalEntry.id,
+    });
+    expect(entry.data!.journalEntry.reverseOn).toBe(d(6, 10));
+    const due = await t.as('senior', slug)<{ postDueReversals: { posted: Posted[] } }>(DUE, {
+      asOf: d(6, 10),
+    });
+    expect(due.data!.postDueReversals.posted.map((p) => [p.postingDate, p.reverses.id])).toEqual([
+      [d(6, 10), approved.data!.approveJournalEntry.id],
+    ]);
+  });
+
+  it('refuses to void an accrual already reversed (ALREADY_REVERSED), writing nothing', async () => {
+    const before = await count(slug, 'journal_entries');
+    const r = await t.as('senior', slug)(VOID, {
+      id: march.id,
+      reason: 'The March electricity accrual was wrong',
+    });
+    expect(codes(r)).toEqual(['ALREADY_REVERSED']);
+    expect(await count(slug, 'journal_entries')).toBe(before);
+  });
+
+  it('does not reverse an accrual voided before its reversal date: the void is its one reversal', async () => {
+    const may = await t.as('senior', slug)<{ postJournalEntry: { id: string } }>(
+      POST,
+      accrue(lastDay(5), '50.00'),
+    );
+    const id = may.data!.postJournalEntry.id;
+    const v = await t.as('senior', slug)(VOID, { id, reason: 'Posted the May accrual twice by mistake' });
+    expect(v.errors).toBeUndefined();
+    const due = await t.as('senior', slug)<{ postDueReversals: { posted: unknown[] } }>(DUE, {
+      asOf: lastDay(6),
+    });
+    expect(due.data!.postDueReversals.posted).toEqual([]);
+    const [n] = await t.tenantSql<{ n: number }>(
+      slug,
+      'SELECT count(*)::int AS n FROM journal_entries WHERE reverses_entry_id = $1',
+      [id],
+    );
+    expect(n!.n).toBe(1);
+  });
+
+  it('refuses a 31 December reversal into a fiscal year not opened, and keeps it pending', async () => {
+    const dec = await t.as('senior', slug)<{ postJournalEntry: { id: string } }>(
+      POST,
+      accrue(lastDay(12), '40.00'),
+    );
+    const id = dec.data!.postJournalEntry.id;
+    const r = await t.as('senior', slug)<{
+      postDueReversals: { refused: { entry: { id: string }; reverseOn: string; code: string }[] };
+    }>(DUE, { asOf: `${YEAR + 1}-01-01` });
+    expect(r.data!.postDueReversals.refused).toMatchObject([
+      { entry: { id }, reverseOn: `${YEAR + 1}-01-01`, code: 'PERIOD_NOT_FOUND' },
+    ]);
+    const pending = await t.as('senior', slug)<{ pendingReversals: { entry: { id: string } }[] }>(PENDING, {
+      asOf: `${YEAR + 1}-01-31`,
+    });
+    expect(pending.data!.pendingReversals.map((p) => p.entry.id)).toEqual([id]);
+  });
+});
+
+describe('the worker job', () => {
+  const slug = 'panaderia-valle';
+
+  it('posts due reversals and makes due drafts for one client as of its own today, idempotently', async () => {
+    const [tenant] = await t.stack.control.db
+      .select()
+      .from(control.tenants)
+      .where(eq(control.tenants.slug, slug));
+    const accrual = await t.as('senior', slug)<{ postJournalEntry: { id: string } }>(POST, {
+      input: {
+        postingDate: lastDay(2),
+        autoReverse: true,
+        lines: [
+          { accountCode: '6202', debit: '65.00' },
+          { accountCode: '2401', credit: '65.00' },
+        ],
+      },
+    });
+    await t.as('senior', slug)(CREATE, rent({ startDate: d(3, 1), endDate: d(4, 30), dayOfMonth: 10 }));
+    const deps = {
+      control: t.stack.control.db,
+      registry: t.stack.registry,
+      log: pino({ level: 'silent' }),
+      // Midday of 20 April in Panama (UTC−5): the client's today is 20 April.
+      clock: () => new Date(`${d(4, 20)}T17:00:00Z`),
+    };
+    const run = await runRecurringForClient(deps, tenant!.id);
+    expect(run.reversals.posted.map((e) => [e.postingDate, e.reversesEntryId])).toEqual([
+      [d(3, 1), accrual.data!.postJournalEntry.id],
+    ]);
+    expect(run.recurring.made.map((m) => [m.occurrenceDate, m.status])).toEqual([
+      [d(3, 10), 'DRAFTED'],
+      [d(4, 10), 'DRAFTED'],
+    ]);
+    const again = await runRecurringForClient(deps, tenant!.id);
+    expect([again.reversals.posted, again.recurring.made, again.recurring.refused]).toEqual([[], [], []]);
+  });
+});
+
+describe('an account deactivated after the template was written', () => {
+  const slug = 'panaderia-valle';
+
+  it('refuses the occurrence with BAD_USER_INPUT naming the account, and makes no draft', async () => {
+    await t.as('senior', slug)(CREATE, {
+      input: {
+        name: 'Bad debts provision',
+        frequency: 'MONTHLY',
+        dayOfMonth: 5,
+        startDate: d(9, 1),
+        lines: [
+          { accountCode: '6602', debit: '25.00' },
+          { accountCode: '1110', credit: '25.00' },
+        ],
+      },
+    });
+    const accounts = await t.as(
+      'senior',
+      slug,
+    )<{ accounts: { id: string; code: string }[] }>('query { accounts { id code } }');
+    const id = accounts.data!.accounts.find((a) => a.code === '6602')!.id;
+    const off = await t.as('senior', slug)('mutation ($id: ID!) { deactivateAccount(id: $id) { active } }', {
+      id,
+    });
+    expect(off.errors).toBeUndefined();
+    const drafts = await count(slug, 'journal_drafts');
+    const run = await t.as('senior', slug)<{ runRecurringEntries: Made }>(RUN, { asOf: d(9, 30) });
+    expect(run.data!.runRecurringEntries.made).toEqual([]);
+    expect(run.data!.runRecurringEntries.refused).toMatchObject([
+      { occurrenceDate: d(9, 5), status: 'REFUSED', refusalCode: 'BAD_USER_INPUT' },
+    ]);
+    expect(run.data!.runRecurringEntries.refused[0]!.refusalMessage).toMatch(/inactive account\(s\) 6602/);
+    expect(await count(slug, 'journal_drafts')).toBe(drafts);
+  });
+});
