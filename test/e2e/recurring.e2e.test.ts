@@ -564,12 +564,12 @@ describe('an account deactivated after the template was written', () => {
   it('refuses the occurrence with BAD_USER_INPUT naming the account, and makes no draft', async () => {
     await t.as('senior', slug)(CREATE, {
       input: {
-        name: 'Bad debts provision',
+        name: 'Municipal tax provision',
         frequency: 'MONTHLY',
         dayOfMonth: 5,
         startDate: d(9, 1),
         lines: [
-          { accountCode: '6602', debit: '25.00' },
+          { accountCode: '6401', debit: '25.00' },
           { accountCode: '1110', credit: '25.00' },
         ],
       },
@@ -578,7 +578,7 @@ describe('an account deactivated after the template was written', () => {
       'senior',
       slug,
     )<{ accounts: { id: string; code: string }[] }>('query { accounts { id code } }');
-    const id = accounts.data!.accounts.find((a) => a.code === '6602')!.id;
+    const id = accounts.data!.accounts.find((a) => a.code === '6401')!.id;
     const off = await t.as('senior', slug)('mutation ($id: ID!) { deactivateAccount(id: $id) { active } }', {
       id,
     });
@@ -589,7 +589,7 @@ describe('an account deactivated after the template was written', () => {
     expect(run.data!.runRecurringEntries.refused).toMatchObject([
       { occurrenceDate: d(9, 5), status: 'REFUSED', refusalCode: 'BAD_USER_INPUT' },
     ]);
-    expect(run.data!.runRecurringEntries.refused[0]!.refusalMessage).toMatch(/inactive account\(s\) 6602/);
+    expect(run.data!.runRecurringEntries.refused[0]!.refusalMessage).toMatch(/inactive account\(s\) 6401/);
     expect(await count(slug, 'journal_drafts')).toBe(drafts);
   });
 });

@@ -115,8 +115,13 @@ describe('the board loader', () => {
       [...api.sorted].sort((a, b) => a.name.localeCompare(b.name)).map((c) => c.id),
     );
     const c3 = rows.find((r) => r.id === 'c3')!;
-    expect(c3.cells[6]).toEqual({ stage: 'UNAVAILABLE', detail: 'CONNECTION_REFUSED' });
-    expect(c3.cells[0]).toEqual({ stage: stageOf({ id: 'c3', name: '' }, 1), detail: 'UNLOCKED' });
+    // A client that did not answer: no bank mark either.
+    expect(c3.cells[6]).toEqual({ stage: 'UNAVAILABLE', detail: 'CONNECTION_REFUSED', banks: null });
+    expect(c3.cells[0]).toEqual({
+      stage: stageOf({ id: 'c3', name: '' }, 1),
+      detail: 'UNLOCKED',
+      banks: null,
+    });
   });
 
   it('has every client’s twelve months whatever the firm’s size and the page size', async () => {
