@@ -511,4 +511,58 @@ describe('partyStatement', () => {
       'BAD_USER_INPUT',
     ]);
   });
+
+  // Credits (s11-credits): a receipt's unapplied part is a negative line of the aging; the statement's
+  // own aging query must count it too, and name a refund in its PDF.
+  it('states a customer with a credit: invoice 300.00, receipt 500.00 (200.00 on account), invoice 150.00, 100.00 of the credit applied, 60.00 refunded → 10.00, as arAging', async () => {
+    const cr = await party('CUSTOMER', 'STM-CR', 'Crédito a Favor, S.A.');
+    const i1 = await salesInvoice({ partyId: cr, documentDate: '2026-04-01', lines: [line('300.00')] });
+    const rc = await receipt({
+      partyId: cr,
+      documentDate: '2026-04-10',
+      amount: '500.00',
+      allocations: [{ invoiceId: i1.id, amount: '300.00' }],
+    });
+    const i2 = await salesInvoice({ partyId: cr, documentDate: '2026-05-01', lines: [line('150.00')] });
+    await ok(`mutation($input: ApplyCreditInput!) { applyCustomerCredit(input: $input) { id } }`, {
+      input: { creditId: rc.id, invoiceId: i2.id, amount: '100.00', date: '2026-05-05' },
+    });
+    const draft = await ok<{ createCustomerRefund: { id: string } }>(
+      `mutation($input: PaymentDraftInput!) { createCustomerRefund(input: $input) { id } }`,
+      {
+        input: {
+          partyId: cr,
+          documentDate: '2026-05-10',
+          amount: '60.00',
+          allocations: [{ invoiceId: rc.id, amount: '60.00' }],
+        },
+      },
+    );
+    await ok(`mutation($id: ID!) { postPayment(id: $id) { id } }`, { id: draft.createCustomerRefund.id });
+
+    const st = await statement(cr, '2026-04-01', '2026-05-31');
+    const c = st.currencies[0] as Currency;
+    // The application moves nothing on the receivable as a whole (credit and invoice net out).
+    expect(c.lines.map((l) => [l.kind, l.debit, l.credit, l.balance])).toEqual([
+      ['SALES_INVOICE', '300.00', '0.00', '300.00'],
+      ['CUSTOMER_RECEIPT', '0.00', '500.00', '-200.00'],
+      ['SALES_INVOICE', '150.00', '0.00', '-50.00'],
+      ['CUSTOMER_REFUND', '60.00', '0.00', '10.00'],
+    ]);
+    // Open: invoice 2's 50.00, less the 40.00 of credit left.
+    expect(c.aging.total).toBe('10.00');
+    await expectAgingAgrees(st, 'ar');
+    // Before the refund and the application the credit was 200.00 and the second invoice not issued.
+    const early = await statement(cr, '2026-04-01', '2026-04-30');
+    expect(early.currencies[0]?.aging.total).toBe('-200.00');
+    await expectAgingAgrees(early, 'ar');
+
+    const r = await ok<{ renderPartyStatement: { url: string } }>(RENDER, {
+      partyId: cr,
+      from: '2026-04-01',
+      to: '2026-05-31',
+    });
+    const text = pdfText(Buffer.from(await (await fetch(r.renderPartyStatement.url)).arrayBuffer()));
+    expect(text).toContain('Reembolso / Refund');
+  });
 });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { PANAMA } from '@cifra/domain';
+import { PANAMA, PeriodStates, periodAcceptsPosting, SourceKinds } from '@cifra/domain';
 import { createTestTenantDatabase, type TestDatabase } from '@cifra/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withClient } from '../src/index.ts';
@@ -82,5 +82,26 @@ describe('migration 0032 on existing books', () => {
     db = await createTestTenantDatabase();
     await admin(binding);
     expect(await bound()).toEqual([]);
+  });
+
+  // 0032 replaces the period rule 0031 wrote: it must keep 0031's refunds and credit applications
+  // on their sides, as the domain's rule does for every kind.
+  it('leaves the database period rule equal to periodAcceptsPosting for every source kind and state', async () => {
+    await db?.drop();
+    db = await createTestTenantDatabase();
+    const { rows } = await admin(
+      `SELECT k.enumlabel AS kind, s.enumlabel AS state,
+              cifra_period_accepts(s.enumlabel::period_state, k.enumlabel::source_kind) AS accepts
+         FROM pg_enum k, pg_enum s
+        WHERE k.enumtypid = 'source_kind'::regtype AND s.enumtypid = 'period_state'::regtype`,
+    );
+    expect(new Set(rows.map((r) => r.kind))).toEqual(new Set(SourceKinds));
+    const expected = SourceKinds.flatMap((kind) =>
+      PeriodStates.map((state) => ({ kind, state, accepts: periodAcceptsPosting(state, kind) })),
+    );
+    const key = (r: { kind: string; state: string }) => `${r.kind}/${r.state}`;
+    expect([...rows].sort((a, b) => key(a).localeCompare(key(b)))).toEqual(
+      expected.sort((a, b) => key(a).localeCompare(key(b))),
+    );
   });
 });

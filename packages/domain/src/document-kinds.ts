@@ -11,15 +11,29 @@ export const DOCUMENT_KINDS = [
   'PURCHASE_INVOICE',
   'DEBIT_NOTE',
   'VENDOR_PAYMENT',
+  'CUSTOMER_REFUND',
+  'VENDOR_REFUND',
+  'CUSTOMER_CREDIT_APPLICATION',
+  'VENDOR_CREDIT_APPLICATION',
   'BAD_DEBT_WRITE_OFF',
 ] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
-/** Receipts and payments: they move money through a bank (with its fee) and settle invoices. */
+/** Receipts, payments and refunds: they move money through a bank (with its fee). */
 export const SETTLING_KINDS = [
   'CUSTOMER_RECEIPT',
   'VENDOR_PAYMENT',
+  'CUSTOMER_REFUND',
+  'VENDOR_REFUND',
 ] as const satisfies readonly DocumentKind[];
+
+/** Money coming in (the bank is debited, its fee withheld); the other settling kinds pay out. */
+export const MONEY_IN_KINDS = [
+  'CUSTOMER_RECEIPT',
+  'VENDOR_REFUND',
+] as const satisfies readonly DocumentKind[];
+
+export const isMoneyIn = (kind: string): boolean => (MONEY_IN_KINDS as readonly string[]).includes(kind);
 
 export const isDocumentKind = (kind: string): kind is DocumentKind =>
   (DOCUMENT_KINDS as readonly string[]).includes(kind);

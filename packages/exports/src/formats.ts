@@ -1,5 +1,5 @@
 import { Transform } from 'node:stream';
-import { formatMoney, isSettlingKind } from '@cifra/domain';
+import { formatMoney, isMoneyIn, isSettlingKind } from '@cifra/domain';
 
 /**
  * Row → text for each export format. Pure functions over the rows the export query streams, so the
@@ -198,15 +198,16 @@ export function documentCsvLine(r: DocumentRow, books: Books, minorUnitsOf: Mino
 }
 
 /**
- * bank_fee and net_amount (document currency): a receipt's fee is withheld, so the bank got
- * total − fee; a payment's fee is added, so the bank paid total + fee. Blank for other kinds.
+ * bank_fee and net_amount (document currency): money in (a receipt, a vendor refund) has its fee
+ * withheld, so the bank got total − fee; money out (a payment, a customer refund) has it added, so
+ * the bank paid total + fee. Blank for other kinds.
  */
 function settlement(r: DocumentRow, units: number): [string, string] {
   // Receipts and payments move money through a bank: only they carry a bank fee and a net amount.
   if (!isSettlingKind(r.kind)) return ['', ''];
   const total = BigInt(r.total_minor);
   const fee = BigInt(r.bank_fee_minor);
-  const net = r.kind === 'CUSTOMER_RECEIPT' ? total - fee : total + fee;
+  const net = isMoneyIn(r.kind) ? total - fee : total + fee;
   return [formatMoney(fee, units), formatMoney(net, units)];
 }
 

@@ -87,9 +87,10 @@ describe('renderStatementPdf', () => {
     );
   });
 
-  it('names a void and a manual entry, and a kind it does not know by its code', () => {
+  it('names a void, a manual entry, a refund, and a kind it does not know by its code', () => {
     expect(lineKindText({ kind: 'CREDIT_NOTE', isVoid: true })).toBe('Anulación / Void');
     expect(lineKindText({ kind: null, isVoid: false })).toBe('Asiento / Journal entry');
-    expect(lineKindText({ kind: 'CUSTOMER_REFUND', isVoid: false })).toBe('CUSTOMER_REFUND');
+    expect(lineKindText({ kind: 'CUSTOMER_REFUND', isVoid: false })).toBe('Reembolso / Refund');
+    expect(lineKindText({ kind: 'SOME_FUTURE_KIND', isVoid: false })).toBe('SOME_FUTURE_KIND');
   });
 });

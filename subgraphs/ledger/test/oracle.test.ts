@@ -15,8 +15,10 @@ import {
 } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  applyCredit,
   createDraft,
   type DocumentKind,
+  type DocumentRow,
   postDocument,
   settledMinor,
   voidDocument,
@@ -125,9 +127,11 @@ describe.skipIf(!oracleRuns)('hledger oracle', () => {
 /**
  * The same oracle over random documents through the documents service, as users post them:
  * invoices and bills (PAB, USD at the peg, EUR at the rate of their date or a typed rate), credit
- * and debit notes, receipts and payments with partial allocations over several invoices at other
- * rates (realized FX in both modes, bank fees, small differences closed within a receipt
- * tolerance), bad-debt write-offs at their own rate, and voided receipts, payments and write-offs. hledger's balances
+ * and debit notes (some beyond their invoice or standing alone), receipts and payments with partial
+ * allocations over several invoices at other rates (realized FX in both modes, bank fees, small
+ * differences closed within a receipt tolerance), some leaving an unapplied credit, credits applied
+ * to invoices or refunded later, bad-debt write-offs at their own rate, and voided receipts,
+ * payments, credit applications and write-offs. hledger's balances
  * in base currency must equal the trial balance, and each invoice's receivable or payable in base
  * currency must equal what the GL holds for its party (nothing left on a fully settled invoice).
  */
@@ -183,6 +187,11 @@ describe.skipIf(!oracleRuns)('hledger oracle over random foreign-currency docume
       const settled = await settledMinor(t.db, ids);
       for (const o of open) if (settled.has(o.id)) o.open = o.total - (settled.get(o.id) ?? 0n);
     };
+    /** Credits left on account (unapplied receipts and payments, notes beyond or without an invoice). */
+    const credits: (Open & { date: string })[] = [];
+    const leaveCredit = (doc: DocumentRow, o: Omit<Open, 'id' | 'open'>, date: string) => {
+      if (doc.creditMinor > 0n) credits.push({ ...o, id: doc.id, open: doc.creditMinor, date });
+    };
     // Receipts leaving at most PAB 0.25 on an invoice close it (issue 18 §2).
     t.settings.receiptToleranceMinor = 25;
     for (let i = 0; i < DOCUMENTS; i++) {
@@ -218,11 +227,13 @@ describe.skipIf(!oracleRuns)('hledger oracle over random foreign-currency docume
         });
       } else if (roll < 0.55) {
         const inv = pick(candidates);
-        const amount = 1n + BigInt(Math.floor(random() * Number(inv.open)));
+        // Some notes exceed what is open or stand alone: the rest is a credit on account.
+        const alone = random() < 0.2;
+        const amount = 1n + BigInt(Math.floor(random() * Number(inv.open) * (random() < 0.3 ? 1.5 : 1)));
         const draft = await createDraft(books, inv.sales ? 'CREDIT_NOTE' : 'DEBIT_NOTE', {
           partyId: inv.partyId,
           documentDate: date,
-          appliesToId: inv.id,
+          ...(alone ? {} : { appliesToId: inv.id }),
           lines: [
             {
               accountCode: inv.sales ? '4101' : '5101',
@@ -232,8 +243,9 @@ describe.skipIf(!oracleRuns)('hledger oracle over random foreign-currency docume
             },
           ],
         });
-        await postDocument(books, draft.id, inv.sales ? 'SALES' : 'PURCHASING');
-        inv.open -= amount;
+        const note = await postDocument(books, draft.id, inv.sales ? 'SALES' : 'PURCHASING');
+        if (!alone) await refresh([inv.id]);
+        leaveCredit(note, inv, date);
       } else if (roll < 0.6 && candidates.some((o) => o.sales)) {
         const inv = pick(candidates.filter((o) => o.sales));
         const amount = random() < 0.5 ? inv.open : 1n + BigInt(Math.floor(random() * Number(inv.open)));
@@ -260,7 +272,9 @@ describe.skipIf(!oracleRuns)('hledger oracle over random foreign-currency docume
           return 1n + BigInt(Math.floor(random() * Number(o.open)));
         };
         const allocations = chosen.map((o) => ({ invoiceId: o.id, amount: part(o) }));
-        const amount = allocations.reduce((sum, a) => sum + a.amount, 0n);
+        // Some receipts and payments leave an unapplied amount on account (a prepayment, an advance).
+        const extra = random() < 0.2 ? BigInt(1 + Math.floor(random() * 50_000)) : 0n;
+        const amount = allocations.reduce((sum, a) => sum + a.amount, 0n) + extra;
         const fee = random() < 0.3 && amount > 100n ? BigInt(Math.floor(random() * 100)) : 0n;
         const draft = await createDraft(books, first.sales ? 'CUSTOMER_RECEIPT' : 'VENDOR_PAYMENT', {
           partyId: first.partyId,
@@ -270,20 +284,60 @@ describe.skipIf(!oracleRuns)('hledger oracle over random foreign-currency docume
           allocations: allocations.map((a) => ({ invoiceId: a.invoiceId, amount: money(a.amount) })),
           ...typedRate(first.currency),
         });
-        await postDocument(books, draft.id, 'PAYMENT');
+        const paid = await postDocument(books, draft.id, 'PAYMENT');
         const invoiceIds = allocations.map((a) => a.invoiceId);
         await refresh(invoiceIds);
         settlements.push({ id: draft.id, family: 'PAYMENT', invoiceIds });
+        leaveCredit(paid, first, date);
+      } else if (roll < 0.97 && credits.some((c) => c.open > 0n)) {
+        // A credit applied to an open invoice of the party, or refunded.
+        const credit = pick(credits.filter((c) => c.open > 0n));
+        const inv = candidates.find((o) => o.partyId === credit.partyId && o.currency === credit.currency);
+        const cap = inv && inv.open < credit.open ? inv.open : credit.open;
+        const amount = 1n + BigInt(Math.floor(random() * Number(cap)));
+        if (inv && random() < 0.6) {
+          const app = await applyCredit(
+            books,
+            credit.sales ? 'CUSTOMER_CREDIT_APPLICATION' : 'VENDOR_CREDIT_APPLICATION',
+            { creditId: credit.id, invoiceId: inv.id, amount: money(amount), date },
+          );
+          settlements.push({ id: app.id, family: 'PAYMENT', invoiceIds: [inv.id] });
+          await refresh([inv.id]);
+        } else {
+          const draft = await createDraft(books, credit.sales ? 'CUSTOMER_REFUND' : 'VENDOR_REFUND', {
+            partyId: credit.partyId,
+            documentDate: date,
+            amount: money(amount),
+            allocations: [{ invoiceId: credit.id, amount: money(amount) }],
+            ...typedRate(credit.currency),
+          });
+          await postDocument(books, draft.id, 'PAYMENT');
+        }
+        credit.open -= amount;
       } else {
         const voided = settlements.splice(Math.floor(random() * settlements.length), 1)[0];
         if (!voided) continue;
-        await voidDocument(books, voided.id, voided.family, 'Oracle: the payment was returned by the bank');
+        // A receipt or payment whose credit a refund or application used stays (void those first).
+        const ok = await voidDocument(
+          books,
+          voided.id,
+          voided.family,
+          'Oracle: the payment was returned by the bank',
+        )
+          .then(() => true)
+          .catch((e: unknown) => {
+            if ((e as { code?: string }).code !== 'DOCUMENT_HAS_SETTLEMENTS') throw e;
+            return false;
+          });
+        if (!ok) continue;
         await refresh(voided.invoiceIds);
+        const credit = credits.find((c) => c.id === voided.id);
+        if (credit) credit.open = 0n;
       }
     }
     delete t.settings.fxVarianceMode;
     delete t.settings.receiptToleranceMinor;
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     await t?.close();
@@ -310,6 +364,13 @@ describe.skipIf(!oracleRuns)('hledger oracle over random foreign-currency docume
       await t.count('documents', "kind IN ('CREDIT_NOTE', 'DEBIT_NOTE') AND status = 'POSTED'"),
     ).toBeGreaterThan(0);
     expect(await t.count('voids')).toBeGreaterThan(0);
+    for (const kind of [
+      'CUSTOMER_CREDIT_APPLICATION',
+      'VENDOR_CREDIT_APPLICATION',
+      'CUSTOMER_REFUND',
+      'VENDOR_REFUND',
+    ])
+      expect(await t.count('documents', `kind = '${kind}' AND status = 'POSTED'`)).toBeGreaterThan(0);
     expect(await t.count('documents', "kind = 'BAD_DEBT_WRITE_OFF' AND status = 'POSTED'")).toBeGreaterThan(
       5,
     );
@@ -337,6 +398,23 @@ describe.skipIf(!oracleRuns)('hledger oracle over random foreign-currency docume
     for (const i of invoices) {
       const sign = i.kind === 'SALES_INVOICE' ? 1n : -1n;
       subledger.set(i.party_id, (subledger.get(i.party_id) ?? 0n) + sign * BigInt(i.base_open));
+    }
+    // Credits left on account, less what live refunds and applications used of them: a customer's
+    // is a credit on the receivable, a vendor's a debit on the payable.
+    const { rows: credits } = await t.admin.query(
+      `SELECT d.party_id, p.kind::text AS party_kind,
+              (d.credit_base_minor - coalesce(sum(a.base_amount_minor) FILTER (WHERE NOT EXISTS
+                (SELECT 1 FROM voids v WHERE v.document_id = a.source_document_id)), 0))::text AS base_open
+         FROM documents d JOIN parties p ON p.id = d.party_id
+         LEFT JOIN allocations a ON a.invoice_id = d.id
+        WHERE d.credit_minor > 0 AND d.status = 'POSTED'
+          AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.document_id = d.id)
+        GROUP BY d.id, p.kind`,
+    );
+    expect(credits.length).toBeGreaterThan(5);
+    for (const c of credits) {
+      const sign = c.party_kind === 'CUSTOMER' ? -1n : 1n;
+      subledger.set(c.party_id, (subledger.get(c.party_id) ?? 0n) + sign * BigInt(c.base_open));
     }
     const { rows: gl } = await t.admin.query(
       `SELECT l.party_id, sum(l.amount_minor)::text AS balance FROM gl_lines l

@@ -209,16 +209,24 @@ export type DocumentKind =
   | 'BAD_DEBT_WRITE_OFF'
   /** A credit to a customer against one of their invoices. */
   | 'CREDIT_NOTE'
+  /** A customer's credit (unapplied receipt, credit note excess) applied to one of their invoices. */
+  | 'CUSTOMER_CREDIT_APPLICATION'
   /** Money received from a customer, allocated to their invoices. */
   | 'CUSTOMER_RECEIPT'
+  /** Money paid back to a customer out of their credit. */
+  | 'CUSTOMER_REFUND'
   /** A debit note against a vendor's bill. */
   | 'DEBIT_NOTE'
   /** A vendor's bill. */
   | 'PURCHASE_INVOICE'
   /** An invoice to a customer. */
   | 'SALES_INVOICE'
+  /** A credit with a vendor (advance, debit note excess) applied to one of their bills. */
+  | 'VENDOR_CREDIT_APPLICATION'
   /** Money paid to a vendor, allocated to their bills. */
-  | 'VENDOR_PAYMENT';
+  | 'VENDOR_PAYMENT'
+  /** Money a vendor pays back out of our credit with them. */
+  | 'VENDOR_REFUND';
 
 /** Where a document is in its life. */
 export type DocumentStatus =
@@ -548,8 +556,12 @@ export type SourceKind =
   | 'BAD_DEBT_WRITE_OFF'
   /** A posted credit note against a sales invoice. */
   | 'CREDIT_NOTE'
+  /** A customer's credit applied to one of their invoices. */
+  | 'CUSTOMER_CREDIT_APPLICATION'
   /** A posted customer receipt. */
   | 'CUSTOMER_RECEIPT'
+  /** A refund paid to a customer out of their credit. */
+  | 'CUSTOMER_REFUND'
   /** A posted debit note against a vendor bill. */
   | 'DEBIT_NOTE'
   /** A manual journal entry (postJournalEntry, an approved draft, an import). */
@@ -560,8 +572,12 @@ export type SourceKind =
   | 'REVERSAL'
   /** A posted sales invoice. */
   | 'SALES_INVOICE'
+  /** A credit with a vendor applied to one of their bills. */
+  | 'VENDOR_CREDIT_APPLICATION'
   /** A posted vendor payment. */
   | 'VENDOR_PAYMENT'
+  /** A refund received from a vendor out of our credit with them. */
+  | 'VENDOR_REFUND'
   /** An entry posted by approveYearEndClose (the closing entry). */
   | 'YEAR_END_CLOSE';
 

@@ -10,15 +10,17 @@ ALTER TYPE source_kind ADD VALUE IF NOT EXISTS 'BAD_DEBT_WRITE_OFF';
 --> statement-breakpoint
 
 -- A write-off is a sales-side document: it stops at LOCK_SALES like an invoice or a receipt
--- (mirrors periodAcceptsPosting in packages/domain/src/periods.ts).
+-- (mirrors periodAcceptsPosting in packages/domain/src/periods.ts). The function replaces 0031's,
+-- so it keeps 0031's refunds and credit applications on their sides.
 CREATE OR REPLACE FUNCTION cifra_period_accepts(state period_state, kind source_kind) RETURNS boolean
   LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE
     WHEN kind::text = 'YEAR_END_CLOSE' THEN state = 'LOCKED'
     WHEN state = 'UNLOCKED' THEN true
     WHEN state = 'LOCK_SALES' THEN kind::text NOT IN ('SALES_INVOICE', 'CREDIT_NOTE', 'CUSTOMER_RECEIPT',
-                                                      'BAD_DEBT_WRITE_OFF')
-    WHEN state = 'LOCK_PURCHASING' THEN kind::text NOT IN ('PURCHASE_INVOICE', 'DEBIT_NOTE', 'VENDOR_PAYMENT')
+      'CUSTOMER_REFUND', 'CUSTOMER_CREDIT_APPLICATION', 'BAD_DEBT_WRITE_OFF')
+    WHEN state = 'LOCK_PURCHASING' THEN kind::text NOT IN ('PURCHASE_INVOICE', 'DEBIT_NOTE', 'VENDOR_PAYMENT',
+      'VENDOR_REFUND', 'VENDOR_CREDIT_APPLICATION')
     WHEN state = 'LOCK_SALES_AND_PURCHASING' THEN kind::text IN ('MANUAL', 'REVERSAL')
     ELSE false
   END

@@ -119,6 +119,13 @@ export const documents = pgTable(
     totalMinor: bigint('total_minor', { mode: 'bigint' }).notNull().default(sql`0`),
     /** The total translated into the base currency at posting. */
     baseTotalMinor: bigint('base_total_minor', { mode: 'bigint' }),
+    /**
+     * Set at posting (migration 0031): what a receipt, payment or note left on the party's account
+     * as a credit (not allocated to an invoice), in its currency and in base at its own rate.
+     * Refunds and credit applications consume it through allocations naming this document.
+     */
+    creditMinor: bigint('credit_minor', { mode: 'bigint' }).notNull().default(sql`0`),
+    creditBaseMinor: bigint('credit_base_minor', { mode: 'bigint' }).notNull().default(sql`0`),
     entryId: uuid('entry_id').references(() => journalEntries.id),
     idempotencyKey: text('idempotency_key').unique(),
     /** sha256 of the first request's canonical payload under `idempotencyKey` (migration 0018). */

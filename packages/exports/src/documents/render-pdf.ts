@@ -1,3 +1,4 @@
+import { isMoneyIn } from '@cifra/domain';
 import PDFDocument from 'pdfkit';
 import type { DocumentView } from './document-view.ts';
 import { decimalText, logoImage, moneyText, plainNumber, taxesByRate } from './text.ts';
@@ -17,10 +18,21 @@ export const KIND_TITLES: Record<string, string> = {
   PURCHASE_INVOICE: 'FACTURA DE PROVEEDOR / VENDOR BILL',
   DEBIT_NOTE: 'NOTA DE DÉBITO / DEBIT NOTE',
   VENDOR_PAYMENT: 'COMPROBANTE DE PAGO / PAYMENT',
+  CUSTOMER_REFUND: 'REEMBOLSO / REFUND',
+  VENDOR_REFUND: 'REEMBOLSO DE PROVEEDOR / VENDOR REFUND',
+  CUSTOMER_CREDIT_APPLICATION: 'APLICACIÓN DE CRÉDITO / CREDIT APPLICATION',
+  VENDOR_CREDIT_APPLICATION: 'APLICACIÓN DE CRÉDITO DE PROVEEDOR / VENDOR CREDIT APPLICATION',
   BAD_DEBT_WRITE_OFF: 'CASTIGO / BAD-DEBT WRITE-OFF',
 };
 
-const SALES_SIDE = new Set(['SALES_INVOICE', 'CREDIT_NOTE', 'CUSTOMER_RECEIPT', 'BAD_DEBT_WRITE_OFF']);
+const SALES_SIDE = new Set([
+  'SALES_INVOICE',
+  'CREDIT_NOTE',
+  'CUSTOMER_RECEIPT',
+  'CUSTOMER_REFUND',
+  'CUSTOMER_CREDIT_APPLICATION',
+  'BAD_DEBT_WRITE_OFF',
+]);
 
 // Windows-1252's characters above Latin-1's control range: what the standard fonts can show.
 const CP1252_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
@@ -261,10 +273,9 @@ function totals(doc: Doc, v: DocumentView, y: number): number {
   if (v.bankFeeMinor !== 0n) {
     // As the documents export: a receipt's fee is withheld (the bank got total − fee), a payment's
     // is added (the bank paid total + fee).
-    y =
-      v.kind === 'CUSTOMER_RECEIPT'
-        ? totalRow(doc, 'Neto recibido / Net received', m(v.totalMinor - v.bankFeeMinor), y)
-        : totalRow(doc, 'Neto pagado / Net paid', m(v.totalMinor + v.bankFeeMinor), y);
+    y = isMoneyIn(v.kind)
+      ? totalRow(doc, 'Neto recibido / Net received', m(v.totalMinor - v.bankFeeMinor), y)
+      : totalRow(doc, 'Neto pagado / Net paid', m(v.totalMinor + v.bankFeeMinor), y);
   }
   if (v.fx) {
     const base = v.company.baseCurrency;

@@ -42,6 +42,10 @@ const LINE_KINDS: Record<string, string> = {
   PURCHASE_INVOICE: 'Factura / Bill',
   DEBIT_NOTE: 'Nota de débito / Debit note',
   VENDOR_PAYMENT: 'Pago / Payment',
+  CUSTOMER_REFUND: 'Reembolso / Refund',
+  VENDOR_REFUND: 'Reembolso / Refund',
+  CUSTOMER_CREDIT_APPLICATION: 'Crédito aplicado / Credit applied',
+  VENDOR_CREDIT_APPLICATION: 'Crédito aplicado / Credit applied',
 };
 
 export function lineKindText(l: Pick<StatementLine, 'kind' | 'isVoid'>): string {

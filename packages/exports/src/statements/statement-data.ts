@@ -3,7 +3,9 @@ import {
   type CompanyBase,
   companyBase,
   type EntryRow,
+  type OpenCreditRow,
   type OpenInvoiceRow,
+  openCreditsOf,
   openInvoicesOf,
   type PartyRow,
   partyEntries,
@@ -95,20 +97,26 @@ export async function loadPartyStatement(
   const company = await companyBase(client);
   const entries = await partyEntries(client, party, args.to);
   const invoices = await openInvoicesOf(client, party, args.to);
+  const credits = await openCreditsOf(client, party, args.to);
   const byCurrency = new Map<string, StatementCurrency>();
-  for (const currency of new Set([...entries.map((e) => e.currency), ...invoices.map((i) => i.currency)])) {
+  const currencies = [
+    ...entries.map((e) => e.currency),
+    ...invoices.map((i) => i.currency),
+    ...credits.map((c) => c.currency),
+  ];
+  for (const currency of new Set(currencies)) {
     byCurrency.set(currency, blankCurrency(currency, await minorUnitsOf(currency)));
   }
   const sheet = (currency: string) => byCurrency.get(currency) as StatementCurrency;
   const owed = party.kind === 'CUSTOMER' ? 1n : -1n;
   for (const e of entries) addEntry(sheet(e.currency), e, owed, args.from);
-  addAging(invoices, entries, owed, args.to, company, sheet);
-  const currencies = [...byCurrency.values()]
+  addAging(invoices, credits, entries, owed, args.to, company, sheet);
+  const stated = [...byCurrency.values()]
     .filter(
       (c) => c.lines.length > 0 || c.openingMinor !== 0n || c.baseOpeningMinor !== 0n || c.aging.total !== 0n,
     )
     .sort((a, b) => a.currency.localeCompare(b.currency));
-  return { party, from: args.from, to: args.to, ...company, currencies };
+  return { party, from: args.from, to: args.to, ...company, currencies: stated };
 }
 
 function blankCurrency(currency: string, minorUnits: number): StatementCurrency {
@@ -162,10 +170,13 @@ function addEntry(c: StatementCurrency, e: EntryRow, owed: bigint, from: string)
 /**
  * The aging at the end of `to`, as arAging/apAging compute it: each open invoice's open amount by
  * days past due (its base as the ledger carries it: base total less the base its settlements
- * cleared), and each manual control-account entry in base currency, due on its posting date.
+ * cleared), each credit left on account as a negative amount dated its posting date (its base the
+ * credit's base less what its uses cleared), and each manual control-account entry in base
+ * currency, due on its posting date.
  */
 function addAging(
   invoices: readonly OpenInvoiceRow[],
+  credits: readonly OpenCreditRow[],
   entries: readonly EntryRow[],
   owed: bigint,
   to: string,
@@ -192,6 +203,12 @@ function addAging(
             company.baseMinorUnits,
           );
     put(sheet(r.currency), r.due_date, openMinor, baseMinor);
+  }
+  for (const r of credits) {
+    const openMinor = BigInt(r.credit_minor) - BigInt(r.used_minor);
+    if (openMinor === 0n) continue;
+    const baseMinor = BigInt(r.credit_base_minor) - BigInt(r.used_base_minor);
+    put(sheet(r.currency), r.posting_date, -openMinor, -baseMinor);
   }
   // Manual entries on the control account are in base currency, due on their posting date.
   for (const e of entries) {

@@ -8,10 +8,24 @@ import type { pg } from '@cifra/db';
 export type Queryable = Pick<pg.PoolClient, 'query'>;
 export type StatementPartyKind = 'CUSTOMER' | 'VENDOR';
 
-/** The control account a party's subledger lives on, and the invoices the aging counts for it. */
-export const CONTROL: Record<StatementPartyKind, { role: string; invoiceKind: string }> = {
-  CUSTOMER: { role: 'DefaultAR', invoiceKind: 'SALES_INVOICE' },
-  VENDOR: { role: 'DefaultAP', invoiceKind: 'PURCHASE_INVOICE' },
+/**
+ * The control account a party's subledger lives on, the invoices the aging counts for it, and the
+ * kinds that leave a credit on it (the ledger's `creditKindsOf`, subgraphs/ledger/src/documents/kinds.ts).
+ */
+export const CONTROL: Record<
+  StatementPartyKind,
+  { role: string; invoiceKind: string; creditKinds: string[] }
+> = {
+  CUSTOMER: {
+    role: 'DefaultAR',
+    invoiceKind: 'SALES_INVOICE',
+    creditKinds: ['CREDIT_NOTE', 'CUSTOMER_RECEIPT'],
+  },
+  VENDOR: {
+    role: 'DefaultAP',
+    invoiceKind: 'PURCHASE_INVOICE',
+    creditKinds: ['DEBIT_NOTE', 'VENDOR_PAYMENT'],
+  },
 };
 
 export interface PartyRow {
@@ -129,6 +143,47 @@ export async function openInvoicesOf(
         AND NOT ${voidedBy('d')}
       ORDER BY d.currency, d.due_date, d.number`,
     [party.id, CONTROL[party.kind].invoiceKind, asOf],
+  );
+  return rows;
+}
+
+/** A credit the party has on account at the end of `asOf`, as the aging finds it. */
+export interface OpenCreditRow {
+  id: string;
+  currency: string;
+  posting_date: string;
+  credit_minor: string;
+  credit_base_minor: string;
+  used_minor: string;
+  used_base_minor: string;
+}
+
+/**
+ * The party's credits left on account (receipts, payments and notes posted by the end of `asOf`,
+ * not voided by then, that left part of their amount unallocated), with what refunds and credit
+ * applications posted (and not voided) by then used of each: the aging's `openCreditsAt`
+ * (subgraphs/ledger/src/aging/store.ts) for one party.
+ */
+export async function openCreditsOf(
+  client: Queryable,
+  party: { id: string; kind: StatementPartyKind },
+  asOf: string,
+): Promise<OpenCreditRow[]> {
+  const { rows } = await client.query<OpenCreditRow>(
+    `SELECT d.id, btrim(d.currency) AS currency, d.posting_date::text AS posting_date,
+            d.credit_minor::text AS credit_minor, d.credit_base_minor::text AS credit_base_minor,
+            x.used_minor::text, x.used_base_minor::text
+       FROM documents d
+       CROSS JOIN LATERAL (
+         SELECT coalesce(sum(a.amount_minor), 0) AS used_minor,
+                coalesce(sum(a.base_amount_minor), 0) AS used_base_minor
+           FROM allocations a JOIN documents s ON s.id = a.source_document_id
+          WHERE a.invoice_id = d.id AND s.posting_date <= $3::date AND NOT ${voidedBy('s')}
+       ) x
+      WHERE d.party_id = $1 AND d.kind::text = ANY($2::text[]) AND d.status = 'POSTED'
+        AND d.credit_minor > 0 AND d.posting_date <= $3::date AND NOT ${voidedBy('d')}
+      ORDER BY d.currency, d.posting_date, d.number`,
+    [party.id, CONTROL[party.kind].creditKinds, asOf],
   );
   return rows;
 }

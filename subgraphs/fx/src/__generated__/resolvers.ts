@@ -265,6 +265,14 @@ export type SourceKind =
   | 'DEBIT_NOTE'
   /** A posted vendor payment. */
   | 'VENDOR_PAYMENT'
+  /** A refund paid to a customer out of their credit. */
+  | 'CUSTOMER_REFUND'
+  /** A refund received from a vendor out of our credit with them. */
+  | 'VENDOR_REFUND'
+  /** A customer's credit applied to one of their invoices. */
+  | 'CUSTOMER_CREDIT_APPLICATION'
+  /** A credit with a vendor applied to one of their bills. */
+  | 'VENDOR_CREDIT_APPLICATION'
   /** A posted bad-debt write-off of a sales invoice. */
   | 'BAD_DEBT_WRITE_OFF'
   /** An entry posted by approveYearEndClose (the closing entry). */

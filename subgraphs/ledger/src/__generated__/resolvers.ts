@@ -172,16 +172,40 @@ export type Mutation = {
   createBankRule: BankRule;
   /** A sales invoice draft (needs Invoice.Create). Posting it needs Invoice.Approve. */
   createSalesInvoice?: Maybe<Document>;
-  /** A credit note draft against a posted sales invoice (`appliesToId`; needs Invoice.Create). */
+  /**
+   * A credit note draft (needs Invoice.Create), against a posted sales invoice (`appliesToId`) or
+   * standing alone. What exceeds the invoice's open balance at posting (all of it, standing alone)
+   * stays on the customer's account as a credit (`openCredit`).
+   */
   createCreditNote?: Maybe<Document>;
   /** A vendor bill draft (needs PurchaseInvoice.Create). */
   createPurchaseInvoice?: Maybe<Document>;
-  /** A debit note draft against a posted purchase invoice (`appliesToId`; needs PurchaseInvoice.Create). */
+  /** A debit note draft, against a posted purchase invoice (`appliesToId`) or alone; any excess is a vendor credit. */
   createDebitNote?: Maybe<Document>;
-  /** A customer receipt draft allocated to open sales invoices (needs Payment.Create). */
+  /**
+   * A customer receipt draft (needs Payment.Create): allocated to open sales invoices, and what is not
+   * allocated stays on the customer's account as a credit (a prepayment; see applyCustomerCredit).
+   */
   createCustomerReceipt?: Maybe<Document>;
-  /** A vendor payment draft allocated to open purchase invoices (needs Payment.Create). */
+  /** A vendor payment draft (needs Payment.Create); what is not allocated to bills is an advance (a vendor credit). */
   createVendorPayment?: Maybe<Document>;
+  /**
+   * A refund draft paying a customer's credit back (needs Payment.Create): `allocations` name the
+   * receipts or credit notes whose credit it pays and must add up to `amount`. Posted by postPayment.
+   */
+  createCustomerRefund?: Maybe<Document>;
+  /** A vendor refund draft (money a vendor pays back out of our credit: advances, debit note excess); as createCustomerRefund. */
+  createVendorRefund?: Maybe<Document>;
+  /**
+   * Apply a customer's credit (a receipt's unapplied amount, a credit note's excess) to one of their
+   * open invoices of the same currency, posted at once (needs Payment.Post): a
+   * CUSTOMER_CREDIT_APPLICATION document, voided with voidPayment. A foreign credit applied to an
+   * invoice booked at another rate realizes the difference by the client's FX variance mode.
+   * Refused with OVER_ALLOCATION beyond the credit left or the invoice's open balance.
+   */
+  applyCustomerCredit?: Maybe<Document>;
+  /** Apply a credit with a vendor (an advance, a debit note's excess) to one of their open bills; as applyCustomerCredit. */
+  applyVendorCredit?: Maybe<Document>;
   /** Replace an invoice or note draft's content. Refused with NOT_EDITABLE once posted or discarded. */
   updateInvoiceDraft?: Maybe<Document>;
   /** Replace a receipt or payment draft's content. Refused with NOT_EDITABLE once posted or discarded. */
@@ -538,6 +562,30 @@ export type MutationCreateVendorPaymentArgs = {
 
 
 /** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
+export type MutationCreateCustomerRefundArgs = {
+  input: PaymentDraftInput;
+};
+
+
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
+export type MutationCreateVendorRefundArgs = {
+  input: PaymentDraftInput;
+};
+
+
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
+export type MutationApplyCustomerCreditArgs = {
+  input: ApplyCreditInput;
+};
+
+
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
+export type MutationApplyVendorCreditArgs = {
+  input: ApplyCreditInput;
+};
+
+
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationUpdateInvoiceDraftArgs = {
   id: Scalars['ID']['input'];
   input: InvoiceDraftInput;
@@ -835,6 +883,11 @@ export type Document = {
   settlements: Array<Allocation>;
   /** Invoices: what remains to be settled, in the document's currency. */
   openBalance?: Maybe<Scalars['Money']['output']>;
+  /**
+   * Posted receipts, payments and notes: what they left on the party's account as a credit and is
+   * not yet applied or refunded, in the document's currency (0.00 when voided); null for other documents.
+   */
+  openCredit?: Maybe<Scalars['Money']['output']>;
   /** For a posted invoice: how much of it is settled; null for other documents. */
   settlementStatus?: Maybe<SettlementStatus>;
   /** The journal entry. */
@@ -1437,6 +1490,14 @@ export type SourceKind =
   | 'DEBIT_NOTE'
   /** A posted vendor payment. */
   | 'VENDOR_PAYMENT'
+  /** A refund paid to a customer out of their credit. */
+  | 'CUSTOMER_REFUND'
+  /** A refund received from a vendor out of our credit with them. */
+  | 'VENDOR_REFUND'
+  /** A customer's credit applied to one of their invoices. */
+  | 'CUSTOMER_CREDIT_APPLICATION'
+  /** A credit with a vendor applied to one of their bills. */
+  | 'VENDOR_CREDIT_APPLICATION'
   /** A posted bad-debt write-off of a sales invoice. */
   | 'BAD_DEBT_WRITE_OFF'
   /** An entry posted by approveYearEndClose (the closing entry). */
@@ -2644,6 +2705,14 @@ export type DocumentKind =
   | 'DEBIT_NOTE'
   /** Money paid to a vendor, allocated to their bills. */
   | 'VENDOR_PAYMENT'
+  /** Money paid back to a customer out of their credit. */
+  | 'CUSTOMER_REFUND'
+  /** Money a vendor pays back out of our credit with them. */
+  | 'VENDOR_REFUND'
+  /** A customer's credit (unapplied receipt, credit note excess) applied to one of their invoices. */
+  | 'CUSTOMER_CREDIT_APPLICATION'
+  /** A credit with a vendor (advance, debit note excess) applied to one of their bills. */
+  | 'VENDOR_CREDIT_APPLICATION'
   /** What a customer will not pay of one sales invoice, written off as a bad debt (writeOffBadDebt). */
   | 'BAD_DEBT_WRITE_OFF';
 
@@ -2707,7 +2776,7 @@ export type InvoiceDraftInput = {
   reference?: InputMaybe<Scalars['String']['input']>;
   /** Free text shown with it. */
   memo?: InputMaybe<Scalars['String']['input']>;
-  /** Credit and debit notes: the posted invoice they correct. */
+  /** Credit and debit notes: the posted invoice they correct; omit for a note that stands alone (all of it a credit). */
   appliesToId?: InputMaybe<Scalars['ID']['input']>;
   /**
    * A key of the caller's choosing, bound to the kind and this input: creating again with the same
@@ -2764,8 +2833,28 @@ export type PaymentDraftInput = {
    * key and input returns the first draft; another input is refused with IDEMPOTENCY_KEY_REUSED.
    */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
-  /** How the amount settles open invoices of the same party and currency; must add up to `amount`. */
+  /**
+   * How the amount settles open invoices of the same party and currency: at most `amount`, and what
+   * a receipt or payment does not allocate stays on the party's account as a credit. A refund's
+   * allocations name the credits it pays back (receipts, payments or notes) and add up to `amount`.
+   */
   allocations: Array<AllocationInput>;
+};
+
+/** Apply a credit left on a party's account to one of its open invoices. */
+export type ApplyCreditInput = {
+  /** The receipt, payment, credit note or debit note that left the credit. */
+  creditId: Scalars['ID']['input'];
+  /** The open invoice (same party and currency) it settles. */
+  invoiceId: Scalars['ID']['input'];
+  /** How much, a decimal string in their currency. */
+  amount: Scalars['Money']['input'];
+  /** The day it posts on (YYYY-MM-DD); default today in the client's time zone. Not before the credit or the invoice. */
+  date?: InputMaybe<Scalars['Date']['input']>;
+  /** Free text shown with it. */
+  memo?: InputMaybe<Scalars['String']['input']>;
+  /** A retry with the same key and input returns the first application; another input is refused (IDEMPOTENCY_KEY_REUSED). */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Settle part of one open invoice of the same party and currency. */
@@ -3696,6 +3785,7 @@ export type ResolversTypes = ResolversObject<{
   InvoiceDraftInput: InvoiceDraftInput;
   DocumentLineInput: DocumentLineInput;
   PaymentDraftInput: PaymentDraftInput;
+  ApplyCreditInput: ApplyCreditInput;
   AllocationInput: AllocationInput;
   DocumentConnection: ResolverTypeWrapper<Omit<DocumentConnection, 'edges'> & { edges: Array<ResolversTypes['DocumentEdge']> }>;
   DocumentEdge: ResolverTypeWrapper<Omit<DocumentEdge, 'node'> & { node: ResolversTypes['Document'] }>;
@@ -3840,6 +3930,7 @@ export type ResolversParentTypes = ResolversObject<{
   InvoiceDraftInput: InvoiceDraftInput;
   DocumentLineInput: DocumentLineInput;
   PaymentDraftInput: PaymentDraftInput;
+  ApplyCreditInput: ApplyCreditInput;
   AllocationInput: AllocationInput;
   DocumentConnection: Omit<DocumentConnection, 'edges'> & { edges: Array<ResolversParentTypes['DocumentEdge']> };
   DocumentEdge: Omit<DocumentEdge, 'node'> & { node: ResolversParentTypes['Document'] };
@@ -4005,6 +4096,10 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   createDebitNote?: Resolver<Maybe<ResolversTypes['Document']>, ParentType, ContextType, RequireFields<MutationCreateDebitNoteArgs, 'input'>>;
   createCustomerReceipt?: Resolver<Maybe<ResolversTypes['Document']>, ParentType, ContextType, RequireFields<MutationCreateCustomerReceiptArgs, 'input'>>;
   createVendorPayment?: Resolver<Maybe<ResolversTypes['Document']>, ParentType, ContextType, RequireFields<MutationCreateVendorPaymentArgs, 'input'>>;
+  createCustomerRefund?: Resolver<Maybe<ResolversTypes['Document']>, ParentType, ContextType, RequireFields<MutationCreateCustomerRefundArgs, 'input'>>;
+  createVendorRefund?: Resolver<Maybe<ResolversTypes['Document']>, ParentType, ContextType, RequireFields<MutationCreateVendorRefundArgs, 'input'>>;
+  applyCustomerCredit?: Resolver<Maybe<ResolversTypes['Document']>, ParentType, ContextType, RequireFields<MutationApplyCustomerCreditArgs, 'input'>>;
+  applyVendorCredit?: Resolver<Maybe<ResolversTypes['Document']>, ParentType, ContextType, RequireFields<MutationApplyVendorCreditArgs, 'input'>>;
   updateInvoiceDraft?: Resolver<Maybe<ResolversTypes['Document']>, ParentType, ContextType, RequireFields<MutationUpdateInvoiceDraftArgs, 'id' | 'input'>>;
   updatePaymentDraft?: Resolver<Maybe<ResolversTypes['Document']>, ParentType, ContextType, RequireFields<MutationUpdatePaymentDraftArgs, 'id' | 'input'>>;
   discardDocumentDraft?: Resolver<Maybe<ResolversTypes['Document']>, ParentType, ContextType, RequireFields<MutationDiscardDocumentDraftArgs, 'id'>>;
@@ -4088,6 +4183,7 @@ export type DocumentResolvers<ContextType = Context, ParentType extends Resolver
   allocations?: Resolver<Array<ResolversTypes['Allocation']>, ParentType, ContextType>;
   settlements?: Resolver<Array<ResolversTypes['Allocation']>, ParentType, ContextType>;
   openBalance?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  openCredit?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   settlementStatus?: Resolver<Maybe<ResolversTypes['SettlementStatus']>, ParentType, ContextType>;
   entry?: Resolver<Maybe<ResolversTypes['JournalEntry']>, ParentType, ContextType>;
   voided?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;

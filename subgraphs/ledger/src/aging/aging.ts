@@ -6,8 +6,9 @@ import {
   type IsoDate,
   translateAtRate,
 } from '@cifra/domain';
+import { creditKindsOf } from '../documents/kinds.ts';
 import type { Books } from '../services/books.ts';
-import { manualControlLinesAt, openInvoicesAt } from './store.ts';
+import { manualControlLinesAt, openCreditsAt, openInvoicesAt } from './store.ts';
 
 export type Buckets = Record<AgingBucket | 'total', bigint>;
 
@@ -84,6 +85,7 @@ export async function aging(
       baseOpenMinor,
     });
   }
+  await addCredits(books, report, kind, asOf);
   // Manual lines on the control account (they must name their party: control-accounts.ts) are
   // part of the subledger too, in base currency and due on their posting date, so the aging's
   // total equals the receivable or payable to the minor unit after any activity. Lines of
@@ -102,6 +104,33 @@ export async function aging(
     });
   }
   return report.data();
+}
+
+/**
+ * Credits left on the party's account (unapplied receipts and payments, notes beyond their
+ * invoice) sit on the same control account: each is a negative line of its party's row, dated
+ * its posting date, its base what the control account carries for it (the credit at its own rate
+ * less what refunds and applications cleared of it).
+ */
+async function addCredits(
+  books: Books,
+  report: Report,
+  kind: 'SALES_INVOICE' | 'PURCHASE_INVOICE',
+  asOf: IsoDate,
+): Promise<void> {
+  const partyKind = kind === 'SALES_INVOICE' ? 'CUSTOMER' : 'VENDOR';
+  for (const c of await openCreditsAt(books.db, creditKindsOf(partyKind), asOf)) {
+    const openMinor = BigInt(c.credit_minor) - BigInt(c.used_minor);
+    if (openMinor === 0n) continue;
+    report.add(c.party_id, c.currency, await books.minorUnits(c.currency), {
+      documentId: c.id,
+      entryId: null,
+      dueDate: c.posting_date,
+      daysPastDue: daysBetween(c.posting_date, asOf),
+      openMinor: -openMinor,
+      baseOpenMinor: -(BigInt(c.credit_base_minor) - BigInt(c.used_base_minor)),
+    });
+  }
 }
 
 /** Rows per party and currency, in the order first met, and the base total of all. */

@@ -84,3 +84,52 @@ export async function manualControlLinesAt(
        ORDER BY p.code, min(l.posting_date), l.entry_id`)
   ).rows;
 }
+
+export interface OpenCreditRow {
+  id: string;
+  party_id: string;
+  currency: string;
+  posting_date: string;
+  credit_minor: string;
+  credit_base_minor: string;
+  used_minor: string;
+  used_base_minor: string;
+}
+
+/**
+ * Credits left on account at the end of `asOf` (docs/architecture/documents.md): receipts,
+ * payments and notes of `kinds` posted by then and not voided by then that left part of their
+ * amount unallocated, with what refunds and credit applications posted (and not voided) by then
+ * used of each, in the document's currency and in base at the credit's own rate.
+ */
+export async function openCreditsAt(
+  db: TenantDb,
+  kinds: readonly string[],
+  asOf: IsoDate,
+): Promise<OpenCreditRow[]> {
+  const voidedBy = (alias: 'd' | 's') =>
+    sql`EXISTS (SELECT 1 FROM ${tenant.voids} v JOIN ${tenant.journalEntries} r ON r.id = v.reversal_entry_id
+      WHERE v.document_id = ${sql.raw(alias)}.id AND r.posting_date <= ${asOf})`;
+  const kindList = sql.join(
+    kinds.map((k) => sql`${k}`),
+    sql`, `,
+  );
+  return (
+    await db.execute<OpenCreditRow & Record<string, unknown>>(sql`
+      SELECT d.id, d.party_id, d.currency, d.posting_date::text AS posting_date,
+             d.credit_minor::text AS credit_minor, d.credit_base_minor::text AS credit_base_minor,
+             x.used_minor::text, x.used_base_minor::text
+        FROM ${tenant.documents} d JOIN ${tenant.parties} p ON p.id = d.party_id
+        CROSS JOIN LATERAL (
+          SELECT coalesce(sum(a.amount_minor), 0) AS used_minor,
+                 coalesce(sum(a.base_amount_minor), 0) AS used_base_minor
+            FROM ${tenant.allocations} a
+            JOIN ${tenant.documents} s ON s.id = a.source_document_id
+           WHERE a.invoice_id = d.id AND s.posting_date <= ${asOf}
+             AND NOT ${voidedBy('s')}
+        ) x
+       WHERE d.kind::text IN (${kindList}) AND d.status = 'POSTED' AND d.credit_minor > 0
+         AND d.posting_date <= ${asOf} AND NOT ${voidedBy('d')}
+       ORDER BY p.code, d.currency, d.posting_date, d.number`)
+  ).rows;
+}

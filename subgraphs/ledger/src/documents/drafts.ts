@@ -67,7 +67,7 @@ export async function createDraft(
 }
 
 /** The first draft under a key, if this request is the same as the one that made it. */
-function sameRequest(doc: DocumentRow, key: string, hash: string): DocumentRow {
+export function sameRequest(doc: DocumentRow, key: string, hash: string): DocumentRow {
   if (doc.idempotencyHash === hash) return doc;
   if (doc.idempotencyHash === null) {
     // Drafted before keys were bound to their request (migration 0018), and drafts are editable:

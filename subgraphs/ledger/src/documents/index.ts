@@ -4,8 +4,9 @@
  * drafts, posting (`post.ts`: settlement, rate, GL lines, translation), voids and lists, and
  * `store.ts`, the only file of the feature that queries the database.
  */
+export * from './apply-credit.ts';
 export * from './drafts.ts';
-export type { InvoiceDraftInput, PaymentDraftInput } from './inputs.ts';
+export type { ApplyCreditInput, InvoiceDraftInput, PaymentDraftInput } from './inputs.ts';
 export { type Family, KINDS } from './kinds.ts';
 export * from './list.ts';
 export * from './post.ts';

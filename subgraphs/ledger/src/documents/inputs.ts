@@ -53,10 +53,8 @@ export const paymentDraftInput = z.object({
   amount: z.string(),
   bankFee: z.string().nullish(),
   idempotencyKey: z.string().min(1).max(200).nullish(),
-  allocations: z
-    .array(z.object({ invoiceId: uuid, amount: z.string() }))
-    .min(1, 'allocate the amount to at least one open invoice')
-    .max(MAX_LINES),
+  // Receipts and payments may leave the rest on account; a refund names the credits it pays back.
+  allocations: z.array(z.object({ invoiceId: uuid, amount: z.string() })).max(MAX_LINES),
 });
 export type PaymentDraftInput = z.input<typeof paymentDraftInput>;
 
@@ -70,3 +68,14 @@ export function draftHash(kind: DocumentKind, raw: InvoiceDraftInput | PaymentDr
   const { idempotencyKey: _key, ...payload } = parsed;
   return payloadHash('document_draft', { kind, ...payload });
 }
+
+/** Apply a credit left on a party's account to one of its open invoices. */
+export const applyCreditInput = z.object({
+  creditId: uuid,
+  invoiceId: uuid,
+  amount: z.string(),
+  date: z.string().nullish(),
+  memo: text(1000),
+  idempotencyKey: z.string().min(1).max(200).nullish(),
+});
+export type ApplyCreditInput = z.input<typeof applyCreditInput>;

@@ -19,6 +19,11 @@ export interface KindSpec {
   void: Permission;
   /** Notes and payments: the kind of invoice they settle. */
   settles?: DocumentKind;
+  /**
+   * Credits (see docs/architecture/documents.md): a receipt, payment or note LEAVES on the party's
+   * account what it does not allocate to invoices; a refund or credit application USES such credits.
+   */
+  credit?: 'LEAVES' | 'USES';
 }
 
 export const KINDS: Record<DocumentKind, KindSpec> = {
@@ -36,6 +41,7 @@ export const KINDS: Record<DocumentKind, KindSpec> = {
     post: P.Invoice.Approve,
     void: P.Invoice.Void,
     settles: 'SALES_INVOICE',
+    credit: 'LEAVES',
   },
   PURCHASE_INVOICE: {
     family: 'PURCHASING',
@@ -51,6 +57,7 @@ export const KINDS: Record<DocumentKind, KindSpec> = {
     post: P.PurchaseInvoice.Post,
     void: P.PurchaseInvoice.Void,
     settles: 'PURCHASE_INVOICE',
+    credit: 'LEAVES',
   },
   CUSTOMER_RECEIPT: {
     family: 'PAYMENT',
@@ -59,6 +66,7 @@ export const KINDS: Record<DocumentKind, KindSpec> = {
     post: P.Payment.Post,
     void: P.Payment.Void,
     settles: 'SALES_INVOICE',
+    credit: 'LEAVES',
   },
   VENDOR_PAYMENT: {
     family: 'PAYMENT',
@@ -67,6 +75,41 @@ export const KINDS: Record<DocumentKind, KindSpec> = {
     post: P.Payment.Post,
     void: P.Payment.Void,
     settles: 'PURCHASE_INVOICE',
+    credit: 'LEAVES',
+  },
+  CUSTOMER_REFUND: {
+    family: 'PAYMENT',
+    partyKind: 'CUSTOMER',
+    create: P.Payment.Create,
+    post: P.Payment.Post,
+    void: P.Payment.Void,
+    credit: 'USES',
+  },
+  VENDOR_REFUND: {
+    family: 'PAYMENT',
+    partyKind: 'VENDOR',
+    create: P.Payment.Create,
+    post: P.Payment.Post,
+    void: P.Payment.Void,
+    credit: 'USES',
+  },
+  CUSTOMER_CREDIT_APPLICATION: {
+    family: 'PAYMENT',
+    partyKind: 'CUSTOMER',
+    create: P.Payment.Post,
+    post: P.Payment.Post,
+    void: P.Payment.Void,
+    settles: 'SALES_INVOICE',
+    credit: 'USES',
+  },
+  VENDOR_CREDIT_APPLICATION: {
+    family: 'PAYMENT',
+    partyKind: 'VENDOR',
+    create: P.Payment.Post,
+    post: P.Payment.Post,
+    void: P.Payment.Void,
+    settles: 'PURCHASE_INVOICE',
+    credit: 'USES',
   },
   // Written off and voided by people who approve and void sales invoices (issue 18 §2).
   BAD_DEBT_WRITE_OFF: {
@@ -79,6 +122,16 @@ export const KINDS: Record<DocumentKind, KindSpec> = {
   },
 };
 
+/** The kinds whose unallocated part stays on a party's account as a credit. */
+export const creditKindsOf = (partyKind: PartyRow['kind']): DocumentKind[] =>
+  (Object.keys(KINDS) as DocumentKind[]).filter(
+    (k) => KINDS[k].credit === 'LEAVES' && KINDS[k].partyKind === partyKind,
+  );
+
+/** The control account of a party's kind: customers on the receivable, vendors on the payable. */
+export const controlRoleOf = (partyKind: PartyRow['kind']) =>
+  partyKind === 'CUSTOMER' ? ('DefaultAR' as const) : ('DefaultAP' as const);
+
 /** Invoices and notes (lines, taxes); the others (receipts, payments, write-offs) have an amount and allocations. */
 export const isInvoiceLike = (kind: DocumentKind) =>
   KINDS[kind].family === 'SALES' || KINDS[kind].family === 'PURCHASING';
@@ -89,6 +142,9 @@ export const isInvoiceLike = (kind: DocumentKind) =>
  */
 export const realizesFx = (kind: DocumentKind) =>
   KINDS[kind].family === 'PAYMENT' || KINDS[kind].family === 'WRITE_OFF';
+
+/** Refunds: an amount paid back against credits (their allocations name the credit documents). */
+export const isRefund = (kind: DocumentKind) => kind === 'CUSTOMER_REFUND' || kind === 'VENDOR_REFUND';
 
 export function requirePermission(books: Books, permission: Permission) {
   if (!books.permissions.has(permission)) {

@@ -15,13 +15,14 @@ import { documentLinesForGl } from './gl-lines.ts';
 import {
   type Family,
   isInvoiceLike,
+  isRefund,
   KINDS,
   requireDraft,
   requireFamily,
   requirePermission,
 } from './kinds.ts';
 import { invoiceProvenance, type Provenance } from './rates.ts';
-import { checkSettlement } from './settlement.ts';
+import { checkCredit, checkSettlement, creditAsOpenItem } from './settlement.ts';
 import {
   type DocumentRow,
   documentLines,
@@ -31,6 +32,7 @@ import {
   lockDocument,
   lockInvoices,
   roleAccounts,
+  settledMinor,
   taxCodes,
   updateDocument,
 } from './store.ts';
@@ -48,33 +50,55 @@ type Allocation = { invoiceId: string; amountMinor: bigint };
 type OwnRate = { rate: Decimal; provenance: Provenance; used: UsedRate | null };
 
 /**
- * What the document settles, with those invoices locked in id order, then checked again against
- * what is open now: a note its invoice, a receipt or payment its proposed allocations.
+ * What the document settles, with those invoices (or, for a refund, credits) locked in id order,
+ * then checked again against what is open now: a note its invoice (as much as is open; the rest
+ * becomes a credit), a receipt or payment its proposed allocations, a refund the credits it pays
+ * back. `invoices` holds a refund's credits as open items (`creditAsOpenItem`).
  */
 async function lockSettlements(tx: TenantTx, doc: DocumentRow, minorUnits: number) {
   const spec = KINDS[doc.kind];
   const party = await loadParty(tx, doc.partyId, spec.partyKind, spec.family === 'WRITE_OFF');
-  const proposed: Allocation[] = isInvoiceLike(doc.kind)
+  const drafted: Allocation[] = isInvoiceLike(doc.kind)
     ? doc.appliesToId
       ? [{ invoiceId: doc.appliesToId, amountMinor: doc.totalMinor }]
       : []
     : await draftAllocations(tx, doc.id);
-  const invoices = await lockInvoices(tx, proposed.map((a) => a.invoiceId).sort());
-  for (const [i, a] of proposed.entries()) {
-    const field = isInvoiceLike(doc.kind) ? 'appliesToId' : `allocations[${i}].invoiceId`;
-    await checkSettlement(
-      tx,
-      spec,
-      party,
-      doc.currency,
-      invoices.get(a.invoiceId),
-      a.amountMinor,
-      0n,
-      field,
-      minorUnits,
-    );
+  const locked = await lockInvoices(tx, drafted.map((a) => a.invoiceId).sort());
+  const invoices = new Map(locked);
+  const proposed: Allocation[] = [];
+  for (const [i, a] of drafted.entries()) {
+    const field = doc.appliesToId ? 'appliesToId' : `allocations[${i}].invoiceId`;
+    const target = locked.get(a.invoiceId);
+    if (isRefund(doc.kind)) {
+      await checkCredit(
+        tx,
+        party,
+        doc.currency,
+        target,
+        a.amountMinor,
+        { field, postingDate: doc.postingDate },
+        minorUnits,
+      );
+      invoices.set(a.invoiceId, creditAsOpenItem(target as DocumentRow));
+      proposed.push(a);
+      continue;
+    }
+    // A note settles what is open of its invoice and leaves the rest on account.
+    const open = isInvoiceLike(doc.kind) && target ? await openOf(tx, target) : a.amountMinor;
+    // biome-ignore lint/complexity/useMathMinMax: bigints, which Math.min does not take.
+    const amountMinor = a.amountMinor < open ? a.amountMinor : open;
+    await checkSettlement(tx, spec, party, doc.currency, target, amountMinor, 0n, field, minorUnits);
+    if (amountMinor > 0n) proposed.push({ invoiceId: a.invoiceId, amountMinor });
   }
-  return { proposed, invoices };
+  const allocated = proposed.reduce((sum, a) => sum + a.amountMinor, 0n);
+  const creditMinor = spec.credit === 'LEAVES' ? doc.totalMinor - allocated : 0n;
+  return { proposed, invoices, creditMinor };
+}
+
+/** What is open of an invoice now (its total less what live documents settle), never negative. */
+async function openOf(tx: TenantTx, invoice: DocumentRow): Promise<bigint> {
+  const open = invoice.totalMinor - ((await settledMinor(tx, [invoice.id])).get(invoice.id) ?? 0n);
+  return open > 0n ? open : 0n;
 }
 
 /** The document's own rate, decided now: a note keeps its invoice's rate and cites the same row. */
@@ -113,7 +137,7 @@ async function translatedLines(
   tx: TenantTx,
   books: Books,
   doc: DocumentRow,
-  settlement: { proposed: Allocation[]; invoices: Map<string, DocumentRow> },
+  settlement: { proposed: Allocation[]; invoices: Map<string, DocumentRow>; creditMinor: bigint },
   own: OwnRate,
   minorUnits: number,
   differences: ReadonlyMap<string, bigint>,
@@ -122,15 +146,7 @@ async function translatedLines(
   const taxes = await taxCodes(tx);
   const roles = await roleAccounts(tx);
   const { proposed, invoices } = settlement;
-  const drafts = documentLinesForGl(
-    doc,
-    lines,
-    taxes,
-    roles,
-    isInvoiceLike(doc.kind) ? [] : proposed,
-    invoices,
-    differences,
-  );
+  const drafts = documentLinesForGl(doc, lines, taxes, roles, proposed, invoices, differences);
   return translateDocument(tx, books, doc, drafts, own, invoices, roles, minorUnits);
 }
 
@@ -138,7 +154,13 @@ async function translatedLines(
 function postedEvent(
   books: Books,
   doc: DocumentRow,
-  posted: { number: string; entryNumber: string; minorUnits: number; corrected: DocumentRow | undefined },
+  posted: {
+    number: string;
+    entryNumber: string;
+    minorUnits: number;
+    corrected: DocumentRow | undefined;
+    creditMinor: bigint;
+  },
   own: OwnRate,
   translated: TranslatedDocument,
   proposed: Allocation[],
@@ -168,6 +190,9 @@ function postedEvent(
           }
         : {}),
       ...(realized !== 0n ? { realizedFx: formatMoney(realized, baseMinorUnits) } : {}),
+      ...(posted.creditMinor !== 0n
+        ? { creditOnAccount: formatMoney(posted.creditMinor, posted.minorUnits) }
+        : {}),
       allocations: proposed.map((a) => {
         const difference = differences.get(a.invoiceId) ?? 0n;
         return {
@@ -249,6 +274,14 @@ export async function postLockedDraft(tx: TenantTx, books: Books, doc: DocumentR
     exchangeRateId: own.provenance.exchangeRateId,
     rateIsFallback: own.provenance.rateIsFallback,
     baseTotalMinor: translateAtRate(doc.totalMinor, own.rate, minorUnits, books.company.baseMinorUnits),
+    // The credit's base is exactly what its party line carries: the credit at the document's rate.
+    creditMinor: settlement.creditMinor,
+    creditBaseMinor: translateAtRate(
+      settlement.creditMinor,
+      own.rate,
+      minorUnits,
+      books.company.baseMinorUnits,
+    ),
     postedBy: books.actor.userId,
     postedAt: new Date(),
   });
@@ -258,7 +291,7 @@ export async function postLockedDraft(tx: TenantTx, books: Books, doc: DocumentR
     postedEvent(
       books,
       doc,
-      { number, entryNumber: entry.number, minorUnits, corrected },
+      { number, entryNumber: entry.number, minorUnits, corrected, creditMinor: settlement.creditMinor },
       own,
       translated,
       settlement.proposed,

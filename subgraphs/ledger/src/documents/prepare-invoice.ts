@@ -54,19 +54,19 @@ export async function prepareInvoice(
   const currency = input.currency?.toUpperCase() ?? party.currency;
   const minorUnits = await books.minorUnits(currency);
 
+  // A note may correct an invoice (`appliesToId`) or stand alone; what it does not settle of its
+  // invoice stays on the party's account as a credit.
   let appliesTo: DocumentRow | undefined;
-  if (spec.settles) {
-    if (!input.appliesToId) {
-      throw badInput(
-        `appliesToId: a ${kind.toLowerCase().replace('_', ' ')} must reference the invoice it corrects`,
-        {
-          field: 'appliesToId',
-        },
-      );
+  if (input.appliesToId) {
+    if (!spec.settles) {
+      throw badInput('appliesToId: only credit and debit notes reference an invoice', {
+        field: 'appliesToId',
+      });
     }
     appliesTo = await documentById(db, input.appliesToId);
-  } else if (input.appliesToId) {
-    throw badInput('appliesToId: only credit and debit notes reference an invoice', { field: 'appliesToId' });
+    // The invoice itself (posted, same party and currency, not voided); the amount is checked
+    // at posting, where what exceeds the open balance becomes a credit.
+    await checkSettlement(db, spec, party, currency, appliesTo, 0n, 0n, 'appliesToId', minorUnits);
   }
   const rate = decideDocumentRate({
     currency,
@@ -89,22 +89,6 @@ export async function prepareInvoice(
   const catalogue: Catalogue = { family: spec.family, items, accounts, taxes, controls, minorUnits };
   const lines = input.lines.map((line, i) => priceLine(catalogue, line, i));
   const totals = sumLines(lines);
-  const allocations: PreparedDocument['allocations'] = [];
-  if (spec.settles) {
-    await checkSettlement(
-      db,
-      spec,
-      party,
-      currency,
-      appliesTo,
-      totals.totalMinor,
-      0n,
-      'appliesToId',
-      minorUnits,
-    );
-    if (appliesTo && totals.totalMinor > 0n)
-      allocations.push({ invoiceId: appliesTo.id, amountMinor: totals.totalMinor });
-  }
   return {
     values: {
       partyId: party.id,
@@ -122,7 +106,7 @@ export async function prepareInvoice(
       idempotencyKey: input.idempotencyKey ?? null,
     },
     lines,
-    allocations,
+    allocations: [],
   };
 }
 

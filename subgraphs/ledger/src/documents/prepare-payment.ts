@@ -1,18 +1,27 @@
-import { badInput, DomainError, formatDecimal, formatMoney, parseIsoDate, parseMoney } from '@cifra/domain';
+import {
+  badInput,
+  DomainError,
+  formatDecimal,
+  formatMoney,
+  isMoneyIn,
+  parseIsoDate,
+  parseMoney,
+} from '@cifra/domain';
 import type { Books } from '../services/books.ts';
 import { controlAccounts, refuseControlAccount } from '../services/control-accounts.ts';
 import { decideDocumentRate } from '../services/exchange-rate.ts';
 import { parseInput } from '../services/parties.service.ts';
 import { roleAccount } from './gl-lines.ts';
 import { type PaymentDraftInput, paymentDraftInput } from './inputs.ts';
-import { KINDS } from './kinds.ts';
+import { isRefund, KINDS } from './kinds.ts';
 import { pegOf, requireRateInForce } from './rates.ts';
-import { checkSettlement } from './settlement.ts';
+import { checkCredit, checkSettlement } from './settlement.ts';
 import {
   accountsByCode,
   type DocumentKind,
   documentsById,
   loadParty,
+  type PartyRow,
   type PreparedDocument,
   type Reader,
   roleAccounts,
@@ -44,35 +53,23 @@ export async function preparePayment(
   if (amountMinor <= 0n) throw badInput('amount: must be greater than zero', { field: 'amount' });
   const feeMinor = input.bankFee ? parseMoney(input.bankFee, minorUnits, 'bankFee') : 0n;
   if (feeMinor < 0n) throw badInput('bankFee: cannot be negative', { field: 'bankFee' });
-  if (kind === 'CUSTOMER_RECEIPT' && feeMinor >= amountMinor) {
+  if (isMoneyIn(kind) && feeMinor >= amountMinor) {
     throw badInput('bankFee: must be less than the amount received', { field: 'bankFee' });
   }
   const ids = input.allocations.map((a) => a.invoiceId);
   if (new Set(ids).size !== ids.length) {
-    throw badInput('allocations: each invoice may appear once', { field: 'allocations' });
+    throw badInput('allocations: each document may appear once', { field: 'allocations' });
   }
-  const invoices = await documentsById(db, ids);
-  const allocations: PreparedDocument['allocations'] = [];
-  let allocated = 0n;
-  for (const [i, a] of input.allocations.entries()) {
-    const field = `allocations[${i}]`;
-    const minor = parseMoney(a.amount, minorUnits, `${field}.amount`);
-    if (minor <= 0n)
-      throw badInput(`${field}.amount: must be greater than zero`, { field: `${field}.amount` });
-    await checkSettlement(
-      db,
-      spec,
-      party,
-      currency,
-      invoices.get(a.invoiceId),
-      minor,
-      0n,
-      `${field}.invoiceId`,
-      minorUnits,
-    );
-    allocated += minor;
-    allocations.push({ invoiceId: a.invoiceId, amountMinor: minor });
-  }
+  const allocations = await checkAllocations(
+    db,
+    kind,
+    party,
+    currency,
+    postingDate,
+    input.allocations,
+    minorUnits,
+  );
+  const allocated = allocations.reduce((sum, a) => sum + a.amountMinor, 0n);
   if (allocated > amountMinor) {
     throw new DomainError(
       'OVER_ALLOCATION',
@@ -80,9 +77,10 @@ export async function preparePayment(
       { field: 'allocations' },
     );
   }
-  if (allocated < amountMinor) {
+  // A receipt or payment may leave the rest on account (a credit); a refund pays back credits only.
+  if (isRefund(kind) && allocated < amountMinor) {
     throw badInput(
-      `allocations: ${formatMoney(allocated, minorUnits)} allocated of ${formatMoney(amountMinor, minorUnits)}; allocate the whole amount (unapplied amounts are not supported)`,
+      `allocations: ${formatMoney(allocated, minorUnits)} of ${formatMoney(amountMinor, minorUnits)} names the credits it pays back; a refund pays back credits only`,
       { field: 'allocations' },
     );
   }
@@ -122,4 +120,50 @@ async function bankAccountOf(db: Reader, code: string | null | undefined): Promi
   // Money does not sit on the receivable (or the ITBMS account): the bank must be a bank.
   refuseControlAccount(await controlAccounts(db), account.id, 'bankAccountCode');
   return account.id;
+}
+
+/**
+ * Each allocation checked: a receipt's or payment's against an open invoice, a refund's against a
+ * credit of the party (a receipt, payment or note that left money on account).
+ */
+async function checkAllocations(
+  db: Reader,
+  kind: DocumentKind,
+  party: PartyRow,
+  currency: string,
+  postingDate: string,
+  raw: readonly { invoiceId: string; amount: string }[],
+  minorUnits: number,
+): Promise<PreparedDocument['allocations']> {
+  const spec = KINDS[kind];
+  if (isRefund(kind) && raw.length === 0) {
+    throw badInput('allocations: name the credits the refund pays back', { field: 'allocations' });
+  }
+  const documents = await documentsById(
+    db,
+    raw.map((a) => a.invoiceId),
+  );
+  const out: PreparedDocument['allocations'] = [];
+  for (const [i, a] of raw.entries()) {
+    const field = `allocations[${i}]`;
+    const minor = parseMoney(a.amount, minorUnits, `${field}.amount`);
+    if (minor <= 0n)
+      throw badInput(`${field}.amount: must be greater than zero`, { field: `${field}.amount` });
+    const target = documents.get(a.invoiceId);
+    if (isRefund(kind)) {
+      await checkCredit(
+        db,
+        party,
+        currency,
+        target,
+        minor,
+        { field: `${field}.invoiceId`, postingDate },
+        minorUnits,
+      );
+    } else {
+      await checkSettlement(db, spec, party, currency, target, minor, 0n, `${field}.invoiceId`, minorUnits);
+    }
+    out.push({ invoiceId: a.invoiceId, amountMinor: minor });
+  }
+  return out;
 }

@@ -13,7 +13,9 @@ import type { Context } from '../context.ts';
 import type { Document as DocumentModel } from '../mappers.ts';
 import { formatNumeric } from '../resolvers/parties.resolvers.ts';
 import { booksOf } from '../services/books.ts';
+import { applyCredit } from './apply-credit.ts';
 import { createDraft, discardDraft, updateDraft } from './drafts.ts';
+import { KINDS } from './kinds.ts';
 import { listDocuments } from './list.ts';
 import { postDocument } from './post.ts';
 import { voidDocument } from './void.ts';
@@ -36,6 +38,10 @@ export const documentMutations: Pick<
   | 'createDebitNote'
   | 'createCustomerReceipt'
   | 'createVendorPayment'
+  | 'createCustomerRefund'
+  | 'createVendorRefund'
+  | 'applyCustomerCredit'
+  | 'applyVendorCredit'
   | 'updateInvoiceDraft'
   | 'updatePaymentDraft'
   | 'discardDocumentDraft'
@@ -54,6 +60,13 @@ export const documentMutations: Pick<
   createCustomerReceipt: async (_p, { input }, ctx) =>
     createDraft(await booksOf(ctx), 'CUSTOMER_RECEIPT', input),
   createVendorPayment: async (_p, { input }, ctx) => createDraft(await booksOf(ctx), 'VENDOR_PAYMENT', input),
+  createCustomerRefund: async (_p, { input }, ctx) =>
+    createDraft(await booksOf(ctx), 'CUSTOMER_REFUND', input),
+  createVendorRefund: async (_p, { input }, ctx) => createDraft(await booksOf(ctx), 'VENDOR_REFUND', input),
+  applyCustomerCredit: async (_p, { input }, ctx) =>
+    applyCredit(await booksOf(ctx), 'CUSTOMER_CREDIT_APPLICATION', input),
+  applyVendorCredit: async (_p, { input }, ctx) =>
+    applyCredit(await booksOf(ctx), 'VENDOR_CREDIT_APPLICATION', input),
   updateInvoiceDraft: async (_p, { id, input }, ctx) =>
     updateDraft(await booksOf(ctx), parseId(id), 'INVOICE', input),
   updatePaymentDraft: async (_p, { id, input }, ctx) =>
@@ -102,6 +115,11 @@ export const Document: DocumentResolvers = {
   openBalance: async (d, _a, ctx) => {
     const open = await openMinor(d, ctx);
     return open == null ? null : money(ctx, d.currency, open);
+  },
+  openCredit: async (d, _a, ctx) => {
+    if (KINDS[d.kind].credit !== 'LEAVES' || d.status !== 'POSTED') return null;
+    if (await ctx.loaders.voidOfDocument.load(d.id)) return money(ctx, d.currency, 0n);
+    return money(ctx, d.currency, d.creditMinor - (await ctx.loaders.settledMinor.load(d.id)));
   },
   settlementStatus: async (d, _a, ctx) => {
     if (!isInvoice(d) || d.status !== 'POSTED') return null;

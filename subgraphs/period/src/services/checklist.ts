@@ -197,7 +197,8 @@ export const CLOSE_CHECKS: readonly CloseCheck[] = [...BOOK_CHECKS, ...RECURRING
 /**
  * The control account's balance at the end of `asOf`, and the total of its aging computed as
  * `arAging`/`apAging` do (aging/aging.ts in the ledger subgraph): live invoices' base totals less
- * the base their live settlements cleared, plus the manual lines that name a party on the account.
+ * the base their live settlements cleared, plus the manual lines that name a party on the account,
+ * less the credits left on account.
  * Both positive when owed (payables are credits on the account: the caller flips the sign).
  */
 async function subledgerAgainstControl(
@@ -207,7 +208,16 @@ async function subledgerAgainstControl(
   asOf: string,
 ): Promise<{ control: bigint; subledger: bigint }> {
   const sign = role === 'DefaultAR' ? 1 : -1;
-  const { rows } = await tx.execute<{ control: string; invoices: string; manual: string }>(sql`
+  // Credits left on account (documents.md, Credits): unapplied receipts and payments, notes beyond
+  // or without their invoice, less what live refunds and applications used of them.
+  const creditKinds =
+    role === 'DefaultAR' ? sql`'CUSTOMER_RECEIPT', 'CREDIT_NOTE'` : sql`'VENDOR_PAYMENT', 'DEBIT_NOTE'`;
+  const { rows } = await tx.execute<{
+    control: string;
+    invoices: string;
+    manual: string;
+    credits: string;
+  }>(sql`
     WITH voided AS (
       SELECT v.document_id FROM voids v JOIN journal_entries r ON r.id = v.reversal_entry_id
        WHERE v.document_id IS NOT NULL AND r.posting_date <= ${asOf}
@@ -216,6 +226,10 @@ async function subledgerAgainstControl(
         FROM documents d
        WHERE d.kind = ${kind} AND d.status = 'POSTED' AND d.posting_date <= ${asOf}
          AND d.id NOT IN (SELECT document_id FROM voided)
+    ), credits AS (
+      SELECT d.id, d.credit_base_minor FROM documents d
+       WHERE d.kind::text IN (${creditKinds}) AND d.status = 'POSTED' AND d.credit_minor > 0
+         AND d.posting_date <= ${asOf} AND d.id NOT IN (SELECT document_id FROM voided)
     ), account AS (
       SELECT account_id FROM account_role_bindings WHERE role = ${role}
     )
@@ -228,14 +242,23 @@ async function subledgerAgainstControl(
           WHERE a.invoice_id IN (SELECT id FROM live) AND s.posting_date <= ${asOf}
             AND s.id NOT IN (SELECT document_id FROM voided)), 0)
          FROM live i)::text AS invoices,
+      (SELECT coalesce(sum(c.credit_base_minor), 0) - coalesce((
+         SELECT sum(a.base_amount_minor)
+           FROM allocations a JOIN documents s ON s.id = a.source_document_id
+          WHERE a.invoice_id IN (SELECT id FROM credits) AND s.posting_date <= ${asOf}
+            AND s.id NOT IN (SELECT document_id FROM voided)), 0)
+         FROM credits c)::text AS credits,
       (SELECT coalesce(sum(l.amount_minor), 0) * ${sign} FROM gl_lines l
         WHERE l.account_id IN (SELECT account_id FROM account) AND l.posting_date <= ${asOf}
           AND l.party_id IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.entry_id = l.entry_id)
           AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.reversal_entry_id = l.entry_id AND v.document_id IS NOT NULL)
       )::text AS manual`);
-  const row = rows[0] as { control: string; invoices: string; manual: string };
-  return { control: BigInt(row.control), subledger: BigInt(row.invoices) + BigInt(row.manual) };
+  const row = rows[0] as { control: string; invoices: string; manual: string; credits: string };
+  return {
+    control: BigInt(row.control),
+    subledger: BigInt(row.invoices) + BigInt(row.manual) - BigInt(row.credits),
+  };
 }
 
 /** Run every check for a period, in order. */

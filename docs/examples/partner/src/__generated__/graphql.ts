@@ -49,7 +49,7 @@ export type DocumentStatus =
 
 /** Sales and purchase invoices and their credit and debit notes. */
 export type InvoiceDraftInput = {
-  /** Credit and debit notes: the posted invoice they correct. */
+  /** Credit and debit notes: the posted invoice they correct; omit for a note that stands alone (all of it a credit). */
   appliesToId?: string | number | null | undefined;
   /** Defaults to the party's currency. */
   currency?: string | null | undefined;

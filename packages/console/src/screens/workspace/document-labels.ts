@@ -11,6 +11,10 @@ export const KIND_LABELS: Record<DocumentKind, string> = {
   PURCHASE_INVOICE: 'Purchase invoice (bill)',
   DEBIT_NOTE: 'Debit note',
   VENDOR_PAYMENT: 'Vendor payment',
+  CUSTOMER_REFUND: 'Customer refund',
+  VENDOR_REFUND: 'Vendor refund',
+  CUSTOMER_CREDIT_APPLICATION: 'Customer credit applied',
+  VENDOR_CREDIT_APPLICATION: 'Vendor credit applied',
   BAD_DEBT_WRITE_OFF: 'Bad-debt write-off',
 };
 
