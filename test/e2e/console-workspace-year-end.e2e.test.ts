@@ -375,8 +375,9 @@ describe('the year-end close in a client workspace', () => {
     await a.getByTestId('reversal-outcome').filter({ hasText: 'Reversal requested' }).waitFor(WAIT);
     const requested = await reversalsOf();
     expect(requested.map((r) => [r.status, r.reason])).toEqual([['PENDING', why]]);
+    // The list is read again after the request: wait for its row rather than race the refetch.
+    await expect.poll(async () => (await tableCells(a, 'reversals')).length, WAIT).toBe(1);
     const rows = await tableCells(a, 'reversals');
-    expect(rows.length).toBe(1);
     expect(rows[0]).toEqual([
       expect.stringContaining('admin@demo.firm'),
       why,
