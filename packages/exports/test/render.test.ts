@@ -2,7 +2,8 @@ import { buffer } from 'node:stream/consumers';
 import { pdfText } from '@cifra/testing';
 import { describe, expect, it } from 'vitest';
 import type { DocumentView } from '../src/documents/document-view.ts';
-import { renderDocumentPdf, winAnsi } from '../src/documents/render-pdf.ts';
+import { winAnsi } from '../src/documents/letterhead.ts';
+import { renderDocumentPdf } from '../src/documents/render-pdf.ts';
 import { decimalText, logoImage, moneyText, plainNumber, taxesByRate } from '../src/documents/text.ts';
 
 const line = (n: number, over: Partial<DocumentView['lines'][number]> = {}) => ({

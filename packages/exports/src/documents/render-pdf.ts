@@ -1,7 +1,8 @@
 import { isMoneyIn } from '@cifra/domain';
 import PDFDocument from 'pdfkit';
 import type { DocumentView } from './document-view.ts';
-import { decimalText, logoImage, moneyText, plainNumber, taxesByRate } from './text.ts';
+import { type Doc, INK, LEFT, letterhead, MUTED, put, RIGHT, WIDTH, winAnsi } from './letterhead.ts';
+import { decimalText, moneyText, plainNumber, taxesByRate } from './text.ts';
 
 /**
  * A posted document as a PDF (A4, pdfkit's standard Helvetica). The standard fonts are
@@ -34,25 +35,6 @@ const SALES_SIDE = new Set([
   'BAD_DEBT_WRITE_OFF',
 ]);
 
-// Windows-1252's characters above Latin-1's control range: what the standard fonts can show.
-const CP1252_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
-
-/** Text the standard fonts can print: anything outside Windows-1252 becomes "?". */
-export function winAnsi(text: string): string {
-  let out = '';
-  for (const ch of text.normalize('NFC')) {
-    const code = ch.codePointAt(0) ?? 0;
-    const ok = (code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || CP1252_EXTRA.has(ch);
-    out += ok ? ch : ch === '\n' || ch === '\t' ? ' ' : '?';
-  }
-  return out;
-}
-
-const LEFT = 50;
-const WIDTH = 495;
-const RIGHT = LEFT + WIDTH;
-const INK = '#1f2937';
-const MUTED = '#4b5563';
 const VOID_RED = '#b91c1c';
 
 /** The lines table: x offset and width of each column. */
@@ -64,8 +46,6 @@ const COLS = {
   amount: { x: LEFT + 337, w: 78 },
   tax: { x: LEFT + 419, w: 76 },
 };
-
-type Doc = PDFKit.PDFDocument;
 
 export function renderDocumentPdf(view: DocumentView): Doc {
   const doc = new PDFDocument({
@@ -90,32 +70,8 @@ export function renderDocumentPdf(view: DocumentView): Doc {
   return doc;
 }
 
-/** Text at (x, y), returning the y below it. */
-function put(doc: Doc, text: string, x: number, y: number, o: PDFKit.Mixins.TextOptions = {}): number {
-  doc.text(winAnsi(text), x, y, o);
-  return doc.y;
-}
-
 function header(doc: Doc, v: DocumentView, accent: string): number {
-  doc.rect(LEFT, 40, WIDTH, 4).fill(accent);
-  let y = 54;
-  const logo = logoImage(v.brand.logoUrl);
-  if (logo) {
-    try {
-      doc.image(logo, LEFT, y, { fit: [120, 48] });
-      y += 54;
-    } catch {
-      // An image pdfkit cannot read is left out: the document still renders.
-    }
-  }
-  doc.font('Helvetica-Bold').fontSize(16).fillColor(accent);
-  y = put(doc, v.brand.displayName, LEFT, y, { width: 280 });
-  doc.font('Helvetica').fontSize(9).fillColor(INK);
-  const c = v.company;
-  y = put(doc, c.legalName, LEFT, y + 2, { width: 280 });
-  if (c.ruc) y = put(doc, `RUC ${c.ruc} DV ${c.dv ?? ''}`, LEFT, y, { width: 280 });
-  if (c.address) y = put(doc, c.address, LEFT, y, { width: 280 });
-  if (c.taxRegime) y = put(doc, c.taxRegime, LEFT, y, { width: 280 });
+  const y = letterhead(doc, v, accent);
 
   // The document's own block, on the right.
   let r = 54;

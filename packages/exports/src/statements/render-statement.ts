@@ -1,7 +1,18 @@
 import PDFDocument from 'pdfkit';
 import type { Brand, DocumentView } from '../documents/document-view.ts';
-import { KIND_TITLES, winAnsi } from '../documents/render-pdf.ts';
-import { logoImage, moneyText } from '../documents/text.ts';
+import {
+  type Doc,
+  INK,
+  LEFT,
+  letterhead,
+  MUTED,
+  put,
+  RIGHT,
+  WIDTH,
+  winAnsi,
+} from '../documents/letterhead.ts';
+import { KIND_TITLES } from '../documents/render-pdf.ts';
+import { moneyText } from '../documents/text.ts';
 import type { Buckets, PartyStatementData, StatementCurrency, StatementLine } from './statement-data.ts';
 
 /**
@@ -16,12 +27,6 @@ export interface StatementView {
   company: DocumentView['company'];
   statement: PartyStatementData;
 }
-
-const LEFT = 50;
-const WIDTH = 495;
-const RIGHT = LEFT + WIDTH;
-const INK = '#1f2937';
-const MUTED = '#4b5563';
 
 /** Lines table columns: x and width. */
 const COLS = {
@@ -55,8 +60,6 @@ export function lineKindText(l: Pick<StatementLine, 'kind' | 'isVoid'>): string 
   return LINE_KINDS[l.kind] ?? KIND_TITLES[l.kind] ?? l.kind;
 }
 
-type Doc = PDFKit.PDFDocument;
-
 export function renderStatementPdf(view: StatementView): Doc {
   const s = view.statement;
   const doc = new PDFDocument({
@@ -81,30 +84,8 @@ export function renderStatementPdf(view: StatementView): Doc {
   return doc;
 }
 
-function put(doc: Doc, text: string, x: number, y: number, o: PDFKit.Mixins.TextOptions = {}): number {
-  doc.text(winAnsi(text), x, y, o);
-  return doc.y;
-}
-
 function header(doc: Doc, v: StatementView, accent: string): number {
-  doc.rect(LEFT, 40, WIDTH, 4).fill(accent);
-  let y = 54;
-  const logo = logoImage(v.brand.logoUrl);
-  if (logo) {
-    try {
-      doc.image(logo, LEFT, y, { fit: [120, 48] });
-      y += 54;
-    } catch {
-      // An image pdfkit cannot read is left out: the statement still renders.
-    }
-  }
-  doc.font('Helvetica-Bold').fontSize(16).fillColor(accent);
-  y = put(doc, v.brand.displayName, LEFT, y, { width: 280 });
-  doc.font('Helvetica').fontSize(9).fillColor(INK);
-  const c = v.company;
-  y = put(doc, c.legalName, LEFT, y + 2, { width: 280 });
-  if (c.ruc) y = put(doc, `RUC ${c.ruc} DV ${c.dv ?? ''}`, LEFT, y, { width: 280 });
-  if (c.address) y = put(doc, c.address, LEFT, y, { width: 280 });
+  let y = letterhead(doc, v, accent);
 
   const s = v.statement;
   let r = 54;

@@ -1,7 +1,17 @@
 import PDFDocument from 'pdfkit';
 import type { Brand, DocumentView } from '../documents/document-view.ts';
-import { winAnsi } from '../documents/render-pdf.ts';
-import { logoImage, moneyText, plainNumber } from '../documents/text.ts';
+import {
+  type Doc,
+  INK,
+  LEFT,
+  letterhead,
+  MUTED,
+  put,
+  RIGHT,
+  WIDTH,
+  winAnsi,
+} from '../documents/letterhead.ts';
+import { moneyText, plainNumber } from '../documents/text.ts';
 import type { ItbmsRateFigures, ItbmsReturnFigures } from './itbms-figures.ts';
 
 /**
@@ -17,21 +27,9 @@ export interface ItbmsReturnView {
   figures: ItbmsReturnFigures;
 }
 
-const LEFT = 50;
-const WIDTH = 495;
-const RIGHT = LEFT + WIDTH;
-const INK = '#1f2937';
-const MUTED = '#4b5563';
 const BASE_X = RIGHT - 190;
 const TAX_X = RIGHT - 90;
 const AMOUNT_W = 90;
-
-type Doc = PDFKit.PDFDocument;
-
-function put(doc: Doc, text: string, x: number, y: number, o: PDFKit.Mixins.TextOptions = {}): number {
-  doc.text(winAnsi(text), x, y, o);
-  return doc.y;
-}
 
 export function renderItbmsReturnPdf(view: ItbmsReturnView): Doc {
   const f = view.figures;
@@ -57,25 +55,7 @@ export function renderItbmsReturnPdf(view: ItbmsReturnView): Doc {
 }
 
 function header(doc: Doc, v: ItbmsReturnView, accent: string): number {
-  doc.rect(LEFT, 40, WIDTH, 4).fill(accent);
-  let y = 54;
-  const logo = logoImage(v.brand.logoUrl);
-  if (logo) {
-    try {
-      doc.image(logo, LEFT, y, { fit: [120, 48] });
-      y += 54;
-    } catch {
-      // An image pdfkit cannot read is left out: the return still renders.
-    }
-  }
-  doc.font('Helvetica-Bold').fontSize(16).fillColor(accent);
-  y = put(doc, v.brand.displayName, LEFT, y, { width: 260 });
-  doc.font('Helvetica').fontSize(9).fillColor(INK);
-  const c = v.company;
-  y = put(doc, c.legalName, LEFT, y + 2, { width: 260 });
-  y = put(doc, `RUC ${c.ruc ?? ''} DV ${c.dv ?? ''}`, LEFT, y, { width: 260 });
-  if (c.address) y = put(doc, c.address, LEFT, y, { width: 260 });
-  if (c.taxRegime) y = put(doc, c.taxRegime, LEFT, y, { width: 260 });
+  const y = letterhead(doc, v, accent, 260);
   const f = v.figures;
   let r = 54;
   doc.font('Helvetica-Bold').fontSize(12).fillColor(accent);
