@@ -59,7 +59,9 @@ export function documentLinesForGl(
         accountId: control,
         amountMinor: sign * left,
         partyId: party,
-        memo: doc.memo || 'On account',
+        // An invoice's own amount is what it charges, not a credit: only what a settling document
+        // (note, receipt, payment) leaves unallocated is "on account".
+        memo: spec.settles ? doc.memo || 'On account' : doc.memo,
       });
     }
     return out;
