@@ -74,10 +74,15 @@ const readJanuary = async () => {
  */
 const januaryBoard = async () => {
   for (const c of await readJanuary()) {
-    const r = await t.as('senior')(
-      `mutation { refreshCloseBoardClient(client: "${c.client.slug}", year: ${YEAR}, month: ${MONTH}) { availability } }`,
-    );
-    expect(r.errors).toBeUndefined();
+    // A client read past the fan-out's timeout (a saturated machine) is UNAVAILABLE, TIMEOUT, as the
+    // board would say: read it again rather than take that for its state (a few times at most).
+    for (let attempt = 1; ; attempt++) {
+      const r = await t.as('senior')<{ refreshCloseBoardClient: { availability: string } }>(
+        `mutation { refreshCloseBoardClient(client: "${c.client.slug}", year: ${YEAR}, month: ${MONTH}) { availability } }`,
+      );
+      expect(r.errors).toBeUndefined();
+      if (r.data?.refreshCloseBoardClient.availability === 'AVAILABLE' || attempt === 5) break;
+    }
   }
   return readJanuary();
 };
