@@ -378,13 +378,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         claims,
         minorUnitsOf,
         out: res,
-        onStart: () => {
-          res.status(200);
-          res.setHeader('Content-Type', EXPORT_CONTENT[claims.format].contentType);
-          res.setHeader('Content-Disposition', `attachment; filename="${exportFileName(claims)}"`);
-          res.setHeader('Cache-Control', 'no-store');
-          res.setHeader('X-Content-Type-Options', 'nosniff');
-        },
+        onStart: () =>
+          sendFile({
+            contentType: EXPORT_CONTENT[claims.format].contentType,
+            fileName: exportFileName(claims),
+          }),
       });
     } catch (err) {
       if (err instanceof DocumentNotServed && !res.headersSent)

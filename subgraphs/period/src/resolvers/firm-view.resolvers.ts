@@ -12,7 +12,6 @@ import type {
 } from '../__generated__/resolvers.ts';
 import { batchMonthState } from '../services/batch-month-state.ts';
 import { closeCheckCode } from '../services/checklist.ts';
-import { countsOf } from '../services/close-board.service.ts';
 import { pageBoard } from './board-page.ts';
 
 /**
@@ -41,9 +40,9 @@ const CloseBoard: CloseBoardResolvers = {
     const lines = await board.linesOf(page.edges.map((e) => e.node));
     return { ...page, edges: page.edges.map((e, i) => ({ cursor: e.cursor, node: lines[i]! })) };
   },
-  stageCounts: async (board) => countsOf(await board.allLines()).stageCounts,
-  unavailableCount: async (board) => countsOf(await board.allLines()).unavailableCount,
-  behindCount: async (board) => countsOf(await board.allLines()).behindCount,
+  stageCounts: async (board) => (await board.counts()).stageCounts,
+  unavailableCount: async (board) => (await board.counts()).unavailableCount,
+  behindCount: async (board) => (await board.counts()).behindCount,
 };
 
 const CloseBoardClient: CloseBoardClientResolvers = {

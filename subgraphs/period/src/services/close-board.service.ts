@@ -62,6 +62,8 @@ export interface CloseBoard {
   linesOf(clients: readonly VisibleClient[]): Promise<CloseBoardEntry[]>;
   /** Every line of the board. */
   allLines(): Promise<CloseBoardEntry[]>;
+  /** What the board counts over every line (read once per request, whichever count asks). */
+  counts(): Promise<CloseBoardCounts>;
 }
 
 /** What the board counts over all its lines. */
@@ -72,7 +74,7 @@ export interface CloseBoardCounts {
   behindCount: number;
 }
 
-export function countsOf(entries: readonly CloseBoardEntry[]): CloseBoardCounts {
+function countsOf(entries: readonly CloseBoardEntry[]): CloseBoardCounts {
   const counts = new Map<CloseStage, number>();
   for (const e of entries) {
     if (e.availability === 'AVAILABLE' && e.row.stage)
@@ -184,14 +186,20 @@ export async function closeBoard(
   // Sandboxes and archived clients stay out of the rows and the counts unless asked for.
   const visible = await clientsWithPeriodAccess(deps.control, caller, firmView(at));
   let all: Promise<CloseBoardEntry[]> | undefined;
+  let counts: Promise<CloseBoardCounts> | undefined;
   const read = (clients: readonly VisibleClient[]) => boardLines(deps, clients, at);
+  const allLines = () => {
+    all ??= read(visible);
+    return all;
+  };
   return {
     year: at.year,
     month: at.month,
     visible,
-    allLines: () => {
-      all ??= read(visible);
-      return all;
+    allLines,
+    counts: () => {
+      counts ??= allLines().then(countsOf);
+      return counts;
     },
     linesOf: async (clients) => {
       if (!all) return read(clients);
