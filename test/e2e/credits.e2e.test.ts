@@ -35,7 +35,12 @@ async function ok<T>(p: Promise<{ data?: T | null; errors?: unknown }>): Promise
   return r.data as T;
 }
 
-async function invoice(family: 'SALES' | 'PURCHASING', amount: string, date: string): Promise<Doc> {
+async function invoice(
+  family: 'SALES' | 'PURCHASING',
+  amount: string,
+  date: string,
+  partyId = family === 'SALES' ? parties.C : parties.V,
+): Promise<Doc> {
   const [create, post] =
     family === 'SALES'
       ? ['createSalesInvoice', 'approveSalesInvoice']
@@ -43,7 +48,7 @@ async function invoice(family: 'SALES' | 'PURCHASING', amount: string, date: str
   const draft = await ok<Record<string, { id: string }>>(
     as('senior')(`mutation($input: InvoiceDraftInput!) { ${create}(input: $input) { id } }`, {
       input: {
-        partyId: family === 'SALES' ? parties.C : parties.V,
+        partyId,
         documentDate: date,
         lines: [
           {
@@ -90,6 +95,7 @@ beforeAll(async () => {
   for (const [key, kind] of [
     ['C', 'CUSTOMER'],
     ['V', 'VENDOR'],
+    ['D', 'CUSTOMER'],
   ] as const) {
     const r = await ok<{ createParty: { id: string } }>(
       as('senior')(`mutation($input: CreatePartyInput!) { createParty(input: $input) { id } }`, {
@@ -226,5 +232,128 @@ describe('vendor credits through the gateway', () => {
     );
     // Nothing open or on account: the vendor has no row.
     expect(ap.apAging.rows.some((r) => r.party.code === 'CR-V')).toBe(false);
+  });
+});
+
+describe('a settlement follows its invoice; a party leaves only with nothing open', () => {
+  const DEACTIVATE = `mutation($id: ID!) { deactivateParty(id: $id) { id active } }`;
+  const activeOf = async (id: string) =>
+    (
+      await ok<{ party: { active: boolean } }>(
+        as('senior')(`query($id: ID!) { party(id: $id) { active } }`, { id }),
+      )
+    ).party.active;
+
+  it('a receipt dated 2026-07-14 for an invoice of 2026-07-15 is refused and writes nothing; money received first stays on account', async () => {
+    const D = parties.D as string;
+    const inv = await invoice('SALES', '100.00', '2026-07-15', D);
+    const early = await as('junior')(
+      `mutation($input: PaymentDraftInput!) { createCustomerReceipt(input: $input) { id } }`,
+      {
+        input: {
+          partyId: D,
+          documentDate: '2026-07-14',
+          amount: '100.00',
+          allocations: [{ invoiceId: inv.id, amount: '100.00' }],
+        },
+      },
+    );
+    expect(codes(early)).toEqual(['BAD_USER_INPUT']);
+    expect(early.errors?.[0]?.message).toContain(`${inv.number} is dated 2026-07-15, after 2026-07-14`);
+    expect(early.errors?.[0]?.extensions?.field).toBe('allocations[0].invoiceId');
+    const drafts = await s.tenantSql<{ n: number }>(
+      SLUG,
+      `SELECT count(*)::int AS n FROM documents WHERE party_id = $1 AND kind = 'CUSTOMER_RECEIPT'`,
+      [D],
+    );
+    expect(drafts[0]?.n).toBe(0);
+    // A credit note dated before the invoice it corrects is refused the same way.
+    const note = await as('senior')(
+      `mutation($input: InvoiceDraftInput!) { createCreditNote(input: $input) { id } }`,
+      {
+        input: {
+          partyId: D,
+          documentDate: '2026-07-10',
+          appliesToId: inv.id,
+          lines: [{ accountCode: '4201', quantity: '1', unitPrice: '10', taxCode: 'EXENTO' }],
+        },
+      },
+    );
+    expect(codes(note)).toEqual(['BAD_USER_INPUT']);
+    expect(note.errors?.[0]?.extensions?.field).toBe('appliesToId');
+  });
+
+  it('deactivating a customer with a PAB 100.00 open invoice, then with PAB 20.00 on account, is refused PARTY_HAS_OPEN_ITEMS; once refunded it is deactivated', async () => {
+    const D = parties.D as string;
+    const refused = await as('senior')(DEACTIVATE, { id: D });
+    expect(codes(refused)).toEqual(['PARTY_HAS_OPEN_ITEMS']);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ drafts: 0, openInvoices: 1, openCredits: 0 });
+    expect(await activeOf(D)).toBe(true);
+
+    const [inv] = await s.tenantSql<{ id: string }>(
+      SLUG,
+      `SELECT id FROM documents WHERE party_id = $1 AND kind = 'SALES_INVOICE'`,
+      [D],
+    );
+    const receipt = await money(
+      'createCustomerReceipt',
+      D,
+      '120.00',
+      [{ invoiceId: inv?.id as string, amount: '100.00' }],
+      '2026-07-16',
+    );
+    expect(receipt.openCredit).toBe('20.00');
+    const again = await as('senior')(DEACTIVATE, { id: D });
+    expect(again.errors?.[0]?.extensions).toMatchObject({
+      code: 'PARTY_HAS_OPEN_ITEMS',
+      openInvoices: 0,
+      openCredits: 1,
+    });
+    // updateParty(active: false) is the same door.
+    const viaUpdate = await as('senior')(
+      `mutation($id: ID!) { updateParty(id: $id, input: { active: false }) { id } }`,
+      { id: D },
+    );
+    expect(codes(viaUpdate)).toEqual(['PARTY_HAS_OPEN_ITEMS']);
+    expect(await activeOf(D)).toBe(true);
+
+    await money(
+      'createCustomerRefund',
+      D,
+      '20.00',
+      [{ invoiceId: receipt.id, amount: '20.00' }],
+      '2026-07-17',
+    );
+    // A draft left behind blocks too: it could never be posted for an inactive customer.
+    const draft = await ok<{ createSalesInvoice: { id: string } }>(
+      as('senior')(`mutation($input: InvoiceDraftInput!) { createSalesInvoice(input: $input) { id } }`, {
+        input: {
+          partyId: D,
+          documentDate: '2026-07-18',
+          lines: [{ accountCode: '4102', quantity: '1', unitPrice: '5', taxCode: 'EXENTO' }],
+        },
+      }),
+    );
+    const withDraft = await as('senior')(DEACTIVATE, { id: D });
+    expect(withDraft.errors?.[0]?.extensions).toMatchObject({
+      code: 'PARTY_HAS_OPEN_ITEMS',
+      drafts: 1,
+      openInvoices: 0,
+      openCredits: 0,
+    });
+    await ok(
+      as('senior')(`mutation($id: ID!) { discardDocumentDraft(id: $id) { id } }`, {
+        id: draft.createSalesInvoice.id,
+      }),
+    );
+
+    const done = await ok<{ deactivateParty: { active: boolean } }>(as('senior')(DEACTIVATE, { id: D }));
+    expect(done.deactivateParty.active).toBe(false);
+    const events = await s.tenantSql<{ action: string }>(
+      SLUG,
+      `SELECT action FROM audit_events WHERE entity_id = $1 AND action = 'party.updated'`,
+      [D],
+    );
+    expect(events).toHaveLength(1);
   });
 });

@@ -261,6 +261,11 @@ export const ERROR_CATALOGUE = {
     description:
       'The entry has lines matched to a bank statement: unmatch them (`unmatchBankLines`, with a reason) before voiding it.',
   },
+  PARTY_HAS_OPEN_ITEMS: {
+    group: 'documents',
+    description:
+      'The customer or vendor still has drafts, open invoices or bills, or credit on account (counts in `extensions`): post or discard the drafts, settle, write off or refund, then deactivate.',
+  },
   DOCUMENT_HAS_SETTLEMENTS: {
     group: 'documents',
     description: 'Void the receipts and notes that settle it first.',

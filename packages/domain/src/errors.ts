@@ -39,6 +39,7 @@ export const ErrorCodes = [
   'RATE_NOT_AVAILABLE',
   // Documents (sales, purchasing, settlement).
   'DOCUMENT_HAS_SETTLEMENTS',
+  'PARTY_HAS_OPEN_ITEMS',
   'DOCUMENT_NOT_POSTED',
   'OVER_ALLOCATION',
   'CURRENCY_MISMATCH',

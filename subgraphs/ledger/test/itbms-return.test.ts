@@ -223,7 +223,9 @@ describe('the return equals the tax accounts’ movement in the GL (fast-check)'
             if (!inv) continue;
             // A small note (0.01 to 0.28 + tax): one invoice of 10.00 or more takes several.
             const [, code] = s.lines[0] as Line;
-            const note = await post(s.action, date(s.day), [[`0.${String(s.day).padStart(2, '0')}`, code]], {
+            // Never dated before the invoice it corrects (refused otherwise).
+            const day = [date(s.day), inv.postingDate].sort()[1] as string;
+            const note = await post(s.action, day, [[`0.${String(s.day).padStart(2, '0')}`, code]], {
               appliesToId: inv.id,
             }).catch((e: unknown) => {
               // The invoice already fully settled by earlier notes: nothing posted.

@@ -110,8 +110,7 @@ async function post(
       credit.currency,
       invoice,
       amountMinor,
-      0n,
-      'invoiceId',
+      { field: 'invoiceId', postingDate: date },
       minorUnits,
     );
     const settled = invoice as DocumentRow;

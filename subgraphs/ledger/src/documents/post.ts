@@ -87,7 +87,16 @@ async function lockSettlements(tx: TenantTx, doc: DocumentRow, minorUnits: numbe
     const open = isInvoiceLike(doc.kind) && target ? await openOf(tx, target) : a.amountMinor;
     // biome-ignore lint/complexity/useMathMinMax: bigints, which Math.min does not take.
     const amountMinor = a.amountMinor < open ? a.amountMinor : open;
-    await checkSettlement(tx, spec, party, doc.currency, target, amountMinor, 0n, field, minorUnits);
+    await checkSettlement(
+      tx,
+      spec,
+      party,
+      doc.currency,
+      target,
+      amountMinor,
+      { field, postingDate: doc.postingDate },
+      minorUnits,
+    );
     if (amountMinor > 0n) proposed.push({ invoiceId: a.invoiceId, amountMinor });
   }
   const allocated = proposed.reduce((sum, a) => sum + a.amountMinor, 0n);

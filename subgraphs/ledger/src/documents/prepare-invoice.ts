@@ -66,7 +66,16 @@ export async function prepareInvoice(
     appliesTo = await documentById(db, input.appliesToId);
     // The invoice itself (posted, same party and currency, not voided); the amount is checked
     // at posting, where what exceeds the open balance becomes a credit.
-    await checkSettlement(db, spec, party, currency, appliesTo, 0n, 0n, 'appliesToId', minorUnits);
+    await checkSettlement(
+      db,
+      spec,
+      party,
+      currency,
+      appliesTo,
+      0n,
+      { field: 'appliesToId', postingDate },
+      minorUnits,
+    );
   }
   const rate = decideDocumentRate({
     currency,

@@ -161,7 +161,16 @@ async function checkAllocations(
         minorUnits,
       );
     } else {
-      await checkSettlement(db, spec, party, currency, target, minor, 0n, `${field}.invoiceId`, minorUnits);
+      await checkSettlement(
+        db,
+        spec,
+        party,
+        currency,
+        target,
+        minor,
+        { field: `${field}.invoiceId`, postingDate },
+        minorUnits,
+      );
     }
     out.push({ invoiceId: a.invoiceId, amountMinor: minor });
   }

@@ -4,7 +4,7 @@ import { type DocumentRow, isVoided, type PartyRow, type Reader, settledMinor } 
 
 /**
  * An invoice a note or payment settles: posted, not voided, of the right kind, party and currency,
- * with enough left open. Returns its open balance.
+ * posted on or before the settlement, with at least `amountMinor` left open.
  */
 export async function checkSettlement(
   db: Reader,
@@ -13,10 +13,10 @@ export async function checkSettlement(
   currency: string,
   invoice: DocumentRow | undefined,
   amountMinor: bigint,
-  alreadyMinor: bigint,
-  field: string,
+  use: { field: string; postingDate: string },
   minorUnits: number,
 ): Promise<void> {
+  const { field } = use;
   if (!invoice || invoice.kind !== spec.settles || invoice.status !== 'POSTED') {
     throw badInput(`${field}: no posted ${spec.settles?.toLowerCase().replace('_', ' ')} with that id`, {
       field,
@@ -35,15 +35,23 @@ export async function checkSettlement(
       { field, invoiceCurrency: invoice.currency, currency },
     );
   }
+  // Settled no earlier than it arose: the books (and the aging) at any date hold no settlement of
+  // an invoice that does not exist yet. Money received first is a credit on account, applied later.
+  if (use.postingDate < invoice.postingDate) {
+    throw badInput(
+      `${field}: ${invoice.number} is dated ${invoice.postingDate}, after ${use.postingDate}; leave the amount on account and apply it once the invoice exists`,
+      { field, invoice: invoice.number },
+    );
+  }
   const open = invoice.totalMinor - ((await settledMinor(db, [invoice.id])).get(invoice.id) ?? 0n);
-  if (alreadyMinor + amountMinor > open) {
+  if (amountMinor > open) {
     throw new DomainError(
       'OVER_ALLOCATION',
-      `${field}: ${invoice.number} has ${formatMoney(open - alreadyMinor, minorUnits)} ${currency} open; ${formatMoney(amountMinor, minorUnits)} is too much`,
+      `${field}: ${invoice.number} has ${formatMoney(open, minorUnits)} ${currency} open; ${formatMoney(amountMinor, minorUnits)} is too much`,
       {
         field,
         invoice: invoice.number,
-        openBalance: formatMoney(open - alreadyMinor, minorUnits),
+        openBalance: formatMoney(open, minorUnits),
         amount: formatMoney(amountMinor, minorUnits),
       },
     );

@@ -21,7 +21,8 @@ export type Reader = Pick<TenantTx, 'select'>;
 
 /**
  * The party of a document, of the kind it must be and active — except when `inactiveOk` (a
- * bad-debt write-off: a customer that is gone is often deactivated before its debt is written off).
+ * bad-debt write-off: a customer deactivated before deactivation required nothing open may still
+ * carry an invoice).
  */
 export async function loadParty(
   db: Reader,

@@ -1,6 +1,7 @@
 import { decodeKeyCursor, encodeKeyCursor, type Page, pageOf, pageSize } from '@cifra/context';
 import { inTransaction, markRecordedTime, recordAuditEvent, tenant } from '@cifra/db';
 import { badInput, DomainError } from '@cifra/domain';
+import type { TenantTx } from '@cifra/engine';
 import { and, asc, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Books, Constraints, isUniqueViolation } from './books.ts';
@@ -100,6 +101,7 @@ export async function updateParty(
     const [before] = await tx.select().from(tenant.parties).where(eq(tenant.parties.id, id)).for('update');
     await markRecordedTime(tx);
     if (!before) throw new DomainError('NOT_FOUND', `No party ${id}`, { id });
+    if (before.active && input.active === false) await refuseOpenItems(tx, before);
     const changes: Partial<PartyRow> = {};
     if (input.name != null) changes.name = input.name;
     if (input.taxId !== undefined) changes.taxId = input.taxId;
@@ -121,6 +123,46 @@ export async function updateParty(
       after,
     });
     return after;
+  });
+}
+
+/**
+ * A party is deactivated only with nothing left to do on it: no draft (it could not be posted), no
+ * open invoice or bill (nothing could settle it) and no credit on account (nothing could use or
+ * refund it). Voided documents and what voided documents settled do not count.
+ */
+async function refuseOpenItems(tx: TenantTx, party: PartyRow): Promise<void> {
+  const live = (alias: string) =>
+    sql`NOT EXISTS (SELECT 1 FROM ${tenant.voids} v WHERE v.document_id = ${sql.raw(alias)}.id)`;
+  const [row] = (
+    await tx.execute<{ drafts: number; open_invoices: number; open_credits: number }>(sql`
+      SELECT count(*) FILTER (WHERE d.status = 'DRAFT')::int AS drafts,
+             count(*) FILTER (WHERE d.status = 'POSTED' AND d.kind IN ('SALES_INVOICE', 'PURCHASE_INVOICE')
+                                AND d.total_minor > x.used_minor)::int AS open_invoices,
+             count(*) FILTER (WHERE d.status = 'POSTED' AND d.credit_minor > x.used_minor)::int AS open_credits
+        FROM ${tenant.documents} d
+        CROSS JOIN LATERAL (
+          SELECT coalesce(sum(a.amount_minor), 0) AS used_minor
+            FROM ${tenant.allocations} a JOIN ${tenant.documents} s ON s.id = a.source_document_id
+           WHERE a.invoice_id = d.id AND ${live('s')}
+        ) x
+       WHERE d.party_id = ${party.id} AND ${live('d')}`)
+  ).rows;
+  const counts = {
+    drafts: row?.drafts ?? 0,
+    openInvoices: row?.open_invoices ?? 0,
+    openCredits: row?.open_credits ?? 0,
+  };
+  if (counts.drafts + counts.openInvoices + counts.openCredits === 0) return;
+  const what = [
+    counts.drafts && `${counts.drafts} draft(s)`,
+    counts.openInvoices &&
+      `${counts.openInvoices} open ${party.kind === 'CUSTOMER' ? 'invoice(s)' : 'bill(s)'}`,
+    counts.openCredits && `${counts.openCredits} credit(s) on account`,
+  ].filter(Boolean);
+  throw new DomainError('PARTY_HAS_OPEN_ITEMS', `${party.code} still has ${what.join(', ')}`, {
+    party: party.code,
+    ...counts,
   });
 }
 

@@ -90,8 +90,7 @@ export async function writeOffBadDebt(books: Books, raw: WriteOffInput): Promise
         invoice.currency,
         invoice,
         amountMinor,
-        0n,
-        'invoiceId',
+        { field: 'invoiceId', postingDate },
         minorUnits,
       );
       const rate = decideDocumentRate({

@@ -835,6 +835,8 @@ export type ErrorCode =
   | 'BANK_MATCH_AMOUNTS_DIFFER'
   /** The entry has lines matched to a bank statement: unmatch them (`unmatchBankLines`, with a reason) before voiding it. */
   | 'BANK_RECONCILED'
+  /** The customer or vendor still has drafts, open invoices or bills, or credit on account (counts in `extensions`): post or discard the drafts, settle, write off or refund, then deactivate. */
+  | 'PARTY_HAS_OPEN_ITEMS'
   /** Void the receipts and notes that settle it first. */
   | 'DOCUMENT_HAS_SETTLEMENTS'
   /** The opening balances have problems (all of them in `extensions.problems`: index, field, code, message); nothing was posted. A dry run lists the same. */
