@@ -348,6 +348,8 @@ export type ErrorCode =
   | 'OPERATION_NOT_SUPPORTED'
   /** More allocated than the payment or the open invoice allows. */
   | 'OVER_ALLOCATION'
+  /** The customer or vendor still has drafts, open invoices or bills, or credit on account (counts in `extensions`): post or discard the drafts, settle, write off or refund, then deactivate. */
+  | 'PARTY_HAS_OPEN_ITEMS'
   /** HTTP 413: a body over the caller's limit (1 MiB; 8 MiB for a caller who may post to the client), refused from its Content-Length before any of it is read, or as soon as a streamed body passes it. `limit`, `max` and `measured` say which. */
   | 'PAYLOAD_TOO_LARGE'
   /** The date's period is locked for this kind of posting. */
