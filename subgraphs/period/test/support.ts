@@ -148,6 +148,7 @@ export async function post(
     kind?: 'MANUAL' | 'SALES_INVOICE' | 'PURCHASE_INVOICE' | 'CUSTOMER_RECEIPT' | 'VENDOR_PAYMENT';
     memo?: string;
     autoReverse?: boolean;
+    reverseOn?: string;
   } = {},
 ) {
   const actor = { userId: randomUUID(), email: 'poster@test.firm' };
@@ -156,6 +157,7 @@ export async function post(
     postingDate,
     memo: opts.memo ?? 'test',
     autoReverse: opts.autoReverse ?? false,
+    reverseOn: opts.reverseOn ?? null,
     lines: lines.map(
       ([code, amountMinor, original]): PostingLine => ({
         accountId: books.accounts.get(code)!,

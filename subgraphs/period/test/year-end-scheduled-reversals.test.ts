@@ -21,6 +21,7 @@ const senior = actorFor('Senior', 'senior@test.firm');
 const worker = { userId: null, email: null, reason: 'scheduled reversals' };
 let march: string;
 let december: string;
+let midJanuary: string;
 
 async function reversalsOf(entryId: string) {
   return ownerQuery<{ posting_date: string; memo: string }>(
@@ -54,6 +55,17 @@ beforeAll(async () => {
       { memo: 'December utilities accrual', autoReverse: true },
     )
   ).id;
+  midJanuary = (
+    await post(
+      books,
+      '2026-12-15',
+      [
+        ['6202', 12_000n],
+        ['2401', -12_000n],
+      ],
+      { memo: 'Half-month services accrual', autoReverse: true, reverseOn: '2027-01-15' },
+    )
+  ).id;
 });
 afterAll(() => books.close());
 
@@ -66,7 +78,7 @@ describe('scheduled reversals and the year-end close', () => {
     expect(await reversalsOf(march)).toHaveLength(1);
   });
 
-  it('leaves the March accrual out of the year-end close, which reverses only the 450.00 December one', async () => {
+  it('leaves the March accrual and the one chosen to reverse on 15 January out of the year-end close, which reverses only the 450.00 December one', async () => {
     for (let m = 1; m <= 12; m++) {
       const close = await startPeriodClose(books.app, junior, { periodId: await periodId(books, 2026, m) });
       await submitPeriodClose(books.app, junior, { closeId: close.id });
@@ -84,10 +96,14 @@ describe('scheduled reversals and the year-end close', () => {
     await approveYearEndClose(books.app, senior, { draftId: draft.close.id, fxVarianceMode: 'SIMPLE' });
     expect(await reversalsOf(march)).toHaveLength(1);
     expect((await reversalsOf(december)).map((r) => r.posting_date)).toEqual(['2027-01-01']);
+    expect(await reversalsOf(midJanuary)).toEqual([]);
   });
 
-  it('finds nothing due on 1 January: the year-end close already reversed December', async () => {
-    expect(await postDueReversals(books.app, worker, '2027-01-31')).toEqual({ posted: [], refused: [] });
+  it('finds only the 120.00 accrual due in January, reversed on its own 15 January: the year-end close already reversed December', async () => {
+    const run = await postDueReversals(books.app, worker, '2027-01-31');
+    expect(run.refused).toEqual([]);
+    expect(run.posted.map((e) => [e.postingDate, e.reversesEntryId])).toEqual([['2027-01-15', midJanuary]]);
     expect(await reversalsOf(december)).toHaveLength(1);
+    expect(await postDueReversals(books.app, worker, '2027-01-31')).toEqual({ posted: [], refused: [] });
   });
 });

@@ -58,7 +58,7 @@ export async function prepareYearEndClose(
           ? await bankFeesOnFxVariance(tx, year.year, fxVariance.id)
           : 0n,
     });
-    const accruals = await pendingAccruals(tx, year.year);
+    const accruals = await pendingAccruals(tx, year.year, nextDay(closingDate));
     const reversing = accrualReversalLines(accruals, year.year, nextDay(closingDate));
     const fingerprint = await fingerprintYear(tx, year.year, args.fxVarianceMode);
     const close = await insertDraft(

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type TenantDb, tenant } from '@cifra/db';
-import { SETTLING_KINDS, type Settings } from '@cifra/domain';
+import { type IsoDate, SETTLING_KINDS, type Settings } from '@cifra/domain';
 import { and, asc, desc, eq, inArray, ne, type SQL, sql } from 'drizzle-orm';
 import type { FiscalYearRow, TenantTx } from '../services/store.ts';
 
@@ -149,8 +149,12 @@ export async function bankFeesOnFxVariance(
 
 export type PendingAccrual = Awaited<ReturnType<typeof pendingAccruals>>[number];
 
-/** Entries of the year flagged to auto-reverse and not reversed yet, with their lines. */
-export async function pendingAccruals(tx: TenantTx, fiscalYear: number) {
+/**
+ * Entries of the year flagged to auto-reverse, not reversed yet and due by `reversalDate` (the first
+ * day of the next year), with their lines. One whose chosen `reverseOn` falls later is left to the
+ * scheduled reversal, which posts it on its own day (engine/scheduled-reversals.ts).
+ */
+export async function pendingAccruals(tx: TenantTx, fiscalYear: number, reversalDate: IsoDate) {
   const reversed = tx
     .select({ id: tenant.journalEntries.reversesEntryId })
     .from(tenant.journalEntries)
@@ -163,6 +167,8 @@ export async function pendingAccruals(tx: TenantTx, fiscalYear: number) {
         eq(tenant.journalEntries.fiscalYear, fiscalYear),
         eq(tenant.journalEntries.autoReverse, true),
         sql`${tenant.journalEntries.id} NOT IN (${reversed})`,
+        sql`coalesce(${tenant.journalEntries.reverseOn},
+          (date_trunc('month', ${tenant.journalEntries.postingDate}) + interval '1 month')::date) <= ${reversalDate}::date`,
       ),
     )
     .orderBy(asc(tenant.journalEntries.number));
