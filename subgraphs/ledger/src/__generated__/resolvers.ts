@@ -241,11 +241,14 @@ export type Mutation = {
   /** Set a document type's number prefix (needs Numbering.Manage); see NumberingPrefix. */
   setNumberingPrefix?: Maybe<NumberingPrefix>;
   /**
-   * Bring in a client's opening balances from its previous system (needs GL.Post, and Invoice.Approve
-   * or PurchaseInvoice.Post for open invoices or bills): the trial balance as one entry on
-   * `openingDate`, the first day of a period (the balances are those at the end of the day before),
-   * and each open invoice and bill as a posted document against `clearingAccountCode`, so that the
-   * agings equal the receivable and payable from day one and later receipts and payments settle them.
+   * Bring in a client's opening balances from its previous system (needs GL.Post, and the permission
+   * that posts each kind of open item or credit brought: Invoice.Approve for invoices and credit
+   * notes, PurchaseInvoice.Post for bills and debit notes, Payment.Post for advances): the trial
+   * balance as one entry on `openingDate`, the first day of a period (the balances are those at the
+   * end of the day before), and each open invoice, bill and credit as a posted document against
+   * `clearingAccountCode`, so that the agings equal the receivable and payable from day one, later
+   * receipts and payments settle the invoices and bills, and the credits are applied or refunded as
+   * any credit on account.
    * Everything is checked first and every problem is reported at once: with `dryRun` as
    * `OpeningBalancesResult.problems`, nothing written; otherwise a problem refuses the whole import
    * with OPENING_BALANCES_INVALID (the same list in `extensions.problems`), nothing written. Once per
@@ -253,10 +256,11 @@ export type Mutation = {
    */
   importOpeningBalances?: Maybe<OpeningBalancesResult>;
   /**
-   * Void an opening balance import as one step (needs GL.Void, and Invoice.Void or
-   * PurchaseInvoice.Void for its open items): its entry and every open item still live are reversed
-   * on `voidDate` (default: the opening date), with the reason. Refused with DOCUMENT_HAS_SETTLEMENTS
-   * while a receipt, payment or note settles one of its open items.
+   * Void an opening balance import as one step (needs GL.Void, and the permission that voids each
+   * kind of open item or credit it brought): its entry and every open item and credit still live are
+   * reversed on `voidDate` (default: the opening date), with the reason. Refused with
+   * DOCUMENT_HAS_SETTLEMENTS while a receipt, payment or note settles one of its open items, or a
+   * credit application or refund uses one of its open credits.
    */
   voidOpeningBalances?: Maybe<OpeningBalanceImport>;
   /**
@@ -902,7 +906,7 @@ export type Document = {
   fx?: Maybe<FxProvenance>;
   /** Receipts and payments: the realized exchange difference of all their allocations, in base currency (gain positive). */
   realizedFx?: Maybe<Scalars['Money']['output']>;
-  /** An open item brought by an opening balance import: what it was issued for (its total is what was open). */
+  /** An open item or credit brought by an opening balance import: what it was issued for (its total is what was open). */
   originalTotal?: Maybe<Scalars['Money']['output']>;
   /** The opening balance import that brought it. */
   openingBalanceImport?: Maybe<OpeningBalanceImport>;
@@ -2979,9 +2983,14 @@ export type OpeningBalancesInput = {
   openingDate: Scalars['Date']['input'];
   /** Every account with a balance, in the base currency; debits must equal credits. */
   trialBalance: Array<OpeningTrialBalanceLineInput>;
-  /** Open invoices and bills; their base amounts must add up to the receivable and payable above. */
+  /**
+   * Open invoices and bills; their base amounts, less the open credits', must add up to the
+   * receivable and payable above.
+   */
   openItems?: InputMaybe<Array<OpeningItemInput>>;
-  /** The account open items post against (they net to zero on it); needed when there are open items. */
+  /** Open credits: customers' advances and unapplied credit notes, vendors' advances and unapplied debit notes. */
+  openCredits?: InputMaybe<Array<OpeningCreditInput>>;
+  /** The account open items and credits post against (they net to zero on it); needed when there are any. */
   clearingAccountCode?: InputMaybe<Scalars['String']['input']>;
   /** The entry's memo; default 'Opening balances'. */
   memo?: InputMaybe<Scalars['String']['input']>;
@@ -3024,6 +3033,44 @@ export type OpeningItemInput = {
   /** Base-currency units one unit of its currency is worth, as the previous system carries it; needed for a foreign currency. */
   rate?: InputMaybe<Scalars['Decimal']['input']>;
 };
+
+/**
+ * A credit still open on a party's account in the previous system: a credit balance of a customer
+ * on the receivable, a debit balance of a vendor on the payable. It becomes a posted document whose
+ * whole open amount is left on account (`Document.openCredit`), applied later with
+ * applyCustomerCredit / applyVendorCredit or paid back with a refund, like any credit.
+ */
+export type OpeningCreditInput = {
+  /** What it is: an advance (a receipt or payment not applied) or an unapplied note. */
+  kind: OpeningCreditKind;
+  /** The customer (CUSTOMER_ADVANCE, CREDIT_NOTE) or vendor (VENDOR_ADVANCE, DEBIT_NOTE) by id; or give partyCode. */
+  partyId?: InputMaybe<Scalars['ID']['input']>;
+  /** The customer or vendor by its code; or give partyId. */
+  partyCode?: InputMaybe<Scalars['String']['input']>;
+  /** The number it was issued under: a customer's credit keeps it; a vendor's is numbered <vendor code>-<number>. */
+  number: Scalars['String']['input'];
+  /** Its date, before the opening date. */
+  date: Scalars['Date']['input'];
+  /** Its currency; default the party's. */
+  currency?: InputMaybe<Scalars['String']['input']>;
+  /** What it was issued for, in its currency. */
+  originalAmount: Scalars['Money']['input'];
+  /** What is still on account, in its currency: more than zero and at most the original amount. */
+  openAmount: Scalars['Money']['input'];
+  /** Base-currency units one unit of its currency is worth, as the previous system carries it; needed for a foreign currency. */
+  rate?: InputMaybe<Scalars['Decimal']['input']>;
+};
+
+/** What an open credit is, and the document it becomes. */
+export type OpeningCreditKind =
+  /** A customer's prepayment not yet applied: a CUSTOMER_RECEIPT with all of it on account. */
+  | 'CUSTOMER_ADVANCE'
+  /** A customer's credit note not yet applied: a CREDIT_NOTE standing alone, all of it on account. */
+  | 'CREDIT_NOTE'
+  /** An advance paid to a vendor not yet applied: a VENDOR_PAYMENT with all of it on account. */
+  | 'VENDOR_ADVANCE'
+  /** A vendor's credit not yet applied (a debit note): a DEBIT_NOTE standing alone, all of it on account. */
+  | 'DEBIT_NOTE';
 
 /** What an open item is. */
 export type OpeningItemKind =
@@ -3072,7 +3119,7 @@ export type OpeningBalanceProblemCode =
 /** One problem of an opening balance import, on one input field. */
 export type OpeningBalanceProblem = {
   __typename?: 'OpeningBalanceProblem';
-  /** The line: an index into `trialBalance` or `openItems` (as `field` says); null for the whole import. */
+  /** The line: an index into `trialBalance`, `openItems` or `openCredits` (as `field` says); null for the whole import. */
   index?: Maybe<Scalars['Int']['output']>;
   /** The input field at fault, e.g. `openItems[3].rate`. */
   field: Scalars['String']['output'];
@@ -3097,8 +3144,14 @@ export type OpeningBalancesResult = {
   receivable: Scalars['Money']['output'];
   /** The open bills' base amounts (those without problems). */
   payable: Scalars['Money']['output'];
+  /** The customers' open credits' base amounts (those without problems), a credit on the receivable. */
+  customerCredits: Scalars['Money']['output'];
+  /** The vendors' open credits' base amounts (those without problems), a debit on the payable. */
+  vendorCredits: Scalars['Money']['output'];
   /** How many open items the input has. */
   openItemCount: Scalars['Int']['output'];
+  /** How many open credits the input has. */
+  openCreditCount: Scalars['Int']['output'];
   /** The import posted; null for a dry run. */
   import?: Maybe<OpeningBalanceImport>;
 };
@@ -3116,6 +3169,8 @@ export type OpeningBalanceImport = {
   clearingAccount?: Maybe<Account>;
   /** The open invoices and bills it brought, as documents, by number: at most 10,000 (an import's limit). */
   openItems: Array<Document>;
+  /** The open credits it brought, as documents (advances as receipts and payments, notes as notes), by number: at most 10,000 (an import's limit). */
+  openCredits: Array<Document>;
   /** When it was imported. */
   importedAt: Scalars['DateTime']['output'];
   /** Whether it was voided (voidOpeningBalances). */
@@ -3798,6 +3853,8 @@ export type ResolversTypes = ResolversObject<{
   OpeningBalancesInput: OpeningBalancesInput;
   OpeningTrialBalanceLineInput: OpeningTrialBalanceLineInput;
   OpeningItemInput: OpeningItemInput;
+  OpeningCreditInput: OpeningCreditInput;
+  OpeningCreditKind: OpeningCreditKind;
   OpeningItemKind: OpeningItemKind;
   OpeningBalanceProblemCode: OpeningBalanceProblemCode;
   OpeningBalanceProblem: ResolverTypeWrapper<OpeningBalanceProblem>;
@@ -3942,6 +3999,7 @@ export type ResolversParentTypes = ResolversObject<{
   OpeningBalancesInput: OpeningBalancesInput;
   OpeningTrialBalanceLineInput: OpeningTrialBalanceLineInput;
   OpeningItemInput: OpeningItemInput;
+  OpeningCreditInput: OpeningCreditInput;
   OpeningBalanceProblem: OpeningBalanceProblem;
   OpeningBalancesResult: Omit<OpeningBalancesResult, 'import'> & { import?: Maybe<ResolversParentTypes['OpeningBalanceImport']> };
   OpeningBalanceImport: OpeningBalanceImportModel;
@@ -4818,7 +4876,10 @@ export type OpeningBalancesResultResolvers<ContextType = Context, ParentType ext
   totalCredit?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   receivable?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   payable?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  customerCredits?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  vendorCredits?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   openItemCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  openCreditCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   import?: Resolver<Maybe<ResolversTypes['OpeningBalanceImport']>, ParentType, ContextType>;
 }>;
 
@@ -4828,6 +4889,7 @@ export type OpeningBalanceImportResolvers<ContextType = Context, ParentType exte
   entry?: Resolver<Maybe<ResolversTypes['JournalEntry']>, ParentType, ContextType>;
   clearingAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   openItems?: Resolver<Array<ResolversTypes['Document']>, ParentType, ContextType>;
+  openCredits?: Resolver<Array<ResolversTypes['Document']>, ParentType, ContextType>;
   importedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   voided?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   voidedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;

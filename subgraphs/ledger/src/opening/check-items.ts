@@ -13,9 +13,10 @@ import {
   translateAtRate,
 } from '@cifra/domain';
 import { clientFxOf, fromScaled } from '@cifra/fx';
+import { KINDS } from '../documents/kinds.ts';
 import type { Books } from '../services/books.ts';
 import { attempt, UUID } from './check-lines.ts';
-import type { OpeningItemInput, PlannedItem, Problem } from './inputs.ts';
+import type { OpenRow, PlannedItem, Problem } from './inputs.ts';
 import {
   importCount,
   numberingPrefixes,
@@ -26,13 +27,15 @@ import {
 } from './store.ts';
 
 type Parties = Awaited<ReturnType<typeof partiesNamed>>;
-const NOUN = { SALES_INVOICE: 'customer', PURCHASE_INVOICE: 'vendor' } as const;
-const PARTY_KIND = { SALES_INVOICE: 'CUSTOMER', PURCHASE_INVOICE: 'VENDOR' } as const;
+/** `openItems[3].rate`, `openCredits[0].date`: the input field of a row. */
+const fieldOf = (item: OpenRow, name: string) => `${item.list}[${item.index}].${name}`;
+const partyKindOf = (item: OpenRow) => KINDS[item.kind].partyKind;
+const nounOf = (item: OpenRow) => (partyKindOf(item) === 'CUSTOMER' ? 'customer' : 'vendor');
 
 /** The customer or vendor an item names, by id or by code; undefined with a problem. */
-function partyOf(problems: Problem[], item: OpeningItemInput, i: number, parties: Parties) {
-  const kind = PARTY_KIND[item.kind];
-  const field = `openItems[${i}].${item.partyId ? 'partyId' : 'partyCode'}`;
+function partyOf(problems: Problem[], item: OpenRow, i: number, parties: Parties) {
+  const kind = partyKindOf(item);
+  const field = fieldOf(item, item.partyId ? 'partyId' : 'partyCode');
   const problem = (message: string) => {
     problems.push({ index: i, field, code: 'UNKNOWN_PARTY', message: `${field}: ${message}` });
     return undefined;
@@ -47,31 +50,30 @@ function partyOf(problems: Problem[], item: OpeningItemInput, i: number, parties
     if (!id) return undefined;
     party = parties.byId.get(id);
   } else party = parties.byKindCode.get(`${kind}/${(item.partyCode as string).trim()}`);
-  if (!party || party.kind !== kind)
-    return problem(`no ${NOUN[item.kind]} ${item.partyId ?? item.partyCode}`);
-  if (!party.active) return problem(`${NOUN[item.kind]} ${party.code} is inactive`);
+  if (!party || party.kind !== kind) return problem(`no ${nounOf(item)} ${item.partyId ?? item.partyCode}`);
+  if (!party.active) return problem(`${nounOf(item)} ${party.code} is inactive`);
   return party;
 }
 
 /** Its dates: issued before the opening date, due on or after its issue. */
-function datesOf(problems: Problem[], item: OpeningItemInput, i: number, openingDate: IsoDate) {
-  const at = (f: string) => ({ index: i, field: `openItems[${i}].${f}`, code: 'BAD_DATE' as const });
-  const date = attempt(problems, at('date'), () => parseIsoDate(item.date, `openItems[${i}].date`));
+function datesOf(problems: Problem[], item: OpenRow, i: number, openingDate: IsoDate) {
+  const at = (f: string) => ({ index: i, field: fieldOf(item, f), code: 'BAD_DATE' as const });
+  const date = attempt(problems, at('date'), () => parseIsoDate(item.date, fieldOf(item, 'date')));
   const due = item.dueDate
-    ? attempt(problems, at('dueDate'), () => parseIsoDate(item.dueDate as string, `openItems[${i}].dueDate`))
+    ? attempt(problems, at('dueDate'), () => parseIsoDate(item.dueDate as string, fieldOf(item, 'dueDate')))
     : date;
   if (!date || !due) return undefined;
   if (date >= openingDate) {
     problems.push({
       ...at('date'),
-      message: `openItems[${i}].date: ${date} is not before the opening date ${openingDate}`,
+      message: `${fieldOf(item, 'date')}: ${date} is not before the opening date ${openingDate}`,
     });
     return undefined;
   }
   if (due < date) {
     problems.push({
       ...at('dueDate'),
-      message: `openItems[${i}].dueDate: ${due} is before its date ${date}`,
+      message: `${fieldOf(item, 'dueDate')}: ${due} is before its date ${date}`,
     });
     return undefined;
   }
@@ -79,9 +81,9 @@ function datesOf(problems: Problem[], item: OpeningItemInput, i: number, opening
 }
 
 /** Original and open amounts in the item's currency: open more than zero, at most the original. */
-function amountsOf(problems: Problem[], item: OpeningItemInput, i: number, minorUnits: number) {
+function amountsOf(problems: Problem[], item: OpenRow, i: number, minorUnits: number) {
   const parse = (f: 'originalAmount' | 'openAmount') => {
-    const field = `openItems[${i}].${f}`;
+    const field = fieldOf(item, f);
     const minor = attempt(problems, { index: i, field, code: 'BAD_AMOUNT' }, () =>
       parseMoney(item[f], minorUnits, field),
     );
@@ -100,7 +102,7 @@ function amountsOf(problems: Problem[], item: OpeningItemInput, i: number, minor
   const open = parse('openAmount');
   if (original === undefined || open === undefined) return undefined;
   if (open > original) {
-    const field = `openItems[${i}].openAmount`;
+    const field = fieldOf(item, 'openAmount');
     problems.push({
       index: i,
       field,
@@ -116,8 +118,8 @@ function amountsOf(problems: Problem[], item: OpeningItemInput, i: number, minor
  * The rate the item is carried at: 1 for the base currency, the peg for a pegged one (a typed rate
  * must agree), otherwise the rate typed, required (the previous system's historical rate).
  */
-function rateOf(problems: Problem[], item: OpeningItemInput, i: number, currency: string, books: Books) {
-  const field = `openItems[${i}].rate`;
+function rateOf(problems: Problem[], item: OpenRow, i: number, currency: string, books: Books) {
+  const field = fieldOf(item, 'rate');
   const problem = (message: string) => {
     problems.push({ index: i, field, code: 'BAD_RATE', message: `${field}: ${message}` });
     return undefined;
@@ -147,11 +149,14 @@ function rateOf(problems: Problem[], item: OpeningItemInput, i: number, currency
   return { rate: typed, explicit: typed };
 }
 
-/** Each open item checked (party, dates, currency, amounts, rate), every problem reported. */
+/**
+ * Each open item and open credit checked (party, dates, currency, amounts, rate), every problem
+ * reported on its own list's field.
+ */
 export async function checkItems(
   db: Reader,
   books: Books,
-  items: readonly OpeningItemInput[],
+  items: readonly OpenRow[],
   openingDate: IsoDate,
   problems: Problem[],
 ): Promise<PlannedItem[]> {
@@ -162,15 +167,18 @@ export async function checkItems(
     items.flatMap((it) => (it.partyCode ? [it.partyCode.trim()] : [])),
   );
   const planned: PlannedItem[] = [];
-  for (const [i, item] of items.entries()) {
+  for (const item of items) {
+    const i = item.index;
     const party = partyOf(problems, item, i, parties);
     const dates = datesOf(problems, item, i, openingDate);
+    // No party and no currency: the party's problem is the one to report, not a missing currency.
+    if (!party && !item.currency) continue;
     const currency = (item.currency ?? party?.currency ?? '').trim().toUpperCase();
     const minorUnits = currency
-      ? await books.minorUnits(currency, `openItems[${i}].currency`).catch(() => undefined)
+      ? await books.minorUnits(currency, fieldOf(item, 'currency')).catch(() => undefined)
       : undefined;
     if (minorUnits === undefined) {
-      const field = `openItems[${i}].currency`;
+      const field = fieldOf(item, 'currency');
       problems.push({
         index: i,
         field,
@@ -184,13 +192,15 @@ export async function checkItems(
     if (!party || !dates || !amounts || !rate) continue;
     planned.push({
       id: randomUUID(),
+      list: item.list,
       index: i,
       kind: item.kind,
+      credit: item.credit,
       partyId: party.id,
       given: item.number.trim(),
-      number: item.kind === 'SALES_INVOICE' ? item.number.trim() : `${party.code}-${item.number.trim()}`,
+      number: party.kind === 'CUSTOMER' ? item.number.trim() : `${party.code}-${item.number.trim()}`,
       date: dates.date,
-      dueDate: dates.due,
+      dueDate: item.credit ? null : dates.due,
       currency,
       minorUnits,
       openMinor: amounts.open,
@@ -210,7 +220,7 @@ export async function checkItems(
  */
 async function checkNumbers(
   db: Reader,
-  items: readonly OpeningItemInput[],
+  items: readonly OpenRow[],
   planned: PlannedItem[],
   problems: Problem[],
 ) {
@@ -225,30 +235,31 @@ async function checkNumbers(
   const prefixes = await numberingPrefixes(db);
   const ours = (n: string) =>
     prefixes.some((p) => new RegExp(`^${p.replace(/[^A-Za-z0-9]/g, '\\$&')}-\\d{4}-\\d+$`).test(n));
-  const first = new Map<string, number>();
-  const problem = (i: number, message: string) => {
-    const field = `openItems[${i}].number`;
-    problems.push({ index: i, field, code: 'DUPLICATE_NUMBER', message: `${field}: ${message}` });
+  const first = new Map<string, string>();
+  const problem = (row: { list: OpenRow['list']; index: number }, message: string) => {
+    const field = `${row.list}[${row.index}].number`;
+    problems.push({ index: row.index, field, code: 'DUPLICATE_NUMBER', message: `${field}: ${message}` });
   };
-  // Twice in the file, whatever else is wrong with either line: a bill's number is its vendor's.
-  for (const [i, it] of items.entries()) {
+  // Twice in the file (items and credits share the documents' numbers), whatever else is wrong
+  // with either line: a vendor's document is numbered after its vendor.
+  for (const it of items) {
     const n = it.number.trim();
     if (!n) {
-      problem(i, 'a number is required');
+      problem(it, 'a number is required');
       continue;
     }
-    const key = it.kind === 'SALES_INVOICE' ? n : `${it.partyId ?? it.partyCode}/${n}`;
+    const key = partyKindOf(it) === 'CUSTOMER' ? n : `${it.partyId ?? it.partyCode}/${n}`;
     const earlier = first.get(key);
-    if (earlier !== undefined) problem(i, `${n} is already openItems[${earlier}]`);
-    else first.set(key, i);
+    if (earlier !== undefined) problem(it, `${n} is already ${earlier}`);
+    else first.set(key, `${it.list}[${it.index}]`);
   }
   for (const p of planned) {
     if (!p.given) continue;
     if (taken.get(p.number) === true) p.number = again(p.number);
-    if (taken.has(p.number)) problem(p.index, `${p.number} is the number of a document already in the books`);
+    if (taken.has(p.number)) problem(p, `${p.number} is the number of a document already in the books`);
     if (ours(p.given))
       problem(
-        p.index,
+        p,
         `${p.given} has the form of the numbers cifraHQ issues; a later document would collide with it`,
       );
   }

@@ -2,7 +2,15 @@ import { formatMoney, type IsoDate, parseIsoDate, periodAcceptsPosting } from '@
 import type { Books } from '../services/books.ts';
 import { checkItems } from './check-items.ts';
 import { checkTrialBalance } from './check-lines.ts';
-import type { OpeningBalancesInput, Plan, PlannedItem, PlannedLine, Problem } from './inputs.ts';
+import {
+  type OpeningBalancesInput,
+  type OpenRow,
+  openRowsOf,
+  type Plan,
+  type PlannedItem,
+  type PlannedLine,
+  type Problem,
+} from './inputs.ts';
 import {
   accountsByCode,
   accountsWithBalanceBefore,
@@ -23,7 +31,7 @@ export async function checkOpeningBalances(
 ): Promise<{ problems: Problem[]; plan: Plan }> {
   const problems: Problem[] = [];
   const openingDate = parseIsoDate(input.openingDate, 'openingDate');
-  const items = input.openItems ?? [];
+  const items = openRowsOf(input);
   const roles = await roleBindings(db);
   const { baseMinorUnits } = books.company;
   await checkBooks(db, openingDate, items, problems);
@@ -34,10 +42,14 @@ export async function checkOpeningBalances(
   const clearingAccountId = await checkClearing(db, input, roles, lines, items.length, problems);
   const receivableMinor = sumBase(planned, 'SALES_INVOICE');
   const payableMinor = sumBase(planned, 'PURCHASE_INVOICE');
+  const customerCreditsMinor = sumBase(planned, 'CUSTOMER_RECEIPT') + sumBase(planned, 'CREDIT_NOTE');
+  const vendorCreditsMinor = sumBase(planned, 'VENDOR_PAYMENT') + sumBase(planned, 'DEBIT_NOTE');
   const itemProblems = planned.length < items.length;
   const control = { baseMinorUnits, itemProblems, problems };
-  checkControl(lines, roles.get('DefaultAR'), receivableMinor, 1n, 'receivable', control);
-  checkControl(lines, roles.get('DefaultAP'), payableMinor, -1n, 'payable', control);
+  const ar = { invoicesMinor: receivableMinor, creditsMinor: customerCreditsMinor };
+  const ap = { invoicesMinor: payableMinor, creditsMinor: vendorCreditsMinor };
+  checkControl(lines, roles.get('DefaultAR'), ar, 1n, 'receivable', control);
+  checkControl(lines, roles.get('DefaultAP'), ap, -1n, 'payable', control);
   return {
     problems,
     plan: {
@@ -51,6 +63,8 @@ export async function checkOpeningBalances(
       ...totals,
       receivableMinor,
       payableMinor,
+      customerCreditsMinor,
+      vendorCreditsMinor,
     },
   };
 }
@@ -60,14 +74,10 @@ const sumBase = (items: PlannedItem[], kind: PlannedItem['kind']) =>
 
 /**
  * The books start on the opening date: no live import already, the date opens a period that takes
- * the entry (and the open items' sales or purchasing side), and nothing before it carries a balance.
+ * the entry (and the open items' and credits' sales, purchasing or payment side), and nothing
+ * before it carries a balance.
  */
-async function checkBooks(
-  db: Reader,
-  openingDate: IsoDate,
-  items: NonNullable<OpeningBalancesInput['openItems']>,
-  problems: Problem[],
-) {
+async function checkBooks(db: Reader, openingDate: IsoDate, items: readonly OpenRow[], problems: Problem[]) {
   const live = await liveImport(db);
   if (live) {
     problems.push({
@@ -157,26 +167,32 @@ async function checkClearing(
 }
 
 /**
- * The receivable (or payable) in the trial balance equals the open items' base amounts: the aging
- * equals its control account from the opening day.
+ * The receivable (or payable) in the trial balance equals the open items' base amounts less the
+ * open credits' (a customer's advance is a credit balance on the receivable, a vendor's a debit
+ * balance on the payable): the aging equals its control account from the opening day.
  */
 function checkControl(
   lines: PlannedLine[],
   accountId: string | undefined,
-  itemsMinor: bigint,
+  open: { invoicesMinor: bigint; creditsMinor: bigint },
   sign: 1n | -1n,
   noun: 'receivable' | 'payable',
   ctx: { baseMinorUnits: number; itemProblems: boolean; problems: Problem[] },
 ) {
   const onAccount = lines.filter((l) => l.accountId === accountId);
   const balance = onAccount.reduce((s, l) => s + l.amountMinor, 0n) * sign;
-  if (balance === itemsMinor) return;
+  const netMinor = open.invoicesMinor - open.creditsMinor;
+  if (balance === netMinor) return;
   const money = (m: bigint) => formatMoney(m, ctx.baseMinorUnits);
   const code = onAccount[0]?.accountCode;
+  const credits =
+    open.creditsMinor === 0n
+      ? ''
+      : ` (${money(open.invoicesMinor)}) less the open credits (${money(open.creditsMinor)})`;
   ctx.problems.push({
     index: null,
     field: 'trialBalance',
     code: 'CONTROL_ACCOUNT_MISMATCH',
-    message: `trialBalance: the ${noun}${code ? ` (${code})` : ''} is ${money(balance)} but the open ${noun === 'receivable' ? 'sales invoices' : 'bills'}${ctx.itemProblems ? ' without problems' : ''} come to ${money(itemsMinor)} in base currency`,
+    message: `trialBalance: the ${noun}${code ? ` (${code})` : ''} is ${money(balance)} but the open ${noun === 'receivable' ? 'sales invoices' : 'bills'}${credits}${ctx.itemProblems ? ' without problems' : ''} come to ${money(netMinor)} in base currency`,
   });
 }

@@ -3,11 +3,17 @@ import { Constraints, inTransaction, isUniqueViolation, recordAuditEvent } from 
 import { DomainError, formatDecimal, formatMoney, parseInput } from '@cifra/domain';
 import { type PostingRequest, postEntries, type TenantTx } from '@cifra/engine';
 import { clientFxOf, rateForDocument } from '@cifra/fx';
-import { Permissions as P } from '@cifra/permissions';
-import { requirePermission } from '../documents/kinds.ts';
+import { KINDS, requirePermission } from '../documents/kinds.ts';
 import type { Books } from '../services/books.ts';
 import { checkOpeningBalances } from './check.ts';
-import { MAX_PROBLEMS, openingBalancesInput, type Plan, type PlannedItem, type Problem } from './inputs.ts';
+import {
+  MAX_PROBLEMS,
+  openingBalancesInput,
+  openRowsOf,
+  type Plan,
+  type PlannedItem,
+  type Problem,
+} from './inputs.ts';
 import { type ImportRow, insertImport, insertOpenItems, lockOpeningImports } from './store.ts';
 
 export interface OpeningBalancesOutcome {
@@ -31,9 +37,10 @@ const exists = (problems: Problem[] = []) =>
  */
 export async function importOpeningBalances(books: Books, raw: unknown): Promise<OpeningBalancesOutcome> {
   const input = parseInput(openingBalancesInput, raw);
-  const kinds = new Set((input.openItems ?? []).map((i) => i.kind));
-  if (kinds.has('SALES_INVOICE')) requirePermission(books, P.Invoice.Approve);
-  if (kinds.has('PURCHASE_INVOICE')) requirePermission(books, P.PurchaseInvoice.Post);
+  // Each document kind brought in needs the permission that posts it (an invoice: Invoice.Approve;
+  // an advance: Payment.Post; a debit note: PurchaseInvoice.Post…).
+  for (const kind of new Set(openRowsOf(input).map((i) => i.kind)))
+    requirePermission(books, KINDS[kind].post);
   const run = async (tx: TenantTx): Promise<OpeningBalancesOutcome> => {
     if (!input.dryRun) await lockOpeningImports(tx);
     const checked = await checkOpeningBalances(tx, books, input);
@@ -103,12 +110,15 @@ async function post(tx: TenantTx, books: Books, plan: Plan): Promise<ImportRow> 
       documentDate: item.date,
       postingDate: plan.openingDate,
       dueDate: item.dueDate,
+      // A credit is all of it left on the party's account, at its own rate (documents.md, Credits).
+      creditMinor: item.credit ? item.openMinor : 0n,
+      creditBaseMinor: item.credit ? item.baseMinor : 0n,
       currency: item.currency,
       exchangeRate: formatDecimal(item.rate),
       exchangeRateId: items[i]?.exchangeRateId ?? null,
       rateIsFallback: items[i]?.rateIsFallback ?? false,
       reference: item.given,
-      memo: 'Opening balance',
+      memo: item.credit ? 'Opening balance: credit on account' : 'Opening balance',
       subtotalMinor: item.openMinor,
       totalMinor: item.openMinor,
       baseTotalMinor: item.baseMinor,
@@ -132,21 +142,34 @@ async function post(tx: TenantTx, books: Books, plan: Plan): Promise<ImportRow> 
       totalCredit: money(plan.totalCreditMinor),
       receivable: money(plan.receivableMinor),
       payable: money(plan.payableMinor),
-      openItems: plan.items.length,
+      customerCredits: money(plan.customerCreditsMinor),
+      vendorCredits: money(plan.vendorCreditsMinor),
+      openItems: plan.items.filter((i) => !i.credit).length,
+      openCredits: plan.items.filter((i) => i.credit).length,
       trialBalanceLines: plan.lines.length,
     },
   });
   return row;
 }
 
+const LABEL: Record<PlannedItem['kind'], string> = {
+  SALES_INVOICE: 'invoice',
+  PURCHASE_INVOICE: 'bill',
+  CUSTOMER_RECEIPT: 'customer advance',
+  CREDIT_NOTE: 'credit note',
+  VENDOR_PAYMENT: 'vendor advance',
+  DEBIT_NOTE: 'debit note',
+};
+
 /**
- * An open item's entry: its control account with the party, in its currency at its rate (citing
- * the rate row: the typed rate is recorded as the document's own, the peg as the peg), against the
- * clearing account in base currency. Keyed like a document's posting (`document:<id>`).
+ * An open item's or credit's entry: its control account with the party, in its currency at its
+ * rate (citing the rate row: the typed rate is recorded as the document's own, the peg as the peg),
+ * against the clearing account in base currency. An invoice debits the receivable, a bill credits
+ * the payable; a credit goes the other way. Keyed like a document's posting (`document:<id>`).
  */
 async function itemEntry(tx: TenantTx, books: Books, plan: Plan, item: PlannedItem) {
   const { baseCurrency } = books.company;
-  const sales = item.kind === 'SALES_INVOICE';
+  const sales = KINDS[item.kind].partyKind === 'CUSTOMER';
   const control = (sales ? plan.receivableAccountId : plan.payableAccountId) as string;
   const used =
     item.currency === baseCurrency.trim()
@@ -158,13 +181,13 @@ async function itemEntry(tx: TenantTx, books: Books, plan: Plan, item: PlannedIt
           explicit: item.explicitRate,
           actor: books.actor,
           documentLabel: `opening item ${item.number}`,
-          field: `openItems[${item.index}].rate`,
+          field: `${item.list}[${item.index}].rate`,
         });
-  const sign = sales ? 1n : -1n;
+  const sign = (sales ? 1n : -1n) * (item.credit ? -1n : 1n);
   const request: PostingRequest = {
     kind: item.kind,
     postingDate: plan.openingDate,
-    memo: `Opening balance: ${sales ? 'invoice' : 'bill'} ${item.given}`,
+    memo: `Opening balance: ${LABEL[item.kind]} ${item.given}`,
     sourceId: item.id,
     idempotencyKey: `document:${item.id}`,
     lines: [

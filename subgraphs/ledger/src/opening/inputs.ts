@@ -37,6 +37,22 @@ export const openingBalancesInput = z.object({
     )
     .max(MAX_LINES)
     .nullish(),
+  openCredits: z
+    .array(
+      z.object({
+        kind: z.enum(['CUSTOMER_ADVANCE', 'CREDIT_NOTE', 'VENDOR_ADVANCE', 'DEBIT_NOTE']),
+        partyId: z.string().max(64).nullish(),
+        partyCode: z.string().max(50).nullish(),
+        number: z.string().max(100),
+        date: z.string(),
+        currency: z.string().max(20).nullish(),
+        originalAmount: money,
+        openAmount: money,
+        rate: z.string().max(40).nullish(),
+      }),
+    )
+    .max(MAX_LINES)
+    .nullish(),
   clearingAccountCode: z.string().max(50).nullish(),
   memo: z.string().max(1000).nullish(),
   dryRun: z.boolean().nullish(),
@@ -44,7 +60,56 @@ export const openingBalancesInput = z.object({
 export type OpeningBalancesInput = z.infer<typeof openingBalancesInput>;
 export type OpeningItemInput = NonNullable<OpeningBalancesInput['openItems']>[number];
 
+export type OpeningCreditInput = NonNullable<OpeningBalancesInput['openCredits']>[number];
+
 export type OpeningItemKind = Extract<DocumentKind, 'SALES_INVOICE' | 'PURCHASE_INVOICE'>;
+/** The documents open credits become: advances as receipts and payments, notes as notes. */
+export type OpeningCreditDocKind = Extract<
+  DocumentKind,
+  'CUSTOMER_RECEIPT' | 'CREDIT_NOTE' | 'VENDOR_PAYMENT' | 'DEBIT_NOTE'
+>;
+export const CREDIT_DOC_KIND: Record<OpeningCreditInput['kind'], OpeningCreditDocKind> = {
+  CUSTOMER_ADVANCE: 'CUSTOMER_RECEIPT',
+  CREDIT_NOTE: 'CREDIT_NOTE',
+  VENDOR_ADVANCE: 'VENDOR_PAYMENT',
+  DEBIT_NOTE: 'DEBIT_NOTE',
+};
+
+/**
+ * An open item or open credit as the check sees it: which list it came from (`openItems` or
+ * `openCredits`), its place there, and the document kind it becomes. A credit has no due date.
+ */
+export interface OpenRow {
+  list: 'openItems' | 'openCredits';
+  index: number;
+  kind: OpeningItemKind | OpeningCreditDocKind;
+  credit: boolean;
+  partyId?: string | null;
+  partyCode?: string | null;
+  number: string;
+  date: string;
+  dueDate?: string | null;
+  currency?: string | null;
+  originalAmount: string;
+  openAmount: string;
+  rate?: string | null;
+}
+
+export const openRowsOf = (input: OpeningBalancesInput): OpenRow[] => [
+  ...(input.openItems ?? []).map((it, index) => ({
+    ...it,
+    list: 'openItems' as const,
+    index,
+    credit: false,
+  })),
+  ...(input.openCredits ?? []).map((c, index) => ({
+    ...c,
+    list: 'openCredits' as const,
+    index,
+    kind: CREDIT_DOC_KIND[c.kind],
+    credit: true,
+  })),
+];
 
 /** Every problem a check can report (the schema's OpeningBalanceProblemCode). */
 export type ProblemCode =
@@ -85,14 +150,18 @@ export interface PlannedLine {
 
 export interface PlannedItem {
   id: string;
+  list: OpenRow['list'];
   index: number;
-  kind: OpeningItemKind;
+  kind: OpenRow['kind'];
+  /** An open credit: what it leaves on the party's account is all of it (`credit_minor`). */
+  credit: boolean;
   partyId: string;
   /** The number as given (the previous system's), and the document's own. */
   given: string;
   number: string;
   date: IsoDate;
-  dueDate: IsoDate;
+  /** An invoice's or bill's due date; null for a credit. */
+  dueDate: IsoDate | null;
   currency: string;
   minorUnits: number;
   openMinor: bigint;
@@ -115,4 +184,7 @@ export interface Plan {
   totalCreditMinor: bigint;
   receivableMinor: bigint;
   payableMinor: bigint;
+  /** The open credits' base amounts: customers' (on the receivable) and vendors' (on the payable). */
+  customerCreditsMinor: bigint;
+  vendorCreditsMinor: bigint;
 }

@@ -7,7 +7,7 @@ import type {
 } from '../__generated__/resolvers.ts';
 import { booksOf } from '../services/books.ts';
 import { importOpeningBalances } from './import.ts';
-import { openingImport, openingImports, openingItems } from './queries.ts';
+import { openingCredits, openingImport, openingImports, openingItems } from './queries.ts';
 import { voidOpeningBalances } from './void.ts';
 
 export const openingQueries: Pick<QueryResolvers, 'openingBalanceImports'> = {
@@ -27,7 +27,10 @@ export const openingMutations: Pick<MutationResolvers, 'importOpeningBalances' |
       totalCredit: money(plan.totalCreditMinor),
       receivable: money(plan.receivableMinor),
       payable: money(plan.payableMinor),
+      customerCredits: money(plan.customerCreditsMinor),
+      vendorCredits: money(plan.vendorCreditsMinor),
       openItemCount: input.openItems?.length ?? 0,
+      openCreditCount: input.openCredits?.length ?? 0,
       import: outcome.imported,
     };
   },
@@ -40,6 +43,7 @@ export const OpeningBalanceImport: OpeningBalanceImportResolvers = {
   clearingAccount: (r, _a, ctx) =>
     r.clearingAccountId ? ctx.loaders.account.load(r.clearingAccountId) : null,
   openItems: async (r, _a, ctx) => openingItems(await ctx.tenantDb(), r.id),
+  openCredits: async (r, _a, ctx) => openingCredits(await ctx.tenantDb(), r.id),
   voided: (r) => r.voidedAt !== null,
 };
 

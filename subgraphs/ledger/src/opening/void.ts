@@ -1,8 +1,7 @@
 import { inTransaction, recordAuditEvent } from '@cifra/db';
 import { DomainError, parseIsoDate, requireReason } from '@cifra/domain';
 import { reverseEntry } from '@cifra/engine';
-import { Permissions as P } from '@cifra/permissions';
-import { requirePermission } from '../documents/kinds.ts';
+import { KINDS, requirePermission } from '../documents/kinds.ts';
 import { isVoided, liveSettlementsOf } from '../documents/store.ts';
 import type { Books } from '../services/books.ts';
 import { type ImportRow, lockImport, markVoided, openItemsOf } from './store.ts';
@@ -11,8 +10,9 @@ import { type ImportRow, lockImport, markVoided, openItemsOf } from './store.ts'
  * Void an opening balance import as one step: every open item still live is voided as its document
  * would be (its entry reversed with the document's kind, a `voids` row naming it), then the trial
  * balance's entry is reversed, all on `voidDate` (default the opening date), in one transaction.
- * Refused while a receipt, payment or note settles one of the open items (void those first); an
- * item voided on its own before is left as it is. The client may then import again.
+ * Refused while a receipt, payment or note settles one of the open items, or a credit application
+ * or refund uses one of the open credits (void those first: both are allocations naming the
+ * document); an item voided on its own before is left as it is. The client may then import again.
  */
 export async function voidOpeningBalances(
   books: Books,
@@ -29,8 +29,7 @@ export async function voidOpeningBalances(
       throw new DomainError('ALREADY_VOIDED', `Opening balances ${id} were already voided`, { id });
     const postingDate = voidDate ? parseIsoDate(voidDate, 'voidDate') : row.openingDate;
     const items = await openItemsOf(tx, id);
-    if (items.some((d) => d.kind === 'SALES_INVOICE')) requirePermission(books, P.Invoice.Void);
-    if (items.some((d) => d.kind === 'PURCHASE_INVOICE')) requirePermission(books, P.PurchaseInvoice.Void);
+    for (const kind of new Set(items.map((d) => d.kind))) requirePermission(books, KINDS[kind].void);
     const live = [];
     for (const doc of items) if (!(await isVoided(tx, doc.id))) live.push(doc);
     const settledBy = [];
@@ -39,7 +38,7 @@ export async function voidOpeningBalances(
     if (settledBy.length) {
       throw new DomainError(
         'DOCUMENT_HAS_SETTLEMENTS',
-        `Open items of the opening balances are settled by ${settledBy.join(', ')}: void those first`,
+        `Open items or credits of the opening balances are settled or used by ${settledBy.join(', ')}: void those first`,
         { id, settledBy },
       );
     }
