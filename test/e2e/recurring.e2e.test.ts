@@ -558,11 +558,11 @@ describe('the worker job', () => {
   });
 });
 
-describe('an account deactivated after the template was written', () => {
+describe('an account an active template uses', () => {
   const slug = 'panaderia-valle';
 
-  it('refuses the occurrence with BAD_USER_INPUT naming the account, and makes no draft', async () => {
-    await t.as('senior', slug)(CREATE, {
+  it('is not deactivated while the template is active (ACCOUNT_HAS_OPEN_DOCUMENTS naming it); one deactivated before that rule makes the occurrence refused with BAD_USER_INPUT and no draft', async () => {
+    const made = await t.as('senior', slug)<{ createRecurringEntryTemplate: { id: string } }>(CREATE, {
       input: {
         name: 'Municipal tax provision',
         frequency: 'MONTHLY',
@@ -574,6 +574,7 @@ describe('an account deactivated after the template was written', () => {
         ],
       },
     });
+    const template = made.data!.createRecurringEntryTemplate.id;
     const accounts = await t.as(
       'senior',
       slug,
@@ -582,7 +583,12 @@ describe('an account deactivated after the template was written', () => {
     const off = await t.as('senior', slug)('mutation ($id: ID!) { deactivateAccount(id: $id) { active } }', {
       id,
     });
-    expect(off.errors).toBeUndefined();
+    expect(off.errors?.[0]?.extensions).toMatchObject({
+      code: 'ACCOUNT_HAS_OPEN_DOCUMENTS',
+      recurringTemplates: [template],
+    });
+    // An account deactivated before the rule existed: the run refuses the occurrence instead.
+    await t.tenantSql(slug, `UPDATE accounts SET active = false WHERE code = '6401'`);
     const drafts = await count(slug, 'journal_drafts');
     const run = await t.as('senior', slug)<{ runRecurringEntries: Made }>(RUN, { asOf: d(9, 30) });
     expect(run.data!.runRecurringEntries.made).toEqual([]);
@@ -591,5 +597,38 @@ describe('an account deactivated after the template was written', () => {
     ]);
     expect(run.data!.runRecurringEntries.refused[0]!.refusalMessage).toMatch(/inactive account\(s\) 6401/);
     expect(await count(slug, 'journal_drafts')).toBe(drafts);
+  });
+
+  it('keeps a vendor an active template names from being deactivated (PARTY_HAS_OPEN_ITEMS, one template) until the template is ended', async () => {
+    const as = t.as('senior', slug);
+    const vendor = await as<{ createParty: { id: string } }>(
+      'mutation { createParty(input: { kind: VENDOR, code: "ALQ-1", name: "Inmobiliaria del Valle" }) { id } }',
+    );
+    const partyId = vendor.data!.createParty.id;
+    const made = await as<{ createRecurringEntryTemplate: { id: string } }>(CREATE, {
+      input: {
+        name: 'Rent to the landlord',
+        frequency: 'MONTHLY',
+        dayOfMonth: 1,
+        startDate: d(10, 1),
+        lines: [
+          { accountCode: '6201', debit: '700.00', partyId },
+          { accountCode: '1110', credit: '700.00' },
+        ],
+      },
+    });
+    expect(made.errors).toBeUndefined();
+    const DEACTIVATE = 'mutation ($id: ID!) { deactivateParty(id: $id) { active } }';
+    const refused = await as(DEACTIVATE, { id: partyId });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({
+      code: 'PARTY_HAS_OPEN_ITEMS',
+      drafts: 0,
+      openInvoices: 0,
+      openCredits: 0,
+      recurringTemplates: 1,
+    });
+    await as(END, { id: made.data!.createRecurringEntryTemplate.id });
+    const done = await as<{ deactivateParty: { active: boolean } }>(DEACTIVATE, { id: partyId });
+    expect(done.data?.deactivateParty.active).toBe(false);
   });
 });

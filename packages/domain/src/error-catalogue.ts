@@ -264,7 +264,7 @@ export const ERROR_CATALOGUE = {
   PARTY_HAS_OPEN_ITEMS: {
     group: 'documents',
     description:
-      'The customer or vendor still has drafts, open invoices or bills, or credit on account (counts in `extensions`): post or discard the drafts, settle, write off or refund, then deactivate.',
+      'The customer or vendor still has drafts, open invoices or bills, credit on account or active recurring templates naming it (counts in `extensions`): post or discard the drafts, settle, write off or refund, end the templates, then deactivate.',
   },
   DOCUMENT_HAS_SETTLEMENTS: {
     group: 'documents',
@@ -318,7 +318,7 @@ export const ERROR_CATALOGUE = {
   ACCOUNT_HAS_OPEN_DOCUMENTS: {
     group: 'chart of accounts',
     description:
-      'Draft documents or journal-entry drafts still name the account (`extensions.documents`, `extensions.journalDrafts`): post, edit or discard them first.',
+      'Draft documents, journal-entry drafts or active recurring templates still name the account (`extensions.documents`, `extensions.journalDrafts`, `extensions.recurringTemplates`): post, edit or discard the drafts, change or deactivate the templates first.',
   },
   ROLE_ACCOUNT_TYPE_MISMATCH: {
     group: 'chart of accounts',

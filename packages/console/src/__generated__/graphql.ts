@@ -246,7 +246,7 @@ export type ErrorCode =
   | 'ACCOUNT_CODE_TAKEN'
   /** The account still carries a balance (deactivation), or the account chosen for a control role carries one (bindAccountRole): clear it with an entry first. */
   | 'ACCOUNT_HAS_BALANCE'
-  /** Draft documents or journal-entry drafts still name the account (`extensions.documents`, `extensions.journalDrafts`): post, edit or discard them first. */
+  /** Draft documents, journal-entry drafts or active recurring templates still name the account (`extensions.documents`, `extensions.journalDrafts`, `extensions.recurringTemplates`): post, edit or discard the drafts, change or deactivate the templates first. */
   | 'ACCOUNT_HAS_OPEN_DOCUMENTS'
   /** The account is bound to a role (`extensions.roles`): bind the role to another account first. */
   | 'ACCOUNT_HAS_ROLE'
@@ -348,7 +348,7 @@ export type ErrorCode =
   | 'OPERATION_NOT_SUPPORTED'
   /** More allocated than the payment or the open invoice allows. */
   | 'OVER_ALLOCATION'
-  /** The customer or vendor still has drafts, open invoices or bills, or credit on account (counts in `extensions`): post or discard the drafts, settle, write off or refund, then deactivate. */
+  /** The customer or vendor still has drafts, open invoices or bills, credit on account or active recurring templates naming it (counts in `extensions`): post or discard the drafts, settle, write off or refund, end the templates, then deactivate. */
   | 'PARTY_HAS_OPEN_ITEMS'
   /** HTTP 413: a body over the caller's limit (1 MiB; 8 MiB for a caller who may post to the client), refused from its Content-Length before any of it is read, or as soon as a streamed body passes it. `limit`, `max` and `measured` say which. */
   | 'PAYLOAD_TOO_LARGE'

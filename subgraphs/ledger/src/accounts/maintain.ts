@@ -113,7 +113,8 @@ export async function updateAccount(
 /**
  * Deactivate an account: kept with its history, offered for no new work (documents and manual
  * lines refuse an inactive account). Refused while it carries a balance, is bound to a role, or
- * a draft would still post to it — each with its own code, checked under the account's row lock.
+ * a draft or an active recurring template would still post to it — each with its own code, checked
+ * under the account's row lock.
  */
 export async function deactivateAccount(books: Books, id: string): Promise<AccountRow> {
   return inTransaction(books.db, books.actor, async (tx) => {
@@ -137,10 +138,10 @@ export async function deactivateAccount(books: Books, id: string): Promise<Accou
       });
     }
     const drafts = await draftsUsing(tx, id);
-    if (drafts.documents.length + drafts.journalDrafts.length > 0) {
+    if (drafts.documents.length + drafts.journalDrafts.length + drafts.recurringTemplates.length > 0) {
       throw new DomainError(
         'ACCOUNT_HAS_OPEN_DOCUMENTS',
-        `${before.code} is still used by drafts: post, edit or discard them first`,
+        `${before.code} is still used by drafts or active recurring templates: post, edit or discard the drafts and change or deactivate the templates first`,
         { id, code: before.code, ...drafts },
       );
     }

@@ -85,7 +85,7 @@ export async function hasOpenItems(db: Reader, accountId: string): Promise<boole
 export async function draftsUsing(
   db: Reader,
   accountId: string,
-): Promise<{ documents: string[]; journalDrafts: string[] }> {
+): Promise<{ documents: string[]; journalDrafts: string[]; recurringTemplates: string[] }> {
   const documents = await db.execute<{ id: string }>(sql`SELECT d.id FROM ${tenant.documents} d
      WHERE d.status = 'DRAFT' AND (d.bank_account_id = ${accountId}
         OR EXISTS (SELECT 1 FROM ${tenant.documentLines} l WHERE l.document_id = d.id AND l.account_id = ${accountId}))
@@ -94,7 +94,16 @@ export async function draftsUsing(
      WHERE j.status = 'DRAFT'
        AND EXISTS (SELECT 1 FROM ${tenant.journalDraftLines} l WHERE l.draft_id = j.id AND l.account_id = ${accountId})
      ORDER BY j.created_at, j.id LIMIT 20`);
-  return { documents: documents.rows.map((r) => r.id), journalDrafts: drafts.rows.map((r) => r.id) };
+  // An active template would make its next occurrence on the account, and be refused then.
+  const templates = await db.execute<{ id: string }>(sql`SELECT t.id FROM ${tenant.recurringTemplates} t
+     WHERE t.active
+       AND EXISTS (SELECT 1 FROM ${tenant.recurringTemplateLines} l WHERE l.template_id = t.id AND l.account_id = ${accountId})
+     ORDER BY t.created_at, t.id LIMIT 20`);
+  return {
+    documents: documents.rows.map((r) => r.id),
+    journalDrafts: drafts.rows.map((r) => r.id),
+    recurringTemplates: templates.rows.map((r) => r.id),
+  };
 }
 
 /** The role's binding, locked until the transaction ends (two binds of one role take turns). */

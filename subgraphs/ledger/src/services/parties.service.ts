@@ -128,18 +128,22 @@ export async function updateParty(
 
 /**
  * A party is deactivated only with nothing left to do on it: no draft (it could not be posted), no
- * open invoice or bill (nothing could settle it) and no credit on account (nothing could use or
- * refund it). Voided documents and what voided documents settled do not count.
+ * open invoice or bill (nothing could settle it), no credit on account (nothing could use or refund
+ * it) and no active recurring template naming it (its next occurrence would be refused). Voided
+ * documents and what voided documents settled do not count.
  */
 async function refuseOpenItems(tx: TenantTx, party: PartyRow): Promise<void> {
   const live = (alias: string) =>
     sql`NOT EXISTS (SELECT 1 FROM ${tenant.voids} v WHERE v.document_id = ${sql.raw(alias)}.id)`;
   const [row] = (
-    await tx.execute<{ drafts: number; open_invoices: number; open_credits: number }>(sql`
+    await tx.execute<{ drafts: number; open_invoices: number; open_credits: number; templates: number }>(sql`
       SELECT count(*) FILTER (WHERE d.status = 'DRAFT')::int AS drafts,
              count(*) FILTER (WHERE d.status = 'POSTED' AND d.kind IN ('SALES_INVOICE', 'PURCHASE_INVOICE')
                                 AND d.total_minor > x.used_minor)::int AS open_invoices,
-             count(*) FILTER (WHERE d.status = 'POSTED' AND d.credit_minor > x.used_minor)::int AS open_credits
+             count(*) FILTER (WHERE d.status = 'POSTED' AND d.credit_minor > x.used_minor)::int AS open_credits,
+             (SELECT count(*) FROM ${tenant.recurringTemplates} t
+               WHERE t.active AND EXISTS (SELECT 1 FROM ${tenant.recurringTemplateLines} l
+                                           WHERE l.template_id = t.id AND l.party_id = ${party.id}))::int AS templates
         FROM ${tenant.documents} d
         CROSS JOIN LATERAL (
           SELECT coalesce(sum(a.amount_minor), 0) AS used_minor
@@ -152,14 +156,16 @@ async function refuseOpenItems(tx: TenantTx, party: PartyRow): Promise<void> {
     drafts: row?.drafts ?? 0,
     openInvoices: row?.open_invoices ?? 0,
     openCredits: row?.open_credits ?? 0,
+    recurringTemplates: row?.templates ?? 0,
   };
-  if (counts.drafts + counts.openInvoices + counts.openCredits === 0) return;
   const what = [
     counts.drafts && `${counts.drafts} draft(s)`,
     counts.openInvoices &&
       `${counts.openInvoices} open ${party.kind === 'CUSTOMER' ? 'invoice(s)' : 'bill(s)'}`,
     counts.openCredits && `${counts.openCredits} credit(s) on account`,
+    counts.recurringTemplates && `${counts.recurringTemplates} active recurring template(s)`,
   ].filter(Boolean);
+  if (what.length === 0) return;
   throw new DomainError('PARTY_HAS_OPEN_ITEMS', `${party.code} still has ${what.join(', ')}`, {
     party: party.code,
     ...counts,

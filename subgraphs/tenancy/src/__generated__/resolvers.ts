@@ -835,7 +835,7 @@ export type ErrorCode =
   | 'BANK_MATCH_AMOUNTS_DIFFER'
   /** The entry has lines matched to a bank statement: unmatch them (`unmatchBankLines`, with a reason) before voiding it. */
   | 'BANK_RECONCILED'
-  /** The customer or vendor still has drafts, open invoices or bills, or credit on account (counts in `extensions`): post or discard the drafts, settle, write off or refund, then deactivate. */
+  /** The customer or vendor still has drafts, open invoices or bills, credit on account or active recurring templates naming it (counts in `extensions`): post or discard the drafts, settle, write off or refund, end the templates, then deactivate. */
   | 'PARTY_HAS_OPEN_ITEMS'
   /** Void the receipts and notes that settle it first. */
   | 'DOCUMENT_HAS_SETTLEMENTS'
@@ -859,7 +859,7 @@ export type ErrorCode =
   | 'ACCOUNT_HAS_BALANCE'
   /** The account is bound to a role (`extensions.roles`): bind the role to another account first. */
   | 'ACCOUNT_HAS_ROLE'
-  /** Draft documents or journal-entry drafts still name the account (`extensions.documents`, `extensions.journalDrafts`): post, edit or discard them first. */
+  /** Draft documents, journal-entry drafts or active recurring templates still name the account (`extensions.documents`, `extensions.journalDrafts`, `extensions.recurringTemplates`): post, edit or discard the drafts, change or deactivate the templates first. */
   | 'ACCOUNT_HAS_OPEN_DOCUMENTS'
   /** The account's type cannot carry the role (e.g. the receivable on a LIABILITY account). */
   | 'ROLE_ACCOUNT_TYPE_MISMATCH'
