@@ -501,6 +501,8 @@ describe('open credits in the opening balance import', () => {
         ['7202', '20.00', '0.00'],
       ].sort(),
     );
+    // The application's realised difference, as a receipt's: a loss is negative.
+    expect(app.realizedFx).toBe('-20.00');
     expect((await document(doc('F-202').id)).openBalance).toBe('1600.00');
     const b = await books(`${year}-07-08`);
     expect(b.balance.get('7202')).toBe(2000n);

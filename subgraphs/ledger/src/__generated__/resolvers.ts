@@ -904,7 +904,7 @@ export type Document = {
   postedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The rate this document was translated at, with its provenance; null for base-currency documents and drafts. */
   fx?: Maybe<FxProvenance>;
-  /** Receipts and payments: the realized exchange difference of all their allocations, in base currency (gain positive). */
+  /** Receipts, payments, refunds, credit applications and bad-debt write-offs (what settles at a rate of its own): the realized exchange difference of all their allocations, in base currency (gain positive); null for other documents and drafts. */
   realizedFx?: Maybe<Scalars['Money']['output']>;
   /** An open item or credit brought by an opening balance import: what it was issued for (its total is what was open). */
   originalTotal?: Maybe<Scalars['Money']['output']>;

@@ -43,10 +43,17 @@ export const lineFx: Pick<JournalLineResolvers, 'fx'> = {
   fx: (l, _a, ctx) => provenance(ctx, l.exchangeRateId, l.rateIsFallback),
 };
 
+/** Documents that clear invoices or credits at a rate of their own, so realise an exchange difference. */
+const settlesAtOwnRate = (kind: string): boolean =>
+  isSettlingKind(kind) ||
+  kind === 'CUSTOMER_CREDIT_APPLICATION' ||
+  kind === 'VENDOR_CREDIT_APPLICATION' ||
+  kind === 'BAD_DEBT_WRITE_OFF';
+
 export const documentFx: Pick<DocumentResolvers, 'fx' | 'realizedFx'> = {
   fx: (d, _a, ctx) => provenance(ctx, d.exchangeRateId, d.rateIsFallback),
   realizedFx: async (d, _a, ctx) => {
-    if (d.status !== 'POSTED' || !isSettlingKind(d.kind)) return null;
+    if (d.status !== 'POSTED' || !settlesAtOwnRate(d.kind)) return null;
     const allocations = await ctx.loaders.allocationsOfSource.load(d.id);
     return baseMoney(
       ctx,
