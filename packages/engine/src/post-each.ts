@@ -105,8 +105,11 @@ export async function postEntriesEach(tx: TenantTx, postings: readonly OwnPostin
 
   const numbers = await takeNumbersAs(
     tx,
-    fresh.map((i) => postings[i] as OwnPosting),
-    periods,
+    ENTRY_SEQUENCE,
+    fresh.map((i) => {
+      const { actor, request } = postings[i] as OwnPosting;
+      return { actor, fiscalYear: (periods.get(request.postingDate) as Period).fiscalYear };
+    }),
   );
   const entries: NewEntry[] = fresh.map((i, n) => {
     const { actor, request: req } = postings[i] as OwnPosting;
@@ -158,27 +161,27 @@ export async function postEntriesEach(tx: TenantTx, postings: readonly OwnPostin
 }
 
 /**
- * The postings' journal numbers, in the order given, one UPDATE of the number row per posting
- * under that posting's author (cifra_take_numbers_as, tenant migration 0028): one statement per
- * fiscal year.
+ * The next numbers of a gapless sequence (journal entries, or a document type) for the postings
+ * given, in their order, one UPDATE of the number row per posting under that posting's author
+ * (cifra_take_numbers_as, tenant migration 0028): one statement per fiscal year, after the prefix.
  */
-async function takeNumbersAs(
+export async function takeNumbersAs(
   tx: TenantTx,
-  postings: readonly OwnPosting[],
-  periods: ReadonlyMap<string, Period>,
+  documentType: string,
+  postings: readonly { actor: Actor; fiscalYear: number }[],
 ): Promise<string[]> {
   const [configured] = await tx
     .select({ prefix: tenant.numberingPrefixes.prefix })
     .from(tenant.numberingPrefixes)
-    .where(eq(tenant.numberingPrefixes.documentType, ENTRY_SEQUENCE));
-  const years = postings.map((p) => (periods.get(p.request.postingDate) as Period).fiscalYear);
+    .where(eq(tenant.numberingPrefixes.documentType, documentType));
+  const years = postings.map((p) => p.fiscalYear);
   const numbers: string[] = new Array(postings.length);
   for (const year of [...new Set(years)].sort((a, b) => a - b)) {
     const idx = years.flatMap((y, i) => (y === year ? [i] : []));
-    const actors = idx.map((i) => (postings[i] as OwnPosting).actor);
+    const actors = idx.map((i) => (postings[i] as (typeof postings)[number]).actor);
     const { rows } = await tx.execute<{ ord: number; value: number; number_prefix: string }>(sql`
-      SELECT ord, value, number_prefix FROM cifra_take_numbers_as(${ENTRY_SEQUENCE}, ${year}::int,
-        ${configured?.prefix ?? ENTRY_SEQUENCE},
+      SELECT ord, value, number_prefix FROM cifra_take_numbers_as(${documentType}, ${year}::int,
+        ${configured?.prefix ?? documentType},
         ${sql.param(actors.map((a) => a.userId ?? ''))}::text[], ${sql.param(actors.map((a) => a.email ?? ''))}::text[],
         ${sql.param(actors.map((a) => a.reason ?? ''))}::text[], ${sql.param(actors.map((a) => a.requestId ?? ''))}::text[])`);
     for (const row of rows) {
