@@ -220,6 +220,18 @@ describe('the documents lane: plain invoices of one group posted together', () =
           WHERE document_type = 'SALES_INVOICE' AND hist_request_id LIKE 'lane-%' ORDER BY next_value`,
       );
       expect(numberVersions.map((v) => v.hist_request_id)).toEqual(salesEvents.map((e) => e.request_id));
+      // The entries' events, written by cifra_post_entries_as, read as a lone posting's event does.
+      const { rows: after } = await t.admin.query(
+        `SELECT e.after, j.number, j.id = $1 AS lone FROM audit_events e JOIN journal_entries j ON j.id::text = e.entity_id
+          WHERE e.action = 'journal_entry.posted' AND (e.request_id LIKE 'lane-%' OR j.id = $1)`,
+        [earlier.entryId],
+      );
+      expect(after.length).toBe(17);
+      const lone = after.find((r) => r.lone);
+      for (const r of after) {
+        expect(r.after.number).toBe(r.number);
+        expect(Object.keys(r.after).sort()).toEqual(Object.keys(lone?.after).sort());
+      }
       await chainIntact();
     } finally {
       await t.admin.query(`UPDATE posting_periods SET state = 'UNLOCKED' WHERE year = 2026 AND month = 9`);
