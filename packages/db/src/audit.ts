@@ -72,3 +72,28 @@ export async function recordAuditEvents(
       WITH ORDINALITY AS e(action, entity_type, entity_id, before, after, reason, n)
     ORDER BY e.n`);
 }
+
+/**
+ * Tenant events of several authors in one statement, in the order given, each with its own actor's
+ * columns (group commit: the postings of one group share a transaction, not an author).
+ */
+export async function recordAuditEventsAs(
+  tx: Executor,
+  events: readonly { actor: Actor; event: Omit<AuditEventInput, 'tenantId' | 'firmId'> }[],
+): Promise<void> {
+  if (events.length === 0) return;
+  const column = (f: (e: (typeof events)[number]) => unknown) => sql.param(events.map(f));
+  await tx.execute(sql`INSERT INTO audit_events
+      (actor_id, actor_email, action, entity_type, entity_id, before, after, reason, request_id, client_name, client_version)
+    SELECT e.actor_id, e.actor_email, e.action, e.entity_type, e.entity_id, e.before::jsonb, e.after::jsonb,
+      e.reason, e.request_id, e.client_name, e.client_version
+    FROM unnest(${column((e) => e.actor.userId)}::uuid[], ${column((e) => e.actor.email)}::text[],
+      ${column((e) => e.event.action)}::text[], ${column((e) => e.event.entityType)}::text[],
+      ${column((e) => e.event.entityId)}::text[], ${column((e) => json(e.event.before))}::text[],
+      ${column((e) => json(e.event.after))}::text[], ${column((e) => e.event.reason ?? e.actor.reason ?? null)}::text[],
+      ${column((e) => e.actor.requestId ?? null)}::text[], ${column((e) => e.actor.clientName ?? null)}::text[],
+      ${column((e) => e.actor.clientVersion ?? null)}::text[])
+      WITH ORDINALITY AS e(actor_id, actor_email, action, entity_type, entity_id, before, after, reason, request_id,
+        client_name, client_version, n)
+    ORDER BY e.n`);
+}

@@ -43,7 +43,8 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /**
  * A way to post many postings of a group together, in a constant number of statements, each still
- * checked and refused on its own (journal entries: `postEntriesEach` in @cifra/engine). Per posting
+ * checked and refused on its own (journal entries: `postEntriesEach` in @cifra/engine; plain
+ * invoices: `postDocumentsEach` in the ledger's documents). Per posting
  * it answers an outcome, or undefined to have that posting run alone afterwards; throwing has every
  * posting of the lane run alone (its work is rolled back first), so a refusal nobody foresaw still
  * fails only its own posting.

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { type Actor, tenant } from '@cifra/db';
 import { assertBalancedEntry, idempotencyKeyReused } from '@cifra/domain';
 import { eq, inArray, sql } from 'drizzle-orm';
+import { postEntriesAs } from './post-entries-as.ts';
 import {
   entryHash,
   holdPeriodsOf,
-  insertEntries,
-  insertLines,
   type NewEntry,
+  type NewLine,
   type Period,
   type PostedEntry,
   type PostingRequest,
@@ -28,8 +28,6 @@ export interface OwnPosting {
  * own error, or left to be run alone after the others (`undefined`).
  */
 export type EachOutcome = { ok: true; value: PostedEntry } | { ok: false; error: unknown } | undefined;
-
-const ENTRY_SEQUENCE = 'JE';
 
 /**
  * Independent postings by different authors in one transaction, in a constant number of statements
@@ -103,17 +101,12 @@ export async function postEntriesEach(tx: TenantTx, postings: readonly OwnPostin
   });
   if (fresh.length === 0) return outcomes;
 
-  const numbers = await takeNumbersAs(
-    tx,
-    fresh.map((i) => postings[i] as OwnPosting),
-    periods,
-  );
-  const entries: NewEntry[] = fresh.map((i, n) => {
+  const entries: NewEntry[] = fresh.map((i) => {
     const { actor, request: req } = postings[i] as OwnPosting;
     const period = periods.get(req.postingDate) as Period;
     return {
       id: randomUUID(),
-      number: numbers[n] as string,
+      number: '', // taken by cifra_post_entries_as, in this order
       fiscalYear: period.fiscalYear,
       periodId: period.id,
       postingDate: req.postingDate,
@@ -128,28 +121,25 @@ export async function postEntriesEach(tx: TenantTx, postings: readonly OwnPostin
       postedBy: actor.userId ?? SYSTEM_USER,
     };
   });
-  const byId = await insertEntries(tx, entries);
-  await insertLines(
-    tx,
-    fresh.flatMap((i, n) =>
-      (postings[i] as OwnPosting).request.lines.map((l, k) => ({
-        entryId: entries[n]?.id as string,
-        lineNumber: k + 1,
-        accountId: l.accountId,
-        postingDate: (postings[i] as OwnPosting).request.postingDate,
-        amountMinor: l.amountMinor,
-        originalCurrency: l.originalCurrency,
-        originalAmountMinor: l.originalAmountMinor,
-        partyId: l.partyId ?? null,
-        memo: l.memo ?? '',
-        exchangeRateId: l.exchangeRateId ?? null,
-        rateIsFallback: l.rateIsFallback ?? false,
-      })),
-    ),
+  const lines: NewLine[] = fresh.flatMap((i, n) =>
+    (postings[i] as OwnPosting).request.lines.map((l, k) => ({
+      entryId: entries[n]?.id as string,
+      lineNumber: k + 1,
+      accountId: l.accountId,
+      postingDate: (postings[i] as OwnPosting).request.postingDate,
+      amountMinor: l.amountMinor,
+      originalCurrency: l.originalCurrency,
+      originalAmountMinor: l.originalAmountMinor,
+      partyId: l.partyId ?? null,
+      memo: l.memo ?? '',
+      exchangeRateId: l.exchangeRateId ?? null,
+      rateIsFallback: l.rateIsFallback ?? false,
+    })),
   );
-  await recordPostedEvents(
+  const byId = await postEntriesAs(
     tx,
-    fresh.map((i, n) => ({ posting: postings[i] as OwnPosting, entry: entries[n] as NewEntry })),
+    fresh.map((i, n) => ({ ...(postings[i] as OwnPosting), entry: entries[n] as NewEntry })),
+    lines,
   );
   fresh.forEach((i, n) => {
     outcomes[i] = { ok: true, value: byId.get(entries[n]?.id as string) as PostedEntry };
@@ -158,27 +148,27 @@ export async function postEntriesEach(tx: TenantTx, postings: readonly OwnPostin
 }
 
 /**
- * The postings' journal numbers, in the order given, one UPDATE of the number row per posting
- * under that posting's author (cifra_take_numbers_as, tenant migration 0028): one statement per
- * fiscal year.
+ * The next numbers of a gapless sequence (journal entries, or a document type) for the postings
+ * given, in their order, one UPDATE of the number row per posting under that posting's author
+ * (cifra_take_numbers_as, tenant migration 0028): one statement per fiscal year, after the prefix.
  */
-async function takeNumbersAs(
+export async function takeNumbersAs(
   tx: TenantTx,
-  postings: readonly OwnPosting[],
-  periods: ReadonlyMap<string, Period>,
+  documentType: string,
+  postings: readonly { actor: Actor; fiscalYear: number }[],
 ): Promise<string[]> {
   const [configured] = await tx
     .select({ prefix: tenant.numberingPrefixes.prefix })
     .from(tenant.numberingPrefixes)
-    .where(eq(tenant.numberingPrefixes.documentType, ENTRY_SEQUENCE));
-  const years = postings.map((p) => (periods.get(p.request.postingDate) as Period).fiscalYear);
+    .where(eq(tenant.numberingPrefixes.documentType, documentType));
+  const years = postings.map((p) => p.fiscalYear);
   const numbers: string[] = new Array(postings.length);
   for (const year of [...new Set(years)].sort((a, b) => a - b)) {
     const idx = years.flatMap((y, i) => (y === year ? [i] : []));
-    const actors = idx.map((i) => (postings[i] as OwnPosting).actor);
+    const actors = idx.map((i) => (postings[i] as (typeof postings)[number]).actor);
     const { rows } = await tx.execute<{ ord: number; value: number; number_prefix: string }>(sql`
-      SELECT ord, value, number_prefix FROM cifra_take_numbers_as(${ENTRY_SEQUENCE}, ${year}::int,
-        ${configured?.prefix ?? ENTRY_SEQUENCE},
+      SELECT ord, value, number_prefix FROM cifra_take_numbers_as(${documentType}, ${year}::int,
+        ${configured?.prefix ?? documentType},
         ${sql.param(actors.map((a) => a.userId ?? ''))}::text[], ${sql.param(actors.map((a) => a.email ?? ''))}::text[],
         ${sql.param(actors.map((a) => a.reason ?? ''))}::text[], ${sql.param(actors.map((a) => a.requestId ?? ''))}::text[])`);
     for (const row of rows) {
@@ -187,32 +177,4 @@ async function takeNumbersAs(
     }
   }
   return numbers;
-}
-
-/** One `journal_entry.posted` event per entry, each with its own author, in one statement. */
-async function recordPostedEvents(
-  tx: TenantTx,
-  posted: readonly { posting: OwnPosting; entry: NewEntry }[],
-): Promise<void> {
-  const col = (f: (p: (typeof posted)[number]) => unknown) => sql.param(posted.map(f));
-  const after = ({ posting: { request: req }, entry }: (typeof posted)[number]) =>
-    JSON.stringify({
-      number: entry.number,
-      postingDate: req.postingDate,
-      kind: req.kind,
-      lines: req.lines.length,
-      memo: req.memo,
-      ...(req.reversesEntryId ? { reverses: req.reversesEntryId } : {}),
-    });
-  // As recordAuditEvents (packages/db/src/audit.ts), with the actor's columns per event.
-  await tx.execute(sql`INSERT INTO audit_events
-      (actor_id, actor_email, action, entity_type, entity_id, before, after, reason, request_id, client_name, client_version)
-    SELECT e.actor_id, e.actor_email, 'journal_entry.posted', 'JournalEntry', e.entity_id, NULL, e.after::jsonb,
-      e.reason, e.request_id, e.client_name, e.client_version
-    FROM unnest(${col((p) => p.posting.actor.userId)}::uuid[], ${col((p) => p.posting.actor.email)}::text[],
-      ${col((p) => p.entry.id)}::text[], ${col(after)}::text[], ${col((p) => p.posting.actor.reason ?? null)}::text[],
-      ${col((p) => p.posting.actor.requestId ?? null)}::text[], ${col((p) => p.posting.actor.clientName ?? null)}::text[],
-      ${col((p) => p.posting.actor.clientVersion ?? null)}::text[])
-      WITH ORDINALITY AS e(actor_id, actor_email, entity_id, after, reason, request_id, client_name, client_version, n)
-    ORDER BY e.n`);
 }

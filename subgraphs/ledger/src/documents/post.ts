@@ -1,12 +1,5 @@
 import { inPostingGroup, recordAuditEvent } from '@cifra/db';
-import {
-  badInput,
-  type Decimal,
-  decimalOf,
-  formatDecimal,
-  formatMoney,
-  translateAtRate,
-} from '@cifra/domain';
+import { badInput, type Decimal, decimalOf, formatDecimal, translateAtRate } from '@cifra/domain';
 import { nextNumber, postEntry, type TenantTx } from '@cifra/engine';
 import { clientFxOf, rateForDocument, type UsedRate } from '@cifra/fx';
 import { requireLegalDetails } from '../legal/index.ts';
@@ -21,6 +14,8 @@ import {
   requireFamily,
   requirePermission,
 } from './kinds.ts';
+import { DOCUMENT_LANE } from './post-each.ts';
+import { OPERATION, postedEvent } from './posted-event.ts';
 import { invoiceProvenance, type Provenance } from './rates.ts';
 import { checkCredit, checkSettlement, creditAsOpenItem } from './settlement.ts';
 import {
@@ -39,15 +34,8 @@ import {
 import { smallDifferences } from './tolerance.ts';
 import { type TranslatedDocument, translateDocument } from './translate.ts';
 
-const OPERATION: Record<Family, string> = {
-  SALES: 'approveSalesInvoice',
-  PURCHASING: 'postPurchaseInvoice',
-  PAYMENT: 'postPayment',
-  WRITE_OFF: 'writeOffBadDebt',
-};
-
 type Allocation = { invoiceId: string; amountMinor: bigint };
-type OwnRate = { rate: Decimal; provenance: Provenance; used: UsedRate | null };
+export type OwnRate = { rate: Decimal; provenance: Provenance; used: UsedRate | null };
 
 /**
  * What the document settles, with those invoices (or, for a refund, credits) locked in id order,
@@ -159,61 +147,6 @@ async function translatedLines(
   return translateDocument(tx, books, doc, drafts, own, invoices, roles, minorUnits);
 }
 
-/** The `document.posted` event: number, entry, total, the rate and its source, realized FX, allocations. */
-function postedEvent(
-  books: Books,
-  doc: DocumentRow,
-  posted: {
-    number: string;
-    entryNumber: string;
-    minorUnits: number;
-    corrected: DocumentRow | undefined;
-    creditMinor: bigint;
-  },
-  own: OwnRate,
-  translated: TranslatedDocument,
-  proposed: Allocation[],
-  differences: ReadonlyMap<string, bigint>,
-) {
-  const { baseCurrency, baseMinorUnits } = books.company;
-  const realized = [...translated.settled.values()].reduce((s, a) => s + a.realizedFxMinor, 0n);
-  return {
-    action: 'document.posted',
-    entityType: 'Document',
-    entityId: doc.id,
-    before: { status: 'DRAFT' },
-    after: {
-      status: 'POSTED',
-      kind: doc.kind,
-      number: posted.number,
-      entry: posted.entryNumber,
-      total: formatMoney(doc.totalMinor, posted.minorUnits),
-      currency: doc.currency,
-      exchangeRate: formatDecimal(own.rate),
-      ...(doc.currency !== baseCurrency
-        ? {
-            exchangeRateId: own.provenance.exchangeRateId?.toString() ?? null,
-            rateSource: own.used?.source ?? 'INVOICE',
-            rateDate: own.used?.rateDate ?? posted.corrected?.documentDate ?? null,
-            rateIsFallback: own.provenance.rateIsFallback,
-          }
-        : {}),
-      ...(realized !== 0n ? { realizedFx: formatMoney(realized, baseMinorUnits) } : {}),
-      ...(posted.creditMinor !== 0n
-        ? { creditOnAccount: formatMoney(posted.creditMinor, posted.minorUnits) }
-        : {}),
-      allocations: proposed.map((a) => {
-        const difference = differences.get(a.invoiceId) ?? 0n;
-        return {
-          invoiceId: a.invoiceId,
-          amount: formatMoney(a.amountMinor + difference, posted.minorUnits),
-          ...(difference ? { smallDifference: formatMoney(difference, posted.minorUnits) } : {}),
-        };
-      }),
-    },
-  };
-}
-
 /**
  * Post a draft: its rate is decided (translation at entry: the rate in force on its document date,
  * a typed rate, the peg, or for a note its invoice's rate), its entry goes to the GL through the
@@ -225,14 +158,20 @@ function postedEvent(
  */
 export async function postDocument(books: Books, id: string, family: Family): Promise<DocumentRow> {
   // Group commit: in one transaction with the other postings of this client waiting now.
-  return inPostingGroup(books.db, books.actor, async (tx) => {
-    const doc = await lockDocument(tx, id);
-    requireFamily(doc, family, OPERATION[family]);
-    requirePermission(books, KINDS[doc.kind].post);
-    if (doc.status === 'POSTED') return doc;
-    requireDraft(doc, 'posted');
-    return postLockedDraft(tx, books, doc);
-  });
+  // Plain invoices of one group are posted together (post-each.ts), each checked on its own.
+  return inPostingGroup(
+    books.db,
+    books.actor,
+    async (tx) => {
+      const doc = await lockDocument(tx, id);
+      requireFamily(doc, family, OPERATION[family]);
+      requirePermission(books, KINDS[doc.kind].post);
+      if (doc.status === 'POSTED') return doc;
+      requireDraft(doc, 'posted');
+      return postLockedDraft(tx, books, doc);
+    },
+    { lane: DOCUMENT_LANE, request: { books, id, family } },
+  );
 }
 
 /**

@@ -1,4 +1,4 @@
-import { tenant } from '@cifra/db';
+import { type Actor, tenant } from '@cifra/db';
 import { badInput, DomainError, decimalOf, translateAtRate } from '@cifra/domain';
 import type { TenantTx } from '@cifra/engine';
 import { and, asc, desc, eq, getTableColumns, gte, inArray, lte, type SQL, sql } from 'drizzle-orm';
@@ -31,6 +31,16 @@ export async function loadParty(
   inactiveOk = false,
 ): Promise<PartyRow> {
   const [party] = await db.select().from(tenant.parties).where(eq(tenant.parties.id, id));
+  return checkParty(party, id, kind, inactiveOk);
+}
+
+/** The party loaded for a document, checked as `loadParty` checks it. */
+export function checkParty(
+  party: PartyRow | undefined,
+  id: string,
+  kind: PartyRow['kind'],
+  inactiveOk = false,
+): PartyRow {
   const noun = kind === 'CUSTOMER' ? 'customer' : 'vendor';
   if (!party || party.kind !== kind)
     throw badInput(`partyId: no ${noun} ${id}`, { field: 'partyId', value: id });
@@ -112,6 +122,61 @@ export async function lockDocument(tx: TenantTx, id: string): Promise<DocumentRo
   const [doc] = await tx.select().from(tenant.documents).where(eq(tenant.documents.id, id)).for('update');
   if (!doc) throw new DomainError('NOT_FOUND', `No document ${id}`, { id });
   return doc;
+}
+
+/** Documents locked FOR UPDATE in id order (a group's postings: concurrent groups queue), by id. */
+export async function lockDocuments(tx: TenantTx, ids: readonly string[]): Promise<Map<string, DocumentRow>> {
+  return lockInvoices(tx, ids);
+}
+
+/** Parties by id (unchecked: `checkParty` decides per document). */
+export async function partiesById(db: Reader, ids: readonly string[]): Promise<Map<string, PartyRow>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select()
+    .from(tenant.parties)
+    .where(inArray(tenant.parties.id, [...ids]));
+  return new Map(rows.map((p) => [p.id, p]));
+}
+
+/** The lines of several documents, each document's in order, by document id. */
+export async function documentLinesOf(
+  db: Reader,
+  documentIds: readonly string[],
+): Promise<Map<string, DocumentLineRow[]>> {
+  const out = new Map<string, DocumentLineRow[]>(documentIds.map((id) => [id, []]));
+  if (documentIds.length === 0) return out;
+  const rows = await db
+    .select()
+    .from(tenant.documentLines)
+    .where(inArray(tenant.documentLines.documentId, [...documentIds]))
+    .orderBy(asc(tenant.documentLines.documentId), asc(tenant.documentLines.lineNumber));
+  for (const row of rows) out.get(row.documentId)?.push(row);
+  return out;
+}
+
+/** What a plain base-currency invoice of a group records when it is posted. */
+export interface PostedMark {
+  id: string;
+  number: string;
+  entryId: string;
+  exchangeRate: string;
+  baseTotalMinor: bigint;
+  actor: Actor;
+}
+
+/**
+ * Drafts marked posted in one call, each UPDATE under its own author (history), in the order given
+ * (cifra_mark_documents_posted_as, tenant migration 0037).
+ */
+export async function markDocumentsPostedAs(tx: TenantTx, marks: readonly PostedMark[], postedAt: Date) {
+  if (marks.length === 0) return;
+  const col = (f: (m: PostedMark) => unknown) => sql.param(marks.map(f));
+  await tx.execute(sql`SELECT cifra_mark_documents_posted_as(${col((m) => m.id)}::uuid[],
+    ${col((m) => m.number)}::text[], ${col((m) => m.entryId)}::uuid[], ${col((m) => m.exchangeRate)}::numeric[],
+    ${col((m) => String(m.baseTotalMinor))}::bigint[], ${postedAt.toISOString()}::timestamptz,
+    ${col((m) => m.actor.userId ?? '')}::text[], ${col((m) => m.actor.email ?? '')}::text[],
+    ${col((m) => m.actor.reason ?? '')}::text[], ${col((m) => m.actor.requestId ?? '')}::text[])`);
 }
 
 /**

@@ -1,0 +1,253 @@
+import { type Actor, type PostingLane, recordAuditEventsAs } from '@cifra/db';
+import { badInput, decimalOf, formatDecimal, translateAtRate } from '@cifra/domain';
+import { type PostingRequest, postEntriesEach, type TenantTx, takeNumbersAs } from '@cifra/engine';
+import { requireLegalDetails } from '../legal/index.ts';
+import type { Books } from '../services/books.ts';
+import { documentLinesForGl } from './gl-lines.ts';
+import { type Family, KINDS, requireDraft, requireFamily, requirePermission } from './kinds.ts';
+import type { OwnRate } from './post.ts';
+import { OPERATION, postedEvent } from './posted-event.ts';
+import { NO_PROVENANCE } from './rates.ts';
+import {
+  checkParty,
+  type DocumentLineRow,
+  type DocumentRow,
+  documentLinesOf,
+  documentsById,
+  lockDocuments,
+  markDocumentsPostedAs,
+  partiesById,
+  roleAccounts,
+  type TaxCodeRow,
+  taxCodes,
+} from './store.ts';
+import { type TranslatedDocument, translateDocument } from './translate.ts';
+
+/** One `postDocument` call of a group: the caller's books, the draft and the family it posts. */
+export interface DocumentPosting {
+  books: Books;
+  id: string;
+  family: Family;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown } | undefined;
+type Own = { actor: Actor; request: DocumentPosting };
+
+/** A draft checked in memory, its entry ready for the engine. */
+interface Ready {
+  at: number;
+  doc: DocumentRow;
+  books: Books;
+  actor: Actor;
+  minorUnits: number;
+  translated: TranslatedDocument;
+  request: PostingRequest;
+}
+
+/** The lane `postDocument` hands to the group commit. */
+export const DOCUMENT_LANE: PostingLane<DocumentPosting> = { postEach: postDocumentsEach };
+
+/** The kinds this lane posts: an invoice of the client's base currency correcting nothing. */
+function isPlainInvoice(doc: DocumentRow, books: Books): boolean {
+  return (
+    (doc.kind === 'SALES_INVOICE' || doc.kind === 'PURCHASE_INVOICE') &&
+    !doc.appliesToId &&
+    doc.currency === books.company.baseCurrency
+  );
+}
+
+const BASE_RATE: OwnRate = { rate: decimalOf('1'), provenance: NO_PROVENANCE, used: null };
+
+/**
+ * The plain invoices of one group commit, posted together in a constant number of statements
+ * (docs/architecture/posting.md, "Group commit"): the drafts are locked and read at once, each is
+ * checked in memory as `postDocument` checks it (family, permission, status, total, legal details,
+ * party) and refused alone; their entries go to `postEntriesEach` (balance, period, idempotency,
+ * journal numbers per author), then their own numbers, their rows and their events, one statement
+ * each. A document of another kind, currency or shape (notes, receipts, foreign currency), or one
+ * asked twice in the group, is left undefined: the group runs it alone in its savepoint.
+ */
+export async function postDocumentsEach(tx: TenantTx, postings: readonly Own[]): Promise<Outcome[]> {
+  const outcomes: Outcome[] = postings.map(() => undefined);
+  const ids = postings.map((p) => p.request.id);
+  const docs = await lockDocuments(tx, [...new Set(ids)].sort());
+  const seen = new Set<string>();
+  const drafts: number[] = [];
+  postings.forEach(({ request: { books, id, family } }, i) => {
+    const doc = docs.get(id);
+    if (!doc || seen.has(id)) return; // alone: NOT_FOUND, or after the first with this id
+    seen.add(id);
+    try {
+      requireFamily(doc, family, OPERATION[family]);
+      requirePermission(books, KINDS[doc.kind].post);
+      if (doc.status === 'POSTED') {
+        outcomes[i] = { ok: true, value: doc };
+        return;
+      }
+      requireDraft(doc, 'posted');
+      if (!isPlainInvoice(doc, books)) return;
+      if (doc.totalMinor === 0n) throw badInput(`${doc.kind} has nothing to post: its total is zero`, { id });
+      drafts.push(i);
+    } catch (error) {
+      outcomes[i] = { ok: false, error };
+    }
+  });
+  if (drafts.length === 0) return outcomes;
+  const ready = await prepare(tx, postings, drafts, docs, outcomes);
+  if (ready.length > 0) await postReady(tx, ready, outcomes);
+  return outcomes;
+}
+
+/** The drafts' entries, in memory: a draft refused here (legal details, party, lines) is refused alone. */
+async function prepare(
+  tx: TenantTx,
+  postings: readonly Own[],
+  drafts: readonly number[],
+  docs: ReadonlyMap<string, DocumentRow>,
+  outcomes: Outcome[],
+): Promise<Ready[]> {
+  const docOf = (i: number) => docs.get((postings[i] as Own).request.id) as DocumentRow;
+  const legal = drafts.some((i) => KINDS[docOf(i).kind].family === 'SALES')
+    ? await requireLegalDetails(tx).then(
+        () => null,
+        (error: unknown) => error,
+      )
+    : null;
+  const parties = await partiesById(tx, [...new Set(drafts.map((i) => docOf(i).partyId))]);
+  const lines = await documentLinesOf(
+    tx,
+    drafts.map((i) => docOf(i).id),
+  );
+  const taxes = await taxCodes(tx);
+  const roles = await roleAccounts(tx);
+  const ready: Ready[] = [];
+  for (const i of drafts) {
+    const { actor, request } = postings[i] as Own;
+    const doc = docOf(i);
+    try {
+      if (legal && KINDS[doc.kind].family === 'SALES') throw legal;
+      checkParty(parties.get(doc.partyId), doc.partyId, KINDS[doc.kind].partyKind);
+      const minorUnits = await request.books.minorUnits(doc.currency);
+      const translated = await translate(
+        tx,
+        request.books,
+        doc,
+        lines.get(doc.id) ?? [],
+        taxes,
+        roles,
+        minorUnits,
+      );
+      ready.push({
+        at: i,
+        doc,
+        books: request.books,
+        actor,
+        minorUnits,
+        translated,
+        request: entryOf(doc, translated),
+      });
+    } catch (error) {
+      outcomes[i] = { ok: false, error };
+    }
+  }
+  return ready;
+}
+
+/** A plain invoice's entry in base currency (no settlement, so no query: `translateDocument`). */
+function translate(
+  tx: TenantTx,
+  books: Books,
+  doc: DocumentRow,
+  lines: readonly DocumentLineRow[],
+  taxes: Map<string, TaxCodeRow>,
+  roles: Awaited<ReturnType<typeof roleAccounts>>,
+  minorUnits: number,
+): Promise<TranslatedDocument> {
+  const drafts = documentLinesForGl(doc, lines, taxes, roles, [], new Map(), new Map());
+  return translateDocument(tx, books, doc, drafts, BASE_RATE, new Map(), roles, minorUnits);
+}
+
+function entryOf(doc: DocumentRow, translated: TranslatedDocument): PostingRequest {
+  return {
+    kind: doc.kind,
+    postingDate: doc.postingDate,
+    memo: doc.memo || `${doc.kind} ${doc.reference ?? ''}`.trim(),
+    sourceId: doc.id,
+    idempotencyKey: `document:${doc.id}`,
+    lines: translated.lines,
+  };
+}
+
+/** Entries, numbers, rows and events of the ready drafts, a constant number of statements. */
+async function postReady(tx: TenantTx, ready: readonly Ready[], outcomes: Outcome[]): Promise<void> {
+  const entries = await postEntriesEach(
+    tx,
+    ready.map((r) => ({ actor: r.actor, request: r.request })),
+  );
+  const posted = ready.flatMap((r, k) => {
+    const entry = entries[k];
+    if (entry?.ok) return [{ ...r, entry: entry.value }];
+    // An entry refused (period, balance) refuses its document; undefined cannot happen (keys differ).
+    outcomes[r.at] = entry ?? { ok: false, error: new Error(`document ${r.doc.id}: entry not posted`) };
+    return [];
+  });
+  if (posted.length === 0) return;
+  const numbers: string[] = new Array(posted.length);
+  for (const kind of new Set(posted.map((p) => p.doc.kind))) {
+    const idx = posted.flatMap((p, k) => (p.doc.kind === kind ? [k] : []));
+    const taken = await takeNumbersAs(
+      tx,
+      kind,
+      idx.map((k) => ({
+        actor: (posted[k] as (typeof posted)[number]).actor,
+        fiscalYear: posted[k]?.entry.fiscalYear as number,
+      })),
+    );
+    idx.forEach((k, n) => {
+      numbers[k] = taken[n] as string;
+    });
+  }
+  await markDocumentsPostedAs(
+    tx,
+    posted.map((p, k) => ({
+      id: p.doc.id,
+      number: numbers[k] as string,
+      entryId: p.entry.id,
+      exchangeRate: formatDecimal(BASE_RATE.rate),
+      baseTotalMinor: translateAtRate(
+        p.doc.totalMinor,
+        BASE_RATE.rate,
+        p.minorUnits,
+        p.books.company.baseMinorUnits,
+      ),
+      actor: p.actor,
+    })),
+    new Date(),
+  );
+  await recordAuditEventsAs(
+    tx,
+    posted.map((p, k) => ({
+      actor: p.actor,
+      event: postedEvent(
+        p.books,
+        p.doc,
+        {
+          number: numbers[k] as string,
+          entryNumber: p.entry.number,
+          minorUnits: p.minorUnits,
+          corrected: undefined,
+          creditMinor: 0n,
+        },
+        BASE_RATE,
+        p.translated,
+        [],
+        new Map(),
+      ),
+    })),
+  );
+  const rows = await documentsById(
+    tx,
+    posted.map((p) => p.doc.id),
+  );
+  for (const p of posted) outcomes[p.at] = { ok: true, value: rows.get(p.doc.id) };
+}

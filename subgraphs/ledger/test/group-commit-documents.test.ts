@@ -1,0 +1,264 @@
+import {
+  type Actor,
+  guardPool,
+  type PostingGroups,
+  pg,
+  postingGroupsOf,
+  type TenantDb,
+  tenantDb,
+  translateDbError,
+} from '@cifra/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDraft, type DocumentRow, postDocument } from '../src/documents/index.ts';
+import type { Books } from '../src/services/books.ts';
+import { createParty } from '../src/services/parties.service.ts';
+import { actor, openTestBooks, type TestBooks } from './test-books.ts';
+
+// Group commit for documents (docs/architecture/posting.md, "Group commit"): the plain invoices of
+// one group are posted together by the documents lane (src/documents/post-each.ts), each checked
+// and refused on its own. Exact groups without timing: a "plug" posting holds the group in flight
+// until the postings under test are all queued behind it.
+
+let t: TestBooks;
+let books: Books;
+let groups: PostingGroups;
+let customer: string;
+let vendor: string;
+const pools: pg.Pool[] = [];
+
+beforeAll(async () => {
+  t = await openTestBooks();
+  const pool = guardPool(new pg.Pool({ connectionString: t.database.appUrl, max: 8 }));
+  pools.push(pool);
+  const db: TenantDb = tenantDb(pool);
+  groups = postingGroupsOf(db) as PostingGroups;
+  books = { ...(await t.books()), db };
+  customer = (await createParty(books, { kind: 'CUSTOMER', code: 'L1', name: 'Lane Hotel' })).id;
+  vendor = (await createParty(books, { kind: 'VENDOR', code: 'LV', name: 'Lane Farm' })).id;
+});
+afterAll(async () => {
+  for (const p of pools) await p.end();
+  await t.close();
+});
+
+const plug = (count: number) => groups.run(actor, () => groups.whenWaiting(count));
+
+const author = (i: number): Actor => ({
+  userId: `33333333-3333-4333-8333-${String(i).padStart(12, '0')}`,
+  email: `lane${i}@test.invalid`,
+  requestId: `lane-${i}`,
+});
+const as = (i: number, over: Partial<Books> = {}): Books => ({ ...books, actor: author(i), ...over });
+
+/** Café: 3 × 10.00 at ITBMS 7% = 30.00 + 2.10 = 32.10. */
+const invoice = (date: string, party = customer) =>
+  createDraft(books, 'SALES_INVOICE', {
+    partyId: party,
+    documentDate: date,
+    lines: [{ description: 'Café', accountCode: '4101', quantity: '3', unitPrice: '10', taxCode: 'ITBMS7' }],
+  });
+/** A bill: 53.10 at ITBMS 7% = 53.10 + 3.72 = 56.82. */
+const bill = (date: string) =>
+  createDraft(books, 'PURCHASE_INVOICE', {
+    partyId: vendor,
+    documentDate: date,
+    lines: [{ accountCode: '6202', quantity: '1', unitPrice: '53.10', taxCode: 'ITBMS7' }],
+  });
+
+async function outcome<T>(p: Promise<T>): Promise<{ value?: T; code?: string }> {
+  try {
+    return { value: await p };
+  } catch (err) {
+    return { code: translateDbError(err)?.code ?? `untranslated: ${String(err)}` };
+  }
+}
+
+/** The numbers of a document kind's posted documents (or the journal's), ascending. */
+async function numbersOf(kind: string | 'JE'): Promise<number[]> {
+  const sql =
+    kind === 'JE'
+      ? `SELECT split_part(number, '-', 3)::int AS n FROM journal_entries ORDER BY 1`
+      : `SELECT split_part(number, '-', 3)::int AS n FROM documents WHERE kind = '${kind}' AND number IS NOT NULL ORDER BY 1`;
+  return (await t.admin.query<{ n: number }>(sql)).rows.map((r) => r.n);
+}
+const gapless = (ns: number[]) => ns.length > 0 && ns.every((n, i) => n === i + 1);
+
+/** A document's GL amounts in base minor units, ascending, as BigInt. */
+async function glAmounts(doc: DocumentRow): Promise<bigint[]> {
+  const { rows } = await t.admin.query<{ a: string }>(
+    'SELECT amount_minor::text AS a FROM gl_lines WHERE entry_id = $1',
+    [doc.entryId],
+  );
+  return rows.map((r) => BigInt(r.a)).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+}
+
+/** Nothing of a refused draft was written: still a draft, no number, no entry, no event. */
+async function untouched(id: string): Promise<void> {
+  expect(await t.count('documents', `id = '${id}' AND status = 'DRAFT' AND number IS NULL`)).toBe(1);
+  expect(await t.count('journal_entries', `source_id = '${id}'`)).toBe(0);
+  expect(await t.count('audit_events', `entity_id = '${id}' AND action = 'document.posted'`)).toBe(0);
+}
+
+async function chainIntact(): Promise<void> {
+  const { rows } = await t.admin.query('SELECT problem FROM cifra_verify_audit_chain()');
+  expect(rows[0].problem).toBeNull();
+}
+
+describe('the documents lane: plain invoices of one group posted together', () => {
+  it('posts 12 invoices of 32.10 and 4 bills of 56.82 in one transaction; each bad one is refused alone', async () => {
+    const sales: string[] = [];
+    for (let i = 0; i < 12; i++) sales.push((await invoice(`2026-07-${String(10 + i).padStart(2, '0')}`)).id);
+    const bills: string[] = [];
+    for (let i = 0; i < 4; i++) bills.push((await bill(`2026-07-${String(10 + i).padStart(2, '0')}`)).id);
+    const leaving = (await createParty(books, { kind: 'CUSTOMER', code: 'L2', name: 'Leaving Hotel' })).id;
+    const gone = await invoice('2026-07-20', leaving);
+    const wrongFamily = await invoice('2026-07-21');
+    const forbidden = await invoice('2026-07-22');
+    const closing = await invoice('2026-09-15');
+    const earlier = await postDocument(books, (await invoice('2026-07-01')).id, 'SALES');
+    const jeBefore = (await numbersOf('JE')).length;
+    const salesBefore = (await numbersOf('SALES_INVOICE')).length;
+
+    const calls: { kind: string; id: string; p: Promise<DocumentRow> }[] = [];
+    const post = (kind: string, i: number, id: string, family: 'SALES' | 'PURCHASING', b = as(i)) =>
+      calls.push({ kind, id, p: postDocument(b, id, family) });
+    const held = plug(23);
+    for (const [i, id] of sales.entries()) post('sale', 400 + i, id, 'SALES');
+    for (const [i, id] of bills.entries()) post('bill', 420 + i, id, 'PURCHASING');
+    post('again', 430, sales[0] as string, 'SALES');
+    post('earlier', 431, earlier.id, 'SALES');
+    post('gone', 432, gone.id, 'SALES');
+    post('wrong-family', 433, wrongFamily.id, 'PURCHASING');
+    post(
+      'forbidden',
+      434,
+      forbidden.id,
+      'SALES',
+      as(434, { permissions: (await t.books('ClientReadOnly')).permissions }),
+    );
+    post('closing', 435, closing.id, 'SALES');
+    post('missing', 436, '44444444-4444-4444-8444-444444444444', 'SALES');
+    // While they wait in the queue: the customer leaves, September closes for sales.
+    await groups.whenWaiting(23);
+    await t.admin.query(`UPDATE parties SET active = false WHERE id = $1`, [leaving]);
+    await t.admin.query(`UPDATE posting_periods SET state = 'LOCK_SALES' WHERE year = 2026 AND month = 9`);
+    try {
+      await held;
+      const results = await Promise.all(calls.map(async (c) => ({ ...c, ...(await outcome(c.p)) })));
+      const codes = Object.fromEntries(results.filter((r) => r.code).map((r) => [r.kind, r.code]));
+      expect(codes).toEqual({
+        gone: 'BAD_USER_INPUT',
+        'wrong-family': 'BAD_USER_INPUT',
+        forbidden: 'FORBIDDEN',
+        closing: 'PERIOD_LOCKED',
+        missing: 'NOT_FOUND',
+      });
+      for (const id of [gone.id, wrongFamily.id, forbidden.id, closing.id]) await untouched(id);
+
+      const doc = (kind: string) => results.filter((r) => r.kind === kind).map((r) => r.value as DocumentRow);
+      const [first] = doc('sale');
+      expect(doc('again')[0]).toMatchObject({ id: first?.id, number: first?.number });
+      expect(doc('earlier')[0]).toMatchObject({
+        id: earlier.id,
+        number: earlier.number,
+        entryId: earlier.entryId,
+      });
+
+      // 12 + 4 new entries, 12 new sales numbers and 4 bill numbers, each sequence without a gap.
+      expect((await numbersOf('JE')).length).toBe(jeBefore + 16);
+      expect(gapless(await numbersOf('JE'))).toBe(true);
+      expect((await numbersOf('SALES_INVOICE')).length).toBe(salesBefore + 12);
+      expect(gapless(await numbersOf('SALES_INVOICE'))).toBe(true);
+      expect(await numbersOf('PURCHASE_INVOICE')).toEqual([1, 2, 3, 4]);
+      const posted = [...doc('sale'), ...doc('bill')];
+      const { rows: tx } = await t.admin.query(
+        'SELECT count(DISTINCT created_at)::int AS n FROM journal_entries WHERE id = ANY($1::uuid[])',
+        [posted.map((d) => d.entryId)],
+      );
+      expect(tx[0].n).toBe(1);
+
+      // As when posted alone: status, rate 1, base total = total, the author; 32.10 and 56.82 exactly.
+      for (const [k, d] of doc('sale').entries()) {
+        expect(d).toMatchObject({
+          status: 'POSTED',
+          exchangeRate: earlier.exchangeRate,
+          postedBy: author(400 + k).userId,
+        });
+        expect(d.totalMinor).toBe(3210n);
+        expect(d.baseTotalMinor).toBe(3210n);
+        expect(await glAmounts(d)).toEqual([-3000n, -210n, 3210n]);
+      }
+      expect(await glAmounts(earlier)).toEqual([-3000n, -210n, 3210n]);
+      for (const d of doc('bill')) {
+        expect(d.baseTotalMinor).toBe(5682n);
+        expect(await glAmounts(d)).toEqual([-5682n, 372n, 5310n]);
+      }
+
+      // Each document's author on its event and on its history version; events in number order.
+      const { rows: events } = await t.admin.query(
+        `SELECT e.request_id, e.actor_id::text AS actor_id, e.after->>'number' AS number, e.action
+           FROM audit_events e WHERE e.request_id LIKE 'lane-%' ORDER BY e.chain_seq`,
+      );
+      const docEvents = events.filter((e) => e.action === 'document.posted');
+      expect(docEvents.length).toBe(16);
+      for (const e of docEvents) expect(e.actor_id).toBe(author(Number(e.request_id.slice(5))).userId);
+      const salesEvents = docEvents.filter((e) =>
+        e.number.startsWith(first?.number?.split('-')[0] as string),
+      );
+      expect(salesEvents.map((e) => e.number)).toEqual([...salesEvents.map((e) => e.number)].sort());
+      // Posted together: the group's entries first, then its documents (one statement each).
+      expect(events.findIndex((e) => e.action === 'document.posted')).toBe(16);
+      const { rows: versions } = await t.admin.query(
+        `SELECT hist_request_id FROM documents_history
+          WHERE status = 'POSTED' AND hist_operation = 'UPDATE' AND hist_request_id LIKE 'lane-%'`,
+      );
+      expect(versions.map((v) => v.hist_request_id).sort()).toEqual(
+        docEvents.map((e) => e.request_id).sort(),
+      );
+      const { rows: numberVersions } = await t.admin.query(
+        `SELECT hist_request_id FROM number_sequences_history
+          WHERE document_type = 'SALES_INVOICE' AND hist_request_id LIKE 'lane-%' ORDER BY next_value`,
+      );
+      expect(numberVersions.map((v) => v.hist_request_id)).toEqual(salesEvents.map((e) => e.request_id));
+      // The entries' events, written by cifra_post_entries_as, read as a lone posting's event does.
+      const { rows: after } = await t.admin.query(
+        `SELECT e.after, j.number, j.id = $1 AS lone FROM audit_events e JOIN journal_entries j ON j.id::text = e.entity_id
+          WHERE e.action = 'journal_entry.posted' AND (e.request_id LIKE 'lane-%' OR j.id = $1)`,
+        [earlier.entryId],
+      );
+      expect(after.length).toBe(17);
+      const lone = after.find((r) => r.lone);
+      for (const r of after) {
+        expect(r.after.number).toBe(r.number);
+        expect(Object.keys(r.after).sort()).toEqual(Object.keys(lone?.after).sort());
+      }
+      await chainIntact();
+    } finally {
+      await t.admin.query(`UPDATE posting_periods SET state = 'UNLOCKED' WHERE year = 2026 AND month = 9`);
+    }
+  });
+
+  it('answers a replay across groups with the document as first posted, writing nothing more', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push((await invoice(`2026-10-${String(1 + i).padStart(2, '0')}`)).id);
+    const firstGroup = plug(6);
+    const first = ids.map((id, i) => postDocument(as(500 + i), id, 'SALES'));
+    await firstGroup;
+    const posted = await Promise.all(first);
+    const counts = async () => ({
+      entries: await t.count('journal_entries'),
+      events: await t.count('audit_events'),
+      numbers: (await numbersOf('SALES_INVOICE')).length,
+    });
+    const before = await counts();
+    const secondGroup = plug(6);
+    const again = ids.map((id, i) => postDocument(as(510 + i), id, 'SALES'));
+    await secondGroup;
+    const replayed = await Promise.all(again);
+    expect(replayed.map((d) => [d.id, d.number, d.entryId])).toEqual(
+      posted.map((d) => [d.id, d.number, d.entryId]),
+    );
+    expect(await counts()).toEqual(before);
+    await chainIntact();
+  });
+});
