@@ -3322,6 +3322,14 @@ export type PartyStatement = {
   baseCurrency: Scalars['String']['output'];
   /** One per currency the party has a balance or an entry in, by currency code: at most one per currency the client uses. */
   currencies: Array<PartyStatementCurrency>;
+  /**
+   * The aging at the end of `to`, every currency together in base currency as arAging / apAging
+   * value it (each invoice at its booked rate): the sum of the currencies' `baseAging`, equal to the
+   * party's rows of the aging report that day, to compare with the control account.
+   */
+  baseAging: AgingBuckets;
+  /** The balance at the end of `to`, every currency together in base currency: the party's balance on the receivable or payable account. */
+  baseClosingBalance: Scalars['Money']['output'];
 };
 
 /**
@@ -4927,6 +4935,8 @@ export type PartyStatementResolvers<ContextType = Context, ParentType extends Re
   to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   baseCurrency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   currencies?: Resolver<Array<ResolversTypes['PartyStatementCurrency']>, ParentType, ContextType>;
+  baseAging?: Resolver<ResolversTypes['AgingBuckets'], ParentType, ContextType>;
+  baseClosingBalance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 }>;
 
 export type PartyStatementCurrencyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PartyStatementCurrency'] = ResolversParentTypes['PartyStatementCurrency']> = ResolversObject<{
