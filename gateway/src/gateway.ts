@@ -12,6 +12,7 @@ import {
   type ExportLinkVerifier,
   exportFileName,
   isDocumentFormat,
+  isItbmsReturnFormat,
   isStatementFormat,
   type LinkFormat,
   streamDocuments,
@@ -76,6 +77,7 @@ const LINK_PERMISSION: Record<LinkFormat, Permission> = {
   PARTY_STATEMENTS_ZIP: Permissions.GL.Export,
   PARTY_STATEMENT_PDF: Permissions.GL.Read,
   ITBMS_RETURN_PDF: Permissions.GL.Read,
+  ITBMS_RETURN_CSV: Permissions.GL.Read,
 };
 
 export interface GatewayOptions {
@@ -356,7 +358,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         res.setHeader('Cache-Control', 'no-store');
         res.setHeader('X-Content-Type-Options', 'nosniff');
       };
-      if (claims.format === 'ITBMS_RETURN_PDF') {
+      if (isItbmsReturnFormat(claims.format)) {
         const brand = await brandOf(opts.control, claims.tenantId);
         await streamItbmsReturn({ pool, claims, brand, out: res, onStart: sendFile });
         return;

@@ -1,3 +1,4 @@
+export * from './aging-queries.ts';
 export * from './balances.ts';
 export * from './company.ts';
 export * from './post-each.ts';

@@ -11,6 +11,7 @@ export * from './statements/statement-data.ts';
 export { partyRow, type StatementPartyKind } from './statements/statement-queries.ts';
 export * from './statements/stream-statements.ts';
 export * from './stream-export.ts';
+export * from './tax-return/itbms-csv.ts';
 export * from './tax-return/itbms-figures.ts';
 export { type ItbmsReturnView, renderItbmsReturnPdf } from './tax-return/render-itbms-pdf.ts';
 export * from './tax-return/stream-itbms-return.ts';

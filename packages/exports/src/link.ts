@@ -10,7 +10,7 @@ export type ExportFormat = (typeof ExportFormats)[number];
  * What a signed link may serve: a ledger export, one rendered document (`renderDocument`), a
  * period's rendered documents as one zip (`exportDocumentsArchive`), one party's statement
  * (`renderPartyStatement`), every customer's or vendor's statement as one zip
- * (`exportPartyStatementsArchive`) or a month's ITBMS return rendered as a PDF
+ * (`exportPartyStatementsArchive`) or a month's ITBMS return as a PDF or a CSV file
  * (`renderItbmsReturn`).
  */
 export const LinkFormats = [
@@ -20,10 +20,13 @@ export const LinkFormats = [
   'PARTY_STATEMENT_PDF',
   'PARTY_STATEMENTS_ZIP',
   'ITBMS_RETURN_PDF',
+  'ITBMS_RETURN_CSV',
 ] as const;
 export type LinkFormat = (typeof LinkFormats)[number];
 export const isDocumentFormat = (f: LinkFormat): f is 'DOCUMENT_PDF' | 'DOCUMENTS_ZIP' =>
   f === 'DOCUMENT_PDF' || f === 'DOCUMENTS_ZIP';
+export const isItbmsReturnFormat = (f: LinkFormat): f is 'ITBMS_RETURN_PDF' | 'ITBMS_RETURN_CSV' =>
+  f === 'ITBMS_RETURN_PDF' || f === 'ITBMS_RETURN_CSV';
 export const isStatementFormat = (f: LinkFormat): f is 'PARTY_STATEMENT_PDF' | 'PARTY_STATEMENTS_ZIP' =>
   f === 'PARTY_STATEMENT_PDF' || f === 'PARTY_STATEMENTS_ZIP';
 
@@ -49,7 +52,7 @@ export interface ExportClaims {
   partyKind?: 'CUSTOMER' | 'VENDOR' | null;
   /** The name the file is saved as, when the signer knows it (a rendered document's number). */
   fileName?: string | null;
-  /** ITBMS_RETURN_PDF: the return's figures, computed when the link was made (tax-return/). */
+  /** ITBMS_RETURN_PDF and ITBMS_RETURN_CSV: the return's figures, computed when the link was made (tax-return/). */
   itbms?: ItbmsClaim | null;
   userId: string;
   email: string;

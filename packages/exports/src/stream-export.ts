@@ -15,7 +15,13 @@ import {
   lineTransform,
   type MinorUnitsOf,
 } from './formats.ts';
-import { type ExportClaims, isDocumentFormat, isStatementFormat, type LinkFormat } from './link.ts';
+import {
+  type ExportClaims,
+  isDocumentFormat,
+  isItbmsReturnFormat,
+  isStatementFormat,
+  type LinkFormat,
+} from './link.ts';
 
 const pipe = promisify(pipeline);
 
@@ -31,6 +37,7 @@ export const EXPORT_CONTENT: Record<LinkFormat, { contentType: string; extension
   PARTY_STATEMENT_PDF: { contentType: 'application/pdf', extension: 'pdf', name: 'statement' },
   PARTY_STATEMENTS_ZIP: { contentType: 'application/zip', extension: 'zip', name: 'statements' },
   ITBMS_RETURN_PDF: { contentType: 'application/pdf', extension: 'pdf', name: 'itbms' },
+  ITBMS_RETURN_CSV: { contentType: 'text/csv; charset=utf-8', extension: 'csv', name: 'itbms' },
 };
 
 /** Safe in a Content-Disposition header and on any file system: letters, digits, dashes. */
@@ -96,8 +103,12 @@ export interface StreamExportOptions {
  */
 export async function streamExport(o: StreamExportOptions): Promise<void> {
   const { claims } = o;
-  if (isDocumentFormat(claims.format) || isStatementFormat(claims.format))
-    throw new Error(`${claims.format} is served by streamDocuments or streamStatements`);
+  if (
+    isDocumentFormat(claims.format) ||
+    isStatementFormat(claims.format) ||
+    isItbmsReturnFormat(claims.format)
+  )
+    throw new Error(`${claims.format} is served by streamDocuments, streamStatements or streamItbmsReturn`);
   const client = await o.pool.connect();
   let failed: unknown;
   try {

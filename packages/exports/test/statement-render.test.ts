@@ -3,6 +3,7 @@ import { pdfText } from '@cifra/testing';
 import { describe, expect, it } from 'vitest';
 import { lineKindText, renderStatementPdf, type StatementView } from '../src/statements/render-statement.ts';
 import {
+  baseTotals,
   emptyBuckets,
   type StatementCurrency,
   type StatementLine,
@@ -59,6 +60,7 @@ function view(lines: number): StatementView {
       baseCurrency: 'PAB',
       baseMinorUnits: 2,
       currencies: [c],
+      ...baseTotals([c]),
     },
   };
 }

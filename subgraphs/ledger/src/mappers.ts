@@ -129,6 +129,8 @@ export type PartyStatement = {
     aging: Buckets;
     baseAging: Buckets;
   }[];
+  baseAging: Buckets;
+  baseClosingBalance: string;
 };
 /** A statement line, formatted, with the ids behind `document` and `entry`. */
 export type PartyStatementLine = {

@@ -19,7 +19,10 @@ import type { Buckets, PartyStatementData, StatementCurrency, StatementLine } fr
  * A party's statement as a PDF (A4, the standard Helvetica, WinAnsi text as rendered documents):
  * the client's white label and legal details, the party, the period, then per currency the
  * balance brought forward, every line with its running balance, the totals, the closing balance
- * (and its base-currency equivalent for a foreign currency) and the aging at the end of the period.
+ * (and its base-currency equivalent for a foreign currency) and the aging at the end of the period
+ * (in the currency, and for a foreign one in base currency too); when a currency is foreign, a last
+ * table adds every currency's aging up in base currency, as arAging / apAging value it, beside the
+ * party's base balance on the control account.
  */
 
 export interface StatementView {
@@ -79,6 +82,7 @@ export function renderStatementPdf(view: StatementView): Doc {
     put(doc, 'Sin movimientos ni saldo / No activity and no balance', LEFT, y);
   }
   for (const c of s.currencies) y = currencySection(doc, view, c, y, accent);
+  if (s.currencies.some((c) => c.currency !== s.baseCurrency)) baseSummary(doc, s, y, accent);
   footers(doc, view);
   doc.end();
   return doc;
@@ -191,7 +195,7 @@ function currencySection(
     );
     y += 12;
   }
-  return agingTable(doc, c, y + 4, accent) + 16;
+  return agingTable(doc, v.statement, c, y + 4, accent) + 16;
 }
 
 const AGING_COLUMNS: [keyof Buckets, string][] = [
@@ -203,22 +207,67 @@ const AGING_COLUMNS: [keyof Buckets, string][] = [
   ['total', 'Total'],
 ];
 
-function agingTable(doc: Doc, c: StatementCurrency, y: number, accent: string): number {
+function agingHeader(doc: Doc, title: string, y: number, accent: string): number {
   y = room(doc, y, 40);
   doc.font('Helvetica-Bold').fontSize(8).fillColor(INK);
-  put(doc, 'Antigüedad / Aging (días / days)', LEFT, y, { width: 160 });
-  const w = (WIDTH - 160) / AGING_COLUMNS.length;
+  put(doc, title, LEFT, y, { width: 160 });
   AGING_COLUMNS.forEach(([, label], i) => {
-    put(doc, label, LEFT + 160 + i * w, y, { width: w, align: 'right' });
+    put(doc, label, LEFT + 160 + i * AGING_W, y, { width: AGING_W, align: 'right' });
   });
   rule(doc, y + 11, accent);
-  y += 15;
-  doc.font('Helvetica').fontSize(8);
-  put(doc, c.currency, LEFT, y, { width: 160 });
+  return y + 15;
+}
+
+function agingRow(doc: Doc, label: string, b: Buckets, minorUnits: number, y: number, bold = false): number {
+  y = room(doc, y, 12);
+  doc
+    .font(bold ? 'Helvetica-Bold' : 'Helvetica')
+    .fontSize(8)
+    .fillColor(INK);
+  put(doc, label, LEFT, y, { width: 160 });
   AGING_COLUMNS.forEach(([key], i) => {
-    put(doc, moneyText(c.aging[key], c.minorUnits), LEFT + 160 + i * w, y, { width: w, align: 'right' });
+    put(doc, moneyText(b[key], minorUnits), LEFT + 160 + i * AGING_W, y, { width: AGING_W, align: 'right' });
   });
   return y + 12;
+}
+
+const AGING_W = (WIDTH - 160) / AGING_COLUMNS.length;
+
+/** The currency's aging, and for a foreign currency the same in base at the booked rates. */
+function agingTable(
+  doc: Doc,
+  s: PartyStatementData,
+  c: StatementCurrency,
+  y: number,
+  accent: string,
+): number {
+  y = agingHeader(doc, 'Antigüedad / Aging (días / days)', y, accent);
+  y = agingRow(doc, c.currency, c.aging, c.minorUnits, y);
+  if (c.currency === s.baseCurrency) return y;
+  return agingRow(doc, `${c.currency} en / in ${s.baseCurrency}`, c.baseAging, s.baseMinorUnits, y);
+}
+
+/**
+ * Every currency's aging in base currency and their total (arAging / apAging's valuation, each
+ * invoice at its booked rate), then the party's base balance on the control account to tick it against.
+ */
+function baseSummary(doc: Doc, s: PartyStatementData, y: number, accent: string): number {
+  y = room(doc, y, 60);
+  doc.font('Helvetica-Bold').fontSize(10).fillColor(accent);
+  y = put(doc, `Total en / Total in ${s.baseCurrency} al / at ${s.to}`, LEFT, y) + 4;
+  y = agingHeader(doc, `Antigüedad / Aging (${s.baseCurrency})`, y, accent);
+  for (const c of s.currencies) {
+    const label = c.currency === s.baseCurrency ? c.currency : `${c.currency} en / in ${s.baseCurrency}`;
+    y = agingRow(doc, label, c.baseAging, s.baseMinorUnits, y);
+  }
+  y = agingRow(doc, `Total ${s.baseCurrency}`, s.baseAging, s.baseMinorUnits, y, true);
+  doc.font('Helvetica').fontSize(8).fillColor(INK);
+  put(doc, 'Saldo en la cuenta de control / Control-account balance', LEFT, y + 2, { width: 300 });
+  put(doc, `${s.baseCurrency} ${moneyText(s.baseClosingMinor, s.baseMinorUnits)}`, RIGHT - 160, y + 2, {
+    width: 160,
+    align: 'right',
+  });
+  return y + 16;
 }
 
 function footers(doc: Doc, v: StatementView): void {

@@ -72,6 +72,15 @@ export interface PartyStatementData {
   baseCurrency: string;
   baseMinorUnits: number;
   currencies: StatementCurrency[];
+  /**
+   * Every currency together in base currency at the end of `to`: the sum of the currencies'
+   * `baseAging` (what arAging / apAging value the party's rows at, the invoices' booked rates) and
+   * of their `baseClosingMinor` (the party's balance on the control account). The two totals are
+   * equal whenever the aging explains the whole subledger, so the PDF's last table can be ticked
+   * against the control account.
+   */
+  baseAging: Buckets;
+  baseClosingMinor: bigint;
 }
 
 export const emptyBuckets = (): Buckets => ({
@@ -116,7 +125,21 @@ export async function loadPartyStatement(
       (c) => c.lines.length > 0 || c.openingMinor !== 0n || c.baseOpeningMinor !== 0n || c.aging.total !== 0n,
     )
     .sort((a, b) => a.currency.localeCompare(b.currency));
-  return { party, from: args.from, to: args.to, ...company, currencies: stated };
+  return { party, from: args.from, to: args.to, ...company, currencies: stated, ...baseTotals(stated) };
+}
+
+/** The currencies' base aging and base closing balance added up. */
+export function baseTotals(currencies: readonly StatementCurrency[]): {
+  baseAging: Buckets;
+  baseClosingMinor: bigint;
+} {
+  const baseAging = emptyBuckets();
+  let baseClosingMinor = 0n;
+  for (const c of currencies) {
+    for (const k of Object.keys(baseAging) as (keyof Buckets)[]) baseAging[k] += c.baseAging[k];
+    baseClosingMinor += c.baseClosingMinor;
+  }
+  return { baseAging, baseClosingMinor };
 }
 
 function blankCurrency(currency: string, minorUnits: number): StatementCurrency {

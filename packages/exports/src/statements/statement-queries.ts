@@ -1,4 +1,5 @@
 import type { pg } from '@cifra/db';
+import { type OpenCreditRow, type OpenInvoiceRow, openCreditsAt, openInvoicesAt } from '@cifra/engine';
 
 /**
  * The statement's SQL, run on one client's database by the ledger (`partyStatement`) and by the
@@ -14,7 +15,7 @@ export type StatementPartyKind = 'CUSTOMER' | 'VENDOR';
  */
 export const CONTROL: Record<
   StatementPartyKind,
-  { role: string; invoiceKind: string; creditKinds: string[] }
+  { role: string; invoiceKind: 'SALES_INVOICE' | 'PURCHASE_INVOICE'; creditKinds: string[] }
 > = {
   CUSTOMER: {
     role: 'DefaultAR',
@@ -100,92 +101,33 @@ export async function partyEntries(
 }
 
 /** An open invoice of the party at the end of `asOf`, as the aging (`arAging`/`apAging`) finds it. */
-export interface OpenInvoiceRow {
-  id: string;
-  currency: string;
-  exchange_rate: string | null;
-  due_date: string;
-  total_minor: string;
-  base_total_minor: string | null;
-  settled_minor: string;
-  cleared_base_minor: string | null;
-}
-
-// Voided as of the date: the void's reversing entry is dated on or before it.
-const voidedBy = (alias: string) =>
-  `EXISTS (SELECT 1 FROM voids v JOIN journal_entries r ON r.id = v.reversal_entry_id
-            WHERE v.document_id = ${alias}.id AND r.posting_date <= $3::date)`;
+export type { OpenCreditRow, OpenInvoiceRow };
 
 /**
  * The party's invoices posted by the end of `asOf` and not voided by then, with what documents
- * posted (and not voided) by then settle of each: the aging's own query
- * (subgraphs/ledger/src/aging/store.ts) for one party. test/e2e/party-statements.e2e.test.ts holds
- * the two to the same figures.
+ * posted (and not voided) by then settle of each: the aging's own query (packages/engine's
+ * `openInvoicesAt`, which arAging / apAging run for every party) for one party.
  */
-export async function openInvoicesOf(
+export function openInvoicesOf(
   client: Queryable,
   party: { id: string; kind: StatementPartyKind },
   asOf: string,
 ): Promise<OpenInvoiceRow[]> {
-  const { rows } = await client.query<OpenInvoiceRow>(
-    `SELECT d.id, btrim(d.currency) AS currency, d.exchange_rate::text AS exchange_rate,
-            coalesce(d.due_date, d.document_date)::text AS due_date, d.total_minor::text AS total_minor,
-            d.base_total_minor::text AS base_total_minor, x.settled_minor::text, x.cleared_base_minor::text
-       FROM documents d
-       CROSS JOIN LATERAL (
-         SELECT coalesce(sum(a.amount_minor), 0) AS settled_minor,
-                CASE WHEN bool_and(a.base_amount_minor IS NOT NULL) IS FALSE THEN NULL
-                     ELSE coalesce(sum(a.base_amount_minor), 0) END AS cleared_base_minor
-           FROM allocations a JOIN documents s ON s.id = a.source_document_id
-          WHERE a.invoice_id = d.id AND s.posting_date <= $3::date AND NOT ${voidedBy('s')}
-       ) x
-      WHERE d.party_id = $1 AND d.kind::text = $2 AND d.status = 'POSTED' AND d.posting_date <= $3::date
-        AND NOT ${voidedBy('d')}
-      ORDER BY d.currency, d.due_date, d.number`,
-    [party.id, CONTROL[party.kind].invoiceKind, asOf],
-  );
-  return rows;
-}
-
-/** A credit the party has on account at the end of `asOf`, as the aging finds it. */
-export interface OpenCreditRow {
-  id: string;
-  currency: string;
-  posting_date: string;
-  credit_minor: string;
-  credit_base_minor: string;
-  used_minor: string;
-  used_base_minor: string;
+  return openInvoicesAt(client, CONTROL[party.kind].invoiceKind, asOf, party.id);
 }
 
 /**
  * The party's credits left on account (receipts, payments and notes posted by the end of `asOf`,
  * not voided by then, that left part of their amount unallocated), with what refunds and credit
  * applications posted (and not voided) by then used of each: the aging's `openCreditsAt`
- * (subgraphs/ledger/src/aging/store.ts) for one party.
+ * (packages/engine) for one party.
  */
-export async function openCreditsOf(
+export function openCreditsOf(
   client: Queryable,
   party: { id: string; kind: StatementPartyKind },
   asOf: string,
 ): Promise<OpenCreditRow[]> {
-  const { rows } = await client.query<OpenCreditRow>(
-    `SELECT d.id, btrim(d.currency) AS currency, d.posting_date::text AS posting_date,
-            d.credit_minor::text AS credit_minor, d.credit_base_minor::text AS credit_base_minor,
-            x.used_minor::text, x.used_base_minor::text
-       FROM documents d
-       CROSS JOIN LATERAL (
-         SELECT coalesce(sum(a.amount_minor), 0) AS used_minor,
-                coalesce(sum(a.base_amount_minor), 0) AS used_base_minor
-           FROM allocations a JOIN documents s ON s.id = a.source_document_id
-          WHERE a.invoice_id = d.id AND s.posting_date <= $3::date AND NOT ${voidedBy('s')}
-       ) x
-      WHERE d.party_id = $1 AND d.kind::text = ANY($2::text[]) AND d.status = 'POSTED'
-        AND d.credit_minor > 0 AND d.posting_date <= $3::date AND NOT ${voidedBy('d')}
-      ORDER BY d.currency, d.posting_date, d.number`,
-    [party.id, CONTROL[party.kind].creditKinds, asOf],
-  );
-  return rows;
+  return openCreditsAt(client, CONTROL[party.kind].creditKinds, asOf, party.id);
 }
 
 export interface CompanyBase {

@@ -1,10 +1,11 @@
-import type { Writable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type Actor, type pg, recordAuditEvent, tenantDb } from '@cifra/db';
 import { type Brand, COMPANY, type CompanyRow, companyOf } from '../documents/document-view.ts';
 import { DocumentNotServed } from '../documents/stream-documents.ts';
-import type { ExportClaims } from '../link.ts';
+import { type ExportClaims, isItbmsReturnFormat } from '../link.ts';
 import { EXPORT_CONTENT, exportFileName } from '../stream-export.ts';
+import { itbmsReturnCsvText } from './itbms-csv.ts';
 import { itbmsFiguresOf } from './itbms-figures.ts';
 import { renderItbmsReturnPdf } from './render-itbms-pdf.ts';
 
@@ -18,15 +19,16 @@ export interface StreamItbmsReturnOptions {
 }
 
 /**
- * Serve an ITBMS_RETURN_PDF link: the figures the link carries, with the client's legal details
- * read now (as a rendered document shows them) and its white label. The download is recorded in
- * the client's audit trail first. Legal details removed since the link was made (they cannot be
- * today, but the check costs nothing) answer 422 LEGAL_DETAILS_REQUIRED instead of a return
- * without a RUC.
+ * Serve an ITBMS_RETURN_PDF or ITBMS_RETURN_CSV link: the figures the link carries, with the
+ * client's legal details read now (as a rendered document shows them) and, on the PDF, its white
+ * label. The download is recorded in the client's audit trail first. The PDF needs the legal
+ * details (a return is filed under its RUC): removed since the link was made (they cannot be today,
+ * but the check costs nothing) they answer 422 LEGAL_DETAILS_REQUIRED instead of a return without a
+ * RUC. The CSV is the `itbmsReturn.csv` field's text, which names the legal name only.
  */
 export async function streamItbmsReturn(o: StreamItbmsReturnOptions): Promise<void> {
   const { claims } = o;
-  if (claims.format !== 'ITBMS_RETURN_PDF' || !claims.itbms) {
+  if (!isItbmsReturnFormat(claims.format) || !claims.itbms) {
     throw new Error(`${claims.format} is not an ITBMS return link`);
   }
   const client = await o.pool.connect();
@@ -42,6 +44,13 @@ export async function streamItbmsReturn(o: StreamItbmsReturnOptions): Promise<vo
     const { rows } = await client.query<CompanyRow>(COMPANY);
     if (!rows[0]) throw new Error('client database has no company row');
     const company = companyOf(rows[0]);
+    const figures = itbmsFiguresOf(claims.itbms);
+    const file = { contentType: EXPORT_CONTENT[claims.format].contentType, fileName: exportFileName(claims) };
+    if (claims.format === 'ITBMS_RETURN_CSV') {
+      o.onStart?.(file);
+      await pipeline(Readable.from([itbmsReturnCsvText(figures, company.legalName)]), o.out);
+      return;
+    }
     if (!company.ruc || !company.dv || !company.address) {
       throw new DocumentNotServed(
         422,
@@ -49,14 +58,8 @@ export async function streamItbmsReturn(o: StreamItbmsReturnOptions): Promise<vo
         "The client's legal details (RUC, DV, address) are not set: updateLegalDetails first",
       );
     }
-    o.onStart?.({
-      contentType: EXPORT_CONTENT.ITBMS_RETURN_PDF.contentType,
-      fileName: exportFileName(claims),
-    });
-    await pipeline(
-      renderItbmsReturnPdf({ brand: o.brand, company, figures: itbmsFiguresOf(claims.itbms) }),
-      o.out,
-    );
+    o.onStart?.(file);
+    await pipeline(renderItbmsReturnPdf({ brand: o.brand, company, figures }), o.out);
   } catch (err) {
     failed = err;
     throw err;

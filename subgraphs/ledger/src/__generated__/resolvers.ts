@@ -336,10 +336,10 @@ export type Mutation = {
   /**
    * The month's ITBMS return (as `itbmsReturn` computes it now) as a PDF: the client's white label
    * and legal details (legal name, RUC, DV, address, regime), the period, and each section of the
-   * return with its figures, labelled as the DGI's Formulario 430 names them. Needs GL.Read, as
-   * `itbmsReturn`. Returns a signed link for this client only, valid five minutes; recorded in the
-   * audit trail. Refuses as `itbmsReturn` does, and LEGAL_DETAILS_REQUIRED while the client's legal
-   * details are incomplete.
+   * return with its figures, labelled as the DGI's Formulario 430 names them; or, with `format: CSV`,
+   * as a CSV file (the `csv` field's text). Needs GL.Read, as `itbmsReturn`. Returns a signed link for
+   * this client only, valid five minutes; recorded in the audit trail. Refuses as `itbmsReturn` does,
+   * and (the PDF only) LEGAL_DETAILS_REQUIRED while the client's legal details are incomplete.
    */
   renderItbmsReturn?: Maybe<RenderedItbmsReturn>;
   /**
@@ -761,6 +761,7 @@ export type MutationDeactivateTaxCodeArgs = {
 export type MutationRenderItbmsReturnArgs = {
   year: Scalars['Int']['input'];
   month: Scalars['Int']['input'];
+  format?: InputMaybe<ItbmsReturnFileFormat>;
 };
 
 
@@ -3376,6 +3377,14 @@ export type PartyStatement = {
   baseCurrency: Scalars['String']['output'];
   /** One per currency the party has a balance or an entry in, by currency code: at most one per currency the client uses. */
   currencies: Array<PartyStatementCurrency>;
+  /**
+   * The aging at the end of `to`, every currency together in base currency as arAging / apAging
+   * value it (each invoice at its booked rate): the sum of the currencies' `baseAging`, equal to the
+   * party's rows of the aging report that day, to compare with the control account.
+   */
+  baseAging: AgingBuckets;
+  /** The balance at the end of `to`, every currency together in base currency: the party's balance on the receivable or payable account. */
+  baseClosingBalance: Scalars['Money']['output'];
 };
 
 /**
@@ -3556,19 +3565,31 @@ export type ItbmsReturn = {
   glInputTax: Scalars['Money']['output'];
   /** True when outputTax equals glOutputTax and inputTax equals glInputTax, to the minor unit. */
   reconciles: Scalars['Boolean']['output'];
-  /** The return as CSV (one `section,rate,base,tax` row per figure), to save or hand to a spreadsheet. */
+  /**
+   * The return as CSV (one `section,rate,base,tax` row per figure), to save or hand to a spreadsheet.
+   * The same text as a file: `renderItbmsReturn(format: CSV)`.
+   */
   csv: Scalars['String']['output'];
 };
 
-/** A short-lived signed link to a month's ITBMS return rendered as a PDF (`renderItbmsReturn`). */
+/** What `renderItbmsReturn` makes a link to. */
+export type ItbmsReturnFileFormat =
+  /** The rendered return (application/pdf), with the client's legal details and white label. */
+  | 'PDF'
+  /** The return as CSV (text/csv), the `itbmsReturn.csv` field's text as a file. */
+  | 'CSV';
+
+/** A short-lived signed link to a month's ITBMS return as a PDF or a CSV file (`renderItbmsReturn`). */
 export type RenderedItbmsReturn = {
   __typename?: 'RenderedItbmsReturn';
-  /** GET it (no headers needed) within five minutes; the gateway renders and streams the PDF. */
+  /** GET it (no headers needed) within five minutes; the gateway renders and streams the file. */
   url: Scalars['String']['output'];
   /** When the download link stops working (5 minutes after it was made). */
   expiresAt: Scalars['DateTime']['output'];
-  /** The name to save the file as (`<client>-itbms-<YYYY-MM>.pdf`). */
+  /** The name to save the file as (`<client>-itbms-<YYYY-MM>.pdf`, or `.csv`). */
   fileName: Scalars['String']['output'];
+  /** What the link serves. */
+  format: ItbmsReturnFileFormat;
   /** The calendar year of the return. */
   year: Scalars['Int']['output'];
   /** The month of the return, 1 to 12. */
@@ -3880,6 +3901,7 @@ export type ResolversTypes = ResolversObject<{
   UpdateTaxCodeInput: UpdateTaxCodeInput;
   ItbmsRateLine: ResolverTypeWrapper<ItbmsRateLine>;
   ItbmsReturn: ResolverTypeWrapper<ItbmsReturn>;
+  ItbmsReturnFileFormat: ItbmsReturnFileFormat;
   RenderedItbmsReturn: ResolverTypeWrapper<RenderedItbmsReturn>;
   BadDebtWriteOffInput: BadDebtWriteOffInput;
   link__Purpose: Link__Purpose;
@@ -4183,7 +4205,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   createTaxCode?: Resolver<Maybe<ResolversTypes['TaxCode']>, ParentType, ContextType, RequireFields<MutationCreateTaxCodeArgs, 'input'>>;
   updateTaxCode?: Resolver<Maybe<ResolversTypes['TaxCode']>, ParentType, ContextType, RequireFields<MutationUpdateTaxCodeArgs, 'code' | 'input'>>;
   deactivateTaxCode?: Resolver<Maybe<ResolversTypes['TaxCode']>, ParentType, ContextType, RequireFields<MutationDeactivateTaxCodeArgs, 'code'>>;
-  renderItbmsReturn?: Resolver<Maybe<ResolversTypes['RenderedItbmsReturn']>, ParentType, ContextType, RequireFields<MutationRenderItbmsReturnArgs, 'year' | 'month'>>;
+  renderItbmsReturn?: Resolver<Maybe<ResolversTypes['RenderedItbmsReturn']>, ParentType, ContextType, RequireFields<MutationRenderItbmsReturnArgs, 'year' | 'month' | 'format'>>;
   writeOffBadDebt?: Resolver<Maybe<ResolversTypes['Document']>, ParentType, ContextType, RequireFields<MutationWriteOffBadDebtArgs, 'input'>>;
   voidBadDebtWriteOff?: Resolver<Maybe<ResolversTypes['Document']>, ParentType, ContextType, RequireFields<MutationVoidBadDebtWriteOffArgs, 'id' | 'reason'>>;
 }>;
@@ -4975,6 +4997,8 @@ export type PartyStatementResolvers<ContextType = Context, ParentType extends Re
   to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   baseCurrency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   currencies?: Resolver<Array<ResolversTypes['PartyStatementCurrency']>, ParentType, ContextType>;
+  baseAging?: Resolver<ResolversTypes['AgingBuckets'], ParentType, ContextType>;
+  baseClosingBalance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 }>;
 
 export type PartyStatementCurrencyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PartyStatementCurrency'] = ResolversParentTypes['PartyStatementCurrency']> = ResolversObject<{
@@ -5060,6 +5084,7 @@ export type RenderedItbmsReturnResolvers<ContextType = Context, ParentType exten
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  format?: Resolver<ResolversTypes['ItbmsReturnFileFormat'], ParentType, ContextType>;
   year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   month?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;

@@ -60,6 +60,8 @@ function statementOut(s: PartyStatementData): PartyStatement {
     to: s.to,
     baseCurrency: s.baseCurrency,
     currencies: s.currencies.map((c) => currencyOut(c, s.baseMinorUnits)),
+    baseAging: buckets(s.baseAging, s.baseMinorUnits),
+    baseClosingBalance: formatMoney(s.baseClosingMinor, s.baseMinorUnits),
   };
 }
 

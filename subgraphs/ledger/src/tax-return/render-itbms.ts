@@ -1,19 +1,15 @@
 import { inTransaction, recordAuditEvent } from '@cifra/db';
-import { decimalOf, formatDecimal } from '@cifra/domain';
-import {
-  type ExportLinkSigner,
-  exportFileName,
-  type ItbmsRateFigures,
-  type ItbmsReturnFigures,
-  itbmsClaimOf,
-} from '@cifra/exports';
+import { type ExportLinkSigner, exportFileName, itbmsClaimOf } from '@cifra/exports';
 import { requireLegalDetails } from '../legal/legal-details.ts';
 import type { Books } from '../services/books.ts';
 import { type ExportCaller, signExportLink } from '../services/export-ledger.service.ts';
-import type { RateFigures } from './itbms.ts';
-import { type ItbmsReturnData, itbmsReturn } from './tax-return.ts';
+import { figuresOf } from './figures.ts';
+import { itbmsReturn } from './tax-return.ts';
 
 type Client = { id: string; slug: string };
+
+/** What the link serves: the rendered PDF, or the return's CSV (the `csv` field's text) as a file. */
+export type ItbmsReturnFileFormat = 'PDF' | 'CSV';
 
 export interface RenderedItbmsReturn {
   url: string;
@@ -21,14 +17,16 @@ export interface RenderedItbmsReturn {
   fileName: string;
   year: number;
   month: number;
+  format: ItbmsReturnFileFormat;
 }
 
 /**
- * A signed link to the month's ITBMS return as a PDF (issue 19 §3). The return is computed now, as
- * `itbmsReturn` computes it, and its figures travel in the link; the gateway renders them with the
- * client's legal details and white label when the link is used. Refuses as `itbmsReturn` does
- * (BAD_USER_INPUT, TAX_RETURN_NOT_AVAILABLE) and LEGAL_DETAILS_REQUIRED while the client's RUC,
- * DV, address or regime is missing: a return is filed under them. Recorded in the audit trail.
+ * A signed link to the month's ITBMS return as a PDF or a CSV file (issue 19 §3). The return is
+ * computed now, as `itbmsReturn` computes it, and its figures travel in the link; the gateway
+ * renders them (the PDF with the client's legal details and white label, the CSV as the `csv`
+ * field's text) when the link is used. Refuses as `itbmsReturn` does (BAD_USER_INPUT,
+ * TAX_RETURN_NOT_AVAILABLE), and for the PDF LEGAL_DETAILS_REQUIRED while the client's RUC, DV,
+ * address or regime is missing: a return is filed under them. Recorded in the audit trail.
  */
 export async function renderItbmsReturn(
   books: Books,
@@ -37,14 +35,15 @@ export async function renderItbmsReturn(
   client: Client,
   year: number,
   month: number,
+  format: ItbmsReturnFileFormat = 'PDF',
 ): Promise<RenderedItbmsReturn> {
   const r = await itbmsReturn(books, year, month);
-  await requireLegalDetails(books.db, 'before its tax return is rendered');
+  if (format === 'PDF') await requireLegalDetails(books.db, 'before its tax return is rendered');
   const figures = figuresOf(r, books.company.baseCurrency.trim(), books.company.baseMinorUnits);
   const claims = {
     tenantId: client.id,
     tenantSlug: client.slug,
-    format: 'ITBMS_RETURN_PDF' as const,
+    format: format === 'PDF' ? ('ITBMS_RETURN_PDF' as const) : ('ITBMS_RETURN_CSV' as const),
     from: r.from,
     to: r.to,
     fileName: `${client.slug}-itbms-${r.from.slice(0, 7)}`,
@@ -59,6 +58,7 @@ export async function renderItbmsReturn(
       after: {
         year,
         month,
+        format,
         outputTax: r.outputTaxMinor.toString(),
         inputTax: r.inputTaxMinor.toString(),
         netPayable: r.payableMinor.toString(),
@@ -66,41 +66,5 @@ export async function renderItbmsReturn(
       },
     }),
   );
-  return { url: link.url, expiresAt: link.expiresAt, fileName: exportFileName(claims), year, month };
-}
-
-const rates = (list: RateFigures[]): ItbmsRateFigures[] =>
-  list.map((l) => ({
-    ratePercent: formatDecimal(decimalOf(l.ratePercent)),
-    baseMinor: l.baseMinor,
-    taxMinor: l.taxMinor,
-  }));
-
-function figuresOf(r: ItbmsReturnData, baseCurrency: string, minorUnits: number): ItbmsReturnFigures {
-  return {
-    year: r.year,
-    month: r.month,
-    from: r.from,
-    to: r.to,
-    baseCurrency,
-    minorUnits,
-    sales: rates(r.sales),
-    exemptSalesMinor: r.exemptSalesMinor,
-    creditNotesBaseMinor: r.creditNotes.baseMinor,
-    creditNotesTaxMinor: r.creditNotes.taxMinor,
-    purchases: rates(r.purchases),
-    exemptPurchasesMinor: r.exemptPurchasesMinor,
-    debitNotesBaseMinor: r.debitNotes.baseMinor,
-    debitNotesTaxMinor: r.debitNotes.taxMinor,
-    journalOutputTaxMinor: r.journalOutputTaxMinor,
-    journalInputTaxMinor: r.journalInputTaxMinor,
-    outputTaxMinor: r.outputTaxMinor,
-    inputTaxMinor: r.inputTaxMinor,
-    creditBroughtForwardMinor: r.creditBroughtForwardMinor,
-    netPayableMinor: r.payableMinor,
-    creditCarriedForwardMinor: r.carriedForwardMinor,
-    glOutputTaxMinor: r.glOutputTaxMinor,
-    glInputTaxMinor: r.glInputTaxMinor,
-    reconciles: r.reconciles,
-  };
+  return { url: link.url, expiresAt: link.expiresAt, fileName: exportFileName(claims), year, month, format };
 }

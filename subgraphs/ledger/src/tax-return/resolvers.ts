@@ -58,7 +58,7 @@ const callerOf = (ctx: Context) => {
 };
 
 export const taxReturnMutations: Pick<MutationResolvers, 'renderItbmsReturn'> = {
-  renderItbmsReturn: async (_p, { year, month }, ctx) =>
+  renderItbmsReturn: async (_p, { year, month, format }, ctx) =>
     renderItbmsReturn(
       await booksOf(ctx),
       ctx.deps.exportLinks,
@@ -66,5 +66,6 @@ export const taxReturnMutations: Pick<MutationResolvers, 'renderItbmsReturn'> = 
       ctx.request.tenant as { id: string; slug: string },
       year,
       month,
+      format ?? 'PDF',
     ),
 };
