@@ -423,6 +423,32 @@ describe('deleting a wrongly imported statement', () => {
     expect(again).toMatchObject({ sequence: 2, openingBalance: '10525.75', closingBalance: '10800.75' });
     expect(codes(await importFile('OFX', 'banco-general-2026-04.ofx'))).toEqual(['STATEMENT_DUPLICATE']);
     expect((await reconciliation('1110', '04-30')).statementBalance).toBe('10800.75');
+    april = again;
+  });
+
+  it('of a match of its line and its deletion at once, exactly one wins and the other is refused', async () => {
+    const receipt = april.lines.edges.find((e) => e.node.amount === '500.00')!.node;
+    const book = (await reconciliation('1110', '04-30')).unmatchedBookLines.edges[0]!.node;
+    expect(book.amount).toBe('500.00');
+    const [match, deletion] = await Promise.all([
+      senior()(MATCH, { input: { statementLineIds: [receipt.id], bookLineIds: [book.id] } }),
+      senior()(DELETE, { id: april.id, reason: REASON }),
+    ]);
+    const [live] = await t.tenantSql<{ deleted: boolean; matched: number }>(
+      CLIENT,
+      `SELECT s.deleted_at IS NOT NULL AS deleted,
+         (SELECT count(*)::int FROM bank_match_items i WHERE i.statement_line_id = $2 AND i.active) AS matched
+       FROM bank_statements s WHERE s.id = $1`,
+      [april.id, receipt.id],
+    );
+    if (match.errors) {
+      expect(codes(match)).toEqual(['NOT_FOUND']);
+      expect(deletion.errors).toBeUndefined();
+      expect(live).toEqual({ deleted: true, matched: 0 });
+    } else {
+      expect(codes(deletion)).toEqual(['STATEMENT_MATCHED']);
+      expect(live).toEqual({ deleted: false, matched: 1 });
+    }
   });
 });
 

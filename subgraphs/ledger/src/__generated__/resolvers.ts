@@ -2447,7 +2447,7 @@ export type BankStatement = {
   lineCount: Scalars['Int']['output'];
   /** How many of them are not matched. */
   unmatchedCount: Scalars['Int']['output'];
-  /** Every line matched and the reconciliation on its last day shows no difference. */
+  /** Every line matched and the reconciliation on its last day shows no difference (false once deleted). */
   reconciled: Scalars['Boolean']['output'];
   /** When it was imported. */
   importedAt: Scalars['DateTime']['output'];

@@ -139,6 +139,7 @@ export const bankResolvers: Resolvers = {
     unmatchedCount: async (s, _a, ctx) =>
       (await linesOf((await booksOf(ctx)).db, [s.id])).filter((l) => !l.matchId).length,
     reconciled: async (s, _a, ctx) => {
+      if (s.deletedAt) return false;
       const books = await booksOf(ctx);
       const account = await accountById(books.db, s.bankAccountId);
       return statementReconciled(books, s, account!.code);
