@@ -101,6 +101,7 @@ export const Constraints = {
   openingImportOneLive: 'opening_imports_one_live',
   bankMatchGlLine: 'bank_match_items_gl_line',
   voidNotBankReconciled: 'voids_not_bank_reconciled',
+  bankStatementDeleteUnmatched: 'bank_statements_delete_unmatched',
 } as const;
 export type ConstraintName = (typeof Constraints)[keyof typeof Constraints];
 
@@ -259,6 +260,11 @@ const BY_CONSTRAINT: Readonly<Record<ConstraintName, Meaning>> = {
   voids_not_bank_reconciled: {
     code: 'BANK_RECONCILED',
     message: 'The entry has lines matched to a bank statement: unmatch them before voiding it',
+  },
+  bank_statements_delete_unmatched: {
+    code: 'STATEMENT_MATCHED',
+    message:
+      'A line of this statement is matched (perhaps a moment ago): unmatch it before deleting the statement',
   },
   integrations_firm_name: { code: 'CONFLICT', message: 'The firm already has an integration of that name' },
   integrations_oidc_client_id_key: {

@@ -247,6 +247,16 @@ export const ERROR_CATALOGUE = {
     group: 'bank',
     description: "The statement's lines do not sum from its opening balance to its closing balance.",
   },
+  STATEMENT_MATCHED: {
+    group: 'bank',
+    description:
+      'A line of the statement is in a live match: unmatch it (`unmatchBankLines`, with a reason) before deleting the statement.',
+  },
+  STATEMENT_NOT_LATEST: {
+    group: 'bank',
+    description:
+      "Only a bank account's latest statement can be deleted (the next one's opening balance follows it): delete the later ones first.",
+  },
   BANK_LINE_ALREADY_MATCHED: {
     group: 'bank',
     description:

@@ -6,7 +6,8 @@ import { type Books, openBooks, ownerQuery, post } from './support.ts';
  * The rule of "every bank account reconciled through month end" on PostgreSQL, account by account
  * (the e2e test follows one account through the gateway): a bound account never used is left out,
  * one with a statement and a line matched can still differ from the books (an opening balance the
- * books never had), and a month whose statements stop early is not covered.
+ * books never had), a month whose statements stop early is not covered, and a deleted statement
+ * counts for nothing.
  */
 let books: Books;
 const MARCH = { startDate: '2026-03-01', endDate: '2026-03-31' };
@@ -74,6 +75,23 @@ describe('bank accounts at month end', () => {
         failure: 'its statements end on 2026-03-31, before 2026-04-30',
       },
     ]);
+  });
+
+  it('counts no deleted statement: an April statement imported and then deleted leaves April uncovered', async () => {
+    const [april] = await ownerQuery<{ id: string }>(
+      books,
+      `INSERT INTO bank_statements (bank_account_id, seq, format, digest, period_start, period_end,
+         opening_balance_minor, closing_balance_minor)
+       VALUES ($1, 2, 'CSV', 'april', '2026-04-01', '2026-04-30', 60000, 60000) RETURNING id`,
+      [books.accounts.get('1110')],
+    );
+    expect((await atMonthEnd(APRIL))[0]?.failure).toBe('a difference of 10000 minor units');
+    await ownerQuery(
+      books,
+      `UPDATE bank_statements SET deleted_at = now(), delete_reason = 'imported for the wrong account' WHERE id = $1`,
+      [april?.id],
+    );
+    expect((await atMonthEnd(APRIL))[0]?.failure).toBe('its statements end on 2026-03-31, before 2026-04-30');
   });
 
   it('says nothing of February: 1110 had no line and no statement yet', async () => {

@@ -406,6 +406,10 @@ export type ErrorCode =
   | 'STATEMENT_FORMAT_INVALID'
   /** The statement's opening balance is not the previous statement's closing balance (or it starts before that one ends): import the statements in between first. */
   | 'STATEMENT_GAP'
+  /** A line of the statement is in a live match: unmatch it (`unmatchBankLines`, with a reason) before deleting the statement. */
+  | 'STATEMENT_MATCHED'
+  /** Only a bank account's latest statement can be deleted (the next one's opening balance follows it): delete the later ones first. */
+  | 'STATEMENT_NOT_LATEST'
   /** The statement's lines do not sum from its opening balance to its closing balance. */
   | 'STATEMENT_UNBALANCED'
   /** A new tax rate dated on or before a document that already uses the code (posted, or a draft): date it after them, or post, edit or discard the drafts. */

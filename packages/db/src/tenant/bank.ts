@@ -39,7 +39,11 @@ export const bankAccounts = pgTable('bank_accounts', {
   createdAt: createdAt(),
 });
 
-/** One imported statement; `seq` chains a bank account's statements (opening = previous closing). */
+/**
+ * One imported statement; `seq` chains a bank account's live statements (opening = previous
+ * closing). A wrongly imported one is marked deleted (migration 0035), never removed: the
+ * uniqueness of seq, digest and bank id holds among live statements only.
+ */
 export const bankStatements = pgTable(
   'bank_statements',
   {
@@ -59,13 +63,16 @@ export const bankStatements = pgTable(
     closingBalanceMinor: bigint('closing_balance_minor', { mode: 'bigint' }).notNull(),
     importedBy: uuid('imported_by'),
     importedAt: timestamp('imported_at', { withTimezone: true }).notNull().defaultNow(),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    deletedBy: uuid('deleted_by'),
+    deleteReason: text('delete_reason'),
   },
   (t) => [
-    unique('bank_statements_seq').on(t.bankAccountId, t.seq),
-    unique('bank_statements_digest').on(t.bankAccountId, t.digest),
+    uniqueIndex('bank_statements_seq').on(t.bankAccountId, t.seq).where(sql`${t.deletedAt} IS NULL`),
+    uniqueIndex('bank_statements_digest').on(t.bankAccountId, t.digest).where(sql`${t.deletedAt} IS NULL`),
     uniqueIndex('bank_statements_bank_id')
       .on(t.bankAccountId, t.bankStatementId)
-      .where(sql`${t.bankStatementId} IS NOT NULL`),
+      .where(sql`${t.bankStatementId} IS NOT NULL AND ${t.deletedAt} IS NULL`),
     check('bank_statements_span', sql`${t.periodStart} <= ${t.periodEnd}`),
   ],
 );

@@ -162,14 +162,27 @@ export type Mutation = {
   acceptBankMatches: Array<BankMatch>;
   /**
    * Post an entry for a statement line the books lack (bank fees, interest): the bank account
-   * against `accountCode`, or the account of the first saved rule whose pattern the line's
-   * description contains; the entry is matched to the line at once.
+   * against `accountCode`, or the account of the first saved active rule whose pattern the line's
+   * description contains; the entry is matched to the line at once. On a foreign-currency bank
+   * account the entry is in that currency (the line's amount), translated to base at the line's
+   * date's rate, or at `exchangeRate`.
    */
   createEntryFromBankLine: BankMatch;
   /** Undo a match, with a reason of at least 20 characters; its lines are unmatched again. */
   unmatchBankLines: BankMatch;
   /** Save a rule: a statement line whose description contains `pattern` goes to `accountCode`. */
   createBankRule: BankRule;
+  /**
+   * Delete a wrongly imported statement, with a reason of at least 20 characters: it is marked
+   * deleted (kept for the audit trail) and no longer counts, so the same file can be imported again.
+   * Only the bank account's latest statement (`STATEMENT_NOT_LATEST`), and only while none of its
+   * lines is matched (`STATEMENT_MATCHED`: unmatch first).
+   */
+  deleteBankStatement: BankStatement;
+  /** Deactivate a saved rule: it no longer suggests an account (listing still shows it, inactive). */
+  deactivateBankRule: BankRule;
+  /** Reactivate a deactivated rule. */
+  reactivateBankRule: BankRule;
   /** A sales invoice draft (needs Invoice.Create). Posting it needs Invoice.Approve. */
   createSalesInvoice?: Maybe<Document>;
   /**
@@ -526,6 +539,25 @@ export type MutationUnmatchBankLinesArgs = {
 /** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
 export type MutationCreateBankRuleArgs = {
   input: CreateBankRuleInput;
+};
+
+
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
+export type MutationDeleteBankStatementArgs = {
+  statementId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
+export type MutationDeactivateBankRuleArgs = {
+  ruleId: Scalars['ID']['input'];
+};
+
+
+/** What a client changes. Each mutation names the permission it needs; a refused one writes nothing and answers a code of ErrorCode. */
+export type MutationReactivateBankRuleArgs = {
+  ruleId: Scalars['ID']['input'];
 };
 
 
@@ -2268,7 +2300,7 @@ export type BankAccount = {
   csvMapping?: Maybe<BankCsvMapping>;
   /** Its imported statements, oldest first. */
   statements: BankStatementConnection;
-  /** Its saved rules (those for every bank account included), oldest first. At most a few dozen: a client's own list. */
+  /** Its saved rules (those for every bank account included), oldest first, inactive ones too unless `activeOnly`. At most a few dozen: a client's own list. */
   rules: Array<BankRule>;
 };
 
@@ -2277,6 +2309,12 @@ export type BankAccount = {
 export type BankAccountStatementsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** A GL account bound to the Bank role, whose statements are imported and reconciled. */
+export type BankAccountRulesArgs = {
+  activeOnly?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** How a bank's CSV export reads: columns by their header text. */
@@ -2414,10 +2452,16 @@ export type BankStatement = {
   lineCount: Scalars['Int']['output'];
   /** How many of them are not matched. */
   unmatchedCount: Scalars['Int']['output'];
-  /** Every line matched and the reconciliation on its last day shows no difference. */
+  /** Every line matched and the reconciliation on its last day shows no difference (false once deleted). */
   reconciled: Scalars['Boolean']['output'];
   /** When it was imported. */
   importedAt: Scalars['DateTime']['output'];
+  /** When it was deleted (`deleteBankStatement`); null for a live statement. A deleted statement is not listed with its account's statements. */
+  deletedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who deleted it. */
+  deletedBy?: Maybe<Scalars['ID']['output']>;
+  /** Why it was deleted. */
+  deleteReason?: Maybe<Scalars['String']['output']>;
   /** Its lines in the bank's order. */
   lines: BankStatementLineConnection;
 };
@@ -2609,6 +2653,12 @@ export type CreateEntryFromBankLineInput = {
   accountCode?: InputMaybe<Scalars['String']['input']>;
   /** The entry's memo; default the line's description. */
   memo?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * For a bank account in another currency than the base: the rate (base units per unit of the
+   * account's currency) to translate the entry at, as on documents; default the rate in force on
+   * the line's date (a pegged currency always takes the peg).
+   */
+  exchangeRate?: InputMaybe<Scalars['Decimal']['input']>;
 };
 
 /** A saved rule for statement lines. */
@@ -2632,6 +2682,8 @@ export type BankRule = {
   account: Account;
   /** The bank account it is limited to; null for every bank account. */
   bankAccountCode?: Maybe<Scalars['String']['output']>;
+  /** Whether it suggests accounts (false once deactivated). */
+  active: Scalars['Boolean']['output'];
 };
 
 /** A bank account's reconciliation on a date. */
@@ -4170,6 +4222,9 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   createEntryFromBankLine?: Resolver<ResolversTypes['BankMatch'], ParentType, ContextType, RequireFields<MutationCreateEntryFromBankLineArgs, 'input'>>;
   unmatchBankLines?: Resolver<ResolversTypes['BankMatch'], ParentType, ContextType, RequireFields<MutationUnmatchBankLinesArgs, 'matchId' | 'reason'>>;
   createBankRule?: Resolver<ResolversTypes['BankRule'], ParentType, ContextType, RequireFields<MutationCreateBankRuleArgs, 'input'>>;
+  deleteBankStatement?: Resolver<ResolversTypes['BankStatement'], ParentType, ContextType, RequireFields<MutationDeleteBankStatementArgs, 'statementId' | 'reason'>>;
+  deactivateBankRule?: Resolver<ResolversTypes['BankRule'], ParentType, ContextType, RequireFields<MutationDeactivateBankRuleArgs, 'ruleId'>>;
+  reactivateBankRule?: Resolver<ResolversTypes['BankRule'], ParentType, ContextType, RequireFields<MutationReactivateBankRuleArgs, 'ruleId'>>;
   createSalesInvoice?: Resolver<Maybe<ResolversTypes['Document']>, ParentType, ContextType, RequireFields<MutationCreateSalesInvoiceArgs, 'input'>>;
   createCreditNote?: Resolver<Maybe<ResolversTypes['Document']>, ParentType, ContextType, RequireFields<MutationCreateCreditNoteArgs, 'input'>>;
   createPurchaseInvoice?: Resolver<Maybe<ResolversTypes['Document']>, ParentType, ContextType, RequireFields<MutationCreatePurchaseInvoiceArgs, 'input'>>;
@@ -4701,7 +4756,7 @@ export type BankAccountResolvers<ContextType = Context, ParentType extends Resol
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   csvMapping?: Resolver<Maybe<ResolversTypes['BankCsvMapping']>, ParentType, ContextType>;
   statements?: Resolver<ResolversTypes['BankStatementConnection'], ParentType, ContextType, Partial<BankAccountStatementsArgs>>;
-  rules?: Resolver<Array<ResolversTypes['BankRule']>, ParentType, ContextType>;
+  rules?: Resolver<Array<ResolversTypes['BankRule']>, ParentType, ContextType, Partial<BankAccountRulesArgs>>;
 }>;
 
 export type BankCsvMappingResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BankCsvMapping'] = ResolversParentTypes['BankCsvMapping']> = ResolversObject<{
@@ -4733,6 +4788,9 @@ export type BankStatementResolvers<ContextType = Context, ParentType extends Res
   unmatchedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   reconciled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   importedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  deletedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  deletedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  deleteReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   lines?: Resolver<ResolversTypes['BankStatementLineConnection'], ParentType, ContextType, Partial<BankStatementLinesArgs>>;
 }>;
 
@@ -4814,6 +4872,7 @@ export type BankRuleResolvers<ContextType = Context, ParentType extends Resolver
   pattern?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
   bankAccountCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type BankReconciliationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BankReconciliation'] = ResolversParentTypes['BankReconciliation']> = ResolversObject<{

@@ -4,19 +4,15 @@ import type { Resolvers } from '../__generated__/resolvers.ts';
 import type { Context } from '../context.ts';
 import { booksOf } from '../services/books.ts';
 import { bindBankAccount, requireBankAccount, setCsvMapping, toModel } from './accounts.ts';
+import { createEntryFromBankLine, ruleAccountFor } from './create-entry.ts';
+import { deleteBankStatement } from './delete-statement.ts';
 import type { CsvMapping } from './formats/csv.ts';
 import { importBankStatement } from './import.ts';
-import {
-  acceptBankMatches,
-  createEntryFromBankLine,
-  matchBankLines,
-  ruleAccountFor,
-  unmatchBankLines,
-} from './match.ts';
+import { acceptBankMatches, matchBankLines, unmatchBankLines } from './match.ts';
+import { createBankRule, setBankRuleActive } from './matching-rules.ts';
 import type { BankStatementLineModel, BankStatementModel } from './models.ts';
 import {
   bankReconciliation,
-  createBankRule,
   differenceOf,
   isReconciled,
   statementReconciled,
@@ -111,6 +107,10 @@ export const bankResolvers: Resolvers = {
     unmatchBankLines: async (_r, args, ctx) =>
       unmatchBankLines(await booksOf(ctx), args.matchId, args.reason),
     createBankRule: async (_r, args, ctx) => createBankRule(await booksOf(ctx), args.input),
+    deleteBankStatement: async (_r, args, ctx) =>
+      deleteBankStatement(await booksOf(ctx), args.statementId, args.reason),
+    deactivateBankRule: async (_r, args, ctx) => setBankRuleActive(await booksOf(ctx), args.ruleId, false),
+    reactivateBankRule: async (_r, args, ctx) => setBankRuleActive(await booksOf(ctx), args.ruleId, true),
   },
   BankAccount: {
     account: async (b, _a, ctx) => (await ctx.loaders.account.load(b.accountId))!,
@@ -124,7 +124,7 @@ export const bankResolvers: Resolvers = {
       }));
       return pageRows(rows, 'bank-statements', (s) => [pad(s.seq), s.id], args, { default: 50, max: 500 });
     },
-    rules: async (b, _a, ctx) => rulesFor((await booksOf(ctx)).db, b.accountId),
+    rules: async (b, args, ctx) => rulesFor((await booksOf(ctx)).db, b.accountId, !args.activeOnly),
   },
   BankStatement: {
     bankAccount: async (s, _a, ctx) => {
@@ -139,6 +139,7 @@ export const bankResolvers: Resolvers = {
     unmatchedCount: async (s, _a, ctx) =>
       (await linesOf((await booksOf(ctx)).db, [s.id])).filter((l) => !l.matchId).length,
     reconciled: async (s, _a, ctx) => {
+      if (s.deletedAt) return false;
       const books = await booksOf(ctx);
       const account = await accountById(books.db, s.bankAccountId);
       return statementReconciled(books, s, account!.code);

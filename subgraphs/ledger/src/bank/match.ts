@@ -1,20 +1,16 @@
 import { inTransaction, recordAuditEvent } from '@cifra/db';
 import { badInput, DomainError, formatMoney, requireReason } from '@cifra/domain';
-import { postEntry, type TenantTx } from '@cifra/engine';
+import type { TenantTx } from '@cifra/engine';
 import type { Books } from '../services/books.ts';
-import { checkManualControlLines } from '../services/control-accounts.ts';
 import type { BankMatchModel } from './models.ts';
 import {
-  accountByCode,
   bankAccountOf,
   bookLinesByIds,
-  entryLinesOn,
   insertMatch,
+  liveStatementLinesForMatch,
   lockEntriesForMatching,
   lockMatch,
   markUnmatched,
-  rulesFor,
-  statementLinesByIds,
   voidedOrReversal,
 } from './store.ts';
 
@@ -33,7 +29,7 @@ function glLineId(id: string, field: string): bigint {
   return BigInt(id);
 }
 
-interface MatchRequest {
+export interface MatchRequest {
   statementLineIds: string[];
   glLineIds: bigint[];
   kind: 'SUGGESTED' | 'MANUAL' | 'CREATED';
@@ -41,12 +37,13 @@ interface MatchRequest {
 }
 
 /**
- * One match inside the caller's transaction: every line found, all of one bank account, the
- * sides equal to the minor unit, no entry voided (checked under the per-entry lock the void guard
- * takes); the partial unique indexes decide between two people matching a line at once.
+ * One match inside the caller's transaction: every line found on a live statement (share-locked
+ * against its deletion), all of one bank account, the sides equal to the minor unit, no entry
+ * voided (checked under the per-entry lock the void guard takes); the partial unique indexes
+ * decide between two people matching a line at once.
  */
-async function matchIn(tx: TenantTx, books: Books, req: MatchRequest): Promise<BankMatchModel> {
-  const statementLines = await statementLinesByIds(tx, req.statementLineIds);
+export async function matchIn(tx: TenantTx, books: Books, req: MatchRequest): Promise<BankMatchModel> {
+  const statementLines = await liveStatementLinesForMatch(tx, req.statementLineIds);
   if (statementLines.length !== req.statementLineIds.length) {
     const missing = req.statementLineIds.find((id) => !statementLines.some((l) => l.id === id));
     throw new DomainError('NOT_FOUND', `${req.field}: no statement line ${missing}`, { field: req.field });
@@ -153,90 +150,6 @@ export async function acceptBankMatches(
       }
     }
     return out;
-  });
-}
-
-/** The account of the first saved rule whose pattern the description contains (case-insensitive). */
-export async function ruleAccountFor(
-  db: Books['db'],
-  bankAccountId: string,
-  description: string,
-): Promise<string | null> {
-  const text = description.toLocaleLowerCase('es');
-  const rule = (await rulesFor(db, bankAccountId)).find((r) =>
-    text.includes(r.pattern.toLocaleLowerCase('es')),
-  );
-  return rule?.accountId ?? null;
-}
-
-/**
- * Post an entry for a statement line the books lack and match it to the line, in one
- * transaction: the bank account against the chosen (or ruled) account, dated the line's date.
- */
-export async function createEntryFromBankLine(
-  books: Books,
-  input: { statementLineId: string; accountCode?: string | null; memo?: string | null },
-): Promise<BankMatchModel> {
-  const [line] = await statementLinesByIds(books.db, [input.statementLineId]);
-  if (!line)
-    throw new DomainError('NOT_FOUND', `No statement line ${input.statementLineId}`, {
-      field: 'input.statementLineId',
-    });
-  const bank = await bankAccountOf(books.db, line.bankAccountId);
-  if (bank!.currency.trim() !== books.company.baseCurrency.trim()) {
-    throw new DomainError(
-      'CURRENCY_MISMATCH',
-      `Entries are created from lines of base-currency bank accounts only; this one is in ${bank!.currency}: post the entry and match it`,
-      { field: 'input.statementLineId' },
-    );
-  }
-  const accountId = input.accountCode
-    ? (await accountByCode(books.db, input.accountCode, 'input.accountCode')).id
-    : await ruleAccountFor(books.db, line.bankAccountId, line.description);
-  if (!accountId) {
-    throw badInput('input.accountCode: no saved rule fits this line: choose the account', {
-      field: 'input.accountCode',
-    });
-  }
-  if (accountId === line.bankAccountId) {
-    throw badInput('input.accountCode: the other side cannot be the bank account itself', {
-      field: 'input.accountCode',
-    });
-  }
-  const memo = (input.memo ?? line.description) || `Bank statement line ${line.lineNumber}`;
-  if (memo.length > 1000) throw badInput('input.memo: at most 1,000 characters', { field: 'input.memo' });
-  const base = books.company.baseCurrency.trim();
-  const lines = [
-    {
-      accountId: line.bankAccountId,
-      amountMinor: line.amountMinor,
-      originalCurrency: base,
-      originalAmountMinor: line.amountMinor,
-    },
-    {
-      accountId,
-      amountMinor: -line.amountMinor,
-      originalCurrency: base,
-      originalAmountMinor: -line.amountMinor,
-    },
-  ];
-  await checkManualControlLines(books.db, lines);
-  return inTransaction(books.db, books.actor, async (tx) => {
-    const entry = await postEntry(tx, books.actor, {
-      kind: 'MANUAL',
-      postingDate: line.bookingDate,
-      memo,
-      idempotencyKey: null,
-      autoReverse: false,
-      lines,
-    });
-    const glLines = await entryLinesOn(tx, entry.id, line.bankAccountId);
-    return matchIn(tx, books, {
-      statementLineIds: [line.id],
-      glLineIds: glLines.map((l) => l.id),
-      kind: 'CREATED',
-      field: 'input',
-    });
   });
 }
 

@@ -1,4 +1,3 @@
-import { inTransaction, recordAuditEvent } from '@cifra/db';
 import { badInput, daysBetween, type IsoDate } from '@cifra/domain';
 import type { Books } from '../services/books.ts';
 import { requireBankAccount } from './accounts.ts';
@@ -6,15 +5,12 @@ import type {
   BankBookLineModel,
   BankMatchSuggestionModel,
   BankReconciliationModel,
-  BankRuleModel,
   BankStatementLineModel,
   BankStatementModel,
 } from './models.ts';
 import {
-  accountByCode,
   bookBalance,
   firstStatementStart,
-  insertRule,
   statementBalance,
   unmatchedBookLines,
   unmatchedStatementLines,
@@ -149,32 +145,4 @@ export async function suggestMatches(
     out.push({ statementLine: c.statementLine, bookLine: c.bookLine, score: c.score, reasons: c.reasons });
   }
   return out;
-}
-
-export async function createBankRule(
-  books: Books,
-  input: { pattern: string; accountCode: string; bankAccountCode?: string | null },
-): Promise<BankRuleModel> {
-  const pattern = input.pattern.trim();
-  if (!pattern || pattern.length > 200)
-    throw badInput('input.pattern: 1 to 200 characters', { field: 'input.pattern' });
-  const account = await accountByCode(books.db, input.accountCode, 'input.accountCode');
-  const bank = input.bankAccountCode
-    ? await requireBankAccount(books, input.bankAccountCode, 'input.bankAccountCode')
-    : null;
-  return inTransaction(books.db, books.actor, async (tx) => {
-    const rule = await insertRule(tx, {
-      bankAccountId: bank?.accountId ?? null,
-      pattern,
-      accountId: account.id,
-      createdBy: books.actor.userId ?? null,
-    });
-    await recordAuditEvent(tx, books.actor, {
-      action: 'bank_rule.created',
-      entityType: 'BankRule',
-      entityId: rule.id,
-      after: { pattern, accountCode: account.code, bankAccountCode: input.bankAccountCode ?? null },
-    });
-    return rule;
-  });
 }

@@ -21,6 +21,9 @@ export const bankRules = {
     createEntryFromBankLine: post,
     unmatchBankLines: post,
     createBankRule: post,
+    deleteBankStatement: post,
+    deactivateBankRule: post,
+    reactivateBankRule: post,
   },
   types: {
     BankAccount: read,

@@ -17,6 +17,9 @@ export type MatchRow = typeof tenant.bankMatches.$inferSelect;
 export type RuleRow = typeof tenant.bankRules.$inferSelect;
 export type AccountRow = typeof tenant.accounts.$inferSelect;
 
+/** Statements not deleted: the only ones that count (chain, duplicates, balances, matching). */
+const live = isNull(tenant.bankStatements.deletedAt);
+
 export async function accountByCode(db: Db, code: string, field = 'accountCode'): Promise<AccountRow> {
   const [account] = await db.select().from(tenant.accounts).where(eq(tenant.accounts.code, code));
   if (!account) throw new DomainError('NOT_FOUND', `${field}: no account ${code}`, { field, value: code });
@@ -81,7 +84,7 @@ export async function hasStatements(db: Db, accountId: string): Promise<boolean>
   const [row] = await db
     .select({ id: tenant.bankStatements.id })
     .from(tenant.bankStatements)
-    .where(eq(tenant.bankStatements.bankAccountId, accountId))
+    .where(and(eq(tenant.bankStatements.bankAccountId, accountId), live))
     .limit(1);
   return !!row;
 }
@@ -90,13 +93,13 @@ export async function lastStatement(db: Db, accountId: string): Promise<Statemen
   const [row] = await db
     .select()
     .from(tenant.bankStatements)
-    .where(eq(tenant.bankStatements.bankAccountId, accountId))
+    .where(and(eq(tenant.bankStatements.bankAccountId, accountId), live))
     .orderBy(desc(tenant.bankStatements.seq))
     .limit(1);
   return row;
 }
 
-/** An earlier import of the same statement: the same content, or the same bank statement id. */
+/** An earlier live import of the same statement: the same content, or the same bank statement id. */
 export async function sameStatement(
   db: Db,
   accountId: string,
@@ -109,6 +112,7 @@ export async function sameStatement(
     .where(
       and(
         eq(tenant.bankStatements.bankAccountId, accountId),
+        live,
         bankStatementId
           ? or(
               eq(tenant.bankStatements.digest, digest),
@@ -169,11 +173,12 @@ export async function statementById(db: Db, id: string): Promise<StatementRow | 
   return row;
 }
 
+/** The account's live statements in their order. */
 export async function statementsOf(db: Db, accountId: string): Promise<StatementRow[]> {
   return db
     .select()
     .from(tenant.bankStatements)
-    .where(eq(tenant.bankStatements.bankAccountId, accountId))
+    .where(and(eq(tenant.bankStatements.bankAccountId, accountId), live))
     .orderBy(asc(tenant.bankStatements.seq));
 }
 
@@ -199,7 +204,7 @@ export async function linesOf(db: Db, statementIds: readonly string[]): Promise<
   return rows.map((r) => ({ ...r.line, matchId: r.matchId }));
 }
 
-/** Statement lines by id, with the bank account their statement belongs to. */
+/** Statement lines by id, with the bank account their statement belongs to (deleted ones too). */
 export async function statementLinesByIds(
   db: Db,
   ids: readonly string[],
@@ -211,6 +216,58 @@ export async function statementLinesByIds(
     .innerJoin(tenant.bankStatements, eq(tenant.bankStatements.id, tenant.bankStatementLines.statementId))
     .where(inArray(tenant.bankStatementLines.id, [...ids]));
   return rows.map((r) => ({ ...r.line, bankAccountId: r.bankAccountId }));
+}
+
+/**
+ * Lines of live statements by id, for matching: their statements share-locked, so a deletion of
+ * the statement waits for the match (and then sees it), or a match waiting for a deletion finds
+ * the line gone.
+ */
+export async function liveStatementLinesForMatch(
+  tx: TenantTx,
+  ids: readonly string[],
+): Promise<(StatementLineRow & { bankAccountId: string })[]> {
+  if (!ids.length) return [];
+  const rows = await tx
+    .select({ line: tenant.bankStatementLines, bankAccountId: tenant.bankStatements.bankAccountId })
+    .from(tenant.bankStatementLines)
+    .innerJoin(tenant.bankStatements, eq(tenant.bankStatements.id, tenant.bankStatementLines.statementId))
+    .where(and(inArray(tenant.bankStatementLines.id, [...ids]), live))
+    .orderBy(asc(tenant.bankStatements.id))
+    .for('share', { of: tenant.bankStatements });
+  return rows.map((r) => ({ ...r.line, bankAccountId: r.bankAccountId }));
+}
+
+/** A statement, locked for its deletion. */
+export async function lockStatement(tx: TenantTx, id: string): Promise<StatementRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(tenant.bankStatements)
+    .where(eq(tenant.bankStatements.id, id))
+    .for('update');
+  return row;
+}
+
+/** How many of the statement's lines are in a live match. */
+export async function matchedLineCount(db: Db, statementId: string): Promise<number> {
+  const { rows } = await db.execute<{ n: number }>(sql`
+    SELECT count(*)::int AS n FROM bank_match_items i JOIN bank_statement_lines l ON l.id = i.statement_line_id
+    WHERE i.active AND l.statement_id = ${statementId}`);
+  return Number(rows[0]?.n ?? 0);
+}
+
+export async function markStatementDeleted(
+  tx: TenantTx,
+  id: string,
+  by: string | null,
+  reason: string,
+): Promise<StatementRow> {
+  const [row] = await tx
+    .update(tenant.bankStatements)
+    .set({ deletedAt: sql`now()`, deletedBy: by, deleteReason: reason })
+    .where(eq(tenant.bankStatements.id, id))
+    .returning();
+  return row!;
 }
 
 /** A GL line as reconciliation sees it: its amount in the bank account's currency. */
@@ -324,6 +381,7 @@ export async function unmatchedStatementLines(
     .where(
       and(
         eq(tenant.bankStatements.bankAccountId, accountId),
+        live,
         sql`${tenant.bankStatementLines.bookingDate} <= ${asOf}::date`,
         isNull(tenant.bankMatchItems.id),
       ),
@@ -347,6 +405,7 @@ export async function statementBalance(
     .where(
       and(
         eq(tenant.bankStatements.bankAccountId, accountId),
+        live,
         sql`${tenant.bankStatements.periodStart} <= ${asOf}::date`,
       ),
     )
@@ -363,7 +422,7 @@ export async function firstStatementStart(db: Db, accountId: string): Promise<Is
   const [row] = await db
     .select({ start: tenant.bankStatements.periodStart })
     .from(tenant.bankStatements)
-    .where(eq(tenant.bankStatements.bankAccountId, accountId))
+    .where(and(eq(tenant.bankStatements.bankAccountId, accountId), live))
     .orderBy(asc(tenant.bankStatements.seq))
     .limit(1);
   return row?.start ?? null;
@@ -453,20 +512,37 @@ export async function insertRule(
   return row!;
 }
 
-/** Active rules that apply to the bank account, oldest first (the first that fits wins). */
-export async function rulesFor(db: Db, accountId: string | null): Promise<RuleRow[]> {
+/**
+ * Rules that apply to the bank account, oldest first: the active ones (the first that fits wins),
+ * or with `withInactive` the deactivated ones too, for listing.
+ */
+export async function rulesFor(db: Db, accountId: string | null, withInactive = false): Promise<RuleRow[]> {
   return db
     .select()
     .from(tenant.bankRules)
     .where(
       and(
-        eq(tenant.bankRules.active, true),
+        withInactive ? undefined : eq(tenant.bankRules.active, true),
         accountId
           ? or(isNull(tenant.bankRules.bankAccountId), eq(tenant.bankRules.bankAccountId, accountId))
           : undefined,
       ),
     )
     .orderBy(asc(tenant.bankRules.createdAt), asc(tenant.bankRules.id));
+}
+
+export async function lockRule(tx: TenantTx, id: string): Promise<RuleRow | undefined> {
+  const [row] = await tx.select().from(tenant.bankRules).where(eq(tenant.bankRules.id, id)).for('update');
+  return row;
+}
+
+export async function setRuleActive(tx: TenantTx, id: string, active: boolean): Promise<RuleRow> {
+  const [row] = await tx
+    .update(tenant.bankRules)
+    .set({ active })
+    .where(eq(tenant.bankRules.id, id))
+    .returning();
+  return row!;
 }
 
 /** The GL lines of an entry on one account. */

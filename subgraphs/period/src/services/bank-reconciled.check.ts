@@ -74,7 +74,8 @@ function failureOf(r: Row, monthEnd: string): string | null | undefined {
  * Per bank account, on the month's end E: the book balance (GL lines up to E in the account's
  * currency, as the ledger's `bookBalance`), the last statement begun by E (its end, and its opening
  * plus its lines up to E), the unmatched statement lines up to E, and the unmatched GL lines from
- * the first statement's start to E leaving out an entry and its reversal both dated by E.
+ * the first statement's start to E leaving out an entry and its reversal both dated by E. Deleted
+ * statements (tenant migration 0035) count nowhere.
  */
 function bankSql(monthStart: string, monthEnd: string) {
   const E = sql`${monthEnd}::date`;
@@ -91,15 +92,15 @@ function bankSql(monthStart: string, monthEnd: string) {
        GROUP BY l.account_id
     ), last_statement AS (
       SELECT DISTINCT ON (s.bank_account_id) s.bank_account_id, s.id, s.period_end, s.opening_balance_minor
-        FROM bank_statements s WHERE s.period_start <= ${E}
+        FROM bank_statements s WHERE s.period_start <= ${E} AND s.deleted_at IS NULL
        ORDER BY s.bank_account_id, s.seq DESC
     ), first_statement AS (
       SELECT DISTINCT ON (s.bank_account_id) s.bank_account_id, s.period_start
-        FROM bank_statements s ORDER BY s.bank_account_id, s.seq
+        FROM bank_statements s WHERE s.deleted_at IS NULL ORDER BY s.bank_account_id, s.seq
     ), unmatched_statement AS (
       SELECT s.bank_account_id, count(*)::int AS n, sum(sl.amount_minor) AS total
         FROM bank_statement_lines sl JOIN bank_statements s ON s.id = sl.statement_id
-       WHERE sl.booking_date <= ${E}
+       WHERE sl.booking_date <= ${E} AND s.deleted_at IS NULL
          AND NOT EXISTS (SELECT 1 FROM bank_match_items i WHERE i.statement_line_id = sl.id AND i.active)
        GROUP BY s.bank_account_id
     ), unmatched_book AS (

@@ -829,6 +829,10 @@ export type ErrorCode =
   | 'STATEMENT_GAP'
   /** The statement's lines do not sum from its opening balance to its closing balance. */
   | 'STATEMENT_UNBALANCED'
+  /** A line of the statement is in a live match: unmatch it (`unmatchBankLines`, with a reason) before deleting the statement. */
+  | 'STATEMENT_MATCHED'
+  /** Only a bank account's latest statement can be deleted (the next one's opening balance follows it): delete the later ones first. */
+  | 'STATEMENT_NOT_LATEST'
   /** A statement line or GL line is already in a live match (perhaps someone else matched it a moment ago): unmatch it first. */
   | 'BANK_LINE_ALREADY_MATCHED'
   /** The statement lines and GL lines of a match must sum to exactly the same amount. */
