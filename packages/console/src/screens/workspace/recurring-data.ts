@@ -16,6 +16,18 @@ export const RecurringTemplateFragment = graphql(`
     totalDebit
     nextOccurrence
     createdByEmail
+    runs(first: 1) {
+      id
+      occurrenceDate
+      status
+    }
+  }
+`);
+
+/** A template's lines, read when it is edited (every template's lines at once would pass the cost limit). */
+export const RecurringTemplateLinesFragment = graphql(`
+  fragment ConsoleRecurringTemplateLines on RecurringEntryTemplate {
+    id
     lines {
       lineNumber
       debit
@@ -27,18 +39,22 @@ export const RecurringTemplateFragment = graphql(`
         name
       }
     }
-    runs(first: 1) {
-      id
-      occurrenceDate
-      status
+  }
+`);
+
+export const RecurringTemplateQuery = graphql(`
+  query ConsoleRecurringTemplate($id: ID!) {
+    recurringEntryTemplate(id: $id) {
+      ...ConsoleRecurringTemplate
+      ...ConsoleRecurringTemplateLines
     }
   }
 `);
 
-/** Every template of the client, ended ones too: the first 100 by name (a client has a handful; each carries its lines, which the gateway's cost limit counts). */
+/** Every template of the client, ended ones too (the API's most: 500), without their lines. */
 export const RecurringTemplatesQuery = graphql(`
   query ConsoleRecurringTemplates {
-    recurringEntryTemplates(includeEnded: true, first: 100) {
+    recurringEntryTemplates(includeEnded: true, first: 500) {
       ...ConsoleRecurringTemplate
     }
   }

@@ -1,13 +1,21 @@
-import { useMutation } from '@apollo/client/react';
+import { useMutation, useQuery } from '@apollo/client/react';
 import { useState } from 'react';
 import { Button, Checkbox, Input, Label, TextField } from 'react-aria-components';
-import type { ConsoleRecurringTemplateFragment, RecurrenceFrequency } from '../../__generated__/graphql.ts';
-import { RefusalNotice } from '../../components/refusal.tsx';
+import type {
+  ConsoleRecurringTemplateFragment,
+  ConsoleRecurringTemplateLinesFragment,
+  RecurrenceFrequency,
+} from '../../__generated__/graphql.ts';
+import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { useWorkspace } from './context.ts';
 import { DateField } from './credit-actions.tsx';
 import { toMinor } from './credit-words.ts';
 import { isIsoDate, money, sumDecimals, todayIn } from './format.ts';
-import { CreateRecurringTemplateMutation, UpdateRecurringTemplateMutation } from './recurring-data.ts';
+import {
+  CreateRecurringTemplateMutation,
+  RecurringTemplateQuery,
+  UpdateRecurringTemplateMutation,
+} from './recurring-data.ts';
 import {
   blankTemplate,
   emptyLine,
@@ -28,11 +36,40 @@ const columnTotal = (lines: LineForm[], side: 'debit' | 'credit', currency: stri
  * (UNBALANCED_ENTRY, an inactive account, dates: BAD_USER_INPUT), its refusal shown with its code.
  */
 export function RecurringForm({
+  templateId,
+  onCancel,
+  onDone,
+}: {
+  templateId: string | null;
+  onCancel: () => void;
+  onDone: (done: string) => Promise<void>;
+}) {
+  // Editing reads the template's lines first (the list does not carry them).
+  const { data, error, loading } = useQuery(RecurringTemplateQuery, {
+    variables: { id: templateId ?? '' },
+    skip: !templateId,
+    fetchPolicy: 'network-only',
+  });
+  if (!templateId) return <TemplateEditor template={null} onCancel={onCancel} onDone={onDone} />;
+  if (error) return <RefusalNotice error={error} title="The template could not be loaded" />;
+  if (loading || !data) return <Loading what="the template" />;
+  if (!data.recurringEntryTemplate)
+    return (
+      <p className="notice" role="status">
+        This template is gone.
+      </p>
+    );
+  return <TemplateEditor template={data.recurringEntryTemplate} onCancel={onCancel} onDone={onDone} />;
+}
+
+type FullTemplate = ConsoleRecurringTemplateFragment & Pick<ConsoleRecurringTemplateLinesFragment, 'lines'>;
+
+function TemplateEditor({
   template,
   onCancel,
   onDone,
 }: {
-  template: ConsoleRecurringTemplateFragment | null;
+  template: FullTemplate | null;
   onCancel: () => void;
   onDone: (done: string) => Promise<void>;
 }) {

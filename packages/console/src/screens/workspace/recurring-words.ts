@@ -1,5 +1,6 @@
 import type {
   ConsoleRecurringTemplateFragment,
+  ConsoleRecurringTemplateLinesFragment,
   RecurrenceFrequency,
   RecurringEntryTemplateInput,
   RecurringRunStatus,
@@ -72,7 +73,9 @@ export function blankTemplate(today: string): TemplateForm {
 const blankZero = (s: string) => (/^0*(\.0*)?$/.test(s) ? '' : s);
 
 /** A template as the form edits it (amounts as the API wrote them; the zero side left blank). */
-export function formOf(t: ConsoleRecurringTemplateFragment): TemplateForm {
+export function formOf(
+  t: ConsoleRecurringTemplateFragment & Pick<ConsoleRecurringTemplateLinesFragment, 'lines'>,
+): TemplateForm {
   return {
     name: t.name,
     memo: t.memo === t.name ? '' : t.memo,

@@ -137,7 +137,7 @@ export default function RecurringTemplates({ mayReadSettings }: { mayReadSetting
       {may && editing !== null && (
         <RecurringForm
           key={editing === 'new' ? 'new' : editing.id}
-          template={editing === 'new' ? null : editing}
+          templateId={editing === 'new' ? null : editing.id}
           onCancel={() => setEditing(null)}
           onDone={async (done) => {
             setEditing(null);

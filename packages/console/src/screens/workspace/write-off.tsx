@@ -25,21 +25,37 @@ export const REASON_MIN = 20;
  */
 export function WriteOff({ d, onChanged }: { d: Doc; onChanged: () => Promise<unknown> }) {
   const ws = useWorkspace();
+  // Kept here: a void (or a write-off of all that is open) takes its form away, not what it said.
+  const [outcome, setOutcome] = useState<Outcome>(null);
   const posted = d.status === 'POSTED' && !d.voided;
-  if (d.kind === 'SALES_INVOICE' && posted && d.openBalance && !isZero(d.openBalance) && mayWriteOff(ws.role))
-    return <WriteOffForm d={d} open={d.openBalance} onChanged={onChanged} />;
-  if (d.kind === 'BAD_DEBT_WRITE_OFF' && posted && mayVoidWriteOff(ws.role))
-    return <VoidWriteOffForm d={d} onChanged={onChanged} />;
-  return null;
+  const props = { d, onChanged, setOutcome };
+  return (
+    <>
+      {d.kind === 'SALES_INVOICE' &&
+        posted &&
+        d.openBalance &&
+        !isZero(d.openBalance) &&
+        mayWriteOff(ws.role) && <WriteOffForm {...props} open={d.openBalance} />}
+      {d.kind === 'BAD_DEBT_WRITE_OFF' && posted && mayVoidWriteOff(ws.role) && (
+        <VoidWriteOffForm {...props} />
+      )}
+      <OutcomeNotice outcome={outcome} />
+    </>
+  );
 }
 
-function WriteOffForm({ d, open, onChanged }: { d: Doc; open: string; onChanged: () => Promise<unknown> }) {
+interface FormProps {
+  d: Doc;
+  onChanged: () => Promise<unknown>;
+  setOutcome: (o: Outcome) => void;
+}
+
+function WriteOffForm({ d, open, onChanged, setOutcome }: FormProps & { open: string }) {
   const ws = useWorkspace();
   const [shown, setShown] = useState(false);
   const [amount, setAmount] = useState(open);
   const [date, setDate] = useState(todayIn(ws.timezone));
   const [reason, setReason] = useState('');
-  const [outcome, setOutcome] = useState<Outcome>(null);
   const [writeOff, { loading }] = useMutation(WriteOffBadDebtMutation);
   // biome-ignore lint/correctness/useExhaustiveDependencies: one key per intent — a new one when what is sent changes
   const key = useMemo(newIdempotencyKey, [amount, date, reason]);
@@ -123,16 +139,14 @@ function WriteOffForm({ d, open, onChanged }: { d: Doc; open: string; onChanged:
           </Button>
         </form>
       )}
-      <OutcomeNotice outcome={outcome} />
     </section>
   );
 }
 
-function VoidWriteOffForm({ d, onChanged }: { d: Doc; onChanged: () => Promise<unknown> }) {
+function VoidWriteOffForm({ d, onChanged, setOutcome }: FormProps) {
   const ws = useWorkspace();
   const [date, setDate] = useState(todayIn(ws.timezone));
   const [reason, setReason] = useState('');
-  const [outcome, setOutcome] = useState<Outcome>(null);
   const [voidIt, { loading }] = useMutation(VoidBadDebtWriteOffMutation);
   const submit = async () => {
     setOutcome(null);
@@ -161,7 +175,6 @@ function VoidWriteOffForm({ d, onChanged }: { d: Doc; onChanged: () => Promise<u
           Void the write-off
         </Button>
       </form>
-      <OutcomeNotice outcome={outcome} />
     </section>
   );
 }
