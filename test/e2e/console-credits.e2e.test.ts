@@ -389,7 +389,10 @@ describe('who is offered what', () => {
       await expectAccessible(page, `${who}: invoice`);
       await page.goto(`${c.origin}/clients/${SLUG}/recurring`);
       // The templates as the API lists them (the test above wrote one), or its empty state.
-      await page.getByTestId('recurring-templates').or(page.getByText('No recurring template yet')).waitFor(WAIT);
+      await page
+        .getByTestId('recurring-templates')
+        .or(page.getByText('No recurring template yet'))
+        .waitFor(WAIT);
       expect(await mainButtons(page), who).toEqual([]);
       await expectAccessible(page, `${who}: recurring`);
       expect(problems).toEqual([]);
