@@ -14,7 +14,7 @@ import {
 } from './recurring-data.ts';
 import { RecurringForm } from './recurring-form.tsx';
 import { RecurringRun } from './recurring-run.tsx';
-import { makesLabel, scheduleLabel } from './recurring-words.ts';
+import { makesLabel, RUN_LABELS, scheduleLabel } from './recurring-words.ts';
 
 type Template = ConsoleRecurringTemplateFragment;
 type Outcome = Parameters<typeof OutcomeNotice>[0]['outcome'];
@@ -91,7 +91,9 @@ export default function RecurringTemplates({ mayReadSettings }: { mayReadSetting
                     {money(t.totalDebit, ws.currency)}
                   </td>
                   <td>
-                    {t.runs[0] ? `${dateLabel(t.runs[0].occurrenceDate)}: ${t.runs[0].status}` : 'never'}
+                    {t.runs[0]
+                      ? `${dateLabel(t.runs[0].occurrenceDate)}: ${RUN_LABELS[t.runs[0].status]}`
+                      : 'never'}
                   </td>
                   {may && (
                     <td>
