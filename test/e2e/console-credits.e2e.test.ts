@@ -219,6 +219,66 @@ describe('credits in the console', () => {
   }, 240_000);
 });
 
+describe('a foreign credit', () => {
+  it('applies a EUR 100.00 credit booked at 1.20 to a EUR 100.00 invoice booked at 1.10: the rates said beforehand, the API’s realized exchange difference shown after', async () => {
+    const docs = documentsOf(c.t, SLUG);
+    const eur = await docs.party('CUSTOMER', 'CRED-EUR', 'Kaffeehaus Wien', 'EUR');
+    const inv = await docs.invoice('SALES', {
+      partyId: eur,
+      documentDate: client.today,
+      currency: 'EUR',
+      exchangeRate: '1.10',
+      lines: [
+        { accountCode: '4102', description: 'Geisha', quantity: '1', unitPrice: '100.00', taxCode: 'EXENTO' },
+      ],
+    });
+    const pre = await docs.payment('RECEIPT', {
+      partyId: eur,
+      documentDate: client.today,
+      currency: 'EUR',
+      exchangeRate: '1.20',
+      amount: '100.00',
+      allocations: [],
+    });
+    const { page, problems } = await openPage(c.browser);
+    await signInAs(page, c.origin, 'senior@demo.firm');
+    await page.goto(`${c.origin}/clients/${SLUG}/documents/${pre}`);
+    await page.getByRole('button', { name: 'Apply credit' }).click();
+    const form = page.getByTestId('apply-credit');
+    await form.getByLabel('Invoice to settle').selectOption(inv);
+    const note = await form.getByTestId('credit-fx').textContent();
+    expect(note).toContain('1 EUR = 1.2');
+    expect(note).toContain('the invoice at 1.1');
+    await expectAccessible(page, 'apply a foreign credit');
+    await form.getByRole('button', { name: /^Apply/ }).click();
+    const outcome = page.getByTestId('action-outcome');
+    await outcome.waitFor(WAIT);
+    const href = await outcome.getByRole('link').getAttribute('href');
+    const application = decodeURIComponent(href!.split('/').pop()!);
+    const applied = ok(
+      await api()<{
+        document: { allocations: { amount: string; baseAmount: string; realizedFx: string }[] };
+      }>('query ($id: ID!) { document(id: $id) { allocations { amount baseAmount realizedFx } } }', {
+        id: application,
+      }),
+    ).document.allocations[0]!;
+    expect(applied.amount).toBe('100.00');
+    // The receivable cleared at the invoice's rate: 100.00 × 1.10, in cents.
+    expect(cents(applied.baseAmount)).toBe((10000n * 110n) / 100n);
+    expect(cents(applied.realizedFx)).not.toBe(0n);
+    const text = (await outcome.textContent()) ?? '';
+    expect(text).toContain(`${shown(applied.baseAmount, client.baseCurrency)} cleared`);
+    expect(text).toContain(
+      `realized exchange ${applied.realizedFx.startsWith('-') ? 'loss' : 'gain'} ${shown(applied.realizedFx.replace('-', ''), client.baseCurrency)}`,
+    );
+    expect((await doc(inv)).openBalance).toBe('0.00');
+    expect((await doc(pre)).openCredit).toBe('0.00');
+    await expectAccessible(page, 'foreign credit applied');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 240_000);
+});
+
 describe('recurring templates and reversals in the console', () => {
   it('writes a PAB 1,000.00 monthly template, edits it to 1,200.00, is refused UNBALANCED_ENTRY for 10.00 against 9.00, runs it once (a second run makes nothing), ends it', async () => {
     const { page, problems } = await openPage(c.browser);
@@ -376,6 +436,26 @@ describe('recurring templates and reversals in the console', () => {
 });
 
 describe('who is offered what', () => {
+  it('tells the firm admin what every template makes from the client’s setting (recurringEntriesAutoPost)', async () => {
+    const setting = ok(
+      await c.t.as(
+        'admin',
+        SLUG,
+      )<{ tenant: { settings: { effective: { recurringEntriesAutoPost: boolean } } } }>(
+        '{ tenant { settings { effective { recurringEntriesAutoPost } } } }',
+      ),
+    ).tenant.settings.effective.recurringEntriesAutoPost;
+    const { page, problems } = await openPage(c.browser);
+    await signInAs(page, c.origin, 'admin@demo.firm');
+    await page.goto(`${c.origin}/clients/${SLUG}/recurring`);
+    await page.getByTestId('recurring-templates').waitFor(WAIT);
+    await expect
+      .poll(async () => (await tableCells(page, 'recurring-templates'))[0]![4], WAIT)
+      .toBe(setting ? 'Posted entries' : 'Drafts to approve');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
   it('offers the client read-only user and a Junior no credit, write-off or template action', async () => {
     for (const who of ['client@demo.firm', 'junior@demo.firm']) {
       const { page, problems } = await openPage(c.browser);
