@@ -340,11 +340,11 @@ function RefundCredit({
         allocations: [{ invoiceId: d.id, amount: amount.trim() }],
       };
       const { data } = await create({ variables: { input } });
-      const made =
-        data &&
-        ('createCustomerRefund' in data
-          ? data.createCustomerRefund
-          : (data as { createVendorRefund?: { id: string } | null }).createVendorRefund);
+      // One of the two mutations ran, whichever side the credit is on.
+      const answer = data as
+        | { createCustomerRefund?: { id: string } | null; createVendorRefund?: { id: string } | null }
+        | undefined;
+      const made = answer?.createCustomerRefund ?? answer?.createVendorRefund;
       draftId = made?.id ?? null;
       if (!draftId) throw new Error('The API answered no refund.');
       const { data: p } = await post({ variables: { id: draftId } });

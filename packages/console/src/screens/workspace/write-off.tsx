@@ -79,7 +79,7 @@ function WriteOffForm({ d, open, onChanged, setOutcome }: FormProps & { open: st
       setOutcome({
         done: `Written off: ${formatMoney(amount.trim(), d.currency)} of ${documentName(d)}${
           a?.realizedFx && !isZero(a.realizedFx)
-            ? `, realized exchange ${money(a.realizedFx, ws.currency)}`
+            ? `, realized exchange ${a.realizedFx.startsWith('-') ? 'loss' : 'gain'} ${money(a.realizedFx.replace(/^-/, ''), ws.currency)}`
             : ''
         }.`,
         link: w
