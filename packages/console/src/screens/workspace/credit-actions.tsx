@@ -1,9 +1,10 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { useMemo, useState } from 'react';
-import { Button, Input, Label, Link, Text, TextField } from 'react-aria-components';
+import { Button, Input, Label, Text, TextField } from 'react-aria-components';
 import type { ConsoleDocumentQuery, ConsoleOpenInvoiceFragment } from '../../__generated__/graphql.ts';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { formatMoney } from '../../money.ts';
+import { AmountField, DateField, type Outcome, OutcomeNotice } from './action-fields.tsx';
 import { mayApplyCredit, useWorkspace } from './context.ts';
 import { amountProblem, newIdempotencyKey, sameRate, smaller } from './credit-words.ts';
 import {
@@ -31,8 +32,6 @@ const sideOf = (kind: Doc['kind']) =>
 /** Receipts, payments and notes carry an open credit (`Document.openCredit`); other kinds none. */
 export const hasCredit = (d: Doc) => d.openCredit !== null && d.openCredit !== undefined;
 
-type Outcome = { done: string; link?: { href: string; label: string } } | { error: unknown; title: string };
-
 /**
  * A receipt's, payment's or note's credit left on the party's account: how much, and — for the
  * roles holding Payment.Post — "Apply credit" to one of the party's open invoices of the same
@@ -47,7 +46,7 @@ export function CreditActions({ d, onChanged }: { d: Doc; onChanged: () => Promi
   const credit = d.openCredit!;
   const open = d.status === 'POSTED' && !d.voided && !isZero(credit);
   const may = mayApplyCredit(ws.role);
-  const done = async (o: Outcome) => {
+  const done = async (o: NonNullable<Outcome>) => {
     setOutcome(o);
     if (!('error' in o)) {
       setMode(null);
@@ -83,69 +82,6 @@ export function CreditActions({ d, onChanged }: { d: Doc; onChanged: () => Promi
   );
 }
 
-export function OutcomeNotice({ outcome }: { outcome: Outcome | null }) {
-  if (!outcome) return null;
-  if ('error' in outcome) return <RefusalNotice error={outcome.error} title={outcome.title} />;
-  return (
-    <p className="notice" role="status" data-testid="action-outcome">
-      {outcome.done}
-      {outcome.link && (
-        <>
-          {' '}
-          <Link className="link" href={outcome.link.href}>
-            {outcome.link.label}
-          </Link>
-        </>
-      )}
-    </p>
-  );
-}
-
-export function AmountField({
-  value,
-  onChange,
-  currency,
-  limit,
-  label = 'Amount',
-}: {
-  value: string;
-  onChange: (v: string) => void;
-  currency: string;
-  limit: string | null;
-  label?: string;
-}) {
-  const problem = amountProblem(value, currency, limit);
-  return (
-    <TextField className="text-field" value={value} onChange={onChange} isInvalid={!!problem && value !== ''}>
-      <Label>
-        {label} ({currency})
-      </Label>
-      <Input className="input" inputMode="decimal" autoComplete="off" />
-      <Text slot="description" className={problem ? 'hint-short' : 'muted'} data-testid="amount-hint">
-        {problem ??
-          `A decimal string such as 100.00, at most ${limit ? formatMoney(limit, currency) : 'what is open'}.`}
-      </Text>
-    </TextField>
-  );
-}
-
-export function DateField({
-  label,
-  value,
-  onChange,
-}: {
-  label: string;
-  value: string;
-  onChange: (v: string) => void;
-}) {
-  return (
-    <TextField className="date-field" value={value} onChange={onChange} isRequired>
-      <Label className="group-label">{label}</Label>
-      <Input className="input" type="date" />
-    </TextField>
-  );
-}
-
 function ApplyCredit({
   d,
   credit,
@@ -153,7 +89,7 @@ function ApplyCredit({
 }: {
   d: Doc;
   credit: string;
-  onDone: (o: Outcome) => Promise<void>;
+  onDone: (o: NonNullable<Outcome>) => Promise<void>;
 }) {
   const ws = useWorkspace();
   const side = sideOf(d.kind);
@@ -272,7 +208,7 @@ function appliedOutcome(
   currency: string,
   base: string,
   slug: string,
-): Outcome {
+): NonNullable<Outcome> {
   const a = doc?.allocations[0];
   const fx =
     a?.realizedFx && !isZero(a.realizedFx)
@@ -309,7 +245,7 @@ function RefundCredit({
 }: {
   d: Doc;
   credit: string;
-  onDone: (o: Outcome) => Promise<void>;
+  onDone: (o: NonNullable<Outcome>) => Promise<void>;
 }) {
   const ws = useWorkspace();
   const side = sideOf(d.kind);

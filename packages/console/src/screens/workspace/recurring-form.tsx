@@ -7,8 +7,8 @@ import type {
   RecurrenceFrequency,
 } from '../../__generated__/graphql.ts';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
+import { DateField } from './action-fields.tsx';
 import { useWorkspace } from './context.ts';
-import { DateField } from './credit-actions.tsx';
 import { toMinor } from './credit-words.ts';
 import { isIsoDate, money, sumDecimals, todayIn } from './format.ts';
 import {

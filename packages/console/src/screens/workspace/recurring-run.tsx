@@ -7,8 +7,8 @@ import type {
   ConsoleRunRecurringEntriesMutation,
 } from '../../__generated__/graphql.ts';
 import { RefusalNotice } from '../../components/refusal.tsx';
+import { DateField } from './action-fields.tsx';
 import { useWorkspace } from './context.ts';
-import { DateField } from './credit-actions.tsx';
 import { dateLabel, isIsoDate, todayIn } from './format.ts';
 import { workspacePath } from './paths.ts';
 import {

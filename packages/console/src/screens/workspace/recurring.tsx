@@ -4,8 +4,8 @@ import { Button } from 'react-aria-components';
 import type { ConsoleRecurringTemplateFragment } from '../../__generated__/graphql.ts';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
+import { type Outcome, OutcomeNotice } from './action-fields.tsx';
 import { mayRunRecurring, useWorkspace } from './context.ts';
-import { OutcomeNotice } from './credit-actions.tsx';
 import { dateLabel, money } from './format.ts';
 import {
   EndRecurringTemplateMutation,
@@ -17,7 +17,6 @@ import { RecurringRun } from './recurring-run.tsx';
 import { makesLabel, RUN_LABELS, scheduleLabel } from './recurring-words.ts';
 
 type Template = ConsoleRecurringTemplateFragment;
-type Outcome = Parameters<typeof OutcomeNotice>[0]['outcome'];
 
 /**
  * The client's recurring journal templates (`recurringEntryTemplates`, ended ones too): name,

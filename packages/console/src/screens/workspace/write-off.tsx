@@ -4,8 +4,8 @@ import { Button } from 'react-aria-components';
 import type { ConsoleDocumentQuery } from '../../__generated__/graphql.ts';
 import { ReasonField } from '../../components/reason-field.tsx';
 import { formatMoney } from '../../money.ts';
+import { AmountField, DateField, type Outcome, OutcomeNotice } from './action-fields.tsx';
 import { mayVoidWriteOff, mayWriteOff, useWorkspace } from './context.ts';
-import { AmountField, DateField, OutcomeNotice } from './credit-actions.tsx';
 import { amountProblem, newIdempotencyKey } from './credit-words.ts';
 import { VoidBadDebtWriteOffMutation, WriteOffBadDebtMutation } from './credits-data.ts';
 import { documentName } from './document-labels.ts';
@@ -13,7 +13,6 @@ import { isIsoDate, isZero, money, todayIn } from './format.ts';
 import { workspacePath } from './paths.ts';
 
 type Doc = NonNullable<ConsoleDocumentQuery['document']>;
-type Outcome = Parameters<typeof OutcomeNotice>[0]['outcome'];
 
 /** The API's minimum for a write-off's reason and a void's (REASON_TOO_SHORT below it). */
 export const REASON_MIN = 20;
