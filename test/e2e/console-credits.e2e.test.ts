@@ -279,6 +279,64 @@ describe('a foreign credit', () => {
   }, 240_000);
 });
 
+describe('a vendor credit', () => {
+  it('applies 80.00 of a PAB 120.00 advance to an 80.00 bill (bill paid, 40.00 left, AP aging -40.00 unchanged) and refunds the 40.00 (nothing left, AP aging 0.00)', async () => {
+    const docs = documentsOf(c.t, SLUG);
+    const vendor = await docs.party('VENDOR', 'CRED-V', 'Tostadora del Barú', client.baseCurrency);
+    const bill = await docs.invoice('PURCHASE', {
+      partyId: vendor,
+      documentDate: client.today,
+      lines: [
+        { accountCode: '6301', description: 'Sacos', quantity: '1', unitPrice: '80.00', taxCode: 'EXENTO' },
+      ],
+    });
+    const advance = await docs.payment('PAYMENT', {
+      partyId: vendor,
+      documentDate: client.today,
+      amount: '120.00',
+      allocations: [],
+    });
+    const apAging = async () => {
+      const d = ok(
+        await api()<{ apAging: { rows: { party: { id: string } | null; base: { total: string } }[] } }>(
+          'query ($d: Date!) { apAging(asOf: $d) { rows { party { id } base { total } } } }',
+          { d: client.today },
+        ),
+      );
+      const row = d.apAging.rows.find((r) => r.party?.id === vendor);
+      return row ? cents(row.base.total) : 0n;
+    };
+    expect(await apAging()).toBe(8000n - 12000n);
+    const { page, problems } = await openPage(c.browser);
+    await signInAs(page, c.origin, 'senior@demo.firm');
+    await page.goto(`${c.origin}/clients/${SLUG}/documents/${advance}`);
+    await page.getByRole('button', { name: 'Apply credit' }).click();
+    const form = page.getByTestId('apply-credit');
+    await form.getByLabel('Invoice to settle').selectOption(bill);
+    expect(await form.getByLabel(/^Amount/).inputValue()).toBe('80.00');
+    await form.getByRole('button', { name: /^Apply/ }).click();
+    await page.getByTestId('action-outcome').waitFor(WAIT);
+    const credit = page.getByTestId('open-credit');
+    await expect.poll(() => credit.getAttribute('data-amount'), WAIT).toBe('40.00');
+    expect((await doc(bill)).openBalance).toBe('0.00');
+    expect(await apAging()).toBe(0n - 4000n);
+
+    await page.getByRole('button', { name: 'Refund', exact: true }).click();
+    await page
+      .getByTestId('refund-credit')
+      .getByRole('button', { name: /^Refund/ })
+      .click();
+    await expect.poll(() => credit.getAttribute('data-amount'), WAIT).toBe('0.00');
+    expect(await credit.textContent()).toContain('Nothing left on the account');
+    expect((await doc(advance)).openCredit).toBe('0.00');
+    expect(await apAging()).toBe(0n);
+    expect(await page.getByRole('button', { name: 'Apply credit' }).count()).toBe(0);
+    await expectAccessible(page, 'vendor credit used up');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 240_000);
+});
+
 describe('recurring templates and reversals in the console', () => {
   it('writes a PAB 1,000.00 monthly template, edits it to 1,200.00, is refused UNBALANCED_ENTRY for 10.00 against 9.00, runs it once (a second run makes nothing), ends it', async () => {
     const { page, problems } = await openPage(c.browser);
