@@ -1,10 +1,14 @@
 import { Permissions as P, type Permission, ROLE_PERMISSIONS } from '@cifra/permissions';
 import { describe, expect, it } from 'vitest';
 import {
+  mayApplyCredit,
   mayExport,
   mayManageClient,
   mayReadAudit,
   mayRender,
+  mayRunRecurring,
+  mayVoidWriteOff,
+  mayWriteOff,
 } from '../../packages/console/src/screens/workspace/may.ts';
 import { type MAY, mayDo } from '../../packages/console/src/screens/workspace/year-end-words.ts';
 import { enumValues } from '../../subgraphs/tenancy/src/enum-values.ts';
@@ -46,5 +50,22 @@ describe('the console’s role lists mirror packages/permissions', () => {
     }
     expect(mayManageClient(null, 'FIRM_ADMIN')).toBe(false);
     expect(mayRender(null)).toBe(false);
+  });
+
+  it('credits, write-offs and recurring templates (subgraphs/ledger: documents, write-offs, recurring rules)', () => {
+    for (const [role, inside] of roles) {
+      // A refund is a refund draft (Payment.Create) posted at once (Payment.Post): Post implies Create in every role.
+      expect(mayApplyCredit(role), `${role} applyCustomerCredit, refund`).toBe(
+        grants(inside, P.Payment.Post) && grants(inside, P.Payment.Create),
+      );
+      expect(mayWriteOff(role), `${role} writeOffBadDebt`).toBe(grants(inside, P.Invoice.Approve));
+      expect(mayVoidWriteOff(role), `${role} voidBadDebtWriteOff`).toBe(grants(inside, P.Invoice.Void));
+      expect(mayRunRecurring(role), `${role} recurring templates, runRecurringEntries`).toBe(
+        grants(inside, P.GL.Post),
+      );
+    }
+    expect(mayApplyCredit(null) || mayWriteOff(null) || mayVoidWriteOff(null) || mayRunRecurring(null)).toBe(
+      false,
+    );
   });
 });

@@ -199,6 +199,14 @@ export const JournalEntryQuery = graphql(`
       voided
       totalDebit
       totalCredit
+      autoReverse
+      reverseOn
+      reversedBy {
+        id
+        number
+        postingDate
+        sourceKind
+      }
       reverses {
         id
         number

@@ -5,11 +5,13 @@ import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
 import { formatMoney } from '../../money.ts';
 import { useWorkspace } from './context.ts';
+import { CreditActions } from './credit-actions.tsx';
 import { documentName, KIND_LABELS, SETTLEMENT_LABELS, STATUS_LABELS } from './document-labels.ts';
 import { DocumentQuery } from './documents-data.ts';
 import { dateLabel, instantLabel, isZero, money } from './format.ts';
 import { workspacePath } from './paths.ts';
 import { RenderPdf } from './render-pdf.tsx';
+import { WriteOff } from './write-off.tsx';
 
 type Doc = NonNullable<ConsoleDocumentQuery['document']>;
 
@@ -20,7 +22,7 @@ type Doc = NonNullable<ConsoleDocumentQuery['document']>;
  */
 export default function DocumentDetail({ documentId }: { documentId: string }) {
   const ws = useWorkspace();
-  const { data, error, loading } = useQuery(DocumentQuery, { variables: { id: documentId } });
+  const { data, error, loading, refetch } = useQuery(DocumentQuery, { variables: { id: documentId } });
   const d = data?.document;
   const date = ws.search.get('date') ?? undefined;
   const docLink = (id: string) => workspacePath(ws.slug, { kind: 'document', documentId: id }, { date });
@@ -46,6 +48,8 @@ export default function DocumentDetail({ documentId }: { documentId: string }) {
           <Header d={d} docLink={docLink} entryLink={entryLink} />
           <Lines d={d} />
           <Totals d={d} />
+          <CreditActions d={d} onChanged={refetch} />
+          <WriteOff d={d} onChanged={refetch} />
           <Settlements
             title="Settled by"
             testId="document-settlements"

@@ -20,6 +20,7 @@ export const DocumentsQuery = graphql(`
           total
           baseTotal
           openBalance
+          openCredit
           settlementStatus
           voided
           party {
@@ -89,6 +90,7 @@ export const DocumentQuery = graphql(`
       total
       baseTotal
       openBalance
+      openCredit
       settlementStatus
       realizedFx
       voided

@@ -17,7 +17,7 @@ import {
 } from './document-labels.ts';
 import { DocumentsQuery } from './documents-data.ts';
 import { ExportArchive } from './export-archive.tsx';
-import { dateLabel, isIsoDate, money } from './format.ts';
+import { dateLabel, isIsoDate, isZero, money } from './format.ts';
 import { PartyFilter } from './party-filter.tsx';
 import { workspacePath } from './paths.ts';
 
@@ -154,6 +154,9 @@ function DocumentPages({ filter, filtered }: { filter: DocumentFilter; filtered:
                 <th scope="col" className="number">
                   Open
                 </th>
+                <th scope="col" className="number">
+                  Open credit
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -181,6 +184,9 @@ function DocumentPages({ filter, filtered }: { filter: DocumentFilter; filtered:
                   </td>
                   <td className="number" data-amount={d.openBalance ?? ''}>
                     {d.openBalance ? formatMoney(d.openBalance, d.currency) : ''}
+                  </td>
+                  <td className="number" data-amount={d.openCredit ?? ''} data-testid="row-open-credit">
+                    {d.openCredit && !isZero(d.openCredit) ? formatMoney(d.openCredit, d.currency) : ''}
                   </td>
                 </tr>
               ))}

@@ -84,6 +84,27 @@ export default function Entry({ entryId }: { entryId: string }) {
                 </>
               )}
             </dd>
+            {e.autoReverse && (
+              <>
+                <dt>Reversal</dt>
+                <dd data-testid="entry-reversal">
+                  An accrual, reversed on{' '}
+                  {e.reverseOn ? dateLabel(e.reverseOn) : 'the first day of the next month'}
+                  {e.reversedBy && !e.void ? (
+                    <>
+                      {' '}
+                      by{' '}
+                      <Link className="link" href={link(e.reversedBy.id)}>
+                        {e.reversedBy.number}
+                      </Link>
+                      , posted on {dateLabel(e.reversedBy.postingDate)}
+                    </>
+                  ) : e.reversedBy ? null : (
+                    ': not posted yet (posted on that day by the hourly job, or by “Post due reversals” on the recurring templates page)'
+                  )}
+                </dd>
+              </>
+            )}
           </dl>
           <ScrollRegion label="Entry lines">
             <table className="report" data-testid="entry-lines">

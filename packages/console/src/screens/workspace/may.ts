@@ -31,3 +31,26 @@ export const mayManageClient = (
   firmRole: RoleCluster | null | undefined,
   role: RoleCluster | null | undefined,
 ) => firmRole === 'FIRM_ADMIN' && role === 'FIRM_ADMIN';
+
+/**
+ * Payment.Post: applyCustomerCredit and applyVendorCredit; a refund is a refund draft
+ * (createCustomerRefund, Payment.Create) posted at once (postPayment, Payment.Post), so it is
+ * offered to the same roles.
+ */
+export const PAYMENT_POSTERS: readonly RoleCluster[] = ['FIRM_ADMIN', 'SENIOR'];
+export const mayApplyCredit = (role: RoleCluster | null | undefined) =>
+  !!role && PAYMENT_POSTERS.includes(role);
+
+/** Invoice.Approve: writeOffBadDebt. */
+export const INVOICE_APPROVERS: readonly RoleCluster[] = ['FIRM_ADMIN', 'SENIOR'];
+export const mayWriteOff = (role: RoleCluster | null | undefined) =>
+  !!role && INVOICE_APPROVERS.includes(role);
+
+/** Invoice.Void: voidBadDebtWriteOff. */
+export const INVOICE_VOIDERS: readonly RoleCluster[] = ['FIRM_ADMIN', 'SENIOR'];
+export const mayVoidWriteOff = (role: RoleCluster | null | undefined) =>
+  !!role && INVOICE_VOIDERS.includes(role);
+
+/** GL.Post: writing, ending and running recurring templates (a template may post without approval). */
+export const GL_POSTERS: readonly RoleCluster[] = ['FIRM_ADMIN', 'SENIOR'];
+export const mayRunRecurring = (role: RoleCluster | null | undefined) => !!role && GL_POSTERS.includes(role);

@@ -12,6 +12,7 @@ describe('workspace paths', () => {
     expect(parseWorkspacePath('/clients/cafe/year-end').view).toEqual({ kind: 'year-end' });
     expect(parseWorkspacePath('/clients/cafe/aging').view).toEqual({ kind: 'aging' });
     expect(parseWorkspacePath('/clients/cafe/audit').view).toEqual({ kind: 'audit' });
+    expect(parseWorkspacePath('/clients/cafe/recurring').view).toEqual({ kind: 'recurring' });
     expect(parseWorkspacePath('/clients/cafe/ledger/1110').view).toEqual({
       kind: 'ledger',
       accountCode: '1110',
@@ -33,6 +34,7 @@ describe('workspace paths', () => {
       '/clients/cafe/documents/a/b',
       '/clients/cafe/audit/x',
       '/clients/cafe/year-end/2025',
+      '/clients/cafe/recurring/x',
     ])
       expect(parseWorkspacePath(p).view, p).toBeNull();
     // A malformed escape is kept as typed rather than thrown on.

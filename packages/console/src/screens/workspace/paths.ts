@@ -15,6 +15,7 @@ export type WorkspaceView =
   | { kind: 'audit' }
   | { kind: 'verify-books' }
   | { kind: 'admin' }
+  | { kind: 'recurring' }
   | { kind: 'ledger'; accountCode: string }
   | { kind: 'entry'; entryId: string }
   | { kind: 'document'; documentId: string };
@@ -25,6 +26,7 @@ export const STATEMENTS = [
   { kind: 'balance-sheet', label: 'Balance sheet' },
   { kind: 'aging', label: 'AR/AP aging' },
   { kind: 'documents', label: 'Documents' },
+  { kind: 'recurring', label: 'Recurring entries' },
   { kind: 'close', label: 'Month close' },
   { kind: 'year-end', label: 'Year-end close' },
   { kind: 'audit', label: 'Audit trail' },
@@ -58,7 +60,8 @@ export function parseWorkspacePath(pathname: string): { slug: string | null; vie
       kind === 'documents' ||
       kind === 'audit' ||
       kind === 'verify-books' ||
-      kind === 'admin') &&
+      kind === 'admin' ||
+      kind === 'recurring') &&
     parts.length === 2
   )
     return { slug, view: { kind } };

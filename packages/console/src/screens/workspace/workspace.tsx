@@ -25,6 +25,7 @@ const YearEndClose = lazy(() => import('./year-end.tsx'));
 const Aging = lazy(() => import('./aging.tsx'));
 const Documents = lazy(() => import('./documents.tsx'));
 const DocumentDetail = lazy(() => import('./document.tsx'));
+const Recurring = lazy(() => import('./recurring.tsx'));
 
 /** Views with a day of their own (the others are taken "as of" or "to" the workspace's date). */
 const UNDATED = new Set<WorkspaceView['kind']>([
@@ -36,6 +37,7 @@ const UNDATED = new Set<WorkspaceView['kind']>([
   'audit',
   'verify-books',
   'admin',
+  'recurring',
 ]);
 const AuditTrail = lazy(() => import('../audit/client-audit.tsx'));
 const VerifyBooks = lazy(() => import('./verify-books.tsx'));
@@ -265,6 +267,8 @@ function WorkspaceBody({
               <MonthClose />
             ) : view.kind === 'year-end' ? (
               <YearEndClose />
+            ) : view.kind === 'recurring' ? (
+              <Recurring mayReadSettings={mayManageClient(firmRole, tenant.role)} />
             ) : view.kind === 'documents' ? (
               <Documents />
             ) : view.kind === 'document' ? (
