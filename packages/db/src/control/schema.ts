@@ -42,6 +42,8 @@ export const firms = pgTable('firms', {
   id: uuid('id').primaryKey().defaultRandom(),
   slug: text('slug').notNull().unique(),
   name: text('name').notNull(),
+  /** A BCP 47 tag the console formats amounts and dates in (validated by packages/domain/src/locale.ts). */
+  locale: text('locale').notNull().default('en-US'),
   createdAt: createdAt(),
 });
 
