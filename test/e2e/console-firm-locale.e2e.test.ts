@@ -1,3 +1,4 @@
+import { readConsoleManifest } from '@cifra/ops';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes } from '../support/client.ts';
 import { expectAccessible, openPage, shoot, signInAs, WAIT } from '../support/console-browser.ts';
@@ -60,7 +61,10 @@ describe("the firm's locale in the console", () => {
 
     const { page, problems } = await openPage(c.browser);
     await signInAs(page, c.origin, 'senior@demo.firm');
+    // The console names its build's manifest version on every request (docs/console.md).
+    const sent = page.waitForRequest((r) => r.url().endsWith('/graphql'));
     await page.goto(`${c.origin}/clients/${SLUG}/documents/${invoice}`);
+    expect((await sent).headers()['apollographql-client-version']).toBe(readConsoleManifest().version);
     await page.getByTestId('document-lines').waitFor(WAIT);
     expect(await page.getByTestId('document-total').textContent()).toBe(expected);
 
