@@ -4,7 +4,12 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { type ContextSigner, jsonErrors, type Logger, requireJsonBody, tuneKeepAlive } from '@cifra/context';
-import { type ControlDb, control as controlSchema, type TenantRegistry } from '@cifra/db';
+import {
+  type ControlDb,
+  control as controlSchema,
+  registerConsoleVersion,
+  type TenantRegistry,
+} from '@cifra/db';
 import {
   brandOf,
   DocumentNotServed,
@@ -142,6 +147,12 @@ export interface GatewayOptions {
   /** The console's persisted-documents manifest: people may send these documents by id. */
   consoleDocuments?: ConsoleDocuments['documents'];
   /**
+   * The version of that manifest (its file's SHA-256, hex): registered in the control plane at
+   * start beside earlier versions, whose documents a console of an earlier build still runs by
+   * sending its version (`apollographql-client-version`) until it is retired (docs/console.md).
+   */
+  consoleManifestVersion?: string;
+  /**
    * The firm's staff run only the console's documents: their query text is refused
    * (STAFF_TRUSTED_DOCUMENTS_ONLY; docs/console.md). Needs `consoleDocuments`.
    */
@@ -194,6 +205,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const limits = { ...DEFAULT_DEMAND_LIMITS, ...(opts.limits || {}) };
   if (opts.staffTrustedDocumentsOnly && !opts.consoleDocuments) {
     throw new Error("Staff trusted documents only: the gateway needs the console's documents");
+  }
+  if (opts.consoleDocuments && opts.consoleManifestVersion) {
+    await registerConsoleVersion(opts.control, opts.consoleManifestVersion, opts.consoleDocuments);
   }
   const caches = opts.accessCacheMs === 0 ? undefined : createGatewayCaches(opts.accessCacheMs);
   // Built before anything starts: with another authenticator than the local issuer's, this throws.
@@ -426,7 +440,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       opts.control,
       integrationCalling,
       opts.consoleDocuments
-        ? { documents: opts.consoleDocuments, staffOnly: opts.staffTrustedDocumentsOnly ?? false }
+        ? {
+            documents: opts.consoleDocuments,
+            version: opts.consoleManifestVersion ?? null,
+            staffOnly: opts.staffTrustedDocumentsOnly ?? false,
+          }
         : undefined,
     ),
     expressMiddleware(server, { context: async ({ res }) => admittedOf(res) }),

@@ -1,5 +1,10 @@
-import { allowsArbitraryDocuments, type ControlDb, liveTrustedDocument } from '@cifra/db';
-import type { RequestHandler, Response } from 'express';
+import {
+  allowsArbitraryDocuments,
+  type ControlDb,
+  liveConsoleDocument,
+  liveTrustedDocument,
+} from '@cifra/db';
+import type { Request, RequestHandler, Response } from 'express';
 import { getOperationAST, parse } from 'graphql';
 import { admittedOf } from './admission.ts';
 import { isStaff } from './audience.ts';
@@ -11,7 +16,32 @@ import type { IntegrationToken } from './oauth.ts';
  */
 export interface ConsoleDocuments {
   documents: Readonly<Record<string, string>>;
+  /** The version of `documents` (the manifest file's SHA-256, hex), registered at start; null: none. */
+  version: string | null;
   staffOnly: boolean;
+}
+
+const CONSOLE_CLIENT_NAME = 'cifra-console';
+const MANIFEST_VERSION = /^[0-9a-f]{64}$/;
+
+/**
+ * A console document by id, from the manifest of the console's own build: the one the gateway
+ * serves (in memory) unless the console names another version (`apollographql-client-version`,
+ * sent with `apollographql-client-name: cifra-console`), whose documents come from the control
+ * plane while that version is registered and not retired. An id of another version is not found.
+ */
+async function consoleDocument(
+  control: ControlDb,
+  docs: ConsoleDocuments,
+  req: Request,
+  id: string,
+): Promise<string | null> {
+  const version =
+    req.header('apollographql-client-name') === CONSOLE_CLIENT_NAME
+      ? req.header('apollographql-client-version')
+      : undefined;
+  if (!version || version === docs.version) return docs.documents[id] ?? null;
+  return MANIFEST_VERSION.test(version) ? liveConsoleDocument(control, version, id) : null;
 }
 
 /** Where a caller's trusted documents come from, and whether it may send text instead. */
@@ -40,7 +70,7 @@ export function trustedDocumentsOnly(
   integrationOf: (res: Response) => IntegrationToken | null,
   consoleDocs?: ConsoleDocuments,
 ): RequestHandler {
-  const sourceOf = (res: Response): DocumentSource | null => {
+  const sourceOf = (req: Request, res: Response): DocumentSource | null => {
     const partner = integrationOf(res);
     if (partner) {
       return {
@@ -52,7 +82,7 @@ export function trustedDocumentsOnly(
     }
     if (!consoleDocs) return null;
     return {
-      lookup: async (id) => consoleDocs.documents[id] ?? null,
+      lookup: (id) => consoleDocument(control, consoleDocs, req, id),
       textAllowed: async () =>
         !consoleDocs.staffOnly || !isStaff(admittedOf(res).access.firm.role, undefined),
       owner: 'the console',
@@ -61,7 +91,7 @@ export function trustedDocumentsOnly(
   };
   return async (req, res, next) => {
     try {
-      const source = sourceOf(res);
+      const source = sourceOf(req, res);
       if (!source) return next();
       const fromGet = req.method === 'GET';
       const body = fromGet

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,18 +14,42 @@ export const CONSOLE_DOCUMENTS_PATH = path.join(
   'src/__generated__/persisted-documents.json',
 );
 
-/** The manifest the gateway runs the console's operations from (they are sent by id). */
-export function readConsoleDocuments(): Record<string, string> {
-  const manifest = JSON.parse(readFileSync(CONSOLE_DOCUMENTS_PATH, 'utf8')) as Record<string, unknown>;
+/** The manifest as the console's build writes it beside its files (vite.config.ts). */
+export const CONSOLE_BUILT_DOCUMENTS_PATH = path.join(CONSOLE_DIST_DIR, 'persisted-documents.json');
+
+/**
+ * The manifest the gateway runs the console's operations from (they are sent by id): the one of
+ * the build it serves (`dist/persisted-documents.json`), or the checked-in one when there is no
+ * build. `version` is the SHA-256 (hex) of the file, as the build tells the console
+ * (`apollographql-client-version`): the key of its version side by side with others.
+ */
+export function readConsoleManifest(): { version: string; documents: Record<string, string> } {
+  const file = existsSync(CONSOLE_BUILT_DOCUMENTS_PATH)
+    ? CONSOLE_BUILT_DOCUMENTS_PATH
+    : CONSOLE_DOCUMENTS_PATH;
+  const bytes = readFileSync(file);
+  const manifest = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
   const documents: Record<string, string> = Object.create(null);
   for (const [id, text] of Object.entries(manifest)) {
     if (!/^sha256:[0-9a-f]{64}$/.test(id) || typeof text !== 'string') {
-      throw new Error(`${CONSOLE_DOCUMENTS_PATH}: ${id.slice(0, 80)} is not a sha256 id with its text`);
+      throw new Error(`${file}: ${id.slice(0, 80)} is not a sha256 id with its text`);
     }
     documents[id] = text;
   }
-  return documents;
+  return { version: createHash('sha256').update(bytes).digest('hex'), documents };
 }
+
+/** The gateway's options for the manifest it serves: its documents and their version. */
+export function consoleManifestOptions(): {
+  consoleDocuments: Record<string, string>;
+  consoleManifestVersion: string;
+} {
+  const { version, documents } = readConsoleManifest();
+  return { consoleDocuments: documents, consoleManifestVersion: version };
+}
+
+/** The documents of the manifest the gateway serves (readConsoleManifest). */
+export const readConsoleDocuments = (): Record<string, string> => readConsoleManifest().documents;
 
 /** What the build reads: a change to any of these makes dist/ stale. */
 const SOURCES = ['src', 'index.html', 'vite.config.ts', 'env.ts', 'package.json', 'tsconfig.json'];

@@ -4,7 +4,7 @@ import { ExportLinkSigner, ExportLinkVerifier } from '@cifra/exports';
 import { createProviders } from '@cifra/subgraph-fx';
 import { Tracing } from '@cifra/tracing';
 import type { JWK } from 'jose';
-import { readConsoleDocuments } from './console-build.ts';
+import { consoleManifestOptions } from './console-build.ts';
 import { backupDirOf, backupS3Of, consoleOidcOf, type Env, perimeterOf, tracingOf } from './env.ts';
 import {
   backupServices,
@@ -135,7 +135,7 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
           maxTokenLifetimeSeconds: env.AUTH_MAX_TOKEN_LIFETIME,
         },
         consoleOidc: consoleOidcOf(env),
-        consoleDocuments: readConsoleDocuments(),
+        ...consoleManifestOptions(),
         contextPrivateJwk: parseJwk('CONTEXT_PRIVATE_JWK', env.CONTEXT_PRIVATE_JWK!),
         control,
         log,

@@ -148,6 +148,8 @@ export interface GatewayServiceOptions {
   consoleOidc?: GatewayOptions['consoleOidc'];
   /** The console's persisted documents, which people may send by id (ops/src/console-build.ts). */
   consoleDocuments?: GatewayOptions['consoleDocuments'];
+  /** Its version, registered beside earlier ones (docs/console.md). */
+  consoleManifestVersion?: GatewayOptions['consoleManifestVersion'];
   /** CORS origins and demand-control limits. */
   perimeter?: Pick<
     GatewayOptions,
@@ -188,6 +190,7 @@ export async function startGatewayService(opts: GatewayServiceOptions): Promise<
     console: opts.console,
     consoleOidc: opts.consoleOidc,
     consoleDocuments: opts.consoleDocuments,
+    consoleManifestVersion: opts.consoleManifestVersion,
     localSignIn: opts.localSignIn,
     ...opts.perimeter,
     rateLimits: new RateLimits({

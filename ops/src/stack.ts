@@ -6,7 +6,7 @@ import { ExportLinkSigner, ExportLinkVerifier } from '@cifra/exports';
 import type { ProviderRegistry } from '@cifra/subgraph-fx';
 import type { FanOutOptions } from '@cifra/subgraph-period';
 import { Tracing, type TracingOptions } from '@cifra/tracing';
-import { readConsoleDocuments } from './console-build.ts';
+import { consoleManifestOptions } from './console-build.ts';
 import type { ControlPlane } from './control-plane.ts';
 import { openControlPlane } from './database-server.ts';
 import { seedDemoFirm } from './demo.ts';
@@ -251,7 +251,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
             maxTokenLifetimeSeconds: opts.maxTokenLifetimeSeconds,
           },
       consoleOidc: opts.externalAuth?.consoleOidc,
-      consoleDocuments: readConsoleDocuments(),
+      ...consoleManifestOptions(),
       contextPrivateJwk: secrets.contextPrivateJwk,
       control: app.db,
       log,

@@ -12,7 +12,7 @@ import { startTestStack, type TestStack } from './stack.ts';
  * and posted through the API as a person would, and reading tables off the page.
  */
 
-/** The locale Chromium runs in (the console formats amounts in the browser's). */
+/** The firm's locale until a FirmAdmin sets one (the console formats amounts and dates in the firm's). */
 export const LOCALE = 'en-US';
 
 export interface ConsoleStack {
@@ -62,7 +62,7 @@ export async function clientFacts(t: TestStack, slug: string): Promise<ClientFac
   return { ...d.tenant, today: todayIn(d.tenant.timezone) };
 }
 
-/** An amount as the console shows it in Chromium's locale. */
+/** An amount as the console shows it in the firm's default locale. */
 export const shown = (amount: string, currency: string) => formatMoney(amount, currency, LOCALE);
 
 /** The text of each cell of the table's body rows (th and td alike). */

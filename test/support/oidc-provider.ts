@@ -10,7 +10,8 @@ import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-prov
  * audience carrying the account's `email` — the claim the gateway knows a person by
  * (gateway/src/auth.ts). The issuer's address is known before the console's (the stack needs it
  * to start), so the client is registered afterwards by `serve(consoleOrigin)`. Its token endpoint
- * is on another origin than the issuer (`tokenOrigin`), as many providers' is.
+ * is on another origin than the issuer (`tokenOrigin`), as many providers' is. `options` leave out
+ * refresh tokens or the end-session endpoint, as some providers do (console-oidc-fallbacks test).
  */
 export const CONSOLE_CLIENT_ID = 'cifra-console';
 /** The gateway's AUTH_AUDIENCE: a resource indicator, so an absolute URI. */
@@ -60,7 +61,19 @@ function tokenEndpointServer(issuerServer: Server, seen: string[]): Server {
   });
 }
 
-export async function startTestProvider(accounts: Record<string, { name: string }>): Promise<TestProvider> {
+/** What the provider leaves out, to test the console without it (both offered by default). */
+export interface ProviderOptions {
+  /** false: no refresh token is ever issued (the console's session ends when its token expires). */
+  refreshTokens?: boolean;
+  /** false: no `end_session_endpoint` in discovery (the console signs out in its tab only). */
+  endSession?: boolean;
+}
+
+export async function startTestProvider(
+  accounts: Record<string, { name: string }>,
+  options: ProviderOptions = {},
+): Promise<TestProvider> {
+  const { refreshTokens = true, endSession = true } = options;
   const server: Server = createServer((_req, res) => res.writeHead(503).end());
   const issuer = await listen(server);
   const tokenRequests: string[] = [];
@@ -82,7 +95,7 @@ export async function startTestProvider(accounts: Record<string, { name: string 
         {
           client_id: CONSOLE_CLIENT_ID,
           token_endpoint_auth_method: 'none',
-          grant_types: ['authorization_code', 'refresh_token'],
+          grant_types: refreshTokens ? ['authorization_code', 'refresh_token'] : ['authorization_code'],
           response_types: ['code'],
           redirect_uris: [`${consoleOrigin}/signin-callback`],
           post_logout_redirect_uris: [`${consoleOrigin}/`],
@@ -115,15 +128,17 @@ export async function startTestProvider(accounts: Record<string, { name: string 
           }),
         };
       },
-      // Refresh tokens for the console's public client, as most providers issue them to a SPA.
-      issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+      // Refresh tokens for the console's public client, as most providers issue them to a SPA
+      // (never when `refreshTokens` is false, even for `offline_access`).
+      issueRefreshToken: async (_ctx, client) => refreshTokens && client.grantTypeAllowed('refresh_token'),
       async extraTokenClaims(_ctx, token) {
         if (token.kind !== 'AccessToken' || !token.accountId) return undefined;
         return { email: accountOf(token.accountId)?.email, email_verified: true };
       },
       features: {
         devInteractions: { enabled: true },
-        rpInitiatedLogout: { enabled: true },
+        // Off: discovery names no end_session_endpoint.
+        rpInitiatedLogout: { enabled: endSession },
         resourceIndicators: {
           enabled: true,
           defaultResource: async () => API_AUDIENCE,

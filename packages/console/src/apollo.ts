@@ -1,6 +1,7 @@
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
 import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
 import { ErrorLink } from '@apollo/client/link/error';
+import { MANIFEST_VERSION } from './manifest-version.ts';
 
 /**
  * Every operation of the console is a typed document of the client preset, whose manifest
@@ -20,6 +21,12 @@ const byDocumentId = new ApolloLink((operation, forward) => {
   }
   return forward(operation);
 });
+
+/** Who is calling: the console, and the version of its manifest the gateway runs its ids from. */
+const CLIENT_HEADERS: Record<string, string> = {
+  'apollographql-client-name': 'cifra-console',
+  ...(MANIFEST_VERSION ? { 'apollographql-client-version': MANIFEST_VERSION } : {}),
+};
 
 /**
  * One Apollo Client per signed-in person, talking to the origin that served the console. Every
@@ -46,7 +53,7 @@ export function createApolloClient(accessToken: () => string, onUnauthenticated:
       signedOut,
       bearer,
       byDocumentId,
-      new HttpLink({ uri: '/graphql', headers: { 'apollographql-client-name': 'cifra-console' } }),
+      new HttpLink({ uri: '/graphql', headers: CLIENT_HEADERS }),
     ]),
     // A month's board has no id: pages and a cell's detail read different fields of the same
     // `closeBoard(year, month)`, and merge there rather than replace each other. A firm member is

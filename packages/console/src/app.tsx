@@ -4,6 +4,7 @@ import { Button, Link, RouterProvider } from 'react-aria-components';
 import { createApolloClient } from './apollo.ts';
 import { useAuth } from './auth/use-auth.ts';
 import { Loading, RefusalNotice } from './components/refusal.tsx';
+import { setFirmLocale } from './locale.ts';
 import { MeQuery } from './operations.ts';
 import { navigate, ROUTES, usePathname } from './router.ts';
 import { prefetchBoard } from './screens/board-data.ts';
@@ -66,6 +67,9 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
   const pathname = usePathname();
   const { data, error } = useQuery(MeQuery);
   const me = data?.me;
+  // Amounts and dates in the firm's locale (locale.ts): set before the screens below are drawn,
+  // and `main` drawn afresh under it when it changes (once, when `me` first answers).
+  const locale = setFirmLocale(me?.firm.locale);
   // Someone with no firm-wide role (ClientReadOnly) has no firm screen to use: only their clients.
   const clientOnly = !!me && !me.firmRole;
   const nav = !me
@@ -120,9 +124,12 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
           </Button>
         </div>
       </header>
-      <main id="main" className="app-main">
+      <main id="main" className="app-main" key={locale}>
         {error && <RefusalNotice error={error} title="Who you are could not be loaded" />}
-        {inWorkspace || (clientOnly && pathname === ROUTES.board) ? (
+        {!me && !error ? (
+          // Every screen formats in the firm's locale, which comes with `me`.
+          <Loading what="your screens" />
+        ) : inWorkspace || (clientOnly && pathname === ROUTES.board) ? (
           <Suspense fallback={<Loading what="the client workspace" />}>
             <WorkspaceScreen />
           </Suspense>
@@ -142,8 +149,6 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
           <Suspense fallback={<Loading what="the firm's audit trail" />}>
             <FirmAuditScreen />
           </Suspense>
-        ) : pathname === ROUTES.board && !me && !error ? (
-          <Loading what="your screens" />
         ) : pathname === ROUTES.board ? (
           <Suspense fallback={<Loading what="the close board" />}>
             <CloseBoard year={year} />

@@ -19,6 +19,7 @@ export const MeQuery = graphql(`
       firm {
         id
         name
+        locale
       }
     }
   }

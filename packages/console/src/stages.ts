@@ -1,4 +1,5 @@
 import type { CloseStage } from './__generated__/graphql.ts';
+import { dateTimeFormat } from './locale.ts';
 
 /** What a board cell can show: the API's stage, a client that did not answer, or no period. */
 export type CellStage = CloseStage | 'UNAVAILABLE' | 'NO_PERIOD';
@@ -16,12 +17,10 @@ export const CELL_STAGES: readonly { stage: CellStage; label: string; short: str
 
 export const stageInfo = (stage: CellStage) => CELL_STAGES.find((s) => s.stage === stage) ?? CELL_STAGES[0]!;
 
-const monthFormat = new Intl.DateTimeFormat('en', { month: 'short', timeZone: 'UTC' });
-const longMonthFormat = new Intl.DateTimeFormat('en', { month: 'long', year: 'numeric', timeZone: 'UTC' });
-
-export const monthLabel = (month: number) => monthFormat.format(Date.UTC(2000, month - 1, 1));
+// Month names in the firm's locale (locale.ts).
+export const monthLabel = (month: number) =>
+  dateTimeFormat({ month: 'short', timeZone: 'UTC' }).format(Date.UTC(2000, month - 1, 1));
 export const monthYearLabel = (year: number, month: number) =>
-  longMonthFormat.format(Date.UTC(year, month - 1, 1));
-
-const monthNameFormat = new Intl.DateTimeFormat('en', { month: 'long', timeZone: 'UTC' });
-export const monthName = (month: number) => monthNameFormat.format(Date.UTC(2000, month - 1, 1));
+  dateTimeFormat({ month: 'long', year: 'numeric', timeZone: 'UTC' }).format(Date.UTC(year, month - 1, 1));
+export const monthName = (month: number) =>
+  dateTimeFormat({ month: 'long', timeZone: 'UTC' }).format(Date.UTC(2000, month - 1, 1));

@@ -2,6 +2,7 @@ export * from './access.ts';
 export * from './audit.ts';
 export * from './checkpoint.ts';
 export * from './client-changes.ts';
+export * from './console-versions.ts';
 export * as control from './control/schema.ts';
 export * from './db-errors.ts';
 export * from './drizzle.ts';

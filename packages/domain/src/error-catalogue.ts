@@ -390,6 +390,11 @@ export const ERROR_CATALOGUE = {
       "No trusted document of that id: no live one of the integration's, or, from a person, none of the console's.",
   },
   LAST_FIRM_ADMIN: { group: 'firm administration', description: 'The firm always keeps one FirmAdmin.' },
+  UNSUPPORTED_LOCALE: {
+    group: 'firm administration',
+    description:
+      'A firm locale that is not a well-formed BCP 47 tag (`Intl.getCanonicalLocales`) or that the server cannot format numbers and dates in; `extensions.field` names it.',
+  },
   INVALID_TRANSITION: { group: 'periods', description: 'No such step of the period or close state machine.' },
   CLOSE_REQUIRED: { group: 'periods', description: 'LOCKED only through an approved month-end close.' },
   YEAR_CLOSE_REQUIRED: { group: 'periods', description: 'CLOSED only through the year-end close.' },

@@ -64,6 +64,7 @@ export const ErrorCodes = [
   'TAX_RETURN_NOT_AVAILABLE',
   // Firm administration (memberships and roles).
   'LAST_FIRM_ADMIN',
+  'UNSUPPORTED_LOCALE',
   'SELF_ACCESS_CHANGE',
   'MEMBER_DEACTIVATED',
   'INVESTIGATION_LIMIT',

@@ -10,6 +10,7 @@ export * from './fx.ts';
 export * from './idempotency.ts';
 export * from './ids.ts';
 export * from './input.ts';
+export * from './locale.ts';
 export * from './money.ts';
 export * from './panama-ruc.ts';
 export * from './period-machine.ts';

@@ -17,7 +17,7 @@ export interface Me {
   firm: string;
 }
 
-export type Firm = { id: string; slug: string; name: string };
+export type Firm = { id: string; slug: string; name: string; locale: string };
 
 export type FirmMember = import('./services/members.service.ts').FirmMember;
 export type ClientRole = import('./services/members.service.ts').ClientRole;

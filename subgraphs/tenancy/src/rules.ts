@@ -43,6 +43,7 @@ export const rules: RuleMap = {
     revokeClientRole: manageUsers,
     updateFirmSettings: manageClients,
     updateClientSettings: manageClients,
+    updateFirmLocale: manageClients,
     createIntegration: manageIntegrations,
     suspendIntegration: manageIntegrations,
     resumeIntegration: manageIntegrations,

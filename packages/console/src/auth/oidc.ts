@@ -13,7 +13,9 @@ import { CALLBACK_PATH, type SignInConfig } from './config.ts';
  *   the page's CSP allows (the issuer's origin only). Renewal in a hidden iframe is not used: it
  *   needs the provider's session cookie in a third-party frame, which browsers now block, and a
  *   `frame-src` for the issuer. Without a refresh token the session ends when the access token
- *   expires, and the person signs in again.
+ *   expires, and the person signs in again. oidc-client-ts's own automatic renewal would fall
+ *   back to that iframe when there is no refresh token (the page's CSP blocks it), so the console
+ *   renews itself, and only with a refresh token (`renewWithRefreshTokenOnly`).
  * - No session-monitor iframe and no userinfo call: the tokens carry what the console needs.
  */
 let manager: UserManager | undefined;
@@ -30,11 +32,29 @@ export function userManager(config: Extract<SignInConfig, { mode: 'oidc' }>): Us
     scope: config.scopes,
     userStore: new WebStorageStateStore({ store: window.sessionStorage, prefix: 'cifra.oidc.' }),
     stateStore: new WebStorageStateStore({ store: window.sessionStorage, prefix: 'cifra.oidc.state.' }),
-    automaticSilentRenew: true,
+    automaticSilentRenew: false,
     monitorSession: false,
     loadUserInfo: false,
   });
+  renewWithRefreshTokenOnly(manager);
   return manager;
+}
+
+/**
+ * Before the access token expires (oidc-client-ts's "expiring" notice, a minute ahead), renew it
+ * with the refresh token — never in an iframe: with no refresh token nothing is tried, and the
+ * expiry ends the session (use-auth.ts: SESSION_EXPIRED). A refused renewal ends it the same way.
+ */
+function renewWithRefreshTokenOnly(m: UserManager): void {
+  m.events.addAccessTokenExpiring(async () => {
+    const user = await m.getUser();
+    if (!user?.refresh_token) return;
+    try {
+      await m.signinSilent();
+    } catch {
+      // The provider refused the refresh token: the session ends at expiry.
+    }
+  });
 }
 
 /** The pending redirect's answer, handled once (React's strict mode runs effects twice). */

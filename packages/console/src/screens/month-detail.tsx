@@ -1,6 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import { Button, Dialog, Heading, Link, Modal, ModalOverlay } from 'react-aria-components';
 import { Loading, RefusalNotice } from '../components/refusal.tsx';
+import { dateTimeFormat } from '../locale.ts';
 import { BoardMonthDetailQuery } from '../operations.ts';
 import { monthYearLabel, stageInfo } from '../stages.ts';
 import { workspacePath } from './workspace/paths.ts';
@@ -12,7 +13,8 @@ export interface OpenCell {
   month: number;
 }
 
-const dateTime = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
+/** In the firm's locale and this browser's time zone. */
+const dateTime = () => dateTimeFormat({ dateStyle: 'medium', timeStyle: 'short' });
 
 /**
  * What the board knows of one client's month: its stage, posting state, close status, last
@@ -53,7 +55,7 @@ export function MonthDetail({ cell, onClose }: { cell: OpenCell; onClose: () => 
               <dt>Last transition</dt>
               <dd>
                 {entry.lastTransition
-                  ? `${entry.lastTransition.action} by ${entry.lastTransition.byEmail ?? 'the system'}, ${dateTime.format(new Date(entry.lastTransition.at))}`
+                  ? `${entry.lastTransition.action} by ${entry.lastTransition.byEmail ?? 'the system'}, ${dateTime().format(new Date(entry.lastTransition.at))}`
                   : 'None'}
               </dd>
               <dt>Open checklist items</dt>

@@ -42,6 +42,8 @@ export const firms = pgTable('firms', {
   id: uuid('id').primaryKey().defaultRandom(),
   slug: text('slug').notNull().unique(),
   name: text('name').notNull(),
+  /** A BCP 47 tag the console formats amounts and dates in (validated by packages/domain/src/locale.ts). */
+  locale: text('locale').notNull().default('en-US'),
   createdAt: createdAt(),
 });
 
@@ -394,3 +396,26 @@ export const backupSchedules = pgTable('backup_schedules', {
   lastQueuedAt: timestamp('last_queued_at', { withTimezone: true }),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * The console's persisted-documents manifests side by side (control migration 0032,
+ * docs/console.md): one version per console build, keyed by the SHA-256 of its manifest file.
+ */
+export const consoleManifestVersions = pgTable('console_manifest_versions', {
+  version: text('version').primaryKey(),
+  registeredAt: timestamp('registered_at', { withTimezone: true }).notNull().defaultNow(),
+  retiredAt: timestamp('retired_at', { withTimezone: true }),
+});
+
+/** The documents of one console manifest version: `sha256:<hex>` → text. */
+export const consoleManifestDocuments = pgTable(
+  'console_manifest_documents',
+  {
+    version: text('version')
+      .notNull()
+      .references(() => consoleManifestVersions.version),
+    documentId: text('document_id').notNull(),
+    body: text('body').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.version, t.documentId] })],
+);

@@ -809,6 +809,8 @@ export type ErrorCode =
   | 'PERSISTED_DOCUMENT_NOT_FOUND'
   /** The firm always keeps one FirmAdmin. */
   | 'LAST_FIRM_ADMIN'
+  /** A firm locale that is not a well-formed BCP 47 tag (`Intl.getCanonicalLocales`) or that the server cannot format numbers and dates in; `extensions.field` names it. */
+  | 'UNSUPPORTED_LOCALE'
   /** No such step of the period or close state machine. */
   | 'INVALID_TRANSITION'
   /** LOCKED only through an approved month-end close. */

@@ -363,6 +363,14 @@ export type Mutation = {
    * updateFirmSettings. `tenant` is the client's slug. A cleared override follows the firm's value again.
    */
   updateClientSettings?: Maybe<Tenant>;
+  /**
+   * Set the firm's locale (Firm.locale; needs Tenant.Manage: a FirmAdmin). `locale` is one BCP 47
+   * tag, stored in its canonical form (`es-pa` becomes `es-PA`); a malformed tag, or one numbers and
+   * dates cannot be formatted in (`xx-YY`), is refused UNSUPPORTED_LOCALE with `extensions.field`
+   * `locale`, and nothing is written. Setting the locale it already has changes nothing and records
+   * nothing. `firm.locale_updated` in the firm's audit trail, with `reason` (optional).
+   */
+  updateFirmLocale: Firm;
 };
 
 
@@ -575,6 +583,12 @@ export type MutationUpdateClientSettingsArgs = {
   tenant: Scalars['String']['input'];
   set?: InputMaybe<SettingsInput>;
   clear?: InputMaybe<Array<SettingKey>>;
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationUpdateFirmLocaleArgs = {
+  locale: Scalars['String']['input'];
   reason?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -893,6 +907,8 @@ export type ErrorCode =
   | 'PERSISTED_DOCUMENT_NOT_FOUND'
   /** The firm always keeps one FirmAdmin. */
   | 'LAST_FIRM_ADMIN'
+  /** A firm locale that is not a well-formed BCP 47 tag (`Intl.getCanonicalLocales`) or that the server cannot format numbers and dates in; `extensions.field` names it. */
+  | 'UNSUPPORTED_LOCALE'
   /** No such step of the period or close state machine. */
   | 'INVALID_TRANSITION'
   /** LOCKED only through an approved month-end close. */
@@ -1725,6 +1741,13 @@ export type Firm = {
   slug: Scalars['String']['output'];
   /** Its name as people read it. */
   name: Scalars['String']['output'];
+  /**
+   * The BCP 47 tag (e.g. en-US, es-PA, de-DE) a console formats the firm's amounts and dates in:
+   * digits, grouping, decimal separator, month names. Times stay in each client's time zone and
+   * amounts in each client's currency. Any member may read it; en-US until a FirmAdmin sets it
+   * (updateFirmLocale).
+   */
+  locale: Scalars['String']['output'];
 };
 
 /** The client's branding: the firm's master settings with the client's overrides. */
@@ -2178,6 +2201,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   revokeClientRole?: Resolver<Maybe<ResolversTypes['FirmMember']>, ParentType, ContextType, RequireFields<MutationRevokeClientRoleArgs, 'userId' | 'tenant' | 'reason'>>;
   updateFirmSettings?: Resolver<Maybe<ResolversTypes['SettingValues']>, ParentType, ContextType, Partial<MutationUpdateFirmSettingsArgs>>;
   updateClientSettings?: Resolver<Maybe<ResolversTypes['Tenant']>, ParentType, ContextType, RequireFields<MutationUpdateClientSettingsArgs, 'tenant'>>;
+  updateFirmLocale?: Resolver<ResolversTypes['Firm'], ParentType, ContextType, RequireFields<MutationUpdateFirmLocaleArgs, 'locale'>>;
 }>;
 
 export type RestoreInPlaceRequestConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RestoreInPlaceRequestConnection'] = ResolversParentTypes['RestoreInPlaceRequestConnection']> = ResolversObject<{
@@ -2479,6 +2503,7 @@ export type FirmResolvers<ContextType = Context, ParentType extends ResolversPar
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type WhiteLabelResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WhiteLabel'] = ResolversParentTypes['WhiteLabel']> = ResolversObject<{

@@ -1,6 +1,7 @@
 import { parseId } from '@cifra/domain';
 import type { MutationResolvers } from '../__generated__/resolvers.ts';
 import { clientManagerOf, lifecycleOf, managerOf as manager } from '../context.ts';
+import { updateFirmLocale } from '../services/firm-locale.service.ts';
 import { deactivateFirmMember, reactivateFirmMember } from '../services/member-status.service.ts';
 import {
   addFirmMember,
@@ -43,4 +44,6 @@ export const Mutation: MutationResolvers = {
     updateFirmSettings(ctx.control, ctx.actor, ctx.request.firm.id, { set, clear, reason }),
   updateClientSettings: (_p, { tenant, set, clear, reason }, ctx) =>
     updateClientSettings(ctx.control, clientManagerOf(ctx), tenant, { set, clear, reason }),
+  updateFirmLocale: (_p, { locale, reason }, ctx) =>
+    updateFirmLocale(ctx.control, ctx.actor, ctx.request.firm.id, { locale, reason }),
 };

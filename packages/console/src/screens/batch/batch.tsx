@@ -1,6 +1,7 @@
 import { Link } from 'react-aria-components';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
+import { dateTimeFormat } from '../../locale.ts';
 import { ROUTES, useLocation } from '../../router.ts';
 import { monthYearLabel } from '../../stages.ts';
 import { useRecentBatches } from './data.ts';
@@ -8,7 +9,8 @@ import { BatchForm } from './form.tsx';
 import { actionLabel } from './labels.ts';
 import { BatchWatch } from './watch.tsx';
 
-const dateTime = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
+/** When a batch was started, in the firm's locale and this browser's time zone (batches span clients). */
+const dateTime = () => dateTimeFormat({ dateStyle: 'medium', timeStyle: 'short' });
 
 /** Batch close: start one period action on many clients, or follow one (`/batch?batch=<id>`). */
 export default function BatchScreen() {
@@ -67,7 +69,7 @@ function RecentBatches() {
                         {actionLabel(b.action)}, {monthYearLabel(b.year, b.month)}
                       </Link>
                     </th>
-                    <td>{dateTime.format(new Date(b.createdAt))}</td>
+                    <td>{dateTime().format(new Date(b.createdAt))}</td>
                     <td>{b.requestedByEmail}</td>
                     <td>{b.status === 'FINISHED' ? 'Finished' : 'Running'}</td>
                     <td className="number">{b.counts.done}</td>

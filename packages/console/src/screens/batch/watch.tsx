@@ -3,12 +3,14 @@ import { Button, Label, Link, ProgressBar } from 'react-aria-components';
 import type { ConsoleBatchFragment } from '../../__generated__/graphql.ts';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
+import { dateTimeFormat } from '../../locale.ts';
 import { navigate, ROUTES } from '../../router.ts';
 import { monthYearLabel } from '../../stages.ts';
 import { useBatch, useStartBatch } from './data.ts';
 import { actionLabel, ITEM_STATUS, newIdempotencyKey } from './labels.ts';
 
-const dateTime = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'medium' });
+/** In the firm's locale and this browser's time zone (a batch spans clients). */
+const dateTime = () => dateTimeFormat({ dateStyle: 'medium', timeStyle: 'medium' });
 
 /**
  * One batch as it runs: a progress bar overall and one per client, each client's outcome (the
@@ -47,8 +49,8 @@ function BatchProgress({ batch }: { batch: ConsoleBatchFragment }) {
   return (
     <>
       <p className="muted">
-        Started by {batch.requestedByEmail}, {dateTime.format(new Date(batch.createdAt))}
-        {batch.finishedAt ? `; finished ${dateTime.format(new Date(batch.finishedAt))}` : ''}.
+        Started by {batch.requestedByEmail}, {dateTime().format(new Date(batch.createdAt))}
+        {batch.finishedAt ? `; finished ${dateTime().format(new Date(batch.finishedAt))}` : ''}.
       </p>
       <ProgressBar
         className="progress"

@@ -15,11 +15,13 @@ import {
 import type { ConsoleMemberFragment, RoleCluster } from '../../__generated__/graphql.ts';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
+import { dateTimeFormat } from '../../locale.ts';
 import { MEMBERS_PAGE, useAddFirmMember, useFirmMembers } from './data.ts';
 import { ROLES, roleLabel } from './labels.ts';
 import { MemberDialog } from './member-dialog.tsx';
 
-const day = new Intl.DateTimeFormat('en', { dateStyle: 'medium' });
+/** In the firm's locale. */
+const day = () => dateTimeFormat({ dateStyle: 'medium' });
 
 /**
  * People and roles: the firm's members a page at a time (by email, 25 a page, with a search over
@@ -147,7 +149,7 @@ function MemberRow({ member: m, onManage }: { member: ConsoleMemberFragment; onM
           </ul>
         )}
       </td>
-      <td>{day.format(new Date(m.memberSince))}</td>
+      <td>{day().format(new Date(m.memberSince))}</td>
       <td>
         <Button className="button" aria-label={`Manage ${m.displayName}`} onPress={onManage}>
           Manage

@@ -3,6 +3,7 @@ import { Link } from 'react-aria-components';
 import type { ConsoleAgingReportFragment } from '../../__generated__/graphql.ts';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
+import { firmLocale } from '../../locale.ts';
 import { formatMoney } from '../../money.ts';
 import { AGING_INVOICES, ApAgingInvoicesQuery, ArAgingInvoicesQuery } from './aging-data.ts';
 import { useWorkspace } from './context.ts';
@@ -135,7 +136,7 @@ export function AgingInvoices({
                   <td>{dateLabel(i.dueDate)}</td>
                   <td className="number">{i.daysPastDue}</td>
                   <td className="number" data-amount={i.openBalance}>
-                    {formatMoney(i.openBalance, row.currency)}
+                    {formatMoney(i.openBalance, row.currency, firmLocale())}
                   </td>
                   <td className="number" data-amount={i.baseOpenBalance}>
                     {money(i.baseOpenBalance, baseCurrency)}

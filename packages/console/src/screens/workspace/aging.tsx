@@ -5,6 +5,7 @@ import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ConsoleAgingBucketsFragment, ConsoleAgingQuery } from '../../__generated__/graphql.ts';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
+import { firmLocale } from '../../locale.ts';
 import { formatMoney } from '../../money.ts';
 import { navigate } from '../../router.ts';
 import { AgingQuery } from './aging-data.ts';
@@ -87,7 +88,7 @@ function AgingSection({ id, title, report }: { id: string; title: string; report
   const openRow = report.rows.find((r) => rowKey(r) === openKey) ?? null;
   const invoicesId = `${id}-invoices`;
   const points = BUCKETS.map((b) => ({ bucket: b.label, amount: t[b.key], length: barLength(t[b.key]) }));
-  const summary = BUCKETS.map((b) => `${b.label}: ${formatMoney(t[b.key], cur)}`).join('; ');
+  const summary = BUCKETS.map((b) => `${b.label}: ${formatMoney(t[b.key], cur, firmLocale())}`).join('; ');
   return (
     <section aria-labelledby={`${id}-title`} className="aging" data-testid={`aging-${id}`}>
       <h3 id={`${id}-title`}>
@@ -114,7 +115,7 @@ function AgingSection({ id, title, report }: { id: string; title: string; report
               <YAxis hide />
               <Tooltip
                 formatter={(_v, _n, item) => [
-                  formatMoney((item.payload as { amount: string }).amount, cur),
+                  formatMoney((item.payload as { amount: string }).amount, cur, firmLocale()),
                   cur,
                 ]}
               />

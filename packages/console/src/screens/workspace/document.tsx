@@ -3,6 +3,7 @@ import { Link } from 'react-aria-components';
 import type { ConsoleAllocationFragment, ConsoleDocumentQuery } from '../../__generated__/graphql.ts';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
+import { firmLocale } from '../../locale.ts';
 import { formatMoney } from '../../money.ts';
 import { useWorkspace } from './context.ts';
 import { CreditActions } from './credit-actions.tsx';
@@ -216,11 +217,11 @@ function Lines({ d }: { d: Doc }) {
                 {l.unitPrice}
               </td>
               <td className="number" data-amount={l.amount}>
-                {formatMoney(l.amount, d.currency)}
+                {formatMoney(l.amount, d.currency, firmLocale())}
               </td>
               <td>{l.taxCode ? `${l.taxCode.code} (${l.taxCode.ratePercent} %)` : 'exempt'}</td>
               <td className="number" data-amount={l.tax}>
-                {formatMoney(l.tax, d.currency)}
+                {formatMoney(l.tax, d.currency, firmLocale())}
               </td>
             </tr>
           ))}
@@ -236,17 +237,17 @@ function Totals({ d }: { d: Doc }) {
   return (
     <dl className="facts facts-inline" data-testid="document-totals">
       <dt>Subtotal</dt>
-      <dd data-amount={d.subtotal}>{formatMoney(d.subtotal, d.currency)}</dd>
+      <dd data-amount={d.subtotal}>{formatMoney(d.subtotal, d.currency, firmLocale())}</dd>
       <dt>Tax</dt>
-      <dd data-amount={d.tax}>{formatMoney(d.tax, d.currency)}</dd>
+      <dd data-amount={d.tax}>{formatMoney(d.tax, d.currency, firmLocale())}</dd>
       <dt>Total</dt>
       <dd data-amount={d.total} data-testid="document-total">
-        {formatMoney(d.total, d.currency)}
+        {formatMoney(d.total, d.currency, firmLocale())}
       </dd>
       {fee && (
         <>
           <dt>Bank fee</dt>
-          <dd data-amount={d.bankFee}>{formatMoney(d.bankFee, d.currency)}</dd>
+          <dd data-amount={d.bankFee}>{formatMoney(d.bankFee, d.currency, firmLocale())}</dd>
         </>
       )}
       <dt>In {ws.currency}, as posted</dt>
@@ -257,7 +258,7 @@ function Totals({ d }: { d: Doc }) {
         <>
           <dt>Still open</dt>
           <dd data-amount={d.openBalance} data-testid="document-open">
-            {formatMoney(d.openBalance, d.currency)}
+            {formatMoney(d.openBalance, d.currency, firmLocale())}
           </dd>
         </>
       )}
@@ -336,7 +337,7 @@ function Settlements({
                     <td>{o ? dateLabel(o.documentDate) : '—'}</td>
                     <td className="number" data-amount={a.amount}>
                       {/* The allocation is in the invoice's currency. */}
-                      {formatMoney(a.amount, (a.invoice ?? o)?.currency ?? d.currency)}
+                      {formatMoney(a.amount, (a.invoice ?? o)?.currency ?? d.currency, firmLocale())}
                     </td>
                     <td className="number" data-amount={a.baseAmount ?? ''}>
                       {a.baseAmount ? money(a.baseAmount, ws.currency) : '—'}

@@ -4,6 +4,7 @@ import { Button, Input, Label, Link, TextField } from 'react-aria-components';
 import type { DocumentFilter } from '../../__generated__/graphql.ts';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
+import { firmLocale } from '../../locale.ts';
 import { formatMoney } from '../../money.ts';
 import { navigate } from '../../router.ts';
 import { useWorkspace } from './context.ts';
@@ -177,13 +178,13 @@ function DocumentPages({ filter, filtered }: { filter: DocumentFilter; filtered:
                   <td>{dateLabel(d.postingDate)}</td>
                   <td>{d.dueDate ? dateLabel(d.dueDate) : '—'}</td>
                   <td className="number" data-amount={d.total}>
-                    {formatMoney(d.total, d.currency)}
+                    {formatMoney(d.total, d.currency, firmLocale())}
                   </td>
                   <td className="number" data-amount={d.baseTotal ?? ''}>
                     {d.baseTotal ? money(d.baseTotal, ws.currency) : '—'}
                   </td>
                   <td className="number" data-amount={d.openBalance ?? ''}>
-                    {d.openBalance ? formatMoney(d.openBalance, d.currency) : ''}
+                    {d.openBalance ? formatMoney(d.openBalance, d.currency, firmLocale()) : ''}
                   </td>
                   <td className="number" data-amount={d.openCredit ?? ''} data-testid="row-open-credit">
                     {d.openCredit && !isZero(d.openCredit) ? formatMoney(d.openCredit, d.currency) : ''}

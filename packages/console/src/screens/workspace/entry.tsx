@@ -3,6 +3,7 @@ import { Link } from 'react-aria-components';
 import type { ConsoleJournalEntryQuery } from '../../__generated__/graphql.ts';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
+import { firmLocale } from '../../locale.ts';
 import { formatMoney } from '../../money.ts';
 import { AUDIT_READERS, useWorkspace } from './context.ts';
 import { EntryTrailQuery, JournalEntryQuery } from './data.ts';
@@ -154,7 +155,7 @@ export default function Entry({ entryId }: { entryId: string }) {
                       {money(l.credit, e.currency, true)}
                     </td>
                     <td className="number" data-amount={l.originalAmount} data-currency={l.originalCurrency}>
-                      {formatMoney(l.originalAmount, l.originalCurrency)}
+                      {formatMoney(l.originalAmount, l.originalCurrency, firmLocale())}
                     </td>
                     <td>
                       {l.fx ? fxWords(l.fx, ws.timezone) : `none (${l.originalCurrency}, the base currency)`}

@@ -1,3 +1,4 @@
+import { dateTimeFormat, firmLocale } from '../../locale.ts';
 import { formatMoney } from '../../money.ts';
 
 /** "0", "0.00", "-0.00": nothing to show in a debit or credit column. */
@@ -5,7 +6,7 @@ export const isZero = (amount: string) => /^-?0*(\.0*)?$/.test(amount);
 
 /** An amount of the API in the client's currency, exact (money.ts); empty for a zero when `blankZero`. */
 export function money(amount: string, currency: string, blankZero = false): string {
-  return blankZero && isZero(amount) ? '' : formatMoney(amount, currency);
+  return blankZero && isZero(amount) ? '' : formatMoney(amount, currency, firmLocale());
 }
 
 /** Today's date (YYYY-MM-DD) in the client's time zone, not the browser's. */
@@ -28,29 +29,23 @@ export const isIsoDate = (s: string | null | undefined): s is string => {
   return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s;
 };
 
-const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeZone: 'UTC' });
-/** A calendar date of the books (no time zone: it is the client's day). */
-export const dateLabel = (d: string) => dateFormat.format(new Date(`${d}T00:00:00Z`));
+/** A calendar date of the books (no time zone: it is the client's day), in the firm's locale. */
+export const dateLabel = (d: string) =>
+  dateTimeFormat({ dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${d}T00:00:00Z`));
 
-const instantFormats = new Map<string, Intl.DateTimeFormat>();
-/** An instant shown in the client's time zone, naming it. */
+/** An instant shown in the client's time zone, naming it, in the firm's locale. */
 export function instantLabel(at: string, timeZone: string): string {
-  let f = instantFormats.get(timeZone);
-  if (!f) {
-    // dateStyle/timeStyle cannot be combined with timeZoneName: the fields one by one.
-    f = new Intl.DateTimeFormat('en', {
-      year: 'numeric',
-      month: 'short',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: '2-digit',
-      second: '2-digit',
-      timeZone,
-      timeZoneName: 'short',
-    });
-    instantFormats.set(timeZone, f);
-  }
-  return f.format(new Date(at));
+  // dateStyle/timeStyle cannot be combined with timeZoneName: the fields one by one.
+  return dateTimeFormat({
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    second: '2-digit',
+    timeZone,
+    timeZoneName: 'short',
+  }).format(new Date(at));
 }
 
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;

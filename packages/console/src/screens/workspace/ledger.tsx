@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Button, Link } from 'react-aria-components';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
+import { firmLocale } from '../../locale.ts';
 import { formatMoney } from '../../money.ts';
 import { useWorkspace } from './context.ts';
 import { GeneralLedgerQuery } from './data.ts';
@@ -111,7 +112,7 @@ export default function Ledger({ accountCode }: { accountCode: string }) {
                       <td data-amount={l.originalAmount}>
                         {l.originalCurrency === gl.currency
                           ? ''
-                          : formatMoney(l.originalAmount, l.originalCurrency)}
+                          : formatMoney(l.originalAmount, l.originalCurrency, firmLocale())}
                       </td>
                       <td className="number" data-amount={l.debit}>
                         {money(l.debit, gl.currency, true)}

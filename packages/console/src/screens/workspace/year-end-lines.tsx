@@ -1,6 +1,7 @@
 import { Link } from 'react-aria-components';
 import type { YearEndCloseLineKind } from '../../__generated__/graphql.ts';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
+import { firmLocale } from '../../locale.ts';
 import { formatMoney } from '../../money.ts';
 import { useWorkspace } from './context.ts';
 import { dateLabel, money, sumDecimals } from './format.ts';
@@ -99,7 +100,7 @@ export function YearEndLines({ lines, currency }: { lines: readonly DraftLine[];
                 {money(l.credit, currency, true)}
               </td>
               <td className="number" data-amount={l.originalAmount} data-currency={l.originalCurrency}>
-                {formatMoney(l.originalAmount, l.originalCurrency)}
+                {formatMoney(l.originalAmount, l.originalCurrency, firmLocale())}
               </td>
               <td className="explanation">{l.explanation}</td>
             </tr>
