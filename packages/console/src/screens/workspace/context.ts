@@ -26,4 +26,11 @@ export function useWorkspace(): Workspace {
 
 // What each role may do here, as packages/permissions grants it: in may.ts (no DOM, so the tests
 // compare it with the server's package).
-export { AUDIT_READERS, mayExport, mayManageClient, mayReadAudit, mayRender } from './may.ts';
+export {
+  AUDIT_READERS,
+  mayExport,
+  mayImportOpening,
+  mayManageClient,
+  mayReadAudit,
+  mayRender,
+} from './may.ts';

@@ -31,3 +31,12 @@ export const mayManageClient = (
   firmRole: RoleCluster | null | undefined,
   role: RoleCluster | null | undefined,
 ) => firmRole === 'FIRM_ADMIN' && role === 'FIRM_ADMIN';
+
+/**
+ * Opening balances (importOpeningBalances: GL.Post, and Invoice.Approve / PurchaseInvoice.Post for
+ * its open items; voidOpeningBalances: GL.Void, and the documents' void permissions): FirmAdmin and
+ * Senior hold them all. The screen is offered to them only.
+ */
+export const OPENING_IMPORTERS: readonly RoleCluster[] = ['FIRM_ADMIN', 'SENIOR'];
+export const mayImportOpening = (role: RoleCluster | null | undefined) =>
+  !!role && OPENING_IMPORTERS.includes(role);

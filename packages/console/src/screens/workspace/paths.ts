@@ -15,6 +15,9 @@ export type WorkspaceView =
   | { kind: 'audit' }
   | { kind: 'verify-books' }
   | { kind: 'admin' }
+  | { kind: 'statement' }
+  | { kind: 'itbms-return' }
+  | { kind: 'opening-balances' }
   | { kind: 'ledger'; accountCode: string }
   | { kind: 'entry'; entryId: string }
   | { kind: 'document'; documentId: string };
@@ -30,6 +33,9 @@ export const STATEMENTS = [
   { kind: 'audit', label: 'Audit trail' },
   { kind: 'verify-books', label: 'Books check' },
   { kind: 'admin', label: 'Client admin' },
+  { kind: 'statement', label: 'Party statement' },
+  { kind: 'itbms-return', label: 'ITBMS return' },
+  { kind: 'opening-balances', label: 'Opening balances' },
 ] as const;
 
 /** The client's slug and view of a path under /clients (no slug: the client picker). */
@@ -58,7 +64,10 @@ export function parseWorkspacePath(pathname: string): { slug: string | null; vie
       kind === 'documents' ||
       kind === 'audit' ||
       kind === 'verify-books' ||
-      kind === 'admin') &&
+      kind === 'admin' ||
+      kind === 'statement' ||
+      kind === 'itbms-return' ||
+      kind === 'opening-balances') &&
     parts.length === 2
   )
     return { slug, view: { kind } };

@@ -7,7 +7,13 @@ import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { MeQuery } from '../../operations.ts';
 import { navigate, useLocation } from '../../router.ts';
 import { roleLabel } from '../people/labels.ts';
-import { mayManageClient, mayReadAudit, type Workspace, WorkspaceContext } from './context.ts';
+import {
+  mayImportOpening,
+  mayManageClient,
+  mayReadAudit,
+  type Workspace,
+  WorkspaceContext,
+} from './context.ts';
 import { ClientSearchQuery, WorkspaceTenantQuery } from './data.ts';
 import { isIsoDate, todayIn } from './format.ts';
 import { parseWorkspacePath, STATEMENTS, switchedPath, type WorkspaceView, workspacePath } from './paths.ts';
@@ -25,6 +31,9 @@ const YearEndClose = lazy(() => import('./year-end.tsx'));
 const Aging = lazy(() => import('./aging.tsx'));
 const Documents = lazy(() => import('./documents.tsx'));
 const DocumentDetail = lazy(() => import('./document.tsx'));
+const PartyStatement = lazy(() => import('./party-statement.tsx'));
+const ItbmsReturn = lazy(() => import('./itbms-return.tsx'));
+const OpeningBalances = lazy(() => import('./opening-balances.tsx'));
 
 /** Views with a day of their own (the others are taken "as of" or "to" the workspace's date). */
 const UNDATED = new Set<WorkspaceView['kind']>([
@@ -36,6 +45,9 @@ const UNDATED = new Set<WorkspaceView['kind']>([
   'audit',
   'verify-books',
   'admin',
+  'statement',
+  'itbms-return',
+  'opening-balances',
 ]);
 const AuditTrail = lazy(() => import('../audit/client-audit.tsx'));
 const VerifyBooks = lazy(() => import('./verify-books.tsx'));
@@ -208,7 +220,8 @@ function WorkspaceBody({
         {STATEMENTS.filter(
           (s) =>
             ((s.kind !== 'audit' && s.kind !== 'verify-books') || mayReadAudit(tenant.role)) &&
-            (s.kind !== 'admin' || mayManageClient(firmRole, tenant.role)),
+            (s.kind !== 'admin' || mayManageClient(firmRole, tenant.role)) &&
+            (s.kind !== 'opening-balances' || mayImportOpening(tenant.role)),
         ).map((s) => (
           <Link
             key={s.kind}
@@ -261,6 +274,12 @@ function WorkspaceBody({
                 mayManage={mayManageClient(firmRole, tenant.role)}
                 onChanged={() => refetch()}
               />
+            ) : view.kind === 'statement' ? (
+              <PartyStatement />
+            ) : view.kind === 'itbms-return' ? (
+              <ItbmsReturn />
+            ) : view.kind === 'opening-balances' ? (
+              <OpeningBalances />
             ) : view.kind === 'close' ? (
               <MonthClose />
             ) : view.kind === 'year-end' ? (
