@@ -299,6 +299,64 @@ describe('ITBMS return', () => {
   }, 240_000);
 });
 
+describe('ITBMS return that does not reconcile', () => {
+  it('shows it red with each difference: a 3.50 tax line doubled behind the API → output tax 3.50 short of the GL', async () => {
+    const slug = 'clinica-costa';
+    const facts = await clientFacts(c.t, slug);
+    const docs = documentsOf(c.t, slug);
+    const party = await docs.party('CUSTOMER', 'RED-1', 'Hotel Rojo', facts.baseCurrency);
+    const invoice = await docs.invoice('SALES', {
+      partyId: party,
+      documentDate: facts.today,
+      lines: [
+        {
+          accountCode: '4101',
+          description: 'Consulta',
+          quantity: '1',
+          unitPrice: '50.00',
+          taxCode: 'ITBMS7',
+        },
+      ],
+    });
+    const [y, m] = facts.today.split('-').map(Number) as [number, number];
+    const before = ok(await senior(slug)<ItbmsApi>(ITBMS, { y, m })).itbmsReturn;
+    // A superuser doubles the invoice's tax line on the sales-tax account, triggers off.
+    await c.t.tenantSql(
+      slug,
+      `SET session_replication_role = replica;
+       UPDATE gl_lines SET amount_minor = amount_minor * 2
+        WHERE entry_id = (SELECT entry_id FROM documents WHERE id = $1)
+          AND account_id IN (SELECT account_id FROM account_role_bindings WHERE role = 'SalesTaxPayable')`.replace(
+        '$1',
+        `'${invoice}'`,
+      ),
+    );
+    const r = ok(await senior(slug)<ItbmsApi>(ITBMS, { y, m })).itbmsReturn;
+    expect(r.reconciles).toBe(false);
+    expect(r.outputTax).toBe(before.outputTax);
+    // Independent: the GL moved 3.50 more than the return's output tax (BigInt cents).
+    const cents = (a: string) => BigInt(a.replace('-', '').replace('.', '')) * (a.startsWith('-') ? -1n : 1n);
+    expect(cents(r.glOutputTax) - cents(r.outputTax)).toBe(350n);
+
+    const { page, problems } = await openPage(c.browser);
+    await signInAs(page, c.origin, 'senior@demo.firm');
+    await page.goto(`${c.origin}/clients/${slug}/itbms-return`);
+    const check = page.getByTestId('itbms-reconciles');
+    await check.waitFor(WAIT);
+    expect(await check.getAttribute('data-reconciles')).toBe('false');
+    expect(await check.getAttribute('class')).toContain('notice-error');
+    const fmt = (a: string) => shown(a, facts.baseCurrency);
+    expect(await check.textContent()).toContain('Does not reconcile with the general ledger.');
+    expect(await check.textContent()).toContain(
+      `Output tax ${fmt(r.outputTax)}; the sales-tax account moved ${fmt(r.glOutputTax)}: a difference of ${fmt('-3.50')}.`,
+    );
+    await expectAccessible(page, 'ITBMS return not reconciled');
+    await shoot(page, '95-workspace-itbms-not-reconciled');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 240_000);
+});
+
 const FAULTY = [
   `opening,${OPENING},3999`,
   'account,1110,1000.00,',
