@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   mayApplyCredit,
   mayExport,
+  mayImportOpening,
   mayManageClient,
   mayReadAudit,
   mayRender,
@@ -49,6 +50,20 @@ describe('the console’s role lists mirror packages/permissions', () => {
         );
     }
     expect(mayManageClient(null, 'FIRM_ADMIN')).toBe(false);
+    // Opening balances: importing posts the GL and the open items' invoices and bills; voiding voids them.
+    const opening = [
+      P.GL.Post,
+      P.GL.Void,
+      P.Invoice.Approve,
+      P.PurchaseInvoice.Post,
+      P.Invoice.Void,
+      P.PurchaseInvoice.Void,
+    ];
+    for (const [role, inside] of roles)
+      expect(mayImportOpening(role), `${role} importOpeningBalances`).toBe(
+        opening.every((p) => grants(inside, p)),
+      );
+    expect(mayImportOpening(null)).toBe(false);
     expect(mayRender(null)).toBe(false);
   });
 

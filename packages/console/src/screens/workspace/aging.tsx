@@ -1,6 +1,6 @@
 import { useQuery } from '@apollo/client/react';
 import { useState } from 'react';
-import { Button, Input, Label, TextField } from 'react-aria-components';
+import { Button, Input, Label, Link, TextField } from 'react-aria-components';
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ConsoleAgingBucketsFragment, ConsoleAgingQuery } from '../../__generated__/graphql.ts';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
@@ -12,6 +12,7 @@ import { AgingQuery } from './aging-data.ts';
 import { AgingInvoices, rowKey, rowName } from './aging-invoices.tsx';
 import { useWorkspace } from './context.ts';
 import { dateLabel, isIsoDate, money } from './format.ts';
+import { workspacePath } from './paths.ts';
 
 const BUCKETS = [
   { key: 'current', label: 'Not yet due' },
@@ -80,6 +81,7 @@ export default function Aging() {
 type Report = NonNullable<ConsoleAgingQuery['arAging']>;
 
 function AgingSection({ id, title, report }: { id: string; title: string; report: Report }) {
+  const ws = useWorkspace();
   const cur = report.baseCurrency;
   const t = report.totalBase;
   const revalued = !!report.revaluation;
@@ -157,6 +159,22 @@ function AgingSection({ id, title, report }: { id: string; title: string; report
                       >
                         ({r.invoiceCount} open)
                       </Button>
+                      {r.party && (
+                        <>
+                          {' '}
+                          <Link
+                            className="link"
+                            href={workspacePath(
+                              ws.slug,
+                              { kind: 'statement' },
+                              { party: r.party.id, from: ws.yearStart, to: ws.date },
+                            )}
+                            aria-label={`Statement of ${rowName(r)}`}
+                          >
+                            Statement
+                          </Link>
+                        </>
+                      )}
                     </th>
                     <td>{r.currency}</td>
                     {BUCKETS.map((b) => (

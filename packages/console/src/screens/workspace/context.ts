@@ -30,6 +30,7 @@ export {
   AUDIT_READERS,
   mayApplyCredit,
   mayExport,
+  mayImportOpening,
   mayManageClient,
   mayReadAudit,
   mayRender,

@@ -72,3 +72,7 @@ export function sumDecimals(amounts: readonly string[]): string {
   const fraction = scale > 0 ? `.${digits.slice(digits.length - scale)}` : '';
   return `${negative ? '-' : ''}${whole}${fraction}`;
 }
+
+/** a − b, exact: the API's decimal strings through sumDecimals (the ITBMS return's difference with the GL). */
+export const difference = (a: string, b: string) =>
+  sumDecimals([a, b.startsWith('-') ? b.slice(1) : `-${b}`]);

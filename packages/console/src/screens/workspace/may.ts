@@ -54,3 +54,12 @@ export const mayVoidWriteOff = (role: RoleCluster | null | undefined) =>
 /** GL.Post: writing, ending and running recurring templates (a template may post without approval). */
 export const GL_POSTERS: readonly RoleCluster[] = ['FIRM_ADMIN', 'SENIOR'];
 export const mayRunRecurring = (role: RoleCluster | null | undefined) => !!role && GL_POSTERS.includes(role);
+
+/**
+ * Opening balances (importOpeningBalances: GL.Post, and Invoice.Approve / PurchaseInvoice.Post for
+ * its open items; voidOpeningBalances: GL.Void, and the documents' void permissions): FirmAdmin and
+ * Senior hold them all. The screen is offered to them only.
+ */
+export const OPENING_IMPORTERS: readonly RoleCluster[] = ['FIRM_ADMIN', 'SENIOR'];
+export const mayImportOpening = (role: RoleCluster | null | undefined) =>
+  !!role && OPENING_IMPORTERS.includes(role);

@@ -13,6 +13,18 @@ describe('workspace paths', () => {
     expect(parseWorkspacePath('/clients/cafe/aging').view).toEqual({ kind: 'aging' });
     expect(parseWorkspacePath('/clients/cafe/audit').view).toEqual({ kind: 'audit' });
     expect(parseWorkspacePath('/clients/cafe/recurring').view).toEqual({ kind: 'recurring' });
+    expect(parseWorkspacePath('/clients/cafe/statement').view).toEqual({ kind: 'statement' });
+    expect(parseWorkspacePath('/clients/cafe/itbms-return').view).toEqual({ kind: 'itbms-return' });
+    expect(parseWorkspacePath('/clients/cafe/opening-balances').view).toEqual({ kind: 'opening-balances' });
+    expect(parseWorkspacePath('/clients/cafe/statement/x').view).toBeNull();
+    // A statement names one client's party: switching keeps the dates, never the party.
+    expect(
+      switchedPath(
+        { kind: 'statement' },
+        new URLSearchParams('party=p1&from=2026-01-01&to=2026-03-31'),
+        'other',
+      ),
+    ).toBe('/clients/other/statement?from=2026-01-01&to=2026-03-31');
     expect(parseWorkspacePath('/clients/cafe/ledger/1110').view).toEqual({
       kind: 'ledger',
       accountCode: '1110',

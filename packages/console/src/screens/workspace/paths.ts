@@ -16,6 +16,9 @@ export type WorkspaceView =
   | { kind: 'verify-books' }
   | { kind: 'admin' }
   | { kind: 'recurring' }
+  | { kind: 'statement' }
+  | { kind: 'itbms-return' }
+  | { kind: 'opening-balances' }
   | { kind: 'ledger'; accountCode: string }
   | { kind: 'entry'; entryId: string }
   | { kind: 'document'; documentId: string };
@@ -32,6 +35,9 @@ export const STATEMENTS = [
   { kind: 'audit', label: 'Audit trail' },
   { kind: 'verify-books', label: 'Books check' },
   { kind: 'admin', label: 'Client admin' },
+  { kind: 'statement', label: 'Party statement' },
+  { kind: 'itbms-return', label: 'ITBMS return' },
+  { kind: 'opening-balances', label: 'Opening balances' },
 ] as const;
 
 /** The client's slug and view of a path under /clients (no slug: the client picker). */
@@ -61,7 +67,10 @@ export function parseWorkspacePath(pathname: string): { slug: string | null; vie
       kind === 'audit' ||
       kind === 'verify-books' ||
       kind === 'admin' ||
-      kind === 'recurring') &&
+      kind === 'recurring' ||
+      kind === 'statement' ||
+      kind === 'itbms-return' ||
+      kind === 'opening-balances') &&
     parts.length === 2
   )
     return { slug, view: { kind } };

@@ -7,7 +7,13 @@ import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { MeQuery } from '../../operations.ts';
 import { navigate, useLocation } from '../../router.ts';
 import { roleLabel } from '../people/labels.ts';
-import { mayManageClient, mayReadAudit, type Workspace, WorkspaceContext } from './context.ts';
+import {
+  mayImportOpening,
+  mayManageClient,
+  mayReadAudit,
+  type Workspace,
+  WorkspaceContext,
+} from './context.ts';
 import { ClientSearchQuery, WorkspaceTenantQuery } from './data.ts';
 import { isIsoDate, todayIn } from './format.ts';
 import { parseWorkspacePath, STATEMENTS, switchedPath, type WorkspaceView, workspacePath } from './paths.ts';
@@ -26,6 +32,9 @@ const Aging = lazy(() => import('./aging.tsx'));
 const Documents = lazy(() => import('./documents.tsx'));
 const DocumentDetail = lazy(() => import('./document.tsx'));
 const Recurring = lazy(() => import('./recurring.tsx'));
+const PartyStatement = lazy(() => import('./party-statement.tsx'));
+const ItbmsReturn = lazy(() => import('./itbms-return.tsx'));
+const OpeningBalances = lazy(() => import('./opening-balances.tsx'));
 
 /** Views with a day of their own (the others are taken "as of" or "to" the workspace's date). */
 const UNDATED = new Set<WorkspaceView['kind']>([
@@ -38,6 +47,9 @@ const UNDATED = new Set<WorkspaceView['kind']>([
   'verify-books',
   'admin',
   'recurring',
+  'statement',
+  'itbms-return',
+  'opening-balances',
 ]);
 const AuditTrail = lazy(() => import('../audit/client-audit.tsx'));
 const VerifyBooks = lazy(() => import('./verify-books.tsx'));
@@ -210,7 +222,8 @@ function WorkspaceBody({
         {STATEMENTS.filter(
           (s) =>
             ((s.kind !== 'audit' && s.kind !== 'verify-books') || mayReadAudit(tenant.role)) &&
-            (s.kind !== 'admin' || mayManageClient(firmRole, tenant.role)),
+            (s.kind !== 'admin' || mayManageClient(firmRole, tenant.role)) &&
+            (s.kind !== 'opening-balances' || mayImportOpening(tenant.role)),
         ).map((s) => (
           <Link
             key={s.kind}
@@ -263,6 +276,12 @@ function WorkspaceBody({
                 mayManage={mayManageClient(firmRole, tenant.role)}
                 onChanged={() => refetch()}
               />
+            ) : view.kind === 'statement' ? (
+              <PartyStatement />
+            ) : view.kind === 'itbms-return' ? (
+              <ItbmsReturn />
+            ) : view.kind === 'opening-balances' ? (
+              <OpeningBalances />
             ) : view.kind === 'close' ? (
               <MonthClose />
             ) : view.kind === 'year-end' ? (
