@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -270,12 +269,15 @@ describe('ITBMS return', () => {
     expect(await check.textContent()).toContain('Reconciles with the general ledger.');
     expect(await check.textContent()).toContain(`the sales-tax account moved ${fmt(r.glOutputTax)}.`);
     // The CSV is the API's, byte for byte.
-    const csv = page.getByTestId('itbms-csv');
-    expect(await csv.getAttribute('download')).toBe(`${SLUG}-itbms-${y}-${String(m).padStart(2, '0')}.csv`);
-    const href = (await csv.getAttribute('href'))!;
-    expect(decodeURIComponent(href.replace(/^data:text\/csv;charset=utf-8,/, ''))).toBe(r.csv);
-    const [download] = await Promise.all([page.waitForEvent('download', WAIT), csv.click()]);
-    expect(await readFile((await download.path())!, 'utf8')).toBe(r.csv);
+    await page.getByTestId('itbms-csv').getByRole('button', { name: 'Download CSV' }).click();
+    const csvLink = page.getByTestId('itbms-csv').getByTestId('signed-file-link');
+    await csvLink.waitFor(WAIT);
+    const csv = await fetch((await csvLink.getAttribute('href'))!);
+    expect([csv.status, csv.headers.get('content-type')?.split(';')[0]]).toEqual([200, 'text/csv']);
+    expect(csv.headers.get('content-disposition')).toContain(
+      `${SLUG}-itbms-${y}-${String(m).padStart(2, '0')}.csv`,
+    );
+    expect(await csv.text()).toBe(r.csv);
     await expectAccessible(page, 'ITBMS return');
     await shoot(page, '91-workspace-itbms-return');
     // Its PDF.

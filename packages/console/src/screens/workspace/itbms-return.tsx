@@ -16,7 +16,8 @@ type Return = NonNullable<ConsoleItbmsReturnQuery['itbmsReturn']>;
  * Panama's monthly ITBMS return (`/clients/<slug>/itbms-return?year=&month=`): the month picked in
  * the browser's month field (default the client's current month, in its time zone); the return's
  * sections as the API computes them, its check against the GL in words and colour (with the
- * difference when it does not reconcile), the CSV the API writes and the PDF. A client of another
+ * difference when it does not reconcile), and the CSV and the PDF as signed downloads (the API's
+ * `renderItbmsReturn`, audited; the CSV is the `csv` field's text). A client of another
  * region sees the API's refusal (TAX_RETURN_NOT_AVAILABLE) in words.
  */
 export default function ItbmsReturn() {
@@ -56,9 +57,15 @@ export default function ItbmsReturn() {
             {dateLabel(r.from)} to {dateLabel(r.to)}, in {r.baseCurrency}: the posted invoices and notes of
             the month (a void counts, mirrored, in its own month).
           </p>
-          <div className="actions">
-            <CsvLink r={r} slug={ws.slug} />
-          </div>
+          <SignedFileButton
+            label="Download CSV"
+            busyLabel="Making the CSV…"
+            what="The return's CSV"
+            testId="itbms-csv"
+            make={async () =>
+              (await render({ variables: { year, month, format: 'CSV' } })).data?.renderItbmsReturn
+            }
+          />
           {mayRender(ws.role) && (
             <SignedFileButton
               label="Render PDF"
@@ -73,24 +80,6 @@ export default function ItbmsReturn() {
         </>
       )}
     </section>
-  );
-}
-
-/**
- * The API's CSV as a download made in the page: a `data:` link holding the text the API answered
- * (some twenty rows), so nothing is asked of the server again and no object URL must be revoked.
- */
-function CsvLink({ r, slug }: { r: Return; slug: string }) {
-  const name = `${slug}-itbms-${r.year}-${String(r.month).padStart(2, '0')}.csv`;
-  return (
-    <a
-      className="button"
-      href={`data:text/csv;charset=utf-8,${encodeURIComponent(r.csv)}`}
-      download={name}
-      data-testid="itbms-csv"
-    >
-      Download CSV
-    </a>
   );
 }
 

@@ -123,8 +123,8 @@ export const ItbmsReturnQuery = graphql(`
 `);
 
 export const RenderItbmsReturnMutation = graphql(`
-  mutation ConsoleRenderItbmsReturn($year: Int!, $month: Int!) {
-    renderItbmsReturn(year: $year, month: $month) {
+  mutation ConsoleRenderItbmsReturn($year: Int!, $month: Int!, $format: ItbmsReturnFileFormat) {
+    renderItbmsReturn(year: $year, month: $month, format: $format) {
       url
       expiresAt
       fileName
