@@ -67,6 +67,12 @@ describe("the firm's locale in the console", () => {
     expect((await sent).headers()['apollographql-client-version']).toBe(readConsoleManifest().version);
     await page.getByTestId('document-lines').waitFor(WAIT);
     expect(await page.getByTestId('document-total').textContent()).toBe(expected);
+    // The unit price too (a plain decimal, no currency): 4111.52 as de-DE writes it.
+    const price = page.getByTestId('document-lines').locator('td[data-amount="4111.52"]').first();
+    expect(await price.textContent()).toBe(
+      new Intl.NumberFormat(LOCALE).format('4111.52' as Intl.StringNumericLiteral),
+    );
+    expect(await price.textContent()).toBe('4.111,52');
 
     const day = new Intl.DateTimeFormat(LOCALE, { dateStyle: 'medium', timeZone: 'UTC' }).format(
       new Date(`${doc.documentDate}T00:00:00Z`),
@@ -112,4 +118,50 @@ describe("the firm's locale in the console", () => {
     const me = ok(await c.t.as('senior')<{ me: { firm: { locale: string } } }>('{ me { firm { locale } } }'));
     expect(me.me.firm.locale).toBe(LOCALE);
   });
+
+  it('a FirmAdmin sets the locale on People and roles: es-PA previewed and saved, xx_YY refused in words; a Senior is offered no such form', async () => {
+    const { page, problems } = await openPage(c.browser);
+    await signInAs(page, c.origin, 'admin@demo.firm');
+    await page.goto(`${c.origin}/people`);
+    const input = page.getByTestId('firm-locale-input');
+    await input.waitFor(WAIT);
+    expect(await input.inputValue()).toBe(LOCALE);
+    await input.fill('es-PA');
+    const sample = `${intlMoney('1234567.89', 'PAB', 'es-PA')} · ${new Intl.DateTimeFormat('es-PA', {
+      dateStyle: 'medium',
+      timeZone: 'UTC',
+    }).format(new Date(Date.UTC(2026, 2, 31)))}`;
+    expect(await page.getByTestId('firm-locale-preview').textContent()).toBe(
+      `Amounts and dates as: ${sample}`,
+    );
+    await page.getByRole('button', { name: 'Save locale' }).click();
+    await page
+      .getByRole('button', { name: 'Save locale' })
+      .and(page.locator('[data-disabled]'))
+      .waitFor(WAIT);
+    const me = ok(await c.t.as('senior')<{ me: { firm: { locale: string } } }>('{ me { firm { locale } } }'));
+    expect(me.me.firm.locale).toBe('es-PA');
+
+    await input.fill('xx_YY');
+    expect(await page.getByTestId('firm-locale-preview').textContent()).toBe(
+      'Not a locale this browser can format in',
+    );
+    await page.getByRole('button', { name: 'Save locale' }).click();
+    const refusal = page.getByRole('alert');
+    await refusal.waitFor(WAIT);
+    expect(await refusal.textContent()).toContain('UNSUPPORTED_LOCALE');
+    await expectAccessible(page, 'people, firm locale form');
+    expect(problems).toEqual([]);
+    await page.context().close();
+
+    const senior = await openPage(c.browser);
+    await signInAs(senior.page, c.origin, 'senior@demo.firm');
+    await senior.page.goto(`${c.origin}/people`);
+    await senior.page.getByRole('heading', { name: 'People and roles' }).waitFor(WAIT);
+    // The members are drawn (the form would sit below them), and no locale form with them.
+    await senior.page.locator('table.members tbody tr').first().waitFor(WAIT);
+    expect(await senior.page.getByTestId('firm-locale-input').count()).toBe(0);
+    await senior.page.context().close();
+    await c.t.as('admin')(`mutation { updateFirmLocale(locale: "${LOCALE}") { locale } }`);
+  }, 240_000);
 });

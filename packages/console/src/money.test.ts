@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatMoney, minorUnits } from './money.ts';
+import { formatDecimal, formatMoney, minorUnits } from './money.ts';
 
 const LOCALES = ['en-US', 'es-PA', 'de-DE', 'de-CH', 'fr-FR', 'hi-IN', 'ar-EG', 'ja-JP'];
 const CURRENCIES = ['PAB', 'USD', 'EUR', 'JPY', 'KWD', 'CHF'];
@@ -132,6 +132,36 @@ describe('formatMoney', () => {
           );
         },
       ),
+      { numRuns: 2_000 },
+    );
+  });
+});
+
+describe('formatDecimal', () => {
+  it('formats a rate, quantity or price with the locale grouping, every digit kept, trailing zeros dropped', () => {
+    expect(formatDecimal('1234.5', 'en-US')).toBe('1,234.5');
+    expect(formatDecimal('1234.5', 'de-DE')).toBe('1.234,5');
+    expect(formatDecimal('1.093712', 'de-DE')).toBe('1,093712');
+    expect(formatDecimal('2.000', 'en-US')).toBe('2');
+    expect(formatDecimal('-0.10', 'en-US')).toBe('-0.1');
+    expect(formatDecimal('-0.000', 'en-US')).toBe('0');
+    expect(() => formatDecimal('1e3', 'en-US')).toThrow(TypeError);
+  });
+
+  it("agrees with Intl's exact decimal formatting of the same string, in every locale", () => {
+    fc.assert(
+      fc.property(decimalString, fc.constantFrom(...LOCALES), (value, locale) => {
+        const c = canonical(value, 0);
+        fc.pre(!/^-?[0.]+$/.test(c));
+        const digits = (c.split('.')[1] ?? '').length;
+        // Intl.NumberFormat reads a string as an exact decimal (ES2023): an oracle, not the implementation.
+        expect(formatDecimal(value, locale)).toBe(
+          new Intl.NumberFormat(locale, {
+            minimumFractionDigits: digits,
+            maximumFractionDigits: Math.max(digits, 0),
+          }).format(c as Intl.StringNumericLiteral),
+        );
+      }),
       { numRuns: 2_000 },
     );
   });

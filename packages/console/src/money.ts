@@ -40,17 +40,17 @@ export function moneyParts(amount: string, minor: number): MoneyParts {
 }
 
 const formats = new Map<string, Intl.NumberFormat>();
+/** The locale's format for a currency, or for a plain number when `currency` is null. */
 function numberFormat(
   locale: string | undefined,
-  currency: string,
+  currency: string | null,
   fractionDigits: number,
 ): Intl.NumberFormat {
-  const key = `${locale ?? ''}|${currency}|${fractionDigits}`;
+  const key = `${locale ?? ''}|${currency ?? ''}|${fractionDigits}`;
   let f = formats.get(key);
   if (!f) {
     f = new Intl.NumberFormat(locale, {
-      style: 'currency',
-      currency,
+      ...(currency ? { style: 'currency', currency } : { style: 'decimal' }),
       minimumFractionDigits: Math.min(fractionDigits, 1),
       maximumFractionDigits: Math.min(fractionDigits, 1),
     });
@@ -75,8 +75,21 @@ function localeDigits(nf: Intl.NumberFormat): string[] {
  * locale's grouping, decimal separator, digits and sign placement.
  */
 export function formatMoney(amount: string, currency: string, locale?: string): string {
-  const { negative, integer, fraction } = moneyParts(amount, minorUnits(currency));
-  const nf = numberFormat(locale, currency, fraction.length);
+  const parts = moneyParts(amount, minorUnits(currency));
+  return placeDigits(numberFormat(locale, currency, parts.fraction.length), parts);
+}
+
+/**
+ * A plain decimal from the API (a rate, a quantity, a unit price) with the locale's grouping,
+ * decimal separator and digits; exact as formatMoney is: every digit given is kept, only trailing
+ * zeros of the fraction are dropped ("2.000" → "2", "1.093700" → "1.0937").
+ */
+export function formatDecimal(value: string, locale?: string): string {
+  const parts = moneyParts(value, 0);
+  return placeDigits(numberFormat(locale, null, parts.fraction.length), parts);
+}
+
+function placeDigits(nf: Intl.NumberFormat, { negative, integer, fraction }: MoneyParts): string {
   const digits = localeDigits(nf);
   // The sign's and the currency's places come from a template of the same sign; its "1" becomes
   // the amount's integer part (grouped by the locale: exact, from a BigInt), its fraction our digits.

@@ -42,6 +42,7 @@ type Documents = {
     "\n  mutation ConsoleReactivateFirmMember($userId: ID!, $reason: String) {\n    reactivateFirmMember(userId: $userId, reason: $reason) {\n      ...ConsoleMember\n    }\n  }\n": typeof types.ConsoleReactivateFirmMemberDocument,
     "\n  mutation ConsoleAssignClientRole($userId: ID!, $tenant: String!, $role: RoleCluster!, $reason: String) {\n    assignClientRole(userId: $userId, tenant: $tenant, role: $role, reason: $reason) {\n      ...ConsoleMember\n    }\n  }\n": typeof types.ConsoleAssignClientRoleDocument,
     "\n  mutation ConsoleRevokeClientRole($userId: ID!, $tenant: String!, $reason: String!) {\n    revokeClientRole(userId: $userId, tenant: $tenant, reason: $reason) {\n      ...ConsoleMember\n    }\n  }\n": typeof types.ConsoleRevokeClientRoleDocument,
+    "\n  mutation ConsoleUpdateFirmLocale($locale: String!) {\n    updateFirmLocale(locale: $locale) {\n      id\n      locale\n    }\n  }\n": typeof types.ConsoleUpdateFirmLocaleDocument,
     "\n  mutation ConsoleRenderDocument($id: ID!) {\n    renderDocument(id: $id) {\n      url\n      expiresAt\n      fileName\n    }\n  }\n": typeof types.ConsoleRenderDocumentDocument,
     "\n  mutation ConsoleExportDocumentsArchive($from: Date!, $to: Date!) {\n    exportDocumentsArchive(from: $from, to: $to) {\n      url\n      expiresAt\n      fileName\n      from\n      to\n      documentCount\n    }\n  }\n": typeof types.ConsoleExportDocumentsArchiveDocument,
     "\n  mutation ConsoleArchiveClient($tenant: String!, $reason: String!) {\n    archiveClient(tenant: $tenant, reason: $reason) {\n      id\n      archived\n      archivedAt\n    }\n  }\n": typeof types.ConsoleArchiveClientDocument,
@@ -145,6 +146,7 @@ const documents: Documents = {
     "\n  mutation ConsoleReactivateFirmMember($userId: ID!, $reason: String) {\n    reactivateFirmMember(userId: $userId, reason: $reason) {\n      ...ConsoleMember\n    }\n  }\n": types.ConsoleReactivateFirmMemberDocument,
     "\n  mutation ConsoleAssignClientRole($userId: ID!, $tenant: String!, $role: RoleCluster!, $reason: String) {\n    assignClientRole(userId: $userId, tenant: $tenant, role: $role, reason: $reason) {\n      ...ConsoleMember\n    }\n  }\n": types.ConsoleAssignClientRoleDocument,
     "\n  mutation ConsoleRevokeClientRole($userId: ID!, $tenant: String!, $reason: String!) {\n    revokeClientRole(userId: $userId, tenant: $tenant, reason: $reason) {\n      ...ConsoleMember\n    }\n  }\n": types.ConsoleRevokeClientRoleDocument,
+    "\n  mutation ConsoleUpdateFirmLocale($locale: String!) {\n    updateFirmLocale(locale: $locale) {\n      id\n      locale\n    }\n  }\n": types.ConsoleUpdateFirmLocaleDocument,
     "\n  mutation ConsoleRenderDocument($id: ID!) {\n    renderDocument(id: $id) {\n      url\n      expiresAt\n      fileName\n    }\n  }\n": types.ConsoleRenderDocumentDocument,
     "\n  mutation ConsoleExportDocumentsArchive($from: Date!, $to: Date!) {\n    exportDocumentsArchive(from: $from, to: $to) {\n      url\n      expiresAt\n      fileName\n      from\n      to\n      documentCount\n    }\n  }\n": types.ConsoleExportDocumentsArchiveDocument,
     "\n  mutation ConsoleArchiveClient($tenant: String!, $reason: String!) {\n    archiveClient(tenant: $tenant, reason: $reason) {\n      id\n      archived\n      archivedAt\n    }\n  }\n": types.ConsoleArchiveClientDocument,
@@ -346,6 +348,10 @@ export function graphql(source: "\n  mutation ConsoleAssignClientRole($userId: I
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ConsoleRevokeClientRole($userId: ID!, $tenant: String!, $reason: String!) {\n    revokeClientRole(userId: $userId, tenant: $tenant, reason: $reason) {\n      ...ConsoleMember\n    }\n  }\n"): (typeof documents)["\n  mutation ConsoleRevokeClientRole($userId: ID!, $tenant: String!, $reason: String!) {\n    revokeClientRole(userId: $userId, tenant: $tenant, reason: $reason) {\n      ...ConsoleMember\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleUpdateFirmLocale($locale: String!) {\n    updateFirmLocale(locale: $locale) {\n      id\n      locale\n    }\n  }\n"): (typeof documents)["\n  mutation ConsoleUpdateFirmLocale($locale: String!) {\n    updateFirmLocale(locale: $locale) {\n      id\n      locale\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

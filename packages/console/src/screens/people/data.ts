@@ -149,3 +149,13 @@ export const useDeactivateFirmMember = () => useMutation(DeactivateFirmMemberMut
 export const useReactivateFirmMember = () => useMutation(ReactivateFirmMemberMutation);
 export const useAssignClientRole = () => useMutation(AssignClientRoleMutation);
 export const useRevokeClientRole = () => useMutation(RevokeClientRoleMutation);
+
+/** The firm's locale (FirmAdmin): firm-locale.tsx. */
+export const UpdateFirmLocaleMutation = graphql(`
+  mutation ConsoleUpdateFirmLocale($locale: String!) {
+    updateFirmLocale(locale: $locale) {
+      id
+      locale
+    }
+  }
+`);

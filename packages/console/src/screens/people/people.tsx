@@ -17,6 +17,7 @@ import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
 import { dateTimeFormat } from '../../locale.ts';
 import { MEMBERS_PAGE, useAddFirmMember, useFirmMembers } from './data.ts';
+import { FirmLocale } from './firm-locale.tsx';
 import { ROLES, roleLabel } from './labels.ts';
 import { MemberDialog } from './member-dialog.tsx';
 
@@ -105,6 +106,7 @@ export default function PeopleScreen() {
             </Button>
           </nav>
           <AddMember />
+          <FirmLocale />
         </>
       )}
       {member && <MemberDialog member={member} onClose={() => setOpen(null)} />}

@@ -11,7 +11,7 @@ import { navigate } from '../../router.ts';
 import { AgingQuery } from './aging-data.ts';
 import { AgingInvoices, rowKey, rowName } from './aging-invoices.tsx';
 import { useWorkspace } from './context.ts';
-import { dateLabel, isIsoDate, money } from './format.ts';
+import { dateLabel, decimal, isIsoDate, money } from './format.ts';
 import { workspacePath } from './paths.ts';
 
 const BUCKETS = [
@@ -257,7 +257,7 @@ function Revaluation({ id, r }: { id: string; r: NonNullable<Report['revaluation
         <ul>
           {r.rates.map((x) => (
             <li key={x.currency}>
-              1 {x.currency} = {x.rate} {cur}, {x.source} rate of {dateLabel(x.rateDate)}
+              1 {x.currency} = {decimal(x.rate)} {cur}, {x.source} rate of {dateLabel(x.rateDate)}
               {x.isFallback ? ' (the last known rate standing in)' : ''}
             </li>
           ))}

@@ -17,7 +17,7 @@ import {
   PostRefundMutation,
 } from './credits-data.ts';
 import { documentName } from './document-labels.ts';
-import { dateLabel, isIsoDate, isZero, money, todayIn } from './format.ts';
+import { dateLabel, decimal, isIsoDate, isZero, money, todayIn } from './format.ts';
 import { workspacePath } from './paths.ts';
 
 type Doc = NonNullable<ConsoleDocumentQuery['document']>;
@@ -232,8 +232,8 @@ function FxNote({ d, invoice, baseCurrency }: { d: Doc; invoice: Invoice; baseCu
   return (
     <p className="muted" data-testid="credit-fx">
       {same
-        ? `Booked at the same rate (1 ${d.currency} = ${d.exchangeRate} ${baseCurrency}): no exchange difference.`
-        : `The credit was booked at 1 ${d.currency} = ${d.exchangeRate ?? '?'} ${baseCurrency}, the invoice at ${invoice.exchangeRate ?? '?'}: the difference is realized as an exchange gain or loss (the client’s FX variance mode), shown once applied.`}
+        ? `Booked at the same rate (1 ${d.currency} = ${decimal(d.exchangeRate)} ${baseCurrency}): no exchange difference.`
+        : `The credit was booked at 1 ${d.currency} = ${decimal(d.exchangeRate)} ${baseCurrency}, the invoice at ${decimal(invoice.exchangeRate)}: the difference is realized as an exchange gain or loss (the client’s FX variance mode), shown once applied.`}
     </p>
   );
 }

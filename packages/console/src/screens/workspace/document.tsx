@@ -9,7 +9,7 @@ import { useWorkspace } from './context.ts';
 import { CreditActions } from './credit-actions.tsx';
 import { documentName, KIND_LABELS, SETTLEMENT_LABELS, STATUS_LABELS } from './document-labels.ts';
 import { DocumentQuery } from './documents-data.ts';
-import { dateLabel, instantLabel, isZero, money } from './format.ts';
+import { dateLabel, decimal, instantLabel, isZero, money } from './format.ts';
 import { workspacePath } from './paths.ts';
 import { RenderPdf } from './render-pdf.tsx';
 import { WriteOff } from './write-off.tsx';
@@ -126,11 +126,11 @@ function Header({
         {d.currency === ws.currency
           ? ' (the base currency)'
           : d.fx
-            ? `, 1 ${d.currency} = ${d.fx.rate} ${ws.currency} (${d.fx.source} rate of ${dateLabel(d.fx.rateDate)}${
+            ? `, 1 ${d.currency} = ${decimal(d.fx.rate)} ${ws.currency} (${d.fx.source} rate of ${dateLabel(d.fx.rateDate)}${
                 d.fx.isOverride ? `, forced by ${d.fx.overrideByEmail ?? 'a person'}` : ''
               }${d.fx.isFallback ? ', an older rate standing in' : ''})`
             : d.exchangeRate
-              ? `, 1 ${d.currency} = ${d.exchangeRate} ${ws.currency}`
+              ? `, 1 ${d.currency} = ${decimal(d.exchangeRate)} ${ws.currency}`
               : ', rate looked up when it is posted'}
       </dd>
       {d.reference ? (
@@ -212,9 +212,9 @@ function Lines({ d }: { d: Doc }) {
                 {l.item ? <span className="muted"> · item {l.item.code}</span> : null}
               </th>
               <td>{l.account ? `${l.account.code} ${l.account.name}` : '—'}</td>
-              <td className="number">{l.quantity}</td>
+              <td className="number">{decimal(l.quantity)}</td>
               <td className="number" data-amount={l.unitPrice}>
-                {l.unitPrice}
+                {decimal(l.unitPrice)}
               </td>
               <td className="number" data-amount={l.amount}>
                 {formatMoney(l.amount, d.currency, firmLocale())}

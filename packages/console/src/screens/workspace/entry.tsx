@@ -7,7 +7,7 @@ import { firmLocale } from '../../locale.ts';
 import { formatMoney } from '../../money.ts';
 import { AUDIT_READERS, useWorkspace } from './context.ts';
 import { EntryTrailQuery, JournalEntryQuery } from './data.ts';
-import { dateLabel, instantLabel, money } from './format.ts';
+import { dateLabel, decimal, instantLabel, money } from './format.ts';
 import { workspacePath } from './paths.ts';
 
 type Fx = NonNullable<NonNullable<ConsoleJournalEntryQuery['journalEntry']>['lines'][number]['fx']>;
@@ -22,7 +22,7 @@ function fxWords(fx: Fx, timezone: string): string {
   ]
     .filter(Boolean)
     .join('; ');
-  return `1 ${fx.currency} = ${fx.rate} ${fx.baseCurrency}, ${fx.source} rate of ${dateLabel(fx.rateDate)}${
+  return `1 ${fx.currency} = ${decimal(fx.rate)} ${fx.baseCurrency}, ${fx.source} rate of ${dateLabel(fx.rateDate)}${
     fx.derivation ? ` (${fx.derivation})` : ''
   }, fetched ${instantLabel(fx.fetchedAt, timezone)}${flags ? `; ${flags}` : ''}`;
 }

@@ -1,5 +1,5 @@
 import { dateTimeFormat, firmLocale } from '../../locale.ts';
-import { formatMoney } from '../../money.ts';
+import { formatDecimal, formatMoney } from '../../money.ts';
 
 /** "0", "0.00", "-0.00": nothing to show in a debit or credit column. */
 export const isZero = (amount: string) => /^-?0*(\.0*)?$/.test(amount);
@@ -8,6 +8,10 @@ export const isZero = (amount: string) => /^-?0*(\.0*)?$/.test(amount);
 export function money(amount: string, currency: string, blankZero = false): string {
   return blankZero && isZero(amount) ? '' : formatMoney(amount, currency, firmLocale());
 }
+
+/** A rate, quantity or unit price of the API in the firm's locale, exact (money.ts); null shows as `?`. */
+export const decimal = (value: string | null | undefined): string =>
+  value == null ? '?' : formatDecimal(value, firmLocale());
 
 /** Today's date (YYYY-MM-DD) in the client's time zone, not the browser's. */
 export function todayIn(timeZone: string, now = new Date()): string {
