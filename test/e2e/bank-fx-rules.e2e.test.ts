@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codes, type GqlResult } from '../support/client.ts';
+import { bankClient, CREATE, IMPORT, type Line, ok, type Statement } from '../support/bank-e2e.ts';
+import { codes } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 /**
@@ -11,6 +12,7 @@ import { startTestStack, type TestStack } from '../support/stack.ts';
 let t: TestStack;
 const CLIENT = 'banco-fx-e2e';
 const YEAR = new Date().getUTCFullYear();
+const { senior, count, footprint, reconciliation } = bankClient(() => t, CLIENT, YEAR);
 /** The EUR account's June statement: a transfer in, a fee, interest; no running balance. */
 const EUR_CSV = [
   'Date,Description,Amount',
@@ -26,35 +28,10 @@ const EUR_MAPPING = {
   descriptionColumn: 'Description',
 };
 
-const LINES = `lines { edges { node { id date amount description matched suggestedAccount { code } } } }`;
-const STATEMENT = `id sequence periodStart openingBalance closingBalance currency deletedAt deleteReason ${LINES}`;
-const IMPORT = `mutation ($input: ImportBankStatementInput!) { importBankStatement(input: $input) { ${STATEMENT} } }`;
-const CREATE = `mutation ($input: CreateEntryFromBankLineInput!) { createEntryFromBankLine(input: $input) {
-  kind amount bookLines { amount entry { id } } } }`;
 const ENTRY = `query ($id: ID!) { journalEntry(id: $id) { lines { account { code } debit credit originalCurrency
   originalAmount fx { source rate rateDate isOverride isFallback } } } }`;
 const RULES = `{ bankAccount(accountCode: "1115") { rules { id pattern active account { code } } } }`;
-const RECON = `query ($code: String!, $asOf: Date!) { bankReconciliation(accountCode: $code, asOf: $asOf) {
-  currency bookBalance statementBalance unmatchedStatementTotal unmatchedBookTotal difference reconciled
-  unmatchedBookLines { edges { node { id amount } } } } }`;
 
-type Line = {
-  id: string;
-  date: string;
-  amount: string;
-  description: string;
-  matched: boolean;
-  suggestedAccount: { code: string } | null;
-};
-type Statement = {
-  id: string;
-  sequence: number;
-  openingBalance: string;
-  closingBalance: string;
-  currency: string;
-  deletedAt: string | null;
-  lines: { edges: { node: Line }[] };
-};
 type JournalLine = {
   account: { code: string };
   debit: string;
@@ -70,34 +47,7 @@ type Created = {
     bookLines: { amount: string; entry: { id: string } }[];
   };
 };
-type Recon = {
-  currency: string;
-  bookBalance: string;
-  statementBalance: string | null;
-  unmatchedStatementTotal: string;
-  unmatchedBookTotal: string;
-  difference: string | null;
-  reconciled: boolean;
-  unmatchedBookLines: { edges: { node: { id: string; amount: string } }[] };
-};
 
-const senior = () => t.as('senior', CLIENT);
-const ok = <T>(r: GqlResult<T>): T => {
-  expect(r.errors).toBeUndefined();
-  return r.data as T;
-};
-const count = async (table: string, where = 'true') =>
-  Number(
-    (await t.tenantSql<{ n: number }>(CLIENT, `SELECT count(*)::int AS n FROM ${table} WHERE ${where}`))[0]
-      ?.n,
-  );
-const footprint = async () => ({
-  liveStatements: await count('bank_statements', 'deleted_at IS NULL'),
-  matches: await count('bank_matches'),
-  entries: await count('journal_entries'),
-  rates: await count('exchange_rates'),
-  audit: await count('audit_events'),
-});
 /** The GL lines of the entry a created match names. */
 const entryLinesOf = async (created: Created['createEntryFromBankLine']) =>
   ok(
@@ -105,9 +55,6 @@ const entryLinesOf = async (created: Created['createEntryFromBankLine']) =>
       id: created.bookLines[0]!.entry.id,
     }),
   ).journalEntry.lines;
-const reconciliation = async (code: string, asOf: string) =>
-  ok(await senior()<{ bankReconciliation: Recon }>(RECON, { code, asOf: `${YEAR}-${asOf}` }))
-    .bankReconciliation;
 
 /** Base cents of `cents` at `rate` (a decimal string), rounded half away from zero: the accountant's own sum. */
 function atRate(cents: bigint, rate: string): bigint {

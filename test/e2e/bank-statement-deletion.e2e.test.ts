@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codes, type GqlResult } from '../support/client.ts';
+import { bankClient, CREATE, IMPORT, ok, type Statement } from '../support/bank-e2e.ts';
+import { codes } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 /**
@@ -12,6 +13,7 @@ import { startTestStack, type TestStack } from '../support/stack.ts';
 let t: TestStack;
 const CLIENT = 'banco-extractos-e2e';
 const YEAR = new Date().getUTCFullYear();
+const { senior, footprint, reconciliation } = bankClient(() => t, CLIENT, YEAR);
 const fixture = (name: string) =>
   readFileSync(new URL(`./fixtures/bank/${name}`, import.meta.url), 'utf8').replaceAll('2026', String(YEAR));
 const REASON = 'Imported against the wrong bank account by mistake';
@@ -28,66 +30,9 @@ const CSV_MAPPING = {
   counterpartyColumn: 'Beneficiario',
   balanceColumn: 'Saldo',
 };
-const LINES = `lines { edges { node { id date amount description matched suggestedAccount { code } } } }`;
-const STATEMENT = `id sequence periodStart openingBalance closingBalance currency deletedAt deleteReason ${LINES}`;
-const IMPORT = `mutation ($input: ImportBankStatementInput!) { importBankStatement(input: $input) { ${STATEMENT} } }`;
 const DELETE = `mutation ($id: ID!, $reason: String!) { deleteBankStatement(statementId: $id, reason: $reason) {
   id deletedAt deleteReason } }`;
-const CREATE = `mutation ($input: CreateEntryFromBankLineInput!) { createEntryFromBankLine(input: $input) {
-  kind amount bookLines { amount entry { id } } } }`;
 const MATCH = `mutation ($input: MatchBankLinesInput!) { matchBankLines(input: $input) { id } }`;
-const RECON = `query ($code: String!, $asOf: Date!) { bankReconciliation(accountCode: $code, asOf: $asOf) {
-  currency bookBalance statementBalance unmatchedStatementTotal unmatchedBookTotal difference reconciled
-  unmatchedBookLines { edges { node { id amount } } } } }`;
-
-type Line = {
-  id: string;
-  date: string;
-  amount: string;
-  description: string;
-  matched: boolean;
-  suggestedAccount: { code: string } | null;
-};
-type Statement = {
-  id: string;
-  sequence: number;
-  openingBalance: string;
-  closingBalance: string;
-  currency: string;
-  deletedAt: string | null;
-  lines: { edges: { node: Line }[] };
-};
-type Recon = {
-  currency: string;
-  bookBalance: string;
-  statementBalance: string | null;
-  unmatchedStatementTotal: string;
-  unmatchedBookTotal: string;
-  difference: string | null;
-  reconciled: boolean;
-  unmatchedBookLines: { edges: { node: { id: string; amount: string } }[] };
-};
-
-const senior = () => t.as('senior', CLIENT);
-const ok = <T>(r: GqlResult<T>): T => {
-  expect(r.errors).toBeUndefined();
-  return r.data as T;
-};
-const count = async (table: string, where = 'true') =>
-  Number(
-    (await t.tenantSql<{ n: number }>(CLIENT, `SELECT count(*)::int AS n FROM ${table} WHERE ${where}`))[0]
-      ?.n,
-  );
-const footprint = async () => ({
-  liveStatements: await count('bank_statements', 'deleted_at IS NULL'),
-  matches: await count('bank_matches'),
-  entries: await count('journal_entries'),
-  rates: await count('exchange_rates'),
-  audit: await count('audit_events'),
-});
-const reconciliation = async (code: string, asOf: string) =>
-  ok(await senior()<{ bankReconciliation: Recon }>(RECON, { code, asOf: `${YEAR}-${asOf}` }))
-    .bankReconciliation;
 
 beforeAll(async () => {
   t = await startTestStack();
