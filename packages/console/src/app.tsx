@@ -5,6 +5,7 @@ import { createApolloClient } from './apollo.ts';
 import { useAuth } from './auth/use-auth.ts';
 import { Loading, RefusalNotice } from './components/refusal.tsx';
 import { MeQuery } from './operations.ts';
+import { markStep } from './page-marks.ts';
 import { navigate, ROUTES, usePathname } from './router.ts';
 import { prefetchBoard } from './screens/board-data.ts';
 import { SignIn } from './screens/sign-in.tsx';
@@ -66,6 +67,9 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
   const pathname = usePathname();
   const { data, error } = useQuery(MeQuery);
   const me = data?.me;
+  useEffect(() => {
+    if (me) markStep('me');
+  }, [me]);
   // Someone with no firm-wide role (ClientReadOnly) has no firm screen to use: only their clients.
   const clientOnly = !!me && !me.firmRole;
   const nav = !me
