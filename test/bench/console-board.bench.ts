@@ -21,6 +21,51 @@ interface Sample {
   firstResponse: number;
   lastResponse: number;
   requests: number;
+  /** When each step of the page load ended, on the page's clock (ms from navigation start). */
+  steps: Record<string, number>;
+}
+
+/**
+ * The steps of a page load, in order: Navigation Timing's document and DOMContentLoaded, the entry
+ * chunk's script, then the console's own marks (packages/console/src/page-marks.ts).
+ */
+const STEPS = [
+  'document',
+  'entry-chunk',
+  'dom-content-loaded',
+  'sign-in-config',
+  'me',
+  'board-chunk',
+  'board-first-data',
+  'board-data',
+  'board-drawn',
+] as const;
+
+/** Read in the page: where its load's time went (Navigation Timing, resource timing, the console's marks). */
+function pageSteps(): Record<string, number> {
+  const g = globalThis as unknown as {
+    performance: {
+      getEntriesByType(t: string): {
+        name: string;
+        startTime: number;
+        responseEnd: number;
+        domContentLoadedEventEnd: number;
+      }[];
+    };
+  };
+  const out: Record<string, number> = {};
+  const nav = g.performance.getEntriesByType('navigation')[0];
+  if (nav) {
+    out.document = nav.responseEnd;
+    out['dom-content-loaded'] = nav.domContentLoadedEventEnd;
+  }
+  const entry = g.performance
+    .getEntriesByType('resource')
+    .find((e) => /\/assets\/index-[^/]*\.js$/.test(e.name));
+  if (entry) out['entry-chunk'] = entry.responseEnd;
+  for (const m of g.performance.getEntriesByType('mark'))
+    if (m.name.startsWith('cifra:')) out[m.name.slice(6)] = m.startTime;
+  return out;
 }
 
 export default defineBench({
@@ -81,7 +126,8 @@ export default defineBench({
             lastResponse: Math.max(...gql.map((e) => e.responseEnd)),
           };
         });
-        return { total, firstRow: Number(await firstRow.jsonValue()), ...net };
+        const steps = await page.evaluate(pageSteps);
+        return { total, firstRow: Number(await firstRow.jsonValue()), ...net, steps };
       }
       async function timed(expected: number) {
         await load(expected); // warm: the console's chunks in the cache, the gateway's plans built
@@ -97,6 +143,9 @@ export default defineBench({
           firstRow: med((s) => s.firstRow),
           lastResponse: med((s) => s.lastResponse),
           requests: med((s) => s.requests),
+          steps: STEPS.filter((k) => samples.every((s) => s.steps[k] !== undefined)).map(
+            (k) => `${k} ${ms(med((s) => s.steps[k] as number))}`,
+          ),
         };
       }
       const detail = (r: Awaited<ReturnType<typeof timed>>) =>
@@ -123,6 +172,16 @@ export default defineBench({
           measure: `board of ${CLIENTS} clients, page load to every row`,
           result: ms(large.median),
           note: detail(large),
+        },
+        {
+          measure: 'where a load of 5 clients goes',
+          result: '',
+          note: `each step's end on the page's clock (medians): ${small.steps.join(', ')}`,
+        },
+        {
+          measure: `where a load of ${CLIENTS} clients goes`,
+          result: '',
+          note: `each step's end on the page's clock (medians): ${large.steps.join(', ')}`,
         },
         {
           measure: `ratio ${CLIENTS} / 5 clients`,

@@ -52,6 +52,48 @@ export async function wholeBoard(
   }
 }
 
+/**
+ * Where a page of the board's time goes, each variant timed `runs` times on the first page of
+ * `first` lines (medians): the bench's page as it is, the same page without the counts (which read
+ * every line of the board), its lines with one field each, and the counts alone.
+ */
+export async function boardBreakdown(
+  call: Call,
+  at: { year: number; month: number; first: number; runs: number },
+): Promise<{ variant: string; medianMs: number; bytes: number }[]> {
+  const line = 'client { slug } availability periodState stage lastTransition { at } asOf freshness';
+  const variants: [string, string][] = [
+    [
+      'the page with its counts',
+      `unavailableCount behindCount clientsConnection(first: $first) { edges { node { ${line} } } }`,
+    ],
+    ['the page without counts', `clientsConnection(first: $first) { edges { node { ${line} } } }`],
+    ['the page, one field a line', 'clientsConnection(first: $first) { edges { node { client { slug } } } }'],
+    ['the counts alone', 'unavailableCount behindCount'],
+  ];
+  const out: { variant: string; medianMs: number; bytes: number }[] = [];
+  for (const [variant, fields] of variants) {
+    const vars = fields.includes('$first') ? '$y: Int!, $m: Int!, $first: Int!' : '$y: Int!, $m: Int!';
+    const query = `query(${vars}) { closeBoard(year: $y, month: $m) { ${fields} } }`;
+    const times: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i <= at.runs; i++) {
+      const t0 = performance.now();
+      const r = await call(query, {
+        y: at.year,
+        m: at.month,
+        ...(vars.includes('$first') && { first: at.first }),
+      });
+      if (i > 0) times.push(performance.now() - t0); // the first run warms the gateway's plan
+      if (r.errors) throw new Error(`${variant}: ${JSON.stringify(r.errors)}`);
+      bytes = JSON.stringify(r.data).length;
+    }
+    times.sort((a, b) => a - b);
+    out.push({ variant, medianMs: times[Math.floor((times.length - 1) / 2)] as number, bytes });
+  }
+  return out;
+}
+
 export interface BatchRun {
   totalMs: number;
   acceptedMs: number;

@@ -9,6 +9,9 @@
  * most it answers), one after the other, as a screen showing every client reads it.
  * Sizes: BENCH_BOARD_RUNS, BENCH_BOARD_MID and BENCH_BOARD_CLIENTS (the boards after 10: 200 and 1,500), BENCH_BOARD_PAGE, BENCH_BOARD_CONCURRENCY
  * (the fan-out), BENCH_BATCH_CONCURRENCY (the worker's batch jobs at once), BENCH_FRESHNESS_RUNS.
+ * At the largest size it also reports where a page's time goes (`boardBreakdown`), and with
+ * BENCH_PROFILE_DIR set writes a CPU profile of this process (gateway, subgraphs and worker all run
+ * in it) over that size's timed boards.
  */
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_FAN_OUT } from '@cifra/db';
@@ -16,8 +19,9 @@ import { signLocalToken } from '@cifra/gateway';
 import { behindCount, clientPeriodPort, sweepClientChanges } from '@cifra/subgraph-period';
 import { gql } from '../support/client.ts';
 import { cloneClients } from '../support/clients.ts';
-import { runBatch, wholeBoard } from './firm-ops.ts';
+import { boardBreakdown, runBatch, wholeBoard } from './firm-ops.ts';
 import { type BenchRow, defineBench, median, ms, percentile, ratio } from './harness.ts';
+import { cpuProfiled } from './profile.ts';
 
 const YEAR = new Date().getUTCFullYear();
 export default defineBench({
@@ -86,7 +90,9 @@ export default defineBench({
       while ((await behindCount(stack.control.db)) > 0) await new Promise((r) => setTimeout(r, 50));
       projected[size] = { sweepMs, allMs: performance.now() - t0, added: size - have };
       have = size;
-      at[size] = await boardMs(size);
+      at[size] = await (size === sizes.at(-1)
+        ? cpuProfiled(`firm-view-board-${size}`, () => boardMs(size))
+        : boardMs(size));
       const r = at[size]!;
       // Reported as soon as measured: the run is long, and a later step may fail.
       ctx.progress(
@@ -94,12 +100,20 @@ export default defineBench({
       );
     }
     const [small, , large] = sizes as [number, number, number];
+    const split = await boardBreakdown(call, { year: YEAR, month: 3, first: BOARD_PAGE, runs: BOARD_RUNS });
     for (const size of sizes) {
       const r = at[size]!;
       rows.push({
         measure: `closeBoard, ${size.toLocaleString('en')} clients (the whole board)`,
         result: ms(r.median),
         note: `${r.pages} page${r.pages === 1 ? '' : 's'} of clientsConnection (${BOARD_PAGE} a page); p90 ${ms(r.p90)}; first (cold) ${ms(r.first)}; tenant connections open at most ${r.connections} (bound ${stack.registry.maxPools} pools × 4)`,
+      });
+    }
+    for (const v of split) {
+      rows.push({
+        measure: `a page of ${Math.min(BOARD_PAGE, large)} of ${large.toLocaleString('en')}: ${v.variant}`,
+        result: ms(v.medianMs),
+        note: `median of ${BOARD_RUNS}; ${(v.bytes / 1024).toFixed(0)} KB of data`,
       });
     }
     const big = projected[large]!;

@@ -6,6 +6,7 @@ import { useAuth } from './auth/use-auth.ts';
 import { Loading, RefusalNotice } from './components/refusal.tsx';
 import { setFirmLocale } from './locale.ts';
 import { MeQuery } from './operations.ts';
+import { markStep } from './page-marks.ts';
 import { navigate, ROUTES, usePathname } from './router.ts';
 import { prefetchBoard } from './screens/board-data.ts';
 import { SignIn } from './screens/sign-in.tsx';
@@ -70,6 +71,9 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
   // Amounts and dates in the firm's locale (locale.ts): set before the screens below are drawn,
   // and `main` drawn afresh under it when it changes (once, when `me` first answers).
   const locale = setFirmLocale(me?.firm.locale);
+  useEffect(() => {
+    if (me) markStep('me');
+  }, [me]);
   // Someone with no firm-wide role (ClientReadOnly) has no firm screen to use: only their clients.
   const clientOnly = !!me && !me.firmRole;
   const nav = !me

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -269,9 +270,15 @@ export async function startSubgraph<C extends BaseContext>(
   const tracing = deps.tracing?.service(def.name);
   const server = new ApolloServer<C>({
     schema: buildSchema(def),
-    plugins: tracing
-      ? [outcomePlugin, announceClientChanges, archivedReadOnly]
-      : [announceClientChanges, archivedReadOnly],
+    // Apollo's cache-control plugin (on by default) wraps every field's resolver to gather cache
+    // hints that nothing here sets or reads (no @cacheControl, no response cache): on a 500-line
+    // page of the close board it was one of the largest costs of a request (docs/benchmarks.md).
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      ...(tracing ? [outcomePlugin] : []),
+      announceClientChanges,
+      archivedReadOnly,
+    ],
     formatError: formatSubgraphError(log),
     includeStacktraceInErrorResponses: false,
     // The process stops its services in order (ops/src/shutdown.ts); Apollo's own signal handlers

@@ -34,7 +34,7 @@ import {
   projectClients,
   sweepClientChanges,
 } from '../src/services/close-board-projection.service.ts';
-import { claimBehind, monthOf, saveProjection } from '../src/services/close-board-store.ts';
+import { claimBehind, countsOf, monthOf, saveProjection } from '../src/services/close-board-store.ts';
 import { fanOut } from '../src/services/fan-out.ts';
 import { lockPeriod, startPeriodClose } from '../src/services/index.ts';
 import { actorFor, type Books, openBooks, periodId, post } from './support.ts';
@@ -131,6 +131,20 @@ async function projectedBoard(month: number) {
   const summaries = await summariesOf(deps, ids);
   const rows = await monthOf(deps.control, ids, { year: 2026, month });
   return clients.map((c) => entryOf(c.visible, summaries.get(c.id), rows.get(c.id)));
+}
+
+/** The counts the board shows, tallied here from its lines (what the control plane's sums must equal). */
+function tally(board: readonly CloseBoardEntry[]) {
+  const stages = new Map<string, number>();
+  for (const e of board)
+    if (e.availability === 'AVAILABLE' && e.row.stage)
+      stages.set(e.row.stage, (stages.get(e.row.stage) ?? 0) + 1);
+  return {
+    unread: 0,
+    unavailable: board.filter((e) => e.availability === 'UNAVAILABLE').length,
+    behind: board.filter((e) => e.behind).length,
+    stages,
+  };
 }
 
 /** The board as the old design computed it: every client's database read now. */
@@ -257,7 +271,11 @@ describe('the close board read model', () => {
           for (const o of ops) await apply(o, down);
           await catchUp();
           for (const m of MONTHS) {
-            expect((await projectedBoard(m)).map(shown)).toEqual(await liveBoard(m));
+            const board = await projectedBoard(m);
+            expect(board.map(shown)).toEqual(await liveBoard(m));
+            // The counts summed by the control plane equal the lines' own tally.
+            const ids = clients.map((c) => c.id);
+            expect(await countsOf(deps.control, ids, { year: 2026, month: m })).toEqual(tally(board));
           }
           // Every client that answers is caught up; one that is down may still be behind (changes
           // made, or never read, before it went down): it is shown UNAVAILABLE, as the live read.
@@ -273,6 +291,16 @@ describe('the close board read model', () => {
     await catchUp();
     for (const m of MONTHS) expect((await projectedBoard(m)).map(shown)).toEqual(await liveBoard(m));
     for (const e of await projectedBoard(1)) expect(e.behind).toBe(false);
+  });
+
+  it('counts a client never read as 1 unread and 1 behind of 4, its stage not counted', async () => {
+    const ids = clients.map((c) => c.id);
+    await catchUp();
+    const known = await countsOf(deps.control, ids, { year: 2026, month: 1 });
+    const unknown = '00000000-0000-4000-8000-000000000001';
+    const counts = await countsOf(deps.control, [...ids, unknown], { year: 2026, month: 1 });
+    expect(counts).toEqual({ ...known, unread: 1, behind: known.behind + 1 });
+    expect([...known.stages.values()].reduce((a, b) => a + b, 0)).toBe(3);
   });
 
   it('is idempotent: projecting again writes the same rows and leaves the outbox empty', async () => {

@@ -1,5 +1,6 @@
 import type { User } from 'oidc-client-ts';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { markStep } from '../page-marks.ts';
 import { CALLBACK_PATH, fetchSignInConfig, type SignInConfig } from './config.ts';
 import { clearSession, readSession, type Session, saveSession } from './local-session.ts';
 import { completeSignIn, returnPathOf, usable, userManager } from './oidc.ts';
@@ -42,6 +43,7 @@ export function useAuth() {
       } catch (err) {
         return set({ status: 'signed-out', config: null, notice: wordsOf(err) });
       }
+      markStep('sign-in-config');
       configRef.current = config;
       if (config.mode !== 'oidc') {
         const session = config.mode === 'local' ? readSession() : null;

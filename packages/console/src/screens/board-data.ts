@@ -1,6 +1,7 @@
 import type { ApolloClient } from '@apollo/client';
 import { graphql } from '../__generated__/gql.ts';
 import type { ConsoleBoardQuarterQuery } from '../__generated__/graphql.ts';
+import { markStep } from '../page-marks.ts';
 import type { CellStage } from '../stages.ts';
 
 /**
@@ -116,6 +117,7 @@ export class BoardLoad {
 
   private finish(error: Error | null) {
     if (this.done) return;
+    markStep('board-data');
     this.done = true;
     this.error = error;
     this.emit();
@@ -134,6 +136,7 @@ export class BoardLoad {
         variables: { year, m1, m2, m3, first: this.pageSize, after },
         fetchPolicy: 'no-cache',
       });
+      markStep('board-first-data');
       const months = [result.data?.a, result.data?.b, result.data?.c];
       months.forEach((m, i) => {
         this.chunks.push({

@@ -6,11 +6,14 @@ import { Loading, RefusalNotice } from '../components/refusal.tsx';
 import { ScrollRegion } from '../components/scroll-region.tsx';
 import { StageFilter } from '../components/stage-filter.tsx';
 import { CloseExceptionsQuery } from '../operations.ts';
+import { markStep } from '../page-marks.ts';
 import { navigate } from '../router.ts';
 import { CELL_STAGES, type CellStage, monthLabel, monthYearLabel, stageInfo } from '../stages.ts';
 import { type BoardLoad, type BoardRow as Row, rowsOf, takeBoardLoad } from './board-data.ts';
 import { MonthDetail, type OpenCell } from './month-detail.tsx';
 import { useMyClients } from './my-clients.ts';
+
+markStep('board-chunk');
 
 // The counts' chart (Recharts) is its own chunk, loaded once the board has rows: never before them.
 const StageChart = lazy(() => import('./board-chart.tsx'));
@@ -82,6 +85,9 @@ export function CloseBoard({ year }: { year: number }) {
   const rows = useMemo(() => allRows.filter((r) => showSandboxes || !r.sandbox), [allRows, showSandboxes]);
   const sandboxCount = allRows.length - allRows.filter((r) => !r.sandbox).length;
   const data = rows.length > 0 || done ? rows : null;
+  useEffect(() => {
+    if (done && !error) markStep('board-drawn');
+  }, [done, error]);
 
   const counts = useMemo(() => {
     const c = new Map<CellStage, number>();

@@ -8,12 +8,12 @@ import {
   type TenantRegistry,
   visibleClients,
 } from '@cifra/db';
-import { badInput, type CloseStage, DomainError } from '@cifra/domain';
+import { badInput, type CloseStage, CloseStages, DomainError } from '@cifra/domain';
 import { type Permission, Permissions } from '@cifra/permissions';
 import { type BackupFreshness, backupFreshness } from './backup-freshness.ts';
 import type { ClientCloseRow, ClientPeriodPort, YearMonth } from './client-period.port.ts';
 import { projectClients } from './close-board-projection.service.ts';
-import { monthOf, type Projection, projectionsOf } from './close-board-store.ts';
+import { monthOf, type Projection, projectionsOf, countsOf as storedCounts } from './close-board-store.ts';
 import type { FanOutOptions, UnavailableCode } from './fan-out.ts';
 
 export interface FirmViewDeps {
@@ -74,6 +74,13 @@ export interface CloseBoardCounts {
   behindCount: number;
 }
 
+/** Stages in the order of the board's columns (CloseStages), those with no client left out. */
+const stageCountsOf = (counts: ReadonlyMap<CloseStage, number>) =>
+  CloseStages.flatMap((stage) => {
+    const count = counts.get(stage) ?? 0;
+    return count > 0 ? [{ stage, count }] : [];
+  });
+
 function countsOf(entries: readonly CloseBoardEntry[]): CloseBoardCounts {
   const counts = new Map<CloseStage, number>();
   for (const e of entries) {
@@ -81,7 +88,7 @@ function countsOf(entries: readonly CloseBoardEntry[]): CloseBoardCounts {
       counts.set(e.row.stage, (counts.get(e.row.stage) ?? 0) + 1);
   }
   return {
-    stageCounts: [...counts].map(([stage, count]) => ({ stage, count })),
+    stageCounts: stageCountsOf(counts),
     unavailableCount: entries.filter((e) => e.availability === 'UNAVAILABLE').length,
     behindCount: entries.filter((e) => e.behind).length,
   };
@@ -198,7 +205,7 @@ export async function closeBoard(
     visible,
     allLines,
     counts: () => {
-      counts ??= allLines().then(countsOf);
+      counts ??= boardCounts(deps, visible, at, allLines);
       return counts;
     },
     linesOf: async (clients) => {
@@ -206,6 +213,31 @@ export async function closeBoard(
       const byId = new Map((await all).map((e) => [e.client.id, e]));
       return clients.map((c) => byId.get(c.id) as CloseBoardEntry);
     },
+  };
+}
+
+/**
+ * The board's counts summed by the control plane, without reading a line: a page of the board that
+ * asks for its counts reads its own lines only. A client never read yet must be read first (as its
+ * line would be), so then the counts come from every line as before.
+ */
+async function boardCounts(
+  deps: FirmViewDeps,
+  clients: readonly VisibleClient[],
+  at: YearMonth,
+  allLines: () => Promise<CloseBoardEntry[]>,
+): Promise<CloseBoardCounts> {
+  if (clients.length === 0) return countsOf([]);
+  const stored = await storedCounts(
+    deps.control,
+    clients.map((c) => c.id),
+    at,
+  );
+  if (stored.unread > 0) return countsOf(await allLines());
+  return {
+    stageCounts: stageCountsOf(stored.stages),
+    unavailableCount: stored.unavailable,
+    behindCount: stored.behind,
   };
 }
 
