@@ -246,6 +246,43 @@ describe('people and roles in the console', () => {
     await page.context().close();
   }, 120_000);
 
+  it("shows a Senior the admin's dialog with no action, and a Junior's with only the roles a Senior may grant and no deactivation", async () => {
+    const me = await t.as('senior')<{ me: { grantableRoles: string[] } }>('{ me { grantableRoles } }');
+    const grantable = me.data!.me.grantableRoles;
+    expect(grantable).not.toContain('FIRM_ADMIN');
+    const junior = (await member('junior@demo.firm'))!;
+    const { page, problems } = await openPage(browser);
+    await signInAs(page, origin, 'senior@demo.firm');
+    await page.getByRole('link', { name: 'People and roles' }).click();
+
+    await page.getByRole('button', { name: 'Manage Ana Admin' }).click();
+    const admin = page.getByRole('dialog', { name: /Ana Admin/ });
+    await admin.getByTestId('not-yours').waitFor(WAIT);
+    expect(await admin.getByRole('button', { name: 'Change firm-wide role' }).count()).toBe(0);
+    expect(await admin.getByRole('textbox', { name: 'Reason' }).count()).toBe(0);
+    await expectAccessible(page, "a Senior on the admin's dialog");
+    await page.keyboard.press('Escape');
+    await admin.waitFor({ state: 'detached', ...WAIT });
+
+    await page.getByRole('button', { name: `Manage ${junior.displayName}` }).click();
+    const dialog = page.getByRole('dialog', { name: new RegExp(junior.displayName) });
+    await dialog.getByRole('button', { name: 'Change firm-wide role' }).waitFor(WAIT);
+    expect(await dialog.getByTestId('not-yours').count()).toBe(0);
+    expect(await dialog.getByRole('button', { name: /^Deactivate/ }).count()).toBe(0);
+    const select = dialog.getByRole('button', { name: /New firm-wide role$/ });
+    await select.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('listbox').waitFor(WAIT);
+    const offered = await page.getByRole('option').allTextContents();
+    // Every role offered is one the API says a Senior may grant (and "no firm-wide role").
+    expect(offered.some((o) => /admin/i.test(o))).toBe(false);
+    expect(offered.length).toBe(grantable.filter((r) => r !== 'NO_ACCESS').length + 1);
+    await page.keyboard.press('Escape');
+    await expectAccessible(page, "a Senior on a Junior's dialog");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
   it("pages the members 25 at a time, in the API's order, and searches them", async () => {
     // 30 more people than the demo's: two pages at least.
     for (let i = 0; i < 30; i++) {

@@ -12,6 +12,7 @@ import {
   signInAs as signInAt,
   WAIT,
 } from '../support/console-browser.ts';
+import { clientFacts, documentsOf } from '../support/console-workspace.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 /**
@@ -31,10 +32,29 @@ let t: TestStack;
 let browser: Browser;
 let origin: string;
 
+/** The client whose invoice of today is booked on an overridden rate: a row of the stale rates. */
+const STALE_CLIENT = { slug: 'ferreteria-colon', name: 'Ferretería Colón, S.A.' };
+
 beforeAll(async () => {
   browser = await launchChromium();
   t = await startTestStack({ console: true });
   origin = t.stack.gatewayUrl.replace(/\/graphql$/, '');
+  // A EUR invoice of today on a rate a person overrode: the exceptions inbox must list it.
+  const { today } = await clientFacts(t, STALE_CLIENT.slug);
+  const override = await t.as(
+    'senior',
+    STALE_CLIENT.slug,
+  )(
+    `mutation { overrideExchangeRate(currency: "EUR", date: "${today}", rate: "1.09", reason: "Bank rate agreed for today's shipment") { id } }`,
+  );
+  expect(override.errors).toBeUndefined();
+  const docs = documentsOf(t, STALE_CLIENT.slug);
+  const customer = await docs.party('CUSTOMER', 'STALE-EUR', 'Stale GmbH', 'EUR');
+  await docs.invoice('SALES', {
+    partyId: customer,
+    documentDate: today,
+    lines: [{ accountCode: '4101', quantity: '1', unitPrice: '100', taxCode: 'EXENTO' }],
+  });
 });
 
 afterAll(async () => {
@@ -181,13 +201,11 @@ describe('the firm console in Chromium', () => {
     );
     expect(stale.errors).toBeUndefined();
     const staleClients = (stale.data?.staleRateUsage.clients ?? []).filter((c) => (c.entryCount ?? 0) > 0);
-    if (staleClients.length === 0) {
-      await page.getByText('No entry of these days was posted on a stale or overridden rate.').waitFor();
-    } else {
-      await expect
-        .poll(() => page.locator('table.stale-rates tbody th').allTextContents(), WAIT)
-        .toEqual(staleClients.map((c) => c.clientName));
-    }
+    // At least the invoice on today's overridden rate (made above), and the table lists the same.
+    expect(staleClients.map((c) => c.clientName)).toContain(STALE_CLIENT.name);
+    await expect
+      .poll(() => page.locator('table.stale-rates tbody th').allTextContents(), WAIT)
+      .toEqual(staleClients.map((c) => c.clientName));
     expect(page.url()).toBe(`${origin}/exceptions`);
     await expectAccessible(page, 'exceptions');
     await shoot(page, '05-exceptions');
