@@ -1,4 +1,4 @@
-import { formatMoney, isSettlingKind, scopedId } from '@cifra/domain';
+import { formatMoney, scopedId } from '@cifra/domain';
 import type {
   AllocationResolvers,
   DocumentResolvers,
@@ -6,6 +6,7 @@ import type {
   JournalLineResolvers,
 } from '../__generated__/resolvers.ts';
 import type { Context } from '../context.ts';
+import { realizesFx } from '../documents/kinds.ts';
 import type { FxProvenance } from '../mappers.ts';
 import { formatNumeric } from './parties.resolvers.ts';
 
@@ -43,17 +44,10 @@ export const lineFx: Pick<JournalLineResolvers, 'fx'> = {
   fx: (l, _a, ctx) => provenance(ctx, l.exchangeRateId, l.rateIsFallback),
 };
 
-/** Documents that clear invoices or credits at a rate of their own, so realise an exchange difference. */
-const settlesAtOwnRate = (kind: string): boolean =>
-  isSettlingKind(kind) ||
-  kind === 'CUSTOMER_CREDIT_APPLICATION' ||
-  kind === 'VENDOR_CREDIT_APPLICATION' ||
-  kind === 'BAD_DEBT_WRITE_OFF';
-
 export const documentFx: Pick<DocumentResolvers, 'fx' | 'realizedFx'> = {
   fx: (d, _a, ctx) => provenance(ctx, d.exchangeRateId, d.rateIsFallback),
   realizedFx: async (d, _a, ctx) => {
-    if (d.status !== 'POSTED' || !settlesAtOwnRate(d.kind)) return null;
+    if (d.status !== 'POSTED' || !realizesFx(d.kind)) return null;
     const allocations = await ctx.loaders.allocationsOfSource.load(d.id);
     return baseMoney(
       ctx,
