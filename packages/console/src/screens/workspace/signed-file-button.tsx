@@ -4,8 +4,8 @@ import { RefusalNotice } from '../../components/refusal.tsx';
 import { type SignedFile, SignedFileLink } from './signed-file.tsx';
 
 /**
- * A button that asks the API for a file (a statement's or a return's PDF) and shows the signed
- * link it answers, or its refusal with its code: render-pdf.tsx's shape for any mutation.
+ * A button that asks the API for a file (a document's, a statement's or a return's PDF, the
+ * return's CSV) and shows the signed link it answers, or its refusal with its code.
  */
 export function SignedFileButton({
   label,
