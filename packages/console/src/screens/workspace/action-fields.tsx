@@ -1,7 +1,7 @@
 import { Input, Label, Link, Text, TextField } from 'react-aria-components';
 import { RefusalNotice } from '../../components/refusal.tsx';
-import { formatMoney } from '../../money.ts';
 import { amountProblem } from './credit-words.ts';
+import { money } from './format.ts';
 
 /** The fields and the outcome line the workspace's action forms share (credits, write-offs, recurring entries). */
 
@@ -51,7 +51,7 @@ export function AmountField({
       <Input className="input" inputMode="decimal" autoComplete="off" />
       <Text slot="description" className={problem ? 'hint-short' : 'muted'} data-testid="amount-hint">
         {problem ??
-          `A decimal string such as 100.00, at most ${limit ? formatMoney(limit, currency) : 'what is open'}.`}
+          `A decimal string such as 100.00, at most ${limit ? money(limit, currency) : 'what is open'}.`}
       </Text>
     </TextField>
   );

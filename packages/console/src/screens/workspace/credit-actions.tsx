@@ -3,7 +3,6 @@ import { useMemo, useState } from 'react';
 import { Button, Input, Label, Text, TextField } from 'react-aria-components';
 import type { ConsoleDocumentQuery, ConsoleOpenInvoiceFragment } from '../../__generated__/graphql.ts';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
-import { formatMoney } from '../../money.ts';
 import { AmountField, DateField, type Outcome, OutcomeNotice } from './action-fields.tsx';
 import { mayApplyCredit, useWorkspace } from './context.ts';
 import { amountProblem, newIdempotencyKey, sameRate, smaller } from './credit-words.ts';
@@ -63,7 +62,7 @@ export function CreditActions({ d, onChanged }: { d: Doc; onChanged: () => Promi
       <p data-testid="open-credit" data-amount={credit}>
         {isZero(credit)
           ? 'Nothing left on the account: all of it is applied or refunded.'
-          : `${formatMoney(credit, d.currency)} left on the ${sideOf(d.kind).who}’s account, not yet applied or refunded.`}
+          : `${money(credit, d.currency)} left on the ${sideOf(d.kind).who}’s account, not yet applied or refunded.`}
       </p>
       {open && may && (
         <div className="actions">
@@ -175,7 +174,7 @@ function ApplyCredit({
               {invoices.map((i) => (
                 <option key={i.id} value={i.id}>
                   {documentName(i)} · {i.dueDate ? `due ${dateLabel(i.dueDate)}` : dateLabel(i.documentDate)}{' '}
-                  · open {formatMoney(i.openBalance!, i.currency)}
+                  · open {money(i.openBalance!, i.currency)}
                 </option>
               ))}
             </select>
@@ -184,7 +183,7 @@ function ApplyCredit({
           <DateField label="Posting day" value={date} onChange={setDate} />
           {invoice && <FxNote d={d} invoice={invoice} baseCurrency={ws.currency} />}
           <Button className="button" type="submit" isDisabled={busy || !!problem || !isIsoDate(date)}>
-            Apply {amount && !problem ? formatMoney(amount.trim(), d.currency) : 'credit'}
+            Apply {amount && !problem ? money(amount.trim(), d.currency) : 'credit'}
           </Button>
         </>
       )}
@@ -215,7 +214,7 @@ function appliedOutcome(
       ? `, realized exchange ${a.realizedFx.startsWith('-') ? 'loss' : 'gain'} ${money(a.realizedFx.replace(/^-/, ''), base)}`
       : ', no exchange difference';
   return {
-    done: `Applied ${formatMoney(amount, currency)} to ${documentName(invoice)}${a?.baseAmount ? `: ${money(a.baseAmount, base)} cleared` : ''}${fx}.`,
+    done: `Applied ${money(amount, currency)} to ${documentName(invoice)}${a?.baseAmount ? `: ${money(a.baseAmount, base)} cleared` : ''}${fx}.`,
     link: doc
       ? {
           href: workspacePath(slug, { kind: 'document', documentId: doc.id }),
@@ -286,7 +285,7 @@ function RefundCredit({
       const { data: p } = await post({ variables: { id: draftId } });
       const refund = p?.postPayment;
       await onDone({
-        done: `Refunded ${formatMoney(amount.trim(), d.currency)} of the credit.`,
+        done: `Refunded ${money(amount.trim(), d.currency)} of the credit.`,
         link: refund
           ? {
               href: workspacePath(ws.slug, { kind: 'document', documentId: refund.id }),
@@ -323,7 +322,7 @@ function RefundCredit({
         </Text>
       </TextField>
       <Button className="button" type="submit" isDisabled={busy || !!problem || !isIsoDate(date)}>
-        Refund {amount && !problem ? formatMoney(amount.trim(), d.currency) : ''}
+        Refund {amount && !problem ? money(amount.trim(), d.currency) : ''}
       </Button>
     </form>
   );

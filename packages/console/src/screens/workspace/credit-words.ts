@@ -1,4 +1,5 @@
-import { formatMoney, minorUnits } from '../../money.ts';
+import { minorUnits } from '../../money.ts';
+import { money } from './format.ts';
 
 /**
  * What the console says of an amount typed for a credit, a refund or a write-off before sending
@@ -33,7 +34,7 @@ export function amountProblem(amount: string, currency: string, limit?: string |
   if (cents === 0n) return 'The amount must be greater than zero.';
   const max = limit ? toMinor(limit, currency) : null;
   if (max !== null && cents > max)
-    return `More than the ${formatMoney(limit!, currency)} open (the API would refuse it: OVER_ALLOCATION).`;
+    return `More than the ${money(limit!, currency)} open (the API would refuse it: OVER_ALLOCATION).`;
   return null;
 }
 

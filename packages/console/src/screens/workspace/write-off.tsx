@@ -3,7 +3,6 @@ import { useMemo, useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { ConsoleDocumentQuery } from '../../__generated__/graphql.ts';
 import { ReasonField } from '../../components/reason-field.tsx';
-import { formatMoney } from '../../money.ts';
 import { AmountField, DateField, type Outcome, OutcomeNotice } from './action-fields.tsx';
 import { mayVoidWriteOff, mayWriteOff, useWorkspace } from './context.ts';
 import { amountProblem, newIdempotencyKey } from './credit-words.ts';
@@ -76,7 +75,7 @@ function WriteOffForm({ d, open, onChanged, setOutcome }: FormProps & { open: st
       const w = data?.writeOffBadDebt;
       const a = w?.allocations[0];
       setOutcome({
-        done: `Written off: ${formatMoney(amount.trim(), d.currency)} of ${documentName(d)}${
+        done: `Written off: ${money(amount.trim(), d.currency)} of ${documentName(d)}${
           a?.realizedFx && !isZero(a.realizedFx)
             ? `, realized exchange ${a.realizedFx.startsWith('-') ? 'loss' : 'gain'} ${money(a.realizedFx.replace(/^-/, ''), ws.currency)}`
             : ''
@@ -118,8 +117,8 @@ function WriteOffForm({ d, open, onChanged, setOutcome }: FormProps & { open: st
           }}
         >
           <p className="muted">
-            What the customer will not pay, at most the {formatMoney(open, d.currency)} still open, tax
-            included (the output ITBMS declared is not recovered). It posts to the bad-debt expense at once.
+            What the customer will not pay, at most the {money(open, d.currency)} still open, tax included
+            (the output ITBMS declared is not recovered). It posts to the bad-debt expense at once.
           </p>
           <AmountField value={amount} onChange={setAmount} currency={d.currency} limit={open} />
           <DateField label="Write-off day" value={date} onChange={setDate} />
@@ -134,7 +133,7 @@ function WriteOffForm({ d, open, onChanged, setOutcome }: FormProps & { open: st
             type="submit"
             isDisabled={loading || !!problem || !isIsoDate(date)}
           >
-            Write off {problem ? '' : formatMoney(amount.trim(), d.currency)}
+            Write off {problem ? '' : money(amount.trim(), d.currency)}
           </Button>
         </form>
       )}
