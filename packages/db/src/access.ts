@@ -1,4 +1,11 @@
-import { FIRM_SCOPED, isPermission, type Permission, permissionsOf } from '@cifra/permissions';
+import {
+  FIRM_SCOPED,
+  isPermission,
+  type Permission,
+  permissionsOf,
+  ROLE_PERMISSIONS,
+  RoleClusters,
+} from '@cifra/permissions';
 import { and, asc, eq, ilike, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import { integrationFirmGrants, integrationGrants, integrations } from './control/integrations.ts';
 import { firmMemberships, tenantRoleAssignments, tenants, users } from './control/schema.ts';
@@ -312,29 +319,55 @@ export interface ClientPageQuery {
   search?: string | null;
   /** Sandboxes and archived clients: every client unless a view says otherwise. */
   filter?: ClientListFilter;
+  /** Only the clients where the caller holds this permission (their role's, or their grant's). */
+  holding?: Permission;
+  /** Only this client (by id). */
+  id?: string | null;
+  /** Names in code point order (`COLLATE "C"`) rather than the database's collation. */
+  byCodePoint?: boolean;
+}
+
+/** The roles whose permissions include `p` (an ethical wall's `NoAccess` never does). */
+const rolesHolding = (p: Permission): string[] => RoleClusters.filter((r) => ROLE_PERMISSIONS[r].includes(p));
+
+/** Whether an integration's token may use `p` at all: a client-level constant within its scope. */
+const grantUsable = (p: Permission, scope?: readonly string[] | null): boolean =>
+  !firmScoped.has(p) && (!scope || scope.includes(p));
+
+/** What narrows a list of the caller's clients, besides the walls (shared by pages and id lists). */
+function narrowing(caller: Caller, page: Omit<ClientPageQuery, 'limit' | 'after'>): SQL[] {
+  const where: SQL[] = [];
+  if (page.search) {
+    const like = `%${page.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push(or(ilike(tenants.name, like), ilike(tenants.slug, like)) as SQL);
+  }
+  if (page.id) where.push(UUID.test(page.id) ? eq(tenants.id, page.id) : sql`false`);
+  const only = listed(page.filter ?? ALL_CLIENTS);
+  if (only) where.push(only);
+  if (page.holding) {
+    if (!caller.integration) where.push(inArray(effectiveRole, rolesHolding(page.holding)));
+    else if (!grantUsable(page.holding, caller.integration.scope)) where.push(sql`false`);
+    else where.push(sql`${page.holding} = ANY(${integrationGrants.permissions})`);
+  }
+  return where;
 }
 
 /**
  * One page of `visibleClients`, by name then id (a total order, so a keyset cursor keeps its place
- * while clients are added): what the `tenantsConnection` fields read. The walls are the same query
- * as `visibleClients`: a person's clients by role (an ethical wall hides one), an integration's by
- * its live grants; the page is cut in SQL, so a firm of 1,500 clients reads one page of them.
+ * while clients are added): what the `tenantsConnection` fields and the close board's pages read.
+ * The walls are the same query as `visibleClients`: a person's clients by role (an ethical wall
+ * hides one), an integration's by its live grants; the page is cut in SQL, so a firm of 1,500
+ * clients reads one page of them.
  */
 export async function visibleClientsPage(
   control: ControlDb,
   caller: Caller,
   page: ClientPageQuery,
 ): Promise<ClientAccess[]> {
-  const where: SQL[] = [];
-  if (page.after)
-    where.push(sql`(${tenants.name}, ${tenants.id}) > (${page.after[0]}, ${page.after[1]}::uuid)`);
-  if (page.search) {
-    const like = `%${page.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    where.push(or(ilike(tenants.name, like), ilike(tenants.slug, like)) as SQL);
-  }
-  const only = listed(page.filter ?? ALL_CLIENTS);
-  if (only) where.push(only);
-  const order = [asc(tenants.name), asc(tenants.id)];
+  const name = page.byCodePoint ? sql`${tenants.name} COLLATE "C"` : sql`${tenants.name}`;
+  const where = narrowing(caller, page);
+  if (page.after) where.push(sql`(${name}, ${tenants.id}) > (${page.after[0]}, ${page.after[1]}::uuid)`);
+  const order = [asc(name), asc(tenants.id)];
   if (caller.integration) {
     const rows = await integrationGrantsQuery(control, caller.userId, and(...where))
       .orderBy(...order)
@@ -352,4 +385,21 @@ export async function visibleClientsPage(
   return rows
     .filter((r): r is { tenant: TenantRow; role: RoleName } => r.role !== null && r.role !== 'NoAccess')
     .map(({ tenant, role }) => ({ tenant, role, permissions: permissionsOf([role]) }));
+}
+
+/**
+ * The ids of every client `visibleClientsPage` would list (without a page), as a subquery the
+ * database evaluates where it is used: what a firm view counts over without bringing its clients
+ * out of the database.
+ */
+export function visibleClientIds(
+  control: ControlDb,
+  caller: Caller,
+  query: Omit<ClientPageQuery, 'limit' | 'after' | 'byCodePoint'>,
+): SQL {
+  const where = and(...narrowing(caller, query));
+  const listing = caller.integration
+    ? integrationGrantsQuery(control, caller.userId, where)
+    : accessQuery(control, caller.userId).where(and(eq(tenants.status, 'ACTIVE'), hasAccess, where));
+  return sql`SELECT v.id FROM (${listing}) AS v`;
 }

@@ -12,7 +12,7 @@ import type {
 } from '../__generated__/resolvers.ts';
 import { batchMonthState } from '../services/batch-month-state.ts';
 import { closeCheckCode } from '../services/checklist.ts';
-import { pageBoard } from './board-page.ts';
+import { boardPage, boardPageQuery } from './board-page.ts';
 
 /**
  * A stored code as the ErrorCode enum. Items keep their code as text; one the catalogue no longer
@@ -34,11 +34,10 @@ const asDate = (v: Date | string | null) =>
 
 const CloseBoard: CloseBoardResolvers = {
   clients: (board) => board.allLines(),
-  // The page is cut from the board's clients first; only its lines are read.
+  // The page's clients are cut in SQL; only their lines are read.
   clientsConnection: async (board, args) => {
-    const page = pageBoard(board.visible, args);
-    const lines = await board.linesOf(page.edges.map((e) => e.node));
-    return { ...page, edges: page.edges.map((e, i) => ({ cursor: e.cursor, node: lines[i]! })) };
+    const { lines, more } = await board.page(boardPageQuery(args));
+    return boardPage(lines, more, args.after);
   },
   stageCounts: async (board) => (await board.counts()).stageCounts,
   unavailableCount: async (board) => (await board.counts()).unavailableCount,

@@ -1,6 +1,6 @@
 import { type ControlDb, control, type UnavailableCode } from '@cifra/db';
 import type { CloseStage, CloseStatus, PeriodState } from '@cifra/domain';
-import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
 import type { ClientChecklistItem, ClientCloseRow, ClientMonths, YearMonth } from './client-period.port.ts';
 
 /**
@@ -92,29 +92,24 @@ export interface StoredCounts {
 }
 
 /**
- * The board's counts for one month in two aggregate queries over the listed clients, whatever their
- * number: the same sums as counting their lines (`countsOf` in close-board.service.ts), without
- * sending every line to the service to be counted.
+ * The board's counts for one month in two aggregate queries over the listed clients (`clients`: a
+ * subquery of their ids, `visibleClientIds`), whatever their number: the same sums as counting
+ * their lines (`countsOf` in close-board.service.ts), without a line or an id leaving the database.
  */
-export async function countsOf(
-  db: ControlDb,
-  tenantIds: readonly string[],
-  at: YearMonth,
-): Promise<StoredCounts> {
-  const ids = sql.param([...tenantIds]);
+export async function countsOf(db: ControlDb, clients: SQL, at: YearMonth): Promise<StoredCounts> {
   const [totals, stages] = await Promise.all([
     db.execute<{ unread: number; unavailable: number; behind: number }>(sql`
       SELECT
         count(*) FILTER (WHERE p.tenant_id IS NULL OR (p.as_of IS NULL AND p.unavailable_code IS NULL))::int AS unread,
         count(*) FILTER (WHERE p.unavailable_code IS NOT NULL)::int AS unavailable,
         count(*) FILTER (WHERE p.tenant_id IS NULL OR p.as_of IS NULL OR p.change_seq > p.projected_seq)::int AS behind
-      FROM unnest(${ids}::uuid[]) AS t(id)
+      FROM (${clients}) AS t(id)
       LEFT JOIN client_close_projections p ON p.tenant_id = t.id`),
     db.execute<{ stage: string; n: number }>(sql`
       SELECT m.stage, count(*)::int AS n
       FROM client_close_months m
       LEFT JOIN client_close_projections p ON p.tenant_id = m.tenant_id
-      WHERE m.tenant_id = ANY(${ids}::uuid[]) AND m.year = ${at.year} AND m.month = ${at.month}
+      WHERE m.tenant_id IN (${clients}) AND m.year = ${at.year} AND m.month = ${at.month}
         AND p.unavailable_code IS NULL
       GROUP BY m.stage`),
   ]);

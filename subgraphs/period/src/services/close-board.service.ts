@@ -2,14 +2,18 @@ import {
   type Actor,
   ALL_CLIENTS,
   type Caller,
+  type ClientAccess,
   type ClientListFilter,
   type ControlDb,
   firmView,
   type TenantRegistry,
+  visibleClientIds,
   visibleClients,
+  visibleClientsPage,
 } from '@cifra/db';
 import { badInput, type CloseStage, CloseStages, DomainError } from '@cifra/domain';
 import { type Permission, Permissions } from '@cifra/permissions';
+import type { SQL } from 'drizzle-orm';
 import { type BackupFreshness, backupFreshness } from './backup-freshness.ts';
 import type { ClientCloseRow, ClientPeriodPort, YearMonth } from './client-period.port.ts';
 import { projectClients } from './close-board-projection.service.ts';
@@ -48,18 +52,25 @@ export type CloseBoardEntry = { client: VisibleClient; backup?: BackupFreshness 
     | { availability: 'UNAVAILABLE'; code: UnavailableCode; reason: string }
   );
 
+/** Where a page of the board starts and how long it is (board-page.ts parses the arguments). */
+export interface BoardPageQuery {
+  first: number;
+  /** The (name, id) of the previous page's last client. */
+  after: readonly [string, string] | null;
+  /** Only this client's line. */
+  clientId: string | null;
+}
+
 /**
- * A month's close board for one caller: every client it shows, and their lines read only when a
- * field asks for them — a page's lines for a page (`clientsConnection`), every line for the counts
- * and the deprecated unpaged list. Each is read at most once per request.
+ * A month's close board for one caller, read only as far as a field asks: a page's clients and
+ * lines for a page (`clientsConnection`), the counts summed in the control plane, every line for the
+ * deprecated unpaged list. A page's cost does not grow with the firm's number of clients.
  */
 export interface CloseBoard {
   year: number;
   month: number;
-  /** Every client on the board (the caller's, as the view's filter says), lines not read yet. */
-  visible: VisibleClient[];
-  /** The lines of these clients of the board, in their order. */
-  linesOf(clients: readonly VisibleClient[]): Promise<CloseBoardEntry[]>;
+  /** A page of lines by client name then id (code point order), and whether another page follows. */
+  page(query: BoardPageQuery): Promise<{ lines: CloseBoardEntry[]; more: boolean }>;
   /** Every line of the board. */
   allLines(): Promise<CloseBoardEntry[]>;
   /** What the board counts over every line (read once per request, whichever count asks). */
@@ -110,17 +121,19 @@ export async function clientsWithPeriodAccess(
   filter: ClientListFilter = ALL_CLIENTS,
 ): Promise<VisibleClient[]> {
   const rows = await visibleClients(control, caller, filter);
-  return rows
-    .map(({ tenant, permissions }) => ({
-      id: tenant.id,
-      slug: tenant.slug,
-      name: tenant.name,
-      timezone: tenant.timezone,
-      sandbox: tenant.sandbox,
-      archived: tenant.archivedAt !== null,
-      permissions,
-    }))
-    .filter((c) => c.permissions.includes(Permissions.Period.Read));
+  return rows.map(visibleClient).filter((c) => c.permissions.includes(Permissions.Period.Read));
+}
+
+function visibleClient({ tenant, permissions }: ClientAccess): VisibleClient {
+  return {
+    id: tenant.id,
+    slug: tenant.slug,
+    name: tenant.name,
+    timezone: tenant.timezone,
+    sandbox: tenant.sandbox,
+    archived: tenant.archivedAt !== null,
+    permissions,
+  };
 }
 
 const NO_PERIOD: ClientCloseRow = {
@@ -191,27 +204,33 @@ export async function closeBoard(
 ): Promise<CloseBoard> {
   checkYearMonth(at);
   // Sandboxes and archived clients stay out of the rows and the counts unless asked for.
-  const visible = await clientsWithPeriodAccess(deps.control, caller, firmView(at));
+  const filter = firmView(at);
+  const holding = Permissions.Period.Read;
   let all: Promise<CloseBoardEntry[]> | undefined;
   let counts: Promise<CloseBoardCounts> | undefined;
-  const read = (clients: readonly VisibleClient[]) => boardLines(deps, clients, at);
   const allLines = () => {
-    all ??= read(visible);
+    all ??= clientsWithPeriodAccess(deps.control, caller, filter).then((c) => boardLines(deps, c, at));
     return all;
   };
   return {
     year: at.year,
     month: at.month,
-    visible,
     allLines,
     counts: () => {
-      counts ??= boardCounts(deps, visible, at, allLines);
+      counts ??= boardCounts(deps, visibleClientIds(deps.control, caller, { filter, holding }), at, allLines);
       return counts;
     },
-    linesOf: async (clients) => {
-      if (!all) return read(clients);
-      const byId = new Map((await all).map((e) => [e.client.id, e]));
-      return clients.map((c) => byId.get(c.id) as CloseBoardEntry);
+    page: async ({ first, after, clientId }) => {
+      const rows = await visibleClientsPage(deps.control, caller, {
+        after,
+        limit: first + 1,
+        filter,
+        holding,
+        id: clientId,
+        byCodePoint: true,
+      });
+      const clients = rows.slice(0, first).map(visibleClient);
+      return { lines: await boardLines(deps, clients, at), more: rows.length > first };
     },
   };
 }
@@ -223,16 +242,11 @@ export async function closeBoard(
  */
 async function boardCounts(
   deps: FirmViewDeps,
-  clients: readonly VisibleClient[],
+  clients: SQL,
   at: YearMonth,
   allLines: () => Promise<CloseBoardEntry[]>,
 ): Promise<CloseBoardCounts> {
-  if (clients.length === 0) return countsOf([]);
-  const stored = await storedCounts(
-    deps.control,
-    clients.map((c) => c.id),
-    at,
-  );
+  const stored = await storedCounts(deps.control, clients, at);
   if (stored.unread > 0) return countsOf(await allLines());
   return {
     stageCounts: stageCountsOf(stored.stages),
