@@ -28,10 +28,10 @@ type BoardPage = {
   };
 };
 
-/** One month's whole board, page after page, as a screen showing every client reads it. */
+/** One month's whole board, page after page, as a screen showing every client reads it (or its first `pages`). */
 export async function wholeBoard(
   call: Call,
-  at: { year: number; month: number; page: number },
+  at: { year: number; month: number; page: number; pages?: number },
 ): Promise<{ lines: BoardLine[]; pages: number; unavailable: number }> {
   const lines: BoardLine[] = [];
   let after: string | null = null;
@@ -47,7 +47,7 @@ export async function wholeBoard(
     const page = r.data.closeBoard.clientsConnection;
     lines.push(...page.edges.map((e) => e.node));
     unavailable = Math.max(unavailable, r.data.closeBoard.unavailableCount);
-    if (!page.pageInfo.hasNextPage) return { lines, pages, unavailable };
+    if (!page.pageInfo.hasNextPage || pages === at.pages) return { lines, pages, unavailable };
     after = page.pageInfo.endCursor;
   }
 }

@@ -1,9 +1,9 @@
 /**
  * A CPU profile of this process over one step of a benchmark, when BENCH_PROFILE_DIR names a
- * directory: `<name>.cpuprofile` there (open it in Chrome's DevTools, or sum it with
+ * directory (made if missing): `<name>.cpuprofile` there (open it in Chrome's DevTools, or sum it with
  * `tsx bench/profile-summary.ts <file>`). Without the variable the step just runs.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 
@@ -18,6 +18,7 @@ export async function cpuProfiled<T>(name: string, step: () => Promise<T>): Prom
     return await step();
   } finally {
     const { profile } = await session.post('Profiler.stop');
+    await mkdir(dir, { recursive: true });
     await writeFile(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
     session.disconnect();
   }
