@@ -98,6 +98,18 @@ function accessQuery(control: ControlDb, userId: string) {
     );
 }
 
+const GRANTS = new Map<RoleName, readonly Permission[]>();
+
+/** A role's permissions, worked out once per role: a list of 1,500 clients has a handful of roles. */
+function grantsOf(role: RoleName): readonly Permission[] {
+  let grants = GRANTS.get(role);
+  if (!grants) {
+    grants = Object.freeze(permissionsOf([role]));
+    GRANTS.set(role, grants);
+  }
+  return grants;
+}
+
 /** `NoAccess` on a client is an ethical wall: it wins over the firm-wide role and grants nothing. */
 const hasAccess = sql`${effectiveRole} IS NOT NULL AND ${effectiveRole} <> 'NoAccess'`;
 
@@ -139,7 +151,7 @@ export interface ClientAccess {
   /** The person's role there (null for an integration). */
   role: RoleName | null;
   /** The role's permissions, or the integration's grant narrowed by its token's scope. */
-  permissions: Permission[];
+  permissions: readonly Permission[];
 }
 
 const firmScoped = new Set<Permission>(FIRM_SCOPED);
@@ -229,7 +241,7 @@ export async function visibleClients(
   return (await accessibleTenants(control, caller.userId, listed(filter))).map(({ tenant, role }) => ({
     tenant,
     role,
-    permissions: permissionsOf([role]),
+    permissions: grantsOf(role),
   }));
 }
 
@@ -251,7 +263,7 @@ export async function clientAccess(
       : null;
   }
   const access = await tenantAccess(control, caller.userId, where);
-  return access ? { ...access, permissions: permissionsOf([access.role]) } : null;
+  return access ? { ...access, permissions: grantsOf(access.role) } : null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -282,8 +294,7 @@ export async function clientAccessByIds(
   }
   const rows = await accessQuery(control, caller.userId).where(and(match, eq(tenants.status, 'ACTIVE')));
   for (const { tenant, role } of rows) {
-    if (role && role !== 'NoAccess')
-      found.set(tenant.id, { tenant, role, permissions: permissionsOf([role]) });
+    if (role && role !== 'NoAccess') found.set(tenant.id, { tenant, role, permissions: grantsOf(role) });
   }
   return found;
 }
@@ -384,7 +395,7 @@ export async function visibleClientsPage(
     .limit(page.limit);
   return rows
     .filter((r): r is { tenant: TenantRow; role: RoleName } => r.role !== null && r.role !== 'NoAccess')
-    .map(({ tenant, role }) => ({ tenant, role, permissions: permissionsOf([role]) }));
+    .map(({ tenant, role }) => ({ tenant, role, permissions: grantsOf(role) }));
 }
 
 /**

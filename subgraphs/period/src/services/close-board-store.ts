@@ -1,6 +1,6 @@
 import { type ControlDb, control, type UnavailableCode } from '@cifra/db';
 import type { CloseStage, CloseStatus, PeriodState } from '@cifra/domain';
-import { and, eq, inArray, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
 import type { ClientChecklistItem, ClientCloseRow, ClientMonths, YearMonth } from './client-period.port.ts';
 
 /**
@@ -30,6 +30,10 @@ export interface StoredMonth extends YearMonth {
 
 type TransitionJson = { action: string; actorId: string | null; actorEmail: string | null; at: string };
 
+/** `column = ANY($1)`: one array parameter for a page's 500 ids, where `IN` binds 500. */
+const anyOf = (column: typeof P.tenantId | typeof M.tenantId, ids: readonly string[]) =>
+  sql`${column} = ANY(${sql.param([...ids])}::uuid[])`;
+
 function toRow(m: typeof M.$inferSelect): ClientCloseRow {
   const t = m.lastTransition as TransitionJson | null;
   return {
@@ -48,10 +52,7 @@ export async function projectionsOf(
   tenantIds: readonly string[],
 ): Promise<Map<string, Projection>> {
   if (tenantIds.length === 0) return new Map();
-  const rows = await db
-    .select()
-    .from(P)
-    .where(inArray(P.tenantId, [...tenantIds]));
+  const rows = await db.select().from(P).where(anyOf(P.tenantId, tenantIds));
   return new Map(
     rows.map((r) => [
       r.tenantId,
@@ -77,7 +78,7 @@ export async function monthOf(
   const rows = await db
     .select()
     .from(M)
-    .where(and(eq(M.year, at.year), eq(M.month, at.month), inArray(M.tenantId, [...tenantIds])));
+    .where(and(eq(M.year, at.year), eq(M.month, at.month), anyOf(M.tenantId, tenantIds)));
   return new Map(rows.map((m) => [m.tenantId, toRow(m)]));
 }
 
@@ -128,7 +129,7 @@ export async function monthsOf(db: ControlDb, tenantIds: readonly string[]): Pro
   const rows = await db
     .select()
     .from(M)
-    .where(inArray(M.tenantId, [...tenantIds]))
+    .where(anyOf(M.tenantId, tenantIds))
     .orderBy(M.tenantId, M.year, M.month);
   return rows.map((m) => ({
     tenantId: m.tenantId,

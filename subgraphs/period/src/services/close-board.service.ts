@@ -37,7 +37,7 @@ export interface VisibleClient {
   /** An archived client (its books read-only). */
   archived: boolean;
   /** The caller's permissions on this client (their role there). */
-  permissions: Permission[];
+  permissions: readonly Permission[];
 }
 
 /** How fresh a client's line is: read from its database at `asOf`; `behind` when a change since is not in it yet. */
