@@ -190,10 +190,11 @@ export function entryOf(
 
 /**
  * Every client the caller may see, with its close state for one month, from the control plane's
- * read model: three control-plane queries for the lines asked for (the clients' summaries, their
- * month, their backups), whatever their number, after the one that lists the caller's clients. A
- * page of the board reads its page's lines alone, so a firm of 1,500 clients read page by page
- * reads each line once. Each line says when it was read from the client (`asOf`) and whether a
+ * read model. A page is one query for its clients (cut in SQL, behind the caller's walls) and three
+ * for their lines (summaries, month, backups); the counts are two aggregate queries over the same
+ * clients as a subquery: nothing a request does grows with the firm but the control plane's sums,
+ * and a firm of 1,500 clients read page by page reads each line once. Each line says when it was
+ * read from the client (`asOf`) and whether a
  * change since is still on its way; a client whose database did not answer the projector is
  * UNAVAILABLE with the reason.
  */
