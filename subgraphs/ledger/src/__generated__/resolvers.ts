@@ -2659,6 +2659,11 @@ export type CreateEntryFromBankLineInput = {
    * the line's date (a pegged currency always takes the peg).
    */
   exchangeRate?: InputMaybe<Scalars['Decimal']['input']>;
+  /**
+   * 1 to 200 characters. A retry with the same key and the same request answers the match first
+   * made and writes nothing; the same key for another entry is IDEMPOTENCY_KEY_REUSED.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A saved rule for statement lines. */

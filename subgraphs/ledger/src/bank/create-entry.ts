@@ -1,4 +1,4 @@
-import { inTransaction } from '@cifra/db';
+import { Constraints, inTransaction, isUniqueViolation } from '@cifra/db';
 import { badInput, type Decimal, DomainError, translateAtRate } from '@cifra/domain';
 import { type PostingLine, postEntry, type TenantTx } from '@cifra/engine';
 import { clientFxOf, rateForDocument } from '@cifra/fx';
@@ -7,7 +7,14 @@ import { checkManualControlLines } from '../services/control-accounts.ts';
 import { decideDocumentRate } from '../services/exchange-rate.ts';
 import { matchIn } from './match.ts';
 import type { BankMatchModel } from './models.ts';
-import { accountByCode, bankAccountOf, entryLinesOn, rulesFor, statementLinesByIds } from './store.ts';
+import {
+  accountByCode,
+  bankAccountOf,
+  createdMatchOf,
+  entryLinesOn,
+  rulesFor,
+  statementLinesByIds,
+} from './store.ts';
 
 /** The account of the first saved active rule whose pattern the description contains (case-insensitive). */
 export async function ruleAccountFor(
@@ -28,6 +35,8 @@ export interface CreateEntryInput {
   memo?: string | null;
   /** Base-currency units per unit of the bank account's currency, as on documents. */
   exchangeRate?: string | null;
+  /** A retry with the same key and the same line, account, memo and rate answers the first match. */
+  idempotencyKey?: string | null;
 }
 
 type Line = Awaited<ReturnType<typeof statementLinesByIds>>[number];
@@ -109,12 +118,17 @@ async function entryLines(
 /**
  * Post an entry for a statement line the books lack and match it to the line, in one
  * transaction: the bank account against the chosen (or ruled) account, dated the line's date, in
- * the bank account's currency. The engine keeps the period gate and records the entry.
+ * the bank account's currency. The engine keeps the period gate and records the entry. With an
+ * idempotency key (kept on the entry as `bank-line:<key>`), a retry of the same request answers the
+ * match first made, writing nothing; the same key for another entry is IDEMPOTENCY_KEY_REUSED.
  */
 export async function createEntryFromBankLine(
   books: Books,
   input: CreateEntryInput,
 ): Promise<BankMatchModel> {
+  const key = input.idempotencyKey;
+  if (key !== undefined && key !== null && (key.length < 1 || key.length > 200))
+    throw badInput('input.idempotencyKey: 1 to 200 characters', { field: 'input.idempotencyKey' });
   const [line] = await statementLinesByIds(books.db, [input.statementLineId]);
   if (!line)
     throw new DomainError('NOT_FOUND', `No statement line ${input.statementLineId}`, {
@@ -132,23 +146,35 @@ export async function createEntryFromBankLine(
   const otherId = await otherAccount(books, line, input.accountCode);
   const memo = (input.memo ?? line.description) || `Bank statement line ${line.lineNumber}`;
   if (memo.length > 1000) throw badInput('input.memo: at most 1,000 characters', { field: 'input.memo' });
-  return inTransaction(books.db, books.actor, async (tx) => {
-    const lines = await entryLines(tx, books, line, otherId, translation);
-    await checkManualControlLines(tx, lines);
-    const entry = await postEntry(tx, books.actor, {
-      kind: 'MANUAL',
-      postingDate: line.bookingDate,
-      memo,
-      idempotencyKey: null,
-      autoReverse: false,
-      lines,
+  const post = () =>
+    inTransaction(books.db, books.actor, async (tx) => {
+      const lines = await entryLines(tx, books, line, otherId, translation);
+      await checkManualControlLines(tx, lines);
+      const entry = await postEntry(tx, books.actor, {
+        kind: 'MANUAL',
+        postingDate: line.bookingDate,
+        memo,
+        idempotencyKey: key ? `bank-line:${key}` : null,
+        autoReverse: false,
+        lines,
+      });
+      const glLines = (await entryLinesOn(tx, entry.id, line.bankAccountId)).map((l) => l.id);
+      // A retry: the engine answered the entry first posted, which was matched when it was posted.
+      const first = key ? await createdMatchOf(tx, glLines) : undefined;
+      if (first) return { ...first, minorUnits: await books.minorUnits(currency) };
+      return matchIn(tx, books, {
+        statementLineIds: [line.id],
+        glLineIds: glLines,
+        kind: 'CREATED',
+        field: 'input',
+      });
     });
-    const glLines = await entryLinesOn(tx, entry.id, line.bankAccountId);
-    return matchIn(tx, books, {
-      statementLineIds: [line.id],
-      glLineIds: glLines.map((l) => l.id),
-      kind: 'CREATED',
-      field: 'input',
-    });
-  });
+  try {
+    return await post();
+  } catch (err) {
+    // Two requests racing with one key: the loser waited for the winner's commit on the unique key.
+    // Once more finds the winner's entry and its match (or refuses the key for another entry).
+    if (key && isUniqueViolation(err, Constraints.journalEntryIdempotencyKey)) return post();
+    throw err;
+  }
 }

@@ -553,3 +553,18 @@ export async function entryLinesOn(db: Db, entryId: string, accountId: string): 
     .where(and(eq(tenant.glLines.entryId, entryId), eq(tenant.glLines.accountId, accountId)))
     .orderBy(asc(tenant.glLines.lineNumber));
 }
+
+/** The match an entry posted from a statement line was made with (since unmatched or not), if any. */
+export async function createdMatchOf(db: Db, glLineIds: readonly bigint[]): Promise<MatchRow | undefined> {
+  if (!glLineIds.length) return undefined;
+  const [row] = await db
+    .select({ match: tenant.bankMatches })
+    .from(tenant.bankMatchItems)
+    .innerJoin(tenant.bankMatches, eq(tenant.bankMatches.id, tenant.bankMatchItems.matchId))
+    .where(
+      and(inArray(tenant.bankMatchItems.glLineId, [...glLineIds]), eq(tenant.bankMatches.kind, 'CREATED')),
+    )
+    .orderBy(asc(tenant.bankMatches.createdAt))
+    .limit(1);
+  return row?.match;
+}
