@@ -144,3 +144,43 @@ export async function repointClient(
   });
   return { tenantId: tenant.id, from, to };
 }
+
+/**
+ * Retire a console manifest version (`pnpm console-versions retire`): a tab still running that build
+ * is refused its documents from then on (PERSISTED_DOCUMENT_NOT_FOUND) until it is reloaded onto
+ * the served build; registering the version again does not bring it back. Recorded in the trail.
+ */
+export async function retireConsoleVersion(
+  db: ControlDb,
+  operator: Actor,
+  version: string,
+): Promise<{ version: string; retiredAt: Date }> {
+  const versions = control.consoleManifestVersions;
+  return inTransaction(db, operator, async (tx) => {
+    const [row] = await tx.select().from(versions).where(eq(versions.version, version)).for('update');
+    if (!row) throw new DomainError('NOT_FOUND', `No console version ${version} is registered`, { version });
+    if (row.retiredAt) {
+      throw new DomainError(
+        'CONFLICT',
+        `Console version ${version} was retired at ${row.retiredAt.toISOString()}`,
+        {
+          version,
+          retiredAt: row.retiredAt.toISOString(),
+        },
+      );
+    }
+    const [retired] = await tx
+      .update(versions)
+      .set({ retiredAt: new Date() })
+      .where(eq(versions.version, version))
+      .returning();
+    await recordAuditEvent(tx, operator, {
+      action: 'console_version.retired',
+      entityType: 'ConsoleManifestVersion',
+      entityId: version,
+      before: { retiredAt: null },
+      after: { retiredAt: retired!.retiredAt!.toISOString() },
+    });
+    return { version, retiredAt: retired!.retiredAt as Date };
+  });
+}

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { registerConsoleVersion, retireConsoleVersion } from '@cifra/db';
-import { readConsoleManifest } from '@cifra/ops';
+import { control, listConsoleVersions, registerConsoleVersion } from '@cifra/db';
+import { readConsoleManifest, retireConsoleVersion } from '@cifra/ops';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -79,7 +80,27 @@ describe("the console's manifest versions", () => {
   });
 
   it('refuses a retired version, which registering again does not bring back', async () => {
-    expect(await retireConsoleVersion(t.stack.appControl, VERSION_B)).toBe(true);
+    const operator = { userId: null, email: 'ops@operator', reason: 'the build of last week is gone' };
+    const retired = await retireConsoleVersion(t.stack.appControl, operator, VERSION_B);
+    expect(retired.version).toBe(VERSION_B);
+    const listed = await listConsoleVersions(t.stack.appControl);
+    expect(listed.find((v) => v.version === VERSION_B)).toMatchObject({
+      retiredAt: retired.retiredAt,
+      documents: 1,
+    });
+    expect(listed.find((v) => v.version === served.version)).toMatchObject({ retiredAt: null });
+    const [event] = await t.stack.appControl
+      .select()
+      .from(control.controlAuditEvents)
+      .where(eq(control.controlAuditEvents.action, 'console_version.retired'));
+    expect(event).toMatchObject({ entityId: VERSION_B, actorEmail: 'ops@operator' });
+    // Retiring it again, or a version never registered, is refused.
+    await expect(retireConsoleVersion(t.stack.appControl, operator, VERSION_B)).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    await expect(retireConsoleVersion(t.stack.appControl, operator, 'f'.repeat(64))).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     expect(await run(ME_B, VERSION_B)).toEqual(NOT_FOUND);
     expect(await registerConsoleVersion(t.stack.appControl, VERSION_B, manifestB)).toBe(false);
     expect(await run(ME_B, VERSION_B)).toEqual(NOT_FOUND);

@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, asc, count, eq, isNull } from 'drizzle-orm';
 import {
   consoleManifestDocuments as documents,
   consoleManifestVersions as versions,
@@ -8,7 +8,8 @@ import type { ControlDb } from './drizzle.ts';
 /**
  * The console's manifest versions (docs/console.md, "versions side by side"): the gateway
  * registers the manifest of the console build it serves, and a tab of an earlier build still open
- * runs that build's documents until its version is retired.
+ * runs that build's documents until its version is retired (`pnpm console-versions retire`,
+ * `retireConsoleVersion` in ops/src/operator.ts).
  */
 
 /**
@@ -50,12 +51,25 @@ export async function liveConsoleDocument(
   return row?.body ?? null;
 }
 
-/** Retire a version: its documents are refused from then on. Returns whether it was live. */
-export async function retireConsoleVersion(control: ControlDb, version: string): Promise<boolean> {
-  const retired = await control
-    .update(versions)
-    .set({ retiredAt: new Date() })
-    .where(and(eq(versions.version, version), isNull(versions.retiredAt)))
-    .returning({ version: versions.version });
-  return retired.length > 0;
+export interface ConsoleVersionRow {
+  version: string;
+  registeredAt: Date;
+  retiredAt: Date | null;
+  documents: number;
+}
+
+/** Every registered version, oldest first, with how many documents it holds. */
+export async function listConsoleVersions(control: ControlDb): Promise<ConsoleVersionRow[]> {
+  const rows = await control
+    .select({
+      version: versions.version,
+      registeredAt: versions.registeredAt,
+      retiredAt: versions.retiredAt,
+      documents: count(documents.documentId),
+    })
+    .from(versions)
+    .leftJoin(documents, eq(documents.version, versions.version))
+    .groupBy(versions.version)
+    .orderBy(asc(versions.registeredAt), asc(versions.version));
+  return rows;
 }
