@@ -10,6 +10,7 @@ import type { Authenticator } from './auth.ts';
 import { cachedAccess, cachedCaller, type GatewayCaches } from './caches.ts';
 import { continueIfAwaited } from './expect-continue.ts';
 import type { GatewayContext } from './gateway-context.ts';
+import { plainJsonBody } from './json-body.ts';
 import type { IntegrationToken, IntegrationTokens } from './oauth.ts';
 import { type RequestTrace, traceOf } from './observability.ts';
 import { bodyPoints, type RateLimits } from './rate-limits.ts';
@@ -290,9 +291,15 @@ export function integrationCalling(res: Response): IntegrationToken | null {
  * past another bulk limit's worth the sender is not waiting for an answer, and the connection is
  * cut. A chunked body, which announced nothing, is charged its size once it has arrived.
  */
-export function readBody(opts: Pick<AdmissionOptions, 'bodyLimits' | 'rateLimits'>): RequestHandler {
-  const anyone = express.json({ limit: opts.bodyLimits.maxBytes });
-  const bulk = express.json({ limit: opts.bodyLimits.bulkMaxBytes });
+export function readBody(
+  opts: Pick<AdmissionOptions, 'bodyLimits' | 'rateLimits'>,
+  /** Plain JSON bodies without body-parser (json-body.ts): on the short way of POST /graphql. */
+  plain = false,
+): RequestHandler {
+  const parser = (limit: number) =>
+    plain ? plainJsonBody(limit, express.json({ limit })) : express.json({ limit });
+  const anyone = parser(opts.bodyLimits.maxBytes);
+  const bulk = parser(opts.bodyLimits.bulkMaxBytes);
   return (req, res, next) => {
     const { access, rateKey } = admittedOf(res);
     const max = limitFor(opts.bodyLimits, access.permissions);

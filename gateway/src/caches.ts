@@ -18,6 +18,12 @@ import { LRUCache } from 'lru-cache';
 export interface GatewayCaches {
   callers: LRUCache<string, CachedCaller>;
   access: LRUCache<string, CachedAccess>;
+  /**
+   * Access lookups under way, by key: requests that miss together (every second, when an entry
+   * expires, all those in flight for that caller) share one lookup instead of each reading the
+   * control plane.
+   */
+  pending: Map<string, Promise<CachedAccess>>;
 }
 
 type CachedCaller = object;
@@ -32,7 +38,17 @@ export function createGatewayCaches(accessTtlMs = 1_000): GatewayCaches {
   return {
     callers: new LRUCache({ max: MAX_TOKENS }),
     access: new LRUCache({ max: MAX_ACCESS, ttl: Math.max(1, accessTtlMs) }),
+    pending: new Map(),
   };
+}
+
+/**
+ * Everything remembered about access is dropped, lookups under way included: a request that comes
+ * after this looks its access up afresh, and a lookup begun before it is not remembered.
+ */
+export function forgetAccess(caches: GatewayCaches): void {
+  caches.access.clear();
+  caches.pending.clear();
 }
 
 /**
@@ -55,15 +71,34 @@ export async function cachedCaller<T extends CachedCaller>(
   return caller;
 }
 
-/** The caller's access for `key`, from the cache or `resolve` (which may refuse; refusals are not kept). */
+/**
+ * The caller's access for `key`: from the cache, from a lookup of it already under way, or from
+ * `resolve` (which may refuse: a refusal reaches the requests that shared the lookup and is not kept).
+ */
 export async function cachedAccess<T extends CachedAccess>(
   caches: GatewayCaches | undefined,
   key: string,
   resolve: () => Promise<T>,
 ): Promise<T> {
-  const known = caches?.access.get(key);
-  if (known) return known as T;
-  const access = await resolve();
-  caches?.access.set(key, access);
-  return access;
+  if (!caches) return resolve();
+  const known = caches.access.get(key) ?? caches.pending.get(key);
+  if (known) return known as T | Promise<T>;
+  const lookup: Promise<T> = resolve().then(
+    (access) => {
+      if (caches.pending.get(key) !== lookup) return access;
+      caches.pending.delete(key);
+      caches.access.set(key, access);
+      return access;
+    },
+    (refused: unknown) => {
+      if (caches.pending.get(key) === lookup) caches.pending.delete(key);
+      throw refused;
+    },
+  );
+  caches.pending.set(key, lookup);
+  // A lookup that hangs (the control plane stalled) is shared no longer than an entry would be kept.
+  setTimeout(() => {
+    if (caches.pending.get(key) === lookup) caches.pending.delete(key);
+  }, caches.access.ttl).unref();
+  return lookup;
 }

@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from '@cifra/context';
 import { type ControlDb, recordIntegrationUsage } from '@cifra/db';
 import { GraphQLError } from 'graphql';
-import type { GatewayCaches } from './caches.ts';
+import { forgetAccess, type GatewayCaches } from './caches.ts';
 import type { GatewayContext } from './gateway-context.ts';
 
 /**
@@ -53,7 +53,7 @@ export function forgetAccessAfterMutations(caches: GatewayCaches): ApolloServerP
     async requestDidStart() {
       return {
         async willSendResponse({ operation }) {
-          if (operation?.operation === 'mutation') caches.access.clear();
+          if (operation?.operation === 'mutation') forgetAccess(caches);
         },
       };
     },

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
@@ -63,6 +63,7 @@ import { keepVendorTelemetryOff } from './env.ts';
 import { continueAfterAdmission, refuseUnmetExpectation } from './expect-continue.ts';
 import type { GatewayContext } from './gateway-context.ts';
 import { forgetAccessAfterMutations, integrationUsagePlugin, noSubscriptions } from './gateway-plugins.ts';
+import { apolloHandler, graphqlPostListener } from './graphql-post.ts';
 import { type LocalSignIn, localSignInRouter } from './local-sign-in.ts';
 import { type IntegrationTokens, tokenEndpoint } from './oauth.ts';
 import { GatewayMetrics, type MetricSources, requestTracing, traceOperationPlugin } from './observability.ts';
@@ -283,11 +284,12 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   // revalidated, and the hash was 1 % of the gateway's CPU under load. The console's files keep
   // theirs (express.static and sendFile make their own).
   app.set('etag', false);
-  app.use(requestTracing(log, metrics, opts.tracing));
-  app.use(refuseUnmetExpectation);
   // Nothing is cross-origin unless the firm lists the origin; a preflight is answered here.
   const allowedOrigins = new Set(opts.corsOrigins ?? []);
-  app.use(
+  /** What every request goes through first, POST /graphql included (graphql-post.ts). */
+  const first = [
+    requestTracing(log, metrics, opts.tracing),
+    refuseUnmetExpectation,
     cors({
       origin: (origin, done) => done(null, origin !== undefined && allowedOrigins.has(origin)),
       credentials: true,
@@ -295,7 +297,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       exposedHeaders: ['x-request-id'],
       maxAge: 600,
     }),
-  );
+  ];
+  app.use(...first);
   if (metrics) {
     app.get('/metrics', async (req, res) => {
       const token = opts.metrics?.token;
@@ -429,12 +432,12 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     tracing: opts.tracing,
     log,
   };
-  app.use(
-    '/graphql',
+  /** Admission on /graphql; `plain`: plain JSON bodies read without body-parser (json-body.ts). */
+  const admitted = (plain: boolean) => [
     requireJsonBody,
     // The caller, their access and their charge from the headers; then the body, counted.
     admitByHeaders(admission),
-    readBody(admission),
+    readBody(admission, plain),
     ...(demand ? [queryLengthLimit(limits.maxQueryLength)] : []),
     trustedDocumentsOnly(
       opts.control,
@@ -447,6 +450,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
           }
         : undefined,
     ),
+  ];
+  // Through Express: GET /graphql (a trusted document by id) and any path below /graphql/.
+  app.use(
+    '/graphql',
+    ...admitted(false),
     expressMiddleware(server, { context: async ({ res }) => admittedOf(res) }),
   );
 
@@ -455,9 +463,15 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   // Last: every API route above keeps its path, and the console answers only what is left.
   if (opts.console) app.use(consoleHandler(opts.console.dir, consoleConnectOrigins(signInConfig, log)));
 
-  const http: Server = await new Promise((resolve) => {
-    app.use(jsonErrors(log));
-    const s = app.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve(s));
+  const errors = jsonErrors(log);
+  app.use(errors);
+  const http: Server = await new Promise((resolve, reject) => {
+    // POST /graphql, the load, skips Express's router; the same steps run (graphql-post.ts).
+    const s = createServer(
+      graphqlPostListener(app, [...first, ...admitted(true), apolloHandler(server, admittedOf)], errors),
+    );
+    s.once('error', reject);
+    s.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve(s));
     tuneKeepAlive(s);
     // Expect: 100-continue is answered after admission, so a refused body is never sent.
     continueAfterAdmission(s);

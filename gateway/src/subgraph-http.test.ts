@@ -62,6 +62,12 @@ describe("the gateway's client to a subgraph", () => {
     expect([res.status, res.ok, res.statusText]).toEqual([200, true, 'OK']);
     expect(res.headers.get('Content-Type')).toBe('application/graphql-response+json; charset=utf-8');
     expect(res.headers.get('set-cookie')).toBe('a=1, b=2');
+    expect([
+      res.headers.has('CONTENT-TYPE'),
+      res.headers.has('x-absent'),
+      res.headers.get('x-absent'),
+    ]).toEqual([true, false, null]);
+    expect(Object.fromEntries(res.headers)).toMatchObject({ 'set-cookie': 'a=1, b=2' });
     expect(await res.json()).toEqual({ data: { echo: body.length } });
     expect(await res.clone().text()).toBe(`{"data":{"echo":${body.length}}}`);
   });

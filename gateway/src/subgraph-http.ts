@@ -4,6 +4,7 @@ import { Pool } from 'undici';
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
 type FetcherResponse = Awaited<ReturnType<Fetcher>>;
+type FetcherHeaders = FetcherResponse['headers'];
 
 /**
  * The gateway's HTTP client to one subgraph: an undici connection pool kept alive to its origin,
@@ -37,19 +38,63 @@ export function subgraphClient(url: string, connections = SUBGRAPH_CONNECTIONS):
       body: init?.body,
       signal: init?.signal,
     });
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(answer.headers)) {
-      for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
-        headers.append(name, one);
-      }
-    }
-    return bufferedResponse(to, answer.statusCode, headers, await answer.body.text());
+    const body = await answer.body.text();
+    return bufferedResponse(to, answer.statusCode, new AnswerHeaders(answer.headers), body);
   };
   return { fetcher, close: () => pool.close() };
 }
 
+type Raw = Record<string, string | string[] | undefined>;
+
+/**
+ * A subgraph answer's headers as a fetch Response shows them, over undici's own object (names
+ * already lower-case) rather than copied into a WHATWG `Headers` per answer: the data source only
+ * ever asks for one or two of them. A value sent more than once reads as one, joined by ", ", as
+ * `Headers.get` gives it.
+ */
+export class AnswerHeaders implements FetcherHeaders {
+  constructor(private readonly raw: Raw) {}
+  get(name: string): string | null {
+    const value = this.raw[name.toLowerCase()];
+    return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+  }
+  has(name: string): boolean {
+    return this.raw[name.toLowerCase()] !== undefined;
+  }
+  set(name: string, value: string): void {
+    this.raw[name.toLowerCase()] = value;
+  }
+  append(name: string, value: string): void {
+    const known = this.get(name);
+    this.set(name, known === null ? value : `${known}, ${value}`);
+  }
+  delete(name: string): void {
+    delete this.raw[name.toLowerCase()];
+  }
+  *entries(): IterableIterator<[string, string]> {
+    for (const name of Object.keys(this.raw).sort()) {
+      const value = this.get(name);
+      if (value !== null) yield [name, value];
+    }
+  }
+  *keys(): IterableIterator<string> {
+    for (const [name] of this.entries()) yield name;
+  }
+  *values(): IterableIterator<string> {
+    for (const [, value] of this.entries()) yield value;
+  }
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.entries();
+  }
+}
+
 /** A subgraph's answer, read: what RemoteGraphQLDataSource asks of a fetch Response. */
-function bufferedResponse(url: string, status: number, headers: Headers, body: string): FetcherResponse {
+function bufferedResponse(
+  url: string,
+  status: number,
+  headers: FetcherHeaders,
+  body: string,
+): FetcherResponse {
   return {
     url,
     status,

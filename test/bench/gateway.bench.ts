@@ -12,9 +12,13 @@
  * The three gateways forward to that one ledger subgraph. Rounds rotate and reverse the order of
  * the four so that all see the same machine; each process's CPU (and PostgreSQL's) is read from
  * /proc around each run, so the engine's cost and cifraHQ's own work are seen apart.
+ *
+ * `BENCH_GATEWAY_BASELINE=<another checkout, built>` adds that checkout's gateway as a fifth path,
+ * so that a change to the gateway is measured before and after in the same rounds.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { join } from 'node:path';
 import { CONTEXT_HEADER, ContextSigner } from '@cifra/context';
 import { resolveAccess } from '@cifra/gateway';
 import { readSecrets, SUPERGRAPH_SDL_PATH } from '@cifra/ops';
@@ -80,7 +84,7 @@ export default defineBench({
     const urls = { ...stack.subgraphUrls, ledger: ledger.url };
     const jwks = await serveJwks(keys.authPrivateJwk);
     ctx.defer(jwks.close);
-    const ours = await startService(ctx, 'cifra', [RUN, 'serve', 'gateway'], {
+    const gatewayEnv = {
       ...production,
       CONTEXT_PRIVATE_JWK: JSON.stringify(keys.contextPrivateJwk),
       AUTH_JWKS_URL: jwks.url,
@@ -91,7 +95,14 @@ export default defineBench({
         .join(','),
       RATE_LIMIT_PERSON_POINTS: '1000000000',
       RATE_LIMIT_ANONYMOUS_POINTS: '1000000000',
-    });
+    };
+    const ours = await startService(ctx, 'cifra', [RUN, 'serve', 'gateway'], gatewayEnv);
+    // Another checkout's gateway (built: `pnpm build` there) beside this one, to measure a change
+    // before and after in the same run rather than in two runs on a machine whose load moves.
+    const baselineDir = process.env.BENCH_GATEWAY_BASELINE;
+    const baseline = baselineDir
+      ? await startService(ctx, 'cifra-baseline', [join(baselineDir, RUN), 'serve', 'gateway'], gatewayEnv)
+      : undefined;
     const engineArgs = JSON.stringify({
       supergraphPath: supergraphWith(urls, `${dataDir}/supergraph-bench.graphql`),
       header: CONTEXT_HEADER,
@@ -137,6 +148,7 @@ export default defineBench({
       path('straight to the ledger subgraph', ledger.url, signed),
       path('bare Apollo Gateway 2.14.4', bare.url, signed, bare.pid),
       ...(hive instanceof Error ? [] : [path('Hive Gateway runtime 2.12.1', hive.url, signed, hive.pid)]),
+      ...(baseline ? [path("cifraHQ's gateway, baseline build", baseline.url, bearer, baseline.pid)] : []),
       path("cifraHQ's gateway", ours.url, bearer, ours.pid),
     ];
     await measureRounds(ctx, paths, {
