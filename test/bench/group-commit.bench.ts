@@ -37,6 +37,8 @@ const YEAR = 2026;
 type Side = 'lone' | 'today' | 'grouped';
 
 interface Run {
+  nodeCpuPerEntryMs: number;
+  nodeCpuShare: number;
   perSecond: number;
   p50: number;
   p99: number;
@@ -47,6 +49,7 @@ interface Run {
 async function drive(n: number, inFlight: number, post: (i: number) => Promise<unknown>) {
   const latencies: number[] = [];
   let next = 0;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: inFlight }, async () => {
@@ -59,7 +62,10 @@ async function drive(n: number, inFlight: number, post: (i: number) => Promise<u
     }),
   );
   const elapsed = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   return {
+    nodeCpuPerEntryMs: (cpu.user + cpu.system) / 1000 / n,
+    nodeCpuShare: (cpu.user + cpu.system) / 1000 / elapsed,
     perSecond: n / (elapsed / 1000),
     p50: percentile(latencies, 0.5),
     p99: percentile(latencies, 0.99),
@@ -184,7 +190,7 @@ export default defineBench({
       const line = (side: Side, r: Run) => ({
         measure: `${what}: ${side === 'lone' ? 'one at a time (grouped, a group of one)' : side === 'today' ? `${IN_FLIGHT} in flight, a transaction each (before group commit)` : `${IN_FLIGHT} in flight, group commit`}`,
         result: `${Math.round(r.perSecond).toLocaleString('en')}/s`,
-        note: `p50 ${ms(r.p50)}, p99 ${ms(r.p99)}${side === 'grouped' ? `, ${(1 / r.groups).toFixed(1)} postings per group on average` : ''}`,
+        note: `p50 ${ms(r.p50)}, p99 ${ms(r.p99)}, Node CPU ${r.nodeCpuPerEntryMs.toFixed(2)} ms per posting (${Math.round(r.nodeCpuShare * 100)}% of the time)${side === 'grouped' ? `, ${(1 / r.groups).toFixed(1)} postings per group on average` : ''}`,
       });
       rows.push(line('lone', lone), line('today', today), line('grouped', grouped), {
         measure: `${what}: grouped ÷ today, throughput`,

@@ -36,6 +36,9 @@ const RELEASE =
   // checked now, so an entry without lines is this posting's refusal, not the group's commit failing.
   'SET CONSTRAINTS journal_entries_have_lines IMMEDIATE; SET CONSTRAINTS journal_entries_have_lines DEFERRED; RELEASE SAVEPOINT posting';
 const ROLLBACK = 'ROLLBACK TO SAVEPOINT posting; RELEASE SAVEPOINT posting';
+/** The deferred checks of work done outside any savepoint (the first lane's), run now. */
+const CHECK =
+  'SET CONSTRAINTS journal_entries_have_lines IMMEDIATE; SET CONSTRAINTS journal_entries_have_lines DEFERRED';
 
 type Tx = TxOf<TenantDb>;
 
@@ -154,53 +157,78 @@ export class PostingGroups {
   }
 
   private async commit(jobs: Job[]): Promise<void> {
+    let settled = await this.attempt(jobs, true);
+    // The first lane's work had no savepoint and left its deferred checks to COMMIT: a refusal
+    // there rolled the whole group back, nothing written. Run it again, each posting in its own
+    // savepoint, so the refusal is only its own posting's.
+    if (settled === RETRY_ALONE) settled = await this.attempt(jobs, false);
+    if (settled === RETRY_ALONE || !settled.ok) {
+      this.options.onGroup?.(jobs.length, false);
+      const failure = settled === RETRY_ALONE ? new Error('posting group retried twice') : settled.error;
+      for (const job of jobs) job.reject(failure);
+      return;
+    }
+    this.options.onGroup?.(jobs.length, true);
+    jobs.forEach((job, i) => {
+      const outcome = settled.outcomes[i] as Outcome;
+      if (outcome.ok) job.resolve(outcome.value);
+      else job.reject(outcome.error);
+    });
+  }
+
+  /**
+   * The group's postings in one transaction. With `lanes`, the first lane posts its postings as the
+   * transaction's first statements, without a savepoint, and its deferred checks run at COMMIT when
+   * nothing follows it (two round trips fewer per group): any refusal that escapes then rolls the
+   * group back and answers RETRY_ALONE.
+   */
+  private async attempt(jobs: Job[], lanes: boolean): Promise<Attempt> {
     const outcomes: (Outcome | undefined)[] = jobs.map(() => undefined);
+    let unchecked = false;
+    const check = async (tx: Tx) => {
+      if (!unchecked) return;
+      await tx.execute(sql.raw(CHECK));
+      unchecked = false;
+    };
     try {
       // On the first posting's handle: with tracing on, the group's statements are spans of the
       // request that opened it (a lone posting's trace shows all of its statements).
       await (jobs[0] as Job).db.transaction(async (tx) => {
         // Postings a lane can post together go first, together; the rest (and any the lane left)
         // one by one, each in its own savepoint.
-        const lanes = new Map<PostingLane<unknown>, number[]>();
-        jobs.forEach((job, i) => {
-          if (job.batch) lanes.set(job.batch.lane, [...(lanes.get(job.batch.lane) ?? []), i]);
-        });
-        for (const [lane, idx] of lanes) {
-          if (idx.length < 2) continue;
-          const got = await this.runLane(
-            tx,
-            lane,
-            idx.map((i) => jobs[i] as Job),
-          );
-          got.forEach((o, k) => {
-            outcomes[idx[k] as number] = o;
+        for (const [k, idx] of (lanes ? laneBatches(jobs) : []).entries()) {
+          const batch = idx.map((i) => jobs[i] as Job);
+          let got: (Outcome | undefined)[];
+          if (k === 0) {
+            unchecked = true;
+            got = await postLane(tx, batch);
+          } else {
+            await check(tx);
+            got = await this.runLane(tx, batch);
+          }
+          got.forEach((o, n) => {
+            outcomes[idx[n] as number] = o;
           });
         }
-        for (const [i, job] of jobs.entries()) outcomes[i] ??= await this.runOne(tx, job);
+        for (const [i, job] of jobs.entries()) {
+          if (outcomes[i]) continue;
+          await check(tx);
+          outcomes[i] = await this.runOne(tx, job);
+        }
         await this.options.beforeCommit?.(tx, jobs.length);
       });
-    } catch (err) {
-      this.options.onGroup?.(jobs.length, false);
-      const failure = groupFailure(err, jobs.length);
-      for (const job of jobs) job.reject(failure);
-      return;
+    } catch (error) {
+      if (unchecked && !isConnectionFailure(error)) return RETRY_ALONE;
+      return { ok: false, error: groupFailure(error, jobs.length) };
     }
-    this.options.onGroup?.(jobs.length, true);
-    jobs.forEach((job, i) => {
-      const outcome = outcomes[i] as Outcome;
-      if (outcome.ok) job.resolve(outcome.value);
-      else job.reject(outcome.error);
-    });
+    return { ok: true, outcomes };
   }
 
   /** A lane's postings together, in a savepoint: if the lane throws, none of them is posted by it. */
-  private async runLane(tx: Tx, lane: PostingLane<unknown>, jobs: Job[]): Promise<(Outcome | undefined)[]> {
+  private async runLane(tx: Tx, jobs: Job[]): Promise<(Outcome | undefined)[]> {
     await tx.execute(sql.raw('SAVEPOINT posting'));
     try {
-      const got = await lane.postEach(
-        tx,
-        jobs.map((j) => ({ actor: j.actor, request: j.batch?.request })),
-      );
+      const got = await postLane(tx, jobs);
       await tx.execute(sql.raw(RELEASE));
       return got;
     } catch (error) {
@@ -223,6 +251,31 @@ export class PostingGroups {
       return { ok: false, error };
     }
   }
+}
+
+/** What one try of a group gives: every posting's outcome, the group's failure, or a second try. */
+const RETRY_ALONE = Symbol('retry the group, each posting in its own savepoint');
+type Attempt =
+  | { ok: true; outcomes: (Outcome | undefined)[] }
+  | { ok: false; error: unknown }
+  | typeof RETRY_ALONE;
+
+/** The postings of `jobs` that lanes can post together: per lane with two or more, their indexes. */
+function laneBatches(jobs: readonly Job[]): number[][] {
+  const lanes = new Map<PostingLane<unknown>, number[]>();
+  jobs.forEach((job, i) => {
+    if (job.batch) lanes.set(job.batch.lane, [...(lanes.get(job.batch.lane) ?? []), i]);
+  });
+  return [...lanes.values()].filter((idx) => idx.length >= 2);
+}
+
+/** One lane's postings (all of `jobs` share it), posted together by the lane. */
+function postLane(tx: Tx, jobs: readonly Job[]): Promise<(Outcome | undefined)[]> {
+  const lane = (jobs[0] as Job).batch?.lane as PostingLane<unknown>;
+  return lane.postEach(
+    tx,
+    jobs.map((j) => ({ actor: j.actor, request: j.batch?.request })),
+  );
 }
 
 /** Every posting of a group that did not commit gets this: a connection lost is worth a retry. */

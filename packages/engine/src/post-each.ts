@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { type Actor, tenant } from '@cifra/db';
 import { assertBalancedEntry, idempotencyKeyReused } from '@cifra/domain';
-import { eq, inArray, sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
+import { holdPeriodsAndKeys } from './held-periods.ts';
 import { postEntriesAs } from './post-entries-as.ts';
 import {
   entryHash,
-  holdPeriodsOf,
   type NewEntry,
   type NewLine,
   type Period,
@@ -46,56 +46,19 @@ export async function postEntriesEach(tx: TenantTx, postings: readonly OwnPostin
   const outcomes: EachOutcome[] = postings.map(() => undefined);
   const hashes = postings.map((p) => (p.request.idempotencyKey ? entryHash(p.request) : null));
 
-  // Idempotency: a key used before answers its entry, or refuses a different payload.
+  // One round trip: the periods' gates and the periods, and which keys were used before.
   const keys = [
     ...new Set(postings.flatMap((p) => (p.request.idempotencyKey ? [p.request.idempotencyKey] : []))),
   ];
-  const existing = new Map<string, PostedEntry>();
-  if (keys.length > 0) {
-    const rows = await tx
-      .select()
-      .from(tenant.journalEntries)
-      .where(inArray(tenant.journalEntries.idempotencyKey, keys));
-    for (const row of rows) existing.set(row.idempotencyKey as string, row);
-  }
-  const stored = await storedHashes(tx, existing);
-  const claimed = new Set<string>();
-  const candidates: number[] = [];
-  postings.forEach(({ request: req }, i) => {
-    const key = req.idempotencyKey;
-    const first = key ? existing.get(key) : undefined;
-    if (key && first) {
-      outcomes[i] =
-        stored.get(key) === hashes[i]
-          ? { ok: true, value: first }
-          : {
-              ok: false,
-              error: idempotencyKeyReused(key, first.createdAt, { entryId: first.id, number: first.number }),
-            };
-      return;
-    }
-    if (key && claimed.has(key)) return; // run alone, after the first with this key
-    if (key) claimed.add(key);
-    try {
-      assertBalancedEntry(
-        req.lines.map((l) => ({
-          debitMinor: l.amountMinor > 0n ? l.amountMinor : 0n,
-          creditMinor: l.amountMinor < 0n ? -l.amountMinor : 0n,
-        })),
-      );
-      candidates.push(i);
-    } catch (error) {
-      outcomes[i] = { ok: false, error };
-    }
-  });
-
-  const periods = await holdPeriodsOf(
+  const held = await holdPeriodsAndKeys(
     tx,
-    candidates.map((i) => (postings[i] as OwnPosting).request),
+    postings.map((p) => p.request.postingDate),
+    keys,
   );
+  const candidates = await answerRetries(tx, postings, hashes, held.taken, outcomes);
   const fresh = candidates.filter((i) => {
     const req = (postings[i] as OwnPosting).request;
-    const refusal = periodRefusal(periods.get(req.postingDate), req);
+    const refusal = periodRefusal(held.periods.get(req.postingDate), req);
     if (refusal) outcomes[i] = { ok: false, error: refusal };
     return !refusal;
   });
@@ -103,7 +66,7 @@ export async function postEntriesEach(tx: TenantTx, postings: readonly OwnPostin
 
   const entries: NewEntry[] = fresh.map((i) => {
     const { actor, request: req } = postings[i] as OwnPosting;
-    const period = periods.get(req.postingDate) as Period;
+    const period = held.periods.get(req.postingDate) as Period;
     return {
       id: randomUUID(),
       number: '', // taken by cifra_post_entries_as, in this order
@@ -148,19 +111,69 @@ export async function postEntriesEach(tx: TenantTx, postings: readonly OwnPostin
 }
 
 /**
+ * Idempotency and balance, posting by posting: a key used before (`taken`) answers its entry, or
+ * refuses a different payload; an unbalanced entry is refused. Returns the postings left to post.
+ * A posting whose key another posting of the call uses first stays undefined (run alone after it).
+ */
+async function answerRetries(
+  tx: TenantTx,
+  postings: readonly OwnPosting[],
+  hashes: readonly (string | null)[],
+  taken: readonly string[],
+  outcomes: EachOutcome[],
+): Promise<number[]> {
+  const existing = new Map<string, PostedEntry>();
+  if (taken.length > 0) {
+    const rows = await tx
+      .select()
+      .from(tenant.journalEntries)
+      .where(inArray(tenant.journalEntries.idempotencyKey, [...taken]));
+    for (const row of rows) existing.set(row.idempotencyKey as string, row);
+  }
+  const stored = await storedHashes(tx, existing);
+  const claimed = new Set<string>();
+  const candidates: number[] = [];
+  postings.forEach(({ request: req }, i) => {
+    const key = req.idempotencyKey;
+    const first = key ? existing.get(key) : undefined;
+    if (key && first) {
+      outcomes[i] =
+        stored.get(key) === hashes[i]
+          ? { ok: true, value: first }
+          : {
+              ok: false,
+              error: idempotencyKeyReused(key, first.createdAt, { entryId: first.id, number: first.number }),
+            };
+      return;
+    }
+    if (key && claimed.has(key)) return; // run alone, after the first with this key
+    if (key) claimed.add(key);
+    try {
+      assertBalancedEntry(
+        req.lines.map((l) => ({
+          debitMinor: l.amountMinor > 0n ? l.amountMinor : 0n,
+          creditMinor: l.amountMinor < 0n ? -l.amountMinor : 0n,
+        })),
+      );
+      candidates.push(i);
+    } catch (error) {
+      outcomes[i] = { ok: false, error };
+    }
+  });
+  return candidates;
+}
+
+/**
  * The next numbers of a gapless sequence (journal entries, or a document type) for the postings
  * given, in their order, one UPDATE of the number row per posting under that posting's author
- * (cifra_take_numbers_as, tenant migration 0028): one statement per fiscal year, after the prefix.
+ * (cifra_take_numbers_as, tenant migration 0028): one statement per fiscal year, the client's
+ * prefix read inside it.
  */
 export async function takeNumbersAs(
   tx: TenantTx,
   documentType: string,
   postings: readonly { actor: Actor; fiscalYear: number }[],
 ): Promise<string[]> {
-  const [configured] = await tx
-    .select({ prefix: tenant.numberingPrefixes.prefix })
-    .from(tenant.numberingPrefixes)
-    .where(eq(tenant.numberingPrefixes.documentType, documentType));
   const years = postings.map((p) => p.fiscalYear);
   const numbers: string[] = new Array(postings.length);
   for (const year of [...new Set(years)].sort((a, b) => a - b)) {
@@ -168,7 +181,7 @@ export async function takeNumbersAs(
     const actors = idx.map((i) => (postings[i] as (typeof postings)[number]).actor);
     const { rows } = await tx.execute<{ ord: number; value: number; number_prefix: string }>(sql`
       SELECT ord, value, number_prefix FROM cifra_take_numbers_as(${documentType}, ${year}::int,
-        ${configured?.prefix ?? documentType},
+        coalesce((SELECT np.prefix FROM numbering_prefixes np WHERE np.document_type = ${documentType}), ${documentType}),
         ${sql.param(actors.map((a) => a.userId ?? ''))}::text[], ${sql.param(actors.map((a) => a.email ?? ''))}::text[],
         ${sql.param(actors.map((a) => a.reason ?? ''))}::text[], ${sql.param(actors.map((a) => a.requestId ?? ''))}::text[])`);
     for (const row of rows) {

@@ -1,0 +1,64 @@
+import type { IsoDate } from '@cifra/domain';
+import { sql } from 'drizzle-orm';
+import type { Period, TenantTx } from './posting-engine.ts';
+
+/** A period as `to_jsonb` of its row gives it (snake_case; dates as `YYYY-MM-DD`). */
+interface PeriodJson {
+  id: string;
+  fiscal_year: number;
+  period_number: number;
+  year: number;
+  month: number;
+  start_date: string;
+  end_date: string;
+  state: Period['state'];
+}
+
+/** What a group learns in its first round trip: its periods, gates held, and the keys used before. */
+export interface HeldPeriods {
+  periods: Map<IsoDate, Period>;
+  /** The idempotency keys asked for that an entry already carries. */
+  taken: string[];
+}
+
+/**
+ * The periods covering `dates`, by date, their gates held shared (and the recorded time marked), and
+ * which of `keys` an entry already carries — one round trip (cifra_held_posting_periods, tenant
+ * migration 0038) where `holdPeriodsOf` and an idempotency look-up took three. The key look-up
+ * reads the statement's snapshot, taken before the gates, as the separate look-up did; the periods
+ * are read after the gates are held, as `holdPeriodsOf` reads them.
+ */
+export async function holdPeriodsAndKeys(
+  tx: TenantTx,
+  dates: readonly IsoDate[],
+  keys: readonly string[],
+): Promise<HeldPeriods> {
+  const sorted = [...new Set(dates)].sort();
+  const [first, last] = [sorted[0], sorted.at(-1)];
+  if (!first || !last) return { periods: new Map(), taken: [] };
+  const { rows } = await tx.execute<{ periods: PeriodJson[]; taken: string[] }>(sql`
+    SELECT cifra_held_posting_periods(${first}::date, ${last}::date) AS periods,
+      ARRAY(SELECT j.idempotency_key FROM journal_entries j
+             WHERE j.idempotency_key = ANY (${sql.param([...keys])}::text[])) AS taken`);
+  const row = rows[0];
+  const found = (row?.periods ?? []).map(periodOf);
+  const periods = new Map<IsoDate, Period>();
+  for (const date of sorted) {
+    const period = found.find((p) => p.startDate <= date && date <= p.endDate);
+    if (period) periods.set(date, period);
+  }
+  return { periods, taken: row?.taken ?? [] };
+}
+
+function periodOf(p: PeriodJson): Period {
+  return {
+    id: p.id,
+    fiscalYear: p.fiscal_year,
+    periodNumber: p.period_number,
+    year: p.year,
+    month: p.month,
+    startDate: p.start_date,
+    endDate: p.end_date,
+    state: p.state,
+  };
+}

@@ -1,0 +1,73 @@
+import { holdPeriodsAndKeys } from '@cifra/engine';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postJournalEntry } from '../src/services/post-journal-entry.service.ts';
+import { actor, openTestBooks, type TestBooks } from './test-books.ts';
+
+// The group commit's first round trip (docs/architecture/posting.md, "Group commit"): the periods'
+// gates held, the periods read after them, and the idempotency keys used before, in one statement
+// (cifra_held_posting_periods, tenant migration 0038).
+
+let t: TestBooks;
+
+beforeAll(async () => {
+  t = await openTestBooks();
+  await postJournalEntry(t.db, (await t.books()).company, actor, {
+    postingDate: '2026-03-10',
+    memo: 'first',
+    idempotencyKey: 'held-1',
+    lines: [
+      { accountCode: '1110', debit: '5.00' },
+      { accountCode: '4101', credit: '5.00' },
+    ],
+  });
+});
+afterAll(() => t.close());
+
+describe('holdPeriodsAndKeys', () => {
+  it('answers the period of each date and only the keys an entry carries', async () => {
+    const held = await t.db.transaction((tx) =>
+      holdPeriodsAndKeys(tx, ['2026-05-31', '2026-03-10', '2026-05-01', '2027-01-01'], ['held-1', 'held-2']),
+    );
+    expect([...held.periods.keys()].sort()).toEqual(['2026-03-10', '2026-05-01', '2026-05-31']);
+    expect(held.periods.get('2026-03-10')).toMatchObject({ year: 2026, month: 3, state: 'UNLOCKED' });
+    expect(held.periods.get('2026-05-01')?.id).toBe(held.periods.get('2026-05-31')?.id);
+    expect(held.periods.get('2026-05-01')).toMatchObject({
+      fiscalYear: 2026,
+      periodNumber: 5,
+      startDate: '2026-05-01',
+      endDate: '2026-05-31',
+    });
+    expect(held.taken).toEqual(['held-1']);
+  });
+
+  it('reads a period after its gate: a transition holding it is seen in its new state', async () => {
+    const transition = await t.admin.connect();
+    try {
+      await transition.query('BEGIN');
+      await transition.query(
+        `SELECT cifra_hold_periods(ARRAY(SELECT id FROM posting_periods WHERE year = 2026 AND month = 4), true)`,
+      );
+      // The periods' own transition guard is bypassed for this set-up only (this transaction).
+      await transition.query('SET LOCAL session_replication_role = replica');
+      await transition.query(`UPDATE posting_periods SET state = 'LOCKED' WHERE year = 2026 AND month = 4`);
+      const waiting = t.db.transaction((tx) => holdPeriodsAndKeys(tx, ['2026-04-15'], []));
+      // Commit only once the posting's statement has started and waits at the gate (its snapshot,
+      // taken before, still shows April UNLOCKED): what it then reads must be the committed state.
+      while (
+        (
+          await t.admin.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+              WHERE wait_event_type = 'Lock' AND wait_event = 'advisory' AND query LIKE '%cifra_held_posting_periods%'`,
+          )
+        ).rows[0].n === 0
+      ) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await transition.query('COMMIT');
+      const held = await waiting;
+      expect(held.periods.get('2026-04-15')?.state).toBe('LOCKED');
+    } finally {
+      transition.release();
+    }
+  });
+});
