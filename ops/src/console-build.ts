@@ -82,6 +82,10 @@ export async function ensureConsoleBuilt(log: (line: string) => void = () => {})
   await new Promise<void>((resolve, reject) => {
     const child = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
       cwd: CONSOLE_PACKAGE_DIR,
+      // Always React's production build: vite follows NODE_ENV, and under vitest (NODE_ENV=test) it
+      // bundled React's development build, whose StrictMode runs every effect twice — a console that
+      // `pnpm start` then served loaded the board twice.
+      env: { ...process.env, NODE_ENV: 'production' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -74,6 +74,12 @@ describe('the firm console in Chromium', () => {
     await expectAccessible(page, 'sign-in');
     await shoot(page, '01-sign-in');
 
+    // The board's quarters as the console asks for them (counted to the end of the test).
+    const quarters: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/graphql') && r.postData()?.includes('"operationName":"ConsoleBoardQuarter"'))
+        quarters.push(r.postData() ?? '');
+    });
     await signInAs(page, 'senior@demo.firm');
     await expect.poll(() => page.getByTestId('signed-in-as').textContent(), WAIT).toContain('Sergio Senior');
     // The token is in this tab's session storage, never in localStorage.
@@ -92,6 +98,9 @@ describe('the firm console in Chromium', () => {
     expect((await page.locator('table.board tbody th').allTextContents()).sort()).toEqual(
       [...DEMO_CLIENTS].sort(),
     );
+    // The board is read once, a request a quarter: a console built with React's development build
+    // (StrictMode running each effect twice) read it twice.
+    expect(quarters).toHaveLength(4);
     // Every row has twelve months, each showing its stage in words (not by colour alone).
     const cells = await page.locator('table.board tbody tr').first().locator('td').allTextContents();
     expect(cells).toHaveLength(12);
