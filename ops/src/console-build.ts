@@ -63,11 +63,16 @@ function newestMtimeMs(p: string): number {
   return newest;
 }
 
-/** True when dist/ is missing or older than any of the console's sources. */
+/**
+ * True when dist/ is missing or older than any of the console's sources, or than this file: a
+ * change to how the console is built (as when builds stopped following the caller's NODE_ENV)
+ * builds it again.
+ */
 export function consoleIsStale(): boolean {
   const built = path.join(CONSOLE_DIST_DIR, 'index.html');
   if (!existsSync(built)) return true;
   const builtAt = statSync(built).mtimeMs;
+  if (newestMtimeMs(fileURLToPath(import.meta.url)) > builtAt) return true;
   return SOURCES.some((s) => newestMtimeMs(path.join(CONSOLE_PACKAGE_DIR, s)) > builtAt);
 }
 
