@@ -41,7 +41,15 @@ afterAll(async () => {
   await t.close();
 });
 
-const plug = (count: number) => groups.run(actor, () => groups.whenWaiting(count));
+/**
+ * A posting that holds its group in flight until `count` postings wait behind it, and until `until`
+ * settles when given: what the test changes while they wait is then committed before they run.
+ */
+const plug = (count: number, until?: Promise<void>) =>
+  groups.run(actor, async () => {
+    await groups.whenWaiting(count);
+    await until;
+  });
 
 const author = (i: number): Actor => ({
   userId: `33333333-3333-4333-8333-${String(i).padStart(12, '0')}`,
@@ -122,7 +130,13 @@ describe('the documents lane: plain invoices of one group posted together', () =
     const calls: { kind: string; id: string; p: Promise<DocumentRow> }[] = [];
     const post = (kind: string, i: number, id: string, family: 'SALES' | 'PURCHASING', b = as(i)) =>
       calls.push({ kind, id, p: postDocument(b, id, family) });
-    const held = plug(23);
+    let changed!: () => void;
+    const held = plug(
+      23,
+      new Promise<void>((resolve) => {
+        changed = resolve;
+      }),
+    );
     for (const [i, id] of sales.entries()) post('sale', 400 + i, id, 'SALES');
     for (const [i, id] of bills.entries()) post('bill', 420 + i, id, 'PURCHASING');
     post('again', 430, sales[0] as string, 'SALES');
@@ -142,6 +156,8 @@ describe('the documents lane: plain invoices of one group posted together', () =
     await groups.whenWaiting(23);
     await t.admin.query(`UPDATE parties SET active = false WHERE id = $1`, [leaving]);
     await t.admin.query(`UPDATE posting_periods SET state = 'LOCK_SALES' WHERE year = 2026 AND month = 9`);
+    // Only now may the plug's group commit and theirs start: they must see both changes.
+    changed();
     try {
       await held;
       const results = await Promise.all(calls.map(async (c) => ({ ...c, ...(await outcome(c.p)) })));

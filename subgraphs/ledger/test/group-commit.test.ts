@@ -44,7 +44,15 @@ function groupedDb(options?: Parameters<typeof postingGroupsOf>[1]): { db: Tenan
 }
 
 /** Holds a group in flight until `count` postings wait behind it: they become the next group. */
-const plug = (groups: PostingGroups, count: number) => groups.run(actor, () => groups.whenWaiting(count));
+/**
+ * A posting that holds its group in flight until `count` postings wait behind it, and until `until`
+ * settles when given: what a test changes while they wait is then committed before they run.
+ */
+const plug = (groups: PostingGroups, count: number, until?: Promise<void>) =>
+  groups.run(actor, async () => {
+    await groups.whenWaiting(count);
+    await until;
+  });
 
 const author = (i: number): Actor => ({
   userId: `22222222-2222-4222-8222-${String(i).padStart(12, '0')}`,
@@ -107,7 +115,14 @@ describe('32 concurrent postings in one group', () => {
     const calls: { kind: string; p: Promise<unknown> }[] = [];
     const post = (kind: string, i: number, input: PostJournalEntryInput) =>
       calls.push({ kind, p: postJournalEntry(db, company, author(i), input) });
-    const held = plug(groups, 32);
+    let changed!: () => void;
+    const held = plug(
+      groups,
+      32,
+      new Promise<void>((resolve) => {
+        changed = resolve;
+      }),
+    );
     for (const i of valid) post('valid', i, entry(`g-${i}`, { memo: `valid ${i}` }));
     post('dup', 20, entry('dup'));
     post('dup', 21, entry('dup'));
@@ -152,6 +167,8 @@ describe('32 concurrent postings in one group', () => {
       `UPDATE account_role_bindings SET account_id = (SELECT id FROM accounts WHERE code = '2401') WHERE role = 'SalesTaxPayable'`,
     );
     const outboxBefore = await t.count('close_board_changes');
+    // Only now may the plug's group commit and theirs start: they must see the change.
+    changed();
     try {
       await held;
       const results = await Promise.all(calls.map(async (c) => ({ kind: c.kind, ...(await outcome(c.p)) })));
