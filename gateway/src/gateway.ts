@@ -468,7 +468,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const http: Server = await new Promise((resolve, reject) => {
     // POST /graphql, the load, skips Express's router; the same steps run (graphql-post.ts).
     const s = createServer(
-      graphqlPostListener(app, [...first, ...admitted(true), apolloHandler(server, admittedOf)], errors),
+      graphqlPostListener(app, [...first, ...admitted(true), apolloHandler(server, admittedOf)], errors, log),
     );
     s.once('error', reject);
     s.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve(s));

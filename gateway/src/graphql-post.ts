@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse } from 'node:url';
 import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
+import type { Logger } from '@cifra/context';
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 
 /**
@@ -36,6 +37,7 @@ export function graphqlPostListener(
   app: Express,
   steps: readonly RequestHandler[],
   onError: (err: unknown, req: Request, res: Response, next: NextFunction) => void,
+  log: Pick<Logger, 'error'>,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (incoming, outgoing) => {
     if (!isGraphqlPost(incoming)) {
@@ -51,7 +53,7 @@ export function graphqlPostListener(
     Object.setPrototypeOf(res, app.response);
     if (!res.locals) res.locals = Object.create(null);
     req.originalUrl = req.url;
-    run(steps, 0, req, res, (err) => fail(onError, err, req, res));
+    run(steps, 0, req, res, (err) => fail(onError, log, err, req, res));
   };
 }
 
@@ -79,17 +81,18 @@ function run(
 
 /**
  * The error handler's turn; if it passes the error on (the answer had begun), what Express's final
- * handler does then: log it and cut the connection.
+ * handler does then: log it (to the gateway's log, not the console) and cut the connection.
  */
 function fail(
   onError: (err: unknown, req: Request, res: Response, next: NextFunction) => void,
+  log: Pick<Logger, 'error'>,
   err: unknown,
   req: Request,
   res: Response,
 ): void {
   const last = (passed?: unknown) => {
     if (passed === undefined || passed === null) return;
-    if (process.env.NODE_ENV !== 'test') console.error((passed as Error).stack ?? String(passed));
+    log.error({ err: passed }, 'a request failed after its answer had begun');
     req.socket.destroy();
   };
   try {
