@@ -160,8 +160,13 @@ const firmScoped = new Set<Permission>(FIRM_SCOPED);
 export function usableGrant(granted: readonly string[], scope?: readonly string[] | null): Permission[] {
   return granted
     .filter(isPermission)
-    .filter((p) => !firmScoped.has(p) && (!scope || scope.includes(p)))
+    .filter((p) => grantUsable(p, scope))
     .sort();
+}
+
+/** Whether an integration's token may use `p` at all: a client-level constant within its scope. */
+function grantUsable(p: Permission, scope?: readonly string[] | null): boolean {
+  return !firmScoped.has(p) && (!scope || scope.includes(p));
 }
 
 /**
@@ -340,10 +345,6 @@ export interface ClientPageQuery {
 
 /** The roles whose permissions include `p` (an ethical wall's `NoAccess` never does). */
 const rolesHolding = (p: Permission): string[] => RoleClusters.filter((r) => ROLE_PERMISSIONS[r].includes(p));
-
-/** Whether an integration's token may use `p` at all: a client-level constant within its scope. */
-const grantUsable = (p: Permission, scope?: readonly string[] | null): boolean =>
-  !firmScoped.has(p) && (!scope || scope.includes(p));
 
 /** What narrows a list of the caller's clients, besides the walls (shared by pages and id lists). */
 function narrowing(caller: Caller, page: Omit<ClientPageQuery, 'limit' | 'after'>): SQL[] {

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDraft, type DocumentRow, postDocument } from '../src/documents/index.ts';
 import type { Books } from '../src/services/books.ts';
 import { createParty } from '../src/services/parties.service.ts';
-import { actor, openTestBooks, type TestBooks } from './test-books.ts';
+import { openTestBooks, plug, type TestBooks } from './test-books.ts';
 
 // Group commit for documents (docs/architecture/posting.md, "Group commit"): the plain invoices of
 // one group are posted together by the documents lane (src/documents/post-each.ts), each checked
@@ -40,16 +40,6 @@ afterAll(async () => {
   for (const p of pools) await p.end();
   await t.close();
 });
-
-/**
- * A posting that holds its group in flight until `count` postings wait behind it, and until `until`
- * settles when given: what the test changes while they wait is then committed before they run.
- */
-const plug = (count: number, until?: Promise<void>) =>
-  groups.run(actor, async () => {
-    await groups.whenWaiting(count);
-    await until;
-  });
 
 const author = (i: number): Actor => ({
   userId: `33333333-3333-4333-8333-${String(i).padStart(12, '0')}`,
@@ -132,6 +122,7 @@ describe('the documents lane: plain invoices of one group posted together', () =
       calls.push({ kind, id, p: postDocument(b, id, family) });
     let changed!: () => void;
     const held = plug(
+      groups,
       23,
       new Promise<void>((resolve) => {
         changed = resolve;
@@ -257,7 +248,7 @@ describe('the documents lane: plain invoices of one group posted together', () =
   it('answers a replay across groups with the document as first posted, writing nothing more', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) ids.push((await invoice(`2026-10-${String(1 + i).padStart(2, '0')}`)).id);
-    const firstGroup = plug(6);
+    const firstGroup = plug(groups, 6);
     const first = ids.map((id, i) => postDocument(as(500 + i), id, 'SALES'));
     await firstGroup;
     const posted = await Promise.all(first);
@@ -267,7 +258,7 @@ describe('the documents lane: plain invoices of one group posted together', () =
       numbers: (await numbersOf('SALES_INVOICE')).length,
     });
     const before = await counts();
-    const secondGroup = plug(6);
+    const secondGroup = plug(groups, 6);
     const again = ids.map((id, i) => postDocument(as(510 + i), id, 'SALES'));
     await secondGroup;
     const replayed = await Promise.all(again);

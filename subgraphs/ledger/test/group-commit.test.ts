@@ -15,7 +15,7 @@ import { createDraft, postDocument } from '../src/documents/index.ts';
 import { createParty } from '../src/services/parties.service.ts';
 import type { PostJournalEntryInput } from '../src/services/post-journal-entry.service.ts';
 import { postJournalEntry } from '../src/services/post-journal-entry.service.ts';
-import { actor, openTestBooks, type TestBooks } from './test-books.ts';
+import { actor, openTestBooks, plug, type TestBooks } from './test-books.ts';
 
 // Group commit (docs/architecture/posting.md, "Group commit"): concurrent single postings of one
 // client share one transaction; each keeps its own checks, refusal, number, author and audit event.
@@ -42,17 +42,6 @@ function groupedDb(options?: Parameters<typeof postingGroupsOf>[1]): { db: Tenan
   if (!groups) throw new Error('a pool always has posting groups');
   return { db, groups };
 }
-
-/** Holds a group in flight until `count` postings wait behind it: they become the next group. */
-/**
- * A posting that holds its group in flight until `count` postings wait behind it, and until `until`
- * settles when given: what a test changes while they wait is then committed before they run.
- */
-const plug = (groups: PostingGroups, count: number, until?: Promise<void>) =>
-  groups.run(actor, async () => {
-    await groups.whenWaiting(count);
-    await until;
-  });
 
 const author = (i: number): Actor => ({
   userId: `22222222-2222-4222-8222-${String(i).padStart(12, '0')}`,

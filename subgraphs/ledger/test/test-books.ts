@@ -1,4 +1,12 @@
-import { type Actor, inTransaction, pg, type TenantDb, tenant, tenantDb } from '@cifra/db';
+import {
+  type Actor,
+  inTransaction,
+  type PostingGroups,
+  pg,
+  type TenantDb,
+  tenant,
+  tenantDb,
+} from '@cifra/db';
 import {
   badInput,
   effectiveSettings,
@@ -17,6 +25,17 @@ export const actor: Actor = {
   email: 'senior@test.invalid',
   requestId: 'test',
 };
+
+/**
+ * Group commit's exact groups without timing: a posting that holds its group in flight until
+ * `count` postings wait behind it (they become the next group), and until `until` settles when
+ * given — what a test changes while they wait is then committed before they run.
+ */
+export const plug = (groups: PostingGroups, count: number, until?: Promise<void>) =>
+  groups.run(actor, async () => {
+    await groups.whenWaiting(count);
+    await until;
+  });
 
 export interface TestBooks {
   database: TestDatabase;
