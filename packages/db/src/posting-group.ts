@@ -30,15 +30,16 @@ import { isConnectionFailure } from './unavailable.ts';
 /** At most this many postings share one transaction. */
 export const POSTING_GROUP_MAX = 64;
 
-/** A statement that leaves a posting's deferred checks done and its savepoint released. */
-const RELEASE =
-  // journal_entries_have_lines is the one deferrable constraint (INITIALLY DEFERRED, 0001_guards):
-  // checked now, so an entry without lines is this posting's refusal, not the group's commit failing.
-  'SET CONSTRAINTS journal_entries_have_lines IMMEDIATE; SET CONSTRAINTS journal_entries_have_lines DEFERRED; RELEASE SAVEPOINT posting';
-const ROLLBACK = 'ROLLBACK TO SAVEPOINT posting; RELEASE SAVEPOINT posting';
-/** The deferred checks of work done outside any savepoint (the first lane's), run now. */
+/**
+ * The deferred checks of the work done so far, run now. journal_entries_have_lines is the one
+ * deferrable constraint (INITIALLY DEFERRED, 0001_guards): checked now, an entry without lines is
+ * its posting's refusal, not the group's commit failing.
+ */
 const CHECK =
   'SET CONSTRAINTS journal_entries_have_lines IMMEDIATE; SET CONSTRAINTS journal_entries_have_lines DEFERRED';
+/** A statement that leaves a posting's deferred checks done and its savepoint released. */
+const RELEASE = `${CHECK}; RELEASE SAVEPOINT posting`;
+const ROLLBACK = 'ROLLBACK TO SAVEPOINT posting; RELEASE SAVEPOINT posting';
 
 type Tx = TxOf<TenantDb>;
 
