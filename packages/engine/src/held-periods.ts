@@ -1,6 +1,6 @@
 import type { IsoDate } from '@cifra/domain';
 import { sql } from 'drizzle-orm';
-import type { Period, TenantTx } from './posting-engine.ts';
+import { type Period, periodsByDate, type TenantTx } from './posting-engine.ts';
 
 /** A period as `to_jsonb` of its row gives it (snake_case; dates as `YYYY-MM-DD`). */
 interface PeriodJson {
@@ -41,13 +41,7 @@ export async function holdPeriodsAndKeys(
       ARRAY(SELECT j.idempotency_key FROM journal_entries j
              WHERE j.idempotency_key = ANY (${sql.param([...keys])}::text[])) AS taken`);
   const row = rows[0];
-  const found = (row?.periods ?? []).map(periodOf);
-  const periods = new Map<IsoDate, Period>();
-  for (const date of sorted) {
-    const period = found.find((p) => p.startDate <= date && date <= p.endDate);
-    if (period) periods.set(date, period);
-  }
-  return { periods, taken: row?.taken ?? [] };
+  return { periods: periodsByDate(sorted, (row?.periods ?? []).map(periodOf)), taken: row?.taken ?? [] };
 }
 
 function periodOf(p: PeriodJson): Period {

@@ -348,9 +348,8 @@ export async function holdPeriodsOf(
   requests: readonly Pick<PostingRequest, 'postingDate'>[],
 ): Promise<Map<IsoDate, Period>> {
   const dates = [...new Set(requests.map((r) => r.postingDate))].sort();
-  const byDate = new Map<IsoDate, Period>();
   const [first, last] = [dates[0], dates.at(-1)];
-  if (!first || !last) return byDate;
+  if (!first || !last) return new Map();
   // The periods' gates, shared, before reading their state: a transition of these periods waits
   // for this posting to commit, and a transition already queued makes us wait for it (then we
   // read its new state). Also marks the transaction's recorded time, which stamps the entries.
@@ -360,8 +359,14 @@ export async function holdPeriodsOf(
     .from(tenant.postingPeriods)
     .where(and(lte(tenant.postingPeriods.startDate, last), gte(tenant.postingPeriods.endDate, first)))
     .orderBy(tenant.postingPeriods.startDate);
+  return periodsByDate(dates, rows);
+}
+
+/** Which of `periods` covers each of `dates` (a date no period covers is absent). */
+export function periodsByDate(dates: readonly IsoDate[], periods: readonly Period[]): Map<IsoDate, Period> {
+  const byDate = new Map<IsoDate, Period>();
   for (const date of dates) {
-    const period = rows.find((p) => p.startDate <= date && date <= p.endDate);
+    const period = periods.find((p) => p.startDate <= date && date <= p.endDate);
     if (period) byDate.set(date, period);
   }
   return byDate;
