@@ -84,9 +84,13 @@ export async function listActiveMembers(
  */
 const effectiveRole = sql<RoleName | null>`coalesce(${tenantRoleAssignments.role}, ${firmMemberships.firmRole})`;
 
+/**
+ * Every client of the person's firm, whatever its status, with their role there (`role`, named so that a
+ * query reading a page as its subquery, `visibleClientsPageQuery`, finds it).
+ */
 function accessQuery(control: ControlDb, userId: string) {
   return control
-    .select({ tenant: tenants, role: effectiveRole })
+    .select({ tenant: tenants, role: effectiveRole.as('role') })
     .from(tenants)
     .innerJoin(
       firmMemberships,
@@ -376,27 +380,58 @@ export async function visibleClientsPage(
   caller: Caller,
   page: ClientPageQuery,
 ): Promise<ClientAccess[]> {
-  const name = page.byCodePoint ? sql`${tenants.name} COLLATE "C"` : sql`${tenants.name}`;
-  const where = narrowing(caller, page);
-  if (page.after) where.push(sql`(${name}, ${tenants.id}) > (${page.after[0]}, ${page.after[1]}::uuid)`);
-  const order = [asc(name), asc(tenants.id)];
   if (caller.integration) {
-    const rows = await integrationGrantsQuery(control, caller.userId, and(...where))
-      .orderBy(...order)
-      .limit(page.limit);
-    return rows.map((r) => ({
-      tenant: r.tenant,
-      role: null,
-      permissions: usableGrant(r.permissions, caller.integration?.scope),
-    }));
+    const rows = await integrationPage(control, caller, page);
+    return rows.map((r) => ({ tenant: r.tenant, role: null, permissions: accessOf(caller, r) }));
   }
-  const rows = await accessQuery(control, caller.userId)
-    .where(and(eq(tenants.status, 'ACTIVE'), hasAccess, ...where))
-    .orderBy(...order)
-    .limit(page.limit);
+  const rows = await personPage(control, caller, page);
   return rows
     .filter((r): r is { tenant: TenantRow; role: RoleName } => r.role !== null && r.role !== 'NoAccess')
     .map(({ tenant, role }) => ({ tenant, role, permissions: grantsOf(role) }));
+}
+
+/**
+ * `visibleClientsPage`'s page as a subquery, for a view that reads each client's own rows with its
+ * page in one query: every column of `tenants` with the person's `role` there, or the integration's
+ * granted `permissions` (the other null). Its rows come in no order: the view orders them again, by
+ * name then id. `accessOf` makes a row's permissions what `visibleClientsPage` would say.
+ */
+export function visibleClientsPageQuery(control: ControlDb, caller: Caller, page: ClientPageQuery): SQL {
+  return caller.integration
+    ? sql`SELECT l.*, NULL::text AS role FROM (${integrationPage(control, caller, page)}) AS l`
+    : sql`SELECT l.*, NULL::text[] AS permissions FROM (${personPage(control, caller, page)}) AS l`;
+}
+
+/** What the caller may do on a client of its page, from the row's `role` or `permissions`. */
+export function accessOf(
+  caller: Caller,
+  row: { role?: string | null; permissions?: readonly string[] | null },
+): readonly Permission[] {
+  if (caller.integration) return usableGrant(row.permissions ?? [], caller.integration.scope);
+  const role = row.role as RoleName | null | undefined;
+  return role && role !== 'NoAccess' ? grantsOf(role) : [];
+}
+
+function pageWhere(caller: Caller, page: ClientPageQuery) {
+  const name = page.byCodePoint ? sql`${tenants.name} COLLATE "C"` : sql`${tenants.name}`;
+  const where = narrowing(caller, page);
+  if (page.after) where.push(sql`(${name}, ${tenants.id}) > (${page.after[0]}, ${page.after[1]}::uuid)`);
+  return { where, order: [asc(name), asc(tenants.id)] };
+}
+
+function personPage(control: ControlDb, caller: Caller, page: ClientPageQuery) {
+  const { where, order } = pageWhere(caller, page);
+  return accessQuery(control, caller.userId)
+    .where(and(eq(tenants.status, 'ACTIVE'), hasAccess, ...where))
+    .orderBy(...order)
+    .limit(page.limit);
+}
+
+function integrationPage(control: ControlDb, caller: Caller, page: ClientPageQuery) {
+  const { where, order } = pageWhere(caller, page);
+  return integrationGrantsQuery(control, caller.userId, and(...where))
+    .orderBy(...order)
+    .limit(page.limit);
 }
 
 /**

@@ -24,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClientActor, clientPeriodPort } from '../src/services/client-period.ts';
 import {
   type CloseBoardEntry,
+  closeBoard,
   entryOf,
   type FirmViewDeps,
   summariesOf,
@@ -56,6 +57,7 @@ let deadServerId = '';
 const senior = actorFor('Senior');
 const reader: ClientActor = { userId: null, email: 'board@test', permissions: [Permissions.Period.Read] };
 const MONTHS = [1, 2, 3];
+let firmSenior: Parameters<typeof closeBoard>[1];
 
 beforeAll(async () => {
   controlHandle = await createTestControlDatabase();
@@ -108,6 +110,12 @@ beforeAll(async () => {
       },
     });
   }
+  const [user] = await db
+    .insert(control.users)
+    .values({ email: 'senior@f.test', displayName: 'S' })
+    .returning();
+  await db.insert(control.firmMemberships).values({ firmId: firm!.id, userId: user!.id, firmRole: 'Senior' });
+  firmSenior = { userId: user!.id, email: 'senior@f.test' };
   registry = new TenantRegistry({ control: db, secrets: testServiceSecrets, maxPools: 3, poolSize: 1 });
   deps = { control: db, registry, port: clientPeriodPort, fanOut: { ...DEFAULT_FAN_OUT, concurrency: 2 } };
 });
@@ -126,7 +134,16 @@ function shown(e: CloseBoardEntry) {
     : { slug: e.client.slug, availability: e.availability, code: e.code };
 }
 
+/** The board as a page of `clientsConnection` serves it (one query for the page's clients and their lines). */
 async function projectedBoard(month: number) {
+  const board = await closeBoard(deps, firmSenior, { year: 2026, month });
+  const { lines, more } = await board.page({ first: 500, after: null, clientId: null });
+  expect(more).toBe(false);
+  return lines;
+}
+
+/** The same lines from the summaries and months read client by client (the whole, unpaged board's way). */
+async function summarisedBoard(month: number) {
   const ids = clients.map((c) => c.id);
   const summaries = await summariesOf(deps, ids);
   const rows = await monthOf(deps.control, ids, { year: 2026, month });
@@ -276,6 +293,9 @@ describe('the close board read model', () => {
           for (const m of MONTHS) {
             const board = await projectedBoard(m);
             expect(board.map(shown)).toEqual(await liveBoard(m));
+            // The page's one query reads the same summaries as reading them client by client.
+            const fresh = (e: CloseBoardEntry) => [shown(e), e.behind, e.asOf];
+            expect(board.map(fresh)).toEqual((await summarisedBoard(m)).map(fresh));
             // The counts summed by the control plane equal the lines' own tally.
             const ids = clients.map((c) => c.id);
             expect(await countsOf(deps.control, idList(ids), { year: 2026, month: m })).toEqual(tally(board));
@@ -364,9 +384,11 @@ describe('the close board read model', () => {
   });
 
   it('reads a client with no summary yet on first sight, so no client is ever missing', async () => {
-    await deps.control.execute(sql`DELETE FROM client_close_months`);
-    await deps.control.execute(sql`DELETE FROM client_close_projections`);
-    for (const m of MONTHS) expect((await projectedBoard(m)).map(shown)).toEqual(await liveBoard(m));
+    for (const board of [projectedBoard, summarisedBoard]) {
+      await deps.control.execute(sql`DELETE FROM client_close_months`);
+      await deps.control.execute(sql`DELETE FROM client_close_projections`);
+      for (const m of MONTHS) expect((await board(m)).map(shown)).toEqual(await liveBoard(m));
+    }
   });
 });
 

@@ -1,6 +1,14 @@
-import { type ControlDb, control, type UnavailableCode } from '@cifra/db';
+import {
+  type Caller,
+  type ClientPageQuery,
+  type ControlDb,
+  control,
+  type UnavailableCode,
+  visibleClientsPageQuery,
+} from '@cifra/db';
 import type { CloseStage, CloseStatus, PeriodState } from '@cifra/domain';
 import { and, eq, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
+import { type BackupFreshness, backupColumns, freshnessOfBackup } from './backup-freshness.ts';
 import type { ClientChecklistItem, ClientCloseRow, ClientMonths, YearMonth } from './client-period.port.ts';
 
 /**
@@ -34,7 +42,18 @@ type TransitionJson = { action: string; actorId: string | null; actorEmail: stri
 const anyOf = (column: typeof P.tenantId | typeof M.tenantId, ids: readonly string[]) =>
   sql`${column} = ANY(${sql.param([...ids])}::uuid[])`;
 
-function toRow(m: typeof M.$inferSelect): ClientCloseRow {
+type MonthColumns = Pick<
+  typeof M.$inferSelect,
+  | 'periodId'
+  | 'periodState'
+  | 'closeStatus'
+  | 'stage'
+  | 'lastTransition'
+  | 'openChecklist'
+  | 'banksReconciled'
+>;
+
+function toRow(m: MonthColumns): ClientCloseRow {
   const t = m.lastTransition as TransitionJson | null;
   return {
     periodId: m.periodId,
@@ -80,6 +99,107 @@ export async function monthOf(
     .from(M)
     .where(and(eq(M.year, at.year), eq(M.month, at.month), anyOf(M.tenantId, tenantIds)));
   return new Map(rows.map((m) => [m.tenantId, toRow(m)]));
+}
+
+/** One client of a board's page as `pageLines` reads it: the client, the caller's access, its summary. */
+export interface PageLine {
+  client: { id: string; slug: string; name: string; timezone: string; sandbox: boolean; archived: boolean };
+  /** The caller's role there, or an integration's grant: `accessOf` (@cifra/db) makes it permissions. */
+  access: { role: string | null; permissions: string[] | null };
+  /** Absent: never projected. */
+  projection: Projection | undefined;
+  /** Absent: no period for the month. */
+  month: ClientCloseRow | undefined;
+  backup: BackupFreshness;
+}
+
+type PageLineSql = {
+  id: string;
+  firm_id: string;
+  slug: string;
+  name: string;
+  timezone: string;
+  sandbox: boolean;
+  archived: boolean;
+  role: string | null;
+  permissions: string[] | null;
+  projected: boolean;
+  change_seq: string | number | null;
+  projected_seq: string | number | null;
+  as_of: string | Date | null;
+  unavailable_code: string | null;
+  unavailable_reason: string | null;
+  period_id: string | null;
+  period_state: string;
+  close_status: string | null;
+  stage: string;
+  last_transition: unknown;
+  open_checklist: unknown;
+  banks_reconciled: boolean | null;
+  last_verified: string | Date | null;
+  max_age: unknown;
+};
+
+const dateOf = (v: string | Date | null) => (v === null ? null : new Date(v));
+
+/**
+ * A page of the board in one query: the caller's clients of the page (`visibleClientsPageQuery`,
+ * behind the same walls as every firm view) with each one's summary, month and backup mark, by name
+ * in code point order then id — one round trip where the page, the summaries, the month and the
+ * backups were four, and only the columns the board shows.
+ */
+export async function pageLines(
+  db: ControlDb,
+  caller: Caller,
+  page: Omit<ClientPageQuery, 'byCodePoint'>,
+  at: YearMonth,
+  now: Date = new Date(),
+): Promise<PageLine[]> {
+  const listing = visibleClientsPageQuery(db, caller, { ...page, byCodePoint: true });
+  const { rows } = await db.execute<PageLineSql>(sql`
+    SELECT v.id, v.firm_id, v.slug, v.name, v.timezone, v.sandbox, v.archived_at IS NOT NULL AS archived,
+      v.role, v.permissions, p.tenant_id IS NOT NULL AS projected, p.change_seq, p.projected_seq, p.as_of,
+      p.unavailable_code, p.unavailable_reason, m.period_id, m.period_state, m.close_status, m.stage,
+      m.last_transition, m.open_checklist, m.banks_reconciled,
+      ${backupColumns({ id: sql`v.id`, firmId: sql`v.firm_id` })}
+    FROM (${listing}) AS v
+    LEFT JOIN client_close_projections p ON p.tenant_id = v.id
+    LEFT JOIN client_close_months m ON m.tenant_id = v.id AND m.year = ${at.year} AND m.month = ${at.month}
+    ORDER BY v.name COLLATE "C", v.id`);
+  return rows.map((r) => ({
+    client: {
+      id: r.id,
+      slug: r.slug,
+      name: r.name,
+      timezone: r.timezone,
+      sandbox: r.sandbox,
+      archived: r.archived,
+    },
+    access: { role: r.role, permissions: r.permissions },
+    projection: r.projected
+      ? {
+          tenantId: r.id,
+          changeSeq: Number(r.change_seq),
+          projectedSeq: Number(r.projected_seq),
+          asOf: dateOf(r.as_of),
+          unavailableCode: r.unavailable_code as UnavailableCode | null,
+          unavailableReason: r.unavailable_reason,
+        }
+      : undefined,
+    month:
+      r.period_id === null
+        ? undefined
+        : toRow({
+            periodId: r.period_id,
+            periodState: r.period_state,
+            closeStatus: r.close_status,
+            stage: r.stage,
+            lastTransition: r.last_transition,
+            openChecklist: r.open_checklist,
+            banksReconciled: r.banks_reconciled,
+          }),
+    backup: freshnessOfBackup(r, now),
+  }));
 }
 
 /** What a month's board counts over its clients, read from the summaries without reading their lines. */

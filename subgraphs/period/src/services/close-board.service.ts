@@ -1,6 +1,7 @@
 import {
   type Actor,
   ALL_CLIENTS,
+  accessOf,
   type Caller,
   type ClientAccess,
   type ClientListFilter,
@@ -9,7 +10,6 @@ import {
   type TenantRegistry,
   visibleClientIds,
   visibleClients,
-  visibleClientsPage,
 } from '@cifra/db';
 import { badInput, type CloseStage, CloseStages, DomainError } from '@cifra/domain';
 import { type Permission, Permissions } from '@cifra/permissions';
@@ -17,7 +17,13 @@ import type { SQL } from 'drizzle-orm';
 import { type BackupFreshness, backupFreshness } from './backup-freshness.ts';
 import type { ClientCloseRow, ClientPeriodPort, YearMonth } from './client-period.port.ts';
 import { projectClients } from './close-board-projection.service.ts';
-import { monthOf, type Projection, projectionsOf, countsOf as storedCounts } from './close-board-store.ts';
+import {
+  monthOf,
+  type Projection,
+  pageLines,
+  projectionsOf,
+  countsOf as storedCounts,
+} from './close-board-store.ts';
 import type { FanOutOptions, UnavailableCode } from './fan-out.ts';
 
 export interface FirmViewDeps {
@@ -156,15 +162,15 @@ export async function summariesOf(
   tenantIds: readonly string[],
 ): Promise<Map<string, Projection>> {
   const projections = await projectionsOf(deps.control, tenantIds);
-  const unread = tenantIds.filter((id) => {
-    const p = projections.get(id);
-    return !p || (p.asOf === null && p.unavailableCode === null);
-  });
+  const unread = tenantIds.filter((id) => neverRead(projections.get(id)));
   if (unread.length === 0) return projections;
   await projectClients(deps, unread);
   for (const [id, p] of await projectionsOf(deps.control, unread)) projections.set(id, p);
   return projections;
 }
+
+/** A client never read yet: no summary, or one with neither a read nor a failure. */
+const neverRead = (p: Projection | undefined) => !p || (p.asOf === null && p.unavailableCode === null);
 
 export function freshnessOf(p: Projection | undefined): Freshness {
   return { asOf: p?.asOf ?? null, behind: !p || p.asOf === null || p.changeSeq > p.projectedSeq };
@@ -190,13 +196,12 @@ export function entryOf(
 
 /**
  * Every client the caller may see, with its close state for one month, from the control plane's
- * read model. A page is one query for its clients (cut in SQL, behind the caller's walls) and three
- * for their lines (summaries, month, backups); the counts are two aggregate queries over the same
- * clients as a subquery: nothing a request does grows with the firm but the control plane's sums,
- * and a firm of 1,500 clients read page by page reads each line once. Each line says when it was
- * read from the client (`asOf`) and whether a
- * change since is still on its way; a client whose database did not answer the projector is
- * UNAVAILABLE with the reason.
+ * read model. A page is one query for its clients (cut in SQL, behind the caller's walls) and their
+ * lines (summaries, month, backups: `pageLines`); the counts are two aggregate queries over the
+ * same clients as a subquery: nothing a request does grows with the firm but the control plane's
+ * sums, and a firm of 1,500 clients read page by page reads each line once. Each line says when it
+ * was read from the client (`asOf`) and whether a change since is still on its way; a client whose
+ * database did not answer the projector is UNAVAILABLE with the reason.
  */
 export async function closeBoard(
   deps: FirmViewDeps,
@@ -222,16 +227,19 @@ export async function closeBoard(
       return counts;
     },
     page: async ({ first, after, clientId }) => {
-      const rows = await visibleClientsPage(deps.control, caller, {
-        after,
-        limit: first + 1,
-        filter,
-        holding,
-        id: clientId,
-        byCodePoint: true,
-      });
-      const clients = rows.slice(0, first).map(visibleClient);
-      return { lines: await boardLines(deps, clients, at), more: rows.length > first };
+      const query = { after, limit: first + 1, filter, holding, id: clientId };
+      const rows = await pageLines(deps.control, caller, query, at);
+      const more = rows.length > first;
+      const shown = rows.slice(0, first);
+      const clients = shown.map((r) => ({ ...r.client, permissions: accessOf(caller, r.access) }));
+      // A client never read yet is read now, as for a whole board.
+      if (shown.some((r) => neverRead(r.projection)))
+        return { lines: await boardLines(deps, clients, at), more };
+      const lines = shown.map((r, i) => ({
+        ...entryOf(clients[i] as VisibleClient, r.projection, r.month),
+        backup: r.backup,
+      }));
+      return { lines, more };
     },
   };
 }
