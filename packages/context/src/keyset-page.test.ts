@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeKeyCursor, pageRows } from './keyset-page.ts';
+import { encodeKeyCursor, pageOf, pageRows } from './keyset-page.ts';
 
 type Row = { name: string; id: string; day: string };
 const rows: Row[] = [
@@ -34,5 +34,25 @@ describe('pageRows', () => {
         expect.objectContaining({ code: 'BAD_USER_INPUT' }),
       );
     }
+  });
+});
+
+describe('edgeOf', () => {
+  it('encodes an edge cursor only when it is read, once, the same as encoded eagerly', () => {
+    let encoded = 0;
+    const cursorOf = (r: Row) => {
+      encoded += 1;
+      return encodeKeyCursor('rows', key(r));
+    };
+    const page = pageOf(rows, 3, null, cursorOf);
+    // pageInfo's start and end cursors: the first and the last edge's, read once each.
+    expect(encoded).toBe(2);
+    expect(page.edges.map((e) => e.cursor)).toEqual(rows.map((r) => encodeKeyCursor('rows', key(r))));
+    expect(page.edges.map((e) => e.cursor)).toHaveLength(3);
+    expect(encoded).toBe(3);
+    expect(JSON.parse(JSON.stringify(page.edges[1]))).toEqual({
+      node: rows[1],
+      cursor: encodeKeyCursor('rows', key(rows[1] as Row)),
+    });
   });
 });

@@ -40,6 +40,21 @@ export interface Page<T> {
   pageInfo: PageInfo;
 }
 
+/**
+ * An edge whose cursor is encoded when it is read: clients that page by `pageInfo.endCursor` (the
+ * console, most integrations) never ask for each edge's, and a page of 500 need not encode 500.
+ */
+export function edgeOf<T>(node: T, cursorOf: (row: T) => string): { cursor: string; node: T } {
+  let cursor: string | undefined;
+  return {
+    node,
+    get cursor() {
+      cursor ??= cursorOf(node);
+      return cursor;
+    },
+  };
+}
+
 /** A page from rows fetched with `limit first + 1`: the extra row only says a page follows. */
 export function pageOf<T>(
   rows: T[],
@@ -47,7 +62,7 @@ export function pageOf<T>(
   after: string | null | undefined,
   cursorOf: (row: T) => string,
 ): Page<T> {
-  const edges = rows.slice(0, first).map((node) => ({ cursor: cursorOf(node), node }));
+  const edges = rows.slice(0, first).map((node) => edgeOf(node, cursorOf));
   return { edges, pageInfo: pageInfoOf(edges, rows.length > first, after) };
 }
 

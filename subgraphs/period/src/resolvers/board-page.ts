@@ -1,4 +1,4 @@
-import { decodeKeyCursor, encodeKeyCursor, type Page, pageInfoOf, pageSize } from '@cifra/context';
+import { decodeKeyCursor, edgeOf, encodeKeyCursor, type Page, pageInfoOf, pageSize } from '@cifra/context';
 import { badInput } from '@cifra/domain';
 import type { BoardPageQuery, CloseBoardEntry } from '../services/close-board.service.ts';
 
@@ -27,15 +27,14 @@ export function boardPageQuery(args: {
   return { first, after, clientId: args.clientId ?? null };
 }
 
+const cursorOf = (line: CloseBoardEntry) => encodeKeyCursor(TAG, [line.client.name, line.client.id]);
+
 /** A page's lines as the connection's edges, each with its cursor. */
 export function boardPage(
   lines: readonly CloseBoardEntry[],
   more: boolean,
   after: string | null | undefined,
 ): Page<CloseBoardEntry> {
-  const edges = lines.map((node) => ({
-    cursor: encodeKeyCursor(TAG, [node.client.name, node.client.id]),
-    node,
-  }));
+  const edges = lines.map((node) => edgeOf(node, cursorOf));
   return { edges, pageInfo: pageInfoOf(edges, more, after) };
 }
