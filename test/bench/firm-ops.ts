@@ -69,6 +69,8 @@ export async function boardBreakdown(
     ],
     ['the page without counts', `clientsConnection(first: $first) { edges { node { ${line} } } }`],
     ['the page, one field a line', 'clientsConnection(first: $first) { edges { node { client { slug } } } }'],
+    // The page's clients and lines are still read and cut; only no line is executed or sent.
+    ['the page, no line asked', 'clientsConnection(first: $first) { pageInfo { hasNextPage endCursor } }'],
     ['the counts alone', 'unavailableCount behindCount'],
   ];
   const out: { variant: string; medianMs: number; bytes: number }[] = [];
