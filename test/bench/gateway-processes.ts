@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { pg } from '@cifra/db';
+import { SERVICE_NODE_FLAGS } from '../../ops/bin/node-flags.mjs';
 import type { BenchContext } from './harness.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -36,6 +37,8 @@ export async function startService(
     process.execPath,
     [
       ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, `gateway-${name}`)}`] : []),
+      // Every process alike, ours and the other gateways: the flags our services run with.
+      ...SERVICE_NODE_FLAGS,
       ...args,
     ],
     { cwd: ROOT, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
