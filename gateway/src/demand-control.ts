@@ -207,12 +207,35 @@ export function costLimitPlugin<C extends BaseContext>(
             const [refusal] = validate(schema, document, demandValidationRules(applied));
             if (refusal) throw refusal;
           }
-          const cost = estimateCost(schema, document, operation, request.variables ?? {}, applied);
+          const cost = costOf(schema, document, operation, request.variables ?? {}, applied);
           if (cost > applied.maxCost) throw tooComplex('cost', applied.maxCost, cost);
         },
       };
     },
   };
+}
+
+/**
+ * Costs of operations without variables, by operation and limits: Apollo parses a query text once
+ * per schema and hands the same document to every request that sends it, so the same operation
+ * asked again is not walked again. An operation with variables is costed each time (they may size it).
+ */
+const costs = new WeakMap<OperationDefinitionNode, Map<DemandLimits, number>>();
+
+function costOf(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  limits: DemandLimits,
+): number {
+  if (operation.variableDefinitions?.length)
+    return estimateCost(schema, document, operation, variables, limits);
+  const known = costs.get(operation) ?? new Map<DemandLimits, number>();
+  costs.set(operation, known);
+  const cost = known.get(limits) ?? estimateCost(schema, document, operation, variables, limits);
+  known.set(limits, cost);
+  return cost;
 }
 
 export function estimateCost(

@@ -86,6 +86,12 @@ describe('the gateway perimeter: demand control and CORS', () => {
       'cafe-boquete',
     )('{ documents(first: 1000) { edges { node { id lines { description quantity } } } } }');
     expect(codes(pages)).toEqual(['QUERY_TOO_COMPLEX']);
+    // Asked again, the same document's cost (remembered, it has no variables) is refused alike.
+    const again = await t.as(
+      'senior',
+      'cafe-boquete',
+    )('{ documents(first: 1000) { edges { node { id lines { description quantity } } } } }');
+    expect(again.errors?.[0]?.extensions).toEqual(pages.errors?.[0]?.extensions);
     const page = await t.as('senior', 'cafe-boquete')('{ documents(first: 20) { edges { node { id } } } }');
     expect(page.errors).toBeUndefined();
   });
