@@ -166,15 +166,14 @@ export async function pageLines(
     LEFT JOIN client_close_projections p ON p.tenant_id = v.id
     LEFT JOIN client_close_months m ON m.tenant_id = v.id AND m.year = ${at.year} AND m.month = ${at.month}
     ORDER BY v.name COLLATE "C", v.id`);
-  return rows.map((r) => ({
-    client: {
-      id: r.id,
-      slug: r.slug,
-      name: r.name,
-      timezone: r.timezone,
-      sandbox: r.sandbox,
-      archived: r.archived,
-    },
+  return rows.map((r) => pageLineOf(r, now));
+}
+
+/** One row of `pageLines`' query as the board's line reads it. */
+function pageLineOf(r: PageLineSql, now: Date): PageLine {
+  const { id, slug, name, timezone, sandbox, archived } = r;
+  return {
+    client: { id, slug, name, timezone, sandbox, archived },
     access: { role: r.role, permissions: r.permissions },
     projection: r.projected
       ? {
@@ -199,7 +198,7 @@ export async function pageLines(
             banksReconciled: r.banks_reconciled,
           }),
     backup: freshnessOfBackup(r, now),
-  }));
+  };
 }
 
 /** What a month's board counts over its clients, read from the summaries without reading their lines. */
