@@ -222,18 +222,12 @@ export function costLimitPlugin<C extends BaseContext>(
  */
 const costs = new WeakMap<OperationDefinitionNode, Map<DemandLimits, number>>();
 
-function costOf(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operation: OperationDefinitionNode,
-  variables: Record<string, unknown>,
-  limits: DemandLimits,
-): number {
-  if (operation.variableDefinitions?.length)
-    return estimateCost(schema, document, operation, variables, limits);
+function costOf(...args: Parameters<typeof estimateCost>): number {
+  const [, , operation, , limits] = args;
+  if (operation.variableDefinitions?.length) return estimateCost(...args);
   const known = costs.get(operation) ?? new Map<DemandLimits, number>();
   costs.set(operation, known);
-  const cost = known.get(limits) ?? estimateCost(schema, document, operation, variables, limits);
+  const cost = known.get(limits) ?? estimateCost(...args);
   known.set(limits, cost);
   return cost;
 }
