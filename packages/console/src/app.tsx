@@ -7,14 +7,14 @@ import { Loading, RefusalNotice } from './components/refusal.tsx';
 import { setFirmLocale } from './locale.ts';
 import { MeQuery } from './operations.ts';
 import { markStep } from './page-marks.ts';
+import { Preloaded, preloadable } from './preloadable.tsx';
 import { navigate, ROUTES, usePathname } from './router.ts';
 import { prefetchBoard } from './screens/board-data.ts';
 import { SignIn } from './screens/sign-in.tsx';
 
 // Every screen is loaded when first opened (one chunk each): the entry chunk is the shell and
 // sign-in, the board's table and its queries come in the board's own chunk.
-const loadBoardScreen = () => import('./screens/close-board.tsx');
-const CloseBoard = lazy(() => loadBoardScreen().then((m) => ({ default: m.CloseBoard })));
+const board = preloadable(() => import('./screens/close-board.tsx').then((m) => m.CloseBoard));
 const Exceptions = lazy(() => import('./screens/exceptions.tsx').then((m) => ({ default: m.Exceptions })));
 const BatchScreen = lazy(() => import('./screens/batch/batch.tsx'));
 const PeopleScreen = lazy(() => import('./screens/people/people.tsx'));
@@ -89,7 +89,7 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
   // biome-ignore lint/correctness/useExhaustiveDependencies: the page the console was opened on, once.
   useEffect(() => {
     if (window.location.pathname !== ROUTES.board) return;
-    void loadBoardScreen();
+    void board.preload();
     prefetchBoard(client, year);
   }, []);
   return (
@@ -155,7 +155,7 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
           </Suspense>
         ) : pathname === ROUTES.board ? (
           <Suspense fallback={<Loading what="the close board" />}>
-            <CloseBoard year={year} />
+            <Preloaded screen={board} props={{ year }} />
           </Suspense>
         ) : (
           <p className="notice">
