@@ -82,6 +82,7 @@ type BoardClient = {
   periodState: string | null;
   stage: string | null;
   lastTransition: { action: string; byEmail: string } | null;
+  freshness: 'CURRENT' | 'BEHIND';
 };
 type Board = {
   closeBoard: {
@@ -105,7 +106,9 @@ type Batch = { id: string; status: string; items: BatchItem[] };
 /**
  * The board once every line shows its client's latest change: a change is announced before its
  * mutation (or batch item) reports, so until the worker's projector reads the client its line says
- * BEHIND; waiting for none is waiting for an event, not for a time.
+ * BEHIND; waiting for none is waiting for an event, not for a time. The counts and the page are
+ * separate statements, so a projection saved between them can make the counts say none behind
+ * while a line read a moment earlier still says BEHIND: both must agree before the board is used.
  */
 async function board(who = 'senior') {
   for (;;) {
@@ -113,8 +116,9 @@ async function board(who = 'senior') {
     expect(r.errors).toBeUndefined();
     // One page holds the demo firm's clients.
     expect(r.data!.closeBoard.clientsConnection.pageInfo.hasNextPage).toBe(false);
-    if (r.data!.closeBoard.behindCount === 0)
-      return { ...r.data!.closeBoard, clients: nodes(r.data!.closeBoard.clientsConnection) };
+    const clients = nodes(r.data!.closeBoard.clientsConnection);
+    if (r.data!.closeBoard.behindCount === 0 && clients.every((c) => c.freshness === 'CURRENT'))
+      return { ...r.data!.closeBoard, clients };
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
