@@ -101,12 +101,14 @@ export class PostingGroups {
   private running = false;
   private waiters: { count: number; resolve: () => void }[] = [];
   private readonly maxSize: number;
+  private readonly pool: pg.Pool | undefined;
 
   constructor(
     private readonly db: TenantDb,
     private readonly options: PostingGroupOptions = {},
   ) {
     this.maxSize = options.maxSize ?? POSTING_GROUP_MAX;
+    this.pool = poolOf(db);
   }
 
   /** Run `work` as one posting of the next group; resolves once the group has committed. */
@@ -146,28 +148,46 @@ export class PostingGroups {
     return new Promise((resolve) => this.waiters.push({ count, resolve }));
   }
 
+  /**
+   * Groups one after another while postings wait. While another group waits behind the one
+   * starting, the groups keep one connection of the pool between them: given back after each
+   * group, it went to the back of the pool's queue, behind the waiting postings' own reads, and
+   * every group began by waiting for it. A group that loses its connection drops it.
+   */
   private async drain(): Promise<void> {
     this.running = true;
+    let kept: { client: pg.PoolClient; db: TenantDb } | undefined;
     try {
       while (this.queue.length > 0) {
-        await this.commit(this.queue.splice(0, this.maxSize));
+        const jobs = this.queue.splice(0, this.maxSize);
+        if (!kept && this.queue.length > 0 && this.pool) {
+          const client = await this.pool.connect();
+          kept = { client, db: tenantDb(client) };
+        }
+        const lost = await this.commit(jobs, kept?.db);
+        if (kept && (lost || this.queue.length === 0)) {
+          kept.client.release(lost);
+          kept = undefined;
+        }
       }
     } finally {
+      kept?.client.release();
       this.running = false;
     }
   }
 
-  private async commit(jobs: Job[]): Promise<void> {
-    let settled = await this.attempt(jobs, true);
+  /** One group, on `db` when given (the kept connection); answers the connection failure that failed it. */
+  private async commit(jobs: Job[], db?: TenantDb): Promise<Error | undefined> {
+    let settled = await this.attempt(jobs, true, db);
     // The first lane's work had no savepoint and left its deferred checks to COMMIT: a refusal
     // there rolled the whole group back, nothing written. Run it again, each posting in its own
     // savepoint, so the refusal is only its own posting's.
-    if (settled === RETRY_ALONE) settled = await this.attempt(jobs, false);
+    if (settled === RETRY_ALONE) settled = await this.attempt(jobs, false, db);
     if (settled === RETRY_ALONE || !settled.ok) {
       this.options.onGroup?.(jobs.length, false);
       const failure = settled === RETRY_ALONE ? new Error('posting group retried twice') : settled.error;
       for (const job of jobs) job.reject(failure);
-      return;
+      return settled === RETRY_ALONE ? undefined : settled.lost;
     }
     this.options.onGroup?.(jobs.length, true);
     jobs.forEach((job, i) => {
@@ -175,6 +195,7 @@ export class PostingGroups {
       if (outcome.ok) job.resolve(outcome.value);
       else job.reject(outcome.error);
     });
+    return undefined;
   }
 
   /**
@@ -183,7 +204,7 @@ export class PostingGroups {
    * nothing follows it (two round trips fewer per group): any refusal that escapes then rolls the
    * group back and answers RETRY_ALONE.
    */
-  private async attempt(jobs: Job[], lanes: boolean): Promise<Attempt> {
+  private async attempt(jobs: Job[], lanes: boolean, db?: TenantDb): Promise<Attempt> {
     const outcomes: (Outcome | undefined)[] = jobs.map(() => undefined);
     let unchecked = false;
     const check = async (tx: Tx) => {
@@ -192,9 +213,10 @@ export class PostingGroups {
       unchecked = false;
     };
     try {
-      // On the first posting's handle: with tracing on, the group's statements are spans of the
-      // request that opened it (a lone posting's trace shows all of its statements).
-      await (jobs[0] as Job).db.transaction(async (tx) => {
+      // On the first posting's handle unless groups are queued (the kept connection): with tracing
+      // on, a lone posting's or a quiet moment's group's statements are spans of the request that
+      // opened it.
+      await (db ?? (jobs[0] as Job).db).transaction(async (tx) => {
         // Postings a lane can post together go first, together; the rest (and any the lane left)
         // one by one, each in its own savepoint.
         for (const [k, idx] of (lanes ? laneBatches(jobs) : []).entries()) {
@@ -219,8 +241,13 @@ export class PostingGroups {
         await this.options.beforeCommit?.(tx, jobs.length);
       });
     } catch (error) {
-      if (unchecked && !isConnectionFailure(error)) return RETRY_ALONE;
-      return { ok: false, error: groupFailure(error, jobs.length) };
+      const lost = isConnectionFailure(error);
+      if (unchecked && !lost) return RETRY_ALONE;
+      return {
+        ok: false,
+        error: groupFailure(error, jobs.length),
+        lost: lost ? (error as Error) : undefined,
+      };
     }
     return { ok: true, outcomes };
   }
@@ -258,7 +285,7 @@ export class PostingGroups {
 const RETRY_ALONE = Symbol('retry the group, each posting in its own savepoint');
 type Attempt =
   | { ok: true; outcomes: (Outcome | undefined)[] }
-  | { ok: false; error: unknown }
+  | { ok: false; error: unknown; lost: Error | undefined }
   | typeof RETRY_ALONE;
 
 /** The postings of `jobs` that lanes can post together: per lane with two or more, their indexes. */

@@ -33,14 +33,17 @@ afterAll(async () => {
   await t.close();
 });
 
-/** A database on a pool of its own, so its posting groups are made with these options. */
-function groupedDb(options?: Parameters<typeof postingGroupsOf>[1]): { db: TenantDb; groups: PostingGroups } {
-  const pool = guardPool(new pg.Pool({ connectionString: t.database.appUrl, max: 8 }));
+/** A database on a pool of its own (`max` connections), so its posting groups are made with these options. */
+function groupedDb(
+  options?: Parameters<typeof postingGroupsOf>[1],
+  max = 8,
+): { db: TenantDb; groups: PostingGroups; pool: pg.Pool } {
+  const pool = guardPool(new pg.Pool({ connectionString: t.database.appUrl, max }));
   pools.push(pool);
   const db = tenantDb(pool);
   const groups = postingGroupsOf(db, options);
   if (!groups) throw new Error('a pool always has posting groups');
-  return { db, groups };
+  return { db, groups, pool };
 }
 
 const author = (i: number): Actor => ({
@@ -327,6 +330,72 @@ describe('a group whose commit fails', () => {
     const after = await count();
     expect(after.entries).toBe(before.entries + 8);
     expect(after.next).toBe(before.next + 8);
+    expect(gapless(await jeNumbers())).toBe(true);
+    await chainIntact();
+  });
+});
+
+describe('groups queued behind each other', () => {
+  const inputsOf = (tag: string) =>
+    Array.from({ length: 16 }, (_, i) => entry(`${tag}-${i}`, { memo: `${tag} ${i}` }));
+
+  it('keep one connection between them: the next group commits while the rest of the pool is taken', async () => {
+    // Two connections. While the first of two queued groups runs, the test takes the other one and
+    // queues a statement on the pool that waits for a lock the test holds: a group that gave its
+    // connection back to the pool would hand it to that statement and wait for ever.
+    const locker = await t.admin.connect();
+    await locker.query('SELECT pg_advisory_lock(4217)');
+    let taken: { other: pg.PoolClient; waiting: Promise<unknown> } | undefined;
+    const { db, groups, pool } = groupedDb(
+      {
+        maxSize: 8,
+        beforeCommit: async (_tx, size) => {
+          if (taken || size !== 8) return;
+          const other = await pool.connect();
+          taken = { other, waiting: pool.query('SELECT pg_advisory_lock(4217)') };
+        },
+      },
+      2,
+    );
+    const company = (await t.books()).company;
+    const held = plug(groups, 16);
+    const calls = inputsOf('kept').map((input, i) => postJournalEntry(db, company, author(300 + i), input));
+    await held;
+    const posted = await Promise.all(calls);
+    // Reaching here is the proof: a second group that asked the pool would wait behind the blocked
+    // statement for ever (the test would time out).
+    expect(await transactionsOf(posted.map((e) => e.id))).toBe(2);
+    await locker.query('SELECT pg_advisory_unlock(4217)');
+    locker.release();
+    await taken?.waiting;
+    taken?.other.release();
+    expect(gapless(await jeNumbers())).toBe(true);
+    await chainIntact();
+  });
+
+  it('drop the connection a group lost: that group fails alone, the next commits on a fresh one', async () => {
+    let armed = true;
+    const { db, groups } = groupedDb({
+      maxSize: 8,
+      beforeCommit: async (tx, size) => {
+        if (!armed || size !== 8) return;
+        armed = false;
+        const { rows } = await tx.execute<{ pid: number }>(sql`SELECT pg_backend_pid() AS pid`);
+        await t.admin.query('SELECT pg_terminate_backend($1, 30000)', [rows[0]?.pid]);
+      },
+    });
+    const company = (await t.books()).company;
+    const entriesBefore = await t.count('journal_entries');
+    const held = plug(groups, 16);
+    const calls = inputsOf('dropped').map((input, i) =>
+      postJournalEntry(db, company, author(400 + i), input),
+    );
+    await held;
+    const results = await Promise.all(calls.map(outcome));
+    // Which eight made the first group is the order they finished their reads in, not call order.
+    expect(results.filter((r) => r.code === 'TENANT_UNAVAILABLE')).toHaveLength(8);
+    expect(results.filter((r) => r.value?.number)).toHaveLength(8);
+    expect(await t.count('journal_entries')).toBe(entriesBefore + 8);
     expect(gapless(await jeNumbers())).toBe(true);
     await chainIntact();
   });
