@@ -123,6 +123,12 @@ describe('provisioning a client, all or nothing', () => {
     expect(await databaseExists(testServerUrl(), retried.databaseName)).toBe(true);
     expect(await accountCount(retried.databaseName)).toBeGreaterThan(30);
     expect(await auditEvents('tenant.provisioned', retried.id)).toHaveLength(1);
+    // Announced to the close board's read model with the client (the worker projects it), and the
+    // failed attempt left nothing there.
+    const projections = await db.select().from(control.clientCloseProjections);
+    expect(projections.map((p) => p.tenantId)).toEqual([retried.id]);
+    expect(projections[0]).toMatchObject({ asOf: null, projectedSeq: 0, changedAt: expect.any(Date) });
+    expect(projections[0]!.changeSeq).toBeGreaterThan(0);
     // The database's name says nothing about the client; the client's own login opens it.
     expect(isOpaqueDatabaseName(retried.databaseName)).toBe(true);
     expect(retried.databaseName).not.toContain('half');

@@ -1,5 +1,6 @@
 import {
   type Actor,
+  announceClientChanges,
   type ControlDb,
   control,
   controlDb,
@@ -325,6 +326,10 @@ async function provisionLocked(
         tenantId: claimed.id,
         after: { slug: claimed.slug, status: 'ACTIVE' },
       });
+      // Into the close board's read model with the client (its books were just laid down): the
+      // worker's projector reads it within a second, so a firm onboarding many clients does not
+      // have the first board read each of them live.
+      await announceClientChanges(tx, [claimed.id]);
       return active;
     });
   } catch (err) {
