@@ -34,10 +34,9 @@ afterAll(async () => {
 });
 
 /** A database on a pool of its own (`max` connections), so its posting groups are made with these options. */
-function groupedDb(
-  options?: Parameters<typeof postingGroupsOf>[1],
-  max = 8,
-): { db: TenantDb; groups: PostingGroups; pool: pg.Pool } {
+type GroupOptions = NonNullable<Parameters<typeof postingGroupsOf>[1]>;
+
+function groupedDb(options?: GroupOptions, max = 8): { db: TenantDb; groups: PostingGroups; pool: pg.Pool } {
   const pool = guardPool(new pg.Pool({ connectionString: t.database.appUrl, max }));
   pools.push(pool);
   const db = tenantDb(pool);
@@ -292,18 +291,20 @@ describe('documents in one group', () => {
   });
 });
 
+/** A `beforeCommit` that terminates the first group of `size` on its own connection, right before its COMMIT. */
+function terminateFirstGroupOf(size: number): NonNullable<GroupOptions['beforeCommit']> {
+  let armed = true;
+  return async (tx, groupSize) => {
+    if (!armed || groupSize !== size) return;
+    armed = false;
+    const { rows } = await tx.execute<{ pid: number }>(sql`SELECT pg_backend_pid() AS pid`);
+    await t.admin.query('SELECT pg_terminate_backend($1, 30000)', [rows[0]?.pid]);
+  };
+}
+
 describe('a group whose commit fails', () => {
   it('fails every posting of the group with TENANT_UNAVAILABLE and writes nothing; the retry posts each once', async () => {
-    let armed = true;
-    const { db, groups } = groupedDb({
-      // The group's own connection is terminated from another one, right before its COMMIT.
-      beforeCommit: async (tx, size) => {
-        if (!armed || size !== 8) return;
-        armed = false;
-        const { rows } = await tx.execute<{ pid: number }>(sql`SELECT pg_backend_pid() AS pid`);
-        await t.admin.query('SELECT pg_terminate_backend($1, 30000)', [rows[0]?.pid]);
-      },
-    });
+    const { db, groups } = groupedDb({ beforeCommit: terminateFirstGroupOf(8) });
     const company = (await t.books()).company;
     const count = async () => ({
       entries: await t.count('journal_entries'),
@@ -374,16 +375,7 @@ describe('groups queued behind each other', () => {
   });
 
   it('drop the connection a group lost: that group fails alone, the next commits on a fresh one', async () => {
-    let armed = true;
-    const { db, groups } = groupedDb({
-      maxSize: 8,
-      beforeCommit: async (tx, size) => {
-        if (!armed || size !== 8) return;
-        armed = false;
-        const { rows } = await tx.execute<{ pid: number }>(sql`SELECT pg_backend_pid() AS pid`);
-        await t.admin.query('SELECT pg_terminate_backend($1, 30000)', [rows[0]?.pid]);
-      },
-    });
+    const { db, groups } = groupedDb({ maxSize: 8, beforeCommit: terminateFirstGroupOf(8) });
     const company = (await t.books()).company;
     const entriesBefore = await t.count('journal_entries');
     const held = plug(groups, 16);
