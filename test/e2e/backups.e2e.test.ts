@@ -126,6 +126,12 @@ describe('a backup of one client, restored as a new client', () => {
       .from(control.clientBackups)
       .where(eq(control.clientBackups.id, backupId));
     expect(record?.verifiedAt).toBeInstanceOf(Date);
+    // Into the close board's read model with its books (announced; perhaps read by the worker since).
+    const [projection] = await t.stack.control.db
+      .select()
+      .from(control.clientCloseProjections)
+      .where(eq(control.clientCloseProjections.tenantId, restored.id));
+    expect(projection?.changedAt ?? projection?.asOf).toBeInstanceOf(Date);
     // The guards are back on once loading ended: the books refuse a change even to their owner.
     await expect(t.tenantSql('cafe-restored', 'DELETE FROM gl_lines')).rejects.toThrow();
     await expect(t.tenantSql('cafe-restored', 'UPDATE audit_events SET action = action')).rejects.toThrow();

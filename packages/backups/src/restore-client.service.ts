@@ -1,5 +1,6 @@
 import {
   type Actor,
+  announceClientChanges,
   type ControlDb,
   control,
   createDatabase,
@@ -200,6 +201,8 @@ async function restoreLocked(
           status: 'ACTIVE',
         },
       });
+      // Into the close board's read model with its books, as a provisioned client.
+      await announceClientChanges(tx, [claimed.id]);
       return active;
     });
   } catch (err) {

@@ -1,5 +1,6 @@
 import {
   type Actor,
+  announceClientChanges,
   announceLocationChange,
   appLoginRole,
   type ControlDb,
@@ -293,8 +294,10 @@ async function finish(
         .update(control.clientBackups)
         .set({ verifiedAt: now })
         .where(eq(control.clientBackups.id, req.backupId));
-      // Same name, new books: every process drops its pool (connections to the replaced database).
+      // Same name, new books: every process drops its pool (connections to the replaced database),
+      // and the close board's summary, read from the replaced books, is behind until read again.
       await announceLocationChange(tx, req.tenantId);
+      await announceClientChanges(tx, [req.tenantId]);
     }
     await recordAuditEvent(tx, actor, {
       action: done.status === 'RESTORED' ? 'tenant.restored_in_place' : 'tenant.restore_in_place_failed',
