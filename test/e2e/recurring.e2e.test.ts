@@ -545,7 +545,17 @@ describe('the worker job', () => {
       // Midday of 20 April in Panama (UTC−5): the client's today is 20 April.
       clock: () => new Date(`${d(4, 20)}T17:00:00Z`),
     };
+    const changeSeq = async () =>
+      (
+        await t.stack.control.db
+          .select({ n: control.clientCloseProjections.changeSeq })
+          .from(control.clientCloseProjections)
+          .where(eq(control.clientCloseProjections.tenantId, tenant!.id))
+      )[0]?.n ?? 0;
+    const seqBefore = await changeSeq();
     const run = await runRecurringForClient(deps, tenant!.id);
+    // Announced to the close board's read model, as a mutation's change is.
+    expect(await changeSeq()).toBeGreaterThan(seqBefore);
     expect(run.reversals.posted.map((e) => [e.postingDate, e.reversesEntryId])).toEqual([
       [d(3, 1), accrual.data!.postJournalEntry.id],
     ]);

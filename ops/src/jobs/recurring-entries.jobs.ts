@@ -1,4 +1,4 @@
-import { type Actor, control } from '@cifra/db';
+import { type Actor, announceClientChanges, control } from '@cifra/db';
 import { type ClientRun, runForClient } from '@cifra/subgraph-ledger';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { JobDeps, JobModule } from '../worker.ts';
@@ -53,6 +53,12 @@ export async function runRecurringForClient(deps: JobDeps, tenantId: string): Pr
   const run = await runForClient(db, deps.control, tenantId, WORKER, now);
   const refused = run.recurring.refused.length + run.reversals.refused.length;
   const made = run.recurring.made.length + run.reversals.posted.length;
+  // Drafts made and reversals posted move the close board (its checklist), as a mutation's would:
+  // the projector reads the client within a second instead of at the next minute's sweep.
+  if (made > 0)
+    await announceClientChanges(deps.control, [tenantId]).catch((err: unknown) =>
+      deps.log.warn({ err, tenantId }, 'close board announcement failed; the sweep will find the change'),
+    );
   if (made + refused > 0) {
     deps.log[refused > 0 ? 'warn' : 'info'](
       {
