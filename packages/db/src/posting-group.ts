@@ -160,9 +160,11 @@ export class PostingGroups {
     try {
       while (this.queue.length > 0) {
         const jobs = this.queue.splice(0, this.maxSize);
+        // A pool that cannot give a connection now (its server down, the pool ended) keeps none:
+        // the group runs on its first posting's handle and fails there as it would have.
         if (!kept && this.queue.length > 0 && this.pool) {
-          const client = await this.pool.connect();
-          kept = { client, db: tenantDb(client) };
+          const client = await this.pool.connect().catch(() => undefined);
+          if (client) kept = { client, db: tenantDb(client) };
         }
         const lost = await this.commit(jobs, kept?.db);
         if (kept && (lost || this.queue.length === 0)) {

@@ -374,6 +374,30 @@ describe('groups queued behind each other', () => {
     await chainIntact();
   });
 
+  it('commit on their postings’ own handles when the pool cannot give the connection to keep', async () => {
+    const { db, groups, pool } = groupedDb({ maxSize: 8 });
+    const company = (await t.books()).company;
+    let release = () => {};
+    const held = plug(groups, 16, new Promise<void>((resolve) => (release = resolve)));
+    const calls = inputsOf('unkept').map((input, i) => postJournalEntry(db, company, author(500 + i), input));
+    await groups.whenWaiting(16);
+    // The next ask of the pool is the drain's, for the connection to keep: refuse it, once.
+    const connect = pool.connect.bind(pool);
+    let refused = 0;
+    pool.connect = (() => {
+      pool.connect = connect;
+      refused++;
+      return Promise.reject(new Error('no connection now'));
+    }) as typeof pool.connect;
+    release();
+    await held;
+    const posted = await Promise.all(calls);
+    expect(refused).toBe(1);
+    expect(await transactionsOf(posted.map((e) => e.id))).toBe(2);
+    expect(gapless(await jeNumbers())).toBe(true);
+    await chainIntact();
+  });
+
   it('drop the connection a group lost: that group fails alone, the next commits on a fresh one', async () => {
     const { db, groups } = groupedDb({ maxSize: 8, beforeCommit: terminateFirstGroupOf(8) });
     const company = (await t.books()).company;
