@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BoardLineBase, currentBoardLine } from '../support/board.ts';
 import type { GqlResult } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -17,17 +18,12 @@ const MARCH_END = `${YEAR}-03-31`;
 
 const STATUS = `query ($year: Int!, $month: Int!) { periodCloseStatus(year: $year, month: $month) {
   banksReconciled openChecklistItems { checkCode status blocking detail count } } }`;
-const BOARD = `query ($year: Int!, $month: Int!) { closeBoard(year: $year, month: $month) {
-  clientsConnection(first: 50) { edges { node { client { slug } freshness banksReconciled
-    openChecklistItems { checkCode description } } } } } }`;
 const RECONCILIATION = `query ($asOf: Date!) { bankReconciliation(accountCode: "1110", asOf: $asOf) {
   reconciled unmatchedStatementLines { edges { node { id } } } unmatchedBookLines { edges { node { id amount } } } } }`;
 
 type Item = { checkCode: string; status: string; blocking: boolean; detail: string; count: number };
 type Status = { banksReconciled: boolean | null; openChecklistItems: Item[] };
-type BoardLine = {
-  client: { slug: string };
-  freshness: string;
+type BoardLine = BoardLineBase & {
   banksReconciled: boolean | null;
   openChecklistItems: { checkCode: string; description: string }[] | null;
 };
@@ -46,21 +42,12 @@ async function status(month = 3): Promise<Status & { bank: Item | undefined }> {
 }
 
 /** The client's board line once it shows the client's latest change (an event, not a time). */
-async function boardLine(month = 3): Promise<BoardLine> {
-  for (;;) {
-    const r = ok(
-      await t.as('senior')<{ closeBoard: { clientsConnection: { edges: { node: BoardLine }[] } } }>(BOARD, {
-        year: YEAR,
-        month,
-      }),
-    );
-    const line = r.closeBoard.clientsConnection.edges
-      .map((e) => e.node)
-      .find((n) => n.client.slug === CLIENT);
-    if (line?.freshness === 'CURRENT') return line;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const boardLine = (month = 3) =>
+  currentBoardLine<BoardLine>(
+    t.as('senior'),
+    { slug: CLIENT, year: YEAR, month },
+    'banksReconciled openChecklistItems { checkCode description }',
+  );
 
 async function ledgerReconciled(): Promise<{
   reconciled: boolean;

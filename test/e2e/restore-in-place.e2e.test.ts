@@ -5,7 +5,8 @@ import { control, pg, withDatabase } from '@cifra/db';
 import { signLocalToken } from '@cifra/gateway';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gql, type Nodes, nodes } from '../support/client.ts';
+import { type BoardLineBase, boardLine, currentBoardLine } from '../support/board.ts';
+import { gql } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 /**
@@ -298,24 +299,10 @@ describe('restore in place', () => {
 });
 
 describe('the close board after a restore in place', () => {
-  type Line = { client: { slug: string }; periodState: string | null; freshness: string };
-  const line = async (month: number) => {
-    const r = await t.as('senior')<{ closeBoard: { clientsConnection: Nodes<Line> } }>(
-      `query($m: Int!) { closeBoard(year: 2026, month: $m) {
-        clientsConnection(first: 50) { edges { node { client { slug } periodState freshness } } } } }`,
-      { m: month },
-    );
-    expect(r.errors).toBeUndefined();
-    return nodes(r.data!.closeBoard.clientsConnection).find((c) => c.client.slug === SLUG)!;
-  };
-  /** The line once the worker's projector has read every change announced (an event, not a time). */
-  const current = async (month: number) => {
-    for (;;) {
-      const l = await line(month);
-      if (l.freshness === 'CURRENT') return l;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
+  type Line = BoardLineBase & { periodState: string | null };
+  const june = { slug: SLUG, year: 2026, month: 6 };
+  const line = () => boardLine<Line>(t.as('senior'), june, 'periodState');
+  const current = () => currentBoardLine<Line>(t.as('senior'), june, 'periodState');
 
   it('shows the restored books: the line is behind as soon as the swap answers, then the backup’s state', {
     timeout: 300_000,
@@ -326,24 +313,24 @@ describe('the close board after a restore in place', () => {
     )<{ periods: { id: string; month: number; state: string }[] }>(
       'query { periods(fiscalYear: 2026) { id month state } }',
     );
-    const june = periods.data!.periods.find((p) => p.month === 6)!;
-    expect(june.state).toBe('UNLOCKED');
+    const period = periods.data!.periods.find((p) => p.month === june.month)!;
+    expect(period.state).toBe('UNLOCKED');
     const backupId = await backupNow();
     const locked = await t.as('senior', SLUG)(
       'mutation($id: ID!) { lockPeriod(periodId: $id, state: LOCK_SALES) { id } }',
-      { id: june.id },
+      { id: period.id },
     );
     expect(locked.errors).toBeUndefined();
-    expect((await current(6)).periodState).toBe('LOCK_SALES');
+    expect((await current()).periodState).toBe('LOCK_SALES');
 
     const asked = await request(backupId, REASON);
     const done = await approve(admin2, asked.data!.requestRestoreInPlace.id);
     expect(done.data?.approveRestoreInPlace).toMatchObject({ status: 'RESTORED' });
     // Read-your-writes: once the restore has answered, the line shows the backup's month or says
     // it is behind — never the replaced books' lock as if it were current.
-    const right = await line(6);
-    expect(right.freshness === 'BEHIND' || right.periodState === 'UNLOCKED').toBe(true);
-    expect((await current(6)).periodState).toBe('UNLOCKED');
+    const right = await line();
+    expect(right?.freshness === 'BEHIND' || right?.periodState === 'UNLOCKED').toBe(true);
+    expect((await current()).periodState).toBe('UNLOCKED');
   });
 });
 

@@ -33,9 +33,9 @@ afterAll(async () => {
   await t.close();
 });
 
-/** A database on a pool of its own (`max` connections), so its posting groups are made with these options. */
 type GroupOptions = NonNullable<Parameters<typeof postingGroupsOf>[1]>;
 
+/** A database on a pool of its own (`max` connections), so its posting groups are made with these options. */
 function groupedDb(options?: GroupOptions, max = 8): { db: TenantDb; groups: PostingGroups; pool: pg.Pool } {
   const pool = guardPool(new pg.Pool({ connectionString: t.database.appUrl, max }));
   pools.push(pool);
