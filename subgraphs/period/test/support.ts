@@ -10,6 +10,8 @@ export interface Books {
   db: TestDatabase;
   app: TenantDb;
   pool: pg.Pool;
+  /** The database's owner, for set-up and assertions: kept connections, not one per query. */
+  owner: pg.Pool;
   accounts: Map<string, string>;
   close(): Promise<void>;
 }
@@ -67,15 +69,19 @@ export async function openBooks(fiscalYears: number[] = [2026]): Promise<Books> 
   const pool = new pg.Pool({ connectionString: db.appUrl, max: 4 });
   // Dropping the database at the end terminates idle connections; that is expected, not a failure.
   pool.on('error', () => undefined);
+  const owner = new pg.Pool({ connectionString: db.adminUrl, max: 2 });
+  owner.on('error', () => undefined);
   const app = tenantDb(pool);
   const accounts = new Map((await app.select().from(tenant.accounts)).map((a) => [a.code, a.id]));
   return {
     db,
     app,
     pool,
+    owner,
     accounts,
     close: async () => {
       await pool.end().catch(() => undefined);
+      await owner.end().catch(() => undefined);
       await db.drop();
     },
   };
@@ -89,7 +95,8 @@ export async function forceState(
     years?: { year: number; state: string }[];
   },
 ): Promise<void> {
-  await withClient(books.db.adminUrl, async (c) => {
+  const c = await books.owner.connect();
+  try {
     await c.query('BEGIN');
     await c.query("SET LOCAL session_replication_role = 'replica'");
     for (const p of set.periods ?? []) {
@@ -103,7 +110,12 @@ export async function forceState(
       await c.query('UPDATE fiscal_years SET state = $1 WHERE year = $2', [y.state, y.year]);
     }
     await c.query('COMMIT');
-  });
+  } catch (err) {
+    await c.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    c.release();
+  }
 }
 
 export async function ownerQuery<T = Record<string, unknown>>(
@@ -111,7 +123,7 @@ export async function ownerQuery<T = Record<string, unknown>>(
   text: string,
   params: unknown[] = [],
 ): Promise<T[]> {
-  return withClient(books.db.adminUrl, async (c) => (await c.query(text, params)).rows as T[]);
+  return (await books.owner.query(text, params)).rows as T[];
 }
 
 /** Counts of everything a transition writes: a refusal must leave them all unchanged. */
