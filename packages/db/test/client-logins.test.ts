@@ -65,9 +65,10 @@ describe("a client's application login", () => {
     expect(membership).toEqual({ of: [APP_ROLE], inherits: true, sets: false });
     // Other tests create databases on this server meanwhile; a database is open to PUBLIC from its
     // CREATE until the REVOKE that follows it, so those are told apart (and the clients' checked).
+    // They drop some too: by oid, a database gone since the list was read answers NULL, not an error.
     const reachable = await admin<{ datname: string; public: boolean }>(
-      `SELECT datname, has_database_privilege('public', datname, 'CONNECT') AS public FROM pg_database
-        WHERE datallowconn AND has_database_privilege($1, datname, 'CONNECT')`,
+      `SELECT datname, has_database_privilege('public', oid, 'CONNECT') AS public FROM pg_database
+        WHERE datallowconn AND has_database_privilege($1, oid, 'CONNECT')`,
       [role],
     );
     expect(reachable.filter((r) => !r.public).map((r) => r.datname)).toEqual([a.name]);
@@ -93,16 +94,16 @@ describe("a client's application login", () => {
     ]);
     expect(
       await admin(
-        `SELECT datname FROM pg_database WHERE has_database_privilege($1, datname, 'CONNECT') AND datallowconn
+        `SELECT datname FROM pg_database WHERE has_database_privilege($1, oid, 'CONNECT') AND datallowconn
             AND datname <> ALL (SELECT datname FROM pg_database WHERE datacl IS NULL)`,
         [APP_ROLE],
       ),
     ).toEqual([]);
     // Every role A's login is a member of, directly or not, and whatever its options.
     const reached = await admin<{ rolname: string; databases: string[] }>(
-      `SELECT r.rolname, array(SELECT datname::text FROM pg_database
-                                WHERE datallowconn AND has_database_privilege(r.oid, datname, 'CONNECT')
-                                  AND NOT has_database_privilege('public', datname, 'CONNECT')) AS databases
+      `SELECT r.rolname, array(SELECT d.datname::text FROM pg_database d
+                                WHERE d.datallowconn AND has_database_privilege(r.oid, d.oid, 'CONNECT')
+                                  AND NOT has_database_privilege('public', d.oid, 'CONNECT')) AS databases
          FROM pg_roles r WHERE pg_has_role($1, r.oid, 'MEMBER') AND r.rolname <> $1`,
       [appLoginRole(a.name)],
     );
