@@ -6,6 +6,7 @@ import { signLocalToken } from '@cifra/gateway';
 import {
   CONSOLE_DIST_DIR,
   ensureConsoleBuilt,
+  loadOrCreateSecrets,
   type Stack,
   type StackOptions,
   startGatewayService,
@@ -15,6 +16,7 @@ import { createEmptyDatabase, TEST_APP_PASSWORD } from '@cifra/testing';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { gql } from './client.ts';
+import { copyDemoFirm } from './demo-firm.ts';
 
 export const DEMO_USERS = ['admin', 'senior', 'junior', 'reviewer', 'client'] as const;
 export type DemoUser = (typeof DEMO_USERS)[number];
@@ -35,7 +37,7 @@ export interface TestStack {
 
 /**
  * The all-in-one stack for an end-to-end test file: its own control plane on the shared test
- * server, the demo firm seeded, the gateway on a free port, and real tokens for the demo users.
+ * server, the demo firm seeded (a copy of the run's seed: demo-firm.ts), the gateway on a free port, and real tokens for the demo users.
  * The demo's books are three weeks of cash sales per client unless `demoHistory` asks for the two
  * fiscal years `pnpm start` seeds.
  */
@@ -51,8 +53,12 @@ export async function startTestStack(
 ): Promise<TestStack> {
   const { logStream, console: withConsole, ...stackOptions } = options;
   if (withConsole) await ensureConsoleBuilt();
-  const db = await createEmptyDatabase();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'cifra-e2e-'));
+  // The demo's two fiscal years are seeded by the stack itself; its three weeks of sales are a copy
+  // of the run's one seed (demo-firm.ts), made with the secrets the stack starts with.
+  const db = stackOptions.demoHistory
+    ? await createEmptyDatabase()
+    : await copyDemoFirm(await loadOrCreateSecrets(dataDir));
   const stack = await startStack({
     dataDir,
     port: 0,

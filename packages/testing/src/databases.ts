@@ -84,7 +84,8 @@ async function dropPolitely(server: string, name: string): Promise<void> {
 
 /** A fresh, migrated client database. */
 export const createTestTenantDatabase = () => fromTemplate('t_tenant', TENANT_TEMPLATE, 'client');
-/** A fresh, migrated control-plane database. */
-export const createTestControlDatabase = () => fromTemplate('t_control', CONTROL_TEMPLATE, 'control');
+/** A fresh, migrated control-plane database: a copy of `template` (by default, migrated and empty). */
+export const createTestControlDatabase = (template = CONTROL_TEMPLATE) =>
+  fromTemplate('t_control', template, 'control');
 /** An empty database (for migration tests, and a control plane a stack migrates itself). */
 export const createEmptyDatabase = () => fromTemplate('t_empty', undefined, 'empty');
