@@ -37,9 +37,9 @@ export interface TestStack {
 
 /**
  * The all-in-one stack for an end-to-end test file: its own control plane on the shared test
- * server, the demo firm seeded (a copy of the run's seed: demo-firm.ts), the gateway on a free port, and real tokens for the demo users.
- * The demo's books are three weeks of cash sales per client unless `demoHistory` asks for the two
- * fiscal years `pnpm start` seeds.
+ * server, the demo firm seeded (a copy of the run's one seed: demo-firm.ts), the gateway on a free
+ * port, and real tokens for the demo users. The demo's books are three weeks of cash sales per
+ * client unless `demoHistory` asks for the two fiscal years `pnpm start` seeds.
  */
 export async function startTestStack(
   options: Pick<
