@@ -74,9 +74,10 @@ async function seedTemplate(server: string): Promise<DemoFirmTemplate> {
     controlAppPassword: TEST_APP_PASSWORD,
   });
   try {
-    const registry = new TenantRegistry({ control: opened.app.db, secrets: opened.serviceSecrets() });
+    const secrets = opened.serviceSecrets();
+    const registry = new TenantRegistry({ control: opened.app.db, secrets });
     try {
-      await seedDemoFirm({ control: opened.control.db, registry, secrets: opened.serviceSecrets() });
+      await seedDemoFirm({ control: opened.control.db, registry, secrets });
     } finally {
       await registry.close();
     }
