@@ -19,6 +19,7 @@ export * from './posting-group.ts';
 export * from './provisioning-lock.ts';
 export * from './registry.ts';
 export * from './servers.ts';
+export * from './shared-reads.ts';
 export * from './stale-rate-summary.ts';
 export * as tenant from './tenant/schema.ts';
 export * from './tenant-template.ts';

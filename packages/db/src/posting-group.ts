@@ -2,6 +2,7 @@ import { DomainError } from '@cifra/domain';
 import { sql } from 'drizzle-orm';
 import { type TenantDb, tenantDb } from './drizzle.ts';
 import { pg } from './pg.ts';
+import { poolOf } from './shared-reads.ts';
 import type { Actor, TxOf } from './tx.ts';
 import { isConnectionFailure } from './unavailable.ts';
 
@@ -316,13 +317,6 @@ function groupFailure(err: unknown, size: number): unknown {
     `The client's database dropped the connection before ${size === 1 ? 'this posting' : `a group of ${size} postings`} committed: nothing was written; retry (with the same idempotency key)`,
     { groupSize: size },
   );
-}
-
-/** The pool a drizzle database runs on: a traced per-request view (tracing) is looked through. */
-function poolOf(db: TenantDb): pg.Pool | undefined {
-  let client: object | null = db.$client;
-  while (client && !Object.hasOwn(client, 'options')) client = Object.getPrototypeOf(client);
-  return client instanceof pg.Pool ? client : undefined;
 }
 
 const groups = new WeakMap<pg.Pool, PostingGroups>();

@@ -1,4 +1,4 @@
-import { tenant } from '@cifra/db';
+import { type SharedRead, sharedRead, tenant } from '@cifra/db';
 import { badInput, CONTROL_ROLES, type ControlRole, DomainError } from '@cifra/domain';
 import type { PostingLine, TenantTx } from '@cifra/engine';
 import { inArray } from 'drizzle-orm';
@@ -18,13 +18,22 @@ export { CONTROL_ROLES, type ControlRole } from '@cifra/domain';
 
 type Reader = Pick<TenantTx, 'select'>;
 
+/** The control accounts, read together with concurrent postings' (one key: the whole map). */
+const CONTROL_ACCOUNTS: SharedRead<'all', ReadonlyMap<string, ControlRole>> = {
+  async load(db, keys) {
+    const rows = await db
+      .select()
+      .from(tenant.accountRoleBindings)
+      .where(inArray(tenant.accountRoleBindings.role, [...CONTROL_ROLES]));
+    const map = new Map(rows.map((r) => [r.accountId, r.role as ControlRole]));
+    return keys.map(() => map);
+  },
+};
+
 /** Account id → the control role it carries. */
-export async function controlAccounts(db: Reader): Promise<Map<string, ControlRole>> {
-  const rows = await db
-    .select()
-    .from(tenant.accountRoleBindings)
-    .where(inArray(tenant.accountRoleBindings.role, [...CONTROL_ROLES]));
-  return new Map(rows.map((r) => [r.accountId, r.role as ControlRole]));
+export async function controlAccounts(db: Reader): Promise<ReadonlyMap<string, ControlRole>> {
+  const [map] = await sharedRead(db, CONTROL_ACCOUNTS, ['all']);
+  return map as ReadonlyMap<string, ControlRole>;
 }
 
 /** The party kind a control role's manual line must name; any party for the tax accounts. */

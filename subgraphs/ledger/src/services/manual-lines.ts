@@ -1,5 +1,5 @@
-import type { TenantDb } from '@cifra/db';
-import { tenant } from '@cifra/db';
+import type { SharedRead, TenantDb } from '@cifra/db';
+import { sharedRead, tenant } from '@cifra/db';
 import { badInput, parseMoney } from '@cifra/domain';
 import type { Company, PostingLine } from '@cifra/engine';
 import { inArray } from 'drizzle-orm';
@@ -20,13 +20,26 @@ export const manualLinesInput = z
   .min(2, 'A journal entry needs at least two lines')
   .max(1000);
 
-export type AccountsByCode = ReadonlyMap<string, typeof tenant.accounts.$inferSelect>;
+type AccountRow = typeof tenant.accounts.$inferSelect;
+export type AccountsByCode = ReadonlyMap<string, AccountRow>;
+
+/** Accounts by code, read together with concurrent postings' (undefined: no such account). */
+const ACCOUNTS_BY_CODE: SharedRead<string, AccountRow | undefined> = {
+  async load(db, codes) {
+    const rows = await db
+      .select()
+      .from(tenant.accounts)
+      .where(inArray(tenant.accounts.code, [...new Set(codes)]));
+    const byCode = new Map(rows.map((a) => [a.code, a]));
+    return codes.map((code) => byCode.get(code));
+  },
+};
 
 /** The accounts the given codes name, in one query (unknown codes are simply absent). */
 export async function loadAccountsByCode(db: TenantDb, codes: Iterable<string>): Promise<AccountsByCode> {
   const list = [...new Set(codes)];
-  const accounts = await db.select().from(tenant.accounts).where(inArray(tenant.accounts.code, list));
-  return new Map(accounts.map((a) => [a.code, a]));
+  const accounts = await sharedRead(db, ACCOUNTS_BY_CODE, list);
+  return new Map(accounts.flatMap((a) => (a ? [[a.code, a]] : [])));
 }
 
 /**
