@@ -134,7 +134,13 @@ export class PostingGroups {
         w.resolve();
         return false;
       });
-      if (!this.running) void this.drain();
+      // The first group starts at the end of this turn of the event loop, not at once: the postings
+      // submitted in the same turn (callers answered together by one group or one shared read) share
+      // it, where the first of them would otherwise go alone and the rest form the next group.
+      if (!this.running) {
+        this.running = true;
+        setImmediate(() => void this.drain());
+      }
     });
   }
 
@@ -156,7 +162,6 @@ export class PostingGroups {
    * every group began by waiting for it. A group that loses its connection drops it.
    */
   private async drain(): Promise<void> {
-    this.running = true;
     let kept: { client: pg.PoolClient; db: TenantDb } | undefined;
     try {
       while (this.queue.length > 0) {
@@ -186,18 +191,24 @@ export class PostingGroups {
     // there rolled the whole group back, nothing written. Run it again, each posting in its own
     // savepoint, so the refusal is only its own posting's.
     if (settled === RETRY_ALONE) settled = await this.attempt(jobs, false, db);
+    // Answered on the next turn of the event loop: the group queued behind this one has sent its
+    // BEGIN by then, instead of waiting for the answered postings' callers to run first.
     if (settled === RETRY_ALONE || !settled.ok) {
       this.options.onGroup?.(jobs.length, false);
       const failure = settled === RETRY_ALONE ? new Error('posting group retried twice') : settled.error;
-      for (const job of jobs) job.reject(failure);
+      setImmediate(() => {
+        for (const job of jobs) job.reject(failure);
+      });
       return settled === RETRY_ALONE ? undefined : settled.lost;
     }
     this.options.onGroup?.(jobs.length, true);
-    jobs.forEach((job, i) => {
-      const outcome = settled.outcomes[i] as Outcome;
-      if (outcome.ok) job.resolve(outcome.value);
-      else job.reject(outcome.error);
-    });
+    setImmediate(() =>
+      jobs.forEach((job, i) => {
+        const outcome = settled.outcomes[i] as Outcome;
+        if (outcome.ok) job.resolve(outcome.value);
+        else job.reject(outcome.error);
+      }),
+    );
     return undefined;
   }
 

@@ -121,7 +121,7 @@ describe('the documents lane: plain invoices of one group posted together', () =
     const post = (kind: string, i: number, id: string, family: 'SALES' | 'PURCHASING', b = as(i)) =>
       calls.push({ kind, id, p: postDocument(b, id, family) });
     let changed!: () => void;
-    const held = plug(
+    const held = await plug(
       groups,
       23,
       new Promise<void>((resolve) => {
@@ -150,7 +150,7 @@ describe('the documents lane: plain invoices of one group posted together', () =
     // Only now may the plug's group commit and theirs start: they must see both changes.
     changed();
     try {
-      await held;
+      await held.done;
       const results = await Promise.all(calls.map(async (c) => ({ ...c, ...(await outcome(c.p)) })));
       const codes = Object.fromEntries(results.filter((r) => r.code).map((r) => [r.kind, r.code]));
       expect(codes).toEqual({
@@ -248,9 +248,9 @@ describe('the documents lane: plain invoices of one group posted together', () =
   it('answers a replay across groups with the document as first posted, writing nothing more', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) ids.push((await invoice(`2026-10-${String(1 + i).padStart(2, '0')}`)).id);
-    const firstGroup = plug(groups, 6);
+    const firstGroup = await plug(groups, 6);
     const first = ids.map((id, i) => postDocument(as(500 + i), id, 'SALES'));
-    await firstGroup;
+    await firstGroup.done;
     const posted = await Promise.all(first);
     const counts = async () => ({
       entries: await t.count('journal_entries'),
@@ -258,9 +258,9 @@ describe('the documents lane: plain invoices of one group posted together', () =
       numbers: (await numbersOf('SALES_INVOICE')).length,
     });
     const before = await counts();
-    const secondGroup = plug(groups, 6);
+    const secondGroup = await plug(groups, 6);
     const again = ids.map((id, i) => postDocument(as(510 + i), id, 'SALES'));
-    await secondGroup;
+    await secondGroup.done;
     const replayed = await Promise.all(again);
     expect(replayed.map((d) => [d.id, d.number, d.entryId])).toEqual(
       posted.map((d) => [d.id, d.number, d.entryId]),

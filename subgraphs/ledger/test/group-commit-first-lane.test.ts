@@ -10,7 +10,7 @@ import {
 import { type PostedEntry, type PostingRequest, postEntriesEach, postEntry } from '@cifra/engine';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestBooks, type TestBooks } from './test-books.ts';
+import { openTestBooks, plug, type TestBooks } from './test-books.ts';
 
 // The first lane of a group posts without a savepoint and leaves its deferred checks to COMMIT
 // (docs/architecture/posting.md, "Group commit"). When it fails — in the lane, or at COMMIT — the
@@ -67,12 +67,12 @@ async function postThrough(
   const db = groupedDb();
   const groups = postingGroupsOf(db);
   if (!groups) throw new Error('a pool always has posting groups');
-  const plug = groups.run(author(0), () => groups.whenWaiting(n));
+  const held = await plug(groups, n);
   const calls = Array.from({ length: n }, (_, i) => {
     const req = request(`${prefix}-${i}`, BigInt(100 + i));
     return groups.run(author(i + 1), (tx) => postEntry(tx, author(i + 1), req), { lane, request: req });
   });
-  await plug;
+  await held.done;
   return Promise.all(calls);
 }
 

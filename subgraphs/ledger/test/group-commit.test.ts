@@ -107,7 +107,7 @@ describe('32 concurrent postings in one group', () => {
     const post = (kind: string, i: number, input: PostJournalEntryInput) =>
       calls.push({ kind, p: postJournalEntry(db, company, author(i), input) });
     let changed!: () => void;
-    const held = plug(
+    const held = await plug(
       groups,
       32,
       new Promise<void>((resolve) => {
@@ -161,7 +161,7 @@ describe('32 concurrent postings in one group', () => {
     // Only now may the plug's group commit and theirs start: they must see the change.
     changed();
     try {
-      await held;
+      await held.done;
       const results = await Promise.all(calls.map(async (c) => ({ kind: c.kind, ...(await outcome(c.p)) })));
       expect((await early).code).toBe('BAD_USER_INPUT');
 
@@ -229,17 +229,35 @@ describe('32 concurrent postings in one group', () => {
     const { db, groups } = groupedDb();
     const company = (await t.books()).company;
     const before = await jeNumbers();
-    const held = plug(groups, 16);
+    const held = await plug(groups, 16);
     const calls = Array.from({ length: 16 }, (_, i) =>
       postJournalEntry(db, company, author(100 + i), entry(`lane-${i}`, { memo: `lane ${i}` })),
     );
-    await held;
+    await held.done;
     const posted = await Promise.all(calls);
     const after = await jeNumbers();
     expect(after.length).toBe(before.length + 16);
     expect(gapless(after)).toBe(true);
     expect(await transactionsOf(posted.map((e) => e.id))).toBe(1);
     await chainIntact();
+  });
+
+  it('gives the postings asked in one turn one group: the first of them does not go alone', async () => {
+    const sizes: number[] = [];
+    const { db } = groupedDb({ onGroup: (size) => sizes.push(size) });
+    const company = (await t.books()).company;
+    // Callers answered together come back together: each round's twelve are asked in one turn,
+    // read their accounts by one shared statement, and join the queue in one turn.
+    for (const round of [0, 1]) {
+      const posted = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          postJournalEntry(db, company, author(200 + i), entry(`turn-${round}-${i}`)),
+        ),
+      );
+      expect(await transactionsOf(posted.map((e) => e.id))).toBe(1);
+    }
+    expect(sizes).toEqual([12, 12]);
+    expect(gapless(await jeNumbers())).toBe(true);
   });
 });
 
@@ -261,11 +279,11 @@ describe('documents in one group', () => {
     const locked = await draft('2026-08-20');
     await t.admin.query(`UPDATE posting_periods SET state = 'LOCK_SALES' WHERE year = 2026 AND month = 8`);
     try {
-      const held = plug(groups, 10);
+      const held = await plug(groups, 10);
       const calls = [...ids, ids[0] as string, locked.id].map((id, i) =>
         outcome(postDocument({ ...books, actor: author(300 + i) }, id, 'SALES')),
       );
-      await held;
+      await held.done;
       const results = await Promise.all(calls);
       expect(results.map((r) => r.code)).toEqual([...Array(9).fill(undefined), 'PERIOD_LOCKED']);
       const posted = results
@@ -316,10 +334,10 @@ describe('a group whose commit fails', () => {
       ),
     });
     const before = await count();
-    const held = plug(groups, 8);
+    const held = await plug(groups, 8);
     const inputs = Array.from({ length: 8 }, (_, i) => entry(`lost-${i}`, { memo: `lost ${i}` }));
     const calls = inputs.map((input, i) => postJournalEntry(db, company, author(200 + i), input));
-    await held;
+    await held.done;
     const results = await Promise.all(calls.map(outcome));
     expect(results.map((r) => r.code)).toEqual(Array(8).fill('TENANT_UNAVAILABLE'));
     expect(await count()).toEqual(before);
@@ -359,9 +377,9 @@ describe('groups queued behind each other', () => {
       2,
     );
     const company = (await t.books()).company;
-    const held = plug(groups, 16);
+    const held = await plug(groups, 16);
     const calls = inputsOf('kept').map((input, i) => postJournalEntry(db, company, author(300 + i), input));
-    await held;
+    await held.done;
     const posted = await Promise.all(calls);
     // Reaching here is the proof: a second group that asked the pool would wait behind the blocked
     // statement for ever (the test would time out).
@@ -378,7 +396,7 @@ describe('groups queued behind each other', () => {
     const { db, groups, pool } = groupedDb({ maxSize: 8 });
     const company = (await t.books()).company;
     let release = () => {};
-    const held = plug(groups, 16, new Promise<void>((resolve) => (release = resolve)));
+    const held = await plug(groups, 16, new Promise<void>((resolve) => (release = resolve)));
     const calls = inputsOf('unkept').map((input, i) => postJournalEntry(db, company, author(500 + i), input));
     await groups.whenWaiting(16);
     // The next ask of the pool is the drain's, for the connection to keep: refuse it, once.
@@ -390,7 +408,7 @@ describe('groups queued behind each other', () => {
       return Promise.reject(new Error('no connection now'));
     }) as typeof pool.connect;
     release();
-    await held;
+    await held.done;
     const posted = await Promise.all(calls);
     expect(refused).toBe(1);
     expect(await transactionsOf(posted.map((e) => e.id))).toBe(2);
@@ -402,11 +420,11 @@ describe('groups queued behind each other', () => {
     const { db, groups } = groupedDb({ maxSize: 8, beforeCommit: terminateFirstGroupOf(8) });
     const company = (await t.books()).company;
     const entriesBefore = await t.count('journal_entries');
-    const held = plug(groups, 16);
+    const held = await plug(groups, 16);
     const calls = inputsOf('dropped').map((input, i) =>
       postJournalEntry(db, company, author(400 + i), input),
     );
-    await held;
+    await held.done;
     const results = await Promise.all(calls.map(outcome));
     // Which eight made the first group is the order they finished their reads in, not call order.
     expect(results.filter((r) => r.code === 'TENANT_UNAVAILABLE')).toHaveLength(8);

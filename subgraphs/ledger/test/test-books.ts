@@ -29,13 +29,24 @@ export const actor: Actor = {
 /**
  * Group commit's exact groups without timing: a posting that holds its group in flight until
  * `count` postings wait behind it (they become the next group), and until `until` settles when
- * given — what a test changes while they wait is then committed before they run.
+ * given — what a test changes while they wait is then committed before they run. Resolves once the
+ * plug's group is in flight, alone (a group starts at the end of the event loop's turn it was asked
+ * in, and this waits for the next), with `done`: the plug's own posting.
  */
-export const plug = (groups: PostingGroups, count: number, until?: Promise<void>) =>
-  groups.run(actor, async () => {
+export async function plug(
+  groups: PostingGroups,
+  count: number,
+  until?: Promise<void>,
+): Promise<{ done: Promise<void> }> {
+  const done = groups.run(actor, async () => {
     await groups.whenWaiting(count);
     await until;
   });
+  // The group was asked for before this wait, so it has taken the plug by the time it ends.
+  await new Promise((resolve) => setImmediate(resolve));
+  if (groups.waiting !== 0) throw new Error('the plug did not start a group of its own');
+  return { done };
+}
 
 export interface TestBooks {
   database: TestDatabase;
