@@ -12,8 +12,9 @@ import { isConnectionFailure } from './unavailable.ts';
  * Every posting takes its client's gapless number under the `number_sequences` row lock and holds it
  * until its commit's fsync, so postings of one client queue behind each other one fsync at a time.
  * Here the postings of one client that are waiting at the same moment share one transaction, one
- * fsync: the first posting starts a group at once (no timer, no waiting for company), and those
- * that arrive while it commits form the next group, at most `maxSize` of them.
+ * fsync: a posting that finds no group running starts one at the end of the event loop's turn (no
+ * timer; the postings asked in that turn share it), and those that arrive while it commits form the
+ * next group, at most `maxSize` of them.
  *
  * Each posting runs in its own SAVEPOINT with its own actor (the history triggers' settings) and
  * its deferred checks run before its savepoint is released: a posting that is refused rolls back to
@@ -191,25 +192,24 @@ export class PostingGroups {
     // there rolled the whole group back, nothing written. Run it again, each posting in its own
     // savepoint, so the refusal is only its own posting's.
     if (settled === RETRY_ALONE) settled = await this.attempt(jobs, false, db);
+    const done = settled;
+    const committed = done !== RETRY_ALONE && done.ok;
+    this.options.onGroup?.(jobs.length, committed);
+    const failure =
+      done === RETRY_ALONE ? new Error('posting group retried twice') : committed ? undefined : done.error;
+    const outcomes: Outcome[] = committed
+      ? (done.outcomes as Outcome[])
+      : jobs.map(() => ({ ok: false, error: failure }));
     // Answered on the next turn of the event loop: the group queued behind this one has sent its
     // BEGIN by then, instead of waiting for the answered postings' callers to run first.
-    if (settled === RETRY_ALONE || !settled.ok) {
-      this.options.onGroup?.(jobs.length, false);
-      const failure = settled === RETRY_ALONE ? new Error('posting group retried twice') : settled.error;
-      setImmediate(() => {
-        for (const job of jobs) job.reject(failure);
-      });
-      return settled === RETRY_ALONE ? undefined : settled.lost;
-    }
-    this.options.onGroup?.(jobs.length, true);
     setImmediate(() =>
       jobs.forEach((job, i) => {
-        const outcome = settled.outcomes[i] as Outcome;
+        const outcome = outcomes[i] as Outcome;
         if (outcome.ok) job.resolve(outcome.value);
         else job.reject(outcome.error);
       }),
     );
-    return undefined;
+    return done !== RETRY_ALONE && !done.ok ? done.lost : undefined;
   }
 
   /**

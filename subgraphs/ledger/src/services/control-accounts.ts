@@ -1,6 +1,6 @@
-import { type SharedRead, sharedRead, tenant } from '@cifra/db';
+import { type Reader, type SharedRead, sharedRead, tenant } from '@cifra/db';
 import { badInput, CONTROL_ROLES, type ControlRole, DomainError } from '@cifra/domain';
-import type { PostingLine, TenantTx } from '@cifra/engine';
+import type { PostingLine } from '@cifra/engine';
 import { inArray } from 'drizzle-orm';
 
 /**
@@ -15,8 +15,6 @@ import { inArray } from 'drizzle-orm';
  * module answers first, with a code a client can act on. See docs/architecture/documents.md.
  */
 export { CONTROL_ROLES, type ControlRole } from '@cifra/domain';
-
-type Reader = Pick<TenantTx, 'select'>;
 
 /** The control accounts, read together with concurrent postings' (one key: the whole map). */
 const CONTROL_ACCOUNTS: SharedRead<'all', ReadonlyMap<string, ControlRole>> = {
