@@ -4,7 +4,7 @@ import path from 'node:path';
 import { directoryBackupStore, dueDrills, keyringFromSecrets } from '@cifra/backups';
 import { control } from '@cifra/db';
 import { signLocalToken } from '@cifra/gateway';
-import { backupJobs, DRILL_JOB, type Stack, startStack, startWorker } from '@cifra/ops';
+import { DRILL_JOB, restoreDrillJobs, type Stack, startStack, startWorker } from '@cifra/ops';
 import { createEmptyDatabase, TEST_APP_PASSWORD, type TestDatabase } from '@cifra/testing';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,9 @@ import { gql } from '../support/client.ts';
  * asks on a fresh data directory (every client never backed up is backed up and drilled once at
  * start, so the demo is not flagged NO_VERIFIED_BACKUP), then the weekly round, on an injected
  * clock. Nothing waits for a real hour or week: each wait is for a state of the control plane.
+ * The worker runs the drills' jobs alone: with the nightly backups' dispatcher beside them, a week
+ * on the clock makes every client's nightly backup due, queued whenever its next minute comes
+ * (backup-schedule tests cover that dispatcher).
  */
 let db: TestDatabase;
 let dataDir: string;
@@ -76,17 +79,21 @@ describe('the worker', () => {
           store: directoryBackupStore(path.join(dataDir, 'backups')),
         },
       },
-      modules: [backupJobs],
+      modules: [restoreDrillJobs],
       processEvery: 200,
     });
     try {
       const drills = () => stack.control.db.select().from(control.restoreDrills);
+      const backups = () => stack.control.db.select().from(control.clientBackups);
       await until(async () => (await drills()).filter((d) => d.finishedAt).length === clients.length);
       const first = await drills();
       expect(first.map((d) => d.outcome)).toEqual(clients.map(() => 'VERIFIED'));
       expect(new Set(first.map((d) => d.tenantId)).size).toBe(clients.length);
       expect(first.every((d) => d.droppedAt !== null)).toBe(true);
       expect(await flagged()).toEqual([]);
+      const taken = await backups();
+      expect(new Set(taken.map((b) => b.tenantId)).size).toBe(clients.length);
+      expect(taken).toHaveLength(clients.length);
 
       // Nothing is due within the week.
       expect(await dueDrills(stack.control.db, now, 7)).toEqual([]);
@@ -97,8 +104,8 @@ describe('the worker', () => {
       const all = await drills();
       expect(all.every((d) => d.outcome === 'VERIFIED')).toBe(true);
       for (const c of clients) expect(all.filter((d) => d.tenantId === c.id)).toHaveLength(2);
-      // The first-backups job ran once: one backup a client.
-      expect(await stack.control.db.select().from(control.clientBackups)).toHaveLength(clients.length);
+      // A drill takes no backup, and the first-backups job ran once: still one backup a client.
+      expect((await backups()).map((b) => b.id).sort()).toEqual(taken.map((b) => b.id).sort());
     } finally {
       await worker.stop();
     }
