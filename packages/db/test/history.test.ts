@@ -165,6 +165,73 @@ describe('system-versioned history', () => {
     await expect(withClient(db.adminUrl, (c) => c.query(statement))).rejects.toThrow(/append-only/);
   });
 
+  // The trigger's close is planned once per session and kept: first for a statement of 3,000 rows,
+  // or while the history table held three versions.
+  it.each([
+    [
+      'a bulk statement',
+      async (c: pg.Client) => {
+        await c.query(`INSERT INTO widget_counters (id) SELECT g FROM generate_series(1, 3000) g`);
+        await c.query('ANALYZE widget_counters_history');
+        await c.query(`UPDATE widget_counters SET n = n + 1`);
+      },
+    ],
+    [
+      'a statement of one row',
+      async (c: pg.Client) => {
+        await c.query(`INSERT INTO widget_counters (id) SELECT g FROM generate_series(1, 3000) g`);
+        await c.query('ANALYZE widget_counters_history');
+        await c.query(`UPDATE widget_counters SET n = n + 1 WHERE id = 7`);
+      },
+    ],
+    [
+      'a table of three rows',
+      async (c: pg.Client) => {
+        await c.query(`INSERT INTO widget_counters (id) SELECT g FROM generate_series(1, 3) g`);
+        await c.query('ANALYZE widget_counters_history');
+        await c.query(`UPDATE widget_counters SET n = n + 1`);
+        await c.query(`INSERT INTO widget_counters (id, n) SELECT g, 1 FROM generate_series(4, 3000) g`);
+      },
+    ],
+  ])('closes a version by its own entity, whatever plan %s left cached', async (_, prime) => {
+    const scratch = await createTestTenantDatabase();
+    try {
+      await withClient(scratch.adminUrl, async (c) => {
+        await c.query(`CREATE TABLE widget_counters (id int PRIMARY KEY, n int NOT NULL DEFAULT 0)`);
+        await c.query(`SELECT cifra_enable_history('widget_counters')`);
+        await prime(c);
+        await c.query('BEGIN');
+        // History tuples read so far in this transaction (sequential and by index).
+        const read = async () =>
+          Number(
+            (
+              await c.query(
+                `SELECT seq_tup_read + coalesce(idx_tup_fetch, 0) AS n
+                   FROM pg_stat_xact_user_tables WHERE relname = 'widget_counters_history'`,
+              )
+            ).rows[0].n,
+          );
+        const before = await read();
+        for (let i = 0; i < 50; i++) await c.query(`UPDATE widget_counters SET n = n + 1 WHERE id = 7`);
+        // Two reads a statement (the newest version by index, then by its id), not the table's 3,000
+        // open versions nor the 50 this row left in the transaction (the old close read 304,225).
+        expect(await read()).toBeLessThanOrEqual(before + 2 * 50);
+        await c.query('COMMIT');
+        const v = await c.query(
+          `SELECT n, valid_to IS NULL AS open FROM widget_counters_history WHERE hist_entity_id = '7' ORDER BY hist_id`,
+        );
+        expect(v.rows.slice(-51).map((r) => r.n)).toEqual(Array.from({ length: 51 }, (_, i) => i + 1));
+        expect(v.rows.map((r) => r.open)).toEqual([...Array(v.rows.length - 1).fill(false), true]);
+        const open = await c.query(
+          `SELECT count(*)::int AS n FROM widget_counters_history WHERE valid_to IS NULL`,
+        );
+        expect(open.rows[0].n).toBe(3000);
+      });
+    } finally {
+      await scratch.drop();
+    }
+  });
+
   it('is idempotent and follows a new column', async () => {
     const scratch = await createTestTenantDatabase();
     try {
