@@ -166,8 +166,8 @@ describe('system-versioned history', () => {
   });
 
   // The trigger's close is planned once per session and kept: first for a statement of 3,000 rows,
-  // or while the history table held three versions.
-  it.each([
+  // for one row, or while the history table held three versions; on either plane's generator.
+  const primes: [string, (c: pg.Client) => Promise<void>][] = [
     [
       'a bulk statement',
       async (c: pg.Client) => {
@@ -193,44 +193,52 @@ describe('system-versioned history', () => {
         await c.query(`INSERT INTO widget_counters (id, n) SELECT g, 1 FROM generate_series(4, 3000) g`);
       },
     ],
-  ])('closes a version by its own entity, whatever plan %s left cached', async (_, prime) => {
-    const scratch = await createTestTenantDatabase();
-    try {
-      await withClient(scratch.adminUrl, async (c) => {
-        await c.query(`CREATE TABLE widget_counters (id int PRIMARY KEY, n int NOT NULL DEFAULT 0)`);
-        await c.query(`SELECT cifra_enable_history('widget_counters')`);
-        await prime(c);
-        await c.query('BEGIN');
-        // History tuples read so far in this transaction (sequential and by index).
-        const read = async () =>
-          Number(
-            (
-              await c.query(
-                `SELECT seq_tup_read + coalesce(idx_tup_fetch, 0) AS n
+  ];
+  it.each(
+    (['tenant', 'control'] as const).flatMap((plane) =>
+      primes.map(([cached, prime]) => ({ plane, cached, prime })),
+    ),
+  )(
+    'closes a version by its own entity on the $plane plane, whatever plan $cached left cached',
+    async ({ plane, prime }) => {
+      const scratch = await (plane === 'tenant' ? createTestTenantDatabase() : createTestControlDatabase());
+      try {
+        await withClient(scratch.adminUrl, async (c) => {
+          await c.query(`CREATE TABLE widget_counters (id int PRIMARY KEY, n int NOT NULL DEFAULT 0)`);
+          await c.query(`SELECT cifra_enable_history('widget_counters')`);
+          await prime(c);
+          await c.query('BEGIN');
+          // History tuples read so far in this transaction (sequential and by index).
+          const read = async () =>
+            Number(
+              (
+                await c.query(
+                  `SELECT seq_tup_read + coalesce(idx_tup_fetch, 0) AS n
                    FROM pg_stat_xact_user_tables WHERE relname = 'widget_counters_history'`,
-              )
-            ).rows[0].n,
+                )
+              ).rows[0].n,
+            );
+          const before = await read();
+          for (let i = 0; i < 50; i++) await c.query(`UPDATE widget_counters SET n = n + 1 WHERE id = 7`);
+          // Two reads a statement (the newest version by index, then by its id), not the table's 3,000
+          // open versions nor the 50 this row left in the transaction (the old close read 304,225).
+          expect(await read()).toBeLessThanOrEqual(before + 2 * 50);
+          await c.query('COMMIT');
+          const v = await c.query(
+            `SELECT n, valid_to IS NULL AS open FROM widget_counters_history WHERE hist_entity_id = '7' ORDER BY hist_id`,
           );
-        const before = await read();
-        for (let i = 0; i < 50; i++) await c.query(`UPDATE widget_counters SET n = n + 1 WHERE id = 7`);
-        // Two reads a statement (the newest version by index, then by its id), not the table's 3,000
-        // open versions nor the 50 this row left in the transaction (the old close read 304,225).
-        expect(await read()).toBeLessThanOrEqual(before + 2 * 50);
-        await c.query('COMMIT');
-        const v = await c.query(
-          `SELECT n, valid_to IS NULL AS open FROM widget_counters_history WHERE hist_entity_id = '7' ORDER BY hist_id`,
-        );
-        expect(v.rows.slice(-51).map((r) => r.n)).toEqual(Array.from({ length: 51 }, (_, i) => i + 1));
-        expect(v.rows.map((r) => r.open)).toEqual([...Array(v.rows.length - 1).fill(false), true]);
-        const open = await c.query(
-          `SELECT count(*)::int AS n FROM widget_counters_history WHERE valid_to IS NULL`,
-        );
-        expect(open.rows[0].n).toBe(3000);
-      });
-    } finally {
-      await scratch.drop();
-    }
-  });
+          expect(v.rows.slice(-51).map((r) => r.n)).toEqual(Array.from({ length: 51 }, (_, i) => i + 1));
+          expect(v.rows.map((r) => r.open)).toEqual([...Array(v.rows.length - 1).fill(false), true]);
+          const open = await c.query(
+            `SELECT count(*)::int AS n FROM widget_counters_history WHERE valid_to IS NULL`,
+          );
+          expect(open.rows[0].n).toBe(3000);
+        });
+      } finally {
+        await scratch.drop();
+      }
+    },
+  );
 
   it('is idempotent and follows a new column', async () => {
     const scratch = await createTestTenantDatabase();

@@ -1,0 +1,163 @@
+-- The history trigger's close, as tenant migration 0040 changed it (see there): the close of an
+-- entity's open version read every open version of the history table under the plan the session
+-- cached, so changing one backup row, membership or setting cost in proportion to every backup,
+-- membership or setting the firm has had. Now the close takes each entity's newest version by a
+-- backward step of the (hist_entity_id, hist_id) index and updates it by hist_id alone, and the
+-- trigger function turns off the plans a small table makes cheapest. Same rows closed, same time.
+-- Then the generator runs again over every versioned table of the control plane.
+CREATE OR REPLACE FUNCTION cifra_enable_history(tbl regclass, entity_type text DEFAULT NULL) RETURNS text
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  src text;
+  hist text;
+  etype text;
+  singular text;
+  keys text[];
+  key_expr text;
+  col record;
+  cols text := '';
+  vals text := '';
+  first_time boolean;
+  since text := 'now()';
+  fn text;
+  meta constant text[] := ARRAY['hist_id', 'hist_entity_id', 'valid_from', 'valid_to', 'hist_operation',
+    'hist_actor_id', 'hist_actor_email', 'hist_reason', 'hist_request_id', 'hist_db_role'];
+  provenance constant text := $p$nullif(current_setting('cifra.actor_id', true), '')::uuid,
+      nullif(current_setting('cifra.actor_email', true), ''),
+      nullif(current_setting('cifra.reason', true), ''),
+      nullif(current_setting('cifra.request_id', true), ''),
+      session_user$p$;
+BEGIN
+  SELECT c.relname INTO src FROM pg_class c WHERE c.oid = tbl;
+  IF src ~ '_history$' THEN
+    RAISE EXCEPTION 'cifra_enable_history: % is itself a history table', src;
+  END IF;
+  hist := src || '_history';
+  fn := 'cifra_history_' || src;
+
+  SELECT array_agg(a.attname::text ORDER BY k.ord) INTO keys
+    FROM pg_index i
+    CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
+    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+   WHERE i.indrelid = tbl AND i.indisprimary;
+  IF keys IS NULL THEN
+    RAISE EXCEPTION 'cifra_enable_history: % has no primary key', src;
+  END IF;
+  SELECT string_agg(format('r.%I::text', k), ', ') INTO key_expr FROM unnest(keys) AS k;
+  key_expr := CASE WHEN cardinality(keys) = 1 THEN key_expr ELSE format('concat_ws(%L, %s)', ':', key_expr) END;
+
+  -- journal_entries → JournalEntry, parties → Party, period_closes → PeriodClose.
+  singular := CASE
+    WHEN src ~ 'ies$' THEN regexp_replace(src, 'ies$', 'y')
+    WHEN src ~ '(ss|x|ch|sh)es$' THEN regexp_replace(src, 'es$', '')
+    WHEN src ~ '[^s]s$' THEN regexp_replace(src, 's$', '')
+    ELSE src END;
+  etype := coalesce(entity_type, (SELECT string_agg(initcap(w), '') FROM regexp_split_to_table(singular, '_') AS w));
+
+  first_time := to_regclass(format('%I', hist)) IS NULL;
+  EXECUTE format($t$CREATE TABLE IF NOT EXISTS %I (
+      hist_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      hist_entity_id text NOT NULL,
+      valid_from timestamptz NOT NULL,
+      valid_to timestamptz,
+      hist_operation text NOT NULL,
+      hist_actor_id uuid,
+      hist_actor_email text,
+      hist_reason text,
+      hist_request_id text,
+      hist_db_role text NOT NULL
+    )$t$, hist);
+  -- The table's columns, all nullable (a column added later has no value in older versions).
+  FOR col IN
+    SELECT a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type
+      FROM pg_attribute a
+     WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped
+     ORDER BY a.attnum
+  LOOP
+    IF col.name = ANY (meta) THEN
+      RAISE EXCEPTION 'cifra_enable_history: column %.% clashes with a history column', src, col.name;
+    END IF;
+    EXECUTE format('ALTER TABLE %I ADD COLUMN IF NOT EXISTS %I %s', hist, col.name, col.type);
+    cols := cols || format(', %I', col.name);
+    vals := vals || format(', r.%I', col.name);
+    IF col.name = 'created_at' THEN
+      since := 'r.created_at';
+    END IF;
+  END LOOP;
+  EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I (hist_entity_id, hist_id)', hist || '_entity_idx', hist);
+  EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I (hist_entity_id) WHERE valid_to IS NULL', hist || '_open_idx', hist);
+  EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I (valid_from)', hist || '_valid_from_idx', hist);
+
+  EXECUTE format($f$CREATE OR REPLACE FUNCTION %I() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public
+    SET enable_seqscan = off SET enable_bitmapscan = off SET enable_sort = off AS $body$
+    BEGIN
+      IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        UPDATE %I h SET valid_to = now()
+         WHERE h.hist_id = ANY (ARRAY(
+                 SELECT newest.hist_id
+                   FROM old_rows r,
+                        LATERAL (SELECT x.hist_id, x.valid_to FROM %I x WHERE x.hist_entity_id = %s
+                                  ORDER BY x.hist_entity_id DESC, x.hist_id DESC LIMIT 1) newest
+                  WHERE newest.valid_to IS NULL));
+      END IF;
+      IF TG_OP = 'DELETE' THEN
+        INSERT INTO %I (hist_entity_id, valid_from, valid_to, hist_operation, hist_actor_id, hist_actor_email,
+            hist_reason, hist_request_id, hist_db_role%s)
+          SELECT %s, now(), now(), TG_OP, %s%s FROM old_rows r;
+      ELSE
+        INSERT INTO %I (hist_entity_id, valid_from, hist_operation, hist_actor_id, hist_actor_email,
+            hist_reason, hist_request_id, hist_db_role%s)
+          SELECT %s, now(), TG_OP, %s%s FROM new_rows r;
+      END IF;
+      RETURN NULL;
+    END $body$$f$,
+    fn, hist, hist, key_expr, hist, cols, key_expr, provenance, vals, hist, cols, key_expr, provenance, vals);
+  EXECUTE format('REVOKE ALL ON FUNCTION %I() FROM PUBLIC', fn);
+
+  EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', src || '_history_insert', src);
+  EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', src || '_history_update', src);
+  EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', src || '_history_delete', src);
+  EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', src || '_history_no_truncate', src);
+  EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION %I()',
+    src || '_history_insert', src, fn);
+  EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %I REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION %I()',
+    src || '_history_update', src, fn);
+  EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %I REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION %I()',
+    src || '_history_delete', src, fn);
+  -- TRUNCATE fires no row triggers, so it would leave no trace: refused on a versioned table.
+  EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION cifra_refuse_change()',
+    src || '_history_no_truncate', src);
+
+  EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', hist || '_append_only', hist);
+  EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', hist || '_no_truncate', hist);
+  EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE OR DELETE ON %I FOR EACH ROW EXECUTE FUNCTION cifra_history_guard()',
+    hist || '_append_only', hist);
+  EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION cifra_refuse_change()',
+    hist || '_no_truncate', hist);
+
+  -- Readable by the application and the investigator, written only by the trigger above.
+  EXECUTE format('REVOKE ALL ON %I FROM PUBLIC', hist);
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'cifra_app') THEN
+    EXECUTE format('REVOKE ALL ON %I FROM cifra_app', hist);
+    EXECUTE format('GRANT SELECT ON %I TO cifra_app', hist);
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'readonly_investigator') THEN
+    EXECUTE format('GRANT SELECT ON %I TO readonly_investigator', hist);
+  END IF;
+
+  -- Rows that predate versioning become their first version.
+  IF first_time THEN
+    EXECUTE format($s$INSERT INTO %I (hist_entity_id, valid_from, hist_operation, hist_actor_id, hist_actor_email,
+        hist_reason, hist_request_id, hist_db_role%s)
+      SELECT %s, %s, 'SNAPSHOT', %s%s FROM %I r$s$, hist, cols, key_expr, since, provenance, vals, src);
+  END IF;
+
+  INSERT INTO cifra_history_tables (table_name, history_table, entity_type, key_columns)
+  VALUES (src, hist, etype, keys)
+  ON CONFLICT (table_name) DO UPDATE
+    SET history_table = EXCLUDED.history_table, entity_type = EXCLUDED.entity_type, key_columns = EXCLUDED.key_columns;
+  RETURN hist;
+END $fn$;
+--> statement-breakpoint
+SELECT cifra_enable_history(table_name::regclass, entity_type) FROM cifra_history_tables ORDER BY table_name;
