@@ -187,19 +187,17 @@ export class PostingGroups {
 
   /** One group, on `db` when given (the kept connection); answers the connection failure that failed it. */
   private async commit(jobs: Job[], db?: TenantDb): Promise<Error | undefined> {
-    let settled = await this.attempt(jobs, true, db);
+    const first = await this.attempt(jobs, true, db);
     // The first lane's work had no savepoint and left its deferred checks to COMMIT: a refusal
     // there rolled the whole group back, nothing written. Run it again, each posting in its own
     // savepoint, so the refusal is only its own posting's.
-    if (settled === RETRY_ALONE) settled = await this.attempt(jobs, false, db);
-    const done = settled;
-    const committed = done !== RETRY_ALONE && done.ok;
-    this.options.onGroup?.(jobs.length, committed);
-    const failure =
-      done === RETRY_ALONE ? new Error('posting group retried twice') : committed ? undefined : done.error;
-    const outcomes: Outcome[] = committed
-      ? (done.outcomes as Outcome[])
-      : jobs.map(() => ({ ok: false, error: failure }));
+    const second = first === RETRY_ALONE ? await this.attempt(jobs, false, db) : first;
+    const settled =
+      second === RETRY_ALONE
+        ? { ok: false as const, error: new Error('posting group retried twice'), lost: undefined }
+        : second;
+    this.options.onGroup?.(jobs.length, settled.ok);
+    const outcomes = settled.ok ? settled.outcomes : jobs.map(() => ({ ok: false, error: settled.error }));
     // Answered on the next turn of the event loop: the group queued behind this one has sent its
     // BEGIN by then, instead of waiting for the answered postings' callers to run first.
     setImmediate(() =>
@@ -209,7 +207,7 @@ export class PostingGroups {
         else job.reject(outcome.error);
       }),
     );
-    return done !== RETRY_ALONE && !done.ok ? done.lost : undefined;
+    return settled.ok ? undefined : settled.lost;
   }
 
   /**
