@@ -134,6 +134,55 @@ describe('system-versioned history', () => {
     expect(n.rows[0]).toEqual({ open: 50, total: 100 });
   });
 
+  it('names each row of one statement by cifra.row_provenance, and the rows it does not name by the settings', async () => {
+    await asApp(
+      alice,
+      `INSERT INTO accounts (code, name, type) SELECT 'P' || g, 'Own ' || g, 'EXPENSE' FROM generate_series(1, 3) g`,
+    );
+    const ids = await withClient(db.adminUrl, async (c) =>
+      Object.fromEntries(
+        (await c.query(`SELECT code, id::text FROM accounts WHERE code LIKE 'P_'`)).rows.map((r) => [
+          r.code,
+          r.id,
+        ]),
+      ),
+    );
+    // P1 by Bob with his reason, P2 by nobody (a system posting), P3 not named: the settings (Alice).
+    const provenance = JSON.stringify({
+      [ids.P1]: { actor_id: bob.userId, actor_email: bob.email, reason: bob.reason, request_id: 'r-p1' },
+      [ids.P2]: { actor_id: '', actor_email: '', reason: '', request_id: 'r-p2' },
+    });
+    await inTransaction(tenantDb(pool), alice, async (tx) => {
+      await tx.execute(sql`SELECT set_config('cifra.row_provenance', ${provenance}, true)`);
+      await tx.execute(sql.raw(`UPDATE accounts SET name = name || '!' WHERE code LIKE 'P_'`));
+      await tx.execute(sql`SELECT set_config('cifra.row_provenance', '', true)`);
+      await tx.execute(sql.raw(`UPDATE accounts SET active = false WHERE code = 'P1'`));
+    });
+    const who = async (code: string) =>
+      (await versions('accounts', ids[code])).map((v) => [
+        v.hist_operation,
+        v.hist_actor_id,
+        v.hist_actor_email,
+        v.hist_reason,
+        v.hist_request_id,
+      ]);
+    const byAlice = [alice.userId, alice.email, null, 'r-a'];
+    expect(await who('P1')).toEqual([
+      ['INSERT', ...byAlice],
+      ['UPDATE', bob.userId, bob.email, bob.reason, 'r-p1'],
+      // The setting cleared, the next statement is the transaction's author's again.
+      ['UPDATE', ...byAlice],
+    ]);
+    expect(await who('P2')).toEqual([
+      ['INSERT', ...byAlice],
+      ['UPDATE', null, null, null, 'r-p2'],
+    ]);
+    expect(await who('P3')).toEqual([
+      ['INSERT', ...byAlice],
+      ['UPDATE', ...byAlice],
+    ]);
+  });
+
   it.each([
     `UPDATE accounts_history SET name = 'rewritten'`,
     `UPDATE accounts_history SET valid_to = now() WHERE valid_to IS NULL`,

@@ -203,7 +203,7 @@ describe('the documents lane: plain invoices of one group posted together', () =
 
       // Each document's author on its event and on its history version; events in number order.
       const { rows: events } = await t.admin.query(
-        `SELECT e.request_id, e.actor_id::text AS actor_id, e.after->>'number' AS number, e.action
+        `SELECT e.request_id, e.actor_id::text AS actor_id, e.after->>'number' AS number, e.action, e.entity_id
            FROM audit_events e WHERE e.request_id LIKE 'lane-%' ORDER BY e.chain_seq`,
       );
       const docEvents = events.filter((e) => e.action === 'document.posted');
@@ -215,12 +215,23 @@ describe('the documents lane: plain invoices of one group posted together', () =
       expect(salesEvents.map((e) => e.number)).toEqual([...salesEvents.map((e) => e.number)].sort());
       // Posted together: the group's entries first, then its documents (one statement each).
       expect(events.findIndex((e) => e.action === 'document.posted')).toBe(16);
+      // The documents are marked posted by one statement; each version still names its own request.
       const { rows: versions } = await t.admin.query(
-        `SELECT hist_request_id FROM documents_history
-          WHERE status = 'POSTED' AND hist_operation = 'UPDATE' AND hist_request_id LIKE 'lane-%'`,
+        `SELECT hist_entity_id AS entity_id, hist_request_id AS request_id, hist_actor_id::text AS actor_id,
+                hist_actor_email AS email
+           FROM documents_history WHERE status = 'POSTED' AND hist_operation = 'UPDATE'
+            AND hist_entity_id = ANY($1::text[])`,
+        [posted.map((d) => d.id)],
       );
-      expect(versions.map((v) => v.hist_request_id).sort()).toEqual(
-        docEvents.map((e) => e.request_id).sort(),
+      const byEntity = (a: { entity_id: string }, b: { entity_id: string }) =>
+        a.entity_id < b.entity_id ? -1 : 1;
+      expect(versions.sort(byEntity)).toEqual(
+        docEvents
+          .map((e) => {
+            const { userId, email } = author(Number(e.request_id.slice(5)));
+            return { entity_id: e.entity_id, request_id: e.request_id, actor_id: userId, email };
+          })
+          .sort(byEntity),
       );
       const { rows: numberVersions } = await t.admin.query(
         `SELECT hist_request_id FROM number_sequences_history
