@@ -147,12 +147,14 @@ describe('system-versioned history', () => {
         ]),
       ),
     );
-    // P1 by Bob with his reason, P2 by nobody (a system posting), P3 not named: the settings (Alice).
+    // In a transaction of Alice's with a reason: P1 named as Bob's, P2 as nobody's but a request's
+    // (its reason missing: none, not Alice's), P3 not named (the transaction's).
+    const tidy: Actor = { ...alice, reason: 'Month-end tidy-up' };
     const provenance = JSON.stringify({
       [ids.P1]: { actor_id: bob.userId, actor_email: bob.email, reason: bob.reason, request_id: 'r-p1' },
-      [ids.P2]: { actor_id: '', actor_email: '', reason: '', request_id: 'r-p2' },
+      [ids.P2]: { actor_id: '', actor_email: '', request_id: 'r-p2' },
     });
-    await inTransaction(tenantDb(pool), alice, async (tx) => {
+    await inTransaction(tenantDb(pool), tidy, async (tx) => {
       await tx.execute(sql`SELECT set_config('cifra.row_provenance', ${provenance}, true)`);
       await tx.execute(sql.raw(`UPDATE accounts SET name = name || '!' WHERE code LIKE 'P_'`));
       await tx.execute(sql`SELECT set_config('cifra.row_provenance', '', true)`);
@@ -166,21 +168,16 @@ describe('system-versioned history', () => {
         v.hist_reason,
         v.hist_request_id,
       ]);
-    const byAlice = [alice.userId, alice.email, null, 'r-a'];
+    const created = ['INSERT', alice.userId, alice.email, null, 'r-a'];
+    const byTidy = ['UPDATE', alice.userId, alice.email, tidy.reason, 'r-a'];
     expect(await who('P1')).toEqual([
-      ['INSERT', ...byAlice],
+      created,
       ['UPDATE', bob.userId, bob.email, bob.reason, 'r-p1'],
       // The setting cleared, the next statement is the transaction's author's again.
-      ['UPDATE', ...byAlice],
+      byTidy,
     ]);
-    expect(await who('P2')).toEqual([
-      ['INSERT', ...byAlice],
-      ['UPDATE', null, null, null, 'r-p2'],
-    ]);
-    expect(await who('P3')).toEqual([
-      ['INSERT', ...byAlice],
-      ['UPDATE', ...byAlice],
-    ]);
+    expect(await who('P2')).toEqual([created, ['UPDATE', null, null, null, 'r-p2']]);
+    expect(await who('P3')).toEqual([created, byTidy]);
   });
 
   it.each([

@@ -7,10 +7,11 @@
 --
 -- A statement may now name each row's author in cifra.row_provenance, a JSON object keyed by the
 -- entity's key (as hist_entity_id spells it) whose values hold actor_id, actor_email, reason and
--- request_id. The trigger reads it once a statement; a row it names takes its fields from there,
--- every other row (and every statement that sets nothing, which is all of them but the one below)
--- from the settings as before. The setting is for one statement: the function that sets it clears
--- it before it returns, and a failed statement's subtransaction takes it back with everything else.
+-- request_id (a field missing or empty is none). A row it names takes its four fields from there;
+-- every other row, and every statement that sets nothing (all of them but the one below), the
+-- settings as before. The trigger now reads the settings and cifra.row_provenance once a statement
+-- rather than the settings once a row. The setting is for one statement: the function that sets it
+-- clears it before it returns, and a failed statement's subtransaction takes it back with the rest.
 --
 -- Then the generator runs again over every versioned table, as in 0020 and 0040, and
 -- cifra_mark_documents_posted_as (0037) marks a group's documents posted in one UPDATE.
@@ -29,9 +30,18 @@ DECLARE
   first_time boolean;
   since text := 'now()';
   fn text;
+  -- The history's own columns, and the trigger's variables (a source column of the same name would
+  -- make them ambiguous in the trigger's statements).
   meta constant text[] := ARRAY['hist_id', 'hist_entity_id', 'valid_from', 'valid_to', 'hist_operation',
-    'hist_actor_id', 'hist_actor_email', 'hist_reason', 'hist_request_id', 'hist_db_role'];
+    'hist_actor_id', 'hist_actor_email', 'hist_reason', 'hist_request_id', 'hist_db_role',
+    'hist_prov_rows', 'hist_prov_actor_id', 'hist_prov_actor_email', 'hist_prov_reason', 'hist_prov_request_id'];
+  fields constant text[] := ARRAY['actor_id', 'actor_email', 'reason', 'request_id'];
   provenance text;
+  settings constant text := $p$nullif(current_setting('cifra.actor_id', true), '')::uuid,
+      nullif(current_setting('cifra.actor_email', true), ''),
+      nullif(current_setting('cifra.reason', true), ''),
+      nullif(current_setting('cifra.request_id', true), ''),
+      session_user$p$;
 BEGIN
   SELECT c.relname INTO src FROM pg_class c WHERE c.oid = tbl;
   IF src ~ '_history$' THEN
@@ -50,12 +60,13 @@ BEGIN
   END IF;
   SELECT string_agg(format('r.%I::text', k), ', ') INTO key_expr FROM unnest(keys) AS k;
   key_expr := CASE WHEN cardinality(keys) = 1 THEN key_expr ELSE format('concat_ws(%L, %s)', ':', key_expr) END;
-  -- Who made the change: the row's own entry in cifra.row_provenance (read once a statement into
-  -- the trigger's hist_row_provenance) where it has one, else the settings, field by field.
-  SELECT string_agg(format($p$nullif(coalesce(hist_row_provenance -> (%s) ->> %L, current_setting(%L, true)), '')%s$p$,
-      key_expr, f, 'cifra.' || f, CASE WHEN f = 'actor_id' THEN '::uuid' ELSE '' END), ', ' ORDER BY o)
+  -- Who made the change, in the trigger: a row named in cifra.row_provenance (hist_prov_rows) takes
+  -- its four fields from there, any other row the settings'; both read once a statement.
+  SELECT string_agg(format($p$CASE WHEN hist_prov_rows IS NOT NULL AND hist_prov_rows ? (%s)
+        THEN nullif(hist_prov_rows -> (%s) ->> %L, '')%s ELSE hist_prov_%s END$p$,
+      key_expr, key_expr, f, CASE WHEN f = 'actor_id' THEN '::uuid' ELSE '' END, f), ', ' ORDER BY o)
     INTO provenance
-    FROM unnest(ARRAY['actor_id', 'actor_email', 'reason', 'request_id']) WITH ORDINALITY AS u(f, o);
+    FROM unnest(fields) WITH ORDINALITY AS u(f, o);
   provenance := provenance || ', session_user';
 
   -- journal_entries → JournalEntry, parties → Party, period_closes → PeriodClose.
@@ -104,7 +115,11 @@ BEGIN
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public
     SET enable_seqscan = off SET enable_bitmapscan = off SET enable_sort = off AS $body$
     DECLARE
-      hist_row_provenance jsonb := nullif(current_setting('cifra.row_provenance', true), '')::jsonb;
+      hist_prov_rows jsonb := nullif(current_setting('cifra.row_provenance', true), '')::jsonb;
+      hist_prov_actor_id uuid := nullif(current_setting('cifra.actor_id', true), '')::uuid;
+      hist_prov_actor_email text := nullif(current_setting('cifra.actor_email', true), '');
+      hist_prov_reason text := nullif(current_setting('cifra.reason', true), '');
+      hist_prov_request_id text := nullif(current_setting('cifra.request_id', true), '');
     BEGIN
       IF TG_OP IN ('UPDATE', 'DELETE') THEN
         UPDATE %I h SET valid_to = public.cifra_now()
@@ -164,8 +179,7 @@ BEGIN
   IF first_time THEN
     EXECUTE format($s$INSERT INTO %I (hist_entity_id, valid_from, hist_operation, hist_actor_id, hist_actor_email,
         hist_reason, hist_request_id, hist_db_role%s)
-      SELECT %s, %s, 'SNAPSHOT', %s%s FROM %I r, (SELECT NULL::jsonb AS hist_row_provenance) p$s$, hist, cols, key_expr, since,
-      provenance, vals, src);
+      SELECT %s, %s, 'SNAPSHOT', %s%s FROM %I r$s$, hist, cols, key_expr, since, settings, vals, src);
   END IF;
 
   INSERT INTO cifra_history_tables (table_name, history_table, entity_type, key_columns)
