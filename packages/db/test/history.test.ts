@@ -204,6 +204,9 @@ describe('system-versioned history', () => {
   it.each([
     `UPDATE accounts_history SET name = 'rewritten'`,
     `UPDATE accounts_history SET valid_to = now() - interval '1 day' WHERE valid_to IS NOT NULL`,
+    `UPDATE accounts_history SET valid_to = NULL WHERE valid_to IS NOT NULL`,
+    `UPDATE accounts_history SET valid_to = now(), name = 'rewritten' WHERE valid_to IS NULL`,
+    `UPDATE accounts_history SET hist_actor_email = 'someone@else' WHERE valid_to IS NULL`,
     `DELETE FROM accounts_history`,
     `TRUNCATE accounts_history`,
     `TRUNCATE accounts CASCADE`,
