@@ -46,15 +46,7 @@ export async function reverseEntry(tx: TenantTx, actor: Actor, req: ReverseReque
       { id: original.id, number: original.number },
     );
   }
-  const [voided] = await tx.select().from(tenant.voids).where(eq(tenant.voids.entryId, original.id));
-  if (voided) {
-    throw new DomainError('ALREADY_VOIDED', `${original.number} was already voided`, {
-      id: original.id,
-      number: original.number,
-      reversalEntryId: voided.reversalEntryId,
-    });
-  }
-  await refuseIfReversed(tx, original);
+  await refuseIfVoidedOrReversed(tx, original);
   const lines = await tx
     .select()
     .from(tenant.glLines)
@@ -115,16 +107,33 @@ export function mirrorLines(lines: readonly (typeof tenant.glLines.$inferSelect)
 }
 
 /**
- * An accrual whose scheduled reversal (or the year-end close's) is already posted is not voided:
- * a void would post a second mirror and reverse it twice. The two entries already net to nothing
- * from the reversal date; a wrong accrual is corrected by a new entry in its month.
+ * An entry voided once is not voided again (ALREADY_VOIDED). An accrual whose scheduled reversal
+ * (or the year-end close's) is already posted is not voided either (ALREADY_REVERSED): a void would
+ * post a second mirror and reverse it twice. The two entries already net to nothing from the
+ * reversal date; a wrong accrual is corrected by a new entry in its month.
+ *
+ * One statement reads both, so both come from one snapshot: a void committed by a concurrent
+ * request (its reversal and its `voids` row together) is seen whole or not at all, never as a
+ * reversal without its void.
  */
-async function refuseIfReversed(tx: TenantTx, original: PostedEntry): Promise<void> {
+async function refuseIfVoidedOrReversed(tx: TenantTx, original: PostedEntry): Promise<void> {
   const [reversal] = await tx
-    .select({ number: tenant.journalEntries.number, postingDate: tenant.journalEntries.postingDate })
+    .select({
+      number: tenant.journalEntries.number,
+      postingDate: tenant.journalEntries.postingDate,
+      voidedBy: tenant.voids.reversalEntryId,
+    })
     .from(tenant.journalEntries)
+    .leftJoin(tenant.voids, eq(tenant.voids.reversalEntryId, tenant.journalEntries.id))
     .where(eq(tenant.journalEntries.reversesEntryId, original.id));
   if (!reversal) return;
+  if (reversal.voidedBy) {
+    throw new DomainError('ALREADY_VOIDED', `${original.number} was already voided`, {
+      id: original.id,
+      number: original.number,
+      reversalEntryId: reversal.voidedBy,
+    });
+  }
   throw new DomainError(
     'ALREADY_REVERSED',
     `${original.number} was already reversed by ${reversal.number} on ${reversal.postingDate}: post a correcting entry instead`,
