@@ -1,11 +1,11 @@
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { freePort } from '@cifra/db/embedded';
+import { makeTestDir } from '@cifra/testing';
 import { importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gql, type Nodes, nodes } from '../support/client.ts';
@@ -33,8 +33,7 @@ interface Running {
 }
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'cifra-cli-'));
-  await chmod(dataDir, 0o755);
+  dataDir = await makeTestDir('cifra-cli-');
   port = await freePort();
   const { DATABASE_URL: _ignored, ...inherited } = process.env;
   env = { ...inherited, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' };

@@ -1,10 +1,10 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { freePort } from '@cifra/db/embedded';
+import { makeTestDir } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../scripts/compile.ts';
 
@@ -20,9 +20,7 @@ let child: ChildProcess | undefined;
 
 beforeAll(async () => {
   await compile();
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'cifra-compiled-'));
-  // As root the server runs as the postgres user, who must be able to enter this directory.
-  await chmod(dataDir, 0o755);
+  dataDir = await makeTestDir('cifra-compiled-');
 }, 120_000);
 afterAll(async () => {
   child?.kill('SIGTERM');

@@ -13,7 +13,12 @@ import {
   withDatabase,
 } from '@cifra/db';
 import { type LocalSecrets, openControlPlane, seedDemoFirm } from '@cifra/ops';
-import { createTestControlDatabase, TEST_APP_PASSWORD, testServerUrl } from '@cifra/testing';
+import {
+  createTestControlDatabase,
+  TEST_APP_PASSWORD,
+  type TestDatabase,
+  testServerUrl,
+} from '@cifra/testing';
 import pino from 'pino';
 
 /**
@@ -104,7 +109,7 @@ async function seedTemplate(server: string): Promise<DemoFirmTemplate> {
  * databases, renamed in the copy's directory, each with logins derived from `secrets` (the stack's
  * DATA_DIR's, which it then starts with).
  */
-export async function copyDemoFirm(secrets: LocalSecrets): Promise<{ adminUrl: string }> {
+export async function copyDemoFirm(secrets: LocalSecrets): Promise<TestDatabase> {
   const template = await demoFirmTemplate();
   const server = testServerUrl();
   const db = await createTestControlDatabase(template.control);
@@ -121,5 +126,5 @@ export async function copyDemoFirm(secrets: LocalSecrets): Promise<{ adminUrl: s
     for (const { id, name } of renamed)
       await c.query('UPDATE tenants SET database_name = $1 WHERE id = $2', [name, id]);
   });
-  return { adminUrl: db.adminUrl };
+  return db;
 }

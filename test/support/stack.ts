@@ -1,6 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { control, withClient, withDatabase } from '@cifra/db';
 import { signLocalToken } from '@cifra/gateway';
 import {
@@ -12,7 +10,7 @@ import {
   startGatewayService,
   startStack,
 } from '@cifra/ops';
-import { createEmptyDatabase, TEST_APP_PASSWORD } from '@cifra/testing';
+import { createEmptyDatabase, dropTestDatabase, makeTestDir, TEST_APP_PASSWORD } from '@cifra/testing';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { gql } from './client.ts';
@@ -53,7 +51,7 @@ export async function startTestStack(
 ): Promise<TestStack> {
   const { logStream, console: withConsole, ...stackOptions } = options;
   if (withConsole) await ensureConsoleBuilt();
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'cifra-e2e-'));
+  const dataDir = await makeTestDir('cifra-e2e-');
   // The demo's two fiscal years are seeded by the stack itself; its three weeks of sales are a copy
   // of the run's one seed (demo-firm.ts), made with the secrets the stack starts with.
   const db = stackOptions.demoHistory
@@ -89,7 +87,13 @@ export async function startTestStack(
       );
     },
     close: async () => {
+      // The stack's databases go with it, so that the test server holds only the running files':
+      // its control plane and every client it knows, those provisioned by the test included.
+      const clients = await stack.control.db
+        .select({ database: control.tenants.databaseName })
+        .from(control.tenants);
       await stack.close();
+      await Promise.all([db.drop(), ...clients.map((c) => dropTestDatabase(c.database))]);
       await rm(dataDir, { recursive: true, force: true });
     },
   };

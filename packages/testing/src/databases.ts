@@ -55,11 +55,17 @@ async function fromTemplate(prefix: string, template: string | undefined, kind: 
         ? withCredentials(adminUrl, CONTROL_APP_ROLE, TEST_APP_PASSWORD)
         : appLoginUrl(server, name, TEST_TENANT_DB_SECRET),
     drop: async () => {
-      await dropPolitely(server, name);
+      await dropTestDatabase(name);
       await dropClientLogins(server, name);
     },
   };
 }
+
+/**
+ * Drop a database of the test server: a test's, or one a stack provisioned. Its logins stay (a row
+ * each): a client restored in place has them hold grants in databases the test never named.
+ */
+export const dropTestDatabase = (name: string) => dropPolitely(testServerUrl(), name);
 
 /**
  * Drop a test database without terminating anyone: a pool that has just been ended may still be

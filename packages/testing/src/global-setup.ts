@@ -1,5 +1,4 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import {
   CONTROL_APP_ROLE,
@@ -13,15 +12,14 @@ import {
 import { startEmbeddedPostgres } from '@cifra/db/embedded';
 import type { TestProject } from 'vitest/node';
 import { CONTROL_TEMPLATE, TENANT_TEMPLATE, TEST_APP_PASSWORD } from './constants.ts';
+import { makeTestDir } from './dirs.ts';
 
 /**
  * One real PostgreSQL server for the whole run, in a temporary directory, with migrated template
  * databases: each test file then gets fresh databases by `CREATE DATABASE … TEMPLATE` in ~20 ms.
  */
 export default async function setup(project: TestProject) {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'cifra-test-'));
-  // As root the server runs as the postgres user, who must be able to enter this directory.
-  await chmod(dir, 0o755);
+  const dir = await makeTestDir('cifra-test-');
   const server = await startEmbeddedPostgres({
     dir: path.join(dir, 'pg'),
     password: 'cifra-test-admin',

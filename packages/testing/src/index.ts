@@ -6,5 +6,6 @@ export {
   TEST_TENANT_DB_SECRET,
 } from './constants.ts';
 export * from './databases.ts';
+export * from './dirs.ts';
 export * from './documents.ts';
 export * from './hledger.ts';
