@@ -7,9 +7,9 @@ import path from 'node:path';
  * Where tests keep their files: in memory (`/dev/shm`, a tmpfs on Linux) when the machine has one,
  * else the system's temporary directory. The test server's databases are copied, written and
  * dropped hundreds of times a run, and the embedded servers of `pnpm start`'s tests sync every
- * commit: on a virtual disk that is most of their CPU (a copy of a client database cost 300–450 ms
- * of the server's CPU on disk, 25–35 ms in memory). Nothing a test asserts depends on the disk.
- * A small tmpfs (a container's default is 64 MB) is passed over: a run's databases need gigabytes.
+ * commit: on a virtual disk that is most of their CPU (a copy of a client database cost 230–450 ms
+ * of the server's CPU on disk, 25–85 ms in memory). Nothing a test asserts depends on the disk.
+ * A small tmpfs (a container's default is 64 MB) is passed over: a run's databases peak near 2 GB.
  */
 const MEMORY = '/dev/shm';
 const ENOUGH = 6 * 2 ** 30;

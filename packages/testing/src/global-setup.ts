@@ -15,8 +15,9 @@ import { CONTROL_TEMPLATE, TENANT_TEMPLATE, TEST_APP_PASSWORD } from './constant
 import { makeTestDir } from './dirs.ts';
 
 /**
- * One real PostgreSQL server for the whole run, in a temporary directory, with migrated template
- * databases: each test file then gets fresh databases by `CREATE DATABASE … TEMPLATE` in ~20 ms.
+ * One real PostgreSQL server for the whole run, in memory where the machine has room (./dirs.ts),
+ * with migrated template databases: each test file then gets fresh databases by
+ * `CREATE DATABASE … TEMPLATE`.
  */
 export default async function setup(project: TestProject) {
   const dir = await makeTestDir('cifra-test-');
