@@ -1,5 +1,4 @@
 import { pg, tenantDb } from '@cifra/db';
-import { DomainError } from '@cifra/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createDraft,
@@ -10,7 +9,7 @@ import {
 } from '../src/documents/index.ts';
 import type { Books } from '../src/services/books.ts';
 import { createParty } from '../src/services/parties.service.ts';
-import { openTestBooks, type TestBooks } from './test-books.ts';
+import { codeOf, openTestBooks, settle, type TestBooks } from './test-books.ts';
 
 let t: TestBooks;
 let books: Books;
@@ -27,16 +26,6 @@ afterAll(async () => {
   await wide.end();
   await t.close();
 });
-
-async function settle<T>(calls: Promise<T>[]) {
-  const results = await Promise.allSettled(calls);
-  return {
-    values: results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])),
-    errors: results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : [])),
-  };
-}
-const codeOf = (err: unknown) =>
-  err instanceof DomainError ? err.code : `not a DomainError: ${String(err)}`;
 
 const invoice = (): InvoiceDraftInput => ({
   partyId: customer,

@@ -8,7 +8,7 @@ import { createParty } from '../src/services/parties.service.ts';
 import { postJournalEntries } from '../src/services/post-journal-entries.service.ts';
 import { postJournalEntry } from '../src/services/post-journal-entry.service.ts';
 import { voidJournalEntry } from '../src/services/void-journal-entry.service.ts';
-import { actor, openTestBooks, type TestBooks } from './test-books.ts';
+import { actor, codeOf, openTestBooks, settle, type TestBooks } from './test-books.ts';
 
 // Every unique-violation fallback of the ledger reached for real: many requests at once on one
 // key or one entry, through a pool wide enough that they meet inside the database.
@@ -41,17 +41,6 @@ const entry = (key: string, over: Record<string, unknown> = {}) => ({
   ],
   ...over,
 });
-
-async function settle<T>(calls: Promise<T>[]) {
-  const results = await Promise.allSettled(calls);
-  return {
-    values: results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])),
-    errors: results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : [])),
-  };
-}
-
-const codeOf = (err: unknown) =>
-  err instanceof DomainError ? err.code : `not a DomainError: ${String(err)}`;
 
 async function refusal(p: Promise<unknown>): Promise<DomainError> {
   const err = await p.then(

@@ -9,6 +9,7 @@ import {
 } from '@cifra/db';
 import {
   badInput,
+  DomainError,
   effectiveSettings,
   fiscalYearPeriods,
   ISO_4217,
@@ -131,3 +132,16 @@ export async function openTestBooks(opts: { baseCurrency?: string } = {}): Promi
     },
   };
 }
+
+/** Every call's outcome once all have settled: the values, and the errors as thrown. */
+export async function settle<T>(calls: Promise<T>[]) {
+  const results = await Promise.allSettled(calls);
+  return {
+    values: results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])),
+    errors: results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : [])),
+  };
+}
+
+/** A refusal's stable code, or what else was thrown (which a test then shows). */
+export const codeOf = (err: unknown) =>
+  err instanceof DomainError ? err.code : `not a DomainError: ${String(err)}`;
