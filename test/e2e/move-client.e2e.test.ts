@@ -1,5 +1,4 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import {
@@ -22,6 +21,7 @@ import {
   withoutCredentials,
 } from '@cifra/db';
 import { type EmbeddedServer, startEmbeddedPostgres } from '@cifra/db/embedded';
+import { makeTestDir } from '@cifra/testing';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -44,10 +44,8 @@ let firstServer: string;
 
 beforeAll(async () => {
   t = await startTestStack();
-  pgDir = await mkdtemp(path.join(os.tmpdir(), 'cifra-second-pg-'));
-  // Reachable by the 'postgres' user the embedded server runs as when the tests run as root.
-  await chmod(pgDir, 0o755);
-  backupDir = await mkdtemp(path.join(os.tmpdir(), 'cifra-move-'));
+  pgDir = await makeTestDir('cifra-second-pg-');
+  backupDir = await makeTestDir('cifra-move-');
   second = await startEmbeddedPostgres({ dir: path.join(pgDir, 'pg'), password: 'second', durable: false });
   await ensureAppRole(second.url);
   await t.stack.control.db.insert(control.dbServers).values([
