@@ -171,6 +171,7 @@ describe('a backup of one client, restored as a new client', () => {
       pristine = `${dir}-pristine`;
       await cp(path.join(dir, location), pristine, { recursive: true });
     });
+    afterAll(() => rm(pristine, { recursive: true, force: true }));
     const reset = async () => {
       await rm(path.join(dir, location), { recursive: true, force: true });
       await cp(pristine, path.join(dir, location), { recursive: true });
