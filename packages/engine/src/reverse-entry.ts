@@ -24,7 +24,8 @@ export interface Reversal {
  * same exchange rates) linked to it by `reverses_entry_id`, and record the void with its reason.
  * The original is never touched.
  * An entry is voided once: the `voids` primary key and the unique `reverses_entry_id` make a
- * concurrent second void fail in the database even if both pass the check here.
+ * concurrent second void (or a void racing the entry's scheduled reversal) fail in the database
+ * even if both pass the check here; the loser is then told what the winner was.
  */
 export async function reverseEntry(tx: TenantTx, actor: Actor, req: ReverseRequest): Promise<Reversal> {
   const reason = requireReason(req.reason);
@@ -54,29 +55,35 @@ export async function reverseEntry(tx: TenantTx, actor: Actor, req: ReverseReque
     .orderBy(asc(tenant.glLines.lineNumber));
   let reversal: PostedEntry;
   try {
-    reversal = await postEntry(tx, actor, {
-      kind: req.kind ?? 'REVERSAL',
-      postingDate: req.postingDate,
-      memo: `Void of ${original.number}: ${reason}`,
-      sourceId: req.documentId ?? original.sourceId,
-      reversesEntryId: original.id,
-      lines: mirrorLines(lines),
-    });
-    await tx.insert(tenant.voids).values({
-      entryId: original.id,
-      documentId: req.documentId ?? null,
-      reversalEntryId: reversal.id,
-      reason,
-      voidedBy: actor.userId ?? reversal.postedBy,
+    // In a savepoint: when another reversal of this entry commits first, the unique keys refuse
+    // ours, and the transaction must still read what that one was.
+    reversal = await tx.transaction(async (sp) => {
+      const posted = await postEntry(sp, actor, {
+        kind: req.kind ?? 'REVERSAL',
+        postingDate: req.postingDate,
+        memo: `Void of ${original.number}: ${reason}`,
+        sourceId: req.documentId ?? original.sourceId,
+        reversesEntryId: original.id,
+        lines: mirrorLines(lines),
+      });
+      await sp.insert(tenant.voids).values({
+        entryId: original.id,
+        documentId: req.documentId ?? null,
+        reversalEntryId: posted.id,
+        reason,
+        voidedBy: actor.userId ?? posted.postedBy,
+      });
+      return posted;
     });
   } catch (err) {
-    // A concurrent void of the same entry committed first: its reversal or void row holds the key.
+    // A concurrent void, scheduled reversal or year-end close of the same entry committed first
+    // (our insert waited for it): say which, as it would have been said after it.
     if (
       isUniqueViolation(err, Constraints.entryVoidedOnce) ||
       isUniqueViolation(err, Constraints.journalEntryReversedOnce) ||
       isUniqueViolation(err, Constraints.voidReversalOnce)
     ) {
-      throw new DomainError('ALREADY_VOIDED', `${original.number} was already voided`, { id: original.id });
+      await refuseIfVoidedOrReversed(tx, original);
     }
     throw err;
   }

@@ -1,5 +1,6 @@
 import { pg, type TenantDb, tenantDb } from '@cifra/db';
 import { DomainError } from '@cifra/domain';
+import { postDueReversals } from '@cifra/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDraft, type InvoiceDraftInput } from '../src/documents/index.ts';
 import { setNumberingPrefix } from '../src/numbering/set-prefix.ts';
@@ -161,6 +162,39 @@ describe('concurrent voids of one entry', () => {
     expect(errors.map(codeOf)).toEqual(Array(15).fill('ALREADY_VOIDED'));
     expect(await t.count('voids', `entry_id = '${target.id}'`)).toBe(1);
     expect(await t.count('journal_entries', `reverses_entry_id = '${target.id}'`)).toBe(1);
+  });
+});
+
+describe("a void racing the accrual's scheduled reversal", () => {
+  it('leaves one reversal, and a refused void is told ALREADY_REVERSED', async () => {
+    const outcomes = new Set<string>();
+    for (let round = 0; round < 8; round++) {
+      const accrual = await postJournalEntry(
+        db,
+        books.company,
+        actor,
+        entry(`accrual-${round}`, { autoReverse: true, reverseOn: '2026-05-01' }),
+      );
+      const [voided, run] = await Promise.allSettled([
+        voidJournalEntry(db, actor, { id: accrual.id, reason: 'Accrued twice by mistake' }),
+        postDueReversals(db, actor, '2026-05-31'),
+      ]);
+      expect(run.status === 'fulfilled' && run.value.refused).toEqual([]);
+      const scheduled =
+        run.status === 'fulfilled' ? run.value.posted.filter((e) => e.reversesEntryId === accrual.id) : [];
+      expect(await t.count('journal_entries', `reverses_entry_id = '${accrual.id}'`)).toBe(1);
+      if (voided.status === 'fulfilled') {
+        expect(scheduled).toEqual([]);
+        expect(await t.count('voids', `entry_id = '${accrual.id}'`)).toBe(1);
+        outcomes.add('voided');
+      } else {
+        expect(codeOf(voided.reason)).toBe('ALREADY_REVERSED');
+        expect(scheduled).toHaveLength(1);
+        expect(await t.count('voids', `entry_id = '${accrual.id}'`)).toBe(0);
+        outcomes.add('reversed as scheduled');
+      }
+    }
+    console.log(`void against scheduled reversal: ${[...outcomes].join(', ')}`);
   });
 });
 
