@@ -1,0 +1,200 @@
+import { createTestTenantDatabase, type TestDatabase } from '@cifra/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appLoginRole, pg, withClient } from '../src/index.ts';
+
+/**
+ * A group's numbers of one sequence in one UPDATE of the number row (tenant migration 0042,
+ * `cifra_take_number_run`): the row's history must read exactly as when each number was taken by an
+ * UPDATE of its own under its own author's settings — one version per number, in number order, each
+ * naming who took it, all but the last closed.
+ */
+let db: TestDatabase;
+let pool: pg.Pool;
+
+beforeAll(async () => {
+  db = await createTestTenantDatabase();
+  pool = new pg.Pool({ connectionString: db.appUrl, max: 4 });
+});
+afterAll(async () => {
+  await pool.end();
+  await db.drop();
+});
+
+interface Author {
+  id: string;
+  email: string;
+  reason: string;
+  request: string;
+}
+const author = (n: number, reason = ''): Author => ({
+  id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+  email: `author${n}@demo.firm`,
+  reason,
+  request: `req-${n}`,
+});
+const authors = [author(1), author(2, 'Month-end batch'), author(1), author(3)];
+const arrays = (list: readonly Author[]) => [
+  list.map((a) => a.id),
+  list.map((a) => a.email),
+  list.map((a) => a.reason),
+  list.map((a) => a.request),
+];
+
+/** Numbers taken the way before 0042: one UPDATE a number, under its author's settings. */
+async function oneByOne(c: pg.PoolClient, type: string, list: readonly Author[]): Promise<number[]> {
+  await c.query(
+    `INSERT INTO number_sequences (document_type, fiscal_year, prefix) VALUES ($1, 2026, $1) ON CONFLICT DO NOTHING`,
+    [type],
+  );
+  const taken: number[] = [];
+  for (const a of list) {
+    await c.query(
+      `SELECT set_config('cifra.actor_id', $1, true), set_config('cifra.actor_email', $2, true),
+              set_config('cifra.reason', $3, true), set_config('cifra.request_id', $4, true)`,
+      [a.id, a.email, a.reason, a.request],
+    );
+    const r = await c.query(
+      `UPDATE number_sequences SET next_value = next_value + 1 WHERE document_type = $1 AND fiscal_year = 2026
+       RETURNING next_value - 1 AS value`,
+      [type],
+    );
+    taken.push(r.rows[0].value);
+  }
+  return taken;
+}
+
+/** Numbers taken as a group takes them now. */
+async function asRun(c: pg.PoolClient, type: string, list: readonly Author[]): Promise<number[]> {
+  const r = await c.query(
+    `SELECT ord, value, number_prefix FROM cifra_take_numbers_as($1, 2026, $1, $2::text[], $3::text[], $4::text[], $5::text[])`,
+    [type, ...arrays(list)],
+  );
+  expect(r.rows.map((x) => x.ord)).toEqual(list.map((_, i) => i + 1));
+  expect(new Set(r.rows.map((x) => x.number_prefix))).toEqual(new Set(list.length ? [type] : []));
+  return r.rows.map((x) => x.value);
+}
+
+async function inTx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const c = await pool.connect();
+  try {
+    await c.query('BEGIN');
+    const out = await fn(c);
+    await c.query('COMMIT');
+    return out;
+  } catch (error) {
+    await c.query('ROLLBACK');
+    throw error;
+  } finally {
+    c.release();
+  }
+}
+
+/** A sequence's versions, in the order written, as the history reads them (times as flags). */
+const history = (type: string) =>
+  withClient(db.adminUrl, async (c) => {
+    const r = await c.query(
+      `SELECT hist_operation AS op, next_value, hist_actor_id AS actor, hist_actor_email AS email,
+              hist_reason AS reason, hist_request_id AS request, hist_db_role AS role,
+              valid_to IS NULL AS open, valid_to = valid_from AS instant, valid_from, valid_to
+         FROM number_sequences_history WHERE hist_entity_id = $1 || ':2026' ORDER BY hist_id`,
+      [type],
+    );
+    return r.rows;
+  });
+const shape = (rows: Record<string, unknown>[]) => rows.map(({ valid_from, valid_to, ...rest }) => rest);
+
+describe('a run of numbers in one UPDATE', () => {
+  it('leaves the same history as one UPDATE a number, version for version', async () => {
+    // Each sequence first takes a number alone (an open version to close), then four in one transaction.
+    await inTx((c) => oneByOne(c, 'OLD', [author(9)]));
+    await inTx((c) => asRun(c, 'RUN', [author(9)]));
+    const old = await inTx((c) => oneByOne(c, 'OLD', authors));
+    const run = await inTx((c) => asRun(c, 'RUN', authors));
+    expect(run).toEqual([2, 3, 4, 5]);
+    expect(run).toEqual(old);
+    const [h1, h2] = [await history('OLD'), await history('RUN')];
+    expect(shape(h2)).toEqual(shape(h1));
+    expect(h2.map((v) => [v.op, v.next_value, v.email, v.open])).toEqual([
+      ['INSERT', 1, null, false],
+      ['UPDATE', 2, 'author9@demo.firm', false],
+      ['UPDATE', 3, 'author1@demo.firm', false],
+      ['UPDATE', 4, 'author2@demo.firm', false],
+      ['UPDATE', 5, 'author1@demo.firm', false],
+      ['UPDATE', 6, 'author3@demo.firm', true],
+    ]);
+    expect(h2[3]?.reason).toBe('Month-end batch');
+    expect(h2[3]?.request).toBe('req-2');
+    expect(h2[5]?.role).toBe(appLoginRole(db.name));
+    // The versions of one transaction are valid from and to its one recorded time.
+    const last = h2.slice(2);
+    expect(new Set(last.map((v) => String(v.valid_from))).size).toBe(1);
+    expect(last.slice(0, -1).every((v) => String(v.valid_to) === String(v.valid_from))).toBe(true);
+  });
+
+  it('creates the sequence on its first run and takes one number or none', async () => {
+    expect(await inTx((c) => asRun(c, 'NEW', authors.slice(0, 2)))).toEqual([1, 2]);
+    expect(await inTx((c) => asRun(c, 'NEW', [author(4)]))).toEqual([3]);
+    expect(await inTx((c) => asRun(c, 'NEW', []))).toEqual([]);
+    const h = await history('NEW');
+    expect(h.map((v) => [v.op, v.next_value, v.email, v.open])).toEqual([
+      ['INSERT', 1, null, false],
+      ['UPDATE', 2, 'author1@demo.firm', false],
+      ['UPDATE', 3, 'author2@demo.firm', false],
+      ['UPDATE', 4, 'author4@demo.firm', true],
+    ]);
+  });
+
+  it('leaves the settings at the last number’s author, as the loop did', async () => {
+    const settings = await inTx(async (c) => {
+      await asRun(c, 'SET', authors);
+      const r = await c.query(
+        `SELECT current_setting('cifra.actor_email') AS email, current_setting('cifra.request_id') AS request`,
+      );
+      return r.rows[0];
+    });
+    expect(settings).toEqual({ email: 'author3@demo.firm', request: 'req-3' });
+  });
+
+  it('gives concurrent runs disjoint numbers without a gap, one open version at the end', async () => {
+    const runs = await Promise.all(
+      Array.from({ length: 8 }, (_, k) =>
+        inTx((c) => asRun(c, 'RACE', [author(k + 10), author(k + 20), author(k + 30)])),
+      ),
+    );
+    const all = runs.flat().sort((a, b) => a - b);
+    expect(all).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+    for (const r of runs) expect(r).toEqual([r[0], (r[0] as number) + 1, (r[0] as number) + 2]);
+    const h = await history('RACE');
+    expect(h.filter((v) => v.open)).toHaveLength(1);
+    expect(h.map((v) => v.next_value)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+  });
+
+  it('returns the numbers of a run that rolls back with it', async () => {
+    await inTx((c) => asRun(c, 'BACK', [author(1)]));
+    const c = await pool.connect();
+    try {
+      await c.query('BEGIN');
+      expect(await asRun(c, 'BACK', authors)).toEqual([2, 3, 4, 5]);
+      await c.query('ROLLBACK');
+    } finally {
+      c.release();
+    }
+    expect(await inTx((c2) => asRun(c2, 'BACK', [author(2)]))).toEqual([2]);
+    expect((await history('BACK')).map((v) => [v.next_value, v.open])).toEqual([
+      [1, false],
+      [2, false],
+      [3, true],
+    ]);
+  });
+
+  it('does not let the application write a number’s version itself', async () => {
+    await expect(
+      inTx((c) =>
+        c.query(
+          `INSERT INTO number_sequences_history (hist_entity_id, valid_from, hist_operation, hist_db_role)
+           VALUES ('JE:2026', now(), 'UPDATE', current_user)`,
+        ),
+      ),
+    ).rejects.toThrow(/permission denied/);
+  });
+});
