@@ -21,7 +21,8 @@ export interface AuditEventInput {
 // biome-ignore lint/suspicious/noExplicitAny: works on the control-plane and tenant schemas alike.
 type Executor = Pick<NodePgDatabase<any>, 'execute'>;
 
-const json = (value: unknown) =>
+/** An event's `before` or `after` as the audit trail stores it (bigints as strings). */
+export const auditJson = (value: unknown) =>
   value === undefined || value === null
     ? null
     : JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
@@ -42,7 +43,7 @@ export async function recordAuditEvent(
   const result = await tx.execute(sql`INSERT INTO audit_events
       (actor_id, actor_email, action, entity_type, entity_id, before, after, reason, request_id, client_name, client_version${tenantColumn}${firmColumn})
     VALUES (${actor.userId}, ${actor.email}, ${event.action}, ${event.entityType}, ${event.entityId},
-      ${json(event.before)}::jsonb, ${json(event.after)}::jsonb, ${event.reason ?? actor.reason ?? null},
+      ${auditJson(event.before)}::jsonb, ${auditJson(event.after)}::jsonb, ${event.reason ?? actor.reason ?? null},
       ${actor.requestId ?? null}, ${actor.clientName ?? null}, ${actor.clientVersion ?? null}${tenantValue}${firmValue})
     RETURNING id`);
   // The database chains the event (hash, previous hash, position) and stamps its time itself.
@@ -67,33 +68,8 @@ export async function recordAuditEvents(
     SELECT ${actor.userId}, ${actor.email}, e.action, e.entity_type, e.entity_id, e.before::jsonb, e.after::jsonb,
       coalesce(e.reason, ${actor.reason ?? null}), ${actor.requestId ?? null}, ${actor.clientName ?? null}, ${actor.clientVersion ?? null}
     FROM unnest(${column((e) => e.action)}::text[], ${column((e) => e.entityType)}::text[],
-      ${column((e) => e.entityId)}::text[], ${column((e) => json(e.before))}::text[],
-      ${column((e) => json(e.after))}::text[], ${column((e) => e.reason ?? null)}::text[])
+      ${column((e) => e.entityId)}::text[], ${column((e) => auditJson(e.before))}::text[],
+      ${column((e) => auditJson(e.after))}::text[], ${column((e) => e.reason ?? null)}::text[])
       WITH ORDINALITY AS e(action, entity_type, entity_id, before, after, reason, n)
-    ORDER BY e.n`);
-}
-
-/**
- * Tenant events of several authors in one statement, in the order given, each with its own actor's
- * columns (group commit: the postings of one group share a transaction, not an author).
- */
-export async function recordAuditEventsAs(
-  tx: Executor,
-  events: readonly { actor: Actor; event: Omit<AuditEventInput, 'tenantId' | 'firmId'> }[],
-): Promise<void> {
-  if (events.length === 0) return;
-  const column = (f: (e: (typeof events)[number]) => unknown) => sql.param(events.map(f));
-  await tx.execute(sql`INSERT INTO audit_events
-      (actor_id, actor_email, action, entity_type, entity_id, before, after, reason, request_id, client_name, client_version)
-    SELECT e.actor_id, e.actor_email, e.action, e.entity_type, e.entity_id, e.before::jsonb, e.after::jsonb,
-      e.reason, e.request_id, e.client_name, e.client_version
-    FROM unnest(${column((e) => e.actor.userId)}::uuid[], ${column((e) => e.actor.email)}::text[],
-      ${column((e) => e.event.action)}::text[], ${column((e) => e.event.entityType)}::text[],
-      ${column((e) => e.event.entityId)}::text[], ${column((e) => json(e.event.before))}::text[],
-      ${column((e) => json(e.event.after))}::text[], ${column((e) => e.event.reason ?? e.actor.reason ?? null)}::text[],
-      ${column((e) => e.actor.requestId ?? null)}::text[], ${column((e) => e.actor.clientName ?? null)}::text[],
-      ${column((e) => e.actor.clientVersion ?? null)}::text[])
-      WITH ORDINALITY AS e(actor_id, actor_email, action, entity_type, entity_id, before, after, reason, request_id,
-        client_name, client_version, n)
     ORDER BY e.n`);
 }

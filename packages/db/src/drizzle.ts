@@ -2,10 +2,11 @@ import {
   createTableRelationsHelpers,
   type ExtractTablesWithRelations,
   extractTablesRelationalConfig,
+  getTableColumns,
   type RelationalSchemaConfig,
 } from 'drizzle-orm';
 import { NodePgDatabase, NodePgSession } from 'drizzle-orm/node-postgres';
-import { PgDialect } from 'drizzle-orm/pg-core';
+import { PgDialect, type PgTable } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
 import * as controlSchema from './control/schema.ts';
 import * as tenantSchema from './tenant/schema.ts';
@@ -55,3 +56,24 @@ export function tenantDb(client: pg.Pool | pg.PoolClient | pg.Client): TenantDb 
 }
 
 export { controlSchema, tenantSchema };
+
+/**
+ * Rows of `table` that a raw statement returned (a function returning `SETOF table`, which drizzle's
+ * select cannot read from), decoded column by column as drizzle decodes a select of the table: the
+ * statement ran on a drizzle session, whose type parsers leave dates and times to these decoders.
+ */
+export function rowsOf<T extends PgTable>(
+  table: T,
+  rows: readonly Record<string, unknown>[],
+): T['$inferSelect'][] {
+  const columns = Object.entries(getTableColumns(table));
+  return rows.map(
+    (raw) =>
+      Object.fromEntries(
+        columns.map(([key, column]) => {
+          const value = raw[column.name];
+          return [key, value === null || value === undefined ? null : column.mapFromDriverValue(value)];
+        }),
+      ) as T['$inferSelect'],
+  );
+}

@@ -63,15 +63,19 @@ async function oneByOne(c: pg.PoolClient, type: string, list: readonly Author[])
   return taken;
 }
 
-/** Numbers taken as a group takes them now. */
+/** Numbers taken as a group takes them now: one run, its first number and prefix. */
 async function asRun(c: pg.PoolClient, type: string, list: readonly Author[]): Promise<number[]> {
   const r = await c.query(
-    `SELECT ord, value, number_prefix FROM cifra_take_numbers_as($1, 2026, $1, $2::text[], $3::text[], $4::text[], $5::text[])`,
+    `SELECT first_value, number_prefix FROM cifra_take_number_run($1, 2026, $1, $2::text[], $3::text[], $4::text[], $5::text[])`,
     [type, ...arrays(list)],
   );
-  expect(r.rows.map((x) => x.ord)).toEqual(list.map((_, i) => i + 1));
-  expect(new Set(r.rows.map((x) => x.number_prefix))).toEqual(new Set(list.length ? [type] : []));
-  return r.rows.map((x) => x.value);
+  if (list.length === 0) {
+    expect(r.rows).toEqual([]);
+    return [];
+  }
+  expect(r.rows).toHaveLength(1);
+  expect(r.rows[0].number_prefix).toBe(type);
+  return list.map((_, i) => r.rows[0].first_value + i);
 }
 
 async function inTx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {

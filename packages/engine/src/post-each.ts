@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Actor, tenant } from '@cifra/db';
 import { assertBalancedEntry, idempotencyKeyReused } from '@cifra/domain';
-import { inArray, sql } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import { holdPeriodsAndKeys } from './held-periods.ts';
 import { postEntriesAs } from './post-entries-as.ts';
 import {
@@ -161,33 +161,4 @@ async function answerRetries(
     }
   });
   return candidates;
-}
-
-/**
- * The next numbers of a gapless sequence (journal entries, or a document type) for the postings
- * given, in their order, one UPDATE of the number row per posting under that posting's author
- * (cifra_take_numbers_as, tenant migration 0028): one statement per fiscal year, the client's
- * prefix read inside it.
- */
-export async function takeNumbersAs(
-  tx: TenantTx,
-  documentType: string,
-  postings: readonly { actor: Actor; fiscalYear: number }[],
-): Promise<string[]> {
-  const years = postings.map((p) => p.fiscalYear);
-  const numbers: string[] = new Array(postings.length);
-  for (const year of [...new Set(years)].sort((a, b) => a - b)) {
-    const idx = years.flatMap((y, i) => (y === year ? [i] : []));
-    const actors = idx.map((i) => (postings[i] as (typeof postings)[number]).actor);
-    const { rows } = await tx.execute<{ ord: number; value: number; number_prefix: string }>(sql`
-      SELECT ord, value, number_prefix FROM cifra_take_numbers_as(${documentType}, ${year}::int,
-        coalesce((SELECT np.prefix FROM numbering_prefixes np WHERE np.document_type = ${documentType}), ${documentType}),
-        ${sql.param(actors.map((a) => a.userId ?? ''))}::text[], ${sql.param(actors.map((a) => a.email ?? ''))}::text[],
-        ${sql.param(actors.map((a) => a.reason ?? ''))}::text[], ${sql.param(actors.map((a) => a.requestId ?? ''))}::text[])`);
-    for (const row of rows) {
-      numbers[idx[Number(row.ord) - 1] as number] =
-        `${row.number_prefix}-${year}-${String(row.value).padStart(6, '0')}`;
-    }
-  }
-  return numbers;
 }

@@ -10,6 +10,7 @@ import {
 } from '@cifra/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDraft, type DocumentRow, postDocument } from '../src/documents/index.ts';
+import { documentsById } from '../src/documents/store.ts';
 import type { Books } from '../src/services/books.ts';
 import { createParty } from '../src/services/parties.service.ts';
 import { openTestBooks, plug, type TestBooks } from './test-books.ts';
@@ -199,6 +200,38 @@ describe('the documents lane: plain invoices of one group posted together', () =
       for (const d of doc('bill')) {
         expect(d.baseTotalMinor).toBe(5682n);
         expect(await glAmounts(d)).toEqual([-5682n, 372n, 5310n]);
+      }
+
+      // What the lane answers is each row as stored, decoded as a select of the table decodes it.
+      const stored = await documentsById(
+        books.db,
+        posted.map((d) => d.id),
+      );
+      for (const d of posted) expect(d).toEqual(stored.get(d.id));
+      // Each document's event reads as a lone posting's: the same fields, its own number and entry.
+      const { rows: docAfter } = await t.admin.query(
+        `SELECT e.entity_id, e.before, e.after FROM audit_events e
+          WHERE e.action = 'document.posted' AND e.entity_id = ANY($1::text[])`,
+        [[...posted.map((d) => d.id), earlier.id]],
+      );
+      expect(docAfter.length).toBe(17);
+      const loneEvent = docAfter.find((r) => r.entity_id === earlier.id);
+      const entryNumbers = new Map(
+        (
+          await t.admin.query('SELECT id::text, number FROM journal_entries WHERE id = ANY($1::uuid[])', [
+            [...posted, earlier].map((d) => d.entryId),
+          ])
+        ).rows.map((r) => [r.id, r.number]),
+      );
+      for (const r of docAfter) {
+        const d = [...posted, earlier].find((x) => x.id === r.entity_id) as DocumentRow;
+        expect(r.after).toMatchObject({
+          status: 'POSTED',
+          number: d.number,
+          entry: entryNumbers.get(d.entryId),
+        });
+        expect(Object.keys(r.after).sort()).toEqual(Object.keys(loneEvent?.after).sort());
+        expect(r.before).toEqual(loneEvent?.before);
       }
 
       // Each document's author on its event and on its history version; events in number order.

@@ -1,6 +1,6 @@
-import { type Actor, type PostingLane, recordAuditEventsAs } from '@cifra/db';
+import type { Actor, PostingLane } from '@cifra/db';
 import { badInput, decimalOf, formatDecimal, translateAtRate } from '@cifra/domain';
-import { type PostingRequest, postEntriesEach, type TenantTx, takeNumbersAs } from '@cifra/engine';
+import { type PostingRequest, postEntriesEach, type TenantTx } from '@cifra/engine';
 import { requireLegalDetails } from '../legal/index.ts';
 import type { Books } from '../services/books.ts';
 import { documentLinesForGl } from './gl-lines.ts';
@@ -13,10 +13,9 @@ import {
   type DocumentLineRow,
   type DocumentRow,
   documentLinesOf,
-  documentsById,
   lockDocuments,
-  markDocumentsPostedAs,
   partiesById,
+  postDocumentsAs,
   roleAccounts,
   type TaxCodeRow,
   taxCodes,
@@ -178,7 +177,7 @@ function entryOf(doc: DocumentRow, translated: TranslatedDocument): PostingReque
   };
 }
 
-/** Entries, numbers, rows and events of the ready drafts, a constant number of statements. */
+/** Entries, then numbers, rows and events of the ready drafts: two calls for the group. */
 async function postReady(tx: TenantTx, ready: readonly Ready[], outcomes: Outcome[]): Promise<void> {
   const entries = await postEntriesEach(
     tx,
@@ -192,26 +191,12 @@ async function postReady(tx: TenantTx, ready: readonly Ready[], outcomes: Outcom
     return [];
   });
   if (posted.length === 0) return;
-  const numbers: string[] = new Array(posted.length);
-  for (const kind of new Set(posted.map((p) => p.doc.kind))) {
-    const idx = posted.flatMap((p, k) => (p.doc.kind === kind ? [k] : []));
-    const taken = await takeNumbersAs(
-      tx,
-      kind,
-      idx.map((k) => ({
-        actor: (posted[k] as (typeof posted)[number]).actor,
-        fiscalYear: posted[k]?.entry.fiscalYear as number,
-      })),
-    );
-    idx.forEach((k, n) => {
-      numbers[k] = taken[n] as string;
-    });
-  }
-  await markDocumentsPostedAs(
+  const rows = await postDocumentsAs(
     tx,
-    posted.map((p, k) => ({
+    posted.map((p) => ({
       id: p.doc.id,
-      number: numbers[k] as string,
+      kind: p.doc.kind,
+      fiscalYear: p.entry.fiscalYear,
       entryId: p.entry.id,
       exchangeRate: formatDecimal(BASE_RATE.rate),
       baseTotalMinor: translateAtRate(
@@ -221,18 +206,12 @@ async function postReady(tx: TenantTx, ready: readonly Ready[], outcomes: Outcom
         p.books.company.baseMinorUnits,
       ),
       actor: p.actor,
-    })),
-    new Date(),
-  );
-  await recordAuditEventsAs(
-    tx,
-    posted.map((p, k) => ({
-      actor: p.actor,
       event: postedEvent(
         p.books,
         p.doc,
+        // The document's own number is taken in the same call, which puts it in the event.
         {
-          number: numbers[k] as string,
+          number: '',
           entryNumber: p.entry.number,
           minorUnits: p.minorUnits,
           corrected: undefined,
@@ -244,10 +223,7 @@ async function postReady(tx: TenantTx, ready: readonly Ready[], outcomes: Outcom
         new Map(),
       ),
     })),
-  );
-  const rows = await documentsById(
-    tx,
-    posted.map((p) => p.doc.id),
+    new Date(),
   );
   for (const p of posted) outcomes[p.at] = { ok: true, value: rows.get(p.doc.id) };
 }

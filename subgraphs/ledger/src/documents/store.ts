@@ -1,4 +1,4 @@
-import { type Actor, tenant } from '@cifra/db';
+import { type Actor, auditJson, rowsOf, tenant } from '@cifra/db';
 import { badInput, DomainError, decimalOf, translateAtRate } from '@cifra/domain';
 import type { TenantTx } from '@cifra/engine';
 import { and, asc, desc, eq, getTableColumns, gte, inArray, lte, type SQL, sql } from 'drizzle-orm';
@@ -156,27 +156,41 @@ export async function documentLinesOf(
 }
 
 /** What a plain base-currency invoice of a group records when it is posted. */
-export interface PostedMark {
+export interface PostedDocument {
   id: string;
-  number: string;
+  kind: DocumentKind;
+  fiscalYear: number;
   entryId: string;
   exchangeRate: string;
   baseTotalMinor: bigint;
   actor: Actor;
+  /** Its `document.posted` event; the database puts the document's number in `after.number`. */
+  event: { action: string; entityType: string; before: unknown; after: unknown };
 }
 
 /**
- * Drafts marked posted in one call, each UPDATE under its own author (history), in the order given
- * (cifra_mark_documents_posted_as, tenant migration 0037).
+ * A group's drafts posted in one call (cifra_post_documents_as, tenant migration 0043), in the
+ * order given: each kind and year's numbers by one run (a version per number naming its author),
+ * the rows marked posted (each version naming its author), the events (each with its author).
+ * Returns the documents as they now stand, by id.
  */
-export async function markDocumentsPostedAs(tx: TenantTx, marks: readonly PostedMark[], postedAt: Date) {
-  if (marks.length === 0) return;
-  const col = (f: (m: PostedMark) => unknown) => sql.param(marks.map(f));
-  await tx.execute(sql`SELECT cifra_mark_documents_posted_as(${col((m) => m.id)}::uuid[],
-    ${col((m) => m.number)}::text[], ${col((m) => m.entryId)}::uuid[], ${col((m) => m.exchangeRate)}::numeric[],
-    ${col((m) => String(m.baseTotalMinor))}::bigint[], ${postedAt.toISOString()}::timestamptz,
-    ${col((m) => m.actor.userId ?? '')}::text[], ${col((m) => m.actor.email ?? '')}::text[],
-    ${col((m) => m.actor.reason ?? '')}::text[], ${col((m) => m.actor.requestId ?? '')}::text[])`);
+export async function postDocumentsAs(
+  tx: TenantTx,
+  docs: readonly PostedDocument[],
+  postedAt: Date,
+): Promise<Map<string, DocumentRow>> {
+  if (docs.length === 0) return new Map();
+  const col = (f: (d: PostedDocument) => unknown) => sql.param(docs.map(f));
+  const { rows } = await tx.execute<Record<string, unknown>>(sql`SELECT * FROM cifra_post_documents_as(
+    ${col((d) => d.id)}::uuid[], ${col((d) => d.kind)}::text[], ${col((d) => d.fiscalYear)}::int[],
+    ${col((d) => d.entryId)}::uuid[], ${col((d) => d.exchangeRate)}::numeric[],
+    ${col((d) => String(d.baseTotalMinor))}::bigint[], ${postedAt.toISOString()}::timestamptz,
+    ${col((d) => d.actor.userId ?? null)}::text[], ${col((d) => d.actor.email ?? null)}::text[],
+    ${col((d) => d.actor.reason ?? null)}::text[], ${col((d) => d.actor.requestId ?? null)}::text[],
+    ${col((d) => d.actor.clientName ?? null)}::text[], ${col((d) => d.actor.clientVersion ?? null)}::text[],
+    ${col((d) => d.event.action)}::text[], ${col((d) => d.event.entityType)}::text[],
+    ${col((d) => auditJson(d.event.before))}::jsonb[], ${col((d) => auditJson(d.event.after))}::jsonb[])`);
+  return new Map(rowsOf(tenant.documents, rows).map((d) => [d.id, d]));
 }
 
 /**
