@@ -191,6 +191,39 @@ describe('a run of numbers in one UPDATE', () => {
     ]);
   });
 
+  it('numbers a group of several types and years, each sequence by one run, in the order given', async () => {
+    const types = ['ZB', 'ZA', 'ZB', 'ZA', 'ZB'];
+    const years = [2026, 2026, 2027, 2026, 2026];
+    const list = types.map((_, i) => author(40 + i));
+    const numbers = await inTx(async (c) => {
+      await c.query(`INSERT INTO numbering_prefixes (document_type, prefix) VALUES ('ZA', 'ZPA')`);
+      const r = await c.query(
+        `SELECT cifra_take_numbers_for($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[]) AS n`,
+        [types, years, ...arrays(list)],
+      );
+      return r.rows[0].n;
+    });
+    expect(numbers).toEqual([
+      'ZB-2026-000001',
+      'ZPA-2026-000001',
+      'ZB-2027-000001',
+      'ZPA-2026-000002',
+      'ZB-2026-000002',
+    ]);
+    const taker = async (entity: string) =>
+      withClient(db.adminUrl, async (c) => {
+        const r = await c.query(
+          `SELECT hist_request_id AS request FROM number_sequences_history
+            WHERE hist_entity_id = $1 AND hist_operation = 'UPDATE' ORDER BY hist_id`,
+          [entity],
+        );
+        return r.rows.map((x) => x.request);
+      });
+    expect(await taker('ZB:2026')).toEqual(['req-40', 'req-44']);
+    expect(await taker('ZA:2026')).toEqual(['req-41', 'req-43']);
+    expect(await taker('ZB:2027')).toEqual(['req-42']);
+  });
+
   it('does not let the application write a number’s version itself', async () => {
     await expect(
       inTx((c) =>

@@ -18,6 +18,9 @@
 -- the application still cannot write a history table, and the authors it names are the ones the
 -- caller could have set in its settings before each UPDATE. The row lock is the same one each
 -- UPDATE took, taken once.
+--
+-- cifra_take_numbers_for takes a group's numbers of any types and years, one run per sequence, and
+-- cifra_post_entries_as takes its journal numbers through it (the documents' numbers follow in 0043).
 CREATE FUNCTION cifra_take_number_run(document_type text, fiscal_year integer, prefix text,
     actor_ids text[], actor_emails text[], reasons text[], request_ids text[])
   RETURNS TABLE (first_value integer, number_prefix text)
@@ -67,18 +70,40 @@ REVOKE ALL ON FUNCTION cifra_take_number_run(text, integer, text, text[], text[]
 --> statement-breakpoint
 GRANT EXECUTE ON FUNCTION cifra_take_number_run(text, integer, text, text[], text[], text[], text[]) TO cifra_app;
 --> statement-breakpoint
-CREATE OR REPLACE FUNCTION cifra_take_numbers_as(document_type text, fiscal_year integer, prefix text,
-    actor_ids text[], actor_emails text[], reasons text[], request_ids text[])
-  RETURNS TABLE (ord integer, value integer, number_prefix text)
+-- The numbers of a group's postings, in the order given: per document type and fiscal year (in
+-- sorted order, so two groups that take two sequences take them in the same order) one run, the
+-- client's prefix read here. Returns each posting's number ('JE-2026-000042').
+CREATE FUNCTION cifra_take_numbers_for(types text[], fiscal_years integer[], actor_ids text[], actor_emails text[],
+    reasons text[], request_ids text[])
+  RETURNS text[]
   LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
+  numbers text[] := array_fill(NULL::text, ARRAY[coalesce(array_length(types, 1), 0)]);
+  seq record;
+  idx integer[];
   run record;
+  k integer;
 BEGIN
-  SELECT * INTO run FROM cifra_take_number_run(document_type, fiscal_year, prefix, actor_ids, actor_emails,
-    reasons, request_ids);
-  RETURN QUERY SELECT k, run.first_value + k - 1, run.number_prefix
-    FROM generate_series(1, coalesce(array_length(actor_ids, 1), 0)) AS k ORDER BY k;
+  FOR seq IN SELECT DISTINCT u.t, u.fy FROM unnest(types, fiscal_years) AS u(t, fy) ORDER BY 1, 2 LOOP
+    SELECT array_agg(u.o ORDER BY u.o) INTO idx
+      FROM unnest(types, fiscal_years) WITH ORDINALITY AS u(t, fy, o)
+     WHERE u.t = seq.t AND u.fy = seq.fy;
+    SELECT * INTO STRICT run FROM cifra_take_number_run(seq.t, seq.fy,
+      coalesce((SELECT np.prefix FROM numbering_prefixes np WHERE np.document_type = seq.t), seq.t),
+      ARRAY(SELECT actor_ids[i] FROM unnest(idx) WITH ORDINALITY AS x(i, o) ORDER BY o),
+      ARRAY(SELECT actor_emails[i] FROM unnest(idx) WITH ORDINALITY AS x(i, o) ORDER BY o),
+      ARRAY(SELECT reasons[i] FROM unnest(idx) WITH ORDINALITY AS x(i, o) ORDER BY o),
+      ARRAY(SELECT request_ids[i] FROM unnest(idx) WITH ORDINALITY AS x(i, o) ORDER BY o));
+    FOR k IN 1 .. array_length(idx, 1) LOOP
+      numbers[idx[k]] := run.number_prefix || '-' || seq.fy || '-' || lpad((run.first_value + k - 1)::text, 6, '0');
+    END LOOP;
+  END LOOP;
+  RETURN numbers;
 END $$;
+--> statement-breakpoint
+REVOKE ALL ON FUNCTION cifra_take_numbers_for(text[], integer[], text[], text[], text[], text[]) FROM PUBLIC;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION cifra_take_numbers_for(text[], integer[], text[], text[], text[], text[]) TO cifra_app;
 --> statement-breakpoint
 -- As in 0037, the numbers taken by one run per fiscal year instead of one UPDATE per entry.
 CREATE OR REPLACE FUNCTION cifra_post_entries_as(
@@ -93,25 +118,9 @@ CREATE OR REPLACE FUNCTION cifra_post_entries_as(
   RETURNS TABLE (id uuid, number text, actual_posting_date timestamptz, created_at timestamptz)
   LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
-  n integer := coalesce(array_length(e_ids, 1), 0);
-  numbers text[] := array_fill(NULL::text, ARRAY[n]);
-  y integer;
-  idx integer[];
-  run record;
-  k integer;
+  numbers text[] := cifra_take_numbers_for(array_fill('JE'::text, ARRAY[coalesce(array_length(e_ids, 1), 0)]),
+    e_fiscal_years, a_actor_ids, a_actor_emails, a_reasons, a_request_ids);
 BEGIN
-  FOR y IN SELECT DISTINCT u FROM unnest(e_fiscal_years) u ORDER BY 1 LOOP
-    SELECT array_agg(o ORDER BY o) INTO idx FROM unnest(e_fiscal_years) WITH ORDINALITY AS u(fy, o) WHERE u.fy = y;
-    SELECT * INTO STRICT run FROM cifra_take_number_run('JE', y,
-      coalesce((SELECT np.prefix FROM numbering_prefixes np WHERE np.document_type = 'JE'), 'JE'),
-      ARRAY(SELECT a_actor_ids[i] FROM unnest(idx) WITH ORDINALITY AS x(i, o) ORDER BY o),
-      ARRAY(SELECT a_actor_emails[i] FROM unnest(idx) WITH ORDINALITY AS x(i, o) ORDER BY o),
-      ARRAY(SELECT a_reasons[i] FROM unnest(idx) WITH ORDINALITY AS x(i, o) ORDER BY o),
-      ARRAY(SELECT a_request_ids[i] FROM unnest(idx) WITH ORDINALITY AS x(i, o) ORDER BY o));
-    FOR k IN 1 .. array_length(idx, 1) LOOP
-      numbers[idx[k]] := run.number_prefix || '-' || y || '-' || lpad((run.first_value + k - 1)::text, 6, '0');
-    END LOOP;
-  END LOOP;
   RETURN QUERY
   INSERT INTO journal_entries AS j (id, number, fiscal_year, period_id, posting_date, source_kind, source_id, memo,
       idempotency_key, idempotency_hash, reverses_entry_id, auto_reverse, reverse_on, posted_by)
