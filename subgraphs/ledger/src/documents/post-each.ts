@@ -106,19 +106,23 @@ async function prepare(
   outcomes: Outcome[],
 ): Promise<Ready[]> {
   const docOf = (i: number) => docs.get((postings[i] as Own).request.id) as DocumentRow;
-  const legal = drafts.some((i) => KINDS[docOf(i).kind].family === 'SALES')
-    ? await requireLegalDetails(tx).then(
-        () => null,
-        (error: unknown) => error,
-      )
-    : null;
-  const parties = await partiesById(tx, [...new Set(drafts.map((i) => docOf(i).partyId))]);
-  const lines = await documentLinesOf(
-    tx,
-    drafts.map((i) => docOf(i).id),
-  );
-  const taxes = await taxCodes(tx);
-  const roles = await roleAccounts(tx);
+  // Asked at once: the transaction's connection runs them one after another, each sent as the one
+  // before answers, with no turn of this process between them.
+  const [legal, parties, lines, taxes, roles] = await Promise.all([
+    drafts.some((i) => KINDS[docOf(i).kind].family === 'SALES')
+      ? requireLegalDetails(tx).then(
+          () => null,
+          (error: unknown) => error,
+        )
+      : null,
+    partiesById(tx, [...new Set(drafts.map((i) => docOf(i).partyId))]),
+    documentLinesOf(
+      tx,
+      drafts.map((i) => docOf(i).id),
+    ),
+    taxCodes(tx),
+    roleAccounts(tx),
+  ]);
   const ready: Ready[] = [];
   for (const i of drafts) {
     const { actor, request } = postings[i] as Own;
