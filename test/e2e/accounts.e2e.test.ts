@@ -9,6 +9,7 @@ import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, gql, nodes } from '../support/client.ts';
+import { closeStack } from '../support/stack.ts';
 
 /** Account maintenance through the gateway with real tokens (issue 18 §3), as a client would. */
 let db: TestDatabase;
@@ -33,7 +34,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stack?.close();
+  await closeStack(stack, db);
   await rm(dataDir, { recursive: true, force: true });
 });
 

@@ -9,6 +9,7 @@ import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gql } from '../support/client.ts';
+import { closeStack } from '../support/stack.ts';
 
 /**
  * "No verified backup in N days" (docs/architecture/backups.md): closeExceptions lists a client with
@@ -38,7 +39,7 @@ beforeAll(async () => {
   as = (who) => gql(stack.gatewayUrl, tokens.get(who) as string);
 });
 afterAll(async () => {
-  await stack?.close();
+  await closeStack(stack, db);
   await rm(dataDir, { recursive: true, force: true });
 });
 

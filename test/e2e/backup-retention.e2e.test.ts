@@ -10,6 +10,7 @@ import { eq, inArray } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gql } from '../support/client.ts';
+import { closeStack } from '../support/stack.ts';
 
 /**
  * Retention and legal hold (docs/architecture/backups.md): the firm's policy (a client may override
@@ -47,7 +48,7 @@ beforeAll(async () => {
   as = (who) => gql(stack.gatewayUrl, tokens.get(who) as string);
 });
 afterAll(async () => {
-  await stack?.close();
+  await closeStack(stack, db);
   await rm(dataDir, { recursive: true, force: true });
 });
 

@@ -15,6 +15,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gql } from '../support/client.ts';
+import { closeStack } from '../support/stack.ts';
 
 /**
  * Scheduled backups (docs/architecture/backups.md): each client's daily backup at `backupLocalTime`
@@ -49,7 +50,7 @@ beforeAll(async () => {
     .where(eq(control.tenants.slug, 'logistica-canal'));
 });
 afterAll(async () => {
-  await stack?.close();
+  await closeStack(stack, db);
   await rm(dataDir, { recursive: true, force: true });
 });
 

@@ -14,6 +14,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gql } from '../support/client.ts';
 import { cloneClients, countInClient } from '../support/clients.ts';
+import { closeStack } from '../support/stack.ts';
 
 /**
  * A batch survives its worker being killed mid-way: the worker runs in a child process, is killed
@@ -49,7 +50,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-  await stack?.close();
+  await closeStack(stack, db);
   await rm(dataDir, { recursive: true, force: true });
 });
 

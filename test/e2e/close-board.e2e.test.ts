@@ -10,6 +10,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, gql, type Nodes, nodes } from '../support/client.ts';
 import { countInClient } from '../support/clients.ts';
+import { closeStack } from '../support/stack.ts';
 
 /**
  * The firm's view through the gateway with real tokens: the close board, batch period operations
@@ -44,7 +45,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stack?.close();
+  await closeStack(stack, db);
   await rm(dataDir, { recursive: true, force: true });
 });
 

@@ -10,6 +10,7 @@ import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, gql } from '../support/client.ts';
+import { closeStack } from '../support/stack.ts';
 
 let db: TestDatabase;
 let dataDir: string;
@@ -51,7 +52,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stack?.close();
+  await closeStack(stack, db);
   await rm(dataDir, { recursive: true, force: true });
 });
 

@@ -11,6 +11,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ecbXml, type FakeProvider, startFakeProvider } from '../../subgraphs/fx/test/support.ts';
 import { codes, gql } from '../support/client.ts';
+import { closeStack } from '../support/stack.ts';
 
 let db: TestDatabase;
 let dataDir: string;
@@ -36,7 +37,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stack?.close();
+  await closeStack(stack, db);
   await http?.close();
   await rm(dataDir, { recursive: true, force: true });
 });

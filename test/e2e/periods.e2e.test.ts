@@ -9,6 +9,7 @@ import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, gql, type Nodes, nodes } from '../support/client.ts';
+import { closeStack } from '../support/stack.ts';
 
 /**
  * The per-client period machine through the gateway, with the demo firm's real tokens: a
@@ -39,7 +40,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stack?.close();
+  await closeStack(stack, db);
   await rm(dataDir, { recursive: true, force: true });
 });
 

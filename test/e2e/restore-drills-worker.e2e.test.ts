@@ -9,6 +9,7 @@ import { createEmptyDatabase, TEST_APP_PASSWORD, type TestDatabase } from '@cifr
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gql } from '../support/client.ts';
+import { closeStack } from '../support/stack.ts';
 
 /**
  * The worker's restore drills (docs/architecture/backups.md, "Restore drills"): what `pnpm start`
@@ -41,7 +42,7 @@ beforeAll(async () => {
   senior = gql(stack.gatewayUrl, await signLocalToken(stack.authPrivateJwk, 'senior@demo.firm'));
 });
 afterAll(async () => {
-  await stack?.close();
+  await closeStack(stack, db);
   await rm(dataDir, { recursive: true, force: true });
 });
 

@@ -10,7 +10,13 @@ import {
   startGatewayService,
   startStack,
 } from '@cifra/ops';
-import { createEmptyDatabase, dropTestDatabase, makeTestDir, TEST_APP_PASSWORD } from '@cifra/testing';
+import {
+  createEmptyDatabase,
+  dropTestDatabase,
+  makeTestDir,
+  TEST_APP_PASSWORD,
+  type TestDatabase,
+} from '@cifra/testing';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { gql } from './client.ts';
@@ -87,16 +93,26 @@ export async function startTestStack(
       );
     },
     close: async () => {
-      // The stack's databases go with it, so that the test server holds only the running files':
-      // its control plane and every client it knows, those provisioned by the test included.
-      const clients = await stack.control.db
-        .select({ database: control.tenants.databaseName })
-        .from(control.tenants);
-      await stack.close();
-      await Promise.all([db.drop(), ...clients.map((c) => dropTestDatabase(c.database))]);
+      await closeStack(stack, db);
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Close a stack and drop its databases with it, so that the test server holds only the running
+ * files': its control plane (`database`) and every client it knows, those provisioned by the test
+ * included. With no stack (its start failed), the control plane alone.
+ */
+export async function closeStack(
+  stack: Stack | undefined,
+  database: TestDatabase | undefined,
+): Promise<void> {
+  const clients = stack
+    ? await stack.control.db.select({ database: control.tenants.databaseName }).from(control.tenants)
+    : [];
+  await stack?.close();
+  await Promise.all([database?.drop(), ...clients.map((c) => dropTestDatabase(c.database))]);
 }
 
 /**
