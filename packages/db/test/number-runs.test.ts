@@ -40,18 +40,21 @@ const arrays = (list: readonly Author[]) => [
   list.map((a) => a.request),
 ];
 
-/** Numbers taken the way before 0042: one UPDATE a number, under its author's settings. */
+/**
+ * Numbers taken the way before 0042: one UPDATE a number under its author's settings, as a posting
+ * in a transaction of its own takes it (the sequence opened under the first author's).
+ */
 async function oneByOne(c: pg.PoolClient, type: string, list: readonly Author[]): Promise<number[]> {
-  await c.query(
-    `INSERT INTO number_sequences (document_type, fiscal_year, prefix) VALUES ($1, 2026, $1) ON CONFLICT DO NOTHING`,
-    [type],
-  );
   const taken: number[] = [];
   for (const a of list) {
     await c.query(
       `SELECT set_config('cifra.actor_id', $1, true), set_config('cifra.actor_email', $2, true),
               set_config('cifra.reason', $3, true), set_config('cifra.request_id', $4, true)`,
       [a.id, a.email, a.reason, a.request],
+    );
+    await c.query(
+      `INSERT INTO number_sequences (document_type, fiscal_year, prefix) VALUES ($1, 2026, $1) ON CONFLICT DO NOTHING`,
+      [type],
     );
     const r = await c.query(
       `UPDATE number_sequences SET next_value = next_value + 1 WHERE document_type = $1 AND fiscal_year = 2026
@@ -119,7 +122,7 @@ describe('a run of numbers in one UPDATE', () => {
     const [h1, h2] = [await history('OLD'), await history('RUN')];
     expect(shape(h2)).toEqual(shape(h1));
     expect(h2.map((v) => [v.op, v.next_value, v.email, v.open])).toEqual([
-      ['INSERT', 1, null, false],
+      ['INSERT', 1, 'author9@demo.firm', false],
       ['UPDATE', 2, 'author9@demo.firm', false],
       ['UPDATE', 3, 'author1@demo.firm', false],
       ['UPDATE', 4, 'author2@demo.firm', false],
@@ -141,7 +144,7 @@ describe('a run of numbers in one UPDATE', () => {
     expect(await inTx((c) => asRun(c, 'NEW', []))).toEqual([]);
     const h = await history('NEW');
     expect(h.map((v) => [v.op, v.next_value, v.email, v.open])).toEqual([
-      ['INSERT', 1, null, false],
+      ['INSERT', 1, 'author1@demo.firm', false],
       ['UPDATE', 2, 'author1@demo.firm', false],
       ['UPDATE', 3, 'author2@demo.firm', false],
       ['UPDATE', 4, 'author4@demo.firm', true],

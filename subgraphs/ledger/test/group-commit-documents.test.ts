@@ -5,9 +5,11 @@ import {
   pg,
   postingGroupsOf,
   type TenantDb,
+  tenant,
   tenantDb,
   translateDbError,
 } from '@cifra/db';
+import { fiscalYearPeriods } from '@cifra/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDraft, type DocumentRow, postDocument } from '../src/documents/index.ts';
 import { documentsById } from '../src/documents/store.ts';
@@ -287,6 +289,73 @@ describe('the documents lane: plain invoices of one group posted together', () =
     } finally {
       await t.admin.query(`UPDATE posting_periods SET state = 'UNLOCKED' WHERE year = 2026 AND month = 9`);
     }
+  });
+
+  it('numbers a group across two fiscal years and both kinds, each sequence without a gap', async () => {
+    const owner = tenantDb(t.admin);
+    await owner
+      .insert(tenant.fiscalYears)
+      .values({ year: 2027, startDate: '2027-01-01', endDate: '2027-12-31' });
+    await owner.insert(tenant.postingPeriods).values(fiscalYearPeriods(2027, 1));
+    const sales26 = (await numbersOf('SALES_INVOICE')).length;
+    const bills26 = (await numbersOf('PURCHASE_INVOICE')).length;
+    const drafts = [
+      { id: (await invoice('2027-01-04')).id, family: 'SALES' as const },
+      { id: (await invoice('2026-12-30')).id, family: 'SALES' as const },
+      { id: (await bill('2027-01-05')).id, family: 'PURCHASING' as const },
+      { id: (await invoice('2027-01-02')).id, family: 'SALES' as const },
+      { id: (await bill('2026-12-29')).id, family: 'PURCHASING' as const },
+      { id: (await invoice('2026-12-31')).id, family: 'SALES' as const },
+    ];
+    const held = await plug(groups, drafts.length);
+    const calls = drafts.map((d, i) => postDocument(as(600 + i), d.id, d.family));
+    await held.done;
+    const posted = await Promise.all(calls);
+    // In the order the group ran them, each year's sales, bills and entries numbered on from the last.
+    const pad = (n: number) => String(n).padStart(6, '0');
+    const prefix = (d: DocumentRow) => d.number?.split('-')[0];
+    const [sale, purchase] = [prefix(posted[0] as DocumentRow), prefix(posted[2] as DocumentRow)];
+    expect(posted.map((d) => d.number)).toEqual([
+      `${sale}-2027-000001`,
+      `${sale}-2026-${pad(sales26 + 1)}`,
+      `${purchase}-2027-000001`,
+      `${sale}-2027-000002`,
+      `${purchase}-2026-${pad(bills26 + 1)}`,
+      `${sale}-2026-${pad(sales26 + 2)}`,
+    ]);
+    const { rows: entries } = await t.admin.query(
+      `SELECT fiscal_year, split_part(number, '-', 3)::int AS n FROM journal_entries ORDER BY fiscal_year, 2`,
+    );
+    for (const year of [2026, 2027]) {
+      expect(gapless(entries.filter((e) => e.fiscal_year === year).map((e) => e.n))).toBe(true);
+    }
+    expect(entries.filter((e) => e.fiscal_year === 2027).map((e) => e.n)).toEqual([1, 2, 3]);
+    // Each number's version names the posting that took it; a year's new sequence, the first of them.
+    const { rows: versions } = await t.admin.query(
+      `SELECT document_type, fiscal_year, next_value - 1 AS n, hist_request_id AS request
+         FROM number_sequences_history
+        WHERE hist_request_id LIKE 'lane-6%' AND document_type <> 'JE' AND hist_operation = 'UPDATE'`,
+    );
+    const { rows: opened } = await t.admin.query(
+      `SELECT document_type, hist_request_id AS request FROM number_sequences_history
+        WHERE fiscal_year = 2027 AND hist_operation = 'INSERT' ORDER BY document_type`,
+    );
+    expect(opened).toEqual([
+      { document_type: 'JE', request: 'lane-600' },
+      { document_type: 'PURCHASE_INVOICE', request: 'lane-602' },
+      { document_type: 'SALES_INVOICE', request: 'lane-600' },
+    ]);
+    for (const [i, d] of posted.entries()) {
+      const [, year, n] = (d.number as string).split('-');
+      expect(versions).toContainEqual({
+        document_type: d.kind,
+        fiscal_year: Number(year),
+        n: Number(n),
+        request: `lane-${600 + i}`,
+      });
+    }
+    expect(versions).toHaveLength(drafts.length);
+    await chainIntact();
   });
 
   it('answers a replay across groups with the document as first posted, writing nothing more', async () => {

@@ -37,6 +37,11 @@ BEGIN
   IF n = 0 THEN
     RETURN;
   END IF;
+  -- A sequence this run opens names the posting that opened it, its first number's.
+  PERFORM set_config('cifra.actor_id', coalesce(actor_ids[1], ''), true),
+    set_config('cifra.actor_email', coalesce(actor_emails[1], ''), true),
+    set_config('cifra.reason', coalesce(reasons[1], ''), true),
+    set_config('cifra.request_id', coalesce(request_ids[1], ''), true);
   INSERT INTO number_sequences (document_type, fiscal_year, prefix)
     VALUES (cifra_take_number_run.document_type, cifra_take_number_run.fiscal_year, cifra_take_number_run.prefix)
     ON CONFLICT DO NOTHING;
