@@ -10,6 +10,7 @@ import {
   translateDbError,
 } from '@cifra/db';
 import { fiscalYearPeriods } from '@cifra/domain';
+import { TEST_LEGAL_DETAILS } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDraft, type DocumentRow, postDocument } from '../src/documents/index.ts';
 import { documentsById } from '../src/documents/store.ts';
@@ -288,6 +289,28 @@ describe('the documents lane: plain invoices of one group posted together', () =
       await chainIntact();
     } finally {
       await t.admin.query(`UPDATE posting_periods SET state = 'UNLOCKED' WHERE year = 2026 AND month = 9`);
+    }
+  });
+
+  it('refuses the sales invoices of a group while the legal details are incomplete, and posts its bill', async () => {
+    const sales = [(await invoice('2026-08-03')).id, (await invoice('2026-08-04')).id];
+    const purchase = (await bill('2026-08-05')).id;
+    await t.admin.query('UPDATE company SET address = NULL');
+    try {
+      const held = await plug(groups, 3);
+      const calls = [
+        outcome(postDocument(as(700), sales[0] as string, 'SALES')),
+        outcome(postDocument(as(701), purchase, 'PURCHASING')),
+        outcome(postDocument(as(702), sales[1] as string, 'SALES')),
+      ];
+      await held.done;
+      const [first, paid, second] = await Promise.all(calls);
+      expect([first?.code, second?.code]).toEqual(['LEGAL_DETAILS_REQUIRED', 'LEGAL_DETAILS_REQUIRED']);
+      for (const id of sales) await untouched(id);
+      expect(paid?.value).toMatchObject({ id: purchase, status: 'POSTED', postedBy: author(701).userId });
+      await chainIntact();
+    } finally {
+      await t.admin.query(`UPDATE company SET address = $1`, [TEST_LEGAL_DETAILS.address]);
     }
   });
 

@@ -14,7 +14,7 @@ import {
   type DocumentRow,
   documentLinesOf,
   lockDocuments,
-  partiesById,
+  partiesOfDocuments,
   postDocumentsAs,
   roleAccounts,
   type TaxCodeRow,
@@ -62,14 +62,24 @@ const BASE_RATE: OwnRate = { rate: decimalOf('1'), provenance: NO_PROVENANCE, us
  * (docs/architecture/posting.md, "Group commit"): the drafts are locked and read at once, each is
  * checked in memory as `postDocument` checks it (family, permission, status, total, legal details,
  * party) and refused alone; their entries go to `postEntriesEach` (balance, period, idempotency,
- * journal numbers per author), then their own numbers, their rows and their events, one statement
- * each. A document of another kind, currency or shape (notes, receipts, foreign currency), or one
+ * journal numbers per author), then one call takes their own numbers, marks their rows and records
+ * their events (`postDocumentsAs`). A document of another kind, currency or shape (notes, receipts, foreign currency), or one
  * asked twice in the group, is left undefined: the group runs it alone in its savepoint.
  */
 export async function postDocumentsEach(tx: TenantTx, postings: readonly Own[]): Promise<Outcome[]> {
   const outcomes: Outcome[] = postings.map(() => undefined);
-  const ids = postings.map((p) => p.request.id);
-  const docs = await lockDocuments(tx, [...new Set(ids)].sort());
+  const ids = [...new Set(postings.map((p) => p.request.id))].sort();
+  // The drafts locked, then everything posting them reads, asked together: the transaction's
+  // connection runs them in the order asked, each sent as the one before answers, so every read
+  // sees the drafts as locked, and the process takes no turn between them.
+  const [docs, reads] = await Promise.all([
+    lockDocuments(tx, ids),
+    readsFor(
+      tx,
+      ids,
+      postings.some((p) => p.request.family === 'SALES'),
+    ),
+  ]);
   const seen = new Set<string>();
   const drafts: number[] = [];
   postings.forEach(({ request: { books, id, family } }, i) => {
@@ -92,9 +102,28 @@ export async function postDocumentsEach(tx: TenantTx, postings: readonly Own[]):
     }
   });
   if (drafts.length === 0) return outcomes;
-  const ready = await prepare(tx, postings, drafts, docs, outcomes);
+  const ready = await prepare(tx, postings, drafts, docs, reads, outcomes);
   if (ready.length > 0) await postReady(tx, ready, outcomes);
   return outcomes;
+}
+
+/** What posting a group's drafts reads besides the drafts: their parties and lines, the client's setup. */
+type Reads = Awaited<ReturnType<typeof readsFor>>;
+
+function readsFor(tx: TenantTx, ids: readonly string[], sales: boolean) {
+  return Promise.all([
+    // The legal details' refusal, kept for the sales drafts (null: complete, or no sales asked).
+    sales
+      ? requireLegalDetails(tx).then(
+          () => null,
+          (error: unknown) => error,
+        )
+      : null,
+    partiesOfDocuments(tx, ids),
+    documentLinesOf(tx, ids),
+    taxCodes(tx),
+    roleAccounts(tx),
+  ]);
 }
 
 /** The drafts' entries, in memory: a draft refused here (legal details, party, lines) is refused alone. */
@@ -103,26 +132,10 @@ async function prepare(
   postings: readonly Own[],
   drafts: readonly number[],
   docs: ReadonlyMap<string, DocumentRow>,
+  [legal, parties, lines, taxes, roles]: Reads,
   outcomes: Outcome[],
 ): Promise<Ready[]> {
   const docOf = (i: number) => docs.get((postings[i] as Own).request.id) as DocumentRow;
-  // Asked at once: the transaction's connection runs them one after another, each sent as the one
-  // before answers, with no turn of this process between them.
-  const [legal, parties, lines, taxes, roles] = await Promise.all([
-    drafts.some((i) => KINDS[docOf(i).kind].family === 'SALES')
-      ? requireLegalDetails(tx).then(
-          () => null,
-          (error: unknown) => error,
-        )
-      : null,
-    partiesById(tx, [...new Set(drafts.map((i) => docOf(i).partyId))]),
-    documentLinesOf(
-      tx,
-      drafts.map((i) => docOf(i).id),
-    ),
-    taxCodes(tx),
-    roleAccounts(tx),
-  ]);
   const ready: Ready[] = [];
   for (const i of drafts) {
     const { actor, request } = postings[i] as Own;

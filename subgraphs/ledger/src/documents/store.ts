@@ -129,13 +129,24 @@ export async function lockDocuments(tx: TenantTx, ids: readonly string[]): Promi
   return lockInvoices(tx, ids);
 }
 
-/** Parties by id (unchecked: `checkParty` decides per document). */
-export async function partiesById(db: Reader, ids: readonly string[]): Promise<Map<string, PartyRow>> {
-  if (ids.length === 0) return new Map();
+/** The parties of several documents, by id (unchecked: `checkParty` decides per document). */
+export async function partiesOfDocuments(
+  db: Reader,
+  documentIds: readonly string[],
+): Promise<Map<string, PartyRow>> {
+  if (documentIds.length === 0) return new Map();
   const rows = await db
     .select()
     .from(tenant.parties)
-    .where(inArray(tenant.parties.id, [...ids]));
+    .where(
+      inArray(
+        tenant.parties.id,
+        db
+          .select({ id: tenant.documents.partyId })
+          .from(tenant.documents)
+          .where(inArray(tenant.documents.id, [...documentIds])),
+      ),
+    );
   return new Map(rows.map((p) => [p.id, p]));
 }
 
