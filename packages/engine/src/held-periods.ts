@@ -19,6 +19,8 @@ export interface HeldPeriods {
   periods: Map<IsoDate, Period>;
   /** The idempotency keys asked for that an entry already carries. */
   taken: string[];
+  /** What was asked: the dates whose periods are held, the keys looked up. */
+  asked: { dates: ReadonlySet<IsoDate>; keys: ReadonlySet<string> };
 }
 
 /**
@@ -34,14 +36,19 @@ export async function holdPeriodsAndKeys(
   keys: readonly string[],
 ): Promise<HeldPeriods> {
   const sorted = [...new Set(dates)].sort();
+  const asked = { dates: new Set(sorted), keys: new Set(keys) };
   const [first, last] = [sorted[0], sorted.at(-1)];
-  if (!first || !last) return { periods: new Map(), taken: [] };
+  if (!first || !last) return { periods: new Map(), taken: [], asked };
   const { rows } = await tx.execute<{ periods: PeriodJson[]; taken: string[] }>(sql`
     SELECT cifra_held_posting_periods(${first}::date, ${last}::date) AS periods,
       ARRAY(SELECT j.idempotency_key FROM journal_entries j
              WHERE j.idempotency_key = ANY (${sql.param([...keys])}::text[])) AS taken`);
   const row = rows[0];
-  return { periods: periodsByDate(sorted, (row?.periods ?? []).map(periodOf)), taken: row?.taken ?? [] };
+  return {
+    periods: periodsByDate(sorted, (row?.periods ?? []).map(periodOf)),
+    taken: row?.taken ?? [],
+    asked,
+  };
 }
 
 function periodOf(p: PeriodJson): Period {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Actor, tenant } from '@cifra/db';
 import { assertBalancedEntry, idempotencyKeyReused } from '@cifra/domain';
 import { inArray } from 'drizzle-orm';
-import { holdPeriodsAndKeys } from './held-periods.ts';
+import { type HeldPeriods, holdPeriodsAndKeys } from './held-periods.ts';
 import { postEntriesAs } from './post-entries-as.ts';
 import {
   entryHash,
@@ -40,21 +40,27 @@ export type EachOutcome = { ok: true; value: PostedEntry } | { ok: false; error:
  * it alone afterwards, when the first one's fate is known). A failure of the common statements
  * (a database refusal no check above foresaw, a key a concurrent writer committed first) throws:
  * the caller rolls the call back and runs each posting alone, so one bad posting still fails only
- * itself.
+ * itself. `asked`: the periods and keys the caller already asked for on this transaction
+ * (`holdPeriodsAndKeys`), so that the database works on them while the caller prepares these.
  */
-export async function postEntriesEach(tx: TenantTx, postings: readonly OwnPosting[]): Promise<EachOutcome[]> {
+export async function postEntriesEach(
+  tx: TenantTx,
+  postings: readonly OwnPosting[],
+  asked?: Promise<HeldPeriods>,
+): Promise<EachOutcome[]> {
   const outcomes: EachOutcome[] = postings.map(() => undefined);
   const hashes = postings.map((p) => (p.request.idempotencyKey ? entryHash(p.request) : null));
 
-  // One round trip: the periods' gates and the periods, and which keys were used before.
+  // One round trip: the periods' gates and the periods, and which keys were used before — or the
+  // caller's, asked earlier on this transaction, which must cover every date and key here.
+  const dates = postings.map((p) => p.request.postingDate);
   const keys = [
     ...new Set(postings.flatMap((p) => (p.request.idempotencyKey ? [p.request.idempotencyKey] : []))),
   ];
-  const held = await holdPeriodsAndKeys(
-    tx,
-    postings.map((p) => p.request.postingDate),
-    keys,
-  );
+  const held = await (asked ?? holdPeriodsAndKeys(tx, dates, keys));
+  if (!dates.every((d) => held.asked.dates.has(d)) || !keys.every((k) => held.asked.keys.has(k))) {
+    throw new Error('postEntriesEach: the periods and keys held do not cover these postings');
+  }
   const candidates = await answerRetries(tx, postings, hashes, held.taken, outcomes);
   const fresh = candidates.filter((i) => {
     const req = (postings[i] as OwnPosting).request;

@@ -1,4 +1,4 @@
-import { holdPeriodsAndKeys } from '@cifra/engine';
+import { holdPeriodsAndKeys, postEntriesEach } from '@cifra/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postJournalEntry } from '../src/services/post-journal-entry.service.ts';
 import { actor, openTestBooks, type TestBooks } from './test-books.ts';
@@ -69,5 +69,40 @@ describe('holdPeriodsAndKeys', () => {
     } finally {
       transition.release();
     }
+  });
+
+  it('lets postEntriesEach take periods asked earlier only when they cover its postings', async () => {
+    const posting = (date: string, key: string) => ({
+      actor,
+      request: {
+        kind: 'MANUAL' as const,
+        postingDate: date,
+        memo: key,
+        idempotencyKey: key,
+        lines: [
+          {
+            accountId: '00000000-0000-4000-8000-000000000001',
+            amountMinor: 100n,
+            originalCurrency: 'PAB',
+            originalAmountMinor: 100n,
+          },
+          {
+            accountId: '00000000-0000-4000-8000-000000000002',
+            amountMinor: -100n,
+            originalCurrency: 'PAB',
+            originalAmountMinor: -100n,
+          },
+        ],
+      },
+    });
+    // Held for March and one key: a posting of June, or of March under another key, is not covered.
+    for (const p of [posting('2026-06-10', 'held-3'), posting('2026-03-12', 'held-4')]) {
+      await expect(
+        t.db.transaction((tx) =>
+          postEntriesEach(tx, [p], holdPeriodsAndKeys(tx, ['2026-03-12'], ['held-3'])),
+        ),
+      ).rejects.toThrow(/do not cover/);
+    }
+    expect(await t.count('journal_entries', "idempotency_key IN ('held-3', 'held-4')")).toBe(0);
   });
 });

@@ -17,6 +17,7 @@ import { sameRequest } from './drafts.ts';
 import { type DocumentGlLine, roleAccount } from './gl-lines.ts';
 import { type ApplyCreditInput, applyCreditInput } from './inputs.ts';
 import { controlRoleOf, KINDS, requirePermission } from './kinds.ts';
+import { documentEntryKey } from './posted-event.ts';
 import { invoiceProvenance } from './rates.ts';
 import { checkCredit, checkSettlement, creditAsOpenItem } from './settlement.ts';
 import {
@@ -184,7 +185,7 @@ async function postApplication(
     postingDate: doc.postingDate,
     memo,
     sourceId: doc.id,
-    idempotencyKey: `document:${doc.id}`,
+    idempotencyKey: documentEntryKey(doc.id),
     lines: translated.lines,
   });
   const number = await nextNumber(tx, doc.kind, entry.fiscalYear);

@@ -1,12 +1,18 @@
 import type { Actor, PostingLane } from '@cifra/db';
 import { badInput, decimalOf, formatDecimal, translateAtRate } from '@cifra/domain';
-import { type PostingRequest, postEntriesEach, type TenantTx } from '@cifra/engine';
+import {
+  type HeldPeriods,
+  holdPeriodsAndKeys,
+  type PostingRequest,
+  postEntriesEach,
+  type TenantTx,
+} from '@cifra/engine';
 import { requireLegalDetails } from '../legal/index.ts';
 import type { Books } from '../services/books.ts';
 import { documentLinesForGl } from './gl-lines.ts';
 import { type Family, KINDS, requireDraft, requireFamily, requirePermission } from './kinds.ts';
 import type { OwnRate } from './post.ts';
-import { OPERATION, postedEvent } from './posted-event.ts';
+import { documentEntryKey, OPERATION, postedEvent } from './posted-event.ts';
 import { NO_PROVENANCE } from './rates.ts';
 import {
   checkParty,
@@ -102,8 +108,19 @@ export async function postDocumentsEach(tx: TenantTx, postings: readonly Own[]):
     }
   });
   if (drafts.length === 0) return outcomes;
+  // The periods' gates and the entries' keys, asked now: the database holds and reads them while
+  // this process translates the drafts. A handler is on it at once (it is awaited below, a failure
+  // is the lane's), so a refusal in between is never an unhandled rejection.
+  const draftRows = drafts.map((i) => docs.get((postings[i] as Own).request.id) as DocumentRow);
+  const held = holdPeriodsAndKeys(
+    tx,
+    draftRows.map((d) => d.postingDate),
+    draftRows.map((d) => documentEntryKey(d.id)),
+  );
+  held.catch(() => undefined);
   const ready = await prepare(tx, postings, drafts, docs, reads, outcomes);
-  if (ready.length > 0) await postReady(tx, ready, outcomes);
+  if (ready.length > 0) await postReady(tx, ready, outcomes, held);
+  else await held;
   return outcomes;
 }
 
@@ -189,16 +206,22 @@ function entryOf(doc: DocumentRow, translated: TranslatedDocument): PostingReque
     postingDate: doc.postingDate,
     memo: doc.memo || `${doc.kind} ${doc.reference ?? ''}`.trim(),
     sourceId: doc.id,
-    idempotencyKey: `document:${doc.id}`,
+    idempotencyKey: documentEntryKey(doc.id),
     lines: translated.lines,
   };
 }
 
 /** Entries, then numbers, rows and events of the ready drafts: two calls for the group. */
-async function postReady(tx: TenantTx, ready: readonly Ready[], outcomes: Outcome[]): Promise<void> {
+async function postReady(
+  tx: TenantTx,
+  ready: readonly Ready[],
+  outcomes: Outcome[],
+  held: Promise<HeldPeriods>,
+): Promise<void> {
   const entries = await postEntriesEach(
     tx,
     ready.map((r) => ({ actor: r.actor, request: r.request })),
+    held,
   );
   const posted = ready.flatMap((r, k) => {
     const entry = entries[k];

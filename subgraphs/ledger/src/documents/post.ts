@@ -15,7 +15,7 @@ import {
   requirePermission,
 } from './kinds.ts';
 import { DOCUMENT_LANE } from './post-each.ts';
-import { OPERATION, postedEvent } from './posted-event.ts';
+import { documentEntryKey, OPERATION, postedEvent } from './posted-event.ts';
 import { invoiceProvenance, type Provenance } from './rates.ts';
 import { checkCredit, checkSettlement, creditAsOpenItem } from './settlement.ts';
 import {
@@ -196,7 +196,7 @@ export async function postLockedDraft(tx: TenantTx, books: Books, doc: DocumentR
     postingDate: doc.postingDate,
     memo: doc.memo || `${doc.kind} ${doc.reference ?? ''}`.trim(),
     sourceId: doc.id,
-    idempotencyKey: `document:${doc.id}`,
+    idempotencyKey: documentEntryKey(doc.id),
     lines: translated.lines,
   });
   const number = await nextNumber(tx, doc.kind, entry.fiscalYear);

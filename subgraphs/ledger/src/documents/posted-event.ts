@@ -7,6 +7,9 @@ import type { TranslatedDocument } from './translate.ts';
 
 type Allocation = { invoiceId: string; amountMinor: bigint };
 
+/** The idempotency key of a document's entry: a second posting of the document finds it. */
+export const documentEntryKey = (id: string) => `document:${id}`;
+
 /** The operation that posts each family (its name in errors). */
 export const OPERATION: Record<Family, string> = {
   SALES: 'approveSalesInvoice',
