@@ -1,0 +1,144 @@
+import type { pg } from '@cifra/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestBooks, type TestBooks } from './test-books.ts';
+
+// The posting path's backstops on gl_lines (the entries' balance and dates, the cited rate's pair, a
+// manual line on a control account; tenant migration 0044) run on plans PL/pgSQL caches for the
+// connection: planned for the size of the first statement that fired them, reused for every later
+// one. Each of their queries reaches the books only by a correlated lookup by key, so the plan
+// cached first is right whatever comes next: neither a posting after a bulk import nor a bulk
+// import after a posting reads journal_entries, gl_lines or exchange_rates whole. The books here
+// have 5,000 entries and ten years of daily rates, analysed, so that a scan would never be the cheap way.
+
+let t: TestBooks;
+let ids: { cash: string; income: string; receivable: string; period: string; rate: string };
+const BOOKS = ['journal_entries', 'gl_lines', 'exchange_rates'] as const;
+
+beforeAll(async () => {
+  t = await openTestBooks();
+  const { rows } = await t.admin.query(
+    `SELECT (SELECT id FROM accounts WHERE code = '1110') AS cash,
+            (SELECT id FROM accounts WHERE code = '4101') AS income,
+            (SELECT account_id FROM account_role_bindings WHERE role = 'DefaultAR') AS receivable,
+            (SELECT id FROM posting_periods WHERE start_date = '2026-03-01') AS period`,
+  );
+  // Ten years of daily euro rates, one of which the lines cite.
+  const rate = await t.admin.query<{ id: string }>(
+    `INSERT INTO exchange_rates (currency, base_currency, rate_date, rate, source)
+     SELECT 'EUR', c.base_currency, date '2016-03-01' + g, 1.1, 'manual'
+       FROM company c, generate_series(0, 3652) g ORDER BY 3 RETURNING id`,
+  );
+  ids = { ...rows[0], rate: rate.rows.at(-1)?.id };
+  const client = await t.admin.connect();
+  try {
+    await client.query('BEGIN');
+    await postBatch(client, 5_000, 'SEED');
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+  await t.admin.query('ANALYZE journal_entries; ANALYZE gl_lines; ANALYZE exchange_rates');
+});
+afterAll(() => t.close());
+
+/**
+ * `n` balanced sales entries of two lines (the first in euros at the rate, the second on the
+ * receivable with no party, which the control-account check looks up by its entry's kind), one statement each
+ * for the entries and the lines; answers the scans of the books the lines' statement made, read in
+ * the transaction from pg_stat_xact_user_tables before and after it.
+ */
+async function postBatch(client: pg.PoolClient, n: number, prefix: string): Promise<Record<string, number>> {
+  const entries = await client.query<{ id: string }>(
+    `INSERT INTO journal_entries (number, fiscal_year, period_id, posting_date, source_kind, posted_by)
+     SELECT $2 || '-' || g, 2026, $1, '2026-03-10', 'SALES_INVOICE', gen_random_uuid()
+       FROM generate_series(1, $3::int) g RETURNING id`,
+    [ids.period, prefix, n],
+  );
+  const before = await seqScans(client);
+  await client.query(
+    `INSERT INTO gl_lines (entry_id, line_number, account_id, posting_date, amount_minor, original_currency,
+        original_amount_minor, exchange_rate_id)
+     SELECT e.id, s.n, CASE s.n WHEN 1 THEN $2::uuid ELSE $3::uuid END, '2026-03-10',
+            CASE s.n WHEN 1 THEN 1100 ELSE -1100 END, CASE s.n WHEN 1 THEN 'EUR' ELSE 'PAB' END,
+            CASE s.n WHEN 1 THEN 1000 ELSE -1100 END, CASE s.n WHEN 1 THEN $4::bigint END
+       FROM unnest($1::uuid[]) AS e(id), generate_series(1, 2) s(n)`,
+    [entries.rows.map((r) => r.id), ids.cash, ids.receivable, ids.rate],
+  );
+  const after = await seqScans(client);
+  return Object.fromEntries(BOOKS.map((table) => [table, (after[table] ?? 0) - (before[table] ?? 0)]));
+}
+
+async function seqScans(client: pg.PoolClient): Promise<Record<string, number>> {
+  const { rows } = await client.query<{ relname: string; seq_scan: string }>(
+    'SELECT relname, seq_scan FROM pg_stat_xact_user_tables WHERE relname = ANY ($1)',
+    [BOOKS],
+  );
+  return Object.fromEntries(rows.map((r) => [r.relname, Number(r.seq_scan)]));
+}
+
+/**
+ * `sizes` posted one after another on one new connection, in a transaction rolled back at the end;
+ * the account balances' upsert (planned afresh each time, and free to scan for a bulk statement) is
+ * switched off inside it so that only the backstops are measured.
+ */
+async function scansOnOneConnection(sizes: number[]): Promise<Record<string, number>[]> {
+  const client = await t.admin.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('ALTER TABLE gl_lines DISABLE TRIGGER gl_lines_balances');
+    const scans = [];
+    for (const [i, n] of sizes.entries()) scans.push(await postBatch(client, n, `P${i}`));
+    return scans;
+  } finally {
+    await client.query('ROLLBACK');
+    client.release(true);
+  }
+}
+
+const none = Object.fromEntries(BOOKS.map((table) => [table, 0]));
+
+describe('the backstops on gl_lines keep one plan per connection', () => {
+  it('checks a bulk posting after a one-entry posting by key, never by a scan of the books', async () => {
+    expect(await scansOnOneConnection([1, 2_000])).toEqual([none, none]);
+  });
+
+  it('checks a one-entry posting after a bulk posting by key as well', async () => {
+    expect(await scansOnOneConnection([2_000, 1, 1])).toEqual([none, none, none]);
+  });
+
+  it('still refuses what they refused: a line dated off its entry, a rate of another pair', async () => {
+    const client = await t.admin.connect();
+    const refusal = async (sql: string, params: unknown[]) => {
+      await client.query('SAVEPOINT s');
+      const err = await client.query(sql, params).then(
+        () => undefined,
+        (e: Error) => e.message,
+      );
+      await client.query('ROLLBACK TO SAVEPOINT s');
+      return err;
+    };
+    try {
+      await client.query('BEGIN');
+      await postBatch(client, 1, 'WARM');
+      const { rows } = await client.query<{ id: string }>(
+        `INSERT INTO journal_entries (number, fiscal_year, period_id, posting_date, source_kind, posted_by)
+         VALUES ('JE-BAD', 2026, $1, '2026-03-11', 'MANUAL', gen_random_uuid()) RETURNING id`,
+        [ids.period],
+      );
+      const lines = `INSERT INTO gl_lines (entry_id, line_number, account_id, posting_date, amount_minor,
+          original_currency, original_amount_minor, exchange_rate_id)
+        VALUES ($1, 1, $2, $4, 500, $5, 500, $6), ($1, 2, $3, '2026-03-11', -500, 'PAB', -500, NULL)`;
+      const entry = rows[0]?.id;
+      expect(await refusal(lines, [entry, ids.cash, ids.income, '2026-03-12', 'PAB', null])).toMatch(
+        /posting date differs from its entry's/,
+      );
+      expect(await refusal(lines, [entry, ids.cash, ids.income, '2026-03-11', 'USD', ids.rate])).toMatch(
+        /another currency pair/,
+      );
+      expect(await refusal(lines, [entry, ids.cash, ids.income, '2026-03-11', 'PAB', null])).toBeUndefined();
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  });
+});
