@@ -8,20 +8,30 @@ import { DomainError } from './errors.ts';
  * canonical JSON, so a retry that orders object keys differently is still the same request.
  */
 
-/** JSON with object keys sorted at every level, bigints as strings, undefined members dropped. */
+/**
+ * JSON with object keys sorted at every level, bigints as strings, undefined members dropped.
+ * Written as loops over the keys rather than entries, filter, sort and map: every posting's
+ * idempotency hash goes through it (a group of 32 postings spent 0.5 ms here, issue 17 §2).
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || value === undefined) return 'null';
-  if (typeof value === 'bigint') return JSON.stringify(value.toString());
+  if (typeof value === 'bigint') return `"${value}"`;
+  if (typeof value !== 'object') return JSON.stringify(value);
   if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object') {
-    const members = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`);
-    return `{${members.join(',')}}`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i]);
+    return `${out}]`;
   }
-  return JSON.stringify(value);
+  const record = value as Record<string, unknown>;
+  let out = '{';
+  // Keys in UTF-16 code unit order, as the comparison of two strings orders them.
+  for (const key of Object.keys(record).sort()) {
+    const member = record[key];
+    if (member === undefined) continue;
+    out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${canonicalJson(member)}`;
+  }
+  return `${out}}`;
 }
 
 /** sha256 (hex) of the payload's canonical JSON; the operation name keeps hashes of two operations apart. */
