@@ -4,6 +4,7 @@ import { DomainError, formatDecimal, formatMoney, parseInput } from '@cifra/doma
 import { type PostingRequest, postEntries, type TenantTx } from '@cifra/engine';
 import { clientFxOf, rateForDocument } from '@cifra/fx';
 import { KINDS, requirePermission } from '../documents/kinds.ts';
+import { documentEntryKey } from '../documents/posted-event.ts';
 import type { Books } from '../services/books.ts';
 import { checkOpeningBalances } from './check.ts';
 import {
@@ -189,7 +190,7 @@ async function itemEntry(tx: TenantTx, books: Books, plan: Plan, item: PlannedIt
     postingDate: plan.openingDate,
     memo: `Opening balance: ${LABEL[item.kind]} ${item.given}`,
     sourceId: item.id,
-    idempotencyKey: `document:${item.id}`,
+    idempotencyKey: documentEntryKey(item.id),
     lines: [
       {
         accountId: control,
