@@ -357,7 +357,7 @@ describe('the year-end close in a client workspace', () => {
     expect((await yearOf()).state).toBe('CLOSED');
     expect((await draftOf()).status).toBe('APPROVED');
     await expect.poll(async () => a.getByTestId('year-state').textContent(), WAIT).toBe('CLOSED');
-    expect(await a.getByTestId('draft-status').textContent()).toBe('APPROVED');
+    await expect.poll(async () => a.getByTestId('draft-status').textContent(), WAIT).toBe('APPROVED');
     await a.getByRole('link', { name: 'The closing entry' }).waitFor(WAIT);
 
     // A reversal asked for: a short reason counted and refused, a long one accepted and listed.
@@ -461,7 +461,7 @@ describe('the year-end close in a client workspace', () => {
     expect((await reversalsOf())[0]!.status).toBe('APPROVED');
     expect((await draftOf()).status).toBe('REVERSED');
     await expect.poll(async () => p.getByTestId('year-state').textContent(), WAIT).toBe('OPEN');
-    expect(await p.getByTestId('draft-status').textContent()).toBe('REVERSED');
+    await expect.poll(async () => p.getByTestId('draft-status').textContent(), WAIT).toBe('REVERSED');
     // The year can be prepared again; the reversal stays listed, approved, with its entry.
     expect(await buttons(p)).toEqual(['Prepare the year-end close']);
     await p.getByRole('link', { name: 'the reversing entry' }).waitFor(WAIT);

@@ -199,18 +199,20 @@ export default function YearEndClose() {
   const [approveReversal] = useMutation(ApproveYearEndReversalMutation);
   const reload = () =>
     Promise.all([years.refetch(), draftQ.refetch(), revQ.refetch()]).catch(() => undefined);
+  // After a step or a refusal (someone else may have acted meanwhile), the page is read again and
+  // only then says what happened: the outcome never shows beside a state from before it.
   const act = async (where: Outcome['where'], done: string, run: () => Promise<unknown>) => {
     setBusy(true);
     setOutcome(null);
     try {
       await run();
+      await reload();
       setOutcome({ where, done });
       setReason('');
     } catch (e) {
+      await reload();
       setOutcome({ where, error: e });
     } finally {
-      // After a step or a refusal (someone else may have acted meanwhile): where it stands now.
-      await reload();
       setBusy(false);
     }
   };
