@@ -1,11 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { PassThrough } from 'node:stream';
 import { control, withClient, withDatabase } from '@cifra/db';
 import { signLocalToken } from '@cifra/gateway';
 import { gatewayInvestigate, runInvestigateConsole, type Stack, startStack } from '@cifra/ops';
-import { createEmptyDatabase, TEST_APP_PASSWORD, type TestDatabase } from '@cifra/testing';
+import { createEmptyDatabase, makeTestDir, TEST_APP_PASSWORD, type TestDatabase } from '@cifra/testing';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +17,7 @@ const token: Record<string, string> = {};
 
 beforeAll(async () => {
   db = await createEmptyDatabase();
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'cifra-e2e-'));
+  dataDir = await makeTestDir('cifra-e2e-');
   stack = await startStack({
     dataDir,
     port: 0,

@@ -1,11 +1,10 @@
-import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { directoryBackupStore, pruneBackups } from '@cifra/backups';
 import { control } from '@cifra/db';
 import { signLocalToken } from '@cifra/gateway';
 import { type Stack, startStack } from '@cifra/ops';
-import { createEmptyDatabase, TEST_APP_PASSWORD, type TestDatabase } from '@cifra/testing';
+import { createEmptyDatabase, makeTestDir, TEST_APP_PASSWORD, type TestDatabase } from '@cifra/testing';
 import { eq, inArray } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,7 +32,7 @@ const exists = (p: string) =>
 
 beforeAll(async () => {
   db = await createEmptyDatabase();
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'cifra-retention-'));
+  dataDir = await makeTestDir('cifra-retention-');
   stack = await startStack({
     dataDir,
     port: 0,

@@ -1,5 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import {
   type BackupStore,
@@ -10,7 +9,7 @@ import {
 import { control } from '@cifra/db';
 import { signLocalToken } from '@cifra/gateway';
 import { BACKUP_DISPATCH_JOB, backupJobs, type Stack, startStack, startWorker } from '@cifra/ops';
-import { createEmptyDatabase, TEST_APP_PASSWORD, type TestDatabase } from '@cifra/testing';
+import { createEmptyDatabase, makeTestDir, TEST_APP_PASSWORD, type TestDatabase } from '@cifra/testing';
 import { and, eq, isNull } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,7 +30,7 @@ const clients = new Map<string, string>();
 
 beforeAll(async () => {
   db = await createEmptyDatabase();
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'cifra-schedule-'));
+  dataDir = await makeTestDir('cifra-schedule-');
   // No worker in the stack: this file starts its own, on its own clock.
   stack = await startStack({
     dataDir,

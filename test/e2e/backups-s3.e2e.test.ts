@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { type BackupStore, type S3Target, s3BackupStore, s3Client } from '@cifra/backups';
 import { control } from '@cifra/db';
+import { makeTestDir } from '@cifra/testing';
 import { eq } from 'drizzle-orm';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +28,7 @@ let target: S3Target;
 let store: BackupStore;
 
 beforeAll(async () => {
-  s3Dir = await mkdtemp(path.join(os.tmpdir(), 'cifra-s3-'));
+  s3Dir = await makeTestDir('cifra-s3-');
   s3 = new S3rver({
     port: 0,
     address: '127.0.0.1',

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { cp, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { cp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import {
@@ -25,6 +24,7 @@ import {
   withClient,
   withDatabase,
 } from '@cifra/db';
+import { makeTestDir } from '@cifra/testing';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { domainCode, restoreFootprint, tableDigests } from '../support/backups.ts';
@@ -48,7 +48,7 @@ let tenantId: string;
 
 beforeAll(async () => {
   t = await startTestStack();
-  dir = await mkdtemp(path.join(os.tmpdir(), 'cifra-backups-'));
+  dir = await makeTestDir('cifra-backups-');
   deps = {
     // The services' own role on the control plane: the grants of control migration 0020 suffice.
     control: t.stack.appControl,

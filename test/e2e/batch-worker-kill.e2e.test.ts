@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { control, pg, TENANT_DB_SECRET, withDatabase } from '@cifra/db';
@@ -8,7 +7,7 @@ import { signLocalToken } from '@cifra/gateway';
 import { type Stack, startStack } from '@cifra/ops';
 import { permissionsOf } from '@cifra/permissions';
 import { clientPeriodPort, itemRequestId, runBatchItem } from '@cifra/subgraph-period';
-import { createEmptyDatabase, TEST_APP_PASSWORD, type TestDatabase } from '@cifra/testing';
+import { createEmptyDatabase, makeTestDir, TEST_APP_PASSWORD, type TestDatabase } from '@cifra/testing';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,7 +34,7 @@ const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   db = await createEmptyDatabase();
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'cifra-kill-'));
+  dataDir = await makeTestDir('cifra-kill-');
   // No worker in this process: the workers are the child processes below.
   stack = await startStack({
     dataDir,

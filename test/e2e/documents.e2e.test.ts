@@ -1,10 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { control, withClient, withDatabase } from '@cifra/db';
 import { signLocalToken } from '@cifra/gateway';
 import { type Stack, startStack } from '@cifra/ops';
-import { createEmptyDatabase, TEST_APP_PASSWORD, type TestDatabase } from '@cifra/testing';
+import { createEmptyDatabase, makeTestDir, TEST_APP_PASSWORD, type TestDatabase } from '@cifra/testing';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +18,7 @@ const TENANT = 'cafe-boquete';
 
 beforeAll(async () => {
   db = await createEmptyDatabase();
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'cifra-docs-e2e-'));
+  dataDir = await makeTestDir('cifra-docs-e2e-');
   stack = await startStack({
     dataDir,
     port: 0,

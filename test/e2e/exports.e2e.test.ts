@@ -1,11 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { control, withClient, withDatabase } from '@cifra/db';
 import { ExportLinkSigner, generateExportKeys } from '@cifra/exports';
 import { signLocalToken } from '@cifra/gateway';
 import { readSecrets, type Stack, startStack } from '@cifra/ops';
-import { createEmptyDatabase, TEST_APP_PASSWORD, type TestDatabase } from '@cifra/testing';
+import { createEmptyDatabase, makeTestDir, TEST_APP_PASSWORD, type TestDatabase } from '@cifra/testing';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +20,7 @@ const year = today.slice(0, 4);
 
 beforeAll(async () => {
   db = await createEmptyDatabase();
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'cifra-exports-'));
+  dataDir = await makeTestDir('cifra-exports-');
   stack = await startStack({
     dataDir,
     port: 0,

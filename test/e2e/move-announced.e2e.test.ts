@@ -1,7 +1,5 @@
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import {
   directoryBackupStore,
   keyringFromSecrets,
@@ -10,7 +8,7 @@ import {
 } from '@cifra/backups';
 import { control, pg, withDatabase } from '@cifra/db';
 import { type Stack, startStack } from '@cifra/ops';
-import { TEST_APP_PASSWORD } from '@cifra/testing';
+import { makeTestDir, TEST_APP_PASSWORD } from '@cifra/testing';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,7 +42,7 @@ beforeAll(async () => {
     seedDemo: false,
     worker: false,
   });
-  backupDir = await mkdtemp(path.join(os.tmpdir(), 'cifra-announce-'));
+  backupDir = await makeTestDir('cifra-announce-');
   const [tenant] = await t.stack.control.db
     .select()
     .from(control.tenants)

@@ -1,10 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { control, withClient, withDatabase } from '@cifra/db';
 import { signLocalToken } from '@cifra/gateway';
 import { type Stack, startStack } from '@cifra/ops';
-import { createEmptyDatabase, TEST_APP_PASSWORD, type TestDatabase } from '@cifra/testing';
+import { createEmptyDatabase, makeTestDir, TEST_APP_PASSWORD, type TestDatabase } from '@cifra/testing';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +24,7 @@ const REASON = 'Correcting a misposted supplier invoice';
 
 beforeAll(async () => {
   db = await createEmptyDatabase();
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'cifra-e2e-periods-'));
+  dataDir = await makeTestDir('cifra-e2e-periods-');
   stack = await startStack({
     dataDir,
     port: 0,

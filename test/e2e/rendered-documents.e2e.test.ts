@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { formatMoney } from '@cifra/domain';
-import { pdfText, unzipEntries } from '@cifra/testing';
+import { makeTestDir, pdfText, unzipEntries } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -163,7 +162,7 @@ describe('renderDocument', () => {
     expect(text).toContain(`RUC ${legal.ruc} DV ${legal.dv}`);
     expect(text).toContain(legal.address as string);
     // The logo: one 1×1 image on page 1.
-    const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'cifra-render-')), 'doc.pdf');
+    const file = path.join(await makeTestDir('cifra-render-'), 'doc.pdf');
     await writeFile(file, pdf);
     expect(execFileSync('pdfimages', ['-list', file]).toString()).toMatch(/\n\s+1\s+0\s+image\s+1\s+1\s/);
     await rm(path.dirname(file), { recursive: true, force: true });

@@ -1,11 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { directoryBackupStore, dueDrills, keyringFromSecrets } from '@cifra/backups';
 import { control } from '@cifra/db';
 import { signLocalToken } from '@cifra/gateway';
 import { DRILL_JOB, restoreDrillJobs, type Stack, startStack, startWorker } from '@cifra/ops';
-import { createEmptyDatabase, TEST_APP_PASSWORD, type TestDatabase } from '@cifra/testing';
+import { createEmptyDatabase, makeTestDir, TEST_APP_PASSWORD, type TestDatabase } from '@cifra/testing';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gql } from '../support/client.ts';
@@ -29,7 +28,7 @@ const DAY = 86_400_000;
 
 beforeAll(async () => {
   db = await createEmptyDatabase();
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'cifra-drills-'));
+  dataDir = await makeTestDir('cifra-drills-');
   // No worker in the stack: this file starts its own, on its own clock.
   stack = await startStack({
     dataDir,
