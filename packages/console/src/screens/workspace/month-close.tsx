@@ -84,19 +84,20 @@ export default function MonthClose() {
   const [lock] = useMutation(LockPeriodMutation);
   const [reopen] = useMutation(ReopenPeriodMutation);
   const [busy, setBusy] = useState(false);
+  // After a step or a refusal (someone else may have moved the close meanwhile), the close is read
+  // again and only then does the page say what happened; a read that fails is not the step's failure.
   const act = async (done: string, run: () => Promise<unknown>) => {
     setBusy(true);
     setOutcome(null);
     try {
       await run();
+      await refetch().catch(() => undefined);
       setOutcome({ done });
       setReason('');
       setRejectReason('');
-      await refetch();
     } catch (e) {
-      setOutcome({ error: e });
-      // Someone else may have moved the close meanwhile: show where it stands now.
       await refetch().catch(() => undefined);
+      setOutcome({ error: e });
     } finally {
       setBusy(false);
     }

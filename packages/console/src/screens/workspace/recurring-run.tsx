@@ -46,9 +46,16 @@ export function RecurringRun({ onRan }: { onRan: () => Promise<unknown> }) {
     setRan(null);
     setReversed(null);
     try {
-      if (what === 'run') setRan((await run({ variables: { asOf } })).data?.runRecurringEntries ?? null);
-      else setReversed((await reverse({ variables: { asOf } })).data?.postDueReversals ?? null);
-      await Promise.all([onRan(), pending.refetch()]);
+      // What was made is shown once the lists beside it are read again (a read that fails is not
+      // the run's failure), so the page never lists as due what it says it just made.
+      const show =
+        what === 'run'
+          ? await run({ variables: { asOf } }).then((r) => () => setRan(r.data?.runRecurringEntries ?? null))
+          : await reverse({ variables: { asOf } }).then(
+              (r) => () => setReversed(r.data?.postDueReversals ?? null),
+            );
+      await Promise.all([onRan(), pending.refetch()]).catch(() => undefined);
+      show();
     } catch (e) {
       setError(e);
     }
