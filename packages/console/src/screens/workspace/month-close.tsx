@@ -89,18 +89,20 @@ export default function MonthClose() {
   const act = async (done: string, run: () => Promise<unknown>) => {
     setBusy(true);
     setOutcome(null);
+    let outcome: { error?: unknown; done?: string };
     try {
       await run();
-      await refetch().catch(() => undefined);
-      setOutcome({ done });
+      outcome = { done };
+    } catch (error) {
+      outcome = { error };
+    }
+    await refetch().catch(() => undefined);
+    setOutcome(outcome);
+    if (outcome.done) {
       setReason('');
       setRejectReason('');
-    } catch (e) {
-      await refetch().catch(() => undefined);
-      setOutcome({ error: e });
-    } finally {
-      setBusy(false);
     }
+    setBusy(false);
   };
   const goTo = (y: number, m: number) => {
     const q = new URLSearchParams(ws.search);

@@ -204,17 +204,17 @@ export default function YearEndClose() {
   const act = async (where: Outcome['where'], done: string, run: () => Promise<unknown>) => {
     setBusy(true);
     setOutcome(null);
+    let outcome: Outcome;
     try {
       await run();
-      await reload();
-      setOutcome({ where, done });
-      setReason('');
-    } catch (e) {
-      await reload();
-      setOutcome({ where, error: e });
-    } finally {
-      setBusy(false);
+      outcome = { where, done };
+    } catch (error) {
+      outcome = { where, error };
     }
+    await reload();
+    setOutcome(outcome);
+    if (outcome.done) setReason('');
+    setBusy(false);
   };
   const pickYear = (y: string) => {
     const q = new URLSearchParams(ws.search);
