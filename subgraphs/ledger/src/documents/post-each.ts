@@ -7,7 +7,7 @@ import {
   postEntriesEach,
   type TenantTx,
 } from '@cifra/engine';
-import { requireLegalDetails } from '../legal/index.ts';
+import { legalDetailsRefusal, legalRowOf } from '../legal/index.ts';
 import type { Books } from '../services/books.ts';
 import { documentLinesForGl } from './gl-lines.ts';
 import { type Family, KINDS, requireDraft, requireFamily, requirePermission } from './kinds.ts';
@@ -18,13 +18,10 @@ import {
   checkParty,
   type DocumentLineRow,
   type DocumentRow,
-  documentLinesOf,
-  lockDocuments,
-  partiesOfDocuments,
+  type LaneReads,
+  laneReads,
   postDocumentsAs,
-  roleAccounts,
   type TaxCodeRow,
-  taxCodes,
 } from './store.ts';
 import { type TranslatedDocument, translateDocument } from './translate.ts';
 
@@ -65,7 +62,8 @@ const BASE_RATE: OwnRate = { rate: decimalOf('1'), provenance: NO_PROVENANCE, us
 
 /**
  * The plain invoices of one group commit, posted together in a constant number of statements
- * (docs/architecture/posting.md, "Group commit"): the drafts are locked and read at once, each is
+ * (docs/architecture/posting.md, "Group commit"): the drafts are locked and read in one round trip
+ * with their parties, lines and the client's setup (`laneReads`), each is
  * checked in memory as `postDocument` checks it (family, permission, status, total, legal details,
  * party) and refused alone; their entries go to `postEntriesEach` (balance, period, idempotency,
  * journal numbers per author), then one call takes their own numbers, marks their rows and records
@@ -75,17 +73,8 @@ const BASE_RATE: OwnRate = { rate: decimalOf('1'), provenance: NO_PROVENANCE, us
 export async function postDocumentsEach(tx: TenantTx, postings: readonly Own[]): Promise<Outcome[]> {
   const outcomes: Outcome[] = postings.map(() => undefined);
   const ids = [...new Set(postings.map((p) => p.request.id))].sort();
-  // The drafts locked, then everything posting them reads, asked together: the transaction's
-  // connection runs them in the order asked, each sent as the one before answers, so every read
-  // sees the drafts as locked, and the process takes no turn between them.
-  const [docs, reads] = await Promise.all([
-    lockDocuments(tx, ids),
-    readsFor(
-      tx,
-      ids,
-      postings.some((p) => p.request.family === 'SALES'),
-    ),
-  ]);
+  const reads = await laneReads(tx, ids);
+  const { docs } = reads;
   const seen = new Set<string>();
   const drafts: number[] = [];
   postings.forEach(({ request: { books, id, family } }, i) => {
@@ -118,29 +107,10 @@ export async function postDocumentsEach(tx: TenantTx, postings: readonly Own[]):
     draftRows.map((d) => documentEntryKey(d.id)),
   );
   held.catch(() => undefined);
-  const ready = await prepare(tx, postings, drafts, docs, reads, outcomes);
+  const ready = await prepare(tx, postings, drafts, reads, outcomes);
   if (ready.length > 0) await postReady(tx, ready, outcomes, held);
   else await held;
   return outcomes;
-}
-
-/** What posting a group's drafts reads besides the drafts: their parties and lines, the client's setup. */
-type Reads = Awaited<ReturnType<typeof readsFor>>;
-
-function readsFor(tx: TenantTx, ids: readonly string[], sales: boolean) {
-  return Promise.all([
-    // The legal details' refusal, kept for the sales drafts (null: complete, or no sales asked).
-    sales
-      ? requireLegalDetails(tx).then(
-          () => null,
-          (error: unknown) => error,
-        )
-      : null,
-    partiesOfDocuments(tx, ids),
-    documentLinesOf(tx, ids),
-    taxCodes(tx),
-    roleAccounts(tx),
-  ]);
 }
 
 /** The drafts' entries, in memory: a draft refused here (legal details, party, lines) is refused alone. */
@@ -148,10 +118,11 @@ async function prepare(
   tx: TenantTx,
   postings: readonly Own[],
   drafts: readonly number[],
-  docs: ReadonlyMap<string, DocumentRow>,
-  [legal, parties, lines, taxes, roles]: Reads,
+  { docs, company, parties, lines, taxes, roles }: LaneReads,
   outcomes: Outcome[],
 ): Promise<Ready[]> {
+  // The legal details' refusal, kept for the sales drafts (null: complete).
+  const legal = legalDetailsRefusal(company && legalRowOf(company));
   const docOf = (i: number) => docs.get((postings[i] as Own).request.id) as DocumentRow;
   const ready: Ready[] = [];
   for (const i of drafts) {
@@ -193,7 +164,7 @@ function translate(
   doc: DocumentRow,
   lines: readonly DocumentLineRow[],
   taxes: Map<string, TaxCodeRow>,
-  roles: Awaited<ReturnType<typeof roleAccounts>>,
+  roles: LaneReads['roles'],
   minorUnits: number,
 ): Promise<TranslatedDocument> {
   const drafts = documentLinesForGl(doc, lines, taxes, roles, [], new Map(), new Map());

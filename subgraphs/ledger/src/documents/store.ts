@@ -15,6 +15,7 @@ export type DocumentKind = DocumentRow['kind'];
 export type PartyRow = typeof tenant.parties.$inferSelect;
 export type AccountRole = (typeof tenant.accountRole.enumValues)[number];
 export type TaxCodeRow = typeof tenant.taxCodes.$inferSelect;
+export type CompanyRow = typeof tenant.company.$inferSelect;
 type Allocation = { invoiceId: string; amountMinor: bigint };
 
 export type Reader = Pick<TenantTx, 'select'>;
@@ -124,46 +125,58 @@ export async function lockDocument(tx: TenantTx, id: string): Promise<DocumentRo
   return doc;
 }
 
-/** Documents locked FOR UPDATE in id order (a group's postings: concurrent groups queue), by id. */
-export async function lockDocuments(tx: TenantTx, ids: readonly string[]): Promise<Map<string, DocumentRow>> {
-  return lockInvoices(tx, ids);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What the documents lane reads for a group: its drafts locked, their parties and lines, the client's setup. */
+export interface LaneReads {
+  docs: Map<string, DocumentRow>;
+  company: CompanyRow | undefined;
+  parties: Map<string, PartyRow>;
+  lines: Map<string, DocumentLineRow[]>;
+  taxes: Map<string, TaxCodeRow>;
+  roles: Map<AccountRole, string>;
 }
 
-/** The parties of several documents, by id (unchecked: `checkParty` decides per document). */
-export async function partiesOfDocuments(
-  db: Reader,
-  documentIds: readonly string[],
-): Promise<Map<string, PartyRow>> {
-  if (documentIds.length === 0) return new Map();
-  const rows = await db
-    .select()
-    .from(tenant.parties)
-    .where(
-      inArray(
-        tenant.parties.id,
-        db
-          .select({ id: tenant.documents.partyId })
-          .from(tenant.documents)
-          .where(inArray(tenant.documents.id, [...documentIds])),
-      ),
-    );
-  return new Map(rows.map((p) => [p.id, p]));
-}
-
-/** The lines of several documents, each document's in order, by document id. */
-export async function documentLinesOf(
-  db: Reader,
-  documentIds: readonly string[],
-): Promise<Map<string, DocumentLineRow[]>> {
-  const out = new Map<string, DocumentLineRow[]>(documentIds.map((id) => [id, []]));
-  if (documentIds.length === 0) return out;
-  const rows = await db
-    .select()
-    .from(tenant.documentLines)
-    .where(inArray(tenant.documentLines.documentId, [...documentIds]))
-    .orderBy(asc(tenant.documentLines.documentId), asc(tenant.documentLines.lineNumber));
-  for (const row of rows) out.get(row.documentId)?.push(row);
-  return out;
+/**
+ * The documents lane's reads in one round trip: six statements sent as one query (the simple
+ * protocol, no parameters: the ids are inlined, and only ids that are UUIDs — any other can name
+ * no document, and its posting runs alone), run by the server one after the other. The drafts are
+ * locked by the first (in id order); each later statement takes its own snapshot after it, so
+ * every read sees the drafts as locked, as separate statements did. Rows decoded as a select of
+ * their table decodes them (`rowsOf`).
+ */
+export async function laneReads(tx: TenantTx, ids: readonly string[]): Promise<LaneReads> {
+  const valid = ids.filter((id) => UUID.test(id));
+  const lines = new Map<string, DocumentLineRow[]>(valid.map((id) => [id, []]));
+  if (valid.length === 0) {
+    return {
+      docs: new Map(),
+      company: undefined,
+      parties: new Map(),
+      lines,
+      taxes: new Map(),
+      roles: new Map(),
+    };
+  }
+  const of = `'{${valid.join(',')}}'::uuid[]`;
+  const results = (await tx.execute(
+    sql.raw(`SELECT * FROM documents WHERE id = ANY (${of}) ORDER BY id FOR UPDATE;
+      SELECT * FROM company;
+      SELECT * FROM parties WHERE id IN (SELECT party_id FROM documents WHERE id = ANY (${of}));
+      SELECT * FROM document_lines WHERE document_id = ANY (${of}) ORDER BY document_id, line_number;
+      SELECT * FROM tax_codes;
+      SELECT * FROM account_role_bindings`),
+  )) as unknown as { rows: Record<string, unknown>[] }[];
+  const rows = (i: number) => results[i]?.rows ?? [];
+  for (const line of rowsOf(tenant.documentLines, rows(3))) lines.get(line.documentId)?.push(line);
+  return {
+    docs: new Map(rowsOf(tenant.documents, rows(0)).map((d) => [d.id, d])),
+    company: rowsOf(tenant.company, rows(1))[0],
+    parties: new Map(rowsOf(tenant.parties, rows(2)).map((p) => [p.id, p])),
+    lines,
+    taxes: new Map(rowsOf(tenant.taxCodes, rows(4)).map((t) => [t.code, t])),
+    roles: new Map(rowsOf(tenant.accountRoleBindings, rows(5)).map((r) => [r.role, r.accountId])),
+  };
 }
 
 /** What a plain base-currency invoice of a group records when it is posted. */

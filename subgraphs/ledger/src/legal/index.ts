@@ -4,4 +4,5 @@
  * `store.ts`, the only file of the feature that queries the database. The RUC's check digits are
  * pure, in packages/domain (`panama-ruc.ts`).
  */
-export { isComplete, requireLegalDetails, updateLegalDetails } from './legal-details.ts';
+export { isComplete, legalDetailsRefusal, requireLegalDetails, updateLegalDetails } from './legal-details.ts';
+export { legalRowOf } from './store.ts';

@@ -91,12 +91,19 @@ export async function requireLegalDetails(
   tx: Pick<TenantTx, 'select'>,
   purpose = 'before its first sales document is issued',
 ): Promise<void> {
-  const details = await legalDetailsOf(tx);
-  if (!details || !isComplete(details)) {
-    throw new DomainError(
-      'LEGAL_DETAILS_REQUIRED',
-      `The client's legal details (legal name, RUC and DV, address, tax regime) must be set ${purpose}: updateLegalDetails`,
-      { missing: details ? Object.keys(details).filter((k) => !details[k as keyof LegalColumns]) : [] },
-    );
-  }
+  const refusal = legalDetailsRefusal(await legalDetailsOf(tx), purpose);
+  if (refusal) throw refusal;
+}
+
+/** What `requireLegalDetails` refuses with for these details, or null when they are complete. */
+export function legalDetailsRefusal(
+  details: LegalRow | undefined,
+  purpose = 'before its first sales document is issued',
+): DomainError | null {
+  if (details && isComplete(details)) return null;
+  return new DomainError(
+    'LEGAL_DETAILS_REQUIRED',
+    `The client's legal details (legal name, RUC and DV, address, tax regime) must be set ${purpose}: updateLegalDetails`,
+    { missing: details ? Object.keys(details).filter((k) => !details[k as keyof LegalColumns]) : [] },
+  );
 }

@@ -20,6 +20,11 @@ const columns = {
 
 export type LegalRow = LegalColumns & { region: string };
 
+/** The legal details of a company row read whole (the documents lane reads it with its drafts). */
+export function legalRowOf(company: CompanyRow): LegalRow {
+  return Object.fromEntries(Object.keys(columns).map((k) => [k, company[k as keyof LegalRow]])) as LegalRow;
+}
+
 export async function legalDetailsOf(db: Reader): Promise<LegalRow | undefined> {
   const [row] = await db.select(columns).from(c);
   return row;

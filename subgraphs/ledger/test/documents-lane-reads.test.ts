@@ -1,0 +1,110 @@
+import { guardPool, pg, postingGroupsOf, tenantDb, translateDbError } from '@cifra/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDraft, postDocument } from '../src/documents/index.ts';
+import type { Books } from '../src/services/books.ts';
+import { createParty } from '../src/services/parties.service.ts';
+import { codeOf, openTestBooks, type TestBooks } from './test-books.ts';
+
+// The documents lane reads a group's drafts, parties, lines and the client's setup in one round
+// trip (`laneReads`, src/documents/store.ts): six statements sent as one query. The drafts are
+// locked by the first; each later statement must see what was committed while the lock was awaited,
+// as separate statements did — a single statement would read the parties and lines of its own
+// snapshot, taken before the wait.
+
+let t: TestBooks;
+let books: Books;
+let pool: pg.Pool;
+
+beforeAll(async () => {
+  t = await openTestBooks();
+  pool = guardPool(new pg.Pool({ connectionString: t.database.appUrl, max: 4 }));
+  const db = tenantDb(pool);
+  postingGroupsOf(db);
+  books = { ...(await t.books()), db };
+});
+afterAll(async () => {
+  await pool.end();
+  await t.close();
+});
+
+/** Café: 3 × 10.00 at ITBMS 7% = 30.00 + 2.10 = 32.10. */
+const invoice = (partyId: string) =>
+  createDraft(books, 'SALES_INVOICE', {
+    partyId,
+    documentDate: '2026-07-15',
+    lines: [{ description: 'Café', accountCode: '4101', quantity: '3', unitPrice: '10', taxCode: 'ITBMS7' }],
+  });
+
+/** Resolves once some backend of the test database waits for a lock (polled, no timing). */
+async function someoneWaitsForALock(): Promise<void> {
+  for (;;) {
+    const { rows } = await t.admin.query<{ n: string }>(
+      `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
+    if (rows[0]?.n !== '0') return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe("the documents lane's reads", () => {
+  it('see a party and lines changed while the group waited for its drafts', async () => {
+    const leaving = (await createParty(books, { kind: 'CUSTOMER', code: 'R1', name: 'Leaving Hotel' })).id;
+    const staying = (await createParty(books, { kind: 'CUSTOMER', code: 'R2', name: 'Staying Hotel' })).id;
+    const first = await invoice(leaving);
+    const second = await invoice(staying);
+    const holder = await t.admin.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM documents WHERE id = ANY ($1) ORDER BY id FOR UPDATE', [
+        [first.id, second.id],
+      ]);
+      // Asked in one turn: one group, through the lane, which waits for the drafts.
+      const posting = [first, second].map((d) =>
+        postDocument(books, d.id, 'SALES').then(
+          (doc) => ({ doc, code: undefined }),
+          (error: unknown) => ({ doc: undefined, code: codeOf(error) }),
+        ),
+      );
+      await someoneWaitsForALock();
+      await holder.query(`UPDATE parties SET active = false WHERE id = $1`, [leaving]);
+      // The second invoice becomes 2 × 10.00 + 1.40 = 21.40, its lines and totals together.
+      await holder.query(
+        `UPDATE document_lines SET quantity = 2, amount_minor = 2000, tax_minor = 140 WHERE document_id = $1`,
+        [second.id],
+      );
+      await holder.query(
+        `UPDATE documents SET subtotal_minor = 2000, tax_minor = 140, total_minor = 2140 WHERE id = $1`,
+        [second.id],
+      );
+      await holder.query('COMMIT');
+      const [refused, posted] = await Promise.all(posting);
+      expect(refused).toEqual({ doc: undefined, code: 'BAD_USER_INPUT' });
+      expect(posted?.doc?.status).toBe('POSTED');
+      const { rows } = await t.admin.query<{ debit: string }>(
+        `SELECT sum(greatest(amount_minor, 0))::text AS debit FROM gl_lines WHERE entry_id = $1`,
+        [posted?.doc?.entryId],
+      );
+      expect(rows[0]?.debit).toBe('2140');
+      expect(await t.count('documents', `id = '${first.id}' AND status = 'DRAFT' AND number IS NULL`)).toBe(
+        1,
+      );
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      holder.release();
+    }
+  });
+
+  it('leaves an id that is not a UUID out of the query: refused alone, beside a draft it posts', async () => {
+    const party = (await createParty(books, { kind: 'CUSTOMER', code: 'R3', name: 'Plain Hotel' })).id;
+    const draft = await invoice(party);
+    const [bad, good] = await Promise.all([
+      postDocument(books, "x'; DROP TABLE documents; --", 'SALES').then(
+        () => 'posted',
+        (error: unknown) => translateDbError(error)?.code ?? codeOf(error),
+      ),
+      postDocument(books, draft.id, 'SALES').then((d) => d.status),
+    ]);
+    expect([bad, good]).toEqual(['BAD_USER_INPUT', 'POSTED']);
+    expect(await t.count('documents', `id = '${draft.id}'`)).toBe(1);
+  });
+});
