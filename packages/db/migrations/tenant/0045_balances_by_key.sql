@@ -33,16 +33,4 @@ END $$;
 --> statement-breakpoint
 ALTER FUNCTION cifra_mark_documents_posted_as(uuid[], text[], uuid[], numeric[], bigint[], timestamptz,
     text[], text[], text[], text[])
-  SET enable_seqscan = off;
---> statement-breakpoint
-ALTER FUNCTION cifra_mark_documents_posted_as(uuid[], text[], uuid[], numeric[], bigint[], timestamptz,
-    text[], text[], text[], text[])
-  SET enable_bitmapscan = off;
---> statement-breakpoint
-ALTER FUNCTION cifra_mark_documents_posted_as(uuid[], text[], uuid[], numeric[], bigint[], timestamptz,
-    text[], text[], text[], text[])
-  SET enable_hashjoin = off;
---> statement-breakpoint
-ALTER FUNCTION cifra_mark_documents_posted_as(uuid[], text[], uuid[], numeric[], bigint[], timestamptz,
-    text[], text[], text[], text[])
-  SET enable_mergejoin = off;
+  SET enable_seqscan = off SET enable_bitmapscan = off SET enable_hashjoin = off SET enable_mergejoin = off;
