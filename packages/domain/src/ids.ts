@@ -2,6 +2,9 @@ import { badInput } from './errors.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether the text is a UUID (any case): what a row's id is, and all a query may inline of one. */
+export const isUuid = (value: string): boolean => UUID.test(value);
+
 /**
  * An `ID!` argument that names a row by its UUID, checked before it reaches the database (which
  * would answer a malformed one with an internal error). Refuses with `BAD_USER_INPUT` naming the

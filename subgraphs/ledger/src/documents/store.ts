@@ -1,5 +1,5 @@
 import { type Actor, auditJson, rowsOf, tenant } from '@cifra/db';
-import { badInput, DomainError, decimalOf, translateAtRate } from '@cifra/domain';
+import { badInput, DomainError, decimalOf, isUuid, translateAtRate } from '@cifra/domain';
 import type { TenantTx } from '@cifra/engine';
 import { and, asc, desc, eq, getTableColumns, gte, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import { isInvoiceLike } from './kinds.ts';
@@ -125,8 +125,6 @@ export async function lockDocument(tx: TenantTx, id: string): Promise<DocumentRo
   return doc;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** What the documents lane reads for a group: its drafts locked, their parties and lines, the client's setup. */
 export interface LaneReads {
   docs: Map<string, DocumentRow>;
@@ -146,7 +144,7 @@ export interface LaneReads {
  * their table decodes them (`rowsOf`).
  */
 export async function laneReads(tx: TenantTx, ids: readonly string[]): Promise<LaneReads> {
-  const valid = ids.filter((id) => UUID.test(id));
+  const valid = ids.filter(isUuid);
   const lines = new Map<string, DocumentLineRow[]>(valid.map((id) => [id, []]));
   if (valid.length === 0) {
     return {
