@@ -1,3 +1,4 @@
+import { isUuid } from '@cifra/domain';
 import {
   FIRM_SCOPED,
   isPermission,
@@ -275,8 +276,6 @@ export async function clientAccess(
   return access ? { ...access, permissions: grantsOf(access.role) } : null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The caller's access to each of these clients (by id) in one query: what `clientAccess` answers
  * for each, absent from the map where it answers null (an id that is no UUID names no client).
@@ -288,7 +287,7 @@ export async function clientAccessByIds(
   ids: readonly string[],
 ): Promise<Map<string, ClientAccess>> {
   const found = new Map<string, ClientAccess>();
-  const wanted = [...new Set(ids)].filter((id) => UUID.test(id));
+  const wanted = [...new Set(ids)].filter(isUuid);
   if (wanted.length === 0) return found;
   const match = inArray(tenants.id, wanted);
   if (caller.integration) {
@@ -357,7 +356,7 @@ function narrowing(caller: Caller, page: Omit<ClientPageQuery, 'limit' | 'after'
     const like = `%${page.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     where.push(or(ilike(tenants.name, like), ilike(tenants.slug, like)) as SQL);
   }
-  if (page.id) where.push(UUID.test(page.id) ? eq(tenants.id, page.id) : sql`false`);
+  if (page.id) where.push(isUuid(page.id) ? eq(tenants.id, page.id) : sql`false`);
   const only = listed(page.filter ?? ALL_CLIENTS);
   if (only) where.push(only);
   if (page.holding) {

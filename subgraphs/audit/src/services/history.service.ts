@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Page, pageRows } from '@cifra/context';
 import type { ControlDb, TenantDb } from '@cifra/db';
-import { badInput } from '@cifra/domain';
+import { badInput, isUuid } from '@cifra/domain';
 import { type SQL, sql } from 'drizzle-orm';
 
 export type HistoryOperation = 'INSERT' | 'UPDATE' | 'DELETE' | 'SNAPSHOT';
@@ -20,7 +20,6 @@ export interface EntityVersion {
   data: Record<string, unknown>;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HISTORY_COLUMNS = [
   'hist_id',
   'hist_entity_id',
@@ -79,7 +78,7 @@ async function appendOnlyVersion(
 ): Promise<EntityVersion[]> {
   let source: SQL;
   if (entityType === 'JournalEntry') {
-    if (!UUID.test(entityId)) return [];
+    if (!isUuid(entityId)) return [];
     source = sql`SELECT e.id AS entry_id, to_jsonb(e) AS row, e.actual_posting_date, e.posted_by
                    FROM journal_entries e WHERE e.id = ${entityId}::uuid`;
   } else {

@@ -1,7 +1,7 @@
 import { type PageInfo, pageInfoOf } from '@cifra/context';
 import type { TenantDb } from '@cifra/db';
 import { type control, tenant } from '@cifra/db';
-import { badInput } from '@cifra/domain';
+import { badInput, isUuid } from '@cifra/domain';
 import { and, desc, eq, gte, like, lt, type SQL, sql } from 'drizzle-orm';
 import type { AuditEvent } from '../mappers.ts';
 
@@ -10,8 +10,6 @@ export const MAX_PAGE_SIZE = 200;
 
 /** The largest value of the `bigint` (int8) identity column. */
 const MAX_ID = 2n ** 63n - 1n;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface AuditEventPage {
   edges: { cursor: string; node: AuditEvent }[];
@@ -64,7 +62,7 @@ export function filterConditions(
   const actor = filter.actor?.trim();
   if (actor) {
     conditions.push(
-      UUID.test(actor) ? eq(t.actorId, actor) : sql`lower(${t.actorEmail}) = ${actor.toLowerCase()}`,
+      isUuid(actor) ? eq(t.actorId, actor) : sql`lower(${t.actorEmail}) = ${actor.toLowerCase()}`,
     );
   }
   const action = filter.action?.trim();

@@ -1,5 +1,5 @@
 import { inTransaction, recordAuditEvent } from '@cifra/db';
-import { DomainError, formatMoney, requireReason } from '@cifra/domain';
+import { DomainError, formatMoney, isUuid, requireReason } from '@cifra/domain';
 import type { Books } from '../services/books.ts';
 import { toModel } from './accounts.ts';
 import type { BankStatementModel } from './models.ts';
@@ -11,8 +11,6 @@ import {
   markStatementDeleted,
   matchedLineCount,
 } from './store.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Delete a wrongly imported statement, with a reason: marked deleted (never removed), after which
@@ -30,7 +28,7 @@ export async function deleteBankStatement(
   const reason = requireReason(rawReason);
   const notFound = () =>
     new DomainError('NOT_FOUND', `No bank statement ${statementId.slice(0, 60)}`, { field: 'statementId' });
-  if (!UUID.test(statementId)) throw notFound();
+  if (!isUuid(statementId)) throw notFound();
   const actor = { ...books.actor, reason };
   return inTransaction(books.db, actor, async (tx) => {
     const statement = await lockStatement(tx, statementId);

@@ -1,5 +1,5 @@
 import { inTransaction, recordAuditEvent } from '@cifra/db';
-import { badInput, DomainError } from '@cifra/domain';
+import { badInput, DomainError, isUuid } from '@cifra/domain';
 import type { Books } from '../services/books.ts';
 import { requireBankAccount } from './accounts.ts';
 import type { BankRuleModel } from './models.ts';
@@ -35,8 +35,6 @@ export async function createBankRule(
   });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Deactivate (`active` false) or reactivate a rule, audited. An inactive rule suggests no account
  * and no longer picks the account of an entry created from a line; listing shows it, inactive.
@@ -49,7 +47,7 @@ export async function setBankRuleActive(
 ): Promise<BankRuleModel> {
   const notFound = () =>
     new DomainError('NOT_FOUND', `No bank rule ${ruleId.slice(0, 60)}`, { field: 'ruleId' });
-  if (!UUID.test(ruleId)) throw notFound();
+  if (!isUuid(ruleId)) throw notFound();
   return inTransaction(books.db, books.actor, async (tx) => {
     const rule = await lockRule(tx, ruleId);
     if (!rule) throw notFound();

@@ -1,5 +1,5 @@
 import { type PageInfo, pageInfoOf } from '@cifra/context';
-import { badInput, parseId, parseIsoDate } from '@cifra/domain';
+import { badInput, isUuid, parseId, parseIsoDate } from '@cifra/domain';
 import {
   type DocumentKind,
   type DocumentRow,
@@ -31,8 +31,6 @@ export type Position = [postingDate: string, createdAt: string, id: string];
 
 /** The creation instant in UTC to the microsecond, as `pageOfDocuments` gives it. */
 const TIMESTAMPTZ_TEXT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export function encodeCursor(p: Position): string {
   return Buffer.from(JSON.stringify(p)).toString('base64url');
 }
@@ -48,7 +46,7 @@ export function decodeCursor(cursor: string): Position {
       typeof p[1] === 'string' &&
       TIMESTAMPTZ_TEXT.test(p[1]) &&
       typeof p[2] === 'string' &&
-      UUID.test(p[2])
+      isUuid(p[2])
     ) {
       return p as Position;
     }

@@ -4,6 +4,7 @@ import {
   decimalEquals,
   formatDecimal,
   type IsoDate,
+  isUuid,
   ONE,
   parseDecimal,
   parseId,
@@ -15,7 +16,7 @@ import {
 import { clientFxOf, fromScaled } from '@cifra/fx';
 import { KINDS } from '../documents/kinds.ts';
 import type { Books } from '../services/books.ts';
-import { attempt, UUID } from './check-lines.ts';
+import { attempt } from './check-lines.ts';
 import type { OpenRow, PlannedItem, Problem } from './inputs.ts';
 import {
   importCount,
@@ -160,7 +161,7 @@ export async function checkItems(
   openingDate: IsoDate,
   problems: Problem[],
 ): Promise<PlannedItem[]> {
-  const ids = items.flatMap((it) => (it.partyId && UUID.test(it.partyId) ? [it.partyId.toLowerCase()] : []));
+  const ids = items.flatMap((it) => (it.partyId && isUuid(it.partyId) ? [it.partyId.toLowerCase()] : []));
   const parties = await partiesNamed(
     db,
     ids,

@@ -1,12 +1,10 @@
-import { DomainError, parseId, parseMoney } from '@cifra/domain';
+import { DomainError, isUuid, parseId, parseMoney } from '@cifra/domain';
 import type { OpeningBalancesInput, PlannedLine, Problem } from './inputs.ts';
 import { accountsByCode, type PartyRow, partiesNamed, type Reader } from './store.ts';
 
 type TbLine = OpeningBalancesInput['trialBalance'][number];
 
 const TAX_ROLES = new Set(['SalesTaxPayable', 'PurchaseTaxReceivable']);
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Run `parse`; a refusal becomes a problem of `code` on the field, and the result undefined. */
 export function attempt<T>(
   problems: Problem[],
@@ -70,7 +68,7 @@ export async function checkTrialBalance(
   const accounts = await accountsByCode(db, [...new Set(tb.map((l) => l.accountCode.trim()))]);
   const roleOf = new Map([...roles].map(([role, id]) => [id, role]));
   // Only well-formed ids are looked up; the others are reported as unknown below.
-  const partyIds = tb.flatMap((l) => (l.partyId && UUID.test(l.partyId) ? [l.partyId.toLowerCase()] : []));
+  const partyIds = tb.flatMap((l) => (l.partyId && isUuid(l.partyId) ? [l.partyId.toLowerCase()] : []));
   const { byId: parties } = await partiesNamed(db, partyIds, []);
   const seen = new Map<string, number>();
   const planned: PlannedLine[] = [];

@@ -1,11 +1,10 @@
 import { decodeKeyCursor, edgeOf, encodeKeyCursor, type Page, pageInfoOf, pageSize } from '@cifra/context';
-import { badInput } from '@cifra/domain';
+import { badInput, isUuid } from '@cifra/domain';
 import type { BoardPageQuery, CloseBoardEntry } from '../services/close-board.service.ts';
 
 export const DEFAULT_BOARD_PAGE = 100;
 export const MAX_BOARD_PAGE = 500;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TAG = 'board-client';
 
 /**
@@ -22,7 +21,7 @@ export function boardPageQuery(args: {
   let after: [string, string] | null = null;
   if (args.after) {
     after = decodeKeyCursor(TAG, args.after, 2) as [string, string];
-    if (!UUID.test(after[1])) throw badInput('after: not a cursor this query returned', { field: 'after' });
+    if (!isUuid(after[1])) throw badInput('after: not a cursor this query returned', { field: 'after' });
   }
   return { first, after, clientId: args.clientId ?? null };
 }

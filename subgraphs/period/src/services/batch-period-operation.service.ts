@@ -12,7 +12,7 @@ import {
   type TenantRow,
   visibleClients,
 } from '@cifra/db';
-import { badInput, DomainError, idempotencyKeyReused } from '@cifra/domain';
+import { badInput, DomainError, idempotencyKeyReused, isUuid } from '@cifra/domain';
 import { type Permission, Permissions, permissionsOf, type RoleCluster } from '@cifra/permissions';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { BatchQueue } from './batch-queue.ts';
@@ -243,8 +243,6 @@ export async function loadBatch(db: ControlDb, batchId: string): Promise<BatchVi
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * A batch of the caller's firm, showing only the clients the caller may still see; null for an
  * unknown id or another firm's batch (the same answer).
@@ -254,7 +252,7 @@ export async function batchForCaller(
   caller: Caller,
   batchId: string,
 ): Promise<BatchView | null> {
-  if (!UUID.test(batchId)) return null;
+  if (!isUuid(batchId)) return null;
   const [batch] = await db
     .select({ id: periodBatches.id })
     .from(periodBatches)

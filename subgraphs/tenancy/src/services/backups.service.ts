@@ -15,7 +15,7 @@ import {
 } from '@cifra/backups';
 import { decodeKeyCursor, encodeKeyCursor, type Page, pageOf, pageSize } from '@cifra/context';
 import { type ControlDb, control, type TenantRow } from '@cifra/db';
-import { badInput, DomainError, parseId } from '@cifra/domain';
+import { badInput, DomainError, isUuid, parseId } from '@cifra/domain';
 import { and, desc, eq } from 'drizzle-orm';
 import { type ClientManager, managedClient } from './managed-client.ts';
 
@@ -142,12 +142,11 @@ type RestoreStatus = control.RestoreInPlaceRow['status'];
 /** A cursor's (time, id), refused like any foreign cursor when either part does not parse. */
 function requestKey(tag: string, cursor: string): [string, string] {
   const [at, id] = decodeKeyCursor(tag, cursor, 2) as [string, string];
-  if (!UUID.test(id) || !AT.test(at))
+  if (!isUuid(id) || !AT.test(at))
     throw badInput('after: not a cursor this query returned', { field: 'after' });
   return [at, id];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const AT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
 
 /** Withdraw a PENDING restore in place (its requester or another Tenant.Manage holder on the client). */

@@ -1,6 +1,6 @@
 import { decodeKeyCursor, encodeKeyCursor, type Page, pageOf, pageSize } from '@cifra/context';
 import { type Caller, type ControlDb, firmView, visibleClientsPage } from '@cifra/db';
-import { badInput } from '@cifra/domain';
+import { badInput, isUuid } from '@cifra/domain';
 import type { Tenant } from '../mappers.ts';
 
 export const DEFAULT_CLIENT_PAGE = 100;
@@ -39,8 +39,6 @@ export async function pageClients(
 /** A cursor's (name, id), refused like any other foreign cursor when its id is not a uuid. */
 function clientKey(cursor: string): [string, string] {
   const [name, id] = decodeKeyCursor('client', cursor, 2) as [string, string];
-  if (!UUID.test(id)) throw badInput('after: not a cursor this query returned', { field: 'after' });
+  if (!isUuid(id)) throw badInput('after: not a cursor this query returned', { field: 'after' });
   return [name, id];
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
