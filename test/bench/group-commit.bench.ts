@@ -7,7 +7,8 @@
  *  - "grouped": 32 in flight, committed in groups (one transaction, one fsync per group).
  * Throughput is entries (or documents) per second; latency is each call's, p50 and p99.
  * Sides alternate over three rounds and each keeps its best throughput round.
- * Sizes: BENCH_GROUP_ENTRIES (per round, default 1,600), BENCH_GROUP_DOCUMENTS (default 480).
+ * Sizes: BENCH_GROUP_ENTRIES (per round, default 1,600), BENCH_GROUP_DOCUMENTS (default 480, for
+ * the sales invoices and for the customer receipts, which have no lane and keep a transaction each).
  */
 import { performance } from 'node:perf_hooks';
 import {
@@ -159,8 +160,26 @@ export default defineBench({
       }
       return ids;
     }
-    const documents = (side: Side, ids: readonly string[]) => (i: number) =>
-      postDocument(booksOf(side).books, ids[i] as string, 'SALES');
+    // Receipts on account (no invoice to settle): no lane posts them, and postDocument gives each a
+    // transaction of its own (in a group they ran one by one, slower than today): what the kinds
+    // without a lane get.
+    async function receipts(n: number): Promise<string[]> {
+      const ids: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const d = await createDraft(sides.grouped.books, 'CUSTOMER_RECEIPT', {
+          partyId: customer,
+          documentDate: `${YEAR}-03-${String(1 + (i % 28)).padStart(2, '0')}`,
+          amount: `${100 + (i % 900)}.25`,
+          allocations: [],
+        });
+        ids.push(d.id);
+      }
+      return ids;
+    }
+    const documents =
+      (side: Side, ids: readonly string[], family: 'SALES' | 'PAYMENT' = 'SALES') =>
+      (i: number) =>
+        postDocument(booksOf(side).books, ids[i] as string, family);
 
     const rows: BenchRow[] = [];
     const measure = async (
@@ -190,7 +209,7 @@ export default defineBench({
       const line = (side: Side, r: Run) => ({
         measure: `${what}: ${side === 'lone' ? 'one at a time (grouped, a group of one)' : side === 'today' ? `${IN_FLIGHT} in flight, a transaction each (before group commit)` : `${IN_FLIGHT} in flight, group commit`}`,
         result: `${Math.round(r.perSecond).toLocaleString('en')}/s`,
-        note: `p50 ${ms(r.p50)}, p99 ${ms(r.p99)}, Node CPU ${r.nodeCpuPerEntryMs.toFixed(2)} ms per posting (${Math.round(r.nodeCpuShare * 100)}% of the time)${side === 'grouped' ? `, ${(1 / r.groups).toFixed(1)} postings per group on average` : ''}`,
+        note: `p50 ${ms(r.p50)}, p99 ${ms(r.p99)}, Node CPU ${r.nodeCpuPerEntryMs.toFixed(2)} ms per posting (${Math.round(r.nodeCpuShare * 100)}% of the time)${side !== 'grouped' ? '' : r.groups > 0 ? `, ${(1 / r.groups).toFixed(1)} postings per group on average` : ', no group: each in a transaction of its own'}`,
       });
       rows.push(line('lone', lone), line('today', today), line('grouped', grouped), {
         measure: `${what}: grouped ÷ today, throughput`,
@@ -208,10 +227,13 @@ export default defineBench({
     await drive(64, 8, journal('grouped'));
     await drive(64, 8, journal('today'));
     await measure('journal entries', ENTRIES, async (side) => journal(side));
-    await measure('sales invoices', DOCUMENTS, async (side) => {
-      const count = side === 'lone' ? Math.max(50, Math.round(DOCUMENTS / 8)) : DOCUMENTS;
-      return documents(side, await drafts(count));
-    });
+    const loneCount = (side: Side) => (side === 'lone' ? Math.max(50, Math.round(DOCUMENTS / 8)) : DOCUMENTS);
+    await measure('sales invoices', DOCUMENTS, async (side) =>
+      documents(side, await drafts(loneCount(side))),
+    );
+    await measure('customer receipts (no lane)', DOCUMENTS, async (side) =>
+      documents(side, await receipts(loneCount(side)), 'PAYMENT'),
+    );
 
     const [check, gaps] = await withClient(adminUrl, async (c) => [
       await c.query('SELECT problem, checked FROM cifra_verify_audit_chain()'),

@@ -404,4 +404,31 @@ describe('the documents lane: plain invoices of one group posted together', () =
     expect(await counts()).toEqual(before);
     await chainIntact();
   });
+
+  it('posts receipts in transactions of their own beside a group of invoices asked in the same turn', async () => {
+    const receipts: string[] = [];
+    const invoices: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const date = `2026-11-${String(2 + i).padStart(2, '0')}`;
+      invoices.push((await invoice(date)).id);
+      const receipt = await createDraft(books, 'CUSTOMER_RECEIPT', {
+        partyId: customer,
+        documentDate: date,
+        amount: `${10 + i}.00`,
+        allocations: [],
+      });
+      receipts.push(receipt.id);
+    }
+    // Each transaction that writes the books leaves one row in the close board's outbox (its txid).
+    const transactions = () => t.count('close_board_changes');
+    const before = await transactions();
+    const posted = await Promise.all([
+      ...receipts.map((id, i) => postDocument(as(600 + i), id, 'PAYMENT')),
+      ...invoices.map((id, i) => postDocument(as(610 + i), id, 'SALES')),
+    ]);
+    expect(posted.map((d) => d.status)).toEqual(Array(6).fill('POSTED'));
+    // The three invoices in one group, each receipt in a transaction of its own: four.
+    expect((await transactions()) - before).toBe(4);
+    await chainIntact();
+  });
 });

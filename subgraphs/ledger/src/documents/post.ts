@@ -1,4 +1,4 @@
-import { inPostingGroup, recordAuditEvent } from '@cifra/db';
+import { inPostingGroup, inTransaction, recordAuditEvent } from '@cifra/db';
 import { badInput, type Decimal, decimalOf, formatDecimal, translateAtRate } from '@cifra/domain';
 import { nextNumber, postEntry, type TenantTx } from '@cifra/engine';
 import { clientFxOf, rateForDocument, type UsedRate } from '@cifra/fx';
@@ -157,21 +157,21 @@ async function translatedLines(
  * document again returns it.
  */
 export async function postDocument(books: Books, id: string, family: Family): Promise<DocumentRow> {
+  const work = async (tx: TenantTx) => {
+    const doc = await lockDocument(tx, id);
+    requireFamily(doc, family, OPERATION[family]);
+    requirePermission(books, KINDS[doc.kind].post);
+    if (doc.status === 'POSTED') return doc;
+    requireDraft(doc, 'posted');
+    return postLockedDraft(tx, books, doc);
+  };
+  // Receipts, payments and refunds have no lane: in a group each would run alone in its savepoint,
+  // one after another on the group's connection, slower under load than transactions of their own
+  // whose work overlaps (docs/architecture/posting.md, "Group commit"). They keep their own.
+  if (family === 'PAYMENT') return inTransaction(books.db, books.actor, work);
   // Group commit: in one transaction with the other postings of this client waiting now.
   // Plain invoices of one group are posted together (post-each.ts), each checked on its own.
-  return inPostingGroup(
-    books.db,
-    books.actor,
-    async (tx) => {
-      const doc = await lockDocument(tx, id);
-      requireFamily(doc, family, OPERATION[family]);
-      requirePermission(books, KINDS[doc.kind].post);
-      if (doc.status === 'POSTED') return doc;
-      requireDraft(doc, 'posted');
-      return postLockedDraft(tx, books, doc);
-    },
-    { lane: DOCUMENT_LANE, request: { books, id, family } },
-  );
+  return inPostingGroup(books.db, books.actor, work, { lane: DOCUMENT_LANE, request: { books, id, family } });
 }
 
 /**
