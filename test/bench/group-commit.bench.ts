@@ -118,12 +118,13 @@ export default defineBench({
       await createParty(sides.grouped.books, { kind: 'CUSTOMER', code: 'B1', name: 'Bench Hotel' })
     ).id;
 
+    const dateOf = (i: number) => `${YEAR}-03-${String(1 + (i % 28)).padStart(2, '0')}`;
     let serial = 0;
     const journal = (side: Side) => (_: number) => {
       const i = serial++;
       const { books } = booksOf(side);
       return postJournalEntry(books.db, books.company, TEST_ACTOR, {
-        postingDate: `${YEAR}-03-${String(1 + (i % 28)).padStart(2, '0')}`,
+        postingDate: dateOf(i),
         memo: `bench ${i}`,
         idempotencyKey: `bench-${i}`,
         lines: [
@@ -133,12 +134,16 @@ export default defineBench({
       });
     };
     // Drafts are made beforehand (not measured): the measure is the posting.
-    async function drafts(n: number): Promise<string[]> {
+    async function draftsOf(n: number, make: (i: number) => Promise<{ id: string }>): Promise<string[]> {
       const ids: string[] = [];
-      for (let i = 0; i < n; i++) {
-        const d = await createDraft(sides.grouped.books, 'SALES_INVOICE', {
+      for (let i = 0; i < n; i++) ids.push((await make(i)).id);
+      return ids;
+    }
+    const invoices = (n: number) =>
+      draftsOf(n, (i) =>
+        createDraft(sides.grouped.books, 'SALES_INVOICE', {
           partyId: customer,
-          documentDate: `${YEAR}-03-${String(1 + (i % 28)).padStart(2, '0')}`,
+          documentDate: dateOf(i),
           lines: [
             {
               description: 'Café',
@@ -155,27 +160,20 @@ export default defineBench({
               taxCode: 'EXENTO',
             },
           ],
-        });
-        ids.push(d.id);
-      }
-      return ids;
-    }
+        }),
+      );
     // Receipts on account (no invoice to settle): no lane posts them, and postDocument gives each a
     // transaction of its own (in a group they ran one by one, slower than today): what the kinds
     // without a lane get.
-    async function receipts(n: number): Promise<string[]> {
-      const ids: string[] = [];
-      for (let i = 0; i < n; i++) {
-        const d = await createDraft(sides.grouped.books, 'CUSTOMER_RECEIPT', {
+    const receipts = (n: number) =>
+      draftsOf(n, (i) =>
+        createDraft(sides.grouped.books, 'CUSTOMER_RECEIPT', {
           partyId: customer,
-          documentDate: `${YEAR}-03-${String(1 + (i % 28)).padStart(2, '0')}`,
+          documentDate: dateOf(i),
           amount: `${100 + (i % 900)}.25`,
           allocations: [],
-        });
-        ids.push(d.id);
-      }
-      return ids;
-    }
+        }),
+      );
     const documents =
       (side: Side, ids: readonly string[], family: 'SALES' | 'PAYMENT' = 'SALES') =>
       (i: number) =>
@@ -229,7 +227,7 @@ export default defineBench({
     await measure('journal entries', ENTRIES, async (side) => journal(side));
     const loneCount = (side: Side) => (side === 'lone' ? Math.max(50, Math.round(DOCUMENTS / 8)) : DOCUMENTS);
     await measure('sales invoices', DOCUMENTS, async (side) =>
-      documents(side, await drafts(loneCount(side))),
+      documents(side, await invoices(loneCount(side))),
     );
     await measure('customer receipts (no lane)', DOCUMENTS, async (side) =>
       documents(side, await receipts(loneCount(side)), 'PAYMENT'),
