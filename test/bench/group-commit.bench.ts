@@ -8,7 +8,8 @@
  * Throughput is entries (or documents) per second; latency is each call's, p50 and p99.
  * Sides alternate over three rounds and each keeps its best throughput round.
  * Sizes: BENCH_GROUP_ENTRIES (per round, default 1,600), BENCH_GROUP_DOCUMENTS (default 480, for
- * the sales invoices and for the customer receipts, which have no lane and keep a transaction each).
+ * the sales invoices, and for the credit notes and customer receipts, which have no lane and post in a
+ * transaction each).
  */
 import { performance } from 'node:perf_hooks';
 import {
@@ -174,6 +175,31 @@ export default defineBench({
           allocations: [],
         }),
       );
+    // Credit notes of 0.36 each on invoices posted beforehand: declined by the lane, each runs in a
+    // transaction of its own after its group (as receipts, the kinds without a lane).
+    const notes = async (n: number) => {
+      const corrected = await invoices(n);
+      for (let k = 0; k < n; k += IN_FLIGHT)
+        await Promise.all(
+          corrected.slice(k, k + IN_FLIGHT).map((id) => postDocument(sides.grouped.books, id, 'SALES')),
+        );
+      return draftsOf(n, (i) =>
+        createDraft(sides.grouped.books, 'CREDIT_NOTE', {
+          partyId: customer,
+          documentDate: dateOf(i),
+          appliesToId: corrected[i],
+          lines: [
+            {
+              description: 'Café',
+              accountCode: '4101',
+              quantity: '1',
+              unitPrice: '0.335',
+              taxCode: 'ITBMS7',
+            },
+          ],
+        }),
+      );
+    };
     const documents =
       (side: Side, ids: readonly string[], family: 'SALES' | 'PAYMENT' = 'SALES') =>
       (i: number) =>
@@ -228,6 +254,9 @@ export default defineBench({
     const loneCount = (side: Side) => (side === 'lone' ? Math.max(50, Math.round(DOCUMENTS / 8)) : DOCUMENTS);
     await measure('sales invoices', DOCUMENTS, async (side) =>
       documents(side, await invoices(loneCount(side))),
+    );
+    await measure('credit notes (no lane)', DOCUMENTS, async (side) =>
+      documents(side, await notes(loneCount(side))),
     );
     await measure('customer receipts (no lane)', DOCUMENTS, async (side) =>
       documents(side, await receipts(loneCount(side)), 'PAYMENT'),

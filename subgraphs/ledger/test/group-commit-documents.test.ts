@@ -431,4 +431,33 @@ describe('the documents lane: plain invoices of one group posted together', () =
     expect((await transactions()) - before).toBe(4);
     await chainIntact();
   });
+
+  it('hands the notes its lane declines back to run in transactions of their own after the group', async () => {
+    const corrected = await postDocument(books, (await invoice('2026-11-10')).id, 'SALES');
+    const notes: string[] = [];
+    const invoices: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      invoices.push((await invoice(`2026-11-1${1 + i}`)).id);
+      const note = await createDraft(books, 'CREDIT_NOTE', {
+        partyId: customer,
+        documentDate: '2026-11-13',
+        appliesToId: corrected.id,
+        lines: [
+          { description: 'Café', accountCode: '4101', quantity: '1', unitPrice: '1', taxCode: 'ITBMS7' },
+        ],
+      });
+      notes.push(note.id);
+    }
+    const before = await t.count('close_board_changes');
+    const posted = await Promise.all([
+      ...notes.map((id, i) => postDocument(as(620 + i), id, 'SALES')),
+      ...invoices.map((id, i) => postDocument(as(630 + i), id, 'SALES')),
+    ]);
+    expect(posted.map((d) => d.status)).toEqual(Array(4).fill('POSTED'));
+    // One group for the four, whose lane posts the two invoices; each note after it, on its own.
+    expect((await t.count('close_board_changes')) - before).toBe(3);
+    expect(posted.slice(0, 2).map((d) => d.postedBy)).toEqual([author(620).userId, author(621).userId]);
+    expect(gapless(await numbersOf('CREDIT_NOTE'))).toBe(true);
+    await chainIntact();
+  });
 });
