@@ -361,7 +361,8 @@ export function postingGroupsOf(db: TenantDb, options?: PostingGroupOptions): Po
  * Run one posting (`fn`, as `inTransaction` would) in the next group commit of its client database.
  * `fn` must do all its work on `tx` (it shares the transaction with the group's other postings,
  * inside its own savepoint) and must not wait for another posting. With `batch`, the posting may be
- * posted together with the group's others of the same lane instead of by `fn` (same result). On a database that is not a
+ * posted together with the group's others of the same lane instead of by `fn` (same result), or,
+ * declined by the lane, run by `fn` in a transaction of its own once the group has committed. On a database that is not a
  * pool (a single connection), it runs in a transaction of its own.
  */
 export function inPostingGroup<T, R = never>(
