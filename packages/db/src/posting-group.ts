@@ -84,7 +84,7 @@ export interface PostingGroupOptions {
   maxSize?: number;
   /** Runs in the group's transaction after its last posting, before COMMIT (tests and benches). */
   beforeCommit?: (tx: Tx, size: number) => Promise<void>;
-  /** Told each group's size once it is settled (benches). */
+  /** Told, once each group is settled, how many postings it answered (those declined not counted). */
   onGroup?: (size: number, committed: boolean) => void;
   /**
    * Each posting in a transaction of its own, concurrently, as before group commit: the bench's
@@ -226,7 +226,7 @@ export class PostingGroups {
    */
   private async attempt(jobs: Job[], lanes: boolean, db?: TenantDb): Promise<Attempt> {
     const outcomes: (Outcome | undefined)[] = jobs.map(() => undefined);
-    // The postings a lane left to run alone: not run in the group (below).
+    // The postings a lane declined: not run in the group, handed back once it has committed.
     const declined = new Set<number>();
     let unchecked = false;
     const check = async (tx: Tx) => {
