@@ -45,12 +45,14 @@ export function CreditActions({ d, onChanged }: { d: Doc; onChanged: () => Promi
   const credit = d.openCredit!;
   const open = d.status === 'POSTED' && !d.voided && !isZero(credit);
   const may = mayApplyCredit(ws.role);
+  // After an application or a refund the document is read again, and only then does the page say
+  // what happened; a read that fails is not the step's failure.
   const done = async (o: NonNullable<Outcome>) => {
-    setOutcome(o);
     if (!('error' in o)) {
       setMode(null);
-      await onChanged();
+      await onChanged().catch(() => undefined);
     }
+    setOutcome(o);
   };
   const toggle = (m: 'apply' | 'refund') => {
     setOutcome(null);

@@ -142,8 +142,9 @@ export default function RecurringTemplates({ mayReadSettings }: { mayReadSetting
           onCancel={() => setEditing(null)}
           onDone={async (done) => {
             setEditing(null);
+            // The list is read again before the page says so; a read that fails is not the save's failure.
+            await refetch().catch(() => undefined);
             setOutcome({ done });
-            await refetch();
           }}
         />
       )}

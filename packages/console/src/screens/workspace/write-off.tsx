@@ -60,6 +60,7 @@ function WriteOffForm({ d, open, onChanged, setOutcome }: FormProps & { open: st
   const problem = amountProblem(amount, d.currency, open);
   const submit = async () => {
     setOutcome(null);
+    let outcome: Outcome;
     try {
       const { data } = await writeOff({
         variables: {
@@ -74,7 +75,7 @@ function WriteOffForm({ d, open, onChanged, setOutcome }: FormProps & { open: st
       });
       const w = data?.writeOffBadDebt;
       const a = w?.allocations[0];
-      setOutcome({
+      outcome = {
         done: `Written off: ${money(amount.trim(), d.currency)} of ${documentName(d)}${
           a?.realizedFx && !isZero(a.realizedFx)
             ? `, realized exchange ${a.realizedFx.startsWith('-') ? 'loss' : 'gain'} ${money(a.realizedFx.replace(/^-/, ''), ws.currency)}`
@@ -86,13 +87,17 @@ function WriteOffForm({ d, open, onChanged, setOutcome }: FormProps & { open: st
               label: `Open ${documentName(w)}`,
             }
           : undefined,
-      });
+      };
       setShown(false);
       setReason('');
-      await onChanged();
     } catch (e) {
       setOutcome({ error: e, title: 'Nothing was written off' });
+      return;
     }
+    // The invoice is read again before the page says what happened; a read that fails is not the
+    // write-off's failure.
+    await onChanged().catch(() => undefined);
+    setOutcome(outcome);
   };
   return (
     <section aria-labelledby="write-off-title" data-testid="write-off">
@@ -150,11 +155,13 @@ function VoidWriteOffForm({ d, onChanged, setOutcome }: FormProps) {
     setOutcome(null);
     try {
       await voidIt({ variables: { id: d.id, reason: reason.trim(), voidDate: date } });
-      setOutcome({ done: 'The write-off is voided: the invoice is open again by what it wrote off.' });
-      await onChanged();
     } catch (e) {
       setOutcome({ error: e, title: 'The write-off was not voided' });
+      return;
     }
+    // Read again first (the void takes this form away); a read that fails is not the void's failure.
+    await onChanged().catch(() => undefined);
+    setOutcome({ done: 'The write-off is voided: the invoice is open again by what it wrote off.' });
   };
   return (
     <section aria-labelledby="void-write-off-title" data-testid="void-write-off">
