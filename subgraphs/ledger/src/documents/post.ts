@@ -165,9 +165,9 @@ export async function postDocument(books: Books, id: string, family: Family): Pr
     requireDraft(doc, 'posted');
     return postLockedDraft(tx, books, doc);
   };
-  // Receipts, payments and refunds have no lane: in a group each would run alone in its savepoint,
-  // one after another on the group's connection, slower under load than transactions of their own
-  // whose work overlaps (docs/architecture/posting.md, "Group commit"). They keep their own.
+  // Receipts, payments and refunds have no lane: a group would only lock and read them to hand them
+  // back once it has committed (posting-group.ts). They go straight to a transaction of their own
+  // (docs/architecture/posting.md, "Group commit").
   if (family === 'PAYMENT') return inTransaction(books.db, books.actor, work);
   // Group commit: in one transaction with the other postings of this client waiting now.
   // Plain invoices of one group are posted together (post-each.ts), each checked on its own.

@@ -83,13 +83,16 @@ export async function updateLegalDetails(
   });
 }
 
+/** When the legal details are required unless a caller names another moment. */
+const SALES_ISSUANCE = 'before its first sales document is issued';
+
 /**
  * Refuses to issue a sales document (or, naming it in `purpose`, to render a tax return) while the
  * client's legal details are incomplete.
  */
 export async function requireLegalDetails(
   tx: Pick<TenantTx, 'select'>,
-  purpose = 'before its first sales document is issued',
+  purpose = SALES_ISSUANCE,
 ): Promise<void> {
   const refusal = legalDetailsRefusal(await legalDetailsOf(tx), purpose);
   if (refusal) throw refusal;
@@ -98,7 +101,7 @@ export async function requireLegalDetails(
 /** What `requireLegalDetails` refuses with for these details, or null when they are complete. */
 export function legalDetailsRefusal(
   details: LegalRow | undefined,
-  purpose = 'before its first sales document is issued',
+  purpose = SALES_ISSUANCE,
 ): DomainError | null {
   if (details && isComplete(details)) return null;
   return new DomainError(
