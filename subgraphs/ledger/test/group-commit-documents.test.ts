@@ -18,7 +18,7 @@ import type { Books } from '../src/services/books.ts';
 import { createParty } from '../src/services/parties.service.ts';
 import { openTestBooks, plug, type TestBooks } from './test-books.ts';
 
-// Group commit for documents (docs/architecture/posting.md, "Group commit"): the plain invoices of
+// Group commit for documents (docs/architecture/posting.md, "Group commit"): the invoices of
 // one group are posted together by the documents lane (src/documents/post-each.ts), each checked
 // and refused on its own. Exact groups without timing: a "plug" posting holds the group in flight
 // until the postings under test are all queued behind it.
@@ -106,7 +106,7 @@ async function chainIntact(): Promise<void> {
   expect(rows[0].problem).toBeNull();
 }
 
-describe('the documents lane: plain invoices of one group posted together', () => {
+describe('the documents lane: invoices of one group posted together', () => {
   it('posts 12 invoices of 32.10 and 4 bills of 56.82 in one transaction; each bad one is refused alone', async () => {
     const sales: string[] = [];
     for (let i = 0; i < 12; i++) sales.push((await invoice(`2026-07-${String(10 + i).padStart(2, '0')}`)).id);
@@ -405,7 +405,7 @@ describe('the documents lane: plain invoices of one group posted together', () =
     await chainIntact();
   });
 
-  it('posts receipts in transactions of their own beside a group of invoices asked in the same turn', async () => {
+  it('posts receipts and invoices asked in the same turn in one transaction', async () => {
     const receipts: string[] = [];
     const invoices: string[] = [];
     for (let i = 0; i < 3; i++) {
@@ -427,12 +427,12 @@ describe('the documents lane: plain invoices of one group posted together', () =
       ...invoices.map((id, i) => postDocument(as(610 + i), id, 'SALES')),
     ]);
     expect(posted.map((d) => d.status)).toEqual(Array(6).fill('POSTED'));
-    // The three invoices in one group, each receipt in a transaction of its own: four.
-    expect((await transactions()) - before).toBe(4);
+    // The three invoices and the three receipts in one group (group-commit-settlements.test.ts).
+    expect((await transactions()) - before).toBe(1);
     await chainIntact();
   });
 
-  it('hands the notes its lane declines back to run in transactions of their own after the group', async () => {
+  it('hands back a note on an invoice a note of the same group settles, to run after the group', async () => {
     const corrected = await postDocument(books, (await invoice('2026-11-10')).id, 'SALES');
     const notes: string[] = [];
     const invoices: string[] = [];
@@ -454,8 +454,9 @@ describe('the documents lane: plain invoices of one group posted together', () =
       ...invoices.map((id, i) => postDocument(as(630 + i), id, 'SALES')),
     ]);
     expect(posted.map((d) => d.status)).toEqual(Array(4).fill('POSTED'));
-    // One group for the four, whose lane posts the two invoices; each note after it, on its own.
-    expect((await t.count('close_board_changes')) - before).toBe(3);
+    // One group for the four, whose lane posts the invoices and the first note; the second note
+    // settles the same invoice, so it runs after the group, on its own, and sees the first.
+    expect((await t.count('close_board_changes')) - before).toBe(2);
     expect(posted.slice(0, 2).map((d) => d.postedBy)).toEqual([author(620).userId, author(621).userId]);
     expect(gapless(await numbersOf('CREDIT_NOTE'))).toBe(true);
     await chainIntact();

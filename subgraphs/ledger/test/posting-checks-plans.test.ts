@@ -185,17 +185,22 @@ describe("a group's documents are marked posted by key", () => {
       );
       const scansBefore = await documentScans(client);
       const texts = (f: (i: number) => string) => group.map((_, i) => f(i));
-      await client.query(`SELECT cifra_mark_documents_posted_as($1, $2, $3, $4, $5, now(), $6, $7, $8, $9)`, [
-        group,
-        texts((i) => `PLAN-${i}`),
-        entries.rows.map((r) => r.id),
-        group.map(() => '1'),
-        group.map(() => '1100'),
-        texts(() => ''),
-        texts(() => ''),
-        texts(() => ''),
-        texts((i) => `plan-${i}`),
-      ]);
+      await client.query(
+        `SELECT cifra_mark_documents_posted_as($1, $2, $3, $4, $5, $6, $7, now(), $8, $9, $10, $11)`,
+        [
+          group,
+          texts((i) => `PLAN-${i}`),
+          entries.rows.map((r) => r.id),
+          group.map(() => '1'),
+          group.map(() => '1100'),
+          group.map(() => '0'),
+          group.map(() => '0'),
+          texts(() => ''),
+          texts(() => ''),
+          texts(() => ''),
+          texts((i) => `plan-${i}`),
+        ],
+      );
       expect((await documentScans(client)) - scansBefore).toBe(0);
       const posted = await client.query<{ n: string }>(
         `SELECT count(*) AS n FROM documents WHERE id = ANY ($1) AND status = 'POSTED' AND base_total_minor = 1100`,

@@ -10,19 +10,27 @@ import {
 import { legalDetailsRefusal, legalRowOf } from '../legal/index.ts';
 import type { Books } from '../services/books.ts';
 import { documentLinesForGl } from './gl-lines.ts';
-import { type Family, KINDS, requireDraft, requireFamily, requirePermission } from './kinds.ts';
-import type { OwnRate } from './post.ts';
+import {
+  type LaneReads,
+  type LockedSettlements,
+  laneReads,
+  lockSettledInvoices,
+  postDocumentsAs,
+} from './group-store.ts';
+import {
+  type Family,
+  isInvoiceLike,
+  KINDS,
+  requireDraft,
+  requireFamily,
+  requirePermission,
+} from './kinds.ts';
+import { correctedRate, type OwnRate } from './post.ts';
 import { documentEntryKey, OPERATION, postedEvent } from './posted-event.ts';
 import { NO_PROVENANCE } from './rates.ts';
-import {
-  checkParty,
-  type DocumentLineRow,
-  type DocumentRow,
-  type LaneReads,
-  laneReads,
-  postDocumentsAs,
-  type TaxCodeRow,
-} from './store.ts';
+import { draftedSettlements, settleDrafted } from './settlement.ts';
+import { checkParty, clearedBaseFrom, type DocumentKind, type DocumentRow } from './store.ts';
+import { smallDifferences, toleranceFor } from './tolerance.ts';
 import { type TranslatedDocument, translateDocument } from './translate.ts';
 
 /** One `postDocument` call of a group: the caller's books, the draft and the family it posts. */
@@ -34,6 +42,7 @@ export interface DocumentPosting {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown } | undefined;
 type Own = { actor: Actor; request: DocumentPosting };
+type Allocation = { invoiceId: string; amountMinor: bigint };
 
 /** A draft checked in memory, its entry ready for the engine. */
 interface Ready {
@@ -42,6 +51,11 @@ interface Ready {
   books: Books;
   actor: Actor;
   minorUnits: number;
+  own: OwnRate;
+  corrected: DocumentRow | undefined;
+  proposed: Allocation[];
+  differences: Map<string, bigint>;
+  creditMinor: bigint;
   translated: TranslatedDocument;
   request: PostingRequest;
 }
@@ -49,32 +63,69 @@ interface Ready {
 /** The lane `postDocument` hands to the group commit. */
 export const DOCUMENT_LANE: PostingLane<DocumentPosting> = { postEach: postDocumentsEach };
 
-/** The kinds this lane posts: an invoice of the client's base currency correcting nothing. */
-function isPlainInvoice(doc: DocumentRow, books: Books): boolean {
-  return (
-    (doc.kind === 'SALES_INVOICE' || doc.kind === 'PURCHASE_INVOICE') &&
-    !doc.appliesToId &&
-    doc.currency === books.company.baseCurrency
-  );
-}
+/**
+ * The kinds this lane posts: invoices, notes, receipts and vendor payments. Refunds (credits, not
+ * invoices, settled) and credit applications (their own use case) are not among them.
+ */
+const LANE_KINDS: ReadonlySet<DocumentKind> = new Set([
+  'SALES_INVOICE',
+  'PURCHASE_INVOICE',
+  'CREDIT_NOTE',
+  'DEBIT_NOTE',
+  'CUSTOMER_RECEIPT',
+  'VENDOR_PAYMENT',
+]);
 
 const BASE_RATE: OwnRate = { rate: decimalOf('1'), provenance: NO_PROVENANCE, used: null };
 
 /**
- * The plain invoices of one group commit, posted together in a constant number of statements
- * (docs/architecture/posting.md, "Group commit"): the drafts are locked and read in one round trip
- * with their parties, lines and the client's setup (`laneReads`), each is
- * checked in memory as `postDocument` checks it (family, permission, status, total, legal details,
- * party) and refused alone; their entries go to `postEntriesEach` (balance, period, idempotency,
- * journal numbers per author), then one call takes their own numbers, marks their rows and records
- * their events (`postDocumentsAs`). A document of another kind, currency or shape (notes, receipts, foreign currency), or one
- * asked twice in the group, is left undefined: the group runs it alone in its savepoint.
+ * The documents of one group commit in the client's base currency — invoices, notes, receipts and
+ * vendor payments — posted together in a constant number of statements (docs/architecture/posting.md,
+ * "Group commit"): the drafts are locked and read in one round trip with their parties, lines,
+ * proposed allocations and the client's setup (`laneReads`), then the invoices they settle are locked
+ * in id order with what settles them now (`lockSettledInvoices`); each draft is checked in memory as
+ * `postDocument` checks it (family, permission, status, total, legal details, party, each settlement)
+ * and refused alone; their entries go to `postEntriesEach` (balance, period, idempotency, journal
+ * numbers per author), then one call makes their allocations facts, takes their own numbers, marks
+ * their rows with their credits and records their events (`postDocumentsAs`). Left undefined, for the
+ * group to run on its own once it has committed: a document of another kind or currency (refunds,
+ * foreign currency), one asked twice in the group, and one settling an invoice that an earlier draft
+ * of the group settles or that the group posts itself (in turn, each sees what the one before did).
  */
 export async function postDocumentsEach(tx: TenantTx, postings: readonly Own[]): Promise<Outcome[]> {
   const outcomes: Outcome[] = postings.map(() => undefined);
   const ids = [...new Set(postings.map((p) => p.request.id))].sort();
   const reads = await laneReads(tx, ids);
-  const { docs } = reads;
+  const drafts = claimSettlements(postings, screen(postings, reads, outcomes), reads);
+  if (drafts.size === 0) return outcomes;
+  const invoiceIds = [...new Set([...drafts.values()].flat().map((a) => a.invoiceId))].sort();
+  // After the drafts, the invoices they settle are locked, as postDocument locks them. The periods'
+  // gates and the entries' keys are asked at once: the database holds and reads them while this
+  // process checks and translates the drafts. A handler is on each at once (each is awaited below, a
+  // failure is the lane's), so a refusal in between is never an unhandled rejection.
+  const locked = lockSettledInvoices(tx, invoiceIds);
+  locked.catch(() => undefined);
+  const draftRows = [...drafts.keys()].map((i) => docOf(postings, reads, i));
+  const held = holdPeriodsAndKeys(
+    tx,
+    draftRows.map((d) => d.postingDate),
+    draftRows.map((d) => documentEntryKey(d.id)),
+  );
+  held.catch(() => undefined);
+  const ready = await prepare(tx, postings, drafts, reads, await locked, outcomes);
+  if (ready.length > 0) await postReady(tx, ready, outcomes, held);
+  else await held;
+  return outcomes;
+}
+
+const docOf = (postings: readonly Own[], reads: LaneReads, i: number) =>
+  reads.docs.get((postings[i] as Own).request.id) as DocumentRow;
+
+/**
+ * The postings of drafts this lane posts, checked as `postDocument` checks them before posting:
+ * a posted document is answered as it stands, a refusal is the posting's own.
+ */
+function screen(postings: readonly Own[], { docs }: LaneReads, outcomes: Outcome[]): number[] {
   const seen = new Set<string>();
   const drafts: number[] = [];
   postings.forEach(({ request: { books, id, family } }, i) => {
@@ -89,64 +140,112 @@ export async function postDocumentsEach(tx: TenantTx, postings: readonly Own[]):
         return;
       }
       requireDraft(doc, 'posted');
-      if (!isPlainInvoice(doc, books)) return;
+      if (!LANE_KINDS.has(doc.kind) || doc.currency !== books.company.baseCurrency) return;
       if (doc.totalMinor === 0n) throw badInput(`${doc.kind} has nothing to post: its total is zero`, { id });
       drafts.push(i);
     } catch (error) {
       outcomes[i] = { ok: false, error };
     }
   });
-  if (drafts.length === 0) return outcomes;
-  // The periods' gates and the entries' keys, asked now: the database holds and reads them while
-  // this process translates the drafts. A handler is on it at once (it is awaited below, a failure
-  // is the lane's), so a refusal in between is never an unhandled rejection.
-  const draftRows = drafts.map((i) => docs.get((postings[i] as Own).request.id) as DocumentRow);
-  const held = holdPeriodsAndKeys(
-    tx,
-    draftRows.map((d) => d.postingDate),
-    draftRows.map((d) => documentEntryKey(d.id)),
-  );
-  held.catch(() => undefined);
-  const ready = await prepare(tx, postings, drafts, reads, outcomes);
-  if (ready.length > 0) await postReady(tx, ready, outcomes, held);
-  else await held;
-  return outcomes;
+  return drafts;
 }
 
-/** The drafts' entries, in memory: a draft refused here (legal details, party, lines) is refused alone. */
+/**
+ * What each draft settles, by posting; a draft that settles an invoice the group posts itself or an
+ * invoice an earlier draft settles is left out (its posting runs after the group, seeing it).
+ */
+function claimSettlements(
+  postings: readonly Own[],
+  drafts: readonly number[],
+  reads: LaneReads,
+): Map<number, Allocation[]> {
+  const claimed = new Set<string>();
+  const out = new Map<number, Allocation[]>();
+  for (const i of drafts) {
+    const doc = docOf(postings, reads, i);
+    const drafted = draftedSettlements(doc, reads.allocations.get(doc.id) ?? []);
+    if (drafted.some((a) => claimed.has(a.invoiceId) || reads.docs.has(a.invoiceId))) continue;
+    for (const a of drafted) claimed.add(a.invoiceId);
+    out.set(i, drafted);
+  }
+  return out;
+}
+
+/** The drafts' entries, in memory: a draft refused here (legal details, party, settlements) is refused alone. */
 async function prepare(
   tx: TenantTx,
   postings: readonly Own[],
-  drafts: readonly number[],
-  { docs, company, parties, lines, taxes, roles }: LaneReads,
+  drafts: ReadonlyMap<number, Allocation[]>,
+  reads: LaneReads,
+  locked: LockedSettlements,
   outcomes: Outcome[],
 ): Promise<Ready[]> {
+  const { company, parties, lines, taxes, roles } = reads;
   // The legal details' refusal, kept for the sales drafts (null: complete).
   const legal = legalDetailsRefusal(company && legalRowOf(company));
-  const docOf = (i: number) => docs.get((postings[i] as Own).request.id) as DocumentRow;
   const ready: Ready[] = [];
-  for (const i of drafts) {
+  for (const [i, drafted] of drafts) {
     const { actor, request } = postings[i] as Own;
-    const doc = docOf(i);
+    const { books } = request;
+    const doc = docOf(postings, reads, i);
     try {
-      if (legal && KINDS[doc.kind].family === 'SALES') throw legal;
-      checkParty(parties.get(doc.partyId), doc.partyId, KINDS[doc.kind].partyKind);
-      const minorUnits = await request.books.minorUnits(doc.currency);
-      const translated = await translate(
-        tx,
-        request.books,
+      const spec = KINDS[doc.kind];
+      if (legal && spec.family === 'SALES') throw legal;
+      const party = checkParty(parties.get(doc.partyId), doc.partyId, spec.partyKind);
+      const minorUnits = await books.minorUnits(doc.currency);
+      const { baseMinorUnits, baseCurrency } = books.company;
+      const { proposed, creditMinor } = settleDrafted(doc, party, drafted, locked, minorUnits);
+      const corrected =
+        isInvoiceLike(doc.kind) && doc.appliesToId ? locked.invoices.get(doc.appliesToId) : undefined;
+      const own = corrected ? correctedRate(corrected, baseCurrency) : BASE_RATE;
+      const settlement = { proposed, invoices: locked.invoices };
+      const tolerance = await toleranceFor(books, doc);
+      const differences = smallDifferences(
+        doc,
+        settlement,
+        locked.settled,
+        own.rate,
+        minorUnits,
+        baseMinorUnits,
+        tolerance,
+      );
+      const gl = documentLinesForGl(
         doc,
         lines.get(doc.id) ?? [],
         taxes,
         roles,
+        proposed,
+        locked.invoices,
+        differences,
+      );
+      const settled = proposed.map((a) => locked.invoices.get(a.invoiceId) as DocumentRow);
+      const state = {
+        settled: locked.settled,
+        cleared: clearedBaseFrom(locked.live, settled, minorUnits, baseMinorUnits),
+      };
+      // With the state given, the translation asks the database nothing.
+      const translated = await translateDocument(
+        tx,
+        books,
+        doc,
+        gl,
+        own,
+        locked.invoices,
+        roles,
         minorUnits,
+        state,
       );
       ready.push({
         at: i,
         doc,
-        books: request.books,
+        books,
         actor,
         minorUnits,
+        own,
+        corrected,
+        proposed,
+        differences,
+        creditMinor,
         translated,
         request: entryOf(doc, translated),
       });
@@ -155,20 +254,6 @@ async function prepare(
     }
   }
   return ready;
-}
-
-/** A plain invoice's entry in base currency (no settlement, so no query: `translateDocument`). */
-function translate(
-  tx: TenantTx,
-  books: Books,
-  doc: DocumentRow,
-  lines: readonly DocumentLineRow[],
-  taxes: Map<string, TaxCodeRow>,
-  roles: LaneReads['roles'],
-  minorUnits: number,
-): Promise<TranslatedDocument> {
-  const drafts = documentLinesForGl(doc, lines, taxes, roles, [], new Map(), new Map());
-  return translateDocument(tx, books, doc, drafts, BASE_RATE, new Map(), roles, minorUnits);
 }
 
 function entryOf(doc: DocumentRow, translated: TranslatedDocument): PostingRequest {
@@ -204,36 +289,49 @@ async function postReady(
   if (posted.length === 0) return;
   const rows = await postDocumentsAs(
     tx,
-    posted.map((p) => ({
-      id: p.doc.id,
-      kind: p.doc.kind,
-      fiscalYear: p.entry.fiscalYear,
-      entryId: p.entry.id,
-      exchangeRate: formatDecimal(BASE_RATE.rate),
-      baseTotalMinor: translateAtRate(
-        p.doc.totalMinor,
-        BASE_RATE.rate,
-        p.minorUnits,
-        p.books.company.baseMinorUnits,
-      ),
-      actor: p.actor,
-      event: postedEvent(
-        p.books,
-        p.doc,
-        // The document's own number is taken in the same call, which puts it in the event.
-        {
-          number: '',
-          entryNumber: p.entry.number,
-          minorUnits: p.minorUnits,
-          corrected: undefined,
-          creditMinor: 0n,
-        },
-        BASE_RATE,
-        p.translated,
-        [],
-        new Map(),
-      ),
-    })),
+    posted.map((p) => {
+      const base = (minor: bigint) =>
+        translateAtRate(minor, p.own.rate, p.minorUnits, p.books.company.baseMinorUnits);
+      return {
+        id: p.doc.id,
+        kind: p.doc.kind,
+        fiscalYear: p.entry.fiscalYear,
+        entryId: p.entry.id,
+        exchangeRate: formatDecimal(p.own.rate),
+        baseTotalMinor: base(p.doc.totalMinor),
+        // The credit's base is exactly what its party line carries: the credit at the document's rate.
+        creditMinor: p.creditMinor,
+        creditBaseMinor: base(p.creditMinor),
+        allocations: p.proposed.map((a) => {
+          const difference = p.differences.get(a.invoiceId) ?? 0n;
+          const settled = p.translated.settled.get(a.invoiceId);
+          return {
+            invoiceId: a.invoiceId,
+            amountMinor: a.amountMinor + difference,
+            smallDifferenceMinor: difference,
+            baseAmountMinor: settled?.baseAmountMinor ?? null,
+            realizedFxMinor: settled?.realizedFxMinor ?? 0n,
+          };
+        }),
+        actor: p.actor,
+        event: postedEvent(
+          p.books,
+          p.doc,
+          // The document's own number is taken in the same call, which puts it in the event.
+          {
+            number: '',
+            entryNumber: p.entry.number,
+            minorUnits: p.minorUnits,
+            corrected: p.corrected,
+            creditMinor: p.creditMinor,
+          },
+          p.own,
+          p.translated,
+          p.proposed,
+          p.differences,
+        ),
+      };
+    }),
     new Date(),
   );
   for (const p of posted) outcomes[p.at] = { ok: true, value: rows.get(p.doc.id) };

@@ -1,10 +1,11 @@
-import { inPostingGroup, inTransaction, recordAuditEvent } from '@cifra/db';
+import { inPostingGroup, recordAuditEvent } from '@cifra/db';
 import { badInput, type Decimal, decimalOf, formatDecimal, translateAtRate } from '@cifra/domain';
 import { nextNumber, postEntry, type TenantTx } from '@cifra/engine';
 import { clientFxOf, rateForDocument, type UsedRate } from '@cifra/fx';
 import { requireLegalDetails } from '../legal/index.ts';
 import type { Books } from '../services/books.ts';
 import { documentLinesForGl } from './gl-lines.ts';
+import { lockSettledInvoices } from './group-store.ts';
 import {
   type Family,
   isInvoiceLike,
@@ -17,85 +18,75 @@ import {
 import { DOCUMENT_LANE } from './post-each.ts';
 import { documentEntryKey, OPERATION, postedEvent } from './posted-event.ts';
 import { invoiceProvenance, type Provenance } from './rates.ts';
-import { checkCredit, checkSettlement, creditAsOpenItem } from './settlement.ts';
+import { checkCredit, creditAsOpenItem, draftedSettlements, settleDrafted } from './settlement.ts';
 import {
+  clearedBaseFrom,
   type DocumentRow,
   documentLines,
   draftAllocations,
   insertAllocations,
   loadParty,
   lockDocument,
-  lockInvoices,
   roleAccounts,
-  settledMinor,
   taxCodes,
   updateDocument,
 } from './store.ts';
-import { smallDifferences } from './tolerance.ts';
-import { type TranslatedDocument, translateDocument } from './translate.ts';
+import { smallDifferences, toleranceFor } from './tolerance.ts';
+import { type SettledState, type TranslatedDocument, translateDocument } from './translate.ts';
 
 type Allocation = { invoiceId: string; amountMinor: bigint };
 export type OwnRate = { rate: Decimal; provenance: Provenance; used: UsedRate | null };
 
+type Settlement = {
+  proposed: Allocation[];
+  invoices: Map<string, DocumentRow>;
+  creditMinor: bigint;
+  state: SettledState;
+};
+
 /**
- * What the document settles, with those invoices (or, for a refund, credits) locked in id order,
- * then checked again against what is open now: a note its invoice (as much as is open; the rest
- * becomes a credit), a receipt or payment its proposed allocations, a refund the credits it pays
- * back. `invoices` holds a refund's credits as open items (`creditAsOpenItem`).
+ * What the document settles, with those invoices (or, for a refund, credits) locked in id order and
+ * what settles them read after the lock (`lockSettledInvoices`), then checked against what is open
+ * now: a note its invoice (as much as is open; the rest becomes a credit), a receipt or payment its
+ * proposed allocations (`settleDrafted`), a refund the credits it pays back. `invoices` holds a
+ * refund's credits as open items (`creditAsOpenItem`); `state` what settles each and the base it
+ * cleared, for the translation.
  */
-async function lockSettlements(tx: TenantTx, doc: DocumentRow, minorUnits: number) {
+async function lockSettlements(
+  tx: TenantTx,
+  doc: DocumentRow,
+  minorUnits: number,
+  baseMinorUnits: number,
+): Promise<Settlement> {
   const spec = KINDS[doc.kind];
   const party = await loadParty(tx, doc.partyId, spec.partyKind, spec.family === 'WRITE_OFF');
-  const drafted: Allocation[] = isInvoiceLike(doc.kind)
-    ? doc.appliesToId
-      ? [{ invoiceId: doc.appliesToId, amountMinor: doc.totalMinor }]
-      : []
-    : await draftAllocations(tx, doc.id);
-  const locked = await lockInvoices(tx, drafted.map((a) => a.invoiceId).sort());
-  const invoices = new Map(locked);
-  const proposed: Allocation[] = [];
-  for (const [i, a] of drafted.entries()) {
-    const field = doc.appliesToId ? 'appliesToId' : `allocations[${i}].invoiceId`;
-    const target = locked.get(a.invoiceId);
-    if (isRefund(doc.kind)) {
-      await checkCredit(
-        tx,
-        party,
-        doc.currency,
-        target,
-        a.amountMinor,
-        { field, postingDate: doc.postingDate },
-        minorUnits,
-      );
-      invoices.set(a.invoiceId, creditAsOpenItem(target as DocumentRow));
-      proposed.push(a);
-      continue;
-    }
-    // A note settles what is open of its invoice and leaves the rest on account.
-    const open = isInvoiceLike(doc.kind) && target ? await openOf(tx, target) : a.amountMinor;
-    // biome-ignore lint/complexity/useMathMinMax: bigints, which Math.min does not take.
-    const amountMinor = a.amountMinor < open ? a.amountMinor : open;
-    await checkSettlement(
-      tx,
-      spec,
-      party,
-      doc.currency,
-      target,
-      amountMinor,
-      { field, postingDate: doc.postingDate },
-      minorUnits,
-    );
-    if (amountMinor > 0n) proposed.push({ invoiceId: a.invoiceId, amountMinor });
+  const drafted = draftedSettlements(doc, isInvoiceLike(doc.kind) ? [] : await draftAllocations(tx, doc.id));
+  const locked = await lockSettledInvoices(tx, drafted.map((a) => a.invoiceId).sort());
+  const state = (invoices: Map<string, DocumentRow>): SettledState => ({
+    settled: locked.settled,
+    cleared: clearedBaseFrom(locked.live, [...invoices.values()], minorUnits, baseMinorUnits),
+  });
+  if (!isRefund(doc.kind)) {
+    const { proposed, creditMinor } = settleDrafted(doc, party, drafted, locked, minorUnits);
+    return { proposed, invoices: locked.invoices, creditMinor, state: state(locked.invoices) };
   }
-  const allocated = proposed.reduce((sum, a) => sum + a.amountMinor, 0n);
-  const creditMinor = spec.credit === 'LEAVES' ? doc.totalMinor - allocated : 0n;
-  return { proposed, invoices, creditMinor };
+  const credits = new Map<string, DocumentRow>();
+  for (const [i, a] of drafted.entries()) {
+    const credit = locked.invoices.get(a.invoiceId);
+    const use = { field: `allocations[${i}].invoiceId`, postingDate: doc.postingDate };
+    await checkCredit(tx, party, doc.currency, credit, a.amountMinor, use, minorUnits);
+    credits.set(a.invoiceId, creditAsOpenItem(credit as DocumentRow));
+  }
+  return { proposed: drafted, invoices: credits, creditMinor: 0n, state: state(credits) };
 }
 
-/** What is open of an invoice now (its total less what live documents settle), never negative. */
-async function openOf(tx: TenantTx, invoice: DocumentRow): Promise<bigint> {
-  const open = invoice.totalMinor - ((await settledMinor(tx, [invoice.id])).get(invoice.id) ?? 0n);
-  return open > 0n ? open : 0n;
+/** A note's own rate: its invoice's, citing the same row. */
+export function correctedRate(corrected: DocumentRow, baseCurrency: string): OwnRate {
+  return {
+    rate: decimalOf(corrected.exchangeRate ?? '1'),
+    provenance: invoiceProvenance(corrected, baseCurrency),
+    used: null,
+  };
 }
 
 /** The document's own rate, decided now: a note keeps its invoice's rate and cites the same row. */
@@ -106,13 +97,7 @@ async function decideOwnRate(
   corrected: DocumentRow | undefined,
 ): Promise<OwnRate> {
   const { baseCurrency } = books.company;
-  if (corrected) {
-    return {
-      rate: decimalOf(corrected.exchangeRate ?? '1'),
-      provenance: invoiceProvenance(corrected, baseCurrency),
-      used: null,
-    };
-  }
+  if (corrected) return correctedRate(corrected, baseCurrency);
   const settings = await books.settings();
   const used = await rateForDocument(tx, clientFxOf(books.company), {
     currency: doc.currency,
@@ -134,7 +119,7 @@ async function translatedLines(
   tx: TenantTx,
   books: Books,
   doc: DocumentRow,
-  settlement: { proposed: Allocation[]; invoices: Map<string, DocumentRow>; creditMinor: bigint },
+  settlement: Settlement,
   own: OwnRate,
   minorUnits: number,
   differences: ReadonlyMap<string, bigint>,
@@ -144,7 +129,7 @@ async function translatedLines(
   const roles = await roleAccounts(tx);
   const { proposed, invoices } = settlement;
   const drafts = documentLinesForGl(doc, lines, taxes, roles, proposed, invoices, differences);
-  return translateDocument(tx, books, doc, drafts, own, invoices, roles, minorUnits);
+  return translateDocument(tx, books, doc, drafts, own, invoices, roles, minorUnits, settlement.state);
 }
 
 /**
@@ -165,12 +150,9 @@ export async function postDocument(books: Books, id: string, family: Family): Pr
     requireDraft(doc, 'posted');
     return postLockedDraft(tx, books, doc);
   };
-  // Receipts, payments and refunds have no lane: a group would only lock and read them to hand them
-  // back once it has committed (posting-group.ts). They go straight to a transaction of their own
-  // (docs/architecture/posting.md, "Group commit").
-  if (family === 'PAYMENT') return inTransaction(books.db, books.actor, work);
-  // Group commit: in one transaction with the other postings of this client waiting now.
-  // Plain invoices of one group are posted together (post-each.ts), each checked on its own.
+  // Group commit: in one transaction with the other postings of this client waiting now. The
+  // base-currency invoices, notes, receipts and payments of one group are posted together
+  // (post-each.ts), each checked on its own; the lane hands the others back to run alone.
   return inPostingGroup(books.db, books.actor, work, { lane: DOCUMENT_LANE, request: { books, id, family } });
 }
 
@@ -185,11 +167,20 @@ export async function postLockedDraft(tx: TenantTx, books: Books, doc: DocumentR
   if (KINDS[doc.kind].family === 'SALES') await requireLegalDetails(tx);
 
   const minorUnits = await books.minorUnits(doc.currency);
-  const settlement = await lockSettlements(tx, doc, minorUnits);
+  const { baseMinorUnits } = books.company;
+  const settlement = await lockSettlements(tx, doc, minorUnits, baseMinorUnits);
   const corrected =
     isInvoiceLike(doc.kind) && doc.appliesToId ? settlement.invoices.get(doc.appliesToId) : undefined;
   const own = await decideOwnRate(tx, books, doc, corrected);
-  const differences = await smallDifferences(tx, books, doc, settlement, own.rate, minorUnits);
+  const differences = smallDifferences(
+    doc,
+    settlement,
+    settlement.state.settled,
+    own.rate,
+    minorUnits,
+    baseMinorUnits,
+    await toleranceFor(books, doc),
+  );
   const translated = await translatedLines(tx, books, doc, settlement, own, minorUnits, differences);
   const entry = await postEntry(tx, books.actor, {
     kind: doc.kind,
@@ -221,15 +212,10 @@ export async function postLockedDraft(tx: TenantTx, books: Books, doc: DocumentR
     exchangeRate: formatDecimal(own.rate),
     exchangeRateId: own.provenance.exchangeRateId,
     rateIsFallback: own.provenance.rateIsFallback,
-    baseTotalMinor: translateAtRate(doc.totalMinor, own.rate, minorUnits, books.company.baseMinorUnits),
+    baseTotalMinor: translateAtRate(doc.totalMinor, own.rate, minorUnits, baseMinorUnits),
     // The credit's base is exactly what its party line carries: the credit at the document's rate.
     creditMinor: settlement.creditMinor,
-    creditBaseMinor: translateAtRate(
-      settlement.creditMinor,
-      own.rate,
-      minorUnits,
-      books.company.baseMinorUnits,
-    ),
+    creditBaseMinor: translateAtRate(settlement.creditMinor, own.rate, minorUnits, baseMinorUnits),
     postedBy: books.actor.userId,
     postedAt: new Date(),
   });

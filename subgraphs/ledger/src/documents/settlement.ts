@@ -1,6 +1,15 @@
 import { badInput, DomainError, formatMoney } from '@cifra/domain';
-import { KINDS, type KindSpec } from './kinds.ts';
+import type { LockedSettlements } from './group-store.ts';
+import { isInvoiceLike, KINDS, type KindSpec } from './kinds.ts';
 import { type DocumentRow, isVoided, type PartyRow, type Reader, settledMinor } from './store.ts';
+
+type Allocation = { invoiceId: string; amountMinor: bigint };
+
+/** What a settlement's check reads of its invoice: whether it is voided, what live documents settle of it. */
+export interface InvoiceFacts {
+  voided: boolean;
+  settledMinor: bigint;
+}
 
 /**
  * An invoice a note or payment settles: posted, not voided, of the right kind, party and currency,
@@ -16,6 +25,26 @@ export async function checkSettlement(
   use: { field: string; postingDate: string },
   minorUnits: number,
 ): Promise<void> {
+  const facts = invoice
+    ? {
+        voided: await isVoided(db, invoice.id),
+        settledMinor: (await settledMinor(db, [invoice.id])).get(invoice.id) ?? 0n,
+      }
+    : { voided: false, settledMinor: 0n };
+  requireSettlement(spec, party, currency, invoice, amountMinor, use, minorUnits, facts);
+}
+
+/** `checkSettlement` on the invoice's facts already read. */
+export function requireSettlement(
+  spec: KindSpec,
+  party: PartyRow,
+  currency: string,
+  invoice: DocumentRow | undefined,
+  amountMinor: bigint,
+  use: { field: string; postingDate: string },
+  minorUnits: number,
+  facts: InvoiceFacts,
+): void {
   const { field } = use;
   if (!invoice || invoice.kind !== spec.settles || invoice.status !== 'POSTED') {
     throw badInput(`${field}: no posted ${spec.settles?.toLowerCase().replace('_', ' ')} with that id`, {
@@ -25,7 +54,7 @@ export async function checkSettlement(
   if (invoice.partyId !== party.id) {
     throw badInput(`${field}: ${invoice.number} belongs to another ${party.kind.toLowerCase()}`, { field });
   }
-  if (await isVoided(db, invoice.id)) {
+  if (facts.voided) {
     throw badInput(`${field}: ${invoice.number} is voided`, { field, invoice: invoice.number });
   }
   if (invoice.currency !== currency) {
@@ -43,7 +72,7 @@ export async function checkSettlement(
       { field, invoice: invoice.number },
     );
   }
-  const open = invoice.totalMinor - ((await settledMinor(db, [invoice.id])).get(invoice.id) ?? 0n);
+  const open = invoice.totalMinor - facts.settledMinor;
   if (amountMinor > open) {
     throw new DomainError(
       'OVER_ALLOCATION',
@@ -56,6 +85,59 @@ export async function checkSettlement(
       },
     );
   }
+}
+
+/**
+ * What a draft proposes to settle: a note its invoice, for its whole total (`appliesToId`), a
+ * receipt or payment its draft allocations; an invoice or a note correcting nothing, nothing.
+ */
+export const draftedSettlements = (
+  doc: DocumentRow,
+  draftAllocations: readonly Allocation[],
+): Allocation[] =>
+  isInvoiceLike(doc.kind)
+    ? doc.appliesToId
+      ? [{ invoiceId: doc.appliesToId, amountMinor: doc.totalMinor }]
+      : []
+    : [...draftAllocations];
+
+/**
+ * What a note, receipt or payment settles at posting, checked against its invoices as they are now,
+ * locked (`locked`): a note settles what is open of its invoice and leaves the rest on account; a
+ * receipt or payment each proposed allocation, which must still fit what is open. Returns the
+ * allocations that settle something and what the document leaves on the party's account.
+ */
+export function settleDrafted(
+  doc: DocumentRow,
+  party: PartyRow,
+  drafted: readonly Allocation[],
+  locked: Pick<LockedSettlements, 'invoices' | 'settled' | 'voided'>,
+  minorUnits: number,
+): { proposed: Allocation[]; creditMinor: bigint } {
+  const spec = KINDS[doc.kind];
+  const proposed: Allocation[] = [];
+  for (const [i, a] of drafted.entries()) {
+    const field = doc.appliesToId ? 'appliesToId' : `allocations[${i}].invoiceId`;
+    const target = locked.invoices.get(a.invoiceId);
+    const settled = locked.settled.get(a.invoiceId) ?? 0n;
+    const open = target && target.totalMinor > settled ? target.totalMinor - settled : 0n;
+    // A note settles what is open of its invoice and leaves the rest on account.
+    const wanted = isInvoiceLike(doc.kind) && target ? open : a.amountMinor;
+    const amountMinor = a.amountMinor < wanted ? a.amountMinor : wanted;
+    requireSettlement(
+      spec,
+      party,
+      doc.currency,
+      target,
+      amountMinor,
+      { field, postingDate: doc.postingDate },
+      minorUnits,
+      { voided: locked.voided.has(a.invoiceId), settledMinor: settled },
+    );
+    if (amountMinor > 0n) proposed.push({ invoiceId: a.invoiceId, amountMinor });
+  }
+  const allocated = proposed.reduce((sum, a) => sum + a.amountMinor, 0n);
+  return { proposed, creditMinor: spec.credit === 'LEAVES' ? doc.totalMinor - allocated : 0n };
 }
 
 /**

@@ -1,5 +1,5 @@
-import { type Actor, auditJson, rowsOf, tenant } from '@cifra/db';
-import { badInput, DomainError, decimalOf, isUuid, translateAtRate } from '@cifra/domain';
+import { tenant } from '@cifra/db';
+import { badInput, DomainError, decimalOf, translateAtRate } from '@cifra/domain';
 import type { TenantTx } from '@cifra/engine';
 import { and, asc, desc, eq, getTableColumns, gte, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import { isInvoiceLike } from './kinds.ts';
@@ -125,95 +125,11 @@ export async function lockDocument(tx: TenantTx, id: string): Promise<DocumentRo
   return doc;
 }
 
-/** What the documents lane reads for a group: its drafts locked, their parties and lines, the client's setup. */
-export interface LaneReads {
-  docs: Map<string, DocumentRow>;
-  company: CompanyRow | undefined;
-  parties: Map<string, PartyRow>;
-  lines: Map<string, DocumentLineRow[]>;
-  taxes: Map<string, TaxCodeRow>;
-  roles: Map<AccountRole, string>;
-}
-
-/**
- * The documents lane's reads in one round trip: six statements sent as one query (the simple
- * protocol, no parameters: the ids are inlined, and only ids that are UUIDs — any other can name
- * no document, and its posting runs alone), run by the server one after the other. The drafts are
- * locked by the first (in id order); each later statement takes its own snapshot after it, so
- * every read sees the drafts as locked, as separate statements did. Rows decoded as a select of
- * their table decodes them (`rowsOf`).
- */
-export async function laneReads(tx: TenantTx, ids: readonly string[]): Promise<LaneReads> {
-  const valid = ids.filter(isUuid);
-  const lines = new Map<string, DocumentLineRow[]>(valid.map((id) => [id, []]));
-  if (valid.length === 0) {
-    return {
-      docs: new Map(),
-      company: undefined,
-      parties: new Map(),
-      lines,
-      taxes: new Map(),
-      roles: new Map(),
-    };
-  }
-  const of = `'{${valid.join(',')}}'::uuid[]`;
-  const results = (await tx.execute(
-    sql.raw(`SELECT * FROM documents WHERE id = ANY (${of}) ORDER BY id FOR UPDATE;
-      SELECT * FROM company;
-      SELECT * FROM parties WHERE id IN (SELECT party_id FROM documents WHERE id = ANY (${of}));
-      SELECT * FROM document_lines WHERE document_id = ANY (${of}) ORDER BY document_id, line_number;
-      SELECT * FROM tax_codes;
-      SELECT * FROM account_role_bindings`),
-  )) as unknown as { rows: Record<string, unknown>[] }[];
-  const rows = (i: number) => results[i]?.rows ?? [];
-  for (const line of rowsOf(tenant.documentLines, rows(3))) lines.get(line.documentId)?.push(line);
-  return {
-    docs: new Map(rowsOf(tenant.documents, rows(0)).map((d) => [d.id, d])),
-    company: rowsOf(tenant.company, rows(1))[0],
-    parties: new Map(rowsOf(tenant.parties, rows(2)).map((p) => [p.id, p])),
-    lines,
-    taxes: new Map(rowsOf(tenant.taxCodes, rows(4)).map((t) => [t.code, t])),
-    roles: new Map(rowsOf(tenant.accountRoleBindings, rows(5)).map((r) => [r.role, r.accountId])),
-  };
-}
-
-/** What a plain base-currency invoice of a group records when it is posted. */
-export interface PostedDocument {
-  id: string;
-  kind: DocumentKind;
-  fiscalYear: number;
-  entryId: string;
-  exchangeRate: string;
-  baseTotalMinor: bigint;
-  actor: Actor;
-  /** Its `document.posted` event; the database puts the document's number in `after.number`. */
-  event: { action: string; entityType: string; before: unknown; after: unknown };
-}
-
-/**
- * A group's drafts posted in one call (cifra_post_documents_as, tenant migration 0043), in the
- * order given: each kind and year's numbers by one run (a version per number naming its author),
- * the rows marked posted (each version naming its author), the events (each with its author).
- * Returns the documents as they now stand, by id.
- */
-export async function postDocumentsAs(
-  tx: TenantTx,
-  docs: readonly PostedDocument[],
-  postedAt: Date,
-): Promise<Map<string, DocumentRow>> {
-  if (docs.length === 0) return new Map();
-  const col = (f: (d: PostedDocument) => unknown) => sql.param(docs.map(f));
-  const { rows } = await tx.execute<Record<string, unknown>>(sql`SELECT * FROM cifra_post_documents_as(
-    ${col((d) => d.id)}::uuid[], ${col((d) => d.kind)}::text[], ${col((d) => d.fiscalYear)}::int[],
-    ${col((d) => d.entryId)}::uuid[], ${col((d) => d.exchangeRate)}::numeric[],
-    ${col((d) => String(d.baseTotalMinor))}::bigint[], ${postedAt.toISOString()}::timestamptz,
-    ${col((d) => d.actor.userId ?? null)}::text[], ${col((d) => d.actor.email ?? null)}::text[],
-    ${col((d) => d.actor.reason ?? null)}::text[], ${col((d) => d.actor.requestId ?? null)}::text[],
-    ${col((d) => d.actor.clientName ?? null)}::text[], ${col((d) => d.actor.clientVersion ?? null)}::text[],
-    ${col((d) => d.event.action)}::text[], ${col((d) => d.event.entityType)}::text[],
-    ${col((d) => auditJson(d.event.before))}::jsonb[], ${col((d) => auditJson(d.event.after))}::jsonb[])`);
-  return new Map(rowsOf(tenant.documents, rows).map((d) => [d.id, d]));
-}
+/** A live (not voided) settlement of an invoice: what it settled, and the base it cleared if recorded. */
+export type LiveAllocation = Pick<
+  typeof tenant.allocations.$inferSelect,
+  'invoiceId' | 'amountMinor' | 'baseAmountMinor'
+>;
 
 /**
  * Base currency already cleared on each invoice by its live (not voided) settlements. Allocations
@@ -225,8 +141,7 @@ export async function clearedBaseOf(
   minorUnits: number,
   baseMinorUnits: number,
 ): Promise<Map<string, bigint>> {
-  const out = new Map<string, bigint>(invoices.map((i) => [i.id, 0n]));
-  if (invoices.length === 0) return out;
+  if (invoices.length === 0) return new Map();
   const rows = await db
     .select({
       invoiceId: tenant.allocations.invoiceId,
@@ -243,9 +158,21 @@ export async function clearedBaseOf(
         sql`NOT EXISTS (SELECT 1 FROM ${tenant.voids} v WHERE v.document_id = ${tenant.allocations.sourceDocumentId})`,
       ),
     );
+  return clearedBaseFrom(rows, invoices, minorUnits, baseMinorUnits);
+}
+
+/** `clearedBaseOf` from the invoices' live allocations already read. */
+export function clearedBaseFrom(
+  live: readonly LiveAllocation[],
+  invoices: readonly DocumentRow[],
+  minorUnits: number,
+  baseMinorUnits: number,
+): Map<string, bigint> {
+  const out = new Map<string, bigint>(invoices.map((i) => [i.id, 0n]));
   const byId = new Map(invoices.map((i) => [i.id, i]));
-  for (const r of rows) {
-    const invoice = byId.get(r.invoiceId) as DocumentRow;
+  for (const r of live) {
+    const invoice = byId.get(r.invoiceId);
+    if (!invoice) continue;
     const base =
       r.baseAmountMinor ??
       translateAtRate(r.amountMinor, decimalOf(invoice.exchangeRate ?? '1'), minorUnits, baseMinorUnits);

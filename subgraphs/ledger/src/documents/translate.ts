@@ -7,6 +7,12 @@ import { realizesFx } from './kinds.ts';
 import { invoiceProvenance, type Provenance } from './rates.ts';
 import { type AccountRole, clearedBaseOf, type DocumentRow, settledMinor } from './store.ts';
 
+/** Per invoice: what its live settlements settle (document currency) and cleared (base). */
+export interface SettledState {
+  settled: ReadonlyMap<string, bigint>;
+  cleared: ReadonlyMap<string, bigint>;
+}
+
 export interface TranslatedDocument {
   lines: PostingLine[];
   /** Per invoice settled: the base receivable/payable cleared (positive) and the realized FX (gain positive). */
@@ -33,13 +39,16 @@ export async function translateDocument(
   invoices: Map<string, DocumentRow>,
   roles: Map<AccountRole, string>,
   minorUnits: number,
+  /** What settles each invoice settled and the base it cleared, when the caller has read them. */
+  state?: SettledState,
 ): Promise<TranslatedDocument> {
   const { baseCurrency, baseMinorUnits } = books.company;
   const settledIds = [...new Set(drafts.flatMap((l) => (l.settles ? [l.settles] : [])))];
   const settledInvoices = settledIds.map((id) => invoices.get(id) as DocumentRow);
   // One transaction is one connection: its statements run one after another.
-  const openSettled = await settledMinor(tx, settledIds);
-  const clearedBefore = await clearedBaseOf(tx, settledInvoices, minorUnits, baseMinorUnits);
+  const openSettled = state?.settled ?? (await settledMinor(tx, settledIds));
+  const clearedBefore =
+    state?.cleared ?? (await clearedBaseOf(tx, settledInvoices, minorUnits, baseMinorUnits));
   const isPayment = realizesFx(doc.kind);
   const mode = isPayment ? (await books.settings()).fxVarianceMode : 'SIMPLE';
   const lines: PostingLine[] = [];

@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import { type Actor, auditJson, rowsOf, tenant } from '@cifra/db';
+import { isUuid } from '@cifra/domain';
+import type { TenantTx } from '@cifra/engine';
+import { sql } from 'drizzle-orm';
+import type {
+  AccountRole,
+  CompanyRow,
+  DocumentKind,
+  DocumentLineRow,
+  DocumentRow,
+  LiveAllocation,
+  PartyRow,
+  TaxCodeRow,
+} from './store.ts';
+
+/**
+ * The documents lane's door to the database (post-each.ts): what a group reads of its drafts and
+ * the invoices they settle, each in one round trip, and the one call that posts their rows.
+ */
+
+type Allocation = { invoiceId: string; amountMinor: bigint };
+
+/** Ids inlined in a simple-protocol query as a uuid[] literal: only UUIDs, checked. */
+const uuidArray = (ids: readonly string[]) => `'{${ids.filter(isUuid).join(',')}}'::uuid[]`;
+
+/** What the documents lane reads for a group: its drafts locked, their parties and lines, the client's setup. */
+export interface LaneReads {
+  docs: Map<string, DocumentRow>;
+  company: CompanyRow | undefined;
+  parties: Map<string, PartyRow>;
+  lines: Map<string, DocumentLineRow[]>;
+  taxes: Map<string, TaxCodeRow>;
+  roles: Map<AccountRole, string>;
+  /** A receipt's or payment's proposed allocations, in order, by document. */
+  allocations: Map<string, Allocation[]>;
+}
+
+/**
+ * The documents lane's reads in one round trip: seven statements sent as one query (the simple
+ * protocol, no parameters: the ids are inlined, and only ids that are UUIDs — any other can name
+ * no document, and its posting runs alone), run by the server one after the other. The drafts are
+ * locked by the first (in id order); each later statement takes its own snapshot after it, so
+ * every read sees the drafts as locked, as separate statements did. Rows decoded as a select of
+ * their table decodes them (`rowsOf`).
+ */
+export async function laneReads(tx: TenantTx, ids: readonly string[]): Promise<LaneReads> {
+  const valid = ids.filter(isUuid);
+  const lines = new Map<string, DocumentLineRow[]>(valid.map((id) => [id, []]));
+  const allocations = new Map<string, Allocation[]>(valid.map((id) => [id, []]));
+  if (valid.length === 0) {
+    return {
+      docs: new Map(),
+      company: undefined,
+      parties: new Map(),
+      lines,
+      taxes: new Map(),
+      roles: new Map(),
+      allocations,
+    };
+  }
+  const of = uuidArray(valid);
+  const results = (await tx.execute(
+    sql.raw(`SELECT * FROM documents WHERE id = ANY (${of}) ORDER BY id FOR UPDATE;
+      SELECT * FROM company;
+      SELECT * FROM parties WHERE id IN (SELECT party_id FROM documents WHERE id = ANY (${of}));
+      SELECT * FROM document_lines WHERE document_id = ANY (${of}) ORDER BY document_id, line_number;
+      SELECT * FROM tax_codes;
+      SELECT * FROM account_role_bindings;
+      SELECT * FROM draft_allocations WHERE document_id = ANY (${of}) ORDER BY document_id, line_number`),
+  )) as unknown as { rows: Record<string, unknown>[] }[];
+  const rows = (i: number) => results[i]?.rows ?? [];
+  for (const line of rowsOf(tenant.documentLines, rows(3))) lines.get(line.documentId)?.push(line);
+  for (const a of rowsOf(tenant.draftAllocations, rows(6))) {
+    allocations.get(a.documentId)?.push({ invoiceId: a.invoiceId, amountMinor: a.amountMinor });
+  }
+  return {
+    docs: new Map(rowsOf(tenant.documents, rows(0)).map((d) => [d.id, d])),
+    company: rowsOf(tenant.company, rows(1))[0],
+    parties: new Map(rowsOf(tenant.parties, rows(2)).map((p) => [p.id, p])),
+    lines,
+    taxes: new Map(rowsOf(tenant.taxCodes, rows(4)).map((t) => [t.code, t])),
+    roles: new Map(rowsOf(tenant.accountRoleBindings, rows(5)).map((r) => [r.role, r.accountId])),
+    allocations,
+  };
+}
+
+/** What a base-currency document of a group records when it is posted. */
+export interface PostedDocument {
+  id: string;
+  kind: DocumentKind;
+  fiscalYear: number;
+  entryId: string;
+  exchangeRate: string;
+  baseTotalMinor: bigint;
+  /** What it leaves on the party's account, and that credit in base currency. */
+  creditMinor: bigint;
+  creditBaseMinor: bigint;
+  /** The invoices it settles: the allocations it makes facts. */
+  allocations: Omit<typeof tenant.allocations.$inferInsert, 'id' | 'sourceDocumentId' | 'createdAt'>[];
+  actor: Actor;
+  /** Its `document.posted` event; the database puts the document's number in `after.number`. */
+  event: { action: string; entityType: string; before: unknown; after: unknown };
+}
+
+/**
+ * A group's drafts posted in one call (cifra_post_documents_as, tenant migrations 0043 and 0046),
+ * in the order given: each kind and year's numbers by one run (a version per number naming its
+ * author), the allocations inserted (each version naming its document's author), the rows marked
+ * posted with their credits (each version naming its author), the events (each with its author).
+ * Returns the documents as they now stand, by id.
+ */
+export async function postDocumentsAs(
+  tx: TenantTx,
+  docs: readonly PostedDocument[],
+  postedAt: Date,
+): Promise<Map<string, DocumentRow>> {
+  if (docs.length === 0) return new Map();
+  const col = (f: (d: PostedDocument) => unknown) => sql.param(docs.map(f));
+  const allocations = docs.flatMap((d) =>
+    d.allocations.map((a) => ({ ...a, id: randomUUID(), source: d.id })),
+  );
+  const of = (f: (a: (typeof allocations)[number]) => unknown) => sql.param(allocations.map(f));
+  const minor = (v: bigint | null | undefined) => (v == null ? null : String(v));
+  const { rows } = await tx.execute<Record<string, unknown>>(sql`SELECT * FROM cifra_post_documents_as(
+    ${col((d) => d.id)}::uuid[], ${col((d) => d.kind)}::text[], ${col((d) => d.fiscalYear)}::int[],
+    ${col((d) => d.entryId)}::uuid[], ${col((d) => d.exchangeRate)}::numeric[],
+    ${col((d) => String(d.baseTotalMinor))}::bigint[], ${col((d) => String(d.creditMinor))}::bigint[],
+    ${col((d) => String(d.creditBaseMinor))}::bigint[], ${postedAt.toISOString()}::timestamptz,
+    ${col((d) => d.actor.userId ?? null)}::text[], ${col((d) => d.actor.email ?? null)}::text[],
+    ${col((d) => d.actor.reason ?? null)}::text[], ${col((d) => d.actor.requestId ?? null)}::text[],
+    ${col((d) => d.actor.clientName ?? null)}::text[], ${col((d) => d.actor.clientVersion ?? null)}::text[],
+    ${col((d) => d.event.action)}::text[], ${col((d) => d.event.entityType)}::text[],
+    ${col((d) => auditJson(d.event.before))}::jsonb[], ${col((d) => auditJson(d.event.after))}::jsonb[],
+    ${of((a) => a.id)}::uuid[], ${of((a) => a.source)}::uuid[], ${of((a) => a.invoiceId)}::uuid[],
+    ${of((a) => minor(a.amountMinor))}::bigint[], ${of((a) => minor(a.smallDifferenceMinor ?? 0n))}::bigint[],
+    ${of((a) => minor(a.baseAmountMinor))}::bigint[], ${of((a) => minor(a.realizedFxMinor ?? 0n))}::bigint[])`);
+  return new Map(rowsOf(tenant.documents, rows).map((d) => [d.id, d]));
+}
+
+/** The invoices a group's drafts settle, locked, with what settles them now and which are voided. */
+export interface LockedSettlements {
+  invoices: Map<string, DocumentRow>;
+  /** Each invoice's live (not voided) settlements. */
+  live: LiveAllocation[];
+  /** What those settle of each invoice (document currency), 0 when nothing. */
+  settled: Map<string, bigint>;
+  voided: Set<string>;
+}
+
+/**
+ * The invoices a group's drafts settle, locked FOR UPDATE in id order as `lockInvoices` locks them
+ * (concurrent postings queue rather than deadlock), then their live settlements and their voids:
+ * three statements in one round trip, run in order, the last two after the lock. The ids come from
+ * the drafts' own rows (uuid columns).
+ */
+export async function lockSettledInvoices(tx: TenantTx, ids: readonly string[]): Promise<LockedSettlements> {
+  const settled = new Map<string, bigint>(ids.map((id) => [id, 0n]));
+  if (ids.length === 0) return { invoices: new Map(), live: [], settled, voided: new Set() };
+  const of = uuidArray(ids);
+  const results = (await tx.execute(
+    sql.raw(`SELECT * FROM documents WHERE id = ANY (${of}) ORDER BY id FOR UPDATE;
+      SELECT a.* FROM allocations a WHERE a.invoice_id = ANY (${of})
+        AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.document_id = a.source_document_id);
+      SELECT document_id FROM voids WHERE document_id = ANY (${of})`),
+  )) as unknown as { rows: Record<string, unknown>[] }[];
+  const rows = (i: number) => results[i]?.rows ?? [];
+  const live = rowsOf(tenant.allocations, rows(1));
+  for (const a of live) settled.set(a.invoiceId, (settled.get(a.invoiceId) ?? 0n) + a.amountMinor);
+  return {
+    invoices: new Map(rowsOf(tenant.documents, rows(0)).map((d) => [d.id, d])),
+    live,
+    settled,
+    voided: new Set(rows(2).map((r) => String(r.document_id))),
+  };
+}
