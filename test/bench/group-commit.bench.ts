@@ -8,8 +8,8 @@
  * Throughput is entries (or documents) per second; latency is each call's, p50 and p99.
  * Sides alternate over three rounds and each keeps its best throughput round.
  * Sizes: BENCH_GROUP_ENTRIES (per round, default 1,600), BENCH_GROUP_DOCUMENTS (default 480, for
- * the sales invoices, and for the credit notes and customer receipts, which have no lane and post in a
- * transaction each).
+ * the sales invoices, the credit notes and the customer receipts, each note and receipt settling an
+ * invoice posted beforehand).
  */
 import { performance } from 'node:perf_hooks';
 import {
@@ -163,26 +163,32 @@ export default defineBench({
           ],
         }),
       );
-    // Receipts on account (no invoice to settle): no lane posts them, and postDocument gives each a
-    // transaction of its own (in a group they ran one by one, slower than today): what the kinds
-    // without a lane get.
-    const receipts = (n: number) =>
-      draftsOf(n, (i) =>
+    /** `n` sales invoices posted beforehand, 32 at a time. */
+    const posted = async (n: number) => {
+      const ids = await invoices(n);
+      for (let k = 0; k < n; k += IN_FLIGHT)
+        await Promise.all(
+          ids.slice(k, k + IN_FLIGHT).map((id) => postDocument(sides.grouped.books, id, 'SALES')),
+        );
+      return ids;
+    };
+    // Receipts each settling an invoice posted beforehand, in full (100.00 + 3 × 0.335 at 7% = 101.08),
+    // with 0.92 left on account: the lane locks the invoice, checks what is open and makes the
+    // allocation a fact.
+    const receipts = async (n: number) => {
+      const settled = await posted(n);
+      return draftsOf(n, (i) =>
         createDraft(sides.grouped.books, 'CUSTOMER_RECEIPT', {
           partyId: customer,
           documentDate: dateOf(i),
-          amount: `${100 + (i % 900)}.25`,
-          allocations: [],
+          amount: '102.00',
+          allocations: [{ invoiceId: settled[i] as string, amount: '101.08' }],
         }),
       );
-    // Credit notes of 0.36 each on invoices posted beforehand: declined by the lane, each runs in a
-    // transaction of its own after its group (as receipts, the kinds without a lane).
+    };
+    // Credit notes of 0.36 each on invoices posted beforehand.
     const notes = async (n: number) => {
-      const corrected = await invoices(n);
-      for (let k = 0; k < n; k += IN_FLIGHT)
-        await Promise.all(
-          corrected.slice(k, k + IN_FLIGHT).map((id) => postDocument(sides.grouped.books, id, 'SALES')),
-        );
+      const corrected = await posted(n);
       return draftsOf(n, (i) =>
         createDraft(sides.grouped.books, 'CREDIT_NOTE', {
           partyId: customer,
@@ -255,10 +261,8 @@ export default defineBench({
     await measure('sales invoices', DOCUMENTS, async (side) =>
       documents(side, await invoices(loneCount(side))),
     );
-    await measure('credit notes (no lane)', DOCUMENTS, async (side) =>
-      documents(side, await notes(loneCount(side))),
-    );
-    await measure('customer receipts (no lane)', DOCUMENTS, async (side) =>
+    await measure('credit notes', DOCUMENTS, async (side) => documents(side, await notes(loneCount(side))));
+    await measure('customer receipts', DOCUMENTS, async (side) =>
       documents(side, await receipts(loneCount(side)), 'PAYMENT'),
     );
 
