@@ -1,5 +1,5 @@
 import type { Actor, PostingLane } from '@cifra/db';
-import { badInput, decimalOf, formatDecimal, translateAtRate } from '@cifra/domain';
+import { badInput, formatDecimal, translateAtRate } from '@cifra/domain';
 import {
   type HeldPeriods,
   holdPeriodsAndKeys,
@@ -25,9 +25,8 @@ import {
   requireFamily,
   requirePermission,
 } from './kinds.ts';
-import { correctedRate, type OwnRate } from './post.ts';
-import { documentEntryKey, OPERATION, postedEvent } from './posted-event.ts';
-import { NO_PROVENANCE } from './rates.ts';
+import { documentEntry, documentEntryKey, OPERATION, postedEvent } from './posted-event.ts';
+import { BASE_RATE, correctedRate, type OwnRate } from './rates.ts';
 import { draftedSettlements, settleDrafted } from './settlement.ts';
 import { checkParty, clearedBaseFrom, type DocumentKind, type DocumentRow } from './store.ts';
 import { smallDifferences, toleranceFor } from './tolerance.ts';
@@ -75,8 +74,6 @@ const LANE_KINDS: ReadonlySet<DocumentKind> = new Set([
   'CUSTOMER_RECEIPT',
   'VENDOR_PAYMENT',
 ]);
-
-const BASE_RATE: OwnRate = { rate: decimalOf('1'), provenance: NO_PROVENANCE, used: null };
 
 /**
  * The documents of one group commit in the client's base currency — invoices, notes, receipts and
@@ -180,75 +177,14 @@ async function prepare(
   locked: LockedSettlements,
   outcomes: Outcome[],
 ): Promise<Ready[]> {
-  const { company, parties, lines, taxes, roles } = reads;
   // The legal details' refusal, kept for the sales drafts (null: complete).
-  const legal = legalDetailsRefusal(company && legalRowOf(company));
+  const legal = legalDetailsRefusal(reads.company && legalRowOf(reads.company));
   const ready: Ready[] = [];
   for (const [i, drafted] of drafts) {
-    const { actor, request } = postings[i] as Own;
-    const { books } = request;
-    const doc = docOf(postings, reads, i);
     try {
-      const spec = KINDS[doc.kind];
-      if (legal && spec.family === 'SALES') throw legal;
-      const party = checkParty(parties.get(doc.partyId), doc.partyId, spec.partyKind);
-      const minorUnits = await books.minorUnits(doc.currency);
-      const { baseMinorUnits, baseCurrency } = books.company;
-      const { proposed, creditMinor } = settleDrafted(doc, party, drafted, locked, minorUnits);
-      const corrected =
-        isInvoiceLike(doc.kind) && doc.appliesToId ? locked.invoices.get(doc.appliesToId) : undefined;
-      const own = corrected ? correctedRate(corrected, baseCurrency) : BASE_RATE;
-      const settlement = { proposed, invoices: locked.invoices };
-      const tolerance = await toleranceFor(books, doc);
-      const differences = smallDifferences(
-        doc,
-        settlement,
-        locked.settled,
-        own.rate,
-        minorUnits,
-        baseMinorUnits,
-        tolerance,
-      );
-      const gl = documentLinesForGl(
-        doc,
-        lines.get(doc.id) ?? [],
-        taxes,
-        roles,
-        proposed,
-        locked.invoices,
-        differences,
-      );
-      const settled = proposed.map((a) => locked.invoices.get(a.invoiceId) as DocumentRow);
-      const state = {
-        settled: locked.settled,
-        cleared: clearedBaseFrom(locked.live, settled, minorUnits, baseMinorUnits),
-      };
-      // With the state given, the translation asks the database nothing.
-      const translated = await translateDocument(
-        tx,
-        books,
-        doc,
-        gl,
-        own,
-        locked.invoices,
-        roles,
-        minorUnits,
-        state,
-      );
-      ready.push({
-        at: i,
-        doc,
-        books,
-        actor,
-        minorUnits,
-        own,
-        corrected,
-        proposed,
-        differences,
-        creditMinor,
-        translated,
-        request: entryOf(doc, translated),
-      });
+      const doc = docOf(postings, reads, i);
+      if (legal && KINDS[doc.kind].family === 'SALES') throw legal;
+      ready.push(await readyOf(tx, postings[i] as Own, doc, drafted, reads, locked, i));
     } catch (error) {
       outcomes[i] = { ok: false, error };
     }
@@ -256,14 +192,58 @@ async function prepare(
   return ready;
 }
 
-function entryOf(doc: DocumentRow, translated: TranslatedDocument): PostingRequest {
+/**
+ * One draft's entry and settlements, as `postLockedDraft` makes them: its party, what it settles of
+ * the invoices locked (`settleDrafted`), its rate (a note its invoice's), the small differences its
+ * tolerance closes, its GL lines translated. With what settles each invoice given, nothing here asks
+ * the database.
+ */
+async function readyOf(
+  tx: TenantTx,
+  { actor, request: { books } }: Own,
+  doc: DocumentRow,
+  drafted: readonly Allocation[],
+  { parties, lines, taxes, roles }: LaneReads,
+  locked: LockedSettlements,
+  at: number,
+): Promise<Ready> {
+  const party = checkParty(parties.get(doc.partyId), doc.partyId, KINDS[doc.kind].partyKind);
+  const minorUnits = await books.minorUnits(doc.currency);
+  const { baseMinorUnits, baseCurrency } = books.company;
+  const { invoices } = locked;
+  const { proposed, creditMinor } = settleDrafted(doc, party, drafted, locked, minorUnits);
+  const corrected = isInvoiceLike(doc.kind) && doc.appliesToId ? invoices.get(doc.appliesToId) : undefined;
+  const own = corrected ? correctedRate(corrected, baseCurrency) : BASE_RATE;
+  const tolerance = await toleranceFor(books, doc);
+  const differences = smallDifferences(
+    doc,
+    { proposed, invoices },
+    locked.settled,
+    own.rate,
+    minorUnits,
+    baseMinorUnits,
+    tolerance,
+  );
+  const gl = documentLinesForGl(doc, lines.get(doc.id) ?? [], taxes, roles, proposed, invoices, differences);
+  const settled = proposed.map((a) => invoices.get(a.invoiceId) as DocumentRow);
+  const state = {
+    settled: locked.settled,
+    cleared: clearedBaseFrom(locked.live, settled, minorUnits, baseMinorUnits),
+  };
+  const translated = await translateDocument(tx, books, doc, gl, own, invoices, roles, minorUnits, state);
   return {
-    kind: doc.kind,
-    postingDate: doc.postingDate,
-    memo: doc.memo || `${doc.kind} ${doc.reference ?? ''}`.trim(),
-    sourceId: doc.id,
-    idempotencyKey: documentEntryKey(doc.id),
-    lines: translated.lines,
+    at,
+    doc,
+    books,
+    actor,
+    minorUnits,
+    own,
+    corrected,
+    proposed,
+    differences,
+    creditMinor,
+    translated,
+    request: documentEntry(doc, translated.lines),
   };
 }
 

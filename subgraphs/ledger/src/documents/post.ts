@@ -1,7 +1,7 @@
 import { inPostingGroup, recordAuditEvent } from '@cifra/db';
-import { badInput, type Decimal, decimalOf, formatDecimal, translateAtRate } from '@cifra/domain';
+import { badInput, decimalOf, formatDecimal, translateAtRate } from '@cifra/domain';
 import { nextNumber, postEntry, type TenantTx } from '@cifra/engine';
-import { clientFxOf, rateForDocument, type UsedRate } from '@cifra/fx';
+import { clientFxOf, rateForDocument } from '@cifra/fx';
 import { requireLegalDetails } from '../legal/index.ts';
 import type { Books } from '../services/books.ts';
 import { documentLinesForGl } from './gl-lines.ts';
@@ -16,8 +16,8 @@ import {
   requirePermission,
 } from './kinds.ts';
 import { DOCUMENT_LANE } from './post-each.ts';
-import { documentEntryKey, OPERATION, postedEvent } from './posted-event.ts';
-import { invoiceProvenance, type Provenance } from './rates.ts';
+import { documentEntry, OPERATION, postedEvent } from './posted-event.ts';
+import { correctedRate, type OwnRate } from './rates.ts';
 import { checkCredit, creditAsOpenItem, draftedSettlements, settleDrafted } from './settlement.ts';
 import {
   clearedBaseFrom,
@@ -35,7 +35,6 @@ import { smallDifferences, toleranceFor } from './tolerance.ts';
 import { type SettledState, type TranslatedDocument, translateDocument } from './translate.ts';
 
 type Allocation = { invoiceId: string; amountMinor: bigint };
-export type OwnRate = { rate: Decimal; provenance: Provenance; used: UsedRate | null };
 
 type Settlement = {
   proposed: Allocation[];
@@ -78,15 +77,6 @@ async function lockSettlements(
     credits.set(a.invoiceId, creditAsOpenItem(credit as DocumentRow));
   }
   return { proposed: drafted, invoices: credits, creditMinor: 0n, state: state(credits) };
-}
-
-/** A note's own rate: its invoice's, citing the same row. */
-export function correctedRate(corrected: DocumentRow, baseCurrency: string): OwnRate {
-  return {
-    rate: decimalOf(corrected.exchangeRate ?? '1'),
-    provenance: invoiceProvenance(corrected, baseCurrency),
-    used: null,
-  };
 }
 
 /** The document's own rate, decided now: a note keeps its invoice's rate and cites the same row. */
@@ -182,14 +172,7 @@ export async function postLockedDraft(tx: TenantTx, books: Books, doc: DocumentR
     await toleranceFor(books, doc),
   );
   const translated = await translatedLines(tx, books, doc, settlement, own, minorUnits, differences);
-  const entry = await postEntry(tx, books.actor, {
-    kind: doc.kind,
-    postingDate: doc.postingDate,
-    memo: doc.memo || `${doc.kind} ${doc.reference ?? ''}`.trim(),
-    sourceId: doc.id,
-    idempotencyKey: documentEntryKey(doc.id),
-    lines: translated.lines,
-  });
+  const entry = await postEntry(tx, books.actor, documentEntry(doc, translated.lines));
   const number = await nextNumber(tx, doc.kind, entry.fiscalYear);
   await insertAllocations(
     tx,

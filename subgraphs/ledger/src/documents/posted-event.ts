@@ -1,7 +1,8 @@
 import { formatDecimal, formatMoney } from '@cifra/domain';
+import type { PostingLine, PostingRequest } from '@cifra/engine';
 import type { Books } from '../services/books.ts';
 import type { Family } from './kinds.ts';
-import type { OwnRate } from './post.ts';
+import type { OwnRate } from './rates.ts';
 import type { DocumentRow } from './store.ts';
 import type { TranslatedDocument } from './translate.ts';
 
@@ -9,6 +10,16 @@ type Allocation = { invoiceId: string; amountMinor: bigint };
 
 /** The idempotency key of a document's entry: a second posting of the document finds it. */
 export const documentEntryKey = (id: string) => `document:${id}`;
+
+/** A document's journal entry, its lines translated: what the engine posts. */
+export const documentEntry = (doc: DocumentRow, lines: PostingLine[]): PostingRequest => ({
+  kind: doc.kind,
+  postingDate: doc.postingDate,
+  memo: doc.memo || `${doc.kind} ${doc.reference ?? ''}`.trim(),
+  sourceId: doc.id,
+  idempotencyKey: documentEntryKey(doc.id),
+  lines,
+});
 
 /** The operation that posts each family (its name in errors). */
 export const OPERATION: Record<Family, string> = {

@@ -1,5 +1,5 @@
-import { type Decimal, peggedRate } from '@cifra/domain';
-import { clientFxOf, fromScaled, lookupRate } from '@cifra/fx';
+import { type Decimal, decimalOf, peggedRate } from '@cifra/domain';
+import { clientFxOf, fromScaled, lookupRate, type UsedRate } from '@cifra/fx';
 import type { Books } from '../services/books.ts';
 import type { DocumentRow } from './store.ts';
 
@@ -37,4 +37,19 @@ export function invoiceProvenance(invoice: DocumentRow, baseCurrency: string): P
   return invoice.currency === baseCurrency
     ? NO_PROVENANCE
     : { exchangeRateId: invoice.exchangeRateId, rateIsFallback: invoice.rateIsFallback };
+}
+
+/** The rate a document posts at: the rate, the provenance its lines cite, the rate row used if looked up. */
+export type OwnRate = { rate: Decimal; provenance: Provenance; used: UsedRate | null };
+
+/** A document in the client's base currency: rate 1, no provenance. */
+export const BASE_RATE: OwnRate = { rate: decimalOf('1'), provenance: NO_PROVENANCE, used: null };
+
+/** A note's own rate: its invoice's, citing the same row. */
+export function correctedRate(corrected: DocumentRow, baseCurrency: string): OwnRate {
+  return {
+    rate: decimalOf(corrected.exchangeRate ?? '1'),
+    provenance: invoiceProvenance(corrected, baseCurrency),
+    used: null,
+  };
 }
