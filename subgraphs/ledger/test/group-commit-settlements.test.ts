@@ -301,15 +301,20 @@ describe('the documents lane: notes, receipts and payments of one group posted t
     await chainIntact();
   });
 
-  it('hands back what a neighbour settles first: a second receipt on one invoice, a note on an invoice the group asks again, a refund', async () => {
+  it('hands back what a neighbour settles first: receipts on one invoice, a note on an invoice the group asks again, a refund', async () => {
     const shared = await invoice('30');
     const other = await invoice('30');
+    const beside = await invoice('30');
     const credit = await money('CUSTOMER_RECEIPT', '5.00', []);
     await postDocument(grouped, credit.id, 'PAYMENT');
     const drafts = [
       await money('CUSTOMER_RECEIPT', '20.00', [{ invoice: shared, amount: '20.00' }]),
-      await money('CUSTOMER_RECEIPT', '20.00', [{ invoice: shared, amount: '20.00' }]),
+      await money('CUSTOMER_RECEIPT', '25.00', [
+        { invoice: shared, amount: '20.00' },
+        { invoice: beside, amount: '5.00' },
+      ]),
       await money('CUSTOMER_RECEIPT', '12.10', [{ invoice: shared, amount: '12.10' }]),
+      await money('CUSTOMER_RECEIPT', '27.10', [{ invoice: beside, amount: '27.10' }]),
       other,
       await note('1', other),
       await money('CUSTOMER_REFUND', '5.00', [{ invoice: credit, amount: '5.00' }]),
@@ -317,8 +322,9 @@ describe('the documents lane: notes, receipts and payments of one group posted t
     const before = await transactions();
     const results = await inOneGroup(drafts, 740);
     // The first receipt settles 20.00 in the group; the second, run after it, finds 12.10 open; the
-    // third settles the 12.10. The invoice asked again is answered as it stands; the note on it
-    // runs after the group. The refund has no lane.
+    // third settles the 12.10. The fourth shares only an invoice with the second, which was handed
+    // back: it is handed back too, never posted before it. The invoice asked again is answered as
+    // it stands; the note on it runs after the group. The refund has no lane.
     expect(results.map((r) => r.code ?? r.value?.status)).toEqual([
       'POSTED',
       'OVER_ALLOCATION',
@@ -326,10 +332,11 @@ describe('the documents lane: notes, receipts and payments of one group posted t
       'POSTED',
       'POSTED',
       'POSTED',
+      'POSTED',
     ]);
-    // The group (the first receipt) and one transaction each for the three handed back that post.
-    expect((await transactions()) - before).toBe(4);
-    expect(await openOf([shared, other])).toEqual(['0', '3103']);
+    // The group (the first receipt) and one transaction each for the four handed back that post.
+    expect((await transactions()) - before).toBe(5);
+    expect(await openOf([shared, other, beside])).toEqual(['0', '3103', '500']);
     await chainIntact();
   });
 });

@@ -87,7 +87,8 @@ const LANE_KINDS: ReadonlySet<DocumentKind> = new Set([
  * their rows with their credits and records their events (`postDocumentsAs`). Left undefined, for the
  * group to run on its own once it has committed: a document of another kind or currency (refunds,
  * foreign currency), one asked twice in the group, and one settling an invoice that an earlier draft
- * of the group settles or that the group posts itself (in turn, each sees what the one before did).
+ * of the group settles (or would) or that the group posts itself (in turn, each sees what the one
+ * before did).
  */
 export async function postDocumentsEach(tx: TenantTx, postings: readonly Own[]): Promise<Outcome[]> {
   const outcomes: Outcome[] = postings.map(() => undefined);
@@ -148,8 +149,9 @@ function screen(postings: readonly Own[], { docs }: LaneReads, outcomes: Outcome
 }
 
 /**
- * What each draft settles, by posting; a draft that settles an invoice the group posts itself or an
- * invoice an earlier draft settles is left out (its posting runs after the group, seeing it).
+ * What each draft settles, by posting. A draft that settles an invoice the group posts itself, or an
+ * invoice an earlier draft settles or would have settled, is left out: its posting runs after the
+ * group and sees it. So no draft of the group overtakes an earlier one it could conflict with.
  */
 function claimSettlements(
   postings: readonly Own[],
@@ -161,9 +163,9 @@ function claimSettlements(
   for (const i of drafts) {
     const doc = docOf(postings, reads, i);
     const drafted = draftedSettlements(doc, reads.allocations.get(doc.id) ?? []);
-    if (drafted.some((a) => claimed.has(a.invoiceId) || reads.docs.has(a.invoiceId))) continue;
+    const clash = drafted.some((a) => claimed.has(a.invoiceId) || reads.docs.has(a.invoiceId));
     for (const a of drafted) claimed.add(a.invoiceId);
-    out.set(i, drafted);
+    if (!clash) out.set(i, drafted);
   }
   return out;
 }
