@@ -7,6 +7,7 @@ import {
   tenantDb,
   translateDbError,
 } from '@cifra/db';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createDraft,
@@ -65,9 +66,9 @@ const author = (i: number) => ({
 const as = (books: Books, i: number): Books => ({ ...books, actor: author(i) });
 const familyOf = (d: DocumentRow): Family => KINDS[d.kind].family;
 
-/** A posted invoice (customer) or bill (vendor) of `price` at ITBMS 7%. */
+/** A posted invoice (a customer) or bill (the vendor) of `price` at ITBMS 7%. */
 async function invoice(price: string, date = '2026-05-04', party = customer): Promise<DocumentRow> {
-  const sales = party === customer;
+  const sales = party !== vendor;
   const d = await createDraft(grouped, sales ? 'SALES_INVOICE' : 'PURCHASE_INVOICE', {
     partyId: party,
     documentDate: date,
@@ -77,13 +78,13 @@ async function invoice(price: string, date = '2026-05-04', party = customer): Pr
 }
 /** A credit (customer) or debit (vendor) note of `price` at ITBMS 7%, on `appliesTo` or standing alone. */
 const note = (price: string, appliesTo?: DocumentRow, party = customer) =>
-  createDraft(grouped, party === customer ? 'CREDIT_NOTE' : 'DEBIT_NOTE', {
+  createDraft(grouped, party !== vendor ? 'CREDIT_NOTE' : 'DEBIT_NOTE', {
     partyId: party,
     documentDate: '2026-05-11',
     ...(appliesTo ? { appliesToId: appliesTo.id } : {}),
     lines: [
       {
-        accountCode: party === customer ? '4101' : '6202',
+        accountCode: party !== vendor ? '4101' : '6202',
         quantity: '1',
         unitPrice: price,
         taxCode: 'ITBMS7',
@@ -94,10 +95,10 @@ const money = (
   kind: 'CUSTOMER_RECEIPT' | 'VENDOR_PAYMENT' | 'CUSTOMER_REFUND',
   amount: string,
   allocations: { invoice: DocumentRow; amount: string }[],
-  extra: { bankFee?: string; documentDate?: string } = {},
+  extra: { bankFee?: string; documentDate?: string; partyId?: string } = {},
 ) =>
   createDraft(grouped, kind, {
-    partyId: kind === 'VENDOR_PAYMENT' ? vendor : customer,
+    partyId: extra.partyId ?? (kind === 'VENDOR_PAYMENT' ? vendor : customer),
     documentDate: extra.documentDate ?? '2026-05-12',
     amount,
     ...(extra.bankFee ? { bankFee: extra.bankFee } : {}),
@@ -337,6 +338,116 @@ describe('the documents lane: notes, receipts and payments of one group posted t
     // The group (the first receipt) and one transaction each for the four handed back that post.
     expect((await transactions()) - before).toBe(5);
     expect(await openOf([shared, other, beside])).toEqual(['0', '3103', '500']);
+    await chainIntact();
+  });
+});
+
+describe('random mixes of concurrent notes and receipts on a few invoices (fast-check)', () => {
+  type Draft =
+    | { kind: 'receipt'; amounts: [number, string][]; onAccount: boolean }
+    | { kind: 'note'; invoice: number | null; price: string }
+    | { kind: 'twice'; invoice: number };
+  const draft: fc.Arbitrary<Draft> = fc.oneof(
+    fc.record({
+      kind: fc.constant('receipt' as const),
+      amounts: fc.uniqueArray(fc.tuple(fc.nat(2), fc.constantFrom('5.00', '10.00', '20.00', '32.10')), {
+        minLength: 0,
+        maxLength: 2,
+        selector: ([invoice]) => invoice,
+      }),
+      onAccount: fc.boolean(),
+    }),
+    fc.record({
+      kind: fc.constant('note' as const),
+      invoice: fc.option(fc.nat(2), { nil: null }),
+      price: fc.constantFrom('1', '10', '50'),
+    }),
+    fc.record({ kind: fc.constant('twice' as const), invoice: fc.nat(2) }),
+  );
+
+  it('never settles an invoice beyond its total and answers each posting exactly, however they group', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(draft, { minLength: 1, maxLength: 16 }), async (mix) => {
+        run++;
+        const party = (await createParty(grouped, { kind: 'CUSTOMER', code: `P${run}`, name: `Mix ${run}` }))
+          .id;
+        const invoices = [
+          await invoice('30', '2026-05-04', party),
+          await invoice('30', '2026-05-04', party),
+          await invoice('30', '2026-05-04', party),
+        ];
+        const drafts: { id: string; family: Family; twice: boolean }[] = [];
+        for (const d of mix) {
+          if (d.kind === 'note') {
+            const n = await note(d.price, d.invoice === null ? undefined : invoices[d.invoice], party);
+            drafts.push({ id: n.id, family: 'SALES', twice: false });
+            continue;
+          }
+          const amounts = d.kind === 'twice' ? ([[d.invoice, '10.00']] as [number, string][]) : d.amounts;
+          const allocated = amounts.reduce((sum, [, a]) => sum + Math.round(Number(a) * 100), 0);
+          const extra = d.kind === 'receipt' && d.onAccount ? 250 : 0;
+          const r = await money(
+            'CUSTOMER_RECEIPT',
+            ((allocated + extra || 100) / 100).toFixed(2),
+            amounts.map(([k, amount]) => ({ invoice: invoices[k] as DocumentRow, amount })),
+            { partyId: party },
+          );
+          drafts.push({ id: r.id, family: 'PAYMENT', twice: d.kind === 'twice' });
+        }
+        const calls = drafts.flatMap((d, i) => {
+          const ask = () => outcome(postDocument(as(grouped, 900 + i), d.id, d.family));
+          return d.twice ? [ask(), ask()] : [ask()];
+        });
+        const results = await Promise.all(calls);
+        // Every answer is a posted document or an over-allocation, never anything else.
+        for (const r of results) expect(r.code ?? r.value?.status).toMatch(/^(POSTED|OVER_ALLOCATION)$/);
+        // A draft asked twice is answered twice alike.
+        let k = 0;
+        for (const d of drafts) {
+          const first = results[k++];
+          if (d.twice) expect(results[k++]).toEqual(first);
+        }
+        const { rows } = await t.admin.query(
+          `SELECT d.id, d.status, d.total_minor::text AS total, d.credit_minor::text AS credit,
+                  coalesce((SELECT sum(a.amount_minor) FROM allocations a WHERE a.source_document_id = d.id), 0)::text AS allocated,
+                  (SELECT count(*) FROM journal_entries e WHERE e.source_id = d.id)::int AS entries
+             FROM documents d WHERE d.id = ANY ($1::uuid[])`,
+          [drafts.map((d) => d.id)],
+        );
+        for (const r of rows) {
+          if (r.status === 'POSTED') {
+            // What a document does not allocate is its credit on account.
+            expect(BigInt(r.total)).toBe(BigInt(r.credit) + BigInt(r.allocated));
+            expect(r.entries).toBe(1);
+          } else {
+            expect([r.status, r.allocated, r.entries]).toEqual(['DRAFT', '0', 0]);
+          }
+        }
+        // No invoice settled beyond its total; the party's receivable is what stays open less its credits.
+        for (const open of await openOf(invoices)) expect(BigInt(open)).toBeGreaterThanOrEqual(0n);
+        const { rows: ar } = await t.admin.query(
+          `SELECT coalesce(sum(l.amount_minor), 0)::text AS ar FROM gl_lines l
+             JOIN account_role_bindings b ON b.account_id = l.account_id AND b.role = 'DefaultAR'
+            WHERE l.party_id = $1`,
+          [party],
+        );
+        const { rows: credit } = await t.admin.query(
+          `SELECT coalesce(sum(credit_minor), 0)::text AS c FROM documents WHERE party_id = $1 AND status = 'POSTED'`,
+          [party],
+        );
+        const open = (await openOf(invoices)).reduce((sum, o) => sum + BigInt(o), 0n);
+        expect(BigInt(ar[0].ar)).toBe(open - BigInt(credit[0].c));
+      }),
+      { numRuns: 10 },
+    );
+    for (const kind of ['CUSTOMER_RECEIPT', 'CREDIT_NOTE', 'SALES_INVOICE']) {
+      const { rows } = await t.admin.query(
+        `SELECT split_part(number, '-', 3)::int AS n FROM documents WHERE kind = $1 AND number IS NOT NULL ORDER BY 1`,
+        [kind],
+      );
+      expect(rows.map((r) => r.n)).toEqual(rows.map((_, i) => i + 1));
+    }
     await chainIntact();
   });
 });
