@@ -35,6 +35,8 @@ let lone: Books;
 let groups: PostingGroups;
 let customer: string;
 let vendor: string;
+/** A customer billed in EUR (rates: 1.08 on 1 May, 1.10 on the 10th, 1.12 on the 12th). */
+let euro: string;
 const closers: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
@@ -52,6 +54,19 @@ beforeAll(async () => {
   lone = { ...(await t.books()), db: tenantDb(client as unknown as pg.Pool) };
   customer = (await createParty(grouped, { kind: 'CUSTOMER', code: 'S1', name: 'Settle Hotel' })).id;
   vendor = (await createParty(grouped, { kind: 'VENDOR', code: 'SV', name: 'Settle Farm' })).id;
+  euro = (await createParty(grouped, { kind: 'CUSTOMER', code: 'SE', name: 'Kaffee GmbH', currency: 'EUR' }))
+    .id;
+  for (const [date, rate] of [
+    ['2026-05-01', '1.08'],
+    ['2026-05-10', '1.10'],
+    ['2026-05-12', '1.12'],
+  ]) {
+    await t.admin.query(
+      `INSERT INTO exchange_rates (rate_date, currency, base_currency, rate, source, derivation)
+       SELECT $1, 'EUR', base_currency, $2, 'ECB', 'test' FROM company`,
+      [date, rate],
+    );
+  }
 });
 afterAll(async () => {
   for (const close of closers) await close();
@@ -179,7 +194,7 @@ async function chainIntact(): Promise<void> {
   expect(rows[0].problem).toBeNull();
 }
 
-/** Seven settling documents on their own invoices: every shape the lane posts. */
+/** Settling documents on their own invoices, and documents in EUR: every shape the lane posts. */
 async function scenario() {
   const invoices = [
     await invoice('30'), // #0 32.10: a credit note of 1.07
@@ -189,12 +204,14 @@ async function scenario() {
     await invoice('100'), // #4 107.00: a receipt of 106.97 closes it with a small difference
     await invoice('53.10', '2026-05-04', vendor), // #5 56.82: paid with a bank fee
     await invoice('53.10', '2026-05-04', vendor), // #6 56.82: a debit note of 1.07
+    await invoice('100', '2026-05-10', euro), // #7 EUR 107.00 at 1.10: received at 1.12 (realized FX)
+    await invoice('50', '2026-05-10', euro), // #8 EUR 53.50 at 1.10: a credit note of EUR 10.70
   ];
   const paid = await money('CUSTOMER_RECEIPT', '30.00', [
     { invoice: invoices[3] as DocumentRow, amount: '30.00' },
   ]);
   await postDocument(grouped, paid.id, 'PAYMENT');
-  const [i0, i1, i2, i3, i4, i5, i6] = invoices as [DocumentRow, ...DocumentRow[]];
+  const [i0, i1, i2, i3, i4, i5, i6, i7, i8] = invoices as [DocumentRow, ...DocumentRow[]];
   const drafts = [
     await note('1', i0),
     await money('CUSTOMER_RECEIPT', '50.00', [
@@ -209,6 +226,16 @@ async function scenario() {
     }),
     await note('1', i6, vendor),
     await money('CUSTOMER_RECEIPT', '10.00', []),
+    // At 1.08, the rate of 1 May standing in on the 4th (a fallback).
+    await createDraft(grouped, 'SALES_INVOICE', {
+      partyId: euro,
+      documentDate: '2026-05-04',
+      lines: [{ accountCode: '4101', quantity: '2', unitPrice: '100', taxCode: 'ITBMS7' }],
+    }),
+    await money('CUSTOMER_RECEIPT', '107.00', [{ invoice: i7 as DocumentRow, amount: '107.00' }], {
+      partyId: euro,
+    }),
+    await note('10', i8, euro),
   ];
   return { invoices, drafts };
 }
@@ -222,8 +249,18 @@ describe('the documents lane: notes, receipts and payments of one group posted t
       const before = await transactions();
       const results = await inOneGroup(a.drafts);
       expect(results.map((r) => r.code)).toEqual(a.drafts.map(() => undefined));
-      // One transaction: the plug's group is another, before it.
+      // One transaction: the plug's group is another, before it. Posted by the lane, not one by one
+      // after a failed attempt: its entries' events first, then its documents'.
       expect((await transactions()) - before).toBe(1);
+      const { rows: events } = await t.admin.query(
+        `SELECT action FROM audit_events WHERE request_id = ANY ($1::text[]) ORDER BY chain_seq`,
+        [a.drafts.map((_, i) => author(700 + i).requestId)],
+      );
+      const n = a.drafts.length;
+      expect(events.map((e) => e.action)).toEqual([
+        ...Array(n).fill('journal_entry.posted'),
+        ...Array(n).fill('document.posted'),
+      ]);
       for (const [i, d] of b.drafts.entries()) await postDocument(as(lone, 800 + i), d.id, familyOf(d));
 
       const facts = await factsOf(a.drafts, a.invoices);
@@ -239,9 +276,20 @@ describe('the documents lane: notes, receipts and payments of one group posted t
         ['VENDOR_PAYMENT', 'POSTED', '5682', '0'],
         ['DEBIT_NOTE', 'POSTED', '107', '0'],
         ['CUSTOMER_RECEIPT', 'POSTED', '1000', '1000'],
+        ['SALES_INVOICE', 'POSTED', '21400', '0'],
+        ['CUSTOMER_RECEIPT', 'POSTED', '10700', '0'],
+        ['CREDIT_NOTE', 'POSTED', '1070', '0'],
       ]);
       expect(facts[4].allocations).toEqual([['#4', '10700', '3', '10700', '0']]);
-      expect(await openOf(a.invoices)).toEqual(['3103', '0', '2210', '0', '0', '0', '5575']);
+      // EUR: the rate looked up and cited (a fallback on the 4th), the receipt's realized gain of
+      // 107.00 × (1.12 − 1.10) = 2.14, the note at its invoice's rate.
+      expect(facts.slice(8).map((f) => [f.rate, f.rate_is_fallback, f.base_total])).toEqual([
+        ['1.080000000000', true, '23112'],
+        ['1.120000000000', false, '11984'],
+        ['1.100000000000', false, '1177'],
+      ]);
+      expect(facts[9].allocations).toEqual([['#7', '10700', '0', '11770', '214']]);
+      expect(await openOf(a.invoices)).toEqual(['3103', '0', '2210', '0', '0', '0', '5575', '0', '4280']);
       // What the lane answers is each row as stored.
       for (const r of results) expect(r.value?.status).toBe('POSTED');
 
@@ -251,7 +299,7 @@ describe('the documents lane: notes, receipts and payments of one group posted t
            JOIN allocations a ON a.id::text = h.hist_entity_id WHERE a.source_document_id = ANY ($1::uuid[])`,
         [a.drafts.map((d) => d.id)],
       );
-      expect(versions.length).toBe(7);
+      expect(versions.length).toBe(9);
       for (const v of versions) {
         expect(v.hist_request_id).toBe(author(700 + a.drafts.findIndex((d) => d.id === v.source)).requestId);
       }
@@ -302,7 +350,7 @@ describe('the documents lane: notes, receipts and payments of one group posted t
     await chainIntact();
   });
 
-  it('hands back what a neighbour settles first: receipts on one invoice, a note on an invoice the group asks again, a refund', async () => {
+  it('hands back what a neighbour settles first (receipts on one invoice, a note on an invoice the group asks again), a refund, and rates that posting records', async () => {
     const shared = await invoice('30');
     const other = await invoice('30');
     const beside = await invoice('30');
@@ -319,6 +367,19 @@ describe('the documents lane: notes, receipts and payments of one group posted t
       other,
       await note('1', other),
       await money('CUSTOMER_REFUND', '5.00', [{ invoice: credit, amount: '5.00' }]),
+      // Rates that posting records: one typed on the draft, and the USD peg's row for the day.
+      await createDraft(grouped, 'SALES_INVOICE', {
+        partyId: euro,
+        documentDate: '2026-05-13',
+        exchangeRate: '1.15',
+        lines: [{ accountCode: '4101', quantity: '1', unitPrice: '10', taxCode: 'ITBMS7' }],
+      }),
+      await createDraft(grouped, 'SALES_INVOICE', {
+        partyId: customer,
+        currency: 'USD',
+        documentDate: '2026-05-13',
+        lines: [{ accountCode: '4101', quantity: '1', unitPrice: '10', taxCode: 'ITBMS7' }],
+      }),
     ];
     const before = await transactions();
     const results = await inOneGroup(drafts, 740);
@@ -334,9 +395,16 @@ describe('the documents lane: notes, receipts and payments of one group posted t
       'POSTED',
       'POSTED',
       'POSTED',
+      'POSTED',
+      'POSTED',
     ]);
-    // The group (the first receipt) and one transaction each for the four handed back that post.
-    expect((await transactions()) - before).toBe(5);
+    // The group (the first receipt) and one transaction each for the six handed back that post.
+    expect((await transactions()) - before).toBe(7);
+    const rated = results.slice(-2).map((r) => r.value as DocumentRow);
+    expect(rated.map((d) => [d.currency, d.exchangeRate, d.baseTotalMinor])).toEqual([
+      ['EUR', '1.150000000000', 1231n],
+      ['USD', '1.000000000000', 1070n],
+    ]);
     expect(await openOf([shared, other, beside])).toEqual(['0', '3103', '500']);
     await chainIntact();
   });

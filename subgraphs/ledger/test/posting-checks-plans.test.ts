@@ -186,12 +186,14 @@ describe("a group's documents are marked posted by key", () => {
       const scansBefore = await documentScans(client);
       const texts = (f: (i: number) => string) => group.map((_, i) => f(i));
       await client.query(
-        `SELECT cifra_mark_documents_posted_as($1, $2, $3, $4, $5, $6, $7, now(), $8, $9, $10, $11)`,
+        `SELECT cifra_mark_documents_posted_as($1, $2, $3, $4, $5, $6, $7, $8, $9, now(), $10, $11, $12, $13)`,
         [
           group,
           texts((i) => `PLAN-${i}`),
           entries.rows.map((r) => r.id),
           group.map(() => '1'),
+          group.map(() => null),
+          group.map(() => false),
           group.map(() => '1100'),
           group.map(() => '0'),
           group.map(() => '0'),

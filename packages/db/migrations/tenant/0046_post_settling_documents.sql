@@ -1,8 +1,10 @@
--- Group commit for notes, receipts and payments (docs/architecture/posting.md, "Group commit"): the
--- documents lane posts base-currency notes and settling documents too, which leave a credit on the
--- party's account and turn their proposed allocations into facts. cifra_mark_documents_posted_as
--- (0041) set every credit to 0 (it served only invoices); it now takes each document's credit and
--- its base. cifra_post_documents_as (0043) also inserts the group's allocations, before the
+-- Group commit for notes, receipts and payments, and for foreign-currency documents
+-- (docs/architecture/posting.md, "Group commit"): the documents lane posts notes and settling
+-- documents too, which leave a credit on the party's account and turn their proposed allocations
+-- into facts, and documents translated at a rate looked up, which cite its row.
+-- cifra_mark_documents_posted_as (0041) set every credit to 0 and every rate row to none (it served
+-- only base-currency invoices); it now takes each document's credit and its base, the rate row it
+-- cites and whether that row stood in as a fallback. cifra_post_documents_as (0043) also inserts the group's allocations, before the
 -- documents are marked (as postDocument inserts them before updating its row), each allocation's
 -- history naming its own document's author (cifra.row_provenance, 0041, keyed by the allocation's
 -- id, which the application draws). The statements inside are otherwise unchanged.
@@ -13,8 +15,8 @@ DROP FUNCTION cifra_mark_documents_posted_as(uuid[], text[], uuid[], numeric[], 
   text[], text[], text[], text[]);
 --> statement-breakpoint
 CREATE FUNCTION cifra_mark_documents_posted_as(ids uuid[], numbers text[], entry_ids uuid[],
-    exchange_rates numeric[], base_totals bigint[], credits bigint[], credit_bases bigint[],
-    posted_at timestamptz, actor_ids text[], actor_emails text[], reasons text[], request_ids text[])
+    exchange_rates numeric[], exchange_rate_ids bigint[], rates_are_fallback boolean[], base_totals bigint[],
+    credits bigint[], credit_bases bigint[], posted_at timestamptz, actor_ids text[], actor_emails text[], reasons text[], request_ids text[])
   RETURNS void
   -- Each document reached by its key (0045): never a scan of the documents table.
   LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_custom_plan
@@ -30,12 +32,14 @@ BEGIN
       FROM unnest(ids, actor_ids, actor_emails, reasons, request_ids)
         AS m(id, actor_id, actor_email, reason, request_id)), '{}')::text, true);
   UPDATE documents d SET status = 'POSTED', number = m.number, entry_id = m.entry_id,
-      exchange_rate = m.exchange_rate, exchange_rate_id = NULL, rate_is_fallback = false,
+      exchange_rate = m.exchange_rate, exchange_rate_id = m.exchange_rate_id, rate_is_fallback = m.rate_is_fallback,
       base_total_minor = m.base_total, credit_minor = m.credit, credit_base_minor = m.credit_base,
       posted_by = nullif(m.actor_id, '')::uuid, posted_at = cifra_mark_documents_posted_as.posted_at,
       updated_at = cifra_mark_documents_posted_as.posted_at
-    FROM unnest(ids, numbers, entry_ids, exchange_rates, base_totals, credits, credit_bases, actor_ids)
-      AS m(id, number, entry_id, exchange_rate, base_total, credit, credit_base, actor_id)
+    FROM unnest(ids, numbers, entry_ids, exchange_rates, exchange_rate_ids, rates_are_fallback, base_totals, credits,
+        credit_bases, actor_ids)
+      AS m(id, number, entry_id, exchange_rate, exchange_rate_id, rate_is_fallback, base_total, credit, credit_base,
+        actor_id)
    WHERE d.id = m.id AND d.status = 'DRAFT';
   GET DIAGNOSTICS marked = ROW_COUNT;
   PERFORM set_config('cifra.row_provenance', '', true);
@@ -52,7 +56,8 @@ REVOKE ALL ON FUNCTION cifra_mark_documents_posted_as FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION cifra_mark_documents_posted_as TO cifra_app;
 --> statement-breakpoint
 CREATE FUNCTION cifra_post_documents_as(ids uuid[], kinds text[], fiscal_years integer[], entry_ids uuid[],
-    exchange_rates numeric[], base_totals bigint[], credits bigint[], credit_bases bigint[],
+    exchange_rates numeric[], exchange_rate_ids bigint[], rates_are_fallback boolean[], base_totals bigint[],
+    credits bigint[], credit_bases bigint[],
     posted_at timestamptz, actor_ids text[], actor_emails text[], reasons text[], request_ids text[],
     client_names text[], client_versions text[], actions text[], entity_types text[], befores jsonb[], afters jsonb[],
     allocation_ids uuid[], allocation_sources uuid[], allocation_invoices uuid[], allocation_amounts bigint[],
@@ -77,8 +82,8 @@ BEGIN
         allocation_small_differences, allocation_bases, allocation_realized_fx);
     PERFORM set_config('cifra.row_provenance', '', true);
   END IF;
-  PERFORM cifra_mark_documents_posted_as(ids, numbers, entry_ids, exchange_rates, base_totals, credits,
-    credit_bases, posted_at, actor_ids, actor_emails, reasons, request_ids);
+  PERFORM cifra_mark_documents_posted_as(ids, numbers, entry_ids, exchange_rates, exchange_rate_ids,
+    rates_are_fallback, base_totals, credits, credit_bases, posted_at, actor_ids, actor_emails, reasons, request_ids);
   -- As recordAuditEvents (packages/db/src/audit.ts), with each event's own author, in the order given.
   INSERT INTO audit_events (actor_id, actor_email, action, entity_type, entity_id, before, after, reason,
       request_id, client_name, client_version)

@@ -85,13 +85,16 @@ export async function laneReads(tx: TenantTx, ids: readonly string[]): Promise<L
   };
 }
 
-/** What a base-currency document of a group records when it is posted. */
+/** What a document of a group records when it is posted. */
 export interface PostedDocument {
   id: string;
   kind: DocumentKind;
   fiscalYear: number;
   entryId: string;
   exchangeRate: string;
+  /** The rate row it cites (none in the base currency) and whether that row stood in as a fallback. */
+  exchangeRateId: bigint | null;
+  rateIsFallback: boolean;
   baseTotalMinor: bigint;
   /** What it leaves on the party's account, and that credit in base currency. */
   creditMinor: bigint;
@@ -107,7 +110,8 @@ export interface PostedDocument {
  * A group's drafts posted in one call (cifra_post_documents_as, tenant migrations 0043 and 0046),
  * in the order given: each kind and year's numbers by one run (a version per number naming its
  * author), the allocations inserted (each version naming its document's author), the rows marked
- * posted with their credits (each version naming its author), the events (each with its author).
+ * posted with their rates and credits (each version naming its author), the events (each with its
+ * author).
  * Returns the documents as they now stand, by id.
  */
 export async function postDocumentsAs(
@@ -125,6 +129,7 @@ export async function postDocumentsAs(
   const { rows } = await tx.execute<Record<string, unknown>>(sql`SELECT * FROM cifra_post_documents_as(
     ${col((d) => d.id)}::uuid[], ${col((d) => d.kind)}::text[], ${col((d) => d.fiscalYear)}::int[],
     ${col((d) => d.entryId)}::uuid[], ${col((d) => d.exchangeRate)}::numeric[],
+    ${col((d) => minor(d.exchangeRateId))}::bigint[], ${col((d) => d.rateIsFallback)}::boolean[],
     ${col((d) => String(d.baseTotalMinor))}::bigint[], ${col((d) => String(d.creditMinor))}::bigint[],
     ${col((d) => String(d.creditBaseMinor))}::bigint[], ${postedAt.toISOString()}::timestamptz,
     ${col((d) => d.actor.userId ?? null)}::text[], ${col((d) => d.actor.email ?? null)}::text[],

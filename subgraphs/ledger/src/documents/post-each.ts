@@ -26,7 +26,7 @@ import {
   requirePermission,
 } from './kinds.ts';
 import { documentEntry, documentEntryKey, OPERATION, postedEvent } from './posted-event.ts';
-import { BASE_RATE, correctedRate, type OwnRate } from './rates.ts';
+import { decideOwnRate, type OwnRate, rateIsReadOnly } from './rates.ts';
 import { draftedSettlements, settleDrafted } from './settlement.ts';
 import { checkParty, clearedBaseFrom, type DocumentKind, type DocumentRow } from './store.ts';
 import { smallDifferences, toleranceFor } from './tolerance.ts';
@@ -76,19 +76,20 @@ const LANE_KINDS: ReadonlySet<DocumentKind> = new Set([
 ]);
 
 /**
- * The documents of one group commit in the client's base currency — invoices, notes, receipts and
- * vendor payments — posted together in a constant number of statements (docs/architecture/posting.md,
- * "Group commit"): the drafts are locked and read in one round trip with their parties, lines,
- * proposed allocations and the client's setup (`laneReads`), then the invoices they settle are locked
- * in id order with what settles them now (`lockSettledInvoices`); each draft is checked in memory as
- * `postDocument` checks it (family, permission, status, total, legal details, party, each settlement)
- * and refused alone; their entries go to `postEntriesEach` (balance, period, idempotency, journal
- * numbers per author), then one call makes their allocations facts, takes their own numbers, marks
- * their rows with their credits and records their events (`postDocumentsAs`). Left undefined, for the
- * group to run on its own once it has committed: a document of another kind or currency (refunds,
- * foreign currency), one asked twice in the group, and one settling an invoice that an earlier draft
- * of the group settles (or would) or that the group posts itself (in turn, each sees what the one
- * before did).
+ * The documents of one group commit — invoices, notes, receipts and vendor payments — posted
+ * together in a constant number of statements (docs/architecture/posting.md, "Group commit"): the
+ * drafts are locked and read in one round trip with their parties, lines, proposed allocations and
+ * the client's setup (`laneReads`), then the invoices they settle are locked in id order with what
+ * settles them now (`lockSettledInvoices`); each draft is checked in memory as `postDocument` checks
+ * it (family, permission, status, total, legal details, party, each settlement), its rate decided as
+ * `postDocument` decides it (a foreign currency's looked up in the transaction), and refused alone;
+ * their entries go to `postEntriesEach` (balance, period, idempotency, journal numbers per author),
+ * then one call makes their allocations facts, takes their own numbers, marks their rows with their
+ * rates and credits and records their events (`postDocumentsAs`). Left undefined, for the group to
+ * run on its own once it has committed: a document of another kind (refunds), one whose rate posting
+ * would write (typed on the document, or a pegged pair's: `rateIsReadOnly`), one asked twice in the
+ * group, and one settling an invoice that an earlier draft of the group settles (or would) or that
+ * the group posts itself (in turn, each sees what the one before did).
  */
 export async function postDocumentsEach(tx: TenantTx, postings: readonly Own[]): Promise<Outcome[]> {
   const outcomes: Outcome[] = postings.map(() => undefined);
@@ -138,7 +139,7 @@ function screen(postings: readonly Own[], { docs }: LaneReads, outcomes: Outcome
         return;
       }
       requireDraft(doc, 'posted');
-      if (!LANE_KINDS.has(doc.kind) || doc.currency !== books.company.baseCurrency) return;
+      if (!LANE_KINDS.has(doc.kind) || !rateIsReadOnly(books, doc)) return;
       if (doc.totalMinor === 0n) throw badInput(`${doc.kind} has nothing to post: its total is zero`, { id });
       drafts.push(i);
     } catch (error) {
@@ -211,11 +212,12 @@ async function readyOf(
 ): Promise<Ready> {
   const party = checkParty(parties.get(doc.partyId), doc.partyId, KINDS[doc.kind].partyKind);
   const minorUnits = await books.minorUnits(doc.currency);
-  const { baseMinorUnits, baseCurrency } = books.company;
+  const { baseMinorUnits } = books.company;
   const { invoices } = locked;
   const { proposed, creditMinor } = settleDrafted(doc, party, drafted, locked, minorUnits);
   const corrected = isInvoiceLike(doc.kind) && doc.appliesToId ? invoices.get(doc.appliesToId) : undefined;
-  const own = corrected ? correctedRate(corrected, baseCurrency) : BASE_RATE;
+  // A rate looked up in the transaction, as postDocument does (rateIsReadOnly: no row written).
+  const own = await decideOwnRate(tx, books, doc, corrected);
   const tolerance = await toleranceFor(books, doc);
   const differences = smallDifferences(
     doc,
@@ -280,6 +282,8 @@ async function postReady(
         fiscalYear: p.entry.fiscalYear,
         entryId: p.entry.id,
         exchangeRate: formatDecimal(p.own.rate),
+        exchangeRateId: p.own.provenance.exchangeRateId,
+        rateIsFallback: p.own.provenance.rateIsFallback,
         baseTotalMinor: base(p.doc.totalMinor),
         // The credit's base is exactly what its party line carries: the credit at the document's rate.
         creditMinor: p.creditMinor,

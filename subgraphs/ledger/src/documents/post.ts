@@ -1,7 +1,6 @@
 import { inPostingGroup, recordAuditEvent } from '@cifra/db';
-import { badInput, decimalOf, formatDecimal, translateAtRate } from '@cifra/domain';
+import { badInput, formatDecimal, translateAtRate } from '@cifra/domain';
 import { nextNumber, postEntry, type TenantTx } from '@cifra/engine';
-import { clientFxOf, rateForDocument } from '@cifra/fx';
 import { requireLegalDetails } from '../legal/index.ts';
 import type { Books } from '../services/books.ts';
 import { documentLinesForGl } from './gl-lines.ts';
@@ -17,7 +16,7 @@ import {
 } from './kinds.ts';
 import { DOCUMENT_LANE } from './post-each.ts';
 import { documentEntry, OPERATION, postedEvent } from './posted-event.ts';
-import { correctedRate, type OwnRate } from './rates.ts';
+import { decideOwnRate, type OwnRate } from './rates.ts';
 import { checkCredit, creditAsOpenItem, draftedSettlements, settleDrafted } from './settlement.ts';
 import {
   clearedBaseFrom,
@@ -77,31 +76,6 @@ async function lockSettlements(
     credits.set(a.invoiceId, creditAsOpenItem(credit as DocumentRow));
   }
   return { proposed: drafted, invoices: credits, creditMinor: 0n, state: state(credits) };
-}
-
-/** The document's own rate, decided now: a note keeps its invoice's rate and cites the same row. */
-async function decideOwnRate(
-  tx: TenantTx,
-  books: Books,
-  doc: DocumentRow,
-  corrected: DocumentRow | undefined,
-): Promise<OwnRate> {
-  const { baseCurrency } = books.company;
-  if (corrected) return correctedRate(corrected, baseCurrency);
-  const settings = await books.settings();
-  const used = await rateForDocument(tx, clientFxOf(books.company), {
-    currency: doc.currency,
-    documentDate: doc.documentDate,
-    stalenessDays: settings.fxStalenessDays,
-    explicit: doc.currency !== baseCurrency && doc.exchangeRate ? decimalOf(doc.exchangeRate) : null,
-    actor: books.actor,
-    documentLabel: `${doc.kind.toLowerCase().replace('_', ' ')} ${doc.id}`,
-  });
-  return {
-    rate: used.rate,
-    provenance: { exchangeRateId: used.exchangeRateId, rateIsFallback: used.isFallback },
-    used,
-  };
 }
 
 /** The document's entry in base currency: its GL lines by kind, translated at entry. */

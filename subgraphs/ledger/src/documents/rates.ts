@@ -1,6 +1,8 @@
 import { type Decimal, decimalOf, peggedRate } from '@cifra/domain';
-import { clientFxOf, fromScaled, lookupRate, type UsedRate } from '@cifra/fx';
+import type { TenantTx } from '@cifra/engine';
+import { clientFxOf, fromScaled, lookupRate, rateForDocument, type UsedRate } from '@cifra/fx';
 import type { Books } from '../services/books.ts';
+import { isInvoiceLike } from './kinds.ts';
 import type { DocumentRow } from './store.ts';
 
 /** A document's rate: the client's pegs, the rate in force, and the provenance a GL line cites. */
@@ -42,9 +44,6 @@ export function invoiceProvenance(invoice: DocumentRow, baseCurrency: string): P
 /** The rate a document posts at: the rate, the provenance its lines cite, the rate row used if looked up. */
 export type OwnRate = { rate: Decimal; provenance: Provenance; used: UsedRate | null };
 
-/** A document in the client's base currency: rate 1, no provenance. */
-export const BASE_RATE: OwnRate = { rate: decimalOf('1'), provenance: NO_PROVENANCE, used: null };
-
 /** A note's own rate: its invoice's, citing the same row. */
 export function correctedRate(corrected: DocumentRow, baseCurrency: string): OwnRate {
   return {
@@ -52,4 +51,42 @@ export function correctedRate(corrected: DocumentRow, baseCurrency: string): Own
     provenance: invoiceProvenance(corrected, baseCurrency),
     used: null,
   };
+}
+
+/** The document's own rate, decided now: a note keeps its invoice's rate and cites the same row. */
+export async function decideOwnRate(
+  tx: TenantTx,
+  books: Books,
+  doc: DocumentRow,
+  corrected: DocumentRow | undefined,
+): Promise<OwnRate> {
+  const { baseCurrency } = books.company;
+  if (corrected) return correctedRate(corrected, baseCurrency);
+  const settings = await books.settings();
+  const used = await rateForDocument(tx, clientFxOf(books.company), {
+    currency: doc.currency,
+    documentDate: doc.documentDate,
+    stalenessDays: settings.fxStalenessDays,
+    explicit: doc.currency !== baseCurrency && doc.exchangeRate ? decimalOf(doc.exchangeRate) : null,
+    actor: books.actor,
+    documentLabel: `${doc.kind.toLowerCase().replace('_', ' ')} ${doc.id}`,
+  });
+  return {
+    rate: used.rate,
+    provenance: { exchangeRateId: used.exchangeRateId, rateIsFallback: used.isFallback },
+    used,
+  };
+}
+
+/**
+ * Whether deciding the document's rate only reads (`decideOwnRate`): the base currency, a note (its
+ * invoice's rate), or a foreign currency looked up. A typed rate is recorded as a row of its own and
+ * a pegged pair's row may be recorded for the day: those write.
+ */
+export function rateIsReadOnly(books: Books, doc: DocumentRow): boolean {
+  return (
+    doc.currency === books.company.baseCurrency ||
+    (isInvoiceLike(doc.kind) && !!doc.appliesToId) ||
+    (!doc.exchangeRate && pegOf(books, doc.currency) === null)
+  );
 }
