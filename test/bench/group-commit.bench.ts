@@ -8,8 +8,8 @@
  * Throughput is entries (or documents) per second; latency is each call's, p50 and p99.
  * Sides alternate over three rounds and each keeps its best throughput round.
  * Sizes: BENCH_GROUP_ENTRIES (per round, default 1,600), BENCH_GROUP_DOCUMENTS (default 480, for
- * the sales invoices, the credit notes and the customer receipts, each note and receipt settling an
- * invoice posted beforehand).
+ * the sales invoices, those in EUR (each translated at the rate of its day, looked up), the credit
+ * notes and the customer receipts, each note and receipt settling an invoice posted beforehand).
  */
 import { performance } from 'node:perf_hooks';
 import {
@@ -108,6 +108,12 @@ export default defineBench({
     await tenantDb(owner)
       .insert(tenant.taxCodes)
       .values([...PANAMA.taxCodes]);
+    // A EUR rate for every day of the postings' month (the EUR invoices look theirs up).
+    await owner.query(
+      `INSERT INTO exchange_rates (rate_date, currency, base_currency, rate, source, derivation)
+       SELECT d::date, 'EUR', base_currency, 1.08 + extract(day FROM d) / 1000, 'ECB', 'bench'
+         FROM company, generate_series('${YEAR}-02-25'::date, '${YEAR}-03-31'::date, interval '1 day') d`,
+    );
     await owner.end();
     // The same client's books through two pools: one grouped, one posting each in its own transaction.
     const sides = {
@@ -117,6 +123,14 @@ export default defineBench({
     const booksOf = (side: Side) => (side === 'today' ? sides.today : sides.grouped);
     const customer = (
       await createParty(sides.grouped.books, { kind: 'CUSTOMER', code: 'B1', name: 'Bench Hotel' })
+    ).id;
+    const euro = (
+      await createParty(sides.grouped.books, {
+        kind: 'CUSTOMER',
+        code: 'B2',
+        name: 'Bench GmbH',
+        currency: 'EUR',
+      })
     ).id;
 
     const dateOf = (i: number) => `${YEAR}-03-${String(1 + (i % 28)).padStart(2, '0')}`;
@@ -140,10 +154,10 @@ export default defineBench({
       for (let i = 0; i < n; i++) ids.push((await make(i)).id);
       return ids;
     }
-    const invoices = (n: number) =>
+    const invoices = (n: number, partyId = customer) =>
       draftsOf(n, (i) =>
         createDraft(sides.grouped.books, 'SALES_INVOICE', {
-          partyId: customer,
+          partyId,
           documentDate: dateOf(i),
           lines: [
             {
@@ -260,6 +274,9 @@ export default defineBench({
     const loneCount = (side: Side) => (side === 'lone' ? Math.max(50, Math.round(DOCUMENTS / 8)) : DOCUMENTS);
     await measure('sales invoices', DOCUMENTS, async (side) =>
       documents(side, await invoices(loneCount(side))),
+    );
+    await measure('sales invoices in EUR (rate looked up)', DOCUMENTS, async (side) =>
+      documents(side, await invoices(loneCount(side), euro)),
     );
     await measure('credit notes', DOCUMENTS, async (side) => documents(side, await notes(loneCount(side))));
     await measure('customer receipts', DOCUMENTS, async (side) =>

@@ -11,7 +11,7 @@ import {
 } from '@cifra/domain';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { ClientFx } from './client.ts';
-import { DOCUMENT_SOURCE, lookupRate, PEG_SOURCE } from './rates.ts';
+import { DOCUMENT_SOURCE, lookupRate, PEG_SOURCE, type RateAnswer } from './rates.ts';
 
 type Tx = TxOf<TenantDb>;
 
@@ -39,6 +39,8 @@ export interface DocumentRateRequest {
   actor: Actor;
   /** How the document is named in an explicit rate's row ("sales invoice 9f1c…"). */
   documentLabel: string;
+  /** The rate in force on the document date, already looked up (`ratesInForce`), if found. */
+  inForce?: RateAnswer;
   field?: string;
 }
 
@@ -119,7 +121,8 @@ export async function rateForDocument(tx: Tx, client: ClientFx, req: DocumentRat
       isFallback: false,
     };
   }
-  const answer = await lookupRate(tx, client, req.currency, req.documentDate, req.stalenessDays);
+  const answer =
+    req.inForce ?? (await lookupRate(tx, client, req.currency, req.documentDate, req.stalenessDays));
   if (answer.id === null) throw new Error(`lookupRate answered ${req.currency} without a row`);
   return {
     exchangeRateId: answer.id,

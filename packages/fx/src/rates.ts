@@ -1,4 +1,4 @@
-import { type TenantDb, tenant } from '@cifra/db';
+import { rowsOf, type TenantDb, tenant } from '@cifra/db';
 import {
   badInput,
   DomainError,
@@ -8,7 +8,7 @@ import {
   peggedRate,
   type ScaledRate,
 } from '@cifra/domain';
-import { and, asc, desc, eq, gte, lte, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lte, ne, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { ClientFx } from './client.ts';
 
@@ -165,6 +165,50 @@ export async function lookupRate(
       ? `No ${currency}→${base} rate within ${stalenessDays} days before ${date}: the latest is of ${latest.rateDate}. Refresh the rates or override the rate for that date.`
       : `No ${currency}→${base} rate on or before ${date}. Refresh the rates or override the rate for that date.`,
     { currency, baseCurrency: base, date, stalenessDays, latestRateDate: latest?.rateDate ?? null },
+  );
+}
+
+/** The key of a rate asked of `ratesInForce`. */
+export const rateKey = (currency: string, date: IsoDate) => `${currency} ${date}`;
+
+/**
+ * The rates in force for many (currency, date) pairs in one statement, as `lookupRate` finds each
+ * when one is in force: the latest on or before the date, no older than `stalenessDays`, an
+ * override winning for its day, typed document rates left out. Keyed by `rateKey`; a pair with no
+ * such rate, a pegged pair and the base currency are absent (ask `lookupRate` for those: the peg,
+ * or RATE_NOT_AVAILABLE with the latest rate known).
+ */
+export async function ratesInForce(
+  db: Pick<TenantDb, 'execute'>,
+  client: ClientFx,
+  asks: readonly { currency: string; date: IsoDate }[],
+  stalenessDays: number,
+): Promise<Map<string, RateAnswer>> {
+  const base = client.baseCurrency;
+  const wanted = [
+    ...new Map(
+      asks
+        .filter((a) => a.currency !== base && peggedRate(a.currency, base, client.pegs) === null)
+        .map((a) => [rateKey(a.currency, a.date), a]),
+    ).values(),
+  ];
+  if (wanted.length === 0) return new Map();
+  const e = tenant.exchangeRates;
+  const { rows } = await db.execute<Record<string, unknown>>(sql`
+    SELECT q.ord, r.* FROM unnest(${sql.param(wanted.map((a) => a.currency))}::text[],
+        ${sql.param(wanted.map((a) => a.date))}::date[],
+        ${sql.param(wanted.map((a) => minusDays(a.date, stalenessDays)))}::date[])
+      WITH ORDINALITY AS q(currency, date, oldest, ord)
+    CROSS JOIN LATERAL (SELECT * FROM ${e}
+       WHERE ${e.currency} = q.currency AND ${e.baseCurrency} = ${base}
+         AND ${e.rateDate} <= q.date AND ${e.rateDate} >= q.oldest AND ${e.source} <> ${DOCUMENT_SOURCE}
+       ORDER BY ${e.rateDate} DESC, ${e.isOverride} DESC, ${e.id} DESC LIMIT 1) r`);
+  const found = rowsOf(e, rows);
+  return new Map(
+    found.map((row, i) => {
+      const ask = wanted[Number(rows[i]?.ord) - 1] as (typeof wanted)[number];
+      return [rateKey(ask.currency, ask.date), answerFromRow(row, ask.date)];
+    }),
   );
 }
 

@@ -7,6 +7,7 @@ import {
   postEntriesEach,
   type TenantTx,
 } from '@cifra/engine';
+import { clientFxOf, type RateAnswer, rateKey, ratesInForce } from '@cifra/fx';
 import { legalDetailsRefusal, legalRowOf } from '../legal/index.ts';
 import type { Books } from '../services/books.ts';
 import { documentLinesForGl } from './gl-lines.ts';
@@ -111,10 +112,33 @@ export async function postDocumentsEach(tx: TenantTx, postings: readonly Own[]):
     draftRows.map((d) => documentEntryKey(d.id)),
   );
   held.catch(() => undefined);
-  const ready = await prepare(tx, postings, drafts, reads, await locked, outcomes);
+  const rates = ratesOf(tx, postings, drafts, reads);
+  rates.catch(() => undefined);
+  const ready = await prepare(tx, postings, drafts, reads, await locked, await rates, outcomes);
   if (ready.length > 0) await postReady(tx, ready, outcomes, held);
   else await held;
   return outcomes;
+}
+
+/**
+ * The rates in force for the foreign-currency drafts that look theirs up, in one statement
+ * (`ratesInForce`): each draft then decides its rate as `postDocument` does, without a query.
+ */
+async function ratesOf(
+  tx: TenantTx,
+  postings: readonly Own[],
+  drafts: ReadonlyMap<number, unknown>,
+  reads: LaneReads,
+): Promise<Map<string, RateAnswer>> {
+  const first = postings[0] as Own;
+  const { company } = first.request.books;
+  const asks = [...drafts.keys()]
+    .map((i) => docOf(postings, reads, i))
+    .filter((d) => d.currency !== company.baseCurrency && !(isInvoiceLike(d.kind) && d.appliesToId))
+    .map((d) => ({ currency: d.currency, date: d.documentDate }));
+  if (asks.length === 0) return new Map();
+  const { fxStalenessDays } = await first.request.books.settings();
+  return ratesInForce(tx, clientFxOf(company), asks, fxStalenessDays);
 }
 
 const docOf = (postings: readonly Own[], reads: LaneReads, i: number) =>
@@ -178,6 +202,7 @@ async function prepare(
   drafts: ReadonlyMap<number, Allocation[]>,
   reads: LaneReads,
   locked: LockedSettlements,
+  rates: ReadonlyMap<string, RateAnswer>,
   outcomes: Outcome[],
 ): Promise<Ready[]> {
   // The legal details' refusal, kept for the sales drafts (null: complete).
@@ -187,7 +212,8 @@ async function prepare(
     try {
       const doc = docOf(postings, reads, i);
       if (legal && KINDS[doc.kind].family === 'SALES') throw legal;
-      ready.push(await readyOf(tx, postings[i] as Own, doc, drafted, reads, locked, i));
+      const inForce = rates.get(rateKey(doc.currency, doc.documentDate));
+      ready.push(await readyOf(tx, postings[i] as Own, doc, drafted, reads, locked, inForce, i));
     } catch (error) {
       outcomes[i] = { ok: false, error };
     }
@@ -208,6 +234,7 @@ async function readyOf(
   drafted: readonly Allocation[],
   { parties, lines, taxes, roles }: LaneReads,
   locked: LockedSettlements,
+  inForce: RateAnswer | undefined,
   at: number,
 ): Promise<Ready> {
   const party = checkParty(parties.get(doc.partyId), doc.partyId, KINDS[doc.kind].partyKind);
@@ -216,8 +243,8 @@ async function readyOf(
   const { invoices } = locked;
   const { proposed, creditMinor } = settleDrafted(doc, party, drafted, locked, minorUnits);
   const corrected = isInvoiceLike(doc.kind) && doc.appliesToId ? invoices.get(doc.appliesToId) : undefined;
-  // A rate looked up in the transaction, as postDocument does (rateIsReadOnly: no row written).
-  const own = await decideOwnRate(tx, books, doc, corrected);
+  // As postDocument decides it (rateIsReadOnly: no row written), the rate in force already read.
+  const own = await decideOwnRate(tx, books, doc, corrected, inForce);
   const tolerance = await toleranceFor(books, doc);
   const differences = smallDifferences(
     doc,

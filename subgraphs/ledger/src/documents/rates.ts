@@ -1,6 +1,13 @@
 import { type Decimal, decimalOf, peggedRate } from '@cifra/domain';
 import type { TenantTx } from '@cifra/engine';
-import { clientFxOf, fromScaled, lookupRate, rateForDocument, type UsedRate } from '@cifra/fx';
+import {
+  clientFxOf,
+  fromScaled,
+  lookupRate,
+  type RateAnswer,
+  rateForDocument,
+  type UsedRate,
+} from '@cifra/fx';
 import type { Books } from '../services/books.ts';
 import { isInvoiceLike } from './kinds.ts';
 import type { DocumentRow } from './store.ts';
@@ -59,6 +66,8 @@ export async function decideOwnRate(
   books: Books,
   doc: DocumentRow,
   corrected: DocumentRow | undefined,
+  /** The rate in force on its date if already looked up (`ratesInForce`). */
+  inForce?: RateAnswer,
 ): Promise<OwnRate> {
   const { baseCurrency } = books.company;
   if (corrected) return correctedRate(corrected, baseCurrency);
@@ -70,6 +79,7 @@ export async function decideOwnRate(
     explicit: doc.currency !== baseCurrency && doc.exchangeRate ? decimalOf(doc.exchangeRate) : null,
     actor: books.actor,
     documentLabel: `${doc.kind.toLowerCase().replace('_', ' ')} ${doc.id}`,
+    ...(inForce ? { inForce } : {}),
   });
   return {
     rate: used.rate,
