@@ -136,6 +136,9 @@ export const controlRoleOf = (partyKind: PartyRow['kind']) =>
 export const isInvoiceLike = (kind: DocumentKind) =>
   KINDS[kind].family === 'SALES' || KINDS[kind].family === 'PURCHASING';
 
+/** A credit or debit note correcting an invoice (`appliesToId`): it keeps that invoice's rate. */
+export const isCorrection = (doc: DocumentRow) => isInvoiceLike(doc.kind) && !!doc.appliesToId;
+
 /**
  * Settling documents translated at their own rate (receipts, payments, write-offs): what they clear
  * at the invoice's rate differs from their own translation by realized FX, per the variance mode.

@@ -18,14 +18,7 @@ import {
   lockSettledInvoices,
   postDocumentsAs,
 } from './group-store.ts';
-import {
-  type Family,
-  isInvoiceLike,
-  KINDS,
-  requireDraft,
-  requireFamily,
-  requirePermission,
-} from './kinds.ts';
+import { type Family, isCorrection, KINDS, requireDraft, requireFamily, requirePermission } from './kinds.ts';
 import { documentEntry, documentEntryKey, OPERATION, postedEvent } from './posted-event.ts';
 import { decideOwnRate, type OwnRate, rateIsReadOnly } from './rates.ts';
 import { draftedSettlements, settleDrafted } from './settlement.ts';
@@ -134,7 +127,7 @@ async function ratesOf(
   const { company } = first.request.books;
   const asks = [...drafts.keys()]
     .map((i) => docOf(postings, reads, i))
-    .filter((d) => d.currency !== company.baseCurrency && !(isInvoiceLike(d.kind) && d.appliesToId))
+    .filter((d) => d.currency !== company.baseCurrency && !isCorrection(d))
     .map((d) => ({ currency: d.currency, date: d.documentDate }));
   if (asks.length === 0) return new Map();
   const { fxStalenessDays } = await first.request.books.settings();
@@ -223,9 +216,10 @@ async function prepare(
 
 /**
  * One draft's entry and settlements, as `postLockedDraft` makes them: its party, what it settles of
- * the invoices locked (`settleDrafted`), its rate (a note its invoice's), the small differences its
- * tolerance closes, its GL lines translated. With what settles each invoice given, nothing here asks
- * the database.
+ * the invoices locked (`settleDrafted`), its rate (a note its invoice's, a foreign currency's in
+ * force), the small differences its tolerance closes, its GL lines translated. With what settles
+ * each invoice and the rate in force given, nothing here asks the database (a foreign currency with
+ * no rate in force asks `lookupRate`, which refuses it).
  */
 async function readyOf(
   tx: TenantTx,
@@ -242,7 +236,7 @@ async function readyOf(
   const { baseMinorUnits } = books.company;
   const { invoices } = locked;
   const { proposed, creditMinor } = settleDrafted(doc, party, drafted, locked, minorUnits);
-  const corrected = isInvoiceLike(doc.kind) && doc.appliesToId ? invoices.get(doc.appliesToId) : undefined;
+  const corrected = isCorrection(doc) ? invoices.get(doc.appliesToId as string) : undefined;
   // As postDocument decides it (rateIsReadOnly: no row written), the rate in force already read.
   const own = await decideOwnRate(tx, books, doc, corrected, inForce);
   const tolerance = await toleranceFor(books, doc);

@@ -7,6 +7,7 @@ import { documentLinesForGl } from './gl-lines.ts';
 import { lockSettledInvoices } from './group-store.ts';
 import {
   type Family,
+  isCorrection,
   isInvoiceLike,
   isRefund,
   KINDS,
@@ -133,8 +134,7 @@ export async function postLockedDraft(tx: TenantTx, books: Books, doc: DocumentR
   const minorUnits = await books.minorUnits(doc.currency);
   const { baseMinorUnits } = books.company;
   const settlement = await lockSettlements(tx, doc, minorUnits, baseMinorUnits);
-  const corrected =
-    isInvoiceLike(doc.kind) && doc.appliesToId ? settlement.invoices.get(doc.appliesToId) : undefined;
+  const corrected = isCorrection(doc) ? settlement.invoices.get(doc.appliesToId as string) : undefined;
   const own = await decideOwnRate(tx, books, doc, corrected);
   const differences = smallDifferences(
     doc,

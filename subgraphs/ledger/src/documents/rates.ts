@@ -9,7 +9,7 @@ import {
   type UsedRate,
 } from '@cifra/fx';
 import type { Books } from '../services/books.ts';
-import { isInvoiceLike } from './kinds.ts';
+import { isCorrection } from './kinds.ts';
 import type { DocumentRow } from './store.ts';
 
 /** A document's rate: the client's pegs, the rate in force, and the provenance a GL line cites. */
@@ -96,7 +96,7 @@ export async function decideOwnRate(
 export function rateIsReadOnly(books: Books, doc: DocumentRow): boolean {
   return (
     doc.currency === books.company.baseCurrency ||
-    (isInvoiceLike(doc.kind) && !!doc.appliesToId) ||
+    isCorrection(doc) ||
     (!doc.exchangeRate && pegOf(books, doc.currency) === null)
   );
 }
