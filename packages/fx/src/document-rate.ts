@@ -84,7 +84,8 @@ export async function rateForDocument(tx: Tx, client: ClientFx, req: DocumentRat
         { field, peg: formatDecimal(fromScaled(pegged)) },
       );
     }
-    const answer = await lookupRate(tx, client, req.currency, req.documentDate, req.stalenessDays);
+    const answer =
+      req.inForce ?? (await lookupRate(tx, client, req.currency, req.documentDate, req.stalenessDays));
     const id = answer.id ?? (await recordPeg(tx, req.currency, base, pegged, req.documentDate));
     return {
       exchangeRateId: id,

@@ -173,10 +173,11 @@ export const rateKey = (currency: string, date: IsoDate) => `${currency} ${date}
 
 /**
  * The rates in force for many (currency, date) pairs in one statement, as `lookupRate` finds each
- * when one is in force: the latest on or before the date, no older than `stalenessDays`, an
- * override winning for its day, typed document rates left out. Keyed by `rateKey`; a pair with no
- * such rate, a pegged pair and the base currency are absent (ask `lookupRate` for those: the peg,
- * or RATE_NOT_AVAILABLE with the latest rate known).
+ * when it finds a row: for a pegged pair the peg, citing the latest PEG row on or before the date
+ * (the latest recorded first); for any other the latest rate on or before the date, no older than
+ * `stalenessDays`, an override winning for its day, typed document rates left out. Keyed by `rateKey`; the base currency, a pair
+ * with no rate in force and a pegged pair with no PEG row yet are absent (ask `lookupRate` for
+ * those: RATE_NOT_AVAILABLE with the latest rate known, or the peg to record).
  */
 export async function ratesInForce(
   db: Pick<TenantDb, 'execute'>,
@@ -186,28 +187,31 @@ export async function ratesInForce(
 ): Promise<Map<string, RateAnswer>> {
   const base = client.baseCurrency;
   const wanted = [
-    ...new Map(
-      asks
-        .filter((a) => a.currency !== base && peggedRate(a.currency, base, client.pegs) === null)
-        .map((a) => [rateKey(a.currency, a.date), a]),
-    ).values(),
-  ];
+    ...new Map(asks.filter((a) => a.currency !== base).map((a) => [rateKey(a.currency, a.date), a])).values(),
+  ].map((a) => ({ ...a, peg: peggedRate(a.currency, base, client.pegs) }));
   if (wanted.length === 0) return new Map();
   const e = tenant.exchangeRates;
   const { rows } = await db.execute<Record<string, unknown>>(sql`
     SELECT q.ord, r.* FROM unnest(${sql.param(wanted.map((a) => a.currency))}::text[],
         ${sql.param(wanted.map((a) => a.date))}::date[],
-        ${sql.param(wanted.map((a) => minusDays(a.date, stalenessDays)))}::date[])
+        ${sql.param(wanted.map((a) => (a.peg === null ? minusDays(a.date, stalenessDays) : null)))}::date[])
       WITH ORDINALITY AS q(currency, date, oldest, ord)
     CROSS JOIN LATERAL (SELECT * FROM ${e}
-       WHERE ${e.currency} = q.currency AND ${e.baseCurrency} = ${base}
-         AND ${e.rateDate} <= q.date AND ${e.rateDate} >= q.oldest AND ${e.source} <> ${DOCUMENT_SOURCE}
-       ORDER BY ${e.rateDate} DESC, ${e.isOverride} DESC, ${e.id} DESC LIMIT 1) r`);
-  const found = rowsOf(e, rows);
+       WHERE ${e.currency} = q.currency AND ${e.baseCurrency} = ${base} AND ${e.rateDate} <= q.date
+         AND CASE WHEN q.oldest IS NULL THEN ${e.source} = ${PEG_SOURCE}
+                  ELSE ${e.rateDate} >= q.oldest AND ${e.source} <> ${DOCUMENT_SOURCE} END
+       ORDER BY ${e.rateDate} DESC, (q.oldest IS NOT NULL AND ${e.isOverride}) DESC, ${e.id} DESC LIMIT 1) r`);
   return new Map(
-    found.map((row, i) => {
+    rowsOf(e, rows).map((row, i) => {
       const ask = wanted[Number(rows[i]?.ord) - 1] as (typeof wanted)[number];
-      return [rateKey(ask.currency, ask.date), answerFromRow(row, ask.date)];
+      const answer = answerFromRow(row, ask.date);
+      return [
+        rateKey(ask.currency, ask.date),
+        // A peg does not age: the row is cited for provenance, the answer is for the date asked.
+        ask.peg === null
+          ? answer
+          : { ...answer, rate: ask.peg, rateDate: ask.date, isFallback: false, ageDays: 0 },
+      ];
     }),
   );
 }

@@ -35,7 +35,7 @@ let lone: Books;
 let groups: PostingGroups;
 let customer: string;
 let vendor: string;
-/** A customer billed in EUR (rates: 1.08 on 1 May, 1.10 on the 10th, 1.12 on the 12th). */
+/** A customer billed in EUR (rates: 1.08 on 1 May, 1.10 on the 10th, 1.12 on the 12th); USD at the peg. */
 let euro: string;
 const closers: (() => Promise<void>)[] = [];
 
@@ -67,6 +67,11 @@ beforeAll(async () => {
       [date, rate],
     );
   }
+  // USD is pegged to PAB: its row as the rate refresh records it, from 1 May.
+  await t.admin.query(
+    `INSERT INTO exchange_rates (rate_date, currency, base_currency, rate, source, derivation)
+     VALUES ('2026-05-01', 'USD', 'PAB', 1, 'PEG', 'test')`,
+  );
 });
 afterAll(async () => {
   for (const close of closers) await close();
@@ -236,6 +241,13 @@ async function scenario() {
       partyId: euro,
     }),
     await note('10', i8, euro),
+    // USD at the peg, citing the PEG row of 1 May.
+    await createDraft(grouped, 'SALES_INVOICE', {
+      partyId: customer,
+      currency: 'USD',
+      documentDate: '2026-05-04',
+      lines: [{ accountCode: '4101', quantity: '1', unitPrice: '30', taxCode: 'ITBMS7' }],
+    }),
   ];
   return { invoices, drafts };
 }
@@ -279,6 +291,7 @@ describe('the documents lane: notes, receipts and payments of one group posted t
         ['SALES_INVOICE', 'POSTED', '21400', '0'],
         ['CUSTOMER_RECEIPT', 'POSTED', '10700', '0'],
         ['CREDIT_NOTE', 'POSTED', '1070', '0'],
+        ['SALES_INVOICE', 'POSTED', '3210', '0'],
       ]);
       expect(facts[4].allocations).toEqual([['#4', '10700', '3', '10700', '0']]);
       // EUR: the rate looked up and cited (a fallback on the 4th), the receipt's realized gain of
@@ -287,7 +300,9 @@ describe('the documents lane: notes, receipts and payments of one group posted t
         ['1.080000000000', true, '23112'],
         ['1.120000000000', false, '11984'],
         ['1.100000000000', false, '1177'],
+        ['1.000000000000', false, '3210'],
       ]);
+      expect(facts[11].exchange_rate_id).not.toBeNull();
       expect(facts[9].allocations).toEqual([['#7', '10700', '0', '11770', '214']]);
       expect(await openOf(a.invoices)).toEqual(['3103', '0', '2210', '0', '0', '0', '5575', '0', '4280']);
       // What the lane answers is each row as stored.
@@ -367,7 +382,8 @@ describe('the documents lane: notes, receipts and payments of one group posted t
       other,
       await note('1', other),
       await money('CUSTOMER_REFUND', '5.00', [{ invoice: credit, amount: '5.00' }]),
-      // Rates that posting records: one typed on the draft, and the USD peg's row for the day.
+      // Rates that posting records: one typed on the draft, and the USD peg's first row (none on or
+      // before 20 April: the first is of 1 May).
       await createDraft(grouped, 'SALES_INVOICE', {
         partyId: euro,
         documentDate: '2026-05-13',
@@ -377,7 +393,7 @@ describe('the documents lane: notes, receipts and payments of one group posted t
       await createDraft(grouped, 'SALES_INVOICE', {
         partyId: customer,
         currency: 'USD',
-        documentDate: '2026-05-13',
+        documentDate: '2026-04-20',
         lines: [{ accountCode: '4101', quantity: '1', unitPrice: '10', taxCode: 'ITBMS7' }],
       }),
     ];

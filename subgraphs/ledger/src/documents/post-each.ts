@@ -20,7 +20,7 @@ import {
 } from './group-store.ts';
 import { type Family, isCorrection, KINDS, requireDraft, requireFamily, requirePermission } from './kinds.ts';
 import { documentEntry, documentEntryKey, OPERATION, postedEvent } from './posted-event.ts';
-import { decideOwnRate, type OwnRate, rateIsReadOnly } from './rates.ts';
+import { decideOwnRate, type OwnRate, pegOf, rateIsReadOnly } from './rates.ts';
 import { draftedSettlements, settleDrafted } from './settlement.ts';
 import { checkParty, clearedBaseFrom, type DocumentKind, type DocumentRow } from './store.ts';
 import { smallDifferences, toleranceFor } from './tolerance.ts';
@@ -76,14 +76,15 @@ const LANE_KINDS: ReadonlySet<DocumentKind> = new Set([
  * the client's setup (`laneReads`), then the invoices they settle are locked in id order with what
  * settles them now (`lockSettledInvoices`); each draft is checked in memory as `postDocument` checks
  * it (family, permission, status, total, legal details, party, each settlement), its rate decided as
- * `postDocument` decides it (a foreign currency's looked up in the transaction), and refused alone;
+ * `postDocument` decides it (the rates in force of the group's foreign currencies and pegs looked up
+ * in one statement, `ratesInForce`), and refused alone;
  * their entries go to `postEntriesEach` (balance, period, idempotency, journal numbers per author),
  * then one call makes their allocations facts, takes their own numbers, marks their rows with their
  * rates and credits and records their events (`postDocumentsAs`). Left undefined, for the group to
  * run on its own once it has committed: a document of another kind (refunds), one whose rate posting
- * would write (typed on the document, or a pegged pair's: `rateIsReadOnly`), one asked twice in the
- * group, and one settling an invoice that an earlier draft of the group settles (or would) or that
- * the group posts itself (in turn, each sees what the one before did).
+ * would write (typed on the document, or a pegged pair's first row: `rateIsReadOnly`), one asked
+ * twice in the group, and one settling an invoice that an earlier draft of the group settles (or
+ * would) or that the group posts itself (in turn, each sees what the one before did).
  */
 export async function postDocumentsEach(tx: TenantTx, postings: readonly Own[]): Promise<Outcome[]> {
   const outcomes: Outcome[] = postings.map(() => undefined);
@@ -205,7 +206,10 @@ async function prepare(
     try {
       const doc = docOf(postings, reads, i);
       if (legal && KINDS[doc.kind].family === 'SALES') throw legal;
+      const { books } = (postings[i] as Own).request;
       const inForce = rates.get(rateKey(doc.currency, doc.documentDate));
+      // A pegged pair without a PEG row yet would record one: alone, after the group.
+      if (!inForce && !isCorrection(doc) && pegOf(books, doc.currency) !== null) continue;
       ready.push(await readyOf(tx, postings[i] as Own, doc, drafted, reads, locked, inForce, i));
     } catch (error) {
       outcomes[i] = { ok: false, error };

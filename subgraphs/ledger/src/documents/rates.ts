@@ -89,14 +89,16 @@ export async function decideOwnRate(
 }
 
 /**
- * Whether deciding the document's rate only reads (`decideOwnRate`): the base currency, a note (its
- * invoice's rate), or a foreign currency looked up. A typed rate is recorded as a row of its own and
- * a pegged pair's row may be recorded for the day: those write.
+ * Whether deciding the document's rate can only read (`decideOwnRate`): the base currency, a note
+ * (its invoice's rate), a foreign currency looked up, or a pegged pair (its rate on the draft is the
+ * peg) — once a PEG row exists on or before its date, which `ratesInForce` tells. A rate typed on
+ * the draft of any other pair is recorded as a row of its own: that always writes.
  */
 export function rateIsReadOnly(books: Books, doc: DocumentRow): boolean {
   return (
     doc.currency === books.company.baseCurrency ||
     isCorrection(doc) ||
-    (!doc.exchangeRate && pegOf(books, doc.currency) === null)
+    !doc.exchangeRate ||
+    pegOf(books, doc.currency) !== null
   );
 }
