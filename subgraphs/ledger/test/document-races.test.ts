@@ -1,6 +1,7 @@
 import { pg, tenantDb } from '@cifra/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  applyCredit,
   createDraft,
   type DocumentRow,
   type InvoiceDraftInput,
@@ -101,6 +102,76 @@ describe('a document under concurrent requests', () => {
         expect(await statusOf(inv.id)).toBe('POSTED');
         expect(await t.count('voids', `document_id = '${inv.id}'`)).toBe(0);
       }
+    }
+  });
+
+  it('answers each of receipts, a note, voids and a credit application on the same invoices exactly, grouped as they meet', async () => {
+    for (let round = 0; round < 6; round++) {
+      const [a, b, c] = [await postedInvoice(), await postedInvoice(), await postedInvoice()];
+      const credit = await postDocument(
+        books,
+        (
+          await createDraft(books, 'CUSTOMER_RECEIPT', {
+            partyId: customer,
+            documentDate: '2026-03-15',
+            amount: '50.00',
+            allocations: [],
+          })
+        ).id,
+        'PAYMENT',
+      );
+      const split = await createDraft(books, 'CUSTOMER_RECEIPT', {
+        partyId: customer,
+        documentDate: '2026-03-20',
+        amount: '100.00',
+        allocations: [
+          { invoiceId: a.id, amount: '60.00' },
+          { invoiceId: b.id, amount: '40.00' },
+        ],
+      });
+      const rest = await createDraft(books, 'CUSTOMER_RECEIPT', {
+        partyId: customer,
+        documentDate: '2026-03-20',
+        amount: '60.00',
+        allocations: [{ invoiceId: b.id, amount: '60.00' }],
+      });
+      const note = await createDraft(books, 'CREDIT_NOTE', {
+        ...invoice(),
+        documentDate: '2026-03-20',
+        appliesToId: c.id,
+      });
+      const outcomes = await Promise.allSettled([
+        postDocument(books, split.id, 'PAYMENT'),
+        postDocument(books, rest.id, 'PAYMENT'),
+        postDocument(books, note.id, 'SALES'),
+        voidDocument(books, a.id, 'SALES', 'Issued to the wrong hotel'),
+        voidDocument(books, c.id, 'SALES', 'Issued to the wrong hotel'),
+        applyCredit(books, 'CUSTOMER_CREDIT_APPLICATION', {
+          creditId: credit.id,
+          invoiceId: b.id,
+          amount: '30.00',
+          date: '2026-03-20',
+        }),
+      ]);
+      // Each is posted or refused for a reason of the books, never a deadlock or a failure.
+      const allowed = ['BAD_USER_INPUT', 'OVER_ALLOCATION', 'DOCUMENT_HAS_SETTLEMENTS'];
+      for (const o of outcomes) if (o.status === 'rejected') expect(allowed).toContain(codeOf(o.reason));
+      // No invoice is both voided and settled, and none is settled beyond its total.
+      const { rows } = await t.admin.query(
+        `SELECT i.id, EXISTS (SELECT 1 FROM voids v WHERE v.document_id = i.id) AS voided,
+                coalesce((SELECT sum(al.amount_minor) FROM allocations al WHERE al.invoice_id = i.id
+                  AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.document_id = al.source_document_id)), 0)::int AS settled
+           FROM documents i WHERE i.id = ANY ($1::uuid[])`,
+        [[a.id, b.id, c.id]],
+      );
+      for (const r of rows) {
+        expect(r.settled).toBeLessThanOrEqual(10000);
+        if (r.voided) expect(r.settled).toBe(0);
+      }
+      // A void and what it raced: exactly one of them won.
+      const [splitDone, , noteDone, voidA, voidC] = outcomes.map((o) => o.status === 'fulfilled');
+      expect(voidA).toBe(!splitDone);
+      expect(voidC).toBe(!noteDone);
     }
   });
 });
