@@ -1,148 +1,37 @@
-import {
-  guardPool,
-  type PostingGroups,
-  pg,
-  postingGroupsOf,
-  type TenantDb,
-  tenantDb,
-  translateDbError,
-} from '@cifra/db';
-import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDraft, type DocumentRow, postDocument, voidDocument } from '../src/documents/index.ts';
 import {
-  createDraft,
-  type DocumentRow,
-  type Family,
-  KINDS,
-  postDocument,
-  voidDocument,
-} from '../src/documents/index.ts';
-import type { Books } from '../src/services/books.ts';
-import { createParty } from '../src/services/parties.service.ts';
-import { openTestBooks, plug, type TestBooks } from './test-books.ts';
+  as,
+  author,
+  chainIntact,
+  closeSettlementBooks,
+  customer,
+  euro,
+  familyOf,
+  grouped,
+  groups,
+  inOneGroup,
+  invoice,
+  lone,
+  money,
+  note,
+  openOf,
+  openSettlementBooks,
+  outcome,
+  t,
+  transactions,
+  vendor,
+} from './settlement-books.ts';
+import { plug } from './test-books.ts';
 
 // Group commit for notes, receipts and payments (docs/architecture/posting.md, "Group commit"): the
-// documents lane posts base-currency notes, receipts and vendor payments with their settlements
-// (src/documents/post-each.ts). What it writes must be exactly what a lone posting writes
+// documents lane posts notes, receipts and vendor payments with their settlements, in the base
+// currency or a foreign one (src/documents/post-each.ts). What it writes must be exactly what a lone posting writes
 // (postLockedDraft): the same scenario is posted twice, once in one group and once a transaction
 // each, and every fact compared. Exact groups without timing: a "plug" holds the group in flight.
 
-let t: TestBooks;
-/** Postings go through the posting groups of a pool. */
-let grouped: Books;
-/** Postings each in a transaction of its own: one connection, no groups (postLockedDraft). */
-let lone: Books;
-let groups: PostingGroups;
-let customer: string;
-let vendor: string;
-/** A customer billed in EUR (rates: 1.08 on 1 May, 1.10 on the 10th, 1.12 on the 12th); USD at the peg. */
-let euro: string;
-const closers: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  t = await openTestBooks();
-  const pool = guardPool(new pg.Pool({ connectionString: t.database.appUrl, max: 8 }));
-  const client = new pg.Client({ connectionString: t.database.appUrl });
-  await client.connect();
-  closers.push(
-    () => pool.end(),
-    () => client.end(),
-  );
-  const db: TenantDb = tenantDb(pool);
-  groups = postingGroupsOf(db) as PostingGroups;
-  grouped = { ...(await t.books()), db };
-  lone = { ...(await t.books()), db: tenantDb(client as unknown as pg.Pool) };
-  customer = (await createParty(grouped, { kind: 'CUSTOMER', code: 'S1', name: 'Settle Hotel' })).id;
-  vendor = (await createParty(grouped, { kind: 'VENDOR', code: 'SV', name: 'Settle Farm' })).id;
-  euro = (await createParty(grouped, { kind: 'CUSTOMER', code: 'SE', name: 'Kaffee GmbH', currency: 'EUR' }))
-    .id;
-  for (const [date, rate] of [
-    ['2026-05-01', '1.08'],
-    ['2026-05-10', '1.10'],
-    ['2026-05-12', '1.12'],
-  ]) {
-    await t.admin.query(
-      `INSERT INTO exchange_rates (rate_date, currency, base_currency, rate, source, derivation)
-       SELECT $1, 'EUR', base_currency, $2, 'ECB', 'test' FROM company`,
-      [date, rate],
-    );
-  }
-  // USD is pegged to PAB: its row as the rate refresh records it, from 1 May.
-  await t.admin.query(
-    `INSERT INTO exchange_rates (rate_date, currency, base_currency, rate, source, derivation)
-     VALUES ('2026-05-01', 'USD', 'PAB', 1, 'PEG', 'test')`,
-  );
-});
-afterAll(async () => {
-  for (const close of closers) await close();
-  await t.close();
-});
-
-const author = (i: number) => ({
-  userId: `55555555-5555-4555-8555-${String(i).padStart(12, '0')}`,
-  email: `settle${i}@test.invalid`,
-  requestId: `settle-${i}`,
-});
-const as = (books: Books, i: number): Books => ({ ...books, actor: author(i) });
-const familyOf = (d: DocumentRow): Family => KINDS[d.kind].family;
-
-/** A posted invoice (a customer) or bill (the vendor) of `price` at ITBMS 7%. */
-async function invoice(price: string, date = '2026-05-04', party = customer): Promise<DocumentRow> {
-  const sales = party !== vendor;
-  const d = await createDraft(grouped, sales ? 'SALES_INVOICE' : 'PURCHASE_INVOICE', {
-    partyId: party,
-    documentDate: date,
-    lines: [{ accountCode: sales ? '4101' : '6202', quantity: '1', unitPrice: price, taxCode: 'ITBMS7' }],
-  });
-  return postDocument(grouped, d.id, sales ? 'SALES' : 'PURCHASING');
-}
-/** A credit (customer) or debit (vendor) note of `price` at ITBMS 7%, on `appliesTo` or standing alone. */
-const note = (price: string, appliesTo?: DocumentRow, party = customer) =>
-  createDraft(grouped, party !== vendor ? 'CREDIT_NOTE' : 'DEBIT_NOTE', {
-    partyId: party,
-    documentDate: '2026-05-11',
-    ...(appliesTo ? { appliesToId: appliesTo.id } : {}),
-    lines: [
-      {
-        accountCode: party !== vendor ? '4101' : '6202',
-        quantity: '1',
-        unitPrice: price,
-        taxCode: 'ITBMS7',
-      },
-    ],
-  });
-const money = (
-  kind: 'CUSTOMER_RECEIPT' | 'VENDOR_PAYMENT' | 'CUSTOMER_REFUND',
-  amount: string,
-  allocations: { invoice: DocumentRow; amount: string }[],
-  extra: { bankFee?: string; documentDate?: string; partyId?: string } = {},
-) =>
-  createDraft(grouped, kind, {
-    partyId: extra.partyId ?? (kind === 'VENDOR_PAYMENT' ? vendor : customer),
-    documentDate: extra.documentDate ?? '2026-05-12',
-    amount,
-    ...(extra.bankFee ? { bankFee: extra.bankFee } : {}),
-    allocations: allocations.map((a) => ({ invoiceId: a.invoice.id, amount: a.amount })),
-  });
-
-async function outcome<T>(p: Promise<T>): Promise<{ value?: T; code?: string }> {
-  try {
-    return { value: await p };
-  } catch (err) {
-    return { code: translateDbError(err)?.code ?? `untranslated: ${String(err)}` };
-  }
-}
-
-/** Each transaction that writes the books leaves one row in the close board's outbox. */
-const transactions = () => t.count('close_board_changes');
-
-/** `drafts` posted in one group (the plug holds it until all wait), each by its own author. */
-async function inOneGroup(drafts: readonly DocumentRow[], first = 700) {
-  const held = await plug(groups, drafts.length);
-  const calls = drafts.map((d, i) => outcome(postDocument(as(grouped, first + i), d.id, familyOf(d))));
-  await held.done;
-  return Promise.all(calls);
-}
+beforeAll(openSettlementBooks);
+afterAll(closeSettlementBooks);
 
 /**
  * A scenario's facts, with the invoices it settles named by their place (`#0`, `#1`, …) so two
@@ -180,23 +69,6 @@ async function factsOf(docs: readonly DocumentRow[], invoices: readonly Document
       out[key]?.sort((x: unknown, y: unknown) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1));
     return out;
   });
-}
-
-/** What is still open on each invoice (total less live settlements). */
-async function openOf(invoices: readonly DocumentRow[]): Promise<string[]> {
-  const { rows } = await t.admin.query(
-    `SELECT i.id, (i.total_minor - coalesce((SELECT sum(a.amount_minor) FROM allocations a
-        WHERE a.invoice_id = i.id AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.document_id = a.source_document_id)), 0))::text AS open
-       FROM documents i WHERE i.id = ANY ($1::uuid[])`,
-    [invoices.map((i) => i.id)],
-  );
-  const open = new Map(rows.map((r) => [r.id, r.open]));
-  return invoices.map((i) => open.get(i.id));
-}
-
-async function chainIntact(): Promise<void> {
-  const { rows } = await t.admin.query('SELECT problem FROM cifra_verify_audit_chain()');
-  expect(rows[0].problem).toBeNull();
 }
 
 /** Settling documents on their own invoices, and documents in EUR: every shape the lane posts. */
@@ -422,116 +294,6 @@ describe('the documents lane: notes, receipts and payments of one group posted t
       ['USD', '1.000000000000', 1070n],
     ]);
     expect(await openOf([shared, other, beside])).toEqual(['0', '3103', '500']);
-    await chainIntact();
-  });
-});
-
-describe('random mixes of concurrent notes and receipts on a few invoices (fast-check)', () => {
-  type Draft =
-    | { kind: 'receipt'; amounts: [number, string][]; onAccount: boolean }
-    | { kind: 'note'; invoice: number | null; price: string }
-    | { kind: 'twice'; invoice: number };
-  const draft: fc.Arbitrary<Draft> = fc.oneof(
-    fc.record({
-      kind: fc.constant('receipt' as const),
-      amounts: fc.uniqueArray(fc.tuple(fc.nat(2), fc.constantFrom('5.00', '10.00', '20.00', '32.10')), {
-        minLength: 0,
-        maxLength: 2,
-        selector: ([invoice]) => invoice,
-      }),
-      onAccount: fc.boolean(),
-    }),
-    fc.record({
-      kind: fc.constant('note' as const),
-      invoice: fc.option(fc.nat(2), { nil: null }),
-      price: fc.constantFrom('1', '10', '50'),
-    }),
-    fc.record({ kind: fc.constant('twice' as const), invoice: fc.nat(2) }),
-  );
-
-  it('never settles an invoice beyond its total and answers each posting exactly, however they group', async () => {
-    let run = 0;
-    await fc.assert(
-      fc.asyncProperty(fc.array(draft, { minLength: 1, maxLength: 16 }), async (mix) => {
-        run++;
-        const party = (await createParty(grouped, { kind: 'CUSTOMER', code: `P${run}`, name: `Mix ${run}` }))
-          .id;
-        const invoices = [
-          await invoice('30', '2026-05-04', party),
-          await invoice('30', '2026-05-04', party),
-          await invoice('30', '2026-05-04', party),
-        ];
-        const drafts: { id: string; family: Family; twice: boolean }[] = [];
-        for (const d of mix) {
-          if (d.kind === 'note') {
-            const n = await note(d.price, d.invoice === null ? undefined : invoices[d.invoice], party);
-            drafts.push({ id: n.id, family: 'SALES', twice: false });
-            continue;
-          }
-          const amounts = d.kind === 'twice' ? ([[d.invoice, '10.00']] as [number, string][]) : d.amounts;
-          const allocated = amounts.reduce((sum, [, a]) => sum + Math.round(Number(a) * 100), 0);
-          const extra = d.kind === 'receipt' && d.onAccount ? 250 : 0;
-          const r = await money(
-            'CUSTOMER_RECEIPT',
-            ((allocated + extra || 100) / 100).toFixed(2),
-            amounts.map(([k, amount]) => ({ invoice: invoices[k] as DocumentRow, amount })),
-            { partyId: party },
-          );
-          drafts.push({ id: r.id, family: 'PAYMENT', twice: d.kind === 'twice' });
-        }
-        const calls = drafts.flatMap((d, i) => {
-          const ask = () => outcome(postDocument(as(grouped, 900 + i), d.id, d.family));
-          return d.twice ? [ask(), ask()] : [ask()];
-        });
-        const results = await Promise.all(calls);
-        // Every answer is a posted document or an over-allocation, never anything else.
-        for (const r of results) expect(r.code ?? r.value?.status).toMatch(/^(POSTED|OVER_ALLOCATION)$/);
-        // A draft asked twice is answered twice alike.
-        let k = 0;
-        for (const d of drafts) {
-          const first = results[k++];
-          if (d.twice) expect(results[k++]).toEqual(first);
-        }
-        const { rows } = await t.admin.query(
-          `SELECT d.id, d.status, d.total_minor::text AS total, d.credit_minor::text AS credit,
-                  coalesce((SELECT sum(a.amount_minor) FROM allocations a WHERE a.source_document_id = d.id), 0)::text AS allocated,
-                  (SELECT count(*) FROM journal_entries e WHERE e.source_id = d.id)::int AS entries
-             FROM documents d WHERE d.id = ANY ($1::uuid[])`,
-          [drafts.map((d) => d.id)],
-        );
-        for (const r of rows) {
-          if (r.status === 'POSTED') {
-            // What a document does not allocate is its credit on account.
-            expect(BigInt(r.total)).toBe(BigInt(r.credit) + BigInt(r.allocated));
-            expect(r.entries).toBe(1);
-          } else {
-            expect([r.status, r.allocated, r.entries]).toEqual(['DRAFT', '0', 0]);
-          }
-        }
-        // No invoice settled beyond its total; the party's receivable is what stays open less its credits.
-        for (const open of await openOf(invoices)) expect(BigInt(open)).toBeGreaterThanOrEqual(0n);
-        const { rows: ar } = await t.admin.query(
-          `SELECT coalesce(sum(l.amount_minor), 0)::text AS ar FROM gl_lines l
-             JOIN account_role_bindings b ON b.account_id = l.account_id AND b.role = 'DefaultAR'
-            WHERE l.party_id = $1`,
-          [party],
-        );
-        const { rows: credit } = await t.admin.query(
-          `SELECT coalesce(sum(credit_minor), 0)::text AS c FROM documents WHERE party_id = $1 AND status = 'POSTED'`,
-          [party],
-        );
-        const open = (await openOf(invoices)).reduce((sum, o) => sum + BigInt(o), 0n);
-        expect(BigInt(ar[0].ar)).toBe(open - BigInt(credit[0].c));
-      }),
-      { numRuns: 10 },
-    );
-    for (const kind of ['CUSTOMER_RECEIPT', 'CREDIT_NOTE', 'SALES_INVOICE']) {
-      const { rows } = await t.admin.query(
-        `SELECT split_part(number, '-', 3)::int AS n FROM documents WHERE kind = $1 AND number IS NOT NULL ORDER BY 1`,
-        [kind],
-      );
-      expect(rows.map((r) => r.n)).toEqual(rows.map((_, i) => i + 1));
-    }
     await chainIntact();
   });
 });

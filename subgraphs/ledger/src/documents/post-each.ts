@@ -86,10 +86,16 @@ const LANE_KINDS: ReadonlySet<DocumentKind> = new Set([
  * twice in the group, and one settling an invoice that an earlier draft of the group settles (or
  * would) or that the group posts itself (in turn, each sees what the one before did).
  */
-export async function postDocumentsEach(tx: TenantTx, postings: readonly Own[]): Promise<Outcome[]> {
+export async function postDocumentsEach(tx: TenantTx, asked: readonly Own[]): Promise<Outcome[]> {
+  const postings = sharingControlReads(asked);
   const outcomes: Outcome[] = postings.map(() => undefined);
   const ids = [...new Set(postings.map((p) => p.request.id))].sort();
   const reads = await laneReads(tx, ids);
+  // Asked of the control plane now, while the database locks and reads for the group.
+  const { books } = (postings[0] as Own).request;
+  for (const currency of new Set([...reads.docs.values()].map((d) => d.currency))) {
+    books.minorUnits(currency).catch(() => undefined);
+  }
   const drafts = claimSettlements(postings, screen(postings, reads, outcomes), reads);
   if (drafts.size === 0) return outcomes;
   const invoiceIds = [...new Set([...drafts.values()].flat().map((a) => a.invoiceId))].sort();
@@ -112,6 +118,31 @@ export async function postDocumentsEach(tx: TenantTx, postings: readonly Own[]):
   if (ready.length > 0) await postReady(tx, ready, outcomes, held);
   else await held;
   return outcomes;
+}
+
+/**
+ * The postings with books that share the client's settings and each currency's minor units, asked
+ * of the control plane once for the group (from the first posting's books, which the settings' read
+ * starts at once): all are the same client's. Each request's own books ask once per request, which
+ * inside the group's transaction would be one round trip after another, posting by posting.
+ */
+function sharingControlReads(postings: readonly Own[]): Own[] {
+  const first = (postings[0] as Own).request.books;
+  const settings = first.settings();
+  settings.catch(() => undefined);
+  const units = new Map<string, Promise<number>>();
+  const minorUnits = (currency: string, field?: string) => {
+    let answer = units.get(currency);
+    if (!answer) {
+      answer = first.minorUnits(currency, field);
+      units.set(currency, answer);
+    }
+    return answer;
+  };
+  return postings.map(({ actor, request }) => ({
+    actor,
+    request: { ...request, books: { ...request.books, settings: () => settings, minorUnits } },
+  }));
 }
 
 /**

@@ -1,0 +1,170 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DocumentRow, type Family, postDocument } from '../src/documents/index.ts';
+import type { Books } from '../src/services/books.ts';
+import { createParty } from '../src/services/parties.service.ts';
+import {
+  as,
+  chainIntact,
+  closeSettlementBooks,
+  grouped,
+  groups,
+  invoice,
+  money,
+  note,
+  openOf,
+  openSettlementBooks,
+  outcome,
+  t,
+} from './settlement-books.ts';
+import { plug } from './test-books.ts';
+
+// The documents lane under load (src/documents/post-each.ts): what a group asks of the control plane
+// once for all its postings, and random mixes of notes and receipts racing on a few invoices, however
+// they group.
+
+beforeAll(openSettlementBooks);
+afterAll(closeSettlementBooks);
+
+describe('the control plane, asked once a group', () => {
+  it('reads the client settings and a currency minor units once for a group of 8 receipts, not once a posting', async () => {
+    t.settings.receiptToleranceMinor = 5;
+    try {
+      const invoices: DocumentRow[] = [];
+      for (let i = 0; i < 8; i++) invoices.push(await invoice('30'));
+      const drafts: DocumentRow[] = [];
+      for (const inv of invoices)
+        drafts.push(await money('CUSTOMER_RECEIPT', '32.10', [{ invoice: inv, amount: '32.10' }]));
+      // Each posting with books of its own, as each request has: each counts what it is asked.
+      const asked = { settings: 0, minorUnits: 0 };
+      const own = (i: number): Books => ({
+        ...as(grouped, 780 + i),
+        settings: () => {
+          asked.settings++;
+          return grouped.settings();
+        },
+        minorUnits: (currency, field) => {
+          asked.minorUnits++;
+          return grouped.minorUnits(currency, field);
+        },
+      });
+      const held = await plug(groups, drafts.length);
+      const calls = drafts.map((d, i) => outcome(postDocument(own(i), d.id, 'PAYMENT')));
+      await held.done;
+      expect((await Promise.all(calls)).map((r) => r.value?.status)).toEqual(drafts.map(() => 'POSTED'));
+      expect(asked).toEqual({ settings: 1, minorUnits: 1 });
+    } finally {
+      delete t.settings.receiptToleranceMinor;
+    }
+  });
+});
+
+describe('random mixes of concurrent notes and receipts on a few invoices (fast-check)', () => {
+  type Draft =
+    | { kind: 'receipt'; amounts: [number, string][]; onAccount: boolean }
+    | { kind: 'note'; invoice: number | null; price: string }
+    | { kind: 'twice'; invoice: number };
+  const draft: fc.Arbitrary<Draft> = fc.oneof(
+    fc.record({
+      kind: fc.constant('receipt' as const),
+      amounts: fc.uniqueArray(fc.tuple(fc.nat(2), fc.constantFrom('5.00', '10.00', '20.00', '32.10')), {
+        minLength: 0,
+        maxLength: 2,
+        selector: ([invoice]) => invoice,
+      }),
+      onAccount: fc.boolean(),
+    }),
+    fc.record({
+      kind: fc.constant('note' as const),
+      invoice: fc.option(fc.nat(2), { nil: null }),
+      price: fc.constantFrom('1', '10', '50'),
+    }),
+    fc.record({ kind: fc.constant('twice' as const), invoice: fc.nat(2) }),
+  );
+
+  it('never settles an invoice beyond its total and answers each posting exactly, however they group', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(draft, { minLength: 1, maxLength: 16 }), async (mix) => {
+        run++;
+        const party = (await createParty(grouped, { kind: 'CUSTOMER', code: `P${run}`, name: `Mix ${run}` }))
+          .id;
+        const invoices = [
+          await invoice('30', '2026-05-04', party),
+          await invoice('30', '2026-05-04', party),
+          await invoice('30', '2026-05-04', party),
+        ];
+        const drafts: { id: string; family: Family; twice: boolean }[] = [];
+        for (const d of mix) {
+          if (d.kind === 'note') {
+            const n = await note(d.price, d.invoice === null ? undefined : invoices[d.invoice], party);
+            drafts.push({ id: n.id, family: 'SALES', twice: false });
+            continue;
+          }
+          const amounts = d.kind === 'twice' ? ([[d.invoice, '10.00']] as [number, string][]) : d.amounts;
+          const allocated = amounts.reduce((sum, [, a]) => sum + Math.round(Number(a) * 100), 0);
+          const extra = d.kind === 'receipt' && d.onAccount ? 250 : 0;
+          const r = await money(
+            'CUSTOMER_RECEIPT',
+            ((allocated + extra || 100) / 100).toFixed(2),
+            amounts.map(([k, amount]) => ({ invoice: invoices[k] as DocumentRow, amount })),
+            { partyId: party },
+          );
+          drafts.push({ id: r.id, family: 'PAYMENT', twice: d.kind === 'twice' });
+        }
+        const calls = drafts.flatMap((d, i) => {
+          const ask = () => outcome(postDocument(as(grouped, 900 + i), d.id, d.family));
+          return d.twice ? [ask(), ask()] : [ask()];
+        });
+        const results = await Promise.all(calls);
+        // Every answer is a posted document or an over-allocation, never anything else.
+        for (const r of results) expect(r.code ?? r.value?.status).toMatch(/^(POSTED|OVER_ALLOCATION)$/);
+        // A draft asked twice is answered twice alike.
+        let k = 0;
+        for (const d of drafts) {
+          const first = results[k++];
+          if (d.twice) expect(results[k++]).toEqual(first);
+        }
+        const { rows } = await t.admin.query(
+          `SELECT d.id, d.status, d.total_minor::text AS total, d.credit_minor::text AS credit,
+                  coalesce((SELECT sum(a.amount_minor) FROM allocations a WHERE a.source_document_id = d.id), 0)::text AS allocated,
+                  (SELECT count(*) FROM journal_entries e WHERE e.source_id = d.id)::int AS entries
+             FROM documents d WHERE d.id = ANY ($1::uuid[])`,
+          [drafts.map((d) => d.id)],
+        );
+        for (const r of rows) {
+          if (r.status === 'POSTED') {
+            // What a document does not allocate is its credit on account.
+            expect(BigInt(r.total)).toBe(BigInt(r.credit) + BigInt(r.allocated));
+            expect(r.entries).toBe(1);
+          } else {
+            expect([r.status, r.allocated, r.entries]).toEqual(['DRAFT', '0', 0]);
+          }
+        }
+        // No invoice settled beyond its total; the party's receivable is what stays open less its credits.
+        for (const open of await openOf(invoices)) expect(BigInt(open)).toBeGreaterThanOrEqual(0n);
+        const { rows: ar } = await t.admin.query(
+          `SELECT coalesce(sum(l.amount_minor), 0)::text AS ar FROM gl_lines l
+             JOIN account_role_bindings b ON b.account_id = l.account_id AND b.role = 'DefaultAR'
+            WHERE l.party_id = $1`,
+          [party],
+        );
+        const { rows: credit } = await t.admin.query(
+          `SELECT coalesce(sum(credit_minor), 0)::text AS c FROM documents WHERE party_id = $1 AND status = 'POSTED'`,
+          [party],
+        );
+        const open = (await openOf(invoices)).reduce((sum, o) => sum + BigInt(o), 0n);
+        expect(BigInt(ar[0].ar)).toBe(open - BigInt(credit[0].c));
+      }),
+      { numRuns: 10 },
+    );
+    for (const kind of ['CUSTOMER_RECEIPT', 'CREDIT_NOTE', 'SALES_INVOICE']) {
+      const { rows } = await t.admin.query(
+        `SELECT split_part(number, '-', 3)::int AS n FROM documents WHERE kind = $1 AND number IS NOT NULL ORDER BY 1`,
+        [kind],
+      );
+      expect(rows.map((r) => r.n)).toEqual(rows.map((_, i) => i + 1));
+    }
+    await chainIntact();
+  });
+});

@@ -1,0 +1,154 @@
+import {
+  guardPool,
+  type PostingGroups,
+  pg,
+  postingGroupsOf,
+  type TenantDb,
+  tenantDb,
+  translateDbError,
+} from '@cifra/db';
+import { expect } from 'vitest';
+import { createDraft, type DocumentRow, type Family, KINDS, postDocument } from '../src/documents/index.ts';
+import type { Books } from '../src/services/books.ts';
+import { createParty } from '../src/services/parties.service.ts';
+import { openTestBooks, plug, type TestBooks } from './test-books.ts';
+
+// The books of the documents lane's settlement tests (group-commit-settlements*.test.ts): one
+// client's books through a pool's posting groups (`grouped`) and through one connection, a
+// transaction each (`lone`); a customer, a vendor and a customer billed in EUR with its rates; the
+// drafts and checks those tests share. Open them in `beforeAll`, close them in `afterAll`.
+
+export let t: TestBooks;
+/** Postings go through the posting groups of a pool. */
+export let grouped: Books;
+/** Postings each in a transaction of its own: one connection, no groups (postLockedDraft). */
+export let lone: Books;
+export let groups: PostingGroups;
+export let customer: string;
+export let vendor: string;
+/** A customer billed in EUR (rates: 1.08 on 1 May, 1.10 on the 10th, 1.12 on the 12th); USD at the peg. */
+export let euro: string;
+const closers: (() => Promise<void>)[] = [];
+
+export async function openSettlementBooks(): Promise<void> {
+  t = await openTestBooks();
+  const pool = guardPool(new pg.Pool({ connectionString: t.database.appUrl, max: 8 }));
+  const client = new pg.Client({ connectionString: t.database.appUrl });
+  await client.connect();
+  closers.push(
+    () => pool.end(),
+    () => client.end(),
+  );
+  const db: TenantDb = tenantDb(pool);
+  groups = postingGroupsOf(db) as PostingGroups;
+  grouped = { ...(await t.books()), db };
+  lone = { ...(await t.books()), db: tenantDb(client as unknown as pg.Pool) };
+  customer = (await createParty(grouped, { kind: 'CUSTOMER', code: 'S1', name: 'Settle Hotel' })).id;
+  vendor = (await createParty(grouped, { kind: 'VENDOR', code: 'SV', name: 'Settle Farm' })).id;
+  euro = (await createParty(grouped, { kind: 'CUSTOMER', code: 'SE', name: 'Kaffee GmbH', currency: 'EUR' }))
+    .id;
+  for (const [date, rate] of [
+    ['2026-05-01', '1.08'],
+    ['2026-05-10', '1.10'],
+    ['2026-05-12', '1.12'],
+  ]) {
+    await t.admin.query(
+      `INSERT INTO exchange_rates (rate_date, currency, base_currency, rate, source, derivation)
+       SELECT $1, 'EUR', base_currency, $2, 'ECB', 'test' FROM company`,
+      [date, rate],
+    );
+  }
+  // USD is pegged to PAB: its row as the rate refresh records it, from 1 May.
+  await t.admin.query(
+    `INSERT INTO exchange_rates (rate_date, currency, base_currency, rate, source, derivation)
+     VALUES ('2026-05-01', 'USD', 'PAB', 1, 'PEG', 'test')`,
+  );
+}
+
+export async function closeSettlementBooks(): Promise<void> {
+  for (const close of closers.splice(0)) await close();
+  await t.close();
+}
+
+export const author = (i: number) => ({
+  userId: `55555555-5555-4555-8555-${String(i).padStart(12, '0')}`,
+  email: `settle${i}@test.invalid`,
+  requestId: `settle-${i}`,
+});
+export const as = (books: Books, i: number): Books => ({ ...books, actor: author(i) });
+export const familyOf = (d: DocumentRow): Family => KINDS[d.kind].family;
+
+/** A posted invoice (a customer) or bill (the vendor) of `price` at ITBMS 7%. */
+export async function invoice(price: string, date = '2026-05-04', party = customer): Promise<DocumentRow> {
+  const sales = party !== vendor;
+  const d = await createDraft(grouped, sales ? 'SALES_INVOICE' : 'PURCHASE_INVOICE', {
+    partyId: party,
+    documentDate: date,
+    lines: [{ accountCode: sales ? '4101' : '6202', quantity: '1', unitPrice: price, taxCode: 'ITBMS7' }],
+  });
+  return postDocument(grouped, d.id, sales ? 'SALES' : 'PURCHASING');
+}
+/** A credit (customer) or debit (vendor) note of `price` at ITBMS 7%, on `appliesTo` or standing alone. */
+export const note = (price: string, appliesTo?: DocumentRow, party = customer) =>
+  createDraft(grouped, party !== vendor ? 'CREDIT_NOTE' : 'DEBIT_NOTE', {
+    partyId: party,
+    documentDate: '2026-05-11',
+    ...(appliesTo ? { appliesToId: appliesTo.id } : {}),
+    lines: [
+      {
+        accountCode: party !== vendor ? '4101' : '6202',
+        quantity: '1',
+        unitPrice: price,
+        taxCode: 'ITBMS7',
+      },
+    ],
+  });
+export const money = (
+  kind: 'CUSTOMER_RECEIPT' | 'VENDOR_PAYMENT' | 'CUSTOMER_REFUND',
+  amount: string,
+  allocations: { invoice: DocumentRow; amount: string }[],
+  extra: { bankFee?: string; documentDate?: string; partyId?: string } = {},
+) =>
+  createDraft(grouped, kind, {
+    partyId: extra.partyId ?? (kind === 'VENDOR_PAYMENT' ? vendor : customer),
+    documentDate: extra.documentDate ?? '2026-05-12',
+    amount,
+    ...(extra.bankFee ? { bankFee: extra.bankFee } : {}),
+    allocations: allocations.map((a) => ({ invoiceId: a.invoice.id, amount: a.amount })),
+  });
+
+export async function outcome<T>(p: Promise<T>): Promise<{ value?: T; code?: string }> {
+  try {
+    return { value: await p };
+  } catch (err) {
+    return { code: translateDbError(err)?.code ?? `untranslated: ${String(err)}` };
+  }
+}
+
+/** Each transaction that writes the books leaves one row in the close board's outbox. */
+export const transactions = () => t.count('close_board_changes');
+
+/** `drafts` posted in one group (the plug holds it until all wait), each by its own author. */
+export async function inOneGroup(drafts: readonly DocumentRow[], first = 700) {
+  const held = await plug(groups, drafts.length);
+  const calls = drafts.map((d, i) => outcome(postDocument(as(grouped, first + i), d.id, familyOf(d))));
+  await held.done;
+  return Promise.all(calls);
+}
+
+/** What is still open on each invoice (total less live settlements). */
+export async function openOf(invoices: readonly DocumentRow[]): Promise<string[]> {
+  const { rows } = await t.admin.query(
+    `SELECT i.id, (i.total_minor - coalesce((SELECT sum(a.amount_minor) FROM allocations a
+        WHERE a.invoice_id = i.id AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.document_id = a.source_document_id)), 0))::text AS open
+       FROM documents i WHERE i.id = ANY ($1::uuid[])`,
+    [invoices.map((i) => i.id)],
+  );
+  const open = new Map(rows.map((r) => [r.id, r.open]));
+  return invoices.map((i) => open.get(i.id));
+}
+
+export async function chainIntact(): Promise<void> {
+  const { rows } = await t.admin.query('SELECT problem FROM cifra_verify_audit_chain()');
+  expect(rows[0].problem).toBeNull();
+}
