@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDraft, type DocumentRow, postDocument, voidDocument } from '../src/documents/index.ts';
+import {
+  applyCredit,
+  createDraft,
+  type DocumentRow,
+  postDocument,
+  voidDocument,
+} from '../src/documents/index.ts';
 import {
   as,
   author,
@@ -88,7 +94,15 @@ async function scenario() {
     { invoice: invoices[3] as DocumentRow, amount: '30.00' },
   ]);
   await postDocument(grouped, paid.id, 'PAYMENT');
-  const [i0, i1, i2, i3, i4, i5, i6, i7, i8] = invoices as [DocumentRow, ...DocumentRow[]];
+  // Credits a refund pays back: #9 10.00 a customer left on account (6.00 refunded), #10 20.00 paid
+  // to the vendor on account (all of it refunded).
+  for (const [kind, amount] of [
+    ['CUSTOMER_RECEIPT', '10.00'],
+    ['VENDOR_PAYMENT', '20.00'],
+  ] as const) {
+    invoices.push(await postDocument(grouped, (await money(kind, amount, [])).id, 'PAYMENT'));
+  }
+  const [i0, i1, i2, i3, i4, i5, i6, i7, i8, c9, c10] = invoices as [DocumentRow, ...DocumentRow[]];
   const drafts = [
     await note('1', i0),
     await money('CUSTOMER_RECEIPT', '50.00', [
@@ -120,6 +134,8 @@ async function scenario() {
       documentDate: '2026-05-04',
       lines: [{ accountCode: '4101', quantity: '1', unitPrice: '30', taxCode: 'ITBMS7' }],
     }),
+    await money('CUSTOMER_REFUND', '6.00', [{ invoice: c9 as DocumentRow, amount: '6.00' }]),
+    await money('VENDOR_REFUND', '20.00', [{ invoice: c10 as DocumentRow, amount: '20.00' }]),
   ];
   return { invoices, drafts };
 }
@@ -164,11 +180,13 @@ describe('the documents lane: notes, receipts and payments of one group posted t
         ['CUSTOMER_RECEIPT', 'POSTED', '10700', '0'],
         ['CREDIT_NOTE', 'POSTED', '1070', '0'],
         ['SALES_INVOICE', 'POSTED', '3210', '0'],
+        ['CUSTOMER_REFUND', 'POSTED', '600', '0'],
+        ['VENDOR_REFUND', 'POSTED', '2000', '0'],
       ]);
       expect(facts[4].allocations).toEqual([['#4', '10700', '3', '10700', '0']]);
       // EUR: the rate looked up and cited (a fallback on the 4th), the receipt's realized gain of
       // 107.00 × (1.12 − 1.10) = 2.14, the note at its invoice's rate.
-      expect(facts.slice(8).map((f) => [f.rate, f.rate_is_fallback, f.base_total])).toEqual([
+      expect(facts.slice(8, 12).map((f) => [f.rate, f.rate_is_fallback, f.base_total])).toEqual([
         ['1.080000000000', true, '23112'],
         ['1.120000000000', false, '11984'],
         ['1.100000000000', false, '1177'],
@@ -176,7 +194,19 @@ describe('the documents lane: notes, receipts and payments of one group posted t
       ]);
       expect(facts[11].exchange_rate_id).not.toBeNull();
       expect(facts[9].allocations).toEqual([['#7', '10700', '0', '11770', '214']]);
-      expect(await openOf(a.invoices)).toEqual(['3103', '0', '2210', '0', '0', '0', '5575', '0', '4280']);
+      expect(await openOf(a.invoices)).toEqual([
+        '3103',
+        '0',
+        '2210',
+        '0',
+        '0',
+        '0',
+        '5575',
+        '0',
+        '4280',
+        '400',
+        '0',
+      ]);
       // What the lane answers is each row as stored.
       for (const r of results) expect(r.value?.status).toBe('POSTED');
 
@@ -186,7 +216,7 @@ describe('the documents lane: notes, receipts and payments of one group posted t
            JOIN allocations a ON a.id::text = h.hist_entity_id WHERE a.source_document_id = ANY ($1::uuid[])`,
         [a.drafts.map((d) => d.id)],
       );
-      expect(versions.length).toBe(9);
+      expect(versions.length).toBe(11);
       for (const v of versions) {
         expect(v.hist_request_id).toBe(author(700 + a.drafts.findIndex((d) => d.id === v.source)).requestId);
       }
@@ -196,14 +226,17 @@ describe('the documents lane: notes, receipts and payments of one group posted t
     }
   });
 
-  it('refuses alone what changed while the group waited: a voided invoice, an invoice paid meanwhile', async () => {
+  it('refuses alone what changed while the group waited: a voided invoice, an invoice paid meanwhile, a credit used meanwhile', async () => {
     const voided = await invoice('30');
     const paidMeanwhile = await invoice('30');
     const fine = await invoice('30');
+    const credit = await postDocument(grouped, (await money('CUSTOMER_RECEIPT', '10.00', [])).id, 'PAYMENT');
+    const applied = await invoice('30');
     const drafts = [
       await money('CUSTOMER_RECEIPT', '32.10', [{ invoice: voided, amount: '32.10' }]),
       await note('1', voided),
       await money('CUSTOMER_RECEIPT', '20.00', [{ invoice: paidMeanwhile, amount: '20.00' }]),
+      await money('CUSTOMER_REFUND', '10.00', [{ invoice: credit, amount: '10.00' }]),
       await money('CUSTOMER_RECEIPT', '32.10', [{ invoice: fine, amount: '32.10' }]),
     ];
     const meanwhile = await money('CUSTOMER_RECEIPT', '20.00', [{ invoice: paidMeanwhile, amount: '20.00' }]);
@@ -219,6 +252,13 @@ describe('the documents lane: notes, receipts and payments of one group posted t
     await groups.whenWaiting(drafts.length);
     await voidDocument(lone, voided.id, 'SALES', 'Issued to the wrong customer');
     await postDocument(lone, meanwhile.id, 'PAYMENT');
+    // 4.00 of the credit applied to an invoice: the refund of all 10.00 no longer fits.
+    await applyCredit(lone, 'CUSTOMER_CREDIT_APPLICATION', {
+      creditId: credit.id,
+      invoiceId: applied.id,
+      amount: '4.00',
+      date: '2026-05-12',
+    });
     changed();
     await held.done;
     const results = await Promise.all(calls);
@@ -226,9 +266,10 @@ describe('the documents lane: notes, receipts and payments of one group posted t
       'BAD_USER_INPUT',
       'BAD_USER_INPUT',
       'OVER_ALLOCATION',
+      'OVER_ALLOCATION',
       'POSTED',
     ]);
-    for (const d of drafts.slice(0, 3)) {
+    for (const d of drafts.slice(0, 4)) {
       expect(await t.count('documents', `id = '${d.id}' AND status = 'DRAFT' AND number IS NULL`)).toBe(1);
       expect(await t.count('journal_entries', `source_id = '${d.id}'`)).toBe(0);
       expect(await t.count('allocations', `source_document_id = '${d.id}'`)).toBe(0);
@@ -237,7 +278,7 @@ describe('the documents lane: notes, receipts and payments of one group posted t
     await chainIntact();
   });
 
-  it('hands back what a neighbour settles first (receipts on one invoice, a note on an invoice the group asks again), a refund, and rates that posting records', async () => {
+  it('hands back what a neighbour settles first (receipts on one invoice, a note on an invoice the group asks again) and rates that posting records', async () => {
     const shared = await invoice('30');
     const other = await invoice('30');
     const beside = await invoice('30');
@@ -274,7 +315,7 @@ describe('the documents lane: notes, receipts and payments of one group posted t
     // The first receipt settles 20.00 in the group; the second, run after it, finds 12.10 open; the
     // third settles the 12.10. The fourth shares only an invoice with the second, which was handed
     // back: it is handed back too, never posted before it. The invoice asked again is answered as
-    // it stands; the note on it runs after the group. The refund has no lane.
+    // it stands; the note on it runs after the group. The refund posts in the group.
     expect(results.map((r) => r.code ?? r.value?.status)).toEqual([
       'POSTED',
       'OVER_ALLOCATION',
@@ -286,8 +327,8 @@ describe('the documents lane: notes, receipts and payments of one group posted t
       'POSTED',
       'POSTED',
     ]);
-    // The group (the first receipt) and one transaction each for the six handed back that post.
-    expect((await transactions()) - before).toBe(7);
+    // The group (the first receipt, the refund) and one transaction each for the five handed back that post.
+    expect((await transactions()) - before).toBe(6);
     const rated = results.slice(-2).map((r) => r.value as DocumentRow);
     expect(rated.map((d) => [d.currency, d.exchangeRate, d.baseTotalMinor])).toEqual([
       ['EUR', '1.150000000000', 1231n],

@@ -104,13 +104,13 @@ export const note = (price: string, appliesTo?: DocumentRow, party = customer) =
     ],
   });
 export const money = (
-  kind: 'CUSTOMER_RECEIPT' | 'VENDOR_PAYMENT' | 'CUSTOMER_REFUND',
+  kind: 'CUSTOMER_RECEIPT' | 'VENDOR_PAYMENT' | 'CUSTOMER_REFUND' | 'VENDOR_REFUND',
   amount: string,
   allocations: { invoice: DocumentRow; amount: string }[],
   extra: { bankFee?: string; documentDate?: string; partyId?: string } = {},
 ) =>
   createDraft(grouped, kind, {
-    partyId: extra.partyId ?? (kind === 'VENDOR_PAYMENT' ? vendor : customer),
+    partyId: extra.partyId ?? (kind.startsWith('VENDOR') ? vendor : customer),
     documentDate: extra.documentDate ?? '2026-05-12',
     amount,
     ...(extra.bankFee ? { bankFee: extra.bankFee } : {}),

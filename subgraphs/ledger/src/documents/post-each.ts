@@ -57,8 +57,8 @@ interface Ready {
 export const DOCUMENT_LANE: PostingLane<DocumentPosting> = { postEach: postDocumentsEach };
 
 /**
- * The kinds this lane posts: invoices, notes, receipts and vendor payments. Refunds (credits, not
- * invoices, settled) and credit applications (their own use case) are not among them.
+ * The kinds this lane posts: invoices, notes, receipts, vendor payments and refunds. Credit
+ * applications and write-offs (their own use cases) are not among them.
  */
 const LANE_KINDS: ReadonlySet<DocumentKind> = new Set([
   'SALES_INVOICE',
@@ -67,10 +67,12 @@ const LANE_KINDS: ReadonlySet<DocumentKind> = new Set([
   'DEBIT_NOTE',
   'CUSTOMER_RECEIPT',
   'VENDOR_PAYMENT',
+  'CUSTOMER_REFUND',
+  'VENDOR_REFUND',
 ]);
 
 /**
- * The documents of one group commit — invoices, notes, receipts and vendor payments — posted
+ * The documents of one group commit — invoices, notes, receipts, vendor payments, refunds — posted
  * together in a constant number of statements (docs/architecture/posting.md, "Group commit"): the
  * drafts are locked and read in one round trip with their parties, lines, proposed allocations and
  * the client's setup (`laneReads`), then the invoices they settle are locked in id order with what
@@ -81,9 +83,10 @@ const LANE_KINDS: ReadonlySet<DocumentKind> = new Set([
  * their entries go to `postEntriesEach` (balance, period, idempotency, journal numbers per author),
  * then one call makes their allocations facts, takes their own numbers, marks their rows with their
  * rates and credits and records their events (`postDocumentsAs`). Left undefined, for the group to
- * run on its own once it has committed: a document of another kind (refunds), one whose rate posting
- * would write (typed on the document, or a pegged pair's first row: `rateIsReadOnly`), one asked
- * twice in the group, and one settling an invoice that an earlier draft of the group settles (or
+ * run on its own once it has committed: a document of another kind (a credit application or
+ * write-off, posted by their own use cases), one whose rate posting would write (typed on the
+ * document, or a pegged pair's first row: `rateIsReadOnly`), one asked twice in the group, and one
+ * settling an invoice (or using a credit) that an earlier draft of the group settles or uses (or
  * would) or that the group posts itself (in turn, each sees what the one before did).
  */
 export async function postDocumentsEach(tx: TenantTx, asked: readonly Own[]): Promise<Outcome[]> {
@@ -269,8 +272,8 @@ async function readyOf(
   const party = checkParty(parties.get(doc.partyId), doc.partyId, KINDS[doc.kind].partyKind);
   const minorUnits = await books.minorUnits(doc.currency);
   const { baseMinorUnits } = books.company;
-  const { invoices } = locked;
-  const { proposed, creditMinor } = settleDrafted(doc, party, drafted, locked, minorUnits);
+  // What it settles: invoices, or a refund's credits as open items.
+  const { proposed, creditMinor, invoices } = settleDrafted(doc, party, drafted, locked, minorUnits);
   const corrected = isCorrection(doc) ? invoices.get(doc.appliesToId as string) : undefined;
   // As postDocument decides it (rateIsReadOnly: no row written), the rate in force already read.
   const own = await decideOwnRate(tx, books, doc, corrected, inForce);

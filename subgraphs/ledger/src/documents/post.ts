@@ -9,7 +9,6 @@ import {
   type Family,
   isCorrection,
   isInvoiceLike,
-  isRefund,
   KINDS,
   requireDraft,
   requireFamily,
@@ -18,7 +17,7 @@ import {
 import { DOCUMENT_LANE } from './post-each.ts';
 import { documentEntry, OPERATION, postedEvent } from './posted-event.ts';
 import { decideOwnRate, type OwnRate } from './rates.ts';
-import { checkCredit, creditAsOpenItem, draftedSettlements, settleDrafted } from './settlement.ts';
+import { draftedSettlements, settleDrafted } from './settlement.ts';
 import {
   clearedBaseFrom,
   type DocumentRow,
@@ -61,22 +60,9 @@ async function lockSettlements(
   const party = await loadParty(tx, doc.partyId, spec.partyKind, spec.family === 'WRITE_OFF');
   const drafted = draftedSettlements(doc, isInvoiceLike(doc.kind) ? [] : await draftAllocations(tx, doc.id));
   const locked = await lockSettledInvoices(tx, drafted.map((a) => a.invoiceId).sort());
-  const state = (invoices: Map<string, DocumentRow>): SettledState => ({
-    settled: locked.settled,
-    cleared: clearedBaseFrom(locked.live, [...invoices.values()], minorUnits, baseMinorUnits),
-  });
-  if (!isRefund(doc.kind)) {
-    const { proposed, creditMinor } = settleDrafted(doc, party, drafted, locked, minorUnits);
-    return { proposed, invoices: locked.invoices, creditMinor, state: state(locked.invoices) };
-  }
-  const credits = new Map<string, DocumentRow>();
-  for (const [i, a] of drafted.entries()) {
-    const credit = locked.invoices.get(a.invoiceId);
-    const use = { field: `allocations[${i}].invoiceId`, postingDate: doc.postingDate };
-    await checkCredit(tx, party, doc.currency, credit, a.amountMinor, use, minorUnits);
-    credits.set(a.invoiceId, creditAsOpenItem(credit as DocumentRow));
-  }
-  return { proposed: drafted, invoices: credits, creditMinor: 0n, state: state(credits) };
+  const { proposed, creditMinor, invoices } = settleDrafted(doc, party, drafted, locked, minorUnits);
+  const cleared = clearedBaseFrom(locked.live, [...invoices.values()], minorUnits, baseMinorUnits);
+  return { proposed, invoices, creditMinor, state: { settled: locked.settled, cleared } };
 }
 
 /** The document's entry in base currency: its GL lines by kind, translated at entry. */

@@ -1,6 +1,6 @@
 import { badInput, DomainError, formatMoney } from '@cifra/domain';
 import type { LockedSettlements } from './group-store.ts';
-import { isInvoiceLike, KINDS, type KindSpec } from './kinds.ts';
+import { isInvoiceLike, isRefund, KINDS, type KindSpec } from './kinds.ts';
 import { type DocumentRow, isVoided, type PartyRow, type Reader, settledMinor } from './store.ts';
 
 type Allocation = { invoiceId: string; amountMinor: bigint };
@@ -25,13 +25,17 @@ export async function checkSettlement(
   use: { field: string; postingDate: string },
   minorUnits: number,
 ): Promise<void> {
-  const facts = invoice
-    ? {
-        voided: await isVoided(db, invoice.id),
-        settledMinor: (await settledMinor(db, [invoice.id])).get(invoice.id) ?? 0n,
-      }
-    : { voided: false, settledMinor: 0n };
+  const facts = await factsOf(db, invoice);
   requireSettlement(spec, party, currency, invoice, amountMinor, use, minorUnits, facts);
+}
+
+/** Whether a document is voided and what live documents settle of it (of a credit: use of it). */
+async function factsOf(db: Reader, doc: DocumentRow | undefined): Promise<InvoiceFacts> {
+  if (!doc) return { voided: false, settledMinor: 0n };
+  return {
+    voided: await isVoided(db, doc.id),
+    settledMinor: (await settledMinor(db, [doc.id])).get(doc.id) ?? 0n,
+  };
 }
 
 /** `checkSettlement` on the invoice's facts already read. */
@@ -102,10 +106,12 @@ export const draftedSettlements = (
     : [...draftAllocations];
 
 /**
- * What a note, receipt or payment settles at posting, checked against its invoices as they are now,
- * locked (`locked`): a note settles what is open of its invoice and leaves the rest on account; a
- * receipt or payment each proposed allocation, which must still fit what is open. Returns the
- * allocations that settle something and what the document leaves on the party's account.
+ * What a draft settles at posting, checked against what it settles as it is now, locked (`locked`):
+ * a note settles what is open of its invoice and leaves the rest on account; a receipt or payment
+ * each proposed allocation, which must still fit what is open; a refund each credit it pays back,
+ * which must still have that much left. Returns the allocations that settle something, what the
+ * document leaves on the party's account, and what the translation clears them against (a refund's
+ * credits as open items, `creditAsOpenItem`).
  */
 export function settleDrafted(
   doc: DocumentRow,
@@ -113,31 +119,39 @@ export function settleDrafted(
   drafted: readonly Allocation[],
   locked: Pick<LockedSettlements, 'invoices' | 'settled' | 'voided'>,
   minorUnits: number,
-): { proposed: Allocation[]; creditMinor: bigint } {
+): { proposed: Allocation[]; creditMinor: bigint; invoices: Map<string, DocumentRow> } {
   const spec = KINDS[doc.kind];
+  const factsOf = (id: string) => ({
+    voided: locked.voided.has(id),
+    settledMinor: locked.settled.get(id) ?? 0n,
+  });
+  if (isRefund(doc.kind)) {
+    const credits = new Map<string, DocumentRow>();
+    for (const [i, a] of drafted.entries()) {
+      const credit = locked.invoices.get(a.invoiceId);
+      const use = { field: `allocations[${i}].invoiceId`, postingDate: doc.postingDate };
+      requireCredit(party, doc.currency, credit, a.amountMinor, use, minorUnits, factsOf(a.invoiceId));
+      credits.set(a.invoiceId, creditAsOpenItem(credit as DocumentRow));
+    }
+    return { proposed: [...drafted], creditMinor: 0n, invoices: credits };
+  }
   const proposed: Allocation[] = [];
   for (const [i, a] of drafted.entries()) {
     const field = doc.appliesToId ? 'appliesToId' : `allocations[${i}].invoiceId`;
     const target = locked.invoices.get(a.invoiceId);
-    const settled = locked.settled.get(a.invoiceId) ?? 0n;
-    const open = target && target.totalMinor > settled ? target.totalMinor - settled : 0n;
+    const facts = factsOf(a.invoiceId);
+    const open =
+      target && target.totalMinor > facts.settledMinor ? target.totalMinor - facts.settledMinor : 0n;
     // A note settles what is open of its invoice and leaves the rest on account.
     const wanted = isInvoiceLike(doc.kind) && target ? open : a.amountMinor;
     const amountMinor = a.amountMinor < wanted ? a.amountMinor : wanted;
-    requireSettlement(
-      spec,
-      party,
-      doc.currency,
-      target,
-      amountMinor,
-      { field, postingDate: doc.postingDate },
-      minorUnits,
-      { voided: locked.voided.has(a.invoiceId), settledMinor: settled },
-    );
+    const use = { field, postingDate: doc.postingDate };
+    requireSettlement(spec, party, doc.currency, target, amountMinor, use, minorUnits, facts);
     if (amountMinor > 0n) proposed.push({ invoiceId: a.invoiceId, amountMinor });
   }
   const allocated = proposed.reduce((sum, a) => sum + a.amountMinor, 0n);
-  return { proposed, creditMinor: spec.credit === 'LEAVES' ? doc.totalMinor - allocated : 0n };
+  const creditMinor = spec.credit === 'LEAVES' ? doc.totalMinor - allocated : 0n;
+  return { proposed, creditMinor, invoices: locked.invoices };
 }
 
 /**
@@ -154,6 +168,20 @@ export async function checkCredit(
   use: { field: string; postingDate: string },
   minorUnits: number,
 ): Promise<void> {
+  const facts = await factsOf(db, credit);
+  requireCredit(party, currency, credit, amountMinor, use, minorUnits, facts);
+}
+
+/** `checkCredit` on the credit's facts already read (`settledMinor`: what live documents use of it). */
+export function requireCredit(
+  party: PartyRow,
+  currency: string,
+  credit: DocumentRow | undefined,
+  amountMinor: bigint,
+  use: { field: string; postingDate: string },
+  minorUnits: number,
+  facts: InvoiceFacts,
+): void {
   const { field } = use;
   const spec = credit ? KINDS[credit.kind] : undefined;
   if (!credit || spec?.credit !== 'LEAVES' || spec.partyKind !== party.kind || credit.status !== 'POSTED') {
@@ -165,7 +193,7 @@ export async function checkCredit(
   if (credit.partyId !== party.id) {
     throw badInput(`${field}: ${credit.number} belongs to another ${party.kind.toLowerCase()}`, { field });
   }
-  if (await isVoided(db, credit.id)) {
+  if (facts.voided) {
     throw badInput(`${field}: ${credit.number} is voided`, { field, credit: credit.number });
   }
   if (credit.currency !== currency) {
@@ -183,7 +211,7 @@ export async function checkCredit(
       credit: credit.number,
     });
   }
-  const open = credit.creditMinor - ((await settledMinor(db, [credit.id])).get(credit.id) ?? 0n);
+  const open = credit.creditMinor - facts.settledMinor;
   if (amountMinor > open) {
     throw new DomainError(
       'OVER_ALLOCATION',
