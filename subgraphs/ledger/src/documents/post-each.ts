@@ -94,7 +94,7 @@ export async function postDocumentsEach(tx: TenantTx, asked: readonly Own[]): Pr
   const outcomes: Outcome[] = postings.map(() => undefined);
   const ids = [...new Set(postings.map((p) => p.request.id))].sort();
   const reads = await laneReads(tx, ids);
-  // Asked of the control plane now, while the database locks and reads for the group.
+  // The currencies' minor units, asked of the control plane now, while the database works.
   const { books } = (postings[0] as Own).request;
   for (const currency of new Set([...reads.docs.values()].map((d) => d.currency))) {
     books.minorUnits(currency).catch(() => undefined);
@@ -102,10 +102,11 @@ export async function postDocumentsEach(tx: TenantTx, asked: readonly Own[]): Pr
   const drafts = claimSettlements(postings, screen(postings, reads, outcomes), reads);
   if (drafts.size === 0) return outcomes;
   const invoiceIds = [...new Set([...drafts.values()].flat().map((a) => a.invoiceId))].sort();
-  // After the drafts, the invoices they settle are locked, as postDocument locks them. The periods'
-  // gates and the entries' keys are asked at once: the database holds and reads them while this
-  // process checks and translates the drafts. A handler is on each at once (each is awaited below, a
-  // failure is the lane's), so a refusal in between is never an unhandled rejection.
+  // After the drafts, what they settle (invoices, a refund's credits) is locked, as postDocument
+  // locks it. The periods' gates and the entries' keys are asked at once: the database holds and
+  // reads them while this process checks and translates the drafts. A handler is on each at once
+  // (each is awaited below, a failure is the lane's), so a refusal in between is never an unhandled
+  // rejection.
   const locked = lockSettledInvoices(tx, invoiceIds);
   locked.catch(() => undefined);
   const draftRows = [...drafts.keys()].map((i) => docOf(postings, reads, i));
@@ -125,14 +126,17 @@ export async function postDocumentsEach(tx: TenantTx, asked: readonly Own[]): Pr
 
 /**
  * The postings with books that share the client's settings and each currency's minor units, asked
- * of the control plane once for the group (from the first posting's books, which the settings' read
- * starts at once): all are the same client's. Each request's own books ask once per request, which
- * inside the group's transaction would be one round trip after another, posting by posting.
+ * of the control plane once for the group (through the first posting's books): all are the same
+ * client's. Each request's own books ask once per request, which inside the group's transaction
+ * would be one round trip after another, posting by posting.
  */
 function sharingControlReads(postings: readonly Own[]): Own[] {
   const first = (postings[0] as Own).request.books;
-  const settings = first.settings();
-  settings.catch(() => undefined);
+  let settings: ReturnType<Books['settings']> | undefined;
+  const shared = () => {
+    settings ??= first.settings();
+    return settings;
+  };
   const units = new Map<string, Promise<number>>();
   const minorUnits = (currency: string, field?: string) => {
     let answer = units.get(currency);
@@ -144,7 +148,7 @@ function sharingControlReads(postings: readonly Own[]): Own[] {
   };
   return postings.map(({ actor, request }) => ({
     actor,
-    request: { ...request, books: { ...request.books, settings: () => settings, minorUnits } },
+    request: { ...request, books: { ...request.books, settings: shared, minorUnits } },
   }));
 }
 
