@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codes } from '../support/client.ts';
+import { startTestStack, type TestStack } from '../support/stack.ts';
+
+/**
+ * Documents posted at once through the gateway with real tokens, each request with its own books:
+ * the ledger posts those that meet in one posting group together (the documents lane,
+ * docs/architecture/posting.md, "Group commit") and the rest alone, and every request is answered
+ * exactly either way — its own document posted, or a stable code — with numbers gapless, nothing
+ * settled twice and the audit chain intact. How they group is the moment's; what they answer is not.
+ */
+let s: TestStack;
+const SLUG = 'cafe-boquete';
+const senior = () => s.as('senior', SLUG);
+let customer: string;
+
+type Answer<T> = { data?: T | null; errors?: unknown };
+async function ok<T>(p: Promise<Answer<T>>): Promise<T> {
+  const r = await p;
+  expect(r.errors).toBeUndefined();
+  return r.data as T;
+}
+
+const DOC = 'id number kind status total openBalance openCredit';
+type Doc = {
+  id: string;
+  number: string;
+  kind: string;
+  status: string;
+  total: string;
+  openBalance: string | null;
+  openCredit: string | null;
+};
+
+const draftInvoice = async (n: number) =>
+  (
+    await ok<{ createSalesInvoice: { id: string } }>(
+      senior()(`mutation($input: InvoiceDraftInput!) { createSalesInvoice(input: $input) { id } }`, {
+        input: {
+          partyId: customer,
+          documentDate: '2026-07-06',
+          lines: [{ accountCode: '4102', quantity: '1', unitPrice: `${100 + n}.00`, taxCode: 'EXENTO' }],
+        },
+      }),
+    )
+  ).createSalesInvoice.id;
+const draftReceipt = async (invoice: Doc, amount = invoice.total) =>
+  (
+    await ok<{ createCustomerReceipt: { id: string } }>(
+      senior()(`mutation($input: PaymentDraftInput!) { createCustomerReceipt(input: $input) { id } }`, {
+        input: {
+          partyId: customer,
+          documentDate: '2026-07-08',
+          amount,
+          allocations: [{ invoiceId: invoice.id, amount }],
+        },
+      }),
+    )
+  ).createCustomerReceipt.id;
+const approve = (id: string) =>
+  senior()<{ approveSalesInvoice: Doc }>(`mutation($id: ID!) { approveSalesInvoice(id: $id) { ${DOC} } }`, {
+    id,
+  });
+const postPayment = (id: string) =>
+  senior()<{ postPayment: Doc }>(`mutation($id: ID!) { postPayment(id: $id) { ${DOC} } }`, { id });
+
+/** The serial part of each number of a kind posted this year, ascending. */
+async function serials(kind: string): Promise<number[]> {
+  const rows = await s.tenantSql<{ n: number }>(
+    SLUG,
+    `SELECT split_part(number, '-', 3)::int AS n FROM documents
+      WHERE kind = $1 AND split_part(number, '-', 2) = '2026' ORDER BY 1`,
+    [kind],
+  );
+  return rows.map((r) => r.n);
+}
+
+beforeAll(async () => {
+  s = await startTestStack();
+  customer = (
+    await ok<{ createParty: { id: string } }>(
+      senior()(`mutation($input: CreatePartyInput!) { createParty(input: $input) { id } }`, {
+        input: { kind: 'CUSTOMER', code: 'CONC-1', name: 'Concurrent Hotel' },
+      }),
+    )
+  ).createParty.id;
+});
+afterAll(() => s?.close());
+
+describe('documents posted at once through the gateway', () => {
+  it('approves 12 invoices at once, then posts 16 receipts at once on them: each answered exactly', async () => {
+    const drafts: string[] = [];
+    for (let n = 0; n < 12; n++) drafts.push(await draftInvoice(n));
+    const approved = await Promise.all(drafts.map(approve));
+    expect(approved.flatMap((a) => codes(a))).toEqual([]);
+    const invoices = approved.map((a) => a.data?.approveSalesInvoice as Doc);
+    expect(invoices.map((d) => [d.id, d.status, d.total])).toEqual(
+      drafts.map((id, n) => [id, 'POSTED', `${100 + n}.00`]),
+    );
+
+    // One receipt for each invoice in full, and four more for the first: one of its five settles it.
+    const receipts: string[] = [];
+    for (const inv of invoices) receipts.push(await draftReceipt(inv));
+    for (let k = 0; k < 4; k++) receipts.push(await draftReceipt(invoices[0] as Doc));
+    const answers = await Promise.all(receipts.map(postPayment));
+    const outcome = answers.map((a) => codes(a)[0] ?? a.data?.postPayment.status);
+    expect(outcome.slice(1, 12)).toEqual(Array(11).fill('POSTED'));
+    const onFirst = [outcome[0], ...outcome.slice(12)];
+    expect(onFirst.filter((o) => o === 'POSTED')).toHaveLength(1);
+    expect(onFirst.filter((o) => o === 'OVER_ALLOCATION')).toHaveLength(4);
+
+    // Every invoice settled once, in full; the refused receipts wrote nothing.
+    const open = await s.tenantSql<{ id: string; settled: string }>(
+      SLUG,
+      `SELECT i.id, coalesce((SELECT sum(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0)::text AS settled
+         FROM documents i WHERE i.id = ANY ($1::uuid[])`,
+      [invoices.map((d) => d.id)],
+    );
+    const settled = new Map(open.map((r) => [r.id, r.settled]));
+    expect(invoices.map((d) => settled.get(d.id))).toEqual(invoices.map((_, n) => String((100 + n) * 100)));
+    const drafted = await s.tenantSql<{ n: number }>(
+      SLUG,
+      `SELECT count(*)::int AS n FROM documents WHERE id = ANY ($1::uuid[]) AND status = 'DRAFT'`,
+      [receipts],
+    );
+    expect(drafted[0]?.n).toBe(4);
+
+    // Numbers without a gap, whatever the groups were; the audit chain intact.
+    for (const kind of ['SALES_INVOICE', 'CUSTOMER_RECEIPT']) {
+      const ns = await serials(kind);
+      expect(ns).toEqual(ns.map((_, i) => i + 1));
+    }
+    const [chain] = await s.tenantSql<{ problem: string | null }>(
+      SLUG,
+      'SELECT problem FROM cifra_verify_audit_chain()',
+    );
+    expect(chain?.problem).toBeNull();
+  });
+});
