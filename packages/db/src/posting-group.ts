@@ -49,12 +49,13 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /**
  * A way to post many postings of a group together, in a constant number of statements, each still
- * checked and refused on its own (journal entries: `postEntriesEach` in @cifra/engine; plain
- * invoices: `postDocumentsEach` in the ledger's documents). Per posting it answers an outcome, or
- * undefined to decline it: a declined posting runs in a transaction of its own once the group has
- * committed (one by one in the group, its postings would queue on its one connection where
- * transactions of their own overlap — credit notes 0.77× and receipts 0.85× a transaction each on
- * the group-commit bench), and sees what the group committed (a key or document asked twice).
+ * checked and refused on its own (journal entries: `postEntriesEach` in @cifra/engine; documents:
+ * `postDocumentsEach` in the ledger's documents). Per posting it answers an outcome, or undefined to
+ * decline it: a declined posting runs in a transaction of its own once the group has committed (one
+ * by one in the group, its postings would queue on its one connection where transactions of their
+ * own overlap — credit notes 0.77× and receipts 0.85× a transaction each on the group-commit bench,
+ * before they had the documents lane), and sees what the group committed (a key or document asked
+ * twice, an invoice an earlier posting of the group settles).
  * Throwing has every posting of the lane declined (its work is rolled back first); the first lane's
  * throw, which has no savepoint to roll back to, runs the whole group again with every posting in
  * its own savepoint. Either way a refusal nobody foresaw fails only its own posting.
