@@ -206,9 +206,10 @@ function screen(postings: readonly Own[], { docs }: LaneReads, outcomes: Outcome
 }
 
 /**
- * What each draft settles, by posting. A draft that settles an invoice the group posts itself, or an
- * invoice an earlier draft settles or would have settled, is left out: its posting runs after the
- * group and sees it. So no draft of the group overtakes an earlier one it could conflict with.
+ * What each draft settles (invoices, or a refund's credits), by posting. A draft that settles one
+ * the group posts itself, or one an earlier draft settles or would have settled, is left out: its
+ * posting runs after the group and sees it. So no draft of the group overtakes an earlier one it
+ * could conflict with.
  */
 function claimSettlements(
   postings: readonly Own[],
