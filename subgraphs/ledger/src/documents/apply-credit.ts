@@ -15,18 +15,19 @@ import { type Books, Constraints, isUniqueViolation } from '../services/books.ts
 import { parseInput } from '../services/parties.service.ts';
 import { sameRequest } from './drafts.ts';
 import { type DocumentGlLine, roleAccount } from './gl-lines.ts';
+import { type LockedSettlements, lockSettledInvoices } from './group-store.ts';
 import { type ApplyCreditInput, applyCreditInput } from './inputs.ts';
 import { controlRoleOf, KINDS, requirePermission } from './kinds.ts';
 import { documentEntryKey } from './posted-event.ts';
 import { invoiceProvenance } from './rates.ts';
-import { checkCredit, checkSettlement, creditAsOpenItem } from './settlement.ts';
+import { creditAsOpenItem, factsIn, requireCredit, requireSettlement } from './settlement.ts';
 import {
+  clearedBaseFrom,
   type DocumentRow,
   documentUnderKey,
   insertAllocations,
   insertDocument,
   loadParty,
-  lockInvoices,
   roleAccounts,
   updateDocument,
 } from './store.ts';
@@ -79,9 +80,9 @@ async function post(
 ): Promise<DocumentRow> {
   const spec = KINDS[kind];
   return inPostingGroup(books.db, books.actor, async (tx) => {
-    const locked = await lockInvoices(tx, [input.creditId, input.invoiceId].sort());
-    const credit = locked.get(input.creditId);
-    const invoice = locked.get(input.invoiceId);
+    const locked = await lockSettledInvoices(tx, [input.creditId, input.invoiceId].sort());
+    const credit = locked.invoices.get(input.creditId);
+    const invoice = locked.invoices.get(input.invoiceId);
     if (!credit || KINDS[credit.kind].partyKind !== spec.partyKind) {
       throw badInput('creditId: no posted receipt, payment or note with that id', { field: 'creditId' });
     }
@@ -95,17 +96,16 @@ async function post(
     const minorUnits = await books.minorUnits(credit.currency);
     const amountMinor = parseMoney(input.amount, minorUnits, 'amount');
     if (amountMinor <= 0n) throw badInput('amount: must be greater than zero', { field: 'amount' });
-    await checkCredit(
-      tx,
+    requireCredit(
       party,
       credit.currency,
       credit,
       amountMinor,
       { field: 'creditId', postingDate: date },
       minorUnits,
+      factsIn(locked, credit.id),
     );
-    await checkSettlement(
-      tx,
+    requireSettlement(
       spec,
       party,
       credit.currency,
@@ -113,6 +113,7 @@ async function post(
       amountMinor,
       { field: 'invoiceId', postingDate: date },
       minorUnits,
+      factsIn(locked, input.invoiceId),
     );
     const settled = invoice as DocumentRow;
     const doc = await insertDocument(tx, {
@@ -128,7 +129,7 @@ async function post(
       idempotencyHash: idempotency.hash,
       createdBy: books.actor.userId,
     });
-    return postApplication(tx, books, doc, credit, settled, minorUnits);
+    return postApplication(tx, books, doc, credit, settled, minorUnits, locked);
   });
 }
 
@@ -140,6 +141,7 @@ async function postApplication(
   credit: DocumentRow,
   invoice: DocumentRow,
   minorUnits: number,
+  locked: LockedSettlements,
 ): Promise<DocumentRow> {
   const spec = KINDS[doc.kind];
   const roles = await roleAccounts(tx);
@@ -170,8 +172,8 @@ async function postApplication(
     [credit.id, creditAsOpenItem(credit)],
     [invoice.id, invoice],
   ]);
+  const cleared = clearedBaseFrom(locked.live, [...items.values()], minorUnits, books.company.baseMinorUnits);
   const translated = await translateDocument(
-    tx,
     books,
     doc,
     drafts,
@@ -179,6 +181,7 @@ async function postApplication(
     items,
     roles,
     minorUnits,
+    { settled: locked.settled, cleared },
   );
   const entry = await postEntry(tx, books.actor, {
     kind: doc.kind,

@@ -154,10 +154,10 @@ export interface LockedSettlements {
 }
 
 /**
- * The invoices a group's drafts settle, locked FOR UPDATE in id order as `lockInvoices` locks them
- * (concurrent postings queue rather than deadlock), then their live settlements and their voids:
- * three statements in one round trip, run in order, the last two after the lock. The ids come from
- * the drafts' own rows (uuid columns).
+ * What postings settle (invoices, a refund's or application's credits), locked FOR UPDATE in id
+ * order (concurrent postings queue rather than deadlock), then their live settlements and their
+ * voids: three statements in one round trip, run in order, the last two after the lock. Only UUIDs
+ * are inlined (`uuidArray`): any other id names no document.
  */
 export async function lockSettledInvoices(tx: TenantTx, ids: readonly string[]): Promise<LockedSettlements> {
   const settled = new Map<string, bigint>(ids.map((id) => [id, 0n]));

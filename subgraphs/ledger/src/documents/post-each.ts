@@ -298,7 +298,7 @@ async function readyOf(
     settled: locked.settled,
     cleared: clearedBaseFrom(locked.live, settled, minorUnits, baseMinorUnits),
   };
-  const translated = await translateDocument(tx, books, doc, gl, own, invoices, roles, minorUnits, state);
+  const translated = await translateDocument(books, doc, gl, own, invoices, roles, minorUnits, state);
   return {
     at,
     doc,

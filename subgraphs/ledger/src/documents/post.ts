@@ -80,7 +80,7 @@ async function translatedLines(
   const roles = await roleAccounts(tx);
   const { proposed, invoices } = settlement;
   const drafts = documentLinesForGl(doc, lines, taxes, roles, proposed, invoices, differences);
-  return translateDocument(tx, books, doc, drafts, own, invoices, roles, minorUnits, settlement.state);
+  return translateDocument(books, doc, drafts, own, invoices, roles, minorUnits, settlement.state);
 }
 
 /**

@@ -29,6 +29,12 @@ export async function checkSettlement(
   requireSettlement(spec, party, currency, invoice, amountMinor, use, minorUnits, facts);
 }
 
+/** A locked document's facts, as `lockSettledInvoices` read them. */
+export const factsIn = (locked: Pick<LockedSettlements, 'settled' | 'voided'>, id: string): InvoiceFacts => ({
+  voided: locked.voided.has(id),
+  settledMinor: locked.settled.get(id) ?? 0n,
+});
+
 /** Whether a document is voided and what live documents settle of it (of a credit: use of it). */
 async function factsOf(db: Reader, doc: DocumentRow | undefined): Promise<InvoiceFacts> {
   if (!doc) return { voided: false, settledMinor: 0n };
@@ -121,16 +127,20 @@ export function settleDrafted(
   minorUnits: number,
 ): { proposed: Allocation[]; creditMinor: bigint; invoices: Map<string, DocumentRow> } {
   const spec = KINDS[doc.kind];
-  const factsOf = (id: string) => ({
-    voided: locked.voided.has(id),
-    settledMinor: locked.settled.get(id) ?? 0n,
-  });
   if (isRefund(doc.kind)) {
     const credits = new Map<string, DocumentRow>();
     for (const [i, a] of drafted.entries()) {
       const credit = locked.invoices.get(a.invoiceId);
       const use = { field: `allocations[${i}].invoiceId`, postingDate: doc.postingDate };
-      requireCredit(party, doc.currency, credit, a.amountMinor, use, minorUnits, factsOf(a.invoiceId));
+      requireCredit(
+        party,
+        doc.currency,
+        credit,
+        a.amountMinor,
+        use,
+        minorUnits,
+        factsIn(locked, a.invoiceId),
+      );
       credits.set(a.invoiceId, creditAsOpenItem(credit as DocumentRow));
     }
     return { proposed: [...drafted], creditMinor: 0n, invoices: credits };
@@ -139,7 +149,7 @@ export function settleDrafted(
   for (const [i, a] of drafted.entries()) {
     const field = doc.appliesToId ? 'appliesToId' : `allocations[${i}].invoiceId`;
     const target = locked.invoices.get(a.invoiceId);
-    const facts = factsOf(a.invoiceId);
+    const facts = factsIn(locked, a.invoiceId);
     const open =
       target && target.totalMinor > facts.settledMinor ? target.totalMinor - facts.settledMinor : 0n;
     // A note settles what is open of its invoice and leaves the rest on account.

@@ -132,36 +132,10 @@ export type LiveAllocation = Pick<
 >;
 
 /**
- * Base currency already cleared on each invoice by its live (not voided) settlements. Allocations
- * posted before the FX work carry no base amount: they were all made at the invoice's own rate.
+ * Base currency already cleared on each invoice by its live (not voided) settlements, read with the
+ * invoices locked (`lockSettledInvoices`). Allocations posted before the FX work carry no base
+ * amount: they were all made at the invoice's own rate.
  */
-export async function clearedBaseOf(
-  db: Reader,
-  invoices: readonly DocumentRow[],
-  minorUnits: number,
-  baseMinorUnits: number,
-): Promise<Map<string, bigint>> {
-  if (invoices.length === 0) return new Map();
-  const rows = await db
-    .select({
-      invoiceId: tenant.allocations.invoiceId,
-      amountMinor: tenant.allocations.amountMinor,
-      baseAmountMinor: tenant.allocations.baseAmountMinor,
-    })
-    .from(tenant.allocations)
-    .where(
-      and(
-        inArray(
-          tenant.allocations.invoiceId,
-          invoices.map((i) => i.id),
-        ),
-        sql`NOT EXISTS (SELECT 1 FROM ${tenant.voids} v WHERE v.document_id = ${tenant.allocations.sourceDocumentId})`,
-      ),
-    );
-  return clearedBaseFrom(rows, invoices, minorUnits, baseMinorUnits);
-}
-
-/** `clearedBaseOf` from the invoices' live allocations already read. */
 export function clearedBaseFrom(
   live: readonly LiveAllocation[],
   invoices: readonly DocumentRow[],
@@ -194,21 +168,6 @@ export async function documentsById(db: Reader, ids: readonly string[]): Promise
     .select()
     .from(tenant.documents)
     .where(inArray(tenant.documents.id, [...ids]));
-  return new Map(rows.map((d) => [d.id, d]));
-}
-
-/**
- * Invoices a posting settles, locked FOR UPDATE in id order (concurrent postings queue rather than
- * deadlock), keyed by id.
- */
-export async function lockInvoices(tx: TenantTx, ids: readonly string[]): Promise<Map<string, DocumentRow>> {
-  if (ids.length === 0) return new Map();
-  const rows = await tx
-    .select()
-    .from(tenant.documents)
-    .where(inArray(tenant.documents.id, [...ids]))
-    .orderBy(asc(tenant.documents.id))
-    .for('update');
   return new Map(rows.map((d) => [d.id, d]));
 }
 

@@ -1,11 +1,11 @@
 import { type Decimal, decimalOf, translateAtRate } from '@cifra/domain';
-import type { PostingLine, TenantTx } from '@cifra/engine';
+import type { PostingLine } from '@cifra/engine';
 import type { Books } from '../services/books.ts';
 import { clearedBase, realizedFxRole } from '../services/exchange-rate.ts';
 import { type DocumentGlLine, roleAccount } from './gl-lines.ts';
 import { realizesFx } from './kinds.ts';
 import { invoiceProvenance, type Provenance } from './rates.ts';
-import { type AccountRole, clearedBaseOf, type DocumentRow, settledMinor } from './store.ts';
+import type { AccountRole, DocumentRow } from './store.ts';
 
 /** Per invoice: what its live settlements settle (document currency) and cleared (base). */
 export interface SettledState {
@@ -31,7 +31,6 @@ export interface TranslatedDocument {
  * goes to the account bound to Rounding, so the entry balances exactly in base currency.
  */
 export async function translateDocument(
-  tx: TenantTx,
   books: Books,
   doc: DocumentRow,
   drafts: readonly DocumentGlLine[],
@@ -39,16 +38,10 @@ export async function translateDocument(
   invoices: Map<string, DocumentRow>,
   roles: Map<AccountRole, string>,
   minorUnits: number,
-  /** What settles each invoice settled and the base it cleared, when the caller has read them. */
-  state?: SettledState,
+  /** What settles each invoice settled and the base it cleared, read with them locked. */
+  { settled: openSettled, cleared: clearedBefore }: SettledState,
 ): Promise<TranslatedDocument> {
   const { baseCurrency, baseMinorUnits } = books.company;
-  const settledIds = [...new Set(drafts.flatMap((l) => (l.settles ? [l.settles] : [])))];
-  const settledInvoices = settledIds.map((id) => invoices.get(id) as DocumentRow);
-  // One transaction is one connection: its statements run one after another.
-  const openSettled = state?.settled ?? (await settledMinor(tx, settledIds));
-  const clearedBefore =
-    state?.cleared ?? (await clearedBaseOf(tx, settledInvoices, minorUnits, baseMinorUnits));
   const isPayment = realizesFx(doc.kind);
   const mode = isPayment ? (await books.settings()).fxVarianceMode : 'SIMPLE';
   const lines: PostingLine[] = [];

@@ -9,20 +9,18 @@ import {
   payloadHash,
   requireReason,
 } from '@cifra/domain';
-import type { TenantTx } from '@cifra/engine';
 import { z } from 'zod';
+import { lockSettledInvoices } from '../documents/group-store.ts';
 import { KINDS, requirePermission } from '../documents/kinds.ts';
 import { postLockedDraft } from '../documents/post.ts';
 import { pegOf } from '../documents/rates.ts';
-import { checkSettlement } from '../documents/settlement.ts';
+import { factsIn, requireSettlement } from '../documents/settlement.ts';
 import {
   type DocumentRow,
   documentUnderKey,
   insertDocument,
   insertDraftAllocations,
   loadParty,
-  lockInvoices,
-  settledMinor,
 } from '../documents/store.ts';
 import { type Books, Constraints, isUniqueViolation } from '../services/books.ts';
 import { decideDocumentRate } from '../services/exchange-rate.ts';
@@ -65,7 +63,9 @@ export async function writeOffBadDebt(books: Books, raw: WriteOffInput): Promise
   const actor = { ...books.actor, reason };
   try {
     return await inPostingGroup(books.db, actor, async (tx) => {
-      const invoice = await lockedInvoice(tx, input.invoiceId);
+      // Locked, so that receipts and notes of it wait for this posting; what settles it read after.
+      const locked = await lockSettledInvoices(tx, [input.invoiceId]);
+      const invoice = locked.invoices.get(input.invoiceId);
       if (invoice?.kind !== 'SALES_INVOICE') {
         throw badInput('invoiceId: no posted sales invoice with that id', { field: 'invoiceId' });
       }
@@ -82,9 +82,9 @@ export async function writeOffBadDebt(books: Books, raw: WriteOffInput): Promise
       const spec = KINDS[KIND];
       const party = await loadParty(tx, invoice.partyId, spec.partyKind, true);
       const minorUnits = await books.minorUnits(invoice.currency);
-      const amountMinor = await amountOf(tx, input.amount, invoice, minorUnits);
-      await checkSettlement(
-        tx,
+      const facts = factsIn(locked, invoice.id);
+      const amountMinor = amountOf(input.amount, invoice, facts.settledMinor, minorUnits);
+      requireSettlement(
         spec,
         party,
         invoice.currency,
@@ -92,6 +92,7 @@ export async function writeOffBadDebt(books: Books, raw: WriteOffInput): Promise
         amountMinor,
         { field: 'invoiceId', postingDate },
         minorUnits,
+        facts,
       );
       const rate = decideDocumentRate({
         currency: invoice.currency,
@@ -133,24 +134,19 @@ export async function writeOffBadDebt(books: Books, raw: WriteOffInput): Promise
   }
 }
 
-/** The invoice written off, locked so that receipts and notes of it wait for this posting. */
-async function lockedInvoice(tx: TenantTx, id: string): Promise<DocumentRow | undefined> {
-  return (await lockInvoices(tx, [id])).get(id);
-}
-
-/** The amount given (greater than zero), or the whole open balance of the invoice. */
-async function amountOf(
-  tx: TenantTx,
+/** The amount given (greater than zero), or the whole open balance of the invoice (`settledMinor` settled). */
+function amountOf(
   raw: string | null | undefined,
   invoice: DocumentRow,
+  settledMinor: bigint,
   minorUnits: number,
-): Promise<bigint> {
+): bigint {
   if (raw != null) {
     const amount = parseMoney(raw, minorUnits, 'amount');
     if (amount <= 0n) throw badInput('amount: must be greater than zero', { field: 'amount' });
     return amount;
   }
-  const open = invoice.totalMinor - ((await settledMinor(tx, [invoice.id])).get(invoice.id) ?? 0n);
+  const open = invoice.totalMinor - settledMinor;
   if (open <= 0n) {
     throw new DomainError('OVER_ALLOCATION', `invoiceId: ${invoice.number} has nothing open to write off`, {
       field: 'invoiceId',
