@@ -277,6 +277,8 @@ describe('archiving a client and deleting a sandbox', () => {
     await confirm.fill('arena');
     expect(await remove.isDisabled()).toBe(true);
     await confirm.fill(SANDBOX);
+    // Enabled once the page has drawn the typed slug: waited for, not read at once.
+    await page.getByRole('button', { name: 'Delete sandbox', disabled: false }).waitFor(WAIT);
     expect(await remove.isDisabled()).toBe(false);
     await expectAccessible(page, 'sandbox deletion confirmed');
     await shoot(page, '83-sandbox-delete');
