@@ -9,7 +9,8 @@
  * Sides alternate over three rounds and each keeps its best throughput round.
  * Sizes: BENCH_GROUP_ENTRIES (per round, default 1,600), BENCH_GROUP_DOCUMENTS (default 480, for
  * the sales invoices, those in EUR (each translated at the rate of its day, looked up), the credit
- * notes and the customer receipts, each note and receipt settling an invoice posted beforehand).
+ * notes and the customer receipts, each note and receipt settling an invoice posted beforehand, and
+ * the credit applications, each applying a receipt's credit to an invoice, both posted beforehand).
  */
 import { performance } from 'node:perf_hooks';
 import {
@@ -26,6 +27,7 @@ import {
 import { effectiveSettings, ISO_4217, PANAMA } from '@cifra/domain';
 import { loadCompany } from '@cifra/engine';
 import { ALL_PERMISSIONS, type Permission } from '@cifra/permissions';
+import { applyCredit } from '../../subgraphs/ledger/src/documents/apply-credit.ts';
 import { createDraft, postDocument } from '../../subgraphs/ledger/src/documents/index.ts';
 import type { Books } from '../../subgraphs/ledger/src/services/books.ts';
 import { createParty } from '../../subgraphs/ledger/src/services/parties.service.ts';
@@ -220,6 +222,30 @@ export default defineBench({
         }),
       );
     };
+    // Credit applications, each applying 50.00 of a receipt left on account (60.00, posted beforehand)
+    // to an invoice posted beforehand.
+    const applications = async (side: Side, n: number) => {
+      const settled = await posted(n);
+      const credits = await draftsOf(n, (i) =>
+        createDraft(sides.grouped.books, 'CUSTOMER_RECEIPT', {
+          partyId: customer,
+          documentDate: dateOf(i),
+          amount: '60.00',
+          allocations: [],
+        }),
+      );
+      for (let k = 0; k < n; k += IN_FLIGHT)
+        await Promise.all(
+          credits.slice(k, k + IN_FLIGHT).map((id) => postDocument(sides.grouped.books, id, 'PAYMENT')),
+        );
+      return (i: number) =>
+        applyCredit(booksOf(side).books, 'CUSTOMER_CREDIT_APPLICATION', {
+          creditId: credits[i] as string,
+          invoiceId: settled[i] as string,
+          amount: '50.00',
+          date: `${YEAR}-03-28`,
+        });
+    };
     const documents =
       (side: Side, ids: readonly string[], family: 'SALES' | 'PAYMENT' = 'SALES') =>
       (i: number) =>
@@ -282,6 +308,7 @@ export default defineBench({
     await measure('customer receipts', DOCUMENTS, async (side) =>
       documents(side, await receipts(loneCount(side)), 'PAYMENT'),
     );
+    await measure('credit applications', DOCUMENTS, async (side) => applications(side, loneCount(side)));
 
     const [check, gaps] = await withClient(adminUrl, async (c) => [
       await c.query('SELECT problem, checked FROM cifra_verify_audit_chain()'),

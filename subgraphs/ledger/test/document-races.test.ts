@@ -152,6 +152,13 @@ describe('a document under concurrent requests', () => {
           amount: '30.00',
           date: '2026-03-20',
         }),
+        // The same credit again, on the same invoice: 55.00 of a credit of 50.00 asked at once.
+        applyCredit(books, 'CUSTOMER_CREDIT_APPLICATION', {
+          creditId: credit.id,
+          invoiceId: b.id,
+          amount: '25.00',
+          date: '2026-03-20',
+        }),
       ]);
       // Each is posted or refused for a reason of the books, never a deadlock or a failure.
       const allowed = ['BAD_USER_INPUT', 'OVER_ALLOCATION', 'DOCUMENT_HAS_SETTLEMENTS'];
@@ -168,6 +175,13 @@ describe('a document under concurrent requests', () => {
         expect(r.settled).toBeLessThanOrEqual(10000);
         if (r.voided) expect(r.settled).toBe(0);
       }
+      // The credit is never used beyond what it holds: both applications cannot post.
+      const { rows: used } = await t.admin.query(
+        `SELECT coalesce(sum(amount_minor), 0)::int AS used FROM allocations WHERE invoice_id = $1`,
+        [credit.id],
+      );
+      expect(used[0].used).toBeLessThanOrEqual(5000);
+      expect(outcomes.slice(5).filter((o) => o.status === 'fulfilled').length).toBeLessThanOrEqual(1);
       // A void and what it raced: exactly one of them won.
       const [splitDone, , noteDone, voidA, voidC] = outcomes.map((o) => o.status === 'fulfilled');
       expect(voidA).toBe(!splitDone);

@@ -13,6 +13,7 @@ import {
   closeSettlementBooks,
   customer,
   euro,
+  factsOf,
   familyOf,
   grouped,
   groups,
@@ -38,44 +39,6 @@ import { plug } from './test-books.ts';
 
 beforeAll(openSettlementBooks);
 afterAll(closeSettlementBooks);
-
-/**
- * A scenario's facts, with the invoices it settles named by their place (`#0`, `#1`, …) so two
- * copies of it compare: each document's row, its allocations, its GL lines and its event.
- */
-async function factsOf(docs: readonly DocumentRow[], invoices: readonly DocumentRow[]) {
-  const place = new Map(
-    invoices.flatMap((inv, k) => [
-      [inv.id, `#${k}`],
-      [inv.number, `#${k}`],
-    ]),
-  );
-  const named = (text: string) => text.replace(/[0-9a-f-]{36}|[A-Z]+-\d{4}-\d+/g, (m) => place.get(m) ?? m);
-  const { rows } = await t.admin.query(
-    `SELECT d.id, d.kind, d.status, d.total_minor::text AS total, d.base_total_minor::text AS base_total,
-            d.credit_minor::text AS credit, d.credit_base_minor::text AS credit_base, d.exchange_rate::text AS rate,
-            d.exchange_rate_id, d.rate_is_fallback, d.number IS NOT NULL AS numbered,
-            (SELECT json_agg(json_build_array(a.invoice_id, a.amount_minor::text, a.small_difference_minor::text,
-                    a.base_amount_minor::text, a.realized_fx_minor::text))
-               FROM allocations a WHERE a.source_document_id = d.id) AS allocations,
-            (SELECT json_agg(json_build_array(l.account_id, l.amount_minor::text, l.party_id, l.memo,
-                    l.original_currency, l.original_amount_minor::text, l.exchange_rate_id, l.rate_is_fallback))
-               FROM gl_lines l WHERE l.entry_id = d.entry_id) AS lines,
-            (SELECT e.after - 'number' - 'entry' FROM audit_events e
-              WHERE e.entity_id = d.id::text AND e.action = 'document.posted') AS event
-       FROM documents d WHERE d.id = ANY ($1::uuid[])`,
-    [docs.map((d) => d.id)],
-  );
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return docs.map((d) => {
-    const { id: _, ...fact } = byId.get(d.id);
-    const out = JSON.parse(named(JSON.stringify(fact)));
-    // In an order that does not depend on the ids drawn.
-    for (const key of ['allocations', 'lines'])
-      out[key]?.sort((x: unknown, y: unknown) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1));
-    return out;
-  });
-}
 
 /** Settling documents on their own invoices, and documents in EUR: every shape the lane posts. */
 async function scenario() {

@@ -1,6 +1,7 @@
-import { inPostingGroup, recordAuditEvent } from '@cifra/db';
+import { inPostingGroup, recordAuditEvent, type tenant } from '@cifra/db';
 import {
   badInput,
+  type Decimal,
   decimalOf,
   formatDecimal,
   formatMoney,
@@ -10,24 +11,27 @@ import {
   todayIn,
   translateAtRate,
 } from '@cifra/domain';
-import { nextNumber, postEntry, type TenantTx } from '@cifra/engine';
+import { nextNumber, type PostingRequest, postEntry, type TenantTx } from '@cifra/engine';
 import { type Books, Constraints, isUniqueViolation } from '../services/books.ts';
 import { parseInput } from '../services/parties.service.ts';
+import { CREDIT_APPLICATION_LANE } from './apply-credit-each.ts';
 import { sameRequest } from './drafts.ts';
 import { type DocumentGlLine, roleAccount } from './gl-lines.ts';
-import { type LockedSettlements, lockSettledInvoices } from './group-store.ts';
+import { type LockedSettlements, lockSettledInvoices, type PostedDocument } from './group-store.ts';
 import { type ApplyCreditInput, applyCreditInput } from './inputs.ts';
 import { controlRoleOf, KINDS, requirePermission } from './kinds.ts';
 import { documentEntryKey } from './posted-event.ts';
-import { invoiceProvenance } from './rates.ts';
+import { invoiceProvenance, type Provenance } from './rates.ts';
 import { creditAsOpenItem, factsIn, requireCredit, requireSettlement } from './settlement.ts';
 import {
+  type AccountRole,
   clearedBaseFrom,
   type DocumentRow,
   documentUnderKey,
   insertAllocations,
   insertDocument,
   loadParty,
+  type PartyRow,
   roleAccounts,
   updateDocument,
 } from './store.ts';
@@ -70,7 +74,20 @@ export async function applyCredit(
   }
 }
 
-/** Check and post the application under lock, in one transaction with the client's other postings. */
+/** One `applyCredit` call, parsed: what the lone path and the credit applications' lane post. */
+export interface CreditApplication {
+  books: Books;
+  kind: CreditApplicationKind;
+  input: ReturnType<typeof applyCreditInput.parse>;
+  date: string;
+  idempotency: { key: string | null; hash: string | null };
+}
+
+/**
+ * Check and post the application under lock, in one transaction with the client's other postings:
+ * the applications waiting together are posted by their lane (apply-credit-each.ts), each checked
+ * as here; the lane hands back any it cannot post, which then runs this.
+ */
 async function post(
   books: Books,
   kind: CreditApplicationKind,
@@ -78,73 +95,122 @@ async function post(
   date: string,
   idempotency: { key: string | null; hash: string | null },
 ): Promise<DocumentRow> {
-  const spec = KINDS[kind];
-  return inPostingGroup(books.db, books.actor, async (tx) => {
-    const locked = await lockSettledInvoices(tx, [input.creditId, input.invoiceId].sort());
-    const credit = locked.invoices.get(input.creditId);
-    const invoice = locked.invoices.get(input.invoiceId);
-    if (!credit || KINDS[credit.kind].partyKind !== spec.partyKind) {
-      throw badInput('creditId: no posted receipt, payment or note with that id', { field: 'creditId' });
-    }
-    const latest = [credit.postingDate, invoice?.postingDate ?? ''].sort()[1] as string;
-    if (date < latest) {
-      throw badInput(`date: ${date} is before ${latest}, when both the credit and the invoice exist`, {
-        field: 'date',
-      });
-    }
-    const party = await loadParty(tx, credit.partyId, spec.partyKind);
+  const application: CreditApplication = { books, kind, input, date, idempotency };
+  const work = async (tx: TenantTx) => {
+    const { creditId, invoiceId } = input;
+    const locked = await lockSettledInvoices(tx, [creditId, invoiceId].sort());
+    const credit = creditOf(application, locked);
+    const party = await loadParty(tx, credit.partyId, KINDS[kind].partyKind);
     const minorUnits = await books.minorUnits(credit.currency);
-    const amountMinor = parseMoney(input.amount, minorUnits, 'amount');
-    if (amountMinor <= 0n) throw badInput('amount: must be greater than zero', { field: 'amount' });
-    requireCredit(
-      party,
-      credit.currency,
-      credit,
-      amountMinor,
-      { field: 'creditId', postingDate: date },
-      minorUnits,
-      factsIn(locked, credit.id),
-    );
-    requireSettlement(
-      spec,
-      party,
-      credit.currency,
-      invoice,
-      amountMinor,
-      { field: 'invoiceId', postingDate: date },
-      minorUnits,
-      factsIn(locked, input.invoiceId),
-    );
-    const settled = invoice as DocumentRow;
-    const doc = await insertDocument(tx, {
-      kind,
-      partyId: party.id,
-      documentDate: date,
-      postingDate: date,
-      currency: credit.currency,
-      memo: input.memo ?? '',
-      totalMinor: amountMinor,
-      subtotalMinor: amountMinor,
-      idempotencyKey: idempotency.key,
-      idempotencyHash: idempotency.hash,
-      createdBy: books.actor.userId,
-    });
-    return postApplication(tx, books, doc, credit, settled, minorUnits, locked);
-  });
+    const { invoice, amountMinor } = checkApplication(application, credit, party, locked, minorUnits);
+    const doc = await insertDocument(tx, applicationDraft(application, party, credit, amountMinor));
+    return postApplication(tx, books, doc, credit, invoice, minorUnits, locked);
+  };
+  return inPostingGroup(books.db, books.actor, work, { lane: CREDIT_APPLICATION_LANE, request: application });
 }
 
-/** The application's entry, number, two allocations (the invoice settled, the credit used) and event. */
-async function postApplication(
-  tx: TenantTx,
+/** The credit an application uses, as locked: a document of the application's party kind. */
+export function creditOf({ kind, input }: CreditApplication, locked: LockedSettlements): DocumentRow {
+  const credit = locked.invoices.get(input.creditId);
+  if (!credit || KINDS[credit.kind].partyKind !== KINDS[kind].partyKind) {
+    throw badInput('creditId: no posted receipt, payment or note with that id', { field: 'creditId' });
+  }
+  return credit;
+}
+
+/**
+ * The application checked on what was read with its credit and invoice locked: its date, its amount
+ * (greater than zero), what the credit has left and what the invoice has open.
+ */
+export function checkApplication(
+  { kind, input, date }: CreditApplication,
+  credit: DocumentRow,
+  party: PartyRow,
+  locked: LockedSettlements,
+  minorUnits: number,
+): { invoice: DocumentRow; amountMinor: bigint } {
+  const spec = KINDS[kind];
+  const invoice = locked.invoices.get(input.invoiceId);
+  const latest = [credit.postingDate, invoice?.postingDate ?? ''].sort()[1] as string;
+  if (date < latest) {
+    throw badInput(`date: ${date} is before ${latest}, when both the credit and the invoice exist`, {
+      field: 'date',
+    });
+  }
+  const amountMinor = parseMoney(input.amount, minorUnits, 'amount');
+  if (amountMinor <= 0n) throw badInput('amount: must be greater than zero', { field: 'amount' });
+  const facts = (id: string) => factsIn(locked, id);
+  requireCredit(
+    party,
+    credit.currency,
+    credit,
+    amountMinor,
+    { field: 'creditId', postingDate: date },
+    minorUnits,
+    facts(credit.id),
+  );
+  requireSettlement(
+    spec,
+    party,
+    credit.currency,
+    invoice,
+    amountMinor,
+    { field: 'invoiceId', postingDate: date },
+    minorUnits,
+    facts(input.invoiceId),
+  );
+  return { invoice: invoice as DocumentRow, amountMinor };
+}
+
+/** The application's document, a draft until it is posted in the same transaction. */
+export function applicationDraft(
+  { books, kind, input, date, idempotency }: CreditApplication,
+  party: PartyRow,
+  credit: DocumentRow,
+  amountMinor: bigint,
+): typeof tenant.documents.$inferInsert {
+  return {
+    kind,
+    partyId: party.id,
+    documentDate: date,
+    postingDate: date,
+    currency: credit.currency,
+    memo: input.memo ?? '',
+    totalMinor: amountMinor,
+    subtotalMinor: amountMinor,
+    idempotencyKey: idempotency.key,
+    idempotencyHash: idempotency.hash,
+    createdBy: books.actor.userId,
+  };
+}
+
+/** What an application posts besides its number: its entry, its allocations, its rate and its event. */
+export interface ApplicationPosting {
+  entry: PostingRequest;
+  allocations: PostedDocument['allocations'];
+  rate: Decimal;
+  provenance: Provenance;
+  baseTotalMinor: bigint;
+  /** Its `document.posted` event's `after`, but for its own number. */
+  after: (entryNumber: string) => Record<string, unknown>;
+}
+
+/**
+ * The application's entry moves the amount on the control account from the credit to the invoice:
+ * the credit cleared at its own rate, the invoice at its own, the difference realized FX (the
+ * translation, given what settles each and the base it cleared). No query: the lone path and the
+ * lane both call it on what they read under lock.
+ */
+export async function applicationPosting(
   books: Books,
-  doc: DocumentRow,
+  doc: Pick<DocumentRow, 'id' | 'kind' | 'currency' | 'partyId' | 'postingDate' | 'memo' | 'totalMinor'>,
   credit: DocumentRow,
   invoice: DocumentRow,
+  roles: Map<AccountRole, string>,
   minorUnits: number,
   locked: LockedSettlements,
-): Promise<DocumentRow> {
+): Promise<ApplicationPosting> {
   const spec = KINDS[doc.kind];
-  const roles = await roleAccounts(tx);
   const control = roleAccount(roles, controlRoleOf(spec.partyKind));
   // A customer's credit sits on the receivable as a credit: using it debits the receivable and the
   // invoice is credited. A vendor's credit sits on the payable as a debit: the mirror.
@@ -172,7 +238,9 @@ async function postApplication(
     [credit.id, creditAsOpenItem(credit)],
     [invoice.id, invoice],
   ]);
-  const cleared = clearedBaseFrom(locked.live, [...items.values()], minorUnits, books.company.baseMinorUnits);
+  const { baseMinorUnits } = books.company;
+  const cleared = clearedBaseFrom(locked.live, [...items.values()], minorUnits, baseMinorUnits);
+  const state = { settled: locked.settled, cleared };
   const translated = await translateDocument(
     books,
     doc,
@@ -181,57 +249,77 @@ async function postApplication(
     items,
     roles,
     minorUnits,
-    { settled: locked.settled, cleared },
+    state,
   );
-  const entry = await postEntry(tx, books.actor, {
-    kind: doc.kind,
-    postingDate: doc.postingDate,
-    memo,
-    sourceId: doc.id,
-    idempotencyKey: documentEntryKey(doc.id),
-    lines: translated.lines,
-  });
-  const number = await nextNumber(tx, doc.kind, entry.fiscalYear);
   const of = (id: string) => translated.settled.get(id);
-  await insertAllocations(
-    tx,
-    [invoice.id, credit.id].map((id) => ({
-      sourceDocumentId: doc.id,
+  const realized = of(invoice.id)?.realizedFxMinor ?? 0n;
+  return {
+    entry: {
+      kind: doc.kind,
+      postingDate: doc.postingDate,
+      memo,
+      sourceId: doc.id,
+      idempotencyKey: documentEntryKey(doc.id),
+      lines: translated.lines,
+    },
+    allocations: [invoice.id, credit.id].map((id) => ({
       invoiceId: id,
       amountMinor: doc.totalMinor,
       baseAmountMinor: of(id)?.baseAmountMinor ?? null,
       realizedFxMinor: of(id)?.realizedFxMinor ?? 0n,
     })),
-  );
-  const posted = await updateDocument(tx, doc.id, {
-    status: 'POSTED',
-    number,
-    entryId: entry.id,
-    exchangeRate: formatDecimal(rate),
-    exchangeRateId: provenance.exchangeRateId,
-    rateIsFallback: provenance.rateIsFallback,
-    baseTotalMinor: translateAtRate(doc.totalMinor, rate, minorUnits, books.company.baseMinorUnits),
-    postedBy: books.actor.userId,
-    postedAt: new Date(),
-  });
-  const realized = of(invoice.id)?.realizedFxMinor ?? 0n;
-  await recordAuditEvent(tx, books.actor, {
-    action: 'document.posted',
-    entityType: 'Document',
-    entityId: doc.id,
-    before: { status: 'DRAFT' },
-    after: {
+    rate,
+    provenance,
+    baseTotalMinor: translateAtRate(doc.totalMinor, rate, minorUnits, baseMinorUnits),
+    after: (entryNumber) => ({
       status: 'POSTED',
       kind: doc.kind,
-      number,
-      entry: entry.number,
+      entry: entryNumber,
       credit: credit.number,
       invoice: invoice.number,
       amount: formatMoney(doc.totalMinor, minorUnits),
       currency: doc.currency,
       exchangeRate: formatDecimal(rate),
-      ...(realized !== 0n ? { realizedFx: formatMoney(realized, books.company.baseMinorUnits) } : {}),
-    },
+      ...(realized !== 0n ? { realizedFx: formatMoney(realized, baseMinorUnits) } : {}),
+    }),
+  };
+}
+
+/** The application's entry, number, two allocations (the invoice settled, the credit used) and event. */
+async function postApplication(
+  tx: TenantTx,
+  books: Books,
+  doc: DocumentRow,
+  credit: DocumentRow,
+  invoice: DocumentRow,
+  minorUnits: number,
+  locked: LockedSettlements,
+): Promise<DocumentRow> {
+  const roles = await roleAccounts(tx);
+  const posting = await applicationPosting(books, doc, credit, invoice, roles, minorUnits, locked);
+  const entry = await postEntry(tx, books.actor, posting.entry);
+  const number = await nextNumber(tx, doc.kind, entry.fiscalYear);
+  await insertAllocations(
+    tx,
+    posting.allocations.map((a) => ({ ...a, sourceDocumentId: doc.id })),
+  );
+  const posted = await updateDocument(tx, doc.id, {
+    status: 'POSTED',
+    number,
+    entryId: entry.id,
+    exchangeRate: formatDecimal(posting.rate),
+    exchangeRateId: posting.provenance.exchangeRateId,
+    rateIsFallback: posting.provenance.rateIsFallback,
+    baseTotalMinor: posting.baseTotalMinor,
+    postedBy: books.actor.userId,
+    postedAt: new Date(),
+  });
+  await recordAuditEvent(tx, books.actor, {
+    action: 'document.posted',
+    entityType: 'Document',
+    entityId: doc.id,
+    before: { status: 'DRAFT' },
+    after: { ...posting.after(entry.number), number },
   });
   return posted;
 }

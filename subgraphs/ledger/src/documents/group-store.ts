@@ -85,6 +85,60 @@ export async function laneReads(tx: TenantTx, ids: readonly string[]): Promise<L
   };
 }
 
+/**
+ * Documents inserted together as drafts, each history version naming its own author: the
+ * history trigger reads `cifra.row_provenance` (tenant migration 0041), keyed by the ids given.
+ */
+export async function insertDraftsAs(
+  tx: TenantTx,
+  drafts: readonly { values: typeof tenant.documents.$inferInsert & { id: string }; actor: Actor }[],
+): Promise<void> {
+  if (drafts.length === 0) return;
+  const provenance = Object.fromEntries(
+    drafts.map(({ values, actor }) => [
+      values.id,
+      {
+        actor_id: actor.userId ?? '',
+        actor_email: actor.email ?? '',
+        reason: actor.reason ?? '',
+        request_id: actor.requestId ?? '',
+      },
+    ]),
+  );
+  await tx.execute(sql`SELECT set_config('cifra.row_provenance', ${JSON.stringify(provenance)}, true)`);
+  await tx.insert(tenant.documents).values(drafts.map((d) => d.values));
+  await tx.execute(sql`SELECT set_config('cifra.row_provenance', '', true)`);
+}
+
+/**
+ * What the credit applications' lane reads besides what it locks: the parties of the documents
+ * `ids` names, the client's role bindings, and which of `keys` a document already carries.
+ */
+export async function applicationReads(
+  tx: TenantTx,
+  ids: readonly string[],
+  keys: readonly string[],
+): Promise<{ parties: Map<string, PartyRow>; roles: Map<AccountRole, string>; taken: Set<string> }> {
+  const results = (await tx.execute(
+    sql.raw(`SELECT * FROM parties WHERE id IN (SELECT party_id FROM documents WHERE id = ANY (${uuidArray(ids)}));
+      SELECT * FROM account_role_bindings`),
+  )) as unknown as { rows: Record<string, unknown>[] }[];
+  const taken =
+    keys.length === 0
+      ? []
+      : (
+          await tx.execute<{ key: string }>(
+            sql`SELECT idempotency_key AS key FROM documents WHERE idempotency_key = ANY (${sql.param([...keys])}::text[])`,
+          )
+        ).rows;
+  const rows = (i: number) => results[i]?.rows ?? [];
+  return {
+    parties: new Map(rowsOf(tenant.parties, rows(0)).map((p) => [p.id, p])),
+    roles: new Map(rowsOf(tenant.accountRoleBindings, rows(1)).map((r) => [r.role, r.accountId])),
+    taken: new Set(taken.map((r) => r.key)),
+  };
+}
+
 /** What a document of a group records when it is posted. */
 export interface PostedDocument {
   id: string;

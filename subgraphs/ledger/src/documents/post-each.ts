@@ -130,8 +130,10 @@ export async function postDocumentsEach(tx: TenantTx, asked: readonly Own[]): Pr
  * client's. Each request's own books ask once per request, which inside the group's transaction
  * would be one round trip after another, posting by posting.
  */
-function sharingControlReads(postings: readonly Own[]): Own[] {
-  const first = (postings[0] as Own).request.books;
+export function sharingControlReads<R extends { books: Books }>(
+  postings: readonly { actor: Actor; request: R }[],
+): { actor: Actor; request: R }[] {
+  const first = (postings[0] as { request: R }).request.books;
   let settings: ReturnType<Books['settings']> | undefined;
   const shared = () => {
     settings ??= first.settings();

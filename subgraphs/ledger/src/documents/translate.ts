@@ -32,7 +32,7 @@ export interface TranslatedDocument {
  */
 export async function translateDocument(
   books: Books,
-  doc: DocumentRow,
+  doc: Pick<DocumentRow, 'kind' | 'currency'>,
   drafts: readonly DocumentGlLine[],
   own: { rate: Decimal; provenance: Provenance },
   invoices: Map<string, DocumentRow>,

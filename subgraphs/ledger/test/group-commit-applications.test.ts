@@ -1,0 +1,254 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyCredit, type DocumentRow, postDocument } from '../src/documents/index.ts';
+import type { Books } from '../src/services/books.ts';
+import {
+  as,
+  author,
+  chainIntact,
+  closeSettlementBooks,
+  euro,
+  factsOf,
+  grouped,
+  groups,
+  invoice,
+  lone,
+  money,
+  note,
+  openOf,
+  openSettlementBooks,
+  outcome,
+  t,
+  transactions,
+  vendor,
+} from './settlement-books.ts';
+import { plug } from './test-books.ts';
+
+// Group commit for credit applications (docs/architecture/posting.md, "Group commit"): the
+// applications waiting together are posted by their lane (src/documents/apply-credit-each.ts). What
+// it writes must be exactly what a lone application writes: the same scenario is applied twice, once
+// in one group and once a transaction each, and every fact compared. Exact groups without timing: a
+// "plug" holds the group in flight until every application waits behind it.
+
+beforeAll(openSettlementBooks);
+afterAll(closeSettlementBooks);
+
+type Application = {
+  kind: 'CUSTOMER_CREDIT_APPLICATION' | 'VENDOR_CREDIT_APPLICATION';
+  creditId: string;
+  invoiceId: string;
+  amount: string;
+  date?: string;
+  idempotencyKey?: string;
+};
+
+const apply = (books: Books, { kind, ...input }: Application) =>
+  outcome(applyCredit(books, kind, { date: '2026-05-13', ...input }));
+
+/** `applications` applied in one group (the plug holds it until all wait), each by its own author. */
+async function inOneGroup(applications: readonly Application[], first: number, until?: Promise<void>) {
+  const held = await plug(groups, applications.length, until);
+  const calls = applications.map((a, i) => apply(as(grouped, first + i), a));
+  await held.done;
+  return Promise.all(calls);
+}
+
+const posted = async (draft: Promise<DocumentRow>) => postDocument(grouped, (await draft).id, 'PAYMENT');
+const customerApplication = (credit: DocumentRow, inv: DocumentRow, amount: string): Application => ({
+  kind: 'CUSTOMER_CREDIT_APPLICATION',
+  creditId: credit.id,
+  invoiceId: inv.id,
+  amount,
+});
+
+/** Credits and invoices, and the applications of every shape the lane posts or refuses. */
+async function scenario() {
+  const invoices = [
+    await invoice('30'), // #0 32.10: settled in full by the receipt's credit
+    await invoice('30'), // #1 32.10: 2.14 of it by a note's credit
+    await invoice('53.10', '2026-05-04', vendor), // #2 56.82: 20.00 of it by a payment on account
+    await invoice('100', '2026-05-10', euro), // #3 EUR 107.00 at 1.10: by a EUR credit taken at 1.12
+    await invoice('30'), // #4: an application dated before it was posted (refused)
+    await invoice('30'), // #5 32.10: an application of 40.00 (refused: more than is open)
+  ];
+  const credits = [
+    await posted(money('CUSTOMER_RECEIPT', '50.00', [])), // #6 50.00 on account
+    await postDocument(grouped, (await note('2')).id, 'SALES'), // #7 2.14, a note standing alone
+    await posted(money('VENDOR_PAYMENT', '20.00', [])), // #8 20.00 paid on account
+    await posted(money('CUSTOMER_RECEIPT', '107.00', [], { partyId: euro })), // #9 EUR at 1.12
+    await posted(money('CUSTOMER_RECEIPT', '10.00', [])), // #10
+    await posted(money('CUSTOMER_RECEIPT', '100.00', [])), // #11
+  ];
+  // The k-th credit applied to the k-th invoice.
+  const app = (k: number, amount: string) =>
+    customerApplication(credits[k] as DocumentRow, invoices[k] as DocumentRow, amount);
+  const applications: Application[] = [
+    app(0, '32.10'),
+    app(1, '2.14'),
+    { ...app(2, '20.00'), kind: 'VENDOR_CREDIT_APPLICATION' },
+    app(3, '107.00'),
+    { ...app(4, '5.00'), date: '2026-05-01' },
+    app(5, '40.00'),
+  ];
+  return { items: [...invoices, ...credits], applications };
+}
+
+/** The credit applications of the books, by the request that made them. */
+const applicationsBy = async (requestIds: readonly string[]) =>
+  (
+    await t.admin.query(
+      `SELECT count(*)::int AS n FROM documents d WHERE d.kind::text LIKE '%CREDIT_APPLICATION'
+          AND EXISTS (SELECT 1 FROM documents_history h WHERE h.id = d.id AND h.hist_request_id = ANY ($1::text[]))`,
+      [requestIds],
+    )
+  ).rows[0].n;
+
+describe('the credit applications lane: applications of one group posted together', () => {
+  it('writes what lone applications write: rows, allocations, GL lines, events, history and what stays open', async () => {
+    const a = await scenario();
+    const b = await scenario();
+    const before = await transactions();
+    const results = await inOneGroup(a.applications, 900);
+    const codes = results.map((r) => r.code ?? r.value?.status);
+    expect(codes).toEqual(['POSTED', 'POSTED', 'POSTED', 'POSTED', 'BAD_USER_INPUT', 'OVER_ALLOCATION']);
+    // One transaction, posted by the lane (not one by one after a failed attempt): its entries'
+    // events first, then its documents'.
+    expect((await transactions()) - before).toBe(1);
+    const requestIds = a.applications.map((_, i) => author(900 + i).requestId);
+    const { rows: events } = await t.admin.query(
+      `SELECT action FROM audit_events WHERE request_id = ANY ($1::text[]) ORDER BY chain_seq`,
+      [requestIds],
+    );
+    expect(events.map((e) => e.action)).toEqual([
+      ...Array(4).fill('journal_entry.posted'),
+      ...Array(4).fill('document.posted'),
+    ]);
+    const lonely = [];
+    for (const [i, application] of b.applications.entries())
+      lonely.push(await apply(as(lone, 950 + i), application));
+    expect(lonely.map((r) => r.code ?? r.value?.status)).toEqual(codes);
+
+    const docs = (rs: typeof results) => rs.flatMap((r) => (r.value ? [r.value] : []));
+    const facts = await factsOf(docs(results), a.items);
+    expect(facts).toEqual(await factsOf(docs(lonely), b.items));
+    expect(await openOf(a.items)).toEqual(await openOf(b.items));
+    // The figures themselves (two equal wrongs cannot pass): the allocations (invoice, credit) and
+    // the EUR application's realized gain, 107.00 × (1.12 − 1.10) = 2.14, on the invoice's side.
+    expect(facts.map((f) => [f.kind, f.total, f.base_total, f.rate])).toEqual([
+      ['CUSTOMER_CREDIT_APPLICATION', '3210', '3210', '1.000000000000'],
+      ['CUSTOMER_CREDIT_APPLICATION', '214', '214', '1.000000000000'],
+      ['VENDOR_CREDIT_APPLICATION', '2000', '2000', '1.000000000000'],
+      ['CUSTOMER_CREDIT_APPLICATION', '10700', '11984', '1.120000000000'],
+    ]);
+    expect(facts[3].allocations).toEqual([
+      ['#3', '10700', '0', '11770', '214'],
+      ['#9', '10700', '0', '11984', '0'],
+    ]);
+    expect(facts[3].event).toMatchObject({
+      credit: '#9',
+      invoice: '#3',
+      amount: '107.00',
+      realizedFx: '2.14',
+    });
+    expect(await openOf(a.items.slice(0, 6))).toEqual(['0', '2996', '3682', '0', '3210', '3210']);
+    // The refused left nothing: no document, no entry, no allocation.
+    expect(await applicationsBy(requestIds)).toBe(4);
+
+    // Each version of an application's row and of its allocations names its own author.
+    const ids = docs(results).map((d) => d.id);
+    const authorOf = (id: string) => author(900 + results.findIndex((r) => r.value?.id === id)).requestId;
+    const { rows: versions } = await t.admin.query(
+      `SELECT id::text AS doc, hist_operation AS op, hist_request_id FROM documents_history
+        WHERE id = ANY ($1::uuid[]) ORDER BY id, hist_id`,
+      [ids],
+    );
+    expect(versions.map((v) => v.op)).toEqual(ids.flatMap(() => ['INSERT', 'UPDATE']));
+    for (const v of versions) expect(v.hist_request_id).toBe(authorOf(v.doc));
+    const { rows: allocated } = await t.admin.query(
+      `SELECT h.hist_request_id, a.source_document_id::text AS doc FROM allocations_history h
+         JOIN allocations a ON a.id::text = h.hist_entity_id WHERE a.source_document_id = ANY ($1::uuid[])`,
+      [ids],
+    );
+    expect(allocated.length).toBe(8);
+    for (const v of allocated) expect(v.hist_request_id).toBe(authorOf(v.doc));
+    await chainIntact();
+  });
+
+  it('hands back an application using what a neighbour uses, answers a key asked twice once, and refuses a closed period alone', async () => {
+    const [i0, i1, i2, i3, i4] = [
+      await invoice('30'),
+      await invoice('30'),
+      await invoice('30'),
+      await invoice('30'),
+      await invoice('30'),
+    ];
+    const shared = await posted(money('CUSTOMER_RECEIPT', '10.00', []));
+    const [c1, c2, c3] = [
+      await posted(money('CUSTOMER_RECEIPT', '10.00', [])),
+      await posted(money('CUSTOMER_RECEIPT', '10.00', [])),
+      await posted(money('CUSTOMER_RECEIPT', '10.00', [])),
+    ];
+    await t.admin.query(`UPDATE posting_periods SET state = 'LOCKED' WHERE year = 2026 AND month = 7`);
+    const keyed = { ...customerApplication(c1, i1, '3.00'), idempotencyKey: 'apply-twice' };
+    const applications: Application[] = [
+      customerApplication(shared, i0, '6.00'),
+      customerApplication(shared, i2, '6.00'), // the same credit: after the first, 4.00 left
+      keyed,
+      keyed, // the same request again: answered with the first's document
+      { ...customerApplication(c2, i3, '1.00'), date: '2026-07-15' }, // a locked period
+      customerApplication(c3, i4, '2.00'),
+    ];
+    const before = await t.count('documents');
+    const results = await inOneGroup(applications, 960);
+    expect(results.map((r) => r.code ?? r.value?.status)).toEqual([
+      'POSTED',
+      'OVER_ALLOCATION',
+      'POSTED',
+      'POSTED',
+      'PERIOD_LOCKED',
+      'POSTED',
+    ]);
+    expect(results[3]?.value?.id).toBe(results[2]?.value?.id);
+    // The lane posted the three (not a retry of the group one by one, which a neighbour's use of the
+    // same credit would have caused): their entries' events first, then their documents'.
+    const { rows: events } = await t.admin.query(
+      `SELECT action FROM audit_events WHERE request_id = ANY ($1::text[]) ORDER BY chain_seq`,
+      [[0, 2, 5].map((i) => author(960 + i).requestId)],
+    );
+    expect(events.map((e) => e.action)).toEqual([
+      ...Array(3).fill('journal_entry.posted'),
+      ...Array(3).fill('document.posted'),
+    ]);
+    expect(await t.count('documents')).toBe(before + 3);
+    expect(await openOf([i0, i1, i2, i3, i4, shared])).toEqual([
+      '2610',
+      '2910',
+      '3210',
+      '3210',
+      '3010',
+      '400',
+    ]);
+    expect(await t.count('journal_entries', `posting_date = '2026-07-15'`)).toBe(0);
+    await chainIntact();
+  });
+
+  it('answers the first application when its key is committed while the group waits', async () => {
+    const inv = await invoice('30');
+    const credit = await posted(money('CUSTOMER_RECEIPT', '10.00', []));
+    const other = await invoice('30');
+    const otherCredit = await posted(money('CUSTOMER_RECEIPT', '10.00', []));
+    const keyed: Application = { ...customerApplication(credit, inv, '3.00'), idempotencyKey: 'meanwhile' };
+    let committed!: () => void;
+    const until = new Promise<void>((resolve) => {
+      committed = resolve;
+    });
+    const group = inOneGroup([keyed, customerApplication(otherCredit, other, '4.00')], 980, until);
+    await groups.whenWaiting(2);
+    const first = await apply(lone, keyed);
+    committed();
+    const results = await group;
+    expect(results.map((r) => r.code ?? r.value?.status)).toEqual(['POSTED', 'POSTED']);
+    expect(results[0]?.value?.id).toBe(first.value?.id);
+    expect(await openOf([inv, other, credit, otherCredit])).toEqual(['2910', '2810', '700', '600']);
+    await chainIntact();
+  });
+});
