@@ -10,7 +10,8 @@
  * Sizes: BENCH_GROUP_ENTRIES (per round, default 1,600), BENCH_GROUP_DOCUMENTS (default 480, for
  * the sales invoices, those in EUR (each translated at the rate of its day, looked up), the credit
  * notes and the customer receipts, each note and receipt settling an invoice posted beforehand, and
- * the credit applications, each applying a receipt's credit to an invoice, both posted beforehand).
+ * the credit applications, each applying a receipt's credit to an invoice, both posted beforehand, and
+ * the bad-debt write-offs, each of all that is open of an invoice posted beforehand).
  */
 import { performance } from 'node:perf_hooks';
 import {
@@ -32,6 +33,7 @@ import { createDraft, postDocument } from '../../subgraphs/ledger/src/documents/
 import type { Books } from '../../subgraphs/ledger/src/services/books.ts';
 import { createParty } from '../../subgraphs/ledger/src/services/parties.service.ts';
 import { postJournalEntry } from '../../subgraphs/ledger/src/services/post-journal-entry.service.ts';
+import { writeOffBadDebt } from '../../subgraphs/ledger/src/write-offs/write-off.ts';
 import { seedTestBooks, TEST_ACTOR } from '../../subgraphs/ledger/test/books.ts';
 import { type BenchContext, type BenchRow, defineBench, ms, percentile, ratio } from './harness.ts';
 
@@ -309,6 +311,15 @@ export default defineBench({
       documents(side, await receipts(loneCount(side)), 'PAYMENT'),
     );
     await measure('credit applications', DOCUMENTS, async (side) => applications(side, loneCount(side)));
+    await measure('bad-debt write-offs', DOCUMENTS, async (side) => {
+      const settled = await posted(loneCount(side));
+      return (i: number) =>
+        writeOffBadDebt(booksOf(side).books, {
+          invoiceId: settled[i] as string,
+          documentDate: `${YEAR}-03-28`,
+          reason: 'The customer has closed',
+        });
+    });
 
     const [check, gaps] = await withClient(adminUrl, async (c) => [
       await c.query('SELECT problem, checked FROM cifra_verify_audit_chain()'),

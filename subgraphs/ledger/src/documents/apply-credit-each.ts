@@ -10,7 +10,8 @@ import {
   checkApplication,
   creditOf,
 } from './apply-credit.ts';
-import { applicationReads, insertDraftsAs, lockSettledInvoices, postDocumentsAs } from './group-store.ts';
+import { keyClaim, unclaimed } from './claims.ts';
+import { insertDraftsAs, lockSettledInvoices, postDocumentsAs, settlingReads } from './group-store.ts';
 import { KINDS } from './kinds.ts';
 import { sharingControlReads } from './post-each.ts';
 import { documentEntryKey } from './posted-event.ts';
@@ -46,13 +47,13 @@ export const CREDIT_APPLICATION_LANE: PostingLane<CreditApplication> = { postEac
 export async function postApplicationsEach(tx: TenantTx, asked: readonly Own[]): Promise<Outcome[]> {
   const postings = sharingControlReads(asked);
   const outcomes: Outcome[] = postings.map(() => undefined);
-  const mine = unclaimed(postings);
-  const ids = [...new Set(mine.flatMap((i) => usedBy(postings[i] as Own)))].sort();
+  const mine = unclaimed(postings, usedBy);
+  const ids = [...new Set(mine.flatMap((i) => settles(postings[i] as Own)))].sort();
   const keys = mine.flatMap((i) => (postings[i] as Own).request.idempotency.key ?? []);
   const drafts = new Map(mine.map((i) => [i, randomUUID()]));
   // Locked first, as a lone application locks them; the rest asked at once, read after the lock.
   const locked = lockSettledInvoices(tx, ids);
-  const reads = applicationReads(tx, ids, keys);
+  const reads = settlingReads(tx, ids, keys);
   const held = holdPeriodsAndKeys(
     tx,
     mine.map((i) => (postings[i] as Own).request.date),
@@ -138,21 +139,7 @@ export async function postApplicationsEach(tx: TenantTx, asked: readonly Own[]):
   return outcomes;
 }
 
-/** The credit and the invoice an application uses. */
-const usedBy = ({ request: { input } }: Own) => [input.creditId, input.invoiceId];
-
-/**
- * The applications this lane posts: not one using a credit or invoice an earlier application of the
- * group uses (or would have: one left out claims them too), nor one under a key an earlier one has.
- */
-function unclaimed(postings: readonly Own[]): number[] {
-  const claimed = new Set<string>();
-  const mine: number[] = [];
-  postings.forEach((p, i) => {
-    const { key } = p.request.idempotency;
-    const uses = [...usedBy(p), ...(key ? [`key:${key}`] : [])];
-    if (!uses.some((u) => claimed.has(u))) mine.push(i);
-    for (const u of uses) claimed.add(u);
-  });
-  return mine;
-}
+/** The documents an application settles: its credit and its invoice. */
+const settles = ({ request: { input } }: Own) => [input.creditId, input.invoiceId];
+/** What an application uses: what it settles and its key. */
+const usedBy = (p: Own) => [...settles(p), ...keyClaim(p.request.idempotency.key)];

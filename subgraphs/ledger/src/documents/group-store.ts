@@ -86,35 +86,45 @@ export async function laneReads(tx: TenantTx, ids: readonly string[]): Promise<L
 }
 
 /**
- * Documents inserted together as drafts, each history version naming its own author: the
- * history trigger reads `cifra.row_provenance` (tenant migration 0041), keyed by the ids given.
+ * Documents inserted together as drafts, with their proposed allocations when given, each history
+ * version naming its own author: the history triggers read `cifra.row_provenance` (tenant
+ * migration 0041), keyed by a document's id and by a draft allocation's `document:line`.
  */
 export async function insertDraftsAs(
   tx: TenantTx,
-  drafts: readonly { values: typeof tenant.documents.$inferInsert & { id: string }; actor: Actor }[],
+  drafts: readonly {
+    values: typeof tenant.documents.$inferInsert & { id: string };
+    actor: Actor;
+    allocations?: readonly Allocation[];
+  }[],
 ): Promise<void> {
   if (drafts.length === 0) return;
+  const lines = drafts.flatMap(({ values, allocations = [] }) =>
+    allocations.map((a, k) => ({ documentId: values.id, lineNumber: k + 1, ...a })),
+  );
   const provenance = Object.fromEntries(
-    drafts.map(({ values, actor }) => [
-      values.id,
-      {
+    drafts.flatMap(({ values, actor }) => {
+      const by = {
         actor_id: actor.userId ?? '',
         actor_email: actor.email ?? '',
         reason: actor.reason ?? '',
         request_id: actor.requestId ?? '',
-      },
-    ]),
+      };
+      const own = lines.filter((l) => l.documentId === values.id);
+      return [[values.id, by], ...own.map((l) => [`${l.documentId}:${l.lineNumber}`, by])];
+    }),
   );
   await tx.execute(sql`SELECT set_config('cifra.row_provenance', ${JSON.stringify(provenance)}, true)`);
   await tx.insert(tenant.documents).values(drafts.map((d) => d.values));
+  if (lines.length > 0) await tx.insert(tenant.draftAllocations).values(lines);
   await tx.execute(sql`SELECT set_config('cifra.row_provenance', '', true)`);
 }
 
 /**
- * What the credit applications' lane reads besides what it locks: the parties of the documents
- * `ids` names, the client's role bindings, and which of `keys` a document already carries.
+ * What the credit applications' and write-offs' lanes read besides what they lock: the parties of
+ * the documents `ids` names, the client's role bindings, and which of `keys` a document carries.
  */
-export async function applicationReads(
+export async function settlingReads(
   tx: TenantTx,
   ids: readonly string[],
   keys: readonly string[],

@@ -137,7 +137,8 @@ export const isInvoiceLike = (kind: DocumentKind) =>
   KINDS[kind].family === 'SALES' || KINDS[kind].family === 'PURCHASING';
 
 /** A credit or debit note correcting an invoice (`appliesToId`): it keeps that invoice's rate. */
-export const isCorrection = (doc: DocumentRow) => isInvoiceLike(doc.kind) && !!doc.appliesToId;
+export const isCorrection = (doc: Pick<DocumentRow, 'kind' | 'appliesToId'>) =>
+  isInvoiceLike(doc.kind) && !!doc.appliesToId;
 
 /**
  * Settling documents translated at their own rate (receipts, payments, write-offs): what they clear

@@ -57,8 +57,9 @@ interface Ready {
 export const DOCUMENT_LANE: PostingLane<DocumentPosting> = { postEach: postDocumentsEach };
 
 /**
- * The kinds this lane posts: invoices, notes, receipts, vendor payments and refunds. Credit
- * applications and write-offs (their own use cases) are not among them.
+ * The kinds this lane posts: invoices, notes, receipts, vendor payments and refunds, and the
+ * write-offs their own lane drafts in the group (write-offs-each.ts). Credit applications have a
+ * lane of their own (apply-credit-each.ts).
  */
 const LANE_KINDS: ReadonlySet<DocumentKind> = new Set([
   'SALES_INVOICE',
@@ -69,6 +70,7 @@ const LANE_KINDS: ReadonlySet<DocumentKind> = new Set([
   'VENDOR_PAYMENT',
   'CUSTOMER_REFUND',
   'VENDOR_REFUND',
+  'BAD_DEBT_WRITE_OFF',
 ]);
 
 /**
@@ -276,7 +278,14 @@ async function readyOf(
   inForce: RateAnswer | undefined,
   at: number,
 ): Promise<Ready> {
-  const party = checkParty(parties.get(doc.partyId), doc.partyId, KINDS[doc.kind].partyKind);
+  // A write-off's party may be inactive (as `lockSettlements` loads it).
+  const spec = KINDS[doc.kind];
+  const party = checkParty(
+    parties.get(doc.partyId),
+    doc.partyId,
+    spec.partyKind,
+    spec.family === 'WRITE_OFF',
+  );
   const minorUnits = await books.minorUnits(doc.currency);
   const { baseMinorUnits } = books.company;
   // What it settles: invoices, or a refund's credits as open items.

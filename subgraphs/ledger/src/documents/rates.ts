@@ -94,7 +94,10 @@ export async function decideOwnRate(
  * peg) — once a PEG row exists on or before its date, which `ratesInForce` tells. A rate typed on
  * the draft of any other pair is recorded as a row of its own: that always writes.
  */
-export function rateIsReadOnly(books: Books, doc: DocumentRow): boolean {
+export function rateIsReadOnly(
+  books: Books,
+  doc: Pick<DocumentRow, 'kind' | 'appliesToId' | 'currency' | 'exchangeRate'>,
+): boolean {
   return (
     doc.currency === books.company.baseCurrency ||
     isCorrection(doc) ||

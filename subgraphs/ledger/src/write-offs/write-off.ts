@@ -1,4 +1,4 @@
-import { inPostingGroup } from '@cifra/db';
+import { inPostingGroup, type tenant } from '@cifra/db';
 import {
   badInput,
   DomainError,
@@ -10,7 +10,7 @@ import {
   requireReason,
 } from '@cifra/domain';
 import { z } from 'zod';
-import { lockSettledInvoices } from '../documents/group-store.ts';
+import { type LockedSettlements, lockSettledInvoices } from '../documents/group-store.ts';
 import { KINDS, requirePermission } from '../documents/kinds.ts';
 import { postLockedDraft } from '../documents/post.ts';
 import { pegOf } from '../documents/rates.ts';
@@ -21,10 +21,12 @@ import {
   insertDocument,
   insertDraftAllocations,
   loadParty,
+  type PartyRow,
 } from '../documents/store.ts';
 import { type Books, Constraints, isUniqueViolation } from '../services/books.ts';
 import { decideDocumentRate } from '../services/exchange-rate.ts';
 import { parseInput } from '../services/parties.service.ts';
+import { WRITE_OFF_LANE } from './write-offs-each.ts';
 
 const KIND = 'BAD_DEBT_WRITE_OFF';
 
@@ -61,69 +63,31 @@ export async function writeOffBadDebt(books: Books, raw: WriteOffInput): Promise
     if (first) return first;
   }
   const actor = { ...books.actor, reason };
+  const request: WriteOffRequest = {
+    books: { ...books, actor },
+    input,
+    documentDate,
+    postingDate,
+    idempotency: { key: key ?? null, hash },
+  };
   try {
-    return await inPostingGroup(books.db, actor, async (tx) => {
-      // Locked, so that receipts and notes of it wait for this posting; what settles it read after.
-      const locked = await lockSettledInvoices(tx, [input.invoiceId]);
-      const invoice = locked.invoices.get(input.invoiceId);
-      if (invoice?.kind !== 'SALES_INVOICE') {
-        throw badInput('invoiceId: no posted sales invoice with that id', { field: 'invoiceId' });
-      }
-      // A debt is written off after it arose: never dated before the invoice's own posting.
-      if (postingDate < invoice.postingDate) {
-        const field = input.postingDate ? 'postingDate' : 'documentDate';
-        throw badInput(
-          `${field}: ${postingDate} is before ${invoice.number} was posted (${invoice.postingDate})`,
-          {
-            field,
-          },
+    // Group commit: the write-offs waiting together are posted by their lane (write-offs-each.ts),
+    // each checked as here; the lane hands back any it cannot post, which then runs this.
+    return await inPostingGroup(
+      books.db,
+      actor,
+      async (tx) => {
+        // Locked, so that receipts and notes of it wait for this posting; what settles it read after.
+        const locked = await lockSettledInvoices(tx, [input.invoiceId]);
+        const { values, allocation } = await checkWriteOff(request, locked, (id) =>
+          loadParty(tx, id, KINDS[KIND].partyKind, true),
         );
-      }
-      const spec = KINDS[KIND];
-      const party = await loadParty(tx, invoice.partyId, spec.partyKind, true);
-      const minorUnits = await books.minorUnits(invoice.currency);
-      const facts = factsIn(locked, invoice.id);
-      const amountMinor = amountOf(input.amount, invoice, facts.settledMinor, minorUnits);
-      requireSettlement(
-        spec,
-        party,
-        invoice.currency,
-        invoice,
-        amountMinor,
-        { field: 'invoiceId', postingDate },
-        minorUnits,
-        facts,
-      );
-      const rate = decideDocumentRate({
-        currency: invoice.currency,
-        baseCurrency: books.company.baseCurrency,
-        explicit: input.exchangeRate,
-        peg: pegOf(books, invoice.currency),
-      });
-      const draft = await insertDocument(tx, {
-        kind: KIND,
-        partyId: party.id,
-        documentDate,
-        postingDate,
-        dueDate: null,
-        currency: invoice.currency,
-        exchangeRate: rate ? formatDecimal(rate) : null,
-        reference: invoice.number,
-        memo: reason,
-        appliesToId: invoice.id,
-        bankAccountId: null,
-        bankFeeMinor: 0n,
-        subtotalMinor: amountMinor,
-        taxMinor: 0n,
-        totalMinor: amountMinor,
-        idempotencyKey: key ?? null,
-        idempotencyHash: hash,
-        createdBy: books.actor.userId,
-      });
-      const allocations = [{ invoiceId: invoice.id, amountMinor }];
-      await insertDraftAllocations(tx, draft.id, allocations);
-      return postLockedDraft(tx, { ...books, actor }, draft);
-    });
+        const draft = await insertDocument(tx, values);
+        await insertDraftAllocations(tx, draft.id, [allocation]);
+        return postLockedDraft(tx, request.books, draft);
+      },
+      { lane: WRITE_OFF_LANE, request },
+    );
   } catch (err) {
     // A concurrent request with this key committed first: answer its write-off (or refuse the key).
     if (key && hash && isUniqueViolation(err, Constraints.documentIdempotencyKey)) {
@@ -132,6 +96,88 @@ export async function writeOffBadDebt(books: Books, raw: WriteOffInput): Promise
     }
     throw err;
   }
+}
+
+/** One `writeOffBadDebt` call, parsed: its books carry the reason as the actor's. */
+export interface WriteOffRequest {
+  books: Books;
+  input: z.infer<typeof writeOffInput>;
+  documentDate: string;
+  postingDate: string;
+  idempotency: { key: string | null; hash: string | null };
+}
+
+/**
+ * The write-off checked on what was read with its invoice locked (`locked`): a posted sales invoice,
+ * not written off before it was posted, its party (`partyOf`, inactive ones too), the amount (or
+ * all that is open) against what is open, the rate — and the draft it posts, with its allocation.
+ */
+export async function checkWriteOff(
+  { books, input, documentDate, postingDate, idempotency }: WriteOffRequest,
+  locked: LockedSettlements,
+  partyOf: (id: string) => PartyRow | Promise<PartyRow>,
+): Promise<{
+  values: typeof tenant.documents.$inferInsert;
+  allocation: { invoiceId: string; amountMinor: bigint };
+}> {
+  const invoice = locked.invoices.get(input.invoiceId);
+  if (invoice?.kind !== 'SALES_INVOICE') {
+    throw badInput('invoiceId: no posted sales invoice with that id', { field: 'invoiceId' });
+  }
+  // A debt is written off after it arose: never dated before the invoice's own posting.
+  if (postingDate < invoice.postingDate) {
+    const field = input.postingDate ? 'postingDate' : 'documentDate';
+    throw badInput(
+      `${field}: ${postingDate} is before ${invoice.number} was posted (${invoice.postingDate})`,
+      {
+        field,
+      },
+    );
+  }
+  const spec = KINDS[KIND];
+  const party = await partyOf(invoice.partyId);
+  const minorUnits = await books.minorUnits(invoice.currency);
+  const facts = factsIn(locked, invoice.id);
+  const amountMinor = amountOf(input.amount, invoice, facts.settledMinor, minorUnits);
+  requireSettlement(
+    spec,
+    party,
+    invoice.currency,
+    invoice,
+    amountMinor,
+    { field: 'invoiceId', postingDate },
+    minorUnits,
+    facts,
+  );
+  const rate = decideDocumentRate({
+    currency: invoice.currency,
+    baseCurrency: books.company.baseCurrency,
+    explicit: input.exchangeRate,
+    peg: pegOf(books, invoice.currency),
+  });
+  return {
+    values: {
+      kind: KIND,
+      partyId: party.id,
+      documentDate,
+      postingDate,
+      dueDate: null,
+      currency: invoice.currency,
+      exchangeRate: rate ? formatDecimal(rate) : null,
+      reference: invoice.number,
+      memo: books.actor.reason ?? '',
+      appliesToId: invoice.id,
+      bankAccountId: null,
+      bankFeeMinor: 0n,
+      subtotalMinor: amountMinor,
+      taxMinor: 0n,
+      totalMinor: amountMinor,
+      idempotencyKey: idempotency.key,
+      idempotencyHash: idempotency.hash,
+      createdBy: books.actor.userId,
+    },
+    allocation: { invoiceId: invoice.id, amountMinor },
+  };
 }
 
 /** The amount given (greater than zero), or the whole open balance of the invoice (`settledMinor` settled). */
