@@ -4,6 +4,7 @@ import type { Books } from '../src/services/books.ts';
 import {
   as,
   author,
+  callsInOneGroup,
   chainIntact,
   closeSettlementBooks,
   euro,
@@ -21,7 +22,6 @@ import {
   transactions,
   vendor,
 } from './settlement-books.ts';
-import { plug } from './test-books.ts';
 
 // Group commit for credit applications (docs/architecture/posting.md, "Group commit"): the
 // applications waiting together are posted by their lane (src/documents/apply-credit-each.ts). What
@@ -42,15 +42,15 @@ type Application = {
 };
 
 const apply = (books: Books, { kind, ...input }: Application) =>
-  outcome(applyCredit(books, kind, { date: '2026-05-13', ...input }));
+  applyCredit(books, kind, { date: '2026-05-13', ...input });
 
-/** `applications` applied in one group (the plug holds it until all wait), each by its own author. */
-async function inOneGroup(applications: readonly Application[], first: number, until?: Promise<void>) {
-  const held = await plug(groups, applications.length, until);
-  const calls = applications.map((a, i) => apply(as(grouped, first + i), a));
-  await held.done;
-  return Promise.all(calls);
-}
+/** `applications` applied in one group, each by its own author. */
+const inOneGroup = (applications: readonly Application[], first: number, until?: Promise<void>) =>
+  callsInOneGroup(
+    applications.length,
+    (i) => apply(as(grouped, first + i), applications[i] as Application),
+    until,
+  );
 
 const posted = async (draft: Promise<DocumentRow>) => postDocument(grouped, (await draft).id, 'PAYMENT');
 const customerApplication = (credit: DocumentRow, inv: DocumentRow, amount: string): Application => ({
@@ -124,7 +124,7 @@ describe('the credit applications lane: applications of one group posted togethe
     ]);
     const lonely = [];
     for (const [i, application] of b.applications.entries())
-      lonely.push(await apply(as(lone, 950 + i), application));
+      lonely.push(await outcome(apply(as(lone, 950 + i), application)));
     expect(lonely.map((r) => r.code ?? r.value?.status)).toEqual(codes);
 
     const docs = (rs: typeof results) => rs.flatMap((r) => (r.value ? [r.value] : []));
@@ -245,7 +245,7 @@ describe('the credit applications lane: applications of one group posted togethe
     });
     const group = inOneGroup([keyed, customerApplication(otherCredit, other, '4.00')], 980, until);
     await groups.whenWaiting(2);
-    const first = await apply(lone, keyed);
+    const first = await outcome(apply(lone, keyed));
     committed();
     const results = await group;
     expect(results.map((r) => r.code ?? r.value?.status)).toEqual(['POSTED', 'POSTED']);

@@ -5,12 +5,12 @@ import { type WriteOffInput, writeOffBadDebt } from '../src/write-offs/index.ts'
 import {
   as,
   author,
+  callsInOneGroup,
   chainIntact,
   closeSettlementBooks,
   euro,
   factsOf,
   grouped,
-  groups,
   invoice,
   lone,
   money,
@@ -21,7 +21,6 @@ import {
   transactions,
   vendor,
 } from './settlement-books.ts';
-import { plug } from './test-books.ts';
 
 // Group commit for bad-debt write-offs (docs/architecture/posting.md, "Group commit"): the
 // write-offs waiting together are checked and drafted by their lane
@@ -35,15 +34,11 @@ afterAll(closeSettlementBooks);
 const REASON = 'The customer has closed; nothing will be paid';
 type WriteOff = Omit<WriteOffInput, 'reason'>;
 
-const writeOff = (books: Books, w: WriteOff) => outcome(writeOffBadDebt(books, { reason: REASON, ...w }));
+const writeOff = (books: Books, w: WriteOff) => writeOffBadDebt(books, { reason: REASON, ...w });
 
-/** `writeOffs` asked in one group (the plug holds it until all wait), each by its own author. */
-async function inOneGroup(writeOffs: readonly WriteOff[], first: number) {
-  const held = await plug(groups, writeOffs.length);
-  const calls = writeOffs.map((w, i) => writeOff(as(grouped, first + i), w));
-  await held.done;
-  return Promise.all(calls);
-}
+/** `writeOffs` asked in one group, each by its own author. */
+const inOneGroup = (writeOffs: readonly WriteOff[], first: number) =>
+  callsInOneGroup(writeOffs.length, (i) => writeOff(as(grouped, first + i), writeOffs[i] as WriteOff));
 
 /** Invoices, and write-offs of every shape the lane posts or refuses. */
 async function scenario() {
@@ -108,7 +103,7 @@ describe('the write-offs lane: write-offs of one group posted together', () => {
     // The reason is each event's, as a lone write-off records it.
     expect(new Set(events.map((e) => e.reason))).toEqual(new Set([REASON]));
     const lonely = [];
-    for (const [i, w] of b.writeOffs.entries()) lonely.push(await writeOff(as(lone, 1050 + i), w));
+    for (const [i, w] of b.writeOffs.entries()) lonely.push(await outcome(writeOff(as(lone, 1050 + i), w)));
     expect(lonely.map((r) => r.code ?? r.value?.status)).toEqual(codes);
 
     const docs = (rs: typeof results) => rs.flatMap((r) => (r.value ? [r.value] : []));

@@ -128,13 +128,23 @@ export async function outcome<T>(p: Promise<T>): Promise<{ value?: T; code?: str
 /** Each transaction that writes the books leaves one row in the close board's outbox. */
 export const transactions = () => t.count('close_board_changes');
 
-/** `drafts` posted in one group (the plug holds it until all wait), each by its own author. */
-export async function inOneGroup(drafts: readonly DocumentRow[], first = 700) {
-  const held = await plug(groups, drafts.length);
-  const calls = drafts.map((d, i) => outcome(postDocument(as(grouped, first + i), d.id, familyOf(d))));
+/**
+ * `n` calls made in one group: the plug holds the group in flight until all `n` wait behind it (and
+ * until `until` settles, when given), then they run together. Their outcomes, in order.
+ */
+export async function callsInOneGroup<T>(n: number, call: (i: number) => Promise<T>, until?: Promise<void>) {
+  const held = await plug(groups, n, until);
+  const calls = Array.from({ length: n }, (_, i) => outcome(call(i)));
   await held.done;
   return Promise.all(calls);
 }
+
+/** `drafts` posted in one group, each by its own author. */
+export const inOneGroup = (drafts: readonly DocumentRow[], first = 700) =>
+  callsInOneGroup(drafts.length, (i) => {
+    const d = drafts[i] as DocumentRow;
+    return postDocument(as(grouped, first + i), d.id, familyOf(d));
+  });
 
 /** What is still open on each invoice (total less live settlements). */
 export async function openOf(invoices: readonly DocumentRow[]): Promise<string[]> {
