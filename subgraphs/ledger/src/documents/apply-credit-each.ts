@@ -51,13 +51,16 @@ export async function postApplicationsEach(tx: TenantTx, asked: readonly Own[]):
   const ids = [...new Set(mine.flatMap((i) => settles(postings[i] as Own)))].sort();
   const keys = mine.flatMap((i) => (postings[i] as Own).request.idempotency.key ?? []);
   const drafts = new Map(mine.map((i) => [i, randomUUID()]));
-  // Locked first, as a lone application locks them; the rest asked at once, read after the lock.
+  // Locked first, as a lone application locks them; then what is read after the lock and the
+  // periods' gates, one statement after another on the connection.
   const locked = lockSettledInvoices(tx, ids);
-  const reads = settlingReads(tx, ids, keys);
-  const held = holdPeriodsAndKeys(
-    tx,
-    mine.map((i) => (postings[i] as Own).request.date),
-    [...drafts.values()].map(documentEntryKey),
+  const reads = locked.then(() => settlingReads(tx, ids, keys));
+  const held = reads.then(() =>
+    holdPeriodsAndKeys(
+      tx,
+      mine.map((i) => (postings[i] as Own).request.date),
+      [...drafts.values()].map(documentEntryKey),
+    ),
   );
   for (const p of [locked, reads, held]) p.catch(() => undefined);
   const [settlements, { parties, roles, taken }] = [await locked, await reads];

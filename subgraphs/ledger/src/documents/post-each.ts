@@ -105,21 +105,21 @@ export async function postDocumentsEach(tx: TenantTx, asked: readonly Own[]): Pr
   if (drafts.size === 0) return outcomes;
   const invoiceIds = [...new Set([...drafts.values()].flat().map((a) => a.invoiceId))].sort();
   // After the drafts, what they settle (invoices, a refund's credits) is locked, as postDocument
-  // locks it. The periods' gates and the entries' keys are asked at once: the database holds and
-  // reads them while this process checks and translates the drafts. A handler is on each at once
-  // (each is awaited below, a failure is the lane's), so a refusal in between is never an unhandled
-  // rejection.
+  // locks it; then the periods' gates and the entries' keys are asked, then the rates in force —
+  // one statement after another on the connection, each sent as the one before answers, while this
+  // process checks and translates the drafts. A handler is on each at once (each is awaited below,
+  // a failure is the lane's), so a refusal in between is never an unhandled rejection.
   const locked = lockSettledInvoices(tx, invoiceIds);
-  locked.catch(() => undefined);
   const draftRows = [...drafts.keys()].map((i) => docOf(postings, reads, i));
-  const held = holdPeriodsAndKeys(
-    tx,
-    draftRows.map((d) => d.postingDate),
-    draftRows.map((d) => documentEntryKey(d.id)),
+  const held = locked.then(() =>
+    holdPeriodsAndKeys(
+      tx,
+      draftRows.map((d) => d.postingDate),
+      draftRows.map((d) => documentEntryKey(d.id)),
+    ),
   );
-  held.catch(() => undefined);
-  const rates = ratesOf(tx, postings, drafts, reads);
-  rates.catch(() => undefined);
+  const rates = ratesOf(tx, postings, drafts, reads, held);
+  for (const p of [locked, held, rates]) p.catch(() => undefined);
   const ready = await prepare(tx, postings, drafts, reads, await locked, await rates, outcomes);
   if (ready.length > 0) await postReady(tx, ready, outcomes, held);
   else await held;
@@ -158,13 +158,15 @@ export function sharingControlReads<R extends { books: Books }>(
 
 /**
  * The rates in force for the foreign-currency drafts that look theirs up, in one statement
- * (`ratesInForce`): each draft then decides its rate as `postDocument` does, without a query.
+ * (`ratesInForce`) sent once `after` has answered (one statement at a time on the connection):
+ * each draft then decides its rate as `postDocument` does, without a query.
  */
 async function ratesOf(
   tx: TenantTx,
   postings: readonly Own[],
   drafts: ReadonlyMap<number, unknown>,
   reads: LaneReads,
+  after: Promise<unknown>,
 ): Promise<Map<string, RateAnswer>> {
   const first = postings[0] as Own;
   const { company } = first.request.books;
@@ -173,7 +175,8 @@ async function ratesOf(
     .filter((d) => d.currency !== company.baseCurrency && !isCorrection(d))
     .map((d) => ({ currency: d.currency, date: d.documentDate }));
   if (asks.length === 0) return new Map();
-  const { fxStalenessDays } = await first.request.books.settings();
+  // The settings are asked of the control plane while the connection answers what came before.
+  const [, { fxStalenessDays }] = await Promise.all([after, first.request.books.settings()]);
   return ratesInForce(tx, clientFxOf(company), asks, fxStalenessDays);
 }
 

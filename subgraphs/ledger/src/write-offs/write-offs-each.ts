@@ -40,11 +40,8 @@ export async function postWriteOffsEach(tx: TenantTx, asked: readonly Own[]): Pr
   ]);
   const ids = [...new Set(mine.map((i) => (postings[i] as Own).request.input.invoiceId))].sort();
   const keys = mine.flatMap((i) => (postings[i] as Own).request.idempotency.key ?? []);
-  const locked = lockSettledInvoices(tx, ids);
-  const reads = settlingReads(tx, ids, keys);
-  reads.catch(() => undefined);
-  const settlements = await locked;
-  const { parties, taken } = await reads;
+  const settlements = await lockSettledInvoices(tx, ids);
+  const { parties, taken } = await settlingReads(tx, ids, keys);
   const drafts: { at: number; actor: Actor; values: Parameters<typeof insertDraftsAs>[1][number] }[] = [];
   for (const at of mine) {
     const { actor, request } = postings[at] as Own;
