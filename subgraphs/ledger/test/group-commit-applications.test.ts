@@ -162,6 +162,14 @@ describe('the credit applications lane: applications of one group posted togethe
       [ids],
     );
     expect(versions.map((v) => v.op)).toEqual(ids.flatMap(() => ['INSERT', 'UPDATE']));
+    const { rows: makers } = await t.admin.query(
+      `SELECT id::text AS doc, created_by::text AS by, posted_by::text AS posted FROM documents WHERE id = ANY ($1::uuid[])`,
+      [ids],
+    );
+    for (const m of makers) {
+      const { userId } = author(900 + results.findIndex((r) => r.value?.id === m.doc));
+      expect([m.by, m.posted]).toEqual([userId, userId]);
+    }
     for (const v of versions) expect(v.hist_request_id).toBe(authorOf(v.doc));
     const { rows: allocated } = await t.admin.query(
       `SELECT h.hist_request_id, a.source_document_id::text AS doc FROM allocations_history h

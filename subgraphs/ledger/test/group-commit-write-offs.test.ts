@@ -133,6 +133,14 @@ describe('the write-offs lane: write-offs of one group posted together', () => {
       [ids],
     );
     expect(versions.map((v) => v.op)).toEqual(ids.flatMap(() => ['INSERT', 'UPDATE']));
+    const { rows: makers } = await t.admin.query(
+      `SELECT id::text AS doc, created_by::text AS by, posted_by::text AS posted FROM documents WHERE id = ANY ($1::uuid[])`,
+      [ids],
+    );
+    for (const m of makers) {
+      const { userId } = author(1000 + results.findIndex((r) => r.value?.id === m.doc));
+      expect([m.by, m.posted]).toEqual([userId, userId]);
+    }
     for (const v of versions) expect([v.hist_request_id, v.hist_reason]).toEqual([authorOf(v.doc), REASON]);
     const { rows: proposed } = await t.admin.query(
       `SELECT document_id::text AS doc, hist_request_id FROM draft_allocations_history WHERE document_id = ANY ($1::uuid[])`,

@@ -174,6 +174,9 @@ export async function factsOf(docs: readonly DocumentRow[], invoices: readonly D
     `SELECT d.id, d.kind, d.status, d.total_minor::text AS total, d.base_total_minor::text AS base_total,
             d.credit_minor::text AS credit, d.credit_base_minor::text AS credit_base, d.exchange_rate::text AS rate,
             d.exchange_rate_id, d.rate_is_fallback, d.number IS NOT NULL AS numbered,
+            d.document_date::text AS document_date, d.posting_date::text AS posting_date, d.due_date::text AS due_date,
+            d.currency, d.reference, d.memo, d.applies_to_id, d.bank_account_id, d.bank_fee_minor::text AS bank_fee,
+            d.subtotal_minor::text AS subtotal, d.tax_minor::text AS tax,
             (SELECT json_agg(json_build_array(a.invoice_id, a.amount_minor::text, a.small_difference_minor::text,
                     a.base_amount_minor::text, a.realized_fx_minor::text))
                FROM allocations a WHERE a.source_document_id = d.id) AS allocations,

@@ -114,9 +114,29 @@ export async function insertDraftsAs(
       return [[values.id, by], ...own.map((l) => [`${l.documentId}:${l.lineNumber}`, by])];
     }),
   );
+  // One array a column (`unnest`), as the group's other statements: a multi-row insert built by
+  // drizzle cost this process about a millisecond a group of 32 in building its parameters.
+  const col = (f: (d: (typeof drafts)[number]['values']) => unknown) =>
+    sql.param(drafts.map((d) => f(d.values) ?? null));
+  const minor = (v: bigint | null | undefined) => String(v ?? 0n);
+  const line = (f: (l: (typeof lines)[number]) => unknown) => sql.param(lines.map(f));
   await tx.execute(sql`SELECT set_config('cifra.row_provenance', ${JSON.stringify(provenance)}, true)`);
-  await tx.insert(tenant.documents).values(drafts.map((d) => d.values));
-  if (lines.length > 0) await tx.insert(tenant.draftAllocations).values(lines);
+  await tx.execute(sql`INSERT INTO documents (id, kind, party_id, document_date, posting_date, due_date, currency,
+      exchange_rate, reference, memo, applies_to_id, bank_account_id, bank_fee_minor, subtotal_minor, tax_minor,
+      total_minor, idempotency_key, idempotency_hash, created_by)
+    SELECT * FROM unnest(${col((d) => d.id)}::uuid[], ${col((d) => d.kind)}::document_kind[],
+      ${col((d) => d.partyId)}::uuid[], ${col((d) => d.documentDate)}::date[], ${col((d) => d.postingDate)}::date[],
+      ${col((d) => d.dueDate)}::date[], ${col((d) => d.currency)}::char(3)[], ${col((d) => d.exchangeRate)}::numeric[],
+      ${col((d) => d.reference)}::text[], ${col((d) => d.memo ?? '')}::text[], ${col((d) => d.appliesToId)}::uuid[],
+      ${col((d) => d.bankAccountId)}::uuid[], ${col((d) => minor(d.bankFeeMinor))}::bigint[],
+      ${col((d) => minor(d.subtotalMinor))}::bigint[], ${col((d) => minor(d.taxMinor))}::bigint[],
+      ${col((d) => minor(d.totalMinor))}::bigint[], ${col((d) => d.idempotencyKey)}::text[],
+      ${col((d) => d.idempotencyHash)}::text[], ${col((d) => d.createdBy)}::uuid[])`);
+  if (lines.length > 0) {
+    await tx.execute(sql`INSERT INTO draft_allocations (document_id, line_number, invoice_id, amount_minor)
+      SELECT * FROM unnest(${line((l) => l.documentId)}::uuid[], ${line((l) => l.lineNumber)}::smallint[],
+        ${line((l) => l.invoiceId)}::uuid[], ${line((l) => String(l.amountMinor))}::bigint[])`);
+  }
   await tx.execute(sql`SELECT set_config('cifra.row_provenance', '', true)`);
 }
 
