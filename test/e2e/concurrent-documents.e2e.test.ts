@@ -138,4 +138,86 @@ describe('documents posted at once through the gateway', () => {
     );
     expect(chain?.problem).toBeNull();
   });
+
+  it('applies 8 credits and writes off 8 invoices at once, a credit used twice and an invoice written off twice: each answered exactly', async () => {
+    const invoices: Doc[] = [];
+    for (let n = 0; n < 14; n++) {
+      const posted = await approve(await draftInvoice(20 + n));
+      invoices.push(posted.data?.approveSalesInvoice as Doc);
+    }
+    // Eight receipts of 50.00 on account: the credits.
+    const credits: string[] = [];
+    for (let k = 0; k < 8; k++) {
+      const draft = await ok<{ createCustomerReceipt: { id: string } }>(
+        senior()(`mutation($input: PaymentDraftInput!) { createCustomerReceipt(input: $input) { id } }`, {
+          input: { partyId: customer, documentDate: `${YEAR}-03-08`, amount: '50.00', allocations: [] },
+        }),
+      );
+      credits.push((await ok(postPayment(draft.createCustomerReceipt.id))).postPayment.id);
+    }
+    // Credits 0–6 each on invoices 0–6 (30.00 of their 50.00), and credit 0 again on invoice 1: the
+    // two uses of credit 0 cannot both fit.
+    const apply = (credit: string, invoice: Doc, amount: string) =>
+      senior()<{ applyCustomerCredit: Doc }>(
+        `mutation($input: ApplyCreditInput!) { applyCustomerCredit(input: $input) { ${DOC} } }`,
+        { input: { creditId: credit, invoiceId: invoice.id, amount, date: `${YEAR}-03-10` } },
+      );
+    // Write-offs of all that is open of invoices 7–13, and of invoice 13 again.
+    const writeOff = (invoice: Doc) =>
+      senior()<{ writeOffBadDebt: Doc }>(
+        `mutation($input: BadDebtWriteOffInput!) { writeOffBadDebt(input: $input) { ${DOC} } }`,
+        {
+          input: {
+            invoiceId: invoice.id,
+            documentDate: `${YEAR}-03-10`,
+            reason: 'The hotel has closed; nothing will be paid',
+          },
+        },
+      );
+    const asked = [
+      ...credits.slice(0, 7).map((c, k) => apply(c, invoices[k] as Doc, '30.00')),
+      apply(credits[0] as string, invoices[1] as Doc, '30.00'),
+      ...invoices.slice(7).map((inv) => writeOff(inv)),
+      writeOff(invoices[13] as Doc),
+    ];
+    const answers = (await Promise.all(asked)).map((a) => {
+      const doc = a.data && (Object.values(a.data)[0] as Doc | null);
+      return codes(a)[0] ?? doc?.status;
+    });
+    expect(answers.slice(1, 7)).toEqual(Array(6).fill('POSTED'));
+    // Credit 0 twice: whichever ran first applied it, the other found 20.00 left.
+    expect([answers[0], answers[7]].sort()).toEqual(['OVER_ALLOCATION', 'POSTED']);
+    expect(answers.slice(8, 14)).toEqual(Array(6).fill('POSTED'));
+    // Two write-offs of all of invoice 13: one writes it off, the other finds nothing open.
+    expect([answers[14], answers[15]].sort()).toEqual(['OVER_ALLOCATION', 'POSTED']);
+
+    const settled = await s.tenantSql<{ id: string; settled: string }>(
+      SLUG,
+      `SELECT i.id, coalesce((SELECT sum(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0)::text AS settled
+         FROM documents i WHERE i.id = ANY ($1::uuid[])`,
+      [invoices.map((d) => d.id)],
+    );
+    const by = new Map(settled.map((r) => [r.id, r.settled]));
+    // Invoices 0–6 settled 30.00 each by credits (invoice 1 twice and invoice 0 not at all when credit
+    // 0's second use won), 7–13 written off in full (totals like '127.00', in cents).
+    const expected = invoices.map((d, n) => (n < 7 ? '3000' : d.total.replace('.', '')));
+    if (answers[0] !== 'POSTED') expected.splice(0, 2, '0', '6000');
+    expect(invoices.map((d) => by.get(d.id))).toEqual(expected);
+    // No draft left by a refusal; numbers without a gap; the audit chain intact.
+    const drafts = await s.tenantSql<{ n: number }>(
+      SLUG,
+      `SELECT count(*)::int AS n FROM documents
+        WHERE kind IN ('CUSTOMER_CREDIT_APPLICATION', 'BAD_DEBT_WRITE_OFF') AND status = 'DRAFT'`,
+    );
+    expect(drafts[0]?.n).toBe(0);
+    for (const kind of ['CUSTOMER_CREDIT_APPLICATION', 'BAD_DEBT_WRITE_OFF']) {
+      const ns = await serials(kind);
+      expect(ns).toEqual(ns.map((_, i) => i + 1));
+    }
+    const [chain] = await s.tenantSql<{ problem: string | null }>(
+      SLUG,
+      'SELECT problem FROM cifra_verify_audit_chain()',
+    );
+    expect(chain?.problem).toBeNull();
+  });
 });
