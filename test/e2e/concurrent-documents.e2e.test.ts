@@ -4,8 +4,9 @@ import { startTestStack, type TestStack } from '../support/stack.ts';
 
 /**
  * Documents posted at once through the gateway with real tokens, each request with its own books:
- * the ledger posts those that meet in one posting group together (the documents lane,
- * docs/architecture/posting.md, "Group commit") and the rest alone, and every request is answered
+ * the ledger posts those that meet in one posting group together (the documents lane, the credit
+ * applications' and the write-offs' lanes, docs/architecture/posting.md, "Group commit") and the
+ * rest alone, and every request is answered
  * exactly either way — its own document posted, or a stable code — with numbers gapless, nothing
  * settled twice and the audit chain intact. How they group is the moment's; what they answer is not.
  */
