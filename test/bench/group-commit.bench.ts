@@ -11,7 +11,8 @@
  * the sales invoices, those in EUR (each translated at the rate of its day, looked up), the credit
  * notes and the customer receipts, each note and receipt settling an invoice posted beforehand, and
  * the credit applications, each applying a receipt's credit to an invoice, both posted beforehand, and
- * the bad-debt write-offs, each of all that is open of an invoice posted beforehand).
+ * the bad-debt write-offs, each of all that is open of an invoice posted beforehand, and a mix of
+ * journal entries, invoices, receipts, applications and write-offs in turn).
  */
 import { performance } from 'node:perf_hooks';
 import {
@@ -311,6 +312,32 @@ export default defineBench({
       documents(side, await receipts(loneCount(side)), 'PAYMENT'),
     );
     await measure('credit applications', DOCUMENTS, async (side) => applications(side, loneCount(side)));
+    // A mix, one of each in turn: journal entries (which read their accounts before they join a
+    // group), sales invoices, customer receipts, credit applications, write-offs.
+    await measure('a mix of the five', DOCUMENTS, async (side) => {
+      const n = loneCount(side);
+      const [draftInvoices, draftReceipts, apply, owed] = [
+        await invoices(n),
+        await receipts(n),
+        await applications(side, n),
+        await posted(n),
+      ];
+      const entry = journal(side);
+      const { books } = booksOf(side);
+      const kinds = [
+        entry,
+        (i: number) => postDocument(books, draftInvoices[i] as string, 'SALES'),
+        (i: number) => postDocument(books, draftReceipts[i] as string, 'PAYMENT'),
+        apply,
+        (i: number) =>
+          writeOffBadDebt(books, {
+            invoiceId: owed[i] as string,
+            documentDate: `${YEAR}-03-28`,
+            reason: 'The customer has closed',
+          }),
+      ];
+      return (i: number) => (kinds[i % kinds.length] as (i: number) => Promise<unknown>)(i);
+    });
     await measure('bad-debt write-offs', DOCUMENTS, async (side) => {
       const settled = await posted(loneCount(side));
       return (i: number) =>

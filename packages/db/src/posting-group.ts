@@ -107,6 +107,9 @@ export class PostingGroups {
   private queue: Job[] = [];
   private running = false;
   private waiters: { count: number; resolve: () => void }[] = [];
+  /** Postings on their way (see `onTheWay`), and the groups about to start that wait for some. */
+  private readonly onTheWay = new Set<Arrival>();
+  private awaiting: { pending: Set<Arrival>; resolve: () => void }[] = [];
   private readonly maxSize: number;
   private readonly pool: pg.Pool | undefined;
 
@@ -124,8 +127,12 @@ export class PostingGroups {
     work: (tx: Tx) => Promise<T>,
     batch?: Batchable<R>,
     db: TenantDb = this.db,
+    arrival?: Arrival,
   ): Promise<T> {
-    if (this.options.alone) return alone(db, actor, work);
+    if (this.options.alone) {
+      arrival?.arrived();
+      return alone(db, actor, work);
+    }
     return new Promise<T>((resolve, reject) => {
       this.queue.push({
         db,
@@ -135,6 +142,7 @@ export class PostingGroups {
         resolve: resolve as (v: unknown) => void,
         reject,
       });
+      arrival?.arrived();
       this.waiters = this.waiters.filter((w) => {
         if (this.queue.length < w.count) return true;
         w.resolve();
@@ -161,6 +169,35 @@ export class PostingGroups {
     return new Promise((resolve) => this.waiters.push({ count, resolve }));
   }
 
+  /** A posting setting out for the next group (see `onTheWay`). */
+  setOut(): Arrival {
+    let done = false;
+    const arrival: Arrival = {
+      arrived: () => {
+        if (done) return;
+        done = true;
+        this.onTheWay.delete(arrival);
+        this.awaiting = this.awaiting.filter((w) => {
+          w.pending.delete(arrival);
+          if (w.pending.size > 0) return true;
+          w.resolve();
+          return false;
+        });
+      },
+    };
+    this.onTheWay.add(arrival);
+    return arrival;
+  }
+
+  /**
+   * Resolves once every posting on its way at this moment has joined the queue or given up — never
+   * waiting for one that sets out later, so a steady stream cannot hold a group back.
+   */
+  private arrivals(): Promise<void> {
+    if (this.onTheWay.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.awaiting.push({ pending: new Set(this.onTheWay), resolve }));
+  }
+
   /**
    * Groups one after another while postings wait. While another group waits behind the one
    * starting, the groups keep one connection of the pool between them: given back after each
@@ -171,6 +208,13 @@ export class PostingGroups {
     let kept: { client: pg.PoolClient; db: TenantDb } | undefined;
     try {
       while (this.queue.length > 0) {
+        // Postings on their way join this group rather than form one of their own behind it. Waited
+        // for holding no connection: they may need one of the pool to get here.
+        if (this.onTheWay.size > 0) {
+          kept?.client.release();
+          kept = undefined;
+          await this.arrivals();
+        }
         const jobs = this.queue.splice(0, this.maxSize);
         // A pool that cannot give a connection now (its server down, the pool ended) keeps none:
         // the group runs on its first posting's handle and fails there as it would have.
@@ -371,9 +415,30 @@ export function inPostingGroup<T, R = never>(
   actor: Actor,
   fn: (tx: Tx) => Promise<T>,
   batch?: Batchable<R>,
+  arrival?: Arrival,
 ): Promise<T> {
   const g = postingGroupsOf(db);
-  return g ? g.run(actor, fn, batch, db) : alone(db, actor, fn);
+  if (g) return g.run(actor, fn, batch, db, arrival);
+  arrival?.arrived();
+  return alone(db, actor, fn);
+}
+
+/** A posting on its way to its client's next group; `arrived()` once it has joined or given up. */
+export interface Arrival {
+  arrived(): void;
+}
+
+/**
+ * A posting that reads what it needs before it joins its client's next group (a manual entry its
+ * accounts, a keyed request its first answer) sets out with this: a group about to start waits for
+ * the postings on their way at that moment, so that they join it instead of forming a smaller group
+ * of their own behind it (with a mix of kinds, those reading first trailed the others by a round
+ * trip and the groups split in two, each posting's callers then coming back apart). Pass it to
+ * `inPostingGroup`, which marks it arrived once it is queued; call `arrived()` if the posting gives
+ * up before (always, in a `finally`: a group waits for it). Undefined on a database that is not a pool.
+ */
+export function onTheWay(db: TenantDb): Arrival | undefined {
+  return postingGroupsOf(db)?.setOut();
 }
 
 /** One posting in a transaction of its own (what `inTransaction` does). */

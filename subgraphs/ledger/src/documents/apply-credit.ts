@@ -1,4 +1,4 @@
-import { inPostingGroup, recordAuditEvent, type tenant } from '@cifra/db';
+import { type Arrival, inPostingGroup, onTheWay, recordAuditEvent, type tenant } from '@cifra/db';
 import {
   badInput,
   type Decimal,
@@ -57,13 +57,15 @@ export async function applyCredit(
   const input = parseInput(applyCreditInput, raw);
   const { idempotencyKey: key, ...payload } = input;
   const hash = key ? payloadHash('credit_application', { kind, ...payload }) : null;
-  if (key && hash) {
-    const first = await documentUnderKey(books.db, key);
-    if (first) return sameRequest(first, key, hash);
-  }
-  const date = input.date ? parseIsoDate(input.date, 'date') : todayIn(books.company.timezone);
+  // A keyed application looks its key up first: the group about to start waits for it meanwhile.
+  const arrival = key ? onTheWay(books.db) : undefined;
   try {
-    return await post(books, kind, input, date, { key: key ?? null, hash });
+    if (key && hash) {
+      const first = await documentUnderKey(books.db, key);
+      if (first) return sameRequest(first, key, hash);
+    }
+    const date = input.date ? parseIsoDate(input.date, 'date') : todayIn(books.company.timezone);
+    return await post(books, kind, input, date, { key: key ?? null, hash }, arrival);
   } catch (err) {
     // A concurrent request under this key committed first: answer its application (or refuse the key).
     if (key && hash && isUniqueViolation(err, Constraints.documentIdempotencyKey)) {
@@ -71,6 +73,8 @@ export async function applyCredit(
       if (first) return sameRequest(first, key, hash);
     }
     throw err;
+  } finally {
+    arrival?.arrived();
   }
 }
 
@@ -94,6 +98,7 @@ async function post(
   input: ReturnType<typeof applyCreditInput.parse>,
   date: string,
   idempotency: { key: string | null; hash: string | null },
+  arrival: Arrival | undefined,
 ): Promise<DocumentRow> {
   const application: CreditApplication = { books, kind, input, date, idempotency };
   const work = async (tx: TenantTx) => {
@@ -106,7 +111,8 @@ async function post(
     const doc = await insertDocument(tx, applicationDraft(application, party, credit, amountMinor));
     return postApplication(tx, books, doc, credit, invoice, minorUnits, locked);
   };
-  return inPostingGroup(books.db, books.actor, work, { lane: CREDIT_APPLICATION_LANE, request: application });
+  const batch = { lane: CREDIT_APPLICATION_LANE, request: application };
+  return inPostingGroup(books.db, books.actor, work, batch, arrival);
 }
 
 /** The credit an application uses, as locked: a document of the application's party kind. */

@@ -1,5 +1,5 @@
 import type { Actor, TenantDb } from '@cifra/db';
-import { Constraints, inPostingGroup, isUniqueViolation, type PostingLane } from '@cifra/db';
+import { Constraints, inPostingGroup, isUniqueViolation, onTheWay, type PostingLane } from '@cifra/db';
 import { parseInput, parseIsoDate } from '@cifra/domain';
 import {
   type Company,
@@ -39,28 +39,34 @@ export async function postJournalEntry(
   const input = parseInput(postJournalEntryInput, raw);
   const postingDate = parseIsoDate(input.postingDate, 'postingDate');
   const reversal = parseReversal(postingDate, input);
-  const lines = await parseManualLines(db, company, input.lines);
-  await checkManualControlLines(db, lines);
-  const request = {
-    kind: 'MANUAL' as const,
-    postingDate,
-    memo: input.memo ?? '',
-    idempotencyKey: input.idempotencyKey ?? null,
-    ...reversal,
-    lines,
-  };
-  // Committed with the other postings of this client waiting at this moment (group commit).
-  const post = () =>
-    inPostingGroup(db, actor, (tx) => postEntry(tx, actor, request), { lane: JOURNAL_LANE, request });
+  // Committed with the other postings of this client waiting at this moment (group commit): the
+  // group about to start waits while this reads its accounts, so the entry joins it.
+  const arrival = onTheWay(db);
   try {
-    return await post();
-  } catch (err) {
-    // Two requests racing with one key: the loser's insert waited for the winner's commit and hit
-    // the unique key. Run it again: it now finds the winner's entry and answers it as a retry (or
-    // refuses the key, when the payloads differ). Once is enough: the winner has committed.
-    if (input.idempotencyKey && isUniqueViolation(err, Constraints.journalEntryIdempotencyKey)) {
-      return post();
+    const lines = await parseManualLines(db, company, input.lines);
+    await checkManualControlLines(db, lines);
+    const request = {
+      kind: 'MANUAL' as const,
+      postingDate,
+      memo: input.memo ?? '',
+      idempotencyKey: input.idempotencyKey ?? null,
+      ...reversal,
+      lines,
+    };
+    const post = (on?: typeof arrival) =>
+      inPostingGroup(db, actor, (tx) => postEntry(tx, actor, request), { lane: JOURNAL_LANE, request }, on);
+    try {
+      return await post(arrival);
+    } catch (err) {
+      // Two requests racing with one key: the loser's insert waited for the winner's commit and hit
+      // the unique key. Run it again: it now finds the winner's entry and answers it as a retry (or
+      // refuses the key, when the payloads differ). Once is enough: the winner has committed.
+      if (input.idempotencyKey && isUniqueViolation(err, Constraints.journalEntryIdempotencyKey)) {
+        return post();
+      }
+      throw err;
     }
-    throw err;
+  } finally {
+    arrival?.arrived();
   }
 }

@@ -1,4 +1,4 @@
-import { inPostingGroup, type tenant } from '@cifra/db';
+import { inPostingGroup, onTheWay, type tenant } from '@cifra/db';
 import {
   badInput,
   DomainError,
@@ -58,10 +58,6 @@ export async function writeOffBadDebt(books: Books, raw: WriteOffInput): Promise
   const postingDate = input.postingDate ? parseIsoDate(input.postingDate, 'postingDate') : documentDate;
   const { idempotencyKey: key, ...payload } = input;
   const hash = key ? payloadHash('bad_debt_write_off', { ...payload, reason }) : null;
-  if (key && hash) {
-    const first = await firstUnder(books, key, hash);
-    if (first) return first;
-  }
   const actor = { ...books.actor, reason };
   const request: WriteOffRequest = {
     books: { ...books, actor },
@@ -70,7 +66,13 @@ export async function writeOffBadDebt(books: Books, raw: WriteOffInput): Promise
     postingDate,
     idempotency: { key: key ?? null, hash },
   };
+  // A keyed write-off looks its key up first: the group about to start waits for it meanwhile.
+  const arrival = key ? onTheWay(books.db) : undefined;
   try {
+    if (key && hash) {
+      const first = await firstUnder(books, key, hash);
+      if (first) return first;
+    }
     // Group commit: the write-offs waiting together are posted by their lane (write-offs-each.ts),
     // each checked as here; the lane hands back any it cannot post, which then runs this.
     return await inPostingGroup(
@@ -87,6 +89,7 @@ export async function writeOffBadDebt(books: Books, raw: WriteOffInput): Promise
         return postLockedDraft(tx, request.books, draft);
       },
       { lane: WRITE_OFF_LANE, request },
+      arrival,
     );
   } catch (err) {
     // A concurrent request with this key committed first: answer its write-off (or refuse the key).
@@ -95,6 +98,8 @@ export async function writeOffBadDebt(books: Books, raw: WriteOffInput): Promise
       if (first) return first;
     }
     throw err;
+  } finally {
+    arrival?.arrived();
   }
 }
 

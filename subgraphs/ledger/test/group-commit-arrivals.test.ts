@@ -1,0 +1,150 @@
+import {
+  type Actor,
+  guardPool,
+  type PostingGroups,
+  pg,
+  postingGroupsOf,
+  type TenantDb,
+  tenantDb,
+} from '@cifra/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDraft, postDocument } from '../src/documents/index.ts';
+import type { Books } from '../src/services/books.ts';
+import { createParty } from '../src/services/parties.service.ts';
+import { postJournalEntry } from '../src/services/post-journal-entry.service.ts';
+import { openTestBooks, type TestBooks } from './test-books.ts';
+
+// Postings on their way (docs/architecture/posting.md, "Group commit"): a manual entry reads its
+// accounts before it joins its group, a keyed document its key. Asked in one turn with documents that
+// join at once, they trailed them by a round trip and formed a group of their own behind — and,
+// their callers answered apart, the two cohorts kept apart (a mixed load ran in groups of 16 where
+// each kind alone ran in groups of 32). A group about to start now waits for the postings on their
+// way at that moment.
+
+let t: TestBooks;
+let customer: string;
+const pools: pg.Pool[] = [];
+
+beforeAll(async () => {
+  t = await openTestBooks();
+  customer = (await createParty(await t.books(), { kind: 'CUSTOMER', code: 'A1', name: 'Arrival Hotel' })).id;
+});
+afterAll(async () => {
+  for (const p of pools) await p.end();
+  await t.close();
+});
+
+type GroupOptions = NonNullable<Parameters<typeof postingGroupsOf>[1]>;
+
+/** Books on a pool of their own (`max` connections), whose groups report their sizes. */
+async function groupedBooks(
+  max = 8,
+  options: GroupOptions = {},
+): Promise<{ books: Books; groups: PostingGroups; sizes: number[] }> {
+  const pool = guardPool(new pg.Pool({ connectionString: t.database.appUrl, max }));
+  pools.push(pool);
+  const db: TenantDb = tenantDb(pool);
+  const sizes: number[] = [];
+  const groups = postingGroupsOf(db, { ...options, onGroup: (size) => sizes.push(size) }) as PostingGroups;
+  return { books: { ...(await t.books()), db }, groups, sizes };
+}
+
+const author = (i: number): Actor => ({
+  userId: `33333333-3333-4333-8333-${String(i).padStart(12, '0')}`,
+  email: `arrival${i}@test.invalid`,
+  requestId: `arrival-${i}`,
+});
+
+const invoiceDrafts = async (books: Books, n: number) => {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const d = await createDraft(books, 'SALES_INVOICE', {
+      partyId: customer,
+      documentDate: '2026-06-10',
+      lines: [{ accountCode: '4102', quantity: '1', unitPrice: `${10 + i}`, taxCode: 'EXENTO' }],
+    });
+    ids.push(d.id);
+  }
+  return ids;
+};
+
+const entry = (books: Books, i: number, accountCode = '1110') =>
+  postJournalEntry(books.db, books.company, author(i), {
+    postingDate: '2026-06-15',
+    memo: `arrival ${i}`,
+    lines: [
+      { accountCode, debit: '10.00' },
+      { accountCode: '4101', credit: '10.00' },
+    ],
+  });
+
+const settled = (p: Promise<unknown>): Promise<{ ok: boolean; value?: unknown; error?: unknown }> =>
+  p.then(
+    (value) => ({ ok: true, value }),
+    (error: unknown) => ({ ok: false, error }),
+  );
+
+describe('postings on their way to a group', () => {
+  it('joins the entries that read their accounts first to the invoices asked in the same turn: one group', async () => {
+    const { books, sizes } = await groupedBooks();
+    const invoices = await invoiceDrafts(books, 6);
+    for (const round of [0, 1, 2]) {
+      const asked = [
+        ...invoices.slice(round * 2, round * 2 + 2).map((id) => postDocument(books, id, 'SALES')),
+        ...[0, 1, 2, 3].map((i) => entry(books, round * 10 + i)),
+      ];
+      const done = await Promise.all(asked.map(settled));
+      expect(done.every((d) => d.ok)).toBe(true);
+    }
+    expect(sizes).toEqual([6, 6, 6]);
+  });
+
+  it('starts without the one that gives up on its way (an unknown account): refused alone, the rest posted', async () => {
+    const { books, sizes } = await groupedBooks();
+    const invoices = await invoiceDrafts(books, 3);
+    const done = await Promise.all(
+      [
+        ...invoices.map((id) => postDocument(books, id, 'SALES')),
+        entry(books, 40),
+        entry(books, 41, '9999'),
+      ].map(settled),
+    );
+    expect(done.map((d) => d.ok)).toEqual([true, true, true, true, false]);
+    expect(sizes).toEqual([4]);
+  });
+
+  it('waits only for those on their way when the group is about to start, not for any setting out later', async () => {
+    const { books, groups } = await groupedBooks();
+    const early = groups.setOut();
+    const queued = settled(groups.run(author(50), async () => 'posted'));
+    // The group about to start waits for `early`, its posting still queued; one that sets out now
+    // is not waited for.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(groups.waiting).toBe(1);
+    const late = groups.setOut();
+    early.arrived();
+    expect(await queued).toEqual({ ok: true, value: 'posted' });
+    late.arrived();
+    // A posting that never arrives is marked so once: twice is harmless.
+    late.arrived();
+    expect(await entry(books, 51)).toMatchObject({ number: expect.stringMatching(/^JE-2026-/) });
+  });
+
+  it('waits holding no connection: an entry setting out while a group commits reads on the pool’s only one', async () => {
+    let entryOnItsWay: Promise<unknown> | undefined;
+    const { books, sizes } = await groupedBooks(1, {
+      maxSize: 2,
+      // While the first group holds the pool's only connection (kept for the invoice queued behind
+      // it), an entry sets out: its accounts can only be read once that connection is given back.
+      beforeCommit: async () => {
+        entryOnItsWay ??= settled(entry(books, 60));
+      },
+    });
+    const invoices = await invoiceDrafts(books, 3);
+    const done = await Promise.all(invoices.map((id) => settled(postDocument(books, id, 'SALES'))));
+    expect(done.every((d) => d.ok)).toBe(true);
+    expect(await entryOnItsWay).toMatchObject({ ok: true });
+    // The entry joined the invoice queued behind the first group.
+    expect(sizes).toEqual([2, 2]);
+  });
+});
