@@ -14,7 +14,8 @@ import { isConnectionFailure } from './unavailable.ts';
  * Here the postings of one client that are waiting at the same moment share one transaction, one
  * fsync: a posting that finds no group running starts one at the end of the event loop's turn (no
  * timer; the postings asked in that turn share it), and those that arrive while it commits form the
- * next group, at most `maxSize` of them.
+ * next group, at most `maxSize` of them. A posting that reads before it joins sets out first
+ * (`onTheWay`): the group about to start waits for it, so it is not left to a smaller group behind.
  *
  * Each posting runs in its own SAVEPOINT with its own actor (the history triggers' settings) and
  * its deferred checks run before its savepoint is released: a posting that is refused rolls back to
