@@ -78,6 +78,30 @@ async function serials(kind: string): Promise<number[]> {
   return rows.map((r) => r.n);
 }
 
+/** Numbers of each kind without a gap, whatever the groups were; the audit chain intact. */
+async function expectGaplessAndChained(kinds: readonly string[]): Promise<void> {
+  for (const kind of kinds) {
+    const ns = await serials(kind);
+    expect(ns).toEqual(ns.map((_, i) => i + 1));
+  }
+  const [chain] = await s.tenantSql<{ problem: string | null }>(
+    SLUG,
+    'SELECT problem FROM cifra_verify_audit_chain()',
+  );
+  expect(chain?.problem).toBeNull();
+}
+
+/** What allocations settle of each document (cents, as text), by id. */
+async function settledOf(docs: readonly Doc[]): Promise<Map<string, string>> {
+  const rows = await s.tenantSql<{ id: string; settled: string }>(
+    SLUG,
+    `SELECT i.id, coalesce((SELECT sum(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0)::text AS settled
+       FROM documents i WHERE i.id = ANY ($1::uuid[])`,
+    [docs.map((d) => d.id)],
+  );
+  return new Map(rows.map((r) => [r.id, r.settled]));
+}
+
 beforeAll(async () => {
   s = await startTestStack();
   customer = (
@@ -113,13 +137,7 @@ describe('documents posted at once through the gateway', () => {
     expect(onFirst.filter((o) => o === 'OVER_ALLOCATION')).toHaveLength(4);
 
     // Every invoice settled once, in full; the refused receipts wrote nothing.
-    const open = await s.tenantSql<{ id: string; settled: string }>(
-      SLUG,
-      `SELECT i.id, coalesce((SELECT sum(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0)::text AS settled
-         FROM documents i WHERE i.id = ANY ($1::uuid[])`,
-      [invoices.map((d) => d.id)],
-    );
-    const settled = new Map(open.map((r) => [r.id, r.settled]));
+    const settled = await settledOf(invoices);
     expect(invoices.map((d) => settled.get(d.id))).toEqual(invoices.map((_, n) => String((100 + n) * 100)));
     const drafted = await s.tenantSql<{ n: number }>(
       SLUG,
@@ -128,16 +146,7 @@ describe('documents posted at once through the gateway', () => {
     );
     expect(drafted[0]?.n).toBe(4);
 
-    // Numbers without a gap, whatever the groups were; the audit chain intact.
-    for (const kind of ['SALES_INVOICE', 'CUSTOMER_RECEIPT']) {
-      const ns = await serials(kind);
-      expect(ns).toEqual(ns.map((_, i) => i + 1));
-    }
-    const [chain] = await s.tenantSql<{ problem: string | null }>(
-      SLUG,
-      'SELECT problem FROM cifra_verify_audit_chain()',
-    );
-    expect(chain?.problem).toBeNull();
+    await expectGaplessAndChained(['SALES_INVOICE', 'CUSTOMER_RECEIPT']);
   });
 
   it('applies 8 credits and writes off 8 invoices at once, a credit used twice and an invoice written off twice: each answered exactly', async () => {
@@ -192,13 +201,7 @@ describe('documents posted at once through the gateway', () => {
     // Two write-offs of all of invoice 13: one writes it off, the other finds nothing open.
     expect([answers[14], answers[15]].sort()).toEqual(['OVER_ALLOCATION', 'POSTED']);
 
-    const settled = await s.tenantSql<{ id: string; settled: string }>(
-      SLUG,
-      `SELECT i.id, coalesce((SELECT sum(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0)::text AS settled
-         FROM documents i WHERE i.id = ANY ($1::uuid[])`,
-      [invoices.map((d) => d.id)],
-    );
-    const by = new Map(settled.map((r) => [r.id, r.settled]));
+    const by = await settledOf(invoices);
     // Invoices 0–6 settled 30.00 each by credits (invoice 1 twice and invoice 0 not at all when credit
     // 0's second use won), 7–13 written off in full (totals like '127.00', in cents).
     const expected = invoices.map((d, n) => (n < 7 ? '3000' : d.total.replace('.', '')));
@@ -211,14 +214,6 @@ describe('documents posted at once through the gateway', () => {
         WHERE kind IN ('CUSTOMER_CREDIT_APPLICATION', 'BAD_DEBT_WRITE_OFF') AND status = 'DRAFT'`,
     );
     expect(drafts[0]?.n).toBe(0);
-    for (const kind of ['CUSTOMER_CREDIT_APPLICATION', 'BAD_DEBT_WRITE_OFF']) {
-      const ns = await serials(kind);
-      expect(ns).toEqual(ns.map((_, i) => i + 1));
-    }
-    const [chain] = await s.tenantSql<{ problem: string | null }>(
-      SLUG,
-      'SELECT problem FROM cifra_verify_audit_chain()',
-    );
-    expect(chain?.problem).toBeNull();
+    await expectGaplessAndChained(['CUSTOMER_CREDIT_APPLICATION', 'BAD_DEBT_WRITE_OFF']);
   });
 });
