@@ -8,16 +8,20 @@ import {
   chainIntact,
   closeSettlementBooks,
   euro,
+  eventsBy,
+  expectOwnAuthors,
   factsOf,
   grouped,
   groups,
   invoice,
+  laneEvents,
   lone,
   money,
   note,
   openOf,
   openSettlementBooks,
   outcome,
+  postedOf,
   t,
   transactions,
   vendor,
@@ -114,22 +118,15 @@ describe('the credit applications lane: applications of one group posted togethe
     // events first, then its documents'.
     expect((await transactions()) - before).toBe(1);
     const requestIds = a.applications.map((_, i) => author(900 + i).requestId);
-    const { rows: events } = await t.admin.query(
-      `SELECT action FROM audit_events WHERE request_id = ANY ($1::text[]) ORDER BY chain_seq`,
-      [requestIds],
-    );
-    expect(events.map((e) => e.action)).toEqual([
-      ...Array(4).fill('journal_entry.posted'),
-      ...Array(4).fill('document.posted'),
-    ]);
+    const events = await eventsBy(900, [...a.applications.keys()]);
+    expect(events.map((e) => e.action)).toEqual(laneEvents(4));
     const lonely = [];
     for (const [i, application] of b.applications.entries())
       lonely.push(await outcome(apply(as(lone, 950 + i), application)));
     expect(lonely.map((r) => r.code ?? r.value?.status)).toEqual(codes);
 
-    const docs = (rs: typeof results) => rs.flatMap((r) => (r.value ? [r.value] : []));
-    const facts = await factsOf(docs(results), a.items);
-    expect(facts).toEqual(await factsOf(docs(lonely), b.items));
+    const facts = await factsOf(postedOf(results), a.items);
+    expect(facts).toEqual(await factsOf(postedOf(lonely), b.items));
     expect(await openOf(a.items)).toEqual(await openOf(b.items));
     // The figures themselves (two equal wrongs cannot pass): the allocations (invoice, credit) and
     // the EUR application's realized gain, 107.00 × (1.12 − 1.10) = 2.14, on the invoice's side.
@@ -154,23 +151,8 @@ describe('the credit applications lane: applications of one group posted togethe
     expect(await applicationsBy(requestIds)).toBe(4);
 
     // Each version of an application's row and of its allocations names its own author.
-    const ids = docs(results).map((d) => d.id);
-    const authorOf = (id: string) => author(900 + results.findIndex((r) => r.value?.id === id)).requestId;
-    const { rows: versions } = await t.admin.query(
-      `SELECT id::text AS doc, hist_operation AS op, hist_request_id FROM documents_history
-        WHERE id = ANY ($1::uuid[]) ORDER BY id, hist_id`,
-      [ids],
-    );
-    expect(versions.map((v) => v.op)).toEqual(ids.flatMap(() => ['INSERT', 'UPDATE']));
-    const { rows: makers } = await t.admin.query(
-      `SELECT id::text AS doc, created_by::text AS by, posted_by::text AS posted FROM documents WHERE id = ANY ($1::uuid[])`,
-      [ids],
-    );
-    for (const m of makers) {
-      const { userId } = author(900 + results.findIndex((r) => r.value?.id === m.doc));
-      expect([m.by, m.posted]).toEqual([userId, userId]);
-    }
-    for (const v of versions) expect(v.hist_request_id).toBe(authorOf(v.doc));
+    const ids = postedOf(results).map((d) => d.id);
+    const authorOf = await expectOwnAuthors(results, 900);
     const { rows: allocated } = await t.admin.query(
       `SELECT h.hist_request_id, a.source_document_id::text AS doc FROM allocations_history h
          JOIN allocations a ON a.id::text = h.hist_entity_id WHERE a.source_document_id = ANY ($1::uuid[])`,
@@ -220,14 +202,8 @@ describe('the credit applications lane: applications of one group posted togethe
     // same credit would have caused): their entries' events first, then their documents'. Of the
     // keyed two, whichever reached the queue first (each looks its key up before); the other wrote
     // nothing.
-    const { rows: events } = await t.admin.query(
-      `SELECT action FROM audit_events WHERE request_id = ANY ($1::text[]) ORDER BY chain_seq`,
-      [[0, 2, 3, 5].map((i) => author(960 + i).requestId)],
-    );
-    expect(events.map((e) => e.action)).toEqual([
-      ...Array(3).fill('journal_entry.posted'),
-      ...Array(3).fill('document.posted'),
-    ]);
+    const events = await eventsBy(960, [0, 2, 3, 5]);
+    expect(events.map((e) => e.action)).toEqual(laneEvents(3));
     expect(await t.count('documents')).toBe(before + 3);
     expect(await openOf([i0, i1, i2, i3, i4, shared])).toEqual([
       '2610',

@@ -13,12 +13,14 @@ import {
   closeSettlementBooks,
   customer,
   euro,
+  eventsBy,
   factsOf,
   familyOf,
   grouped,
   groups,
   inOneGroup,
   invoice,
+  laneEvents,
   lone,
   money,
   note,
@@ -115,15 +117,8 @@ describe('the documents lane: notes, receipts and payments of one group posted t
       // One transaction: the plug's group is another, before it. Posted by the lane, not one by one
       // after a failed attempt: its entries' events first, then its documents'.
       expect((await transactions()) - before).toBe(1);
-      const { rows: events } = await t.admin.query(
-        `SELECT action FROM audit_events WHERE request_id = ANY ($1::text[]) ORDER BY chain_seq`,
-        [a.drafts.map((_, i) => author(700 + i).requestId)],
-      );
-      const n = a.drafts.length;
-      expect(events.map((e) => e.action)).toEqual([
-        ...Array(n).fill('journal_entry.posted'),
-        ...Array(n).fill('document.posted'),
-      ]);
+      const events = await eventsBy(700, [...a.drafts.keys()]);
+      expect(events.map((e) => e.action)).toEqual(laneEvents(a.drafts.length));
       for (const [i, d] of b.drafts.entries()) await postDocument(as(lone, 800 + i), d.id, familyOf(d));
 
       const facts = await factsOf(a.drafts, a.invoices);

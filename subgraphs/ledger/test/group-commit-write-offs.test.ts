@@ -4,19 +4,22 @@ import type { Books } from '../src/services/books.ts';
 import { type WriteOffInput, writeOffBadDebt } from '../src/write-offs/index.ts';
 import {
   as,
-  author,
   callsInOneGroup,
   chainIntact,
   closeSettlementBooks,
   euro,
+  eventsBy,
+  expectOwnAuthors,
   factsOf,
   grouped,
   invoice,
+  laneEvents,
   lone,
   money,
   openOf,
   openSettlementBooks,
   outcome,
+  postedOf,
   t,
   transactions,
   vendor,
@@ -91,24 +94,16 @@ describe('the write-offs lane: write-offs of one group posted together', () => {
     // One transaction, posted by the lane (not one by one after a failed attempt): its entries'
     // events first, then its documents'.
     expect((await transactions()) - before).toBe(1);
-    const requestIds = a.writeOffs.map((_, i) => author(1000 + i).requestId);
-    const { rows: events } = await t.admin.query(
-      `SELECT action, reason FROM audit_events WHERE request_id = ANY ($1::text[]) ORDER BY chain_seq`,
-      [requestIds],
-    );
-    expect(events.map((e) => e.action)).toEqual([
-      ...Array(4).fill('journal_entry.posted'),
-      ...Array(4).fill('document.posted'),
-    ]);
+    const events = await eventsBy(1000, [...a.writeOffs.keys()]);
+    expect(events.map((e) => e.action)).toEqual(laneEvents(4));
     // The reason is each event's, as a lone write-off records it.
     expect(new Set(events.map((e) => e.reason))).toEqual(new Set([REASON]));
     const lonely = [];
     for (const [i, w] of b.writeOffs.entries()) lonely.push(await outcome(writeOff(as(lone, 1050 + i), w)));
     expect(lonely.map((r) => r.code ?? r.value?.status)).toEqual(codes);
 
-    const docs = (rs: typeof results) => rs.flatMap((r) => (r.value ? [r.value] : []));
-    const facts = await factsOf(docs(results), a.invoices);
-    expect(facts).toEqual(await factsOf(docs(lonely), b.invoices));
+    const facts = await factsOf(postedOf(results), a.invoices);
+    expect(facts).toEqual(await factsOf(postedOf(lonely), b.invoices));
     expect(await openOf(a.invoices)).toEqual(await openOf(b.invoices));
     // The figures themselves: what each wrote off, and the EUR one at 1.12 clearing a receivable
     // taken at 1.10 (117.70 cleared, 119.84 at its own rate: 2.14 realized).
@@ -121,27 +116,12 @@ describe('the write-offs lane: write-offs of one group posted together', () => {
     expect(facts[3].allocations).toEqual([['#3', '10700', '0', '11770', '214']]);
     expect(await openOf(a.invoices.slice(0, 6))).toEqual(['0', '0', '2710', '0', '3210', '3210']);
     expect(
-      await t.count('draft_allocations', `document_id = ANY ('{${docs(results).map((d) => d.id)}}')`),
+      await t.count('draft_allocations', `document_id = ANY ('{${postedOf(results).map((d) => d.id)}}')`),
     ).toBe(4);
 
     // Each version of a write-off's row and of its proposed allocation names its own author.
-    const ids = docs(results).map((d) => d.id);
-    const authorOf = (id: string) => author(1000 + results.findIndex((r) => r.value?.id === id)).requestId;
-    const { rows: versions } = await t.admin.query(
-      `SELECT id::text AS doc, hist_operation AS op, hist_request_id, hist_reason FROM documents_history
-        WHERE id = ANY ($1::uuid[]) ORDER BY id, hist_id`,
-      [ids],
-    );
-    expect(versions.map((v) => v.op)).toEqual(ids.flatMap(() => ['INSERT', 'UPDATE']));
-    const { rows: makers } = await t.admin.query(
-      `SELECT id::text AS doc, created_by::text AS by, posted_by::text AS posted FROM documents WHERE id = ANY ($1::uuid[])`,
-      [ids],
-    );
-    for (const m of makers) {
-      const { userId } = author(1000 + results.findIndex((r) => r.value?.id === m.doc));
-      expect([m.by, m.posted]).toEqual([userId, userId]);
-    }
-    for (const v of versions) expect([v.hist_request_id, v.hist_reason]).toEqual([authorOf(v.doc), REASON]);
+    const ids = postedOf(results).map((d) => d.id);
+    const authorOf = await expectOwnAuthors(results, 1000, REASON);
     const { rows: proposed } = await t.admin.query(
       `SELECT document_id::text AS doc, hist_request_id FROM draft_allocations_history WHERE document_id = ANY ($1::uuid[])`,
       [ids],
@@ -182,14 +162,8 @@ describe('the write-offs lane: write-offs of one group posted together', () => {
     expect(results[4]?.value?.exchangeRate).toBe('1.150000000000');
     // The lane posted the first, one of the keyed two (whichever reached the queue first: each looks
     // its key up before) and the last; the rest ran after the group, the other keyed one writing nothing.
-    const { rows: events } = await t.admin.query(
-      `SELECT action FROM audit_events WHERE request_id = ANY ($1::text[]) ORDER BY chain_seq`,
-      [[0, 2, 3, 5].map((i) => author(1100 + i).requestId)],
-    );
-    expect(events.map((e) => e.action)).toEqual([
-      ...Array(3).fill('journal_entry.posted'),
-      ...Array(3).fill('document.posted'),
-    ]);
+    const events = await eventsBy(1100, [0, 2, 3, 5]);
+    expect(events.map((e) => e.action)).toEqual(laneEvents(3));
     expect(await openOf([i0, i1, i2, eur])).toEqual(['2110', '2910', '3010', '0']);
 
     // A write-off in a closed period drafted with others: the documents lane refuses it, the group

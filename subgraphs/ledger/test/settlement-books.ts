@@ -199,6 +199,55 @@ export async function factsOf(docs: readonly DocumentRow[], invoices: readonly D
   });
 }
 
+/** The audit events the authors `first + k` (each `k` of `ks`) recorded, in chain order. */
+export async function eventsBy(first: number, ks: readonly number[]) {
+  const { rows } = await t.admin.query<{ action: string; reason: string | null }>(
+    `SELECT action, reason FROM audit_events WHERE request_id = ANY ($1::text[]) ORDER BY chain_seq`,
+    [ks.map((k) => author(first + k).requestId)],
+  );
+  return rows;
+}
+
+/** What a lane that posts `n` documents records, in chain order: their entries' events, then theirs. */
+export const laneEvents = (n: number) => [
+  ...Array(n).fill('journal_entry.posted'),
+  ...Array(n).fill('document.posted'),
+];
+
+/** The documents the answers carry (those posted), in order. */
+export const postedOf = (results: readonly { value?: DocumentRow }[]) =>
+  results.flatMap((r) => (r.value ? [r.value] : []));
+
+/**
+ * Each document of `results` (the answers of authors `first`, `first + 1`, …) was created and posted
+ * by its own author, and has two history versions, its draft's and its posting's, each naming that
+ * author (and `reason`, when given). Answers each document's author's request id, by id.
+ */
+export async function expectOwnAuthors(
+  results: readonly { value?: DocumentRow }[],
+  first: number,
+  reason?: string,
+): Promise<(id: string) => string> {
+  const ids = postedOf(results).map((d) => d.id);
+  const authorOf = (id: string) => author(first + results.findIndex((r) => r.value?.id === id));
+  const { rows: versions } = await t.admin.query(
+    `SELECT id::text AS doc, hist_operation AS op, hist_request_id, hist_reason FROM documents_history
+      WHERE id = ANY ($1::uuid[]) ORDER BY id, hist_id`,
+    [ids],
+  );
+  expect(versions.map((v) => v.op)).toEqual(ids.flatMap(() => ['INSERT', 'UPDATE']));
+  for (const v of versions) {
+    expect(v.hist_request_id).toBe(authorOf(v.doc).requestId);
+    if (reason !== undefined) expect(v.hist_reason).toBe(reason);
+  }
+  const { rows: makers } = await t.admin.query(
+    `SELECT id::text AS doc, created_by::text AS by, posted_by::text AS posted FROM documents WHERE id = ANY ($1::uuid[])`,
+    [ids],
+  );
+  for (const m of makers) expect([m.by, m.posted]).toEqual([authorOf(m.doc).userId, authorOf(m.doc).userId]);
+  return (id) => authorOf(id).requestId;
+}
+
 export async function chainIntact(): Promise<void> {
   const { rows } = await t.admin.query('SELECT problem FROM cifra_verify_audit_chain()');
   expect(rows[0].problem).toBeNull();
