@@ -85,19 +85,19 @@ export async function laneReads(tx: TenantTx, ids: readonly string[]): Promise<L
   };
 }
 
+/** A draft a lane inserts, with the id it draws, its author and its proposed allocations. */
+export interface DraftAs {
+  values: typeof tenant.documents.$inferInsert & { id: string };
+  actor: Actor;
+  allocations?: readonly Allocation[];
+}
+
 /**
  * Documents inserted together as drafts, with their proposed allocations when given, each history
  * version naming its own author: the history triggers read `cifra.row_provenance` (tenant
  * migration 0041), keyed by a document's id and by a draft allocation's `document:line`.
  */
-export async function insertDraftsAs(
-  tx: TenantTx,
-  drafts: readonly {
-    values: typeof tenant.documents.$inferInsert & { id: string };
-    actor: Actor;
-    allocations?: readonly Allocation[];
-  }[],
-): Promise<void> {
+export async function insertDraftsAs(tx: TenantTx, drafts: readonly DraftAs[]): Promise<void> {
   if (drafts.length === 0) return;
   const lines = drafts.flatMap(({ values, allocations = [] }) =>
     allocations.map((a, k) => ({ documentId: values.id, lineNumber: k + 1, ...a })),

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Actor, PostingLane } from '@cifra/db';
 import type { TenantTx } from '@cifra/engine';
 import { keyClaim, unclaimed } from '../documents/claims.ts';
-import { insertDraftsAs, lockSettledInvoices, settlingReads } from '../documents/group-store.ts';
+import {
+  type DraftAs,
+  insertDraftsAs,
+  lockSettledInvoices,
+  settlingReads,
+} from '../documents/group-store.ts';
 import { KINDS } from '../documents/kinds.ts';
 import { postDocumentsEach, sharingControlReads } from '../documents/post-each.ts';
 import { rateIsReadOnly } from '../documents/rates.ts';
@@ -42,7 +47,7 @@ export async function postWriteOffsEach(tx: TenantTx, asked: readonly Own[]): Pr
   const keys = mine.flatMap((i) => (postings[i] as Own).request.idempotency.key ?? []);
   const settlements = await lockSettledInvoices(tx, ids);
   const { parties, taken } = await settlingReads(tx, ids, keys);
-  const drafts: { at: number; actor: Actor; values: Parameters<typeof insertDraftsAs>[1][number] }[] = [];
+  const drafts: { at: number; draft: DraftAs }[] = [];
   for (const at of mine) {
     const { actor, request } = postings[at] as Own;
     if (request.idempotency.key && taken.has(request.idempotency.key)) continue;
@@ -54,7 +59,7 @@ export async function postWriteOffsEach(tx: TenantTx, asked: readonly Own[]): Pr
       if (!rateIsReadOnly(request.books, { appliesToId: null, exchangeRate: null, ...checked.values }))
         continue;
       const values = { ...checked.values, id: randomUUID() };
-      drafts.push({ at, actor, values: { values, actor, allocations: [checked.allocation] } });
+      drafts.push({ at, draft: { values, actor, allocations: [checked.allocation] } });
     } catch (error) {
       outcomes[at] = { ok: false, error };
     }
@@ -62,20 +67,20 @@ export async function postWriteOffsEach(tx: TenantTx, asked: readonly Own[]): Pr
   if (drafts.length === 0) return outcomes;
   await insertDraftsAs(
     tx,
-    drafts.map((d) => d.values),
+    drafts.map((d) => d.draft),
   );
   const posted = await postDocumentsEach(
     tx,
-    drafts.map(({ at, actor, values }) => ({
-      actor,
-      request: { books: (postings[at] as Own).request.books, id: values.values.id, family: 'WRITE_OFF' },
+    drafts.map(({ at, draft }) => ({
+      actor: draft.actor,
+      request: { books: (postings[at] as Own).request.books, id: draft.values.id, family: 'WRITE_OFF' },
     })),
   );
-  drafts.forEach(({ at, values }, k) => {
+  drafts.forEach(({ at, draft }, k) => {
     const outcome = posted[k];
     if (!outcome?.ok) {
       const why = outcome ? String(outcome.error) : 'handed back';
-      throw new Error(`write-off ${values.values.id} drafted in the group was not posted by it (${why})`);
+      throw new Error(`write-off ${draft.values.id} drafted in the group was not posted by it (${why})`);
     }
     outcomes[at] = outcome;
   });
