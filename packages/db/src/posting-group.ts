@@ -50,8 +50,8 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /**
  * A way to post many postings of a group together, in a constant number of statements, each still
- * checked and refused on its own (journal entries: `postEntriesEach` in @cifra/engine; documents:
- * `postDocumentsEach` in the ledger's documents). Per posting it answers an outcome, or undefined to
+ * checked and refused on its own (the ledger's books' lane, `BOOKS_LANE`: manual entries, documents,
+ * credit applications and write-offs together). Per posting it answers an outcome, or undefined to
  * decline it: a declined posting runs in a transaction of its own once the group has committed (one
  * by one in the group, its postings would queue on its one connection where transactions of their
  * own overlap — credit notes 0.77× and receipts 0.85× a transaction each on the group-commit bench,

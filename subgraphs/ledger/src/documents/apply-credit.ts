@@ -13,8 +13,8 @@ import {
 } from '@cifra/domain';
 import { nextNumber, type PostingRequest, postEntry, type TenantTx } from '@cifra/engine';
 import { type Books, Constraints, isUniqueViolation } from '../services/books.ts';
+import { BOOKS_LANE } from '../services/books-lane.ts';
 import { parseInput } from '../services/parties.service.ts';
-import { CREDIT_APPLICATION_LANE } from './apply-credit-each.ts';
 import { sameRequest } from './drafts.ts';
 import { type DocumentGlLine, roleAccount } from './gl-lines.ts';
 import { type LockedSettlements, lockSettledInvoices, type PostedDocument } from './group-store.ts';
@@ -78,7 +78,7 @@ export async function applyCredit(
   }
 }
 
-/** One `applyCredit` call, parsed: what the lone path and the credit applications' lane post. */
+/** One `applyCredit` call, parsed: what the lone path and the books' lane post. */
 export interface CreditApplication {
   books: Books;
   kind: CreditApplicationKind;
@@ -89,8 +89,8 @@ export interface CreditApplication {
 
 /**
  * Check and post the application under lock, in one transaction with the client's other postings:
- * the applications waiting together are posted by their lane (apply-credit-each.ts), each checked
- * as here; the lane hands back any it cannot post, which then runs this.
+ * the applications waiting together are posted by the books' lane (books-lane.ts,
+ * apply-credit-each.ts), each checked as here; it hands back any it cannot post, which then runs this.
  */
 async function post(
   books: Books,
@@ -111,7 +111,7 @@ async function post(
     const doc = await insertDocument(tx, applicationDraft(application, party, credit, amountMinor));
     return postApplication(tx, books, doc, credit, invoice, minorUnits, locked);
   };
-  const batch = { lane: CREDIT_APPLICATION_LANE, request: application };
+  const batch = { lane: BOOKS_LANE, request: { application } };
   return inPostingGroup(books.db, books.actor, work, batch, arrival);
 }
 

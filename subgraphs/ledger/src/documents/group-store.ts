@@ -15,8 +15,9 @@ import type {
 } from './store.ts';
 
 /**
- * The documents lane's door to the database (post-each.ts): what a group reads of its drafts and
- * the invoices they settle, each in one round trip, and the one call that posts their rows.
+ * The books' lane's door to the database for documents (post-each.ts, apply-credit-each.ts,
+ * write-offs-each.ts, staged.ts): what a group reads of its drafts and the invoices they settle,
+ * each in one round trip, the drafts it inserts, and the one call that posts their rows.
  */
 
 type Allocation = { invoiceId: string; amountMinor: bigint };
@@ -24,7 +25,7 @@ type Allocation = { invoiceId: string; amountMinor: bigint };
 /** Ids inlined in a simple-protocol query as a uuid[] literal: only UUIDs, checked. */
 const uuidArray = (ids: readonly string[]) => `'{${ids.filter(isUuid).join(',')}}'::uuid[]`;
 
-/** What the documents lane reads for a group: its drafts locked, their parties and lines, the client's setup. */
+/** What the documents' pass reads for a group: its drafts locked, their parties and lines, the client's setup. */
 export interface LaneReads {
   docs: Map<string, DocumentRow>;
   company: CompanyRow | undefined;
@@ -37,7 +38,7 @@ export interface LaneReads {
 }
 
 /**
- * The documents lane's reads in one round trip: seven statements sent as one query (the simple
+ * The documents' pass's reads in one round trip: seven statements sent as one query (the simple
  * protocol, no parameters: the ids are inlined, and only ids that are UUIDs — any other can name
  * no document, and its posting runs alone), run by the server one after the other. The drafts are
  * locked by the first (in id order); each later statement takes its own snapshot after it, so
@@ -141,7 +142,7 @@ export async function insertDraftsAs(tx: TenantTx, drafts: readonly DraftAs[]): 
 }
 
 /**
- * What the credit applications' and write-offs' lanes read besides what they lock: the parties of
+ * What the credit applications' and write-offs' passes read besides what they lock: the parties of
  * the documents `ids` names, the client's role bindings, and which of `keys` a document carries.
  */
 export async function settlingReads(

@@ -1,12 +1,6 @@
-import type { Actor, PostingLane } from '@cifra/db';
+import type { Actor } from '@cifra/db';
 import { badInput, formatDecimal, translateAtRate } from '@cifra/domain';
-import {
-  type HeldPeriods,
-  holdPeriodsAndKeys,
-  type PostingRequest,
-  postEntriesEach,
-  type TenantTx,
-} from '@cifra/engine';
+import type { PostedEntry, PostingRequest, TenantTx } from '@cifra/engine';
 import { clientFxOf, type RateAnswer, rateKey, ratesInForce } from '@cifra/fx';
 import { legalDetailsRefusal, legalRowOf } from '../legal/index.ts';
 import type { Books } from '../services/books.ts';
@@ -16,12 +10,13 @@ import {
   type LockedSettlements,
   laneReads,
   lockSettledInvoices,
-  postDocumentsAs,
+  type PostedDocument,
 } from './group-store.ts';
 import { type Family, isCorrection, KINDS, requireDraft, requireFamily, requirePermission } from './kinds.ts';
-import { documentEntry, documentEntryKey, OPERATION, postedEvent } from './posted-event.ts';
+import { documentEntry, OPERATION, postedEvent } from './posted-event.ts';
 import { decideOwnRate, type OwnRate, pegOf, rateIsReadOnly } from './rates.ts';
 import { draftedSettlements, settleDrafted } from './settlement.ts';
+import type { Outcome, Own as OwnOf, Pass, Staged } from './staged.ts';
 import { checkParty, clearedBaseFrom, type DocumentKind, type DocumentRow } from './store.ts';
 import { smallDifferences, toleranceFor } from './tolerance.ts';
 import { type TranslatedDocument, translateDocument } from './translate.ts';
@@ -33,8 +28,7 @@ export interface DocumentPosting {
   family: Family;
 }
 
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown } | undefined;
-type Own = { actor: Actor; request: DocumentPosting };
+type Own = OwnOf<DocumentPosting>;
 type Allocation = { invoiceId: string; amountMinor: bigint };
 
 /** A draft checked in memory, its entry ready for the engine. */
@@ -53,13 +47,10 @@ interface Ready {
   request: PostingRequest;
 }
 
-/** The lane `postDocument` hands to the group commit. */
-export const DOCUMENT_LANE: PostingLane<DocumentPosting> = { postEach: postDocumentsEach };
-
 /**
- * The kinds this lane posts: invoices, notes, receipts, vendor payments and refunds, and the
- * write-offs their own lane drafts in the group (write-offs-each.ts). Credit applications have a
- * lane of their own (apply-credit-each.ts).
+ * The kinds this pass posts: invoices, notes, receipts, vendor payments and refunds, and the
+ * write-offs the group drafts (write-offs-each.ts). Credit applications have a pass of their own
+ * (apply-credit-each.ts).
  */
 const LANE_KINDS: ReadonlySet<DocumentKind> = new Set([
   'SALES_INVOICE',
@@ -74,25 +65,29 @@ const LANE_KINDS: ReadonlySet<DocumentKind> = new Set([
 ]);
 
 /**
- * The documents of one group commit — invoices, notes, receipts, vendor payments, refunds — posted
- * together in a constant number of statements (docs/architecture/posting.md, "Group commit"): the
- * drafts are locked and read in one round trip with their parties, lines, proposed allocations and
- * the client's setup (`laneReads`), then the invoices they settle are locked in id order with what
+ * The documents of one group commit — invoices, notes, receipts, vendor payments, refunds, the
+ * group's write-offs — read, locked and checked together in a constant number of statements
+ * (docs/architecture/posting.md, "Group commit"), staged for the books' lane to write: the drafts are
+ * locked and read in one round trip with their parties, lines, proposed allocations and the
+ * client's setup (`laneReads`), then the invoices they settle are locked in id order with what
  * settles them now (`lockSettledInvoices`); each draft is checked in memory as `postDocument` checks
  * it (family, permission, status, total, legal details, party, each settlement), its rate decided as
  * `postDocument` decides it (the rates in force of the group's foreign currencies and pegs looked up
- * in one statement, `ratesInForce`), and refused alone;
- * their entries go to `postEntriesEach` (balance, period, idempotency, journal numbers per author),
- * then one call makes their allocations facts, takes their own numbers, marks their rows with their
- * rates and credits and records their events (`postDocumentsAs`). Left undefined, for the group to
- * run on its own once it has committed: a document of another kind (a credit application or
- * write-off, posted by their own use cases), one whose rate posting would write (typed on the
- * document, or a pegged pair's first row: `rateIsReadOnly`), one asked twice in the group, and one
- * settling an invoice (or using a credit) that an earlier draft of the group settles or uses (or
- * would) or that the group posts itself (in turn, each sees what the one before did).
+ * in one statement, `ratesInForce`), and refused alone. Staged: its entry, and its document's
+ * posting (number, allocations made facts, rate and credit, event) once that entry has posted.
+ *
+ * Left undefined, for the group to run on its own once it has committed: a document of another kind
+ * (a credit application), one whose rate posting would write (typed on the document, or a pegged
+ * pair's first row: `rateIsReadOnly`), one asked twice in the group, and one settling an invoice (or
+ * using a credit) that `claimed` holds — an earlier posting of the group settles or uses it (or
+ * would), or the group posts it itself (in turn, each sees what the one before did). What these
+ * drafts settle, and the documents they are, are added to `claimed`.
  */
-export async function postDocumentsEach(tx: TenantTx, asked: readonly Own[]): Promise<Outcome[]> {
-  const postings = sharingControlReads(asked);
+export async function stageDocuments(
+  tx: TenantTx,
+  postings: readonly Own[],
+  claimed: Set<string>,
+): Promise<Pass> {
   const outcomes: Outcome[] = postings.map(() => undefined);
   const ids = [...new Set(postings.map((p) => p.request.id))].sort();
   const reads = await laneReads(tx, ids);
@@ -101,41 +96,27 @@ export async function postDocumentsEach(tx: TenantTx, asked: readonly Own[]): Pr
   for (const currency of new Set([...reads.docs.values()].map((d) => d.currency))) {
     books.minorUnits(currency).catch(() => undefined);
   }
-  const drafts = claimSettlements(postings, screen(postings, reads, outcomes), reads);
-  if (drafts.size === 0) return outcomes;
+  const drafts = claimSettlements(postings, screen(postings, reads, outcomes), reads, claimed);
+  if (drafts.size === 0) return { outcomes, staged: [] };
   const invoiceIds = [...new Set([...drafts.values()].flat().map((a) => a.invoiceId))].sort();
   // After the drafts, what they settle (invoices, a refund's credits) is locked, as postDocument
-  // locks it; then the periods' gates and the entries' keys are asked, then the rates in force —
-  // one statement after another on the connection, each sent as the one before answers, while this
-  // process checks and translates the drafts. A handler is on each at once (each is awaited below,
-  // a failure is the lane's), so a refusal in between is never an unhandled rejection.
+  // locks it; then the rates in force are asked — one statement after the other on the connection,
+  // the second sent as the first answers. A handler is on each at once (each is awaited below, a
+  // failure is the lane's), so a refusal in between is never an unhandled rejection.
   const locked = lockSettledInvoices(tx, invoiceIds);
-  const draftRows = [...drafts.keys()].map((i) => docOf(postings, reads, i));
-  const held = locked.then(() =>
-    holdPeriodsAndKeys(
-      tx,
-      draftRows.map((d) => d.postingDate),
-      draftRows.map((d) => documentEntryKey(d.id)),
-    ),
-  );
-  const rates = ratesOf(tx, postings, drafts, reads, held);
-  for (const p of [locked, held, rates]) p.catch(() => undefined);
+  const rates = ratesOf(tx, postings, drafts, reads, locked);
+  for (const p of [locked, rates]) p.catch(() => undefined);
   const ready = await prepare(tx, postings, drafts, reads, await locked, await rates, outcomes);
-  if (ready.length > 0) await postReady(tx, ready, outcomes, held);
-  else await held;
-  return outcomes;
+  return { outcomes, staged: ready.map(staged) };
 }
 
 /**
- * The postings with books that share the client's settings and each currency's minor units, asked
- * of the control plane once for the group (through the first posting's books): all are the same
- * client's. Each request's own books ask once per request, which inside the group's transaction
- * would be one round trip after another, posting by posting.
+ * Books sharing the client's settings and each currency's minor units, asked of the control plane
+ * once for the group (through `first`): all the group's postings are the same client's. Each
+ * request's own books ask once per request, which inside the group's transaction would be one round
+ * trip after another, posting by posting.
  */
-export function sharingControlReads<R extends { books: Books }>(
-  postings: readonly { actor: Actor; request: R }[],
-): { actor: Actor; request: R }[] {
-  const first = (postings[0] as { request: R }).request.books;
+export function controlReadsOnce(first: Books): (books: Books) => Books {
   let settings: ReturnType<Books['settings']> | undefined;
   const shared = () => {
     settings ??= first.settings();
@@ -150,10 +131,7 @@ export function sharingControlReads<R extends { books: Books }>(
     }
     return answer;
   };
-  return postings.map(({ actor, request }) => ({
-    actor,
-    request: { ...request, books: { ...request.books, settings: shared, minorUnits } },
-  }));
+  return (books) => ({ ...books, settings: shared, minorUnits });
 }
 
 /**
@@ -184,7 +162,7 @@ const docOf = (postings: readonly Own[], reads: LaneReads, i: number) =>
   reads.docs.get((postings[i] as Own).request.id) as DocumentRow;
 
 /**
- * The postings of drafts this lane posts, checked as `postDocument` checks them before posting:
+ * The postings of drafts this pass posts, checked as `postDocument` checks them before posting:
  * a posted document is answered as it stands, a refusal is the posting's own.
  */
 function screen(postings: readonly Own[], { docs }: LaneReads, outcomes: Outcome[]): number[] {
@@ -222,8 +200,8 @@ function claimSettlements(
   postings: readonly Own[],
   drafts: readonly number[],
   reads: LaneReads,
+  claimed: Set<string>,
 ): Map<number, Allocation[]> {
-  const claimed = new Set<string>();
   const out = new Map<number, Allocation[]>();
   for (const i of drafts) {
     const doc = docOf(postings, reads, i);
@@ -232,6 +210,7 @@ function claimSettlements(
     for (const a of drafted) claimed.add(a.invoiceId);
     if (!clash) out.set(i, drafted);
   }
+  for (const id of reads.docs.keys()) claimed.add(id);
   return out;
 }
 
@@ -329,74 +308,50 @@ async function readyOf(
   };
 }
 
-/** Entries, then numbers, rows and events of the ready drafts: two calls for the group. */
-async function postReady(
-  tx: TenantTx,
-  ready: readonly Ready[],
-  outcomes: Outcome[],
-  held: Promise<HeldPeriods>,
-): Promise<void> {
-  const entries = await postEntriesEach(
-    tx,
-    ready.map((r) => ({ actor: r.actor, request: r.request })),
-    held,
-  );
-  const posted = ready.flatMap((r, k) => {
-    const entry = entries[k];
-    if (entry?.ok) return [{ ...r, entry: entry.value }];
-    // An entry refused (period, balance) refuses its document; undefined cannot happen (keys differ).
-    outcomes[r.at] = entry ?? { ok: false, error: new Error(`document ${r.doc.id}: entry not posted`) };
-    return [];
-  });
-  if (posted.length === 0) return;
-  const rows = await postDocumentsAs(
-    tx,
-    posted.map((p) => {
-      const base = (minor: bigint) =>
-        translateAtRate(minor, p.own.rate, p.minorUnits, p.books.company.baseMinorUnits);
+/** A ready draft staged: its entry, then its document's posting once that entry has posted. */
+function staged(r: Ready): Staged {
+  const base = (minor: bigint) =>
+    translateAtRate(minor, r.own.rate, r.minorUnits, r.books.company.baseMinorUnits);
+  const document = (entry: PostedEntry): PostedDocument => ({
+    id: r.doc.id,
+    kind: r.doc.kind,
+    fiscalYear: entry.fiscalYear,
+    entryId: entry.id,
+    exchangeRate: formatDecimal(r.own.rate),
+    exchangeRateId: r.own.provenance.exchangeRateId,
+    rateIsFallback: r.own.provenance.rateIsFallback,
+    baseTotalMinor: base(r.doc.totalMinor),
+    // The credit's base is exactly what its party line carries: the credit at the document's rate.
+    creditMinor: r.creditMinor,
+    creditBaseMinor: base(r.creditMinor),
+    allocations: r.proposed.map((a) => {
+      const difference = r.differences.get(a.invoiceId) ?? 0n;
+      const settled = r.translated.settled.get(a.invoiceId);
       return {
-        id: p.doc.id,
-        kind: p.doc.kind,
-        fiscalYear: p.entry.fiscalYear,
-        entryId: p.entry.id,
-        exchangeRate: formatDecimal(p.own.rate),
-        exchangeRateId: p.own.provenance.exchangeRateId,
-        rateIsFallback: p.own.provenance.rateIsFallback,
-        baseTotalMinor: base(p.doc.totalMinor),
-        // The credit's base is exactly what its party line carries: the credit at the document's rate.
-        creditMinor: p.creditMinor,
-        creditBaseMinor: base(p.creditMinor),
-        allocations: p.proposed.map((a) => {
-          const difference = p.differences.get(a.invoiceId) ?? 0n;
-          const settled = p.translated.settled.get(a.invoiceId);
-          return {
-            invoiceId: a.invoiceId,
-            amountMinor: a.amountMinor + difference,
-            smallDifferenceMinor: difference,
-            baseAmountMinor: settled?.baseAmountMinor ?? null,
-            realizedFxMinor: settled?.realizedFxMinor ?? 0n,
-          };
-        }),
-        actor: p.actor,
-        event: postedEvent(
-          p.books,
-          p.doc,
-          // The document's own number is taken in the same call, which puts it in the event.
-          {
-            number: '',
-            entryNumber: p.entry.number,
-            minorUnits: p.minorUnits,
-            corrected: p.corrected,
-            creditMinor: p.creditMinor,
-          },
-          p.own,
-          p.translated,
-          p.proposed,
-          p.differences,
-        ),
+        invoiceId: a.invoiceId,
+        amountMinor: a.amountMinor + difference,
+        smallDifferenceMinor: difference,
+        baseAmountMinor: settled?.baseAmountMinor ?? null,
+        realizedFxMinor: settled?.realizedFxMinor ?? 0n,
       };
     }),
-    new Date(),
-  );
-  for (const p of posted) outcomes[p.at] = { ok: true, value: rows.get(p.doc.id) };
+    actor: r.actor,
+    event: postedEvent(
+      r.books,
+      r.doc,
+      // The document's own number is taken in the same call, which puts it in the event.
+      {
+        number: '',
+        entryNumber: entry.number,
+        minorUnits: r.minorUnits,
+        corrected: r.corrected,
+        creditMinor: r.creditMinor,
+      },
+      r.own,
+      r.translated,
+      r.proposed,
+      r.differences,
+    ),
+  });
+  return { at: r.at, actor: r.actor, entry: r.request, document };
 }

@@ -3,6 +3,7 @@ import { badInput, formatDecimal, translateAtRate } from '@cifra/domain';
 import { nextNumber, postEntry, type TenantTx } from '@cifra/engine';
 import { requireLegalDetails } from '../legal/index.ts';
 import type { Books } from '../services/books.ts';
+import { BOOKS_LANE } from '../services/books-lane.ts';
 import { documentLinesForGl } from './gl-lines.ts';
 import { lockSettledInvoices } from './group-store.ts';
 import {
@@ -14,7 +15,6 @@ import {
   requireFamily,
   requirePermission,
 } from './kinds.ts';
-import { DOCUMENT_LANE } from './post-each.ts';
 import { documentEntry, OPERATION, postedEvent } from './posted-event.ts';
 import { decideOwnRate, type OwnRate } from './rates.ts';
 import { draftedSettlements, settleDrafted } from './settlement.ts';
@@ -102,9 +102,12 @@ export async function postDocument(books: Books, id: string, family: Family): Pr
     return postLockedDraft(tx, books, doc);
   };
   // Group commit: in one transaction with the other postings of this client waiting now. The
-  // base-currency invoices, notes, receipts and payments of one group are posted together
-  // (post-each.ts), each checked on its own; the lane hands the others back to run alone.
-  return inPostingGroup(books.db, books.actor, work, { lane: DOCUMENT_LANE, request: { books, id, family } });
+  // group's invoices, notes, receipts, payments and refunds are posted together by the books' lane
+  // (books-lane.ts, post-each.ts), each checked on its own; it hands the others back to run alone.
+  return inPostingGroup(books.db, books.actor, work, {
+    lane: BOOKS_LANE,
+    request: { document: { books, id, family } },
+  });
 }
 
 /**

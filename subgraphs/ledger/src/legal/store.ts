@@ -20,7 +20,7 @@ const columns = {
 
 export type LegalRow = LegalColumns & { region: string };
 
-/** The legal details of a company row read whole (the documents lane reads it with its drafts). */
+/** The legal details of a company row read whole (the documents' pass reads it with its drafts). */
 export function legalRowOf(company: CompanyRow): LegalRow {
   return Object.fromEntries(Object.keys(columns).map((k) => [k, company[k as keyof LegalRow]])) as LegalRow;
 }

@@ -1,14 +1,9 @@
 import type { Actor, TenantDb } from '@cifra/db';
-import { Constraints, inPostingGroup, isUniqueViolation, onTheWay, type PostingLane } from '@cifra/db';
+import { Constraints, inPostingGroup, isUniqueViolation, onTheWay } from '@cifra/db';
 import { parseInput, parseIsoDate } from '@cifra/domain';
-import {
-  type Company,
-  type PostedEntry,
-  type PostingRequest,
-  postEntriesEach,
-  postEntry,
-} from '@cifra/engine';
+import { type Company, type PostedEntry, postEntry } from '@cifra/engine';
 import { z } from 'zod';
+import { BOOKS_LANE } from './books-lane.ts';
 import { checkManualControlLines } from './control-accounts.ts';
 import { manualLinesInput, parseManualLines } from './manual-lines.ts';
 import { parseReversal } from './reverse-on.ts';
@@ -22,9 +17,6 @@ export const postJournalEntryInput = z.object({
   lines: manualLinesInput,
 });
 export type PostJournalEntryInput = z.infer<typeof postJournalEntryInput>;
-
-/** Manual entries of one group commit, posted together (each checked and refused on its own). */
-const JOURNAL_LANE: PostingLane<PostingRequest> = { postEach: postEntriesEach };
 
 /**
  * A manual journal entry, posted in one step. Input is parsed completely (money in the client's
@@ -54,7 +46,13 @@ export async function postJournalEntry(
       lines,
     };
     const post = (on?: typeof arrival) =>
-      inPostingGroup(db, actor, (tx) => postEntry(tx, actor, request), { lane: JOURNAL_LANE, request }, on);
+      inPostingGroup(
+        db,
+        actor,
+        (tx) => postEntry(tx, actor, request),
+        { lane: BOOKS_LANE, request: { entry: request } },
+        on,
+      );
     try {
       return await post(arrival);
     } catch (err) {

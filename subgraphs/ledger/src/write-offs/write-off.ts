@@ -24,9 +24,9 @@ import {
   type PartyRow,
 } from '../documents/store.ts';
 import { type Books, Constraints, isUniqueViolation } from '../services/books.ts';
+import { BOOKS_LANE } from '../services/books-lane.ts';
 import { decideDocumentRate } from '../services/exchange-rate.ts';
 import { parseInput } from '../services/parties.service.ts';
-import { WRITE_OFF_LANE } from './write-offs-each.ts';
 
 const KIND = 'BAD_DEBT_WRITE_OFF';
 
@@ -73,8 +73,8 @@ export async function writeOffBadDebt(books: Books, raw: WriteOffInput): Promise
       const first = await firstUnder(books, key, hash);
       if (first) return first;
     }
-    // Group commit: the write-offs waiting together are posted by their lane (write-offs-each.ts),
-    // each checked as here; the lane hands back any it cannot post, which then runs this.
+    // Group commit: the write-offs waiting together are posted by the books' lane (books-lane.ts,
+    // write-offs-each.ts), each checked as here; it hands back any it cannot post, which then runs this.
     return await inPostingGroup(
       books.db,
       actor,
@@ -88,7 +88,7 @@ export async function writeOffBadDebt(books: Books, raw: WriteOffInput): Promise
         await insertDraftAllocations(tx, draft.id, [allocation]);
         return postLockedDraft(tx, request.books, draft);
       },
-      { lane: WRITE_OFF_LANE, request },
+      { lane: BOOKS_LANE, request: { writeOff: request } },
       arrival,
     );
   } catch (err) {

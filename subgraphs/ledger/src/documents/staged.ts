@@ -1,0 +1,90 @@
+import type { Actor } from '@cifra/db';
+import {
+  holdPeriodsAndKeys,
+  type PostedEntry,
+  type PostingRequest,
+  postEntriesEach,
+  type TenantTx,
+} from '@cifra/engine';
+import { type DraftAs, insertDraftsAs, type PostedDocument, postDocumentsAs } from './group-store.ts';
+
+/** What became of one posting of a group: answered, refused, or handed back (`undefined`). */
+export type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown } | undefined;
+
+/** One posting of a group as a pass of the books' lane hands it over: its author and request. */
+export interface Own<R> {
+  actor: Actor;
+  request: R;
+}
+
+/**
+ * A posting of the group checked in memory and ready to write (books-lane.ts): its entry for the
+ * engine and, for a document, what posts the document once that entry has posted.
+ */
+export interface Staged {
+  /** Its index among the postings the pass was given. */
+  at: number;
+  actor: Actor;
+  entry: PostingRequest;
+  /** A row the group inserts once the entry has posted (a credit application's). */
+  draft?: DraftAs;
+  /** Its document's posting (number, allocations, row, event) given its posted entry; none for a manual entry. */
+  document?: (entry: PostedEntry) => PostedDocument;
+  /** Drafted by the group itself (a write-off): its entry must post, or the lane's work is undone. */
+  drafted?: boolean;
+}
+
+/** What one pass of the books' lane gives: an outcome or nothing per posting, and those staged. */
+export interface Pass {
+  outcomes: Outcome[];
+  staged: Staged[];
+}
+
+/**
+ * The group's staged postings written together, whatever their kinds: the periods' gates and the
+ * entries' keys held in one statement, every entry posted by one call of `postEntriesEach` (each
+ * refused alone: period, balance, a key used before), the rows a posting inserts after its entry,
+ * then every document's number, allocations, row and event by one call of `postDocumentsAs`.
+ * Answers an outcome per staged posting, in order: an entry the engine leaves (a key asked twice)
+ * is handed back. A write-off's entry refused or left throws: its draft must not outlive it.
+ */
+export async function postStaged(tx: TenantTx, staged: readonly Staged[]): Promise<Outcome[]> {
+  const outcomes: Outcome[] = staged.map(() => undefined);
+  if (staged.length === 0) return outcomes;
+  const held = holdPeriodsAndKeys(
+    tx,
+    staged.map((s) => s.entry.postingDate),
+    staged.flatMap((s) => s.entry.idempotencyKey ?? []),
+  );
+  held.catch(() => undefined);
+  const entries = await postEntriesEach(
+    tx,
+    staged.map((s) => ({ actor: s.actor, request: s.entry })),
+    held,
+  );
+  const posted = staged.flatMap((s, k) => {
+    const entry = entries[k];
+    if (s.drafted && !entry?.ok) {
+      const why = entry ? String(entry.error) : 'handed back';
+      throw new Error(`posting ${s.entry.sourceId} drafted in the group was not posted by it (${why})`);
+    }
+    if (!entry?.ok || !s.document) {
+      outcomes[k] = entry;
+      return [];
+    }
+    return [{ k, draft: s.draft, document: s.document(entry.value) }];
+  });
+  if (posted.length === 0) return outcomes;
+  // Only the rows of postings whose entries posted are inserted: a refusal leaves nothing behind.
+  await insertDraftsAs(
+    tx,
+    posted.flatMap((p) => p.draft ?? []),
+  );
+  const rows = await postDocumentsAs(
+    tx,
+    posted.map((p) => p.document),
+    new Date(),
+  );
+  for (const p of posted) outcomes[p.k] = { ok: true, value: rows.get(p.document.id) };
+  return outcomes;
+}

@@ -1,0 +1,122 @@
+import type { PostingLane } from '@cifra/db';
+import type { PostingRequest, TenantTx } from '@cifra/engine';
+import type { CreditApplication } from '../documents/apply-credit.ts';
+import { stageApplications } from '../documents/apply-credit-each.ts';
+import { controlReadsOnce, type DocumentPosting, stageDocuments } from '../documents/post-each.ts';
+import { type Outcome, type Own, type Pass, postStaged, type Staged } from '../documents/staged.ts';
+import type { WriteOffRequest } from '../write-offs/write-off.ts';
+import { draftWriteOffs } from '../write-offs/write-offs-each.ts';
+import type { Books } from './books.ts';
+
+/** One posting the books' lane takes: a manual entry, a document's posting, a credit application or a write-off. */
+export type BooksPosting =
+  | { entry: PostingRequest }
+  | { document: DocumentPosting }
+  | { application: CreditApplication }
+  | { writeOff: WriteOffRequest };
+
+/**
+ * The one lane of a client's group commit for every kind the ledger posts concurrently
+ * (docs/architecture/posting.md, "One lane for every kind"): `postJournalEntry`, `postDocument`,
+ * `applyCredit` and `writeOffBadDebt` hand it their postings.
+ */
+export const BOOKS_LANE: PostingLane<BooksPosting> = { postEach: postBooksEach };
+
+/**
+ * The group's postings of every kind, read and checked kind by kind, then written together: a mix
+ * of kinds pays one lane's statements, not one lane's per kind. In turn, each pass reading what the
+ * one before has locked or drafted: the write-offs are drafted (`draftWriteOffs`); the documents —
+ * those drafts first — are read, locked and checked (`stageDocuments`); then the credit
+ * applications (`stageApplications`). Nothing of these passes is posted before the last, so a
+ * later pass cannot see what an earlier one will post: each adds what it posts, settles or uses to
+ * `claimed`, and a later posting that touches any of it is handed back, to run after the group and
+ * see it. Then one write for them all and the manual entries (`postStaged`): one statement for the
+ * periods and keys, one call for every entry, one for every document. A write-off's draft the
+ * documents' pass does not stage (refused, handed back) throws: the group runs one by one.
+ */
+export async function postBooksEach(
+  tx: TenantTx,
+  postings: readonly Own<BooksPosting>[],
+): Promise<Outcome[]> {
+  const outcomes: Outcome[] = postings.map(() => undefined);
+  const first = postings.flatMap(({ request: r }) => ('entry' in r ? [] : [booksOf(r)]))[0];
+  const share = first ? controlReadsOnce(first) : (books: Books) => books;
+  const pick = <R extends { books: Books }>(of: (r: BooksPosting) => R | undefined) =>
+    kindOf(postings, of, (r) => ({ ...r, books: share(r.books) }));
+
+  const entries = kindOf(
+    postings,
+    (r) => ('entry' in r ? r.entry : undefined),
+    (r) => r,
+  );
+  const staged: Staged[] = entries.items.map(({ actor, request }, k) => ({
+    at: entries.at[k] as number,
+    actor,
+    entry: request,
+  }));
+  const take = (pass: Pass, at: readonly number[]) => {
+    pass.outcomes.forEach((o, k) => {
+      if (o) outcomes[at[k] as number] = o;
+    });
+    staged.push(...pass.staged.map((s) => ({ ...s, at: at[s.at] as number })));
+  };
+
+  // The write-offs drafted first, then posted with the documents, ahead of them: what they settle
+  // is theirs, and each must be staged (its draft must not outlive a refusal).
+  const claimed = new Set<string>();
+  const writeOffs = pick((r) => ('writeOff' in r ? r.writeOff : undefined));
+  const documents = pick((r) => ('document' in r ? r.document : undefined));
+  const drafted = writeOffs.items.length > 0 ? await draftWriteOffs(tx, writeOffs.items) : undefined;
+  take({ outcomes: drafted?.outcomes ?? [], staged: [] }, writeOffs.at);
+  const drafts = drafted?.drafts ?? [];
+  if (drafts.length + documents.items.length > 0) {
+    const pass = await stageDocuments(tx, [...drafts.map((d) => d.draft), ...documents.items], claimed);
+    take(mustStage(pass, drafts.length), [
+      ...drafts.map((d) => writeOffs.at[d.at] as number),
+      ...documents.at,
+    ]);
+  }
+  const applications = pick((r) => ('application' in r ? r.application : undefined));
+  if (applications.items.length > 0)
+    take(await stageApplications(tx, applications.items, claimed), applications.at);
+
+  const written = await postStaged(tx, staged);
+  staged.forEach((s, k) => {
+    outcomes[s.at] = written[k];
+  });
+  return outcomes;
+}
+
+/** `pass`, each of whose first `n` postings (write-offs the group drafted) is staged, marked so; or it throws. */
+function mustStage(pass: Pass, n: number): Pass {
+  for (let k = 0; k < n; k++) {
+    const staged = pass.staged.find((s) => s.at === k);
+    if (!staged) {
+      const why = pass.outcomes[k] ? 'refused' : 'handed back';
+      throw new Error(`a write-off drafted in the group was ${why} by the documents' pass`);
+    }
+    staged.drafted = true;
+  }
+  return pass;
+}
+
+/** The books a posting of a document kind carries. */
+const booksOf = (r: Exclude<BooksPosting, { entry: PostingRequest }>): Books =>
+  'document' in r ? r.document.books : 'application' in r ? r.application.books : r.writeOff.books;
+
+/** The postings of one kind (`of`), mapped (`map`), with their indexes among all the group's. */
+function kindOf<R, T>(
+  postings: readonly Own<BooksPosting>[],
+  of: (r: BooksPosting) => R | undefined,
+  map: (r: R) => T,
+): { at: number[]; items: Own<T>[] } {
+  const at: number[] = [];
+  const items: Own<T>[] = [];
+  postings.forEach(({ actor, request }, i) => {
+    const r = of(request);
+    if (r === undefined) return;
+    at.push(i);
+    items.push({ actor, request: map(r) });
+  });
+  return { at, items };
+}

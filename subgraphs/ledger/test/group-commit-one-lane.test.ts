@@ -1,0 +1,176 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyCredit } from '../src/documents/apply-credit.ts';
+import { createDraft, type DocumentRow, postDocument } from '../src/documents/index.ts';
+import type { Books } from '../src/services/books.ts';
+import { postJournalEntry } from '../src/services/post-journal-entry.service.ts';
+import { writeOffBadDebt } from '../src/write-offs/index.ts';
+import {
+  as,
+  callsInOneGroup,
+  chainIntact,
+  closeSettlementBooks,
+  customer,
+  eventsBy,
+  expectOwnAuthors,
+  factsOf,
+  grouped,
+  invoice,
+  laneEvents,
+  lone,
+  money,
+  openOf,
+  openSettlementBooks,
+  outcome,
+  t,
+  transactions,
+} from './settlement-books.ts';
+
+// One lane for every kind (docs/architecture/posting.md, "One lane for every kind"): the manual
+// entries, documents, credit applications and write-offs of one group are read and checked kind by
+// kind, then written together — one call for every entry, one for every document. What it writes
+// must be what each posting writes alone; what one kind posts, settles or uses, a later kind must
+// not touch in the same group (it is handed back and sees it). A "plug" holds the group in flight
+// until all its postings wait behind it.
+
+beforeAll(openSettlementBooks);
+afterAll(closeSettlementBooks);
+
+const REASON = 'The customer has closed';
+type Call = (books: Books) => Promise<unknown>;
+
+const entry = (memo: string, date = '2026-05-12'): Call => {
+  return (b) =>
+    postJournalEntry(b.db, b.company, b.actor, {
+      postingDate: date,
+      memo,
+      lines: [
+        { accountCode: '1110', debit: '12.34' },
+        { accountCode: '4101', credit: '12.34' },
+      ],
+    });
+};
+const draftInvoice = () =>
+  createDraft(grouped, 'SALES_INVOICE', {
+    partyId: customer,
+    documentDate: '2026-05-05',
+    lines: [{ accountCode: '4101', quantity: '1', unitPrice: '30', taxCode: 'ITBMS7' }],
+  });
+const credit = async (amount: string) =>
+  postDocument(grouped, (await money('CUSTOMER_RECEIPT', amount, [])).id, 'PAYMENT');
+const application = (creditId: string, invoiceId: string, amount: string): Call => {
+  return (b) =>
+    applyCredit(b, 'CUSTOMER_CREDIT_APPLICATION', { creditId, invoiceId, amount, date: '2026-05-13' });
+};
+const writeOff = (invoiceId: string, documentDate = '2026-05-13'): Call => {
+  return (b) => writeOffBadDebt(b, { invoiceId, documentDate, reason: REASON });
+};
+
+/** One posting of each kind, each on invoices and credits of its own. */
+async function scenario() {
+  const invoices = [await invoice('30'), await invoice('30'), await invoice('30')];
+  const [i0, i1, i2] = invoices as [DocumentRow, DocumentRow, DocumentRow];
+  const c = await credit('40.00');
+  const draft = await draftInvoice();
+  const receipt = await money('CUSTOMER_RECEIPT', '20.00', [{ invoice: i0, amount: '20.00' }]);
+  const calls: Call[] = [
+    entry('one lane'),
+    (b) => postDocument(b, draft.id, 'SALES'), // #1 an invoice
+    (b) => postDocument(b, receipt.id, 'PAYMENT'), // #2 20.00 of #0
+    application(c.id, i1.id, '15.00'), // #3 15.00 of #1
+    writeOff(i2.id), // #4 all of #2
+  ];
+  return { invoices: [...invoices, c], calls };
+}
+
+const statuses = (results: readonly { value?: unknown; code?: string }[]) =>
+  results.map((r) => r.code ?? (r.value as { status?: string }).status ?? 'POSTED');
+const docsOf = (results: readonly { value?: unknown }[]) => results.map((r) => r.value as DocumentRow);
+
+describe('one lane for every kind: a mix of kinds in one group', () => {
+  it('writes what each posting writes alone, every entry in one call and every document in another', async () => {
+    const a = await scenario();
+    const before = await transactions();
+    const together = await callsInOneGroup(a.calls.length, (i) =>
+      (a.calls[i] as Call)(as(grouped, 1500 + i)),
+    );
+    expect(statuses(together)).toEqual(Array(5).fill('POSTED'));
+    expect(await transactions()).toBe(before + 1);
+    // One lane: the five entries' events, then the four documents' — each kind's lane of its own
+    // would have recorded its entries' and documents' events kind after kind.
+    const events = await eventsBy(1500, [0, 1, 2, 3, 4]);
+    expect(events.map((e) => e.action)).toEqual([
+      ...Array(5).fill('journal_entry.posted'),
+      ...Array(4).fill('document.posted'),
+    ]);
+    // The application and the write-off were drafted by the group: their versions name their authors.
+    await expectOwnAuthors(
+      docsOf(together.slice(3)).map((value) => ({ value })),
+      1503,
+    );
+
+    const b = await scenario();
+    const alone: { value?: unknown; code?: string }[] = [];
+    for (const [i, call] of b.calls.entries()) alone.push(await outcome(call(as(lone, 1520 + i))));
+    expect(statuses(alone)).toEqual(Array(5).fill('POSTED'));
+    expect(await factsOf(docsOf(together.slice(1)), a.invoices)).toEqual(
+      await factsOf(docsOf(alone.slice(1)), b.invoices),
+    );
+    // What stays open: 32.10 less 20.00 received, less 15.00 applied, nothing of the one written off.
+    expect(await openOf(a.invoices.slice(0, 3))).toEqual(['1210', '1710', '0']);
+    expect(await openOf(b.invoices.slice(0, 3))).toEqual(['1210', '1710', '0']);
+    const lines = async (results: typeof together) =>
+      (
+        await t.admin.query(
+          `SELECT a.code, l.amount_minor::text AS amount FROM gl_lines l JOIN accounts a ON a.id = l.account_id
+            WHERE l.entry_id = $1 ORDER BY l.line_number`,
+          [(results[0] as { value: { id: string } }).value.id],
+        )
+      ).rows;
+    expect(await lines(together)).toEqual(await lines(alone));
+    await chainIntact();
+  });
+
+  it('hands back what touches what an earlier kind posts, settles or uses, and it sees it after', async () => {
+    const x = await invoice('30'); // 32.10, written off in full by the group
+    const [c1, c2] = [await credit('40.00'), await credit('40.00')];
+    const draft = await draftInvoice(); // 32.10, posted by the group
+    const receipt = await money('CUSTOMER_RECEIPT', '10.00', [{ invoice: x, amount: '10.00' }]);
+    const before = await transactions();
+    const calls: Call[] = [
+      application(c1.id, x.id, '5.00'), // X written off by the group: refused after it
+      (b) => postDocument(b, receipt.id, 'PAYMENT'), // likewise
+      writeOff(x.id),
+      (b) => postDocument(b, draft.id, 'SALES'),
+      application(c2.id, draft.id, '12.00'), // on the invoice the group posts: posted after it
+    ];
+    const results = await callsInOneGroup(calls.length, (i) => (calls[i] as Call)(as(grouped, 1540 + i)));
+    expect(statuses(results)).toEqual(['OVER_ALLOCATION', 'OVER_ALLOCATION', 'POSTED', 'POSTED', 'POSTED']);
+    // Nothing settled twice; the group, then the application handed back, each one transaction.
+    expect(await openOf([x, draft])).toEqual(['0', '2010']);
+    expect(await transactions()).toBe(before + 2);
+    expect((await eventsBy(1540, [2, 3])).map((e) => e.action)).toEqual(laneEvents(2));
+    expect((await eventsBy(1540, [0, 1])).length).toBe(0);
+    await chainIntact();
+  });
+
+  it('runs the group one by one when a write-off it drafted is refused at its entry: only that one fails', async () => {
+    const [i0, i1] = [await invoice('30'), await invoice('30')];
+    const draft = await draftInvoice();
+    await t.admin.query(`UPDATE posting_periods SET state = 'LOCKED' WHERE year = 2026 AND month = 9`);
+    const writeOffs = () => t.count('documents', `kind = 'BAD_DEBT_WRITE_OFF'`);
+    const [drafts, before] = [await writeOffs(), await transactions()];
+    const calls: Call[] = [
+      entry('beside a refused write-off'),
+      (b) => postDocument(b, draft.id, 'SALES'),
+      writeOff(i0.id, '2026-09-02'), // a closed period: refused at its entry, after it was drafted
+      writeOff(i1.id),
+    ];
+    const results = await callsInOneGroup(calls.length, (i) => (calls[i] as Call)(as(grouped, 1560 + i)));
+    expect(statuses(results)).toEqual(['POSTED', 'POSTED', 'PERIOD_LOCKED', 'POSTED']);
+    // No draft outlived the refusal: one write-off more, the one posted; one transaction for the group.
+    expect(await writeOffs()).toBe(drafts + 1);
+    expect(await transactions()).toBe(before + 1);
+    expect(await openOf([i0, i1, draft])).toEqual(['3210', '0', '3210']);
+    await chainIntact();
+  });
+});
