@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyCredit, type DocumentRow, postDocument } from '../src/documents/index.ts';
+import { applyCredit, createDraft, type DocumentRow, postDocument } from '../src/documents/index.ts';
 import { createParty } from '../src/services/parties.service.ts';
+import { postJournalEntry } from '../src/services/post-journal-entry.service.ts';
 import { writeOffBadDebt } from '../src/write-offs/index.ts';
 import {
   as,
@@ -10,36 +11,47 @@ import {
   grouped,
   invoice,
   money,
+  note,
   openOf,
   openSettlementBooks,
   outcome,
   t,
 } from './settlement-books.ts';
 
-// The credit applications' and write-offs' lanes under load (src/documents/apply-credit-each.ts,
-// src/write-offs/write-offs-each.ts): random mixes of applications, write-offs and receipts racing
-// on a few invoices and two credits, all asked at once and grouped however they meet.
+// The books' lane under load (src/services/books-lane.ts): random mixes of credit applications,
+// write-offs, receipts, credit notes, manual entries and the posting of an invoice that others use,
+// racing on a few invoices and two credits, all asked at once and grouped however they meet — every
+// kind read and checked in its own pass, written together, what one pass posts or settles claimed
+// against the later ones.
 
 beforeAll(openSettlementBooks);
 afterAll(closeSettlementBooks);
 
+// Invoices #0–#2 are posted beforehand; #3 is a draft that a `post` step posts, so that an
+// application or write-off of it is posted only once the group has posted it (else refused).
 type Step =
   | { kind: 'apply'; credit: number; invoice: number; amount: string }
   | { kind: 'writeOff'; invoice: number; amount: string | null }
-  | { kind: 'receipt'; invoice: number };
+  | { kind: 'receipt'; invoice: number }
+  | { kind: 'note'; invoice: number }
+  | { kind: 'post' }
+  | { kind: 'entry' };
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({
     kind: fc.constant('apply' as const),
     credit: fc.nat(1),
-    invoice: fc.nat(2),
+    invoice: fc.nat(3),
     amount: fc.constantFrom('5.00', '10.00', '20.00'),
   }),
   fc.record({
     kind: fc.constant('writeOff' as const),
-    invoice: fc.nat(2),
+    invoice: fc.nat(3),
     amount: fc.constantFrom(null, '5.00'),
   }),
   fc.record({ kind: fc.constant('receipt' as const), invoice: fc.nat(2) }),
+  fc.record({ kind: fc.constant('note' as const), invoice: fc.nat(2) }),
+  fc.record({ kind: fc.constant('post' as const) }),
+  fc.record({ kind: fc.constant('entry' as const) }),
 );
 
 /** A party's figures: what stays open on its invoices, what is left of its credits, its receivable. */
@@ -62,7 +74,7 @@ async function figures(party: string, invoices: readonly DocumentRow[], credits:
   };
 }
 
-describe('random mixes of concurrent credit applications, write-offs and receipts (fast-check)', () => {
+describe('random mixes of concurrent postings of every kind (fast-check)', () => {
   it('never settles an invoice or uses a credit beyond its total, and answers each exactly, however they group', async () => {
     let run = 0;
     await fc.assert(
@@ -74,26 +86,51 @@ describe('random mixes of concurrent credit applications, write-offs and receipt
           await invoice('30', '2026-05-04', party),
           await invoice('30', '2026-05-04', party),
           await invoice('30', '2026-05-04', party),
+          await createDraft(grouped, 'SALES_INVOICE', {
+            partyId: party,
+            documentDate: '2026-05-04',
+            lines: [{ accountCode: '4101', quantity: '1', unitPrice: '30', taxCode: 'ITBMS7' }],
+          }),
         ];
         const credits: DocumentRow[] = [];
         for (let k = 0; k < 2; k++) {
           const draft = await money('CUSTOMER_RECEIPT', '20.00', [], { partyId: party });
           credits.push(await postDocument(grouped, draft.id, 'PAYMENT'));
         }
-        const receipts = new Map<number, string>();
+        // Receipts of 10.00 and credit notes of 5.35 (5.00 and its tax) on invoices #0–#2, drafted beforehand.
+        const drafts = new Map<number, string>();
         for (const [i, s] of mix.entries()) {
-          if (s.kind !== 'receipt') continue;
+          if (s.kind !== 'receipt' && s.kind !== 'note') continue;
           const target = invoices[s.invoice] as DocumentRow;
-          const draft = await money('CUSTOMER_RECEIPT', '10.00', [{ invoice: target, amount: '10.00' }], {
-            partyId: party,
-          });
-          receipts.set(i, draft.id);
+          const draft =
+            s.kind === 'note'
+              ? await note('5', target, party)
+              : await money('CUSTOMER_RECEIPT', '10.00', [{ invoice: target, amount: '10.00' }], {
+                  partyId: party,
+                });
+          drafts.set(i, draft.id);
         }
         const results = await Promise.all(
           mix.map((s, i) => {
             const books = as(grouped, 1200 + i);
-            if (s.kind === 'receipt')
-              return outcome(postDocument(books, receipts.get(i) as string, 'PAYMENT'));
+            if (s.kind === 'receipt' || s.kind === 'note')
+              return outcome(
+                postDocument(books, drafts.get(i) as string, s.kind === 'note' ? 'SALES' : 'PAYMENT'),
+              );
+            if (s.kind === 'post')
+              return outcome(postDocument(books, (invoices[3] as DocumentRow).id, 'SALES'));
+            if (s.kind === 'entry') {
+              return outcome(
+                postJournalEntry(books.db, books.company, books.actor, {
+                  postingDate: '2026-05-20',
+                  memo: `mix ${run}`,
+                  lines: [
+                    { accountCode: '1110', debit: '1.00' },
+                    { accountCode: '4101', credit: '1.00' },
+                  ],
+                }),
+              );
+            }
             const target = (invoices[s.invoice] as DocumentRow).id;
             if (s.kind === 'writeOff') {
               return outcome(
@@ -115,9 +152,30 @@ describe('random mixes of concurrent credit applications, write-offs and receipt
             );
           }),
         );
-        // Every answer is a posted document or an over-allocation, never anything else.
-        for (const r of results) expect(r.code ?? r.value?.status).toMatch(/^(POSTED|OVER_ALLOCATION)$/);
-        const { open, left, receivable } = await figures(party, invoices, credits);
+        // Every answer is a posted document or entry or an over-allocation; an application or
+        // write-off of #3 is refused as such only when it ran before #3 was posted.
+        const posted3 = (await t.admin.query(`SELECT status FROM documents WHERE id = $1`, [invoices[3]?.id]))
+          .rows[0].status;
+        expect(posted3).toBe(mix.some((s) => s.kind === 'post') ? 'POSTED' : 'DRAFT');
+        for (const [i, r] of results.entries()) {
+          const s = mix[i] as Step;
+          const onDraft = 'invoice' in s && s.invoice === 3;
+          // A manual entry's answer is its entry (no status): posted.
+          const answer = r.code ?? (s.kind === 'entry' ? 'POSTED' : (r.value as DocumentRow).status);
+          expect(answer).toMatch(
+            onDraft ? /^(POSTED|OVER_ALLOCATION|BAD_USER_INPUT)$/ : /^(POSTED|OVER_ALLOCATION)$/,
+          );
+          if (onDraft && answer === 'POSTED') expect(posted3).toBe('POSTED');
+        }
+        // The credits: the two receipts' and what the notes left on account.
+        const notes = mix.flatMap((s, i) =>
+          s.kind === 'note' && results[i]?.value ? [results[i].value] : [],
+        );
+        const { open, left, receivable } = await figures(
+          party,
+          posted3 === 'POSTED' ? invoices : invoices.slice(0, 3),
+          [...credits, ...(notes as DocumentRow[])],
+        );
         // Nothing settled beyond an invoice's total, no credit used beyond what it held.
         for (const o of open) expect(o).toBeGreaterThanOrEqual(0n);
         for (const l of left) expect(l).toBeGreaterThanOrEqual(0n);
@@ -132,12 +190,20 @@ describe('random mixes of concurrent credit applications, write-offs and receipt
              FROM documents WHERE party_id = $1 AND kind IN ('CUSTOMER_CREDIT_APPLICATION', 'BAD_DEBT_WRITE_OFF')`,
           [party],
         );
-        const made = mix.filter((s, i) => s.kind !== 'receipt' && results[i]?.value).length;
+        const made = mix.filter(
+          (s, i) => (s.kind === 'apply' || s.kind === 'writeOff') && results[i]?.value,
+        ).length;
         expect(rows[0]).toEqual({ posted: made, drafts: 0 });
       }),
       { numRuns: 10 },
     );
-    for (const kind of ['CUSTOMER_CREDIT_APPLICATION', 'BAD_DEBT_WRITE_OFF', 'CUSTOMER_RECEIPT']) {
+    for (const kind of [
+      'CUSTOMER_CREDIT_APPLICATION',
+      'BAD_DEBT_WRITE_OFF',
+      'CUSTOMER_RECEIPT',
+      'CREDIT_NOTE',
+      'SALES_INVOICE',
+    ]) {
       const { rows } = await t.admin.query(
         `SELECT split_part(number, '-', 3)::int AS n FROM documents WHERE kind = $1 AND number IS NOT NULL ORDER BY 1`,
         [kind],
