@@ -4,9 +4,9 @@ import { startTestStack, type TestStack } from '../support/stack.ts';
 
 /**
  * Documents posted at once through the gateway with real tokens, each request with its own books:
- * the ledger posts those that meet in one posting group together (the documents lane, the credit
- * applications' and the write-offs' lanes, docs/architecture/posting.md, "Group commit") and the
- * rest alone, and every request is answered
+ * the ledger posts those that meet in one posting group together (the books' lane: manual entries,
+ * documents, credit applications and write-offs, docs/architecture/posting.md, "Group commit") and
+ * the rest alone, and every request is answered
  * exactly either way — its own document posted, or a stable code — with numbers gapless, nothing
  * settled twice and the audit chain intact. How they group is the moment's; what they answer is not.
  */
@@ -215,5 +215,89 @@ describe('documents posted at once through the gateway', () => {
     );
     expect(drafts[0]?.n).toBe(0);
     await expectGaplessAndChained(['CUSTOMER_CREDIT_APPLICATION', 'BAD_DEBT_WRITE_OFF']);
+  });
+
+  it('posts entries, invoices, receipts, applications and write-offs at once, some on the same invoices: each answered exactly', async () => {
+    const posted: Doc[] = [];
+    for (let n = 0; n < 4; n++)
+      posted.push((await ok(approve(await draftInvoice(40 + n)))).approveSalesInvoice);
+    const [p0, p1, p2, p3] = posted as [Doc, Doc, Doc, Doc];
+    const credit = await ok<{ createCustomerReceipt: { id: string } }>(
+      senior()(`mutation($input: PaymentDraftInput!) { createCustomerReceipt(input: $input) { id } }`, {
+        input: { partyId: customer, documentDate: `${YEAR}-03-08`, amount: '200.00', allocations: [] },
+      }),
+    );
+    const creditId = (await ok(postPayment(credit.createCustomerReceipt.id))).postPayment.id;
+    const draft = await draftInvoice(50); // approved in the same burst as an application of it
+    const [r0, r2] = [await draftReceipt(p0), await draftReceipt(p2)];
+    const entry = (n: number) =>
+      senior()<{ postJournalEntry: { number: string } }>(
+        `mutation($input: PostJournalEntryInput!) { postJournalEntry(input: $input) { number } }`,
+        {
+          input: {
+            postingDate: `${YEAR}-03-10`,
+            memo: `burst ${n}`,
+            lines: [
+              { accountCode: '1110', debit: `${n + 1}.00` },
+              { accountCode: '4101', credit: `${n + 1}.00` },
+            ],
+          },
+        },
+      );
+    const apply = (invoiceId: string) =>
+      senior()<{ applyCustomerCredit: Doc }>(
+        `mutation($input: ApplyCreditInput!) { applyCustomerCredit(input: $input) { ${DOC} } }`,
+        { input: { creditId, invoiceId, amount: '30.00', date: `${YEAR}-03-10` } },
+      );
+    const writeOff = (invoice: Doc) =>
+      senior()<{ writeOffBadDebt: Doc }>(
+        `mutation($input: BadDebtWriteOffInput!) { writeOffBadDebt(input: $input) { ${DOC} } }`,
+        { input: { invoiceId: invoice.id, documentDate: `${YEAR}-03-10`, reason: 'The hotel has closed' } },
+      );
+    const asked = [
+      entry(0),
+      approve(draft),
+      postPayment(r0), // #2 all of p0
+      apply(p1.id), // #3 30.00 of p1
+      writeOff(p2), // #4 all of p2 …
+      postPayment(r2), // #5 … and a receipt for all of p2: one of the two
+      writeOff(p3), // #6
+      apply(draft), // #7 on the invoice approved in this burst: posted if it ran after, else refused
+      entry(1),
+      entry(2),
+    ];
+    const answers = (await Promise.all(asked)).map((a) => {
+      const value = a.data && (Object.values(a.data)[0] as { status?: string; number?: string } | null);
+      return codes(a)[0] ?? value?.status ?? (value?.number ? 'POSTED' : undefined);
+    });
+    expect(answers.filter((_, i) => ![4, 5, 7].includes(i))).toEqual(Array(7).fill('POSTED'));
+    expect([answers[4], answers[5]].sort()).toEqual(['OVER_ALLOCATION', 'POSTED']);
+    expect(answers[7]).toMatch(/^(POSTED|BAD_USER_INPUT)$/);
+
+    // What each invoice has settled: p0 and p2 in full once, p1 30.00, p3 in full, the burst's
+    // invoice 30.00 or nothing; the credit used once or twice.
+    const by = await settledOf([...posted, { id: draft } as Doc, { id: creditId } as Doc]);
+    const cents = (d: Doc) => d.total.replace('.', '');
+    expect([p0, p1, p2, p3].map((d) => by.get(d.id))).toEqual([cents(p0), '3000', cents(p2), cents(p3)]);
+    expect(by.get(draft)).toBe(answers[7] === 'POSTED' ? '3000' : '0');
+    expect(by.get(creditId)).toBe(answers[7] === 'POSTED' ? '6000' : '3000');
+    const drafts = await s.tenantSql<{ n: number }>(
+      SLUG,
+      `SELECT count(*)::int AS n FROM documents
+        WHERE kind IN ('CUSTOMER_CREDIT_APPLICATION', 'BAD_DEBT_WRITE_OFF') AND status = 'DRAFT'`,
+    );
+    expect(drafts[0]?.n).toBe(0);
+    const journal = await s.tenantSql<{ n: number }>(
+      SLUG,
+      `SELECT split_part(number, '-', 3)::int AS n FROM journal_entries WHERE fiscal_year = $1 ORDER BY 1`,
+      [YEAR],
+    );
+    expect(journal.map((r) => r.n)).toEqual(journal.map((_, i) => i + 1));
+    await expectGaplessAndChained([
+      'SALES_INVOICE',
+      'CUSTOMER_RECEIPT',
+      'CUSTOMER_CREDIT_APPLICATION',
+      'BAD_DEBT_WRITE_OFF',
+    ]);
   });
 });
