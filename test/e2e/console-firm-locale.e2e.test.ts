@@ -139,6 +139,8 @@ describe("the firm's locale in the console", () => {
       .getByRole('button', { name: 'Save locale' })
       .and(page.locator('[data-disabled]'))
       .waitFor(WAIT);
+    // The field shows the locale saved, never the firm's old one while `me` is read again.
+    expect(await input.inputValue()).toBe('es-PA');
     const me = ok(await c.t.as('senior')<{ me: { firm: { locale: string } } }>('{ me { firm { locale } } }'));
     expect(me.me.firm.locale).toBe('es-PA');
 

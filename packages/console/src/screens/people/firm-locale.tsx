@@ -25,7 +25,11 @@ function preview(tag: string): string | null {
 export function FirmLocale() {
   const me = useQuery(MeQuery, { fetchPolicy: 'cache-first' }).data?.me;
   const [tag, setTag] = useState<string | null>(null);
-  const [save, saved] = useMutation(UpdateFirmLocaleMutation, { refetchQueries: [MeQuery] });
+  // `me` read again before the typed tag is let go: the field shows the saved locale, not the old one.
+  const [save, saved] = useMutation(UpdateFirmLocaleMutation, {
+    refetchQueries: [MeQuery],
+    awaitRefetchQueries: true,
+  });
   if (!me?.mayDeactivatePeople) return null;
   const value = tag ?? me.firm.locale;
   const shown = preview(value.trim());

@@ -49,7 +49,9 @@ export default function OpeningBalances() {
   const [error, setError] = useState<unknown>(null);
   const [posted, setPosted] = useState<Result | null>(null);
   const [run, { loading }] = useMutation(ImportOpeningBalancesMutation, {
+    // The imports listed again before the result shows: the new import is among them.
     refetchQueries: [OpeningImportsQuery],
+    awaitRefetchQueries: true,
   });
   if (!mayImportOpening(ws.role))
     return (

@@ -71,7 +71,9 @@ function VoidImport({ id }: { id: string }) {
   const [reason, setReason] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [voidIt, { loading }] = useMutation(VoidOpeningBalancesMutation, {
+    // The list redrawn before the button comes back: the voided import shows as voided at once.
     refetchQueries: [OpeningImportsQuery],
+    awaitRefetchQueries: true,
   });
   const run = async () => {
     setError(null);
