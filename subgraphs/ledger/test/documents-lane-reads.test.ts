@@ -5,8 +5,8 @@ import type { Books } from '../src/services/books.ts';
 import { createParty } from '../src/services/parties.service.ts';
 import { codeOf, openTestBooks, type TestBooks } from './test-books.ts';
 
-// The documents lane reads a group's drafts, parties, lines and the client's setup in one round
-// trip (`laneReads`, src/documents/store.ts): six statements sent as one query. The drafts are
+// The books' lane's documents pass reads a group's drafts, parties, lines and the client's setup in
+// one round trip (`laneReads`, src/documents/group-store.ts): seven statements sent as one query. The drafts are
 // locked by the first; each later statement must see what was committed while the lock was awaited,
 // as separate statements did — a single statement would read the parties and lines of its own
 // snapshot, taken before the wait.

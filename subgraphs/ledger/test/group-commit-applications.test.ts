@@ -28,7 +28,8 @@ import {
 } from './settlement-books.ts';
 
 // Group commit for credit applications (docs/architecture/posting.md, "Group commit"): the
-// applications waiting together are posted by their lane (src/documents/apply-credit-each.ts). What
+// applications waiting together are posted by the books' lane (src/services/books-lane.ts), checked
+// by its applications' pass (src/documents/apply-credit-each.ts). What
 // it writes must be exactly what a lone application writes: the same scenario is applied twice, once
 // in one group and once a transaction each, and every fact compared. Exact groups without timing: a
 // "plug" holds the group in flight until every application waits behind it.

@@ -19,7 +19,8 @@ import { createParty } from '../src/services/parties.service.ts';
 import { openTestBooks, plug, type TestBooks } from './test-books.ts';
 
 // Group commit for documents (docs/architecture/posting.md, "Group commit"): the invoices of
-// one group are posted together by the documents lane (src/documents/post-each.ts), each checked
+// one group are posted together by the books' lane (src/services/books-lane.ts; its documents'
+// pass, src/documents/post-each.ts), each checked
 // and refused on its own. Exact groups without timing: a "plug" posting holds the group in flight
 // until the postings under test are all queued behind it.
 

@@ -26,8 +26,8 @@ import {
 } from './settlement-books.ts';
 
 // Group commit for bad-debt write-offs (docs/architecture/posting.md, "Group commit"): the
-// write-offs waiting together are checked and drafted by their lane
-// (src/write-offs/write-offs-each.ts) and posted by the documents lane. What it writes must be
+// write-offs waiting together are checked and drafted by the books' lane's write-offs pass
+// (src/write-offs/write-offs-each.ts) and posted with the group's documents. What it writes must be
 // exactly what a lone write-off writes: the same scenario is written off twice, once in one group
 // and once a transaction each, and every fact compared. A "plug" holds the group until all wait.
 
