@@ -373,7 +373,10 @@ export function periodsByDate(dates: readonly IsoDate[], periods: readonly Perio
 }
 
 /** Why a request may not post in its period (none, or no period covers its date), or null. */
-export function periodRefusal(period: Period | undefined, req: PostingRequest): DomainError | null {
+export function periodRefusal(
+  period: Period | undefined,
+  req: Pick<PostingRequest, 'postingDate' | 'kind'>,
+): DomainError | null {
   if (!period) {
     return new DomainError('PERIOD_NOT_FOUND', `No posting period covers ${req.postingDate}`, {
       postingDate: req.postingDate,

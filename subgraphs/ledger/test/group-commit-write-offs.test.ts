@@ -166,8 +166,8 @@ describe('the write-offs lane: write-offs of one group posted together', () => {
     expect(events.map((e) => e.action)).toEqual(laneEvents(3));
     expect(await openOf([i0, i1, i2, eur])).toEqual(['2110', '2910', '3010', '0']);
 
-    // A write-off in a closed period drafted with others: the documents lane refuses it, the group
-    // runs one by one, and it alone is refused, leaving no draft.
+    // A write-off in a closed period asked with others: refused before it is drafted, it alone,
+    // leaving no draft.
     const drafts = await t.count('documents', `kind = 'BAD_DEBT_WRITE_OFF' AND status = 'DRAFT'`);
     const mixed = await inOneGroup(
       [

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Actor, auditJson, rowsOf, tenant } from '@cifra/db';
-import { isUuid } from '@cifra/domain';
-import type { TenantTx } from '@cifra/engine';
+import { type IsoDate, isUuid } from '@cifra/domain';
+import { type Period, periodsByDate, type TenantTx } from '@cifra/engine';
 import { sql } from 'drizzle-orm';
 import type {
   AccountRole,
@@ -143,16 +143,27 @@ export async function insertDraftsAs(tx: TenantTx, drafts: readonly DraftAs[]): 
 
 /**
  * What the credit applications' and write-offs' passes read besides what they lock: the parties of
- * the documents `ids` names, the client's role bindings, and which of `keys` a document carries.
+ * the documents `ids` names, the client's role bindings, which of `keys` a document carries and the
+ * periods covering `dates` (only ISO dates are inlined; read, not held: the group holds them later).
  */
 export async function settlingReads(
   tx: TenantTx,
   ids: readonly string[],
   keys: readonly string[],
-): Promise<{ parties: Map<string, PartyRow>; roles: Map<AccountRole, string>; taken: Set<string> }> {
+  dates: readonly IsoDate[] = [],
+): Promise<{
+  parties: Map<string, PartyRow>;
+  roles: Map<AccountRole, string>;
+  taken: Set<string>;
+  periods: Map<IsoDate, Period>;
+}> {
+  const days = [...new Set(dates.filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)))].sort();
+  const periods = days.length
+    ? `; SELECT * FROM posting_periods WHERE start_date <= '${days.at(-1)}' AND end_date >= '${days[0]}'`
+    : '';
   const results = (await tx.execute(
     sql.raw(`SELECT * FROM parties WHERE id IN (SELECT party_id FROM documents WHERE id = ANY (${uuidArray(ids)}));
-      SELECT * FROM account_role_bindings`),
+      SELECT * FROM account_role_bindings${periods}`),
   )) as unknown as { rows: Record<string, unknown>[] }[];
   const taken =
     keys.length === 0
@@ -167,6 +178,7 @@ export async function settlingReads(
     parties: new Map(rowsOf(tenant.parties, rows(0)).map((p) => [p.id, p])),
     roles: new Map(rowsOf(tenant.accountRoleBindings, rows(1)).map((r) => [r.role, r.accountId])),
     taken: new Set(taken.map((r) => r.key)),
+    periods: periodsByDate(days, rowsOf(tenant.postingPeriods, rows(2))),
   };
 }
 

@@ -123,12 +123,7 @@ async function makeOccurrence(
  */
 async function refuseIfNotPostable(tx: TenantTx, o: Occurrence): Promise<void> {
   const period = await periodOn(tx, o.date);
-  const refusal = periodRefusal(period ?? undefined, {
-    kind: 'MANUAL',
-    postingDate: o.date,
-    memo: '',
-    lines: [],
-  });
+  const refusal = periodRefusal(period ?? undefined, { kind: 'MANUAL', postingDate: o.date });
   if (refusal) throw refusal;
   const inactive = await inactiveAccounts(
     tx,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { TenantTx } from '@cifra/engine';
+import { periodRefusal, type TenantTx } from '@cifra/engine';
 import { keyClaim, unclaimed } from '../documents/claims.ts';
 import {
   type DraftAs,
@@ -44,7 +44,8 @@ export async function draftWriteOffs(
   const ids = [...new Set(mine.map((i) => (postings[i] as Own).request.input.invoiceId))].sort();
   const keys = mine.flatMap((i) => (postings[i] as Own).request.idempotency.key ?? []);
   const settlements = await lockSettledInvoices(tx, ids);
-  const { parties, taken } = await settlingReads(tx, ids, keys);
+  const dates = mine.map((i) => (postings[i] as Own).request.postingDate);
+  const { parties, taken, periods } = await settlingReads(tx, ids, keys, dates);
   const drafts: { at: number; draft: DraftAs }[] = [];
   for (const at of mine) {
     const { actor, request } = postings[at] as Own;
@@ -56,6 +57,14 @@ export async function draftWriteOffs(
       );
       if (!rateIsReadOnly(request.books, { appliesToId: null, exchangeRate: null, ...checked.values }))
         continue;
+      // Its period checked before it is drafted, as its entry's will be (a refusal there would undo
+      // the group's lane): the group holds the gates before its entries post, so a transition in
+      // between refuses it there instead, and the group runs one by one.
+      const refusal = periodRefusal(periods.get(request.postingDate), {
+        kind: 'BAD_DEBT_WRITE_OFF',
+        postingDate: request.postingDate,
+      });
+      if (refusal) throw refusal;
       const values = { ...checked.values, id: randomUUID() };
       drafts.push({ at, draft: { values, actor, allocations: [checked.allocation] } });
     } catch (error) {
