@@ -46,7 +46,15 @@ const ROLLBACK = 'ROLLBACK TO SAVEPOINT posting; RELEASE SAVEPOINT posting';
 
 type Tx = TxOf<TenantDb>;
 
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+/** What became of one posting: posted (what it answers) or refused (its error). */
+export type PostingOutcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+type Outcome = PostingOutcome;
+
+/** One posting a lane is given: its author and what it asks. */
+export interface LanePosting<R> {
+  actor: Actor;
+  request: R;
+}
 
 /**
  * A way to post many postings of a group together, in a constant number of statements, each still
@@ -62,7 +70,7 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
  * its own savepoint. Either way a refusal nobody foresaw fails only its own posting.
  */
 export interface PostingLane<R> {
-  postEach(tx: Tx, postings: { actor: Actor; request: R }[]): Promise<(Outcome | undefined)[]>;
+  postEach(tx: Tx, postings: LanePosting<R>[]): Promise<(Outcome | undefined)[]>;
 }
 
 /** A posting that a lane can post with others: the lane and what it needs of this posting. */

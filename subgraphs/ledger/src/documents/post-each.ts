@@ -111,30 +111,6 @@ export async function stageDocuments(
 }
 
 /**
- * Books sharing the client's settings and each currency's minor units, asked of the control plane
- * once for the group (through `first`): all the group's postings are the same client's. Each
- * request's own books ask once per request, which inside the group's transaction would be one round
- * trip after another, posting by posting.
- */
-export function controlReadsOnce(first: Books): (books: Books) => Books {
-  let settings: ReturnType<Books['settings']> | undefined;
-  const shared = () => {
-    settings ??= first.settings();
-    return settings;
-  };
-  const units = new Map<string, Promise<number>>();
-  const minorUnits = (currency: string, field?: string) => {
-    let answer = units.get(currency);
-    if (!answer) {
-      answer = first.minorUnits(currency, field);
-      units.set(currency, answer);
-    }
-    return answer;
-  };
-  return (books) => ({ ...books, settings: shared, minorUnits });
-}
-
-/**
  * The rates in force for the foreign-currency drafts that look theirs up, in one statement
  * (`ratesInForce`) sent once `after` has answered (one statement at a time on the connection):
  * each draft then decides its rate as `postDocument` does, without a query.

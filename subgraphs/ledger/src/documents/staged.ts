@@ -1,4 +1,4 @@
-import type { Actor } from '@cifra/db';
+import type { Actor, LanePosting, PostingOutcome } from '@cifra/db';
 import {
   holdPeriodsAndKeys,
   type PostedEntry,
@@ -9,13 +9,10 @@ import {
 import { type DraftAs, insertDraftsAs, type PostedDocument, postDocumentsAs } from './group-store.ts';
 
 /** What became of one posting of a group: answered, refused, or handed back (`undefined`). */
-export type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown } | undefined;
+export type Outcome = PostingOutcome | undefined;
 
-/** One posting of a group as a pass of the books' lane hands it over: its author and request. */
-export interface Own<R> {
-  actor: Actor;
-  request: R;
-}
+/** One posting of a group as the books' lane hands it to a pass: its author and request. */
+export type Own<R> = LanePosting<R>;
 
 /**
  * A posting of the group checked in memory and ready to write (books-lane.ts): its entry for the

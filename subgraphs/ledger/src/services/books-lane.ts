@@ -2,7 +2,7 @@ import type { PostingLane } from '@cifra/db';
 import type { PostingRequest, TenantTx } from '@cifra/engine';
 import type { CreditApplication } from '../documents/apply-credit.ts';
 import { stageApplications } from '../documents/apply-credit-each.ts';
-import { controlReadsOnce, type DocumentPosting, stageDocuments } from '../documents/post-each.ts';
+import { type DocumentPosting, stageDocuments } from '../documents/post-each.ts';
 import { type Outcome, type Own, type Pass, postStaged, type Staged } from '../documents/staged.ts';
 import type { WriteOffRequest } from '../write-offs/write-off.ts';
 import { draftWriteOffs } from '../write-offs/write-offs-each.ts';
@@ -85,6 +85,30 @@ export async function postBooksEach(
     outcomes[s.at] = written[k];
   });
   return outcomes;
+}
+
+/**
+ * Books sharing the client's settings and each currency's minor units, asked of the control plane
+ * once for the group (through `first`): all the group's postings are the same client's. Each
+ * request's own books ask once per request, which inside the group's transaction would be one round
+ * trip after another, posting by posting.
+ */
+function controlReadsOnce(first: Books): (books: Books) => Books {
+  let settings: ReturnType<Books['settings']> | undefined;
+  const shared = () => {
+    settings ??= first.settings();
+    return settings;
+  };
+  const units = new Map<string, Promise<number>>();
+  const minorUnits = (currency: string, field?: string) => {
+    let answer = units.get(currency);
+    if (!answer) {
+      answer = first.minorUnits(currency, field);
+      units.set(currency, answer);
+    }
+    return answer;
+  };
+  return (books) => ({ ...books, settings: shared, minorUnits });
 }
 
 /** `pass`, each of whose first `n` postings (write-offs the group drafted) is staged, marked so; or it throws. */
