@@ -1,4 +1,4 @@
-import { guardPool, pg, postingGroupsOf, tenantDb, translateDbError } from '@cifra/db';
+import { translateDbError } from '@cifra/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDraft, postDocument } from '../src/documents/index.ts';
 import type { Books } from '../src/services/books.ts';
@@ -13,19 +13,12 @@ import { codeOf, openTestBooks, type TestBooks } from './test-books.ts';
 
 let t: TestBooks;
 let books: Books;
-let pool: pg.Pool;
 
 beforeAll(async () => {
   t = await openTestBooks();
-  pool = guardPool(new pg.Pool({ connectionString: t.database.appUrl, max: 4 }));
-  const db = tenantDb(pool);
-  postingGroupsOf(db);
-  books = { ...(await t.books()), db };
+  books = { ...(await t.books()), db: t.grouped({ max: 4 }).db };
 });
-afterAll(async () => {
-  await pool.end();
-  await t.close();
-});
+afterAll(() => t.close());
 
 /** Café: 3 × 10.00 at ITBMS 7% = 30.00 + 2.10 = 32.10. */
 const invoice = (partyId: string) =>

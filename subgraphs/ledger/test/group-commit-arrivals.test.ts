@@ -1,18 +1,10 @@
-import {
-  type Actor,
-  guardPool,
-  type PostingGroups,
-  pg,
-  postingGroupsOf,
-  type TenantDb,
-  tenantDb,
-} from '@cifra/db';
+import type { Actor, PostingGroups } from '@cifra/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDraft, postDocument } from '../src/documents/index.ts';
 import type { Books } from '../src/services/books.ts';
 import { createParty } from '../src/services/parties.service.ts';
 import { postJournalEntry } from '../src/services/post-journal-entry.service.ts';
-import { openTestBooks, type TestBooks } from './test-books.ts';
+import { type GroupOptions, openTestBooks, type TestBooks } from './test-books.ts';
 
 // Postings on their way (docs/architecture/posting.md, "Group commit"): a manual entry reads its
 // accounts before it joins its group, a keyed document its key. Asked in one turn with documents that
@@ -23,29 +15,20 @@ import { openTestBooks, type TestBooks } from './test-books.ts';
 
 let t: TestBooks;
 let customer: string;
-const pools: pg.Pool[] = [];
 
 beforeAll(async () => {
   t = await openTestBooks();
   customer = (await createParty(await t.books(), { kind: 'CUSTOMER', code: 'A1', name: 'Arrival Hotel' })).id;
 });
-afterAll(async () => {
-  for (const p of pools) await p.end();
-  await t.close();
-});
-
-type GroupOptions = NonNullable<Parameters<typeof postingGroupsOf>[1]>;
+afterAll(() => t.close());
 
 /** Books on a pool of their own (`max` connections), whose groups report their sizes. */
 async function groupedBooks(
   max = 8,
   options: GroupOptions = {},
 ): Promise<{ books: Books; groups: PostingGroups; sizes: number[] }> {
-  const pool = guardPool(new pg.Pool({ connectionString: t.database.appUrl, max }));
-  pools.push(pool);
-  const db: TenantDb = tenantDb(pool);
   const sizes: number[] = [];
-  const groups = postingGroupsOf(db, { ...options, onGroup: (size) => sizes.push(size) }) as PostingGroups;
+  const { db, groups } = t.grouped({ ...options, max, onGroup: (size) => sizes.push(size) });
   return { books: { ...(await t.books()), db }, groups, sizes };
 }
 

@@ -1,14 +1,4 @@
-import {
-  type Actor,
-  guardPool,
-  type PostingGroups,
-  pg,
-  postingGroupsOf,
-  type TenantDb,
-  tenant,
-  tenantDb,
-  translateDbError,
-} from '@cifra/db';
+import { type Actor, type PostingGroups, tenant, tenantDb, translateDbError } from '@cifra/db';
 import { fiscalYearPeriods } from '@cifra/domain';
 import { TEST_LEGAL_DETAILS } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,22 +19,16 @@ let books: Books;
 let groups: PostingGroups;
 let customer: string;
 let vendor: string;
-const pools: pg.Pool[] = [];
 
 beforeAll(async () => {
   t = await openTestBooks();
-  const pool = guardPool(new pg.Pool({ connectionString: t.database.appUrl, max: 8 }));
-  pools.push(pool);
-  const db: TenantDb = tenantDb(pool);
-  groups = postingGroupsOf(db) as PostingGroups;
-  books = { ...(await t.books()), db };
+  const grouped = t.grouped();
+  groups = grouped.groups;
+  books = { ...(await t.books()), db: grouped.db };
   customer = (await createParty(books, { kind: 'CUSTOMER', code: 'L1', name: 'Lane Hotel' })).id;
   vendor = (await createParty(books, { kind: 'VENDOR', code: 'LV', name: 'Lane Farm' })).id;
 });
-afterAll(async () => {
-  for (const p of pools) await p.end();
-  await t.close();
-});
+afterAll(() => t.close());
 
 const author = (i: number): Actor => ({
   userId: `33333333-3333-4333-8333-${String(i).padStart(12, '0')}`,

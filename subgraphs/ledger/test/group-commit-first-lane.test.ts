@@ -1,12 +1,4 @@
-import {
-  type Actor,
-  guardPool,
-  type PostingLane,
-  pg,
-  postingGroupsOf,
-  type TenantDb,
-  tenantDb,
-} from '@cifra/db';
+import type { Actor, PostingLane } from '@cifra/db';
 import { type PostedEntry, type PostingRequest, postEntriesEach, postEntry } from '@cifra/engine';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +11,6 @@ import { openTestBooks, plug, type TestBooks } from './test-books.ts';
 // try remains. The lanes here wrap the real journal lane and then misbehave once.
 
 let t: TestBooks;
-const pools: pg.Pool[] = [];
 let accounts: { cash: string; sales: string };
 
 beforeAll(async () => {
@@ -30,16 +21,7 @@ beforeAll(async () => {
   const id = (code: string) => rows.find((r) => r.code === code)?.id as string;
   accounts = { cash: id('1110'), sales: id('4101') };
 });
-afterAll(async () => {
-  for (const p of pools) await p.end();
-  await t.close();
-});
-
-function groupedDb(): TenantDb {
-  const pool = guardPool(new pg.Pool({ connectionString: t.database.appUrl, max: 4 }));
-  pools.push(pool);
-  return tenantDb(pool);
-}
+afterAll(() => t.close());
 
 const author = (i: number): Actor => ({
   userId: `33333333-3333-4333-8333-${String(i).padStart(12, '0')}`,
@@ -64,9 +46,7 @@ async function postThrough(
   prefix: string,
   n: number,
 ): Promise<PostedEntry[]> {
-  const db = groupedDb();
-  const groups = postingGroupsOf(db);
-  if (!groups) throw new Error('a pool always has posting groups');
+  const { groups } = t.grouped({ max: 4 });
   const held = await plug(groups, n);
   const calls = Array.from({ length: n }, (_, i) => {
     const req = request(`${prefix}-${i}`, BigInt(100 + i));

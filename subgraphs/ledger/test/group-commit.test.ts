@@ -1,13 +1,4 @@
-import {
-  type Actor,
-  guardPool,
-  type PostingGroups,
-  pg,
-  postingGroupsOf,
-  type TenantDb,
-  tenantDb,
-  translateDbError,
-} from '@cifra/db';
+import { type Actor, type pg, translateDbError } from '@cifra/db';
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +6,7 @@ import { createDraft, postDocument } from '../src/documents/index.ts';
 import { createParty } from '../src/services/parties.service.ts';
 import type { PostJournalEntryInput } from '../src/services/post-journal-entry.service.ts';
 import { postJournalEntry } from '../src/services/post-journal-entry.service.ts';
-import { actor, openTestBooks, plug, type TestBooks } from './test-books.ts';
+import { actor, type GroupOptions, openTestBooks, plug, type TestBooks } from './test-books.ts';
 
 // Group commit (docs/architecture/posting.md, "Group commit"): concurrent single postings of one
 // client share one transaction; each keeps its own checks, refusal, number, author and audit event.
@@ -23,27 +14,10 @@ import { actor, openTestBooks, plug, type TestBooks } from './test-books.ts';
 // postings under test are all queued behind it, so they form the next group together.
 
 let t: TestBooks;
-const pools: pg.Pool[] = [];
-
 beforeAll(async () => {
   t = await openTestBooks();
 });
-afterAll(async () => {
-  for (const p of pools) await p.end();
-  await t.close();
-});
-
-type GroupOptions = NonNullable<Parameters<typeof postingGroupsOf>[1]>;
-
-/** A database on a pool of its own (`max` connections), so its posting groups are made with these options. */
-function groupedDb(options?: GroupOptions, max = 8): { db: TenantDb; groups: PostingGroups; pool: pg.Pool } {
-  const pool = guardPool(new pg.Pool({ connectionString: t.database.appUrl, max }));
-  pools.push(pool);
-  const db = tenantDb(pool);
-  const groups = postingGroupsOf(db, options);
-  if (!groups) throw new Error('a pool always has posting groups');
-  return { db, groups, pool };
-}
+afterAll(() => t.close());
 
 const author = (i: number): Actor => ({
   userId: `22222222-2222-4222-8222-${String(i).padStart(12, '0')}`,
@@ -97,7 +71,7 @@ async function chainIntact(): Promise<void> {
 
 describe('32 concurrent postings in one group', () => {
   it('posts the good ones gapless in commit order, refuses each bad one alone, answers retries', async () => {
-    const { db, groups } = groupedDb();
+    const { db, groups } = t.grouped();
     const company = (await t.books()).company;
     const earlier = await postJournalEntry(db, company, actor, entry('earlier'));
     const before = await jeNumbers();
@@ -226,7 +200,7 @@ describe('32 concurrent postings in one group', () => {
   });
 
   it('posts a group of good postings together in one transaction, numbered without a gap', async () => {
-    const { db, groups } = groupedDb();
+    const { db, groups } = t.grouped();
     const company = (await t.books()).company;
     const before = await jeNumbers();
     const held = await plug(groups, 16);
@@ -244,7 +218,7 @@ describe('32 concurrent postings in one group', () => {
 
   it('gives the postings asked in one turn one group: the first of them does not go alone', async () => {
     const sizes: number[] = [];
-    const { db } = groupedDb({ onGroup: (size) => sizes.push(size) });
+    const { db } = t.grouped({ onGroup: (size) => sizes.push(size) });
     const company = (await t.books()).company;
     // Callers answered together come back together: each round's twelve are asked in one turn,
     // read their accounts by one shared statement, and join the queue in one turn.
@@ -263,7 +237,7 @@ describe('32 concurrent postings in one group', () => {
 
 describe('documents in one group', () => {
   it('posts each invoice with its own gapless number, refuses the one in a locked period alone', async () => {
-    const { db, groups } = groupedDb();
+    const { db, groups } = t.grouped();
     const books = { ...(await t.books()), db };
     const customer = (await createParty(books, { kind: 'CUSTOMER', code: 'G1', name: 'Group Hotel' })).id;
     const draft = (date: string) =>
@@ -322,7 +296,7 @@ function terminateFirstGroupOf(size: number): NonNullable<GroupOptions['beforeCo
 
 describe('a group whose commit fails', () => {
   it('fails every posting of the group with TENANT_UNAVAILABLE and writes nothing; the retry posts each once', async () => {
-    const { db, groups } = groupedDb({ beforeCommit: terminateFirstGroupOf(8) });
+    const { db, groups } = t.grouped({ beforeCommit: terminateFirstGroupOf(8) });
     const company = (await t.books()).company;
     const count = async () => ({
       entries: await t.count('journal_entries'),
@@ -365,17 +339,15 @@ describe('groups queued behind each other', () => {
     const locker = await t.admin.connect();
     await locker.query('SELECT pg_advisory_lock(4217)');
     let taken: { other: pg.PoolClient; waiting: Promise<unknown> } | undefined;
-    const { db, groups, pool } = groupedDb(
-      {
-        maxSize: 8,
-        beforeCommit: async (_tx, size) => {
-          if (taken || size !== 8) return;
-          const other = await pool.connect();
-          taken = { other, waiting: pool.query('SELECT pg_advisory_lock(4217)') };
-        },
+    const { db, groups, pool } = t.grouped({
+      max: 2,
+      maxSize: 8,
+      beforeCommit: async (_tx, size) => {
+        if (taken || size !== 8) return;
+        const other = await pool.connect();
+        taken = { other, waiting: pool.query('SELECT pg_advisory_lock(4217)') };
       },
-      2,
-    );
+    });
     const company = (await t.books()).company;
     const held = await plug(groups, 16);
     const calls = inputsOf('kept').map((input, i) => postJournalEntry(db, company, author(300 + i), input));
@@ -393,7 +365,7 @@ describe('groups queued behind each other', () => {
   });
 
   it('commit on their postings’ own handles when the pool cannot give the connection to keep', async () => {
-    const { db, groups, pool } = groupedDb({ maxSize: 8 });
+    const { db, groups, pool } = t.grouped({ maxSize: 8 });
     const company = (await t.books()).company;
     let release = () => {};
     const held = await plug(groups, 16, new Promise<void>((resolve) => (release = resolve)));
@@ -417,7 +389,7 @@ describe('groups queued behind each other', () => {
   });
 
   it('drop the connection a group lost: that group fails alone, the next commits on a fresh one', async () => {
-    const { db, groups } = groupedDb({ maxSize: 8, beforeCommit: terminateFirstGroupOf(8) });
+    const { db, groups } = t.grouped({ maxSize: 8, beforeCommit: terminateFirstGroupOf(8) });
     const company = (await t.books()).company;
     const entriesBefore = await t.count('journal_entries');
     const held = await plug(groups, 16);
@@ -440,7 +412,7 @@ describe('random mixes of concurrent postings (fast-check)', () => {
   const kinds: Kind[] = ['valid', 'unbalanced', 'noPeriod', 'retryOld', 'reuseOld', 'dupPair', 'unkeyed'];
 
   it('keeps every posting’s own outcome, gapless numbers and the audit chain, however they group', async () => {
-    const { db } = groupedDb();
+    const { db } = t.grouped();
     const company = (await t.books()).company;
     const old = entry('prop-old', { memo: 'the old one' });
     const first = await postJournalEntry(db, company, actor, old);

@@ -1,12 +1,4 @@
-import {
-  guardPool,
-  type PostingGroups,
-  pg,
-  postingGroupsOf,
-  type TenantDb,
-  tenantDb,
-  translateDbError,
-} from '@cifra/db';
+import { type PostingGroups, pg, tenantDb, translateDbError } from '@cifra/db';
 import { expect } from 'vitest';
 import { createDraft, type DocumentRow, type Family, KINDS, postDocument } from '../src/documents/index.ts';
 import type { Books } from '../src/services/books.ts';
@@ -32,16 +24,12 @@ const closers: (() => Promise<void>)[] = [];
 
 export async function openSettlementBooks(): Promise<void> {
   t = await openTestBooks();
-  const pool = guardPool(new pg.Pool({ connectionString: t.database.appUrl, max: 8 }));
+  const own = t.grouped();
   const client = new pg.Client({ connectionString: t.database.appUrl });
   await client.connect();
-  closers.push(
-    () => pool.end(),
-    () => client.end(),
-  );
-  const db: TenantDb = tenantDb(pool);
-  groups = postingGroupsOf(db) as PostingGroups;
-  grouped = { ...(await t.books()), db };
+  closers.push(() => client.end());
+  groups = own.groups;
+  grouped = { ...(await t.books()), db: own.db };
   lone = { ...(await t.books()), db: tenantDb(client as unknown as pg.Pool) };
   customer = (await createParty(grouped, { kind: 'CUSTOMER', code: 'S1', name: 'Settle Hotel' })).id;
   vendor = (await createParty(grouped, { kind: 'VENDOR', code: 'SV', name: 'Settle Farm' })).id;

@@ -1,8 +1,10 @@
 import {
   type Actor,
+  guardPool,
   inTransaction,
   type PostingGroups,
   pg,
+  postingGroupsOf,
   type TenantDb,
   tenant,
   tenantDb,
@@ -61,7 +63,22 @@ export interface TestBooks {
   /** The client's effective settings as the books see them (defaults unless a test changes them). */
   settings: Partial<Settings>;
   count(table: string, where?: string): Promise<number>;
+  /**
+   * The application role on a pool of its own (`max` connections, 8 unless given), whose posting
+   * groups are made with `options` (group commit's groups are one per pool): ended by `close`.
+   */
+  grouped(options?: GroupOptions & { max?: number }): Grouped;
   close(): Promise<void>;
+}
+
+/** Options of a pool's posting groups (`postingGroupsOf`). */
+export type GroupOptions = NonNullable<Parameters<typeof postingGroupsOf>[1]>;
+
+/** A pool of its own and its posting groups (`TestBooks.grouped`). */
+export interface Grouped {
+  db: TenantDb;
+  groups: PostingGroups;
+  pool: pg.Pool;
 }
 
 /**
@@ -105,6 +122,7 @@ export async function openTestBooks(opts: { baseCurrency?: string } = {}): Promi
   const company = await loadCompany(db);
   const minor = new Map(ISO_4217.map((c) => [c.code, c.minorUnits]));
   const settings: Partial<Settings> = {};
+  const ownPools: pg.Pool[] = [];
   return {
     settings,
     database,
@@ -125,7 +143,16 @@ export async function openTestBooks(opts: { baseCurrency?: string } = {}): Promi
     }),
     count: async (table, where = 'true') =>
       Number((await admin.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`)).rows[0].n),
+    grouped: ({ max = 8, ...options } = {}) => {
+      const own = guardPool(new pg.Pool({ connectionString: database.appUrl, max }));
+      ownPools.push(own);
+      const ownDb = tenantDb(own);
+      const groups = postingGroupsOf(ownDb, options);
+      if (!groups) throw new Error('a pool always has posting groups');
+      return { db: ownDb, groups, pool: own };
+    },
     close: async () => {
+      for (const own of ownPools) await own.end();
       await pool.end();
       await admin.end();
       await database.drop();
