@@ -4,11 +4,13 @@ import type { Resolvers } from '../__generated__/resolvers.ts';
 import type { Context } from '../context.ts';
 import { booksOf } from '../services/books.ts';
 import { bindBankAccount, requireBankAccount, setCsvMapping, toModel } from './accounts.ts';
+import { bookLinesByIds } from './books-store.ts';
 import { createEntryFromBankLine, ruleAccountFor } from './create-entry.ts';
 import { deleteBankStatement } from './delete-statement.ts';
 import type { CsvMapping } from './formats/csv.ts';
 import { importBankStatement } from './import.ts';
 import { acceptBankMatches, matchBankLines, unmatchBankLines } from './match.ts';
+import { matchById, matchItems, rulesFor } from './match-store.ts';
 import { createBankRule, setBankRuleActive } from './matching-rules.ts';
 import type { BankStatementLineModel, BankStatementModel } from './models.ts';
 import {
@@ -21,11 +23,7 @@ import {
 import {
   accountById,
   bankAccountOf,
-  bookLinesByIds,
   linesOf,
-  matchById,
-  matchItems,
-  rulesFor,
   statementById,
   statementLinesByIds,
   statementsOf,

@@ -5,16 +5,11 @@ import { clientFxOf, rateForDocument } from '@cifra/fx';
 import type { Books } from '../services/books.ts';
 import { checkManualControlLines } from '../services/control-accounts.ts';
 import { decideDocumentRate } from '../services/exchange-rate.ts';
+import { entryLinesOn } from './books-store.ts';
 import { matchIn } from './match.ts';
+import { createdMatchOf, rulesFor } from './match-store.ts';
 import type { BankMatchModel } from './models.ts';
-import {
-  accountByCode,
-  bankAccountOf,
-  createdMatchOf,
-  entryLinesOn,
-  rulesFor,
-  statementLinesByIds,
-} from './store.ts';
+import { accountByCode, bankAccountOf, statementLinesByIds } from './store.ts';
 
 /** The account of the first saved active rule whose pattern the description contains (case-insensitive). */
 export async function ruleAccountFor(

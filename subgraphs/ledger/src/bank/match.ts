@@ -2,17 +2,10 @@ import { inTransaction, recordAuditEvent } from '@cifra/db';
 import { badInput, DomainError, formatMoney, requireReason } from '@cifra/domain';
 import type { TenantTx } from '@cifra/engine';
 import type { Books } from '../services/books.ts';
+import { bookLinesByIds, lockEntriesForMatching, voidedOrReversal } from './books-store.ts';
+import { insertMatch, lockMatch, markUnmatched } from './match-store.ts';
 import type { BankMatchModel } from './models.ts';
-import {
-  bankAccountOf,
-  bookLinesByIds,
-  insertMatch,
-  liveStatementLinesForMatch,
-  lockEntriesForMatching,
-  lockMatch,
-  markUnmatched,
-  voidedOrReversal,
-} from './store.ts';
+import { bankAccountOf, liveStatementLinesForMatch } from './store.ts';
 
 const MAX_SIDE = 500;
 

@@ -2,8 +2,9 @@ import { inTransaction, recordAuditEvent } from '@cifra/db';
 import { badInput, DomainError, isUuid } from '@cifra/domain';
 import type { Books } from '../services/books.ts';
 import { requireBankAccount } from './accounts.ts';
+import { insertRule, lockRule, setRuleActive } from './match-store.ts';
 import type { BankRuleModel } from './models.ts';
-import { accountByCode, insertRule, lockRule, setRuleActive } from './store.ts';
+import { accountByCode } from './store.ts';
 
 /** Saved matching rules: created, deactivated and reactivated (never deleted: the audit trail names them). */
 

@@ -1,4 +1,6 @@
-import type { BookLine, LineWithMatch, MatchRow, RuleRow, StatementRow } from './store.ts';
+import type { BookLine } from './books-store.ts';
+import type { MatchRow, RuleRow } from './match-store.ts';
+import type { LineWithMatch, StatementRow } from './store.ts';
 
 /** The models behind the bank types (re-exported by ../mappers.ts): rows with their currency's decimals. */
 export interface BankAccountModel {

@@ -1,6 +1,7 @@
 import { badInput, daysBetween, type IsoDate } from '@cifra/domain';
 import type { Books } from '../services/books.ts';
 import { requireBankAccount } from './accounts.ts';
+import { bookBalance, unmatchedBookLines } from './books-store.ts';
 import type {
   BankBookLineModel,
   BankMatchSuggestionModel,
@@ -8,13 +9,7 @@ import type {
   BankStatementLineModel,
   BankStatementModel,
 } from './models.ts';
-import {
-  bookBalance,
-  firstStatementStart,
-  statementBalance,
-  unmatchedBookLines,
-  unmatchedStatementLines,
-} from './store.ts';
+import { firstStatementStart, statementBalance, unmatchedStatementLines } from './store.ts';
 
 /** The reconciliation of one bank account on `asOf` (see the `BankReconciliation` type). */
 export async function bankReconciliation(
