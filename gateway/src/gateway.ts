@@ -4,33 +4,11 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { type ContextSigner, jsonErrors, type Logger, requireJsonBody, tuneKeepAlive } from '@cifra/context';
-import {
-  type ControlDb,
-  control as controlSchema,
-  registerConsoleVersion,
-  type TenantRegistry,
-} from '@cifra/db';
-import {
-  brandOf,
-  DocumentNotServed,
-  EXPORT_CONTENT,
-  type ExportLinkVerifier,
-  exportFileName,
-  isDocumentFormat,
-  isItbmsReturnFormat,
-  isStatementFormat,
-  type LinkFormat,
-  streamDocuments,
-  streamExport,
-  streamItbmsReturn,
-  streamStatements,
-} from '@cifra/exports';
-import { type Permission, Permissions } from '@cifra/permissions';
+import { type ControlDb, registerConsoleVersion } from '@cifra/db';
 import type { ServiceTracing } from '@cifra/tracing';
 import cors from 'cors';
 import express from 'express';
 import type { GraphQLFormattedError } from 'graphql';
-import { resolveAccess, resolveIntegrationAccess } from './access.ts';
 import {
   admitByHeaders,
   admittedOf,
@@ -41,7 +19,7 @@ import {
 } from './admission.ts';
 import { audiencePlugin, type IntrospectionPolicy } from './audience.ts';
 import type { Authenticator } from './auth.ts';
-import { createGatewayCaches } from './caches.ts';
+import { createGatewayCaches, type GatewayCaches } from './caches.ts';
 import { consoleHandler } from './console.ts';
 import {
   type ConsoleOidcClient,
@@ -61,6 +39,7 @@ import {
 } from './demand-control.ts';
 import { keepVendorTelemetryOff } from './env.ts';
 import { continueAfterAdmission, refuseUnmetExpectation } from './expect-continue.ts';
+import { type ExportServing, exportDownload } from './export-download.ts';
 import type { GatewayContext } from './gateway-context.ts';
 import { forgetAccessAfterMutations, integrationUsagePlugin, noSubscriptions } from './gateway-plugins.ts';
 import { apolloHandler, graphqlPostListener } from './graphql-post.ts';
@@ -73,19 +52,6 @@ import { type SubgraphClient, subgraphClient } from './subgraph-http.ts';
 import { SubgraphSource } from './subgraph-source.ts';
 import { type ConsoleDocuments, trustedDocumentsOnly } from './trusted-documents.ts';
 
-/** What a download still needs, by link format: the permission of the mutation that made the link. */
-const LINK_PERMISSION: Record<LinkFormat, Permission> = {
-  GL_CSV: Permissions.GL.Export,
-  DOCUMENTS_CSV: Permissions.GL.Export,
-  HLEDGER: Permissions.GL.Export,
-  DOCUMENTS_ZIP: Permissions.GL.Export,
-  DOCUMENT_PDF: Permissions.GL.Read,
-  PARTY_STATEMENTS_ZIP: Permissions.GL.Export,
-  PARTY_STATEMENT_PDF: Permissions.GL.Read,
-  ITBMS_RETURN_PDF: Permissions.GL.Read,
-  ITBMS_RETURN_CSV: Permissions.GL.Read,
-};
-
 export interface GatewayOptions {
   port: number;
   host?: string;
@@ -97,7 +63,7 @@ export interface GatewayOptions {
   control: ControlDb;
   log: Logger;
   /** Serving export downloads: the link verifier (public key only) and the tenant registry. */
-  exports?: { verifier: ExportLinkVerifier; registry: TenantRegistry };
+  exports?: ExportServing;
   /** Browser origins allowed to call the API (CORS); none by default. */
   corsOrigins?: readonly string[];
   /**
@@ -227,54 +193,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   keepVendorTelemetryOff();
   /** A keep-alive pool to each subgraph, closed with the gateway. */
   const clients: SubgraphClient[] = [];
-  const gateway = new ApolloGateway({
-    supergraphSdl: opts.supergraphSdl,
-    buildService: ({ name, url }) => {
-      const target = opts.subgraphUrls[name] ?? url ?? '';
-      const client = subgraphClient(target);
-      clients.push(client);
-      return new SubgraphSource({ url: target }, name, opts.signer, opts.tracing, client.fetcher);
-    },
-    ...(opts.tracing ? { experimental_didResolveQueryPlan: planResolved(opts.tracing) } : {}),
-  });
-  const server = new ApolloServer<GatewayContext>({
-    gateway,
-    logger: log,
-    includeStacktraceInErrorResponses: false,
-    // Demand control runs before the gateway plans anything: the parser stops at the token limit,
-    // validation at depth, aliases and directives, and the cost estimate before execution.
-    parseOptions: demand ? { maxTokens: limits.maxTokens } : {},
-    validationRules: demand ? demandValidationRules(limits) : [],
-    plugins: [
-      ...(demand
-        ? [
-            costLimitPlugin<GatewayContext>(
-              limits,
-              integrationLimitsWithin(limits, opts.integrationLimits),
-              (ctx) => Boolean(ctx.access?.integration),
-            ),
-          ]
-        : []),
-      audiencePlugin(opts.introspection ?? 'staff'),
-      traceOperationPlugin(),
-      ...(opts.tracing ? [phaseSpansPlugin(opts.tracing)] : []),
-      noSubscriptions,
-      integrationUsagePlugin(opts.control, log),
-      ...(caches ? [forgetAccessAfterMutations(caches)] : []),
-      ...(opts.rateLimits ? [personRatePlugin(opts.rateLimits)] : []),
-    ],
-    formatError: (formatted, error) => {
-      const tooMany = tokenLimitError(formatted.message, limits) ?? demandRefusal(error);
-      if (tooMany) {
-        const { http: _status, ...extensions } = tooMany.extensions;
-        return { message: tooMany.message, extensions };
-      }
-      return clientSafe(formatted, log);
-    },
-    // The process stops its services in order (ops/src/shutdown.ts); Apollo's own signal handlers
-    // would stop this server on their own and re-raise the signal.
-    stopOnTerminationSignals: false,
-  });
+  const server = apolloServer(opts, { demand, limits, caches, clients, log });
   await server.start();
 
   const metrics = opts.metrics ? new GatewayMetrics(opts.metrics) : undefined;
@@ -299,119 +218,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     }),
   ];
   app.use(...first);
-  if (metrics) {
-    app.get('/metrics', async (req, res) => {
-      const token = opts.metrics?.token;
-      const loopback = ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(req.socket.remoteAddress ?? '');
-      if (!(loopback || (token && req.header('authorization') === `Bearer ${token}`))) {
-        res.status(403).json({
-          errors: [{ message: 'Metrics are not served to you', extensions: { code: 'FORBIDDEN' } }],
-        });
-        return;
-      }
-      res.setHeader('Content-Type', metrics.registry.contentType);
-      res.send(await metrics.registry.metrics());
-    });
-  }
-  app.get('/healthz', async (_req, res) => {
-    const checks = await Promise.all(
-      Object.entries(opts.subgraphUrls).map(async ([name, url]) => {
-        try {
-          const r = await fetch(url.replace(/\/graphql$/, '/healthz'), {
-            signal: AbortSignal.timeout(2_000),
-          });
-          return [name, r.ok ? 'ok' : 'unavailable'] as const;
-        } catch {
-          return [name, 'unavailable'] as const;
-        }
-      }),
-    );
-    const ok = checks.every(([, s]) => s === 'ok');
-    res
-      .status(ok ? 200 : 503)
-      .json({ status: ok ? 'ok' : 'unavailable', subgraphs: Object.fromEntries(checks) });
-  });
-  app.get('/exports/:token', async (req, res) => {
-    const refuse = (status: number, code: string, message: string) =>
-      res.status(status).json({ errors: [{ message, extensions: { code } }] });
-    if (!opts.exports) return refuse(404, 'NOT_FOUND', 'Exports are not served here');
-    // The tenant comes from the signed link alone: no header or query parameter is consulted.
-    const claims = await opts.exports.verifier.verify(req.params.token);
-    if (!claims) return refuse(401, 'UNAUTHENTICATED', 'This export link is invalid or has expired');
-    // The link outlives nothing: the user must still be a member of that client with the
-    // permission the link's mutation needed (GL.Export; GL.Read for one rendered document) — or the
-    // integration that asked still live, its grant there still holding it.
-    const client = { name: null, version: null };
-    const access = await (claims.integration
-      ? resolveIntegrationAccess(
-          opts.control,
-          { integrationId: claims.userId, scope: null, ...claims.integration },
-          claims.tenantSlug,
-          client,
-        )
-      : resolveAccess(opts.control, claims.email, claims.tenantSlug, client)
-    ).catch(() => null);
-    if (
-      !access ||
-      access.userId !== claims.userId ||
-      access.tenant?.id !== claims.tenantId ||
-      !access.permissions.includes(LINK_PERMISSION[claims.format])
-    ) {
-      return refuse(403, 'FORBIDDEN', 'You can no longer export this client');
-    }
-    try {
-      const currencies = await opts.control.select().from(controlSchema.currencies);
-      const units = new Map(currencies.map((c) => [c.code, c.minorUnits]));
-      const pool = await opts.exports.registry.pool(claims.tenantId);
-      const minorUnitsOf = (code: string) => {
-        const u = units.get(code.trim());
-        if (u === undefined) throw new Error(`Unknown currency ${code}`);
-        return u;
-      };
-      const sendFile = (file: { contentType: string; fileName: string }) => {
-        res.status(200);
-        res.setHeader('Content-Type', file.contentType);
-        res.setHeader('Content-Disposition', `attachment; filename="${file.fileName}"`);
-        res.setHeader('Cache-Control', 'no-store');
-        res.setHeader('X-Content-Type-Options', 'nosniff');
-      };
-      if (isItbmsReturnFormat(claims.format)) {
-        const brand = await brandOf(opts.control, claims.tenantId);
-        await streamItbmsReturn({ pool, claims, brand, out: res, onStart: sendFile });
-        return;
-      }
-      if (isDocumentFormat(claims.format) || isStatementFormat(claims.format)) {
-        const serve = isDocumentFormat(claims.format) ? streamDocuments : streamStatements;
-        await serve({
-          pool,
-          claims,
-          brand: await brandOf(opts.control, claims.tenantId),
-          minorUnitsOf,
-          out: res,
-          onStart: sendFile,
-        });
-        return;
-      }
-      await streamExport({
-        pool,
-        claims,
-        minorUnitsOf,
-        out: res,
-        onStart: () =>
-          sendFile({
-            contentType: EXPORT_CONTENT[claims.format].contentType,
-            fileName: exportFileName(claims),
-          }),
-      });
-    } catch (err) {
-      if (err instanceof DocumentNotServed && !res.headersSent)
-        return refuse(err.status, err.code, err.message);
-      log.error({ err, exportId: claims.exportId }, 'export failed');
-      if (!res.headersSent) return refuse(500, 'INTERNAL_SERVER_ERROR', 'The export failed');
-      // Mid-stream: cut the download so the client sees an incomplete file, not a short valid one.
-      res.destroy(err instanceof Error ? err : undefined);
-    }
-  });
+  if (metrics) app.get('/metrics', metricsRoute(metrics, opts.metrics?.token));
+  app.get('/healthz', healthRoute(opts.subgraphUrls));
+  app.get('/exports/:token', exportDownload(opts.control, opts.exports, log));
   if (opts.integrationTokens) {
     app.use(
       tokenEndpoint({
@@ -487,5 +296,113 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       await server.stop();
       await Promise.all(clients.map((c) => c.close()));
     },
+  };
+}
+
+/**
+ * The engine: Apollo Gateway over the subgraphs (each reached by a keep-alive pool, added to
+ * `clients`), behind Apollo Server with demand control, the audience's introspection, tracing,
+ * integration usage, the access caches' forgetting and the per-person rate.
+ */
+function apolloServer(
+  opts: GatewayOptions,
+  {
+    demand,
+    limits,
+    caches,
+    clients,
+    log,
+  }: {
+    demand: boolean;
+    limits: DemandLimits;
+    caches: GatewayCaches | undefined;
+    clients: SubgraphClient[];
+    log: Logger;
+  },
+): ApolloServer<GatewayContext> {
+  const gateway = new ApolloGateway({
+    supergraphSdl: opts.supergraphSdl,
+    buildService: ({ name, url }) => {
+      const target = opts.subgraphUrls[name] ?? url ?? '';
+      const client = subgraphClient(target);
+      clients.push(client);
+      return new SubgraphSource({ url: target }, name, opts.signer, opts.tracing, client.fetcher);
+    },
+    ...(opts.tracing ? { experimental_didResolveQueryPlan: planResolved(opts.tracing) } : {}),
+  });
+  return new ApolloServer<GatewayContext>({
+    gateway,
+    logger: log,
+    includeStacktraceInErrorResponses: false,
+    // Demand control runs before the gateway plans anything: the parser stops at the token limit,
+    // validation at depth, aliases and directives, and the cost estimate before execution.
+    parseOptions: demand ? { maxTokens: limits.maxTokens } : {},
+    validationRules: demand ? demandValidationRules(limits) : [],
+    plugins: [
+      ...(demand
+        ? [
+            costLimitPlugin<GatewayContext>(
+              limits,
+              integrationLimitsWithin(limits, opts.integrationLimits),
+              (ctx) => Boolean(ctx.access?.integration),
+            ),
+          ]
+        : []),
+      audiencePlugin(opts.introspection ?? 'staff'),
+      traceOperationPlugin(),
+      ...(opts.tracing ? [phaseSpansPlugin(opts.tracing)] : []),
+      noSubscriptions,
+      integrationUsagePlugin(opts.control, log),
+      ...(caches ? [forgetAccessAfterMutations(caches)] : []),
+      ...(opts.rateLimits ? [personRatePlugin(opts.rateLimits)] : []),
+    ],
+    formatError: (formatted, error) => {
+      const tooMany = tokenLimitError(formatted.message, limits) ?? demandRefusal(error);
+      if (tooMany) {
+        const { http: _status, ...extensions } = tooMany.extensions;
+        return { message: tooMany.message, extensions };
+      }
+      return clientSafe(formatted, log);
+    },
+    // The process stops its services in order (ops/src/shutdown.ts); Apollo's own signal handlers
+    // would stop this server on their own and re-raise the signal.
+    stopOnTerminationSignals: false,
+  });
+}
+
+/** `GET /metrics`: Prometheus's text, to loopback callers or to the bearer of `token`. */
+function metricsRoute(metrics: GatewayMetrics, token: string | undefined) {
+  return async (req: express.Request, res: express.Response) => {
+    const loopback = ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(req.socket.remoteAddress ?? '');
+    if (!(loopback || (token && req.header('authorization') === `Bearer ${token}`))) {
+      res.status(403).json({
+        errors: [{ message: 'Metrics are not served to you', extensions: { code: 'FORBIDDEN' } }],
+      });
+      return;
+    }
+    res.setHeader('Content-Type', metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
+  };
+}
+
+/** `GET /healthz`: each subgraph's own health, 503 when any does not answer in 2 s. */
+function healthRoute(subgraphUrls: Readonly<Record<string, string>>) {
+  return async (_req: express.Request, res: express.Response) => {
+    const checks = await Promise.all(
+      Object.entries(subgraphUrls).map(async ([name, url]) => {
+        try {
+          const r = await fetch(url.replace(/\/graphql$/, '/healthz'), {
+            signal: AbortSignal.timeout(2_000),
+          });
+          return [name, r.ok ? 'ok' : 'unavailable'] as const;
+        } catch {
+          return [name, 'unavailable'] as const;
+        }
+      }),
+    );
+    const ok = checks.every(([, s]) => s === 'ok');
+    res
+      .status(ok ? 200 : 503)
+      .json({ status: ok ? 'ok' : 'unavailable', subgraphs: Object.fromEntries(checks) });
   };
 }

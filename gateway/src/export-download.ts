@@ -1,0 +1,128 @@
+import type { Logger } from '@cifra/context';
+import { type ControlDb, control as controlSchema, type TenantRegistry } from '@cifra/db';
+import {
+  brandOf,
+  DocumentNotServed,
+  EXPORT_CONTENT,
+  type ExportLinkVerifier,
+  exportFileName,
+  isDocumentFormat,
+  isItbmsReturnFormat,
+  isStatementFormat,
+  type LinkFormat,
+  streamDocuments,
+  streamExport,
+  streamItbmsReturn,
+  streamStatements,
+} from '@cifra/exports';
+import { type Permission, Permissions } from '@cifra/permissions';
+import type { Request, Response } from 'express';
+import { resolveAccess, resolveIntegrationAccess } from './access.ts';
+
+/** What a download still needs, by link format: the permission of the mutation that made the link. */
+const LINK_PERMISSION: Record<LinkFormat, Permission> = {
+  GL_CSV: Permissions.GL.Export,
+  DOCUMENTS_CSV: Permissions.GL.Export,
+  HLEDGER: Permissions.GL.Export,
+  DOCUMENTS_ZIP: Permissions.GL.Export,
+  DOCUMENT_PDF: Permissions.GL.Read,
+  PARTY_STATEMENTS_ZIP: Permissions.GL.Export,
+  PARTY_STATEMENT_PDF: Permissions.GL.Read,
+  ITBMS_RETURN_PDF: Permissions.GL.Read,
+  ITBMS_RETURN_CSV: Permissions.GL.Read,
+};
+
+/** Serving export downloads: the link verifier (public key only) and the tenant registry. */
+export interface ExportServing {
+  verifier: ExportLinkVerifier;
+  registry: TenantRegistry;
+}
+
+/**
+ * `GET /exports/:token`: a download by its signed link (docs/architecture/posting.md). The tenant
+ * comes from the link alone, and the caller's access is checked again as of now; the file is
+ * streamed, and a failure mid-stream cuts the download rather than end a short valid file.
+ */
+export function exportDownload(control: ControlDb, exports: ExportServing | undefined, log: Logger) {
+  return async (req: Request<{ token: string }>, res: Response) => {
+    const refuse = (status: number, code: string, message: string) =>
+      res.status(status).json({ errors: [{ message, extensions: { code } }] });
+    if (!exports) return refuse(404, 'NOT_FOUND', 'Exports are not served here');
+    // The tenant comes from the signed link alone: no header or query parameter is consulted.
+    const claims = await exports.verifier.verify(req.params.token);
+    if (!claims) return refuse(401, 'UNAUTHENTICATED', 'This export link is invalid or has expired');
+    // The link outlives nothing: the user must still be a member of that client with the
+    // permission the link's mutation needed (GL.Export; GL.Read for one rendered document) — or the
+    // integration that asked still live, its grant there still holding it.
+    const client = { name: null, version: null };
+    const access = await (claims.integration
+      ? resolveIntegrationAccess(
+          control,
+          { integrationId: claims.userId, scope: null, ...claims.integration },
+          claims.tenantSlug,
+          client,
+        )
+      : resolveAccess(control, claims.email, claims.tenantSlug, client)
+    ).catch(() => null);
+    if (
+      !access ||
+      access.userId !== claims.userId ||
+      access.tenant?.id !== claims.tenantId ||
+      !access.permissions.includes(LINK_PERMISSION[claims.format])
+    ) {
+      return refuse(403, 'FORBIDDEN', 'You can no longer export this client');
+    }
+    try {
+      const currencies = await control.select().from(controlSchema.currencies);
+      const units = new Map(currencies.map((c) => [c.code, c.minorUnits]));
+      const pool = await exports.registry.pool(claims.tenantId);
+      const minorUnitsOf = (code: string) => {
+        const u = units.get(code.trim());
+        if (u === undefined) throw new Error(`Unknown currency ${code}`);
+        return u;
+      };
+      const sendFile = (file: { contentType: string; fileName: string }) => {
+        res.status(200);
+        res.setHeader('Content-Type', file.contentType);
+        res.setHeader('Content-Disposition', `attachment; filename="${file.fileName}"`);
+        res.setHeader('Cache-Control', 'no-store');
+        res.setHeader('X-Content-Type-Options', 'nosniff');
+      };
+      if (isItbmsReturnFormat(claims.format)) {
+        const brand = await brandOf(control, claims.tenantId);
+        await streamItbmsReturn({ pool, claims, brand, out: res, onStart: sendFile });
+        return;
+      }
+      if (isDocumentFormat(claims.format) || isStatementFormat(claims.format)) {
+        const serve = isDocumentFormat(claims.format) ? streamDocuments : streamStatements;
+        await serve({
+          pool,
+          claims,
+          brand: await brandOf(control, claims.tenantId),
+          minorUnitsOf,
+          out: res,
+          onStart: sendFile,
+        });
+        return;
+      }
+      await streamExport({
+        pool,
+        claims,
+        minorUnitsOf,
+        out: res,
+        onStart: () =>
+          sendFile({
+            contentType: EXPORT_CONTENT[claims.format].contentType,
+            fileName: exportFileName(claims),
+          }),
+      });
+    } catch (err) {
+      if (err instanceof DocumentNotServed && !res.headersSent)
+        return refuse(err.status, err.code, err.message);
+      log.error({ err, exportId: claims.exportId }, 'export failed');
+      if (!res.headersSent) return refuse(500, 'INTERNAL_SERVER_ERROR', 'The export failed');
+      // Mid-stream: cut the download so the client sees an incomplete file, not a short valid one.
+      res.destroy(err instanceof Error ? err : undefined);
+    }
+  };
+}
