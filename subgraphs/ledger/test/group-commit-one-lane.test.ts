@@ -180,31 +180,45 @@ describe('one lane for every kind: a mix of kinds in one group', () => {
     await chainIntact();
   });
 
-  it('runs the group one by one when a write-off it drafted is refused at posting (no rate): only that one fails', async () => {
+  it('refuses a write-off of a foreign invoice with no rate in force before drafting it: the rest posts together', async () => {
     const i0 = await invoice('100', '2026-05-10', euro); // EUR rates to 12 May only
     const i1 = await invoice('30');
     const draft = await draftInvoice();
     const writeOffs = () => t.count('documents', `kind = 'BAD_DEBT_WRITE_OFF'`);
     const [drafts, before] = [await writeOffs(), await transactions()];
+    let refused: unknown;
+    const keep = (error: unknown) => {
+      refused = error;
+      throw error;
+    };
     const calls: Call[] = [
       entry('beside a write-off without a rate'),
       (b) => postDocument(b, draft.id, 'SALES'),
-      writeOff(i0.id, '2026-07-15'), // no EUR rate within 7 days: refused once drafted
+      (b) => writeOff(i0.id, '2026-07-15')(b).catch(keep), // no EUR rate within 7 days
       writeOff(i1.id),
     ];
     const results = await callsInOneGroup(calls.length, (i) => (calls[i] as Call)(as(grouped, 1580 + i)));
     expect(statuses(results)).toEqual(['POSTED', 'POSTED', 'RATE_NOT_AVAILABLE', 'POSTED']);
-    // No draft outlived the refusal; one transaction, each posting in it one by one: each document's
-    // event follows its own entry's (in the order they queued), not the lane's all entries first.
+    // No draft of it: one write-off more, the one posted; one transaction for the group, whose
+    // three postings the lane wrote together (their entries' events, then their documents').
     expect(await writeOffs()).toBe(drafts + 1);
     expect(await transactions()).toBe(before + 1);
-    const actions = (await eventsBy(1580, [0, 1, 3])).map((e) => e.action);
-    expect([...actions].sort()).toEqual([...laneEvents(2), 'journal_entry.posted'].sort());
-    actions.forEach((a, k) => {
-      if (a === 'document.posted') expect(actions[k - 1]).toBe('journal_entry.posted');
-    });
-    expect(actions.slice(0, 3)).not.toEqual(Array(3).fill('journal_entry.posted'));
+    expect((await eventsBy(1580, [0, 1, 3])).map((e) => e.action)).toEqual([
+      ...Array(3).fill('journal_entry.posted'),
+      ...Array(2).fill('document.posted'),
+    ]);
     expect(await openOf([i0, i1])).toEqual(['10700', '0']);
+    // The refusal is the one a lone write-off's posting gives, and it too leaves nothing.
+    const alone = await writeOffBadDebt(lone, {
+      invoiceId: i0.id,
+      documentDate: '2026-07-15',
+      reason: REASON,
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refused).toEqual(alone);
+    expect(await writeOffs()).toBe(drafts + 1);
     await chainIntact();
   });
 });

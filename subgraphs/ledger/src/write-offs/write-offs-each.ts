@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { periodRefusal, type TenantTx } from '@cifra/engine';
+import { clientFxOf, lookupRate, type RateAnswer, rateKey, ratesInForce } from '@cifra/fx';
 import { keyClaim, unclaimed } from '../documents/claims.ts';
 import {
   type DraftAs,
@@ -9,7 +10,7 @@ import {
 } from '../documents/group-store.ts';
 import { KINDS } from '../documents/kinds.ts';
 import type { DocumentPosting } from '../documents/post-each.ts';
-import { rateIsReadOnly } from '../documents/rates.ts';
+import { pegOf, rateIsReadOnly } from '../documents/rates.ts';
 import type { Outcome, Own as OwnOf } from '../documents/staged.ts';
 import { checkParty } from '../documents/store.ts';
 import { checkWriteOff, type WriteOffRequest } from './write-off.ts';
@@ -20,8 +21,9 @@ type Own = OwnOf<WriteOffRequest>;
  * The write-offs of one group commit, drafted together for the books' lane to post with the group's
  * documents (docs/architecture/posting.md, "Group commit"): their invoices are locked in id order
  * with what settles them (`lockSettledInvoices`, as a lone write-off locks its one), their parties
- * and the keys already used read after; each is checked in memory as `writeOffBadDebt` checks it
- * (`checkWriteOff`) and refused alone. Those that pass are drafted together (`insertDraftsAs`, with
+ * and the keys already used read after, with the rates in force for foreign invoices
+ * (`foreignRates`); each is checked in memory as `writeOffBadDebt` checks it (`checkWriteOff`, its
+ * period, its rate) and refused alone. Those that pass are drafted together (`insertDraftsAs`, with
  * their allocations, each version naming its author); answered: each one's draft, to post as
  * `postLockedDraft` posts it (the documents' pass, `stageDocuments`). That pass must post every one
  * of them: the checks it repeats were just passed under the same locks, so a refusal there (a closed
@@ -30,7 +32,8 @@ type Own = OwnOf<WriteOffRequest>;
  *
  * Left undefined, for the group to run on its own once it has committed: a write-off of an invoice
  * that an earlier write-off of the group writes off, one asked again under a key of the group or
- * whose key a document has taken meanwhile, and one with a rate typed (its posting records a row).
+ * whose key a document has taken meanwhile, and one whose posting records a rate row (a rate typed,
+ * or a pegged pair's first row).
  */
 export async function draftWriteOffs(
   tx: TenantTx,
@@ -46,6 +49,7 @@ export async function draftWriteOffs(
   const settlements = await lockSettledInvoices(tx, ids);
   const dates = mine.map((i) => (postings[i] as Own).request.postingDate);
   const { parties, taken, periods } = await settlingReads(tx, ids, keys, dates);
+  const rates = await foreignRates(tx, postings, mine, settlements.invoices);
   const drafts: { at: number; draft: DraftAs }[] = [];
   for (const at of mine) {
     const { actor, request } = postings[at] as Own;
@@ -65,6 +69,14 @@ export async function draftWriteOffs(
         postingDate: request.postingDate,
       });
       if (refusal) throw refusal;
+      // Its rate too, for a foreign invoice: with none in force it is refused here, as its posting
+      // would refuse it (RATE_NOT_AVAILABLE); a pegged pair's first row is for it to write alone.
+      const { currency, documentDate } = checked.values;
+      if (currency !== request.books.company.baseCurrency && !rates.has(rateKey(currency, documentDate))) {
+        if (pegOf(request.books, currency) !== null) continue;
+        const { fxStalenessDays } = await request.books.settings();
+        await lookupRate(tx, clientFxOf(request.books.company), currency, documentDate, fxStalenessDays);
+      }
       const values = { ...checked.values, id: randomUUID() };
       drafts.push({ at, draft: { values, actor, allocations: [checked.allocation] } });
     } catch (error) {
@@ -85,4 +97,29 @@ export async function draftWriteOffs(
       },
     })),
   };
+}
+
+/**
+ * The rates in force on the document dates of the write-offs of foreign invoices, in one statement
+ * (`ratesInForce`, as the documents' pass asks them); none asked when every invoice is in the base
+ * currency.
+ */
+async function foreignRates(
+  tx: TenantTx,
+  postings: readonly Own[],
+  mine: readonly number[],
+  invoices: ReadonlyMap<string, { currency: string }>,
+): Promise<Map<string, RateAnswer>> {
+  const first = postings[0] as Own;
+  const { company } = first.request.books;
+  const asks = mine.flatMap((i) => {
+    const { input, documentDate } = (postings[i] as Own).request;
+    const invoice = invoices.get(input.invoiceId);
+    return invoice && invoice.currency !== company.baseCurrency
+      ? [{ currency: invoice.currency, date: documentDate }]
+      : [];
+  });
+  if (asks.length === 0) return new Map();
+  const { fxStalenessDays } = await first.request.books.settings();
+  return ratesInForce(tx, clientFxOf(company), asks, fxStalenessDays);
 }
