@@ -87,6 +87,31 @@ const statuses = (results: readonly { value?: unknown; code?: string }[]) =>
   results.map((r) => r.code ?? (r.value as { status?: string }).status ?? 'POSTED');
 const docsOf = (results: readonly { value?: unknown }[]) => results.map((r) => r.value as DocumentRow);
 
+const writeOffs = () => t.count('documents', `kind = 'BAD_DEBT_WRITE_OFF'`);
+
+/**
+ * `refused`, a write-off the write-offs' pass refuses (`code`), in one group with a manual entry, an
+ * invoice and a write-off that post (authors from `first`). No draft of it is left: one write-off
+ * more, the one posted; one transaction for the group, whose three postings the lane wrote together
+ * (their entries' events, then their documents'). Answers the other write-off's invoice, the posted
+ * draft and the write-offs counted before.
+ */
+async function besideRefusedWriteOff(refused: Call, code: string, memo: string, first: number) {
+  const i1 = await invoice('30');
+  const draft = await draftInvoice();
+  const [drafts, before] = [await writeOffs(), await transactions()];
+  const calls: Call[] = [entry(memo), (b) => postDocument(b, draft.id, 'SALES'), refused, writeOff(i1.id)];
+  const results = await callsInOneGroup(calls.length, (i) => (calls[i] as Call)(as(grouped, first + i)));
+  expect(statuses(results)).toEqual(['POSTED', 'POSTED', code, 'POSTED']);
+  expect(await writeOffs()).toBe(drafts + 1);
+  expect(await transactions()).toBe(before + 1);
+  expect((await eventsBy(first, [0, 1, 3])).map((e) => e.action)).toEqual([
+    ...Array(3).fill('journal_entry.posted'),
+    ...Array(2).fill('document.posted'),
+  ]);
+  return { i1, draft, drafts };
+}
+
 describe('one lane for every kind: a mix of kinds in one group', () => {
   it('writes what each posting writes alone, every entry in one call and every document in another', async () => {
     const a = await scenario();
@@ -155,58 +180,31 @@ describe('one lane for every kind: a mix of kinds in one group', () => {
   });
 
   it('refuses a write-off in a closed period before drafting it: the rest of the group posts together', async () => {
-    const [i0, i1] = [await invoice('30'), await invoice('30')];
-    const draft = await draftInvoice();
+    const i0 = await invoice('30');
     await t.admin.query(`UPDATE posting_periods SET state = 'LOCKED' WHERE year = 2026 AND month = 9`);
-    const writeOffs = () => t.count('documents', `kind = 'BAD_DEBT_WRITE_OFF'`);
-    const [drafts, before] = [await writeOffs(), await transactions()];
-    const calls: Call[] = [
-      entry('beside a refused write-off'),
-      (b) => postDocument(b, draft.id, 'SALES'),
+    const { i1, draft } = await besideRefusedWriteOff(
       writeOff(i0.id, '2026-09-02'), // a closed period
-      writeOff(i1.id),
-    ];
-    const results = await callsInOneGroup(calls.length, (i) => (calls[i] as Call)(as(grouped, 1560 + i)));
-    expect(statuses(results)).toEqual(['POSTED', 'POSTED', 'PERIOD_LOCKED', 'POSTED']);
-    // No draft of it: one write-off more, the one posted; one transaction for the group, whose
-    // three postings the lane wrote together (their entries' events, then their documents').
-    expect(await writeOffs()).toBe(drafts + 1);
-    expect(await transactions()).toBe(before + 1);
-    expect((await eventsBy(1560, [0, 1, 3])).map((e) => e.action)).toEqual([
-      ...Array(3).fill('journal_entry.posted'),
-      ...Array(2).fill('document.posted'),
-    ]);
+      'PERIOD_LOCKED',
+      'beside a refused write-off',
+      1560,
+    );
     expect(await openOf([i0, i1, draft])).toEqual(['3210', '0', '3210']);
     await chainIntact();
   });
 
   it('refuses a write-off of a foreign invoice with no rate in force before drafting it: the rest posts together', async () => {
     const i0 = await invoice('100', '2026-05-10', euro); // EUR rates to 12 May only
-    const i1 = await invoice('30');
-    const draft = await draftInvoice();
-    const writeOffs = () => t.count('documents', `kind = 'BAD_DEBT_WRITE_OFF'`);
-    const [drafts, before] = [await writeOffs(), await transactions()];
     let refused: unknown;
     const keep = (error: unknown) => {
       refused = error;
       throw error;
     };
-    const calls: Call[] = [
-      entry('beside a write-off without a rate'),
-      (b) => postDocument(b, draft.id, 'SALES'),
+    const { i1, drafts } = await besideRefusedWriteOff(
       (b) => writeOff(i0.id, '2026-07-15')(b).catch(keep), // no EUR rate within 7 days
-      writeOff(i1.id),
-    ];
-    const results = await callsInOneGroup(calls.length, (i) => (calls[i] as Call)(as(grouped, 1580 + i)));
-    expect(statuses(results)).toEqual(['POSTED', 'POSTED', 'RATE_NOT_AVAILABLE', 'POSTED']);
-    // No draft of it: one write-off more, the one posted; one transaction for the group, whose
-    // three postings the lane wrote together (their entries' events, then their documents').
-    expect(await writeOffs()).toBe(drafts + 1);
-    expect(await transactions()).toBe(before + 1);
-    expect((await eventsBy(1580, [0, 1, 3])).map((e) => e.action)).toEqual([
-      ...Array(3).fill('journal_entry.posted'),
-      ...Array(2).fill('document.posted'),
-    ]);
+      'RATE_NOT_AVAILABLE',
+      'beside a write-off without a rate',
+      1580,
+    );
     expect(await openOf([i0, i1])).toEqual(['10700', '0']);
     // The refusal is the one a lone write-off's posting gives, and it too leaves nothing.
     const alone = await writeOffBadDebt(lone, {
