@@ -1,7 +1,7 @@
 import type { Actor } from '@cifra/db';
 import { badInput, formatDecimal, translateAtRate } from '@cifra/domain';
 import type { PostedEntry, PostingRequest, TenantTx } from '@cifra/engine';
-import { clientFxOf, type RateAnswer, rateKey, ratesInForce } from '@cifra/fx';
+import { type RateAnswer, rateKey } from '@cifra/fx';
 import { legalDetailsRefusal, legalRowOf } from '../legal/index.ts';
 import type { Books } from '../services/books.ts';
 import { documentLinesForGl } from './gl-lines.ts';
@@ -14,7 +14,7 @@ import {
 } from './group-store.ts';
 import { type Family, isCorrection, KINDS, requireDraft, requireFamily, requirePermission } from './kinds.ts';
 import { documentEntry, OPERATION, postedEvent } from './posted-event.ts';
-import { decideOwnRate, type OwnRate, pegOf, rateIsReadOnly } from './rates.ts';
+import { decideOwnRate, type OwnRate, pegOf, rateIsReadOnly, ratesInForceFor } from './rates.ts';
 import { draftedSettlements, settleDrafted } from './settlement.ts';
 import type { Outcome, Own as OwnOf, Pass, Staged } from './staged.ts';
 import { checkParty, clearedBaseFrom, type DocumentKind, type DocumentRow } from './store.ts';
@@ -110,28 +110,19 @@ export async function stageDocuments(
   return { outcomes, staged: ready.map(staged) };
 }
 
-/**
- * The rates in force for the foreign-currency drafts that look theirs up, in one statement
- * (`ratesInForce`) sent once `after` has answered (one statement at a time on the connection):
- * each draft then decides its rate as `postDocument` does, without a query.
- */
-async function ratesOf(
+/** The rates in force for the foreign-currency drafts that look theirs up (`ratesInForceFor`). */
+function ratesOf(
   tx: TenantTx,
   postings: readonly Own[],
   drafts: ReadonlyMap<number, unknown>,
   reads: LaneReads,
   after: Promise<unknown>,
 ): Promise<Map<string, RateAnswer>> {
-  const first = postings[0] as Own;
-  const { company } = first.request.books;
   const asks = [...drafts.keys()]
     .map((i) => docOf(postings, reads, i))
-    .filter((d) => d.currency !== company.baseCurrency && !isCorrection(d))
+    .filter((d) => !isCorrection(d))
     .map((d) => ({ currency: d.currency, date: d.documentDate }));
-  if (asks.length === 0) return new Map();
-  // The settings are asked of the control plane while the connection answers what came before.
-  const [, { fxStalenessDays }] = await Promise.all([after, first.request.books.settings()]);
-  return ratesInForce(tx, clientFxOf(company), asks, fxStalenessDays);
+  return ratesInForceFor(tx, (postings[0] as Own).request.books, asks, after);
 }
 
 const docOf = (postings: readonly Own[], reads: LaneReads, i: number) =>

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { periodRefusal, type TenantTx } from '@cifra/engine';
-import { clientFxOf, lookupRate, type RateAnswer, rateKey, ratesInForce } from '@cifra/fx';
+import { clientFxOf, lookupRate, rateKey } from '@cifra/fx';
 import { keyClaim, unclaimed } from '../documents/claims.ts';
 import {
   type DraftAs,
@@ -10,7 +10,7 @@ import {
 } from '../documents/group-store.ts';
 import { KINDS } from '../documents/kinds.ts';
 import type { DocumentPosting } from '../documents/post-each.ts';
-import { pegOf, rateIsReadOnly } from '../documents/rates.ts';
+import { pegOf, rateIsReadOnly, ratesInForceFor } from '../documents/rates.ts';
 import type { Outcome, Own as OwnOf } from '../documents/staged.ts';
 import { checkParty } from '../documents/store.ts';
 import { checkWriteOff, type WriteOffRequest } from './write-off.ts';
@@ -22,7 +22,7 @@ type Own = OwnOf<WriteOffRequest>;
  * documents (docs/architecture/posting.md, "Group commit"): their invoices are locked in id order
  * with what settles them (`lockSettledInvoices`, as a lone write-off locks its one), their parties
  * and the keys already used read after, with the rates in force for foreign invoices
- * (`foreignRates`); each is checked in memory as `writeOffBadDebt` checks it (`checkWriteOff`, its
+ * (`ratesInForceFor`); each is checked in memory as `writeOffBadDebt` checks it (`checkWriteOff`, its
  * period, its rate) and refused alone. Those that pass are drafted together (`insertDraftsAs`, with
  * their allocations, each version naming its author); answered: each one's draft, to post as
  * `postLockedDraft` posts it (the documents' pass, `stageDocuments`). That pass must post every one
@@ -49,7 +49,15 @@ export async function draftWriteOffs(
   const settlements = await lockSettledInvoices(tx, ids);
   const dates = mine.map((i) => (postings[i] as Own).request.postingDate);
   const { parties, taken, periods } = await settlingReads(tx, ids, keys, dates);
-  const rates = await foreignRates(tx, postings, mine, settlements.invoices);
+  const rates = await ratesInForceFor(
+    tx,
+    (postings[0] as Own).request.books,
+    mine.flatMap((i) => {
+      const { input, documentDate } = (postings[i] as Own).request;
+      const invoice = settlements.invoices.get(input.invoiceId);
+      return invoice ? [{ currency: invoice.currency, date: documentDate }] : [];
+    }),
+  );
   const drafts: { at: number; draft: DraftAs }[] = [];
   for (const at of mine) {
     const { actor, request } = postings[at] as Own;
@@ -97,29 +105,4 @@ export async function draftWriteOffs(
       },
     })),
   };
-}
-
-/**
- * The rates in force on the document dates of the write-offs of foreign invoices, in one statement
- * (`ratesInForce`, as the documents' pass asks them); none asked when every invoice is in the base
- * currency.
- */
-async function foreignRates(
-  tx: TenantTx,
-  postings: readonly Own[],
-  mine: readonly number[],
-  invoices: ReadonlyMap<string, { currency: string }>,
-): Promise<Map<string, RateAnswer>> {
-  const first = postings[0] as Own;
-  const { company } = first.request.books;
-  const asks = mine.flatMap((i) => {
-    const { input, documentDate } = (postings[i] as Own).request;
-    const invoice = invoices.get(input.invoiceId);
-    return invoice && invoice.currency !== company.baseCurrency
-      ? [{ currency: invoice.currency, date: documentDate }]
-      : [];
-  });
-  if (asks.length === 0) return new Map();
-  const { fxStalenessDays } = await first.request.books.settings();
-  return ratesInForce(tx, clientFxOf(company), asks, fxStalenessDays);
 }
