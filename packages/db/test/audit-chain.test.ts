@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createTestControlDatabase, createTestTenantDatabase, type TestDatabase } from '@cifra/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Actor, inTransaction, pg, recordAuditEvent, tenantDb, withClient } from '../src/index.ts';
@@ -60,6 +61,27 @@ const tamper = (db: TestDatabase, ...statements: string[]) =>
     await c.query('ALTER TABLE audit_events ENABLE TRIGGER USER');
   });
 
+/**
+ * Each event's hash recomputed as an auditor would (docs/architecture/audit.md): the documented
+ * content rendered by psql (`jsonb` text), SHA-256 by any other tool — here Node's. `extra` is the
+ * control plane's firm, appended when set.
+ */
+async function recomputed(url: string, extra = '') {
+  const { rows } = await withClient(url, (c) =>
+    c.query<{ hash: string; content: string }>(
+      `SELECT hash, (jsonb_build_array(chain_seq, id,
+                to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                actor_id, actor_email, action, entity_type, entity_id, ${extra ? 'tenant_id, ' : ''}
+                before, after, reason, request_id, client_name, client_version, prev_hash)${extra})::text AS content
+         FROM audit_events ORDER BY chain_seq`,
+    ),
+  );
+  return rows.map((r) => ({
+    stored: r.hash,
+    outside: createHash('sha256').update(r.content, 'utf8').digest('hex'),
+  }));
+}
+
 describe('the audit hash chain', () => {
   it('links every event to the previous one, computed by the database', async () => {
     const db = await freshTenant();
@@ -86,6 +108,14 @@ describe('the audit hash chain', () => {
       ]);
     }
     expect(await verify(db)).toMatchObject({ checked: '5', broken_seq: null, problem: null });
+  });
+
+  it('hashes the documented content: recomputed outside the database, every hash matches', async () => {
+    const db = await freshTenant();
+    await writeEvents(db, 3);
+    const hashes = await recomputed(db.adminUrl);
+    expect(hashes).toHaveLength(3);
+    for (const h of hashes) expect(h.outside).toBe(h.stored);
   });
 
   it('ignores chain values and times a writer tries to supply', async () => {
@@ -211,6 +241,10 @@ describe('the control plane keeps the same chain', () => {
       await pool.end();
     }
     expect(await verify(db, db.adminUrl)).toMatchObject({ checked: '4', problem: null });
+    const firm = ` || CASE WHEN firm_id IS NULL THEN '[]'::jsonb ELSE jsonb_build_array(firm_id) END`;
+    const hashes = await recomputed(db.adminUrl, firm);
+    expect(hashes).toHaveLength(4);
+    for (const h of hashes) expect(h.outside).toBe(h.stored);
     await tamper(db, `UPDATE audit_events SET tenant_id = null WHERE chain_seq = 2`);
     expect(await verify(db, db.adminUrl)).toMatchObject({ broken_seq: '2', problem: 'HASH_MISMATCH' });
   });
