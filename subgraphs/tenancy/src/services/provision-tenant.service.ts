@@ -215,37 +215,64 @@ export async function provisionTenant(
   });
 }
 
+type ProvisionInput = ReturnType<typeof parse> & {
+  template: RegionTemplate;
+  baseCurrency: string;
+  timezone: string;
+  minorUnits: number;
+  key: string | null;
+  hash: string | null;
+};
+
 async function provisionLocked(
   deps: ProvisioningDeps,
   session: SlugSession,
   actor: Actor,
   firmId: string,
-  input: ReturnType<typeof parse> & {
-    template: RegionTemplate;
-    baseCurrency: string;
-    timezone: string;
-    minorUnits: number;
-    key: string | null;
-    hash: string | null;
-  },
+  input: ProvisionInput,
 ): Promise<TenantRow> {
-  const { template, baseCurrency, timezone } = input;
   const appSecret = deps.secrets[TENANT_DB_SECRET];
   if (!appSecret) throw new Error(`provisioning needs ${TENANT_DB_SECRET} in the services' secrets`);
   const [existing] = await session.db
     .select()
     .from(control.tenants)
     .where(eq(control.tenants.slug, input.slug));
-  if (existing && existing.status !== 'PROVISIONING') {
-    throw new DomainError('TENANT_EXISTS', `A client with slug ${input.slug} already exists`, {
-      slug: input.slug,
-    });
-  }
+  if (existing && existing.status !== 'PROVISIONING') throw tenantExists(input.slug);
   if (existing) await discard(deps, session.db, actor, existing, 'leftover of an interrupted provisioning');
 
   const server = await pickServer(session.db, input.server ?? null);
+  const claimed = await claim(session.db, actor, firmId, input, server);
+  await session.claimed();
+  try {
+    await layDownBooks(
+      deps,
+      actor,
+      input,
+      resolveSecrets(server.adminUrl, deps.secrets),
+      claimed.databaseName,
+      appSecret,
+    );
+    return await activate(session.db, actor, claimed);
+  } catch (err) {
+    await discard(deps, session.db, actor, claimed, err instanceof Error ? err.message : String(err));
+    throw err;
+  }
+}
+
+const tenantExists = (slug: string) =>
+  new DomainError('TENANT_EXISTS', `A client with slug ${slug} already exists`, { slug });
+
+/** The client's row, PROVISIONING, on `server` under a fresh database name, its white-label settings and the event. */
+function claim(
+  db: ControlDb,
+  actor: Actor,
+  firmId: string,
+  input: ProvisionInput,
+  server: { id: string; name: string },
+): Promise<TenantRow> {
+  const { template, baseCurrency, timezone } = input;
   const databaseName = opaqueDatabaseName();
-  const claimed = await inTransaction(session.db, actor, async (tx) => {
+  return inTransaction(db, actor, async (tx) => {
     const [row] = await tx
       .insert(control.tenants)
       .values({
@@ -263,10 +290,7 @@ async function provisionLocked(
       })
       .onConflictDoNothing()
       .returning();
-    if (!row)
-      throw new DomainError('TENANT_EXISTS', `A client with slug ${input.slug} already exists`, {
-        slug: input.slug,
-      });
+    if (!row) throw tenantExists(input.slug);
     const overrides = Object.entries(input.whiteLabel ?? {}).filter(([, v]) => v !== null && v !== undefined);
     if (overrides.length) {
       await tx
@@ -291,51 +315,57 @@ async function provisionLocked(
     });
     return row;
   });
-  await session.claimed();
+}
 
-  const adminUrl = resolveSecrets(server.adminUrl, deps.secrets);
-  try {
-    // A copy of the server's template of the current migrations (built on first use): named after
-    // their digest, it is migrated exactly as far as this release's migrator would take it.
-    await createDatabase(adminUrl, databaseName, await ensureTenantTemplate(adminUrl));
-    const ownerUrl = withDatabase(adminUrl, databaseName);
-    await ensureAppLogin(adminUrl, databaseName, appSecret);
-    const investigatorSecret = deps.secrets[INVESTIGATOR_SECRET];
-    if (investigatorSecret) await ensureInvestigatorLogin(adminUrl, databaseName, investigatorSecret);
-    await deps.afterMigrate?.(databaseName);
-    await seedBooks(ownerUrl, actor, {
-      legalName: input.name,
-      template,
-      baseCurrency,
-      baseMinorUnits: input.minorUnits,
-      timezone,
+/** The client's database: a copy of the migrated template, its logins, then its own books. */
+async function layDownBooks(
+  deps: ProvisioningDeps,
+  actor: Actor,
+  input: ProvisionInput,
+  adminUrl: string,
+  databaseName: string,
+  appSecret: string,
+): Promise<void> {
+  // A copy of the server's template of the current migrations (built on first use): named after
+  // their digest, it is migrated exactly as far as this release's migrator would take it.
+  await createDatabase(adminUrl, databaseName, await ensureTenantTemplate(adminUrl));
+  await ensureAppLogin(adminUrl, databaseName, appSecret);
+  const investigatorSecret = deps.secrets[INVESTIGATOR_SECRET];
+  if (investigatorSecret) await ensureInvestigatorLogin(adminUrl, databaseName, investigatorSecret);
+  await deps.afterMigrate?.(databaseName);
+  await seedBooks(withDatabase(adminUrl, databaseName), actor, {
+    legalName: input.name,
+    template: input.template,
+    baseCurrency: input.baseCurrency,
+    baseMinorUnits: input.minorUnits,
+    timezone: input.timezone,
+  });
+}
+
+/** The claimed client made ACTIVE, its event written and announced to the close board's read model. */
+function activate(db: ControlDb, actor: Actor, claimed: TenantRow): Promise<TenantRow> {
+  return inTransaction(db, actor, async (tx) => {
+    const [active] = await tx
+      .update(control.tenants)
+      .set({ status: 'ACTIVE' })
+      .where(eq(control.tenants.id, claimed.id))
+      .returning();
+    // Under the slug's lock nobody else can discard our claim; if it is gone all the same, fail
+    // (and roll back) rather than announce a client that does not exist.
+    if (!active) throw new Error(`the claim of ${claimed.slug} disappeared during provisioning`);
+    await recordAuditEvent(tx, actor, {
+      action: 'tenant.provisioned',
+      entityType: 'Tenant',
+      entityId: claimed.id,
+      tenantId: claimed.id,
+      after: { slug: claimed.slug, status: 'ACTIVE' },
     });
-    return await inTransaction(session.db, actor, async (tx) => {
-      const [active] = await tx
-        .update(control.tenants)
-        .set({ status: 'ACTIVE' })
-        .where(eq(control.tenants.id, claimed.id))
-        .returning();
-      // Under the slug's lock nobody else can discard our claim; if it is gone all the same, fail
-      // (and roll back) rather than announce a client that does not exist.
-      if (!active) throw new Error(`the claim of ${claimed.slug} disappeared during provisioning`);
-      await recordAuditEvent(tx, actor, {
-        action: 'tenant.provisioned',
-        entityType: 'Tenant',
-        entityId: claimed.id,
-        tenantId: claimed.id,
-        after: { slug: claimed.slug, status: 'ACTIVE' },
-      });
-      // Into the close board's read model with the client (its books were just laid down): the
-      // worker's projector reads it within a second, so a firm onboarding many clients does not
-      // have the first board read each of them live.
-      await announceClientChanges(tx, [claimed.id]);
-      return active;
-    });
-  } catch (err) {
-    await discard(deps, session.db, actor, claimed, err instanceof Error ? err.message : String(err));
-    throw err;
-  }
+    // Into the close board's read model with the client (its books were just laid down): the
+    // worker's projector reads it within a second, so a firm onboarding many clients does not
+    // have the first board read each of them live.
+    await announceClientChanges(tx, [claimed.id]);
+    return active;
+  });
 }
 
 /** Remove a half-made client: its database, its settings and its claim; the audit trail keeps the attempt. */
