@@ -68,6 +68,77 @@ async function moveLocked(
   slug: string,
   serverName: string,
 ): Promise<MovedClient> {
+  const { tenant, source, target } = await whatMoves(deps, slug, serverName);
+  const appSecret = deps.secrets[TENANT_DB_SECRET];
+  if (!appSecret) throw new Error(`moving a client needs ${TENANT_DB_SECRET} in the services' secrets`);
+
+  const sourceUrl = resolveSecrets(source.adminUrl, deps.secrets);
+  const targetUrl = resolveSecrets(target.adminUrl, deps.secrets);
+  const move: Move = {
+    tenant,
+    source,
+    target,
+    from: { server: source.name, database: tenant.databaseName },
+    to: { server: target.name, database: opaqueDatabaseName() },
+  };
+  const audit = (action: string, after: Record<string, unknown>) =>
+    inTransaction(deps.control, actor, (tx) =>
+      recordAuditEvent(tx, actor, { ...moveEvent(move, action), after }),
+    );
+
+  await readOnly(sourceUrl, move.from.database);
+  await audit('tenant.read_only', { why: 'move to another server', to: target.name });
+  let copied = false;
+  try {
+    const backup = await backupClient(deps, actor, tenant.id);
+    const record = await findBackup(deps.control, tenant.firmId, backup.id);
+    const opened = await openBackup(deps.keys, deps.store, record);
+    await ensureAppRole(targetUrl);
+    copied = true;
+    await copyInto(deps, targetUrl, move.to.database, opened, appSecret, tenant.archivedAt !== null);
+    const keepUntil = new Date(
+      Date.now() + (deps.keepReplacedDays ?? DEFAULT_KEEP_REPLACED_DAYS) * 86_400_000,
+    );
+    await switchDirectory(
+      deps,
+      actor,
+      move,
+      { id: backup.id, auditChainHead: opened.body.auditChainHead },
+      keepUntil,
+    );
+    return { tenantId: tenant.id, backupId: backup.id, from: move.from, to: move.to, keepUntil };
+  } catch (err) {
+    if (copied) {
+      await dropDatabase(targetUrl, move.to.database).catch(() => undefined);
+      await dropClientLogins(targetUrl, move.to.database).catch(() => undefined);
+    }
+    // Writable again only if the directory still names the old database (a concurrent move that
+    // won needs it read-only).
+    const [still] = await deps.control
+      .select({ id: control.tenants.id })
+      .from(control.tenants)
+      .where(and(eq(control.tenants.id, tenant.id), eq(control.tenants.databaseName, move.from.database)));
+    if (still && tenant.archivedAt === null)
+      await admin(
+        sourceUrl,
+        `ALTER DATABASE ${quoteIdent(move.from.database)} RESET default_transaction_read_only`,
+      );
+    await audit('tenant.move_failed', {
+      to: target.name,
+      code: err instanceof DomainError ? err.code : 'INTERNAL_SERVER_ERROR',
+      error: (err instanceof Error ? err.message : String(err)).slice(0, 1000),
+    });
+    throw err;
+  }
+}
+
+type Move = Awaited<ReturnType<typeof whatMoves>> & {
+  from: { server: string; database: string };
+  to: { server: string; database: string };
+};
+
+/** The client, active, its server and the target server, another registered one. */
+async function whatMoves(deps: RestoreInPlaceDeps, slug: string, serverName: string) {
   const [row] = await deps.control
     .select({ tenant: control.tenants, server: control.dbServers })
     .from(control.tenants)
@@ -82,119 +153,96 @@ async function moveLocked(
   const target = await pickServer(deps.control, serverName);
   if (target.id === source.id)
     throw badInput(`server: ${slug} is already on ${target.name}`, { field: 'server' });
-  const appSecret = deps.secrets[TENANT_DB_SECRET];
-  if (!appSecret) throw new Error(`moving a client needs ${TENANT_DB_SECRET} in the services' secrets`);
+  return { tenant, source, target };
+}
 
-  const sourceUrl = resolveSecrets(source.adminUrl, deps.secrets);
-  const targetUrl = resolveSecrets(target.adminUrl, deps.secrets);
-  const oldName = tenant.databaseName;
-  const newName = opaqueDatabaseName();
-  const from = { server: source.name, database: oldName };
-  const to = { server: target.name, database: newName };
-  const audit = (action: string, after: Record<string, unknown>) =>
-    inTransaction(deps.control, actor, (tx) =>
-      recordAuditEvent(tx, actor, {
-        action,
-        entityType: 'Tenant',
-        entityId: tenant.id,
-        tenantId: tenant.id,
-        firmId: tenant.firmId,
-        before: from,
-        after,
-      }),
-    );
+/** A move's event about its client, from where it was. */
+const moveEvent = (move: Move, action: string) => ({
+  action,
+  entityType: 'Tenant',
+  entityId: move.tenant.id,
+  tenantId: move.tenant.id,
+  firmId: move.tenant.firmId,
+  before: move.from,
+});
 
-  await readOnly(sourceUrl, oldName);
-  await audit('tenant.read_only', { why: 'move to another server', to: target.name });
-  let copied = false;
-  try {
-    const backup = await backupClient(deps, actor, tenant.id);
-    const record = await findBackup(deps.control, tenant.firmId, backup.id);
-    const { body, key, reader } = await openBackup(deps.keys, deps.store, record);
-    await ensureAppRole(targetUrl);
-    copied = true;
-    await createDatabase(targetUrl, newName);
-    const url = withDatabase(targetUrl, newName);
-    await migrateTenantDatabaseTo(url, body.schemaVersion.applied);
-    await loadBackup(url, reader, body, key);
-    await migrateTenantDatabase(url);
-    await verifyRestored(url, body);
-    await ensureAppLogin(targetUrl, newName, appSecret);
-    const investigatorSecret = deps.secrets[INVESTIGATOR_SECRET];
-    if (investigatorSecret) await ensureInvestigatorLogin(targetUrl, newName, investigatorSecret);
-    // An archived client's books are read-only wherever they live (archiveClient waits for moves).
-    if (tenant.archivedAt !== null) await setDatabaseReadOnly(targetUrl, newName, true);
-    const keepUntil = new Date(
-      Date.now() + (deps.keepReplacedDays ?? DEFAULT_KEEP_REPLACED_DAYS) * 86_400_000,
-    );
-    await inTransaction(deps.control, actor, async (tx) => {
-      // Only from where it was: a move or restore that changed the directory meanwhile wins.
-      const [switched] = await tx
-        .update(control.tenants)
-        .set({ serverId: target.id, databaseName: newName })
-        .where(
-          and(
-            eq(control.tenants.id, tenant.id),
-            eq(control.tenants.serverId, source.id),
-            eq(control.tenants.databaseName, oldName),
-          ),
-        )
-        .returning();
-      if (!switched)
-        throw new DomainError('CONFLICT', `${slug} moved meanwhile: this copy is discarded`, { slug });
-      // Delivered at commit: every process's registry forgets the old location now, not at its TTL.
-      await announceLocationChange(tx, tenant.id);
-      await tx
-        .update(control.clientBackups)
-        .set({ verifiedAt: new Date() })
-        .where(eq(control.clientBackups.id, backup.id));
-      const now = new Date();
-      await tx.insert(control.restoreInPlaceRequests).values({
-        firmId: tenant.firmId,
-        tenantId: tenant.id,
-        tenantSlug: tenant.slug,
-        backupId: backup.id,
-        reason: `moved from server ${source.name} to ${target.name}`,
-        requestedBy: actor.email ?? 'operator',
-        approvedBy: actor.email ?? 'operator',
-        approvedAt: now,
-        status: 'RESTORED',
-        readOnlyAt: now,
-        finishedAt: now,
-        replacedDatabaseName: oldName,
-        keepUntil,
+/** The backup restored as a new database on the target server, verified, with its logins. */
+async function copyInto(
+  deps: RestoreInPlaceDeps,
+  targetUrl: string,
+  name: string,
+  { body, key, reader }: Awaited<ReturnType<typeof openBackup>>,
+  appSecret: string,
+  archived: boolean,
+): Promise<void> {
+  await createDatabase(targetUrl, name);
+  const url = withDatabase(targetUrl, name);
+  await migrateTenantDatabaseTo(url, body.schemaVersion.applied);
+  await loadBackup(url, reader, body, key);
+  await migrateTenantDatabase(url);
+  await verifyRestored(url, body);
+  await ensureAppLogin(targetUrl, name, appSecret);
+  const investigatorSecret = deps.secrets[INVESTIGATOR_SECRET];
+  if (investigatorSecret) await ensureInvestigatorLogin(targetUrl, name, investigatorSecret);
+  // An archived client's books are read-only wherever they live (archiveClient waits for moves).
+  if (archived) await setDatabaseReadOnly(targetUrl, name, true);
+}
+
+/**
+ * The directory switched to the copy (only from where the client was: a move or restore that
+ * changed it meanwhile wins), announced, the backup marked verified, the old database recorded as
+ * replaced until `keepUntil`, and the move's event.
+ */
+function switchDirectory(
+  deps: RestoreInPlaceDeps,
+  actor: Actor,
+  { tenant, source, target, from, to }: Move,
+  backup: { id: string; auditChainHead: unknown },
+  keepUntil: Date,
+): Promise<void> {
+  return inTransaction(deps.control, actor, async (tx) => {
+    const [switched] = await tx
+      .update(control.tenants)
+      .set({ serverId: target.id, databaseName: to.database })
+      .where(
+        and(
+          eq(control.tenants.id, tenant.id),
+          eq(control.tenants.serverId, source.id),
+          eq(control.tenants.databaseName, from.database),
+        ),
+      )
+      .returning();
+    if (!switched)
+      throw new DomainError('CONFLICT', `${tenant.slug} moved meanwhile: this copy is discarded`, {
+        slug: tenant.slug,
       });
-      await recordAuditEvent(tx, actor, {
-        action: 'tenant.moved',
-        entityType: 'Tenant',
-        entityId: tenant.id,
-        tenantId: tenant.id,
-        firmId: tenant.firmId,
-        before: from,
-        after: { ...to, backupId: backup.id, auditChainHead: body.auditChainHead, oldKeptUntil: keepUntil },
-      });
+    // Delivered at commit: every process's registry forgets the old location now, not at its TTL.
+    await announceLocationChange(tx, tenant.id);
+    await tx
+      .update(control.clientBackups)
+      .set({ verifiedAt: new Date() })
+      .where(eq(control.clientBackups.id, backup.id));
+    const now = new Date();
+    await tx.insert(control.restoreInPlaceRequests).values({
+      firmId: tenant.firmId,
+      tenantId: tenant.id,
+      tenantSlug: tenant.slug,
+      backupId: backup.id,
+      reason: `moved from server ${source.name} to ${target.name}`,
+      requestedBy: actor.email ?? 'operator',
+      approvedBy: actor.email ?? 'operator',
+      approvedAt: now,
+      status: 'RESTORED',
+      readOnlyAt: now,
+      finishedAt: now,
+      replacedDatabaseName: from.database,
+      keepUntil,
     });
-    return { tenantId: tenant.id, backupId: backup.id, from, to, keepUntil };
-  } catch (err) {
-    if (copied) {
-      await dropDatabase(targetUrl, newName).catch(() => undefined);
-      await dropClientLogins(targetUrl, newName).catch(() => undefined);
-    }
-    // Writable again only if the directory still names the old database (a concurrent move that
-    // won needs it read-only).
-    const [still] = await deps.control
-      .select({ id: control.tenants.id })
-      .from(control.tenants)
-      .where(and(eq(control.tenants.id, tenant.id), eq(control.tenants.databaseName, oldName)));
-    if (still && tenant.archivedAt === null)
-      await admin(sourceUrl, `ALTER DATABASE ${quoteIdent(oldName)} RESET default_transaction_read_only`);
-    await audit('tenant.move_failed', {
-      to: target.name,
-      code: err instanceof DomainError ? err.code : 'INTERNAL_SERVER_ERROR',
-      error: (err instanceof Error ? err.message : String(err)).slice(0, 1000),
+    await recordAuditEvent(tx, actor, {
+      ...moveEvent({ tenant, source, target, from, to }, 'tenant.moved'),
+      after: { ...to, backupId: backup.id, auditChainHead: backup.auditChainHead, oldKeptUntil: keepUntil },
     });
-    throw err;
-  }
+  });
 }
 
 const admin = (adminUrl: string, text: string, values: unknown[] = []) =>
