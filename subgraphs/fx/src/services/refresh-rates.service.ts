@@ -89,117 +89,27 @@ export async function refreshClient(
   const settings = await clientSettings(deps.control, tenantId);
   const db = await deps.registry.db(tenantId);
   const client = await clientFx(db);
-  const wanted = [...new Set(settings.fxCurrencies)].filter((c) => c !== client.baseCurrency);
-  const pegged = wanted.filter((c) => peggedRate(c, client.baseCurrency, client.pegs) !== null);
-  const market = wanted.filter((c) => !pegged.includes(c));
   const localToday = todayIn(client.timezone, now);
-  const system = { userId: null, email: null, reason: 'daily FX refresh' };
-
-  const rows: (typeof tenant.exchangeRates.$inferInsert)[] = pegged.map((currency) => ({
-    rateDate: localToday,
-    currency,
-    baseCurrency: client.baseCurrency,
-    rate: rateToSql(peggedRate(currency, client.baseCurrency, client.pegs)!),
-    source: PEG_SOURCE,
-    derivation: `${currency}/${client.baseCurrency} fixed by the regional configuration (${client.region})`,
-  }));
-  let snapshot: RateSnapshot | null = null;
-  let failure: Error | null = null;
-  const provider = deps.providers.get(settings.fxProvider);
-  if (market.length > 0) {
-    try {
-      if (!provider) throw new Error(`no rate provider "${settings.fxProvider}" is configured`);
-      const request = { currencies: [...market, client.baseCurrency] };
-      snapshot = await (deps.cache ? deps.cache.get(provider, request) : provider.fetchRates(request));
-    } catch (err) {
-      failure = err as Error;
-    }
-  }
-  const missing: string[] = [];
-  if (snapshot) {
-    for (const currency of market) {
-      const derived = crossRate(snapshot, currency, client.baseCurrency, client.pegs);
-      if (!derived) {
-        missing.push(currency);
-        continue;
-      }
-      rows.push({
-        rateDate: snapshot.date,
-        currency,
-        baseCurrency: client.baseCurrency,
-        rate: rateToSql(derived.rate),
-        source: snapshot.provider,
-        derivation: derived.derivation,
-      });
-    }
-  } else if (failure) {
-    missing.push(...market);
-  }
-
-  let stored: string[] = [];
-  if (rows.length > 0) {
-    stored = await inTransaction(db, system, async (tx) => {
-      const inserted = await tx
-        .insert(tenant.exchangeRates)
-        .values(rows)
-        .onConflictDoNothing()
-        .returning({ currency: tenant.exchangeRates.currency });
-      if (inserted.length > 0) {
-        await recordAuditEvent(tx, system, {
-          action: 'fx.rates_refreshed',
-          entityType: 'ExchangeRateHistory',
-          entityId: snapshot?.date ?? localToday,
-          after: {
-            provider: snapshot?.provider ?? null,
-            rateDate: snapshot?.date ?? null,
-            stored: inserted.map((r) => r.currency.trim()),
-            missing,
-            error: failure?.message ?? null,
-          },
-        });
-      }
-      return inserted.map((r) => r.currency.trim());
-    });
-  }
-
+  const fetched = await ratesOfToday(deps, settings, client, localToday);
+  const { snapshot, failure, missing } = fetched;
+  const stored = await storeRates(db, fetched, localToday);
   // New rates may complete a month's checklist: the close board re-reads the client soon.
   if (stored.length > 0) await announceClientChanges(deps.control, [tenantId]).catch(() => undefined);
-  const attempt = opts.attempt ?? 1;
-  const retryMs = failure ? fxRetryDelayMs(attempt) : null;
   const error = failure
     ? failure.message
     : missing.length > 0
       ? `${snapshot?.provider} did not quote ${missing.join(', ')}: the last known rate stays in use`
       : null;
-  await deps.control
-    .insert(control.fxRefreshStatus)
-    .values({
-      tenantId,
-      nextRunAt: nextLocalRun(now, client.timezone, settings.fxRefreshLocalTime),
-      provider: settings.fxProvider,
-      lastAttemptAt: now,
-      lastSuccessAt: failure ? null : now,
-      lastRateDate: snapshot?.date ?? null,
-      lastError: error,
-      missingCurrencies: missing,
-      consecutiveFailures: failure ? 1 : 0,
-      nextRetryAt: retryMs === null ? null : new Date(now.getTime() + retryMs),
-      updatedAt: now,
-    })
-    .onConflictDoUpdate({
-      target: control.fxRefreshStatus.tenantId,
-      set: {
-        provider: settings.fxProvider,
-        lastAttemptAt: now,
-        lastSuccessAt: failure ? sql`${control.fxRefreshStatus.lastSuccessAt}` : now,
-        lastRateDate: snapshot ? snapshot.date : sql`${control.fxRefreshStatus.lastRateDate}`,
-        lastError: error,
-        missingCurrencies: missing,
-        consecutiveFailures: failure ? sql`${control.fxRefreshStatus.consecutiveFailures} + 1` : 0,
-        nextRetryAt: retryMs === null ? null : new Date(now.getTime() + retryMs),
-        updatedAt: now,
-      },
-    });
+  await recordStatus(deps.control, tenantId, {
+    now,
+    provider: settings.fxProvider,
+    nextRunAt: nextLocalRun(now, client.timezone, settings.fxRefreshLocalTime),
+    retryMs: failure ? fxRetryDelayMs(opts.attempt ?? 1) : null,
+    failed: failure !== null,
+    rateDate: snapshot?.date ?? null,
+    error,
+    missing,
+  });
   deps.log?.info({ tenantId, provider: settings.fxProvider, stored, missing, error }, 'fx refresh');
   if (failure) throw failure;
   return {
@@ -210,4 +120,146 @@ export async function refreshClient(
     missing,
     error,
   };
+}
+
+type Settings = Awaited<ReturnType<typeof clientSettings>>;
+type ClientFx = Awaited<ReturnType<typeof clientFx>>;
+
+interface Fetched {
+  rows: (typeof tenant.exchangeRates.$inferInsert)[];
+  snapshot: RateSnapshot | null;
+  failure: Error | null;
+  /** Market currencies without a rate this time: not quoted, or the provider failed. */
+  missing: string[];
+}
+
+/**
+ * The rates to store: the pegged currencies at their peg for the client's local today, the market
+ * currencies from the provider's latest snapshot crossed into the base currency. A provider that
+ * fails leaves every market currency missing and the failure returned, not thrown.
+ */
+async function ratesOfToday(
+  deps: RefreshDeps,
+  settings: Settings,
+  client: ClientFx,
+  localToday: IsoDate,
+): Promise<Fetched> {
+  const wanted = [...new Set(settings.fxCurrencies)].filter((c) => c !== client.baseCurrency);
+  const pegged = wanted.filter((c) => peggedRate(c, client.baseCurrency, client.pegs) !== null);
+  const market = wanted.filter((c) => !pegged.includes(c));
+  const rows: Fetched['rows'] = pegged.map((currency) => ({
+    rateDate: localToday,
+    currency,
+    baseCurrency: client.baseCurrency,
+    rate: rateToSql(peggedRate(currency, client.baseCurrency, client.pegs)!),
+    source: PEG_SOURCE,
+    derivation: `${currency}/${client.baseCurrency} fixed by the regional configuration (${client.region})`,
+  }));
+  if (market.length === 0) return { rows, snapshot: null, failure: null, missing: [] };
+  let snapshot: RateSnapshot;
+  try {
+    const provider = deps.providers.get(settings.fxProvider);
+    if (!provider) throw new Error(`no rate provider "${settings.fxProvider}" is configured`);
+    const request = { currencies: [...market, client.baseCurrency] };
+    snapshot = await (deps.cache ? deps.cache.get(provider, request) : provider.fetchRates(request));
+  } catch (err) {
+    return { rows, snapshot: null, failure: err as Error, missing: market };
+  }
+  const missing: string[] = [];
+  for (const currency of market) {
+    const derived = crossRate(snapshot, currency, client.baseCurrency, client.pegs);
+    if (!derived) {
+      missing.push(currency);
+      continue;
+    }
+    rows.push({
+      rateDate: snapshot.date,
+      currency,
+      baseCurrency: client.baseCurrency,
+      rate: rateToSql(derived.rate),
+      source: snapshot.provider,
+      derivation: derived.derivation,
+    });
+  }
+  return { rows, snapshot, failure: null, missing };
+}
+
+/** The rates appended to the client's history (a day already stored left as it is), with their event. */
+async function storeRates(
+  db: Awaited<ReturnType<TenantRegistry['db']>>,
+  { rows, snapshot, failure, missing }: Fetched,
+  localToday: IsoDate,
+): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const system = { userId: null, email: null, reason: 'daily FX refresh' };
+  return inTransaction(db, system, async (tx) => {
+    const inserted = await tx
+      .insert(tenant.exchangeRates)
+      .values(rows)
+      .onConflictDoNothing()
+      .returning({ currency: tenant.exchangeRates.currency });
+    if (inserted.length > 0) {
+      await recordAuditEvent(tx, system, {
+        action: 'fx.rates_refreshed',
+        entityType: 'ExchangeRateHistory',
+        entityId: snapshot?.date ?? localToday,
+        after: {
+          provider: snapshot?.provider ?? null,
+          rateDate: snapshot?.date ?? null,
+          stored: inserted.map((r) => r.currency.trim()),
+          missing,
+          error: failure?.message ?? null,
+        },
+      });
+    }
+    return inserted.map((r) => r.currency.trim());
+  });
+}
+
+/** The client's refresh status: this attempt, its outcome, and when to retry or run next. */
+async function recordStatus(
+  db: ControlDb,
+  tenantId: string,
+  a: {
+    now: Date;
+    provider: string;
+    nextRunAt: Date;
+    retryMs: number | null;
+    failed: boolean;
+    rateDate: IsoDate | null;
+    error: string | null;
+    missing: string[];
+  },
+): Promise<void> {
+  const { now } = a;
+  const nextRetryAt = a.retryMs === null ? null : new Date(now.getTime() + a.retryMs);
+  await db
+    .insert(control.fxRefreshStatus)
+    .values({
+      tenantId,
+      nextRunAt: a.nextRunAt,
+      provider: a.provider,
+      lastAttemptAt: now,
+      lastSuccessAt: a.failed ? null : now,
+      lastRateDate: a.rateDate,
+      lastError: a.error,
+      missingCurrencies: a.missing,
+      consecutiveFailures: a.failed ? 1 : 0,
+      nextRetryAt,
+      updatedAt: now,
+    })
+    .onConflictDoUpdate({
+      target: control.fxRefreshStatus.tenantId,
+      set: {
+        provider: a.provider,
+        lastAttemptAt: now,
+        lastSuccessAt: a.failed ? sql`${control.fxRefreshStatus.lastSuccessAt}` : now,
+        lastRateDate: a.rateDate ?? sql`${control.fxRefreshStatus.lastRateDate}`,
+        lastError: a.error,
+        missingCurrencies: a.missing,
+        consecutiveFailures: a.failed ? sql`${control.fxRefreshStatus.consecutiveFailures} + 1` : 0,
+        nextRetryAt,
+        updatedAt: now,
+      },
+    });
 }
