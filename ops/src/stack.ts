@@ -163,57 +163,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       },
     });
     cleanups.push(['tenant pools', () => registry.close()]);
-    // Clients from before per-client logins are renamed, migrated and given their logins before
-    // anything serves them (as `pnpm migrate` does); one that fails is reported and the others
-    // still start. Clients already on the scheme are not visited.
-    const migrated = await migrateAllTenants({
-      control: control.db,
-      secrets: serverSecrets,
-      operator: { userId: null, email: 'operator@pnpm-start', reason: 'pnpm start' },
-      legacyOnly: true,
-    });
-    for (const r of migrated.filter((x) => x.status === 'failed'))
-      log.warn({ client: r.slug, error: r.error }, 'client database not migrated');
-    if (opts.seedDemo ?? true) {
-      const seeded = await seedDemoFirm({
-        control: control.db,
-        registry,
-        secrets: serverSecrets,
-        history: opts.demoHistory ?? false,
-      });
-      if (seeded) log.info(seeded, `seeded the demo firm in ${seeded.ms} ms`);
-    }
-    let worker: RunningWorker | undefined;
-    if (opts.worker ?? true) {
-      worker = await startWorker({
-        pool: app.pool,
-        deps: {
-          control: app.db,
-          registry,
-          log,
-          fxProviders: opts.fxProviders,
-          limits: {
-            periodBatchConcurrency: opts.jobs?.periodBatchConcurrency,
-            backupConcurrency: opts.jobs?.backupConcurrency,
-            drillEveryDays: opts.jobs?.drillEveryDays,
-            firstBackupsOnStart: opts.jobs?.firstBackupsOnStart,
-            closeBoardFanOut: opts.fanOut,
-            closeBoardPollMs: opts.jobs?.closeBoardPollMs,
-            closeBoardProjectorConcurrency: opts.jobs?.closeBoardProjectorConcurrency,
-          },
-          backups: backupServices({
-            secrets: serverSecrets,
-            backupDir: opts.backupDir ?? path.join(opts.dataDir, 'backups'),
-            backupS3: opts.backupS3,
-            restoreRequestExpiresHours: opts.restoreRequestExpiresHours,
-          }),
-        },
-        processEvery: opts.jobs?.processEveryMs,
-        lockLifetimeMs: opts.jobs?.lockLifetimeMs,
-        tracing: tracing?.service('worker'),
-      });
-      cleanups.push(['job worker', worker.stop]);
-    }
+    await readyClients(opts, opened.control.db, registry, serverSecrets, log);
+    const worker =
+      opts.worker === false
+        ? undefined
+        : await startStackWorker(opts, app, registry, serverSecrets, log, tracing);
+    if (worker) cleanups.push(['job worker', worker.stop]);
     let publicUrl = opts.publicUrl ?? '';
     const deps: SubgraphDeps = {
       control: app.db,
@@ -239,37 +194,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       cleanups.push([`${name} subgraph`, running.close]);
       subgraphUrls[name] = running.url;
     }
-    const gateway = await startGatewayService({
-      port: opts.port,
-      host: opts.host,
-      subgraphUrls,
-      auth: opts.externalAuth
-        ? { ...opts.externalAuth.auth, maxTokenLifetimeSeconds: opts.maxTokenLifetimeSeconds }
-        : {
-            kind: 'local',
-            publicJwk: secrets.authPublicJwk,
-            maxTokenLifetimeSeconds: opts.maxTokenLifetimeSeconds,
-          },
-      consoleOidc: opts.externalAuth?.consoleOidc,
-      ...consoleManifestOptions(),
-      contextPrivateJwk: secrets.contextPrivateJwk,
-      control: app.db,
-      log,
-      exports: { verifier: await ExportLinkVerifier.fromJwk(secrets.exportPublicJwk), registry },
-      tracing: tracing?.service('gateway'),
-      console: opts.console,
-      // The embedded default is its own identity provider: the console may sign people in locally —
-      // never when the firm's provider is the issuer.
-      localSignIn: opts.externalAuth ? undefined : { privateJwk: secrets.authPrivateJwk },
-      perimeter: {
-        ...opts.perimeter,
-        metrics: {
-          ...opts.perimeter?.metrics,
-          tenantPools: () => registry.serverStats(),
-          jobs: () => jobQueueStats(app.pool),
-        },
-      },
-    });
+    const gateway = await startGatewayService(
+      await gatewayOptions(opts, secrets, subgraphUrls, app, registry, log, tracing),
+    );
     cleanups.push(['gateway', gateway.close]);
     publicUrl ||= gateway.url.replace(/\/graphql$/, '');
     return {
@@ -291,4 +218,119 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await closeAll();
     throw err;
   }
+}
+
+/**
+ * Clients from before per-client logins renamed, migrated and given their logins before anything
+ * serves them (as `pnpm migrate` does; one that fails is reported and the others still start;
+ * clients already on the scheme are not visited), then the demo firm on first start.
+ */
+async function readyClients(
+  opts: StackOptions,
+  control: ControlPlane['db'],
+  registry: TenantRegistry,
+  serverSecrets: Readonly<Record<string, string | undefined>>,
+  log: Logger,
+): Promise<void> {
+  const migrated = await migrateAllTenants({
+    control,
+    secrets: serverSecrets,
+    operator: { userId: null, email: 'operator@pnpm-start', reason: 'pnpm start' },
+    legacyOnly: true,
+  });
+  for (const r of migrated.filter((x) => x.status === 'failed'))
+    log.warn({ client: r.slug, error: r.error }, 'client database not migrated');
+  if (opts.seedDemo ?? true) {
+    const seeded = await seedDemoFirm({
+      control,
+      registry,
+      secrets: serverSecrets,
+      history: opts.demoHistory ?? false,
+    });
+    if (seeded) log.info(seeded, `seeded the demo firm in ${seeded.ms} ms`);
+  }
+}
+
+type AppControl = Awaited<ReturnType<typeof openControlPlane>>['app'];
+type StackSecrets = Awaited<ReturnType<typeof openControlPlane>>['secrets'];
+
+/** The background job worker in this process, with the stack's limits and backup services. */
+function startStackWorker(
+  opts: StackOptions,
+  app: AppControl,
+  registry: TenantRegistry,
+  serverSecrets: Readonly<Record<string, string | undefined>>,
+  log: Logger,
+  tracing: Tracing | undefined,
+): Promise<RunningWorker> {
+  return startWorker({
+    pool: app.pool,
+    deps: {
+      control: app.db,
+      registry,
+      log,
+      fxProviders: opts.fxProviders,
+      limits: {
+        periodBatchConcurrency: opts.jobs?.periodBatchConcurrency,
+        backupConcurrency: opts.jobs?.backupConcurrency,
+        drillEveryDays: opts.jobs?.drillEveryDays,
+        firstBackupsOnStart: opts.jobs?.firstBackupsOnStart,
+        closeBoardFanOut: opts.fanOut,
+        closeBoardPollMs: opts.jobs?.closeBoardPollMs,
+        closeBoardProjectorConcurrency: opts.jobs?.closeBoardProjectorConcurrency,
+      },
+      backups: backupServices({
+        secrets: serverSecrets,
+        backupDir: opts.backupDir ?? path.join(opts.dataDir, 'backups'),
+        backupS3: opts.backupS3,
+        restoreRequestExpiresHours: opts.restoreRequestExpiresHours,
+      }),
+    },
+    processEvery: opts.jobs?.processEveryMs,
+    lockLifetimeMs: opts.jobs?.lockLifetimeMs,
+    tracing: tracing?.service('worker'),
+  });
+}
+
+/** The gateway in front of the stack's subgraphs: its identity provider, console and perimeter. */
+async function gatewayOptions(
+  opts: StackOptions,
+  secrets: StackSecrets,
+  subgraphUrls: Record<string, string>,
+  app: AppControl,
+  registry: TenantRegistry,
+  log: Logger,
+  tracing: Tracing | undefined,
+): Promise<GatewayServiceOptions> {
+  return {
+    port: opts.port,
+    host: opts.host,
+    subgraphUrls,
+    auth: opts.externalAuth
+      ? { ...opts.externalAuth.auth, maxTokenLifetimeSeconds: opts.maxTokenLifetimeSeconds }
+      : {
+          kind: 'local',
+          publicJwk: secrets.authPublicJwk,
+          maxTokenLifetimeSeconds: opts.maxTokenLifetimeSeconds,
+        },
+    consoleOidc: opts.externalAuth?.consoleOidc,
+    ...consoleManifestOptions(),
+    contextPrivateJwk: secrets.contextPrivateJwk,
+    control: app.db,
+    log,
+    exports: { verifier: await ExportLinkVerifier.fromJwk(secrets.exportPublicJwk), registry },
+    tracing: tracing?.service('gateway'),
+    console: opts.console,
+    // The embedded default is its own identity provider: the console may sign people in locally —
+    // never when the firm's provider is the issuer.
+    localSignIn: opts.externalAuth ? undefined : { privateJwk: secrets.authPrivateJwk },
+    perimeter: {
+      ...opts.perimeter,
+      metrics: {
+        ...opts.perimeter?.metrics,
+        tenantPools: () => registry.serverStats(),
+        jobs: () => jobQueueStats(app.pool),
+      },
+    },
+  };
 }
