@@ -83,6 +83,50 @@ export function parseSubgraphUrls(value: string): Record<string, string> {
  * connects to an already migrated control plane (`pnpm migrate`) and never starts a database.
  */
 export async function startService(name: ServiceName, env: Env, log: Logger): Promise<RunningService> {
+  requireConfig(name, env);
+  const tracingOptions = tracingOf(env, 'split');
+  const tracing = tracingOptions ? new Tracing(tracingOptions) : undefined;
+  const pool = new pg.Pool({
+    connectionString: env.CONTROL_DATABASE_URL,
+    max: 10,
+    application_name: `cifra-${name}`,
+  });
+  guardPool(pool, (err) => log.warn({ err }, 'control-plane connection error'));
+  // Stopped last: what the service did while stopping is still exported.
+  const cleanups: (() => Promise<void>)[] = [
+    ...(tracing ? [() => tracing.shutdown()] : []),
+    () => pool.end(),
+  ];
+  const close = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  };
+  const service: Service = { env, log, tracing, pool, control: controlDb(pool), cleanups };
+  try {
+    if (name === 'gateway') return { name, url: await serveGateway(service), close };
+    if (name === 'worker') {
+      await serveWorker(service);
+      return { name, close };
+    }
+    return { name, url: await serveSubgraph(name, service), close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** What one service of split mode is given: its settings, its control-plane pool, its cleanups. */
+interface Service {
+  env: Env;
+  log: Logger;
+  tracing: Tracing | undefined;
+  pool: pg.Pool;
+  control: ReturnType<typeof controlDb>;
+  /** Run in reverse order when the service stops. */
+  cleanups: (() => Promise<void>)[];
+}
+
+/** The settings `name` cannot start without (ServiceConfigError names them). */
+function requireConfig(name: ServiceName, env: Env): void {
   const kind = name === 'gateway' || name === 'worker' ? name : 'subgraph';
   const missing = REQUIRED[kind].filter((key) => !env[key]);
   if (missing.length) throw new ServiceConfigError(`${name} needs ${missing.join(', ')}`);
@@ -95,122 +139,115 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
   if (name === 'gateway' && env.EXPORT_PUBLIC_JWK && !env.TENANT_DB_SECRET) {
     throw new ServiceConfigError('gateway needs TENANT_DB_SECRET (to stream exports) with EXPORT_PUBLIC_JWK');
   }
-  const tracingOptions = tracingOf(env, 'split');
-  const tracing = tracingOptions ? new Tracing(tracingOptions) : undefined;
-  const pool = new pg.Pool({
-    connectionString: env.CONTROL_DATABASE_URL,
-    max: 10,
-    application_name: `cifra-${name}`,
-  });
-  guardPool(pool, (err) => log.warn({ err }, 'control-plane connection error'));
-  const control = controlDb(pool);
-  const listen = { port: env.PORT, host: env.HOST };
-  // Stopped last: what the service did while stopping is still exported.
-  const cleanups: (() => Promise<void>)[] = [
-    ...(tracing ? [() => tracing.shutdown()] : []),
-    () => pool.end(),
-  ];
-  const close = async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-  };
-  try {
-    if (name === 'gateway') {
-      let exports: GatewayServiceOptions['exports'];
-      if (env.EXPORT_PUBLIC_JWK) {
-        const registry = new TenantRegistry({ control, secrets: env.secrets, listen: listenOf(pool, log) });
-        cleanups.push(() => registry.close());
-        exports = {
-          verifier: await ExportLinkVerifier.fromJwk(parseJwk('EXPORT_PUBLIC_JWK', env.EXPORT_PUBLIC_JWK)),
-          registry,
-        };
+}
+
+/** The tenant directory's pools, closed with the service. */
+function registryOf({ control, env, pool, log, cleanups }: Service): TenantRegistry {
+  const registry = new TenantRegistry({ control, secrets: env.secrets, listen: listenOf(pool, log) });
+  cleanups.push(() => registry.close());
+  return registry;
+}
+
+/** The gateway, verifying the firm's identity provider's tokens; export downloads when keyed. */
+async function serveGateway(service: Service): Promise<string> {
+  const { env, control, log, tracing, cleanups } = service;
+  const exports: GatewayServiceOptions['exports'] = env.EXPORT_PUBLIC_JWK
+    ? {
+        verifier: await ExportLinkVerifier.fromJwk(parseJwk('EXPORT_PUBLIC_JWK', env.EXPORT_PUBLIC_JWK)),
+        registry: registryOf(service),
       }
-      const gateway = await startGatewayService({
-        ...listen,
-        subgraphUrls: parseSubgraphUrls(env.SUBGRAPH_URLS!),
-        auth: {
-          kind: 'oidc',
-          jwksUrl: env.AUTH_JWKS_URL!,
-          issuer: env.AUTH_ISSUER!,
-          audience: env.AUTH_AUDIENCE!,
-          maxTokenLifetimeSeconds: env.AUTH_MAX_TOKEN_LIFETIME,
+    : undefined;
+  const gateway = await startGatewayService({
+    port: env.PORT,
+    host: env.HOST,
+    subgraphUrls: parseSubgraphUrls(env.SUBGRAPH_URLS!),
+    auth: {
+      kind: 'oidc',
+      jwksUrl: env.AUTH_JWKS_URL!,
+      issuer: env.AUTH_ISSUER!,
+      audience: env.AUTH_AUDIENCE!,
+      maxTokenLifetimeSeconds: env.AUTH_MAX_TOKEN_LIFETIME,
+    },
+    consoleOidc: consoleOidcOf(env),
+    ...consoleManifestOptions(),
+    contextPrivateJwk: parseJwk('CONTEXT_PRIVATE_JWK', env.CONTEXT_PRIVATE_JWK!),
+    control,
+    log,
+    exports,
+    perimeter: perimeterOf(env),
+    tracing: tracing?.service('gateway'),
+  });
+  cleanups.push(gateway.close);
+  return gateway.url;
+}
+
+/** The background job worker: batches, backups and drills, the close board's projector, FX refreshes. */
+async function serveWorker(service: Service): Promise<void> {
+  const { env, pool, control, log, tracing, cleanups } = service;
+  const worker = await startWorker({
+    pool,
+    deps: {
+      control,
+      registry: registryOf(service),
+      log,
+      limits: {
+        periodBatchConcurrency: env.BATCH_CONCURRENCY,
+        backupConcurrency: env.BACKUP_CONCURRENCY,
+        drillEveryDays: env.BACKUP_DRILL_EVERY_DAYS,
+        closeBoardFanOut: {
+          concurrency: env.CLOSE_BOARD_CONCURRENCY,
+          timeoutMs: env.CLOSE_BOARD_CLIENT_TIMEOUT_MS,
         },
-        consoleOidc: consoleOidcOf(env),
-        ...consoleManifestOptions(),
-        contextPrivateJwk: parseJwk('CONTEXT_PRIVATE_JWK', env.CONTEXT_PRIVATE_JWK!),
-        control,
-        log,
-        exports,
-        perimeter: perimeterOf(env),
-        tracing: tracing?.service('gateway'),
-      });
-      cleanups.push(gateway.close);
-      return { name, url: gateway.url, close };
-    }
-    const registry = new TenantRegistry({ control, secrets: env.secrets, listen: listenOf(pool, log) });
-    cleanups.push(() => registry.close());
-    if (name === 'worker') {
-      const worker = await startWorker({
-        pool,
-        deps: {
-          control,
-          registry,
-          log,
-          limits: {
-            periodBatchConcurrency: env.BATCH_CONCURRENCY,
-            backupConcurrency: env.BACKUP_CONCURRENCY,
-            drillEveryDays: env.BACKUP_DRILL_EVERY_DAYS,
-            closeBoardFanOut: {
-              concurrency: env.CLOSE_BOARD_CONCURRENCY,
-              timeoutMs: env.CLOSE_BOARD_CLIENT_TIMEOUT_MS,
-            },
-          },
-          fxProviders: createProviders({ ecbUrl: env.FX_ECB_URL, json: env.FX_JSON_PROVIDERS }),
-          backups: backupServices({
-            secrets: env.secrets,
-            backupDir: backupDirOf(env),
-            backupS3: backupS3Of(env),
-            restoreRequestExpiresHours: env.RESTORE_REQUEST_EXPIRES_HOURS,
-          }),
-        },
-        processEvery: env.JOB_PROCESS_EVERY_MS,
-        lockLifetimeMs: env.JOB_LOCK_LIFETIME_MS,
-        tracing: tracing?.service('worker'),
-      });
-      cleanups.push(worker.stop);
-      return { name, close };
-    }
-    const subgraph = await startSubgraphService(
-      name,
-      {
-        control,
-        registry,
-        verifier: await ContextVerifier.fromJwk(parseJwk('CONTEXT_PUBLIC_JWK', env.CONTEXT_PUBLIC_JWK!)),
-        log,
-        tracing,
-        exportLinks:
-          name === 'ledger' && env.EXPORT_PRIVATE_JWK && env.PUBLIC_URL
-            ? await ExportLinkSigner.fromJwk(
-                parseJwk('EXPORT_PRIVATE_JWK', env.EXPORT_PRIVATE_JWK),
-                () => env.PUBLIC_URL as string,
-              )
-            : undefined,
       },
-      {
+      fxProviders: createProviders({ ecbUrl: env.FX_ECB_URL, json: env.FX_JSON_PROVIDERS }),
+      backups: backupServices({
         secrets: env.secrets,
-        fanOut: { concurrency: env.CLOSE_BOARD_CONCURRENCY, timeoutMs: env.CLOSE_BOARD_CLIENT_TIMEOUT_MS },
         backupDir: backupDirOf(env),
         backupS3: backupS3Of(env),
-        restoreKeepReplacedDays: env.RESTORE_KEEP_REPLACED_DAYS,
         restoreRequestExpiresHours: env.RESTORE_REQUEST_EXPIRES_HOURS,
-      },
-      listen,
-    );
-    cleanups.push(subgraph.close);
-    return { name, url: subgraph.url, close };
-  } catch (err) {
-    await close();
-    throw err;
-  }
+      }),
+    },
+    processEvery: env.JOB_PROCESS_EVERY_MS,
+    lockLifetimeMs: env.JOB_LOCK_LIFETIME_MS,
+    tracing: tracing?.service('worker'),
+  });
+  cleanups.push(worker.stop);
+}
+
+/** One subgraph, verifying the gateway's signed context; the ledger signs export links when keyed. */
+async function serveSubgraph(
+  name: Exclude<ServiceName, 'gateway' | 'worker'>,
+  service: Service,
+): Promise<string> {
+  const { env, control, log, tracing, cleanups } = service;
+  const subgraph = await startSubgraphService(
+    name,
+    {
+      control,
+      registry: registryOf(service),
+      verifier: await ContextVerifier.fromJwk(parseJwk('CONTEXT_PUBLIC_JWK', env.CONTEXT_PUBLIC_JWK!)),
+      log,
+      tracing,
+      exportLinks:
+        name === 'ledger' && env.EXPORT_PRIVATE_JWK && env.PUBLIC_URL
+          ? await ExportLinkSigner.fromJwk(
+              parseJwk('EXPORT_PRIVATE_JWK', env.EXPORT_PRIVATE_JWK),
+              () => env.PUBLIC_URL as string,
+            )
+          : undefined,
+    },
+    {
+      secrets: env.secrets,
+      fanOut: { concurrency: env.CLOSE_BOARD_CONCURRENCY, timeoutMs: env.CLOSE_BOARD_CLIENT_TIMEOUT_MS },
+      backupDir: backupDirOf(env),
+      backupS3: backupS3Of(env),
+      restoreKeepReplacedDays: env.RESTORE_KEEP_REPLACED_DAYS,
+      restoreRequestExpiresHours: env.RESTORE_REQUEST_EXPIRES_HOURS,
+    },
+    { port: env.PORT, host: env.HOST },
+  );
+  cleanups.push(subgraph.close);
+  return subgraph.url;
 }
 
 /** The `pnpm serve <name>` command (and `ops/src/cli/worker.ts`): start, print `<name> ready`, stop on signals. */
