@@ -4,137 +4,38 @@ import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes } from '../support/client.ts';
+import {
+  APPROVE,
+  booksOf,
+  CREATE,
+  cents,
+  d,
+  END,
+  lastDay,
+  type Made,
+  POST,
+  RUN,
+  rent,
+  TEMPLATE,
+  type Template,
+  UPDATE,
+  YEAR,
+} from '../support/recurring.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 /**
  * Issue 18 §7 through the gateway with real tokens: recurring journal templates (drafts, or posts
- * when the client's setting says so, once per occurrence), scheduled reversals of accruals on the
- * first day of the next month or a chosen day, and the month-end checklist items that show what is
- * missing. The worker's job is called as a function against the real databases (no timing).
- * Independent figures are BigInt cents computed here, not read back from the API.
+ * when the client's setting says so, once per occurrence), the month-end checklist items that show
+ * what is missing, and the worker's job (called as a function against the real databases, no
+ * timing). Scheduled reversals of accruals: scheduled-reversals.e2e.test.ts.
  */
-
-const YEAR = new Date().getUTCFullYear();
-const pad = (n: number) => String(n).padStart(2, '0');
-const d = (month: number, day: number) => `${YEAR}-${pad(month)}-${pad(day)}`;
-/** The last day of a month of YEAR, computed here rather than by the code under test. */
-const lastDay = (month: number) => d(month, new Date(Date.UTC(YEAR, month, 0)).getUTCDate());
-const cents = (money: string) => BigInt(money.replace('.', ''));
 
 let t: TestStack;
 beforeAll(async () => {
   t = await startTestStack();
 }, 120_000);
 afterAll(() => t?.close());
-
-const TEMPLATE_FIELDS = `id name memo frequency dayOfMonth startDate endDate autoReverse active totalDebit createdByEmail
-  lines { lineNumber account { code } debit credit }
-  runs { occurrenceDate status refusalCode refusalMessage draft { id postingDate totalDebit createdByEmail } entry { id number postingDate } }`;
-const CREATE = `mutation ($input: RecurringEntryTemplateInput!) { createRecurringEntryTemplate(input: $input) { ${TEMPLATE_FIELDS} } }`;
-const UPDATE = `mutation ($id: ID!, $input: RecurringEntryTemplateInput!) { updateRecurringEntryTemplate(id: $id, input: $input) { ${TEMPLATE_FIELDS} } }`;
-const END = 'mutation ($id: ID!) { endRecurringEntryTemplate(id: $id) { id active } }';
-const TEMPLATE = `query ($id: ID!) { recurringEntryTemplate(id: $id) { ${TEMPLATE_FIELDS} } }`;
-const RUN = `mutation ($asOf: Date) { runRecurringEntries(asOf: $asOf) { asOf
-  made { occurrenceDate status draft { id postingDate } entry { id number postingDate totalDebit } }
-  refused { occurrenceDate status refusalCode refusalMessage } } }`;
-const POST = `mutation ($input: PostJournalEntryInput!) { postJournalEntry(input: $input) { id number autoReverse reverseOn } }`;
-const DUE = `mutation ($asOf: Date) { postDueReversals(asOf: $asOf) { asOf
-  posted { id number postingDate sourceKind reverses { id } lines { account { code } debit credit } }
-  refused { entry { id number } reverseOn code message } } }`;
-const PENDING = `query ($asOf: Date) { pendingReversals(asOf: $asOf) { entry { id number } reverseOn } }`;
-const ENTRY = `query ($id: ID!) { journalEntry(id: $id) { id voided reverseOn reversedBy { id number postingDate } } }`;
-const VOID = `mutation ($id: ID!, $reason: String!) { voidJournalEntry(id: $id, reason: $reason) { id voided } }`;
-const APPROVE = 'mutation ($id: ID!) { approveJournalEntry(id: $id) { id number postingDate } }';
-const CHECKLIST = `query ($y: Int!, $m: Int!) { periodCloseStatus(year: $y, month: $m) {
-  periodState openChecklistItems { checkCode blocking detail count } } }`;
-const PERIODS = `query { periods(fiscalYear: ${YEAR}) { id month state } }`;
-const TB = 'query ($asOf: Date!) { trialBalance(asOf: $asOf) { rows { accountCode debit credit } } }';
-
-type Run = {
-  occurrenceDate: string;
-  status: string;
-  refusalCode?: string | null;
-  refusalMessage?: string | null;
-};
-type Template = {
-  id: string;
-  totalDebit: string;
-  createdByEmail: string;
-  runs: (Run & {
-    draft: { id: string; postingDate: string; totalDebit: string; createdByEmail: string } | null;
-  })[];
-};
-type Made = {
-  made: (Run & { entry: { number: string; postingDate: string; totalDebit: string } | null })[];
-  refused: Run[];
-};
-type Posted = {
-  id: string;
-  number: string;
-  postingDate: string;
-  sourceKind: string;
-  reverses: { id: string };
-};
-
-const rent = (over: Record<string, unknown> = {}) => ({
-  input: {
-    name: 'Office rent',
-    memo: 'Monthly office rent',
-    frequency: 'MONTHLY',
-    dayOfMonth: 31,
-    startDate: d(1, 1),
-    endDate: d(6, 30),
-    lines: [
-      { accountCode: '6201', debit: '1500.00' },
-      { accountCode: '1110', credit: '1500.00' },
-    ],
-    ...over,
-  },
-});
-
-async function count(slug: string, table: string): Promise<number> {
-  const [row] = await t.tenantSql<{ n: number }>(slug, `SELECT count(*)::int AS n FROM ${table}`);
-  return row?.n ?? -1;
-}
-
-async function checklist(slug: string, month: number) {
-  const r = await t.as('senior', slug)<{
-    periodCloseStatus: {
-      openChecklistItems: { checkCode: string; detail: string; count: number; blocking: boolean }[];
-    };
-  }>(CHECKLIST, { y: YEAR, m: month });
-  expect(r.errors).toBeUndefined();
-  return r.data!.periodCloseStatus.openChecklistItems;
-}
-
-async function closeMonth(slug: string, month: number) {
-  const p = await t.as('senior', slug)<{ periods: { id: string; month: number }[] }>(PERIODS);
-  const id = p.data!.periods.find((x) => x.month === month)!.id;
-  const s = await t.as('junior', slug)<{ startPeriodClose: { id: string } }>(
-    'mutation ($id: ID!) { startPeriodClose(periodId: $id) { id } }',
-    { id },
-  );
-  expect(s.errors).toBeUndefined();
-  const closeId = s.data!.startPeriodClose.id;
-  await t.as('junior', slug)('mutation ($id: ID!) { submitPeriodClose(closeId: $id) { id } }', {
-    id: closeId,
-  });
-  const a = await t.as('senior', slug)<{ approvePeriodClose: { status: string } }>(
-    'mutation ($id: ID!) { approvePeriodClose(closeId: $id) { status } }',
-    { id: closeId },
-  );
-  expect(a.errors).toBeUndefined();
-  return id;
-}
-
-/** An account's balance at the end of a day, debit positive, in cents. */
-async function balance(slug: string, code: string, asOf: string): Promise<bigint> {
-  const r = await t.as('senior', slug)<{
-    trialBalance: { rows: { accountCode: string; debit: string; credit: string }[] };
-  }>(TB, { asOf });
-  const row = r.data!.trialBalance.rows.find((x) => x.accountCode === code);
-  return row ? cents(row.debit) - cents(row.credit) : 0n;
-}
+const { count, checklist, closeMonth, balance } = booksOf(() => t);
 
 describe('recurring journal templates', () => {
   const slug = 'cafe-boquete';
@@ -348,177 +249,6 @@ describe('a closed month refuses the occurrence, and the checklist shows it', ()
     expect((await checklist(slug, 3)).find((i) => i.checkCode === 'RECURRING_ENTRIES_MADE')?.count).toBe(1);
   });
 });
-
-describe('accruals reversed on the first day of the next month, or a chosen day', () => {
-  const slug = 'logistica-canal';
-  const accrue = (date: string, amount: string, over: Record<string, unknown> = {}) => ({
-    input: {
-      postingDate: date,
-      memo: 'Accrued electricity',
-      autoReverse: true,
-      lines: [
-        { accountCode: '6202', debit: amount },
-        { accountCode: '2401', credit: amount },
-      ],
-      ...over,
-    },
-  });
-  let march: { id: string; number: string };
-  let chosen: { id: string; number: string };
-
-  it('refuses a reversal date not after the entry, or beside autoReverse false, writing nothing', async () => {
-    const before = await count(slug, 'journal_entries');
-    for (const over of [
-      { reverseOn: lastDay(3) },
-      { reverseOn: d(3, 1) },
-      { reverseOn: d(4, 15), autoReverse: false },
-    ]) {
-      expect(codes(await t.as('senior', slug)(POST, accrue(lastDay(3), '80.00', over)))).toEqual([
-        'BAD_USER_INPUT',
-      ]);
-    }
-    expect(await count(slug, 'journal_entries')).toBe(before);
-  });
-
-  it('reverses an 80.00 accrual of 31 March on 1 April and a 120.00 one on its chosen 15 April: 2401 back to where it was by 30 April', async () => {
-    const before = await balance(slug, '2401', lastDay(4));
-    const a = await t.as('senior', slug)<{
-      postJournalEntry: { id: string; number: string; reverseOn: string };
-    }>(POST, accrue(lastDay(3), '80.00'));
-    expect(a.data!.postJournalEntry.reverseOn).toBe(d(4, 1));
-    march = a.data!.postJournalEntry;
-    const b = await t.as('senior', slug)<{
-      postJournalEntry: { id: string; number: string; reverseOn: string };
-    }>(POST, accrue(lastDay(3), '120.00', { reverseOn: d(4, 15) }));
-    expect(b.data!.postJournalEntry.reverseOn).toBe(d(4, 15));
-    chosen = b.data!.postJournalEntry;
-    expect(await balance(slug, '2401', lastDay(3))).toBe(before - 8_000n - 12_000n);
-
-    // The month's checklist shows both reversals due in April and not posted.
-    const due = (await checklist(slug, 4)).find((i) => i.checkCode === 'REVERSALS_POSTED');
-    expect(due).toMatchObject({ blocking: true, count: 2 });
-    const pending = await t.as('reviewer', slug)<{
-      pendingReversals: { entry: { id: string }; reverseOn: string }[];
-    }>(PENDING, { asOf: d(4, 10) });
-    expect(pending.data!.pendingReversals).toEqual([
-      { entry: { id: march.id, number: march.number }, reverseOn: d(4, 1) },
-    ]);
-
-    expect(codes(await t.as('junior', slug)(DUE, { asOf: d(4, 10) }))).toEqual(['FORBIDDEN']);
-    const first = await t.as('senior', slug)<{
-      postDueReversals: { posted: (Posted & { lines: unknown[] })[] };
-    }>(DUE, {
-      asOf: d(4, 10),
-    });
-    expect(first.errors).toBeUndefined();
-    expect(first.data!.postDueReversals.posted).toMatchObject([
-      {
-        postingDate: d(4, 1),
-        sourceKind: 'REVERSAL',
-        reverses: { id: march.id },
-        lines: [
-          { account: { code: '6202' }, debit: '0.00', credit: '80.00' },
-          { account: { code: '2401' }, debit: '80.00', credit: '0.00' },
-        ],
-      },
-    ]);
-    expect(await balance(slug, '2401', d(4, 10))).toBe(before - 12_000n);
-    const again = await t.as('senior', slug)<{ postDueReversals: { posted: unknown[] } }>(DUE, {
-      asOf: d(4, 10),
-    });
-    expect(again.data!.postDueReversals.posted).toEqual([]);
-
-    const second = await t.as('senior', slug)<{ postDueReversals: { posted: Posted[] } }>(DUE, {
-      asOf: lastDay(4),
-    });
-    expect(second.data!.postDueReversals.posted.map((p) => [p.postingDate, p.reverses.id])).toEqual([
-      [d(4, 15), chosen.id],
-    ]);
-    expect(await balance(slug, '2401', lastDay(4))).toBe(before);
-    expect((await checklist(slug, 4)).map((i) => i.checkCode)).not.toContain('REVERSALS_POSTED');
-    const entry = await t.as('senior', slug)<{ journalEntry: { reversedBy: { postingDate: string } } }>(
-      ENTRY,
-      {
-        id: march.id,
-      },
-    );
-    expect(entry.data!.journalEntry).toMatchObject({
-      voided: false,
-      reverseOn: d(4, 1),
-      reversedBy: { postingDate: d(4, 1) },
-    });
-  });
-
-  it('keeps the chosen reversal date of a draft through approval', async () => {
-    const draft = await t.as('junior', slug)<{ createJournalEntryDraft: { id: string; reverseOn: string } }>(
-      'mutation ($input: JournalEntryDraftInput!) { createJournalEntryDraft(input: $input) { id reverseOn } }',
-      accrue(d(5, 20), '30.00', { reverseOn: d(6, 10) }),
-    );
-    expect(draft.data!.createJournalEntryDraft.reverseOn).toBe(d(6, 10));
-    const approved = await t.as('senior', slug)<{ approveJournalEntry: { id: string } }>(APPROVE, {
-      id: draft.data!.createJournalEntryDraft.id,
-    });
-    const entry = await t.as('senior', slug)<{ journalEntry: { reverseOn: string } }>(ENTRY, {
-      id: approved.data!.approveJournalEntry.id,
-    });
-    expect(entry.data!.journalEntry.reverseOn).toBe(d(6, 10));
-    const due = await t.as('senior', slug)<{ postDueReversals: { posted: Posted[] } }>(DUE, {
-      asOf: d(6, 10),
-    });
-    expect(due.data!.postDueReversals.posted.map((p) => [p.postingDate, p.reverses.id])).toEqual([
-      [d(6, 10), approved.data!.approveJournalEntry.id],
-    ]);
-  });
-
-  it('refuses to void an accrual already reversed (ALREADY_REVERSED), writing nothing', async () => {
-    const before = await count(slug, 'journal_entries');
-    const r = await t.as('senior', slug)(VOID, {
-      id: march.id,
-      reason: 'The March electricity accrual was wrong',
-    });
-    expect(codes(r)).toEqual(['ALREADY_REVERSED']);
-    expect(await count(slug, 'journal_entries')).toBe(before);
-  });
-
-  it('does not reverse an accrual voided before its reversal date: the void is its one reversal', async () => {
-    const may = await t.as('senior', slug)<{ postJournalEntry: { id: string } }>(
-      POST,
-      accrue(lastDay(5), '50.00'),
-    );
-    const id = may.data!.postJournalEntry.id;
-    const v = await t.as('senior', slug)(VOID, { id, reason: 'Posted the May accrual twice by mistake' });
-    expect(v.errors).toBeUndefined();
-    const due = await t.as('senior', slug)<{ postDueReversals: { posted: unknown[] } }>(DUE, {
-      asOf: lastDay(6),
-    });
-    expect(due.data!.postDueReversals.posted).toEqual([]);
-    const [n] = await t.tenantSql<{ n: number }>(
-      slug,
-      'SELECT count(*)::int AS n FROM journal_entries WHERE reverses_entry_id = $1',
-      [id],
-    );
-    expect(n!.n).toBe(1);
-  });
-
-  it('refuses a 31 December reversal into a fiscal year not opened, and keeps it pending', async () => {
-    const dec = await t.as('senior', slug)<{ postJournalEntry: { id: string } }>(
-      POST,
-      accrue(lastDay(12), '40.00'),
-    );
-    const id = dec.data!.postJournalEntry.id;
-    const r = await t.as('senior', slug)<{
-      postDueReversals: { refused: { entry: { id: string }; reverseOn: string; code: string }[] };
-    }>(DUE, { asOf: `${YEAR + 1}-01-01` });
-    expect(r.data!.postDueReversals.refused).toMatchObject([
-      { entry: { id }, reverseOn: `${YEAR + 1}-01-01`, code: 'PERIOD_NOT_FOUND' },
-    ]);
-    const pending = await t.as('senior', slug)<{ pendingReversals: { entry: { id: string } }[] }>(PENDING, {
-      asOf: `${YEAR + 1}-01-31`,
-    });
-    expect(pending.data!.pendingReversals.map((p) => p.entry.id)).toEqual([id]);
-  });
-});
-
 describe('the worker job', () => {
   const slug = 'panaderia-valle';
 
