@@ -1,7 +1,8 @@
 import { type Actor, inTransaction, recordAuditEvent, type TenantDb, tenant } from '@cifra/db';
-import { crossRate, type IsoDate, type RateSnapshot, rateToSql } from '@cifra/domain';
+import type { IsoDate, RateSnapshot } from '@cifra/domain';
 import { clientFx, minusDays } from '@cifra/fx';
 import type { RateProvider } from '../providers/index.ts';
+import { crossedRow } from './client-fx.service.ts';
 
 export interface BackfillResult {
   /** Rows stored (a day already stored from this provider is left as it is). */
@@ -40,16 +41,8 @@ export async function backfillRates(
     }
     seen.add(snapshot.date);
     for (const currency of wanted) {
-      const derived = crossRate(snapshot, currency, client.baseCurrency, client.pegs);
-      if (!derived) continue;
-      rows.push({
-        rateDate: snapshot.date,
-        currency,
-        baseCurrency: client.baseCurrency,
-        rate: rateToSql(derived.rate),
-        source: snapshot.provider,
-        derivation: derived.derivation,
-      });
+      const row = crossedRow(snapshot, currency, client);
+      if (row) rows.push(row);
     }
   }
   if (rows.length === 0) return { stored: 0, daysWithoutNewRates };

@@ -8,18 +8,10 @@ import {
   type TenantRegistry,
   tenant,
 } from '@cifra/db';
-import {
-  crossRate,
-  type IsoDate,
-  nextLocalRun,
-  peggedRate,
-  type RateSnapshot,
-  rateToSql,
-  todayIn,
-} from '@cifra/domain';
+import { type IsoDate, nextLocalRun, peggedRate, type RateSnapshot, rateToSql, todayIn } from '@cifra/domain';
 import { sql } from 'drizzle-orm';
 import type { ProviderRegistry, RateProvider, RateRequest } from '../providers/index.ts';
-import { clientFx, clientSettings } from './client-fx.service.ts';
+import { type ClientFx, clientFx, clientSettings, crossedRow } from './client-fx.service.ts';
 import { PEG_SOURCE } from './rates.service.ts';
 
 /** Retries after a failed refresh: 5, 10, 20, 40, 80 then 120 minutes, then wait for the next daily run. */
@@ -123,7 +115,6 @@ export async function refreshClient(
 }
 
 type Settings = Awaited<ReturnType<typeof clientSettings>>;
-type ClientFx = Awaited<ReturnType<typeof clientFx>>;
 
 interface Fetched {
   rows: (typeof tenant.exchangeRates.$inferInsert)[];
@@ -167,19 +158,9 @@ async function ratesOfToday(
   }
   const missing: string[] = [];
   for (const currency of market) {
-    const derived = crossRate(snapshot, currency, client.baseCurrency, client.pegs);
-    if (!derived) {
-      missing.push(currency);
-      continue;
-    }
-    rows.push({
-      rateDate: snapshot.date,
-      currency,
-      baseCurrency: client.baseCurrency,
-      rate: rateToSql(derived.rate),
-      source: snapshot.provider,
-      derivation: derived.derivation,
-    });
+    const row = crossedRow(snapshot, currency, client);
+    if (row) rows.push(row);
+    else missing.push(currency);
   }
   return { rows, snapshot, failure: null, missing };
 }
