@@ -4,10 +4,8 @@ import {
   type ControlDb,
   control,
   dropStaleTenantTemplates,
-  ensureAppLogin,
-  ensureInvestigatorLogin,
+  ensureClientLogins,
   ensureTenantTemplate,
-  INVESTIGATOR_SECRET,
   isOpaqueDatabaseName,
   migrateTenantDatabase,
   resolveSecrets,
@@ -111,9 +109,7 @@ export async function migrateAllTenants(opts: MigrateAllOptions): Promise<Tenant
         });
         // The logins are (re)made here too: for clients from before they existed, and with the
         // current secrets after a rotation.
-        await ensureAppLogin(adminUrl, databaseName, appSecret);
-        const secret = opts.secrets[INVESTIGATOR_SECRET];
-        if (secret) await ensureInvestigatorLogin(adminUrl, databaseName, secret);
+        await ensureClientLogins(adminUrl, databaseName, appSecret, opts.secrets);
         done('migrated');
       } catch (err) {
         done('failed', message(err));

@@ -3,10 +3,8 @@ import {
   announceLocationChange,
   type ControlDb,
   control,
-  ensureAppLogin,
   ensureAppRole,
-  ensureInvestigatorLogin,
-  INVESTIGATOR_SECRET,
+  ensureClientLogins,
   inTransaction,
   isOpaqueDatabaseName,
   opaqueDatabaseName,
@@ -121,9 +119,7 @@ export async function repointClient(
   const appSecret = input.secrets[TENANT_DB_SECRET];
   if (!appSecret) throw new Error(`moving a client needs ${TENANT_DB_SECRET}`);
   await ensureAppRole(adminUrl);
-  await ensureAppLogin(adminUrl, input.databaseName, appSecret);
-  const investigatorSecret = input.secrets[INVESTIGATOR_SECRET];
-  if (investigatorSecret) await ensureInvestigatorLogin(adminUrl, input.databaseName, investigatorSecret);
+  await ensureClientLogins(adminUrl, input.databaseName, appSecret, input.secrets);
   const from = { server: current.name, database: tenant.databaseName };
   const to = { server: target.name, database: input.databaseName };
   await inTransaction(db, operator, async (tx) => {

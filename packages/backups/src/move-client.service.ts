@@ -5,13 +5,9 @@ import {
   createDatabase,
   dropClientLogins,
   dropDatabase,
-  ensureAppLogin,
   ensureAppRole,
-  ensureInvestigatorLogin,
-  INVESTIGATOR_SECRET,
+  ensureClientLogins,
   inTransaction,
-  migrateTenantDatabase,
-  migrateTenantDatabaseTo,
   opaqueDatabaseName,
   quoteIdent,
   recordAuditEvent,
@@ -27,7 +23,7 @@ import { backupClient } from './backup-client.service.ts';
 import { asClientSwapper } from './backup-owner.ts';
 import { pickServer } from './restore-client.service.ts';
 import { DEFAULT_KEEP_REPLACED_DAYS, type RestoreInPlaceDeps } from './restore-in-place.service.ts';
-import { findBackup, loadBackup, openBackup, verifyRestored } from './restore-load.ts';
+import { findBackup, type OpenedBackup, openBackup, restoreInto } from './restore-load.ts';
 
 export interface MovedClient {
   tenantId: string;
@@ -171,19 +167,13 @@ async function copyInto(
   deps: RestoreInPlaceDeps,
   targetUrl: string,
   name: string,
-  { body, key, reader }: Awaited<ReturnType<typeof openBackup>>,
+  opened: OpenedBackup,
   appSecret: string,
   archived: boolean,
 ): Promise<void> {
   await createDatabase(targetUrl, name);
-  const url = withDatabase(targetUrl, name);
-  await migrateTenantDatabaseTo(url, body.schemaVersion.applied);
-  await loadBackup(url, reader, body, key);
-  await migrateTenantDatabase(url);
-  await verifyRestored(url, body);
-  await ensureAppLogin(targetUrl, name, appSecret);
-  const investigatorSecret = deps.secrets[INVESTIGATOR_SECRET];
-  if (investigatorSecret) await ensureInvestigatorLogin(targetUrl, name, investigatorSecret);
+  await restoreInto(withDatabase(targetUrl, name), opened);
+  await ensureClientLogins(targetUrl, name, appSecret, deps.secrets);
   // An archived client's books are read-only wherever they live (archiveClient waits for moves).
   if (archived) await setDatabaseReadOnly(targetUrl, name, true);
 }

@@ -6,12 +6,8 @@ import {
   createDatabase,
   dropClientLogins,
   dropDatabase,
-  ensureAppLogin,
-  ensureInvestigatorLogin,
-  INVESTIGATOR_SECRET,
+  ensureClientLogins,
   inTransaction,
-  migrateTenantDatabase,
-  migrateTenantDatabaseTo,
   opaqueDatabaseName,
   recordAuditEvent,
   resolveSecrets,
@@ -25,7 +21,7 @@ import { asc, count, eq } from 'drizzle-orm';
 import type { BackupKey, BackupKeyring } from './backup-keys.ts';
 import type { ManifestBody } from './backup-manifest.ts';
 import type { BackupReader, BackupStore } from './backup-store.ts';
-import { findBackup, loadBackup, openBackup, verifyRestored } from './restore-load.ts';
+import { findBackup, openBackup, restoreInto } from './restore-load.ts';
 
 export interface RestoreDeps {
   control: ControlDb;
@@ -117,7 +113,6 @@ async function restoreLocked(
   },
 ): Promise<TenantRow> {
   const { backupId, asSlug, body, key, reader, server, appSecret, sandbox } = r;
-  const { applied } = body.schemaVersion;
   const [taken] = await deps.control
     .select({ id: control.tenants.id })
     .from(control.tenants)
@@ -169,13 +164,8 @@ async function restoreLocked(
   const ownerUrl = withDatabase(adminUrl, databaseName);
   try {
     await createDatabase(adminUrl, databaseName);
-    await migrateTenantDatabaseTo(ownerUrl, applied);
-    await loadBackup(ownerUrl, reader, body, key);
-    await migrateTenantDatabase(ownerUrl);
-    await verifyRestored(ownerUrl, body);
-    await ensureAppLogin(adminUrl, databaseName, appSecret);
-    const investigatorSecret = deps.secrets[INVESTIGATOR_SECRET];
-    if (investigatorSecret) await ensureInvestigatorLogin(adminUrl, databaseName, investigatorSecret);
+    await restoreInto(ownerUrl, { body, key, reader });
+    await ensureClientLogins(adminUrl, databaseName, appSecret, deps.secrets);
     return await inTransaction(deps.control, actor, async (tx) => {
       const [active] = await tx
         .update(control.tenants)

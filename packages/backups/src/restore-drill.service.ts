@@ -6,8 +6,6 @@ import {
   createDatabase,
   dropDatabase,
   inTransaction,
-  migrateTenantDatabase,
-  migrateTenantDatabaseTo,
   recordAuditEvent,
   resolveSecrets,
   withDatabase,
@@ -19,7 +17,7 @@ import { asLockOwner, backupOwnerName, onOwnSession } from './backup-owner.ts';
 import { boundedEach } from './backup-schedule.ts';
 import type { BackupStore } from './backup-store.ts';
 import { pickServer } from './restore-client.service.ts';
-import { findBackup, loadBackup, openBackup, verifyRestored } from './restore-load.ts';
+import { findBackup, openBackup, restoreInto } from './restore-load.ts';
 
 /**
  * Restore drills (docs/architecture/backups.md, "Restore drills"): a backup restored into a scratch
@@ -110,14 +108,10 @@ export async function drillBackup(
     const adminUrl = resolveSecrets(server.adminUrl, deps.secrets);
     let failure: unknown = null;
     try {
-      const { body, key, reader } = await openBackup(deps.keys, deps.store, record);
+      const opened = await openBackup(deps.keys, deps.store, record);
       await createDatabase(adminUrl, databaseName);
       await hooks.scratchCreated?.(databaseName);
-      const ownerUrl = withDatabase(adminUrl, databaseName);
-      await migrateTenantDatabaseTo(ownerUrl, body.schemaVersion.applied);
-      await loadBackup(ownerUrl, reader, body, key);
-      await migrateTenantDatabase(ownerUrl);
-      await verifyRestored(ownerUrl, body);
+      await restoreInto(withDatabase(adminUrl, databaseName), opened);
     } catch (err) {
       failure = err;
     }

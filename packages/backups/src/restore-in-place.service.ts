@@ -10,12 +10,8 @@ import {
   databaseExists,
   dropClientLogins,
   dropDatabase,
-  ensureAppLogin,
-  ensureInvestigatorLogin,
-  INVESTIGATOR_SECRET,
+  ensureClientLogins,
   inTransaction,
-  migrateTenantDatabase,
-  migrateTenantDatabaseTo,
   opaqueDatabaseName,
   quoteIdent,
   recordAuditEvent,
@@ -30,7 +26,7 @@ import { DomainError } from '@cifra/domain';
 import { and, eq, gt, isNull, lt } from 'drizzle-orm';
 import { asClientSwapper } from './backup-owner.ts';
 import type { RestoreDeps } from './restore-client.service.ts';
-import { findBackup, loadBackup, openBackup, verifyRestored } from './restore-load.ts';
+import { findBackup, openBackup, restoreInto } from './restore-load.ts';
 import { expiryCutoff, notPending, refuseUnlessPending, restoreInPlaceRequest } from './restore-requests.ts';
 
 /**
@@ -168,18 +164,14 @@ async function restoreAndSwap(deps: RestoreInPlaceDeps, actor: Actor, req: Row, 
   if (live?.tenant.status !== 'ACTIVE')
     throw new DomainError('NOT_FOUND', 'The client is no longer active', { requestId: req.id });
   const record = await findBackup(deps.control, req.firmId, req.backupId);
-  const { body, key, reader } = await openBackup(deps.keys, deps.store, record);
+  const opened = await openBackup(deps.keys, deps.store, record);
   const adminUrl = resolveSecrets(live.server.adminUrl, deps.secrets);
   const liveName = live.tenant.databaseName;
   const restored = opaqueDatabaseName();
   const replaced = opaqueDatabaseName();
   try {
     await createDatabase(adminUrl, restored);
-    const url = withDatabase(adminUrl, restored);
-    await migrateTenantDatabaseTo(url, body.schemaVersion.applied);
-    await loadBackup(url, reader, body, key);
-    await migrateTenantDatabase(url);
-    await verifyRestored(url, body);
+    await restoreInto(withDatabase(adminUrl, restored), opened);
   } catch (err) {
     await dropDatabase(adminUrl, restored).catch(() => undefined);
     throw err;
@@ -235,9 +227,7 @@ async function restoreAndSwap(deps: RestoreInPlaceDeps, actor: Actor, req: Row, 
   }
   // The client's logins connect to its database by name: grant them the restored one; the
   // replaced one keeps its grants by identity, so take them away (it stays read-only, for the operator).
-  await ensureAppLogin(adminUrl, liveName, appSecret);
-  const investigatorSecret = deps.secrets[INVESTIGATOR_SECRET];
-  if (investigatorSecret) await ensureInvestigatorLogin(adminUrl, liveName, investigatorSecret);
+  await ensureClientLogins(adminUrl, liveName, appSecret, deps.secrets);
   await grantLoginsOn(adminUrl, replaced, liveName, 'REVOKE');
   return replaced;
 }

@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { type ControlDb, control, tenantMigrationJournal, withClient } from '@cifra/db';
+import {
+  type ControlDb,
+  control,
+  migrateTenantDatabase,
+  migrateTenantDatabaseTo,
+  tenantMigrationJournal,
+  withClient,
+} from '@cifra/db';
 import { DomainError } from '@cifra/domain';
 import { and, eq } from 'drizzle-orm';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -147,6 +154,25 @@ export async function findBackup(db: ControlDb, firmId: string, backupId: string
   return row;
 }
 
+/** A backup checked whole and ready to load (`openBackup`). */
+export interface OpenedBackup {
+  body: ManifestBody;
+  key: BackupKey;
+  reader: BackupReader;
+}
+
+/**
+ * A backup restored into the empty client database at `ownerUrl`: migrated as far as the backup's
+ * schema, loaded, migrated to this release, then verified against its manifest. What a restore, a
+ * restore in place, a move and a restore drill each do; the database's logins are the caller's.
+ */
+export async function restoreInto(ownerUrl: string, { body, key, reader }: OpenedBackup): Promise<void> {
+  await migrateTenantDatabaseTo(ownerUrl, body.schemaVersion.applied);
+  await loadBackup(ownerUrl, reader, body, key);
+  await migrateTenantDatabase(ownerUrl);
+  await verifyRestored(ownerUrl, body);
+}
+
 /**
  * Open a backup's record for reading: its manifest and every part checked (`checkBackup`), the
  * manifest naming the record's client and key, and a schema version this cifraHQ knows. Nothing is
@@ -156,7 +182,7 @@ export async function openBackup(
   keys: BackupKeyring,
   store: BackupStore,
   record: { id: string; location: string; tenantId: string; keyId: string },
-): Promise<{ body: ManifestBody; key: BackupKey; reader: BackupReader }> {
+): Promise<OpenedBackup> {
   const backupId = record.id;
   const reader = store.open(record.location);
   const { body, key } = await checkBackup(keys, reader, backupId);

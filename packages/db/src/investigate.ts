@@ -1,7 +1,7 @@
 import { DomainError } from '@cifra/domain';
 import Cursor from 'pg-cursor';
 import { dbErrorOf } from './db-errors.ts';
-import { clientLoginRole, derivedPassword, refreshLogin } from './logins.ts';
+import { clientLoginRole, derivedPassword, ensureAppLogin, refreshLogin } from './logins.ts';
 import { type pg, quoteIdent, withClient } from './pg.ts';
 import { takingTurns } from './servers.ts';
 import { withCredentials, withDatabase } from './url.ts';
@@ -12,6 +12,22 @@ import { withCredentials, withDatabase } from './url.ts';
  * secret and running `pnpm migrate` re-derives every password.
  */
 export const INVESTIGATOR_SECRET = 'INVESTIGATOR_DB_SECRET';
+
+/**
+ * A client database's logins (re)made with the server's admin connection: the application's, its
+ * password derived from `appSecret` (TENANT_DB_SECRET), and the investigator's when `secrets` hold
+ * INVESTIGATOR_SECRET. What provisioning, a restore, a move and `pnpm migrate` each give a database.
+ */
+export async function ensureClientLogins(
+  serverAdminUrl: string,
+  databaseName: string,
+  appSecret: string,
+  secrets: Readonly<Record<string, string | undefined>>,
+): Promise<void> {
+  await ensureAppLogin(serverAdminUrl, databaseName, appSecret);
+  const investigatorSecret = secrets[INVESTIGATOR_SECRET];
+  if (investigatorSecret) await ensureInvestigatorLogin(serverAdminUrl, databaseName, investigatorSecret);
+}
 
 /** At most this many investigations at once on one client: the login's own connection limit. */
 export const INVESTIGATOR_CONNECTION_LIMIT = 3;

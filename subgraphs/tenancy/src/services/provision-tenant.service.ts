@@ -7,10 +7,8 @@ import {
   createDatabase,
   dropClientLogins,
   dropDatabase,
-  ensureAppLogin,
-  ensureInvestigatorLogin,
+  ensureClientLogins,
   ensureTenantTemplate,
-  INVESTIGATOR_SECRET,
   inTransaction,
   opaqueDatabaseName,
   PROVISIONING_LOCK,
@@ -329,9 +327,7 @@ async function layDownBooks(
   // A copy of the server's template of the current migrations (built on first use): named after
   // their digest, it is migrated exactly as far as this release's migrator would take it.
   await createDatabase(adminUrl, databaseName, await ensureTenantTemplate(adminUrl));
-  await ensureAppLogin(adminUrl, databaseName, appSecret);
-  const investigatorSecret = deps.secrets[INVESTIGATOR_SECRET];
-  if (investigatorSecret) await ensureInvestigatorLogin(adminUrl, databaseName, investigatorSecret);
+  await ensureClientLogins(adminUrl, databaseName, appSecret, deps.secrets);
   await deps.afterMigrate?.(databaseName);
   await seedBooks(withDatabase(adminUrl, databaseName), actor, {
     legalName: input.name,
