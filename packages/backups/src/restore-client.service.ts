@@ -96,32 +96,51 @@ export async function restoreClient(
   );
 }
 
+/** What a restore of one backup as one new client needs. */
+interface Restore {
+  backupId: string;
+  asSlug: string;
+  body: ManifestBody;
+  key: BackupKey;
+  reader: BackupReader;
+  server: { id: string; name: string; adminUrl: string };
+  appSecret: string;
+  sandbox: boolean;
+}
+
+const tenantExists = (slug: string) =>
+  new DomainError('TENANT_EXISTS', `A client with slug ${slug} already exists`, { slug });
+
 /** Under the slug's provisioning lock, so that no provisioning takes the half-made client for debris. */
 async function restoreLocked(
   deps: RestoreDeps,
   actor: Actor,
   firmId: string,
-  r: {
-    backupId: string;
-    asSlug: string;
-    body: ManifestBody;
-    key: BackupKey;
-    reader: BackupReader;
-    server: { id: string; name: string; adminUrl: string };
-    appSecret: string;
-    sandbox: boolean;
-  },
+  r: Restore,
 ): Promise<TenantRow> {
-  const { backupId, asSlug, body, key, reader, server, appSecret, sandbox } = r;
   const [taken] = await deps.control
     .select({ id: control.tenants.id })
     .from(control.tenants)
-    .where(eq(control.tenants.slug, asSlug));
-  if (taken)
-    throw new DomainError('TENANT_EXISTS', `A client with slug ${asSlug} already exists`, { slug: asSlug });
+    .where(eq(control.tenants.slug, r.asSlug));
+  if (taken) throw tenantExists(r.asSlug);
+  const claimed = await claim(deps, actor, firmId, r);
+  const adminUrl = resolveSecrets(r.server.adminUrl, deps.secrets);
+  try {
+    await createDatabase(adminUrl, claimed.databaseName);
+    await restoreInto(withDatabase(adminUrl, claimed.databaseName), r);
+    await ensureClientLogins(adminUrl, claimed.databaseName, r.appSecret, deps.secrets);
+    return await activate(deps, actor, claimed, r);
+  } catch (err) {
+    await discard(deps, actor, claimed, adminUrl, err instanceof Error ? err.message : String(err));
+    throw err;
+  }
+}
 
+/** The client's row, PROVISIONING, as the backup describes it, its settings and the event. */
+function claim(deps: RestoreDeps, actor: Actor, firmId: string, r: Restore): Promise<TenantRow> {
+  const { body, server, asSlug, sandbox } = r;
   const databaseName = opaqueDatabaseName();
-  const claimed = await inTransaction(deps.control, actor, async (tx) => {
+  return inTransaction(deps.control, actor, async (tx) => {
     const [row] = await tx
       .insert(control.tenants)
       .values({
@@ -137,8 +156,7 @@ async function restoreLocked(
       })
       .onConflictDoNothing()
       .returning();
-    if (!row)
-      throw new DomainError('TENANT_EXISTS', `A client with slug ${asSlug} already exists`, { slug: asSlug });
+    if (!row) throw tenantExists(asSlug);
     if (body.client.settingOverrides.length)
       await tx
         .insert(control.tenantSettingOverrides)
@@ -150,7 +168,7 @@ async function restoreLocked(
       tenantId: row.id,
       after: {
         slug: asSlug,
-        backupId,
+        backupId: r.backupId,
         from: body.client.slug,
         server: server.name,
         database: databaseName,
@@ -159,46 +177,40 @@ async function restoreLocked(
     });
     return row;
   });
+}
 
-  const adminUrl = resolveSecrets(server.adminUrl, deps.secrets);
-  const ownerUrl = withDatabase(adminUrl, databaseName);
-  try {
-    await createDatabase(adminUrl, databaseName);
-    await restoreInto(ownerUrl, { body, key, reader });
-    await ensureClientLogins(adminUrl, databaseName, appSecret, deps.secrets);
-    return await inTransaction(deps.control, actor, async (tx) => {
-      const [active] = await tx
-        .update(control.tenants)
-        .set({ status: 'ACTIVE' })
-        .where(eq(control.tenants.id, claimed.id))
-        .returning();
-      if (!active) throw new Error(`the claim of ${asSlug} disappeared during the restore`);
-      await tx
-        .update(control.clientBackups)
-        .set({ verifiedAt: new Date() })
-        .where(eq(control.clientBackups.id, backupId));
-      await recordAuditEvent(tx, actor, {
-        action: 'tenant.restored',
-        entityType: 'Tenant',
-        entityId: claimed.id,
-        tenantId: claimed.id,
-        after: {
-          slug: asSlug,
-          backupId,
-          from: body.client.slug,
-          takenAt: body.takenAt,
-          auditChainHead: body.auditChainHead,
-          status: 'ACTIVE',
-        },
-      });
-      // Into the close board's read model with its books, as a provisioned client.
-      await announceClientChanges(tx, [claimed.id]);
-      return active;
+/** The verified restore made ACTIVE, its backup marked verified, the event, the board told. */
+function activate(deps: RestoreDeps, actor: Actor, claimed: TenantRow, r: Restore): Promise<TenantRow> {
+  const { body, backupId, asSlug } = r;
+  return inTransaction(deps.control, actor, async (tx) => {
+    const [active] = await tx
+      .update(control.tenants)
+      .set({ status: 'ACTIVE' })
+      .where(eq(control.tenants.id, claimed.id))
+      .returning();
+    if (!active) throw new Error(`the claim of ${asSlug} disappeared during the restore`);
+    await tx
+      .update(control.clientBackups)
+      .set({ verifiedAt: new Date() })
+      .where(eq(control.clientBackups.id, backupId));
+    await recordAuditEvent(tx, actor, {
+      action: 'tenant.restored',
+      entityType: 'Tenant',
+      entityId: claimed.id,
+      tenantId: claimed.id,
+      after: {
+        slug: asSlug,
+        backupId,
+        from: body.client.slug,
+        takenAt: body.takenAt,
+        auditChainHead: body.auditChainHead,
+        status: 'ACTIVE',
+      },
     });
-  } catch (err) {
-    await discard(deps, actor, claimed, adminUrl, err instanceof Error ? err.message : String(err));
-    throw err;
-  }
+    // Into the close board's read model with its books, as a provisioned client.
+    await announceClientChanges(tx, [claimed.id]);
+    return active;
+  });
 }
 
 async function discard(deps: RestoreDeps, actor: Actor, row: TenantRow, adminUrl: string, why: string) {
