@@ -1,7 +1,7 @@
 import { DomainError } from '@cifra/domain';
 import Cursor from 'pg-cursor';
 import { dbErrorOf } from './db-errors.ts';
-import { clientLoginRole, derivedPassword, ensureAppLogin, refreshLogin } from './logins.ts';
+import { appLoginOn, clientLoginRole, derivedPassword, refreshLogin } from './logins.ts';
 import { type pg, quoteIdent, withClient } from './pg.ts';
 import { takingTurns } from './servers.ts';
 import { withCredentials, withDatabase } from './url.ts';
@@ -16,7 +16,8 @@ export const INVESTIGATOR_SECRET = 'INVESTIGATOR_DB_SECRET';
 /**
  * A client database's logins (re)made with the server's admin connection: the application's, its
  * password derived from `appSecret` (TENANT_DB_SECRET), and the investigator's when `secrets` hold
- * INVESTIGATOR_SECRET. What provisioning, a restore, a move and `pnpm migrate` each give a database.
+ * INVESTIGATOR_SECRET — both on one session, taking turns once. What provisioning, a restore, a
+ * move and `pnpm migrate` each give a database.
  */
 export async function ensureClientLogins(
   serverAdminUrl: string,
@@ -24,9 +25,14 @@ export async function ensureClientLogins(
   appSecret: string,
   secrets: Readonly<Record<string, string | undefined>>,
 ): Promise<void> {
-  await ensureAppLogin(serverAdminUrl, databaseName, appSecret);
   const investigatorSecret = secrets[INVESTIGATOR_SECRET];
-  if (investigatorSecret) await ensureInvestigatorLogin(serverAdminUrl, databaseName, investigatorSecret);
+  await withClient(withDatabase(serverAdminUrl, 'postgres'), (c) =>
+    takingTurns(c, async () => {
+      await appLoginOn(c, databaseName, appSecret);
+      if (investigatorSecret) await investigatorLoginOn(c, databaseName, investigatorSecret);
+    }),
+  );
+  if (investigatorSecret) await grantInvestigator(serverAdminUrl, databaseName);
 }
 
 /** At most this many investigations at once on one client: the login's own connection limit. */
@@ -59,18 +65,27 @@ export async function ensureInvestigatorLogin(
   databaseName: string,
   secret: string,
 ): Promise<string> {
-  const role = investigatorRole(databaseName);
   await withClient(withDatabase(serverAdminUrl, 'postgres'), (c) =>
-    takingTurns(c, () =>
-      refreshLogin(c, {
-        role,
-        password: derivedPassword(secret, role),
-        databaseName,
-        attributes: `NOINHERIT CONNECTION LIMIT ${INVESTIGATOR_CONNECTION_LIMIT}`,
-        settings: { default_transaction_read_only: 'on', statement_timeout: '30s' },
-      }),
-    ),
+    takingTurns(c, () => investigatorLoginOn(c, databaseName, secret)),
   );
+  return grantInvestigator(serverAdminUrl, databaseName);
+}
+
+/** The investigator's login itself, on a session to the server's `postgres` database that holds `takingTurns`. */
+async function investigatorLoginOn(c: pg.Client, databaseName: string, secret: string): Promise<void> {
+  const role = investigatorRole(databaseName);
+  await refreshLogin(c, {
+    role,
+    password: derivedPassword(secret, role),
+    databaseName,
+    attributes: `NOINHERIT CONNECTION LIMIT ${INVESTIGATOR_CONNECTION_LIMIT}`,
+    settings: { default_transaction_read_only: 'on', statement_timeout: '30s' },
+  });
+}
+
+/** What the investigator may read in its client's database, granted there; its role's name. */
+async function grantInvestigator(serverAdminUrl: string, databaseName: string): Promise<string> {
+  const role = investigatorRole(databaseName);
   await withClient(withDatabase(serverAdminUrl, databaseName), async (c) => {
     // An archived client's database refuses writes to every session by default (archiveClient);
     // granting is the operator's, on this session alone.

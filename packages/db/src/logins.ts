@@ -78,21 +78,24 @@ export async function ensureAppLogin(
   databaseName: string,
   secret: string,
 ): Promise<string> {
-  const role = appLoginRole(databaseName);
-  await withClient(withDatabase(serverAdminUrl, 'postgres'), (c) =>
-    takingTurns(c, async () => {
-      await refreshLogin(c, {
-        role,
-        password: derivedPassword(secret, role),
-        databaseName,
-        attributes: 'INHERIT CONNECTION LIMIT -1',
-      });
-      const version = await c.query<{ v: number }>(`SELECT current_setting('server_version_num')::int AS v`);
-      const options = (version.rows[0]?.v ?? 0) >= 160_000 ? ' WITH INHERIT TRUE, SET FALSE' : '';
-      await c.query(`GRANT ${quoteIdent(APP_ROLE)} TO ${quoteIdent(role)}${options}`);
-      await c.query(`REVOKE CONNECT ON DATABASE ${quoteIdent(databaseName)} FROM ${quoteIdent(APP_ROLE)}`);
-    }),
+  return withClient(withDatabase(serverAdminUrl, 'postgres'), (c) =>
+    takingTurns(c, () => appLoginOn(c, databaseName, secret)),
   );
+}
+
+/** `ensureAppLogin` on a session to the server's `postgres` database that holds `takingTurns`. */
+export async function appLoginOn(c: pg.Client, databaseName: string, secret: string): Promise<string> {
+  const role = appLoginRole(databaseName);
+  await refreshLogin(c, {
+    role,
+    password: derivedPassword(secret, role),
+    databaseName,
+    attributes: 'INHERIT CONNECTION LIMIT -1',
+  });
+  const version = await c.query<{ v: number }>(`SELECT current_setting('server_version_num')::int AS v`);
+  const options = (version.rows[0]?.v ?? 0) >= 160_000 ? ' WITH INHERIT TRUE, SET FALSE' : '';
+  await c.query(`GRANT ${quoteIdent(APP_ROLE)} TO ${quoteIdent(role)}${options}`);
+  await c.query(`REVOKE CONNECT ON DATABASE ${quoteIdent(databaseName)} FROM ${quoteIdent(APP_ROLE)}`);
   return role;
 }
 

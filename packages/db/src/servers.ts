@@ -105,15 +105,25 @@ export async function createDatabase(
   template?: string,
   connectRoles: readonly string[] = [],
 ): Promise<void> {
-  await withClient(withDatabase(adminUrl, 'postgres'), async (c) => {
-    const from = template ? ` TEMPLATE ${quoteIdent(template)}` : '';
-    await c.query(`CREATE DATABASE ${quoteIdent(name)}${from}`);
-    // Only the owner and the roles named may connect; other clients' logins may not.
-    await c.query(`REVOKE CONNECT ON DATABASE ${quoteIdent(name)} FROM PUBLIC`);
-    for (const role of connectRoles) {
-      await c.query(`GRANT CONNECT ON DATABASE ${quoteIdent(name)} TO ${quoteIdent(role)}`);
-    }
-  });
+  await withClient(withDatabase(adminUrl, 'postgres'), (c) =>
+    createDatabaseOn(c, name, template, connectRoles),
+  );
+}
+
+/** `createDatabase` on a session the caller holds to the server's `postgres` database. */
+export async function createDatabaseOn(
+  c: pg.Client,
+  name: string,
+  template?: string,
+  connectRoles: readonly string[] = [],
+): Promise<void> {
+  const from = template ? ` TEMPLATE ${quoteIdent(template)}` : '';
+  await c.query(`CREATE DATABASE ${quoteIdent(name)}${from}`);
+  // Only the owner and the roles named may connect; other clients' logins may not.
+  await c.query(`REVOKE CONNECT ON DATABASE ${quoteIdent(name)} FROM PUBLIC`);
+  for (const role of connectRoles) {
+    await c.query(`GRANT CONNECT ON DATABASE ${quoteIdent(name)} TO ${quoteIdent(role)}`);
+  }
 }
 
 /**

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { migrateTenantDatabase } from './migrate.ts';
 import { type pg, quoteIdent, withClient } from './pg.ts';
-import { dropDatabase } from './servers.ts';
+import { createDatabaseOn, dropDatabase } from './servers.ts';
 import { withDatabase } from './url.ts';
 
 /**
@@ -48,26 +48,43 @@ async function isTemplate(c: pg.Client, name: string): Promise<boolean> {
  * one server take turns on an advisory lock; the second finds the first one's template.
  */
 export async function ensureTenantTemplate(adminUrl: string, of = tenantMigrationsDigest()): Promise<string> {
+  return withClient(withDatabase(adminUrl, 'postgres'), (c) => tenantTemplateOn(c, adminUrl, of));
+}
+
+/**
+ * A new client's database `name`, a copy of the server's template of the current migrations
+ * (built first if it is missing), on one session of the server's admin connection.
+ */
+export async function createTenantDatabase(adminUrl: string, name: string): Promise<void> {
+  await withClient(withDatabase(adminUrl, 'postgres'), async (c) =>
+    createDatabaseOn(c, name, await tenantTemplateOn(c, adminUrl)),
+  );
+}
+
+/** `ensureTenantTemplate` on a session `c` to the server's `postgres` database. */
+async function tenantTemplateOn(
+  c: pg.Client,
+  adminUrl: string,
+  of = tenantMigrationsDigest(),
+): Promise<string> {
   const name = tenantTemplateName(of);
-  return withClient(withDatabase(adminUrl, 'postgres'), async (c) => {
+  if (await isTemplate(c, name)) return name;
+  return underTemplateLock(c, async () => {
     if (await isTemplate(c, name)) return name;
-    return underTemplateLock(c, async () => {
-      if (await isTemplate(c, name)) return name;
-      // A crash mid-build leaves the final name unsealed at worst: build it again.
-      await dropDatabase(adminUrl, name);
-      const building = `${TEMPLATE_PREFIX}building_${randomBytes(6).toString('hex')}`;
-      await c.query(`CREATE DATABASE ${quoteIdent(building)}`);
-      try {
-        await c.query(`REVOKE CONNECT ON DATABASE ${quoteIdent(building)} FROM PUBLIC`);
-        await migrateTenantDatabase(withDatabase(adminUrl, building));
-        await c.query(`ALTER DATABASE ${quoteIdent(building)} RENAME TO ${quoteIdent(name)}`);
-      } catch (err) {
-        await dropDatabase(adminUrl, building);
-        throw err;
-      }
-      await c.query(`ALTER DATABASE ${quoteIdent(name)} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false`);
-      return name;
-    });
+    // A crash mid-build leaves the final name unsealed at worst: build it again.
+    await dropDatabase(adminUrl, name);
+    const building = `${TEMPLATE_PREFIX}building_${randomBytes(6).toString('hex')}`;
+    await c.query(`CREATE DATABASE ${quoteIdent(building)}`);
+    try {
+      await c.query(`REVOKE CONNECT ON DATABASE ${quoteIdent(building)} FROM PUBLIC`);
+      await migrateTenantDatabase(withDatabase(adminUrl, building));
+      await c.query(`ALTER DATABASE ${quoteIdent(building)} RENAME TO ${quoteIdent(name)}`);
+    } catch (err) {
+      await dropDatabase(adminUrl, building);
+      throw err;
+    }
+    await c.query(`ALTER DATABASE ${quoteIdent(name)} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false`);
+    return name;
   });
 }
 

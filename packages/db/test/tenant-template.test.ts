@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { TENANT_TEMPLATE, testServerUrl } from '@cifra/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withClient } from '../src/pg.ts';
-import { createDatabase, dropDatabase } from '../src/servers.ts';
+import { dropDatabase } from '../src/servers.ts';
 import {
+  createTenantDatabase,
   dropStaleTenantTemplates,
   ensureTenantTemplate,
   TEMPLATE_PREFIX,
@@ -63,10 +64,15 @@ describe('the tenant template', () => {
     ).rejects.toThrow(/not currently accepting connections/);
   });
 
-  it('gives copies identical to a database migrated from nothing', async () => {
+  it('gives client databases (createTenantDatabase) identical to one migrated from nothing, closed to PUBLIC', async () => {
     const copy = `tpl_copy_${randomBytes(4).toString('hex')}`;
     copies.push(copy);
-    await createDatabase(testServerUrl(), copy, await ensureTenantTemplate(testServerUrl()));
+    await createTenantDatabase(testServerUrl(), copy);
+    const [open] = await onServer<{ open: boolean }>(
+      `SELECT has_database_privilege('public', $1, 'CONNECT') AS open`,
+      [copy],
+    );
+    expect(open).toEqual({ open: false });
     const [ours, fresh] = await Promise.all([fingerprint(copy), fingerprint(TENANT_TEMPLATE)]);
     expect(ours.migrations?.length ?? 0).toBeGreaterThan(20);
     expect(ours).toEqual(fresh);

@@ -4,11 +4,10 @@ import {
   type ControlDb,
   control,
   controlDb,
-  createDatabase,
+  createTenantDatabase,
   dropClientLogins,
   dropDatabase,
   ensureClientLogins,
-  ensureTenantTemplate,
   inTransaction,
   opaqueDatabaseName,
   PROVISIONING_LOCK,
@@ -326,7 +325,7 @@ async function layDownBooks(
 ): Promise<void> {
   // A copy of the server's template of the current migrations (built on first use): named after
   // their digest, it is migrated exactly as far as this release's migrator would take it.
-  await createDatabase(adminUrl, databaseName, await ensureTenantTemplate(adminUrl));
+  await createTenantDatabase(adminUrl, databaseName);
   await ensureClientLogins(adminUrl, databaseName, appSecret, deps.secrets);
   await deps.afterMigrate?.(databaseName);
   await seedBooks(withDatabase(adminUrl, databaseName), actor, {
