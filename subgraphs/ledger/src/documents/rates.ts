@@ -24,15 +24,17 @@ export function pegOf(books: Books, currency: string): Decimal | null {
 /**
  * A foreign draft without a typed rate is translated at posting at the rate in force on its document
  * date; refuse it now (RATE_NOT_AVAILABLE) if there is none, rather than at posting. Rates are never
- * removed, so a rate in force now is still in force when the draft is posted.
+ * removed, so a rate in force now is still in force when the draft is posted. Asked on `db`: a
+ * group's transaction when the group drafts it (a write-off), else the books' pool.
  */
 export async function requireRateInForce(
   books: Books,
   currency: string,
   documentDate: string,
+  db: Parameters<typeof lookupRate>[0] = books.db,
 ): Promise<void> {
   const settings = await books.settings();
-  await lookupRate(books.db, clientFxOf(books.company), currency, documentDate, settings.fxStalenessDays);
+  await lookupRate(db, clientFxOf(books.company), currency, documentDate, settings.fxStalenessDays);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { periodRefusal, type TenantTx } from '@cifra/engine';
-import { clientFxOf, lookupRate, rateKey } from '@cifra/fx';
+import { rateKey } from '@cifra/fx';
 import { keyClaim, unclaimed } from '../documents/claims.ts';
 import {
   type DraftAs,
@@ -10,7 +10,7 @@ import {
 } from '../documents/group-store.ts';
 import { KINDS } from '../documents/kinds.ts';
 import type { DocumentPosting } from '../documents/post-each.ts';
-import { pegOf, rateIsReadOnly, ratesInForceFor } from '../documents/rates.ts';
+import { pegOf, rateIsReadOnly, ratesInForceFor, requireRateInForce } from '../documents/rates.ts';
 import type { Outcome, Own as OwnOf } from '../documents/staged.ts';
 import { checkParty } from '../documents/store.ts';
 import { checkWriteOff, type WriteOffRequest } from './write-off.ts';
@@ -82,8 +82,7 @@ export async function draftWriteOffs(
       const { currency, documentDate } = checked.values;
       if (currency !== request.books.company.baseCurrency && !rates.has(rateKey(currency, documentDate))) {
         if (pegOf(request.books, currency) !== null) continue;
-        const { fxStalenessDays } = await request.books.settings();
-        await lookupRate(tx, clientFxOf(request.books.company), currency, documentDate, fxStalenessDays);
+        await requireRateInForce(request.books, currency, documentDate, tx);
       }
       const values = { ...checked.values, id: randomUUID() };
       drafts.push({ at, draft: { values, actor, allocations: [checked.allocation] } });
