@@ -18,10 +18,9 @@ import {
 } from '@cifra/db';
 import { badInput, DomainError } from '@cifra/domain';
 import { asc, count, eq } from 'drizzle-orm';
-import type { BackupKey, BackupKeyring } from './backup-keys.ts';
-import type { ManifestBody } from './backup-manifest.ts';
-import type { BackupReader, BackupStore } from './backup-store.ts';
-import { findBackup, openBackup, restoreInto } from './restore-load.ts';
+import type { BackupKeyring } from './backup-keys.ts';
+import type { BackupStore } from './backup-store.ts';
+import { findBackup, type OpenedBackup, openBackup, restoreInto } from './restore-load.ts';
 
 export interface RestoreDeps {
   control: ControlDb;
@@ -75,7 +74,7 @@ export async function restoreClient(
   const appSecret = deps.secrets[TENANT_DB_SECRET];
   if (!appSecret) throw new Error(`restoring needs ${TENANT_DB_SECRET} in the services' secrets`);
   const record = await findBackup(deps.control, firmId, backupId);
-  const { body, key, reader } = await openBackup(deps.keys, deps.store, record);
+  const opened = await openBackup(deps.keys, deps.store, record);
   // A sandbox's books restore as a sandbox: a restore never turns trial data into a live client.
   const [source] = await deps.control
     .select({ sandbox: control.tenants.sandbox })
@@ -86,8 +85,7 @@ export async function restoreClient(
   return whileProvisioning(
     deps.control,
     asSlug,
-    () =>
-      restoreLocked(deps, actor, firmId, { backupId, asSlug, body, key, reader, server, appSecret, sandbox }),
+    () => restoreLocked(deps, actor, firmId, { ...opened, backupId, asSlug, server, appSecret, sandbox }),
     () => {
       throw new DomainError('TENANT_EXISTS', `A client with slug ${asSlug} is being made right now`, {
         slug: asSlug,
@@ -97,12 +95,9 @@ export async function restoreClient(
 }
 
 /** What a restore of one backup as one new client needs. */
-interface Restore {
+interface Restore extends OpenedBackup {
   backupId: string;
   asSlug: string;
-  body: ManifestBody;
-  key: BackupKey;
-  reader: BackupReader;
   server: { id: string; name: string; adminUrl: string };
   appSecret: string;
   sandbox: boolean;
