@@ -16,7 +16,7 @@ import {
   whileProvisioning,
   withDatabase,
 } from '@cifra/db';
-import { badInput, DomainError } from '@cifra/domain';
+import { badInput, DomainError, tenantExists } from '@cifra/domain';
 import { asc, count, eq } from 'drizzle-orm';
 import type { BackupKeyring } from './backup-keys.ts';
 import type { BackupStore } from './backup-store.ts';
@@ -87,9 +87,7 @@ export async function restoreClient(
     asSlug,
     () => restoreLocked(deps, actor, firmId, { ...opened, backupId, asSlug, server, appSecret, sandbox }),
     () => {
-      throw new DomainError('TENANT_EXISTS', `A client with slug ${asSlug} is being made right now`, {
-        slug: asSlug,
-      });
+      throw tenantExists(asSlug, 'is being made right now');
     },
   );
 }
@@ -102,9 +100,6 @@ interface Restore extends OpenedBackup {
   appSecret: string;
   sandbox: boolean;
 }
-
-const tenantExists = (slug: string) =>
-  new DomainError('TENANT_EXISTS', `A client with slug ${slug} already exists`, { slug });
 
 /** Under the slug's provisioning lock, so that no provisioning takes the half-made client for debris. */
 async function restoreLocked(

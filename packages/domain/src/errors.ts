@@ -119,6 +119,14 @@ export class DomainError extends Error {
   }
 }
 
+/**
+ * TENANT_EXISTS for a slug a client already has, or that one is being made under (`state`):
+ * provisioning and a restore as a new client refuse alike.
+ */
+export function tenantExists(slug: string, state = 'already exists'): DomainError {
+  return new DomainError('TENANT_EXISTS', `A client with slug ${slug} ${state}`, { slug });
+}
+
 export function badInput(message: string, details: Record<string, unknown> = {}): DomainError {
   return new DomainError('BAD_USER_INPUT', message, details);
 }

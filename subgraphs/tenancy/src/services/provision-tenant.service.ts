@@ -25,6 +25,7 @@ import {
   PANAMA,
   payloadHash,
   type RegionTemplate,
+  tenantExists,
 } from '@cifra/domain';
 import { and, asc, count, eq } from 'drizzle-orm';
 import { IANAZone } from 'luxon';
@@ -191,13 +192,7 @@ export async function provisionTenant(
     if (!session.provisioning) {
       // Another attempt is live on this slug; its claim is committed (we waited for the claim lock).
       if (first) return first;
-      throw new DomainError(
-        'TENANT_EXISTS',
-        `A client with slug ${input.slug} is being provisioned right now`,
-        {
-          slug: input.slug,
-        },
-      );
+      throw tenantExists(input.slug, 'is being provisioned right now');
     }
     if (first && first.status !== 'PROVISIONING') return first;
     return provisionLocked(deps, session, actor, firmId, {
@@ -255,9 +250,6 @@ async function provisionLocked(
     throw err;
   }
 }
-
-const tenantExists = (slug: string) =>
-  new DomainError('TENANT_EXISTS', `A client with slug ${slug} already exists`, { slug });
 
 /** The client's row, PROVISIONING, on `server` under a fresh database name, its white-label settings and the event. */
 function claim(
