@@ -1,9 +1,11 @@
 import { useMutation, useQuery } from '@apollo/client/react';
+import type { ResultOf } from '@graphql-typed-document-node/core';
 import { useState } from 'react';
 import { Button, Input, Label, TextField } from 'react-aria-components';
 import type { PeriodState, RoleCluster } from '../../__generated__/graphql.ts';
 import { ReasonField } from '../../components/reason-field.tsx';
 import { Loading, RefusalNotice, refusalsOf } from '../../components/refusal.tsx';
+import { useStep } from '../../components/use-step.ts';
 import { navigate } from '../../router.ts';
 import { monthYearLabel, stageInfo } from '../../stages.ts';
 import {
@@ -57,6 +59,177 @@ const EXPLAIN: Record<string, string> = {
     'The close is no longer where this page showed it (someone else acted on it meanwhile): the page now shows where it stands.',
 };
 
+type CloseStatus = NonNullable<ResultOf<typeof MonthCloseQuery>['periodCloseStatus']>;
+type Close = NonNullable<CloseStatus['close']>;
+
+/** The close in one sentence: its status, who started, submitted, approved or sent it back, when. */
+function closeWords(close: Close, timezone: string): string {
+  const by = (email: string | null | undefined) => email ?? 'the system';
+  const parts = [
+    `${close.status}, started by ${by(close.startedByEmail)} ${instantLabel(close.startedAt, timezone)}`,
+  ];
+  if (close.submittedAt) {
+    parts.push(`submitted by ${by(close.submittedByEmail)} ${instantLabel(close.submittedAt, timezone)}`);
+  }
+  if (close.approvedAt) parts.push(`approved by ${by(close.approvedByEmail)}`);
+  if (close.rejectionReason) {
+    const at = close.rejectedAt ? ` ${instantLabel(close.rejectedAt, timezone)}` : '';
+    parts.push(`sent back by ${by(close.rejectedByEmail)}${at}: “${close.rejectionReason}”`);
+  }
+  return parts.join('; ');
+}
+
+/** The month's stage, posting state, close and last transition. */
+function CloseFacts({ s }: { s: CloseStatus }) {
+  const { timezone } = useWorkspace();
+  const last = s.lastTransition;
+  return (
+    <dl className="facts" data-testid="close-facts">
+      <dt>Stage</dt>
+      <dd data-testid="close-stage">{stageInfo(s.stage).label}</dd>
+      <dt>Posting state</dt>
+      <dd data-testid="close-period-state">{s.periodState}</dd>
+      <dt>Close</dt>
+      <dd>{s.close ? closeWords(s.close, timezone) : 'Not started'}</dd>
+      <dt>Last transition</dt>
+      <dd>
+        {last
+          ? `${last.action} by ${last.byEmail ?? 'the system'}, ${instantLabel(last.at, timezone)}`
+          : 'None'}
+      </dd>
+    </dl>
+  );
+}
+
+function Checklist({ items }: { items: CloseStatus['openChecklistItems'] }) {
+  return (
+    <>
+      <h3>Checklist</h3>
+      {items.length === 0 ? (
+        <p className="muted" data-testid="checklist-empty">
+          Nothing open.
+        </p>
+      ) : (
+        <ul data-testid="checklist">
+          {items.map((i) => (
+            <li key={i.checkCode}>
+              <code className="code">{i.checkCode}</code> {i.label} ({i.count})
+              {i.blocking ? ' — blocks the close' : ''}
+              {i.detail ? <span className="muted"> · {i.detail}</span> : null}
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+/** A step that takes a reason kept in the trail: it resolves true once done (the reason is then cleared). */
+type WithReason = (reason: string) => Promise<boolean>;
+
+/** Send a submitted close back to its preparer, saying what must change. */
+function RejectForm({ busy, onReject }: { busy: boolean; onReject: WithReason }) {
+  const [reason, setReason] = useState('');
+  return (
+    <form
+      className="reopen"
+      aria-labelledby="reject-title"
+      data-testid="reject-close"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        if (await onReject(reason.trim())) setReason('');
+      }}
+    >
+      <h3 id="reject-title">Send the close back</h3>
+      <p className="muted">
+        Rejecting returns the close to a draft for its preparer to fix and submit again; the month's posting
+        state does not change.
+      </p>
+      <ReasonField
+        label="What must change"
+        value={reason}
+        onChange={setReason}
+        min={REASON_MIN}
+        when="asked to send a close back"
+      />
+      <Button className="button" type="submit" isDisabled={busy}>
+        Reject the close
+      </Button>
+    </form>
+  );
+}
+
+/** Move the month back to one of `states` (the first by default), with a reason. */
+function ReopenForm({
+  states,
+  busy,
+  onReopen,
+}: {
+  states: PeriodState[];
+  busy: boolean;
+  onReopen: (to: PeriodState, reason: string) => Promise<boolean>;
+}) {
+  const [chosen, setChosen] = useState<PeriodState | null>(null);
+  const [reason, setReason] = useState('');
+  const target = chosen && states.includes(chosen) ? chosen : (states[0] as PeriodState);
+  return (
+    <form
+      className="reopen"
+      aria-labelledby="reopen-title"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        if (await onReopen(target, reason.trim())) setReason('');
+      }}
+    >
+      <h3 id="reopen-title">Move the month back</h3>
+      <label className="group-label" htmlFor="reopen-to">
+        To
+      </label>{' '}
+      <select
+        id="reopen-to"
+        className="input"
+        value={target}
+        onChange={(e) => setChosen(e.target.value as PeriodState)}
+      >
+        {states.map((b) => (
+          <option key={b} value={b}>
+            {b}
+          </option>
+        ))}
+      </select>
+      <ReasonField value={reason} onChange={setReason} min={REASON_MIN} when="asked to move a month back" />
+      <Button className="button" type="submit" isDisabled={busy}>
+        Move back to {target}
+      </Button>
+    </form>
+  );
+}
+
+/** What the last step did, or its refusal with each code's rule in words. */
+function Outcome({ done, error }: { done?: string; error?: unknown }) {
+  if (done) {
+    return (
+      <p className="notice" role="status" data-testid="close-outcome">
+        {done}.
+      </p>
+    );
+  }
+  if (!error) return null;
+  return (
+    <div data-testid="close-refusal">
+      <RefusalNotice error={error} title="Refused" />
+      {refusalsOf(error)
+        .map((r) => EXPLAIN[r.code])
+        .filter(Boolean)
+        .map((words) => (
+          <p key={words} className="notice">
+            {words}
+          </p>
+        ))}
+    </div>
+  );
+}
+
 /**
  * One month's close in the client's workspace: its stage, posting state, checklist, the last
  * transition, and what the caller may do next — lock a step, start, submit, approve (four eyes),
@@ -73,37 +246,14 @@ export default function MonthClose() {
   });
   const s = data?.periodCloseStatus;
   const may = (what: keyof typeof MAY) => !!ws.role && MAY[what].includes(ws.role);
-  const [outcome, setOutcome] = useState<{ error?: unknown; done?: string } | null>(null);
-  const [reason, setReason] = useState('');
-  const [rejectReason, setRejectReason] = useState('');
-  const [back, setBack] = useState<PeriodState | null>(null);
+  const { busy, outcome, act } = useStep<'close'>(refetch);
+  const step = async (done: string, run: () => Promise<unknown>) => !!(await act('close', done, run)).done;
   const [start] = useMutation(StartCloseMutation);
   const [submit] = useMutation(SubmitCloseMutation);
   const [approve] = useMutation(ApproveCloseMutation);
   const [reject] = useMutation(RejectCloseMutation);
   const [lock] = useMutation(LockPeriodMutation);
   const [reopen] = useMutation(ReopenPeriodMutation);
-  const [busy, setBusy] = useState(false);
-  // After a step or a refusal (someone else may have moved the close meanwhile), the close is read
-  // again and only then does the page say what happened; a read that fails is not the step's failure.
-  const act = async (done: string, run: () => Promise<unknown>) => {
-    setBusy(true);
-    setOutcome(null);
-    let outcome: { error?: unknown; done?: string };
-    try {
-      await run();
-      outcome = { done };
-    } catch (error) {
-      outcome = { error };
-    }
-    await refetch().catch(() => undefined);
-    setOutcome(outcome);
-    if (outcome.done) {
-      setReason('');
-      setRejectReason('');
-    }
-    setBusy(false);
-  };
   const goTo = (y: number, m: number) => {
     const q = new URLSearchParams(ws.search);
     q.set('year', String(y));
@@ -113,7 +263,11 @@ export default function MonthClose() {
   const close = s?.close;
   const mine = !!close?.submittedByEmail && close.submittedByEmail === data?.me?.email;
   const backStates = s ? backFrom(s.periodState) : [];
-  const target = back && backStates.includes(back) ? back : (backStates[0] ?? null);
+  const stepButton = (label: string, done: string, run: () => Promise<unknown>) => (
+    <Button key={label} className="button" isDisabled={busy} onPress={() => step(done, run)}>
+      {label}
+    </Button>
+  );
   return (
     <section aria-labelledby="close-title">
       <div className="filters">
@@ -134,96 +288,33 @@ export default function MonthClose() {
       {loading && !data && <Loading what="the month" />}
       {s && (
         <>
-          <dl className="facts" data-testid="close-facts">
-            <dt>Stage</dt>
-            <dd data-testid="close-stage">{stageInfo(s.stage).label}</dd>
-            <dt>Posting state</dt>
-            <dd data-testid="close-period-state">{s.periodState}</dd>
-            <dt>Close</dt>
-            <dd>
-              {close
-                ? `${close.status}, started by ${close.startedByEmail ?? 'the system'} ${instantLabel(close.startedAt, ws.timezone)}${
-                    close.submittedAt
-                      ? `; submitted by ${close.submittedByEmail ?? 'the system'} ${instantLabel(close.submittedAt, ws.timezone)}`
-                      : ''
-                  }${close.approvedAt ? `; approved by ${close.approvedByEmail ?? 'the system'}` : ''}${
-                    close.rejectionReason
-                      ? `; sent back by ${close.rejectedByEmail ?? 'the system'}${
-                          close.rejectedAt ? ` ${instantLabel(close.rejectedAt, ws.timezone)}` : ''
-                        }: “${close.rejectionReason}”`
-                      : ''
-                  }`
-                : 'Not started'}
-            </dd>
-            <dt>Last transition</dt>
-            <dd>
-              {s.lastTransition
-                ? `${s.lastTransition.action} by ${s.lastTransition.byEmail ?? 'the system'}, ${instantLabel(s.lastTransition.at, ws.timezone)}`
-                : 'None'}
-            </dd>
-          </dl>
-          <h3>Checklist</h3>
-          {s.openChecklistItems.length === 0 ? (
-            <p className="muted" data-testid="checklist-empty">
-              Nothing open.
-            </p>
-          ) : (
-            <ul data-testid="checklist">
-              {s.openChecklistItems.map((i) => (
-                <li key={i.checkCode}>
-                  <code className="code">{i.checkCode}</code> {i.label} ({i.count})
-                  {i.blocking ? ' — blocks the close' : ''}
-                  {i.detail ? <span className="muted"> · {i.detail}</span> : null}
-                </li>
-              ))}
-            </ul>
-          )}
+          <CloseFacts s={s} />
+          <Checklist items={s.openChecklistItems} />
           <h3>Next steps</h3>
           <div className="actions">
             {may('lock') &&
-              (LOCK_STEPS[s.periodState] ?? []).map((to) => (
-                <Button
-                  key={to}
-                  className="button"
-                  isDisabled={busy}
-                  onPress={() =>
-                    act(`Locked: ${to}`, () => lock({ variables: { periodId: s.period.id, state: to } }))
-                  }
-                >
-                  Lock: {to}
-                </Button>
-              ))}
-            {may('prepare') && !close && s.periodState !== 'LOCKED' && s.periodState !== 'CLOSED' && (
-              <Button
-                className="button"
-                isDisabled={busy}
-                onPress={() => act('Close started', () => start({ variables: { periodId: s.period.id } }))}
-              >
-                Start the close
-              </Button>
-            )}
-            {may('prepare') && close?.status === 'DRAFT' && (
-              <Button
-                className="button"
-                isDisabled={busy}
-                onPress={() =>
-                  act('Submitted for approval', () => submit({ variables: { closeId: close.id } }))
-                }
-              >
-                Submit for approval
-              </Button>
-            )}
-            {may('approve') && close?.status === 'PENDING_APPROVAL' && (
-              <Button
-                className="button"
-                isDisabled={busy}
-                onPress={() =>
-                  act('Approved: the month is locked', () => approve({ variables: { closeId: close.id } }))
-                }
-              >
-                Approve
-              </Button>
-            )}
+              (LOCK_STEPS[s.periodState] ?? []).map((to) =>
+                stepButton(`Lock: ${to}`, `Locked: ${to}`, () =>
+                  lock({ variables: { periodId: s.period.id, state: to } }),
+                ),
+              )}
+            {may('prepare') &&
+              !close &&
+              s.periodState !== 'LOCKED' &&
+              s.periodState !== 'CLOSED' &&
+              stepButton('Start the close', 'Close started', () =>
+                start({ variables: { periodId: s.period.id } }),
+              )}
+            {may('prepare') &&
+              close?.status === 'DRAFT' &&
+              stepButton('Submit for approval', 'Submitted for approval', () =>
+                submit({ variables: { closeId: close.id } }),
+              )}
+            {may('approve') &&
+              close?.status === 'PENDING_APPROVAL' &&
+              stepButton('Approve', 'Approved: the month is locked', () =>
+                approve({ variables: { closeId: close.id } }),
+              )}
           </div>
           {mine && close?.status === 'PENDING_APPROVAL' && (
             <p className="muted" data-testid="four-eyes">
@@ -231,90 +322,27 @@ export default function MonthClose() {
             </p>
           )}
           {may('approve') && close?.status === 'PENDING_APPROVAL' && (
-            <form
-              className="reopen"
-              aria-labelledby="reject-title"
-              data-testid="reject-close"
-              onSubmit={(e) => {
-                e.preventDefault();
-                act('Sent back to its preparer: the close is a draft again', () =>
-                  reject({ variables: { closeId: close.id, reason: rejectReason.trim() } }),
-                );
-              }}
-            >
-              <h3 id="reject-title">Send the close back</h3>
-              <p className="muted">
-                Rejecting returns the close to a draft for its preparer to fix and submit again; the month's
-                posting state does not change.
-              </p>
-              <ReasonField
-                label="What must change"
-                value={rejectReason}
-                onChange={setRejectReason}
-                min={REASON_MIN}
-                when="asked to send a close back"
-              />
-              <Button className="button" type="submit" isDisabled={busy}>
-                Reject the close
-              </Button>
-            </form>
+            <RejectForm
+              busy={busy}
+              onReject={(reason) =>
+                step('Sent back to its preparer: the close is a draft again', () =>
+                  reject({ variables: { closeId: close.id, reason } }),
+                )
+              }
+            />
           )}
-          {may('reopen') && target && (
-            <form
-              className="reopen"
-              aria-labelledby="reopen-title"
-              onSubmit={(e) => {
-                e.preventDefault();
-                act(`Moved back to ${target}`, () =>
-                  reopen({ variables: { periodId: s.period.id, state: target, reason: reason.trim() } }),
-                );
-              }}
-            >
-              <h3 id="reopen-title">Move the month back</h3>
-              <label className="group-label" htmlFor="reopen-to">
-                To
-              </label>{' '}
-              <select
-                id="reopen-to"
-                className="input"
-                value={target}
-                onChange={(e) => setBack(e.target.value as PeriodState)}
-              >
-                {backStates.map((b) => (
-                  <option key={b} value={b}>
-                    {b}
-                  </option>
-                ))}
-              </select>
-              <ReasonField
-                value={reason}
-                onChange={setReason}
-                min={REASON_MIN}
-                when="asked to move a month back"
-              />
-              <Button className="button" type="submit" isDisabled={busy}>
-                Move back to {target}
-              </Button>
-            </form>
+          {may('reopen') && backStates.length > 0 && (
+            <ReopenForm
+              states={backStates}
+              busy={busy}
+              onReopen={(to, reason) =>
+                step(`Moved back to ${to}`, () =>
+                  reopen({ variables: { periodId: s.period.id, state: to, reason } }),
+                )
+              }
+            />
           )}
-          {outcome?.done && (
-            <p className="notice" role="status" data-testid="close-outcome">
-              {outcome.done}.
-            </p>
-          )}
-          {outcome?.error ? (
-            <div data-testid="close-refusal">
-              <RefusalNotice error={outcome.error} title="Refused" />
-              {refusalsOf(outcome.error)
-                .map((r) => EXPLAIN[r.code])
-                .filter(Boolean)
-                .map((words) => (
-                  <p key={words} className="notice">
-                    {words}
-                  </p>
-                ))}
-            </div>
-          ) : null}
+          {outcome && <Outcome done={outcome.done} error={outcome.error} />}
         </>
       )}
     </section>

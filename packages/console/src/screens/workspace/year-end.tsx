@@ -3,6 +3,7 @@ import type { ResultOf } from '@graphql-typed-document-node/core';
 import { useEffect, useState } from 'react';
 import { Button, Link } from 'react-aria-components';
 import { Loading, RefusalNotice, refusalsOf } from '../../components/refusal.tsx';
+import { useStep } from '../../components/use-step.ts';
 import { navigate } from '../../router.ts';
 import { useWorkspace } from './context.ts';
 import { dateLabel, instantLabel, money } from './format.ts';
@@ -20,8 +21,6 @@ import {
 import { YearEndLines } from './year-end-lines.tsx';
 import { REVERSALS_PAGE, YearEndReversals } from './year-end-reversals.tsx';
 import { defaultFiscalYear, EXPLAIN, mayDo, STALE_RULE, YEAR_STATE_WORDS } from './year-end-words.ts';
-
-type Outcome = { where: 'close' | 'reversal'; error?: unknown; done?: string };
 
 /** A refusal with its code and message, each code's rule in words, and what to do next. */
 function Refused({ error, prepareAgain }: { error: unknown; prepareAgain?: () => void }) {
@@ -130,6 +129,128 @@ function YearFacts({ fy, draft }: { fy: FiscalYearNode; draft: DraftNode | null 
   );
 }
 
+function YearPicker({
+  years,
+  year,
+  onPick,
+}: {
+  years: FiscalYearNode[];
+  year: number;
+  onPick: (year: string) => void;
+}) {
+  return (
+    <div className="filters">
+      <label className="group-label" htmlFor="ye-year">
+        Fiscal year
+      </label>{' '}
+      <select id="ye-year" className="input" value={year} onChange={(e) => onPick(e.target.value)}>
+        {[...years]
+          .sort((a, b) => b.year - a.year)
+          .map((y) => (
+            <option key={y.year} value={y.year}>
+              {y.year} ({y.state})
+            </option>
+          ))}
+      </select>
+    </div>
+  );
+}
+
+/** Where the year's close stands before any step: an earlier year still open, no draft, a stale draft, its lines. */
+function DraftState({
+  fy,
+  earlierOpen,
+  draftQ,
+  noDraft,
+}: { fy: FiscalYearNode; earlierOpen: FiscalYearNode | undefined } & Pick<
+  ReturnType<typeof useDraft>,
+  'draftQ' | 'noDraft'
+>) {
+  const ws = useWorkspace();
+  const draft = draftQ.error ? undefined : draftQ.data?.yearEndCloseDraft;
+  const waiting = draft?.status === 'DRAFT';
+  return (
+    <>
+      {earlierOpen && fy.state === 'OPEN' && (
+        <p className="notice" data-testid="earlier-open">
+          Fiscal {earlierOpen.year} is still OPEN: years close in order, so close it first (
+          <Link
+            className="link"
+            href={workspacePath(ws.slug, { kind: 'year-end' }, { year: String(earlierOpen.year) })}
+          >
+            its year-end close
+          </Link>
+          ).
+        </p>
+      )}
+      {draftQ.error && !noDraft && (
+        <RefusalNotice error={draftQ.error} title="The year-end close could not be loaded" />
+      )}
+      {draftQ.loading && !draftQ.data && !draftQ.error && <Loading what="the year-end close" />}
+      {noDraft && (
+        <p className="notice" role="status" data-testid="no-draft">
+          No year-end close has been prepared for fiscal {fy.year}.
+          {fy.state === 'OPEN'
+            ? ' Preparing one builds the closing entry as a draft, with why each line is there; nothing posts until it is approved.'
+            : ''}
+        </p>
+      )}
+      {draft && waiting && draft.stale && (
+        <p className="notice notice-warning" data-testid="stale-warning">
+          This draft is stale — approving it would be refused (DRAFT_STALE). {STALE_RULE}
+        </p>
+      )}
+      {draft && (
+        <>
+          <h3>The draft, line by line</h3>
+          <YearEndLines lines={draft.lines} currency={draft.currency} />
+        </>
+      )}
+    </>
+  );
+}
+
+/**
+ * The year's latest close. No close prepared yet is an empty state, not a refusal: the API answers
+ * null (NOT_FOUND were it ever refused so).
+ */
+function useDraft(year: number | null) {
+  const draftQ = useQuery(YearEndDraftQuery, {
+    variables: { fiscalYear: year ?? 0 },
+    skip: year === null,
+    fetchPolicy: 'network-only',
+  });
+  const refusals = draftQ.error ? refusalsOf(draftQ.error) : [];
+  const draft = draftQ.error ? undefined : draftQ.data?.yearEndCloseDraft;
+  const noDraft =
+    (refusals.length > 0 && refusals.every((r) => r.code === 'NOT_FOUND')) ||
+    (!draftQ.error && !!draftQ.data && draft === null);
+  return { draftQ, draft, noDraft };
+}
+
+/** The year's reversal requests, a page at a time: the cursors seen are this year's only (a cursor is one list's). */
+function useReversalPages(year: number | null) {
+  const [pages, setPages] = useState<{ year: number | null; cursors: (string | null)[] }>({
+    year,
+    cursors: [null],
+  });
+  const cursors = pages.year === year ? pages.cursors : [null];
+  const revQ = useQuery(YearEndReversalsQuery, {
+    variables: { fiscalYear: year ?? 0, first: REVERSALS_PAGE, after: cursors[cursors.length - 1] ?? null },
+    skip: year === null,
+    fetchPolicy: 'network-only',
+  });
+  const reversals = revQ.data?.yearEndCloseReversalsConnection.edges.map((e) => e.node) ?? [];
+  const pageInfo = revQ.data?.yearEndCloseReversalsConnection.pageInfo;
+  const revPaging = {
+    page: cursors.length,
+    hasNext: !!pageInfo?.hasNextPage && !!pageInfo.endCursor,
+    next: () => setPages({ year, cursors: [...cursors, pageInfo?.endCursor ?? null] }),
+    previous: () => setPages({ year, cursors: cursors.slice(0, -1) }),
+  };
+  return { revQ, reversals, revPaging };
+}
+
 /**
  * The year-end close of one fiscal year in the client's workspace: the year's state, its latest
  * close line by line with each line's explanation and totals, who prepared it and whether the books
@@ -152,69 +273,22 @@ export default function YearEndClose() {
     q.set('year', String(year));
     navigate(`${window.location.pathname}?${q}`, { replace: true });
   }, [year, asked, ws.search]);
-  const draftQ = useQuery(YearEndDraftQuery, {
-    variables: { fiscalYear: year ?? 0 },
-    skip: year === null,
-    fetchPolicy: 'network-only',
-  });
-  // The reversal requests' pages seen (their cursors), for this year only: a cursor is one list's.
-  const [revPages, setRevPages] = useState<{ year: number | null; cursors: (string | null)[] }>({
-    year,
-    cursors: [null],
-  });
-  const revCursors = revPages.year === year ? revPages.cursors : [null];
-  const revQ = useQuery(YearEndReversalsQuery, {
-    variables: {
-      fiscalYear: year ?? 0,
-      first: REVERSALS_PAGE,
-      after: revCursors[revCursors.length - 1] ?? null,
-    },
-    skip: year === null,
-    fetchPolicy: 'network-only',
-  });
-  // No close prepared yet: the API answers null (NOT_FOUND were it ever refused so) — an empty
-  // state, not a refusal.
-  const draftRefusals = draftQ.error ? refusalsOf(draftQ.error) : [];
-  const draft = draftQ.error ? undefined : draftQ.data?.yearEndCloseDraft;
-  const noDraft =
-    (draftRefusals.length > 0 && draftRefusals.every((r) => r.code === 'NOT_FOUND')) ||
-    (!draftQ.error && !!draftQ.data && draft === null);
-  const reversals = revQ.data?.yearEndCloseReversalsConnection.edges.map((e) => e.node) ?? [];
-  const revPageInfo = revQ.data?.yearEndCloseReversalsConnection.pageInfo;
-  const revPaging = {
-    page: revCursors.length,
-    hasNext: !!revPageInfo?.hasNextPage && !!revPageInfo.endCursor,
-    next: () => setRevPages({ year, cursors: [...revCursors, revPageInfo?.endCursor ?? null] }),
-    previous: () => setRevPages({ year, cursors: revCursors.slice(0, -1) }),
-  };
+  const { draftQ, draft, noDraft } = useDraft(year);
+  const { revQ, reversals, revPaging } = useReversalPages(year);
   const me = years.data?.me?.email;
 
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
   const [prepare] = useMutation(PrepareYearEndMutation);
   const [approve] = useMutation(ApproveYearEndMutation);
   const [audit] = useMutation(MarkYearAuditedMutation);
   const [request] = useMutation(RequestYearEndReversalMutation);
   const [approveReversal] = useMutation(ApproveYearEndReversalMutation);
-  const reload = () =>
-    Promise.all([years.refetch(), draftQ.refetch(), revQ.refetch()]).catch(() => undefined);
-  // After a step or a refusal (someone else may have acted meanwhile), the page is read again and
-  // only then says what happened: the outcome never shows beside a state from before it.
-  const act = async (where: Outcome['where'], done: string, run: () => Promise<unknown>) => {
-    setBusy(true);
-    setOutcome(null);
-    let outcome: Outcome;
-    try {
-      await run();
-      outcome = { where, done };
-    } catch (error) {
-      outcome = { where, error };
-    }
-    await reload();
-    setOutcome(outcome);
-    if (outcome.done) setReason('');
-    setBusy(false);
+  const step = useStep<'close' | 'reversal'>(() =>
+    Promise.all([years.refetch(), draftQ.refetch(), revQ.refetch()]),
+  );
+  const { busy, setOutcome, shown } = step;
+  const act = async (where: 'close' | 'reversal', done: string, run: () => Promise<unknown>) => {
+    if ((await step.act(where, done, run)).done) setReason('');
   };
   const pickYear = (y: string) => {
     const q = new URLSearchParams(ws.search);
@@ -231,26 +305,10 @@ export default function YearEndClose() {
   const waiting = draft?.status === 'DRAFT';
   // A request waiting is the newest (one at a time): the first page tells.
   const pending = revPaging.page > 1 || reversals.some((r) => r.status === 'PENDING');
-  const shown = (o: Outcome['where']) => (outcome?.where === o ? outcome : null);
 
   return (
     <section aria-labelledby="ye-title">
-      {all.length > 0 && year !== null && (
-        <div className="filters">
-          <label className="group-label" htmlFor="ye-year">
-            Fiscal year
-          </label>{' '}
-          <select id="ye-year" className="input" value={year} onChange={(e) => pickYear(e.target.value)}>
-            {[...all]
-              .sort((a, b) => b.year - a.year)
-              .map((y) => (
-                <option key={y.year} value={y.year}>
-                  {y.year} ({y.state})
-                </option>
-              ))}
-          </select>
-        </div>
-      )}
+      {all.length > 0 && year !== null && <YearPicker years={all} year={year} onPick={pickYear} />}
       <h2 id="ye-title">Year-end close{year !== null ? `, fiscal ${year}` : ''}</h2>
       {years.error && <RefusalNotice error={years.error} title="The fiscal years could not be loaded" />}
       {years.loading && !years.data && <Loading what="the fiscal years" />}
@@ -262,41 +320,7 @@ export default function YearEndClose() {
       {fy && (
         <>
           <YearFacts fy={fy} draft={draft} />
-          {earlierOpen && fy.state === 'OPEN' && (
-            <p className="notice" data-testid="earlier-open">
-              Fiscal {earlierOpen.year} is still OPEN: years close in order, so close it first (
-              <Link
-                className="link"
-                href={workspacePath(ws.slug, { kind: 'year-end' }, { year: String(earlierOpen.year) })}
-              >
-                its year-end close
-              </Link>
-              ).
-            </p>
-          )}
-          {draftQ.error && !noDraft && (
-            <RefusalNotice error={draftQ.error} title="The year-end close could not be loaded" />
-          )}
-          {draftQ.loading && !draftQ.data && !draftQ.error && <Loading what="the year-end close" />}
-          {noDraft && (
-            <p className="notice" role="status" data-testid="no-draft">
-              No year-end close has been prepared for fiscal {fy.year}.
-              {fy.state === 'OPEN'
-                ? ' Preparing one builds the closing entry as a draft, with why each line is there; nothing posts until it is approved.'
-                : ''}
-            </p>
-          )}
-          {draft && waiting && draft.stale && (
-            <p className="notice notice-warning" data-testid="stale-warning">
-              This draft is stale — approving it would be refused (DRAFT_STALE). {STALE_RULE}
-            </p>
-          )}
-          {draft && (
-            <>
-              <h3>The draft, line by line</h3>
-              <YearEndLines lines={draft.lines} currency={draft.currency} />
-            </>
-          )}
+          <DraftState fy={fy} earlierOpen={earlierOpen} draftQ={draftQ} noDraft={noDraft} />
           <h3>Next steps</h3>
           <div className="actions">
             {may('prepare') && fy.state === 'OPEN' && (
