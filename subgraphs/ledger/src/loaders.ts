@@ -1,5 +1,5 @@
 import type { BaseContext } from '@cifra/context';
-import { control, tenant } from '@cifra/db';
+import { control, type TenantDb, tenant } from '@cifra/db';
 import { type Company, loadCompany } from '@cifra/engine';
 import { rateRows } from '@cifra/fx';
 import DataLoader from 'dataloader';
@@ -41,60 +41,45 @@ export function createLoaders(ctx: BaseContext) {
         (code) => rows.find((r) => r.code === code)?.minorUnits ?? new Error(`Unknown currency ${code}`),
       );
     }),
-    account: new DataLoader<string, Account | null>(async (ids) => {
-      const db = await ctx.tenantDb();
-      const rows = await db
-        .select()
-        .from(tenant.accounts)
-        .where(inArray(tenant.accounts.id, [...ids]));
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
+    account: oneEach<string, Account>(ctx, (db, ids) =>
+      db.select().from(tenant.accounts).where(inArray(tenant.accounts.id, ids)),
+    ),
     accountRoles: new DataLoader<string, AccountRoleName[]>(async (ids) => {
       const db = await ctx.tenantDb();
       const rows = await db
         .select()
         .from(tenant.accountRoleBindings)
         .where(inArray(tenant.accountRoleBindings.accountId, [...ids]));
-      return ids.map((id) => rows.filter((r) => r.accountId === id).map((r) => r.role));
+      const roles = groupBy(rows, (r) => r.accountId);
+      return ids.map((id) => (roles.get(id) ?? []).map((r) => r.role));
     }),
-    entry: new DataLoader<string, JournalEntry | null>(async (ids) => {
-      const db = await ctx.tenantDb();
-      const rows = await db
-        .select()
-        .from(tenant.journalEntries)
-        .where(inArray(tenant.journalEntries.id, [...ids]));
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
-    party: rowsById(ctx, tenant.parties),
-    item: rowsById(ctx, tenant.items),
-    taxCode: new DataLoader<string, TaxCode | null>(async (codes) => {
-      const db = await ctx.tenantDb();
-      const rows = await db
-        .select()
-        .from(tenant.taxCodes)
-        .where(inArray(tenant.taxCodes.code, [...codes]));
-      return codes.map((code) => rows.find((r) => r.code === code) ?? null);
-    }),
-    document: new DataLoader<string, DocumentRow | null>(async (ids) => {
-      const db = await ctx.tenantDb();
-      const rows = await db
-        .select()
-        .from(tenant.documents)
-        .where(inArray(tenant.documents.id, [...ids]));
-      const found = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => found.get(id) ?? null);
-    }),
-    linesOfDocument: new DataLoader<string, DocumentLine[]>(async (ids) => {
-      const db = await ctx.tenantDb();
-      const rows = await db
-        .select()
-        .from(tenant.documentLines)
-        .where(inArray(tenant.documentLines.documentId, [...ids]))
-        .orderBy(asc(tenant.documentLines.lineNumber));
-      return ids.map((id) => rows.filter((r) => r.documentId === id));
-    }),
+    entry: oneEach<string, JournalEntry>(ctx, (db, ids) =>
+      db.select().from(tenant.journalEntries).where(inArray(tenant.journalEntries.id, ids)),
+    ),
+    party: oneEach(ctx, (db, ids: string[]) =>
+      db.select().from(tenant.parties).where(inArray(tenant.parties.id, ids)),
+    ),
+    item: oneEach(ctx, (db, ids: string[]) =>
+      db.select().from(tenant.items).where(inArray(tenant.items.id, ids)),
+    ),
+    taxCode: oneEach<string, TaxCode>(
+      ctx,
+      (db, codes) => db.select().from(tenant.taxCodes).where(inArray(tenant.taxCodes.code, codes)),
+      (r) => r.code,
+    ),
+    document: oneEach<string, DocumentRow>(ctx, (db, ids) =>
+      db.select().from(tenant.documents).where(inArray(tenant.documents.id, ids)),
+    ),
+    linesOfDocument: allEach<string, DocumentLine>(
+      ctx,
+      (db, ids) =>
+        db
+          .select()
+          .from(tenant.documentLines)
+          .where(inArray(tenant.documentLines.documentId, ids))
+          .orderBy(asc(tenant.documentLines.lineNumber)),
+      (r) => r.documentId,
+    ),
     /** What a receipt, payment or note settles: posted allocations, else the draft's proposal. */
     allocationsOfSource: new DataLoader<string, Allocation[]>(async (ids) => {
       const db = await ctx.tenantDb();
@@ -109,94 +94,109 @@ export function createLoaders(ctx: BaseContext) {
           .where(inArray(tenant.draftAllocations.documentId, [...ids]))
           .orderBy(asc(tenant.draftAllocations.lineNumber)),
       ]);
-      return ids.map((id) => {
-        const facts = posted.filter((a) => a.sourceDocumentId === id);
-        if (facts.length) return facts;
-        return drafts
-          .filter((a) => a.documentId === id)
-          .map((a) => ({ sourceDocumentId: id, invoiceId: a.invoiceId, amountMinor: a.amountMinor }));
-      });
+      const facts = groupBy(posted, (a) => a.sourceDocumentId);
+      const proposed = groupBy(drafts, (a) => a.documentId);
+      return ids.map(
+        (id) =>
+          facts.get(id) ??
+          (proposed.get(id) ?? []).map((a) => ({
+            sourceDocumentId: id,
+            invoiceId: a.invoiceId,
+            amountMinor: a.amountMinor,
+          })),
+      );
     }),
-    settlementsOfInvoice: new DataLoader<string, Allocation[]>(async (ids) => {
-      const db = await ctx.tenantDb();
-      const rows = await db
-        .select()
-        .from(tenant.allocations)
-        .where(inArray(tenant.allocations.invoiceId, [...ids]))
-        .orderBy(asc(tenant.allocations.createdAt));
-      return ids.map((id) => rows.filter((r) => r.invoiceId === id));
-    }),
+    settlementsOfInvoice: allEach<string, Allocation>(
+      ctx,
+      (db, ids) =>
+        db
+          .select()
+          .from(tenant.allocations)
+          .where(inArray(tenant.allocations.invoiceId, ids))
+          .orderBy(asc(tenant.allocations.createdAt)),
+      (r) => r.invoiceId,
+    ),
     /** What non-voided documents settle of each invoice, in its currency. */
     settledMinor: new DataLoader<string, bigint>(async (ids) => {
       const settled = await settledMinor(await ctx.tenantDb(), ids);
       return ids.map((id) => settled.get(id) ?? 0n);
     }),
-    voidOfDocument: new DataLoader<string, DocumentVoid | null>(async (ids) => {
-      const db = await ctx.tenantDb();
-      const rows = await db
-        .select()
-        .from(tenant.voids)
-        .where(inArray(tenant.voids.documentId, [...ids]));
-      return ids.map((id) => rows.find((r) => r.documentId === id) ?? null);
-    }),
+    voidOfDocument: oneEach<string, DocumentVoid>(
+      ctx,
+      (db, ids) => db.select().from(tenant.voids).where(inArray(tenant.voids.documentId, ids)),
+      (r) => r.documentId,
+    ),
     /** ExchangeRateHistory rows cited by GL lines and documents (FX provenance). */
-    exchangeRate: new DataLoader<bigint, ExchangeRateRow | null>(async (ids) => {
-      const rows = await rateRows(await ctx.tenantDb(), ids);
-      return ids.map((id) => rows.find((r) => r.id === id) ?? null);
-    }),
-    linesOfEntry: new DataLoader<string, JournalLine[]>(async (entryIds) => {
-      const db = await ctx.tenantDb();
-      const rows = await db
-        .select()
-        .from(tenant.glLines)
-        .where(inArray(tenant.glLines.entryId, [...entryIds]))
-        .orderBy(asc(tenant.glLines.entryId), asc(tenant.glLines.lineNumber));
-      return entryIds.map((id) => rows.filter((r) => r.entryId === id));
-    }),
+    exchangeRate: oneEach<bigint, ExchangeRateRow>(ctx, (db, ids) => rateRows(db, ids)),
+    linesOfEntry: allEach<string, JournalLine>(
+      ctx,
+      (db, ids) =>
+        db
+          .select()
+          .from(tenant.glLines)
+          .where(inArray(tenant.glLines.entryId, ids))
+          .orderBy(asc(tenant.glLines.entryId), asc(tenant.glLines.lineNumber)),
+      (r) => r.entryId,
+    ),
     /** The void of an entry, if it was voided. */
-    voidOf: new DataLoader<string, JournalEntryVoid | null>(async (entryIds) => {
-      const db = await ctx.tenantDb();
-      const rows = await db
-        .select()
-        .from(tenant.voids)
-        .where(inArray(tenant.voids.entryId, [...entryIds]));
-      const byEntry = new Map(rows.map((r) => [r.entryId, r]));
-      return entryIds.map((id) => byEntry.get(id) ?? null);
-    }),
+    voidOf: oneEach<string, JournalEntryVoid>(
+      ctx,
+      (db, ids) => db.select().from(tenant.voids).where(inArray(tenant.voids.entryId, ids)),
+      (r) => r.entryId,
+    ),
     /** The entry that reverses an entry (its void's, its scheduled reversal, the year-end close's). */
-    reversalOf: new DataLoader<string, JournalEntry | null>(async (entryIds) => {
-      const db = await ctx.tenantDb();
-      const rows = await db
-        .select()
-        .from(tenant.journalEntries)
-        .where(inArray(tenant.journalEntries.reversesEntryId, [...entryIds]));
-      const byOriginal = new Map(rows.map((r) => [r.reversesEntryId, r]));
-      return entryIds.map((id) => byOriginal.get(id) ?? null);
-    }),
-    linesOfDraft: new DataLoader<string, JournalDraftLine[]>(async (draftIds) => {
-      const db = await ctx.tenantDb();
-      const rows = await db
-        .select()
-        .from(tenant.journalDraftLines)
-        .where(inArray(tenant.journalDraftLines.draftId, [...draftIds]))
-        .orderBy(asc(tenant.journalDraftLines.lineNumber));
-      return draftIds.map((id) => rows.filter((r) => r.draftId === id));
-    }),
+    reversalOf: oneEach<string, JournalEntry>(
+      ctx,
+      (db, ids) =>
+        db.select().from(tenant.journalEntries).where(inArray(tenant.journalEntries.reversesEntryId, ids)),
+      (r) => r.reversesEntryId,
+    ),
+    linesOfDraft: allEach<string, JournalDraftLine>(
+      ctx,
+      (db, ids) =>
+        db
+          .select()
+          .from(tenant.journalDraftLines)
+          .where(inArray(tenant.journalDraftLines.draftId, ids))
+          .orderBy(asc(tenant.journalDraftLines.lineNumber)),
+      (r) => r.draftId,
+    ),
   };
 }
 
-type WithId = typeof tenant.parties | typeof tenant.items;
+/** The rows of a batch of keys, read from the request's client database. */
+type Read<K, R> = (db: TenantDb, keys: K[]) => Promise<R[]>;
 
-/** A loader of rows by primary key, batched into one query per tick. */
-function rowsById<T extends WithId>(ctx: BaseContext, table: T) {
-  return new DataLoader<string, T['$inferSelect'] | null>(async (ids) => {
-    const db = await ctx.tenantDb();
-    const rows = (await db
-      .select()
-      .from(table as typeof tenant.parties)
-      .where(inArray(table.id, [...ids]))) as T['$inferSelect'][];
-    const found = new Map(rows.map((r) => [r.id, r]));
-    return ids.map((id) => found.get(id) ?? null);
+/** Rows grouped by key, each group in the order read. */
+function groupBy<K, R>(rows: readonly R[], keyOf: (r: R) => K): Map<K, R[]> {
+  const groups = new Map<K, R[]>();
+  for (const r of rows) {
+    const k = keyOf(r);
+    const group = groups.get(k);
+    if (group) group.push(r);
+    else groups.set(k, [r]);
+  }
+  return groups;
+}
+
+/** A loader of at most one row a key (by its `id` unless `keyOf` says), one query per tick. */
+function oneEach<K, R>(
+  ctx: BaseContext,
+  read: Read<K, R>,
+  keyOf: (r: R) => K | null = (r) => (r as { id: K }).id,
+) {
+  return new DataLoader<K, R | null>(async (keys) => {
+    const rows = await read(await ctx.tenantDb(), [...keys]);
+    const found = new Map(rows.map((r) => [keyOf(r), r]));
+    return keys.map((k) => found.get(k) ?? null);
+  });
+}
+
+/** A loader of every row of each key, in the order read, one query per tick. */
+function allEach<K, R>(ctx: BaseContext, read: Read<K, R>, keyOf: (r: R) => K) {
+  return new DataLoader<K, R[]>(async (keys) => {
+    const groups = groupBy(await read(await ctx.tenantDb(), [...keys]), keyOf);
+    return keys.map((k) => groups.get(k) ?? []);
   });
 }
 
