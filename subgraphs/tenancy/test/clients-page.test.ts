@@ -118,6 +118,7 @@ afterAll(async () => {
 });
 
 const person = (name: string) => ({ userId: users[name]! });
+const boss = () => ({ userId: users.boss!, firmId });
 
 async function all(caller: Parameters<typeof pageClients>[1], first: number, search?: string) {
   const seen: { id: string; name: string; role: string | null | undefined }[] = [];
@@ -311,16 +312,25 @@ describe('the firm’s other lists, paged', () => {
     expect(names).not.toContain('Not ours');
     expect(names).not.toContain('Deleted');
     const keys = await drain((after) =>
-      pageEntityKeys(db, firmId, { tenant: 'client-0000', first: 2, after }),
+      pageEntityKeys(db, boss(), { tenant: 'client-0000', first: 2, after }),
     );
     expect(keys.map((k) => k.name)).toEqual(['Key 0', 'Key 1', 'Key 2']);
     // A cursor of one client's keys is not one of another's.
-    const first = await pageEntityKeys(db, firmId, { tenant: 'client-0000', first: 1 });
-    const err = await pageEntityKeys(db, firmId, {
+    const first = await pageEntityKeys(db, boss(), { tenant: 'client-0000', first: 1 });
+    const err = await pageEntityKeys(db, boss(), {
       tenant: 'client-0001',
       after: first.pageInfo.endCursor,
     }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'after' } });
-    expect((await pageEntityKeys(db, otherFirmId, { tenant: 'client-0000' })).edges).toEqual([]);
+    expect(
+      (await pageEntityKeys(db, { ...boss(), firmId: otherFirmId }, { tenant: 'client-0000' })).edges,
+    ).toEqual([]);
+    // Someone walled off a client does not see its keys: as for creating one, FORBIDDEN.
+    const walledOff = await pageEntityKeys(
+      db,
+      { userId: users.junior!, firmId },
+      { tenant: 'client-0010' },
+    ).catch((e: unknown) => e);
+    expect(walledOff).toMatchObject({ code: 'FORBIDDEN' });
   });
 });

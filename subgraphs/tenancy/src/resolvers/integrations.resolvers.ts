@@ -66,10 +66,12 @@ export const integrationQueries: Pick<
   | 'entityKeys'
   | 'entityKeysConnection'
 > = {
-  entityKeys: (_p, { tenant }, ctx) => listEntityKeys(ctx.control, ctx.request.firm.id, tenant),
+  entityKeys: (_p, { tenant }, ctx) =>
+    listEntityKeys(ctx.control, { userId: ctx.request.userId, firmId: ctx.request.firm.id }, tenant),
   integrations: (_p, _a, ctx) => listIntegrations(ctx.control, ctx.request.firm.id),
   integrationsConnection: (_p, args, ctx) => pageIntegrations(ctx.control, ctx.request.firm.id, args),
-  entityKeysConnection: (_p, args, ctx) => pageEntityKeys(ctx.control, ctx.request.firm.id, args),
+  entityKeysConnection: (_p, args, ctx) =>
+    pageEntityKeys(ctx.control, { userId: ctx.request.userId, firmId: ctx.request.firm.id }, args),
   integration: (_p, args, ctx) => findIntegration(ctx.control, ctx.request.firm.id, id(args.id)),
   integrationUsage: async (_p, { integrationId, from, to }, ctx) => {
     const days = (Date.parse(to) - Date.parse(from)) / DAY_MS;

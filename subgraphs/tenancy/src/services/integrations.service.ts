@@ -12,7 +12,8 @@ import { badInput, DomainError, requireReason } from '@cifra/domain';
 import { FIRM_SCOPED, isPermission, type Permission, Permissions, permissionsOf } from '@cifra/permissions';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Manager } from './members.service.ts';
+import { requireHoldsGrants } from './integration-powers.ts';
+import { type Manager, refuseWalled } from './members.service.ts';
 
 /**
  * Partner integrations (docs/partners.md): a partner's system the firm registers, grants client by
@@ -129,6 +130,7 @@ export async function setIntegrationStatus(
   return inTransaction(db, { ...m.actor, reason: why }, async (tx) => {
     const before = await lockIntegration(tx, m, id);
     if (before.status === status) return before;
+    if (status === 'ACTIVE') await requireHoldsGrants(db, tx, m, before);
     const [row] = await tx
       .update(control.integrations)
       .set({ status })
@@ -276,6 +278,7 @@ export async function revokeIntegrationAccess(
     .where(and(eq(control.tenants.slug, input.tenant), eq(control.tenants.firmId, m.firmId)));
   return inTransaction(db, actor, async (tx) => {
     const integration = await lockIntegration(tx, m, input.integrationId);
+    if (tenant) await refuseWalled(tx, m, tenant.id, tenant.slug);
     const [gone] = tenant
       ? await tx
           .delete(control.integrationGrants)
@@ -327,6 +330,7 @@ export async function createIntegrationSecret(
   const made = await newClientCredentials();
   return inTransaction(db, m.actor, async (tx) => {
     const integration = await lockIntegration(tx, m, input.integrationId);
+    await requireHoldsGrants(db, tx, m, integration);
     const [row] = await tx
       .insert(control.integrationSecrets)
       .values({
@@ -434,12 +438,15 @@ export async function createEntityKey(
   });
 }
 
-/** A client's entity keys, for the firm. */
+/** A client's entity keys, for the firm: for who may see that client (the wall keeps its keys out of sight). */
 export async function listEntityKeys(
   db: ControlDb,
-  firmId: string,
+  m: Pick<Manager, 'userId' | 'firmId'>,
   tenant: string,
 ): Promise<IntegrationRow[]> {
+  if (!(await tenantAccess(db, m.userId, { slug: tenant })))
+    throw new DomainError('FORBIDDEN', `You have no access to client ${tenant}`, {});
+  const firmId = m.firmId;
   const rows = await db
     .select({ integration: control.integrations })
     .from(control.integrations)

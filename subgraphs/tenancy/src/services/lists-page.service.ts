@@ -41,10 +41,10 @@ export async function pageIntegrations(
 /** `entityKeysConnection`: one client's entity keys, by name then id. */
 export async function pageEntityKeys(
   db: ControlDb,
-  firmId: string,
+  caller: { userId: string; firmId: string },
   args: { tenant: string; first?: number | null; after?: string | null },
 ): Promise<Page<IntegrationRow>> {
-  const keys = await listEntityKeys(db, firmId, args.tenant);
+  const keys = await listEntityKeys(db, caller, args.tenant);
   return pageRows(keys, `entity-key:${args.tenant}`, (i) => [i.name, i.id], args, LIST_PAGE);
 }
 

@@ -151,7 +151,7 @@ export async function keepOneFirmAdmin(tx: TxOf<ControlDb>, firmId: string): Pro
 }
 
 /** Someone walled off a client (NoAccess) does not decide who else may see it either. */
-async function refuseWalled(
+export async function refuseWalled(
   tx: TxOf<ControlDb>,
   manager: Manager,
   tenantId: string,

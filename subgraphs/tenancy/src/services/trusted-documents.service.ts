@@ -2,6 +2,7 @@ import { type ControlDb, control, grantedAnywhere, inTransaction, recordAuditEve
 import { badInput, DomainError, requireReason } from '@cifra/domain';
 import { type DocumentProblem, documentIdOf } from '@cifra/permissions';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { requireHoldsGrants } from './integration-powers.ts';
 import { lockIntegration } from './integrations.service.ts';
 import type { Manager } from './members.service.ts';
 
@@ -66,6 +67,7 @@ export async function publishTrustedDocuments(
   const documents = readManifest(input.manifest);
   return inTransaction(db, m.actor, async (tx) => {
     const integration = await lockIntegration(tx, m, input.integrationId);
+    await requireHoldsGrants(db, tx, m, integration);
     const [existing] = await tx
       .select({ n: sql<number>`count(*)::int` })
       .from(control.trustedDocuments)
@@ -166,6 +168,7 @@ export async function allowArbitraryDocuments(
   const actor = { ...m.actor, reason: requireReason(input.reason) };
   return inTransaction(db, actor, async (tx) => {
     const before = await lockIntegration(tx, m, input.integrationId);
+    if (input.allow) await requireHoldsGrants(db, tx, m, before);
     const [row] = await tx
       .update(control.integrations)
       .set({ allowArbitraryDocuments: input.allow })

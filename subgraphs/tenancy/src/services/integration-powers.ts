@@ -1,0 +1,66 @@
+import {
+  type ControlDb,
+  clientAccessByIds,
+  control,
+  type IntegrationRow,
+  type TxOf,
+  usableGrant,
+} from '@cifra/db';
+import { DomainError } from '@cifra/domain';
+import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import type { Manager } from './members.service.ts';
+
+/**
+ * Whoever makes an integration able to act — a new secret, resuming it, publishing documents for
+ * it, letting it run any document — must hold, on every client it is granted, every permission
+ * granted there (docs/partners.md, "Who may give an integration power"). Otherwise someone walled
+ * off a client, or only reading it, would act there through the integration: the secret is theirs
+ * once shown. A grant expired, or on a client that is no longer active, gives nothing and is not
+ * asked about. Grants are read in `tx`, under the integration's lock; the caller's access in `db`.
+ */
+export async function requireHoldsGrants(
+  db: ControlDb,
+  tx: TxOf<ControlDb>,
+  m: Manager,
+  integration: IntegrationRow,
+): Promise<void> {
+  const grants = await tx
+    .select({
+      tenantId: control.integrationGrants.tenantId,
+      slug: control.tenants.slug,
+      permissions: control.integrationGrants.permissions,
+    })
+    .from(control.integrationGrants)
+    .innerJoin(control.tenants, eq(control.tenants.id, control.integrationGrants.tenantId))
+    .where(
+      and(
+        eq(control.integrationGrants.integrationId, integration.id),
+        eq(control.tenants.status, 'ACTIVE'),
+        or(isNull(control.integrationGrants.expiresAt), gt(control.integrationGrants.expiresAt, sql`now()`)),
+      ),
+    );
+  if (grants.length === 0) return;
+  const held = await clientAccessByIds(
+    db,
+    { userId: m.userId },
+    grants.map((g) => g.tenantId),
+  );
+  for (const g of grants) {
+    const access = held.get(g.tenantId);
+    if (!access) {
+      throw new DomainError(
+        'FORBIDDEN',
+        `This integration is granted on ${g.slug}, where you have no access: someone who has must do this`,
+        { tenant: g.slug },
+      );
+    }
+    const beyond = usableGrant(g.permissions).filter((p) => !access.permissions.includes(p));
+    if (beyond.length > 0) {
+      throw new DomainError(
+        'FORBIDDEN',
+        `This integration holds on ${g.slug} what you do not: ${beyond.join(', ')}`,
+        { tenant: g.slug, permissions: beyond },
+      );
+    }
+  }
+}

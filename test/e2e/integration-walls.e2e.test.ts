@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto';
+import { signLocalToken } from '@cifra/gateway';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codes, type GqlResult, gql } from '../support/client.ts';
+import { startTestStack, type TestStack } from '../support/stack.ts';
+
+/**
+ * Nobody gives an integration power on a client they could not act on themself (docs/partners.md,
+ * "Who may give an integration power"): a firm admin walled off a client, or only reading it, may
+ * not take a secret for, resume, publish documents for, or open up an integration granted there,
+ * nor take a grant there away; whoever holds what it is granted may. A refusal writes nothing.
+ */
+
+const WHY = 'conflict of interest with the owner of this client';
+let t: TestStack;
+let asOther: ReturnType<typeof gql>;
+let entityKey: string;
+let partner: string;
+
+const ok = <T>(r: GqlResult<T>): T => {
+  expect(r.errors).toBeUndefined();
+  return r.data as T;
+};
+
+/** The integration's secrets and its grants' clients, as the firm admin who sees everything reads them. */
+async function stateOf(id: string) {
+  const r = await t.as('admin')<{
+    integrations: {
+      id: string;
+      allowArbitraryDocuments: boolean;
+      status: string;
+      secrets: { clientId: string }[];
+      grants: { tenant: { slug: string } }[];
+    }[];
+  }>(
+    '{ integrations { id status allowArbitraryDocuments secrets { clientId } grants { tenant { slug } } } }',
+  );
+  const found = ok(r).integrations.find((i) => i.id === id);
+  if (!found) throw new Error(`no integration ${id}`);
+  return {
+    status: found.status,
+    arbitrary: found.allowArbitraryDocuments,
+    secrets: found.secrets.length,
+    grants: found.grants.map((g) => g.tenant.slug).sort(),
+  };
+}
+
+beforeAll(async () => {
+  t = await startTestStack();
+  const added = ok(
+    await t.as('admin')<{ addFirmMember: { userId: string } }>(
+      'mutation { addFirmMember(input: { email: "admin2@demo.firm", displayName: "Admin Two", firmRole: FIRM_ADMIN }) { userId } }',
+    ),
+  );
+  const assign =
+    'mutation($u: ID!, $t: String!, $r: RoleCluster!, $why: String) { assignClientRole(userId: $u, tenant: $t, role: $r, reason: $why) { userId } }';
+  ok(
+    await t.as('admin')(assign, {
+      u: added.addFirmMember.userId,
+      t: 'clinica-costa',
+      r: 'NO_ACCESS',
+      why: WHY,
+    }),
+  );
+  ok(
+    await t.as('admin')(assign, {
+      u: added.addFirmMember.userId,
+      t: 'ferreteria-colon',
+      r: 'CLIENT_READ_ONLY',
+      why: WHY,
+    }),
+  );
+  asOther = gql(t.stack.gatewayUrl, await signLocalToken(t.stack.authPrivateJwk, 'admin2@demo.firm'));
+  entityKey = ok(
+    await t.as('admin')<{ createEntityKey: { id: string } }>(
+      'mutation { createEntityKey(input: { tenant: "clinica-costa", name: "Clinic BI", contact: "it@clinic.example", access: READ_ONLY }) { id } }',
+    ),
+  ).createEntityKey.id;
+  partner = ok(
+    await t.as('admin')<{ createIntegration: { id: string } }>(
+      'mutation { createIntegration(input: { name: "Bookkeeping app", contact: "dev@partner.example" }) { id } }',
+    ),
+  ).createIntegration.id;
+  ok(
+    await t.as('admin')(
+      'mutation($i: ID!) { grantIntegrationAccess(integrationId: $i, tenant: "ferreteria-colon", permissions: ["GL.Read", "GL.Post"]) { permissions } }',
+      { i: partner },
+    ),
+  );
+});
+afterAll(() => t?.close());
+
+const SECRET = 'mutation($i: ID!) { createIntegrationSecret(integrationId: $i) { clientId secret } }';
+const ARBITRARY =
+  'mutation($i: ID!, $a: Boolean!) { allowArbitraryDocuments(integrationId: $i, allow: $a, reason: "debugging the connector with the partner") { id } }';
+
+describe('an admin walled off a client', () => {
+  it('neither lists nor empowers the client’s entity key, nor takes its grant away', async () => {
+    const before = await stateOf(entityKey);
+    expect(
+      codes(await asOther('{ entityKeysConnection(tenant: "clinica-costa") { edges { node { id } } } }')),
+    ).toEqual(['FORBIDDEN']);
+    const secret = await asOther(SECRET, { i: entityKey });
+    expect(codes(secret)).toEqual(['FORBIDDEN']);
+    expect(secret.errors?.[0]?.extensions?.tenant).toBe('clinica-costa');
+    expect(codes(await asOther(ARBITRARY, { i: entityKey, a: true }))).toEqual(['FORBIDDEN']);
+    const document = '{ accounts { code } }';
+    const manifest = { [`sha256:${createHash('sha256').update(document).digest('hex')}`]: document };
+    expect(
+      codes(
+        await asOther(
+          'mutation($i: ID!, $m: JSON!) { publishTrustedDocuments(integrationId: $i, appVersion: "1.0.0", manifest: $m) { appVersion } }',
+          {
+            i: entityKey,
+            m: manifest,
+          },
+        ),
+      ),
+    ).toEqual(['FORBIDDEN']);
+    expect(
+      codes(
+        await asOther(
+          'mutation($i: ID!) { revokeIntegrationAccess(integrationId: $i, tenant: "clinica-costa", reason: "no longer needed by the clinic") { id } }',
+          {
+            i: entityKey,
+          },
+        ),
+      ),
+    ).toEqual(['FORBIDDEN']);
+    // Suspending takes power away: anyone managing integrations may. Resuming gives it back: not them.
+    ok(
+      await asOther(
+        'mutation($i: ID!) { suspendIntegration(id: $i, reason: "the clinic asked us to pause it") { status } }',
+        { i: entityKey },
+      ),
+    );
+    expect(
+      codes(await asOther('mutation($i: ID!) { resumeIntegration(id: $i) { status } }', { i: entityKey })),
+    ).toEqual(['FORBIDDEN']);
+    expect(await stateOf(entityKey)).toEqual({ ...before, status: 'SUSPENDED' });
+    ok(await t.as('admin')('mutation($i: ID!) { resumeIntegration(id: $i) { status } }', { i: entityKey }));
+    expect(await stateOf(entityKey)).toEqual(before);
+  });
+});
+
+describe('an admin who only reads a client', () => {
+  it('takes no secret for an integration that posts there; the admin who may post does', async () => {
+    const refused = await asOther(SECRET, { i: partner });
+    expect(codes(refused)).toEqual(['FORBIDDEN']);
+    expect(refused.errors?.[0]?.extensions?.permissions).toEqual(['GL.Post']);
+    expect((await stateOf(partner)).secrets).toBe(0);
+    const made = ok(
+      await t.as('admin')<{ createIntegrationSecret: { secret: string } }>(SECRET, { i: partner }),
+    );
+    expect(made.createIntegrationSecret.secret.length).toBeGreaterThan(20);
+    expect(codes(await asOther(ARBITRARY, { i: partner, a: true }))).toEqual(['FORBIDDEN']);
+    ok(await t.as('admin')(ARBITRARY, { i: partner, a: true }));
+    // Taking the power away again is anyone's who manages integrations.
+    ok(await asOther(ARBITRARY, { i: partner, a: false }));
+    expect(await stateOf(partner)).toMatchObject({
+      secrets: 1,
+      arbitrary: false,
+      grants: ['ferreteria-colon'],
+    });
+  });
+});
