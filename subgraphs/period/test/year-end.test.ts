@@ -298,6 +298,10 @@ describe('guided year-end close', () => {
       await expectCode(reopenPeriod(books.app, senior, { periodId: jun, state: 'LOCKED', reason: REASON })),
     ).toBe('YEAR_CLOSED');
     expect(await expectCode(openFiscalYear(books.app, senior, { year: 2029 }))).toBe('INVALID_TRANSITION');
+    // Nor a year before it: its postings would change the balances 2026 closed with.
+    const before = await footprint(books);
+    expect(await expectCode(openFiscalYear(books.app, senior, { year: 2025 }))).toBe('YEAR_CLOSED');
+    expect(await footprint(books)).toEqual(before);
   });
 
   it('reverses the year-end close only with a reason and a second person', async () => {
@@ -388,6 +392,7 @@ describe('guided year-end close', () => {
       await expectCode(reopenPeriod(books.app, admin, { periodId: dec, state: 'LOCKED', reason: REASON })),
     ).toBe('YEAR_AUDITED');
     expect(await expectCode(markYearAudited(books.app, reviewer, { fiscalYear: 2026 }))).toBe('YEAR_AUDITED');
+    expect(await expectCode(openFiscalYear(books.app, admin, { year: 2025 }))).toBe('YEAR_AUDITED');
     expect(await footprint(books)).toEqual(before);
   });
 });

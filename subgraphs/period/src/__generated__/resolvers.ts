@@ -189,7 +189,10 @@ export type Mutation = {
   approvePeriodClose: PeriodClose;
   /** PendingApproval → Draft, with a reason of at least 20 characters. */
   rejectPeriodClose: PeriodClose;
-  /** Create a fiscal year's twelve UNLOCKED periods ahead of the year-end close (idempotent). */
+  /**
+   * Create a fiscal year's twelve UNLOCKED periods ahead of the year-end close (idempotent): the year
+   * after the last, or the year before the first while that one is OPEN (YEAR_CLOSED, YEAR_AUDITED).
+   */
   openFiscalYear: FiscalYear;
   /** Step 1: build the closing entry as a draft and fingerprint the year's books. Nothing posts. */
   prepareYearEndClose: YearEndClose;

@@ -28,6 +28,7 @@ export async function ensureFiscalYear(
       { fiscalYear: year, first: span.first, last: span.last },
     );
   }
+  if (span?.first != null && year === span.first - 1) await refuseBeforeClosedYear(tx, year, span.first);
   const company = await loadCompany(tx);
   const periods = fiscalYearPeriods(year, company.fiscalYearStartMonth);
   const [row] = await tx
@@ -46,6 +47,26 @@ export async function ensureFiscalYear(
     after: { year, state: 'OPEN', startDate: row!.startDate, endDate: row!.endDate, periods: 12 },
   });
   return { year: row!, created: true };
+}
+
+/**
+ * A year before the first may be opened only while the first is OPEN: postings in it would change
+ * the balances a CLOSED or AUDITED year closed with (its balance sheet, its closing entry), and a
+ * year is closed only once the year before it is not OPEN (periods.md, YEAR_NOT_READY).
+ */
+async function refuseBeforeClosedYear(tx: TenantTx, year: number, first: number): Promise<void> {
+  const [next] = await tx
+    .select({ state: tenant.fiscalYears.state })
+    .from(tenant.fiscalYears)
+    .where(eq(tenant.fiscalYears.year, first));
+  if (!next || next.state === 'OPEN') return;
+  const code = next.state === 'AUDITED' ? 'YEAR_AUDITED' : 'YEAR_CLOSED';
+  const why = next.state === 'AUDITED' ? 'audited and final' : 'closed (reverse its year-end close first)';
+  throw new DomainError(
+    code,
+    `Fiscal ${first} is ${why}: fiscal ${year} before it cannot be opened, for its postings would change the balances ${first} closed with`,
+    { fiscalYear: year, closedYear: first, state: next.state },
+  );
 }
 
 const sqlLockYears = sql`LOCK TABLE fiscal_years IN SHARE ROW EXCLUSIVE MODE`;
