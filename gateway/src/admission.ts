@@ -17,8 +17,8 @@ import { bodyPoints, type RateLimits } from './rate-limits.ts';
 
 /**
  * Admission to `/graphql`, in two steps around the body (docs/architecture/gateway.md, "The request
- * path"). From the headers alone: a declared body too large for anyone, the caller, their access
- * to the client named, the rate-limit charge for the body they announce, and a declared body too
+ * path"). From the headers alone: a declared body too large for anyone, the caller, the rate-limit
+ * charge for the body they announce, their access to the client named, and a declared body too
  * large for them — each refused before one byte of the body is read. Then the body, counted as it
  * streams and cut off at the caller's limit, chunked or not. Only then is JSON decoded.
  */
@@ -244,6 +244,13 @@ async function admit(
     await opts.rateLimits?.chargeAddress(req.socket.remoteAddress ?? 'unknown');
     throw unauthenticated('Sign in: send a valid bearer token');
   }
+  // Charged as soon as the caller is known, before their access is looked up: a request refused
+  // for access (a client not theirs, a member deactivated or removed whose token still verifies) is
+  // paid for from the same bucket as the caller's others, so refusals cannot be sent without limit
+  // at the control plane. A person's bucket is their token's email; an integration's, its id.
+  const rateKey =
+    'integration' in caller ? caller.integration.integrationId : `email:${caller.email.toLowerCase()}`;
+  await opts.rateLimits?.chargePerson(rateKey, bodyPoints(declared ?? 0));
   if ('integration' in caller) {
     const { integrationId, clientId, via, scope } = caller.integration;
     const access = await cachedAccess(
@@ -253,25 +260,18 @@ async function admit(
     );
     trace.caller = access.email;
     trace.tenantId = access.tenant?.id;
-    await opts.rateLimits?.chargePerson(access.userId, bodyPoints(declared ?? 0));
-    return {
-      access: { ...access, client, requestId: trace.requestId },
-      trace,
-      staff: false,
-      rateKey: access.userId,
-    };
+    return { access: { ...access, client, requestId: trace.requestId }, trace, staff: false, rateKey };
   }
   trace.caller = caller.email;
   const access = await cachedAccess(opts.caches, `p|${caller.email}|${tenantSlug ?? ''}`, () =>
     resolveAccess(control(), caller.email, tenantSlug, client),
   );
   trace.tenantId = access.tenant?.id;
-  await opts.rateLimits?.chargePerson(access.userId, bodyPoints(declared ?? 0));
   return {
     access: { ...access, client, requestId: trace.requestId },
     trace,
     staff: isStaff(access.firm.role, tenantSlug ? (access.tenantRole ?? null) : undefined),
-    rateKey: access.userId,
+    rateKey,
   };
 }
 

@@ -75,6 +75,17 @@ describe('rate limits shared by two gateway instances', () => {
     expect(codes(refused)).toEqual(['RATE_LIMITED']);
   });
 
+  it('charges requests refused for access to the same bucket, before the control plane is asked', async () => {
+    // A client that is not theirs (here: none at all) is FORBIDDEN, and paid for all the same.
+    const elsewhere = gql(t.stack.gatewayUrl, t.token('admin'), 'no-such-client');
+    for (let i = 0; i < PERSON_POINTS; i++)
+      expect(codes(await elsewhere('{ __typename }'))).toEqual(['FORBIDDEN']);
+    expect(codes(await elsewhere('{ __typename }'))).toEqual(['RATE_LIMITED']);
+    // Their own client is drawn from the same bucket, on either instance.
+    const own = await gql(second.url, t.token('admin'), 'cafe-boquete')('{ accounts { code } }');
+    expect(own.status).toBe(429);
+  });
+
   it('throttles requests without a valid token per source address', async () => {
     const anonymous = gql(second.url, 'not-a-token');
     for (let i = 0; i < ANONYMOUS_POINTS; i++)
