@@ -167,10 +167,10 @@ const limitFor = (limits: BodyLimits, permissions: readonly string[]) =>
   permissions.includes(Permissions.GL.Post) ? limits.bulkMaxBytes : limits.maxBytes;
 
 /**
- * Before the body: refuses a declared body larger than any caller may send, identifies the caller
- * and their access (both cached, docs/architecture/gateway.md "Caches"), charges their bucket — or
- * the source address's, without a valid token — 1 point and 1 per 64 KiB announced, then refuses a
- * declared body larger than this caller may send. What it found is the request's context.
+ * Before the body: refuses a declared body larger than any caller may send, identifies the caller,
+ * charges their bucket — or the source address's, without a valid token — 1 point and 1 per 64 KiB
+ * announced, looks up their access (caller and access both cached, docs/architecture/gateway.md
+ * "Caches"), then refuses a declared body larger than this caller may send. What it found is the request's context.
  */
 export function admitByHeaders(opts: AdmissionOptions): RequestHandler {
   const largest = Math.max(opts.bodyLimits.maxBytes, opts.bodyLimits.bulkMaxBytes);

@@ -28,12 +28,23 @@ export function integrationUsagePlugin(control: ControlDb, log: Logger): ApolloS
   };
 }
 
-/** Subscriptions are not served (no root type): a 400 the client can read, never the planner's 500. */
-export const noSubscriptions: ApolloServerPlugin<GatewayContext> = {
+/**
+ * The operation a request names must be one it holds, and a query or mutation: an unknown
+ * `operationName`, or several operations without one, is the client's mistake (400 BAD_REQUEST, as
+ * the GraphQL spec's request error), never the planner's 500; subscriptions are not served (no root
+ * type).
+ */
+export const servedOperationsOnly: ApolloServerPlugin<GatewayContext> = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ operation }) {
-        if (operation?.operation === 'subscription') {
+      async didResolveOperation({ operation, request }) {
+        if (!operation) {
+          const message = request.operationName
+            ? `The document has no operation named ${JSON.stringify(request.operationName)}`
+            : 'The document holds several operations: name the one to run in operationName';
+          throw new GraphQLError(message, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+        }
+        if (operation.operation === 'subscription') {
           throw new GraphQLError('Subscriptions are not served by this API: poll the query instead', {
             extensions: { code: 'OPERATION_NOT_SUPPORTED', http: { status: 400 } },
           });

@@ -41,7 +41,11 @@ import { keepVendorTelemetryOff } from './env.ts';
 import { continueAfterAdmission, refuseUnmetExpectation } from './expect-continue.ts';
 import { type ExportServing, exportDownload } from './export-download.ts';
 import type { GatewayContext } from './gateway-context.ts';
-import { forgetAccessAfterMutations, integrationUsagePlugin, noSubscriptions } from './gateway-plugins.ts';
+import {
+  forgetAccessAfterMutations,
+  integrationUsagePlugin,
+  servedOperationsOnly,
+} from './gateway-plugins.ts';
 import { apolloHandler, graphqlPostListener } from './graphql-post.ts';
 import { type LocalSignIn, localSignInRouter } from './local-sign-in.ts';
 import { type IntegrationTokens, tokenEndpoint } from './oauth.ts';
@@ -351,7 +355,7 @@ function apolloServer(
       audiencePlugin(opts.introspection ?? 'staff'),
       traceOperationPlugin(),
       ...(opts.tracing ? [phaseSpansPlugin(opts.tracing)] : []),
-      noSubscriptions,
+      servedOperationsOnly,
       integrationUsagePlugin(opts.control, log),
       ...(caches ? [forgetAccessAfterMutations(caches)] : []),
       ...(opts.rateLimits ? [personRatePlugin(opts.rateLimits)] : []),

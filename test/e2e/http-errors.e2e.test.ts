@@ -83,6 +83,30 @@ describe('HTTP errors are GraphQL errors, at the gateway and at a subgraph, with
     });
     expect(batch).toMatchObject({ status: 400, body: { errors: [{ extensions: { code: 'BAD_REQUEST' } }] } });
   });
+
+  it('refuses an operationName the document does not hold, or several operations unnamed, with 400', async () => {
+    const [, url, headers] = targets()[0];
+    const json = { 'content-type': 'application/json', ...headers };
+    const two = 'query A { accounts(first: 1) { code } } query B { accounts(first: 2) { code } }';
+    for (const body of [
+      { query: 'query A { accounts(first: 1) { code } }', operationName: 'B' },
+      { query: two },
+      { query: two, operationName: 'C' },
+    ]) {
+      const refused = await refusal(url, { method: 'POST', headers: json, body: JSON.stringify(body) });
+      expect(refused).toMatchObject({
+        status: 400,
+        body: { errors: [{ extensions: { code: 'BAD_REQUEST' } }] },
+      });
+    }
+    const named = await fetch(url, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ query: two, operationName: 'B' }),
+    });
+    expect(named.status).toBe(200);
+    expect(((await named.json()) as { data: { accounts: unknown[] } }).data.accounts).toHaveLength(2);
+  });
 });
 
 describe("the gateway's answers", () => {

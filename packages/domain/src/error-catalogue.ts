@@ -113,7 +113,8 @@ export const ERROR_CATALOGUE = {
   },
   BAD_REQUEST: {
     group: 'HTTP and the request itself',
-    description: 'HTTP 400: malformed JSON, a batched array, or a request the endpoint does not take.',
+    description:
+      'HTTP 400: malformed JSON, a batched array, an operationName the document does not hold, or a request the endpoint does not take.',
   },
   PAYLOAD_TOO_LARGE: {
     group: 'HTTP and the request itself',
