@@ -511,4 +511,18 @@ describe('a USD-based client billing in EUR', () => {
       },
     ]);
   });
+
+  it('refuses a document every line of which is worth 0.00 USD, naming that, and writes nothing', async () => {
+    await rate(t, '2026-03-31', 'EUR', '0.4');
+    const before = await footprint(t);
+    // EUR 0.01 at 0.4 is USD 0.004: nothing of it reaches the books in USD.
+    const refused = await invoice({ documentDate: '2026-03-31' }, '0.01').catch((e: unknown) => e);
+    expect(refused).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      details: { field: 'lines', baseCurrency: 'USD' },
+    });
+    expect((refused as Error).message).toMatch(/worth 0 USD/);
+    // The draft stays a draft: only it was written, by createDraft.
+    expect(await footprint(t)).toEqual({ ...before, documents: before.documents + 1 });
+  });
 });

@@ -1,4 +1,4 @@
-import { type Decimal, decimalOf, translateAtRate } from '@cifra/domain';
+import { badInput, type Decimal, decimalOf, translateAtRate } from '@cifra/domain';
 import type { PostingLine } from '@cifra/engine';
 import type { Books } from '../services/books.ts';
 import { clearedBase, realizedFxRole } from '../services/exchange-rate.ts';
@@ -117,5 +117,19 @@ export async function translateDocument(
       memo: 'Currency translation rounding',
     });
   }
+  if (all.length === 0) throw worthNothingInBase(baseCurrency);
   return { lines: all, settled };
+}
+
+/**
+ * Every line of the document rounds to nothing in the base currency (a settlement of the few units
+ * of a weak currency an earlier one left open, an invoice of a cent at a rate under one half): an
+ * entry of it would have no line, and a posted document always has its entry. Said as such, rather
+ * than as an entry's missing lines the caller never wrote.
+ */
+function worthNothingInBase(baseCurrency: string) {
+  return badInput(
+    `At its rate every line of this document is worth 0 ${baseCurrency}: nothing of it would reach the books in ${baseCurrency}, so it cannot be posted alone. Settle what little is left of an invoice together with more (one receipt or payment for several invoices), or raise the amount.`,
+    { field: 'lines', baseCurrency },
+  );
 }
