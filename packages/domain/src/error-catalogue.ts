@@ -199,7 +199,11 @@ export const ERROR_CATALOGUE = {
     description:
       'The named database server takes no new clients: name another, or leave the server out to let the firm place the client.',
   },
-  REASON_TOO_SHORT: { group: 'input', description: 'The reason must have at least 20 characters.' },
+  REASON_TOO_SHORT: {
+    group: 'input',
+    description:
+      'The reason must have at least 20 characters that show (zero-width and direction characters do not count).',
+  },
   IDEMPOTENCY_KEY_REUSED: {
     group: 'input',
     description:

@@ -18,6 +18,9 @@ describe('requireReason', () => {
     ['x'.repeat(19)],
     [`   ${'x'.repeat(19)}      `],
     ['\n\t                         \t'],
+    ['\u200b'.repeat(25)],
+    [`${'\u200d\u2060\ufeff\u202e'.repeat(10)}short`],
+    [`${'\u0000\u0007'.repeat(20)}x`],
   ])('refuses %j with REASON_TOO_SHORT', (reason) => {
     try {
       requireReason(reason);
@@ -27,6 +30,13 @@ describe('requireReason', () => {
       expect((e as DomainError).code).toBe('REASON_TOO_SHORT');
       expect((e as DomainError).details.minLength).toBe(20);
     }
+  });
+
+  it('keeps only what shows: no zero-width or direction characters, line breaks kept', () => {
+    expect(requireReason('\u202eRefund issued twice to the customer\u200b')).toBe(
+      'Refund issued twice to the customer',
+    );
+    expect(requireReason('Customer paid twice:\nrefund issued')).toBe('Customer paid twice:\nrefund issued');
   });
 
   it('counts characters, not UTF-16 units', () => {

@@ -4,14 +4,23 @@ import { DomainError } from './errors.ts';
 export const MIN_REASON_LENGTH = 20;
 
 /**
- * The reason for a reverse transition, trimmed, or `REASON_TOO_SHORT` when it has fewer than
- * {@link MIN_REASON_LENGTH} characters. Call it before anything is written: the refusal must
- * leave the books untouched. Length counts characters (code points), not UTF-16 units, so
- * "Reapertura por corrección" counts as a person reads it.
+ * Characters that show nothing: format characters (zero-width spaces and joiners, direction marks
+ * and overrides, the byte-order mark) and control characters other than tab and line breaks.
+ */
+const INVISIBLE = /[\p{Cf}\p{Cc}]/gu;
+const LINE_SPACING = new Set(['\t', '\n', '\r']);
+
+/**
+ * The reason for a reverse transition, without what shows nothing and trimmed, or
+ * `REASON_TOO_SHORT` when it has fewer than {@link MIN_REASON_LENGTH} characters. Call it before
+ * anything is written: the refusal must leave the books untouched. Length counts characters (code
+ * points), not UTF-16 units, so "Reapertura por corrección" counts as a person reads it; and
+ * only characters a person sees, so twenty zero-width spaces are no reason, and the trail never
+ * keeps a direction override that would show a reason other than the one recorded.
  */
 export function requireReason(reason: string | null | undefined): string {
-  const trimmed = (reason ?? '').trim();
-  const length = [...trimmed].length;
+  const shown = (reason ?? '').replace(INVISIBLE, (c) => (LINE_SPACING.has(c) ? c : '')).trim();
+  const length = [...shown].length;
   if (length < MIN_REASON_LENGTH) {
     throw new DomainError(
       'REASON_TOO_SHORT',
@@ -19,5 +28,5 @@ export function requireReason(reason: string | null | undefined): string {
       { field: 'reason', minLength: MIN_REASON_LENGTH, length },
     );
   }
-  return trimmed;
+  return shown;
 }

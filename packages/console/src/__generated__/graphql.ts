@@ -416,7 +416,7 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   /** No exchange rate recent enough (the client's `fxStalenessDays`), for a query or a document's date. */
   | 'RATE_NOT_AVAILABLE'
-  /** The reason must have at least 20 characters. */
+  /** The reason must have at least 20 characters that show (zero-width and direction characters do not count). */
   | 'REASON_TOO_SHORT'
   /** A restore drill's process ended before it finished (a drill's outcome, never a request's): the sweep dropped its scratch database. The next drill tries again. */
   | 'RESTORE_DRILL_INTERRUPTED'

@@ -19,7 +19,8 @@ export function ReasonField({
   /** The field's name, where a page has more than one reason to give. */
   label?: string;
 }) {
-  const length = value.trim().length;
+  // Counted as the API counts it (packages/domain's requireReason): characters that show.
+  const length = [...value.replace(/[\p{Cf}\p{Cc}]/gu, (c) => ('\t\n\r'.includes(c) ? c : '')).trim()].length;
   return (
     <TextField className="text-field" value={value} onChange={onChange}>
       <Label>{label}</Label>

@@ -716,7 +716,7 @@ export type ErrorCode =
   | 'SERVER_UNKNOWN'
   /** The named database server takes no new clients: name another, or leave the server out to let the firm place the client. */
   | 'SERVER_NOT_ACCEPTING'
-  /** The reason must have at least 20 characters. */
+  /** The reason must have at least 20 characters that show (zero-width and direction characters do not count). */
   | 'REASON_TOO_SHORT'
   /** An idempotency key sent again with another payload; `extensions.firstRequestAt` names the first request's time. */
   | 'IDEMPOTENCY_KEY_REUSED'
