@@ -13,10 +13,13 @@ export const linesOfTemplate = (db: TenantDb, id: string) => templateLines(db, [
 export const runsOfTemplate = (db: TenantDb, id: string, limit: number) => runsOf(db, [id], limit);
 export const draftOf = (db: TenantDb, id: string) => draftById(db, id);
 
-/** The first occurrence on or after `today`, looking at most two years ahead (a yearly one falls within). */
+/** The first occurrence on or after `today` (and its start), or null when none is left. */
 export function nextOccurrence(template: TemplateRow, today: IsoDate): IsoDate | null {
   if (!template.active) return null;
-  return occurrencesBetween(template, today, addDays(today, 800))[0] ?? null;
+  // From today, or from the start if it lies ahead: the longest cycle (a year) falls well within
+  // 800 days of either, so none found there means none is left.
+  const from = template.startDate > today ? template.startDate : today;
+  return occurrencesBetween(template, from, addDays(from, 800))[0] ?? null;
 }
 
 /** Today in the client's own time zone: its books turn over at its midnight. */
