@@ -176,6 +176,11 @@ describe('sales invoices', () => {
       'lines[0].accountCode',
     ],
     ['an unknown party', { partyId: '00000000-0000-4000-8000-000000000000' }, 'partyId'],
+    [
+      'a document date whose 30 days of terms pass 9999-12-31',
+      { documentDate: '9999-12-15' },
+      'documentDate',
+    ],
     ['a vendor on a sales invoice', { partyId: 'VENDOR' }, 'partyId'],
     ['a USD rate other than the peg', { partyId: 'USD', exchangeRate: '1.1' }, 'exchangeRate'],
     ['a rate other than 1 in the base currency', { exchangeRate: '1.1' }, 'exchangeRate'],

@@ -908,7 +908,7 @@ export type Document = {
   subtotal: Scalars['Money']['output'];
   /** Tax, a decimal string in the document's currency. */
   tax: Scalars['Money']['output'];
-  /** The sum, a decimal string in the base currency. */
+  /** The sum (a receipt's or payment's amount), a decimal string in the document's currency; baseTotal is it in the base currency. */
   total: Scalars['Money']['output'];
   /** The total in the client's base currency, as posted. */
   baseTotal?: Maybe<Scalars['Money']['output']>;

@@ -34,6 +34,17 @@ import {
   taxCodes,
 } from './store.ts';
 
+/** The due date the party's payment terms give, which must still be a date the books take (to 9999-12-31). */
+function dueByTerms(documentDate: string, termsDays: number): string {
+  const due = addDays(documentDate, termsDays);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(due))
+    throw badInput(
+      `documentDate: the party's payment terms of ${termsDays} days put the due date past 9999-12-31; give a dueDate`,
+      { field: 'documentDate' },
+    );
+  return due;
+}
+
 /** Parse and check an invoice or note draft completely before anything is written. */
 export async function prepareInvoice(
   books: Books,
@@ -48,7 +59,7 @@ export async function prepareInvoice(
   const postingDate = input.postingDate ? parseIsoDate(input.postingDate, 'postingDate') : documentDate;
   const dueDate = input.dueDate
     ? parseIsoDate(input.dueDate, 'dueDate')
-    : addDays(documentDate, party.paymentTermsDays);
+    : dueByTerms(documentDate, party.paymentTermsDays);
   if (dueDate < documentDate)
     throw badInput('dueDate: cannot be before the document date', { field: 'dueDate' });
   const currency = input.currency?.toUpperCase() ?? party.currency;
