@@ -53,15 +53,21 @@ describe('HTTP errors are GraphQL errors, at the gateway and at a subgraph, with
       status: 413,
       body: { errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE' } }] },
     });
-    const plain = await refusal(url, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'text/plain' },
-      body: '{ accounts { code } }',
-    });
-    expect(plain).toMatchObject({
-      status: 415,
-      body: { errors: [{ extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' } }] },
-    });
+    // Text, and the answer's own media type sent as a request's: neither is read as a body.
+    for (const [type, body] of [
+      ['text/plain', '{ accounts { code } }'],
+      ['application/graphql-response+json', JSON.stringify({ query: '{ accounts { code } }' })],
+    ]) {
+      const refused = await refusal(url, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': type },
+        body,
+      });
+      expect(refused).toMatchObject({
+        status: 415,
+        body: { errors: [{ extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' } }] },
+      });
+    }
   });
 
   it('refuses a subscription and a batched array with 400 and a code', async () => {

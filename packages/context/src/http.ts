@@ -13,9 +13,13 @@ export function httpError(res: Response, status: number, code: string, message: 
     .send(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
 }
 
-/** POST /graphql takes JSON only (415 otherwise); GET stays for queries, as GraphQL over HTTP allows. */
+/**
+ * POST /graphql takes `application/json` only, the request type GraphQL over HTTP names (415
+ * otherwise: `application/graphql-response+json` is the type of an answer, never read as a body);
+ * GET stays for queries, as GraphQL over HTTP allows.
+ */
 export function requireJsonBody(req: Request, res: Response, next: NextFunction): void {
-  if (req.method === 'POST' && !req.is(['application/json', 'application/graphql-response+json'])) {
+  if (req.method === 'POST' && !req.is('application/json')) {
     httpError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the request as application/json');
     return;
   }
