@@ -119,11 +119,74 @@ export function BatchForm() {
   return (
     <section aria-labelledby="batch-form-title">
       <h2 id="batch-form-title">Start a batch</h2>
+      <BatchWhen when={when} onWhen={changed(setWhen)} action={action} onAction={changed(setAction)} />
+
+      <h3>Clients for {monthYearLabel(when.year, when.month)}</h3>
+      <div className="filters">
+        <SearchField className="search" value={search} onChange={setSearch}>
+          <Label>Search clients</Label>
+          <Input className="input" />
+        </SearchField>
+        <StageFilter label="Stage this month" value={stageFilter} onChange={setStageFilter} />
+      </div>
+      {error && <RefusalNotice error={error} title="The clients could not be loaded" />}
+      {loading && !data && <Loading what="the clients" />}
+      {data &&
+        (shown.length === 0 ? (
+          <p className="notice" role="status">
+            {candidates.length === 0
+              ? 'You may not see any client of the firm.'
+              : 'No client matches these filters.'}
+          </p>
+        ) : (
+          <CandidatesTable
+            label={`Clients for ${monthYearLabel(when.year, when.month)}`}
+            shown={shown}
+            selected={shownSelected}
+            onSelection={onSelection}
+          />
+        ))}
+      {started.error && <RefusalNotice error={started.error} title="The batch was not started" />}
+      <div className="form-actions">
+        <p role="status" className="muted" data-testid="batch-chosen">
+          {chosen.length} of {candidates.length} clients chosen
+          {chosen.length > shownSelected.size
+            ? ` (${chosen.length - shownSelected.size} hidden by the filters)`
+            : ''}
+        </p>
+        <Button
+          className="button button-primary"
+          isDisabled={chosen.length === 0 || started.loading}
+          onPress={submit}
+        >
+          {started.loading
+            ? 'Starting…'
+            : `Start: ${ACTIONS.find((a) => a.action === action)?.label} for ${chosen.length} client${chosen.length === 1 ? '' : 's'}`}
+        </Button>
+      </div>
+    </section>
+  );
+}
+
+/** The month and year a batch acts on, and its action. */
+function BatchWhen({
+  when,
+  onWhen,
+  action,
+  onAction,
+}: {
+  when: { year: number; month: number };
+  onWhen: (when: { year: number; month: number }) => void;
+  action: BatchPeriodAction;
+  onAction: (action: BatchPeriodAction) => void;
+}) {
+  return (
+    <>
       <div className="filters">
         <Select
           className="select"
           selectedKey={when.month}
-          onSelectionChange={(k) => changed(setWhen)({ ...when, month: Number(k) })}
+          onSelectionChange={(k) => onWhen({ ...when, month: Number(k) })}
         >
           <Label>Month</Label>
           <Button className="button select-button">
@@ -146,17 +209,13 @@ export function BatchForm() {
           minValue={2000}
           maxValue={2999}
           formatOptions={{ useGrouping: false }}
-          onChange={(y) => Number.isInteger(y) && changed(setWhen)({ ...when, year: y })}
+          onChange={(y) => Number.isInteger(y) && onWhen({ ...when, year: y })}
         >
           <Label>Year</Label>
           <Input className="input input-short" />
         </NumberField>
       </div>
-      <RadioGroup
-        className="radio-group"
-        value={action}
-        onChange={(v) => changed(setAction)(v as BatchPeriodAction)}
-      >
+      <RadioGroup className="radio-group" value={action} onChange={(v) => onAction(v as BatchPeriodAction)}>
         <Label className="group-label">Action</Label>
         {ACTIONS.map((a) => (
           <Radio key={a.action} value={a.action} className="radio">
@@ -165,77 +224,55 @@ export function BatchForm() {
           </Radio>
         ))}
       </RadioGroup>
+    </>
+  );
+}
 
-      <h3>Clients for {monthYearLabel(when.year, when.month)}</h3>
-      <div className="filters">
-        <SearchField className="search" value={search} onChange={setSearch}>
-          <Label>Search clients</Label>
-          <Input className="input" />
-        </SearchField>
-        <StageFilter label="Stage this month" value={stageFilter} onChange={setStageFilter} />
-      </div>
-      {error && <RefusalNotice error={error} title="The clients could not be loaded" />}
-      {loading && !data && <Loading what="the clients" />}
-      {data &&
-        (shown.length === 0 ? (
-          <p className="notice" role="status">
-            {candidates.length === 0
-              ? 'You may not see any client of the firm.'
-              : 'No client matches these filters.'}
-          </p>
-        ) : (
-          <ScrollRegion label="Clients to pick">
-            <Table
-              aria-label={`Clients for ${monthYearLabel(when.year, when.month)}`}
-              className="picker"
-              selectionMode="multiple"
-              selectedKeys={shownSelected}
-              onSelectionChange={onSelection}
-            >
-              <TableHeader>
-                <Column className="picker-check">
-                  <PickBox label="Select all clients shown" />
-                </Column>
-                <Column isRowHeader>Client</Column>
-                <Column>Stage</Column>
-                <Column>Posting state</Column>
-                <Column>Close</Column>
-              </TableHeader>
-              <TableBody items={shown}>
-                {(c) => (
-                  <Row id={c.slug} className="picker-row">
-                    <Cell className="picker-check">
-                      <PickBox label={`Pick ${c.name}`} />
-                    </Cell>
-                    <Cell>{c.name}</Cell>
-                    <Cell className={`stage stage-${c.stage}`}>{stageInfo(c.stage).label}</Cell>
-                    <Cell>{c.periodState ?? '—'}</Cell>
-                    <Cell>{c.closeStatus ?? '—'}</Cell>
-                  </Row>
-                )}
-              </TableBody>
-            </Table>
-          </ScrollRegion>
-        ))}
-      {started.error && <RefusalNotice error={started.error} title="The batch was not started" />}
-      <div className="form-actions">
-        <p role="status" className="muted" data-testid="batch-chosen">
-          {chosen.length} of {candidates.length} clients chosen
-          {chosen.length > shownSelected.size
-            ? ` (${chosen.length - shownSelected.size} hidden by the filters)`
-            : ''}
-        </p>
-        <Button
-          className="button button-primary"
-          isDisabled={chosen.length === 0 || started.loading}
-          onPress={submit}
-        >
-          {started.loading
-            ? 'Starting…'
-            : `Start: ${ACTIONS.find((a) => a.action === action)?.label} for ${chosen.length} client${chosen.length === 1 ? '' : 's'}`}
-        </Button>
-      </div>
-    </section>
+/** The clients shown, each with its month's stage, posting state and close, to pick from. */
+function CandidatesTable({
+  label,
+  shown,
+  selected,
+  onSelection,
+}: {
+  label: string;
+  shown: Candidate[];
+  selected: Set<string>;
+  onSelection: (keys: Selection) => void;
+}) {
+  return (
+    <ScrollRegion label="Clients to pick">
+      <Table
+        aria-label={label}
+        className="picker"
+        selectionMode="multiple"
+        selectedKeys={selected}
+        onSelectionChange={onSelection}
+      >
+        <TableHeader>
+          <Column className="picker-check">
+            <PickBox label="Select all clients shown" />
+          </Column>
+          <Column isRowHeader>Client</Column>
+          <Column>Stage</Column>
+          <Column>Posting state</Column>
+          <Column>Close</Column>
+        </TableHeader>
+        <TableBody items={shown}>
+          {(c) => (
+            <Row id={c.slug} className="picker-row">
+              <Cell className="picker-check">
+                <PickBox label={`Pick ${c.name}`} />
+              </Cell>
+              <Cell>{c.name}</Cell>
+              <Cell className={`stage stage-${c.stage}`}>{stageInfo(c.stage).label}</Cell>
+              <Cell>{c.periodState ?? '—'}</Cell>
+              <Cell>{c.closeStatus ?? '—'}</Cell>
+            </Row>
+          )}
+        </TableBody>
+      </Table>
+    </ScrollRegion>
   );
 }
 
