@@ -62,6 +62,116 @@ export function RecurringForm({
   return <TemplateEditor template={data.recurringEntryTemplate} onCancel={onCancel} onDone={onDone} />;
 }
 
+type SetField = <K extends keyof TemplateForm>(k: K, v: TemplateForm[K]) => void;
+
+/** When the template's entries fall: frequency, day of the month, first and last day. */
+function ScheduleFields({ f, set }: { f: TemplateForm; set: SetField }) {
+  return (
+    <div className="filters">
+      <div className="select">
+        <label className="group-label" htmlFor="template-frequency">
+          Frequency
+        </label>
+        <select
+          id="template-frequency"
+          className="input"
+          value={f.frequency}
+          onChange={(e) => set('frequency', e.target.value as RecurrenceFrequency)}
+        >
+          {(Object.keys(FREQUENCY_LABELS) as RecurrenceFrequency[]).map((k) => (
+            <option key={k} value={k}>
+              {FREQUENCY_LABELS[k]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <TextField className="text-field" value={f.dayOfMonth} onChange={(v) => set('dayOfMonth', v)}>
+        <Label>Day of the month (1–31)</Label>
+        <Input className="input" inputMode="numeric" />
+      </TextField>
+      <DateField label="First day" value={f.startDate} onChange={(v) => set('startDate', v)} />
+      <TextField className="date-field" value={f.endDate} onChange={(v) => set('endDate', v)}>
+        <Label className="group-label">Last day (empty: until ended)</Label>
+        <Input className="input" type="date" />
+      </TextField>
+    </div>
+  );
+}
+
+/** The template's lines, a debit or a credit each, with their totals; two at least. */
+function TemplateLines({ lines, onLines }: { lines: LineForm[]; onLines: (lines: LineForm[]) => void }) {
+  const ws = useWorkspace();
+  const debit = columnTotal(lines, 'debit', ws.currency);
+  const credit = columnTotal(lines, 'credit', ws.currency);
+  return (
+    <>
+      <table className="report" data-testid="template-lines">
+        <caption className="muted">Lines, in {ws.currency}: a debit or a credit each</caption>
+        <thead>
+          <tr>
+            <th scope="col">Line</th>
+            <th scope="col">Account code</th>
+            <th scope="col">Debit</th>
+            <th scope="col">Credit</th>
+            <th scope="col">Memo</th>
+            <th scope="col">
+              <span className="visually-hidden">Remove</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {lines.map((l, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: a line of the form is its position
+            <tr key={i}>
+              <td>{i + 1}</td>
+              {(['accountCode', 'debit', 'credit', 'memo'] as const).map((k) => (
+                <td key={k}>
+                  <input
+                    className="input"
+                    aria-label={`Line ${i + 1} ${k === 'accountCode' ? 'account code' : k}`}
+                    inputMode={k === 'debit' || k === 'credit' ? 'decimal' : undefined}
+                    value={l[k]}
+                    onChange={(e) =>
+                      onLines(lines.map((x, j) => (j === i ? { ...x, [k]: e.target.value } : x)))
+                    }
+                  />
+                </td>
+              ))}
+              <td>
+                <Button
+                  className="button"
+                  isDisabled={lines.length <= 2}
+                  onPress={() => onLines(lines.filter((_, j) => j !== i))}
+                  aria-label={`Remove line ${i + 1}`}
+                >
+                  Remove
+                </Button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row" colSpan={2}>
+              Totals
+            </th>
+            <td data-amount={debit}>{money(debit, ws.currency)}</td>
+            <td data-amount={credit}>{money(credit, ws.currency)}</td>
+            <td colSpan={2} data-testid="template-balance">
+              {toMinor(debit, ws.currency) === toMinor(credit, ws.currency) ? 'Balanced' : 'Not balanced yet'}
+            </td>
+          </tr>
+        </tfoot>
+      </table>
+      <div className="actions">
+        <Button className="button" onPress={() => onLines([...lines, emptyLine()])}>
+          Add a line
+        </Button>
+      </div>
+    </>
+  );
+}
+
 type FullTemplate = ConsoleRecurringTemplateFragment & Pick<ConsoleRecurringTemplateLinesFragment, 'lines'>;
 
 function TemplateEditor({
@@ -80,12 +190,8 @@ function TemplateEditor({
   const [error, setError] = useState<unknown>(null);
   const [create, { loading: creating }] = useMutation(CreateRecurringTemplateMutation);
   const [update, { loading: updating }] = useMutation(UpdateRecurringTemplateMutation);
-  const set = <K extends keyof TemplateForm>(k: K, v: TemplateForm[K]) => setF((x) => ({ ...x, [k]: v }));
-  const setLine = (i: number, k: keyof LineForm, v: string) =>
-    setF((x) => ({ ...x, lines: x.lines.map((l, j) => (j === i ? { ...l, [k]: v } : l)) }));
+  const set: SetField = (k, v) => setF((x) => ({ ...x, [k]: v }));
   const checked = inputOf(f, ws.currency);
-  const debit = columnTotal(f.lines, 'debit', ws.currency);
-  const credit = columnTotal(f.lines, 'credit', ws.currency);
   const save = async () => {
     if ('problem' in checked) return;
     setError(null);
@@ -119,103 +225,11 @@ function TemplateEditor({
           <Input className="input" />
         </TextField>
       </div>
-      <div className="filters">
-        <div className="select">
-          <label className="group-label" htmlFor="template-frequency">
-            Frequency
-          </label>
-          <select
-            id="template-frequency"
-            className="input"
-            value={f.frequency}
-            onChange={(e) => set('frequency', e.target.value as RecurrenceFrequency)}
-          >
-            {(Object.keys(FREQUENCY_LABELS) as RecurrenceFrequency[]).map((k) => (
-              <option key={k} value={k}>
-                {FREQUENCY_LABELS[k]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <TextField className="text-field" value={f.dayOfMonth} onChange={(v) => set('dayOfMonth', v)}>
-          <Label>Day of the month (1–31)</Label>
-          <Input className="input" inputMode="numeric" />
-        </TextField>
-        <DateField label="First day" value={f.startDate} onChange={(v) => set('startDate', v)} />
-        <TextField className="date-field" value={f.endDate} onChange={(v) => set('endDate', v)}>
-          <Label className="group-label">Last day (empty: until ended)</Label>
-          <Input className="input" type="date" />
-        </TextField>
-      </div>
+      <ScheduleFields f={f} set={set} />
       <Checkbox className="checkbox" isSelected={f.autoReverse} onChange={(v) => set('autoReverse', v)}>
         An accrual: each entry reversed on the first day of the next month
       </Checkbox>
-      <table className="report" data-testid="template-lines">
-        <caption className="muted">Lines, in {ws.currency}: a debit or a credit each</caption>
-        <thead>
-          <tr>
-            <th scope="col">Line</th>
-            <th scope="col">Account code</th>
-            <th scope="col">Debit</th>
-            <th scope="col">Credit</th>
-            <th scope="col">Memo</th>
-            <th scope="col">
-              <span className="visually-hidden">Remove</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {f.lines.map((l, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: a line of the form is its position
-            <tr key={i}>
-              <td>{i + 1}</td>
-              {(['accountCode', 'debit', 'credit', 'memo'] as const).map((k) => (
-                <td key={k}>
-                  <input
-                    className="input"
-                    aria-label={`Line ${i + 1} ${k === 'accountCode' ? 'account code' : k}`}
-                    inputMode={k === 'debit' || k === 'credit' ? 'decimal' : undefined}
-                    value={l[k]}
-                    onChange={(e) => setLine(i, k, e.target.value)}
-                  />
-                </td>
-              ))}
-              <td>
-                <Button
-                  className="button"
-                  isDisabled={f.lines.length <= 2}
-                  onPress={() =>
-                    set(
-                      'lines',
-                      f.lines.filter((_, j) => j !== i),
-                    )
-                  }
-                  aria-label={`Remove line ${i + 1}`}
-                >
-                  Remove
-                </Button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-        <tfoot>
-          <tr>
-            <th scope="row" colSpan={2}>
-              Totals
-            </th>
-            <td data-amount={debit}>{money(debit, ws.currency)}</td>
-            <td data-amount={credit}>{money(credit, ws.currency)}</td>
-            <td colSpan={2} data-testid="template-balance">
-              {toMinor(debit, ws.currency) === toMinor(credit, ws.currency) ? 'Balanced' : 'Not balanced yet'}
-            </td>
-          </tr>
-        </tfoot>
-      </table>
-      <div className="actions">
-        <Button className="button" onPress={() => set('lines', [...f.lines, emptyLine()])}>
-          Add a line
-        </Button>
-      </div>
+      <TemplateLines lines={f.lines} onLines={(lines) => set('lines', lines)} />
       <p
         className={'problem' in checked ? 'hint-short' : 'muted'}
         data-testid="template-check"
