@@ -1,5 +1,6 @@
 import type { ApolloClient } from '@apollo/client';
 import { ApolloProvider, useApolloClient, useQuery } from '@apollo/client/react';
+import type { ResultOf } from '@graphql-typed-document-node/core';
 import { lazy, Suspense, useEffect, useMemo } from 'react';
 import { Input, Label, Link, TextField } from 'react-aria-components';
 import { ClientMarks } from '../../components/client-marks.tsx';
@@ -11,6 +12,7 @@ import {
   mayImportOpening,
   mayManageClient,
   mayReadAudit,
+  useWorkspace,
   type Workspace,
   WorkspaceContext,
 } from './context.ts';
@@ -192,6 +194,7 @@ function WorkspaceBody({
     tenant.whiteLabel.brandColor && BRAND.test(tenant.whiteLabel.brandColor)
       ? tenant.whiteLabel.brandColor
       : null;
+  const mayManage = mayManageClient(firmRole, tenant.role);
   const setDate = (d: string) => {
     if (!isIsoDate(d)) return;
     const q = new URLSearchParams(search);
@@ -218,23 +221,13 @@ function WorkspaceBody({
         </div>
         {!oneClient && switcher}
       </div>
-      <nav aria-label="Client pages" className="app-nav workspace-nav">
-        {STATEMENTS.filter(
-          (s) =>
-            ((s.kind !== 'audit' && s.kind !== 'verify-books') || mayReadAudit(tenant.role)) &&
-            (s.kind !== 'admin' || mayManageClient(firmRole, tenant.role)) &&
-            (s.kind !== 'opening-balances' || mayImportOpening(tenant.role)),
-        ).map((s) => (
-          <Link
-            key={s.kind}
-            className="nav-link"
-            href={workspacePath(slug, { kind: s.kind }, { date: ws?.date })}
-            aria-current={view?.kind === s.kind ? 'page' : undefined}
-          >
-            {s.label}
-          </Link>
-        ))}
-      </nav>
+      <WorkspaceNav
+        slug={slug}
+        role={tenant.role}
+        mayManage={mayManage}
+        current={view?.kind}
+        date={ws?.date}
+      />
       {!view || !ws ? (
         <p className="notice">
           There is no such page in this workspace.{' '}
@@ -257,52 +250,111 @@ function WorkspaceBody({
             </div>
           )}
           <Suspense fallback={<Loading what="the page" />}>
-            {view.kind === 'trial-balance' ? (
-              <TrialBalance />
-            ) : view.kind === 'income-statement' ? (
-              <IncomeStatement />
-            ) : view.kind === 'balance-sheet' ? (
-              <BalanceSheet />
-            ) : view.kind === 'aging' ? (
-              <Aging />
-            ) : view.kind === 'audit' ? (
-              <AuditTrail />
-            ) : view.kind === 'verify-books' ? (
-              <VerifyBooks />
-            ) : view.kind === 'admin' ? (
-              <ClientAdmin
-                firm={firm}
-                tenant={tenant}
-                mayManage={mayManageClient(firmRole, tenant.role)}
-                onChanged={() => refetch()}
-              />
-            ) : view.kind === 'statement' ? (
-              <PartyStatement />
-            ) : view.kind === 'itbms-return' ? (
-              <ItbmsReturn />
-            ) : view.kind === 'opening-balances' ? (
-              <OpeningBalances />
-            ) : view.kind === 'close' ? (
-              <MonthClose />
-            ) : view.kind === 'year-end' ? (
-              <YearEndClose />
-            ) : view.kind === 'recurring' ? (
-              <Recurring mayReadSettings={mayManageClient(firmRole, tenant.role)} />
-            ) : view.kind === 'documents' ? (
-              <Documents />
-            ) : view.kind === 'document' ? (
-              <DocumentDetail documentId={view.documentId} />
-            ) : view.kind === 'ledger' ? (
-              <Ledger
-                key={`${view.accountCode}|${ws.date}|${ws.search.get('from') ?? ''}`}
-                accountCode={view.accountCode}
-              />
-            ) : (
-              <Entry entryId={view.entryId} />
-            )}
+            <WorkspacePage
+              view={view}
+              firm={firm}
+              tenant={tenant}
+              mayManage={mayManage}
+              onChanged={() => refetch()}
+            />
           </Suspense>
         </WorkspaceContext.Provider>
       )}
     </section>
   );
+}
+
+type TenantOfWorkspace = NonNullable<ResultOf<typeof WorkspaceTenantQuery>['tenant']>;
+
+/** The workspace's pages this role may open, the current one marked. */
+function WorkspaceNav({
+  slug,
+  role,
+  mayManage,
+  current,
+  date,
+}: {
+  slug: string;
+  role: TenantOfWorkspace['role'];
+  mayManage: boolean;
+  current: WorkspaceView['kind'] | undefined;
+  date: string | undefined;
+}) {
+  return (
+    <nav aria-label="Client pages" className="app-nav workspace-nav">
+      {STATEMENTS.filter(
+        (s) =>
+          ((s.kind !== 'audit' && s.kind !== 'verify-books') || mayReadAudit(role)) &&
+          (s.kind !== 'admin' || mayManage) &&
+          (s.kind !== 'opening-balances' || mayImportOpening(role)),
+      ).map((s) => (
+        <Link
+          key={s.kind}
+          className="nav-link"
+          href={workspacePath(slug, { kind: s.kind }, { date })}
+          aria-current={current === s.kind ? 'page' : undefined}
+        >
+          {s.label}
+        </Link>
+      ))}
+    </nav>
+  );
+}
+
+/** The page the address names, inside the workspace's context. */
+function WorkspacePage({
+  view,
+  firm,
+  tenant,
+  mayManage,
+  onChanged,
+}: {
+  view: WorkspaceView;
+  firm: ApolloClient;
+  tenant: TenantOfWorkspace;
+  mayManage: boolean;
+  onChanged: () => Promise<unknown>;
+}) {
+  const ws = useWorkspace();
+  switch (view.kind) {
+    case 'trial-balance':
+      return <TrialBalance />;
+    case 'income-statement':
+      return <IncomeStatement />;
+    case 'balance-sheet':
+      return <BalanceSheet />;
+    case 'aging':
+      return <Aging />;
+    case 'audit':
+      return <AuditTrail />;
+    case 'verify-books':
+      return <VerifyBooks />;
+    case 'admin':
+      return <ClientAdmin firm={firm} tenant={tenant} mayManage={mayManage} onChanged={onChanged} />;
+    case 'statement':
+      return <PartyStatement />;
+    case 'itbms-return':
+      return <ItbmsReturn />;
+    case 'opening-balances':
+      return <OpeningBalances />;
+    case 'close':
+      return <MonthClose />;
+    case 'year-end':
+      return <YearEndClose />;
+    case 'recurring':
+      return <Recurring mayReadSettings={mayManage} />;
+    case 'documents':
+      return <Documents />;
+    case 'document':
+      return <DocumentDetail documentId={view.documentId} />;
+    case 'ledger':
+      return (
+        <Ledger
+          key={`${view.accountCode}|${ws.date}|${ws.search.get('from') ?? ''}`}
+          accountCode={view.accountCode}
+        />
+      );
+    default:
+      return <Entry entryId={view.entryId} />;
+  }
 }
