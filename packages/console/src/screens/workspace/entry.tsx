@@ -27,13 +27,154 @@ function fxWords(fx: Fx, timezone: string): string {
   }, fetched ${instantLabel(fx.fetchedAt, timezone)}${flags ? `; ${flags}` : ''}`;
 }
 
+type PostedEntry = NonNullable<ConsoleJournalEntryQuery['journalEntry']>;
+
+/** The entry's dates, source, memo, status, and what reverses it or it reverses. */
+function EntryFacts({ e }: { e: PostedEntry }) {
+  const ws = useWorkspace();
+  const link = (id: string) => workspacePath(ws.slug, { kind: 'entry', entryId: id }, { date: ws.date });
+  return (
+    <dl className="facts">
+      <dt>Posting date</dt>
+      <dd>{dateLabel(e.postingDate)}</dd>
+      <dt>Posted</dt>
+      <dd>{instantLabel(e.actualPostingDate, ws.timezone)}</dd>
+      <dt>Source</dt>
+      <dd>
+        {e.sourceKind}
+        {e.document?.number ? ` · ${e.document.number}` : ''}
+      </dd>
+      <dt>Memo</dt>
+      <dd>{e.memo || '—'}</dd>
+      <dt>Status</dt>
+      <dd>
+        {e.voided ? 'Voided' : 'Posted'}
+        {e.void && (
+          <>
+            {' '}
+            on {instantLabel(e.void.voidedAt, ws.timezone)}, “{e.void.reason}”, reversed by{' '}
+            <Link className="link" href={link(e.void.reversal.id)}>
+              {e.void.reversal.number}
+            </Link>
+          </>
+        )}
+        {e.reverses && (
+          <>
+            {' '}
+            · reverses{' '}
+            <Link className="link" href={link(e.reverses.id)}>
+              {e.reverses.number}
+            </Link>
+          </>
+        )}
+      </dd>
+      {e.autoReverse && (
+        <>
+          <dt>Reversal</dt>
+          <dd data-testid="entry-reversal">
+            An accrual, reversed on {e.reverseOn ? dateLabel(e.reverseOn) : 'the first day of the next month'}
+            {e.reversedBy && !e.void ? (
+              <>
+                {' '}
+                by{' '}
+                <Link className="link" href={link(e.reversedBy.id)}>
+                  {e.reversedBy.number}
+                </Link>
+                , posted on {dateLabel(e.reversedBy.postingDate)}
+              </>
+            ) : e.reversedBy ? null : (
+              ': not posted yet (posted on that day by the hourly job, or by “Post due reversals” on the recurring templates page)'
+            )}
+          </dd>
+        </>
+      )}
+    </dl>
+  );
+}
+
+/** The entry's lines in the base currency, each with its original amount and where its rate came from. */
+function EntryLines({ e }: { e: PostedEntry }) {
+  const ws = useWorkspace();
+  return (
+    <ScrollRegion label="Entry lines">
+      <table className="report" data-testid="entry-lines">
+        <caption className="visually-hidden">Lines of {e.number}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Line</th>
+            <th scope="col">Account</th>
+            <th scope="col" className="number">
+              Debit ({e.currency})
+            </th>
+            <th scope="col" className="number">
+              Credit ({e.currency})
+            </th>
+            <th scope="col" className="number">
+              Original amount
+            </th>
+            <th scope="col">Exchange rate</th>
+          </tr>
+        </thead>
+        <tbody>
+          {e.lines.map((l) => (
+            <tr key={l.lineNumber} data-line={l.lineNumber}>
+              <td>{l.lineNumber}</td>
+              <th scope="row">
+                {l.account ? (
+                  <Link
+                    className="link"
+                    href={workspacePath(
+                      ws.slug,
+                      { kind: 'ledger', accountCode: l.account.code },
+                      { date: ws.date, from: ws.yearStart },
+                    )}
+                  >
+                    {l.account.code} {l.account.name}
+                  </Link>
+                ) : (
+                  '—'
+                )}
+                {l.memo ? <span className="muted"> · {l.memo}</span> : null}
+                {l.party ? <span className="muted"> · {l.party.name}</span> : null}
+              </th>
+              <td className="number" data-amount={l.debit}>
+                {money(l.debit, e.currency, true)}
+              </td>
+              <td className="number" data-amount={l.credit}>
+                {money(l.credit, e.currency, true)}
+              </td>
+              <td className="number" data-amount={l.originalAmount} data-currency={l.originalCurrency}>
+                {formatMoney(l.originalAmount, l.originalCurrency, firmLocale())}
+              </td>
+              <td>{l.fx ? fxWords(l.fx, ws.timezone) : `none (${l.originalCurrency}, the base currency)`}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row" colSpan={2}>
+              Total
+            </th>
+            <td className="number" data-amount={e.totalDebit}>
+              {money(e.totalDebit, e.currency)}
+            </td>
+            <td className="number" data-amount={e.totalCredit}>
+              {money(e.totalCredit, e.currency)}
+            </td>
+            <td colSpan={2} />
+          </tr>
+        </tfoot>
+      </table>
+    </ScrollRegion>
+  );
+}
+
 /** One posted entry: its lines with their original currency and FX provenance, then its audit trail and versions. */
 export default function Entry({ entryId }: { entryId: string }) {
   const ws = useWorkspace();
   const { data, error, loading } = useQuery(JournalEntryQuery, { variables: { id: entryId } });
   const e = data?.journalEntry;
   const canAudit = !!ws.role && AUDIT_READERS.includes(ws.role);
-  const link = (id: string) => workspacePath(ws.slug, { kind: 'entry', entryId: id }, { date: ws.date });
   return (
     <section aria-labelledby="je-title">
       <p>
@@ -51,134 +192,8 @@ export default function Entry({ entryId }: { entryId: string }) {
       )}
       {e && (
         <>
-          <dl className="facts">
-            <dt>Posting date</dt>
-            <dd>{dateLabel(e.postingDate)}</dd>
-            <dt>Posted</dt>
-            <dd>{instantLabel(e.actualPostingDate, ws.timezone)}</dd>
-            <dt>Source</dt>
-            <dd>
-              {e.sourceKind}
-              {e.document?.number ? ` · ${e.document.number}` : ''}
-            </dd>
-            <dt>Memo</dt>
-            <dd>{e.memo || '—'}</dd>
-            <dt>Status</dt>
-            <dd>
-              {e.voided ? 'Voided' : 'Posted'}
-              {e.void && (
-                <>
-                  {' '}
-                  on {instantLabel(e.void.voidedAt, ws.timezone)}, “{e.void.reason}”, reversed by{' '}
-                  <Link className="link" href={link(e.void.reversal.id)}>
-                    {e.void.reversal.number}
-                  </Link>
-                </>
-              )}
-              {e.reverses && (
-                <>
-                  {' '}
-                  · reverses{' '}
-                  <Link className="link" href={link(e.reverses.id)}>
-                    {e.reverses.number}
-                  </Link>
-                </>
-              )}
-            </dd>
-            {e.autoReverse && (
-              <>
-                <dt>Reversal</dt>
-                <dd data-testid="entry-reversal">
-                  An accrual, reversed on{' '}
-                  {e.reverseOn ? dateLabel(e.reverseOn) : 'the first day of the next month'}
-                  {e.reversedBy && !e.void ? (
-                    <>
-                      {' '}
-                      by{' '}
-                      <Link className="link" href={link(e.reversedBy.id)}>
-                        {e.reversedBy.number}
-                      </Link>
-                      , posted on {dateLabel(e.reversedBy.postingDate)}
-                    </>
-                  ) : e.reversedBy ? null : (
-                    ': not posted yet (posted on that day by the hourly job, or by “Post due reversals” on the recurring templates page)'
-                  )}
-                </dd>
-              </>
-            )}
-          </dl>
-          <ScrollRegion label="Entry lines">
-            <table className="report" data-testid="entry-lines">
-              <caption className="visually-hidden">Lines of {e.number}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Line</th>
-                  <th scope="col">Account</th>
-                  <th scope="col" className="number">
-                    Debit ({e.currency})
-                  </th>
-                  <th scope="col" className="number">
-                    Credit ({e.currency})
-                  </th>
-                  <th scope="col" className="number">
-                    Original amount
-                  </th>
-                  <th scope="col">Exchange rate</th>
-                </tr>
-              </thead>
-              <tbody>
-                {e.lines.map((l) => (
-                  <tr key={l.lineNumber} data-line={l.lineNumber}>
-                    <td>{l.lineNumber}</td>
-                    <th scope="row">
-                      {l.account ? (
-                        <Link
-                          className="link"
-                          href={workspacePath(
-                            ws.slug,
-                            { kind: 'ledger', accountCode: l.account.code },
-                            { date: ws.date, from: ws.yearStart },
-                          )}
-                        >
-                          {l.account.code} {l.account.name}
-                        </Link>
-                      ) : (
-                        '—'
-                      )}
-                      {l.memo ? <span className="muted"> · {l.memo}</span> : null}
-                      {l.party ? <span className="muted"> · {l.party.name}</span> : null}
-                    </th>
-                    <td className="number" data-amount={l.debit}>
-                      {money(l.debit, e.currency, true)}
-                    </td>
-                    <td className="number" data-amount={l.credit}>
-                      {money(l.credit, e.currency, true)}
-                    </td>
-                    <td className="number" data-amount={l.originalAmount} data-currency={l.originalCurrency}>
-                      {formatMoney(l.originalAmount, l.originalCurrency, firmLocale())}
-                    </td>
-                    <td>
-                      {l.fx ? fxWords(l.fx, ws.timezone) : `none (${l.originalCurrency}, the base currency)`}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-              <tfoot>
-                <tr>
-                  <th scope="row" colSpan={2}>
-                    Total
-                  </th>
-                  <td className="number" data-amount={e.totalDebit}>
-                    {money(e.totalDebit, e.currency)}
-                  </td>
-                  <td className="number" data-amount={e.totalCredit}>
-                    {money(e.totalCredit, e.currency)}
-                  </td>
-                  <td colSpan={2} />
-                </tr>
-              </tfoot>
-            </table>
-          </ScrollRegion>
+          <EntryFacts e={e} />
+          <EntryLines e={e} />
           {canAudit ? (
             <EntryTrail entryId={e.id} />
           ) : (
