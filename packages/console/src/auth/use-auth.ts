@@ -19,6 +19,50 @@ const EXPIRED_NOTICE = 'SESSION_EXPIRED: your session ended and could not be ren
 const wordsOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
+ * With the firm's OpenID provider: its renewals replace the access token and its expiry signs out
+ * (followed until `follow`'s stop is called); at the callback the sign-in is completed and the
+ * address put back where the person was, else the stored user resumes if still usable.
+ */
+async function resumeWithProvider(
+  config: Extract<SignInConfig, { mode: 'oidc' }>,
+  on: {
+    atCallback: boolean;
+    live: () => boolean;
+    set: (next: AuthState) => void;
+    renew: (accessToken: string) => void;
+  },
+  follow: (stop: () => void) => void,
+): Promise<void> {
+  const m = userManager(config);
+  const renewed = (user: User) => on.renew(user.access_token);
+  const expired = () => {
+    void m.removeUser();
+    on.set({ status: 'signed-out', config, notice: EXPIRED_NOTICE });
+  };
+  m.events.addUserLoaded(renewed);
+  m.events.addAccessTokenExpired(expired);
+  follow(() => {
+    m.events.removeUserLoaded(renewed);
+    m.events.removeAccessTokenExpired(expired);
+  });
+  const signedInAs = (user: User) =>
+    on.set({ status: 'signed-in', config, who: user.profile.sub, accessToken: user.access_token });
+  if (on.atCallback) {
+    try {
+      const user = await completeSignIn(m);
+      if (on.live()) window.history.replaceState(null, '', returnPathOf(user));
+      return signedInAs(user);
+    } catch (err) {
+      if (on.live()) window.history.replaceState(null, '', '/');
+      return on.set({ status: 'signed-out', config, notice: `SIGN_IN_FAILED: ${wordsOf(err)}` });
+    }
+  }
+  const user = await m.getUser();
+  if (usable(user)) return signedInAs(user);
+  on.set({ status: 'signed-out', config, notice: null });
+}
+
+/**
  * Who is signed in, and how to sign in and out, in the mode the gateway gives (`/auth/config`):
  * the local issuer's token in sessionStorage (./local-session.ts), or the firm's OpenID provider
  * through oidc-client-ts (./oidc.ts), whose silent renewals replace the access token in place.
@@ -34,8 +78,9 @@ export function useAuth() {
     // twice) must not change the address under this one.
     const atCallback = window.location.pathname === CALLBACK_PATH;
     const set = (next: AuthState) => live && setState(next);
-    const signedInAs = (config: SignInConfig, user: User) =>
-      set({ status: 'signed-in', config, who: user.profile.sub, accessToken: user.access_token });
+    const renew = (accessToken: string) => {
+      if (live) setState((s) => (s.status === 'signed-in' ? { ...s, accessToken } : s));
+    };
     (async () => {
       let config: SignInConfig;
       try {
@@ -53,33 +98,9 @@ export function useAuth() {
             : { status: 'signed-out', config, notice: null },
         );
       }
-      const m = userManager(config);
-      const renewed = (user: User) => {
-        if (live) setState((s) => (s.status === 'signed-in' ? { ...s, accessToken: user.access_token } : s));
-      };
-      const expired = () => {
-        void m.removeUser();
-        set({ status: 'signed-out', config, notice: EXPIRED_NOTICE });
-      };
-      m.events.addUserLoaded(renewed);
-      m.events.addAccessTokenExpired(expired);
-      unsubscribe = () => {
-        m.events.removeUserLoaded(renewed);
-        m.events.removeAccessTokenExpired(expired);
-      };
-      if (atCallback) {
-        try {
-          const user = await completeSignIn(m);
-          if (live) window.history.replaceState(null, '', returnPathOf(user));
-          return signedInAs(config, user);
-        } catch (err) {
-          if (live) window.history.replaceState(null, '', '/');
-          return set({ status: 'signed-out', config, notice: `SIGN_IN_FAILED: ${wordsOf(err)}` });
-        }
-      }
-      const user = await m.getUser();
-      if (usable(user)) return signedInAs(config, user);
-      set({ status: 'signed-out', config, notice: null });
+      await resumeWithProvider(config, { atCallback, live: () => live, set, renew }, (stop) => {
+        unsubscribe = stop;
+      });
     })();
     return () => {
       live = false;
