@@ -54,10 +54,11 @@ describe('HTTP errors are GraphQL errors, at the gateway and at a subgraph, with
       body: { errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE' } }] },
     });
     // Text, and the answer's own media type sent as a request's: neither is read as a body.
-    for (const [type, body] of [
+    const types: [string, string][] = [
       ['text/plain', '{ accounts { code } }'],
       ['application/graphql-response+json', JSON.stringify({ query: '{ accounts { code } }' })],
-    ]) {
+    ];
+    for (const [type, body] of types) {
       const refused = await refusal(url, {
         method: 'POST',
         headers: { ...headers, 'content-type': type },
