@@ -89,6 +89,13 @@ function plainAmount(text: string, decimal: 'POINT' | 'COMMA'): string {
   return t;
 }
 
+/**
+ * A row's value in a column: its own, or empty where a short row lacks the column — never what an
+ * object inherits under that name (a column headed `valueOf` or `constructor` is a column).
+ */
+const cell = (row: Record<string, string>, col: string): string =>
+  Object.hasOwn(row, col) ? (row[col] ?? '') : '';
+
 function amountOf(
   row: Record<string, string>,
   m: CsvMapping,
@@ -96,7 +103,7 @@ function amountOf(
   line: number,
 ): bigint | null {
   const read = (col: string, field: string) => {
-    const raw = row[col] ?? '';
+    const raw = cell(row, col);
     return raw.trim()
       ? decimalToMinor(plainAmount(raw, m.decimalSeparator), minorUnits, { line, field })
       : null;
@@ -124,9 +131,14 @@ export function parseCsvStatement(
   checkFileBounds(content);
   checkCsvMapping(m);
   let rows: Record<string, string>[];
+  let header: string[] = [];
   try {
     rows = parse(content.replace(/^\uFEFF/, ''), {
-      columns: true,
+      // The header as the file has it, whatever its first row holds (a short row lacks columns).
+      columns: (names: string[]) => {
+        header = names;
+        return names;
+      },
       delimiter: m.delimiter,
       skip_empty_lines: true,
       relax_column_count: true,
@@ -138,7 +150,6 @@ export function parseCsvStatement(
     throw formatError(`The CSV cannot be read: ${(err as Error).message.slice(0, 200)}`);
   }
   checkLineCount(rows.length);
-  const header = rows.length ? Object.keys(rows[0]!) : [];
   for (const [field, col] of Object.entries(m)) {
     if (field.endsWith('Column') && col && !header.includes(col as string)) {
       throw formatError(`CSV mapping: the file has no column "${col}"`, { field });
@@ -147,20 +158,20 @@ export function parseCsvStatement(
   const parsed: (ParsedLine & { balance: bigint | null; line: number })[] = [];
   rows.forEach((row, i) => {
     const line = i + 2; // the header is line 1
-    const dateText = (row[m.dateColumn] ?? '').trim();
+    const dateText = cell(row, m.dateColumn).trim();
     const amount = amountOf(row, m, minorUnits, line);
     if (!dateText && amount === null) return;
     if (!dateText) throw formatError('a row with an amount has no date', { line, field: 'date' });
     if (amount === null) throw formatError('a row with a date has no amount', { line, field: 'amount' });
     if (amount === 0n) return; // informational rows; a zero line moves nothing
-    const balanceText = m.balanceColumn ? (row[m.balanceColumn] ?? '').trim() : '';
+    const balanceText = m.balanceColumn ? cell(row, m.balanceColumn).trim() : '';
     parsed.push({
       line,
       bookingDate: csvDate(dateText, m.dateFormat, line),
       amountMinor: amount,
-      description: cleanText(m.descriptionColumn ? row[m.descriptionColumn] : ''),
-      reference: cleanText(m.referenceColumn ? row[m.referenceColumn] : ''),
-      counterparty: cleanText(m.counterpartyColumn ? row[m.counterpartyColumn] : ''),
+      description: cleanText(m.descriptionColumn ? cell(row, m.descriptionColumn) : ''),
+      reference: cleanText(m.referenceColumn ? cell(row, m.referenceColumn) : ''),
+      counterparty: cleanText(m.counterpartyColumn ? cell(row, m.counterpartyColumn) : ''),
       balance: balanceText
         ? decimalToMinor(plainAmount(balanceText, m.decimalSeparator), minorUnits, { line, field: 'balance' })
         : null,
