@@ -100,7 +100,7 @@ type BatchItem = {
   monthBefore: { periodState: string | null; closeStatus: string | null } | null;
   monthAfter: { periodState: string | null; closeStatus: string | null } | null;
 };
-type Batch = { id: string; status: string; items: BatchItem[] };
+type Batch = { id: string; status: string; requestedByEmail: string; items: BatchItem[] };
 
 /**
  * The board once every line shows its client's latest change: a change is announced before its
@@ -455,6 +455,36 @@ describe('the month-end close in batches, with four eyes', () => {
       'admin',
     );
     expect(again.items.map((i) => i.status)).toEqual(['SKIPPED', 'SKIPPED']);
+  });
+
+  it('gives two people asking the same at once a batch each, each acting as its own person', async () => {
+    const one = { tenants: [two[0]], month: MONTH + 1 };
+    for (const action of ['START_CLOSE', 'SUBMIT_CLOSE']) {
+      const b = await finished(
+        (await startBatch('senior', { ...one, action })).data!.startBatchPeriodOperation.id,
+      );
+      expect(b.items.map((i) => [i.status, i.failureCode])).toEqual([['DONE', null]]);
+    }
+    // The preparer and another person approve at the same moment: never one batch for both.
+    const asked = await Promise.all(
+      ['senior', 'admin'].map((who) => startBatch(who, { ...one, action: 'APPROVE_CLOSE' })),
+    );
+    const [bySenior, byAdmin] = asked.map((r) => r.data!.startBatchPeriodOperation.id) as [string, string];
+    expect(bySenior).not.toBe(byAdmin);
+    const [senior, admin] = await Promise.all([finished(bySenior), finished(byAdmin, 'admin')]);
+    expect([senior.requestedByEmail, admin.requestedByEmail]).toEqual([
+      'senior@demo.firm',
+      'admin@demo.firm',
+    ]);
+    // The admin's approval is the one that counts, whichever ran first. The preparer's is refused
+    // (four eyes), or finds the close approved: skipped if it looked after, refused if during.
+    expect(admin.items.map((i) => [i.status, i.failureCode])).toEqual([['DONE', null]]);
+    const own = senior.items.map((i) => [i.status, i.failureCode])[0];
+    expect([
+      ['FAILED', 'SAME_PERSON'],
+      ['FAILED', 'INVALID_TRANSITION'],
+      ['SKIPPED', null],
+    ]).toContainEqual(own);
   });
 });
 

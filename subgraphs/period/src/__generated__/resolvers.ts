@@ -167,7 +167,8 @@ export type Mutation = {
    * the worker's limit. The batch acts as the caller on every client: it needs Period.Batch and the
    * action's own permission there (Period.Lock, Period.PrepareClose or Period.Close), and the close
    * workflow's four-eyes rule applies to the caller. Idempotent: the same idempotencyKey returns the
-   * same batch, and so does the same request while its batch is still running.
+   * same batch, and so does the same request by the same person while its batch is still running
+   * (another person's same request is a batch of their own, acting as them).
    */
   startBatchPeriodOperation?: Maybe<BatchOperation>;
   /**

@@ -65,17 +65,29 @@ export interface Caller extends DbCaller {
   actor: Actor;
 }
 
-function dedupeKey(action: BatchAction, year: number, month: number, tenantIds: readonly string[]): string {
+/**
+ * What makes two requests the same batch: the person, the action, the month and the set of
+ * clients. The person is part of it because a batch acts as whoever asked (their role, and the
+ * four-eyes rule: an approval by someone other than the preparer), so another person's identical
+ * request is a batch of their own, never folded into the first one's.
+ */
+function dedupeKey(
+  requestedBy: string,
+  action: BatchAction,
+  year: number,
+  month: number,
+  tenantIds: readonly string[],
+): string {
   return createHash('sha256')
-    .update([action, year, month, ...[...tenantIds].sort()].join('|'))
+    .update([requestedBy, action, year, month, ...[...tenantIds].sort()].join('|'))
     .digest('hex');
 }
 
 /**
  * Start one period transition on many clients. Every client must be one the caller may run that
  * transition on (else FORBIDDEN and nothing is written). Idempotent: the same idempotency key from
- * the same user returns the same batch, and the same request while a batch for it is still running
- * returns that batch. The items are enqueued after the batch commits; re-asking re-enqueues
+ * the same user returns the same batch, and the same request by the same person while a batch for
+ * it is still running returns that batch (another person's is a batch of their own, acting as them). The items are enqueued after the batch commits; re-asking re-enqueues
  * whatever is unfinished (one job per item at most), so a crash between the two loses nothing.
  */
 export async function startBatchPeriodOperation(
@@ -113,6 +125,7 @@ export async function startBatchPeriodOperation(
     chosen.push(a.tenant);
   }
   const dedupe = dedupeKey(
+    caller.userId,
     input.action,
     input.year,
     input.month,
