@@ -205,6 +205,20 @@ describe('the close board', () => {
     expect(codes(client)).toEqual(['FORBIDDEN']);
     const bad = await as('senior')(BOARD, { year: YEAR, month: 13 });
     expect(codes(bad)).toEqual(['BAD_USER_INPUT']);
+    // The same month refused the same way by a client's own close status, and a batch list out of its bounds.
+    for (const month of [0, 13]) {
+      const status = await as('senior', SLUGS[0])(
+        'query($m: Int!) { periodCloseStatus(year: 2026, month: $m) { stage } }',
+        {
+          m: month,
+        },
+      );
+      expect(codes(status)).toEqual(['BAD_USER_INPUT']);
+    }
+    for (const limit of [0, 101]) {
+      const list = await as('senior')('query($l: Int) { batchOperations(limit: $l) { id } }', { l: limit });
+      expect(codes(list)).toEqual(['BAD_USER_INPUT']);
+    }
   });
 });
 

@@ -17,7 +17,7 @@ import { type Permission, Permissions, permissionsOf, type RoleCluster } from '@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { BatchQueue } from './batch-queue.ts';
 import { type BatchAction, BatchActions } from './client-period.port.ts';
-import { checkYearMonth } from './close-board.service.ts';
+import { checkYearMonth } from './year-month.ts';
 
 const { periodBatches, periodBatchItems, tenants } = control;
 
@@ -278,12 +278,14 @@ export async function batchForCaller(
 
 /** The firm's most recent batches, newest first. */
 export async function recentBatches(db: ControlDb, caller: Caller, limit: number): Promise<BatchView[]> {
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    throw badInput('limit: 1 to 100', { field: 'limit' });
   const rows = await db
     .select({ id: periodBatches.id })
     .from(periodBatches)
     .where(eq(periodBatches.firmId, caller.firmId))
     .orderBy(sql`${periodBatches.createdAt} DESC`)
-    .limit(Math.min(Math.max(limit, 1), 100));
+    .limit(limit);
   const views: BatchView[] = [];
   for (const r of rows) {
     const v = await batchForCaller(db, caller, r.id);

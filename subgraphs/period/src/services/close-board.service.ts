@@ -11,7 +11,7 @@ import {
   visibleClientIds,
   visibleClients,
 } from '@cifra/db';
-import { badInput, type CloseStage, CloseStages, DomainError } from '@cifra/domain';
+import { type CloseStage, CloseStages, DomainError } from '@cifra/domain';
 import { type Permission, Permissions } from '@cifra/permissions';
 import type { SQL } from 'drizzle-orm';
 import { type BackupFreshness, backupFreshness } from './backup-freshness.ts';
@@ -25,6 +25,7 @@ import {
   countsOf as storedCounts,
 } from './close-board-store.ts';
 import type { FanOutOptions, UnavailableCode } from './fan-out.ts';
+import { checkYearMonth } from './year-month.ts';
 
 export interface FirmViewDeps {
   control: ControlDb;
@@ -109,11 +110,6 @@ function countsOf(entries: readonly CloseBoardEntry[]): CloseBoardCounts {
     unavailableCount: entries.filter((e) => e.availability === 'UNAVAILABLE').length,
     behindCount: entries.filter((e) => e.behind).length,
   };
-}
-
-export function checkYearMonth({ year, month }: YearMonth): void {
-  if (!Number.isInteger(month) || month < 1 || month > 12) throw badInput('month must be 1 to 12', { month });
-  if (!Number.isInteger(year) || year < 1900 || year > 9999) throw badInput('year is out of range', { year });
 }
 
 /**

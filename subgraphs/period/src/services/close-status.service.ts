@@ -14,6 +14,7 @@ import { and, desc, eq, ne, sql } from 'drizzle-orm';
 import { type PeriodActor, requirePermission } from './actor.ts';
 import { banksReconciledOf, type ChecklistItem, computeChecklist } from './checklist.ts';
 import type { PeriodCloseRow, PeriodTransitionRow, PostingPeriodRow } from './store.ts';
+import { checkYearMonth } from './year-month.ts';
 
 /** One client's month as the firm's close board shows it. */
 export interface PeriodCloseStatus {
@@ -40,6 +41,7 @@ export async function periodCloseStatus(
   args: { year: number; month: number; withChecklist?: boolean },
 ): Promise<PeriodCloseStatus> {
   requirePermission(actor, P.Period.Read);
+  checkYearMonth(args);
   return db.transaction(
     async (tx) => {
       const [period] = await tx
