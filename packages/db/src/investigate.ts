@@ -120,6 +120,57 @@ export const DEFAULT_INVESTIGATION_LIMITS: InvestigationLimits = {
   maxBytes: 5_000_000,
 };
 
+/** What a row's message may carry beyond the answer's bytes: its framing, and the JSON it is counted as. */
+const MESSAGE_HEADROOM = 65_536;
+
+const tooLarge = (maxBytes: number) =>
+  new DomainError(
+    'INVESTIGATION_TOO_LARGE',
+    `The answer is larger than ${maxBytes} bytes: select fewer or narrower rows`,
+    { maxBytes },
+  );
+
+type ProtocolStream = NodeJS.ReadableStream & { destroy(error?: Error): void };
+
+/**
+ * The connection is cut, rather than read on, as soon as one message from the server announces
+ * more than `maxMessageBytes` — one row wider than the whole answer may be. Such a value is never
+ * buffered whole nor decoded: a single text value of half a gigabyte (`repeat('x', 600000000)`)
+ * would otherwise throw inside the driver's socket handler, where nothing can catch it, and stop
+ * the process. The guard reads each message's header (a type byte and a 32-bit length) on the
+ * protocol stream the driver itself reads (the TLS stream when there is one), from the message
+ * boundary the finished connect leaves, and fails the statement with INVESTIGATION_TOO_LARGE.
+ */
+function refuseLargeMessages(client: pg.Client, maxMessageBytes: number): void {
+  const stream = (client as unknown as { connection: { stream: ProtocolStream } }).connection.stream;
+  let header = Buffer.alloc(0);
+  let skip = 0;
+  const guard = (chunk: Buffer) => {
+    let i = 0;
+    while (i < chunk.length) {
+      if (skip > 0) {
+        const n = Math.min(skip, chunk.length - i);
+        skip -= n;
+        i += n;
+        continue;
+      }
+      const part = chunk.subarray(i, i + 5 - header.length);
+      header = Buffer.concat([header, part]);
+      i += part.length;
+      if (header.length < 5) return;
+      const body = header.readUInt32BE(1) - 4;
+      header = Buffer.alloc(0);
+      if (body > maxMessageBytes) {
+        stream.removeListener('data', guard);
+        stream.destroy(tooLarge(maxMessageBytes - MESSAGE_HEADROOM));
+        return;
+      }
+      skip = body;
+    }
+  };
+  stream.prependListener('data', guard);
+}
+
 /** Rows read from the cursor at a time, so the answer's size is checked as it grows. */
 const BATCH_ROWS = 50;
 
@@ -156,6 +207,7 @@ export async function runInvestigation(
   limits: InvestigationLimits = DEFAULT_INVESTIGATION_LIMITS,
 ): Promise<InvestigationResult> {
   const timeoutMs = Math.max(1, Math.floor(limits.timeoutMs));
+  refuseLargeMessages(client, limits.maxBytes + MESSAGE_HEADROOM);
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
     await client.query(`SET LOCAL statement_timeout = ${timeoutMs}`);
@@ -181,13 +233,7 @@ export async function runInvestigation(
         bytes += Buffer.byteLength(JSON.stringify(safe));
         if (bytes > limits.maxBytes) {
           await cursor.close().catch(() => undefined);
-          throw new DomainError(
-            'INVESTIGATION_TOO_LARGE',
-            `The answer is larger than ${limits.maxBytes} bytes: select fewer or narrower rows`,
-            {
-              maxBytes: limits.maxBytes,
-            },
-          );
+          throw tooLarge(limits.maxBytes);
         }
         kept.push(safe);
       }

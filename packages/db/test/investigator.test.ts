@@ -170,6 +170,20 @@ describe("a client's investigator login", () => {
     ).rejects.toThrow(/statement timeout/);
   });
 
+  it('refuses one value wider than the answer may be before reading it, however wide', async () => {
+    // One row of 2 MB against a 1 MB answer: refused from the row's header, not after reading it.
+    await expect(
+      asInvestigator("SELECT repeat('x', 2000000)", { ...limits, maxBytes: 1_000_000 }),
+    ).rejects.toMatchObject({ code: 'INVESTIGATION_TOO_LARGE' });
+    // Past what a string of this process can hold (about 537 million characters): the driver
+    // would throw in its socket handler and stop the process; here it is an ordinary refusal.
+    await expect(asInvestigator("SELECT repeat('x', 600000000)")).rejects.toMatchObject({
+      code: 'INVESTIGATION_TOO_LARGE',
+    });
+    // And the login answers the next statement as before.
+    expect(await asInvestigator('SELECT 1 AS one')).toEqual([[1]]);
+  });
+
   it('reads tables created later by the migration role (default privileges)', async () => {
     await withClient(db.adminUrl, (c) =>
       c.query(`CREATE TABLE later_table (x int); INSERT INTO later_table VALUES (1)`),
