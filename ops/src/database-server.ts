@@ -62,6 +62,7 @@ export async function openControlPlane(opts: ControlPlaneOptions): Promise<Opene
       password: secrets.pgPassword,
       durable: opts.durable ?? true,
       log: (m) => opts.log.debug({ postgres: m }),
+      notice: (m) => opts.log.warn(m),
       // If the server dies under the stack, it is started again and the pools reconnect lazily.
       supervise: {
         onEvent: (event, detail) => {

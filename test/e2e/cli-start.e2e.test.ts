@@ -195,9 +195,30 @@ describe('pnpm start, stopped, pnpm migrate, and pnpm start again on the same DA
     expect(await again(TB)).toEqual(balance);
     expect(await gql(graphql, await token('senior@demo.firm'))(ME)).toEqual(clients);
 
+    // Killed outright (SIGKILL to the stack's process alone, as a crash would): no shutdown runs,
+    // and its PostgreSQL is left running on the files. While it runs under no live process, the
+    // next start stops it and serves the same books.
+    const { pid } = JSON.parse(readFileSync(path.join(dataDir, 'running.json'), 'utf8')) as { pid: number };
+    const exited = new Promise((resolve) => second.child.once('exit', resolve));
+    process.kill(pid, 'SIGKILL');
+    await exited;
+    const postmaster = Number(
+      readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0],
+    );
+    expect(() => process.kill(postmaster, 0)).not.toThrow();
+    const third = start();
+    await healthy(third);
+    expect(third.output()).toContain(
+      `stopped the embedded PostgreSQL server ${postmaster} an earlier run left running`,
+    );
+    expect((await gql(graphql, senior, 'cafe-boquete')(JE, { id: entry.id })).data).toEqual({
+      journalEntry: { ...entry, memo: 'Survives a restart' },
+    });
+    await second.gone;
+
     // Ctrl-C in a terminal: SIGINT to the whole group, PostgreSQL included.
-    await stop(second, 'SIGINT');
-    expect(second.output()).toContain('cifraHQ stopped.');
+    await stop(third, 'SIGINT');
+    expect(third.output()).toContain('cifraHQ stopped.');
     expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
   });
 

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -12,6 +12,8 @@ export interface EmbeddedPostgresOptions {
   /** Tests trade durability for speed; the product default keeps fsync on. */
   durable?: boolean;
   log?: (message: string) => void;
+  /** What the operator should hear of (a server an earlier run left running, stopped); `log` by default. */
+  notice?: (message: string) => void;
   /**
    * Restart the server on the same data directory and port when its process dies without being
    * stopped (the product's embedded default); `onRestart` hears of each death and restart.
@@ -102,6 +104,55 @@ function assertReachableByPostgresUser(dir: string): void {
   }
 }
 
+/** A process's command line, its arguments joined by spaces, or null when it is gone (or not Linux). */
+async function commandLine(pid: number): Promise<string | null> {
+  return readFile(`/proc/${pid}/cmdline`, 'utf8')
+    .then((text) => text.replaceAll('\0', ' '))
+    .catch(() => null);
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * A server an earlier run left running on these files: its process was killed outright (SIGKILL,
+ * a crash), so it never stopped its server, which keeps `postmaster.pid` and refuses any new one.
+ * `postmaster.pid` names it; it is ours only if that process is a postgres of this very directory
+ * (its command line says so), never one that merely took the same number. While the process that
+ * started it (a node process, its parent) is alive it is in use: refused with a message saying so.
+ * Otherwise it is stopped with a fast shutdown (SIGINT: its open transactions roll back, what was
+ * committed stays) and its exit awaited. Linux only (`/proc`); elsewhere PostgreSQL's own refusal
+ * stands. Returns the pid stopped, or null.
+ */
+async function stopLeftBehind(dir: string): Promise<number | null> {
+  const pid = Number(
+    (await readFile(path.join(dir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0],
+  );
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return null;
+  const command = await commandLine(pid);
+  const named = [dir, path.resolve(dir)].some((d) => command?.includes(` -D ${d} `));
+  if (!command || !/postgres/.test(command) || !named) return null;
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  if (parent > 1 && /\bnode\b|node /.test((await commandLine(parent)) ?? '')) {
+    throw new Error(
+      `The embedded PostgreSQL server in ${dir} (pid ${pid}) belongs to a running process (pid ${parent}): stop that one first.`,
+    );
+  }
+  process.kill(pid, 'SIGINT');
+  for (let waited = 0; alive(pid); waited += 100) {
+    if (waited > 60_000) throw new Error(`The embedded PostgreSQL server ${pid} left in ${dir} did not stop`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return pid;
+}
+
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedServer> {
   const log = opts.log ?? (() => undefined);
   const port = opts.port ?? (await freePort());
@@ -134,6 +185,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   if (!existsSync(path.join(opts.dir, 'PG_VERSION'))) {
     await server.initialise();
   }
+  const left = await stopLeftBehind(opts.dir);
+  if (left)
+    (opts.notice ?? log)(`stopped the embedded PostgreSQL server ${left} an earlier run left running`);
   try {
     await server.start();
   } catch (err) {
