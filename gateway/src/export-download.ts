@@ -1,5 +1,5 @@
 import type { Logger } from '@cifra/context';
-import { type ControlDb, control as controlSchema, type TenantRegistry } from '@cifra/db';
+import { type ControlDb, control as controlSchema, type TenantRegistry, translateDbError } from '@cifra/db';
 import {
   brandOf,
   DocumentNotServed,
@@ -31,6 +31,11 @@ const LINK_PERMISSION: Record<LinkFormat, Permission> = {
   ITBMS_RETURN_PDF: Permissions.GL.Read,
   ITBMS_RETURN_CSV: Permissions.GL.Read,
 };
+
+const ARCHIVED =
+  'This client is archived: its books are read-only, and a download, recorded in its trail, cannot be; unarchive it (unarchiveClient) to download';
+const SWITCHING =
+  "This client's books are read-only for a moment while its database is switched: retry in a few seconds";
 
 /** Serving export downloads: the link verifier (public key only) and the tenant registry. */
 export interface ExportServing {
@@ -119,6 +124,21 @@ export function exportDownload(control: ControlDb, exports: ExportServing | unde
     } catch (err) {
       if (err instanceof DocumentNotServed && !res.headersSent)
         return refuse(err.status, err.code, err.message);
+      // A download is recorded in the client's own trail before a byte is sent: while its books
+      // are read-only (archived, or for a moment while a restore in place or a move switches them)
+      // that write is refused, and so is the download — as TENANT_READ_ONLY, never as a failure.
+      if (translateDbError(err)?.code === 'TENANT_READ_ONLY' && !res.headersSent) {
+        const archived = await control.$client
+          .query<{ archived: boolean }>(
+            'SELECT archived_at IS NOT NULL AS archived FROM tenants WHERE id = $1',
+            [claims.tenantId],
+          )
+          .then((r) => r.rows[0]?.archived === true)
+          .catch(() => false);
+        if (archived) return refuse(409, 'TENANT_READ_ONLY', ARCHIVED);
+        res.setHeader('Retry-After', '5');
+        return refuse(503, 'TENANT_READ_ONLY', SWITCHING);
+      }
       log.error({ err, exportId: claims.exportId }, 'export failed');
       if (!res.headersSent) return refuse(500, 'INTERNAL_SERVER_ERROR', 'The export failed');
       // Mid-stream: cut the download so the client sees an incomplete file, not a short valid one.

@@ -28,7 +28,7 @@ beforeAll(async () => {
     appPassword: TEST_APP_PASSWORD,
     log: pino({ level: 'silent' }),
   });
-  for (const who of ['senior', 'junior', 'client']) {
+  for (const who of ['senior', 'junior', 'client', 'admin']) {
     token[who] = await signLocalToken(stack.authPrivateJwk, `${who}@demo.firm`);
   }
   for (const t of await stack.control.db.select().from(control.tenants)) tenantId[t.slug] = t.id;
@@ -227,6 +227,27 @@ describe('exportLedger', () => {
     expect((await res.text()).split('\r\n')[0]).toBe(
       'number,kind,status,document_date,posting_date,due_date,party_code,party_name,currency,exchange_rate,subtotal,tax,total,base_currency,base_total,reference,memo,bank_fee,net_amount,entry_number,voided,void_date,void_reason,void_entry_number',
     );
+  });
+});
+
+describe('a link downloaded while the client is archived', () => {
+  it('is refused TENANT_READ_ONLY (the download cannot be recorded), never a failure; unarchived, it serves', async () => {
+    const url = await link('ferreteria-colon');
+    const lifecycle = (mutation: string) =>
+      as('admin')(
+        `mutation { ${mutation}(tenant: "ferreteria-colon", reason: "Engagement paused for the whole year") { archived } }`,
+      );
+    expect((await lifecycle('archiveClient')).errors).toBeUndefined();
+    const before = await auditActions('ferreteria-colon');
+    const refused = await fetch(url);
+    expect(refused.status).toBe(409);
+    const body = (await refused.json()) as { errors: { extensions: { code: string } }[] };
+    expect(body.errors[0]?.extensions.code).toBe('TENANT_READ_ONLY');
+    expect(await auditActions('ferreteria-colon')).toEqual(before);
+    expect((await lifecycle('unarchiveClient')).errors).toBeUndefined();
+    const served = await fetch(url);
+    expect(served.status).toBe(200);
+    expect(await served.text()).toContain('ferreteria-colon');
   });
 });
 
