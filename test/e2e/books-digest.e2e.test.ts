@@ -167,4 +167,27 @@ describe('the chain checkpoint outside the client database', () => {
       problem: 'FORGED',
     });
   });
+
+  it('refuses a checkpoint passed off as a restore’s: its kind is under the seal', async () => {
+    // A restore in place's checkpoint sets aside those past its position; one copied from a sealed
+    // checkpoint and relabelled RESTORED, to excuse a rewrite after it, does not verify.
+    const taken = await checkpoint('clinica-costa');
+    const [tenant] = await t.stack.control.db
+      .select()
+      .from(control.tenants)
+      .where(eq(control.tenants.slug, 'clinica-costa'));
+    await withClient(t.controlAdminUrl, (c) =>
+      c.query(
+        `INSERT INTO audit_chain_checkpoints (tenant_id, chain_seq, head_hash, mac, reason, kind)
+         SELECT tenant_id, chain_seq, head_hash, mac, 'restored in place', 'RESTORED' FROM audit_chain_checkpoints
+          WHERE tenant_id = $1 AND chain_seq = $2 ORDER BY id DESC LIMIT 1`,
+        [tenant!.id, taken.chainSeq],
+      ),
+    );
+    expect((await verify('clinica-costa')).verifyBooks.checkpoint).toMatchObject({
+      ok: false,
+      chainSeq: taken.chainSeq,
+      problem: 'FORGED',
+    });
+  });
 });

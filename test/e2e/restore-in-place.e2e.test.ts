@@ -1,7 +1,15 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { dropReplacedDatabases } from '@cifra/backups';
-import { control, pg, withDatabase } from '@cifra/db';
+import {
+  CHECKPOINT_SECRET,
+  control,
+  pg,
+  takeCheckpoint,
+  tenantDb,
+  withClient,
+  withDatabase,
+} from '@cifra/db';
 import { signLocalToken } from '@cifra/gateway';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -193,6 +201,16 @@ describe('restore in place', () => {
     expect((await post('before good backup')).errors).toBeUndefined();
     const backupId = await backupNow();
     expect((await post('after good backup')).errors).toBeUndefined();
+    // A checkpoint of the chain past the backup's head: a history the restore will discard.
+    const discarded = await withClient(withDatabase(t.controlAdminUrl, databaseName), (c) =>
+      takeCheckpoint(
+        t.stack.control.db,
+        tenantDb(c),
+        tenantId,
+        t.stack.serviceSecrets[CHECKPOINT_SECRET] as string,
+        'daily',
+      ),
+    );
     const asked = await request(backupId, REASON);
     const requestId = asked.data!.requestRestoreInPlace.id;
 
@@ -275,6 +293,17 @@ describe('restore in place', () => {
       'tenant.read_only',
       'tenant.restored_in_place',
     ]);
+    // The books verify: the restore checkpointed the head it rewound the chain to, which sets aside
+    // the checkpoint of the discarded history (new events now hold its position with other hashes).
+    const verified = await t.as(
+      'admin',
+      SLUG,
+    )<{
+      verifyBooks: { ok: boolean; checkpoint: { ok: boolean; problem: string | null; chainSeq: string } };
+    }>('{ verifyBooks { ok checkpoint { ok problem chainSeq } } }');
+    expect(verified.errors).toBeUndefined();
+    expect(verified.data!.verifyBooks).toMatchObject({ ok: true, checkpoint: { ok: true, problem: null } });
+    expect(BigInt(verified.data!.verifyBooks.checkpoint.chainSeq)).toBeLessThan(BigInt(discarded.chainSeq));
     // The backup is verified; approving again is refused.
     expect((await approve(admin2, requestId)).errors?.[0]?.extensions).toMatchObject({
       code: 'RESTORE_REQUEST_NOT_PENDING',

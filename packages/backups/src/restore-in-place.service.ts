@@ -3,7 +3,10 @@ import {
   announceClientChanges,
   announceLocationChange,
   appLoginRole,
+  CHECKPOINT_SECRET,
+  type ChainHead,
   type ControlDb,
+  chainHead,
   clientLoginRole,
   control,
   createDatabase,
@@ -15,10 +18,12 @@ import {
   opaqueDatabaseName,
   quoteIdent,
   recordAuditEvent,
+  recordCheckpoint,
   renameDatabase,
   resolveSecrets,
   setDatabaseReadOnly,
   TENANT_DB_SECRET,
+  tenantDb,
   withClient,
   withDatabase,
 } from '@cifra/db';
@@ -120,6 +125,9 @@ export async function approveRestoreInPlace(
   await refuseUnlessPending(deps.control, actor, request, deps.requestExpiresHours, now);
   const appSecret = deps.secrets[TENANT_DB_SECRET];
   if (!appSecret) throw new Error(`restoring needs ${TENANT_DB_SECRET} in the services' secrets`);
+  const checkpointSecret = deps.secrets[CHECKPOINT_SECRET];
+  if (!checkpointSecret)
+    throw new Error(`restoring in place needs ${CHECKPOINT_SECRET} in the services' secrets`);
   // Claimed once: a second approver, or a second request of the same client, loses here.
   const [claimed] = await deps.control
     .update(control.restoreInPlaceRequests)
@@ -145,8 +153,19 @@ export async function approveRestoreInPlace(
     throw notPending(current);
   }
   try {
-    const replaced = await asClientSwapper(deps.control, claimed.tenantId, () =>
+    const { replaced, head } = await asClientSwapper(deps.control, claimed.tenantId, () =>
       restoreAndSwap(deps, actor, claimed, appSecret),
+    );
+    // The head the restore rewound the chain to, checkpointed as a restore's: the checkpoints of
+    // the history it discarded (past that head) are set aside by verifyBooks instead of reading as
+    // a rewrite for ever (docs/architecture/audit.md). Read before the swap, written after it.
+    await recordCheckpoint(
+      deps.control,
+      claimed.tenantId,
+      checkpointSecret,
+      `restored in place (${claimed.id})`,
+      'RESTORED',
+      head,
     );
     return await finish(deps.control, actor, claimed, { replaced, keepDays: deps.keepReplacedDays });
   } catch (err) {
@@ -169,9 +188,11 @@ async function restoreAndSwap(deps: RestoreInPlaceDeps, actor: Actor, req: Row, 
   const liveName = live.tenant.databaseName;
   const restored = opaqueDatabaseName();
   const replaced = opaqueDatabaseName();
+  let head: ChainHead;
   try {
     await createDatabase(adminUrl, restored);
     await restoreInto(withDatabase(adminUrl, restored), opened);
+    head = await withClient(withDatabase(adminUrl, restored), (c) => chainHead(tenantDb(c)));
   } catch (err) {
     await dropDatabase(adminUrl, restored).catch(() => undefined);
     throw err;
@@ -229,7 +250,7 @@ async function restoreAndSwap(deps: RestoreInPlaceDeps, actor: Actor, req: Row, 
   // replaced one keeps its grants by identity, so take them away (it stays read-only, for the operator).
   await ensureClientLogins(adminUrl, liveName, appSecret, deps.secrets);
   await grantLoginsOn(adminUrl, replaced, liveName, 'REVOKE');
-  return replaced;
+  return { replaced, head };
 }
 
 const admin = (adminUrl: string, text: string, values: unknown[] = []) =>
