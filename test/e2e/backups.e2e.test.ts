@@ -7,6 +7,7 @@ import {
   type BackupStore,
   backupClient,
   backupKeyring,
+  CLIENT_BACKUP_LOCK,
   directoryBackupStore,
   restoreClient,
   sealManifest,
@@ -113,6 +114,32 @@ describe('a backup of one client, restored as a new client', () => {
       .from(control.controlAuditEvents)
       .where(eq(control.controlAuditEvents.entityId, backupId));
     expect(events.map((e) => e.action)).toEqual(['backup.started', 'backup.completed']);
+  });
+
+  it('takes one backup of a client at a time: another is refused BACKUP_IN_PROGRESS, a move’s waits', async () => {
+    const count = async () =>
+      (
+        await t.stack.control.db
+          .select()
+          .from(control.clientBackups)
+          .where(eq(control.clientBackups.tenantId, tenantId))
+      ).length;
+    // A backup of the client under way elsewhere: its lock held on a session of its own.
+    await withClient(t.controlAdminUrl, async (running) => {
+      await running.query('SELECT pg_advisory_lock($1, hashtext($2))', [CLIENT_BACKUP_LOCK, tenantId]);
+      const before = await count();
+      expect(await domainCode(backupClient(deps, ACTOR, tenantId))).toBe('BACKUP_IN_PROGRESS');
+      expect(await count()).toBe(before);
+      let done = false;
+      const waiting = backupClient(deps, ACTOR, tenantId, { waitForRunning: true }).then((row) => {
+        done = true;
+        return row;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(done).toBe(false);
+      await running.query('SELECT pg_advisory_unlock($1, hashtext($2))', [CLIENT_BACKUP_LOCK, tenantId]);
+      expect((await waiting).status).toBe('COMPLETE');
+    });
   });
 
   it('restores it as a new client equal to the original table by table, verified', async () => {

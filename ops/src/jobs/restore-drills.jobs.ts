@@ -113,7 +113,7 @@ export const restoreDrillJobs: JobModule = async (agenda, deps) => {
           );
         await boundedEach(never, concurrency, async (c) => {
           try {
-            const backup = await backupClient(drillDeps, FIRST, c.id);
+            const backup = await backupClient(drillDeps, FIRST, c.id, { waitForRunning: true });
             await drillBackup(drillDeps, FIRST, backup.id);
           } catch (err) {
             deps.log.warn({ err, client: c.slug }, 'first backup and drill failed');

@@ -18,7 +18,7 @@ import { and, eq } from 'drizzle-orm';
 import { to as copyTo } from 'pg-copy-streams';
 import { type BackupKeyring, derivedKey } from './backup-keys.ts';
 import { MANIFEST_FORMAT, type ManifestBody, type ManifestPart, sealManifest } from './backup-manifest.ts';
-import { asBackupOwner, backupOwnerName } from './backup-owner.ts';
+import { asBackupOwner, asClientBackupTaker, backupOwnerName } from './backup-owner.ts';
 import type { BackupStore, BackupWriter } from './backup-store.ts';
 import { encryptChunks } from './chunk-cipher.ts';
 import {
@@ -86,6 +86,7 @@ export async function backupClient(
   deps: BackupDeps,
   actor: Actor,
   tenantId: string,
+  opts: { waitForRunning?: boolean } = {},
 ): Promise<ClientBackupRow> {
   const facts = await clientFacts(deps.control, tenantId);
   if (facts.tenant.status === 'PROVISIONING')
@@ -93,7 +94,13 @@ export async function backupClient(
       slug: facts.tenant.slug,
     });
   const backupId = randomUUID();
-  return asBackupOwner(deps.control, backupId, () => takeBackup(deps, actor, facts, backupId));
+  // One backup of a client at a time (BACKUP_IN_PROGRESS), each holding a long snapshot.
+  return asClientBackupTaker(
+    deps.control,
+    tenantId,
+    () => asBackupOwner(deps.control, backupId, () => takeBackup(deps, actor, facts, backupId)),
+    opts.waitForRunning,
+  );
 }
 
 async function takeBackup(

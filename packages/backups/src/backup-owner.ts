@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { type Actor, type ControlDb, control, inTransaction, type pg, recordAuditEvent } from '@cifra/db';
+import { DomainError } from '@cifra/domain';
 import { and, eq } from 'drizzle-orm';
 import type { BackupStore } from './backup-store.ts';
 
@@ -44,15 +45,26 @@ export async function onOwnSession<T>(
   }
 }
 
-/** Hold the advisory lock `(namespace, hashtext(id))` on a control-plane session of its own while `fn` runs. */
+/**
+ * Hold the advisory lock `(namespace, hashtext(id))` on a control-plane session of its own while
+ * `fn` runs: waiting for it, or — given `busy` — refusing with `busy()` at once when it is held.
+ */
 export function asLockOwner<T>(
   db: ControlDb,
   namespace: number,
   id: string,
   fn: () => Promise<T>,
+  busy?: () => Error,
 ): Promise<T> {
   return onOwnSession(db, async (session, broke) => {
-    await session.query('SELECT pg_advisory_lock($1, hashtext($2))', [namespace, id]);
+    if (!busy) await session.query('SELECT pg_advisory_lock($1, hashtext($2))', [namespace, id]);
+    else {
+      const { rows } = await session.query<{ held: boolean }>(
+        'SELECT pg_try_advisory_lock($1, hashtext($2)) AS held',
+        [namespace, id],
+      );
+      if (!rows[0]?.held) throw busy();
+    }
     try {
       return await fn();
     } finally {
@@ -66,6 +78,33 @@ export function asLockOwner<T>(
 /** Hold backup `backupId`'s owner lock while `fn` runs. */
 export const asBackupOwner = <T>(db: ControlDb, backupId: string, fn: () => Promise<T>): Promise<T> =>
   asLockOwner(db, BACKUP_OWNER_LOCK, backupId, fn);
+
+/**
+ * The advisory lock (namespace 'bktn', key hashtext(client id)) a backup of a client holds for
+ * its whole attempt: one backup of a client at a time, each a long snapshot and a connection.
+ */
+export const CLIENT_BACKUP_LOCK = 0x626b746e;
+
+/**
+ * Hold client `tenantId`'s backup lock while `fn` runs: refused BACKUP_IN_PROGRESS at once while
+ * another backup of it runs, or — `wait` (a move's own backup) — after it.
+ */
+export const asClientBackupTaker = <T>(
+  db: ControlDb,
+  tenantId: string,
+  fn: () => Promise<T>,
+  wait = false,
+): Promise<T> =>
+  asLockOwner(
+    db,
+    CLIENT_BACKUP_LOCK,
+    tenantId,
+    fn,
+    wait
+      ? undefined
+      : () =>
+          new DomainError('BACKUP_IN_PROGRESS', 'A backup of this client is already running', { tenantId }),
+  );
 
 /**
  * The advisory lock (namespace 'swap', key hashtext(client id)) a move or a restore in place holds

@@ -86,7 +86,8 @@ async function moveLocked(
   await audit('tenant.read_only', { why: 'move to another server', to: target.name });
   let copied = false;
   try {
-    const backup = await backupClient(deps, actor, tenant.id);
+    // A backup of the client already running (the schedule's) is waited for, not refused.
+    const backup = await backupClient(deps, actor, tenant.id, { waitForRunning: true });
     const record = await findBackup(deps.control, tenant.firmId, backup.id);
     const opened = await openBackup(deps.keys, deps.store, record);
     await ensureAppRole(targetUrl);
