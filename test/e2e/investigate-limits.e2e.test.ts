@@ -109,8 +109,9 @@ describe('investigate(sql) limits through the gateway', () => {
   });
 
   /**
-   * Holds an advisory lock as the owner of a client's database so that investigations waiting for
-   * it stay running for as long as the test needs: no test here depends on how long anything takes.
+   * Holds a table of its own locked, as the owner of a client's database, so that investigations
+   * reading it wait for as long as the test needs: no test here depends on how long anything takes.
+   * (Not an advisory lock: investigators may take none, tenant migration 0048.)
    */
   async function withBlocker<T>(
     slug: string,
@@ -121,19 +122,21 @@ describe('investigate(sql) limits through the gateway', () => {
       .from(control.tenants)
       .where(eq(control.tenants.slug, slug));
     return withClient(withDatabase(harness.controlAdminUrl, t!.databaseName), async (owner) => {
-      await owner.query('SELECT pg_advisory_lock(4242)');
+      await owner.query('CREATE TABLE IF NOT EXISTS investigation_blocker (x int)');
+      await owner.query('BEGIN');
+      await owner.query('LOCK TABLE investigation_blocker IN ACCESS EXCLUSIVE MODE');
       try {
         const waiting = async () =>
           Number(
             (
               await owner.query(
-                `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%pg_advisory_xact_lock(4242)%'`,
+                `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FROM investigation_blocker%'`,
               )
             ).rows[0].n,
           );
         return await fn(waiting);
       } finally {
-        await owner.query('SELECT pg_advisory_unlock(4242)');
+        await owner.query('COMMIT');
       }
     });
   }
@@ -142,7 +145,7 @@ describe('investigate(sql) limits through the gateway', () => {
   };
 
   it('records the attempt before the statement runs: a statement still running is already in the trail', async () => {
-    const sql = 'SELECT pg_advisory_xact_lock(4242)';
+    const sql = 'SELECT count(*) FROM investigation_blocker';
     const pending = await withBlocker('ferreteria-colon', async (waiting) => {
       const request = harness.as('senior', 'ferreteria-colon')<Investigation>(INVESTIGATE, { sql });
       await until(async () => (await waiting()) === 1);
@@ -162,7 +165,7 @@ describe('investigate(sql) limits through the gateway', () => {
       sql: "SELECT repeat('x', 100000) FROM generate_series(1, 60)",
     });
     expect(codes(big)).toEqual(['INVESTIGATION_TOO_LARGE']);
-    const sql = 'SELECT pg_advisory_xact_lock(4242)';
+    const sql = 'SELECT count(*) FROM investigation_blocker';
     const held = await withBlocker('logistica-canal', async (waiting) => {
       const two = [1, 2].map(() =>
         harness.as('senior', 'logistica-canal')<Investigation>(INVESTIGATE, { sql }),

@@ -93,11 +93,14 @@ async function grantInvestigator(serverAdminUrl: string, databaseName: string): 
     await c.query(`GRANT USAGE ON SCHEMA public TO ${quoteIdent(role)}`);
     await c.query(`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${quoteIdent(role)}`);
     await c.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO ${quoteIdent(role)}`);
-    // The read-only functions the migrations open to investigators (the chain verification).
+    // The read-only functions the migrations open to investigators (the chain verification) —
+    // never one that takes an advisory lock: a read-only transaction may, and the period gates
+    // would then hold the client's postings (tenant migration 0048).
     const fns = await c.query<{ signature: string }>(
       `SELECT p.oid::regprocedure::text AS signature FROM pg_proc p
         WHERE has_function_privilege('readonly_investigator', p.oid, 'EXECUTE')
-          AND p.pronamespace = 'public'::regnamespace AND p.prorettype <> 'trigger'::regtype`,
+          AND p.pronamespace = 'public'::regnamespace AND p.prorettype <> 'trigger'::regtype
+          AND p.prosrc NOT ILIKE '%advisory%lock%'`,
     );
     for (const { signature } of fns.rows)
       await c.query(`GRANT EXECUTE ON FUNCTION ${signature} TO ${quoteIdent(role)}`);

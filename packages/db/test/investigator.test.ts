@@ -90,6 +90,16 @@ describe("a client's investigator login", () => {
   });
 
   it.each([
+    ['SELECT pg_advisory_xact_lock(1128681554, 20454)'],
+    ['SELECT pg_advisory_lock(42)'],
+    ['SELECT pg_try_advisory_xact_lock_shared(1)'],
+    ['SELECT cifra_hold_periods(ARRAY(SELECT id FROM posting_periods), true)'],
+    ["SELECT cifra_bank_entry_lock('00000000-0000-4000-8000-000000000000')"],
+  ])('takes no advisory lock (the postings’ period gates among them): %s', async (statement) => {
+    await expect(asInvestigator(statement)).rejects.toThrow(/permission denied/);
+  });
+
+  it.each([
     ["SELECT set_config('role', 'cifra_app', false), current_user"],
     ['SET ROLE cifra_app'],
     ['SET ROLE readonly_investigator'],
