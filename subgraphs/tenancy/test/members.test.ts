@@ -3,14 +3,13 @@ import { ISO_4217 } from '@cifra/domain';
 import { createTestControlDatabase, type TestDatabase, testServerUrl } from '@cifra/testing';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assignClientRole, revokeClientRole } from '../src/services/client-roles.service.ts';
 import { deactivateFirmMember, reactivateFirmMember } from '../src/services/member-status.service.ts';
 import {
   addFirmMember,
-  assignClientRole,
   changeFirmRole,
   type Manager,
   removeFirmMember,
-  revokeClientRole,
 } from '../src/services/members.service.ts';
 import { updateClientSettings, updateFirmSettings } from '../src/services/settings.service.ts';
 
@@ -339,6 +338,42 @@ describe('roles on one client', () => {
       () => revokeClientRole(db, senior(), { userId: users.client!, tenant: 'acme', reason: REASON }),
       'NOT_FOUND',
     );
+  });
+
+  it('gives or takes back on a client no more than the manager holds there', async () => {
+    // The boss restricts the senior to reading acme: there the senior is a reader, not a Senior.
+    await assignClientRole(db, boss(), {
+      userId: users.senior!,
+      tenant: 'acme',
+      role: 'ClientReadOnly',
+      reason: REASON,
+    });
+    const before = await snapshot();
+    await refused(
+      () => assignClientRole(db, senior(), { userId: users.client!, tenant: 'acme', role: 'Senior' }),
+      'FORBIDDEN',
+    );
+    await refused(
+      () => assignClientRole(db, senior(), { userId: users.client!, tenant: 'acme', role: 'Junior' }),
+      'FORBIDDEN',
+    );
+    expect(await snapshot()).toEqual(before);
+    // A reader may still give a reader's role there.
+    await assignClientRole(db, senior(), { userId: users.client!, tenant: 'acme', role: 'ClientReadOnly' });
+    // Taking back the boss's Junior assignment there would give the member back their firm-wide
+    // role on acme, which the restricted senior does not hold there either.
+    await assignClientRole(db, boss(), {
+      userId: users.second!,
+      tenant: 'acme',
+      role: 'ClientReadOnly',
+      reason: REASON,
+    });
+    await refused(
+      () => revokeClientRole(db, senior(), { userId: users.second!, tenant: 'acme', reason: REASON }),
+      'FORBIDDEN',
+    );
+    for (const userId of [users.senior!, users.client!, users.second!])
+      await revokeClientRole(db, boss(), { userId, tenant: 'acme', reason: REASON });
   });
 
   it('removes a member with every client role, with a reason', async () => {

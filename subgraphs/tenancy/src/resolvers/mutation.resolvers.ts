@@ -1,15 +1,10 @@
 import { parseId } from '@cifra/domain';
 import type { MutationResolvers } from '../__generated__/resolvers.ts';
 import { clientManagerOf, lifecycleOf, managerOf as manager } from '../context.ts';
+import { assignClientRole, revokeClientRole } from '../services/client-roles.service.ts';
 import { updateFirmLocale } from '../services/firm-locale.service.ts';
 import { deactivateFirmMember, reactivateFirmMember } from '../services/member-status.service.ts';
-import {
-  addFirmMember,
-  assignClientRole,
-  changeFirmRole,
-  removeFirmMember,
-  revokeClientRole,
-} from '../services/members.service.ts';
+import { addFirmMember, changeFirmRole, removeFirmMember } from '../services/members.service.ts';
 import { provisionTenant } from '../services/provision-tenant.service.ts';
 import { archiveClient, deleteSandboxClient, unarchiveClient } from '../services/sandbox-clients.service.ts';
 import { updateClientSettings, updateFirmSettings } from '../services/settings.service.ts';

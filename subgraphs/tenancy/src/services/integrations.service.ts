@@ -12,8 +12,9 @@ import { badInput, DomainError, requireReason } from '@cifra/domain';
 import { FIRM_SCOPED, isPermission, type Permission, Permissions, permissionsOf } from '@cifra/permissions';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
+import { refuseWalled } from './client-roles.service.ts';
 import { requireHoldsGrants } from './integration-powers.ts';
-import { type Manager, refuseWalled } from './members.service.ts';
+import type { Manager } from './members.service.ts';
 
 /**
  * Partner integrations (docs/partners.md): a partner's system the firm registers, grants client by

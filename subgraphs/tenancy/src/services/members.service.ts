@@ -18,7 +18,9 @@ import { z } from 'zod';
  * history triggers record the rows' versions with the same actor and reason). The rules:
  *
  * - nobody grants a role above their own (every permission of the role must be one they hold
- *   firm-wide: `roleWithin`), nor changes anything for someone whose role is above their own;
+ *   firm-wide: `roleWithin`), nor changes anything for someone whose role is above their own; on
+ *   one client, their own role is the one they have there (an assignment restricting them to
+ *   reading it, say), and walled off it they change nothing of its access;
  * - a change that takes permissions away (demotion, revocation, removal) needs a reason of at
  *   least 20 characters, checked before anything is written;
  * - the firm always keeps at least one FirmAdmin. Every change locks the firm row first, so two
@@ -51,7 +53,7 @@ export interface FirmMember {
 }
 
 export const membershipId = (firmId: string, userId: string) => `${firmId}:${userId}`;
-const assignmentId = (tenantId: string, userId: string) => `${tenantId}:${userId}`;
+export const assignmentId = (tenantId: string, userId: string) => `${tenantId}:${userId}`;
 
 const addInput = z.object({
   email: z.string().trim().toLowerCase().email(),
@@ -82,11 +84,16 @@ function refuseFirmWideNoAccess(role: RoleName | null): void {
   }
 }
 
-function refuseAbove(manager: Manager, role: RoleName | null, what: string): void {
-  if (role !== null && !roleWithin(role, manager.firmRole)) {
+export function refuseAbove(
+  manager: Manager,
+  role: RoleName | null,
+  what: string,
+  own = manager.firmRole,
+): void {
+  if (role !== null && !roleWithin(role, own)) {
     throw new DomainError('FORBIDDEN', `${what}: ${role} is above your own role`, {
       role,
-      yourRole: manager.firmRole,
+      yourRole: own,
     });
   }
 }
@@ -151,38 +158,6 @@ export async function keepOneFirmAdmin(tx: TxOf<ControlDb>, firmId: string): Pro
 }
 
 /** Someone walled off a client (NoAccess) does not decide who else may see it either. */
-export async function refuseWalled(
-  tx: TxOf<ControlDb>,
-  manager: Manager,
-  tenantId: string,
-  slug: string,
-): Promise<void> {
-  const [own] = await tx
-    .select({ role: control.tenantRoleAssignments.role })
-    .from(control.tenantRoleAssignments)
-    .where(
-      and(
-        eq(control.tenantRoleAssignments.tenantId, tenantId),
-        eq(control.tenantRoleAssignments.userId, manager.userId),
-      ),
-    );
-  if (own?.role === 'NoAccess') {
-    throw new DomainError('FORBIDDEN', `You are walled off ${slug}: someone else manages its access`, {
-      tenant: slug,
-    });
-  }
-}
-
-/** A client of the manager's firm, by slug. */
-async function clientOf(tx: TxOf<ControlDb> | ControlDb, firmId: string, slug: string) {
-  const [t] = await tx
-    .select()
-    .from(control.tenants)
-    .where(and(eq(control.tenants.slug, slug), eq(control.tenants.firmId, firmId)));
-  if (!t) throw new DomainError('NOT_FOUND', `No client ${slug} in this firm`, { tenant: slug });
-  return t;
-}
-
 /** Every member of the firm (or the given ones), by email, with their roles on single clients. */
 export async function listFirmMembers(
   db: ControlDb | TxOf<ControlDb>,
@@ -385,113 +360,5 @@ export async function removeFirmMember(
       firmId: manager.firmId,
     });
     return { ...before, firmRole: null, clientRoles: [] };
-  });
-}
-
-/**
- * Give a member a role on one client (it takes precedence over their firm-wide role there), or
- * change the one they have. A change that takes permissions away needs a reason.
- */
-export async function assignClientRole(
-  db: ControlDb,
-  manager: Manager,
-  args: { userId: string; tenant: string; role: RoleName; reason?: string | null },
-): Promise<FirmMember> {
-  refuseSelf(manager, args.userId, 'assignClientRole');
-  refuseAbove(manager, args.role, 'assignClientRole');
-  return inTransaction(db, manager.actor, async (tx) => {
-    await lockFirmFor(tx, manager);
-    const member = await membershipOf(tx, manager.firmId, args.userId);
-    refuseAbove(manager, member.firmRole, 'assignClientRole');
-    const client = await clientOf(tx, manager.firmId, args.tenant);
-    await refuseWalled(tx, manager, client.id, args.tenant);
-    const [current] = await tx
-      .select()
-      .from(control.tenantRoleAssignments)
-      .where(
-        and(
-          eq(control.tenantRoleAssignments.tenantId, client.id),
-          eq(control.tenantRoleAssignments.userId, args.userId),
-        ),
-      );
-    // What the member has on this client today: the assignment, else their firm-wide role.
-    const effective = current?.role ?? member.firmRole;
-    refuseAbove(manager, effective, 'assignClientRole');
-    if (current?.role === args.role) return memberView(tx, manager.firmId, args.userId);
-    const reason = losesPermissions(effective, args.role)
-      ? requireReason(args.reason)
-      : args.reason?.trim() || null;
-    if (reason) await tx.execute(sql`SELECT set_config('cifra.reason', ${reason}, true)`);
-    await tx
-      .insert(control.tenantRoleAssignments)
-      .values({ tenantId: client.id, userId: args.userId, role: args.role })
-      .onConflictDoUpdate({
-        target: [control.tenantRoleAssignments.tenantId, control.tenantRoleAssignments.userId],
-        set: { role: args.role },
-      });
-    await recordAuditEvent(tx, manager.actor, {
-      action: current ? 'membership.client_role_changed' : 'membership.client_role_assigned',
-      entityType: 'TenantRoleAssignment',
-      entityId: assignmentId(client.id, args.userId),
-      before: current ? { email: member.email, tenant: client.slug, role: current.role } : null,
-      after: { email: member.email, tenant: client.slug, role: args.role },
-      reason,
-      tenantId: client.id,
-      firmId: manager.firmId,
-    });
-    return memberView(tx, manager.firmId, args.userId);
-  });
-}
-
-/** Take away a member's role on one client; their firm-wide role (if any) applies there again. */
-export async function revokeClientRole(
-  db: ControlDb,
-  manager: Manager,
-  args: { userId: string; tenant: string; reason: string },
-): Promise<FirmMember> {
-  refuseSelf(manager, args.userId, 'revokeClientRole');
-  const reason = requireReason(args.reason);
-  return inTransaction(db, { ...manager.actor, reason }, async (tx) => {
-    await lockFirmFor(tx, manager);
-    const member = await membershipOf(tx, manager.firmId, args.userId);
-    // Without the assignment their firm-wide role applies on this client again.
-    refuseAbove(manager, member.firmRole, 'revokeClientRole');
-    const client = await clientOf(tx, manager.firmId, args.tenant);
-    await refuseWalled(tx, manager, client.id, args.tenant);
-    const [removed] = await tx
-      .select()
-      .from(control.tenantRoleAssignments)
-      .where(
-        and(
-          eq(control.tenantRoleAssignments.tenantId, client.id),
-          eq(control.tenantRoleAssignments.userId, args.userId),
-        ),
-      );
-    if (!removed) {
-      throw new DomainError('NOT_FOUND', `${member.email} has no role of their own on ${client.slug}`, {
-        userId: args.userId,
-        tenant: client.slug,
-      });
-    }
-    refuseAbove(manager, removed.role, 'revokeClientRole');
-    await tx
-      .delete(control.tenantRoleAssignments)
-      .where(
-        and(
-          eq(control.tenantRoleAssignments.tenantId, client.id),
-          eq(control.tenantRoleAssignments.userId, args.userId),
-        ),
-      );
-    await recordAuditEvent(tx, manager.actor, {
-      action: 'membership.client_role_revoked',
-      entityType: 'TenantRoleAssignment',
-      entityId: assignmentId(client.id, args.userId),
-      before: { email: member.email, tenant: client.slug, role: removed.role },
-      after: { email: member.email, tenant: client.slug, role: null, firmRoleApplies: member.firmRole },
-      reason,
-      tenantId: client.id,
-      firmId: manager.firmId,
-    });
-    return memberView(tx, manager.firmId, args.userId);
   });
 }
