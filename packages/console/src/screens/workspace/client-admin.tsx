@@ -86,8 +86,8 @@ export default function ClientAdmin({
         <h2 id="admin-title">Client admin</h2>
         <p className="notice" role="status" data-testid="admin-outcome">
           The sandbox {deleted.slug} is deleted: its database and logins are gone
-          {deleted.backupsDeleted > 0 ? `, with its ${deleted.backupsDeleted} backups` : ''}. Its slug stays
-          taken.{' '}
+          {deleted.backupsDeleted > 0 ? `, with its ${deleted.backupsDeleted} backups` : ''}. Its slug is free
+          for a new client.{' '}
           <Link className="link" href={ROUTES.clients}>
             Back to your clients
           </Link>
