@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { cp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import {
@@ -243,6 +243,19 @@ describe('a backup of one client, restored as a new client', () => {
         text.replace(/"trialBalanceDigest":"[0-9a-f]/, '"trialBalanceDigest":"x'),
       );
       await refused('BACKUP_TAMPERED');
+    });
+
+    it('a directory where the manifest or a part should be is BACKUP_INCOMPLETE, never a failure of the store', async () => {
+      await reset();
+      const manifestPath = path.join(dir, location, 'manifest.json');
+      const file = await partPath();
+      await rm(manifestPath);
+      await mkdir(manifestPath);
+      await refused('BACKUP_INCOMPLETE');
+      await reset();
+      await rm(file);
+      await mkdir(file);
+      await refused('BACKUP_INCOMPLETE');
     });
 
     it('a backup under a key the services do not hold is BACKUP_KEY_UNKNOWN; with the old key kept it restores', async () => {

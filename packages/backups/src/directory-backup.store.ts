@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { access, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { access, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { type BackupReader, type BackupStore, type BackupWriter, MANIFEST_FILE } from './backup-store.ts';
@@ -73,13 +73,16 @@ export function directoryBackupStore(root: string): BackupStore {
       const dir = finalDir(location);
       return {
         manifest: () =>
+          // Missing, or not a file at all (a directory in its place): no manifest, as for a backup
+          // never finished (BACKUP_INCOMPLETE), never an error of the store's.
           readFile(path.join(dir, MANIFEST_FILE)).catch((err: NodeJS.ErrnoException) => {
-            if (err.code === 'ENOENT') return null;
+            if (err.code === 'ENOENT' || err.code === 'EISDIR' || err.code === 'ENOTDIR') return null;
             throw err;
           }),
         async part(file) {
           const p = path.join(dir, path.basename(file));
-          return (await exists(p)) ? (createReadStream(p) as Readable) : null;
+          const found = await stat(p).catch(() => null);
+          return found?.isFile() ? (createReadStream(p) as Readable) : null;
         },
       } satisfies BackupReader;
     },
