@@ -193,6 +193,8 @@ function jsonSafe(value: unknown): unknown {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? String(value) : value.toISOString();
   if (Buffer.isBuffer(value)) return `\\x${value.toString('hex')}`;
   if (typeof value === 'bigint') return value.toString();
+  // NaN and the infinities (a float's, a timestamp's 'infinity') have no JSON number: their text.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   if (Array.isArray(value)) return value.map(jsonSafe);
   return value;
 }

@@ -180,6 +180,14 @@ describe("a client's investigator login", () => {
     ).rejects.toThrow(/statement timeout/);
   });
 
+  it('answers NaN and the infinities as their text, not as null', async () => {
+    expect(
+      await asInvestigator(
+        "SELECT 'NaN'::float8 AS a, '-Infinity'::float8 AS b, 'infinity'::timestamptz AS c, 1.5::float8 AS d",
+      ),
+    ).toEqual([['NaN', '-Infinity', 'Infinity', 1.5]]);
+  });
+
   it('refuses one value wider than the answer may be before reading it, however wide', async () => {
     // One row of 2 MB against a 1 MB answer: refused from the row's header, not after reading it.
     await expect(

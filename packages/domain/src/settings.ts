@@ -31,8 +31,15 @@ export const settingsSchema = z.object({
     .array(z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR'))
     .max(60)
     .default(['USD', 'EUR']),
-  /** Which configured rate provider the daily refresh asks (`ECB` unless the firm chooses another). */
-  fxProvider: z.string().min(1).max(60).default('ECB'),
+  /**
+   * Which configured rate provider the daily refresh asks (`ECB` unless the firm chooses another):
+   * a provider's id, letters, digits and `_ . -`. One the worker does not configure is refused by
+   * the refresh, which its status then shows (`fxRefreshStatus`).
+   */
+  fxProvider: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,59}$/, "a rate provider's id, such as ECB")
+    .default('ECB'),
   /** Local time of the client's daily backup, in its own time zone (docs/architecture/backups.md). */
   backupLocalTime: z
     .string()

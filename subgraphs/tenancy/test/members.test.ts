@@ -452,10 +452,11 @@ describe('settings', () => {
       'BAD_USER_INPUT',
     );
     await refused(() => updateFirmSettings(db, actor, firmId, {}), 'BAD_USER_INPUT');
-    await refused(
-      () => updateClientSettings(db, manager(), 'acme', { set: { fxProvider: '' } }),
-      'BAD_USER_INPUT',
-    );
+    for (const fxProvider of ['', '../../x', 'ECB; DROP', 'x'.repeat(61)])
+      await refused(
+        () => updateClientSettings(db, manager(), 'acme', { set: { fxProvider } }),
+        'BAD_USER_INPUT',
+      );
     await refused(
       () => updateClientSettings(db, manager(), 'nope', { set: { fxProvider: 'ECB' } }),
       'NOT_FOUND',
