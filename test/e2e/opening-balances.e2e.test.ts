@@ -187,7 +187,7 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 describe('opening balances through the gateway', () => {
-  it('a dry run of a faulty import reports all 15 problems at once, and the real run refuses the same list and writes nothing', async () => {
+  it('a dry run of a faulty import reports all 17 problems at once, and the real run refuses the same list and writes nothing', async () => {
     const before = await counts();
     const tb = trialBalance();
     tb[0] = { accountCode: '1110', debit: '25000.00', credit: '1.00' } as never; // both sides
@@ -203,6 +203,13 @@ describe('opening balances through the gateway', () => {
     items.push({ ...items[2], number: 'F-200', partyCode: 'C-NADIE' } as (typeof items)[number]); // unknown party
     items.push({ ...items[2], number: 'F-201', date: OPENING } as (typeof items)[number]); // not before the opening
     items.push({ ...items[2], number: 'F-202', currency: 'EURO' } as (typeof items)[number]); // not ISO 4217
+    // An unknown party and no currency: the amounts are still checked (open > original).
+    items.push({
+      ...items[0],
+      number: 'F-204',
+      partyCode: 'C-NADIE',
+      openAmount: '6000.00',
+    } as (typeof items)[number]);
     const input = { openingDate: OPENING, trialBalance: tb, openItems: items };
 
     const dry = ok(
@@ -226,6 +233,8 @@ describe('opening balances through the gateway', () => {
         'UNKNOWN_PARTY openItems[6].partyCode',
         'BAD_DATE openItems[7].date',
         'BAD_CURRENCY openItems[8].currency',
+        'UNKNOWN_PARTY openItems[9].partyCode',
+        'OPEN_EXCEEDS_ORIGINAL openItems[9].openAmount',
         'CONTROL_ACCOUNT_PARTY trialBalance[11].partyId',
         'CONTROL_ACCOUNT_MISMATCH trialBalance',
       ].sort(),

@@ -81,6 +81,9 @@ function datesOf(problems: Problem[], item: OpenRow, i: number, openingDate: Iso
   return { date, due };
 }
 
+/** The most decimal places an ISO 4217 currency has (CLF, UYW). */
+const FINEST_MINOR_UNITS = 4;
+
 /** Original and open amounts in the item's currency: open more than zero, at most the original. */
 function amountsOf(problems: Problem[], item: OpenRow, i: number, minorUnits: number) {
   const parse = (f: 'originalAmount' | 'openAmount') => {
@@ -172,8 +175,12 @@ export async function checkItems(
     const i = item.index;
     const party = partyOf(problems, item, i, parties);
     const dates = datesOf(problems, item, i, openingDate);
-    // No party and no currency: the party's problem is the one to report, not a missing currency.
-    if (!party && !item.currency) continue;
+    // No party and no currency: the party's problem is the one to report, not a missing currency;
+    // its amounts are still checked against each other, at the finest scale a currency has.
+    if (!party && !item.currency) {
+      amountsOf(problems, item, i, FINEST_MINOR_UNITS);
+      continue;
+    }
     const currency = (item.currency ?? party?.currency ?? '').trim().toUpperCase();
     const minorUnits = currency
       ? await books.minorUnits(currency, fieldOf(item, 'currency')).catch(() => undefined)
@@ -258,7 +265,7 @@ async function checkNumbers(
     if (!p.given) continue;
     if (taken.get(p.number) === true) p.number = again(p.number);
     if (taken.has(p.number)) problem(p, `${p.number} is the number of a document already in the books`);
-    if (ours(p.given))
+    else if (ours(p.given))
       problem(
         p,
         `${p.given} has the form of the numbers cifraHQ issues; a later document would collide with it`,
