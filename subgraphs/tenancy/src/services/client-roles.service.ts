@@ -27,6 +27,20 @@ import {
  * someone walled off it changes nothing of its access (the rules of members.service.ts otherwise).
  */
 
+/** A person's own role assignment on one client, if they have one. */
+async function assignmentOf(tx: TxOf<ControlDb>, tenantId: string, userId: string) {
+  const [row] = await tx
+    .select()
+    .from(control.tenantRoleAssignments)
+    .where(
+      and(
+        eq(control.tenantRoleAssignments.tenantId, tenantId),
+        eq(control.tenantRoleAssignments.userId, userId),
+      ),
+    );
+  return row;
+}
+
 /**
  * The manager's own role on one client — their assignment there, else their firm-wide role: what
  * they may give or take away there. Someone walled off it (NoAccess) does not decide who else sees
@@ -38,15 +52,7 @@ async function roleOn(
   tenantId: string,
   slug: string,
 ): Promise<RoleName | null> {
-  const [own] = await tx
-    .select({ role: control.tenantRoleAssignments.role })
-    .from(control.tenantRoleAssignments)
-    .where(
-      and(
-        eq(control.tenantRoleAssignments.tenantId, tenantId),
-        eq(control.tenantRoleAssignments.userId, manager.userId),
-      ),
-    );
+  const own = await assignmentOf(tx, tenantId, manager.userId);
   if (own?.role === 'NoAccess') {
     throw new DomainError('FORBIDDEN', `You are walled off ${slug}: someone else manages its access`, {
       tenant: slug,
@@ -94,15 +100,7 @@ export async function assignClientRole(
     // On this client the manager gives no more than they hold there (restricted to reading it, not a Senior's role).
     const here = await roleOn(tx, manager, client.id, args.tenant);
     refuseAbove(manager, args.role, 'assignClientRole', here);
-    const [current] = await tx
-      .select()
-      .from(control.tenantRoleAssignments)
-      .where(
-        and(
-          eq(control.tenantRoleAssignments.tenantId, client.id),
-          eq(control.tenantRoleAssignments.userId, args.userId),
-        ),
-      );
+    const current = await assignmentOf(tx, client.id, args.userId);
     // What the member has on this client today: the assignment, else their firm-wide role.
     const effective = current?.role ?? member.firmRole;
     refuseAbove(manager, effective, 'assignClientRole', here);
@@ -149,15 +147,7 @@ export async function revokeClientRole(
     const here = await roleOn(tx, manager, client.id, args.tenant);
     // Without the assignment the member's firm-wide role applies here: the manager must hold it here too.
     refuseAbove(manager, member.firmRole, 'revokeClientRole', here);
-    const [removed] = await tx
-      .select()
-      .from(control.tenantRoleAssignments)
-      .where(
-        and(
-          eq(control.tenantRoleAssignments.tenantId, client.id),
-          eq(control.tenantRoleAssignments.userId, args.userId),
-        ),
-      );
+    const removed = await assignmentOf(tx, client.id, args.userId);
     if (!removed) {
       throw new DomainError('NOT_FOUND', `${member.email} has no role of their own on ${client.slug}`, {
         userId: args.userId,
