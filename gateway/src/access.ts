@@ -30,6 +30,15 @@ export function forbidden(message: string): GraphQLError {
 const firmScoped = new Set<Permission>(FIRM_SCOPED);
 
 /**
+ * The refusal names the client the caller asked for when X-Tenant holds a slug; anything else sent
+ * there (a list, a long or odd string) is not echoed back.
+ */
+const noAccessTo = (tenantSlug: string) =>
+  /^[a-z0-9][a-z0-9-]{0,62}$/.test(tenantSlug)
+    ? `You have no access to client ${tenantSlug}`
+    : 'You have no access to the client named in X-Tenant';
+
+/**
  * Work out what the caller may do: firm-scoped permissions (provisioning, the firm dashboard) come
  * only from the firm-wide role; permissions on a client come from the caller's role on that client.
  * A client the caller is not a member of — or that does not exist — is refused the same way, so
@@ -56,7 +65,7 @@ export async function resolveAccess(
   let tenantRole: RoleName | undefined;
   if (tenantSlug) {
     const access = await tenantAccess(control, member.userId, { slug: tenantSlug });
-    if (!access) throw forbidden(`You have no access to client ${tenantSlug}`);
+    if (!access) throw forbidden(noAccessTo(tenantSlug));
     tenant = { id: access.tenant.id, slug: access.tenant.slug };
     tenantRole = access.role;
     const onTenant = permissionsOf([access.role]).filter((p) => !firmScoped.has(p));
@@ -96,7 +105,7 @@ export async function resolveIntegrationAccess(
   let permissions = firmPermissions;
   if (tenantSlug) {
     const granted = await clientAccess(control, caller, { slug: tenantSlug });
-    if (!granted) throw forbidden(`You have no access to client ${tenantSlug}`);
+    if (!granted) throw forbidden(noAccessTo(tenantSlug));
     tenant = { id: granted.tenant.id, slug: granted.tenant.slug };
     permissions = [...new Set([...granted.permissions, ...firmPermissions])].sort();
   }

@@ -98,7 +98,13 @@ describe('authentication and tenancy', () => {
   });
 
   it('refuses an unknown client the same way as a foreign one', async () => {
-    expect(codes(await as('senior', 'no-such-client')('{ accounts { code } }'))).toEqual(['FORBIDDEN']);
+    const unknown = await as('senior', 'no-such-client')('{ accounts { code } }');
+    expect(codes(unknown)).toEqual(['FORBIDDEN']);
+    expect(unknown.errors?.[0]?.message).toBe('You have no access to client no-such-client');
+    // What is not a slug is not echoed back.
+    const odd = await as('senior', 'cafe-boquete, <b>x</b>')('{ accounts { code } }');
+    expect(codes(odd)).toEqual(['FORBIDDEN']);
+    expect(odd.errors?.[0]?.message).toBe('You have no access to the client named in X-Tenant');
   });
 
   it('describes the current client', async () => {
