@@ -224,6 +224,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   app.use(...first);
   if (metrics) app.get('/metrics', metricsRoute(metrics, opts.metrics?.token));
   app.get('/healthz', healthRoute(opts.subgraphUrls));
+  // A download is recorded before a byte is sent: HEAD (which Express would route to GET) sends
+  // none, so it is not a download and is not served.
+  app.head('/exports/:token', (_req, res) => void res.status(405).setHeader('Allow', 'GET').end());
   app.get('/exports/:token', exportDownload(opts.control, opts.exports, log));
   if (opts.integrationTokens) {
     app.use(

@@ -196,6 +196,16 @@ describe('exportLedger', () => {
     }
   });
 
+  it('answers HEAD on a link 405 and records no download', async () => {
+    const url = await link('cafe-boquete');
+    const before = await auditActions('cafe-boquete');
+    const head = await fetch(url, { method: 'HEAD' });
+    expect(head.status).toBe(405);
+    expect(head.headers.get('allow')).toBe('GET');
+    expect(await auditActions('cafe-boquete')).toEqual(before);
+    expect((await fetch(url)).status).toBe(200);
+  });
+
   it('refuses a caller without GL.Export and records nothing', async () => {
     const before = await auditActions('cafe-boquete');
     const r = await as('client', 'cafe-boquete')(EXPORT, {
