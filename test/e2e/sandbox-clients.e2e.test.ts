@@ -179,6 +179,13 @@ describe('a sandbox client', () => {
     const backupDir = path.join(t.dataDir, 'backups', record!.location);
     expect(existsSync(backupDir)).toBe(true);
 
+    // A restore in place of it waiting for its approval when it is deleted.
+    const asked = await t.as('admin')<{ requestRestoreInPlace: { id: string } }>(
+      'mutation($b: ID!) { requestRestoreInPlace(backupId: $b, reason: "The trial went wrong, back to the start") { id } }',
+      { b: backup.data?.backupClient.id },
+    );
+    expect(asked.errors).toBeUndefined();
+
     const short = await t.as('admin')(DELETE, { tenant: 'caja-de-arena', reason: 'done' });
     expect(codes(short)).toEqual(['REASON_TOO_SHORT']);
     const junior = await t.as('junior')(DELETE, { tenant: 'caja-de-arena', reason: REASON });
@@ -204,6 +211,15 @@ describe('a sandbox client', () => {
       .from(control.clientBackups)
       .where(eq(control.clientBackups.id, record!.id));
     expect(pruned?.status).toBe('PRUNED');
+    // The restore in place waiting for it is withdrawn with the deletion's reason.
+    const [request] = await t.stack.control.db
+      .select()
+      .from(control.restoreInPlaceRequests)
+      .where(eq(control.restoreInPlaceRequests.id, asked.data!.requestRestoreInPlace.id));
+    expect(request).toMatchObject({
+      status: 'WITHDRAWN',
+      withdrawalReason: `The sandbox was deleted: ${REASON}`,
+    });
     // Its row stays, DELETED, its slug moved aside for the tombstone its id makes.
     expect(await tenantById(row.id)).toMatchObject({
       status: 'DELETED',

@@ -111,6 +111,23 @@ export async function deleteSandboxClient(
       await tx
         .delete(control.clientCloseProjections)
         .where(eq(control.clientCloseProjections.tenantId, row.id));
+      // A restore in place still waiting for its approval has nothing left to restore over.
+      const withdrawn = await tx
+        .update(control.restoreInPlaceRequests)
+        .set({
+          status: 'WITHDRAWN',
+          withdrawnByUser: actor.userId,
+          withdrawnBy: actor.email ?? 'unknown',
+          withdrawalReason: `The sandbox was deleted: ${reason}`,
+          finishedAt: at,
+        })
+        .where(
+          and(
+            eq(control.restoreInPlaceRequests.tenantId, row.id),
+            eq(control.restoreInPlaceRequests.status, 'PENDING'),
+          ),
+        )
+        .returning({ id: control.restoreInPlaceRequests.id });
       // A sandbox's backups are deleted with it (no retention keeps them); only with a store to
       // remove their files from, so a record never says PRUNED for files still kept.
       const removed = deps.store
@@ -129,7 +146,12 @@ export async function deleteSandboxClient(
         tenantId: row.id,
         firmId: row.firmId,
         before: { slug: row.slug, name: row.name, status: row.status, sandbox: true },
-        after: { status: 'DELETED', databaseDropped: row.databaseName, backupsDeleted: removed.length },
+        after: {
+          status: 'DELETED',
+          databaseDropped: row.databaseName,
+          backupsDeleted: removed.length,
+          restoreRequestsWithdrawn: withdrawn.map((w) => w.id),
+        },
         reason,
       });
       return { deletedAt: at, backups: removed };
