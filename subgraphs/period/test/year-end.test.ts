@@ -155,6 +155,25 @@ describe('guided year-end close', () => {
     await closeAllMonths(books, [12]);
   });
 
+  it('refuses to prepare while the month its accruals are reversed in is locked, writing nothing', async () => {
+    // The next year opened ahead, its January locked (as a superuser would, past the transition rules).
+    await openFiscalYear(books.app, senior, { year: 2027 });
+    const lockJanuary = (state: string) =>
+      books.owner.query(
+        `BEGIN; SET LOCAL session_replication_role = replica;
+         UPDATE posting_periods SET state = '${state}' WHERE year = 2027 AND month = 1; COMMIT`,
+      );
+    await lockJanuary('LOCKED');
+    const before = await footprint(books);
+    const err = await prepareYearEndClose(books.app, junior, {
+      fiscalYear: 2026,
+      fxVarianceMode: 'SIMPLE',
+    }).catch((e) => e);
+    expect(err).toMatchObject({ code: 'PERIOD_LOCKED', details: { period: '2027-01', state: 'LOCKED' } });
+    expect(await footprint(books)).toEqual(before);
+    await lockJanuary('UNLOCKED');
+  });
+
   it('prepares a draft that closes income and expenses into retained earnings, explained line by line, posting nothing', async () => {
     const before = await footprint(books);
     const draft = await prepareYearEndClose(books.app, junior, {

@@ -1,9 +1,10 @@
-import { inTransaction, recordAuditEvent, type TenantDb } from '@cifra/db';
-import { DomainError, type IsoDate } from '@cifra/domain';
+import { inTransaction, recordAuditEvent, type TenantDb, tenant } from '@cifra/db';
+import { DomainError, type IsoDate, periodAcceptsPosting } from '@cifra/domain';
 import { loadCompany } from '@cifra/engine';
 import { Permissions as P } from '@cifra/permissions';
+import { and, gte, lte } from 'drizzle-orm';
 import { type PeriodActor, requirePermission } from '../services/actor.ts';
-import { fiscalYearRow, yearPeriodsForUpdate } from '../services/store.ts';
+import { fiscalYearRow, type TenantTx, yearPeriodsForUpdate } from '../services/store.ts';
 import { accrualReversalLines, buildClosingLines } from './closing-lines.ts';
 import { refuseIfNotReady, refuseIfYearNotOpen } from './readiness.ts';
 import { type YearEndCloseDraft, yearEndCloseDraft } from './review.ts';
@@ -60,6 +61,7 @@ export async function prepareYearEndClose(
     });
     const accruals = await pendingAccruals(tx, year.year, nextDay(closingDate));
     const reversing = accrualReversalLines(accruals, year.year, nextDay(closingDate));
+    if (accruals.length > 0) await refuseIfReversalsLocked(tx, nextDay(closingDate));
     const fingerprint = await fingerprintYear(tx, year.year, args.fxVarianceMode);
     const close = await insertDraft(
       tx,
@@ -91,4 +93,24 @@ export async function prepareYearEndClose(
     return close.id;
   });
   return yearEndCloseDraft(db, actor, { draftId: closeId, fxVarianceMode: args.fxVarianceMode });
+}
+
+/**
+ * The accruals' reversals post on the first day of the next year. A period there that refuses a
+ * REVERSAL (locked) would refuse the approval (PERIOD_LOCKED) whatever is done to this year, so the
+ * draft is refused now, saying which month to reopen. A next year not opened yet is opened
+ * UNLOCKED by the approval.
+ */
+async function refuseIfReversalsLocked(tx: TenantTx, date: IsoDate): Promise<void> {
+  const [p] = await tx
+    .select()
+    .from(tenant.postingPeriods)
+    .where(and(lte(tenant.postingPeriods.startDate, date), gte(tenant.postingPeriods.endDate, date)));
+  if (!p || periodAcceptsPosting(p.state, 'REVERSAL')) return;
+  const label = `${p.year}-${String(p.month).padStart(2, '0')}`;
+  throw new DomainError(
+    'PERIOD_LOCKED',
+    `The year's accruals are reversed on ${date}, in ${label}, which is ${p.state}: move it back to UNLOCKED, then prepare the close`,
+    { periodId: p.id, period: label, state: p.state, sourceKind: 'REVERSAL' },
+  );
 }
