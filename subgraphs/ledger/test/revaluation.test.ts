@@ -55,6 +55,10 @@ beforeAll(async () => {
     );
   }
   lookup = await rateLookup(books);
+  // The bank the receipt goes to is a EUR account: money is revalued in the currency it is held in.
+  await t.admin.query(
+    `INSERT INTO bank_accounts (account_id, currency) SELECT id, 'EUR' FROM accounts WHERE code = '1110'`,
+  );
   const eurCustomer = (
     await createParty(books, { kind: 'CUSTOMER', code: 'C-EUR', name: 'Kaffee GmbH', currency: 'EUR' })
   ).id;
@@ -160,6 +164,28 @@ describe('revalueAt on the balances (trial balance, balance sheet)', () => {
     // Income (4101) and expense (5101) lines were booked from EUR too, and stay at historical rates.
     expect(r.lines.some((l) => l.accountCode === '4101' || l.accountCode === '5101')).toBe(false);
     expect(await footprint()).toEqual(before);
+  });
+
+  it('money in an account that holds the base currency is not revalued: the EUR received there was converted', async () => {
+    const holds = (currency: string | null) =>
+      t.admin.query(
+        currency
+          ? `INSERT INTO bank_accounts (account_id, currency) SELECT id, $1 FROM accounts WHERE code = '1110'
+             ON CONFLICT (account_id) DO UPDATE SET currency = EXCLUDED.currency`
+          : `DELETE FROM bank_accounts WHERE account_id = (SELECT id FROM accounts WHERE code = '1110')`,
+        currency ? [currency] : [],
+      );
+    for (const currency of ['PAB', null]) {
+      await holds(currency);
+      const r = await revalueBalances(ctx(), { asOf: '2026-03-31', revalueAt: '2026-03-31', lookup });
+      expect(show(r).map((l) => l.slice(0, 2))).toEqual([
+        ['1201', 'EUR'],
+        ['1201', 'USD'],
+        ['2101', 'EUR'],
+      ]);
+      expect(pab(r.differenceMinor)).toBe('2.00');
+    }
+    await holds('EUR');
   });
 
   it('the same books revalued at 1.05 on 30 April: AR 630.00 (−18.00), bank 420.00 (−12.00), AP −525.00 (+15.00): −15.00', async () => {

@@ -96,7 +96,8 @@ export const MONETARY_ROLES = ['DefaultAR', 'DefaultAP', 'Cash'] as const;
  * The monetary accounts of the client: asset and liability accounts bound to DefaultAR, DefaultAP
  * or Cash, and every account a posted receipt or payment moved money through (its bank account).
  * Everything else — inventory, fixed assets, tax balances (owed in the base currency to the tax
- * authority), equity, income and expenses — stays at its historical rate.
+ * authority), equity, income and expenses — stays at its historical rate. A receivable or payable
+ * is revalued in every currency it holds; money only in the currency its account holds (below).
  */
 export async function monetaryAccountIds(db: Pick<TenantDb, 'execute'>): Promise<string[]> {
   const { rows } = await db.execute<{ id: string }>(sql`
@@ -168,6 +169,11 @@ export async function revalueBalances(
      )})
        AND l.posting_date <= ${args.asOf}::date
        AND l.original_currency <> ${ctx.baseCurrency}
+       -- A receivable or payable holds every currency it was booked in. Money holds the currency
+       -- of its account: a bank account's declared one (bank_accounts); an account that declares
+       -- none holds the base currency, and what passed through it in another was converted then.
+       AND (a.id IN (SELECT r.account_id FROM account_role_bindings r WHERE r.role IN ('DefaultAR', 'DefaultAP'))
+            OR l.original_currency = (SELECT b.currency FROM bank_accounts b WHERE b.account_id = a.id))
        ${asAt ? sql`AND e.actual_posting_date <= ${asAt.toISOString()}::timestamptz` : sql``}
      GROUP BY a.id, a.code, a.name, a.type, l.original_currency
     HAVING sum(l.original_amount_minor) <> 0 OR sum(l.amount_minor) <> 0
