@@ -67,3 +67,13 @@ export function daysBetween(from: IsoDate, to: IsoDate): number {
     DateTime.fromISO(to, { zone: 'UTC' }).diff(DateTime.fromISO(from, { zone: 'UTC' }), 'days').days,
   );
 }
+
+/**
+ * An `asAt` instant as the database compares it: the last microsecond of the millisecond it names.
+ * The API states instants to the millisecond (`actualPostingDate`) while the database records them
+ * to the microsecond, so an entry stamped 13.347512 is "as at 13.347Z" — the instant it says it was
+ * written — and not left out of the books as they stood then.
+ */
+export function asAtInstant(asAt: Date): string {
+  return `${asAt.toISOString().slice(0, -1)}999Z`;
+}

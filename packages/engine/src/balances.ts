@@ -1,5 +1,5 @@
 import type { TenantDb } from '@cifra/db';
-import type { IsoDate } from '@cifra/domain';
+import { asAtInstant, type IsoDate } from '@cifra/domain';
 import { sql } from 'drizzle-orm';
 
 export type AccountType = 'ASSET' | 'LIABILITY' | 'EQUITY' | 'INCOME' | 'EXPENSE';
@@ -52,7 +52,7 @@ export async function balancesAsOf(
     ? sql`UNION ALL
       SELECT l.account_id, -l.amount_minor
         FROM journal_entries e JOIN gl_lines l ON l.entry_id = e.id
-       WHERE e.actual_posting_date > ${asAt.toISOString()}::timestamptz
+       WHERE e.actual_posting_date > ${asAtInstant(asAt)}::timestamptz
          AND l.posting_date <= ${asOf}::date ${accountFilter(sql.raw('l.account_id'))}`
     : sql``;
   const closing = opts.excludeYearEndClose
@@ -60,7 +60,7 @@ export async function balancesAsOf(
       SELECT l.account_id, -l.amount_minor
         FROM journal_entries e JOIN gl_lines l ON l.entry_id = e.id
        WHERE e.source_kind = 'YEAR_END_CLOSE' AND e.posting_date <= ${asOf}::date
-         ${asAt ? sql`AND e.actual_posting_date <= ${asAt.toISOString()}::timestamptz` : sql``}
+         ${asAt ? sql`AND e.actual_posting_date <= ${asAtInstant(asAt)}::timestamptz` : sql``}
          ${accountFilter(sql.raw('l.account_id'))}`
     : sql``;
   // The period containing asOf, when asOf is not its last day: only its lines up to asOf are read,

@@ -88,6 +88,15 @@ describe('trialBalance', () => {
     // Before anything was posted, the books were empty; in the future, they are today's.
     expect(await trialBalance(app.db, asOf, new Date('2000-01-01T00:00:00Z'))).toEqual([]);
     expect(asMap(await trialBalance(app.db, asOf, new Date(Date.now() + 86_400_000)))).toEqual(now);
+    // At an entry's own instant as the API states it (to the millisecond), that entry is known:
+    // the database recorded it to the microsecond within that millisecond.
+    const { rows: last } = await app.pool.query<{ at: Date }>(
+      'SELECT actual_posting_date AS at FROM journal_entries WHERE posting_date <= $1 ORDER BY actual_posting_date DESC LIMIT 1',
+      [asOf],
+    );
+    expect(asMap(await trialBalance(app.db, asOf, new Date((last[0] as { at: Date }).at.getTime())))).toEqual(
+      now,
+    );
     // Mid-period and knowledge time together.
     expect(asMap(await trialBalance(app.db, '2026-02-10', between))).toEqual(
       await naiveBalances('2026-02-10', between),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inTransaction, pg, type TenantDb, tenantDb } from '@cifra/db';
+import { asAtInstant } from '@cifra/domain';
 import { balancesAsOf, type PostedEntry, type PostingLine, postEntry } from '@cifra/engine';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -166,8 +167,9 @@ async function expectOrdered(outcomes: Outcome[], period: string, transitionAt: 
  *  - each entry's posting event in the audit trail carries the entry's actual_posting_date, and the
  *    period's history version valid at that instant (to the microsecond) accepts the entry's kind;
  *  - at every instant around the month's entries and its history (millisecond instants, as the API
- *    takes them), the month's state in periods(asAt) is the state of the last audit event about
- *    it, trialBalance(asOf, asAt) holds exactly the entries stamped by then, and once the month is
+ *    takes them, each its last microsecond included), the month's state in periods(asAt) is the
+ *    state of the last audit event about it, trialBalance(asOf, asAt) holds exactly the entries
+ *    stamped by then, and once the month is
  *    LOCKED its trial balance is final.
  */
 async function expectAgreement(period: string) {
@@ -207,7 +209,8 @@ async function expectAgreement(period: string) {
                 ORDER BY occurred_at DESC, chain_seq DESC LIMIT 1) AS state,
               (SELECT count(*)::int FROM journal_entries
                 WHERE period_id = $1::uuid AND actual_posting_date <= $2::timestamptz) AS known`,
-      [period, t.toISOString()],
+      // The instant as the API takes it: to the millisecond, its last microsecond included.
+      [period, asAtInstant(t)],
     );
     if (state === undefined) {
       // Before the period existed (the instant just before its first version): no entry either.

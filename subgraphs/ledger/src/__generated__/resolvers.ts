@@ -1020,7 +1020,8 @@ export type Query = {
   /**
    * Every account with a non-zero balance at the end of `asOf`, in the client's base currency.
    * With `asAt`, the books as they stood at that instant: entries the database wrote after it are
-   * left out ("what did the books say on 31 March at 17:00"). With `revalueAt`, also the unposted
+   * left out ("what did the books say on 31 March at 17:00"); an instant is to the millisecond, so an
+   * entry's own `actualPostingDate` includes it. With `revalueAt`, also the unposted
    * analysis of its monetary foreign-currency amounts at that date's rates (`revaluation`).
    */
   trialBalance?: Maybe<TrialBalance>;

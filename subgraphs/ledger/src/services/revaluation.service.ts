@@ -1,5 +1,5 @@
 import type { TenantDb } from '@cifra/db';
-import { agingBucket, type IsoDate, type ScaledRate, translateMinor } from '@cifra/domain';
+import { agingBucket, asAtInstant, type IsoDate, type ScaledRate, translateMinor } from '@cifra/domain';
 import { sql } from 'drizzle-orm';
 import type { AgingReportData, Buckets } from '../aging/aging.ts';
 import type { AccountType } from './account-balances.service.ts';
@@ -174,7 +174,7 @@ export async function revalueBalances(
        -- none holds the base currency, and what passed through it in another was converted then.
        AND (a.id IN (SELECT r.account_id FROM account_role_bindings r WHERE r.role IN ('DefaultAR', 'DefaultAP'))
             OR l.original_currency = (SELECT b.currency FROM bank_accounts b WHERE b.account_id = a.id))
-       ${asAt ? sql`AND e.actual_posting_date <= ${asAt.toISOString()}::timestamptz` : sql``}
+       ${asAt ? sql`AND e.actual_posting_date <= ${asAtInstant(asAt)}::timestamptz` : sql``}
      GROUP BY a.id, a.code, a.name, a.type, l.original_currency
     HAVING sum(l.original_amount_minor) <> 0 OR sum(l.amount_minor) <> 0
      ORDER BY a.code, l.original_currency`);

@@ -1,4 +1,5 @@
 import type { TenantDb } from '@cifra/db';
+import { asAtInstant } from '@cifra/domain';
 import { sql } from 'drizzle-orm';
 import type { PostingPeriod } from '../mappers.ts';
 
@@ -14,8 +15,8 @@ export async function periodsAsAt(db: TenantDb, fiscalYear: number, asAt: Date):
     SELECT h.* FROM posting_periods_history h
      WHERE h.fiscal_year = ${fiscalYear}
        AND h.hist_operation <> 'DELETE'
-       AND h.valid_from <= ${asAt.toISOString()}::timestamptz
-       AND (h.valid_to IS NULL OR h.valid_to > ${asAt.toISOString()}::timestamptz)
+       AND h.valid_from <= ${asAtInstant(asAt)}::timestamptz
+       AND (h.valid_to IS NULL OR h.valid_to > ${asAtInstant(asAt)}::timestamptz)
      ORDER BY h.period_number`);
   return result.rows.map(
     (row) =>
