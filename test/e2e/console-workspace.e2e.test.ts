@@ -370,10 +370,18 @@ describe('a client workspace', () => {
     await page.getByRole('link', { name: 'Balance sheet' }).click();
     await page.getByTestId('balance-sheet').waitFor(WAIT);
     const bs = await senior()<{
-      balanceSheet: { totalLiabilitiesAndEquity: string; assets: { total: string } };
-    }>('query ($d: Date!) { balanceSheet(asOf: $d) { totalLiabilitiesAndEquity assets { total } } }', {
-      d: today,
-    });
+      balanceSheet: {
+        totalLiabilitiesAndEquity: string;
+        assets: { total: string };
+        equity: {
+          total: string;
+          rows: { accountCode: string | null; accountName: string; amount: string }[];
+        };
+      };
+    }>(
+      'query ($d: Date!) { balanceSheet(asOf: $d) { totalLiabilitiesAndEquity assets { total } equity { total rows { accountCode accountName amount } } } }',
+      { d: today },
+    );
     const total = page.getByTestId('balance-sheet').locator('tfoot td');
     await expect
       .poll(() => total.textContent(), WAIT)
@@ -381,6 +389,21 @@ describe('a client workspace', () => {
     expect(await page.locator('[data-section="Assets"] tr.section-total td').textContent()).toBe(
       fmt(bs.data!.balanceSheet.assets.total),
     );
+    // Equity row by row as the API has it — current earnings once, its own line — then its total.
+    const equity = bs.data!.balanceSheet.equity;
+    expect(
+      await page
+        .locator('[data-section="Equity"] tr:not(.section-head)')
+        .evaluateAll((rows: { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> }[]) =>
+          rows.map((r) => Array.from(r.querySelectorAll('th, td')).map((c) => (c.textContent ?? '').trim())),
+        ),
+    ).toEqual([
+      ...equity.rows.map((r) => [
+        r.accountCode ? `${r.accountCode} ${r.accountName}` : r.accountName,
+        fmt(r.amount),
+      ]),
+      ['Total equity', fmt(equity.total)],
+    ]);
     await expectAccessible(page, 'balance sheet');
     await shoot(page, '44-workspace-balance-sheet');
 

@@ -36,17 +36,8 @@ export default function BalanceSheet() {
               total={bs.liabilities.total}
               from={from}
             />
-            <StatementSection
-              title="Equity"
-              rows={bs.equity.rows}
-              total={bs.equity.total}
-              from={from}
-              extra={{
-                accountCode: null,
-                accountName: 'Current earnings (not yet closed)',
-                amount: bs.currentEarnings,
-              }}
-            />
+            {/* The API's equity rows end with current earnings (not yet closed), an account-less line. */}
+            <StatementSection title="Equity" rows={bs.equity.rows} total={bs.equity.total} from={from} />
             <tfoot>
               <tr>
                 <th scope="row">Liabilities and equity</th>

@@ -112,7 +112,6 @@ export const BalanceSheetQuery = graphql(`
     balanceSheet(asOf: $asOf) {
       asOf
       currency
-      currentEarnings
       totalLiabilitiesAndEquity
       assets {
         total

@@ -15,17 +15,15 @@ export function StatementSection({
   rows,
   total,
   from,
-  extra,
 }: {
   title: string;
   rows: readonly Row[];
   total: string;
   /** The ledger's first day when an account is opened. */
   from: string;
-  extra?: Row;
 }) {
   const ws = useWorkspace();
-  const all = extra ? [...rows, extra] : rows;
+
   const id = `section-${title.toLowerCase().replace(/\W+/g, '-')}`;
   return (
     <tbody aria-labelledby={id} data-section={title}>
@@ -34,14 +32,14 @@ export function StatementSection({
           {title}
         </th>
       </tr>
-      {all.length === 0 && (
+      {rows.length === 0 && (
         <tr>
           <td colSpan={2} className="muted">
             Nothing in this section.
           </td>
         </tr>
       )}
-      {all.map((r) => (
+      {rows.map((r) => (
         <tr key={`${r.accountCode ?? ''}:${r.accountName}`} data-account={r.accountCode ?? ''}>
           <th scope="row">
             {r.accountCode ? (
