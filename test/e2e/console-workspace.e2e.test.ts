@@ -493,6 +493,21 @@ describe('a client workspace', () => {
     await page.context().close();
   }, 240_000);
 
+  it('lands an external reviewer, who has no firm dashboard, on the clients, offering no board', async () => {
+    const { page, problems } = await openPage(browser);
+    await signInAs(page, origin, 'reviewer@demo.firm');
+    await page.getByRole('heading', { name: 'Clients', exact: true }).waitFor(WAIT);
+    const screens = await page
+      .getByRole('navigation', { name: 'Screens', exact: true })
+      .getByRole('link')
+      .allTextContents();
+    expect(screens).toContain('Clients');
+    for (const board of ['Close board', 'Exceptions', 'Batch close']) expect(screens).not.toContain(board);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 180_000);
+
   it('lands a ClientReadOnly user on their one client, with nothing to click they may not do', async () => {
     const { page, problems } = await openPage(browser);
     await signInAs(page, origin, 'client@demo.firm');

@@ -20,12 +20,13 @@ const BatchScreen = lazy(() => import('./screens/batch/batch.tsx'));
 const PeopleScreen = lazy(() => import('./screens/people/people.tsx'));
 const WorkspaceScreen = lazy(() => import('./screens/workspace/workspace.tsx'));
 const FirmAuditScreen = lazy(() => import('./screens/audit/firm-audit.tsx'));
-// People and roles is offered only to whom the API says may manage people (`me.mayManagePeople`);
-// typed by hand, the route still shows the API's refusal.
+// A firm screen is offered only to whom the API says may use it (`me.mayManagePeople`,
+// `me.mayReadFirmAudit`, `me.mayReadFirmDashboard`); typed by hand, the route still shows the
+// API's refusal.
 const NAV = [
-  { href: ROUTES.board, label: 'Close board' },
-  { href: ROUTES.exceptions, label: 'Exceptions' },
-  { href: ROUTES.batch, label: 'Batch close' },
+  { href: ROUTES.board, label: 'Close board', onlyIf: 'mayReadFirmDashboard' },
+  { href: ROUTES.exceptions, label: 'Exceptions', onlyIf: 'mayReadFirmDashboard' },
+  { href: ROUTES.batch, label: 'Batch close', onlyIf: 'mayReadFirmDashboard' },
   { href: ROUTES.people, label: 'People and roles', onlyIf: 'mayManagePeople' },
   { href: ROUTES.clients, label: 'Clients' },
   { href: ROUTES.audit, label: 'Firm audit', onlyIf: 'mayReadFirmAudit' },
@@ -76,6 +77,8 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
   }, [me]);
   // Someone with no firm-wide role (ClientReadOnly) has no firm screen to use: only their clients.
   const clientOnly = !!me && !me.firmRole;
+  // Without the firm dashboard (an external reviewer, a client user) the console opens on Clients.
+  const noBoard = !!me && !me.mayReadFirmDashboard;
   const nav = !me
     ? []
     : clientOnly
@@ -133,7 +136,7 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
         {!me && !error ? (
           // Every screen formats in the firm's locale, which comes with `me`.
           <Loading what="your screens" />
-        ) : inWorkspace || (clientOnly && pathname === ROUTES.board) ? (
+        ) : inWorkspace || (noBoard && pathname === ROUTES.board) ? (
           <Suspense fallback={<Loading what="the client workspace" />}>
             <WorkspaceScreen />
           </Suspense>

@@ -14,6 +14,7 @@ export const MeQuery = graphql(`
       firmRole
       mayManagePeople
       mayReadFirmAudit
+      mayReadFirmDashboard
       mayDeactivatePeople
       grantableRoles
       firm {

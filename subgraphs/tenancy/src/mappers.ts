@@ -12,6 +12,7 @@ export interface Me {
   firmRole: RoleName | null;
   mayManagePeople: boolean;
   mayReadFirmAudit: boolean;
+  mayReadFirmDashboard: boolean;
   mayDeactivatePeople: boolean;
   grantableRoles: RoleName[];
   firm: string;

@@ -169,7 +169,8 @@ export function CloseBoard({ year }: { year: number }) {
           <Suspense fallback={null}>
             <StageChart counts={JSON.stringify([...counts])} year={year} />
           </Suspense>
-          {visible.length === 0 ? (
+          {visible.length === 0 && error ? null : visible.length === 0 ? (
+            // (Refused, the refusal above says why: an empty board is not "no client to see".)
             <p className="notice" role="status">
               {allRows.length === 0
                 ? 'You may not see any client of the firm.'

@@ -1697,6 +1697,11 @@ export type Me = {
    */
   mayReadFirmAudit: Scalars['Boolean']['output'];
   /**
+   * Whether the caller may read the firm's dashboard (Firm.Dashboard: the close board, the exceptions
+   * inbox, batch operations): a console offers those screens, and lands on the board, only then.
+   */
+  mayReadFirmDashboard: Scalars['Boolean']['output'];
+  /**
    * Whether the caller may deactivate and reactivate the firm's people (deactivateFirmMember,
    * reactivateFirmMember): a FirmAdmin only, though a Senior may manage people otherwise. A console
    * offers those actions only then.
@@ -2493,6 +2498,7 @@ export type MeResolvers<ContextType = Context, ParentType extends ResolversParen
   firmRole?: Resolver<Maybe<ResolversTypes['RoleCluster']>, ParentType, ContextType>;
   mayManagePeople?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   mayReadFirmAudit?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  mayReadFirmDashboard?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   mayDeactivatePeople?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   grantableRoles?: Resolver<Array<ResolversTypes['RoleCluster']>, ParentType, ContextType>;
   tenants?: Resolver<Array<ResolversTypes['Tenant']>, ParentType, ContextType>;

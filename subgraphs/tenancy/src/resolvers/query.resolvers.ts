@@ -28,6 +28,7 @@ export const Query: QueryResolvers = {
       firmRole: ctx.request.firm.role,
       mayManagePeople: managesPeople,
       mayReadFirmAudit: ctx.request.firm.permissions.includes(P.Audit.ReadFirm),
+      mayReadFirmDashboard: ctx.request.firm.permissions.includes(P.Firm.Dashboard),
       mayDeactivatePeople: managesPeople && mayDeactivate(ctx.request.firm.role),
       grantableRoles: managesPeople ? RoleClusters.filter((r) => roleWithin(r, ctx.request.firm.role)) : [],
       firm: ctx.request.firm.id,
