@@ -101,6 +101,10 @@ describe('the month close in a client workspace', () => {
     await submit.focus();
     await page.keyboard.press('Enter');
     await page.getByTestId('close-outcome').filter({ hasText: 'Submitted for approval' }).waitFor(WAIT);
+    // The keyboard's place is the outcome, not the top of the page (the Submit button is gone).
+    await expect
+      .poll(() => page.evaluate<string>('document.activeElement?.textContent ?? ""'), WAIT)
+      .toContain('Submitted for approval');
     const pending = await status();
     expect(pending.close?.status).toBe('PENDING_APPROVAL');
     await shows(page, pending);

@@ -1,6 +1,6 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import type { ResultOf } from '@graphql-typed-document-node/core';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Button, Input, Label, TextField } from 'react-aria-components';
 import type { PeriodState, RoleCluster } from '../../__generated__/graphql.ts';
 import { ReasonField } from '../../components/reason-field.tsx';
@@ -207,25 +207,32 @@ function ReopenForm({
 
 /** What the last step did, or its refusal with each code's rule in words. */
 function Outcome({ done, error }: { done?: string; error?: unknown }) {
-  if (done) {
-    return (
-      <p className="notice" role="status" data-testid="close-outcome">
-        {done}.
-      </p>
-    );
-  }
-  if (!error) return null;
+  // The step's button is disabled while it runs, and often gone after it (Submit becomes Approve):
+  // the keyboard's place moves to what happened, not back to the top of the page.
+  const here = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (done || error) here.current?.focus();
+  }, [done, error]);
+  if (!done && !error) return null;
   return (
-    <div data-testid="close-refusal">
-      <RefusalNotice error={error} title="Refused" />
-      {refusalsOf(error)
-        .map((r) => EXPLAIN[r.code])
-        .filter(Boolean)
-        .map((words) => (
-          <p key={words} className="notice">
-            {words}
-          </p>
-        ))}
+    <div ref={here} tabIndex={-1} className="step-outcome">
+      {done ? (
+        <p className="notice" role="status" data-testid="close-outcome">
+          {done}.
+        </p>
+      ) : (
+        <div data-testid="close-refusal">
+          <RefusalNotice error={error} title="Refused" />
+          {refusalsOf(error)
+            .map((r) => EXPLAIN[r.code])
+            .filter(Boolean)
+            .map((words) => (
+              <p key={words} className="notice">
+                {words}
+              </p>
+            ))}
+        </div>
+      )}
     </div>
   );
 }
