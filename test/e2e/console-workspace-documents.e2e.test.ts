@@ -329,6 +329,7 @@ describe("a client's documents", () => {
     await page.goto(`${c.origin}/clients/${SLUG}/documents/${draft}`);
     await page.getByTestId('document-entry').filter({ hasText: 'None yet' }).waitFor(WAIT);
     expect(await page.getByTestId('document-status').textContent()).toBe('Draft');
+    expect(await page.locator('#doc-title').textContent()).toBe('Sales invoice (draft)');
     // A document of no one: said so, or the API's refusal with its code.
     await page.goto(`${c.origin}/clients/${SLUG}/documents/00000000-0000-0000-0000-000000000000`);
     await page

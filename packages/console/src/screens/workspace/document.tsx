@@ -35,7 +35,10 @@ export default function DocumentDetail({ documentId }: { documentId: string }) {
           ← Documents
         </Link>
       </p>
-      <h2 id="doc-title">{d ? `${KIND_LABELS[d.kind]} ${documentName(d)}` : 'Document'}</h2>
+      <h2 id="doc-title">
+        {/* A draft's name is already its kind: "Sales invoice (draft)", not "Sales invoice Sales invoice (draft)". */}
+        {!d ? 'Document' : d.number ? `${KIND_LABELS[d.kind]} ${d.number}` : documentName(d)}
+      </h2>
       {error && <RefusalNotice error={error} title="The document could not be loaded" />}
       {loading && !data && <Loading what="the document" />}
       {data && !d && (

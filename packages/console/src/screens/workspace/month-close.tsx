@@ -71,7 +71,9 @@ function closeWords(close: Close, timezone: string): string {
   if (close.submittedAt) {
     parts.push(`submitted by ${by(close.submittedByEmail)} ${instantLabel(close.submittedAt, timezone)}`);
   }
-  if (close.approvedAt) parts.push(`approved by ${by(close.approvedByEmail)}`);
+  if (close.approvedAt) {
+    parts.push(`approved by ${by(close.approvedByEmail)} ${instantLabel(close.approvedAt, timezone)}`);
+  }
   if (close.rejectionReason) {
     const at = close.rejectedAt ? ` ${instantLabel(close.rejectedAt, timezone)}` : '';
     parts.push(`sent back by ${by(close.rejectedByEmail)}${at}: “${close.rejectionReason}”`);
