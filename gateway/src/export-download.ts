@@ -44,6 +44,28 @@ export interface ExportServing {
 }
 
 /**
+ * A download refused because the client's books are read-only: 409 when the client is archived
+ * (unarchive it to download), else 503 with Retry-After (a restore in place or a move switching
+ * its database for a moment).
+ */
+async function refuseReadOnly(
+  control: ControlDb,
+  tenantId: string,
+  res: Response,
+  refuse: (status: number, code: string, message: string) => unknown,
+) {
+  const archived = await control.$client
+    .query<{ archived: boolean }>('SELECT archived_at IS NOT NULL AS archived FROM tenants WHERE id = $1', [
+      tenantId,
+    ])
+    .then((r) => r.rows[0]?.archived === true)
+    .catch(() => false);
+  if (archived) return refuse(409, 'TENANT_READ_ONLY', ARCHIVED);
+  res.setHeader('Retry-After', '5');
+  return refuse(503, 'TENANT_READ_ONLY', SWITCHING);
+}
+
+/**
  * `GET /exports/:token`: a download by its signed link (docs/architecture/posting.md). The tenant
  * comes from the link alone, and the caller's access is checked again as of now; the file is
  * streamed, and a failure mid-stream cuts the download rather than end a short valid file.
@@ -125,20 +147,9 @@ export function exportDownload(control: ControlDb, exports: ExportServing | unde
       if (err instanceof DocumentNotServed && !res.headersSent)
         return refuse(err.status, err.code, err.message);
       // A download is recorded in the client's own trail before a byte is sent: while its books
-      // are read-only (archived, or for a moment while a restore in place or a move switches them)
-      // that write is refused, and so is the download — as TENANT_READ_ONLY, never as a failure.
-      if (translateDbError(err)?.code === 'TENANT_READ_ONLY' && !res.headersSent) {
-        const archived = await control.$client
-          .query<{ archived: boolean }>(
-            'SELECT archived_at IS NOT NULL AS archived FROM tenants WHERE id = $1',
-            [claims.tenantId],
-          )
-          .then((r) => r.rows[0]?.archived === true)
-          .catch(() => false);
-        if (archived) return refuse(409, 'TENANT_READ_ONLY', ARCHIVED);
-        res.setHeader('Retry-After', '5');
-        return refuse(503, 'TENANT_READ_ONLY', SWITCHING);
-      }
+      // are read-only that write is refused, and so is the download — never as a failure.
+      if (translateDbError(err)?.code === 'TENANT_READ_ONLY' && !res.headersSent)
+        return refuseReadOnly(control, claims.tenantId, res, refuse);
       log.error({ err, exportId: claims.exportId }, 'export failed');
       if (!res.headersSent) return refuse(500, 'INTERNAL_SERVER_ERROR', 'The export failed');
       // Mid-stream: cut the download so the client sees an incomplete file, not a short valid one.

@@ -23,7 +23,6 @@ export function StatementSection({
   from: string;
 }) {
   const ws = useWorkspace();
-
   const id = `section-${title.toLowerCase().replace(/\W+/g, '-')}`;
   return (
     <tbody aria-labelledby={id} data-section={title}>
