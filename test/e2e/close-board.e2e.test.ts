@@ -3,7 +3,7 @@ import { control } from '@cifra/db';
 import { signLocalToken } from '@cifra/gateway';
 import { type Stack, startStack } from '@cifra/ops';
 import { createEmptyDatabase, makeTestDir, TEST_APP_PASSWORD, type TestDatabase } from '@cifra/testing';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, gql, type Nodes, nodes } from '../support/client.ts';
@@ -422,6 +422,28 @@ describe('the month-end close in batches, with four eyes', () => {
     expect(ex.errors).toBeUndefined();
     const waiting = ex.data!.closeExceptions.filter((e) => e.kind === 'APPROVAL_OVERDUE');
     expect(waiting.map((e) => e.client.slug).sort()).toEqual([...two].sort());
+
+    // Days waited are the client's days: a close submitted at 20:30 in Panama (01:30 UTC the next
+    // day) has waited since that Panama day. Three days after "tomorrow" in UTC is four after it.
+    const today = new Date().toISOString().slice(0, 10);
+    const [first] = two;
+    const [t0] = await stack.control.db
+      .select()
+      .from(control.tenants)
+      .where(eq(control.tenants.slug, first!));
+    await stack.control.db
+      .update(control.clientCloseMonths)
+      .set({ submittedAt: new Date(`${today}T01:30:00Z`) })
+      .where(and(eq(control.clientCloseMonths.tenantId, t0!.id), eq(control.clientCloseMonths.month, MONTH)));
+    const threeDays = await as('senior')<{
+      closeExceptions: { kind: string; client: { slug: string }; daysOverdue: number }[];
+    }>(
+      'query($asOf: Date) { closeExceptions(asOf: $asOf, approvalOverdueDays: 3) { kind client { slug } daysOverdue } }',
+      { asOf: new Date(Date.parse(`${today}T12:00:00Z`) + 3 * 86_400_000).toISOString().slice(0, 10) },
+    );
+    expect(
+      threeDays.data!.closeExceptions.filter((e) => e.kind === 'APPROVAL_OVERDUE' && e.client.slug === first),
+    ).toEqual([{ kind: 'APPROVAL_OVERDUE', client: { slug: first }, daysOverdue: 4 }]);
   });
 
   it('refuses to let the submitter batch-approve, and approves as another person', async () => {

@@ -160,7 +160,8 @@ export async function closeExceptions(
     }
     for (const p of own) {
       if (p.row.closeStatus !== 'PENDING_APPROVAL' || !p.submittedAt) continue;
-      const submitted = p.submittedAt.toISOString().slice(0, 10);
+      // The day it was submitted on the client's own clock, as `asOf` is: 20:00 in Panama is not tomorrow.
+      const submitted = todayIn(client.timezone, p.submittedAt);
       const waited = daysBetween(submitted, limit.asOf);
       if (waited <= limit.approvalOverdueDays) continue;
       out.push({
