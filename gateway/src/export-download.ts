@@ -1,5 +1,11 @@
 import type { Logger } from '@cifra/context';
-import { type ControlDb, control as controlSchema, type TenantRegistry, translateDbError } from '@cifra/db';
+import {
+  type ControlDb,
+  control as controlSchema,
+  isArchived,
+  type TenantRegistry,
+  translateDbError,
+} from '@cifra/db';
 import {
   brandOf,
   DocumentNotServed,
@@ -54,13 +60,7 @@ async function refuseReadOnly(
   res: Response,
   refuse: (status: number, code: string, message: string) => unknown,
 ) {
-  const archived = await control.$client
-    .query<{ archived: boolean }>('SELECT archived_at IS NOT NULL AS archived FROM tenants WHERE id = $1', [
-      tenantId,
-    ])
-    .then((r) => r.rows[0]?.archived === true)
-    .catch(() => false);
-  if (archived) return refuse(409, 'TENANT_READ_ONLY', ARCHIVED);
+  if (await isArchived(control, tenantId)) return refuse(409, 'TENANT_READ_ONLY', ARCHIVED);
   res.setHeader('Retry-After', '5');
   return refuse(503, 'TENANT_READ_ONLY', SWITCHING);
 }

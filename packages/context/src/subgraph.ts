@@ -12,6 +12,7 @@ import {
   type Actor,
   type ControlDb,
   clientChangeAnnouncer,
+  isArchived,
   type TenantDb,
   type TenantRegistry,
   tenantDb,
@@ -231,13 +232,7 @@ const archivedReadOnly: ApolloServerPlugin<BaseContext> = {
           (e) => e.extensions?.code === 'TENANT_READ_ONLY',
         );
         if (refused.length === 0) return;
-        const archived = await contextValue.control
-          .execute<{ archived: boolean }>(
-            sql`SELECT archived_at IS NOT NULL AS archived FROM tenants WHERE id = ${tenant.id}`,
-          )
-          .then((r) => r.rows[0]?.archived === true)
-          .catch(() => false);
-        if (!archived) return;
+        if (!(await isArchived(contextValue.control, tenant.id))) return;
         for (const e of refused) {
           const extensions: Record<string, unknown> = { ...e.extensions, archived: true };
           delete extensions.retryAfterSeconds;

@@ -131,6 +131,20 @@ export async function accessibleTenants(
   );
 }
 
+/**
+ * Whether a client is archived: what a TENANT_READ_ONLY refusal means for it (the database cannot
+ * say whether its books are read-only because the client is archived or for a moment while they
+ * are switched). False when it cannot be read: the refusal then keeps its retry hint.
+ */
+export async function isArchived(control: ControlDb, tenantId: string): Promise<boolean> {
+  return control
+    .select({ archivedAt: tenants.archivedAt })
+    .from(tenants)
+    .where(eq(tenants.id, tenantId))
+    .then(([row]) => !!row?.archivedAt)
+    .catch(() => false);
+}
+
 export async function tenantAccess(
   control: ControlDb,
   userId: string,

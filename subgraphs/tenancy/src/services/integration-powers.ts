@@ -17,6 +17,8 @@ import type { Manager } from './members.service.ts';
  * off a client, or only reading it, would act there through the integration: the secret is theirs
  * once shown. A grant expired, or on a client that is no longer active, gives nothing and is not
  * asked about. Grants are read in `tx`, under the integration's lock; the caller's access in `db`.
+ * (Not access.ts's `integrationGrantsQuery`: it counts an ACTIVE integration's grants only, and
+ * resuming a suspended one is among what this guards.)
  */
 export async function requireHoldsGrants(
   db: ControlDb,
