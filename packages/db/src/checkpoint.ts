@@ -79,7 +79,8 @@ export async function recordCheckpoint(
  * them all (not only the last) means a checkpoint taken after a rewrite cannot excuse it. A
  * restore in place's checkpoint (`RESTORED`, sealed as such) sets aside those taken before it past
  * its position: the restore discarded that history, with two people's approval in the firm's
- * trail. Names the oldest that fails; otherwise reports the newest.
+ * trail. Names the oldest unsealed checkpoint (FORGED), else the oldest in force whose event
+ * changed (REWRITTEN); otherwise reports the newest.
  */
 export async function verifyCheckpoint(
   control: ControlDb,
