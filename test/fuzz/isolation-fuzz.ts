@@ -162,7 +162,7 @@ export async function runIsolationFuzz(world: World, opts: FuzzOptions): Promise
     const field = rng.pick(fields[kind]);
     const firmLevel = FIRM_LEVEL_FIELDS.has(field);
     // A firm-level write may legitimately reach several clients (a batch), so it carries no client's mark.
-    const op = generator.operation(kind, field, firmLevel ? 'WNZ' : (client?.writeMark ?? 'WNZ'), tenant);
+    const op = generator.operation(kind, field, firmLevel ? 'WNZJX' : (client?.writeMark ?? 'WNZJX'), tenant);
     // A forged token must be treated exactly as no token at all.
     const req: FuzzRequest = {
       user: user?.forged ? undefined : user?.user,
@@ -293,7 +293,7 @@ async function strayWrites(world: World): Promise<Violation[]> {
     for (const { table_name: table, column_name: column } of columns) {
       const rows = await world.test.tenantSql<{ mark: string }>(
         c.slug,
-        `SELECT DISTINCT m[1] AS mark FROM (SELECT regexp_matches(${quote(column)}::text, '(?:W|MK)([0-9]+)[ZQ]', 'g') AS m FROM ${quote(table)}) s`,
+        `SELECT DISTINCT coalesce(m[1], m[2]) AS mark FROM (SELECT regexp_matches(${quote(column)}::text, '(?:W([0-9]+)ZJX|MK([0-9]+)QJX)', 'g') AS m FROM ${quote(table)}) s`,
       );
       const strangers = rows.map((r) => Number(r.mark)).filter((i) => i !== c.index);
       if (strangers.length) {

@@ -200,7 +200,7 @@ export class OperationGenerator {
     if (argName === 'currency' || argName === 'baseCurrency') return r.pick(['PAB', 'USD', 'EUR', 'XXX']);
     if (argName === 'entityType')
       return r.pick(['JournalEntry', 'Account', 'Document', 'Party', 'PostingPeriod']);
-    if (argName === 'prefix') return `${mark}${n}`.slice(0, 6).toUpperCase();
+    if (argName === 'prefix') return `${mark}${n}`.slice(0, 12).toUpperCase();
     if (argName === 'code') return `${mark}${n}`;
     if (argName === 'slug') return `fz-${n}`;
     if (argName === 'email') return `fz${n}@example.test`;

@@ -3,9 +3,9 @@ import { documentedCodes, type Expected, judge } from './oracle.ts';
 import type { WorldClient, WorldUser } from './world.ts';
 
 const clients: WorldClient[] = [
-  { index: 0, slug: 'a-client', firm: 'demo', dataMark: 'MK0Q', writeMark: 'W0Z' },
-  { index: 1, slug: 'b-client', firm: 'demo', dataMark: 'MK1Q', writeMark: 'W1Z' },
-  { index: 2, slug: 'z-client', firm: 'zeta', dataMark: 'MK2Q', writeMark: 'W2Z' },
+  { index: 0, slug: 'a-client', firm: 'demo', dataMark: 'MK0QJX', writeMark: 'W0ZJX' },
+  { index: 1, slug: 'b-client', firm: 'demo', dataMark: 'MK1QJX', writeMark: 'W1ZJX' },
+  { index: 2, slug: 'z-client', firm: 'zeta', dataMark: 'MK2QJX', writeMark: 'W2ZJX' },
 ];
 const user: WorldUser = { email: 'u@demo.firm', firm: 'demo', token: 't' };
 const access: Expected = {
@@ -26,19 +26,25 @@ const ask = (tenant: string | undefined, field = 'accounts', firmLevel = false) 
 describe('the isolation fuzzer judge', () => {
   it('accepts a client answering with its own data', () => {
     expect(
-      judge(ask('a-client'), { status: 200, data: { x: 'MK0Q entry' } }, clients, access, documented)
+      judge(ask('a-client'), { status: 200, data: { x: 'MK0QJX entry' } }, clients, access, documented)
         .violations,
     ).toEqual([]);
   });
   it('flags another client of the same firm in an answer about this one', () => {
-    const v = judge(ask('a-client'), { status: 200, data: { x: 'MK1Q entry' } }, clients, access, documented);
+    const v = judge(
+      ask('a-client'),
+      { status: 200, data: { x: 'MK1QJX entry' } },
+      clients,
+      access,
+      documented,
+    );
     expect(v.violations).toEqual(["b-client's data in an answer about a-client"]);
   });
   it('lets a firm-level view read across the caller own clients, never beyond them', () => {
     expect(
       judge(
         ask(undefined, 'closeBoard', true),
-        { status: 200, data: { x: 'MK1Q' } },
+        { status: 200, data: { x: 'MK1QJX' } },
         clients,
         access,
         documented,
@@ -46,7 +52,7 @@ describe('the isolation fuzzer judge', () => {
     ).toEqual([]);
     const v = judge(
       ask(undefined, 'closeBoard', true),
-      { status: 200, data: { s: '"z-client"', x: 'MK2Q' } },
+      { status: 200, data: { s: '"z-client"', x: 'MK2QJX' } },
       clients,
       access,
       documented,
@@ -54,10 +60,10 @@ describe('the isolation fuzzer judge', () => {
     expect(v.violations).toContain("z-client's data reached a caller without access to it");
   });
   it('does not count an answer quoting back what the request sent', () => {
-    const echo = { ...ask('a-client'), variables: { id: 'W1Z 42' } };
+    const echo = { ...ask('a-client'), variables: { id: 'W1ZJX 42' } };
     const res = {
       status: 200,
-      errors: [{ message: 'No document W1Z 42', extensions: { code: 'NOT_FOUND' } }],
+      errors: [{ message: 'No document W1ZJX 42', extensions: { code: 'NOT_FOUND' } }],
     };
     expect(judge(echo, res, clients, access, documented).violations).toEqual([]);
     expect(judge(ask('a-client'), res, clients, access, documented).violations).toHaveLength(1);
