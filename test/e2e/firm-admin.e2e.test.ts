@@ -234,6 +234,51 @@ describe('settings through the gateway', () => {
     expect(firm.data?.firmSettings).toMatchObject({ brandColor: '#0A0A0A' });
   });
 
+  it('takes a logo only as an https: URL or a PNG or JPEG data: URL, nothing written otherwise', async () => {
+    for (const logo of [
+      'javascript:alert(document.cookie)',
+      'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==',
+      'data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=',
+      'http://logos.example.test/boquete.png',
+      ' https://logos.example.test/boquete.png',
+    ]) {
+      const r = await as('admin')(
+        'mutation($v: SettingsInput!) { updateClientSettings(tenant: "clinica-costa", set: $v) { slug } }',
+        { v: { logoUrl: logo } },
+      );
+      expect(codes(r), logo).toEqual(['BAD_USER_INPUT']);
+      expect(r.errors?.[0]?.extensions?.field).toBe('set.logoUrl');
+      const firm = await as('admin')(
+        'mutation($v: SettingsInput!) { updateFirmSettings(set: $v) { logoUrl } }',
+        {
+          v: { logoUrl: logo },
+        },
+      );
+      expect(codes(firm), logo).toEqual(['BAD_USER_INPUT']);
+    }
+    const WL = '{ tenant { whiteLabel { logoUrl } } }';
+    const before = await as(
+      'admin',
+      'clinica-costa',
+    )<{ tenant: { whiteLabel: { logoUrl: string | null } } }>(WL);
+    expect(before.data?.tenant.whiteLabel.logoUrl).toBeNull();
+
+    const https = 'https://logos.example.test/clinica.png';
+    const ok = await as('admin')(
+      'mutation($v: SettingsInput!) { updateClientSettings(tenant: "clinica-costa", set: $v) { slug } }',
+      { v: { logoUrl: https } },
+    );
+    expect(ok.errors).toBeUndefined();
+    const after = await as(
+      'admin',
+      'clinica-costa',
+    )<{ tenant: { whiteLabel: { logoUrl: string | null } } }>(WL);
+    expect(after.data?.tenant.whiteLabel.logoUrl).toBe(https);
+    await as('admin')(
+      'mutation { updateClientSettings(tenant: "clinica-costa", clear: [LOGO_URL]) { slug } }',
+    );
+  });
+
   it('refuses settings to a Senior', async () => {
     const r = await as('senior')(
       `mutation { updateFirmSettings(set: { brandColor: "#000000" }) { brandColor } }`,

@@ -1,12 +1,38 @@
 import { z } from 'zod';
 
+/** A logo given as a data: URL is kept in the settings: at most this many characters (about 300 KB). */
+export const LOGO_URL_MAX = 400_000;
+
+/**
+ * A logo the product may show: an `https:` URL, or a PNG or JPEG as a base64 `data:` URL (the one
+ * form documents draw, docs/architecture/documents.md). Anything else — `javascript:`, `data:text/html`,
+ * `http:`, `file:` — is refused: a frontend putting the value in an `<img>` or a link must not be
+ * handed a script or a page.
+ */
+export const logoUrlSchema = z
+  .string()
+  .max(LOGO_URL_MAX, `at most ${LOGO_URL_MAX} characters`)
+  .refine(
+    (v) => /^data:image\/(?:png|jpe?g);base64,[A-Za-z0-9+/=\s]+$/i.test(v) || isHttpsUrl(v),
+    'an https: URL, or a PNG or JPEG as a data:image/…;base64, URL',
+  );
+
+function isHttpsUrl(v: string): boolean {
+  if (!/^https:\/\//i.test(v)) return false;
+  try {
+    return new URL(v).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Settings the firm sets once (master) and each client may override. Effective settings are the
  * defaults, overlaid by the firm's master values, overlaid by the client's overrides.
  */
 export const settingsSchema = z.object({
   displayName: z.string().min(1).max(120).optional(),
-  logoUrl: z.string().url().optional(),
+  logoUrl: logoUrlSchema.optional(),
   brandColor: z
     .string()
     .regex(/^#[0-9a-fA-F]{6}$/, 'a colour such as #0A6EBD')

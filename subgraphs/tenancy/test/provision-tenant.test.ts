@@ -174,6 +174,19 @@ describe('provisioning a client, all or nothing', () => {
     ).rejects.toMatchObject({ code: 'TENANT_EXISTS' });
     expect(await db.select().from(control.tenants)).toEqual(before);
   });
+
+  it('refuses a white label whose logo is a script, before any database is made', async () => {
+    const before = await db.select().from(control.tenants);
+    await expect(
+      provisionTenant(deps(), ACTOR, firmId, {
+        slug: 'scripted-logo',
+        name: 'Scripted Logo',
+        whiteLabel: { logoUrl: 'javascript:alert(document.cookie)' },
+      }),
+    ).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(await db.select().from(control.tenants)).toEqual(before);
+    expect(await databasesFor('scripted-logo')).toEqual([]);
+  });
 });
 
 /**

@@ -1516,7 +1516,7 @@ export type SettingValues = {
   __typename?: 'SettingValues';
   /** The client's name as shown in the product (1 to 120 characters). */
   displayName?: Maybe<Scalars['String']['output']>;
-  /** An absolute URL of the logo to show. */
+  /** The logo to show: an https: URL, or a PNG or JPEG as a base64 data: URL (which documents draw). */
   logoUrl?: Maybe<Scalars['String']['output']>;
   /** A colour as #RRGGBB, e.g. #0A6EBD. */
   brandColor?: Maybe<Scalars['String']['output']>;
@@ -1559,7 +1559,7 @@ export type EffectiveSettings = {
   __typename?: 'EffectiveSettings';
   /** The client's name as shown in the product; null when nobody set one. */
   displayName?: Maybe<Scalars['String']['output']>;
-  /** An absolute URL of the logo to show; null when nobody set one. */
+  /** The logo to show (an https: URL or a PNG or JPEG data: URL); null when nobody set one. */
   logoUrl?: Maybe<Scalars['String']['output']>;
   /** A colour as #RRGGBB; null when nobody set one. */
   brandColor?: Maybe<Scalars['String']['output']>;
@@ -1600,7 +1600,10 @@ export type EffectiveSettings = {
 export type SettingsInput = {
   /** 1 to 120 characters. */
   displayName?: InputMaybe<Scalars['String']['input']>;
-  /** An absolute URL. */
+  /**
+   * An https: URL, or a PNG or JPEG as a base64 data: URL, at most 400,000 characters; anything else
+   * (javascript:, http:, another data: type) is BAD_USER_INPUT.
+   */
   logoUrl?: InputMaybe<Scalars['String']['input']>;
   /** A colour as #RRGGBB. */
   brandColor?: InputMaybe<Scalars['String']['input']>;
@@ -1760,7 +1763,7 @@ export type WhiteLabel = {
   __typename?: 'WhiteLabel';
   /** The name to show. */
   displayName: Scalars['String']['output'];
-  /** An absolute URL of the logo; null when none. */
+  /** The logo: an https: URL or a PNG or JPEG data: URL; null when none. */
   logoUrl?: Maybe<Scalars['String']['output']>;
   /** A colour as #RRGGBB; null when none. */
   brandColor?: Maybe<Scalars['String']['output']>;
@@ -1804,7 +1807,7 @@ export type ProvisionTenantInput = {
 export type WhiteLabelInput = {
   /** The name to show. */
   displayName?: InputMaybe<Scalars['String']['input']>;
-  /** An absolute URL of the logo. */
+  /** The logo: an https: URL, or a PNG or JPEG as a base64 data: URL (BAD_USER_INPUT otherwise). */
   logoUrl?: InputMaybe<Scalars['String']['input']>;
   /** A colour as #RRGGBB. */
   brandColor?: InputMaybe<Scalars['String']['input']>;

@@ -22,6 +22,7 @@ import {
   badInput,
   DomainError,
   idempotencyKeyReused,
+  logoUrlSchema,
   PANAMA,
   payloadHash,
   type RegionTemplate,
@@ -46,7 +47,7 @@ export const provisionTenantInput = z.object({
   whiteLabel: z
     .object({
       displayName: z.string().trim().min(1).max(120).nullish(),
-      logoUrl: z.string().url().nullish(),
+      logoUrl: logoUrlSchema.nullish(),
       brandColor: z
         .string()
         .regex(/^#[0-9a-fA-F]{6}$/, 'a colour such as #0A6EBD')
