@@ -160,17 +160,25 @@ describe('exportLedger', () => {
     expect((await fetch(forged.url)).status).toBe(401);
 
     const secrets = await readSecrets(dataDir);
-    const expiredSigner = await ExportLinkSigner.fromJwk(secrets.exportPrivateJwk, () => base as string, -60);
-    const expired = await expiredSigner.sign({
-      tenantId: tenantId['ferreteria-colon'] as string,
-      tenantSlug: 'ferreteria-colon',
-      format: 'GL_CSV',
-      from: `${year}-01-01`,
-      to: `${year}-12-31`,
-      userId: claims.sub,
-      email: 'senior@demo.firm',
-    });
-    expect((await fetch(expired.url)).status).toBe(401);
+    // Long expired, and expired a second ago: a link is good until its expiresAt, not a moment past.
+    for (const ttl of [-60, -1]) {
+      const expiredSigner = await ExportLinkSigner.fromJwk(
+        secrets.exportPrivateJwk,
+        () => base as string,
+        ttl,
+      );
+      const expired = await expiredSigner.sign({
+        tenantId: tenantId['ferreteria-colon'] as string,
+        tenantSlug: 'ferreteria-colon',
+        format: 'GL_CSV',
+        from: `${year}-01-01`,
+        to: `${year}-12-31`,
+        userId: claims.sub,
+        email: 'senior@demo.firm',
+      });
+      expect(expired.expiresAt.getTime()).toBeLessThan(Date.now());
+      expect((await fetch(expired.url)).status, `expired ${-ttl} s ago`).toBe(401);
+    }
     expect((await fetch(`${base}/exports/not-a-token`)).status).toBe(401);
     // Nothing was read from the other client's books.
     expect(await auditActions('ferreteria-colon')).toEqual(before);
