@@ -58,6 +58,7 @@ describe("the firm's locale", () => {
     ['two tags', 'en-US,de-DE'],
     ['an empty one', ' '],
     ['a private-use tag', 'x-cifra'],
+    ['another calendar than the books keep', 'es-PA-u-ca-islamic'],
     ['an overlong one', `en-${'a'.repeat(70)}`],
   ])('%s (%s) is refused UNSUPPORTED_LOCALE naming the field, and nothing is written', async (_what, tag) => {
     const events = (await localeEvents()).length;

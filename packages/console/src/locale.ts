@@ -30,12 +30,14 @@ export function setFirmLocale(tag: string | null | undefined): string {
 
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
 
-/** An `Intl.DateTimeFormat` in the firm's locale with `options`, made once per locale and options. */
+/** An `Intl.DateTimeFormat` in the firm's locale (Gregorian) with `options`, made once per locale and options. */
 export function dateTimeFormat(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   const key = `${current}|${JSON.stringify(options)}`;
   let f = dateTimeFormats.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat(current, options);
+    // Always the Gregorian calendar, whatever the locale's own (fa-IR: Persian, th-TH: Buddhist):
+    // the books' dates and periods are Gregorian, and a month shown must be the period's month.
+    f = new Intl.DateTimeFormat(current, { ...options, calendar: 'gregory' });
     dateTimeFormats.set(key, f);
   }
   return f;

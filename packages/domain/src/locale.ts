@@ -11,7 +11,8 @@ const MAX_LENGTH = 64;
  * `field`: a malformed tag (what `Intl.getCanonicalLocales` refuses), more than one, or one that
  * neither `Intl.NumberFormat` nor `Intl.DateTimeFormat` supports as given (their best fit would be
  * another language: `xx-YY` is well formed but nobody's locale). Private-use and grandfathered tags
- * are refused too: a console could not format in them.
+ * are refused too: a console could not format in them; so is a calendar other than the Gregorian
+ * (`-u-ca-islamic`), which the books' dates are not kept in.
  */
 export function parseLocale(tag: unknown, field = 'locale'): string {
   const refuse = (why: string) =>
@@ -32,6 +33,14 @@ export function parseLocale(tag: unknown, field = 'locale'): string {
     !supported(Intl.DateTimeFormat.supportedLocalesOf(one, { localeMatcher: 'lookup' }))
   ) {
     throw refuse(`${one} is not a locale numbers and dates can be formatted in`);
+  }
+  // The books' periods and dates are Gregorian: a tag asking for another calendar would show
+  // November 2026 as another year's month. Its own digits (-u-nu-) are shown as asked.
+  const calendar = new Intl.Locale(one).calendar;
+  if (calendar !== undefined && calendar !== 'gregory') {
+    throw refuse(
+      `${one} asks for the ${calendar} calendar; the books keep Gregorian dates (leave out -u-ca-${calendar})`,
+    );
   }
   return one;
 }

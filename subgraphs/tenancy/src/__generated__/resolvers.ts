@@ -365,8 +365,9 @@ export type Mutation = {
   updateClientSettings?: Maybe<Tenant>;
   /**
    * Set the firm's locale (Firm.locale; needs Tenant.Manage: a FirmAdmin). `locale` is one BCP 47
-   * tag, stored in its canonical form (`es-pa` becomes `es-PA`); a malformed tag, or one numbers and
-   * dates cannot be formatted in (`xx-YY`), is refused UNSUPPORTED_LOCALE with `extensions.field`
+   * tag, stored in its canonical form (`es-pa` becomes `es-PA`); a malformed tag, one numbers and
+   * dates cannot be formatted in (`xx-YY`), or one asking for another calendar than the Gregorian
+   * the books keep (`es-PA-u-ca-islamic`) is refused UNSUPPORTED_LOCALE with `extensions.field`
    * `locale`, and nothing is written. Setting the locale it already has changes nothing and records
    * nothing. `firm.locale_updated` in the firm's audit trail, with `reason` (optional).
    */
