@@ -200,4 +200,53 @@ describe('an ethical wall on one client', () => {
       }),
     );
   });
+
+  it("keeps a walled-off firm admin out of that client's part of the firm trail and history", async () => {
+    const add = await t.as('admin')(
+      'mutation { addFirmMember(input: { email: "walled-admin@demo.firm", displayName: "Wanda", firmRole: FIRM_ADMIN }) { userId } }',
+    );
+    expect(add.errors).toBeUndefined();
+    const wall = await t.as('admin')(ASSIGN, {
+      u: await userId('walled-admin@demo.firm'),
+      t: 'clinica-costa',
+      r: 'NO_ACCESS',
+      why: REASON,
+    });
+    expect(wall.errors).toBeUndefined();
+    const asWalledAdmin = gql(
+      t.stack.gatewayUrl,
+      await signLocalToken(t.stack.authPrivateJwk, 'walled-admin@demo.firm'),
+    );
+    const TRAIL = `query($t: String) { firmAuditEvents(filter: { tenant: $t }, first: 100) {
+      edges { node { action reason } } } }`;
+    type Trail = { firmAuditEvents: { edges: { node: { action: string; reason: string | null } }[] } };
+    const about = async (as: typeof asWalledAdmin, tenant: string) => {
+      const r = await as<Trail>(TRAIL, { t: tenant });
+      expect(r.errors).toBeUndefined();
+      return r.data?.firmAuditEvents.edges.map((e) => e.node) ?? [];
+    };
+    // The other admin reads the walls put up on the client, with their reasons; the walled admin
+    // reads nothing about that client, and everything about the others.
+    expect(await about(t.as('admin'), 'clinica-costa')).toContainEqual({
+      action: 'membership.client_role_assigned',
+      reason: REASON,
+    });
+    expect(await about(asWalledAdmin, 'clinica-costa')).toEqual([]);
+    expect(await about(asWalledAdmin, 'ferreteria-colon')).toEqual(
+      await about(t.as('admin'), 'ferreteria-colon'),
+    );
+
+    const clinica = (
+      await t.stack.appControl
+        .select({ id: control.tenants.id, slug: control.tenants.slug })
+        .from(control.tenants)
+    ).find((c) => c.slug === 'clinica-costa')?.id as string;
+    const HISTORY = `query($id: ID!) { firmHistoryConnection(entityType: "Tenant", entityId: $id, first: 10) {
+      edges { node { operation } } } }`;
+    const history = async (as: typeof asWalledAdmin) =>
+      (await as<{ firmHistoryConnection: Nodes<{ operation: string }> }>(HISTORY, { id: clinica })).data
+        ?.firmHistoryConnection;
+    expect(nodes(await history(t.as('admin'))).length).toBeGreaterThan(0);
+    expect(nodes(await history(asWalledAdmin))).toEqual([]);
+  });
 });

@@ -2,7 +2,11 @@ import { type ControlDb, control, controlDb, inTransaction, pg, recordAuditEvent
 import { ISO_4217 } from '@cifra/domain';
 import { createTestControlDatabase, type TestDatabase, testServerUrl } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firmEntityHistory, listFirmAuditEvents } from '../src/services/firm-audit.service.ts';
+import {
+  type FirmReader,
+  firmEntityHistory,
+  listFirmAuditEvents,
+} from '../src/services/firm-audit.service.ts';
 import { verifyAuditChain } from '../src/services/verify-audit-chain.service.ts';
 
 /** The firm's trail read as the services read it: as cifra_control_app, scoped to one firm. */
@@ -108,21 +112,29 @@ describe("a firm's trail", () => {
   });
 
   it("lists only the caller's firm's events, newest first, and filters by client", async () => {
-    const a = await listFirmAuditEvents(app, firm.a, {});
+    const a = await listFirmAuditEvents(app, { firmId: firm.a }, {});
     expect(a.edges.map((e) => e.node.action)).toEqual([
       'firm.seeded',
       'membership.added',
       'tenant.settings_updated',
     ]);
-    const b = await listFirmAuditEvents(app, firm.b, {});
+    const b = await listFirmAuditEvents(app, { firmId: firm.b }, {});
     expect(b.edges.map((e) => e.node.action)).toEqual(['membership.added', 'tenant.settings_updated']);
-    const byClient = await listFirmAuditEvents(app, firm.a, { filter: { tenant: 'client-a' } });
+    const byClient = await listFirmAuditEvents(app, { firmId: firm.a }, { filter: { tenant: 'client-a' } });
     expect(byClient.edges.map((e) => e.node.tenantId)).toEqual([tenantOf.a]);
-    const otherClient = await listFirmAuditEvents(app, firm.a, { filter: { tenant: 'client-b' } });
+    const otherClient = await listFirmAuditEvents(
+      app,
+      { firmId: firm.a },
+      { filter: { tenant: 'client-b' } },
+    );
     expect(otherClient.edges).toEqual([]);
-    const page = await listFirmAuditEvents(app, firm.a, { first: 2 });
+    const page = await listFirmAuditEvents(app, { firmId: firm.a }, { first: 2 });
     expect(page.pageInfo.hasNextPage).toBe(true);
-    const next = await listFirmAuditEvents(app, firm.a, { first: 2, after: page.pageInfo.endCursor });
+    const next = await listFirmAuditEvents(
+      app,
+      { firmId: firm.a },
+      { first: 2, after: page.pageInfo.endCursor },
+    );
     expect(next.edges.map((e) => e.node.action)).toEqual(['tenant.settings_updated']);
   });
 
@@ -140,22 +152,60 @@ describe("a firm's trail", () => {
 
 describe("a firm's history", () => {
   it("answers for the firm's own entities and like an unknown id for another firm's", async () => {
-    const own = await firmEntityHistory(app, firm.a, 'FirmMembership', `${firm.a}:${userOf.a}`);
+    const own = await firmEntityHistory(app, { firmId: firm.a }, 'FirmMembership', `${firm.a}:${userOf.a}`);
     expect(own).toHaveLength(1);
     expect(own[0]).toMatchObject({
       entityType: 'FirmMembership',
       operation: 'INSERT',
       data: { firm_role: 'FirmAdmin' },
     });
-    expect(await firmEntityHistory(app, firm.a, 'FirmMembership', `${firm.b}:${userOf.b}`)).toEqual([]);
-    expect(await firmEntityHistory(app, firm.a, 'Tenant', tenantOf.a)).toHaveLength(1);
-    expect(await firmEntityHistory(app, firm.a, 'Tenant', tenantOf.b)).toEqual([]);
-    expect(await firmEntityHistory(app, firm.a, 'User', userOf.a)).toHaveLength(1);
-    expect(await firmEntityHistory(app, firm.a, 'User', userOf.b)).toEqual([]);
-    expect(await firmEntityHistory(app, firm.a, 'Firm', firm.a)).toHaveLength(1);
-    expect(await firmEntityHistory(app, firm.a, 'Firm', firm.b)).toEqual([]);
-    await expect(firmEntityHistory(app, firm.a, 'JournalEntry', 'x')).rejects.toMatchObject({
+    expect(
+      await firmEntityHistory(app, { firmId: firm.a }, 'FirmMembership', `${firm.b}:${userOf.b}`),
+    ).toEqual([]);
+    expect(await firmEntityHistory(app, { firmId: firm.a }, 'Tenant', tenantOf.a)).toHaveLength(1);
+    expect(await firmEntityHistory(app, { firmId: firm.a }, 'Tenant', tenantOf.b)).toEqual([]);
+    expect(await firmEntityHistory(app, { firmId: firm.a }, 'User', userOf.a)).toHaveLength(1);
+    expect(await firmEntityHistory(app, { firmId: firm.a }, 'User', userOf.b)).toEqual([]);
+    expect(await firmEntityHistory(app, { firmId: firm.a }, 'Firm', firm.a)).toHaveLength(1);
+    expect(await firmEntityHistory(app, { firmId: firm.a }, 'Firm', firm.b)).toEqual([]);
+    await expect(firmEntityHistory(app, { firmId: firm.a }, 'JournalEntry', 'x')).rejects.toMatchObject({
       code: 'BAD_USER_INPUT',
     });
+  });
+});
+
+describe("a firm's trail behind an ethical wall", () => {
+  it('leaves out, for a person walled off a client, its events and its history; others read them', async () => {
+    const owner = controlDb(ownerPool);
+    const [walled] = await owner
+      .insert(control.users)
+      .values({ email: 'walled@firms.test', displayName: 'walled' })
+      .returning();
+    await owner
+      .insert(control.firmMemberships)
+      .values({ firmId: firm.a, userId: walled!.id, firmRole: 'FirmAdmin' });
+    await owner
+      .insert(control.tenantRoleAssignments)
+      .values({ tenantId: tenantOf.a, userId: walled!.id, role: 'NoAccess' });
+
+    const asWalled = { firmId: firm.a, personId: walled!.id };
+    const asAdmin = { firmId: firm.a, personId: userOf.a };
+    // Which clients' events each reads (null: the firm's own, about no client).
+    const clients = async (reader: FirmReader, filter?: { tenant: string }) =>
+      (await listFirmAuditEvents(app, reader, { filter: filter ?? null })).edges.map((e) => e.node.tenantId);
+    expect(await clients(asAdmin)).toContain(tenantOf.a);
+    const seen = await clients(asWalled);
+    expect(seen).not.toContain(tenantOf.a);
+    expect(seen).toContain(null);
+    expect(await clients(asWalled, { tenant: 'client-a' })).toEqual([]);
+    // An integration reads by its grants, not by a person's walls.
+    expect(await clients({ firmId: firm.a, personId: undefined })).toContain(tenantOf.a);
+
+    expect(await firmEntityHistory(app, asAdmin, 'Tenant', tenantOf.a)).toHaveLength(1);
+    expect(await firmEntityHistory(app, asWalled, 'Tenant', tenantOf.a)).toEqual([]);
+    expect(
+      await firmEntityHistory(app, asWalled, 'TenantRoleAssignment', `${tenantOf.a}:${walled!.id}`),
+    ).toEqual([]);
+    expect(await firmEntityHistory(app, asWalled, 'Firm', firm.a)).toHaveLength(1);
   });
 });

@@ -49,7 +49,8 @@ export type Query = {
   verifyAuditChain?: Maybe<AuditChainVerification>;
   /**
    * The firm's own trail, newest first: provisioning, memberships and roles, settings, batch
-   * operations (needs Audit.ReadFirm). A Relay connection like auditEvents.
+   * operations (needs Audit.ReadFirm). A Relay connection like auditEvents. A person walled off a
+   * client (NO_ACCESS) is not shown the events about it.
    */
   firmAuditEvents?: Maybe<FirmAuditEventConnection>;
   /**
@@ -62,6 +63,7 @@ export type Query = {
    * Audit.ReadFirm): Firm, Tenant, User, FirmMembership, TenantRoleAssignment, FirmSetting,
    * TenantSettingOverride. Composite ids are joined by ":" (e.g. "<firm id>:<user id>" for a
    * membership, "<tenant id>:brandColor" for an override); the firm-level audit events use the same ids.
+   * An entity of a client the caller is walled off answers as an unknown id: no versions.
    * At most every version of the entity: firmHistoryConnection pages them.
    * @deprecated Unbounded (every version of the entity): use firmHistoryConnection, which pages them.
    */

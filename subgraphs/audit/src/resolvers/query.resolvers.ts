@@ -1,5 +1,5 @@
 import type { QueryResolvers } from '../__generated__/resolvers.ts';
-import { firmEntityHistory, listFirmAuditEvents } from '../services/firm-audit.service.ts';
+import { firmEntityHistory, firmReaderOf, listFirmAuditEvents } from '../services/firm-audit.service.ts';
 import { entityHistory, pageVersions } from '../services/history.service.ts';
 import { listAuditEvents } from '../services/list-audit-events.service.ts';
 import { verifyAuditChain } from '../services/verify-audit-chain.service.ts';
@@ -17,12 +17,13 @@ export const Query: QueryResolvers = {
     }),
   history: async (_p, { entityType, entityId }, ctx) =>
     entityHistory(await ctx.tenantDb(), entityType, entityId),
-  // The firm's own trail: the control plane, scoped to the caller's firm from the signed context.
+  // The firm's own trail: the control plane, scoped to the caller's firm from the signed context
+  // and kept behind the caller's walls.
   firmAuditEvents: (_p, { filter, first, after }, ctx) =>
-    listFirmAuditEvents(ctx.control, ctx.request.firm.id, { filter, first, after }),
+    listFirmAuditEvents(ctx.control, firmReaderOf(ctx.request), { filter, first, after }),
   verifyFirmAuditChain: (_p, _a, ctx) => verifyAuditChain(ctx.control),
   firmHistory: (_p, { entityType, entityId }, ctx) =>
-    firmEntityHistory(ctx.control, ctx.request.firm.id, entityType, entityId),
+    firmEntityHistory(ctx.control, firmReaderOf(ctx.request), entityType, entityId),
   historyConnection: async (_p, { entityType, entityId, ...page }, ctx) =>
     pageVersions(
       await entityHistory(await ctx.tenantDb(), entityType, entityId),
@@ -31,7 +32,7 @@ export const Query: QueryResolvers = {
     ),
   firmHistoryConnection: async (_p, { entityType, entityId, ...page }, ctx) =>
     pageVersions(
-      await firmEntityHistory(ctx.control, ctx.request.firm.id, entityType, entityId),
+      await firmEntityHistory(ctx.control, firmReaderOf(ctx.request), entityType, entityId),
       `firm:${entityType}:${entityId}`,
       page,
     ),

@@ -15,7 +15,7 @@ import type {
   TenantResolvers,
 } from '../__generated__/resolvers.ts';
 import type { Context } from '../context.ts';
-import { firmAuditEventById, listFirmAuditEvents } from '../services/firm-audit.service.ts';
+import { firmAuditEventById, firmReaderOf, listFirmAuditEvents } from '../services/firm-audit.service.ts';
 import { listAuditEvents } from '../services/list-audit-events.service.ts';
 
 /** An audit event's id as the client sees it, and back: unique across clients (see scopedId). */
@@ -79,12 +79,12 @@ export const FirmAuditEvent: FirmAuditEventResolvers = {
 
 export const FirmAuditChainBreak: FirmAuditChainBreakResolvers = {
   eventId: (b, _a, ctx) => scopedId('FirmAuditEvent', ctx.request.firm.id, b.eventId),
-  event: (b, _a, ctx) => firmAuditEventById(ctx.control, ctx.request.firm.id, b.eventId),
+  event: (b, _a, ctx) => firmAuditEventById(ctx.control, firmReaderOf(ctx.request), b.eventId),
 };
 
 /** A client's firm-level trail, contributed to the tenancy subgraph's Tenant. */
 export const Tenant: TenantResolvers = {
   __resolveReference: (ref) => ({ id: ref.id }),
   firmAuditEvents: (t, args, ctx) =>
-    listFirmAuditEvents(ctx.control, ctx.request.firm.id, { ...args, tenantId: t.id }),
+    listFirmAuditEvents(ctx.control, firmReaderOf(ctx.request), { ...args, tenantId: t.id }),
 };

@@ -13,20 +13,44 @@ import {
   MAX_PAGE_SIZE,
 } from './list-audit-events.service.ts';
 
+/** Who reads the firm's trail: their firm, and the person (not an integration), whose walls apply. */
+export interface FirmReader {
+  firmId: string;
+  /** The person reading; absent for an integration, which has grants rather than walls. */
+  personId?: string | undefined;
+}
+
+/** The firm-level reader of a request's signed context. */
+export const firmReaderOf = (r: {
+  firm: { id: string };
+  userId: string;
+  integration?: unknown;
+}): FirmReader => ({ firmId: r.firm.id, personId: r.integration ? undefined : r.userId });
+
 /**
  * The firm's own trail, in the control plane: provisioning, memberships and roles, settings, batch
  * operations. The control plane may hold several firms; a firm sees only its own events — those
  * the database attributed to it (`firm_id`, control migration 0007) and, for events written
  * before attribution existed, those about its clients, its own firm row, or by its (past or
- * present) members.
+ * present) members. A person walled off a client (`NoAccess`) does not read the events about it:
+ * its settings, backups, roles and reasons are behind the wall as its books are.
  */
-export function firmScope(firmId: string): SQL {
+export function firmScope(reader: FirmReader): SQL {
   const e = control.controlAuditEvents;
-  return sql`(${e.firmId} = ${firmId} OR (${e.firmId} IS NULL AND (
+  const { firmId, personId } = reader;
+  const firm = sql`(${e.firmId} = ${firmId} OR (${e.firmId} IS NULL AND (
       ${e.tenantId} IN (SELECT id FROM tenants_history WHERE firm_id = ${firmId})
       OR (${e.entityType} = 'Firm' AND ${e.entityId} = ${firmId})
       OR ${e.actorId} IN (SELECT user_id FROM firm_memberships_history WHERE firm_id = ${firmId}))))`;
+  if (!personId) return firm;
+  return sql`${firm} AND (${e.tenantId} IS NULL OR ${e.tenantId} NOT IN (${wallsOf(personId)}))`;
 }
+
+/** The clients `personId` is walled off (their `NoAccess` assignments), as a subquery. */
+const wallsOf = (personId: string) => {
+  const a = control.tenantRoleAssignments;
+  return sql`SELECT ${a.tenantId} FROM ${a} WHERE ${a.userId} = ${personId} AND ${a.role} = 'NoAccess'`;
+};
 
 export interface FirmAuditEventFilter extends AuditEventFilter {
   /** A client's slug: only the events about that client. */
@@ -41,7 +65,7 @@ export interface FirmAuditEventPage {
 /** One page of the firm's trail, newest first, narrowed by `filter` (as `auditEvents` is for a client). */
 export async function listFirmAuditEvents(
   db: ControlDb,
-  firmId: string,
+  reader: FirmReader,
   args: {
     first?: number | null;
     after?: string | null;
@@ -54,7 +78,8 @@ export async function listFirmAuditEvents(
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
     throw badInput(`first must be between 1 and ${MAX_PAGE_SIZE}`, { field: 'first' });
   }
-  const conditions = [firmScope(firmId), ...filterConditions(args.filter, e)];
+  const { firmId } = reader;
+  const conditions = [firmScope(reader), ...filterConditions(args.filter, e)];
   if (args.tenantId) conditions.push(eq(e.tenantId, args.tenantId));
   const slug = args.filter?.tenant?.trim();
   if (slug) {
@@ -94,7 +119,7 @@ export async function listFirmAuditEvents(
 /** One event of the firm's trail by id, or null (also when it is another firm's). */
 export async function firmAuditEventById(
   db: ControlDb,
-  firmId: string,
+  reader: FirmReader,
   id: string,
 ): Promise<FirmAuditEvent | null> {
   if (!/^[0-9]{1,19}$/.test(id)) return null;
@@ -102,39 +127,40 @@ export async function firmAuditEventById(
   const [row] = await db
     .select()
     .from(e)
-    .where(and(eq(e.id, BigInt(id)), firmScope(firmId)));
+    .where(and(eq(e.id, BigInt(id)), firmScope(reader)));
   return row ?? null;
 }
 
 /**
  * Every version of one control-plane entity (Firm, Tenant, User, FirmMembership,
  * TenantRoleAssignment, FirmSetting, TenantSettingOverride), oldest first — when it belongs to the
- * caller's firm. Another firm's entity answers like an unknown id: no versions.
+ * caller's firm and not to a client the caller is walled off. Another firm's entity, or a walled
+ * client's, answers like an unknown id: no versions.
  */
 export async function firmEntityHistory(
   db: ControlDb,
-  firmId: string,
+  reader: FirmReader,
   entityType: string,
   entityId: string,
 ): Promise<EntityVersion[]> {
+  const { firmId, personId } = reader;
   const versions = await entityHistory(db, entityType, entityId, 'control');
   if (!versions.length) return versions;
-  const tenants = new Set(
-    (
-      await db.execute(sql`SELECT DISTINCT id::text AS id FROM tenants_history WHERE firm_id = ${firmId}`)
-    ).rows.map((r) => String(r.id)),
+  const ids = async (query: SQL) => new Set((await db.execute(query)).rows.map((r) => String(r.id)));
+  const tenants = await ids(
+    sql`SELECT DISTINCT id::text AS id FROM tenants_history WHERE firm_id = ${firmId}`,
   );
-  const members = new Set(
-    (
-      await db.execute(
-        sql`SELECT DISTINCT user_id::text AS id FROM firm_memberships_history WHERE firm_id = ${firmId}`,
-      )
-    ).rows.map((r) => String(r.id)),
+  const members = await ids(
+    sql`SELECT DISTINCT user_id::text AS id FROM firm_memberships_history WHERE firm_id = ${firmId}`,
   );
+  const walled = personId
+    ? await ids(sql`SELECT w.tenant_id::text AS id FROM (${wallsOf(personId)}) w`)
+    : new Set<string>();
   const ours = (v: EntityVersion) => {
     const d = v.data as { firm_id?: string; tenant_id?: string; id?: string };
+    if (d.tenant_id !== undefined) return tenants.has(d.tenant_id) && !walled.has(d.tenant_id);
+    if (v.entityType === 'Tenant') return d.firm_id === firmId && !walled.has(d.id ?? '');
     if (d.firm_id !== undefined) return d.firm_id === firmId;
-    if (d.tenant_id !== undefined) return tenants.has(d.tenant_id);
     if (v.entityType === 'Firm') return d.id === firmId;
     if (v.entityType === 'User') return d.id !== undefined && members.has(d.id);
     return false;
