@@ -15,7 +15,7 @@ import { startTestStack, type TestStack } from '../support/stack.ts';
 
 /**
  * The month's close in a client's workspace, in Chromium through the gateway: a lock step, start,
- * submit, the four-eyes refusal of one's own approval shown and explained, the approval by a second
+ * submit, no Approve offered on one's own close and the four-eyes rule explained, the approval by a second
  * person, and the month moved back with a reason counted as it is typed — each step checked
  * against the API's own `periodCloseStatus`.
  */
@@ -110,14 +110,11 @@ describe('the month close in a client workspace', () => {
     await shows(page, pending);
     await page.getByTestId('four-eyes').waitFor(WAIT);
 
-    // One's own approval: refused by the API, shown with its code and the rule in words.
-    await page.getByRole('button', { name: 'Approve' }).click();
-    const refusal = page.getByTestId('close-refusal');
-    await refusal.waitFor(WAIT);
-    expect(await refusal.textContent()).toContain('SAME_PERSON');
-    expect(await refusal.textContent()).toContain('Four eyes');
+    // One's own close: no Approve to press (the API would refuse it SAME_PERSON), the rule in words.
+    expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    expect(await page.getByTestId('four-eyes').textContent()).toContain('someone else must approve');
     expect((await status()).close?.status).toBe('PENDING_APPROVAL');
-    await expectAccessible(page, 'month close, own approval refused');
+    await expectAccessible(page, 'month close, waiting for another approver');
     await shoot(page, '50-workspace-close-four-eyes');
     expect(senior.problems).toEqual([]);
     await page.context().close();

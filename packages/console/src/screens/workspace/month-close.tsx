@@ -320,6 +320,7 @@ export default function MonthClose() {
                 submit({ variables: { closeId: close.id } }),
               )}
             {may('approve') &&
+              !mine &&
               close?.status === 'PENDING_APPROVAL' &&
               stepButton('Approve', 'Approved: the month is locked', () =>
                 approve({ variables: { closeId: close.id } }),

@@ -31,8 +31,8 @@ export interface Reversal {
 
 /**
  * A closed year's reversal requests (newest first) and the two steps of the four-eyes rule: ask,
- * with a reason, and approve — by someone other than the requester. The console does not pre-judge
- * the rule: the requester is told beforehand, and the API's SAME_PERSON is explained if they try.
+ * with a reason, and approve — by someone other than the requester, who is offered no Approve on
+ * their own request and told why (the API's SAME_PERSON is still explained should it come).
  */
 export function YearEndReversals({
   fiscalYear,
@@ -105,11 +105,13 @@ export function YearEndReversals({
                   </td>
                   {mayApprove && (
                     <td>
-                      {r.status === 'PENDING' ? (
+                      {r.status !== 'PENDING' ? null : r.requestedByEmail === me ? (
+                        <span className="muted">Awaiting another approver</span>
+                      ) : (
                         <Button className="button" isDisabled={busy} onPress={() => onApprove(r.id)}>
                           Approve the reversal
                         </Button>
-                      ) : null}
+                      )}
                     </td>
                   )}
                 </tr>
