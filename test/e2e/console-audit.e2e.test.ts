@@ -265,6 +265,9 @@ describe("a client's audit trail", () => {
     await alert.waitFor(WAIT);
     expect(await alert.textContent()).toContain('FORBIDDEN');
     expect(await page.locator('[data-testid=audit-events]').count()).toBe(0);
+    // Nothing to act on in a refused trail: no chain to verify, no filters to set.
+    expect(await page.getByRole('button', { name: 'Verify the chain' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Apply filters' }).count()).toBe(0);
     await expectAccessible(page, 'audit trail refused');
     expect(problems).toEqual([]);
   });
@@ -352,6 +355,8 @@ describe("the firm's audit trail", () => {
     const alert = page.getByRole('alert').filter({ hasText: "The firm's audit trail could not be loaded" });
     await alert.waitFor(WAIT);
     expect(await alert.textContent()).toContain('FORBIDDEN');
+    expect(await page.getByRole('button', { name: 'Verify the chain' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Apply filters' }).count()).toBe(0);
     expect(problems).toEqual([]);
   });
 });

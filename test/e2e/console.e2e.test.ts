@@ -71,6 +71,17 @@ describe('the firm console in Chromium', () => {
     await page.goto(`${origin}/`);
     const people = page.getByRole('list', { name: 'People of the firm' }).getByRole('button');
     await expect.poll(() => people.count(), WAIT).toBe(5);
+    // The page names its icon inline, and it draws under the page's own policy: a browser asks for
+    // no /favicon.ico (which would be a 404).
+    const icon = await page.evaluate<{ href: string; drawn: boolean }>(`new Promise((done) => {
+      const href = document.querySelector('link[rel=icon]')?.getAttribute('href') ?? '';
+      const img = new Image();
+      img.onload = () => done({ href, drawn: img.naturalWidth > 0 });
+      img.onerror = () => done({ href, drawn: false });
+      img.src = href;
+    })`);
+    expect(icon.href).toMatch(/^data:image\/svg\+xml,/);
+    expect(icon.drawn).toBe(true);
     await expectAccessible(page, 'sign-in');
     await shoot(page, '01-sign-in');
 

@@ -49,6 +49,13 @@ export async function openPage(browser: Browser): Promise<{ page: Page; problems
       problems.push(`console: ${msg.text()} at ${JSON.stringify(msg.location())}`);
     }
   });
+  // A file of the console's own that is not there (a missing icon, chunk or style): none may be.
+  page.on('response', (res) => {
+    const { pathname } = new URL(res.url());
+    if (res.status() === 404 && !/^\/(graphql|exports|auth)(\/|$)/.test(pathname)) {
+      problems.push(`not found: ${pathname}`);
+    }
+  });
   return { page, problems };
 }
 

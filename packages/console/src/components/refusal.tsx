@@ -49,6 +49,10 @@ function refusalsInBody(bodyText: string): Refusal[] {
   }
 }
 
+/** Whether `error` is the API saying the caller may not do this at all (FORBIDDEN). */
+export const isForbidden = (error: unknown): boolean =>
+  !!error && refusalsOf(error).some((r) => r.code === 'FORBIDDEN');
+
 /** A refusal shown where the screen would have been: each code and message, announced. */
 export function RefusalNotice({ error, title }: { error: unknown; title: string }) {
   return (

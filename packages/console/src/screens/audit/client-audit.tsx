@@ -1,6 +1,6 @@
 import { useLazyQuery, useQuery } from '@apollo/client/react';
 import { useState } from 'react';
-import { Loading, RefusalNotice } from '../../components/refusal.tsx';
+import { isForbidden, Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { useWorkspace } from '../workspace/context.ts';
 import { workspacePath } from '../workspace/paths.ts';
 import './audit.css';
@@ -26,6 +26,7 @@ export default function ClientAuditTrail() {
     fetchPolicy: 'network-only',
   });
   const [verify, verification] = useLazyQuery(VerifyClientChainQuery, { fetchPolicy: 'network-only' });
+  const forbidden = isForbidden(error);
   const shown = data ?? previousData;
   const events = shown?.auditEvents?.edges.map((e) => e.node) ?? [];
   const pageInfo = shown?.auditEvents?.pageInfo;
@@ -34,23 +35,28 @@ export default function ClientAuditTrail() {
   return (
     <section aria-labelledby="audit-title">
       <h2 id="audit-title">Audit trail</h2>
-      <ChainStatus
-        level={3}
-        what="this client's books"
-        result={verification.data?.verifyAuditChain}
-        loading={verification.loading}
-        error={verification.error}
-        onVerify={() => void verify().catch(() => undefined)}
-        onOpen={setOpen}
-        timeZone={ws.timezone}
-      />
-      <TrailFilters
-        key={trail.key}
-        applied={applied}
-        onApply={trail.apply}
-        problem={problem}
-        timeZone={ws.timezone}
-      />
+      {/* Refused outright: no verification to run and no filters to set, only the refusal. */}
+      {!forbidden && (
+        <>
+          <ChainStatus
+            level={3}
+            what="this client's books"
+            result={verification.data?.verifyAuditChain}
+            loading={verification.loading}
+            error={verification.error}
+            onVerify={() => void verify().catch(() => undefined)}
+            onOpen={setOpen}
+            timeZone={ws.timezone}
+          />
+          <TrailFilters
+            key={trail.key}
+            applied={applied}
+            onApply={trail.apply}
+            problem={problem}
+            timeZone={ws.timezone}
+          />
+        </>
+      )}
       {error && <RefusalNotice error={error} title="The audit trail could not be loaded" />}
       {loading && !shown && <Loading what="the audit trail" />}
       {shown && !error && (

@@ -1,6 +1,6 @@
 import { useLazyQuery, useQuery } from '@apollo/client/react';
 import { useState } from 'react';
-import { Loading, RefusalNotice } from '../../components/refusal.tsx';
+import { isForbidden, Loading, RefusalNotice } from '../../components/refusal.tsx';
 import './audit.css';
 import { AUDIT_PAGE, FirmAuditTrailQuery, VerifyFirmChainQuery } from './data.ts';
 import { trailFilter } from './filters.ts';
@@ -27,6 +27,7 @@ export default function FirmAuditTrail() {
     fetchPolicy: 'network-only',
   });
   const [verify, verification] = useLazyQuery(VerifyFirmChainQuery, { fetchPolicy: 'network-only' });
+  const forbidden = isForbidden(error);
   const shown = data ?? previousData;
   const events = shown?.firmAuditEvents?.edges.map((e) => e.node) ?? [];
   const pageInfo = shown?.firmAuditEvents?.pageInfo;
@@ -35,24 +36,29 @@ export default function FirmAuditTrail() {
       <div className="screen-head">
         <h1 id="firm-audit-title">Firm audit trail</h1>
       </div>
-      <ChainStatus
-        level={2}
-        what="the firm"
-        result={verification.data?.verifyFirmAuditChain}
-        loading={verification.loading}
-        error={verification.error}
-        onVerify={() => void verify().catch(() => undefined)}
-        onOpen={setOpen}
-        timeZone={BROWSER_ZONE}
-      />
-      <TrailFilters
-        key={trail.key}
-        applied={applied}
-        onApply={trail.apply}
-        problem={problem}
-        timeZone={BROWSER_ZONE}
-        withClient
-      />
+      {/* Refused outright: no verification to run and no filters to set, only the refusal. */}
+      {!forbidden && (
+        <>
+          <ChainStatus
+            level={2}
+            what="the firm"
+            result={verification.data?.verifyFirmAuditChain}
+            loading={verification.loading}
+            error={verification.error}
+            onVerify={() => void verify().catch(() => undefined)}
+            onOpen={setOpen}
+            timeZone={BROWSER_ZONE}
+          />
+          <TrailFilters
+            key={trail.key}
+            applied={applied}
+            onApply={trail.apply}
+            problem={problem}
+            timeZone={BROWSER_ZONE}
+            withClient
+          />
+        </>
+      )}
       {error && <RefusalNotice error={error} title="The firm's audit trail could not be loaded" />}
       {loading && !shown && <Loading what="the firm's audit trail" />}
       {shown && !error && (
