@@ -182,18 +182,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   }
   const caches = opts.accessCacheMs === 0 ? undefined : createGatewayCaches(opts.accessCacheMs);
   // Built before anything starts: with another authenticator than the local issuer's, this throws.
-  const localSignIn = opts.localSignIn
-    ? localSignInRouter({
-        signIn: opts.localSignIn,
-        authenticator: opts.authenticator,
-        control: opts.control,
-      })
-    : undefined;
-  const signInConfig = consoleSignInConfig({
-    issuer: opts.authenticator.issuer,
-    local: localSignIn !== undefined,
-    client: opts.consoleOidc,
-  });
+  const mountConsole = consoleRoutes(opts, log);
   keepVendorTelemetryOff();
   /** A keep-alive pool to each subgraph, closed with the gateway. */
   const clients: SubgraphClient[] = [];
@@ -207,20 +196,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   // revalidated, and the hash was 1 % of the gateway's CPU under load. The console's files keep
   // theirs (express.static and sendFile make their own).
   app.set('etag', false);
-  // Nothing is cross-origin unless the firm lists the origin; a preflight is answered here.
-  const allowedOrigins = new Set(opts.corsOrigins ?? []);
   /** What every request goes through first, POST /graphql included (graphql-post.ts). */
-  const first = [
-    requestTracing(log, metrics, opts.tracing),
-    refuseUnmetExpectation,
-    cors({
-      origin: (origin, done) => done(null, origin !== undefined && allowedOrigins.has(origin)),
-      credentials: true,
-      allowedHeaders: CORS_ALLOWED_HEADERS,
-      exposedHeaders: ['x-request-id'],
-      maxAge: 600,
-    }),
-  ];
+  const first = firstSteps(opts, log, metrics);
   app.use(...first);
   if (metrics) app.get('/metrics', metricsRoute(metrics, opts.metrics?.token));
   app.get('/healthz', healthRoute(opts.subgraphUrls));
@@ -238,35 +215,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       }),
     );
   }
-  const admission = {
-    authenticator: opts.authenticator,
-    control: opts.control,
-    integrationTokens: opts.integrationTokens,
-    rateLimits: opts.rateLimits,
-    bodyLimits: { ...DEFAULT_BODY_LIMITS, ...opts.bodyLimits },
-    caches,
-    tracing: opts.tracing,
-    log,
-  };
-  /** Admission on /graphql; `plain`: plain JSON bodies read without body-parser (json-body.ts). */
-  const admitted = (plain: boolean) => [
-    requireJsonBody,
-    // The caller, their access and their charge from the headers; then the body, counted.
-    admitByHeaders(admission),
-    readBody(admission, plain),
-    ...(demand ? [queryLengthLimit(limits.maxQueryLength)] : []),
-    trustedDocumentsOnly(
-      opts.control,
-      integrationCalling,
-      opts.consoleDocuments
-        ? {
-            documents: opts.consoleDocuments,
-            version: opts.consoleManifestVersion ?? null,
-            staffOnly: opts.staffTrustedDocumentsOnly ?? false,
-          }
-        : undefined,
-    ),
-  ];
+  const admitted = admissionSteps(opts, { caches, demand, limits, log });
   // Through Express: GET /graphql (a trusted document by id) and any path below /graphql/.
   app.use(
     '/graphql',
@@ -274,10 +223,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     expressMiddleware(server, { context: async ({ res }) => admittedOf(res) }),
   );
 
-  if (localSignIn) app.use(localSignIn);
-  app.use(consoleSignInRouter(signInConfig));
   // Last: every API route above keeps its path, and the console answers only what is left.
-  if (opts.console) app.use(consoleHandler(opts.console.dir, consoleConnectOrigins(signInConfig, log)));
+  mountConsole(app);
 
   const errors = jsonErrors(log);
   app.use(errors);
@@ -304,6 +251,88 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       await Promise.all(clients.map((c) => c.close()));
     },
   };
+}
+
+/** What every request goes through first: its trace, a refused `Expect`, and CORS. */
+function firstSteps(opts: GatewayOptions, log: Logger, metrics: GatewayMetrics | undefined) {
+  // Nothing is cross-origin unless the firm lists the origin; a preflight is answered here.
+  const allowedOrigins = new Set(opts.corsOrigins ?? []);
+  return [
+    requestTracing(log, metrics, opts.tracing),
+    refuseUnmetExpectation,
+    cors({
+      origin: (origin, done) => done(null, origin !== undefined && allowedOrigins.has(origin)),
+      credentials: true,
+      allowedHeaders: CORS_ALLOWED_HEADERS,
+      exposedHeaders: ['x-request-id'],
+      maxAge: 600,
+    }),
+  ];
+}
+
+/**
+ * The console's side of the gateway, mounted last: local sign-in (when on: built here, so that it
+ * throws before anything starts if another authenticator than the local issuer's is configured),
+ * the sign-in configuration the console reads, and the console's files.
+ */
+function consoleRoutes(opts: GatewayOptions, log: Logger): (app: express.Express) => void {
+  const localSignIn = opts.localSignIn
+    ? localSignInRouter({
+        signIn: opts.localSignIn,
+        authenticator: opts.authenticator,
+        control: opts.control,
+      })
+    : undefined;
+  const signInConfig = consoleSignInConfig({
+    issuer: opts.authenticator.issuer,
+    local: localSignIn !== undefined,
+    client: opts.consoleOidc,
+  });
+  return (app) => {
+    if (localSignIn) app.use(localSignIn);
+    app.use(consoleSignInRouter(signInConfig));
+    if (opts.console) app.use(consoleHandler(opts.console.dir, consoleConnectOrigins(signInConfig, log)));
+  };
+}
+
+/**
+ * Admission on /graphql, in order: a JSON body required; the caller, their access and their charge
+ * from the headers; then the body, counted; its length; and trusted documents where they are the
+ * rule. `plain`: plain JSON bodies read without body-parser (json-body.ts).
+ */
+function admissionSteps(
+  opts: GatewayOptions,
+  {
+    caches,
+    demand,
+    limits,
+    log,
+  }: { caches?: GatewayCaches; demand: boolean; limits: DemandLimits; log: Logger },
+): (plain: boolean) => express.RequestHandler[] {
+  const admission = {
+    authenticator: opts.authenticator,
+    control: opts.control,
+    integrationTokens: opts.integrationTokens,
+    rateLimits: opts.rateLimits,
+    bodyLimits: { ...DEFAULT_BODY_LIMITS, ...opts.bodyLimits },
+    caches,
+    tracing: opts.tracing,
+    log,
+  };
+  const documents = opts.consoleDocuments
+    ? {
+        documents: opts.consoleDocuments,
+        version: opts.consoleManifestVersion ?? null,
+        staffOnly: opts.staffTrustedDocumentsOnly ?? false,
+      }
+    : undefined;
+  return (plain) => [
+    requireJsonBody,
+    admitByHeaders(admission),
+    readBody(admission, plain),
+    ...(demand ? [queryLengthLimit(limits.maxQueryLength)] : []),
+    trustedDocumentsOnly(opts.control, integrationCalling, documents),
+  ];
 }
 
 /**
