@@ -67,6 +67,48 @@ export function createLoaders(ctx: BaseContext) {
       (db, codes) => db.select().from(tenant.taxCodes).where(inArray(tenant.taxCodes.code, codes)),
       (r) => r.code,
     ),
+    ...documentLoaders(ctx),
+    /** ExchangeRateHistory rows cited by GL lines and documents (FX provenance). */
+    exchangeRate: oneEach<bigint, ExchangeRateRow>(ctx, (db, ids) => rateRows(db, ids)),
+    linesOfEntry: allEach<string, JournalLine>(
+      ctx,
+      (db, ids) =>
+        db
+          .select()
+          .from(tenant.glLines)
+          .where(inArray(tenant.glLines.entryId, ids))
+          .orderBy(asc(tenant.glLines.entryId), asc(tenant.glLines.lineNumber)),
+      (r) => r.entryId,
+    ),
+    /** The void of an entry, if it was voided. */
+    voidOf: oneEach<string, JournalEntryVoid>(
+      ctx,
+      (db, ids) => db.select().from(tenant.voids).where(inArray(tenant.voids.entryId, ids)),
+      (r) => r.entryId,
+    ),
+    /** The entry that reverses an entry (its void's, its scheduled reversal, the year-end close's). */
+    reversalOf: oneEach<string, JournalEntry>(
+      ctx,
+      (db, ids) =>
+        db.select().from(tenant.journalEntries).where(inArray(tenant.journalEntries.reversesEntryId, ids)),
+      (r) => r.reversesEntryId,
+    ),
+    linesOfDraft: allEach<string, JournalDraftLine>(
+      ctx,
+      (db, ids) =>
+        db
+          .select()
+          .from(tenant.journalDraftLines)
+          .where(inArray(tenant.journalDraftLines.draftId, ids))
+          .orderBy(asc(tenant.journalDraftLines.lineNumber)),
+      (r) => r.draftId,
+    ),
+  };
+}
+
+/** The documents' loaders: a document, its lines, what it settles or is settled by, its void. */
+function documentLoaders(ctx: BaseContext) {
+  return {
     document: oneEach<string, DocumentRow>(ctx, (db, ids) =>
       db.select().from(tenant.documents).where(inArray(tenant.documents.id, ids)),
     ),
@@ -125,41 +167,6 @@ export function createLoaders(ctx: BaseContext) {
       ctx,
       (db, ids) => db.select().from(tenant.voids).where(inArray(tenant.voids.documentId, ids)),
       (r) => r.documentId,
-    ),
-    /** ExchangeRateHistory rows cited by GL lines and documents (FX provenance). */
-    exchangeRate: oneEach<bigint, ExchangeRateRow>(ctx, (db, ids) => rateRows(db, ids)),
-    linesOfEntry: allEach<string, JournalLine>(
-      ctx,
-      (db, ids) =>
-        db
-          .select()
-          .from(tenant.glLines)
-          .where(inArray(tenant.glLines.entryId, ids))
-          .orderBy(asc(tenant.glLines.entryId), asc(tenant.glLines.lineNumber)),
-      (r) => r.entryId,
-    ),
-    /** The void of an entry, if it was voided. */
-    voidOf: oneEach<string, JournalEntryVoid>(
-      ctx,
-      (db, ids) => db.select().from(tenant.voids).where(inArray(tenant.voids.entryId, ids)),
-      (r) => r.entryId,
-    ),
-    /** The entry that reverses an entry (its void's, its scheduled reversal, the year-end close's). */
-    reversalOf: oneEach<string, JournalEntry>(
-      ctx,
-      (db, ids) =>
-        db.select().from(tenant.journalEntries).where(inArray(tenant.journalEntries.reversesEntryId, ids)),
-      (r) => r.reversesEntryId,
-    ),
-    linesOfDraft: allEach<string, JournalDraftLine>(
-      ctx,
-      (db, ids) =>
-        db
-          .select()
-          .from(tenant.journalDraftLines)
-          .where(inArray(tenant.journalDraftLines.draftId, ids))
-          .orderBy(asc(tenant.journalDraftLines.lineNumber)),
-      (r) => r.draftId,
     ),
   };
 }
