@@ -144,11 +144,8 @@ describe('exportLedger', () => {
     expect(tampered.status).toBe(401);
     expect(await tampered.text()).not.toContain('ferreteria-colon sale');
 
-    const stranger = await ExportLinkSigner.fromJwk(
-      (await generateExportKeys()).privateJwk,
-      () => base as string,
-    );
-    const forged = await stranger.sign({
+    // A link to the other client's ledger, as the senior: signed by a stranger, or expired.
+    const otherClients = {
       tenantId: tenantId['ferreteria-colon'] as string,
       tenantSlug: 'ferreteria-colon',
       format: 'GL_CSV',
@@ -156,7 +153,12 @@ describe('exportLedger', () => {
       to: `${year}-12-31`,
       userId: claims.sub,
       email: 'senior@demo.firm',
-    });
+    } as const;
+    const stranger = await ExportLinkSigner.fromJwk(
+      (await generateExportKeys()).privateJwk,
+      () => base as string,
+    );
+    const forged = await stranger.sign(otherClients);
     expect((await fetch(forged.url)).status).toBe(401);
 
     const secrets = await readSecrets(dataDir);
@@ -167,15 +169,7 @@ describe('exportLedger', () => {
         () => base as string,
         ttl,
       );
-      const expired = await expiredSigner.sign({
-        tenantId: tenantId['ferreteria-colon'] as string,
-        tenantSlug: 'ferreteria-colon',
-        format: 'GL_CSV',
-        from: `${year}-01-01`,
-        to: `${year}-12-31`,
-        userId: claims.sub,
-        email: 'senior@demo.firm',
-      });
+      const expired = await expiredSigner.sign(otherClients);
       expect(expired.expiresAt.getTime()).toBeLessThan(Date.now());
       expect((await fetch(expired.url)).status, `expired ${-ttl} s ago`).toBe(401);
     }
