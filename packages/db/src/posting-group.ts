@@ -1,5 +1,6 @@
 import { DomainError } from '@cifra/domain';
 import { sql } from 'drizzle-orm';
+import { isRetryableConflict } from './db-errors.ts';
 import { type TenantDb, tenantDb } from './drizzle.ts';
 import { pg } from './pg.ts';
 import { poolOf } from './shared-reads.ts';
@@ -450,10 +451,26 @@ export function onTheWay(db: TenantDb): Arrival | undefined {
   return postingGroupsOf(db)?.setOut();
 }
 
-/** One posting in a transaction of its own (what `inTransaction` does). */
-function alone<T>(db: TenantDb, actor: Actor, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => {
-    await tx.execute(sql.raw(actorSettings(actor)));
-    return fn(tx);
-  });
+/** A posting in a transaction of its own is run at most this many times when it loses a deadlock. */
+export const ALONE_ATTEMPTS = 3;
+
+/**
+ * One posting in a transaction of its own (what `inTransaction` does). A posting handed back by its
+ * group's lane runs here beside the next group, and locks what it settles in its own order (its
+ * draft, then the invoices), where the group's lanes may take an invoice before a draft: when
+ * PostgreSQL breaks such a deadlock by aborting this transaction, nothing of it was written, and it
+ * runs again — up to ALONE_ATTEMPTS times — to get its own answer (posted, or the refusal that is
+ * its due, as OVER_ALLOCATION) rather than a CONFLICT that only means "retry".
+ */
+async function alone<T>(db: TenantDb, actor: Actor, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction(async (tx) => {
+        await tx.execute(sql.raw(actorSettings(actor)));
+        return fn(tx);
+      });
+    } catch (error) {
+      if (attempt >= ALONE_ATTEMPTS || !isRetryableConflict(error)) throw error;
+    }
+  }
 }
