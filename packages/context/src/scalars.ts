@@ -94,18 +94,42 @@ function parseDate(value: string): string {
   return date;
 }
 
+/**
+ * An instant as RFC 3339 / ISO 8601 gives it: a real calendar date, a time and an offset (`Z` or
+ * `±hh:mm`), to the millisecond (more fraction digits only if they are zeros: the API keeps
+ * milliseconds and would otherwise round what it was given), years 1900 to 9999. `new Date` alone
+ * took `"2026-02-30T00:00:00Z"` as 2 March, `"1"` as 2001 and a time without offset in the
+ * server's own zone.
+ */
+const INSTANT =
+  /^(\d{4}-\d{2}-\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+
 function parseInstant(value: string): Date {
-  const instant = new Date(value);
-  const year = instant.getUTCFullYear();
-  if (Number.isNaN(instant.getTime()) || year < 1900 || year > 9999) {
-    throw badInput('DateTime must be an ISO 8601 instant between the years 1900 and 9999');
+  const shown = JSON.stringify(value.slice(0, 64));
+  const refuse = (why: string) => badInput(`${shown} is not a DateTime: ${why}`);
+  const m = INSTANT.exec(value);
+  if (!m) throw refuse('give an ISO 8601 instant with its offset, such as "2026-03-31T17:45:00Z"');
+  const [, day, hh, mm, ss = '00', fraction = '', zulu, sign, oh, om] = m;
+  try {
+    parseIsoDate(day as string);
+  } catch {
+    throw refuse(`${day} is not a date of the calendar`);
   }
+  if (Number(hh) > 23 || Number(mm) > 59 || Number(ss) > 59) throw refuse('not a time of the day');
+  if (!zulu && (Number(oh) > 23 || Number(om) > 59)) throw refuse('not an offset');
+  if (/[1-9]/.test(fraction.slice(3))) throw refuse('an instant is kept to the millisecond');
+  const offsetMs = zulu ? 0 : (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om)) * 60_000;
+  const local = Date.parse(`${day}T${hh}:${mm}:${ss}.${fraction.slice(0, 3).padEnd(3, '0')}Z`);
+  const instant = new Date(local - offsetMs);
+  const year = instant.getUTCFullYear();
+  if (year < 1900 || year > 9999) throw refuse('outside the years 1900 to 9999');
   return instant;
 }
 
 export const DateTimeScalar = new GraphQLScalarType<Date | string, string>({
   name: 'DateTime',
-  description: 'An instant, ISO 8601 with offset.',
+  description:
+    'An instant, ISO 8601 / RFC 3339 with its offset (e.g. 2026-03-31T17:45:00Z or 2026-03-31T12:45:00-05:00), to the millisecond, years 1900 to 9999.',
   serialize(value) {
     if (value instanceof Date) return value.toISOString();
     if (typeof value === 'string') return new Date(value).toISOString();
