@@ -10,7 +10,7 @@ import type { Authenticator } from './auth.ts';
 import { cachedAccess, cachedCaller, type GatewayCaches } from './caches.ts';
 import { continueIfAwaited } from './expect-continue.ts';
 import type { GatewayContext } from './gateway-context.ts';
-import { plainJsonBody } from './json-body.ts';
+import { MAX_VARIABLES_DEPTH, nestsDeeperThan, plainJsonBody } from './json-body.ts';
 import type { IntegrationToken, IntegrationTokens } from './oauth.ts';
 import { type RequestTrace, traceOf } from './observability.ts';
 import { bodyPoints, type RateLimits } from './rate-limits.ts';
@@ -108,6 +108,21 @@ export function gatewayError(err: unknown, log: Logger): GraphQLError {
   }
   log.error({ err }, 'the request context failed');
   return new GraphQLError('Internal error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+}
+
+/**
+ * A body whose variables or extensions nest deeper than MAX_VARIABLES_DEPTH (json-body.ts): the
+ * whole body is walked, two levels more (a batch's array, the request's object), so nothing in it
+ * escapes.
+ */
+const tooDeep = (body: unknown) => nestsDeeperThan(body, MAX_VARIABLES_DEPTH + 2);
+
+/** 400 BAD_USER_INPUT for a body nested too deep, before anything recursive reads it. */
+function nestedTooDeep(): GraphQLError {
+  return new GraphQLError(
+    `The request's variables or extensions nest deeper than ${MAX_VARIABLES_DEPTH} levels`,
+    { extensions: { code: 'BAD_USER_INPUT', max: MAX_VARIABLES_DEPTH, http: { status: 400 } } },
+  );
 }
 
 /** 413 PAYLOAD_TOO_LARGE, naming the limit and the size announced (if one was). */
@@ -315,7 +330,12 @@ export function readBody(
       req.off('data', count);
       // Refused while it streamed: the body parser has only now seen the end of it.
       if (res.headersSent) return;
+      // Too large once decoded (a compressed body): the caller's limit, as for one sent plain.
+      if ((err as { type?: string } | undefined)?.type === 'entity.too.large') {
+        return refuse(res, payloadTooLarge(max, undefined));
+      }
       if (err) return next(err);
+      if (tooDeep(req.body)) return refuse(res, nestedTooDeep());
       if (declaredLength(req) !== undefined || !opts.rateLimits) return next();
       const extra = bodyPoints(bytes) - bodyPoints(0);
       if (extra <= 0) return next();

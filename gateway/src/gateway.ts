@@ -3,7 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import { type ContextSigner, jsonErrors, type Logger, requireJsonBody, tuneKeepAlive } from '@cifra/context';
+import {
+  type ContextSigner,
+  jsonErrors,
+  type Logger,
+  nothingHere,
+  requireJsonBody,
+  tuneKeepAlive,
+} from '@cifra/context';
 import { type ControlDb, registerConsoleVersion } from '@cifra/db';
 import type { ServiceTracing } from '@cifra/tracing';
 import cors from 'cors';
@@ -227,7 +234,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   mountConsole(app);
 
   const errors = jsonErrors(log);
-  app.use(errors);
+  app.use(nothingHere, errors);
   const http: Server = await new Promise((resolve, reject) => {
     // POST /graphql, the load, skips Express's router; the same steps run (graphql-post.ts).
     const s = createServer(

@@ -94,3 +94,26 @@ function parseStrict(text: string): unknown {
   if (first !== '{' && first !== '[') throw new SyntaxError(`Unexpected token ${first ?? ''} in JSON`);
   return JSON.parse(body);
 }
+
+/**
+ * How deep a request's variables and extensions may nest. GraphQL inputs nest a handful of levels
+ * (an entry, its lines, a line's dimensions); a JSON argument (settings, a trusted-document
+ * manifest) a few more. Deeper is refused before anything recursive sees it: 20,000 nested objects
+ * in a JSON variable (120 KB, well under the body limit) overflowed the engine's stack
+ * (INTERNAL_SERVER_ERROR) for anyone signed in.
+ */
+export const MAX_VARIABLES_DEPTH = 64;
+
+/** Whether `value` holds an object or array more than `max` levels deep (walked without recursion). */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [v, depth] = next;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (child !== null && typeof child === 'object') pending.push([child, depth + 1]);
+    }
+  }
+  return false;
+}

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes } from '../support/client.ts';
 import { chunk, expectContinue, rawRequest, write } from '../support/raw-http.ts';
@@ -264,6 +265,50 @@ describe('request bodies: refused for their size before they are read', () => {
     } finally {
       await second.close();
     }
+  });
+
+  it('refuses variables nested too deep (400), never the engine overflowing its stack', async () => {
+    // 20,000 objects one in another (about 120 KB): a JSON argument anyone may send, read-only
+    // user included, which overflowed the engine's stack before its permission was even checked.
+    // As text: the test's own JSON.stringify would overflow on it too.
+    const deep = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
+    const PUBLISH = `mutation($m: JSON!) { publishTrustedDocuments(integrationId: "00000000-0000-4000-8000-000000000000",
+      appVersion: "9.9", manifest: $m) { appVersion } }`;
+    const send = (variables: string) =>
+      fetch(t.stack.gatewayUrl, {
+        method: 'POST',
+        headers: headers('client'),
+        body: `{"query":${JSON.stringify(PUBLISH)},"variables":${variables}}`,
+      });
+    for (const variables of [`{"m":${deep(20_000)}}`, `{"m":[[[[${deep(70)}]]]]}`]) {
+      const res = await send(variables);
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { errors: { extensions: { code: string; max?: number } }[] };
+      expect(body.errors.map((e) => e.extensions)).toEqual([{ code: 'BAD_USER_INPUT', max: 64 }]);
+    }
+    // A body nested within the bound is judged as usual: this user may not publish documents.
+    const judged = (await (await send(`{"m":${deep(40)}}`)).json()) as {
+      errors: { extensions: { code: string } }[];
+    };
+    expect(judged.errors.map((e) => e.extensions.code)).toEqual(['FORBIDDEN']);
+  });
+
+  it('measures a compressed body once decoded, against the caller’s own limit', async () => {
+    const body = gzipSync(padded(2 * 1024 * 1024));
+    expect(body.length).toBeLessThan(BODY.maxBytes);
+    const res = await fetch(t.stack.gatewayUrl, {
+      method: 'POST',
+      headers: headers('client', { 'content-encoding': 'gzip' }),
+      body,
+    });
+    expect(res.status).toBe(413);
+    const refused = (await res.json()) as { errors: { message: string; extensions: unknown }[] };
+    expect(refused.errors[0]?.extensions).toEqual({
+      code: 'PAYLOAD_TOO_LARGE',
+      limit: 'body',
+      max: BODY.maxBytes,
+    });
+    expect(refused.errors[0]?.message).toContain(`the limit is ${BODY.maxBytes}`);
   });
 
   it('still answers the reported bomb by the query length for a caller allowed its size', async () => {

@@ -88,6 +88,24 @@ describe('the API beside it, as before', () => {
     ).toBe('UNAUTHENTICATED');
   });
 
+  it('answers a method and path nothing serves with a JSON 404, never an HTML page', async () => {
+    for (const [method, p] of [
+      ['POST', '/healthz'],
+      ['POST', '/metrics'],
+      ['GET', '/exports/'],
+      ['POST', '/exports/x'],
+      ['PATCH', '/exports/x'],
+      ['GET', '/oauth/'],
+      ['POST', '/'],
+    ] as const) {
+      const r = await fetch(`${origin}${p}`, { method });
+      expect(r.status, `${method} ${p}`).toBe(404);
+      expect(r.headers.get('content-type'), `${method} ${p}`).toMatch(/^application\/json/);
+      const body = (await r.json()) as { errors: { extensions: { code: string } }[] };
+      expect(body.errors[0]?.extensions.code).toBe('NOT_FOUND');
+    }
+  });
+
   it('keeps /healthz and /metrics', async () => {
     const health = await fetch(`${origin}/healthz`);
     expect(health.status).toBe(200);

@@ -26,6 +26,14 @@ export function requireJsonBody(req: Request, res: Response, next: NextFunction)
   next();
 }
 
+/**
+ * After every route of an app: a method and path nothing answers (`POST /healthz`, `GET /oauth/`)
+ * is a JSON 404 with a code, not Express's HTML "Cannot POST /healthz" page. The path is not echoed.
+ */
+export function nothingHere(_req: Request, res: Response): void {
+  httpError(res, 404, 'NOT_FOUND', 'Nothing is served for this method at this path');
+}
+
 /** Last on every app: a malformed or oversized body, or anything else Express would render as HTML. */
 export function jsonErrors(log: { warn(obj: object, msg: string): void }) {
   return (err: unknown, _req: Request, res: Response, next: NextFunction): void => {
@@ -50,8 +58,12 @@ export const SUBGRAPH_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
 function refusalOf(err: unknown): [number, string, string] {
   const type = (err as { type?: string }).type;
   if (type === 'entity.parse.failed') return [400, 'BAD_REQUEST', 'The body is not valid JSON'];
-  if (type === 'entity.too.large')
-    return [413, 'PAYLOAD_TOO_LARGE', 'The body is larger than a subgraph accepts (32 MiB)'];
+  if (type === 'entity.too.large') {
+    // body-parser says which limit it applied (the decoded size counts, for a compressed body).
+    const limit = (err as { limit?: number }).limit;
+    const what = typeof limit === 'number' ? `the limit is ${limit} bytes` : 'it is over the limit';
+    return [413, 'PAYLOAD_TOO_LARGE', `The body is too large: ${what}`];
+  }
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
     return [415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as UTF-8 JSON'];
   }

@@ -34,7 +34,13 @@ import express, { type RequestHandler } from 'express';
 import { type DocumentNode, GraphQLError, type GraphQLSchema, parse } from 'graphql';
 import { applyMiddleware, type IMiddlewareFunction } from 'graphql-middleware';
 import { formatSubgraphError } from './errors.ts';
-import { jsonErrors, requireJsonBody, SUBGRAPH_BODY_LIMIT_BYTES, tuneKeepAlive } from './http.ts';
+import {
+  jsonErrors,
+  nothingHere,
+  requireJsonBody,
+  SUBGRAPH_BODY_LIMIT_BYTES,
+  tuneKeepAlive,
+} from './http.ts';
 import type { Logger } from './logger.ts';
 import { CONTEXT_HEADER, type ContextVerifier, type RequestContext } from './signed-context.ts';
 
@@ -314,7 +320,7 @@ export async function startSubgraph<C extends BaseContext>(
     }),
   );
   const http: Server = await new Promise((resolve) => {
-    app.use(jsonErrors(log));
+    app.use(nothingHere, jsonErrors(log));
     const s = app.listen(listen.port, listen.host ?? '127.0.0.1', () => resolve(s));
     tuneKeepAlive(s);
   });
