@@ -1,7 +1,7 @@
 import type { Logger } from '@cifra/context';
 import { authenticateClient, type ControlDb, isConnectionFailure } from '@cifra/db';
 import { isPermission } from '@cifra/permissions';
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { GraphQLError } from 'graphql';
 import { importJWK, type JWK, jwtVerify, SignJWT } from 'jose';
 import type { RateLimits } from './rate-limits.ts';
@@ -90,6 +90,28 @@ class TokenRefusal extends Error {
   }
 }
 
+const FORM_LIMIT_BYTES = 8 * 1024;
+const form = express.urlencoded({ extended: false, limit: FORM_LIMIT_BYTES });
+
+/**
+ * The token request's form, read as body-parser reads it, with its refusals in RFC 6749's form
+ * (`invalid_request`, `Cache-Control: no-store`) rather than the API's GraphQL errors: an oversized
+ * form (413), another charset or a compressed one (415), or one that cannot be read (400).
+ */
+const readForm: RequestHandler = (req, res, next) =>
+  form(req, res, (err?: unknown) => {
+    if (!err) return next();
+    const { status, type } = err as { status?: number; type?: string };
+    const description =
+      type === 'entity.too.large'
+        ? `The request is larger than ${FORM_LIMIT_BYTES} bytes`
+        : type === 'charset.unsupported' || type === 'encoding.unsupported'
+          ? 'Send the form as UTF-8, uncompressed'
+          : 'The request cannot be read';
+    const answered = status !== undefined && status >= 400 && status < 500 ? status : 400;
+    send(res, answered, { error: 'invalid_request', error_description: description });
+  });
+
 /** RFC 6749 §2.3.1: Basic credentials are form-urlencoded, then base64. */
 function basicCredentials(header: string | undefined): { id: string; secret: string } | null {
   const encoded = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '')?.[1];
@@ -121,7 +143,7 @@ export function tokenEndpoint(opts: {
   rateLimits?: RateLimits;
 }): Router {
   const router = express.Router();
-  router.post('/oauth/token', express.urlencoded({ extended: false, limit: '8kb' }), async (req, res) => {
+  router.post('/oauth/token', readForm, async (req, res) => {
     const usedBasic = /^Basic\s/i.test(req.header('authorization') ?? '');
     try {
       // Every attempt costs a slow hash: each one draws from the caller's address bucket.

@@ -201,11 +201,25 @@ describe('client credentials at /oauth/token', () => {
       ['bad scope', await token({ ...credentials(c), scope: 'GL.Read Everything' }), 400, 'invalid_scope'],
       ['json body', await token(credentials(c), { contentType: 'application/json' }), 400, 'invalid_request'],
       ['GET', await token({}, { method: 'GET' }), 405, 'invalid_request'],
+      // What the form's reader refuses is answered in the same shape, not as the API's errors.
+      [
+        'a form past 8 KB',
+        await token({ ...credentials(c), scope: 'x'.repeat(9000) }),
+        413,
+        'invalid_request',
+      ],
+      [
+        'a form in UTF-16',
+        await token(credentials(c), { contentType: 'application/x-www-form-urlencoded; charset=utf-16' }),
+        415,
+        'invalid_request',
+      ],
     ];
     for (const [what, answer, status, error] of cases) {
       expect({ what, status: answer.status, error: answer.body.error }).toEqual({ what, status, error });
       expect(typeof answer.body.error_description).toBe('string');
       expect(answer.body.access_token).toBeUndefined();
+      expect(answer.headers.get('cache-control'), what).toBe('no-store');
     }
     const basicWrong = await token({ grant_type: 'client_credentials' }, { basic: [c.clientId, 'nope'] });
     expect(basicWrong.status).toBe(401);
