@@ -238,6 +238,29 @@ describe('bank accounts and statements', () => {
         }),
       ),
     ).toEqual(['STATEMENT_UNBALANCED']);
+    // An amount the mapping's decimal comma cannot read (not guessed as 1.250,00), and one with two signs.
+    expect(codes(await attempt('CSV', csv([`01/06/${YEAR};x;;;12.50;;11.972,25`])))).toEqual([
+      'STATEMENT_FORMAT_INVALID',
+    ]);
+    expect(codes(await attempt('CSV', csv([`01/06/${YEAR};x;;;;(-5,00);11.980,75`])))).toEqual([
+      'STATEMENT_FORMAT_INVALID',
+    ]);
+    // Each amount within the books' 13 digits, the balance between them not: never stored.
+    const huge = '9.999.999.999.999,99';
+    expect(
+      codes(
+        await attempt(
+          'CSV',
+          csv([
+            `01/06/${YEAR};x;;;;${huge};`,
+            `02/06/${YEAR};x;;;;${huge};`,
+            `03/06/${YEAR};x;;;${huge};;`,
+            `04/06/${YEAR};x;;;${huge};;`,
+          ]),
+          { csvMapping: noBalance, openingBalance: '11985.75', closingBalance: '11985.75' },
+        ),
+      ),
+    ).toEqual(['STATEMENT_FORMAT_INVALID']);
     // XML with a DTD (entity expansion), not XML at all, and a file past the size bound.
     const bomb = `<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><Document>&b;</Document>`;
     expect(codes(await attempt('CAMT053', bomb))).toEqual(['STATEMENT_FORMAT_INVALID']);

@@ -57,3 +57,69 @@ describe('a CSV statement whose columns are named like what every object has', (
     expect(parsed.lines.map((l) => l.reference)).toEqual(['', 'R-2']);
   });
 });
+
+/** One CSV line's amount as the importer reads it, or the refusal's code. */
+function readAmount(cellText: string, decimalSeparator: CsvMapping['decimalSeparator']): string {
+  const delimiter = ';';
+  try {
+    // The balance printed the same way: from an opening of zero, it is the amount.
+    const parsed = parseCsvStatement(
+      `fecha;monto;saldo\n2026-11-02;${cellText};${cellText}\n`,
+      mapping({ delimiter, decimalSeparator, balanceColumn: 'saldo' }),
+      2,
+      {},
+    );
+    return String(parsed.lines[0]?.amountMinor);
+  } catch (e) {
+    return (e as { code?: string }).code ?? String(e);
+  }
+}
+
+describe("a CSV statement's amounts", () => {
+  it('reads each form a bank prints, to the cent', () => {
+    const point: [string, string][] = [
+      ['12.50', '1250'],
+      ['1,234.56', '123456'],
+      ['1234.56', '123456'],
+      ['(12.50)', '-1250'],
+      ['12.50-', '-1250'],
+      ['-12.50', '-1250'],
+      ['+12.50', '1250'],
+      ['$ 1,000.00', '100000'],
+      ['$-5.00', '-500'],
+      ['-5.00 USD', '-500'],
+      ['USD 5', '500'],
+      ['1\u00a0000.00', '100000'],
+    ];
+    for (const [cellText, minor] of point) expect(readAmount(cellText, 'POINT'), cellText).toBe(minor);
+    const comma: [string, string][] = [
+      ['12,50', '1250'],
+      ['1.234,56', '123456'],
+      ['(1.234,56)', '-123456'],
+      ['1 234,56 €', '123456'],
+    ];
+    for (const [cellText, minor] of comma) expect(readAmount(cellText, 'COMMA'), cellText).toBe(minor);
+  });
+
+  it('refuses what it would have had to guess, naming the line', () => {
+    const refused: [string, CsvMapping['decimalSeparator']][] = [
+      ['12.50', 'COMMA'],
+      ['1,5', 'POINT'],
+      ['1,2,3.45', 'POINT'],
+      ['12,3456.00', 'POINT'],
+      ['1USD0EUR0', 'POINT'],
+      ['(-5.00)', 'POINT'],
+      ['-5.00-', 'POINT'],
+      ['+5.00-', 'POINT'],
+      ['USD 5 EUR', 'POINT'],
+      ['1e3', 'POINT'],
+      ['.5', 'POINT'],
+      ['5.', 'POINT'],
+      ['--5', 'POINT'],
+      ['12345678901234.00', 'POINT'],
+    ];
+    for (const [cellText, separator] of refused) {
+      expect(readAmount(cellText, separator), `${cellText} (${separator})`).toBe('STATEMENT_FORMAT_INVALID');
+    }
+  });
+});

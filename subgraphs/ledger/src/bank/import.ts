@@ -1,5 +1,5 @@
 import { inTransaction, recordAuditEvent } from '@cifra/db';
-import { DomainError, formatMoney, parseIsoDate, parseMoney } from '@cifra/domain';
+import { DomainError, formatMoney, MAX_AMOUNT_INTEGER_DIGITS, parseIsoDate, parseMoney } from '@cifra/domain';
 import type { Books } from '../services/books.ts';
 import { requireBankAccount } from './accounts.ts';
 import { parseCamt053Statement } from './formats/camt053.ts';
@@ -61,6 +61,7 @@ function readStatement(input: ImportInput, mapping: CsvMapping | null, minorUnit
       `Statement line ${outside + 1} is dated ${s.lines[outside]!.bookingDate}, outside the period ${s.periodStart} – ${s.periodEnd}`,
     );
   }
+  checkBalancesBounded(s, minorUnits);
   const sum = s.lines.reduce((acc, l) => acc + l.amountMinor, 0n);
   if (s.openingMinor + sum !== s.closingMinor) {
     const f = (m: bigint) => formatMoney(m, minorUnits);
@@ -71,6 +72,27 @@ function readStatement(input: ImportInput, mapping: CsvMapping | null, minorUnit
     );
   }
   return s;
+}
+
+/**
+ * The statement's opening, every balance its lines reach and its closing, each no larger than an
+ * amount the API takes (MAX_AMOUNT_INTEGER_DIGITS before the decimal point): a balance beyond it
+ * could never be given back as the next statement's opening balance, nor summed by the database.
+ */
+function checkBalancesBounded(s: ParsedStatement, minorUnits: number): void {
+  const bound = 10n ** BigInt(MAX_AMOUNT_INTEGER_DIGITS + minorUnits);
+  const within = (m: bigint) => m < bound && m > -bound;
+  const refuse = (what: string) =>
+    formatError(
+      `${what} is larger than the books take: at most ${MAX_AMOUNT_INTEGER_DIGITS} digits before the decimal point`,
+    );
+  if (!within(s.openingMinor)) throw refuse('The opening balance');
+  let running = s.openingMinor;
+  s.lines.forEach((l, k) => {
+    running += l.amountMinor;
+    if (!within(running)) throw refuse(`The balance after statement line ${k + 1}`);
+  });
+  if (!within(s.closingMinor)) throw refuse('The closing balance');
 }
 
 /**

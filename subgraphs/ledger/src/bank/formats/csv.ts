@@ -72,21 +72,60 @@ function csvDate(text: string, format: CsvDateFormat, line: number): string {
   return isoDate(c, a, b, where);
 }
 
-/** "1.234,56", "(12.50)", "12.50-", "$ 1,000.00" → a plain signed decimal string. */
-function plainAmount(text: string, decimal: 'POINT' | 'COMMA'): string {
-  let t = text.trim().replace(/[\s\u00a0]|[A-Z]{3}|[$€£]/g, '');
+/** The number of an amount, by the mapping's decimal separator: plain, or grouped by thousands. */
+const NUMBER: Record<CsvMapping['decimalSeparator'], RegExp> = {
+  POINT: /^(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?$/,
+  COMMA: /^(?:\d+|\d{1,3}(?:\.\d{3})+)(?:,\d+)?$/,
+};
+const CURRENCY = /^(?:[$€£]|[A-Z]{3})/;
+const CURRENCY_AFTER = /(?:[$€£]|[A-Z]{3})$/;
+
+/**
+ * "1.234,56", "(12.50)", "12.50-", "$ 1,000.00", "-5.00 USD" → a plain signed decimal string. One
+ * sign at most (a leading + or -, parentheses, or a trailing -), one currency at most (a symbol or
+ * an ISO code, before or after the number), and the number itself in the mapping's form: the
+ * other separator only between groups of three digits. Anything else is STATEMENT_FORMAT_INVALID
+ * naming the line — never a guess: "12.50" under a decimal comma is not 1,250.00, "1,5" under a
+ * decimal point is not 15, "(-5.00)" is not +5.00.
+ */
+function plainAmount(
+  text: string,
+  decimal: CsvMapping['decimalSeparator'],
+  where: { line: number; field: string },
+): string {
+  let t = text.replace(/[\s\u00a0]/g, '');
+  let signs = 0;
   let negative = false;
-  if (/^\(.*\)$/.test(t)) {
-    negative = true;
-    t = t.slice(1, -1);
+  const sign = (s: string) => {
+    signs += 1;
+    negative = s === '-';
+  };
+  const parenthesised = /^\((.*)\)$/.exec(t);
+  if (parenthesised) {
+    sign('-');
+    t = parenthesised[1] as string;
   }
-  if (t.endsWith('-')) {
-    negative = true;
-    t = t.slice(0, -1);
+  const take = (pattern: RegExp) => {
+    const m = pattern.exec(t);
+    if (m) t = t.slice(0, m.index) + t.slice(m.index + m[0].length);
+    return m?.[0];
+  };
+  const leading = take(/^[+-]/);
+  if (leading) sign(leading);
+  const currency = take(CURRENCY);
+  const afterCurrency = currency && !leading ? take(/^[+-]/) : undefined;
+  if (afterCurrency) sign(afterCurrency);
+  if (!currency) take(CURRENCY_AFTER);
+  if (take(/-$/)) sign('-');
+  if (signs > 1 || !NUMBER[decimal].test(t)) {
+    const separator = decimal === 'POINT' ? 'a decimal point' : 'a decimal comma';
+    throw formatError(
+      `${where.field}: "${cleanText(text).slice(0, 40)}" is not an amount with ${separator} (the other separator only between thousands, one sign, one currency)`,
+      where,
+    );
   }
-  t = decimal === 'POINT' ? t.replace(/,/g, '') : t.replace(/\./g, '').replace(',', '.');
-  if (negative) t = t.startsWith('-') ? t.slice(1) : `-${t.replace(/^\+/, '')}`;
-  return t;
+  const plain = decimal === 'POINT' ? t.replace(/,/g, '') : t.replace(/\./g, '').replace(',', '.');
+  return negative ? `-${plain}` : plain;
 }
 
 /**
@@ -105,7 +144,7 @@ function amountOf(
   const read = (col: string, field: string) => {
     const raw = cell(row, col);
     return raw.trim()
-      ? decimalToMinor(plainAmount(raw, m.decimalSeparator), minorUnits, { line, field })
+      ? decimalToMinor(plainAmount(raw, m.decimalSeparator, { line, field }), minorUnits, { line, field })
       : null;
   };
   if (m.amountColumn) return read(m.amountColumn, 'amount');
@@ -173,7 +212,14 @@ export function parseCsvStatement(
       reference: cleanText(m.referenceColumn ? cell(row, m.referenceColumn) : ''),
       counterparty: cleanText(m.counterpartyColumn ? cell(row, m.counterpartyColumn) : ''),
       balance: balanceText
-        ? decimalToMinor(plainAmount(balanceText, m.decimalSeparator), minorUnits, { line, field: 'balance' })
+        ? decimalToMinor(
+            plainAmount(balanceText, m.decimalSeparator, { line, field: 'balance' }),
+            minorUnits,
+            {
+              line,
+              field: 'balance',
+            },
+          )
         : null,
     });
   });

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson, DomainError, type IsoDate, MAX_AMOUNT_MINOR } from '@cifra/domain';
+import {
+  canonicalJson,
+  DomainError,
+  type IsoDate,
+  MAX_AMOUNT_INTEGER_DIGITS,
+  MAX_AMOUNT_MINOR,
+} from '@cifra/domain';
 
 /**
  * What every statement format is read into, before any database is consulted. Amounts are bigint
@@ -77,8 +83,12 @@ export function decimalToMinor(
   if (significant.length > minorUnits) {
     throw formatError(`${where.field}: "${text.trim()}" has more than ${minorUnits} decimal places`, where);
   }
-  if (whole.replace(/^0+/, '').length > 16)
-    throw formatError(`${where.field}: the amount is too large`, where);
+  if (whole.replace(/^0+/, '').length > MAX_AMOUNT_INTEGER_DIGITS) {
+    throw formatError(
+      `${where.field}: the amount is too large: at most ${MAX_AMOUNT_INTEGER_DIGITS} digits before the decimal point`,
+      where,
+    );
+  }
   const minor = BigInt(whole + significant.padEnd(minorUnits, '0'));
   if (minor > MAX_AMOUNT_MINOR) throw formatError(`${where.field}: the amount is too large`, where);
   return sign === '-' ? -minor : minor;
