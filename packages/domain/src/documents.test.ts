@@ -102,6 +102,24 @@ describe('translation into the base currency', () => {
     expect(out).toHaveLength(2);
     expect(out[0]).toMatchObject({ amountMinor: 107n, originalCurrency: 'PAB', originalAmountMinor: 107n });
   });
+
+  it('refuses, naming the rate, a line whose base amount is past the largest the books accept', () => {
+    const huge = 999_999_999_999_900n; // EUR 9,999,999,999,999.00
+    const lines = [
+      { accountId: 'AR', amountMinor: huge },
+      { accountId: 'INC', amountMinor: -huge },
+    ];
+    let refused: unknown;
+    try {
+      translateLines(lines, { ...t, rate: d('9999999999999') });
+    } catch (e) {
+      refused = e;
+    }
+    expect(refused).toBeInstanceOf(DomainError);
+    expect(refused).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'exchangeRate' } });
+    // The same lines at a rate that keeps them within the bound translate as ever.
+    expect(translateLines(lines, { ...t, rate: d('1.0835') })[0]?.amountMinor).toBe(1_083_499_999_999_892n);
+  });
 });
 
 describe('aging buckets', () => {

@@ -1,5 +1,6 @@
 import { type Decimal, mulDecimal, percentOfMinor, toMinor, translateAtRate } from './decimal.ts';
-import { assertAmountInRange } from './input.ts';
+import { badInput } from './errors.ts';
+import { assertAmountInRange, MAX_AMOUNT_MINOR } from './input.ts';
 
 /**
  * The arithmetic of sales and purchase documents, pure and exact (see docs/architecture/documents.md).
@@ -86,6 +87,13 @@ export function translateLines(lines: readonly DocumentPostingLine[], t: Transla
         ? l.amountMinor
         : translateAtRate(l.amountMinor, t.rate, t.minorUnits, t.baseMinorUnits);
     if (base === 0n) continue;
+    if (base > MAX_AMOUNT_MINOR || base < -MAX_AMOUNT_MINOR) {
+      // Checked before the database, whose columns would refuse it as a number out of range.
+      throw badInput(
+        `exchangeRate: at this rate a line of the document is beyond the largest amount the books accept in ${t.baseCurrency}`,
+        { field: 'exchangeRate', currency: t.currency, baseCurrency: t.baseCurrency },
+      );
+    }
     sum += base;
     out.push({
       accountId: l.accountId,
