@@ -21,6 +21,8 @@ describe('requireReason', () => {
     ['\u200b'.repeat(25)],
     [`${'\u200d\u2060\ufeff\u202e'.repeat(10)}short`],
     [`${'\u0000\u0007'.repeat(20)}x`],
+    // Nineteen letters and a combining accent read as nineteen characters, not twenty.
+    [`${'x'.repeat(18)}e\u0301`],
   ])('refuses %j with REASON_TOO_SHORT', (reason) => {
     try {
       requireReason(reason);
@@ -30,6 +32,12 @@ describe('requireReason', () => {
       expect((e as DomainError).code).toBe('REASON_TOO_SHORT');
       expect((e as DomainError).details.minLength).toBe(20);
     }
+  });
+
+  it('counts characters as read: a combining accent with its letter, an emoji as one', () => {
+    expect(requireReason(`${'x'.repeat(19)}e\u0301`)).toBe(`${'x'.repeat(19)}e\u0301`);
+    expect(requireReason('☕'.repeat(20))).toBe('☕'.repeat(20));
+    expect(() => requireReason('☕'.repeat(19))).toThrow(DomainError);
   });
 
   it('keeps only what shows: no zero-width or direction characters, line breaks kept', () => {

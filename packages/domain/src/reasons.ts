@@ -9,18 +9,27 @@ export const MIN_REASON_LENGTH = 20;
  */
 const INVISIBLE = /[\p{Cf}\p{Cc}]/gu;
 const LINE_SPACING = new Set(['\t', '\n', '\r']);
+const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/** How many characters a person reads in `text` (grapheme clusters). */
+const countShown = (text: string): number => {
+  let n = 0;
+  for (const _ of GRAPHEMES.segment(text)) n += 1;
+  return n;
+};
 
 /**
  * The reason for a reverse transition, without what shows nothing and trimmed, or
  * `REASON_TOO_SHORT` when it has fewer than {@link MIN_REASON_LENGTH} characters. Call it before
- * anything is written: the refusal must leave the books untouched. Length counts characters (code
- * points), not UTF-16 units, so "Reapertura por corrección" counts as a person reads it; and
- * only characters a person sees, so twenty zero-width spaces are no reason, and the trail never
- * keeps a direction override that would show a reason other than the one recorded.
+ * anything is written: the refusal must leave the books untouched. Length counts characters as a
+ * person reads them (grapheme clusters), not UTF-16 units nor code points, so "Reapertura por
+ * corrección" counts the same with a precomposed é or an e and a combining accent, and an emoji is
+ * one; and only characters a person sees, so twenty zero-width spaces are no reason, and the trail
+ * never keeps a direction override that would show a reason other than the one recorded.
  */
 export function requireReason(reason: string | null | undefined): string {
   const shown = (reason ?? '').replace(INVISIBLE, (c) => (LINE_SPACING.has(c) ? c : '')).trim();
-  const length = [...shown].length;
+  const length = countShown(shown);
   if (length < MIN_REASON_LENGTH) {
     throw new DomainError(
       'REASON_TOO_SHORT',
