@@ -73,6 +73,42 @@ describe('a connection terminated mid-request', () => {
   });
 });
 
+describe('a client database that does not accept connections', () => {
+  it('answers TENANT_UNAVAILABLE for reads and postings, and the client answers again once it does', async () => {
+    const [tenant] = await t.stack.control.db
+      .select()
+      .from(control.tenants)
+      .where(eq(control.tenants.slug, 'panaderia-valle'));
+    const adminUrl = withDatabase(t.controlAdminUrl, 'postgres');
+    const allow = (yes: boolean) =>
+      withClient(adminUrl, (c) =>
+        c.query(`ALTER DATABASE "${tenant!.databaseName}" ALLOW_CONNECTIONS ${yes}`),
+      );
+    // As an operator does before maintenance: no new connections, and the open ones ended.
+    await allow(false);
+    try {
+      await withClient(adminUrl, (c) =>
+        c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [
+          tenant!.databaseName,
+        ]),
+      );
+      for (const request of [
+        () => t.as('senior', 'panaderia-valle')('{ accounts { code } }'),
+        () => t.as('senior', 'panaderia-valle')(POST, entry),
+        () => t.as('senior', 'panaderia-valle')('{ accounts { code } }'),
+      ]) {
+        const answer = await request();
+        expect(codes(answer)).toEqual(['TENANT_UNAVAILABLE']);
+        expect(JSON.stringify(answer.errors)).not.toMatch(/cifra_c_|accepting connections|postgres/i);
+      }
+      expect((await t.as('senior', 'ferreteria-colon')('{ accounts { code } }')).errors).toBeUndefined();
+    } finally {
+      await allow(true);
+    }
+    expect((await t.as('senior', 'panaderia-valle')('{ accounts { code } }')).errors).toBeUndefined();
+  });
+});
+
 describe('the control plane out of reach', () => {
   it('answers SERVICE_UNAVAILABLE (503) without SQL, address or email, and the gateway stays up', async () => {
     // A gateway whose control plane is a closed port: every access check fails to connect.

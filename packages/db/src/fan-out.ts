@@ -33,7 +33,14 @@ export function unavailable(err: unknown): { code: UnavailableCode; reason: stri
   if (err instanceof FanOutTimeout) return { code: 'TIMEOUT', reason: err.message };
   const e = err as { code?: string; message?: string; cause?: unknown } | undefined;
   const code = e?.code ?? (e?.cause as { code?: string } | undefined)?.code;
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === '57P03') {
+  const refusing = code === '55000' && /not currently accepting connections/i.test(e?.message ?? '');
+  if (
+    code === 'ECONNREFUSED' ||
+    code === 'ENOTFOUND' ||
+    code === 'EHOSTUNREACH' ||
+    code === '57P03' ||
+    refusing
+  ) {
     return { code: 'CONNECTION_REFUSED', reason: "The client's database server refused the connection" };
   }
   if (code === '3D000') return { code: 'DATABASE_NOT_FOUND', reason: "The client's database does not exist" };

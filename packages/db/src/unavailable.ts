@@ -10,8 +10,10 @@ import type { pg } from './pg.ts';
  */
 const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '53400', '3D000', '28P01', '28000']);
 const NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH']);
+// "is not currently accepting connections": SQLSTATE 55000 (object not in prerequisite state) at
+// connect, when the database is set ALLOW_CONNECTIONS false; 55000 itself means more than that.
 const MESSAGES =
-  /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed and is not queryable|Cannot use a pool after calling end/i;
+  /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed and is not queryable|Cannot use a pool after calling end|is not currently accepting connections/i;
 
 export function isConnectionFailure(err: unknown): boolean {
   const state = dbErrorOf(err)?.sqlState;
