@@ -425,6 +425,35 @@ describe('a live client', () => {
     });
     expect((await exceptionSlugs()).map((c) => c.slug)).not.toContain('cliente-vivo');
 
+    // A batch that would change its books says it is archived, not that its database is down.
+    const now = new Date();
+    const started = await t.as('senior')<{ startBatchPeriodOperation: { id: string } }>(
+      `mutation($input: StartBatchPeriodOperationInput!) { startBatchPeriodOperation(input: $input) { id } }`,
+      {
+        input: {
+          tenants: ['cliente-vivo'],
+          year: now.getUTCFullYear(),
+          month: now.getUTCMonth() + 1,
+          action: 'LOCK_SALES',
+        },
+      },
+    );
+    expect(started.errors, JSON.stringify(started.errors)).toBeUndefined();
+    type Item = { status: string; failureCode: string | null; errorMessage: string | null };
+    let items: Item[] = [];
+    for (let done = false; !done; ) {
+      const r = await t.as('senior')<{ batchOperation: { status: string; items: Item[] } }>(
+        'query($id: ID!) { batchOperation(id: $id) { status items { status failureCode errorMessage } } }',
+        { id: started.data!.startBatchPeriodOperation.id },
+      );
+      done = r.data?.batchOperation.status === 'FINISHED';
+      items = r.data?.batchOperation.items ?? [];
+      if (!done) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(items).toEqual([
+      { status: 'FAILED', failureCode: 'TENANT_READ_ONLY', errorMessage: expect.stringMatching(/archived/) },
+    ]);
+
     // Its backups go on (a backup only reads the books).
     const backup = await t.as('admin')<{ backupClient: { status: string } }>(
       'mutation($t: String!) { backupClient(tenant: $t) { status } }',

@@ -3,11 +3,13 @@ import {
   announceClientChanges,
   type ControlDb,
   control,
+  isArchived,
   recordAuditEvent,
   type TenantDb,
   type TenantRegistry,
   tenant,
   tenantAccess,
+  translateDbError,
 } from '@cifra/db';
 import { DomainError } from '@cifra/domain';
 import { permissionsOf } from '@cifra/permissions';
@@ -199,11 +201,18 @@ async function decide(
     const after = await deps.port.readCloseRow(db, onClient, at);
     return { status: 'DONE', stateBefore: describe(before), stateAfter: describe(after) };
   } catch (err) {
-    if (err instanceof DomainError) {
+    // The refusal a request would have got: a domain error, or a database error translated the one
+    // way every path translates it (an archived client's read-only books are TENANT_READ_ONLY, not
+    // an outage); only what is neither is the database being unavailable.
+    const refusal = err instanceof DomainError ? err : translateDbError(err);
+    if (refusal) {
+      const archived = refusal.code === 'TENANT_READ_ONLY' && (await isArchived(deps.control, item.tenantId));
       return {
         status: 'FAILED',
-        errorCode: err.code,
-        errorMessage: err.message,
+        errorCode: refusal.code,
+        errorMessage: archived
+          ? 'The client is archived: its books take no changes (unarchive it first)'
+          : refusal.message,
         stateBefore: describe(before),
       };
     }
