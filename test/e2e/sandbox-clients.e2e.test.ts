@@ -263,9 +263,25 @@ describe('a sandbox client', () => {
   });
 
   it("gives its slug back: a new client takes it, and the slug's trail names both", async () => {
-    await provision('arena-reusada', true);
+    const keyed = {
+      slug: 'arena-reusada',
+      name: 'arena-reusada S.A.',
+      sandbox: true,
+      idempotencyKey: 'arena-1',
+    };
+    const made = await t.as('admin')(PROVISION, { input: keyed });
+    expect(made.errors).toBeUndefined();
     const first = await tenantRow('arena-reusada');
     expect((await t.as('admin')(DELETE, { tenant: 'arena-reusada', reason: REASON })).errors).toBeUndefined();
+
+    // Its key replayed: never "success" with the deleted client; another input under it names the
+    // slug it had, not its tombstone.
+    const replay = await t.as('admin')(PROVISION, { input: keyed });
+    expect(codes(replay)).toEqual(['CONFLICT']);
+    expect(replay.errors?.[0]?.extensions).toMatchObject({ slug: 'arena-reusada' });
+    const other = await t.as('admin')(PROVISION, { input: { ...keyed, name: 'Otra S.A.' } });
+    expect(codes(other)).toEqual(['IDEMPOTENCY_KEY_REUSED']);
+    expect(other.errors?.[0]?.extensions).toMatchObject({ slug: 'arena-reusada' });
 
     // The same slug, now a live client: provisioned, answering, listed; not the deleted one.
     expect(await provision('arena-reusada', false)).toMatchObject({ slug: 'arena-reusada', sandbox: false });

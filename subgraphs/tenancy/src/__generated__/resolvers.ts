@@ -1799,7 +1799,8 @@ export type ProvisionTenantInput = {
   /**
    * Optional, per firm: a retry with the same key and the same input answers the client it created
    * (PROVISIONING while the first attempt still runs); the same key with another input is refused
-   * with IDEMPOTENCY_KEY_REUSED.
+   * with IDEMPOTENCY_KEY_REUSED; the same input after the sandbox it made was deleted is refused
+   * with CONFLICT (extensions.slug: the slug it had): provision again under a new key.
    */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
 };

@@ -148,7 +148,8 @@ async function withSlugSession<T>(
  * attempt on a slug being provisioned gets TENANT_EXISTS at once — never a second database.
  *
  * Under an idempotency key (per firm), the same input answers the client it created (still
- * PROVISIONING while the first attempt runs) and another input is refused (IDEMPOTENCY_KEY_REUSED).
+ * PROVISIONING while the first attempt runs) and another input is refused (IDEMPOTENCY_KEY_REUSED);
+ * the same input after that client, a sandbox, was deleted is refused CONFLICT, naming its slug.
  */
 export async function provisionTenant(
   deps: ProvisioningDeps,
@@ -185,8 +186,17 @@ export async function provisionTenant(
         .from(control.tenants)
         .where(and(eq(control.tenants.firmId, firmId), eq(control.tenants.idempotencyKey, key)));
       if (!first) return null;
-      if (first.idempotencyHash !== hash)
-        throw idempotencyKeyReused(key, first.createdAt, { slug: first.slug });
+      // A deleted sandbox's row keeps a tombstone for its slug: the slug it had is what to name.
+      const slug = first.deletedSlug ?? first.slug;
+      if (first.idempotencyHash !== hash) throw idempotencyKeyReused(key, first.createdAt, { slug });
+      if (first.status === 'DELETED') {
+        // Never "success" with a client that no longer exists: a retry must know to start over.
+        throw new DomainError(
+          'CONFLICT',
+          `The sandbox this idempotency key provisioned (${slug}) has been deleted: provision again under a new idempotency key`,
+          { idempotencyKey: key, slug, deletedAt: first.deletedAt?.toISOString() ?? null },
+        );
+      }
       return first;
     };
     const first = await byKey();
