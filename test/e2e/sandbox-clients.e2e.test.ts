@@ -220,6 +220,20 @@ describe('a sandbox client', () => {
       status: 'WITHDRAWN',
       withdrawalReason: `The sandbox was deleted: ${REASON}`,
     });
+    // Approving it, or restoring the pruned backup, now: the client is gone, said in words.
+    for (const [m, v] of [
+      ['mutation($r: ID!) { approveRestoreInPlace(requestId: $r) { id } }', { r: request!.id }],
+      [
+        'mutation($b: ID!) { restoreClient(backupId: $b, asSlug: "arena-vuelta") { slug } }',
+        { b: record!.id },
+      ],
+    ] as const) {
+      const gone = await t.as('admin')(m, v);
+      expect(codes(gone)).toEqual(['NOT_FOUND']);
+      expect(gone.errors?.[0]?.message).toBe(
+        'The client this refers to does not exist any more, or you may not manage it',
+      );
+    }
     // Its row stays, DELETED, its slug moved aside for the tombstone its id makes.
     expect(await tenantById(row.id)).toMatchObject({
       status: 'DELETED',

@@ -22,8 +22,17 @@ export async function managedClient(
 ): Promise<TenantRow> {
   const access = await clientAccess(db, who.caller, where);
   if (!access || access.tenant.firmId !== who.firmId || !access.permissions.includes(P.Tenant.Manage)) {
-    const name = 'slug' in where ? where.slug : 'the backed-up client';
-    throw new DomainError('NOT_FOUND', `No client ${name} you may manage in this firm`, { tenant: name });
+    // By id, the client is one the caller named another way (a backup's, a request's): it is gone
+    // (a deleted sandbox), another firm's, or walled off — said alike, without an id to echo.
+    if (!('slug' in where)) {
+      throw new DomainError(
+        'NOT_FOUND',
+        'The client this refers to does not exist any more, or you may not manage it',
+      );
+    }
+    throw new DomainError('NOT_FOUND', `No client ${where.slug} you may manage in this firm`, {
+      tenant: where.slug,
+    });
   }
   return access.tenant;
 }
