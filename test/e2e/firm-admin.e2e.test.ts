@@ -216,6 +216,12 @@ describe('settings through the gateway', () => {
       `mutation { updateClientSettings(tenant: "clinica-costa", set: { fxStalenessDays: 400 }) { slug } }`,
     );
     expect(codes(outOfRange)).toEqual(['BAD_USER_INPUT']);
+    // A refresh list names currencies a provider can quote: ISO 4217 codes this system knows.
+    const unknownCurrency = await as('admin')(
+      `mutation { updateClientSettings(tenant: "clinica-costa", set: { fxCurrencies: ["EUR", "ZZZ"] }) { slug } }`,
+    );
+    expect(codes(unknownCurrency)).toEqual(['BAD_USER_INPUT']);
+    expect(unknownCurrency.errors?.[0]?.message).toContain('not an ISO 4217 currency');
 
     await as('admin')(
       `mutation { updateFirmSettings(set: { brandColor: "#0A0A0A" }, reason: "Rebrand") { brandColor } }`,

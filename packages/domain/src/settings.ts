@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { ISO_4217 } from './currencies.ts';
+
+/** The codes a refresh can be asked for: ISO 4217's current currencies (control migration 0037). */
+const KNOWN_CURRENCIES = new Set(ISO_4217.map((c) => c.code));
 
 /** A logo given as a data: URL is kept in the settings: at most this many characters (about 300 KB). */
 export const LOGO_URL_MAX = 400_000;
@@ -54,7 +58,12 @@ export const settingsSchema = z.object({
   closeApprovalOverdueDays: z.number().int().min(0).max(366).default(3),
   /** Foreign currencies the daily refresh fetches for the client (its base currency is never fetched). */
   fxCurrencies: z
-    .array(z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR'))
+    .array(
+      z
+        .string()
+        .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR')
+        .refine((code) => KNOWN_CURRENCIES.has(code), 'not an ISO 4217 currency this system knows'),
+    )
     .max(60)
     .default(['USD', 'EUR']),
   /**
