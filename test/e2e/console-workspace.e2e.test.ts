@@ -493,6 +493,34 @@ describe('a client workspace', () => {
     await page.context().close();
   }, 240_000);
 
+  it('wraps a memo with no spaces within the page, at a desk and on a tablet', async () => {
+    const memo = `Transfer ref ${'M'.repeat(300)}`;
+    const posted = await senior()<{ postJournalEntry: { id: string } }>(
+      'mutation($i: PostJournalEntryInput!) { postJournalEntry(input: $i) { id } }',
+      {
+        i: {
+          postingDate: today,
+          memo,
+          lines: [
+            { accountCode: '6302', debit: '1.00' },
+            { accountCode: '1110', credit: '1.00' },
+          ],
+        },
+      },
+    );
+    expect(posted.errors).toBeUndefined();
+    const { page, problems } = await openPage(browser);
+    await signInAs(page, origin, 'senior@demo.firm');
+    await page.goto(`${origin}/clients/${SLUG}/entries/${posted.data!.postJournalEntry.id}`);
+    await page.getByText(memo).waitFor(WAIT);
+    for (const width of [1280, 820]) {
+      await page.setViewportSize({ width, height: 900 });
+      expect(await fitsTheWindow(page), `${width} px`).toBe(true);
+    }
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
   it('lands an external reviewer, who has no firm dashboard, on the clients, offering no board', async () => {
     const { page, problems } = await openPage(browser);
     await signInAs(page, origin, 'reviewer@demo.firm');

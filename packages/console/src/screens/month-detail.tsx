@@ -13,8 +13,19 @@ export interface OpenCell {
   month: number;
 }
 
-/** In the firm's locale and this browser's time zone. */
-const dateTime = () => dateTimeFormat({ dateStyle: 'medium', timeStyle: 'short' });
+/**
+ * In the firm's locale and this browser's time zone, which is named: the board is the firm's and
+ * spans clients of several zones, where the client's own workspace shows its zone (EST for Panama).
+ */
+const dateTime = () =>
+  dateTimeFormat({
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  });
 
 /**
  * What the board knows of one client's month: its stage, posting state, close status, last
