@@ -5,6 +5,7 @@ import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { VerifyBooksQuery } from './actions-data.ts';
 import { useWorkspace } from './context.ts';
 import { instantLabel } from './format.ts';
+import { mayReadAudit } from './may.ts';
 import { workspacePath } from './paths.ts';
 import { BOOKS_PROBLEMS, CHECKPOINT_PROBLEMS } from './verify-words.ts';
 
@@ -16,8 +17,20 @@ type Result = NonNullable<ConsoleVerifyBooksQuery['verifyBooks']>;
  * client's database. Run on request — it reads every entry — and each check's result said in words.
  */
 export default function VerifyBooks() {
+  const ws = useWorkspace();
   const [run, { data, error, loading }] = useLazyQuery(VerifyBooksQuery, { fetchPolicy: 'network-only' });
   const result = data?.verifyBooks;
+  // Typed by hand by someone without Audit.Read (the links do not offer it): nothing to press.
+  if (!mayReadAudit(ws.role)) {
+    return (
+      <section aria-labelledby="verify-title">
+        <h2 id="verify-title">Books check</h2>
+        <p className="notice" role="status" data-testid="books-check-not-offered">
+          Checking the books needs Audit.Read, which your role on this client does not have.
+        </p>
+      </section>
+    );
+  }
   return (
     <section aria-labelledby="verify-title">
       <h2 id="verify-title">Books check</h2>
