@@ -139,6 +139,16 @@ describe('credits in the console', () => {
     expect(await page.getByTestId('action-outcome').textContent()).toContain(
       `Applied ${shown('250.00', client.baseCurrency)} to ${a.number}`,
     );
+    // The keyboard's place is the outcome, not the top of the page (the form is gone).
+    await expect
+      .poll(
+        () =>
+          page.evaluate<boolean>(
+            'document.activeElement?.firstElementChild?.getAttribute("data-testid") === "action-outcome"',
+          ),
+        WAIT,
+      )
+      .toBe(true);
     await expect.poll(() => credit.getAttribute('data-amount'), WAIT).toBe('250.00');
     await shoot(page, '90-document-credit-applied');
     await expectAccessible(page, 'credit applied');

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { Input, Label, Link, Text, TextField } from 'react-aria-components';
 import { RefusalNotice } from '../../components/refusal.tsx';
 import { amountProblem } from './credit-words.ts';
@@ -12,20 +13,31 @@ export type Outcome =
   | null;
 
 export function OutcomeNotice({ outcome }: { outcome: Outcome }) {
+  // The action's form is often gone after it (a write-off, a credit applied): the keyboard's place
+  // moves to what happened, not to the top of the page (as the month's close does).
+  const here = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (outcome) here.current?.focus();
+  }, [outcome]);
   if (!outcome) return null;
-  if ('error' in outcome) return <RefusalNotice error={outcome.error} title={outcome.title} />;
   return (
-    <p className="notice" role="status" data-testid="action-outcome">
-      {outcome.done}
-      {outcome.link && (
-        <>
-          {' '}
-          <Link className="link" href={outcome.link.href}>
-            {outcome.link.label}
-          </Link>
-        </>
+    <div ref={here} tabIndex={-1} className="step-outcome">
+      {'error' in outcome ? (
+        <RefusalNotice error={outcome.error} title={outcome.title} />
+      ) : (
+        <p className="notice" role="status" data-testid="action-outcome">
+          {outcome.done}
+          {outcome.link && (
+            <>
+              {' '}
+              <Link className="link" href={outcome.link.href}>
+                {outcome.link.label}
+              </Link>
+            </>
+          )}
+        </p>
       )}
-    </p>
+    </div>
   );
 }
 
