@@ -14,7 +14,7 @@ import {
   withClient,
   withDatabase,
 } from '@cifra/db';
-import { ISO_4217 } from '@cifra/domain';
+import { ISO_4217, payloadHash } from '@cifra/domain';
 import {
   createTestControlDatabase,
   type TestDatabase,
@@ -262,5 +262,29 @@ describe('provisioning one slug from many requests at once', () => {
     expect(err).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
     expect(err.details.firstRequestAt).toBe(again.createdAt.toISOString());
     expect(await db.select().from(control.tenants)).toEqual(before);
+
+    // The region's defaults named, or a currency in lower case: the same request, the same client.
+    for (const same of [
+      { ...request, region: 'PA', baseCurrency: 'PAB', timezone: 'America/Panama' },
+      { ...request, baseCurrency: 'pab' },
+    ]) {
+      expect(await provisionTenant(deps(), ACTOR, firmId, same)).toMatchObject({ id: made[0]!.id });
+    }
+    // Another default than the region's is another request.
+    await expect(
+      provisionTenant(deps(), ACTOR, firmId, { ...request, timezone: 'America/Bogota' }),
+    ).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(await db.select().from(control.tenants)).toEqual(before);
+  });
+
+  it('still answers a key stored before the defaults were part of its hash', async () => {
+    const request = { slug: 'keyed-before', name: 'Keyed Before, S.A.', idempotencyKey: 'onboard-before' };
+    const made = await provisionTenant(deps(), ACTOR, firmId, request);
+    // As a row keyed before: the hash of the payload as sent, defaults absent.
+    await db
+      .update(control.tenants)
+      .set({ idempotencyHash: payloadHash('provision_tenant', { slug: request.slug, name: request.name }) })
+      .where(eq(control.tenants.id, made.id));
+    expect(await provisionTenant(deps(), ACTOR, firmId, request)).toMatchObject({ id: made.id });
   });
 });

@@ -177,7 +177,12 @@ export async function provisionTenant(
   const { idempotencyKey: key, sandbox, ...rest } = input;
   // A live client's payload is as it was before sandboxes existed, so a key's hash still matches.
   const payload = sandbox ? { ...rest, sandbox: true } : rest;
-  const hash = key ? payloadHash('provision_tenant', payload) : null;
+  // The key is bound to what the request asks for: the region's defaults filled in, so that naming
+  // them (PA, PAB, America/Panama) is the same request as leaving them out. Rows keyed before that
+  // hold the hash of the payload as sent, which a replay as sent still matches.
+  const asked = { ...payload, region: input.region ?? 'PA', baseCurrency, timezone };
+  const hash = key ? payloadHash('provision_tenant', asked) : null;
+  const sentHash = key ? payloadHash('provision_tenant', payload) : null;
   return withSlugSession(deps.control, input.slug, async (session) => {
     const byKey = async (): Promise<TenantRow | null> => {
       if (!key) return null;
@@ -188,7 +193,8 @@ export async function provisionTenant(
       if (!first) return null;
       // A deleted sandbox's row keeps a tombstone for its slug: the slug it had is what to name.
       const slug = first.deletedSlug ?? first.slug;
-      if (first.idempotencyHash !== hash) throw idempotencyKeyReused(key, first.createdAt, { slug });
+      if (first.idempotencyHash !== hash && first.idempotencyHash !== sentHash)
+        throw idempotencyKeyReused(key, first.createdAt, { slug });
       if (first.status === 'DELETED') {
         // Never "success" with a client that no longer exists: a retry must know to start over.
         throw new DomainError(
