@@ -366,6 +366,14 @@ describe('a client workspace', () => {
       .toBe(fmt(is.data!.incomeStatement.netIncome));
     await expectAccessible(page, 'income statement');
     await shoot(page, '43-workspace-income-statement');
+    // A first day after the last: said so, the day asked kept in its field, no statement drawn.
+    const later = `${Number(today.slice(0, 4)) + 1}-01-01`;
+    await page.goto(`${origin}/clients/${SLUG}/income-statement?date=${today}&from=${later}`);
+    await page.getByTestId('is-backwards').waitFor(WAIT);
+    expect(await page.getByLabel('From').inputValue()).toBe(later);
+    expect(await page.getByTestId('income-statement').count()).toBe(0);
+    await page.goto(`${origin}/clients/${SLUG}/income-statement?date=${today}`);
+    await page.getByTestId('income-statement').waitFor(WAIT);
 
     await page.getByRole('link', { name: 'Balance sheet' }).click();
     await page.getByTestId('balance-sheet').waitFor(WAIT);

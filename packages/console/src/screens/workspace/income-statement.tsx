@@ -12,9 +12,14 @@ import { StatementSection } from './statement-section.tsx';
 export default function IncomeStatement() {
   const ws = useWorkspace();
   const fromParam = ws.search.get('from');
-  const from = isIsoDate(fromParam) && fromParam <= ws.date ? fromParam : ws.yearStart;
-  const { data, error, loading } = useQuery(IncomeStatementQuery, { variables: { from, to: ws.date } });
-  const is = data?.incomeStatement;
+  const from = isIsoDate(fromParam) ? fromParam : ws.yearStart;
+  // A first day after the last is said so (as a party's statement does), never silently replaced.
+  const backwards = from > ws.date;
+  const { data, error, loading } = useQuery(IncomeStatementQuery, {
+    variables: { from, to: ws.date },
+    skip: backwards,
+  });
+  const is = backwards ? undefined : data?.incomeStatement;
   const setFrom = (d: string) => {
     if (!isIsoDate(d)) return;
     const q = new URLSearchParams(ws.search);
@@ -32,6 +37,11 @@ export default function IncomeStatement() {
       <h2 id="is-title">
         Income statement, {dateLabel(from)} to {dateLabel(ws.date)}
       </h2>
+      {backwards && (
+        <p className="notice" role="status" data-testid="is-backwards">
+          The first day is after the last ({dateLabel(ws.date)}): no statement to show.
+        </p>
+      )}
       {error && <RefusalNotice error={error} title="The income statement could not be loaded" />}
       {loading && !is && <Loading what="the income statement" />}
       {is && (
