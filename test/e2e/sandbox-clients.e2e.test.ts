@@ -484,6 +484,13 @@ describe('a live client', () => {
       { status: 'FAILED', failureCode: 'TENANT_READ_ONLY', errorMessage: expect.stringMatching(/archived/) },
     ]);
 
+    // Someone who may not investigate is told so, not that the books are read-only.
+    const investigation = await t.as(
+      'junior',
+      'cliente-vivo',
+    )('mutation { investigate(sql: "select 1") { rowCount } }');
+    expect(codes(investigation)).toEqual(['FORBIDDEN']);
+
     // Its backups go on (a backup only reads the books).
     const backup = await t.as('admin')<{ backupClient: { status: string } }>(
       'mutation($t: String!) { backupClient(tenant: $t) { status } }',

@@ -8,6 +8,7 @@ import {
   type InvestigationResult as Rows,
   recordAuditEvent,
   runInvestigation,
+  translateDbError,
 } from '@cifra/db';
 import { badInput, DomainError } from '@cifra/domain';
 import { Permissions as P } from '@cifra/permissions';
@@ -67,7 +68,19 @@ export async function investigate(
     );
   const entityId = randomUUID();
   if (!ctx.auth.permissions.has(P.Audit.Investigate)) {
-    await record('investigation.refused', { sql: statement.slice(0, MAX_SQL_LENGTH), reason: 'FORBIDDEN' });
+    // Recorded where the trail takes it; an archived client's read-only books cannot, and the
+    // answer is still the refusal for want of permission (not TENANT_READ_ONLY, which says nothing
+    // of whether this person may investigate at all).
+    await record('investigation.refused', {
+      sql: statement.slice(0, MAX_SQL_LENGTH),
+      reason: 'FORBIDDEN',
+    }).catch((err: unknown) => {
+      if (translateDbError(err)?.code !== 'TENANT_READ_ONLY') throw err;
+      ctx.log.warn(
+        { err },
+        'an investigation refused for want of permission could not be recorded: the books are read-only',
+      );
+    });
     throw new DomainError('FORBIDDEN', 'Investigating needs the Audit.Investigate permission', {
       permission: P.Audit.Investigate,
     });
