@@ -48,6 +48,24 @@ function release(map: Map<string, number>, key: string): void {
 }
 
 /**
+ * FORBIDDEN for want of Audit.Investigate, the attempt recorded first where the trail takes it: an
+ * archived client's read-only books cannot, and the answer is still the refusal for want of
+ * permission (TENANT_READ_ONLY would say nothing of whether this person may investigate at all).
+ */
+async function refuseWithoutPermission(ctx: Context, record: () => Promise<unknown>): Promise<never> {
+  await record().catch((err: unknown) => {
+    if (translateDbError(err)?.code !== 'TENANT_READ_ONLY') throw err;
+    ctx.log.warn(
+      { err },
+      'an investigation refused for want of permission could not be recorded: the books are read-only',
+    );
+  });
+  throw new DomainError('FORBIDDEN', 'Investigating needs the Audit.Investigate permission', {
+    permission: P.Audit.Investigate,
+  });
+}
+
+/**
  * Run one statement as the client's own investigator login (member of nothing, SELECT on its
  * client's tables only) on a connection of its own, closed afterwards. Every attempt is in the
  * client's audit trail before the statement runs (`investigation.started`: who, what, when,
@@ -68,22 +86,9 @@ export async function investigate(
     );
   const entityId = randomUUID();
   if (!ctx.auth.permissions.has(P.Audit.Investigate)) {
-    // Recorded where the trail takes it; an archived client's read-only books cannot, and the
-    // answer is still the refusal for want of permission (not TENANT_READ_ONLY, which says nothing
-    // of whether this person may investigate at all).
-    await record('investigation.refused', {
-      sql: statement.slice(0, MAX_SQL_LENGTH),
-      reason: 'FORBIDDEN',
-    }).catch((err: unknown) => {
-      if (translateDbError(err)?.code !== 'TENANT_READ_ONLY') throw err;
-      ctx.log.warn(
-        { err },
-        'an investigation refused for want of permission could not be recorded: the books are read-only',
-      );
-    });
-    throw new DomainError('FORBIDDEN', 'Investigating needs the Audit.Investigate permission', {
-      permission: P.Audit.Investigate,
-    });
+    await refuseWithoutPermission(ctx, () =>
+      record('investigation.refused', { sql: statement.slice(0, MAX_SQL_LENGTH), reason: 'FORBIDDEN' }),
+    );
   }
   if (!statement) throw badInput('sql is empty', { field: 'sql' });
   if (statement.length > MAX_SQL_LENGTH) {
