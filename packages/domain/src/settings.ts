@@ -4,6 +4,9 @@ import { ISO_4217 } from './currencies.ts';
 /** The codes a refresh can be asked for: ISO 4217's current currencies (control migration 0037). */
 const KNOWN_CURRENCIES = new Set(ISO_4217.map((c) => c.code));
 
+/** A PNG or JPEG as a base64 `data:` URL, its bytes the first group: the logo documents draw. */
+export const LOGO_DATA_URL = /^data:image\/(?:png|jpe?g);base64,([A-Za-z0-9+/=\s]+)$/i;
+
 /** A logo given as a data: URL is kept in the settings: at most this many characters (about 300 KB). */
 export const LOGO_URL_MAX = 400_000;
 
@@ -17,7 +20,7 @@ export const logoUrlSchema = z
   .string()
   .max(LOGO_URL_MAX, `at most ${LOGO_URL_MAX} characters`)
   .refine(
-    (v) => /^data:image\/(?:png|jpe?g);base64,[A-Za-z0-9+/=\s]+$/i.test(v) || isHttpsUrl(v),
+    (v) => LOGO_DATA_URL.test(v) || isHttpsUrl(v),
     'an https: URL, or a PNG or JPEG as a data:image/…;base64, URL',
   );
 

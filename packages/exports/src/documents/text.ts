@@ -1,4 +1,4 @@
-import { formatMoney } from '@cifra/domain';
+import { formatMoney, LOGO_DATA_URL } from '@cifra/domain';
 
 /**
  * Numbers as a rendered document prints them, from bigint minor units or the database's numeric
@@ -78,7 +78,7 @@ export function taxesByRate(lines: readonly TaxedLine[]): TaxByRate[] {
 
 /** A logo the renderer can draw without a network: a PNG or JPEG `data:` URL; null otherwise. */
 export function logoImage(logoUrl: string | null | undefined): Buffer | null {
-  const m = /^data:image\/(?:png|jpe?g);base64,([A-Za-z0-9+/=\s]+)$/i.exec(logoUrl ?? '');
+  const m = LOGO_DATA_URL.exec(logoUrl ?? '');
   if (!m?.[1]) return null;
   const bytes = Buffer.from(m[1], 'base64');
   return bytes.length > 0 && bytes.length <= 1_000_000 ? bytes : null;
