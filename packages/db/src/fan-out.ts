@@ -1,5 +1,6 @@
 import { type TenantDb, tenantDb } from './drizzle.ts';
 import type { TenantRegistry } from './registry.ts';
+import { isRefusingConnections } from './unavailable.ts';
 
 /**
  * Firm views read many clients' databases at once (the close board and exceptions in the period
@@ -33,13 +34,12 @@ export function unavailable(err: unknown): { code: UnavailableCode; reason: stri
   if (err instanceof FanOutTimeout) return { code: 'TIMEOUT', reason: err.message };
   const e = err as { code?: string; message?: string; cause?: unknown } | undefined;
   const code = e?.code ?? (e?.cause as { code?: string } | undefined)?.code;
-  const refusing = code === '55000' && /not currently accepting connections/i.test(e?.message ?? '');
   if (
     code === 'ECONNREFUSED' ||
     code === 'ENOTFOUND' ||
     code === 'EHOSTUNREACH' ||
     code === '57P03' ||
-    refusing
+    isRefusingConnections(err)
   ) {
     return { code: 'CONNECTION_REFUSED', reason: "The client's database server refused the connection" };
   }

@@ -10,14 +10,23 @@ import type { pg } from './pg.ts';
  */
 const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '53400', '3D000', '28P01', '28000']);
 const NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH']);
-// "is not currently accepting connections": SQLSTATE 55000 (object not in prerequisite state) at
-// connect, when the database is set ALLOW_CONNECTIONS false; 55000 itself means more than that.
 const MESSAGES =
-  /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed and is not queryable|Cannot use a pool after calling end|is not currently accepting connections/i;
+  /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed and is not queryable|Cannot use a pool after calling end/i;
+
+/**
+ * A database set ALLOW_CONNECTIONS false refusing a new connection: SQLSTATE 55000 (object not in
+ * prerequisite state) with "is not currently accepting connections" — 55000 alone means more than
+ * that, so the message decides.
+ */
+export function isRefusingConnections(err: unknown): boolean {
+  const db = dbErrorOf(err);
+  return db?.sqlState === '55000' && /is not currently accepting connections/i.test(db.message);
+}
 
 export function isConnectionFailure(err: unknown): boolean {
   const state = dbErrorOf(err)?.sqlState;
   if (state && (state.startsWith('08') || UNAVAILABLE_STATES.has(state))) return true;
+  if (isRefusingConnections(err)) return true;
   let current: unknown = err;
   for (let depth = 0; depth < 8 && current && typeof current === 'object'; depth++) {
     const { code, message } = current as { code?: unknown; message?: unknown };
