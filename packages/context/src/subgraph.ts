@@ -10,6 +10,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { expressMiddleware } from '@as-integrations/express5';
 import {
   type Actor,
+  ARCHIVED_READ_ONLY,
   type ControlDb,
   clientChangeAnnouncer,
   isArchived,
@@ -242,11 +243,7 @@ const archivedReadOnly: ApolloServerPlugin<BaseContext> = {
         for (const e of refused) {
           const extensions: Record<string, unknown> = { ...e.extensions, archived: true };
           delete extensions.retryAfterSeconds;
-          Object.assign(e, {
-            message:
-              'This client is archived: its books are read-only and nothing was written; unarchive it (unarchiveClient) to write again',
-            extensions,
-          });
+          Object.assign(e, { message: ARCHIVED_READ_ONLY, extensions });
         }
       },
     };

@@ -131,6 +131,10 @@ export async function accessibleTenants(
   );
 }
 
+/** What a write refused TENANT_READ_ONLY is told when the client is archived (isArchived). */
+export const ARCHIVED_READ_ONLY =
+  'This client is archived: its books are read-only and nothing was written; unarchive it (unarchiveClient) to write again';
+
 /**
  * Whether a client is archived: what a TENANT_READ_ONLY refusal means for it (the database cannot
  * say whether its books are read-only because the client is archived or for a moment while they

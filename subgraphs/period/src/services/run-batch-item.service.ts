@@ -1,5 +1,6 @@
 import {
   type Actor,
+  ARCHIVED_READ_ONLY,
   announceClientChanges,
   type ControlDb,
   control,
@@ -210,9 +211,7 @@ async function decide(
       return {
         status: 'FAILED',
         errorCode: refusal.code,
-        errorMessage: archived
-          ? 'The client is archived: its books take no changes (unarchive it first)'
-          : refusal.message,
+        errorMessage: archived ? ARCHIVED_READ_ONLY : refusal.message,
         stateBefore: describe(before),
       };
     }
