@@ -1,6 +1,6 @@
-import { useEffect, useRef } from 'react';
 import { Input, Label, Link, Text, TextField } from 'react-aria-components';
 import { RefusalNotice } from '../../components/refusal.tsx';
+import { useFocusWhen } from '../../components/use-focus.ts';
 import { amountProblem } from './credit-words.ts';
 import { money } from './format.ts';
 
@@ -15,10 +15,7 @@ export type Outcome =
 export function OutcomeNotice({ outcome }: { outcome: Outcome }) {
   // The action's form is often gone after it (a write-off, a credit applied): the keyboard's place
   // moves to what happened, not to the top of the page (as the month's close does).
-  const here = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (outcome) here.current?.focus();
-  }, [outcome]);
+  const here = useFocusWhen<HTMLDivElement>(outcome);
   if (!outcome) return null;
   return (
     <div ref={here} tabIndex={-1} className="step-outcome">

@@ -1,10 +1,11 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import type { ResultOf } from '@graphql-typed-document-node/core';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { Button, Input, Label, TextField } from 'react-aria-components';
 import type { PeriodState, RoleCluster } from '../../__generated__/graphql.ts';
 import { ReasonField } from '../../components/reason-field.tsx';
 import { Loading, RefusalNotice, refusalsOf } from '../../components/refusal.tsx';
+import { useFocusWhen } from '../../components/use-focus.ts';
 import { useStep } from '../../components/use-step.ts';
 import { navigate } from '../../router.ts';
 import { monthYearLabel, stageInfo } from '../../stages.ts';
@@ -211,10 +212,7 @@ function ReopenForm({
 function Outcome({ done, error }: { done?: string; error?: unknown }) {
   // The step's button is disabled while it runs, and often gone after it (Submit becomes Approve):
   // the keyboard's place moves to what happened, not back to the top of the page.
-  const here = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (done || error) here.current?.focus();
-  }, [done, error]);
+  const here = useFocusWhen<HTMLDivElement>(done || error);
   if (!done && !error) return null;
   return (
     <div ref={here} tabIndex={-1} className="step-outcome">

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useFocusWhen } from '../../components/use-focus.ts';
 import { useWorkspace } from './context.ts';
 import { instantLabel } from './format.ts';
 
@@ -17,8 +17,7 @@ export interface SignedFile {
  */
 export function SignedFileLink({ file, what }: { file: SignedFile; what: string }) {
   const ws = useWorkspace();
-  const ref = useRef<HTMLAnchorElement>(null);
-  useEffect(() => ref.current?.focus(), []);
+  const ref = useFocusWhen<HTMLAnchorElement>(file);
   return (
     <p className="notice" role="status" data-testid="signed-file">
       {what} is ready:{' '}
