@@ -4,8 +4,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { freePort } from '@cifra/db/embedded';
-import { makeTestDir } from '@cifra/testing';
+import { makeTestDir, reservedPort } from '@cifra/testing';
 import { importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gql, type Nodes, nodes } from '../support/client.ts';
@@ -34,7 +33,7 @@ interface Running {
 
 beforeAll(async () => {
   dataDir = await makeTestDir('cifra-cli-');
-  port = await freePort();
+  port = await reservedPort();
   const { DATABASE_URL: _ignored, ...inherited } = process.env;
   env = { ...inherited, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' };
 });

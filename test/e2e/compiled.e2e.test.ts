@@ -3,8 +3,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { freePort } from '@cifra/db/embedded';
-import { makeTestDir } from '@cifra/testing';
+import { makeTestDir, reservedPort } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../scripts/compile.ts';
 
@@ -33,7 +32,7 @@ describe('the product in production mode', () => {
   it('runs compiled JavaScript: starts, answers through the gateway, and stops on SIGTERM', {
     timeout: 300_000,
   }, async () => {
-    const port = await freePort();
+    const port = await reservedPort();
     const started = spawn(process.execPath, [RUN, 'start'], {
       cwd: ROOT,
       env: { ...production(), PORT: String(port) },

@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { generateContextKeys } from '@cifra/context';
 import { TENANT_DB_SECRET, TenantRegistry } from '@cifra/db';
-import { freePort } from '@cifra/db/embedded';
 import { generateExportKeys } from '@cifra/exports';
 import {
   type ControlPlane,
@@ -15,7 +14,7 @@ import {
   seedDemoFirm,
   startService,
 } from '@cifra/ops';
-import { createEmptyDatabase, TEST_APP_PASSWORD, type TestDatabase } from '@cifra/testing';
+import { createEmptyDatabase, reservedPort, TEST_APP_PASSWORD, type TestDatabase } from '@cifra/testing';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 
 type KeyLike = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
@@ -87,7 +86,7 @@ beforeAll(async () => {
   const context = await generateContextKeys();
   const exportKeys = await generateExportKeys();
   // The gateway's address must be known before it starts: the ledger signs export links to it.
-  const gatewayPort = await freePort();
+  const gatewayPort = await reservedPort();
   const publicUrl = `http://127.0.0.1:${gatewayPort}`;
   // The services connect as cifra_control_app, which owns nothing (control migration 0007).
   // The tenant directory names the server's admin password as ${DB_ADMIN_PASSWORD}: provisioning

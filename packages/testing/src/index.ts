@@ -9,3 +9,4 @@ export * from './databases.ts';
 export * from './dirs.ts';
 export * from './documents.ts';
 export * from './hledger.ts';
+export * from './ports.ts';
