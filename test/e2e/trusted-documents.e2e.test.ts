@@ -217,6 +217,16 @@ describe('entity keys for a client business', () => {
     );
     expect(nodes(elsewhere.data?.entityKeysConnection)).toEqual([]);
     expect(codes(await grant(key!.id, 'ferreteria-colon', ['GL.Read']))).toEqual(['BAD_USER_INPUT']);
+    // Granted again on its own client, it moves between the ready-made grants, never past them.
+    const widened = await grant(key!.id, 'cafe-boquete', ['GL.Read', 'GL.Post', 'Period.Close']);
+    expect(widened.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      beyondEntityKey: ['GL.Post', 'Period.Close'],
+    });
+    expect(codes(await grant(key!.id, 'cafe-boquete', ['GL.Read', 'Invoice.Create']))).toEqual([]);
+    expect(
+      codes(await grant(key!.id, 'cafe-boquete', ['FX.Read', 'GL.Read', 'Period.Read', 'Tenant.Read'])),
+    ).toEqual([]);
     expect(
       codes(
         await harness.as('senior')(

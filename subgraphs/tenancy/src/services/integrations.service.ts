@@ -241,6 +241,7 @@ export async function grantIntegrationAccess(
     const integration = await lockIntegration(tx, m, input.integrationId);
     if (integration.boundTenantId && integration.boundTenantId !== access.tenant.id)
       throw badInput('tenant: an entity key acts on its own client only', { field: 'tenant' });
+    if (integration.boundTenantId) refuseBeyondEntityKey(perms);
     const key = and(
       eq(control.integrationGrants.integrationId, integration.id),
       eq(control.integrationGrants.tenantId, access.tenant.id),
@@ -400,6 +401,22 @@ export const ENTITY_KEY_ACCESS = {
 } as const satisfies Record<string, readonly Permission[]>;
 
 export type EntityKeyAccess = keyof typeof ENTITY_KEY_ACCESS;
+
+/**
+ * What a client business's own systems may ever hold: the ready-made grants together. Granted
+ * again on its client (`grantIntegrationAccess`), an entity key may move between them or hold
+ * less, never the firm's own work there (posting, closing, investigating).
+ */
+const ENTITY_KEY_PERMISSIONS: ReadonlySet<Permission> = new Set(Object.values(ENTITY_KEY_ACCESS).flat());
+
+function refuseBeyondEntityKey(perms: readonly Permission[]): void {
+  const beyond = perms.filter((p) => !ENTITY_KEY_PERMISSIONS.has(p));
+  if (beyond.length)
+    throw badInput(
+      `permissions: an entity key holds only what its ready-made grants give (READ_ONLY, INVOICING), not ${beyond.join(', ')}`,
+      { field: 'permissions', beyondEntityKey: beyond },
+    );
+}
 
 /**
  * An entity key: an integration bound to one client, for that client business's own systems, with
