@@ -459,6 +459,12 @@ describe('opening balances through the gateway', () => {
           { id, reason, d: `${year}-07-10` },
         ),
       );
+    // Never voided before the books started: the items and the entry are dated the opening day.
+    const early = await as('senior')(
+      'mutation ($id: ID!, $reason: String!, $d: Date) { voidOpeningBalances(id: $id, reason: $reason, voidDate: $d) { id } }',
+      { id: imp!.id, reason, d: `${year}-06-30` },
+    );
+    expect(early.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'voidDate' });
     const voided = ok(
       await as('senior')<{ voidOpeningBalances: { voided: boolean; voidDate: string } }>(VOID, {
         id: imp!.id,

@@ -1,5 +1,5 @@
 import { type Actor, Constraints, isUniqueViolation, recordAuditEvent, tenant } from '@cifra/db';
-import { DomainError, type IsoDate, requireReason, type SourceKind } from '@cifra/domain';
+import { badInput, DomainError, type IsoDate, requireReason, type SourceKind } from '@cifra/domain';
 import { asc, eq } from 'drizzle-orm';
 import { type PostedEntry, type PostingLine, postEntry, type TenantTx } from './posting-engine.ts';
 
@@ -12,6 +12,8 @@ export interface ReverseRequest {
   kind?: SourceKind;
   /** The voided document, when a document is voided through its entry. */
   documentId?: string | null;
+  /** The caller's name for `postingDate`, for a refusal (`voidDate` for documents). */
+  dateField?: string;
 }
 
 export interface Reversal {
@@ -48,6 +50,18 @@ export async function reverseEntry(tx: TenantTx, actor: Actor, req: ReverseReque
     );
   }
   await refuseIfVoidedOrReversed(tx, original);
+  // A void undoes what happened: never before it happened, or the books would say on that day
+  // that something was undone which had not yet been done (statements, aging, the tax return).
+  if (req.postingDate < original.postingDate) {
+    const field = req.dateField ?? 'postingDate';
+    throw badInput(
+      `${field}: ${req.postingDate} is before ${original.number} was posted (${original.postingDate})`,
+      {
+        field,
+        postedOn: original.postingDate,
+      },
+    );
+  }
   const lines = await tx
     .select()
     .from(tenant.glLines)

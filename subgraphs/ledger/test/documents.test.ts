@@ -541,6 +541,12 @@ describe('voids', () => {
       'REASON_TOO_SHORT',
     );
     expect((await refusal(voidDocument(books, rcpt.id, 'SALES', reason))).code).toBe('BAD_USER_INPUT');
+    // Never undone before it was done: the receipt was posted on 3 April.
+    const early = await refusal(voidDocument(books, rcpt.id, 'PAYMENT', reason, '2026-04-02'));
+    expect([early.code, early.details]).toEqual([
+      'BAD_USER_INPUT',
+      { field: 'voidDate', postedOn: '2026-04-03' },
+    ]);
     expect(await footprint()).toEqual(before);
   });
 

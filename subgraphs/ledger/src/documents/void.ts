@@ -58,6 +58,7 @@ export async function voidDocument(
       reason,
       kind: doc.kind,
       documentId: doc.id,
+      dateField: 'voidDate',
     });
     await recordAuditEvent(tx, actor, {
       action: 'document.voided',

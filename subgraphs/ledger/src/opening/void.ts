@@ -49,8 +49,14 @@ export async function voidOpeningBalances(
         reason,
         kind: doc.kind,
         documentId: doc.id,
+        dateField: 'voidDate',
       });
-    const { reversal } = await reverseEntry(tx, actor, { entryId: row.entryId, postingDate, reason });
+    const { reversal } = await reverseEntry(tx, actor, {
+      entryId: row.entryId,
+      postingDate,
+      reason,
+      dateField: 'voidDate',
+    });
     const voided = await markVoided(tx, id, {
       voidedBy: actor.userId,
       voidReason: reason,
