@@ -178,4 +178,18 @@ describe('investigate(sql) limits through the gateway', () => {
     });
     for (const r of await Promise.all(held)) expect(r.data!.investigate.outcome).toBe('OK');
   });
+
+  it('answers COPY … TO STDOUT as an ERROR, recorded, and runs the next investigation', async () => {
+    // It used to stop the audit subgraph's process: the driver threw on the copy's data.
+    const sql = 'COPY audit_events TO STDOUT';
+    const r = await harness.as('senior', 'cafe-boquete')<Investigation>(INVESTIGATE, { sql });
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.investigate).toMatchObject({ outcome: 'ERROR', rowCount: 0, error: { sqlState: null } });
+    expect(r.data!.investigate.auditEvent).toMatchObject({
+      action: 'investigation.failed',
+      after: { sql, outcome: 'ERROR' },
+    });
+    const next = await harness.as('senior', 'cafe-boquete')<Investigation>(INVESTIGATE, { sql: 'SELECT 1' });
+    expect(next.data!.investigate.outcome).toBe('OK');
+  });
 });

@@ -1,6 +1,7 @@
 import { DomainError } from '@cifra/domain';
 import Cursor from 'pg-cursor';
 import { dbErrorOf } from './db-errors.ts';
+import { investigationTypes } from './investigation-values.ts';
 import { appLoginOn, clientLoginRole, derivedPassword, refreshLogin } from './logins.ts';
 import { type pg, quoteIdent, withClient } from './pg.ts';
 import { takingTurns } from './servers.ts';
@@ -174,6 +175,42 @@ function refuseLargeMessages(client: pg.Client, maxMessageBytes: number): void {
   stream.prependListener('data', guard);
 }
 
+/** A statement that answers with a copy rather than rows: the investigation refuses it. */
+export class NotAQuery extends Error {}
+
+type CopyConnection = { stream: ProtocolStream };
+
+/**
+ * The cursor the statement runs on, with its values read exactly (investigation-values.ts). `COPY …
+ * TO STDOUT` is allowed in a read-only transaction and over the extended protocol; the driver hands
+ * its copy messages to the active query, and pg-cursor has no handler for them: the driver threw
+ * inside its socket handler, where nothing catches, and the whole process stopped. Here the first
+ * copy message fails the statement as NotAQuery and cuts the connection (made for this statement
+ * alone), nothing more of the copy read.
+ */
+class InvestigationCursor extends Cursor {
+  /** pg-cursor's own: fails the read under way (absent from its type declarations). */
+  declare handleError: (error: Error) => void;
+  private refused = false;
+  constructor(statement: string) {
+    super(statement, [], { rowMode: 'array', types: investigationTypes });
+  }
+  handleCopyData(_message: unknown, connection: CopyConnection): void {
+    this.refuseCopy(connection);
+  }
+  handleCopyInResponse(connection: CopyConnection): void {
+    this.refuseCopy(connection);
+  }
+  private refuseCopy(connection: CopyConnection): void {
+    if (this.refused) return;
+    this.refused = true;
+    connection.stream.destroy();
+    this.handleError(new NotAQuery(COPY_REFUSED));
+  }
+}
+
+const COPY_REFUSED = 'COPY is not answered by an investigation: ask with SELECT';
+
 /** Rows read from the cursor at a time, so the answer's size is checked as it grows. */
 const BATCH_ROWS = 50;
 
@@ -219,7 +256,7 @@ export async function runInvestigation(
     // The first query takes the transaction's snapshot; from then on SET TRANSACTION READ WRITE
     // is refused, so the statement cannot make its own transaction writable.
     await client.query('SELECT 1');
-    const cursor = client.query(new Cursor(statement, [], { rowMode: 'array' }));
+    const cursor = client.query(new InvestigationCursor(statement));
     const read = (n: number) =>
       new Promise<{ rows: unknown[][]; fields: { name: string }[] }>((resolve, reject) => {
         cursor.read(n, (err, rows, result) =>

@@ -4,6 +4,7 @@ import {
   DEFAULT_INVESTIGATION_LIMITS,
   ensureInvestigatorLogin,
   investigatorUrl,
+  NotAQuery,
   pg,
   runInvestigation,
   withClient,
@@ -195,11 +196,54 @@ describe("a client's investigator login", () => {
     ).rejects.toMatchObject({ code: 'INVESTIGATION_TOO_LARGE' });
     // Past what a string of this process can hold (about 537 million characters): the driver
     // would throw in its socket handler and stop the process; here it is an ordinary refusal.
-    await expect(asInvestigator("SELECT repeat('x', 600000000)")).rejects.toMatchObject({
+    // (A generous timeout: the server builds the value first, slowly on a busy machine.)
+    await expect(
+      asInvestigator("SELECT repeat('x', 600000000)", { ...limits, timeoutMs: 120_000 }),
+    ).rejects.toMatchObject({
       code: 'INVESTIGATION_TOO_LARGE',
     });
     // And the login answers the next statement as before.
     expect(await asInvestigator('SELECT 1 AS one')).toEqual([[1]]);
+  });
+
+  it('refuses COPY as no query, cutting its connection, and the process answers the next statement', async () => {
+    // COPY … TO STDOUT runs in a read-only transaction; the driver used to throw on its first copy
+    // message inside its socket handler, which stopped the process.
+    for (const copy of [
+      'COPY (SELECT 1) TO STDOUT',
+      'COPY audit_events TO STDOUT',
+      'COPY (SELECT 1) TO STDOUT (FORMAT binary)',
+      "COPY (SELECT repeat('x', 1000) FROM generate_series(1, 1000000)) TO STDOUT",
+    ]) {
+      await expect(asInvestigator(copy)).rejects.toBeInstanceOf(NotAQuery);
+    }
+    // Copying in needs a write the login holds on nothing.
+    await expect(asInvestigator('COPY accounts FROM STDIN')).rejects.toThrow(/permission denied/);
+    expect(await asInvestigator('SELECT 1 AS one')).toEqual([[1]]);
+  });
+
+  it('reads numeric arrays and the numbers inside json and jsonb exactly, as decimal text', async () => {
+    expect(
+      await asInvestigator(`SELECT '{12345678901234567.89, 0.10, NULL}'::numeric[] AS a,
+        '{{1.10, 2}, {3, 4.000}}'::numeric[] AS b,
+        jsonb_build_object('amount', 12345678901234567.89::numeric, 'n', 3) AS c,
+        '{"b": 1.10, "list": [0.1, 1e2, -0]}'::json AS d,
+        ARRAY['{"x": 1.10}'::jsonb, NULL] AS e,
+        12.50::numeric AS f, 7 AS g`),
+    ).toEqual([
+      [
+        ['12345678901234567.89', '0.10', null],
+        [
+          ['1.10', '2'],
+          ['3', '4.000'],
+        ],
+        { amount: '12345678901234567.89', n: '3' },
+        { b: '1.10', list: ['0.1', '1e2', '-0'] },
+        [{ x: '1.10' }, null],
+        '12.50',
+        7,
+      ],
+    ]);
   });
 
   it('reads tables created later by the migration role (default privileges)', async () => {

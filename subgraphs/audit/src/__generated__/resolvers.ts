@@ -589,8 +589,9 @@ export type InvestigationResult = {
   /** Column names, in order: at most the columns of one result (PostgreSQL allows 1,664). */
   columns: Array<Scalars['String']['output']>;
   /**
-   * Each row as a list of values in column order; int8 and numeric values are decimal strings. At most
-   * 1,000 rows (truncated past them).
+   * Each row as a list of values in column order; int8 and numeric values are decimal strings, and so
+   * are the elements of numeric arrays and every number inside json and jsonb values. At most 1,000
+   * rows (truncated past them).
    */
   rows: Array<Array<Maybe<Scalars['JSON']['output']>>>;
   /** Rows returned. */

@@ -4,6 +4,7 @@ import {
   dbErrorOf,
   inTransaction,
   investigatorBusy,
+  NotAQuery,
   pg,
   type InvestigationResult as Rows,
   recordAuditEvent,
@@ -127,7 +128,10 @@ export async function investigate(
       rows = await runInvestigation(client, statement, limits);
     } catch (err) {
       const dbError = databaseError(err);
-      if (err instanceof DomainError) {
+      if (err instanceof NotAQuery) {
+        outcome = 'ERROR';
+        error = { sqlState: null, message: err.message };
+      } else if (err instanceof DomainError) {
         refusal = err;
         outcome = 'TOO_LARGE';
         error = { sqlState: null, message: err.message };
