@@ -130,6 +130,20 @@ export async function insertOpenItems(tx: TenantTx, rows: DocumentInsert[]): Pro
 }
 
 /** The open items an import brought, by number. */
+/**
+ * The import's open items and credits locked, in id order as the postings lock the invoices and
+ * credits they settle: a receipt, application or refund of one of them posts before a void of the
+ * import reads what settles them, or after it has voided them (and is refused, the item voided).
+ */
+export async function lockOpenItems(tx: TenantTx, importId: string): Promise<void> {
+  await tx
+    .select({ id: tenant.documents.id })
+    .from(tenant.documents)
+    .where(eq(tenant.documents.openingImportId, importId))
+    .orderBy(asc(tenant.documents.id))
+    .for('update');
+}
+
 export async function openItemsOf(db: Reader, importId: string) {
   return db
     .select()

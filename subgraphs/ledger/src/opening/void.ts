@@ -4,7 +4,7 @@ import { reverseEntry } from '@cifra/engine';
 import { KINDS, requirePermission } from '../documents/kinds.ts';
 import { isVoided, liveSettlementsOf } from '../documents/store.ts';
 import type { Books } from '../services/books.ts';
-import { type ImportRow, lockImport, markVoided, openItemsOf } from './store.ts';
+import { type ImportRow, lockImport, lockOpenItems, markVoided, openItemsOf } from './store.ts';
 
 /**
  * Void an opening balance import as one step: every open item still live is voided as its document
@@ -28,6 +28,7 @@ export async function voidOpeningBalances(
     if (row.voidedAt)
       throw new DomainError('ALREADY_VOIDED', `Opening balances ${id} were already voided`, { id });
     const postingDate = voidDate ? parseIsoDate(voidDate, 'voidDate') : row.openingDate;
+    await lockOpenItems(tx, id);
     const items = await openItemsOf(tx, id);
     for (const kind of new Set(items.map((d) => d.kind))) requirePermission(books, KINDS[kind].void);
     const live = [];
