@@ -1,5 +1,6 @@
 export * from './access.ts';
 export * from './audit.ts';
+export * from './bank-matched.ts';
 export * from './checkpoint.ts';
 export * from './client-changes.ts';
 export * from './console-versions.ts';

@@ -2453,7 +2453,7 @@ export type BankStatement = {
   lineCount: Scalars['Int']['output'];
   /** How many of them are not matched. */
   unmatchedCount: Scalars['Int']['output'];
-  /** Every line matched and the reconciliation on its last day shows no difference (false once deleted). */
+  /** The reconciliation on its last day is reconciled: every line matched on that day and no difference (false once deleted). */
   reconciled: Scalars['Boolean']['output'];
   /** When it was imported. */
   importedAt: Scalars['DateTime']['output'];
@@ -2705,11 +2705,18 @@ export type BankReconciliation = {
   bookBalance: Scalars['Money']['output'];
   /** The bank's balance on `asOf` (the last statement begun by then); null before the first statement. */
   statementBalance?: Maybe<Scalars['Money']['output']>;
-  /** Statement lines dated by `asOf` not matched: what the books lack (fees, interest, unrecorded receipts). */
+  /**
+   * Statement lines dated by `asOf` not matched on `asOf` (in no live match, or in one with a line
+   * dated after `asOf`): what the books lack by then (fees, interest, unrecorded receipts).
+   */
   unmatchedStatementLines: BankStatementLineConnection;
   /** Their sum. */
   unmatchedStatementTotal: Scalars['Money']['output'];
-  /** GL lines dated from the first statement's first day to `asOf` not matched: what the bank has not cleared yet (deposits in transit, outstanding cheques). */
+  /**
+   * GL lines dated from the first statement's first day to `asOf` not matched on `asOf` (in no live
+   * match, or in one with a line dated after `asOf`): what the bank had not cleared by then (deposits
+   * in transit, outstanding cheques), however they were matched since.
+   */
   unmatchedBookLines: BankBookLineConnection;
   /** Their sum. */
   unmatchedBookTotal: Scalars['Money']['output'];
@@ -2718,7 +2725,7 @@ export type BankReconciliation = {
    * unmatched statement lines. Zero when reconciled; null before the first statement.
    */
   difference?: Maybe<Scalars['Money']['output']>;
-  /** Every statement line dated by `asOf` is matched and the difference is zero. */
+  /** Every statement line dated by `asOf` is matched on `asOf` and the difference is zero. */
   reconciled: Scalars['Boolean']['output'];
 };
 

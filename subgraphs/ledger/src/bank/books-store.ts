@@ -1,4 +1,4 @@
-import { tenant } from '@cifra/db';
+import { bankLineMatchedOn, tenant } from '@cifra/db';
 import type { IsoDate } from '@cifra/domain';
 import type { TenantTx } from '@cifra/engine';
 import { and, asc, eq, sql } from 'drizzle-orm';
@@ -70,8 +70,9 @@ export async function bookLinesByIds(
 }
 
 /**
- * GL lines of the bank account not in a live match, dated up to `asOf` (and from `from`), leaving
- * out an entry and its reversal once both are dated by `asOf`: together they moved nothing.
+ * GL lines of the bank account dated up to `asOf` (and from `from`) not matched on `asOf` (in no
+ * live match, or in one with a line dated after `asOf`: `bankLineMatchedOn`), leaving out an entry
+ * and its reversal once both are dated by `asOf`: together they moved nothing.
  */
 export async function unmatchedBookLines(
   db: Db,
@@ -83,7 +84,7 @@ export async function unmatchedBookLines(
     WHERE l.account_id = ${accountId} AND ${bookLineFilter}
       AND l.posting_date <= ${range.asOf}::date
       AND (${range.from ?? null}::date IS NULL OR l.posting_date >= ${range.from ?? null}::date)
-      AND NOT EXISTS (SELECT 1 FROM bank_match_items i WHERE i.gl_line_id = l.id AND i.active)
+      AND NOT ${bankLineMatchedOn('gl_line_id', sql`l.id`, sql`${range.asOf}::date`)}
       AND NOT (e.reverses_entry_id IS NOT NULL AND e.posting_date <= ${range.asOf}::date)
       AND NOT EXISTS (SELECT 1 FROM journal_entries r WHERE r.reverses_entry_id = e.id
                       AND r.posting_date <= ${range.asOf}::date)

@@ -1,4 +1,4 @@
-import { type TenantDb, tenant } from '@cifra/db';
+import { bankLineMatchedOn, type TenantDb, tenant } from '@cifra/db';
 import { DomainError, type IsoDate } from '@cifra/domain';
 import type { TenantTx } from '@cifra/engine';
 import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
@@ -269,7 +269,10 @@ export async function markStatementDeleted(
   return row!;
 }
 
-/** Statement lines of the account dated up to `asOf` not in a live match. */
+/**
+ * Statement lines of the account dated up to `asOf` not matched on `asOf` (in no live match, or in
+ * one with a line dated after `asOf`: `bankLineMatchedOn`).
+ */
 export async function unmatchedStatementLines(
   db: Db,
   accountId: string,
@@ -279,19 +282,12 @@ export async function unmatchedStatementLines(
     .select({ line: tenant.bankStatementLines })
     .from(tenant.bankStatementLines)
     .innerJoin(tenant.bankStatements, eq(tenant.bankStatements.id, tenant.bankStatementLines.statementId))
-    .leftJoin(
-      tenant.bankMatchItems,
-      and(
-        eq(tenant.bankMatchItems.statementLineId, tenant.bankStatementLines.id),
-        eq(tenant.bankMatchItems.active, true),
-      ),
-    )
     .where(
       and(
         eq(tenant.bankStatements.bankAccountId, accountId),
         live,
         sql`${tenant.bankStatementLines.bookingDate} <= ${asOf}::date`,
-        isNull(tenant.bankMatchItems.id),
+        sql`NOT ${bankLineMatchedOn('statement_line_id', tenant.bankStatementLines.id, sql`${asOf}::date`)}`,
       ),
     )
     .orderBy(asc(tenant.bankStatementLines.bookingDate), asc(tenant.bankStatementLines.lineNumber))

@@ -1,3 +1,4 @@
+import { bankLineMatchedOn } from '@cifra/db';
 import { sql } from 'drizzle-orm';
 import type { CloseCheck } from './checklist.ts';
 import type { PostingPeriodRow, TenantTx } from './store.ts';
@@ -73,9 +74,10 @@ function failureOf(r: Row, monthEnd: string): string | null | undefined {
 /**
  * Per bank account, on the month's end E: the book balance (GL lines up to E in the account's
  * currency, as the ledger's `bookBalance`), the last statement begun by E (its end, and its opening
- * plus its lines up to E), the unmatched statement lines up to E, and the unmatched GL lines from
- * the first statement's start to E leaving out an entry and its reversal both dated by E. Deleted
- * statements (tenant migration 0035) count nowhere.
+ * plus its lines up to E), the statement lines up to E not matched on E, and the GL lines from the
+ * first statement's start to E not matched on E leaving out an entry and its reversal both dated by
+ * E. Matched on E is the ledger's own test (`bankLineMatchedOn`): a live match whose every line is
+ * dated by E. Deleted statements (tenant migration 0035) count nowhere.
  */
 function bankSql(monthStart: string, monthEnd: string) {
   const E = sql`${monthEnd}::date`;
@@ -101,7 +103,7 @@ function bankSql(monthStart: string, monthEnd: string) {
       SELECT s.bank_account_id, count(*)::int AS n, sum(sl.amount_minor) AS total
         FROM bank_statement_lines sl JOIN bank_statements s ON s.id = sl.statement_id
        WHERE sl.booking_date <= ${E} AND s.deleted_at IS NULL
-         AND NOT EXISTS (SELECT 1 FROM bank_match_items i WHERE i.statement_line_id = sl.id AND i.active)
+         AND NOT ${bankLineMatchedOn('statement_line_id', sql`sl.id`, E)}
        GROUP BY s.bank_account_id
     ), unmatched_book AS (
       SELECT l.account_id, sum(${amount}) AS total
@@ -109,7 +111,7 @@ function bankSql(monthStart: string, monthEnd: string) {
         JOIN journal_entries e ON e.id = l.entry_id
         JOIN first_statement f ON f.bank_account_id = l.account_id
        WHERE ${inCurrency} AND l.posting_date BETWEEN f.period_start AND ${E}
-         AND NOT EXISTS (SELECT 1 FROM bank_match_items i WHERE i.gl_line_id = l.id AND i.active)
+         AND NOT ${bankLineMatchedOn('gl_line_id', sql`l.id`, E)}
          AND NOT (e.reverses_entry_id IS NOT NULL AND e.posting_date <= ${E})
          AND NOT EXISTS (SELECT 1 FROM journal_entries r WHERE r.reverses_entry_id = e.id AND r.posting_date <= ${E})
        GROUP BY l.account_id
