@@ -6,7 +6,8 @@ import { startTestStack, type TestStack } from '../support/stack.ts';
 /**
  * `createEntryFromBankLine` with an idempotency key, through the gateway with real tokens: a retry
  * answers the first match and writes nothing, retries racing each other post one entry, and the
- * key given for another entry is refused. On a client provisioned for the test (base PAB).
+ * key given for another entry — or for another line the same entry would be posted from — is
+ * refused. On a client provisioned for the test (base PAB).
  */
 let t: TestStack;
 const CLIENT = 'banco-reintentos-e2e';
@@ -16,6 +17,10 @@ const CSV = [
   'Date,Description,Amount',
   `${YEAR}-07-03,Comisión por transferencia,-7.40`,
   `${YEAR}-07-18,Intereses ganados,2.15`,
+  `${YEAR}-07-22,Cargo ACH,-0.75`,
+  `${YEAR}-07-22,Cargo ACH,-0.75`,
+  `${YEAR}-07-25,Cargo SWIFT,-1.25`,
+  `${YEAR}-07-25,Cargo SWIFT,-1.25`,
   `${YEAR}-07-31,Cargo por chequera,-18.00`,
 ].join('\n');
 
@@ -56,7 +61,7 @@ beforeAll(async () => {
           descriptionColumn: 'Description',
         },
         openingBalance: '0.00',
-        closingBalance: '-23.25',
+        closingBalance: '-27.25',
         periodStart: `${YEAR}-07-01`,
         periodEnd: `${YEAR}-07-31`,
       },
@@ -111,5 +116,44 @@ describe('an entry from a bank line, retried with its idempotency key', () => {
     ).toMatchObject({
       amount: '-18.00',
     });
+  });
+});
+
+describe('one key for two identical statement lines', () => {
+  const MATCH = `mutation ($input: CreateEntryFromBankLineInput!) { createEntryFromBankLine(input: $input) {
+    id statementLines { id } bookLines { entry { id } } } }`;
+  type Match = { id: string; statementLines: { id: string }[]; bookLines: { entry: { id: string } }[] };
+  const createMatch = (statementLineId: string, idempotencyKey: string) =>
+    senior()<{ createEntryFromBankLine: Match }>(MATCH, {
+      input: { statementLineId, accountCode: '6501', idempotencyKey },
+    });
+
+  it("refuses the key for the second 0.75 ACH fee (IDEMPOTENCY_KEY_REUSED), never answering the first's match", async () => {
+    const [a, b] = lines.filter((l) => l.amount === '-0.75').map((l) => l.id);
+    const first = ok(await createMatch(a!, 'ach-fee-0722')).createEntryFromBankLine;
+    expect(first.statementLines).toEqual([{ id: a }]);
+    const before = await footprint();
+    const refused = await createMatch(b!, 'ach-fee-0722');
+    expect(codes(refused)).toEqual(['IDEMPOTENCY_KEY_REUSED']);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({
+      field: 'input.idempotencyKey',
+      matchId: first.id,
+    });
+    expect(await footprint()).toEqual(before);
+    expect(await count('bank_match_items', `statement_line_id = '${b}'`)).toBe(0);
+    // The true retry still answers the first match; the second line posts under a key of its own.
+    expect(ok(await createMatch(a!, 'ach-fee-0722')).createEntryFromBankLine).toEqual(first);
+    const second = ok(await createMatch(b!, 'ach-fee-0722-b')).createEntryFromBankLine;
+    expect(second.statementLines).toEqual([{ id: b }]);
+    expect(second.bookLines[0]!.entry.id).not.toBe(first.bookLines[0]!.entry.id);
+  });
+
+  it('answers one of two identical SWIFT fees sent at once under one key and refuses the other, posting one entry', async () => {
+    const [a, b] = lines.filter((l) => l.amount === '-1.25').map((l) => l.id);
+    const before = await count('journal_entries');
+    // Whichever commits first is the key's request; the other finds its entry and its line.
+    const answers = await Promise.all([createMatch(a!, 'swift-0725'), createMatch(b!, 'swift-0725')]);
+    expect(answers.map((r) => codes(r)[0] ?? 'OK').sort()).toEqual(['IDEMPOTENCY_KEY_REUSED', 'OK']);
+    expect(await count('journal_entries')).toBe(before + 1);
   });
 });

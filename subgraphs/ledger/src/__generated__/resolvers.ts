@@ -2662,7 +2662,8 @@ export type CreateEntryFromBankLineInput = {
   exchangeRate?: InputMaybe<Scalars['Decimal']['input']>;
   /**
    * 1 to 200 characters. A retry with the same key and the same request answers the match first
-   * made and writes nothing; the same key for another entry is IDEMPOTENCY_KEY_REUSED.
+   * made and writes nothing; the same key for another entry or another statement line (even one
+   * identical to the first) is IDEMPOTENCY_KEY_REUSED.
    */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
 };

@@ -1,5 +1,5 @@
 import { Constraints, inTransaction, isUniqueViolation } from '@cifra/db';
-import { badInput, type Decimal, DomainError, translateAtRate } from '@cifra/domain';
+import { badInput, type Decimal, DomainError, idempotencyKeyReused, translateAtRate } from '@cifra/domain';
 import { type PostingLine, postEntry, type TenantTx } from '@cifra/engine';
 import { clientFxOf, rateForDocument } from '@cifra/fx';
 import type { Books } from '../services/books.ts';
@@ -110,12 +110,22 @@ async function entryLines(
   return [side(line.bankAccountId, 1n), side(otherId, -1n)];
 }
 
+/** The key was first sent for another statement line, whose entry this line's would be. */
+function keyUsedForAnotherLine(key: string, first: { id: string; createdAt: Date; statementLineId: string }) {
+  return idempotencyKeyReused(key, first.createdAt, {
+    field: 'input.idempotencyKey',
+    matchId: first.id,
+    statementLineId: first.statementLineId,
+  });
+}
+
 /**
  * Post an entry for a statement line the books lack and match it to the line, in one
  * transaction: the bank account against the chosen (or ruled) account, dated the line's date, in
  * the bank account's currency. The engine keeps the period gate and records the entry. With an
  * idempotency key (kept on the entry as `bank-line:<key>`), a retry of the same request answers the
- * match first made, writing nothing; the same key for another entry is IDEMPOTENCY_KEY_REUSED.
+ * match first made, writing nothing; the same key for another entry, or for another statement line
+ * (two identical lines make the same entry), is IDEMPOTENCY_KEY_REUSED.
  */
 export async function createEntryFromBankLine(
   books: Books,
@@ -155,7 +165,9 @@ export async function createEntryFromBankLine(
       });
       const glLines = (await entryLinesOn(tx, entry.id, line.bankAccountId)).map((l) => l.id);
       // A retry: the engine answered the entry first posted, which was matched when it was posted.
+      // Its hash does not name the statement line: an identical line's entry is the same entry.
       const first = key ? await createdMatchOf(tx, glLines) : undefined;
+      if (first && first.statementLineId !== line.id) throw keyUsedForAnotherLine(key!, first);
       if (first) return { ...first, minorUnits: await books.minorUnits(currency) };
       return matchIn(tx, books, {
         statementLineIds: [line.id],

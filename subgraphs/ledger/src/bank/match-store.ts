@@ -1,6 +1,7 @@
 import { tenant } from '@cifra/db';
 import type { TenantTx } from '@cifra/engine';
-import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from './store.ts';
 
 /** The bank feature's matches (a statement's lines with the books' lines) and matching rules. */
@@ -105,17 +106,28 @@ export async function setRuleActive(tx: TenantTx, id: string, active: boolean): 
   return row!;
 }
 
-/** The match an entry posted from a statement line was made with (since unmatched or not), if any. */
-export async function createdMatchOf(db: Db, glLineIds: readonly bigint[]): Promise<MatchRow | undefined> {
+/**
+ * The match an entry posted from a statement line was made with (since unmatched or not), with
+ * that statement line, if any.
+ */
+export async function createdMatchOf(
+  db: Db,
+  glLineIds: readonly bigint[],
+): Promise<(MatchRow & { statementLineId: string }) | undefined> {
   if (!glLineIds.length) return undefined;
+  const statementSide = alias(tenant.bankMatchItems, 'statement_side');
   const [row] = await db
-    .select({ match: tenant.bankMatches })
+    .select({ match: tenant.bankMatches, statementLineId: statementSide.statementLineId })
     .from(tenant.bankMatchItems)
     .innerJoin(tenant.bankMatches, eq(tenant.bankMatches.id, tenant.bankMatchItems.matchId))
+    .innerJoin(
+      statementSide,
+      and(eq(statementSide.matchId, tenant.bankMatches.id), isNotNull(statementSide.statementLineId)),
+    )
     .where(
       and(inArray(tenant.bankMatchItems.glLineId, [...glLineIds]), eq(tenant.bankMatches.kind, 'CREATED')),
     )
     .orderBy(asc(tenant.bankMatches.createdAt))
     .limit(1);
-  return row?.match;
+  return row && { ...row.match, statementLineId: row.statementLineId! };
 }
