@@ -227,6 +227,14 @@ describe('bank accounts and statements', () => {
         await attempt('CSV', csv([`01/06/${YEAR};x;;;1,00;;11.984,75`, `02/06/${YEAR};x;;;1,00;;11.900,00`])),
       ),
     ).toEqual(['STATEMENT_FORMAT_INVALID']);
+    // A column the mapping names twice in the header: never the last one read silently.
+    const creditTwice = await attempt(
+      'CSV',
+      `Fecha;Descripción;Referencia;Beneficiario;Débito;Crédito;Crédito;Saldo\n01/06/${YEAR};x;;;;1,00;5,00;11.990,75`,
+    );
+    expect(codes(creditTwice)).toEqual(['STATEMENT_FORMAT_INVALID']);
+    expect(creditTwice.errors?.[0]?.message).toContain('"Crédito"');
+    expect(creditTwice.errors?.[0]?.extensions).toMatchObject({ field: 'creditColumn' });
     // Balances given by hand that the lines do not reach.
     const noBalance = { ...CSV_MAPPING, balanceColumn: null };
     expect(

@@ -123,3 +123,40 @@ describe("a CSV statement's amounts", () => {
     }
   });
 });
+
+describe("a CSV statement's header", () => {
+  const refusal = (content: string, over: Partial<CsvMapping> = {}) => {
+    try {
+      return parseCsvStatement(content, mapping(over), 2, balances);
+    } catch (e) {
+      return e;
+    }
+  };
+
+  it('refuses a column the mapping names that the header repeats, naming it, never reading the last', () => {
+    for (const header of ['fecha,monto,monto,desc', 'fecha, monto ,monto,desc', 'fecha,monto,desc,monto']) {
+      const refused = refusal(`${header}\n2026-11-02,15.00,99.00,x\n`, { descriptionColumn: 'desc' });
+      expect(refused, header).toMatchObject({
+        code: 'STATEMENT_FORMAT_INVALID',
+        details: { line: 1, field: 'amountColumn' },
+      });
+      expect((refused as Error).message, header).toContain('"monto"');
+    }
+    const debitTwice = refusal('fecha,débito,crédito,débito\n2026-11-02,,15.00,\n', {
+      amountColumn: null,
+      debitColumn: 'débito',
+      creditColumn: 'crédito',
+    });
+    expect(debitTwice).toMatchObject({ code: 'STATEMENT_FORMAT_INVALID', details: { field: 'debitColumn' } });
+  });
+
+  it('reads the column named exactly when another differs only in case, and ignores a repeated column it does not read', () => {
+    const parsed = parseCsvStatement(
+      'fecha,Monto,monto,nota,nota\n2026-11-02,99.00,15.00,a,b\n',
+      mapping({}),
+      2,
+      balances,
+    );
+    expect(parsed.lines.map((l) => l.amountMinor)).toEqual([1500n]);
+  });
+});

@@ -157,6 +157,26 @@ function amountOf(
 }
 
 /**
+ * Each column the mapping names is in the header once. Names are compared as the mapping reads
+ * them: exactly, after the trimming every cell gets (`Monto` is not `monto`; ` monto ` is). A
+ * repeated one would be read from its last occurrence, silently: it is refused, naming it. A
+ * repeated column the mapping does not name (two blank headers) is never read and passes.
+ */
+function checkHeader(header: readonly string[], m: CsvMapping): void {
+  for (const [field, col] of Object.entries(m)) {
+    if (!field.endsWith('Column') || !col) continue;
+    const times = header.filter((name) => name === col).length;
+    if (times === 0) throw formatError(`CSV mapping: the file has no column "${col}"`, { field });
+    if (times > 1) {
+      throw formatError(
+        `CSV mapping: the header names the column "${col}" ${times} times: rename all but one, or export the file again`,
+        { line: 1, field },
+      );
+    }
+  }
+}
+
+/**
  * A CSV statement. Rows with neither date nor amount (blank lines, totals) are skipped; a row with
  * one and not the other is refused. Newest-first files are put in date order. Balances come from
  * the balance column (checked on every row), else from the import's own opening/closing.
@@ -189,11 +209,7 @@ export function parseCsvStatement(
     throw formatError(`The CSV cannot be read: ${(err as Error).message.slice(0, 200)}`);
   }
   checkLineCount(rows.length);
-  for (const [field, col] of Object.entries(m)) {
-    if (field.endsWith('Column') && col && !header.includes(col as string)) {
-      throw formatError(`CSV mapping: the file has no column "${col}"`, { field });
-    }
-  }
+  checkHeader(header, m);
   const parsed: (ParsedLine & { balance: bigint | null; line: number })[] = [];
   rows.forEach((row, i) => {
     const line = i + 2; // the header is line 1
