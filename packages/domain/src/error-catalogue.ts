@@ -419,7 +419,8 @@ export const ERROR_CATALOGUE = {
   YEAR_AUDITED: { group: 'periods', description: 'The fiscal year is audited and final.' },
   DRAFT_STALE: {
     group: 'periods',
-    description: 'Something in the year changed since the year-end close was prepared: prepare it again.',
+    description:
+      "A draft made from what has since changed: the year-end close when something in the year changed since it was prepared (prepare it again), or a document draft with a line taxed at a rate other than its tax code's rate in force on the document date (update the draft to price it again).",
   },
   BACKUP_NOT_FOUND: { group: 'backups', description: 'No backup of that id for a client you may see.' },
   BACKUP_INCOMPLETE: {

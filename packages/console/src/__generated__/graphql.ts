@@ -346,7 +346,7 @@ export type ErrorCode =
   | 'DOCUMENT_NOT_PERMITTED'
   /** Only a posted document is rendered: a draft or a discarded one has no number and is not in the books. */
   | 'DOCUMENT_NOT_POSTED'
-  /** Something in the year changed since the year-end close was prepared: prepare it again. */
+  /** A draft made from what has since changed: the year-end close when something in the year changed since it was prepared (prepare it again), or a document draft with a line taxed at a rate other than its tax code's rate in force on the document date (update the draft to price it again). */
   | 'DRAFT_STALE'
   /** Every earlier month of the fiscal year must be LOCKED first. */
   | 'EARLIER_PERIOD_NOT_LOCKED'

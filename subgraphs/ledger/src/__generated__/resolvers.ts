@@ -227,10 +227,11 @@ export type Mutation = {
   discardDocumentDraft?: Maybe<Document>;
   /**
    * Post a sales invoice or credit note draft (needs Invoice.Approve): takes its gapless number and
-   * writes its entry to the GL. Posting a posted document again returns it unchanged.
+   * writes its entry to the GL. Posting a posted document again returns it unchanged. DRAFT_STALE
+   * when a line's tax is not at its tax code's rate in force on the document date: update the draft.
    */
   approveSalesInvoice?: Maybe<Document>;
-  /** Post a purchase invoice or debit note draft (needs PurchaseInvoice.Post). */
+  /** Post a purchase invoice or debit note draft (needs PurchaseInvoice.Post); as approveSalesInvoice. */
   postPurchaseInvoice?: Maybe<Document>;
   /** Post a customer receipt or vendor payment draft and its allocations (needs Payment.Post). */
   postPayment?: Maybe<Document>;
@@ -341,7 +342,8 @@ export type Mutation = {
   /**
    * Rename a tax code, or give it a new rate from a date (needs Account.Manage): documents dated
    * from then use the new rate, earlier ones keep theirs. TAX_RATE_DATE_IN_USE when a posted
-   * document or a draft using the code is dated on or after `effectiveFrom`.
+   * document or a draft using the code is dated on or after `effectiveFrom` (a draft being written
+   * with the code is waited for, then counted).
    */
   updateTaxCode?: Maybe<TaxCode>;
   /** Deactivate a tax code (needs Account.Manage): kept for the documents that used it, refused on new lines. */

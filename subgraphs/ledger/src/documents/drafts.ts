@@ -3,7 +3,7 @@ import { badInput, DomainError, idempotencyKeyReused } from '@cifra/domain';
 import { type Books, Constraints, isUniqueViolation } from '../services/books.ts';
 import { draftHash, type InvoiceDraftInput, type PaymentDraftInput } from './inputs.ts';
 import { isInvoiceLike, KINDS, requireDraft, requirePermission } from './kinds.ts';
-import { prepareInvoice } from './prepare-invoice.ts';
+import { atRatesHeld, prepareInvoice } from './prepare-invoice.ts';
 import { preparePayment } from './prepare-payment.ts';
 import {
   clearDraftContent,
@@ -41,18 +41,19 @@ export async function createDraft(
     : await preparePayment(books, kind, raw as PaymentDraftInput);
   try {
     return await inTransaction(books.db, books.actor, async (tx) => {
+      const content = await atRatesHeld(tx, prepared);
       const doc = await insertDocument(tx, {
-        ...prepared.values,
+        ...content.values,
         idempotencyHash: hash,
         kind,
         createdBy: books.actor.userId,
       });
-      await writeDraftContent(tx, doc.id, prepared, kind);
+      await writeDraftContent(tx, doc.id, content, kind);
       await recordAuditEvent(tx, books.actor, {
         action: 'document.drafted',
         entityType: 'Document',
         entityId: doc.id,
-        after: { kind, ...prepared.values, lines: prepared.lines.length, allocations: prepared.allocations },
+        after: { kind, ...content.values, lines: content.lines.length, allocations: content.allocations },
       });
       return doc;
     });
@@ -107,19 +108,20 @@ export async function updateDraft(
     shape === 'INVOICE'
       ? await prepareInvoice(books, current.kind, raw as InvoiceDraftInput)
       : await preparePayment(books, current.kind, raw as PaymentDraftInput);
-  const { idempotencyKey: _key, ...values } = prepared.values;
   return inTransaction(books.db, books.actor, async (tx) => {
     const before = await lockDocument(tx, id);
     requireDraft(before, 'edited');
+    const content = await atRatesHeld(tx, prepared);
+    const { idempotencyKey: _key, ...values } = content.values;
     await clearDraftContent(tx, id);
     const after = await updateDocument(tx, id, { bankAccountId: null, bankFeeMinor: 0n, ...values });
-    await writeDraftContent(tx, id, prepared, current.kind);
+    await writeDraftContent(tx, id, content, current.kind);
     await recordAuditEvent(tx, books.actor, {
       action: 'document.updated',
       entityType: 'Document',
       entityId: id,
       before,
-      after: { ...after, lines: prepared.lines.length, allocations: prepared.allocations },
+      after: { ...after, lines: content.lines.length, allocations: content.allocations },
     });
     return after;
   });

@@ -30,7 +30,7 @@ export interface LaneReads {
   docs: Map<string, DocumentRow>;
   company: CompanyRow | undefined;
   parties: Map<string, PartyRow>;
-  lines: Map<string, DocumentLineRow[]>;
+  lines: Map<string, LineInForce[]>;
   taxes: Map<string, TaxCodeRow>;
   roles: Map<AccountRole, string>;
   /** A receipt's or payment's proposed allocations, in order, by document. */
@@ -47,7 +47,7 @@ export interface LaneReads {
  */
 export async function laneReads(tx: TenantTx, ids: readonly string[]): Promise<LaneReads> {
   const valid = ids.filter(isUuid);
-  const lines = new Map<string, DocumentLineRow[]>(valid.map((id) => [id, []]));
+  const lines = new Map<string, LineInForce[]>(valid.map((id) => [id, []]));
   const allocations = new Map<string, Allocation[]>(valid.map((id) => [id, []]));
   if (valid.length === 0) {
     return {
@@ -65,13 +65,13 @@ export async function laneReads(tx: TenantTx, ids: readonly string[]): Promise<L
     sql.raw(`SELECT * FROM documents WHERE id = ANY (${of}) ORDER BY id FOR UPDATE;
       SELECT * FROM company;
       SELECT * FROM parties WHERE id IN (SELECT party_id FROM documents WHERE id = ANY (${of}));
-      SELECT * FROM document_lines WHERE document_id = ANY (${of}) ORDER BY document_id, line_number;
+      ${linesInForceSql(of)};
       SELECT * FROM tax_codes;
       SELECT * FROM account_role_bindings;
       SELECT * FROM draft_allocations WHERE document_id = ANY (${of}) ORDER BY document_id, line_number`),
   )) as unknown as { rows: Record<string, unknown>[] }[];
   const rows = (i: number) => results[i]?.rows ?? [];
-  for (const line of rowsOf(tenant.documentLines, rows(3))) lines.get(line.documentId)?.push(line);
+  for (const line of linesInForceOf(rows(3))) lines.get(line.documentId)?.push(line);
   for (const a of rowsOf(tenant.draftAllocations, rows(6))) {
     allocations.get(a.documentId)?.push({ invoiceId: a.invoiceId, amountMinor: a.amountMinor });
   }
@@ -84,6 +84,31 @@ export async function laneReads(tx: TenantTx, ids: readonly string[]): Promise<L
     roles: new Map(rowsOf(tenant.accountRoleBindings, rows(5)).map((r) => [r.role, r.accountId])),
     allocations,
   };
+}
+
+/** A draft's line with the rate its tax code has in force on the document's date (null: no code). */
+export type LineInForce = DocumentLineRow & { rateInForce: string | null };
+
+/**
+ * The documents' lines in order, each with its tax code's rate in force on its document's date: the
+ * latest dated rate on or before it, else the code's own (as `taxCodes(db, on)` reads it).
+ */
+const linesInForceSql = (of: string) => `SELECT l.*, coalesce((SELECT r.rate_percent FROM tax_code_rates r
+      WHERE r.tax_code = l.tax_code AND r.effective_from <= d.document_date
+      ORDER BY r.effective_from DESC LIMIT 1), c.rate_percent)::text AS rate_in_force
+    FROM document_lines l JOIN documents d ON d.id = l.document_id LEFT JOIN tax_codes c ON c.code = l.tax_code
+    WHERE l.document_id = ANY (${of}) ORDER BY l.document_id, l.line_number`;
+
+const linesInForceOf = (rows: readonly Record<string, unknown>[]): LineInForce[] =>
+  rowsOf(tenant.documentLines, rows).map((line, i) => ({
+    ...line,
+    rateInForce: (rows[i]?.rate_in_force as string | null) ?? null,
+  }));
+
+/** A document's lines with their rates in force (`linesInForceSql`), for a posting outside the lane. */
+export async function linesInForce(tx: TenantTx, id: string): Promise<LineInForce[]> {
+  const { rows } = await tx.execute<Record<string, unknown>>(sql.raw(linesInForceSql(uuidArray([id]))));
+  return linesInForceOf(rows);
 }
 
 /** A draft a lane inserts, with the id it draws, its author and its proposed allocations. */

@@ -18,6 +18,7 @@ import { decideOwnRate, type OwnRate, pegOf, rateIsReadOnly, ratesInForceFor } f
 import { draftedSettlements, settleDrafted } from './settlement.ts';
 import type { Outcome, Own as OwnOf, Pass, Staged } from './staged.ts';
 import { checkParty, clearedBaseFrom, type DocumentKind, type DocumentRow } from './store.ts';
+import { requireTaxInForce } from './tax-in-force.ts';
 import { smallDifferences, toleranceFor } from './tolerance.ts';
 import { type TranslatedDocument, translateDocument } from './translate.ts';
 
@@ -236,6 +237,7 @@ async function readyOf(
     spec.family === 'WRITE_OFF',
   );
   const minorUnits = await books.minorUnits(doc.currency);
+  requireTaxInForce(doc, lines.get(doc.id) ?? [], minorUnits);
   const { baseMinorUnits } = books.company;
   // What it settles: invoices, or a refund's credits as open items.
   const { proposed, creditMinor, invoices } = settleDrafted(doc, party, drafted, locked, minorUnits);

@@ -5,7 +5,7 @@ import { requireLegalDetails } from '../legal/index.ts';
 import type { Books } from '../services/books.ts';
 import { BOOKS_LANE } from '../services/books-lane.ts';
 import { documentLinesForGl } from './gl-lines.ts';
-import { lockSettledInvoices } from './group-store.ts';
+import { linesInForce, lockSettledInvoices } from './group-store.ts';
 import {
   type Family,
   isCorrection,
@@ -21,7 +21,6 @@ import { draftedSettlements, settleDrafted } from './settlement.ts';
 import {
   clearedBaseFrom,
   type DocumentRow,
-  documentLines,
   draftAllocations,
   insertAllocations,
   loadParty,
@@ -30,6 +29,7 @@ import {
   taxCodes,
   updateDocument,
 } from './store.ts';
+import { requireTaxInForce } from './tax-in-force.ts';
 import { smallDifferences, toleranceFor } from './tolerance.ts';
 import { type SettledState, type TranslatedDocument, translateDocument } from './translate.ts';
 
@@ -75,7 +75,8 @@ async function translatedLines(
   minorUnits: number,
   differences: ReadonlyMap<string, bigint>,
 ): Promise<TranslatedDocument> {
-  const lines = await documentLines(tx, doc.id);
+  const lines = await linesInForce(tx, doc.id);
+  requireTaxInForce(doc, lines, minorUnits);
   const taxes = await taxCodes(tx);
   const roles = await roleAccounts(tx);
   const { proposed, invoices } = settlement;

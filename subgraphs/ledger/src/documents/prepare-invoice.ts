@@ -8,6 +8,7 @@ import {
   parseIsoDate,
   sumLines,
 } from '@cifra/domain';
+import type { TenantTx } from '@cifra/engine';
 import type { Books } from '../services/books.ts';
 import { controlAccounts, refuseControlAccount } from '../services/control-accounts.ts';
 import { decideDocumentRate } from '../services/exchange-rate.ts';
@@ -27,6 +28,7 @@ import {
   type DocumentKind,
   type DocumentRow,
   documentById,
+  holdTaxCodes,
   itemsByCode,
   loadParty,
   type PreparedDocument,
@@ -106,28 +108,37 @@ export async function prepareInvoice(
     taxCodes(db, documentDate),
     controlAccounts(db),
   ]);
-  const catalogue: Catalogue = { family: spec.family, items, accounts, taxes, controls, minorUnits };
-  const lines = input.lines.map((line, i) => priceLine(catalogue, line, i));
-  const totals = sumLines(lines);
-  return {
-    values: {
-      partyId: party.id,
-      documentDate,
-      postingDate,
-      dueDate: spec.settles ? null : dueDate,
-      currency,
-      exchangeRate: rate ? formatDecimal(rate) : null,
-      reference: input.reference ?? null,
-      memo: input.memo ?? '',
-      appliesToId: appliesTo?.id ?? null,
-      subtotalMinor: totals.subtotalMinor,
-      taxMinor: totals.taxMinor,
-      totalMinor: totals.totalMinor,
-      idempotencyKey: input.idempotencyKey ?? null,
-    },
-    lines,
-    allocations: [],
+  const values = {
+    partyId: party.id,
+    documentDate,
+    postingDate,
+    dueDate: spec.settles ? null : dueDate,
+    currency,
+    exchangeRate: rate ? formatDecimal(rate) : null,
+    reference: input.reference ?? null,
+    memo: input.memo ?? '',
+    appliesToId: appliesTo?.id ?? null,
+    idempotencyKey: input.idempotencyKey ?? null,
   };
+  const catalogue: Catalogue = { family: spec.family, items, accounts, taxes, controls, minorUnits };
+  // Priced now to check every line; priced again by its writer at the rates it holds (atRatesHeld).
+  const priced = (at: Map<string, TaxCodeRow>): PreparedDocument => {
+    const lines = input.lines.map((line, i) => priceLine({ ...catalogue, taxes: at }, line, i));
+    return { values: { ...values, ...sumLines(lines) }, lines, allocations: [], repriced: priced };
+  };
+  return priced(taxes);
+}
+
+/**
+ * The draft as its writer writes it, in its transaction: an invoice's or note's lines priced again
+ * at the rates of their tax codes read with the codes held (`holdTaxCodes`), so a new rate committed
+ * since `prepareInvoice` read them is the one the draft gets, and none commits before the draft
+ * does (`updateTaxCode` waits for it, then refuses the date with TAX_RATE_DATE_IN_USE).
+ */
+export async function atRatesHeld(tx: TenantTx, prepared: PreparedDocument): Promise<PreparedDocument> {
+  if (!prepared.repriced) return prepared;
+  const codes = [...new Set(prepared.lines.flatMap((l) => (l.taxCode ? [l.taxCode] : [])))];
+  return prepared.repriced(await holdTaxCodes(tx, codes, prepared.values.documentDate));
 }
 
 type InvoiceLineInput = InvoiceDraftInput['lines'][number];

@@ -90,6 +90,8 @@ export interface PreparedDocument {
   values: Omit<typeof tenant.documents.$inferInsert, 'kind'>;
   lines: Omit<typeof tenant.documentLines.$inferInsert, 'documentId'>[];
   allocations: { invoiceId: string; amountMinor: bigint }[];
+  /** An invoice's or note's lines priced again at these tax codes (`holdTaxCodes`), with its totals. */
+  repriced?: (taxes: Map<string, TaxCodeRow>) => PreparedDocument;
 }
 
 /** A draft's lines, and a receipt's or payment's proposed allocations. */
@@ -217,6 +219,28 @@ export async function taxCodes(db: Reader, on?: string): Promise<Map<string, Tax
       .filter((t) => t.active)
       .map((t) => [t.code, { ...t, ratePercent: rateOf.get(t.code) ?? t.ratePercent }]),
   );
+}
+
+/**
+ * The tax codes as `taxCodes(tx, on)` reads them, read once `codes` are held FOR SHARE (in code
+ * order) until the transaction ends: a new rate of one of them (`updateTaxCode` locks the code FOR
+ * UPDATE) waits for the draft written here and then sees it, and one committed before is read here.
+ */
+export async function holdTaxCodes(
+  tx: TenantTx,
+  codes: readonly string[],
+  on: string,
+): Promise<Map<string, TaxCodeRow>> {
+  const t = tenant.taxCodes;
+  if (codes.length > 0) {
+    await tx
+      .select({ code: t.code })
+      .from(t)
+      .where(inArray(t.code, [...codes]))
+      .orderBy(asc(t.code))
+      .for('share');
+  }
+  return taxCodes(tx, on);
 }
 
 /** A document's lines in order. */

@@ -96,7 +96,8 @@ export async function updateTaxCode(
   }
   const from = input.effectiveFrom ? parseIsoDate(input.effectiveFrom, 'effectiveFrom') : null;
   return inTransaction(books.db, books.actor, async (tx) => {
-    // Two changes of one code take turns: the second is judged on the first's rates.
+    // Two changes of one code take turns: the second is judged on the first's rates. A draft
+    // being written with the code holds it FOR SHARE (holdTaxCodes): this waits, then sees it.
     const before = await lockTaxCode(tx, code);
     if (!before) throw notFound(code);
     const changes: { name?: string; ratePercent?: string } = {};

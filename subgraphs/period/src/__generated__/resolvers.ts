@@ -837,7 +837,7 @@ export type ErrorCode =
   | 'YEAR_CLOSED'
   /** The fiscal year is audited and final. */
   | 'YEAR_AUDITED'
-  /** Something in the year changed since the year-end close was prepared: prepare it again. */
+  /** A draft made from what has since changed: the year-end close when something in the year changed since it was prepared (prepare it again), or a document draft with a line taxed at a rate other than its tax code's rate in force on the document date (update the draft to price it again). */
   | 'DRAFT_STALE'
   /** No backup of that id for a client you may see. */
   | 'BACKUP_NOT_FOUND'
