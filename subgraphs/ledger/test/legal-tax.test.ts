@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDraft, postDocument } from '../src/documents/index.ts';
 import { updateLegalDetails } from '../src/legal/index.ts';
 import type { Books } from '../src/services/books.ts';
+import { createItem, updateItem } from '../src/services/items.service.ts';
 import { createParty } from '../src/services/parties.service.ts';
 import { createTaxCode, deactivateTaxCode, updateTaxCode } from '../src/tax-codes/index.ts';
 import { openTestBooks, type TestBooks } from './test-books.ts';
@@ -85,5 +86,34 @@ describe('tax codes', () => {
     expect((await invoice('ITBMS-X', '2026-06-01')).taxMinor).toBe(800n);
     await deactivateTaxCode(books, 'ITBMS-X');
     expect((await refusal(invoice('ITBMS-X', '2026-06-02'))).code).toBe('BAD_USER_INPUT');
+  });
+
+  it('is one code whatever the case it is typed in: kept upper-case, found as typed at creation', async () => {
+    const code = await createTaxCode(books, { code: 'prbx', name: 'Prueba', ratePercent: '7' });
+    expect(code.code).toBe('PRBX');
+    expect((await refusal(createTaxCode(books, { code: 'Prbx', name: 'Otra', ratePercent: '7' }))).code).toBe(
+      'CONFLICT',
+    );
+    const draft = await invoice('prbx', '2026-11-25');
+    expect(draft.taxMinor).toBe(700n);
+    const { rows } = await t.admin.query('SELECT tax_code FROM document_lines WHERE document_id = $1', [
+      draft.id,
+    ]);
+    expect(rows).toEqual([{ tax_code: 'PRBX' }]);
+    const item = await createItem(books, {
+      code: 'PRB-1',
+      name: 'Prueba',
+      incomeAccountCode: '4101',
+      taxCode: ' prbx ',
+    });
+    expect(item.taxCode).toBe('PRBX');
+    expect((await updateItem(books, item.id, { taxCode: 'Prbx' })).taxCode).toBe('PRBX');
+    expect(
+      (await updateTaxCode(books, 'prbx', { ratePercent: '10', effectiveFrom: '2026-12-01' })).ratePercent,
+    ).toBe('10.000');
+    expect((await updateTaxCode(books, ' Prbx', { name: 'Prueba diez' })).name).toBe('Prueba diez');
+    expect((await invoice('PrBx', '2026-12-01')).taxMinor).toBe(1000n);
+    expect((await deactivateTaxCode(books, 'prbx')).active).toBe(false);
+    expect((await refusal(updateTaxCode(books, 'prbz', { name: 'Nada' }))).code).toBe('NOT_FOUND');
   });
 });

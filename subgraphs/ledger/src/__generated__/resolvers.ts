@@ -1840,7 +1840,7 @@ export type CreateItemInput = {
   incomeAccountCode?: InputMaybe<Scalars['String']['input']>;
   /** The account purchase lines of this item post to. */
   expenseAccountCode?: InputMaybe<Scalars['String']['input']>;
-  /** The tax code (e.g. ITBMS7, EXENTO). */
+  /** The tax code (e.g. ITBMS7, EXENTO), in any case. */
   taxCode?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -1854,7 +1854,7 @@ export type UpdateItemInput = {
   incomeAccountCode?: InputMaybe<Scalars['String']['input']>;
   /** The account purchase lines of this item post to. */
   expenseAccountCode?: InputMaybe<Scalars['String']['input']>;
-  /** The tax code (e.g. ITBMS7, EXENTO). */
+  /** The tax code (e.g. ITBMS7, EXENTO), in any case. */
   taxCode?: InputMaybe<Scalars['String']['input']>;
   /** False once deactivated: kept for history, not offered for new work. */
   active?: InputMaybe<Scalars['Boolean']['input']>;
@@ -2872,7 +2872,7 @@ export type DocumentLineInput = {
   quantity: Scalars['Decimal']['input'];
   /** Up to 6 decimals, not negative; defaults to the item's price. */
   unitPrice?: InputMaybe<Scalars['Decimal']['input']>;
-  /** ITBMS7, EXENTO …; defaults to the item's tax code, else exempt. */
+  /** ITBMS7, EXENTO … (any case: itbms7 is ITBMS7); defaults to the item's tax code, else exempt. */
   taxCode?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -3555,7 +3555,7 @@ export type PartyStatementsArchive = {
 
 /** A new tax code. */
 export type CreateTaxCodeInput = {
-  /** 1 to 20 letters, digits, dots or hyphens (e.g. ITBMS10); unique. */
+  /** 1 to 20 letters, digits, dots or hyphens (e.g. ITBMS10), kept upper-case; unique whatever the case. */
   code: Scalars['String']['input'];
   /** Its name as people read it, 1 to 200 characters. */
   name: Scalars['String']['input'];

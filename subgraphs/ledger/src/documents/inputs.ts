@@ -1,6 +1,7 @@
 import { payloadHash } from '@cifra/domain';
 import { z } from 'zod';
 import { parseInput } from '../services/parties.service.ts';
+import { taxCodeRef } from '../tax-codes/code.ts';
 import { isInvoiceLike } from './kinds.ts';
 import type { DocumentKind } from './store.ts';
 
@@ -33,7 +34,7 @@ export const invoiceDraftInput = z.object({
         accountCode: z.string().trim().min(1).nullish(),
         quantity: z.string(),
         unitPrice: z.string().nullish(),
-        taxCode: z.string().trim().min(1).nullish(),
+        taxCode: taxCodeRef.nullish(),
       }),
     )
     .min(1, 'a document needs at least one line')

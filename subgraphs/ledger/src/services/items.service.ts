@@ -3,6 +3,7 @@ import { inTransaction, markRecordedTime, recordAuditEvent, type TenantDb, tenan
 import { badInput, DomainError, formatDecimal, parseDecimal } from '@cifra/domain';
 import { and, asc, eq, gt, ilike, or, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import { taxCodeRef } from '../tax-codes/code.ts';
 import { type Books, Constraints, isUniqueViolation } from './books.ts';
 import { parseInput } from './parties.service.ts';
 
@@ -19,7 +20,7 @@ export const createItemInput = z.object({
   unitPrice: z.string().nullish(),
   incomeAccountCode: optionalCode,
   expenseAccountCode: optionalCode,
-  taxCode: optionalCode,
+  taxCode: taxCodeRef.nullish(),
 });
 export const updateItemInput = createItemInput
   .omit({ code: true })

@@ -3,6 +3,7 @@ import { badInput, DomainError, parseIsoDate } from '@cifra/domain';
 import { z } from 'zod';
 import { type Books, Constraints, isUniqueViolation } from '../services/books.ts';
 import { parseInput } from '../services/parties.service.ts';
+import { normaliseTaxCode } from './code.ts';
 import {
   documentsUsingFrom,
   hasRateFrom,
@@ -36,7 +37,8 @@ export const createTaxCodeInput = z.object({
   code: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,19}$/, '1 to 20 letters, digits, dots or hyphens'),
+    .regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,19}$/, '1 to 20 letters, digits, dots or hyphens')
+    .transform(normaliseTaxCode),
   name,
   ratePercent: rate,
 });
@@ -54,7 +56,7 @@ export async function createTaxCode(
   raw: z.input<typeof createTaxCodeInput>,
 ): Promise<TaxCodeRow> {
   const input = parseInput(createTaxCodeInput, raw);
-  const code = input.code.toUpperCase();
+  const code = input.code;
   try {
     return await inTransaction(books.db, books.actor, async (tx) => {
       const row = await insertTaxCode(tx, {
@@ -86,9 +88,10 @@ export async function createTaxCode(
 
 export async function updateTaxCode(
   books: Books,
-  code: string,
+  typed: string,
   raw: z.input<typeof updateTaxCodeInput>,
 ): Promise<TaxCodeRow> {
+  const code = normaliseTaxCode(typed);
   const input = parseInput(updateTaxCodeInput, raw);
   if ((input.ratePercent == null) !== (input.effectiveFrom == null)) {
     const field = input.ratePercent == null ? 'ratePercent' : 'effectiveFrom';
@@ -131,7 +134,8 @@ export async function updateTaxCode(
   });
 }
 
-export async function deactivateTaxCode(books: Books, code: string): Promise<TaxCodeRow> {
+export async function deactivateTaxCode(books: Books, typed: string): Promise<TaxCodeRow> {
+  const code = normaliseTaxCode(typed);
   return inTransaction(books.db, books.actor, async (tx) => {
     const before = await lockTaxCode(tx, code);
     if (!before) throw notFound(code);
