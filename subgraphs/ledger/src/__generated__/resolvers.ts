@@ -287,10 +287,14 @@ export type Mutation = {
   createRecurringEntryTemplate?: Maybe<RecurringEntryTemplate>;
   /**
    * Replace a template's schedule and lines (needs GL.Post); occurrences already made stay as they
-   * are. NOT_EDITABLE once the template has ended.
+   * are, and every one made once this answers — by a run already going too — uses the new ones.
+   * NOT_EDITABLE once the template has ended.
    */
   updateRecurringEntryTemplate?: Maybe<RecurringEntryTemplate>;
-  /** End a template (needs GL.Post): nothing more is made from it; it stays on record with its runs. */
+  /**
+   * End a template (needs GL.Post): nothing more is made from it once this answers, by a run already
+   * going either; it stays on record with its runs.
+   */
   endRecurringEntryTemplate?: Maybe<RecurringEntryTemplate>;
   /**
    * Make now what the worker makes every hour (needs GL.Post): every occurrence due on or before

@@ -11,6 +11,7 @@ import {
   type RunRow,
   recordRefusal,
   runsOf,
+  shareTemplate,
   type TemplateLineRow,
   type TemplateRow,
   templateLines,
@@ -42,78 +43,154 @@ export async function runRecurringEntries(
   args: { asOf: IsoDate; autoPost: boolean },
 ): Promise<RecurringRun> {
   const templates = await templatesStartedBy(db, args.asOf);
-  const ids = templates.map((t) => t.id);
-  const [lines, runs] = await Promise.all([templateLines(db, ids), runsOf(db, ids)]);
-  const made = new Set(
-    runs.filter((r) => r.status !== 'REFUSED').map((r) => `${r.templateId}:${r.occurrenceDate}`),
+  const runs = await runsOf(
+    db,
+    templates.map((t) => t.id),
+  );
+  const done = new Set(
+    runs.filter((r) => r.status !== 'REFUSED').map((r) => keyOf(r.templateId, r.occurrenceDate)),
   );
   const result: RecurringRun = { asOf: args.asOf, made: [], refused: [] };
   for (const template of templates) {
-    const own = lines.filter((l) => l.templateId === template.id);
-    for (const date of occurrencesBetween(template, template.startDate, args.asOf)) {
-      if (made.has(`${template.id}:${date}`)) continue;
-      if (result.made.length + result.refused.length >= MAX_OCCURRENCES_PER_RUN) return result;
-      const outcome = await makeOccurrence(db, company, actor, {
-        template,
-        lines: own,
-        date,
-        autoPost: args.autoPost,
-      });
-      if (outcome) result[outcome.status === 'REFUSED' ? 'refused' : 'made'].push(outcome);
-    }
+    if (!(await runTemplate(db, company, actor, template, done, args, result))) break;
   }
   return result;
 }
 
+const keyOf = (templateId: string, date: string) => `${templateId}:${date}`;
+
+/** The template's occurrences due by `asOf` that `done` does not hold, in date order. */
+const dueDates = (template: TemplateRow, done: ReadonlySet<string>, asOf: IsoDate) =>
+  occurrencesBetween(template, template.startDate, asOf).filter((d) => !done.has(keyOf(template.id, d)));
+
+/** Whether `date` is still an occurrence of the template as it stands: active, on its schedule, not past its end. */
+const isDue = (template: TemplateRow, date: IsoDate) =>
+  template.active && occurrencesBetween(template, date, date).includes(date);
+
+const sameSchedule = (a: TemplateRow, b: TemplateRow) =>
+  a.frequency === b.frequency &&
+  a.dayOfMonth === b.dayOfMonth &&
+  a.startDate === b.startDate &&
+  a.endDate === b.endDate;
+
+/**
+ * One template's occurrences, in date order, each made from the template as it then stands
+ * (`makeOccurrence`): once it has ended nothing more is made, and once its schedule changed the
+ * dates left are its new schedule's. Every date tried is added to `done`. False once the run has
+ * tried as many occurrences as it may.
+ */
+async function runTemplate(
+  db: TenantDb,
+  company: Company,
+  actor: Actor,
+  first: TemplateRow,
+  done: Set<string>,
+  args: { asOf: IsoDate; autoPost: boolean },
+  result: RecurringRun,
+): Promise<boolean> {
+  let template = first;
+  let pending = dueDates(template, done, args.asOf);
+  for (let date = pending.shift(); date; date = pending.shift()) {
+    if (result.made.length + result.refused.length >= MAX_OCCURRENCES_PER_RUN) return false;
+    const o = { templateId: template.id, name: template.name, date, autoPost: args.autoPost };
+    const { run, current } = await makeOccurrence(db, company, actor, o);
+    done.add(keyOf(template.id, date));
+    if (run) result[run.status === 'REFUSED' ? 'refused' : 'made'].push(run);
+    if (!current?.active) return true;
+    if (!sameSchedule(template, current)) pending = dueDates(current, done, args.asOf);
+    template = current;
+  }
+  return true;
+}
+
 interface Occurrence {
-  template: TemplateRow;
-  lines: TemplateLineRow[];
+  templateId: string;
+  /** The template's name when the run read it: the reason its transactions record. */
+  name: string;
   date: IsoDate;
   autoPost: boolean;
 }
 
-async function makeOccurrence(
-  db: TenantDb,
-  company: Company,
-  actor: Actor,
-  o: Occurrence,
-): Promise<RunRow | null> {
-  const reasoned = { ...actor, reason: `recurring entry "${o.template.name}" of ${o.date}` };
+/** What one occurrence became (null: made elsewhere, or no longer due), and its template as it stood. */
+interface Outcome {
+  run: RunRow | null;
+  current: TemplateRow | undefined;
+}
+
+/**
+ * One occurrence, in its own transaction, from the template read again and held FOR SHARE
+ * (`shareTemplate`) — its end or update waits for this transaction, and one committed before is
+ * seen: an ended template, or a date no longer on its schedule or past its end, makes nothing;
+ * otherwise it is made from the template's lines as they stand. A refusal is recorded the same way.
+ */
+async function makeOccurrence(db: TenantDb, company: Company, actor: Actor, o: Occurrence): Promise<Outcome> {
+  const reasoned = { ...actor, reason: `recurring entry "${o.name}" of ${o.date}` };
   try {
     return await inTransaction(db, reasoned, async (tx) => {
-      const runId = await claimOccurrence(tx, o.template.id, o.date);
-      if (!runId) return null;
-      await refuseIfNotPostable(tx, o);
-      const run = o.autoPost
-        ? await completeRun(tx, runId, {
-            status: 'POSTED',
-            entryId: (await postOccurrence(tx, company, reasoned, o)).id,
-          })
-        : await completeRun(tx, runId, {
-            status: 'DRAFTED',
-            draftId: await insertDraftFromTemplate(tx, o.template, o.date, o.lines),
-          });
-      await recordAuditEvent(tx, reasoned, {
-        action: 'recurring_entry.made',
-        entityType: 'RecurringEntryTemplate',
-        entityId: o.template.id,
-        after: { occurrenceDate: o.date, status: run.status, draftId: run.draftId, entryId: run.entryId },
-      });
-      return run;
+      const current = await shareTemplate(tx, o.templateId);
+      if (!current || !isDue(current, o.date)) return { run: null, current };
+      const runId = await claimOccurrence(tx, current.id, o.date);
+      if (!runId) return { run: null, current };
+      const lines = await templateLines(tx, [current.id]);
+      const run = await makeFrom(
+        tx,
+        company,
+        reasoned,
+        runId,
+        { template: current, lines, date: o.date },
+        o.autoPost,
+      );
+      return { run, current };
     });
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
     return inTransaction(db, reasoned, async (tx) => {
-      const run = await recordRefusal(tx, o.template.id, o.date, { code: err.code, message: err.message });
+      const current = await shareTemplate(tx, o.templateId);
+      if (!current || !isDue(current, o.date)) return { run: null, current };
+      const run = await recordRefusal(tx, current.id, o.date, { code: err.code, message: err.message });
       await recordAuditEvent(tx, reasoned, {
         action: 'recurring_entry.refused',
         entityType: 'RecurringEntryTemplate',
-        entityId: o.template.id,
+        entityId: current.id,
         after: { occurrenceDate: o.date, code: err.code, message: err.message },
       });
-      return run;
+      return { run, current };
     });
   }
+}
+
+interface Made {
+  template: TemplateRow;
+  lines: TemplateLineRow[];
+  date: IsoDate;
+}
+
+/** A claimed occurrence made: a draft, or a posted entry, checked first as its posting would be. */
+async function makeFrom(
+  tx: TenantTx,
+  company: Company,
+  actor: Actor,
+  runId: string,
+  o: Made,
+  autoPost: boolean,
+): Promise<RunRow> {
+  await refuseIfNotPostable(tx, o);
+  const run = autoPost
+    ? await completeRun(tx, runId, {
+        status: 'POSTED',
+        entryId: (await postOccurrence(tx, company, actor, o)).id,
+      })
+    : await completeRun(tx, runId, {
+        status: 'DRAFTED',
+        draftId: await insertDraftFromTemplate(tx, o.template, o.date, o.lines),
+      });
+  await recordAuditEvent(tx, actor, {
+    action: 'recurring_entry.made',
+    entityType: 'RecurringEntryTemplate',
+    entityId: o.template.id,
+    after: { occurrenceDate: o.date, status: run.status, draftId: run.draftId, entryId: run.entryId },
+  });
+  return run;
 }
 
 /**
@@ -121,7 +198,7 @@ async function makeOccurrence(
  * account deactivated since the template was written, refuses the occurrence now rather than
  * leaving a draft nobody can approve.
  */
-async function refuseIfNotPostable(tx: TenantTx, o: Occurrence): Promise<void> {
+async function refuseIfNotPostable(tx: TenantTx, o: Made): Promise<void> {
   const period = await periodOn(tx, o.date);
   const refusal = periodRefusal(period ?? undefined, { kind: 'MANUAL', postingDate: o.date });
   if (refusal) throw refusal;
@@ -136,7 +213,7 @@ async function refuseIfNotPostable(tx: TenantTx, o: Occurrence): Promise<void> {
   }
 }
 
-function postOccurrence(tx: TenantTx, company: Company, actor: Actor, o: Occurrence) {
+function postOccurrence(tx: TenantTx, company: Company, actor: Actor, o: Made) {
   return postEntry(tx, actor, {
     kind: 'MANUAL',
     postingDate: o.date,

@@ -24,6 +24,16 @@ export async function lockTemplate(tx: TenantTx, id: string): Promise<TemplateRo
   return row;
 }
 
+/**
+ * The template as it stands, held FOR SHARE until the transaction ends: an occurrence made from it
+ * and its end or update (`lockTemplate`, FOR UPDATE) take turns, so each occurrence is made from
+ * the template (active, schedule, lines) of its own moment.
+ */
+export async function shareTemplate(tx: TenantTx, id: string): Promise<TemplateRow | undefined> {
+  const [row] = await tx.select().from(t).where(eq(t.id, id)).for('share');
+  return row;
+}
+
 export async function updateTemplateRow(
   tx: TenantTx,
   id: string,
