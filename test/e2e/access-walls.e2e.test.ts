@@ -3,12 +3,10 @@ import { signLocalToken } from '@cifra/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, gql, type Nodes, nodes } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
+import { ASSIGN, memberId, WALL_REASON as REASON } from '../support/walls.ts';
 
 /** Nobody changes their own access, and a NoAccess wall keeps a firm-wide role out of one client. */
 
-const REASON = 'conflict of interest: related to the owner of the client';
-const ASSIGN = `mutation($u: ID!, $t: String!, $r: RoleCluster!, $why: String) {
-  assignClientRole(userId: $u, tenant: $t, role: $r, reason: $why) { userId clientRoles { tenant { slug } role } } }`;
 const REVOKE = `mutation($u: ID!, $t: String!, $why: String!) { revokeClientRole(userId: $u, tenant: $t, reason: $why) { userId } }`;
 const BOARD = `query($y: Int!, $m: Int!) { closeBoard(year: $y, month: $m) { clientsConnection { edges { node { client { slug } } } } } }`;
 
@@ -17,15 +15,7 @@ let asWalled: (tenant?: string) => ReturnType<typeof gql>;
 let walledToken: string;
 const ids = new Map<string, string>();
 
-async function userId(email: string): Promise<string> {
-  const r = await t.as('admin')<{ firmMembersConnection: Nodes<{ userId: string; email: string }> }>(
-    'query($s: String) { firmMembersConnection(search: $s) { edges { node { userId email } } } }',
-    { s: email },
-  );
-  const id = nodes(r.data?.firmMembersConnection).find((m) => m.email === email)?.userId;
-  if (!id) throw new Error(`no member ${email}`);
-  return id;
-}
+const userId = (email: string) => memberId(t, email);
 
 beforeAll(async () => {
   t = await startTestStack();

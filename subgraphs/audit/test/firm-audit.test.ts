@@ -1,6 +1,7 @@
 import { type ControlDb, control, controlDb, inTransaction, pg, recordAuditEvent } from '@cifra/db';
 import { ISO_4217 } from '@cifra/domain';
 import { createTestControlDatabase, type TestDatabase, testServerUrl } from '@cifra/testing';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type FirmReader,
@@ -207,5 +208,42 @@ describe("a firm's trail behind an ethical wall", () => {
       await firmEntityHistory(app, asWalled, 'TenantRoleAssignment', `${tenantOf.a}:${walled!.id}`),
     ).toEqual([]);
     expect(await firmEntityHistory(app, asWalled, 'Firm', firm.a)).toHaveLength(1);
+  });
+});
+
+describe("an entity key's events recorded before they named its client", () => {
+  it('are behind its client’s wall all the same', async () => {
+    const owner = controlDb(ownerPool);
+    const [walled] = await owner
+      .select()
+      .from(control.users)
+      .where(eq(control.users.email, 'walled@firms.test'));
+    const [key] = await owner
+      .insert(control.integrations)
+      .values({ firmId: firm.a, name: 'Shop', contact: 'it@shop.test', boundTenantId: tenantOf.a })
+      .returning();
+    // As integrationEvent wrote them before: about the firm, no client.
+    const actor = { userId: userOf.a, email: 'a@firms.test' };
+    await inTransaction(app, actor, (tx) =>
+      recordAuditEvent(tx, actor, {
+        action: 'integration.suspended',
+        entityType: 'Integration',
+        entityId: key!.id,
+        firmId: firm.a,
+        after: { status: 'SUSPENDED' },
+      }),
+    );
+    const about = async (reader: FirmReader) =>
+      (await listFirmAuditEvents(app, reader, { filter: { entityId: key!.id } })).edges.map(
+        (e) => e.node.action,
+      );
+    expect(await about({ firmId: firm.a, personId: userOf.a })).toEqual(['integration.suspended']);
+    expect(await about({ firmId: firm.a, personId: walled!.id })).toEqual([]);
+    expect(
+      await firmEntityHistory(app, { firmId: firm.a, personId: userOf.a }, 'Integration', key!.id),
+    ).toHaveLength(1);
+    expect(
+      await firmEntityHistory(app, { firmId: firm.a, personId: walled!.id }, 'Integration', key!.id),
+    ).toEqual([]);
   });
 });

@@ -50,7 +50,9 @@ export type Query = {
   /**
    * The firm's own trail, newest first: provisioning, memberships and roles, settings, batch
    * operations (needs Audit.ReadFirm). A Relay connection like auditEvents. A person walled off a
-   * client (NO_ACCESS) is not shown the events about it.
+   * client (NO_ACCESS) is not shown the events about it (its entity keys' included), nor its part of
+   * a firm-wide event that names several clients (a batch, a member's removal, an integration's
+   * deletion): `before` and `after` are shown without it, though `hash` is of the event as stored.
    */
   firmAuditEvents?: Maybe<FirmAuditEventConnection>;
   /**

@@ -3,6 +3,7 @@ import { type ControlDb, control } from '@cifra/db';
 import { badInput } from '@cifra/domain';
 import { and, desc, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { FirmAuditEvent } from '../mappers.ts';
+import { aboutWalledEntityKey, redactWalled, wallsOf } from './firm-event-walls.ts';
 import { type EntityVersion, entityHistory } from './history.service.ts';
 import {
   type AuditEventFilter,
@@ -33,7 +34,7 @@ export const firmReaderOf = (r: {
  * the database attributed to it (`firm_id`, control migration 0007) and, for events written
  * before attribution existed, those about its clients, its own firm row, or by its (past or
  * present) members. A person walled off a client (`NoAccess`) does not read the events about it:
- * its settings, backups, roles and reasons are behind the wall as its books are.
+ * its settings, backups, roles, entity keys and reasons are behind the wall as its books are.
  */
 export function firmScope(reader: FirmReader): SQL {
   const e = control.controlAuditEvents;
@@ -43,14 +44,9 @@ export function firmScope(reader: FirmReader): SQL {
       OR (${e.entityType} = 'Firm' AND ${e.entityId} = ${firmId})
       OR ${e.actorId} IN (SELECT user_id FROM firm_memberships_history WHERE firm_id = ${firmId}))))`;
   if (!personId) return firm;
-  return sql`${firm} AND (${e.tenantId} IS NULL OR ${e.tenantId} NOT IN (${wallsOf(personId)}))`;
+  return sql`${firm} AND (${e.tenantId} IS NULL OR ${e.tenantId} NOT IN (${wallsOf(personId)}))
+    AND NOT ${aboutWalledEntityKey(personId)}`;
 }
-
-/** The clients `personId` is walled off (their `NoAccess` assignments), as a subquery. */
-const wallsOf = (personId: string) => {
-  const a = control.tenantRoleAssignments;
-  return sql`SELECT ${a.tenantId} FROM ${a} WHERE ${a.userId} = ${personId} AND ${a.role} = 'NoAccess'`;
-};
 
 export interface FirmAuditEventFilter extends AuditEventFilter {
   /** A client's slug: only the events about that client. */
@@ -112,7 +108,8 @@ export async function listFirmAuditEvents(
     .where(and(...conditions))
     .orderBy(desc(e.id))
     .limit(first + 1);
-  const edges = rows.slice(0, first).map((node) => ({ cursor: encodeCursor(node.id), node }));
+  const shown = await redactWalled(db, reader.personId, rows.slice(0, first));
+  const edges = shown.map((node) => ({ cursor: encodeCursor(node.id), node }));
   return { edges, pageInfo: pageInfoOf(edges, rows.length > first, args.after) };
 }
 
@@ -128,13 +125,14 @@ export async function firmAuditEventById(
     .select()
     .from(e)
     .where(and(eq(e.id, BigInt(id)), firmScope(reader)));
-  return row ?? null;
+  return row ? ((await redactWalled(db, reader.personId, [row]))[0] ?? null) : null;
 }
 
 /**
  * Every version of one control-plane entity (Firm, Tenant, User, FirmMembership,
- * TenantRoleAssignment, FirmSetting, TenantSettingOverride), oldest first — when it belongs to the
- * caller's firm and not to a client the caller is walled off. Another firm's entity, or a walled
+ * TenantRoleAssignment, FirmSetting, TenantSettingOverride, Integration, …), oldest first — when it
+ * belongs to the caller's firm and not to a client the caller is walled off (an entity key is its
+ * client's). Another firm's entity, or a walled
  * client's, answers like an unknown id: no versions.
  */
 export async function firmEntityHistory(
@@ -157,8 +155,15 @@ export async function firmEntityHistory(
     ? await ids(sql`SELECT w.tenant_id::text AS id FROM (${wallsOf(personId)}) w`)
     : new Set<string>();
   const ours = (v: EntityVersion) => {
-    const d = v.data as { firm_id?: string; tenant_id?: string; id?: string };
+    const d = v.data as {
+      firm_id?: string;
+      tenant_id?: string;
+      id?: string;
+      bound_tenant_id?: string | null;
+    };
     if (d.tenant_id !== undefined) return tenants.has(d.tenant_id) && !walled.has(d.tenant_id);
+    // An entity key is its client's: behind that client's wall.
+    if (d.bound_tenant_id) return d.firm_id === firmId && !walled.has(d.bound_tenant_id);
     if (v.entityType === 'Tenant') return d.firm_id === firmId && !walled.has(d.id ?? '');
     if (d.firm_id !== undefined) return d.firm_id === firmId;
     if (v.entityType === 'Firm') return d.id === firmId;

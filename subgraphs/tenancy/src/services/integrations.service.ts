@@ -53,6 +53,10 @@ function parse<T>(schema: z.ZodType<T>, input: unknown): T {
   return r.data;
 }
 
+/**
+ * An integration's event in the firm's trail. An entity key's is about its client (`tenantId`), so
+ * that whoever is walled off the client does not read it (docs/architecture/tenancy.md).
+ */
 export const integrationEvent = (
   m: Manager,
   integration: IntegrationRow,
@@ -63,6 +67,7 @@ export const integrationEvent = (
   entityType: 'Integration',
   entityId: integration.id,
   firmId: m.firmId,
+  tenantId: integration.boundTenantId,
   ...extra,
 });
 

@@ -3,7 +3,7 @@ import { badInput, DomainError, requireReason } from '@cifra/domain';
 import { type DocumentProblem, documentIdOf } from '@cifra/permissions';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { requireHoldsGrants } from './integration-powers.ts';
-import { lockIntegration } from './integrations.service.ts';
+import { integrationEvent, lockIntegration } from './integrations.service.ts';
 import type { Manager } from './members.service.ts';
 
 /**
@@ -110,13 +110,13 @@ export async function publishTrustedDocuments(
         publishedAt,
       })),
     );
-    await recordAuditEvent(tx, m.actor, {
-      action: 'integration.documents_published',
-      entityType: 'Integration',
-      entityId: integration.id,
-      firmId: m.firmId,
-      after: { appVersion: input.appVersion, documents: [...documents.keys()] },
-    });
+    await recordAuditEvent(
+      tx,
+      m.actor,
+      integrationEvent(m, integration, 'integration.documents_published', {
+        after: { appVersion: input.appVersion, documents: [...documents.keys()] },
+      }),
+    );
     return { appVersion: input.appVersion, documents: documents.size, publishedAt, retiredAt: null };
   });
 }
@@ -142,13 +142,13 @@ export async function retireTrustedDocuments(
       .returning();
     if (retired.length === 0)
       throw new DomainError('NOT_FOUND', `No live version ${input.appVersion} for this integration`, {});
-    await recordAuditEvent(tx, actor, {
-      action: 'integration.documents_retired',
-      entityType: 'Integration',
-      entityId: integration.id,
-      firmId: m.firmId,
-      before: { appVersion: input.appVersion, documents: retired.length },
-    });
+    await recordAuditEvent(
+      tx,
+      actor,
+      integrationEvent(m, integration, 'integration.documents_retired', {
+        before: { appVersion: input.appVersion, documents: retired.length },
+      }),
+    );
     const first = retired[0]!;
     return {
       appVersion: input.appVersion,
@@ -174,16 +174,17 @@ export async function allowArbitraryDocuments(
       .set({ allowArbitraryDocuments: input.allow })
       .where(eq(control.integrations.id, before.id))
       .returning();
-    await recordAuditEvent(tx, actor, {
-      action: input.allow
-        ? 'integration.arbitrary_documents_allowed'
-        : 'integration.arbitrary_documents_refused',
-      entityType: 'Integration',
-      entityId: before.id,
-      firmId: m.firmId,
-      before: { allowArbitraryDocuments: before.allowArbitraryDocuments },
-      after: { allowArbitraryDocuments: input.allow },
-    });
+    const action = input.allow
+      ? 'integration.arbitrary_documents_allowed'
+      : 'integration.arbitrary_documents_refused';
+    await recordAuditEvent(
+      tx,
+      actor,
+      integrationEvent(m, before, action, {
+        before: { allowArbitraryDocuments: before.allowArbitraryDocuments },
+        after: { allowArbitraryDocuments: input.allow },
+      }),
+    );
     return row!;
   });
 }
