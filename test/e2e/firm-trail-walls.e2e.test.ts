@@ -1,15 +1,17 @@
 import { control } from '@cifra/db';
 import { signLocalToken } from '@cifra/gateway';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GqlResult, gql, type Nodes, nodes } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
-import { wallOff } from '../support/walls.ts';
+import { memberId, wallOff } from '../support/walls.ts';
 
 /**
  * The firm's trail behind an ethical wall (docs/architecture/tenancy.md, "Who decides access, and
  * the ethical wall"), through the gateway with real tokens: the reviewer, walled off
  * panaderia-valle, reads none of what was done to it — not in a firm-wide event that names several
- * clients (a batch, a member's removal, an integration's deletion), nor through its entity keys.
+ * clients (a batch, a member's removal, an integration's deletion), nor through its entity keys,
+ * and not once the client is a deleted sandbox.
  */
 
 const WALLED = 'panaderia-valle';
@@ -192,5 +194,57 @@ describe("a walled client's entity key", () => {
       );
     expect((await history(t.as('admin'))).length).toBeGreaterThan(0);
     expect(await history(asReviewer)).toEqual([]);
+  });
+});
+
+describe('a wall on a sandbox', () => {
+  it('stands once the sandbox is deleted', async () => {
+    const slug = 'sbx-audit';
+    ok(
+      await t.as('admin')(
+        'mutation($s: String!) { provisionTenant(input: { slug: $s, name: "Audit sandbox", sandbox: true }) { slug } }',
+        { s: slug },
+      ),
+    );
+    await wallOff(t, 'reviewer@demo.firm', slug);
+    const [row] = await t.stack.appControl
+      .select({ id: control.tenants.id })
+      .from(control.tenants)
+      .where(eq(control.tenants.slug, slug));
+    const id = row?.id as string;
+    const HISTORY = `query($id: ID!) { firmHistoryConnection(entityType: "Tenant", entityId: $id, first: 10) {
+      edges { node { operation } } } }`;
+    const seen = async () => ({
+      trail: (await trail(asReviewer, { tenant: slug })).map((e) => e.action),
+      history: nodes(
+        ok(await asReviewer<{ firmHistoryConnection: Nodes<unknown> }>(HISTORY, { id }))
+          .firmHistoryConnection,
+      ),
+    });
+    expect(await seen()).toEqual({ trail: [], history: [] });
+    ok(
+      await t.as('admin')(
+        'mutation($s: String!) { deleteSandboxClient(tenant: $s, reason: "the audit rehearsal is over now") { slug } }',
+        { s: slug },
+      ),
+    );
+    expect((await trail(t.as('admin'), { tenant: slug })).map((e) => e.action)).toEqual(
+      expect.arrayContaining(['tenant.sandbox_deleted', 'membership.client_role_assigned']),
+    );
+    expect(await seen()).toEqual({ trail: [], history: [] });
+    // The wall is still the reviewer's, on the deleted client, for whoever manages the firm's people.
+    const reviewer = await memberId(t, 'reviewer@demo.firm');
+    const members = ok(
+      await t.as('admin')<{
+        firmMembersConnection: Nodes<{
+          userId: string;
+          clientRoles: { tenant: { id: string; status: string }; role: string }[];
+        }>;
+      }>(
+        '{ firmMembersConnection(first: 20) { edges { node { userId clientRoles { tenant { id status } role } } } } }',
+      ),
+    );
+    const roles = nodes(members.firmMembersConnection).find((m) => m.userId === reviewer)?.clientRoles;
+    expect(roles).toContainEqual({ tenant: { id, status: 'DELETED' }, role: 'NO_ACCESS' });
   });
 });

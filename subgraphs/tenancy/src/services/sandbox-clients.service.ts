@@ -11,7 +11,7 @@ import {
   type TenantRow,
 } from '@cifra/db';
 import { DomainError, requireReason } from '@cifra/domain';
-import { and, eq, isNotNull, isNull } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, ne } from 'drizzle-orm';
 import { type ClientManager, managedClient } from './managed-client.ts';
 
 /** What deleting a sandbox and archiving a client need beyond the control plane. */
@@ -102,10 +102,16 @@ export async function deleteSandboxClient(
         .where(and(eq(control.tenants.id, row.id), eq(control.tenants.status, 'ACTIVE')))
         .returning();
       if (!marked) throw gone(slug);
-      // Nobody reaches a deleted client: its roles, grants and board lines go with it.
+      // Nobody reaches a deleted client: its roles, grants and board lines go with it. Its walls
+      // (NoAccess) stay: the client's part of the firm's trail outlives it, and so does the wall.
       await tx
         .delete(control.tenantRoleAssignments)
-        .where(eq(control.tenantRoleAssignments.tenantId, row.id));
+        .where(
+          and(
+            eq(control.tenantRoleAssignments.tenantId, row.id),
+            ne(control.tenantRoleAssignments.role, 'NoAccess'),
+          ),
+        );
       await tx.delete(control.integrationGrants).where(eq(control.integrationGrants.tenantId, row.id));
       await tx.delete(control.clientCloseMonths).where(eq(control.clientCloseMonths.tenantId, row.id));
       await tx
