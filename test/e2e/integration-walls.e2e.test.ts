@@ -164,3 +164,75 @@ describe('an admin who only reads a client', () => {
     });
   });
 });
+
+describe("a walled client's private fields, reached through the firm's lists", () => {
+  const PRIVATE = 'Clínica Costa (private name)';
+  const TENANT_FIELDS =
+    'slug settings { overrides { displayName receiptToleranceMinor } } whiteLabel { displayName }';
+  type Reached = {
+    slug: string;
+    settings: { overrides: { displayName: string | null } } | null;
+    whiteLabel: { displayName: string } | null;
+  };
+
+  /** The Tenant objects of an answer that name `slug`, and the answer's refusals there. */
+  const refusedAt = (r: GqlResult<unknown>, slug: string, reached: Reached[]) => {
+    const mine = reached.filter((x) => x.slug === slug);
+    expect(mine.length).toBeGreaterThan(0);
+    for (const x of mine) expect(x).toMatchObject({ settings: null, whiteLabel: null });
+    expect(JSON.stringify(r.data)).not.toContain(PRIVATE);
+    const refusals = (r.errors ?? []).filter((e) => e.extensions?.tenant === slug);
+    expect(refusals.map((e) => e.extensions?.code)).toEqual(mine.flatMap(() => ['FORBIDDEN', 'FORBIDDEN']));
+    expect(codes(r).every((c) => c === 'FORBIDDEN')).toBe(true);
+  };
+
+  beforeAll(async () => {
+    ok(
+      await t.as('admin')(
+        'mutation($n: String!) { updateClientSettings(tenant: "clinica-costa", set: { displayName: $n, receiptToleranceMinor: 7 }) { slug } }',
+        { n: PRIVATE },
+      ),
+    );
+    const other = ok(
+      await t.as('admin')<{ createIntegration: { id: string } }>(
+        'mutation { createIntegration(input: { name: "Clinic lab results", contact: "dev@lab.example" }) { id } }',
+      ),
+    ).createIntegration.id;
+    ok(
+      await t.as('admin')(
+        'mutation($i: ID!) { grantIntegrationAccess(integrationId: $i, tenant: "clinica-costa", permissions: ["GL.Read"]) { permissions } }',
+        { i: other },
+      ),
+    );
+  });
+
+  it("answers a member's client role on it FORBIDDEN for its settings and white label", async () => {
+    const r = await asOther<{
+      firmMembersConnection: { edges: { node: { clientRoles: { tenant: Reached }[] } }[] };
+    }>(
+      `{ firmMembersConnection(first: 20) { edges { node { email clientRoles { role tenant { ${TENANT_FIELDS} } } } } } }`,
+    );
+    const reached = (r.data?.firmMembersConnection.edges ?? []).flatMap((e) =>
+      e.node.clientRoles.map((c) => c.tenant),
+    );
+    refusedAt(r, 'clinica-costa', reached);
+    // A client the admin only reads is no wall: its settings answer.
+    expect(reached.find((x) => x.slug === 'ferreteria-colon')?.settings).not.toBeNull();
+    const admin = await t.as('admin')(
+      `{ firmMembersConnection(first: 20) { edges { node { clientRoles { tenant { ${TENANT_FIELDS} } } } } } }`,
+    );
+    expect(admin.errors).toBeUndefined();
+    expect(JSON.stringify(admin.data)).toContain(PRIVATE);
+  });
+
+  it("answers an integration's grant on it FORBIDDEN for its settings and white label", async () => {
+    const r = await asOther<{ integrations: { grants: { tenant: Reached }[] }[] }>(
+      `{ integrations { grants { tenant { ${TENANT_FIELDS} } } } }`,
+    );
+    refusedAt(
+      r,
+      'clinica-costa',
+      (r.data?.integrations ?? []).flatMap((i) => i.grants.map((g) => g.tenant)),
+    );
+  });
+});

@@ -1,4 +1,5 @@
 import { control, type RoleName } from '@cifra/db';
+import { DomainError } from '@cifra/domain';
 import { eq } from 'drizzle-orm';
 import type { Context } from './context.ts';
 
@@ -24,4 +25,20 @@ export function ownAssignments(ctx: Context): Promise<Map<string, RoleName>> {
     perRequest.set(ctx, found);
   }
   return found;
+}
+
+/**
+ * FORBIDDEN for a caller walled off the client (NoAccess). The firm's lists (members' client roles,
+ * integrations' grants) name a client whoever reads them; what the client keeps private — its
+ * settings, its branding — stays behind the wall wherever a Tenant is reached.
+ */
+export async function refuseWalledOff(ctx: Context, tenant: { id: string; slug: string }): Promise<void> {
+  if ((await ownAssignments(ctx)).get(tenant.id) === 'NoAccess')
+    throw new DomainError(
+      'FORBIDDEN',
+      `You are walled off ${tenant.slug}: its settings are not yours to read`,
+      {
+        tenant: tenant.slug,
+      },
+    );
 }

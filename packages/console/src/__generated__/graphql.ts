@@ -1341,7 +1341,7 @@ export type ConsoleClientSearchQuery = { __typename: 'Query', tenantsConnection:
 export type ConsoleWorkspaceTenantQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ConsoleWorkspaceTenantQuery = { __typename: 'Query', tenant: { __typename: 'Tenant', id: string, slug: string, name: string, baseCurrency: string, timezone: string, role: RoleCluster | null, sandbox: boolean, archived: boolean, archivedAt: string | null, whiteLabel: { __typename: 'WhiteLabel', displayName: string, brandColor: string | null } } | null, fiscalYearsConnection: { __typename: 'FiscalYearConnection', edges: Array<{ __typename: 'FiscalYearEdge', node: { __typename: 'FiscalYear', year: number, startDate: string, endDate: string, state: FiscalYearState } }> } };
+export type ConsoleWorkspaceTenantQuery = { __typename: 'Query', tenant: { __typename: 'Tenant', id: string, slug: string, name: string, baseCurrency: string, timezone: string, role: RoleCluster | null, sandbox: boolean, archived: boolean, archivedAt: string | null, whiteLabel: { __typename: 'WhiteLabel', displayName: string, brandColor: string | null } | null } | null, fiscalYearsConnection: { __typename: 'FiscalYearConnection', edges: Array<{ __typename: 'FiscalYearEdge', node: { __typename: 'FiscalYear', year: number, startDate: string, endDate: string, state: FiscalYearState } }> } };
 
 export type ConsoleTrialBalanceQueryVariables = Exact<{
   asOf: string;

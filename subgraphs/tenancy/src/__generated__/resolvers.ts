@@ -1453,9 +1453,17 @@ export type Tenant = {
    * where it is set is assigned to the caller: the console's "My clients".
    */
   assignedRole?: Maybe<RoleCluster>;
-  /** How the client is shown: its settings' name, logo and colour. */
-  whiteLabel: WhiteLabel;
-  /** The client's settings: the firm's master values with the client's overrides (needs Tenant.Manage). */
+  /**
+   * How the client is shown: its settings' name, logo and colour. Null, with FORBIDDEN naming the
+   * client in `extensions.tenant`, for a caller walled off the client (NO_ACCESS) who reaches it
+   * through a firm list (a member's client roles, an integration's grants).
+   */
+  whiteLabel?: Maybe<WhiteLabel>;
+  /**
+   * The client's settings: the firm's master values with the client's overrides (needs Tenant.Manage).
+   * Null, with FORBIDDEN naming the client in `extensions.tenant`, for a caller walled off the client
+   * (NO_ACCESS) who reaches it through a firm list.
+   */
   settings?: Maybe<ClientSettings>;
 };
 
@@ -2426,7 +2434,7 @@ export type TenantResolvers<ContextType = Context, ParentType extends ResolversP
   archivedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   role?: Resolver<Maybe<ResolversTypes['RoleCluster']>, ParentType, ContextType>;
   assignedRole?: Resolver<Maybe<ResolversTypes['RoleCluster']>, ParentType, ContextType>;
-  whiteLabel?: Resolver<ResolversTypes['WhiteLabel'], ParentType, ContextType>;
+  whiteLabel?: Resolver<Maybe<ResolversTypes['WhiteLabel']>, ParentType, ContextType>;
   settings?: Resolver<Maybe<ResolversTypes['ClientSettings']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;

@@ -9,7 +9,7 @@ import type {
 } from '../__generated__/resolvers.ts';
 import { clientRef } from '../client-refs.ts';
 import { tenantById } from '../context.ts';
-import { ownAssignments } from '../own-assignments.ts';
+import { ownAssignments, refuseWalledOff } from '../own-assignments.ts';
 import { pageClients } from '../services/clients-page.service.ts';
 import { clientOverrides, settingsOf } from '../services/settings.service.ts';
 
@@ -41,8 +41,12 @@ export const Tenant: TenantResolvers = {
   },
   archived: (t) => t.archivedAt !== null,
   assignedRole: async (t, _a, ctx) => (await ownAssignments(ctx)).get(t.id) ?? null,
-  settings: (t) => ({ tenant: t }),
+  settings: async (t, _a, ctx) => {
+    await refuseWalledOff(ctx, t);
+    return { tenant: t };
+  },
   whiteLabel: async (t, _a, ctx) => {
+    await refuseWalledOff(ctx, t);
     const s = await settingsOf(ctx.control, t);
     return {
       displayName: s.displayName ?? t.name,

@@ -190,10 +190,10 @@ function WorkspaceBody({
     );
   if (loading && !tenant) return <Loading what="the client" />;
   if (!tenant) return null;
-  const brand =
-    tenant.whiteLabel.brandColor && BRAND.test(tenant.whiteLabel.brandColor)
-      ? tenant.whiteLabel.brandColor
-      : null;
+  // Null only for a client the caller is walled off, which no workspace opens.
+  const brandColor = tenant.whiteLabel?.brandColor;
+  const brand = brandColor && BRAND.test(brandColor) ? brandColor : null;
+  const displayName = tenant.whiteLabel?.displayName ?? tenant.name;
   const mayManage = mayManageClient(firmRole, tenant.role);
   const setDate = (d: string) => {
     if (!isIsoDate(d)) return;
@@ -211,11 +211,11 @@ function WorkspaceBody({
       >
         <div>
           <h1 id="ws-title" data-testid="client-name">
-            {tenant.whiteLabel.displayName}
+            {displayName}
           </h1>
           <ClientMarks sandbox={tenant.sandbox} archived={tenant.archived} />
           <p className="muted">
-            {tenant.whiteLabel.displayName !== tenant.name ? `${tenant.name} · ` : ''}
+            {displayName !== tenant.name ? `${tenant.name} · ` : ''}
             {tenant.baseCurrency} · {tenant.timezone} · you are {roleLabel(tenant.role)}
           </p>
         </div>
