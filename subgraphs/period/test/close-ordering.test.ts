@@ -12,7 +12,7 @@ import {
   submitPeriodClose,
 } from '../src/services/index.ts';
 import { periodsAsAt } from '../src/services/periods-as-at.service.ts';
-import { actorFor, type Books, openBooks, ownerQuery, periodId } from './support.ts';
+import { actorFor, type Books, openBooks, ownerQuery, periodId, waitFor } from './support.ts';
 
 // Issue 12 §5: a period transition is ordered with the postings it admits. Every entry of the
 // month is either posted before the transition (stamped earlier than the transition's recorded
@@ -88,15 +88,6 @@ function blocker(kind: Kind) {
   });
   const outcome = postOne(kind, 0, { posted, release: released });
   return { outcome, isPosted, release };
-}
-
-async function waitFor(what: string, check: () => Promise<boolean>): Promise<void> {
-  // A guard against a hang, not a timing assertion: conditions normally hold within milliseconds.
-  const deadline = Date.now() + 120_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 async function gateKey(startDate: string): Promise<number> {

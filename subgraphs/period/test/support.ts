@@ -190,3 +190,12 @@ export async function expectCode(p: Promise<unknown>): Promise<string> {
   }
   return 'OK';
 }
+
+/** Poll until `check` holds: a guard against a hang, not a timing assertion (conditions normally hold within milliseconds). */
+export async function waitFor(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

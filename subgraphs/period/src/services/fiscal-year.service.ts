@@ -2,14 +2,15 @@ import { inTransaction, recordAuditEvent, type TenantDb, tenant } from '@cifra/d
 import { DomainError, fiscalYearPeriods, yearStateAfter } from '@cifra/domain';
 import { loadCompany } from '@cifra/engine';
 import { Permissions as P } from '@cifra/permissions';
-import { asc, eq, max, min, sql } from 'drizzle-orm';
+import { asc, eq, max, min } from 'drizzle-orm';
 import { type PeriodActor, requirePermission } from './actor.ts';
-import { type FiscalYearRow, fiscalYearRow, type TenantTx } from './store.ts';
+import { type FiscalYearRow, fiscalYearRow, holdFiscalYears, type TenantTx } from './store.ts';
 
 /**
  * Create fiscal year `year` with its twelve UNLOCKED periods, inside the caller's transaction, if it
  * does not exist yet. Years are contiguous: only the year after the last one (or before the first)
- * can be created. Returns the year and whether it was created.
+ * can be created. Returns the year and whether it was created. The caller holds the years
+ * (`holdFiscalYears`): what it reads here stays so until it commits.
  */
 export async function ensureFiscalYear(
   tx: TenantTx,
@@ -69,8 +70,6 @@ async function refuseBeforeClosedYear(tx: TenantTx, year: number, first: number)
   );
 }
 
-const sqlLockYears = sql`LOCK TABLE fiscal_years IN SHARE ROW EXCLUSIVE MODE`;
-
 /**
  * `openFiscalYear(year)` (`Year.Open`): the twelve periods of a new year, UNLOCKED, so January can be
  * posted before December is closed. Idempotent: an existing year is returned unchanged.
@@ -85,8 +84,7 @@ export async function openFiscalYear(
     throw new DomainError('BAD_USER_INPUT', `${args.year} is not a fiscal year`, { field: 'year' });
   }
   return inTransaction(db, actor, async (tx) => {
-    // Serialise concurrent openings: the table lock is held for the few statements of this transaction.
-    await tx.execute(sqlLockYears);
+    await holdFiscalYears(tx);
     return (await ensureFiscalYear(tx, actor, args.year)).year;
   });
 }
@@ -102,6 +100,7 @@ export async function markYearAudited(
 ): Promise<FiscalYearRow> {
   requirePermission(actor, P.Year.Audit);
   return inTransaction(db, actor, async (tx) => {
+    await holdFiscalYears(tx);
     const year = await fiscalYearRow(tx, args.fiscalYear, true);
     const next = yearStateAfter(year.state, 'MARK_AUDITED');
     if (typeof next !== 'string')

@@ -1,6 +1,6 @@
 import { type Actor, recordAuditEvent, type TenantDb, type TxOf, tenant } from '@cifra/db';
 import { type CloseStatus, DomainError, type PeriodState } from '@cifra/domain';
-import { and, asc, eq, ne } from 'drizzle-orm';
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
 
 export type TenantTx = TxOf<TenantDb>;
 export type PostingPeriodRow = typeof tenant.postingPeriods.$inferSelect;
@@ -34,6 +34,18 @@ export async function yearPeriodsForUpdate(tx: TenantTx, fiscalYear: number): Pr
     .where(eq(tenant.postingPeriods.fiscalYear, fiscalYear))
     .orderBy(asc(tenant.postingPeriods.periodNumber))
     .for('no key update');
+}
+
+/**
+ * The client's fiscal years, held by one transition at a time: the first thing every transition
+ * whose rule reads a neighbouring year does (openFiscalYear, approveYearEndClose,
+ * approveYearEndCloseReversal, markYearAudited), so each sees its neighbours as the one before it
+ * left them, and years close and reopen in order whatever runs at once. SHARE ROW EXCLUSIVE
+ * conflicts with itself and with writes to fiscal_years only: reads, FOR UPDATE and the foreign
+ * keys of periods and entries pass it.
+ */
+export async function holdFiscalYears(tx: TenantTx): Promise<void> {
+  await tx.execute(sql`LOCK TABLE fiscal_years IN SHARE ROW EXCLUSIVE MODE`);
 }
 
 export async function fiscalYearRow(tx: TenantTx, year: number, lock = false): Promise<FiscalYearRow> {

@@ -7,6 +7,7 @@ import { ensureFiscalYear } from '../services/fiscal-year.service.ts';
 import {
   type FiscalYearRow,
   fiscalYearRow,
+  holdFiscalYears,
   type PostingPeriodRow,
   periodLabel,
   recordTransition,
@@ -55,10 +56,11 @@ const toPosting = (l: YearEndCloseLineRow): PostingLine => ({
 
 /**
  * The draft to approve, its year and periods, locked in the order every transition takes them
- * (periods, year, then the draft); refused unless it is the current DRAFT and the books have not
- * changed since it was prepared.
+ * (the years, the periods, the year, then the draft); refused unless it is the current DRAFT, the
+ * books have not changed since it was prepared and the year before is not OPEN.
  */
 async function lockApprovableDraft(tx: TenantTx, draftId: string, mode: FxVarianceMode) {
+  await holdFiscalYears(tx);
   const found = await findClose(tx, { draftId });
   if (!found) throw new DomainError('NOT_FOUND', `No year-end close draft ${draftId}`, { draftId });
   const periods = await yearPeriodsForUpdate(tx, found.fiscalYear);

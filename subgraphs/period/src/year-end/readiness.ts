@@ -9,7 +9,10 @@ export function refuseIfYearNotOpen(year: FiscalYearRow): void {
     throw new DomainError(next.code, next.message, { fiscalYear: year.year, state: year.state });
 }
 
-/** Years close in order, and only once every month of the year is LOCKED. */
+/**
+ * Years close in order, and only once every month of the year is LOCKED. Final only under the
+ * years' lock (`holdFiscalYears`), as approval reads it: the year before cannot open or reopen after.
+ */
 export async function refuseIfNotReady(
   tx: TenantTx,
   year: FiscalYearRow,
@@ -32,7 +35,10 @@ export async function refuseIfNotReady(
   }
 }
 
-/** A closed year reopens only from its state, and only once the next year is open again. */
+/**
+ * A closed year reopens only from its state, and only once the next year is open again. Final only
+ * under the years' lock (`holdFiscalYears`), as approval reads it: the next year cannot close after.
+ */
 export async function refuseIfNotReversible(tx: TenantTx, year: FiscalYearRow): Promise<void> {
   const next = yearStateAfter(year.state, 'REVERSE_YEAR_END_CLOSE');
   if (typeof next !== 'string')

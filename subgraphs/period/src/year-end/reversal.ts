@@ -6,6 +6,7 @@ import { Permissions as P } from '@cifra/permissions';
 import { type PeriodActor, requirePermission, requireUser } from '../services/actor.ts';
 import {
   fiscalYearRow,
+  holdFiscalYears,
   type PostingPeriodRow,
   periodLabel,
   recordTransition,
@@ -81,10 +82,12 @@ export async function requestYearEndCloseReversal(
 }
 
 /**
- * The request to approve, its year and periods, locked in the order every transition takes them;
- * refused unless it is PENDING and the approver is not the requester.
+ * The request to approve, its year and periods, locked in the order every transition takes them
+ * (the years first); refused unless it is PENDING, the approver is not the requester and the next
+ * year is OPEN.
  */
 async function lockApprovableRequest(tx: TenantTx, requestId: string, userId: string) {
+  await holdFiscalYears(tx);
   const found = await reversalRequest(tx, requestId);
   if (!found) throw new DomainError('NOT_FOUND', `No reversal request ${requestId}`, { requestId });
   const periods = await yearPeriodsForUpdate(tx, found.fiscalYear);
