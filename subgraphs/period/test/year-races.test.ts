@@ -172,3 +172,24 @@ describe('closing a year while the year before it is reopened', () => {
     expect((await footprint(b)).years).toBe('2025:OPEN,2026:OPEN');
   });
 });
+
+describe('closing a year while the next year is opened', () => {
+  for (const order of ['approved first', 'opened first'] as const) {
+    it(`${order}: both succeed, the next year opened once`, async () => {
+      const b = await books([2026]);
+      await bookYears(b, [2026]);
+      const draftId = await readyToClose(b, 2026);
+      const approve = () => approveYearEndClose(b.app, admin, { draftId, ...SIMPLE });
+      const open = () => openFiscalYear(b.app, senior, { year: 2027 });
+      const outcomes = await (order === 'approved first' ? race(b, approve, open) : race(b, open, approve));
+      expect(outcomes).toEqual(['OK', 'OK']);
+      const f = await footprint(b);
+      expect(f.years).toBe('2026:CLOSED,2027:OPEN');
+      const [n] = await ownerQuery<{ n: number }>(
+        b,
+        'SELECT count(*)::int AS n FROM posting_periods WHERE fiscal_year = 2027',
+      );
+      expect(n!.n).toBe(12);
+    });
+  }
+});
