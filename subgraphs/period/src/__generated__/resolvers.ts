@@ -642,7 +642,10 @@ export type CloseException = {
   month?: Maybe<Scalars['Int']['output']>;
   /** How many days overdue; null for kinds without a deadline. */
   daysOverdue?: Maybe<Scalars['Int']['output']>;
-  /** When the clock started: the month's last day, the submission, the failure. */
+  /**
+   * The day the clock started, on the client's calendar (its time zone) as daysOverdue counts: the
+   * month's last day, or the client's day of the submission, the failure or the newest verified backup.
+   */
   since?: Maybe<Scalars['Date']['output']>;
   /** A sentence a person can act on. */
   message: Scalars['String']['output'];

@@ -29,9 +29,6 @@ const UNAVAILABLE_CODES: readonly string[] = [
   'ERROR',
 ];
 
-const asDate = (v: Date | string | null) =>
-  v === null ? null : typeof v === 'string' ? v : v.toISOString().slice(0, 10);
-
 const CloseBoard: CloseBoardResolvers = {
   clients: (board) => board.allLines(),
   // The page's clients are cut in SQL; only their lines are read.
@@ -107,7 +104,7 @@ const CloseChecklistItem: CloseChecklistItemResolvers = {
 };
 
 const CloseException: CloseExceptionResolvers = {
-  since: (e) => asDate(e.since),
+  since: (e) => e.since,
   // A client that did not answer keeps its ClientUnavailableCode in the model's errorCode.
   failureCode: (e) =>
     e.kind === 'CLIENT_UNAVAILABLE'

@@ -1,5 +1,5 @@
 import { type Caller, control, firmView } from '@cifra/db';
-import { badInput, effectiveSettings, todayIn } from '@cifra/domain';
+import { badInput, effectiveSettings, type IsoDate, todayIn } from '@cifra/domain';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { backupFreshness } from './backup-freshness.ts';
 import {
@@ -26,8 +26,11 @@ export interface CloseException {
   month: number | null;
   /** Days past the threshold's starting point (month end, submission); null for the others. */
   daysOverdue: number | null;
-  /** The date the clock started: the month's last day, the submission, the failure. */
-  since: Date | string | null;
+  /**
+   * The day the clock started, on the client's own clock as `daysOverdue` counts: the month's last
+   * day, the day of the submission, of the failure or of the newest verified backup.
+   */
+  since: IsoDate | null;
   message: string;
   batchId: string | null;
   errorCode: string | null;
@@ -50,6 +53,8 @@ export interface ExceptionArgs {
 }
 
 const DAY_MS = 86_400_000;
+/** An instant as the client's day: a failure at 21:20 UTC is the next day in Kiritimati. */
+const dayOf = (client: VisibleClient, at: Date | null) => (at === null ? null : todayIn(client.timezone, at));
 const daysBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS);
 const minusDays = (date: string, days: number) =>
   new Date(Date.parse(date) - days * DAY_MS).toISOString().slice(0, 10);
@@ -170,7 +175,7 @@ export async function closeExceptions(
         year: p.year,
         month: p.month,
         daysOverdue: waited,
-        since: p.submittedAt,
+        since: submitted,
         message: `The close of ${p.year}-${String(p.month).padStart(2, '0')} has waited ${waited} days for approval`,
         batchId: null,
         errorCode: null,
@@ -206,7 +211,7 @@ async function staleBackups(deps: FirmViewDeps, clients: VisibleClient[]): Promi
         year: null,
         month: null,
         daysOverdue: f.daysSince,
-        since: f.lastVerifiedAt,
+        since: dayOf(client, f.lastVerifiedAt),
         message:
           f.lastVerifiedAt === null
             ? 'No backup of this client has had its restore verified'
@@ -263,7 +268,7 @@ async function failedBatchItems(
     year: batch.year,
     month: batch.month,
     daysOverdue: null,
-    since: item.finishedAt,
+    since: dayOf(byId.get(item.tenantId) as VisibleClient, item.finishedAt),
     message: `${batch.action} failed: ${item.errorMessage ?? item.errorCode ?? 'unknown reason'}`,
     batchId: batch.id,
     errorCode: item.errorCode,
