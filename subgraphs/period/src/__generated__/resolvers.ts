@@ -72,7 +72,10 @@ export type Query = {
   periodCloseStatus: PeriodCloseStatus;
   /** One month-end close. */
   periodClose?: Maybe<PeriodClose>;
-  /** A year-end close, line by line: by id, or the latest (not superseded) one of a fiscal year. */
+  /**
+   * A year-end close, line by line: by id, or the latest (not superseded) one of a fiscal year. With
+   * neither, the client's current fiscal year: the one holding its today in its own time zone.
+   */
   yearEndCloseDraft?: Maybe<YearEndClose>;
   /**
    * Requests to reverse a fiscal year's close, newest first. At most every request ever made for

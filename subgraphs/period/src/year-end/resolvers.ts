@@ -27,10 +27,8 @@ export const yearEndQueries: Pick<
 > = {
   yearEndCloseDraft: async (_p, { fiscalYear, draftId }, ctx) => {
     const db = await ctx.tenantDb();
-    const args =
-      draftId != null
-        ? { draftId: parseId(draftId, 'draftId') }
-        : { fiscalYear: fiscalYear ?? new Date().getUTCFullYear() };
+    // Without either, the client's current fiscal year on its own clock (yearEndCloseDraft).
+    const args = draftId != null ? { draftId: parseId(draftId, 'draftId') } : { fiscalYear };
     try {
       return await withCurrency(
         ctx,

@@ -1,7 +1,9 @@
 import type { TenantDb } from '@cifra/db';
-import { DomainError } from '@cifra/domain';
+import { DomainError, fiscalYearOf, todayIn } from '@cifra/domain';
+import { loadCompany } from '@cifra/engine';
 import { Permissions as P } from '@cifra/permissions';
 import { type PeriodActor, requirePermission } from '../services/actor.ts';
+import type { TenantTx } from '../services/store.ts';
 import {
   closeLinesWithAccounts,
   type FxVarianceMode,
@@ -18,6 +20,15 @@ export interface YearEndCloseDraft {
   stale: boolean;
 }
 
+/** Which close: one draft, or a fiscal year's latest (the client's current one, `now` on its clock, when none is named). */
+export type WhichClose = { draftId: string } | { fiscalYear?: number | null; now?: Date };
+
+/** The fiscal year holding the client's today, in its own time zone and fiscal calendar. */
+async function currentFiscalYear(tx: TenantTx, now = new Date()): Promise<number> {
+  const company = await loadCompany(tx);
+  return fiscalYearOf(todayIn(company.timezone, now), company.fiscalYearStartMonth);
+}
+
 /**
  * Step 2 (`Period.Read`): the draft, line by line with its explanations, and whether the books
  * changed since it was prepared. By id, or the latest draft or approved close of a fiscal year.
@@ -25,19 +36,23 @@ export interface YearEndCloseDraft {
 export async function yearEndCloseDraft(
   db: TenantDb,
   actor: PeriodActor,
-  args: ({ draftId: string } | { fiscalYear: number }) & { fxVarianceMode?: FxVarianceMode },
+  args: WhichClose & { fxVarianceMode?: FxVarianceMode },
 ): Promise<YearEndCloseDraft> {
   requirePermission(actor, P.Period.Read);
   return db.transaction(
     async (tx) => {
-      const close = await findClose(tx, args);
+      const which =
+        'draftId' in args
+          ? { draftId: args.draftId }
+          : { fiscalYear: args.fiscalYear ?? (await currentFiscalYear(tx, args.now)) };
+      const close = await findClose(tx, which);
       if (!close) {
         throw new DomainError(
           'NOT_FOUND',
-          'draftId' in args
-            ? `No year-end close ${args.draftId}`
-            : `No year-end close has been prepared for fiscal ${args.fiscalYear}`,
-          args,
+          'draftId' in which
+            ? `No year-end close ${which.draftId}`
+            : `No year-end close has been prepared for fiscal ${which.fiscalYear}`,
+          which,
         );
       }
       const lines = await closeLinesWithAccounts(tx, close.id);
