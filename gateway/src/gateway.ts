@@ -61,6 +61,7 @@ import { phaseSpansPlugin, planResolved } from './phase-spans.ts';
 import { personRatePlugin, type RateLimits } from './rate-limits.ts';
 import { type SubgraphClient, subgraphClient } from './subgraph-http.ts';
 import { SubgraphSource } from './subgraph-source.ts';
+import { fromThisMachine } from './this-machine.ts';
 import { type ConsoleDocuments, trustedDocumentsOnly } from './trusted-documents.ts';
 
 export interface GatewayOptions {
@@ -92,8 +93,8 @@ export interface GatewayOptions {
   /** Who may introspect the schema and see field suggestions (default: the firm's staff). */
   introspection?: IntrospectionPolicy;
   /**
-   * Serve Prometheus metrics at /metrics (to loopback callers, or to anyone with this bearer
-   * token), with what the process can report about its pools and job queue.
+   * Serve Prometheus metrics at /metrics (to this machine by a loopback name, or to anyone with
+   * this bearer token), with what the process can report about its pools and job queue.
    */
   metrics?: MetricSources & { token?: string };
   /**
@@ -413,11 +414,10 @@ function apolloServer(
   });
 }
 
-/** `GET /metrics`: Prometheus's text, to loopback callers or to the bearer of `token`. */
+/** `GET /metrics`: Prometheus's text, to this machine (this-machine.ts) or to the bearer of `token`. */
 function metricsRoute(metrics: GatewayMetrics, token: string | undefined) {
   return async (req: express.Request, res: express.Response) => {
-    const loopback = ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(req.socket.remoteAddress ?? '');
-    if (!(loopback || (token && req.header('authorization') === `Bearer ${token}`))) {
+    if (!(fromThisMachine(req) || (token && req.header('authorization') === `Bearer ${token}`))) {
       res.status(403).json({
         errors: [{ message: 'Metrics are not served to you', extensions: { code: 'FORBIDDEN' } }],
       });

@@ -2,6 +2,7 @@ import { type ControlDb, findMemberByEmail, listActiveMembers } from '@cifra/db'
 import express, { type Request, type Response, type Router } from 'express';
 import type { JWK } from 'jose';
 import { type Authenticator, LOCAL_ISSUER, signLocalToken } from './auth.ts';
+import { fromThisMachine } from './this-machine.ts';
 
 /**
  * Signing in to the console in the embedded default (`pnpm start`), where the gateway itself is
@@ -15,7 +16,8 @@ import { type Authenticator, LOCAL_ISSUER, signLocalToken } from './auth.ts';
  *   is never returned). Split mode (`pnpm serve gateway`) always authenticates with AUTH_ISSUER
  *   and never constructs it;
  * - only to callers on this machine (loopback), like /metrics without its token: a stack started
- *   with HOST=0.0.0.0 does not hand its users to the network;
+ *   with HOST=0.0.0.0 does not hand its users to the network, and a page whose name rebinds to
+ *   127.0.0.1 gets nothing either (a loopback Host and Origin are required: this-machine.ts);
  * - tokens live 8 hours, and only active members of a firm are offered or accepted.
  */
 export const LOCAL_SIGN_IN_TTL_SECONDS = 8 * 60 * 60;
@@ -23,8 +25,6 @@ export const LOCAL_SIGN_IN_TTL_SECONDS = 8 * 60 * 60;
 export interface LocalSignIn {
   privateJwk: JWK;
 }
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 function refuse(res: Response, status: number, code: string, message: string): void {
   res.status(status).json({ errors: [{ message, extensions: { code } }] });
@@ -47,7 +47,7 @@ export function localSignInRouter(opts: {
   const router = express.Router();
   router.use('/auth/local', (req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
-    if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) {
+    if (!fromThisMachine(req)) {
       return refuse(res, 403, 'FORBIDDEN', 'Local sign-in is served only to this machine');
     }
     next();

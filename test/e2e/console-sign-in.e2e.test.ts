@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import os from 'node:os';
 import { startGatewayService } from '@cifra/ops';
 import pino from 'pino';
@@ -29,6 +30,38 @@ const mint = (base: string, body: unknown, contentType = 'application/json') =>
     headers: { 'content-type': contentType },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
+
+/**
+ * A request to the gateway on loopback naming another Host (and Origin): what a browser sends for
+ * a page whose name an attacker's DNS rebinds to 127.0.0.1, which it then treats as same-origin.
+ */
+function asNamed(
+  path: string,
+  host: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<{ status: number; code: string | undefined }> {
+  const { port } = new URL(origin);
+  return new Promise((resolve, reject) => {
+    const method = body === undefined ? 'GET' : 'POST';
+    const req = request(
+      { host: '127.0.0.1', port, path, method, headers: { ...headers, host }, agent: false },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () => {
+          const refusal = text.startsWith('{"errors"') ? (JSON.parse(text) as Refusal) : undefined;
+          resolve({ status: res.statusCode ?? 0, code: refusal?.errors[0]?.extensions.code });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 describe('local sign-in in the embedded default', () => {
   it('tells the console it signs in locally', async () => {
@@ -104,6 +137,57 @@ describe('local sign-in in the embedded default', () => {
     } finally {
       await gateway.close();
     }
+  });
+});
+
+describe('a page whose name rebinds to this machine', () => {
+  const port = () => new URL(origin).port;
+  const json = { 'content-type': 'application/json' };
+  const admin = JSON.stringify({ email: 'admin@demo.firm' });
+
+  it('gets no sign-in: only a loopback Host and Origin are this machine', async () => {
+    const rebound = `rebind.attacker.example:${port()}`;
+    const forbidden = { status: 403, code: 'FORBIDDEN' };
+    expect(await asNamed('/auth/local/users', rebound)).toEqual(forbidden);
+    expect(
+      await asNamed('/auth/local/token', rebound, { ...json, origin: `http://${rebound}` }, admin),
+    ).toEqual(forbidden);
+    // The name alone is enough to refuse, and so is another site's Origin on a loopback Host.
+    expect(await asNamed('/auth/local/token', rebound, json, admin)).toEqual(forbidden);
+    expect(
+      await asNamed(
+        '/auth/local/token',
+        `localhost:${port()}`,
+        { ...json, origin: 'http://evil.example' },
+        admin,
+      ),
+    ).toEqual(forbidden);
+    expect(await asNamed('/auth/local/users', `localhost:${port()}`, { origin: 'null' })).toEqual(forbidden);
+    expect(await asNamed('/auth/local/users', `127.0.0.2:${port()}`)).toEqual(forbidden);
+  });
+
+  it('still signs in on every loopback name, on any port', async () => {
+    for (const host of [`127.0.0.1:${port()}`, `localhost:${port()}`, `[::1]:${port()}`, 'LOCALHOST']) {
+      expect((await asNamed('/auth/local/users', host)).status, host).toBe(200);
+    }
+    const local = `http://localhost:${port()}`;
+    const minted = await asNamed(
+      '/auth/local/token',
+      `localhost:${port()}`,
+      { ...json, origin: local },
+      admin,
+    );
+    expect(minted.status).toBe(200);
+  });
+
+  it('gets no metrics without their token either', async () => {
+    const rebound = `rebind.attacker.example:${port()}`;
+    expect(await asNamed('/metrics', rebound)).toEqual({ status: 403, code: 'FORBIDDEN' });
+    expect(await asNamed('/metrics', rebound, { origin: `http://${rebound}` })).toEqual({
+      status: 403,
+      code: 'FORBIDDEN',
+    });
+    expect((await asNamed('/metrics', `localhost:${port()}`)).status).toBe(200);
   });
 });
 
