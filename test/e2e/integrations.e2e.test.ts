@@ -41,13 +41,22 @@ describe('registering and granting integrations', () => {
     );
     expect(codes(bad)).toEqual(['BAD_USER_INPUT']);
     const withClient = (name: string, client: string) =>
-      as('admin')(
+      as('admin')<{ createIntegration: { id: string } }>(
         `mutation($c: String) { createIntegration(input: { name: "${name}", contact: "x@y.example", oidcClientId: $c }) { id } }`,
         { c: client },
       );
-    expect(codes(await withClient('OIDC One', 'erp.client-1'))).toEqual([]);
+    const first = await withClient('OIDC One', 'erp.client-1');
+    expect(codes(first)).toEqual([]);
     expect(codes(await withClient('OIDC Two', 'erp.client-1'))).toEqual(['CONFLICT']);
     expect(codes(await withClient('OIDC Three', 'has spaces'))).toEqual(['BAD_USER_INPUT']);
+    // Deleted, it gives its client id back as it gives back its name.
+    const deleted = await as('admin')(
+      `mutation($id: ID!) { deleteIntegration(id: $id, reason: "${REASON}") { status } }`,
+      { id: first.data?.createIntegration.id },
+    );
+    expect(codes(deleted)).toEqual([]);
+    expect(codes(await withClient('OIDC Two', 'erp.client-1'))).toEqual([]);
+    expect(codes(await withClient('OIDC One', 'erp.client-1'))).toEqual(['CONFLICT']);
     const events = await controlRows<{ action: string }>(
       `SELECT action FROM audit_events WHERE entity_type = 'Integration' AND entity_id = $1`,
       [made.id],

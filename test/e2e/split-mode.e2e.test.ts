@@ -219,7 +219,7 @@ describe('split mode with an OIDC identity provider', () => {
     ])
       expect(codes(await admin(m))).toEqual([]);
     /** A client-credentials token of the provider: no email, the client in client_id or azp. */
-    const clientToken = (claims: { client_id?: string; azp?: string }) =>
+    const clientToken = (claims: { client_id?: string; azp?: string; jti?: string }) =>
       new SignJWT(claims)
         .setProtectedHeader({ alg: 'RS256', kid: 'idp-1' })
         .setSubject(claims.client_id ?? claims.azp ?? 'x')
@@ -251,6 +251,26 @@ describe('split mode with an OIDC identity provider', () => {
       'cafe-boquete',
     )('{ accounts { code } }');
     expect(suspended.status).toBe(401);
+    // Deleted, the client id may name another integration: the provider's tokens are the new one's.
+    expect(
+      codes(await admin(`mutation { deleteIntegration(id: "${id}", reason: "${reason}") { status } }`)),
+    ).toEqual([]);
+    const again = await admin<{ createIntegration: { id: string } }>(
+      'mutation { createIntegration(input: { name: "ERP Sync 2", contact: "erp@partner.example", oidcClientId: "erp-sync" }) { id } }',
+    );
+    expect(again.errors).toBeUndefined();
+    const second = again.data?.createIntegration.id as string;
+    for (const m of [
+      `mutation { grantIntegrationAccess(integrationId: "${second}", tenant: "cafe-boquete", permissions: ["GL.Read"]) { expiresAt } }`,
+      `mutation { allowArbitraryDocuments(integrationId: "${second}", allow: true, reason: "${reason}") { id } }`,
+    ])
+      expect(codes(await admin(m))).toEqual([]);
+    // A token issued since: one the gateway has seen names the deleted integration until it expires.
+    const fresh = await clientToken({ client_id: 'erp-sync', jti: 'issued-after-the-deletion' });
+    const erp = gql(gatewayUrl, fresh, 'cafe-boquete');
+    expect(
+      (await erp<{ accounts: unknown[] }>('{ accounts { code } }')).data?.accounts.length,
+    ).toBeGreaterThan(30);
   });
 
   it('names the variables a service is missing', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import {
   integrationFirmGrants,
   integrationGrants,
@@ -148,12 +148,18 @@ export async function allowsArbitraryDocuments(control: ControlDb, integrationId
   return row?.allow === true;
 }
 
-/** The integration registered under a client id of the firm's OIDC provider, or null. */
+/**
+ * The integration registered under a client id of the firm's OIDC provider, or null. Deleted
+ * integrations have given their client id back (control migration 0038): at most one other holds it.
+ */
 export async function integrationOfOidcClient(
   control: ControlDb,
   clientId: string,
 ): Promise<IntegrationRow | null> {
-  const [row] = await control.select().from(integrations).where(eq(integrations.oidcClientId, clientId));
+  const [row] = await control
+    .select()
+    .from(integrations)
+    .where(and(eq(integrations.oidcClientId, clientId), ne(integrations.status, 'DELETED')));
   return row ?? null;
 }
 

@@ -30,13 +30,15 @@ export const integrations = pgTable(
     /** An entity key: bound to this one client, granted only there. */
     boundTenantId: uuid('bound_tenant_id').references(() => tenants.id),
     /** Its client id at the firm's OIDC provider, when that provider issues its tokens. */
-    oidcClientId: text('oidc_client_id').unique(),
+    oidcClientId: text('oidc_client_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('integrations_firm_name')
       .on(t.firmId, sql`lower(${t.name})`)
       .where(sql`${t.status} <> 'DELETED'`),
+    // Installation-wide: a provider's token names the client, not the firm (control migration 0038).
+    uniqueIndex('integrations_oidc_client_id_key').on(t.oidcClientId).where(sql`${t.status} <> 'DELETED'`),
   ],
 );
 
