@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { signLocalToken } from '@cifra/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, type GqlResult, gql } from '../support/client.ts';
+import { ENTRY, entryInput, partnerKit } from '../support/integrations.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 /**
@@ -234,5 +235,48 @@ describe("a walled client's private fields, reached through the firm's lists", (
       'clinica-costa',
       (r.data?.integrations ?? []).flatMap((i) => i.grants.map((g) => g.tenant)),
     );
+  });
+});
+
+describe('a grant on an archived client', () => {
+  const ARCHIVE = 'mutation($t: String!, $r: String!) { archiveClient(tenant: $t, reason: $r) { archived } }';
+  const UNARCHIVE =
+    'mutation($t: String!, $r: String!) { unarchiveClient(tenant: $t, reason: $r) { archived } }';
+  const { partner } = partnerKit(() => t);
+  /** Until the answer is not TENANT_UNAVAILABLE: a pooled connection the archive ended may fail one. */
+  const settled = async <T>(ask: () => Promise<GqlResult<T>>): Promise<GqlResult<T>> => {
+    for (let attempt = 0; ; attempt++) {
+      const r = await ask();
+      if (!codes(r).includes('TENANT_UNAVAILABLE') || attempt >= 5) return r;
+    }
+  };
+
+  it('reads it as a person reads it, writes nothing, and is still asked about', async () => {
+    const p = await partner('Clinic reporting', ['GL.Read', 'GL.Post', 'Tenant.Read']);
+    const granted = await t.as('admin')(
+      'mutation($i: ID!) { grantIntegrationAccess(integrationId: $i, tenant: "clinica-costa", permissions: ["GL.Read", "GL.Post", "Tenant.Read"]) { permissions } }',
+      { i: p.integration.id },
+    );
+    ok(granted);
+    ok(await t.as('admin')(ARCHIVE, { t: 'clinica-costa', r: 'Engagement ended: books kept for retention' }));
+    try {
+      const call = await p.call('clinica-costa');
+      const read = await settled(() =>
+        call<{ tenant: { slug: string; archived: boolean }; accounts: unknown[] }>(
+          '{ tenant { slug archived } accounts { code } }',
+        ),
+      );
+      expect(ok(read).tenant).toEqual({ slug: 'clinica-costa', archived: true });
+      expect(ok(read).accounts.length).toBeGreaterThan(10);
+      const write = await settled(() => call(ENTRY, entryInput('while archived')));
+      expect(codes(write)).toEqual(['TENANT_READ_ONLY']);
+      expect(write.errors?.[0]?.extensions).toMatchObject({ archived: true });
+      // Its grant there is power over the client: whoever is walled off it gives the partner none.
+      const secret = await asOther(SECRET, { i: p.integration.id });
+      expect(codes(secret)).toEqual(['FORBIDDEN']);
+      expect(secret.errors?.[0]?.extensions?.tenant).toBe('clinica-costa');
+    } finally {
+      ok(await t.as('admin')(UNARCHIVE, { t: 'clinica-costa', r: 'The engagement resumed after all' }));
+    }
   });
 });

@@ -15,8 +15,8 @@ import type { Manager } from './members.service.ts';
  * it, letting it run any document — must hold, on every client it is granted, every permission
  * granted there (docs/partners.md, "Who may give an integration power"). Otherwise someone walled
  * off a client, or only reading it, would act there through the integration: the secret is theirs
- * once shown. A grant expired, or on a client that is no longer active, gives nothing and is not
- * asked about. Grants are read in `tx`, under the integration's lock; the caller's access in `db`.
+ * once shown. A grant expired, or on a client that is no longer ACTIVE, gives nothing and is not
+ * asked about; an archived client is still ACTIVE, and its grants still read it. Grants are read in `tx`, under the integration's lock; the caller's access in `db`.
  * (Not access.ts's `integrationGrantsQuery`: it counts an ACTIVE integration's grants only, and
  * resuming a suspended one is among what this guards.)
  */
