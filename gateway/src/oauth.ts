@@ -91,7 +91,9 @@ class TokenRefusal extends Error {
 }
 
 const FORM_LIMIT_BYTES = 8 * 1024;
-const form = express.urlencoded({ extended: false, limit: FORM_LIMIT_BYTES });
+// Uncompressed only (body-parser inflates by default): a token request is a few hundred bytes, and
+// partners.md promises 415 for a compressed form.
+const form = express.urlencoded({ extended: false, limit: FORM_LIMIT_BYTES, inflate: false });
 
 /**
  * The token request's form, read as body-parser reads it, with its refusals in RFC 6749's form

@@ -223,6 +223,9 @@ describe('client credentials at /oauth/token', () => {
         415,
         'invalid_request',
       ],
+      // Compressed, even with good credentials: an 8 KB form inflates to no more than 8 KB anyway.
+      ['a gzip form', await token(credentials(c), { encoding: 'gzip' }), 415, 'invalid_request'],
+      ['a deflate form', await token(credentials(c), { encoding: 'deflate' }), 415, 'invalid_request'],
     ];
     for (const [what, answer, status, error] of cases) {
       expect({ what, status: answer.status, error: answer.body.error }).toEqual({ what, status, error });

@@ -1,3 +1,4 @@
+import { deflateSync, gzipSync } from 'node:zlib';
 import { expect } from 'vitest';
 import { codes, gql } from './client.ts';
 import type { DemoUser, TestStack } from './stack.ts';
@@ -76,17 +77,29 @@ export function partnerKit(harness: () => TestStack) {
   /** A token request, the way a partner's HTTP client sends it. */
   async function token(
     form: Record<string, string>,
-    init: { basic?: [string, string]; contentType?: string; method?: string } = {},
+    init: {
+      basic?: [string, string];
+      contentType?: string;
+      method?: string;
+      encoding?: 'gzip' | 'deflate';
+    } = {},
   ): Promise<{ status: number; body: Record<string, string | number>; headers: Headers }> {
     const headers: Record<string, string> = {
       'content-type': init.contentType ?? 'application/x-www-form-urlencoded',
     };
     if (init.basic)
       headers.authorization = `Basic ${Buffer.from(init.basic.map(encodeURIComponent).join(':')).toString('base64')}`;
+    const text = new URLSearchParams(form).toString();
+    if (init.encoding) headers['content-encoding'] = init.encoding;
     const res = await fetch(tokenUrl(), {
       method: init.method ?? 'POST',
       headers,
-      body: init.method === 'GET' ? undefined : new URLSearchParams(form).toString(),
+      body:
+        init.method === 'GET'
+          ? undefined
+          : init.encoding
+            ? (init.encoding === 'gzip' ? gzipSync : deflateSync)(text)
+            : text,
     });
     return {
       status: res.status,
