@@ -86,7 +86,9 @@ function acceptable(payload: JWTPayload, maxLifetimeSeconds: number): boolean {
   if (payload.iat !== undefined && payload.iat > now + CLOCK_TOLERANCE_SECONDS) return false;
   if (payload.nbf !== undefined && payload.nbf > now + CLOCK_TOLERANCE_SECONDS) return false;
   if (exp - (payload.iat ?? now) > maxLifetimeSeconds) return false;
-  return payload.email_verified !== false;
+  // Some providers send the claim as a string: "false" says the same as false.
+  const verified = payload.email_verified;
+  return verified !== false && !(typeof verified === 'string' && verified.trim().toLowerCase() === 'false');
 }
 
 /** Mint a token from the local issuer (embedded default and tests only). */

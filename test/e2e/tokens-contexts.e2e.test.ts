@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 /** A token from the stack's own issuer, with exactly the timing claims given. */
-async function token(claims: { iat?: number; exp?: number; email_verified?: boolean }) {
+async function token(claims: { iat?: number; exp?: number; email_verified?: boolean | string }) {
   let jwt = new SignJWT({
     email: 'senior@demo.firm',
     ...(claims.email_verified === undefined ? {} : { email_verified: claims.email_verified }),
@@ -41,6 +41,17 @@ describe('user tokens', () => {
     expect(r.errors).toBeUndefined();
   });
 
+  it('accepts a verified email, whether the provider says so as a boolean or a string', async () => {
+    for (const verified of [true, 'true']) {
+      const r = await gql(
+        t.stack.gatewayUrl,
+        await token({ iat: now(), exp: now() + HOUR, email_verified: verified }),
+        'cafe-boquete',
+      )('{ accounts { code } }');
+      expect(r.errors).toBeUndefined();
+    }
+  });
+
   it.each([
     ['without exp', { iat: now() }],
     ['living 48 hours (the maximum is 24)', { iat: now(), exp: now() + 48 * HOUR }],
@@ -49,6 +60,11 @@ describe('user tokens', () => {
     [
       'whose provider says the email is not verified',
       { iat: now(), exp: now() + HOUR, email_verified: false },
+    ],
+    // Some providers send the claim as a string.
+    [
+      'whose provider says "false" for the email being verified',
+      { iat: now(), exp: now() + HOUR, email_verified: 'false' },
     ],
   ])('refuses a token %s with UNAUTHENTICATED and WWW-Authenticate', async (_what, claims) => {
     const res = await fetch(t.stack.gatewayUrl, {
