@@ -125,6 +125,18 @@ function nestedTooDeep(): GraphQLError {
   );
 }
 
+/**
+ * 400 BAD_REQUEST for a body that is JSON but no request: `null`, a string, a number. Read strictly,
+ * they were refused as "not valid JSON", which they are. An array is Apollo's to refuse (batching);
+ * a GET has no body (undefined).
+ */
+function notAnObject(body: unknown): GraphQLError | null {
+  if (body === undefined || (typeof body === 'object' && body !== null)) return null;
+  return new GraphQLError('The body must be a JSON object', {
+    extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+  });
+}
+
 /** 413 PAYLOAD_TOO_LARGE, naming the limit and the size announced (if one was). */
 export function payloadTooLarge(max: number, measured: number | undefined): GraphQLError {
   const size = measured === undefined ? `more than ${max}` : String(measured);
@@ -311,8 +323,8 @@ export function readBody(
   /** Plain JSON bodies without body-parser (json-body.ts): on the short way of POST /graphql. */
   plain = false,
 ): RequestHandler {
-  const parser = (limit: number) =>
-    plain ? plainJsonBody(limit, express.json({ limit })) : express.json({ limit });
+  const json = (limit: number) => express.json({ limit, strict: false });
+  const parser = (limit: number) => (plain ? plainJsonBody(limit, json(limit)) : json(limit));
   const anyone = parser(opts.bodyLimits.maxBytes);
   const bulk = parser(opts.bodyLimits.bulkMaxBytes);
   return (req, res, next) => {
@@ -335,6 +347,8 @@ export function readBody(
         return refuse(res, payloadTooLarge(max, undefined));
       }
       if (err) return next(err);
+      const shapeless = notAnObject(req.body);
+      if (shapeless) return refuse(res, shapeless);
       if (tooDeep(req.body)) return refuse(res, nestedTooDeep());
       if (declaredLength(req) !== undefined || !opts.rateLimits) return next();
       const extra = bodyPoints(bytes) - bodyPoints(0);

@@ -9,10 +9,10 @@ import type { NextFunction, Request, RequestHandler } from 'express';
  * other body — compressed, another charset, chunked, another JSON media type — is body-parser's as
  * before (`fallback`).
  *
- * What the client sees is body-parser's answer: an empty body is `{}`; a byte-order mark is dropped;
- * a body whose first character is not `{` or `[`, or that is not JSON, is an error of type
- * `entity.parse.failed` (400, the app's error handler words it); an aborted or short body is a 400
- * of its own type. The caller's size limit is counted and enforced by `readBody` (admission.ts)
+ * What the client sees is body-parser's answer (not strict: any JSON value): an empty body is `{}`;
+ * a byte-order mark is dropped; a body that is not JSON is an error of type `entity.parse.failed`
+ * (400, the app's error handler words it); JSON that is not an object is readBody's to refuse
+ * (admission.ts); an aborted or short body is a 400 of its own type. The caller's size limit is counted and enforced by `readBody` (admission.ts)
  * before this decodes anything: past it, nothing more is kept.
  */
 export function plainJsonBody(limitBytes: number, fallback: RequestHandler): RequestHandler {
@@ -67,7 +67,7 @@ function readJson(req: Request, length: number, limitBytes: number, next: NextFu
       return finish(bodyError('request size did not match content length', 400, 'request.size.invalid'));
     }
     try {
-      req.body = parseStrict(Buffer.concat(chunks, received).toString('utf8'));
+      req.body = parseJson(Buffer.concat(chunks, received).toString('utf8'));
       finish();
     } catch (err) {
       finish(
@@ -86,13 +86,10 @@ function readJson(req: Request, length: number, limitBytes: number, next: NextFu
   req.on('data', onData).on('end', onEnd).on('aborted', onAborted).on('error', onError);
 }
 
-/** body-parser's strict JSON: `{}` for nothing, an object or an array otherwise. */
-function parseStrict(text: string): unknown {
+/** body-parser's JSON when not strict: `{}` for nothing, any JSON value otherwise. */
+function parseJson(text: string): unknown {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  if (body.length === 0) return {};
-  const first = body[0] === '{' || body[0] === '[' ? body[0] : /^[ \t\n\r]*(.)/s.exec(body)?.[1];
-  if (first !== '{' && first !== '[') throw new SyntaxError(`Unexpected token ${first ?? ''} in JSON`);
-  return JSON.parse(body);
+  return body.length === 0 ? {} : JSON.parse(body);
 }
 
 /**

@@ -94,11 +94,9 @@ export function trustedDocumentsOnly(
       const source = sourceOf(req, res);
       if (!source) return next();
       const fromGet = req.method === 'GET';
-      const body = fromGet
-        ? getParameters(req.originalUrl)
-        : (req.body as Record<string, unknown> | undefined);
-      if (!body) return refuse(res, 'BAD_REQUEST', 'variables and extensions must be JSON');
-      if (typeof body !== 'object' || Array.isArray(body)) return next();
+      const body = fromGet ? getParameters(req.originalUrl) : (req.body as unknown);
+      if (typeof body === 'string') return refuse(res, 'BAD_REQUEST', body);
+      if (!isObject(body)) return next();
       const extensions = body.extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined;
       const hash = extensions?.persistedQuery?.sha256Hash;
       const documentId =
@@ -121,12 +119,13 @@ export function trustedDocumentsOnly(
           );
         body.query = document;
         if (fromGet) {
-          // Appendix A: GET runs queries only. Served as the POST it stands for from here on.
+          // Appendix A: GET runs queries only. Served as the POST it stands for from here on; an
+          // operation the document does not hold is refused there (400), as it is for a POST.
           const operation = getOperationAST(
             parse(document),
             (body.operationName as string | undefined) ?? null,
           );
-          if (operation?.operation !== 'query') {
+          if (operation && operation.operation !== 'query') {
             res.setHeader('Allow', 'POST');
             return refuse(res, 'BAD_REQUEST', 'Only queries may be sent with GET', 405);
           }
@@ -148,17 +147,28 @@ function refuse(res: Response, code: string, message: string, status = 400): voi
   res.status(status).json({ errors: [{ message, extensions: { code } }] });
 }
 
-/** A GET request's GraphQL parameters (variables and extensions are JSON), or null when malformed. */
-function getParameters(url: string): Record<string, unknown> | null {
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * A GET request's GraphQL parameters (variables and extensions are JSON objects), or why they
+ * cannot be read, in the words Apollo Server uses for a GET it reads itself: the request is a POST
+ * only after this, and Apollo's own refusals would speak of "a POST body".
+ */
+function getParameters(url: string): Record<string, unknown> | string {
   const params = new URL(url, 'http://gateway.invalid').searchParams;
   const out: Record<string, unknown> = {};
   for (const name of ['query', 'documentId', 'operationName'])
     if (params.has(name)) out[name] = params.get(name);
-  try {
-    for (const name of ['variables', 'extensions'])
-      if (params.has(name)) out[name] = JSON.parse(params.get(name) as string);
-  } catch {
-    return null;
+  for (const name of ['variables', 'extensions']) {
+    const text = params.get(name);
+    if (text === null) continue;
+    try {
+      out[name] = JSON.parse(text);
+    } catch {
+      return `The ${name} search parameter contains invalid JSON.`;
+    }
+    if (!isObject(out[name])) return `The ${name} search parameter should contain a JSON-encoded object.`;
   }
   return out;
 }

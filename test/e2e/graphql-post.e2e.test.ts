@@ -96,6 +96,7 @@ describe('POST /graphql answers as Express would', () => {
     ],
     ['an empty body', senior, '', 400],
     ['JSON that is not an object', senior, '"{ accounts { code } }"', 400],
+    ['JSON null', senior, 'null', 400],
     [
       'a byte-order mark and spaces before the object',
       senior,

@@ -91,6 +91,38 @@ describe('HTTP errors are GraphQL errors, at the gateway and at a subgraph, with
     expect(batch).toMatchObject({ status: 400, body: { errors: [{ extensions: { code: 'BAD_REQUEST' } }] } });
   });
 
+  it('refuses a body that is JSON but not an object as such, not as malformed JSON', async () => {
+    const [, url, headers] = targets()[0];
+    const json = { 'content-type': 'application/json', ...headers };
+    for (const body of ['null', '"str"', '12', 'true', ' "padded" ']) {
+      const refused = await refusal(url, { method: 'POST', headers: json, body });
+      expect(refused, body).toMatchObject({
+        status: 400,
+        body: { errors: [{ extensions: { code: 'BAD_REQUEST' } }] },
+      });
+      expect(refused.body.errors[0]?.message, body).toBe('The body must be a JSON object');
+    }
+    // What is not JSON at all still says so.
+    const broken = await refusal(url, { method: 'POST', headers: json, body: 'nul' });
+    expect(broken.body.errors[0]?.message).toBe('The body is not valid JSON');
+  });
+
+  it('names the parameters of a GET request as GET parameters', async () => {
+    const [, url, headers] = targets()[0];
+    for (const parameter of ['variables', 'extensions']) {
+      const get = new URL(url);
+      get.searchParams.set('query', '{ accounts(first: 1) { code } }');
+      get.searchParams.set(parameter, '[1]');
+      const refused = await refusal(get.href, {
+        headers: { ...headers, 'apollo-require-preflight': 'true' },
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors[0]?.message).toBe(
+        `The ${parameter} search parameter should contain a JSON-encoded object.`,
+      );
+    }
+  });
+
   it('refuses an operationName the document does not hold, or several operations unnamed, with 400', async () => {
     const [, url, headers] = targets()[0];
     const json = { 'content-type': 'application/json', ...headers };

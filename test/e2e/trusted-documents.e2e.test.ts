@@ -51,12 +51,13 @@ describe('trusted documents per integration', () => {
       status: res.status,
       ...((await res.json()) as {
         data?: Record<string, unknown>;
-        errors?: { extensions?: { code?: string } }[];
+        errors?: { message?: string; extensions?: { code?: string } }[];
       }),
     };
   };
   const codeOf = (r: { errors?: { extensions?: { code?: string } }[] }) =>
     r.errors?.map((e) => e.extensions?.code);
+  const messageOf = (r: { errors?: { message?: string }[] }) => r.errors?.[0]?.message;
   const accountsIn = (r: { data?: Record<string, unknown> }) =>
     (r.data?.accounts as unknown[] | undefined)?.length ?? 0;
 
@@ -124,6 +125,24 @@ describe('trusted documents per integration', () => {
     expect(accountsIn(byGet)).toBeGreaterThan(10);
     const mutationByGet = await send(t, { documentId: idOf(POST), variables: entryInput('by get') }, 'GET');
     expect(mutationByGet.status).toBe(405);
+    // An operation the document does not hold is not a mutation: 400 saying so, as a POST gets.
+    const noSuchOperation = await send(t, { documentId: idOf(ACCOUNTS), operationName: 'Nope' }, 'GET');
+    expect({ status: noSuchOperation.status, codes: codeOf(noSuchOperation) }).toEqual({
+      status: 400,
+      codes: ['BAD_REQUEST'],
+    });
+    expect(messageOf(noSuchOperation)).toMatch(/Nope/);
+    // GET's parameters are named as GET's, never as a POST body's.
+    for (const parameter of ['variables', 'extensions']) {
+      const notAnObject = await send(t, { documentId: idOf(ACCOUNTS), [parameter]: [1] }, 'GET');
+      expect({ status: notAnObject.status, codes: codeOf(notAnObject) }).toEqual({
+        status: 400,
+        codes: ['BAD_REQUEST'],
+      });
+      expect(messageOf(notAnObject)).toBe(
+        `The ${parameter} search parameter should contain a JSON-encoded object.`,
+      );
+    }
     const posted = await send(t, { documentId: idOf(POST), variables: entryInput('trusted post') });
     expect(codeOf(posted)).toBeUndefined();
 
