@@ -70,6 +70,15 @@ describe('trusted documents per integration', () => {
     expect(codes(await publish(id, '1.0.1', { [idOf(POST)]: ACCOUNTS }))).toEqual(['BAD_USER_INPUT']);
     const unknown = '{ accounts { nope } }';
     expect(codes(await publish(id, '1.0.1', { [idOf(unknown)]: unknown }))).toEqual(['BAD_USER_INPUT']);
+    // The supergraph has no Subscription type: graphql-js's rules do not say so, the check does.
+    const subscription = 'subscription { x }';
+    const noRoot = await publish(id, '1.0.1', {
+      [idOf(ACCOUNTS)]: ACCOUNTS,
+      [idOf(subscription)]: subscription,
+    });
+    expect(codes(noRoot)).toEqual(['BAD_USER_INPUT']);
+    expect(noRoot.errors?.[0]?.extensions).toMatchObject({ documentId: idOf(subscription) });
+    expect(noRoot.errors?.[0]?.message).toMatch(/subscription/);
     const beyond = await publish(id, '1.0.1', { [idOf(ACCOUNTS)]: ACCOUNTS, [idOf(VOID)]: VOID });
     expect(codes(beyond)).toEqual(['DOCUMENT_NOT_PERMITTED']);
     expect(beyond.errors?.[0]?.extensions).toMatchObject({

@@ -105,6 +105,8 @@ export function checkDocument(
   } catch (err) {
     return [{ field: null, message: `does not parse: ${(err as Error).message}` }];
   }
+  const rootless = rootlessOperations(schema, ast);
+  if (rootless.length) return rootless;
   const invalid = validate(schema, ast);
   if (invalid.length) return invalid.slice(0, 5).map((e) => ({ field: null, message: e.message }));
   const problems: DocumentProblem[] = [];
@@ -146,6 +148,19 @@ export function checkDocument(
     }),
   );
   return problems;
+}
+
+/**
+ * Operations of a type the schema has no root for (`subscription` against this supergraph).
+ * graphql-js 16's rules do not flag them (17's KnownOperationTypesRule does): with no root type,
+ * no field of such an operation is even looked up, so `subscription { x }` passed as valid.
+ */
+function rootlessOperations(schema: GraphQLSchema, ast: DocumentNode): DocumentProblem[] {
+  return ast.definitions.flatMap((def) =>
+    def.kind === Kind.OPERATION_DEFINITION && !schema.getRootType(def.operation)
+      ? [{ field: null, message: `the schema serves no ${def.operation} operations` }]
+      : [],
+  );
 }
 
 /**
