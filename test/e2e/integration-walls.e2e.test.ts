@@ -280,3 +280,38 @@ describe('a grant on an archived client', () => {
     }
   });
 });
+
+describe("a walled client's entity keys", () => {
+  it('are left out of the lists and answer as an unknown id', async () => {
+    const listed = async (as: ReturnType<typeof gql>) => {
+      const r = ok(
+        await as<{
+          integrations: { id: string }[];
+          integrationsConnection: { edges: { node: { id: string } }[] };
+        }>('{ integrations { id } integrationsConnection(first: 500) { edges { node { id } } } }'),
+      );
+      return {
+        list: r.integrations.map((i) => i.id),
+        page: r.integrationsConnection.edges.map((e) => e.node.id),
+      };
+    };
+    expect(await listed(t.as('admin'))).toEqual({
+      list: expect.arrayContaining([entityKey, partner]),
+      page: expect.arrayContaining([entityKey, partner]),
+    });
+    const walled = await listed(asOther);
+    expect(walled.list).toContain(partner);
+    expect(walled.list).not.toContain(entityKey);
+    expect(walled.page).not.toContain(entityKey);
+
+    const ONE = 'query($i: ID!) { integration(id: $i) { id name contact boundTo { slug } } }';
+    expect(
+      ok(await t.as('admin')<{ integration: { id: string } | null }>(ONE, { i: entityKey })).integration?.id,
+    ).toBe(entityKey);
+    expect(ok(await asOther<{ integration: unknown }>(ONE, { i: entityKey })).integration).toBeNull();
+    const USAGE =
+      'query($i: ID!) { integrationUsage(integrationId: $i, from: "2026-01-01", to: "2026-01-31") { requests } }';
+    expect(codes(await asOther(USAGE, { i: entityKey }))).toEqual(['NOT_FOUND']);
+    expect((await t.as('admin')(USAGE, { i: entityKey })).errors).toBeUndefined();
+  });
+});

@@ -33,7 +33,7 @@ export function ownAssignments(ctx: Context): Promise<Map<string, RoleName>> {
  * settings, its branding — stays behind the wall wherever a Tenant is reached.
  */
 export async function refuseWalledOff(ctx: Context, tenant: { id: string; slug: string }): Promise<void> {
-  if ((await ownAssignments(ctx)).get(tenant.id) === 'NoAccess')
+  if ((await walledClients(ctx)).has(tenant.id))
     throw new DomainError(
       'FORBIDDEN',
       `You are walled off ${tenant.slug}: its settings are not yours to read`,
@@ -41,4 +41,10 @@ export async function refuseWalledOff(ctx: Context, tenant: { id: string; slug: 
         tenant: tenant.slug,
       },
     );
+}
+
+/** The clients the caller is walled off (NoAccess), by id; none for an integration. */
+export async function walledClients(ctx: Context): Promise<Set<string>> {
+  const walls = [...(await ownAssignments(ctx))].filter(([, role]) => role === 'NoAccess');
+  return new Set(walls.map(([tenantId]) => tenantId));
 }

@@ -305,7 +305,9 @@ describe('the firm’s other lists, paged', () => {
       { firmId: otherFirmId, name: 'Not ours', contact: 'x@other.test' },
       { firmId, name: 'Deleted', contact: 'd@paging.test', status: 'DELETED' as const },
     ]);
-    const integrations = await drain((after) => pageIntegrations(db, firmId, { first: 4, after }));
+    const integrations = await drain((after) =>
+      pageIntegrations(db, { firmId, walls: new Set() }, { first: 4, after }),
+    );
     const names = integrations.map((i) => i.name);
     expect(names).toEqual([...names].sort());
     expect(names).toHaveLength(10); // 6 partners, 3 keys and the one of the first tests

@@ -132,8 +132,7 @@ export async function firmAuditEventById(
  * Every version of one control-plane entity (Firm, Tenant, User, FirmMembership,
  * TenantRoleAssignment, FirmSetting, TenantSettingOverride, Integration, …), oldest first — when it
  * belongs to the caller's firm and not to a client the caller is walled off (an entity key is its
- * client's). Another firm's entity, or a walled
- * client's, answers like an unknown id: no versions.
+ * client's). Another firm's entity, or a walled client's, answers like an unknown id: no versions.
  */
 export async function firmEntityHistory(
   db: ControlDb,

@@ -67,18 +67,21 @@ export type Query = {
   /** The catalogue of error codes, each with what it means (any signed-in caller, with or without X-Tenant): at most one per ErrorCode value. */
   errorCodes: Array<ErrorCodeInfo>;
   /**
-   * The firm's partner integrations, by name (needs Integration.Manage). At most every integration of
-   * the firm: use integrationsConnection.
+   * The firm's partner integrations, by name (needs Integration.Manage); an entity key of a client the
+   * caller is walled off is left out. At most every integration of the firm: use integrationsConnection.
    * @deprecated Unbounded (it grows with the firm): use integrationsConnection, which pages them.
    */
   integrations: Array<Integration>;
   /**
-   * The firm's partner integrations (entity keys included), by name then id (needs
-   * Integration.Manage). At most `first` a page: 0 to 500 (default 100; BAD_USER_INPUT naming
-   * `first` otherwise).
+   * The firm's partner integrations (entity keys included, but those of a client the caller is walled
+   * off), by name then id (needs Integration.Manage). At most `first` a page: 0 to 500 (default 100;
+   * BAD_USER_INPUT naming `first` otherwise).
    */
   integrationsConnection: IntegrationConnection;
-  /** One of the firm's integrations, or null (needs Integration.Manage). */
+  /**
+   * One of the firm's integrations, or null (needs Integration.Manage): null too for an entity key of
+   * a client the caller is walled off.
+   */
   integration?: Maybe<Integration>;
   /**
    * An integration's requests between two days (UTC, both included, at most 366 days), counted by

@@ -12,7 +12,8 @@ import type {
   QueryResolvers,
   TrustedDocumentVersionResolvers,
 } from '../__generated__/resolvers.ts';
-import { managerOf as manager, tenantById } from '../context.ts';
+import { type Context, managerOf as manager, tenantById } from '../context.ts';
+import { walledClients } from '../own-assignments.ts';
 import {
   firmGrantOf,
   grantIntegrationFirmAccess,
@@ -26,6 +27,7 @@ import {
   findIntegration,
   grantIntegrationAccess,
   grantsOf,
+  type IntegrationReader,
   listEntityKeys,
   listIntegrations,
   revokeIntegrationAccess,
@@ -57,6 +59,12 @@ const instant = (value: Date | string | null | undefined) => (value == null ? nu
 
 const DAY_MS = 86_400_000;
 
+/** The caller as a reader of the firm's integrations: an entity key of a client they are walled off is not theirs. */
+const reader = async (ctx: Context): Promise<IntegrationReader> => ({
+  firmId: ctx.request.firm.id,
+  walls: await walledClients(ctx),
+});
+
 export const integrationQueries: Pick<
   QueryResolvers,
   | 'integrations'
@@ -68,17 +76,17 @@ export const integrationQueries: Pick<
 > = {
   entityKeys: (_p, { tenant }, ctx) =>
     listEntityKeys(ctx.control, { userId: ctx.request.userId, firmId: ctx.request.firm.id }, tenant),
-  integrations: (_p, _a, ctx) => listIntegrations(ctx.control, ctx.request.firm.id),
-  integrationsConnection: (_p, args, ctx) => pageIntegrations(ctx.control, ctx.request.firm.id, args),
+  integrations: async (_p, _a, ctx) => listIntegrations(ctx.control, await reader(ctx)),
+  integrationsConnection: async (_p, args, ctx) => pageIntegrations(ctx.control, await reader(ctx), args),
   entityKeysConnection: (_p, args, ctx) =>
     pageEntityKeys(ctx.control, { userId: ctx.request.userId, firmId: ctx.request.firm.id }, args),
-  integration: (_p, args, ctx) => findIntegration(ctx.control, ctx.request.firm.id, id(args.id)),
+  integration: async (_p, args, ctx) => findIntegration(ctx.control, await reader(ctx), id(args.id)),
   integrationUsage: async (_p, { integrationId, from, to }, ctx) => {
     const days = (Date.parse(to) - Date.parse(from)) / DAY_MS;
     if (!(days >= 0 && days <= 366)) throw badInput('to: from … to must be 0 to 366 days', { field: 'to' });
     const integration = await findIntegration(
       ctx.control,
-      ctx.request.firm.id,
+      await reader(ctx),
       id(integrationId, 'integrationId'),
     );
     if (!integration) throw new DomainError('NOT_FOUND', 'No such integration', {});

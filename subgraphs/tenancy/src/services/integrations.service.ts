@@ -103,25 +103,39 @@ export async function createIntegration(
   });
 }
 
-export function listIntegrations(db: ControlDb, firmId: string): Promise<IntegrationRow[]> {
+/** Who reads the firm's integrations: their firm, and the clients they are walled off. */
+export interface IntegrationReader {
+  firmId: string;
+  walls: ReadonlySet<string>;
+}
+
+/**
+ * Whether the reader sees the integration: not a deleted one, nor an entity key bound to a client
+ * they are walled off (a client's keys are listed only to those who may see it).
+ */
+const seenBy = (reader: IntegrationReader) => (row: IntegrationRow) =>
+  row.status !== 'DELETED' && !(row.boundTenantId && reader.walls.has(row.boundTenantId));
+
+export function listIntegrations(db: ControlDb, reader: IntegrationReader): Promise<IntegrationRow[]> {
   return db
     .select()
     .from(control.integrations)
-    .where(eq(control.integrations.firmId, firmId))
+    .where(eq(control.integrations.firmId, reader.firmId))
     .orderBy(asc(control.integrations.name))
-    .then((rows) => rows.filter((r) => r.status !== 'DELETED'));
+    .then((rows) => rows.filter(seenBy(reader)));
 }
 
+/** One of the firm's integrations the reader sees, or null: another firm's, deleted or walled alike. */
 export async function findIntegration(
   db: ControlDb,
-  firmId: string,
+  reader: IntegrationReader,
   id: string,
 ): Promise<IntegrationRow | null> {
   const [row] = await db
     .select()
     .from(control.integrations)
-    .where(and(eq(control.integrations.id, id), eq(control.integrations.firmId, firmId)));
-  return row && row.status !== 'DELETED' ? row : null;
+    .where(and(eq(control.integrations.id, id), eq(control.integrations.firmId, reader.firmId)));
+  return row && seenBy(reader)(row) ? row : null;
 }
 
 /** Suspend (refused from the next request on) or resume an integration. */

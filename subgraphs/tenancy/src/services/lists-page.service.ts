@@ -1,6 +1,7 @@
 import { type Page, pageRows } from '@cifra/context';
 import type { ControlDb } from '@cifra/db';
 import {
+  type IntegrationReader,
   type IntegrationRow,
   listEntityKeys,
   listIntegrations,
@@ -32,10 +33,10 @@ export async function pageFirmMembers(
 /** `integrationsConnection`: the firm's integrations (entity keys included), by name then id. */
 export async function pageIntegrations(
   db: ControlDb,
-  firmId: string,
+  reader: IntegrationReader,
   args: { first?: number | null; after?: string | null },
 ): Promise<Page<IntegrationRow>> {
-  return pageRows(await listIntegrations(db, firmId), 'integration', (i) => [i.name, i.id], args, LIST_PAGE);
+  return pageRows(await listIntegrations(db, reader), 'integration', (i) => [i.name, i.id], args, LIST_PAGE);
 }
 
 /** `entityKeysConnection`: one client's entity keys, by name then id. */
