@@ -199,3 +199,44 @@ export async function waitFor(what: string, check: () => Promise<boolean>): Prom
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** Lock requests waiting in the client's database. */
+async function waitingLocks(books: Books): Promise<number> {
+  const [row] = await ownerQuery<{ n: number }>(
+    books,
+    `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+      WHERE NOT l.granted AND a.datname = current_database()`,
+  );
+  return row!.n;
+}
+
+function track(p: Promise<unknown>) {
+  const t = { done: false, outcome: expectCode(p) };
+  void t.outcome.then(() => {
+    t.done = true;
+  });
+  return t;
+}
+
+/**
+ * Two transitions at once, staged rather than timed; their codes ('OK' or a refusal). The owner
+ * holds the company row (ACCESS EXCLUSIVE), so `first` stops where it next reads it — after its
+ * checks, before it writes what they allowed (opening the next year, posting, the checklist). `second`
+ * starts once `first` waits, and the hold is let go once `second` waits too (or has already ended:
+ * one that waits for nothing shows the race unguarded).
+ */
+export async function race(books: Books, first: () => Promise<unknown>, second: () => Promise<unknown>) {
+  const hold = await books.owner.connect();
+  try {
+    await hold.query('BEGIN');
+    await hold.query('LOCK TABLE company IN ACCESS EXCLUSIVE MODE');
+    const one = track(first());
+    await waitFor('the first to wait', async () => one.done || (await waitingLocks(books)) === 1);
+    const two = track(second());
+    await waitFor('the second to wait', async () => two.done || (await waitingLocks(books)) === 2);
+    await hold.query('COMMIT');
+    return [await one.outcome, await two.outcome];
+  } finally {
+    hold.release();
+  }
+}
