@@ -4,7 +4,9 @@ import { control } from '@cifra/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { restoreFootprint } from '../support/backups.ts';
+import { codes } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
+import { wallOff } from '../support/walls.ts';
 
 /**
  * backupClient, backups and restoreClient through the gateway, with the stack's own backup
@@ -25,6 +27,8 @@ describe('through the gateway', () => {
 
   it('backupClient, backups and restoreClient as the firm admin; the restored client answers', async () => {
     const admin = t.as('admin');
+    // Walled off the client: walled off its copy too (the wall is on the books).
+    await wallOff(t, 'reviewer@demo.firm', 'clinica-costa');
     const made = await admin<{ backupClient: Backup }>(BACKUP, { t: 'clinica-costa' });
     expect(made.errors).toBeUndefined();
     const backup = made.data!.backupClient;
@@ -60,6 +64,8 @@ describe('through the gateway', () => {
     expect((await t.as('senior', 'clinica-copia')(tb)).data).toEqual(
       (await t.as('senior', 'clinica-costa')(tb)).data,
     );
+    expect(codes(await t.as('reviewer', 'clinica-copia')(tb))).toEqual(['FORBIDDEN']);
+    expect(codes(await t.as('reviewer', 'cafe-boquete')(tb))).toEqual([]);
   });
 
   it('refuses with stable codes: no permission, unknown client, bad id, a taken slug, a tampered backup', async () => {

@@ -13,11 +13,12 @@ import {
   resolveSecrets,
   TENANT_DB_SECRET,
   type TenantRow,
+  type TxOf,
   whileProvisioning,
   withDatabase,
 } from '@cifra/db';
 import { badInput, DomainError, tenantExists } from '@cifra/domain';
-import { asc, count, eq } from 'drizzle-orm';
+import { and, asc, count, eq } from 'drizzle-orm';
 import type { BackupKeyring } from './backup-keys.ts';
 import type { BackupStore } from './backup-store.ts';
 import { findBackup, type OpenedBackup, openBackup, restoreInto } from './restore-load.ts';
@@ -85,7 +86,16 @@ export async function restoreClient(
   return whileProvisioning(
     deps.control,
     asSlug,
-    () => restoreLocked(deps, actor, firmId, { ...opened, backupId, asSlug, server, appSecret, sandbox }),
+    () =>
+      restoreLocked(deps, actor, firmId, {
+        ...opened,
+        backupId,
+        asSlug,
+        server,
+        appSecret,
+        sandbox,
+        sourceTenantId: record.tenantId,
+      }),
     () => {
       throw tenantExists(asSlug, 'is being made right now');
     },
@@ -99,6 +109,8 @@ interface Restore extends OpenedBackup {
   server: { id: string; name: string; adminUrl: string };
   appSecret: string;
   sandbox: boolean;
+  /** The client the backup was taken of: its walls are the copy's. */
+  sourceTenantId: string;
 }
 
 /** Under the slug's provisioning lock, so that no provisioning takes the half-made client for debris. */
@@ -151,6 +163,7 @@ function claim(deps: RestoreDeps, actor: Actor, firmId: string, r: Restore): Pro
       await tx
         .insert(control.tenantSettingOverrides)
         .values(body.client.settingOverrides.map((o) => ({ tenantId: row.id, key: o.key, value: o.value })));
+    const walls = await keepWalls(tx, r.sourceTenantId, row.id);
     await recordAuditEvent(tx, actor, {
       action: 'tenant.restore_started',
       entityType: 'Tenant',
@@ -163,10 +176,33 @@ function claim(deps: RestoreDeps, actor: Actor, firmId: string, r: Restore): Pro
         server: server.name,
         database: databaseName,
         sandbox,
+        wallsKept: walls,
       },
     });
     return row;
   });
+}
+
+/**
+ * Whoever is walled off the backed-up client (NO_ACCESS) is walled off the copy: the wall is on the
+ * books, and a restore as a new client would otherwise hand them over to a firm-wide role. Other
+ * roles are not copied: access to the new client is given afresh. Returns how many walls were kept.
+ */
+async function keepWalls(tx: TxOf<ControlDb>, sourceTenantId: string, copyId: string): Promise<number> {
+  const walls = await tx
+    .select({ userId: control.tenantRoleAssignments.userId })
+    .from(control.tenantRoleAssignments)
+    .where(
+      and(
+        eq(control.tenantRoleAssignments.tenantId, sourceTenantId),
+        eq(control.tenantRoleAssignments.role, 'NoAccess'),
+      ),
+    );
+  if (walls.length)
+    await tx
+      .insert(control.tenantRoleAssignments)
+      .values(walls.map((w) => ({ tenantId: copyId, userId: w.userId, role: 'NoAccess' as const })));
+  return walls.length;
 }
 
 /** The verified restore made ACTIVE, its backup marked verified, the event, the board told. */
