@@ -24,7 +24,7 @@ let browser: Browser;
 let origin: string;
 const SLUG = 'panaderia-valle';
 let year: number;
-// January of the client's only fiscal year: no earlier month to close first.
+// January: no earlier month of its fiscal year to close first.
 const MONTH = 1;
 
 beforeAll(async () => {

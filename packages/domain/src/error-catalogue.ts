@@ -407,7 +407,7 @@ export const ERROR_CATALOGUE = {
   CHECKLIST_INCOMPLETE: { group: 'periods', description: "The close's checklist still has open items." },
   EARLIER_PERIOD_NOT_LOCKED: {
     group: 'periods',
-    description: "Every earlier month must be LOCKED first, the previous fiscal year's included.",
+    description: 'Every earlier month of the fiscal year must be LOCKED first.',
   },
   LATER_PERIOD_LOCKED: { group: 'periods', description: 'A later month is locked: reopen it first.' },
   SAME_PERSON: {

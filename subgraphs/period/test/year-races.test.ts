@@ -15,12 +15,15 @@ import {
   openBooks,
   ownerQuery,
   post,
-  race,
+  waitFor,
 } from './support.ts';
 
 // Years close in order and reopen in order (periods.md): two transitions of neighbouring years
-// started at once must end as they would one after the other. Each race is staged by `race`
-// (support.ts), not timed: the first transition stops after its checks, before it writes a year.
+// started at once must end as they would one after the other. Each race is staged, not timed: the
+// database's owner holds the company row (ACCESS EXCLUSIVE) so that the first transition stops
+// where it next reads it (after its checks, before it writes a year); the second is started once
+// the first waits, and the hold is let go once the second waits too (at the years' lock, or, were
+// it not taken, at the company row after its own checks).
 
 const senior = actorFor('Senior', 'senior@years.test');
 const admin = actorFor('FirmAdmin', 'admin@years.test');
@@ -36,6 +39,41 @@ async function books(years: number[]): Promise<Books> {
   const b = await openBooks(years);
   opened.push(b);
   return b;
+}
+
+/** Lock requests waiting in the client's database. */
+async function waiting(b: Books): Promise<number> {
+  const [row] = await ownerQuery<{ n: number }>(
+    b,
+    `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+      WHERE NOT l.granted AND a.datname = current_database()`,
+  );
+  return row!.n;
+}
+
+function track(p: Promise<unknown>) {
+  const t = { done: false, outcome: expectCode(p) };
+  void t.outcome.then(() => {
+    t.done = true;
+  });
+  return t;
+}
+
+/** Runs `first`, then `second` once `first` waits, then lets both go; their codes ('OK' or a refusal). */
+async function race(b: Books, first: () => Promise<unknown>, second: () => Promise<unknown>) {
+  const hold = await b.owner.connect();
+  try {
+    await hold.query('BEGIN');
+    await hold.query('LOCK TABLE company IN ACCESS EXCLUSIVE MODE');
+    const one = track(first());
+    await waitFor('the first to wait', async () => one.done || (await waiting(b)) === 1);
+    const two = track(second());
+    await waitFor('the second to wait', async () => two.done || (await waiting(b)) === 2);
+    await hold.query('COMMIT');
+    return [await one.outcome, await two.outcome];
+  } finally {
+    hold.release();
+  }
 }
 
 /** Some income and expense in each year, so that closing posts an entry. */
@@ -83,13 +121,19 @@ describe('closing a year while the year before it is opened', () => {
     ).toBe('PERIOD_NOT_FOUND');
   });
 
-  it('cannot be opened first: a year ready to close has its months LOCKED, and none opens before them', async () => {
+  it('opened first: the close is then refused YEAR_NOT_READY, and writes nothing', async () => {
     const b = await books([2026]);
     await bookYears(b, [2026]);
     const draftId = await readyToClose(b, 2026);
-    expect(await expectCode(openFiscalYear(b.app, senior, { year: 2025 }))).toBe('LATER_PERIOD_LOCKED');
-    expect(await expectCode(approveYearEndClose(b.app, admin, { draftId, ...SIMPLE }))).toBe('OK');
-    expect((await footprint(b)).years).toBe('2026:CLOSED,2027:OPEN');
+    const outcomes = await race(
+      b,
+      () => openFiscalYear(b.app, senior, { year: 2025 }),
+      () => approveYearEndClose(b.app, admin, { draftId, ...SIMPLE }),
+    );
+    expect(outcomes).toEqual(['OK', 'YEAR_NOT_READY']);
+    const f = await footprint(b);
+    expect(f.years).toBe('2025:OPEN,2026:OPEN');
+    expect(f.year_closes).toBe(`${draftId}:DRAFT`);
   });
 });
 

@@ -187,7 +187,7 @@ export type CloseCheckCode =
    * every statement line dated by then is matched, and the difference is zero (advisory).
    */
   | 'BANK_ACCOUNTS_RECONCILED'
-  /** Every earlier month is closed: of the fiscal year, and for its first month the previous fiscal year's. */
+  /** Every earlier month of the fiscal year is closed. */
   | 'EARLIER_PERIODS_LOCKED'
   /** Every foreign-currency document of the month has an exchange rate. */
   | 'FX_DOCUMENTS_HAVE_RATES'
@@ -348,7 +348,7 @@ export type ErrorCode =
   | 'DOCUMENT_NOT_POSTED'
   /** A draft made from what has since changed: the year-end close when something in the year changed since it was prepared (prepare it again), or a document draft with a line taxed at a rate other than its tax code's rate in force on the document date (update the draft to price it again). */
   | 'DRAFT_STALE'
-  /** Every earlier month must be LOCKED first, the previous fiscal year's included. */
+  /** Every earlier month of the fiscal year must be LOCKED first. */
   | 'EARLIER_PERIOD_NOT_LOCKED'
   /** HTTP 417: an `Expect` header other than `100-continue`; the body is not read and the connection is closed. */
   | 'EXPECTATION_FAILED'

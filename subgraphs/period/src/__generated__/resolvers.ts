@@ -831,7 +831,7 @@ export type ErrorCode =
   | 'CLOSE_IN_PROGRESS'
   /** The close's checklist still has open items. */
   | 'CHECKLIST_INCOMPLETE'
-  /** Every earlier month must be LOCKED first, the previous fiscal year's included. */
+  /** Every earlier month of the fiscal year must be LOCKED first. */
   | 'EARLIER_PERIOD_NOT_LOCKED'
   /** A later month is locked: reopen it first. */
   | 'LATER_PERIOD_LOCKED'
@@ -921,7 +921,7 @@ export type MonthCloseStatus =
 export type CloseCheckCode =
   /** The trial balance of the month balances. */
   | 'TRIAL_BALANCE_BALANCES'
-  /** Every earlier month is closed: of the fiscal year, and for its first month the previous fiscal year's. */
+  /** Every earlier month of the fiscal year is closed. */
   | 'EARLIER_PERIODS_LOCKED'
   /** No draft journal entries are dated in the month. */
   | 'NO_DRAFT_JOURNAL_ENTRIES'

@@ -92,26 +92,22 @@ const BOOK_CHECKS: readonly CloseCheck[] = [
   },
   {
     code: 'EARLIER_PERIODS_LOCKED',
-    label: 'Every earlier month is closed, the previous fiscal year included',
-    // Informational here; approval itself refuses with EARLIER_PERIOD_NOT_LOCKED, by the same rule:
-    // the earlier months of the fiscal year, and for its first month the year before's.
+    label: 'Every earlier month of the fiscal year is closed',
+    // Informational here; approval itself refuses with EARLIER_PERIOD_NOT_LOCKED.
     blocking: false,
     async run(tx, { period }) {
-      const p = tenant.postingPeriods;
       const rows = await tx
-        .select({ year: p.year, month: p.month })
-        .from(p)
+        .select({ year: tenant.postingPeriods.year, month: tenant.postingPeriods.month })
+        .from(tenant.postingPeriods)
         .where(
           and(
-            period.periodNumber === 1
-              ? eq(p.fiscalYear, period.fiscalYear - 1)
-              : and(eq(p.fiscalYear, period.fiscalYear), lt(p.periodNumber, period.periodNumber)),
-            ne(p.state, 'LOCKED'),
-            ne(p.state, 'CLOSED'),
+            eq(tenant.postingPeriods.fiscalYear, period.fiscalYear),
+            lt(tenant.postingPeriods.periodNumber, period.periodNumber),
+            ne(tenant.postingPeriods.state, 'LOCKED'),
+            ne(tenant.postingPeriods.state, 'CLOSED'),
           ),
-        )
-        .orderBy(p.startDate);
-      if (rows.length === 0) return ok('All earlier months are LOCKED');
+        );
+      if (rows.length === 0) return ok('All earlier months of the fiscal year are LOCKED');
       return open(rows.length, `Still open: ${rows.map(periodLabel).join(', ')}`);
     },
   },

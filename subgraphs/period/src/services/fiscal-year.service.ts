@@ -4,15 +4,7 @@ import { loadCompany } from '@cifra/engine';
 import { Permissions as P } from '@cifra/permissions';
 import { asc, eq, max, min } from 'drizzle-orm';
 import { type PeriodActor, requirePermission } from './actor.ts';
-import {
-  type FiscalYearRow,
-  fiscalYearRow,
-  holdFiscalYears,
-  isLockedMonth,
-  periodLabel,
-  periodsOfYear,
-  type TenantTx,
-} from './store.ts';
+import { type FiscalYearRow, fiscalYearRow, holdFiscalYears, type TenantTx } from './store.ts';
 
 /**
  * Create fiscal year `year` with its twelve UNLOCKED periods, inside the caller's transaction, if it
@@ -59,34 +51,22 @@ export async function ensureFiscalYear(
 }
 
 /**
- * A year before the first may be opened only while the first is OPEN with none of its months
- * LOCKED: postings in it would change the balances a CLOSED or AUDITED year closed with (its balance
- * sheet, its closing entry), and a year is closed only once the year before it is not OPEN
- * (periods.md, YEAR_NOT_READY); they would change a LOCKED month's trial balance, final once LOCKED.
+ * A year before the first may be opened only while the first is OPEN: postings in it would change
+ * the balances a CLOSED or AUDITED year closed with (its balance sheet, its closing entry), and a
+ * year is closed only once the year before it is not OPEN (periods.md, YEAR_NOT_READY).
  */
 async function refuseBeforeClosedYear(tx: TenantTx, year: number, first: number): Promise<void> {
   const [next] = await tx
     .select({ state: tenant.fiscalYears.state })
     .from(tenant.fiscalYears)
     .where(eq(tenant.fiscalYears.year, first));
-  if (!next) return;
-  if (next.state === 'OPEN') return refuseBeforeLockedMonths(tx, year, first);
+  if (!next || next.state === 'OPEN') return;
   const code = next.state === 'AUDITED' ? 'YEAR_AUDITED' : 'YEAR_CLOSED';
   const why = next.state === 'AUDITED' ? 'audited and final' : 'closed (reverse its year-end close first)';
   throw new DomainError(
     code,
     `Fiscal ${first} is ${why}: fiscal ${year} before it cannot be opened, for its postings would change the balances ${first} closed with`,
     { fiscalYear: year, closedYear: first, state: next.state },
-  );
-}
-
-async function refuseBeforeLockedMonths(tx: TenantTx, year: number, first: number): Promise<void> {
-  const locked = (await periodsOfYear(tx, first)).filter(isLockedMonth);
-  if (locked.length === 0) return;
-  throw new DomainError(
-    'LATER_PERIOD_LOCKED',
-    `Reopen ${locked.map(periodLabel).reverse().join(', ')} first: fiscal ${year} cannot be opened before a LOCKED month, for its postings would change the trial balance that month was locked with`,
-    { fiscalYear: year, lockedLater: locked.map(periodLabel) },
   );
 }
 

@@ -22,14 +22,11 @@ import { blockingOpenItems, type ChecklistItem, computeChecklist } from './check
 
 import {
   closeForUpdate,
-  holdFiscalYears,
-  isLockedMonth,
   liveClose,
   type PeriodCloseRow,
   type PostingPeriodRow,
   periodForUpdate,
   periodLabel,
-  periodsOfYear,
   recordTransition,
   refuse,
   setPeriodState,
@@ -156,32 +153,8 @@ export async function submitPeriodClose(
 }
 
 /**
- * Every earlier month is LOCKED: of the month's fiscal year and, for its first month, of the year
- * before (held by `holdFiscalYears`, so December cannot reopen meanwhile). Locked months stay a
- * prefix of the books, so a LOCKED month's trial balance as known is final.
- */
-async function refuseIfEarlierOpen(
-  tx: TenantTx,
-  period: PostingPeriodRow,
-  yearPeriods: PostingPeriodRow[],
-  details: Record<string, unknown>,
-): Promise<void> {
-  const before = period.periodNumber === 1 ? await periodsOfYear(tx, period.fiscalYear - 1) : [];
-  const earlier = [...before, ...yearPeriods.filter((p) => p.periodNumber < period.periodNumber)].filter(
-    (p) => !isLockedMonth(p),
-  );
-  if (earlier.length > 0) {
-    throw new DomainError(
-      'EARLIER_PERIOD_NOT_LOCKED',
-      `Close ${earlier.map(periodLabel).join(', ')} first: a month is approved only after every earlier month is LOCKED, the previous fiscal year's included`,
-      { ...details, openEarlier: earlier.map(periodLabel) },
-    );
-  }
-}
-
-/**
  * PendingApproval → Closed (`Period.Close`): the month becomes LOCKED. Refused when the approver is
- * the person who submitted it, while an earlier month (the year before's too) is not LOCKED, or when
+ * the person who submitted it, while an earlier month of the same fiscal year is not LOCKED, or when
  * the checklist (recomputed now) has a blocking item open.
  */
 export async function approvePeriodClose(
@@ -193,15 +166,10 @@ export async function approvePeriodClose(
   const userId = requireUser(actor);
   return inTransaction(db, actor, async (tx) => {
     const periodId = await periodIdOfClose(tx, args.closeId);
-    const [{ fiscalYear, periodNumber } = { fiscalYear: 0, periodNumber: 0 }] = await tx
-      .select({
-        fiscalYear: tenant.postingPeriods.fiscalYear,
-        periodNumber: tenant.postingPeriods.periodNumber,
-      })
+    const [{ fiscalYear } = { fiscalYear: 0 }] = await tx
+      .select({ fiscalYear: tenant.postingPeriods.fiscalYear })
       .from(tenant.postingPeriods)
       .where(eq(tenant.postingPeriods.id, periodId));
-    // A first month's rule reads the year before: the years first, as every lock order has it.
-    if (periodNumber === 1) await holdFiscalYears(tx);
     // The month's gate first: the approval waits for the postings already in flight into it (not
     // for later ones, which queue behind us), and its records carry a time taken after that
     // (docs/architecture/periods.md, "Ordering with postings").
@@ -219,7 +187,16 @@ export async function approvePeriodClose(
         { ...details, submittedBy: close.submittedByEmail },
       );
     }
-    await refuseIfEarlierOpen(tx, period, periods, details);
+    const earlier = periods.filter(
+      (p) => p.periodNumber < period.periodNumber && p.state !== 'LOCKED' && p.state !== 'CLOSED',
+    );
+    if (earlier.length > 0) {
+      throw new DomainError(
+        'EARLIER_PERIOD_NOT_LOCKED',
+        `Close ${earlier.map(periodLabel).join(', ')} first: a month is approved only after every earlier month of its fiscal year is LOCKED`,
+        { ...details, openEarlier: earlier.map(periodLabel) },
+      );
+    }
     const move = checkPeriodMove('APPROVE_CLOSE', period.state, 'LOCKED');
     if (move) refuse(move, details);
     const checklist = await checklistFor(tx, period);

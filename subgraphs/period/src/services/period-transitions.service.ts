@@ -6,18 +6,13 @@ import { type PeriodActor, requirePermission } from './actor.ts';
 
 import {
   fiscalYearRow,
-  holdFiscalYears,
-  isLockedMonth,
-  LAST_PERIOD_NUMBER,
   liveClose,
   type PostingPeriodRow,
   periodForUpdate,
   periodLabel,
-  periodsOfYear,
   recordTransition,
   refuse,
   setPeriodState,
-  type TenantTx,
   yearPeriodsForUpdate,
 } from './store.ts';
 
@@ -36,30 +31,6 @@ function refuseIfYearFinal(year: { year: number; state: string }): void {
       {
         fiscalYear: year.year,
       },
-    );
-  }
-}
-
-/**
- * A LOCKED month reopens only while no later month is LOCKED: of its fiscal year and, for its last
- * month, of the year after (held by `holdFiscalYears`, so January cannot be approved meanwhile).
- */
-async function refuseIfLaterLocked(
-  tx: TenantTx,
-  period: PostingPeriodRow,
-  yearPeriods: PostingPeriodRow[],
-  details: Record<string, unknown>,
-): Promise<void> {
-  const after =
-    period.periodNumber === LAST_PERIOD_NUMBER ? await periodsOfYear(tx, period.fiscalYear + 1) : [];
-  const later = [...yearPeriods.filter((p) => p.periodNumber > period.periodNumber), ...after].filter(
-    isLockedMonth,
-  );
-  if (later.length > 0) {
-    throw new DomainError(
-      'LATER_PERIOD_LOCKED',
-      `Reopen ${later.map(periodLabel).reverse().join(', ')} first: a month cannot reopen while a later month stays LOCKED, the next fiscal year's included`,
-      { ...details, lockedLater: later.map(periodLabel) },
     );
   }
 }
@@ -97,7 +68,7 @@ export async function lockPeriod(
 /**
  * Any move back short of CLOSED (`PostingPeriod.ReverseClose`, a reason of at least 20 characters).
  * Reopening a LOCKED month retires its approved close (status REOPENED) and is refused while a later
- * month (the next fiscal year's too) is still LOCKED: locked months stay a prefix of the books.
+ * month of the same fiscal year is still LOCKED: locked months stay a prefix of the year.
  */
 export async function reopenPeriod(
   db: TenantDb,
@@ -110,18 +81,13 @@ export async function reopenPeriod(
   const reasoned = { ...actor, reason };
   return inTransaction(db, reasoned, async (tx) => {
     const [target] = await tx
-      .select({
-        fiscalYear: tenant.postingPeriods.fiscalYear,
-        periodNumber: tenant.postingPeriods.periodNumber,
-      })
+      .select({ fiscalYear: tenant.postingPeriods.fiscalYear })
       .from(tenant.postingPeriods)
       .where(eq(tenant.postingPeriods.id, args.periodId));
     if (!target)
       throw new DomainError('PERIOD_NOT_FOUND', `No posting period ${args.periodId}`, {
         periodId: args.periodId,
       });
-    // A last month's rule reads the year after: the years first, as every lock order has it.
-    if (target.periodNumber === LAST_PERIOD_NUMBER) await holdFiscalYears(tx);
     await holdPeriodsForTransition(tx, [args.periodId]);
     const periods = await yearPeriodsForUpdate(tx, target.fiscalYear);
     const period = periods.find((p) => p.id === args.periodId)!;
@@ -129,7 +95,16 @@ export async function reopenPeriod(
     const refusal = checkPeriodMove('REOPEN', period.state, to);
     const details = { periodId: period.id, period: periodLabel(period), state: period.state, requested: to };
     if (refusal) refuse(refusal, details);
-    if (period.state === 'LOCKED') await refuseIfLaterLocked(tx, period, periods, details);
+    if (period.state === 'LOCKED') {
+      const later = periods.filter((p) => p.periodNumber > period.periodNumber && p.state === 'LOCKED');
+      if (later.length > 0) {
+        throw new DomainError(
+          'LATER_PERIOD_LOCKED',
+          `Reopen ${later.map(periodLabel).reverse().join(', ')} first: a month cannot reopen while a later month of its fiscal year stays LOCKED`,
+          { ...details, lockedLater: later.map(periodLabel) },
+        );
+      }
+    }
     let retired: { id: string } | null = null;
     if (period.state === 'LOCKED') {
       const close = await liveClose(tx, period.id);

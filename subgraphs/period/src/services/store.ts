@@ -39,31 +39,14 @@ export async function yearPeriodsForUpdate(tx: TenantTx, fiscalYear: number): Pr
 /**
  * The client's fiscal years, held by one transition at a time: the first thing every transition
  * whose rule reads a neighbouring year does (openFiscalYear, approveYearEndClose,
- * approveYearEndCloseReversal, markYearAudited; approvePeriodClose of a year's first month and
- * reopenPeriod of its last), so each sees its neighbours as the one before it left them, and years
- * close and reopen, and months lock across years, in order whatever runs at once. SHARE ROW EXCLUSIVE
+ * approveYearEndCloseReversal, markYearAudited), so each sees its neighbours as the one before it
+ * left them, and years close and reopen in order whatever runs at once. SHARE ROW EXCLUSIVE
  * conflicts with itself and with writes to fiscal_years only: reads, FOR UPDATE and the foreign
  * keys of periods and entries pass it.
  */
 export async function holdFiscalYears(tx: TenantTx): Promise<void> {
   await tx.execute(sql`LOCK TABLE fiscal_years IN SHARE ROW EXCLUSIVE MODE`);
 }
-
-/** A fiscal year's periods in order, unlocked (none when the year does not exist). */
-export async function periodsOfYear(tx: TenantTx, fiscalYear: number): Promise<PostingPeriodRow[]> {
-  return tx
-    .select()
-    .from(tenant.postingPeriods)
-    .where(eq(tenant.postingPeriods.fiscalYear, fiscalYear))
-    .orderBy(asc(tenant.postingPeriods.periodNumber));
-}
-
-/** A month's trial balance is final from LOCKED on (CLOSED after it). */
-export const isLockedMonth = (p: Pick<PostingPeriodRow, 'state'>) =>
-  p.state === 'LOCKED' || p.state === 'CLOSED';
-
-/** The periods of a fiscal year are numbered 1 to 12 (`fiscalYearPeriods`). */
-export const LAST_PERIOD_NUMBER = 12;
 
 export async function fiscalYearRow(tx: TenantTx, year: number, lock = false): Promise<FiscalYearRow> {
   const q = tx.select().from(tenant.fiscalYears).where(eq(tenant.fiscalYears.year, year));

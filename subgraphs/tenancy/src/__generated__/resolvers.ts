@@ -923,7 +923,7 @@ export type ErrorCode =
   | 'CLOSE_IN_PROGRESS'
   /** The close's checklist still has open items. */
   | 'CHECKLIST_INCOMPLETE'
-  /** Every earlier month must be LOCKED first, the previous fiscal year's included. */
+  /** Every earlier month of the fiscal year must be LOCKED first. */
   | 'EARLIER_PERIOD_NOT_LOCKED'
   /** A later month is locked: reopen it first. */
   | 'LATER_PERIOD_LOCKED'

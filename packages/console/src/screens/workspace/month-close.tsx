@@ -52,7 +52,7 @@ const EXPLAIN: Record<string, string> = {
   SAME_PERSON:
     'Four eyes: a month is approved by someone other than the person who submitted it. Ask a colleague with the right to close months to approve it.',
   EARLIER_PERIOD_NOT_LOCKED:
-    'Months are approved in order: close the earlier months first (for January, the previous fiscal year’s December).',
+    'Months are approved in order: close the earlier months of this fiscal year first.',
   CHECKLIST_INCOMPLETE:
     'The checklist below still has a blocking item: fix it in the books, then submit again.',
   REASON_TOO_SHORT: `The reason is kept in the audit trail and needs at least ${REASON_MIN} characters.`,
