@@ -2876,7 +2876,7 @@ export type DocumentLineInput = {
   quantity: Scalars['Decimal']['input'];
   /** Up to 6 decimals, not negative; defaults to the item's price. */
   unitPrice?: InputMaybe<Scalars['Decimal']['input']>;
-  /** ITBMS7, EXENTO … (any case: itbms7 is ITBMS7); defaults to the item's tax code, else exempt. */
+  /** ITBMS7, EXENTO … (any case: itbms7 is ITBMS7); defaults to the item's tax code. One of the two is required (BAD_USER_INPUT): an exempt line names EXENTO. */
   taxCode?: InputMaybe<Scalars['String']['input']>;
 };
 

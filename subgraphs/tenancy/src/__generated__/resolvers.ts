@@ -1042,7 +1042,8 @@ export type CreateIntegrationInput = {
   contact: Scalars['String']['input'];
   /**
    * Its client id at the firm's OIDC provider, when that provider issues its client-credentials
-   * tokens (their client_id or azp claim); unique.
+   * tokens (their client_id or azp claim). Unique across the installation among integrations not
+   * deleted (CONFLICT otherwise, whichever firm holds it): a deleted integration gives its id back.
    */
   oidcClientId?: InputMaybe<Scalars['String']['input']>;
 };

@@ -32,7 +32,7 @@ export type DocumentLineInput = {
   itemCode?: string | null | undefined;
   /** Up to 4 decimals, greater than zero. */
   quantity: string;
-  /** ITBMS7, EXENTO … (any case: itbms7 is ITBMS7); defaults to the item's tax code, else exempt. */
+  /** ITBMS7, EXENTO … (any case: itbms7 is ITBMS7); defaults to the item's tax code. One of the two is required (BAD_USER_INPUT): an exempt line names EXENTO. */
   taxCode?: string | null | undefined;
   /** Up to 6 decimals, not negative; defaults to the item's price. */
   unitPrice?: string | null | undefined;
