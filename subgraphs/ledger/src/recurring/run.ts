@@ -67,12 +67,6 @@ const dueDates = (template: TemplateRow, done: ReadonlySet<string>, asOf: IsoDat
 const isDue = (template: TemplateRow, date: IsoDate) =>
   template.active && occurrencesBetween(template, date, date).includes(date);
 
-const sameSchedule = (a: TemplateRow, b: TemplateRow) =>
-  a.frequency === b.frequency &&
-  a.dayOfMonth === b.dayOfMonth &&
-  a.startDate === b.startDate &&
-  a.endDate === b.endDate;
-
 /**
  * One template's occurrences, in date order, each made from the template as it then stands
  * (`makeOccurrence`): once it has ended nothing more is made, and once its schedule changed the
@@ -89,18 +83,17 @@ async function runTemplate(
   result: RecurringRun,
 ): Promise<boolean> {
   let template = first;
-  let pending = dueDates(template, done, args.asOf);
-  for (let date = pending.shift(); date; date = pending.shift()) {
+  for (;;) {
+    const [date] = dueDates(template, done, args.asOf);
+    if (!date) return true;
     if (result.made.length + result.refused.length >= MAX_OCCURRENCES_PER_RUN) return false;
     const o = { templateId: template.id, name: template.name, date, autoPost: args.autoPost };
     const { run, current } = await makeOccurrence(db, company, actor, o);
     done.add(keyOf(template.id, date));
     if (run) result[run.status === 'REFUSED' ? 'refused' : 'made'].push(run);
     if (!current?.active) return true;
-    if (!sameSchedule(template, current)) pending = dueDates(current, done, args.asOf);
     template = current;
   }
-  return true;
 }
 
 interface Occurrence {
