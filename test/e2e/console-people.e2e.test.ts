@@ -10,6 +10,7 @@ import {
   signInAs,
   WAIT,
 } from '../support/console-browser.ts';
+import { clientFacts, documentsOf } from '../support/console-workspace.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 /**
@@ -83,6 +84,7 @@ async function pickClient(page: Page, scope: Locator, typed: string, option: Reg
 
 const NEW = { email: 'nadia@demo.firm', name: 'Nadia Nueva' };
 const LONG_REASON = 'Engagement on this client ended in March';
+const CLIENT = 'cafe-boquete';
 
 describe('people and roles in the console', () => {
   it('lets the FirmAdmin add a member, give, revoke and wall off client roles, deactivate and reactivate, and remove them', async () => {
@@ -328,5 +330,97 @@ describe('people and roles in the console', () => {
     await expectAccessible(page, 'people, nobody found');
     expect(problems).toEqual([]);
     await page.context().close();
+  }, 180_000);
+
+  it('forgets what the API refuses mid-session: a walled Junior sees no figures, a lowered Senior no members', async () => {
+    const byEmail = async (email: string) => (await member(email))!.userId;
+    // An open invoice: the client's documents and its receivables have a row each.
+    const docs = documentsOf(t, CLIENT);
+    const party = await docs.party('CUSTOMER', 'WALL-1', 'Cliente del Muro', 'PAB');
+    const { today } = await clientFacts(t, CLIENT);
+    const lines = [{ accountCode: '4101', quantity: '1', unitPrice: '100.00', taxCode: 'EXENTO' }];
+    await docs.invoice('SALES', { partyId: party, documentDate: today, dueDate: today, lines });
+    const { page, problems } = await openPage(browser);
+    await signInAs(page, origin, 'junior@demo.firm');
+    const amounts = page.locator('main [data-amount]');
+    const clientPages = page.getByRole('navigation', { name: 'Client pages' });
+    const go = (label: string) => clientPages.getByRole('link', { name: label, exact: true }).click();
+    await page.goto(`${origin}/clients/${CLIENT}/documents`);
+    await page.getByTestId('documents').waitFor(WAIT);
+    await go('AR/AP aging');
+    await page.getByTestId('aging-ar-table').waitFor(WAIT);
+    await go('Trial balance');
+    await page.getByTestId('tb-total-debit').waitFor(WAIT);
+
+    // The network down: the screen says so and shows no figure of its last answer.
+    await page.route('**/graphql', (r) => r.abort());
+    await go('Documents');
+    await go('Trial balance');
+    await page.getByRole('alert').filter({ hasText: 'NETWORK_ERROR' }).waitFor(WAIT);
+    expect(await amounts.count()).toBe(0);
+    await page.unroute('**/graphql');
+
+    // Walled off the client while on it: the next request is refused and nothing of it stays.
+    const walled = await t.as('admin')(
+      'mutation($u: ID!, $t: String!, $r: String) { assignClientRole(userId: $u, tenant: $t, role: NO_ACCESS, reason: $r) { userId } }',
+      { u: await byEmail('junior@demo.firm'), t: CLIENT, r: LONG_REASON },
+    );
+    expect(walled.errors).toBeUndefined();
+    await go('Documents');
+    const noAccess = page.getByRole('alert').filter({ hasText: `You have no access to client ${CLIENT}` });
+    await noAccess.first().waitFor(WAIT);
+    expect(await noAccess.first().textContent()).toContain('FORBIDDEN');
+    await expect.poll(() => clientPages.count(), WAIT).toBe(0);
+    for (const gone of ['documents', 'trial-balance', 'aging-ar-table']) {
+      expect(await page.getByTestId(gone).count()).toBe(0);
+    }
+    expect(await amounts.count()).toBe(0);
+    expect(await page.getByText(/you are Junior/).count()).toBe(0);
+    // Back on its trial balance by address within the tab: refused, no cached figure.
+    await page.evaluate(
+      `history.pushState(null, '', '/clients/${CLIENT}/trial-balance'); dispatchEvent(new PopStateEvent('popstate'))`,
+    );
+    await noAccess.first().waitFor(WAIT);
+    expect(await amounts.count()).toBe(0);
+    await expectAccessible(page, 'a walled Junior refused');
+    await page.context().close();
+
+    // A Senior on People and roles, lowered to Junior meanwhile: no member, form or link stays.
+    const senior = await openPage(browser);
+    await signInAs(senior.page, origin, 'senior@demo.firm');
+    const header = senior.page.getByRole('navigation', { name: 'Screens' });
+    await header.getByRole('link', { name: 'People and roles' }).click();
+    const rows = senior.page.locator('table.members tbody tr');
+    await expect.poll(() => rows.count(), WAIT).toBeGreaterThan(0);
+    const lowered = await t.as('admin')(
+      'mutation($u: ID!, $r: String) { changeFirmRole(userId: $u, role: JUNIOR, reason: $r) { userId } }',
+      { u: await byEmail('senior@demo.firm'), r: LONG_REASON },
+    );
+    expect(lowered.errors).toBeUndefined();
+    await header.getByRole('link', { name: 'Close board' }).click();
+    await header.getByRole('link', { name: 'People and roles' }).click();
+    const refused = senior.page
+      .getByRole('alert')
+      .filter({ hasText: "The firm's people could not be loaded" });
+    await refused.waitFor(WAIT);
+    expect(await refused.textContent()).toContain('FORBIDDEN');
+    await expect.poll(() => senior.page.getByTestId('signed-in-as').textContent(), WAIT).toContain('JUNIOR');
+    expect(await header.getByRole('link', { name: 'People and roles' }).count()).toBe(0);
+    expect(await senior.page.locator('table.members').count()).toBe(0);
+    expect(await senior.page.getByRole('button', { name: /^Manage / }).count()).toBe(0);
+    expect(await senior.page.getByRole('button', { name: 'Add to the firm' }).count()).toBe(0);
+    await expectAccessible(senior.page, 'a lowered Senior refused');
+    expect([...problems, ...senior.problems]).toEqual([]);
+    await senior.page.context().close();
+
+    // As they were, for whatever runs next.
+    await t.as('admin')(
+      'mutation($u: ID!, $r: String) { changeFirmRole(userId: $u, role: SENIOR, reason: $r) { userId } }',
+      { u: await byEmail('senior@demo.firm'), r: LONG_REASON },
+    );
+    await t.as('admin')(
+      'mutation($u: ID!, $t: String!, $r: String!) { revokeClientRole(userId: $u, tenant: $t, reason: $r) { userId } }',
+      { u: await byEmail('junior@demo.firm'), t: CLIENT, r: LONG_REASON },
+    );
   }, 180_000);
 });

@@ -1,7 +1,9 @@
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
 import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
 import { ErrorLink } from '@apollo/client/link/error';
+import { isForbidden } from './components/refusal.tsx';
 import { MANIFEST_VERSION } from './manifest-version.ts';
+import { forgetRefused } from './refused-access.ts';
 
 /**
  * Every operation of the console is a typed document of the client preset, whose manifest
@@ -35,12 +37,16 @@ const CLIENT_HEADERS: Record<string, string> = {
  * is read per request (`accessToken()`): a silent renewal replaces it without a new client.
  */
 export function createApolloClient(accessToken: () => string, onUnauthenticated: () => void): ApolloClient {
-  const signedOut = new ErrorLink(({ error }) => {
+  // A refused token (UNAUTHENTICATED, MEMBER_DEACTIVATED: 401) signs the person out, and this client
+  // and its cache go with the session; a refusal FORBIDDEN forgets what was refused
+  // (refused-access.ts). This link is also every workspace client's (tenant-client.ts).
+  const refusals = new ErrorLink(({ error, operation }) => {
     const unauthenticated =
       (CombinedGraphQLErrors.is(error) &&
         error.errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) ||
       (ServerError.is(error) && error.statusCode === 401);
     if (unauthenticated) onUnauthenticated();
+    else if (isForbidden(error)) forgetRefused(operation.client, client, error, operation.operationName);
   });
   const bearer = new ApolloLink((operation, forward) => {
     operation.setContext(({ headers }: { headers?: Record<string, string> }) => ({
@@ -48,9 +54,9 @@ export function createApolloClient(accessToken: () => string, onUnauthenticated:
     }));
     return forward(operation);
   });
-  return new ApolloClient({
+  const client = new ApolloClient({
     link: ApolloLink.from([
-      signedOut,
+      refusals,
       bearer,
       byDocumentId,
       new HttpLink({ uri: '/graphql', headers: CLIENT_HEADERS }),
@@ -64,4 +70,5 @@ export function createApolloClient(accessToken: () => string, onUnauthenticated:
     }),
     defaultOptions: { watchQuery: { fetchPolicy: 'cache-and-network' } },
   });
+  return client;
 }

@@ -1,4 +1,4 @@
-import { ApolloProvider, useApolloClient, useQuery } from '@apollo/client/react';
+import { ApolloProvider, useApolloClient } from '@apollo/client/react';
 import { lazy, Suspense, useEffect, useMemo, useRef } from 'react';
 import { Button, Link, RouterProvider } from 'react-aria-components';
 import { createApolloClient } from './apollo.ts';
@@ -11,6 +11,7 @@ import { Preloaded, preloadable } from './preloadable.tsx';
 import { navigate, ROUTES, usePathname } from './router.ts';
 import { prefetchBoard } from './screens/board-data.ts';
 import { SignIn } from './screens/sign-in.tsx';
+import { useQuery } from './use-query.ts';
 
 // Every screen is loaded when first opened (one chunk each): the entry chunk is the shell and
 // sign-in, the board's table and its queries come in the board's own chunk.

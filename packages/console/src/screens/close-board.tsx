@@ -1,4 +1,4 @@
-import { useApolloClient, useQuery } from '@apollo/client/react';
+import { useApolloClient } from '@apollo/client/react';
 import { lazy, memo, Suspense, useEffect, useMemo, useState } from 'react';
 import { Button, Checkbox, Input, Label, SearchField } from 'react-aria-components';
 import { ClientMarks } from '../components/client-marks.tsx';
@@ -9,6 +9,7 @@ import { CloseExceptionsQuery } from '../operations.ts';
 import { markStep } from '../page-marks.ts';
 import { navigate } from '../router.ts';
 import { CELL_STAGES, type CellStage, monthLabel, monthYearLabel, stageInfo } from '../stages.ts';
+import { useQuery } from '../use-query.ts';
 import { type BoardLoad, type BoardRow as Row, rowsOf, takeBoardLoad } from './board-data.ts';
 import { MonthDetail, type OpenCell } from './month-detail.tsx';
 import { useMyClients } from './my-clients.ts';
@@ -84,7 +85,8 @@ export function CloseBoard({ year }: { year: number }) {
   // Sandboxes are trials: out of the rows and the counts unless asked for.
   const rows = useMemo(() => allRows.filter((r) => showSandboxes || !r.sandbox), [allRows, showSandboxes]);
   const sandboxCount = allRows.length - allRows.filter((r) => !r.sandbox).length;
-  const data = rows.length > 0 || done ? rows : null;
+  // A board a refusal or a failure stopped part way is not drawn: the refusal alone says why.
+  const data = !error && (rows.length > 0 || done) ? rows : null;
   useEffect(() => {
     if (done && !error) markStep('board-drawn');
   }, [done, error]);

@@ -1,4 +1,3 @@
-import { useQuery } from '@apollo/client/react';
 import { Link } from 'react-aria-components';
 import type { CloseExceptionKind } from '../__generated__/graphql.ts';
 import { Loading, RefusalNotice } from '../components/refusal.tsx';
@@ -6,6 +5,7 @@ import { ScrollRegion } from '../components/scroll-region.tsx';
 import { CloseExceptionsQuery } from '../operations.ts';
 import { ROUTES } from '../router.ts';
 import { monthYearLabel } from '../stages.ts';
+import { useQuery } from '../use-query.ts';
 import { StaleRates } from './stale-rates.tsx';
 import { workspacePath } from './workspace/paths.ts';
 

@@ -1,9 +1,9 @@
-import { useQuery } from '@apollo/client/react';
 import { Button, Dialog, Heading, Link, Modal, ModalOverlay } from 'react-aria-components';
 import { Loading, RefusalNotice } from '../components/refusal.tsx';
 import { dateTimeFormat } from '../locale.ts';
 import { BoardMonthDetailQuery } from '../operations.ts';
 import { monthYearLabel, stageInfo } from '../stages.ts';
+import { useQuery } from '../use-query.ts';
 import { workspacePath } from './workspace/paths.ts';
 
 export interface OpenCell {

@@ -1,6 +1,6 @@
-import { useLazyQuery, useQuery } from '@apollo/client/react';
 import { useState } from 'react';
 import { isForbidden, Loading, RefusalNotice } from '../../components/refusal.tsx';
+import { useLazyQuery, useQuery } from '../../use-query.ts';
 import { useWorkspace } from '../workspace/context.ts';
 import { workspacePath } from '../workspace/paths.ts';
 import './audit.css';

@@ -1,6 +1,6 @@
-import { useLazyQuery, useQuery } from '@apollo/client/react';
 import { useState } from 'react';
 import { isForbidden, Loading, RefusalNotice } from '../../components/refusal.tsx';
+import { useLazyQuery, useQuery } from '../../use-query.ts';
 import './audit.css';
 import { AUDIT_PAGE, FirmAuditTrailQuery, VerifyFirmChainQuery } from './data.ts';
 import { trailFilter } from './filters.ts';

@@ -1,9 +1,10 @@
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
-import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
+import { useApolloClient, useMutation } from '@apollo/client/react';
 import { useEffect, useState } from 'react';
 import { graphql } from '../../__generated__/gql.ts';
 import type { ConsoleBatchClientsQuery, ConsoleBoardMonthFragment } from '../../__generated__/graphql.ts';
 import { allPages, type Loaded, useLoaded } from '../../paging.ts';
+import { useQuery } from '../../use-query.ts';
 
 /**
  * Every request the batch-close screen makes, in one place: the clients to pick from (one month

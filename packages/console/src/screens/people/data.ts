@@ -1,5 +1,6 @@
-import { useMutation, useQuery } from '@apollo/client/react';
+import { useMutation } from '@apollo/client/react';
 import { graphql } from '../../__generated__/gql.ts';
+import { useQuery } from '../../use-query.ts';
 
 /**
  * Every request the people-and-roles screen makes, in one place: a page of the firm's members

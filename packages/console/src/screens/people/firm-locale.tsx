@@ -1,9 +1,10 @@
-import { useMutation, useQuery } from '@apollo/client/react';
+import { useMutation } from '@apollo/client/react';
 import { useState } from 'react';
 import { Button, Form, Input, Label, Text, TextField } from 'react-aria-components';
 import { RefusalNotice } from '../../components/refusal.tsx';
 import { formatMoney } from '../../money.ts';
 import { MeQuery } from '../../operations.ts';
+import { useQuery } from '../../use-query.ts';
 import { UpdateFirmLocaleMutation } from './data.ts';
 
 /** How an amount and a day look in `tag`, or null while the browser cannot format in it. */

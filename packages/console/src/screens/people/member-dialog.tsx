@@ -1,4 +1,3 @@
-import { useQuery } from '@apollo/client/react';
 import { useState } from 'react';
 import {
   Button,
@@ -17,6 +16,7 @@ import type { ConsoleMemberFragment, RoleCluster } from '../../__generated__/gra
 import { ReasonField } from '../../components/reason-field.tsx';
 import { RefusalNotice } from '../../components/refusal.tsx';
 import { MeQuery } from '../../operations.ts';
+import { useQuery } from '../../use-query.ts';
 import { ClientPicker, type PickedClient } from './client-picker.tsx';
 import {
   useAssignClientRole,

@@ -1,10 +1,10 @@
-import { useQuery } from '@apollo/client/react';
 import { Link } from 'react-aria-components';
 import type { ConsoleAgingReportFragment } from '../../__generated__/graphql.ts';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
 import { firmLocale } from '../../locale.ts';
 import { formatMoney } from '../../money.ts';
+import { useQuery } from '../../use-query.ts';
 import { AGING_INVOICES, ApAgingInvoicesQuery, ArAgingInvoicesQuery } from './aging-data.ts';
 import { useWorkspace } from './context.ts';
 import { documentName } from './document-labels.ts';

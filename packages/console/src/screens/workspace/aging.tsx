@@ -1,4 +1,3 @@
-import { useQuery } from '@apollo/client/react';
 import { useState } from 'react';
 import { Button, Input, Label, Link, TextField } from 'react-aria-components';
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
@@ -8,6 +7,7 @@ import { ScrollRegion } from '../../components/scroll-region.tsx';
 import { firmLocale } from '../../locale.ts';
 import { formatMoney } from '../../money.ts';
 import { navigate } from '../../router.ts';
+import { useQuery } from '../../use-query.ts';
 import { AgingQuery } from './aging-data.ts';
 import { AgingInvoices, rowKey, rowName } from './aging-invoices.tsx';
 import { useWorkspace } from './context.ts';

@@ -1,6 +1,6 @@
-import { useQuery } from '@apollo/client/react';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
+import { useQuery } from '../../use-query.ts';
 import { useWorkspace } from './context.ts';
 import { BalanceSheetQuery } from './data.ts';
 import { dateLabel, money } from './format.ts';

@@ -1,8 +1,9 @@
-import { useMutation, useQuery } from '@apollo/client/react';
+import { useMutation } from '@apollo/client/react';
 import { useMemo, useState } from 'react';
 import { Button, Input, Label, Text, TextField } from 'react-aria-components';
 import type { ConsoleDocumentQuery, ConsoleOpenInvoiceFragment } from '../../__generated__/graphql.ts';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
+import { useQuery } from '../../use-query.ts';
 import { AmountField, DateField, type Outcome, OutcomeNotice } from './action-fields.tsx';
 import { mayApplyCredit, useWorkspace } from './context.ts';
 import { amountProblem, newIdempotencyKey, sameRate, smaller } from './credit-words.ts';

@@ -1,10 +1,10 @@
-import { useQuery } from '@apollo/client/react';
 import { Link } from 'react-aria-components';
 import type { ConsoleAllocationFragment, ConsoleDocumentQuery } from '../../__generated__/graphql.ts';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
 import { firmLocale } from '../../locale.ts';
 import { formatMoney } from '../../money.ts';
+import { useQuery } from '../../use-query.ts';
 import { useWorkspace } from './context.ts';
 import { CreditActions } from './credit-actions.tsx';
 import { documentName, KIND_LABELS, SETTLEMENT_LABELS, STATUS_LABELS } from './document-labels.ts';

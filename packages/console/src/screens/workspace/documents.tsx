@@ -1,4 +1,3 @@
-import { useQuery } from '@apollo/client/react';
 import { useState } from 'react';
 import { Button, Input, Label, Link, TextField } from 'react-aria-components';
 import type { DocumentFilter } from '../../__generated__/graphql.ts';
@@ -7,6 +6,7 @@ import { ScrollRegion } from '../../components/scroll-region.tsx';
 import { firmLocale } from '../../locale.ts';
 import { formatMoney } from '../../money.ts';
 import { navigate } from '../../router.ts';
+import { useQuery } from '../../use-query.ts';
 import { useWorkspace } from './context.ts';
 import {
   DOCUMENTS_PAGE,

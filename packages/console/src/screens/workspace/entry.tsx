@@ -1,10 +1,10 @@
-import { useQuery } from '@apollo/client/react';
 import { Link } from 'react-aria-components';
 import type { ConsoleJournalEntryQuery } from '../../__generated__/graphql.ts';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
 import { firmLocale } from '../../locale.ts';
 import { formatMoney } from '../../money.ts';
+import { useQuery } from '../../use-query.ts';
 import { AUDIT_READERS, useWorkspace } from './context.ts';
 import { EntryTrailQuery, JournalEntryQuery } from './data.ts';
 import { dateLabel, decimal, instantLabel, money } from './format.ts';

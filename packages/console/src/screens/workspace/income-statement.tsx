@@ -1,8 +1,8 @@
-import { useQuery } from '@apollo/client/react';
 import { Input, Label, TextField } from 'react-aria-components';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
 import { navigate } from '../../router.ts';
+import { useQuery } from '../../use-query.ts';
 import { useWorkspace } from './context.ts';
 import { IncomeStatementQuery } from './data.ts';
 import { dateLabel, isIsoDate, money } from './format.ts';

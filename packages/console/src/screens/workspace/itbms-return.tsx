@@ -1,10 +1,11 @@
-import { useMutation, useQuery } from '@apollo/client/react';
+import { useMutation } from '@apollo/client/react';
 import { Input, Label, TextField } from 'react-aria-components';
 import type { ConsoleItbmsRateLineFragment, ConsoleItbmsReturnQuery } from '../../__generated__/graphql.ts';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
 import { navigate } from '../../router.ts';
 import { monthYearLabel } from '../../stages.ts';
+import { useQuery } from '../../use-query.ts';
 import { mayRender, useWorkspace } from './context.ts';
 import { dateLabel, difference, isZero, money } from './format.ts';
 import { SignedFileButton } from './signed-file-button.tsx';

@@ -1,10 +1,10 @@
-import { useQuery } from '@apollo/client/react';
 import { useState } from 'react';
 import { Button, Link } from 'react-aria-components';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
 import { firmLocale } from '../../locale.ts';
 import { formatMoney } from '../../money.ts';
+import { useQuery } from '../../use-query.ts';
 import { useWorkspace } from './context.ts';
 import { GeneralLedgerQuery } from './data.ts';
 import { dateLabel, isIsoDate, money } from './format.ts';

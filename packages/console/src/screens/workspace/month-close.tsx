@@ -1,4 +1,4 @@
-import { useMutation, useQuery } from '@apollo/client/react';
+import { useMutation } from '@apollo/client/react';
 import type { ResultOf } from '@graphql-typed-document-node/core';
 import { useState } from 'react';
 import { Button, Input, Label, TextField } from 'react-aria-components';
@@ -9,6 +9,7 @@ import { useFocusWhen } from '../../components/use-focus.ts';
 import { useStep } from '../../components/use-step.ts';
 import { navigate } from '../../router.ts';
 import { monthYearLabel, stageInfo } from '../../stages.ts';
+import { useQuery } from '../../use-query.ts';
 import {
   ApproveCloseMutation,
   LockPeriodMutation,

@@ -1,9 +1,10 @@
-import { useMutation, useQuery } from '@apollo/client/react';
+import { useMutation } from '@apollo/client/react';
 import { useState } from 'react';
 import { Button, Link } from 'react-aria-components';
 import type { ConsoleOpeningImportFragment } from '../../__generated__/graphql.ts';
 import { ReasonField } from '../../components/reason-field.tsx';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
+import { useQuery } from '../../use-query.ts';
 import { useWorkspace } from './context.ts';
 import { dateLabel, instantLabel } from './format.ts';
 import { OpeningImportsQuery, VoidOpeningBalancesMutation } from './opening-data.ts';

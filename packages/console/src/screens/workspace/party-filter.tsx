@@ -1,7 +1,7 @@
-import { useQuery } from '@apollo/client/react';
 import { useEffect, useState } from 'react';
 import { Button, ComboBox, Input, Label, ListBox, ListBoxItem, Popover, Text } from 'react-aria-components';
 import { RefusalNotice } from '../../components/refusal.tsx';
+import { useQuery } from '../../use-query.ts';
 import { PartyNameQuery, PartySearchQuery } from './documents-data.ts';
 
 /** Parties the box lists at most: the API searches (a client may have thousands), the box narrows. */

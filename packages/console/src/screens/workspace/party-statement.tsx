@@ -1,9 +1,10 @@
-import { useMutation, useQuery } from '@apollo/client/react';
+import { useMutation } from '@apollo/client/react';
 import { Input, Label, Link, TextField } from 'react-aria-components';
 import type { ConsolePartyStatementQuery } from '../../__generated__/graphql.ts';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
 import { navigate } from '../../router.ts';
+import { useQuery } from '../../use-query.ts';
 import { mayRender, useWorkspace } from './context.ts';
 import { KIND_LABELS } from './document-labels.ts';
 import { dateLabel, isIsoDate, money } from './format.ts';

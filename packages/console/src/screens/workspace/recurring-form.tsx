@@ -1,4 +1,4 @@
-import { useMutation, useQuery } from '@apollo/client/react';
+import { useMutation } from '@apollo/client/react';
 import { useState } from 'react';
 import { Button, Checkbox, Input, Label, TextField } from 'react-aria-components';
 import type {
@@ -7,6 +7,7 @@ import type {
   RecurrenceFrequency,
 } from '../../__generated__/graphql.ts';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
+import { useQuery } from '../../use-query.ts';
 import { DateField } from './action-fields.tsx';
 import { useWorkspace } from './context.ts';
 import { toMinor } from './credit-words.ts';

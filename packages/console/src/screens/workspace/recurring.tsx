@@ -1,9 +1,10 @@
-import { useMutation, useQuery } from '@apollo/client/react';
+import { useMutation } from '@apollo/client/react';
 import { useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { ConsoleRecurringTemplateFragment } from '../../__generated__/graphql.ts';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
+import { useQuery } from '../../use-query.ts';
 import { type Outcome, OutcomeNotice } from './action-fields.tsx';
 import { mayRunRecurring, useWorkspace } from './context.ts';
 import { dateLabel, money } from './format.ts';

@@ -1,9 +1,9 @@
 import type { ApolloClient } from '@apollo/client';
-import { useQuery } from '@apollo/client/react';
 import { useEffect, useState } from 'react';
 import { Button, ComboBox, Input, Label, ListBox, ListBoxItem, Popover, Text } from 'react-aria-components';
 import { ClientMarks } from '../../components/client-marks.tsx';
 import { RefusalNotice } from '../../components/refusal.tsx';
+import { useQuery } from '../../use-query.ts';
 import { ClientSearchQuery } from './data.ts';
 
 /** Clients the switcher lists at most: the API searches (a firm has up to 1,500), the box narrows. */

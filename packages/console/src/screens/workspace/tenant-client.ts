@@ -4,10 +4,10 @@ import { useMemo } from 'react';
 
 /**
  * The workspace's own Apollo Client for one client: the signed-in client's link (token, sign-out
- * on UNAUTHENTICATED) with the client's `X-Tenant` header added, and a cache of its own. Root
- * fields such as `trialBalance` are not objects with ids (README, "one cache across clients"), so
- * a cache per client is what keeps one client's statement from showing, even for a moment, under
- * another's name.
+ * on UNAUTHENTICATED, what this client cached forgotten on FORBIDDEN: refused-access.ts) with the
+ * client's `X-Tenant` header added, and a cache of its own. Root fields such as `trialBalance` are
+ * not objects with ids (README, "one cache across clients"), so a cache per client is what keeps
+ * one client's statement from showing, even for a moment, under another's name.
  */
 export function useTenantClient(slug: string): ApolloClient {
   const firm = useApolloClient();

@@ -1,7 +1,7 @@
-import { useQuery } from '@apollo/client/react';
 import { Link } from 'react-aria-components';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
+import { useQuery } from '../../use-query.ts';
 import { useWorkspace } from './context.ts';
 import { TrialBalanceQuery } from './data.ts';
 import { dateLabel, money } from './format.ts';

@@ -1,7 +1,7 @@
-import { useLazyQuery } from '@apollo/client/react';
 import { Button, Link } from 'react-aria-components';
 import type { ConsoleVerifyBooksQuery } from '../../__generated__/graphql.ts';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
+import { useLazyQuery } from '../../use-query.ts';
 import { VerifyBooksQuery } from './actions-data.ts';
 import { useWorkspace } from './context.ts';
 import { instantLabel } from './format.ts';

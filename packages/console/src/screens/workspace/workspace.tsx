@@ -1,5 +1,5 @@
 import type { ApolloClient } from '@apollo/client';
-import { ApolloProvider, useApolloClient, useQuery } from '@apollo/client/react';
+import { ApolloProvider, useApolloClient } from '@apollo/client/react';
 import type { ResultOf } from '@graphql-typed-document-node/core';
 import { lazy, Suspense, useEffect, useMemo } from 'react';
 import { Input, Label, Link, TextField } from 'react-aria-components';
@@ -7,6 +7,7 @@ import { ClientMarks } from '../../components/client-marks.tsx';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { MeQuery } from '../../operations.ts';
 import { navigate, useLocation } from '../../router.ts';
+import { useQuery } from '../../use-query.ts';
 import { roleLabel } from '../people/labels.ts';
 import {
   mayImportOpening,

@@ -1,10 +1,11 @@
-import { useMutation, useQuery } from '@apollo/client/react';
+import { useMutation } from '@apollo/client/react';
 import type { ResultOf } from '@graphql-typed-document-node/core';
 import { useEffect, useState } from 'react';
 import { Button, Link } from 'react-aria-components';
 import { Loading, RefusalNotice, refusalsOf } from '../../components/refusal.tsx';
 import { useStep } from '../../components/use-step.ts';
 import { navigate } from '../../router.ts';
+import { useQuery } from '../../use-query.ts';
 import { useWorkspace } from './context.ts';
 import { dateLabel, instantLabel, money } from './format.ts';
 import { workspacePath } from './paths.ts';
