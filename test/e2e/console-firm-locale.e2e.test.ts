@@ -126,6 +126,11 @@ describe("the firm's locale in the console", () => {
     const input = page.getByTestId('firm-locale-input');
     await input.waitFor(WAIT);
     expect(await input.inputValue()).toBe(LOCALE);
+    // th-TH's own calendar is Buddhist: the preview's day is in the Gregorian year the screens show.
+    await input.fill('th-TH');
+    const preview = page.getByTestId('firm-locale-preview');
+    await expect.poll(() => preview.textContent(), WAIT).toContain('2026');
+    expect(await preview.textContent()).not.toContain('2569');
     await input.fill('es-PA');
     const sample = `${intlMoney('1234567.89', 'PAB', 'es-PA')} · ${new Intl.DateTimeFormat('es-PA', {
       dateStyle: 'medium',

@@ -28,16 +28,23 @@ export function setFirmLocale(tag: string | null | undefined): string {
   return next;
 }
 
+/**
+ * An `Intl.DateTimeFormat` in `locale` with `options`, always in the Gregorian calendar whatever the
+ * locale's own (fa-IR: Persian, th-TH: Buddhist): the books' dates and periods are Gregorian, and a
+ * month shown must be the period's month. Every date of the console is made by it, the firm locale's
+ * preview of a tag not yet saved included.
+ */
+export const gregorianFormat = (locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat =>
+  new Intl.DateTimeFormat(locale, { ...options, calendar: 'gregory' });
+
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
 
-/** An `Intl.DateTimeFormat` in the firm's locale (Gregorian) with `options`, made once per locale and options. */
+/** A `gregorianFormat` in the firm's locale with `options`, made once per locale and options. */
 export function dateTimeFormat(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   const key = `${current}|${JSON.stringify(options)}`;
   let f = dateTimeFormats.get(key);
   if (!f) {
-    // Always the Gregorian calendar, whatever the locale's own (fa-IR: Persian, th-TH: Buddhist):
-    // the books' dates and periods are Gregorian, and a month shown must be the period's month.
-    f = new Intl.DateTimeFormat(current, { ...options, calendar: 'gregory' });
+    f = gregorianFormat(current, options);
     dateTimeFormats.set(key, f);
   }
   return f;

@@ -2,21 +2,10 @@ import { useMutation } from '@apollo/client/react';
 import { useState } from 'react';
 import { Button, Form, Input, Label, Text, TextField } from 'react-aria-components';
 import { RefusalNotice } from '../../components/refusal.tsx';
-import { formatMoney } from '../../money.ts';
 import { MeQuery } from '../../operations.ts';
 import { useQuery } from '../../use-query.ts';
 import { UpdateFirmLocaleMutation } from './data.ts';
-
-/** How an amount and a day look in `tag`, or null while the browser cannot format in it. */
-function preview(tag: string): string | null {
-  try {
-    if (Intl.NumberFormat.supportedLocalesOf(tag).length !== 1) return null;
-    const day = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeZone: 'UTC' });
-    return `${formatMoney('1234567.89', 'PAB', tag)} · ${day.format(new Date(Date.UTC(2026, 2, 31)))}`;
-  } catch {
-    return null;
-  }
-}
+import { localePreview } from './locale-preview.ts';
 
 /**
  * The firm's locale (FirmAdmin: `updateFirmLocale`, audited as `firm.locale_updated`): the tag
@@ -33,7 +22,7 @@ export function FirmLocale() {
   });
   if (!me?.mayDeactivatePeople) return null;
   const value = tag ?? me.firm.locale;
-  const shown = preview(value.trim());
+  const shown = localePreview(value.trim());
   return (
     <section className="subsection" aria-labelledby="firm-locale-title">
       <h2 id="firm-locale-title">Firm locale</h2>
