@@ -99,6 +99,7 @@ export const Constraints = {
   bankStatementSeq: 'bank_statements_seq',
   bankMatchStatementLine: 'bank_match_items_statement_line',
   openingImportOneLive: 'opening_imports_one_live',
+  entryBeforeOpening: 'journal_entries_before_opening',
   bankMatchGlLine: 'bank_match_items_gl_line',
   voidNotBankReconciled: 'voids_not_bank_reconciled',
   bankStatementDeleteUnmatched: 'bank_statements_delete_unmatched',
@@ -210,6 +211,10 @@ const BY_CONSTRAINT: Readonly<Record<ConstraintName, Meaning>> = {
   opening_imports_one_live: {
     code: 'OPENING_BALANCES_EXIST',
     message: 'The client already has opening balances: void them first',
+  },
+  journal_entries_before_opening: {
+    code: 'BEFORE_OPENING_BALANCES',
+    message: 'The entry is dated before the opening date of the live opening balances: the books start there',
   },
   period_closes_one_live: {
     code: 'CLOSE_IN_PROGRESS',

@@ -19,11 +19,6 @@ interface Executor {
   execute(query: SQL): Promise<unknown>;
 }
 
-/** Hold the gates of the periods overlapping [first, last] shared (a posting), then mark the time. */
-export async function holdPostingPeriods(tx: Executor, first: string, last: string): Promise<void> {
-  await tx.execute(sql`SELECT cifra_hold_posting_periods(${first}::date, ${last}::date)`);
-}
-
 /**
  * Hold the gates of these periods exclusive (a transition that moves their state), in start-date
  * order, then mark the time. Call it before locking any period row: a posting waiting at a row
@@ -40,4 +35,17 @@ export async function holdPeriodsForTransition(tx: Executor, periodIds: readonly
  */
 export async function markRecordedTime(tx: Executor): Promise<void> {
   await tx.execute(sql`SELECT cifra_mark_recorded_time()`);
+}
+
+/**
+ * The books made to start on `date` (an opening balance import, docs/architecture/opening-balances.md):
+ * no year may be opened meanwhile (the client's years held in SHARE mode, which every year's
+ * transition waits for and postings pass), and the gate of every period before `date` is held
+ * exclusive, in start-date order. A posting into one of them already in flight commits first, and
+ * the import then reads its lines; one that comes after waits, and then reads the import's date.
+ */
+export async function holdPeriodsBefore(tx: Executor, date: string): Promise<void> {
+  await tx.execute(sql`LOCK TABLE fiscal_years IN SHARE MODE`);
+  await tx.execute(sql`
+    SELECT cifra_hold_periods(ARRAY(SELECT id FROM posting_periods WHERE start_date < ${date}::date), true)`);
 }

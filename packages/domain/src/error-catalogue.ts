@@ -216,6 +216,11 @@ export const ERROR_CATALOGUE = {
     description: 'No posting period covers the date (its fiscal year is not open).',
   },
   PERIOD_LOCKED: { group: 'posting', description: "The date's period is locked for this kind of posting." },
+  BEFORE_OPENING_BALANCES: {
+    group: 'posting',
+    description:
+      'Dated before the opening date of the live opening balances (`extensions.openingDate`, the date in `extensions.field`): the books start there. Post on or after it, or void the opening balances first.',
+  },
   NOT_EDITABLE: { group: 'posting', description: 'A posted or discarded draft or document.' },
   SELF_APPROVAL: { group: 'posting', description: 'Someone other than the author approves a draft.' },
   ALREADY_VOIDED: { group: 'posting', description: 'The entry or document is already voided.' },

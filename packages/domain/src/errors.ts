@@ -47,6 +47,7 @@ export const ErrorCodes = [
   // Opening balances (docs/architecture/opening-balances.md).
   'OPENING_BALANCES_INVALID',
   'OPENING_BALANCES_EXIST',
+  'BEFORE_OPENING_BALANCES',
   // Control accounts (DefaultAR, DefaultAP, the tax accounts): docs/architecture/documents.md.
   'CONTROL_ACCOUNT_REQUIRES_DOCUMENT',
   'CONTROL_ACCOUNT_NOT_ALLOWED',

@@ -1,6 +1,9 @@
+import { tenant } from '@cifra/db';
 import type { IsoDate } from '@cifra/domain';
-import { sql } from 'drizzle-orm';
-import { type Period, periodsByDate, type TenantTx } from './posting-engine.ts';
+import { isNull, sql } from 'drizzle-orm';
+import type { TenantTx } from './posting-engine.ts';
+
+export type Period = typeof tenant.postingPeriods.$inferSelect;
 
 /** A period as `to_jsonb` of its row gives it (snake_case; dates as `YYYY-MM-DD`). */
 interface PeriodJson {
@@ -14,9 +17,14 @@ interface PeriodJson {
   state: Period['state'];
 }
 
-/** What a group learns in its first round trip: its periods, gates held, and the keys used before. */
+/** What a posting learns in its first round trip: its periods, gates held, and the keys used before. */
 export interface HeldPeriods {
   periods: Map<IsoDate, Period>;
+  /**
+   * The live opening balance import's opening date, or null: nothing posts before it (read after
+   * the gates are held, which the import holds exclusive for every period before its date).
+   */
+  booksStart: IsoDate | null;
   /** The idempotency keys asked for that an entry already carries. */
   taken: string[];
   /** What was asked: the dates whose periods are held, the keys looked up. */
@@ -24,11 +32,11 @@ export interface HeldPeriods {
 }
 
 /**
- * The periods covering `dates`, by date, their gates held shared (and the recorded time marked), and
- * which of `keys` an entry already carries — one round trip (cifra_held_posting_periods, tenant
- * migration 0038) where `holdPeriodsOf` and an idempotency look-up took three. The key look-up
- * reads the statement's snapshot, taken before the gates, as the separate look-up did; the periods
- * are read after the gates are held, as `holdPeriodsOf` reads them.
+ * The periods covering `dates`, by date, their gates held shared (and the recorded time marked),
+ * the books' start, and which of `keys` an entry already carries — one round trip
+ * (cifra_held_posting_books, tenant migration 0049). The key look-up reads the statement's
+ * snapshot, taken before the gates; the periods and the books' start are read after the gates are
+ * held: a transition or an import that held a gate exclusive is seen committed.
  */
 export async function holdPeriodsAndKeys(
   tx: TenantTx,
@@ -38,17 +46,43 @@ export async function holdPeriodsAndKeys(
   const sorted = [...new Set(dates)].sort();
   const asked = { dates: new Set(sorted), keys: new Set(keys) };
   const [first, last] = [sorted[0], sorted.at(-1)];
-  if (!first || !last) return { periods: new Map(), taken: [], asked };
-  const { rows } = await tx.execute<{ periods: PeriodJson[]; taken: string[] }>(sql`
-    SELECT cifra_held_posting_periods(${first}::date, ${last}::date) AS periods,
+  if (!first || !last) return { periods: new Map(), booksStart: null, taken: [], asked };
+  const { rows } = await tx.execute<{
+    held: { periods: PeriodJson[]; books_start: IsoDate | null };
+    taken: string[];
+  }>(sql`
+    SELECT cifra_held_posting_books(${first}::date, ${last}::date) AS held,
       ARRAY(SELECT j.idempotency_key FROM journal_entries j
              WHERE j.idempotency_key = ANY (${sql.param([...keys])}::text[])) AS taken`);
   const row = rows[0];
   return {
-    periods: periodsByDate(sorted, (row?.periods ?? []).map(periodOf)),
+    periods: periodsByDate(sorted, (row?.held.periods ?? []).map(periodOf)),
+    booksStart: row?.held.books_start ?? null,
     taken: row?.taken ?? [],
     asked,
   };
+}
+
+/**
+ * The live opening balance import's opening date, or null, for a check made before a posting holds
+ * its gates (a recurring occurrence drafted, a write-off staged): the posting checks it again.
+ */
+export async function booksStart(db: Pick<TenantTx, 'select'>): Promise<IsoDate | null> {
+  const [row] = await db
+    .select({ openingDate: tenant.openingImports.openingDate })
+    .from(tenant.openingImports)
+    .where(isNull(tenant.openingImports.voidedAt));
+  return row?.openingDate ?? null;
+}
+
+/** Which of `periods` covers each of `dates` (a date no period covers is absent). */
+export function periodsByDate(dates: readonly IsoDate[], periods: readonly Period[]): Map<IsoDate, Period> {
+  const byDate = new Map<IsoDate, Period>();
+  for (const date of dates) {
+    const period = periods.find((p) => p.startDate <= date && date <= p.endDate);
+    if (period) byDate.set(date, period);
+  }
+  return byDate;
 }
 
 function periodOf(p: PeriodJson): Period {

@@ -2,13 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { type Actor, tenant } from '@cifra/db';
 import { assertBalancedEntry, idempotencyKeyReused } from '@cifra/domain';
 import { inArray } from 'drizzle-orm';
-import { type HeldPeriods, holdPeriodsAndKeys } from './held-periods.ts';
+import { type HeldPeriods, holdPeriodsAndKeys, type Period } from './held-periods.ts';
 import { postEntriesAs } from './post-entries-as.ts';
 import {
   entryHash,
   type NewEntry,
   type NewLine,
-  type Period,
   type PostedEntry,
   type PostingRequest,
   periodRefusal,
@@ -32,9 +31,9 @@ export type EachOutcome = { ok: true; value: PostedEntry } | { ok: false; error:
 /**
  * Independent postings by different authors in one transaction, in a constant number of statements
  * (group commit, docs/architecture/posting.md): each is checked on its own — idempotency key,
- * balance, period — and refused alone with the error `postEntry` would give it; the others are
- * posted together, numbered in the order given, each with its own author on its entry, its audit
- * event and its number's history version.
+ * balance, period, the books' start — and refused alone with the error `postEntry` would give it;
+ * the others are posted together, numbered in the order given, each with its own author on its
+ * entry, its audit event and its number's history version.
  *
  * A posting whose key another posting of the same call uses first is left undefined (the caller runs
  * it alone afterwards, when the first one's fate is known). A failure of the common statements
@@ -64,7 +63,7 @@ export async function postEntriesEach(
   const candidates = await answerRetries(tx, postings, hashes, held.taken, outcomes);
   const fresh = candidates.filter((i) => {
     const req = (postings[i] as OwnPosting).request;
-    const refusal = periodRefusal(held.periods.get(req.postingDate), req);
+    const refusal = periodRefusal(held.periods.get(req.postingDate), req, held.booksStart);
     if (refusal) outcomes[i] = { ok: false, error: refusal };
     return !refusal;
   });

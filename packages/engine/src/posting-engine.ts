@@ -1,12 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type Actor,
-  holdPostingPeriods,
-  recordAuditEvents,
-  type TenantDb,
-  type TxOf,
-  tenant,
-} from '@cifra/db';
+import { type Actor, recordAuditEvents, type TenantDb, type TxOf, tenant } from '@cifra/db';
 import {
   assertBalancedEntry,
   badInput,
@@ -17,7 +10,8 @@ import {
   periodAcceptsPosting,
   type SourceKind,
 } from '@cifra/domain';
-import { and, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { holdPeriodsAndKeys, type Period } from './held-periods.ts';
 
 export type TenantTx = TxOf<TenantDb>;
 
@@ -62,7 +56,9 @@ const ENTRY_SEQUENCE = 'JE';
  * caller's transaction, so the entry, its lines, its number and its audit event commit together:
  *  - the period covering the posting date must exist and accept this kind of document (its gate is
  *    held shared, so a concurrent transition waits for this posting or this posting sees the new
- *    state; the entry is stamped with a time taken after the gate: `holdPostingPeriods`);
+ *    state; the entry is stamped with a time taken after the gate: `holdPeriodsAndKeys`);
+ *  - it is not dated before the books' start, the live opening balances' date (read after the gate:
+ *    an import holds the gates of the periods before its date exclusive);
  *  - the lines balance to the minor unit (checked here, and again by the database);
  *  - the entry takes the next gapless number of its fiscal year under a row lock, so a rolled-back
  *    posting returns its number with it and nothing is ever skipped or reused.
@@ -272,7 +268,6 @@ export async function storedHashes(
   return stored;
 }
 
-export type Period = typeof tenant.postingPeriods.$inferSelect;
 export type NewEntry = Omit<PostedEntry, 'actualPostingDate' | 'createdAt'>;
 export type NewLine = Omit<typeof tenant.glLines.$inferInsert, 'id'>;
 
@@ -331,52 +326,36 @@ export const SYSTEM_USER = '00000000-0000-0000-0000-000000000000';
 /**
  * The periods covering the requests' posting dates, their gates held shared (no row lock: a row
  * lock queue lets new sharers pass a waiting transition), after checking that each exists and
- * accepts the request's kind of document.
+ * accepts the request's kind of document, and that none is dated before the books' start.
  */
 async function periodsFor(tx: TenantTx, requests: readonly PostingRequest[]): Promise<Map<IsoDate, Period>> {
-  const byDate = await holdPeriodsOf(tx, requests);
+  // The periods' gates, shared, before reading their state and the books' start: a transition of
+  // these periods (or an import making the books start after them) waits for this posting to commit,
+  // and one already queued makes us wait for it, then we read what it did. Also marks the
+  // transaction's recorded time, which stamps the entries.
+  const held = await holdPeriodsAndKeys(
+    tx,
+    requests.map((r) => r.postingDate),
+    [],
+  );
   for (const req of requests) {
-    const refusal = periodRefusal(byDate.get(req.postingDate), req);
+    const refusal = periodRefusal(held.periods.get(req.postingDate), req, held.booksStart);
     if (refusal) throw refusal;
   }
-  return byDate;
+  return held.periods;
 }
 
-/** The periods covering the requests' posting dates, by date, their gates held shared. */
-export async function holdPeriodsOf(
-  tx: TenantTx,
-  requests: readonly Pick<PostingRequest, 'postingDate'>[],
-): Promise<Map<IsoDate, Period>> {
-  const dates = [...new Set(requests.map((r) => r.postingDate))].sort();
-  const [first, last] = [dates[0], dates.at(-1)];
-  if (!first || !last) return new Map();
-  // The periods' gates, shared, before reading their state: a transition of these periods waits
-  // for this posting to commit, and a transition already queued makes us wait for it (then we
-  // read its new state). Also marks the transaction's recorded time, which stamps the entries.
-  await holdPostingPeriods(tx, first, last);
-  const rows = await tx
-    .select()
-    .from(tenant.postingPeriods)
-    .where(and(lte(tenant.postingPeriods.startDate, last), gte(tenant.postingPeriods.endDate, first)))
-    .orderBy(tenant.postingPeriods.startDate);
-  return periodsByDate(dates, rows);
-}
-
-/** Which of `periods` covers each of `dates` (a date no period covers is absent). */
-export function periodsByDate(dates: readonly IsoDate[], periods: readonly Period[]): Map<IsoDate, Period> {
-  const byDate = new Map<IsoDate, Period>();
-  for (const date of dates) {
-    const period = periods.find((p) => p.startDate <= date && date <= p.endDate);
-    if (period) byDate.set(date, period);
-  }
-  return byDate;
-}
-
-/** Why a request may not post in its period (none, or no period covers its date), or null. */
+/**
+ * Why a request may not post (none, or no period covers its date), or null: its date is before
+ * the books' start (the live opening balances' date, `booksStart`), no period covers it, or its
+ * period does not accept its kind.
+ */
 export function periodRefusal(
   period: Period | undefined,
   req: Pick<PostingRequest, 'postingDate' | 'kind'>,
+  booksStart: IsoDate | null,
 ): DomainError | null {
+  if (booksStart && req.postingDate < booksStart) return beforeOpening(booksStart, req.postingDate);
   if (!period) {
     return new DomainError('PERIOD_NOT_FOUND', `No posting period covers ${req.postingDate}`, {
       postingDate: req.postingDate,
@@ -391,6 +370,19 @@ export function periodRefusal(
     );
   }
   return null;
+}
+
+/** A posting dated before the live opening balances' date, named by the caller's `field`. */
+export function beforeOpening(
+  openingDate: IsoDate,
+  postingDate: IsoDate,
+  field = 'postingDate',
+): DomainError {
+  return new DomainError(
+    'BEFORE_OPENING_BALANCES',
+    `${field}: ${postingDate} is before the opening balances of ${openingDate}, where the books start: date it on or after ${openingDate}, or void the opening balances first`,
+    { openingDate, postingDate, field },
+  );
 }
 
 /** The next journal-entry numbers, one per fiscal year given, in order. */

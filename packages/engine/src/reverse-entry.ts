@@ -1,7 +1,13 @@
 import { type Actor, Constraints, isUniqueViolation, recordAuditEvent, tenant } from '@cifra/db';
 import { badInput, DomainError, type IsoDate, requireReason, type SourceKind } from '@cifra/domain';
 import { asc, eq } from 'drizzle-orm';
-import { type PostedEntry, type PostingLine, postEntry, type TenantTx } from './posting-engine.ts';
+import {
+  beforeOpening,
+  type PostedEntry,
+  type PostingLine,
+  postEntry,
+  type TenantTx,
+} from './posting-engine.ts';
 
 export interface ReverseRequest {
   entryId: string;
@@ -90,6 +96,10 @@ export async function reverseEntry(tx: TenantTx, actor: Actor, req: ReverseReque
       return posted;
     });
   } catch (err) {
+    // Refused for its date: named as the caller's field (a document's `voidDate`).
+    if (err instanceof DomainError && err.code === 'BEFORE_OPENING_BALANCES' && req.dateField) {
+      throw beforeOpening(String(err.details.openingDate), req.postingDate, req.dateField);
+    }
     // A concurrent void, scheduled reversal or year-end close of the same entry committed first
     // (our insert waited for it): say which, as it would have been said after it.
     if (

@@ -4,8 +4,9 @@ import { postJournalEntry } from '../src/services/post-journal-entry.service.ts'
 import { actor, openTestBooks, type TestBooks } from './test-books.ts';
 
 // The group commit's first round trip (docs/architecture/posting.md, "Group commit"): the periods'
-// gates held, the periods read after them, and the idempotency keys used before, in one statement
-// (cifra_held_posting_periods, tenant migration 0038).
+// gates held, the periods (and the books' start) read after them, and the idempotency keys used
+// before, in one statement (cifra_held_posting_periods, tenant migration 0038; with the books' start,
+// cifra_held_posting_books, 0049). The lone path takes the same round trip.
 
 let t: TestBooks;
 
@@ -38,6 +39,7 @@ describe('holdPeriodsAndKeys', () => {
       endDate: '2026-05-31',
     });
     expect(held.taken).toEqual(['held-1']);
+    expect(held.booksStart).toBeNull();
   });
 
   it('reads a period after its gate: a transition holding it is seen in its new state', async () => {
@@ -57,7 +59,7 @@ describe('holdPeriodsAndKeys', () => {
         (
           await t.admin.query(
             `SELECT count(*)::int AS n FROM pg_stat_activity
-              WHERE wait_event_type = 'Lock' AND wait_event = 'advisory' AND query LIKE '%cifra_held_posting_periods%'`,
+              WHERE wait_event_type = 'Lock' AND wait_event = 'advisory' AND query LIKE '%cifra_held_posting_books%'`,
           )
         ).rows[0].n === 0
       ) {

@@ -324,6 +324,8 @@ export type ErrorCode =
   | 'BANK_MATCH_AMOUNTS_DIFFER'
   /** The entry has lines matched to a bank statement: unmatch them (`unmatchBankLines`, with a reason) before voiding it. */
   | 'BANK_RECONCILED'
+  /** Dated before the opening date of the live opening balances (`extensions.openingDate`, the date in `extensions.field`): the books start there. Post on or after it, or void the opening balances first. */
+  | 'BEFORE_OPENING_BALANCES'
   /** Reversals and closing entries cannot be voided; entries a document posted are voided through it. */
   | 'CANNOT_VOID'
   /** The close's checklist still has open items. */

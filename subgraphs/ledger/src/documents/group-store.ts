@@ -168,8 +168,9 @@ export async function insertDraftsAs(tx: TenantTx, drafts: readonly DraftAs[]): 
 
 /**
  * What the credit applications' and write-offs' passes read besides what they lock: the parties of
- * the documents `ids` names, the client's role bindings, which of `keys` a document carries and the
- * periods covering `dates` (only ISO dates are inlined; read, not held: the group holds them later).
+ * the documents `ids` names, the client's role bindings, which of `keys` a document carries, and the
+ * periods covering `dates` with the books' start (only ISO dates are inlined; read, not held: the
+ * group holds them later, and its entries check both again).
  */
 export async function settlingReads(
   tx: TenantTx,
@@ -181,10 +182,12 @@ export async function settlingReads(
   roles: Map<AccountRole, string>;
   taken: Set<string>;
   periods: Map<IsoDate, Period>;
+  booksStart: IsoDate | null;
 }> {
   const days = [...new Set(dates.filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)))].sort();
   const periods = days.length
-    ? `; SELECT * FROM posting_periods WHERE start_date <= '${days.at(-1)}' AND end_date >= '${days[0]}'`
+    ? `; SELECT * FROM posting_periods WHERE start_date <= '${days.at(-1)}' AND end_date >= '${days[0]}';
+      SELECT cifra_books_start()::text AS books_start`
     : '';
   const results = (await tx.execute(
     sql.raw(`SELECT * FROM parties WHERE id IN (SELECT party_id FROM documents WHERE id = ANY (${uuidArray(ids)}));
@@ -204,6 +207,7 @@ export async function settlingReads(
     roles: new Map(rowsOf(tenant.accountRoleBindings, rows(1)).map((r) => [r.role, r.accountId])),
     taken: new Set(taken.map((r) => r.key)),
     periods: periodsByDate(days, rowsOf(tenant.postingPeriods, rows(2))),
+    booksStart: (rows(3)[0]?.books_start as IsoDate | null | undefined) ?? null,
   };
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Constraints, inTransaction, isUniqueViolation, recordAuditEvent } from '@cifra/db';
-import { DomainError, formatDecimal, formatMoney, parseInput } from '@cifra/domain';
+import { DomainError, formatDecimal, formatMoney, parseInput, parseIsoDate } from '@cifra/domain';
 import { type PostingRequest, postEntries, type TenantTx } from '@cifra/engine';
 import { clientFxOf, rateForDocument } from '@cifra/fx';
 import { KINDS, requirePermission } from '../documents/kinds.ts';
@@ -43,7 +43,7 @@ export async function importOpeningBalances(books: Books, raw: unknown): Promise
   for (const kind of new Set(openRowsOf(input).map((i) => i.kind)))
     requirePermission(books, KINDS[kind].post);
   const run = async (tx: TenantTx): Promise<OpeningBalancesOutcome> => {
-    if (!input.dryRun) await lockOpeningImports(tx);
+    if (!input.dryRun) await lockOpeningImports(tx, parseIsoDate(input.openingDate, 'openingDate'));
     const checked = await checkOpeningBalances(tx, books, input);
     const { plan } = checked;
     const problems = checked.problems.slice(0, MAX_PROBLEMS);

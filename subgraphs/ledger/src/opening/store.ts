@@ -1,4 +1,4 @@
-import { type TenantDb, tenant } from '@cifra/db';
+import { holdPeriodsBefore, type TenantDb, tenant } from '@cifra/db';
 import type { IsoDate } from '@cifra/domain';
 import type { TenantTx } from '@cifra/engine';
 import { and, asc, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
@@ -15,9 +15,16 @@ export type AccountRow = typeof tenant.accounts.$inferSelect;
 export type PartyRow = typeof tenant.parties.$inferSelect;
 export type DocumentInsert = typeof tenant.documents.$inferInsert;
 
-/** Two imports of one client at once queue here; the partial unique index is the backstop. */
-export async function lockOpeningImports(tx: Reader): Promise<void> {
+/**
+ * Two imports of one client at once queue here (the partial unique index is the backstop); then
+ * the books are held as they must be seen empty before `openingDate`: no year opened meanwhile,
+ * every earlier period's gate exclusive (`holdPeriodsBefore`), so a posting dated before it that is
+ * in flight commits before the check reads the balances, and one that comes later waits for the
+ * import and is refused (BEFORE_OPENING_BALANCES).
+ */
+export async function lockOpeningImports(tx: Reader, openingDate: IsoDate): Promise<void> {
   await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended('cifra.opening-balances', 0))`);
+  await holdPeriodsBefore(tx, openingDate);
 }
 
 export async function liveImport(db: Reader): Promise<ImportRow | undefined> {

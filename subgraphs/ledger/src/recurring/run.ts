@@ -1,7 +1,7 @@
 import type { Actor, TenantDb } from '@cifra/db';
 import { inTransaction, recordAuditEvent } from '@cifra/db';
 import { badInput, DomainError, type IsoDate, occurrencesBetween } from '@cifra/domain';
-import { type Company, periodRefusal, postEntry, type TenantTx } from '@cifra/engine';
+import { booksStart, type Company, periodRefusal, postEntry, type TenantTx } from '@cifra/engine';
 import {
   claimOccurrence,
   completeRun,
@@ -187,13 +187,17 @@ async function makeFrom(
 }
 
 /**
- * A draft is checked as its posting would be: a month that no longer takes manual entries, or an
- * account deactivated since the template was written, refuses the occurrence now rather than
- * leaving a draft nobody can approve.
+ * A draft is checked as its posting would be: a month that no longer takes manual entries, a date
+ * before the opening balances (the books' start), or an account deactivated since the template was
+ * written, refuses the occurrence now rather than leaving a draft nobody can approve.
  */
 async function refuseIfNotPostable(tx: TenantTx, o: Made): Promise<void> {
   const period = await periodOn(tx, o.date);
-  const refusal = periodRefusal(period ?? undefined, { kind: 'MANUAL', postingDate: o.date });
+  const refusal = periodRefusal(
+    period ?? undefined,
+    { kind: 'MANUAL', postingDate: o.date },
+    await booksStart(tx),
+  );
   if (refusal) throw refusal;
   const inactive = await inactiveAccounts(
     tx,

@@ -48,7 +48,7 @@ export async function draftWriteOffs(
   const keys = mine.flatMap((i) => (postings[i] as Own).request.idempotency.key ?? []);
   const settlements = await lockSettledInvoices(tx, ids);
   const dates = mine.map((i) => (postings[i] as Own).request.postingDate);
-  const { parties, taken, periods } = await settlingReads(tx, ids, keys, dates);
+  const { parties, taken, periods, booksStart } = await settlingReads(tx, ids, keys, dates);
   const rates = await ratesInForceFor(
     tx,
     (postings[0] as Own).request.books,
@@ -69,13 +69,14 @@ export async function draftWriteOffs(
       );
       if (!rateIsReadOnly(request.books, { appliesToId: null, exchangeRate: null, ...checked.values }))
         continue;
-      // Its period checked before it is drafted, as its entry's will be (a refusal there would undo
+      // Its period (and the books' start) checked before it is drafted, as its entry's will be (a refusal there would undo
       // the group's lane): the group holds the gates before its entries post, so a transition in
       // between refuses it there instead, and the group runs one by one.
-      const refusal = periodRefusal(periods.get(request.postingDate), {
-        kind: 'BAD_DEBT_WRITE_OFF',
-        postingDate: request.postingDate,
-      });
+      const refusal = periodRefusal(
+        periods.get(request.postingDate),
+        { kind: 'BAD_DEBT_WRITE_OFF', postingDate: request.postingDate },
+        booksStart,
+      );
       if (refusal) throw refusal;
       // Its rate too, for a foreign invoice: with none in force it is refused here, as its posting
       // would refuse it (RATE_NOT_AVAILABLE); a pegged pair's first row is for it to write alone.

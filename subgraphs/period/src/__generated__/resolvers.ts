@@ -735,6 +735,8 @@ export type ErrorCode =
   | 'PERIOD_NOT_FOUND'
   /** The date's period is locked for this kind of posting. */
   | 'PERIOD_LOCKED'
+  /** Dated before the opening date of the live opening balances (`extensions.openingDate`, the date in `extensions.field`): the books start there. Post on or after it, or void the opening balances first. */
+  | 'BEFORE_OPENING_BALANCES'
   /** A posted or discarded draft or document. */
   | 'NOT_EDITABLE'
   /** Someone other than the author approves a draft. */
