@@ -16,6 +16,8 @@ const WHY = 'conflict of interest with the owner of this client';
 let t: TestStack;
 let asOther: ReturnType<typeof gql>;
 let entityKey: string;
+/** The client id of the entity key's secret. */
+let keySecret: string;
 let partner: string;
 
 const ok = <T>(r: GqlResult<T>): T => {
@@ -30,11 +32,14 @@ async function stateOf(id: string) {
       id: string;
       allowArbitraryDocuments: boolean;
       status: string;
-      secrets: { clientId: string }[];
+      secrets: { clientId: string; revokedAt: string | null }[];
       grants: { tenant: { slug: string } }[];
+      firmGrant: { permissions: string[] } | null;
+      trustedDocumentVersions: { appVersion: string; retiredAt: string | null }[];
     }[];
   }>(
-    '{ integrations { id status allowArbitraryDocuments secrets { clientId } grants { tenant { slug } } } }',
+    `{ integrations { id status allowArbitraryDocuments secrets { clientId revokedAt } grants { tenant { slug } }
+       firmGrant { permissions } trustedDocumentVersions { appVersion retiredAt } } }`,
   );
   const found = ok(r).integrations.find((i) => i.id === id);
   if (!found) throw new Error(`no integration ${id}`);
@@ -42,8 +47,20 @@ async function stateOf(id: string) {
     status: found.status,
     arbitrary: found.allowArbitraryDocuments,
     secrets: found.secrets.length,
+    revoked: found.secrets.filter((s) => s.revokedAt).length,
     grants: found.grants.map((g) => g.tenant.slug).sort(),
+    firmGrant: found.firmGrant,
+    documents: found.trustedDocumentVersions,
   };
+}
+
+/** The firm's trail about one integration, as stored (control plane). */
+async function trailOf(id: string) {
+  const { rows } = await t.stack.control.pool.query(
+    'SELECT id::text, action FROM audit_events WHERE entity_id = $1 ORDER BY id',
+    [id],
+  );
+  return rows;
 }
 
 beforeAll(async () => {
@@ -77,6 +94,15 @@ beforeAll(async () => {
       'mutation { createEntityKey(input: { tenant: "clinica-costa", name: "Clinic BI", contact: "it@clinic.example", access: READ_ONLY }) { id } }',
     ),
   ).createEntityKey.id;
+  keySecret = ok(
+    await t.as('admin')<{ createIntegrationSecret: { clientId: string } }>(SECRET, { i: entityKey }),
+  ).createIntegrationSecret.clientId;
+  ok(
+    await t.as('admin')(
+      'mutation($i: ID!, $m: JSON!) { publishTrustedDocuments(integrationId: $i, appVersion: "1.0.0", manifest: $m) { appVersion } }',
+      { i: entityKey, m: MANIFEST },
+    ),
+  );
   partner = ok(
     await t.as('admin')<{ createIntegration: { id: string } }>(
       'mutation { createIntegration(input: { name: "Bookkeeping app", contact: "dev@partner.example" }) { id } }',
@@ -94,52 +120,97 @@ afterAll(() => t?.close());
 const SECRET = 'mutation($i: ID!) { createIntegrationSecret(integrationId: $i) { clientId secret } }';
 const ARBITRARY =
   'mutation($i: ID!, $a: Boolean!) { allowArbitraryDocuments(integrationId: $i, allow: $a, reason: "debugging the connector with the partner") { id } }';
+const DOCUMENT = '{ accounts { code } }';
+const MANIFEST = { [`sha256:${createHash('sha256').update(DOCUMENT).digest('hex')}`]: DOCUMENT };
+
+/** A well-formed id no integration has. */
+const UNKNOWN = '00000000-0000-4000-8000-00000000dead';
+const PAUSE = 'the clinic asked us to pause it';
+/** What a mutation answers about the integration: the walled client's part, if it leaks. */
+const ABOUT = 'id name contact status grants { tenant { slug } permissions }';
+
+/** Every operation naming an integration by id, with its variables for the id `i`. */
+const NAMING: [string, string, (i: string) => Record<string, unknown>][] = [
+  [
+    'suspend',
+    `mutation($i: ID!) { suspendIntegration(id: $i, reason: "${PAUSE}") { ${ABOUT} } }`,
+    (i) => ({ i }),
+  ],
+  ['resume', `mutation($i: ID!) { resumeIntegration(id: $i) { ${ABOUT} } }`, (i) => ({ i })],
+  [
+    'delete',
+    `mutation($i: ID!) { deleteIntegration(id: $i, reason: "${PAUSE}") { ${ABOUT} } }`,
+    (i) => ({ i }),
+  ],
+  ['secret', SECRET, (i) => ({ i })],
+  [
+    'revoke secret',
+    `mutation($i: ID!, $c: String!) { revokeIntegrationSecret(integrationId: $i, clientId: $c, reason: "${PAUSE}") { clientId } }`,
+    (i) => ({ i, c: keySecret }),
+  ],
+  [
+    'grant',
+    'mutation($i: ID!) { grantIntegrationAccess(integrationId: $i, tenant: "cafe-boquete", permissions: ["GL.Read"]) { permissions } }',
+    (i) => ({ i }),
+  ],
+  [
+    'revoke grant',
+    `mutation($i: ID!) { revokeIntegrationAccess(integrationId: $i, tenant: "clinica-costa", reason: "${PAUSE}") { ${ABOUT} } }`,
+    (i) => ({ i }),
+  ],
+  [
+    'firm grant',
+    'mutation($i: ID!) { grantIntegrationFirmAccess(integrationId: $i, permissions: ["Firm.Dashboard"]) { id name } }',
+    (i) => ({ i }),
+  ],
+  [
+    'revoke firm grant',
+    `mutation($i: ID!) { revokeIntegrationFirmAccess(integrationId: $i, reason: "${PAUSE}") { id name } }`,
+    (i) => ({ i }),
+  ],
+  [
+    'publish',
+    'mutation($i: ID!, $m: JSON!) { publishTrustedDocuments(integrationId: $i, appVersion: "2.0.0", manifest: $m) { appVersion } }',
+    (i) => ({ i, m: MANIFEST }),
+  ],
+  [
+    'retire',
+    `mutation($i: ID!) { retireTrustedDocuments(integrationId: $i, appVersion: "1.0.0", reason: "${PAUSE}") { appVersion } }`,
+    (i) => ({ i }),
+  ],
+  ['arbitrary on', ARBITRARY, (i) => ({ i, a: true })],
+  ['arbitrary off', ARBITRARY, (i) => ({ i, a: false })],
+  ['integration', `query($i: ID!) { integration(id: $i) { ${ABOUT} } }`, (i) => ({ i })],
+  [
+    'usage',
+    'query($i: ID!) { integrationUsage(integrationId: $i, from: "2026-01-01", to: "2026-01-31") { requests } }',
+    (i) => ({ i }),
+  ],
+];
+
+/** An answer as a caller sees it: its data, and each error's code and words. */
+const seen = (r: GqlResult<unknown>) => ({
+  data: r.data,
+  errors: (r.errors ?? []).map((e) => ({ code: e.extensions?.code, message: e.message })),
+});
 
 describe('an admin walled off a client', () => {
-  it('neither lists nor empowers the client’s entity key, nor takes its grant away', async () => {
+  it('is answered about the client’s entity key as about an unknown id, by every operation, and writes nothing', async () => {
     const before = await stateOf(entityKey);
+    const trail = await trailOf(entityKey);
     expect(
       codes(await asOther('{ entityKeysConnection(tenant: "clinica-costa") { edges { node { id } } } }')),
     ).toEqual(['FORBIDDEN']);
-    const secret = await asOther(SECRET, { i: entityKey });
-    expect(codes(secret)).toEqual(['FORBIDDEN']);
-    expect(secret.errors?.[0]?.extensions?.tenant).toBe('clinica-costa');
-    expect(codes(await asOther(ARBITRARY, { i: entityKey, a: true }))).toEqual(['FORBIDDEN']);
-    const document = '{ accounts { code } }';
-    const manifest = { [`sha256:${createHash('sha256').update(document).digest('hex')}`]: document };
-    expect(
-      codes(
-        await asOther(
-          'mutation($i: ID!, $m: JSON!) { publishTrustedDocuments(integrationId: $i, appVersion: "1.0.0", manifest: $m) { appVersion } }',
-          {
-            i: entityKey,
-            m: manifest,
-          },
-        ),
-      ),
-    ).toEqual(['FORBIDDEN']);
-    expect(
-      codes(
-        await asOther(
-          'mutation($i: ID!) { revokeIntegrationAccess(integrationId: $i, tenant: "clinica-costa", reason: "no longer needed by the clinic") { id } }',
-          {
-            i: entityKey,
-          },
-        ),
-      ),
-    ).toEqual(['FORBIDDEN']);
-    // Suspending takes power away: anyone managing integrations may. Resuming gives it back: not them.
-    ok(
-      await asOther(
-        'mutation($i: ID!) { suspendIntegration(id: $i, reason: "the clinic asked us to pause it") { status } }',
-        { i: entityKey },
-      ),
-    );
-    expect(
-      codes(await asOther('mutation($i: ID!) { resumeIntegration(id: $i) { status } }', { i: entityKey })),
-    ).toEqual(['FORBIDDEN']);
-    expect(await stateOf(entityKey)).toEqual({ ...before, status: 'SUSPENDED' });
-    ok(await t.as('admin')('mutation($i: ID!) { resumeIntegration(id: $i) { status } }', { i: entityKey }));
+    for (const [what, operation, variables] of NAMING) {
+      const walled = seen(await asOther(operation, variables(entityKey)));
+      expect({ what, ...walled }).toEqual({ what, ...seen(await asOther(operation, variables(UNKNOWN))) });
+      expect(JSON.stringify(walled)).not.toContain('Clinic BI');
+    }
+    expect(await stateOf(entityKey)).toEqual(before);
+    expect(await trailOf(entityKey)).toEqual(trail);
+    // Whoever sees the client still manages its key.
+    ok(await t.as('admin')(NAMING[0]![1], { i: entityKey }));
+    ok(await t.as('admin')(NAMING[1]![1], { i: entityKey }));
     expect(await stateOf(entityKey)).toEqual(before);
   });
 });
@@ -226,15 +297,99 @@ describe("a walled client's private fields, reached through the firm's lists", (
     expect(JSON.stringify(admin.data)).toContain(PRIVATE);
   });
 
-  it("answers an integration's grant on it FORBIDDEN for its settings and white label", async () => {
-    const r = await asOther<{ integrations: { grants: { tenant: Reached }[] }[] }>(
-      `{ integrations { grants { tenant { ${TENANT_FIELDS} } } } }`,
+  it("leaves an integration's grant on it out of the integration's grants", async () => {
+    const GRANTS = `{ integrations { grants { tenant { ${TENANT_FIELDS} } } } }`;
+    const slugs = (r: GqlResult<{ integrations: { grants: { tenant: Reached }[] }[] }>) =>
+      (r.data?.integrations ?? []).flatMap((i) => i.grants.map((g) => g.tenant.slug));
+    const r = await asOther<{ integrations: { grants: { tenant: Reached }[] }[] }>(GRANTS);
+    expect(r.errors).toBeUndefined();
+    expect(slugs(r)).not.toContain('clinica-costa');
+    expect(JSON.stringify(r.data)).not.toContain(PRIVATE);
+    const admin = await t.as('admin')<{ integrations: { grants: { tenant: Reached }[] }[] }>(GRANTS);
+    expect(slugs(admin)).toContain('clinica-costa');
+  });
+});
+
+describe('a partner granted on a walled client and on one the admin sees', () => {
+  const { partner: withSecret } = partnerKit(() => t);
+  const WHOLE = 'id name grants { tenant { slug } permissions }';
+  type Whole = { id: string; name: string; grants: { tenant: { slug: string } }[] };
+  const slugsOf = (i: Whole | null | undefined) => (i?.grants ?? []).map((g) => g.tenant.slug).sort();
+
+  it('is shown and managed without its walled part, which nothing the admin does changes', async () => {
+    const p = await withSecret('Spanning sync', ['GL.Read']);
+    const id = p.integration.id;
+    ok(
+      await t.as('admin')(
+        'mutation($i: ID!) { grantIntegrationAccess(integrationId: $i, tenant: "clinica-costa", permissions: ["GL.Read"]) { permissions } }',
+        { i: id },
+      ),
     );
-    refusedAt(
-      r,
+    for (const tenant of ['clinica-costa', 'cafe-boquete'])
+      ok(await (await p.call(tenant))('{ accounts { code } }'));
+
+    // Read: the integration, its grants and its usage, but those on the walled client.
+    const ONE = `query($i: ID!) { integration(id: $i) { ${WHOLE} } }`;
+    expect(slugsOf(ok(await asOther<{ integration: Whole }>(ONE, { i: id })).integration)).toEqual([
+      'cafe-boquete',
+    ]);
+    expect(slugsOf(ok(await t.as('admin')<{ integration: Whole }>(ONE, { i: id })).integration)).toEqual([
+      'cafe-boquete',
       'clinica-costa',
-      (r.data?.integrations ?? []).flatMap((i) => i.grants.map((g) => g.tenant)),
+    ]);
+    const today = new Date().toISOString().slice(0, 10);
+    const USAGE = `query($i: ID!) { integrationUsage(integrationId: $i, from: "${today}", to: "${today}") { tenant { slug } } }`;
+    const used = async (as: ReturnType<typeof gql>) =>
+      ok(await as<{ integrationUsage: { tenant: { slug: string } | null }[] }>(USAGE, { i: id }))
+        .integrationUsage.map((u) => u.tenant?.slug)
+        .sort();
+    expect(await used(asOther)).toEqual(['cafe-boquete']);
+    expect(await used(t.as('admin'))).toEqual(['cafe-boquete', 'clinica-costa']);
+
+    // Changed: what acts on the whole integration and keeps its grants (a suspension), answered
+    // without the walled part; not its grant there, nor what would end it (deletion) or give it
+    // power there (resuming, a secret, the firm's views).
+    const before = await stateOf(id);
+    const trail = await trailOf(id);
+    const suspended = ok(
+      await asOther<{ suspendIntegration: Whole }>(
+        `mutation($i: ID!) { suspendIntegration(id: $i, reason: "${PAUSE}") { ${WHOLE} } }`,
+        { i: id },
+      ),
+    ).suspendIntegration;
+    expect(slugsOf(suspended)).toEqual(['cafe-boquete']);
+    expect(await stateOf(id)).toEqual({ ...before, status: 'SUSPENDED' });
+    const after = await trailOf(id);
+    const whole = [
+      await asOther(`mutation($i: ID!) { deleteIntegration(id: $i, reason: "${PAUSE}") { id } }`, { i: id }),
+      await asOther('mutation($i: ID!) { resumeIntegration(id: $i) { id } }', { i: id }),
+      await asOther(SECRET, { i: id }),
+      await asOther(
+        'mutation($i: ID!) { grantIntegrationFirmAccess(integrationId: $i, permissions: ["Firm.Dashboard"]) { id } }',
+        { i: id },
+      ),
+    ];
+    for (const refused of whole) {
+      expect(codes(refused)).toEqual(['FORBIDDEN']);
+      // A refusal about the whole integration does not name the walled client.
+      expect(JSON.stringify(refused.errors)).not.toContain('clinica-costa');
+    }
+    const grantThere = await asOther(
+      `mutation($i: ID!) { revokeIntegrationAccess(integrationId: $i, tenant: "clinica-costa", reason: "${PAUSE}") { id } }`,
+      { i: id },
     );
+    expect(codes(grantThere)).toEqual(['FORBIDDEN']);
+    expect(await stateOf(id)).toEqual({ ...before, status: 'SUSPENDED' });
+    expect((await trailOf(id)).length).toBe(after.length);
+    expect(after.length).toBe(trail.length + 1);
+    ok(await t.as('admin')('mutation($i: ID!) { resumeIntegration(id: $i) { id } }', { i: id }));
+    ok(
+      await asOther(
+        `mutation($i: ID!) { revokeIntegrationAccess(integrationId: $i, tenant: "cafe-boquete", reason: "${PAUSE}") { id } }`,
+        { i: id },
+      ),
+    );
+    expect(await stateOf(id)).toEqual({ ...before, grants: ['clinica-costa'] });
   });
 });
 
@@ -274,7 +429,9 @@ describe('a grant on an archived client', () => {
       // Its grant there is power over the client: whoever is walled off it gives the partner none.
       const secret = await asOther(SECRET, { i: p.integration.id });
       expect(codes(secret)).toEqual(['FORBIDDEN']);
-      expect(secret.errors?.[0]?.extensions?.tenant).toBe('clinica-costa');
+      // Without naming it: its grant there is the walled client's part of the integration.
+      expect(secret.errors?.[0]?.extensions?.tenant).toBeUndefined();
+      expect(JSON.stringify(secret.errors)).not.toContain('clinica-costa');
     } finally {
       ok(await t.as('admin')(UNARCHIVE, { t: 'clinica-costa', r: 'The engagement resumed after all' }));
     }

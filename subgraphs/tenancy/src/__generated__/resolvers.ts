@@ -85,7 +85,8 @@ export type Query = {
   integration?: Maybe<Integration>;
   /**
    * An integration's requests between two days (UTC, both included, at most 366 days), counted by
-   * day, client and operation name (needs Integration.Manage).
+   * day, client and operation name (needs Integration.Manage); none on a client the caller is walled
+   * off, and NOT_FOUND for an entity key of one, as for an unknown id.
    */
   integrationUsage: Array<IntegrationUsage>;
   /**
@@ -272,7 +273,10 @@ export type Mutation = {
   suspendIntegration?: Maybe<Integration>;
   /** Let a suspended integration in again. */
   resumeIntegration?: Maybe<Integration>;
-  /** Delete an integration (reason of at least 20 characters): its grants go and its secrets are revoked; the trail keeps it. */
+  /**
+   * Delete an integration (reason of at least 20 characters): its grants go and its secrets are
+   * revoked; the trail keeps it. FORBIDDEN while it is granted on a client the caller is walled off.
+   */
   deleteIntegration?: Maybe<Integration>;
   /**
    * Grant the integration an explicit set of permission constants on one client (replacing an
@@ -286,7 +290,8 @@ export type Mutation = {
    * Grant the integration firm-level access (no client chosen), replacing an earlier firm grant,
    * optionally until `expiresAt`: only Firm.Dashboard (the close board, exceptions, stale rates and
    * batches, over the clients it is granted), never more than you hold firm-wide, never to an entity
-   * key. Without it an integration is refused every firm-level field.
+   * key, not by someone walled off a client it is granted (FORBIDDEN). Without it an integration is
+   * refused every firm-level field.
    */
   grantIntegrationFirmAccess?: Maybe<Integration>;
   /** Take the integration's firm-level access away (reason of at least 20 characters), from its next request on. */
@@ -1072,7 +1077,10 @@ export type Integration = {
   status: IntegrationStatus;
   /** When it was registered. */
   createdAt: Scalars['DateTime']['output'];
-  /** Its access, client by client: at most one grant per client of the firm. */
+  /**
+   * Its access, client by client: at most one grant per client of the firm; a grant on a client the
+   * caller is walled off is left out.
+   */
   grants: Array<IntegrationGrant>;
   /** Its firm-level access (the firm dashboard over its clients), or null: none. */
   firmGrant?: Maybe<IntegrationFirmGrant>;

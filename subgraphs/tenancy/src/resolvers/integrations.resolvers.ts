@@ -1,4 +1,3 @@
-import { integrationUsageBetween } from '@cifra/db';
 import { badInput, DomainError, parseId } from '@cifra/domain';
 import { isPermission } from '@cifra/permissions';
 import type {
@@ -19,6 +18,7 @@ import {
   grantIntegrationFirmAccess,
   revokeIntegrationFirmAccess,
 } from '../services/integration-firm-access.service.ts';
+import { grantsSeenBy, usageSeenBy } from '../services/integration-walls.ts';
 import {
   createEntityKey,
   createIntegration,
@@ -26,7 +26,6 @@ import {
   deleteIntegration,
   findIntegration,
   grantIntegrationAccess,
-  grantsOf,
   type IntegrationReader,
   listEntityKeys,
   listIntegrations,
@@ -90,7 +89,7 @@ export const integrationQueries: Pick<
       id(integrationId, 'integrationId'),
     );
     if (!integration) throw new DomainError('NOT_FOUND', 'No such integration', {});
-    return integrationUsageBetween(ctx.control, integration.id, from, to);
+    return usageSeenBy(ctx.control, await walledClients(ctx), integration.id, from, to);
   },
 };
 
@@ -150,7 +149,7 @@ export const integrationMutations: Pick<
 };
 
 export const Integration: IntegrationResolvers = {
-  grants: (i, _a, ctx) => grantsOf(ctx.control, i.id),
+  grants: async (i, _a, ctx) => grantsSeenBy(ctx.control, await walledClients(ctx), i.id),
   firmGrant: (i, _a, ctx) => firmGrantOf(ctx.control, i.id),
   secrets: (i, _a, ctx) => secretsOf(ctx.control, i.id),
   trustedDocumentVersions: (i, _a, ctx) => trustedDocumentVersions(ctx.control, i.id),

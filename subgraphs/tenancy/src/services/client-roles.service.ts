@@ -28,7 +28,7 @@ import {
  */
 
 /** A person's own role assignment on one client, if they have one. */
-async function assignmentOf(tx: TxOf<ControlDb>, tenantId: string, userId: string) {
+export async function assignmentOf(tx: TxOf<ControlDb>, tenantId: string, userId: string) {
   const [row] = await tx
     .select()
     .from(control.tenantRoleAssignments)

@@ -2,6 +2,7 @@ import { type ControlDb, control, inTransaction, recordAuditEvent } from '@cifra
 import { badInput, DomainError, requireReason } from '@cifra/domain';
 import { isPermission, type Permission, Permissions, permissionsOf } from '@cifra/permissions';
 import { eq } from 'drizzle-orm';
+import { refuseAcrossWall } from './integration-walls.ts';
 import {
   futureExpiry,
   type IntegrationRow,
@@ -53,6 +54,8 @@ export async function grantIntegrationFirmAccess(
     const integration = await lockIntegration(tx, m, input.integrationId);
     if (integration.boundTenantId)
       throw badInput('integrationId: an entity key acts on its own client only', { field: 'integrationId' });
+    // The firm's views would show it the clients it is granted: not one the granter may not see.
+    await refuseAcrossWall(tx, m, integration, 'give it firm-level access');
     const key = eq(control.integrationFirmGrants.integrationId, integration.id);
     const [before] = await tx.select().from(control.integrationFirmGrants).where(key);
     const values = { permissions: perms, grantedBy: m.userId, expiresAt };

@@ -49,11 +49,13 @@ export async function requireHoldsGrants(
   );
   for (const g of grants) {
     const access = held.get(g.tenantId);
+    // Walled off it (the only way an integration manager has no access to a client): its grant
+    // there is not theirs to see, so the refusal does not name the client.
     if (!access) {
       throw new DomainError(
         'FORBIDDEN',
-        `This integration is granted on ${g.slug}, where you have no access: someone who has must do this`,
-        { tenant: g.slug },
+        'This integration is granted on a client you have no access to: someone who has must do this',
+        {},
       );
     }
     const beyond = usableGrant(g.permissions).filter((p) => !access.permissions.includes(p));

@@ -14,6 +14,7 @@ import { and, asc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { refuseWalled } from './client-roles.service.ts';
 import { requireHoldsGrants } from './integration-powers.ts';
+import { hiddenBehindWall, refuseAcrossWall } from './integration-walls.ts';
 import type { Manager } from './members.service.ts';
 
 /**
@@ -71,14 +72,19 @@ export const integrationEvent = (
   ...extra,
 });
 
-/** The firm's own integration, locked for the change; another firm's is as absent as a missing one. */
+/**
+ * The firm's own integration, locked for the change; another firm's, a deleted one, or an entity
+ * key of a client the manager is walled off is as absent as a missing one (nothing is written,
+ * nothing names it).
+ */
 export async function lockIntegration(tx: TxOf<ControlDb>, m: Manager, id: string): Promise<IntegrationRow> {
   const [row] = await tx
     .select()
     .from(control.integrations)
     .where(and(eq(control.integrations.id, id), eq(control.integrations.firmId, m.firmId)))
     .for('update');
-  if (!row || row.status === 'DELETED') throw new DomainError('NOT_FOUND', 'No such integration', { id });
+  if (!row || row.status === 'DELETED' || (await hiddenBehindWall(tx, m, row)))
+    throw new DomainError('NOT_FOUND', 'No such integration', { id });
   return row;
 }
 
@@ -166,7 +172,10 @@ export async function setIntegrationStatus(
   });
 }
 
-/** Delete an integration: its grants go, its secrets are revoked, the row stays for the trail. */
+/**
+ * Delete an integration: its grants go, its secrets are revoked, the row stays for the trail. Not by
+ * someone walled off a client it is granted on: its grant there is not theirs to end.
+ */
 export async function deleteIntegration(
   db: ControlDb,
   m: Manager,
@@ -177,6 +186,7 @@ export async function deleteIntegration(
   const actor = { ...m.actor, reason: why };
   return inTransaction(db, actor, async (tx) => {
     const before = await lockIntegration(tx, m, id);
+    await refuseAcrossWall(tx, m, before, 'delete it');
     const grants = await tx
       .delete(control.integrationGrants)
       .where(eq(control.integrationGrants.integrationId, id))
@@ -323,14 +333,6 @@ export async function revokeIntegrationAccess(
     );
     return integration;
   });
-}
-
-export function grantsOf(db: ControlDb, integrationId: string): Promise<GrantRow[]> {
-  return db
-    .select()
-    .from(control.integrationGrants)
-    .where(eq(control.integrationGrants.integrationId, integrationId))
-    .orderBy(asc(control.integrationGrants.createdAt));
 }
 
 export function secretsOf(db: ControlDb, integrationId: string): Promise<SecretRow[]> {
