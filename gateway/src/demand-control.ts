@@ -12,6 +12,7 @@ import {
   type GraphQLSchema,
   getNamedType,
   getNullableType,
+  getVariableValues,
   isCompositeType,
   isInterfaceType,
   isListType,
@@ -207,12 +208,27 @@ export function costLimitPlugin<C extends BaseContext>(
             const [refusal] = validate(schema, document, demandValidationRules(applied));
             if (refusal) throw refusal;
           }
-          const cost = costOf(schema, document, operation, request.variables ?? {}, applied);
+          const variables = variableValuesOf(schema, operation, request.variables);
+          const cost = costOf(schema, document, operation, variables, applied);
           if (cost > applied.maxCost) throw tooComplex('cost', applied.maxCost, cost);
         },
       };
     },
   };
+}
+
+/**
+ * The variables as the operation will run with them: those sent, coerced, and each one left out at
+ * its default value (`$n: Int = 200` sent without `n` is 200, not an unsized list). Variables that
+ * do not coerce are refused by the gateway before it plans anything; until then they count as sent.
+ */
+export function variableValuesOf(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  sent: Readonly<Record<string, unknown>> | undefined,
+): Record<string, unknown> {
+  const { coerced } = getVariableValues(schema, operation.variableDefinitions ?? [], sent ?? {});
+  return coerced ?? { ...sent };
 }
 
 /**

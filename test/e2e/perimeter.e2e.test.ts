@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bomb } from '../support/bomb.ts';
-import { codes } from '../support/client.ts';
+import { codes, type GqlResult } from '../support/client.ts';
 import { partnerKit } from '../support/integrations.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -94,6 +95,59 @@ describe('the gateway perimeter: demand control and CORS', () => {
     expect(again.errors?.[0]?.extensions).toEqual(pages.errors?.[0]?.extensions);
     const page = await t.as('senior', 'cafe-boquete')('{ documents(first: 20) { edges { node { id } } } }');
     expect(page.errors).toBeUndefined();
+  });
+
+  it('costs a variable left out at its default value, as the operation runs it', async () => {
+    // Sent without variables, $n is 200 (its default): priced as the literal form is, not at the
+    // default list size.
+    const deep = `journalEntries(first: N) { edges { node { number auditEvents(first: N) { edges { node { id } } } lines { account { code name } debit credit } } } }`;
+    const literal = await t.as('senior', 'cafe-boquete')(`{ ${deep.replaceAll('N', '200')} }`);
+    expect(codes(literal)).toEqual(['QUERY_TOO_COMPLEX']);
+    const defaulted = await t.as(
+      'senior',
+      'cafe-boquete',
+    )(`query($n: Int = 200) { ${deep.replaceAll('N', '$n')} }`);
+    expect(codes(defaulted)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(defaulted.errors?.[0]?.extensions).toEqual(literal.errors?.[0]?.extensions);
+    // A value sent still sizes it.
+    const small = await t.as('senior', 'cafe-boquete')(
+      `query($n: Int = 200) { ${deep.replaceAll('N', '$n')} }`,
+      {
+        n: 2,
+      },
+    );
+    expect(small.errors).toBeUndefined();
+  });
+
+  it("costs a trusted document's defaulted variable at its default too", async () => {
+    const kit = partnerKit(() => t);
+    const p = await kit.partner('Defaulted Pages', ['GL.Read'], true);
+    // 100 entries a page by default: 15,401 against an integration's 10,000 (50, the default list
+    // size, would be 7,701).
+    const PAGE = `query PartnerPage($n: Int = 100) { journalEntries(first: $n) { edges { node { number lines { account { code } debit } } } } }`;
+    const id = `sha256:${createHash('sha256').update(PAGE).digest('hex')}`;
+    const published = await kit.as('admin')(
+      `mutation($id: ID!, $m: JSON!) { publishTrustedDocuments(integrationId: $id, appVersion: "1.0.0", manifest: $m) { documents } }`,
+      { id: p.integration.id, m: { [id]: PAGE } },
+    );
+    expect(codes(published)).toEqual([]);
+    const send = async (body: Record<string, unknown>) => {
+      const res = await fetch(t.stack.gatewayUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${await p.accessToken()}`,
+          'x-tenant': 'cafe-boquete',
+        },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, ...((await res.json()) as Omit<GqlResult, 'status'>) };
+    };
+    const defaulted = await send({ documentId: id });
+    expect(codes(defaulted)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(defaulted.errors?.[0]?.extensions).toMatchObject({ limit: 'cost', max: 10_000, measured: 15_401 });
+    const sized = await send({ documentId: id, variables: { n: 20 } });
+    expect(sized.errors).toBeUndefined();
   });
 
   it('holds partner integrations to tighter limits than people, side by side', async () => {
