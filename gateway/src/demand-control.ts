@@ -6,7 +6,6 @@ import type { RequestHandler } from 'express';
 import {
   type DocumentNode,
   type FieldNode,
-  type FragmentDefinitionNode,
   GraphQLError,
   type GraphQLField,
   type GraphQLSchema,
@@ -26,6 +25,7 @@ import {
   validate,
   valueFromAST,
 } from 'graphql';
+import { fragmentsOf } from './operation-fields.ts';
 
 /**
  * Demand control: what one request may ask of the gateway, checked before the query is planned.
@@ -255,9 +255,7 @@ export function estimateCost(
   variables: Record<string, unknown>,
   limits: DemandLimits,
 ): number {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const def of document.definitions)
-    if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  const fragments = fragmentsOf(document);
   const root =
     operation.operation === 'mutation'
       ? schema.getMutationType()

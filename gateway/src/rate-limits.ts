@@ -1,12 +1,14 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { pg } from '@cifra/db';
-import { GraphQLError, Kind, type OperationDefinitionNode } from 'graphql';
+import { type DocumentNode, GraphQLError, type OperationDefinitionNode } from 'graphql';
 import {
   type RateLimiterAbstract,
   RateLimiterMemory,
   RateLimiterPostgres,
   RateLimiterRes,
 } from 'rate-limiter-flexible';
+import { variableValuesOf } from './demand-control.ts';
+import { rootFieldsOf } from './operation-fields.ts';
 
 /**
  * Token buckets per person and, for requests without a valid token, per source address. One
@@ -108,12 +110,19 @@ export function bodyPoints(bytes: number): number {
   return 1 + Math.floor(bytes / BYTES_PER_POINT);
 }
 
-/** What an operation costs on top of its request: each costly root field (aliases counted). */
-export function operationPoints(operation: OperationDefinitionNode): number {
+/**
+ * What an operation costs on top of its request: each costly root field it runs, wherever it is
+ * written (plainly, in an inline fragment, in a named fragment, nested) — once per response key,
+ * as graphql-js runs it, so each alias is charged and a field spread twice under one key once.
+ */
+export function operationPoints(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables?: Readonly<Record<string, unknown>>,
+): number {
   let points = 0;
-  for (const sel of operation.selectionSet.selections) {
-    if (sel.kind === Kind.FIELD) points += OPERATION_POINTS[sel.name.value] ?? 0;
-  }
+  for (const field of rootFieldsOf(document, operation, variables).values())
+    points += OPERATION_POINTS[field] ?? 0;
   return points;
 }
 
@@ -122,9 +131,11 @@ export function personRatePlugin(limits: RateLimits): ApolloServerPlugin<{ rateK
   return {
     async requestDidStart({ contextValue }) {
       return {
-        async didResolveOperation({ operation }) {
-          const extra = operation ? operationPoints(operation) : 0;
-          if (contextValue.rateKey && extra > 0) await limits.chargePerson(contextValue.rateKey, extra);
+        async didResolveOperation({ document, operation, request, schema }) {
+          if (!contextValue.rateKey || !operation) return;
+          const variables = variableValuesOf(schema, operation, request.variables);
+          const extra = operationPoints(document, operation, variables);
+          if (extra > 0) await limits.chargePerson(contextValue.rateKey, extra);
         },
       };
     },

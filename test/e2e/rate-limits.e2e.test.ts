@@ -61,6 +61,15 @@ describe('rate limits shared by two gateway instances', () => {
     expect(codes(second)).toEqual(['RATE_LIMITED']);
   });
 
+  it('charges a costly field inside a fragment as much as a plain one', async () => {
+    // Refused for its permissions when it runs, but charged before: 1 + 10 points each time.
+    const client = gql(t.stack.gatewayUrl, t.token('client'), 'cafe-boquete');
+    const named = `mutation { ...Probe } fragment Probe on Mutation { investigate(sql: "select 1") { __typename } }`;
+    expect(codes(await client(named))).not.toContain('RATE_LIMITED');
+    const inline = 'mutation { ... on Mutation { investigate(sql: "select 1") { __typename } } }';
+    expect(codes(await client(inline))).toEqual(['RATE_LIMITED']);
+  });
+
   it('charges a request by the size of its query text, even when it is refused before planning', async () => {
     const reviewer = gql(t.stack.gatewayUrl, t.token('reviewer'), 'cafe-boquete');
     // 87 KB of query text (within the length limit): 1 point and 1 more for its size, refused at
