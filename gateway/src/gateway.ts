@@ -56,7 +56,13 @@ import {
 import { apolloHandler, graphqlPostListener } from './graphql-post.ts';
 import { type LocalSignIn, localSignInRouter } from './local-sign-in.ts';
 import { type IntegrationTokens, tokenEndpoint } from './oauth.ts';
-import { GatewayMetrics, type MetricSources, requestTracing, traceOperationPlugin } from './observability.ts';
+import {
+  GatewayMetrics,
+  type MetricSources,
+  operationNamesOf,
+  requestTracing,
+  traceOperationPlugin,
+} from './observability.ts';
 import { phaseSpansPlugin, planResolved } from './phase-spans.ts';
 import { personRatePlugin, type RateLimits } from './rate-limits.ts';
 import { type SubgraphClient, subgraphClient } from './subgraph-http.ts';
@@ -197,7 +203,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const server = apolloServer(opts, { demand, limits, caches, clients, log });
   await server.start();
 
-  const metrics = opts.metrics ? new GatewayMetrics(opts.metrics) : undefined;
+  const metrics = opts.metrics
+    ? new GatewayMetrics(opts.metrics, operationNamesOf(opts.consoleDocuments))
+    : undefined;
   const app = express();
   app.disable('x-powered-by');
   // No ETag on what the routes send (Express hashes every body for it): a GraphQL POST is never

@@ -3,6 +3,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from '@cifra/context';
 import { type Context, endSpan, type ServiceTracing, type Span } from '@cifra/tracing';
 import type { NextFunction, Request, Response } from 'express';
+import { Kind, parse } from 'graphql';
 import client from 'prom-client';
 
 /**
@@ -34,8 +35,47 @@ export function traceOf(res: Response): RequestTrace {
   return res.locals.trace as RequestTrace;
 }
 
+/**
+ * The longest operation name the gateway writes anywhere — log line, span, metric label. A name is
+ * the caller's own text, as long as the query it is in (100,000 characters): cut, it still says
+ * which operation it was.
+ */
+export const OPERATION_NAME_MAX = 64;
+
+/** The operation name as the gateway records it: cut past OPERATION_NAME_MAX, with an ellipsis. */
+export const recordedOperationName = (name: string): string =>
+  name.length <= OPERATION_NAME_MAX ? name : `${name.slice(0, OPERATION_NAME_MAX)}…`;
+
+/**
+ * Operation names with series of their own besides the console's documents' names, per process:
+ * the first ones seen. Each name is a series for the life of the process (a counter and 14 of the
+ * histogram per outcome), so a caller who makes up names must not make series: past these, every
+ * other name is counted as `other`.
+ */
+export const OTHER_OPERATION_LABELS_MAX = 100;
+
+/** The names of the operations in a set of trusted documents (the console's manifest). */
+export function operationNamesOf(documents: Readonly<Record<string, string>> = {}): Set<string> {
+  const names = new Set<string>();
+  for (const text of Object.values(documents)) {
+    try {
+      for (const def of parse(text).definitions)
+        if (def.kind === Kind.OPERATION_DEFINITION && def.name)
+          names.add(recordedOperationName(def.name.value));
+    } catch {
+      // Not a document: it has no name to keep a series for, and is refused where it is run.
+    }
+  }
+  return names;
+}
+
+/** An outcome label is a code (OK, FORBIDDEN, HTTP_413…); anything else is counted as ERROR. */
+const OUTCOME = /^[A-Z][A-Z0-9_]{0,63}$/;
+
 export class GatewayMetrics {
   readonly registry = new client.Registry();
+  /** Callers' own operation names that have series, up to OTHER_OPERATION_LABELS_MAX. */
+  private readonly otherOperations = new Set<string>();
   private readonly requests = new client.Counter({
     name: 'cifra_gateway_requests_total',
     help: 'GraphQL requests by operation name and outcome (OK or the first error code).',
@@ -50,7 +90,11 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  constructor(gauges: MetricSources = {}) {
+  /** `known`: the operation names that always have their own series (the console's). */
+  constructor(
+    gauges: MetricSources = {},
+    private readonly known: ReadonlySet<string> = new Set(),
+  ) {
     client.collectDefaultMetrics({ register: this.registry, prefix: 'cifra_gateway_' });
     if (gauges.tenantPools) {
       const read = gauges.tenantPools;
@@ -84,9 +128,21 @@ export class GatewayMetrics {
   }
 
   observe(trace: RequestTrace): void {
-    const labels = { operation: trace.operation ?? 'unknown', outcome: trace.outcome ?? 'OK' };
+    const outcome = trace.outcome ?? 'OK';
+    const labels = {
+      operation: this.operationLabel(trace.operation),
+      outcome: OUTCOME.test(outcome) ? outcome : 'ERROR',
+    };
     this.requests.inc(labels);
     this.duration.observe(labels, Number(process.hrtime.bigint() - trace.startedAt) / 1e9);
+  }
+
+  private operationLabel(operation: string | undefined): string {
+    if (operation === undefined) return 'unknown';
+    if (this.known.has(operation) || this.otherOperations.has(operation)) return operation;
+    if (this.otherOperations.size >= OTHER_OPERATION_LABELS_MAX) return 'other';
+    this.otherOperations.add(operation);
+    return operation;
   }
 }
 
@@ -169,7 +225,8 @@ export function traceOperationPlugin(): ApolloServerPlugin<{ trace?: RequestTrac
     async requestDidStart({ contextValue }) {
       return {
         async didResolveOperation({ operationName }) {
-          if (contextValue.trace) contextValue.trace.operation = operationName ?? 'anonymous';
+          if (contextValue.trace)
+            contextValue.trace.operation = operationName ? recordedOperationName(operationName) : 'anonymous';
         },
         async willSendResponse({ response }) {
           const trace = contextValue.trace;

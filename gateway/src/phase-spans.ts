@@ -2,6 +2,7 @@ import type { Experimental_DidResolveQueryPlanCallback } from '@apollo/gateway';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { endSpan, type ServiceTracing } from '@cifra/tracing';
 import type { GatewayContext } from './gateway-context.ts';
+import { recordedOperationName } from './observability.ts';
 
 /**
  * The gateway's own work on a traced request, as two spans under the request's: `gateway.plan`
@@ -21,7 +22,9 @@ export function phaseSpansPlugin(tracing: ServiceTracing): ApolloServerPlugin<Ga
       if (!trace || !request?.span.isRecording()) return;
       return {
         async executionDidStart({ operationName }) {
-          const named = operationName ? { 'graphql.operation.name': operationName } : {};
+          const named = operationName
+            ? { 'graphql.operation.name': recordedOperationName(operationName) }
+            : {};
           trace.plan = tracing.internalSpan('gateway.plan', named, request.context);
           return {
             async executionDidEnd(err) {

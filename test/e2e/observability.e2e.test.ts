@@ -26,7 +26,8 @@ describe('the gateway is observable and says nothing internal', () => {
   let t: TestStack;
   const log = captureLog();
   beforeAll(async () => {
-    t = await startTestStack({ logStream: log.stream });
+    // Room in one person's bucket for the thousand requests of the metrics' bound below.
+    t = await startTestStack({ logStream: log.stream, perimeter: { rateLimits: { personPoints: 5_000 } } });
   });
   afterAll(() => t?.close());
 
@@ -105,6 +106,53 @@ describe('the gateway is observable and says nothing internal', () => {
     );
     expect(text).toMatch(/cifra_tenant_pool_connections\{server="[^"]+",state="(used|idle)"\}/);
     expect(text).toMatch(/cifra_jobs\{job="[^"]+",state="[a-z]+"\}/);
+  });
+
+  it('keeps /metrics and the log bounded whatever operation names callers make up', async () => {
+    // A thousand distinct names of 2,000 characters each, as any signed-in user may send.
+    const long = 'x'.repeat(2_000);
+    const names = Array.from({ length: 1_000 }, (_, i) => `Op${i}_${long}`);
+    for (let i = 0; i < names.length; i += 20) {
+      const batch = names.slice(i, i + 20).map(async (name) => {
+        const res = await post(
+          t,
+          { authorization: `Bearer ${t.token('reviewer')}`, 'x-request-id': `name-${name.slice(0, 8)}` },
+          `query ${name} { me { email } }`,
+        );
+        expect(res.status).toBe(200);
+      });
+      await Promise.all(batch);
+    }
+    const scrape = async () => (await fetch(t.stack.gatewayUrl.replace(/\/graphql$/, '/metrics'))).text();
+    const counted = (text: string) =>
+      [...text.matchAll(/^cifra_gateway_requests_total\{operation="([^"]*)",outcome="[^"]*"\} (\d+)$/gm)].map(
+        ([, operation, n]) => ({ operation: operation as string, n: Number(n) }),
+      );
+    // Counted when each response has finished, which may be just after the client read it.
+    let text = await scrape();
+    const made = () => counted(text).filter((c) => /^Op\d+_/.test(c.operation) || c.operation === 'other');
+    for (let i = 0; i < 200 && made().reduce((sum, c) => sum + c.n, 0) < names.length; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      text = await scrape();
+    }
+    expect(made().reduce((sum, c) => sum + c.n, 0)).toBe(names.length);
+    // At most a hundred names of callers' own besides the console's, none longer than 64
+    // characters (and its ellipsis); the rest are counted together.
+    const labels = new Set(counted(text).map((c) => c.operation));
+    expect(Math.max(...[...labels].map((l) => l.length))).toBeLessThanOrEqual(65);
+    expect([...labels].filter((l) => /^Op\d+_/.test(l)).length).toBeLessThanOrEqual(100);
+    expect(counted(text).find((c) => c.operation === 'other')?.n).toBeGreaterThanOrEqual(900);
+    expect(text.length).toBeLessThan(2_000_000);
+    // The console's operations keep their own series all the same.
+    await post(t, { authorization: `Bearer ${t.token('reviewer')}` }, 'query ConsoleMe { me { email } }');
+    for (let i = 0; i < 200 && !counted(text).some((c) => c.operation === 'ConsoleMe'); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      text = await scrape();
+    }
+    expect(counted(text).find((c) => c.operation === 'ConsoleMe')?.n).toBe(1);
+    // Each request's log line names its operation, cut to the same length.
+    const line = await waitForLine('name-Op999_xx');
+    expect(line?.operation).toBe(`${names[999]?.slice(0, 64)}…`);
   });
 
   it('keeps introspection and field suggestions to the firm staff, and no subgraph name in errors', async () => {
