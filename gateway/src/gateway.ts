@@ -47,6 +47,7 @@ import {
 import { keepVendorTelemetryOff } from './env.ts';
 import { continueAfterAdmission, refuseUnmetExpectation } from './expect-continue.ts';
 import { type ExportServing, exportDownload } from './export-download.ts';
+import { DEFAULT_FETCH_LANE_LIMITS, type FetchLaneLimits, FetchLanes } from './fetch-lanes.ts';
 import type { GatewayContext } from './gateway-context.ts';
 import {
   forgetAccessAfterMutations,
@@ -65,7 +66,7 @@ import {
 } from './observability.ts';
 import { phaseSpansPlugin, planResolved } from './phase-spans.ts';
 import { personRatePlugin, type RateLimits } from './rate-limits.ts';
-import { type SubgraphClient, subgraphClient } from './subgraph-http.ts';
+import { SUBGRAPH_CONNECTIONS, type SubgraphClient, subgraphClient } from './subgraph-http.ts';
 import { SubgraphSource } from './subgraph-source.ts';
 import { fromThisMachine } from './this-machine.ts';
 import { type ConsoleDocuments, trustedDocumentsOnly } from './trusted-documents.ts';
@@ -108,6 +109,11 @@ export interface GatewayOptions {
    * before it is read (docs/architecture/gateway.md).
    */
   bodyLimits?: Partial<BodyLimits>;
+  /**
+   * Each client's share of the connections to a subgraph, and how long a fetch waits for its turn
+   * (`SUBGRAPH_FETCHES_PER_CLIENT`, `SUBGRAPH_FETCH_WAIT_MS`; gateway/src/fetch-lanes.ts).
+   */
+  subgraphFetches?: Partial<FetchLaneLimits>;
   /** Token buckets per person and per source address (docs/architecture/gateway.md). */
   rateLimits?: RateLimits;
   /** Partner integrations' access tokens: `POST /oauth/token` is served when given (docs/partners.md). */
@@ -167,13 +173,18 @@ export interface RunningGateway {
  * with a short-lived context it signs itself; subgraphs believe nothing else.
  */
 /**
- * What a client may see of an error: no subgraph name, no internal address. Details stay in the
- * log under the request's id.
+ * What a client may see of an error: no subgraph name, no internal address, nothing of a
+ * subgraph's HTTP answer. A subgraph that cannot be reached, or that answered the gateway's fetch
+ * with an HTTP error (Apollo's `extensions.response`: its URL, status and body) — a 401 included,
+ * which means the gateway's own context was refused, never the caller — is SERVICE_UNAVAILABLE.
+ * Details stay in the log under the request's id.
  */
 function clientSafe(formatted: GraphQLFormattedError, log: Logger): GraphQLFormattedError {
-  const { serviceName, ...extensions } = formatted.extensions ?? {};
-  if (/https?:\/\/|ECONNREFUSED|ECONNRESET|socket hang up/.test(formatted.message)) {
-    log.error({ serviceName, message: formatted.message }, 'a subgraph could not be reached');
+  const { serviceName, response, ...extensions } = formatted.extensions ?? {};
+  const unreachable = /https?:\/\/|ECONNREFUSED|ECONNRESET|socket hang up/.test(formatted.message);
+  if (unreachable || response !== undefined) {
+    const { url, status } = (response ?? {}) as { url?: unknown; status?: unknown };
+    log.error({ serviceName, message: formatted.message, url, status }, 'a subgraph could not be reached');
     return {
       message: 'A service behind the gateway is unavailable; try again shortly',
       path: formatted.path,
@@ -378,7 +389,11 @@ function apolloServer(
       const target = opts.subgraphUrls[name] ?? url ?? '';
       const client = subgraphClient(target);
       clients.push(client);
-      return new SubgraphSource({ url: target }, name, opts.signer, opts.tracing, client.fetcher);
+      const lanes = new FetchLanes(SUBGRAPH_CONNECTIONS, {
+        ...DEFAULT_FETCH_LANE_LIMITS,
+        ...opts.subgraphFetches,
+      });
+      return new SubgraphSource({ url: target }, name, opts.signer, opts.tracing, client.fetcher, lanes);
     },
     ...(opts.tracing ? { experimental_didResolveQueryPlan: planResolved(opts.tracing) } : {}),
   });

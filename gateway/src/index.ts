@@ -6,6 +6,7 @@ export * from './caches.ts';
 export * from './console.ts';
 export * from './console-sign-in.ts';
 export * from './demand-control.ts';
+export * from './fetch-lanes.ts';
 export * from './gateway.ts';
 export * from './local-sign-in.ts';
 export * from './oauth.ts';

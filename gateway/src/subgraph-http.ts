@@ -20,8 +20,10 @@ export interface SubgraphClient {
 }
 
 /**
- * Sockets kept to one subgraph at most: requests beyond them wait in the pool for a free one rather
- * than open a connection each (a burst never becomes a storm of new connections to a subgraph).
+ * Sockets kept to one subgraph at most: a burst never becomes a storm of new connections to a
+ * subgraph. The gateway lets no more fetches than this through at once, each client its share
+ * (fetch-lanes.ts): requests beyond them wait there, in their client's turn, rather than in this
+ * pool's one queue behind whichever client is slowest.
  */
 export const SUBGRAPH_CONNECTIONS = 128;
 

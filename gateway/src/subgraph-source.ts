@@ -2,9 +2,12 @@ import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { CONTEXT_HEADER, type ContextSigner } from '@cifra/context';
 import { endSpan, isSampled, parentIn, type ServiceTracing, traceHeaders } from '@cifra/tracing';
 import { GraphQLError } from 'graphql';
+import type { FetchLanes } from './fetch-lanes.ts';
 import type { GatewayContext } from './gateway-context.ts';
 
-/** One subgraph as the gateway reaches it: signed context, trace parentage, pooled fetches. */
+type ProcessOptions = Parameters<RemoteGraphQLDataSource<GatewayContext>['process']>[0];
+
+/** One subgraph as the gateway reaches it: fair turns, signed context, trace parentage, pooled fetches. */
 export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
@@ -13,9 +16,28 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     private readonly tracing: ServiceTracing | undefined,
     /** The pooled client to this subgraph (subgraph-http.ts). */
     fetcher: Fetcher,
+    /** Each client's share of that pool's connections (fetch-lanes.ts). */
+    private readonly lanes: FetchLanes,
   ) {
     super(config);
     this.fetcher = retryStaleSocket(tracing ? tracedFetcher(fetcher, subgraph, tracing) : fetcher);
+  }
+
+  /**
+   * A fetch waits for its client's turn (its lane) before anything of it is made: let through, it
+   * finds a connection free, so its context is signed (willSendRequest) as it leaves, never before
+   * a wait that could outlast it.
+   */
+  override async process(options: ProcessOptions) {
+    const access = options.context?.access;
+    const client = access?.tenant?.id;
+    const key = client ? `client:${client}` : access ? `firm:${access.userId}` : 'gateway';
+    const release = await this.lanes.enter(key, () => laneRefusal(client !== undefined));
+    try {
+      return await super.process(options);
+    } finally {
+      release();
+    }
   }
 
   /**
@@ -41,7 +63,9 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
 
   /**
    * A subgraph answers 400 when a variable fails its scalar (a Money of "1e3"); its body is a
-   * proper GraphQL error with a stable code, so pass that on rather than an internal error.
+   * proper GraphQL error with a stable code, so pass that on rather than an internal error. Any
+   * other HTTP error is Apollo's, with the answer in `extensions.response`: the gateway's failure,
+   * which `clientSafe` (gateway.ts) answers as SERVICE_UNAVAILABLE without it.
    */
   override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]) {
     if (response.status === 400) {
@@ -61,6 +85,23 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
 }
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
+
+/**
+ * A fetch that waited its bound for its lane: a client's (its books are slow to answer, and its
+ * share of the way there is taken) or a person's firm-level requests'.
+ */
+function laneRefusal(ofClient: boolean): GraphQLError {
+  return ofClient
+    ? new GraphQLError(
+        "This client's books are slow to answer and its requests are waiting: try again shortly",
+        {
+          extensions: { code: 'TENANT_UNAVAILABLE' },
+        },
+      )
+    : new GraphQLError('A service behind the gateway is busy with your requests: try again shortly', {
+        extensions: { code: 'SERVICE_UNAVAILABLE' },
+      });
+}
 
 /**
  * Each fetch of a traced request (willSendRequest put the request's `traceparent` on it) is a

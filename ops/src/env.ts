@@ -1,6 +1,12 @@
 import path from 'node:path';
 import type { S3Target } from '@cifra/backups';
-import type { BodyLimits, DemandLimits, IntrospectionPolicy, RateLimitOptions } from '@cifra/gateway';
+import type {
+  BodyLimits,
+  DemandLimits,
+  FetchLaneLimits,
+  IntrospectionPolicy,
+  RateLimitOptions,
+} from '@cifra/gateway';
 import { jsonProviderConfig } from '@cifra/subgraph-fx';
 import type { TracingOptions } from '@cifra/tracing';
 import { z } from 'zod';
@@ -70,6 +76,12 @@ const schema = z.object({
   INTEGRATION_QUERY_MAX_ALIASES: z.coerce.number().int().min(0).optional(),
   INTEGRATION_QUERY_MAX_DIRECTIVES: z.coerce.number().int().min(0).optional(),
   INTEGRATION_QUERY_MAX_COST: z.coerce.number().int().min(100).optional(),
+  /**
+   * Fetches of one client (or one person's firm-level requests) in flight to one subgraph, and how
+   * long one waits for its turn before it is refused (0: not at all); gateway/src/fetch-lanes.ts.
+   */
+  SUBGRAPH_FETCHES_PER_CLIENT: z.coerce.number().int().min(1).max(128).optional(),
+  SUBGRAPH_FETCH_WAIT_MS: z.coerce.number().int().min(0).max(120_000).optional(),
   /** How long the gateway remembers a caller's access, in ms (0: not at all); see gateway/src/caches.ts. */
   ACCESS_CACHE_MS: z.coerce.number().int().min(0).max(60_000).optional(),
   /**
@@ -173,6 +185,7 @@ export function perimeterOf(env: Env): {
   metrics: { token?: string };
   rateLimits: Partial<Omit<RateLimitOptions, 'store'>> & { store: 'memory' | 'postgres' };
   staffTrustedDocumentsOnly: boolean;
+  subgraphFetches: Partial<FetchLaneLimits>;
 } {
   const limits: Partial<DemandLimits> = {
     maxQueryLength: env.QUERY_MAX_LENGTH,
@@ -198,6 +211,10 @@ export function perimeterOf(env: Env): {
     introspection: env.INTROSPECTION ?? (env.NODE_ENV === 'production' ? 'off' : 'staff'),
     metrics: { token: env.METRICS_TOKEN },
     staffTrustedDocumentsOnly: env.STAFF_TRUSTED_DOCUMENTS_ONLY,
+    subgraphFetches: defined({
+      perClient: env.SUBGRAPH_FETCHES_PER_CLIENT,
+      waitMs: env.SUBGRAPH_FETCH_WAIT_MS,
+    }),
     rateLimits: {
       store: env.RATE_LIMIT_STORE,
       ...defined({

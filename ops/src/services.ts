@@ -161,6 +161,7 @@ export interface GatewayServiceOptions {
     | 'metrics'
     | 'accessCacheMs'
     | 'staffTrustedDocumentsOnly'
+    | 'subgraphFetches'
   > & {
     rateLimits?: Partial<Omit<RateLimitOptions, 'store'>> & { store?: 'memory' | 'postgres' };
   };

@@ -153,7 +153,8 @@ export const ERROR_CATALOGUE = {
   },
   TENANT_UNAVAILABLE: {
     group: 'availability',
-    description: "The client's database could not be reached or dropped the connection: retry shortly.",
+    description:
+      "The client's database could not be reached, dropped the connection, or is so slow that the request waited its turn at the gateway in vain (`SUBGRAPH_FETCH_WAIT_MS`): retry shortly.",
   },
   TENANT_READ_ONLY: {
     group: 'availability',
@@ -163,7 +164,7 @@ export const ERROR_CATALOGUE = {
   SERVICE_UNAVAILABLE: {
     group: 'availability',
     description:
-      'HTTP 503 with `Retry-After`: the control plane or a service behind the gateway is unreachable.',
+      'The control plane or a service behind the gateway is unreachable, busy with your requests, or refused what the gateway forwarded: retry shortly. HTTP 503 with `Retry-After` when the control plane is.',
   },
   RATE_LIMITED: {
     group: 'rate',

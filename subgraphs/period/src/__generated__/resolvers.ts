@@ -699,11 +699,11 @@ export type ErrorCode =
   | 'PERSISTED_QUERY_NOT_FOUND'
   /** Something unexpected; `extensions.correlationId` names it in the server log. Never a refusal of bad input. */
   | 'INTERNAL_SERVER_ERROR'
-  /** The client's database could not be reached or dropped the connection: retry shortly. */
+  /** The client's database could not be reached, dropped the connection, or is so slow that the request waited its turn at the gateway in vain (`SUBGRAPH_FETCH_WAIT_MS`): retry shortly. */
   | 'TENANT_UNAVAILABLE'
   /** The client's books are read-only: nothing was written. Either for a moment (a restore in place or a move is switching its database: retry after `extensions.retryAfterSeconds`), or because the client is archived (archiveClient: then `extensions.archived` is true, with no retry hint; unarchiveClient makes its books writable again). */
   | 'TENANT_READ_ONLY'
-  /** HTTP 503 with `Retry-After`: the control plane or a service behind the gateway is unreachable. */
+  /** The control plane or a service behind the gateway is unreachable, busy with your requests, or refused what the gateway forwarded: retry shortly. HTTP 503 with `Retry-After` when the control plane is. */
   | 'SERVICE_UNAVAILABLE'
   /** HTTP 429 with `Retry-After`; `extensions.retryAfterSeconds` says when to retry. */
   | 'RATE_LIMITED'
