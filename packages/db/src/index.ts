@@ -18,6 +18,7 @@ export * from './period-gate.ts';
 export { pg, quoteIdent, withClient } from './pg.ts';
 export * from './posting-group.ts';
 export * from './provisioning-lock.ts';
+export * from './read-snapshot.ts';
 export * from './registry.ts';
 export * from './servers.ts';
 export * from './shared-reads.ts';

@@ -1,4 +1,4 @@
-import type { Actor, TenantDb } from '@cifra/db';
+import { type Actor, inReadSnapshot, type TenantDb } from '@cifra/db';
 import { badInput, type Settings } from '@cifra/domain';
 import type { Company } from '@cifra/engine';
 import { clientSettings } from '@cifra/fx';
@@ -38,6 +38,14 @@ export async function booksOf(ctx: Context): Promise<Books> {
       return settings;
     },
   };
+}
+
+/**
+ * `read` with the books seen in one read-only snapshot on one connection (`inReadSnapshot`): a report
+ * that combines several reads of the books makes them all through the books it is given.
+ */
+export function inBooksSnapshot<T>(books: Books, read: (books: Books) => Promise<T>): Promise<T> {
+  return inReadSnapshot(books.db, (db) => read({ ...books, db }));
 }
 
 // The storage boundary's translation (packages/db/src/db-errors.ts), re-exported for the services.

@@ -1,4 +1,4 @@
-import { pg, type TenantDb } from '@cifra/db';
+import { inReadSnapshot, type pg, type TenantDb } from '@cifra/db';
 import {
   countPartiesToState,
   loadPartyStatement,
@@ -14,27 +14,12 @@ import {
  * connection in one read-only snapshot, so a statement's lines and its aging agree.
  */
 
-type Queryable = Pick<pg.PoolClient, 'query'>;
-
-async function inSnapshot<T>(db: TenantDb, read: (client: Queryable) => Promise<T>): Promise<T> {
-  const source = db.$client;
-  // A client already checked out (a caller's transaction) reads in that transaction.
-  if (!(source instanceof pg.Pool)) return read(source);
-  const client = await source.connect();
-  let failed: unknown;
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const result = await read(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    failed = err;
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release(failed instanceof Error ? failed : undefined);
-  }
+/** `read` on the raw client of one read-only snapshot (`inReadSnapshot`): the queries are plain SQL. */
+function inSnapshot<T>(db: TenantDb, read: (client: Queryable) => Promise<T>): Promise<T> {
+  return inReadSnapshot(db, (snapshot) => read(snapshot.$client));
 }
+
+type Queryable = Pick<pg.PoolClient, 'query'>;
 
 export function statementOf(
   db: TenantDb,

@@ -1,5 +1,5 @@
 import { badInput, DomainError, type IsoDate } from '@cifra/domain';
-import type { Books } from '../services/books.ts';
+import { type Books, inBooksSnapshot } from '../services/books.ts';
 import {
   CARRY_FORWARD_MONTHS,
   creditBroughtForward,
@@ -77,10 +77,16 @@ const NO_MOVEMENT: TaxAccountMovement = {
 /**
  * Panama's monthly ITBMS return, from the posted invoices and notes (and their voids, in the void's
  * month) and the journal entries' lines on the tax accounts, with the credit brought forward from
- * the 24 months before it, and the GL's own movement of the tax accounts beside it.
+ * the 24 months before it, and the GL's own movement of the tax accounts beside it. The documents
+ * and the tax accounts are read in one snapshot: read apart, a posting committed between the two
+ * reads made a return of books that reconcile say they do not.
  */
 export async function itbmsReturn(books: Books, year: number, month: number): Promise<ItbmsReturnData> {
   parseYearMonth(year, month);
+  return inBooksSnapshot(books, (snapshot) => returnOf(snapshot, year, month));
+}
+
+async function returnOf(books: Books, year: number, month: number): Promise<ItbmsReturnData> {
   requireRegion(await regionOf(books.db), 'PA', 'ITBMS return');
   const first = shift(year, month, -CARRY_FORWARD_MONTHS);
   const { from, to } = monthSpan(year, month);
