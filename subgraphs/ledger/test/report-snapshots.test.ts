@@ -1,6 +1,7 @@
 import { pg, type TenantDb, tenantDb } from '@cifra/db';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aging } from '../src/aging/aging.ts';
 import { createDraft, postDocument } from '../src/documents/index.ts';
 import type { Books } from '../src/services/books.ts';
 import { createParty } from '../src/services/parties.service.ts';
@@ -109,5 +110,29 @@ describe('reports read the books in one snapshot', () => {
     expect(during).toEqual(before);
     const after = await itbmsReturn(books, 2026, 7);
     expect([after.outputTaxMinor, after.glOutputTaxMinor, after.reconciles]).toEqual([700n, 700n, true]);
+  });
+
+  it('arAging: an invoice and the receipt settling it are both seen, or neither', async () => {
+    const invoice = await postDocument(
+      books,
+      (await invoiceDraft('2026-08-03', '100.00', 'EXENTO')).id,
+      'SALES',
+    );
+    // 150.00 received, 100.00 of it for the invoice: 50.00 left on the customer's account.
+    const receipt = await createDraft(books, 'CUSTOMER_RECEIPT', {
+      partyId: customer,
+      documentDate: '2026-08-05',
+      amount: '150.00',
+      allocations: [{ invoiceId: invoice.id, amount: '100.00' }],
+    });
+    const before = await aging(books, 'SALES_INVOICE', '2026-08-31');
+    const during = await writtenDuring(
+      'documents',
+      (db) => aging({ ...books, db }, 'SALES_INVOICE', '2026-08-31'),
+      (tx) => postDocument(on(tx), receipt.id, 'PAYMENT'),
+    );
+    expect(during).toEqual(before);
+    const after = await aging(books, 'SALES_INVOICE', '2026-08-31');
+    expect(after.totalBase.total).toBe(before.totalBase.total - 15000n);
   });
 });

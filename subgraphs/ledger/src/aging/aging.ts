@@ -7,7 +7,7 @@ import {
   translateAtRate,
 } from '@cifra/domain';
 import { creditKindsOf } from '../documents/kinds.ts';
-import type { Books } from '../services/books.ts';
+import { type Books, inBooksSnapshot } from '../services/books.ts';
 import { manualControlLinesAt, openCreditsAt, openInvoicesAt } from './store.ts';
 
 export type Buckets = Record<AgingBucket | 'total', bigint>;
@@ -53,8 +53,18 @@ const empty = (): Buckets => ({
  * then) settle. Grouped per party and currency; an invoice's base amount is what the ledger
  * carries for it: its base total less the base its settlements cleared at the invoice's own rate
  * (realized FX goes elsewhere), so it agrees with the receivable or payable to the minor unit.
+ * The invoices, credits and manual lines are read in one snapshot: read apart, a receipt committed
+ * between them showed its invoice still open beside the credit it left.
  */
-export async function aging(
+export function aging(
+  books: Books,
+  kind: 'SALES_INVOICE' | 'PURCHASE_INVOICE',
+  asOf: IsoDate,
+): Promise<AgingReportData> {
+  return inBooksSnapshot(books, (snapshot) => agingOf(snapshot, kind, asOf));
+}
+
+async function agingOf(
   books: Books,
   kind: 'SALES_INVOICE' | 'PURCHASE_INVOICE',
   asOf: IsoDate,

@@ -1,9 +1,10 @@
 import { badInput, formatMoney, parseIsoDate } from '@cifra/domain';
 import type { AgingInvoiceResolvers, AgingRowResolvers, QueryResolvers } from '../__generated__/resolvers.ts';
 import type { Context } from '../context.ts';
-import { formatRevaluation, requestRateLookup } from '../resolvers/revaluation.resolvers.ts';
-import { booksOf } from '../services/books.ts';
+import { formatRevaluation } from '../resolvers/revaluation.resolvers.ts';
+import { booksOf, inBooksSnapshot } from '../services/books.ts';
 import { RatesOn, revalueAging } from '../services/revaluation.service.ts';
+import { rateLookup } from '../services/revaluation-rates.ts';
 import { type AgingReportData, aging, type Buckets } from './aging.ts';
 
 function buckets(b: Buckets, units: number) {
@@ -24,17 +25,21 @@ async function agingReport(
   revalueAt?: string | null,
 ) {
   const books = await booksOf(ctx);
-  const report: AgingReportData = await aging(books, kind, parseIsoDate(asOf, 'asOf'));
   const base = books.company.baseMinorUnits;
   const baseCurrency = books.company.baseCurrency.trim();
-  const revalued = revalueAt
-    ? await revalueAging(
-        { baseCurrency, baseMinorUnits: base },
-        report,
-        kind === 'SALES_INVOICE' ? 'RECEIVABLE' : 'PAYABLE',
-        new RatesOn(parseIsoDate(revalueAt, 'revalueAt'), await requestRateLookup(ctx)),
-      )
-    : null;
+  // The rates too are read in the aging's snapshot: one connection answers the whole report.
+  const { report, revalued } = await inBooksSnapshot(books, async (snapshot) => {
+    const report: AgingReportData = await aging(snapshot, kind, parseIsoDate(asOf, 'asOf'));
+    const revalued = revalueAt
+      ? await revalueAging(
+          { baseCurrency, baseMinorUnits: base },
+          report,
+          kind === 'SALES_INVOICE' ? 'RECEIVABLE' : 'PAYABLE',
+          new RatesOn(parseIsoDate(revalueAt, 'revalueAt'), await rateLookup(snapshot)),
+        )
+      : null;
+    return { report, revalued };
+  });
   const revaluedTotal = revalued?.rowBuckets.reduce(addBuckets, emptyBuckets()) ?? null;
   return {
     asOf,
