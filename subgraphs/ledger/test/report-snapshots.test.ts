@@ -4,9 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aging } from '../src/aging/aging.ts';
 import { createDraft, postDocument } from '../src/documents/index.ts';
 import type { Books } from '../src/services/books.ts';
+import { generalLedger } from '../src/services/general-ledger.service.ts';
 import { createParty } from '../src/services/parties.service.ts';
+import { postJournalEntry } from '../src/services/post-journal-entry.service.ts';
 import { itbmsReturn } from '../src/tax-return/tax-return.ts';
-import { openTestBooks, type TestBooks } from './test-books.ts';
+import { actor, openTestBooks, type TestBooks } from './test-books.ts';
 
 // A report that combines several reads answers the books as they stood at one moment, whatever
 // commits while it reads (docs/architecture/posting.md, "Reports and exports"). Each test commits a
@@ -97,6 +99,16 @@ const invoiceDraft = (date: string, unitPrice: string, taxCode = 'ITBMS7') =>
     lines: [{ accountCode: '4101', quantity: '1', unitPrice, taxCode }],
   });
 
+const entry = (db: TenantDb, date: string, amount: string, accounts: [string, string]) =>
+  postJournalEntry(db, books.company, actor, {
+    postingDate: date,
+    memo: `${accounts[0]} ${amount}`,
+    lines: [
+      { accountCode: accounts[0], debit: amount },
+      { accountCode: accounts[1], credit: amount },
+    ],
+  });
+
 describe('reports read the books in one snapshot', () => {
   it('itbmsReturn: the documents and the tax accounts of the same moment (reconciles)', async () => {
     const draft = await invoiceDraft('2026-07-10', '100.00');
@@ -134,5 +146,20 @@ describe('reports read the books in one snapshot', () => {
     expect(during).toEqual(before);
     const after = await aging(books, 'SALES_INVOICE', '2026-08-31');
     expect(after.totalBase.total).toBe(before.totalBase.total - 15000n);
+  });
+
+  it('generalLedger: opening plus the lines is the closing balance, and the totals are the lines', async () => {
+    await entry(t.db, '2026-09-05', '5.00', ['6201', '1102']);
+    await entry(t.db, '2026-10-07', '10.00', ['6201', '1102']);
+    const args = { accountCode: '6201', from: '2026-10-01', to: '2026-10-31' };
+    const before = await generalLedger(t.db, args);
+    const during = await writtenDuring(
+      'gl_lines',
+      (db) => generalLedger(db, args),
+      (tx) => entry(tx as unknown as TenantDb, '2026-10-20', '20.00', ['6201', '1102']),
+    );
+    expect(during).toEqual(before);
+    const after = await generalLedger(t.db, args);
+    expect(after.closingBalanceMinor - after.openingBalanceMinor).toBe(3000n);
   });
 });

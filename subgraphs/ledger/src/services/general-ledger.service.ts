@@ -1,4 +1,4 @@
-import type { TenantDb } from '@cifra/db';
+import { inReadSnapshot, type TenantDb } from '@cifra/db';
 import { badInput, type IsoDate, parseIsoDate } from '@cifra/domain';
 import { sql } from 'drizzle-orm';
 import { balancesAsOf } from './account-balances.service.ts';
@@ -68,7 +68,9 @@ export function decodeCursor(cursor: string): Position {
 /**
  * One account's lines between two dates in a stable order, a page at a time, each with the
  * running balance after it. The opening balance comes from the per-period balances; the running
- * balance of a page starts from the opening plus everything in the range before the cursor.
+ * balance of a page starts from the opening plus everything in the range before the cursor. All of
+ * it is read in one snapshot: read apart, a posting committed between the reads gave a page whose
+ * opening plus its lines was not its closing balance, and totals that were not its lines'.
  */
 export async function generalLedger(
   db: TenantDb,
@@ -82,22 +84,72 @@ export async function generalLedger(
     throw badInput(`first: between 0 and ${MAX_PAGE}`, { field: 'first' });
   }
   const after = args.after ? decodeCursor(args.after) : null;
+  return inReadSnapshot(db, (snapshot) =>
+    pageOf(snapshot, { accountCode: args.accountCode, from, to, first, after }),
+  );
+}
 
+interface PageQuery {
+  accountCode: string;
+  from: IsoDate;
+  to: IsoDate;
+  first: number;
+  after: Position | null;
+}
+
+async function pageOf(db: TenantDb, q: PageQuery): Promise<GeneralLedgerPage> {
   const accounts = await db.execute<{ id: string; code: string; name: string; type: string }>(
-    sql`SELECT id, code, name, type FROM accounts WHERE code = ${args.accountCode}`,
+    sql`SELECT id, code, name, type FROM accounts WHERE code = ${q.accountCode}`,
   );
   const account = accounts.rows[0];
   if (!account) {
-    throw badInput(`accountCode: no account with code ${args.accountCode}`, { field: 'accountCode' });
+    throw badInput(`accountCode: no account with code ${q.accountCode}`, { field: 'accountCode' });
   }
-  const dayBefore = await db.execute<{ d: string }>(sql`SELECT (${from}::date - 1)::text AS d`);
-  const [opening, closing] = await Promise.all([
+  const dayBefore = await db.execute<{ d: string }>(sql`SELECT (${q.from}::date - 1)::text AS d`);
+  const [opening, closing, rows] = await Promise.all([
     balancesAsOf(db, dayBefore.rows[0]?.d as string, { accountIds: [account.id] }),
-    balancesAsOf(db, to, { accountIds: [account.id] }),
+    balancesAsOf(db, q.to, { accountIds: [account.id] }),
+    lineRows(db, account.id, q),
   ]);
   const openingBalanceMinor = opening[0]?.balanceMinor ?? 0n;
+  let running = openingBalanceMinor + BigInt(rows.before.rows[0]?.sum ?? '0');
+  const lines = rows.page.rows.slice(0, q.first).map((r) => {
+    running += BigInt(r.amount_minor);
+    return lineOf(r, running);
+  });
+  return {
+    account,
+    from: q.from,
+    to: q.to,
+    openingBalanceMinor,
+    closingBalanceMinor: closing[0]?.balanceMinor ?? 0n,
+    totalDebitMinor: BigInt(rows.totals.rows[0]?.debit ?? '0'),
+    totalCreditMinor: BigInt(rows.totals.rows[0]?.credit ?? '0'),
+    lines,
+    hasNextPage: rows.page.rows.length > q.first,
+    hasPreviousPage: q.after !== null,
+  };
+}
 
-  const inRange = sql`l.account_id = ${account.id}::uuid AND l.posting_date BETWEEN ${from}::date AND ${to}::date`;
+interface LineRow {
+  posting_date: string;
+  entry_id: string;
+  number: string;
+  entry_memo: string;
+  line_number: number;
+  line_memo: string;
+  party_id: string | null;
+  party_code: string | null;
+  party_name: string | null;
+  amount_minor: string;
+  original_currency: string;
+  original_amount_minor: string;
+}
+
+/** The range's totals, the sum of its lines up to the cursor, and the page's lines (one more than asked). */
+async function lineRows(db: TenantDb, accountId: string, q: PageQuery) {
+  const { from, to, after } = q;
+  const inRange = sql`l.account_id = ${accountId}::uuid AND l.posting_date BETWEEN ${from}::date AND ${to}::date`;
   const key = sql`(l.posting_date, e.number, l.line_number)`;
   const afterCursor = after ? sql`AND ${key} > (${after[0]}::date, ${after[1]}, ${after[2]})` : sql``;
   const [totals, before, page] = await Promise.all([
@@ -111,20 +163,7 @@ export async function generalLedger(
             FROM gl_lines l JOIN journal_entries e ON e.id = l.entry_id
            WHERE ${inRange} AND ${key} <= (${after[0]}::date, ${after[1]}, ${after[2]})`)
       : Promise.resolve({ rows: [{ sum: '0' }] }),
-    db.execute<{
-      posting_date: string;
-      entry_id: string;
-      number: string;
-      entry_memo: string;
-      line_number: number;
-      line_memo: string;
-      party_id: string | null;
-      party_code: string | null;
-      party_name: string | null;
-      amount_minor: string;
-      original_currency: string;
-      original_amount_minor: string;
-    }>(sql`
+    db.execute<LineRow & Record<string, unknown>>(sql`
       SELECT l.posting_date::text AS posting_date, e.id AS entry_id, e.number, e.memo AS entry_memo,
              l.line_number, l.memo AS line_memo, l.party_id, p.code AS party_code, p.name AS party_name,
              l.amount_minor::text AS amount_minor, l.original_currency,
@@ -134,39 +173,24 @@ export async function generalLedger(
         LEFT JOIN parties p ON p.id = l.party_id
        WHERE ${inRange} ${afterCursor}
        ORDER BY l.posting_date, e.number, l.line_number
-       LIMIT ${first + 1}`),
+       LIMIT ${q.first + 1}`),
   ]);
-  let running = openingBalanceMinor + BigInt(before.rows[0]?.sum ?? '0');
-  const lines = page.rows.slice(0, first).map((r): GeneralLedgerLine => {
-    const amountMinor = BigInt(r.amount_minor);
-    running += amountMinor;
-    return {
-      cursor: encodeCursor([r.posting_date, r.number, r.line_number]),
-      postingDate: r.posting_date,
-      entryId: r.entry_id,
-      entryNumber: r.number,
-      entryMemo: r.entry_memo,
-      lineNumber: r.line_number,
-      lineMemo: r.line_memo,
-      partyId: r.party_id,
-      partyCode: r.party_code,
-      partyName: r.party_name,
-      amountMinor,
-      originalCurrency: r.original_currency,
-      originalAmountMinor: BigInt(r.original_amount_minor),
-      runningBalanceMinor: running,
-    };
-  });
-  return {
-    account,
-    from,
-    to,
-    openingBalanceMinor,
-    closingBalanceMinor: closing[0]?.balanceMinor ?? 0n,
-    totalDebitMinor: BigInt(totals.rows[0]?.debit ?? '0'),
-    totalCreditMinor: BigInt(totals.rows[0]?.credit ?? '0'),
-    lines,
-    hasNextPage: page.rows.length > first,
-    hasPreviousPage: after !== null,
-  };
+  return { totals, before, page };
 }
+
+const lineOf = (r: LineRow, runningBalanceMinor: bigint): GeneralLedgerLine => ({
+  cursor: encodeCursor([r.posting_date, r.number, r.line_number]),
+  postingDate: r.posting_date,
+  entryId: r.entry_id,
+  entryNumber: r.number,
+  entryMemo: r.entry_memo,
+  lineNumber: r.line_number,
+  lineMemo: r.line_memo,
+  partyId: r.party_id,
+  partyCode: r.party_code,
+  partyName: r.party_name,
+  amountMinor: BigInt(r.amount_minor),
+  originalCurrency: r.original_currency,
+  originalAmountMinor: BigInt(r.original_amount_minor),
+  runningBalanceMinor,
+});
