@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aging } from '../src/aging/aging.ts';
 import { createDraft, postDocument } from '../src/documents/index.ts';
 import type { Books } from '../src/services/books.ts';
+import { incomeStatement } from '../src/services/financial-statements.service.ts';
 import { generalLedger } from '../src/services/general-ledger.service.ts';
 import { createParty } from '../src/services/parties.service.ts';
 import { postJournalEntry } from '../src/services/post-journal-entry.service.ts';
@@ -161,5 +162,18 @@ describe('reports read the books in one snapshot', () => {
     expect(during).toEqual(before);
     const after = await generalLedger(t.db, args);
     expect(after.closingBalanceMinor - after.openingBalanceMinor).toBe(3000n);
+  });
+
+  it('incomeStatement: a posting dated before `from` is not counted in the range', async () => {
+    await entry(t.db, '2026-10-12', '50.00', ['1102', '7101']);
+    await entry(t.db, '2026-11-12', '30.00', ['1102', '7101']);
+    const before = await incomeStatement(t.db, '2026-11-01', '2026-11-30');
+    const during = await writtenDuring(
+      'account_period_balances',
+      (db) => incomeStatement(db, '2026-11-01', '2026-11-30'),
+      (tx) => entry(tx as unknown as TenantDb, '2026-10-20', '40.00', ['1102', '7101']),
+    );
+    expect(during).toEqual(before);
+    expect(await incomeStatement(t.db, '2026-11-01', '2026-11-30')).toEqual(before);
   });
 });

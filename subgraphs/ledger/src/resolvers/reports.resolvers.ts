@@ -1,6 +1,7 @@
 import { formatMoney, parseIsoDate } from '@cifra/domain';
 import type { GeneralLedgerLineResolvers, QueryResolvers } from '../__generated__/resolvers.ts';
 import type { Context } from '../context.ts';
+import { type Books, booksOf, inBooksSnapshot } from '../services/books.ts';
 import {
   balanceSheet,
   incomeStatement,
@@ -8,19 +9,22 @@ import {
 } from '../services/financial-statements.service.ts';
 import { generalLedger } from '../services/general-ledger.service.ts';
 import { revalueBalanceSheet, revalueBalances } from '../services/revaluation.service.ts';
+import { rateLookup } from '../services/revaluation-rates.ts';
 import { trialBalance } from '../services/trial-balance.service.ts';
-import { formatRevaluation, requestRateLookup } from './revaluation.resolvers.ts';
+import { formatRevaluation } from './revaluation.resolvers.ts';
 
 async function base(ctx: Context) {
-  const [db, company] = await Promise.all([ctx.tenantDb(), ctx.loaders.company()]);
-  const money = (minor: bigint) => formatMoney(minor, company.baseMinorUnits);
-  return { db, company, money };
+  const books = await booksOf(ctx);
+  const money = (minor: bigint) => formatMoney(minor, books.company.baseMinorUnits);
+  return { books, db: books.db, company: books.company, money };
 }
 
-/** The unposted revaluation of the monetary foreign-currency balances, when `revalueAt` is asked. */
+/**
+ * The unposted revaluation of the monetary foreign-currency balances, when `revalueAt` is asked,
+ * read through `books` — the report's own snapshot, so that it revalues the balances it shows.
+ */
 async function revaluation(
-  ctx: Context,
-  b: Awaited<ReturnType<typeof base>>,
+  books: Books,
   asOf: string,
   asAt: Date | null,
   revalueAt: string | null | undefined,
@@ -29,12 +33,12 @@ async function revaluation(
   const at = parseIsoDate(revalueAt, 'revalueAt');
   return revalueBalances(
     {
-      db: b.db,
-      baseCurrency: b.company.baseCurrency.trim(),
-      baseMinorUnits: b.company.baseMinorUnits,
-      minorUnits: (c) => ctx.loaders.minorUnits.load(c),
+      db: books.db,
+      baseCurrency: books.company.baseCurrency.trim(),
+      baseMinorUnits: books.company.baseMinorUnits,
+      minorUnits: (c) => books.minorUnits(c),
     },
-    { asOf, asAt, revalueAt: at, lookup: await requestRateLookup(ctx) },
+    { asOf, asAt, revalueAt: at, lookup: await rateLookup(books) },
   );
 }
 
@@ -61,12 +65,13 @@ export const reportQueries: Pick<
   'trialBalance' | 'generalLedger' | 'incomeStatement' | 'balanceSheet'
 > = {
   trialBalance: async (_p, { asOf, asAt, revalueAt }, ctx) => {
-    const b = await base(ctx);
-    const { db, company, money } = b;
+    const { books, company, money } = await base(ctx);
     const at = instant(asAt);
     const date = parseIsoDate(asOf, 'asOf');
-    const revalued = await revaluation(ctx, b, date, at, revalueAt);
-    const rows = await trialBalance(db, date, at);
+    const { revalued, rows } = await inBooksSnapshot(books, async (snapshot) => ({
+      revalued: await revaluation(snapshot, date, at, revalueAt),
+      rows: await trialBalance(snapshot.db, date, at),
+    }));
     let debit = 0n;
     let credit = 0n;
     const out = rows.map((r) => {
@@ -149,11 +154,12 @@ export const reportQueries: Pick<
     };
   },
   balanceSheet: async (_p, { asOf, asAt, revalueAt }, ctx) => {
-    const b = await base(ctx);
-    const { db, company, money } = b;
+    const { books, company, money } = await base(ctx);
     const at = instant(asAt);
-    const s = await balanceSheet(db, asOf, at);
-    const revalued = await revaluation(ctx, b, s.asOf, at, revalueAt);
+    const { s, revalued } = await inBooksSnapshot(books, async (snapshot) => {
+      const sheet = await balanceSheet(snapshot.db, asOf, at);
+      return { s: sheet, revalued: await revaluation(snapshot, sheet.asOf, at, revalueAt) };
+    });
     const sheet = revalued && revalueBalanceSheet(s, revalued);
     return {
       asOf: s.asOf,

@@ -1,4 +1,4 @@
-import type { TenantDb } from '@cifra/db';
+import { inReadSnapshot, type TenantDb } from '@cifra/db';
 import { badInput, type IsoDate, parseIsoDate } from '@cifra/domain';
 import { sql } from 'drizzle-orm';
 import { type AccountBalance, type AccountType, balancesAsOf } from './account-balances.service.ts';
@@ -40,7 +40,9 @@ export interface IncomeStatement {
 /**
  * Income and expense accounts' movement between two dates (balance at `to` less balance the day
  * before `from`, both from the per-period balances), without year-end closing entries, which
- * move the year's result to retained earnings and are not part of it.
+ * move the year's result to retained earnings and are not part of it. Both balances are read in
+ * one snapshot: read apart, an entry dated before `from` committed between them was counted in
+ * the range.
  */
 export async function incomeStatement(
   db: TenantDb,
@@ -50,11 +52,13 @@ export async function incomeStatement(
   const from = parseIsoDate(fromText, 'from');
   const to = parseIsoDate(toText, 'to');
   if (from > to) throw badInput('from: must not be after to', { field: 'from' });
-  const dayBefore = await db.execute<{ d: string }>(sql`SELECT (${from}::date - 1)::text AS d`);
-  const [opening, closing] = await Promise.all([
-    balancesAsOf(db, dayBefore.rows[0]?.d as string, { excludeYearEndClose: true }),
-    balancesAsOf(db, to, { excludeYearEndClose: true }),
-  ]);
+  const [opening, closing] = await inReadSnapshot(db, async (snapshot) => {
+    const dayBefore = await snapshot.execute<{ d: string }>(sql`SELECT (${from}::date - 1)::text AS d`);
+    return Promise.all([
+      balancesAsOf(snapshot, dayBefore.rows[0]?.d as string, { excludeYearEndClose: true }),
+      balancesAsOf(snapshot, to, { excludeYearEndClose: true }),
+    ]);
+  });
   const movement = new Map<string, AccountBalance>();
   for (const b of closing) movement.set(b.accountId, { ...b });
   for (const b of opening) {
@@ -94,7 +98,7 @@ export async function balanceSheet(
   asAt?: Date | null,
 ): Promise<BalanceSheet> {
   const asOf = parseIsoDate(asOfText, 'asOf');
-  const balances = await balancesAsOf(db, asOf, { asAt });
+  const balances = await inReadSnapshot(db, (snapshot) => balancesAsOf(snapshot, asOf, { asAt }));
   const of = (type: AccountType) => balances.filter((b) => b.accountType === type).map(natural);
   const currentEarningsMinor = -balances
     .filter((b) => b.accountType === 'INCOME' || b.accountType === 'EXPENSE')
