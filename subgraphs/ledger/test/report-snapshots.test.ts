@@ -2,6 +2,9 @@ import { pg, type TenantDb, tenantDb } from '@cifra/db';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aging } from '../src/aging/aging.ts';
+import { bindBankAccount } from '../src/bank/accounts.ts';
+import { importBankStatement } from '../src/bank/import.ts';
+import { bankReconciliation, differenceOf } from '../src/bank/reconcile.ts';
 import { createDraft, postDocument } from '../src/documents/index.ts';
 import type { Books } from '../src/services/books.ts';
 import { incomeStatement } from '../src/services/financial-statements.service.ts';
@@ -175,5 +178,34 @@ describe('reports read the books in one snapshot', () => {
     );
     expect(during).toEqual(before);
     expect(await incomeStatement(t.db, '2026-11-01', '2026-11-30')).toEqual(before);
+  });
+
+  it('bankReconciliation: the book balance and the unmatched book lines of the same moment', async () => {
+    await bindBankAccount(books, { accountCode: '1101' });
+    await importBankStatement(books, {
+      accountCode: '1101',
+      format: 'CSV',
+      fileContent: 'fecha,monto\n2026-12-03,10.00\n',
+      csvMapping: {
+        delimiter: ',',
+        dateColumn: 'fecha',
+        dateFormat: 'YYYY_MM_DD',
+        decimalSeparator: 'POINT',
+        amountColumn: 'monto',
+      },
+      openingBalance: '0.00',
+      closingBalance: '10.00',
+      periodStart: '2026-12-01',
+      periodEnd: '2026-12-31',
+    });
+    await entry(t.db, '2026-12-03', '10.00', ['1101', '3101']);
+    const before = await bankReconciliation(books, '1101', '2026-12-31');
+    const during = await writtenDuring(
+      'gl_lines',
+      (db) => bankReconciliation({ ...books, db }, '1101', '2026-12-31'),
+      (tx) => entry(tx as unknown as TenantDb, '2026-12-09', '4.00', ['1101', '3101']),
+    );
+    expect(during).toEqual(before);
+    expect(differenceOf(during)).toBe(differenceOf(before));
   });
 });

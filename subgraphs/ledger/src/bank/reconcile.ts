@@ -1,5 +1,5 @@
 import { badInput, daysBetween, type IsoDate } from '@cifra/domain';
-import type { Books } from '../services/books.ts';
+import { type Books, inBooksSnapshot } from '../services/books.ts';
 import { requireBankAccount } from './accounts.ts';
 import { bookBalance, unmatchedBookLines } from './books-store.ts';
 import type {
@@ -11,8 +11,19 @@ import type {
 } from './models.ts';
 import { firstStatementStart, statementBalance, unmatchedStatementLines } from './store.ts';
 
-/** The reconciliation of one bank account on `asOf` (see the `BankReconciliation` type). */
-export async function bankReconciliation(
+/**
+ * The reconciliation of one bank account on `asOf` (see the `BankReconciliation` type), its balances
+ * and unmatched lines read in one snapshot, so that its difference is that of one moment's books.
+ */
+export function bankReconciliation(
+  books: Books,
+  accountCode: string,
+  asOf: IsoDate,
+): Promise<BankReconciliationModel> {
+  return inBooksSnapshot(books, (snapshot) => reconciliationOf(snapshot, accountCode, asOf));
+}
+
+async function reconciliationOf(
   books: Books,
   accountCode: string,
   asOf: IsoDate,

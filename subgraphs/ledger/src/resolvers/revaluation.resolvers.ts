@@ -5,18 +5,13 @@ import type {
   QueryResolvers,
 } from '../__generated__/resolvers.ts';
 import type { Context } from '../context.ts';
-import { booksOf } from '../services/books.ts';
+import { booksOf, inBooksSnapshot } from '../services/books.ts';
 import { type ExposureAmounts, unrealizedFxExposure } from '../services/fx-exposure.service.ts';
-import type { RateLookup, Revaluation, RevaluationRate } from '../services/revaluation.service.ts';
+import type { Revaluation, RevaluationRate } from '../services/revaluation.service.ts';
 import { rateLookup } from '../services/revaluation-rates.ts';
 
 /** Printed with every revalued figure: none of it is in the books. */
 export const UNPOSTED_LABEL = 'Unposted analysis at other rates: nothing here is posted or in the books';
-
-/** The client's rate lookup for this request, with its own `fxStalenessDays`. */
-export async function requestRateLookup(ctx: Context): Promise<RateLookup> {
-  return rateLookup(await booksOf(ctx));
-}
 
 export const formatRevaluationRate = (r: RevaluationRate) => ({
   currency: r.currency,
@@ -56,7 +51,10 @@ export const revaluationQueries: Pick<QueryResolvers, 'unrealizedFxExposure'> = 
   unrealizedFxExposure: async (_p, { asOf }, ctx) => {
     const books = await booksOf(ctx);
     const date = parseIsoDate(asOf, 'asOf');
-    const x = await unrealizedFxExposure(books, date, await rateLookup(books));
+    // The rates are read in the report's snapshot too: one connection answers the whole report.
+    const x = await inBooksSnapshot(books, async (snapshot) =>
+      unrealizedFxExposure(snapshot, date, await rateLookup(snapshot)),
+    );
     const units = books.company.baseMinorUnits;
     const base = (m: bigint) => formatMoney(m, units);
     const amounts = (a: ExposureAmounts, minorUnits: number) => ({

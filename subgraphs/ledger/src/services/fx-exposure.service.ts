@@ -1,6 +1,6 @@
 import type { IsoDate } from '@cifra/domain';
 import { aging } from '../aging/aging.ts';
-import type { Books } from './books.ts';
+import { type Books, inBooksSnapshot } from './books.ts';
 import {
   type RateLookup,
   RatesOn,
@@ -56,13 +56,13 @@ const zero = (): ExposureAmounts => ({
  * carry for it (the open amount at the invoice's own rate), its value at the rate in force on
  * `asOf`, and the unrealized gain or loss — never posted (IAS 21 period-end revaluation is
  * deliberately not done; docs/architecture/fx.md). Totals per currency, receivables and payables
- * apart. Reads only.
+ * apart. Reads only, both agings in one snapshot.
  */
-export async function unrealizedFxExposure(
-  books: Books,
-  asOf: IsoDate,
-  lookup: RateLookup,
-): Promise<FxExposure> {
+export function unrealizedFxExposure(books: Books, asOf: IsoDate, lookup: RateLookup): Promise<FxExposure> {
+  return inBooksSnapshot(books, (snapshot) => exposureOf(snapshot, asOf, lookup));
+}
+
+async function exposureOf(books: Books, asOf: IsoDate, lookup: RateLookup): Promise<FxExposure> {
   const ctx = {
     baseCurrency: books.company.baseCurrency.trim(),
     baseMinorUnits: books.company.baseMinorUnits,
