@@ -89,7 +89,7 @@ export function glCsvLine(r: GlLineRow, books: Books, minorUnitsOf: MinorUnitsOf
   const base = (m: bigint) => formatMoney(m, books.baseMinorUnits);
   return csvRow([
     r.posting_date,
-    csvField(r.entry_number),
+    csvField(r.entry_number, true),
     String(r.line_number),
     csvField(r.account_code, true),
     csvField(r.account_name, true),
@@ -171,7 +171,8 @@ export const DOCUMENTS_CSV_HEADER = csvRow([
 export function documentCsvLine(r: DocumentRow, books: Books, minorUnitsOf: MinorUnitsOf): string {
   const units = minorUnitsOf(r.currency);
   return csvRow([
-    csvField(r.number),
+    // Free text where an opening balance import brought the previous system's numbers.
+    csvField(r.number, true),
     r.kind,
     r.status,
     r.document_date,
@@ -189,11 +190,11 @@ export function documentCsvLine(r: DocumentRow, books: Books, minorUnitsOf: Mino
     csvField(r.reference, true),
     csvField(r.memo, true),
     ...settlement(r, units),
-    csvField(r.entry_number),
+    csvField(r.entry_number, true),
     String(r.void_entry_number !== null),
     r.void_date ?? '',
     csvField(r.void_reason, true),
-    csvField(r.void_entry_number),
+    csvField(r.void_entry_number, true),
   ]);
 }
 

