@@ -68,7 +68,9 @@ export interface TaxAccountMovement {
 
 /**
  * The movement of the sales-tax and purchase-tax accounts per month (YYYY-MM) between two dates,
- * in base currency; a month without any is absent.
+ * in base currency; a month without any is absent. The trial balance an opening balance import
+ * posted, and its void, are left out: they carry the previous system's balances, whose tax was
+ * declared there, not a month's movement (docs/architecture/opening-balances.md).
  */
 export async function taxAccountMovements(
   db: TenantDb,
@@ -86,6 +88,9 @@ export async function taxAccountMovements(
       JOIN ${tenant.glLines} l ON l.account_id = b.account_id
      WHERE b.role IN ('SalesTaxPayable', 'PurchaseTaxReceivable')
        AND l.posting_date BETWEEN ${from} AND ${to}
+       AND NOT EXISTS (SELECT 1 FROM ${tenant.openingImports} o WHERE o.entry_id = l.entry_id)
+       AND NOT EXISTS (SELECT 1 FROM ${tenant.voids} v JOIN ${tenant.openingImports} o ON o.entry_id = v.entry_id
+                        WHERE v.reversal_entry_id = l.entry_id)
      GROUP BY 1, 2`);
   const out = new Map<string, TaxAccountMovement>();
   for (const r of rows) {
