@@ -256,7 +256,10 @@ export function hledgerPreamble(
   meta: { from: string; to: string; exportedAt: Date; email: string; exportId: string },
   accounts: readonly HledgerAccount[],
 ): string {
-  const sample = formatMoney(100000n * 10n ** BigInt(books.baseMinorUnits), books.baseMinorUnits);
+  // hledger takes the commodity's decimal places from this sample and refuses one without a
+  // decimal mark: a currency without decimals (JPY) is declared `100000.`, a trailing mark.
+  const whole = 100000n * 10n ** BigInt(books.baseMinorUnits);
+  const sample = formatMoney(whole, books.baseMinorUnits) + (books.baseMinorUnits === 0 ? '.' : '');
   const lines = [
     '; cifraHQ journal export',
     `; client: ${oneLine(books.legalName)} (${books.slug})`,

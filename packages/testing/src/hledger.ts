@@ -31,10 +31,15 @@ export async function hledgerOracleRuns(): Promise<boolean> {
 }
 
 /**
- * Every account's balance as hledger computes it from `file`, in minor units of `base` (two
- * decimals), by account code (the export names accounts `<type>:<code> <name>`).
+ * Every account's balance as hledger computes it from `file`, in minor units of `base` (with
+ * `minorUnits` decimals, two unless given), by account code (the export names accounts
+ * `<type>:<code> <name>`).
  */
-export async function hledgerBalances(file: string, base = 'PAB'): Promise<Map<string, bigint>> {
+export async function hledgerBalances(
+  file: string,
+  base = 'PAB',
+  minorUnits = 2,
+): Promise<Map<string, bigint>> {
   const { stdout } = await run('hledger', ['-f', file, 'balance', '--flat', '--no-total', '-O', 'csv'], {
     env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' },
     maxBuffer: 64 * 1024 * 1024,
@@ -45,7 +50,8 @@ export async function hledgerBalances(file: string, base = 'PAB'): Promise<Map<s
     if (!m) throw new Error(`unexpected hledger output line: ${line}`);
     const [, account = '', amount = ''] = m;
     const code = account.split(':')[1]?.split(' ')[0] as string;
-    const a = new RegExp(`^${base} (-?)(\\d+)\\.(\\d{2})$`).exec(amount);
+    const decimals = minorUnits > 0 ? `\\.(\\d{${minorUnits}})` : '()';
+    const a = new RegExp(`^${base} (-?)(\\d+)${decimals}$`).exec(amount);
     if (!a) throw new Error(`unexpected hledger amount: ${amount}`);
     const minor = BigInt(`${a[2]}${a[3]}`);
     balances.set(code, a[1] ? -minor : minor);

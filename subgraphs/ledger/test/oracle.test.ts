@@ -25,6 +25,7 @@ import {
 } from '../src/documents/index.ts';
 import type { Books } from '../src/services/books.ts';
 import { createParty } from '../src/services/parties.service.ts';
+import { postJournalEntry } from '../src/services/post-journal-entry.service.ts';
 import { trialBalance } from '../src/services/trial-balance.service.ts';
 import { writeOffBadDebt } from '../src/write-offs/index.ts';
 import { type AppConnection, connectApp, prng, randomEntries, seedTestBooks, TEST_ACTOR } from './books.ts';
@@ -46,6 +47,7 @@ async function hledgerBalancesOf(
   from: string,
   to: string,
   base = 'PAB',
+  minorUnitsOf: (currency: string) => number = () => 2,
 ): Promise<Map<string, bigint>> {
   const file = path.join(dir, `books-${base}-${from}-${to}.journal`);
   const out = createWriteStream(file);
@@ -62,10 +64,10 @@ async function hledgerBalancesOf(
       exportId: '00000000-0000-4000-8000-000000000001',
       expiresAt: new Date(Date.now() + 60_000),
     },
-    minorUnitsOf: () => 2,
+    minorUnitsOf,
     out,
   });
-  const balances = await hledgerBalances(file, base);
+  const balances = await hledgerBalances(file, base, minorUnitsOf(base));
   expect(await readFile(file, 'utf8')).toContain(`commodity ${base}`);
   return balances;
 }
@@ -424,5 +426,84 @@ describe.skipIf(!oracleRuns)('hledger oracle over random foreign-currency docume
     expect(new Map(gl.map((r) => [r.party_id, BigInt(r.balance)]))).toEqual(subledger);
     // Every line in a foreign currency cites the rate it was translated at.
     expect(await t.count('gl_lines', "original_currency <> 'PAB' AND exchange_rate_id IS NULL")).toBe(0);
+  });
+});
+
+/**
+ * A base currency without decimals (JPY): hledger refuses a commodity directive without a decimal
+ * mark, so the journal declares `commodity JPY 100000.`; the whole file must load and its balances
+ * equal the trial balance, with foreign-currency (USD) documents translated into yen.
+ */
+describe.skipIf(!oracleRuns)('hledger oracle for a base currency without decimals', () => {
+  let t: TestBooks;
+  let dir: string;
+  const units = (currency: string) => (currency === 'JPY' ? 0 : 2);
+
+  beforeAll(async () => {
+    t = await openTestBooks({ baseCurrency: 'JPY' });
+    dir = await mkdtemp(path.join(os.tmpdir(), 'cifra-oracle-jpy-'));
+  });
+  afterAll(async () => {
+    await t?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('loads the JPY journal in hledger and recomputes the trial balance to the yen', async () => {
+    expect(version ?? 'hledger missing in CI: .ci/run must install it').toMatch(/^hledger /);
+    const books = await t.books();
+    await postJournalEntry(t.db, books.company, TEST_ACTOR, {
+      postingDate: '2026-03-02',
+      memo: 'Capital',
+      lines: [
+        { accountCode: '1110', debit: '1000000' },
+        { accountCode: '3101', credit: '1000000' },
+      ],
+    });
+    const customer = await createParty(books, {
+      kind: 'CUSTOMER',
+      code: 'US1',
+      name: 'Ohio Inc',
+      currency: 'USD',
+    });
+    // USD 1,000.00 + 7 % at 150.5: JPY 150,500 + 10,535; received USD 500.00 at 151.25.
+    const invoice = await postDocument(
+      books,
+      (
+        await createDraft(books, 'SALES_INVOICE', {
+          partyId: customer.id,
+          documentDate: '2026-03-10',
+          exchangeRate: '150.5',
+          lines: [{ accountCode: '4101', quantity: '1', unitPrice: '1000.00', taxCode: 'ITBMS7' }],
+        })
+      ).id,
+      'SALES',
+    );
+    await postDocument(
+      books,
+      (
+        await createDraft(books, 'CUSTOMER_RECEIPT', {
+          partyId: customer.id,
+          documentDate: '2026-03-20',
+          exchangeRate: '151.25',
+          amount: '500.00',
+          allocations: [{ invoiceId: invoice.id, amount: '500.00' }],
+        })
+      ).id,
+      'PAYMENT',
+    );
+    const expected = new Map(
+      (await trialBalance(t.db, '2026-12-31')).map((r) => [r.accountCode, r.balanceMinor]),
+    );
+    expect(expected.get('4101')).toBe(-150_500n);
+    expect(await hledgerBalancesOf(t.appPool, dir, '2026-01-01', '2026-12-31', 'JPY', units)).toEqual(
+      expected,
+    );
+    // A range with opening balances, and the journal's own text: the directive and a USD line.
+    expect(await hledgerBalancesOf(t.appPool, dir, '2026-03-15', '2026-12-31', 'JPY', units)).toEqual(
+      expected,
+    );
+    const journal = await readFile(path.join(dir, 'books-JPY-2026-01-01-2026-12-31.journal'), 'utf8');
+    expect(journal).toContain('\ncommodity JPY 100000.\n');
+    expect(journal).toMatch(/JPY 161035 {2}; party: US1 Ohio Inc, original: USD 1070\.00 @ 150\.5 /);
   });
 });

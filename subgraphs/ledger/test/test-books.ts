@@ -83,10 +83,12 @@ export interface Grouped {
 
 /**
  * A fresh client database laid down like provisioning does (Panama chart with role bindings,
- * ITBMS codes, fiscal year 2026 in twelve UNLOCKED periods), opened as the application role.
+ * ITBMS codes, fiscal year 2026 in twelve UNLOCKED periods, the base currency's ISO 4217 minor
+ * units), opened as the application role.
  */
 export async function openTestBooks(opts: { baseCurrency?: string } = {}): Promise<TestBooks> {
   const baseCurrency = opts.baseCurrency ?? 'PAB';
+  const minor = new Map(ISO_4217.map((c) => [c.code, c.minorUnits]));
   const database = await createTestTenantDatabase();
   const admin = new pg.Pool({ connectionString: database.adminUrl, max: 2 });
   const ownerDb = tenantDb(admin);
@@ -95,7 +97,7 @@ export async function openTestBooks(opts: { baseCurrency?: string } = {}): Promi
       legalName: 'Test SA',
       region: 'PA',
       baseCurrency,
-      baseMinorUnits: 2,
+      baseMinorUnits: minor.get(baseCurrency) ?? 2,
       timezone: 'America/Panama',
       fiscalYearStartMonth: 1,
       ...TEST_LEGAL_DETAILS,
@@ -120,7 +122,6 @@ export async function openTestBooks(opts: { baseCurrency?: string } = {}): Promi
   const pool = new pg.Pool({ connectionString: database.appUrl, max: 4 });
   const db = tenantDb(pool);
   const company = await loadCompany(db);
-  const minor = new Map(ISO_4217.map((c) => [c.code, c.minorUnits]));
   const settings: Partial<Settings> = {};
   const ownPools: pg.Pool[] = [];
   return {
