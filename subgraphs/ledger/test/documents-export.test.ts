@@ -221,3 +221,52 @@ describe('DOCUMENTS_CSV and free text', () => {
     expect(text).not.toMatch(/(^|,)=HYPERLINK/m);
   });
 });
+
+describe('DOCUMENTS_CSV and a void in a later period', () => {
+  /**
+   * Sales of [from, to] as posting.md states them from the files: the invoices' subtotals less the
+   * credit notes' over the rows posted in the range, less those of every row — of this range's file
+   * or an earlier one — whose void is dated in it.
+   */
+  const salesOf = (rows: Record<string, string>[], from: string, to: string) => {
+    let sales = 0n;
+    const within = (d: string | undefined) => d !== undefined && d >= from && d <= to;
+    for (const r of rows) {
+      const sign = r.kind === 'SALES_INVOICE' ? 1n : r.kind === 'CREDIT_NOTE' ? -1n : 0n;
+      const amount = sign * minor(r.subtotal as string);
+      if (within(r.posting_date)) sales += amount;
+      if (r.voided === 'true' && within(r.void_date)) sales -= amount;
+    }
+    return sales;
+  };
+
+  it("an October invoice voided in November is October's file's row, and November's revenue less it", async () => {
+    const invoice = await postDocument(
+      books,
+      (
+        await createDraft(books, 'SALES_INVOICE', {
+          partyId: customer,
+          documentDate: '2026-10-15',
+          lines: [line('60.00')],
+        })
+      ).id,
+      'SALES',
+    );
+    await voidDocument(books, invoice.id, 'SALES', 'Cancelled by the customer before delivery', '2026-11-05');
+    const october = parse(await exportDocuments('2026-10-01', '2026-10-31'));
+    const november = parse(await exportDocuments('2026-11-01', '2026-11-30'));
+    // November's file has no row for it: the void is on October's row.
+    expect(november).toEqual([]);
+    expect(october).toHaveLength(1);
+    expect(october[0]).toMatchObject({ subtotal: '60.00', voided: 'true', void_date: '2026-11-05' });
+    const revenue = async (from: string, to: string) =>
+      (await incomeStatement(t.db, from, to)).income.totalMinor;
+    expect(await revenue('2026-11-01', '2026-11-30')).toBe(-6000n);
+    // The rows of November's file alone, voids in it left out, would say 0.00.
+    expect(salesOf(november, '2026-11-01', '2026-11-30')).toBe(0n);
+    const both = [...october, ...november];
+    expect(salesOf(both, '2026-11-01', '2026-11-30')).toBe(-6000n);
+    expect(salesOf(both, '2026-10-01', '2026-10-31')).toBe(await revenue('2026-10-01', '2026-10-31'));
+    expect(salesOf(both, '2026-10-01', '2026-11-30')).toBe(await revenue('2026-10-01', '2026-11-30'));
+  });
+});
