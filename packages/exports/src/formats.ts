@@ -181,7 +181,7 @@ export function documentCsvLine(r: DocumentRow, books: Books, minorUnitsOf: Mino
     csvField(r.party_code, true),
     csvField(r.party_name, true),
     r.currency,
-    r.exchange_rate ?? '',
+    r.exchange_rate ? plainRate(r.exchange_rate) : '',
     formatMoney(BigInt(r.subtotal_minor), units),
     formatMoney(BigInt(r.tax_minor), units),
     formatMoney(BigInt(r.total_minor), units),

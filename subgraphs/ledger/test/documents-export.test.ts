@@ -270,3 +270,31 @@ describe('DOCUMENTS_CSV and a void in a later period', () => {
     expect(salesOf(both, '2026-10-01', '2026-11-30')).toBe(await revenue('2026-10-01', '2026-11-30'));
   });
 });
+
+describe('DOCUMENTS_CSV rates', () => {
+  it('writes each rate in its shortest form, as GL_CSV does: 1, and a typed 150.5', async () => {
+    const eur = (await createParty(books, { kind: 'CUSTOMER', code: 'E1', name: 'Kaffee', currency: 'EUR' }))
+      .id;
+    for (const [partyId, exchangeRate] of [
+      [customer, undefined],
+      [eur, '150.500'],
+    ] as const)
+      await postDocument(
+        books,
+        (
+          await createDraft(books, 'SALES_INVOICE', {
+            partyId,
+            documentDate: '2026-05-04',
+            exchangeRate,
+            lines: [line('10.00')],
+          })
+        ).id,
+        'SALES',
+      );
+    const rows = parse(await exportDocuments('2026-05-01', '2026-05-31'));
+    expect(rows.map((r) => [r.currency, r.exchange_rate])).toEqual([
+      ['PAB', '1'],
+      ['EUR', '150.5'],
+    ]);
+  });
+});
