@@ -110,6 +110,14 @@ describe('documents as a Relay connection', () => {
     }
     const err = await listDocuments(t.db, { first: 501 }).catch((e: unknown) => e);
     expect((err as DomainError).code).toBe('BAD_USER_INPUT');
+    // A posting-date range that ends before it starts is refused, naming `from`.
+    const range = await listDocuments(t.db, { filter: { from: '2026-12-31', to: '2026-01-01' } }).catch(
+      (e: unknown) => e,
+    );
+    expect([(range as DomainError).code, (range as DomainError).details?.field]).toEqual([
+      'BAD_USER_INPUT',
+      'from',
+    ]);
     expect((await listDocuments(t.db, { first: 0 })).edges).toEqual([]);
   });
 });

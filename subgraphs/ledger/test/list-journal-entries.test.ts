@@ -123,6 +123,14 @@ describe('journalEntries as a Relay connection', () => {
       code: 'BAD_USER_INPUT',
       field: 'filter.from',
     });
+    // A range that ends before it starts, as every range argument refuses it (not an empty list).
+    expect(await refusal({ filter: { from: '2026-12-31', to: '2026-01-01' } })).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'filter.from',
+    });
+    expect(
+      (await listJournalEntries(t.db, { filter: { from: '2026-03-01', to: '2026-03-01' } })).edges,
+    ).not.toEqual([]);
     expect(await refusal({ filter: { search: 'x'.repeat(201) } })).toEqual({
       code: 'BAD_USER_INPUT',
       field: 'filter.search',

@@ -75,14 +75,17 @@ export async function listDocuments(
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE) {
     throw badInput(`first: between 0 and ${MAX_PAGE}`, { field: 'first' });
   }
+  const from = filter.from ? parseIsoDate(filter.from, 'from') : null;
+  const to = filter.to ? parseIsoDate(filter.to, 'to') : null;
+  if (from && to && from > to) throw badInput('from: must not be after to', { field: 'from' });
   const rows = await pageOfDocuments(
     db,
     {
       kind: filter.kind ?? null,
       status: filter.status ?? null,
       partyId: filter.partyId ? parseId(filter.partyId, 'filter.partyId') : null,
-      from: filter.from ? parseIsoDate(filter.from, 'from') : null,
-      to: filter.to ? parseIsoDate(filter.to, 'to') : null,
+      from,
+      to,
       settlementStatus: filter.settlementStatus ?? null,
     },
     args.after ? decodeCursor(args.after) : null,

@@ -66,8 +66,13 @@ export interface JournalEntryPage {
 
 function whereOf(filter: JournalEntryFilter): SQL[] {
   const where: SQL[] = [];
-  if (filter.from) where.push(gte(je.postingDate, parseIsoDate(filter.from, 'filter.from')));
-  if (filter.to) where.push(lte(je.postingDate, parseIsoDate(filter.to, 'filter.to')));
+  const from = filter.from ? parseIsoDate(filter.from, 'filter.from') : null;
+  const to = filter.to ? parseIsoDate(filter.to, 'filter.to') : null;
+  // Refused as every range argument is, not answered with an empty list.
+  if (from && to && from > to)
+    throw badInput('filter.from: must not be after filter.to', { field: 'filter.from' });
+  if (from) where.push(gte(je.postingDate, from));
+  if (to) where.push(lte(je.postingDate, to));
   if (filter.status === 'VOIDED') where.push(voided);
   if (filter.status === 'POSTED') where.push(sql`NOT ${voided}`);
   if (filter.sourceKind) where.push(eq(je.sourceKind, filter.sourceKind));
