@@ -3,14 +3,14 @@ import {
   type ControlDb,
   control,
   controlDb,
+  controlPlanePool,
   createDatabase,
   databaseExists,
   ensureAppRole,
   ensureControlAppRole,
-  guardPool,
   migrateControlPlane,
   passwordOf,
-  pg,
+  type pg,
   withCredentials,
   withDatabase,
   withPasswordSecret,
@@ -70,8 +70,7 @@ export async function prepareControlPlane(opts: {
   }
   await migrateControlPlane(url);
   await ensureAppRole(opts.serverUrl);
-  const pool = new pg.Pool({ connectionString: url, max: 10, application_name: 'cifra-control' });
-  guardPool(pool);
+  const pool = controlPlanePool(url, 'cifra-control');
   const db = controlDb(pool);
   await db
     .insert(control.currencies)

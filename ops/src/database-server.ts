@@ -5,10 +5,10 @@ import {
   CHECKPOINT_SECRET,
   type ControlDb,
   controlDb,
+  controlPlanePool,
   endPool,
-  guardPool,
   INVESTIGATOR_SECRET,
-  pg,
+  type pg,
   TENANT_DB_SECRET,
 } from '@cifra/db';
 import { type EmbeddedServer, startEmbeddedPostgres } from '@cifra/db/embedded';
@@ -84,8 +84,9 @@ export async function openControlPlane(opts: ControlPlaneOptions): Promise<Opene
       controlAppPassword,
       keepControlAppPassword: opts.keepControlAppPassword,
     });
-    const appPool = new pg.Pool({ connectionString: control.appUrl, max: 10, application_name: 'cifra' });
-    guardPool(appPool, (err) => opts.log.warn({ err }, 'control-plane connection error'));
+    const appPool = controlPlanePool(control.appUrl, 'cifra', {
+      onError: (err) => opts.log.warn({ err }, 'control-plane connection error'),
+    });
     return {
       control,
       app: { pool: appPool, db: controlDb(appPool) },

@@ -1,5 +1,5 @@
 import { ContextVerifier, createLogger, type Logger } from '@cifra/context';
-import { controlDb, guardPool, pg, TenantRegistry } from '@cifra/db';
+import { controlDb, controlPlanePool, type pg, TenantRegistry } from '@cifra/db';
 import { ExportLinkSigner, ExportLinkVerifier } from '@cifra/exports';
 import { createProviders } from '@cifra/subgraph-fx';
 import { Tracing } from '@cifra/tracing';
@@ -86,12 +86,9 @@ export async function startService(name: ServiceName, env: Env, log: Logger): Pr
   requireConfig(name, env);
   const tracingOptions = tracingOf(env, 'split');
   const tracing = tracingOptions ? new Tracing(tracingOptions) : undefined;
-  const pool = new pg.Pool({
-    connectionString: env.CONTROL_DATABASE_URL,
-    max: 10,
-    application_name: `cifra-${name}`,
+  const pool = controlPlanePool(env.CONTROL_DATABASE_URL, `cifra-${name}`, {
+    onError: (err) => log.warn({ err }, 'control-plane connection error'),
   });
-  guardPool(pool, (err) => log.warn({ err }, 'control-plane connection error'));
   // Stopped last: what the service did while stopping is still exported.
   const cleanups: (() => Promise<void>)[] = [
     ...(tracing ? [() => tracing.shutdown()] : []),

@@ -48,7 +48,7 @@ export interface TestStack {
 export async function startTestStack(
   options: Pick<
     StackOptions,
-    'perimeter' | 'tracing' | 'jobs' | 'backupS3' | 'externalAuth' | 'demoHistory'
+    'perimeter' | 'tracing' | 'jobs' | 'backupS3' | 'externalAuth' | 'demoHistory' | 'worker'
   > & {
     logStream?: NodeJS.WritableStream;
     /** Serve the firm console at `/`, building it first when packages/console/dist is stale. */

@@ -94,11 +94,13 @@ export async function backupClient(
       slug: facts.tenant.slug,
     });
   const backupId = randomUUID();
-  // One backup of a client at a time (BACKUP_IN_PROGRESS), each holding a long snapshot.
+  // One backup of a client at a time (BACKUP_IN_PROGRESS), each holding a long snapshot. Both
+  // locks on one session, and the backup's records written on it too (`onOwnSession`).
   return asClientBackupTaker(
     deps.control,
     tenantId,
-    () => asBackupOwner(deps.control, backupId, () => takeBackup(deps, actor, facts, backupId)),
+    (db) =>
+      asBackupOwner(db, backupId, (own) => takeBackup({ ...deps, control: own }, actor, facts, backupId)),
     opts.waitForRunning,
   );
 }

@@ -1,5 +1,12 @@
 import os from 'node:os';
-import { type Actor, type ControlDb, control, inTransaction, type pg, recordAuditEvent } from '@cifra/db';
+import {
+  type Actor,
+  type ControlDb,
+  control,
+  inTransaction,
+  onOwnSession,
+  recordAuditEvent,
+} from '@cifra/db';
 import { DomainError } from '@cifra/domain';
 import { and, eq } from 'drizzle-orm';
 import type { BackupStore } from './backup-store.ts';
@@ -16,47 +23,20 @@ export const BACKUP_OWNER_LOCK = 0x626b7570;
 /** Which process takes a backup (recorded on its row, for the operator). */
 export const backupOwnerName = () => `${os.hostname()}:${process.pid}`;
 
-type Session = Pick<pg.ClientBase, 'query'>;
-
-const isPool = (c: ControlDb['$client']): c is pg.Pool => typeof (c as pg.Pool).totalCount === 'number';
-
-/** Run `fn` on a control-plane session of its own (a pool's connection, or the one client). */
-export async function onOwnSession<T>(
-  db: ControlDb,
-  fn: (session: Session, broke: (err: Error) => void) => Promise<T>,
-): Promise<T> {
-  const pool = db.$client;
-  const client = isPool(pool) ? await pool.connect() : null;
-  let broken: Error | undefined;
-  // A connection that drops while idle reports it here; the lock is gone with it.
-  const onError = (err: Error) => {
-    broken = err;
-  };
-  client?.on('error', onError);
-  try {
-    return await fn(client ?? (pool as unknown as Session), onError);
-  } catch (err) {
-    broken ??= err as Error;
-    throw err;
-  } finally {
-    client?.off('error', onError);
-    // A session that may still hold a lock is destroyed rather than pooled.
-    client?.release(broken ?? false);
-  }
-}
-
 /**
- * Hold the advisory lock `(namespace, hashtext(id))` on a control-plane session of its own while
- * `fn` runs: waiting for it, or — given `busy` — refusing with `busy()` at once when it is held.
+ * Hold the advisory lock `(namespace, hashtext(id))` on a control-plane session of its own
+ * (`onOwnSession`) while `fn` runs on that session's control plane: waiting for it, or — given
+ * `busy` — refusing with `busy()` at once when it is held. Nested in another such operation (`db`
+ * already one session), the lock is taken on the same session.
  */
 export function asLockOwner<T>(
   db: ControlDb,
   namespace: number,
   id: string,
-  fn: () => Promise<T>,
+  fn: (db: ControlDb) => Promise<T>,
   busy?: () => Error,
 ): Promise<T> {
-  return onOwnSession(db, async (session, broke) => {
+  return onOwnSession(db, async ({ session, db: own, broke }) => {
     if (!busy) await session.query('SELECT pg_advisory_lock($1, hashtext($2))', [namespace, id]);
     else {
       const { rows } = await session.query<{ held: boolean }>(
@@ -66,7 +46,7 @@ export function asLockOwner<T>(
       if (!rows[0]?.held) throw busy();
     }
     try {
-      return await fn();
+      return await fn(own);
     } finally {
       // An unlock that fails (the session is gone) must not hide the work's own outcome; the
       // session is then destroyed, which releases whatever it still held.
@@ -76,8 +56,11 @@ export function asLockOwner<T>(
 }
 
 /** Hold backup `backupId`'s owner lock while `fn` runs. */
-export const asBackupOwner = <T>(db: ControlDb, backupId: string, fn: () => Promise<T>): Promise<T> =>
-  asLockOwner(db, BACKUP_OWNER_LOCK, backupId, fn);
+export const asBackupOwner = <T>(
+  db: ControlDb,
+  backupId: string,
+  fn: (db: ControlDb) => Promise<T>,
+): Promise<T> => asLockOwner(db, BACKUP_OWNER_LOCK, backupId, fn);
 
 /**
  * The advisory lock (namespace 'bktn', key hashtext(client id)) a backup of a client holds for
@@ -92,7 +75,7 @@ export const CLIENT_BACKUP_LOCK = 0x626b746e;
 export const asClientBackupTaker = <T>(
   db: ControlDb,
   tenantId: string,
-  fn: () => Promise<T>,
+  fn: (db: ControlDb) => Promise<T>,
   wait = false,
 ): Promise<T> =>
   asLockOwner(
@@ -113,8 +96,11 @@ export const asClientBackupTaker = <T>(
 export const CLIENT_SWAP_LOCK = 0x73776170;
 
 /** Hold client `tenantId`'s swap lock while `fn` runs (waiting for a move or restore in place under way). */
-export const asClientSwapper = <T>(db: ControlDb, tenantId: string, fn: () => Promise<T>): Promise<T> =>
-  asLockOwner(db, CLIENT_SWAP_LOCK, tenantId, fn);
+export const asClientSwapper = <T>(
+  db: ControlDb,
+  tenantId: string,
+  fn: (db: ControlDb) => Promise<T>,
+): Promise<T> => asLockOwner(db, CLIENT_SWAP_LOCK, tenantId, fn);
 
 export interface SweepDeps {
   control: ControlDb;
@@ -144,7 +130,7 @@ export async function sweepInterruptedBackups(deps: SweepDeps, actor: Actor = SW
     .where(eq(control.clientBackups.status, 'RUNNING'));
   const result: SweepResult = { interrupted: [], running: [] };
   if (running.length === 0) return result;
-  await onOwnSession(deps.control, async (session) => {
+  await onOwnSession(deps.control, async ({ session, db }) => {
     for (const backup of running) {
       const got = await session.query<{ held: boolean }>(
         'SELECT pg_try_advisory_lock($1, hashtext($2)) AS held',
@@ -155,7 +141,7 @@ export async function sweepInterruptedBackups(deps: SweepDeps, actor: Actor = SW
         continue;
       }
       try {
-        if (await markInterrupted(deps.control, actor, backup)) result.interrupted.push(backup.id);
+        if (await markInterrupted(db, actor, backup)) result.interrupted.push(backup.id);
         await deps.store.discard(backup.location);
       } finally {
         await session.query('SELECT pg_advisory_unlock($1, hashtext($2))', [BACKUP_OWNER_LOCK, backup.id]);

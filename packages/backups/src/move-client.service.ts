@@ -54,8 +54,10 @@ export async function moveClient(
     .where(eq(control.tenants.slug, slug));
   if (!found) throw new DomainError('NOT_FOUND', `No client ${slug}`, { tenant: slug });
   // One move or restore in place of a client at a time: a second waits, then finds the client where
-  // the first left it.
-  return asClientSwapper(deps.control, found.id, () => moveLocked(deps, actor, slug, serverName));
+  // the first left it. The move's own backup and records go through the swap lock's session.
+  return asClientSwapper(deps.control, found.id, (db) =>
+    moveLocked({ ...deps, control: db }, actor, slug, serverName),
+  );
 }
 
 async function moveLocked(

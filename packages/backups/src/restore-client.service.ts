@@ -83,11 +83,12 @@ export async function restoreClient(
     .where(eq(control.tenants.id, record.tenantId));
   const sandbox = source?.sandbox ?? false;
   const server = await pickServer(deps.control, options.serverName);
+  // Everything the restore records goes through the provisioning lock's session (`onOwnSession`).
   return whileProvisioning(
     deps.control,
     asSlug,
-    () =>
-      restoreLocked(deps, actor, firmId, {
+    (db) =>
+      restoreLocked({ ...deps, control: db }, actor, firmId, {
         ...opened,
         backupId,
         asSlug,

@@ -6,6 +6,7 @@ import {
   createDatabase,
   dropDatabase,
   inTransaction,
+  onOwnSession,
   recordAuditEvent,
   resolveSecrets,
   withDatabase,
@@ -13,7 +14,7 @@ import {
 import { DomainError } from '@cifra/domain';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { BackupKeyring } from './backup-keys.ts';
-import { asLockOwner, backupOwnerName, onOwnSession } from './backup-owner.ts';
+import { asLockOwner, backupOwnerName } from './backup-owner.ts';
 import { boundedEach } from './backup-schedule.ts';
 import type { BackupStore } from './backup-store.ts';
 import { pickServer } from './restore-client.service.ts';
@@ -93,8 +94,9 @@ export async function drillBackup(
   const server = await drillServer(deps.control, record.tenantId);
   const drillId = randomUUID();
   const databaseName = scratchDatabaseName();
-  return asLockOwner(deps.control, DRILL_OWNER_LOCK, drillId, async () => {
-    await deps.control.insert(control.restoreDrills).values({
+  // Everything the drill records goes through its own session (`onOwnSession`).
+  return asLockOwner(deps.control, DRILL_OWNER_LOCK, drillId, async (db) => {
+    await db.insert(control.restoreDrills).values({
       id: drillId,
       firmId,
       tenantId: record.tenantId,
@@ -129,7 +131,7 @@ export async function drillBackup(
       error: failure === null ? null : messageOf(failure),
       dropped,
     };
-    await recordDrill(deps.control, actor, firmId, record.tenantId, server.name, result);
+    await recordDrill(db, actor, firmId, record.tenantId, server.name, result);
     return result;
   });
 }
@@ -225,7 +227,7 @@ export async function sweepDrillDatabases(
     .where(isNull(control.restoreDrills.droppedAt));
   const result: DrillSweepResult = { dropped: [], running: [] };
   if (open.length === 0) return result;
-  await onOwnSession(deps.control, async (session) => {
+  await onOwnSession(deps.control, async ({ session, db }) => {
     for (const { drill, adminUrl } of open) {
       const got = await session.query<{ held: boolean }>(
         'SELECT pg_try_advisory_lock($1, hashtext($2)) AS held',
@@ -236,7 +238,7 @@ export async function sweepDrillDatabases(
         continue;
       }
       try {
-        if (await sweepOne(deps, actor, drill, adminUrl)) result.dropped.push(drill.id);
+        if (await sweepOne({ ...deps, control: db }, actor, drill, adminUrl)) result.dropped.push(drill.id);
       } finally {
         await session.query('SELECT pg_advisory_unlock($1, hashtext($2))', [DRILL_OWNER_LOCK, drill.id]);
       }

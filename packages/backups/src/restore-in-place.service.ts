@@ -153,8 +153,8 @@ export async function approveRestoreInPlace(
     throw notPending(current);
   }
   try {
-    const { replaced, head } = await asClientSwapper(deps.control, claimed.tenantId, () =>
-      restoreAndSwap(deps, actor, claimed, appSecret),
+    const { replaced, head } = await asClientSwapper(deps.control, claimed.tenantId, (db) =>
+      restoreAndSwap({ ...deps, control: db }, actor, claimed, appSecret),
     );
     // The head the restore rewound the chain to, checkpointed as a restore's: the checkpoints of
     // the history it discarded (past that head) are set aside by verifyBooks instead of reading as

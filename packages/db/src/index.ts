@@ -14,6 +14,7 @@ export * from './investigate.ts';
 export * from './location-notifications.ts';
 export * from './logins.ts';
 export * from './migrate.ts';
+export * from './own-session.ts';
 export * from './period-gate.ts';
 export { pg, quoteIdent, withClient } from './pg.ts';
 export * from './posting-group.ts';

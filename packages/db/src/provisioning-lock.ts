@@ -1,5 +1,5 @@
 import type { ControlDb } from './drizzle.ts';
-import type { pg } from './pg.ts';
+import { onOwnSession } from './own-session.ts';
 
 /**
  * The advisory lock (namespace 'prov', key hashtext(slug)) an attempt holds while it creates a
@@ -9,38 +9,30 @@ import type { pg } from './pg.ts';
  */
 export const PROVISIONING_LOCK = 0x70726f76;
 
-const isPool = (c: ControlDb['$client']): c is pg.Pool => typeof (c as pg.Pool).totalCount === 'number';
-
 /**
- * Run `fn` while this process holds the slug's provisioning lock on a connection of its own;
- * `busy()` answers instead, without waiting, when another attempt holds it.
+ * Run `fn` while this process holds the slug's provisioning lock on a session of its own
+ * (`onOwnSession`), giving it the control plane on that session; `busy()` answers instead, without
+ * waiting, when another attempt holds it.
  */
-export async function whileProvisioning<T>(
+export function whileProvisioning<T>(
   db: ControlDb,
   slug: string,
-  fn: () => Promise<T>,
+  fn: (db: ControlDb) => Promise<T>,
   busy: () => T | Promise<T>,
 ): Promise<T> {
-  const pool = db.$client;
-  const client = isPool(pool) ? await pool.connect() : null;
-  const session = client ?? pool;
-  let broken: Error | undefined;
-  let held = false;
-  try {
+  return onOwnSession(db, async ({ session, db: own, broke }) => {
     const r = await session.query<{ held: boolean }>(
       'SELECT pg_try_advisory_lock($1, hashtext($2)) AS held',
       [PROVISIONING_LOCK, slug],
     );
-    held = r.rows[0]?.held === true;
-    return held ? await fn() : await busy();
-  } finally {
-    if (held)
+    if (r.rows[0]?.held !== true) return busy();
+    try {
+      return await fn(own);
+    } finally {
+      // A session whose unlock failed may still hold the lock: destroyed rather than pooled.
       await session
         .query('SELECT pg_advisory_unlock($1, hashtext($2))', [PROVISIONING_LOCK, slug])
-        .catch((err: Error) => {
-          broken = err;
-        });
-    // A connection whose unlock failed may still hold the lock: destroy it rather than pool it.
-    client?.release(broken);
-  }
+        .catch(broke);
+    }
+  });
 }

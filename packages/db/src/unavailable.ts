@@ -1,5 +1,5 @@
 import { dbErrorOf } from './db-errors.ts';
-import type { pg } from './pg.ts';
+import { pg } from './pg.ts';
 
 /**
  * Failures of the connection rather than of the statement: the server went away, restarted or
@@ -47,6 +47,32 @@ export function guardPool<P extends pg.Pool>(pool: P, onError: (err: Error) => v
   pool.on('error', onError);
   pool.on('connect', (client) => client.on('error', onError));
   return pool;
+}
+
+/**
+ * How long a caller waits for a control-plane connection before it is refused (pg-pool's "timeout
+ * exceeded when trying to connect": a connection failure above, SERVICE_UNAVAILABLE from the
+ * gateway and TENANT_UNAVAILABLE from a subgraph). Without it a request waited for ever behind a
+ * pool that never had a connection free again.
+ */
+export const CONTROL_CONNECTION_TIMEOUT_MS = 10_000;
+
+/**
+ * A control-plane pool as every process opens it (`pnpm start`'s shared one, each split service's,
+ * the operator's admin one): ten connections, a bounded wait for one, guarded.
+ */
+export function controlPlanePool(
+  connectionString: string | undefined,
+  applicationName: string,
+  opts: { onError?: (err: Error) => void; connectionTimeoutMs?: number } = {},
+): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString,
+    max: 10,
+    connectionTimeoutMillis: opts.connectionTimeoutMs ?? CONTROL_CONNECTION_TIMEOUT_MS,
+    application_name: applicationName,
+  });
+  return guardPool(pool, opts.onError);
 }
 
 /** How long stopping waits for a pool's checked-out connections to come back. */

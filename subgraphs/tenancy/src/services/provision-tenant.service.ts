@@ -3,15 +3,14 @@ import {
   announceClientChanges,
   type ControlDb,
   control,
-  controlDb,
   createTenantDatabase,
   dropClientLogins,
   dropDatabase,
   ensureClientLogins,
   inTransaction,
+  onOwnSession,
   opaqueDatabaseName,
   PROVISIONING_LOCK,
-  type pg,
   recordAuditEvent,
   resolveSecrets,
   TENANT_DB_SECRET,
@@ -79,8 +78,6 @@ function parse(raw: ProvisionTenantInput) {
   return result.data;
 }
 
-const isPool = (c: ControlDb['$client']): c is pg.Pool => typeof (c as pg.Pool).totalCount === 'number';
-
 /** Advisory-lock namespaces of provisioning (the second key is the slug's hash). */
 // PROVISIONING_LOCK ('prov', from @cifra/db): held for the whole attempt; restores hold it too.
 const CLAIM_LOCK = 0x636c6169; // 'clai': held only until the attempt's claim row is committed
@@ -107,36 +104,30 @@ async function withSlugSession<T>(
   slug: string,
   fn: (s: SlugSession) => Promise<T>,
 ): Promise<T> {
-  const pool = db.$client;
-  // A pool must lend one connection for lock and unlock; a single client is its own session.
-  const client = isPool(pool) ? await pool.connect() : null;
-  const session = client ?? pool;
-  const lock = (fnName: string, ns: number) =>
-    session.query<{ held: boolean }>(`SELECT ${fnName}($1, hashtext($2)) AS held`, [ns, slug]);
-  let broken: Error | undefined;
-  let claimHeld = false;
-  let provisioning = false;
-  const claimed = async () => {
-    if (!claimHeld) return;
-    claimHeld = false;
-    await lock('pg_advisory_unlock', CLAIM_LOCK);
-  };
-  try {
-    await lock('pg_advisory_lock', CLAIM_LOCK);
-    claimHeld = true;
-    provisioning = (await lock('pg_try_advisory_lock', PROVISIONING_LOCK)).rows[0]?.held === true;
-    if (!provisioning) await claimed();
-    return await fn({ db: client ? controlDb(client) : db, provisioning, claimed });
-  } finally {
+  // One session for lock, work and unlock (`onOwnSession`, taken in turn with the other operations
+  // that hold one); a single client is its own session.
+  return onOwnSession(db, async ({ session, db: own, broke }) => {
+    const lock = (fnName: string, ns: number) =>
+      session.query<{ held: boolean }>(`SELECT ${fnName}($1, hashtext($2)) AS held`, [ns, slug]);
+    let claimHeld = false;
+    let provisioning = false;
+    const claimed = async () => {
+      if (!claimHeld) return;
+      claimHeld = false;
+      await lock('pg_advisory_unlock', CLAIM_LOCK);
+    };
     try {
-      await claimed();
-      if (provisioning) await lock('pg_advisory_unlock', PROVISIONING_LOCK);
-    } catch (err) {
-      broken = err as Error;
+      await lock('pg_advisory_lock', CLAIM_LOCK);
+      claimHeld = true;
+      provisioning = (await lock('pg_try_advisory_lock', PROVISIONING_LOCK)).rows[0]?.held === true;
+      if (!provisioning) await claimed();
+      return await fn({ db: own, provisioning, claimed });
+    } finally {
+      // A session whose unlock failed may still hold a lock: destroyed rather than pooled.
+      await claimed().catch(broke);
+      if (provisioning) await lock('pg_advisory_unlock', PROVISIONING_LOCK).catch(broke);
     }
-    // A connection whose unlock failed may still hold a lock: destroy it rather than pool it.
-    client?.release(broken);
-  }
+  });
 }
 
 /**

@@ -47,13 +47,13 @@ async function current(db: ControlDb, id: string): Promise<TenantRow | null> {
   return row ?? null;
 }
 
-async function adminUrlOf(deps: ClientLifecycleDeps, serverId: string): Promise<string> {
-  const [server] = await deps.control
+async function adminUrlOf(db: ControlDb, secrets: ClientLifecycleDeps['secrets'], serverId: string) {
+  const [server] = await db
     .select({ adminUrl: control.dbServers.adminUrl })
     .from(control.dbServers)
     .where(eq(control.dbServers.id, serverId));
   if (!server) throw new Error(`database server ${serverId} of a client is not registered`);
-  return resolveSecrets(server.adminUrl, deps.secrets);
+  return resolveSecrets(server.adminUrl, secrets);
 }
 
 /**
@@ -82,15 +82,16 @@ export async function deleteSandboxClient(
       `${slug} is a live client: a live client is never deleted, archive it instead (archiveClient)`,
       { tenant: slug },
     );
-  return asClientSwapper(deps.control, tenant.id, async () => {
-    const row = await current(deps.control, tenant.id);
+  // Everything under the lock goes through its session (`onOwnSession`, @cifra/db).
+  return asClientSwapper(deps.control, tenant.id, async (db) => {
+    const row = await current(db, tenant.id);
     if (row?.status !== 'ACTIVE') throw gone(slug);
-    if (await activeLegalHold(deps.control, row.id)) throw held(slug);
-    const adminUrl = await adminUrlOf(deps, row.serverId);
+    if (await activeLegalHold(db, row.id)) throw held(slug);
+    const adminUrl = await adminUrlOf(db, deps.secrets, row.serverId);
     await dropDatabase(adminUrl, row.databaseName);
     await dropClientLogins(adminUrl, row.databaseName);
     const actor = { ...who.actor, reason };
-    const { deletedAt, backups } = await inTransaction(deps.control, actor, async (tx) => {
+    const { deletedAt, backups } = await inTransaction(db, actor, async (tx) => {
       // A hold set since the check above wins (its change takes this lock too): the backups stay,
       // and the same call completes the deletion once the hold is released.
       await lockHolds(tx, row.id);
@@ -204,13 +205,13 @@ async function setArchived(
   const tenant = await managedClient(deps.control, who, { slug });
   // The swap lock: a move or restore in place of this client finishes first, and its database is
   // the one made read-only (or writable).
-  return asClientSwapper(deps.control, tenant.id, async () => {
-    const row = await current(deps.control, tenant.id);
+  return asClientSwapper(deps.control, tenant.id, async (db) => {
+    const row = await current(db, tenant.id);
     if (row?.status !== 'ACTIVE') throw gone(slug);
     // The database first: a failure after it leaves the flag as it was, and a retry sets both.
-    await setDatabaseReadOnly(await adminUrlOf(deps, row.serverId), row.databaseName, archived);
+    await setDatabaseReadOnly(await adminUrlOf(db, deps.secrets, row.serverId), row.databaseName, archived);
     const actor = { ...who.actor, reason };
-    return inTransaction(deps.control, actor, async (tx) => {
+    return inTransaction(db, actor, async (tx) => {
       const [changed] = await tx
         .update(control.tenants)
         .set({ archivedAt: archived ? new Date() : null })
