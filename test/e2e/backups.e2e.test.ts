@@ -26,11 +26,12 @@ import {
   withDatabase,
 } from '@cifra/db';
 import { makeTestDir } from '@cifra/testing';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { domainCode, restoreFootprint, tableDigests } from '../support/backups.ts';
 import { richBooks } from '../support/books.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
+import { wallOff } from '../support/walls.ts';
 
 /**
  * Backups and restores of one client against the real embedded PostgreSQL
@@ -395,6 +396,102 @@ describe('a restore that fails after it began', () => {
       .from(control.clientBackups)
       .where(eq(control.clientBackups.id, backup.id));
     expect(record?.verifiedAt).toBeNull();
+  });
+
+  it('of a walled client answers its own failure, leaves no row, and the slug can be restored again', async () => {
+    // A wall on the client: the restore's claim copies it onto the new client (keepWalls).
+    await wallOff(t, 'reviewer@demo.firm', SLUG);
+    const backup = await backupClient(deps, ACTOR, tenantId);
+    const real = directoryBackupStore(dir);
+    const reads = new Map<string, number>();
+    // The check reads each part once and passes; the part is damaged before it is loaded.
+    const damaged: BackupStore = {
+      ...real,
+      open(location) {
+        const reader = real.open(location);
+        return {
+          manifest: reader.manifest,
+          async part(file) {
+            const n = (reads.get(file) ?? 0) + 1;
+            reads.set(file, n);
+            const bytes = await reader.part(file);
+            if (n !== 2 || !file.startsWith('public.gl_lines.') || !bytes) return bytes;
+            const whole = Buffer.concat(await (bytes as Readable).toArray());
+            whole[whole.length >> 1]! ^= 0xff;
+            return Readable.from([whole]);
+          },
+        };
+      },
+    };
+    const restore = (store: BackupStore) =>
+      restoreClient({ ...deps, store }, ACTOR, firmId, backup.id, 'walled-copy');
+    expect(await domainCode(restore(damaged))).toBe('BACKUP_TAMPERED');
+    const rows = await t.stack.control.db
+      .select()
+      .from(control.tenants)
+      .where(eq(control.tenants.slug, 'walled-copy'));
+    expect(rows).toEqual([]);
+    const trail = await t.stack.control.db
+      .select()
+      .from(control.controlAuditEvents)
+      .where(inArray(control.controlAuditEvents.action, ['tenant.restore_started', 'tenant.restore_failed']));
+    const attempt = trail.find((e) => (e.after as { slug?: string } | null)?.slug === 'walled-copy');
+    expect(attempt?.after).toMatchObject({ wallsKept: 1 });
+    expect(
+      trail.filter((e) => e.action === 'tenant.restore_failed' && e.entityId === attempt?.entityId),
+    ).toEqual([expect.objectContaining({ reason: expect.stringContaining('fails authentication') })]);
+    // Nothing of the attempt is left: the slug restores, walls and all.
+    const copy = await restore(real);
+    expect(copy).toMatchObject({ slug: 'walled-copy', status: 'ACTIVE' });
+    const walls = await t.stack.control.db
+      .select({ role: control.tenantRoleAssignments.role })
+      .from(control.tenantRoleAssignments)
+      .where(eq(control.tenantRoleAssignments.tenantId, copy.id));
+    expect(walls).toEqual([{ role: 'NoAccess' }]);
+    // The wall comes down again for the tests below.
+    await t.stack.control.db
+      .delete(control.tenantRoleAssignments)
+      .where(
+        and(
+          eq(control.tenantRoleAssignments.tenantId, tenantId),
+          eq(control.tenantRoleAssignments.role, 'NoAccess'),
+        ),
+      );
+  });
+
+  it('finds the claim an attempt left behind (its lock free) and removes it, as provisioning does', async () => {
+    const backup = await backupClient(deps, ACTOR, tenantId);
+    // What a process killed after its claim leaves: a PROVISIONING row, its database never made.
+    const [source] = await t.stack.control.db
+      .select()
+      .from(control.tenants)
+      .where(eq(control.tenants.id, tenantId));
+    const [left] = await t.stack.control.db
+      .insert(control.tenants)
+      .values({
+        firmId,
+        slug: 'left-behind',
+        name: 'Left behind',
+        region: source!.region,
+        baseCurrency: source!.baseCurrency,
+        timezone: source!.timezone,
+        serverId: source!.serverId,
+        databaseName: opaqueDatabaseName(),
+      })
+      .returning();
+    expect(left?.status).toBe('PROVISIONING');
+    const copy = await restoreClient(deps, ACTOR, firmId, backup.id, 'left-behind');
+    expect(copy).toMatchObject({ slug: 'left-behind', status: 'ACTIVE' });
+    const [removed] = await t.stack.control.db
+      .select()
+      .from(control.controlAuditEvents)
+      .where(
+        and(
+          eq(control.controlAuditEvents.action, 'tenant.restore_failed'),
+          eq(control.controlAuditEvents.entityId, left!.id),
+        ),
+      );
+    expect(removed?.reason).toBe('leftover of an interrupted provisioning or restore');
   });
 });
 

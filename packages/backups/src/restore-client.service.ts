@@ -4,8 +4,7 @@ import {
   type ControlDb,
   control,
   createDatabase,
-  dropClientLogins,
-  dropDatabase,
+  discardClaim,
   ensureClientLogins,
   inTransaction,
   opaqueDatabaseName,
@@ -121,11 +120,15 @@ async function restoreLocked(
   firmId: string,
   r: Restore,
 ): Promise<TenantRow> {
-  const [taken] = await deps.control
-    .select({ id: control.tenants.id })
-    .from(control.tenants)
-    .where(eq(control.tenants.slug, r.asSlug));
-  if (taken) throw tenantExists(r.asSlug);
+  const [taken] = await deps.control.select().from(control.tenants).where(eq(control.tenants.slug, r.asSlug));
+  if (taken && taken.status !== 'PROVISIONING') throw tenantExists(r.asSlug);
+  // Under the slug's provisioning lock, a PROVISIONING claim is no live attempt's: the leftover of
+  // one that crashed or could not discard it, removed as provisioning removes it.
+  if (taken)
+    await discardClaim(deps.control, deps.secrets, actor, taken, {
+      action: 'tenant.restore_failed',
+      why: 'leftover of an interrupted provisioning or restore',
+    });
   const claimed = await claim(deps, actor, firmId, r);
   const adminUrl = resolveSecrets(r.server.adminUrl, deps.secrets);
   try {
@@ -134,7 +137,13 @@ async function restoreLocked(
     await ensureClientLogins(adminUrl, claimed.databaseName, r.appSecret, deps.secrets);
     return await activate(deps, actor, claimed, r);
   } catch (err) {
-    await discard(deps, actor, claimed, adminUrl, err instanceof Error ? err.message : String(err));
+    // The failure answers for itself: a discard that fails too leaves a PROVISIONING claim whose
+    // lock is free, which the next restore or provisioning of the slug removes.
+    const why = err instanceof Error ? err.message : String(err);
+    await discardClaim(deps.control, deps.secrets, actor, claimed, {
+      action: 'tenant.restore_failed',
+      why,
+    }).catch(() => undefined);
     throw err;
   }
 }
@@ -237,26 +246,6 @@ function activate(deps: RestoreDeps, actor: Actor, claimed: TenantRow, r: Restor
     // Into the close board's read model with its books, as a provisioned client.
     await announceClientChanges(tx, [claimed.id]);
     return active;
-  });
-}
-
-async function discard(deps: RestoreDeps, actor: Actor, row: TenantRow, adminUrl: string, why: string) {
-  await dropDatabase(adminUrl, row.databaseName).catch(() => undefined);
-  await dropClientLogins(adminUrl, row.databaseName).catch(() => undefined);
-  await inTransaction(deps.control, actor, async (tx) => {
-    await tx
-      .delete(control.tenantSettingOverrides)
-      .where(eq(control.tenantSettingOverrides.tenantId, row.id));
-    await tx.delete(control.tenants).where(eq(control.tenants.id, row.id));
-    await recordAuditEvent(tx, actor, {
-      action: 'tenant.restore_failed',
-      entityType: 'Tenant',
-      entityId: row.id,
-      tenantId: row.id,
-      before: { slug: row.slug },
-      reason: why.slice(0, 1000),
-      firmId: row.firmId,
-    });
   });
 }
 

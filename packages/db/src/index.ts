@@ -6,6 +6,7 @@ export * from './client-changes.ts';
 export * from './console-versions.ts';
 export * as control from './control/schema.ts';
 export * from './db-errors.ts';
+export * from './discard-claim.ts';
 export * from './drizzle.ts';
 export * from './fan-out.ts';
 export * from './integration-credentials.ts';

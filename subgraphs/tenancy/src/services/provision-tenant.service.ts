@@ -4,8 +4,7 @@ import {
   type ControlDb,
   control,
   createTenantDatabase,
-  dropClientLogins,
-  dropDatabase,
+  discardClaim,
   ensureClientLogins,
   inTransaction,
   onOwnSession,
@@ -363,38 +362,9 @@ function activate(db: ControlDb, actor: Actor, claimed: TenantRow): Promise<Tena
   });
 }
 
-/** Remove a half-made client: its database, its settings and its claim; the audit trail keeps the attempt. */
-async function discard(
-  deps: ProvisioningDeps,
-  db: ControlDb,
-  actor: Actor,
-  row: TenantRow,
-  why: string,
-): Promise<void> {
-  const [server] = await db.select().from(control.dbServers).where(eq(control.dbServers.id, row.serverId));
-  if (server) {
-    const adminUrl = resolveSecrets(server.adminUrl, deps.secrets);
-    await dropDatabase(adminUrl, row.databaseName);
-    await dropClientLogins(adminUrl, row.databaseName);
-  }
-  await inTransaction(db, actor, async (tx) => {
-    await tx
-      .delete(control.tenantSettingOverrides)
-      .where(eq(control.tenantSettingOverrides.tenantId, row.id));
-    await tx.delete(control.tenantRoleAssignments).where(eq(control.tenantRoleAssignments.tenantId, row.id));
-    await tx.delete(control.tenants).where(eq(control.tenants.id, row.id));
-    await recordAuditEvent(tx, actor, {
-      action: 'tenant.provisioning_failed',
-      entityType: 'Tenant',
-      entityId: row.id,
-      tenantId: row.id,
-      before: { slug: row.slug },
-      reason: why.slice(0, 1000),
-      // The client row is gone by now: name the firm, whose trail this is.
-      firmId: row.firmId,
-    });
-  });
-}
+/** Remove a half-made client (`discardClaim`, shared with restores); the audit trail keeps the attempt. */
+const discard = (deps: ProvisioningDeps, db: ControlDb, actor: Actor, row: TenantRow, why: string) =>
+  discardClaim(db, deps.secrets, actor, row, { action: 'tenant.provisioning_failed', why });
 
 /**
  * The named server, if it accepts new clients (SERVER_UNKNOWN, SERVER_NOT_ACCEPTING otherwise);
