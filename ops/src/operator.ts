@@ -16,7 +16,7 @@ import {
   withDatabase,
 } from '@cifra/db';
 import { badInput, DomainError } from '@cifra/domain';
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull, ne } from 'drizzle-orm';
 
 /**
  * Operator actions: what only the firm's operator does, with the control plane's admin connection
@@ -74,7 +74,7 @@ const slugOf = (name: string) =>
 /**
  * Point a client at another database (after a copy made by other means), optionally on another
  * registered server: the database must exist there, under an opaque name (`cifra_c_` and 24 hex
- * digits: every login on a server sees the names). The client's logins are made for it before the
+ * digits: every login on a server sees the names), and hold no other client's books. The client's logins are made for it before the
  * directory changes. Running services pick the new location up within their location cache's
  * lifetime (30 s); stop writes to the client while it moves.
  */
@@ -99,6 +99,7 @@ export async function repointClient(
     );
   const [tenant] = await db.select().from(control.tenants).where(eq(control.tenants.slug, input.slug));
   if (!tenant) throw new DomainError('NOT_FOUND', `No client ${input.slug}`, { tenant: input.slug });
+  await refuseTakenDatabase(db, tenant.id, input.databaseName);
   const servers = await db.select().from(control.dbServers);
   const current = servers.find((s) => s.id === tenant.serverId);
   const target = input.serverName ? servers.find((s) => s.name === input.serverName) : current;
@@ -139,6 +140,39 @@ export async function repointClient(
     });
   });
   return { tenantId: tenant.id, from, to };
+}
+
+/**
+ * A database holds one client's books: one that another client's directory entry names (a deleted
+ * sandbox's included: its name stays unique), or one a restore in place or a move replaced and the
+ * sweep will drop after its days, is refused in words before anything is touched — before, the
+ * unique index refused the directory update with its SQL, after the other client's logins had been
+ * made again on that database.
+ */
+async function refuseTakenDatabase(db: ControlDb, tenantId: string, databaseName: string): Promise<void> {
+  const [other] = await db
+    .select({ slug: control.tenants.slug, deletedSlug: control.tenants.deletedSlug })
+    .from(control.tenants)
+    .where(and(eq(control.tenants.databaseName, databaseName), ne(control.tenants.id, tenantId)));
+  if (other) {
+    const slug = other.deletedSlug ?? other.slug;
+    throw new DomainError('CONFLICT', `Database ${databaseName} holds the books of client ${slug}`, {
+      field: 'database',
+      database: databaseName,
+      tenant: slug,
+    });
+  }
+  const R = control.restoreInPlaceRequests;
+  const [replaced] = await db
+    .select({ slug: R.tenantSlug, keepUntil: R.keepUntil })
+    .from(R)
+    .where(and(eq(R.replacedDatabaseName, databaseName), isNull(R.droppedAt)));
+  if (replaced)
+    throw new DomainError(
+      'CONFLICT',
+      `Database ${databaseName} is the one a restore or move of client ${replaced.slug} replaced: it is kept until ${replaced.keepUntil?.toISOString() ?? 'its sweep'} and then dropped`,
+      { field: 'database', database: databaseName, tenant: replaced.slug },
+    );
 }
 
 /**

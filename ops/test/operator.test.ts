@@ -10,6 +10,7 @@ import {
   opaqueDatabaseName,
   pg,
   TENANT_DB_SECRET,
+  translateDbError,
   withClient,
 } from '@cifra/db';
 import {
@@ -25,13 +26,16 @@ import { createFirm, repointClient } from '../src/operator.ts';
 let controlDatabase: TestDatabase;
 /** The copy of the books the client moves to (an opaque name, as any client database's). */
 const target = { name: opaqueDatabaseName() };
+/** Another client's database, and one a restore in place replaced: neither may be pointed at. */
+const others = { client: opaqueDatabaseName(), replaced: opaqueDatabaseName() };
 let pool: pg.Pool;
 let db: ControlDb;
 const operator = { userId: null, email: 'ops@operator', reason: 'operator test' };
 
 beforeAll(async () => {
   controlDatabase = await createTestControlDatabase();
-  await createDatabase(testServerUrl(), target.name);
+  for (const name of [target.name, others.client, others.replaced])
+    await createDatabase(testServerUrl(), name);
   pool = new pg.Pool({ connectionString: controlDatabase.adminUrl, max: 2 });
   db = controlDb(pool);
   await db.insert(control.currencies).values({ code: 'PAB', name: 'Balboa', minorUnits: 2 });
@@ -40,8 +44,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await pool.end();
-  await dropDatabase(testServerUrl(), target.name);
-  await dropClientLogins(testServerUrl(), target.name);
+  for (const name of [target.name, others.client, others.replaced]) {
+    await dropDatabase(testServerUrl(), name);
+    await dropClientLogins(testServerUrl(), name);
+  }
   await controlDatabase.drop();
 });
 
@@ -111,5 +117,82 @@ describe('operator actions', () => {
     expect(
       await withClient(asClient, async (c) => (await c.query('SELECT current_user AS u')).rows[0].u),
     ).toBe(appLoginRole(target.name));
+  });
+
+  it('refuses, in words and before touching anything, a database another client lives in or a restore replaced', async () => {
+    const [firm] = await db.select().from(control.firms);
+    const [server] = await db.select().from(control.dbServers);
+    const client = {
+      firmId: firm!.id,
+      region: 'PA',
+      baseCurrency: 'PAB',
+      timezone: 'America/Panama',
+      serverId: server!.id,
+      status: 'ACTIVE' as const,
+    };
+    const [staying] = await db
+      .insert(control.tenants)
+      .values({ ...client, slug: 'staying', name: 'Staying', databaseName: others.client })
+      .returning();
+    const [backup] = await db
+      .insert(control.clientBackups)
+      .values({
+        firmId: firm!.id,
+        tenantId: staying!.id,
+        tenantSlug: 'staying',
+        serverName: 'main',
+        location: `${firm!.id}/${staying!.id}/restored`,
+        keyId: 'k',
+      })
+      .returning();
+    // A restore in place of `staying` kept its old books under this name until the sweep drops them.
+    await db.insert(control.restoreInPlaceRequests).values({
+      firmId: firm!.id,
+      tenantId: staying!.id,
+      tenantSlug: 'staying',
+      backupId: backup!.id,
+      reason: 'restored in place for the operator test',
+      requestedBy: 'a@demo.firm',
+      approvedBy: 'b@demo.firm',
+      status: 'RESTORED',
+      replacedDatabaseName: others.replaced,
+      keepUntil: new Date(Date.now() + 86_400_000),
+    });
+    const [before] = await db.select().from(control.tenants).where(eq(control.tenants.slug, 'moving'));
+    const moves = (await events('tenant.moved')).length;
+    const secrets = testServiceSecrets;
+    const refused = (databaseName: string) =>
+      repointClient(db, operator, { slug: 'moving', databaseName, secrets }).then(
+        () => null,
+        (err: unknown) => err as { code?: string; message: string; details?: Record<string, unknown> },
+      );
+    const taken = await refused(others.client);
+    expect(taken).toMatchObject({ code: 'CONFLICT', details: { field: 'database', tenant: 'staying' } });
+    expect(taken?.message).toContain('holds the books of client staying');
+    const replaced = await refused(others.replaced);
+    expect(replaced).toMatchObject({ code: 'CONFLICT', details: { field: 'database', tenant: 'staying' } });
+    expect(replaced?.message).toContain('replaced');
+    // Nothing was touched: no login made on either database, the client where it was, no event.
+    const logins = await withClient(testServerUrl(), async (c) =>
+      (
+        await c.query('SELECT rolname FROM pg_roles WHERE rolname = ANY($1)', [
+          [appLoginRole(others.client), appLoginRole(others.replaced)],
+        ])
+      ).rows.map((r) => r.rolname),
+    );
+    expect(logins).toEqual([]);
+    const [after] = await db.select().from(control.tenants).where(eq(control.tenants.slug, 'moving'));
+    expect(after).toEqual(before);
+    expect(await events('tenant.moved')).toHaveLength(moves);
+    // Two operators racing past the check: the unique index's refusal in words, not its statement.
+    const raced = await db
+      .update(control.tenants)
+      .set({ databaseName: others.client })
+      .where(eq(control.tenants.slug, 'moving'))
+      .catch((err: unknown) => err);
+    expect(translateDbError(raced)).toMatchObject({
+      code: 'CONFLICT',
+      message: "This database holds another client's books",
+    });
   });
 });

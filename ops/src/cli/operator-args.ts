@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { createLogger } from '@cifra/context';
-import type { Actor } from '@cifra/db';
+import { type Actor, translateDbError } from '@cifra/db';
 import { type OpenedControlPlane, openControlPlane } from '../database-server.ts';
 import { readEnv } from '../env.ts';
 
@@ -40,7 +40,8 @@ export async function withAdminControlPlane(
   try {
     await fn(opened, env);
   } catch (err) {
-    process.stderr.write(`${command} failed: ${(err as Error).message}\n`);
+    // A database refusal in its domain words (the one translation), never the statement and its values.
+    process.stderr.write(`${command} failed: ${(translateDbError(err) ?? (err as Error)).message}\n`);
     process.exitCode = 1;
   } finally {
     await opened.close();

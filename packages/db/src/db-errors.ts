@@ -89,6 +89,7 @@ export const Constraints = {
   yearEndReversalOnePending: 'year_end_close_reversals_one_pending',
   tenantSlug: 'tenants_slug_unique',
   tenantIdempotencyKey: 'tenants_idempotency_key_unique',
+  tenantDatabaseName: 'tenants_database_name_unique',
   periodBatchIdempotency: 'period_batches_idempotency',
   periodBatchOneRunning: 'period_batches_one_running',
   controlAccountParty: 'gl_lines_control_account_party',
@@ -237,6 +238,8 @@ const BY_CONSTRAINT: Readonly<Record<ConstraintName, Meaning>> = {
     code: 'CONFLICT',
     message: 'A concurrent provisioning with this idempotency key is under way',
   },
+  // A database holds one client's books (repointClient checks first; this is the race's answer).
+  tenants_database_name_unique: { code: 'CONFLICT', message: "This database holds another client's books" },
   period_batches_idempotency: {
     code: 'CONFLICT',
     message: 'A batch with this idempotency key already exists',
