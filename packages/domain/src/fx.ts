@@ -65,15 +65,34 @@ export function parseRate(text: string, field = 'rate'): ScaledRate {
  * decimal are rounded half-to-even (no known publisher sends that many). Exponents are refused.
  */
 export function parsePublishedRate(text: string): ScaledRate {
+  const scaled = scalePublishedRate(text);
+  if (scaled <= 0n || scaled >= MAX_RATE) throw new Error(`"${text}" is not a usable rate`);
+  return scaled;
+}
+
+/** `parsePublishedRate` without the range check: zero and rates too large for the column pass. */
+export function scalePublishedRate(text: string): ScaledRate {
   const m = DECIMAL.exec(text.trim());
   if (!m) throw new Error(`"${text}" is not a decimal rate`);
   const [, whole = '0', fraction = ''] = m;
-  const scaled =
-    fraction.length <= RATE_SCALE
-      ? BigInt(whole + fraction.padEnd(RATE_SCALE, '0'))
-      : divHalfEven(BigInt(whole + fraction), 10n ** BigInt(fraction.length - RATE_SCALE));
-  if (scaled <= 0n || scaled >= MAX_RATE) throw new Error(`"${text}" is not a usable rate`);
-  return scaled;
+  return fraction.length <= RATE_SCALE
+    ? BigInt(whole + fraction.padEnd(RATE_SCALE, '0'))
+    : divHalfEven(BigInt(whole + fraction), 10n ** BigInt(fraction.length - RATE_SCALE));
+}
+
+/**
+ * The range a fetched rate (a provider's quote, or the cross rate derived from two) must fall in to
+ * be kept: 0.000000001 to 1,000,000,000. Below, twelve decimals keep fewer than four significant
+ * digits; above, no pair of circulating currencies comes near (the widest, a dinar against the
+ * rial, is a few million), and a cross of two absurd quotes would not fit numeric(28,12) at all.
+ */
+export const MIN_FETCHED_RATE: ScaledRate = 1_000n;
+export const MAX_FETCHED_RATE: ScaledRate = 10n ** 9n * ONE;
+
+/** Why a fetched rate is not kept (outside MIN/MAX_FETCHED_RATE); null when it is. */
+export function fetchedRateProblem(rate: ScaledRate): string | null {
+  if (rate >= MIN_FETCHED_RATE && rate <= MAX_FETCHED_RATE) return null;
+  return `${formatRate(rate)} is outside ${formatRate(MIN_FETCHED_RATE)} to ${formatRate(MAX_FETCHED_RATE)}`;
 }
 
 /** Canonical text: no trailing zeros ("1.0812", "1", "0.000062"). */
@@ -124,6 +143,8 @@ export interface RateSnapshot {
   style: 'UNITS_PER_ANCHOR' | 'ANCHOR_PER_UNIT';
   /** currency → its published quote (the anchor itself is implicit, 1). */
   quotes: ReadonlyMap<string, ScaledRate>;
+  /** currency → why its quote was refused (`fetchedRateProblem`): it counts as not quoted. */
+  refused?: ReadonlyMap<string, string>;
 }
 
 export interface DerivedRate {

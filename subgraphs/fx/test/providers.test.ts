@@ -53,6 +53,21 @@ describe('ECB reference rates (eurofxref XML)', () => {
       await expect(ecb.fetchRates({ currencies: [] }), path).rejects.toThrow(ProviderError);
     }
   });
+
+  it('refuses a day not in the calendar, and sets aside alone a quote outside what a rate may be', async () => {
+    http.set('/feb30.xml', { body: ecbXml({ '2026-02-30': { USD: '1.0812' } }) });
+    const bad = new EcbProvider({ url: http.url('/feb30.xml') });
+    await expect(bad.fetchRates({ currencies: [] })).rejects.toThrow(/2026-02-30.*not a calendar date/);
+    http.set('/outside.xml', {
+      body: ecbXml({ '2026-11-20': { USD: '1.0812', GBP: '0', JPY: '1000000001' } }),
+    });
+    const day = await new EcbProvider({ url: http.url('/outside.xml') }).fetchRates({ currencies: [] });
+    expect(quotes(day.quotes)).toEqual({ USD: '1.0812' });
+    expect(Object.fromEntries(day.refused ?? [])).toEqual({
+      GBP: 'quote 0 is outside 0.000000001 to 1000000000',
+      JPY: 'quote 1000000001 is outside 0.000000001 to 1000000000',
+    });
+  });
 });
 
 describe('configurable JSON endpoint', () => {

@@ -223,11 +223,14 @@ export type FxRefreshStatus = {
   lastSuccessAt?: Maybe<Scalars['DateTime']['output']>;
   /** The provider's date of the last rates stored. */
   lastRateDate?: Maybe<Scalars['Date']['output']>;
-  /** What went wrong at the last attempt (provider failure, or currencies it did not quote). */
+  /**
+   * What went wrong at the last attempt: any failure (the provider's, or storing the rates), or the
+   * currencies it did not quote or whose rate was refused, with the reason.
+   */
   lastError?: Maybe<Scalars['String']['output']>;
   /**
-   * Currencies the provider did not quote at the last attempt; their last known rate stays in use. At
-   * most 60.
+   * Currencies without a new rate at the last attempt — not quoted, or refused (a rate outside
+   * 0.000000001 to 1000000000) — their last known rate stays in use. At most 60.
    */
   missingCurrencies: Array<Scalars['String']['output']>;
   /** Failed runs since the last success. */

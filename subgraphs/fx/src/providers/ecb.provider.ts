@@ -1,6 +1,14 @@
-import { type IsoDate, parsePublishedRate, type RateSnapshot, type ScaledRate } from '@cifra/domain';
+import type { IsoDate, RateSnapshot, ScaledRate } from '@cifra/domain';
 import { XMLParser } from 'fast-xml-parser';
-import { type FetchFn, getText, ProviderError, type RateProvider, type RateRequest } from './provider.ts';
+import {
+  type FetchFn,
+  getText,
+  ProviderError,
+  publishedDate,
+  type RateProvider,
+  type RateRequest,
+  readQuote,
+} from './provider.ts';
 
 export const ECB_DAILY_URL = 'https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml';
 
@@ -48,24 +56,17 @@ export function parseEcbXml(xml: string, provider = 'ECB'): RateSnapshot[] {
   if (!outer?.length) throw new ProviderError(provider, 'the reference-rate file has no Cube time= day');
   const days: RateSnapshot[] = [];
   for (const day of outer) {
-    if (!day.time || !/^\d{4}-\d{2}-\d{2}$/.test(day.time)) {
-      throw new ProviderError(provider, `a Cube has no valid time attribute (${day.time ?? 'none'})`);
-    }
+    if (!day.time) throw new ProviderError(provider, 'a Cube has no time attribute');
+    const date = publishedDate(provider, day.time, 'Cube time');
     const quotes = new Map<string, ScaledRate>();
+    const refused = new Map<string, string>();
     for (const cube of day.Cube ?? []) {
       if (!cube.currency || !/^[A-Z]{3}$/.test(cube.currency) || typeof cube.rate !== 'string') {
-        throw new ProviderError(provider, `${day.time}: a Cube has no currency or rate`);
+        throw new ProviderError(provider, `${date}: a Cube has no currency or rate`);
       }
-      try {
-        quotes.set(cube.currency, parsePublishedRate(cube.rate));
-      } catch {
-        throw new ProviderError(
-          provider,
-          `${day.time}: ${cube.currency} rate "${cube.rate}" is not a positive decimal`,
-        );
-      }
+      readQuote(provider, cube.currency, cube.rate, { quotes, refused });
     }
-    days.push({ provider, date: day.time, anchor: 'EUR', style: 'UNITS_PER_ANCHOR', quotes });
+    days.push({ provider, date, anchor: 'EUR', style: 'UNITS_PER_ANCHOR', quotes, refused });
   }
   return days.sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
 }

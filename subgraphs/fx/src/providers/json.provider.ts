@@ -1,6 +1,14 @@
-import { parsePublishedRate, type RateSnapshot, type ScaledRate } from '@cifra/domain';
+import type { RateSnapshot, ScaledRate } from '@cifra/domain';
 import { z } from 'zod';
-import { type FetchFn, getText, ProviderError, type RateProvider, type RateRequest } from './provider.ts';
+import {
+  type FetchFn,
+  getText,
+  ProviderError,
+  publishedDate,
+  type RateProvider,
+  type RateRequest,
+  readQuote,
+} from './provider.ts';
 
 /**
  * A configurable JSON rate endpoint. The configuration says where to GET and where in the body the
@@ -61,10 +69,11 @@ function rateText(provider: string, currency: string, value: unknown): string {
 }
 
 export function parseJsonRates(body: unknown, cfg: z.output<typeof jsonProviderConfig>): RateSnapshot {
-  const date = at(body, cfg.datePath);
-  if (typeof date !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(date)) {
+  const dated = at(body, cfg.datePath);
+  if (typeof dated !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(dated)) {
     throw new ProviderError(cfg.id, `no date at "${cfg.datePath}"`);
   }
+  const date = publishedDate(cfg.id, dated.slice(0, 10), cfg.datePath);
   const anchor = cfg.anchor ?? at(body, cfg.anchorPath);
   if (typeof anchor !== 'string' || !/^[A-Z]{3}$/.test(anchor)) {
     throw new ProviderError(cfg.id, `no anchor currency at "${cfg.anchorPath}"`);
@@ -74,16 +83,12 @@ export function parseJsonRates(body: unknown, cfg: z.output<typeof jsonProviderC
     throw new ProviderError(cfg.id, `no rates object at "${cfg.ratesPath}"`);
   }
   const quotes = new Map<string, ScaledRate>();
+  const refused = new Map<string, string>();
   for (const [currency, value] of Object.entries(rates)) {
     if (!/^[A-Z]{3}$/.test(currency) || currency === anchor) continue;
-    const text = rateText(cfg.id, currency, value);
-    try {
-      quotes.set(currency, parsePublishedRate(text));
-    } catch {
-      throw new ProviderError(cfg.id, `${currency}: rate "${text}" is not a positive decimal`);
-    }
+    readQuote(cfg.id, currency, rateText(cfg.id, currency, value), { quotes, refused });
   }
-  return { provider: cfg.id, date: date.slice(0, 10), anchor, style: cfg.style, quotes };
+  return { provider: cfg.id, date, anchor, style: cfg.style, quotes, refused };
 }
 
 export class JsonProvider implements RateProvider {

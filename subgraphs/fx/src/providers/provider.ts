@@ -1,4 +1,11 @@
-import type { IsoDate, RateSnapshot } from '@cifra/domain';
+import {
+  fetchedRateProblem,
+  type IsoDate,
+  parseIsoDate,
+  type RateSnapshot,
+  type ScaledRate,
+  scalePublishedRate,
+} from '@cifra/domain';
 
 /**
  * A source of published exchange rates. A provider answers for one day: the rates it published on
@@ -50,4 +57,35 @@ export async function getText(
   }
   if (!res.ok) throw new ProviderError(provider, `HTTP ${res.status} from the rate endpoint`);
   return res.text();
+}
+
+/** The day a provider dated its rates: a real calendar date (2026-13-45 is a ProviderError). */
+export function publishedDate(provider: string, text: string, where: string): IsoDate {
+  try {
+    return parseIsoDate(text);
+  } catch {
+    throw new ProviderError(provider, `${where}: "${text}" is not a calendar date`);
+  }
+}
+
+/**
+ * One published quote into `quotes`, or into `refused` with the reason when it is a decimal outside
+ * what a rate may be (`fetchedRateProblem`): that currency alone is then treated as not quoted.
+ * Text that is not a decimal at all means the answer is garbled: a ProviderError.
+ */
+export function readQuote(
+  provider: string,
+  currency: string,
+  text: string,
+  into: { quotes: Map<string, ScaledRate>; refused: Map<string, string> },
+): void {
+  let rate: ScaledRate;
+  try {
+    rate = scalePublishedRate(text);
+  } catch {
+    throw new ProviderError(provider, `${currency}: rate "${text}" is not a positive decimal`);
+  }
+  const problem = fetchedRateProblem(rate);
+  if (problem) into.refused.set(currency, `quote ${problem}`);
+  else into.quotes.set(currency, rate);
 }

@@ -41,8 +41,9 @@ export async function backfillRates(
     }
     seen.add(snapshot.date);
     for (const currency of wanted) {
+      // A refused rate (a string saying why) is absent that day, as an unquoted one.
       const row = crossedRow(snapshot, currency, client);
-      if (row) rows.push(row);
+      if (row && typeof row !== 'string') rows.push(row);
     }
   }
   if (rows.length === 0) return { stored: 0, daysWithoutNewRates };

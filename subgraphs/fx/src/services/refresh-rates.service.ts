@@ -11,7 +11,7 @@ import {
 import { type IsoDate, nextLocalRun, peggedRate, type RateSnapshot, rateToSql, todayIn } from '@cifra/domain';
 import { sql } from 'drizzle-orm';
 import type { ProviderRegistry, RateProvider, RateRequest } from '../providers/index.ts';
-import { type ClientFx, clientFx, clientSettings, crossedRow } from './client-fx.service.ts';
+import { type ClientFx, clientFx, clientSettings, crossedRow, type RateRow } from './client-fx.service.ts';
 import { PEG_SOURCE } from './rates.service.ts';
 
 /** Retries after a failed refresh: 5, 10, 20, 40, 80 then 120 minutes, then wait for the next daily run. */
@@ -68,9 +68,10 @@ export interface RefreshResult {
  * One client's daily refresh. Pegged currencies are recorded at the peg for the client's local
  * today whatever the provider does. The provider's latest rates are crossed into the client's base
  * currency and appended to its ExchangeRateHistory (a day already stored is left as it is). A
- * currency the provider does not quote is listed as missing: its last known rate stays in force and
- * is reported as a fallback when used. A provider failure is recorded in `fx_refresh_status` and
- * rethrown so the job retries with backoff; nothing already stored changes.
+ * currency the provider does not quote, or whose quote or cross rate is refused (outside
+ * `fetchedRateProblem`'s range), is listed as missing: its last known rate stays in force and is
+ * reported as a fallback when used. Any failure — the provider's, or storing — is recorded in `fx_refresh_status` and rethrown so the job
+ * retries with backoff; nothing already stored changes.
  */
 export async function refreshClient(
   deps: RefreshDeps,
@@ -79,26 +80,21 @@ export async function refreshClient(
 ): Promise<RefreshResult> {
   const now = (deps.now ?? (() => new Date()))();
   const settings = await clientSettings(deps.control, tenantId);
-  const db = await deps.registry.db(tenantId);
-  const client = await clientFx(db);
-  const localToday = todayIn(client.timezone, now);
-  const fetched = await ratesOfToday(deps, settings, client, localToday);
-  const { snapshot, failure, missing } = fetched;
-  const stored = await storeRates(db, fetched, localToday);
+  const outcome = await attemptRefresh(deps, tenantId, settings, now).catch(
+    (err: Error): Outcome => ({ ...NOTHING, failure: err, nextRunAt: null }),
+  );
+  const { snapshot, failure, missing, stored } = outcome;
   // New rates may complete a month's checklist: the close board re-reads the client soon.
   if (stored.length > 0) await announceClientChanges(deps.control, [tenantId]).catch(() => undefined);
-  const error = failure
-    ? failure.message
-    : missing.length > 0
-      ? `${snapshot?.provider} did not quote ${missing.join(', ')}: the last known rate stays in use`
-      : null;
+  const error = statusError(outcome);
   await recordStatus(deps.control, tenantId, {
     now,
     provider: settings.fxProvider,
-    nextRunAt: nextLocalRun(now, client.timezone, settings.fxRefreshLocalTime),
+    nextRunAt: outcome.nextRunAt,
     retryMs: failure ? fxRetryDelayMs(opts.attempt ?? 1) : null,
     failed: failure !== null,
-    rateDate: snapshot?.date ?? null,
+    // Rates that could not be stored are not the client's latest rates.
+    rateDate: failure ? null : (snapshot?.date ?? null),
     error,
     missing,
   });
@@ -117,11 +113,64 @@ export async function refreshClient(
 type Settings = Awaited<ReturnType<typeof clientSettings>>;
 
 interface Fetched {
-  rows: (typeof tenant.exchangeRates.$inferInsert)[];
+  rows: RateRow[];
   snapshot: RateSnapshot | null;
   failure: Error | null;
-  /** Market currencies without a rate this time: not quoted, or the provider failed. */
+  /** Market currencies without a rate this time: not quoted, refused, or the provider failed. */
   missing: string[];
+  /** currency → why its rate was refused (it is among `missing`). */
+  refused: Record<string, string>;
+}
+
+interface Outcome extends Fetched {
+  stored: string[];
+  /** The client's next daily run; null when its database could not be read (the planned run stays). */
+  nextRunAt: Date | null;
+}
+
+const NOTHING = {
+  rows: [],
+  snapshot: null,
+  missing: [],
+  refused: {},
+  stored: [],
+} as const satisfies Partial<Outcome>;
+
+/** Fetch and store; a failure to store is returned with what was fetched, not thrown. */
+async function attemptRefresh(
+  deps: RefreshDeps,
+  tenantId: string,
+  settings: Settings,
+  now: Date,
+): Promise<Outcome> {
+  const db = await deps.registry.db(tenantId);
+  const client = await clientFx(db);
+  const localToday = todayIn(client.timezone, now);
+  const fetched = await ratesOfToday(deps, settings, client, localToday);
+  const nextRunAt = nextLocalRun(now, client.timezone, settings.fxRefreshLocalTime);
+  try {
+    return { ...fetched, stored: await storeRates(db, fetched, localToday), nextRunAt };
+  } catch (err) {
+    const market = fetched.rows.filter((r) => r.source !== PEG_SOURCE).map((r) => r.currency);
+    return {
+      ...fetched,
+      failure: err as Error,
+      missing: [...market, ...fetched.missing],
+      stored: [],
+      nextRunAt,
+    };
+  }
+}
+
+/** What the status says: the failure, else the currencies left without a new rate and why. */
+function statusError({ failure, snapshot, missing, refused }: Outcome): string | null {
+  if (failure) return failure.message;
+  const unquoted = missing.filter((c) => !(c in refused));
+  const parts = [
+    ...(unquoted.length > 0 ? [`${snapshot?.provider} did not quote ${unquoted.join(', ')}`] : []),
+    ...Object.values(refused),
+  ];
+  return parts.length > 0 ? `${parts.join('; ')}: the last known rate stays in use` : null;
 }
 
 /**
@@ -146,29 +195,39 @@ async function ratesOfToday(
     source: PEG_SOURCE,
     derivation: `${currency}/${client.baseCurrency} fixed by the regional configuration (${client.region})`,
   }));
-  if (market.length === 0) return { rows, snapshot: null, failure: null, missing: [] };
+  if (market.length === 0) return { rows, snapshot: null, failure: null, missing: [], refused: {} };
   let snapshot: RateSnapshot;
   try {
-    const provider = deps.providers.get(settings.fxProvider);
-    if (!provider) throw new Error(`no rate provider "${settings.fxProvider}" is configured`);
-    const request = { currencies: [...market, client.baseCurrency] };
-    snapshot = await (deps.cache ? deps.cache.get(provider, request) : provider.fetchRates(request));
+    snapshot = await latestSnapshot(deps, settings, { currencies: [...market, client.baseCurrency] });
   } catch (err) {
-    return { rows, snapshot: null, failure: err as Error, missing: market };
+    return { rows, snapshot: null, failure: err as Error, missing: market, refused: {} };
   }
   const missing: string[] = [];
+  const refused: Record<string, string> = {};
   for (const currency of market) {
     const row = crossedRow(snapshot, currency, client);
-    if (row) rows.push(row);
+    if (row && typeof row !== 'string') rows.push(row);
     else missing.push(currency);
+    if (typeof row === 'string') refused[currency] = row;
   }
-  return { rows, snapshot, failure: null, missing };
+  return { rows, snapshot, failure: null, missing, refused };
+}
+
+/** The client's provider's latest rates (through the shared cache). */
+async function latestSnapshot(
+  deps: RefreshDeps,
+  settings: Settings,
+  request: RateRequest,
+): Promise<RateSnapshot> {
+  const provider = deps.providers.get(settings.fxProvider);
+  if (!provider) throw new Error(`no rate provider "${settings.fxProvider}" is configured`);
+  return deps.cache ? deps.cache.get(provider, request) : provider.fetchRates(request);
 }
 
 /** The rates appended to the client's history (a day already stored left as it is), with their event. */
 async function storeRates(
   db: Awaited<ReturnType<TenantRegistry['db']>>,
-  { rows, snapshot, failure, missing }: Fetched,
+  { rows, snapshot, failure, missing, refused }: Fetched,
   localToday: IsoDate,
 ): Promise<string[]> {
   if (rows.length === 0) return [];
@@ -189,6 +248,7 @@ async function storeRates(
           rateDate: snapshot?.date ?? null,
           stored: inserted.map((r) => r.currency.trim()),
           missing,
+          refused,
           error: failure?.message ?? null,
         },
       });
@@ -204,7 +264,7 @@ async function recordStatus(
   a: {
     now: Date;
     provider: string;
-    nextRunAt: Date;
+    nextRunAt: Date | null;
     retryMs: number | null;
     failed: boolean;
     rateDate: IsoDate | null;
@@ -218,7 +278,8 @@ async function recordStatus(
     .insert(control.fxRefreshStatus)
     .values({
       tenantId,
-      nextRunAt: a.nextRunAt,
+      // A client refreshed before the dispatcher planned it, its database unreadable: retry plans it.
+      nextRunAt: a.nextRunAt ?? nextRetryAt ?? now,
       provider: a.provider,
       lastAttemptAt: now,
       lastSuccessAt: a.failed ? null : now,
