@@ -17,7 +17,7 @@ import {
 // stored, and whatever fails is recorded in the client's refresh status.
 let http: FakeProvider;
 let world: FxWorld;
-const clock = new Date('2026-11-26T15:00:00Z'); // 10:00 on 26 November in Panama
+let clock = new Date('2026-11-26T15:00:00Z'); // 10:00 on 26 November in Panama
 const now = () => clock;
 
 beforeAll(async () => {
@@ -113,6 +113,31 @@ describe('a provider answer that is not a usable day is a recorded provider erro
     expect(s).toMatchObject({ lastAttemptAt: clock, lastSuccessAt: null, consecutiveFailures: 1 });
     expect(s?.lastError).toMatch(/2026-13-45/);
     expect(s?.nextRetryAt?.toISOString()).toBe('2026-11-26T15:05:00.000Z');
+  });
+
+  it('rates dated after the client’s tomorrow are refused, never stored for good', async () => {
+    const client = await panamaClient('future', ['USD', 'EUR'], 'DESK');
+    deskAnswers('/future', { date: '2027-06-30', base: 'USD', rates: { EUR: '0.9500' } });
+    const err = await refreshClient(deps('/future'), client.id).catch((e) => e);
+    expect(err?.name).toBe('ProviderError');
+    expect(err.message).toMatch(/2027-06-30.*2026-11-26/);
+    expect((await stored(client)).map((r) => r.currency)).toEqual(['USD']);
+    const s = await status(client.id);
+    expect(s).toMatchObject({ lastAttemptAt: clock, lastRateDate: null, missingCurrencies: ['EUR'] });
+    expect(s?.lastError).toMatch(/2027-06-30/);
+  });
+
+  it('rates dated the client’s tomorrow are kept under their own date (a provider a zone ahead)', async () => {
+    const client = await panamaClient('tomorrow', ['USD', 'EUR'], 'DESK');
+    clock = new Date('2026-11-27T00:30:00Z'); // 19:30 on 26 November in Panama, the 27th in UTC
+    deskAnswers('/tomorrow', { date: '2026-11-27', base: 'USD', rates: { EUR: '0.9500' } });
+    const result = await refreshClient(deps('/tomorrow'), client.id);
+    expect(result).toMatchObject({ rateDate: '2026-11-27', stored: ['USD', 'EUR'], error: null });
+    expect((await stored(client)).map((r) => `${r.currency} ${r.rate_date}`)).toEqual([
+      'EUR 2026-11-27',
+      'USD 2026-11-26',
+    ]);
+    clock = new Date('2026-11-26T15:00:00Z');
   });
 });
 

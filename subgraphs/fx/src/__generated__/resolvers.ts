@@ -224,8 +224,8 @@ export type FxRefreshStatus = {
   /** The provider's date of the last rates stored. */
   lastRateDate?: Maybe<Scalars['Date']['output']>;
   /**
-   * What went wrong at the last attempt: any failure (the provider's, or storing the rates), or the
-   * currencies it did not quote or whose rate was refused, with the reason.
+   * What went wrong at the last attempt: any failure (the provider's, rates dated after the client's
+   * next day, storing), or the currencies it did not quote or whose rate was refused, with the reason.
    */
   lastError?: Maybe<Scalars['String']['output']>;
   /**

@@ -8,9 +8,22 @@ import {
   type TenantRegistry,
   tenant,
 } from '@cifra/db';
-import { type IsoDate, nextLocalRun, peggedRate, type RateSnapshot, rateToSql, todayIn } from '@cifra/domain';
+import {
+  daysBetween,
+  type IsoDate,
+  nextLocalRun,
+  peggedRate,
+  type RateSnapshot,
+  rateToSql,
+  todayIn,
+} from '@cifra/domain';
 import { sql } from 'drizzle-orm';
-import type { ProviderRegistry, RateProvider, RateRequest } from '../providers/index.ts';
+import {
+  ProviderError,
+  type ProviderRegistry,
+  type RateProvider,
+  type RateRequest,
+} from '../providers/index.ts';
 import { type ClientFx, clientFx, clientSettings, crossedRow, type RateRow } from './client-fx.service.ts';
 import { PEG_SOURCE } from './rates.service.ts';
 
@@ -65,12 +78,21 @@ export interface RefreshResult {
 }
 
 /**
+ * How far a provider's latest rates may be dated after the client's own today: one day. A provider
+ * that dates its rates in a zone ahead of the client's (UTC, or the ECB's CET, against a client in
+ * Panama) legitimately publishes tomorrow's date in the client's evening; those rates are kept under
+ * their own date and come into force on it. Anything later is not a published day but an error.
+ */
+export const FX_MAX_DAYS_AHEAD = 1;
+
+/**
  * One client's daily refresh. Pegged currencies are recorded at the peg for the client's local
  * today whatever the provider does. The provider's latest rates are crossed into the client's base
  * currency and appended to its ExchangeRateHistory (a day already stored is left as it is). A
  * currency the provider does not quote, or whose quote or cross rate is refused (outside
  * `fetchedRateProblem`'s range), is listed as missing: its last known rate stays in force and is
- * reported as a fallback when used. Any failure — the provider's, or storing — is recorded in `fx_refresh_status` and rethrown so the job
+ * reported as a fallback when used. Any failure — the provider's, rates dated beyond
+ * FX_MAX_DAYS_AHEAD, or storing — is recorded in `fx_refresh_status` and rethrown so the job
  * retries with backoff; nothing already stored changes.
  */
 export async function refreshClient(
@@ -176,7 +198,8 @@ function statusError({ failure, snapshot, missing, refused }: Outcome): string |
 /**
  * The rates to store: the pegged currencies at their peg for the client's local today, the market
  * currencies from the provider's latest snapshot crossed into the base currency. A provider that
- * fails leaves every market currency missing and the failure returned, not thrown.
+ * fails, or dates its rates beyond FX_MAX_DAYS_AHEAD, leaves every market currency missing and the
+ * failure returned, not thrown.
  */
 async function ratesOfToday(
   deps: RefreshDeps,
@@ -198,7 +221,12 @@ async function ratesOfToday(
   if (market.length === 0) return { rows, snapshot: null, failure: null, missing: [], refused: {} };
   let snapshot: RateSnapshot;
   try {
-    snapshot = await latestSnapshot(deps, settings, { currencies: [...market, client.baseCurrency] });
+    snapshot = await latestSnapshot(
+      deps,
+      settings,
+      { currencies: [...market, client.baseCurrency] },
+      localToday,
+    );
   } catch (err) {
     return { rows, snapshot: null, failure: err as Error, missing: market, refused: {} };
   }
@@ -213,15 +241,23 @@ async function ratesOfToday(
   return { rows, snapshot, failure: null, missing, refused };
 }
 
-/** The client's provider's latest rates (through the shared cache). */
+/** The client's provider's latest rates (through the shared cache), refused when dated too far ahead. */
 async function latestSnapshot(
   deps: RefreshDeps,
   settings: Settings,
   request: RateRequest,
+  localToday: IsoDate,
 ): Promise<RateSnapshot> {
   const provider = deps.providers.get(settings.fxProvider);
   if (!provider) throw new Error(`no rate provider "${settings.fxProvider}" is configured`);
-  return deps.cache ? deps.cache.get(provider, request) : provider.fetchRates(request);
+  const snapshot = await (deps.cache ? deps.cache.get(provider, request) : provider.fetchRates(request));
+  if (daysBetween(localToday, snapshot.date) > FX_MAX_DAYS_AHEAD) {
+    throw new ProviderError(
+      provider.id,
+      `rates dated ${snapshot.date}, after the client's today ${localToday} and its next day: not stored`,
+    );
+  }
+  return snapshot;
 }
 
 /** The rates appended to the client's history (a day already stored left as it is), with their event. */
