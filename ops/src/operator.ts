@@ -12,11 +12,14 @@ import {
   recordAuditEvent,
   resolveSecrets,
   TENANT_DB_SECRET,
+  translateDbError,
   withClient,
   withDatabase,
 } from '@cifra/db';
-import { badInput, DomainError } from '@cifra/domain';
+import { badInput, DomainError, parseInput } from '@cifra/domain';
+import { memberEmailSchema, slugSchema } from '@cifra/subgraph-tenancy';
 import { and, eq, isNull, ne } from 'drizzle-orm';
+import { z } from 'zod';
 
 /**
  * Operator actions: what only the firm's operator does, with the control plane's admin connection
@@ -29,10 +32,13 @@ export async function createFirm(
   operator: Actor,
   input: { name: string; slug?: string; adminEmail: string; adminName?: string },
 ): Promise<{ firmId: string; slug: string; adminUserId: string }> {
-  const slug = input.slug ?? slugOf(input.name);
-  const email = input.adminEmail.trim().toLowerCase();
+  const {
+    name,
+    slug,
+    adminEmail: email,
+  } = parseInput(firmInput, { ...input, slug: input.slug ?? slugOf(input.name) }, 'firm');
   return inTransaction(db, operator, async (tx) => {
-    const [firm] = await tx.insert(control.firms).values({ slug, name: input.name.trim() }).returning();
+    const [firm] = await tx.insert(control.firms).values({ slug, name }).returning();
     if (!firm) throw new Error('the firm was not created');
     let [user] = await tx.select().from(control.users).where(eq(control.users.email, email));
     if (user) {
@@ -59,8 +65,18 @@ export async function createFirm(
       after: { slug, name: firm.name, admin: email },
     });
     return { firmId: firm.id, slug, adminUserId: user.id };
+  }).catch((err: unknown) => {
+    // A taken slug says so in words (firms_slug_unique), not as the failed insert.
+    throw translateDbError(err) ?? err;
   });
 }
+
+// A firm's slug and admin are checked as a client's slug and a member's email are.
+const firmInput = z.object({
+  name: z.string().trim().min(1).max(200),
+  slug: slugSchema,
+  adminEmail: memberEmailSchema,
+});
 
 const slugOf = (name: string) =>
   name

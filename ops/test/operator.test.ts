@@ -80,6 +80,29 @@ describe('operator actions', () => {
     });
   });
 
+  it('refuses a firm slug or admin email a client or member could not have, and a taken slug in words', async () => {
+    const firms = async () => (await db.select().from(control.firms)).length;
+    const before = await firms();
+    await expect(
+      createFirm(db, operator, { name: 'Escape', slug: '../../etc', adminEmail: 'a@escape.example' }),
+    ).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/^firm\.slug: /) });
+    await expect(
+      createFirm(db, operator, { name: 'No Mail', adminEmail: 'notanemail' }),
+    ).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: expect.stringMatching(/^firm\.adminEmail: /),
+    });
+    await createFirm(db, operator, { name: 'Demo', slug: 'demo-firm', adminEmail: 'one@demo.example' });
+    const taken = await createFirm(db, operator, {
+      name: 'Demo again',
+      slug: 'demo-firm',
+      adminEmail: 'two@demo.example',
+    }).catch((e) => e);
+    expect(taken).toMatchObject({ code: 'CONFLICT', message: 'A firm with this slug already exists' });
+    expect(await firms()).toBe(before + 1);
+    expect((await db.select().from(control.users)).map((u) => u.email)).not.toContain('two@demo.example');
+  });
+
   it('repoints a client to a database that exists, and records where it was and where it is', async () => {
     const [firm] = await db.select().from(control.firms);
     const [server] = await db.select().from(control.dbServers);

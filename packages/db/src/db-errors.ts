@@ -88,6 +88,7 @@ export const Constraints = {
   yearEndCloseOneDraft: 'year_end_closes_one_draft',
   yearEndReversalOnePending: 'year_end_close_reversals_one_pending',
   tenantSlug: 'tenants_slug_unique',
+  firmSlug: 'firms_slug_unique',
   tenantIdempotencyKey: 'tenants_idempotency_key_unique',
   tenantDatabaseName: 'tenants_database_name_unique',
   periodBatchIdempotency: 'period_batches_idempotency',
@@ -234,6 +235,7 @@ const BY_CONSTRAINT: Readonly<Record<ConstraintName, Meaning>> = {
     message: "A reversal of this year's close is already waiting for approval",
   },
   tenants_slug_unique: { code: 'TENANT_EXISTS', message: 'A client with this slug already exists' },
+  firms_slug_unique: { code: 'CONFLICT', message: 'A firm with this slug already exists' },
   tenants_idempotency_key_unique: {
     code: 'CONFLICT',
     message: 'A concurrent provisioning with this idempotency key is under way',

@@ -36,8 +36,9 @@ import type { DocumentChecker } from './services/trusted-documents.service.ts';
 
 export { rules as tenancyRules } from './rules.ts';
 export type { BackupServices } from './services/backups.service.ts';
+export { memberEmailSchema } from './services/members.service.ts';
 export type { ProvisioningDeps, ProvisionTenantInput } from './services/provision-tenant.service.ts';
-export { provisionTenant, REGIONS } from './services/provision-tenant.service.ts';
+export { provisionTenant, REGIONS, slugSchema } from './services/provision-tenant.service.ts';
 export type { DocumentChecker } from './services/trusted-documents.service.ts';
 
 const resolvers: Resolvers = {

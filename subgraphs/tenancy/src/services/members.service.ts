@@ -55,8 +55,11 @@ export interface FirmMember {
 export const membershipId = (firmId: string, userId: string) => `${firmId}:${userId}`;
 export const assignmentId = (tenantId: string, userId: string) => `${tenantId}:${userId}`;
 
+/** A member's email, as every member is added: trimmed, lower-cased, an address. */
+export const memberEmailSchema = z.string().trim().toLowerCase().email();
+
 const addInput = z.object({
-  email: z.string().trim().toLowerCase().email(),
+  email: memberEmailSchema,
   displayName: z.string().trim().min(1).max(200),
 });
 

@@ -34,10 +34,13 @@ import { seedBooks } from './seed-books.service.ts';
 /** Regional configurations a client can be provisioned with. */
 export const REGIONS: Readonly<Record<string, RegionTemplate>> = { PA: PANAMA };
 
+/** A client's (or a firm's) slug, as check `tenants_slug_format` holds it. */
+export const slugSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'lower-case letters, digits and dashes, 2 to 40 characters');
+
 export const provisionTenantInput = z.object({
-  slug: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'lower-case letters, digits and dashes, 2 to 40 characters'),
+  slug: slugSchema,
   name: z.string().trim().min(1).max(200),
   region: z.string().toUpperCase().nullish(),
   baseCurrency: z.string().toUpperCase().nullish(),
