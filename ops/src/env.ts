@@ -309,8 +309,14 @@ export function backupS3Of(env: Env): S3Target | undefined {
   };
 }
 
+/** The environment refused, in one line naming each variable and what is wrong with it. */
 export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const env = schema.parse(source);
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`);
+    throw new Error(`invalid environment: ${issues.join('; ')}`);
+  }
+  const env = parsed.data;
   // Server URLs in the tenant directory may name secrets as ${NAME}; they come from the environment.
   return { ...env, dataDir: path.resolve(env.DATA_DIR), secrets: { ...source } };
 }

@@ -23,27 +23,35 @@ export function operatorActor(flags: Record<string, string>, reason: string): Ac
 
 /**
  * Run an operator command on the control plane's admin connection (the embedded server under
- * DATA_DIR, or DATABASE_URL), print its failure as one line and exit 1 on it.
+ * DATA_DIR, or DATABASE_URL), print its failure as one line and exit 1 on it — a refused
+ * environment, or a control plane that does not open (`pnpm start` holding DATA_DIR), included.
  */
 export async function withAdminControlPlane(
   command: string,
   fn: (opened: OpenedControlPlane, env: ReturnType<typeof readEnv>) => Promise<void>,
 ): Promise<void> {
-  const env = readEnv();
-  const opened = await openControlPlane({
-    dataDir: env.dataDir,
-    databaseUrl: env.DATABASE_URL,
-    log: createLogger(`cifra-${command}`, 'warn'),
-    // Run beside running services: their control-plane login must keep working.
-    keepControlAppPassword: true,
-  });
+  let opened: OpenedControlPlane | undefined;
   try {
+    const env = readEnv();
+    opened = await openControlPlane({
+      dataDir: env.dataDir,
+      databaseUrl: env.DATABASE_URL,
+      log: createLogger(`cifra-${command}`, 'warn'),
+      // Run beside running services: their control-plane login must keep working.
+      keepControlAppPassword: true,
+    });
     await fn(opened, env);
   } catch (err) {
-    // A database refusal in its domain words (the one translation), never the statement and its values.
-    process.stderr.write(`${command} failed: ${(translateDbError(err) ?? (err as Error)).message}\n`);
-    process.exitCode = 1;
+    failedCommand(command, err);
   } finally {
-    await opened.close();
+    await opened?.close();
   }
+}
+
+/** An operator command's failure: one line on stderr, exit code 1. */
+export function failedCommand(command: string, err: unknown): void {
+  // A database refusal in its domain words (the one translation), never the statement and its values.
+  const message = (translateDbError(err) ?? (err as Error)).message;
+  process.stderr.write(`${command} failed: ${message.replaceAll('\n', ' ')}\n`);
+  process.exitCode = 1;
 }
