@@ -12,9 +12,9 @@ import {
   tenantAccess,
   translateDbError,
 } from '@cifra/db';
-import { DomainError } from '@cifra/domain';
+import { type CloseStatus, DomainError, type PeriodState } from '@cifra/domain';
 import { permissionsOf } from '@cifra/permissions';
-import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { missingForBatch } from './batch-period-operation.service.ts';
 import {
   alreadyDone,
@@ -43,7 +43,7 @@ type Outcome = {
 /** The request id every tenant-side audit event of this item carries: the item's proof of work. */
 export const itemRequestId = (itemId: string) => `batch-item:${itemId}`;
 
-const describe = (row: ClientCloseRow | null) =>
+const describe = (row: Pick<ClientCloseRow, 'periodState' | 'closeStatus'> | null) =>
   row ? [row.periodState ?? 'NO_PERIOD', row.closeStatus].filter(Boolean).join('/') : null;
 
 /**
@@ -183,9 +183,14 @@ async function decide(
   let before: ClientCloseRow | null = null;
   try {
     db = await deps.registry.db(item.tenantId);
-    if (item.attempts > 1 && (await appliedEarlier(db, actor))) {
+    const earlier = item.attempts > 1 ? await appliedEarlier(db, actor) : null;
+    if (earlier) {
       const now = await deps.port.readCloseRow(db, onClient, at);
-      return { status: 'DONE', stateBefore: item.stateBefore, stateAfter: describe(now) };
+      return {
+        status: 'DONE',
+        stateBefore: item.stateBefore ?? earlier.stateBefore,
+        stateAfter: describe(now),
+      };
     }
     before = await deps.port.readCloseRow(db, onClient, at);
     if (before.periodId === null) {
@@ -225,12 +230,23 @@ async function decide(
   }
 }
 
-/** Whether an earlier attempt of this item already committed its transition in the client's books. */
-async function appliedEarlier(db: TenantDb, actor: Actor): Promise<boolean> {
+/**
+ * An earlier attempt of this item that already committed its transition in the client's books, with
+ * the month's state before it as that transition's audit event recorded it (the control plane never
+ * saw it: the worker died first); null when no attempt committed.
+ */
+async function appliedEarlier(db: TenantDb, actor: Actor): Promise<{ stateBefore: string | null } | null> {
   const [hit] = await db
-    .select({ id: tenant.auditEvents.id })
+    .select({ before: tenant.auditEvents.before })
     .from(tenant.auditEvents)
     .where(eq(tenant.auditEvents.requestId, actor.requestId ?? ''))
+    .orderBy(asc(tenant.auditEvents.id))
     .limit(1);
-  return hit !== undefined;
+  if (!hit) return null;
+  const before = (hit.before ?? {}) as { state?: PeriodState; closeStatus?: CloseStatus | null };
+  return {
+    stateBefore: before.state
+      ? describe({ periodState: before.state, closeStatus: before.closeStatus ?? null })
+      : null,
+  };
 }

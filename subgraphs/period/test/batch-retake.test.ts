@@ -1,0 +1,113 @@
+import { type ControlDb, control, controlDb, pg, TenantRegistry } from '@cifra/db';
+import { permissionsOf } from '@cifra/permissions';
+import {
+  createTestControlDatabase,
+  type TestDatabase,
+  testServerUrl,
+  testServiceSecrets,
+} from '@cifra/testing';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientPeriodPort } from '../src/services/client-period.ts';
+import { itemRequestId, runBatchItem } from '../src/services/run-batch-item.service.ts';
+import { type Books, openBooks } from './support.ts';
+
+// A batch item whose worker died after the client's transition committed, before the control
+// plane recorded it, is retaken: it is DONE without applying again, and says what it found before.
+let database: TestDatabase;
+let pool: pg.Pool;
+let db: ControlDb;
+let registry: TenantRegistry;
+let books: Books;
+let tenantId: string;
+let user: { id: string; email: string };
+
+beforeAll(async () => {
+  database = await createTestControlDatabase();
+  books = await openBooks([2026]);
+  pool = new pg.Pool({ connectionString: database.adminUrl, max: 2 });
+  db = controlDb(pool);
+  await db.insert(control.currencies).values({ code: 'PAB', name: 'Balboa', minorUnits: 2 });
+  const [firm] = await db.insert(control.firms).values({ slug: 'retake-firm', name: 'Retake' }).returning();
+  const [server] = await db
+    .insert(control.dbServers)
+    .values({ name: 'r', adminUrl: testServerUrl() })
+    .returning();
+  const [t] = await db
+    .insert(control.tenants)
+    .values({
+      firmId: firm!.id,
+      slug: 'retaken',
+      name: 'Retaken',
+      region: 'PA',
+      baseCurrency: 'PAB',
+      timezone: 'America/Panama',
+      serverId: server!.id,
+      databaseName: books.db.name,
+      status: 'ACTIVE',
+    })
+    .returning();
+  tenantId = t!.id;
+  const [u] = await db
+    .insert(control.users)
+    .values({ email: 'senior@retake.test', displayName: 'S' })
+    .returning();
+  user = { id: u!.id, email: u!.email };
+  await db.insert(control.firmMemberships).values({ firmId: firm!.id, userId: user.id, firmRole: 'Senior' });
+  registry = new TenantRegistry({ control: db, secrets: testServiceSecrets, maxPools: 1, poolSize: 2 });
+});
+
+afterAll(async () => {
+  await registry?.close();
+  await pool?.end();
+  await books?.close();
+  await database?.drop();
+});
+
+describe('a batch item retaken after its worker died', () => {
+  it('is DONE with the month as it was before the transition the dead worker committed', async () => {
+    const [firm] = await db.select().from(control.firms);
+    const [batch] = await db
+      .insert(control.periodBatches)
+      .values({
+        firmId: firm!.id,
+        action: 'LOCK_SALES',
+        year: 2026,
+        month: 3,
+        status: 'RUNNING',
+        requestedBy: user.id,
+        requestedByEmail: user.email,
+        dedupeKey: 'retake',
+      })
+      .returning();
+    // The first attempt took the item and committed the client's transition, then its worker died
+    // before recording anything in the control plane.
+    const [item] = await db
+      .insert(control.periodBatchItems)
+      .values({ batchId: batch!.id, tenantId, status: 'RUNNING', attempts: 1 })
+      .returning();
+    await clientPeriodPort.apply(
+      books.app,
+      {
+        userId: user.id,
+        email: user.email,
+        requestId: itemRequestId(item!.id),
+        permissions: permissionsOf(['Senior']),
+      },
+      { year: 2026, month: 3, action: 'LOCK_SALES' },
+    );
+
+    await runBatchItem({ control: db, registry, port: clientPeriodPort }, item!.id);
+
+    const [after] = await db
+      .select()
+      .from(control.periodBatchItems)
+      .where(eq(control.periodBatchItems.id, item!.id));
+    expect(after).toMatchObject({
+      status: 'DONE',
+      attempts: 2,
+      stateBefore: 'UNLOCKED',
+      stateAfter: 'LOCK_SALES',
+    });
+  });
+});
