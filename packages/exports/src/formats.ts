@@ -1,5 +1,6 @@
 import { Transform } from 'node:stream';
 import { formatMoney, isMoneyIn, isSettlingKind } from '@cifra/domain';
+import { plainNumber } from './documents/text.ts';
 
 /**
  * Row → text for each export format. Pure functions over the rows the export query streams, so the
@@ -56,9 +57,6 @@ export interface GlLineRow {
   rate_is_fallback: boolean;
 }
 
-/** A rate as numeric text without trailing zeros ("1.100000000000" → "1.1"). */
-const plainRate = (rate: string) => rate.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
-
 export const GL_CSV_HEADER = csvRow([
   'posting_date',
   'entry_number',
@@ -106,7 +104,7 @@ export function glCsvLine(r: GlLineRow, books: Books, minorUnitsOf: MinorUnitsOf
     csvField(r.line_memo, true),
     r.source_kind,
     r.actual_posting_date.toISOString(),
-    r.rate ? plainRate(r.rate) : '',
+    r.rate ? plainNumber(r.rate) : '',
     r.rate_date ?? '',
     csvField(r.rate_source, true),
     r.rate ? String(!!r.rate_is_override) : '',
@@ -181,7 +179,7 @@ export function documentCsvLine(r: DocumentRow, books: Books, minorUnitsOf: Mino
     csvField(r.party_code, true),
     csvField(r.party_name, true),
     r.currency,
-    r.exchange_rate ? plainRate(r.exchange_rate) : '',
+    r.exchange_rate ? plainNumber(r.exchange_rate) : '',
     formatMoney(BigInt(r.subtotal_minor), units),
     formatMoney(BigInt(r.tax_minor), units),
     formatMoney(BigInt(r.total_minor), units),
@@ -298,7 +296,7 @@ function originalOf(r: GlLineRow, minorUnitsOf: MinorUnitsOf): string {
   const amount = formatMoney(BigInt(r.original_amount_minor), minorUnitsOf(r.original_currency));
   if (!r.rate) return `${r.original_currency} ${amount}`;
   const flags = [r.rate_is_override ? 'override' : '', r.rate_is_fallback ? 'fallback' : ''].filter(Boolean);
-  return `${r.original_currency} ${amount} @ ${plainRate(r.rate)} (${oneLine(r.rate_source ?? '')} ${r.rate_date}${flags.length ? `; ${flags.join('; ')}` : ''})`;
+  return `${r.original_currency} ${amount} @ ${plainNumber(r.rate)} (${oneLine(r.rate_source ?? '')} ${r.rate_date}${flags.length ? `; ${flags.join('; ')}` : ''})`;
 }
 
 /** GL lines in entry order in, journal transactions out: a header whenever the entry changes. */
