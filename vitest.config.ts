@@ -8,11 +8,11 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 /**
  * Files that run long whatever their size (vitest's first run orders by size, largest first): the
- * isolation fuzzer's 1,500 requests, and `pnpm start` and the compiled product, each on a fresh
- * embedded server seeding the demo's two fiscal years. Started last, one of them would run alone
- * at the end while the other worker has nothing left.
+ * isolation fuzzer's 1,500 requests, and `pnpm start` on a fresh embedded server seeding the demo's
+ * two fiscal years, then the compiled product on it. Started last, one of them would run alone at
+ * the end while the other worker has nothing left.
  */
-const LONG_RUNNING = ['isolation-fuzz.e2e', 'cli-start.e2e', 'compiled.e2e'];
+const LONG_RUNNING = ['isolation-fuzz.e2e', 'cli-start.e2e'];
 
 /** The long-running files, then the end-to-end files, then the rest: the short ones fill the tail. */
 class LongFirst extends BaseSequencer {

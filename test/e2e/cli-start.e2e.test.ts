@@ -7,16 +7,19 @@ import { promisify } from 'node:util';
 import { makeTestDir, reservedPort } from '@cifra/testing';
 import { importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compile } from '../../scripts/compile.ts';
 import { gql, type Nodes, nodes } from '../support/client.ts';
 import { API_AUDIENCE, CONSOLE_CLIENT_ID, startTestProvider } from '../support/oidc-provider.ts';
 
 /**
  * The product as a newcomer runs it: `pnpm start` as a child process on a fresh DATA_DIR, stopped
- * with a signal and started again on the same data. Runs as root too (the embedded server then
+ * with a signal and started again on the same data; then as production runs it (compiled), and
+ * with an external identity provider, on that data. Runs as root too (the embedded server then
  * runs as the unprivileged postgres user, which must be able to enter DATA_DIR).
  */
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const RUN = path.join(ROOT, 'ops/bin/run.mjs');
 const run = promisify(execFile);
 
 let dataDir: string;
@@ -219,6 +222,52 @@ describe('pnpm start, stopped, pnpm migrate, and pnpm start again on the same DA
     await stop(third, 'SIGINT');
     expect(third.output()).toContain('cifraHQ stopped.');
     expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+  });
+
+  it('in production mode on the same DATA_DIR: compiled JavaScript starts, answers, and stops on SIGTERM', {
+    timeout: 600_000,
+  }, async () => {
+    // What production runs: `pnpm build`'s JavaScript through ops/bin/run.mjs with NODE_ENV=production,
+    // on the books the first test seeded (a fresh server would spend most of a minute seeding again).
+    await compile();
+    const production = { ...env, NODE_ENV: 'production', LOG_LEVEL: 'warn' };
+    const started = spawn(process.execPath, [RUN, 'start'], {
+      cwd: ROOT,
+      env: production,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => started.on('exit', (code) => resolve(code)));
+    try {
+      const banner = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        const collect = (d: Buffer) => {
+          out += d.toString();
+          if (/Demo users/.test(out)) resolve(out);
+        };
+        started.stdout.on('data', collect);
+        started.stderr.on('data', collect);
+        started.on('exit', () => reject(new Error(`the compiled product exited:\n${out}`)));
+      });
+      expect(banner).toMatch(/cifraHQ is running \(production mode, compiled JavaScript;/);
+      const graphql = /GraphQL\s+(\S+)/.exec(banner)?.[1];
+      expect(graphql).toBe(`http://127.0.0.1:${port}/graphql`);
+      const { stdout: minted } = await run(process.execPath, [RUN, 'token', 'senior@demo.firm'], {
+        cwd: ROOT,
+        env: production,
+      });
+      const accounts = await gql(
+        graphql as string,
+        minted.trim(),
+        'cafe-boquete',
+      )<{
+        accounts: { code: string }[];
+      }>('{ accounts(first: 3) { code } }');
+      expect(accounts.errors).toBeUndefined();
+      expect(accounts.data?.accounts).toHaveLength(3);
+    } finally {
+      started.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
   });
 
   it("with AUTH_ISSUER: verifies the provider's tokens, offers no demo user, and says where to sign in", {
