@@ -13,6 +13,7 @@ import {
   withDatabase,
 } from '@cifra/db';
 import { type LocalSecrets, openControlPlane, seedDemoFirm } from '@cifra/ops';
+import { clientPeriodPort, projectBehind, sweepClientChanges } from '@cifra/subgraph-period';
 import {
   createTestControlDatabase,
   TEST_APP_PASSWORD,
@@ -26,8 +27,7 @@ import pino from 'pino';
  * clients) and copied for each stack by `CREATE DATABASE … TEMPLATE`: a stack's control plane and
  * its five clients' databases are copies of those the seed made, the clients under new names with
  * their own logins from the stack's own secrets. It is the state `pnpm start` seeds (ops/src/demo.ts)
- * before its worker runs — the read model's announcements still waiting for the stack's projector —
- * in a fraction of the seed's time.
+ * once its worker has projected the close board's read model — in a fraction of the seed's time.
  */
 interface DemoFirmTemplate {
   /** The control plane as seeded (never connected to again: a template). */
@@ -83,6 +83,16 @@ async function seedTemplate(server: string): Promise<DemoFirmTemplate> {
     const registry = new TenantRegistry({ control: opened.app.db, secrets });
     try {
       await seedDemoFirm({ control: opened.control.db, registry, secrets });
+      // The close board's read model as the stack's worker would leave it, so that no stack
+      // projects the five clients again at its start.
+      const projection = {
+        control: opened.app.db,
+        registry,
+        port: clientPeriodPort,
+        fanOut: { concurrency: 5, timeoutMs: 60_000 },
+      };
+      await sweepClientChanges(projection);
+      while ((await projectBehind(projection, { limit: 5, leaseMs: 60_000 })) > 0);
     } finally {
       await registry.close();
     }
