@@ -30,6 +30,8 @@ import pino from 'pino';
  * once its worker has projected the close board's read model — in a fraction of the seed's time.
  */
 interface DemoFirmTemplate {
+  /** Two fiscal years of books (what `pnpm start` seeds), or three weeks of cash sales. */
+  history: boolean;
   /** The control plane as seeded (never connected to again: a template). */
   control: string;
   clients: { id: string; database: string }[];
@@ -45,31 +47,33 @@ const BUILD_LOCK = 726_101;
 const todayIn = (zone: string) => new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(new Date());
 const current = (t: DemoFirmTemplate) => Object.entries(t.days).every(([zone, day]) => todayIn(zone) === day);
 
-let known: DemoFirmTemplate | undefined;
+const known = new Map<boolean, DemoFirmTemplate>();
 
 /** The demo firm of today, seeding it first when this run has none for today (one worker at a time). */
-async function demoFirmTemplate(): Promise<DemoFirmTemplate> {
-  if (known && current(known)) return known;
+async function demoFirmTemplate(history: boolean): Promise<DemoFirmTemplate> {
+  const mine = known.get(history);
+  if (mine && current(mine)) return mine;
   const server = testServerUrl();
-  known = await withClient(withDatabase(server, 'postgres'), async (c) => {
+  const template = await withClient(withDatabase(server, 'postgres'), async (c) => {
     await c.query('SELECT pg_advisory_lock($1)', [BUILD_LOCK]);
     try {
       await c.query(`CREATE TABLE IF NOT EXISTS ${TEMPLATES} (template jsonb NOT NULL)`);
       const built = await c.query<{ template: DemoFirmTemplate }>(`SELECT template FROM ${TEMPLATES}`);
-      const usable = built.rows.map((r) => r.template).find(current);
+      const usable = built.rows.map((r) => r.template).find((t) => t.history === history && current(t));
       if (usable) return usable;
-      const template = await seedTemplate(server);
-      await c.query(`INSERT INTO ${TEMPLATES} (template) VALUES ($1)`, [template]);
-      return template;
+      const seeded = await seedTemplate(server, history);
+      await c.query(`INSERT INTO ${TEMPLATES} (template) VALUES ($1)`, [seeded]);
+      return seeded;
     } finally {
       await c.query('SELECT pg_advisory_unlock($1)', [BUILD_LOCK]);
     }
   });
-  return known;
+  known.set(history, template);
+  return template;
 }
 
 /** Seed the demo firm as a stack would, then leave its databases as templates with no logins. */
-async function seedTemplate(server: string): Promise<DemoFirmTemplate> {
+async function seedTemplate(server: string, history: boolean): Promise<DemoFirmTemplate> {
   const db = await createTestControlDatabase();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'cifra-demo-'));
   const opened = await openControlPlane({
@@ -82,7 +86,7 @@ async function seedTemplate(server: string): Promise<DemoFirmTemplate> {
     const secrets = opened.serviceSecrets();
     const registry = new TenantRegistry({ control: opened.app.db, secrets });
     try {
-      await seedDemoFirm({ control: opened.control.db, registry, secrets });
+      await seedDemoFirm({ control: opened.control.db, registry, secrets, history });
       // The close board's read model as the stack's worker would leave it, so that no stack
       // projects the five clients again at its start.
       const projection = {
@@ -104,6 +108,7 @@ async function seedTemplate(server: string): Promise<DemoFirmTemplate> {
     // The seed's logins go: a copy is reached only by the logins made for it.
     for (const t of tenants) await dropClientLogins(server, t.databaseName);
     return {
+      history,
       control: db.name,
       clients: tenants.map((t) => ({ id: t.id, database: t.databaseName })),
       days: Object.fromEntries(tenants.map((t) => [t.timezone, todayIn(t.timezone)])),
@@ -119,8 +124,8 @@ async function seedTemplate(server: string): Promise<DemoFirmTemplate> {
  * databases, renamed in the copy's directory, each with logins derived from `secrets` (the stack's
  * DATA_DIR's, which it then starts with).
  */
-export async function copyDemoFirm(secrets: LocalSecrets): Promise<TestDatabase> {
-  const template = await demoFirmTemplate();
+export async function copyDemoFirm(secrets: LocalSecrets, history = false): Promise<TestDatabase> {
+  const template = await demoFirmTemplate(history);
   const server = testServerUrl();
   const db = await createTestControlDatabase(template.control);
   const renamed = await Promise.all(

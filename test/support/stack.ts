@@ -10,13 +10,7 @@ import {
   startGatewayService,
   startStack,
 } from '@cifra/ops';
-import {
-  createEmptyDatabase,
-  dropTestDatabase,
-  makeTestDir,
-  TEST_APP_PASSWORD,
-  type TestDatabase,
-} from '@cifra/testing';
+import { dropTestDatabase, makeTestDir, TEST_APP_PASSWORD, type TestDatabase } from '@cifra/testing';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { gql } from './client.ts';
@@ -55,14 +49,12 @@ export async function startTestStack(
     console?: boolean;
   } = {},
 ): Promise<TestStack> {
-  const { logStream, console: withConsole, ...stackOptions } = options;
+  const { logStream, console: withConsole, demoHistory, ...stackOptions } = options;
   if (withConsole) await ensureConsoleBuilt();
   const dataDir = await makeTestDir('cifra-e2e-');
-  // The demo's two fiscal years are seeded by the stack itself; its three weeks of sales are a copy
-  // of the run's one seed (demo-firm.ts), made with the secrets the stack starts with.
-  const db = stackOptions.demoHistory
-    ? await createEmptyDatabase()
-    : await copyDemoFirm(await loadOrCreateSecrets(dataDir));
+  // A copy of the run's one seed of either demo (demo-firm.ts), made with the secrets the stack
+  // starts with: the stack finds its firm there and seeds nothing.
+  const db = await copyDemoFirm(await loadOrCreateSecrets(dataDir), demoHistory ?? false);
   const stack = await startStack({
     dataDir,
     port: 0,
@@ -70,8 +62,6 @@ export async function startTestStack(
     appPassword: TEST_APP_PASSWORD,
     log: logStream ? pino({ level: 'info' }, logStream) : pino({ level: 'silent' }),
     console: withConsole ? { dir: CONSOLE_DIST_DIR } : undefined,
-    // The demo's small fixed books unless a test asks for its two fiscal years (ops/src/demo/).
-    demoHistory: false,
     ...stackOptions,
   });
   const tokens = new Map<DemoUser, string>();
