@@ -29,12 +29,11 @@ async function reconciliationOf(
   asOf: IsoDate,
 ): Promise<BankReconciliationModel> {
   const bank = await requireBankAccount(books, accountCode);
-  const [book, stated, from, bankLines] = await Promise.all([
-    bookBalance(books.db, bank.accountId, asOf),
-    statementBalance(books.db, bank.accountId, asOf),
-    firstStatementStart(books.db, bank.accountId),
-    unmatchedStatementLines(books.db, bank.accountId, asOf),
-  ]);
+  // One after another: the snapshot is one connection (pg queues a second statement; pg 9 refuses).
+  const book = await bookBalance(books.db, bank.accountId, asOf);
+  const stated = await statementBalance(books.db, bank.accountId, asOf);
+  const from = await firstStatementStart(books.db, bank.accountId);
+  const bankLines = await unmatchedStatementLines(books.db, bank.accountId, asOf);
   const bookLines = from ? await unmatchedBookLines(books.db, bank.accountId, { from, asOf }) : [];
   const withUnits = { minorUnits: bank.minorUnits };
   return {

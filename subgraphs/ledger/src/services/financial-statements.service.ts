@@ -54,10 +54,11 @@ export async function incomeStatement(
   if (from > to) throw badInput('from: must not be after to', { field: 'from' });
   const [opening, closing] = await inReadSnapshot(db, async (snapshot) => {
     const dayBefore = await snapshot.execute<{ d: string }>(sql`SELECT (${from}::date - 1)::text AS d`);
-    return Promise.all([
-      balancesAsOf(snapshot, dayBefore.rows[0]?.d as string, { excludeYearEndClose: true }),
-      balancesAsOf(snapshot, to, { excludeYearEndClose: true }),
-    ]);
+    // One after another: a snapshot is one connection (pg queues a second statement; pg 9 refuses).
+    const before = await balancesAsOf(snapshot, dayBefore.rows[0]?.d as string, {
+      excludeYearEndClose: true,
+    });
+    return [before, await balancesAsOf(snapshot, to, { excludeYearEndClose: true })] as const;
   });
   const movement = new Map<string, AccountBalance>();
   for (const b of closing) movement.set(b.accountId, { ...b });

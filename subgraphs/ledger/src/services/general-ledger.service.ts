@@ -106,11 +106,11 @@ async function pageOf(db: TenantDb, q: PageQuery): Promise<GeneralLedgerPage> {
     throw badInput(`accountCode: no account with code ${q.accountCode}`, { field: 'accountCode' });
   }
   const dayBefore = await db.execute<{ d: string }>(sql`SELECT (${q.from}::date - 1)::text AS d`);
-  const [opening, closing, rows] = await Promise.all([
-    balancesAsOf(db, dayBefore.rows[0]?.d as string, { accountIds: [account.id] }),
-    balancesAsOf(db, q.to, { accountIds: [account.id] }),
-    lineRows(db, account.id, q),
-  ]);
+  // One after another: a snapshot is one connection, which runs one statement at a time anyway
+  // (pg queues the rest, and pg 9 refuses to).
+  const opening = await balancesAsOf(db, dayBefore.rows[0]?.d as string, { accountIds: [account.id] });
+  const closing = await balancesAsOf(db, q.to, { accountIds: [account.id] });
+  const rows = await lineRows(db, account.id, q);
   const openingBalanceMinor = opening[0]?.balanceMinor ?? 0n;
   let running = openingBalanceMinor + BigInt(rows.before.rows[0]?.sum ?? '0');
   const lines = rows.page.rows.slice(0, q.first).map((r) => {
@@ -152,18 +152,17 @@ async function lineRows(db: TenantDb, accountId: string, q: PageQuery) {
   const inRange = sql`l.account_id = ${accountId}::uuid AND l.posting_date BETWEEN ${from}::date AND ${to}::date`;
   const key = sql`(l.posting_date, e.number, l.line_number)`;
   const afterCursor = after ? sql`AND ${key} > (${after[0]}::date, ${after[1]}, ${after[2]})` : sql``;
-  const [totals, before, page] = await Promise.all([
-    db.execute<{ debit: string; credit: string }>(sql`
+  const totals = await db.execute<{ debit: string; credit: string }>(sql`
       SELECT coalesce(sum(greatest(l.amount_minor, 0)), 0)::text AS debit,
              coalesce(sum(greatest(-l.amount_minor, 0)), 0)::text AS credit
-        FROM gl_lines l WHERE ${inRange}`),
-    after
-      ? db.execute<{ sum: string }>(sql`
+        FROM gl_lines l WHERE ${inRange}`);
+  const before = after
+    ? await db.execute<{ sum: string }>(sql`
           SELECT coalesce(sum(l.amount_minor), 0)::text AS sum
             FROM gl_lines l JOIN journal_entries e ON e.id = l.entry_id
            WHERE ${inRange} AND ${key} <= (${after[0]}::date, ${after[1]}, ${after[2]})`)
-      : Promise.resolve({ rows: [{ sum: '0' }] }),
-    db.execute<LineRow & Record<string, unknown>>(sql`
+    : { rows: [{ sum: '0' }] };
+  const page = await db.execute<LineRow & Record<string, unknown>>(sql`
       SELECT l.posting_date::text AS posting_date, e.id AS entry_id, e.number, e.memo AS entry_memo,
              l.line_number, l.memo AS line_memo, l.party_id, p.code AS party_code, p.name AS party_name,
              l.amount_minor::text AS amount_minor, l.original_currency,
@@ -173,8 +172,7 @@ async function lineRows(db: TenantDb, accountId: string, q: PageQuery) {
         LEFT JOIN parties p ON p.id = l.party_id
        WHERE ${inRange} ${afterCursor}
        ORDER BY l.posting_date, e.number, l.line_number
-       LIMIT ${q.first + 1}`),
-  ]);
+       LIMIT ${q.first + 1}`);
   return { totals, before, page };
 }
 

@@ -91,10 +91,9 @@ async function returnOf(books: Books, year: number, month: number): Promise<Itbm
   const first = shift(year, month, -CARRY_FORWARD_MONTHS);
   const { from, to } = monthSpan(year, month);
   const windowFrom = monthSpan(first.year, first.month).from;
-  const [rows, movements] = await Promise.all([
-    taxedLinesBetween(books.db, windowFrom, to),
-    taxAccountMovements(books.db, windowFrom, to),
-  ]);
+  // One after another: the snapshot is one connection (pg queues a second statement; pg 9 refuses).
+  const rows = await taxedLinesBetween(books.db, windowFrom, to);
+  const movements = await taxAccountMovements(books.db, windowFrom, to);
   const base = books.company.baseMinorUnits;
   const byMonth = new Map<string, LineInBase[]>();
   for (const r of rows) {
