@@ -331,32 +331,45 @@ describe('a backup of one client, restored as a new client', () => {
   });
 });
 
+/**
+ * `real` with the gl_lines part changed when a restore loads it: the check before reads each part
+ * once and passes, and the load reads it a second time.
+ */
+function onGlLinesLoad(
+  real: BackupStore,
+  change: (read: () => Promise<Readable | null>) => Promise<Readable | null>,
+): BackupStore {
+  const reads = new Map<string, number>();
+  return {
+    ...real,
+    open(location) {
+      const reader = real.open(location);
+      return {
+        manifest: reader.manifest,
+        async part(file) {
+          const n = (reads.get(file) ?? 0) + 1;
+          reads.set(file, n);
+          const read = () => reader.part(file);
+          return n === 2 && file.startsWith('public.gl_lines.') ? change(read) : read();
+        },
+      };
+    },
+  };
+}
+
 describe('a restore that fails after it began', () => {
   it('removes the database, the logins and the directory row it made; the trail keeps the attempt', async () => {
     const backup = await backupClient(deps, ACTOR, tenantId);
-    const real = directoryBackupStore(dir);
-    const reads = new Map<string, number>();
-    // The check reads each part once and passes; the disk then fails while gl_lines is loaded.
-    const flaky: BackupStore = {
-      ...real,
-      open(location) {
-        const reader = real.open(location);
-        return {
-          manifest: reader.manifest,
-          async part(file) {
-            const n = (reads.get(file) ?? 0) + 1;
-            reads.set(file, n);
-            if (n === 2 && file.startsWith('public.gl_lines.'))
-              return new Readable({
-                read() {
-                  this.destroy(new Error('I/O error reading the backup'));
-                },
-              });
-            return reader.part(file);
+    // The disk fails while gl_lines is loaded.
+    const flaky = onGlLinesLoad(
+      directoryBackupStore(dir),
+      async () =>
+        new Readable({
+          read() {
+            this.destroy(new Error('I/O error reading the backup'));
           },
-        };
-      },
-    };
+        }),
+    );
     await expect(
       restoreClient({ ...deps, store: flaky }, ACTOR, firmId, backup.id, 'half-made'),
     ).rejects.toThrow('I/O error');
@@ -403,26 +416,14 @@ describe('a restore that fails after it began', () => {
     await wallOff(t, 'reviewer@demo.firm', SLUG);
     const backup = await backupClient(deps, ACTOR, tenantId);
     const real = directoryBackupStore(dir);
-    const reads = new Map<string, number>();
-    // The check reads each part once and passes; the part is damaged before it is loaded.
-    const damaged: BackupStore = {
-      ...real,
-      open(location) {
-        const reader = real.open(location);
-        return {
-          manifest: reader.manifest,
-          async part(file) {
-            const n = (reads.get(file) ?? 0) + 1;
-            reads.set(file, n);
-            const bytes = await reader.part(file);
-            if (n !== 2 || !file.startsWith('public.gl_lines.') || !bytes) return bytes;
-            const whole = Buffer.concat(await (bytes as Readable).toArray());
-            whole[whole.length >> 1]! ^= 0xff;
-            return Readable.from([whole]);
-          },
-        };
-      },
-    };
+    // The gl_lines part is damaged before it is loaded.
+    const damaged = onGlLinesLoad(real, async (read) => {
+      const bytes = await read();
+      if (!bytes) return bytes;
+      const whole = Buffer.concat(await bytes.toArray());
+      whole[whole.length >> 1]! ^= 0xff;
+      return Readable.from([whole]);
+    });
     const restore = (store: BackupStore) =>
       restoreClient({ ...deps, store }, ACTOR, firmId, backup.id, 'walled-copy');
     expect(await domainCode(restore(damaged))).toBe('BACKUP_TAMPERED');
