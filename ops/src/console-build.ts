@@ -1,6 +1,15 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -64,47 +73,87 @@ function newestMtimeMs(p: string): number {
 }
 
 /**
- * True when dist/ is missing or older than any of the console's sources, or than this file: a
- * change to how the console is built (as when builds stopped following the caller's NODE_ENV)
+ * This file's source: how the console is built. Compiled, this module runs from ops/dist/, written
+ * by every `pnpm build` after the console's own build — its own mtime would make every production
+ * start build the console again, emptying dist/ under a gateway serving it.
+ */
+const BUILD_RECIPE = fileURLToPath(new URL('../src/console-build.ts', import.meta.url));
+
+/**
+ * True when dist/ is missing or older than any of the console's sources, or than how it is built
+ * (BUILD_RECIPE): a change to the build (as when builds stopped following the caller's NODE_ENV)
  * builds it again.
  */
 export function consoleIsStale(): boolean {
   const built = path.join(CONSOLE_DIST_DIR, 'index.html');
   if (!existsSync(built)) return true;
   const builtAt = statSync(built).mtimeMs;
-  if (newestMtimeMs(fileURLToPath(import.meta.url)) > builtAt) return true;
+  if (newestMtimeMs(BUILD_RECIPE) > builtAt) return true;
   return SOURCES.some((s) => newestMtimeMs(path.join(CONSOLE_PACKAGE_DIR, s)) > builtAt);
 }
 
 /**
  * Build the console with Vite when dist/ is missing or stale (`pnpm start`, the browser tests);
  * a fresh build is left alone. Returns whether it built. Vite's output goes to `log`.
+ *
+ * Vite builds into a directory of its own beside dist/, which is then moved in file by file
+ * (installBuild): a gateway serving dist/ meanwhile, or another process building at the same
+ * time, never sees it empty or half-written.
  */
 export async function ensureConsoleBuilt(log: (line: string) => void = () => {}): Promise<boolean> {
   if (!consoleIsStale()) return false;
   const vite = path.join(CONSOLE_PACKAGE_DIR, 'node_modules', 'vite', 'bin', 'vite.js');
   if (!existsSync(vite)) throw new Error('The console cannot be built: run pnpm install first');
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
-      cwd: CONSOLE_PACKAGE_DIR,
-      // Always React's production build: vite follows NODE_ENV, and under vitest (NODE_ENV=test) it
-      // bundled React's development build, whose StrictMode runs every effect twice — a console that
-      // `pnpm start` then served loaded the board twice.
-      env: { ...process.env, NODE_ENV: 'production' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const staging = mkdtempSync(`${CONSOLE_DIST_DIR}.building-`);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const args = [vite, 'build', '--logLevel', 'warn', '--outDir', staging, '--emptyOutDir'];
+      const child = spawn(process.execPath, args, {
+        cwd: CONSOLE_PACKAGE_DIR,
+        // Always React's production build: vite follows NODE_ENV, and under vitest (NODE_ENV=test) it
+        // bundled React's development build, whose StrictMode runs every effect twice — a console that
+        // `pnpm start` then served loaded the board twice.
+        env: { ...process.env, NODE_ENV: 'production' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      const collect = (chunk: Buffer) => {
+        output += chunk.toString();
+      };
+      child.stdout.on('data', collect);
+      child.stderr.on('data', collect);
+      child.on('error', reject);
+      child.on('exit', (code) => {
+        if (output.trim()) log(output.trim());
+        if (code === 0) resolve();
+        else reject(new Error(`Building the console failed (vite exited ${code}):\n${output}`));
+      });
     });
-    let output = '';
-    const collect = (chunk: Buffer) => {
-      output += chunk.toString();
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (output.trim()) log(output.trim());
-      if (code === 0) resolve();
-      else reject(new Error(`Building the console failed (vite exited ${code}):\n${output}`));
-    });
-  });
+    installBuild(staging, CONSOLE_DIST_DIR);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
   return true;
+}
+
+/** Every file under `dir`, relative to it (one another process removed meanwhile is left out). */
+const filesIn = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter(
+    (f) => statSync(path.join(dir, f), { throwIfNoEntry: false })?.isFile() ?? false,
+  );
+
+/**
+ * Moves a finished build into `dist` so that a reader always finds a whole build: each file is
+ * renamed over its old copy (atomic), index.html last, so that the page a browser is handed names
+ * files that are there; then what the new build no longer has is removed. A build of the same
+ * sources has the same hashed names: one running beside another changes nothing a reader sees.
+ */
+export function installBuild(staging: string, dist: string): void {
+  const fresh = filesIn(staging).sort((a, b) => Number(a === 'index.html') - Number(b === 'index.html'));
+  for (const file of fresh) {
+    mkdirSync(path.dirname(path.join(dist, file)), { recursive: true });
+    renameSync(path.join(staging, file), path.join(dist, file));
+  }
+  const kept = new Set(fresh);
+  for (const file of filesIn(dist)) if (!kept.has(file)) rmSync(path.join(dist, file), { force: true });
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,7 @@ import { API_AUDIENCE, CONSOLE_CLIENT_ID, startTestProvider } from '../support/o
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RUN = path.join(ROOT, 'ops/bin/run.mjs');
+const CONSOLE_INDEX = path.join(ROOT, 'packages/console/dist/index.html');
 const run = promisify(execFile);
 
 let dataDir: string;
@@ -229,6 +230,10 @@ describe('pnpm start, stopped, pnpm migrate, and pnpm start again on the same DA
   }, async () => {
     // What production runs: `pnpm build`'s JavaScript through ops/bin/run.mjs with NODE_ENV=production,
     // on the books the first test seeded (a fresh server would spend most of a minute seeding again).
+    // The console the first test built is fresh: compiling (which writes ops/dist, the build step
+    // included, after the console's build) must not make production build it again under a
+    // gateway serving it — browser tests in the other worker were once handed an empty dist/.
+    const consoleBuiltAt = statSync(CONSOLE_INDEX).mtimeMs;
     await compile();
     const production = { ...env, NODE_ENV: 'production', LOG_LEVEL: 'warn' };
     const started = spawn(process.execPath, [RUN, 'start'], {
@@ -264,6 +269,7 @@ describe('pnpm start, stopped, pnpm migrate, and pnpm start again on the same DA
       }>('{ accounts(first: 3) { code } }');
       expect(accounts.errors).toBeUndefined();
       expect(accounts.data?.accounts).toHaveLength(3);
+      expect(statSync(CONSOLE_INDEX).mtimeMs, 'the console was not built again').toBe(consoleBuiltAt);
     } finally {
       started.kill('SIGTERM');
     }
