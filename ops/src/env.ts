@@ -226,7 +226,15 @@ export function perimeterOf(env: Env): {
   };
 }
 
-export class AuthConfigError extends Error {}
+/**
+ * The environment refused: the operator's to fix, not a bug. `ops/bin/run.mjs` prints its message
+ * alone (no stack trace) and exits 2, for every command.
+ */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export class AuthConfigError extends ConfigError {}
 
 /**
  * The firm's identity provider, when AUTH_ISSUER is set (`pnpm start` then verifies its tokens and
@@ -314,7 +322,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`);
-    throw new Error(`invalid environment: ${issues.join('; ')}`);
+    throw new ConfigError(`invalid environment: ${issues.join('; ')}`);
   }
   const env = parsed.data;
   // Server URLs in the tenant directory may name secrets as ${NAME}; they come from the environment.

@@ -2,29 +2,14 @@ import { createLogger } from '@cifra/context';
 import { createProviders } from '@cifra/subgraph-fx';
 import { CONSOLE_DIST_DIR, ensureConsoleBuilt } from '../console-build.ts';
 import { DEMO_USERS } from '../demo.ts';
-import {
-  AuthConfigError,
-  backupDirOf,
-  backupS3Of,
-  externalAuthOf,
-  perimeterOf,
-  readEnv,
-  tracingOf,
-} from '../env.ts';
+import { backupDirOf, backupS3Of, externalAuthOf, perimeterOf, readEnv, tracingOf } from '../env.ts';
 import { forgetRunningStack, recordRunningStack } from '../running-stack.ts';
 import { stopOnSignals } from '../shutdown.ts';
 import { startStack } from '../stack.ts';
 
 const env = readEnv();
 const log = createLogger('cifra', env.LOG_LEVEL);
-let externalAuth: ReturnType<typeof externalAuthOf>;
-try {
-  externalAuth = externalAuthOf(env);
-} catch (err) {
-  if (!(err instanceof AuthConfigError)) throw err;
-  process.stderr.write(`${err.message}\n`);
-  process.exit(2);
-}
+const externalAuth = externalAuthOf(env);
 // The console is built once, and again only when its sources changed since (a few seconds).
 if (await ensureConsoleBuilt((line) => log.info(line))) log.info('built the firm console');
 const stack = await startStack({
