@@ -27,6 +27,7 @@ import {
 import { audiencePlugin, type IntrospectionPolicy } from './audience.ts';
 import type { Authenticator } from './auth.ts';
 import { createGatewayCaches, type GatewayCaches } from './caches.ts';
+import { answerClientErrors } from './client-errors.ts';
 import { consoleHandler } from './console.ts';
 import {
   type ConsoleOidcClient,
@@ -265,6 +266,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     tuneKeepAlive(s);
     // Expect: 100-continue is answered after admission, so a refused body is never sent.
     continueAfterAdmission(s);
+    // What Node's parser refuses (headers over 16 KiB, not HTTP, too slow) is a GraphQL error too.
+    answerClientErrors(s, log);
   });
   const { port } = http.address() as AddressInfo;
   return {

@@ -202,6 +202,24 @@ describe('request bodies: refused for their size before they are read', () => {
     expect(anonymous.body.errors?.[0]?.extensions).toEqual({ code: 'UNAUTHENTICATED' });
   });
 
+  it('refuses headers over 16 KiB (a 60 KB token) as a GraphQL error, and answers the next request', async () => {
+    const oversized = await rawRequest(
+      t.stack.gatewayUrl,
+      headers('senior', { authorization: `Bearer ${'x'.repeat(60_000)}`, 'content-length': '2' }),
+      (socket) => void socket.write('{}'),
+    );
+    expect(oversized.status).toBe(431);
+    expect(oversized.headers['x-request-id']).toBeTruthy();
+    expect(oversized.body.errors?.[0]?.extensions).toEqual({ code: 'REQUEST_HEADERS_TOO_LARGE' });
+    const next = await fetch(t.stack.gatewayUrl, {
+      method: 'POST',
+      headers: headers('senior'),
+      body: JSON.stringify({ query: ACCOUNTS }),
+    });
+    expect(next.status).toBe(200);
+    expect(((await next.json()) as { errors?: unknown }).errors).toBeUndefined();
+  });
+
   it('answers Expect: 100-continue only after admission: a refused body is never sent', async () => {
     // Over the reader's 256 KiB: 413 with no 100 before it (the helper sends the body only after a 100).
     const big = await expectContinue(t.stack.gatewayUrl, headers('client'), padded(300_000));

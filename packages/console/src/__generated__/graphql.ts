@@ -420,6 +420,10 @@ export type ErrorCode =
   | 'RATE_NOT_AVAILABLE'
   /** The reason must have at least 20 characters that show (zero-width and direction characters do not count). */
   | 'REASON_TOO_SHORT'
+  /** HTTP 431: the request line and headers are over 16 KiB (a token that large is not one the gateway issues or accepts); refused before anything is read, and the connection is closed. */
+  | 'REQUEST_HEADERS_TOO_LARGE'
+  /** HTTP 408: a request's headers did not all arrive within 66 s, or the whole request within 300 s; the connection is closed. */
+  | 'REQUEST_TIMEOUT'
   /** A restore drill's process ended before it finished (a drill's outcome, never a request's): the sweep dropped its scratch database. The next drill tries again. */
   | 'RESTORE_DRILL_INTERRUPTED'
   /** A restore in place of that client is already running: wait for it to finish. */

@@ -782,6 +782,10 @@ export type ErrorCode =
   | 'BAD_REQUEST'
   /** HTTP 413: a body over the caller's limit (1 MiB; 8 MiB for a caller who may post to the client), refused from its Content-Length before any of it is read, or as soon as a streamed body passes it. `limit`, `max` and `measured` say which. */
   | 'PAYLOAD_TOO_LARGE'
+  /** HTTP 431: the request line and headers are over 16 KiB (a token that large is not one the gateway issues or accepts); refused before anything is read, and the connection is closed. */
+  | 'REQUEST_HEADERS_TOO_LARGE'
+  /** HTTP 408: a request's headers did not all arrive within 66 s, or the whole request within 300 s; the connection is closed. */
+  | 'REQUEST_TIMEOUT'
   /** HTTP 415: anything but `application/json`. */
   | 'UNSUPPORTED_MEDIA_TYPE'
   /** HTTP 417: an `Expect` header other than `100-continue`; the body is not read and the connection is closed. */
