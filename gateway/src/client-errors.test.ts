@@ -93,6 +93,25 @@ describe("what Node's parser refuses, answered as a GraphQL error", () => {
     expect(answer).not.toContain('REQUEST_TIMEOUT');
   });
 
+  it('on a keep-alive connection whose first answer is done: the second request is answered 431', async () => {
+    const answers = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1');
+      let received = '';
+      socket.on('data', (d: Buffer) => {
+        received += d.toString('latin1');
+        if (received.endsWith('ok')) {
+          socket.write(`POST /graphql HTTP/1.1\r\nhost: x\r\ncookie: ${'c'.repeat(20_000)}\r\n\r\n`);
+        }
+      });
+      socket.on('error', reject);
+      socket.on('close', () => resolve(received));
+      socket.write('POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\n\r\n{}');
+    });
+    const second = answers.slice(answers.indexOf('ok') + 2);
+    expect(answers).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(parse(second).body.errors[0].extensions).toEqual({ code: 'REQUEST_HEADERS_TOO_LARGE' });
+  });
+
   it('answers the next request as usual', async () => {
     const answer = await exchange(
       'POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}',

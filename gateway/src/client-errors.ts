@@ -30,8 +30,11 @@ function refusalOf(err: NodeJS.ErrnoException) {
 
 export function answerClientErrors(server: Server, log: Logger): void {
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    // A connection the client reset, or one already answered on (a response under way): only close it.
-    if (err.code === 'ECONNRESET' || !socket.writable || socket.bytesWritten > 0) {
+    // A connection the client reset, or one whose answer has begun: only close it (Node's own
+    // check: an answer in flight, `_httpMessage`, whose headers were sent). A keep-alive
+    // connection whose earlier answers are done is answered.
+    const inFlight = (socket as Socket & { _httpMessage?: { headersSent: boolean } | null })._httpMessage;
+    if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
       socket.destroy();
       return;
     }
