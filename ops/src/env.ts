@@ -234,8 +234,6 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export class AuthConfigError extends ConfigError {}
-
 /**
  * The firm's identity provider, when AUTH_ISSUER is set (`pnpm start` then verifies its tokens and
  * offers no local sign-in), with the console's client at it; undefined for the local issuer.
@@ -250,11 +248,11 @@ export function externalAuthOf(env: Env):
     const stray = (['AUTH_JWKS_URL', 'AUTH_AUDIENCE', 'CONSOLE_OIDC_CLIENT_ID'] as const).filter(
       (k) => env[k],
     );
-    if (stray.length) throw new AuthConfigError(`${stray.join(', ')} set without AUTH_ISSUER`);
+    if (stray.length) throw new ConfigError(`${stray.join(', ')} set without AUTH_ISSUER`);
     return undefined;
   }
   const missing = (['AUTH_JWKS_URL', 'AUTH_AUDIENCE'] as const).filter((k) => !env[k]);
-  if (missing.length) throw new AuthConfigError(`AUTH_ISSUER needs ${missing.join(' and ')}`);
+  if (missing.length) throw new ConfigError(`AUTH_ISSUER needs ${missing.join(' and ')}`);
   return {
     auth: {
       kind: 'oidc',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AuthConfigError, consoleOidcOf, externalAuthOf, readEnv } from '../src/env.ts';
+import { ConfigError, consoleOidcOf, externalAuthOf, readEnv } from '../src/env.ts';
 
 describe('the identity provider `pnpm start` verifies (AUTH_ISSUER)', () => {
   const provider = {
@@ -38,7 +38,7 @@ describe('the identity provider `pnpm start` verifies (AUTH_ISSUER)', () => {
 
   it('refuses half a configuration rather than falling back to the local issuer', () => {
     expect(() => externalAuthOf(readEnv({ AUTH_ISSUER: provider.AUTH_ISSUER }))).toThrow(
-      new AuthConfigError('AUTH_ISSUER needs AUTH_JWKS_URL and AUTH_AUDIENCE'),
+      new ConfigError('AUTH_ISSUER needs AUTH_JWKS_URL and AUTH_AUDIENCE'),
     );
     expect(() => externalAuthOf(readEnv({ CONSOLE_OIDC_CLIENT_ID: 'cifra-console' }))).toThrow(
       /CONSOLE_OIDC_CLIENT_ID set without AUTH_ISSUER/,
