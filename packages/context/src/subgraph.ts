@@ -92,8 +92,11 @@ export interface SubgraphDefinition<C extends BaseContext> {
 const schemas = new WeakMap<object, WeakMap<RuleMap, GraphQLSchema>>();
 
 export function buildSchema<C extends BaseContext>(def: SubgraphDefinition<C>): GraphQLSchema {
-  const byRules = schemas.get(def.resolvers) ?? new WeakMap<RuleMap, GraphQLSchema>();
-  schemas.set(def.resolvers, byRules);
+  let byRules = schemas.get(def.resolvers);
+  if (!byRules) {
+    byRules = new WeakMap();
+    schemas.set(def.resolvers, byRules);
+  }
   const known = byRules.get(def.rules);
   if (known) return known;
   const schema = buildSubgraphSchema([{ typeDefs: def.typeDefs, resolvers: def.resolvers }]);
