@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { isConnectionFailure, translateDbError } from '@cifra/db';
+import { isConnectionFailure, isControlPlaneFailure, translateDbError } from '@cifra/db';
 import { badInput, DomainError, fieldPath } from '@cifra/domain';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
@@ -13,16 +13,21 @@ import type { Logger } from 'pino';
  * reaches the client as INTERNAL_SERVER_ERROR without internals.
  */
 /**
- * A lost connection is the client's database being unavailable for a moment: a stable code, and
- * nothing of the statement, the address or the caller in the message.
+ * A lost connection is a database being unavailable for a moment: the client's (TENANT_UNAVAILABLE)
+ * or the control plane's, where the firm's people, clients and settings live (SERVICE_UNAVAILABLE).
+ * A stable code, and nothing of the statement, the address or the caller in the message.
  */
 function unavailable(err: unknown): DomainError | null {
-  return isConnectionFailure(err)
+  if (!isConnectionFailure(err)) return null;
+  return isControlPlaneFailure(err)
     ? new DomainError(
+        'SERVICE_UNAVAILABLE',
+        "The firm's records cannot be reached right now; try again shortly",
+      )
+    : new DomainError(
         'TENANT_UNAVAILABLE',
         "This client's books cannot be reached right now; try again shortly",
-      )
-    : null;
+      );
 }
 
 /**

@@ -59,7 +59,8 @@ export const CONTROL_CONNECTION_TIMEOUT_MS = 10_000;
 
 /**
  * A control-plane pool as every process opens it (`pnpm start`'s shared one, each split service's,
- * the operator's admin one): ten connections, a bounded wait for one, guarded.
+ * the operator's admin one): ten connections, a bounded wait for one, guarded, and every error of
+ * its connections marked as the control plane's (`isControlPlaneFailure`).
  */
 export function controlPlanePool(
   connectionString: string | undefined,
@@ -72,7 +73,64 @@ export function controlPlanePool(
     connectionTimeoutMillis: opts.connectionTimeoutMs ?? CONTROL_CONNECTION_TIMEOUT_MS,
     application_name: applicationName,
   });
-  return guardPool(pool, opts.onError);
+  return guardPool(markControlPlaneErrors(pool), opts.onError);
+}
+
+/** On an error of a control-plane connection (it is not a client's database that failed). */
+const CONTROL_PLANE = Symbol('cifra.controlPlane');
+
+function marked<E>(err: E): E {
+  if (err !== null && typeof err === 'object' && Object.isExtensible(err) && !(CONTROL_PLANE in err))
+    Object.defineProperty(err, CONTROL_PLANE, { value: true });
+  return err;
+}
+
+type Callback = (err: unknown, ...rest: unknown[]) => void;
+
+/** `fn` called with `args`, its error (returned promise or last-argument callback) marked. */
+function markingCall(fn: (...args: unknown[]) => unknown, self: unknown, args: unknown[]): unknown {
+  const last = args.at(-1);
+  if (typeof last === 'function') {
+    const callback = last as Callback;
+    args[args.length - 1] = (err: unknown, ...rest: unknown[]) => callback(err && marked(err), ...rest);
+    return fn.apply(self, args);
+  }
+  const returned = fn.apply(self, args);
+  return returned instanceof Promise
+    ? returned.catch((err: unknown) => Promise.reject(marked(err)))
+    : returned;
+}
+
+/**
+ * Mark what fails on `pool`: waiting for a connection or opening one (`connect`, through which
+ * `pool.query` goes too) and every query of a connection it opens (a session the server ended).
+ */
+function markControlPlaneErrors(pool: pg.Pool): pg.Pool {
+  const connect = pool.connect;
+  pool.connect = function (this: pg.Pool, ...args: unknown[]) {
+    return markingCall(connect as (...a: unknown[]) => unknown, this, args);
+  } as pg.Pool['connect'];
+  pool.on('connect', (client) => {
+    const query = client.query;
+    client.query = function (this: pg.PoolClient, ...args: unknown[]) {
+      return markingCall(query as (...a: unknown[]) => unknown, this, args);
+    } as pg.PoolClient['query'];
+  });
+  return pool;
+}
+
+/**
+ * Whether `err` (or an error it wraps: drizzle's, a domain wrapper's) came from a control-plane
+ * connection: a subgraph then answers that the firm's records cannot be reached (SERVICE_UNAVAILABLE),
+ * not that a client's books cannot (TENANT_UNAVAILABLE).
+ */
+export function isControlPlaneFailure(err: unknown): boolean {
+  let current: unknown = err;
+  for (let depth = 0; depth < 8 && current && typeof current === 'object'; depth++) {
+    if (CONTROL_PLANE in current) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 /** How long stopping waits for a pool's checked-out connections to come back. */
