@@ -222,6 +222,45 @@ describe('the close board', () => {
   });
 });
 
+describe('the batch actions each line offers', () => {
+  const ALL_ACTIONS = [
+    'LOCK_SALES',
+    'LOCK_PURCHASING',
+    'LOCK_SALES_AND_PURCHASING',
+    'START_CLOSE',
+    'SUBMIT_CLOSE',
+    'APPROVE_CLOSE',
+  ];
+  type Offered = { client: { slug: string }; batchActions: string[] };
+  const offeredTo = async (who: string) => {
+    const r = await as(who)<{ closeBoard: { clientsConnection: Nodes<Offered> } }>(
+      `query($year: Int!, $month: Int!) { closeBoard(year: $year, month: $month) {
+        clientsConnection(first: 50) { edges { node { client { slug } batchActions } } } } }`,
+      { year: YEAR, month: MONTH },
+    );
+    expect(r.errors).toBeUndefined();
+    return new Map(nodes(r.data!.closeBoard.clientsConnection).map((c) => [c.client.slug, c.batchActions]));
+  };
+
+  it("are what the caller's role there allows, as starting a batch decides", async () => {
+    for (const who of ['admin', 'senior']) {
+      const offered = await offeredTo(who);
+      expect([...offered.keys()].sort()).toEqual([...SLUGS].sort());
+      for (const actions of offered.values()) expect(actions).toEqual(ALL_ACTIONS);
+    }
+    // A Junior reads the board and prepares closes but starts no batch: offered none, refused each.
+    const before = await batchRows();
+    const junior = await offeredTo('junior');
+    expect(junior.size).toBeGreaterThan(0);
+    for (const actions of junior.values()) expect(actions).toEqual([]);
+    for (const action of ALL_ACTIONS) {
+      const refused = await startBatch('junior', { tenants: [[...junior.keys()][0]], action });
+      expect(codes(refused)).toEqual(['FORBIDDEN']);
+    }
+    expect(await batchRows()).toBe(before);
+  });
+});
+
 describe('batch period operations', () => {
   it('locks sales for three clients, audits each transition once in each client and once in the firm', async () => {
     const three = SLUGS.slice(0, 3);

@@ -99,6 +99,10 @@ describe('an integration at the firm level', () => {
     expect(codes(await firm(`{ firmMembersConnection { edges { node { email } } } }`))).toEqual([
       'FORBIDDEN',
     ]);
+    const offered = await firm<{ closeBoard: { clientsConnection: Nodes<{ batchActions: string[] }> } }>(
+      `query { closeBoard(year: 2026, month: 11) { clientsConnection { edges { node { batchActions } } } } }`,
+    );
+    expect(nodes(offered.data?.closeBoard.clientsConnection).map((c) => c.batchActions)).toEqual([[]]);
     const batch = await firm(
       `mutation { startBatchPeriodOperation(input: { tenants: ["cafe-boquete"], year: 2026, month: 11, action: LOCK_SALES }) { id } }`,
     );

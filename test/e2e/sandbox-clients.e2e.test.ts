@@ -454,6 +454,18 @@ describe('a live client', () => {
       archived: true,
     });
     expect((await exceptionSlugs()).map((c) => c.slug)).not.toContain('cliente-vivo');
+    // No batch action is offered on it: its books take no transition.
+    const offered = await t.as('senior')<{
+      closeBoard: { clientsConnection: Nodes<{ client: { slug: string }; batchActions: string[] }> };
+    }>(
+      `query($y: Int!, $m: Int!) { closeBoard(year: $y, month: $m, includeArchived: true) {
+        clientsConnection(first: 500) { edges { node { client { slug } batchActions } } } } }`,
+      { y: YEAR, m: MONTH },
+    );
+    const actionsOf = (slug: string) =>
+      nodes(offered.data?.closeBoard.clientsConnection).find((c) => c.client.slug === slug)?.batchActions;
+    expect(actionsOf('cliente-vivo')).toEqual([]);
+    expect(actionsOf('cafe-boquete')).toContain('LOCK_SALES');
 
     // A batch that would change its books says it is archived, not that its database is down.
     const now = new Date();

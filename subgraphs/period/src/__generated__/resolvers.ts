@@ -495,6 +495,14 @@ export type CloseBoardClient = {
   asOf?: Maybe<Scalars['DateTime']['output']>;
   /** Whether the line shows the client's latest change, or one is still on its way. */
   freshness: CloseBoardFreshness;
+  /**
+   * The batch actions the caller may start on this client (startBatchPeriodOperation): those their
+   * role there grants, Period.Batch and the action's own permission (Period.Lock, Period.PrepareClose
+   * or Period.Close). Empty on an archived client (its books are read-only) and for an integration
+   * (batches are started by people). At most one per BatchPeriodAction (6). A console offers only
+   * these.
+   */
+  batchActions: Array<BatchPeriodAction>;
 };
 
 /** The last change of a client's month on the close board. */
@@ -1654,6 +1662,7 @@ export type CloseBoardClientResolvers<ContextType = Context, ParentType extends 
   noRecentVerifiedBackup?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   asOf?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   freshness?: Resolver<ResolversTypes['CloseBoardFreshness'], ParentType, ContextType>;
+  batchActions?: Resolver<Array<ResolversTypes['BatchPeriodAction']>, ParentType, ContextType>;
 }>;
 
 export type PeriodTransitionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PeriodTransition'] = ResolversParentTypes['PeriodTransition']> = ResolversObject<{

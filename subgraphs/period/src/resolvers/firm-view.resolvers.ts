@@ -11,6 +11,7 @@ import type {
   PeriodTransitionResolvers,
 } from '../__generated__/resolvers.ts';
 import { batchMonthState } from '../services/batch-month-state.ts';
+import { batchActionsAllowed } from '../services/batch-period-operation.service.ts';
 import { closeCheckCode } from '../services/checklist.ts';
 import { boardPage, boardPageQuery } from './board-page.ts';
 
@@ -57,6 +58,9 @@ const CloseBoardClient: CloseBoardClientResolvers = {
   noRecentVerifiedBackup: (e) => e.backup?.overdue ?? true,
   asOf: (e) => e.asOf,
   freshness: (e) => (e.behind ? 'BEHIND' : 'CURRENT'),
+  // Batches are a person's act on writable books (startBatchPeriodOperation refuses integrations).
+  batchActions: (e, _args, ctx) =>
+    ctx.request.integration || e.client.archived ? [] : batchActionsAllowed(e.client.permissions),
 };
 
 const PeriodTransition: PeriodTransitionResolvers = {

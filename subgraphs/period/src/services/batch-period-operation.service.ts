@@ -45,9 +45,15 @@ export const ACTION_PERMISSION: Record<BatchAction, Permission> = {
 
 /** The permissions a role lacks on one client to run `action` there in a batch. */
 export function missingForBatch(role: RoleCluster, action: BatchAction): Permission[] {
-  const granted = permissionsOf([role]);
-  return [Permissions.Period.Batch, ACTION_PERMISSION[action]].filter((p) => !granted.includes(p));
+  return missingOf(permissionsOf([role]), action);
 }
+
+const missingOf = (granted: readonly Permission[], action: BatchAction) =>
+  [Permissions.Period.Batch, ACTION_PERMISSION[action]].filter((p) => !granted.includes(p));
+
+/** The actions a batch may run on one client for a caller holding `granted` there. */
+export const batchActionsAllowed = (granted: readonly Permission[]): BatchAction[] =>
+  BatchActions.filter((action) => missingOf(granted, action).length === 0);
 
 export const MAX_BATCH_CLIENTS = 5_000;
 
