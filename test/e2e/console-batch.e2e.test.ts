@@ -122,6 +122,22 @@ async function selectAllShown(page: Page): Promise<void> {
     .toBe(true);
 }
 
+const userIdOf = async (email: string) => {
+  const r = await t.as('admin')<{ firmMembers: { userId: string; email: string }[] }>(
+    '{ firmMembers { userId email } }',
+  );
+  return r.data!.firmMembers.find((m) => m.email === email)!.userId;
+};
+
+/** A role of the person's own on one client (it wins over their firm-wide role there), by the admin. */
+const assignRole = async (email: string, tenant: string, role: string, reason?: string) => {
+  const r = await t.as('admin')(
+    'mutation ($u: ID!, $t: String!, $r: RoleCluster!, $why: String) { assignClientRole(userId: $u, tenant: $t, role: $r, reason: $why) { userId } }',
+    { u: await userIdOf(email), t: tenant, r: role, why: reason ?? null },
+  );
+  expect(r.errors).toBeUndefined();
+};
+
 const rows = (page: Page) => page.locator('table.picker tbody tr');
 const chosen = (page: Page) => page.getByTestId('batch-chosen').textContent();
 
@@ -244,27 +260,80 @@ describe('batch close in the console', () => {
     await page.context().close();
   }, 180_000);
 
-  it('shows a Junior the refusal of the whole batch in words with its code, once, and starts nothing', async () => {
+  it('offers a Junior no batch, then only the client their own role allows, and shows a later refusal once', async () => {
     const { page, problems } = await openPage(browser);
     await signInAs(page, origin, 'junior@demo.firm');
-    await openForm(page, 'Lock purchasing');
-    await expect.poll(() => rows(page).count(), WAIT).toBe(5);
-    // Select all by keyboard: in the table, Ctrl+A.
-    await rows(page).first().focus();
-    await page.keyboard.press('Control+a');
-    await expect.poll(() => chosen(page), WAIT).toBe('5 of 5 clients chosen');
-    const before = (await recentBatches()).length;
-    await page.getByRole('button', { name: /^Start: Lock purchasing for 5 clients/ }).click();
-    const refusal = page.getByRole('alert').filter({ hasText: 'The batch was not started' });
+    await page.getByRole('link', { name: 'Batch close' }).click();
+    // A Junior prepares closes but starts no batch: told so, no form, the firm's batches to follow.
+    const notice = page.getByTestId('batch-not-yours');
+    await notice.waitFor(WAIT);
+    expect(await notice.textContent()).toMatch(/starts no batch/);
+    expect(await page.getByRole('button', { name: /^Start:/ }).count()).toBe(0);
+    await page.getByRole('heading', { name: 'Recent batches of the firm' }).waitFor(WAIT);
+    await expectAccessible(page, 'batch not yours');
+    await shoot(page, '14-batch-not-yours');
+
+    // Made Senior on one client: the form, where that client alone can be picked.
+    await assignRole('junior@demo.firm', 'cafe-boquete', 'SENIOR');
+    try {
+      await page.reload();
+      await openForm(page, 'Lock purchasing');
+      await expect.poll(() => rows(page).count(), WAIT).toBe(5);
+      const notYours = page.locator('table.picker tbody tr', { hasText: 'not yours to do here' });
+      expect(await notYours.count()).toBe(4);
+      // Select all by keyboard (in the table, Ctrl+A) picks only the one that is theirs.
+      await rows(page).first().focus();
+      await page.keyboard.press('Control+a');
+      await expect.poll(() => chosen(page), WAIT).toBe('1 of 5 clients chosen');
+      expect(
+        await rows(page)
+          .filter({ has: page.getByRole('rowheader', { name: 'Café Boquete, S.A.', exact: true }) })
+          .getAttribute('aria-selected'),
+      ).toBe('true');
+
+      // The role lowered again before Start: the API's refusal in words with its code, once.
+      await assignRole(
+        'junior@demo.firm',
+        'cafe-boquete',
+        'JUNIOR',
+        'The senior review is done: back to preparing',
+      );
+      const before = (await recentBatches()).length;
+      await page.getByRole('button', { name: /^Start: Lock purchasing for 1 client$/ }).click();
+      const refusal = page.getByRole('alert').filter({ hasText: 'The batch was not started' });
+      await refusal.waitFor(WAIT);
+      expect(await refusal.locator('li').allTextContents()).toEqual([
+        expect.stringMatching(/^FORBIDDEN .{10,}/),
+      ]);
+      expect(await page.getByText('FORBIDDEN', { exact: true }).count()).toBe(1);
+      expect(page.url()).toBe(`${origin}/batch`);
+      expect((await recentBatches()).length).toBe(before);
+      await expectAccessible(page, 'batch refused');
+      await shoot(page, '15-batch-refused');
+    } finally {
+      const r = await t.as('admin')(
+        'mutation ($u: ID!, $why: String!) { revokeClientRole(userId: $u, tenant: "cafe-boquete", reason: $why) { userId } }',
+        { u: await userIdOf('junior@demo.firm'), why: 'End of the batch test: firm-wide role again' },
+      );
+      expect(r.errors).toBeUndefined();
+    }
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
+  it('shows someone without the firm dashboard who types its address the refusal, and no form', async () => {
+    const { page, problems } = await openPage(browser);
+    await signInAs(page, origin, 'reviewer@demo.firm');
+    expect(await page.getByRole('link', { name: 'Batch close' }).count()).toBe(0);
+    await page.goto(`${origin}/batch`);
+    const refusal = page.getByRole('alert').filter({ hasText: 'The clients could not be loaded' });
     await refusal.waitFor(WAIT);
     expect(await refusal.locator('li').allTextContents()).toEqual([
       expect.stringMatching(/^FORBIDDEN .{10,}/),
     ]);
-    expect(await page.getByText('FORBIDDEN', { exact: true }).count()).toBe(1);
-    expect(page.url()).toBe(`${origin}/batch`);
-    expect((await recentBatches()).length).toBe(before);
-    await expectAccessible(page, 'batch refused');
-    await shoot(page, '14-batch-refused');
+    expect(await page.getByRole('radiogroup', { name: 'Action' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^Start:/ }).count()).toBe(0);
+    await expectAccessible(page, 'batch without the dashboard');
     expect(problems).toEqual([]);
     await page.context().close();
   }, 120_000);

@@ -2,7 +2,11 @@ import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { useApolloClient, useMutation } from '@apollo/client/react';
 import { useEffect, useState } from 'react';
 import { graphql } from '../../__generated__/gql.ts';
-import type { ConsoleBatchClientsQuery, ConsoleBoardMonthFragment } from '../../__generated__/graphql.ts';
+import type {
+  BatchPeriodAction,
+  ConsoleBatchClientsQuery,
+  ConsoleBoardMonthFragment,
+} from '../../__generated__/graphql.ts';
 import { allPages, type Loaded, useLoaded } from '../../paging.ts';
 import { useQuery } from '../../use-query.ts';
 
@@ -11,11 +15,21 @@ import { useQuery } from '../../use-query.ts';
  * of the close board), starting a batch, following one, and the firm's recent batches.
  */
 
-/** The clients to pick from, with the month's state: the board of that month (its own fields too, so the board's cache stays whole). */
+/**
+ * The clients to pick from, with the month's state: the board of that month (its own fields too, so
+ * the board's cache stays whole), and on each line the batch actions the person may start there.
+ */
 export const BatchClientsQuery = graphql(`
   query ConsoleBatchClients($year: Int!, $month: Int!, $first: Int, $after: String) {
     closeBoard(year: $year, month: $month) {
       ...ConsoleBoardMonth
+      clientsConnection(first: $first, after: $after) {
+        edges {
+          node {
+            batchActions
+          }
+        }
+      }
     }
   }
 `);
@@ -102,7 +116,9 @@ export const POLL_MS = 1_000;
 
 /** Clients a page of one month's board brings: the most `clientsConnection` gives. */
 const MONTH_PAGE = 500;
-export type BoardRow = ConsoleBoardMonthFragment['clientsConnection']['edges'][number]['node'];
+export type BoardRow = ConsoleBoardMonthFragment['clientsConnection']['edges'][number]['node'] & {
+  batchActions: readonly BatchPeriodAction[];
+};
 
 /** Every client of one month's board, page after page (a firm of 1,500 clients is 3 requests). */
 export function useBatchClients(year: number, month: number): Loaded<BoardRow[]> {

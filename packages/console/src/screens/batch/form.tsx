@@ -22,13 +22,13 @@ import {
   TableHeader,
 } from 'react-aria-components';
 import type { BatchPeriodAction } from '../../__generated__/graphql.ts';
-import { Loading, RefusalNotice } from '../../components/refusal.tsx';
+import { isForbidden, Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
 import { StageFilter } from '../../components/stage-filter.tsx';
 import { navigate, ROUTES } from '../../router.ts';
 import { type CellStage, monthLabel, monthName, monthYearLabel, stageInfo } from '../../stages.ts';
 import { useBatchClients, useStartBatch } from './data.ts';
-import { ACTIONS, newIdempotencyKey } from './labels.ts';
+import { ACTIONS, actionLabel, newIdempotencyKey } from './labels.ts';
 
 interface Candidate {
   slug: string;
@@ -36,6 +36,8 @@ interface Candidate {
   stage: CellStage;
   periodState: string | null;
   closeStatus: string | null;
+  /** The batch actions the person may start on this client (their role there). */
+  actions: readonly BatchPeriodAction[];
 }
 
 /** The month a batch most often acts on: the one that just ended. */
@@ -48,11 +50,13 @@ function lastMonth(): { year: number; month: number } {
 /**
  * Pick clients (search, stage filter, select all shown), a month and an action, and start the
  * batch. One idempotency key per intent: a double click, or a retry after a lost answer, starts
- * one batch; changing anything, or a batch started, makes a new key.
+ * one batch; changing anything, or a batch started, makes a new key. Only what the person's role
+ * allows is offered: an action no client of theirs allows is not, a client where the chosen action
+ * is not theirs cannot be picked, and someone who may start no batch at all is told so instead.
  */
 export function BatchForm() {
   const [when, setWhen] = useState(lastMonth);
-  const [action, setAction] = useState<BatchPeriodAction>('LOCK_SALES');
+  const [wanted, setAction] = useState<BatchPeriodAction>('LOCK_SALES');
   const [search, setSearch] = useState('');
   const [stageFilter, setStageFilter] = useState<CellStage | 'ALL'>('ALL');
   const [selected, setSelected] = useState<Set<string>>(() => new Set<string>());
@@ -76,23 +80,33 @@ export function BatchForm() {
           stage: (c.availability === 'UNAVAILABLE' ? 'UNAVAILABLE' : (c.stage ?? 'NO_PERIOD')) as CellStage,
           periodState: c.periodState ?? null,
           closeStatus: c.closeStatus ?? null,
+          actions: c.batchActions,
         }))
         .sort((a, b) => a.name.localeCompare(b.name)),
     [data],
   );
+  // The actions some client allows; the one chosen falls back to the first of them.
+  const offered = new Set(candidates.flatMap((c) => c.actions));
+  const action = offered.has(wanted)
+    ? wanted
+    : (ACTIONS.find((a) => offered.has(a.action))?.action ?? wanted);
+  const allows = (c: Candidate) => c.actions.includes(action);
   const needle = search.trim().toLocaleLowerCase();
   const shown = candidates.filter(
     (c) =>
       (stageFilter === 'ALL' || c.stage === stageFilter) &&
       (needle === '' || `${c.name} ${c.slug}`.toLocaleLowerCase().includes(needle)),
   );
-  // Only clients of this month's board can be in the batch (a client gone from it is dropped).
-  const chosen = candidates.filter((c) => selected.has(c.slug)).map((c) => c.slug);
+  // Only clients of this month's board where the action is the person's can be in the batch (a
+  // client gone from the board, or picked for another action, is left out and counted).
+  const chosen = candidates.filter((c) => selected.has(c.slug) && allows(c)).map((c) => c.slug);
+  const leftOut = candidates.filter((c) => selected.has(c.slug) && !allows(c)).length;
 
   const onSelection = changed((keys: Selection) => {
     if (keys === 'all') {
-      // "Select all" selects every client shown (the filters' result), keeping those chosen before.
-      setSelected(new Set([...selected, ...shown.map((c) => c.slug)]));
+      // "Select all" selects every client shown (the filters' result) the action may be run on,
+      // keeping those chosen before.
+      setSelected(new Set([...selected, ...shown.filter(allows).map((c) => c.slug)]));
       return;
     }
     // Clients hidden by the filters stay chosen; the shown ones are as the table says.
@@ -114,12 +128,39 @@ export function BatchForm() {
     }
   };
 
-  const shownSelected = new Set(shown.filter((c) => selected.has(c.slug)).map((c) => c.slug));
+  const shownSelected = new Set(shown.filter((c) => selected.has(c.slug) && allows(c)).map((c) => c.slug));
+
+  // Refused the board (no firm dashboard: a link typed by hand), there is nothing to pick from.
+  if (!data && isForbidden(error)) {
+    return (
+      <section aria-labelledby="batch-form-title">
+        <h2 id="batch-form-title">Start a batch</h2>
+        <RefusalNotice error={error} title="The clients could not be loaded" />
+      </section>
+    );
+  }
+  if (data && candidates.length > 0 && offered.size === 0) {
+    return (
+      <section aria-labelledby="batch-form-title">
+        <h2 id="batch-form-title">Start a batch</h2>
+        <p className="notice" role="status" data-testid="batch-not-yours">
+          Your role on the firm's clients starts no batch (that takes Period.Batch and the action's own
+          permission there). You can follow the firm's batches below.
+        </p>
+      </section>
+    );
+  }
 
   return (
     <section aria-labelledby="batch-form-title">
       <h2 id="batch-form-title">Start a batch</h2>
-      <BatchWhen when={when} onWhen={changed(setWhen)} action={action} onAction={changed(setAction)} />
+      <BatchWhen
+        when={when}
+        onWhen={changed(setWhen)}
+        action={action}
+        onAction={changed(setAction)}
+        offered={data ? offered : null}
+      />
 
       <h3>Clients for {monthYearLabel(when.year, when.month)}</h3>
       <div className="filters">
@@ -143,6 +184,7 @@ export function BatchForm() {
             label={`Clients for ${monthYearLabel(when.year, when.month)}`}
             shown={shown}
             selected={shownSelected}
+            notYours={new Set(shown.filter((c) => !allows(c)).map((c) => c.slug))}
             onSelection={onSelection}
           />
         ))}
@@ -152,6 +194,9 @@ export function BatchForm() {
           {chosen.length} of {candidates.length} clients chosen
           {chosen.length > shownSelected.size
             ? ` (${chosen.length - shownSelected.size} hidden by the filters)`
+            : ''}
+          {leftOut > 0
+            ? `; ${leftOut} picked left out: your role there does not allow ${actionLabel(action).toLocaleLowerCase()}`
             : ''}
         </p>
         <Button
@@ -168,17 +213,19 @@ export function BatchForm() {
   );
 }
 
-/** The month and year a batch acts on, and its action. */
+/** The month and year a batch acts on, and its action (those `offered` on some client, once known). */
 function BatchWhen({
   when,
   onWhen,
   action,
   onAction,
+  offered,
 }: {
   when: { year: number; month: number };
   onWhen: (when: { year: number; month: number }) => void;
   action: BatchPeriodAction;
   onAction: (action: BatchPeriodAction) => void;
+  offered: ReadonlySet<BatchPeriodAction> | null;
 }) {
   return (
     <>
@@ -217,27 +264,36 @@ function BatchWhen({
       </div>
       <RadioGroup className="radio-group" value={action} onChange={(v) => onAction(v as BatchPeriodAction)}>
         <Label className="group-label">Action</Label>
-        {ACTIONS.map((a) => (
-          <Radio key={a.action} value={a.action} className="radio">
-            <span className="radio-dot" aria-hidden="true" />
-            {a.label} <span className="muted">({a.hint})</span>
-          </Radio>
-        ))}
+        {ACTIONS.map((a) => {
+          const notYours = offered !== null && !offered.has(a.action);
+          return (
+            <Radio key={a.action} value={a.action} className="radio" isDisabled={notYours}>
+              <span className="radio-dot" aria-hidden="true" />
+              {a.label}{' '}
+              <span className="muted">({notYours ? 'your role allows it on no client' : a.hint})</span>
+            </Radio>
+          );
+        })}
       </RadioGroup>
     </>
   );
 }
 
-/** The clients shown, each with its month's stage, posting state and close, to pick from. */
+/**
+ * The clients shown, each with its month's stage, posting state and close, to pick from; those in
+ * `notYours` (the action is not the person's there) are shown but cannot be picked.
+ */
 function CandidatesTable({
   label,
   shown,
   selected,
+  notYours,
   onSelection,
 }: {
   label: string;
   shown: Candidate[];
   selected: Set<string>;
+  notYours: ReadonlySet<string>;
   onSelection: (keys: Selection) => void;
 }) {
   return (
@@ -247,6 +303,8 @@ function CandidatesTable({
         className="picker"
         selectionMode="multiple"
         selectedKeys={selected}
+        disabledKeys={notYours}
+        disabledBehavior="selection"
         onSelectionChange={onSelection}
       >
         <TableHeader>
@@ -264,7 +322,10 @@ function CandidatesTable({
               <Cell className="picker-check">
                 <PickBox label={`Pick ${c.name}`} />
               </Cell>
-              <Cell>{c.name}</Cell>
+              <Cell>
+                {c.name}
+                {notYours.has(c.slug) && <span className="muted"> · not yours to do here</span>}
+              </Cell>
               <Cell className={`stage stage-${c.stage}`}>{stageInfo(c.stage).label}</Cell>
               <Cell>{c.periodState ?? '—'}</Cell>
               <Cell>{c.closeStatus ?? '—'}</Cell>
