@@ -532,6 +532,50 @@ describe('the month-end close in batches, with four eyes', () => {
     expect(again.items.map((i) => i.status)).toEqual(['SKIPPED', 'SKIPPED']);
   });
 
+  it('stops listing a failed approval once the close is approved on the client itself', async () => {
+    const one = { tenants: [two[1]], month: MONTH + 1 };
+    for (const action of ['START_CLOSE', 'SUBMIT_CLOSE']) {
+      const b = await finished(
+        (await startBatch('senior', { ...one, action })).data!.startBatchPeriodOperation.id,
+      );
+      expect(b.items.map((i) => i.status)).toEqual(['DONE']);
+    }
+    const own = await finished(
+      (await startBatch('senior', { ...one, action: 'APPROVE_CLOSE' })).data!.startBatchPeriodOperation.id,
+    );
+    expect(own.items.map((i) => [i.status, i.failureCode])).toEqual([['FAILED', 'SAME_PERSON']]);
+    const failedHere = async () => {
+      const r = await as('senior')<{
+        closeExceptions: {
+          kind: string;
+          client: { slug: string };
+          month: number | null;
+          batchId: string | null;
+        }[];
+      }>('{ closeExceptions(first: 500) { kind client { slug } month batchId } }');
+      expect(r.errors).toBeUndefined();
+      return r.data!.closeExceptions.filter((e) => e.kind === 'BATCH_ITEM_FAILED' && e.batchId === own.id);
+    };
+    expect(await failedHere()).toEqual([
+      { kind: 'BATCH_ITEM_FAILED', client: { slug: two[1] }, month: MONTH + 1, batchId: own.id },
+    ]);
+
+    // Another person approves it on the client, not by a batch: nothing is left to do there.
+    const status = await as('admin', two[1])<{ periodCloseStatus: { close: { id: string } } }>(
+      'query($y: Int!, $m: Int!) { periodCloseStatus(year: $y, month: $m) { close { id } } }',
+      { y: YEAR, m: MONTH + 1 },
+    );
+    const approved = await as('admin', two[1])<{ approvePeriodClose: { status: string } }>(
+      'mutation($id: ID!) { approvePeriodClose(closeId: $id) { status } }',
+      { id: status.data!.periodCloseStatus.close.id },
+    );
+    expect(approved.errors).toBeUndefined();
+    expect(approved.data!.approvePeriodClose.status).toBe('APPROVED');
+    // Once the firm's read model has the approval (the board current again), the item is not listed.
+    await board();
+    expect(await failedHere()).toEqual([]);
+  });
+
   it('gives two people asking the same at once a batch each, each acting as its own person', async () => {
     const one = { tenants: [two[0]], month: MONTH + 1 };
     for (const action of ['START_CLOSE', 'SUBMIT_CLOSE']) {

@@ -208,7 +208,7 @@ export type CloseCheckCode =
 export type CloseExceptionKind =
   /** A close submitted and waiting for approval longer than allowed. */
   | 'APPROVAL_OVERDUE'
-  /** A batch item that failed and was not redone since. */
+  /** A batch item that failed, was not redone since, and whose month is not yet where the batch wanted. */
   | 'BATCH_ITEM_FAILED'
   /** A client whose database did not answer, so its state is unknown. */
   | 'CLIENT_UNAVAILABLE'

@@ -61,8 +61,9 @@ export type Query = {
   batchOperations?: Maybe<Array<BatchOperation>>;
   /**
    * What needs attention across clients: months still open `overdueDays` after month end, closes
-   * waiting for approval longer than `approvalOverdueDays`, batch items that failed (and were not
-   * redone since), clients whose database did not answer. The thresholds default to each client's
+   * waiting for approval longer than `approvalOverdueDays`, batch items that failed (unless redone
+   * since, or their month has since got where the batch wanted by other means), clients whose
+   * database did not answer. The thresholds default to each client's
    * settings (`closeOverdueDays`, `closeApprovalOverdueDays`); `asOf` defaults to each client's today.
    * At most `first` (1 to 500, default 100; BAD_USER_INPUT otherwise), the most urgent first:
    * unavailable clients, failed batch items, overdue approvals, overdue months, each longest overdue first.
@@ -370,7 +371,7 @@ export type CloseExceptionKind =
   | 'MONTH_OPEN_OVERDUE'
   /** A close submitted and waiting for approval longer than allowed. */
   | 'APPROVAL_OVERDUE'
-  /** A batch item that failed and was not redone since. */
+  /** A batch item that failed, was not redone since, and whose month is not yet where the batch wanted. */
   | 'BATCH_ITEM_FAILED'
   /** A client whose database did not answer, so its state is unknown. */
   | 'CLIENT_UNAVAILABLE'

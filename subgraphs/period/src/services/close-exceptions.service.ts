@@ -2,6 +2,7 @@ import { type Caller, control, firmView } from '@cifra/db';
 import { badInput, effectiveSettings, type IsoDate, todayIn } from '@cifra/domain';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { backupFreshness } from './backup-freshness.ts';
+import { alreadyDone, type BatchAction } from './client-period.port.ts';
 import {
   clientsWithPeriodAccess,
   type FirmViewDeps,
@@ -182,7 +183,13 @@ export async function closeExceptions(
       });
     }
   }
-  out.push(...(await failedBatchItems(deps, caller.firmId, clients)));
+  // A failed item whose month has since got where the batch wanted, whatever did it (another
+  // batch, or a person on the client itself), asks nothing more of anyone.
+  const reached = (item: FailedItem) =>
+    (months.get(item.client.id) ?? []).some(
+      (m) => m.year === item.year && m.month === item.month && alreadyDone(item.action, m.row),
+    );
+  out.push(...(await failedBatchItems(deps, caller.firmId, clients)).filter((item) => !reached(item)));
   out.push(...(await staleBackups(deps, clients)));
   return mostUrgentFirst(out).slice(0, first);
 }
@@ -235,12 +242,14 @@ function mostUrgentFirst(list: CloseException[]): CloseException[] {
   );
 }
 
+type FailedItem = CloseException & { year: number; month: number; action: BatchAction };
+
 /** Failed items not since redone: no later item for the same client, month and action ended DONE or SKIPPED. */
 async function failedBatchItems(
   deps: FirmViewDeps,
   firmId: string,
   clients: VisibleClient[],
-): Promise<CloseException[]> {
+): Promise<FailedItem[]> {
   if (clients.length === 0) return [];
   const byId = new Map(clients.map((c) => [c.id, c]));
   const { periodBatches: b, periodBatchItems: i } = control;
@@ -272,5 +281,6 @@ async function failedBatchItems(
     message: `${batch.action} failed: ${item.errorMessage ?? item.errorCode ?? 'unknown reason'}`,
     batchId: batch.id,
     errorCode: item.errorCode,
+    action: batch.action,
   }));
 }
