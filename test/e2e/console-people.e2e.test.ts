@@ -4,6 +4,7 @@ import { type Nodes, nodes } from '../support/client.ts';
 import {
   expectAccessible,
   fitsTheWindow,
+  headerLinks,
   launchChromium,
   openPage,
   shoot,
@@ -111,6 +112,8 @@ describe('people and roles in the console', () => {
     ).toBe('Senior');
     await expectAccessible(page, 'people');
     await shoot(page, '20-people');
+    // A firm admin's six screen links fit one row of the header at 1280 px, none broken in two.
+    expect(await headerLinks(page)).toEqual({ links: 6, rows: 1, broken: 0 });
 
     // Add a member as a Junior (the default), by keyboard.
     await page.getByRole('textbox', { name: 'Email' }).fill(NEW.email);

@@ -6,6 +6,7 @@ import { monthYearLabel } from '../../packages/console/src/stages.ts';
 import { type Nodes, nodes } from '../support/client.ts';
 import {
   expectAccessible,
+  headerLinks,
   launchChromium,
   openPage as openPageIn,
   shoot,
@@ -189,6 +190,8 @@ describe('the firm console in Chromium', () => {
     expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(
       true,
     );
+    // The header's screen links on a row of their own below the brand and the person, none broken.
+    expect(await headerLinks(page)).toEqual({ links: 5, rows: 1, broken: 0 });
     await expectAccessible(page, 'close board on a tablet');
     await shoot(page, '04-close-board-tablet');
     await page.setViewportSize({ width: 1280, height: 900 });

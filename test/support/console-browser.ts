@@ -99,3 +99,20 @@ export async function signInAs(page: Page, origin: string, email: string): Promi
 /** The page is no wider than the window: only tables scroll sideways, in their own boxes. */
 export const fitsTheWindow = (page: Page) =>
   page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
+
+/**
+ * How the header's screen links lie: how many rows they take, and how many break their own label
+ * over two lines (its text's line boxes at more than one height).
+ */
+export const headerLinks = (page: Page) =>
+  page.locator('.app-nav .nav-link').evaluateAll((links) => {
+    type Range = { selectNodeContents(n: unknown): void; getClientRects(): ArrayLike<{ top: number }> };
+    const doc = (globalThis as unknown as { document: { createRange(): Range } }).document;
+    const lines = (l: unknown) => {
+      const range = doc.createRange();
+      range.selectNodeContents(l);
+      return new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top))).size;
+    };
+    const rows = new Set(links.map((l) => Math.round(l.getBoundingClientRect().top)));
+    return { links: links.length, rows: rows.size, broken: links.filter((l) => lines(l) > 1).length };
+  });

@@ -119,7 +119,7 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
         </nav>
         <div className="who">
           {me && (
-            <span data-testid="signed-in-as">
+            <span className="who-name" data-testid="signed-in-as">
               {me.displayName}{' '}
               <span className="muted">
                 ({me.email}
