@@ -76,7 +76,8 @@ beforeAll(async () => {
     .insert(control.periodBatches)
     .values({
       firmId,
-      action: 'LOCK_SALES',
+      // Failed: the month is at LOCK_SALES, not yet where this batch wanted it.
+      action: 'LOCK_SALES_AND_PURCHASING',
       year: 2026,
       month: 10,
       status: 'FINISHED',
@@ -91,6 +92,29 @@ beforeAll(async () => {
     tenantId,
     status: 'FAILED',
     errorCode: 'PERIOD_LOCKED',
+    errorMessage: 'refused',
+    finishedAt: LATE_EVENING_UTC,
+  });
+  // An earlier LOCK_SALES of the same month failed too, but the month has got there since.
+  const [reached] = await db
+    .insert(control.periodBatches)
+    .values({
+      firmId,
+      action: 'LOCK_SALES',
+      year: 2026,
+      month: 10,
+      status: 'FINISHED',
+      requestedBy: userId,
+      requestedByEmail: 'senior@kiri.test',
+      dedupeKey: randomUUID(),
+      finishedAt: LATE_EVENING_UTC,
+    })
+    .returning();
+  await db.insert(control.periodBatchItems).values({
+    batchId: reached!.id,
+    tenantId,
+    status: 'FAILED',
+    errorCode: 'TENANT_UNAVAILABLE',
     errorMessage: 'refused',
     finishedAt: LATE_EVENING_UTC,
   });
@@ -125,6 +149,10 @@ describe("the exceptions inbox on the client's clock", () => {
       { userId, firmId },
       { asOf: '2026-12-01', approvalOverdueDays: 3, overdueDays: 366, includeSandboxes: true },
     );
+    // One failed item: the LOCK_SALES that failed is where the month is now.
+    expect(found.filter((e) => e.kind === 'BATCH_ITEM_FAILED').map((e) => e.message)).toEqual([
+      'LOCK_SALES_AND_PURCHASING failed: refused',
+    ]);
     const byKind = Object.fromEntries(found.map((e) => [e.kind, [e.since, e.daysOverdue]]));
     expect(byKind).toEqual({
       BATCH_ITEM_FAILED: ['2026-11-27', null],
