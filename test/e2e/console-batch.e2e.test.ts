@@ -10,6 +10,7 @@ import {
   WAIT,
 } from '../support/console-browser.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
+import { assignClientRole, memberId } from '../support/walls.ts';
 
 /**
  * The console's batch close in Chromium: pick clients, a month and an action, start the batch
@@ -121,22 +122,6 @@ async function selectAllShown(page: Page): Promise<void> {
     .poll(() => page.getByRole('checkbox', { name: 'Select all clients shown' }).isChecked(), WAIT)
     .toBe(true);
 }
-
-const userIdOf = async (email: string) => {
-  const r = await t.as('admin')<{ firmMembers: { userId: string; email: string }[] }>(
-    '{ firmMembers { userId email } }',
-  );
-  return r.data!.firmMembers.find((m) => m.email === email)!.userId;
-};
-
-/** A role of the person's own on one client (it wins over their firm-wide role there), by the admin. */
-const assignRole = async (email: string, tenant: string, role: string, reason?: string) => {
-  const r = await t.as('admin')(
-    'mutation ($u: ID!, $t: String!, $r: RoleCluster!, $why: String) { assignClientRole(userId: $u, tenant: $t, role: $r, reason: $why) { userId } }',
-    { u: await userIdOf(email), t: tenant, r: role, why: reason ?? null },
-  );
-  expect(r.errors).toBeUndefined();
-};
 
 const rows = (page: Page) => page.locator('table.picker tbody tr');
 const chosen = (page: Page) => page.getByTestId('batch-chosen').textContent();
@@ -274,7 +259,7 @@ describe('batch close in the console', () => {
     await shoot(page, '14-batch-not-yours');
 
     // Made Senior on one client: the form, where that client alone can be picked.
-    await assignRole('junior@demo.firm', 'cafe-boquete', 'SENIOR');
+    await assignClientRole(t, 'junior@demo.firm', 'cafe-boquete', 'SENIOR');
     try {
       await page.reload();
       await openForm(page, 'Lock purchasing');
@@ -292,7 +277,8 @@ describe('batch close in the console', () => {
       ).toBe('true');
 
       // The role lowered again before Start: the API's refusal in words with its code, once.
-      await assignRole(
+      await assignClientRole(
+        t,
         'junior@demo.firm',
         'cafe-boquete',
         'JUNIOR',
@@ -313,7 +299,7 @@ describe('batch close in the console', () => {
     } finally {
       const r = await t.as('admin')(
         'mutation ($u: ID!, $why: String!) { revokeClientRole(userId: $u, tenant: "cafe-boquete", reason: $why) { userId } }',
-        { u: await userIdOf('junior@demo.firm'), why: 'End of the batch test: firm-wide role again' },
+        { u: await memberId(t, 'junior@demo.firm'), why: 'End of the batch test: firm-wide role again' },
       );
       expect(r.errors).toBeUndefined();
     }

@@ -9,6 +9,7 @@ import {
   WAIT,
 } from '../support/console-browser.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
+import { assignClientRole } from '../support/walls.ts';
 
 /**
  * "My clients": a client is the person's own when they hold a role on that client alone
@@ -40,20 +41,8 @@ const listed = async (who: 'senior' | 'junior' | 'client') => {
   return r.data!.tenants;
 };
 
-const userId = async (email: string) => {
-  const r = await t.as('admin')<{ firmMembers: { userId: string; email: string }[] }>(
-    '{ firmMembers { userId email } }',
-  );
-  return r.data!.firmMembers.find((m) => m.email === email)!.userId;
-};
-
-const assign = async (email: string, tenant: string, role: string, reason?: string) => {
-  const r = await t.as('admin')(
-    'mutation ($u: ID!, $t: String!, $r: RoleCluster!, $why: String) { assignClientRole(userId: $u, tenant: $t, role: $r, reason: $why) { userId } }',
-    { u: await userId(email), t: tenant, r: role, why: reason ?? null },
-  );
-  expect(r.errors).toBeUndefined();
-};
+const assign = (email: string, tenant: string, role: string, reason?: string) =>
+  assignClientRole(t, email, tenant, role, reason);
 
 describe('my clients', () => {
   it('marks the clients where the person holds a role of their own, through the API', async () => {

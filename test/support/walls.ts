@@ -20,13 +20,23 @@ export async function memberId(t: TestStack, email: string): Promise<string> {
   return id;
 }
 
-/** The demo firm's admin walls `email` off the client `tenant`. */
-export async function wallOff(t: TestStack, email: string, tenant: string): Promise<void> {
+/** The demo firm's admin gives `email` a role of their own on the client `tenant` (`reason` when it takes permissions away). */
+export async function assignClientRole(
+  t: TestStack,
+  email: string,
+  tenant: string,
+  role: string,
+  reason?: string,
+): Promise<void> {
   const r = await t.as('admin')(ASSIGN, {
     u: await memberId(t, email),
     t: tenant,
-    r: 'NO_ACCESS',
-    why: WALL_REASON,
+    r: role,
+    why: reason ?? null,
   });
   expect(r.errors).toBeUndefined();
 }
+
+/** The demo firm's admin walls `email` off the client `tenant`. */
+export const wallOff = (t: TestStack, email: string, tenant: string): Promise<void> =>
+  assignClientRole(t, email, tenant, 'NO_ACCESS', WALL_REASON);
