@@ -51,9 +51,9 @@ export function guardPool<P extends pg.Pool>(pool: P, onError: (err: Error) => v
 
 /**
  * How long a caller waits for a control-plane connection before it is refused (pg-pool's "timeout
- * exceeded when trying to connect": a connection failure above, SERVICE_UNAVAILABLE from the
- * gateway and TENANT_UNAVAILABLE from a subgraph). Without it a request waited for ever behind a
- * pool that never had a connection free again.
+ * exceeded when trying to connect": a connection failure above, marked as the control plane's, so
+ * SERVICE_UNAVAILABLE from the gateway and from a subgraph alike). Without it a request waited for
+ * ever behind a pool that never had a connection free again.
  */
 export const CONTROL_CONNECTION_TIMEOUT_MS = 10_000;
 
