@@ -10,6 +10,7 @@ import {
   peggedRate,
   pegsForRegion,
   type RateSnapshot,
+  rateMoveProblem,
   translateMinor,
 } from './fx.ts';
 
@@ -138,5 +139,33 @@ describe('next local refresh time', () => {
 
   it('refuses an unknown time zone', () => {
     expect(() => nextLocalRun(new Date(), 'Mars/Olympus', '00:15')).toThrow(DomainError);
+  });
+});
+
+describe('rateMoveProblem', () => {
+  const r = (text: string) => parseRate(text);
+  it('believes a move up to 25 % up or down to 1 ÷ 1.25, and not a hair past either', () => {
+    expect(rateMoveProblem(r('1.2'), r('1.5'))).toBeNull(); // +25 %
+    expect(rateMoveProblem(r('1.5'), r('1.2'))).toBeNull(); // −20 %, the same move back
+    expect(rateMoveProblem(r('1.2'), r('1.500000000001'))).toMatch(
+      /^moved \+25\.0 % from 1\.2 to 1\.500000000001/,
+    );
+    expect(rateMoveProblem(r('1.5'), r('1.199999999999'))).toMatch(/^moved -20\.0 % from 1\.5/);
+    expect(rateMoveProblem(r('0.000062'), r('0.000031'))).toMatch(
+      /^moved -50\.0 % from 0\.000062 to 0\.000031 \(more than 25 %\)$/,
+    );
+  });
+
+  it('is symmetric: a move refused one way is refused back, a move believed one way believed back', () => {
+    for (const [a, b] of [
+      ['1', '1.25'],
+      ['1', '1.250000000001'],
+      ['3.7', '2.96'],
+      ['3.7', '2.959999999999'],
+      ['0.000062', '0.00008'],
+      ['1000000', '0.5'],
+    ] as const) {
+      expect(rateMoveProblem(r(a), r(b)) === null, `${a} → ${b}`).toBe(rateMoveProblem(r(b), r(a)) === null);
+    }
   });
 });

@@ -95,6 +95,24 @@ export function fetchedRateProblem(rate: ScaledRate): string | null {
   return `${formatRate(rate)} is outside ${formatRate(MIN_FETCHED_RATE)} to ${formatRate(MAX_FETCHED_RATE)}`;
 }
 
+/**
+ * How far a fetched rate may move from the one in force before it, either way, before it is taken
+ * for a misquote rather than a market: 25 % up, or down to 1 ÷ 1.25 (a 20 % fall). A currency that
+ * really moves so far in a day is rare enough for a person to confirm with an override.
+ */
+export const MAX_RATE_MOVE_PERCENT = 25n;
+
+/** Why `after` is not believed as the next rate after `before` (it moved past MAX_RATE_MOVE_PERCENT); null when it is. */
+export function rateMoveProblem(before: ScaledRate, after: ScaledRate): string | null {
+  const limit = 100n + MAX_RATE_MOVE_PERCENT;
+  if (after * 100n <= before * limit && after * limit >= before * 100n) return null;
+  // The move in tenths of a per cent, rounded half to even.
+  const tenths = divHalfEven((after - before) * 1000n, before);
+  const sign = tenths < 0n ? '-' : '+';
+  const abs = tenths < 0n ? -tenths : tenths;
+  return `moved ${sign}${abs / 10n}.${abs % 10n} % from ${formatRate(before)} to ${formatRate(after)} (more than ${MAX_RATE_MOVE_PERCENT} %)`;
+}
+
 /** Canonical text: no trailing zeros ("1.0812", "1", "0.000062"). */
 export function formatRate(rate: ScaledRate): string {
   const digits = rate.toString().padStart(RATE_SCALE + 1, '0');

@@ -1,7 +1,9 @@
-import { control, withClient } from '@cifra/db';
+import { type Actor, control, withClient } from '@cifra/db';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createProviders } from '../src/providers/index.ts';
+import { clientFx } from '../src/services/client-fx.service.ts';
+import { overrideExchangeRate } from '../src/services/override-rate.service.ts';
 import { refreshClient } from '../src/services/refresh-rates.service.ts';
 import {
   createFxWorld,
@@ -19,10 +21,18 @@ let http: FakeProvider;
 let world: FxWorld;
 let clock = new Date('2026-11-26T15:00:00Z'); // 10:00 on 26 November in Panama
 const now = () => clock;
+const actor: Actor = {
+  userId: '00000000-0000-4000-8000-000000000001',
+  email: 'senior@test.firm',
+  requestId: 'r1',
+};
 
 beforeAll(async () => {
   http = await startFakeProvider();
   world = await createFxWorld([]);
+});
+afterEach(() => {
+  clock = new Date('2026-11-26T15:00:00Z');
 });
 afterAll(async () => {
   await world?.close();
@@ -96,6 +106,53 @@ describe('a rate outside what the history can hold is refused alone', () => {
     expect(result).toMatchObject({ missing: ['GBP', 'JPY'], rateDate: '2026-11-26' });
     expect((await stored(client)).map((r) => r.currency)).toEqual(['EUR', 'USD']);
     expect((await status(client.id))?.lastError).toMatch(/GBP.*outside.*JPY.*outside/);
+  });
+});
+
+describe('a rate that moved implausibly far since the day before is refused alone', () => {
+  it('keeps the last known rate until a person confirms the move with an override', async () => {
+    const client = await panamaClient('jump', ['USD', 'EUR', 'GBP']);
+    const at = (day: string) => {
+      clock = new Date(`${day}T15:00:00Z`); // 10:00 in Panama
+    };
+    // 25 November: EUR 1.08, GBP 1.08 / 0.83 = 1.301204819277.
+    at('2026-11-25');
+    http.set('/jump-25.xml', { body: ecbXml({ '2026-11-25': { USD: '1.0800', GBP: '0.8300' } }) });
+    expect((await refreshClient(deps('/jump-25'), client.id)).stored.sort()).toEqual(['EUR', 'GBP', 'USD']);
+
+    // 26 November: EUR moves 0.9 % (kept); GBP quoted at 0.5000, a cross of 2.18 (+67.5 %: refused).
+    at('2026-11-26');
+    http.set('/jump-26.xml', { body: ecbXml({ '2026-11-26': { USD: '1.0900', GBP: '0.5000' } }) });
+    const jumped = await refreshClient(deps('/jump-26'), client.id);
+    expect(jumped.stored.sort()).toEqual(['EUR', 'USD']);
+    expect(jumped.missing).toEqual(['GBP']);
+    const s = await status(client.id);
+    expect(s?.missingCurrencies).toEqual(['GBP']);
+    expect(s?.lastError).toMatch(
+      /GBP\/PAB moved \+67\.5 % from 1\.301204819277 to 2\.18 \(more than 25 %\) since 2026-11-25: the last known rate stays in use/,
+    );
+    expect((await stored(client)).filter((r) => r.currency === 'GBP').map((r) => r.rate_date)).toEqual([
+      '2026-11-25',
+    ]);
+    // A fall as far is refused too: EUR at 0.8600 is 1.09 → 0.86, −21.1 %.
+    at('2026-11-27');
+    http.set('/fall-27.xml', { body: ecbXml({ '2026-11-27': { USD: '0.8600', GBP: '0.6615' } }) });
+    const fell = await refreshClient(deps('/fall-27'), client.id);
+    expect(fell.missing).toEqual(['EUR']);
+    expect((await status(client.id))?.lastError).toMatch(/EUR\/PAB moved -21\.1 % from 1\.09 to 0\.86/);
+
+    // A person confirms GBP's move for the 27th: from then on the provider's quotes near it are kept.
+    const db = await world.registry.db(client.id);
+    await overrideExchangeRate(db, await clientFx(db), actor, {
+      currency: 'GBP',
+      date: '2026-11-27',
+      rate: '2.18',
+      reason: 'Sterling re-based overnight: confirmed with the bank',
+    });
+    at('2026-11-28');
+    http.set('/after-28.xml', { body: ecbXml({ '2026-11-28': { USD: '1.0900', GBP: '0.5010' } }) });
+    const after = await refreshClient(deps('/after-28'), client.id);
+    expect(after.stored.sort()).toEqual(['EUR', 'GBP', 'USD']);
   });
 });
 

@@ -12,11 +12,14 @@ import {
   daysBetween,
   type IsoDate,
   nextLocalRun,
+  parsePublishedRate,
   peggedRate,
   type RateSnapshot,
+  rateMoveProblem,
   rateToSql,
   todayIn,
 } from '@cifra/domain';
+import { minusDays, rateKey, ratesInForce } from '@cifra/fx';
 import { sql } from 'drizzle-orm';
 import {
   ProviderError,
@@ -168,7 +171,11 @@ async function attemptRefresh(
   const db = await deps.registry.db(tenantId);
   const client = await clientFx(db);
   const localToday = todayIn(client.timezone, now);
-  const fetched = await ratesOfToday(deps, settings, client, localToday);
+  const fetched = await refuseImplausibleMoves(
+    db,
+    client,
+    await ratesOfToday(deps, settings, client, localToday),
+  );
   const nextRunAt = nextLocalRun(now, client.timezone, settings.fxRefreshLocalTime);
   try {
     return { ...fetched, stored: await storeRates(db, fetched, localToday), nextRunAt };
@@ -182,6 +189,41 @@ async function attemptRefresh(
       nextRunAt,
     };
   }
+}
+
+/** How far back the rate a fetched one is compared with may be (older: nothing to compare with). */
+export const RATE_MOVE_WINDOW_DAYS = 31;
+
+/**
+ * A market rate that moved more than MAX_RATE_MOVE_PERCENT from the rate in force the day before
+ * it (an override included, within RATE_MOVE_WINDOW_DAYS) is a misquote until a person says
+ * otherwise: it is refused, alone, like a quote outside what the history holds, so the last known
+ * rate stays in use and the status says why; an override of that day's rate confirms a real move.
+ */
+async function refuseImplausibleMoves(
+  db: Awaited<ReturnType<TenantRegistry['db']>>,
+  client: ClientFx,
+  fetched: Fetched,
+): Promise<Fetched> {
+  const market = fetched.rows.filter((r) => r.source !== PEG_SOURCE);
+  if (market.length === 0) return fetched;
+  const dayBefore = (r: RateRow) => minusDays(r.rateDate, 1);
+  const before = await ratesInForce(
+    db,
+    client,
+    market.map((r) => ({ currency: r.currency, date: dayBefore(r) })),
+    RATE_MOVE_WINDOW_DAYS,
+  );
+  const refused = { ...fetched.refused };
+  const rows = fetched.rows.filter((r) => {
+    const prior = r.source === PEG_SOURCE ? undefined : before.get(rateKey(r.currency, dayBefore(r)));
+    const problem = prior ? rateMoveProblem(prior.rate, parsePublishedRate(r.rate)) : null;
+    if (problem)
+      refused[r.currency] = `${r.currency}/${client.baseCurrency} ${problem} since ${prior?.rateDate}`;
+    return problem === null;
+  });
+  const dropped = fetched.rows.filter((r) => !rows.includes(r)).map((r) => r.currency);
+  return { ...fetched, rows, refused, missing: [...fetched.missing, ...dropped] };
 }
 
 /** What the status says: the failure, else the currencies left without a new rate and why. */
