@@ -72,52 +72,35 @@ beforeAll(async () => {
     .returning();
   userId = u!.id;
   await db.insert(control.firmMemberships).values({ firmId, userId, firmRole: 'Senior' });
-  const [batch] = await db
-    .insert(control.periodBatches)
-    .values({
-      firmId,
-      // Failed: the month is at LOCK_SALES, not yet where this batch wanted it.
-      action: 'LOCK_SALES_AND_PURCHASING',
-      year: 2026,
-      month: 10,
-      status: 'FINISHED',
-      requestedBy: userId,
-      requestedByEmail: 'senior@kiri.test',
-      dedupeKey: randomUUID(),
+  /** A finished batch of `action` on October whose item for the client failed with `errorCode`. */
+  const failedBatch = async (action: 'LOCK_SALES' | 'LOCK_SALES_AND_PURCHASING', errorCode: string) => {
+    const [batch] = await db
+      .insert(control.periodBatches)
+      .values({
+        firmId,
+        action,
+        year: 2026,
+        month: 10,
+        status: 'FINISHED',
+        requestedBy: userId,
+        requestedByEmail: 'senior@kiri.test',
+        dedupeKey: randomUUID(),
+        finishedAt: LATE_EVENING_UTC,
+      })
+      .returning();
+    await db.insert(control.periodBatchItems).values({
+      batchId: batch!.id,
+      tenantId,
+      status: 'FAILED',
+      errorCode,
+      errorMessage: 'refused',
       finishedAt: LATE_EVENING_UTC,
-    })
-    .returning();
-  await db.insert(control.periodBatchItems).values({
-    batchId: batch!.id,
-    tenantId,
-    status: 'FAILED',
-    errorCode: 'PERIOD_LOCKED',
-    errorMessage: 'refused',
-    finishedAt: LATE_EVENING_UTC,
-  });
+    });
+  };
+  // Failed: the month is at LOCK_SALES, not yet where this batch wanted it.
+  await failedBatch('LOCK_SALES_AND_PURCHASING', 'PERIOD_LOCKED');
   // An earlier LOCK_SALES of the same month failed too, but the month has got there since.
-  const [reached] = await db
-    .insert(control.periodBatches)
-    .values({
-      firmId,
-      action: 'LOCK_SALES',
-      year: 2026,
-      month: 10,
-      status: 'FINISHED',
-      requestedBy: userId,
-      requestedByEmail: 'senior@kiri.test',
-      dedupeKey: randomUUID(),
-      finishedAt: LATE_EVENING_UTC,
-    })
-    .returning();
-  await db.insert(control.periodBatchItems).values({
-    batchId: reached!.id,
-    tenantId,
-    status: 'FAILED',
-    errorCode: 'TENANT_UNAVAILABLE',
-    errorMessage: 'refused',
-    finishedAt: LATE_EVENING_UTC,
-  });
+  await failedBatch('LOCK_SALES', 'TENANT_UNAVAILABLE');
   await db.insert(control.clientBackups).values({
     firmId,
     tenantId,
