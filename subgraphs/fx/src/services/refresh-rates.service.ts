@@ -214,16 +214,18 @@ async function refuseImplausibleMoves(
     market.map((r) => ({ currency: r.currency, date: dayBefore(r) })),
     RATE_MOVE_WINDOW_DAYS,
   );
+  // Only market currencies were asked for: a pegged row finds no earlier rate here and is kept.
   const refused = { ...fetched.refused };
+  const missing = [...fetched.missing];
   const rows = fetched.rows.filter((r) => {
-    const prior = r.source === PEG_SOURCE ? undefined : before.get(rateKey(r.currency, dayBefore(r)));
+    const prior = before.get(rateKey(r.currency, dayBefore(r)));
     const problem = prior ? rateMoveProblem(prior.rate, parsePublishedRate(r.rate)) : null;
-    if (problem)
-      refused[r.currency] = `${r.currency}/${client.baseCurrency} ${problem} since ${prior?.rateDate}`;
-    return problem === null;
+    if (problem === null) return true;
+    refused[r.currency] = `${r.currency}/${client.baseCurrency} ${problem} since ${prior?.rateDate}`;
+    missing.push(r.currency);
+    return false;
   });
-  const dropped = fetched.rows.filter((r) => !rows.includes(r)).map((r) => r.currency);
-  return { ...fetched, rows, refused, missing: [...fetched.missing, ...dropped] };
+  return { ...fetched, rows, refused, missing };
 }
 
 /** What the status says: the failure, else the currencies left without a new rate and why. */

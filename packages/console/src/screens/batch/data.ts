@@ -2,11 +2,7 @@ import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { useApolloClient, useMutation } from '@apollo/client/react';
 import { useEffect, useState } from 'react';
 import { graphql } from '../../__generated__/gql.ts';
-import type {
-  BatchPeriodAction,
-  ConsoleBatchClientsQuery,
-  ConsoleBoardMonthFragment,
-} from '../../__generated__/graphql.ts';
+import type { ConsoleBatchClientsQuery } from '../../__generated__/graphql.ts';
 import { allPages, type Loaded, useLoaded } from '../../paging.ts';
 import { useQuery } from '../../use-query.ts';
 
@@ -116,9 +112,9 @@ export const POLL_MS = 1_000;
 
 /** Clients a page of one month's board brings: the most `clientsConnection` gives. */
 const MONTH_PAGE = 500;
-export type BoardRow = ConsoleBoardMonthFragment['clientsConnection']['edges'][number]['node'] & {
-  batchActions: readonly BatchPeriodAction[];
-};
+export type BoardRow = NonNullable<
+  ConsoleBatchClientsQuery['closeBoard']
+>['clientsConnection']['edges'][number]['node'];
 
 /** Every client of one month's board, page after page (a firm of 1,500 clients is 3 requests). */
 export function useBatchClients(year: number, month: number): Loaded<BoardRow[]> {
