@@ -466,7 +466,8 @@ describe('the year-end close in a client workspace', () => {
     await expectAccessible(p, 'year-end close, reversed');
 
     // The next year, picked by keyboard: nothing prepared (the API's null is the empty state),
-    // and the earlier year, open again, named; preparing it is refused YEAR_NOT_READY, in words.
+    // and the earlier year, open again, named; preparing it is refused YEAR_NOT_READY, in words:
+    // it is the current year, which has not ended (the reason the API gives first).
     await p.getByLabel('Fiscal year').focus();
     await p.keyboard.press('ArrowUp');
     await expect.poll(() => p.url(), WAIT).toBe(`${s.origin}/clients/${SLUG}/year-end?year=${year + 1}`);
@@ -485,6 +486,9 @@ describe('the year-end close in a client workspace', () => {
     await p.getByRole('button', { name: 'Prepare the year-end close' }).click();
     const refusal = p.getByTestId('year-end-refusal');
     await expect.poll(async () => (await refusal.textContent()) ?? '', WAIT).toContain('YEAR_NOT_READY');
+    expect(await refusal.textContent()).toContain(
+      `Fiscal ${year + 1} ends on ${(await yearOf(year + 1)).endDate}`,
+    );
     expect(await refusal.textContent()).toContain('years close in order');
     expect(await none()).toBeNull();
     expect(senior.problems).toEqual([]);

@@ -52,10 +52,10 @@ async function ownerQuery<T>(slug: string, text: string, params: unknown[] = [])
   );
 }
 
-async function periodIds(slug: string): Promise<string[]> {
+async function periodIds(slug: string, fy = FY): Promise<string[]> {
   const r = await as('senior', slug)<{ periods: { id: string; month: number }[] }>(
     'query P($fy: Int!) { periods(fiscalYear: $fy) { id month } }',
-    { fy: FY },
+    { fy },
   );
   return r.data!.periods.sort((a, b) => a.month - b.month).map((p) => p.id);
 }
@@ -216,6 +216,8 @@ describe('period transitions through the gateway', () => {
 
 describe('guided year-end close through the gateway', () => {
   const slug = 'panaderia-valle';
+  /** A fiscal year that has ended, as a year-end close needs. */
+  const YE = FY - 1;
   const PREPARE = `mutation P($fy: Int!) { prepareYearEndClose(fiscalYear: $fy) { id status stale netIncome currency
     lines { lineNumber kind accountCode debit credit explanation } } }`;
   const APPROVE_YEC =
@@ -225,11 +227,35 @@ describe('guided year-end close through the gateway', () => {
     input: { postingDate: date, memo, lines },
   });
 
+  it('refuses to close a year that has not ended, on the client’s clock, writing nothing', async () => {
+    const [current] = (
+      await as(
+        'senior',
+        slug,
+      )<{ fiscalYearsConnection: Nodes<{ year: number; endDate: string }> }>(
+        '{ fiscalYearsConnection { edges { node { year endDate } } } }',
+      )
+    ).data!.fiscalYearsConnection.edges.map((e) => e.node);
+    expect(current!.year).toBe(FY);
+    // Its end is what the close waits for whatever else is done, so it is the reason given first.
+    const refused = await as('junior', slug)(PREPARE, { fy: FY });
+    expect(codes(refused)).toEqual(['YEAR_NOT_READY']);
+    expect(refused.errors![0]!.message).toContain(`Fiscal ${FY} ends on ${current!.endDate}`);
+    expect(refused.errors![0]!.extensions).toMatchObject({ fiscalYear: FY, endDate: current!.endDate });
+    expect(await ownerQuery(slug, 'SELECT id FROM year_end_closes')).toEqual([]);
+  });
+
   it('prepares, refuses a stale draft, approves, reverses with four eyes, and is signed off', async () => {
-    const ids = await periodIds(slug);
+    // A year that has ended: the one before the client's first, opened for it.
+    const opened = await as('senior', slug)<{ openFiscalYear: { year: number; state: string } }>(
+      'mutation O($y: Int!) { openFiscalYear(year: $y) { year state } }',
+      { y: YE },
+    );
+    expect(opened.data?.openFiscalYear).toEqual({ year: YE, state: 'OPEN' });
+    const ids = await periodIds(slug, YE);
     for (const [date, amount] of [
-      ['2026-02-10', '5000.00'],
-      ['2026-07-10', '7000.00'],
+      ['2025-02-10', '5000.00'],
+      ['2025-07-10', '7000.00'],
     ] as const) {
       const r = await as('senior', slug)(
         POST,
@@ -242,12 +268,12 @@ describe('guided year-end close through the gateway', () => {
     }
     await as('senior', slug)(
       POST,
-      entry('2026-03-01', [
+      entry('2025-03-01', [
         { accountCode: '6201', debit: '1200.00' },
         { accountCode: '1110', credit: '1200.00' },
       ]),
     );
-    const early = await as('junior', slug)(PREPARE, { fy: FY });
+    const early = await as('junior', slug)(PREPARE, { fy: YE });
     expect(codes(early)).toEqual(['YEAR_NOT_READY']);
     for (const id of ids) await closeMonth(slug, id);
 
@@ -257,7 +283,7 @@ describe('guided year-end close through the gateway', () => {
         netIncome: string;
         lines: { accountCode: string; debit: string; credit: string; explanation: string }[];
       };
-    }>(PREPARE, { fy: FY });
+    }>(PREPARE, { fy: YE });
     expect(prepared.errors).toBeUndefined();
     const draft = prepared.data!.prepareYearEndClose;
     const re = draft.lines.find((l) => l.accountCode === '3201')!;
@@ -269,7 +295,7 @@ describe('guided year-end close through the gateway', () => {
     await as('senior', slug)(REOPEN, { id: ids[11], s: 'UNLOCKED', r: REASON });
     await as('senior', slug)(
       POST,
-      entry('2026-12-15', [
+      entry('2025-12-15', [
         { accountCode: '6202', debit: '80.00' },
         { accountCode: '1110', credit: '80.00' },
       ]),
@@ -280,7 +306,7 @@ describe('guided year-end close through the gateway', () => {
     expect(codes(stale)).toEqual(['DRAFT_STALE']);
     expect(await ownerQuery(slug, 'SELECT count(*)::int AS n FROM journal_entries')).toEqual(before);
 
-    const fresh = await as('junior', slug)<{ prepareYearEndClose: { id: string } }>(PREPARE, { fy: FY });
+    const fresh = await as('junior', slug)<{ prepareYearEndClose: { id: string } }>(PREPARE, { fy: YE });
     const freshId = fresh.data!.prepareYearEndClose.id;
     expect(codes(await as('junior', slug)(APPROVE_YEC, { id: freshId }))).toEqual(['FORBIDDEN']);
     const approved = await as('senior', slug)<{
@@ -294,12 +320,12 @@ describe('guided year-end close through the gateway', () => {
       '{ fiscalYearsConnection { edges { node { year state } } } }',
     );
     expect(nodes(years.data?.fiscalYearsConnection)).toEqual([
-      { year: 2026, state: 'CLOSED' },
-      { year: 2027, state: 'OPEN' },
+      { year: 2025, state: 'CLOSED' },
+      { year: 2026, state: 'OPEN' },
     ]);
     const dec = await as('senior', slug)<{ periodCloseStatus: { stage: string; periodState: string } }>(
       STATUS,
-      { y: FY, m: 12 },
+      { y: YE, m: 12 },
     );
     expect(dec.data?.periodCloseStatus).toMatchObject({ stage: 'YEAR_CLOSED', periodState: 'CLOSED' });
     expect(codes(await as('senior', slug)(REOPEN, { id: ids[5], s: 'LOCKED', r: REASON }))).toEqual([
@@ -311,9 +337,9 @@ describe('guided year-end close through the gateway', () => {
       'mutation R($fy: Int!, $r: String!) { requestYearEndCloseReversal(fiscalYear: $fy, reason: $r) { id status } }';
     const OK_REV =
       'mutation A($id: ID!) { approveYearEndCloseReversal(requestId: $id) { status approvedByEmail reversalEntryId } }';
-    expect(codes(await as('senior', slug)(REQ, { fy: FY, r: 'oops' }))).toEqual(['REASON_TOO_SHORT']);
+    expect(codes(await as('senior', slug)(REQ, { fy: YE, r: 'oops' }))).toEqual(['REASON_TOO_SHORT']);
     const req = await as('senior', slug)<{ requestYearEndCloseReversal: { id: string } }>(REQ, {
-      fy: FY,
+      fy: YE,
       r: REASON,
     });
     const reqId = req.data!.requestYearEndCloseReversal.id;
@@ -335,36 +361,36 @@ describe('guided year-end close through the gateway', () => {
     };
     const REVERSALS =
       'query L($fy: Int!, $n: Int, $a: String) { yearEndCloseReversalsConnection(fiscalYear: $fy, first: $n, after: $a) { edges { cursor node { id status } } pageInfo { hasNextPage endCursor } } }';
-    const none = await as('junior', slug)<Reversals>(REVERSALS, { fy: FY, n: 0 });
+    const none = await as('junior', slug)<Reversals>(REVERSALS, { fy: YE, n: 0 });
     expect(none.data?.yearEndCloseReversalsConnection).toEqual({
       edges: [],
       pageInfo: { hasNextPage: true, endCursor: null },
     });
-    const one = await as('junior', slug)<Reversals>(REVERSALS, { fy: FY, n: 1 });
+    const one = await as('junior', slug)<Reversals>(REVERSALS, { fy: YE, n: 1 });
     expect(one.data?.yearEndCloseReversalsConnection.edges.map((e) => e.node)).toEqual([
       { id: reqId, status: 'APPROVED' },
     ]);
     expect(one.data?.yearEndCloseReversalsConnection.pageInfo.hasNextPage).toBe(false);
     const cursor = one.data!.yearEndCloseReversalsConnection.pageInfo.endCursor;
-    const past = await as('junior', slug)<Reversals>(REVERSALS, { fy: FY, a: cursor });
+    const past = await as('junior', slug)<Reversals>(REVERSALS, { fy: YE, a: cursor });
     expect(past.data?.yearEndCloseReversalsConnection.edges).toEqual([]);
-    expect(codes(await as('junior', slug)(REVERSALS, { fy: FY + 1, a: cursor }))).toEqual(['BAD_USER_INPUT']);
-    expect(codes(await as('junior', slug)(REVERSALS, { fy: FY, n: 501 }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await as('junior', slug)(REVERSALS, { fy: YE + 1, a: cursor }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await as('junior', slug)(REVERSALS, { fy: YE, n: 501 }))).toEqual(['BAD_USER_INPUT']);
     const after = await as(
       'senior',
       slug,
-    )<{ periods: { state: string }[] }>('query { periods(fiscalYear: 2026) { state } }');
+    )<{ periods: { state: string }[] }>('query { periods(fiscalYear: 2025) { state } }');
     expect(new Set(after.data?.periods.map((p) => p.state))).toEqual(new Set(['LOCKED']));
 
     // Close again, then the external reviewer signs the year off; it can no longer be reversed.
-    const again = await as('junior', slug)<{ prepareYearEndClose: { id: string } }>(PREPARE, { fy: FY });
+    const again = await as('junior', slug)<{ prepareYearEndClose: { id: string } }>(PREPARE, { fy: YE });
     await as('senior', slug)(APPROVE_YEC, { id: again.data!.prepareYearEndClose.id });
     const AUDIT = 'mutation M($fy: Int!) { markYearAudited(fiscalYear: $fy) { year state } }';
-    expect(codes(await as('senior', slug)(AUDIT, { fy: FY }))).toEqual(['FORBIDDEN']);
-    const audited = await as('reviewer', slug)<{ markYearAudited: { state: string } }>(AUDIT, { fy: FY });
+    expect(codes(await as('senior', slug)(AUDIT, { fy: YE }))).toEqual(['FORBIDDEN']);
+    const audited = await as('reviewer', slug)<{ markYearAudited: { state: string } }>(AUDIT, { fy: YE });
     expect(audited.data?.markYearAudited.state).toBe('AUDITED');
-    expect(codes(await as('senior', slug)(REQ, { fy: FY, r: REASON }))).toEqual(['YEAR_AUDITED']);
-    const stage = await as('senior', slug)<{ periodCloseStatus: { stage: string } }>(STATUS, { y: FY, m: 6 });
+    expect(codes(await as('senior', slug)(REQ, { fy: YE, r: REASON }))).toEqual(['YEAR_AUDITED']);
+    const stage = await as('senior', slug)<{ periodCloseStatus: { stage: string } }>(STATUS, { y: YE, m: 6 });
     expect(stage.data?.periodCloseStatus.stage).toBe('YEAR_AUDITED');
   });
 });

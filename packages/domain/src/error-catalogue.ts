@@ -430,7 +430,11 @@ export const ERROR_CATALOGUE = {
     group: 'periods',
     description: 'Four eyes: someone else approves what you submitted or requested.',
   },
-  YEAR_NOT_READY: { group: 'periods', description: 'The year cannot be closed yet (open months or drafts).' },
+  YEAR_NOT_READY: {
+    group: 'periods',
+    description:
+      "The year cannot be closed yet: it has not ended on the client's clock, a month is not LOCKED, or an earlier year is still OPEN.",
+  },
   YEAR_CLOSED: { group: 'periods', description: 'The fiscal year is closed.' },
   YEAR_AUDITED: { group: 'periods', description: 'The fiscal year is audited and final.' },
   DRAFT_STALE: {

@@ -27,6 +27,12 @@ export function actorFor(
   };
 }
 
+/**
+ * The clock the year-end tests close their years on: a year closes once it has ended, and these
+ * tests close fiscal 2025 to 2027 whatever today is.
+ */
+export const YEARS_ENDED = new Date('2028-03-01T12:00:00Z');
+
 const system = {
   userId: null,
   email: 'fixture@test',

@@ -8,7 +8,7 @@ import {
   startPeriodClose,
   submitPeriodClose,
 } from '../src/services/index.ts';
-import { actorFor, type Books, openBooks, periodId } from './support.ts';
+import { actorFor, type Books, openBooks, periodId, YEARS_ENDED } from './support.ts';
 
 /**
  * Bank fees are never FX. The Panama chart binds BankFees to 6501 (Cargos bancarios) and
@@ -65,7 +65,9 @@ async function bookTheYear(b: Books) {
 }
 
 const closing = async (b: Books, mode: 'SIMPLE' | 'SEPARATED') =>
-  (await prepareYearEndClose(b.app, senior, { fiscalYear: 2026, fxVarianceMode: mode })).lines
+  (
+    await prepareYearEndClose(b.app, senior, { now: YEARS_ENDED, fiscalYear: 2026, fxVarianceMode: mode })
+  ).lines
     .filter((l) => l.group === 'CLOSING')
     .map((l) => [l.accountCode, l.amountMinor] as const);
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareYearEndClose, yearEndCloseDraft } from '../src/services/index.ts';
-import { actorFor, type Books, expectCode, forceState, openBooks } from './support.ts';
+import { actorFor, type Books, expectCode, forceState, openBooks, YEARS_ENDED } from './support.ts';
 
 // yearEndCloseDraft with neither a year nor a draft shows the client's current fiscal year: the one
 // holding its today in its own time zone (America/Panama here, UTC−5), not the UTC calendar year.
@@ -19,7 +19,8 @@ beforeAll(async () => {
       state: 'LOCKED' as const,
     })),
   });
-  draftId = (await prepareYearEndClose(books.app, senior, { fiscalYear: 2026, ...SIMPLE })).close.id;
+  draftId = (await prepareYearEndClose(books.app, senior, { now: YEARS_ENDED, fiscalYear: 2026, ...SIMPLE }))
+    .close.id;
 });
 afterAll(() => books.close());
 

@@ -7,7 +7,7 @@ import {
   startPeriodClose,
   submitPeriodClose,
 } from '../src/services/index.ts';
-import { actorFor, type Books, openBooks, ownerQuery, periodId, post } from './support.ts';
+import { actorFor, type Books, openBooks, ownerQuery, periodId, post, YEARS_ENDED } from './support.ts';
 
 /**
  * Issue 18 §7 against the year-end close: an accrual reversed in its next month by the scheduled
@@ -85,6 +85,7 @@ describe('scheduled reversals and the year-end close', () => {
       await approvePeriodClose(books.app, senior, { closeId: close.id });
     }
     const draft = await prepareYearEndClose(books.app, junior, {
+      now: YEARS_ENDED,
       fiscalYear: 2026,
       fxVarianceMode: 'SIMPLE',
     });
@@ -93,7 +94,11 @@ describe('scheduled reversals and the year-end close', () => {
       ['6202', -45_000n, '2027-01-01', december],
       ['2401', 45_000n, '2027-01-01', december],
     ]);
-    await approveYearEndClose(books.app, senior, { draftId: draft.close.id, fxVarianceMode: 'SIMPLE' });
+    await approveYearEndClose(books.app, senior, {
+      now: YEARS_ENDED,
+      draftId: draft.close.id,
+      fxVarianceMode: 'SIMPLE',
+    });
     expect(await reversalsOf(march)).toHaveLength(1);
     expect((await reversalsOf(december)).map((r) => r.posting_date)).toEqual(['2027-01-01']);
     expect(await reversalsOf(midJanuary)).toEqual([]);

@@ -21,6 +21,7 @@ import {
   ownerQuery,
   periodId,
   post,
+  YEARS_ENDED,
 } from './support.ts';
 
 /**
@@ -146,6 +147,7 @@ describe('guided year-end close', () => {
     await closeAllMonths(books, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     const before = await footprint(books);
     const err = await prepareYearEndClose(books.app, junior, {
+      now: YEARS_ENDED,
       fiscalYear: 2026,
       fxVarianceMode: 'SIMPLE',
     }).catch((e) => e);
@@ -166,6 +168,7 @@ describe('guided year-end close', () => {
     await lockJanuary('LOCKED');
     const before = await footprint(books);
     const err = await prepareYearEndClose(books.app, junior, {
+      now: YEARS_ENDED,
       fiscalYear: 2026,
       fxVarianceMode: 'SIMPLE',
     }).catch((e) => e);
@@ -177,6 +180,7 @@ describe('guided year-end close', () => {
   it('prepares a draft that closes income and expenses into retained earnings, explained line by line, posting nothing', async () => {
     const before = await footprint(books);
     const draft = await prepareYearEndClose(books.app, junior, {
+      now: YEARS_ENDED,
       fiscalYear: 2026,
       fxVarianceMode: 'SIMPLE',
     });
@@ -214,7 +218,11 @@ describe('guided year-end close', () => {
     let before = await footprint(books);
     expect(
       await expectCode(
-        approveYearEndClose(books.app, senior, { draftId: draft.close.id, fxVarianceMode: 'SEPARATED' }),
+        approveYearEndClose(books.app, senior, {
+          now: YEARS_ENDED,
+          draftId: draft.close.id,
+          fxVarianceMode: 'SEPARATED',
+        }),
       ),
     ).toBe('DRAFT_STALE');
     expect(await footprint(books)).toEqual(before);
@@ -234,16 +242,25 @@ describe('guided year-end close', () => {
     expect((await yearEndCloseDraft(books.app, senior, { draftId: draft.close.id })).stale).toBe(true);
     before = await footprint(books);
     const err = await approveYearEndClose(books.app, senior, {
+      now: YEARS_ENDED,
       draftId: draft.close.id,
       fxVarianceMode: 'SIMPLE',
     }).catch((e) => e);
     expect(err.code).toBe('DRAFT_STALE');
     expect(await footprint(books)).toEqual(before);
     // A fresh preparation supersedes the old draft, which stays refused.
-    await prepareYearEndClose(books.app, junior, { fiscalYear: 2026, fxVarianceMode: 'SIMPLE' });
+    await prepareYearEndClose(books.app, junior, {
+      now: YEARS_ENDED,
+      fiscalYear: 2026,
+      fxVarianceMode: 'SIMPLE',
+    });
     expect(
       await expectCode(
-        approveYearEndClose(books.app, senior, { draftId: draft.close.id, fxVarianceMode: 'SIMPLE' }),
+        approveYearEndClose(books.app, senior, {
+          now: YEARS_ENDED,
+          draftId: draft.close.id,
+          fxVarianceMode: 'SIMPLE',
+        }),
       ),
     ).toBe('DRAFT_STALE');
   });
@@ -253,10 +270,15 @@ describe('guided year-end close', () => {
     expect(draft.stale).toBe(false);
     expect(
       await expectCode(
-        approveYearEndClose(books.app, junior, { draftId: draft.close.id, fxVarianceMode: 'SIMPLE' }),
+        approveYearEndClose(books.app, junior, {
+          now: YEARS_ENDED,
+          draftId: draft.close.id,
+          fxVarianceMode: 'SIMPLE',
+        }),
       ),
     ).toBe('FORBIDDEN');
     const result = await approveYearEndClose(books.app, senior, {
+      now: YEARS_ENDED,
       draftId: draft.close.id,
       fxVarianceMode: 'SIMPLE',
     });
@@ -393,9 +415,17 @@ describe('guided year-end close', () => {
   });
 
   it('closes again without repeating the accrual reversal, then the reviewer signs the year off for good', async () => {
-    const draft = await prepareYearEndClose(books.app, admin, { fiscalYear: 2026, fxVarianceMode: 'SIMPLE' });
+    const draft = await prepareYearEndClose(books.app, admin, {
+      now: YEARS_ENDED,
+      fiscalYear: 2026,
+      fxVarianceMode: 'SIMPLE',
+    });
     expect(draft.lines.filter((l) => l.group === 'ACCRUAL_REVERSAL')).toEqual([]);
-    await approveYearEndClose(books.app, admin, { draftId: draft.close.id, fxVarianceMode: 'SIMPLE' });
+    await approveYearEndClose(books.app, admin, {
+      now: YEARS_ENDED,
+      draftId: draft.close.id,
+      fxVarianceMode: 'SIMPLE',
+    });
     expect(await expectCode(markYearAudited(books.app, senior, { fiscalYear: 2026 }))).toBe('FORBIDDEN');
     expect(await expectCode(markYearAudited(books.app, reviewer, { fiscalYear: 2027 }))).toBe(
       'YEAR_NOT_READY',
@@ -431,6 +461,7 @@ describe('Separated FX policy', () => {
 
   it('reclassifies the residual FX variance to realized FX loss before closing it', async () => {
     const draft = await prepareYearEndClose(fx.app, senior, {
+      now: YEARS_ENDED,
       fiscalYear: 2026,
       fxVarianceMode: 'SEPARATED',
     });
@@ -444,6 +475,7 @@ describe('Separated FX policy', () => {
     expect(lines.filter(([code]) => code === '6502')).toHaveLength(1);
     expect(draft.lines[0]!.explanation).toMatch(/Separated FX policy/);
     const result = await approveYearEndClose(fx.app, senior, {
+      now: YEARS_ENDED,
       draftId: draft.close.id,
       fxVarianceMode: 'SEPARATED',
     });

@@ -16,6 +16,7 @@ import {
   ownerQuery,
   post,
   waitFor,
+  YEARS_ENDED,
 } from './support.ts';
 
 // Years close in order and reopen in order (periods.md): two transitions of neighbouring years
@@ -96,7 +97,7 @@ const allMonths = (fiscalYear: number, state: 'LOCKED') =>
 /** The year's twelve months LOCKED (as approved closes leave them) and its year-end close prepared. */
 async function readyToClose(b: Books, fiscalYear: number): Promise<string> {
   await forceState(b, { periods: allMonths(fiscalYear, 'LOCKED') });
-  return (await prepareYearEndClose(b.app, senior, { fiscalYear, ...SIMPLE })).close.id;
+  return (await prepareYearEndClose(b.app, senior, { now: YEARS_ENDED, fiscalYear, ...SIMPLE })).close.id;
 }
 
 describe('closing a year while the year before it is opened', () => {
@@ -106,7 +107,7 @@ describe('closing a year while the year before it is opened', () => {
     const draftId = await readyToClose(b, 2026);
     const outcomes = await race(
       b,
-      () => approveYearEndClose(b.app, admin, { draftId, ...SIMPLE }),
+      () => approveYearEndClose(b.app, admin, { now: YEARS_ENDED, draftId, ...SIMPLE }),
       () => openFiscalYear(b.app, senior, { year: 2025 }),
     );
     expect(outcomes).toEqual(['OK', 'YEAR_CLOSED']);
@@ -128,7 +129,7 @@ describe('closing a year while the year before it is opened', () => {
     const outcomes = await race(
       b,
       () => openFiscalYear(b.app, senior, { year: 2025 }),
-      () => approveYearEndClose(b.app, admin, { draftId, ...SIMPLE }),
+      () => approveYearEndClose(b.app, admin, { now: YEARS_ENDED, draftId, ...SIMPLE }),
     );
     expect(outcomes).toEqual(['OK', 'YEAR_NOT_READY']);
     const f = await footprint(b);
@@ -142,12 +143,12 @@ describe('closing a year while the year before it is reopened', () => {
     const b = await books([2025, 2026]);
     await bookYears(b, [2025, 2026]);
     const first = await readyToClose(b, 2025);
-    await approveYearEndClose(b.app, admin, { draftId: first, ...SIMPLE });
+    await approveYearEndClose(b.app, admin, { now: YEARS_ENDED, draftId: first, ...SIMPLE });
     const draftId = await readyToClose(b, 2026);
     const request = await requestYearEndCloseReversal(b.app, senior, { fiscalYear: 2025, reason: REASON });
     const outcomes = await race(
       b,
-      () => approveYearEndClose(b.app, admin, { draftId, ...SIMPLE }),
+      () => approveYearEndClose(b.app, admin, { now: YEARS_ENDED, draftId, ...SIMPLE }),
       () => approveYearEndCloseReversal(b.app, admin, { requestId: request.id }),
     );
     expect(outcomes).toEqual(['OK', 'YEAR_CLOSED']);
@@ -160,13 +161,13 @@ describe('closing a year while the year before it is reopened', () => {
     const b = await books([2025, 2026]);
     await bookYears(b, [2025, 2026]);
     const first = await readyToClose(b, 2025);
-    await approveYearEndClose(b.app, admin, { draftId: first, ...SIMPLE });
+    await approveYearEndClose(b.app, admin, { now: YEARS_ENDED, draftId: first, ...SIMPLE });
     const draftId = await readyToClose(b, 2026);
     const request = await requestYearEndCloseReversal(b.app, senior, { fiscalYear: 2025, reason: REASON });
     const outcomes = await race(
       b,
       () => approveYearEndCloseReversal(b.app, admin, { requestId: request.id }),
-      () => approveYearEndClose(b.app, admin, { draftId, ...SIMPLE }),
+      () => approveYearEndClose(b.app, admin, { now: YEARS_ENDED, draftId, ...SIMPLE }),
     );
     expect(outcomes).toEqual(['OK', 'YEAR_NOT_READY']);
     expect((await footprint(b)).years).toBe('2025:OPEN,2026:OPEN');
@@ -179,7 +180,7 @@ describe('closing a year while the next year is opened', () => {
       const b = await books([2026]);
       await bookYears(b, [2026]);
       const draftId = await readyToClose(b, 2026);
-      const approve = () => approveYearEndClose(b.app, admin, { draftId, ...SIMPLE });
+      const approve = () => approveYearEndClose(b.app, admin, { now: YEARS_ENDED, draftId, ...SIMPLE });
       const open = () => openFiscalYear(b.app, senior, { year: 2027 });
       const outcomes = await (order === 'approved first' ? race(b, approve, open) : race(b, open, approve));
       expect(outcomes).toEqual(['OK', 'OK']);

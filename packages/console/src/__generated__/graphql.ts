@@ -490,7 +490,7 @@ export type ErrorCode =
   | 'YEAR_CLOSED'
   /** CLOSED only through the year-end close. */
   | 'YEAR_CLOSE_REQUIRED'
-  /** The year cannot be closed yet (open months or drafts). */
+  /** The year cannot be closed yet: it has not ended on the client's clock, a month is not LOCKED, or an earlier year is still OPEN. */
   | 'YEAR_NOT_READY';
 
 /** Every given criterion must match (AND). */

@@ -199,9 +199,9 @@ export type Mutation = {
    * after the last, or the year before the first while that one is OPEN (YEAR_CLOSED, YEAR_AUDITED).
    */
   openFiscalYear: FiscalYear;
-  /** Step 1: build the closing entry as a draft and fingerprint the year's books. Nothing posts. */
+  /** Step 1: build the closing entry as a draft and fingerprint the year's books. Nothing posts. YEAR_NOT_READY until the year has ended on the client's clock (from the day after its last day, in its time zone), while a month is not LOCKED, or while an earlier year is OPEN. */
   prepareYearEndClose: YearEndClose;
-  /** Step 3: post exactly the draft, close the twelve periods and the year, open the next year; DRAFT_STALE if the books changed. */
+  /** Step 3: post exactly the draft, close the twelve periods and the year, open the next year; DRAFT_STALE if the books changed, YEAR_NOT_READY as for prepareYearEndClose. */
   approveYearEndClose: YearEndClose;
   /** The external reviewer's sign-off: CLOSED → AUDITED, final. */
   markYearAudited: FiscalYear;
@@ -852,7 +852,7 @@ export type ErrorCode =
   | 'LATER_PERIOD_LOCKED'
   /** Four eyes: someone else approves what you submitted or requested. */
   | 'SAME_PERSON'
-  /** The year cannot be closed yet (open months or drafts). */
+  /** The year cannot be closed yet: it has not ended on the client's clock, a month is not LOCKED, or an earlier year is still OPEN. */
   | 'YEAR_NOT_READY'
   /** The fiscal year is closed. */
   | 'YEAR_CLOSED'

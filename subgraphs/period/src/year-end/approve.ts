@@ -59,7 +59,7 @@ const toPosting = (l: YearEndCloseLineRow): PostingLine => ({
  * (the years, the periods, the year, then the draft); refused unless it is the current DRAFT, the
  * books have not changed since it was prepared and the year before is not OPEN.
  */
-async function lockApprovableDraft(tx: TenantTx, draftId: string, mode: FxVarianceMode) {
+async function lockApprovableDraft(tx: TenantTx, draftId: string, mode: FxVarianceMode, now: Date) {
   await holdFiscalYears(tx);
   const found = await findClose(tx, { draftId });
   if (!found) throw new DomainError('NOT_FOUND', `No year-end close draft ${draftId}`, { draftId });
@@ -85,7 +85,7 @@ async function lockApprovableDraft(tx: TenantTx, draftId: string, mode: FxVarian
       details,
     );
   }
-  await refuseIfNotReady(tx, year, periods);
+  await refuseIfNotReady(tx, year, periods, now);
   return { draft, year, periods };
 }
 
@@ -145,18 +145,24 @@ async function closePeriods(tx: TenantTx, actor: PeriodActor, periods: PostingPe
  * kind YEAR_END_CLOSE, into the last period, which is LOCKED; each accrual reversal, kind REVERSAL,
  * on the first day of the next year), moves the twelve periods to CLOSED and the year to CLOSED, and
  * creates the next year's twelve UNLOCKED periods if they are missing. Refused with DRAFT_STALE,
- * writing nothing, if the books changed since preparation.
+ * writing nothing, if the books changed since preparation; YEAR_NOT_READY before the year has
+ * ended by `now` (the clock's reading).
  */
 export async function approveYearEndClose(
   db: TenantDb,
   actor: PeriodActor,
-  args: { draftId: string; fxVarianceMode: FxVarianceMode },
+  args: { draftId: string; fxVarianceMode: FxVarianceMode; now?: Date },
 ): Promise<YearEndCloseResult> {
   requirePermission(actor, P.Year.Close);
   requireUser(actor);
   try {
     return await inTransaction(db, actor, async (tx) => {
-      const { draft, year, periods } = await lockApprovableDraft(tx, args.draftId, args.fxVarianceMode);
+      const { draft, year, periods } = await lockApprovableDraft(
+        tx,
+        args.draftId,
+        args.fxVarianceMode,
+        args.now ?? new Date(),
+      );
       const next = await ensureFiscalYear(tx, actor, year.year + 1);
       const posted = await postApprovedLines(tx, actor, draft, year.year);
       await closePeriods(tx, actor, periods, draft.id);

@@ -24,19 +24,20 @@ const nextDay = (date: IsoDate): IsoDate =>
 /**
  * Step 1 (`Period.PrepareClose`): build the closing entry as a draft, with a plain-language
  * explanation per line, and fingerprint the year's books. Nothing posts. A new preparation
- * supersedes an earlier draft of the same year.
+ * supersedes an earlier draft of the same year. `now` is the clock's reading (the year must have
+ * ended by it).
  */
 export async function prepareYearEndClose(
   db: TenantDb,
   actor: PeriodActor,
-  args: { fiscalYear: number; fxVarianceMode: FxVarianceMode },
+  args: { fiscalYear: number; fxVarianceMode: FxVarianceMode; now?: Date },
 ): Promise<YearEndCloseDraft> {
   requirePermission(actor, P.Period.PrepareClose);
   const closeId = await inTransaction(db, actor, async (tx) => {
     const periods = await yearPeriodsForUpdate(tx, args.fiscalYear);
     const year = await fiscalYearRow(tx, args.fiscalYear, true);
     refuseIfYearNotOpen(year);
-    await refuseIfNotReady(tx, year, periods);
+    await refuseIfNotReady(tx, year, periods, args.now ?? new Date());
     const company = await loadCompany(tx);
     const roles = await roleAccounts(tx);
     const retainedEarnings = roles.get('RetainedEarnings');

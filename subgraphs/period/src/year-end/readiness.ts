@@ -1,4 +1,5 @@
-import { DomainError, yearStateAfter } from '@cifra/domain';
+import { addDays, DomainError, todayIn, yearStateAfter } from '@cifra/domain';
+import { loadCompany } from '@cifra/engine';
 import { type FiscalYearRow, type PostingPeriodRow, periodLabel, type TenantTx } from '../services/store.ts';
 import { fiscalYearOrNull } from './store.ts';
 
@@ -10,14 +11,33 @@ export function refuseIfYearNotOpen(year: FiscalYearRow): void {
 }
 
 /**
- * Years close in order, and only once every month of the year is LOCKED. Final only under the
- * years' lock (`holdFiscalYears`), as approval reads it: the year before cannot open or reopen after.
+ * A year closes once it has ended, on the client's own clock (its time zone): on its last day a
+ * sale can still be made and posted into it, and a close would turn it away (the year's periods
+ * CLOSED) and shut the books on a result the year has not reached. `now` is the clock's reading.
+ */
+async function refuseIfNotEnded(tx: TenantTx, year: FiscalYearRow, now: Date): Promise<void> {
+  const { timezone } = await loadCompany(tx);
+  const today = todayIn(timezone, now);
+  if (today > year.endDate) return;
+  throw new DomainError(
+    'YEAR_NOT_READY',
+    `Fiscal ${year.year} ends on ${year.endDate}: its year-end close can be prepared and approved from ${addDays(year.endDate, 1)} (today is ${today} in ${timezone})`,
+    { fiscalYear: year.year, endDate: year.endDate, today, timezone },
+  );
+}
+
+/**
+ * Years close once they have ended, in order, and only once every month of the year is LOCKED.
+ * Final only under the years' lock (`holdFiscalYears`), as approval reads it: the year before
+ * cannot open or reopen after.
  */
 export async function refuseIfNotReady(
   tx: TenantTx,
   year: FiscalYearRow,
   periods: PostingPeriodRow[],
+  now: Date,
 ): Promise<void> {
+  await refuseIfNotEnded(tx, year, now);
   const previous = await fiscalYearOrNull(tx, year.year - 1);
   if (previous && previous.state === 'OPEN') {
     throw new DomainError('YEAR_NOT_READY', `Close fiscal ${previous.year} first: years close in order`, {

@@ -940,7 +940,7 @@ export type ErrorCode =
   | 'LATER_PERIOD_LOCKED'
   /** Four eyes: someone else approves what you submitted or requested. */
   | 'SAME_PERSON'
-  /** The year cannot be closed yet (open months or drafts). */
+  /** The year cannot be closed yet: it has not ended on the client's clock, a month is not LOCKED, or an earlier year is still OPEN. */
   | 'YEAR_NOT_READY'
   /** The fiscal year is closed. */
   | 'YEAR_CLOSED'

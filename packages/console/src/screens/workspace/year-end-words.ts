@@ -48,7 +48,7 @@ export const STALE_RULE =
 export const EXPLAIN: Record<string, string> = {
   DRAFT_STALE: `${STALE_RULE} (A posting, a reversal, a month reopened, an account's role or the FX policy changed since — or a newer preparation replaced this draft.) Nothing was posted.`,
   YEAR_NOT_READY:
-    'The year cannot be closed yet: years close in order (an earlier fiscal year still open is closed first), and every month of the year must be LOCKED — its month-end close approved — before its year-end close. The message above names what is missing; a year still OPEN cannot be marked audited either.',
+    'The year cannot be closed yet: a year closes once it has ended (from the day after its last day, on the client’s clock), years close in order (an earlier fiscal year still open is closed first), and every month of the year must be LOCKED — its month-end close approved — before its year-end close. The message above names what is missing; a year still OPEN cannot be marked audited either.',
   YEAR_CLOSED:
     'The fiscal year is already closed — or a later year is: years reopen in order, the latest first.',
   YEAR_AUDITED: 'An external reviewer signed this year off: it is final and can no longer change.',
