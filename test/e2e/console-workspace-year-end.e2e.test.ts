@@ -466,14 +466,23 @@ describe('the year-end close in a client workspace', () => {
     await expectAccessible(p, 'year-end close, reversed');
 
     // The next year, picked by keyboard: nothing prepared (the API's null is the empty state),
-    // and the earlier year, open again, named; preparing it is refused YEAR_NOT_READY, in words:
-    // it is the current year, which has not ended (the reason the API gives first).
+    // and the earlier year, open again, named. It is the current year, which has not ended on the
+    // client's clock: the page says from when it can be closed and offers no step, and the API
+    // refuses preparing it (YEAR_NOT_READY, naming its last day) as the page says.
     await p.getByLabel('Fiscal year').focus();
     await p.keyboard.press('ArrowUp');
     await expect.poll(() => p.url(), WAIT).toBe(`${s.origin}/clients/${SLUG}/year-end?year=${year + 1}`);
     await p.getByTestId('no-draft').waitFor(WAIT);
-    expect(await p.getByTestId('year-state').textContent()).toBe((await yearOf(year + 1)).state);
+    const current = await yearOf(year + 1);
+    expect(await p.getByTestId('year-state').textContent()).toBe(current.state);
     expect(await p.getByTestId('earlier-open').textContent()).toContain(`Fiscal ${year} is still OPEN`);
+    const dayAfter = new Date(Date.parse(`${current.endDate}T00:00:00Z`) + 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    expect(await p.getByTestId('year-not-ended').textContent()).toContain(
+      `Fiscal ${year + 1} ends on ${dateLabel(current.endDate)}: its year-end close can be prepared from ${dateLabel(dayAfter)}`,
+    );
+    expect(await buttons(p)).toEqual([]);
     await expectAccessible(p, 'year-end close, nothing prepared');
     const none = async () =>
       ok(
@@ -483,13 +492,15 @@ describe('the year-end close in a client workspace', () => {
         ),
       ).yearEndCloseDraft;
     expect(await none()).toBeNull();
-    await p.getByRole('button', { name: 'Prepare the year-end close' }).click();
-    const refusal = p.getByTestId('year-end-refusal');
-    await expect.poll(async () => (await refusal.textContent()) ?? '', WAIT).toContain('YEAR_NOT_READY');
-    expect(await refusal.textContent()).toContain(
-      `Fiscal ${year + 1} ends on ${(await yearOf(year + 1)).endDate}`,
+    const refused = await api('senior')(
+      'mutation ($y: Int!) { prepareYearEndClose(fiscalYear: $y) { id } }',
+      {
+        y: year + 1,
+      },
     );
-    expect(await refusal.textContent()).toContain('years close in order');
+    expect(refused.errors?.map((e) => [e.extensions?.code, e.message.split(':')[0]])).toEqual([
+      ['YEAR_NOT_READY', `Fiscal ${year + 1} ends on ${current.endDate}`],
+    ]);
     expect(await none()).toBeNull();
     expect(senior.problems).toEqual([]);
     await p.context().close();

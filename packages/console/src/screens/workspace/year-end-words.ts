@@ -16,6 +16,16 @@ export const MAY: Record<'prepare' | 'approve' | 'audit' | 'reverse', readonly R
 export const mayDo = (role: RoleCluster | null | undefined, what: keyof typeof MAY) =>
   !!role && MAY[what].includes(role);
 
+/**
+ * The day a fiscal year's close can first be prepared, or null once it has come: the API closes a
+ * year only after its last day on the client's clock (`today` in the client's time zone), and
+ * answers YEAR_NOT_READY before, so the page says when instead of offering the step.
+ */
+export function closableFrom(endDate: string, today: string): string | null {
+  if (today > endDate) return null;
+  return new Date(Date.parse(`${endDate}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
 /** The API's minimum for a reversal's reason (packages/domain's requireReason). */
 export const REASON_MIN = 20;
 

@@ -7,7 +7,7 @@ import { useStep } from '../../components/use-step.ts';
 import { navigate } from '../../router.ts';
 import { useQuery } from '../../use-query.ts';
 import { useWorkspace } from './context.ts';
-import { dateLabel, instantLabel, money } from './format.ts';
+import { dateLabel, instantLabel, money, todayIn } from './format.ts';
 import { workspacePath } from './paths.ts';
 import {
   ApproveYearEndMutation,
@@ -21,7 +21,14 @@ import {
 } from './year-end-data.ts';
 import { YearEndLines } from './year-end-lines.tsx';
 import { REVERSALS_PAGE, YearEndReversals } from './year-end-reversals.tsx';
-import { defaultFiscalYear, EXPLAIN, mayDo, STALE_RULE, YEAR_STATE_WORDS } from './year-end-words.ts';
+import {
+  closableFrom,
+  defaultFiscalYear,
+  EXPLAIN,
+  mayDo,
+  STALE_RULE,
+  YEAR_STATE_WORDS,
+} from './year-end-words.ts';
 
 /** A refusal with its code and message, each code's rule in words, and what to do next. */
 function Refused({ error, prepareAgain }: { error: unknown; prepareAgain?: () => void }) {
@@ -303,6 +310,8 @@ export default function YearEndClose() {
       prepare({ variables: { fiscalYear: year } }),
     );
   const earlierOpen = fy ? all.find((y) => y.year < fy.year && y.state === 'OPEN') : undefined;
+  const today = todayIn(ws.timezone);
+  const from = fy?.state === 'OPEN' ? closableFrom(fy.endDate, today) : null;
   const waiting = draft?.status === 'DRAFT';
   // A request waiting is the newest (one at a time): the first page tells.
   const pending = revPaging.page > 1 || reversals.some((r) => r.status === 'PENDING');
@@ -322,9 +331,15 @@ export default function YearEndClose() {
         <>
           <YearFacts fy={fy} draft={draft} />
           <DraftState fy={fy} earlierOpen={earlierOpen} draftQ={draftQ} noDraft={noDraft} />
+          {from && (
+            <p className="notice" data-testid="year-not-ended">
+              Fiscal {fy.year} ends on {dateLabel(fy.endDate)}: its year-end close can be prepared from{' '}
+              {dateLabel(from)}, on this client’s clock (today is {dateLabel(today)} here).
+            </p>
+          )}
           <h3>Next steps</h3>
           <div className="actions">
-            {may('prepare') && fy.state === 'OPEN' && (
+            {may('prepare') && fy.state === 'OPEN' && !from && (
               <Button className="button" isDisabled={busy} onPress={doPrepare}>
                 {waiting ? 'Prepare it again' : 'Prepare the year-end close'}
               </Button>
