@@ -25,6 +25,12 @@ export interface JobDeps {
   fxProviders?: ProviderRegistry;
   /** The clock jobs read (tests inject one); the system clock when absent. */
   clock?: () => Date;
+  /**
+   * Aborted when the worker stops (the worker sets it). A job that goes through many clients takes
+   * no further one once it is; one it had started fails as the pools close under it, and that
+   * failure is logged as cut short (`jobFailed`), not as the client's: the job runs again later.
+   */
+  stopping?: AbortSignal;
   /** The backup store, keys and servers' secrets; without them no backup job runs. */
   /** With the hours a restore in place request waits before it expires (RESTORE_REQUEST_EXPIRES_HOURS). */
   backups?: (Omit<BackupDeps, 'control'> & { requestExpiresHours?: number | undefined }) | null;
@@ -83,11 +89,19 @@ export interface WorkerOptions {
   lockLifetimeMs?: number;
   /** Traces: each job run is a span of the worker's service. */
   tracing?: ServiceTracing;
+  /**
+   * How long `stop()` waits for the jobs already running to finish what they hold (a batch item, a
+   * client's backup) before it returns and the pools close: 10 s by default.
+   */
+  stopWaitMs?: number;
 }
 
 export interface RunningWorker {
   agenda: Agenda;
-  /** Stop taking jobs; running jobs are unlocked so another worker picks them up. */
+  /**
+   * Stop: `JobDeps.stopping` is aborted, no further job is taken and those not started are
+   * unlocked for another worker; the jobs running are given `stopWaitMs` to finish what they hold.
+   */
   stop(): Promise<void>;
 }
 
@@ -111,18 +125,59 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   });
   agenda.on('error', (err: unknown) => opts.deps.log.error({ err }, 'job scheduler error'));
   if (opts.tracing) traceJobs(agenda, opts.tracing);
+  const stopping = new AbortController();
+  const deps: JobDeps = { ...opts.deps, stopping: stopping.signal };
+  const running = runningJobs(agenda);
   const stoppers: (() => Promise<void>)[] = [];
   for (const module of opts.modules ?? JOB_MODULES) {
-    const stop = await module(agenda, opts.deps);
+    const stop = await module(agenda, deps);
     if (stop) stoppers.push(stop);
   }
   await agenda.start();
   return {
     agenda,
     stop: async () => {
+      stopping.abort();
       for (const stop of stoppers) await stop();
       await agenda.stop();
+      const left = await running.settled(opts.stopWaitMs ?? DEFAULT_STOP_WAIT_MS);
+      if (left.length > 0) {
+        opts.deps.log.warn(
+          { jobs: left },
+          'jobs still running as the worker stops: what they had not recorded is retaken once their locks expire',
+        );
+      }
     },
+  };
+}
+
+export const DEFAULT_STOP_WAIT_MS = 10_000;
+
+/**
+ * The jobs this worker is running, and a wait for them to finish. Agenda's `stop()` takes no
+ * further job and unlocks those not started, but returns while the started ones still run; the
+ * pools closed right after would fail them midway (a batch item, a client's backup).
+ */
+function runningJobs(agenda: Agenda) {
+  const running = new Set<Job>();
+  agenda.on('start', (job: Job) => running.add(job));
+  agenda.on('complete', (job: Job) => running.delete(job));
+  return {
+    /** Resolves once none runs or `ms` have passed, with the names of those still running. */
+    settled: (ms: number) =>
+      new Promise<string[]>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          agenda.off('complete', check);
+          resolve([...running].map((j) => j.attrs.name));
+        };
+        const check = () => {
+          if (running.size === 0) done();
+        };
+        const timer = setTimeout(done, ms);
+        agenda.on('complete', check);
+        check();
+      }),
   };
 }
 

@@ -1,6 +1,7 @@
 import { backupClient, dispatchDueBackups, pruneBackups, sweepInterruptedBackups } from '@cifra/backups';
 import type { Actor } from '@cifra/db';
 import type { JobModule } from '../worker.ts';
+import { jobFailed } from './job-failed.ts';
 import { restoreDrillJobs } from './restore-drills.jobs.ts';
 
 export const BACKUP_SWEEP_JOB = 'backups.sweep-interrupted';
@@ -40,7 +41,7 @@ export const backupJobs: JobModule = async (agenda, deps) => {
         await backupClient({ ...backups, control: deps.control }, SCHEDULED, job.attrs.data.tenantId);
       } catch (err) {
         // The FAILED record says why; tomorrow's run tries again.
-        deps.log.warn({ err, tenantId: job.attrs.data.tenantId }, 'scheduled backup failed');
+        jobFailed(deps, { err, tenantId: job.attrs.data.tenantId }, 'scheduled backup failed');
       }
     },
     { concurrency, lockLimit: concurrency, lockLifetime: BACKUP_JOB_LOCK_MS, removeOnComplete: true },

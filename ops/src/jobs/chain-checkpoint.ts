@@ -1,6 +1,7 @@
 import { CHECKPOINT_SECRET, control, takeCheckpoint } from '@cifra/db';
 import { eq } from 'drizzle-orm';
 import type { JobModule } from '../worker.ts';
+import { jobFailed } from './job-failed.ts';
 
 export const CHAIN_CHECKPOINT_JOB = 'audit.chain-checkpoint';
 /** Clients checkpointed at once (each holds a tenant connection for two short queries). */
@@ -23,12 +24,12 @@ export const chainCheckpointJobs: JobModule = async (agenda, deps) => {
         .where(eq(control.tenants.status, 'ACTIVE'));
       let next = 0;
       const worker = async () => {
-        for (let i = next++; i < clients.length; i = next++) {
+        for (let i = next++; i < clients.length && !deps.stopping?.aborted; i = next++) {
           const id = (clients[i] as { id: string }).id;
           try {
             await takeCheckpoint(deps.control, await deps.registry.db(id), id, secret, 'daily');
           } catch (err) {
-            deps.log.warn({ err, tenantId: id }, 'chain checkpoint skipped');
+            jobFailed(deps, { err, tenantId: id }, 'chain checkpoint skipped');
           }
         }
       };

@@ -25,7 +25,7 @@ export const periodBatchJobs: JobModule = async (agenda, deps) => {
     BATCH_ITEM_JOB,
     async (job) => {
       await runBatchItem(
-        { control: deps.control, registry: deps.registry, port: clientPeriodPort },
+        { control: deps.control, registry: deps.registry, port: clientPeriodPort, stopping: deps.stopping },
         job.attrs.data.itemId,
       );
     },

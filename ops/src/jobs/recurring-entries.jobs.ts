@@ -2,6 +2,7 @@ import { type Actor, announceClientChanges, control } from '@cifra/db';
 import { type ClientRun, runForClient } from '@cifra/subgraph-ledger';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { JobDeps, JobModule } from '../worker.ts';
+import { jobFailed } from './job-failed.ts';
 
 export const RECURRING_DISPATCH_JOB = 'recurring.dispatch';
 export const RECURRING_CLIENT_JOB = 'recurring.client';
@@ -22,7 +23,7 @@ export const recurringEntryJobs: JobModule = async (agenda, deps) => {
         await runRecurringForClient(deps, job.attrs.data.tenantId);
       } catch (err) {
         // A client whose database does not answer waits for the next hour; the others go on.
-        deps.log.warn({ err, tenantId: job.attrs.data.tenantId }, 'recurring entries run failed');
+        jobFailed(deps, { err, tenantId: job.attrs.data.tenantId }, 'recurring entries run failed');
       }
     },
     { concurrency: 2, removeOnComplete: true },

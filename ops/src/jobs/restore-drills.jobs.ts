@@ -11,6 +11,7 @@ import {
 import { type Actor, control } from '@cifra/db';
 import { and, eq, notExists } from 'drizzle-orm';
 import type { JobModule } from '../worker.ts';
+import { jobFailed } from './job-failed.ts';
 
 export const DRILL_JOB = 'backups.drill';
 export const DRILL_SWEEP_JOB = 'backups.sweep-drills';
@@ -76,7 +77,7 @@ export const restoreDrillJobs: JobModule = async (agenda, deps) => {
         for (const [i, r] of results.entries()) {
           const slug = due[i]?.slug;
           if (r.status === 'rejected')
-            deps.log.warn({ err: r.reason, client: slug }, 'restore drill not run');
+            jobFailed(deps, { err: r.reason, client: slug }, 'restore drill not run');
           else if (r.value.outcome === 'FAILED')
             deps.log.error(
               { client: slug, backup: r.value.backupId, code: r.value.failureCode },
@@ -112,11 +113,12 @@ export const restoreDrillJobs: JobModule = async (agenda, deps) => {
             ),
           );
         await boundedEach(never, concurrency, async (c) => {
+          if (deps.stopping?.aborted) return;
           try {
             const backup = await backupClient(drillDeps, FIRST, c.id, { waitForRunning: true });
             await drillBackup(drillDeps, FIRST, backup.id);
           } catch (err) {
-            deps.log.warn({ err, client: c.slug }, 'first backup and drill failed');
+            jobFailed(deps, { err, client: c.slug }, 'first backup and drill failed');
           }
         });
       },

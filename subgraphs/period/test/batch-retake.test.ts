@@ -14,6 +14,7 @@ import { type Books, openBooks } from './support.ts';
 
 // A batch item whose worker died after the client's transition committed, before the control
 // plane recorded it, is retaken: it is DONE without applying again, and says what it found before.
+// One whose worker was stopping (its pools closed under it) records no outcome: retaken, it is DONE.
 let database: TestDatabase;
 let pool: pg.Pool;
 let db: ControlDb;
@@ -64,27 +65,35 @@ afterAll(async () => {
   await database?.drop();
 });
 
+async function runningBatch(month: number, dedupeKey: string) {
+  const [firm] = await db.select().from(control.firms);
+  const [batch] = await db
+    .insert(control.periodBatches)
+    .values({
+      firmId: firm!.id,
+      action: 'LOCK_SALES',
+      year: 2026,
+      month,
+      status: 'RUNNING',
+      requestedBy: user.id,
+      requestedByEmail: user.email,
+      dedupeKey,
+    })
+    .returning();
+  return batch!;
+}
+
+const itemRow = async (id: string) =>
+  (await db.select().from(control.periodBatchItems).where(eq(control.periodBatchItems.id, id)))[0];
+
 describe('a batch item retaken after its worker died', () => {
   it('is DONE with the month as it was before the transition the dead worker committed', async () => {
-    const [firm] = await db.select().from(control.firms);
-    const [batch] = await db
-      .insert(control.periodBatches)
-      .values({
-        firmId: firm!.id,
-        action: 'LOCK_SALES',
-        year: 2026,
-        month: 3,
-        status: 'RUNNING',
-        requestedBy: user.id,
-        requestedByEmail: user.email,
-        dedupeKey: 'retake',
-      })
-      .returning();
+    const batch = await runningBatch(3, 'retake');
     // The first attempt took the item and committed the client's transition, then its worker died
     // before recording anything in the control plane.
     const [item] = await db
       .insert(control.periodBatchItems)
-      .values({ batchId: batch!.id, tenantId, status: 'RUNNING', attempts: 1 })
+      .values({ batchId: batch.id, tenantId, status: 'RUNNING', attempts: 1 })
       .returning();
     await clientPeriodPort.apply(
       books.app,
@@ -99,11 +108,60 @@ describe('a batch item retaken after its worker died', () => {
 
     await runBatchItem({ control: db, registry, port: clientPeriodPort }, item!.id);
 
-    const [after] = await db
-      .select()
-      .from(control.periodBatchItems)
-      .where(eq(control.periodBatchItems.id, item!.id));
-    expect(after).toMatchObject({
+    expect(await itemRow(item!.id)).toMatchObject({
+      status: 'DONE',
+      attempts: 2,
+      stateBefore: 'UNLOCKED',
+      stateAfter: 'LOCK_SALES',
+    });
+  });
+});
+
+describe('a batch item whose worker is stopping', () => {
+  it('records no outcome when the client’s books fail under it (its pools closing), and is DONE when retaken', async () => {
+    const batch = await runningBatch(4, 'stopping');
+    const [item] = await db
+      .insert(control.periodBatchItems)
+      .values({ batchId: batch.id, tenantId, status: 'PENDING' })
+      .returning();
+    const stopping = new AbortController();
+    // What pg says of a pool closed by the shutdown, once the stop has begun.
+    const closing = {
+      ...clientPeriodPort,
+      apply: async () => {
+        stopping.abort();
+        throw new Error('Cannot use a pool after calling end on the pool');
+      },
+    };
+    await expect(
+      runBatchItem({ control: db, registry, port: closing, stopping: stopping.signal }, item!.id),
+    ).rejects.toThrow('Cannot use a pool after calling end on the pool');
+    expect(await itemRow(item!.id)).toMatchObject({
+      status: 'RUNNING',
+      attempts: 1,
+      errorCode: null,
+      finishedAt: null,
+    });
+
+    // The same failure while the worker runs is the client's books being unavailable.
+    const running = {
+      ...clientPeriodPort,
+      apply: async () => {
+        throw new Error('Cannot use a pool after calling end on the pool');
+      },
+    };
+    const [other] = await db
+      .insert(control.periodBatchItems)
+      .values({ batchId: (await runningBatch(5, 'running')).id, tenantId, status: 'PENDING' })
+      .returning();
+    await runBatchItem(
+      { control: db, registry, port: running, stopping: new AbortController().signal },
+      other!.id,
+    );
+    expect(await itemRow(other!.id)).toMatchObject({ status: 'FAILED', errorCode: 'TENANT_UNAVAILABLE' });
+
+    await runBatchItem({ control: db, registry, port: clientPeriodPort }, item!.id);
+    expect(await itemRow(item!.id)).toMatchObject({
       status: 'DONE',
       attempts: 2,
       stateBefore: 'UNLOCKED',

@@ -30,6 +30,11 @@ export interface BatchRunnerDeps {
   control: ControlDb;
   registry: TenantRegistry;
   port: ClientPeriodPort;
+  /**
+   * Aborted when the worker stops. A client's books failing then (its pool closed under the item)
+   * are no outcome of the client's: the item is left RUNNING, nothing recorded, and retaken.
+   */
+  stopping?: AbortSignal | undefined;
 }
 
 type Outcome = {
@@ -220,6 +225,9 @@ async function decide(
         stateBefore: describe(before),
       };
     }
+    // The worker stopping closed the pools under this item: the retake finds what committed
+    // (`appliedEarlier`), so nothing is recorded now rather than a FAILED the client did not cause.
+    if (deps.stopping?.aborted) throw err;
     const why = unavailable(err);
     return {
       status: 'FAILED',
