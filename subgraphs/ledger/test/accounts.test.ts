@@ -1,4 +1,3 @@
-import { DomainError } from '@cifra/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bindAccountRole, createAccount, deactivateAccount, updateAccount } from '../src/accounts/index.ts';
 import { aging } from '../src/aging/aging.ts';
@@ -6,7 +5,7 @@ import { createDraft, type DocumentRow, postDocument } from '../src/documents/in
 import type { Books } from '../src/services/books.ts';
 import { createParty } from '../src/services/parties.service.ts';
 import { postJournalEntry } from '../src/services/post-journal-entry.service.ts';
-import { actor, openTestBooks, type TestBooks } from './test-books.ts';
+import { actor, openTestBooks, refusal, type TestBooks } from './test-books.ts';
 
 /** Account maintenance against a real client database: create, rename, deactivate, bind roles. */
 let t: TestBooks;
@@ -19,15 +18,6 @@ beforeAll(async () => {
   customer = (await createParty(books, { kind: 'CUSTOMER', code: 'C1', name: 'Hotel Boquete' })).id;
 });
 afterAll(() => t.close());
-
-async function refusal(p: Promise<unknown>): Promise<DomainError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DomainError);
-  return err as DomainError;
-}
 
 /** Everything an account change could write. */
 const footprint = async () => ({

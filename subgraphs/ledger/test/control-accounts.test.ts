@@ -15,7 +15,7 @@ import { postJournalEntries } from '../src/services/post-journal-entries.service
 import { postJournalEntry } from '../src/services/post-journal-entry.service.ts';
 import { writeOffBadDebt } from '../src/write-offs/index.ts';
 import { prng } from './books.ts';
-import { openTestBooks, type TestBooks } from './test-books.ts';
+import { openTestBooks, refusal, type TestBooks } from './test-books.ts';
 
 /**
  * Control accounts (DefaultAR 1201, DefaultAP 2101, ITBMS 2201/1401) take postings from documents,
@@ -35,15 +35,6 @@ beforeAll(async () => {
   }
 });
 afterAll(() => t.close());
-
-async function refusal(p: Promise<unknown>): Promise<DomainError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DomainError);
-  return err as DomainError;
-}
 
 const footprint = async () => ({
   entries: await t.count('journal_entries'),

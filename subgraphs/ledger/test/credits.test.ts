@@ -13,7 +13,7 @@ import {
 import type { Books } from '../src/services/books.ts';
 import { createParty } from '../src/services/parties.service.ts';
 import { prng } from './books.ts';
-import { openTestBooks, type TestBooks } from './test-books.ts';
+import { openTestBooks, refusal, type TestBooks } from './test-books.ts';
 
 /**
  * Customer and vendor credits: what a receipt, payment or note leaves on account, applied later,
@@ -49,15 +49,6 @@ beforeAll(async () => {
     );
 });
 afterAll(() => t.close());
-
-async function refusal(p: Promise<unknown>): Promise<DomainError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DomainError);
-  return err as DomainError;
-}
 
 const footprint = async () => ({
   documents: await t.count('documents'),

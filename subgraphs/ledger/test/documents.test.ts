@@ -1,4 +1,3 @@
-import { DomainError } from '@cifra/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aging } from '../src/aging/aging.ts';
 import {
@@ -14,7 +13,7 @@ import {
 import { setNumberingPrefix } from '../src/numbering/set-prefix.ts';
 import type { Books } from '../src/services/books.ts';
 import { createParty } from '../src/services/parties.service.ts';
-import { openTestBooks, type TestBooks } from './test-books.ts';
+import { openTestBooks, refusal, type TestBooks } from './test-books.ts';
 
 let t: TestBooks;
 let books: Books;
@@ -36,15 +35,6 @@ beforeAll(async () => {
   vendor = (await createParty(books, { kind: 'VENDOR', code: 'V1', name: 'Finca', paymentTermsDays: 10 })).id;
 });
 afterAll(() => t.close());
-
-async function refusal(p: Promise<unknown>): Promise<DomainError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DomainError);
-  return err as DomainError;
-}
 
 /** Everything a refused operation could have written. */
 const footprint = async () => ({

@@ -1,4 +1,3 @@
-import { DomainError } from '@cifra/domain';
 import { clientFxOf, rateHistory } from '@cifra/fx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,22 +10,13 @@ import {
 } from '../src/documents/index.ts';
 import type { Books } from '../src/services/books.ts';
 import { createParty } from '../src/services/parties.service.ts';
-import { actor, openTestBooks, type TestBooks } from './test-books.ts';
+import { actor, openTestBooks, refusal, type TestBooks } from './test-books.ts';
 
 /**
  * Issue 6, translation at entry and realized FX, as worked examples with their numbers. A USD-based
  * client bills in EUR; the ECB rates of March 2026 are 1.08 (the 2nd), 1.10 (the 20th) and 1.05
  * (the 25th). A PAB client bills in USD at the peg.
  */
-
-async function refusal(p: Promise<unknown>): Promise<DomainError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DomainError);
-  return err as DomainError;
-}
 
 interface GlRow {
   code: string;

@@ -1,5 +1,4 @@
 import { pg, type TenantDb, tenantDb } from '@cifra/db';
-import { DomainError } from '@cifra/domain';
 import { postDueReversals } from '@cifra/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDraft, type InvoiceDraftInput } from '../src/documents/index.ts';
@@ -9,7 +8,7 @@ import { createParty } from '../src/services/parties.service.ts';
 import { postJournalEntries } from '../src/services/post-journal-entries.service.ts';
 import { postJournalEntry } from '../src/services/post-journal-entry.service.ts';
 import { voidJournalEntry } from '../src/services/void-journal-entry.service.ts';
-import { actor, codeOf, openTestBooks, settle, type TestBooks } from './test-books.ts';
+import { actor, codeOf, openTestBooks, refusal, settle, type TestBooks } from './test-books.ts';
 
 // Every unique-violation fallback of the ledger reached for real: many requests at once on one
 // key or one entry, through a pool wide enough that they meet inside the database.
@@ -42,15 +41,6 @@ const entry = (key: string, over: Record<string, unknown> = {}) => ({
   ],
   ...over,
 });
-
-async function refusal(p: Promise<unknown>): Promise<DomainError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DomainError);
-  return err as DomainError;
-}
 
 describe('one idempotency key, many requests at once', () => {
   it('answers 32 concurrent postJournalEntry calls with the first entry, posted once', async () => {

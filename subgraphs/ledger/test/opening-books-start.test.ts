@@ -1,5 +1,5 @@
 import { translateDbError } from '@cifra/db';
-import { DomainError } from '@cifra/domain';
+import type { DomainError } from '@cifra/domain';
 import { type Company, loadCompany, postDueReversals } from '@cifra/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDraft, postDocument, voidDocument } from '../src/documents/index.ts';
@@ -13,7 +13,7 @@ import { postJournalEntries } from '../src/services/post-journal-entries.service
 import { type PostJournalEntryInput, postJournalEntry } from '../src/services/post-journal-entry.service.ts';
 import { voidJournalEntry } from '../src/services/void-journal-entry.service.ts';
 import { writeOffBadDebt } from '../src/write-offs/index.ts';
-import { actor, openTestBooks, plug, type TestBooks } from './test-books.ts';
+import { actor, openTestBooks, plug, refusal, type TestBooks } from './test-books.ts';
 
 // While a live opening balance import exists, the books start on its opening date: every posting
 // dated before it is refused (BEFORE_OPENING_BALANCES), by whichever path it comes — a manual entry
@@ -48,15 +48,6 @@ const footprint = async () => ({
   posted: await t.count('documents', "status = 'POSTED'"),
   events: await t.count('audit_events'),
 });
-
-async function refusal(p: Promise<unknown>): Promise<DomainError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DomainError);
-  return err as DomainError;
-}
 
 function expectBeforeOpening(err: DomainError, postingDate: string, field = 'postingDate') {
   expect(err.code).toBe('BEFORE_OPENING_BALANCES');

@@ -1,11 +1,10 @@
-import { DomainError } from '@cifra/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aging } from '../src/aging/aging.ts';
 import { createDraft, type DocumentRow, postDocument, voidDocument } from '../src/documents/index.ts';
 import type { Books } from '../src/services/books.ts';
 import { createParty, updateParty } from '../src/services/parties.service.ts';
 import { writeOffBadDebt } from '../src/write-offs/index.ts';
-import { openTestBooks, type TestBooks } from './test-books.ts';
+import { openTestBooks, refusal, type TestBooks } from './test-books.ts';
 
 /**
  * Bad-debt write-offs and the receipt tolerance (issue 18 §2), worked as an accountant would: every
@@ -35,15 +34,6 @@ beforeAll(async () => {
   );
 });
 afterAll(() => t.close());
-
-async function refusal(p: Promise<unknown>): Promise<DomainError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DomainError);
-  return err as DomainError;
-}
 
 const footprint = async () => ({
   documents: await t.count('documents'),

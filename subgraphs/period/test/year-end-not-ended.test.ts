@@ -1,7 +1,6 @@
-import { DomainError } from '@cifra/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveYearEndClose, prepareYearEndClose } from '../src/services/index.ts';
-import { actorFor, type Books, footprint, forceState, openBooks, post } from './support.ts';
+import { actorFor, type Books, footprint, forceState, openBooks, post, refusal } from './support.ts';
 
 // A year closes once it has ended on the client's own clock (America/Panama here, UTC−5): at 03:00
 // UTC on 1 January it is still 31 December there, and a sale of that day can still be posted.
@@ -28,15 +27,6 @@ beforeAll(async () => {
   });
 });
 afterAll(() => books.close());
-
-async function refusal(p: Promise<unknown>): Promise<DomainError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DomainError);
-  return err as DomainError;
-}
 
 describe('a year-end close before the year has ended', () => {
   it('is not prepared on its last day with every month LOCKED: YEAR_NOT_READY naming the day it can be, nothing written', async () => {
