@@ -10,3 +10,4 @@ export * from './dirs.ts';
 export * from './documents.ts';
 export * from './hledger.ts';
 export * from './ports.ts';
+export * from './refusal.ts';

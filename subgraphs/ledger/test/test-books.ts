@@ -21,7 +21,6 @@ import {
 import { loadCompany } from '@cifra/engine';
 import { ALL_PERMISSIONS, type Permission, ROLE_PERMISSIONS, type RoleCluster } from '@cifra/permissions';
 import { createTestTenantDatabase, TEST_LEGAL_DETAILS, type TestDatabase } from '@cifra/testing';
-import { expect } from 'vitest';
 import type { Books } from '../src/services/books.ts';
 
 export const actor: Actor = {
@@ -175,12 +174,4 @@ export async function settle<T>(calls: Promise<T>[]) {
 export const codeOf = (err: unknown) =>
   err instanceof DomainError ? err.code : `not a DomainError: ${String(err)}`;
 
-/** The DomainError `p` is refused with (the test fails when it succeeds or throws anything else). */
-export async function refusal(p: Promise<unknown>): Promise<DomainError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DomainError);
-  return err as DomainError;
-}
+export { refusal } from '@cifra/testing';

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { inTransaction, pg, type TenantDb, tenant, tenantDb, withClient } from '@cifra/db';
-import { DomainError, fiscalYearPeriods, PANAMA, type PeriodState } from '@cifra/domain';
+import { fiscalYearPeriods, PANAMA, type PeriodState } from '@cifra/domain';
 import { type PostingLine, postEntry } from '@cifra/engine';
 import { type Permission, permissionsOf, type RoleCluster } from '@cifra/permissions';
 import { createTestTenantDatabase, TEST_LEGAL_DETAILS, type TestDatabase } from '@cifra/testing';
-import { expect } from 'vitest';
 import type { PeriodActor } from '../src/services/index.ts';
 
 export interface Books {
@@ -189,15 +188,7 @@ export async function post(
   return inTransaction(books.app, actor, (tx) => postEntry(tx, actor, req));
 }
 
-/** The DomainError `p` is refused with (the test fails when it succeeds or throws anything else). */
-export async function refusal(p: Promise<unknown>): Promise<DomainError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DomainError);
-  return err as DomainError;
-}
+export { refusal } from '@cifra/testing';
 
 export async function expectCode(p: Promise<unknown>): Promise<string> {
   try {
