@@ -20,7 +20,13 @@ BEGIN
     EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', fn);
     EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO cifra_app', fn);
     FOR ix IN SELECT r.rolname FROM pg_roles r WHERE r.rolname LIKE 'ix\_%' OR r.rolname = 'readonly_investigator' LOOP
-      EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM %I', fn, ix);
+      -- Roles are the cluster's: an investigation of another client may end, and drop its role,
+      -- between this list and the REVOKE. A role gone holds no grant to take back.
+      BEGIN
+        EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM %I', fn, ix);
+      EXCEPTION WHEN undefined_object THEN
+        NULL;
+      END;
     END LOOP;
   END LOOP;
 END $$;
