@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nextDay, startOfDayIn } from '../../packages/console/src/screens/audit/filters.ts';
-import { todayIn } from '../../packages/console/src/screens/workspace/format.ts';
+import { startOfDayIn } from '../../packages/console/src/screens/audit/filters.ts';
+import { nextDay, todayIn } from '../../packages/console/src/screens/workspace/format.ts';
 import { codes, type Nodes, nodes } from '../support/client.ts';
 import {
   expectAccessible,

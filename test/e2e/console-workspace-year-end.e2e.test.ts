@@ -2,7 +2,7 @@ import { formatMoney as formatMinor, parseMoney } from '@cifra/domain';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { minorUnits } from '../../packages/console/src/money.ts';
-import { dateLabel, isZero } from '../../packages/console/src/screens/workspace/format.ts';
+import { dateLabel, isZero, nextDay } from '../../packages/console/src/screens/workspace/format.ts';
 import {
   expectAccessible,
   fitsTheWindow,
@@ -476,11 +476,8 @@ describe('the year-end close in a client workspace', () => {
     const current = await yearOf(year + 1);
     expect(await p.getByTestId('year-state').textContent()).toBe(current.state);
     expect(await p.getByTestId('earlier-open').textContent()).toContain(`Fiscal ${year} is still OPEN`);
-    const dayAfter = new Date(Date.parse(`${current.endDate}T00:00:00Z`) + 86_400_000)
-      .toISOString()
-      .slice(0, 10);
     expect(await p.getByTestId('year-not-ended').textContent()).toContain(
-      `Fiscal ${year + 1} ends on ${dateLabel(current.endDate)}: its year-end close can be prepared from ${dateLabel(dayAfter)}`,
+      `Fiscal ${year + 1} ends on ${dateLabel(current.endDate)}: its year-end close can be prepared from ${dateLabel(nextDay(current.endDate))}`,
     );
     expect(await buttons(p)).toEqual([]);
     await expectAccessible(p, 'year-end close, nothing prepared');

@@ -1,11 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { todayIn } from '../workspace/format.ts';
+import { nextDay, todayIn } from '../workspace/format.ts';
 import {
   CHAIN_PROBLEMS,
   filterFromSearch,
   NO_FILTER,
-  nextDay,
   searchWithFilter,
   startOfDayIn,
   trailFilter,

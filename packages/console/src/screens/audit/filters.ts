@@ -1,5 +1,5 @@
 import type { AuditChainProblem } from '../../__generated__/graphql.ts';
-import { isIsoDate } from '../workspace/format.ts';
+import { isIsoDate, nextDay } from '../workspace/format.ts';
 
 /** The audit screens' filters as typed: every one optional, dates as the client's calendar days. */
 export interface TrailFilterInput {
@@ -100,12 +100,6 @@ export function startOfDayIn(date: string, timeZone: string): string {
   // A day whose midnight does not exist (the clock jumps from 23:59 to 01:00) starts at the jump.
   while (offsetMs(at, timeZone) + at < midnightUtc) at += 60_000;
   return new Date(at).toISOString();
-}
-
-/** The day after a YYYY-MM-DD day. */
-export function nextDay(date: string): string {
-  const t = Date.parse(`${date}T00:00:00Z`) + 86_400_000;
-  return new Date(t).toISOString().slice(0, 10);
 }
 
 /**

@@ -25,6 +25,12 @@ export function todayIn(timeZone: string, now = new Date()): string {
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
+/** The day after a YYYY-MM-DD day. */
+export function nextDay(date: string): string {
+  const t = Date.parse(`${date}T00:00:00Z`) + 86_400_000;
+  return new Date(t).toISOString().slice(0, 10);
+}
+
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** A real calendar day as YYYY-MM-DD (31 February is not: the Date would roll it into March). */
 export const isIsoDate = (s: string | null | undefined): s is string => {

@@ -1,4 +1,5 @@
 import type { FiscalYearState, RoleCluster } from '../../__generated__/graphql.ts';
+import { nextDay } from './format.ts';
 
 /**
  * Who may do what on the year-end close, as packages/permissions/src/roles.ts grants it (the API's
@@ -22,8 +23,7 @@ export const mayDo = (role: RoleCluster | null | undefined, what: keyof typeof M
  * answers YEAR_NOT_READY before, so the page says when instead of offering the step.
  */
 export function closableFrom(endDate: string, today: string): string | null {
-  if (today > endDate) return null;
-  return new Date(Date.parse(`${endDate}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return today > endDate ? null : nextDay(endDate);
 }
 
 /** The API's minimum for a reversal's reason (packages/domain's requireReason). */
