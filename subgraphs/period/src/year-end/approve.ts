@@ -1,6 +1,6 @@
 import { Constraints, inTransaction, isUniqueViolation, recordAuditEvent, type TenantDb } from '@cifra/db';
 import { checkPeriodMove, DomainError } from '@cifra/domain';
-import { type PostingLine, postEntry } from '@cifra/engine';
+import { loadCompany, type PostingLine, postEntry } from '@cifra/engine';
 import { Permissions as P } from '@cifra/permissions';
 import { type PeriodActor, requirePermission, requireUser } from '../services/actor.ts';
 import { ensureFiscalYear } from '../services/fiscal-year.service.ts';
@@ -85,7 +85,7 @@ async function lockApprovableDraft(tx: TenantTx, draftId: string, mode: FxVarian
       details,
     );
   }
-  await refuseIfNotReady(tx, year, periods, now);
+  await refuseIfNotReady(tx, year, periods, { now, timezone: (await loadCompany(tx)).timezone });
   return { draft, year, periods };
 }
 

@@ -1,5 +1,5 @@
 import { inTransaction, recordAuditEvent, type TenantDb, tenant } from '@cifra/db';
-import { DomainError, type IsoDate, periodAcceptsPosting } from '@cifra/domain';
+import { addDays, DomainError, type IsoDate, periodAcceptsPosting } from '@cifra/domain';
 import { loadCompany } from '@cifra/engine';
 import { Permissions as P } from '@cifra/permissions';
 import { and, gte, lte } from 'drizzle-orm';
@@ -18,9 +18,6 @@ import {
   roleAccounts,
 } from './store.ts';
 
-const nextDay = (date: IsoDate): IsoDate =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-
 /**
  * Step 1 (`Period.PrepareClose`): build the closing entry as a draft, with a plain-language
  * explanation per line, and fingerprint the year's books. Nothing posts. A new preparation
@@ -37,8 +34,8 @@ export async function prepareYearEndClose(
     const periods = await yearPeriodsForUpdate(tx, args.fiscalYear);
     const year = await fiscalYearRow(tx, args.fiscalYear, true);
     refuseIfYearNotOpen(year);
-    await refuseIfNotReady(tx, year, periods, args.now ?? new Date());
     const company = await loadCompany(tx);
+    await refuseIfNotReady(tx, year, periods, { now: args.now ?? new Date(), timezone: company.timezone });
     const roles = await roleAccounts(tx);
     const retainedEarnings = roles.get('RetainedEarnings');
     if (!retainedEarnings) {
@@ -60,9 +57,10 @@ export async function prepareYearEndClose(
           ? await bankFeesOnFxVariance(tx, year.year, fxVariance.id)
           : 0n,
     });
-    const accruals = await pendingAccruals(tx, year.year, nextDay(closingDate));
-    const reversing = accrualReversalLines(accruals, year.year, nextDay(closingDate));
-    if (accruals.length > 0) await refuseIfReversalsLocked(tx, nextDay(closingDate));
+    const reversalDate = addDays(closingDate, 1);
+    const accruals = await pendingAccruals(tx, year.year, reversalDate);
+    const reversing = accrualReversalLines(accruals, year.year, reversalDate);
+    if (accruals.length > 0) await refuseIfReversalsLocked(tx, reversalDate);
     const fingerprint = await fingerprintYear(tx, year.year, args.fxVarianceMode);
     const close = await insertDraft(
       tx,

@@ -1,5 +1,4 @@
 import { addDays, DomainError, todayIn, yearStateAfter } from '@cifra/domain';
-import { loadCompany } from '@cifra/engine';
 import { type FiscalYearRow, type PostingPeriodRow, periodLabel, type TenantTx } from '../services/store.ts';
 import { fiscalYearOrNull } from './store.ts';
 
@@ -10,13 +9,18 @@ export function refuseIfYearNotOpen(year: FiscalYearRow): void {
     throw new DomainError(next.code, next.message, { fiscalYear: year.year, state: year.state });
 }
 
+/** The clock's reading, and the client's time zone its days are counted in. */
+export interface ClientClock {
+  now: Date;
+  timezone: string;
+}
+
 /**
  * A year closes once it has ended, on the client's own clock (its time zone): on its last day a
  * sale can still be made and posted into it, and a close would turn it away (the year's periods
- * CLOSED) and shut the books on a result the year has not reached. `now` is the clock's reading.
+ * CLOSED) and shut the books on a result the year has not reached.
  */
-async function refuseIfNotEnded(tx: TenantTx, year: FiscalYearRow, now: Date): Promise<void> {
-  const { timezone } = await loadCompany(tx);
+function refuseIfNotEnded(year: FiscalYearRow, { now, timezone }: ClientClock): void {
   const today = todayIn(timezone, now);
   if (today > year.endDate) return;
   throw new DomainError(
@@ -35,9 +39,9 @@ export async function refuseIfNotReady(
   tx: TenantTx,
   year: FiscalYearRow,
   periods: PostingPeriodRow[],
-  now: Date,
+  clock: ClientClock,
 ): Promise<void> {
-  await refuseIfNotEnded(tx, year, now);
+  refuseIfNotEnded(year, clock);
   const previous = await fiscalYearOrNull(tx, year.year - 1);
   if (previous && previous.state === 'OPEN') {
     throw new DomainError('YEAR_NOT_READY', `Close fiscal ${previous.year} first: years close in order`, {
