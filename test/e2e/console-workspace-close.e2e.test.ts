@@ -175,4 +175,47 @@ describe('the month close in a client workspace', () => {
     expect(client.problems).toEqual([]);
     await client.page.context().close();
   }, 120_000);
+
+  it('offers no Approve for a month that has not ended, and says from which day; the API refuses it', async () => {
+    // December of the client's current year has not ended on its clock, whatever today is.
+    const periods = await t.as('senior', SLUG)<{ periods: { id: string; month: number }[] }>(
+      'query ($y: Int!) { periods(fiscalYear: $y) { id month } }',
+      { y: year },
+    );
+    const december = periods.data!.periods.find((p) => p.month === 12)!.id;
+    const started = await t.as('junior', SLUG)<{ startPeriodClose: { id: string } }>(
+      'mutation ($p: ID!) { startPeriodClose(periodId: $p) { id } }',
+      { p: december },
+    );
+    expect(started.errors, JSON.stringify(started.errors)).toBeUndefined();
+    const closeId = started.data!.startPeriodClose.id;
+    const submitted = await t.as('junior', SLUG)(
+      'mutation ($c: ID!) { submitPeriodClose(closeId: $c) { id } }',
+      {
+        c: closeId,
+      },
+    );
+    expect(submitted.errors, JSON.stringify(submitted.errors)).toBeUndefined();
+
+    const admin = await openPage(browser);
+    await signInAs(admin.page, origin, 'admin@demo.firm');
+    await admin.page.goto(`${origin}/clients/${SLUG}/close?year=${year}&month=12`);
+    const notice = admin.page.getByTestId('month-not-ended');
+    await notice.waitFor(WAIT);
+    expect(await notice.textContent()).toContain('its close can be approved from');
+    expect(await admin.page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    await expectAccessible(admin.page, 'month close, a month not ended');
+    expect(admin.problems).toEqual([]);
+    await admin.page.context().close();
+
+    const refused = await t.as('admin', SLUG)(
+      'mutation ($c: ID!) { approvePeriodClose(closeId: $c) { id } }',
+      {
+        c: closeId,
+      },
+    );
+    expect(refused.errors?.map((e) => [e.extensions?.code, e.extensions?.endDate])).toEqual([
+      ['PERIOD_NOT_ENDED', `${year}-12-31`],
+    ]);
+  }, 120_000);
 });

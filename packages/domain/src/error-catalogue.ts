@@ -425,6 +425,11 @@ export const ERROR_CATALOGUE = {
     group: 'periods',
     description: 'Every earlier month of the fiscal year must be LOCKED first.',
   },
+  PERIOD_NOT_ENDED: {
+    group: 'periods',
+    description:
+      "The month has not ended on the client's clock: its close is approved (the month LOCKED) from the day after its last day.",
+  },
   LATER_PERIOD_LOCKED: { group: 'periods', description: 'A later month is locked: reopen it first.' },
   SAME_PERSON: {
     group: 'periods',

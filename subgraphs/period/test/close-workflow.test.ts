@@ -20,6 +20,7 @@ import {
   openBooks,
   ownerQuery,
   periodId,
+  YEARS_ENDED,
 } from './support.ts';
 
 const REASON = 'Bank reconciliation does not match the statement';
@@ -58,7 +59,10 @@ describe('month-end close: Open → Draft → PendingApproval → Closed', () =>
     expect(row.stage).toBe('PENDING_APPROVAL');
     expect(row.lastTransition).toMatchObject({ action: 'SUBMIT_CLOSE', actorEmail: actors.Junior.email });
 
-    const approved = await approvePeriodClose(books.app, actors.Senior, { closeId: draft.id });
+    const approved = await approvePeriodClose(books.app, actors.Senior, {
+      now: YEARS_ENDED,
+      closeId: draft.id,
+    });
     expect(approved).toMatchObject({
       status: 'APPROVED',
       approvedBy: actors.Senior.userId,
@@ -97,11 +101,11 @@ describe('month-end close: Open → Draft → PendingApproval → Closed', () =>
     const close = await startPeriodClose(books.app, actors.Senior, { periodId: feb });
     await submitPeriodClose(books.app, actors.Senior, { closeId: close.id });
     const before = await footprint(books);
-    expect(await expectCode(approvePeriodClose(books.app, actors.Senior, { closeId: close.id }))).toBe(
-      'SAME_PERSON',
-    );
+    expect(
+      await expectCode(approvePeriodClose(books.app, actors.Senior, { now: YEARS_ENDED, closeId: close.id })),
+    ).toBe('SAME_PERSON');
     expect(await footprint(books)).toEqual(before);
-    await approvePeriodClose(books.app, otherSenior, { closeId: close.id });
+    await approvePeriodClose(books.app, otherSenior, { now: YEARS_ENDED, closeId: close.id });
     expect((await periodCloseStatus(books.app, actors.Senior, { year: 2026, month: 2 })).periodState).toBe(
       'LOCKED',
     );
@@ -114,7 +118,10 @@ describe('month-end close: Open → Draft → PendingApproval → Closed', () =>
     const close = await startPeriodClose(books.app, actors.Junior, { periodId: apr });
     await submitPeriodClose(books.app, actors.Junior, { closeId: close.id });
     const before = await footprint(books);
-    const err = await approvePeriodClose(books.app, actors.Senior, { closeId: close.id }).catch((e) => e);
+    const err = await approvePeriodClose(books.app, actors.Senior, {
+      now: YEARS_ENDED,
+      closeId: close.id,
+    }).catch((e) => e);
     expect(err.code).toBe('EARLIER_PERIOD_NOT_LOCKED');
     expect(err.message).toMatch(/2026-03/);
     expect(await footprint(books)).toEqual(before);
@@ -157,7 +164,7 @@ describe('month-end close: Open → Draft → PendingApproval → Closed', () =>
     });
     const close = await startPeriodClose(books.app, actors.Junior, { periodId: dec });
     await submitPeriodClose(books.app, actors.Junior, { closeId: close.id });
-    await approvePeriodClose(books.app, actors.Senior, { closeId: close.id });
+    await approvePeriodClose(books.app, actors.Senior, { now: YEARS_ENDED, closeId: close.id });
     await reopenPeriod(books.app, actors.Senior, {
       periodId: dec,
       state: 'LOCK_SALES_AND_PURCHASING',
@@ -223,7 +230,7 @@ describe('the close-status matrix, through the services', () => {
             action === 'submit'
               ? submitPeriodClose(books.app, actor, { closeId: close!.id })
               : action === 'approve'
-                ? approvePeriodClose(books.app, actor, { closeId: close!.id })
+                ? approvePeriodClose(books.app, actor, { now: YEARS_ENDED, closeId: close!.id })
                 : rejectPeriodClose(books.app, actor, { closeId: close!.id, reason: REASON });
           const got = await expectCode(call);
           const want = !ROLE_PERMISSIONS[role].includes(ACTION_PERMISSION[action])

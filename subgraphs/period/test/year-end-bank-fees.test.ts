@@ -60,7 +60,7 @@ async function bookTheYear(b: Books) {
   for (let m = 1; m <= 12; m++) {
     const close = await startPeriodClose(b.app, junior, { periodId: await periodId(b, 2026, m) });
     await submitPeriodClose(b.app, junior, { closeId: close.id });
-    await approvePeriodClose(b.app, senior, { closeId: close.id });
+    await approvePeriodClose(b.app, senior, { now: YEARS_ENDED, closeId: close.id });
   }
 }
 

@@ -82,7 +82,7 @@ describe('scheduled reversals and the year-end close', () => {
     for (let m = 1; m <= 12; m++) {
       const close = await startPeriodClose(books.app, junior, { periodId: await periodId(books, 2026, m) });
       await submitPeriodClose(books.app, junior, { closeId: close.id });
-      await approvePeriodClose(books.app, senior, { closeId: close.id });
+      await approvePeriodClose(books.app, senior, { now: YEARS_ENDED, closeId: close.id });
     }
     const draft = await prepareYearEndClose(books.app, junior, {
       now: YEARS_ENDED,

@@ -404,6 +404,8 @@ export type ErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   /** The date's period is locked for this kind of posting. */
   | 'PERIOD_LOCKED'
+  /** The month has not ended on the client's clock: its close is approved (the month LOCKED) from the day after its last day. */
+  | 'PERIOD_NOT_ENDED'
   /** No posting period covers the date (its fiscal year is not open). */
   | 'PERIOD_NOT_FOUND'
   /** No trusted document of that id: no live one of the integration's, or, from a person, none of the console's. */

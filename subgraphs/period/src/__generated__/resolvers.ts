@@ -190,7 +190,12 @@ export type Mutation = {
   startPeriodClose: PeriodClose;
   /** Draft → PendingApproval; refused while a blocking checklist item is open. */
   submitPeriodClose: PeriodClose;
-  /** PendingApproval → Closed, by someone other than the submitter: the month becomes LOCKED. */
+  /**
+   * PendingApproval → Closed, by someone other than the submitter: the month becomes LOCKED. Only once
+   * the month has ended on the client's clock: before the day after its last day in the client's time
+   * zone, PERIOD_NOT_ENDED (details `endDate`, `today`, `timezone`). A close can be started and
+   * submitted earlier, to prepare it.
+   */
   approvePeriodClose: PeriodClose;
   /** PendingApproval → Draft, with a reason of at least 20 characters. */
   rejectPeriodClose: PeriodClose;
@@ -848,6 +853,8 @@ export type ErrorCode =
   | 'CHECKLIST_INCOMPLETE'
   /** Every earlier month of the fiscal year must be LOCKED first. */
   | 'EARLIER_PERIOD_NOT_LOCKED'
+  /** The month has not ended on the client's clock: its close is approved (the month LOCKED) from the day after its last day. */
+  | 'PERIOD_NOT_ENDED'
   /** A later month is locked: reopen it first. */
   | 'LATER_PERIOD_LOCKED'
   /** Four eyes: someone else approves what you submitted or requested. */

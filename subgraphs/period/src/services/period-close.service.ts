@@ -7,6 +7,7 @@ import {
   tenant,
 } from '@cifra/db';
 import {
+  addDays,
   checkPeriodMove,
   closeStatusAfter,
   DomainError,
@@ -14,11 +15,12 @@ import {
   type Refusal,
   requireReason,
 } from '@cifra/domain';
-import { loadCompany } from '@cifra/engine';
+import { type Company, loadCompany } from '@cifra/engine';
 import { Permissions as P } from '@cifra/permissions';
 import { eq, sql } from 'drizzle-orm';
 import { type PeriodActor, requirePermission, requireUser } from './actor.ts';
 import { blockingOpenItems, type ChecklistItem, computeChecklist } from './checklist.ts';
+import { type ClientClock, todayIfNotEnded } from './client-clock.ts';
 
 import {
   closeForUpdate,
@@ -34,9 +36,28 @@ import {
   yearPeriodsForUpdate,
 } from './store.ts';
 
-async function checklistFor(tx: TenantTx, period: PostingPeriodRow): Promise<ChecklistItem[]> {
-  const company = await loadCompany(tx);
-  return computeChecklist(tx, { period, baseCurrency: company.baseCurrency });
+async function checklistFor(
+  tx: TenantTx,
+  period: PostingPeriodRow,
+  company?: Company,
+): Promise<ChecklistItem[]> {
+  const { baseCurrency } = company ?? (await loadCompany(tx));
+  return computeChecklist(tx, { period, baseCurrency });
+}
+
+/**
+ * A month is LOCKED once it has ended, on the client's own clock (its time zone): on its last day a
+ * sale can still be made and posted into it, and the lock would turn it away. Its close can be
+ * started and submitted before, to prepare it; the approval waits for the day after.
+ */
+function refuseIfNotEnded(period: PostingPeriodRow, clock: ClientClock, details: Record<string, unknown>) {
+  const today = todayIfNotEnded(period.endDate, clock);
+  if (today === null) return;
+  throw new DomainError(
+    'PERIOD_NOT_ENDED',
+    `${periodLabel(period)} ends on ${period.endDate}: its close can be approved from ${addDays(period.endDate, 1)} (today is ${today} in ${clock.timezone})`,
+    { ...details, endDate: period.endDate, today, timezone: clock.timezone },
+  );
 }
 
 function refuseIncomplete(items: ChecklistItem[], period: PostingPeriodRow): void {
@@ -153,14 +174,15 @@ export async function submitPeriodClose(
 }
 
 /**
- * PendingApproval → Closed (`Period.Close`): the month becomes LOCKED. Refused when the approver is
- * the person who submitted it, while an earlier month of the same fiscal year is not LOCKED, or when
- * the checklist (recomputed now) has a blocking item open.
+ * PendingApproval → Closed (`Period.Close`): the month becomes LOCKED. Refused before the month has
+ * ended on the client's clock (`now`, the clock's reading, is the tests'), when the approver is the
+ * person who submitted it, while an earlier month of the same fiscal year is not LOCKED, or when the
+ * checklist (recomputed now) has a blocking item open.
  */
 export async function approvePeriodClose(
   db: TenantDb,
   actor: PeriodActor,
-  args: { closeId: string },
+  args: { closeId: string; now?: Date },
 ): Promise<PeriodCloseRow> {
   requirePermission(actor, P.Period.Close);
   const userId = requireUser(actor);
@@ -180,6 +202,8 @@ export async function approvePeriodClose(
     const details = { closeId: close.id, closeStatus: close.status, period: periodLabel(period) };
     const next = closeStatusAfter(close.status, 'APPROVE');
     if (isRefusal(next)) refuse(next, details);
+    const company = await loadCompany(tx);
+    refuseIfNotEnded(period, { now: args.now ?? new Date(), timezone: company.timezone }, details);
     if (close.submittedBy === userId) {
       throw new DomainError(
         'SAME_PERSON',
@@ -199,7 +223,7 @@ export async function approvePeriodClose(
     }
     const move = checkPeriodMove('APPROVE_CLOSE', period.state, 'LOCKED');
     if (move) refuse(move, details);
-    const checklist = await checklistFor(tx, period);
+    const checklist = await checklistFor(tx, period, company);
     refuseIncomplete(checklist, period);
     await setPeriodState(tx, period.id, 'LOCKED');
     const [updated] = await tx

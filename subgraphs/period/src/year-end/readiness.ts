@@ -1,4 +1,5 @@
-import { addDays, DomainError, todayIn, yearStateAfter } from '@cifra/domain';
+import { addDays, DomainError, yearStateAfter } from '@cifra/domain';
+import { type ClientClock, todayIfNotEnded } from '../services/client-clock.ts';
 import { type FiscalYearRow, type PostingPeriodRow, periodLabel, type TenantTx } from '../services/store.ts';
 import { fiscalYearOrNull } from './store.ts';
 
@@ -9,24 +10,18 @@ export function refuseIfYearNotOpen(year: FiscalYearRow): void {
     throw new DomainError(next.code, next.message, { fiscalYear: year.year, state: year.state });
 }
 
-/** The clock's reading, and the client's time zone its days are counted in. */
-export interface ClientClock {
-  now: Date;
-  timezone: string;
-}
-
 /**
  * A year closes once it has ended, on the client's own clock (its time zone): on its last day a
  * sale can still be made and posted into it, and a close would turn it away (the year's periods
  * CLOSED) and shut the books on a result the year has not reached.
  */
-function refuseIfNotEnded(year: FiscalYearRow, { now, timezone }: ClientClock): void {
-  const today = todayIn(timezone, now);
-  if (today > year.endDate) return;
+function refuseIfNotEnded(year: FiscalYearRow, clock: ClientClock): void {
+  const today = todayIfNotEnded(year.endDate, clock);
+  if (today === null) return;
   throw new DomainError(
     'YEAR_NOT_READY',
-    `Fiscal ${year.year} ends on ${year.endDate}: its year-end close can be prepared and approved from ${addDays(year.endDate, 1)} (today is ${today} in ${timezone})`,
-    { fiscalYear: year.year, endDate: year.endDate, today, timezone },
+    `Fiscal ${year.year} ends on ${year.endDate}: its year-end close can be prepared and approved from ${addDays(year.endDate, 1)} (today is ${today} in ${clock.timezone})`,
+    { fiscalYear: year.year, endDate: year.endDate, today, timezone: clock.timezone },
   );
 }
 

@@ -936,6 +936,8 @@ export type ErrorCode =
   | 'CHECKLIST_INCOMPLETE'
   /** Every earlier month of the fiscal year must be LOCKED first. */
   | 'EARLIER_PERIOD_NOT_LOCKED'
+  /** The month has not ended on the client's clock: its close is approved (the month LOCKED) from the day after its last day. */
+  | 'PERIOD_NOT_ENDED'
   /** A later month is locked: reopen it first. */
   | 'LATER_PERIOD_LOCKED'
   /** Four eyes: someone else approves what you submitted or requested. */

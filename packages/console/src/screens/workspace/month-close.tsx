@@ -20,7 +20,8 @@ import {
   SubmitCloseMutation,
 } from './close-data.ts';
 import { useWorkspace } from './context.ts';
-import { instantLabel } from './format.ts';
+import { dateLabel, instantLabel, todayIn } from './format.ts';
+import { closableFrom } from './year-end-words.ts';
 
 /** Who may do what, as packages/permissions/src/roles.ts grants it: a button is shown only to them. */
 const MAY: Record<'lock' | 'prepare' | 'approve' | 'reopen', readonly RoleCluster[]> = {
@@ -52,6 +53,8 @@ const REASON_MIN = 20;
 const EXPLAIN: Record<string, string> = {
   SAME_PERSON:
     'Four eyes: a month is approved by someone other than the person who submitted it. Ask a colleague with the right to close months to approve it.',
+  PERIOD_NOT_ENDED:
+    'A month is locked once it has ended on this client’s clock: approve its close from the day after its last day.',
   EARLIER_PERIOD_NOT_LOCKED:
     'Months are approved in order: close the earlier months of this fiscal year first.',
   CHECKLIST_INCOMPLETE:
@@ -269,6 +272,9 @@ export default function MonthClose() {
     navigate(`${window.location.pathname}?${q}`, { replace: true });
   };
   const close = s?.close;
+  const today = todayIn(ws.timezone);
+  // The API approves a month's close only after its last day on the client's clock (PERIOD_NOT_ENDED).
+  const approvableFrom = s ? closableFrom(s.period.endDate, today) : null;
   const mine = !!close?.submittedByEmail && close.submittedByEmail === data?.me?.email;
   const backStates = s ? backFrom(s.periodState) : [];
   const stepButton = (label: string, done: string, run: () => Promise<unknown>) => (
@@ -320,11 +326,18 @@ export default function MonthClose() {
               )}
             {may('approve') &&
               !mine &&
+              !approvableFrom &&
               close?.status === 'PENDING_APPROVAL' &&
               stepButton('Approve', 'Approved: the month is locked', () =>
                 approve({ variables: { closeId: close.id } }),
               )}
           </div>
+          {approvableFrom && close?.status === 'PENDING_APPROVAL' && (
+            <p className="notice" data-testid="month-not-ended">
+              {monthYearLabel(year, month)} ends on {dateLabel(s.period.endDate)}: its close can be approved
+              from {dateLabel(approvableFrom)}, on this client’s clock (today is {dateLabel(today)} here).
+            </p>
+          )}
           {mine && close?.status === 'PENDING_APPROVAL' && (
             <p className="muted" data-testid="four-eyes">
               You submitted this close: someone else must approve it (four eyes).

@@ -18,9 +18,10 @@ export const mayDo = (role: RoleCluster | null | undefined, what: keyof typeof M
   !!role && MAY[what].includes(role);
 
 /**
- * The day a fiscal year's close can first be prepared, or null once it has come: the API closes a
- * year only after its last day on the client's clock (`today` in the client's time zone), and
- * answers YEAR_NOT_READY before, so the page says when instead of offering the step.
+ * The day a fiscal year's close can first be prepared, or a month's close approved, or null once it
+ * has come: the API closes a year and locks a month only after its last day on the client's clock
+ * (`today` in the client's time zone), and answers YEAR_NOT_READY or PERIOD_NOT_ENDED before, so
+ * the page says when instead of offering the step.
  */
 export function closableFrom(endDate: string, today: string): string | null {
   return today > endDate ? null : nextDay(endDate);
