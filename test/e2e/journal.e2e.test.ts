@@ -99,6 +99,25 @@ describe('maker-checker journal entries', () => {
     expect(codes(await t.as('client', CLIENT)(CREATE, draftInput()))).toEqual(['FORBIDDEN']);
   });
 
+  it('keeps a checker who changed someone else’s draft from approving it: maker-checker holds for every writer', async () => {
+    const made = await t.as('junior', CLIENT)<{ createJournalEntryDraft: Draft }>(CREATE, draftInput());
+    const id = made.data!.createJournalEntryDraft.id;
+    // The senior rewrites the junior's draft, then tries to approve what they wrote themselves.
+    const edited = await t.as('senior', CLIENT)(UPDATE, { id, ...draftInput({}, '777.00') });
+    expect(edited.errors).toBeUndefined();
+    const entriesBefore = await count('journal_entries');
+    const refused = await t.as('senior', CLIENT)(APPROVE, { id });
+    expect(codes(refused)).toEqual(['SELF_APPROVAL']);
+    expect(refused.errors![0]!.message).toContain('you changed this one');
+    expect(await count('journal_entries')).toBe(entriesBefore);
+    // Another checker, who wrote none of it, approves the lines as the senior left them.
+    const approved = await t.as('admin', CLIENT)<{ approveJournalEntry: { number: string } }>(APPROVE, {
+      id,
+    });
+    expect(approved.errors).toBeUndefined();
+    expect(await count('journal_entries')).toBe(entriesBefore + 1);
+  });
+
   it('edits and discards drafts, and refuses an unbalanced draft at approval without burning a number', async () => {
     const created = await t.as('junior', CLIENT)<{ createJournalEntryDraft: Draft }>(CREATE, {
       input: {

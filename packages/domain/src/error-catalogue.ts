@@ -233,7 +233,11 @@ export const ERROR_CATALOGUE = {
       'Dated before the opening date of the live opening balances (`extensions.openingDate`, the date in `extensions.field`): the books start there. Post on or after it, or void the opening balances first.',
   },
   NOT_EDITABLE: { group: 'posting', description: 'A posted or discarded draft or document.' },
-  SELF_APPROVAL: { group: 'posting', description: 'Someone other than the author approves a draft.' },
+  SELF_APPROVAL: {
+    group: 'posting',
+    description:
+      'Someone who wrote none of a draft approves it: neither its creator nor anyone who changed it.',
+  },
   ALREADY_VOIDED: { group: 'posting', description: 'The entry or document is already voided.' },
   CANNOT_VOID: {
     group: 'posting',

@@ -446,7 +446,7 @@ export type ErrorCode =
   | 'SAME_PERSON'
   /** One's own memberships and roles are changed by someone else. */
   | 'SELF_ACCESS_CHANGE'
-  /** Someone other than the author approves a draft. */
+  /** Someone who wrote none of a draft approves it: neither its creator nor anyone who changed it. */
   | 'SELF_APPROVAL'
   /** The named database server takes no new clients: name another, or leave the server out to let the firm place the client. */
   | 'SERVER_NOT_ACCEPTING'

@@ -86,8 +86,8 @@ export type Mutation = {
   /** Discard a draft (GL.Draft). It stays on record as DISCARDED; nothing is posted. */
   discardJournalEntryDraft?: Maybe<JournalEntryDraft>;
   /**
-   * Approve a draft and post it (needs GL.Approve, by someone other than the draft's author:
-   * SELF_APPROVAL otherwise). The posting checks are the same as postJournalEntry's; a refusal leaves
+   * Approve a draft and post it (needs GL.Approve, by someone who wrote none of it — neither its
+   * creator nor anyone who changed it with updateJournalEntryDraft: SELF_APPROVAL otherwise). The posting checks are the same as postJournalEntry's; a refusal leaves
    * the draft as it was.
    */
   approveJournalEntry?: Maybe<JournalEntry>;

@@ -2,7 +2,7 @@ import type { Actor, TenantDb } from '@cifra/db';
 import { inTransaction, recordAuditEvent, tenant } from '@cifra/db';
 import { DomainError, parseInput, parseIsoDate } from '@cifra/domain';
 import { type Company, type PostedEntry, postEntry, type TenantTx } from '@cifra/engine';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, isNotNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { checkManualControlLines } from './control-accounts.ts';
 import { manualLinesInput, parseManualLines } from './manual-lines.ts';
@@ -168,8 +168,29 @@ export async function discardJournalEntryDraft(
 }
 
 /**
- * The checker's half of maker-checker: post a draft made by someone else. The draft row is locked,
- * so two approvers cannot post it twice; a refused posting rolls back and leaves it a draft.
+ * Everyone who changed a draft after its creator, from the audit trail (append-only: its
+ * `journal_draft.updated` events are the record of who wrote each version).
+ */
+async function draftEditors(tx: TenantTx, id: string): Promise<string[]> {
+  const rows = await tx
+    .selectDistinct({ actorId: tenant.auditEvents.actorId })
+    .from(tenant.auditEvents)
+    .where(
+      and(
+        eq(tenant.auditEvents.entityType, 'JournalEntryDraft'),
+        eq(tenant.auditEvents.entityId, id),
+        eq(tenant.auditEvents.action, 'journal_draft.updated'),
+        isNotNull(tenant.auditEvents.actorId),
+      ),
+    );
+  return rows.map((r) => r.actorId as string).sort();
+}
+
+/**
+ * The checker's half of maker-checker: post a draft written by someone else — neither its creator
+ * nor anyone who changed it since, or the checker would approve lines they wrote themselves. The
+ * draft row is locked, so two approvers cannot post it twice, and no change lands meanwhile; a
+ * refused posting rolls back and leaves it a draft.
  */
 export async function approveJournalEntry(
   db: TenantDb,
@@ -184,6 +205,14 @@ export async function approveJournalEntry(
         id,
         createdBy: draft.createdBy,
       });
+    }
+    const editedBy = await draftEditors(tx, id);
+    if (actor.userId && editedBy.includes(actor.userId)) {
+      throw new DomainError(
+        'SELF_APPROVAL',
+        'A draft must be approved by someone other than those who wrote it: you changed this one',
+        { id, createdBy: draft.createdBy, editedBy },
+      );
     }
     const lines = await tx
       .select()
@@ -214,7 +243,7 @@ export async function approveJournalEntry(
       action: 'journal_draft.approved',
       entityType: 'JournalEntryDraft',
       entityId: id,
-      before: { status: 'DRAFT', createdBy: draft.createdBy },
+      before: { status: 'DRAFT', createdBy: draft.createdBy, editedBy },
       after: { status: 'POSTED', entryId: entry.id, number: entry.number },
     });
     return entry;

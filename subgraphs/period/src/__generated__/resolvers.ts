@@ -757,7 +757,7 @@ export type ErrorCode =
   | 'BEFORE_OPENING_BALANCES'
   /** A posted or discarded draft or document. */
   | 'NOT_EDITABLE'
-  /** Someone other than the author approves a draft. */
+  /** Someone who wrote none of a draft approves it: neither its creator nor anyone who changed it. */
   | 'SELF_APPROVAL'
   /** The entry or document is already voided. */
   | 'ALREADY_VOIDED'
