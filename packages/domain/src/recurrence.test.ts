@@ -44,4 +44,17 @@ describe('recurrence dates', () => {
     expect(occurrencesBetween(s, '2027-07-02', '2028-06-30')).toEqual([]);
     expect(occurrencesBetween(s, '2026-07-01', '2026-07-01')).toEqual(['2026-07-01']);
   });
+
+  it('ends with 9999-12-31, the last date the books hold, however far the window reaches', () => {
+    const s = { frequency: 'MONTHLY' as const, dayOfMonth: 31, startDate: '9999-10-01', endDate: null };
+    // Past 9999 an ISO date is `+010000-…`, which sorts before every four-digit year.
+    expect(occurrencesBetween(s, '9999-10-01', '9999-12-31')).toEqual([
+      '9999-10-31',
+      '9999-11-30',
+      '9999-12-31',
+    ]);
+    expect(occurrencesBetween(s, '9999-12-01', '+010002-02-22')).toEqual(['9999-12-31']);
+    const yearly = { ...s, frequency: 'YEARLY' as const, startDate: '1900-01-01', endDate: '9999-12-31' };
+    expect(occurrencesBetween(yearly, '9998-06-01', '9999-12-31')).toEqual(['9999-01-31']);
+  });
 });

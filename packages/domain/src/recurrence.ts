@@ -22,6 +22,15 @@ export interface RecurrenceSchedule {
 
 const utc = (date: IsoDate) => DateTime.fromISO(date, { zone: 'UTC' });
 
+/**
+ * The books' dates are `YYYY-MM-DD` (the Date scalar takes years 1900 to 9999), compared as text.
+ * Past 9999 luxon writes `+010000-01-31`, which sorts before every four-digit year: a window
+ * reaching past 9999-12-31 ends there, and no occurrence is counted after it — otherwise a schedule
+ * asked up to 9999-12-31 would never see a date "after" its end and count for ever.
+ */
+const LAST_YEAR = 9999;
+const endOfDates = (date: IsoDate): IsoDate => (/^\d{4}-/.test(date) ? date : `${LAST_YEAR}-12-31`);
+
 /** `day` of the month of `year`-`month`, or the month's last day when it is shorter. */
 export function dayInMonth(year: number, month: number, day: number): IsoDate {
   const first = DateTime.utc(year, month, 1);
@@ -44,7 +53,8 @@ export const reversalDateOf = (postingDate: IsoDate, reverseOn: IsoDate | null):
  */
 export function occurrencesBetween(schedule: RecurrenceSchedule, from: IsoDate, to: IsoDate): IsoDate[] {
   const step = MONTHS_BETWEEN[schedule.frequency];
-  const last = schedule.endDate && schedule.endDate < to ? schedule.endDate : to;
+  const until = endOfDates(to);
+  const last = schedule.endDate && schedule.endDate < until ? schedule.endDate : until;
   const first = schedule.startDate > from ? schedule.startDate : from;
   if (first > last) return [];
   const start = utc(schedule.startDate).startOf('month');
@@ -54,6 +64,7 @@ export function occurrencesBetween(schedule: RecurrenceSchedule, from: IsoDate, 
   const out: IsoDate[] = [];
   for (;;) {
     const month = start.plus({ months: cycle * step });
+    if (month.year > LAST_YEAR) return out;
     const date = dayInMonth(month.year, month.month, schedule.dayOfMonth);
     if (date > last) return out;
     if (date >= first) out.push(date);
