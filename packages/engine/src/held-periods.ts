@@ -1,6 +1,6 @@
 import { tenant } from '@cifra/db';
 import type { IsoDate } from '@cifra/domain';
-import { isNull, sql } from 'drizzle-orm';
+import { isNull, min, sql } from 'drizzle-orm';
 import type { TenantTx } from './posting-engine.ts';
 
 export type Period = typeof tenant.postingPeriods.$inferSelect;
@@ -73,6 +73,35 @@ export async function booksStart(db: Pick<TenantTx, 'select'>): Promise<IsoDate 
     .from(tenant.openingImports)
     .where(isNull(tenant.openingImports.voidedAt));
   return row?.openingDate ?? null;
+}
+
+/** The first day the books take a posting (`booksFirstDay`), and what sets it. */
+export interface BooksFirstDay {
+  /** The later of the two below. */
+  date: IsoDate;
+  /** The first posting period's first day: before it no period covers a date (PERIOD_NOT_FOUND). */
+  firstPeriodStart: IsoDate;
+  /** The live opening balance import's opening date (`booksStart`), or null. */
+  openingDate: IsoDate | null;
+}
+
+/**
+ * The first day the books take a posting, read the way `periodRefusal` decides it: no period
+ * covers a date before the first period's start (PERIOD_NOT_FOUND), and nothing posts before a
+ * live import's opening date (BEFORE_OPENING_BALANCES). Null while the books have no period. Every
+ * date before it is refused whatever its kind, until the books change (a year opened before the
+ * first, the import voided); for checks made before a posting (a recurring template's start, the
+ * dates a recurring run tries, the month-end checklist), not a gate: the posting checks again.
+ */
+export async function booksFirstDay(db: Pick<TenantTx, 'select'>): Promise<BooksFirstDay | null> {
+  const [first] = await db
+    .select({ startDate: min(tenant.postingPeriods.startDate) })
+    .from(tenant.postingPeriods);
+  const firstPeriodStart = first?.startDate ?? null;
+  if (!firstPeriodStart) return null;
+  const openingDate = await booksStart(db);
+  const date = openingDate && openingDate > firstPeriodStart ? openingDate : firstPeriodStart;
+  return { date, firstPeriodStart, openingDate };
 }
 
 /** Which of `periods` covers each of `dates` (a date no period covers is absent). */

@@ -17,9 +17,10 @@ import { actor, openTestBooks, plug, refusal, type TestBooks } from './test-book
 
 // While a live opening balance import exists, the books start on its opening date: every posting
 // dated before it is refused (BEFORE_OPENING_BALANCES), by whichever path it comes — a manual entry
-// alone or in a group, an approved draft, a document alone or in the documents' lane, a void, a
-// recurring occurrence, an accrual's scheduled reversal — and by the database for any other writer
-// (docs/architecture/opening-balances.md, "The books start there").
+// alone or in a group, an approved draft, a document alone or in the documents' lane, a void, an
+// accrual's scheduled reversal — and by the database for any other writer; a recurring template
+// neither starts nor runs before it (docs/architecture/opening-balances.md, "The books start
+// there"; a run the import lands in: recurring-books-start.test.ts).
 
 let t: TestBooks;
 let books: Books;
@@ -57,6 +58,7 @@ function expectBeforeOpening(err: DomainError, postingDate: string, field = 'pos
 let voidable: string;
 let accrual: string;
 let juneInvoice: string;
+let rent: string;
 
 beforeAll(async () => {
   t = await openTestBooks();
@@ -109,6 +111,20 @@ beforeAll(async () => {
       { accountCode: '1201', credit: '80.00', partyId: customer },
     ],
   });
+  // A recurring template written while the books started in January, before the import.
+  rent = (
+    await createRecurringTemplate(t.db, company, actor, {
+      name: 'Alquiler',
+      frequency: 'MONTHLY',
+      dayOfMonth: 28,
+      startDate: '2026-06-01',
+      endDate: null,
+      lines: [
+        { accountCode: '6201', debit: '15.00' },
+        { accountCode: '2401', credit: '15.00' },
+      ],
+    })
+  ).id;
   const outcome = await importOpeningBalances(books, {
     openingDate: OPENING,
     trialBalance: [
@@ -211,23 +227,28 @@ describe('a posting dated before a live import’s opening date', () => {
     expect(await t.count('voids')).toBe(before.voids + 1);
   });
 
-  it('is refused as a recurring occurrence, shown among the run’s refusals', async () => {
-    const template = await createRecurringTemplate(t.db, company, actor, {
-      name: 'Alquiler',
-      frequency: 'MONTHLY',
-      dayOfMonth: 28,
-      startDate: '2026-06-01',
-      endDate: null,
-      lines: [
-        { accountCode: '6201', debit: '15.00' },
-        { accountCode: '2401', credit: '15.00' },
-      ],
-    });
+  it('is no recurring template’s start, and a template written before the import runs from it', async () => {
+    const before = await footprint();
+    const err = await refusal(
+      createRecurringTemplate(t.db, company, actor, {
+        name: 'Alquiler de junio',
+        frequency: 'MONTHLY',
+        dayOfMonth: 28,
+        startDate: '2026-06-01',
+        endDate: null,
+        lines: [
+          { accountCode: '6201', debit: '15.00' },
+          { accountCode: '2401', credit: '15.00' },
+        ],
+      }),
+    );
+    expect(err.code).toBe('BAD_USER_INPUT');
+    expect(err.details).toMatchObject({ field: 'startDate', booksStart: OPENING, openingDate: OPENING });
+    expect(await footprint()).toEqual(before);
+    // June, before the opening date, is not tried (nor refused on every run): July is made.
     const run = await runRecurringEntries(t.db, company, actor, { asOf: '2026-07-31', autoPost: false });
-    const mine = (rows: typeof run.made) => rows.filter((r) => r.templateId === template.id);
-    expect(mine(run.refused).map((r) => [r.occurrenceDate, r.refusalCode])).toEqual([
-      ['2026-06-28', 'BEFORE_OPENING_BALANCES'],
-    ]);
+    const mine = (rows: typeof run.made) => rows.filter((r) => r.templateId === rent);
+    expect(mine(run.refused)).toEqual([]);
     expect(mine(run.made).map((r) => r.occurrenceDate)).toEqual(['2026-07-28']);
   });
 

@@ -1,7 +1,14 @@
 import type { Actor, TenantDb } from '@cifra/db';
 import { inTransaction, recordAuditEvent } from '@cifra/db';
 import { badInput, DomainError, type IsoDate, occurrencesBetween } from '@cifra/domain';
-import { booksStart, type Company, periodRefusal, postEntry, type TenantTx } from '@cifra/engine';
+import {
+  booksFirstDay,
+  booksStart,
+  type Company,
+  periodRefusal,
+  postEntry,
+  type TenantTx,
+} from '@cifra/engine';
 import {
   claimOccurrence,
   completeRun,
@@ -25,7 +32,10 @@ export interface RecurringRun {
   asOf: IsoDate;
   /** Occurrences made by this run: drafts (DRAFTED) or posted entries (POSTED). */
   made: RunRow[];
-  /** Occurrences the books refused (a closed month, an inactive account): retried by the next run. */
+  /**
+   * Occurrences the books refused (a closed month, an inactive account): retried by the next run,
+   * unless the books start after them by then.
+   */
   refused: RunRow[];
 }
 
@@ -35,6 +45,13 @@ export interface RecurringRun {
  * says so. Each occurrence is its own transaction, claimed first (store.ts, claimOccurrence), so two
  * workers never make one twice and a run that comes again makes nothing new. A refusal is recorded
  * on the occurrence (and shown by the month's checklist), never silently skipped.
+ *
+ * Only dates on or after the books' first day are tried (`booksFirstDay`: the first posting period's
+ * start, or the live opening balances' date when later): one before it is refused whatever happens
+ * (PERIOD_NOT_FOUND, BEFORE_OPENING_BALANCES) and, retried, would take the run's 500 on every run
+ * and keep a template from ever reaching its real dates. Such a date is not made and nothing is
+ * written for it — it is outside the books, as the checklist sees it too — until the books start
+ * earlier (a year opened before the first, the import voided): then it is due as any other.
  */
 export async function runRecurringEntries(
   db: TenantDb,
@@ -43,6 +60,9 @@ export async function runRecurringEntries(
   args: { asOf: IsoDate; autoPost: boolean },
 ): Promise<RecurringRun> {
   const templates = await templatesStartedBy(db, args.asOf);
+  // Read once, before the occurrences: an import landing meanwhile is the posting check's to refuse
+  // (`refuseIfNotPostable`), once, and the next run starts after it.
+  const books = await booksFirstDay(db);
   const runs = await runsOf(
     db,
     templates.map((t) => t.id),
@@ -51,17 +71,26 @@ export async function runRecurringEntries(
     runs.filter((r) => r.status !== 'REFUSED').map((r) => keyOf(r.templateId, r.occurrenceDate)),
   );
   const result: RecurringRun = { asOf: args.asOf, made: [], refused: [] };
+  const dates = { ...args, booksFrom: books?.date ?? null };
   for (const template of templates) {
-    if (!(await runTemplate(db, company, actor, template, done, args, result))) break;
+    if (!(await runTemplate(db, company, actor, template, done, dates, result))) break;
   }
   return result;
 }
 
 const keyOf = (templateId: string, date: string) => `${templateId}:${date}`;
 
-/** The template's occurrences due by `asOf` that `done` does not hold, in date order. */
-const dueDates = (template: TemplateRow, done: ReadonlySet<string>, asOf: IsoDate) =>
-  occurrencesBetween(template, template.startDate, asOf).filter((d) => !done.has(keyOf(template.id, d)));
+/** The dates a run tries: due by `asOf`, from the books' first day (none while the books have no period). */
+interface RunDates {
+  asOf: IsoDate;
+  booksFrom: IsoDate | null;
+}
+
+/** The template's occurrences within the run's dates that `done` does not hold, in date order. */
+const dueDates = (template: TemplateRow, done: ReadonlySet<string>, { asOf, booksFrom }: RunDates) =>
+  booksFrom === null
+    ? []
+    : occurrencesBetween(template, booksFrom, asOf).filter((d) => !done.has(keyOf(template.id, d)));
 
 /** Whether `date` is still an occurrence of the template as it stands: active, on its schedule, not past its end. */
 const isDue = (template: TemplateRow, date: IsoDate) =>
@@ -79,12 +108,12 @@ async function runTemplate(
   actor: Actor,
   first: TemplateRow,
   done: Set<string>,
-  args: { asOf: IsoDate; autoPost: boolean },
+  args: RunDates & { autoPost: boolean },
   result: RecurringRun,
 ): Promise<boolean> {
   let template = first;
   for (;;) {
-    const [date] = dueDates(template, done, args.asOf);
+    const [date] = dueDates(template, done, args);
     if (!date) return true;
     if (result.made.length + result.refused.length >= MAX_OCCURRENCES_PER_RUN) return false;
     const o = { templateId: template.id, name: template.name, date, autoPost: args.autoPost };

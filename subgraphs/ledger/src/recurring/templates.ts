@@ -4,11 +4,12 @@ import {
   assertBalancedEntry,
   badInput,
   DomainError,
+  type IsoDate,
   parseInput,
   parseIsoDate,
   RECURRENCE_FREQUENCIES,
 } from '@cifra/domain';
-import { type Company, SYSTEM_USER } from '@cifra/engine';
+import { type BooksFirstDay, booksFirstDay, type Company, SYSTEM_USER } from '@cifra/engine';
 import { z } from 'zod';
 import { checkManualControlLines } from '../services/control-accounts.ts';
 import { manualLinesInput, parseManualLines } from '../services/manual-lines.ts';
@@ -33,9 +34,9 @@ export const templateInput = z.object({
 export type TemplateInput = z.infer<typeof templateInput>;
 
 /**
- * A template, checked completely before anything is written: dates, an end not before the start,
- * active accounts, parties on control accounts, and lines that balance — the amounts are fixed,
- * so an unbalanced template could never post.
+ * A template, checked completely before anything is written: dates, a start on or after the day the
+ * books start, an end not before the start, active accounts, parties on control accounts, and lines
+ * that balance — the amounts are fixed, so an unbalanced template could never post.
  */
 async function parseTemplate(db: TenantDb, company: Company, raw: TemplateInput) {
   const input = parseInput(templateInput, raw);
@@ -47,6 +48,7 @@ async function parseTemplate(db: TenantDb, company: Company, raw: TemplateInput)
       value: endDate,
     });
   }
+  refuseBeforeBooks(startDate, await booksFirstDay(db));
   const lines = await parseManualLines(db, company, input.lines);
   await checkManualControlLines(db, lines);
   assertBalancedEntry(
@@ -65,6 +67,31 @@ async function parseTemplate(db: TenantDb, company: Company, raw: TemplateInput)
     autoReverse: input.autoReverse ?? false,
   };
   return { row, lines };
+}
+
+/**
+ * Every occurrence falls on or after the start date, so a start on or after the books' first day
+ * (the first posting period's, or the live opening balances' date when later) makes none the books
+ * would refuse for ever (PERIOD_NOT_FOUND, BEFORE_OPENING_BALANCES). No schedule is lost: what an
+ * earlier start would make from that day on, a start on its first such date makes (the cycle counts
+ * from the start's month). Books without a period yet say nothing.
+ */
+function refuseBeforeBooks(startDate: IsoDate, books: BooksFirstDay | null): void {
+  if (!books || startDate >= books.date) return;
+  const why =
+    books.date === books.openingDate
+      ? "the opening balances' date"
+      : 'the first day of the first posting period';
+  throw badInput(
+    `startDate: ${startDate} is before ${books.date}, where the books start (${why}): nothing can post before it, so start the template on or after ${books.date}`,
+    {
+      field: 'startDate',
+      value: startDate,
+      booksStart: books.date,
+      firstPeriodStart: books.firstPeriodStart,
+      openingDate: books.openingDate,
+    },
+  );
 }
 
 type Parsed = Awaited<ReturnType<typeof parseTemplate>>;

@@ -1,6 +1,6 @@
 import { tenant } from '@cifra/db';
 import { type IsoDate, occurrencesBetween } from '@cifra/domain';
-import { pendingReversals } from '@cifra/engine';
+import { booksFirstDay, pendingReversals } from '@cifra/engine';
 import { and, between, eq, gte, isNull, lte, or } from 'drizzle-orm';
 import type { CloseCheck } from './checklist.ts';
 import type { TenantTx } from './store.ts';
@@ -12,8 +12,16 @@ import type { TenantTx } from './store.ts';
  * reports the wrong expenses.
  */
 
-/** Occurrences dated in [from, to] of templates active then, not made (none yet, or refused). */
-async function recurringNotMade(tx: TenantTx, from: IsoDate, to: IsoDate) {
+/**
+ * Occurrences dated in [from, to] of templates active then, not made (none yet, or refused). None
+ * dated before the books' first day (`booksFirstDay`): the books refuse them whatever happens, so
+ * the recurring run does not try them (subgraphs/ledger/src/recurring/run.ts) and they are not
+ * missing — a month before the opening balances closes without them.
+ */
+async function recurringNotMade(tx: TenantTx, periodStart: IsoDate, to: IsoDate) {
+  const books = await booksFirstDay(tx);
+  if (!books || books.date > to) return [];
+  const from = books.date > periodStart ? books.date : periodStart;
   const t = tenant.recurringTemplates;
   const r = tenant.recurringRuns;
   const templates = await tx
