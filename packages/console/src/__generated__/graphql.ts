@@ -815,7 +815,7 @@ export type RecurringEntryTemplateInput = {
   memo?: string | null | undefined;
   /** What people call it, 1 to 200 characters (e.g. "Office rent"). */
   name: string;
-  /** The first day an occurrence may fall on (YYYY-MM-DD); the cycle counts from its month. */
+  /** The first day an occurrence may fall on (YYYY-MM-DD), not before the day the books start (the first posting period's first day, or the opening balances' date when later); the cycle counts from its month. */
   startDate: string;
 };
 
@@ -825,7 +825,7 @@ export type RecurringRunStatus =
   | 'DRAFTED'
   /** Posted directly (the client's recurringEntriesAutoPost setting). */
   | 'POSTED'
-  /** Refused by the books (a closed month, an inactive account); the next run tries again. */
+  /** Refused by the books (a closed month, an inactive account); the next run tries again, unless the books then start after its date. */
   | 'REFUSED';
 
 /** A role cluster: a named set of permissions a person holds firm-wide or on one client. */

@@ -282,13 +282,17 @@ export type Mutation = {
    * occurrence — monthly, quarterly or yearly on a day of the month, from a start date to an optional
    * end date. The worker makes each occurrence as a draft to approve, or posts it when the client's
    * setting recurringEntriesAutoPost is true. Refused with BAD_USER_INPUT (dates, day, inactive
-   * account) or UNBALANCED_ENTRY, writing nothing.
+   * account) or UNBALANCED_ENTRY, writing nothing. A startDate before the day the books start — the
+   * first posting period's first day, or the live opening balances' date when later — is refused
+   * BAD_USER_INPUT with `field` startDate and `booksStart` (also `firstPeriodStart`, `openingDate`):
+   * nothing could post before it.
    */
   createRecurringEntryTemplate?: Maybe<RecurringEntryTemplate>;
   /**
    * Replace a template's schedule and lines (needs GL.Post); occurrences already made stay as they
    * are, and every one made once this answers — by a run already going too — uses the new ones.
-   * NOT_EDITABLE once the template has ended.
+   * Refused as createRecurringEntryTemplate refuses (a startDate before the day the books start too),
+   * writing nothing; NOT_EDITABLE once the template has ended.
    */
   updateRecurringEntryTemplate?: Maybe<RecurringEntryTemplate>;
   /**
@@ -300,6 +304,9 @@ export type Mutation = {
    * Make now what the worker makes every hour (needs GL.Post): every occurrence due on or before
    * `asOf` (default today in the client's time zone) not made yet. Running it again makes nothing new.
    * An occurrence whose month is closed is refused and recorded (see RecurringEntryRun), not skipped.
+   * Only dates on or after the day the books start (the first posting period's first day, or the live
+   * opening balances' date when later) are tried: one before it could never post, so it is not made
+   * and nothing is recorded for it (a template written before that rule starts there).
    */
   runRecurringEntries: RecurringEntriesRun;
   /**
@@ -3271,7 +3278,7 @@ export type RecurringRunStatus =
   | 'DRAFTED'
   /** Posted directly (the client's recurringEntriesAutoPost setting). */
   | 'POSTED'
-  /** Refused by the books (a closed month, an inactive account); the next run tries again. */
+  /** Refused by the books (a closed month, an inactive account); the next run tries again, unless the books then start after its date. */
   | 'REFUSED';
 
 /** A recurring journal template's schedule and lines. */
@@ -3284,7 +3291,7 @@ export type RecurringEntryTemplateInput = {
   frequency: RecurrenceFrequency;
   /** The day of the month, 1 to 31; a shorter month takes its last day (31 → 28 February). */
   dayOfMonth: Scalars['Int']['input'];
-  /** The first day an occurrence may fall on (YYYY-MM-DD); the cycle counts from its month. */
+  /** The first day an occurrence may fall on (YYYY-MM-DD), not before the day the books start (the first posting period's first day, or the opening balances' date when later); the cycle counts from its month. */
   startDate: Scalars['Date']['input'];
   /** The last day an occurrence may fall on, not before startDate; none: until the template is ended. */
   endDate?: InputMaybe<Scalars['Date']['input']>;
@@ -3369,7 +3376,7 @@ export type RecurringEntriesRun = {
   asOf: Scalars['Date']['output'];
   /** Occurrences made by this run: at most 500 together with `refused` (a run stops there; run again for the rest). */
   made: Array<RecurringEntryRun>;
-  /** Occurrences refused by this run, retried by the next: at most 500 together with `made`. */
+  /** Occurrences refused by this run, retried by the next unless the books then start after them: at most 500 together with `made`. */
   refused: Array<RecurringEntryRun>;
 };
 
