@@ -68,6 +68,13 @@ describe('recurring journal templates', () => {
     ];
     for (const [over, code] of bad)
       expect(codes(await t.as('senior', slug)(CREATE, rent(over)))).toEqual([code]);
+    // Before the day the books start (the first posting period's, 1 January): it could never post.
+    const early = await t.as('senior', slug)(CREATE, rent({ startDate: `${YEAR - 1}-12-31` }));
+    expect(early.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'startDate',
+      booksStart: d(1, 1),
+    });
     expect(codes(await t.as('junior', slug)(CREATE, rent()))).toEqual(['FORBIDDEN']);
     expect(await count(slug, 'recurring_templates')).toBe(0);
     expect(await count(slug, 'recurring_template_lines')).toBe(0);
