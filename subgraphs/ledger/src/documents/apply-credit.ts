@@ -7,7 +7,6 @@ import {
   formatMoney,
   parseIsoDate,
   parseMoney,
-  payloadHash,
   todayIn,
   translateAtRate,
 } from '@cifra/domain';
@@ -18,7 +17,7 @@ import { parseInput } from '../services/parties.service.ts';
 import { sameRequest } from './drafts.ts';
 import { type DocumentGlLine, roleAccount } from './gl-lines.ts';
 import { type LockedSettlements, lockSettledInvoices, type PostedDocument } from './group-store.ts';
-import { type ApplyCreditInput, applyCreditInput } from './inputs.ts';
+import { type ApplyCreditInput, applyCreditInput, documentRequest } from './inputs.ts';
 import { controlRoleOf, KINDS, requirePermission } from './kinds.ts';
 import { documentEntryKey } from './posted-event.ts';
 import { invoiceProvenance, type Provenance } from './rates.ts';
@@ -56,21 +55,22 @@ export async function applyCredit(
   requirePermission(books, spec.post);
   const input = parseInput(applyCreditInput, raw);
   const { idempotencyKey: key, ...payload } = input;
-  const hash = key ? payloadHash('credit_application', { kind, ...payload }) : null;
+  const request = key ? documentRequest('credit_application', { kind, ...payload }) : null;
+  const hash = request?.hash ?? null;
   // A keyed application looks its key up first: the group about to start waits for it meanwhile.
   const arrival = key ? onTheWay(books.db) : undefined;
   try {
-    if (key && hash) {
+    if (key && request) {
       const first = await documentUnderKey(books.db, key);
-      if (first) return sameRequest(first, key, hash);
+      if (first) return sameRequest(first, key, request);
     }
     const date = input.date ? parseIsoDate(input.date, 'date') : todayIn(books.company.timezone);
     return await post(books, kind, input, date, { key: key ?? null, hash }, arrival);
   } catch (err) {
     // A concurrent request under this key committed first: answer its application (or refuse the key).
-    if (key && hash && isUniqueViolation(err, Constraints.documentIdempotencyKey)) {
+    if (key && request && isUniqueViolation(err, Constraints.documentIdempotencyKey)) {
       const first = await documentUnderKey(books.db, key);
-      if (first) return sameRequest(first, key, hash);
+      if (first) return sameRequest(first, key, request);
     }
     throw err;
   } finally {

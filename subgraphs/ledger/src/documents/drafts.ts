@@ -1,7 +1,7 @@
 import { inTransaction, recordAuditEvent } from '@cifra/db';
-import { badInput, DomainError, idempotencyKeyReused } from '@cifra/domain';
+import { type BoundRequest, badInput, DomainError, idempotencyKeyReused } from '@cifra/domain';
 import { type Books, Constraints, isUniqueViolation } from '../services/books.ts';
-import { draftHash, type InvoiceDraftInput, type PaymentDraftInput } from './inputs.ts';
+import { draftRequest, type InvoiceDraftInput, type PaymentDraftInput } from './inputs.ts';
 import { isInvoiceLike, KINDS, requireDraft, requirePermission } from './kinds.ts';
 import { atRatesHeld, prepareInvoice } from './prepare-invoice.ts';
 import { preparePayment } from './prepare-payment.ts';
@@ -27,13 +27,13 @@ export async function createDraft(
 ): Promise<DocumentRow> {
   requirePermission(books, KINDS[kind].create);
   const key = (raw as { idempotencyKey?: string | null }).idempotencyKey;
-  const hash = key ? draftHash(kind, raw) : null;
-  const firstUnder = async (k: string, h: string) => {
+  const request = key ? draftRequest(kind, raw) : null;
+  const firstUnder = async (k: string, r: BoundRequest) => {
     const first = await documentUnderKey(books.db, k);
-    return first ? sameRequest(first, k, h) : null;
+    return first ? sameRequest(first, k, r) : null;
   };
-  if (key && hash) {
-    const first = await firstUnder(key, hash);
+  if (key && request) {
+    const first = await firstUnder(key, request);
     if (first) return first;
   }
   const prepared = isInvoiceLike(kind)
@@ -44,7 +44,7 @@ export async function createDraft(
       const content = await atRatesHeld(tx, prepared);
       const doc = await insertDocument(tx, {
         ...content.values,
-        idempotencyHash: hash,
+        idempotencyHash: request?.hash ?? null,
         kind,
         createdBy: books.actor.userId,
       });
@@ -59,8 +59,8 @@ export async function createDraft(
     });
   } catch (err) {
     // A concurrent request with this key committed first: answer its draft (or refuse the key).
-    if (key && hash && isUniqueViolation(err, Constraints.documentIdempotencyKey)) {
-      const first = await firstUnder(key, hash);
+    if (key && request && isUniqueViolation(err, Constraints.documentIdempotencyKey)) {
+      const first = await firstUnder(key, request);
       if (first) return first;
     }
     throw err;
@@ -68,8 +68,8 @@ export async function createDraft(
 }
 
 /** The first draft under a key, if this request is the same as the one that made it. */
-export function sameRequest(doc: DocumentRow, key: string, hash: string): DocumentRow {
-  if (doc.idempotencyHash === hash) return doc;
+export function sameRequest(doc: DocumentRow, key: string, request: BoundRequest): DocumentRow {
+  if (request.matches(doc.idempotencyHash)) return doc;
   if (doc.idempotencyHash === null) {
     // Drafted before keys were bound to their request (migration 0018), and drafts are editable:
     // nothing left to compare the replay with. Refusing is the answer that cannot be wrong.

@@ -1,4 +1,4 @@
-import { payloadHash } from '@cifra/domain';
+import { type BoundRequest, boundRequest } from '@cifra/domain';
 import { z } from 'zod';
 import { parseInput } from '../services/parties.service.ts';
 import { taxCodeRef } from '../tax-codes/code.ts';
@@ -60,14 +60,41 @@ export const paymentDraftInput = z.object({
 export type PaymentDraftInput = z.input<typeof paymentDraftInput>;
 
 /**
+ * The decimal members of every document request bound to an idempotency key — amounts, bank fees,
+ * quantities, unit prices, exchange rates, at any depth (a payment's allocations, an invoice's
+ * lines). A key is bound to their values, not their spelling: "5" and "5.00" are one request
+ * (docs/architecture/documents.md, "Idempotency"). Held to the schema's Money and Decimal fields
+ * of the documents' inputs by subgraphs/ledger/test/document-idempotency.test.ts.
+ */
+export const DOCUMENT_DECIMAL_FIELDS: ReadonlySet<string> = new Set([
+  'amount',
+  'bankFee',
+  'exchangeRate',
+  'quantity',
+  'unitPrice',
+]);
+
+/**
+ * What a document request's idempotency key is bound to: the operation, and the parsed input
+ * without the key, its decimals canonical. Drafts, credit applications and write-offs all bind
+ * their keys here.
+ */
+export function documentRequest(
+  operation: 'document_draft' | 'credit_application' | 'bad_debt_write_off',
+  payload: Record<string, unknown>,
+): BoundRequest {
+  return boundRequest(operation, payload, DOCUMENT_DECIMAL_FIELDS);
+}
+
+/**
  * What a draft's idempotency key is bound to: the kind and the parsed input (trimmed, defaults
  * applied), without the key itself. A retry of the first request gets the first draft even if it
  * was edited since; any other request under that key is refused.
  */
-export function draftHash(kind: DocumentKind, raw: InvoiceDraftInput | PaymentDraftInput): string {
+export function draftRequest(kind: DocumentKind, raw: InvoiceDraftInput | PaymentDraftInput): BoundRequest {
   const parsed = parseInput(isInvoiceLike(kind) ? invoiceDraftInput : paymentDraftInput, raw);
   const { idempotencyKey: _key, ...payload } = parsed;
-  return payloadHash('document_draft', { kind, ...payload });
+  return documentRequest('document_draft', { kind, ...payload });
 }
 
 /** Apply a credit left on a party's account to one of its open invoices. */

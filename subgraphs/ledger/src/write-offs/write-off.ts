@@ -1,16 +1,17 @@
 import { inPostingGroup, onTheWay, type tenant } from '@cifra/db';
 import {
+  type BoundRequest,
   badInput,
   DomainError,
   formatDecimal,
   idempotencyKeyReused,
   parseIsoDate,
   parseMoney,
-  payloadHash,
   requireReason,
 } from '@cifra/domain';
 import { z } from 'zod';
 import { type LockedSettlements, lockSettledInvoices } from '../documents/group-store.ts';
+import { documentRequest } from '../documents/inputs.ts';
 import { KINDS, requirePermission } from '../documents/kinds.ts';
 import { postLockedDraft } from '../documents/post.ts';
 import { pegOf } from '../documents/rates.ts';
@@ -57,7 +58,8 @@ export async function writeOffBadDebt(books: Books, raw: WriteOffInput): Promise
   const documentDate = parseIsoDate(input.documentDate, 'documentDate');
   const postingDate = input.postingDate ? parseIsoDate(input.postingDate, 'postingDate') : documentDate;
   const { idempotencyKey: key, ...payload } = input;
-  const hash = key ? payloadHash('bad_debt_write_off', { ...payload, reason }) : null;
+  const bound = key ? documentRequest('bad_debt_write_off', { ...payload, reason }) : null;
+  const hash = bound?.hash ?? null;
   const actor = { ...books.actor, reason };
   const request: WriteOffRequest = {
     books: { ...books, actor },
@@ -69,8 +71,8 @@ export async function writeOffBadDebt(books: Books, raw: WriteOffInput): Promise
   // A keyed write-off looks its key up first: the group about to start waits for it meanwhile.
   const arrival = key ? onTheWay(books.db) : undefined;
   try {
-    if (key && hash) {
-      const first = await firstUnder(books, key, hash);
+    if (key && bound) {
+      const first = await firstUnder(books, key, bound);
       if (first) return first;
     }
     // Group commit: the write-offs waiting together are posted by the books' lane (books-lane.ts,
@@ -93,8 +95,8 @@ export async function writeOffBadDebt(books: Books, raw: WriteOffInput): Promise
     );
   } catch (err) {
     // A concurrent request with this key committed first: answer its write-off (or refuse the key).
-    if (key && hash && isUniqueViolation(err, Constraints.documentIdempotencyKey)) {
-      const first = await firstUnder(books, key, hash);
+    if (key && bound && isUniqueViolation(err, Constraints.documentIdempotencyKey)) {
+      const first = await firstUnder(books, key, bound);
       if (first) return first;
     }
     throw err;
@@ -209,9 +211,9 @@ function amountOf(
 }
 
 /** The write-off first made under a key, if this request is the same; another request is refused. */
-async function firstUnder(books: Books, key: string, hash: string): Promise<DocumentRow | null> {
+async function firstUnder(books: Books, key: string, bound: BoundRequest): Promise<DocumentRow | null> {
   const first = await documentUnderKey(books.db, key);
   if (!first) return null;
-  if (first.kind === KIND && first.idempotencyHash === hash && first.status === 'POSTED') return first;
+  if (first.kind === KIND && bound.matches(first.idempotencyHash) && first.status === 'POSTED') return first;
   throw idempotencyKeyReused(key, first.createdAt, { documentId: first.id, kind: first.kind });
 }
