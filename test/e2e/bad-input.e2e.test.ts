@@ -50,37 +50,40 @@ const invoice = (line: Record<string, unknown>) => ({
 });
 const big = '1'.padEnd(31, '0');
 
-/** [what, operation, variables, the field the refusal must name (a prefix is enough)] */
+/**
+ * [what, operation, variables, the field the refusal must name (a prefix is enough)]: within the
+ * mutation's `input` (`lines[0].memo`), a bulk import's entry by its position (`input[1].memo`).
+ */
 const cases: [string, string, () => Record<string, unknown>, string][] = [
-  ['no lines', POST, () => ({ input: entry({ lines: [] }) }), 'input.lines'],
-  ['one line', POST, () => ({ input: entry({ lines: [debit()] }) }), 'input.lines'],
-  ['lines sent as an object', POST, () => ({ input: entry({ lines: debit() }) }), 'input.lines'],
+  ['no lines', POST, () => ({ input: entry({ lines: [] }) }), 'lines'],
+  ['one line', POST, () => ({ input: entry({ lines: [debit()] }) }), 'lines'],
+  ['lines sent as an object', POST, () => ({ input: entry({ lines: debit() }) }), 'lines'],
   [
     '1,001 lines',
     POST,
     () => ({ input: entry({ lines: Array.from({ length: 1001 }, () => debit()) }) }),
-    'input.lines',
+    'lines',
   ],
-  ['a memo of 1,001 characters', POST, () => ({ input: entry({ memo: 'x'.repeat(1001) }) }), 'input.memo'],
-  ['a NUL in the memo', POST, () => ({ input: entry({ memo: 'a\u0000b' }) }), 'input.memo'],
-  ['a lone surrogate in the memo', POST, () => ({ input: entry({ memo: 'a\ud800b' }) }), 'input.memo'],
+  ['a memo of 1,001 characters', POST, () => ({ input: entry({ memo: 'x'.repeat(1001) }) }), 'memo'],
+  ['a NUL in the memo', POST, () => ({ input: entry({ memo: 'a\u0000b' }) }), 'memo'],
+  ['a lone surrogate in the memo', POST, () => ({ input: entry({ memo: 'a\ud800b' }) }), 'memo'],
   [
     'a NUL in a line memo',
     POST,
     () => ({ input: entry({ lines: [debit({ memo: 'x\u0000' }), credit()] }) }),
-    'input.lines[0].memo',
+    'lines[0].memo',
   ],
   [
     'a lone surrogate in the idempotency key',
     POST,
     () => ({ input: entry({ idempotencyKey: 'k\udc00' }) }),
-    'input.idempotencyKey',
+    'idempotencyKey',
   ],
   [
     'a NUL in an account code',
     POST,
     () => ({ input: entry({ lines: [debit({ accountCode: '11\u000010' }), credit()] }) }),
-    'input.lines[0].accountCode',
+    'lines[0].accountCode',
   ],
   [
     'money beyond 64-bit minor units',
@@ -103,19 +106,31 @@ const cases: [string, string, () => Record<string, unknown>, string][] = [
     'a NUL in a party name',
     PARTY,
     () => ({ input: { kind: 'CUSTOMER', code: 'NUL1', name: 'a\u0000b' } }),
-    'input.name',
+    'name',
   ],
   [
     'a lone surrogate in an invoice line description',
     INVOICE,
     () => invoice({ description: 'x\udfff' }),
-    'input.lines[0].description',
+    'lines[0].description',
   ],
   [
     'an invoice line whose quantity × price overflows',
     INVOICE,
     () => invoice({ quantity: '9999999999999', unitPrice: '9999999999999' }),
-    'input.lines[0]',
+    'lines[0]',
+  ],
+  [
+    "a NUL in a bulk import's second entry's memo",
+    BULK,
+    () => ({ input: [entry(), entry({ memo: 'a\u0000b' })] }),
+    'input[1].memo',
+  ],
+  [
+    "a bulk import's second entry of one line",
+    BULK,
+    () => ({ input: [entry(), entry({ lines: [debit()] })] }),
+    'input[1].lines',
   ],
   [
     '10,001 entries in one bulk import',

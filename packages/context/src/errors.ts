@@ -38,7 +38,7 @@ function zodRefusal(err: unknown): DomainError | null {
   const issues = (err as { name?: string; issues?: { path: PropertyKey[]; message: string }[] } | null)
     ?.issues;
   if ((err as { name?: string } | null)?.name !== 'ZodError' || !issues?.[0]) return null;
-  const field = fieldPath('input', issues[0].path);
+  const field = fieldPath('', issues[0].path) || 'input';
   return badInput(`${field}: ${issues[0].message}`, { field });
 }
 

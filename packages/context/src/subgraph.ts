@@ -18,7 +18,7 @@ import {
   type TenantRegistry,
   tenantDb,
 } from '@cifra/db';
-import { badInput, DomainError, findBadText } from '@cifra/domain';
+import { badInput, DomainError, findBadArgumentText } from '@cifra/domain';
 import type { ExportLinkSigner } from '@cifra/exports';
 import { buildShield, type Permission, type PermissionContext, type RuleMap } from '@cifra/permissions';
 import {
@@ -112,12 +112,16 @@ export function buildSchema<C extends BaseContext>(def: SubgraphDefinition<C>): 
 /**
  * Every text argument of every root field, however deep in its input object: no NUL, no unpaired
  * surrogate (PostgreSQL can store neither) and no more than MAX_TEXT_LENGTH characters, refused
- * with BAD_USER_INPUT naming the field before any resolver runs. Fields keep their own limits.
+ * with BAD_USER_INPUT naming the field before any resolver runs (as the services name it:
+ * `lines[0].memo` in `input`, `input[3].memo` and `index` in a list). Fields keep their own limits.
  */
 const refuseBadText: IMiddlewareFunction = (resolve, root, args, ctx, info) => {
   for (const [name, value] of Object.entries(args ?? {})) {
-    const bad = findBadText(value, name);
-    if (bad) throw badInput(`${bad.field}: ${bad.problem}`, { field: bad.field });
+    const bad = findBadArgumentText(name, value);
+    if (bad) {
+      const { problem, ...named } = bad;
+      throw badInput(`${bad.field}: ${problem}`, named);
+    }
   }
   return resolve(root, args, ctx, info);
 };

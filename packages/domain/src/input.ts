@@ -15,20 +15,30 @@ export const MAX_AMOUNT_INTEGER_DIGITS = 13;
 export const MAX_AMOUNT_MINOR = 10n ** 16n;
 export const MAX_TEXT_LENGTH = 20_000;
 
-/** `input.lines[3].memo`, the way a client names the field it sent. */
+/**
+ * The path of a field the way a client names it, brackets for list positions: `lines[3].memo`
+ * within a mutation's input object, `input[3].lines[1].debit` with the argument named (a list
+ * argument, whose position is the entry: `postJournalEntries`).
+ */
 export function fieldPath(argument: string, path: readonly PropertyKey[]): string {
   return path.reduce<string>(
-    (out, key) => (typeof key === 'number' ? `${out}[${key}]` : `${out}.${String(key)}`),
+    (out, key) =>
+      typeof key === 'number' ? `${out}[${key}]` : out === '' ? String(key) : `${out}.${String(key)}`,
     argument,
   );
 }
 
-/** Parse an argument with its zod schema; a refusal is BAD_USER_INPUT naming the field. */
-export function parseInput<T>(schema: z.ZodType<T>, raw: unknown, argument = 'input'): T {
+/**
+ * Parse an input with its zod schema; a refusal is BAD_USER_INPUT naming the field. The path is
+ * the field's within the input object (`lines[0].taxCode`), as the services name the fields they
+ * refuse; `argument` prefixes it with the argument's name (`input[3].memo`), and names a refusal
+ * of the whole input.
+ */
+export function parseInput<T>(schema: z.ZodType<T>, raw: unknown, argument?: string): T {
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  const field = fieldPath(argument, issue?.path ?? []);
+  const field = fieldPath(argument ?? '', issue?.path ?? []) || (argument ?? 'input');
   throw badInput(`${field}: ${issue?.message ?? 'invalid'}`, { field });
 }
 
@@ -68,6 +78,30 @@ export function findBadText(value: unknown, path: string): { field: string; prob
     }
   }
   return null;
+}
+
+/**
+ * The first text of a root field's argument that cannot be stored, named as every refusal names a
+ * field: within the mutation's `input` object (`lines[3].memo`); in a list argument by the entry's
+ * position, given as `index` too (`input[3].memo`: `postJournalEntries`); any other argument from
+ * its name (`filter.search`, `reason`).
+ */
+export function findBadArgumentText(
+  name: string,
+  value: unknown,
+): { field: string; problem: string; index?: number } | null {
+  if (Array.isArray(value)) {
+    for (const [index, entry] of value.entries()) {
+      const bad = findBadText(entry, `${name}[${index}]`);
+      if (bad) return { ...bad, index };
+    }
+    return null;
+  }
+  if (name === 'input' && value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    const bad = findBadText(value, '');
+    return bad ? { ...bad, field: bad.field.replace(/^\./, '') } : null;
+  }
+  return findBadText(value, name);
 }
 
 /** A computed amount past the bound is refused, naming the field it came from. */

@@ -165,6 +165,24 @@ describe('sales invoices', () => {
       { lines: [{ accountCode: '9999', quantity: '1', unitPrice: '1', taxCode: 'EXENTO' }] },
       'lines[0].accountCode',
     ],
+    // Refused by the input's schema (zod): named in the same bracket form as the rest.
+    [
+      'an empty tax code',
+      { lines: [{ accountCode: '4101', quantity: '1', unitPrice: '1', taxCode: '' }] },
+      'lines[0].taxCode',
+    ],
+    [
+      'a blank item code on a second line',
+      {
+        lines: [
+          { accountCode: '4101', quantity: '1', unitPrice: '1', taxCode: 'EXENTO' },
+          { itemCode: ' ', quantity: '1', unitPrice: '1', taxCode: 'EXENTO' },
+        ],
+      },
+      'lines[1].itemCode',
+    ],
+    ['no line', { lines: [] }, 'lines'],
+    ['a party id that is no id', { partyId: 'hotel' }, 'partyId'],
     ['an unknown party', { partyId: '00000000-0000-4000-8000-000000000000' }, 'partyId'],
     [
       'a document date whose 30 days of terms pass 9999-12-31',
@@ -291,6 +309,18 @@ describe('settlement', () => {
       );
       expect(err.code).toBe('BAD_USER_INPUT');
     }
+    const badId = await refusal(
+      createDraft(
+        books,
+        'CUSTOMER_RECEIPT',
+        receipt('10.00', [
+          { invoiceId: inv.id, amount: '5.00' },
+          { invoiceId: 'INV-2026-000001', amount: '5.00' },
+        ]),
+      ),
+    );
+    expect(badId.code).toBe('BAD_USER_INPUT');
+    expect(badId.details.field).toBe('allocations[1].invoiceId');
     const usd = await refusal(
       createDraft(
         books,

@@ -1,8 +1,7 @@
 import { inTransaction, recordAuditEvent } from '@cifra/db';
-import { type AccountType, DomainError } from '@cifra/domain';
+import { type AccountType, DomainError, parseInput } from '@cifra/domain';
 import { z } from 'zod';
 import { type Books, Constraints, isUniqueViolation } from '../services/books.ts';
-import { parseInput } from '../services/parties.service.ts';
 import {
   type AccountRow,
   balanceOf,

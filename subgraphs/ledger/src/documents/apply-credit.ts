@@ -5,6 +5,7 @@ import {
   decimalOf,
   formatDecimal,
   formatMoney,
+  parseInput,
   parseIsoDate,
   parseMoney,
   todayIn,
@@ -13,7 +14,6 @@ import {
 import { nextNumber, type PostingRequest, postEntry, type TenantTx } from '@cifra/engine';
 import { type Books, Constraints, isUniqueViolation } from '../services/books.ts';
 import { BOOKS_LANE } from '../services/books-lane.ts';
-import { parseInput } from '../services/parties.service.ts';
 import { sameRequest } from './drafts.ts';
 import { type DocumentGlLine, roleAccount } from './gl-lines.ts';
 import { type LockedSettlements, lockSettledInvoices, type PostedDocument } from './group-store.ts';

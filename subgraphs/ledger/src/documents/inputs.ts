@@ -1,6 +1,5 @@
-import { type BoundRequest, boundRequest } from '@cifra/domain';
+import { type BoundRequest, boundRequest, parseInput } from '@cifra/domain';
 import { z } from 'zod';
-import { parseInput } from '../services/parties.service.ts';
 import { taxCodeRef } from '../tax-codes/code.ts';
 import { isInvoiceLike } from './kinds.ts';
 import type { DocumentKind } from './store.ts';
@@ -92,8 +91,9 @@ export function documentRequest(
  * was edited since; any other request under that key is refused.
  */
 export function draftRequest(kind: DocumentKind, raw: InvoiceDraftInput | PaymentDraftInput): BoundRequest {
-  const parsed = parseInput(isInvoiceLike(kind) ? invoiceDraftInput : paymentDraftInput, raw);
-  const { idempotencyKey: _key, ...payload } = parsed;
+  const { idempotencyKey: _key, ...payload } = isInvoiceLike(kind)
+    ? parseInput(invoiceDraftInput, raw)
+    : parseInput(paymentDraftInput, raw);
   return documentRequest('document_draft', { kind, ...payload });
 }
 

@@ -5,6 +5,7 @@ import {
   decimalOf,
   formatDecimal,
   parseDecimal,
+  parseInput,
   parseIsoDate,
   sumLines,
 } from '@cifra/domain';
@@ -13,7 +14,6 @@ import type { Books } from '../services/books.ts';
 import { controlAccounts, refuseControlAccount } from '../services/control-accounts.ts';
 import { decideDocumentRate } from '../services/exchange-rate.ts';
 import { PRICE_INTEGER_DIGITS, PRICE_SCALE } from '../services/items.service.ts';
-import { parseInput } from '../services/parties.service.ts';
 import {
   type InvoiceDraftInput,
   invoiceDraftInput,
@@ -208,13 +208,7 @@ function priceLine(c: Catalogue, line: InvoiceLineInput, i: number) {
       field: `${field}.taxCode`,
       value: taxCode,
     });
-  const figures = computeLine(
-    quantity,
-    unitPrice,
-    decimalOf(tax.ratePercent),
-    c.minorUnits,
-    `input.${field}`,
-  );
+  const figures = computeLine(quantity, unitPrice, decimalOf(tax.ratePercent), c.minorUnits, field);
   return {
     lineNumber: i + 1,
     itemId: item?.id ?? null,

@@ -4,13 +4,13 @@ import {
   formatDecimal,
   formatMoney,
   isMoneyIn,
+  parseInput,
   parseIsoDate,
   parseMoney,
 } from '@cifra/domain';
 import type { Books } from '../services/books.ts';
 import { controlAccounts, refuseControlAccount } from '../services/control-accounts.ts';
 import { decideDocumentRate } from '../services/exchange-rate.ts';
-import { parseInput } from '../services/parties.service.ts';
 import { roleAccount } from './gl-lines.ts';
 import { type PaymentDraftInput, paymentDraftInput } from './inputs.ts';
 import { isRefund, KINDS } from './kinds.ts';

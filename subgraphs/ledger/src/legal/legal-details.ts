@@ -1,9 +1,8 @@
 import { inTransaction, recordAuditEvent } from '@cifra/db';
-import { badInput, DomainError, normalizeRuc, panamaRucDv } from '@cifra/domain';
+import { badInput, DomainError, normalizeRuc, panamaRucDv, parseInput } from '@cifra/domain';
 import type { TenantTx } from '@cifra/engine';
 import { z } from 'zod';
 import type { Books } from '../services/books.ts';
-import { parseInput } from '../services/parties.service.ts';
 import {
   type LegalColumns,
   type LegalRow,

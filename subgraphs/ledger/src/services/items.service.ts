@@ -1,11 +1,10 @@
 import { decodeKeyCursor, encodeKeyCursor, type Page, pageOf, pageSize } from '@cifra/context';
 import { inTransaction, markRecordedTime, recordAuditEvent, type TenantDb, tenant } from '@cifra/db';
-import { badInput, DomainError, formatDecimal, parseDecimal } from '@cifra/domain';
+import { badInput, DomainError, formatDecimal, parseDecimal, parseInput } from '@cifra/domain';
 import { and, asc, eq, gt, ilike, or, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { taxCodeRef } from '../tax-codes/code.ts';
 import { type Books, Constraints, isUniqueViolation } from './books.ts';
-import { parseInput } from './parties.service.ts';
 
 export type ItemRow = typeof tenant.items.$inferSelect;
 

@@ -1,6 +1,6 @@
 import { decodeKeyCursor, encodeKeyCursor, type Page, pageOf, pageSize } from '@cifra/context';
 import { inTransaction, markRecordedTime, recordAuditEvent, tenant } from '@cifra/db';
-import { badInput, DomainError } from '@cifra/domain';
+import { DomainError, parseInput } from '@cifra/domain';
 import type { TenantTx } from '@cifra/engine';
 import { and, asc, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -36,17 +36,6 @@ export const updatePartyInput = z.object({
   email,
   active: z.boolean().nullish(),
 });
-
-/** zod refusals become BAD_USER_INPUT naming the field, like every other bad input. */
-export function parseInput<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.join('.') || 'input';
-    throw badInput(`${field}: ${issue?.message ?? 'invalid'}`, { field });
-  }
-  return parsed.data;
-}
 
 export async function createParty(books: Books, raw: z.input<typeof createPartyInput>): Promise<PartyRow> {
   const input = parseInput(createPartyInput, raw);

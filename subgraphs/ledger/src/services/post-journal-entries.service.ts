@@ -40,7 +40,7 @@ export async function postJournalEntries(
   actor: Actor,
   raw: unknown,
 ): Promise<PostedEntry[]> {
-  const input = parseInput(postJournalEntriesInput, raw);
+  const input = parseInput(postJournalEntriesInput, raw, 'input');
   const byCode = await loadAccountsByCode(
     db,
     input.flatMap((e) => e.lines.map((l) => l.accountCode)),

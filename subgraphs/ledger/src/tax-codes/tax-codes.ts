@@ -1,8 +1,7 @@
 import { inTransaction, recordAuditEvent } from '@cifra/db';
-import { badInput, DomainError, parseIsoDate } from '@cifra/domain';
+import { badInput, DomainError, parseInput, parseIsoDate } from '@cifra/domain';
 import { z } from 'zod';
 import { type Books, Constraints, isUniqueViolation } from '../services/books.ts';
-import { parseInput } from '../services/parties.service.ts';
 import { normaliseTaxCode } from './code.ts';
 import {
   documentsUsingFrom,

@@ -5,6 +5,7 @@ import {
   DomainError,
   formatDecimal,
   idempotencyKeyReused,
+  parseInput,
   parseIsoDate,
   parseMoney,
   requireReason,
@@ -27,7 +28,6 @@ import {
 import { type Books, Constraints, isUniqueViolation } from '../services/books.ts';
 import { BOOKS_LANE } from '../services/books-lane.ts';
 import { decideDocumentRate } from '../services/exchange-rate.ts';
-import { parseInput } from '../services/parties.service.ts';
 
 const KIND = 'BAD_DEBT_WRITE_OFF';
 
