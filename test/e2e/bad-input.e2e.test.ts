@@ -161,6 +161,31 @@ describe('bad input answers BAD_USER_INPUT with the field, and writes nothing', 
     expect(await footprint()).toBe(before);
   });
 
+  it("names a bulk import's entry by its index, whichever check refuses it", async () => {
+    const bulk = async (input: Record<string, unknown>[]) => {
+      const before = await footprint();
+      const r = await t.as('senior', 'cafe-boquete')(BULK, { input });
+      expect(await footprint()).toBe(before);
+      return r.errors?.[0]?.extensions;
+    };
+    // The text rules, before the resolver; the input's schema; the engine's period check.
+    expect(await bulk([entry(), entry(), entry({ memo: 'x\u0000' })])).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      index: 2,
+      field: 'input[2].memo',
+    });
+    expect(await bulk([entry(), entry({ memo: 'x'.repeat(1001) })])).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      index: 1,
+      field: 'input[1].memo',
+    });
+    expect(await bulk([entry(), entry({ postingDate: '2099-01-15' })])).toMatchObject({
+      code: 'PERIOD_NOT_FOUND',
+      index: 1,
+      field: 'input[1].postingDate',
+    });
+  });
+
   it('still accepts the largest amount the books allow', async () => {
     const max = '9999999999999.99';
     const r = await t.as('senior', 'cafe-boquete')(POST, {

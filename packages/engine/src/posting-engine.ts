@@ -79,10 +79,25 @@ export async function postEntries(
   actor: Actor,
   requests: readonly PostingRequest[],
 ): Promise<PostedEntry[]> {
-  const keys = requests.map((r) => r.idempotencyKey).filter((k): k is string => !!k);
-  if (new Set(keys).size !== keys.length) {
-    throw badInput('Two entries in one batch share an idempotency key', { field: 'idempotencyKey' });
-  }
+  // Which request has each key: two with one key are refused, naming the second.
+  const indexOfKey = new Map<string, number>();
+  requests.forEach((r, index) => {
+    if (!r.idempotencyKey) return;
+    const first = indexOfKey.get(r.idempotencyKey);
+    if (first !== undefined) {
+      throw refusing(
+        badInput(`idempotencyKey ${r.idempotencyKey} is also the key of entry ${first} of this batch`, {
+          field: 'idempotencyKey',
+          idempotencyKey: r.idempotencyKey,
+          firstIndex: first,
+        }),
+        index,
+        'idempotencyKey',
+      );
+    }
+    indexOfKey.set(r.idempotencyKey, index);
+  });
+  const keys = [...indexOfKey.keys()];
   const hashes = new Map(
     requests.filter((r) => r.idempotencyKey).map((r) => [r.idempotencyKey as string, entryHash(r)] as const),
   );
@@ -93,19 +108,27 @@ export async function postEntries(
       .from(tenant.journalEntries)
       .where(inArray(tenant.journalEntries.idempotencyKey, keys));
     for (const row of rows) existing.set(row.idempotencyKey as string, row);
-    await refuseReusedKeys(tx, existing, hashes);
+    await refuseReusedKeys(tx, existing, hashes, indexOfKey);
   }
-  const fresh = requests.filter((r) => !(r.idempotencyKey && existing.has(r.idempotencyKey)));
+  // The requests to post, by their position among `requests` (a refusal names it).
+  const positions = requests.flatMap((r, index) =>
+    r.idempotencyKey && existing.has(r.idempotencyKey) ? [] : [index],
+  );
+  const fresh = positions.map((index) => requests[index] as PostingRequest);
 
-  for (const req of fresh) {
-    assertBalancedEntry(
-      req.lines.map((l) => ({
-        debitMinor: l.amountMinor > 0n ? l.amountMinor : 0n,
-        creditMinor: l.amountMinor < 0n ? -l.amountMinor : 0n,
-      })),
-    );
-  }
-  const periods = await periodsFor(tx, fresh);
+  fresh.forEach((req, n) => {
+    try {
+      assertBalancedEntry(
+        req.lines.map((l) => ({
+          debitMinor: l.amountMinor > 0n ? l.amountMinor : 0n,
+          creditMinor: l.amountMinor < 0n ? -l.amountMinor : 0n,
+        })),
+      );
+    } catch (err) {
+      throw refusing(err, positions[n] as number, 'lines');
+    }
+  });
+  const periods = await periodsFor(tx, fresh, positions);
   const numbers = await takeNumbers(
     tx,
     fresh.map((req) => periods.get(req.postingDate)?.fiscalYear as number),
@@ -175,6 +198,31 @@ export async function postEntries(
 }
 
 /**
+ * Which request of a `postEntries` call a refusal is about — its position in `requests` — and the
+ * member of the request it names (`postingDate`, `lines`, `idempotencyKey`). A caller posting
+ * many entries names the entry of its own input by it (`postJournalEntries`:
+ * `input[3].postingDate`). Kept beside the error rather than in its details: a single posting or a
+ * document has no position to show.
+ */
+export interface RefusedRequest {
+  index: number;
+  field: string;
+}
+
+const refusedRequests = new WeakMap<object, RefusedRequest>();
+
+/** Mark `err` as the refusal of request `index` of the call, about its member `field`. */
+function refusing(err: unknown, index: number, field: string): unknown {
+  if (err !== null && typeof err === 'object') refusedRequests.set(err, { index, field });
+  return err;
+}
+
+/** The request of a `postEntries` call a refusal is about, if it is about one. */
+export function refusedRequestOf(err: unknown): RefusedRequest | undefined {
+  return err !== null && typeof err === 'object' ? refusedRequests.get(err) : undefined;
+}
+
+/**
  * What an idempotency key is bound to: the entry the request asks for, after parsing (amounts in
  * minor units, accounts by id), so a retry that spells "100" as "100.00" is the same request. FX
  * provenance is left out: a retry translated at a rate refreshed in between is still a retry.
@@ -223,11 +271,16 @@ async function refuseReusedKeys(
   tx: TenantTx,
   existing: ReadonlyMap<string, PostedEntry>,
   hashes: ReadonlyMap<string, string>,
+  indexOfKey: ReadonlyMap<string, number>,
 ): Promise<void> {
   const stored = await storedHashes(tx, existing);
   for (const [key, entry] of existing) {
     if (stored.get(key) !== hashes.get(key)) {
-      throw idempotencyKeyReused(key, entry.createdAt, { entryId: entry.id, number: entry.number });
+      throw refusing(
+        idempotencyKeyReused(key, entry.createdAt, { entryId: entry.id, number: entry.number }),
+        indexOfKey.get(key) as number,
+        'idempotencyKey',
+      );
     }
   }
 }
@@ -328,7 +381,11 @@ export const SYSTEM_USER = '00000000-0000-0000-0000-000000000000';
  * lock queue lets new sharers pass a waiting transition), after checking that each exists and
  * accepts the request's kind of document, and that none is dated before the books' start.
  */
-async function periodsFor(tx: TenantTx, requests: readonly PostingRequest[]): Promise<Map<IsoDate, Period>> {
+async function periodsFor(
+  tx: TenantTx,
+  requests: readonly PostingRequest[],
+  positions: readonly number[],
+): Promise<Map<IsoDate, Period>> {
   // The periods' gates, shared, before reading their state and the books' start: a transition of
   // these periods (or an import making the books start after them) waits for this posting to commit,
   // and one already queued makes us wait for it, then we read what it did. Also marks the
@@ -338,10 +395,13 @@ async function periodsFor(tx: TenantTx, requests: readonly PostingRequest[]): Pr
     requests.map((r) => r.postingDate),
     [],
   );
-  for (const req of requests) {
+  requests.forEach((req, n) => {
     const refusal = periodRefusal(held.periods.get(req.postingDate), req, held.booksStart);
-    if (refusal) throw refusal;
-  }
+    if (refusal) {
+      const field = typeof refusal.details.field === 'string' ? refusal.details.field : 'postingDate';
+      throw refusing(refusal, positions[n] as number, field);
+    }
+  });
   return held.periods;
 }
 

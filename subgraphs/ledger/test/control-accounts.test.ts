@@ -97,7 +97,7 @@ describe('refusals', () => {
       ]),
     );
     expect(bulk.code).toBe('CONTROL_ACCOUNT_REQUIRES_DOCUMENT');
-    expect(bulk.details).toMatchObject({ field: 'input[0].lines[1].partyId' });
+    expect(bulk.details).toMatchObject({ index: 0, field: 'input[0].lines[1].partyId' });
     expect(await footprint()).toEqual(before);
   });
 

@@ -159,7 +159,9 @@ describe('a posting dated before a live import’s opening date', () => {
     const bulk = await refusal(
       postJournalEntries(t.db, company, actor, [entry('2026-07-02'), entry('2026-06-30')]),
     );
-    expectBeforeOpening(bulk, '2026-06-30');
+    // A bulk import names the entry refused.
+    expectBeforeOpening(bulk, '2026-06-30', 'input[1].postingDate');
+    expect(bulk.details.index).toBe(1);
     const draft = await createJournalEntryDraft(t.db, company, actor, entry('2026-01-20'));
     expectBeforeOpening(await refusal(approveJournalEntry(t.db, company, checker, draft.id)), '2026-01-20');
     expect({ ...(await footprint()), events: 0 }).toEqual({ ...before, events: 0 });

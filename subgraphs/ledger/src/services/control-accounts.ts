@@ -43,15 +43,23 @@ const PARTY_KIND: Record<ControlRole, 'CUSTOMER' | 'VENDOR' | null> = {
 };
 
 /**
- * Checks the lines of a manual entry (or of several) before anything is written: a line on a
- * control account must name a party of the right kind; a party named anywhere must exist.
- * `fieldOf(i)` names the line in errors (`lines[2]`, `input[4].lines[2]`).
+ * Checks the lines of a manual entry before anything is written: a line on a control account must
+ * name a party of the right kind; a party named anywhere must exist. A refusal names the line
+ * (`lines[2].partyId`).
  */
-export async function checkManualControlLines(
+export async function checkManualControlLines(db: Reader, lines: readonly PostingLine[]): Promise<void> {
+  (await manualControlLinesCheck(db, lines))(lines);
+}
+
+/**
+ * The check of `checkManualControlLines`, its reads done once for all the `lines` given (the lines
+ * of a whole bulk import), to be run on each entry's lines: the caller names the entry of a
+ * refusal (`input[4].lines[2].partyId`).
+ */
+export async function manualControlLinesCheck(
   db: Reader,
   lines: readonly PostingLine[],
-  fieldOf: (i: number) => string = (i) => `lines[${i}]`,
-): Promise<void> {
+): Promise<(entryLines: readonly PostingLine[]) => void> {
   const controls = await controlAccounts(db);
   const partyIds = [...new Set(lines.flatMap((l) => (l.partyId ? [l.partyId] : [])))];
   const parties = new Map(
@@ -60,35 +68,36 @@ export async function checkManualControlLines(
       : []
     ).map((p) => [p.id, p]),
   );
-  lines.forEach((line, i) => {
-    const field = fieldOf(i);
-    const party = line.partyId ? parties.get(line.partyId) : undefined;
-    if (line.partyId && !party)
-      throw badInput(`${field}.partyId: no party ${line.partyId}`, {
-        field: `${field}.partyId`,
-        value: line.partyId,
-      });
-    const role = controls.get(line.accountId);
-    if (!role) return;
-    if (!party) {
-      throw new DomainError(
-        'CONTROL_ACCOUNT_REQUIRES_DOCUMENT',
-        `${field}: the account is the ${role} control account; post through a document, or name the party (partyId) the line concerns`,
-        { field: `${field}.partyId`, role },
-      );
-    }
-    const kind = PARTY_KIND[role];
-    if (kind && party.kind !== kind) {
-      throw badInput(
-        `${field}.partyId: a line on the ${role} control account must name a ${kind.toLowerCase()}`,
-        {
+  return (entryLines) =>
+    entryLines.forEach((line, i) => {
+      const field = `lines[${i}]`;
+      const party = line.partyId ? parties.get(line.partyId) : undefined;
+      if (line.partyId && !party)
+        throw badInput(`${field}.partyId: no party ${line.partyId}`, {
           field: `${field}.partyId`,
           value: line.partyId,
-          role,
-        },
-      );
-    }
-  });
+        });
+      const role = controls.get(line.accountId);
+      if (!role) return;
+      if (!party) {
+        throw new DomainError(
+          'CONTROL_ACCOUNT_REQUIRES_DOCUMENT',
+          `${field}: the account is the ${role} control account; post through a document, or name the party (partyId) the line concerns`,
+          { field: `${field}.partyId`, role },
+        );
+      }
+      const kind = PARTY_KIND[role];
+      if (kind && party.kind !== kind) {
+        throw badInput(
+          `${field}.partyId: a line on the ${role} control account must name a ${kind.toLowerCase()}`,
+          {
+            field: `${field}.partyId`,
+            value: line.partyId,
+            role,
+          },
+        );
+      }
+    });
 }
 
 /** A document's own line or bank account coded to a control account is refused. */

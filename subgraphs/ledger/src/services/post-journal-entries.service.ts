@@ -1,32 +1,51 @@
 import type { Actor, TenantDb } from '@cifra/db';
 import { Constraints, inTransaction, isUniqueViolation } from '@cifra/db';
 import { assertBalancedEntry, DomainError, parseInput, parseIsoDate } from '@cifra/domain';
-import { type Company, type PostedEntry, type PostingRequest, postEntries } from '@cifra/engine';
+import {
+  type Company,
+  type PostedEntry,
+  type PostingRequest,
+  postEntries,
+  refusedRequestOf,
+} from '@cifra/engine';
 import { z } from 'zod';
-import { checkManualControlLines } from './control-accounts.ts';
-import { loadAccountsByCode, toPostingLines } from './manual-lines.ts';
-import { postJournalEntryInput } from './post-journal-entry.service.ts';
+import { manualControlLinesCheck } from './control-accounts.ts';
+import { type AccountsByCode, loadAccountsByCode, toPostingLines } from './manual-lines.ts';
+import { type PostJournalEntryInput, postJournalEntryInput } from './post-journal-entry.service.ts';
 import { parseReversal } from './reverse-on.ts';
 
 /** One import call posts at most this many entries (one transaction, a constant number of statements). */
 export const MAX_ENTRIES_PER_CALL = 10_000;
 
-export const postJournalEntriesInput = z
-  .array(postJournalEntryInput)
+/** The list itself; each entry is parsed on its own, so that a refusal names it. */
+const entriesInput = z
+  .array(z.unknown())
   .min(1, 'Give at least one entry')
   .max(MAX_ENTRIES_PER_CALL, `At most ${MAX_ENTRIES_PER_CALL} entries per call`);
 
-/** A refusal about one entry of the batch names it: `input[3].lines[1].debit`. */
-function at(index: number, err: unknown): unknown {
-  if (err instanceof DomainError) {
-    const field = typeof err.details.field === 'string' ? `input[${index}].${err.details.field}` : undefined;
-    return new DomainError(err.code, `input[${index}]: ${err.message}`, {
-      ...err.details,
-      index,
-      ...(field ? { field } : {}),
-    });
+/**
+ * A refusal about one entry of the batch names it: `index`, and `field` prefixed with the entry's
+ * place in the list (`input[3].lines[1].debit`), the entry's own member when the refusal names none
+ * (`input[3].lines` for an unbalanced entry). Every refusal of one entry goes through here: its
+ * parse and checks (`inEntry`) and the engine's (`refusedRequestOf`).
+ */
+function at(index: number, err: unknown, field?: string): unknown {
+  if (!(err instanceof DomainError)) return err;
+  const own = typeof err.details.field === 'string' ? err.details.field : field;
+  return new DomainError(err.code, `input[${index}]: ${err.message}`, {
+    ...err.details,
+    index,
+    ...(own ? { field: `input[${index}].${own}` } : {}),
+  });
+}
+
+/** Run one entry's parse or check; a refusal names the entry. */
+function inEntry<T>(index: number, check: () => T, field?: string): T {
+  try {
+    return check();
+  } catch (err) {
+    throw at(index, err, field);
   }
-  return err;
 }
 
 /**
@@ -40,42 +59,25 @@ export async function postJournalEntries(
   actor: Actor,
   raw: unknown,
 ): Promise<PostedEntry[]> {
-  const input = parseInput(postJournalEntriesInput, raw, 'input');
+  const input = parseInput(entriesInput, raw, 'input').map((entry, index) =>
+    inEntry(index, () => parseInput(postJournalEntryInput, entry)),
+  );
   const byCode = await loadAccountsByCode(
     db,
     input.flatMap((e) => e.lines.map((l) => l.accountCode)),
   );
-
-  const requests: PostingRequest[] = input.map((entry, index) => {
-    try {
-      const postingDate = parseIsoDate(entry.postingDate, 'postingDate');
-      const lines = toPostingLines(byCode, company, entry.lines);
-      assertBalancedEntry(
-        lines.map((l) => ({
-          debitMinor: l.amountMinor > 0n ? l.amountMinor : 0n,
-          creditMinor: l.amountMinor < 0n ? -l.amountMinor : 0n,
-        })),
-      );
-      return {
-        kind: 'MANUAL' as const,
-        postingDate,
-        memo: entry.memo ?? '',
-        idempotencyKey: entry.idempotencyKey ?? null,
-        ...parseReversal(postingDate, entry),
-        lines,
-      };
-    } catch (err) {
-      throw at(index, err);
-    }
+  const requests = input.map((entry, index) => {
+    const request = inEntry(index, () => manualRequest(byCode, company, entry));
+    inEntry(index, () => assertBalanced(request), 'lines');
+    return request;
   });
 
-  // Control accounts need a party on every manual line, checked over the whole batch at once.
-  const fields = requests.flatMap((r, i) => r.lines.map((_, j) => `input[${i}].lines[${j}]`));
-  await checkManualControlLines(
+  // Control accounts need a party on every manual line: read once for the whole batch.
+  const checkControlLines = await manualControlLinesCheck(
     db,
     requests.flatMap((r) => r.lines),
-    (k) => fields[k] ?? `input.lines[${k}]`,
   );
+  for (const [index, request] of requests.entries()) inEntry(index, () => checkControlLines(request.lines));
 
   const post = () => inTransaction(db, actor, (tx) => postEntries(tx, actor, requests));
   try {
@@ -88,11 +90,34 @@ export async function postJournalEntries(
       throw err;
     }
   } catch (err) {
-    // A refused key names the entry of the batch that reused it.
-    if (err instanceof DomainError && err.code === 'IDEMPOTENCY_KEY_REUSED') {
-      const index = requests.findIndex((r) => r.idempotencyKey === err.details.idempotencyKey);
-      if (index >= 0) throw at(index, err);
-    }
-    throw err;
+    // The engine's refusal of one entry (its period, the books' start, its key) names it.
+    const refused = refusedRequestOf(err);
+    throw refused ? at(refused.index, err, refused.field) : err;
   }
+}
+
+function manualRequest(
+  byCode: AccountsByCode,
+  company: Company,
+  entry: PostJournalEntryInput,
+): PostingRequest {
+  const postingDate = parseIsoDate(entry.postingDate, 'postingDate');
+  const lines = toPostingLines(byCode, company, entry.lines);
+  return {
+    kind: 'MANUAL' as const,
+    postingDate,
+    memo: entry.memo ?? '',
+    idempotencyKey: entry.idempotencyKey ?? null,
+    ...parseReversal(postingDate, entry),
+    lines,
+  };
+}
+
+function assertBalanced(request: PostingRequest): void {
+  assertBalancedEntry(
+    request.lines.map((l) => ({
+      debitMinor: l.amountMinor > 0n ? l.amountMinor : 0n,
+      creditMinor: l.amountMinor < 0n ? -l.amountMinor : 0n,
+    })),
+  );
 }
