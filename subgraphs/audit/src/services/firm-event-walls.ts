@@ -44,14 +44,23 @@ type Redact = (event: FirmAuditEvent, walled: Walled) => Partial<Pick<FirmAuditE
 const asPayload = (v: unknown): Payload => (v && typeof v === 'object' ? (v as Payload) : {});
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
+/** A payload's `clientRoles` (`{ tenantId, role }` each) without the walled clients'. */
+const withoutWalledRoles = (payload: unknown, w: Walled): Payload | null => {
+  if (payload === null || payload === undefined) return null;
+  const p = asPayload(payload);
+  if (!Object.hasOwn(p, 'clientRoles')) return p;
+  return { ...p, clientRoles: list(p.clientRoles).filter((r) => !w.ids.has(String(asPayload(r).tenantId))) };
+};
+
 /** The firm-wide events whose payload names clients, and what each leaves out for a walled reader. */
 const REDACT: Record<string, Redact> = {
-  // A member's roles on single clients as they were when they left.
-  'membership.removed': (e, w) => {
-    const before = asPayload(e.before);
-    const roles = list(before.clientRoles).filter((r) => !w.ids.has(String(asPayload(r).tenantId)));
-    return { before: { ...before, clientRoles: roles } };
-  },
+  // A member's roles on single clients as they were when they left, and the walls kept.
+  'membership.removed': (e, w) => ({
+    before: withoutWalledRoles(e.before, w),
+    after: withoutWalledRoles(e.after, w),
+  }),
+  // The walls someone added back comes back with.
+  'membership.added': (e, w) => ({ after: withoutWalledRoles(e.after, w) }),
   // The clients a deleted integration was granted.
   'integration.deleted': (e, w) => {
     const before = asPayload(e.before);

@@ -9,6 +9,7 @@ import {
 import { DomainError, requireReason } from '@cifra/domain';
 import { losesPermissions } from '@cifra/permissions';
 import { and, eq, sql } from 'drizzle-orm';
+import { refuseAbove, walledOff } from './manager-limits.ts';
 import {
   assignmentId,
   type FirmMember,
@@ -16,7 +17,6 @@ import {
   type Manager,
   membershipOf,
   memberView,
-  refuseAbove,
   refuseSelf,
 } from './members.service.ts';
 
@@ -53,11 +53,7 @@ async function roleOn(
   slug: string,
 ): Promise<RoleName | null> {
   const own = await assignmentOf(tx, tenantId, manager.userId);
-  if (own?.role === 'NoAccess') {
-    throw new DomainError('FORBIDDEN', `You are walled off ${slug}: someone else manages its access`, {
-      tenant: slug,
-    });
-  }
+  if (own?.role === 'NoAccess') throw walledOff(slug);
   return own?.role ?? manager.firmRole;
 }
 

@@ -8,6 +8,7 @@ import {
 } from '@cifra/db';
 import { DomainError, requireReason } from '@cifra/domain';
 import { and, eq } from 'drizzle-orm';
+import { judgeOnOwnClients } from './manager-limits.ts';
 import {
   type FirmMember,
   keepOneFirmAdmin,
@@ -111,6 +112,13 @@ export async function reactivateFirmMember(
     await requireActiveFirmAdmin(tx, manager, 'reactivateFirmMember');
     const member = await membershipOf(tx, manager.firmId, args.userId);
     if (member.active) return memberView(tx, manager.firmId, args.userId);
+    // Their roles apply again: where the manager holds a role of their own, judged there as giving
+    // it (walled off a client, they do not let anyone back into it). Deactivating stays open to
+    // any FirmAdmin, as suspending an integration does: it stops a person and keeps every role.
+    await judgeOnOwnClients(tx, manager, 'reactivateFirmMember', args.userId, (held) => ({
+      before: null,
+      after: held ?? member.firmRole,
+    }));
     await setActive(tx, args.userId, true);
     await recordAuditEvent(tx, manager.actor, {
       action: 'membership.reactivated',

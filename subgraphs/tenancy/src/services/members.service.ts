@@ -8,9 +8,10 @@ import {
   type TxOf,
 } from '@cifra/db';
 import { badInput, DomainError, requireReason } from '@cifra/domain';
-import { losesPermissions, roleWithin } from '@cifra/permissions';
+import { losesPermissions } from '@cifra/permissions';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { judgeOnOwnClients, refuseAbove } from './manager-limits.ts';
 
 /**
  * The firm's people: who is a member, their firm-wide role, and their roles on single clients.
@@ -20,7 +21,11 @@ import { z } from 'zod';
  * - nobody grants a role above their own (every permission of the role must be one they hold
  *   firm-wide: `roleWithin`), nor changes anything for someone whose role is above their own; on
  *   one client, their own role is the one they have there (an assignment restricting them to
- *   reading it, say), and walled off it they change nothing of its access;
+ *   reading it, say), and walled off it they change nothing of its access — neither through its
+ *   client roles nor through a membership change that reaches it: adding, removing, a firm-wide
+ *   role, reactivating (`judgeOnOwnClients`, manager-limits.ts);
+ * - a wall (NoAccess) is the firm's decision about a person: it stays when they are removed and
+ *   applies again when they are added back;
  * - a change that takes permissions away (demotion, revocation, removal) needs a reason of at
  *   least 20 characters, checked before anything is written;
  * - the firm always keeps at least one FirmAdmin. Every change locks the firm row first, so two
@@ -87,20 +92,6 @@ function refuseFirmWideNoAccess(role: RoleName | null): void {
   }
 }
 
-export function refuseAbove(
-  manager: Manager,
-  role: RoleName | null,
-  what: string,
-  own = manager.firmRole,
-): void {
-  if (role !== null && !roleWithin(role, own)) {
-    throw new DomainError('FORBIDDEN', `${what}: ${role} is above your own role`, {
-      role,
-      yourRole: own,
-    });
-  }
-}
-
 /** The firm row, locked for the rest of the transaction: membership changes of one firm queue up here. */
 export async function lockFirm(tx: TxOf<ControlDb>, firmId: string): Promise<void> {
   await tx.execute(sql`SELECT 1 FROM firms WHERE id = ${firmId} FOR UPDATE`);
@@ -160,7 +151,6 @@ export async function keepOneFirmAdmin(tx: TxOf<ControlDb>, firmId: string): Pro
   }
 }
 
-/** Someone walled off a client (NoAccess) does not decide who else may see it either. */
 /** Every member of the firm (or the given ones), by email, with their roles on single clients. */
 export async function listFirmMembers(
   db: ControlDb | TxOf<ControlDb>,
@@ -217,8 +207,9 @@ export async function memberView(db: ControlDb | TxOf<ControlDb>, firmId: string
 }
 
 /**
- * Add someone to the firm: the user is created when the email is new (or reactivated), then made a
- * member with the given firm-wide role (none: they see only the clients they are then assigned).
+ * Add someone to the firm: the user is created when the email is new, then made a member with the
+ * given firm-wide role (none: they see only the clients they are then assigned). Someone added back
+ * finds the walls they had, and stays deactivated if they were removed so.
  */
 export async function addFirmMember(
   db: ControlDb,
@@ -252,23 +243,38 @@ export async function addFirmMember(
         );
       }
     }
+    // Someone removed while deactivated comes back deactivated: only a FirmAdmin reactivates
+    // (reactivateFirmMember), and adding them back is not a way round it.
     const [user] = existing
-      ? await tx
-          .update(control.users)
-          .set({ active: true })
-          .where(eq(control.users.id, existing.id))
-          .returning()
+      ? [existing]
       : await tx.insert(control.users).values({ email, displayName }).returning();
+    // Their walls stayed when they left (removeFirmMember) and apply again; their firm-wide role
+    // applies on every other client, so where the manager holds a role of their own it is judged
+    // there (walled off a client, they give nobody a role on it).
+    await judgeOnOwnClients(tx, manager, 'addFirmMember', user!.id, (held) => ({
+      before: null,
+      after: held ?? firmRole,
+    }));
     await tx.insert(control.firmMemberships).values({ firmId: manager.firmId, userId: user!.id, firmRole });
+    const added = await memberView(tx, manager.firmId, user!.id);
     await recordAuditEvent(tx, manager.actor, {
       action: 'membership.added',
       entityType: 'FirmMembership',
       entityId: membershipId(manager.firmId, user!.id),
-      after: { userId: user!.id, email, displayName: user!.displayName, firmRole, newUser: !existing },
+      after: {
+        userId: user!.id,
+        email,
+        displayName: user!.displayName,
+        firmRole,
+        newUser: !existing,
+        active: added.active,
+        // The walls they come back with (redacted for whoever is walled off those clients).
+        clientRoles: added.clientRoles,
+      },
       tenantId: null,
       firmId: manager.firmId,
     });
-    return memberView(tx, manager.firmId, user!.id);
+    return added;
   });
 }
 
@@ -289,6 +295,12 @@ export async function changeFirmRole(
     const member = await membershipOf(tx, manager.firmId, args.userId);
     refuseAbove(manager, member.firmRole, 'changeFirmRole');
     if (member.firmRole === args.role) return memberView(tx, manager.firmId, args.userId);
+    // The firm-wide role applies on every client where they hold no role of their own: where the
+    // manager holds one of their own, the change is judged there (walled off it, FORBIDDEN).
+    await judgeOnOwnClients(tx, manager, 'changeFirmRole', args.userId, (held) => ({
+      before: held ?? member.firmRole,
+      after: held ?? args.role,
+    }));
     const reason = losesPermissions(member.firmRole, args.role)
       ? requireReason(args.reason)
       : args.reason?.trim() || null;
@@ -319,7 +331,8 @@ export async function changeFirmRole(
 
 /**
  * Remove someone from the firm: their firm membership and every role they hold on the firm's
- * clients. Their next request is refused; the audit trail and the history keep what they did.
+ * clients but their walls, which are kept for a return. Their next request is refused; the audit
+ * trail and the history keep what they did.
  */
 export async function removeFirmMember(
   db: ControlDb,
@@ -333,7 +346,18 @@ export async function removeFirmMember(
     const before = await memberView(tx, manager.firmId, args.userId);
     refuseAbove(manager, before.firmRole, 'removeFirmMember');
     for (const a of before.clientRoles) refuseAbove(manager, a.role, 'removeFirmMember');
-    const tenantIds = before.clientRoles.map((a) => a.tenantId);
+    // Their role on every client goes with them (their own, a wall too, or the firm-wide one): on a
+    // client where the manager holds a role of their own, judged as revokeClientRole would judge it
+    // there — walled off it, FORBIDDEN, so leaving and coming back is no way round a wall.
+    await judgeOnOwnClients(tx, manager, 'removeFirmMember', args.userId, (held) => ({
+      before: held ?? before.firmRole,
+      after: null,
+    }));
+    // Their walls stay: a wall is the firm's decision about the person, not about their
+    // membership, and applies again if they are added back (the member list shows them then).
+    // Without a membership it lets them into nothing (access joins the membership).
+    const walls = before.clientRoles.filter((a) => a.role === 'NoAccess');
+    const tenantIds = before.clientRoles.filter((a) => a.role !== 'NoAccess').map((a) => a.tenantId);
     if (tenantIds.length) {
       await tx
         .delete(control.tenantRoleAssignments)
@@ -358,6 +382,8 @@ export async function removeFirmMember(
       entityType: 'FirmMembership',
       entityId: membershipId(manager.firmId, args.userId),
       before: { email: before.email, firmRole: before.firmRole, clientRoles: before.clientRoles },
+      // The walls kept (redacted, as `before.clientRoles`, for whoever is walled off those clients).
+      after: { email: before.email, clientRoles: walls },
       reason,
       tenantId: null,
       firmId: manager.firmId,
