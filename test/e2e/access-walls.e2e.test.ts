@@ -3,7 +3,7 @@ import { signLocalToken } from '@cifra/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, gql, type Nodes, nodes } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
-import { ASSIGN, memberId, WALL_REASON as REASON } from '../support/walls.ts';
+import { ASSIGN, memberId, WALL_REASON as REASON, wallOff } from '../support/walls.ts';
 
 /** Nobody changes their own access, and a NoAccess wall keeps a firm-wide role out of one client. */
 
@@ -238,5 +238,63 @@ describe('an ethical wall on one client', () => {
         ?.firmHistoryConnection;
     expect(nodes(await history(t.as('admin'))).length).toBeGreaterThan(0);
     expect(nodes(await history(asWalledAdmin))).toEqual([]);
+  });
+});
+
+describe('a wall through membership changes', () => {
+  const TB = '{ trialBalance(asOf: "2026-12-31") { totalDebit totalCredit } }';
+  const REMOVE = `mutation($u: ID!, $why: String!) { removeFirmMember(userId: $u, reason: $why) { userId } }`;
+  const ADD = `mutation($e: String!, $n: String!, $r: RoleCluster) {
+    addFirmMember(input: { email: $e, displayName: $n, firmRole: $r }) {
+      userId active firmRole clientRoles { tenant { slug } role } } }`;
+  const WHY = 're-onboarding this junior from scratch';
+  const events = async () =>
+    Number((await t.stack.control.pool.query('SELECT count(*) AS n FROM audit_events')).rows[0].n);
+  const junior = () => ids.get('junior@demo.firm') as string;
+
+  beforeAll(async () => {
+    for (const email of ['senior@demo.firm', 'junior@demo.firm']) await wallOff(t, email, 'ferreteria-colon');
+  });
+
+  it('is not lifted by the walled senior removing the walled junior to add them back', async () => {
+    expect(codes(await t.as('junior', 'ferreteria-colon')(TB))).toEqual(['FORBIDDEN']);
+    const before = await events();
+    const revoke = await t.as('senior')(REVOKE, { u: junior(), t: 'ferreteria-colon', why: WHY });
+    const remove = await t.as('senior')(REMOVE, { u: junior(), why: WHY });
+    expect(codes(remove)).toEqual(['FORBIDDEN']);
+    expect(remove.errors?.[0]?.message).toBe(
+      'You are walled off ferreteria-colon: someone else manages its access',
+    );
+    expect(remove.errors?.[0]?.extensions).toEqual(revoke.errors?.[0]?.extensions);
+    // Nor by adding someone with a firm-wide role, which would apply there.
+    const add = await t.as('senior')(ADD, { e: 'helper@demo.firm', n: 'Helper', r: 'JUNIOR' });
+    expect(add.errors?.[0]?.extensions).toEqual(revoke.errors?.[0]?.extensions);
+    expect(await events()).toBe(before);
+    expect((await t.as('junior', 'cafe-boquete')(TB)).errors).toBeUndefined();
+    expect(codes(await t.as('junior', 'ferreteria-colon')(TB))).toEqual(['FORBIDDEN']);
+  });
+
+  it('stays when someone else removes the junior and adds them back; meanwhile their token stops at once', async () => {
+    const removed = await t.as('admin')(REMOVE, { u: junior(), why: WHY });
+    expect(removed.errors).toBeUndefined();
+    for (const tenant of ['cafe-boquete', undefined]) {
+      const gone = await t.as('junior', tenant)(tenant ? TB : '{ me { firmRole } }');
+      expect(gone.status).toBe(401);
+      expect(codes(gone)).toEqual(['UNAUTHENTICATED']);
+    }
+    const back = await t.as('admin')<{ addFirmMember: unknown }>(ADD, {
+      e: 'junior@demo.firm',
+      n: 'Julia Junior',
+      r: 'JUNIOR',
+    });
+    expect(back.data?.addFirmMember).toEqual({
+      userId: junior(),
+      active: true,
+      firmRole: 'JUNIOR',
+      clientRoles: [{ tenant: { slug: 'ferreteria-colon' }, role: 'NO_ACCESS' }],
+    });
+    // The same person (same user id, same token) is a member again, and still walled off.
+    expect((await t.as('junior', 'cafe-boquete')(TB)).errors).toBeUndefined();
+    expect(codes(await t.as('junior', 'ferreteria-colon')(TB))).toEqual(['FORBIDDEN']);
   });
 });

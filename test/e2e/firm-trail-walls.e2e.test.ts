@@ -10,7 +10,7 @@ import { memberId, wallOff } from '../support/walls.ts';
  * The firm's trail behind an ethical wall (docs/architecture/tenancy.md, "Who decides access, and
  * the ethical wall"), through the gateway with real tokens: the reviewer, walled off
  * panaderia-valle, reads none of what was done to it — not in a firm-wide event that names several
- * clients (a batch, a member's removal, an integration's deletion), nor through its entity keys,
+ * clients (a batch, a member's removal or return, an integration's deletion), nor through its entity keys,
  * and not once the client is a deleted sandbox.
  */
 
@@ -103,17 +103,20 @@ describe('a firm-wide event naming a walled client', () => {
     expect(items.map((e) => e.tenantId)).not.toContain(idOf.get(WALLED));
   });
 
-  it("shows a member's removal without their roles on the walled client", async () => {
-    const added = ok(
-      await t.as('admin')<{ addFirmMember: { userId: string } }>(
-        'mutation { addFirmMember(input: { email: "leaver@demo.firm", displayName: "Leaver", firmRole: JUNIOR }) { userId } }',
-      ),
-    ).addFirmMember.userId;
-    for (const tenant of [WALLED, OPEN])
+  it("shows a member's removal and return without their roles on the walled client, walls kept included", async () => {
+    const ADD =
+      'mutation { addFirmMember(input: { email: "leaver@demo.firm", displayName: "Leaver", firmRole: JUNIOR }) { userId } }';
+    const added = ok(await t.as('admin')<{ addFirmMember: { userId: string } }>(ADD)).addFirmMember.userId;
+    const ELSEWHERE = 'cafe-boquete';
+    for (const [tenant, role] of [
+      [WALLED, 'NO_ACCESS'],
+      [OPEN, 'CLIENT_READ_ONLY'],
+      [ELSEWHERE, 'NO_ACCESS'],
+    ])
       ok(
         await t.as('admin')(
-          'mutation($u: ID!, $t: String!) { assignClientRole(userId: $u, tenant: $t, role: CLIENT_READ_ONLY, reason: "reads this client only for now") { userId } }',
-          { u: added, t: tenant },
+          'mutation($u: ID!, $t: String!, $r: RoleCluster!) { assignClientRole(userId: $u, tenant: $t, role: $r, reason: "reads this client only for now") { userId } }',
+          { u: added, t: tenant, r: role },
         ),
       );
     ok(
@@ -122,15 +125,25 @@ describe('a firm-wide event naming a walled client', () => {
         { u: added },
       ),
     );
-    const filter = { action: 'membership.removed' };
-    const roles = (events: Event[]) =>
-      ((one(events, 'membership.removed').before?.clientRoles ?? []) as { tenantId: string }[]).map(
-        (r) => r.tenantId,
+    // Back again: the walls kept on leaving apply again, and the addition's event names them.
+    ok(await t.as('admin')(ADD));
+    const roles = (event: Event, side: 'before' | 'after') =>
+      ((event[side]?.clientRoles ?? []) as { tenantId: string }[]).map((r) => r.tenantId).sort();
+    const ids = (...slugs: string[]) => slugs.map((s) => idOf.get(s)).sort();
+    const removed = (events: Event[]) => one(events, 'membership.removed');
+    const back = (events: Event[]) =>
+      one(
+        events.filter((e) => e.after?.email === 'leaver@demo.firm' && e.after.newUser === false),
+        'membership.added',
       );
-    expect(roles(await trail(t.as('admin'), filter))).toEqual(
-      expect.arrayContaining([idOf.get(WALLED), idOf.get(OPEN)]),
-    );
-    expect(roles(await trail(asReviewer, filter))).toEqual([idOf.get(OPEN)]);
+    const asAdmin = await trail(t.as('admin'), { action: 'membership.' });
+    const asWalled = await trail(asReviewer, { action: 'membership.' });
+    expect(roles(removed(asAdmin), 'before')).toEqual(ids(WALLED, OPEN, ELSEWHERE));
+    expect(roles(removed(asAdmin), 'after')).toEqual(ids(WALLED, ELSEWHERE));
+    expect(roles(back(asAdmin), 'after')).toEqual(ids(WALLED, ELSEWHERE));
+    expect(roles(removed(asWalled), 'before')).toEqual(ids(OPEN, ELSEWHERE));
+    expect(roles(removed(asWalled), 'after')).toEqual(ids(ELSEWHERE));
+    expect(roles(back(asWalled), 'after')).toEqual(ids(ELSEWHERE));
   });
 
   it("shows an integration's deletion without its grant on the walled client", async () => {
