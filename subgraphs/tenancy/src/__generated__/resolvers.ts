@@ -327,13 +327,21 @@ export type Mutation = {
   /**
    * Add someone to the firm with a firm-wide role (none: they see only the clients they are then
    * assigned); the user is created when the email is new. Needs Firm.ManageUsers, and nobody grants
-   * a role above their own.
+   * a role above their own. Someone added back finds the walls (NO_ACCESS) they had when removed, and
+   * stays deactivated if they were removed so (reactivateFirmMember). The firm-wide role applies on
+   * every client where they hold no role of their own: on a client where the caller is walled off it
+   * is FORBIDDEN as revokeClientRole there ("You are walled off <slug>: …", `extensions.tenant`), and
+   * so is adding back someone with a wall there; on one where the caller holds a lower role, a
+   * firm-wide role above it is FORBIDDEN. Nothing is written when refused.
    */
   addFirmMember?: Maybe<FirmMember>;
   /**
    * Change someone's firm-wide role, or take it away with `role: null`. Taking any permission away
    * needs a reason of at least 20 characters; the firm always keeps one FirmAdmin (LAST_FIRM_ADMIN).
-   * Takes effect on their next request.
+   * Takes effect on their next request. The role applies on every client where they hold no role of
+   * their own, so a caller walled off such a client gets FORBIDDEN as revokeClientRole there (and a
+   * caller holding a lower role there, FORBIDDEN for a role above it, before or after); nothing is
+   * written.
    */
   changeFirmRole?: Maybe<FirmMember>;
   /**
@@ -341,15 +349,28 @@ export type Mutation = {
    * reactivation) but the gateway refuses their token at once with MEMBER_DEACTIVATED, and they are
    * no longer offered at sign-in. FirmAdmin only (FORBIDDEN otherwise); never oneself
    * (SELF_ACCESS_CHANGE); the firm keeps an active FirmAdmin (LAST_FIRM_ADMIN). Recorded in the
-   * firm's trail with the reason. Deactivating someone already deactivated changes nothing.
+   * firm's trail with the reason. Deactivating someone already deactivated changes nothing. Open to a
+   * FirmAdmin walled off a client the member works on: it stops the person and keeps every role and
+   * wall; reactivating them is for someone not walled off it.
    */
   deactivateFirmMember?: Maybe<FirmMember>;
   /**
    * Reactivate a deactivated member: their roles apply again from their next request. FirmAdmin only
    * (FORBIDDEN otherwise). Recorded in the firm's trail. Reactivating someone active changes nothing.
+   * Someone with a role (a wall included) on a client the caller is walled off is FORBIDDEN as
+   * revokeClientRole there, and a role above the caller's own there likewise; nothing is written.
    */
   reactivateFirmMember?: Maybe<FirmMember>;
-  /** Remove someone from the firm with every role they hold on its clients (reason of at least 20 characters). */
+  /**
+   * Remove someone from the firm with every role they hold on its clients but their walls (reason of at
+   * least 20 characters). Their token is refused from their next request (UNAUTHENTICATED). Their
+   * walls (NO_ACCESS) stay on record and apply again if they are added back (addFirmMember): a wall is
+   * lifted only by revokeClientRole or assignClientRole. Their role on each client goes with them, so
+   * a caller walled off a client where they hold a role of their own (a wall included) or where their
+   * firm-wide role applies gets FORBIDDEN as revokeClientRole there ("You are walled off <slug>: …",
+   * `extensions.tenant`), and a caller holding a lower role there FORBIDDEN for a role above it;
+   * nothing is written.
+   */
   removeFirmMember?: Maybe<FirmMember>;
   /**
    * Give a member a role on one client (it takes precedence over their firm-wide role there), or
