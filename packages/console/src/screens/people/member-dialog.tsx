@@ -204,7 +204,10 @@ function Leave({ member, reason, run }: Section) {
   return (
     <>
       <h3>Leave the firm</h3>
-      <p className="muted">Removes {name} from the firm with every role they hold on its clients.</p>
+      <p className="muted">
+        Removes {name} from the firm with every role they hold on its clients but their ethical walls, which
+        apply again if they are added back.
+      </p>
       <Button
         className="button button-danger"
         onPress={() =>
