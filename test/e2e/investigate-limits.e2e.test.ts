@@ -68,6 +68,41 @@ describe('investigate(sql) limits through the gateway', () => {
     });
   });
 
+  it('keeps the time bound when the statement switches its own statement timeout off', async () => {
+    // Read 50 rows at a time, each read a FETCH of its own: the setting made on the first row held
+    // for the next, and the statement answered OK after 80 s. It is canceled at the bound.
+    const sql = `select g, case when g=1 then set_config('statement_timeout','0',true) end,
+      case when g>50 then pg_sleep(4)::text end from generate_series(1,70) g`;
+    const r = await harness.as('senior', 'clinica-costa')<Investigation>(INVESTIGATE, { sql });
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.investigate).toMatchObject({
+      outcome: 'TIMEOUT',
+      rowCount: 0,
+      error: { sqlState: '57014' },
+    });
+    expect(r.data!.investigate.auditEvent).toMatchObject({
+      action: 'investigation.failed',
+      after: { sql, outcome: 'TIMEOUT', timeoutMs: 10_000, error: { sqlState: '57014' } },
+    });
+    // The investigator's session is gone: nothing holds the client's snapshot.
+    const [t] = await harness.stack.control.db
+      .select()
+      .from(control.tenants)
+      .where(eq(control.tenants.slug, 'clinica-costa'));
+    const sessions = () =>
+      withClient(withDatabase(harness.controlAdminUrl, t!.databaseName), async (owner) =>
+        Number(
+          (
+            await owner.query(
+              `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND usename LIKE 'ix\\_%'`,
+            )
+          ).rows[0].n,
+        ),
+      );
+    await until(async () => (await sessions()) === 0);
+    expect(await sessions()).toBe(0);
+  });
+
   it('stops reading at the row cap, says so, and records the capped count', async () => {
     const r = await harness.as('senior', 'cafe-boquete')<Investigation>(INVESTIGATE, {
       sql: 'SELECT g FROM generate_series(1, 5000) g',

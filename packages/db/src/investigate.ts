@@ -1,6 +1,7 @@
+import { connect as connectSocket } from 'node:net';
 import { DomainError } from '@cifra/domain';
 import Cursor from 'pg-cursor';
-import { dbErrorOf } from './db-errors.ts';
+import { dbErrorOf, pgErrorOf, SqlState } from './db-errors.ts';
 import { investigationTypes } from './investigation-values.ts';
 import { appLoginOn, clientLoginRole, derivedPassword, refreshLogin } from './logins.ts';
 import { type pg, quoteIdent, withClient } from './pg.ts';
@@ -110,7 +111,10 @@ async function grantInvestigator(serverAdminUrl: string, databaseName: string): 
 }
 
 export interface InvestigationLimits {
-  /** `statement_timeout` for the query, in milliseconds. */
+  /**
+   * How long the statement may run, in milliseconds, from its first read to its last: the
+   * session's `statement_timeout` and a deadline this process keeps across every read (`Deadline`).
+   */
   timeoutMs: number;
   /** Rows returned at most; the query is not read past this (the cursor is closed). */
   maxRows: number;
@@ -214,6 +218,84 @@ const COPY_REFUSED = 'COPY is not answered by an investigation: ask with SELECT'
 /** Rows read from the cursor at a time, so the answer's size is checked as it grows. */
 const BATCH_ROWS = 50;
 
+/** The statement ran past the investigation's time bound: canceled (SQLSTATE 57014, query_canceled). */
+export class InvestigationTimedOut extends Error {
+  /** The SQLSTATE the server reports for a canceled statement, its own timeout's included. */
+  readonly code = SqlState.QUERY_CANCELED;
+  constructor(
+    readonly timeoutMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`The statement ran longer than the investigation's ${timeoutMs} ms and was canceled`, options);
+  }
+}
+
+/** How long a statement canceled at its deadline has to stop before its connection is cut. */
+const CANCEL_GRACE_MS = 2_000;
+
+/** The protocol's CancelRequest code (PostgreSQL's frontend/backend protocol, "CancelRequest"). */
+const CANCEL_REQUEST_CODE = 80_877_102;
+
+/**
+ * Cancels the statement `client`'s session is running, the way psql's Ctrl-C does: a CancelRequest
+ * on a connection of its own, naming the session's process and secret key. The server checks the
+ * key, not a privilege, so the investigator login needs none (`pg_cancel_backend` is closed to it,
+ * tenant migration 0024). A request that cannot be delivered is no error: the deadline cuts the
+ * connection after its grace.
+ */
+function cancelStatement(client: pg.Client): void {
+  const { processID, secretKey } = client as unknown as {
+    processID: number | null;
+    secretKey: number | null;
+  };
+  if (processID === null || secretKey === null) return;
+  const request = Buffer.alloc(16);
+  request.writeInt32BE(16, 0);
+  request.writeInt32BE(CANCEL_REQUEST_CODE, 4);
+  request.writeInt32BE(processID, 8);
+  request.writeInt32BE(secretKey, 12);
+  const socket = client.host.startsWith('/')
+    ? connectSocket(`${client.host}/.s.PGSQL.${client.port}`)
+    : connectSocket(client.port, client.host);
+  socket.on('error', () => undefined);
+  socket.setTimeout(CANCEL_GRACE_MS, () => socket.destroy());
+  socket.end(request);
+}
+
+/**
+ * The investigation's time bound, kept by this process across every read of the cursor. The
+ * session's `statement_timeout` cannot hold it alone: the statement may change it — its first row
+ * calling `set_config('statement_timeout', '0', true)` switched it off for the cursor's next read,
+ * and the statement ran on for as long as it liked. At the deadline the statement is canceled
+ * (`cancelStatement`); if its read has not ended `CANCEL_GRACE_MS` later, the connection is cut
+ * (and canceled once more, so that a backend busy where it cannot yet be interrupted stops at its
+ * next chance rather than when it next writes). Once expired, the investigation's outcome is a
+ * timeout whatever arrives after.
+ */
+class Deadline {
+  expired = false;
+  private readonly timers: NodeJS.Timeout[] = [];
+
+  constructor(client: pg.Client, timeoutMs: number, cut: (error: Error) => void) {
+    this.timers.push(
+      setTimeout(() => {
+        this.expired = true;
+        cancelStatement(client);
+        this.timers.push(
+          setTimeout(() => {
+            cancelStatement(client);
+            cut(new InvestigationTimedOut(timeoutMs));
+          }, CANCEL_GRACE_MS),
+        );
+      }, timeoutMs),
+    );
+  }
+
+  clear(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+  }
+}
+
 export interface InvestigationResult {
   columns: string[];
   /** Each row as an array of JSON-safe values, in column order. */
@@ -238,10 +320,12 @@ function jsonSafe(value: unknown): unknown {
 
 /**
  * Run one statement on a connection of the client's investigator login (`ensureInvestigatorLogin`)
- * in a READ ONLY transaction that is always rolled back, with a statement timeout, a row cap and
- * a byte cap. The statement goes through the extended protocol, so it is exactly one statement
+ * in a READ ONLY transaction that is always rolled back, with a time bound, a row cap and a byte
+ * cap. The statement goes through the extended protocol, so it is exactly one statement
  * (`;`-chained commands are refused by the server). Use a dedicated connection and close it
- * afterwards: nothing the statement does to the session may reach anyone else.
+ * afterwards: nothing the statement does to the session may reach anyone else. Past its time the
+ * statement is canceled and InvestigationTimedOut thrown, whatever it set (`Deadline`); the
+ * connection is then idle with its transaction rolled back, or cut.
  */
 export async function runInvestigation(
   client: pg.Client,
@@ -250,13 +334,22 @@ export async function runInvestigation(
 ): Promise<InvestigationResult> {
   const timeoutMs = Math.max(1, Math.floor(limits.timeoutMs));
   refuseLargeMessages(client, limits.maxBytes + MESSAGE_HEADROOM);
+  const stream = (client as unknown as { connection: { stream: ProtocolStream } }).connection.stream;
+  let deadline: Deadline | undefined;
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
+    // The server's own bound too: it also holds if this process stops keeping the deadline.
     await client.query(`SET LOCAL statement_timeout = ${timeoutMs}`);
     // The first query takes the transaction's snapshot; from then on SET TRANSACTION READ WRITE
     // is refused, so the statement cannot make its own transaction writable.
     await client.query('SELECT 1');
+    deadline = new Deadline(client, timeoutMs, (error) => stream.destroy(error));
+    const timedOut = (cause?: unknown) => new InvestigationTimedOut(timeoutMs, { cause });
     const cursor = client.query(new InvestigationCursor(statement));
+    // A cursor closes when the server says it is ready for the next query, which a cut
+    // connection never says: the close ends with the connection, rather than waiting for ever.
+    const cut = new Promise<void>((resolve) => stream.once('close', () => resolve()));
+    const close = () => Promise.race([cursor.close(), cut]);
     const read = (n: number) =>
       new Promise<{ rows: unknown[][]; fields: { name: string }[] }>((resolve, reject) => {
         cursor.read(n, (err, rows, result) =>
@@ -268,20 +361,33 @@ export async function runInvestigation(
     let bytes = 0;
     let more = true;
     while (more && kept.length <= limits.maxRows) {
-      const batch = await read(Math.min(BATCH_ROWS, limits.maxRows + 1 - kept.length));
+      let batch: Awaited<ReturnType<typeof read>>;
+      try {
+        batch = await read(Math.min(BATCH_ROWS, limits.maxRows + 1 - kept.length));
+      } catch (err) {
+        // Canceled at the deadline, by the server's own timeout, or cut after the grace.
+        if (deadline.expired || pgErrorOf(err)?.code === SqlState.QUERY_CANCELED) throw timedOut(err);
+        throw err;
+      }
+      if (deadline.expired) {
+        // The read ended as the deadline passed: the cancel found the session idle.
+        await close().catch(() => undefined);
+        throw timedOut();
+      }
       if (batch.fields.length) columns = batch.fields.map((f) => f.name);
       for (const row of batch.rows) {
         const safe = row.map(jsonSafe);
         bytes += Buffer.byteLength(JSON.stringify(safe));
         if (bytes > limits.maxBytes) {
-          await cursor.close().catch(() => undefined);
+          await close().catch(() => undefined);
           throw tooLarge(limits.maxBytes);
         }
         kept.push(safe);
       }
       more = batch.rows.length > 0;
     }
-    await cursor.close();
+    await close();
+    if (deadline.expired) throw timedOut();
     return {
       columns,
       rows: kept.slice(0, limits.maxRows),
@@ -290,5 +396,7 @@ export async function runInvestigation(
     };
   } finally {
     await client.query('ROLLBACK').catch(() => undefined);
+    // Kept until the rollback has ended: a session that does not answer it is cut too.
+    deadline?.clear();
   }
 }

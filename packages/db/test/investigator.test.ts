@@ -178,7 +178,59 @@ describe("a client's investigator login", () => {
     });
     await expect(
       asInvestigator('SELECT pg_sleep(5)', { ...limits, timeoutMs: 200, maxRows: 1 }),
-    ).rejects.toThrow(/statement timeout/);
+    ).rejects.toMatchObject({ name: 'Error', code: '57014', timeoutMs: 200 });
+  });
+
+  it.each([["set_config('statement_timeout', '0', true)"], ["set_config('statement_timeout', '0', false)"]])(
+    'holds its time bound across the cursor’s fetches whatever the statement sets: %s',
+    async (setting) => {
+      // The rows are read 50 at a time, each read a FETCH of its own: what the statement sets on its
+      // first row is in force for the next read. It took 20 × 2 s and answered; it is cut at the bound.
+      const statement = `SELECT g, CASE WHEN g = 1 THEN ${setting} END,
+      CASE WHEN g > 50 THEN pg_sleep(2)::text END FROM generate_series(1, 70) g`;
+      await withClient(url, async (c) => {
+        const pid = (c as unknown as { processID: number }).processID;
+        await expect(runInvestigation(c, statement, { ...limits, timeoutMs: 500 })).rejects.toMatchObject({
+          code: '57014',
+        });
+        // Nothing of the statement is left running, and the session holds no snapshot.
+        const [session] = await withClient(
+          db.adminUrl,
+          async (admin) =>
+            (
+              await admin.query(
+                'SELECT state, backend_xmin IS NULL AS "noSnapshot" FROM pg_stat_activity WHERE pid = $1',
+                [pid],
+              )
+            ).rows,
+        );
+        expect(session).toEqual({ state: 'idle', noSnapshot: true });
+      });
+    },
+  );
+
+  it('cuts the connection when the statement has not stopped a grace after its cancel', async () => {
+    const statement = `SELECT g, CASE WHEN g = 1 THEN set_config('statement_timeout', '0', true) END,
+      CASE WHEN g > 50 THEN pg_sleep(30)::text END FROM generate_series(1, 70) g`;
+    const c = new pg.Client({ connectionString: url });
+    c.on('error', () => undefined);
+    await c.connect();
+    const pid = (c as unknown as { processID: number }).processID;
+    // The cancel goes nowhere (no server listens there), as if the server had not acted on it.
+    c.port = 1;
+    try {
+      const started = performance.now();
+      await expect(runInvestigation(c, statement, { ...limits, timeoutMs: 300 })).rejects.toMatchObject({
+        code: '57014',
+        timeoutMs: 300,
+      });
+      // Bounded far above the deadline and its grace, far below the statement's ten minutes.
+      expect(performance.now() - started).toBeLessThan(60_000);
+    } finally {
+      await c.end().catch(() => undefined);
+      // The backend stops when it next writes to the connection; not waited for here.
+      await withClient(db.adminUrl, (admin) => admin.query('SELECT pg_terminate_backend($1)', [pid]));
+    }
   });
 
   it('answers NaN and the infinities as their text, not as null', async () => {

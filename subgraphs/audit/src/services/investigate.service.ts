@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   DEFAULT_INVESTIGATION_LIMITS,
   dbErrorOf,
+  InvestigationTimedOut,
   inTransaction,
   investigatorBusy,
   NotAQuery,
@@ -73,7 +74,8 @@ async function refuseWithoutPermission(ctx: Context, record: () => Promise<unkno
  * committed first, so a crash cannot hide it) and its outcome after (`investigation.completed`,
  * `investigation.failed`); an attempt refused for want of permission is recorded too
  * (`investigation.refused`). Bounded: two at once per person in this process, the login's own
- * connection limit per client on the server, rows, bytes of the answer, and the statement timeout.
+ * connection limit per client on the server, rows, bytes of the answer, and the time it runs
+ * (`runInvestigation` keeps that bound across every read, whatever the statement sets).
  */
 export async function investigate(
   ctx: Context,
@@ -131,6 +133,10 @@ export async function investigate(
       if (err instanceof NotAQuery) {
         outcome = 'ERROR';
         error = { sqlState: null, message: err.message };
+      } else if (err instanceof InvestigationTimedOut) {
+        // Past the time bound, whatever the statement set for itself: canceled, or its connection cut.
+        outcome = 'TIMEOUT';
+        error = { sqlState: err.code, message: err.message };
       } else if (err instanceof DomainError) {
         refusal = err;
         outcome = 'TOO_LARGE';
