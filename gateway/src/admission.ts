@@ -1,4 +1,4 @@
-import type { Logger } from '@cifra/context';
+import { CLIENT_IDENTITY_MAX_LENGTH, type Logger, type RequestContext } from '@cifra/context';
 import { type ControlDb, controlDb, integrationOfOidcClient, isConnectionFailure, type pg } from '@cifra/db';
 import { Permissions } from '@cifra/permissions';
 import { type ServiceTracing, tracedPool } from '@cifra/tracing';
@@ -182,6 +182,48 @@ export function refuse(res: Response, err: GraphQLError): void {
     .send(JSON.stringify({ errors: [{ message: err.message, extensions }] }));
 }
 
+/** The client application a request names (Apollo's headers), as its context carries it. */
+type ClientApplication = RequestContext['client'];
+
+const CLIENT_HEADERS = {
+  name: 'apollographql-client-name',
+  version: 'apollographql-client-version',
+} as const;
+
+/**
+ * The client application as the caller names it (`apollographql-client-name` and `-version`),
+ * which the signed context carries and every audit event of the request records — or 400
+ * BAD_REQUEST naming the header, when one is longer than CLIENT_IDENTITY_MAX_LENGTH. Refused
+ * rather than cut (a request id that is no sane token is replaced, but it is the gateway's own
+ * handle on the request): what the trail records as the caller's client is what the caller sent.
+ * Unbounded, two headers of 7,000 characters pushed the context past the 16 KiB of headers a
+ * subgraph reads; the request failed as SERVICE_UNAVAILABLE and the gateway logged and counted an
+ * outage that any signed-in caller could fake.
+ */
+function clientApplication(req: Request): ClientApplication | GraphQLError {
+  const client: ClientApplication = { name: null, version: null };
+  for (const key of ['name', 'version'] as const) {
+    const header = CLIENT_HEADERS[key];
+    const value = req.header(header) ?? null;
+    if (value !== null && value.length > CLIENT_IDENTITY_MAX_LENGTH) {
+      return new GraphQLError(
+        `The ${header} header is longer than ${CLIENT_IDENTITY_MAX_LENGTH} characters`,
+        {
+          extensions: {
+            code: 'BAD_REQUEST',
+            header,
+            max: CLIENT_IDENTITY_MAX_LENGTH,
+            measured: value.length,
+            http: { status: 400 },
+          },
+        },
+      );
+    }
+    client[key] = value;
+  }
+  return client;
+}
+
 /** The body length a request announces, if it announces one (chunked bodies do not). */
 function declaredLength(req: Request): number | undefined {
   const header = req.header('content-length');
@@ -208,7 +250,14 @@ export function admitByHeaders(opts: AdmissionOptions): RequestHandler {
       dropRest(req, largest);
       return;
     }
-    admit(opts, req, res, declared).then(
+    // Before the token is looked at, as a body too large for anyone: it is the headers' own fault.
+    const client = clientApplication(req);
+    if (client instanceof GraphQLError) {
+      refuse(res, client);
+      dropRest(req, largest);
+      return;
+    }
+    admit(opts, req, res, declared, client).then(
       (admitted) => {
         res.locals.admitted = admitted;
         const max = limitFor(opts.bodyLimits, admitted.access.permissions);
@@ -254,14 +303,11 @@ async function admit(
   req: Request,
   res: Response,
   declared: number | undefined,
+  client: ClientApplication,
 ): Promise<Admitted> {
   const trace = traceOf(res);
   const tenantSlug = req.header('x-tenant')?.trim() || undefined;
   trace.tenant = tenantSlug;
-  const client = {
-    name: req.header('apollographql-client-name') ?? null,
-    version: req.header('apollographql-client-version') ?? null,
-  };
   const control = controlFor(opts, trace.span);
   const authorization = req.header('authorization');
   const caller = await cachedCaller(opts.caches, authorization, () => callerOf(opts, control, authorization));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { Logger } from '@cifra/context';
+import { type Logger, REQUEST_ID_MAX_LENGTH } from '@cifra/context';
 import { type Context, endSpan, type ServiceTracing, type Span } from '@cifra/tracing';
 import type { NextFunction, Request, Response } from 'express';
 import { Kind, parse } from 'graphql';
@@ -29,7 +29,7 @@ export interface RequestTrace {
 }
 
 /** A caller's own request id is kept when it is a sane token; anything else is replaced. */
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const REQUEST_ID = new RegExp(`^[A-Za-z0-9._:-]{1,${REQUEST_ID_MAX_LENGTH}}$`);
 
 export function traceOf(res: Response): RequestTrace {
   return res.locals.trace as RequestTrace;

@@ -160,6 +160,10 @@ describe('client credentials at /oauth/token', () => {
     expect(byBasic.status).toBe(200);
     const scoped = await token({ ...credentials(c), scope: 'GL.Read' });
     expect(scoped.body.scope).toBe('GL.Read');
+    // A constant named again adds nothing, to the token or to the context each fetch carries.
+    const repeated = await token({ ...credentials(c), scope: Array(1_000).fill('GL.Read').join(' ') });
+    expect(repeated.body.scope).toBe('GL.Read');
+    expect(decodeJwt(String(repeated.body.access_token)).scope).toBe('GL.Read');
 
     const listed = await as('admin')<{ integration: Integration }>(
       `query($id: ID!) { integration(id: $id) { ${INTEGRATION} } }`,

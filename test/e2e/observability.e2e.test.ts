@@ -155,6 +155,66 @@ describe('the gateway is observable and says nothing internal', () => {
     expect(line?.operation).toBe(`${names[999]?.slice(0, 64)}…`);
   });
 
+  it('refuses a client application name or version longer than a context carries, and reports no outage', async () => {
+    const signedIn = { authorization: `Bearer ${t.token('senior')}`, 'x-tenant': 'cafe-boquete' };
+    const long = 'A'.repeat(7_000);
+    // As reported: both headers of 7,000 characters pushed the signed context past the 16 KiB of
+    // headers a subgraph reads; the caller got SERVICE_UNAVAILABLE and the gateway an outage.
+    const reported = await post(
+      t,
+      {
+        ...signedIn,
+        'apollographql-client-name': long,
+        'apollographql-client-version': long,
+        'x-request-id': 'long-client-headers',
+      },
+      '{ me { email } }',
+    );
+    expect(reported.status).toBe(400);
+    expect(await reported.json()).toEqual({
+      errors: [
+        {
+          message: 'The apollographql-client-name header is longer than 128 characters',
+          extensions: { code: 'BAD_REQUEST', header: 'apollographql-client-name', max: 128, measured: 7_000 },
+        },
+      ],
+    });
+    expect(await waitForLine('long-client-headers')).toMatchObject({ status: 400, outcome: 'BAD_REQUEST' });
+    const version = await post(
+      t,
+      { ...signedIn, 'apollographql-client-version': 'v'.repeat(129) },
+      '{ me { email } }',
+    );
+    expect(version.status).toBe(400);
+    expect(((await version.json()) as { errors: { extensions: unknown }[] }).errors[0]?.extensions).toEqual({
+      code: 'BAD_REQUEST',
+      header: 'apollographql-client-version',
+      max: 128,
+      measured: 129,
+    });
+    expect(log.lines.filter((l) => l.msg === 'a subgraph could not be reached')).toEqual([]);
+    const metrics = await (await fetch(t.stack.gatewayUrl.replace(/\/graphql$/, '/metrics'))).text();
+    expect(metrics).not.toMatch(/outcome="SERVICE_UNAVAILABLE"/);
+
+    // At the bound, the request is served and the client's trail records the names whole.
+    const name = `n${'A'.repeat(127)}`;
+    const at = await post(
+      t,
+      { ...signedIn, 'apollographql-client-name': name, 'apollographql-client-version': 'v'.repeat(128) },
+      'mutation { investigate(sql: "SELECT 1") { outcome } }',
+    );
+    expect(await at.json()).toEqual({ data: { investigate: { outcome: 'OK' } } });
+    const events = await t.tenantSql<{ client_name: string; client_version: string }>(
+      'cafe-boquete',
+      `SELECT client_name, client_version FROM audit_events WHERE client_name = $1`,
+      [name],
+    );
+    expect(events).toEqual([
+      { client_name: name, client_version: 'v'.repeat(128) },
+      { client_name: name, client_version: 'v'.repeat(128) },
+    ]);
+  });
+
   it('keeps introspection and field suggestions to the firm staff, and no subgraph name in errors', async () => {
     const introspect = '{ __schema { queryType { name } } }';
     expect((await t.as('senior', 'cafe-boquete')(introspect)).data).toMatchObject({

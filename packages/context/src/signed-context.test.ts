@@ -1,11 +1,15 @@
+import { maxHeaderSize } from 'node:http';
+import { ALL_PERMISSIONS } from '@cifra/permissions';
 import { decodeProtectedHeader, importJWK, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import {
+  CLIENT_IDENTITY_MAX_LENGTH,
   CONTEXT_TTL_SECONDS,
   ContextSigner,
   ContextVerifier,
   contextAudience,
   generateContextKeys,
+  REQUEST_ID_MAX_LENGTH,
   type RequestContext,
 } from './signed-context.ts';
 
@@ -90,6 +94,54 @@ describe('signed contexts', () => {
     const now = Math.floor(Date.now() / 1000);
     expect(await verifier.verify(await until(now - 60), 'ledger')).toBeNull();
     expect(await verifier.verify(await until(now + 60), 'ledger')).toMatchObject({ userId: USER });
+  });
+
+  it('carry no client application name or version longer than the gateway lets through', async () => {
+    const keys = await generateContextKeys();
+    const signer = await ContextSigner.fromJwk(keys.privateJwk);
+    const verifier = await ContextVerifier.fromJwk(keys.publicJwk);
+    const at = 'x'.repeat(CLIENT_IDENTITY_MAX_LENGTH);
+    const within = { ...context, client: { name: at, version: at } };
+    expect(await verifier.verify(await signer.sign(within, 'audit'), 'audit')).toEqual(within);
+    for (const client of [
+      { name: `${at}x`, version: null },
+      { name: null, version: `${at}x` },
+    ]) {
+      expect(await verifier.verify(await signer.sign({ ...context, client }, 'audit'), 'audit')).toBeNull();
+    }
+    const longId = { ...context, requestId: 'r'.repeat(REQUEST_ID_MAX_LENGTH + 1) };
+    expect(await verifier.verify(await signer.sign(longId, 'audit'), 'audit')).toBeNull();
+  });
+
+  it('fit well within the headers a subgraph reads, with every value at its bound', async () => {
+    // What a caller names is bounded by the gateway (request id, client name and version), what
+    // they are by the firm's records (an email, a slug, an integration's name and client id), and
+    // the permissions and an integration's scope are each constant at most once.
+    const signer = await ContextSigner.fromJwk((await generateContextKeys()).privateJwk);
+    const largest = await signer.sign(
+      {
+        requestId: 'r'.repeat(REQUEST_ID_MAX_LENGTH),
+        userId: USER,
+        email: `${'e'.repeat(64)}@${'d'.repeat(251)}.pa`,
+        tenant: { id: USER, slug: 's'.repeat(63) },
+        permissions: [...ALL_PERMISSIONS],
+        firm: { id: USER, role: 'FirmAdmin', permissions: [...ALL_PERMISSIONS] },
+        client: {
+          name: 'n'.repeat(CLIENT_IDENTITY_MAX_LENGTH),
+          version: 'v'.repeat(CLIENT_IDENTITY_MAX_LENGTH),
+        },
+        integration: {
+          id: USER,
+          name: 'i'.repeat(200),
+          clientId: 'c'.repeat(128),
+          via: 'secret',
+          scope: [...ALL_PERMISSIONS],
+        },
+      },
+      'ledger',
+    );
+    // Half of Node's limit (a subgraph's, 16 KiB) leaves the rest to the fetch's other headers.
+    expect(largest.length).toBeLessThan(maxHeaderSize / 2);
   });
 
   it('refuse a key that is not an Ed25519 private key', async () => {

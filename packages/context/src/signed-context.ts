@@ -24,6 +24,21 @@ const ALG = 'EdDSA';
 type Key = Awaited<ReturnType<typeof importJWK>>;
 
 /**
+ * The longest request id a context carries: the gateway keeps a caller's own `x-request-id` only
+ * up to this length (gateway/src/observability.ts), and mints a UUID otherwise.
+ */
+export const REQUEST_ID_MAX_LENGTH = 128;
+
+/**
+ * The longest client application name, and version, a context carries — the caller's
+ * `apollographql-client-name` and `apollographql-client-version` headers, which every audit event
+ * of the request records. The gateway refuses a request sending a longer one (gateway/src/admission.ts).
+ * Unbounded, two headers of 7,000 characters pushed the context past the 16 KiB of headers a
+ * subgraph reads, and the request failed as an outage.
+ */
+export const CLIENT_IDENTITY_MAX_LENGTH = 128;
+
+/**
  * What a subgraph may believe about a request, because the gateway signed it: who the caller is,
  * which client's books the request is for, and what the caller may do there. Subgraphs never
  * look at a tenant header or a user token themselves.
@@ -71,7 +86,7 @@ const permissionList = z.array(z.string()).transform((list) => list.filter(isPer
 
 const claimsSchema = z.object({
   sub: z.string().uuid(),
-  rid: z.string().min(1),
+  rid: z.string().min(1).max(REQUEST_ID_MAX_LENGTH),
   email: z.string(),
   tenant: z.object({ id: z.string().uuid(), slug: z.string() }).nullable(),
   perms: permissionList,
@@ -83,7 +98,11 @@ const claimsSchema = z.object({
       .transform((r) => (r !== null && isRoleCluster(r) ? r : null)),
     perms: permissionList,
   }),
-  client: z.object({ name: z.string().nullable(), version: z.string().nullable() }),
+  // The gateway's bound: a context carrying more is not one it made.
+  client: z.object({
+    name: z.string().max(CLIENT_IDENTITY_MAX_LENGTH).nullable(),
+    version: z.string().max(CLIENT_IDENTITY_MAX_LENGTH).nullable(),
+  }),
   integration: z
     .object({
       id: z.string().uuid(),

@@ -114,7 +114,7 @@ export const ERROR_CATALOGUE = {
   BAD_REQUEST: {
     group: 'HTTP and the request itself',
     description:
-      'HTTP 400: malformed JSON, a batched array, an operationName the document does not hold, or a request the endpoint does not take.',
+      'HTTP 400: malformed JSON, a batched array, an operationName the document does not hold, an apollographql-client-name or -version header over 128 characters (extensions.header names it), or a request the endpoint does not take.',
   },
   PAYLOAD_TOO_LARGE: {
     group: 'HTTP and the request itself',

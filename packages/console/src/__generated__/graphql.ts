@@ -314,7 +314,7 @@ export type ErrorCode =
   | 'BACKUP_SCHEMA_NEWER'
   /** The backup's seal or bytes differ from what was written: it is not restored. */
   | 'BACKUP_TAMPERED'
-  /** HTTP 400: malformed JSON, a batched array, an operationName the document does not hold, or a request the endpoint does not take. */
+  /** HTTP 400: malformed JSON, a batched array, an operationName the document does not hold, an apollographql-client-name or -version header over 128 characters (extensions.header names it), or a request the endpoint does not take. */
   | 'BAD_REQUEST'
   /** A value the API does not accept; `extensions.field` names the field (money such as `"1e3"`, more decimals than the currency has or more than 13 digits before the point; a date outside 1900 to 9999; text with a NUL or an unpaired surrogate, or longer than its field allows — bounds in `docs/architecture/posting.md`; a page size past its maximum; a cursor another field returned). */
   | 'BAD_USER_INPUT'

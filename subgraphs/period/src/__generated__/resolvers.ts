@@ -695,7 +695,7 @@ export type ErrorCode =
   | 'MEMBER_DEACTIVATED'
   /** One's own memberships and roles are changed by someone else. */
   | 'SELF_ACCESS_CHANGE'
-  /** HTTP 400: malformed JSON, a batched array, an operationName the document does not hold, or a request the endpoint does not take. */
+  /** HTTP 400: malformed JSON, a batched array, an operationName the document does not hold, an apollographql-client-name or -version header over 128 characters (extensions.header names it), or a request the endpoint does not take. */
   | 'BAD_REQUEST'
   /** HTTP 413: a body over the caller's limit (1 MiB; 8 MiB for a caller who may post to the client), refused from its Content-Length before any of it is read, or as soon as a streamed body passes it. `limit`, `max` and `measured` say which. */
   | 'PAYLOAD_TOO_LARGE'
