@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { type Logger, REQUEST_ID_MAX_LENGTH } from '@cifra/context';
+import { isServiceRequestId, type Logger, REQUEST_ID_MAX_LENGTH } from '@cifra/context';
 import { type Context, endSpan, type ServiceTracing, type Span } from '@cifra/tracing';
 import type { NextFunction, Request, Response } from 'express';
 import { Kind, parse } from 'graphql';
@@ -28,8 +28,14 @@ export interface RequestTrace {
   execute?: { span: Span; context: Context };
 }
 
-/** A caller's own request id is kept when it is a sane token; anything else is replaced. */
+/**
+ * A caller's own request id is kept when it is a sane token and not in a namespace the services
+ * mint for their own work (a batch item's, `batch-item:…`, which the batch worker trusts as its
+ * own); anything else is replaced.
+ */
 const REQUEST_ID = new RegExp(`^[A-Za-z0-9._:-]{1,${REQUEST_ID_MAX_LENGTH}}$`);
+export const callerRequestId = (given: string | undefined): string =>
+  given && REQUEST_ID.test(given) && !isServiceRequestId(given) ? given : randomUUID();
 
 export function traceOf(res: Response): RequestTrace {
   return res.locals.trace as RequestTrace;
@@ -167,7 +173,7 @@ export function requestTracing(log: Logger, metrics: GatewayMetrics | undefined,
   return (req: Request, res: Response, next: NextFunction): void => {
     const given = req.header('x-request-id');
     const trace: RequestTrace = {
-      requestId: given && REQUEST_ID.test(given) ? given : randomUUID(),
+      requestId: callerRequestId(given),
       startedAt: process.hrtime.bigint(),
     };
     res.locals.trace = trace;

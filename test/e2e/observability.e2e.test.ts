@@ -215,6 +215,25 @@ describe('the gateway is observable and says nothing internal', () => {
     ]);
   });
 
+  it('gives a caller no request id of a batch item’s, the batch worker’s proof of its own work', async () => {
+    const forged = `batch-item:${crypto.randomUUID()}`;
+    const res = await post(
+      t,
+      { authorization: `Bearer ${t.token('senior')}`, 'x-tenant': 'cafe-boquete', 'x-request-id': forged },
+      'mutation { investigate(sql: "SELECT 2") { outcome } }',
+    );
+    expect(await res.json()).toEqual({ data: { investigate: { outcome: 'OK' } } });
+    const given = res.headers.get('x-request-id') ?? '';
+    expect(given).toMatch(/^[0-9a-f-]{36}$/);
+    // The request's events carry the id the gateway gave it, none the forged one.
+    const events = await t.tenantSql<{ request_id: string }>(
+      'cafe-boquete',
+      `SELECT request_id FROM audit_events WHERE request_id IN ($1, $2)`,
+      [forged, given],
+    );
+    expect(events.map((e) => e.request_id)).toEqual([given, given]);
+  });
+
   it('keeps introspection and field suggestions to the firm staff, and no subgraph name in errors', async () => {
     const introspect = '{ __schema { queryType { name } } }';
     expect((await t.as('senior', 'cafe-boquete')(introspect)).data).toMatchObject({

@@ -29,6 +29,22 @@ type Key = Awaited<ReturnType<typeof importJWK>>;
  */
 export const REQUEST_ID_MAX_LENGTH = 128;
 
+/** The request id of a batch item's work (`batch-item:<item id>`, subgraphs/period). */
+export const BATCH_ITEM_REQUEST_ID_PREFIX = 'batch-item:';
+
+/**
+ * Request ids the services mint for their own work, which a caller's `x-request-id` may not take:
+ * the gateway replaces a caller's id in one of them with a fresh one, so that no event a caller
+ * causes carries one.
+ */
+export const SERVICE_REQUEST_ID_PREFIXES: readonly string[] = [BATCH_ITEM_REQUEST_ID_PREFIX];
+
+/** Whether `requestId` is in a namespace of the services' own (SERVICE_REQUEST_ID_PREFIXES), in any case. */
+export const isServiceRequestId = (requestId: string): boolean => {
+  const id = requestId.toLowerCase();
+  return SERVICE_REQUEST_ID_PREFIXES.some((prefix) => id.startsWith(prefix));
+};
+
 /**
  * The longest client application name, and version, a context carries — the caller's
  * `apollographql-client-name` and `apollographql-client-version` headers, which every audit event

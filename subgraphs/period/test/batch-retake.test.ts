@@ -1,4 +1,13 @@
-import { type ControlDb, control, controlDb, pg, TenantRegistry } from '@cifra/db';
+import { randomUUID } from 'node:crypto';
+import {
+  type ControlDb,
+  control,
+  controlDb,
+  inTransaction,
+  pg,
+  recordAuditEvent,
+  TenantRegistry,
+} from '@cifra/db';
 import { permissionsOf } from '@cifra/permissions';
 import {
   createTestControlDatabase,
@@ -114,6 +123,58 @@ describe('a batch item retaken after its worker died', () => {
       stateBefore: 'UNLOCKED',
       stateAfter: 'LOCK_SALES',
     });
+  });
+});
+
+describe('a batch item retaken with a forged proof of work in the client’s books', () => {
+  it('is applied: only its own transition, by the batch’s identity, on its month, counts as done', async () => {
+    const batch = await runningBatch(6, 'forged');
+    // Taken once by a worker that died before acting: nothing of it is in the client's books.
+    const [item] = await db
+      .insert(control.periodBatchItems)
+      .values({ batchId: batch.id, tenantId, status: 'RUNNING', attempts: 1 })
+      .returning();
+    const forged = itemRequestId(item!.id);
+    const requester = { userId: user.id, email: user.email, requestId: forged, clientName: 'cifra-batch' };
+    // Events under the item's request id that are no transition of it: anyone's event (what a
+    // caller's own x-request-id put on an investigation, say), the requester's own of another
+    // kind, and the same move by the requester on another month.
+    for (const actor of [
+      { userId: randomUUID(), email: 'client@retake.test', requestId: forged, clientName: 'cifra-batch' },
+      requester,
+    ]) {
+      await inTransaction(books.app, actor, (tx) =>
+        recordAuditEvent(tx, actor, {
+          action: 'investigation.started',
+          entityType: 'Investigation',
+          entityId: randomUUID(),
+          after: { sql: 'SELECT 1' },
+        }),
+      );
+    }
+    await clientPeriodPort.apply(
+      books.app,
+      { ...requester, permissions: permissionsOf(['Senior']) },
+      { year: 2026, month: 7, action: 'LOCK_SALES' },
+    );
+
+    await runBatchItem({ control: db, registry, port: clientPeriodPort }, item!.id);
+
+    expect(await itemRow(item!.id)).toMatchObject({
+      status: 'DONE',
+      attempts: 2,
+      stateBefore: 'UNLOCKED',
+      stateAfter: 'LOCK_SALES',
+    });
+    // Applied, not taken as done: the month moved, and its transition is the batch's.
+    const { rows } = await books.owner.query(
+      `SELECT p.state, (SELECT count(*)::int FROM audit_events e
+          WHERE e.action = 'period.locked' AND e.before->>'periodId' = p.id::text
+            AND e.request_id = $1 AND e.actor_id = $2) AS transitions
+        FROM posting_periods p WHERE p.year = 2026 AND p.month = 6`,
+      [forged, user.id],
+    );
+    expect(rows).toEqual([{ state: 'LOCK_SALES', transitions: 1 }]);
   });
 });
 

@@ -84,6 +84,17 @@ export interface ClientPeriodPort {
   readClientMonths(db: TenantDb): Promise<ClientMonths>;
   /** Apply one forward transition in one audited transaction; refusals are DomainErrors. */
   apply(db: TenantDb, actor: ClientActor, args: YearMonth & { action: BatchAction }): Promise<void>;
+  /**
+   * The transition `apply` would make, if `actor` already made it under its request id: the
+   * month's state before it, as that transition's audit event recorded it; null when it was not
+   * made. Only that event counts — the action's own, on that month, by that actor with that
+   * request id — never another event that merely carries the request id.
+   */
+  appliedEarlier(
+    db: TenantDb,
+    actor: ClientActor,
+    args: YearMonth & { action: BatchAction },
+  ): Promise<{ before: Pick<ClientCloseRow, 'periodState' | 'closeStatus'> | null } | null>;
   /** Closes submitted and still waiting for approval, with when they were submitted. */
   pendingApprovals(
     db: TenantReader,

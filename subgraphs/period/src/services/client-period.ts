@@ -1,10 +1,21 @@
 import { tenant } from '@cifra/db';
-import { DomainError } from '@cifra/domain';
-import { and, eq } from 'drizzle-orm';
-import type { ClientCloseRow, ClientPeriodPort } from './client-period.port.ts';
+import { type CloseStatus, DomainError, type PeriodState } from '@cifra/domain';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { BatchAction, ClientCloseRow, ClientPeriodPort } from './client-period.port.ts';
 import { clientCloseSnapshot, type PeriodCloseStatus, periodCloseStatus } from './close-status.service.ts';
 import { approvePeriodClose, startPeriodClose, submitPeriodClose } from './period-close.service.ts';
 import { lockPeriod } from './period-transitions.service.ts';
+import { type TransitionAction, transitionAuditAction } from './store.ts';
+
+/** The transition of the client's machine a batch action is. */
+const TRANSITION: Record<BatchAction, TransitionAction> = {
+  LOCK_SALES: 'LOCK',
+  LOCK_PURCHASING: 'LOCK',
+  LOCK_SALES_AND_PURCHASING: 'LOCK',
+  START_CLOSE: 'START_CLOSE',
+  SUBMIT_CLOSE: 'SUBMIT_CLOSE',
+  APPROVE_CLOSE: 'APPROVE_CLOSE',
+};
 
 export * from './client-period.port.ts';
 
@@ -104,6 +115,39 @@ export const clientPeriodPort: ClientPeriodPort = {
         return;
       }
     }
+  },
+
+  async appliedEarlier(db, actor, { year, month, action }) {
+    if (!actor.userId || !actor.requestId) return null;
+    const [period] = await db
+      .select({ id: tenant.postingPeriods.id })
+      .from(tenant.postingPeriods)
+      .where(and(eq(tenant.postingPeriods.year, year), eq(tenant.postingPeriods.month, month)));
+    if (!period) return null;
+    const e = tenant.auditEvents;
+    const transition = TRANSITION[action];
+    // The request id alone proves nothing: a caller's own may be made to look like it, on any
+    // event they can cause. The transition's event is written only by the transition itself, as
+    // the actor, on the month (recordTransition in store.ts); a lock names the state it moved to.
+    const [hit] = await db
+      .select({ before: e.before })
+      .from(e)
+      .where(
+        and(
+          eq(e.requestId, actor.requestId),
+          eq(e.actorId, actor.userId),
+          eq(e.action, transitionAuditAction(transition)),
+          sql`${e.before}->>'periodId' = ${period.id}`,
+          transition === 'LOCK' ? sql`${e.after}->>'state' = ${action}` : undefined,
+        ),
+      )
+      .orderBy(asc(e.id))
+      .limit(1);
+    if (!hit) return null;
+    const before = (hit.before ?? {}) as { state?: PeriodState; closeStatus?: CloseStatus | null };
+    return {
+      before: before.state ? { periodState: before.state, closeStatus: before.closeStatus ?? null } : null,
+    };
   },
 
   async pendingApprovals(db) {

@@ -1,3 +1,4 @@
+import { BATCH_ITEM_REQUEST_ID_PREFIX } from '@cifra/context';
 import {
   type Actor,
   ARCHIVED_READ_ONLY,
@@ -8,13 +9,12 @@ import {
   recordAuditEvent,
   type TenantDb,
   type TenantRegistry,
-  tenant,
   tenantAccess,
   translateDbError,
 } from '@cifra/db';
-import { type CloseStatus, DomainError, type PeriodState } from '@cifra/domain';
+import { DomainError } from '@cifra/domain';
 import { permissionsOf } from '@cifra/permissions';
-import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { missingForBatch } from './batch-period-operation.service.ts';
 import {
   alreadyDone,
@@ -45,8 +45,12 @@ type Outcome = {
   stateAfter?: string | null;
 };
 
-/** The request id every tenant-side audit event of this item carries: the item's proof of work. */
-export const itemRequestId = (itemId: string) => `batch-item:${itemId}`;
+/**
+ * The request id every tenant-side audit event of this item carries. A caller's `x-request-id`
+ * never takes this form (the gateway replaces it: SERVICE_REQUEST_ID_PREFIXES), and an earlier
+ * attempt is recognised only by its transition's own event (`ClientPeriodPort.appliedEarlier`).
+ */
+export const itemRequestId = (itemId: string) => `${BATCH_ITEM_REQUEST_ID_PREFIX}${itemId}`;
 
 const describe = (row: Pick<ClientCloseRow, 'periodState' | 'closeStatus'> | null) =>
   row ? [row.periodState ?? 'NO_PERIOD', row.closeStatus].filter(Boolean).join('/') : null;
@@ -57,8 +61,9 @@ const describe = (row: Pick<ClientCloseRow, 'periodState' | 'closeStatus'> | nul
  * 1. Mark the item RUNNING (visible to `batchOperation`) and count the attempt; a finished item is left alone.
  * 2. In one control-plane transaction, hold the item row FOR UPDATE while acting, so two workers
  *    (one whose lock Agenda thought expired) never act on one item at once.
- * 3. On a retry, look for the client's audit event carrying this item's request id: if the
- *    transition committed in the client's database before a worker died, it is DONE, not re-applied.
+ * 3. On a retry, look for the audit event of this item's transition in the client's books (its
+ *    action, on its month, by the batch's user, with this item's request id): if the transition
+ *    committed before a worker died, it is DONE, not re-applied.
  * 4. Re-read the client's state: already there → SKIPPED; else apply it through the client's own
  *    state machine, which audits it and refuses what it must (→ FAILED with its code).
  * 5. Record the outcome and a firm-level audit event; the last item to finish closes the batch.
@@ -188,12 +193,15 @@ async function decide(
   let before: ClientCloseRow | null = null;
   try {
     db = await deps.registry.db(item.tenantId);
-    const earlier = item.attempts > 1 ? await appliedEarlier(db, actor) : null;
+    const earlier =
+      item.attempts > 1
+        ? await deps.port.appliedEarlier(db, onClient, { ...at, action: batch.action })
+        : null;
     if (earlier) {
       const now = await deps.port.readCloseRow(db, onClient, at);
       return {
         status: 'DONE',
-        stateBefore: item.stateBefore ?? earlier.stateBefore,
+        stateBefore: item.stateBefore ?? describe(earlier.before),
         stateAfter: describe(now),
       };
     }
@@ -236,25 +244,4 @@ async function decide(
       stateBefore: describe(before),
     };
   }
-}
-
-/**
- * An earlier attempt of this item that already committed its transition in the client's books, with
- * the month's state before it as that transition's audit event recorded it (the control plane never
- * saw it: the worker died first); null when no attempt committed.
- */
-async function appliedEarlier(db: TenantDb, actor: Actor): Promise<{ stateBefore: string | null } | null> {
-  const [hit] = await db
-    .select({ before: tenant.auditEvents.before })
-    .from(tenant.auditEvents)
-    .where(eq(tenant.auditEvents.requestId, actor.requestId ?? ''))
-    .orderBy(asc(tenant.auditEvents.id))
-    .limit(1);
-  if (!hit) return null;
-  const before = (hit.before ?? {}) as { state?: PeriodState; closeStatus?: CloseStatus | null };
-  return {
-    stateBefore: before.state
-      ? describe({ periodState: before.state, closeStatus: before.closeStatus ?? null })
-      : null,
-  };
 }

@@ -109,6 +109,9 @@ const AUDIT_ACTION: Record<TransitionAction, string> = {
   REVERSE_YEAR_END_CLOSE: 'period.year_end_close_reversed',
 };
 
+/** The audit event's action a transition is recorded under (`period.locked`, `period_close.approved`…). */
+export const transitionAuditAction = (action: TransitionAction): string => AUDIT_ACTION[action];
+
 const CLOSE_ACTIONS = new Set<TransitionAction>([
   'START_CLOSE',
   'SUBMIT_CLOSE',
