@@ -91,13 +91,14 @@ export function integrationLimitsWithin(
  * Root fields that cost far more than reading a row: each runs a statement, a file or a job on the
  * server. Weighted so that a handful fit in one request and fifty aliases do not.
  */
-const FIELD_WEIGHTS: Readonly<Record<string, number>> = {
+export const FIELD_WEIGHTS: Readonly<Record<string, number>> = {
   'Mutation.investigate': 5_000,
   'Mutation.exportLedger': 1_000,
   'Mutation.exportDocumentsArchive': 1_000,
   'Mutation.renderDocument': 200,
   'Mutation.renderPartyStatement': 200,
   'Mutation.exportPartyStatementsArchive': 1_000,
+  'Mutation.renderItbmsReturn': 200,
   'Query.partyStatement': 100,
   'Mutation.startBatchPeriodOperation': 2_000,
   'Mutation.provisionTenant': 5_000,

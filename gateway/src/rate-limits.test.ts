@@ -1,6 +1,7 @@
 import { Kind, type OperationDefinitionNode, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { operationPoints } from './rate-limits.ts';
+import { FIELD_WEIGHTS } from './demand-control.ts';
+import { OPERATION_POINTS, operationPoints } from './rate-limits.ts';
 
 /** A person's extra rate-limit points for a document, however its costly fields are written. */
 const points = (query: string, variables?: Record<string, unknown>) => {
@@ -26,12 +27,22 @@ describe('the extra points of costly operations', () => {
       ['exportLedger(input: {})', 5],
       ['exportDocumentsArchive(input: {})', 5],
       ['renderDocument(id: "x")', 2],
+      ['renderPartyStatement(input: {})', 2],
+      ['renderItbmsReturn(input: {})', 2],
+      ['exportPartyStatementsArchive(input: {})', 5],
       ['provisionTenant(input: {})', 20],
       ['backupClient(tenant: "x")', 20],
       ['restoreClient(input: {})', 20],
     ] as const) {
       expect(points(`mutation { ... on Mutation { ${field} { __typename } } }`), field).toBe(extra);
     }
+  });
+
+  it('charges extra points for every mutation demand control weighs as work on the server, and only those', () => {
+    const weighed = Object.keys(FIELD_WEIGHTS)
+      .filter((f) => f.startsWith('Mutation.'))
+      .map((f) => f.slice('Mutation.'.length));
+    expect(Object.keys(OPERATION_POINTS).sort()).toEqual(weighed.sort());
   });
 
   it('follows fragments inside fragments, named and inline, to any depth', () => {

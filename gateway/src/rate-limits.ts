@@ -31,11 +31,14 @@ export const DEFAULT_RATE_LIMITS: Omit<RateLimitOptions, 'store'> = {
 };
 
 /** Operations that cost the server much more than a read draw more points. */
-const OPERATION_POINTS: Readonly<Record<string, number>> = {
+export const OPERATION_POINTS: Readonly<Record<string, number>> = {
   investigate: 10,
   exportLedger: 5,
   exportDocumentsArchive: 5,
+  exportPartyStatementsArchive: 5,
   renderDocument: 2,
+  renderPartyStatement: 2,
+  renderItbmsReturn: 2,
   postJournalEntries: 10,
   startBatchPeriodOperation: 10,
   provisionTenant: 20,
