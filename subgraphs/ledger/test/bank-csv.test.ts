@@ -160,3 +160,55 @@ describe("a CSV statement's header", () => {
     expect(parsed.lines.map((l) => l.amountMinor)).toEqual([1500n]);
   });
 });
+
+describe('a CSV row of a zero amount', () => {
+  const zeroMapping = mapping({ delimiter: ';', balanceColumn: 'saldo' });
+  const refusalOf = (content: string) => {
+    try {
+      parseCsvStatement(content, zeroMapping, 2, {});
+      return null;
+    } catch (e) {
+      const err = e as { code?: string; details?: Record<string, unknown> };
+      return { code: err.code, line: err.details?.line, field: err.details?.field };
+    }
+  };
+
+  it('is no line, but the balance it prints is checked against the running sum', () => {
+    expect(refusalOf('fecha;monto;saldo\n2026-09-03;0.00;99999.00\n2026-09-04;-1.00;10998.00\n')).toEqual({
+      code: 'STATEMENT_FORMAT_INVALID',
+      line: 3,
+      field: 'balance',
+    });
+    expect(refusalOf('fecha;monto;saldo\n2026-09-03;-1.00;10998.00\n2026-09-04;0.00;10999.00\n')).toEqual({
+      code: 'STATEMENT_FORMAT_INVALID',
+      line: 3,
+      field: 'balance',
+    });
+    const parsed = parseCsvStatement(
+      'fecha;monto;saldo\n2026-09-03;0.00;10999.00\n2026-09-04;-1.00;10998.00\n2026-09-05;0.00;10998.00\n',
+      zeroMapping,
+      2,
+      {},
+    );
+    expect([parsed.openingMinor, parsed.closingMinor]).toEqual([1_099_900n, 1_099_800n]);
+    expect(parsed.lines.map((l) => [l.bookingDate, l.amountMinor])).toEqual([['2026-09-04', -100n]]);
+  });
+
+  it('alone in the file, gives the balances it prints rather than asking for them', () => {
+    const parsed = parseCsvStatement('fecha;monto;saldo\n2026-09-03;0.00;10999.00\n', zeroMapping, 2, {
+      periodStart: '2026-09-01',
+      periodEnd: '2026-09-30',
+    });
+    expect([parsed.openingMinor, parsed.closingMinor, parsed.lines]).toEqual([1_099_900n, 1_099_900n, []]);
+  });
+
+  it('printing no balance, is skipped as before', () => {
+    const parsed = parseCsvStatement(
+      'fecha;monto;saldo\n2026-09-03;0.00;\n2026-09-04;-1.00;10998.00\n',
+      zeroMapping,
+      2,
+      {},
+    );
+    expect([parsed.openingMinor, parsed.lines.length]).toEqual([1_099_900n, 1]);
+  });
+});

@@ -178,8 +178,10 @@ function checkHeader(header: readonly string[], m: CsvMapping): void {
 
 /**
  * A CSV statement. Rows with neither date nor amount (blank lines, totals) are skipped; a row with
- * one and not the other is refused. Newest-first files are put in date order. Balances come from
- * the balance column (checked on every row), else from the import's own opening/closing.
+ * one and not the other is refused; a row of a zero amount is no line, but a balance it prints is
+ * checked.
+ * Newest-first files are put in date order. Balances come from the balance column (checked on
+ * every row that prints one), else from the import's own opening/closing.
  */
 export function parseCsvStatement(
   content: string,
@@ -210,7 +212,9 @@ export function parseCsvStatement(
   }
   checkLineCount(rows.length);
   checkHeader(header, m);
-  const parsed: (ParsedLine & { balance: bigint | null; line: number })[] = [];
+  // Every row that has a date and an amount, and zero ones that print a balance: a zero row moves
+  // nothing and is no statement line, but its balance is checked against the running sum.
+  const parsed: CsvRow[] = [];
   rows.forEach((row, i) => {
     const line = i + 2; // the header is line 1
     const dateText = cell(row, m.dateColumn).trim();
@@ -218,8 +222,8 @@ export function parseCsvStatement(
     if (!dateText && amount === null) return;
     if (!dateText) throw formatError('a row with an amount has no date', { line, field: 'date' });
     if (amount === null) throw formatError('a row with a date has no amount', { line, field: 'amount' });
-    if (amount === 0n) return; // informational rows; a zero line moves nothing
     const balanceText = m.balanceColumn ? cell(row, m.balanceColumn).trim() : '';
+    if (amount === 0n && !balanceText) return; // informational: moves nothing, prints no balance
     parsed.push({
       line,
       bookingDate: csvDate(dateText, m.dateFormat, line),
@@ -241,7 +245,8 @@ export function parseCsvStatement(
   });
   if (parsed.length > 1 && parsed[0]!.bookingDate > parsed[parsed.length - 1]!.bookingDate) parsed.reverse();
   const { openingMinor, closingMinor } = balancesOf(parsed, m, given);
-  const span = spanOf(parsed);
+  const moving = parsed.filter((l) => l.amountMinor !== 0n);
+  const span = spanOf(moving);
   const periodStart = given.periodStart ?? span?.from;
   const periodEnd = given.periodEnd ?? span?.to;
   if (!periodStart || !periodEnd) {
@@ -256,12 +261,15 @@ export function parseCsvStatement(
     periodEnd,
     openingMinor,
     closingMinor,
-    lines: parsed.map(({ balance: _b, line: _l, ...l }) => l),
+    lines: moving.map(({ balance: _b, line: _l, ...l }) => l),
   };
 }
 
+/** A row of the file read as a line, with the balance it prints and its line number in the file. */
+type CsvRow = ParsedLine & { balance: bigint | null; line: number };
+
 function balancesOf(
-  parsed: readonly (ParsedLine & { balance: bigint | null; line: number })[],
+  parsed: readonly CsvRow[],
   m: CsvMapping,
   given: CsvBalances,
 ): { openingMinor: bigint; closingMinor: bigint } {
