@@ -126,6 +126,13 @@ describe('retention and legal hold', () => {
     );
     const short = await as('admin')(HOLD, { t: 'ferreteria-colon', r: 'audit' });
     expect(short.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
+    // Characters that show nothing are no reason, however many.
+    const invisible = await as('admin')(HOLD, { t: 'ferreteria-colon', r: '\u200b'.repeat(12) });
+    expect(invisible.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'reason',
+      length: 0,
+    });
     const junior = await as('junior')(HOLD, { t: 'ferreteria-colon', r: 'tax inspection 2026-17' });
     expect(junior.errors?.[0]?.extensions?.code).toMatch(/FORBIDDEN|NOT_FOUND/);
     const set = await as('admin')(HOLD, { t: 'ferreteria-colon', r: 'tax inspection 2026-17' });

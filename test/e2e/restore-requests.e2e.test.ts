@@ -164,6 +164,8 @@ describe('withdrawing a request', () => {
   it('needs a reason of 20 characters and writes nothing without one', async () => {
     const req = await ask();
     expect(code(await withdraw(admin2, req.id, 'changed my mind'))).toBe('REASON_TOO_SHORT');
+    // Twenty characters that show nothing are no reason either.
+    expect(code(await withdraw(admin2, req.id, '\u200b'.repeat(24)))).toBe('REASON_TOO_SHORT');
     expect(await rowOf(req.id)).toMatchObject({ status: 'PENDING', withdrawnBy: null, finishedAt: null });
     expect((await trailOf(req.id)).map((e) => e.action)).toEqual(['tenant.restore_in_place_requested']);
     // A manager walled off from the client cannot withdraw it either (NOT_FOUND, nothing written).

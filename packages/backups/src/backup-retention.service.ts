@@ -1,5 +1,5 @@
 import { type Actor, type ControlDb, control, inTransaction, recordAuditEvent } from '@cifra/db';
-import { badInput, DomainError, settingsSchema } from '@cifra/domain';
+import { badInput, countShown, DomainError, settingsSchema, shownText } from '@cifra/domain';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { BackupStore } from './backup-store.ts';
 import { backupsToKeep, type RetentionPolicy } from './retention.ts';
@@ -158,10 +158,12 @@ export interface HoldTarget {
   slug: string;
 }
 
+/** A hold's reason: 10 to 2000 characters a person reads (`shownText`: invisible ones do not count). */
 const checkedReason = (reason: string, field: string) => {
-  const r = reason.trim();
-  if (r.length < 10 || r.length > 2000)
-    throw badInput(`${field}: say why, in 10 to 2000 characters`, { field });
+  const r = shownText(reason);
+  const length = countShown(r);
+  if (length < 10 || length > 2000)
+    throw badInput(`${field}: say why, in 10 to 2000 characters`, { field, length });
   return r;
 };
 

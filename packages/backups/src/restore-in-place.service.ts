@@ -27,7 +27,7 @@ import {
   withClient,
   withDatabase,
 } from '@cifra/db';
-import { DomainError } from '@cifra/domain';
+import { DomainError, requireReason } from '@cifra/domain';
 import { and, eq, gt, isNull, lt } from 'drizzle-orm';
 import { asClientSwapper } from './backup-owner.ts';
 import type { RestoreDeps } from './restore-client.service.ts';
@@ -58,10 +58,7 @@ export async function requestRestoreInPlace(
   backupId: string,
   reason: string,
 ): Promise<Row> {
-  if (reason.trim().length < 20)
-    throw new DomainError('REASON_TOO_SHORT', 'The reason must have at least 20 characters', {
-      field: 'reason',
-    });
+  const why = requireReason(reason);
   const backup = await findBackup(db, firmId, backupId);
   if (backup.status !== 'COMPLETE')
     throw new DomainError(
@@ -82,7 +79,7 @@ export async function requestRestoreInPlace(
         tenantId: tenant.id,
         tenantSlug: tenant.slug,
         backupId,
-        reason: reason.trim(),
+        reason: why,
         requestedByUser: actor.userId,
         requestedBy: actor.email ?? 'unknown',
       })
@@ -93,7 +90,7 @@ export async function requestRestoreInPlace(
       entityId: tenant.id,
       tenantId: tenant.id,
       after: { requestId: row!.id, backupId, takenAt: backup.startedAt },
-      reason: reason.trim(),
+      reason: why,
     });
     return row!;
   });

@@ -1,5 +1,5 @@
 import { type Actor, type ControlDb, control, inTransaction, recordAuditEvent } from '@cifra/db';
-import { DomainError, parseId } from '@cifra/domain';
+import { DomainError, parseId, requireReason } from '@cifra/domain';
 import { and, desc, eq, lte, type SQL, sql } from 'drizzle-orm';
 
 /**
@@ -115,11 +115,7 @@ export async function withdrawRestoreInPlace(
   reason: string,
   opts: { hours?: number | undefined; now?: Date } = {},
 ): Promise<Row> {
-  const why = reason.trim();
-  if (why.length < 20)
-    throw new DomainError('REASON_TOO_SHORT', 'The reason must have at least 20 characters', {
-      field: 'reason',
-    });
+  const why = requireReason(reason);
   await refuseUnlessPending(db, actor, row, opts.hours, opts.now);
   const withdrawn = await inTransaction(db, actor, async (tx) => {
     const [done] = await tx

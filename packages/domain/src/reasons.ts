@@ -12,11 +12,15 @@ const LINE_SPACING = new Set(['\t', '\n', '\r']);
 const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
 /** How many characters a person reads in `text` (grapheme clusters). */
-const countShown = (text: string): number => {
+export const countShown = (text: string): number => {
   let n = 0;
   for (const _ of GRAPHEMES.segment(text)) n += 1;
   return n;
 };
+
+/** `text` without what shows nothing (tabs and line breaks kept), trimmed: what a person reads. */
+export const shownText = (text: string | null | undefined): string =>
+  (text ?? '').replace(INVISIBLE, (c) => (LINE_SPACING.has(c) ? c : '')).trim();
 
 /**
  * The reason for a reverse transition, without what shows nothing and trimmed, or
@@ -28,7 +32,7 @@ const countShown = (text: string): number => {
  * never keeps a direction override that would show a reason other than the one recorded.
  */
 export function requireReason(reason: string | null | undefined): string {
-  const shown = (reason ?? '').replace(INVISIBLE, (c) => (LINE_SPACING.has(c) ? c : '')).trim();
+  const shown = shownText(reason);
   const length = countShown(shown);
   if (length < MIN_REASON_LENGTH) {
     throw new DomainError(

@@ -15,7 +15,7 @@ import {
 } from '@cifra/backups';
 import { decodeKeyCursor, encodeKeyCursor, type Page, pageOf, pageSize } from '@cifra/context';
 import { type ControlDb, control, type TenantRow } from '@cifra/db';
-import { badInput, DomainError, isUuid, parseId } from '@cifra/domain';
+import { badInput, DomainError, isUuid, parseId, requireReason } from '@cifra/domain';
 import { and, desc, eq } from 'drizzle-orm';
 import { type ClientManager, managedClient } from './managed-client.ts';
 
@@ -157,10 +157,7 @@ export async function withdrawInPlace(
   requestId: string,
   reason: string,
 ) {
-  if (reason.trim().length < 20)
-    throw new DomainError('REASON_TOO_SHORT', 'The reason must have at least 20 characters', {
-      field: 'reason',
-    });
+  requireReason(reason);
   const request = await restoreInPlaceRequest(db, who.firmId, requestId);
   await managedClient(db, who, { id: request.tenantId });
   return withdrawRestoreInPlace(db, who.actor, request, reason, { hours: services?.requestExpiresHours });
