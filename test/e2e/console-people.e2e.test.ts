@@ -284,6 +284,18 @@ describe('people and roles in the console', () => {
     expect(offered.length).toBe(grantable.filter((r) => r !== 'NO_ACCESS').length + 1);
     await page.keyboard.press('Escape');
     await expectAccessible(page, "a Senior on a Junior's dialog");
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached', ...WAIT });
+
+    // The add form offers the same roles: none the API would refuse the Senior to give.
+    const addRole = page.getByRole('button', { name: /Firm-wide role$/ });
+    await addRole.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('listbox').waitFor(WAIT);
+    const addable = await page.getByRole('option').allTextContents();
+    expect(addable.some((o) => /admin|reviewer/i.test(o))).toBe(false);
+    expect(addable.length).toBe(grantable.filter((r) => r !== 'NO_ACCESS').length + 1);
+    await page.keyboard.press('Escape');
     expect(problems).toEqual([]);
     await page.context().close();
   }, 120_000);

@@ -11,6 +11,7 @@ import { Preloaded, preloadable } from './preloadable.tsx';
 import { navigate, ROUTES, usePathname } from './router.ts';
 import { prefetchBoard } from './screens/board-data.ts';
 import { SignIn } from './screens/sign-in.tsx';
+import { currentYear } from './stages.ts';
 import { useQuery } from './use-query.ts';
 
 // Every screen is loaded when first opened (one chunk each): the entry chunk is the shell and
@@ -86,7 +87,7 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
       ? NAV.filter((n) => n.href === ROUTES.clients)
       : NAV.filter((n) => !('onlyIf' in n) || me[n.onlyIf]);
   const inWorkspace = pathname === ROUTES.clients || pathname.startsWith(`${ROUTES.clients}/`);
-  const year = Number(new URLSearchParams(window.location.search).get('year')) || new Date().getUTCFullYear();
+  const year = Number(new URLSearchParams(window.location.search).get('year')) || currentYear();
   // Opened on the board, the shell starts the board's chunk and data beside `me`, not after it
   // (once: the board mounts only once `me` is in, and takes that load then).
   const client = useApolloClient();

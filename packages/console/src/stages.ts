@@ -24,3 +24,16 @@ export const monthYearLabel = (year: number, month: number) =>
   dateTimeFormat({ month: 'long', year: 'numeric', timeZone: 'UTC' }).format(Date.UTC(year, month - 1, 1));
 export const monthName = (month: number) =>
   dateTimeFormat({ month: 'long', timeZone: 'UTC' }).format(Date.UTC(2000, month - 1, 1));
+
+/**
+ * The month that has just ended on the person's own clock (the browser's time zone, not UTC: in
+ * Panama at 20:00 on 30 November it is still November, whose close cannot be approved yet), and
+ * the year it is: what the batch form and the board open on.
+ */
+export function lastMonth(now: Date = new Date()): { year: number; month: number } {
+  const m = now.getMonth(); // 0-based: January is 0, so this is last month, 1-based
+  return m === 0 ? { year: now.getFullYear() - 1, month: 12 } : { year: now.getFullYear(), month: m };
+}
+
+/** The year it is on the person's own clock (the browser's time zone). */
+export const currentYear = (now: Date = new Date()) => now.getFullYear();

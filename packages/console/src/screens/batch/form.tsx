@@ -26,7 +26,7 @@ import { isForbidden, Loading, RefusalNotice } from '../../components/refusal.ts
 import { ScrollRegion } from '../../components/scroll-region.tsx';
 import { StageFilter } from '../../components/stage-filter.tsx';
 import { navigate, ROUTES } from '../../router.ts';
-import { type CellStage, monthLabel, monthName, monthYearLabel, stageInfo } from '../../stages.ts';
+import { type CellStage, lastMonth, monthLabel, monthName, monthYearLabel, stageInfo } from '../../stages.ts';
 import { useBatchClients, useStartBatch } from './data.ts';
 import { ACTIONS, actionLabel, newIdempotencyKey } from './labels.ts';
 
@@ -40,13 +40,6 @@ interface Candidate {
   actions: readonly BatchPeriodAction[];
 }
 
-/** The month a batch most often acts on: the one that just ended. */
-function lastMonth(): { year: number; month: number } {
-  const now = new Date();
-  const m = now.getUTCMonth(); // 0-based: January is 0, so this is last month, 1-based
-  return m === 0 ? { year: now.getUTCFullYear() - 1, month: 12 } : { year: now.getUTCFullYear(), month: m };
-}
-
 /**
  * Pick clients (search, stage filter, select all shown), a month and an action, and start the
  * batch. One idempotency key per intent: a double click, or a retry after a lost answer, starts
@@ -55,7 +48,8 @@ function lastMonth(): { year: number; month: number } {
  * is not theirs cannot be picked, and someone who may start no batch at all is told so instead.
  */
 export function BatchForm() {
-  const [when, setWhen] = useState(lastMonth);
+  // The month a batch most often acts on: the one that just ended.
+  const [when, setWhen] = useState(() => lastMonth());
   const [wanted, setAction] = useState<BatchPeriodAction>('LOCK_SALES');
   const [search, setSearch] = useState('');
   const [stageFilter, setStageFilter] = useState<CellStage | 'ALL'>('ALL');

@@ -16,6 +16,8 @@ import type { ConsoleMemberFragment, RoleCluster } from '../../__generated__/gra
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
 import { dateTimeFormat } from '../../locale.ts';
+import { MeQuery } from '../../operations.ts';
+import { useQuery } from '../../use-query.ts';
 import { MEMBERS_PAGE, useAddFirmMember, useFirmMembers } from './data.ts';
 import { FirmLocale } from './firm-locale.tsx';
 import { ROLES, roleLabel } from './labels.ts';
@@ -161,8 +163,13 @@ function MemberRow({ member: m, onManage }: { member: ConsoleMemberFragment; onM
   );
 }
 
-/** Add someone to the firm: email, name and a firm-wide role (or none: client roles only). */
+/**
+ * Add someone to the firm: email, name and a firm-wide role (or none: client roles only), among
+ * the roles the API says the caller may grant (`me.grantableRoles`, as the member dialog offers).
+ */
 function AddMember() {
+  const me = useQuery(MeQuery, { fetchPolicy: 'cache-first' }).data?.me;
+  const grantable = new Set<RoleCluster>(me?.grantableRoles ?? []);
   const [email, setEmail] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [firmRole, setFirmRole] = useState<RoleCluster | 'NONE'>('JUNIOR');
@@ -210,7 +217,7 @@ function AddMember() {
           </Button>
           <Popover className="popover">
             <ListBox className="listbox">
-              {ROLES.filter((r) => r.role !== 'NO_ACCESS').map((r) => (
+              {ROLES.filter((r) => r.role !== 'NO_ACCESS' && grantable.has(r.role)).map((r) => (
                 <ListBoxItem key={r.role} id={r.role} className="option">
                   {r.label}
                 </ListBoxItem>
