@@ -168,6 +168,15 @@ describe('adding people to the firm', () => {
       () => addFirmMember(db, senior(), { email: 'not an email', displayName: 'X' }),
       'BAD_USER_INPUT',
     );
+    // An address longer than SMTP delivers (254) would only grow every context and event of theirs.
+    await refused(
+      () =>
+        addFirmMember(db, senior(), {
+          email: `${'a'.repeat(64)}@${Array(4).fill('b'.repeat(60)).join('.')}.test`,
+          displayName: 'X',
+        }),
+      'BAD_USER_INPUT',
+    );
   });
 
   it('lets a Senior add a Junior', async () => {

@@ -26,9 +26,9 @@ export type ActorKind =
 
 /** A person to add to the firm (needs Firm.ManageUsers). */
 export type AddFirmMemberInput = {
-  /** The name to show. */
+  /** The name to show, 1 to 200 characters. */
   displayName: string;
-  /** Email address. */
+  /** Email address, at most 254 characters (BAD_USER_INPUT otherwise); compared without case. */
   email: string;
   /** The firm-wide role; none when absent. */
   firmRole?: RoleCluster | null | undefined;

@@ -1299,9 +1299,9 @@ export type TrustedDocumentVersionEdge = {
 
 /** A person to add to the firm (needs Firm.ManageUsers). */
 export type AddFirmMemberInput = {
-  /** Email address. */
+  /** Email address, at most 254 characters (BAD_USER_INPUT otherwise); compared without case. */
   email: Scalars['String']['input'];
-  /** The name to show. */
+  /** The name to show, 1 to 200 characters. */
   displayName: Scalars['String']['input'];
   /** The firm-wide role; none when absent. */
   firmRole?: InputMaybe<RoleCluster>;

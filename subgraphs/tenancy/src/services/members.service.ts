@@ -61,7 +61,11 @@ export const membershipId = (firmId: string, userId: string) => `${firmId}:${use
 export const assignmentId = (tenantId: string, userId: string) => `${tenantId}:${userId}`;
 
 /** A member's email, as every member is added: trimmed, lower-cased, an address. */
-export const memberEmailSchema = z.string().trim().toLowerCase().email();
+/**
+ * A member's email, as the signed context and every audit event of theirs carry it: at most 254
+ * characters (the longest address SMTP delivers), so no member grows the context a subgraph reads.
+ */
+export const memberEmailSchema = z.string().trim().toLowerCase().max(254).email();
 
 const addInput = z.object({
   email: memberEmailSchema,
