@@ -31,3 +31,16 @@ export function assertBalancedEntry(lines: readonly LineAmounts[]): { totalMinor
   }
   return { totalMinor: debit };
 }
+
+/**
+ * `assertBalancedEntry` for lines of signed amounts in minor units, as the engine carries them
+ * (a debit positive, a credit negative).
+ */
+export function assertBalancedSigned(lines: readonly { amountMinor: bigint }[]): { totalMinor: bigint } {
+  return assertBalancedEntry(
+    lines.map((l) => ({
+      debitMinor: l.amountMinor > 0n ? l.amountMinor : 0n,
+      creditMinor: l.amountMinor < 0n ? -l.amountMinor : 0n,
+    })),
+  );
+}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Actor, tenant } from '@cifra/db';
-import { assertBalancedEntry, idempotencyKeyReused } from '@cifra/domain';
+import { assertBalancedSigned, idempotencyKeyReused } from '@cifra/domain';
 import { inArray } from 'drizzle-orm';
 import { type HeldPeriods, holdPeriodsAndKeys, type Period } from './held-periods.ts';
 import { postEntriesAs } from './post-entries-as.ts';
@@ -154,12 +154,7 @@ async function answerRetries(
     if (key && claimed.has(key)) return; // run alone, after the first with this key
     if (key) claimed.add(key);
     try {
-      assertBalancedEntry(
-        req.lines.map((l) => ({
-          debitMinor: l.amountMinor > 0n ? l.amountMinor : 0n,
-          creditMinor: l.amountMinor < 0n ? -l.amountMinor : 0n,
-        })),
-      );
+      assertBalancedSigned(req.lines);
       candidates.push(i);
     } catch (error) {
       outcomes[i] = { ok: false, error };

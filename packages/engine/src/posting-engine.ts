@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Actor, recordAuditEvents, type TenantDb, type TxOf, tenant } from '@cifra/db';
 import {
-  assertBalancedEntry,
+  assertBalancedSigned,
   badInput,
   DomainError,
   type IsoDate,
@@ -119,12 +119,7 @@ export async function postEntries(
 
   fresh.forEach((req, n) => {
     try {
-      assertBalancedEntry(
-        req.lines.map((l) => ({
-          debitMinor: l.amountMinor > 0n ? l.amountMinor : 0n,
-          creditMinor: l.amountMinor < 0n ? -l.amountMinor : 0n,
-        })),
-      );
+      assertBalancedSigned(req.lines);
     } catch (err) {
       throw refusing(err, positions[n] as number, 'lines');
     }

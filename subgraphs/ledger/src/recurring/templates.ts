@@ -1,7 +1,7 @@
 import type { Actor, TenantDb } from '@cifra/db';
 import { inTransaction, recordAuditEvent } from '@cifra/db';
 import {
-  assertBalancedEntry,
+  assertBalancedSigned,
   badInput,
   DomainError,
   type IsoDate,
@@ -51,12 +51,7 @@ async function parseTemplate(db: TenantDb, company: Company, raw: TemplateInput)
   refuseBeforeBooks(startDate, await booksFirstDay(db));
   const lines = await parseManualLines(db, company, input.lines);
   await checkManualControlLines(db, lines);
-  assertBalancedEntry(
-    lines.map((l) => ({
-      debitMinor: l.amountMinor > 0n ? l.amountMinor : 0n,
-      creditMinor: l.amountMinor < 0n ? -l.amountMinor : 0n,
-    })),
-  );
+  assertBalancedSigned(lines);
   const row = {
     name: input.name,
     memo: input.memo ?? '',

@@ -1,6 +1,6 @@
 import type { Actor, TenantDb } from '@cifra/db';
 import { Constraints, inTransaction, isUniqueViolation } from '@cifra/db';
-import { assertBalancedEntry, DomainError, parseInput, parseIsoDate } from '@cifra/domain';
+import { assertBalancedSigned, DomainError, parseInput, parseIsoDate } from '@cifra/domain';
 import {
   type Company,
   type PostedEntry,
@@ -68,7 +68,7 @@ export async function postJournalEntries(
   );
   const requests = input.map((entry, index) => {
     const request = inEntry(index, () => manualRequest(byCode, company, entry));
-    inEntry(index, () => assertBalanced(request), 'lines');
+    inEntry(index, () => assertBalancedSigned(request.lines), 'lines');
     return request;
   });
 
@@ -111,13 +111,4 @@ function manualRequest(
     ...parseReversal(postingDate, entry),
     lines,
   };
-}
-
-function assertBalanced(request: PostingRequest): void {
-  assertBalancedEntry(
-    request.lines.map((l) => ({
-      debitMinor: l.amountMinor > 0n ? l.amountMinor : 0n,
-      creditMinor: l.amountMinor < 0n ? -l.amountMinor : 0n,
-    })),
-  );
 }
