@@ -6,6 +6,7 @@ import { createEmptyDatabase, makeTestDir, TEST_APP_PASSWORD, type TestDatabase 
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBooksYears } from '../support/books-year.ts';
 import { gql } from '../support/client.ts';
 import { closeStack } from '../support/stack.ts';
 
@@ -31,6 +32,7 @@ beforeAll(async () => {
     log: pino({ level: 'silent' }),
     worker: false,
   });
+  await openBooksYears(stack.control.db, stack.registry);
   const tokens = new Map<string, string>();
   for (const who of ['admin', 'senior'])
     tokens.set(who, await signLocalToken(stack.authPrivateJwk, `${who}@demo.firm`));

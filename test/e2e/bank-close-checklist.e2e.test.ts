@@ -1,3 +1,4 @@
+import { BOOKS_YEAR } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BoardLineBase, currentBoardLine } from '../support/board.ts';
 import type { GqlResult } from '../support/client.ts';
@@ -13,7 +14,7 @@ import { startTestStack, type TestStack } from '../support/stack.ts';
  */
 let t: TestStack;
 const CLIENT = 'banco-cierre';
-const YEAR = new Date().getUTCFullYear();
+const YEAR = BOOKS_YEAR;
 const MARCH_END = `${YEAR}-03-31`;
 
 const STATUS = `query ($year: Int!, $month: Int!) { periodCloseStatus(year: $year, month: $month) {

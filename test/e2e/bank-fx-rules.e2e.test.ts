@@ -1,3 +1,4 @@
+import { BOOKS_YEAR } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bankClient, CREATE, IMPORT, type Line, ok, type Statement } from '../support/bank-e2e.ts';
 import { codes } from '../support/client.ts';
@@ -11,7 +12,7 @@ import { startTestStack, type TestStack } from '../support/stack.ts';
  */
 let t: TestStack;
 const CLIENT = 'banco-fx-e2e';
-const YEAR = new Date().getUTCFullYear();
+const YEAR = BOOKS_YEAR;
 const { senior, count, footprint, reconciliation } = bankClient(() => t, CLIENT, YEAR);
 /** The EUR account's June statement: a transfer in, a fee, interest; no running balance. */
 const EUR_CSV = [

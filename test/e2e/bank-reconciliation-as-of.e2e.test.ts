@@ -1,3 +1,4 @@
+import { BOOKS_YEAR } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IMPORT, ok, type Statement } from '../support/bank-e2e.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -12,7 +13,7 @@ import { startTestStack, type TestStack } from '../support/stack.ts';
  */
 let t: TestStack;
 const CLIENT = 'banco-a-la-fecha';
-const YEAR = new Date().getUTCFullYear();
+const YEAR = BOOKS_YEAR;
 const OCTOBER_END = `${YEAR}-10-31`;
 
 const RECONCILIATION = `query ($code: String!, $asOf: Date!) { bankReconciliation(accountCode: $code, asOf: $asOf) {

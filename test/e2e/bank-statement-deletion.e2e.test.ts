@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { BOOKS_YEAR } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bankClient, CREATE, IMPORT, ok, type Statement } from '../support/bank-e2e.ts';
 import { codes } from '../support/client.ts';
@@ -12,7 +13,7 @@ import { startTestStack, type TestStack } from '../support/stack.ts';
  */
 let t: TestStack;
 const CLIENT = 'banco-extractos-e2e';
-const YEAR = new Date().getUTCFullYear();
+const YEAR = BOOKS_YEAR;
 const { senior, footprint, reconciliation } = bankClient(() => t, CLIENT, YEAR);
 const fixture = (name: string) =>
   readFileSync(new URL(`./fixtures/bank/${name}`, import.meta.url), 'utf8').replaceAll('2026', String(YEAR));

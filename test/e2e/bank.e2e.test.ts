@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { BOOKS_YEAR } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, type GqlResult } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -11,7 +12,7 @@ import { startTestStack, type TestStack } from '../support/stack.ts';
  */
 let t: TestStack;
 const CLIENT = 'banco-e2e';
-const YEAR = new Date().getUTCFullYear();
+const YEAR = BOOKS_YEAR;
 const fixture = (name: string) =>
   readFileSync(new URL(`./fixtures/bank/${name}`, import.meta.url), 'utf8').replaceAll('2026', String(YEAR));
 

@@ -7,10 +7,17 @@ import { signLocalToken } from '@cifra/gateway';
 import { type Stack, startStack } from '@cifra/ops';
 import { permissionsOf } from '@cifra/permissions';
 import { clientPeriodPort, itemRequestId, runBatchItem } from '@cifra/subgraph-period';
-import { createEmptyDatabase, makeTestDir, TEST_APP_PASSWORD, type TestDatabase } from '@cifra/testing';
+import {
+  BOOKS_YEAR,
+  createEmptyDatabase,
+  makeTestDir,
+  TEST_APP_PASSWORD,
+  type TestDatabase,
+} from '@cifra/testing';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBooksYears } from '../support/books-year.ts';
 import { gql } from '../support/client.ts';
 import { cloneClients, countInClient } from '../support/clients.ts';
 import { closeStack } from '../support/stack.ts';
@@ -28,7 +35,7 @@ let db: TestDatabase;
 let dataDir: string;
 let stack: Stack;
 let senior: string;
-const YEAR = new Date().getUTCFullYear();
+const YEAR = BOOKS_YEAR;
 const MONTH = 2;
 const children: ChildProcess[] = [];
 
@@ -44,6 +51,7 @@ beforeAll(async () => {
     log: pino({ level: 'silent' }),
     worker: false,
   });
+  await openBooksYears(stack.control.db, stack.registry);
   senior = await signLocalToken(stack.authPrivateJwk, 'senior@demo.firm');
 });
 
@@ -146,7 +154,12 @@ describe('a worker killed mid-batch', () => {
         .where(eq(control.periodBatches.id, batchId));
       return batch!.status === 'FINISHED';
     });
-    b.kill('SIGTERM');
+    // Gone before the next test starts a batch of its own, which it must not take.
+    const exited = new Promise((resolve) => b.once('exit', resolve));
+    if (b.exitCode === null && b.signalCode === null) {
+      b.kill('SIGTERM');
+      await exited;
+    }
 
     const final = await items(batchId);
     expect(final.map((i) => i.status)).toEqual(final.map(() => 'DONE'));

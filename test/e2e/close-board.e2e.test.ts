@@ -2,10 +2,17 @@ import { rm } from 'node:fs/promises';
 import { control } from '@cifra/db';
 import { signLocalToken } from '@cifra/gateway';
 import { type Stack, startStack } from '@cifra/ops';
-import { createEmptyDatabase, makeTestDir, TEST_APP_PASSWORD, type TestDatabase } from '@cifra/testing';
+import {
+  BOOKS_YEAR,
+  createEmptyDatabase,
+  makeTestDir,
+  TEST_APP_PASSWORD,
+  type TestDatabase,
+} from '@cifra/testing';
 import { and, eq, sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBooksYears } from '../support/books-year.ts';
 import { codes, gql, type Nodes, nodes } from '../support/client.ts';
 import { countInClient } from '../support/clients.ts';
 import { closeStack } from '../support/stack.ts';
@@ -20,9 +27,8 @@ let dataDir: string;
 let stack: Stack;
 const token: Record<string, string> = {};
 const SLUGS = ['cafe-boquete', 'ferreteria-colon', 'clinica-costa', 'logistica-canal', 'panaderia-valle'];
-const now = new Date();
-const YEAR = now.getUTCFullYear();
-// A month of the seeded fiscal year that is certainly over by some days in any time zone.
+// January of the tests' year: over, whatever the day the test runs (books-year.ts).
+const YEAR = BOOKS_YEAR;
 const MONTH = 1;
 
 beforeAll(async () => {
@@ -37,6 +43,7 @@ beforeAll(async () => {
     fanOut: { concurrency: 4, timeoutMs: 3_000 },
     jobs: { processEveryMs: 250, lockLifetimeMs: 5_000, periodBatchConcurrency: 2 },
   });
+  await openBooksYears(stack.control.db, stack.registry);
   for (const who of ['admin', 'senior', 'junior', 'reviewer', 'client']) {
     token[who] = await signLocalToken(stack.authPrivateJwk, `${who}@demo.firm`);
   }

@@ -1,3 +1,4 @@
+import { BOOKS_YEAR } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -13,7 +14,7 @@ import { startTestStack, type TestStack } from '../support/stack.ts';
 let s: TestStack;
 const SLUG = 'cafe-boquete';
 // The demo's books run from 1 January of last year to today; March of this year is open (races.e2e).
-const YEAR = new Date().getUTCFullYear();
+const YEAR = BOOKS_YEAR;
 const senior = () => s.as('senior', SLUG);
 let customer: string;
 

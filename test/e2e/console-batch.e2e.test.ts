@@ -1,3 +1,4 @@
+import { BOOKS_YEAR } from '@cifra/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -21,8 +22,8 @@ let t: TestStack;
 let browser: Browser;
 let origin: string;
 
-const YEAR = new Date().getUTCFullYear();
-// January of the seeded fiscal year exists and is over, in any time zone, whenever the test runs.
+// January of the tests' year exists and is over, whatever the day the test runs (books-year.ts).
+const YEAR = BOOKS_YEAR;
 const MONTH = 1;
 
 beforeAll(async () => {

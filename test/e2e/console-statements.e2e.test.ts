@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { provisionedYear } from '../support/books-year.ts';
 import {
   expectAccessible,
   fitsTheWindow,
@@ -32,7 +33,7 @@ let c: ConsoleStack;
 const SLUG = 'cafe-boquete';
 const OTHER_REGION = 'ferreteria-colon';
 const OPENING_SLUG = 'mudanza-consola';
-const year = new Date().getFullYear();
+const year = provisionedYear();
 const OPENING = `${year}-07-01`;
 let client: ClientFacts;
 let customer: string;

@@ -1,3 +1,4 @@
+import { BOOKS_YEAR } from '@cifra/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayIn } from '../../packages/console/src/screens/workspace/format.ts';
@@ -23,16 +24,19 @@ let t: TestStack;
 let browser: Browser;
 let origin: string;
 const SLUG = 'panaderia-valle';
-let year: number;
-// January: no earlier month of its fiscal year to close first.
+// January of the tests' year: no earlier month of its fiscal year to close first, and over
+// whatever the day the test runs (books-year.ts).
+const year = BOOKS_YEAR;
 const MONTH = 1;
+/** The client's current year on its own clock, whose December has not ended. */
+let currentYear: number;
 
 beforeAll(async () => {
   browser = await launchChromium();
   t = await startTestStack({ console: true });
   origin = t.stack.gatewayUrl.replace(/\/graphql$/, '');
   const r = await t.as('senior', SLUG)<{ tenant: { timezone: string } }>('{ tenant { timezone } }');
-  year = Number(todayIn(r.data!.tenant.timezone).slice(0, 4));
+  currentYear = Number(todayIn(r.data!.tenant.timezone).slice(0, 4));
 }, 240_000);
 
 afterAll(async () => {
@@ -180,7 +184,7 @@ describe('the month close in a client workspace', () => {
     // December of the client's current year has not ended on its clock, whatever today is.
     const periods = await t.as('senior', SLUG)<{ periods: { id: string; month: number }[] }>(
       'query ($y: Int!) { periods(fiscalYear: $y) { id month } }',
-      { y: year },
+      { y: currentYear },
     );
     const december = periods.data!.periods.find((p) => p.month === 12)!.id;
     const started = await t.as('junior', SLUG)<{ startPeriodClose: { id: string } }>(
@@ -199,7 +203,7 @@ describe('the month close in a client workspace', () => {
 
     const admin = await openPage(browser);
     await signInAs(admin.page, origin, 'admin@demo.firm');
-    await admin.page.goto(`${origin}/clients/${SLUG}/close?year=${year}&month=12`);
+    await admin.page.goto(`${origin}/clients/${SLUG}/close?year=${currentYear}&month=12`);
     const notice = admin.page.getByTestId('month-not-ended');
     await notice.waitFor(WAIT);
     expect(await notice.textContent()).toContain('its close can be approved from');
@@ -215,7 +219,7 @@ describe('the month close in a client workspace', () => {
       },
     );
     expect(refused.errors?.map((e) => [e.extensions?.code, e.extensions?.endDate])).toEqual([
-      ['PERIOD_NOT_ENDED', `${year}-12-31`],
+      ['PERIOD_NOT_ENDED', `${currentYear}-12-31`],
     ]);
   }, 120_000);
 });

@@ -6,6 +6,7 @@ import { createEmptyDatabase, makeTestDir, TEST_APP_PASSWORD, type TestDatabase 
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBooksYears } from '../support/books-year.ts';
 import { codes, gql } from '../support/client.ts';
 import { closeStack } from '../support/stack.ts';
 
@@ -26,6 +27,7 @@ beforeAll(async () => {
     appPassword: TEST_APP_PASSWORD,
     log: pino({ level: 'silent' }),
   });
+  await openBooksYears(stack.control.db, stack.registry);
   for (const who of ['senior', 'junior', 'client']) {
     token[who] = await signLocalToken(stack.authPrivateJwk, `${who}@demo.firm`);
   }

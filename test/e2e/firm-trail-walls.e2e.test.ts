@@ -1,5 +1,6 @@
 import { control } from '@cifra/db';
 import { signLocalToken } from '@cifra/gateway';
+import { BOOKS_YEAR } from '@cifra/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GqlResult, gql, type Nodes, nodes } from '../support/client.ts';
@@ -17,7 +18,7 @@ import { memberId, wallOff } from '../support/walls.ts';
 const WALLED = 'panaderia-valle';
 const OPEN = 'ferreteria-colon';
 const WHY = 'the engagement with this client is over';
-const YEAR = new Date().getUTCFullYear();
+const YEAR = BOOKS_YEAR;
 const MONTH = new Date().getUTCMonth() + 1;
 
 let t: TestStack;

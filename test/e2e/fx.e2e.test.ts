@@ -8,6 +8,7 @@ import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ecbXml, type FakeProvider, startFakeProvider } from '../../subgraphs/fx/test/support.ts';
+import { openBooksYears } from '../support/books-year.ts';
 import { codes, gql } from '../support/client.ts';
 import { closeStack } from '../support/stack.ts';
 
@@ -30,6 +31,7 @@ beforeAll(async () => {
     log: pino({ level: 'silent' }),
     fxProviders: createProviders({ ecbUrl: http.url('/eurofxref-daily.xml') }),
   });
+  await openBooksYears(stack.control.db, stack.registry);
   for (const who of ['senior', 'junior', 'client'])
     token[who] = await signLocalToken(stack.authPrivateJwk, `${who}@demo.firm`);
 });

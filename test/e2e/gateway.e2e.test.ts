@@ -5,6 +5,7 @@ import { signLocalToken } from '@cifra/gateway';
 import type { Stack } from '@cifra/ops';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { provisionedYear } from '../support/books-year.ts';
 import { codes, gql, type Nodes, nodes } from '../support/client.ts';
 import { type DemoUser, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -342,9 +343,7 @@ describe('onboarding a client', () => {
     const periods = await as(
       'senior',
       'nuevo-cliente',
-    )<{ periods: { state: string }[] }>(
-      `{ periods(fiscalYear: ${new Date().getFullYear()}) { year month state } }`,
-    );
+    )<{ periods: { state: string }[] }>(`{ periods(fiscalYear: ${provisionedYear()}) { year month state } }`);
     expect(periods.data?.periods).toHaveLength(12);
     expect(new Set(periods.data?.periods.map((p) => p.state))).toEqual(new Set(['UNLOCKED']));
     const tb = await as('senior', 'nuevo-cliente')<{ trialBalance: { rows: unknown[] } }>(TB, {

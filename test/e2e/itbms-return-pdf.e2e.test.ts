@@ -1,4 +1,4 @@
-import { pdfText, TEST_LEGAL_DETAILS } from '@cifra/testing';
+import { BOOKS_YEAR, pdfText, TEST_LEGAL_DETAILS } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, type GqlResult } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -11,7 +11,7 @@ import { startTestStack, type TestStack } from '../support/stack.ts';
  */
 let t: TestStack;
 const CLIENT = 'itbms-pdf';
-const YEAR = new Date().getUTCFullYear();
+const YEAR = BOOKS_YEAR;
 const LEGAL_NAME = 'Tostadora del Istmo, S.A.';
 
 const ok = <T>(r: GqlResult<T>): T => {

@@ -1,9 +1,10 @@
+import { BOOKS_YEAR } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 const CLIENT = 'cafe-boquete';
-const YEAR = new Date().getUTCFullYear();
+const YEAR = BOOKS_YEAR;
 let t: TestStack;
 
 beforeAll(async () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseMoney } from '@cifra/domain';
 import { hledgerBalances, hledgerOracleRuns } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { provisionedYear } from '../support/books-year.ts';
 import { codes, type GqlResult } from '../support/client.ts';
 import { readmeExamples } from '../support/readme-examples.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -14,7 +15,7 @@ import { startTestStack, type TestStack } from '../support/stack.ts';
  */
 let t: TestStack;
 const SLUG = 'mudanza-sa';
-const year = new Date().getFullYear();
+const year = provisionedYear();
 const OPENING = `${year}-07-01`;
 const oracle = await hledgerOracleRuns();
 const as = (who: 'senior' | 'junior' | 'admin') => t.as(who, SLUG);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseMoney } from '@cifra/domain';
 import { hledgerBalances, hledgerOracleRuns, TEST_LEGAL_DETAILS } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { provisionedYear } from '../support/books-year.ts';
 import { codes, type GqlResult } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -15,7 +16,7 @@ import { startTestStack, type TestStack } from '../support/stack.ts';
  */
 let t: TestStack;
 const SLUG = 'traspaso-sa';
-const year = new Date().getFullYear();
+const year = provisionedYear();
 const OPENING = `${year}-07-01`;
 const oracle = await hledgerOracleRuns();
 const as = (who: 'senior' | 'junior' | 'admin') => t.as(who, SLUG);

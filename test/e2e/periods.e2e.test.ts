@@ -2,10 +2,17 @@ import { rm } from 'node:fs/promises';
 import { control, withClient, withDatabase } from '@cifra/db';
 import { signLocalToken } from '@cifra/gateway';
 import { type Stack, startStack } from '@cifra/ops';
-import { createEmptyDatabase, makeTestDir, TEST_APP_PASSWORD, type TestDatabase } from '@cifra/testing';
+import {
+  BOOKS_YEAR,
+  createEmptyDatabase,
+  makeTestDir,
+  TEST_APP_PASSWORD,
+  type TestDatabase,
+} from '@cifra/testing';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBooksYears } from '../support/books-year.ts';
 import { codes, gql, type Nodes, nodes } from '../support/client.ts';
 import { closeStack } from '../support/stack.ts';
 
@@ -19,7 +26,7 @@ let db: TestDatabase;
 let dataDir: string;
 let stack: Stack;
 const token: Record<string, string> = {};
-const FY = 2026;
+const FY = BOOKS_YEAR;
 const REASON = 'Correcting a misposted supplier invoice';
 
 beforeAll(async () => {
@@ -32,6 +39,7 @@ beforeAll(async () => {
     appPassword: TEST_APP_PASSWORD,
     log: pino({ level: 'silent' }),
   });
+  await openBooksYears(stack.control.db, stack.registry);
   for (const who of ['admin', 'senior', 'junior', 'reviewer', 'client']) {
     token[who] = await signLocalToken(stack.authPrivateJwk, `${who}@demo.firm`);
   }
@@ -218,6 +226,18 @@ describe('guided year-end close through the gateway', () => {
   const slug = 'panaderia-valle';
   /** A fiscal year that has ended, as a year-end close needs. */
   const YE = FY - 1;
+  /** The client's fiscal years, oldest first: FY (books-year.ts) to the year of today. */
+  const yearsOf = async () =>
+    nodes(
+      (
+        await as(
+          'senior',
+          slug,
+        )<{
+          fiscalYearsConnection: Nodes<{ year: number; state: string; endDate: string }>;
+        }>('{ fiscalYearsConnection { edges { node { year state endDate } } } }')
+      ).data!.fiscalYearsConnection,
+    );
   const PREPARE = `mutation P($fy: Int!) { prepareYearEndClose(fiscalYear: $fy) { id status stale netIncome currency
     lines { lineNumber kind accountCode debit credit explanation } } }`;
   const APPROVE_YEC =
@@ -228,24 +248,23 @@ describe('guided year-end close through the gateway', () => {
   });
 
   it('refuses to close a year that has not ended, on the client’s clock, writing nothing', async () => {
-    const [current] = (
-      await as(
-        'senior',
-        slug,
-      )<{ fiscalYearsConnection: Nodes<{ year: number; endDate: string }> }>(
-        '{ fiscalYearsConnection { edges { node { year endDate } } } }',
-      )
-    ).data!.fiscalYearsConnection.edges.map((e) => e.node);
-    expect(current!.year).toBe(FY);
+    const years = await yearsOf();
+    expect(years[0]!.year).toBe(FY);
+    // The client's last year is the one it is in: not ended.
+    const current = years.at(-1)!;
     // Its end is what the close waits for whatever else is done, so it is the reason given first.
-    const refused = await as('junior', slug)(PREPARE, { fy: FY });
+    const refused = await as('junior', slug)(PREPARE, { fy: current.year });
     expect(codes(refused)).toEqual(['YEAR_NOT_READY']);
-    expect(refused.errors![0]!.message).toContain(`Fiscal ${FY} ends on ${current!.endDate}`);
-    expect(refused.errors![0]!.extensions).toMatchObject({ fiscalYear: FY, endDate: current!.endDate });
+    expect(refused.errors![0]!.message).toContain(`Fiscal ${current.year} ends on ${current.endDate}`);
+    expect(refused.errors![0]!.extensions).toMatchObject({
+      fiscalYear: current.year,
+      endDate: current.endDate,
+    });
     expect(await ownerQuery(slug, 'SELECT id FROM year_end_closes')).toEqual([]);
   });
 
   it('prepares, refuses a stale draft, approves, reverses with four eyes, and is signed off', async () => {
+    const open = (await yearsOf()).map((y) => ({ year: y.year, state: y.state }));
     // A year that has ended: the one before the client's first, opened for it.
     const opened = await as('senior', slug)<{ openFiscalYear: { year: number; state: string } }>(
       'mutation O($y: Int!) { openFiscalYear(year: $y) { year state } }',
@@ -313,15 +332,11 @@ describe('guided year-end close through the gateway', () => {
       approveYearEndClose: { status: string; closingEntryId: string };
     }>(APPROVE_YEC, { id: freshId });
     expect(approved.data?.approveYearEndClose.status).toBe('APPROVED');
-    const years = await as(
-      'senior',
-      slug,
-    )<{ fiscalYearsConnection: Nodes<{ year: number; state: string }> }>(
-      '{ fiscalYearsConnection { edges { node { year state } } } }',
-    );
-    expect(nodes(years.data?.fiscalYearsConnection)).toEqual([
-      { year: 2025, state: 'CLOSED' },
-      { year: 2026, state: 'OPEN' },
+    // The year closed, the years after it as they were: FY and any after it OPEN.
+    expect(open[0]).toEqual({ year: FY, state: 'OPEN' });
+    expect((await yearsOf()).map((y) => ({ year: y.year, state: y.state }))).toEqual([
+      { year: YE, state: 'CLOSED' },
+      ...open,
     ]);
     const dec = await as('senior', slug)<{ periodCloseStatus: { stage: string; periodState: string } }>(
       STATUS,

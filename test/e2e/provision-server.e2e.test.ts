@@ -1,6 +1,7 @@
 import { control } from '@cifra/db';
 import { and, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { provisionedYear } from '../support/books-year.ts';
 import { codes } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -62,7 +63,7 @@ describe('provisionTenant with a named server', () => {
       'mutation($input: PostJournalEntryInput!) { postJournalEntry(input: $input) { id } }',
       {
         input: {
-          postingDate: `${new Date().getFullYear()}-01-15`,
+          postingDate: `${provisionedYear()}-01-15`,
           memo: 'on the spare server',
           lines: [
             { accountCode: '1110', debit: '1.00' },

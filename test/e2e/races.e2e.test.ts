@@ -1,4 +1,5 @@
 import { control } from '@cifra/db';
+import { BOOKS_YEAR } from '@cifra/testing';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes } from '../support/client.ts';
@@ -8,7 +9,7 @@ import { startTestStack, type TestStack } from '../support/stack.ts';
 // and the answer names it (the first result, or a stable code), never INTERNAL_SERVER_ERROR.
 
 const CLIENT = 'cafe-boquete';
-const YEAR = new Date().getUTCFullYear();
+const YEAR = BOOKS_YEAR;
 let t: TestStack;
 
 beforeAll(async () => {

@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, request, type Server } from 'no
 import type { AddressInfo } from 'node:net';
 import { startGatewayService } from '@cifra/ops';
 import { BATCH_ITEM_JOB } from '@cifra/subgraph-period';
+import { BOOKS_YEAR } from '@cifra/testing';
 import { Tracing } from '@cifra/tracing';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -251,7 +252,7 @@ describe('traces from the gateway through a subgraph to PostgreSQL', () => {
       {
         input: {
           tenants: ['cafe-boquete'],
-          year: new Date().getUTCFullYear(),
+          year: BOOKS_YEAR,
           month: 1,
           action: 'LOCK_SALES',
           idempotencyKey: 'traced-batch',

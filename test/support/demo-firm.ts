@@ -21,6 +21,7 @@ import {
   testServerUrl,
 } from '@cifra/testing';
 import pino from 'pino';
+import { openBooksYears } from './books-year.ts';
 
 /**
  * The demo firm an end-to-end stack starts with, seeded once per test run (and per day of its
@@ -87,6 +88,9 @@ async function seedTemplate(server: string, history: boolean): Promise<DemoFirmT
     const registry = new TenantRegistry({ control: opened.app.db, secrets });
     try {
       await seedDemoFirm({ control: opened.control.db, registry, secrets, history });
+      // Three weeks of sales are books of the seed's year: the tests' year is opened too. (The
+      // history's two years are the seed's year and the one before, which its tests read so.)
+      if (!history) await openBooksYears(opened.control.db, registry);
       // The close board's read model as the stack's worker would leave it, so that no stack
       // projects the five clients again at its start.
       const projection = {

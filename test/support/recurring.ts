@@ -1,3 +1,4 @@
+import { BOOKS_YEAR } from '@cifra/testing';
 import { expect } from 'vitest';
 import type { TestStack } from './stack.ts';
 
@@ -6,7 +7,7 @@ import type { TestStack } from './stack.ts';
  * the year and dates they post on, their operations, and the books' figures read back through the
  * gateway. Independent figures are BigInt cents computed here, not read back from the API.
  */
-export const YEAR = new Date().getUTCFullYear();
+export const YEAR = BOOKS_YEAR;
 const pad = (n: number) => String(n).padStart(2, '0');
 export const d = (month: number, day: number) => `${YEAR}-${pad(month)}-${pad(day)}`;
 /** The last day of a month of YEAR, computed here rather than by the code under test. */

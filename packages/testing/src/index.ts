@@ -1,4 +1,6 @@
 export {
+  BOOKS_YEAR,
+  booksYears,
   TENANT_TEMPLATE,
   TEST_APP_PASSWORD,
   TEST_LEGAL_DETAILS,

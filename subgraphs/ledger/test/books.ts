@@ -1,7 +1,7 @@
 import { type Actor, pg, type TenantDb, tenantDb, withClient } from '@cifra/db';
 import { fiscalYearPeriods, PANAMA } from '@cifra/domain';
 import { type Company, loadCompany } from '@cifra/engine';
-import { TEST_LEGAL_DETAILS_SQL } from '@cifra/testing';
+import { booksYears, TEST_LEGAL_DETAILS_SQL } from '@cifra/testing';
 
 export const TEST_ACTOR: Actor = {
   userId: '11111111-1111-4111-8111-111111111111',
@@ -11,11 +11,12 @@ export const TEST_ACTOR: Actor = {
 
 /**
  * Lay down a Panama client's books in a fresh test database as its owner: company, chart of
- * accounts with roles, and the twelve UNLOCKED periods of each fiscal year given.
+ * accounts with roles, and the twelve UNLOCKED periods of each fiscal year given (by default the
+ * tests' year to today's: `booksYears`).
  */
 export async function seedTestBooks(
   adminUrl: string,
-  fiscalYears: readonly number[] = [2026],
+  fiscalYears: readonly number[] = booksYears(),
 ): Promise<void> {
   await withClient(adminUrl, async (c) => {
     await c.query('BEGIN');
