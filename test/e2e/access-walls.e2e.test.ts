@@ -1,5 +1,6 @@
 import { clientAccess, clientAccessByIds, control, findMemberByEmail } from '@cifra/db';
 import { signLocalToken } from '@cifra/gateway';
+import { BOOKS_YEAR } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, gql, type Nodes, nodes } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -107,12 +108,11 @@ describe('an ethical wall on one client', () => {
   });
 
   it('leaves that client out of the firm-wide views', async () => {
-    const now = new Date();
     const board = await asWalled()<{
       closeBoard: { clientsConnection: Nodes<{ client: { slug: string } }> };
     }>(BOARD, {
-      y: now.getUTCFullYear(),
-      m: now.getUTCMonth() + 1,
+      y: BOOKS_YEAR,
+      m: 1,
     });
     expect(board.errors).toBeUndefined();
     const slugs = nodes(board.data?.closeBoard.clientsConnection).map((c) => c.client.slug);
@@ -124,7 +124,7 @@ describe('an ethical wall on one client', () => {
         input: {
           action: 'LOCK',
           tenants: ['clinica-costa'],
-          year: now.getUTCFullYear(),
+          year: BOOKS_YEAR,
           month: 1,
           targetState: 'LOCK_SALES',
         },

@@ -1,6 +1,6 @@
-import { BOOKS_YEAR } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BoardLineBase, currentBoardLine } from '../support/board.ts';
+import { provisionedYear } from '../support/books-year.ts';
 import type { GqlResult } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -14,7 +14,8 @@ import { startTestStack, type TestStack } from '../support/stack.ts';
  */
 let t: TestStack;
 const CLIENT = 'banco-cierre';
-const YEAR = BOOKS_YEAR;
+// The year of the client this file provisions: today's on its clock.
+const YEAR = provisionedYear();
 const MARCH_END = `${YEAR}-03-31`;
 
 const STATUS = `query ($year: Int!, $month: Int!) { periodCloseStatus(year: $year, month: $month) {

@@ -1,6 +1,6 @@
-import { BOOKS_YEAR } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bankClient, CREATE, IMPORT, type Line, ok, type Statement } from '../support/bank-e2e.ts';
+import { provisionedYear } from '../support/books-year.ts';
 import { codes } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -12,7 +12,8 @@ import { startTestStack, type TestStack } from '../support/stack.ts';
  */
 let t: TestStack;
 const CLIENT = 'banco-reintentos-e2e';
-const YEAR = BOOKS_YEAR;
+// The year of the client this file provisions: today's on its clock.
+const YEAR = provisionedYear();
 const { senior, count, footprint } = bankClient(() => t, CLIENT, YEAR);
 const CSV = [
   'Date,Description,Amount',

@@ -1,6 +1,6 @@
-import { BOOKS_YEAR } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IMPORT, ok, type Statement } from '../support/bank-e2e.ts';
+import { provisionedYear } from '../support/books-year.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 /**
@@ -13,7 +13,8 @@ import { startTestStack, type TestStack } from '../support/stack.ts';
  */
 let t: TestStack;
 const CLIENT = 'banco-a-la-fecha';
-const YEAR = BOOKS_YEAR;
+// The year of the client this file provisions: today's on its clock.
+const YEAR = provisionedYear();
 const OCTOBER_END = `${YEAR}-10-31`;
 
 const RECONCILIATION = `query ($code: String!, $asOf: Date!) { bankReconciliation(accountCode: $code, asOf: $asOf) {

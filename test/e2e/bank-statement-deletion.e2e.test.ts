@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { BOOKS_YEAR } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bankClient, CREATE, IMPORT, ok, type Statement } from '../support/bank-e2e.ts';
+import { provisionedYear } from '../support/books-year.ts';
 import { codes } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -13,7 +13,8 @@ import { startTestStack, type TestStack } from '../support/stack.ts';
  */
 let t: TestStack;
 const CLIENT = 'banco-extractos-e2e';
-const YEAR = BOOKS_YEAR;
+// The year of the client this file provisions: today's on its clock.
+const YEAR = provisionedYear();
 const { senior, footprint, reconciliation } = bankClient(() => t, CLIENT, YEAR);
 const fixture = (name: string) =>
   readFileSync(new URL(`./fixtures/bank/${name}`, import.meta.url), 'utf8').replaceAll('2026', String(YEAR));

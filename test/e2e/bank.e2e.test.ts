@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { BOOKS_YEAR } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { provisionedYear } from '../support/books-year.ts';
 import { codes, type GqlResult } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -12,7 +12,8 @@ import { startTestStack, type TestStack } from '../support/stack.ts';
  */
 let t: TestStack;
 const CLIENT = 'banco-e2e';
-const YEAR = BOOKS_YEAR;
+// The year of the client this file provisions: today's on its clock.
+const YEAR = provisionedYear();
 const fixture = (name: string) =>
   readFileSync(new URL(`./fixtures/bank/${name}`, import.meta.url), 'utf8').replaceAll('2026', String(YEAR));
 

@@ -1,5 +1,6 @@
-import { BOOKS_YEAR, pdfText, TEST_LEGAL_DETAILS } from '@cifra/testing';
+import { pdfText, TEST_LEGAL_DETAILS } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { provisionedYear } from '../support/books-year.ts';
 import { codes, type GqlResult } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -11,7 +12,8 @@ import { startTestStack, type TestStack } from '../support/stack.ts';
  */
 let t: TestStack;
 const CLIENT = 'itbms-pdf';
-const YEAR = BOOKS_YEAR;
+// The year of the client this file provisions: today's on its clock.
+const YEAR = provisionedYear();
 const LEGAL_NAME = 'Tostadora del Istmo, S.A.';
 
 const ok = <T>(r: GqlResult<T>): T => {

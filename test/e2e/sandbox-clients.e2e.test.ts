@@ -8,6 +8,7 @@ import {
   withClient,
   withDatabase,
 } from '@cifra/db';
+import { todayIn } from '@cifra/domain';
 import { migrateAllTenants } from '@cifra/ops';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,8 +23,8 @@ import { startTestStack, type TestStack } from '../support/stack.ts';
  * deleted, only archived (read-only, hidden unless asked for) and unarchived.
  */
 let t: TestStack;
-const YEAR = new Date().getFullYear();
-const MONTH = new Date().getMonth() + 1;
+// The clients this file provisions keep Panama's clock: their year and month are today's there.
+const [YEAR, MONTH] = todayIn('America/Panama').split('-').map(Number) as [number, number];
 
 beforeAll(async () => {
   t = await startTestStack();
@@ -468,14 +469,13 @@ describe('a live client', () => {
     expect(actionsOf('cafe-boquete')).toContain('LOCK_SALES');
 
     // A batch that would change its books says it is archived, not that its database is down.
-    const now = new Date();
     const started = await t.as('senior')<{ startBatchPeriodOperation: { id: string } }>(
       `mutation($input: StartBatchPeriodOperationInput!) { startBatchPeriodOperation(input: $input) { id } }`,
       {
         input: {
           tenants: ['cliente-vivo'],
-          year: now.getUTCFullYear(),
-          month: now.getUTCMonth() + 1,
+          year: YEAR,
+          month: MONTH,
           action: 'LOCK_SALES',
         },
       },

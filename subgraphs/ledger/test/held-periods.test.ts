@@ -27,7 +27,8 @@ afterAll(() => t.close());
 describe('holdPeriodsAndKeys', () => {
   it('answers the period of each date and only the keys an entry carries', async () => {
     const held = await t.db.transaction((tx) =>
-      holdPeriodsAndKeys(tx, ['2026-05-31', '2026-03-10', '2026-05-01', '2027-01-01'], ['held-1', 'held-2']),
+      // 1999: before the tests' books begin, a date no period covers.
+      holdPeriodsAndKeys(tx, ['2026-05-31', '2026-03-10', '2026-05-01', '1999-12-31'], ['held-1', 'held-2']),
     );
     expect([...held.periods.keys()].sort()).toEqual(['2026-03-10', '2026-05-01', '2026-05-31']);
     expect(held.periods.get('2026-03-10')).toMatchObject({ year: 2026, month: 3, state: 'UNLOCKED' });

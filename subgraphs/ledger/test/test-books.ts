@@ -20,7 +20,7 @@ import {
 } from '@cifra/domain';
 import { loadCompany } from '@cifra/engine';
 import { ALL_PERMISSIONS, type Permission, ROLE_PERMISSIONS, type RoleCluster } from '@cifra/permissions';
-import { createTestTenantDatabase, TEST_LEGAL_DETAILS, type TestDatabase } from '@cifra/testing';
+import { booksYears, createTestTenantDatabase, TEST_LEGAL_DETAILS, type TestDatabase } from '@cifra/testing';
 import type { Books } from '../src/services/books.ts';
 
 export const actor: Actor = {
@@ -83,8 +83,8 @@ export interface Grouped {
 
 /**
  * A fresh client database laid down like provisioning does (Panama chart with role bindings,
- * ITBMS codes, fiscal year 2026 in twelve UNLOCKED periods, the base currency's ISO 4217 minor
- * units), opened as the application role.
+ * ITBMS codes, fiscal 2026 to today's year (`booksYears`) in twelve UNLOCKED periods each, the base
+ * currency's ISO 4217 minor units), opened as the application role.
  */
 export async function openTestBooks(opts: { baseCurrency?: string } = {}): Promise<TestBooks> {
   const baseCurrency = opts.baseCurrency ?? 'PAB';
@@ -113,11 +113,13 @@ export async function openTestBooks(opts: { baseCurrency?: string } = {}): Promi
         PANAMA.accounts.flatMap((a) => (a.role ? [{ role: a.role, accountId: idOf.get(a.code)! }] : [])),
       );
     await tx.insert(tenant.taxCodes).values([...PANAMA.taxCodes]);
-    const periods = fiscalYearPeriods(2026, 1);
-    await tx
-      .insert(tenant.fiscalYears)
-      .values({ year: 2026, startDate: '2026-01-01', endDate: '2026-12-31' });
-    await tx.insert(tenant.postingPeriods).values(periods);
+    for (const year of booksYears()) {
+      const periods = fiscalYearPeriods(year, 1);
+      await tx
+        .insert(tenant.fiscalYears)
+        .values({ year, startDate: periods[0]!.startDate, endDate: periods[11]!.endDate });
+      await tx.insert(tenant.postingPeriods).values(periods);
+    }
   });
   const pool = new pg.Pool({ connectionString: database.appUrl, max: 4 });
   const db = tenantDb(pool);
