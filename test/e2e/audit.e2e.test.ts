@@ -7,6 +7,7 @@ import { createEmptyDatabase, makeTestDir, TEST_APP_PASSWORD, type TestDatabase 
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientToday } from '../support/books-year.ts';
 import { codes, type GqlResult, type Nodes, nodes } from '../support/client.ts';
 import { closeStack } from '../support/stack.ts';
 
@@ -68,7 +69,7 @@ const auditCount = (slug: string) =>
     async (c) => (await c.query('SELECT count(*)::int AS n FROM audit_events')).rows[0].n as number,
   );
 
-const today = () => new Date().toISOString().slice(0, 10);
+const today = () => clientToday();
 
 const POST = `mutation Post($input: PostJournalEntryInput!) { postJournalEntry(input: $input) { id number } }`;
 async function post(who = 'senior', tenant = 'cafe-boquete'): Promise<{ id: string; number: string }> {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientToday } from '../support/books-year.ts';
 import { codes } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -20,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const today = new Date().toISOString().slice(0, 10);
+const today = clientToday();
 const debit = (over: Record<string, unknown> = {}) => ({ accountCode: '1110', debit: '1.00', ...over });
 const credit = (over: Record<string, unknown> = {}) => ({ accountCode: '4101', credit: '1.00', ...over });
 const POST = 'mutation($input: PostJournalEntryInput!) { postJournalEntry(input: $input) { id } }';

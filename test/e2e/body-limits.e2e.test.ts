@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientToday } from '../support/books-year.ts';
 import { codes } from '../support/client.ts';
 import { chunk, expectContinue, rawRequest, write } from '../support/raw-http.ts';
 import { startAnotherGateway, startTestStack, type TestStack } from '../support/stack.ts';
@@ -96,7 +97,7 @@ describe('request bodies: refused for their size before they are read', () => {
       )[0]?.n;
     const before = await footprint();
     // A bulk import that announces no length and keeps coming: entries past the bulk limit.
-    const today = new Date().toISOString().slice(0, 10);
+    const today = clientToday();
     const entry = JSON.stringify({
       postingDate: today,
       memo: 'importado',

@@ -8,6 +8,7 @@ import { makeTestDir, reservedPort } from '@cifra/testing';
 import { importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../scripts/compile.ts';
+import { clientToday } from '../support/books-year.ts';
 import { gql, type Nodes, nodes } from '../support/client.ts';
 import { API_AUDIENCE, CONSOLE_CLIENT_ID, startTestProvider } from '../support/oidc-provider.ts';
 
@@ -156,7 +157,7 @@ describe('pnpm start, stopped, pnpm migrate, and pnpm start again on the same DA
     const cafe = gql(graphql, senior, 'cafe-boquete');
     const posted = await cafe<{ postJournalEntry: { id: string; number: string } }>(POST, {
       input: {
-        postingDate: new Date().toISOString().slice(0, 10),
+        postingDate: clientToday(),
         memo: 'Survives a restart',
         idempotencyKey: 'cli-restart',
         lines: [

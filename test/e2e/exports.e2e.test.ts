@@ -7,6 +7,7 @@ import { createEmptyDatabase, makeTestDir, TEST_APP_PASSWORD, type TestDatabase 
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientToday } from '../support/books-year.ts';
 import { codes, gql } from '../support/client.ts';
 import { closeStack } from '../support/stack.ts';
 
@@ -15,7 +16,7 @@ let dataDir: string;
 let stack: Stack;
 const token: Record<string, string> = {};
 const tenantId: Record<string, string> = {};
-const today = new Date().toISOString().slice(0, 10);
+const today = clientToday();
 const year = today.slice(0, 4);
 
 beforeAll(async () => {

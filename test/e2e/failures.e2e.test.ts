@@ -3,6 +3,7 @@ import { startGatewayService } from '@cifra/ops';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientToday } from '../support/books-year.ts';
 import { codes } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -18,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const today = new Date().toISOString().slice(0, 10);
+const today = clientToday();
 const POST = `mutation($input: PostJournalEntryInput!) { postJournalEntry(input: $input) { id } }`;
 const entry = {
   input: {

@@ -1,5 +1,6 @@
 import { signLocalToken } from '@cifra/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientToday } from '../support/books-year.ts';
 import { codes, gql, type Nodes, nodes } from '../support/client.ts';
 import { type DemoUser, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -42,7 +43,7 @@ const eventCount = async () =>
 const POST = `mutation Post($input: PostJournalEntryInput!) { postJournalEntry(input: $input) { id } }`;
 const entry = () => ({
   input: {
-    postingDate: new Date().toISOString().slice(0, 10),
+    postingDate: clientToday(),
     memo: 'firm admin e2e',
     lines: [
       { accountCode: '1110', debit: '10.00' },

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientToday } from '../support/books-year.ts';
 import { codes, gql, type Nodes, nodes } from '../support/client.ts';
 import { outlastAccessCache, startAnotherGateway, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -79,7 +80,7 @@ describe("the gateway's caches", () => {
           query: `mutation($input: PostJournalEntryInput!) { postJournalEntry(input: $input) { id } }`,
           variables: {
             input: {
-              postingDate: new Date().toISOString().slice(0, 10),
+              postingDate: clientToday(),
               memo,
               lines: [
                 { accountCode: '1110', debit: '1.00' },

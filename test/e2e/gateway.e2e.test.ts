@@ -5,7 +5,7 @@ import { signLocalToken } from '@cifra/gateway';
 import type { Stack } from '@cifra/ops';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { provisionedYear } from '../support/books-year.ts';
+import { clientToday, provisionedYear } from '../support/books-year.ts';
 import { codes, gql, type Nodes, nodes } from '../support/client.ts';
 import { type DemoUser, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -37,7 +37,7 @@ const TB = `query TB($asOf: Date!) { trialBalance(asOf: $asOf) { totalDebit tota
 
 const entry = (over: Record<string, unknown> = {}, lines?: unknown[]) => ({
   input: {
-    postingDate: new Date().toISOString().slice(0, 10),
+    postingDate: clientToday(),
     memo: 'e2e',
     lines: lines ?? [
       { accountCode: '1110', debit: '250.00' },

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseMoney } from '@cifra/domain';
 import { hledgerBalances, hledgerOracleRuns } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { provisionedYear } from '../support/books-year.ts';
+import { clientToday, provisionedYear } from '../support/books-year.ts';
 import { codes, type GqlResult } from '../support/client.ts';
 import { readmeExamples } from '../support/readme-examples.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -264,10 +264,9 @@ describe('opening balances through the gateway', () => {
         }),
       ).importOpeningBalances.problems.map((p) => p.code);
     expect(await run(`${year}-07-15`)).toContain('OPENING_DATE');
-    const now = new Date();
-    const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1))
-      .toISOString()
-      .slice(0, 10);
+    // The first day of the month after the client's today.
+    const [y, m] = clientToday().split('-').map(Number) as [number, number];
+    const next = new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10);
     expect(await run(next)).toContain('ACTIVITY_BEFORE_OPENING');
   });
 

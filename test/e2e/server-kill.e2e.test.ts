@@ -7,6 +7,7 @@ import { type Stack, startStack } from '@cifra/ops';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientToday } from '../support/books-year.ts';
 import { codes, gql } from '../support/client.ts';
 
 /**
@@ -46,7 +47,7 @@ describe('the embedded server killed under load', () => {
         if (killed && (afterKill.get(slug) ?? 0) >= 3) return;
         const r = await post<{ postJournalEntry: { id: string } }>(POST, {
           input: {
-            postingDate: new Date().toISOString().slice(0, 10),
+            postingDate: clientToday(),
             memo: `kill test ${i}`,
             idempotencyKey: `kill-${slug}-${i}`,
             lines: [

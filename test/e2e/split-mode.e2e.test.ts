@@ -21,6 +21,7 @@ type KeyLike = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { provisionedYear } from '../support/books-year.ts';
 import { codes, gql, type Nodes, nodes } from '../support/client.ts';
 
 /**
@@ -173,7 +174,7 @@ describe('split mode with an OIDC identity provider', () => {
 
   it('signs export links in the ledger and streams them from the gateway', async () => {
     const senior = gql(gatewayUrl, await idpToken('senior@demo.firm'), 'cafe-boquete');
-    const year = new Date().getUTCFullYear();
+    const year = provisionedYear();
     const r = await senior<{ exportLedger: { url: string } }>(
       `mutation($from: Date!, $to: Date!) { exportLedger(format: GL_CSV, from: $from, to: $to) { url } }`,
       { from: `${year}-01-01`, to: `${year}-12-31` },

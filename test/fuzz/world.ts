@@ -5,6 +5,7 @@ import { provisionTenant } from '@cifra/subgraph-tenancy';
 import { TEST_LEGAL_DETAILS } from '@cifra/testing';
 import { eq } from 'drizzle-orm';
 import { isEnumType } from 'graphql';
+import { clientToday } from '../support/books-year.ts';
 import { type GqlResult, gql } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 import { addMachineCallers } from './machine-callers.ts';
@@ -220,7 +221,7 @@ async function assignRole(
 
 /** A party, a posted journal entry and an approved invoice, each carrying the client's data mark. */
 async function seedMarkedData(request: World['request'], token: string, c: WorldClient) {
-  const today = new Date().toISOString().slice(0, 10);
+  const today = clientToday();
   const party = must(
     await request(
       token,

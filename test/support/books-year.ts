@@ -30,7 +30,10 @@ export async function openBooksYears(controlDb: ControlDb, registry: TenantRegis
 }
 
 /**
- * The fiscal year a client provisioned today is given: the year of today on its own clock (Panama's
- * by default), which from 19:00 on 31 December in Panama is not the year of UTC's today.
+ * Today on a client's clock, Panama's by default (every demo client's): the day a test posts "today"
+ * on. From 19:00 in Panama it is not UTC's today, which may lie in a year the books do not have.
  */
-export const provisionedYear = (timezone = 'America/Panama') => Number(todayIn(timezone).slice(0, 4));
+export const clientToday = (timezone = 'America/Panama') => todayIn(timezone);
+
+/** The fiscal year a client provisioned today is given: the year of its today. */
+export const provisionedYear = (timezone = 'America/Panama') => Number(clientToday(timezone).slice(0, 4));

@@ -1,5 +1,6 @@
 import { deflateSync, gzipSync } from 'node:zlib';
 import { expect } from 'vitest';
+import { clientToday } from './books-year.ts';
 import { codes, gql } from './client.ts';
 import type { DemoUser, TestStack } from './stack.ts';
 
@@ -22,7 +23,7 @@ export interface Integration {
 export const ENTRY = `mutation PartnerPost($input: PostJournalEntryInput!) { postJournalEntry(input: $input) { id number } }`;
 export const entryInput = (memo: string) => ({
   input: {
-    postingDate: new Date().toISOString().slice(0, 10),
+    postingDate: clientToday(),
     memo,
     lines: [
       { accountCode: '1110', debit: '12.34' },
