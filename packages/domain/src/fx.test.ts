@@ -1,3 +1,4 @@
+import { Settings } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from './errors.ts';
 import {
@@ -135,6 +136,26 @@ describe('next local refresh time', () => {
     const twice = nextLocalRun(new Date('2026-11-01T04:00:00Z'), 'America/New_York', '01:30');
     expect(twice.toISOString()).toBe('2026-11-01T06:30:00.000Z');
     expect(nextLocalRun(twice, 'America/New_York', '01:30').toISOString()).toBe('2026-11-02T06:30:00.000Z');
+  });
+
+  it('answers the same whatever the season it runs in (luxon guesses by the offset in force now)', () => {
+    const runs = (now: string) => {
+      const before = Settings.now;
+      Settings.now = () => Date.parse(now);
+      try {
+        return [
+          nextLocalRun(new Date('2026-11-01T04:00:00Z'), 'America/New_York', '01:30').toISOString(),
+          nextLocalRun(new Date('2026-03-08T05:00:00Z'), 'America/New_York', '02:30').toISOString(),
+          // Lord Howe Island falls back half an hour: 01:45 happens twice on 5 April 2026 (+11, then +10:30).
+          nextLocalRun(new Date('2026-04-04T13:00:00Z'), 'Australia/Lord_Howe', '01:45').toISOString(),
+        ];
+      } finally {
+        Settings.now = before;
+      }
+    };
+    const expected = ['2026-11-01T06:30:00.000Z', '2026-03-08T07:30:00.000Z', '2026-04-04T15:15:00.000Z'];
+    for (const now of ['2026-07-01T12:00:00Z', '2026-12-01T12:00:00Z', '2026-11-01T05:45:00Z'])
+      expect(runs(now), now).toEqual(expected);
   });
 
   it('refuses an unknown time zone', () => {

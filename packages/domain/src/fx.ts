@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, type Zone } from 'luxon';
 import type { IsoDate } from './calendar.ts';
 import { badInput } from './errors.ts';
 import { type CurrencyPeg, PANAMA } from './templates/panama.ts';
@@ -252,7 +252,8 @@ export function crossRate(
  * The next moment, strictly after `after`, at which a client's local clock reads `localTime`
  * (HH:mm) in `timezone`. DST-correct through luxon: on a spring-forward day a local time that does
  * not exist runs at the first instant after the gap (02:30 becomes 03:30); on a fall-back day an
- * ambiguous time runs once, at its second occurrence (luxon resolves it to standard time).
+ * ambiguous time runs once, at its second occurrence (standard time), whatever the season the
+ * computation runs in (`laterInstantOf`).
  */
 export function nextLocalRun(after: Date, timezone: string, localTime: string): Date {
   const [hour, minute] = localTime.split(':').map(Number) as [number, number];
@@ -260,11 +261,30 @@ export function nextLocalRun(after: Date, timezone: string, localTime: string): 
   if (!now.isValid) throw badInput(`"${timezone}" is not a time zone`);
   for (let days = 0; days <= 2; days += 1) {
     const day = now.plus({ days }).startOf('day');
-    const candidate = DateTime.fromObject(
-      { year: day.year, month: day.month, day: day.day, hour, minute },
-      { zone: timezone },
-    );
-    if (candidate.toMillis() > after.getTime()) return candidate.toJSDate();
+    const at = laterInstantOf(day, hour, minute, now.zone);
+    if (at > after.getTime()) return new Date(at);
   }
   throw new Error('unreachable: a local time recurs within two days');
+}
+
+/**
+ * The instant at which `zone`'s clock reads `hour:minute` on `day`: luxon's reading, or the later
+ * of the two when the clock reads it twice. Luxon picks between the two by the offset in force at
+ * the moment it runs, so the same call answered the first occurrence in summer and the second in
+ * winter; each offset in force the day before and the day after is tried here instead, and every
+ * instant it names that the zone agrees with is a reading.
+ */
+function laterInstantOf(day: DateTime, hour: number, minute: number, zone: Zone): number {
+  const read = DateTime.fromObject(
+    { year: day.year, month: day.month, day: day.day, hour, minute },
+    { zone },
+  );
+  const wall = Date.UTC(day.year, day.month - 1, day.day, hour, minute);
+  let latest = read.toMillis();
+  for (const probe of [latest - 86_400_000, latest + 86_400_000]) {
+    const offset = zone.offset(probe);
+    const instant = wall - offset * 60_000;
+    if (zone.offset(instant) === offset && instant > latest) latest = instant;
+  }
+  return latest;
 }
