@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { provisionedYear } from '../support/books-year.ts';
 import { codes } from '../support/client.ts';
 import {
   APPROVE,
@@ -11,7 +12,6 @@ import {
   POST,
   type Posted,
   VOID,
-  YEAR,
 } from '../support/recurring.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -181,19 +181,21 @@ describe('accruals reversed on the first day of the next month, or a chosen day'
   });
 
   it('refuses a 31 December reversal into a fiscal year not opened, and keeps it pending', async () => {
+    // The client's last year is the one it was provisioned in (books-year.ts): none after it is open.
+    const last = provisionedYear();
     const dec = await t.as('senior', slug)<{ postJournalEntry: { id: string } }>(
       POST,
-      accrue(lastDay(12), '40.00'),
+      accrue(`${last}-12-31`, '40.00'),
     );
     const id = dec.data!.postJournalEntry.id;
     const r = await t.as('senior', slug)<{
       postDueReversals: { refused: { entry: { id: string }; reverseOn: string; code: string }[] };
-    }>(DUE, { asOf: `${YEAR + 1}-01-01` });
+    }>(DUE, { asOf: `${last + 1}-01-01` });
     expect(r.data!.postDueReversals.refused).toMatchObject([
-      { entry: { id }, reverseOn: `${YEAR + 1}-01-01`, code: 'PERIOD_NOT_FOUND' },
+      { entry: { id }, reverseOn: `${last + 1}-01-01`, code: 'PERIOD_NOT_FOUND' },
     ]);
     const pending = await t.as('senior', slug)<{ pendingReversals: { entry: { id: string } }[] }>(PENDING, {
-      asOf: `${YEAR + 1}-01-31`,
+      asOf: `${last + 1}-01-31`,
     });
     expect(pending.data!.pendingReversals.map((p) => p.entry.id)).toEqual([id]);
   });
