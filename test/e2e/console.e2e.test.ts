@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { monthYearLabel } from '../../packages/console/src/stages.ts';
+import { clientToday, provisionedYear } from '../support/books-year.ts';
 import { type Nodes, nodes } from '../support/client.ts';
 import {
   expectAccessible,
@@ -63,7 +64,9 @@ afterAll(async () => {
   await t?.close();
 });
 
-const openPage = () => openPageIn(browser);
+// The demo firm's people work in Panama, as its clients do: the board opens on their year, which
+// from 19:00 on 31 December is not UTC's.
+const openPage = () => openPageIn(browser, { timezoneId: 'America/Panama' });
 const signInAs = (page: Parameters<typeof signInAt>[0], email: string) => signInAt(page, origin, email);
 
 describe('the firm console in Chromium', () => {
@@ -101,7 +104,7 @@ describe('the firm console in Chromium', () => {
     );
     expect(stored).toEqual({ session: ['cifra.console.session'], local: 0 });
 
-    const year = new Date().getUTCFullYear();
+    const year = provisionedYear();
     await page.getByRole('heading', { name: `Close board ${year}` }).waitFor();
     const rows = page.locator('table.board tbody tr');
     await expect.poll(() => rows.count(), WAIT).toBe(5);
@@ -314,7 +317,7 @@ describe('the firm console in Chromium', () => {
     // The board reads the firm's read model: the client is read again on demand, as a firm would
     // (the worker's sweep would find it within a minute).
     const refreshed = await t.as('senior')<{ refreshCloseBoardClient: { availability: string } }>(
-      `mutation { refreshCloseBoardClient(client: "clinica-costa", year: ${new Date().getUTCFullYear()}, month: 1) { availability } }`,
+      `mutation { refreshCloseBoardClient(client: "clinica-costa", year: ${provisionedYear()}, month: 1) { availability } }`,
     );
     expect(refreshed.data?.refreshCloseBoardClient.availability).toBe('UNAVAILABLE');
 
@@ -325,7 +328,7 @@ describe('the firm console in Chromium', () => {
     const clinic = page.locator('tr[data-client="clinica-costa"] td');
     await expect.poll(() => clinic.allTextContents(), WAIT).toEqual(Array(12).fill('Unavail.'));
     expect(await page.locator('tr:not([data-client="clinica-costa"]) td.stage-UNAVAILABLE').count()).toBe(0);
-    const year = new Date().getUTCFullYear();
+    const year = provisionedYear();
     await page
       .getByRole('button', { name: new RegExp(`^Clínica Dental Costa del Este, January ${year}: `) })
       .click();
@@ -382,8 +385,7 @@ describe('the firm console in Chromium', () => {
   }, 120_000);
 
   it("marks a month whose bank accounts are not reconciled: Ferretería's 1110 bound with no statement", async () => {
-    const now = new Date();
-    const [year, month] = [now.getUTCFullYear(), now.getUTCMonth() + 1];
+    const [year, month] = clientToday().split('-').map(Number) as [number, number];
     const bind = await t.as(
       'senior',
       'ferreteria-colon',

@@ -38,9 +38,15 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** A fresh browser context (its own storage) on a 1280 px wide screen, recording what goes wrong. */
-export async function openPage(browser: Browser): Promise<{ page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+/**
+ * A fresh browser context (its own storage) on a 1280 px wide screen, recording what goes wrong; in
+ * the machine's time zone unless `timezoneId` names the person's.
+ */
+export async function openPage(
+  browser: Browser,
+  options: { timezoneId?: string } = {},
+): Promise<{ page: Page; problems: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
