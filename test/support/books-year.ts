@@ -1,8 +1,10 @@
 import { type ControlDb, control, type TenantRegistry } from '@cifra/db';
-import { todayIn } from '@cifra/domain';
 import { Permissions as P } from '@cifra/permissions';
 import { fiscalYears, openFiscalYear, type PeriodActor } from '@cifra/subgraph-period';
 import { BOOKS_YEAR } from '@cifra/testing';
+
+// What the tests read a client's today and year by, kept beside BOOKS_YEAR in @cifra/testing.
+export { clientToday, provisionedYear } from '@cifra/testing';
 
 /** Who opens the years: the seed's system actor, allowed to open years and nothing else. */
 const OPENER: PeriodActor = {
@@ -28,12 +30,3 @@ export async function openBooksYears(controlDb: ControlDb, registry: TenantRegis
       await openFiscalYear(db, OPENER, { year });
   }
 }
-
-/**
- * Today on a client's clock, Panama's by default (every demo client's): the day a test posts "today"
- * on. From 19:00 in Panama it is not UTC's today, which may lie in a year the books do not have.
- */
-export const clientToday = (timezone = 'America/Panama') => todayIn(timezone);
-
-/** The fiscal year a client provisioned today is given: the year of its today. */
-export const provisionedYear = (timezone = 'America/Panama') => Number(clientToday(timezone).slice(0, 4));

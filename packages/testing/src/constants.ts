@@ -25,22 +25,3 @@ export const TEST_LEGAL_DETAILS = {
 /** The same, as one statement a test runs as the client database's owner after its company row. */
 export const TEST_LEGAL_DETAILS_SQL = `UPDATE company SET ruc = '${TEST_LEGAL_DETAILS.ruc}', dv = '${TEST_LEGAL_DETAILS.dv}',
   ruc_kind = 'LEGAL', address = '${TEST_LEGAL_DETAILS.address}', tax_regime = '${TEST_LEGAL_DETAILS.taxRegime}'`;
-
-/**
- * The fiscal year the tests write their books in: the year they were written in. Subgraph tests
- * seed it (`seedTestBooks`); every end-to-end stack's clients have it, and each year after it, open
- * (test/support/books-year.ts), so the tests read the same books whatever the day they run.
- */
-export const BOOKS_YEAR = 2026;
-
-/**
- * BOOKS_YEAR and each year after it up to today's on a client's clock (Panama's by default): the
- * years a test client's books are opened for, so that what a service dates today (a void, a
- * receipt's default date) has its period whatever the day the tests run.
- */
-export function booksYears(timezone = 'America/Panama'): number[] {
-  const today = Number(
-    new Intl.DateTimeFormat('en-CA', { timeZone: timezone }).format(new Date()).slice(0, 4),
-  );
-  return Array.from({ length: Math.max(1, today - BOOKS_YEAR + 1) }, (_, i) => BOOKS_YEAR + i);
-}

@@ -1,6 +1,5 @@
+export * from './books-year.ts';
 export {
-  BOOKS_YEAR,
-  booksYears,
   TENANT_TEMPLATE,
   TEST_APP_PASSWORD,
   TEST_LEGAL_DETAILS,
