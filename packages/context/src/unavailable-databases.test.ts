@@ -115,8 +115,11 @@ describe('a database that cannot be reached, told apart by whose it is', () => {
   });
 
   it('the pool out of connections for longer than its wait', async () => {
-    const control = controlPlanePool(db.adminUrl, 'busy-control', { connectionTimeoutMs: 100 });
+    // Its ten connections taken with time to spare (on a busy machine one may take longer than the
+    // wait under test), then the wait made short: the next caller can only time out.
+    const control = controlPlanePool(db.adminUrl, 'busy-control', { connectionTimeoutMs: 60_000 });
     const held = await Promise.all(Array.from({ length: 10 }, () => control.connect()));
+    control.options.connectionTimeoutMillis = 100;
     try {
       const err = await failureOf(controlDb(control).execute(sql`SELECT 1`));
       expect(String((err as Error).message) + String((err as { cause?: Error }).cause?.message)).toMatch(
