@@ -2,9 +2,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import {
   type ContextSigner,
+  DRAIN_MS,
   jsonErrors,
   type Logger,
   nothingHere,
@@ -117,6 +119,11 @@ export interface GatewayOptions {
   subgraphFetches?: Partial<FetchLaneLimits>;
   /** Token buckets per person and per source address (docs/architecture/gateway.md). */
   rateLimits?: RateLimits;
+  /**
+   * How long `close` lets requests in flight finish, in ms, before it cuts them (default
+   * `DRAIN_MS`): a shutdown stops taking connections at once.
+   */
+  drainMs?: number;
   /** Partner integrations' access tokens: `POST /oauth/token` is served when given (docs/partners.md). */
   integrationTokens?: IntegrationTokens;
   /**
@@ -212,7 +219,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   keepVendorTelemetryOff();
   /** A keep-alive pool to each subgraph, closed with the gateway. */
   const clients: SubgraphClient[] = [];
-  const server = apolloServer(opts, { demand, limits, caches, clients, log });
+  // Made before the server that drains it on stop; its request listener is added once built.
+  const http: Server = createServer();
+  const server = apolloServer(opts, { demand, limits, caches, clients, http, log });
   await server.start();
 
   const metrics = opts.metrics
@@ -256,27 +265,27 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
 
   const errors = jsonErrors(log);
   app.use(nothingHere, errors);
-  const http: Server = await new Promise((resolve, reject) => {
-    // POST /graphql, the load, skips Express's router; the same steps run (graphql-post.ts).
-    const s = createServer(
-      graphqlPostListener(app, [...first, ...admitted(true), apolloHandler(server, admittedOf)], errors, log),
-    );
-    s.once('error', reject);
-    s.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve(s));
-    tuneKeepAlive(s);
-    // Expect: 100-continue is answered after admission, so a refused body is never sent.
-    continueAfterAdmission(s);
-    // What Node's parser refuses (headers over 16 KiB, not HTTP, too slow) is a GraphQL error too.
-    answerClientErrors(s, log);
+  // POST /graphql, the load, skips Express's router; the same steps run (graphql-post.ts).
+  http.on(
+    'request',
+    graphqlPostListener(app, [...first, ...admitted(true), apolloHandler(server, admittedOf)], errors, log),
+  );
+  tuneKeepAlive(http);
+  // Expect: 100-continue is answered after admission, so a refused body is never sent.
+  continueAfterAdmission(http);
+  // What Node's parser refuses (headers over 16 KiB, not HTTP, too slow) is a GraphQL error too.
+  answerClientErrors(http, log);
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve());
   });
   const { port } = http.address() as AddressInfo;
   return {
     url: `http://${opts.host ?? '127.0.0.1'}:${port}/graphql`,
     port,
+    // Stops taking connections, lets the requests in flight finish (up to `drainMs`), then stops
+    // the engine and the subgraph pools.
     close: async () => {
-      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
-      http.closeAllConnections();
-      await closed;
       await server.stop();
       await Promise.all(clients.map((c) => c.close()));
     },
@@ -377,12 +386,14 @@ function apolloServer(
     limits,
     caches,
     clients,
+    http,
     log,
   }: {
     demand: boolean;
     limits: DemandLimits;
     caches: GatewayCaches | undefined;
     clients: SubgraphClient[];
+    http: Server;
     log: Logger;
   },
 ): ApolloServer<GatewayContext> {
@@ -409,6 +420,10 @@ function apolloServer(
     parseOptions: demand ? { maxTokens: limits.maxTokens } : {},
     validationRules: demand ? demandValidationRules(limits) : [],
     plugins: [
+      ApolloServerPluginDrainHttpServer({
+        httpServer: http,
+        stopGracePeriodMillis: opts.drainMs ?? DRAIN_MS,
+      }),
       ...(demand
         ? [
             costLimitPlugin<GatewayContext>(

@@ -150,6 +150,8 @@ export interface GatewayServiceOptions {
   consoleDocuments?: GatewayOptions['consoleDocuments'];
   /** Its version, registered beside earlier ones (docs/console.md). */
   consoleManifestVersion?: GatewayOptions['consoleManifestVersion'];
+  /** How long a shutdown lets requests in flight finish (default `DRAIN_MS`, 10 s). */
+  drainMs?: GatewayOptions['drainMs'];
   /** CORS origins and demand-control limits. */
   perimeter?: Pick<
     GatewayOptions,
@@ -193,6 +195,7 @@ export async function startGatewayService(opts: GatewayServiceOptions): Promise<
     consoleDocuments: opts.consoleDocuments,
     consoleManifestVersion: opts.consoleManifestVersion,
     localSignIn: opts.localSignIn,
+    drainMs: opts.drainMs,
     ...opts.perimeter,
     rateLimits: new RateLimits({
       ...DEFAULT_RATE_LIMITS,

@@ -87,6 +87,8 @@ export function expectContinue(
   url: string,
   headers: Record<string, string>,
   body: string,
+  /** What to do once the server has said `100 Continue`, before the body is sent. */
+  beforeBody: () => Promise<void> = async () => undefined,
 ): Promise<ContinueAnswer> {
   const { hostname, port, pathname } = new URL(url);
   return new Promise((resolve, reject) => {
@@ -104,7 +106,14 @@ export function expectContinue(
         if (status === 100) {
           continued = true;
           received = received.subarray(end + 4);
-          socket.write(body);
+          beforeBody().then(
+            () => socket.write(body),
+            (err: unknown) => {
+              done = true;
+              socket.destroy();
+              reject(err);
+            },
+          );
           continue;
         }
         const head: Record<string, string> = {};

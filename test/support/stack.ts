@@ -112,6 +112,7 @@ export async function closeStack(
 export function startAnotherGateway(
   t: TestStack,
   perimeter: Parameters<typeof startGatewayService>[0]['perimeter'],
+  drainMs?: number,
 ): ReturnType<typeof startGatewayService> {
   return startGatewayService({
     port: 0,
@@ -121,6 +122,7 @@ export function startAnotherGateway(
     control: t.stack.appControl,
     log: pino({ level: 'silent' }),
     perimeter,
+    drainMs,
   });
 }
 

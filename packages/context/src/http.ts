@@ -81,3 +81,11 @@ export function tuneKeepAlive(server: Server): void {
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
 }
+
+/**
+ * How long a service's `close` lets the requests in flight finish before it cuts them, in ms: a
+ * shutdown (Ctrl-C, SIGTERM) stops taking connections at once, answers what it was answering and
+ * closes each keep-alive connection as it goes idle. Within the 30 s a shutdown is given
+ * (ops/src/shutdown.ts), with room for the worker and the pools after.
+ */
+export const DRAIN_MS = 10_000;

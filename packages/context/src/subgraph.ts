@@ -1,10 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -36,6 +37,7 @@ import { type DocumentNode, GraphQLError, type GraphQLSchema, parse } from 'grap
 import { applyMiddleware, type IMiddlewareFunction } from 'graphql-middleware';
 import { formatSubgraphError } from './errors.ts';
 import {
+  DRAIN_MS,
   jsonErrors,
   nothingHere,
   requireJsonBody,
@@ -287,10 +289,12 @@ export interface RunningSubgraph {
 export async function startSubgraph<C extends BaseContext>(
   def: SubgraphDefinition<C>,
   deps: SubgraphDeps,
-  listen: { port: number; host?: string },
+  listen: { port: number; host?: string; drainMs?: number },
 ): Promise<RunningSubgraph> {
   const log = deps.log.child({ subgraph: def.name });
   const tracing = deps.tracing?.service(def.name);
+  // Made before the server that drains it on stop (DRAIN_MS); the app is its listener.
+  const http: Server = createServer();
   const server = new ApolloServer<C>({
     schema: buildSchema(def),
     // Apollo's cache-control plugin (on by default) wraps every field's resolver to gather cache
@@ -298,6 +302,10 @@ export async function startSubgraph<C extends BaseContext>(
     // page of the close board it was one of the largest costs of a request (docs/benchmarks.md).
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginDrainHttpServer({
+        httpServer: http,
+        stopGracePeriodMillis: listen.drainMs ?? DRAIN_MS,
+      }),
       ...(tracing ? [outcomePlugin] : []),
       announceClientChanges,
       archivedReadOnly,
@@ -341,20 +349,18 @@ export async function startSubgraph<C extends BaseContext>(
       },
     }),
   );
-  const http: Server = await new Promise((resolve) => {
-    app.use(nothingHere, jsonErrors(log));
-    const s = app.listen(listen.port, listen.host ?? '127.0.0.1', () => resolve(s));
-    tuneKeepAlive(s);
+  app.use(nothingHere, jsonErrors(log));
+  http.on('request', app);
+  tuneKeepAlive(http);
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(listen.port, listen.host ?? '127.0.0.1', () => resolve());
   });
   const { port } = http.address() as AddressInfo;
   return {
     url: `http://${listen.host ?? '127.0.0.1'}:${port}/graphql`,
-    close: async () => {
-      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
-      http.closeAllConnections();
-      await closed;
-      await server.stop();
-    },
+    // Stops taking connections and lets the requests in flight finish (up to DRAIN_MS).
+    close: () => server.stop(),
   };
 }
 
