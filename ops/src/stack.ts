@@ -189,9 +189,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       restoreRequestExpiresHours: opts.restoreRequestExpiresHours,
     };
     const subgraphUrls: Record<string, string> = {};
+    const subgraphs: (() => Promise<void>)[] = [];
+    // Drained side by side (each up to DRAIN_MS), so that their waits do not add up.
+    cleanups.push(['subgraphs', async () => void (await Promise.all(subgraphs.map((close) => close())))]);
     for (const name of SUBGRAPH_NAMES) {
       const running = await startSubgraphService(name, deps, config, { port: 0, host: opts.host });
-      cleanups.push([`${name} subgraph`, running.close]);
+      subgraphs.push(running.close);
       subgraphUrls[name] = running.url;
     }
     const gateway = await startGatewayService(

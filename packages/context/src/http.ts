@@ -85,7 +85,8 @@ export function tuneKeepAlive(server: Server): void {
 /**
  * How long a service's `close` lets the requests in flight finish before it cuts them, in ms: a
  * shutdown (Ctrl-C, SIGTERM) stops taking connections at once, answers what it was answering and
- * closes each keep-alive connection as it goes idle. Within the 30 s a shutdown is given
- * (ops/src/shutdown.ts), with room for the worker and the pools after.
+ * closes each keep-alive connection as it goes idle. The gateway drains first, then the subgraphs
+ * side by side, then the worker waits for its jobs (10 s): 26 s at most, within the 30 s a
+ * shutdown is given (ops/src/shutdown.ts) with room for the pools and the database server.
  */
-export const DRAIN_MS = 10_000;
+export const DRAIN_MS = 8_000;
