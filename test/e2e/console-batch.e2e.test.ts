@@ -129,7 +129,7 @@ const chosen = (page: Page) => page.getByTestId('batch-chosen').textContent();
 
 describe('batch close in the console', () => {
   it('starts one batch on a double click, follows it to DONE, and retries the failed after a fix', async () => {
-    const { page, problems } = await openPage(browser);
+    const { page, problems } = await openPage(browser, { timezoneId: 'America/Panama' });
     await signInAs(page, origin, 'senior@demo.firm');
     await openForm(page, 'Lock sales');
     await expect.poll(() => rows(page).count(), WAIT).toBe(5);
@@ -167,6 +167,10 @@ describe('batch close in the console', () => {
     expect(after.length).toBe(before + 1);
     const batchId = new URL(page.url()).searchParams.get('batch');
     expect(after[0]).toMatchObject({ id: batchId, status: 'FINISHED', action: 'LOCK_SALES' });
+    // Its times name the zone they are in (this browser's: Panama, five hours behind UTC).
+    expect(await page.getByText(/^Started by /).textContent()).toMatch(
+      /^Started by senior@demo\.firm, .+ (EST|GMT-5); finished .+ (EST|GMT-5)\.$/,
+    );
     // The API agrees: those three months are locked for sales, the other two are not.
     const locked = await januaryBoard();
     for (const c of locked) {

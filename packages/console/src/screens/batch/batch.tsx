@@ -9,8 +9,19 @@ import { BatchForm } from './form.tsx';
 import { actionLabel } from './labels.ts';
 import { BatchWatch } from './watch.tsx';
 
-/** When a batch was started, in the firm's locale and this browser's time zone (batches span clients). */
-const dateTime = () => dateTimeFormat({ dateStyle: 'medium', timeStyle: 'short' });
+/**
+ * When a batch was started, in the firm's locale and this browser's time zone, which is named
+ * (batches span clients, and a firm's people may work in several zones).
+ */
+const dateTime = () =>
+  dateTimeFormat({
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  });
 
 /** Batch close: start one period action on many clients, or follow one (`/batch?batch=<id>`). */
 export default function BatchScreen() {

@@ -9,8 +9,8 @@ import { monthYearLabel } from '../../stages.ts';
 import { useBatch, useStartBatch } from './data.ts';
 import { actionLabel, ITEM_STATUS, newIdempotencyKey } from './labels.ts';
 
-/** In the firm's locale and this browser's time zone (a batch spans clients). */
-const dateTime = () => dateTimeFormat({ dateStyle: 'medium', timeStyle: 'medium' });
+/** In the firm's locale and this browser's time zone, named (`long`: a batch spans clients). */
+const dateTime = () => dateTimeFormat({ dateStyle: 'medium', timeStyle: 'long' });
 
 /**
  * One batch as it runs: a progress bar overall and one per client, each client's outcome (the
