@@ -195,3 +195,39 @@ describe('bad input answers BAD_USER_INPUT with the field, and writes nothing', 
     expect(r.errors).toBeUndefined();
   });
 });
+
+/**
+ * An empty `after` is not a cursor: every connection, whichever subgraph answers it and however
+ * deep in the query, refuses it as it refuses any text it did not return.
+ */
+describe('after: "" on a connection', () => {
+  const connections: [string, string, string | undefined][] = [
+    ['journalEntries', '{ journalEntries(after: "") { edges { cursor } } }', 'cafe-boquete'],
+    ['documents', '{ documents(after: "") { edges { cursor } } }', 'cafe-boquete'],
+    ['accountsConnection', '{ accountsConnection(after: "") { edges { cursor } } }', 'cafe-boquete'],
+    [
+      'generalLedger',
+      `{ generalLedger(accountCode: "1110", from: "${today.slice(0, 4)}-01-01", to: "${today}", after: "") { edges { cursor } } }`,
+      'cafe-boquete',
+    ],
+    ['fiscalYearsConnection', '{ fiscalYearsConnection(after: "") { edges { cursor } } }', 'cafe-boquete'],
+    ['auditEvents', '{ auditEvents(after: "") { edges { cursor } } }', 'cafe-boquete'],
+    ['tenantsConnection', '{ tenantsConnection(after: "") { edges { cursor } } }', undefined],
+    ['Me.tenantsConnection', '{ me { tenantsConnection(after: "") { edges { cursor } } } }', undefined],
+  ];
+
+  it.each(connections)('%s', async (_name, query, tenant) => {
+    const r = await t.as('admin', tenant)(query);
+    expect(codes(r)).toEqual(['BAD_USER_INPUT']);
+    expect(r.errors?.[0]?.extensions?.field).toBe('after');
+  });
+
+  it('leaves a list whose `after` is an account code as it was', async () => {
+    const r = await t.as(
+      'senior',
+      'cafe-boquete',
+    )<{ accounts: unknown[] }>('{ accounts(first: 1, after: "") { code } }');
+    expect(r.errors).toBeUndefined();
+    expect(r.data?.accounts).toHaveLength(1);
+  });
+});

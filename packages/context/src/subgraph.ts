@@ -33,8 +33,15 @@ import {
 } from '@cifra/tracing';
 import { sql } from 'drizzle-orm';
 import express, { type RequestHandler } from 'express';
-import { type DocumentNode, GraphQLError, type GraphQLSchema, parse } from 'graphql';
-import { applyMiddleware, type IMiddlewareFunction } from 'graphql-middleware';
+import {
+  type DocumentNode,
+  GraphQLError,
+  type GraphQLSchema,
+  getNamedType,
+  isObjectType,
+  parse,
+} from 'graphql';
+import { applyMiddleware, type IMiddleware, type IMiddlewareFunction } from 'graphql-middleware';
 import { formatSubgraphError } from './errors.ts';
 import {
   DRAIN_MS,
@@ -103,10 +110,12 @@ export function buildSchema<C extends BaseContext>(def: SubgraphDefinition<C>): 
   if (known) return known;
   const schema = buildSubgraphSchema([{ typeDefs: def.typeDefs, resolvers: def.resolvers }]);
   // Permissions first (a caller without them learns nothing about their input), then the text rules.
-  const executable = applyMiddleware(schema, buildShield(def.rules), {
-    Query: refuseBadText,
-    Mutation: refuseBadText,
-  });
+  const executable = applyMiddleware(
+    schema,
+    buildShield(def.rules),
+    { Query: refuseBadText, Mutation: refuseBadText },
+    refuseEmptyCursors(schema),
+  );
   byRules.set(def.rules, executable);
   return executable;
 }
@@ -127,6 +136,30 @@ const refuseBadText: IMiddlewareFunction = (resolve, root, args, ctx, info) => {
   }
   return resolve(root, args, ctx, info);
 };
+
+/**
+ * Every connection field (one with an `after` argument answering a type with `pageInfo`), on any
+ * type: an empty `after` is not a cursor, and is refused as every text a connection did not issue
+ * is (BAD_USER_INPUT naming `after`), not read as "from the start". Lists whose `after` is a key
+ * of their own (`accounts`: an account code) are not connections and keep it.
+ */
+function refuseEmptyCursors(schema: GraphQLSchema): IMiddleware {
+  const refuse: IMiddlewareFunction = (resolve, root, args, ctx, info) => {
+    if (args?.after === '') throw badInput('after: not a cursor this query returned', { field: 'after' });
+    return resolve(root, args, ctx, info);
+  };
+  const map: Record<string, Record<string, IMiddlewareFunction>> = {};
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      const answer = getNamedType(field.type);
+      const paged = isObjectType(answer) && 'pageInfo' in answer.getFields();
+      if (!paged || !field.args.some((a) => a.name === 'after')) continue;
+      map[type.name] = { ...map[type.name], [field.name]: refuse };
+    }
+  }
+  return map;
+}
 
 function unauthenticated(): GraphQLError {
   return new GraphQLError('This service only answers requests forwarded by the gateway', {
