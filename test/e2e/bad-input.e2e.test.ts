@@ -187,6 +187,40 @@ describe('bad input answers BAD_USER_INPUT with the field, and writes nothing', 
     });
   });
 
+  it("names a bulk import's entry whose scalar is bad, as a variable or inline", async () => {
+    const bulk = async (query: string, variables?: Record<string, unknown>) => {
+      const before = await footprint();
+      const r = await t.as('senior', 'cafe-boquete')(query, variables);
+      expect(await footprint()).toBe(before);
+      expect(codes(r)).toEqual(['BAD_USER_INPUT']);
+      return r.errors?.[0]?.extensions;
+    };
+    const eight = (i: number, over: Record<string, unknown>) =>
+      Array.from({ length: 8 }, (_, j) => (j === i ? entry(over) : entry()));
+    // Money and Date are parsed by their scalars before any resolver runs.
+    expect(await bulk(BULK, { input: eight(7, { postingDate: '2026-02-30' }) })).toMatchObject({
+      index: 7,
+      field: 'input[7].postingDate',
+    });
+    expect(
+      await bulk(BULK, { input: eight(3, { lines: [debit(), credit({ credit: '1e3' })] }) }),
+    ).toMatchObject({ index: 3, field: 'input[3].lines[1].credit' });
+    // Whatever the client calls its variable, the field is named by the argument.
+    expect(
+      await bulk(
+        'mutation($entries: [PostJournalEntryInput!]!) { postJournalEntries(input: $entries) { id } }',
+        { entries: eight(5, { postingDate: 'today' }) },
+      ),
+    ).toMatchObject({ index: 5, field: 'input[5].postingDate' });
+    const inline = (date: string) =>
+      `{ postingDate: "${date}", lines: [{ accountCode: "1110", debit: "1.00" }, { accountCode: "4101", credit: "1.00" }] }`;
+    expect(
+      await bulk(
+        `mutation { postJournalEntries(input: [${inline(today)}, ${inline('2026-13-01')}]) { id } }`,
+      ),
+    ).toMatchObject({ index: 1, field: 'input[1].postingDate' });
+  });
+
   it('still accepts the largest amount the books allow', async () => {
     const max = '9999999999999.99';
     const r = await t.as('senior', 'cafe-boquete')(POST, {

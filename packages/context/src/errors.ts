@@ -64,7 +64,11 @@ export function formatSubgraphError(log: Logger) {
       inner instanceof GraphQLError &&
       inner.extensions.code === 'BAD_USER_INPUT'
     ) {
-      return { ...formatted, extensions: { code: 'BAD_USER_INPUT' } };
+      const { field, index } = extensions;
+      return {
+        ...formatted,
+        extensions: { code: 'BAD_USER_INPUT', ...(field === undefined ? {} : { field, index }) },
+      };
     }
     if (typeof extensions.code === 'string' && extensions.code !== 'INTERNAL_SERVER_ERROR') {
       return { ...formatted, extensions };

@@ -1,7 +1,22 @@
 import { isDecimalString, MAX_AMOUNT_INTEGER_DIGITS, parseIsoDate } from '@cifra/domain';
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode, valueFromASTUntyped } from 'graphql';
 
-const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+/**
+ * A refused value; a literal's refusal carries its node, so that the refusal can name the field it
+ * sits in (bad-scalars.ts) as a variable's does.
+ */
+const badInput = (message: string, node?: ValueNode) =>
+  new GraphQLError(message, { nodes: node, extensions: { code: 'BAD_USER_INPUT' } });
+
+/** A literal's parse: what it throws names the literal's node. */
+function literal<T>(ast: ValueNode, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof GraphQLError && !err.nodes) throw badInput(err.message, ast);
+    throw err;
+  }
+}
 
 /** A decimal string, and no larger than the books accept (13 integer digits; see @cifra/domain input.ts). */
 function checkDecimal(value: string, what: string, example: string): string {
@@ -42,7 +57,7 @@ export const MoneyScalar = new GraphQLScalarType<string, string>({
     return checkDecimal(value, 'decimal amount', '100.00');
   },
   parseLiteral(ast) {
-    return checkDecimal(stringLiteral(ast, 'Money'), 'decimal amount', '100.00');
+    return literal(ast, () => checkDecimal(stringLiteral(ast, 'Money'), 'decimal amount', '100.00'));
   },
 });
 
@@ -62,7 +77,7 @@ export const DecimalScalar = new GraphQLScalarType<string, string>({
     return checkDecimal(value, 'decimal number', '1.5');
   },
   parseLiteral(ast) {
-    return checkDecimal(stringLiteral(ast, 'Decimal'), 'decimal number', '1.5');
+    return literal(ast, () => checkDecimal(stringLiteral(ast, 'Decimal'), 'decimal number', '1.5'));
   },
 });
 
@@ -78,7 +93,7 @@ export const DateScalar = new GraphQLScalarType<string, string>({
     return parseDate(value);
   },
   parseLiteral(ast) {
-    return parseDate(stringLiteral(ast, 'Date'));
+    return literal(ast, () => parseDate(stringLiteral(ast, 'Date')));
   },
 });
 
@@ -140,7 +155,7 @@ export const DateTimeScalar = new GraphQLScalarType<Date | string, string>({
     return parseInstant(value);
   },
   parseLiteral(ast) {
-    return parseInstant(stringLiteral(ast, 'DateTime'));
+    return literal(ast, () => parseInstant(stringLiteral(ast, 'DateTime')));
   },
 });
 

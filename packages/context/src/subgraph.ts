@@ -42,6 +42,7 @@ import {
   parse,
 } from 'graphql';
 import { applyMiddleware, type IMiddleware, type IMiddlewareFunction } from 'graphql-middleware';
+import { nameBadScalars } from './bad-scalars.ts';
 import { formatSubgraphError } from './errors.ts';
 import {
   DRAIN_MS,
@@ -340,6 +341,7 @@ export async function startSubgraph<C extends BaseContext>(
         stopGracePeriodMillis: listen.drainMs ?? DRAIN_MS,
       }),
       ...(tracing ? [outcomePlugin] : []),
+      nameBadScalars,
       announceClientChanges,
       archivedReadOnly,
     ],
