@@ -78,7 +78,6 @@ const trialBalance = () => [
   { accountCode: '2201', credit: '350.00', partyId: party.DGI },
   { accountCode: '3101', credit: '10000.00' },
   { accountCode: '3201', credit: '29690.00' },
-  { accountCode: '4101', debit: '0.00' },
 ];
 /** Receivable 3,000.00 + EUR 3,500.00 × 1.30 + USD 1,100.00 at the peg = 8,650.00; payable 3,210.00. */
 const openItems = () => [
@@ -188,14 +187,15 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 describe('opening balances through the gateway', () => {
-  it('a dry run of a faulty import reports all 17 problems at once, and the real run refuses the same list and writes nothing', async () => {
+  it('a dry run of a faulty import reports all 18 problems at once, and the real run refuses the same list and writes nothing', async () => {
     const before = await counts();
     const tb = trialBalance();
     tb[0] = { accountCode: '1110', debit: '25000.00', credit: '1.00' } as never; // both sides
     tb.push({ accountCode: '9999', debit: '5.00' }); // unknown account (and unbalanced)
-    tb.push({ accountCode: '1601', debit: '0.00' }); // the same account twice
+    tb.push({ accountCode: '1601', debit: '1.00' }); // the same account twice
     tb[5] = { accountCode: '2201', credit: '350.00' }; // tax control account without its party
-    tb.push({ accountCode: '1101', debit: '0.00', partyId: 'not-an-id' } as never); // a malformed party id
+    tb.push({ accountCode: '1101', debit: '1.00', partyId: 'not-an-id' } as never); // a malformed party id
+    tb.push({ accountCode: '4101', debit: '0.00' }); // neither side
     const items = openItems();
     items[0] = { ...items[0], openAmount: '6000.00' } as (typeof items)[number]; // open > original
     items[1] = { ...items[1], rate: undefined } as unknown as (typeof items)[number]; // EUR without a rate
@@ -222,8 +222,8 @@ describe('opening balances through the gateway', () => {
     expect(found.sort()).toEqual(
       [
         'BAD_AMOUNT trialBalance[0]',
-        'UNKNOWN_ACCOUNT trialBalance[9].accountCode',
-        'DUPLICATE_ACCOUNT trialBalance[10].accountCode',
+        'UNKNOWN_ACCOUNT trialBalance[8].accountCode',
+        'DUPLICATE_ACCOUNT trialBalance[9].accountCode',
         'CONTROL_ACCOUNT_PARTY trialBalance[5].partyId',
         'UNBALANCED trialBalance',
         'CLEARING_ACCOUNT clearingAccountCode',
@@ -236,11 +236,13 @@ describe('opening balances through the gateway', () => {
         'BAD_CURRENCY openItems[8].currency',
         'UNKNOWN_PARTY openItems[9].partyCode',
         'OPEN_EXCEEDS_ORIGINAL openItems[9].openAmount',
-        'CONTROL_ACCOUNT_PARTY trialBalance[11].partyId',
+        'CONTROL_ACCOUNT_PARTY trialBalance[10].partyId',
+        'BAD_AMOUNT trialBalance[11]',
         'CONTROL_ACCOUNT_MISMATCH trialBalance',
       ].sort(),
     );
-    expect(dry.problems.find((p) => p.field === 'trialBalance[9].accountCode')?.index).toBe(9);
+    expect(dry.problems.find((p) => p.field === 'trialBalance[8].accountCode')?.index).toBe(8);
+    expect(dry.problems.find((p) => p.field === 'trialBalance[11]')?.index).toBe(11);
     expect(await counts()).toEqual(before);
 
     const real = await as('senior')(IMPORT, { input });

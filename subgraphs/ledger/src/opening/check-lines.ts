@@ -20,7 +20,11 @@ export function attempt<T>(
   }
 }
 
-/** A line's signed amount (debit +), or undefined with a problem; 0 for a line with neither. */
+/**
+ * A line's signed amount (debit +), or undefined with a problem. A line with neither side (both
+ * left out or zero) is a problem too, answered as 0 so that nothing else is asked of it: a file
+ * whose zero lines were dropped silently could hide a balance typed in the wrong column.
+ */
 function signedAmount(problems: Problem[], line: TbLine, i: number, baseMinorUnits: number) {
   const side = (name: 'debit' | 'credit') => {
     const text = line[name];
@@ -47,12 +51,20 @@ function signedAmount(problems: Problem[], line: TbLine, i: number, baseMinorUni
     });
     return undefined;
   }
+  if (debit === 0n && credit === 0n) {
+    problems.push({
+      index: i,
+      field: `trialBalance[${i}]`,
+      code: 'BAD_AMOUNT',
+      message: `trialBalance[${i}]: neither a debit nor a credit; give the account's balance or leave the line out`,
+    });
+  }
   return debit - credit;
 }
 
 /**
- * The trial balance checked line by line (accounts by code, active, once each; amounts; a party on
- * tax control accounts), every problem reported; lines with neither debit nor credit are left out.
+ * The trial balance checked line by line (accounts by code, active, once each; amounts, one side
+ * each and not zero; a party on tax control accounts), every problem reported.
  */
 export async function checkTrialBalance(
   db: Reader,

@@ -137,7 +137,10 @@ function checkBalance(
   return { totalDebitMinor, totalCreditMinor };
 }
 
-/** The clearing account, needed when open items or a receivable or payable balance are imported. */
+/**
+ * The clearing account, needed when open items or a receivable or payable balance are imported: an
+ * active equity account that is no control account.
+ */
 async function checkClearing(
   db: Reader,
   input: OpeningBalancesInput,
@@ -163,6 +166,12 @@ async function checkClearing(
   const role = [...roles].find(([, id]) => id === account.id)?.[0];
   if (role && ['DefaultAR', 'DefaultAP', 'SalesTaxPayable', 'PurchaseTaxReceivable'].includes(role))
     return problem(`${code} is the ${role} control account`);
+  // What is left on it (until the items are settled or corrected) is the opening equity's, never
+  // a bank balance or the year's income.
+  if (account.type !== 'EQUITY')
+    return problem(
+      `${code} is of type ${account.type}; the clearing account is an equity account (e.g. "Saldos iniciales — transitoria")`,
+    );
   return account.id;
 }
 
