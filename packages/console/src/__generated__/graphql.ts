@@ -586,7 +586,7 @@ export type OpeningBalanceProblemCode =
   | 'BAD_DATE'
   /** A foreign-currency item without a rate, a rate other than 1 or the peg, or a rate that is not positive. */
   | 'BAD_RATE'
-  /** The clearing account is missing, unknown, inactive or a control account. */
+  /** The clearing account is missing, unknown, inactive, a control account, or not an equity account. */
   | 'CLEARING_ACCOUNT'
   /** The receivable or payable in the trial balance differs from the open items' base amounts. */
   | 'CONTROL_ACCOUNT_MISMATCH'
@@ -611,7 +611,7 @@ export type OpeningBalanceProblemCode =
 
 /** A client's opening balances as its previous system closed them. */
 export type OpeningBalancesInput = {
-  /** The account open items and credits post against (they net to zero on it); needed when there are any. */
+  /** The equity account open items and credits post against (they net to zero on it); needed when there are any. */
   clearingAccountCode?: string | null | undefined;
   /** Check only: report every problem and write nothing. */
   dryRun?: boolean | null | undefined;
@@ -705,7 +705,7 @@ export type OpeningTrialBalanceLineInput = {
   accountCode: string;
   /** Its credit balance (base currency); leave out or zero for a debit balance. */
   credit?: string | null | undefined;
-  /** Its debit balance (base currency); leave out or zero for a credit balance. */
+  /** Its debit balance (base currency); leave out or zero for a credit balance. A line with neither is refused (BAD_AMOUNT). */
   debit?: string | null | undefined;
   /** The party a balance on a tax control account concerns (e.g. the tax authority as a vendor). */
   partyId?: string | number | null | undefined;

@@ -3070,7 +3070,7 @@ export type OpeningBalancesInput = {
   openItems?: InputMaybe<Array<OpeningItemInput>>;
   /** Open credits: customers' advances and unapplied credit notes, vendors' advances and unapplied debit notes. */
   openCredits?: InputMaybe<Array<OpeningCreditInput>>;
-  /** The account open items and credits post against (they net to zero on it); needed when there are any. */
+  /** The equity account open items and credits post against (they net to zero on it); needed when there are any. */
   clearingAccountCode?: InputMaybe<Scalars['String']['input']>;
   /** The entry's memo; default 'Opening balances'. */
   memo?: InputMaybe<Scalars['String']['input']>;
@@ -3082,7 +3082,7 @@ export type OpeningBalancesInput = {
 export type OpeningTrialBalanceLineInput = {
   /** The account's code in the client's chart. */
   accountCode: Scalars['String']['input'];
-  /** Its debit balance (base currency); leave out or zero for a credit balance. */
+  /** Its debit balance (base currency); leave out or zero for a credit balance. A line with neither is refused (BAD_AMOUNT). */
   debit?: InputMaybe<Scalars['Money']['input']>;
   /** Its credit balance (base currency); leave out or zero for a debit balance. */
   credit?: InputMaybe<Scalars['Money']['input']>;
@@ -3181,7 +3181,7 @@ export type OpeningBalanceProblemCode =
   | 'CONTROL_ACCOUNT_MISMATCH'
   /** A balance on a tax control account names no party, or names an unknown one. */
   | 'CONTROL_ACCOUNT_PARTY'
-  /** The clearing account is missing, unknown, inactive or a control account. */
+  /** The clearing account is missing, unknown, inactive, a control account, or not an equity account. */
   | 'CLEARING_ACCOUNT'
   /** No such customer or vendor, an inactive one, or neither or both of partyId and partyCode. */
   | 'UNKNOWN_PARTY'
