@@ -104,6 +104,18 @@ const cases: [string, string, () => Record<string, unknown>, string][] = [
   ],
   ['a posting date in year 0', POST, () => ({ input: entry({ postingDate: '0000-01-01' }) }), ''],
   [
+    'an accrual reversing on 9999-12-31',
+    POST,
+    () => ({ input: entry({ autoReverse: true, reverseOn: '9999-12-31' }) }),
+    'reverseOn',
+  ],
+  [
+    "a bulk import's second entry reversing on 9999-12-31",
+    BULK,
+    () => ({ input: [entry(), entry({ autoReverse: true, reverseOn: '9999-12-31' })] }),
+    'input[1].reverseOn',
+  ],
+  [
     'a NUL in a party name',
     PARTY,
     () => ({ input: { kind: 'CUSTOMER', code: 'NUL1', name: 'a\u0000b' } }),

@@ -180,6 +180,50 @@ describe('accruals reversed on the first day of the next month, or a chosen day'
     expect(n!.n).toBe(1);
   });
 
+  it("refuses, as the accrual posts, a reversal date past the fiscal year after the books' last", async () => {
+    // The client's last year is the one it was provisioned in (books-year.ts), January to December:
+    // a reversal may wait for the year after it to be opened, not for one after that.
+    const after = provisionedYear() + 1;
+    const DRAFT =
+      'mutation ($input: JournalEntryDraftInput!) { createJournalEntryDraft(input: $input) { id } }';
+    const BULK = 'mutation ($input: [PostJournalEntryInput!]!) { postJournalEntries(input: $input) { id } }';
+    const footprint = async () =>
+      (await count(slug, 'journal_entries')) +
+      (await count(slug, 'journal_drafts')) +
+      (await count(slug, 'audit_events'));
+    const before = await footprint();
+    for (const reverseOn of [`${after + 1}-01-01`, '9999-12-31']) {
+      const one = await t.as('senior', slug)(POST, accrue(d(5, 31), '15.00', { reverseOn }));
+      expect(codes(one)).toEqual(['BAD_USER_INPUT']);
+      expect(one.errors?.[0]?.extensions).toMatchObject({
+        field: 'reverseOn',
+        value: reverseOn,
+        lastReversalDay: `${after}-12-31`,
+      });
+      const bulk = await t.as('senior', slug)(BULK, {
+        input: [accrue(d(5, 31), '15.00').input, accrue(d(5, 31), '15.00', { reverseOn }).input],
+      });
+      expect(bulk.errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        index: 1,
+        field: 'input[1].reverseOn',
+      });
+      const draft = await t.as('junior', slug)(DRAFT, accrue(d(5, 31), '15.00', { reverseOn }));
+      expect(draft.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reverseOn' });
+    }
+    expect(await footprint()).toBe(before);
+    // Its last day is still taken: the reversal waits, pending, for that year to be opened.
+    const last = await t.as('senior', slug)<{ postJournalEntry: { id: string; reverseOn: string } }>(
+      POST,
+      accrue(d(5, 31), '15.00', { reverseOn: `${after}-12-31` }),
+    );
+    expect(last.data!.postJournalEntry.reverseOn).toBe(`${after}-12-31`);
+    await t.as('senior', slug)(VOID, {
+      id: last.data!.postJournalEntry.id,
+      reason: 'A test of the last day',
+    });
+  });
+
   it('refuses a 31 December reversal into a fiscal year not opened, and keeps it pending', async () => {
     // The client's last year is the one it was provisioned in (books-year.ts): none after it is open.
     const last = provisionedYear();

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { dayInMonth, firstDayOfNextMonth, occurrencesBetween, reversalDateOf } from './recurrence.ts';
+import {
+  dayInMonth,
+  firstDayOfNextMonth,
+  lastReversalDay,
+  occurrencesBetween,
+  reversalDateOf,
+} from './recurrence.ts';
 
 describe('recurrence dates', () => {
   it('clamps day 31 to 28 February 2027, 29 February 2028 and 30 April', () => {
@@ -14,6 +20,15 @@ describe('recurrence dates', () => {
     expect(firstDayOfNextMonth('2026-12-31')).toBe('2027-01-01');
     expect(reversalDateOf('2026-03-31', null)).toBe('2026-04-01');
     expect(reversalDateOf('2026-03-31', '2026-04-15')).toBe('2026-04-15');
+  });
+
+  it("lets an accrual reverse up to the last day of the fiscal year after the books' last, and no later than 9999", () => {
+    expect(lastReversalDay('2026-12-31')).toBe('2027-12-31');
+    // A fiscal year from March: books ending in February end the next year in February, leap or not.
+    expect(lastReversalDay('2027-02-28')).toBe('2028-02-29');
+    expect(lastReversalDay('2028-02-29')).toBe('2029-02-28');
+    expect(lastReversalDay('9998-12-31')).toBe('9999-12-31');
+    expect(lastReversalDay('9999-12-31')).toBe('9999-12-31');
   });
 
   it('falls monthly on day 31 of every month from January to June 2026: six dates, clamped', () => {

@@ -47,6 +47,19 @@ export const reversalDateOf = (postingDate: IsoDate, reverseOn: IsoDate | null):
   reverseOn ?? firstDayOfNextMonth(postingDate);
 
 /**
+ * The last day an accrual's chosen reversal may fall on, given the books' last day (their last
+ * period's end): the last day of the fiscal year after the books' last. A reversal due there waits,
+ * pending and shown (PERIOD_NOT_FOUND), until that year is opened — as a December accrual's reversal
+ * on 1 January does; a later one names a year the books cannot open before another, so it is refused
+ * when the accrual is posted rather than found unpostable when it falls due. Capped at the Date
+ * scalar's last day, 9999-12-31.
+ */
+export function lastReversalDay(booksLastDay: IsoDate): IsoDate {
+  const [year, month] = booksLastDay.split('-').map(Number) as [number, number];
+  return year >= LAST_YEAR ? `${LAST_YEAR}-12-31` : dayInMonth(year + 1, month, 31);
+}
+
+/**
  * Every date the schedule falls on within [from, to], in order. The cycle counts from the start
  * date's month: a quarterly schedule starting in January falls in January, April, July and October;
  * an occurrence before the start date (day 15 of a schedule starting on the 20th) does not count.

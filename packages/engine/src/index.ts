@@ -5,5 +5,6 @@ export * from './held-periods.ts';
 export * from './post-each.ts';
 export * from './posting-engine.ts';
 export * from './refused-request.ts';
+export * from './reversal-window.ts';
 export * from './reverse-entry.ts';
 export * from './scheduled-reversals.ts';

@@ -15,6 +15,7 @@ import {
   storedHashes,
   type TenantTx,
 } from './posting-engine.ts';
+import { reversalRefusals } from './reversal-window.ts';
 
 /** One posting of a group commit: its own author and request. */
 export interface OwnPosting {
@@ -31,9 +32,9 @@ export type EachOutcome = { ok: true; value: PostedEntry } | { ok: false; error:
 /**
  * Independent postings by different authors in one transaction, in a constant number of statements
  * (group commit, docs/architecture/posting.md): each is checked on its own — idempotency key,
- * balance, period, the books' start — and refused alone with the error `postEntry` would give it;
- * the others are posted together, numbered in the order given, each with its own author on its
- * entry, its audit event and its number's history version.
+ * balance, period, the books' start, an accrual's reversal date — and refused alone with the error
+ * `postEntry` would give it; the others are posted together, numbered in the order given, each with
+ * its own author on its entry, its audit event and its number's history version.
  *
  * A posting whose key another posting of the same call uses first is left undefined (the caller runs
  * it alone afterwards, when the first one's fate is known). A failure of the common statements
@@ -61,9 +62,13 @@ export async function postEntriesEach(
     throw new Error('postEntriesEach: the periods and keys held do not cover these postings');
   }
   const candidates = await answerRetries(tx, postings, hashes, held.taken, outcomes);
-  const fresh = candidates.filter((i) => {
+  const reversals = await reversalRefusals(
+    tx,
+    candidates.map((i) => (postings[i] as OwnPosting).request),
+  );
+  const fresh = candidates.filter((i, n) => {
     const req = (postings[i] as OwnPosting).request;
-    const refusal = periodRefusal(held.periods.get(req.postingDate), req, held.booksStart);
+    const refusal = periodRefusal(held.periods.get(req.postingDate), req, held.booksStart) ?? reversals[n];
     if (refusal) outcomes[i] = { ok: false, error: refusal };
     return !refusal;
   });

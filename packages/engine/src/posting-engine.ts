@@ -13,6 +13,7 @@ import {
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { holdPeriodsAndKeys, type Period } from './held-periods.ts';
 import { refusing } from './refused-request.ts';
+import { reversalRefusals } from './reversal-window.ts';
 
 export type TenantTx = TxOf<TenantDb>;
 
@@ -60,6 +61,7 @@ const ENTRY_SEQUENCE = 'JE';
  *    state; the entry is stamped with a time taken after the gate: `holdPeriodsAndKeys`);
  *  - it is not dated before the books' start, the live opening balances' date (read after the gate:
  *    an import holds the gates of the periods before its date exclusive);
+ *  - an accrual's chosen reversal date is within the books' reach (reversal-window.ts);
  *  - the lines balance to the minor unit (checked here, and again by the database);
  *  - the entry takes the next gapless number of its fiscal year under a row lock, so a rolled-back
  *    posting returns its number with it and nothing is ever skipped or reused.
@@ -125,6 +127,9 @@ export async function postEntries(
     }
   });
   const periods = await periodsFor(tx, fresh, positions);
+  (await reversalRefusals(tx, fresh)).forEach((refusal, n) => {
+    if (refusal) throw refusing(refusal, positions[n] as number, 'reverseOn');
+  });
   const numbers = await takeNumbers(
     tx,
     fresh.map((req) => periods.get(req.postingDate)?.fiscalYear as number),

@@ -1,4 +1,5 @@
 import { type Actor, type pg, translateDbError } from '@cifra/db';
+import { booksYears } from '@cifra/testing';
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,7 +103,10 @@ describe('32 concurrent postings in one group', () => {
         ],
       });
     }
-    for (const i of [27, 28]) post('no-period', i, entry(`np-${i}`, { postingDate: '2031-01-15' }));
+    post('no-period', 27, entry('np-27', { postingDate: '2031-01-15' }));
+    // An accrual reversing past the fiscal year after the books' last, a day too far.
+    const farReversal = `${(booksYears().at(-1) as number) + 2}-01-01`;
+    post('far-reversal', 28, entry('fr-28', { autoReverse: true, reverseOn: farReversal }));
     post('locked', 29, entry('locked', { postingDate: '2026-11-20' }));
     post('unkeyed', 30, entry(null, { memo: 'no key' }));
     // Passes the service's checks, then the database refuses it (its account becomes a control
@@ -142,7 +146,8 @@ describe('32 concurrent postings in one group', () => {
       const byKind = (k: string) => results.filter((r) => r.kind === k);
       const codes = (k: string) => byKind(k).map((r) => r.code);
       expect(codes('unbalanced')).toEqual(['UNBALANCED_ENTRY', 'UNBALANCED_ENTRY', 'UNBALANCED_ENTRY']);
-      expect(codes('no-period')).toEqual(['PERIOD_NOT_FOUND', 'PERIOD_NOT_FOUND']);
+      expect(codes('no-period')).toEqual(['PERIOD_NOT_FOUND']);
+      expect(codes('far-reversal')).toEqual(['BAD_USER_INPUT']);
       expect(codes('locked')).toEqual(['PERIOD_LOCKED']);
       expect(codes('reuse-earlier')).toEqual(['IDEMPOTENCY_KEY_REUSED']);
       expect(codes('control')).toEqual(['CONTROL_ACCOUNT_REQUIRES_DOCUMENT']);

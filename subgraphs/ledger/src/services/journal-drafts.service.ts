@@ -6,7 +6,7 @@ import { and, asc, eq, isNotNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { checkManualControlLines } from './control-accounts.ts';
 import { manualLinesInput, parseManualLines } from './manual-lines.ts';
-import { parseReversal } from './reverse-on.ts';
+import { parseDraftReversal } from './reverse-on.ts';
 
 export const journalEntryDraftInput = z.object({
   postingDate: z.string(),
@@ -24,7 +24,7 @@ async function parseDraft(db: TenantDb, company: Company, raw: JournalEntryDraft
   return {
     postingDate,
     memo: input.memo ?? '',
-    ...parseReversal(postingDate, input),
+    ...(await parseDraftReversal(db, postingDate, input)),
     lines: await checked(db, await parseManualLines(db, company, input.lines)),
   };
 }
