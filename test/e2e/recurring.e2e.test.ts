@@ -3,6 +3,7 @@ import { runRecurringForClient } from '@cifra/ops';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { provisionedYear } from '../support/books-year.ts';
 import { codes } from '../support/client.ts';
 import {
   APPROVE,
@@ -105,6 +106,22 @@ describe('recurring journal templates', () => {
     // The template's author is the drafts' maker: someone else approves them.
     expect(drafts.every((x) => x.createdByEmail === 'senior@demo.firm')).toBe(true);
     expect(await count(slug, 'journal_drafts')).toBe(3);
+  });
+
+  it("refuses a run as of a day after the books' last (9999-12-31 among them), naming it, writing nothing", async () => {
+    // The client's last year is the one it was provisioned in (books-year.ts), its last day after today.
+    const lastBooksDay = `${provisionedYear()}-12-31`;
+    const footprint = async () =>
+      (await count(slug, 'recurring_runs')) +
+      (await count(slug, 'journal_drafts')) +
+      (await count(slug, 'audit_events'));
+    const before = await footprint();
+    for (const asOf of [`${provisionedYear() + 1}-01-01`, '9999-12-31']) {
+      const r = await t.as('senior', slug)(RUN, { asOf });
+      expect(codes(r)).toEqual(['BAD_USER_INPUT']);
+      expect(r.errors?.[0]?.extensions).toMatchObject({ field: 'asOf', value: asOf, lastDay: lastBooksDay });
+    }
+    expect(await footprint()).toBe(before);
   });
 
   it('lets two runs at once make April once: the unique key per template and date decides', async () => {

@@ -4,6 +4,7 @@ import {
   firstDayOfNextMonth,
   lastReversalDay,
   occurrencesBetween,
+  occurrencesFrom,
   reversalDateOf,
 } from './recurrence.ts';
 
@@ -29,6 +30,15 @@ describe('recurrence dates', () => {
     expect(lastReversalDay('2028-02-29')).toBe('2029-02-28');
     expect(lastReversalDay('9998-12-31')).toBe('9999-12-31');
     expect(lastReversalDay('9999-12-31')).toBe('9999-12-31');
+  });
+
+  it('gives the dates one at a time: the first of a window reaching 9999 without the 96,000 after it', () => {
+    const s = { frequency: 'MONTHLY' as const, dayOfMonth: 31, startDate: '2026-01-01', endDate: null };
+    const dates = occurrencesFrom(s, '2026-02-01', '9999-12-31');
+    expect([dates.next().value, dates.next().value]).toEqual(['2026-02-28', '2026-03-31']);
+    expect([...occurrencesFrom(s, '2026-01-01', '2026-06-30')]).toEqual(
+      occurrencesBetween(s, '2026-01-01', '2026-06-30'),
+    );
   });
 
   it('falls monthly on day 31 of every month from January to June 2026: six dates, clamped', () => {

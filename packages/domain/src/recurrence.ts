@@ -65,22 +65,31 @@ export function lastReversalDay(booksLastDay: IsoDate): IsoDate {
  * an occurrence before the start date (day 15 of a schedule starting on the 20th) does not count.
  */
 export function occurrencesBetween(schedule: RecurrenceSchedule, from: IsoDate, to: IsoDate): IsoDate[] {
+  return [...occurrencesFrom(schedule, from, to)];
+}
+
+/**
+ * The dates of `occurrencesBetween`, one at a time, each computed only when asked: a caller that
+ * wants the first few of a window reaching 9999 computes those, not the 96,000 months before it.
+ */
+export function* occurrencesFrom(
+  schedule: RecurrenceSchedule,
+  from: IsoDate,
+  to: IsoDate,
+): Generator<IsoDate, void, undefined> {
   const step = MONTHS_BETWEEN[schedule.frequency];
   const until = endOfDates(to);
   const last = schedule.endDate && schedule.endDate < until ? schedule.endDate : until;
   const first = schedule.startDate > from ? schedule.startDate : from;
-  if (first > last) return [];
+  if (first > last) return;
   const start = utc(schedule.startDate).startOf('month');
   // Skip whole cycles before `first` rather than walking years of them.
   const monthsToFirst = Math.floor(utc(first).startOf('month').diff(start, 'months').months);
-  let cycle = Math.max(0, Math.floor(monthsToFirst / step));
-  const out: IsoDate[] = [];
-  for (;;) {
+  for (let cycle = Math.max(0, Math.floor(monthsToFirst / step)); ; cycle += 1) {
     const month = start.plus({ months: cycle * step });
-    if (month.year > LAST_YEAR) return out;
+    if (month.year > LAST_YEAR) return;
     const date = dayInMonth(month.year, month.month, schedule.dayOfMonth);
-    if (date > last) return out;
-    if (date >= first) out.push(date);
-    cycle += 1;
+    if (date > last) return;
+    if (date >= first) yield date;
   }
 }

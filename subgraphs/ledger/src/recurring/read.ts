@@ -51,6 +51,7 @@ export async function runForClient(
   const recurring = await runRecurringEntries(db, company, actor, {
     asOf,
     autoPost: settings.recurringEntriesAutoPost,
+    now,
   });
   return { recurring, reversals };
 }

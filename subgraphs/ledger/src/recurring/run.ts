@@ -1,8 +1,16 @@
 import type { Actor, TenantDb } from '@cifra/db';
 import { inTransaction, recordAuditEvent } from '@cifra/db';
-import { badInput, DomainError, type IsoDate, occurrencesBetween } from '@cifra/domain';
+import {
+  badInput,
+  DomainError,
+  type IsoDate,
+  occurrencesBetween,
+  occurrencesFrom,
+  todayIn,
+} from '@cifra/domain';
 import {
   booksFirstDay,
+  booksLastDay,
   booksStart,
   type Company,
   periodRefusal,
@@ -57,8 +65,9 @@ export async function runRecurringEntries(
   db: TenantDb,
   company: Company,
   actor: Actor,
-  args: { asOf: IsoDate; autoPost: boolean },
+  args: { asOf: IsoDate; autoPost: boolean; now?: Date },
 ): Promise<RecurringRun> {
+  await refuseAsOfPastBooks(db, company, args);
   const templates = await templatesStartedBy(db, args.asOf);
   // Read once, before the occurrences: an import landing meanwhile is the posting check's to refuse
   // (`refuseIfNotPostable`), once, and the next run starts after it.
@@ -80,17 +89,53 @@ export async function runRecurringEntries(
 
 const keyOf = (templateId: string, date: string) => `${templateId}:${date}`;
 
+/**
+ * A run goes no further than the books do: `asOf` after both the books' last day (their last
+ * period's end) and the client's today is refused (BAD_USER_INPUT on `asOf`, naming `lastDay`),
+ * nothing written. No period takes a date after the books' last day, so such a run would only
+ * record refusals of dates no one asked about yet — up to 9999, 500 a run. Up to today it stays
+ * allowed: when the new year is not opened yet, its occurrences due by today are refused
+ * PERIOD_NOT_FOUND and shown, as before.
+ */
+async function refuseAsOfPastBooks(
+  db: TenantDb,
+  company: Company,
+  args: { asOf: IsoDate; now?: Date },
+): Promise<void> {
+  const today = todayIn(company.timezone, args.now ?? new Date());
+  const booksLast = await booksLastDay(db);
+  const lastDay = booksLast && booksLast > today ? booksLast : today;
+  if (args.asOf <= lastDay) return;
+  throw badInput(
+    `asOf ${args.asOf} is after ${lastDay}, the books' last day (or today, when later): no occurrence after it can be made yet; run up to ${lastDay}, or open the next fiscal year first`,
+    { field: 'asOf', value: args.asOf, lastDay, booksLastDay: booksLast, today },
+  );
+}
+
 /** The dates a run tries: due by `asOf`, from the books' first day (none while the books have no period). */
 interface RunDates {
   asOf: IsoDate;
   booksFrom: IsoDate | null;
 }
 
-/** The template's occurrences within the run's dates that `done` does not hold, in date order. */
-const dueDates = (template: TemplateRow, done: ReadonlySet<string>, { asOf, booksFrom }: RunDates) =>
-  booksFrom === null
-    ? []
-    : occurrencesBetween(template, booksFrom, asOf).filter((d) => !done.has(keyOf(template.id, d)));
+/**
+ * The template's first occurrence on or after `from` and by `asOf` that `done` does not hold. The
+ * dates are computed one at a time (`occurrencesFrom`), and the caller moves `from` on past what it
+ * tried: a run walks each template's dates once, not once per occurrence it makes.
+ */
+function nextDue(template: TemplateRow, done: ReadonlySet<string>, from: IsoDate, asOf: IsoDate) {
+  for (const date of occurrencesFrom(template, from, asOf)) {
+    if (!done.has(keyOf(template.id, date))) return date;
+  }
+  return undefined;
+}
+
+/** Whether an update changed the dates a template falls on. */
+const sameSchedule = (a: TemplateRow, b: TemplateRow) =>
+  a.frequency === b.frequency &&
+  a.dayOfMonth === b.dayOfMonth &&
+  a.startDate === b.startDate &&
+  a.endDate === b.endDate;
 
 /** Whether `date` is still an occurrence of the template as it stands: active, on its schedule, not past its end. */
 const isDue = (template: TemplateRow, date: IsoDate) =>
@@ -111,9 +156,11 @@ async function runTemplate(
   args: RunDates & { autoPost: boolean },
   result: RecurringRun,
 ): Promise<boolean> {
+  if (args.booksFrom === null) return true;
   let template = first;
+  let from = args.booksFrom;
   for (;;) {
-    const [date] = dueDates(template, done, args);
+    const date = nextDue(template, done, from, args.asOf);
     if (!date) return true;
     if (result.made.length + result.refused.length >= MAX_OCCURRENCES_PER_RUN) return false;
     const o = { templateId: template.id, name: template.name, date, autoPost: args.autoPost };
@@ -121,6 +168,8 @@ async function runTemplate(
     done.add(keyOf(template.id, date));
     if (run) result[run.status === 'REFUSED' ? 'refused' : 'made'].push(run);
     if (!current?.active) return true;
+    // On from this date (now in `done`); a new schedule's dates may lie before it: from the start.
+    from = sameSchedule(template, current) ? date : args.booksFrom;
     template = current;
   }
 }
