@@ -28,7 +28,15 @@ export interface PendingReversal {
   reverseOn: IsoDate;
 }
 
-/** Pending reversals due on or before `to` (and on or after `from`, when given), by due date. */
+/**
+ * Pending reversals due on or before `to` (and on or after `from`, when given), by due date. None
+ * due before the books start — the live opening balances' date (`booksStart`; a reversal is due
+ * after its entry, so never before the first period): the books refuse it whatever happens
+ * (BEFORE_OPENING_BALANCES), so it is not pending. A run does not try it — retried, it was refused
+ * on every run, and 500 of them sorted first kept every later reversal from being posted — and the
+ * month's checklist does not wait for it, as for a recurring date before the books' start. Voiding
+ * the import makes it due again.
+ */
 export async function pendingReversals(
   db: TenantDb | TenantTx,
   window: { from?: IsoDate; to: IsoDate; limit?: number },
@@ -42,6 +50,7 @@ export async function pendingReversals(
        AND NOT EXISTS (SELECT 1 FROM journal_entries r WHERE r.reverses_entry_id = e.id)
        AND d.due <= ${window.to}::date
        AND (${window.from ?? null}::date IS NULL OR d.due >= ${window.from ?? null}::date)
+       AND NOT EXISTS (SELECT 1 FROM opening_imports i WHERE i.voided_at IS NULL AND d.due < i.opening_date)
      ORDER BY d.due, e.number
      LIMIT ${window.limit ?? null}`);
   return rows.map((r) => ({
@@ -70,7 +79,9 @@ export interface ReversalRun {
  * Post every reversal due on or before `asOf`, each in its own transaction and on its own due date
  * (not on `asOf`): a run that comes late still reverses the accrual in the month it belongs to. A
  * refusal (the month is locked) leaves that one pending and the others are posted. Idempotent: a
- * second run finds nothing due.
+ * second run finds nothing due. What is due is read once, first: one due before an opening balance
+ * import that lands while the run goes is refused BEFORE_OPENING_BALANCES by this run, and no later
+ * run tries it (`pendingReversals`).
  */
 export async function postDueReversals(db: TenantDb, actor: Actor, asOf: IsoDate): Promise<ReversalRun> {
   const run: ReversalRun = { posted: [], refused: [] };

@@ -1,6 +1,6 @@
 import { translateDbError } from '@cifra/db';
 import type { DomainError } from '@cifra/domain';
-import { type Company, loadCompany, postDueReversals } from '@cifra/engine';
+import { type Company, loadCompany, pendingReversals, postDueReversals } from '@cifra/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDraft, postDocument, voidDocument } from '../src/documents/index.ts';
 import { importOpeningBalances, voidOpeningBalances } from '../src/opening/index.ts';
@@ -254,12 +254,14 @@ describe('a posting dated before a live import’s opening date', () => {
     expect(mine(run.made).map((r) => r.occurrenceDate)).toEqual(['2026-07-28']);
   });
 
-  it('is refused as an accrual’s scheduled reversal, which stays pending', async () => {
-    const run = await postDueReversals(t.db, actor, '2026-07-31');
-    expect(run.posted).toEqual([]);
-    expect(run.refused.map((r) => [r.entryId, r.reverseOn, r.code])).toEqual([
-      [accrual, '2026-06-30', 'BEFORE_OPENING_BALANCES'],
-    ]);
+  it('is not where an accrual’s scheduled reversal is tried: settled, not pending, nor refused on every run', async () => {
+    // Due on 30 June, before the books start: the books refuse it whatever happens, so no run tries
+    // it and the month's checklist does not wait for it — as for a recurring date before them.
+    const before = await footprint();
+    for (const _ of [1, 2])
+      expect(await postDueReversals(t.db, actor, '2026-07-31')).toEqual({ posted: [], refused: [] });
+    expect(await pendingReversals(t.db, { to: '2026-07-31' })).toEqual([]);
+    expect(await footprint()).toEqual(before);
   });
 
   it('is refused by the database to a writer that goes around the engine', async () => {
@@ -296,5 +298,9 @@ describe('a posting dated before a live import’s opening date', () => {
     await voidOpeningBalances(books, importId, reason);
     const posted = await postJournalEntry(t.db, company, actor, entry('2026-06-15'));
     expect(posted.postingDate).toBe('2026-06-15');
+    // The accrual's reversal of 30 June is due again.
+    expect((await pendingReversals(t.db, { to: '2026-07-31' })).map((p) => [p.entryId, p.reverseOn])).toEqual(
+      [[accrual, '2026-06-30']],
+    );
   });
 });
