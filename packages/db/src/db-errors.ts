@@ -102,6 +102,7 @@ export const Constraints = {
   bankMatchStatementLine: 'bank_match_items_statement_line',
   openingImportOneLive: 'opening_imports_one_live',
   entryBeforeOpening: 'journal_entries_before_opening',
+  entryReverseOnReach: 'journal_entries_reverse_on_reach',
   bankMatchGlLine: 'bank_match_items_gl_line',
   voidNotBankReconciled: 'voids_not_bank_reconciled',
   bankStatementDeleteUnmatched: 'bank_statements_delete_unmatched',
@@ -217,6 +218,12 @@ const BY_CONSTRAINT: Readonly<Record<ConstraintName, Meaning>> = {
   journal_entries_before_opening: {
     code: 'BEFORE_OPENING_BALANCES',
     message: 'The entry is dated before the opening date of the live opening balances: the books start there',
+  },
+  journal_entries_reverse_on_reach: {
+    code: 'BAD_USER_INPUT',
+    message:
+      "The accrual's reversal date is after the last day of the fiscal year after the books' last: no period could take it",
+    details: { field: 'reverseOn' },
   },
   period_closes_one_live: {
     code: 'CLOSE_IN_PROGRESS',

@@ -8,6 +8,8 @@ import type { PostingRequest, TenantTx } from './posting-engine.ts';
  * entries"): its chosen `reverseOn` falls on or before the last day of the fiscal year after the
  * books' last (`lastReversalDay`). Periods are only ever added, so a date this accepts stays
  * acceptable: the check needs no gate, and is made as the accrual is posted (and as it is drafted).
+ * The database refuses any other writer the same (trigger `journal_entries_reverse_on_reach`,
+ * tenant migration 0052).
  */
 
 /** The books' last day: their last period's end, or null while they have none. */
@@ -26,7 +28,7 @@ export function reversalRefusal(
   const lastDay = lastReversalDay(booksLast);
   if (reverseOn <= lastDay) return null;
   return badInput(
-    `${field}: ${reverseOn} is after ${lastDay}, the last day of the fiscal year after the books' last (${booksLast}): no period could take the reversal; choose an earlier day, or post the accrual once its year is opened`,
+    `${field}: ${reverseOn} is after ${lastDay}, the last day of the fiscal year after the books' last (${booksLast}): no period could take the reversal; choose a day by then, or this one once the books reach the year before it`,
     { field, value: reverseOn, lastReversalDay: lastDay, booksLastDay: booksLast },
   );
 }
