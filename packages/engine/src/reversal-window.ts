@@ -9,7 +9,7 @@ import type { PostingRequest, TenantTx } from './posting-engine.ts';
  * books' last (`lastReversalDay`). Periods are only ever added, so a date this accepts stays
  * acceptable: the check needs no gate, and is made as the accrual is posted (and as it is drafted).
  * The database refuses any other writer the same (trigger `journal_entries_reverse_on_reach`,
- * tenant migration 0052).
+ * tenant migration 0050).
  */
 
 /** The books' last day: their last period's end, or null while they have none. */

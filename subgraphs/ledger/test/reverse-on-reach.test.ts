@@ -6,7 +6,7 @@ import { actor, openTestBooks, type TestBooks } from './test-books.ts';
 // An accrual's chosen reversal date is one the books can reach: on or before the last day of the
 // fiscal year after the books' last. The engine refuses first (reversal-window.ts; through the API:
 // test/e2e/scheduled-reversals.e2e.test.ts); the database refuses any writer around it
-// (tenant migration 0052, constraint name journal_entries_reverse_on_reach).
+// (tenant migration 0050, constraint name journal_entries_reverse_on_reach).
 
 let t: TestBooks;
 beforeAll(async () => {
