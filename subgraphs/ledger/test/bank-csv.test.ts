@@ -212,3 +212,99 @@ describe('a CSV row of a zero amount', () => {
     expect([parsed.openingMinor, parsed.lines.length]).toEqual([1_099_900n, 1]);
   });
 });
+
+describe('a CSV statement with debit (money out) and credit (money in) columns', () => {
+  const split = mapping({ amountColumn: null, debitColumn: 'debe', creditColumn: 'haber' });
+  const read = (rows: string[]) => {
+    try {
+      const parsed = parseCsvStatement(['fecha,debe,haber', ...rows].join('\n'), split, 2, {
+        openingMinor: 0n,
+        closingMinor: 0n,
+      });
+      return parsed.lines.map((l) => l.amountMinor);
+    } catch (e) {
+      const err = e as { code?: string; details?: Record<string, unknown> };
+      return { code: err.code, line: err.details?.line, field: err.details?.field };
+    }
+  };
+
+  it('reads each column printed positive, the other empty or zero', () => {
+    expect(
+      read(['2026-11-02,,50.00', '2026-11-03,20.00,', '2026-11-04,0.00,5.00', '2026-11-05,7.00,-0.00']),
+    ).toEqual([5000n, -2000n, 500n, -700n]);
+  });
+
+  it('refuses a negative amount in either column, naming the line and the column, never inverting it', () => {
+    for (const text of ['-50.00', '(50.00)', '50.00-', '−50.00']) {
+      expect(read(['2026-11-02,1.00,', `2026-11-03,,"${text}"`]), `credit ${text}`).toEqual({
+        code: 'STATEMENT_FORMAT_INVALID',
+        line: 3,
+        field: 'credit',
+      });
+      expect(read([`2026-11-03,"${text}",`]), `debit ${text}`).toEqual({
+        code: 'STATEMENT_FORMAT_INVALID',
+        line: 2,
+        field: 'debit',
+      });
+    }
+  });
+
+  it('refuses a row with both a debit and a credit amount: a row is one movement', () => {
+    expect(read(['2026-11-02,,1.00', '2026-11-03,50.00,20.00'])).toEqual({
+      code: 'STATEMENT_FORMAT_INVALID',
+      line: 3,
+      field: 'credit',
+    });
+  });
+});
+
+describe("a CSV amount's spaces, minus signs and currency codes", () => {
+  it('takes a space only between groups of three digits, never joining digits it would have to guess', () => {
+    expect(readAmount('1 000.00', 'POINT')).toBe('100000');
+    expect(readAmount('1 234 567,89', 'COMMA')).toBe('123456789');
+    expect(readAmount('- 5.00', 'POINT')).toBe('-500');
+    expect(readAmount('−5.00', 'POINT')).toBe('-500'); // the Unicode minus sign
+    for (const [text, sep] of [
+      ['1 5.00', 'POINT'],
+      ['12 50', 'POINT'],
+      ['1 2,50', 'COMMA'],
+      ['1 000,000.00', 'POINT'],
+      ['1.5 0', 'POINT'],
+      ['+-5', 'POINT'],
+      ['−-5', 'POINT'],
+      ['1E3', 'POINT'],
+    ] as const) {
+      expect(readAmount(text, sep), `${text} (${sep})`).toBe('STATEMENT_FORMAT_INVALID');
+    }
+  });
+
+  it('gives the currency code the cells print as the statement currency, and refuses two codes in one file', () => {
+    const content = (second: string) => `fecha,monto\n2026-11-02,5.00 EUR\n2026-11-03,${second}\n`;
+    expect(parseCsvStatement(content('EUR 10.00'), mapping({}), 2, balances).currency).toBe('EUR');
+    expect(parseCsvStatement(content('$10.00'), mapping({}), 2, balances).currency).toBe('EUR');
+    expect(
+      parseCsvStatement('fecha,monto\n2026-11-02,$15.00\n', mapping({}), 2, balances).currency,
+    ).toBeNull();
+    try {
+      parseCsvStatement(content('10.00 USD'), mapping({}), 2, balances);
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toMatchObject({ code: 'STATEMENT_FORMAT_INVALID', details: { line: 3, field: 'amount' } });
+    }
+  });
+});
+
+describe('a CSV row of a signed zero', () => {
+  it('is a zero row like 0.00: no statement line, its printed balance still checked', () => {
+    for (const zero of ['-0', '-0.00', '(0.00)', '0.00-', '+0', '0']) {
+      const content = `fecha;monto;saldo\n2026-09-03;${zero};100.00\n2026-09-04;-1.00;99.00\n`;
+      const parsed = parseCsvStatement(content, mapping({ delimiter: ';', balanceColumn: 'saldo' }), 2, {});
+      expect([parsed.openingMinor, parsed.lines.map((l) => l.amountMinor)], zero).toEqual([10000n, [-100n]]);
+      const lying = content.replace('100.00', '150.00');
+      expect(
+        () => parseCsvStatement(lying, mapping({ delimiter: ';', balanceColumn: 'saldo' }), 2, {}),
+        zero,
+      ).toThrow(/line 3/);
+    }
+  });
+});

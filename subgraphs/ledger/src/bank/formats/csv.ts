@@ -72,28 +72,43 @@ function csvDate(text: string, format: CsvDateFormat, line: number): string {
   return isoDate(c, a, b, where);
 }
 
-/** The number of an amount, by the mapping's decimal separator: plain, or grouped by thousands. */
+/**
+ * The number of an amount, by the mapping's decimal separator: plain, or grouped by thousands with
+ * the other separator or with spaces (`_` here: a space between two digits, see `plainAmount`).
+ */
 const NUMBER: Record<CsvMapping['decimalSeparator'], RegExp> = {
-  POINT: /^(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?$/,
-  COMMA: /^(?:\d+|\d{1,3}(?:\.\d{3})+)(?:,\d+)?$/,
+  POINT: /^(?:\d+|\d{1,3}(?:,\d{3})+|\d{1,3}(?:_\d{3})+)(?:\.\d+)?$/,
+  COMMA: /^(?:\d+|\d{1,3}(?:\.\d{3})+|\d{1,3}(?:_\d{3})+)(?:,\d+)?$/,
 };
 const CURRENCY = /^(?:[$€£]|[A-Z]{3})/;
 const CURRENCY_AFTER = /(?:[$€£]|[A-Z]{3})$/;
+const ISO_CODE = /^[A-Z]{3}$/;
+
+/** An amount cell read: a plain signed decimal, and the ISO currency code it printed, if any. */
+interface CellAmount {
+  plain: string;
+  code: string | null;
+}
 
 /**
- * "1.234,56", "(12.50)", "12.50-", "$ 1,000.00", "-5.00 USD" → a plain signed decimal string. One
- * sign at most (a leading + or -, parentheses, or a trailing -), one currency at most (a symbol or
- * an ISO code, before or after the number), and the number itself in the mapping's form: the
- * other separator only between groups of three digits. Anything else is STATEMENT_FORMAT_INVALID
- * naming the line — never a guess: "12.50" under a decimal comma is not 1,250.00, "1,5" under a
- * decimal point is not 15, "(-5.00)" is not +5.00.
+ * "1.234,56", "(12.50)", "12.50-", "$ 1,000.00", "-5.00 USD", "1 234,56" → a plain signed decimal
+ * string. One sign at most (a leading + or - or the Unicode minus, parentheses, or a trailing -),
+ * one currency at most (a symbol or an ISO code, before or after the number), and the number
+ * itself in the mapping's form: the other separator, or a space, only between groups of three
+ * digits. Anything else is STATEMENT_FORMAT_INVALID naming the line — never a guess: "12.50" under
+ * a decimal comma is not 1,250.00, "1,5" under a decimal point is not 15, "(-5.00)" is not +5.00,
+ * "1 5.00" is not 15.00.
  */
 function plainAmount(
   text: string,
   decimal: CsvMapping['decimalSeparator'],
   where: { line: number; field: string },
-): string {
-  let t = text.replace(/[\s\u00a0]/g, '');
+): CellAmount {
+  // A space between two digits can only group thousands (checked by NUMBER); any other is padding.
+  let t = text
+    .replace(/\u2212/g, '-')
+    .replace(/(?<=\d)\s+(?=\d)/g, '_')
+    .replace(/\s/g, '');
   let signs = 0;
   let negative = false;
   const sign = (s: string) => {
@@ -112,20 +127,49 @@ function plainAmount(
   };
   const leading = take(/^[+-]/);
   if (leading) sign(leading);
-  const currency = take(CURRENCY);
+  let currency = take(CURRENCY);
   const afterCurrency = currency && !leading ? take(/^[+-]/) : undefined;
   if (afterCurrency) sign(afterCurrency);
-  if (!currency) take(CURRENCY_AFTER);
+  if (!currency) currency = take(CURRENCY_AFTER);
   if (take(/-$/)) sign('-');
   if (signs > 1 || !NUMBER[decimal].test(t)) {
     const separator = decimal === 'POINT' ? 'a decimal point' : 'a decimal comma';
     throw formatError(
-      `${where.field}: "${cleanText(text).slice(0, 40)}" is not an amount with ${separator} (the other separator only between thousands, one sign, one currency)`,
+      `${where.field}: "${cleanText(text).slice(0, 40)}" is not an amount with ${separator} (the other separator or a space only between thousands, one sign, one currency)`,
       where,
     );
   }
-  const plain = decimal === 'POINT' ? t.replace(/,/g, '') : t.replace(/\./g, '').replace(',', '.');
-  return negative ? `-${plain}` : plain;
+  const plain = decimal === 'POINT' ? t.replace(/[,_]/g, '') : t.replace(/[._]/g, '').replace(',', '.');
+  return {
+    plain: negative ? `-${plain}` : plain,
+    code: currency && ISO_CODE.test(currency) ? currency : null,
+  };
+}
+
+/**
+ * The one currency the file's cells print by ISO code, if any: an amount in "EUR" is never read as
+ * the account's money, so the code is the statement's currency (checked against the account's as
+ * OFX's and camt.053's are), and a second code in the same file is refused, naming its line.
+ */
+class CellCurrency {
+  code: string | null = null;
+  private line = 0;
+
+  /** The cell's amount in minor units, its currency code noted. */
+  read(text: string, m: CsvMapping, minorUnits: number, where: { line: number; field: string }): bigint {
+    const { plain, code } = plainAmount(text, m.decimalSeparator, where);
+    if (code && this.code && code !== this.code) {
+      throw formatError(
+        `${where.field}: an amount in ${code}, where line ${this.line} has ${this.code}`,
+        where,
+      );
+    }
+    if (code && !this.code) {
+      this.code = code;
+      this.line = where.line;
+    }
+    return decimalToMinor(plain, minorUnits, where);
+  }
 }
 
 /**
@@ -140,20 +184,36 @@ function amountOf(
   m: CsvMapping,
   minorUnits: number,
   line: number,
+  currency: CellCurrency,
 ): bigint | null {
   const read = (col: string, field: string) => {
     const raw = cell(row, col);
-    return raw.trim()
-      ? decimalToMinor(plainAmount(raw, m.decimalSeparator, { line, field }), minorUnits, { line, field })
-      : null;
+    return raw.trim() ? currency.read(raw, m, minorUnits, { line, field }) : null;
   };
   if (m.amountColumn) return read(m.amountColumn, 'amount');
   const debit = read(m.debitColumn as string, 'debit');
   const credit = read(m.creditColumn as string, 'credit');
   if (debit === null && credit === null) return null;
-  // Banks print both columns positive; a signed debit is taken at its absolute value.
-  const abs = (v: bigint | null) => (v === null ? 0n : v < 0n ? -v : v);
-  return abs(credit) - abs(debit);
+  // Money out and money in, each printed positive: a negative one is a bank's reversal or a
+  // column mapped the wrong way round, and either reading of it could invert the money.
+  for (const [value, field, col] of [
+    [debit, 'debit', m.debitColumn],
+    [credit, 'credit', m.creditColumn],
+  ] as const) {
+    if (value !== null && value < 0n) {
+      throw formatError(
+        `${field}: "${cleanText(cell(row, col as string)).slice(0, 40)}" is negative: the ${field} column holds money ${field === 'debit' ? 'out' : 'in'} as a positive amount`,
+        { line, field },
+      );
+    }
+  }
+  if (debit && credit) {
+    throw formatError('a row with both a debit and a credit amount: a row is one movement', {
+      line,
+      field: 'credit',
+    });
+  }
+  return (credit ?? 0n) - (debit ?? 0n);
 }
 
 /**
@@ -215,10 +275,11 @@ export function parseCsvStatement(
   // Every row that has a date and an amount, and zero ones that print a balance: a zero row moves
   // nothing and is no statement line, but its balance is checked against the running sum.
   const parsed: CsvRow[] = [];
+  const currency = new CellCurrency();
   rows.forEach((row, i) => {
     const line = i + 2; // the header is line 1
     const dateText = cell(row, m.dateColumn).trim();
-    const amount = amountOf(row, m, minorUnits, line);
+    const amount = amountOf(row, m, minorUnits, line, currency);
     if (!dateText && amount === null) return;
     if (!dateText) throw formatError('a row with an amount has no date', { line, field: 'date' });
     if (amount === null) throw formatError('a row with a date has no amount', { line, field: 'amount' });
@@ -231,16 +292,7 @@ export function parseCsvStatement(
       description: cleanText(m.descriptionColumn ? cell(row, m.descriptionColumn) : ''),
       reference: cleanText(m.referenceColumn ? cell(row, m.referenceColumn) : ''),
       counterparty: cleanText(m.counterpartyColumn ? cell(row, m.counterpartyColumn) : ''),
-      balance: balanceText
-        ? decimalToMinor(
-            plainAmount(balanceText, m.decimalSeparator, { line, field: 'balance' }),
-            minorUnits,
-            {
-              line,
-              field: 'balance',
-            },
-          )
-        : null,
+      balance: balanceText ? currency.read(balanceText, m, minorUnits, { line, field: 'balance' }) : null,
     });
   });
   if (parsed.length > 1 && parsed[0]!.bookingDate > parsed[parsed.length - 1]!.bookingDate) parsed.reverse();
@@ -256,7 +308,7 @@ export function parseCsvStatement(
   }
   return {
     bankStatementId: null,
-    currency: null,
+    currency: currency.code,
     periodStart,
     periodEnd,
     openingMinor,
