@@ -24,27 +24,9 @@ export function parseCamt053Statement(content: string, minorUnits: number): Pars
   }
   const stmt = statements[0];
   const currency = cleanText(textOf(at(stmt, 'Acct', 'Ccy'))) || null;
-  const signed = (node: unknown, field: string): bigint => {
-    const amt = at(node, 'Amt');
-    const ccy = at(amt, '@Ccy');
-    if (currency && typeof ccy === 'string' && ccy !== currency) {
-      throw formatError(`${field}: an amount in ${ccy} on a ${currency} account`, { field });
-    }
-    const minor = decimalToMinor(textOf(amt) ?? '', minorUnits, { field: `${field}.Amt` });
-    const ind = textOf(at(node, 'CdtDbtInd'));
-    if (ind !== 'CRDT' && ind !== 'DBIT') throw formatError(`${field}: CdtDbtInd is CRDT or DBIT`, { field });
-    return ind === 'DBIT' ? -minor : minor;
-  };
+  const signed = (node: unknown, field: string) => signedAmount(node, field, currency, minorUnits);
   const balances = (at(stmt, 'Bal') as unknown[] | undefined) ?? [];
-  const balance = (...codes: string[]) => {
-    const b = balances.find((x) => codes.includes(textOf(at(x, 'Tp', 'CdOrPrtry', 'Cd')) ?? ''));
-    return b
-      ? {
-          amount: signed(b, `Bal[${textOf(at(b, 'Tp', 'CdOrPrtry', 'Cd'))}]`),
-          date: textOf(at(b, 'Dt', 'Dt')) ?? textOf(at(b, 'Dt', 'DtTm')),
-        }
-      : null;
-  };
+  const balance = (...codes: string[]) => statementBalance(balances, codes, signed);
   const opening = balance('OPBD', 'PRCD');
   const closing = balance('CLBD');
   if (!opening || !closing)
@@ -88,4 +70,49 @@ export function parseCamt053Statement(content: string, minorUnits: number): Pars
     closingMinor: closing.amount,
     lines,
   };
+}
+
+/** An amount and its CdtDbtInd as a signed amount in minor units, in the account's currency. */
+function signedAmount(node: unknown, field: string, currency: string | null, minorUnits: number): bigint {
+  const amt = at(node, 'Amt');
+  const ccy = at(amt, '@Ccy');
+  if (currency && typeof ccy === 'string' && ccy !== currency) {
+    throw formatError(`${field}: an amount in ${ccy} on a ${currency} account`, { field });
+  }
+  const text = textOf(amt) ?? '';
+  // The amount is unsigned (the schema's minimum is 0) and CdtDbtInd gives the direction: a
+  // signed one would be read twice over ("-15.00" DBIT is not +15.00).
+  if (/^\s*[+-]/.test(text)) {
+    throw formatError(`${field}.Amt: "${cleanText(text).slice(0, 40)}" is signed; CdtDbtInd gives the sign`, {
+      field: `${field}.Amt`,
+    });
+  }
+  const minor = decimalToMinor(text, minorUnits, { field: `${field}.Amt` });
+  const ind = textOf(at(node, 'CdtDbtInd'));
+  if (ind !== 'CRDT' && ind !== 'DBIT') throw formatError(`${field}: CdtDbtInd is CRDT or DBIT`, { field });
+  return ind === 'DBIT' ? -minor : minor;
+}
+
+/** The statement's balance of the first of `codes` it has, refused if it has one type twice. */
+function statementBalance(
+  balances: readonly unknown[],
+  codes: readonly string[],
+  signed: (node: unknown, field: string) => bigint,
+): { amount: bigint; date: string | undefined } | null {
+  const typed = (code: string) => balances.filter((x) => textOf(at(x, 'Tp', 'CdOrPrtry', 'Cd')) === code);
+  // Two balances of one type (two CLBD): which one is the statement's would be a guess.
+  for (const code of codes) {
+    if (typed(code).length > 1) {
+      throw formatError(`The statement has ${typed(code).length} ${code} balances: one is expected`, {
+        field: `Bal[${code}]`,
+      });
+    }
+  }
+  const b = codes.map((code) => typed(code)[0]).find(Boolean);
+  return b
+    ? {
+        amount: signed(b, `Bal[${textOf(at(b, 'Tp', 'CdOrPrtry', 'Cd'))}]`),
+        date: textOf(at(b, 'Dt', 'Dt')) ?? textOf(at(b, 'Dt', 'DtTm')),
+      }
+    : null;
 }

@@ -53,22 +53,9 @@ export function parseOfxStatement(content: string, minorUnits: number): ParsedSt
   const list = at(rs, 'BANKTRANLIST');
   const trns = (at(list, 'STMTTRN') as unknown[] | undefined) ?? [];
   checkLineCount(trns.length);
-  const lines: ParsedLine[] = trns.map((t, i) => {
-    const n = i + 1;
-    const amount = decimalToMinor(textOf(at(t, 'TRNAMT')) ?? '', minorUnits, {
-      field: `STMTTRN[${n}].TRNAMT`,
-    });
-    if (amount === 0n) throw formatError(`STMTTRN[${n}]: a zero amount`, { field: `STMTTRN[${n}].TRNAMT` });
-    const name = cleanText(textOf(at(t, 'NAME')) ?? textOf(at(t, 'PAYEE', 'NAME')));
-    const memo = cleanText(textOf(at(t, 'MEMO')));
-    return {
-      bookingDate: ofxDate(textOf(at(t, 'DTPOSTED')), `STMTTRN[${n}].DTPOSTED`),
-      amountMinor: amount,
-      description: memo || name,
-      reference: cleanText(textOf(at(t, 'CHECKNUM')) ?? textOf(at(t, 'REFNUM')) ?? textOf(at(t, 'FITID'))),
-      counterparty: name,
-    };
-  });
+  checkFitIds(trns);
+  const currency = cleanText(textOf(at(rs, 'CURDEF'))) || null;
+  const lines = trns.map((t, i) => readTransaction(t, i + 1, currency, minorUnits));
   const closing = decimalToMinor(textOf(at(rs, 'LEDGERBAL', 'BALAMT')) ?? '', minorUnits, {
     field: 'LEDGERBAL.BALAMT',
   });
@@ -76,11 +63,58 @@ export function parseOfxStatement(content: string, minorUnits: number): ParsedSt
   const opening = lines.reduce((sum, l) => sum - l.amountMinor, closing);
   return {
     bankStatementId: null,
-    currency: cleanText(textOf(at(rs, 'CURDEF'))) || null,
+    currency,
     periodStart: ofxDate(textOf(at(list, 'DTSTART')), 'BANKTRANLIST.DTSTART'),
     periodEnd: ofxDate(textOf(at(list, 'DTEND')), 'BANKTRANLIST.DTEND'),
     openingMinor: opening,
     closingMinor: closing,
     lines,
+  };
+}
+
+/**
+ * FITID is the bank's own id of a transaction on the account: two STMTTRN with one FITID in a file
+ * are a corrupt or concatenated download, whose second copy would count the money twice. The file
+ * is refused, naming both.
+ */
+function checkFitIds(trns: readonly unknown[]): void {
+  const seen = new Map<string, number>();
+  trns.forEach((t, i) => {
+    const id = cleanText(textOf(at(t, 'FITID')));
+    if (!id) return;
+    const first = seen.get(id);
+    if (first) {
+      throw formatError(
+        `STMTTRN[${first}] and STMTTRN[${i + 1}] have the same FITID "${id.slice(0, 40)}": a transaction is in the file twice (a corrupt or concatenated download)`,
+        { field: `STMTTRN[${i + 1}].FITID` },
+      );
+    }
+    seen.set(id, i + 1);
+  });
+}
+
+/**
+ * One STMTTRN as a statement line: its signed TRNAMT (never zero) in the statement's currency.
+ * A transaction with its own CURRENCY aggregate states its amount in that other currency, which
+ * is not the account's money: refused, not read as CURDEF.
+ */
+function readTransaction(t: unknown, n: number, currency: string | null, minorUnits: number): ParsedLine {
+  const field = `STMTTRN[${n}]`;
+  const own = cleanText(textOf(at(t, 'CURRENCY', 'CURSYM'))) || (at(t, 'CURRENCY') ? '?' : null);
+  if (own && own !== currency) {
+    throw formatError(`${field}: an amount in ${own}, not the statement's currency ${currency ?? '(none)'}`, {
+      field: `${field}.CURRENCY`,
+    });
+  }
+  const amount = decimalToMinor(textOf(at(t, 'TRNAMT')) ?? '', minorUnits, { field: `${field}.TRNAMT` });
+  if (amount === 0n) throw formatError(`${field}: a zero amount`, { field: `${field}.TRNAMT` });
+  const name = cleanText(textOf(at(t, 'NAME')) ?? textOf(at(t, 'PAYEE', 'NAME')));
+  const memo = cleanText(textOf(at(t, 'MEMO')));
+  return {
+    bookingDate: ofxDate(textOf(at(t, 'DTPOSTED')), `${field}.DTPOSTED`),
+    amountMinor: amount,
+    description: memo || name,
+    reference: cleanText(textOf(at(t, 'CHECKNUM')) ?? textOf(at(t, 'REFNUM')) ?? textOf(at(t, 'FITID'))),
+    counterparty: name,
   };
 }

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { parseCamt053Statement } from '../src/bank/formats/camt053.ts';
+import { parseOfxStatement } from '../src/bank/formats/ofx.ts';
+
+/** What a refusal names: its code and where, or the value when there is none. */
+const outcome = <T>(read: () => T) => {
+  try {
+    return read();
+  } catch (e) {
+    const err = e as { code?: string; message?: string; details?: Record<string, unknown> };
+    return { code: err.code, field: err.details?.field, line: err.details?.line, message: err.message };
+  }
+};
+
+const trn = (fitId: string, amount: string, extra = '') =>
+  `<STMTTRN><TRNTYPE>OTHER<DTPOSTED>20261105<TRNAMT>${amount}<FITID>${fitId}${extra}<NAME>X</STMTTRN>`;
+const ofx = (trns: string[], closing = '100.00') => `OFXHEADER:100
+DATA:OFXSGML
+
+<OFX><BANKMSGSRSV1><STMTTRNRS><TRNUID>1<STMTRS><CURDEF>PAB
+<BANKTRANLIST><DTSTART>20261101<DTEND>20261130
+${trns.join('\n')}
+</BANKTRANLIST><LEDGERBAL><BALAMT>${closing}<DTASOF>20261130</LEDGERBAL></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>`;
+
+describe('an OFX statement', () => {
+  it('refuses two transactions with one FITID, naming both', () => {
+    const refused = outcome(() =>
+      parseOfxStatement(ofx([trn('A1', '10.00'), trn('B2', '5.00'), trn('A1', '10.00')]), 2),
+    );
+    expect(refused).toMatchObject({ code: 'STATEMENT_FORMAT_INVALID', field: 'STMTTRN[3].FITID' });
+    expect((refused as { message: string }).message).toContain('STMTTRN[1] and STMTTRN[3]');
+    const read = parseOfxStatement(ofx([trn('A1', '10.00'), trn('a1', '10.00')]), 2);
+    expect(read.lines.map((l) => l.amountMinor)).toEqual([1000n, 1000n]); // FITIDs are case-sensitive
+  });
+
+  it('refuses a transaction stated in another currency than CURDEF, and a zero one', () => {
+    const eur = trn('A1', '10.00', '<CURRENCY><CURRATE>1.1<CURSYM>EUR</CURRENCY>');
+    expect(outcome(() => parseOfxStatement(ofx([eur]), 2))).toMatchObject({
+      code: 'STATEMENT_FORMAT_INVALID',
+      field: 'STMTTRN[1].CURRENCY',
+    });
+    const pab = trn('A1', '10.00', '<CURRENCY><CURRATE>1<CURSYM>PAB</CURRENCY>');
+    expect(parseOfxStatement(ofx([pab]), 2).lines).toHaveLength(1);
+    for (const zero of ['0.00', '-0', '-0.00']) {
+      expect(
+        outcome(() => parseOfxStatement(ofx([trn('A1', zero)]), 2)),
+        zero,
+      ).toMatchObject({
+        code: 'STATEMENT_FORMAT_INVALID',
+        field: 'STMTTRN[1].TRNAMT',
+      });
+    }
+  });
+});
+
+const camt = (bals: string, amount = '15.00') => `<?xml version="1.0"?>
+<Document><BkToCstmrStmt><Stmt><Id>S-1</Id>
+<FrToDt><FrDtTm>2026-11-01T00:00:00</FrDtTm><ToDtTm>2026-11-30T23:59:59</ToDtTm></FrToDt>
+<Acct><Ccy>PAB</Ccy></Acct>${bals}
+<Ntry><Amt Ccy="PAB">${amount}</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>
+<BookgDt><Dt>2026-11-05</Dt></BookgDt></Ntry>
+</Stmt></BkToCstmrStmt></Document>`;
+const bal = (code: string, amount: string) =>
+  `<Bal><Tp><CdOrPrtry><Cd>${code}</Cd></CdOrPrtry></Tp><Amt Ccy="PAB">${amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-01</Dt></Dt></Bal>`;
+
+describe('a camt.053 statement', () => {
+  it('reads CdtDbtInd as the sign and refuses a signed amount it would read twice over', () => {
+    const ok = parseCamt053Statement(camt(bal('OPBD', '100.00') + bal('CLBD', '85.00')), 2);
+    expect(ok.lines.map((l) => l.amountMinor)).toEqual([-1500n]);
+    for (const signed of ['-15.00', '+15.00']) {
+      expect(
+        outcome(() => parseCamt053Statement(camt(bal('OPBD', '100.00') + bal('CLBD', '85.00'), signed), 2)),
+      ).toMatchObject({ code: 'STATEMENT_FORMAT_INVALID', field: 'Ntry[1].Amt' });
+    }
+  });
+
+  it('refuses two balances of one type, and reads OPBD beside PRCD', () => {
+    const twice = camt(bal('OPBD', '100.00') + bal('CLBD', '85.00') + bal('CLBD', '185.00'));
+    expect(outcome(() => parseCamt053Statement(twice, 2))).toMatchObject({
+      code: 'STATEMENT_FORMAT_INVALID',
+      field: 'Bal[CLBD]',
+    });
+    const both = camt(bal('PRCD', '100.00') + bal('OPBD', '100.00') + bal('CLBD', '85.00'));
+    expect(parseCamt053Statement(both, 2).openingMinor).toBe(10000n);
+  });
+});
