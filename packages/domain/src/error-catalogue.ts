@@ -270,7 +270,8 @@ export const ERROR_CATALOGUE = {
   },
   STATEMENT_UNBALANCED: {
     group: 'bank',
-    description: "The statement's lines do not sum from its opening balance to its closing balance.",
+    description:
+      "The statement's lines do not sum from its opening balance to its closing balance, or an opening or closing balance given is not the file's own (`extensions.field` names it).",
   },
   STATEMENT_MATCHED: {
     group: 'bank',

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseCamt053Statement } from '../src/bank/formats/camt053.ts';
+import type { CsvMapping } from '../src/bank/formats/csv.ts';
 import { parseOfxStatement } from '../src/bank/formats/ofx.ts';
+import { type ImportInput, readStatement } from '../src/bank/import.ts';
 
 /** What a refusal names: its code and where, or the value when there is none. */
 const outcome = <T>(read: () => T) => {
@@ -82,5 +84,72 @@ describe('a camt.053 statement', () => {
     });
     const both = camt(bal('PRCD', '100.00') + bal('OPBD', '100.00') + bal('CLBD', '85.00'));
     expect(parseCamt053Statement(both, 2).openingMinor).toBe(10000n);
+  });
+});
+
+describe('an opening or closing balance given beside the file', () => {
+  const input = (over: Partial<ImportInput>): ImportInput => ({
+    accountCode: '1110',
+    format: 'OFX',
+    fileContent: ofx([trn('A1', '10.00'), trn('A2', '-5.00')], '105.00'),
+    ...over,
+  });
+  const csvMapping: CsvMapping = {
+    delimiter: ',',
+    dateColumn: 'fecha',
+    dateFormat: 'YYYY_MM_DD',
+    decimalSeparator: 'POINT',
+    amountColumn: 'monto',
+    balanceColumn: 'saldo',
+  };
+  const csv = 'fecha,monto,saldo\n2026-11-05,10.00,110.00\n2026-11-06,-5.00,105.00\n';
+  const camtFile = camt(bal('OPBD', '100.00') + bal('CLBD', '85.00'));
+
+  it("is checked against the file's own, in every format, and refused when it differs", () => {
+    const cases: [ImportInput, CsvMapping | null, string][] = [
+      [input({ closingBalance: '150.00' }), null, 'input.closingBalance'],
+      [input({ openingBalance: '0.00' }), null, 'input.openingBalance'],
+      [
+        input({ format: 'CSV', fileContent: csv, closingBalance: '150.00' }),
+        csvMapping,
+        'input.closingBalance',
+      ],
+      [
+        input({ format: 'CSV', fileContent: csv, openingBalance: '150.00', closingBalance: '155.00' }),
+        csvMapping,
+        'input.openingBalance',
+      ],
+      [
+        input({ format: 'CAMT053', fileContent: camtFile, closingBalance: '100.00' }),
+        null,
+        'input.closingBalance',
+      ],
+    ];
+    for (const [given, mapping, field] of cases) {
+      expect(
+        outcome(() => readStatement(given, mapping, 2)),
+        `${given.format} ${field}`,
+      ).toMatchObject({
+        code: 'STATEMENT_UNBALANCED',
+        field,
+      });
+    }
+  });
+
+  it('passes when it is the statement’s own', () => {
+    const read = readStatement(input({ openingBalance: '100.00', closingBalance: '105.00' }), null, 2);
+    expect([read.openingMinor, read.closingMinor]).toEqual([10000n, 10500n]);
+    const fromCsv = readStatement(
+      input({ format: 'CSV', fileContent: csv, openingBalance: '100', closingBalance: '105.00' }),
+      csvMapping,
+      2,
+    );
+    expect([fromCsv.openingMinor, fromCsv.closingMinor]).toEqual([10000n, 10500n]);
+    const fromCamt = readStatement(
+      input({ format: 'CAMT053', fileContent: camtFile, closingBalance: '85' }),
+      null,
+      2,
+    );
+    expect(fromCamt.closingMinor).toBe(8500n);
   });
 });

@@ -466,7 +466,7 @@ export type ErrorCode =
   | 'STATEMENT_MATCHED'
   /** Only a bank account's latest statement can be deleted (the next one's opening balance follows it): delete the later ones first. */
   | 'STATEMENT_NOT_LATEST'
-  /** The statement's lines do not sum from its opening balance to its closing balance. */
+  /** The statement's lines do not sum from its opening balance to its closing balance, or an opening or closing balance given is not the file's own (`extensions.field` names it). */
   | 'STATEMENT_UNBALANCED'
   /** A new tax rate dated on or before a document that already uses the code (posted, or a draft): date it after them, or post, edit or discard the drafts. */
   | 'TAX_RATE_DATE_IN_USE'

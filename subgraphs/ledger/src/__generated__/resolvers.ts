@@ -147,7 +147,8 @@ export type Mutation = {
    * Import one statement file (CSV, OFX or camt.053) for a bank account. Refused, writing nothing,
    * when the file cannot be read (`STATEMENT_FORMAT_INVALID`), was already imported
    * (`STATEMENT_DUPLICATE`), does not follow the previous statement (`STATEMENT_GAP`), or its lines
-   * do not sum from its opening to its closing balance (`STATEMENT_UNBALANCED`).
+   * do not sum from its opening to its closing balance, or a balance given is not the file's
+   * (`STATEMENT_UNBALANCED`).
    */
   importBankStatement: BankStatement;
   /**
@@ -2429,9 +2430,15 @@ export type ImportBankStatementInput = {
   fileContent: Scalars['String']['input'];
   /** For CSV: the mapping to read it with (saved for the account); default the saved one. */
   csvMapping?: InputMaybe<BankCsvMappingInput>;
-  /** For a CSV without a balance column: the statement's opening balance. */
+  /**
+   * For a CSV without a balance column: the statement's opening balance. For any other file, a
+   * check: the file's own opening balance, or the import is refused (`STATEMENT_UNBALANCED`).
+   */
   openingBalance?: InputMaybe<Scalars['Money']['input']>;
-  /** For a CSV without a balance column: the statement's closing balance. */
+  /**
+   * For a CSV without a balance column: the statement's closing balance. For any other file, a
+   * check: the file's own closing balance, or the import is refused (`STATEMENT_UNBALANCED`).
+   */
   closingBalance?: InputMaybe<Scalars['Money']['input']>;
   /** For CSV: the statement's first day (default: the first line's date). */
   periodStart?: InputMaybe<Scalars['Date']['input']>;

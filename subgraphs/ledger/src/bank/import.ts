@@ -5,7 +5,12 @@ import { requireBankAccount } from './accounts.ts';
 import { parseCamt053Statement } from './formats/camt053.ts';
 import { type CsvMapping, parseCsvStatement } from './formats/csv.ts';
 import { parseOfxStatement } from './formats/ofx.ts';
-import { formatError, type ParsedStatement, statementDigest } from './formats/statement.ts';
+import {
+  checkStatedBalances,
+  formatError,
+  type ParsedStatement,
+  statementDigest,
+} from './formats/statement.ts';
 import type { BankStatementModel } from './models.ts';
 import {
   insertStatement,
@@ -28,10 +33,21 @@ export interface ImportInput {
   periodEnd?: string | null;
 }
 
-/** The file read whole and checked on its own (no database): its lines sum, its dates lie in its period. */
-function readStatement(input: ImportInput, mapping: CsvMapping | null, minorUnits: number): ParsedStatement {
+/**
+ * The file read whole and checked on its own (no database): its lines sum, its dates lie in its
+ * period, and an opening or closing balance given beside it is its own.
+ */
+export function readStatement(
+  input: ImportInput,
+  mapping: CsvMapping | null,
+  minorUnits: number,
+): ParsedStatement {
   const money = (v: string | null | undefined, field: string) =>
     v == null ? null : parseMoney(v, minorUnits, field);
+  const stated = {
+    openingMinor: money(input.openingBalance, 'input.openingBalance'),
+    closingMinor: money(input.closingBalance, 'input.closingBalance'),
+  };
   const s =
     input.format === 'CSV'
       ? parseCsvStatement(
@@ -44,8 +60,7 @@ function readStatement(input: ImportInput, mapping: CsvMapping | null, minorUnit
             })(),
           minorUnits,
           {
-            openingMinor: money(input.openingBalance, 'input.openingBalance'),
-            closingMinor: money(input.closingBalance, 'input.closingBalance'),
+            ...stated,
             periodStart: input.periodStart ? parseIsoDate(input.periodStart, 'input.periodStart') : null,
             periodEnd: input.periodEnd ? parseIsoDate(input.periodEnd, 'input.periodEnd') : null,
           },
@@ -53,6 +68,7 @@ function readStatement(input: ImportInput, mapping: CsvMapping | null, minorUnit
       : input.format === 'OFX'
         ? parseOfxStatement(input.fileContent, minorUnits)
         : parseCamt053Statement(input.fileContent, minorUnits);
+  checkStatedBalances(s, stated, minorUnits);
   if (s.periodStart > s.periodEnd)
     throw formatError(`The period ends (${s.periodEnd}) before it starts (${s.periodStart})`);
   const outside = s.lines.findIndex((l) => l.bookingDate < s.periodStart || l.bookingDate > s.periodEnd);

@@ -877,7 +877,7 @@ export type ErrorCode =
   | 'STATEMENT_DUPLICATE'
   /** The statement's opening balance is not the previous statement's closing balance (or it starts before that one ends): import the statements in between first. */
   | 'STATEMENT_GAP'
-  /** The statement's lines do not sum from its opening balance to its closing balance. */
+  /** The statement's lines do not sum from its opening balance to its closing balance, or an opening or closing balance given is not the file's own (`extensions.field` names it). */
   | 'STATEMENT_UNBALANCED'
   /** A line of the statement is in a live match: unmatch it (`unmatchBankLines`, with a reason) before deleting the statement. */
   | 'STATEMENT_MATCHED'

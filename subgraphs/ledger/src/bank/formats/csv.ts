@@ -340,7 +340,8 @@ function balancesOf(
         });
       }
     }
-    return { openingMinor: given.openingMinor ?? opening, closingMinor: given.closingMinor ?? running };
+    // The file's own balances: an opening or closing given as well is checked against them (import.ts).
+    return { openingMinor: opening, closingMinor: running };
   }
   if (given.openingMinor == null || given.closingMinor == null) {
     throw formatError('This CSV has no balance column: give the opening and closing balances');

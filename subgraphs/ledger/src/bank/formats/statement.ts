@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   canonicalJson,
   DomainError,
+  formatMoney,
   type IsoDate,
   MAX_AMOUNT_INTEGER_DIGITS,
   MAX_AMOUNT_MINOR,
@@ -92,6 +93,34 @@ export function decimalToMinor(
   const minor = BigInt(whole + significant.padEnd(minorUnits, '0'));
   if (minor > MAX_AMOUNT_MINOR) throw formatError(`${where.field}: the amount is too large`, where);
   return sign === '-' ? -minor : minor;
+}
+
+/** The opening and closing balances a caller stated beside the file (the import's input). */
+export interface StatedBalances {
+  openingMinor?: bigint | null;
+  closingMinor?: bigint | null;
+}
+
+/**
+ * A balance the caller states must be the statement's own: the file's (a CSV's balance column,
+ * OFX's LEDGERBAL and the opening it implies, camt.053's OPBD/CLBD), or the one stated when the
+ * file states none. A figure the caller read off the bank's printed statement that the file
+ * contradicts means one of them is not this statement: STATEMENT_UNBALANCED, never one taken over
+ * the other.
+ */
+export function checkStatedBalances(s: ParsedStatement, stated: StatedBalances, minorUnits: number): void {
+  const f = (m: bigint) => formatMoney(m, minorUnits);
+  for (const [which, given, own] of [
+    ['opening', stated.openingMinor, s.openingMinor],
+    ['closing', stated.closingMinor, s.closingMinor],
+  ] as const) {
+    if (given == null || given === own) continue;
+    throw new DomainError(
+      'STATEMENT_UNBALANCED',
+      `The ${which} balance given, ${f(given)}, is not the statement's own ${which} balance ${f(own)}: the file is not the statement the balance was read from`,
+      { field: `input.${which}Balance`, given: f(given), statement: f(own) },
+    );
+  }
 }
 
 /** A calendar date from its parts, refused unless it exists and lies in 1900–9999. */
