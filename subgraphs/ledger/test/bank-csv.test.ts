@@ -259,11 +259,14 @@ describe('a CSV statement with debit (money out) and credit (money in) columns',
 });
 
 describe("a CSV amount's spaces, minus signs and currency codes", () => {
-  it('takes a space only between groups of three digits, never joining digits it would have to guess', () => {
+  it('takes a space only between groups of three digits, and no third decimal that may group a thousand', () => {
     expect(readAmount('1 000.00', 'POINT')).toBe('100000');
     expect(readAmount('1 234 567,89', 'COMMA')).toBe('123456789');
     expect(readAmount('- 5.00', 'POINT')).toBe('-500');
     expect(readAmount('−5.00', 'POINT')).toBe('-500'); // the Unicode minus sign
+    expect(readAmount('0.500', 'POINT')).toBe('50');
+    expect(readAmount('1.000,00', 'COMMA')).toBe('100000');
+    expect(readAmount('1,000.5000', 'POINT')).toBe('100050');
     for (const [text, sep] of [
       ['1 5.00', 'POINT'],
       ['12 50', 'POINT'],
@@ -273,6 +276,11 @@ describe("a CSV amount's spaces, minus signs and currency codes", () => {
       ['+-5', 'POINT'],
       ['−-5', 'POINT'],
       ['1E3', 'POINT'],
+      // A thousand in the other locale's form, or three decimals: one of them would be a guess.
+      ['1.000', 'POINT'],
+      ['-250.000', 'POINT'],
+      ['1,000', 'COMMA'],
+      ['(12,500) EUR', 'COMMA'],
     ] as const) {
       expect(readAmount(text, sep), `${text} (${sep})`).toBe('STATEMENT_FORMAT_INVALID');
     }

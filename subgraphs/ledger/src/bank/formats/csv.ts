@@ -168,6 +168,14 @@ class CellCurrency {
       this.code = code;
       this.line = where.line;
     }
+    // "1.000" is one under a decimal point and a thousand where the point groups thousands: for a
+    // currency of fewer than three decimals, a third one is not the bank's, so it is not guessed.
+    if (minorUnits < 3 && /^-?[1-9]\d{0,2}\.\d{3}$/.test(plain)) {
+      throw formatError(
+        `${where.field}: "${cleanText(text).slice(0, 40)}" has three decimals, or groups a thousand: export the file again with two decimals`,
+        where,
+      );
+    }
     return decimalToMinor(plain, minorUnits, where);
   }
 }
