@@ -10,6 +10,7 @@ import {
   brandOf,
   DocumentNotServed,
   EXPORT_CONTENT,
+  type ExportClaims,
   type ExportLinkVerifier,
   exportFileName,
   isDocumentFormat,
@@ -23,7 +24,10 @@ import {
 } from '@cifra/exports';
 import { type Permission, Permissions } from '@cifra/permissions';
 import type { Request, Response } from 'express';
+import { GraphQLError } from 'graphql';
 import { resolveAccess, resolveIntegrationAccess } from './access.ts';
+import { refuse as refuseWith } from './admission.ts';
+import type { RateLimits } from './rate-limits.ts';
 
 /** What a download still needs, by link format: the permission of the mutation that made the link. */
 const LINK_PERMISSION: Record<LinkFormat, Permission> = {
@@ -66,17 +70,49 @@ async function refuseReadOnly(
 }
 
 /**
+ * The rate-limit charge of a download (docs/architecture/gateway.md): a link that fails
+ * verification draws from its source address's bucket, as a request without a valid token does; a
+ * valid one from the download bucket of the person or integration it names, before their access is
+ * looked up. An empty bucket is answered here, 429 RATE_LIMITED with Retry-After (true), as on
+ * `/graphql`.
+ */
+async function answeredRateLimited(
+  limits: RateLimits | undefined,
+  req: Request,
+  res: Response,
+  claims: ExportClaims | null,
+): Promise<boolean> {
+  if (!limits) return false;
+  try {
+    if (!claims) await limits.chargeAddress(req.socket.remoteAddress ?? 'unknown');
+    else
+      await limits.chargeDownload(claims.integration ? claims.userId : `email:${claims.email.toLowerCase()}`);
+    return false;
+  } catch (err) {
+    if (!(err instanceof GraphQLError)) throw err;
+    refuseWith(res, err);
+    return true;
+  }
+}
+
+/**
  * `GET /exports/:token`: a download by its signed link (docs/architecture/posting.md). The tenant
  * comes from the link alone, and the caller's access is checked again as of now; the file is
  * streamed, and a failure mid-stream cuts the download rather than end a short valid file.
  */
-export function exportDownload(control: ControlDb, exports: ExportServing | undefined, log: Logger) {
+export function exportDownload(
+  control: ControlDb,
+  exports: ExportServing | undefined,
+  log: Logger,
+  limits?: RateLimits,
+) {
   return async (req: Request<{ token: string }>, res: Response) => {
     const refuse = (status: number, code: string, message: string) =>
       res.status(status).json({ errors: [{ message, extensions: { code } }] });
     if (!exports) return refuse(404, 'NOT_FOUND', 'Exports are not served here');
     // The tenant comes from the signed link alone: no header or query parameter is consulted.
     const claims = await exports.verifier.verify(req.params.token);
+    if (await answeredRateLimited(limits, req, res, claims)) return;
     if (!claims) return refuse(401, 'UNAUTHENTICATED', 'This export link is invalid or has expired');
     // The link outlives nothing: the user must still be a member of that client with the
     // permission the link's mutation needed (GL.Export; GL.Read for one rendered document) — or the

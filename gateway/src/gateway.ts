@@ -241,7 +241,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   // A download is recorded before a byte is sent: HEAD (which Express would route to GET) sends
   // none, so it is not a download and is not served.
   app.head('/exports/:token', (_req, res) => void res.status(405).setHeader('Allow', 'GET').end());
-  app.get('/exports/:token', exportDownload(opts.control, opts.exports, log));
+  app.get('/exports/:token', exportDownload(opts.control, opts.exports, log, opts.rateLimits));
   if (opts.integrationTokens) {
     app.use(
       tokenEndpoint({

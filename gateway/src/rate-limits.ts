@@ -19,6 +19,12 @@ export interface RateLimitOptions {
   personPoints: number;
   /** Unauthenticated or failed-authentication requests per source address per window. */
   anonymousPoints: number;
+  /**
+   * Downloads by signed link (`GET /exports/:token`) per person or integration per window: a
+   * bucket of their own, as each streams a whole file. A link that fails verification draws from
+   * its source address's `anonymousPoints` instead.
+   */
+  downloadPoints: number;
   windowSeconds: number;
   /** Shared by every gateway instance (the control plane's `rate_limits` table), or in memory. */
   store: { kind: 'memory' } | { kind: 'postgres'; pool: pg.Pool };
@@ -27,6 +33,7 @@ export interface RateLimitOptions {
 export const DEFAULT_RATE_LIMITS: Omit<RateLimitOptions, 'store'> = {
   personPoints: 600,
   anonymousPoints: 60,
+  downloadPoints: 30,
   windowSeconds: 60,
 };
 
@@ -60,6 +67,7 @@ export function rateLimited(res: RateLimiterRes): GraphQLError {
 export class RateLimits {
   private readonly person: RateLimiterAbstract;
   private readonly anonymous: RateLimiterAbstract;
+  private readonly download: RateLimiterAbstract;
 
   constructor(opts: RateLimitOptions) {
     const make = (keyPrefix: string, points: number) => {
@@ -79,6 +87,7 @@ export class RateLimits {
     };
     this.person = make('person', opts.personPoints);
     this.anonymous = make('anon', opts.anonymousPoints);
+    this.download = make('download', opts.downloadPoints);
   }
 
   async chargeAddress(address: string): Promise<void> {
@@ -87,6 +96,11 @@ export class RateLimits {
 
   async chargePerson(key: string, points: number): Promise<void> {
     await this.charge(this.person, key, points);
+  }
+
+  /** One download by signed link, for the person (`email:…`) or integration (its id) the link names. */
+  async chargeDownload(key: string): Promise<void> {
+    await this.charge(this.download, key, 1);
   }
 
   private async charge(limiter: RateLimiterAbstract, key: string, points: number): Promise<void> {

@@ -113,6 +113,7 @@ const schema = z.object({
   RATE_LIMIT_STORE: z.enum(['memory', 'postgres']).default('memory'),
   RATE_LIMIT_PERSON_POINTS: z.coerce.number().int().min(1).optional(),
   RATE_LIMIT_ANONYMOUS_POINTS: z.coerce.number().int().min(1).optional(),
+  RATE_LIMIT_DOWNLOAD_POINTS: z.coerce.number().int().min(1).optional(),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).optional(),
   /** `tenancy=http://…/graphql,ledger=http://…/graphql,…` for a split-mode gateway. */
   SUBGRAPH_URLS: z.string().optional(),
@@ -220,6 +221,7 @@ export function perimeterOf(env: Env): {
       ...defined({
         personPoints: env.RATE_LIMIT_PERSON_POINTS,
         anonymousPoints: env.RATE_LIMIT_ANONYMOUS_POINTS,
+        downloadPoints: env.RATE_LIMIT_DOWNLOAD_POINTS,
         windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
       }),
     },
