@@ -290,3 +290,46 @@ describe('a request left pending', () => {
     }
   });
 });
+
+describe('a manager walled off the client', () => {
+  /** A well-formed id no backup or request has. */
+  const UNKNOWN = '00000000-0000-4000-8000-00000000beef';
+  /** An answer's errors as the caller reads them: code, words and every extension. */
+  const refusal = (r: GqlResult<unknown>) =>
+    (r.errors ?? []).map(({ message, extensions }) => ({ message, extensions }));
+  /** What an unknown id is answered, with the id asked about in place of the unknown one. */
+  const asUnknown = (r: GqlResult<unknown>, id: string) =>
+    JSON.parse(JSON.stringify(refusal(r)).replaceAll(UNKNOWN, id)) as ReturnType<typeof refusal>;
+
+  it('is answered about its backup and its requests exactly as about ids that do not exist', async () => {
+    const RESTORE = 'mutation($b: ID!) { restoreClient(backupId: $b, asSlug: "walled-copy") { slug } }';
+    const REQUEST = `mutation($b: ID!, $r: String!) { requestRestoreInPlace(backupId: $b, reason: $r) { id } }`;
+    const req = await ask();
+    const pairs: [string, GqlResult<unknown>, GqlResult<unknown>, string][] = [
+      ['restore', await walled(RESTORE, { b: backupId }), await walled(RESTORE, { b: UNKNOWN }), backupId],
+      [
+        'request',
+        await walled(REQUEST, { b: backupId, r: REASON }),
+        await walled(REQUEST, { b: UNKNOWN, r: REASON }),
+        backupId,
+      ],
+      ['approve', await approve(walled, req.id), await approve(walled, UNKNOWN), req.id],
+      ['withdraw', await withdraw(walled, req.id), await withdraw(walled, UNKNOWN), req.id],
+    ];
+    for (const [what, asked, unknown, id] of pairs) {
+      expect(refusal(unknown).length, what).toBe(1);
+      expect({ what, errors: refusal(asked) }).toEqual({ what, errors: asUnknown(unknown, id) });
+    }
+    expect(code(pairs[0]![1])).toBe('BACKUP_NOT_FOUND');
+    expect(code(pairs[2]![1])).toBe('NOT_FOUND');
+    // Nothing was written: no client restored, no request made, the one there still pending.
+    const [copy] = await t.stack.control.db
+      .select()
+      .from(control.tenants)
+      .where(eq(control.tenants.slug, 'walled-copy'));
+    expect(copy).toBeUndefined();
+    expect((await rowOf(req.id)).status).toBe('PENDING');
+    expect((await trailOf(req.id)).map((e) => e.action)).toEqual(['tenant.restore_in_place_requested']);
+    expect((await withdraw(admin2, req.id)).errors).toBeUndefined();
+  });
+});

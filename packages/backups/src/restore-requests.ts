@@ -18,9 +18,13 @@ export async function restoreInPlaceRequest(db: ControlDb, firmId: string, reque
     .select()
     .from(R)
     .where(and(eq(R.id, id), eq(R.firmId, firmId)));
-  if (!row) throw new DomainError('NOT_FOUND', 'No such restore request', { requestId: id });
+  if (!row) throw noSuchRestoreRequest(id);
   return row;
 }
+
+/** What a request id answers when there is no such request in the firm (or none the caller may manage). */
+export const noSuchRestoreRequest = (requestId: string) =>
+  new DomainError('NOT_FOUND', 'No such restore request', { requestId });
 
 /** When a PENDING request requested at `requestedAt` expires. */
 export const expiresAt = (requestedAt: Date, hours: number = DEFAULT_REQUEST_EXPIRES_HOURS): Date =>

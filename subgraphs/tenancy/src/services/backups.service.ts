@@ -4,6 +4,7 @@ import {
   type BackupDeps,
   backupClient,
   DEFAULT_REQUEST_EXPIRES_HOURS,
+  noSuchRestoreRequest,
   type RestoreRequestEntry,
   releaseLegalHold,
   requestRestoreInPlace,
@@ -62,29 +63,36 @@ export async function restoreTenant(
   asSlug: string,
 ): Promise<TenantRow> {
   const id = parseId(backupId, 'backupId');
-  const [record] = await db
-    .select({ tenantId: control.clientBackups.tenantId })
-    .from(control.clientBackups)
-    .where(and(eq(control.clientBackups.id, id), eq(control.clientBackups.firmId, who.firmId)));
-  if (!record) throw new DomainError('BACKUP_NOT_FOUND', 'No such backup in this firm', { backupId: id });
-  // The books of a client that still exists are restored only by someone who may manage it.
+  const record = await backupInFirm(db, who, id);
+  // The books of a client that still exists are restored only by someone who may manage it; to
+  // anyone else (walled off it, say) the backup is as absent as an unknown id.
   const [original] = await db
     .select({ id: control.tenants.id })
     .from(control.tenants)
     .where(eq(control.tenants.id, record.tenantId));
-  if (original) await managedClient(db, who, { id: original.id });
+  if (original) await managedClient(db, who, { id: original.id }, () => noSuchBackup(id));
   return restoreClient({ ...configured(services), control: db }, who.actor, who.firmId, id, asSlug);
+}
+
+/** What a backup id answers when there is no such backup in the firm (or none the caller may manage). */
+const noSuchBackup = (backupId: string) =>
+  new DomainError('BACKUP_NOT_FOUND', 'No such backup in this firm', { backupId });
+
+/** A backup of the caller's firm, by id: BACKUP_NOT_FOUND when there is none. */
+async function backupInFirm(db: ControlDb, who: ClientManager, id: string) {
+  const [record] = await db
+    .select({ tenantId: control.clientBackups.tenantId })
+    .from(control.clientBackups)
+    .where(and(eq(control.clientBackups.id, id), eq(control.clientBackups.firmId, who.firmId)));
+  if (!record) throw noSuchBackup(id);
+  return record;
 }
 
 /** Ask for a restore in place of a backup's client (Tenant.Manage on it). */
 export async function requestInPlace(db: ControlDb, who: ClientManager, backupId: string, reason: string) {
   const id = parseId(backupId, 'backupId');
-  const [record] = await db
-    .select({ tenantId: control.clientBackups.tenantId })
-    .from(control.clientBackups)
-    .where(and(eq(control.clientBackups.id, id), eq(control.clientBackups.firmId, who.firmId)));
-  if (!record) throw new DomainError('BACKUP_NOT_FOUND', 'No such backup in this firm', { backupId: id });
-  await managedClient(db, who, { id: record.tenantId });
+  const record = await backupInFirm(db, who, id);
+  await managedClient(db, who, { id: record.tenantId }, () => noSuchBackup(id));
   return requestRestoreInPlace(db, who.actor, who.firmId, id, reason);
 }
 
@@ -96,7 +104,7 @@ export async function approveInPlace(
   requestId: string,
 ) {
   const request = await restoreInPlaceRequest(db, who.firmId, requestId);
-  await managedClient(db, who, { id: request.tenantId });
+  await managedClient(db, who, { id: request.tenantId }, () => noSuchRestoreRequest(request.id));
   return approveRestoreInPlace({ ...configured(services), control: db }, who.actor, who.firmId, request.id);
 }
 
@@ -159,7 +167,7 @@ export async function withdrawInPlace(
 ) {
   requireReason(reason);
   const request = await restoreInPlaceRequest(db, who.firmId, requestId);
-  await managedClient(db, who, { id: request.tenantId });
+  await managedClient(db, who, { id: request.tenantId }, () => noSuchRestoreRequest(request.id));
   return withdrawRestoreInPlace(db, who.actor, request, reason, { hours: services?.requestExpiresHours });
 }
 

@@ -19,9 +19,16 @@ export async function managedClient(
   db: ControlDb,
   who: ClientManager,
   where: { slug: string } | { id: string },
+  /**
+   * The refusal instead, for a client named through something else (a backup, a request): what
+   * that thing's id answers when it does not exist, so that a walled client's backups and
+   * requests cannot be told apart from none.
+   */
+  asUnknown?: () => DomainError,
 ): Promise<TenantRow> {
   const access = await clientAccess(db, who.caller, where);
   if (!access || access.tenant.firmId !== who.firmId || !access.permissions.includes(P.Tenant.Manage)) {
+    if (asUnknown) throw asUnknown();
     // By id, the client is one the caller named another way (a backup's, a request's): it is gone
     // (a deleted sandbox), another firm's, or walled off — said alike, without an id to echo.
     if (!('slug' in where)) {
