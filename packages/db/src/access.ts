@@ -87,7 +87,10 @@ const effectiveRole = sql<RoleName | null>`coalesce(${tenantRoleAssignments.role
 
 /**
  * Every client of the person's firm, whatever its status, with their role there (`role`, named so that a
- * query reading a page as its subquery, `visibleClientsPageQuery`, finds it).
+ * query reading a page as its subquery, `visibleClientsPageQuery`, finds it). Only while they are an
+ * active user: a person a FirmAdmin deactivated has no access here either, whoever asks — the
+ * gateway refuses them first, but a batch acting as the person who started it, or a service
+ * asking about someone else, must not find access the gateway would refuse.
  */
 function accessQuery(control: ControlDb, userId: string) {
   return control
@@ -97,6 +100,7 @@ function accessQuery(control: ControlDb, userId: string) {
       firmMemberships,
       and(eq(firmMemberships.firmId, tenants.firmId), eq(firmMemberships.userId, userId)),
     )
+    .innerJoin(users, and(eq(users.id, firmMemberships.userId), eq(users.active, true)))
     .leftJoin(
       tenantRoleAssignments,
       and(eq(tenantRoleAssignments.tenantId, tenants.id), eq(tenantRoleAssignments.userId, userId)),
@@ -149,6 +153,10 @@ export async function isArchived(control: ControlDb, tenantId: string): Promise<
     .catch(() => false);
 }
 
+/**
+ * A person's role on one client (by slug or id), or null: no such active client of their firm, a
+ * wall there, no role there — or the person is not an active member (removed, or deactivated).
+ */
 export async function tenantAccess(
   control: ControlDb,
   userId: string,

@@ -1,5 +1,7 @@
 import {
   type ControlDb,
+  clientAccess,
+  clientAccessByIds,
   control,
   controlDb,
   findMemberByEmail,
@@ -7,6 +9,7 @@ import {
   pg,
   type RoleName,
   tenantAccess,
+  visibleClients,
 } from '@cifra/db';
 import { ISO_4217 } from '@cifra/domain';
 import { createTestControlDatabase, refusal, type TestDatabase, testServerUrl } from '@cifra/testing';
@@ -351,14 +354,48 @@ describe('deactivation and reactivation', () => {
       userId: users.staff!,
       reason: 'Account shared outside the firm',
     });
-    // The gateway lets in active members only: stopped, their roles kept.
+    // The gateway lets in active members only, and access itself finds none: stopped, their
+    // roles kept (their firm-wide role applies again once reactivated, below).
     expect(await findMemberByEmail(db, 'staff@walls.test')).toBeNull();
-    expect(await roleOn('staff', WALLED)).toBe('Junior');
+    expect(await roleOn('staff', WALLED)).toBeNull();
     expect(
       shape(await refused(() => reactivateFirmMember(db, walledAdmin(), { userId: users.staff! }))),
     ).toEqual(walledOff);
     expect((await reactivateFirmMember(db, boss(), { userId: users.staff! })).active).toBe(true);
     expect(await findMemberByEmail(db, 'staff@walls.test')).not.toBeNull();
+    expect(await roleOn('staff', WALLED)).toBe('Junior');
+  });
+
+  it('leaves a deactivated person no access wherever access is asked, not only at the gateway', async () => {
+    const caller = { userId: users.reader! };
+    const held = async () => ({
+      slug: (await tenantAccess(db, caller.userId, { slug: 'cafe' }))?.role ?? null,
+      id: (await tenantAccess(db, caller.userId, { id: clients.clinica! }))?.role ?? null,
+      client: (await clientAccess(db, caller, { slug: 'cafe' }))?.role ?? null,
+      byIds: [...(await clientAccessByIds(db, caller, Object.values(clients))).keys()].length,
+      visible: (await visibleClients(db, caller)).length,
+    });
+    expect(await held()).toEqual({
+      slug: 'Senior',
+      id: 'ClientReadOnly',
+      client: 'Senior',
+      byIds: 3,
+      visible: 3,
+    });
+    await deactivateFirmMember(db, boss(), {
+      userId: users.reader!,
+      reason: 'Account shared outside the firm',
+    });
+    expect(await held()).toEqual({ slug: null, id: null, client: null, byIds: 0, visible: 0 });
+    // Their roles are kept, and apply again once they are reactivated.
+    await reactivateFirmMember(db, boss(), { userId: users.reader! });
+    expect(await held()).toEqual({
+      slug: 'Senior',
+      id: 'ClientReadOnly',
+      client: 'Senior',
+      byIds: 3,
+      visible: 3,
+    });
   });
 
   it('leaves reactivating someone walled off that client to someone else too', async () => {
