@@ -297,4 +297,42 @@ describe('a wall through membership changes', () => {
     expect((await t.as('junior', 'cafe-boquete')(TB)).errors).toBeUndefined();
     expect(codes(await t.as('junior', 'ferreteria-colon')(TB))).toEqual(['FORBIDDEN']);
   });
+
+  it('can be lifted while they are removed, and the trail keeps its history', async () => {
+    expect((await t.as('admin')(REMOVE, { u: junior(), why: WHY })).errors).toBeUndefined();
+    // Lifted without adding them back first: nothing of theirs applies there meanwhile.
+    const lifted = await t.as('admin')<{ revokeClientRole: unknown }>(REVOKE, {
+      u: junior(),
+      t: 'ferreteria-colon',
+      why: WHY,
+    });
+    expect(lifted.errors).toBeUndefined();
+    expect(lifted.data?.revokeClientRole).toBeNull();
+    // Nothing more to lift: someone removed with no wall left, like someone never in the firm, is no member.
+    const again = await t.as('admin')(REVOKE, { u: junior(), t: 'ferreteria-colon', why: WHY });
+    expect(codes(again)).toEqual(['NOT_FOUND']);
+    const stranger = await t.as('admin')(REVOKE, {
+      u: '00000000-0000-4000-8000-00000000cafe',
+      t: 'ferreteria-colon',
+      why: WHY,
+    });
+    expect(codes(stranger)).toEqual(['NOT_FOUND']);
+    const { rows } = await t.stack.control.pool.query(
+      `SELECT action, after->>'role' AS role, after->>'removedFromFirm' AS removed FROM audit_events
+        WHERE entity_type = 'TenantRoleAssignment' AND entity_id LIKE '%:' || $1 ORDER BY id`,
+      [junior()],
+    );
+    expect(rows).toEqual([
+      { action: 'membership.client_role_assigned', role: 'NoAccess', removed: null },
+      { action: 'membership.client_role_revoked', role: null, removed: 'true' },
+    ]);
+    // Added back, they find no wall: their firm-wide role applies there.
+    const back = await t.as('admin')<{ addFirmMember: { clientRoles: unknown[] } }>(ADD, {
+      e: 'junior@demo.firm',
+      n: 'Julia Junior',
+      r: 'JUNIOR',
+    });
+    expect(back.data?.addFirmMember.clientRoles).toEqual([]);
+    expect((await t.as('junior', 'ferreteria-colon')(TB)).errors).toBeUndefined();
+  });
 });

@@ -328,7 +328,7 @@ describe('roles on one client', () => {
       tenant: 'acme',
       reason: REASON,
     });
-    expect(revoked.clientRoles).toEqual([]);
+    expect(revoked?.clientRoles).toEqual([]);
     expect(await lastEvent()).toMatchObject({
       action: 'membership.client_role_revoked',
       before: { role: 'Junior' },

@@ -365,7 +365,7 @@ export type Mutation = {
    * Remove someone from the firm with every role they hold on its clients but their walls (reason of at
    * least 20 characters). Their token is refused from their next request (UNAUTHENTICATED). Their
    * walls (NO_ACCESS) stay on record and apply again if they are added back (addFirmMember): a wall is
-   * lifted only by revokeClientRole or assignClientRole. Their role on each client goes with them, so
+   * lifted only by revokeClientRole (also while they are removed) or assignClientRole. Their role on each client goes with them, so
    * a caller walled off a client where they hold a role of their own (a wall included) or where their
    * firm-wide role applies gets FORBIDDEN as revokeClientRole there ("You are walled off <slug>: …",
    * `extensions.tenant`), and a caller holding a lower role there FORBIDDEN for a role above it;
@@ -377,7 +377,11 @@ export type Mutation = {
    * change it; taking permissions away needs a reason of at least 20 characters.
    */
   assignClientRole?: Maybe<FirmMember>;
-  /** Take away a member's role on one client (reason of at least 20 characters); their firm-wide role applies there again. */
+  /**
+   * Take away a member's role on one client (reason of at least 20 characters); their firm-wide role
+   * applies there again. Also lifts the wall (NO_ACCESS) of someone removed from the firm, without
+   * adding them back; it answers null then, as there is no member to show.
+   */
   revokeClientRole?: Maybe<FirmMember>;
   /**
    * Set or clear master settings of the firm (needs Tenant.Manage); every client inherits them unless

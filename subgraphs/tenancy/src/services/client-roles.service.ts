@@ -8,7 +8,7 @@ import {
 } from '@cifra/db';
 import { DomainError, requireReason } from '@cifra/domain';
 import { losesPermissions } from '@cifra/permissions';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { refuseAbove, walledOff } from './manager-limits.ts';
 import {
   assignmentId,
@@ -126,17 +126,51 @@ export async function assignClientRole(
   });
 }
 
-/** Take away a member's role on one client; their firm-wide role (if any) applies there again. */
+/**
+ * Whose client role is taken away: a member of the firm, or someone removed from it whose walls on
+ * its clients stay (removeFirmMember keeps them), so that a wall is lifted without adding them
+ * back first. Anyone else is NOT_FOUND, as a member who does not exist.
+ */
+async function revokedFrom(tx: TxOf<ControlDb>, firmId: string, userId: string) {
+  const [leaver] = await tx
+    .select({ userId: control.users.id, email: control.users.email })
+    .from(control.users)
+    .innerJoin(
+      control.tenantRoleAssignments,
+      and(
+        eq(control.tenantRoleAssignments.userId, control.users.id),
+        eq(control.tenantRoleAssignments.role, 'NoAccess'),
+      ),
+    )
+    .innerJoin(
+      control.tenants,
+      and(eq(control.tenants.id, control.tenantRoleAssignments.tenantId), eq(control.tenants.firmId, firmId)),
+    )
+    .leftJoin(
+      control.firmMemberships,
+      and(eq(control.firmMemberships.userId, control.users.id), eq(control.firmMemberships.firmId, firmId)),
+    )
+    .where(and(eq(control.users.id, userId), isNull(control.firmMemberships.userId)))
+    .limit(1);
+  if (leaver) return { ...leaver, firmRole: null, member: false };
+  return { ...(await membershipOf(tx, firmId, userId)), member: true };
+}
+
+/**
+ * Take away a member's role on one client; their firm-wide role (if any) applies there again. Also
+ * lifts the wall of someone removed from the firm (nothing of theirs applies there then; answers
+ * null, as they are no member to show).
+ */
 export async function revokeClientRole(
   db: ControlDb,
   manager: Manager,
   args: { userId: string; tenant: string; reason: string },
-): Promise<FirmMember> {
+): Promise<FirmMember | null> {
   refuseSelf(manager, args.userId, 'revokeClientRole');
   const reason = requireReason(args.reason);
   return inTransaction(db, { ...manager.actor, reason }, async (tx) => {
     await lockFirmFor(tx, manager);
-    const member = await membershipOf(tx, manager.firmId, args.userId);
+    const member = await revokedFrom(tx, manager.firmId, args.userId);
     // Without the assignment their firm-wide role applies on this client again.
     refuseAbove(manager, member.firmRole, 'revokeClientRole');
     const client = await clientOf(tx, manager.firmId, args.tenant);
@@ -164,11 +198,17 @@ export async function revokeClientRole(
       entityType: 'TenantRoleAssignment',
       entityId: assignmentId(client.id, args.userId),
       before: { email: member.email, tenant: client.slug, role: removed.role },
-      after: { email: member.email, tenant: client.slug, role: null, firmRoleApplies: member.firmRole },
+      after: {
+        email: member.email,
+        tenant: client.slug,
+        role: null,
+        firmRoleApplies: member.firmRole,
+        ...(member.member ? {} : { removedFromFirm: true }),
+      },
       reason,
       tenantId: client.id,
       firmId: manager.firmId,
     });
-    return memberView(tx, manager.firmId, args.userId);
+    return member.member ? memberView(tx, manager.firmId, args.userId) : null;
   });
 }
