@@ -1,7 +1,7 @@
-import { connect as connectSocket } from 'node:net';
 import { DomainError } from '@cifra/domain';
 import Cursor from 'pg-cursor';
 import { dbErrorOf, pgErrorOf, SqlState } from './db-errors.ts';
+import { CANCEL_GRACE_MS, cancelStatement } from './investigation-cancel.ts';
 import { investigationTypes } from './investigation-values.ts';
 import { appLoginOn, clientLoginRole, derivedPassword, refreshLogin } from './logins.ts';
 import { type pg, quoteIdent, withClient } from './pg.ts';
@@ -228,38 +228,6 @@ export class InvestigationTimedOut extends Error {
   ) {
     super(`The statement ran longer than the investigation's ${timeoutMs} ms and was canceled`, options);
   }
-}
-
-/** How long a statement canceled at its deadline has to stop before its connection is cut. */
-const CANCEL_GRACE_MS = 2_000;
-
-/** The protocol's CancelRequest code (PostgreSQL's frontend/backend protocol, "CancelRequest"). */
-const CANCEL_REQUEST_CODE = 80_877_102;
-
-/**
- * Cancels the statement `client`'s session is running, the way psql's Ctrl-C does: a CancelRequest
- * on a connection of its own, naming the session's process and secret key. The server checks the
- * key, not a privilege, so the investigator login needs none (`pg_cancel_backend` is closed to it,
- * tenant migration 0024). A request that cannot be delivered is no error: the deadline cuts the
- * connection after its grace.
- */
-function cancelStatement(client: pg.Client): void {
-  const { processID, secretKey } = client as unknown as {
-    processID: number | null;
-    secretKey: number | null;
-  };
-  if (processID === null || secretKey === null) return;
-  const request = Buffer.alloc(16);
-  request.writeInt32BE(16, 0);
-  request.writeInt32BE(CANCEL_REQUEST_CODE, 4);
-  request.writeInt32BE(processID, 8);
-  request.writeInt32BE(secretKey, 12);
-  const socket = client.host.startsWith('/')
-    ? connectSocket(`${client.host}/.s.PGSQL.${client.port}`)
-    : connectSocket(client.port, client.host);
-  socket.on('error', () => undefined);
-  socket.setTimeout(CANCEL_GRACE_MS, () => socket.destroy());
-  socket.end(request);
 }
 
 /**
