@@ -20,7 +20,7 @@ afterAll(() => harness?.close());
 
 const INVESTIGATE = `mutation I($sql: String!, $maxRows: Int) {
   investigate(sql: $sql, maxRows: $maxRows) {
-    outcome rowCount truncated error { sqlState } auditEvent { id action actorEmail after }
+    outcome rowCount truncated error { sqlState message } auditEvent { id action actorEmail after }
   }
 }`;
 type Investigation = {
@@ -28,7 +28,7 @@ type Investigation = {
     outcome: string;
     rowCount: number;
     truncated: boolean;
-    error: { sqlState: string } | null;
+    error: { sqlState: string | null; message: string } | null;
     auditEvent: { id: string; action: string; actorEmail: string; after: Record<string, unknown> };
   };
 };
@@ -49,6 +49,10 @@ describe('investigate(sql) limits through the gateway', () => {
     expect(r.errors).toBeUndefined();
     const i = r.data!.investigate;
     expect(i).toMatchObject({ outcome: 'TIMEOUT', rowCount: 0, error: { sqlState: '57014' } });
+    // What the person needs: the investigation's limit in seconds, cancelled, and what to do.
+    expect(i.error?.message).toMatch(
+      /^The investigation ran longer than its limit of 10 seconds and was cancelled: narrow it/,
+    );
     expect(i.auditEvent).toMatchObject({
       action: 'investigation.failed',
       actorEmail: 'senior@demo.firm',

@@ -226,8 +226,14 @@ export class InvestigationTimedOut extends Error {
     readonly timeoutMs: number,
     options?: { cause?: unknown },
   ) {
-    super(`The statement ran longer than the investigation's ${timeoutMs} ms and was canceled`, options);
+    super(timedOutMessage(timeoutMs), options);
   }
+}
+
+/** What a person is told of a timeout: the limit in seconds, and what to do about it. */
+export function timedOutMessage(timeoutMs: number): string {
+  const seconds = timeoutMs / 1000;
+  return `The investigation ran longer than its limit of ${seconds} second${seconds === 1 ? '' : 's'} and was cancelled: narrow it (a tighter WHERE, fewer rows, joins or sorts, a LIMIT) and run it again`;
 }
 
 /**

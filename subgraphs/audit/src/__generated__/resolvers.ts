@@ -580,7 +580,10 @@ export type InvestigationOutcome =
   | 'OK'
   /** The database refused or failed the statement (see error). */
   | 'ERROR'
-  /** The statement ran past the statement timeout and was cancelled. */
+  /**
+   * The investigation ran longer than its limit (10 seconds) and was cancelled: narrow it — a tighter
+   * WHERE, fewer rows, joins or sorts, a LIMIT — and run it again.
+   */
   | 'TIMEOUT';
 
 /** The answer to an investigation's statement. */
