@@ -1,4 +1,11 @@
-import { control, withClient, withDatabase } from '@cifra/db';
+import {
+  control,
+  INVESTIGATOR_TEMP_FILE_LIMIT,
+  investigatorRole,
+  quoteIdent,
+  withClient,
+  withDatabase,
+} from '@cifra/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes } from '../support/client.ts';
@@ -72,39 +79,61 @@ describe('investigate(sql) limits through the gateway', () => {
     });
   });
 
-  it('keeps the time bound when the statement switches its own statement timeout off', async () => {
-    // Read 50 rows at a time, each read a FETCH of its own: the setting made on the first row held
-    // for the next, and the statement answered OK after 80 s. It is canceled at the bound.
-    const sql = `select g, case when g=1 then set_config('statement_timeout','0',true) end,
-      case when g>50 then pg_sleep(4)::text end from generate_series(1,70) g`;
-    const r = await harness.as('senior', 'clinica-costa')<Investigation>(INVESTIGATE, { sql });
-    expect(r.errors).toBeUndefined();
-    expect(r.data!.investigate).toMatchObject({
-      outcome: 'TIMEOUT',
-      rowCount: 0,
-      error: { sqlState: '57014' },
-    });
-    expect(r.data!.investigate.auditEvent).toMatchObject({
-      action: 'investigation.failed',
-      after: { sql, outcome: 'TIMEOUT', timeoutMs: 10_000, error: { sqlState: '57014' } },
-    });
-    // The investigator's session is gone: nothing holds the client's snapshot.
+  it('cannot raise its own limits: set_config is refused, SET and DO are no query', async () => {
+    // It used to switch its statement timeout off (and answered OK after 80 s), or raise work_mem
+    // for the sorts and hashes of the same statement, on the server every client shares.
+    for (const [sql, sqlState] of [
+      [
+        `select g, case when g=1 then set_config('statement_timeout','0',true) end,
+          case when g>50 then pg_sleep(4)::text end from generate_series(1,70) g`,
+        '42501',
+      ],
+      ["SELECT set_config('work_mem', '1GB', true), current_setting('work_mem')", '42501'],
+      ["SET work_mem = '1GB'", null],
+      ["DO $$ BEGIN SET work_mem = '1GB'; END $$", null],
+    ] as const) {
+      const r = await harness.as('senior', 'clinica-costa')<Investigation>(INVESTIGATE, { sql });
+      expect(r.errors).toBeUndefined();
+      expect(r.data!.investigate).toMatchObject({ outcome: 'ERROR', rowCount: 0, error: { sqlState } });
+      expect(r.data!.investigate.auditEvent).toMatchObject({
+        action: 'investigation.failed',
+        after: { sql, outcome: 'ERROR', error: { sqlState } },
+      });
+    }
+    const r = await harness.as(
+      'senior',
+      'clinica-costa',
+    )<{ investigate: { rows: string[][] } }>(
+      `mutation { investigate(sql: "SELECT current_setting('temp_file_limit')") { rows } }`,
+    );
+    expect(r.data!.investigate.rows).toEqual([[INVESTIGATOR_TEMP_FILE_LIMIT]]);
+  });
+
+  it('refuses a statement past its temporary disk space with QUERY_DISK_LIMIT, recorded', async () => {
     const [t] = await harness.stack.control.db
       .select()
       .from(control.tenants)
       .where(eq(control.tenants.slug, 'clinica-costa'));
-    const sessions = () =>
-      withClient(withDatabase(harness.controlAdminUrl, t!.databaseName), async (owner) =>
-        Number(
-          (
-            await owner.query(
-              `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND usename LIKE 'ix\\_%'`,
-            )
-          ).rows[0].n,
+    // The login's own bound, lowered so that the test writes 1 MB rather than 256 MB.
+    const setLimit = (limit: string) =>
+      withClient(harness.controlAdminUrl, (admin) =>
+        admin.query(
+          `ALTER ROLE ${quoteIdent(investigatorRole(t!.databaseName))} SET temp_file_limit = '${limit}'`,
         ),
       );
-    await until(async () => (await sessions()) === 0);
-    expect(await sessions()).toBe(0);
+    await setLimit('1MB');
+    try {
+      const sql = 'SELECT count(*) FROM (SELECT g FROM generate_series(1, 500000) g ORDER BY g DESC) s';
+      const r = await harness.as('senior', 'clinica-costa')(INVESTIGATE, { sql });
+      expect(codes(r)).toEqual(['QUERY_DISK_LIMIT']);
+      const [failed] = await harness.tenantSql<{ after: Record<string, unknown> }>(
+        'clinica-costa',
+        `SELECT after FROM audit_events WHERE action = 'investigation.failed' ORDER BY id DESC LIMIT 1`,
+      );
+      expect(failed!.after).toMatchObject({ sql, outcome: 'DISK_LIMIT', error: { sqlState: '53400' } });
+    } finally {
+      await setLimit(INVESTIGATOR_TEMP_FILE_LIMIT);
+    }
   });
 
   it('stops reading at the row cap, says so, and records the capped count', async () => {

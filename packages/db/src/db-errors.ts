@@ -28,6 +28,7 @@ export const SqlState = {
   LOCK_NOT_AVAILABLE: '55P03',
   OBJECT_IN_USE: '55006',
   READ_ONLY_SQL_TRANSACTION: '25006',
+  CONFIGURATION_LIMIT_EXCEEDED: '53400',
 } as const;
 
 export type DbErrorKind =
@@ -45,6 +46,7 @@ export type DbErrorKind =
   | 'LOCK_NOT_AVAILABLE'
   | 'OBJECT_IN_USE'
   | 'READ_ONLY'
+  | 'TEMP_FILE_LIMIT'
   | 'OTHER';
 
 const KIND_BY_STATE: Readonly<Record<string, DbErrorKind>> = {
@@ -144,12 +146,25 @@ export function pgErrorOf(err: unknown): PgLike | null {
   return null;
 }
 
+/**
+ * A session's temporary files passed its `temp_file_limit` (the investigator login's,
+ * INVESTIGATOR_TEMP_FILE_LIMIT): 53400, which other limits share, naming the setting and the limit
+ * ("temporary file size exceeds temp_file_limit (262144kB)"; quoted since PostgreSQL 18).
+ */
+const TEMP_FILE_LIMIT = /temp_file_limit"? \((\d+)kB\)/;
+
+function kindOf(pg: PgLike): DbErrorKind {
+  if (pg.code === SqlState.CONFIGURATION_LIMIT_EXCEEDED && pg.message?.includes('temp_file_limit'))
+    return 'TEMP_FILE_LIMIT';
+  return KIND_BY_STATE[pg.code] ?? 'OTHER';
+}
+
 /** The database error behind `err`, classified; null when `err` did not come from PostgreSQL. */
 export function dbErrorOf(err: unknown): DbError | null {
   const pg = pgErrorOf(err);
   if (!pg) return null;
   return {
-    kind: KIND_BY_STATE[pg.code] ?? 'OTHER',
+    kind: kindOf(pg),
     sqlState: pg.code,
     constraint: pg.constraint ?? null,
     table: pg.table ?? null,
@@ -305,6 +320,11 @@ const BY_KIND: Partial<Record<DbErrorKind, Meaning>> = {
   DEADLOCK: { code: 'CONFLICT', message: 'A concurrent change conflicted with this one; retry' },
   QUERY_CANCELED: { code: 'CONFLICT', message: 'The database cancelled the statement (time limit); retry' },
   LOCK_NOT_AVAILABLE: { code: 'CONFLICT', message: 'The record is busy; retry' },
+  TEMP_FILE_LIMIT: {
+    code: 'QUERY_DISK_LIMIT',
+    message:
+      'The statement needed more temporary disk space than it may use and was cancelled: narrow it (a tighter WHERE, fewer rows, joins or sorts) and run it again',
+  },
   // A client database made read-only while it is swapped (a restore in place, a move) or because the
   // client is archived (archiveClient): nothing was written. The database cannot say which.
   READ_ONLY: {
@@ -327,8 +347,10 @@ export function translateDbError(err: unknown): DomainError | null {
   const meaning =
     (db.constraint ? BY_CONSTRAINT[db.constraint as ConstraintName] : undefined) ?? BY_KIND[db.kind];
   if (!meaning) return null;
+  const limitKb = db.kind === 'TEMP_FILE_LIMIT' ? Number(TEMP_FILE_LIMIT.exec(db.message)?.[1]) : undefined;
   return new DomainError(meaning.code, meaning.message, {
     ...meaning.details,
+    ...(limitKb ? { limitKb } : {}),
     sqlState: db.sqlState,
     ...(db.constraint ? { constraint: db.constraint } : {}),
   });

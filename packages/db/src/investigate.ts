@@ -2,6 +2,7 @@ import { DomainError } from '@cifra/domain';
 import Cursor from 'pg-cursor';
 import { dbErrorOf, pgErrorOf, SqlState } from './db-errors.ts';
 import { CANCEL_GRACE_MS, cancelStatement } from './investigation-cancel.ts';
+import { isQuery, NOT_A_QUERY } from './investigation-statement.ts';
 import { investigationTypes } from './investigation-values.ts';
 import { appLoginOn, clientLoginRole, derivedPassword, refreshLogin } from './logins.ts';
 import { type pg, quoteIdent, withClient } from './pg.ts';
@@ -37,6 +38,12 @@ export async function ensureClientLogins(
   if (investigatorSecret) await grantInvestigator(serverAdminUrl, databaseName);
 }
 
+/**
+ * Temporary disk space one investigation's session may use (sorts, hashes and materialisations
+ * past `work_mem`): the login's `temp_file_limit`. Past it the statement fails, QUERY_DISK_LIMIT.
+ */
+export const INVESTIGATOR_TEMP_FILE_LIMIT = '256MB';
+
 /** At most this many investigations at once on one client: the login's own connection limit. */
 export const INVESTIGATOR_CONNECTION_LIMIT = 3;
 
@@ -59,7 +66,8 @@ export function investigatorUrl(serverAddress: string, databaseName: string, sec
  * that is member of no role — so no SET ROLE, set_config('role') or SET SESSION AUTHORIZATION
  * reaches anything — with CONNECT on its own client's database only, SELECT on that database's
  * tables (business, history and audit; tables later migrations create too), read-only sessions,
- * a statement timeout, and at most INVESTIGATOR_CONNECTION_LIMIT connections. It cannot see other
+ * a statement timeout, a temporary-file limit it cannot override (INVESTIGATOR_TEMP_FILE_LIMIT),
+ * and at most INVESTIGATOR_CONNECTION_LIMIT connections. It cannot see other
  * sessions' statements nor signal any backend: PostgreSQL allows both only for one's own role.
  */
 export async function ensureInvestigatorLogin(
@@ -83,6 +91,14 @@ async function investigatorLoginOn(c: pg.Client, databaseName: string, secret: s
     attributes: `NOINHERIT CONNECTION LIMIT ${INVESTIGATOR_CONNECTION_LIMIT}`,
     settings: { default_transaction_read_only: 'on', statement_timeout: '30s' },
   });
+  // Only a superuser (or a role granted SET on it) may set temp_file_limit, and so only one may
+  // override it: the login cannot. Where the admin may not set it (some managed services), the
+  // login keeps the server's, with a warning, as tenant migrations 0048 and 0051 do.
+  await c.query(`DO $$ BEGIN
+      ALTER ROLE ${quoteIdent(role)} SET temp_file_limit = '${INVESTIGATOR_TEMP_FILE_LIMIT}';
+    EXCEPTION WHEN insufficient_privilege THEN
+      RAISE WARNING 'cifraHQ: the admin role may not set temp_file_limit; investigations keep the server''s';
+    END $$`);
 }
 
 /** What the investigator may read in its client's database, granted there; its role's name. */
@@ -179,7 +195,10 @@ function refuseLargeMessages(client: pg.Client, maxMessageBytes: number): void {
   stream.prependListener('data', guard);
 }
 
-/** A statement that answers with a copy rather than rows: the investigation refuses it. */
+/**
+ * A statement that is no query (`isQuery`), or answers with a copy rather than rows: the
+ * investigation refuses it.
+ */
 export class NotAQuery extends Error {}
 
 type CopyConnection = { stream: ProtocolStream };
@@ -296,8 +315,11 @@ function jsonSafe(value: unknown): unknown {
  * Run one statement on a connection of the client's investigator login (`ensureInvestigatorLogin`)
  * in a READ ONLY transaction that is always rolled back, with a time bound, a row cap and a byte
  * cap. The statement goes through the extended protocol, so it is exactly one statement
- * (`;`-chained commands are refused by the server). Use a dedicated connection and close it
- * afterwards: nothing the statement does to the session may reach anyone else. Past its time the
+ * (`;`-chained commands are refused by the server), and it must be a query (`isQuery`: no SET,
+ * no DO block, no COPY — NotAQuery, nothing sent). With `set_config` closed to the login (tenant
+ * migration 0051), the session's settings — `work_mem`, `hash_mem_multiplier`, the timeouts — are
+ * the ones it connected with: the statement cannot raise them. Use a dedicated connection and
+ * close it afterwards: nothing the statement does to the session may reach anyone else. Past its time the
  * statement is canceled and InvestigationTimedOut thrown, whatever it set (`Deadline`); the
  * connection is then idle with its transaction rolled back, or cut.
  */
@@ -306,6 +328,7 @@ export async function runInvestigation(
   statement: string,
   limits: InvestigationLimits = DEFAULT_INVESTIGATION_LIMITS,
 ): Promise<InvestigationResult> {
+  if (!isQuery(statement)) throw new NotAQuery(NOT_A_QUERY);
   const timeoutMs = Math.max(1, Math.floor(limits.timeoutMs));
   refuseLargeMessages(client, limits.maxBytes + MESSAGE_HEADROOM);
   const stream = (client as unknown as { connection: { stream: ProtocolStream } }).connection.stream;

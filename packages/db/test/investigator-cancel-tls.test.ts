@@ -108,7 +108,7 @@ describe("an investigation's cancel on a TLS session", () => {
     const stream = (c as unknown as { connection: { stream: unknown } }).connection.stream;
     expect(stream).toBeInstanceOf(TLSSocket);
     // The server's own timeout switched off (set_config opened to the login for the test, as where
-    // tenant migration 0053 could not close it): only the deadline's cancel stops the statement.
+    // tenant migration 0051 could not close it): only the deadline's cancel stops the statement.
     await withClient(db.adminUrl, (a) =>
       a.query(`GRANT EXECUTE ON FUNCTION pg_catalog.set_config(text, text, boolean) TO ${role}`),
     );

@@ -47,6 +47,23 @@ const asInvestigator = (statement: string, l = limits) =>
 /** The login's privileges alone, outside the read-only transaction: what the grants refuse by themselves. */
 const asLoginReadWrite = (statement: string) => withClient(url, async (c) => (await c.query(statement)).rows);
 
+/**
+ * `fn` with set_config open to the login, as it is where tenant migration 0051 could not close it
+ * (a migrating role that is no superuser): what holds then holds without it.
+ */
+async function withSetConfigOpen<T>(fn: () => Promise<T>): Promise<T> {
+  const grant = (verb: 'GRANT' | 'REVOKE', dir: 'TO' | 'FROM') =>
+    withClient(db.adminUrl, (c) =>
+      c.query(`${verb} EXECUTE ON FUNCTION pg_catalog.set_config(text, text, boolean) ${dir} ${role}`),
+    );
+  await grant('GRANT', 'TO');
+  try {
+    return await fn();
+  } finally {
+    await grant('REVOKE', 'FROM');
+  }
+}
+
 const accountCount = () =>
   withClient(db.adminUrl, async (c) => (await c.query('SELECT count(*)::int AS n FROM accounts')).rows[0].n);
 
@@ -106,9 +123,17 @@ describe("a client's investigator login", () => {
     ['SET ROLE readonly_investigator'],
     ['SET SESSION AUTHORIZATION cifra_app'],
     ["SELECT set_config('session_authorization', 'cifra_app', false)"],
-  ])('cannot become anyone else: %s', async (statement) => {
-    await expect(asInvestigator(statement)).rejects.toThrow(/permission denied|must be|not permitted/);
-  });
+  ])(
+    'cannot become anyone else, even with set_config open and in a session of its own: %s',
+    async (statement) => {
+      await expect(asInvestigator(statement)).rejects.toThrow(
+        /permission denied|must be|not permitted|runs one query/,
+      );
+      await withSetConfigOpen(() =>
+        expect(asLoginReadWrite(statement)).rejects.toThrow(/permission denied|must be|not permitted/),
+      );
+    },
+  );
 
   it('sees no other session’s statement and cannot signal any backend', async () => {
     const bystander = new pg.Client({ connectionString: other.appUrl, application_name: 'bystander' });
@@ -188,24 +213,26 @@ describe("a client's investigator login", () => {
       // first row is in force for the next read. It took 20 × 2 s and answered; it is cut at the bound.
       const statement = `SELECT g, CASE WHEN g = 1 THEN ${setting} END,
       CASE WHEN g > 50 THEN pg_sleep(2)::text END FROM generate_series(1, 70) g`;
-      await withClient(url, async (c) => {
-        const pid = (c as unknown as { processID: number }).processID;
-        await expect(runInvestigation(c, statement, { ...limits, timeoutMs: 500 })).rejects.toMatchObject({
-          code: '57014',
-        });
-        // Nothing of the statement is left running, and the session holds no snapshot.
-        const [session] = await withClient(
-          db.adminUrl,
-          async (admin) =>
-            (
-              await admin.query(
-                'SELECT state, backend_xmin IS NULL AS "noSnapshot" FROM pg_stat_activity WHERE pid = $1',
-                [pid],
-              )
-            ).rows,
-        );
-        expect(session).toEqual({ state: 'idle', noSnapshot: true });
-      });
+      await withSetConfigOpen(() =>
+        withClient(url, async (c) => {
+          const pid = (c as unknown as { processID: number }).processID;
+          await expect(runInvestigation(c, statement, { ...limits, timeoutMs: 500 })).rejects.toMatchObject({
+            code: '57014',
+          });
+          // Nothing of the statement is left running, and the session holds no snapshot.
+          const [session] = await withClient(
+            db.adminUrl,
+            async (admin) =>
+              (
+                await admin.query(
+                  'SELECT state, backend_xmin IS NULL AS "noSnapshot" FROM pg_stat_activity WHERE pid = $1',
+                  [pid],
+                )
+              ).rows,
+          );
+          expect(session).toEqual({ state: 'idle', noSnapshot: true });
+        }),
+      );
     },
   );
 
@@ -218,6 +245,9 @@ describe("a client's investigator login", () => {
     const pid = (c as unknown as { processID: number }).processID;
     // The cancel goes nowhere (no server listens there), as if the server had not acted on it.
     c.port = 1;
+    await withClient(db.adminUrl, (admin) =>
+      admin.query(`GRANT EXECUTE ON FUNCTION pg_catalog.set_config(text, text, boolean) TO ${role}`),
+    );
     try {
       const started = performance.now();
       await expect(runInvestigation(c, statement, { ...limits, timeoutMs: 300 })).rejects.toMatchObject({
@@ -229,7 +259,12 @@ describe("a client's investigator login", () => {
     } finally {
       await c.end().catch(() => undefined);
       // The backend stops when it next writes to the connection; not waited for here.
-      await withClient(db.adminUrl, (admin) => admin.query('SELECT pg_terminate_backend($1)', [pid]));
+      await withClient(db.adminUrl, async (admin) => {
+        await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+        await admin.query(
+          `REVOKE EXECUTE ON FUNCTION pg_catalog.set_config(text, text, boolean) FROM ${role}`,
+        );
+      });
     }
   });
 
@@ -258,9 +293,10 @@ describe("a client's investigator login", () => {
     expect(await asInvestigator('SELECT 1 AS one')).toEqual([[1]]);
   });
 
-  it('refuses COPY as no query, cutting its connection, and the process answers the next statement', async () => {
+  it('refuses COPY as no query, and the process answers the next statement', async () => {
     // COPY … TO STDOUT runs in a read-only transaction; the driver used to throw on its first copy
-    // message inside its socket handler, which stopped the process.
+    // message inside its socket handler, which stopped the process. It is no query: refused unsent
+    // (the cursor would still cut its connection at a copy message).
     for (const copy of [
       'COPY (SELECT 1) TO STDOUT',
       'COPY audit_events TO STDOUT',
@@ -270,7 +306,10 @@ describe("a client's investigator login", () => {
       await expect(asInvestigator(copy)).rejects.toBeInstanceOf(NotAQuery);
     }
     // Copying in needs a write the login holds on nothing.
-    await expect(asInvestigator('COPY accounts FROM STDIN')).rejects.toThrow(/permission denied/);
+    await expect(asInvestigator('COPY accounts FROM STDIN')).rejects.toBeInstanceOf(NotAQuery);
+    await expect(asLoginReadWrite('BEGIN READ WRITE; COPY accounts FROM STDIN')).rejects.toThrow(
+      /permission denied/,
+    );
     expect(await asInvestigator('SELECT 1 AS one')).toEqual([[1]]);
   });
 

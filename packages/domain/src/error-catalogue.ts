@@ -395,6 +395,11 @@ export const ERROR_CATALOGUE = {
     description: 'Too many at once: two per person, three per client.',
   },
   INVESTIGATION_TOO_LARGE: { group: 'investigation', description: 'The answer passes 5 MB.' },
+  QUERY_DISK_LIMIT: {
+    group: 'investigation',
+    description:
+      'The statement needed more temporary disk space (sorts, hashes) than it may use — an investigation 256 MB, `extensions.limitKb` — and was cancelled: narrow it.',
+  },
   RATE_NOT_AVAILABLE: {
     group: 'FX',
     description:

@@ -73,6 +73,7 @@ export const ErrorCodes = [
   'TENANT_UNAVAILABLE',
   'SERVICE_UNAVAILABLE',
   'INVESTIGATION_TOO_LARGE',
+  'QUERY_DISK_LIMIT',
   // Partner integrations' trusted documents (docs/partners.md).
   'DOCUMENT_NOT_PERMITTED',
   'PERSISTED_DOCUMENT_REQUIRED',

@@ -414,6 +414,8 @@ export type ErrorCode =
   | 'PERSISTED_DOCUMENT_REQUIRED'
   /** An automatic persisted query hash the gateway does not know: send the query text with it. */
   | 'PERSISTED_QUERY_NOT_FOUND'
+  /** The statement needed more temporary disk space (sorts, hashes) than it may use — an investigation 256 MB, `extensions.limitKb` — and was cancelled: narrow it. */
+  | 'QUERY_DISK_LIMIT'
   /** HTTP 400: the request exceeds a limit; `extensions.limit` names it (`tokens`, `depth`, `aliases`, `directives` or `cost`) with `max` and the `measured` value. */
   | 'QUERY_TOO_COMPLEX'
   /** HTTP 429 with `Retry-After`; `extensions.retryAfterSeconds` says when to retry. */

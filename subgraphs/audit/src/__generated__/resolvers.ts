@@ -560,10 +560,12 @@ export type EntityVersion = {
 export type Mutation = {
   __typename?: 'Mutation';
   /**
-   * Run one read-only SQL statement against the current client's database as the
-   * readonly_investigator role, in a READ ONLY transaction with a statement timeout and a row cap
-   * (needs Audit.Investigate). The query text, the user, the row count, the duration and the
-   * outcome are recorded in the audit trail, failures included; a write is refused by the database.
+   * Run one read-only SQL query (SELECT, WITH … SELECT, VALUES, TABLE or EXPLAIN) against the current
+   * client's database as the client's investigator login, in a READ ONLY transaction within 10 seconds,
+   * a row cap and 256 MB of temporary disk space (QUERY_DISK_LIMIT past it); the query cannot raise
+   * its own settings, and SET, DO, COPY and other commands end as outcome ERROR (needs
+   * Audit.Investigate). The query text, the user, the row count, the duration and the outcome are
+   * recorded in the audit trail, failures included; a write is refused by the database.
    */
   investigate?: Maybe<InvestigationResult>;
 };

@@ -19,7 +19,18 @@ import type { Context } from '../context.ts';
 export const MAX_INVESTIGATION_ROWS = 1_000;
 export const MAX_SQL_LENGTH = 20_000;
 
-export type InvestigationOutcome = 'OK' | 'ERROR' | 'TIMEOUT' | 'TOO_LARGE';
+/** The API's outcomes, and those of a refusal the trail records (TOO_LARGE, DISK_LIMIT) while the API answers its code. */
+export type InvestigationOutcome = 'OK' | 'ERROR' | 'TIMEOUT' | 'TOO_LARGE' | 'DISK_LIMIT';
+
+/**
+ * A refusal of ours, or the database's refusal of a bound set for investigations (temp_file_limit)
+ * as translateDbError names it: answered with its code rather than as an outcome.
+ */
+function refusalOf(err: unknown): DomainError | null {
+  if (err instanceof DomainError) return err;
+  const translated = translateDbError(err);
+  return translated?.code === 'QUERY_DISK_LIMIT' ? translated : null;
+}
 
 export interface Investigation extends Rows {
   outcome: InvestigationOutcome;
@@ -130,6 +141,7 @@ export async function investigate(
       rows = await runInvestigation(client, statement, limits);
     } catch (err) {
       const dbError = databaseError(err);
+      const refused = refusalOf(err);
       if (err instanceof NotAQuery) {
         outcome = 'ERROR';
         error = { sqlState: null, message: err.message };
@@ -137,10 +149,10 @@ export async function investigate(
         // Past the time bound, whatever the statement set for itself: canceled, or its connection cut.
         outcome = 'TIMEOUT';
         error = { sqlState: err.code, message: err.message };
-      } else if (err instanceof DomainError) {
-        refusal = err;
-        outcome = 'TOO_LARGE';
-        error = { sqlState: null, message: err.message };
+      } else if (refused) {
+        refusal = refused;
+        outcome = refused.code === 'QUERY_DISK_LIMIT' ? 'DISK_LIMIT' : 'TOO_LARGE';
+        error = { sqlState: dbError?.sqlState ?? null, message: refused.message };
       } else if (investigatorBusy(err)) {
         refusal = new DomainError(
           'INVESTIGATION_LIMIT',

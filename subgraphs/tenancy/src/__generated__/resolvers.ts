@@ -937,6 +937,8 @@ export type ErrorCode =
   | 'INVESTIGATION_LIMIT'
   /** The answer passes 5 MB. */
   | 'INVESTIGATION_TOO_LARGE'
+  /** The statement needed more temporary disk space (sorts, hashes) than it may use — an investigation 256 MB, `extensions.limitKb` — and was cancelled: narrow it. */
+  | 'QUERY_DISK_LIMIT'
   /** No exchange rate recent enough (the client's `fxStalenessDays`), for a query or a document's date. */
   | 'RATE_NOT_AVAILABLE'
   /** A published document selects a field the integration's grants do not permit; `extensions.field` and `extensions.permissions` name them. */
