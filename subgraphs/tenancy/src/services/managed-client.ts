@@ -1,6 +1,7 @@
-import { type Actor, type Caller, type ControlDb, clientAccess, type TenantRow } from '@cifra/db';
+import { type Actor, type Caller, type ControlDb, clientAccess, control, type TenantRow } from '@cifra/db';
 import { DomainError } from '@cifra/domain';
 import { Permissions as P } from '@cifra/permissions';
+import { eq } from 'drizzle-orm';
 
 /** Who acts on one client's settings, backups or restores, and in which firm. */
 export interface ClientManager {
@@ -20,15 +21,15 @@ export async function managedClient(
   who: ClientManager,
   where: { slug: string } | { id: string },
   /**
-   * The refusal instead, for a client named through something else (a backup, a request): what
-   * that thing's id answers when it does not exist, so that a walled client's backups and
-   * requests cannot be told apart from none.
+   * The refusal instead, for a client named through something else (a backup, a request) that
+   * still exists: what that thing's id answers when it does not exist, so that a walled client's
+   * backups and requests cannot be told apart from none. A deleted client's are said to be gone.
    */
   asUnknown?: () => DomainError,
 ): Promise<TenantRow> {
   const access = await clientAccess(db, who.caller, where);
   if (!access || access.tenant.firmId !== who.firmId || !access.permissions.includes(P.Tenant.Manage)) {
-    if (asUnknown) throw asUnknown();
+    if (asUnknown && !(await deleted(db, where))) throw asUnknown();
     // By id, the client is one the caller named another way (a backup's, a request's): it is gone
     // (a deleted sandbox), another firm's, or walled off — said alike, without an id to echo.
     if (!('slug' in where)) {
@@ -42,4 +43,14 @@ export async function managedClient(
     });
   }
   return access.tenant;
+}
+
+/** Whether the client named by id was deleted (a sandbox: its row stays, DELETED). */
+async function deleted(db: ControlDb, where: { slug: string } | { id: string }): Promise<boolean> {
+  if (!('id' in where)) return false;
+  const [row] = await db
+    .select({ status: control.tenants.status })
+    .from(control.tenants)
+    .where(eq(control.tenants.id, where.id));
+  return row?.status === 'DELETED';
 }
