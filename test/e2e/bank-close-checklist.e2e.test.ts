@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { provisionBankClient } from '../support/bank-e2e.ts';
 import { type BoardLineBase, currentBoardLine } from '../support/board.ts';
 import { provisionedYear } from '../support/books-year.ts';
 import type { GqlResult } from '../support/client.ts';
@@ -103,12 +104,7 @@ async function post(date: string, memo: string, debit: string, credit: string, a
 
 beforeAll(async () => {
   t = await startTestStack({ jobs: { processEveryMs: 250, lockLifetimeMs: 5_000 } });
-  ok(
-    await t.as('admin')(
-      `mutation ($input: ProvisionTenantInput!) { provisionTenant(input: $input) { slug } }`,
-      { input: { slug: CLIENT, name: 'Banco Cierre, S.A.' } },
-    ),
-  );
+  await provisionBankClient(t, CLIENT, 'Banco Cierre, S.A.');
   await post('02-27', 'Aporte de capital', '1110', '3101', '10000.00');
   await post('03-05', 'Cobro de contado', '1110', '4101', '500.00');
 });

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bankClient, CREATE, IMPORT, type Line, ok, type Statement } from '../support/bank-e2e.ts';
+import {
+  bankClient,
+  CREATE,
+  IMPORT,
+  type Line,
+  ok,
+  provisionBankClient,
+  type Statement,
+} from '../support/bank-e2e.ts';
 import { provisionedYear } from '../support/books-year.ts';
 import { codes } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -33,14 +41,7 @@ let lines: Line[] = [];
 
 beforeAll(async () => {
   t = await startTestStack();
-  ok(
-    await t.as('admin')(
-      `mutation ($input: ProvisionTenantInput!) { provisionTenant(input: $input) { slug } }`,
-      {
-        input: { slug: CLIENT, name: 'Banco Reintentos E2E, S.A.' },
-      },
-    ),
-  );
+  await provisionBankClient(t, CLIENT, 'Banco Reintentos E2E, S.A.');
   ok(
     await senior()(
       `mutation ($input: BindBankAccountInput!) { bindBankAccount(input: $input) { currency } }`,

@@ -1,6 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bankClient, IMPORT, ok, type Statement } from '../support/bank-e2e.ts';
+import {
+  bankClient,
+  bankFixture,
+  IMPORT,
+  ok,
+  provisionBankClient,
+  type Statement,
+} from '../support/bank-e2e.ts';
 import { provisionedYear } from '../support/books-year.ts';
 import { codes, type GqlResult } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -15,8 +21,7 @@ const CLIENT = 'banco-lectura-e2e';
 // The year of the client this file provisions: today's on its clock.
 const YEAR = provisionedYear();
 const { senior, count } = bankClient(() => t, CLIENT, YEAR);
-const fixture = (name: string) =>
-  readFileSync(new URL(`./fixtures/bank/${name}`, import.meta.url), 'utf8').replaceAll('2026', String(YEAR));
+const fixture = (name: string) => bankFixture(name, YEAR);
 
 const CSV_MAPPING = {
   delimiter: ';',
@@ -46,12 +51,7 @@ const written = async () => ({
 
 beforeAll(async () => {
   t = await startTestStack();
-  ok(
-    await t.as('admin')(
-      `mutation ($input: ProvisionTenantInput!) { provisionTenant(input: $input) { slug } }`,
-      { input: { slug: CLIENT, name: 'Banco Lectura E2E, S.A.' } },
-    ),
-  );
+  await provisionBankClient(t, CLIENT, 'Banco Lectura E2E, S.A.');
   ok(
     await senior()(
       `mutation ($input: BindBankAccountInput!) { bindBankAccount(input: $input) { currency } }`,

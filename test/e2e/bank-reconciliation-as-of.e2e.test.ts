@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IMPORT, ok, type Statement } from '../support/bank-e2e.ts';
+import { IMPORT, ok, provisionBankClient, type Statement } from '../support/bank-e2e.ts';
 import { provisionedYear } from '../support/books-year.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -140,12 +140,7 @@ async function bookLine(code: string, amount: string) {
 
 beforeAll(async () => {
   t = await startTestStack();
-  ok(
-    await t.as('admin')(
-      `mutation ($input: ProvisionTenantInput!) { provisionTenant(input: $input) { slug } }`,
-      { input: { slug: CLIENT, name: 'Banco a la Fecha, S.A.' } },
-    ),
-  );
+  await provisionBankClient(t, CLIENT, 'Banco a la Fecha, S.A.');
   await bankAccount('1113');
   await bankAccount('1114');
 }, 180_000);

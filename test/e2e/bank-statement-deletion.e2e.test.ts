@@ -1,6 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bankClient, CREATE, IMPORT, ok, type Statement } from '../support/bank-e2e.ts';
+import {
+  BANCO_GENERAL_CSV,
+  bankClient,
+  bankFixture,
+  CREATE,
+  IMPORT,
+  ok,
+  provisionBankClient,
+  type Statement,
+} from '../support/bank-e2e.ts';
 import { provisionedYear } from '../support/books-year.ts';
 import { codes } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -16,34 +24,17 @@ const CLIENT = 'banco-extractos-e2e';
 // The year of the client this file provisions: today's on its clock.
 const YEAR = provisionedYear();
 const { senior, footprint, reconciliation } = bankClient(() => t, CLIENT, YEAR);
-const fixture = (name: string) =>
-  readFileSync(new URL(`./fixtures/bank/${name}`, import.meta.url), 'utf8').replaceAll('2026', String(YEAR));
+const fixture = (name: string) => bankFixture(name, YEAR);
 const REASON = 'Imported against the wrong bank account by mistake';
 
-const CSV_MAPPING = {
-  delimiter: ';',
-  dateColumn: 'Fecha',
-  dateFormat: 'DD_MM_YYYY',
-  decimalSeparator: 'COMMA',
-  debitColumn: 'Débito',
-  creditColumn: 'Crédito',
-  descriptionColumn: 'Descripción',
-  referenceColumn: 'Referencia',
-  counterpartyColumn: 'Beneficiario',
-  balanceColumn: 'Saldo',
-};
+const CSV_MAPPING = BANCO_GENERAL_CSV;
 const DELETE = `mutation ($id: ID!, $reason: String!) { deleteBankStatement(statementId: $id, reason: $reason) {
   id deletedAt deleteReason } }`;
 const MATCH = `mutation ($input: MatchBankLinesInput!) { matchBankLines(input: $input) { id } }`;
 
 beforeAll(async () => {
   t = await startTestStack();
-  ok(
-    await t.as('admin')(
-      `mutation ($input: ProvisionTenantInput!) { provisionTenant(input: $input) { slug } }`,
-      { input: { slug: CLIENT, name: 'Banco Extractos E2E, S.A.' } },
-    ),
-  );
+  await provisionBankClient(t, CLIENT, 'Banco Extractos E2E, S.A.');
   ok(
     await senior()(
       `mutation ($input: BindBankAccountInput!) { bindBankAccount(input: $input) { currency } }`,

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BANCO_GENERAL_CSV, bankFixture, provisionBankClient } from '../support/bank-e2e.ts';
 import { provisionedYear } from '../support/books-year.ts';
 import { codes, type GqlResult } from '../support/client.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -14,21 +14,9 @@ let t: TestStack;
 const CLIENT = 'banco-e2e';
 // The year of the client this file provisions: today's on its clock.
 const YEAR = provisionedYear();
-const fixture = (name: string) =>
-  readFileSync(new URL(`./fixtures/bank/${name}`, import.meta.url), 'utf8').replaceAll('2026', String(YEAR));
+const fixture = (name: string) => bankFixture(name, YEAR);
 
-const CSV_MAPPING = {
-  delimiter: ';',
-  dateColumn: 'Fecha',
-  dateFormat: 'DD_MM_YYYY',
-  decimalSeparator: 'COMMA',
-  debitColumn: 'Débito',
-  creditColumn: 'Crédito',
-  descriptionColumn: 'Descripción',
-  referenceColumn: 'Referencia',
-  counterpartyColumn: 'Beneficiario',
-  balanceColumn: 'Saldo',
-};
+const CSV_MAPPING = BANCO_GENERAL_CSV;
 
 const STATEMENT = `id sequence format bankStatementId periodStart periodEnd openingBalance closingBalance currency lineCount unmatchedCount reconciled
   lines { edges { node { id lineNumber date amount description reference counterparty matched } } }`;
@@ -107,11 +95,7 @@ const reconciliation = async (asOf: string) =>
 
 beforeAll(async () => {
   t = await startTestStack();
-  const made = await t.as('admin')(
-    `mutation ($input: ProvisionTenantInput!) { provisionTenant(input: $input) { slug } }`,
-    { input: { slug: CLIENT, name: 'Banco E2E, S.A.' } },
-  );
-  expect(made.errors).toBeUndefined();
+  await provisionBankClient(t, CLIENT, 'Banco E2E, S.A.');
   // The books before the first statement: the bank's opening balance of 10,000.00.
   await post('02-28', 'Aporte de capital', '1110', '3101', '10000.00');
 });

@@ -1,11 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { GqlResult } from './client.ts';
 import type { TestStack } from './stack.ts';
 
 /**
- * What the bank e2e tests of statement deletion and of foreign-currency entries and rules share:
- * the statement's fields as they read them, the reconciliation, and a client's footprint (what a
- * refusal must leave unchanged).
+ * What the bank e2e tests share: their client (provisioned by each file), the fixture files and
+ * their CSV mapping, the statement's fields as they read them, the reconciliation, and a client's
+ * footprint (what a refusal must leave unchanged).
  */
 export const LINES = `lines { edges { node { id date amount description matched suggestedAccount { code } } } }`;
 export const STATEMENT = `id sequence periodStart openingBalance closingBalance currency deletedAt deleteReason ${LINES}`;
@@ -69,4 +70,35 @@ export function bankClient(t: () => TestStack, client: string, year: number) {
     ok(await senior()<{ bankReconciliation: Recon }>(RECON, { code, asOf: `${year}-${asOf}` }))
       .bankReconciliation;
   return { senior, count, footprint, reconciliation };
+}
+
+/** A file of `test/e2e/fixtures/bank`, its dates moved from 2026 to `year` (the client's). */
+export const bankFixture = (name: string, year: number): string =>
+  readFileSync(new URL(`../e2e/fixtures/bank/${name}`, import.meta.url), 'utf8').replaceAll(
+    '2026',
+    String(year),
+  );
+
+/** The mapping of the fixtures' Banco General CSV: semicolons, a decimal comma, a balance column. */
+export const BANCO_GENERAL_CSV = {
+  delimiter: ';',
+  dateColumn: 'Fecha',
+  dateFormat: 'DD_MM_YYYY',
+  decimalSeparator: 'COMMA',
+  debitColumn: 'Débito',
+  creditColumn: 'Crédito',
+  descriptionColumn: 'Descripción',
+  referenceColumn: 'Referencia',
+  counterpartyColumn: 'Beneficiario',
+  balanceColumn: 'Saldo',
+};
+
+/** A client of the test's own, provisioned by the firm admin (today's fiscal year only). */
+export async function provisionBankClient(t: TestStack, slug: string, name: string): Promise<void> {
+  ok(
+    await t.as('admin')(
+      `mutation ($input: ProvisionTenantInput!) { provisionTenant(input: $input) { slug } }`,
+      { input: { slug, name } },
+    ),
+  );
 }
