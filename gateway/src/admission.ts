@@ -13,7 +13,7 @@ import type { GatewayContext } from './gateway-context.ts';
 import { MAX_VARIABLES_DEPTH, nestsDeeperThan, plainJsonBody } from './json-body.ts';
 import type { IntegrationToken, IntegrationTokens } from './oauth.ts';
 import { type RequestTrace, traceOf } from './observability.ts';
-import { bodyPoints, type RateLimits } from './rate-limits.ts';
+import { bodyPoints, type RateLimits, sourceAddress } from './rate-limits.ts';
 
 /**
  * Admission to `/graphql`, in two steps around the body (docs/architecture/gateway.md, "The request
@@ -314,7 +314,7 @@ async function admit(
   res.locals.caller = caller;
   if (!caller) {
     // Requests without a valid token are counted per source address, so guessing is slow.
-    await opts.rateLimits?.chargeAddress(req.socket.remoteAddress ?? 'unknown');
+    await opts.rateLimits?.chargeAddress(sourceAddress(req));
     throw unauthenticated('Sign in: send a valid bearer token');
   }
   // Charged as soon as the caller is known, before their access is looked up: a request refused

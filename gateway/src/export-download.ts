@@ -27,7 +27,7 @@ import type { Request, Response } from 'express';
 import { GraphQLError } from 'graphql';
 import { resolveAccess, resolveIntegrationAccess } from './access.ts';
 import { refuse as refuseWith } from './admission.ts';
-import type { RateLimits } from './rate-limits.ts';
+import { type RateLimits, sourceAddress } from './rate-limits.ts';
 
 /** What a download still needs, by link format: the permission of the mutation that made the link. */
 const LINK_PERMISSION: Record<LinkFormat, Permission> = {
@@ -84,7 +84,7 @@ async function answeredRateLimited(
 ): Promise<boolean> {
   if (!limits) return false;
   try {
-    if (!claims) await limits.chargeAddress(req.socket.remoteAddress ?? 'unknown');
+    if (!claims) await limits.chargeAddress(sourceAddress(req));
     else
       await limits.chargeDownload(claims.integration ? claims.userId : `email:${claims.email.toLowerCase()}`);
     return false;

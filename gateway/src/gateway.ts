@@ -89,6 +89,12 @@ export interface GatewayOptions {
   /** Browser origins allowed to call the API (CORS); none by default. */
   corsOrigins?: readonly string[];
   /**
+   * How many proxies in front append to `X-Forwarded-For` (`TRUST_PROXY_HOPS`, default 0): the
+   * source address the rate limits count is the one that many hops from the right
+   * (`sourceAddress`), so that behind a load balancer each caller has a bucket of their own.
+   */
+  trustProxyHops?: number;
+  /**
    * Demand control: what one request may ask (docs/architecture/gateway.md). `false` turns it off,
    * for measuring what it costs only: no deployable passes it.
    */
@@ -229,6 +235,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     : undefined;
   const app = express();
   app.disable('x-powered-by');
+  // Express's `req.ip` (proxy-addr): the address that many hops from the right of X-Forwarded-For.
+  app.set('trust proxy', opts.trustProxyHops ?? 0);
   // No ETag on what the routes send (Express hashes every body for it): a GraphQL POST is never
   // revalidated, and the hash was 1 % of the gateway's CPU under load. The console's files keep
   // theirs (express.static and sendFile make their own).

@@ -4,7 +4,7 @@ import { isPermission } from '@cifra/permissions';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { GraphQLError } from 'graphql';
 import { importJWK, type JWK, jwtVerify, SignJWT } from 'jose';
-import type { RateLimits } from './rate-limits.ts';
+import { type RateLimits, sourceAddress } from './rate-limits.ts';
 
 /**
  * OAuth 2.0 client credentials (RFC 6749 §4.4) for partner integrations: `POST /oauth/token` with
@@ -156,7 +156,7 @@ export function tokenEndpoint(opts: {
     const usedBasic = /^Basic\s/i.test(req.header('authorization') ?? '');
     try {
       // Every attempt costs a slow hash: each one draws from the caller's address bucket.
-      await opts.rateLimits?.chargeAddress(req.socket.remoteAddress ?? 'unknown').catch((err: unknown) => {
+      await opts.rateLimits?.chargeAddress(sourceAddress(req)).catch((err: unknown) => {
         if (err instanceof GraphQLError && err.extensions.code === 'RATE_LIMITED') {
           res.setHeader('Retry-After', String(err.extensions.retryAfterSeconds ?? 1));
           throw new TokenRefusal('temporarily_unavailable', err.message, 429);

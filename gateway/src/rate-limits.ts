@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { pg } from '@cifra/db';
+import type { Request } from 'express';
 import { type DocumentNode, GraphQLError, type OperationDefinitionNode } from 'graphql';
 import {
   type RateLimiterAbstract,
@@ -63,6 +64,14 @@ export function rateLimited(res: RateLimiterRes): GraphQLError {
     },
   });
 }
+
+/**
+ * The source address a request without a valid token is counted against: Express's `req.ip`, the
+ * connection's address unless the gateway trusts proxies in front (`trustProxyHops`), then the
+ * address that many hops from the right of `X-Forwarded-For` — what a client writes there
+ * itself is further left, so it cannot choose its bucket.
+ */
+export const sourceAddress = (req: Request): string => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
 export class RateLimits {
   private readonly person: RateLimiterAbstract;

@@ -48,6 +48,11 @@ const schema = z.object({
   CONSOLE_OIDC_SCOPES: z.string().min(1).default('openid profile email offline_access'),
   /** The longest lifetime (exp − iat) a user token may have, in seconds; 24 h by default. */
   AUTH_MAX_TOKEN_LIFETIME: z.coerce.number().int().min(60).optional(),
+  /**
+   * How many proxies in front of the gateway append to `X-Forwarded-For` (0 by default: the
+   * connection's own address is the source address the rate limits count).
+   */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** Browser origins allowed to call the gateway (CORS), comma-separated; none by default. */
   CORS_ORIGINS: z
     .string()
@@ -178,6 +183,7 @@ function defined<T extends object>(values: T): Partial<T> {
 /** The gateway's perimeter settings, for the all-in-one stack and a split-mode gateway alike. */
 export function perimeterOf(env: Env): {
   corsOrigins: string[];
+  trustProxyHops: number;
   limits: Partial<DemandLimits>;
   integrationLimits: Partial<DemandLimits>;
   bodyLimits: Partial<BodyLimits>;
@@ -199,6 +205,7 @@ export function perimeterOf(env: Env): {
   };
   return {
     corsOrigins: env.CORS_ORIGINS,
+    trustProxyHops: env.TRUST_PROXY_HOPS,
     limits: defined(limits),
     bodyLimits: defined({ maxBytes: env.BODY_MAX_BYTES, bulkMaxBytes: env.BULK_BODY_MAX_BYTES }),
     accessCacheMs: env.ACCESS_CACHE_MS,

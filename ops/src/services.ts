@@ -156,6 +156,7 @@ export interface GatewayServiceOptions {
   perimeter?: Pick<
     GatewayOptions,
     | 'corsOrigins'
+    | 'trustProxyHops'
     | 'limits'
     | 'integrationLimits'
     | 'bodyLimits'

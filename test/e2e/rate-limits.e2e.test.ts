@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bomb } from '../support/bomb.ts';
-import { codes, gql } from '../support/client.ts';
+import { codes, type GqlResult, gql } from '../support/client.ts';
 import { startAnotherGateway, startTestStack, type TestStack } from '../support/stack.ts';
 
 const PERSON_POINTS = 12;
@@ -102,5 +102,37 @@ describe('rate limits shared by two gateway instances', () => {
     const refused = await gql(t.stack.gatewayUrl)('{ me { email } }');
     expect(refused.status).toBe(429);
     expect(codes(refused)).toEqual(['RATE_LIMITED']);
+    // Trusting no proxy (the default), an X-Forwarded-For the caller writes changes nothing.
+    expect((await anonymousFrom(t.stack.gatewayUrl, '203.0.113.7')).status).toBe(429);
+  });
+
+  it('counts the address a trusted proxy forwarded, never one the caller wrote before it', async () => {
+    // One proxy in front (TRUST_PROXY_HOPS=1): the address it appends is the caller's.
+    const behind = await startAnotherGateway(t, {
+      trustProxyHops: 1,
+      rateLimits: { anonymousPoints: 2, windowSeconds: 600 },
+    });
+    try {
+      const refusals = async (forwardedFor: string) => codes(await anonymousFrom(behind.url, forwardedFor));
+      expect(await refusals('203.0.113.1')).toEqual(['UNAUTHENTICATED']);
+      expect(await refusals('203.0.113.1')).toEqual(['UNAUTHENTICATED']);
+      expect(await refusals('203.0.113.1')).toEqual(['RATE_LIMITED']);
+      // Another caller behind the same proxy has a bucket of their own…
+      expect(await refusals('203.0.113.2')).toEqual(['UNAUTHENTICATED']);
+      // …and a caller cannot pick one by writing an address before the proxy's.
+      expect(await refusals('198.51.100.9, 203.0.113.1')).toEqual(['RATE_LIMITED']);
+    } finally {
+      await behind.close();
+    }
   });
 });
+
+/** A request with no valid token, as a proxy forwarding `forwardedFor` sends it. */
+async function anonymousFrom(url: string, forwardedFor: string): Promise<GqlResult<unknown>> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+    body: JSON.stringify({ query: '{ me { email } }' }),
+  });
+  return { status: res.status, ...((await res.json()) as Omit<GqlResult<unknown>, 'status'>) };
+}
