@@ -383,6 +383,10 @@ describe('a partner granted on a walled client and on one the admin sees', () =>
     expect((await trailOf(id)).length).toBe(after.length);
     expect(after.length).toBe(trail.length + 1);
     ok(await t.as('admin')('mutation($i: ID!) { resumeIntegration(id: $i) { id } }', { i: id }));
+    // Resuming it once it is active again is refused alike, not answered as a no-op.
+    const again = await asOther('mutation($i: ID!) { resumeIntegration(id: $i) { id } }', { i: id });
+    expect(codes(again)).toEqual(['FORBIDDEN']);
+    expect(again.errors?.[0]?.message).toBe(whole[1]?.errors?.[0]?.message);
     ok(
       await asOther(
         `mutation($i: ID!) { revokeIntegrationAccess(integrationId: $i, tenant: "cafe-boquete", reason: "${PAUSE}") { id } }`,

@@ -155,8 +155,10 @@ export async function setIntegrationStatus(
   const why = status === 'SUSPENDED' ? requireReason(reason) : (reason?.trim() ?? null);
   return inTransaction(db, { ...m.actor, reason: why }, async (tx) => {
     const before = await lockIntegration(tx, m, id);
-    if (before.status === status) return before;
+    // Judged before the no-op: resuming an active integration is refused to whoever could not
+    // resume a suspended one, as it would be a moment later.
     if (status === 'ACTIVE') await requireHoldsGrants(db, tx, m, before);
+    if (before.status === status) return before;
     const [row] = await tx
       .update(control.integrations)
       .set({ status })
