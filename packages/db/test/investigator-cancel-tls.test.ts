@@ -68,7 +68,8 @@ beforeAll(async () => {
   await admin(`ALTER SYSTEM SET ssl_key_file = '${key}'`);
   await admin('ALTER SYSTEM SET ssl = on');
   await admin('SELECT pg_reload_conf()');
-  for (let i = 0; i < 100 && !(await serverUsesTls()); i++) await new Promise((r) => setTimeout(r, 50));
+  // The reload is asynchronous: wait until a connection gets TLS (a minute at most, on a busy machine).
+  for (let i = 0; i < 1_200 && !(await serverUsesTls()); i++) await new Promise((r) => setTimeout(r, 50));
 
   db = await createTestTenantDatabase();
   role = await ensureInvestigatorLogin(testServerUrl(), db.name, SECRET);
