@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  BANCO_GENERAL_CSV,
   bankClient,
   bankFixture,
   IMPORT,
@@ -23,16 +24,8 @@ const YEAR = provisionedYear();
 const { senior, count } = bankClient(() => t, CLIENT, YEAR);
 const fixture = (name: string) => bankFixture(name, YEAR);
 
-const CSV_MAPPING = {
-  delimiter: ';',
-  dateColumn: 'Fecha',
-  dateFormat: 'DD_MM_YYYY',
-  decimalSeparator: 'COMMA',
-  debitColumn: 'Débito',
-  creditColumn: 'Crédito',
-  descriptionColumn: 'Descripción',
-  balanceColumn: 'Saldo',
-};
+/** The fixtures' mapping, for files of five columns: no reference, no counterparty. */
+const CSV_MAPPING = { ...BANCO_GENERAL_CSV, referenceColumn: null, counterpartyColumn: null };
 const csv = (rows: string[]) => ['Fecha;Descripción;Débito;Crédito;Saldo', ...rows].join('\n');
 const attempt = (format: string, fileContent: string, extra: Record<string, unknown> = {}) =>
   senior()<{ importBankStatement: Statement }>(IMPORT, {

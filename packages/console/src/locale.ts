@@ -49,3 +49,14 @@ export function dateTimeFormat(options: Intl.DateTimeFormatOptions): Intl.DateTi
   }
   return f;
 }
+
+/** A day and time to the minute, in the firm's locale and this browser's time zone, named (EST, GMT-5). */
+export const zonedDateTimeFormat = (): Intl.DateTimeFormat =>
+  dateTimeFormat({
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  });

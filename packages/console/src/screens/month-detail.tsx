@@ -1,6 +1,6 @@
 import { Button, Dialog, Heading, Link, Modal, ModalOverlay } from 'react-aria-components';
 import { Loading, RefusalNotice } from '../components/refusal.tsx';
-import { dateTimeFormat } from '../locale.ts';
+import { zonedDateTimeFormat } from '../locale.ts';
 import { BoardMonthDetailQuery } from '../operations.ts';
 import { monthYearLabel, stageInfo } from '../stages.ts';
 import { useQuery } from '../use-query.ts';
@@ -17,15 +17,7 @@ export interface OpenCell {
  * In the firm's locale and this browser's time zone, which is named: the board is the firm's and
  * spans clients of several zones, where the client's own workspace shows its zone (EST for Panama).
  */
-const dateTime = () =>
-  dateTimeFormat({
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    timeZoneName: 'short',
-  });
+const dateTime = zonedDateTimeFormat;
 
 /**
  * What the board knows of one client's month: its stage, posting state, close status, last

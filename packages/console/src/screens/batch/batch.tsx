@@ -1,7 +1,7 @@
 import { Link } from 'react-aria-components';
 import { Loading, RefusalNotice } from '../../components/refusal.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
-import { dateTimeFormat } from '../../locale.ts';
+import { zonedDateTimeFormat } from '../../locale.ts';
 import { ROUTES, useLocation } from '../../router.ts';
 import { monthYearLabel } from '../../stages.ts';
 import { useRecentBatches } from './data.ts';
@@ -13,15 +13,7 @@ import { BatchWatch } from './watch.tsx';
  * When a batch was started, in the firm's locale and this browser's time zone, which is named
  * (batches span clients, and a firm's people may work in several zones).
  */
-const dateTime = () =>
-  dateTimeFormat({
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    timeZoneName: 'short',
-  });
+const dateTime = zonedDateTimeFormat;
 
 /** Batch close: start one period action on many clients, or follow one (`/batch?batch=<id>`). */
 export default function BatchScreen() {
