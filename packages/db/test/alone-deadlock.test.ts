@@ -66,8 +66,11 @@ describe('a posting alone that loses a deadlock', () => {
       { status: 'fulfilled', value: 'a' },
       { status: 'fulfilled', value: 'b' },
     ]);
-    // One of them was PostgreSQL's victim and ran twice; its first run left nothing.
-    expect(runs.a + runs.b).toBe(3);
+    // One of them was PostgreSQL's victim and ran again; what an aborted run did left nothing. On a
+    // busy machine a retry can meet the other still running and be a victim again (a CI run saw
+    // four runs): how many is the scheduler's, within ALONE_ATTEMPTS each; each wrote once.
+    expect(runs.a + runs.b).toBeGreaterThanOrEqual(3);
+    expect(Math.max(runs.a, runs.b)).toBeLessThanOrEqual(ALONE_ATTEMPTS);
     const rows = await withClient(db.adminUrl, (c) =>
       c.query('SELECT id, touched FROM rows_to_lock ORDER BY id'),
     );
