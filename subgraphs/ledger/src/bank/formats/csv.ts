@@ -147,11 +147,31 @@ function plainAmount(
 }
 
 /**
- * The one currency the file's cells print by ISO code, if any: an amount in "EUR" is never read as
- * the account's money, so the code is the statement's currency (checked against the account's as
- * OFX's and camt.053's are), and a second code in the same file is refused, naming its line.
+ * "1.000" is one under a decimal point and a thousand where the point groups thousands: for a
+ * currency of fewer than three decimals, a third one is not the bank's, so it is not guessed.
  */
-class CellCurrency {
+function refuseThirdDecimal(
+  plain: string,
+  text: string,
+  minorUnits: number,
+  where: { line: number; field: string },
+) {
+  if (minorUnits < 3 && /^-?[1-9]\d{0,2}\.\d{3}$/.test(plain)) {
+    throw formatError(
+      `${where.field}: "${cleanText(text).slice(0, 40)}" has three decimals, or groups a thousand: export the file again with two decimals`,
+      where,
+    );
+  }
+}
+
+/**
+ * A file's amount cells, read one after another into minor units (`plainAmount`, then
+ * `refuseThirdDecimal`), and the one currency they print by ISO code, if any: an amount in "EUR"
+ * is never read as the account's money, so the code is the statement's currency (checked against
+ * the account's as OFX's and camt.053's are), and a second code in the same file is refused,
+ * naming its line.
+ */
+class AmountCells {
   code: string | null = null;
   private line = 0;
 
@@ -168,14 +188,7 @@ class CellCurrency {
       this.code = code;
       this.line = where.line;
     }
-    // "1.000" is one under a decimal point and a thousand where the point groups thousands: for a
-    // currency of fewer than three decimals, a third one is not the bank's, so it is not guessed.
-    if (minorUnits < 3 && /^-?[1-9]\d{0,2}\.\d{3}$/.test(plain)) {
-      throw formatError(
-        `${where.field}: "${cleanText(text).slice(0, 40)}" has three decimals, or groups a thousand: export the file again with two decimals`,
-        where,
-      );
-    }
+    refuseThirdDecimal(plain, text, minorUnits, where);
     return decimalToMinor(plain, minorUnits, where);
   }
 }
@@ -192,11 +205,11 @@ function amountOf(
   m: CsvMapping,
   minorUnits: number,
   line: number,
-  currency: CellCurrency,
+  cells: AmountCells,
 ): bigint | null {
   const read = (col: string, field: string) => {
     const raw = cell(row, col);
-    return raw.trim() ? currency.read(raw, m, minorUnits, { line, field }) : null;
+    return raw.trim() ? cells.read(raw, m, minorUnits, { line, field }) : null;
   };
   if (m.amountColumn) return read(m.amountColumn, 'amount');
   const debit = read(m.debitColumn as string, 'debit');
@@ -283,11 +296,11 @@ export function parseCsvStatement(
   // Every row that has a date and an amount, and zero ones that print a balance: a zero row moves
   // nothing and is no statement line, but its balance is checked against the running sum.
   const parsed: CsvRow[] = [];
-  const currency = new CellCurrency();
+  const cells = new AmountCells();
   rows.forEach((row, i) => {
     const line = i + 2; // the header is line 1
     const dateText = cell(row, m.dateColumn).trim();
-    const amount = amountOf(row, m, minorUnits, line, currency);
+    const amount = amountOf(row, m, minorUnits, line, cells);
     if (!dateText && amount === null) return;
     if (!dateText) throw formatError('a row with an amount has no date', { line, field: 'date' });
     if (amount === null) throw formatError('a row with a date has no amount', { line, field: 'amount' });
@@ -300,7 +313,7 @@ export function parseCsvStatement(
       description: cleanText(m.descriptionColumn ? cell(row, m.descriptionColumn) : ''),
       reference: cleanText(m.referenceColumn ? cell(row, m.referenceColumn) : ''),
       counterparty: cleanText(m.counterpartyColumn ? cell(row, m.counterpartyColumn) : ''),
-      balance: balanceText ? currency.read(balanceText, m, minorUnits, { line, field: 'balance' }) : null,
+      balance: balanceText ? cells.read(balanceText, m, minorUnits, { line, field: 'balance' }) : null,
     });
   });
   if (parsed.length > 1 && parsed[0]!.bookingDate > parsed[parsed.length - 1]!.bookingDate) parsed.reverse();
@@ -316,7 +329,7 @@ export function parseCsvStatement(
   }
   return {
     bankStatementId: null,
-    currency: currency.code,
+    currency: cells.code,
     periodStart,
     periodEnd,
     openingMinor,
