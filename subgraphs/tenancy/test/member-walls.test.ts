@@ -375,13 +375,14 @@ describe('deactivation and reactivation', () => {
       byIds: [...(await clientAccessByIds(db, caller, Object.values(clients))).keys()].length,
       visible: (await visibleClients(db, caller)).length,
     });
-    expect(await held()).toEqual({
+    const theirs = {
       slug: 'Senior',
       id: 'ClientReadOnly',
       client: 'Senior',
       byIds: 3,
       visible: 3,
-    });
+    };
+    expect(await held()).toEqual(theirs);
     await deactivateFirmMember(db, boss(), {
       userId: users.reader!,
       reason: 'Account shared outside the firm',
@@ -389,13 +390,7 @@ describe('deactivation and reactivation', () => {
     expect(await held()).toEqual({ slug: null, id: null, client: null, byIds: 0, visible: 0 });
     // Their roles are kept, and apply again once they are reactivated.
     await reactivateFirmMember(db, boss(), { userId: users.reader! });
-    expect(await held()).toEqual({
-      slug: 'Senior',
-      id: 'ClientReadOnly',
-      client: 'Senior',
-      byIds: 3,
-      visible: 3,
-    });
+    expect(await held()).toEqual(theirs);
   });
 
   it('leaves reactivating someone walled off that client to someone else too', async () => {
