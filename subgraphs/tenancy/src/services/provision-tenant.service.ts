@@ -328,15 +328,29 @@ async function layDownBooks(
   // A copy of the server's template of the current migrations (built on first use): named after
   // their digest, it is migrated exactly as far as this release's migrator would take it.
   await createTenantDatabase(adminUrl, databaseName);
-  await ensureClientLogins(adminUrl, databaseName, appSecret, deps.secrets);
-  await deps.afterMigrate?.(databaseName);
-  await seedBooks(withDatabase(adminUrl, databaseName), actor, {
-    legalName: input.name,
-    template: input.template,
-    baseCurrency: input.baseCurrency,
-    baseMinorUnits: input.minorUnits,
-    timezone: input.timezone,
-  });
+  // The logins (roles of the server, made on its `postgres` database) and the books (rows of the new
+  // database) touch nothing of each other's: laid down side by side, a provisioning waits for the
+  // longer of the two instead of both. Both settle before a failure is thrown, so the discard that
+  // follows it finds every login that was made.
+  await bothSettled(
+    ensureClientLogins(adminUrl, databaseName, appSecret, deps.secrets),
+    (async () => {
+      await deps.afterMigrate?.(databaseName);
+      await seedBooks(withDatabase(adminUrl, databaseName), actor, {
+        legalName: input.name,
+        template: input.template,
+        baseCurrency: input.baseCurrency,
+        baseMinorUnits: input.minorUnits,
+        timezone: input.timezone,
+      });
+    })(),
+  );
+}
+
+/** Waits for both; then throws the first one's failure, if any. */
+async function bothSettled(a: Promise<unknown>, b: Promise<unknown>): Promise<void> {
+  const failed = (await Promise.allSettled([a, b])).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** The claimed client made ACTIVE, its event written and announced to the close board's read model. */
