@@ -100,8 +100,8 @@ export interface BatchRun {
   totalMs: number;
   acceptedMs: number;
   counts: Record<string, number>;
-  /** The distinct refusal codes of failed items. */
-  failedCodes: string[];
+  /** The distinct refusals of failed items: each code with its message. */
+  failures: string[];
 }
 
 /** Start a batch period operation on `tenants` and wait for it to finish (the job worker runs it). */
@@ -124,14 +124,13 @@ export async function runBatch(
     );
     if (r.data?.batchOperation.status === 'FINISHED') {
       const totalMs = performance.now() - t0;
-      const failed = await call<{ batchOperation: { items: { errorCode: string | null }[] } }>(
-        `query($id: ID!) { batchOperation(id: $id) { items { errorCode } } }`,
-        { id },
-      );
+      const failed = await call<{
+        batchOperation: { items: { errorCode: string | null; errorMessage: string | null }[] };
+      }>(`query($id: ID!) { batchOperation(id: $id) { items { errorCode errorMessage } } }`, { id });
       const codes = (failed.data?.batchOperation.items ?? []).flatMap((i) =>
-        i.errorCode ? [i.errorCode] : [],
+        i.errorCode ? [`${i.errorCode} (${i.errorMessage ?? 'no message'})`] : [],
       );
-      return { totalMs, acceptedMs, counts: r.data.batchOperation.counts, failedCodes: [...new Set(codes)] };
+      return { totalMs, acceptedMs, counts: r.data.batchOperation.counts, failures: [...new Set(codes)] };
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

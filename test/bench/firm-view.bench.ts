@@ -201,7 +201,7 @@ export default defineBench({
     rows.push({
       measure: `batch LOCK_SALES, ${hundred.length} clients`,
       result: ms(batch.totalMs),
-      note: `${(hundred.length / (batch.totalMs / 1000)).toFixed(1)} clients/s; accepted in ${ms(batch.acceptedMs)}; worker concurrency ${BATCH_CONCURRENCY}; ${JSON.stringify(batch.counts)}${batch.failedCodes.length ? `; failed: ${batch.failedCodes.join(', ')}` : ''}`,
+      note: `${(hundred.length / (batch.totalMs / 1000)).toFixed(1)} clients/s; accepted in ${ms(batch.acceptedMs)}; worker concurrency ${BATCH_CONCURRENCY}; ${JSON.stringify(batch.counts)}${batch.failures.length ? `; failed: ${batch.failures.join(', ')}` : ''}`,
     });
     return rows;
   },

@@ -135,7 +135,7 @@ export default defineBench({
       let batchNote = '';
       const batch = await measured(async () => {
         const run = await runBatch(admin, { tenants: slugs, year: YEAR, month, action: 'LOCK_SALES' });
-        batchNote = `${JSON.stringify(run.counts)}${run.failedCodes.length ? `; failed: ${run.failedCodes.join(', ')}` : ''}`;
+        batchNote = `${JSON.stringify(run.counts)}${run.failures.length ? `; failed: ${run.failures.join(', ')}` : ''}`;
       });
       let fxErrors = 0;
       const fx = await measured(async () => {

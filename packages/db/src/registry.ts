@@ -42,6 +42,12 @@ export interface TenantRegistryOptions {
   listen?: { connection: pg.ClientConfig; onError?: (err: unknown) => void };
 }
 
+type ConnectCallback = (
+  err: Error | undefined,
+  client?: pg.PoolClient,
+  release?: (err?: Error) => void,
+) => void;
+
 interface Entry {
   pool: pg.Pool;
   /** Where the pool connects: a location read again and found elsewhere means a new pool. */
@@ -215,6 +221,7 @@ export class TenantRegistry {
     });
     // A dropped connection must not crash the process; the next query gets a fresh one.
     guardPool(pool);
+    this.followOnceRetired(tenantId, pool);
     const entry = { pool, url, db: tenantDb(pool), lastUsedAt: Date.now() };
     this.pools.set(tenantId, entry);
     while (this.pools.size > this.opts.maxPools) {
@@ -231,12 +238,63 @@ export class TenantRegistry {
     this.drop(tenantId);
   }
 
+  /**
+   * A pool given up (evicted past the bound, idle, or its client forgotten) is retired, not broken:
+   * a request or a batch item holds its client's books for all its statements, and the pool under
+   * them may be evicted between two of them by other clients' work. A retired pool's checked-out
+   * connections finish their work, the callers already waiting for one of its connections get it,
+   * then it ends; a connection asked of it afterwards comes from its client's current pool, opened
+   * again if need be (where the client is now, when it moved). Before, such a caller was refused
+   * ("Cannot use a pool after calling end") and a caller waiting on a saturated pool waited out its
+   * connection timeout: TENANT_UNAVAILABLE for a client whose database was up.
+   */
   private drop(tenantId: string): void {
     const entry = this.pools.get(tenantId);
     if (!entry) return;
     this.pools.delete(tenantId);
-    // end() lets checked-out clients finish their work, then closes them.
-    void entry.pool.end().catch(() => undefined);
+    this.retire(entry.pool);
+  }
+
+  /** Pools retired: their later connections come from their client's current pool. */
+  private readonly retired = new WeakSet<pg.Pool>();
+  /** Retired pools not ended yet (still serving what they had): `close` ends them too. */
+  private readonly ending = new Set<pg.Pool>();
+
+  private retire(pool: pg.Pool): void {
+    this.retired.add(pool);
+    this.ending.add(pool);
+    // Waiters are served as connections come back ('acquire'); one that gave up waiting leaves
+    // without an event, and the next connection returned ('release') tells.
+    const endOnceServed = () => {
+      if (pool.waitingCount > 0) return;
+      pool.off('acquire', endOnceServed);
+      pool.off('release', endOnceServed);
+      // end() lets checked-out clients finish their work, then closes them.
+      void pool
+        .end()
+        .catch(() => undefined)
+        .finally(() => this.ending.delete(pool));
+    };
+    pool.on('acquire', endOnceServed);
+    pool.on('release', endOnceServed);
+    endOnceServed();
+  }
+
+  /** A retired pool's connections asked for after it retired come from `tenantId`'s current pool. */
+  private followOnceRetired(tenantId: string, pool: pg.Pool): void {
+    const connect = pool.connect.bind(pool) as (
+      callback?: ConnectCallback,
+    ) => Promise<pg.PoolClient> | undefined;
+    pool.connect = ((callback?: ConnectCallback) => {
+      if (!this.retired.has(pool) || this.closed) return connect(callback);
+      const current = this.pool(tenantId);
+      if (!callback) return current.then((p) => p.connect());
+      current.then(
+        (p) => p.connect(callback),
+        (err: Error) => callback(err, undefined, () => undefined),
+      );
+      return undefined;
+    }) as pg.Pool['connect'];
   }
 
   private sweep(): void {
@@ -275,8 +333,11 @@ export class TenantRegistry {
     this.closed = true;
     clearInterval(this.sweeper);
     await this.listener?.close();
-    const pools = [...this.pools.values()].map((e) => endPool(e.pool));
+    const pools = [...this.pools.values()].map((e) => e.pool);
     this.pools.clear();
-    await Promise.all(pools);
+    // Retired pools not ended yet end with the rest.
+    const ended = [...pools, ...this.ending].map((pool) => endPool(pool));
+    this.ending.clear();
+    await Promise.all(ended);
   }
 }

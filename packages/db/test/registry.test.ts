@@ -161,3 +161,65 @@ describe('TenantRegistry with more clients than its pool bound', () => {
     expect(r.stats().tenants).toEqual([tenantIds[1]]);
   });
 });
+
+describe('a client held across the bound', () => {
+  it('keeps answering a caller that holds its books while other clients evict its pool', async () => {
+    const r = new TenantRegistry({
+      control: db,
+      secrets: testServiceSecrets,
+      maxPools: 1,
+      poolSize: POOL_SIZE,
+      idleTimeoutMs: 60_000,
+    });
+    registry = r;
+    const held = await r.db(tenantIds[0]!);
+    const read = async () =>
+      (await held.execute<{ db: string }>(sql`SELECT current_database() AS db`)).rows[0]?.db;
+    expect(await read()).toBe(nameOf(tenantIds[0]!));
+    // Another client's request evicts the held client's pool (the bound is one pool)…
+    await useFully(r, tenantIds[1]!);
+    expect(r.stats().tenants).toEqual([tenantIds[1]]);
+    // …and the held handle still reaches its own books, in a statement and in a transaction.
+    expect(await read()).toBe(nameOf(tenantIds[0]!));
+    await useFully(r, tenantIds[2]!);
+    expect(
+      await held.transaction(
+        async (tx) => (await tx.execute<{ db: string }>(sql`SELECT current_database() AS db`)).rows[0]?.db,
+      ),
+    ).toBe(nameOf(tenantIds[0]!));
+    expect(r.stats().pools).toBe(1);
+  });
+
+  it('serves the callers already waiting on a saturated pool it evicts, then ends that pool', async () => {
+    const r = new TenantRegistry({
+      control: db,
+      secrets: testServiceSecrets,
+      maxPools: 1,
+      poolSize: POOL_SIZE,
+      idleTimeoutMs: 60_000,
+    });
+    registry = r;
+    const pool = await r.pool(tenantIds[3]!);
+    const held = await r.db(tenantIds[3]!);
+    // (drizzle's queries are lazy: `then` sends them now)
+    const busy = Array.from({ length: POOL_SIZE }, () =>
+      held.execute(sql`SELECT pg_sleep(0.3)`).then(String),
+    );
+    await vi.waitFor(() => expect(pool.totalCount - pool.idleCount).toBe(POOL_SIZE));
+    const waiting = held
+      .execute<{ db: string }>(sql`SELECT current_database() AS db`)
+      .then((result) => result.rows[0]?.db);
+    await vi.waitFor(() => expect(pool.waitingCount).toBe(1));
+    // Evicted while every connection is busy and a caller waits for one: the waiter is served by
+    // this pool as a connection comes back (before, it waited out the connection timeout).
+    await useFully(r, tenantIds[4]!);
+    await Promise.all(busy);
+    expect(await waiting).toBe(nameOf(tenantIds[3]!));
+    // Served, the retired pool ends; the client's next statement opens a pool of its own again.
+    await vi.waitFor(() => expect(pool.ending && pool.totalCount === 0).toBe(true));
+    expect((await held.execute<{ db: string }>(sql`SELECT current_database() AS db`)).rows[0]?.db).toBe(
+      nameOf(tenantIds[3]!),
+    );
+    expect(r.stats().tenants).toEqual([tenantIds[3]]);
+  });
+});
