@@ -64,6 +64,10 @@ interface Entry {
 export class TenantRegistry {
   private readonly pools = new Map<string, Entry>();
   private readonly locations = new Map<string, { at: number; location: TenantLocation }>();
+  /** Pools retired: their later connections come from their client's current pool. */
+  private readonly retired = new WeakSet<pg.Pool>();
+  /** Retired pools not ended yet (still serving what they had): `close` ends them too. */
+  private readonly ending = new Set<pg.Pool>();
   private readonly opts: Required<Omit<TenantRegistryOptions, 'listen'>>;
   private readonly sweeper: NodeJS.Timeout;
   private closed = false;
@@ -254,11 +258,6 @@ export class TenantRegistry {
     this.pools.delete(tenantId);
     this.retire(entry.pool);
   }
-
-  /** Pools retired: their later connections come from their client's current pool. */
-  private readonly retired = new WeakSet<pg.Pool>();
-  /** Retired pools not ended yet (still serving what they had): `close` ends them too. */
-  private readonly ending = new Set<pg.Pool>();
 
   private retire(pool: pg.Pool): void {
     this.retired.add(pool);
