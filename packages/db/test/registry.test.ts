@@ -163,15 +163,20 @@ describe('TenantRegistry with more clients than its pool bound', () => {
 });
 
 describe('a client held across the bound', () => {
-  it('keeps answering a caller that holds its books while other clients evict its pool', async () => {
-    const r = new TenantRegistry({
+  /** A registry that keeps one pool: any other client's use evicts it. */
+  const registryOfOnePool = () => {
+    registry = new TenantRegistry({
       control: db,
       secrets: testServiceSecrets,
       maxPools: 1,
       poolSize: POOL_SIZE,
       idleTimeoutMs: 60_000,
     });
-    registry = r;
+    return registry;
+  };
+
+  it('keeps answering a caller that holds its books while other clients evict its pool', async () => {
+    const r = registryOfOnePool();
     const held = await r.db(tenantIds[0]!);
     const read = async () =>
       (await held.execute<{ db: string }>(sql`SELECT current_database() AS db`)).rows[0]?.db;
@@ -191,14 +196,7 @@ describe('a client held across the bound', () => {
   });
 
   it('serves the callers already waiting on a saturated pool it evicts, then ends that pool', async () => {
-    const r = new TenantRegistry({
-      control: db,
-      secrets: testServiceSecrets,
-      maxPools: 1,
-      poolSize: POOL_SIZE,
-      idleTimeoutMs: 60_000,
-    });
-    registry = r;
+    const r = registryOfOnePool();
     const pool = await r.pool(tenantIds[3]!);
     const held = await r.db(tenantIds[3]!);
     // (drizzle's queries are lazy: `then` sends them now)
