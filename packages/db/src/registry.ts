@@ -64,8 +64,6 @@ interface Entry {
 export class TenantRegistry {
   private readonly pools = new Map<string, Entry>();
   private readonly locations = new Map<string, { at: number; location: TenantLocation }>();
-  /** Pools retired: their later connections come from their client's current pool. */
-  private readonly retired = new WeakSet<pg.Pool>();
   /** Retired pools not ended yet (still serving what they had): `close` ends them too. */
   private readonly ending = new Set<pg.Pool>();
   private readonly opts: Required<Omit<TenantRegistryOptions, 'listen'>>;
@@ -225,7 +223,6 @@ export class TenantRegistry {
     });
     // A dropped connection must not crash the process; the next query gets a fresh one.
     guardPool(pool);
-    this.followOnceRetired(tenantId, pool);
     const entry = { pool, url, db: tenantDb(pool), lastUsedAt: Date.now() };
     this.pools.set(tenantId, entry);
     while (this.pools.size > this.opts.maxPools) {
@@ -256,11 +253,11 @@ export class TenantRegistry {
     const entry = this.pools.get(tenantId);
     if (!entry) return;
     this.pools.delete(tenantId);
-    this.retire(entry.pool);
+    this.retire(tenantId, entry.pool);
   }
 
-  private retire(pool: pg.Pool): void {
-    this.retired.add(pool);
+  private retire(tenantId: string, pool: pg.Pool): void {
+    this.followCurrentPool(tenantId, pool);
     this.ending.add(pool);
     // Waiters are served as connections come back ('acquire'); one that gave up waiting leaves
     // without an event, and the next connection returned ('release') tells.
@@ -279,13 +276,13 @@ export class TenantRegistry {
     endOnceServed();
   }
 
-  /** A retired pool's connections asked for after it retired come from `tenantId`'s current pool. */
-  private followOnceRetired(tenantId: string, pool: pg.Pool): void {
+  /** The connections asked of a retired `pool` from now on come from `tenantId`'s current pool. */
+  private followCurrentPool(tenantId: string, pool: pg.Pool): void {
     const connect = pool.connect.bind(pool) as (
       callback?: ConnectCallback,
     ) => Promise<pg.PoolClient> | undefined;
     pool.connect = ((callback?: ConnectCallback) => {
-      if (!this.retired.has(pool) || this.closed) return connect(callback);
+      if (this.closed) return connect(callback);
       const current = this.pool(tenantId);
       if (!callback) return current.then((p) => p.connect());
       current.then(
