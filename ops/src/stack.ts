@@ -59,6 +59,8 @@ export interface StackOptions {
     processEveryMs?: number;
     lockLifetimeMs?: number;
     periodBatchConcurrency?: number;
+    /** Attempts at a client that cannot be reached before its batch item fails (4). */
+    periodBatchUnavailableAttempts?: number;
     backupConcurrency?: number;
     /** Days between restore drills of each client (7 by default; 0: none). */
     drillEveryDays?: number;
@@ -275,6 +277,7 @@ function startStackWorker(
       fxProviders: opts.fxProviders,
       limits: {
         periodBatchConcurrency: opts.jobs?.periodBatchConcurrency,
+        periodBatchUnavailableAttempts: opts.jobs?.periodBatchUnavailableAttempts,
         backupConcurrency: opts.jobs?.backupConcurrency,
         drillEveryDays: opts.jobs?.drillEveryDays,
         firstBackupsOnStart: opts.jobs?.firstBackupsOnStart,

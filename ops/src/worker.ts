@@ -39,6 +39,8 @@ export interface JobDeps {
 export interface JobLimits {
   /** Batch period operations: clients transitioned at once by one worker. */
   periodBatchConcurrency?: number;
+  /** Batch period operations: attempts at a client that cannot be reached before its item fails (4). */
+  periodBatchUnavailableAttempts?: number;
   /** Scheduled client backups run at once by one worker (BACKUP_CONCURRENCY). */
   backupConcurrency?: number;
   /** Days between restore drills of each client (BACKUP_DRILL_EVERY_DAYS, 7 by default; 0: none). */

@@ -41,7 +41,13 @@ beforeAll(async () => {
     appPassword: TEST_APP_PASSWORD,
     log: pino({ level: 'silent' }),
     fanOut: { concurrency: 4, timeoutMs: 3_000 },
-    jobs: { processEveryMs: 250, lockLifetimeMs: 5_000, periodBatchConcurrency: 2 },
+    // A batch item at a client that is down is retried until the test brings it back (never on time).
+    jobs: {
+      processEveryMs: 250,
+      lockLifetimeMs: 5_000,
+      periodBatchConcurrency: 2,
+      periodBatchUnavailableAttempts: 1_000,
+    },
   });
   await openBooksYears(stack.control.db, stack.registry);
   for (const who of ['admin', 'senior', 'junior', 'reviewer', 'client']) {
@@ -662,5 +668,59 @@ describe('a client whose database is down', () => {
       }
     }
     expect(await clientDb('clinica-costa')).toBe(down!.databaseName);
+  });
+
+  it('retries its batch item while it is down, and applies it once when it is back', async () => {
+    // Still on the dead server (the test above). Month 3: no other test of this file moves it.
+    const started = await startBatch('senior', {
+      tenants: ['clinica-costa', 'panaderia-valle'],
+      action: 'LOCK_SALES',
+      month: 3,
+    });
+    expect(started.errors).toBeUndefined();
+    const id = started.data!.startBatchPeriodOperation.id;
+    const costa = async () => {
+      const r = await as('senior')<{ batchOperation: Batch }>(BATCH, { id });
+      expect(r.errors).toBeUndefined();
+      return r.data!.batchOperation.items.find((i) => i.client.slug === 'clinica-costa') as BatchItem;
+    };
+    // The worker has tried it twice (Agenda's backoff between) and recorded nothing: not FAILED.
+    for (let item = await costa(); item.attempts < 2; item = await costa()) {
+      expect(item.status).not.toBe('FAILED');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await costa()).toMatchObject({ status: 'RUNNING', failureCode: null });
+
+    // Its server back: the client's location restored (on the server of the firm's other clients).
+    const [other] = await stack.control.db
+      .select()
+      .from(control.tenants)
+      .where(eq(control.tenants.slug, 'panaderia-valle'));
+    const [back] = await stack.control.db
+      .update(control.tenants)
+      .set({ serverId: other!.serverId })
+      .where(eq(control.tenants.slug, 'clinica-costa'))
+      .returning();
+    stack.registry.forget(back!.id);
+    const done = await finished(id);
+    expect(done.items.map((i) => [i.client.slug, i.status, i.failureCode])).toEqual(
+      expect.arrayContaining([
+        ['clinica-costa', 'DONE', null],
+        ['panaderia-valle', 'DONE', null],
+      ]),
+    );
+    const costaDone = done.items.find((i) => i.client.slug === 'clinica-costa');
+    expect(costaDone).toMatchObject({ stateBefore: 'UNLOCKED', stateAfter: 'LOCK_SALES' });
+    expect(costaDone!.attempts).toBeGreaterThanOrEqual(3);
+    // Applied once: one lock of month 3 in the client's own trail.
+    expect(
+      await countInClient(
+        db.adminUrl,
+        back!.databaseName,
+        `SELECT count(*)::int AS n FROM audit_events a JOIN posting_periods p ON p.id::text = a.entity_id
+          WHERE a.action = 'period.locked' AND p.year = $1 AND p.month = 3`,
+        [YEAR],
+      ),
+    ).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 import {
   BATCH_ITEM_JOB,
   type BatchItemJobData,
+  BatchItemRetry,
   clientPeriodPort,
   runBatchItem,
   saveBatchItemJobs,
@@ -15,7 +16,9 @@ export const PERIOD_BATCH_SWEEP_JOB = 'period.batch-sweep';
 /**
  * Batch period operations: one job per client item. `concurrency` bounds how many clients one worker
  * transitions at once (each holds a control-plane connection for its item's row lock and a tenant
- * connection). A job only throws when the control plane itself fails; Agenda then retries it.
+ * connection). A job throws when the control plane itself fails, or when the client's books could
+ * not be reached and the item has attempts left (`BatchItemRetry`); Agenda then retries it after
+ * 1 s, 2 s, 4 s … (the item's last attempt records FAILED `TENANT_UNAVAILABLE` instead).
  * Every minute a sweep queues the items of running batches that never got their job (the process
  * that saved the batch died before queueing them).
  */
@@ -24,10 +27,27 @@ export const periodBatchJobs: JobModule = async (agenda, deps) => {
   agenda.define<BatchItemJobData>(
     BATCH_ITEM_JOB,
     async (job) => {
-      await runBatchItem(
-        { control: deps.control, registry: deps.registry, port: clientPeriodPort, stopping: deps.stopping },
-        job.attrs.data.itemId,
-      );
+      try {
+        await runBatchItem(
+          {
+            control: deps.control,
+            registry: deps.registry,
+            port: clientPeriodPort,
+            stopping: deps.stopping,
+            unavailableAttempts: deps.limits?.periodBatchUnavailableAttempts,
+          },
+          job.attrs.data.itemId,
+        );
+      } catch (err) {
+        if (err instanceof BatchItemRetry) {
+          const { itemId, tenantId, attempt, of, reason } = err;
+          deps.log.warn(
+            { itemId, tenantId, attempt, of, reason },
+            'batch item: client unavailable, retrying',
+          );
+        }
+        throw err;
+      }
     },
     {
       concurrency,

@@ -18,7 +18,12 @@ import {
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientPeriodPort } from '../src/services/client-period.ts';
-import { itemRequestId, runBatchItem } from '../src/services/run-batch-item.service.ts';
+import {
+  BatchItemRetry,
+  itemRequestId,
+  runBatchItem,
+  UNAVAILABLE_ATTEMPTS,
+} from '../src/services/run-batch-item.service.ts';
 import { type Books, openBooks } from './support.ts';
 
 // A batch item whose worker died after the client's transition committed, before the control
@@ -204,7 +209,8 @@ describe('a batch item whose worker is stopping', () => {
       finishedAt: null,
     });
 
-    // The same failure while the worker runs is the client's books being unavailable.
+    // The same failure while the worker runs is the client's books being unavailable: retried,
+    // then FAILED at the last attempt (below, "a batch item whose client cannot be reached").
     const running = {
       ...clientPeriodPort,
       apply: async () => {
@@ -215,11 +221,13 @@ describe('a batch item whose worker is stopping', () => {
       .insert(control.periodBatchItems)
       .values({ batchId: (await runningBatch(5, 'running')).id, tenantId, status: 'PENDING' })
       .returning();
-    await runBatchItem(
-      { control: db, registry, port: running, stopping: new AbortController().signal },
-      other!.id,
-    );
-    expect(await itemRow(other!.id)).toMatchObject({ status: 'FAILED', errorCode: 'TENANT_UNAVAILABLE' });
+    await expect(
+      runBatchItem(
+        { control: db, registry, port: running, stopping: new AbortController().signal },
+        other!.id,
+      ),
+    ).rejects.toBeInstanceOf(BatchItemRetry);
+    expect(await itemRow(other!.id)).toMatchObject({ status: 'RUNNING', attempts: 1, errorCode: null });
 
     await runBatchItem({ control: db, registry, port: clientPeriodPort }, item!.id);
     expect(await itemRow(item!.id)).toMatchObject({
@@ -228,5 +236,106 @@ describe('a batch item whose worker is stopping', () => {
       stateBefore: 'UNLOCKED',
       stateAfter: 'LOCK_SALES',
     });
+  });
+});
+
+describe('a batch item whose client cannot be reached', () => {
+  // What pg says when the client's server is down or restarting.
+  const refused = () =>
+    Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+  const lockedSales = async (month: number) => {
+    const { rows } = await books.owner.query(
+      `SELECT p.state, (SELECT count(*)::int FROM audit_events e
+          WHERE e.action = 'period.locked' AND e.before->>'periodId' = p.id::text) AS transitions
+        FROM posting_periods p WHERE p.year = 2026 AND p.month = $1`,
+      [month],
+    );
+    return rows[0];
+  };
+
+  it('is retried, recording nothing, and is DONE once the client answers again', async () => {
+    const batch = await runningBatch(8, 'back-again');
+    const [item] = await db
+      .insert(control.periodBatchItems)
+      .values({ batchId: batch.id, tenantId, status: 'PENDING' })
+      .returning();
+    let down = true;
+    const restarting = {
+      ...clientPeriodPort,
+      readCloseRow: async (...args: Parameters<typeof clientPeriodPort.readCloseRow>) => {
+        if (down) throw refused();
+        return clientPeriodPort.readCloseRow(...args);
+      },
+    };
+    const first = runBatchItem({ control: db, registry, port: restarting }, item!.id);
+    await expect(first).rejects.toBeInstanceOf(BatchItemRetry);
+    await expect(first).rejects.toMatchObject({ attempt: 1, tenantId });
+    expect(await itemRow(item!.id)).toMatchObject({ status: 'RUNNING', attempts: 1, finishedAt: null });
+    expect(await lockedSales(8)).toEqual({ state: 'UNLOCKED', transitions: 0 });
+
+    down = false;
+    await runBatchItem({ control: db, registry, port: restarting }, item!.id);
+    expect(await itemRow(item!.id)).toMatchObject({
+      status: 'DONE',
+      attempts: 2,
+      errorCode: null,
+      stateBefore: 'UNLOCKED',
+      stateAfter: 'LOCK_SALES',
+    });
+    expect(await lockedSales(8)).toEqual({ state: 'LOCK_SALES', transitions: 1 });
+  });
+
+  it('is DONE, not applied twice, when the connection was lost after its transition committed', async () => {
+    const batch = await runningBatch(9, 'lost-after-commit');
+    const [item] = await db
+      .insert(control.periodBatchItems)
+      .values({ batchId: batch.id, tenantId, status: 'PENDING' })
+      .returning();
+    const lostAnswer = {
+      ...clientPeriodPort,
+      apply: async (...args: Parameters<typeof clientPeriodPort.apply>) => {
+        await clientPeriodPort.apply(...args);
+        throw Object.assign(new Error('Connection terminated unexpectedly'), { code: 'ECONNRESET' });
+      },
+    };
+    await expect(runBatchItem({ control: db, registry, port: lostAnswer }, item!.id)).rejects.toBeInstanceOf(
+      BatchItemRetry,
+    );
+    await runBatchItem({ control: db, registry, port: clientPeriodPort }, item!.id);
+    expect(await itemRow(item!.id)).toMatchObject({ status: 'DONE', attempts: 2, stateAfter: 'LOCK_SALES' });
+    expect(await lockedSales(9)).toEqual({ state: 'LOCK_SALES', transitions: 1 });
+  });
+
+  it(`is FAILED TENANT_UNAVAILABLE at its ${UNAVAILABLE_ATTEMPTS}th attempt, and closes its batch`, async () => {
+    const batch = await runningBatch(10, 'never-back');
+    const [item] = await db
+      .insert(control.periodBatchItems)
+      .values({ batchId: batch.id, tenantId, status: 'PENDING' })
+      .returning();
+    const gone = {
+      ...clientPeriodPort,
+      readCloseRow: async () => {
+        throw refused();
+      },
+    };
+    for (let attempt = 1; attempt < UNAVAILABLE_ATTEMPTS; attempt++) {
+      await expect(runBatchItem({ control: db, registry, port: gone }, item!.id)).rejects.toMatchObject({
+        attempt,
+      });
+      expect(await itemRow(item!.id)).toMatchObject({ status: 'RUNNING', attempts: attempt });
+    }
+    await runBatchItem({ control: db, registry, port: gone }, item!.id);
+    expect(await itemRow(item!.id)).toMatchObject({
+      status: 'FAILED',
+      attempts: UNAVAILABLE_ATTEMPTS,
+      errorCode: 'TENANT_UNAVAILABLE',
+      errorMessage: `The client's database server refused the connection (after ${UNAVAILABLE_ATTEMPTS} attempts)`,
+    });
+    const [closed] = await db
+      .select()
+      .from(control.periodBatches)
+      .where(eq(control.periodBatches.id, batch.id));
+    expect(closed).toMatchObject({ status: 'FINISHED' });
+    expect(await lockedSales(10)).toEqual({ state: 'UNLOCKED', transitions: 0 });
   });
 });

@@ -35,6 +35,8 @@ export interface BatchRunnerDeps {
    * are no outcome of the client's: the item is left RUNNING, nothing recorded, and retaken.
    */
   stopping?: AbortSignal | undefined;
+  /** Attempts at a client whose books cannot be reached before its item fails (`UNAVAILABLE_ATTEMPTS`). */
+  unavailableAttempts?: number | undefined;
 }
 
 type Outcome = {
@@ -52,6 +54,34 @@ type Outcome = {
  */
 export const itemRequestId = (itemId: string) => `${BATCH_ITEM_REQUEST_ID_PREFIX}${itemId}`;
 
+/**
+ * A client whose books cannot be reached is tried this many times before its item is FAILED
+ * `TENANT_UNAVAILABLE`: the job runs again after Agenda's backoff (1 s, 2 s, 4 s in the worker), so
+ * a restart or failover of the client's server is ridden out instead of failing the item at once.
+ */
+export const UNAVAILABLE_ATTEMPTS = 4;
+
+/**
+ * Thrown by `runBatchItem` when the client's books could not be reached and the item has attempts
+ * left: nothing was recorded (the item stays RUNNING, its attempt counted) and the job should run
+ * again later. A transition that committed before the connection was lost is found then
+ * (`appliedEarlier`), never applied twice.
+ */
+export class BatchItemRetry extends Error {
+  constructor(
+    readonly itemId: string,
+    readonly tenantId: string,
+    readonly attempt: number,
+    readonly of: number,
+    readonly reason: string,
+  ) {
+    super(
+      `The client's books could not be reached (attempt ${attempt} of ${of}): ${reason}; the item runs again`,
+    );
+    this.name = 'BatchItemRetry';
+  }
+}
+
 const describe = (row: Pick<ClientCloseRow, 'periodState' | 'closeStatus'> | null) =>
   row ? [row.periodState ?? 'NO_PERIOD', row.closeStatus].filter(Boolean).join('/') : null;
 
@@ -68,7 +98,9 @@ const describe = (row: Pick<ClientCloseRow, 'periodState' | 'closeStatus'> | nul
  *    state machine, which audits it and refuses what it must (→ FAILED with its code).
  * 5. Record the outcome and a firm-level audit event; the last item to finish closes the batch.
  *
- * Only a control-plane failure throws (Agenda then retries the job with backoff).
+ * Only a control-plane failure throws (Agenda then retries the job with backoff), and a client whose
+ * books cannot be reached while the item has attempts left (`BatchItemRetry`, retried the same way);
+ * at its last attempt such an item is FAILED `TENANT_UNAVAILABLE`.
  */
 export async function runBatchItem(deps: BatchRunnerDeps, itemId: string): Promise<void> {
   const [claimed] = await deps.control
@@ -237,10 +269,13 @@ async function decide(
     // (`appliedEarlier`), so nothing is recorded now rather than a FAILED the client did not cause.
     if (deps.stopping?.aborted) throw err;
     const why = unavailable(err);
+    const attempts = deps.unavailableAttempts ?? UNAVAILABLE_ATTEMPTS;
+    if (item.attempts < attempts)
+      throw new BatchItemRetry(item.id, item.tenantId, item.attempts, attempts, why.reason);
     return {
       status: 'FAILED',
       errorCode: 'TENANT_UNAVAILABLE',
-      errorMessage: why.reason,
+      errorMessage: `${why.reason} (after ${item.attempts} attempts)`,
       stateBefore: describe(before),
     };
   }
