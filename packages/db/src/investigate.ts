@@ -67,7 +67,7 @@ export function investigatorUrl(serverAddress: string, databaseName: string, sec
  * reaches anything — with CONNECT on its own client's database only, SELECT on that database's
  * tables (business, history and audit; tables later migrations create too), read-only sessions,
  * a statement timeout, a temporary-file limit it cannot override (INVESTIGATOR_TEMP_FILE_LIMIT),
- * and at most INVESTIGATOR_CONNECTION_LIMIT connections. It cannot see other
+ * no parallel workers, and at most INVESTIGATOR_CONNECTION_LIMIT connections. It cannot see other
  * sessions' statements nor signal any backend: PostgreSQL allows both only for one's own role.
  */
 export async function ensureInvestigatorLogin(
@@ -89,7 +89,14 @@ async function investigatorLoginOn(c: pg.Client, databaseName: string, secret: s
     password: derivedPassword(secret, role),
     databaseName,
     attributes: `NOINHERIT CONNECTION LIMIT ${INVESTIGATOR_CONNECTION_LIMIT}`,
-    settings: { default_transaction_read_only: 'on', statement_timeout: '30s' },
+    // No parallel workers: each would be a process of its own with its own work_mem and
+    // temp_file_limit, and its own share of the server's cores — one investigation would take up to
+    // three times the memory, disk and CPU its limits say, from every client on the server.
+    settings: {
+      default_transaction_read_only: 'on',
+      statement_timeout: '30s',
+      max_parallel_workers_per_gather: '0',
+    },
   });
   // Only a superuser (or a role granted SET on it) may set temp_file_limit, and so only one may
   // override it: the login cannot. Where the admin may not set it (some managed services), the

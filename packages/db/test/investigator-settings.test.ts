@@ -110,6 +110,33 @@ describe("an investigation's settings", () => {
     ]);
   });
 
+  it('plans no parallel worker: its limits are those of one process', async () => {
+    // Parallel plans made as cheap as can be, for the login and for the server's admin alike.
+    const cheap = ['parallel_setup_cost = 0', 'parallel_tuple_cost = 0', 'min_parallel_table_scan_size = 0'];
+    const count = 'EXPLAIN SELECT count(*) FROM audit_events';
+    await withClient(testServerUrl(), async (c) => {
+      for (const setting of cheap) await c.query(`ALTER ROLE ${quoteIdent(role)} SET ${setting}`);
+    });
+    try {
+      const plan = (rows: unknown[][]) => rows.map((r) => String(r[0])).join('\n');
+      // What the server would plan for anyone else: a Gather over parallel workers.
+      const admin = await withClient(db.adminUrl, async (c) => {
+        for (const setting of cheap) await c.query(`SET ${setting}`);
+        return (await c.query({ text: count, rowMode: 'array' })).rows;
+      });
+      expect(plan(admin)).toMatch(/Gather/);
+      expect(await asInvestigator(`SELECT current_setting('max_parallel_workers_per_gather')`)).toEqual([
+        ['0'],
+      ]);
+      expect(plan(await asInvestigator(count))).not.toMatch(/Gather|Parallel/);
+    } finally {
+      await withClient(testServerUrl(), async (c) => {
+        for (const setting of cheap)
+          await c.query(`ALTER ROLE ${quoteIdent(role)} RESET ${setting.split(' ')[0]}`);
+      });
+    }
+  });
+
   it('refuses a query past its temporary disk space as QUERY_DISK_LIMIT', async () => {
     // The same bound, smaller, so that the test writes 1 MB rather than 256 MB.
     const setLimit = (limit: string) =>
