@@ -97,6 +97,16 @@ async function runningBatch(month: number, dedupeKey: string) {
   return batch!;
 }
 
+/** A PENDING item on the test client, of a new running batch for `month`. */
+async function pendingItem(month: number, dedupeKey: string) {
+  const batch = await runningBatch(month, dedupeKey);
+  const [item] = await db
+    .insert(control.periodBatchItems)
+    .values({ batchId: batch.id, tenantId, status: 'PENDING' })
+    .returning();
+  return { batch, item: item! };
+}
+
 const itemRow = async (id: string) =>
   (await db.select().from(control.periodBatchItems).where(eq(control.periodBatchItems.id, id)))[0];
 
@@ -185,11 +195,7 @@ describe('a batch item retaken with a forged proof of work in the client’s boo
 
 describe('a batch item whose worker is stopping', () => {
   it('records no outcome when the client’s books fail under it (its pools closing), and is DONE when retaken', async () => {
-    const batch = await runningBatch(4, 'stopping');
-    const [item] = await db
-      .insert(control.periodBatchItems)
-      .values({ batchId: batch.id, tenantId, status: 'PENDING' })
-      .returning();
+    const { item } = await pendingItem(4, 'stopping');
     const stopping = new AbortController();
     // What pg says of a pool closed by the shutdown, once the stop has begun.
     const closing = {
@@ -200,9 +206,9 @@ describe('a batch item whose worker is stopping', () => {
       },
     };
     await expect(
-      runBatchItem({ control: db, registry, port: closing, stopping: stopping.signal }, item!.id),
+      runBatchItem({ control: db, registry, port: closing, stopping: stopping.signal }, item.id),
     ).rejects.toThrow('Cannot use a pool after calling end on the pool');
-    expect(await itemRow(item!.id)).toMatchObject({
+    expect(await itemRow(item.id)).toMatchObject({
       status: 'RUNNING',
       attempts: 1,
       errorCode: null,
@@ -217,20 +223,17 @@ describe('a batch item whose worker is stopping', () => {
         throw new Error('Cannot use a pool after calling end on the pool');
       },
     };
-    const [other] = await db
-      .insert(control.periodBatchItems)
-      .values({ batchId: (await runningBatch(5, 'running')).id, tenantId, status: 'PENDING' })
-      .returning();
+    const { item: other } = await pendingItem(5, 'running');
     await expect(
       runBatchItem(
         { control: db, registry, port: running, stopping: new AbortController().signal },
-        other!.id,
+        other.id,
       ),
     ).rejects.toBeInstanceOf(BatchItemRetry);
-    expect(await itemRow(other!.id)).toMatchObject({ status: 'RUNNING', attempts: 1, errorCode: null });
+    expect(await itemRow(other.id)).toMatchObject({ status: 'RUNNING', attempts: 1, errorCode: null });
 
-    await runBatchItem({ control: db, registry, port: clientPeriodPort }, item!.id);
-    expect(await itemRow(item!.id)).toMatchObject({
+    await runBatchItem({ control: db, registry, port: clientPeriodPort }, item.id);
+    expect(await itemRow(item.id)).toMatchObject({
       status: 'DONE',
       attempts: 2,
       stateBefore: 'UNLOCKED',
@@ -254,11 +257,7 @@ describe('a batch item whose client cannot be reached', () => {
   };
 
   it('is retried, recording nothing, and is DONE once the client answers again', async () => {
-    const batch = await runningBatch(8, 'back-again');
-    const [item] = await db
-      .insert(control.periodBatchItems)
-      .values({ batchId: batch.id, tenantId, status: 'PENDING' })
-      .returning();
+    const { item } = await pendingItem(8, 'back-again');
     let down = true;
     const restarting = {
       ...clientPeriodPort,
@@ -267,15 +266,15 @@ describe('a batch item whose client cannot be reached', () => {
         return clientPeriodPort.readCloseRow(...args);
       },
     };
-    const first = runBatchItem({ control: db, registry, port: restarting }, item!.id);
+    const first = runBatchItem({ control: db, registry, port: restarting }, item.id);
     await expect(first).rejects.toBeInstanceOf(BatchItemRetry);
     await expect(first).rejects.toMatchObject({ attempt: 1, tenantId });
-    expect(await itemRow(item!.id)).toMatchObject({ status: 'RUNNING', attempts: 1, finishedAt: null });
+    expect(await itemRow(item.id)).toMatchObject({ status: 'RUNNING', attempts: 1, finishedAt: null });
     expect(await lockedSales(8)).toEqual({ state: 'UNLOCKED', transitions: 0 });
 
     down = false;
-    await runBatchItem({ control: db, registry, port: restarting }, item!.id);
-    expect(await itemRow(item!.id)).toMatchObject({
+    await runBatchItem({ control: db, registry, port: restarting }, item.id);
+    expect(await itemRow(item.id)).toMatchObject({
       status: 'DONE',
       attempts: 2,
       errorCode: null,
@@ -286,11 +285,7 @@ describe('a batch item whose client cannot be reached', () => {
   });
 
   it('is DONE, not applied twice, when the connection was lost after its transition committed', async () => {
-    const batch = await runningBatch(9, 'lost-after-commit');
-    const [item] = await db
-      .insert(control.periodBatchItems)
-      .values({ batchId: batch.id, tenantId, status: 'PENDING' })
-      .returning();
+    const { item } = await pendingItem(9, 'lost-after-commit');
     const lostAnswer = {
       ...clientPeriodPort,
       apply: async (...args: Parameters<typeof clientPeriodPort.apply>) => {
@@ -298,20 +293,16 @@ describe('a batch item whose client cannot be reached', () => {
         throw Object.assign(new Error('Connection terminated unexpectedly'), { code: 'ECONNRESET' });
       },
     };
-    await expect(runBatchItem({ control: db, registry, port: lostAnswer }, item!.id)).rejects.toBeInstanceOf(
+    await expect(runBatchItem({ control: db, registry, port: lostAnswer }, item.id)).rejects.toBeInstanceOf(
       BatchItemRetry,
     );
-    await runBatchItem({ control: db, registry, port: clientPeriodPort }, item!.id);
-    expect(await itemRow(item!.id)).toMatchObject({ status: 'DONE', attempts: 2, stateAfter: 'LOCK_SALES' });
+    await runBatchItem({ control: db, registry, port: clientPeriodPort }, item.id);
+    expect(await itemRow(item.id)).toMatchObject({ status: 'DONE', attempts: 2, stateAfter: 'LOCK_SALES' });
     expect(await lockedSales(9)).toEqual({ state: 'LOCK_SALES', transitions: 1 });
   });
 
   it(`is FAILED TENANT_UNAVAILABLE at its ${UNAVAILABLE_ATTEMPTS}th attempt, and closes its batch`, async () => {
-    const batch = await runningBatch(10, 'never-back');
-    const [item] = await db
-      .insert(control.periodBatchItems)
-      .values({ batchId: batch.id, tenantId, status: 'PENDING' })
-      .returning();
+    const { batch, item } = await pendingItem(10, 'never-back');
     const gone = {
       ...clientPeriodPort,
       readCloseRow: async () => {
@@ -319,13 +310,13 @@ describe('a batch item whose client cannot be reached', () => {
       },
     };
     for (let attempt = 1; attempt < UNAVAILABLE_ATTEMPTS; attempt++) {
-      await expect(runBatchItem({ control: db, registry, port: gone }, item!.id)).rejects.toMatchObject({
+      await expect(runBatchItem({ control: db, registry, port: gone }, item.id)).rejects.toMatchObject({
         attempt,
       });
-      expect(await itemRow(item!.id)).toMatchObject({ status: 'RUNNING', attempts: attempt });
+      expect(await itemRow(item.id)).toMatchObject({ status: 'RUNNING', attempts: attempt });
     }
-    await runBatchItem({ control: db, registry, port: gone }, item!.id);
-    expect(await itemRow(item!.id)).toMatchObject({
+    await runBatchItem({ control: db, registry, port: gone }, item.id);
+    expect(await itemRow(item.id)).toMatchObject({
       status: 'FAILED',
       attempts: UNAVAILABLE_ATTEMPTS,
       errorCode: 'TENANT_UNAVAILABLE',
