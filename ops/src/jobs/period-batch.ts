@@ -6,6 +6,7 @@ import {
   runBatchItem,
   saveBatchItemJobs,
   sweepStrandedBatchItems,
+  UNAVAILABLE_ATTEMPTS,
 } from '@cifra/subgraph-period';
 import { backoffStrategies } from 'agenda';
 import type { JobModule } from '../worker.ts';
@@ -24,6 +25,7 @@ export const PERIOD_BATCH_SWEEP_JOB = 'period.batch-sweep';
  */
 export const periodBatchJobs: JobModule = async (agenda, deps) => {
   const concurrency = deps.limits?.periodBatchConcurrency ?? DEFAULT_PERIOD_BATCH_CONCURRENCY;
+  const unavailableAttempts = deps.limits?.periodBatchUnavailableAttempts ?? UNAVAILABLE_ATTEMPTS;
   agenda.define<BatchItemJobData>(
     BATCH_ITEM_JOB,
     async (job) => {
@@ -34,7 +36,7 @@ export const periodBatchJobs: JobModule = async (agenda, deps) => {
             registry: deps.registry,
             port: clientPeriodPort,
             stopping: deps.stopping,
-            unavailableAttempts: deps.limits?.periodBatchUnavailableAttempts,
+            unavailableAttempts,
           },
           job.attrs.data.itemId,
         );
@@ -52,7 +54,13 @@ export const periodBatchJobs: JobModule = async (agenda, deps) => {
     {
       concurrency,
       lockLimit: concurrency,
-      backoff: backoffStrategies.exponential({ delay: 1_000, maxRetries: 5 }),
+      // Runs enough for every attempt at a client that cannot be reached (1 s, 2 s, 4 s … up to a
+      // minute apart): an item whose job gave up would stay RUNNING, its job kept as failed.
+      backoff: backoffStrategies.exponential({
+        delay: 1_000,
+        maxDelay: 60_000,
+        maxRetries: Math.max(5, unavailableAttempts - 1),
+      }),
       removeOnComplete: true,
     },
   );
