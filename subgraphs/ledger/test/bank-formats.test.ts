@@ -35,6 +35,29 @@ describe('an OFX statement', () => {
     expect(read.lines.map((l) => l.amountMinor)).toEqual([1000n, 1000n]); // FITIDs are case-sensitive
   });
 
+  it('refuses a transaction without a FITID, or with an empty one, naming it', () => {
+    const missing = ofx([trn('B2', '5.00'), trn('A1', '10.00').replace('<FITID>A1', '')]);
+    // OFX 2 (XML), where an element may be empty.
+    const xml = (fitId: string) => `<?xml version="1.0"?><OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS>
+      <CURDEF>PAB</CURDEF><BANKTRANLIST><DTSTART>20261101</DTSTART><DTEND>20261130</DTEND>
+      <STMTTRN><TRNTYPE>OTHER</TRNTYPE><DTPOSTED>20261105</DTPOSTED><TRNAMT>5.00</TRNAMT><FITID>B2</FITID></STMTTRN>
+      <STMTTRN><TRNTYPE>OTHER</TRNTYPE><DTPOSTED>20261105</DTPOSTED><TRNAMT>10.00</TRNAMT>${fitId}</STMTTRN>
+      </BANKTRANLIST><LEDGERBAL><BALAMT>100.00</BALAMT><DTASOF>20261130</DTASOF></LEDGERBAL>
+      </STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>`;
+    expect(parseOfxStatement(xml('<FITID>A1</FITID>'), 2).lines).toHaveLength(2);
+    for (const nameless of [
+      missing,
+      xml(''),
+      xml('<FITID></FITID>'),
+      xml('<FITID> </FITID>'),
+      xml('<FITID/>'),
+    ]) {
+      const refused = outcome(() => parseOfxStatement(nameless, 2));
+      expect(refused).toMatchObject({ code: 'STATEMENT_FORMAT_INVALID', field: 'STMTTRN[2].FITID' });
+      expect((refused as { message: string }).message).toContain('STMTTRN[2] has no FITID');
+    }
+  });
+
   it('refuses a transaction stated in another currency than CURDEF, and a zero one', () => {
     const eur = trn('A1', '10.00', '<CURRENCY><CURRATE>1.1<CURSYM>EUR</CURRENCY>');
     expect(outcome(() => parseOfxStatement(ofx([eur]), 2))).toMatchObject({

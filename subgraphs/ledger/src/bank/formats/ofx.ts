@@ -73,15 +73,21 @@ export function parseOfxStatement(content: string, minorUnits: number): ParsedSt
 }
 
 /**
- * FITID is the bank's own id of a transaction on the account: two STMTTRN with one FITID in a file
- * are a corrupt or concatenated download, whose second copy would count the money twice. The file
- * is refused, naming both.
+ * FITID is the bank's own id of a transaction on the account, required by OFX: two STMTTRN with one
+ * FITID in a file are a corrupt or concatenated download, whose second copy would count the money
+ * twice. The file is refused, naming both — and so is a transaction without one, which no such check
+ * could tell from its copy.
  */
 function checkFitIds(trns: readonly unknown[]): void {
   const seen = new Map<string, number>();
   trns.forEach((t, i) => {
     const id = cleanText(textOf(at(t, 'FITID')));
-    if (!id) return;
+    if (!id) {
+      throw formatError(
+        `STMTTRN[${i + 1}] has no FITID, the bank's id of the transaction that OFX requires: its copy elsewhere in the file could not be told apart`,
+        { field: `STMTTRN[${i + 1}].FITID` },
+      );
+    }
     const first = seen.get(id);
     if (first) {
       throw formatError(
