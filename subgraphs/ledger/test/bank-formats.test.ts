@@ -107,6 +107,16 @@ describe('a camt.053 statement', () => {
     });
     const both = camt(bal('PRCD', '100.00') + bal('OPBD', '100.00') + bal('CLBD', '85.00'));
     expect(parseCamt053Statement(both, 2).openingMinor).toBe(10000n);
+    const prcdAlone = camt(bal('PRCD', '100.00') + bal('CLBD', '85.00'));
+    expect(parseCamt053Statement(prcdAlone, 2).openingMinor).toBe(10000n);
+  });
+
+  it('refuses an opening OPBD that is not the previous closing PRCD it states', () => {
+    const apart = camt(bal('PRCD', '90.00') + bal('OPBD', '100.00') + bal('CLBD', '85.00'));
+    const refused = outcome(() => parseCamt053Statement(apart, 2));
+    expect(refused).toMatchObject({ code: 'STATEMENT_FORMAT_INVALID', field: 'Bal[PRCD]' });
+    expect((refused as { message: string }).message).toContain('OPBD 100.00');
+    expect((refused as { message: string }).message).toContain('PRCD 90.00');
   });
 });
 

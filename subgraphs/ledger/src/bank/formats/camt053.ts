@@ -1,3 +1,4 @@
+import { formatMoney } from '@cifra/domain';
 import {
   checkFileBounds,
   checkLineCount,
@@ -12,7 +13,7 @@ import { at, parseXml, textOf } from './xml.ts';
 
 /**
  * ISO 20022 `camt.053` (BankToCustomerStatement, any version 001.02–001.13: the elements read here
- * have not moved). One `Stmt` per import; balances OPBD/PRCD (opening) and CLBD (closing);
+ * have not moved). One `Stmt` per import; balances OPBD/PRCD (opening; equal when both are given) and CLBD (closing);
  * entries with status BOOK (or none, before version 8), others (PDNG, INFO) are not yet booked.
  */
 export function parseCamt053Statement(content: string, minorUnits: number): ParsedStatement {
@@ -28,6 +29,16 @@ export function parseCamt053Statement(content: string, minorUnits: number): Pars
   const balances = (at(stmt, 'Bal') as unknown[] | undefined) ?? [];
   const balance = (...codes: string[]) => statementBalance(balances, codes, signed);
   const opening = balance('OPBD', 'PRCD');
+  const previous = balance('PRCD');
+  // Both stated: the previous statement's closing is this one's opening. Apart, which one the
+  // statement starts from would be a guess.
+  if (opening && previous && opening.amount !== previous.amount) {
+    const f = (m: bigint) => formatMoney(m, minorUnits);
+    throw formatError(
+      `The statement's opening balance OPBD ${f(opening.amount)} is not the previous closing balance PRCD ${f(previous.amount)} it states`,
+      { field: 'Bal[PRCD]' },
+    );
+  }
   const closing = balance('CLBD');
   if (!opening || !closing)
     throw formatError('The statement needs an opening (OPBD or PRCD) and a closing (CLBD) balance');
