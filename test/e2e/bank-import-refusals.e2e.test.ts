@@ -91,7 +91,7 @@ describe('statement files that would misread money', () => {
     expect(await written()).toEqual(before);
   });
 
-  it('refuses an OFX with one FITID twice, and one whose closing balance is not the one given: nothing written', async () => {
+  it('refuses an OFX with one FITID twice, and one whose closing balance or last day is not the one given: nothing written', async () => {
     const before = await written();
     const april = fixture('banco-general-2026-04.ofx');
     const twice = await attempt('OFX', april.replace('<FITID>202604200002', '<FITID>202604030001'));
@@ -117,9 +117,17 @@ describe('statement files that would misread money', () => {
       line: undefined,
       field: 'Ntry[2].Amt',
     });
+    // A last day given that is not the one the file states (BANKTRANLIST's DTEND): it was ignored.
+    const [, y, m, d] = /<DTEND>(\d{4})(\d{2})(\d{2})/.exec(april) ?? [];
+    const lastDay = `${y}-${m}-${d}`;
+    const period = await attempt('OFX', april, { periodEnd: `${y}-${m}-15` });
+    expect(refusal(period)).toEqual({ codes: ['BAD_USER_INPUT'], line: undefined, field: 'input.periodEnd' });
+    expect(period.errors?.[0]?.extensions).toMatchObject({ given: `${y}-${m}-15`, statement: lastDay });
     expect(await written()).toEqual(before);
     // The same file with its own closing balance given is imported, lines and all.
-    const imported = ok(await attempt('OFX', april, { closingBalance: '10800.75' })).importBankStatement;
+    const imported = ok(
+      await attempt('OFX', april, { closingBalance: '10800.75', periodEnd: lastDay }),
+    ).importBankStatement;
     expect([imported.openingBalance, imported.closingBalance, imported.lines.edges.length]).toEqual([
       '10525.75',
       '10800.75',

@@ -2440,9 +2440,15 @@ export type ImportBankStatementInput = {
    * check: the file's own closing balance, or the import is refused (`STATEMENT_UNBALANCED`).
    */
   closingBalance?: InputMaybe<Scalars['Money']['input']>;
-  /** For CSV: the statement's first day (default: the first line's date). */
+  /**
+   * For CSV: the statement's first day (default: the first line's date). For OFX and camt.053, which
+   * state their period, a check: the file's own first day, or the import is refused (`BAD_USER_INPUT`).
+   */
   periodStart?: InputMaybe<Scalars['Date']['input']>;
-  /** For CSV: the statement's last day (default: the last line's date). */
+  /**
+   * For CSV: the statement's last day (default: the last line's date). For OFX and camt.053, which
+   * state their period, a check: the file's own last day, or the import is refused (`BAD_USER_INPUT`).
+   */
   periodEnd?: InputMaybe<Scalars['Date']['input']>;
 };
 

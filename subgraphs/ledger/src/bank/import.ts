@@ -48,6 +48,10 @@ export function readStatement(
     openingMinor: money(input.openingBalance, 'input.openingBalance'),
     closingMinor: money(input.closingBalance, 'input.closingBalance'),
   };
+  const period = {
+    periodStart: input.periodStart ? parseIsoDate(input.periodStart, 'input.periodStart') : null,
+    periodEnd: input.periodEnd ? parseIsoDate(input.periodEnd, 'input.periodEnd') : null,
+  };
   const s =
     input.format === 'CSV'
       ? parseCsvStatement(
@@ -59,16 +63,13 @@ export function readStatement(
               });
             })(),
           minorUnits,
-          {
-            ...stated,
-            periodStart: input.periodStart ? parseIsoDate(input.periodStart, 'input.periodStart') : null,
-            periodEnd: input.periodEnd ? parseIsoDate(input.periodEnd, 'input.periodEnd') : null,
-          },
+          { ...stated, ...period },
         )
       : input.format === 'OFX'
         ? parseOfxStatement(input.fileContent, minorUnits)
         : parseCamt053Statement(input.fileContent, minorUnits);
   checkStatedBalances(s, stated, minorUnits);
+  if (input.format !== 'CSV') checkStatedPeriod(s, period);
   if (s.periodStart > s.periodEnd)
     throw formatError(`The period ends (${s.periodEnd}) before it starts (${s.periodStart})`);
   const outside = s.lines.findIndex((l) => l.bookingDate < s.periodStart || l.bookingDate > s.periodEnd);
@@ -88,6 +89,29 @@ export function readStatement(
     );
   }
   return s;
+}
+
+/**
+ * OFX and camt.053 state their own period (BANKTRANLIST's DTSTART/DTEND, FrToDt): a first or last
+ * day given beside such a file must be the file's, as a balance given must (checkStatedBalances).
+ * Taken over the file's, it would file the lines under another period; ignored, it would leave the
+ * caller believing the statement covers what they said.
+ */
+function checkStatedPeriod(
+  s: ParsedStatement,
+  given: { periodStart: string | null; periodEnd: string | null },
+): void {
+  for (const [field, day, own] of [
+    ['periodStart', given.periodStart, s.periodStart],
+    ['periodEnd', given.periodEnd, s.periodEnd],
+  ] as const) {
+    if (day === null || day === own) continue;
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      `The ${field === 'periodStart' ? 'first' : 'last'} day given, ${day}, is not the statement's own ${own}: the file states its period (give none, or the file's)`,
+      { field: `input.${field}`, given: day, statement: own },
+    );
+  }
 }
 
 /**
