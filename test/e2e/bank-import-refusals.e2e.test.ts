@@ -88,6 +88,8 @@ describe('statement files that would misread money', () => {
       field: 'credit',
     });
     expect(codes(await file(`02/06/${YEAR};x;;5,00 EUR;105,00 EUR`))).toEqual(['CURRENCY_MISMATCH']);
+    // "€" was read as the account's PAB: 5.00 of euros booked as balboas.
+    expect(codes(await file(`02/06/${YEAR};x;;5,00 €;105,00 €`))).toEqual(['CURRENCY_MISMATCH']);
     expect(await written()).toEqual(before);
   });
 

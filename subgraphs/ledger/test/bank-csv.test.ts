@@ -300,6 +300,22 @@ describe("a CSV amount's spaces, minus signs and currency codes", () => {
       expect(e).toMatchObject({ code: 'STATEMENT_FORMAT_INVALID', details: { line: 3, field: 'amount' } });
     }
   });
+
+  it('reads "€" as EUR and "£" as GBP, never as the account’s money; "$" names no currency', () => {
+    const one = (cell: string) =>
+      parseCsvStatement(`fecha,monto\n2026-11-02,${cell}\n`, mapping({}), 2, balances).currency;
+    expect([one('€5.00'), one('5.00 €'), one('-€ 5.00'), one('£5.00'), one('$5.00')]).toEqual([
+      'EUR',
+      'EUR',
+      'EUR',
+      'GBP',
+      null,
+    ]);
+    // One currency a file: a pound beside a euro is refused, naming its line.
+    expect(() =>
+      parseCsvStatement('fecha,monto\n2026-11-02,€5.00\n2026-11-03,£1.00\n', mapping({}), 2, balances),
+    ).toThrow(/line 2 has EUR/);
+  });
 });
 
 describe('a CSV row of a signed zero', () => {

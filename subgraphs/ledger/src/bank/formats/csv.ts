@@ -83,6 +83,11 @@ const NUMBER: Record<CsvMapping['decimalSeparator'], RegExp> = {
 const CURRENCY = /^(?:[$€£]|[A-Z]{3})/;
 const CURRENCY_AFTER = /(?:[$€£]|[A-Z]{3})$/;
 const ISO_CODE = /^[A-Z]{3}$/;
+/**
+ * The symbols that name one currency. "$" names many (the dollars, and in Panama the balboa's
+ * notes are the US dollar's): it says nothing of the statement's currency.
+ */
+const SYMBOL_CODE: Record<string, string> = { '€': 'EUR', '£': 'GBP' };
 
 /** An amount cell read: a plain signed decimal, and the ISO currency code it printed, if any. */
 interface CellAmount {
@@ -142,7 +147,7 @@ function plainAmount(
   const plain = decimal === 'POINT' ? t.replace(/[,_]/g, '') : t.replace(/[._]/g, '').replace(',', '.');
   return {
     plain: negative ? `-${plain}` : plain,
-    code: currency && ISO_CODE.test(currency) ? currency : null,
+    code: currency ? (ISO_CODE.test(currency) ? currency : (SYMBOL_CODE[currency] ?? null)) : null,
   };
 }
 
