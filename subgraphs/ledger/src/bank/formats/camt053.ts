@@ -13,8 +13,9 @@ import { at, parseXml, textOf } from './xml.ts';
 
 /**
  * ISO 20022 `camt.053` (BankToCustomerStatement, any version 001.02–001.13: the elements read here
- * have not moved). One `Stmt` per import; balances OPBD/PRCD (opening; equal when both are given) and CLBD (closing);
- * entries with status BOOK (or none, before version 8), others (PDNG, INFO) are not yet booked.
+ * have not moved). One `Stmt` per import; balances OPBD/PRCD (opening; equal when both are given)
+ * and CLBD (closing); entries with status BOOK (or none, before version 8), others (PDNG, INFO) are
+ * not yet booked.
  */
 export function parseCamt053Statement(content: string, minorUnits: number): ParsedStatement {
   checkFileBounds(content);
