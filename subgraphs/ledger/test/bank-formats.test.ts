@@ -120,13 +120,15 @@ describe('a camt.053 statement', () => {
   });
 });
 
+/** An import of a two-line OFX statement of 2026-11-01 – 2026-11-30, `over` changed. */
+const input = (over: Partial<ImportInput>): ImportInput => ({
+  accountCode: '1110',
+  format: 'OFX',
+  fileContent: ofx([trn('A1', '10.00'), trn('A2', '-5.00')], '105.00'),
+  ...over,
+});
+
 describe('an opening or closing balance given beside the file', () => {
-  const input = (over: Partial<ImportInput>): ImportInput => ({
-    accountCode: '1110',
-    format: 'OFX',
-    fileContent: ofx([trn('A1', '10.00'), trn('A2', '-5.00')], '105.00'),
-    ...over,
-  });
   const csvMapping: CsvMapping = {
     delimiter: ',',
     dateColumn: 'fecha',
@@ -189,19 +191,13 @@ describe('an opening or closing balance given beside the file', () => {
 
 describe('a first or last day given beside an OFX or camt.053 file', () => {
   // Both files state 2026-11-01 – 2026-11-30 (OFX's DTSTART/DTEND, camt.053's FrToDt).
-  const ofxInput = (over: Partial<ImportInput>): ImportInput => ({
-    accountCode: '1110',
-    format: 'OFX',
-    fileContent: ofx([trn('A1', '10.00'), trn('A2', '-5.00')], '105.00'),
-    ...over,
-  });
   const camtInput = (over: Partial<ImportInput>) =>
-    ofxInput({ format: 'CAMT053', fileContent: camt(bal('OPBD', '100.00') + bal('CLBD', '85.00')), ...over });
+    input({ format: 'CAMT053', fileContent: camt(bal('OPBD', '100.00') + bal('CLBD', '85.00')), ...over });
 
   it('is refused when it is not the file’s own, naming it, the day given and the file’s', () => {
     for (const [given, field, day, own] of [
-      [ofxInput({ periodStart: '2026-10-01' }), 'input.periodStart', '2026-10-01', '2026-11-01'],
-      [ofxInput({ periodEnd: '2026-11-29' }), 'input.periodEnd', '2026-11-29', '2026-11-30'],
+      [input({ periodStart: '2026-10-01' }), 'input.periodStart', '2026-10-01', '2026-11-01'],
+      [input({ periodEnd: '2026-11-29' }), 'input.periodEnd', '2026-11-29', '2026-11-30'],
       [camtInput({ periodStart: '2026-11-02' }), 'input.periodStart', '2026-11-02', '2026-11-01'],
       [camtInput({ periodEnd: '2026-12-31' }), 'input.periodEnd', '2026-12-31', '2026-11-30'],
     ] as const) {
@@ -213,7 +209,7 @@ describe('a first or last day given beside an OFX or camt.053 file', () => {
 
   it('passes when it is the file’s own', () => {
     const own = { periodStart: '2026-11-01', periodEnd: '2026-11-30' };
-    for (const given of [ofxInput(own), camtInput(own)]) {
+    for (const given of [input(own), camtInput(own)]) {
       expect(readStatement(given, null, 2)).toMatchObject(own);
     }
   });
