@@ -151,20 +151,24 @@ async function finished(id: string, who = 'senior'): Promise<Batch> {
   }
 }
 
-async function clientDb(slug: string): Promise<string> {
+/** A client's row in the control plane. */
+async function tenantOf(slug: string) {
   const [t] = await stack.control.db.select().from(control.tenants).where(eq(control.tenants.slug, slug));
-  return t!.databaseName;
+  return t!;
 }
 
-/** Lock transitions recorded in a client's own audit trail for the test month. */
-async function lockEvents(slug: string): Promise<number> {
-  const [t] = await stack.control.db.select().from(control.tenants).where(eq(control.tenants.slug, slug));
+async function clientDb(slug: string): Promise<string> {
+  return (await tenantOf(slug)).databaseName;
+}
+
+/** Lock transitions recorded in a client's own audit trail for a month (the test month). */
+async function lockEvents(slug: string, month = MONTH): Promise<number> {
   return countInClient(
     db.adminUrl,
-    t!.databaseName,
+    await clientDb(slug),
     `SELECT count(*)::int AS n FROM audit_events a JOIN posting_periods p ON p.id::text = a.entity_id
       WHERE a.entity_type = 'PostingPeriod' AND p.year = $1 AND p.month = $2`,
-    [YEAR, MONTH],
+    [YEAR, month],
   );
 }
 
@@ -479,14 +483,11 @@ describe('the month-end close in batches, with four eyes', () => {
     // day) has waited since that Panama day. Three days after "tomorrow" in UTC is four after it.
     const today = new Date().toISOString().slice(0, 10);
     const [first] = two;
-    const [t0] = await stack.control.db
-      .select()
-      .from(control.tenants)
-      .where(eq(control.tenants.slug, first!));
+    const t0 = await tenantOf(first!);
     await stack.control.db
       .update(control.clientCloseMonths)
       .set({ submittedAt: new Date(`${today}T01:30:00Z`) })
-      .where(and(eq(control.clientCloseMonths.tenantId, t0!.id), eq(control.clientCloseMonths.month, MONTH)));
+      .where(and(eq(control.clientCloseMonths.tenantId, t0.id), eq(control.clientCloseMonths.month, MONTH)));
     const threeDays = await as('senior')<{
       closeExceptions: { kind: string; client: { slug: string }; daysOverdue: number }[];
     }>(
@@ -622,10 +623,7 @@ describe('the month-end close in batches, with four eyes', () => {
 
 describe('a client whose database is down', () => {
   it('shows that client UNAVAILABLE with a reason while the others still answer', async () => {
-    const [down] = await stack.control.db
-      .select()
-      .from(control.tenants)
-      .where(eq(control.tenants.slug, 'clinica-costa'));
+    const down = await tenantOf('clinica-costa');
     // Move the client to a server that is not there (a closed port), as if its server had died.
     const [dead] = await stack.control.db
       .insert(control.dbServers)
@@ -638,8 +636,8 @@ describe('a client whose database is down', () => {
     await stack.control.db
       .update(control.tenants)
       .set({ serverId: dead!.id })
-      .where(eq(control.tenants.id, down!.id));
-    stack.registry.forget(down!.id);
+      .where(eq(control.tenants.id, down.id));
+    stack.registry.forget(down.id);
 
     // Read on demand (the worker's sweep would find it within a minute).
     const refreshed = await as('senior')<{ refreshCloseBoardClient: BoardClient }>(REFRESH, {
@@ -667,7 +665,7 @@ describe('a client whose database is down', () => {
         expect(c.stage).not.toBeNull();
       }
     }
-    expect(await clientDb('clinica-costa')).toBe(down!.databaseName);
+    expect(await clientDb('clinica-costa')).toBe(down.databaseName);
   });
 
   it('retries its batch item while it is down, and applies it once when it is back', async () => {
@@ -692,13 +690,9 @@ describe('a client whose database is down', () => {
     expect(await costa()).toMatchObject({ status: 'RUNNING', failureCode: null });
 
     // Its server back: the client's location restored (on the server of the firm's other clients).
-    const [other] = await stack.control.db
-      .select()
-      .from(control.tenants)
-      .where(eq(control.tenants.slug, 'panaderia-valle'));
     const [back] = await stack.control.db
       .update(control.tenants)
-      .set({ serverId: other!.serverId })
+      .set({ serverId: (await tenantOf('panaderia-valle')).serverId })
       .where(eq(control.tenants.slug, 'clinica-costa'))
       .returning();
     stack.registry.forget(back!.id);
@@ -711,14 +705,6 @@ describe('a client whose database is down', () => {
     expect(costaDone).toMatchObject({ stateBefore: 'UNLOCKED', stateAfter: 'LOCK_SALES' });
     expect(costaDone!.attempts).toBeGreaterThanOrEqual(3);
     // Applied once: one lock of month 3 in the client's own trail.
-    expect(
-      await countInClient(
-        db.adminUrl,
-        back!.databaseName,
-        `SELECT count(*)::int AS n FROM audit_events a JOIN posting_periods p ON p.id::text = a.entity_id
-          WHERE a.action = 'period.locked' AND p.year = $1 AND p.month = 3`,
-        [YEAR],
-      ),
-    ).toBe(1);
+    expect(await lockEvents('clinica-costa', 3)).toBe(1);
   });
 });
