@@ -7,6 +7,7 @@ import { type CsvMapping, parseCsvStatement } from './formats/csv.ts';
 import { parseOfxStatement } from './formats/ofx.ts';
 import {
   checkStatedBalances,
+  checkStatedPeriod,
   formatError,
   type ParsedStatement,
   statementDigest,
@@ -89,29 +90,6 @@ export function readStatement(
     );
   }
   return s;
-}
-
-/**
- * OFX and camt.053 state their own period (BANKTRANLIST's DTSTART/DTEND, FrToDt): a first or last
- * day given beside such a file must be the file's, as a balance given must (checkStatedBalances).
- * Taken over the file's, it would file the lines under another period; ignored, it would leave the
- * caller believing the statement covers what they said.
- */
-function checkStatedPeriod(
-  s: ParsedStatement,
-  given: { periodStart: string | null; periodEnd: string | null },
-): void {
-  for (const [field, day, own] of [
-    ['periodStart', given.periodStart, s.periodStart],
-    ['periodEnd', given.periodEnd, s.periodEnd],
-  ] as const) {
-    if (day === null || day === own) continue;
-    throw new DomainError(
-      'BAD_USER_INPUT',
-      `The ${field === 'periodStart' ? 'first' : 'last'} day given, ${day}, is not the statement's own ${own}: the file states its period (give none, or the file's)`,
-      { field: `input.${field}`, given: day, statement: own },
-    );
-  }
 }
 
 /**

@@ -123,6 +123,29 @@ export function checkStatedBalances(s: ParsedStatement, stated: StatedBalances, 
   }
 }
 
+/**
+ * OFX and camt.053 state their own period (BANKTRANLIST's DTSTART/DTEND, FrToDt): a first or last
+ * day given beside such a file must be the file's, as a balance given must (checkStatedBalances, above).
+ * Taken over the file's, it would file the lines under another period; ignored, it would leave the
+ * caller believing the statement covers what they said.
+ */
+export function checkStatedPeriod(
+  s: ParsedStatement,
+  given: { periodStart: string | null; periodEnd: string | null },
+): void {
+  for (const [field, day, own] of [
+    ['periodStart', given.periodStart, s.periodStart],
+    ['periodEnd', given.periodEnd, s.periodEnd],
+  ] as const) {
+    if (day === null || day === own) continue;
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      `The ${field === 'periodStart' ? 'first' : 'last'} day given, ${day}, is not the statement's own ${own}: the file states its period (give none, or the file's)`,
+      { field: `input.${field}`, given: day, statement: own },
+    );
+  }
+}
+
 /** A calendar date from its parts, refused unless it exists and lies in 1900–9999. */
 export function isoDate(
   year: number,
