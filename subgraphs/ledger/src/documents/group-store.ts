@@ -22,8 +22,8 @@ import type {
 
 type Allocation = { invoiceId: string; amountMinor: bigint };
 
-/** Ids inlined in a simple-protocol query as a uuid[] literal: only UUIDs, checked. */
-const uuidArray = (ids: readonly string[]) => `'{${ids.filter(isUuid).join(',')}}'::uuid[]`;
+/** Ids inlined in a simple-protocol query as a uuid[] literal: only UUIDs, checked, each once. */
+const uuidArray = (ids: readonly string[]) => `'{${[...new Set(ids.filter(isUuid))].join(',')}}'::uuid[]`;
 
 /** What the documents' pass reads for a group: its drafts locked, their parties and lines, the client's setup. */
 export interface LaneReads {
@@ -92,12 +92,18 @@ export type LineInForce = DocumentLineRow & { rateInForce: string | null };
 /**
  * The documents' lines in order, each with its tax code's rate in force on its document's date: the
  * latest dated rate on or before it, else the code's own (as `taxCodes(db, on)` reads it).
+ *
+ * Driven from the ids (`unnest`), each document and its lines found by their keys. Filtered with
+ * `= ANY` instead, the planner joined the lines to every document by a hash of the whole table
+ * whatever its statistics said — a scan of all the client's documents for each group, 1.6 ms at
+ * 7,000 documents and growing with them.
  */
 const linesInForceSql = (of: string) => `SELECT l.*, coalesce((SELECT r.rate_percent FROM tax_code_rates r
       WHERE r.tax_code = l.tax_code AND r.effective_from <= d.document_date
       ORDER BY r.effective_from DESC LIMIT 1), c.rate_percent)::text AS rate_in_force
-    FROM document_lines l JOIN documents d ON d.id = l.document_id LEFT JOIN tax_codes c ON c.code = l.tax_code
-    WHERE l.document_id = ANY (${of}) ORDER BY l.document_id, l.line_number`;
+    FROM unnest(${of}) AS u(id) JOIN documents d ON d.id = u.id JOIN document_lines l ON l.document_id = u.id
+      LEFT JOIN tax_codes c ON c.code = l.tax_code
+    ORDER BY l.document_id, l.line_number`;
 
 const linesInForceOf = (rows: readonly Record<string, unknown>[]): LineInForce[] =>
   rowsOf(tenant.documentLines, rows).map((line, i) => ({
