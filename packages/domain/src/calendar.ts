@@ -56,13 +56,41 @@ export function todayIn(timezone: string, now: Date = new Date()): IsoDate {
   return DateTime.fromJSDate(now).setZone(timezone).toISODate()!;
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * Days from 1970-01-01 to a date `YYYY-MM-DD` of years 1000–9999; undefined for any other text
+ * (`2026-02-30` included). A date has no zone, so its days are whole in UTC: the count is the
+ * calendar's own, about a tenth of a microsecond where luxon's parse takes several — the books'
+ * lane ages every foreign-currency document's rate (`ratesInForce`) with these.
+ */
+function epochDay(date: IsoDate): number | undefined {
+  if (!ISO_DATE.test(date) || date[0] === '0') return undefined;
+  const [y, m, d] = [Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10))];
+  const ms = Date.UTC(y, m - 1, d);
+  const at = new Date(ms);
+  return at.getUTCMonth() === m - 1 && at.getUTCDate() === d ? ms / DAY_MS : undefined;
+}
+
+/** The date `YYYY-MM-DD` of a day counted by `epochDay`; undefined outside the years 1000–9999. */
+function dateOfEpochDay(day: number): IsoDate | undefined {
+  const iso = new Date(day * DAY_MS).toISOString();
+  return iso.length === 24 && iso[0] !== '0' ? iso.slice(0, 10) : undefined;
+}
+
 /** A date `days` later (earlier when negative). */
 export function addDays(date: IsoDate, days: number): IsoDate {
-  return DateTime.fromISO(date, { zone: 'UTC' }).plus({ days }).toISODate()!;
+  const day = Number.isInteger(days) ? epochDay(date) : undefined;
+  return (
+    (day === undefined ? undefined : dateOfEpochDay(day + days)) ??
+    DateTime.fromISO(date, { zone: 'UTC' }).plus({ days }).toISODate()!
+  );
 }
 
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: IsoDate, to: IsoDate): number {
+  const [a, b] = [epochDay(from), epochDay(to)];
+  if (a !== undefined && b !== undefined) return b - a;
   return Math.round(
     DateTime.fromISO(to, { zone: 'UTC' }).diff(DateTime.fromISO(from, { zone: 'UTC' }), 'days').days,
   );

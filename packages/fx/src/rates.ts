@@ -1,7 +1,9 @@
 import { rowsOf, type TenantDb, tenant } from '@cifra/db';
 import {
+  addDays,
   badInput,
   DomainError,
+  daysBetween,
   formatRate,
   type IsoDate,
   parsePublishedRate,
@@ -9,7 +11,6 @@ import {
   type ScaledRate,
 } from '@cifra/domain';
 import { and, asc, desc, eq, gte, lte, ne, sql } from 'drizzle-orm';
-import { DateTime } from 'luxon';
 import type { ClientFx } from './client.ts';
 
 export type RateRow = typeof tenant.exchangeRates.$inferSelect;
@@ -44,13 +45,7 @@ export const OVERRIDE_SOURCE = 'OVERRIDE';
 export const DOCUMENT_SOURCE = 'DOCUMENT';
 const notDocumentRate = ne(tenant.exchangeRates.source, DOCUMENT_SOURCE);
 
-const days = (from: IsoDate, to: IsoDate) =>
-  Math.round(
-    DateTime.fromISO(to, { zone: 'UTC' }).diff(DateTime.fromISO(from, { zone: 'UTC' }), 'days').days,
-  );
-
-export const minusDays = (date: IsoDate, n: number): IsoDate =>
-  DateTime.fromISO(date, { zone: 'UTC' }).minus({ days: n }).toISODate()!;
+export const minusDays = (date: IsoDate, n: number): IsoDate => addDays(date, -n);
 
 export function answerFromRow(row: RateRow, requestedDate: IsoDate): RateAnswer {
   return {
@@ -67,7 +62,7 @@ export function answerFromRow(row: RateRow, requestedDate: IsoDate): RateAnswer 
     overrideByEmail: row.overrideByEmail,
     overrideReason: row.overrideReason,
     isFallback: row.rateDate < requestedDate,
-    ageDays: days(row.rateDate, requestedDate),
+    ageDays: daysBetween(row.rateDate, requestedDate),
   };
 }
 
@@ -253,7 +248,7 @@ export async function rateHistory(
   to: IsoDate,
 ): Promise<HistoryRow[]> {
   if (from > to) throw badInput(`from (${from}) is after to (${to})`, { field: 'from' });
-  if (days(from, to) >= MAX_RATE_HISTORY_DAYS) {
+  if (daysBetween(from, to) >= MAX_RATE_HISTORY_DAYS) {
     throw badInput(`to: ask for at most ${MAX_RATE_HISTORY_DAYS} days of rates at once`, { field: 'to' });
   }
   const rows = await db
