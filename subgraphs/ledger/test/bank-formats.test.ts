@@ -45,8 +45,16 @@ describe('an OFX statement', () => {
       </BANKTRANLIST><LEDGERBAL><BALAMT>100.00</BALAMT><DTASOF>20261130</DTASOF></LEDGERBAL>
       </STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>`;
     expect(parseOfxStatement(xml('<FITID>A1</FITID>'), 2).lines).toHaveLength(2);
+    // OFX 1 (SGML), a FITID element left empty: in the middle of the file and in its last transaction.
+    const sgmlEmpty = ofx([trn('B2', '5.00'), trn('', '10.00'), trn('C3', '1.00')]);
+    const sgmlEmptyLast = ofx([trn('B2', '5.00'), trn('', '10.00')]);
+    // Any other leaf left empty is read as empty: the memo falls back to the name.
+    const emptyMemo = parseOfxStatement(ofx([trn('B2', '5.00', '<MEMO>\n')]), 2);
+    expect(emptyMemo.lines[0]).toMatchObject({ amountMinor: 500n, description: 'X', reference: 'B2' });
     for (const nameless of [
       missing,
+      sgmlEmpty,
+      sgmlEmptyLast,
       xml(''),
       xml('<FITID></FITID>'),
       xml('<FITID> </FITID>'),

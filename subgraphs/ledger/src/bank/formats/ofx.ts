@@ -19,10 +19,46 @@ import { at, parseXml, textOf } from './xml.ts';
 export function ofxToXml(content: string): string {
   const start = content.search(/<OFX>/i);
   if (start < 0) throw formatError('This is not an OFX file: no <OFX> element');
-  const body = content.slice(start);
-  return body
+  const body = content
+    .slice(start)
     .replace(/&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-f]+);)/gi, '&amp;')
     .replace(/<([A-Za-z0-9._]+)>([^<]*[^<\s])\s*(?=<(?!\/\1>))/g, '<$1>$2</$1>');
+  return closeEmptyLeaves(body);
+}
+
+/**
+ * SGML elements with nothing in them (`<FITID>` then the next tag) closed as empty leaves, unless
+ * their end tag comes before the element opens again: an aggregate (`<STMTTRN>`, closed in every
+ * OFX version) or a leaf closed explicitly. Left as they were, an empty leaf made the file
+ * unreadable XML instead of a refusal naming what is missing (a transaction without its FITID).
+ * One pass: every tag's positions are listed first, and each empty element looks its name's next
+ * end and next opening up from a cursor that only moves forward, so a hostile file of empty
+ * elements costs its length, not its length squared.
+ */
+function closeEmptyLeaves(body: string): string {
+  const positions = (tag: RegExp) => {
+    const found = new Map<string, number[]>();
+    for (const m of body.matchAll(tag)) {
+      const list = found.get(m[1] as string);
+      if (list) list.push(m.index);
+      else found.set(m[1] as string, [m.index]);
+    }
+    return found;
+  };
+  const ends = positions(/<\/([A-Za-z0-9._]+)>/g);
+  const opens = positions(/<([A-Za-z0-9._]+)>/g);
+  const cursors = new Map<number[], number>();
+  /** The first position in `list` after `from` (Infinity when none), moving the list's cursor on. */
+  const next = (list: number[] | undefined, from: number) => {
+    if (!list) return Number.POSITIVE_INFINITY;
+    let i = cursors.get(list) ?? 0;
+    while (i < list.length && (list[i] as number) <= from) i++;
+    cursors.set(list, i);
+    return list[i] ?? Number.POSITIVE_INFINITY;
+  };
+  return body.replace(/<([A-Za-z0-9._]+)>(?=\s*<)/g, (tag, name: string, offset: number) =>
+    next(ends.get(name), offset) < next(opens.get(name), offset) ? tag : `<${name}></${name}>`,
+  );
 }
 
 const OFX_DATE = /^(\d{4})(\d{2})(\d{2})/;
