@@ -74,7 +74,9 @@ function epochDay(date: IsoDate): number | undefined {
 
 /** The date `YYYY-MM-DD` of a day counted by `epochDay`; undefined outside the years 1000–9999. */
 function dateOfEpochDay(day: number): IsoDate | undefined {
-  const iso = new Date(day * DAY_MS).toISOString();
+  const at = new Date(day * DAY_MS);
+  if (Number.isNaN(at.getTime())) return undefined; // beyond the instants a Date holds
+  const iso = at.toISOString();
   return iso.length === 24 && iso[0] !== '0' ? iso.slice(0, 10) : undefined;
 }
 

@@ -52,5 +52,8 @@ describe('calendar arithmetic on dates', () => {
       expect(daysBetween(text, '2026-01-01')).toBe(luxonBetween(text, '2026-01-01'));
     }
     expect(addDays('2026-01-01', 1.5)).toBe(luxonAdd('2026-01-01', 1.5));
+    // Beyond any date a Date can hold: luxon's answer, not a RangeError.
+    expect(addDays('2026-01-01', 1e9)).toBe(luxonAdd('2026-01-01', 1e9));
+    expect(addDays('2026-01-01', -1e9)).toBe(luxonAdd('2026-01-01', -1e9));
   });
 });
