@@ -375,6 +375,19 @@ export interface ClientPageQuery {
 /** The roles whose permissions include `p` (an ethical wall's `NoAccess` never does). */
 const rolesHolding = (p: Permission): string[] => RoleClusters.filter((r) => ROLE_PERMISSIONS[r].includes(p));
 
+/**
+ * The filter to the clients where the caller's role holds `p`; none when every role but NoAccess
+ * holds it, as `hasAccess` already keeps exactly those (the close board's permission, held by every
+ * role). The planner takes such a filter for a further cut: at 1,500 clients it counted the
+ * caller's clients as one row, and the board's counts ran as nested loops over all 1,500 (a
+ * third slower than without it; docs/benchmarks.md, "Session 46").
+ */
+function roleHolding(p: Permission): SQL | undefined {
+  const holding = rolesHolding(p);
+  const everyRole = RoleClusters.every((r) => r === 'NoAccess' || holding.includes(r));
+  return everyRole ? undefined : inArray(effectiveRole, holding);
+}
+
 /** What narrows a list of the caller's clients, besides the walls (shared by pages and id lists). */
 function narrowing(caller: Caller, page: Omit<ClientPageQuery, 'limit' | 'after'>): SQL[] {
   const where: SQL[] = [];
@@ -386,8 +399,10 @@ function narrowing(caller: Caller, page: Omit<ClientPageQuery, 'limit' | 'after'
   const only = listed(page.filter ?? ALL_CLIENTS);
   if (only) where.push(only);
   if (page.holding) {
-    if (!caller.integration) where.push(inArray(effectiveRole, rolesHolding(page.holding)));
-    else if (!grantUsable(page.holding, caller.integration.scope)) where.push(sql`false`);
+    if (!caller.integration) {
+      const filter = roleHolding(page.holding);
+      if (filter) where.push(filter);
+    } else if (!grantUsable(page.holding, caller.integration.scope)) where.push(sql`false`);
     else where.push(sql`${page.holding} = ANY(${integrationGrants.permissions})`);
   }
   return where;

@@ -1,14 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { type ControlDb, control, controlDb, DEFAULT_FAN_OUT, pg, TenantRegistry } from '@cifra/db';
+import {
+  type ControlDb,
+  control,
+  controlDb,
+  DEFAULT_FAN_OUT,
+  pg,
+  TenantRegistry,
+  visibleClientIds,
+  visibleClientsPage,
+} from '@cifra/db';
 import { DomainError } from '@cifra/domain';
-import { Permissions } from '@cifra/permissions';
+import { type Permission, Permissions } from '@cifra/permissions';
 import {
   createTestControlDatabase,
   type TestDatabase,
   testServerUrl,
   testServiceSecrets,
 } from '@cifra/testing';
-import { inArray } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boardPage, boardPageQuery, MAX_BOARD_PAGE } from '../src/resolvers/board-page.ts';
 import { clientPeriodPort } from '../src/services/client-period.ts';
@@ -219,6 +228,30 @@ describe('the close board paged in SQL', () => {
     const narrowed = await wholeBoard(partner([Permissions.GL.Read]), 10);
     expect(narrowed.lines).toEqual([]);
     expect(await narrowed.board.counts()).toEqual({ stageCounts: [], unavailableCount: 0, behindCount: 0 });
+  });
+
+  it('lists only the clients where the role holds the permission asked, when some role lacks it', async () => {
+    // The board's permission (Period.Read) is every role's but NoAccess, so no role filter is
+    // written for it (the walls' own filter says as much); Period.Lock is not a reader's.
+    const [u] = await db
+      .insert(control.users)
+      .values({ email: 'reader@board.test', displayName: 'reader' })
+      .returning();
+    await db.insert(control.firmMemberships).values({ firmId, userId: u!.id, firmRole: 'ClientReadOnly' });
+    const listed = async (userId: string, holding: Permission) =>
+      (await visibleClientsPage(db, { userId }, { limit: 5, holding })).length;
+    const counted = async (userId: string, holding: Permission) => {
+      const ids = visibleClientIds(db, { userId }, { holding });
+      const { rows } = await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM (${ids}) AS t`);
+      return rows[0]?.n;
+    };
+    expect(await listed(u!.id, Permissions.Period.Read)).toBe(5);
+    expect(await counted(u!.id, Permissions.Period.Read)).toBe(CLIENTS);
+    expect(await listed(u!.id, Permissions.Period.Lock)).toBe(0);
+    expect(await counted(u!.id, Permissions.Period.Lock)).toBe(0);
+    expect(await listed(users.senior!, Permissions.Period.Lock)).toBe(5);
+    // The junior's wall holds whichever the permission.
+    expect(await counted(users.junior!, Permissions.Period.Read)).toBe(CLIENTS - 1);
   });
 
   it('takes one month’s cursor on another month’s board, and keeps its place when clients are added', async () => {
