@@ -161,6 +161,82 @@ describe('the statement triggers on gl_lines keep one plan per connection', () =
   });
 });
 
+describe("a group's posted documents are answered by the update that marks them", () => {
+  it('reads no documents table whole, on a plan cached while the client had few documents', async () => {
+    const client = await t.admin.connect();
+    try {
+      await client.query('BEGIN');
+      const party = await client.query<{ id: string }>(
+        `INSERT INTO parties (kind, code, name, currency) SELECT 'CUSTOMER', 'ANSWER', 'Answer Hotel', base_currency FROM company RETURNING id`,
+      );
+      const drafts = async (n: number) =>
+        (
+          await client.query<{ id: string }>(
+            `INSERT INTO documents (kind, party_id, document_date, posting_date, currency, subtotal_minor, total_minor)
+             SELECT 'SALES_INVOICE', $1, '2026-03-10', '2026-03-10', c.base_currency, 1100, 1100
+               FROM company c, generate_series(1, $2::int) RETURNING id`,
+            [party.rows[0]?.id, n],
+          )
+        ).rows.map((r) => r.id);
+      let entries = 0;
+      const post = async (group: string[]) => {
+        const entryIds = (
+          await client.query<{ id: string }>(
+            `INSERT INTO journal_entries (number, fiscal_year, period_id, posting_date, source_kind, posted_by)
+             SELECT 'ANSWER-' || ($2::int + g), 2026, $1, '2026-03-10', 'SALES_INVOICE', gen_random_uuid()
+               FROM generate_series(1, $3::int) g RETURNING id`,
+            [ids.period, entries, group.length],
+          )
+        ).rows.map((r) => r.id);
+        entries += group.length;
+        const each = <T>(v: T) => group.map(() => v);
+        const { rows } = await client.query<{ id: string; status: string; entry_id: string }>(
+          `SELECT * FROM cifra_post_documents_as($1::uuid[], $2::text[], $3::int[], $4::uuid[], $5::numeric[],
+             $6::bigint[], $7::boolean[], $8::bigint[], $9::bigint[], $10::bigint[], now(), $11::text[], $12::text[],
+             $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::jsonb[], $20::jsonb[],
+             '{}', '{}', '{}', '{}', '{}', '{}', '{}')`,
+          [
+            group,
+            each('SALES_INVOICE'),
+            each(2026),
+            entryIds,
+            each('1'),
+            each(null),
+            each(false),
+            each('1100'),
+            each('0'),
+            each('0'),
+            each(null),
+            each(null),
+            each(null),
+            each('answer'),
+            each(null),
+            each(null),
+            each('document.posted'),
+            each('Document'),
+            each(null),
+            each('{}'),
+          ],
+        );
+        return rows;
+      };
+      // Eight groups of one while the client has eight documents: the connection caches the
+      // function's plans (a generic plan after five calls), each made for a table of a page.
+      for (const id of await drafts(8)) await post([id]);
+      // Then the client has 3,000 more, unanalysed (nothing invalidates those plans), and a group of 32.
+      const group = (await drafts(3_000)).slice(0, 32);
+      const scansBefore = await documentScans(client);
+      const rows = await post(group);
+      expect((await documentScans(client)) - scansBefore).toBe(0);
+      expect(rows.map((r) => r.id).sort()).toEqual([...group].sort());
+      expect(rows.every((r) => r.status === 'POSTED' && r.entry_id)).toBe(true);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  });
+});
+
 describe("a group's documents are marked posted by key", () => {
   it('finds the drafts of a group among 2,000 without a scan of the documents table, on a plan it keeps', async () => {
     const client = await t.admin.connect();

@@ -125,9 +125,10 @@ export interface DraftAs {
 }
 
 /**
- * Documents inserted together as drafts, with their proposed allocations when given, each history
- * version naming its own author: the history triggers read `cifra.row_provenance` (tenant
- * migration 0041), keyed by a document's id and by a draft allocation's `document:line`.
+ * Documents inserted together as drafts, with their proposed allocations when given, in one call
+ * (cifra_insert_drafts_as), each history version naming its own author: the history triggers read
+ * `cifra.row_provenance` (tenant migrations 0041 and 0052), keyed by a document's id and by a draft
+ * allocation's `document:line`.
  */
 export async function insertDraftsAs(tx: TenantTx, drafts: readonly DraftAs[]): Promise<void> {
   if (drafts.length === 0) return;
@@ -152,24 +153,18 @@ export async function insertDraftsAs(tx: TenantTx, drafts: readonly DraftAs[]): 
     sql.param(drafts.map((d) => f(d.values) ?? null));
   const minor = (v: bigint | null | undefined) => String(v ?? 0n);
   const line = (f: (l: (typeof lines)[number]) => unknown) => sql.param(lines.map(f));
-  await tx.execute(sql`SELECT set_config('cifra.row_provenance', ${JSON.stringify(provenance)}, true)`);
-  await tx.execute(sql`INSERT INTO documents (id, kind, party_id, document_date, posting_date, due_date, currency,
-      exchange_rate, reference, memo, applies_to_id, bank_account_id, bank_fee_minor, subtotal_minor, tax_minor,
-      total_minor, idempotency_key, idempotency_hash, created_by)
-    SELECT * FROM unnest(${col((d) => d.id)}::uuid[], ${col((d) => d.kind)}::document_kind[],
-      ${col((d) => d.partyId)}::uuid[], ${col((d) => d.documentDate)}::date[], ${col((d) => d.postingDate)}::date[],
-      ${col((d) => d.dueDate)}::date[], ${col((d) => d.currency)}::char(3)[], ${col((d) => d.exchangeRate)}::numeric[],
-      ${col((d) => d.reference)}::text[], ${col((d) => d.memo ?? '')}::text[], ${col((d) => d.appliesToId)}::uuid[],
-      ${col((d) => d.bankAccountId)}::uuid[], ${col((d) => minor(d.bankFeeMinor))}::bigint[],
-      ${col((d) => minor(d.subtotalMinor))}::bigint[], ${col((d) => minor(d.taxMinor))}::bigint[],
-      ${col((d) => minor(d.totalMinor))}::bigint[], ${col((d) => d.idempotencyKey)}::text[],
-      ${col((d) => d.idempotencyHash)}::text[], ${col((d) => d.createdBy)}::uuid[])`);
-  if (lines.length > 0) {
-    await tx.execute(sql`INSERT INTO draft_allocations (document_id, line_number, invoice_id, amount_minor)
-      SELECT * FROM unnest(${line((l) => l.documentId)}::uuid[], ${line((l) => l.lineNumber)}::smallint[],
-        ${line((l) => l.invoiceId)}::uuid[], ${line((l) => String(l.amountMinor))}::bigint[])`);
-  }
-  await tx.execute(sql`SELECT set_config('cifra.row_provenance', '', true)`);
+  // One call (tenant migration 0052): the provenance set, the drafts, their allocations, the
+  // provenance cleared — four round trips before.
+  await tx.execute(sql`SELECT cifra_insert_drafts_as(${JSON.stringify(provenance)}::jsonb,
+      ${col((d) => d.id)}::uuid[], ${col((d) => d.kind)}::document_kind[], ${col((d) => d.partyId)}::uuid[],
+      ${col((d) => d.documentDate)}::date[], ${col((d) => d.postingDate)}::date[], ${col((d) => d.dueDate)}::date[],
+      ${col((d) => d.currency)}::char(3)[], ${col((d) => d.exchangeRate)}::numeric[], ${col((d) => d.reference)}::text[],
+      ${col((d) => d.memo ?? '')}::text[], ${col((d) => d.appliesToId)}::uuid[], ${col((d) => d.bankAccountId)}::uuid[],
+      ${col((d) => minor(d.bankFeeMinor))}::bigint[], ${col((d) => minor(d.subtotalMinor))}::bigint[],
+      ${col((d) => minor(d.taxMinor))}::bigint[], ${col((d) => minor(d.totalMinor))}::bigint[],
+      ${col((d) => d.idempotencyKey)}::text[], ${col((d) => d.idempotencyHash)}::text[], ${col((d) => d.createdBy)}::uuid[],
+      ${line((l) => l.documentId)}::uuid[], ${line((l) => l.lineNumber)}::smallint[], ${line((l) => l.invoiceId)}::uuid[],
+      ${line((l) => String(l.amountMinor))}::bigint[])`);
 }
 
 /**
