@@ -1,3 +1,4 @@
+import { pg } from '@cifra/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DocumentRow, postDocument } from '../src/documents/index.ts';
 import type { Books } from '../src/services/books.ts';
@@ -181,4 +182,49 @@ describe('the write-offs lane: write-offs of one group posted together', () => {
     expect(await openOf([i2, i3])).toEqual(['3010', '3110']);
     await chainIntact();
   });
+
+  it('locks each invoice once and never reads its own drafts back, beside a receipt of the same group', async () => {
+    const invoices = [await invoice('30'), await invoice('30'), await invoice('30')];
+    const paid = await invoice('30');
+    const receipt = await money('CUSTOMER_RECEIPT', '32.10', [{ invoice: paid, amount: '32.10' }]);
+    const { texts, result: results } = await textsSentDuring(() =>
+      callsInOneGroup(invoices.length + 1, (i) =>
+        i < invoices.length
+          ? writeOff(as(grouped, 1200 + i), {
+              invoiceId: (invoices[i] as DocumentRow).id,
+              documentDate: '2026-05-12',
+            })
+          : postDocument(as(grouped, 1200 + i), receipt.id, 'PAYMENT'),
+      ),
+    );
+    expect(results.map((r) => r.code ?? r.value?.status)).toEqual(Array(4).fill('POSTED'));
+    expect(await eventsBy(1200, [0, 1, 2, 3])).toHaveLength(8);
+    const locks = (id: string) => texts.filter((q) => q.includes('FOR UPDATE') && q.includes(id)).length;
+    expect(invoices.map((i) => locks(i.id))).toEqual([1, 1, 1]);
+    expect([locks(paid.id), locks(receipt.id)]).toEqual([1, 1]);
+    const drafted = postedOf(results).filter((d) => d.kind === 'BAD_DEBT_WRITE_OFF');
+    expect(drafted).toHaveLength(3);
+    for (const d of drafted) expect(texts.filter((q) => q.includes(d.id))).toEqual([]);
+    expect(await openOf([...invoices, paid])).toEqual(['0', '0', '0', '0']);
+    await chainIntact();
+  });
 });
+
+/**
+ * Every query text this process sends while `run` runs: the lane inlines ids in its reads and locks,
+ * while a group's drafts' own ids travel only as parameters of the calls that insert and post them.
+ */
+async function textsSentDuring<T>(run: () => Promise<T>): Promise<{ texts: string[]; result: T }> {
+  const texts: string[] = [];
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const q = args[0];
+    texts.push(typeof q === 'string' ? q : String((q as { text?: string } | undefined)?.text ?? ''));
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
+  try {
+    return { texts, result: await run() };
+  } finally {
+    pg.Client.prototype.query = query;
+  }
+}

@@ -6,9 +6,10 @@
 -- applications' rows — with their proposed allocations, each version naming its own author through
 -- cifra.row_provenance (0041). That was four statements, each its own round trip: the provenance
 -- set, the documents, the allocations, the provenance cleared. cifra_insert_drafts_as does the same
--- four in one call. The provenance is the caller's JSON object, keyed as the history triggers key a
--- row (a document by its id, a draft allocation by `document:line`); it holds for these two
--- inserts only, and a failed call's subtransaction takes it back with the rest.
+-- four in one call, and answers the rows inserted (the lane posts them next, without reading them
+-- back). The provenance is the caller's JSON object, keyed as the history triggers key a row (a
+-- document by its id, a draft allocation by `document:line`); it holds for these two inserts only,
+-- and a failed call's subtransaction takes it back with the rest.
 CREATE FUNCTION cifra_insert_drafts_as(provenance jsonb,
     ids uuid[], kinds document_kind[], party_ids uuid[], document_dates date[], posting_dates date[],
     due_dates date[], currencies char(3)[], exchange_rates numeric[], refs text[], memos text[],
@@ -16,16 +17,17 @@ CREATE FUNCTION cifra_insert_drafts_as(provenance jsonb,
     totals bigint[], idempotency_keys text[], idempotency_hashes text[], created_by uuid[],
     allocation_documents uuid[], allocation_lines smallint[], allocation_invoices uuid[],
     allocation_amounts bigint[])
-  RETURNS void
+  RETURNS SETOF documents
   LANGUAGE plpgsql VOLATILE AS $$
 BEGIN
   PERFORM set_config('cifra.row_provenance', coalesce(provenance, '{}'::jsonb)::text, true);
-  INSERT INTO documents (id, kind, party_id, document_date, posting_date, due_date, currency, exchange_rate,
+  RETURN QUERY INSERT INTO documents (id, kind, party_id, document_date, posting_date, due_date, currency, exchange_rate,
       reference, memo, applies_to_id, bank_account_id, bank_fee_minor, subtotal_minor, tax_minor, total_minor,
       idempotency_key, idempotency_hash, created_by)
     SELECT * FROM unnest(ids, kinds, party_ids, document_dates, posting_dates, due_dates, currencies,
       exchange_rates, refs, memos, applies_to_ids, bank_account_ids, bank_fees, subtotals, taxes, totals,
-      idempotency_keys, idempotency_hashes, created_by);
+      idempotency_keys, idempotency_hashes, created_by)
+  RETURNING *;
   IF coalesce(array_length(allocation_documents, 1), 0) > 0 THEN
     INSERT INTO draft_allocations (document_id, line_number, invoice_id, amount_minor)
       SELECT * FROM unnest(allocation_documents, allocation_lines, allocation_invoices, allocation_amounts);

@@ -38,50 +38,74 @@ export interface LaneReads {
 }
 
 /**
- * The documents' pass's reads in one round trip: seven statements sent as one query (the simple
- * protocol, no parameters: the ids are inlined, and only ids that are UUIDs — any other can name
- * no document, and its posting runs alone), run by the server one after the other. The drafts are
- * locked by the first (in id order); each later statement takes its own snapshot after it, so
- * every read sees the drafts as locked, as separate statements did. Rows decoded as a select of
- * their table decodes them (`rowsOf`).
+ * What the pass before the documents' pass holds of some of its drafts: the write-offs the group
+ * drafted itself, as inserted (no lines), with their proposed allocations, their parties and the
+ * invoices they settle, locked by that pass with what settles them (`draftWriteOffs`). Nobody else
+ * sees those drafts before the group commits, and nothing changed those invoices since: the
+ * documents' pass takes them as they are instead of reading and locking them again.
  */
-export async function laneReads(tx: TenantTx, ids: readonly string[]): Promise<LaneReads> {
-  const valid = ids.filter(isUuid);
-  const lines = new Map<string, LineInForce[]>(valid.map((id) => [id, []]));
-  const allocations = new Map<string, Allocation[]>(valid.map((id) => [id, []]));
-  if (valid.length === 0) {
-    return {
-      docs: new Map(),
-      company: undefined,
-      parties: new Map(),
-      lines,
-      taxes: new Map(),
-      roles: new Map(),
-      allocations,
-    };
+export interface KnownDrafts {
+  docs: ReadonlyMap<string, DocumentRow>;
+  allocations: ReadonlyMap<string, Allocation[]>;
+  parties: ReadonlyMap<string, PartyRow>;
+  locked: LockedSettlements;
+}
+
+/**
+ * The documents' pass's reads in one round trip: up to seven statements sent as one query (the
+ * simple protocol, no parameters: the ids are inlined, and only ids that are UUIDs — any other can
+ * name no document, and its posting runs alone), run by the server one after the other. The drafts
+ * are locked by the first (in id order); each later statement takes its own snapshot after it, so
+ * every read sees the drafts as locked, as separate statements did. Rows decoded as a select of
+ * their table decodes them (`rowsOf`). The `known` drafts are not read again: only the client's
+ * setup is, with the others.
+ */
+export async function laneReads(
+  tx: TenantTx,
+  ids: readonly string[],
+  known?: KnownDrafts,
+): Promise<LaneReads> {
+  const valid = ids.filter((id) => isUuid(id) && !known?.docs.has(id));
+  const all = [...valid, ...(known?.docs.keys() ?? [])];
+  const lines = new Map<string, LineInForce[]>(all.map((id) => [id, []]));
+  const allocations = new Map<string, Allocation[]>(
+    all.map((id) => [id, [...(known?.allocations.get(id) ?? [])]]),
+  );
+  const docs = new Map(known?.docs);
+  const parties = new Map(known?.parties);
+  if (all.length === 0) {
+    return { docs, company: undefined, parties, lines, taxes: new Map(), roles: new Map(), allocations };
   }
   const of = uuidArray(valid);
-  const results = (await tx.execute(
-    sql.raw(`SELECT * FROM documents WHERE id = ANY (${of}) ORDER BY id FOR UPDATE;
-      SELECT * FROM company;
-      SELECT * FROM parties WHERE id IN (SELECT party_id FROM documents WHERE id = ANY (${of}));
-      ${linesInForceSql(of)};
-      SELECT * FROM tax_codes;
-      SELECT * FROM account_role_bindings;
-      SELECT * FROM draft_allocations WHERE document_id = ANY (${of}) ORDER BY document_id, line_number`),
-  )) as unknown as { rows: Record<string, unknown>[] }[];
-  const rows = (i: number) => results[i]?.rows ?? [];
-  for (const line of linesInForceOf(rows(3))) lines.get(line.documentId)?.push(line);
-  for (const a of rowsOf(tenant.draftAllocations, rows(6))) {
+  const statements = {
+    docs: `SELECT * FROM documents WHERE id = ANY (${of}) ORDER BY id FOR UPDATE`,
+    company: 'SELECT * FROM company',
+    parties: `SELECT * FROM parties WHERE id IN (SELECT party_id FROM documents WHERE id = ANY (${of}))`,
+    lines: linesInForceSql(of),
+    taxes: 'SELECT * FROM tax_codes',
+    roles: 'SELECT * FROM account_role_bindings',
+    allocations: `SELECT * FROM draft_allocations WHERE document_id = ANY (${of}) ORDER BY document_id, line_number`,
+  };
+  const asked = (Object.keys(statements) as (keyof typeof statements)[]).filter(
+    (k) => valid.length > 0 || k === 'company' || k === 'taxes' || k === 'roles',
+  );
+  const results = (await tx.execute(sql.raw(asked.map((k) => statements[k]).join(';\n')))) as unknown as {
+    rows: Record<string, unknown>[];
+  }[];
+  const rows = (k: keyof typeof statements) => results[asked.indexOf(k)]?.rows ?? [];
+  for (const line of linesInForceOf(rows('lines'))) lines.get(line.documentId)?.push(line);
+  for (const a of rowsOf(tenant.draftAllocations, rows('allocations'))) {
     allocations.get(a.documentId)?.push({ invoiceId: a.invoiceId, amountMinor: a.amountMinor });
   }
+  for (const d of rowsOf(tenant.documents, rows('docs'))) docs.set(d.id, d);
+  for (const p of rowsOf(tenant.parties, rows('parties'))) parties.set(p.id, p);
   return {
-    docs: new Map(rowsOf(tenant.documents, rows(0)).map((d) => [d.id, d])),
-    company: rowsOf(tenant.company, rows(1))[0],
-    parties: new Map(rowsOf(tenant.parties, rows(2)).map((p) => [p.id, p])),
+    docs,
+    company: rowsOf(tenant.company, rows('company'))[0],
+    parties,
     lines,
-    taxes: new Map(rowsOf(tenant.taxCodes, rows(4)).map((t) => [t.code, t])),
-    roles: new Map(rowsOf(tenant.accountRoleBindings, rows(5)).map((r) => [r.role, r.accountId])),
+    taxes: new Map(rowsOf(tenant.taxCodes, rows('taxes')).map((t) => [t.code, t])),
+    roles: new Map(rowsOf(tenant.accountRoleBindings, rows('roles')).map((r) => [r.role, r.accountId])),
     allocations,
   };
 }
@@ -128,10 +152,13 @@ export interface DraftAs {
  * Documents inserted together as drafts, with their proposed allocations when given, in one call
  * (cifra_insert_drafts_as), each history version naming its own author: the history triggers read
  * `cifra.row_provenance` (tenant migrations 0041 and 0052), keyed by a document's id and by a draft
- * allocation's `document:line`.
+ * allocation's `document:line`. Answers the rows as inserted, by id.
  */
-export async function insertDraftsAs(tx: TenantTx, drafts: readonly DraftAs[]): Promise<void> {
-  if (drafts.length === 0) return;
+export async function insertDraftsAs(
+  tx: TenantTx,
+  drafts: readonly DraftAs[],
+): Promise<Map<string, DocumentRow>> {
+  if (drafts.length === 0) return new Map();
   const lines = drafts.flatMap(({ values, allocations = [] }) =>
     allocations.map((a, k) => ({ documentId: values.id, lineNumber: k + 1, ...a })),
   );
@@ -154,8 +181,10 @@ export async function insertDraftsAs(tx: TenantTx, drafts: readonly DraftAs[]): 
   const minor = (v: bigint | null | undefined) => String(v ?? 0n);
   const line = (f: (l: (typeof lines)[number]) => unknown) => sql.param(lines.map(f));
   // One call (tenant migration 0052): the provenance set, the drafts, their allocations, the
-  // provenance cleared — four round trips before.
-  await tx.execute(sql`SELECT cifra_insert_drafts_as(${JSON.stringify(provenance)}::jsonb,
+  // provenance cleared — four round trips before. It answers the rows inserted.
+  const { rows } = await tx.execute<
+    Record<string, unknown>
+  >(sql`SELECT * FROM cifra_insert_drafts_as(${JSON.stringify(provenance)}::jsonb,
       ${col((d) => d.id)}::uuid[], ${col((d) => d.kind)}::document_kind[], ${col((d) => d.partyId)}::uuid[],
       ${col((d) => d.documentDate)}::date[], ${col((d) => d.postingDate)}::date[], ${col((d) => d.dueDate)}::date[],
       ${col((d) => d.currency)}::char(3)[], ${col((d) => d.exchangeRate)}::numeric[], ${col((d) => d.reference)}::text[],
@@ -165,6 +194,7 @@ export async function insertDraftsAs(tx: TenantTx, drafts: readonly DraftAs[]): 
       ${col((d) => d.idempotencyKey)}::text[], ${col((d) => d.idempotencyHash)}::text[], ${col((d) => d.createdBy)}::uuid[],
       ${line((l) => l.documentId)}::uuid[], ${line((l) => l.lineNumber)}::smallint[], ${line((l) => l.invoiceId)}::uuid[],
       ${line((l) => String(l.amountMinor))}::bigint[])`);
+  return new Map(rowsOf(tenant.documents, rows).map((d) => [d.id, d]));
 }
 
 /**
@@ -304,5 +334,15 @@ export async function lockSettledInvoices(tx: TenantTx, ids: readonly string[]):
     live,
     settled,
     voided: new Set(rows(2).map((r) => String(r.document_id))),
+  };
+}
+
+/** Two sets of locked settlements of different invoices as one. */
+export function mergeLocked(a: LockedSettlements, b: LockedSettlements): LockedSettlements {
+  return {
+    invoices: new Map([...a.invoices, ...b.invoices]),
+    live: [...a.live, ...b.live],
+    settled: new Map([...a.settled, ...b.settled]),
+    voided: new Set([...a.voided, ...b.voided]),
   };
 }

@@ -6,10 +6,12 @@ import { legalDetailsRefusal, legalRowOf } from '../legal/index.ts';
 import type { Books } from '../services/books.ts';
 import { documentLinesForGl } from './gl-lines.ts';
 import {
+  type KnownDrafts,
   type LaneReads,
   type LockedSettlements,
   laneReads,
   lockSettledInvoices,
+  mergeLocked,
   type PostedDocument,
 } from './group-store.ts';
 import { type Family, isCorrection, KINDS, requireDraft, requireFamily, requirePermission } from './kinds.ts';
@@ -75,7 +77,9 @@ const LANE_KINDS: ReadonlySet<DocumentKind> = new Set([
  * it (family, permission, status, total, legal details, party, each settlement), its rate decided as
  * `postDocument` decides it (the rates in force of the group's foreign currencies and pegs looked up
  * in one statement, `ratesInForce`), and refused alone. Staged: its entry, and its document's
- * posting (number, allocations made facts, rate and credit, event) once that entry has posted.
+ * posting (number, allocations made facts, rate and credit, event) once that entry has posted. The
+ * `known` drafts (the group's own write-offs) are taken as their pass inserted them, and what they
+ * settle as that pass locked it: neither is read nor locked again (`KnownDrafts`).
  *
  * Left undefined, for the group to run on its own once it has committed: a document of another kind
  * (a credit application), one whose rate posting would write (typed on the document, or a pegged
@@ -88,10 +92,11 @@ export async function stageDocuments(
   tx: TenantTx,
   postings: readonly Own[],
   claimed: Set<string>,
+  known?: KnownDrafts,
 ): Promise<Pass> {
   const outcomes: Outcome[] = postings.map(() => undefined);
   const ids = [...new Set(postings.map((p) => p.request.id))].sort();
-  const reads = await laneReads(tx, ids);
+  const reads = await laneReads(tx, ids, known);
   // The currencies' minor units, asked of the control plane now, while the database works.
   const { books } = (postings[0] as Own).request;
   for (const currency of new Set([...reads.docs.values()].map((d) => d.currency))) {
@@ -101,10 +106,14 @@ export async function stageDocuments(
   if (drafts.size === 0) return { outcomes, staged: [] };
   const invoiceIds = [...new Set([...drafts.values()].flat().map((a) => a.invoiceId))].sort();
   // After the drafts, what they settle (invoices, a refund's credits) is locked, as postDocument
-  // locks it; then the rates in force are asked — one statement after the other on the connection,
-  // the second sent as the first answers. A handler is on each at once (each is awaited below, a
-  // failure is the lane's), so a refusal in between is never an unhandled rejection.
-  const locked = lockSettledInvoices(tx, invoiceIds);
+  // locks it — but for what the known drafts settle, which their pass locked and read — then the
+  // rates in force are asked: one statement after the other on the connection, the second sent as
+  // the first answers. A handler is on each at once (each is awaited below, a failure is the
+  // lane's), so a refusal in between is never an unhandled rejection.
+  const locked = lockSettledInvoices(
+    tx,
+    invoiceIds.filter((id) => !known?.locked.invoices.has(id)),
+  ).then((fresh) => (known ? mergeLocked(known.locked, fresh) : fresh));
   const rates = ratesOf(tx, postings, drafts, reads, locked);
   for (const p of [locked, rates]) p.catch(() => undefined);
   const ready = await prepare(tx, postings, drafts, reads, await locked, await rates, outcomes);

@@ -70,7 +70,12 @@ export async function postBooksEach(
   take({ outcomes: drafted?.outcomes ?? [], staged: [] }, writeOffs.at);
   const drafts = drafted?.drafts ?? [];
   if (drafts.length + documents.items.length > 0) {
-    const pass = await stageDocuments(tx, [...drafts.map((d) => d.draft), ...documents.items], claimed);
+    const pass = await stageDocuments(
+      tx,
+      [...drafts.map((d) => d.draft), ...documents.items],
+      claimed,
+      drafted?.known,
+    );
     take(mustStage(pass, drafts.length), [
       ...drafts.map((d) => writeOffs.at[d.at] as number),
       ...documents.at,

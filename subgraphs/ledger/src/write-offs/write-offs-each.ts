@@ -5,6 +5,7 @@ import { keyClaim, unclaimed } from '../documents/claims.ts';
 import {
   type DraftAs,
   insertDraftsAs,
+  type KnownDrafts,
   lockSettledInvoices,
   settlingReads,
 } from '../documents/group-store.ts';
@@ -38,7 +39,11 @@ type Own = OwnOf<WriteOffRequest>;
 export async function draftWriteOffs(
   tx: TenantTx,
   postings: readonly Own[],
-): Promise<{ outcomes: Outcome[]; drafts: { at: number; draft: OwnOf<DocumentPosting> }[] }> {
+): Promise<{
+  outcomes: Outcome[];
+  drafts: { at: number; draft: OwnOf<DocumentPosting> }[];
+  known: KnownDrafts;
+}> {
   const outcomes: Outcome[] = postings.map(() => undefined);
   const mine = unclaimed(postings, ({ request: { input, idempotency } }) => [
     input.invoiceId,
@@ -91,12 +96,20 @@ export async function draftWriteOffs(
       outcomes[at] = { ok: false, error };
     }
   }
-  await insertDraftsAs(
+  const inserted = await insertDraftsAs(
     tx,
     drafts.map((d) => d.draft),
   );
   return {
     outcomes,
+    // The drafts as inserted, their parties and what they settle as locked here: the documents'
+    // pass posts them without reading or locking any of it again.
+    known: {
+      docs: inserted,
+      allocations: new Map(drafts.map(({ draft }) => [draft.values.id, [...(draft.allocations ?? [])]])),
+      parties,
+      locked: settlements,
+    },
     drafts: drafts.map(({ at, draft }) => ({
       at,
       draft: {
