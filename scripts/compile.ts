@@ -65,8 +65,9 @@ export async function compile(packages: readonly string[] = COMPILED_PACKAGES): 
       logLevel: 'warning',
       plugins: [oneFileEach],
     });
-    // What the code reads beside itself at run time: a subgraph's schema files.
-    for (const file of filesUnder(src, (f) => f.endsWith('.graphql'))) {
+    // What the code reads or loads beside itself at run time: a subgraph's schema files, and the
+    // plain JavaScript entries of its worker threads (the bank statements' `read-boot.mjs`).
+    for (const file of filesUnder(src, (f) => f.endsWith('.graphql') || f.endsWith('.mjs'))) {
       cpSync(file, path.join(dist, path.relative(src, file)));
     }
   }

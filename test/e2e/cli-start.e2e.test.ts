@@ -287,6 +287,24 @@ describe('pnpm start, stopped, pnpm migrate, and pnpm start again on the same DA
       }>('{ accounts(first: 3) { code } }');
       expect(accounts.errors).toBeUndefined();
       expect(accounts.data?.accounts).toHaveLength(3);
+      // A bank statement is read in a worker thread, which must load the compiled code too (module
+      // hooks are not inherited by a worker): an OFX file whose closing balance given beside it is
+      // not its own is read there and refused with the reader's own code, nothing written.
+      const ofx = `OFXHEADER:100\nDATA:OFXSGML\n\n<OFX><BANKMSGSRSV1><STMTTRNRS><TRNUID>1<STMTRS><CURDEF>PAB
+<BANKTRANLIST><DTSTART>20261101<DTEND>20261130
+<STMTTRN><TRNTYPE>OTHER<DTPOSTED>20261105<TRNAMT>10.00<FITID>A1<NAME>X</STMTTRN>
+</BANKTRANLIST><LEDGERBAL><BALAMT>105.00<DTASOF>20261130</LEDGERBAL></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>`;
+      const ask = gql(graphql as string, minted.trim(), 'cafe-boquete');
+      const bound = await ask(
+        `mutation ($input: BindBankAccountInput!) { bindBankAccount(input: $input) { currency } }`,
+        { input: { accountCode: '1110' } },
+      );
+      expect(bound.errors).toBeUndefined();
+      const imported = await ask(
+        `mutation ($input: ImportBankStatementInput!) { importBankStatement(input: $input) { id } }`,
+        { input: { accountCode: '1110', format: 'OFX', fileContent: ofx, closingBalance: '1.00' } },
+      );
+      expect(imported.errors?.map((e) => e.extensions?.code)).toEqual(['STATEMENT_UNBALANCED']);
       expect(statSync(CONSOLE_INDEX).mtimeMs, 'the console was not built again').toBe(consoleBuiltAt);
     } finally {
       started.kill('SIGTERM');

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseCamt053Statement } from '../src/bank/formats/camt053.ts';
 import type { CsvMapping } from '../src/bank/formats/csv.ts';
 import { parseOfxStatement } from '../src/bank/formats/ofx.ts';
-import { type ImportInput, readStatement } from '../src/bank/import.ts';
+import { readStatement } from '../src/bank/formats/read.ts';
+import type { ImportInput } from '../src/bank/import.ts';
 
 /** What a refusal names: its code and where, or the value when there is none. */
 const outcome = <T>(read: () => T) => {
