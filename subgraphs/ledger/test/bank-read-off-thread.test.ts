@@ -2,7 +2,7 @@ import { DomainError } from '@cifra/domain';
 import { describe, expect, it } from 'vitest';
 import type { CsvMapping } from '../src/bank/formats/csv.ts';
 import { readStatement, type StatementFile } from '../src/bank/formats/read.ts';
-import { readStatementOffThread, statementsRead } from '../src/bank/formats/read-off-thread.ts';
+import { MAX_WAITING, readStatementOffThread, statementsRead } from '../src/bank/formats/read-off-thread.ts';
 import { MAX_STATEMENT_FILE_CHARS } from '../src/bank/formats/statement.ts';
 
 // A statement file is read in a worker thread (src/bank/formats/read-off-thread.ts), off the
@@ -101,6 +101,26 @@ describe('a statement file read off the event loop', () => {
       'STATEMENT_FORMAT_INVALID',
     ]);
     expect(statementsRead() - before).toBe(refused.length);
+  });
+
+  it('keeps at most MAX_WAITING files waiting for the worker, and refuses one more as unavailable for now', async () => {
+    const before = statementsRead();
+    const many = 2 * MAX_WAITING + 8;
+    // All asked in one turn of the event loop: none can have finished before the last is asked.
+    const answers = await Promise.all(
+      Array.from({ length: many }, () => bothWays({ format: 'OFX', fileContent: ofx })),
+    );
+    const refused = answers.filter((a) => a.offThread.code === 'SERVICE_UNAVAILABLE');
+    const read = answers.filter((a) => 'value' in a.offThread);
+    expect(refused.length + read.length).toBe(many);
+    // One file being read and MAX_WAITING waiting (one more waiting while the thread starts).
+    expect(read.length).toBeGreaterThanOrEqual(MAX_WAITING);
+    expect(read.length).toBeLessThanOrEqual(MAX_WAITING + 1);
+    for (const a of read) expect(a.offThread).toEqual(a.here);
+    expect(refused[0]?.offThread).toMatchObject({ domain: true, details: { retryAfterSeconds: 1 } });
+    expect(statementsRead() - before).toBe(read.length);
+    // Once they are read, the next is taken again.
+    expect((await bothWays({ format: 'OFX', fileContent: ofx })).offThread).toHaveProperty('value');
   });
 
   it('refuses a file over the bound before it is copied to the worker', async () => {

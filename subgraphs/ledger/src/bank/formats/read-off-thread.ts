@@ -8,9 +8,16 @@ import { checkFileBounds, type ParsedStatement } from './statement.ts';
 /**
  * The statements' pool: one worker thread, started on the first import and stopped after a minute
  * without one. One is enough to keep the event loop free, and leaves the other cores to the
- * requests; imports beyond it wait their turn in the pool's queue.
+ * requests; imports beyond it wait their turn in the pool's queue, at most MAX_WAITING of them.
  */
 let pool: Piscina | undefined;
+
+/**
+ * Files waiting for the worker, at most: each holds up to 2,000,000 characters, and waits behind
+ * every one before it (a file of tiny elements takes up to half a second). One more is refused,
+ * SERVICE_UNAVAILABLE with a retry hint, rather than kept waiting behind a flood of them.
+ */
+export const MAX_WAITING = 16;
 
 function statementsPool(): Piscina {
   // The task module beside this one, as it runs: compiled (`.js`) or from the sources (`.ts`).
@@ -38,8 +45,16 @@ export async function readStatementOffThread(
 ): Promise<ParsedStatement> {
   // A file over the bound is refused here, before it is copied to the worker.
   checkFileBounds(file.fileContent);
+  const readers = statementsPool();
+  if (readers.queueSize >= MAX_WAITING) {
+    throw new DomainError(
+      'SERVICE_UNAVAILABLE',
+      `${readers.queueSize} statement files are waiting to be read: retry shortly`,
+      { retryAfterSeconds: 1 },
+    );
+  }
   const task: ReadTask = { file, mapping, minorUnits };
-  const answer = (await statementsPool().run(task)) as ReadAnswer;
+  const answer = (await readers.run(task)) as ReadAnswer;
   if ('refusal' in answer) {
     const { code, message, details } = answer.refusal;
     throw new DomainError(code, message, details);
