@@ -87,6 +87,8 @@ describe('a statement file read off the event loop', () => {
       { format: 'OFX', fileContent: ofx, closingBalance: '150.00' },
       { format: 'OFX', fileContent: ofx, periodStart: '2026-10-01' },
       { format: 'CSV', fileContent: csv },
+      // Two faults: the reader's own order says which is named (the missing mapping).
+      { format: 'CSV', fileContent: '' },
     ];
     const answers = await Promise.all(refused.map((file) => bothWays(file)));
     for (const [k, { here, offThread }] of answers.entries()) {
@@ -99,7 +101,9 @@ describe('a statement file read off the event loop', () => {
       'STATEMENT_UNBALANCED',
       'BAD_USER_INPUT',
       'STATEMENT_FORMAT_INVALID',
+      'STATEMENT_FORMAT_INVALID',
     ]);
+    expect(answers.at(-1)?.offThread.details).toMatchObject({ field: 'input.csvMapping' });
     expect(statementsRead() - before).toBe(refused.length);
   });
 

@@ -3,7 +3,7 @@ import { Piscina } from 'piscina';
 import type { CsvMapping } from './csv.ts';
 import type { StatementFile } from './read.ts';
 import type { ReadAnswer, ReadTask } from './read-worker.ts';
-import { checkFileBounds, type ParsedStatement } from './statement.ts';
+import { checkFileBounds, MAX_STATEMENT_FILE_CHARS, type ParsedStatement } from './statement.ts';
 
 /**
  * The statements' pool: one worker thread, started on the first import and stopped after a minute
@@ -43,8 +43,9 @@ export async function readStatementOffThread(
   mapping: CsvMapping | null,
   minorUnits: number,
 ): Promise<ParsedStatement> {
-  // A file over the bound is refused here, before it is copied to the worker.
-  checkFileBounds(file.fileContent);
+  // A file over the bound is refused here (as the reader refuses it), before it is copied to the
+  // worker; every other refusal is the reader's, in its order.
+  if (file.fileContent.length > MAX_STATEMENT_FILE_CHARS) checkFileBounds(file.fileContent);
   const readers = statementsPool();
   if (readers.queueSize >= MAX_WAITING) {
     throw new DomainError(
