@@ -375,9 +375,9 @@ export interface ClientPageQuery {
 /**
  * The filter to the clients where the caller's role holds `p` (an ethical wall's `NoAccess` never
  * does); none when every role but NoAccess holds it, as `hasAccess` already keeps exactly those
- * (the close board's permission, held by every role). The planner takes such a filter for a further cut: at 1,500 clients it counted the
- * caller's clients as one row, and the board's totals took 6.2–6.7 ms with it against 4.3–4.5
- * without (docs/benchmarks.md, "Session 46").
+ * (the close board's permission, held by every role). The planner takes such a filter for a
+ * further cut: at 1,500 clients it counted the caller's clients as one row, and the board's totals
+ * took 6.2–6.7 ms with it against 4.3–4.5 without (docs/benchmarks.md, "Session 46").
  */
 function roleHolding(p: Permission): SQL | undefined {
   const holding = RoleClusters.filter((r) => ROLE_PERMISSIONS[r].includes(p));

@@ -45,8 +45,6 @@ export const OVERRIDE_SOURCE = 'OVERRIDE';
 export const DOCUMENT_SOURCE = 'DOCUMENT';
 const notDocumentRate = ne(tenant.exchangeRates.source, DOCUMENT_SOURCE);
 
-export const minusDays = (date: IsoDate, n: number): IsoDate => addDays(date, -n);
-
 export function answerFromRow(row: RateRow, requestedDate: IsoDate): RateAnswer {
   return {
     id: row.id,
@@ -126,7 +124,7 @@ export async function lookupRate(
       ageDays: 0,
     };
   }
-  const oldest = minusDays(date, stalenessDays);
+  const oldest = addDays(date, -stalenessDays);
   const [row] = await db
     .select()
     .from(tenant.exchangeRates)
@@ -189,7 +187,7 @@ export async function ratesInForce(
   const { rows } = await db.execute<Record<string, unknown>>(sql`
     SELECT q.ord, r.* FROM unnest(${sql.param(wanted.map((a) => a.currency))}::text[],
         ${sql.param(wanted.map((a) => a.date))}::date[],
-        ${sql.param(wanted.map((a) => (a.peg === null ? minusDays(a.date, stalenessDays) : null)))}::date[])
+        ${sql.param(wanted.map((a) => (a.peg === null ? addDays(a.date, -stalenessDays) : null)))}::date[])
       WITH ORDINALITY AS q(currency, date, oldest, ord)
     CROSS JOIN LATERAL (SELECT * FROM ${e}
        WHERE ${e.currency} = q.currency AND ${e.baseCurrency} = ${base} AND ${e.rateDate} <= q.date

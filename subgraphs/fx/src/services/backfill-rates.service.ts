@@ -1,6 +1,6 @@
 import { type Actor, inTransaction, recordAuditEvent, type TenantDb, tenant } from '@cifra/db';
-import type { IsoDate, RateSnapshot } from '@cifra/domain';
-import { clientFx, minusDays } from '@cifra/fx';
+import { addDays, type IsoDate, type RateSnapshot } from '@cifra/domain';
+import { clientFx } from '@cifra/fx';
 import type { RateProvider } from '../providers/index.ts';
 import { crossedRow } from './client-fx.service.ts';
 
@@ -30,7 +30,7 @@ export async function backfillRates(
   const rows: (typeof tenant.exchangeRates.$inferInsert)[] = [];
   const seen = new Set<IsoDate>();
   let daysWithoutNewRates = 0;
-  for (let day = args.to; day >= args.from; day = minusDays(day, 1)) {
+  for (let day = args.to; day >= args.from; day = addDays(day, -1)) {
     const snapshot: RateSnapshot = await provider.fetchRates({
       date: day,
       currencies: [...wanted, client.baseCurrency],

@@ -4,7 +4,6 @@ export {
   DOCUMENT_SOURCE,
   type HistoryRow,
   lookupRate,
-  minusDays,
   OVERRIDE_SOURCE,
   PEG_SOURCE,
   type RateAnswer,

@@ -9,6 +9,7 @@ import {
   tenant,
 } from '@cifra/db';
 import {
+  addDays,
   daysBetween,
   type IsoDate,
   nextLocalRun,
@@ -19,7 +20,7 @@ import {
   rateToSql,
   todayIn,
 } from '@cifra/domain';
-import { minusDays, rateKey, ratesInForce } from '@cifra/fx';
+import { rateKey, ratesInForce } from '@cifra/fx';
 import { sql } from 'drizzle-orm';
 import {
   ProviderError,
@@ -207,7 +208,7 @@ async function refuseImplausibleMoves(
 ): Promise<Fetched> {
   const market = fetched.rows.filter((r) => r.source !== PEG_SOURCE);
   if (market.length === 0) return fetched;
-  const dayBefore = (r: RateRow) => minusDays(r.rateDate, 1);
+  const dayBefore = (r: RateRow) => addDays(r.rateDate, -1);
   const before = await ratesInForce(
     db,
     client,

@@ -1,5 +1,5 @@
 import { type Caller, control, firmView } from '@cifra/db';
-import { badInput, effectiveSettings, type IsoDate, todayIn } from '@cifra/domain';
+import { addDays, badInput, daysBetween, effectiveSettings, type IsoDate, todayIn } from '@cifra/domain';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { backupFreshness } from './backup-freshness.ts';
 import { alreadyDone, type BatchAction } from './client-period.port.ts';
@@ -53,12 +53,8 @@ export interface ExceptionArgs {
   includeSandboxes?: boolean | null;
 }
 
-const DAY_MS = 86_400_000;
 /** An instant as the client's day: a failure at 21:20 UTC is the next day in Kiritimati. */
 const dayOf = (client: VisibleClient, at: Date | null) => (at === null ? null : todayIn(client.timezone, at));
-const daysBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS);
-const minusDays = (date: string, days: number) =>
-  new Date(Date.parse(date) - days * DAY_MS).toISOString().slice(0, 10);
 
 async function thresholds(deps: FirmViewDeps, firmId: string, clients: VisibleClient[], args: ExceptionArgs) {
   const firm = await deps.control
@@ -148,7 +144,7 @@ export async function closeExceptions(
     }
     if (!limit) continue;
     const own = months.get(client.id) ?? [];
-    const openBefore = minusDays(limit.asOf, limit.overdueDays);
+    const openBefore = addDays(limit.asOf, -limit.overdueDays);
     for (const p of own) {
       if (p.endDate >= openBefore || p.row.periodState === 'LOCKED' || p.row.periodState === 'CLOSED')
         continue;
