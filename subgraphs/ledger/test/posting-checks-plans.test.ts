@@ -166,28 +166,10 @@ describe("a group's posted documents are answered by the update that marks them"
     const client = await t.admin.connect();
     try {
       await client.query('BEGIN');
-      const party = await client.query<{ id: string }>(
-        `INSERT INTO parties (kind, code, name, currency) SELECT 'CUSTOMER', 'ANSWER', 'Answer Hotel', base_currency FROM company RETURNING id`,
-      );
-      const drafts = async (n: number) =>
-        (
-          await client.query<{ id: string }>(
-            `INSERT INTO documents (kind, party_id, document_date, posting_date, currency, subtotal_minor, total_minor)
-             SELECT 'SALES_INVOICE', $1, '2026-03-10', '2026-03-10', c.base_currency, 1100, 1100
-               FROM company c, generate_series(1, $2::int) RETURNING id`,
-            [party.rows[0]?.id, n],
-          )
-        ).rows.map((r) => r.id);
+      const drafts = await draftsFor(client, 'ANSWER');
       let entries = 0;
       const post = async (group: string[]) => {
-        const entryIds = (
-          await client.query<{ id: string }>(
-            `INSERT INTO journal_entries (number, fiscal_year, period_id, posting_date, source_kind, posted_by)
-             SELECT 'ANSWER-' || ($2::int + g), 2026, $1, '2026-03-10', 'SALES_INVOICE', gen_random_uuid()
-               FROM generate_series(1, $3::int) g RETURNING id`,
-            [ids.period, entries, group.length],
-          )
-        ).rows.map((r) => r.id);
+        const entryIds = await bareEntries(client, 'ANSWER', entries, group.length);
         entries += group.length;
         const each = <T>(v: T) => group.map(() => v);
         const { rows } = await client.query<{ id: string; status: string; entry_id: string }>(
@@ -242,25 +224,11 @@ describe("a group's documents are marked posted by key", () => {
     const client = await t.admin.connect();
     try {
       await client.query('BEGIN');
-      const party = await client.query<{ id: string }>(
-        `INSERT INTO parties (kind, code, name, currency) SELECT 'CUSTOMER', 'PLAN', 'Plan Hotel', base_currency FROM company RETURNING id`,
-      );
-      const drafts = await client.query<{ id: string }>(
-        `INSERT INTO documents (kind, party_id, document_date, posting_date, currency, subtotal_minor, total_minor)
-         SELECT 'SALES_INVOICE', $1, '2026-03-10', '2026-03-10', c.base_currency, 1100, 1100
-           FROM company c, generate_series(1, 2000) RETURNING id`,
-        [party.rows[0]?.id],
-      );
+      const drafts = await (await draftsFor(client, 'PLAN'))(2000);
       await client.query('ANALYZE documents');
-      const group = drafts.rows.slice(0, 32).map((r) => r.id);
-      const entries = await client.query<{ id: string }>(
-        `INSERT INTO journal_entries (number, fiscal_year, period_id, posting_date, source_kind, posted_by)
-         SELECT 'DOC-' || g, 2026, $1, '2026-03-10', 'SALES_INVOICE', gen_random_uuid()
-           FROM generate_series(1, 32) g RETURNING id`,
-        [ids.period],
-      );
+      const group = drafts.slice(0, 32);
+      const entryIds = await bareEntries(client, 'DOC', 0, 32);
       const scansBefore = await documentScans(client);
-      const entryIds = entries.rows.map((r) => r.id);
       const mark = (from: number, to: number) => {
         const some = group.slice(from, to);
         const each = <T>(f: (i: number) => T) => some.map((_, k) => f(from + k));
@@ -299,6 +267,45 @@ describe("a group's documents are marked posted by key", () => {
     }
   });
 });
+
+/**
+ * A customer of its own (`code`), in `client`'s transaction, and a way to draft `n` sales invoices
+ * of 11.00 to it at a time; answers their ids.
+ */
+async function draftsFor(client: pg.PoolClient, code: string): Promise<(n: number) => Promise<string[]>> {
+  const party = await client.query<{ id: string }>(
+    `INSERT INTO parties (kind, code, name, currency) SELECT 'CUSTOMER', $1, $1 || ' Hotel', base_currency FROM company RETURNING id`,
+    [code],
+  );
+  return async (n) =>
+    (
+      await client.query<{ id: string }>(
+        `INSERT INTO documents (kind, party_id, document_date, posting_date, currency, subtotal_minor, total_minor)
+         SELECT 'SALES_INVOICE', $1, '2026-03-10', '2026-03-10', c.base_currency, 1100, 1100
+           FROM company c, generate_series(1, $2::int) RETURNING id`,
+        [party.rows[0]?.id, n],
+      )
+    ).rows.map((r) => r.id);
+}
+
+/**
+ * `n` sales entries of March without lines, numbered `prefix-(after + 1)` on: what a group's
+ * documents cite (the transaction is rolled back before their lines would be asked for).
+ */
+async function bareEntries(
+  client: pg.PoolClient,
+  prefix: string,
+  after: number,
+  n: number,
+): Promise<string[]> {
+  const { rows } = await client.query<{ id: string }>(
+    `INSERT INTO journal_entries (number, fiscal_year, period_id, posting_date, source_kind, posted_by)
+     SELECT $2 || '-' || ($3::int + g), 2026, $1, '2026-03-10', 'SALES_INVOICE', gen_random_uuid()
+       FROM generate_series(1, $4::int) g RETURNING id`,
+    [ids.period, prefix, after, n],
+  );
+  return rows.map((r) => r.id);
+}
 
 async function documentScans(client: pg.PoolClient): Promise<number> {
   const { rows } = await client.query<{ seq_scan: string }>(
