@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lockWithSettlingReads } from '../src/documents/group-store.ts';
 import { applyCredit, type DocumentRow, postDocument } from '../src/documents/index.ts';
 import type { Books } from '../src/services/books.ts';
 import {
@@ -26,6 +27,7 @@ import {
   transactions,
   vendor,
 } from './settlement-books.ts';
+import { textsSentDuring } from './test-books.ts';
 
 // Group commit for credit applications (docs/architecture/posting.md, "Group commit"): the
 // applications waiting together are posted by the books' lane (src/services/books-lane.ts), checked
@@ -237,5 +239,29 @@ describe('the credit applications lane: applications of one group posted togethe
     expect(results[0]?.value?.id).toBe(first.value?.id);
     expect(await openOf([inv, other, credit, otherCredit])).toEqual(['2910', '2810', '700', '600']);
     await chainIntact();
+  });
+});
+
+describe("the applications' and write-offs' reads after their lock", () => {
+  it('find the keys already used, whatever characters they hold, in the same round trip as the lock', async () => {
+    const inv = await invoice('30');
+    const credit = await posted(money('CUSTOMER_RECEIPT', '10.00', []));
+    // Inlined as literals in a simple-protocol query: each must arrive as itself, quotes and all.
+    const hostile = ["it's", 'back\\slash', "x'); SELECT 1; --", "E'\\''"];
+    const used = hostile[2] as string;
+    await apply(lone, { ...customerApplication(credit, inv, '1.00'), idempotencyKey: used });
+    const { texts, result: reads } = await textsSentDuring(() =>
+      grouped.db.transaction((tx) =>
+        lockWithSettlingReads(tx, [inv.id, credit.id].sort(), hostile, ['2026-05-13']),
+      ),
+    );
+    const sent = texts.filter((q) => !/^(BEGIN|COMMIT)/i.test(q.trim()));
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatch(/FOR UPDATE[\s\S]*idempotency_key[\s\S]*posting_periods/);
+    expect([...reads.taken]).toEqual([used]);
+    expect([...reads.locked.invoices.keys()].sort()).toEqual([inv.id, credit.id].sort());
+    expect(reads.locked.settled.get(inv.id)).toBe(100n);
+    expect(reads.parties.size).toBe(1);
+    expect(reads.periods.get('2026-05-13')?.month).toBe(5);
   });
 });

@@ -1,4 +1,3 @@
-import { pg } from '@cifra/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DocumentRow, postDocument } from '../src/documents/index.ts';
 import type { Books } from '../src/services/books.ts';
@@ -25,6 +24,7 @@ import {
   transactions,
   vendor,
 } from './settlement-books.ts';
+import { textsSentDuring } from './test-books.ts';
 
 // Group commit for bad-debt write-offs (docs/architecture/posting.md, "Group commit"): the
 // write-offs waiting together are checked and drafted by the books' lane's write-offs pass
@@ -209,22 +209,3 @@ describe('the write-offs lane: write-offs of one group posted together', () => {
     await chainIntact();
   });
 });
-
-/**
- * Every query text this process sends while `run` runs: the lane inlines ids in its reads and locks,
- * while a group's drafts' own ids travel only as parameters of the calls that insert and post them.
- */
-async function textsSentDuring<T>(run: () => Promise<T>): Promise<{ texts: string[]; result: T }> {
-  const texts: string[] = [];
-  const query = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const q = args[0];
-    texts.push(typeof q === 'string' ? q : String((q as { text?: string } | undefined)?.text ?? ''));
-    return (query as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof query;
-  try {
-    return { texts, result: await run() };
-  } finally {
-    pg.Client.prototype.query = query;
-  }
-}

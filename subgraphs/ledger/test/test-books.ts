@@ -177,3 +177,22 @@ export const codeOf = (err: unknown) =>
   err instanceof DomainError ? err.code : `not a DomainError: ${String(err)}`;
 
 export { refusal } from '@cifra/testing';
+
+/**
+ * Every query text this process sends while `run` runs: the lane inlines ids in its reads and locks,
+ * while a group's drafts' own ids travel only as parameters of the calls that insert and post them.
+ */
+export async function textsSentDuring<T>(run: () => Promise<T>): Promise<{ texts: string[]; result: T }> {
+  const texts: string[] = [];
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const q = args[0];
+    texts.push(typeof q === 'string' ? q : String((q as { text?: string } | undefined)?.text ?? ''));
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
+  try {
+    return { texts, result: await run() };
+  } finally {
+    pg.Client.prototype.query = query;
+  }
+}

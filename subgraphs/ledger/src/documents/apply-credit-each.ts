@@ -10,7 +10,7 @@ import {
   creditOf,
 } from './apply-credit.ts';
 import { keyClaim, unclaimed } from './claims.ts';
-import { type DraftAs, lockSettledInvoices, type PostedDocument, settlingReads } from './group-store.ts';
+import { type DraftAs, lockWithSettlingReads, type PostedDocument } from './group-store.ts';
 import { KINDS } from './kinds.ts';
 import type { Outcome, Own as OwnOf, Pass, Staged } from './staged.ts';
 import { checkParty } from './store.ts';
@@ -20,11 +20,12 @@ type Own = OwnOf<CreditApplication>;
 /**
  * The credit applications of one group commit, read, locked and checked together in a constant
  * number of statements (docs/architecture/posting.md, "Group commit"), staged for the books' lane to
- * write: the credits and invoices they use are locked in id order with what settles them now
- * (`lockSettledInvoices`), with their parties, the role bindings and the keys already used read
- * after; each application is checked in memory as `applyCredit` checks it (`checkApplication`) and
- * refused alone. Staged: its entry, its row (inserted once the entry has posted, each version naming
- * its author), and its document's posting (number, two allocations made facts, event).
+ * write: the credits and invoices they use are locked in id order with what settles them now, and
+ * their parties, the role bindings and the keys already used read after the lock, in one round trip
+ * (`lockWithSettlingReads`); each application is checked in memory as `applyCredit` checks it
+ * (`checkApplication`) and refused alone. Staged: its entry, its row (inserted once the entry has
+ * posted, each version naming its author), and its document's posting (number, two allocations
+ * made facts, event).
  *
  * Left undefined, for the group to run on its own once it has committed: an application using a
  * credit or an invoice that `claimed` holds or an earlier application of the group uses (each sees
@@ -40,9 +41,8 @@ export async function stageApplications(
   const mine = unclaimed(postings, usedBy, claimed);
   const ids = [...new Set(mine.flatMap((i) => settles(postings[i] as Own)))].sort();
   const keys = mine.flatMap((i) => (postings[i] as Own).request.idempotency.key ?? []);
-  // Locked first, as a lone application locks them; then what is read after the lock.
-  const settlements = await lockSettledInvoices(tx, ids);
-  const { parties, roles, taken } = await settlingReads(tx, ids, keys);
+  // Locked first, as a lone application locks them; what is read after the lock, in the same round trip.
+  const { locked: settlements, parties, roles, taken } = await lockWithSettlingReads(tx, ids, keys);
   const staged: Staged[] = [];
   for (const at of mine) {
     const { actor, request } = postings[at] as Own;

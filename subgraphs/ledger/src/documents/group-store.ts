@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Actor, auditJson, rowsOf, tenant } from '@cifra/db';
+import { type Actor, auditJson, pg, rowsOf, tenant } from '@cifra/db';
 import { type IsoDate, isUuid } from '@cifra/domain';
 import { type Period, periodsByDate, type TenantTx } from '@cifra/engine';
 import { sql } from 'drizzle-orm';
@@ -89,10 +89,11 @@ export async function laneReads(
   const asked = (Object.keys(statements) as (keyof typeof statements)[]).filter(
     (k) => valid.length > 0 || k === 'company' || k === 'taxes' || k === 'roles',
   );
-  const results = (await tx.execute(sql.raw(asked.map((k) => statements[k]).join(';\n')))) as unknown as {
-    rows: Record<string, unknown>[];
-  }[];
-  const rows = (k: keyof typeof statements) => results[asked.indexOf(k)]?.rows ?? [];
+  const results = await simpleQueries(
+    tx,
+    asked.map((k) => statements[k]),
+  );
+  const rows = (k: keyof typeof statements) => results[asked.indexOf(k)] ?? [];
   for (const line of linesInForceOf(rows('lines'))) lines.get(line.documentId)?.push(line);
   for (const a of rowsOf(tenant.draftAllocations, rows('allocations'))) {
     allocations.get(a.documentId)?.push({ invoiceId: a.invoiceId, amountMinor: a.amountMinor });
@@ -197,51 +198,6 @@ export async function insertDraftsAs(
   return new Map(rowsOf(tenant.documents, rows).map((d) => [d.id, d]));
 }
 
-/**
- * What the credit applications' and write-offs' passes read besides what they lock: the parties of
- * the documents `ids` names, the client's role bindings, which of `keys` a document carries, and the
- * periods covering `dates` with the books' start (only ISO dates are inlined; read, not held: the
- * group holds them later, and its entries check both again).
- */
-export async function settlingReads(
-  tx: TenantTx,
-  ids: readonly string[],
-  keys: readonly string[],
-  dates: readonly IsoDate[] = [],
-): Promise<{
-  parties: Map<string, PartyRow>;
-  roles: Map<AccountRole, string>;
-  taken: Set<string>;
-  periods: Map<IsoDate, Period>;
-  booksStart: IsoDate | null;
-}> {
-  const days = [...new Set(dates.filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)))].sort();
-  const periods = days.length
-    ? `; SELECT * FROM posting_periods WHERE start_date <= '${days.at(-1)}' AND end_date >= '${days[0]}';
-      SELECT cifra_books_start()::text AS books_start`
-    : '';
-  const results = (await tx.execute(
-    sql.raw(`SELECT * FROM parties WHERE id IN (SELECT party_id FROM documents WHERE id = ANY (${uuidArray(ids)}));
-      SELECT * FROM account_role_bindings${periods}`),
-  )) as unknown as { rows: Record<string, unknown>[] }[];
-  const taken =
-    keys.length === 0
-      ? []
-      : (
-          await tx.execute<{ key: string }>(
-            sql`SELECT idempotency_key AS key FROM documents WHERE idempotency_key = ANY (${sql.param([...keys])}::text[])`,
-          )
-        ).rows;
-  const rows = (i: number) => results[i]?.rows ?? [];
-  return {
-    parties: new Map(rowsOf(tenant.parties, rows(0)).map((p) => [p.id, p])),
-    roles: new Map(rowsOf(tenant.accountRoleBindings, rows(1)).map((r) => [r.role, r.accountId])),
-    taken: new Set(taken.map((r) => r.key)),
-    periods: periodsByDate(days, rowsOf(tenant.postingPeriods, rows(2))),
-    booksStart: (rows(3)[0]?.books_start as IsoDate | null | undefined) ?? null,
-  };
-}
-
 /** What a document of a group records when it is posted. */
 export interface PostedDocument {
   id: string;
@@ -317,24 +273,103 @@ export interface LockedSettlements {
  * are inlined (`uuidArray`): any other id names no document.
  */
 export async function lockSettledInvoices(tx: TenantTx, ids: readonly string[]): Promise<LockedSettlements> {
+  if (ids.length === 0) return lockedFrom(ids, []);
+  return lockedFrom(ids, await simpleQueries(tx, lockStatements(ids)));
+}
+
+/** What a pass drafting or applying against locked documents reads besides what it locks. */
+export interface SettlingReads {
+  /** The parties of the locked documents. */
+  parties: Map<string, PartyRow>;
+  roles: Map<AccountRole, string>;
+  /** Which of the keys asked a document already carries. */
+  taken: Set<string>;
+  /** The periods covering the dates asked, by date (read, not held), and the books' start. */
+  periods: Map<IsoDate, Period>;
+  booksStart: IsoDate | null;
+}
+
+/**
+ * The credit applications' and write-offs' reads in one round trip: what they settle locked as
+ * `lockSettledInvoices` locks it, then — each statement after the lock, in the same query — the
+ * parties of those documents, the client's role bindings, which of `keys` a document carries
+ * (inlined as escaped literals), and the periods covering `dates` with the books' start (only ISO
+ * dates are inlined; read, not held: the group holds them later, and its entries check both again).
+ */
+export async function lockWithSettlingReads(
+  tx: TenantTx,
+  ids: readonly string[],
+  keys: readonly string[],
+  dates: readonly IsoDate[] = [],
+): Promise<{ locked: LockedSettlements } & SettlingReads> {
+  const days = [...new Set(dates.filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)))].sort();
+  const locks = ids.length > 0 ? lockStatements(ids) : [];
+  const reads = [
+    `SELECT * FROM parties WHERE id IN (SELECT party_id FROM documents WHERE id = ANY (${uuidArray(ids)}))`,
+    'SELECT * FROM account_role_bindings',
+    `SELECT idempotency_key AS key FROM documents WHERE idempotency_key = ANY (ARRAY[${
+      keys.map((k) => pg.escapeLiteral(k)).join(', ') || 'NULL'
+    }]::text[])`,
+    ...(days.length
+      ? [
+          `SELECT * FROM posting_periods WHERE start_date <= '${days.at(-1)}' AND end_date >= '${days[0]}'`,
+          'SELECT cifra_books_start()::text AS books_start',
+        ]
+      : []),
+  ];
+  const results = await simpleQueries(tx, [...locks, ...reads]);
+  const rows = (i: number) => results[locks.length + i] ?? [];
+  return {
+    locked: lockedFrom(ids, results),
+    parties: new Map(rowsOf(tenant.parties, rows(0)).map((p) => [p.id, p])),
+    roles: new Map(rowsOf(tenant.accountRoleBindings, rows(1)).map((r) => [r.role, r.accountId])),
+    taken: new Set(rows(2).map((r) => String(r.key))),
+    periods: periodsByDate(days, rowsOf(tenant.postingPeriods, rows(3))),
+    booksStart: (rows(4)[0]?.books_start as IsoDate | null | undefined) ?? null,
+  };
+}
+
+/** The three statements that lock `ids` and read what settles them (`lockSettledInvoices`). */
+function lockStatements(ids: readonly string[]): string[] {
+  const of = uuidArray(ids);
+  return [
+    `SELECT * FROM documents WHERE id = ANY (${of}) ORDER BY id FOR UPDATE`,
+    `SELECT a.* FROM allocations a WHERE a.invoice_id = ANY (${of})
+        AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.document_id = a.source_document_id)`,
+    `SELECT document_id FROM voids WHERE document_id = ANY (${of})`,
+  ];
+}
+
+/** The locked settlements of `ids` from the rows of `lockStatements` (first in `results`). */
+function lockedFrom(
+  ids: readonly string[],
+  results: readonly Record<string, unknown>[][],
+): LockedSettlements {
   const settled = new Map<string, bigint>(ids.map((id) => [id, 0n]));
   if (ids.length === 0) return { invoices: new Map(), live: [], settled, voided: new Set() };
-  const of = uuidArray(ids);
-  const results = (await tx.execute(
-    sql.raw(`SELECT * FROM documents WHERE id = ANY (${of}) ORDER BY id FOR UPDATE;
-      SELECT a.* FROM allocations a WHERE a.invoice_id = ANY (${of})
-        AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.document_id = a.source_document_id);
-      SELECT document_id FROM voids WHERE document_id = ANY (${of})`),
-  )) as unknown as { rows: Record<string, unknown>[] }[];
-  const rows = (i: number) => results[i]?.rows ?? [];
-  const live = rowsOf(tenant.allocations, rows(1));
+  const live = rowsOf(tenant.allocations, results[1] ?? []);
   for (const a of live) settled.set(a.invoiceId, (settled.get(a.invoiceId) ?? 0n) + a.amountMinor);
   return {
-    invoices: new Map(rowsOf(tenant.documents, rows(0)).map((d) => [d.id, d])),
+    invoices: new Map(rowsOf(tenant.documents, results[0] ?? []).map((d) => [d.id, d])),
     live,
     settled,
-    voided: new Set(rows(2).map((r) => String(r.document_id))),
+    voided: new Set((results[2] ?? []).map((r) => String(r.document_id))),
   };
+}
+
+/**
+ * Statements sent as one query (the simple protocol: no parameters, so every value is inlined by
+ * its caller), run by the server one after the other; the rows of each, in order.
+ */
+async function simpleQueries(
+  tx: TenantTx,
+  statements: readonly string[],
+): Promise<Record<string, unknown>[][]> {
+  const results = (await tx.execute(sql.raw(statements.join(';\n')))) as unknown as
+    | { rows: Record<string, unknown>[] }[]
+    | { rows: Record<string, unknown>[] };
+  // One statement answers one result, not a list of them.
+  return Array.isArray(results) ? results.map((r) => r.rows) : [results.rows];
 }
 
 /** Two sets of locked settlements of different invoices as one. */

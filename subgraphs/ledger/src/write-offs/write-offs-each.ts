@@ -6,8 +6,7 @@ import {
   type DraftAs,
   insertDraftsAs,
   type KnownDrafts,
-  lockSettledInvoices,
-  settlingReads,
+  lockWithSettlingReads,
 } from '../documents/group-store.ts';
 import { KINDS } from '../documents/kinds.ts';
 import type { DocumentPosting } from '../documents/post-each.ts';
@@ -21,9 +20,9 @@ type Own = OwnOf<WriteOffRequest>;
 /**
  * The write-offs of one group commit, drafted together for the books' lane to post with the group's
  * documents (docs/architecture/posting.md, "Group commit"): their invoices are locked in id order
- * with what settles them (`lockSettledInvoices`, as a lone write-off locks its one), their parties
- * and the keys already used read after, with the rates in force for foreign invoices
- * (`ratesInForceFor`); each is checked in memory as `writeOffBadDebt` checks it (`checkWriteOff`, its
+ * with what settles them (as a lone write-off locks its one), their parties, periods and the keys
+ * already used read after the lock in the same round trip (`lockWithSettlingReads`), then the rates
+ * in force for foreign invoices (`ratesInForceFor`); each is checked in memory as `writeOffBadDebt` checks it (`checkWriteOff`, its
  * period, its rate) and refused alone. Those that pass are drafted together (`insertDraftsAs`, with
  * their allocations, each version naming its author); answered: each one's draft, to post as
  * `postLockedDraft` posts it (the documents' pass, `stageDocuments`). That pass must post every one
@@ -51,9 +50,14 @@ export async function draftWriteOffs(
   ]);
   const ids = [...new Set(mine.map((i) => (postings[i] as Own).request.input.invoiceId))].sort();
   const keys = mine.flatMap((i) => (postings[i] as Own).request.idempotency.key ?? []);
-  const settlements = await lockSettledInvoices(tx, ids);
   const dates = mine.map((i) => (postings[i] as Own).request.postingDate);
-  const { parties, taken, periods, booksStart } = await settlingReads(tx, ids, keys, dates);
+  const {
+    locked: settlements,
+    parties,
+    taken,
+    periods,
+    booksStart,
+  } = await lockWithSettlingReads(tx, ids, keys, dates);
   const rates = await ratesInForceFor(
     tx,
     (postings[0] as Own).request.books,
