@@ -15,7 +15,7 @@ import { postJournalEntries } from '../src/services/post-journal-entries.service
 import { postJournalEntry } from '../src/services/post-journal-entry.service.ts';
 import { writeOffBadDebt } from '../src/write-offs/index.ts';
 import { prng } from './books.ts';
-import { openTestBooks, refusal, type TestBooks } from './test-books.ts';
+import { openTestBooks, refusal, type TestBooks, textsSentDuring } from './test-books.ts';
 
 /**
  * Control accounts (DefaultAR 1201, DefaultAP 2101, ITBMS 2201/1401) take postings from documents,
@@ -117,6 +117,36 @@ describe('refusals', () => {
       ]),
     );
     expect(unknown.code).toBe('BAD_USER_INPUT');
+  });
+
+  it("reads a manual entry's accounts with their control roles in one statement, the stricter of two roles first", async () => {
+    const credit = [
+      { accountCode: '1110', debit: '30.00' },
+      { accountCode: '1201', credit: '30.00', partyId: vendors[0] },
+    ];
+    const { texts, result } = await textsSentDuring(() => refusal(manual(credit)));
+    expect(result.code).toBe('BAD_USER_INPUT');
+    // The accounts with their roles, then the party named: nothing else is read, nothing written.
+    expect(texts).toHaveLength(2);
+    expect(texts[0]).toContain('from "accounts"');
+    expect(texts[0]).toContain('"account_role_bindings"');
+    expect(texts[1]).toMatch(/"parties"/);
+    // The receivable bound to the sales tax too: its line must still name a customer.
+    const tax = (
+      await t.admin.query(`SELECT account_id FROM account_role_bindings WHERE role = 'SalesTaxPayable'`)
+    ).rows[0].account_id;
+    await t.admin.query(
+      `UPDATE account_role_bindings SET account_id = (SELECT id FROM accounts WHERE code = '1201') WHERE role = 'SalesTaxPayable'`,
+    );
+    try {
+      const twice = await refusal(manual(credit));
+      expect(twice.code).toBe('BAD_USER_INPUT');
+      expect(twice.details).toMatchObject({ field: 'lines[1].partyId', role: 'DefaultAR' });
+    } finally {
+      await t.admin.query(`UPDATE account_role_bindings SET account_id = $1 WHERE role = 'SalesTaxPayable'`, [
+        tax,
+      ]);
+    }
   });
 
   it('refuses a sales invoice line coded to the receivable, and a receipt into the receivable as its bank, with CONTROL_ACCOUNT_NOT_ALLOWED', async () => {

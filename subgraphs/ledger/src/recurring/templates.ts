@@ -11,7 +11,6 @@ import {
 } from '@cifra/domain';
 import { type BooksFirstDay, booksFirstDay, type Company, SYSTEM_USER } from '@cifra/engine';
 import { z } from 'zod';
-import { checkManualControlLines } from '../services/control-accounts.ts';
 import { manualLinesInput, parseManualLines } from '../services/manual-lines.ts';
 import {
   insertTemplate,
@@ -50,7 +49,6 @@ async function parseTemplate(db: TenantDb, company: Company, raw: TemplateInput)
   }
   refuseBeforeBooks(startDate, await booksFirstDay(db));
   const lines = await parseManualLines(db, company, input.lines);
-  await checkManualControlLines(db, lines);
   assertBalancedSigned(lines);
   const row = {
     name: input.name,

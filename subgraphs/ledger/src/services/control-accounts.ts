@@ -45,10 +45,14 @@ const PARTY_KIND: Record<ControlRole, 'CUSTOMER' | 'VENDOR' | null> = {
 /**
  * Checks the lines of a manual entry before anything is written: a line on a control account must
  * name a party of the right kind; a party named anywhere must exist. A refusal names the line
- * (`lines[2].partyId`).
+ * (`lines[2].partyId`). `controls`: the lines' accounts' control roles when already read.
  */
-export async function checkManualControlLines(db: Reader, lines: readonly PostingLine[]): Promise<void> {
-  (await manualControlLinesCheck(db, lines))(lines);
+export async function checkManualControlLines(
+  db: Reader,
+  lines: readonly PostingLine[],
+  controls?: ReadonlyMap<string, ControlRole>,
+): Promise<void> {
+  (await manualControlLinesCheck(db, lines, controls))(lines);
 }
 
 /**
@@ -59,8 +63,9 @@ export async function checkManualControlLines(db: Reader, lines: readonly Postin
 export async function manualControlLinesCheck(
   db: Reader,
   lines: readonly PostingLine[],
+  known?: ReadonlyMap<string, ControlRole>,
 ): Promise<(entryLines: readonly PostingLine[]) => void> {
-  const controls = await controlAccounts(db);
+  const controls = known ?? (await controlAccounts(db));
   const partyIds = [...new Set(lines.flatMap((l) => (l.partyId ? [l.partyId] : [])))];
   const parties = new Map(
     (partyIds.length

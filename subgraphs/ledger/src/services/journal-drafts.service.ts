@@ -4,7 +4,6 @@ import { DomainError, parseInput, parseIsoDate } from '@cifra/domain';
 import { type Company, type PostedEntry, postEntry, type TenantTx } from '@cifra/engine';
 import { and, asc, eq, isNotNull } from 'drizzle-orm';
 import { z } from 'zod';
-import { checkManualControlLines } from './control-accounts.ts';
 import { manualLinesInput, parseManualLines } from './manual-lines.ts';
 import { parseDraftReversal } from './reverse-on.ts';
 
@@ -25,17 +24,8 @@ async function parseDraft(db: TenantDb, company: Company, raw: JournalEntryDraft
     postingDate,
     memo: input.memo ?? '',
     ...(await parseDraftReversal(db, postingDate, input)),
-    lines: await checked(db, await parseManualLines(db, company, input.lines)),
+    lines: await parseManualLines(db, company, input.lines),
   };
-}
-
-/** A draft's lines on control accounts name their party, as a posted manual entry's must. */
-async function checked<T extends Parameters<typeof checkManualControlLines>[1]>(
-  db: TenantDb,
-  lines: T,
-): Promise<T> {
-  await checkManualControlLines(db, lines);
-  return lines;
 }
 
 type ParsedDraft = Awaited<ReturnType<typeof parseDraft>>;

@@ -1,9 +1,10 @@
 import type { SharedRead, TenantDb } from '@cifra/db';
 import { sharedRead, tenant } from '@cifra/db';
-import { badInput, parseMoney } from '@cifra/domain';
+import { badInput, CONTROL_ROLES, type ControlRole, parseMoney } from '@cifra/domain';
 import type { Company, PostingLine } from '@cifra/engine';
-import { inArray } from 'drizzle-orm';
+import { getTableColumns, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { checkManualControlLines } from './control-accounts.ts';
 
 export const manualLineInput = z.object({
   accountCode: z.string().min(1),
@@ -20,20 +21,37 @@ export const manualLinesInput = z
   .min(2, 'A journal entry needs at least two lines')
   .max(1000);
 
-type AccountRow = typeof tenant.accounts.$inferSelect;
-export type AccountsByCode = ReadonlyMap<string, AccountRow>;
+/** An account with the control role it carries, if any (control-accounts.ts). */
+export type CodedAccount = typeof tenant.accounts.$inferSelect & { controlRole: ControlRole | null };
+export type AccountsByCode = ReadonlyMap<string, CodedAccount>;
 
-/** Accounts by code, read together with concurrent postings' (undefined: no such account). */
-const ACCOUNTS_BY_CODE: SharedRead<string, AccountRow | undefined> = {
+const b = tenant.accountRoleBindings;
+/**
+ * An account's control role: the one that names a party's kind first, should an account carry two
+ * (a receivable that is also the tax account must name a customer).
+ */
+const controlRole = sql<ControlRole | null>`(SELECT ${b.role} FROM ${b}
+  WHERE ${b.accountId} = ${tenant.accounts.id} AND ${b.role}::text = ANY (${sql.param([...CONTROL_ROLES])}::text[])
+  ORDER BY ${b.role}::text IN ('DefaultAR', 'DefaultAP') DESC, ${b.role} LIMIT 1)`;
+
+/**
+ * Accounts by code with their control roles, in one statement, read together with concurrent
+ * postings' (undefined: no such account).
+ */
+const ACCOUNTS_BY_CODE: SharedRead<string, CodedAccount | undefined> = {
   async load(db, codes) {
     const rows = await db
-      .select()
+      .select({ ...getTableColumns(tenant.accounts), controlRole })
       .from(tenant.accounts)
       .where(inArray(tenant.accounts.code, [...new Set(codes)]));
     const byCode = new Map(rows.map((a) => [a.code, a]));
     return codes.map((code) => byCode.get(code));
   },
 };
+
+/** The control roles of the accounts read, by account id (as `controlAccounts` answers them). */
+export const controlsOf = (byCode: AccountsByCode): ReadonlyMap<string, ControlRole> =>
+  new Map([...byCode.values()].flatMap((a) => (a.controlRole ? [[a.id, a.controlRole]] : [])));
 
 /** The accounts the given codes name, in one query (unknown codes are simply absent). */
 export async function loadAccountsByCode(db: TenantDb, codes: Iterable<string>): Promise<AccountsByCode> {
@@ -43,26 +61,27 @@ export async function loadAccountsByCode(db: TenantDb, codes: Iterable<string>):
 }
 
 /**
- * The lines of a manual entry or draft, parsed completely before anything is written: accounts by
- * code (active ones only), money in the client's base currency, one side per line. Amounts come
- * back signed in minor units (debit +, credit −), in the base currency in both columns.
+ * The lines of a manual entry or draft, parsed and checked completely before anything is written:
+ * accounts by code (active ones only), money in the client's base currency, one side per line, a
+ * line on a control account naming a party of the right kind (`checkManualControlLines`). Amounts
+ * come back signed in minor units (debit +, credit −), in the base currency in both columns. The
+ * accounts and their control roles are one read; the parties a second, only when a line names one.
  */
 export async function parseManualLines(
   db: TenantDb,
   company: Company,
   input: readonly ManualLineInput[],
 ): Promise<PostingLine[]> {
-  return toPostingLines(
-    await loadAccountsByCode(
-      db,
-      input.map((l) => l.accountCode),
-    ),
-    company,
-    input,
+  const byCode = await loadAccountsByCode(
+    db,
+    input.map((l) => l.accountCode),
   );
+  const lines = toPostingLines(byCode, company, input);
+  await checkManualControlLines(db, lines, controlsOf(byCode));
+  return lines;
 }
 
-/** As parseManualLines, with the accounts already loaded (bulk imports load them once). */
+/** The lines as parseManualLines parses them, with the accounts already loaded, not yet checked (bulk imports). */
 export function toPostingLines(
   byCode: AccountsByCode,
   company: Company,

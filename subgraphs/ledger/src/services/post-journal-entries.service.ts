@@ -10,7 +10,7 @@ import {
 } from '@cifra/engine';
 import { z } from 'zod';
 import { manualControlLinesCheck } from './control-accounts.ts';
-import { type AccountsByCode, loadAccountsByCode, toPostingLines } from './manual-lines.ts';
+import { type AccountsByCode, controlsOf, loadAccountsByCode, toPostingLines } from './manual-lines.ts';
 import { type PostJournalEntryInput, postJournalEntryInput } from './post-journal-entry.service.ts';
 import { parseReversal } from './reverse-on.ts';
 
@@ -72,10 +72,11 @@ export async function postJournalEntries(
     return request;
   });
 
-  // Control accounts need a party on every manual line: read once for the whole batch.
+  // Control accounts need a party on every manual line: the parties read once for the whole batch.
   const checkControlLines = await manualControlLinesCheck(
     db,
     requests.flatMap((r) => r.lines),
+    controlsOf(byCode),
   );
   for (const [index, request] of requests.entries()) inEntry(index, () => checkControlLines(request.lines));
 

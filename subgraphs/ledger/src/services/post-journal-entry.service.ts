@@ -4,7 +4,6 @@ import { parseInput, parseIsoDate } from '@cifra/domain';
 import { type Company, type PostedEntry, postEntry } from '@cifra/engine';
 import { z } from 'zod';
 import { BOOKS_LANE } from './books-lane.ts';
-import { checkManualControlLines } from './control-accounts.ts';
 import { manualLinesInput, parseManualLines } from './manual-lines.ts';
 import { parseReversal } from './reverse-on.ts';
 
@@ -36,7 +35,6 @@ export async function postJournalEntry(
   const arrival = onTheWay(db);
   try {
     const lines = await parseManualLines(db, company, input.lines);
-    await checkManualControlLines(db, lines);
     const request = {
       kind: 'MANUAL' as const,
       postingDate,
