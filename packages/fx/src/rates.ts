@@ -168,9 +168,10 @@ export const rateKey = (currency: string, date: IsoDate) => `${currency} ${date}
  * The rates in force for many (currency, date) pairs in one statement, as `lookupRate` finds each
  * when it finds a row: for a pegged pair the peg, citing the latest PEG row on or before the date
  * (the latest recorded first); for any other the latest rate on or before the date, no older than
- * `stalenessDays`, an override winning for its day, typed document rates left out. Keyed by `rateKey`; the base currency, a pair
- * with no rate in force and a pegged pair with no PEG row yet are absent (ask `lookupRate` for
- * those: RATE_NOT_AVAILABLE with the latest rate known, or the peg to record).
+ * `stalenessDays`, an override winning for its day, typed document rates left out. Keyed by
+ * `rateKey`; the base currency, a pair with no rate in force and a pegged pair with no PEG row yet
+ * are absent (ask `lookupRate` for those: RATE_NOT_AVAILABLE with the latest rate known, or the peg
+ * to record), as is a pair that is no currency code and date (it has no rate).
  */
 export async function ratesInForce(
   db: Pick<TenantDb, 'execute'>,
@@ -178,35 +179,72 @@ export async function ratesInForce(
   asks: readonly { currency: string; date: IsoDate }[],
   stalenessDays: number,
 ): Promise<Map<string, RateAnswer>> {
-  const base = client.baseCurrency;
-  const wanted = [
-    ...new Map(asks.filter((a) => a.currency !== base).map((a) => [rateKey(a.currency, a.date), a])).values(),
-  ].map((a) => ({ ...a, peg: peggedRate(a.currency, base, client.pegs) }));
-  if (wanted.length === 0) return new Map();
-  const e = tenant.exchangeRates;
-  const { rows } = await db.execute<Record<string, unknown>>(sql`
-    SELECT q.ord, r.* FROM unnest(${sql.param(wanted.map((a) => a.currency))}::text[],
-        ${sql.param(wanted.map((a) => a.date))}::date[],
-        ${sql.param(wanted.map((a) => (a.peg === null ? addDays(a.date, -stalenessDays) : null)))}::date[])
-      WITH ORDINALITY AS q(currency, date, oldest, ord)
-    CROSS JOIN LATERAL (SELECT * FROM ${e}
-       WHERE ${e.currency} = q.currency AND ${e.baseCurrency} = ${base} AND ${e.rateDate} <= q.date
-         AND CASE WHEN q.oldest IS NULL THEN ${e.source} = ${PEG_SOURCE}
-                  ELSE ${e.rateDate} >= q.oldest AND ${e.source} <> ${DOCUMENT_SOURCE} END
-       ORDER BY ${e.rateDate} DESC, (q.oldest IS NOT NULL AND ${e.isOverride}) DESC, ${e.id} DESC LIMIT 1) r`);
-  return new Map(
-    rowsOf(e, rows).map((row, i) => {
-      const ask = wanted[Number(rows[i]?.ord) - 1] as (typeof wanted)[number];
-      const answer = answerFromRow(row, ask.date);
-      return [
-        rateKey(ask.currency, ask.date),
-        // A peg does not age: the row is cited for provenance, the answer is for the date asked.
-        ask.peg === null
-          ? answer
-          : { ...answer, rate: ask.peg, rateDate: ask.date, isFallback: false, ageDays: 0 },
-      ];
-    }),
+  const wanted = new Map(
+    asks
+      .filter((a) => a.currency !== client.baseCurrency && CODE.test(a.currency) && DATE.test(a.date))
+      .map((a) => [rateKey(a.currency, a.date), `('${a.currency}', '${a.date}'::date)`]),
   );
+  if (wanted.size === 0) return new Map();
+  const { rows } = await db.execute<Record<string, unknown>>(
+    sql.raw(latestRatesSql(client, `VALUES ${[...wanted.values()].join(', ')}`)),
+  );
+  return ratesFromRows(client, rows, stalenessDays);
+}
+
+const CODE = /^[A-Z]{3}$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The statement behind `ratesInForce`, for a caller that sends it with others (the simple protocol:
+ * every value inlined, only currency codes): for each row of `asks` — SQL answering `(currency,
+ * date)` — the row that decides its rate, before the staleness limit: a pegged pair's latest PEG
+ * row on or before the date; any other pair's latest row on or before it not typed on a document,
+ * an override first on its day. `ratesFromRows` applies the limit: the row bounded by it would be
+ * this same row when it is recent enough, and none when it is not.
+ */
+export function latestRatesSql(client: ClientFx, asks: string): string {
+  const base = client.baseCurrency;
+  if (!CODE.test(base)) throw new Error(`not a currency code: ${base}`);
+  const pegged = `'{${client.pegs
+    .flatMap((p) => (p.currency === base ? [p.anchor] : p.anchor === base ? [p.currency] : []))
+    .filter((c) => CODE.test(c))
+    .join(',')}}'::text[]`;
+  return `SELECT q.currency::text AS ask_currency, q.date::text AS ask_date, r.*
+    FROM (${asks}) AS q(currency, date)
+    CROSS JOIN LATERAL (SELECT * FROM exchange_rates e
+       WHERE e.currency = q.currency AND e.base_currency = '${base}' AND e.rate_date <= q.date
+         AND CASE WHEN q.currency::text = ANY (${pegged}) THEN e.source = '${PEG_SOURCE}'
+                  ELSE e.source <> '${DOCUMENT_SOURCE}' END
+       ORDER BY e.rate_date DESC, (q.currency::text <> ALL (${pegged}) AND e.is_override) DESC, e.id DESC
+       LIMIT 1) r`;
+}
+
+/** The rates in force from the rows of `latestRatesSql`, keyed by `rateKey`: each row no older than `stalenessDays` (a peg does not age). */
+export function ratesFromRows(
+  client: ClientFx,
+  rows: readonly Record<string, unknown>[],
+  stalenessDays: number,
+): Map<string, RateAnswer> {
+  const answers = new Map<string, RateAnswer>();
+  rowsOf(tenant.exchangeRates, rows).forEach((row, i) => {
+    const currency = String(rows[i]?.ask_currency).trim();
+    const date = rows[i]?.ask_date as IsoDate;
+    const peg = peggedRate(currency, client.baseCurrency, client.pegs);
+    const answer = answerFromRow(row, date);
+    if (peg !== null) {
+      // A peg does not age: the row is cited for provenance, the answer is for the date asked.
+      answers.set(rateKey(currency, date), {
+        ...answer,
+        rate: peg,
+        rateDate: date,
+        isFallback: false,
+        ageDays: 0,
+      });
+    } else if (row.rateDate >= addDays(date, -stalenessDays)) {
+      answers.set(rateKey(currency, date), answer);
+    }
+  });
+  return answers;
 }
 
 function pegRow(currency: string, base: string, rate: ScaledRate, date: IsoDate): RateRow {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Actor, auditJson, pg, rowsOf, tenant } from '@cifra/db';
 import { type IsoDate, isUuid } from '@cifra/domain';
 import { type Period, periodsByDate, type TenantTx } from '@cifra/engine';
+import { type ClientFx, latestRatesSql, type RateAnswer } from '@cifra/fx';
 import { sql } from 'drizzle-orm';
 import type {
   AccountRole,
@@ -35,6 +36,11 @@ export interface LaneReads {
   roles: Map<AccountRole, string>;
   /** A receipt's or payment's proposed allocations, in order, by document. */
   allocations: Map<string, Allocation[]>;
+  /**
+   * The rows deciding the rate of each foreign draft read here on its document date, before the
+   * staleness limit (`latestRatesSql`; `ratesFromRows` decides), and the drafts they were asked for.
+   */
+  rates: { rows: Record<string, unknown>[]; asked: ReadonlySet<string> };
 }
 
 /**
@@ -49,6 +55,8 @@ export interface KnownDrafts {
   allocations: ReadonlyMap<string, Allocation[]>;
   parties: ReadonlyMap<string, PartyRow>;
   locked: LockedSettlements;
+  /** The rates in force that pass read for them (foreign invoices), by `rateKey`. */
+  rates: ReadonlyMap<string, RateAnswer>;
 }
 
 /**
@@ -58,12 +66,16 @@ export interface KnownDrafts {
  * are locked by the first (in id order); each later statement takes its own snapshot after it, so
  * every read sees the drafts as locked, as separate statements did. Rows decoded as a select of
  * their table decodes them (`rowsOf`). The `known` drafts are not read again: only the client's
- * setup is, with the others.
+ * setup is, with the others. With `fx`, the client's currencies, the last statement reads the rows
+ * that decide the foreign drafts' rates on their document dates (rates are never changed, only
+ * added: read with the drafts, as good as after their lock), where a statement of its own cost a
+ * round trip a group of foreign documents.
  */
 export async function laneReads(
   tx: TenantTx,
   ids: readonly string[],
   known?: KnownDrafts,
+  fx?: ClientFx,
 ): Promise<LaneReads> {
   const valid = ids.filter((id) => isUuid(id) && !known?.docs.has(id));
   const all = [...valid, ...(known?.docs.keys() ?? [])];
@@ -74,7 +86,17 @@ export async function laneReads(
   const docs = new Map(known?.docs);
   const parties = new Map(known?.parties);
   if (all.length === 0) {
-    return { docs, company: undefined, parties, lines, taxes: new Map(), roles: new Map(), allocations };
+    const rates = { rows: [], asked: new Set<string>() };
+    return {
+      docs,
+      company: undefined,
+      parties,
+      lines,
+      taxes: new Map(),
+      roles: new Map(),
+      allocations,
+      rates,
+    };
   }
   const of = uuidArray(valid);
   const statements = {
@@ -85,9 +107,15 @@ export async function laneReads(
     taxes: 'SELECT * FROM tax_codes',
     roles: 'SELECT * FROM account_role_bindings',
     allocations: `SELECT * FROM draft_allocations WHERE document_id = ANY (${of}) ORDER BY document_id, line_number`,
+    rates: fx
+      ? latestRatesSql(
+          fx,
+          `SELECT DISTINCT currency, document_date FROM documents WHERE id = ANY (${of}) AND currency <> '${fx.baseCurrency}'`,
+        )
+      : '',
   };
   const asked = (Object.keys(statements) as (keyof typeof statements)[]).filter(
-    (k) => valid.length > 0 || k === 'company' || k === 'taxes' || k === 'roles',
+    (k) => (valid.length > 0 || k === 'company' || k === 'taxes' || k === 'roles') && statements[k] !== '',
   );
   const results = await simpleQueries(
     tx,
@@ -108,6 +136,7 @@ export async function laneReads(
     taxes: new Map(rowsOf(tenant.taxCodes, rows('taxes')).map((t) => [t.code, t])),
     roles: new Map(rowsOf(tenant.accountRoleBindings, rows('roles')).map((r) => [r.role, r.accountId])),
     allocations,
+    rates: { rows: rows('rates'), asked: new Set(fx ? valid : []) },
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Actor } from '@cifra/db';
 import { badInput, formatDecimal, translateAtRate } from '@cifra/domain';
 import type { PostedEntry, PostingRequest, TenantTx } from '@cifra/engine';
-import { type RateAnswer, rateKey } from '@cifra/fx';
+import { clientFxOf, type RateAnswer, rateKey, ratesFromRows } from '@cifra/fx';
 import { legalDetailsRefusal, legalRowOf } from '../legal/index.ts';
 import type { Books } from '../services/books.ts';
 import { documentLinesForGl } from './gl-lines.ts';
@@ -96,9 +96,9 @@ export async function stageDocuments(
 ): Promise<Pass> {
   const outcomes: Outcome[] = postings.map(() => undefined);
   const ids = [...new Set(postings.map((p) => p.request.id))].sort();
-  const reads = await laneReads(tx, ids, known);
-  // The currencies' minor units, asked of the control plane now, while the database works.
   const { books } = (postings[0] as Own).request;
+  const reads = await laneReads(tx, ids, known, clientFxOf(books.company));
+  // The currencies' minor units, asked of the control plane now, while the database works.
   for (const currency of new Set([...reads.docs.values()].map((d) => d.currency))) {
     books.minorUnits(currency).catch(() => undefined);
   }
@@ -106,33 +106,48 @@ export async function stageDocuments(
   if (drafts.size === 0) return { outcomes, staged: [] };
   const invoiceIds = [...new Set([...drafts.values()].flat().map((a) => a.invoiceId))].sort();
   // After the drafts, what they settle (invoices, a refund's credits) is locked, as postDocument
-  // locks it — but for what the known drafts settle, which their pass locked and read — then the
-  // rates in force are asked: one statement after the other on the connection, the second sent as
-  // the first answers. A handler is on each at once (each is awaited below, a failure is the
-  // lane's), so a refusal in between is never an unhandled rejection.
+  // locks it — but for what the known drafts settle, which their pass locked and read — while the
+  // rates in force are decided from the rows read with the drafts. A handler is on each at once
+  // (each is awaited below, a failure is the lane's), so a refusal in between is never an
+  // unhandled rejection.
   const locked = lockSettledInvoices(
     tx,
     invoiceIds.filter((id) => !known?.locked.invoices.has(id)),
   ).then((fresh) => (known ? mergeLocked(known.locked, fresh) : fresh));
-  const rates = ratesOf(tx, postings, drafts, reads, locked);
+  const rates = ratesOf(tx, postings, drafts, reads, known, locked);
   for (const p of [locked, rates]) p.catch(() => undefined);
   const ready = await prepare(tx, postings, drafts, reads, await locked, await rates, outcomes);
   return { outcomes, staged: ready.map(staged) };
 }
 
-/** The rates in force for the foreign-currency drafts that look theirs up (`ratesInForceFor`). */
-function ratesOf(
+/**
+ * The rates in force for the foreign-currency drafts that look theirs up: those read with the drafts
+ * (`laneReads`), aged by the client's staleness setting (`ratesFromRows`), and the known drafts'
+ * as their pass read them. Any other is asked of `ratesInForceFor` once `after` has answered.
+ */
+async function ratesOf(
   tx: TenantTx,
   postings: readonly Own[],
   drafts: ReadonlyMap<number, unknown>,
   reads: LaneReads,
+  known: KnownDrafts | undefined,
   after: Promise<unknown>,
 ): Promise<Map<string, RateAnswer>> {
-  const asks = [...drafts.keys()]
+  const { books } = (postings[0] as Own).request;
+  const foreign = [...drafts.keys()]
     .map((i) => docOf(postings, reads, i))
-    .filter((d) => !isCorrection(d))
+    .filter((d) => !isCorrection(d) && d.currency !== books.company.baseCurrency);
+  if (foreign.length === 0) return new Map();
+  const { fxStalenessDays } = await books.settings();
+  const rates = new Map([
+    ...ratesFromRows(clientFxOf(books.company), reads.rates.rows, fxStalenessDays),
+    ...(known?.rates ?? []),
+  ]);
+  const others = foreign
+    .filter((d) => !reads.rates.asked.has(d.id) && !known?.rates.has(rateKey(d.currency, d.documentDate)))
     .map((d) => ({ currency: d.currency, date: d.documentDate }));
-  return ratesInForceFor(tx, (postings[0] as Own).request.books, asks, after);
+  for (const [key, rate] of await ratesInForceFor(tx, books, others, after)) rates.set(key, rate);
+  return rates;
 }
 
 const docOf = (postings: readonly Own[], reads: LaneReads, i: number) =>

@@ -113,6 +113,7 @@ export async function draftWriteOffs(
       allocations: new Map(drafts.map(({ draft }) => [draft.values.id, [...(draft.allocations ?? [])]])),
       parties,
       locked: settlements,
+      rates,
     },
     drafts: drafts.map(({ at, draft }) => ({
       at,
