@@ -17,7 +17,7 @@ import {
   outcome,
   t,
 } from './settlement-books.ts';
-import { plug } from './test-books.ts';
+import { plug, textsSentDuring } from './test-books.ts';
 
 // The documents lane under load (src/documents/post-each.ts): what a group asks of the control plane
 // once for all its postings, and random mixes of notes and receipts racing on a few invoices, however
@@ -37,22 +37,33 @@ describe('the control plane, asked once a group', () => {
         drafts.push(await money('CUSTOMER_RECEIPT', '32.10', [{ invoice: inv, amount: '32.10' }]));
       // Each posting with books of its own, as each request has: each counts what it is asked.
       const asked = { settings: 0, minorUnits: 0 };
-      const own = (i: number): Books => ({
-        ...as(grouped, 780 + i),
-        settings: () => {
-          asked.settings++;
-          return grouped.settings();
-        },
-        minorUnits: (currency, field) => {
-          asked.minorUnits++;
-          return grouped.minorUnits(currency, field);
-        },
+      // How many statements had been sent when the settings were asked.
+      let askedAt = -1;
+      const { texts } = await textsSentDuring(async (sent) => {
+        const own = (i: number): Books => ({
+          ...as(grouped, 780 + i),
+          settings: () => {
+            asked.settings++;
+            askedAt = sent.length;
+            return grouped.settings();
+          },
+          minorUnits: (currency, field) => {
+            asked.minorUnits++;
+            return grouped.minorUnits(currency, field);
+          },
+        });
+        const held = await plug(groups, drafts.length);
+        const calls = drafts.map((d, i) => outcome(postDocument(own(i), d.id, 'PAYMENT')));
+        await held.done;
+        expect((await Promise.all(calls)).map((r) => r.value?.status)).toEqual(drafts.map(() => 'POSTED'));
       });
-      const held = await plug(groups, drafts.length);
-      const calls = drafts.map((d, i) => outcome(postDocument(own(i), d.id, 'PAYMENT')));
-      await held.done;
-      expect((await Promise.all(calls)).map((r) => r.value?.status)).toEqual(drafts.map(() => 'POSTED'));
       expect(asked).toEqual({ settings: 1, minorUnits: 1 });
+      // Asked before the group's read of its drafts was sent, so that the two overlap.
+      const draftsRead = texts.findIndex(
+        (q) => q.includes('FROM documents WHERE id = ANY') && q.includes('FOR UPDATE'),
+      );
+      expect(draftsRead).toBeGreaterThan(0);
+      expect(askedAt).toBeLessThanOrEqual(draftsRead);
     } finally {
       delete t.settings.receiptToleranceMinor;
     }

@@ -179,10 +179,13 @@ export const codeOf = (err: unknown) =>
 export { refusal } from '@cifra/testing';
 
 /**
- * Every query text this process sends while `run` runs: the lane inlines ids in its reads and locks,
- * while a group's drafts' own ids travel only as parameters of the calls that insert and post them.
+ * Every query text this process sends while `run` runs, in order (`run` sees them as they are
+ * sent): the lane inlines ids in its reads and locks, while a group's drafts' own ids travel only as
+ * parameters of the calls that insert and post them.
  */
-export async function textsSentDuring<T>(run: () => Promise<T>): Promise<{ texts: string[]; result: T }> {
+export async function textsSentDuring<T>(
+  run: (sent: readonly string[]) => Promise<T>,
+): Promise<{ texts: string[]; result: T }> {
   const texts: string[] = [];
   const query = pg.Client.prototype.query;
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
@@ -191,7 +194,7 @@ export async function textsSentDuring<T>(run: () => Promise<T>): Promise<{ texts
     return (query as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof query;
   try {
-    return { texts, result: await run() };
+    return { texts, result: await run(texts) };
   } finally {
     pg.Client.prototype.query = query;
   }

@@ -96,14 +96,15 @@ export async function postBooksEach(
  * Books sharing the client's settings and each currency's minor units, asked of the control plane
  * once for the group (through `first`): all the group's postings are the same client's. Each
  * request's own books ask once per request, which inside the group's transaction would be one round
- * trip after another, posting by posting.
+ * trip after another, posting by posting. The settings are asked at once, while the database reads
+ * the group's drafts: every document's rate is decided with them (`decideOwnRate`), so a group of
+ * documents waited for them after its reads.
  */
 function controlReadsOnce(first: Books): (books: Books) => Books {
-  let settings: ReturnType<Books['settings']> | undefined;
-  const shared = () => {
-    settings ??= first.settings();
-    return settings;
-  };
+  const settings = first.settings();
+  // Awaited by whoever needs them, who then sees a refusal; never an unhandled rejection meanwhile.
+  settings.catch(() => undefined);
+  const shared = () => settings;
   const units = new Map<string, Promise<number>>();
   const minorUnits = (currency: string, field?: string) => {
     let answer = units.get(currency);
