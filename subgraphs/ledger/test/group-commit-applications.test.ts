@@ -220,6 +220,22 @@ describe('the credit applications lane: applications of one group posted togethe
     await chainIntact();
   });
 
+  it('inserts its applications and posts every document of the group in one call', async () => {
+    const [i1, i2] = [await invoice('30'), await invoice('30')];
+    const [c1, c2] = [
+      await posted(money('CUSTOMER_RECEIPT', '10.00', [])),
+      await posted(money('CUSTOMER_RECEIPT', '10.00', [])),
+    ];
+    const { texts, result } = await textsSentDuring(() =>
+      inOneGroup([customerApplication(c1, i1, '3.00'), customerApplication(c2, i2, '4.00')], 990),
+    );
+    expect(result.map((r) => r.code ?? r.value?.status)).toEqual(['POSTED', 'POSTED']);
+    const calls = (name: string) => texts.filter((q) => q.includes(`${name}(`)).length;
+    expect([calls('cifra_insert_drafts_as'), calls('cifra_insert_and_post_documents_as')]).toEqual([0, 1]);
+    expect(await openOf([i1, i2, c1, c2])).toEqual(['2910', '2810', '700', '600']);
+    await chainIntact();
+  });
+
   it('answers the first application when its key is committed while the group waits', async () => {
     const inv = await invoice('30');
     const credit = await posted(money('CUSTOMER_RECEIPT', '10.00', []));

@@ -3,7 +3,7 @@ import { type Actor, auditJson, pg, rowsOf, tenant } from '@cifra/db';
 import { type IsoDate, isUuid } from '@cifra/domain';
 import { type Period, periodsByDate, type TenantTx } from '@cifra/engine';
 import { type ClientFx, latestRatesSql, type RateAnswer } from '@cifra/fx';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type {
   AccountRole,
   CompanyRow,
@@ -179,16 +179,51 @@ export interface DraftAs {
 }
 
 /**
- * Documents inserted together as drafts, with their proposed allocations when given, in one call
- * (cifra_insert_drafts_as), each history version naming its own author: the history triggers read
- * `cifra.row_provenance` (tenant migrations 0041 and 0052), keyed by a document's id and by a draft
- * allocation's `document:line`. Answers the rows as inserted, by id.
+ * A draft as cifra_insert_drafts_as will insert it (the columns `draftArgs` sends, the table's
+ * defaults for the rest), `at` standing for its times: for a group that posts drafts it has not yet
+ * inserted (its write-offs, inserted by the call that posts them). The rows the group answers are
+ * the database's.
  */
-export async function insertDraftsAs(
-  tx: TenantTx,
-  drafts: readonly DraftAs[],
-): Promise<Map<string, DocumentRow>> {
-  if (drafts.length === 0) return new Map();
+export function draftRowOf(v: DraftAs['values'], at: Date): DocumentRow {
+  return {
+    id: v.id,
+    kind: v.kind,
+    status: 'DRAFT',
+    number: null,
+    partyId: v.partyId,
+    documentDate: v.documentDate,
+    postingDate: v.postingDate,
+    dueDate: v.dueDate ?? null,
+    currency: v.currency,
+    exchangeRate: v.exchangeRate ?? null,
+    exchangeRateId: null,
+    rateIsFallback: false,
+    reference: v.reference ?? null,
+    memo: v.memo ?? '',
+    appliesToId: v.appliesToId ?? null,
+    bankAccountId: v.bankAccountId ?? null,
+    bankFeeMinor: v.bankFeeMinor ?? 0n,
+    subtotalMinor: v.subtotalMinor ?? 0n,
+    taxMinor: v.taxMinor ?? 0n,
+    totalMinor: v.totalMinor ?? 0n,
+    baseTotalMinor: null,
+    creditMinor: 0n,
+    creditBaseMinor: 0n,
+    entryId: null,
+    idempotencyKey: v.idempotencyKey ?? null,
+    idempotencyHash: v.idempotencyHash ?? null,
+    openingImportId: null,
+    originalTotalMinor: null,
+    createdBy: v.createdBy ?? null,
+    postedBy: null,
+    postedAt: null,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/** The arguments of cifra_insert_drafts_as for `drafts`: their provenance, one array a column. */
+function draftArgs(drafts: readonly DraftAs[]): SQL {
   const lines = drafts.flatMap(({ values, allocations = [] }) =>
     allocations.map((a, k) => ({ documentId: values.id, lineNumber: k + 1, ...a })),
   );
@@ -211,10 +246,8 @@ export async function insertDraftsAs(
   const minor = (v: bigint | null | undefined) => String(v ?? 0n);
   const line = (f: (l: (typeof lines)[number]) => unknown) => sql.param(lines.map(f));
   // One call (tenant migration 0052): the provenance set, the drafts, their allocations, the
-  // provenance cleared — four round trips before. It answers the rows inserted.
-  const { rows } = await tx.execute<
-    Record<string, unknown>
-  >(sql`SELECT * FROM cifra_insert_drafts_as(${JSON.stringify(provenance)}::jsonb,
+  // provenance cleared — four round trips before.
+  return sql`${JSON.stringify(provenance)}::jsonb,
       ${col((d) => d.id)}::uuid[], ${col((d) => d.kind)}::document_kind[], ${col((d) => d.partyId)}::uuid[],
       ${col((d) => d.documentDate)}::date[], ${col((d) => d.postingDate)}::date[], ${col((d) => d.dueDate)}::date[],
       ${col((d) => d.currency)}::char(3)[], ${col((d) => d.exchangeRate)}::numeric[], ${col((d) => d.reference)}::text[],
@@ -223,8 +256,7 @@ export async function insertDraftsAs(
       ${col((d) => minor(d.taxMinor))}::bigint[], ${col((d) => minor(d.totalMinor))}::bigint[],
       ${col((d) => d.idempotencyKey)}::text[], ${col((d) => d.idempotencyHash)}::text[], ${col((d) => d.createdBy)}::uuid[],
       ${line((l) => l.documentId)}::uuid[], ${line((l) => l.lineNumber)}::smallint[], ${line((l) => l.invoiceId)}::uuid[],
-      ${line((l) => String(l.amountMinor))}::bigint[])`);
-  return new Map(rowsOf(tenant.documents, rows).map((d) => [d.id, d]));
+      ${line((l) => String(l.amountMinor))}::bigint[]`;
 }
 
 /** What a document of a group records when it is posted. */
@@ -253,23 +285,37 @@ export interface PostedDocument {
  * in the order given: each kind and year's numbers by one run (a version per number naming its
  * author), the allocations inserted (each version naming its document's author), the rows marked
  * posted with their rates and credits (each version naming its author), the events (each with its
- * author).
+ * author). The `drafts` the group inserts itself (its write-offs' and credit applications' rows) go in
+ * first, in the same call (cifra_insert_and_post_documents_as, tenant migration 0053): with their
+ * proposed allocations, each history version naming its own author — the history triggers read
+ * `cifra.row_provenance` (tenant migrations 0041 and 0052), keyed by a document's id and by a draft
+ * allocation's `document:line`.
  * Returns the documents as they now stand, by id.
  */
 export async function postDocumentsAs(
   tx: TenantTx,
   docs: readonly PostedDocument[],
   postedAt: Date,
+  drafts: readonly DraftAs[] = [],
 ): Promise<Map<string, DocumentRow>> {
-  if (docs.length === 0) return new Map();
+  if (docs.length === 0 && drafts.length === 0) return new Map();
+  const { rows } = await tx.execute<Record<string, unknown>>(
+    drafts.length === 0
+      ? sql`SELECT * FROM cifra_post_documents_as(${postArgs(docs, postedAt)})`
+      : sql`SELECT * FROM cifra_insert_and_post_documents_as(${draftArgs(drafts)}, ${postArgs(docs, postedAt)})`,
+  );
+  return new Map(rowsOf(tenant.documents, rows).map((d) => [d.id, d]));
+}
+
+/** The arguments of cifra_post_documents_as for `docs`: one array a column, their allocations' too. */
+function postArgs(docs: readonly PostedDocument[], postedAt: Date): SQL {
   const col = (f: (d: PostedDocument) => unknown) => sql.param(docs.map(f));
   const allocations = docs.flatMap((d) =>
     d.allocations.map((a) => ({ ...a, id: randomUUID(), source: d.id })),
   );
   const of = (f: (a: (typeof allocations)[number]) => unknown) => sql.param(allocations.map(f));
   const minor = (v: bigint | null | undefined) => (v == null ? null : String(v));
-  const { rows } = await tx.execute<Record<string, unknown>>(sql`SELECT * FROM cifra_post_documents_as(
-    ${col((d) => d.id)}::uuid[], ${col((d) => d.kind)}::text[], ${col((d) => d.fiscalYear)}::int[],
+  return sql`${col((d) => d.id)}::uuid[], ${col((d) => d.kind)}::text[], ${col((d) => d.fiscalYear)}::int[],
     ${col((d) => d.entryId)}::uuid[], ${col((d) => d.exchangeRate)}::numeric[],
     ${col((d) => minor(d.exchangeRateId))}::bigint[], ${col((d) => d.rateIsFallback)}::boolean[],
     ${col((d) => String(d.baseTotalMinor))}::bigint[], ${col((d) => String(d.creditMinor))}::bigint[],
@@ -281,8 +327,7 @@ export async function postDocumentsAs(
     ${col((d) => auditJson(d.event.before))}::jsonb[], ${col((d) => auditJson(d.event.after))}::jsonb[],
     ${of((a) => a.id)}::uuid[], ${of((a) => a.source)}::uuid[], ${of((a) => a.invoiceId)}::uuid[],
     ${of((a) => minor(a.amountMinor))}::bigint[], ${of((a) => minor(a.smallDifferenceMinor ?? 0n))}::bigint[],
-    ${of((a) => minor(a.baseAmountMinor))}::bigint[], ${of((a) => minor(a.realizedFxMinor ?? 0n))}::bigint[])`);
-  return new Map(rowsOf(tenant.documents, rows).map((d) => [d.id, d]));
+    ${of((a) => minor(a.baseAmountMinor))}::bigint[], ${of((a) => minor(a.realizedFxMinor ?? 0n))}::bigint[]`;
 }
 
 /** The invoices a group's drafts settle, locked, with what settles them now and which are voided. */

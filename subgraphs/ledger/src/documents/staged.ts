@@ -6,7 +6,7 @@ import {
   postEntriesEach,
   type TenantTx,
 } from '@cifra/engine';
-import { type DraftAs, insertDraftsAs, type PostedDocument, postDocumentsAs } from './group-store.ts';
+import { type DraftAs, type PostedDocument, postDocumentsAs } from './group-store.ts';
 
 /** What became of one posting of a group: answered, refused, or handed back (`undefined`). */
 export type Outcome = PostingOutcome | undefined;
@@ -23,12 +23,10 @@ export interface Staged {
   at: number;
   actor: Actor;
   entry: PostingRequest;
-  /** A row the group inserts once the entry has posted (a credit application's). */
+  /** A row the group inserts once the entry has posted (a credit application's, a write-off's). */
   draft?: DraftAs;
   /** Its document's posting (number, allocations, row, event) given its posted entry; none for a manual entry. */
   document?: (entry: PostedEntry) => PostedDocument;
-  /** Drafted by the group itself (a write-off): its entry must post, or the lane's work is undone. */
-  drafted?: boolean;
 }
 
 /** What one pass of the books' lane gives: an outcome or nothing per posting, and those staged. */
@@ -40,10 +38,10 @@ export interface Pass {
 /**
  * The group's staged postings written together, whatever their kinds: the periods' gates and the
  * entries' keys held in one statement, every entry posted by one call of `postEntriesEach` (each
- * refused alone: period, balance, a key used before), the rows a posting inserts after its entry,
- * then every document's number, allocations, row and event by one call of `postDocumentsAs`.
+ * refused alone: period, balance, a key used before), then the rows a posting inserts after its
+ * entry and every document's number, allocations, row and event by one call of `postDocumentsAs`.
  * Answers an outcome per staged posting, in order: an entry the engine leaves (a key asked twice)
- * is handed back. A write-off's entry refused or left throws: its draft must not outlive it.
+ * is handed back; its row, if the group drafted it, is not inserted.
  */
 export async function postStaged(tx: TenantTx, staged: readonly Staged[]): Promise<Outcome[]> {
   const outcomes: Outcome[] = staged.map(() => undefined);
@@ -61,10 +59,6 @@ export async function postStaged(tx: TenantTx, staged: readonly Staged[]): Promi
   );
   const posted = staged.flatMap((s, k) => {
     const entry = entries[k];
-    if (s.drafted && !entry?.ok) {
-      const why = entry ? String(entry.error) : 'handed back';
-      throw new Error(`posting ${s.entry.sourceId} drafted in the group was not posted by it (${why})`);
-    }
     if (!entry?.ok || !s.document) {
       outcomes[k] = entry;
       return [];
@@ -72,15 +66,13 @@ export async function postStaged(tx: TenantTx, staged: readonly Staged[]): Promi
     return [{ k, draft: s.draft, document: s.document(entry.value) }];
   });
   if (posted.length === 0) return outcomes;
-  // Only the rows of postings whose entries posted are inserted: a refusal leaves nothing behind.
-  await insertDraftsAs(
-    tx,
-    posted.flatMap((p) => p.draft ?? []),
-  );
+  // Only the rows of postings whose entries posted are inserted, in the call that posts them all:
+  // a refusal leaves nothing behind.
   const rows = await postDocumentsAs(
     tx,
     posted.map((p) => p.document),
     new Date(),
+    posted.flatMap((p) => p.draft ?? []),
   );
   for (const p of posted) outcomes[p.k] = { ok: true, value: rows.get(p.document.id) };
   return outcomes;

@@ -2,6 +2,7 @@ import type { PostingLane } from '@cifra/db';
 import type { PostingRequest, TenantTx } from '@cifra/engine';
 import type { CreditApplication } from '../documents/apply-credit.ts';
 import { stageApplications } from '../documents/apply-credit-each.ts';
+import type { DraftAs } from '../documents/group-store.ts';
 import { type DocumentPosting, stageDocuments } from '../documents/post-each.ts';
 import { type Outcome, type Own, type Pass, postStaged, type Staged } from '../documents/staged.ts';
 import type { WriteOffRequest } from '../write-offs/write-off.ts';
@@ -31,8 +32,8 @@ export const BOOKS_LANE: PostingLane<BooksPosting> = { postEach: postBooksEach }
  * later pass cannot see what an earlier one will post: each adds what it posts, settles or uses to
  * `claimed`, and a later posting that touches any of it is handed back, to run after the group and
  * see it. Then one write for them all and the manual entries (`postStaged`): one statement for the
- * periods and keys, one call for every entry, one for every document. A write-off's draft the
- * documents' pass does not stage (refused, handed back) throws: the group runs one by one.
+ * periods and keys, one call for every entry, one for every document (which inserts the rows the
+ * group drafted — its write-offs and applications — whose entries posted).
  */
 export async function postBooksEach(
   tx: TenantTx,
@@ -62,7 +63,7 @@ export async function postBooksEach(
   };
 
   // The write-offs drafted first, then posted with the documents, ahead of them: what they settle
-  // is theirs, and each must be staged (its draft must not outlive a refusal).
+  // is theirs.
   const claimed = new Set<string>();
   const writeOffs = pick((r) => ('writeOff' in r ? r.writeOff : undefined));
   const documents = pick((r) => ('document' in r ? r.document : undefined));
@@ -76,10 +77,7 @@ export async function postBooksEach(
       claimed,
       drafted?.known,
     );
-    take(mustStage(pass, drafts.length), [
-      ...drafts.map((d) => writeOffs.at[d.at] as number),
-      ...documents.at,
-    ]);
+    take(withDraftRows(pass, drafts), [...drafts.map((d) => writeOffs.at[d.at] as number), ...documents.at]);
   }
   const applications = pick((r) => ('application' in r ? r.application : undefined));
   if (applications.items.length > 0)
@@ -117,16 +115,16 @@ function controlReadsOnce(first: Books): (books: Books) => Books {
   return (books) => ({ ...books, settings: shared, minorUnits });
 }
 
-/** `pass`, each of whose first `n` postings (write-offs the group drafted) is staged, marked so; or it throws. */
-function mustStage(pass: Pass, n: number): Pass {
-  for (let k = 0; k < n; k++) {
+/**
+ * `pass`, the first of whose postings are the write-offs the group drafted (`drafts`): each staged
+ * one given its row, which the call that posts it inserts first. One the pass refused or handed back
+ * had nothing written: its refusal is its own, or it runs after the group.
+ */
+function withDraftRows(pass: Pass, drafts: readonly { row: DraftAs }[]): Pass {
+  drafts.forEach(({ row }, k) => {
     const staged = pass.staged.find((s) => s.at === k);
-    if (!staged) {
-      const why = pass.outcomes[k] ? 'refused' : 'handed back';
-      throw new Error(`a write-off drafted in the group was ${why} by the documents' pass`);
-    }
-    staged.drafted = true;
-  }
+    if (staged) staged.draft = row;
+  });
   return pass;
 }
 

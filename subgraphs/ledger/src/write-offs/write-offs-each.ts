@@ -4,7 +4,7 @@ import { rateKey } from '@cifra/fx';
 import { keyClaim, unclaimed } from '../documents/claims.ts';
 import {
   type DraftAs,
-  insertDraftsAs,
+  draftRowOf,
   type KnownDrafts,
   lockWithSettlingReads,
 } from '../documents/group-store.ts';
@@ -22,13 +22,13 @@ type Own = OwnOf<WriteOffRequest>;
  * documents (docs/architecture/posting.md, "Group commit"): their invoices are locked in id order
  * with what settles them (as a lone write-off locks its one), their parties, periods and the keys
  * already used read after the lock in the same round trip (`lockWithSettlingReads`), then the rates
- * in force for foreign invoices (`ratesInForceFor`); each is checked in memory as `writeOffBadDebt` checks it (`checkWriteOff`, its
- * period, its rate) and refused alone. Those that pass are drafted together (`insertDraftsAs`, with
- * their allocations, each version naming its author); answered: each one's draft, to post as
- * `postLockedDraft` posts it (the documents' pass, `stageDocuments`). That pass must post every one
- * of them: the checks it repeats were just passed under the same locks, so a refusal there (a closed
- * period) or a draft handed back throws, and the group runs its postings one by one — a write-off
- * refused leaves no draft behind.
+ * in force for foreign invoices (`ratesInForceFor`); each is checked in memory as `writeOffBadDebt`
+ * checks it (`checkWriteOff`, its period, its rate) and refused alone. Those that pass are drafted
+ * in memory (`draftRowOf`); answered: each one's draft, to post as `postLockedDraft` posts it (the
+ * documents' pass, `stageDocuments`), and its row with its allocation, which the call that posts
+ * the group's documents inserts first (`postDocumentsAs`, each version naming its author). A
+ * write-off that pass refuses, or whose entry is refused, is refused alone and leaves nothing; one
+ * it hands back runs after the group.
  *
  * Left undefined, for the group to run on its own once it has committed: a write-off of an invoice
  * that an earlier write-off of the group writes off, one asked again under a key of the group or
@@ -40,7 +40,8 @@ export async function draftWriteOffs(
   postings: readonly Own[],
 ): Promise<{
   outcomes: Outcome[];
-  drafts: { at: number; draft: OwnOf<DocumentPosting> }[];
+  /** Each write-off drafted: its posting of the draft, and the row to insert (`row`). */
+  drafts: { at: number; draft: OwnOf<DocumentPosting>; row: DraftAs }[];
   known: KnownDrafts;
 }> {
   const outcomes: Outcome[] = postings.map(() => undefined);
@@ -100,16 +101,14 @@ export async function draftWriteOffs(
       outcomes[at] = { ok: false, error };
     }
   }
-  const inserted = await insertDraftsAs(
-    tx,
-    drafts.map((d) => d.draft),
-  );
+  const now = new Date();
   return {
     outcomes,
-    // The drafts as inserted, their parties and what they settle as locked here: the documents'
-    // pass posts them without reading or locking any of it again.
+    // The drafts as they will be inserted, their parties and what they settle as locked here: the
+    // documents' pass posts them without reading or locking any of it again, and the call that posts
+    // them inserts them first.
     known: {
-      docs: inserted,
+      docs: new Map(drafts.map(({ draft }) => [draft.values.id, draftRowOf(draft.values, now)])),
       allocations: new Map(drafts.map(({ draft }) => [draft.values.id, [...(draft.allocations ?? [])]])),
       parties,
       locked: settlements,
@@ -117,6 +116,7 @@ export async function draftWriteOffs(
     },
     drafts: drafts.map(({ at, draft }) => ({
       at,
+      row: draft,
       draft: {
         actor: draft.actor,
         request: { books: (postings[at] as Own).request.books, id: draft.values.id, family: 'WRITE_OFF' },
