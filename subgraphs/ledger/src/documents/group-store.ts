@@ -18,7 +18,7 @@ import type {
 /**
  * The books' lane's door to the database for documents (post-each.ts, apply-credit-each.ts,
  * write-offs-each.ts, staged.ts): what a group reads of its drafts and the invoices they settle,
- * each in one round trip, the drafts it inserts, and the one call that posts their rows.
+ * each in one round trip, and the one call that inserts the drafts it made and posts every row.
  */
 
 type Allocation = { invoiceId: string; amountMinor: bigint };
@@ -45,10 +45,11 @@ export interface LaneReads {
 
 /**
  * What the pass before the documents' pass holds of some of its drafts: the write-offs the group
- * drafted itself, as inserted (no lines), with their proposed allocations, their parties and the
- * invoices they settle, locked by that pass with what settles them (`draftWriteOffs`). Nobody else
- * sees those drafts before the group commits, and nothing changed those invoices since: the
- * documents' pass takes them as they are instead of reading and locking them again.
+ * drafted itself, as they will be inserted (`draftRowOf`; no lines), with their proposed
+ * allocations, their parties and the invoices they settle, locked by that pass with what settles
+ * them (`draftWriteOffs`). Nobody else sees those drafts before the group commits, and nothing
+ * changed those invoices since: the documents' pass takes them as they are instead of reading and
+ * locking them again.
  */
 export interface KnownDrafts {
   docs: ReadonlyMap<string, DocumentRow>;
