@@ -121,9 +121,33 @@ export const transactions = () => t.count('close_board_changes');
  * until `until` settles, when given), then they run together. Their outcomes, in order.
  */
 export async function callsInOneGroup<T>(n: number, call: (i: number) => Promise<T>, until?: Promise<void>) {
-  const held = await plug(groups, n, until);
-  const calls = Array.from({ length: n }, (_, i) => outcome(call(i)));
+  // A call answered before the plug's group has ended never joined the group (refused on its way,
+  // say): the plug lets go rather than wait for it for ever, and this fails naming it.
+  let ended = false;
+  const early: { i: number; code?: string }[] = [];
+  let giveUp!: () => void;
+  const held = await plug(
+    groups,
+    n,
+    until,
+    new Promise<void>((resolve) => {
+      giveUp = resolve;
+    }),
+  );
+  const calls = Array.from({ length: n }, (_, i) =>
+    outcome(call(i)).then((r) => {
+      if (!ended) {
+        early.push({ i, code: r.code });
+        giveUp();
+      }
+      return r;
+    }),
+  );
   await held.done;
+  ended = true;
+  const [first] = early;
+  if (first)
+    throw new Error(`call ${first.i} was answered before its group ran (${first.code ?? 'no code'})`);
   return Promise.all(calls);
 }
 

@@ -34,15 +34,17 @@ export const actor: Actor = {
  * `count` postings wait behind it (they become the next group), and until `until` settles when
  * given — what a test changes while they wait is then committed before they run. Resolves once the
  * plug's group is in flight, alone (a group starts at the end of the event loop's turn it was asked
- * in, and this waits for the next), with `done`: the plug's own posting.
+ * in, and this waits for the next), with `done`: the plug's own posting. `giveUp` settling lets
+ * the plug go without its count (a posting that will never join: see `callsInOneGroup`).
  */
 export async function plug(
   groups: PostingGroups,
   count: number,
   until?: Promise<void>,
+  giveUp?: Promise<void>,
 ): Promise<{ done: Promise<void> }> {
   const done = groups.run(actor, async () => {
-    await groups.whenWaiting(count);
+    await Promise.race([groups.whenWaiting(count), ...(giveUp ? [giveUp] : [])]);
     await until;
   });
   // The group was asked for before this wait, so it has taken the plug by the time it ends.
