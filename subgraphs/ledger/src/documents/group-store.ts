@@ -38,9 +38,9 @@ export interface LaneReads {
   allocations: Map<string, Allocation[]>;
   /**
    * The rows deciding the rate of each foreign draft read here on its document date, before the
-   * staleness limit (`latestRatesSql`; `ratesFromRows` decides), and the drafts they were asked for.
+   * staleness limit (`latestRatesSql`; `ratesFromRows` decides).
    */
-  rates: { rows: Record<string, unknown>[]; asked: ReadonlySet<string> };
+  rates: Record<string, unknown>[];
 }
 
 /**
@@ -87,7 +87,6 @@ export async function laneReads(
   const docs = new Map(known?.docs);
   const parties = new Map(known?.parties);
   if (all.length === 0) {
-    const rates = { rows: [], asked: new Set<string>() };
     return {
       docs,
       company: undefined,
@@ -96,7 +95,7 @@ export async function laneReads(
       taxes: new Map(),
       roles: new Map(),
       allocations,
-      rates,
+      rates: [],
     };
   }
   const of = uuidArray(valid);
@@ -137,7 +136,7 @@ export async function laneReads(
     taxes: new Map(rowsOf(tenant.taxCodes, rows('taxes')).map((t) => [t.code, t])),
     roles: new Map(rowsOf(tenant.accountRoleBindings, rows('roles')).map((r) => [r.role, r.accountId])),
     allocations,
-    rates: { rows: rows('rates'), asked: new Set(fx ? valid : []) },
+    rates: rows('rates'),
   };
 }
 

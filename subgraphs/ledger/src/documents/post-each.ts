@@ -16,7 +16,7 @@ import {
 } from './group-store.ts';
 import { type Family, isCorrection, KINDS, requireDraft, requireFamily, requirePermission } from './kinds.ts';
 import { documentEntry, OPERATION, postedEvent } from './posted-event.ts';
-import { decideOwnRate, type OwnRate, pegOf, rateIsReadOnly, ratesInForceFor } from './rates.ts';
+import { decideOwnRate, type OwnRate, pegOf, rateIsReadOnly } from './rates.ts';
 import { draftedSettlements, settleDrafted } from './settlement.ts';
 import type { Outcome, Own as OwnOf, Pass, Staged } from './staged.ts';
 import { checkParty, clearedBaseFrom, type DocumentKind, type DocumentRow } from './store.ts';
@@ -75,11 +75,12 @@ const LANE_KINDS: ReadonlySet<DocumentKind> = new Set([
  * client's setup (`laneReads`), then the invoices they settle are locked in id order with what
  * settles them now (`lockSettledInvoices`); each draft is checked in memory as `postDocument` checks
  * it (family, permission, status, total, legal details, party, each settlement), its rate decided as
- * `postDocument` decides it (the rates in force of the group's foreign currencies and pegs looked up
- * in one statement, `ratesInForce`), and refused alone. Staged: its entry, and its document's
+ * `postDocument` decides it (the rates in force of the group's foreign currencies and pegs read with
+ * the drafts, `latestRatesSql`), and refused alone. Staged: its entry, and its document's
  * posting (number, allocations made facts, rate and credit, event) once that entry has posted. The
- * `known` drafts (the group's own write-offs) are taken as their pass inserted them, and what they
- * settle as that pass locked it: neither is read nor locked again (`KnownDrafts`).
+ * `known` drafts (the group's own write-offs) are taken as their pass drafted them, with the rates
+ * it read, and what they settle as that pass locked it: none of it is read or locked again
+ * (`KnownDrafts`).
  *
  * Left undefined, for the group to run on its own once it has committed: a document of another kind
  * (a credit application), one whose rate posting would write (typed on the document, or a pegged
@@ -107,14 +108,14 @@ export async function stageDocuments(
   const invoiceIds = [...new Set([...drafts.values()].flat().map((a) => a.invoiceId))].sort();
   // After the drafts, what they settle (invoices, a refund's credits) is locked, as postDocument
   // locks it — but for what the known drafts settle, which their pass locked and read — while the
-  // rates in force are decided from the rows read with the drafts. A handler is on each at once
-  // (each is awaited below, a failure is the lane's), so a refusal in between is never an
-  // unhandled rejection.
+  // rates in force are decided from the rows read with the drafts (once the settings answer). A
+  // handler is on each at once (each is awaited below, a failure is the lane's), so a refusal in
+  // between is never an unhandled rejection.
   const locked = lockSettledInvoices(
     tx,
     invoiceIds.filter((id) => !known?.locked.invoices.has(id)),
   ).then((fresh) => (known ? mergeLocked(known.locked, fresh) : fresh));
-  const rates = ratesOf(tx, postings, drafts, reads, known, locked);
+  const rates = ratesOf(postings, drafts, reads, known);
   for (const p of [locked, rates]) p.catch(() => undefined);
   const ready = await prepare(tx, postings, drafts, reads, await locked, await rates, outcomes);
   return { outcomes, staged: ready.map(staged) };
@@ -122,32 +123,26 @@ export async function stageDocuments(
 
 /**
  * The rates in force for the foreign-currency drafts that look theirs up: those read with the drafts
- * (`laneReads`), aged by the client's staleness setting (`ratesFromRows`), and the known drafts'
- * as their pass read them. Any other is asked of `ratesInForceFor` once `after` has answered.
+ * (`laneReads`), aged by the client's staleness setting (`ratesFromRows`), and the known drafts' as
+ * their pass read them. A draft with none here has none in force: `decideOwnRate` refuses it (or,
+ * pegged, `prepare` hands it back), as `lookupRate` would.
  */
 async function ratesOf(
-  tx: TenantTx,
   postings: readonly Own[],
   drafts: ReadonlyMap<number, unknown>,
   reads: LaneReads,
   known: KnownDrafts | undefined,
-  after: Promise<unknown>,
 ): Promise<Map<string, RateAnswer>> {
   const { books } = (postings[0] as Own).request;
-  const foreign = [...drafts.keys()]
+  const anyForeign = [...drafts.keys()]
     .map((i) => docOf(postings, reads, i))
-    .filter((d) => !isCorrection(d) && d.currency !== books.company.baseCurrency);
-  if (foreign.length === 0) return new Map();
+    .some((d) => !isCorrection(d) && d.currency !== books.company.baseCurrency);
+  if (!anyForeign) return new Map();
   const { fxStalenessDays } = await books.settings();
-  const rates = new Map([
-    ...ratesFromRows(clientFxOf(books.company), reads.rates.rows, fxStalenessDays),
+  return new Map([
+    ...ratesFromRows(clientFxOf(books.company), reads.rates, fxStalenessDays),
     ...(known?.rates ?? []),
   ]);
-  const others = foreign
-    .filter((d) => !reads.rates.asked.has(d.id) && !known?.rates.has(rateKey(d.currency, d.documentDate)))
-    .map((d) => ({ currency: d.currency, date: d.documentDate }));
-  for (const [key, rate] of await ratesInForceFor(tx, books, others, after)) rates.set(key, rate);
-  return rates;
 }
 
 const docOf = (postings: readonly Own[], reads: LaneReads, i: number) =>

@@ -39,19 +39,17 @@ export async function requireRateInForce(
 
 /**
  * The rates in force for a group's postings in a foreign currency (`asks`), in one statement
- * (`ratesInForce`) sent once `after` has answered (one statement at a time on the connection), the
- * client's settings asked meanwhile; none asked when every currency is the base one. Each posting
- * then decides its rate without a query (`decideOwnRate`'s `inForce`), or is refused alone.
+ * (`ratesInForce`) with the client's settings; none asked when every currency is the base one. Each
+ * posting then decides its rate without a query (`decideOwnRate`'s `inForce`), or is refused alone.
  */
 export async function ratesInForceFor(
   tx: TenantTx,
   books: Books,
   asks: readonly { currency: string; date: string }[],
-  after?: Promise<unknown>,
 ): Promise<Map<string, RateAnswer>> {
   const foreign = asks.filter((a) => a.currency !== books.company.baseCurrency);
   if (foreign.length === 0) return new Map();
-  const [, { fxStalenessDays }] = await Promise.all([after, books.settings()]);
+  const { fxStalenessDays } = await books.settings();
   return ratesInForce(tx, clientFxOf(books.company), foreign, fxStalenessDays);
 }
 
