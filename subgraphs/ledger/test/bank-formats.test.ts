@@ -4,6 +4,7 @@ import type { CsvMapping } from '../src/bank/formats/csv.ts';
 import { parseOfxStatement } from '../src/bank/formats/ofx.ts';
 import { readStatement } from '../src/bank/formats/read.ts';
 import type { ImportInput } from '../src/bank/import.ts';
+import { csv, csvMapping } from './bank-fixtures.ts';
 
 /** What a refusal names: its code and where, or the value when there is none. */
 const outcome = <T>(read: () => T) => {
@@ -138,15 +139,6 @@ const input = (over: Partial<ImportInput>): ImportInput => ({
 });
 
 describe('an opening or closing balance given beside the file', () => {
-  const csvMapping: CsvMapping = {
-    delimiter: ',',
-    dateColumn: 'fecha',
-    dateFormat: 'YYYY_MM_DD',
-    decimalSeparator: 'POINT',
-    amountColumn: 'monto',
-    balanceColumn: 'saldo',
-  };
-  const csv = 'fecha,monto,saldo\n2026-11-05,10.00,110.00\n2026-11-06,-5.00,105.00\n';
   const camtFile = camt(bal('OPBD', '100.00') + bal('CLBD', '85.00'));
 
   it("is checked against the file's own, in every format, and refused when it differs", () => {

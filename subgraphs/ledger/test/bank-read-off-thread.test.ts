@@ -4,6 +4,7 @@ import type { CsvMapping } from '../src/bank/formats/csv.ts';
 import { readStatement, type StatementFile } from '../src/bank/formats/read.ts';
 import { MAX_WAITING, readStatementOffThread, statementsRead } from '../src/bank/formats/read-off-thread.ts';
 import { MAX_STATEMENT_FILE_CHARS } from '../src/bank/formats/statement.ts';
+import { csv, csvMapping } from './bank-fixtures.ts';
 
 // A statement file is read in a worker thread (src/bank/formats/read-off-thread.ts), off the
 // subgraph's event loop, where a file of 2,000,000 characters of tiny elements held every other
@@ -28,15 +29,6 @@ const camt = `<?xml version="1.0"?>
 <Ntry><Amt Ccy="PAB">15.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>
 <BookgDt><Dt>2026-11-05</Dt></BookgDt></Ntry>
 </Stmt></BkToCstmrStmt></Document>`;
-const csvMapping: CsvMapping = {
-  delimiter: ',',
-  dateColumn: 'fecha',
-  dateFormat: 'YYYY_MM_DD',
-  decimalSeparator: 'POINT',
-  amountColumn: 'monto',
-  balanceColumn: 'saldo',
-};
-const csv = 'fecha,monto,saldo\n2026-11-05,10.00,110.00\n2026-11-06,-5.00,105.00\n';
 
 /** Both ways: the value read, or the refusal's class, code, message and details. */
 async function bothWays(file: StatementFile, mapping: CsvMapping | null = null) {
