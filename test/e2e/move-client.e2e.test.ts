@@ -186,7 +186,18 @@ describe('pnpm move-client --to refuses', () => {
   });
 
   it('a target server that cannot be reached: the client stays where it was, writable, and the trail says why', async () => {
-    await expect(moveClient(deps(), operator, SLUG, 'dead')).rejects.toThrow();
+    // Held inside its read-only window while this process opens a session there: a session keeps the
+    // read-only default it started with, so giving up must end it too, not only reset the database.
+    const gate = gated.arm();
+    const moving = moveClient(deps(), operator, SLUG, 'dead');
+    await gate.entered;
+    const opened = await (await t.stack.registry.pool(tenantId)).connect();
+    expect(
+      (await opened.query("SELECT current_setting('default_transaction_read_only') AS v")).rows[0].v,
+    ).toBe('on');
+    opened.release();
+    gate.release();
+    await expect(moving).rejects.toThrow();
     expect(await directory()).toMatchObject({ databaseName: oldName });
     const [setting] = await sqlAt<{ v: string }>(
       oldUrl(),

@@ -9,12 +9,10 @@ import {
   ensureClientLogins,
   inTransaction,
   opaqueDatabaseName,
-  quoteIdent,
   recordAuditEvent,
   resolveSecrets,
   setDatabaseReadOnly,
   TENANT_DB_SECRET,
-  withClient,
   withDatabase,
 } from '@cifra/db';
 import { badInput, DomainError } from '@cifra/domain';
@@ -117,11 +115,8 @@ async function moveLocked(
       .select({ id: control.tenants.id })
       .from(control.tenants)
       .where(and(eq(control.tenants.id, tenant.id), eq(control.tenants.databaseName, move.from.database)));
-    if (still && tenant.archivedAt === null)
-      await admin(
-        sourceUrl,
-        `ALTER DATABASE ${quoteIdent(move.from.database)} RESET default_transaction_read_only`,
-      );
+    // Every session opened meanwhile started read-only and would stay so: ended with the reset.
+    if (still && tenant.archivedAt === null) await setDatabaseReadOnly(sourceUrl, move.from.database, false);
     await audit('tenant.move_failed', {
       to: target.name,
       code: err instanceof DomainError ? err.code : 'INTERNAL_SERVER_ERROR',
@@ -237,9 +232,6 @@ function switchDirectory(
     });
   });
 }
-
-const admin = (adminUrl: string, text: string, values: unknown[] = []) =>
-  withClient(withDatabase(adminUrl, 'postgres'), (c) => c.query(text, values));
 
 /**
  * New sessions on the database refuse writes; every session opened before is ended and waited for,

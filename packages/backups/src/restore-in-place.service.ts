@@ -221,9 +221,9 @@ async function restoreAndSwap(deps: RestoreInPlaceDeps, actor: Actor, req: Row, 
   });
   // An archived client's books stay read-only whatever happens (archiveClient waits for this swap).
   const archived = live.tenant.archivedAt !== null;
+  // Writable again, every session opened meanwhile (read-only from its start) ended with it.
   const writable = async () => {
-    if (!archived)
-      await admin(adminUrl, `ALTER DATABASE ${quoteIdent(liveName)} RESET default_transaction_read_only`);
+    if (!archived) await setDatabaseReadOnly(adminUrl, liveName, false);
   };
   try {
     await renameDatabase(adminUrl, liveName, replaced);
