@@ -187,6 +187,7 @@ async function serveWorker(service: Service): Promise<void> {
       control,
       registry: registryOf(service),
       log,
+      secrets: env.secrets,
       limits: {
         periodBatchConcurrency: env.BATCH_CONCURRENCY,
         backupConcurrency: env.BACKUP_CONCURRENCY,

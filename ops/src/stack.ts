@@ -274,6 +274,7 @@ function startStackWorker(
       control: app.db,
       registry,
       log,
+      secrets: serverSecrets,
       fxProviders: opts.fxProviders,
       limits: {
         periodBatchConcurrency: opts.jobs?.periodBatchConcurrency,

@@ -19,6 +19,12 @@ export interface JobDeps {
   control: ControlDb;
   registry: TenantRegistry;
   log: Logger;
+  /**
+   * The `${NAME}` secrets the tenant directory's server URLs name: with a server's admin password,
+   * the close board's sweep reads that server's statistics and asks only the clients whose books
+   * moved; without it, every client every minute.
+   */
+  secrets?: Readonly<Record<string, string | undefined>>;
   /** Per-area limits; each module reads its own and falls back to its default. */
   limits?: JobLimits;
   /** The configured FX rate providers; none when absent (the launcher configures the ECB daily file). */

@@ -16,7 +16,7 @@
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_FAN_OUT } from '@cifra/db';
 import { signLocalToken } from '@cifra/gateway';
-import { behindCount, clientPeriodPort, sweepClientChanges } from '@cifra/subgraph-period';
+import { behindCount, clientPeriodPort, SweepMemory, sweepClientChanges } from '@cifra/subgraph-period';
 import { gql } from '../support/client.ts';
 import { cloneClients } from '../support/clients.ts';
 import { boardBreakdown, runBatch, wholeBoard } from './firm-ops.ts';
@@ -144,6 +144,22 @@ export default defineBench({
       result: `${(big.allMs / 1000).toFixed(1)} s`,
       note: `${(big.added / (big.allMs / 1000)).toFixed(1)} clients/s: the sweep over all ${large.toLocaleString('en')} (${(big.sweepMs / 1000).toFixed(1)} s), then the worker's projector (4 clients at a time)`,
     });
+    // The worker's every-minute sweep at the largest size, as the worker runs it (4 clients at a
+    // time): its first pass asks every client; a pass after it asks only those whose books moved
+    // (none here) and its rotation's share.
+    const memory = new SweepMemory({ secrets: stack.serviceSecrets });
+    const asWorker = { ...projection, fanOut: { concurrency: 4, timeoutMs: 30_000 } };
+    for (const pass of ['first', 'next'] as const) {
+      const t0 = performance.now();
+      const swept = await sweepClientChanges(asWorker, memory);
+      const took = performance.now() - t0;
+      ctx.progress(`the worker's sweep, ${pass} pass: ${swept.asked} clients asked in ${ms(took)}`);
+      rows.push({
+        measure: `the worker's sweep, ${large.toLocaleString('en')} clients, ${pass === 'first' ? 'its first pass' : 'a pass after it'}`,
+        result: ms(took),
+        note: `${swept.asked.toLocaleString('en')} client databases asked (${swept.behind} behind, ${swept.unavailable} unavailable); every minute in each worker`,
+      });
+    }
     rows.push({
       measure: `ratio ${large.toLocaleString('en')} / ${small} clients`,
       result: ratio(at[large]!.median / at[small]!.median),

@@ -3,6 +3,7 @@ import {
   clientPeriodPort,
   type ProjectionDeps,
   projectBehind,
+  SweepMemory,
   sweepClientChanges,
 } from '@cifra/subgraph-period';
 import type { JobModule } from '../worker.ts';
@@ -26,8 +27,10 @@ export const DEFAULT_PROJECTOR_CONCURRENCY = 4;
 /**
  * The close board's read model (docs/architecture/close-board.md, "The read model"). A loop in every
  * worker projects the clients that announced a change — claimed under a lease, so two workers never
- * read one client at once and a killed worker's clients are retaken — four at a time by default. Every minute (and at worker start) a sweep enrols new clients, finds
- * changes no announcement covered, and marks clients whose database does not answer.
+ * read one client at once and a killed worker's clients are retaken — four at a time by default.
+ * Every minute (and at worker start) a sweep enrols new clients, finds changes no announcement
+ * covered, and marks clients whose database does not answer; after its first pass it asks only the
+ * clients whose books may have moved since (and a fifteenth of the rest in turn).
  */
 export const closeBoardJobs: JobModule = async (agenda, deps) => {
   const configured = { ...DEFAULT_FAN_OUT, ...deps.limits?.closeBoardFanOut };
@@ -43,10 +46,13 @@ export const closeBoardJobs: JobModule = async (agenda, deps) => {
     port: clientPeriodPort,
     fanOut,
   };
+  // What this worker's sweeps found clean: a client whose database's counts have not moved since
+  // is not asked again (close-board-sweep.service.ts).
+  const memory = new SweepMemory({ secrets: deps.secrets });
   agenda.define(
     CLOSE_BOARD_SWEEP_JOB,
     async () => {
-      const swept = await sweepClientChanges(projection);
+      const swept = await sweepClientChanges(projection, memory);
       if (swept.behind + swept.unavailable > 0) deps.log.info(swept, 'close board sweep');
     },
     { concurrency: 1 },

@@ -1,23 +1,13 @@
 import {
   announceClientChanges,
   clientsWithoutStaleRates,
-  control,
-  controlDb,
-  DEFAULT_FAN_OUT,
   inTransaction,
-  pg,
-  TenantRegistry,
+  type TenantRegistry,
   tenant,
 } from '@cifra/db';
 import { DomainError } from '@cifra/domain';
 import { postEntry } from '@cifra/engine';
 import { Permissions } from '@cifra/permissions';
-import {
-  createTestControlDatabase,
-  type TestDatabase,
-  testServerUrl,
-  testServiceSecrets,
-} from '@cifra/testing';
 import { eq, sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,17 +18,14 @@ import {
   entryOf,
   type FirmViewDeps,
   summariesOf,
-  type VisibleClient,
 } from '../src/services/close-board.service.ts';
-import {
-  projectBehind,
-  projectClients,
-  sweepClientChanges,
-} from '../src/services/close-board-projection.service.ts';
+import { projectBehind, projectClients } from '../src/services/close-board-projection.service.ts';
 import { claimBehind, countsOf, monthOf, saveProjection } from '../src/services/close-board-store.ts';
+import { sweepClientChanges } from '../src/services/close-board-sweep.service.ts';
 import { fanOut } from '../src/services/fan-out.ts';
 import { lockPeriod, startPeriodClose } from '../src/services/index.ts';
-import { actorFor, type Books, openBooks, periodId, post } from './support.ts';
+import { type BoardFirm, openBoardFirm } from './board-firm.ts';
+import { actorFor, type Books, periodId, post } from './support.ts';
 
 /**
  * The close board's read model against the truth: after random transitions, postings, drafts and
@@ -47,84 +34,22 @@ import { actorFor, type Books, openBooks, periodId, post } from './support.ts';
  * projector that dies lets another finish its clients.
  */
 
-let controlHandle: TestDatabase;
-let controlPool: pg.Pool;
+let firm: BoardFirm;
 let registry: TenantRegistry;
 let deps: FirmViewDeps;
-const clients: { id: string; books: Books; visible: VisibleClient }[] = [];
-let liveServerId = '';
-let deadServerId = '';
+let clients: BoardFirm['clients'];
 const senior = actorFor('Senior');
 const reader: ClientActor = { userId: null, email: 'board@test', permissions: [Permissions.Period.Read] };
 const MONTHS = [1, 2, 3];
 let firmSenior: Parameters<typeof closeBoard>[1];
 
 beforeAll(async () => {
-  controlHandle = await createTestControlDatabase();
-  controlPool = new pg.Pool({ connectionString: controlHandle.adminUrl, max: 4 });
-  const db = controlDb(controlPool);
-  const [firm] = await db.insert(control.firms).values({ slug: 'f', name: 'F' }).returning();
-  const [live] = await db
-    .insert(control.dbServers)
-    .values({ name: 'live', adminUrl: testServerUrl() })
-    .returning();
-  // A server that is not there (a closed port): a client moved to it is a client whose server died.
-  const [dead] = await db
-    .insert(control.dbServers)
-    .values({
-      name: 'dead',
-      adminUrl: 'postgres://nobody:nothing@127.0.0.1:1/postgres',
-      acceptsNewTenants: false,
-    })
-    .returning();
-  liveServerId = live!.id;
-  deadServerId = dead!.id;
-  await db.insert(control.currencies).values({ code: 'PAB', name: 'Balboa', minorUnits: 2 });
-  for (const slug of ['alpha', 'beta', 'gamma']) {
-    const books = await openBooks([2026]);
-    const [row] = await db
-      .insert(control.tenants)
-      .values({
-        firmId: firm!.id,
-        slug,
-        name: slug,
-        region: 'PA',
-        baseCurrency: 'PAB',
-        timezone: 'America/Panama',
-        serverId: live!.id,
-        databaseName: books.db.name,
-        status: 'ACTIVE',
-      })
-      .returning();
-    clients.push({
-      id: row!.id,
-      books,
-      visible: {
-        id: row!.id,
-        slug,
-        name: slug,
-        timezone: 'America/Panama',
-        sandbox: false,
-        archived: false,
-        permissions: [Permissions.Period.Read],
-      },
-    });
-  }
-  const [user] = await db
-    .insert(control.users)
-    .values({ email: 'senior@f.test', displayName: 'S' })
-    .returning();
-  await db.insert(control.firmMemberships).values({ firmId: firm!.id, userId: user!.id, firmRole: 'Senior' });
-  firmSenior = { userId: user!.id, email: 'senior@f.test' };
-  registry = new TenantRegistry({ control: db, secrets: testServiceSecrets, maxPools: 3, poolSize: 1 });
-  deps = { control: db, registry, port: clientPeriodPort, fanOut: { ...DEFAULT_FAN_OUT, concurrency: 2 } };
+  firm = await openBoardFirm(['alpha', 'beta', 'gamma']);
+  ({ registry, deps, clients, firmSenior } = firm);
 });
 
 afterAll(async () => {
-  await registry?.close();
-  await controlPool?.end();
-  for (const c of clients) await c.books.close();
-  await controlHandle?.drop();
+  await firm?.close();
 });
 
 /** What the board shows of a line, without its freshness (a live read has none). */
@@ -186,11 +111,6 @@ async function catchUp() {
   while ((await projectBehind(deps, { limit: 10, leaseMs: 60_000 })) > 0);
 }
 
-async function moveTo(client: (typeof clients)[number], serverId: string) {
-  await deps.control.update(control.tenants).set({ serverId }).where(eq(control.tenants.id, client.id));
-  registry.forget(client.id);
-}
-
 const ignoreRefusal = (err: unknown) => {
   if (!(err instanceof DomainError)) throw err;
 };
@@ -237,13 +157,13 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 
 async function apply(o: Op, down: Set<number>) {
   if (o.kind === 'restore') {
-    for (const i of down) await moveTo(clients[i]!, liveServerId);
+    for (const i of down) await firm.moveTo(clients[i]!, 'live');
     down.clear();
     return;
   }
   const c = clients[o.client]!;
   if (o.kind === 'outage') {
-    await moveTo(c, deadServerId);
+    await firm.moveTo(c, 'dead');
     down.add(o.client);
     return;
   }

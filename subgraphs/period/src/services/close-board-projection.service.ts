@@ -1,14 +1,7 @@
 import { type ControlDb, type FanOutOptions, fanOut, type TenantRegistry, tenant } from '@cifra/db';
-import { inArray, sql } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import type { ClientPeriodPort } from './client-period.port.ts';
-import {
-  activeClientIds,
-  changeSeqOf,
-  claimBehind,
-  enrolNewClients,
-  saveProjection,
-  saveUnavailable,
-} from './close-board-store.ts';
+import { changeSeqOf, claimBehind, saveProjection, saveUnavailable } from './close-board-store.ts';
 
 /**
  * The close board's projector (docs/architecture/close-board.md, "The read model"): reads a client's
@@ -94,50 +87,4 @@ export async function projectBehind(
     new Map(claimed.map((c) => [c.tenantId, c.seq])),
   );
   return claimed.length;
-}
-
-/**
- * The safety net, run every minute by the worker: every active client gets a summary row; each
- * client's database is asked (bounded, read-only) whether its outbox holds changes no announcement
- * covered (the service that made them died before announcing), and those clients are marked behind;
- * a client whose database does not answer is marked UNAVAILABLE; a client marked UNAVAILABLE that
- * answers again is marked behind, so its summary is re-read.
- */
-export async function sweepClientChanges(
-  deps: ProjectionDeps,
-): Promise<{ behind: number; unavailable: number }> {
-  await enrolNewClients(deps.control);
-  const ids = await activeClientIds(deps.control);
-  const results = await fanOut(
-    deps.registry,
-    ids,
-    async (db) => {
-      const { rows } = await db.execute<{ pending: boolean }>(
-        sql`SELECT EXISTS (SELECT 1 FROM close_board_changes) AS pending`,
-      );
-      return rows[0]?.pending === true;
-    },
-    deps.fanOut,
-  );
-  const behind = results.filter((r) => r.ok && r.value).map((r) => r.tenantId);
-  const back = results.filter((r) => r.ok).map((r) => r.tenantId);
-  let unavailable = 0;
-  for (const r of results) {
-    if (r.ok) continue;
-    unavailable++;
-    await saveUnavailable(deps.control, r.tenantId, r, UNAVAILABLE_RETRY_MS);
-  }
-  if (behind.length > 0) {
-    await deps.control.execute(sql`
-      UPDATE client_close_projections
-         SET change_seq = change_seq + 1, changed_at = coalesce(changed_at, now())
-       WHERE tenant_id IN ${behind}`);
-  }
-  if (back.length > 0) {
-    await deps.control.execute(sql`
-      UPDATE client_close_projections
-         SET change_seq = change_seq + 1, changed_at = coalesce(changed_at, now()), claimed_until = NULL
-       WHERE unavailable_code IS NOT NULL AND tenant_id IN ${back}`);
-  }
-  return { behind: behind.length, unavailable };
 }

@@ -359,16 +359,18 @@ export async function enrolNewClients(db: ControlDb): Promise<void> {
 }
 
 /**
- * The clients the sweep asks: active ones whose books can change. An archived client's database
- * refuses writes, so nothing new reaches its outbox, and the rows left there could not be deleted
- * (the sweep would mark it behind every minute for ever); its last projection stands.
+ * The clients the sweep looks at: active ones whose books can change, each with whether its last
+ * read failed (`UNAVAILABLE`: always asked again). An archived client's database refuses writes,
+ * so nothing new reaches its outbox, and the rows left there could not be deleted (the sweep would
+ * mark it behind every minute for ever); its last projection stands.
  */
-export async function activeClientIds(db: ControlDb): Promise<string[]> {
+export async function sweepCandidates(db: ControlDb): Promise<{ tenantId: string; unavailable: boolean }[]> {
   const rows = await db
-    .select({ id: control.tenants.id })
+    .select({ tenantId: control.tenants.id, code: P.unavailableCode })
     .from(control.tenants)
+    .leftJoin(P, eq(P.tenantId, control.tenants.id))
     .where(and(eq(control.tenants.status, 'ACTIVE'), isNull(control.tenants.archivedAt)));
-  return rows.map((r) => r.id);
+  return rows.map((r) => ({ tenantId: r.tenantId, unavailable: r.code !== null }));
 }
 
 /** How many clients are behind, and since when the oldest waits (metrics, the bench). */
