@@ -24,7 +24,7 @@ import {
   transactions,
   vendor,
 } from './settlement-books.ts';
-import { textsSentDuring } from './test-books.ts';
+import { pausedBefore, textsSentDuring } from './test-books.ts';
 
 // Group commit for bad-debt write-offs (docs/architecture/posting.md, "Group commit"): the
 // write-offs waiting together are checked and drafted by the books' lane's write-offs pass
@@ -180,6 +180,35 @@ describe('the write-offs lane: write-offs of one group posted together', () => {
     expect(mixed.map((r) => r.code ?? r.value?.status)).toEqual(['POSTED', 'PERIOD_LOCKED']);
     expect(await t.count('documents', `kind = 'BAD_DEBT_WRITE_OFF' AND status = 'DRAFT'`)).toBe(drafts);
     expect(await openOf([i2, i3])).toEqual(['3010', '3110']);
+    await chainIntact();
+  });
+
+  it('refuses alone, writing nothing, a write-off whose month is locked after its pass checked it', async () => {
+    const [october, may] = [await invoice('30', '2026-10-05'), await invoice('30')];
+    const writeOffs = () => t.count('documents', `kind = 'BAD_DEBT_WRITE_OFF'`);
+    const before = await writeOffs();
+    // The pass read October open; the month is locked before the group holds the months it posts in.
+    const results = await pausedBefore(
+      /cifra_held_posting_books\(/,
+      () =>
+        t.admin.query(
+          `SET lock_timeout = '10s'; UPDATE posting_periods SET state = 'LOCKED' WHERE year = 2026 AND month = 10; RESET lock_timeout`,
+        ),
+      () =>
+        inOneGroup(
+          [
+            { invoiceId: october.id, documentDate: '2026-10-06', amount: '1.00' },
+            { invoiceId: may.id, documentDate: '2026-05-12', amount: '1.00' },
+          ],
+          1140,
+        ),
+    );
+    expect(results.map((r) => r.code ?? r.value?.status)).toEqual(['PERIOD_LOCKED', 'POSTED']);
+    // Its draft, allocation and entry were never written; its neighbour's were.
+    expect(await writeOffs()).toBe(before + 1);
+    expect(await openOf([october, may])).toEqual(['3210', '3110']);
+    expect(await eventsBy(1140, [1])).toHaveLength(2);
+    expect(await eventsBy(1140, [0])).toEqual([]);
     await chainIntact();
   });
 

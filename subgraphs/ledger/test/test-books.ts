@@ -201,3 +201,30 @@ export async function textsSentDuring<T>(
     pg.Client.prototype.query = query;
   }
 }
+
+/**
+ * Run `run`, holding back the first query this process sends whose text matches `before` until
+ * `meanwhile` has finished: what another session does between two statements of a group.
+ */
+export async function pausedBefore<T>(
+  before: RegExp,
+  meanwhile: () => Promise<unknown>,
+  run: () => Promise<T>,
+) {
+  const query = pg.Client.prototype.query;
+  let paused = false;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const q = args[0];
+    const text = typeof q === 'string' ? q : String((q as { text?: string } | undefined)?.text ?? '');
+    if (paused || !before.test(text)) return (query as (...a: unknown[]) => unknown).apply(this, args);
+    paused = true;
+    return meanwhile().then(() => (query as (...a: unknown[]) => unknown).apply(this, args));
+  } as typeof query;
+  try {
+    const result = await run();
+    if (!paused) throw new Error(`no query matched ${before}`);
+    return result;
+  } finally {
+    pg.Client.prototype.query = query;
+  }
+}
