@@ -1,5 +1,6 @@
 import { DEFAULT_FAN_OUT } from '@cifra/db';
 import {
+  type ClaimFrom,
   clientPeriodPort,
   type ProjectionDeps,
   projectBehind,
@@ -27,7 +28,8 @@ export const DEFAULT_PROJECTOR_CONCURRENCY = 4;
 /**
  * The close board's read model (docs/architecture/close-board.md, "The read model"). A loop in every
  * worker projects the clients that announced a change — claimed under a lease, so two workers never
- * read one client at once and a killed worker's clients are retaken — four at a time by default.
+ * read one client at once and a killed worker's clients are retaken — four at a time by default;
+ * apart from them, one at a time, the clients whose database did not answer last time.
  * Every minute (and at worker start) a sweep enrols new clients, finds changes no announcement
  * covered, and marks clients whose database does not answer; after its first pass it asks only the
  * clients whose books may have moved since (and a fifteenth of the rest in turn).
@@ -61,31 +63,38 @@ export const closeBoardJobs: JobModule = async (agenda, deps) => {
 
   const pollMs = deps.limits?.closeBoardPollMs ?? DEFAULT_PROJECTOR_POLL_MS;
   let stopped = false;
-  let wake: (() => void) | undefined;
-  const loop = (async () => {
-    while (!stopped) {
-      let projected = 0;
-      try {
-        projected = await projectBehind(projection, {
-          limit: fanOut.concurrency * 2,
-          leaseMs: PROJECTOR_LEASE_MS,
-        });
-      } catch (err) {
-        if (!stopped) deps.log.warn({ err }, 'close board projector pass failed');
+  const wakers = new Set<() => void>();
+  // Two loops: the clients whose database answered last time, `concurrency` at a time, and apart
+  // from them, one at a time, those whose database did not. A database that does not answer holds
+  // its read for up to the time limit: in one loop, a server that hangs held up every other
+  // client's change behind its clients, which were always the oldest behind.
+  const loop = (from: ClaimFrom, limit: number) =>
+    (async () => {
+      while (!stopped) {
+        let projected = 0;
+        try {
+          projected = await projectBehind(projection, { limit, leaseMs: PROJECTOR_LEASE_MS, from });
+        } catch (err) {
+          if (!stopped) deps.log.warn({ err, from }, 'close board projector pass failed');
+        }
+        if (projected === 0 && !stopped) {
+          await new Promise<void>((resolve) => {
+            const wake = () => {
+              wakers.delete(wake);
+              resolve();
+            };
+            wakers.add(wake);
+            setTimeout(wake, pollMs).unref();
+          });
+        }
       }
-      if (projected === 0 && !stopped) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, pollMs).unref();
-        });
-      }
-    }
-  })();
-  // Stopping waits for the pass under way, at most as long as one client may take, so a pass stuck
+    })();
+  const loops = Promise.all([loop('answering', fanOut.concurrency * 2), loop('unavailable', 1)]);
+  // Stopping waits for the passes under way, at most as long as one client may take, so a pass stuck
   // on a database that does not answer cannot hold up shutdown; such a pass is left to end on its own.
   return async () => {
     stopped = true;
-    wake?.();
-    await Promise.race([loop, new Promise((resolve) => setTimeout(resolve, fanOut.timeoutMs).unref())]);
+    for (const wake of wakers) wake();
+    await Promise.race([loops, new Promise((resolve) => setTimeout(resolve, fanOut.timeoutMs).unref())]);
   };
 };

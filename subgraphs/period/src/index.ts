@@ -22,7 +22,7 @@ import { yearEndMutations, yearEndQueries, yearEndTypes } from './year-end/resol
 export * from './services/batch-queue.ts';
 export * from './services/client-period.ts';
 export * from './services/close-board-projection.service.ts';
-export { behindCount } from './services/close-board-store.ts';
+export { behindCount, type ClaimFrom } from './services/close-board-store.ts';
 export * from './services/close-board-sweep.service.ts';
 export * from './services/fan-out.ts';
 export * from './services/run-batch-item.service.ts';

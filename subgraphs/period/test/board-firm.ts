@@ -17,6 +17,8 @@ import { type Books, openBooks } from './support.ts';
  * died), a senior of the firm, and a registry small enough that its pools are evicted.
  */
 export interface BoardFirm {
+  /** The control plane as its admin (the worker's jobs run on it too). */
+  controlPool: pg.Pool;
   deps: FirmViewDeps;
   registry: TenantRegistry;
   clients: { id: string; books: Books; visible: VisibleClient }[];
@@ -85,6 +87,7 @@ export async function openBoardFirm(slugs: string[]): Promise<BoardFirm> {
     fanOut: { ...DEFAULT_FAN_OUT, concurrency: 2 },
   };
   return {
+    controlPool,
     deps,
     registry,
     clients,

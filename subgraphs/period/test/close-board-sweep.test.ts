@@ -126,14 +126,15 @@ describe('the close board sweep', () => {
     await settled(memory);
   });
 
-  it('marks a client whose server died UNAVAILABLE, and reads it again once back', async () => {
+  it('marks the clients of a server that refuses connections UNAVAILABLE unasked, and reads them once back', async () => {
     await settled(memory);
     await firm.moveTo(gamma, 'dead');
     try {
-      expect(await pass(memory)).toEqual({ asked: 1, behind: 0, unavailable: 1 });
+      // Its server refuses the sweep's own connection: its clients are marked without being asked.
+      expect(await pass(memory)).toEqual({ asked: 0, behind: 0, unavailable: 1 });
       expect((await projectionOf(gamma)).unavailableCode).toBe('CONNECTION_REFUSED');
-      // Asked again every pass while it does not answer.
-      expect(await pass(memory)).toEqual({ asked: 1, behind: 0, unavailable: 1 });
+      expect(memory.marks.has(gamma.id)).toBe(false);
+      expect(await pass(memory)).toEqual({ asked: 0, behind: 0, unavailable: 1 });
     } finally {
       await firm.moveTo(gamma, 'live');
     }

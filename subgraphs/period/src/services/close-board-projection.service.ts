@@ -1,7 +1,13 @@
 import { type ControlDb, type FanOutOptions, fanOut, type TenantRegistry, tenant } from '@cifra/db';
 import { inArray } from 'drizzle-orm';
 import type { ClientPeriodPort } from './client-period.port.ts';
-import { changeSeqOf, claimBehind, saveProjection, saveUnavailable } from './close-board-store.ts';
+import {
+  type ClaimFrom,
+  changeSeqOf,
+  claimBehind,
+  saveProjection,
+  saveUnavailable,
+} from './close-board-store.ts';
 
 /**
  * The close board's projector (docs/architecture/close-board.md, "The read model"): reads a client's
@@ -74,12 +80,15 @@ async function forgetChanges(deps: ProjectionDeps, tenantId: string, txids: bigi
   }
 }
 
-/** One pass of the projector: claim up to `limit` clients that are behind and project them. */
+/**
+ * One pass of the projector: claim up to `limit` clients that are behind (of those `from` says,
+ * answering ones first) and project them.
+ */
 export async function projectBehind(
   deps: ProjectionDeps,
-  opts: { limit: number; leaseMs: number },
+  opts: { limit: number; leaseMs: number; from?: ClaimFrom },
 ): Promise<number> {
-  const claimed = await claimBehind(deps.control, opts.limit, opts.leaseMs);
+  const claimed = await claimBehind(deps.control, opts.limit, opts.leaseMs, opts.from);
   if (claimed.length === 0) return 0;
   await projectClients(
     deps,

@@ -325,6 +325,12 @@ export async function saveUnavailable(
 }
 
 /**
+ * Which clients behind a projector's pass takes: those whose database answered last time, those it
+ * did not (`UNAVAILABLE`, taken again once their retry time has come), or both, answering ones first.
+ */
+export type ClaimFrom = 'answering' | 'unavailable' | 'all';
+
+/**
  * Take up to `limit` clients whose summary is behind and that no live projector holds, for
  * `leaseMs`; returns each with the change count its projection will cover. A projector that dies
  * lets its lease lapse and another takes the client.
@@ -333,13 +339,20 @@ export async function claimBehind(
   db: ControlDb,
   limit: number,
   leaseMs: number,
+  from: ClaimFrom = 'all',
 ): Promise<{ tenantId: string; seq: number }[]> {
+  const only =
+    from === 'answering'
+      ? sql`AND unavailable_code IS NULL`
+      : from === 'unavailable'
+        ? sql`AND unavailable_code IS NOT NULL`
+        : sql``;
   const { rows } = await db.execute<{ tenant_id: string; change_seq: string }>(sql`
     UPDATE client_close_projections p SET claimed_until = now() + make_interval(secs => ${leaseMs / 1000})
      WHERE tenant_id IN (
        SELECT tenant_id FROM client_close_projections
-        WHERE changed_at IS NOT NULL AND (claimed_until IS NULL OR claimed_until < now())
-        ORDER BY changed_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+        WHERE changed_at IS NOT NULL AND (claimed_until IS NULL OR claimed_until < now()) ${only}
+        ORDER BY unavailable_code IS NOT NULL, changed_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
     RETURNING tenant_id, change_seq`);
   return rows.map((r) => ({ tenantId: r.tenant_id, seq: Number(r.change_seq) }));
 }

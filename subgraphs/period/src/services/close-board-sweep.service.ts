@@ -1,4 +1,4 @@
-import { type FanOutResult, fanOut, pg, resolveSecrets } from '@cifra/db';
+import { type FanOutResult, fanOut, pg, resolveSecrets, unavailable } from '@cifra/db';
 import { sql } from 'drizzle-orm';
 import { type ProjectionDeps, UNAVAILABLE_RETRY_MS } from './close-board-projection.service.ts';
 import { enrolNewClients, saveUnavailable, sweepCandidates } from './close-board-store.ts';
@@ -73,10 +73,10 @@ export interface SweepOutcome {
 export async function sweepClientChanges(deps: ProjectionDeps, memory?: SweepMemory): Promise<SweepOutcome> {
   await enrolNewClients(deps.control);
   const candidates = await sweepCandidates(deps.control);
-  const { ask, signals } = memory
+  const { ask, signals, down } = memory
     ? await whomToAsk(deps, memory, candidates)
-    : { ask: candidates.map((c) => c.tenantId), signals: new Map<string, Mark>() };
-  const results = await fanOut(
+    : { ask: candidates.map((c) => c.tenantId), signals: new Map<string, Mark>(), down: [] };
+  const asked = await fanOut(
     deps.registry,
     ask,
     async (db) => {
@@ -87,6 +87,7 @@ export async function sweepClientChanges(deps: ProjectionDeps, memory?: SweepMem
     },
     deps.fanOut,
   );
+  const results = [...asked, ...down];
   if (memory) remember(memory, candidates, results, signals);
   const behind = results.filter((r) => r.ok && r.value).map((r) => r.tenantId);
   const back = results.filter((r) => r.ok).map((r) => r.tenantId);
@@ -115,18 +116,20 @@ export async function sweepClientChanges(deps: ProjectionDeps, memory?: SweepMem
  * The clients this pass asks: those never found clean by this worker, marked UNAVAILABLE, moved to
  * another server, or whose database's counts moved or cannot be trusted (`signalsOf`);
  * and, whatever the counts say, the `1 / rotation` of the rest asked longest ago. Returns with them
- * each client's counts as read now, before any is asked.
+ * each client's counts as read now, before any is asked, and the clients of the servers that did
+ * not take a connection, not asked: each would only wait for the same silence.
  */
 async function whomToAsk(
   deps: ProjectionDeps,
   memory: SweepMemory,
   candidates: { tenantId: string; unavailable: boolean }[],
-): Promise<{ ask: string[]; signals: Map<string, Mark> }> {
+): Promise<{ ask: string[]; signals: Map<string, Mark>; down: FanOutResult<boolean>[] }> {
   memory.pass++;
-  const signals = await signalsOf(deps, memory, candidates);
+  const { signals, down } = await signalsOf(deps, memory, candidates);
   const ask: string[] = [];
   const idle: { tenantId: string; pass: number }[] = [];
   for (const { tenantId, unavailable } of candidates) {
+    if (down.some((d) => d.tenantId === tenantId)) continue;
     const mark = memory.marks.get(tenantId);
     const now = signals.get(tenantId);
     if (unavailable || !mark || !now || !sameSignal(mark, now)) ask.push(tenantId);
@@ -135,7 +138,7 @@ async function whomToAsk(
   const share = Math.ceil(candidates.length / Math.max(1, memory.rotation));
   idle.sort((a, b) => a.pass - b.pass);
   ask.push(...idle.slice(0, share).map((c) => c.tenantId));
-  return { ask, signals };
+  return { ask, signals, down };
 }
 
 const sameSignal = (a: Mark, b: Mark) =>
@@ -155,7 +158,7 @@ async function signalsOf(
   deps: ProjectionDeps,
   memory: SweepMemory,
   candidates: { tenantId: string }[],
-): Promise<Map<string, Mark>> {
+): Promise<{ signals: Map<string, Mark>; down: FanOutResult<boolean>[] }> {
   await deps.registry.preloadLocations(candidates.map((c) => c.tenantId));
   const servers = new Map<string, Map<string, string>>();
   for (const { tenantId } of candidates) {
@@ -165,18 +168,24 @@ async function signalsOf(
     servers.set(location.serverAdminUrl, databases.set(location.databaseName, tenantId));
   }
   const signals = new Map<string, Mark>();
+  const down: FanOutResult<boolean>[] = [];
   await Promise.all(
     [...servers].map(async ([server, databases]) => {
-      const rows = await countsOn(server, [...databases.keys()], memory.secrets, deps.fanOut.timeoutMs).catch(
-        () => [],
-      );
+      let rows: (Signal & { datname: string })[] = [];
+      try {
+        rows = await countsOn(server, [...databases.keys()], memory.secrets, deps.fanOut.timeoutMs);
+      } catch (err) {
+        const why = unavailable(err);
+        if (why.code === 'CONNECTION_REFUSED' || why.code === 'TIMEOUT')
+          for (const tenantId of databases.values()) down.push({ tenantId, ok: false, ...why });
+      }
       for (const { datname, ...signal } of rows) {
         const tenantId = databases.get(datname);
         if (tenantId) signals.set(tenantId, { ...signal, server, pass: memory.pass });
       }
     }),
   );
-  return signals;
+  return { signals, down };
 }
 
 async function countsOn(
