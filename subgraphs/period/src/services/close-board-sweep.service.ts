@@ -91,10 +91,10 @@ export async function sweepClientChanges(deps: ProjectionDeps, memory?: SweepMem
   if (memory) remember(memory, candidates, results, signals);
   const behind = results.filter((r) => r.ok && r.value).map((r) => r.tenantId);
   const back = results.filter((r) => r.ok).map((r) => r.tenantId);
-  let unavailable = 0;
+  let unanswered = 0;
   for (const r of results) {
     if (r.ok) continue;
-    unavailable++;
+    unanswered++;
     await saveUnavailable(deps.control, r.tenantId, r, UNAVAILABLE_RETRY_MS);
   }
   if (behind.length > 0) {
@@ -109,7 +109,7 @@ export async function sweepClientChanges(deps: ProjectionDeps, memory?: SweepMem
          SET change_seq = change_seq + 1, changed_at = coalesce(changed_at, now()), claimed_until = NULL
        WHERE unavailable_code IS NOT NULL AND tenant_id IN ${back}`);
   }
-  return { asked: ask.length, behind: behind.length, unavailable };
+  return { asked: ask.length, behind: behind.length, unavailable: unanswered };
 }
 
 /**
@@ -126,13 +126,14 @@ async function whomToAsk(
 ): Promise<{ ask: string[]; signals: Map<string, Mark>; down: FanOutResult<boolean>[] }> {
   memory.pass++;
   const { signals, down } = await signalsOf(deps, memory, candidates);
+  const serverDown = new Set(down.map((d) => d.tenantId));
   const ask: string[] = [];
   const idle: { tenantId: string; pass: number }[] = [];
-  for (const { tenantId, unavailable } of candidates) {
-    if (down.some((d) => d.tenantId === tenantId)) continue;
+  for (const { tenantId, unavailable: failedLastTime } of candidates) {
+    if (serverDown.has(tenantId)) continue;
     const mark = memory.marks.get(tenantId);
     const now = signals.get(tenantId);
-    if (unavailable || !mark || !now || !sameSignal(mark, now)) ask.push(tenantId);
+    if (failedLastTime || !mark || !now || !sameSignal(mark, now)) ask.push(tenantId);
     else idle.push({ tenantId, pass: mark.pass });
   }
   const share = Math.ceil(candidates.length / Math.max(1, memory.rotation));
