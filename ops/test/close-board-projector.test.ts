@@ -18,9 +18,11 @@ let firm: BoardFirm;
 let registry: TenantRegistry;
 let worker: RunningWorker | undefined;
 const held: Socket[] = [];
+let letGo = false;
 const silent = createServer((socket) => {
-  held.push(socket);
   socket.on('error', () => undefined);
+  if (letGo) socket.destroy();
+  else held.push(socket);
 });
 
 beforeAll(async () => {
@@ -36,6 +38,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // From now on the silent server drops every connection at once, those made meanwhile too.
+  letGo = true;
   for (const socket of held) socket.destroy();
   await worker?.stop();
   await registry?.close();
