@@ -55,7 +55,8 @@ export const closeBoardJobs: JobModule = async (agenda, deps) => {
     CLOSE_BOARD_SWEEP_JOB,
     async () => {
       const swept = await sweepClientChanges(projection, memory);
-      if (swept.behind + swept.unavailable > 0) deps.log.info(swept, 'close board sweep');
+      // Every pass at debug (how many clients it asked); at info when it found something.
+      deps.log[swept.behind + swept.unavailable > 0 ? 'info' : 'debug'](swept, 'close board sweep');
     },
     { concurrency: 1 },
   );
