@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { control, quoteIdent, tenant, tenantDb, withClient } from '@cifra/db';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectBehind } from '../src/services/close-board-projection.service.ts';
+import { projectBehind, projectClients } from '../src/services/close-board-projection.service.ts';
+import { saveUnavailable } from '../src/services/close-board-store.ts';
 import { SweepMemory, sweepClientChanges } from '../src/services/close-board-sweep.service.ts';
 import { type BoardFirm, openBoardFirm } from './board-firm.ts';
 import { type Books, waitFor } from './support.ts';
@@ -156,5 +157,46 @@ describe('the close board sweep', () => {
       seen.add(firm.clients.find((c) => turns.marks.get(c.id)?.pass === turns.pass)!.id);
     }
     expect(seen.size).toBe(3);
+  });
+
+  it('tries a client that stays down less and less often, at most every 5 minutes', async () => {
+    const retry = { minMs: 10_000, maxMs: 300_000 };
+    const why = { code: 'TIMEOUT' as const, reason: 'No answer' };
+    /**
+     * Seconds until the projector may try alpha again, and since when it has been down; each
+     * bound below leaves seconds for the statements between (the clock runs on).
+     */
+    const backoff = async () => {
+      const { rows } = await firm.deps.control.execute<{ wait: number; down: number | null }>(sql`
+        SELECT extract(epoch FROM claimed_until - now())::float8 AS wait,
+               extract(epoch FROM now() - unavailable_at)::float8 AS down
+          FROM client_close_projections WHERE tenant_id = ${alpha.id}`);
+      return rows[0]!;
+    };
+    const downSince = (interval: string) =>
+      firm.deps.control.execute(sql`
+        UPDATE client_close_projections SET unavailable_at = now() - ${interval}::interval
+         WHERE tenant_id = ${alpha.id}`);
+    await saveUnavailable(firm.deps.control, alpha.id, why, retry);
+    expect((await backoff()).wait).toBeGreaterThan(5);
+    expect((await backoff()).wait).toBeLessThanOrEqual(10);
+    // Down for two minutes: tried again in two; the outage's start is kept.
+    await downSince('2 minutes');
+    await saveUnavailable(firm.deps.control, alpha.id, why, retry);
+    const twoMinutes = await backoff();
+    expect(twoMinutes.wait).toBeGreaterThan(110);
+    expect(twoMinutes.wait).toBeLessThanOrEqual(125);
+    expect(twoMinutes.down).toBeGreaterThanOrEqual(120);
+    // Down for an hour: every 5 minutes at most.
+    await downSince('1 hour');
+    await saveUnavailable(firm.deps.control, alpha.id, why, retry);
+    expect((await backoff()).wait).toBeGreaterThan(295);
+    expect((await backoff()).wait).toBeLessThanOrEqual(300);
+    // Read again: the outage is over, and the next one starts at 10 s.
+    expect(await projectClients(firm.deps, [alpha.id])).toEqual([{ tenantId: alpha.id, ok: true }]);
+    expect((await backoff()).down).toBeNull();
+    await saveUnavailable(firm.deps.control, alpha.id, why, retry);
+    expect((await backoff()).wait).toBeLessThanOrEqual(10);
+    await projectClients(firm.deps, [alpha.id]);
   });
 });

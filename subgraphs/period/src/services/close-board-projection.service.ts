@@ -5,6 +5,7 @@ import {
   type ClaimFrom,
   changeSeqOf,
   claimBehind,
+  type RetryBackoff,
   saveProjection,
   saveUnavailable,
 } from './close-board-store.ts';
@@ -24,8 +25,12 @@ export interface ProjectionDeps {
   fanOut: FanOutOptions;
 }
 
-/** After a client's database failed to answer, how long before the projector tries it again. */
-export const UNAVAILABLE_RETRY_MS = 10_000;
+/**
+ * After a client's database failed to answer, when the projector tries it again: 10 s after the
+ * first failure, then after as long as it has been down, at most 5 minutes. The sweep still asks it
+ * every minute, and one that answers the sweep is projected at once.
+ */
+export const UNAVAILABLE_RETRY: RetryBackoff = { minMs: 10_000, maxMs: 300_000 };
 
 export interface ProjectOutcome {
   tenantId: string;
@@ -56,7 +61,7 @@ export async function projectClients(
   const outcomes: ProjectOutcome[] = [];
   for (const r of results) {
     if (!r.ok) {
-      await saveUnavailable(deps.control, r.tenantId, r, UNAVAILABLE_RETRY_MS);
+      await saveUnavailable(deps.control, r.tenantId, r, UNAVAILABLE_RETRY);
       outcomes.push({ tenantId: r.tenantId, ok: false });
       continue;
     }

@@ -308,20 +308,36 @@ export async function saveProjection(
   });
 }
 
-/** The client's database did not answer: its rows stay, marked, and it is retried after `retryMs`. */
+/** When the projector tries a client whose database did not answer again (`saveUnavailable`). */
+export interface RetryBackoff {
+  /** After its first failure. */
+  minMs: number;
+  /** At most, however long it has been down. */
+  maxMs: number;
+}
+
+/**
+ * The client's database did not answer: its rows stay, marked, and the projector tries it again
+ * after as long as it has been down (`unavailable_at` keeps the first failure of this outage,
+ * cleared by the projection that reads it again), between `retry.minMs` and `retry.maxMs`. A
+ * server with hundreds of clients down is then tried a few times a minute, not hundreds.
+ */
 export async function saveUnavailable(
   db: ControlDb,
   tenantId: string,
   why: { code: UnavailableCode; reason: string },
-  retryMs: number,
+  retry: RetryBackoff,
 ): Promise<void> {
+  const [min, max] = [retry.minMs / 1000, retry.maxMs / 1000];
   await db.execute(sql`
     INSERT INTO client_close_projections AS p (tenant_id, changed_at, unavailable_code, unavailable_reason, unavailable_at, claimed_until)
-    VALUES (${tenantId}, now(), ${why.code}, ${why.reason}, now(), now() + make_interval(secs => ${retryMs / 1000}))
+    VALUES (${tenantId}, now(), ${why.code}, ${why.reason}, now(), now() + make_interval(secs => ${min}))
     ON CONFLICT (tenant_id) DO UPDATE SET
       changed_at = coalesce(p.changed_at, now()),
       unavailable_code = excluded.unavailable_code, unavailable_reason = excluded.unavailable_reason,
-      unavailable_at = excluded.unavailable_at, claimed_until = excluded.claimed_until`);
+      unavailable_at = coalesce(p.unavailable_at, excluded.unavailable_at),
+      claimed_until = now() + least(make_interval(secs => ${max}),
+        greatest(make_interval(secs => ${min}), now() - coalesce(p.unavailable_at, now())))`);
 }
 
 /**

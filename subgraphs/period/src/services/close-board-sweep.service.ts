@@ -1,6 +1,6 @@
 import { type FanOutResult, fanOut, pg, resolveSecrets, unavailable } from '@cifra/db';
 import { sql } from 'drizzle-orm';
-import { type ProjectionDeps, UNAVAILABLE_RETRY_MS } from './close-board-projection.service.ts';
+import { type ProjectionDeps, UNAVAILABLE_RETRY } from './close-board-projection.service.ts';
 import { enrolNewClients, saveUnavailable, sweepCandidates } from './close-board-store.ts';
 
 /**
@@ -95,7 +95,7 @@ export async function sweepClientChanges(deps: ProjectionDeps, memory?: SweepMem
   for (const r of results) {
     if (r.ok) continue;
     unanswered++;
-    await saveUnavailable(deps.control, r.tenantId, r, UNAVAILABLE_RETRY_MS);
+    await saveUnavailable(deps.control, r.tenantId, r, UNAVAILABLE_RETRY);
   }
   if (behind.length > 0) {
     await deps.control.execute(sql`
