@@ -6,9 +6,16 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 export { pg };
 
-/** Run `fn` with one connection to `url`, closed afterwards whatever happens. */
-export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
+/**
+ * Run `fn` with one connection to `url` (with `config`'s settings: its time limits, say), closed
+ * afterwards whatever happens.
+ */
+export async function withClient<T>(
+  url: string,
+  fn: (client: pg.Client) => Promise<T>,
+  config: Omit<pg.ClientConfig, 'connectionString'> = {},
+): Promise<T> {
+  const client = new pg.Client({ ...config, connectionString: url });
   // A connection the server drops must fail `fn`, not raise an unhandled 'error' in the process.
   client.on('error', () => undefined);
   await client.connect();

@@ -1,4 +1,4 @@
-import { type FanOutResult, fanOut, pg, resolveSecrets, unavailable } from '@cifra/db';
+import { type FanOutResult, fanOut, resolveSecrets, unavailable, withClient, withDatabase } from '@cifra/db';
 import { sql } from 'drizzle-orm';
 import { type ProjectionDeps, UNAVAILABLE_RETRY } from './close-board-projection.service.ts';
 import { enrolNewClients, saveUnavailable, sweepCandidates } from './close-board-store.ts';
@@ -149,11 +149,12 @@ const sameSignal = (a: Mark, b: Mark) =>
  * Each client's counts, one statement per database server, read as the server's admin (the
  * `${SECRET}`s of its directory URL from the worker's secrets): each client database closes the
  * statistics to its own logins (tenant migration 0024), and the server's maintenance database is
- * where they are all seen. A database has no counts here, so its client is asked, when its server
- * cannot be read (down, or this worker was not given its admin secret), when it is gone or refuses
- * connections (`ALLOW_CONNECTIONS false`), or when its inserts may not be counted: `track_counts`
- * off for the server, or set at all for the database or any login (the sweep's own session would
- * not see it).
+ * where they are all seen. A database has no counts here, so its client is asked, when its server's
+ * statistics cannot be read for another reason than the server being down (this worker was not
+ * given its admin secret, the admin login refused), when it is gone or refuses connections
+ * (`ALLOW_CONNECTIONS false`), or when its inserts may not be counted: `track_counts` off for the
+ * server, or set at all for the database or any login (the sweep's own session would not see it).
+ * A server down (refusing the connection, or not taking it in time) has its clients in `down`.
  */
 async function signalsOf(
   deps: ProjectionDeps,
@@ -195,28 +196,27 @@ async function countsOn(
   secrets: Readonly<Record<string, string | undefined>>,
   timeoutMs: number,
 ): Promise<(Signal & { datname: string })[]> {
-  const client = new pg.Client({
-    connectionString: resolveSecrets(serverAdminUrl, secrets),
+  const url = withDatabase(resolveSecrets(serverAdminUrl, secrets), 'postgres');
+  const limits = {
     connectionTimeoutMillis: timeoutMs,
     statement_timeout: timeoutMs,
     application_name: 'cifra-sweep',
-  });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    const { rows } = await client.query<Signal & { datname: string }>(
-      `SELECT d.datname, d.oid::text AS datid, s.tup_inserted::text AS inserted, s.stats_reset::text AS reset
-         FROM pg_database d JOIN pg_stat_database s ON s.datid = d.oid
-        WHERE d.datname = ANY($1::text[]) AND d.datallowconn
-          AND current_setting('track_counts')::boolean
-          AND NOT EXISTS (SELECT 1 FROM pg_db_role_setting r, unnest(r.setconfig) c
-                           WHERE r.setdatabase IN (0, d.oid) AND split_part(c, '=', 1) = 'track_counts')`,
-      [names],
-    );
-    return rows;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  };
+  const { rows } = await withClient(
+    url,
+    (c) =>
+      c.query<Signal & { datname: string }>(
+        `SELECT d.datname, d.oid::text AS datid, s.tup_inserted::text AS inserted, s.stats_reset::text AS reset
+           FROM pg_database d JOIN pg_stat_database s ON s.datid = d.oid
+          WHERE d.datname = ANY($1::text[]) AND d.datallowconn
+            AND current_setting('track_counts')::boolean
+            AND NOT EXISTS (SELECT 1 FROM pg_db_role_setting r, unnest(r.setconfig) c
+                             WHERE r.setdatabase IN (0, d.oid) AND split_part(c, '=', 1) = 'track_counts')`,
+        [names],
+      ),
+    limits,
+  );
+  return rows;
 }
 
 /**
