@@ -180,6 +180,26 @@ export const codeOf = (err: unknown) =>
 
 export { refusal } from '@cifra/testing';
 
+type Query = (...args: unknown[]) => unknown;
+
+/**
+ * Run `run` with every query this process sends seen first by `hook`, given its text and how to
+ * send it on (the query as pg would have sent it).
+ */
+async function withQueryHook<T>(hook: (text: string, send: () => unknown) => unknown, run: () => Promise<T>) {
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const q = args[0];
+    const text = typeof q === 'string' ? q : String((q as { text?: string } | undefined)?.text ?? '');
+    return hook(text, () => (query as Query).apply(this, args));
+  } as typeof query;
+  try {
+    return await run();
+  } finally {
+    pg.Client.prototype.query = query;
+  }
+}
+
 /**
  * Every query text this process sends while `run` runs, in order (`run` sees them as they are
  * sent): the lane inlines ids in its reads and locks, while a group's drafts' own ids travel only as
@@ -189,17 +209,14 @@ export async function textsSentDuring<T>(
   run: (sent: readonly string[]) => Promise<T>,
 ): Promise<{ texts: string[]; result: T }> {
   const texts: string[] = [];
-  const query = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const q = args[0];
-    texts.push(typeof q === 'string' ? q : String((q as { text?: string } | undefined)?.text ?? ''));
-    return (query as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof query;
-  try {
-    return { texts, result: await run(texts) };
-  } finally {
-    pg.Client.prototype.query = query;
-  }
+  const result = await withQueryHook(
+    (text, send) => {
+      texts.push(text);
+      return send();
+    },
+    () => run(texts),
+  );
+  return { texts, result };
 }
 
 /**
@@ -211,20 +228,12 @@ export async function pausedBefore<T>(
   meanwhile: () => Promise<unknown>,
   run: () => Promise<T>,
 ) {
-  const query = pg.Client.prototype.query;
   let paused = false;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const q = args[0];
-    const text = typeof q === 'string' ? q : String((q as { text?: string } | undefined)?.text ?? '');
-    if (paused || !before.test(text)) return (query as (...a: unknown[]) => unknown).apply(this, args);
+  const result = await withQueryHook((text, send) => {
+    if (paused || !before.test(text)) return send();
     paused = true;
-    return meanwhile().then(() => (query as (...a: unknown[]) => unknown).apply(this, args));
-  } as typeof query;
-  try {
-    const result = await run();
-    if (!paused) throw new Error(`no query matched ${before}`);
-    return result;
-  } finally {
-    pg.Client.prototype.query = query;
-  }
+    return meanwhile().then(send);
+  }, run);
+  if (!paused) throw new Error(`no query matched ${before}`);
+  return result;
 }
