@@ -1,40 +1,26 @@
 /**
  * `pnpm bench [name …]`: every benchmark in order, or the ones named. Sizes come from `BENCH_*`
  * variables (see each benchmark). Exits non-zero when a benchmark fails.
+ *
+ * Several benchmarks run the services in this process (group commit posts through the ledger's
+ * services here): they are measured with the Node.js flags the services run with in production
+ * (`SERVICE_NODE_FLAGS`, ops/bin/node-flags.mjs). Started without them, the runner starts itself
+ * again with them.
  */
-import auditTriggers from './audit-triggers.bench.ts';
-import backups from './backups.bench.ts';
-import consoleBoard from './console-board.bench.ts';
-import demandControl from './demand-control.bench.ts';
-import firmView from './firm-view.bench.ts';
-import fxRefresh from './fx-refresh.bench.ts';
-import gateway from './gateway.bench.ts';
-import groupCommit from './group-commit.bench.ts';
-import { runBenches } from './harness.ts';
-import ledger from './ledger.bench.ts';
-import observability from './observability.bench.ts';
-import persistedDocuments from './persisted-documents.bench.ts';
-import provisioning from './provisioning.bench.ts';
-import scale from './scale.bench.ts';
-import tenantLogins from './tenant-logins.bench.ts';
+import { spawnSync } from 'node:child_process';
+import { SERVICE_NODE_FLAGS } from '../../ops/bin/node-flags.mjs';
 
-const ALL = [
-  gateway,
-  demandControl,
-  observability,
-  persistedDocuments,
-  ledger,
-  auditTriggers,
-  groupCommit,
-  tenantLogins,
-  provisioning,
-  firmView,
-  consoleBoard,
-  fxRefresh,
-  scale,
-  backups,
-];
+if (!SERVICE_NODE_FLAGS.every((flag) => process.execArgv.includes(flag))) {
+  const again = spawnSync(
+    process.execPath,
+    [...SERVICE_NODE_FLAGS, ...process.execArgv, ...process.argv.slice(1)],
+    { stdio: 'inherit' },
+  );
+  process.exit(again.status ?? 1);
+}
 
+const { ALL } = await import('./all.ts');
+const { runBenches } = await import('./harness.ts');
 const wanted = process.argv.slice(2).filter((a) => a !== '--');
 const unknown = wanted.filter((w) => !ALL.some((b) => b.name === w));
 if (unknown.length > 0) {

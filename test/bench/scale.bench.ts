@@ -10,8 +10,6 @@
  * control-plane pools), memory not growing with the number of clients.
  */
 import { performance } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { control } from '@cifra/db';
 import { signLocalToken } from '@cifra/gateway';
 import { createProviders } from '@cifra/subgraph-fx';
@@ -19,7 +17,7 @@ import { gte, isNotNull, sql } from 'drizzle-orm';
 import { gql } from '../support/client.ts';
 import { ecbStandIn, runBatch, wholeBoard } from './firm-ops.ts';
 import { UNLIMITED } from './gateway.bench.ts';
-import { type BenchRow, defineBench, median, ms, percentile, ratio } from './harness.ts';
+import { type BenchRow, collectGarbage, defineBench, median, ms, percentile, ratio } from './harness.ts';
 
 const YEAR = new Date().getUTCFullYear();
 const DEMO_SLUGS = [
@@ -31,10 +29,9 @@ const DEMO_SLUGS = [
 ];
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
-// A full collection before each reading, so the heap is what is still held, not garbage V8 has not
-// yet collected (the figures of the first runs did not, and could not tell the two apart).
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
+// A full collection before each reading (`collectGarbage`), so the heap is what is still held, not
+// garbage V8 has not yet collected (the figures of the first runs did not, and could not tell the
+// two apart).
 
 interface Footprint {
   rss: number;
@@ -81,7 +78,6 @@ export default defineBench({
                count(*) FILTER (WHERE datname = current_database())::int AS control,
                count(*)::int AS total
           FROM pg_stat_activity WHERE backend_type = 'client backend'`);
-      collectGarbage();
       collectGarbage();
       const { rss, heapUsed } = process.memoryUsage();
       const c = rows[0]!;
