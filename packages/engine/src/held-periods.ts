@@ -64,6 +64,41 @@ export async function holdPeriodsAndKeys(
 }
 
 /**
+ * A hold asked before a group's postings are staged (`holdAhead`), with what it asked: the
+ * database holds the gates while the process stages the postings, where it would wait for the
+ * staging and then hold them, a round trip later.
+ */
+export interface HoldAhead {
+  dates: ReadonlySet<IsoDate>;
+  keys: ReadonlySet<string>;
+  held: Promise<HeldPeriods>;
+}
+
+/** `holdPeriodsAndKeys` asked now, its answer awaited by whoever uses it (`heldFor`). */
+export function holdAhead(tx: TenantTx, dates: readonly IsoDate[], keys: readonly string[]): HoldAhead {
+  const held = holdPeriodsAndKeys(tx, dates, keys);
+  // Awaited by `heldFor`'s caller, who then sees the failure; never an unhandled rejection meanwhile.
+  held.catch(() => undefined);
+  return { dates: new Set(dates), keys: new Set(keys), held };
+}
+
+/**
+ * The periods and keys of `dates` and `keys` held: `ahead`'s hold when it asked for every one of
+ * them, else one asked now (whatever `ahead` held stays held: gates are only ever added to).
+ */
+export function heldFor(
+  tx: TenantTx,
+  dates: readonly IsoDate[],
+  keys: readonly string[],
+  ahead?: HoldAhead,
+): Promise<HeldPeriods> {
+  if (ahead && dates.every((d) => ahead.dates.has(d)) && keys.every((k) => ahead.keys.has(k))) {
+    return ahead.held;
+  }
+  return holdAhead(tx, dates, keys).held;
+}
+
+/**
  * The live opening balance import's opening date, or null, for a check made before a posting holds
  * its gates (a recurring occurrence drafted, a write-off staged): the posting checks it again.
  */

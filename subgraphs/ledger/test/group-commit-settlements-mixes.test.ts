@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DocumentRow, type Family, postDocument } from '../src/documents/index.ts';
+import { applyCredit, type DocumentRow, type Family, postDocument } from '../src/documents/index.ts';
 import type { Books } from '../src/services/books.ts';
 import { createParty } from '../src/services/parties.service.ts';
+import { postJournalEntry } from '../src/services/post-journal-entry.service.ts';
 import {
   as,
+  callsInOneGroup,
   chainIntact,
   closeSettlementBooks,
   grouped,
@@ -67,6 +69,69 @@ describe('the control plane, asked once a group', () => {
     } finally {
       delete t.settings.receiptToleranceMinor;
     }
+  });
+});
+
+describe("a group's periods and keys, held while its documents are checked", () => {
+  const holds = (texts: readonly string[]) =>
+    texts.flatMap((q, i) => (q.includes('cifra_held_posting_books') ? [i] : []));
+  const at = (texts: readonly string[], part: string) => texts.findIndex((q) => q.includes(part));
+  const entry = (i: number) =>
+    postJournalEntry(grouped.db, grouped.company, as(grouped, 790 + i).actor, {
+      postingDate: '2026-05-21',
+      memo: `held ahead ${i}`,
+      lines: [
+        { accountCode: '1110', debit: '1.00' },
+        { accountCode: '4101', credit: '1.00' },
+      ],
+    });
+
+  it('are asked once, right after the drafts are read, for receipts and a manual entry', async () => {
+    const invoices = [await invoice('40'), await invoice('40')];
+    const receipts = [
+      await money('CUSTOMER_RECEIPT', '10.00', [{ invoice: invoices[0] as DocumentRow, amount: '10.00' }]),
+      await money('CUSTOMER_RECEIPT', '10.00', [{ invoice: invoices[1] as DocumentRow, amount: '10.00' }]),
+    ];
+    const { texts, result } = await textsSentDuring(() =>
+      callsInOneGroup<unknown>(3, (i) =>
+        i < 2 ? postDocument(as(grouped, 780 + i), (receipts[i] as DocumentRow).id, 'PAYMENT') : entry(i),
+      ),
+    );
+    expect(result.map((r) => r.code ?? 'POSTED')).toEqual(['POSTED', 'POSTED', 'POSTED']);
+    // One hold, sent between the drafts' read and the lock of the invoices they settle: the
+    // database holds the gates while the process checks the receipts.
+    const [hold, ...more] = holds(texts);
+    expect(more).toEqual([]);
+    expect(hold).toBeGreaterThan(at(texts, 'FROM draft_allocations'));
+    expect(hold).toBeLessThan(at(texts, 'FROM allocations a WHERE a.invoice_id'));
+    expect(hold).toBeLessThan(at(texts, 'cifra_post_entries_as'));
+    expect(await openOf(invoices)).toEqual(['3280', '3280']);
+    await chainIntact();
+  });
+
+  it('are asked again, covering all, when a credit application joins the group', async () => {
+    const [open, other] = [await invoice('40'), await invoice('40')];
+    const credit = await postDocument(grouped, (await money('CUSTOMER_RECEIPT', '20.00', [])).id, 'PAYMENT');
+    const receipt = await money('CUSTOMER_RECEIPT', '10.00', [{ invoice: other, amount: '10.00' }]);
+    const { texts, result } = await textsSentDuring(() =>
+      callsInOneGroup<unknown>(3, (i) =>
+        i === 0
+          ? postDocument(as(grouped, 785), receipt.id, 'PAYMENT')
+          : i === 1
+            ? applyCredit(as(grouped, 786), 'CUSTOMER_CREDIT_APPLICATION', {
+                creditId: credit.id,
+                invoiceId: open.id,
+                amount: '5.00',
+                date: '2026-05-22',
+              })
+            : entry(i),
+      ),
+    );
+    expect(result.map((r) => r.code ?? 'POSTED')).toEqual(['POSTED', 'POSTED', 'POSTED']);
+    // The application's date and key were not known when the documents were read.
+    expect(holds(texts)).toHaveLength(2);
+    expect(await openOf([open, other])).toEqual(['3780', '3280']);
+    await chainIntact();
   });
 });
 

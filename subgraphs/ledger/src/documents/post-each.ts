@@ -1,5 +1,5 @@
 import type { Actor } from '@cifra/db';
-import { badInput, formatDecimal, translateAtRate } from '@cifra/domain';
+import { badInput, formatDecimal, type IsoDate, translateAtRate } from '@cifra/domain';
 import type { PostedEntry, PostingRequest, TenantTx } from '@cifra/engine';
 import { clientFxOf, type RateAnswer, rateKey, ratesFromRows } from '@cifra/fx';
 import { legalDetailsRefusal, legalRowOf } from '../legal/index.ts';
@@ -15,7 +15,7 @@ import {
   type PostedDocument,
 } from './group-store.ts';
 import { type Family, isCorrection, KINDS, requireDraft, requireFamily, requirePermission } from './kinds.ts';
-import { documentEntry, OPERATION, postedEvent } from './posted-event.ts';
+import { documentEntry, documentEntryKey, OPERATION, postedEvent } from './posted-event.ts';
 import { decideOwnRate, type OwnRate, pegOf, rateIsReadOnly } from './rates.ts';
 import { draftedSettlements, settleDrafted } from './settlement.ts';
 import type { Outcome, Own as OwnOf, Pass, Staged } from './staged.ts';
@@ -94,11 +94,22 @@ export async function stageDocuments(
   postings: readonly Own[],
   claimed: Set<string>,
   known?: KnownDrafts,
+  onRead?: (dates: IsoDate[], keys: string[]) => void,
 ): Promise<Pass> {
   const outcomes: Outcome[] = postings.map(() => undefined);
   const ids = [...new Set(postings.map((p) => p.request.id))].sort();
   const { books } = (postings[0] as Own).request;
   const reads = await laneReads(tx, ids, known, clientFxOf(books.company));
+  // The posting dates and entry keys of the drafts read, told at once (`onRead`: the books' lane
+  // holds their periods' gates while this pass checks them).
+  const read = postings.flatMap((p) => {
+    const doc = reads.docs.get(p.request.id);
+    return doc?.status === 'DRAFT' ? [doc] : [];
+  });
+  onRead?.(
+    read.map((d) => d.postingDate),
+    read.map((d) => documentEntryKey(d.id)),
+  );
   // The currencies' minor units, asked of the control plane now, while the database works.
   for (const currency of new Set([...reads.docs.values()].map((d) => d.currency))) {
     books.minorUnits(currency).catch(() => undefined);

@@ -1,6 +1,7 @@
 import type { Actor, LanePosting, PostingOutcome } from '@cifra/db';
 import {
-  holdPeriodsAndKeys,
+  type HoldAhead,
+  heldFor,
   type PostedEntry,
   type PostingRequest,
   postEntriesEach,
@@ -37,21 +38,26 @@ export interface Pass {
 
 /**
  * The group's staged postings written together, whatever their kinds: the periods' gates and the
- * entries' keys held in one statement, every entry posted by one call of `postEntriesEach` (each
+ * entries' keys held in one statement (`ahead`'s, asked while the postings were staged, when it
+ * covers them all), every entry posted by one call of `postEntriesEach` (each
  * refused alone: period, balance, a key used before), then the rows a posting inserts after its
  * entry and every document's number, allocations, row and event by one call of `postDocumentsAs`.
  * Answers an outcome per staged posting, in order: an entry the engine leaves (a key asked twice)
  * is handed back; its row, if the group drafted it, is not inserted.
  */
-export async function postStaged(tx: TenantTx, staged: readonly Staged[]): Promise<Outcome[]> {
+export async function postStaged(
+  tx: TenantTx,
+  staged: readonly Staged[],
+  ahead?: HoldAhead,
+): Promise<Outcome[]> {
   const outcomes: Outcome[] = staged.map(() => undefined);
   if (staged.length === 0) return outcomes;
-  const held = holdPeriodsAndKeys(
+  const held = heldFor(
     tx,
     staged.map((s) => s.entry.postingDate),
     staged.flatMap((s) => s.entry.idempotencyKey ?? []),
+    ahead,
   );
-  held.catch(() => undefined);
   const entries = await postEntriesEach(
     tx,
     staged.map((s) => ({ actor: s.actor, request: s.entry })),

@@ -1,5 +1,6 @@
 import type { PostingLane } from '@cifra/db';
-import type { PostingRequest, TenantTx } from '@cifra/engine';
+import type { IsoDate } from '@cifra/domain';
+import { type HoldAhead, holdAhead, type PostingRequest, type TenantTx } from '@cifra/engine';
 import type { CreditApplication } from '../documents/apply-credit.ts';
 import { stageApplications } from '../documents/apply-credit-each.ts';
 import type { DraftAs } from '../documents/group-store.ts';
@@ -32,8 +33,10 @@ export const BOOKS_LANE: PostingLane<BooksPosting> = { postEach: postBooksEach }
  * later pass cannot see what an earlier one will post: each adds what it posts, settles or uses to
  * `claimed`, and a later posting that touches any of it is handed back, to run after the group and
  * see it. Then one write for them all and the manual entries (`postStaged`): one statement for the
- * periods and keys, one call for every entry, one for every document (which inserts the rows the
- * group drafted — its write-offs and applications — whose entries posted).
+ * periods and keys (asked as soon as the documents are read, and sent again only when the credit
+ * applications add dates or keys it did not ask for), one call for every entry, one for every
+ * document (which inserts the rows the group drafted — its write-offs and applications — whose
+ * entries posted).
  */
 export async function postBooksEach(
   tx: TenantTx,
@@ -70,12 +73,24 @@ export async function postBooksEach(
   const drafted = writeOffs.items.length > 0 ? await draftWriteOffs(tx, writeOffs.items) : undefined;
   take({ outcomes: drafted?.outcomes ?? [], staged: [] }, writeOffs.at);
   const drafts = drafted?.drafts ?? [];
+  // The periods' gates and entries' keys of the manual entries and the documents held as soon as
+  // the documents are read, while they are checked: when nothing else is staged, the group's
+  // write then needs no statement of its own for them (`postStaged`).
+  let ahead: HoldAhead | undefined;
+  const holdWithEntries = (dates: IsoDate[], keys: string[]) => {
+    ahead = holdAhead(
+      tx,
+      [...staged.map((s) => s.entry.postingDate), ...dates],
+      [...staged.flatMap((s) => s.entry.idempotencyKey ?? []), ...keys],
+    );
+  };
   if (drafts.length + documents.items.length > 0) {
     const pass = await stageDocuments(
       tx,
       [...drafts.map((d) => d.draft), ...documents.items],
       claimed,
       drafted?.known,
+      holdWithEntries,
     );
     take(withDraftRows(pass, drafts), [...drafts.map((d) => writeOffs.at[d.at] as number), ...documents.at]);
   }
@@ -83,7 +98,7 @@ export async function postBooksEach(
   if (applications.items.length > 0)
     take(await stageApplications(tx, applications.items, claimed), applications.at);
 
-  const written = await postStaged(tx, staged);
+  const written = await postStaged(tx, staged, ahead);
   staged.forEach((s, k) => {
     outcomes[s.at] = written[k];
   });
