@@ -22,6 +22,7 @@ export * from './posting-group.ts';
 export * from './provisioning-lock.ts';
 export * from './read-snapshot.ts';
 export * from './registry.ts';
+export * from './riders.ts';
 export * from './servers.ts';
 export * from './shared-reads.ts';
 export * from './stale-rate-summary.ts';

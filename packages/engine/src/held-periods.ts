@@ -1,6 +1,6 @@
-import { tenant } from '@cifra/db';
+import { pg, ride, tenant } from '@cifra/db';
 import type { IsoDate } from '@cifra/domain';
-import { isNull, min, sql } from 'drizzle-orm';
+import { isNull, min } from 'drizzle-orm';
 import type { TenantTx } from './posting-engine.ts';
 
 export type Period = typeof tenant.postingPeriods.$inferSelect;
@@ -38,29 +38,12 @@ export interface HeldPeriods {
  * snapshot, taken before the gates; the periods and the books' start are read after the gates are
  * held: a transition or an import that held a gate exclusive is seen committed.
  */
-export async function holdPeriodsAndKeys(
+export function holdPeriodsAndKeys(
   tx: TenantTx,
   dates: readonly IsoDate[],
   keys: readonly string[],
 ): Promise<HeldPeriods> {
-  const sorted = [...new Set(dates)].sort();
-  const asked = { dates: new Set(sorted), keys: new Set(keys) };
-  const [first, last] = [sorted[0], sorted.at(-1)];
-  if (!first || !last) return { periods: new Map(), booksStart: null, taken: [], asked };
-  const { rows } = await tx.execute<{
-    held: { periods: PeriodJson[]; books_start: IsoDate | null };
-    taken: string[];
-  }>(sql`
-    SELECT cifra_held_posting_books(${first}::date, ${last}::date) AS held,
-      ARRAY(SELECT j.idempotency_key FROM journal_entries j
-             WHERE j.idempotency_key = ANY (${sql.param([...keys])}::text[])) AS taken`);
-  const row = rows[0];
-  return {
-    periods: periodsByDate(sorted, (row?.held.periods ?? []).map(periodOf)),
-    booksStart: row?.held.books_start ?? null,
-    taken: row?.taken ?? [],
-    asked,
-  };
+  return holdAhead(tx, dates, keys).held();
 }
 
 /**
@@ -71,16 +54,47 @@ export async function holdPeriodsAndKeys(
 export interface HoldAhead {
   dates: ReadonlySet<IsoDate>;
   keys: ReadonlySet<string>;
-  held: Promise<HeldPeriods>;
+  /** What is held: the statement sent now, alone, if no round trip of the transaction has carried it yet. */
+  held(): Promise<HeldPeriods>;
 }
 
-/** `holdPeriodsAndKeys` asked now, its answer awaited by whoever uses it (`heldFor`). */
+/**
+ * `holdPeriodsAndKeys` asked now, riding ahead of the transaction's next simple query (`ride`): a
+ * group's lane asks it just before the round trip that locks what its documents settle, which then
+ * runs after the gates are held, as a lone posting's does. Dates are inlined only as ISO dates (no
+ * other can name a period) and keys as escaped literals.
+ */
 export function holdAhead(tx: TenantTx, dates: readonly IsoDate[], keys: readonly string[]): HoldAhead {
-  const held = holdPeriodsAndKeys(tx, dates, keys);
-  // Awaited by `heldFor`'s caller, who then sees the failure; never an unhandled rejection meanwhile.
-  held.catch(() => undefined);
-  return { dates: new Set(dates), keys: new Set(keys), held };
+  const sorted = [...new Set(dates.filter((d) => ISO_DATE.test(d)))].sort();
+  const asked = { dates: new Set(dates), keys: new Set(keys) };
+  const [first, last] = [sorted[0], sorted.at(-1)];
+  if (!first || !last) {
+    const none: HeldPeriods = { periods: new Map(), booksStart: null, taken: [], asked };
+    return { ...asked, held: () => Promise.resolve(none) };
+  }
+  const literals = [...asked.keys].map((k) => pg.escapeLiteral(k)).join(', ') || 'NULL';
+  const riding = ride(tx, [
+    `SELECT cifra_held_posting_books('${first}'::date, '${last}'::date) AS held,
+      ARRAY(SELECT j.idempotency_key FROM journal_entries j
+             WHERE j.idempotency_key = ANY (ARRAY[${literals}]::text[])) AS taken`,
+  ]);
+  const held = async (): Promise<HeldPeriods> => {
+    const [rows] = await riding.rows();
+    const row = rows?.[0] as {
+      held: { periods: PeriodJson[]; books_start: IsoDate | null };
+      taken: string[];
+    };
+    return {
+      periods: periodsByDate(sorted, (row?.held.periods ?? []).map(periodOf)),
+      booksStart: row?.held.books_start ?? null,
+      taken: row?.taken ?? [],
+      asked,
+    };
+  };
+  return { ...asked, held };
 }
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * The periods and keys of `dates` and `keys` held: `ahead`'s hold when it asked for every one of
@@ -93,9 +107,9 @@ export function heldFor(
   ahead?: HoldAhead,
 ): Promise<HeldPeriods> {
   if (ahead && dates.every((d) => ahead.dates.has(d)) && keys.every((k) => ahead.keys.has(k))) {
-    return ahead.held;
+    return ahead.held();
   }
-  return holdAhead(tx, dates, keys).held;
+  return holdPeriodsAndKeys(tx, dates, keys);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lockWithSettlingReads } from '../src/documents/group-store.ts';
+import { askSettlingReads } from '../src/documents/group-store.ts';
 import { applyCredit, type DocumentRow, postDocument } from '../src/documents/index.ts';
 import type { Books } from '../src/services/books.ts';
 import {
@@ -232,6 +232,15 @@ describe('the credit applications lane: applications of one group posted togethe
     expect(result.map((r) => r.code ?? r.value?.status)).toEqual(['POSTED', 'POSTED']);
     const calls = (name: string) => texts.filter((q) => q.includes(`${name}(`)).length;
     expect([calls('cifra_insert_drafts_as'), calls('cifra_insert_and_post_documents_as')]).toEqual([0, 1]);
+    // Their ids drawn first, their periods and keys held in the round trip that locks their credits
+    // and invoices, ahead of the lock: one statement before the entries'.
+    const holds = texts.filter((q) => q.includes('cifra_held_posting_books'));
+    expect(holds).toHaveLength(1);
+    const [carrier] = holds as [string];
+    for (const id of [i1.id, i2.id, c1.id, c2.id]) expect(carrier).toContain(id);
+    expect(carrier.indexOf('cifra_held_posting_books')).toBeLessThan(carrier.indexOf('FOR UPDATE'));
+    for (const d of postedOf(result)) expect(carrier).toContain(`document:${d.id}`);
+    expect(texts.indexOf(carrier) + 1).toBe(texts.findIndex((q) => q.includes('cifra_post_entries_as')));
     expect(await openOf([i1, i2, c1, c2])).toEqual(['2910', '2810', '700', '600']);
     await chainIntact();
   });
@@ -268,7 +277,7 @@ describe("the applications' and write-offs' reads after their lock", () => {
     await apply(lone, { ...customerApplication(credit, inv, '1.00'), idempotencyKey: used });
     const { texts, result: reads } = await textsSentDuring(() =>
       grouped.db.transaction((tx) =>
-        lockWithSettlingReads(tx, [inv.id, credit.id].sort(), hostile, ['2026-05-13']),
+        askSettlingReads(tx, [inv.id, credit.id].sort(), hostile, ['2026-05-13'])(),
       ),
     );
     const sent = texts.filter((q) => !/^(BEGIN|COMMIT)/i.test(q.trim()));

@@ -17,6 +17,7 @@ import {
   openOf,
   openSettlementBooks,
   outcome,
+  postedOf,
   t,
 } from './settlement-books.ts';
 import { plug, textsSentDuring } from './test-books.ts';
@@ -76,6 +77,9 @@ describe("a group's periods and keys, held while its documents are checked", () 
   const holds = (texts: readonly string[]) =>
     texts.flatMap((q, i) => (q.includes('cifra_held_posting_books') ? [i] : []));
   const at = (texts: readonly string[], part: string) => texts.findIndex((q) => q.includes(part));
+  /** What the group sent between its drafts' read and its entries' call. */
+  const between = (texts: readonly string[]) =>
+    texts.slice(at(texts, 'FROM draft_allocations') + 1, at(texts, 'cifra_post_entries_as'));
   const entry = (i: number) =>
     postJournalEntry(grouped.db, grouped.company, as(grouped, 790 + i).actor, {
       postingDate: '2026-05-21',
@@ -86,7 +90,7 @@ describe("a group's periods and keys, held while its documents are checked", () 
       ],
     });
 
-  it('are asked once, right after the drafts are read, for receipts and a manual entry', async () => {
+  it('are asked once, ahead of the lock of what the receipts settle, in its round trip', async () => {
     const invoices = [await invoice('40'), await invoice('40')];
     const receipts = [
       await money('CUSTOMER_RECEIPT', '10.00', [{ invoice: invoices[0] as DocumentRow, amount: '10.00' }]),
@@ -98,18 +102,22 @@ describe("a group's periods and keys, held while its documents are checked", () 
       ),
     );
     expect(result.map((r) => r.code ?? 'POSTED')).toEqual(['POSTED', 'POSTED', 'POSTED']);
-    // One hold, sent between the drafts' read and the lock of the invoices they settle: the
-    // database holds the gates while the process checks the receipts.
+    // One hold, after the drafts' read, carried by the round trip that locks the invoices they
+    // settle, ahead of the lock: the gates are held first, as a lone posting holds them.
     const [hold, ...more] = holds(texts);
     expect(more).toEqual([]);
     expect(hold).toBeGreaterThan(at(texts, 'FROM draft_allocations'));
-    expect(hold).toBeLessThan(at(texts, 'FROM allocations a WHERE a.invoice_id'));
+    expect(hold).toBe(at(texts, 'FROM allocations a WHERE a.invoice_id'));
+    const carrier = texts[hold as number] as string;
+    expect(carrier.indexOf('cifra_held_posting_books')).toBeLessThan(carrier.indexOf('FOR UPDATE'));
     expect(hold).toBeLessThan(at(texts, 'cifra_post_entries_as'));
+    // Nothing else between the drafts' read and the entries.
+    expect(between(texts)).toEqual([carrier]);
     expect(await openOf(invoices)).toEqual(['3280', '3280']);
     await chainIntact();
   });
 
-  it('are asked again, covering all, when a credit application joins the group', async () => {
+  it("are asked once with a credit application's, whose reads ride with the receipt's lock", async () => {
     const [open, other] = [await invoice('40'), await invoice('40')];
     const credit = await postDocument(grouped, (await money('CUSTOMER_RECEIPT', '20.00', [])).id, 'PAYMENT');
     const receipt = await money('CUSTOMER_RECEIPT', '10.00', [{ invoice: other, amount: '10.00' }]);
@@ -128,8 +136,19 @@ describe("a group's periods and keys, held while its documents are checked", () 
       ),
     );
     expect(result.map((r) => r.code ?? 'POSTED')).toEqual(['POSTED', 'POSTED', 'POSTED']);
-    // The application's date and key were not known when the documents were read.
-    expect(holds(texts)).toHaveLength(2);
+    // The application's id is drawn before anything is read: its date and key are held with the
+    // others, in one statement, ahead of the application's lock and the receipt's, in one round trip.
+    const [hold, ...more] = holds(texts);
+    expect(more).toEqual([]);
+    const carrier = (texts[hold as number] as string).split(';\n');
+    const lockOf = (id: string) => carrier.findIndex((q) => q.includes('FOR UPDATE') && q.includes(id));
+    const held = carrier.findIndex((q) => q.includes('cifra_held_posting_books'));
+    expect([lockOf(credit.id), lockOf(open.id), lockOf(other.id)].every((k) => k > held)).toBe(true);
+    const [application] = postedOf(result as { value?: DocumentRow }[]).filter(
+      (d) => d.kind === 'CUSTOMER_CREDIT_APPLICATION',
+    );
+    expect(carrier[held]).toContain(`document:${application?.id}`);
+    expect(between(texts)).toEqual([texts[hold as number]]);
     expect(await openOf([open, other])).toEqual(['3780', '3280']);
     await chainIntact();
   });

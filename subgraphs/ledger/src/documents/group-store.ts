@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { type Actor, auditJson, pg, rowsOf, tenant } from '@cifra/db';
+import {
+  type Actor,
+  auditJson,
+  pg,
+  type Riding,
+  ride,
+  rowsOf,
+  sendRiders,
+  simpleQueries,
+  tenant,
+} from '@cifra/db';
 import { type IsoDate, isUuid } from '@cifra/domain';
 import { type Period, periodsByDate, type TenantTx } from '@cifra/engine';
 import { type ClientFx, latestRatesSql, type RateAnswer } from '@cifra/fx';
@@ -60,68 +70,76 @@ export interface KnownDrafts {
   rates: ReadonlyMap<string, RateAnswer>;
 }
 
+/** The documents' pass's reads of some drafts, asked (`askLaneReads`), their rows to come. */
+export interface LaneReadsAsked {
+  /** The drafts asked for: only UUIDs, each once. */
+  ids: readonly string[];
+  asked: readonly (keyof ReturnType<typeof laneStatements>)[];
+  riding: Riding;
+}
+
 /**
  * The documents' pass's reads in one round trip: up to seven statements sent as one query (the
  * simple protocol, no parameters: the ids are inlined, and only ids that are UUIDs — any other can
  * name no document, and its posting runs alone), run by the server one after the other. The drafts
  * are locked by the first (in id order); each later statement takes its own snapshot after it, so
- * every read sees the drafts as locked, as separate statements did. Rows decoded as a select of
- * their table decodes them (`rowsOf`). The `known` drafts are not read again: only the client's
- * setup is, with the others. With `fx`, the client's currencies, the last statement reads the rows
- * that decide the foreign drafts' rates on their document dates (rates are never changed, only
- * added: read with the drafts, as good as after their lock), where a statement of its own cost a
- * round trip a group of foreign documents.
+ * every read sees the drafts as locked, as separate statements did. With `fx`, the client's
+ * currencies, the last statement reads the rows that decide the foreign drafts' rates on their
+ * document dates (rates are never changed, only added: read with the drafts, as good as after their
+ * lock), where a statement of its own cost a round trip a group of foreign documents. Asked now,
+ * riding ahead of the transaction's next round trip (`ride`): the write-offs' lock carries them when
+ * the group has write-offs, which are then locked after the drafts, as a lone posting locks its
+ * draft before what it settles; else `laneReads` sends them.
+ */
+export function askLaneReads(tx: TenantTx, ids: readonly string[], fx?: ClientFx): LaneReadsAsked {
+  const valid = [...new Set(ids.filter(isUuid))];
+  const statements = laneStatements(uuidArray(valid), fx);
+  const asked = (Object.keys(statements) as (keyof typeof statements)[]).filter(
+    (k) => (valid.length > 0 || k === 'company' || k === 'taxes' || k === 'roles') && statements[k] !== '',
+  );
+  return {
+    ids: valid,
+    asked,
+    riding: ride(
+      tx,
+      asked.map((k) => statements[k]),
+    ),
+  };
+}
+
+const laneStatements = (of: string, fx?: ClientFx) => ({
+  docs: `SELECT * FROM documents WHERE id = ANY (${of}) ORDER BY id FOR UPDATE`,
+  company: 'SELECT * FROM company',
+  parties: `SELECT * FROM parties WHERE id IN (SELECT party_id FROM documents WHERE id = ANY (${of}))`,
+  lines: linesInForceSql(of),
+  taxes: 'SELECT * FROM tax_codes',
+  roles: 'SELECT * FROM account_role_bindings',
+  allocations: `SELECT * FROM draft_allocations WHERE document_id = ANY (${of}) ORDER BY document_id, line_number`,
+  rates: fx
+    ? latestRatesSql(
+        fx,
+        `SELECT DISTINCT currency, document_date FROM documents WHERE id = ANY (${of}) AND currency <> '${fx.baseCurrency}'`,
+      )
+    : '',
+});
+
+/**
+ * The reads `askLaneReads` asked, with the `known` drafts (never read: they are not inserted yet)
+ * taken as given.
  */
 export async function laneReads(
-  tx: TenantTx,
-  ids: readonly string[],
+  { ids, asked, riding }: LaneReadsAsked,
   known?: KnownDrafts,
-  fx?: ClientFx,
 ): Promise<LaneReads> {
-  const valid = ids.filter((id) => isUuid(id) && !known?.docs.has(id));
-  const all = [...valid, ...(known?.docs.keys() ?? [])];
+  const all = [...ids, ...(known?.docs.keys() ?? [])];
   const lines = new Map<string, LineInForce[]>(all.map((id) => [id, []]));
   const allocations = new Map<string, Allocation[]>(
     all.map((id) => [id, [...(known?.allocations.get(id) ?? [])]]),
   );
   const docs = new Map(known?.docs);
   const parties = new Map(known?.parties);
-  if (all.length === 0) {
-    return {
-      docs,
-      company: undefined,
-      parties,
-      lines,
-      taxes: new Map(),
-      roles: new Map(),
-      allocations,
-      rates: [],
-    };
-  }
-  const of = uuidArray(valid);
-  const statements = {
-    docs: `SELECT * FROM documents WHERE id = ANY (${of}) ORDER BY id FOR UPDATE`,
-    company: 'SELECT * FROM company',
-    parties: `SELECT * FROM parties WHERE id IN (SELECT party_id FROM documents WHERE id = ANY (${of}))`,
-    lines: linesInForceSql(of),
-    taxes: 'SELECT * FROM tax_codes',
-    roles: 'SELECT * FROM account_role_bindings',
-    allocations: `SELECT * FROM draft_allocations WHERE document_id = ANY (${of}) ORDER BY document_id, line_number`,
-    rates: fx
-      ? latestRatesSql(
-          fx,
-          `SELECT DISTINCT currency, document_date FROM documents WHERE id = ANY (${of}) AND currency <> '${fx.baseCurrency}'`,
-        )
-      : '',
-  };
-  const asked = (Object.keys(statements) as (keyof typeof statements)[]).filter(
-    (k) => (valid.length > 0 || k === 'company' || k === 'taxes' || k === 'roles') && statements[k] !== '',
-  );
-  const results = await simpleQueries(
-    tx,
-    asked.map((k) => statements[k]),
-  );
-  const rows = (k: keyof typeof statements) => results[asked.indexOf(k)] ?? [];
+  const results = await riding.rows();
+  const rows = (k: (typeof asked)[number]) => results[asked.indexOf(k)] ?? [];
   for (const line of linesInForceOf(rows('lines'))) lines.get(line.documentId)?.push(line);
   for (const a of rowsOf(tenant.draftAllocations, rows('allocations'))) {
     allocations.get(a.documentId)?.push({ invoiceId: a.invoiceId, amountMinor: a.amountMinor });
@@ -344,11 +362,15 @@ export interface LockedSettlements {
  * What postings settle (invoices, a refund's or application's credits), locked FOR UPDATE in id
  * order (concurrent postings queue rather than deadlock), then their live settlements and their
  * voids: three statements in one round trip, run in order, the last two after the lock. Only UUIDs
- * are inlined (`uuidArray`): any other id names no document.
+ * are inlined (`uuidArray`): any other id names no document. The statements riding on the
+ * transaction (`ride`: a group's hold, its credit applications' reads) go first, in the same round
+ * trip.
  */
 export async function lockSettledInvoices(tx: TenantTx, ids: readonly string[]): Promise<LockedSettlements> {
-  if (ids.length === 0) return lockedFrom(ids, []);
-  return lockedFrom(ids, await simpleQueries(tx, lockStatements(ids)));
+  if (ids.length > 0) return lockedFrom(ids, await simpleQueries(tx, lockStatements(ids)));
+  // None to lock: the statements meant to ride with the lock (`ride`) are sent now, alone.
+  sendRiders(tx);
+  return lockedFrom(ids, []);
 }
 
 /** What a pass drafting or applying against locked documents reads besides what it locks. */
@@ -363,19 +385,24 @@ export interface SettlingReads {
   booksStart: IsoDate | null;
 }
 
+/** What a pass drafting or applying against locked documents asked (`askSettlingReads`). */
+export type SettlingReadsAsked = () => Promise<{ locked: LockedSettlements } & SettlingReads>;
+
 /**
  * The credit applications' and write-offs' reads in one round trip: what they settle locked as
  * `lockSettledInvoices` locks it, then — each statement after the lock, in the same query — the
  * parties of those documents, the client's role bindings, which of `keys` a document carries
  * (inlined as escaped literals), and the periods covering `dates` with the books' start (only ISO
  * dates are inlined; read, not held: the group holds them later, and its entries check both again).
+ * Asked now, riding ahead of the transaction's next round trip (`ride`): the credit applications'
+ * go with the round trip that locks what the group's documents settle. Answered when called.
  */
-export async function lockWithSettlingReads(
+export function askSettlingReads(
   tx: TenantTx,
   ids: readonly string[],
   keys: readonly string[],
   dates: readonly IsoDate[] = [],
-): Promise<{ locked: LockedSettlements } & SettlingReads> {
+): SettlingReadsAsked {
   const days = [...new Set(dates.filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)))].sort();
   const locks = ids.length > 0 ? lockStatements(ids) : [];
   const reads = [
@@ -391,15 +418,18 @@ export async function lockWithSettlingReads(
         ]
       : []),
   ];
-  const results = await simpleQueries(tx, [...locks, ...reads]);
-  const rows = (i: number) => results[locks.length + i] ?? [];
-  return {
-    locked: lockedFrom(ids, results),
-    parties: new Map(rowsOf(tenant.parties, rows(0)).map((p) => [p.id, p])),
-    roles: new Map(rowsOf(tenant.accountRoleBindings, rows(1)).map((r) => [r.role, r.accountId])),
-    taken: new Set(rows(2).map((r) => String(r.key))),
-    periods: periodsByDate(days, rowsOf(tenant.postingPeriods, rows(3))),
-    booksStart: (rows(4)[0]?.books_start as IsoDate | null | undefined) ?? null,
+  const riding = ride(tx, [...locks, ...reads]);
+  return async () => {
+    const results = await riding.rows();
+    const rows = (i: number) => results[locks.length + i] ?? [];
+    return {
+      locked: lockedFrom(ids, results),
+      parties: new Map(rowsOf(tenant.parties, rows(0)).map((p) => [p.id, p])),
+      roles: new Map(rowsOf(tenant.accountRoleBindings, rows(1)).map((r) => [r.role, r.accountId])),
+      taken: new Set(rows(2).map((r) => String(r.key))),
+      periods: periodsByDate(days, rowsOf(tenant.postingPeriods, rows(3))),
+      booksStart: (rows(4)[0]?.books_start as IsoDate | null | undefined) ?? null,
+    };
   };
 }
 
@@ -429,21 +459,6 @@ function lockedFrom(
     settled,
     voided: new Set((results[2] ?? []).map((r) => String(r.document_id))),
   };
-}
-
-/**
- * Statements sent as one query (the simple protocol: no parameters, so every value is inlined by
- * its caller), run by the server one after the other; the rows of each, in order.
- */
-async function simpleQueries(
-  tx: TenantTx,
-  statements: readonly string[],
-): Promise<Record<string, unknown>[][]> {
-  const results = (await tx.execute(sql.raw(statements.join(';\n')))) as unknown as
-    | { rows: Record<string, unknown>[] }[]
-    | { rows: Record<string, unknown>[] };
-  // One statement answers one result, not a list of them.
-  return Array.isArray(results) ? results.map((r) => r.rows) : [results.rows];
 }
 
 /** Two sets of locked settlements of different invoices as one. */

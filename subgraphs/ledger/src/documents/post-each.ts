@@ -6,8 +6,10 @@ import { legalDetailsRefusal, legalRowOf } from '../legal/index.ts';
 import type { Books } from '../services/books.ts';
 import { documentLinesForGl } from './gl-lines.ts';
 import {
+  askLaneReads,
   type KnownDrafts,
   type LaneReads,
+  type LaneReadsAsked,
   type LockedSettlements,
   laneReads,
   lockSettledInvoices,
@@ -23,6 +25,23 @@ import { checkParty, clearedBaseFrom, type DocumentKind, type DocumentRow } from
 import { requireTaxInForce } from './tax-in-force.ts';
 import { smallDifferences, toleranceFor } from './tolerance.ts';
 import { type TranslatedDocument, translateDocument } from './translate.ts';
+
+/** What the books' lane gives the documents' pass besides its postings (`stageDocuments`). */
+export interface StageOptions {
+  /** The drafts an earlier pass made (the group's write-offs), taken as they are. */
+  known?: KnownDrafts;
+  /** The drafts' reads, asked ahead (`askLaneReads`, for the other postings' ids); else asked here. */
+  asked?: LaneReadsAsked;
+  /**
+   * Told the dates and entry keys of the drafts read, once what they settle is claimed, just before
+   * the round trip that locks it, which carries what this asks (`ride`).
+   */
+  beforeLock?: (dates: IsoDate[], keys: string[]) => void;
+}
+
+/** The ids of `postings` but for the `known` drafts', which are not inserted yet. */
+export const unknownIds = (postings: readonly Own[], known?: KnownDrafts): string[] =>
+  [...new Set(postings.map((p) => p.request.id))].filter((id) => !known?.docs.has(id)).sort();
 
 /** One `postDocument` call of a group: the caller's books, the draft and the family it posts. */
 export interface DocumentPosting {
@@ -93,28 +112,29 @@ export async function stageDocuments(
   tx: TenantTx,
   postings: readonly Own[],
   claimed: Set<string>,
-  known?: KnownDrafts,
-  onRead?: (dates: IsoDate[], keys: string[]) => void,
+  { known, asked, beforeLock }: StageOptions = {},
 ): Promise<Pass> {
   const outcomes: Outcome[] = postings.map(() => undefined);
-  const ids = [...new Set(postings.map((p) => p.request.id))].sort();
   const { books } = (postings[0] as Own).request;
-  const reads = await laneReads(tx, ids, known, clientFxOf(books.company));
-  // The posting dates and entry keys of the drafts read, told at once (`onRead`: the books' lane
-  // holds their periods' gates while this pass checks them).
-  const read = postings.flatMap((p) => {
-    const doc = reads.docs.get(p.request.id);
-    return doc?.status === 'DRAFT' ? [doc] : [];
-  });
-  onRead?.(
-    read.map((d) => d.postingDate),
-    read.map((d) => documentEntryKey(d.id)),
+  const reads = await laneReads(
+    asked ?? askLaneReads(tx, unknownIds(postings, known), clientFxOf(books.company)),
+    known,
   );
   // The currencies' minor units, asked of the control plane now, while the database works.
   for (const currency of new Set([...reads.docs.values()].map((d) => d.currency))) {
     books.minorUnits(currency).catch(() => undefined);
   }
   const drafts = claimSettlements(postings, screen(postings, reads, outcomes), reads, claimed);
+  // The posting dates and entry keys of the drafts read, told once what they settle is claimed
+  // (`beforeLock`: the books' lane asks its hold and its later passes' reads, which ride with the lock).
+  const read = postings.flatMap((p) => {
+    const doc = reads.docs.get(p.request.id);
+    return doc?.status === 'DRAFT' ? [doc] : [];
+  });
+  beforeLock?.(
+    read.map((d) => d.postingDate),
+    read.map((d) => documentEntryKey(d.id)),
+  );
   if (drafts.size === 0) return { outcomes, staged: [] };
   const invoiceIds = [...new Set([...drafts.values()].flat().map((a) => a.invoiceId))].sort();
   // After the drafts, what they settle (invoices, a refund's credits) is locked, as postDocument

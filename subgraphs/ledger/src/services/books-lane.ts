@@ -1,10 +1,16 @@
 import type { PostingLane } from '@cifra/db';
 import type { IsoDate } from '@cifra/domain';
 import { type HoldAhead, holdAhead, type PostingRequest, type TenantTx } from '@cifra/engine';
+import { clientFxOf } from '@cifra/fx';
 import type { CreditApplication } from '../documents/apply-credit.ts';
-import { stageApplications } from '../documents/apply-credit-each.ts';
-import type { DraftAs } from '../documents/group-store.ts';
-import { type DocumentPosting, stageDocuments } from '../documents/post-each.ts';
+import {
+  type ApplicationsPlan,
+  askApplicationReads,
+  planApplications,
+  stageApplications,
+} from '../documents/apply-credit-each.ts';
+import { askLaneReads, type DraftAs, type SettlingReadsAsked } from '../documents/group-store.ts';
+import { type DocumentPosting, stageDocuments, unknownIds } from '../documents/post-each.ts';
 import { type Outcome, type Own, type Pass, postStaged, type Staged } from '../documents/staged.ts';
 import type { WriteOffRequest } from '../write-offs/write-off.ts';
 import { draftWriteOffs } from '../write-offs/write-offs-each.ts';
@@ -32,11 +38,12 @@ export const BOOKS_LANE: PostingLane<BooksPosting> = { postEach: postBooksEach }
  * applications (`stageApplications`). Nothing of these passes is posted before the last, so a
  * later pass cannot see what an earlier one will post: each adds what it posts, settles or uses to
  * `claimed`, and a later posting that touches any of it is handed back, to run after the group and
- * see it. Then one write for them all and the manual entries (`postStaged`): one statement for the
- * periods and keys (asked as soon as the documents are read, and sent again only when the credit
- * applications add dates or keys it did not ask for), one call for every entry, one for every
- * document (which inserts the rows the group drafted — its write-offs and applications — whose
- * entries posted).
+ * see it. A pass's reads ride with the round trip of the pass before it (`ride`,
+ * docs/architecture/posting.md, "Riders"): the documents' with the write-offs' lock; the periods'
+ * gates and keys of everything staged, then the applications' reads, with the documents' lock. Then
+ * one write for them all and the manual entries (`postStaged`): one call for every entry, one for
+ * every document (which inserts the rows the group drafted — its write-offs and applications —
+ * whose entries posted).
  */
 export async function postBooksEach(
   tx: TenantTx,
@@ -65,38 +72,48 @@ export async function postBooksEach(
     staged.push(...pass.staged.map((s) => ({ ...s, at: at[s.at] as number })));
   };
 
-  // The write-offs drafted first, then posted with the documents, ahead of them: what they settle
-  // is theirs.
+  // The documents' reads asked first, to ride with the write-offs' lock when the group has some.
   const claimed = new Set<string>();
   const writeOffs = pick((r) => ('writeOff' in r ? r.writeOff : undefined));
   const documents = pick((r) => ('document' in r ? r.document : undefined));
+  const applications = pick((r) => ('application' in r ? r.application : undefined));
+  const asked =
+    documents.items.length + writeOffs.items.length > 0 && first
+      ? askLaneReads(tx, unknownIds(documents.items), clientFxOf(first.company))
+      : undefined;
+  // The write-offs drafted, then posted with the documents, ahead of them: what they settle is theirs.
   const drafted = writeOffs.items.length > 0 ? await draftWriteOffs(tx, writeOffs.items) : undefined;
   take({ outcomes: drafted?.outcomes ?? [], staged: [] }, writeOffs.at);
   const drafts = drafted?.drafts ?? [];
-  // The periods' gates and entries' keys of the manual entries and the documents held as soon as
-  // the documents are read, while they are checked: when nothing else is staged, the group's
+  // Once the documents' settlements are claimed (or at once, with no documents): the periods'
+  // gates and entries' keys of everything the group stages (the credit applications' with the ids
+  // drawn for them), then the applications' reads, both to ride with the documents' lock — the
+  // gates held first, as a lone posting holds them before it locks what it settles. The group's
   // write then needs no statement of its own for them (`postStaged`).
   let ahead: HoldAhead | undefined;
-  const holdWithEntries = (dates: IsoDate[], keys: string[]) => {
+  let applied: { plan: ApplicationsPlan; reads: SettlingReadsAsked } | undefined;
+  const beforeLock = (dates: IsoDate[], keys: string[]) => {
+    const plan = applications.items.length > 0 ? planApplications(applications.items, claimed) : undefined;
     ahead = holdAhead(
       tx,
-      [...staged.map((s) => s.entry.postingDate), ...dates],
-      [...staged.flatMap((s) => s.entry.idempotencyKey ?? []), ...keys],
+      [...staged.map((s) => s.entry.postingDate), ...dates, ...(plan?.entries.dates ?? [])],
+      [...staged.flatMap((s) => s.entry.idempotencyKey ?? []), ...keys, ...(plan?.entries.keys ?? [])],
     );
+    if (plan) applied = { plan, reads: askApplicationReads(tx, plan) };
   };
   if (drafts.length + documents.items.length > 0) {
-    const pass = await stageDocuments(
-      tx,
-      [...drafts.map((d) => d.draft), ...documents.items],
-      claimed,
-      drafted?.known,
-      holdWithEntries,
-    );
+    const pass = await stageDocuments(tx, [...drafts.map((d) => d.draft), ...documents.items], claimed, {
+      ...(drafted ? { known: drafted.known } : {}),
+      ...(asked ? { asked } : {}),
+      beforeLock,
+    });
     take(withDraftRows(pass, drafts), [...drafts.map((d) => writeOffs.at[d.at] as number), ...documents.at]);
   }
-  const applications = pick((r) => ('application' in r ? r.application : undefined));
-  if (applications.items.length > 0)
-    take(await stageApplications(tx, applications.items, claimed), applications.at);
+  if (applications.items.length > 0) {
+    if (!ahead) beforeLock([], []);
+    if (applied)
+      take(await stageApplications(applications.items, applied.plan, applied.reads), applications.at);
+  }
 
   const written = await postStaged(tx, staged, ahead);
   staged.forEach((s, k) => {

@@ -2,12 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { periodRefusal, type TenantTx } from '@cifra/engine';
 import { rateKey } from '@cifra/fx';
 import { keyClaim, unclaimed } from '../documents/claims.ts';
-import {
-  type DraftAs,
-  draftRowOf,
-  type KnownDrafts,
-  lockWithSettlingReads,
-} from '../documents/group-store.ts';
+import { askSettlingReads, type DraftAs, draftRowOf, type KnownDrafts } from '../documents/group-store.ts';
 import { KINDS } from '../documents/kinds.ts';
 import type { DocumentPosting } from '../documents/post-each.ts';
 import { pegOf, rateIsReadOnly, ratesInForceFor, requireRateInForce } from '../documents/rates.ts';
@@ -21,7 +16,8 @@ type Own = OwnOf<WriteOffRequest>;
  * The write-offs of one group commit, drafted together for the books' lane to post with the group's
  * documents (docs/architecture/posting.md, "Group commit"): their invoices are locked in id order
  * with what settles them (as a lone write-off locks its one), their parties, periods and the keys
- * already used read after the lock in the same round trip (`lockWithSettlingReads`), then the rates
+ * already used read after the lock in the same round trip (`askSettlingReads`: with the documents'
+ * reads the lane asked ahead, `askLaneReads`), then the rates
  * in force for foreign invoices (`ratesInForceFor`); each is checked in memory as `writeOffBadDebt`
  * checks it (`checkWriteOff`, its period, its rate) and refused alone. Those that pass are drafted
  * in memory (`draftRowOf`); answered: each one's draft, to post as `postLockedDraft` posts it (the
@@ -58,7 +54,7 @@ export async function draftWriteOffs(
     taken,
     periods,
     booksStart,
-  } = await lockWithSettlingReads(tx, ids, keys, dates);
+  } = await askSettlingReads(tx, ids, keys, dates)();
   const rates = await ratesInForceFor(
     tx,
     (postings[0] as Own).request.books,

@@ -1,0 +1,86 @@
+import { sql } from 'drizzle-orm';
+
+/** The rows of each statement of a simple query, in order. */
+export type StatementRows = Record<string, unknown>[][];
+
+/** What can run a query: a transaction (or database) of drizzle's. */
+interface Executor {
+  execute(query: ReturnType<typeof sql.raw>): Promise<unknown>;
+}
+
+interface Rider {
+  statements: readonly string[];
+  resolve: (rows: StatementRows) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Riders waiting for their transaction's next round trip. */
+const waiting = new WeakMap<Executor, Rider[]>();
+
+/** Statements asked now whose rows come with a later round trip of the same transaction (`ride`). */
+export interface Riding {
+  /** The statements' rows: sent now, alone, if no round trip has carried them yet. */
+  rows(): Promise<StatementRows>;
+}
+
+/**
+ * `statements` (inlined values only: they go by the simple protocol) asked now and sent ahead of the
+ * transaction's next `simpleQueries`, in the same round trip, in the order asked — or alone, as soon
+ * as their rows are wanted (`rows`). A group commit's lane asks a pass's reads and locks this way
+ * just before the round trip of the pass before it, which carries them: one round trip where there
+ * were two, and the statements still run in the order the lane means (docs/architecture/posting.md,
+ * "One lane for every kind"). A statement that fails fails the round trip carrying it too.
+ */
+export function ride(tx: Executor, statements: readonly string[]): Riding {
+  let rider: Rider | undefined;
+  const answer = new Promise<StatementRows>((resolve, reject) => {
+    rider = { statements, resolve, reject };
+  });
+  // Awaited by whoever wants the rows, who then sees the failure; never an unhandled rejection meanwhile.
+  answer.catch(() => undefined);
+  waiting.set(tx, [...(waiting.get(tx) ?? []), rider as Rider]);
+  return {
+    rows: () => {
+      if (waiting.get(tx)?.includes(rider as Rider)) sendRiders(tx);
+      return answer;
+    },
+  };
+}
+
+/**
+ * The riders waiting on `tx` sent now, alone, not awaited: each answered to whoever asked it. For a
+ * pass with nothing of its own to send where the riders were meant to go: the database works on them
+ * while the process goes on.
+ */
+export function sendRiders(tx: Executor): void {
+  if (waiting.has(tx)) void simpleQueries(tx, []).catch(() => undefined);
+}
+
+/**
+ * Statements sent as one query (the simple protocol: no parameters, so every value is inlined by
+ * its caller), run by the server one after the other, after the riders waiting on `tx` (`ride`);
+ * the rows of each of `statements`, in order. With none, the riders go alone (if any wait).
+ */
+export async function simpleQueries(tx: Executor, statements: readonly string[]): Promise<StatementRows> {
+  const riders = waiting.get(tx) ?? [];
+  waiting.delete(tx);
+  const all = [...riders.flatMap((r) => r.statements), ...statements];
+  if (all.length === 0) return [];
+  let results: StatementRows;
+  try {
+    const answer = (await tx.execute(sql.raw(all.join(';\n')))) as
+      | { rows: Record<string, unknown>[] }[]
+      | { rows: Record<string, unknown>[] };
+    // One statement answers one result, not a list of them.
+    results = Array.isArray(answer) ? answer.map((r) => r.rows) : [answer.rows];
+  } catch (error) {
+    for (const r of riders) r.reject(error);
+    throw error;
+  }
+  let at = 0;
+  for (const r of riders) {
+    r.resolve(results.slice(at, at + r.statements.length));
+    at += r.statements.length;
+  }
+  return results.slice(at);
+}
