@@ -439,13 +439,14 @@ export interface Arrival {
 }
 
 /**
- * A posting that reads what it needs before it joins its client's next group (a manual entry its
- * accounts, a keyed request its first answer) sets out with this: a group about to start waits for
- * the postings on their way at that moment, so that they join it instead of forming a smaller group
- * of their own behind it (with a mix of kinds, those reading first trailed the others by a round
- * trip and the groups split in two, each posting's callers then coming back apart). Pass it to
- * `inPostingGroup`, which marks it arrived once it is queued; call `arrived()` if the posting gives
- * up before (always, in a `finally`: a group waits for it). Undefined on a database that is not a pool.
+ * A posting that reads what it needs before it joins its client's next group (a keyed credit
+ * application or write-off, its first answer under its key) sets out with this: a group about to
+ * start waits for the postings on their way at that moment, so that they join it instead of
+ * forming a smaller group of their own behind it (with a mix of kinds, those reading first trailed
+ * the others by a round trip and the groups split in two, each posting's callers then coming back
+ * apart). Pass it to `inPostingGroup`, which marks it arrived once it is queued; call `arrived()`
+ * if the posting gives up before (always, in a `finally`: a group waits for it). Undefined on a
+ * database that is not a pool.
  */
 export function onTheWay(db: TenantDb): Arrival | undefined {
   return postingGroupsOf(db)?.setOut();

@@ -4,9 +4,10 @@ import { pg } from './pg.ts';
 
 /**
  * Reads that the concurrent requests of one client share (docs/architecture/posting.md, "Shared
- * reads"). The postings of a group commit each read the same few small tables before they join
- * their group (the accounts their lines name, the control accounts), and the postings one group
- * answered start their next together: a statement each, each a round trip through the pool. Here
+ * reads"). Concurrent requests of one client each read the same few small tables (the accounts
+ * their lines name, the control accounts) — a manual entry did before it joined its group, until
+ * the books' lane read them for the group — and requests answered together start their next
+ * together: a statement each, each a round trip through the pool. Here
  * the reads of one kind that callers on one client database pool ask in the same turn of the event
  * loop go as one statement, and each caller gets its own part of the answer.
  *

@@ -4,14 +4,15 @@ import { createDraft, postDocument } from '../src/documents/index.ts';
 import type { Books } from '../src/services/books.ts';
 import { createParty } from '../src/services/parties.service.ts';
 import { postJournalEntry } from '../src/services/post-journal-entry.service.ts';
-import { type GroupOptions, openTestBooks, type TestBooks } from './test-books.ts';
+import { writeOffBadDebt } from '../src/write-offs/write-off.ts';
+import { type GroupOptions, openTestBooks, type TestBooks, textsSentDuring } from './test-books.ts';
 
-// Postings on their way (docs/architecture/posting.md, "Group commit"): a manual entry reads its
-// accounts before it joins its group, a keyed document its key. Asked in one turn with documents that
-// join at once, they trailed them by a round trip and formed a group of their own behind — and,
-// their callers answered apart, the two cohorts kept apart (a mixed load ran in groups of 16 where
-// each kind alone ran in groups of 32). A group about to start now waits for the postings on their
-// way at that moment.
+// Postings on their way (docs/architecture/posting.md, "Group commit"): a keyed credit application or
+// write-off looks its key up before it joins its group (a manual entry read its accounts too, until
+// session 51: the books' lane reads them now). Asked in one turn with documents that join at once,
+// they trailed them by a round trip and formed a group of their own behind — and, their callers
+// answered apart, the two cohorts kept apart (a mixed load ran in groups of 16 where each kind alone
+// ran in groups of 32). A group about to start now waits for the postings on their way at that moment.
 
 let t: TestBooks;
 let customer: string;
@@ -68,7 +69,7 @@ const settled = (p: Promise<unknown>): Promise<{ ok: boolean; value?: unknown; e
   );
 
 describe('postings on their way to a group', () => {
-  it('joins the entries that read their accounts first to the invoices asked in the same turn: one group', async () => {
+  it('joins the entries, which read nothing before they join, to the invoices asked in the same turn: one group', async () => {
     const { books, sizes } = await groupedBooks();
     const invoices = await invoiceDrafts(books, 6);
     for (const round of [0, 1, 2]) {
@@ -82,18 +83,63 @@ describe('postings on their way to a group', () => {
     expect(sizes).toEqual([6, 6, 6]);
   });
 
-  it('starts without the one that gives up on its way (an unknown account): refused alone, the rest posted', async () => {
+  it("reads the entries' accounts with the invoices' drafts, and refuses alone one naming an unknown account", async () => {
     const { books, sizes } = await groupedBooks();
     const invoices = await invoiceDrafts(books, 3);
-    const done = await Promise.all(
-      [
-        ...invoices.map((id) => postDocument(books, id, 'SALES')),
-        entry(books, 40),
-        entry(books, 41, '9999'),
-      ].map(settled),
+    const { texts, result: done } = await textsSentDuring(() =>
+      Promise.all(
+        [
+          ...invoices.map((id) => postDocument(books, id, 'SALES')),
+          entry(books, 40),
+          entry(books, 41, '9999'),
+        ].map(settled),
+      ),
     );
     expect(done.map((d) => d.ok)).toEqual([true, true, true, true, false]);
-    expect(sizes).toEqual([4]);
+    expect((done[4]?.error as { code?: string } | undefined)?.code).toBe('BAD_USER_INPUT');
+    expect(sizes).toEqual([5]);
+    // One round trip: the accounts (their codes inlined as literals) ride with the drafts' read.
+    const reads = texts.filter((q) => q.includes('FROM accounts a'));
+    expect(reads).toHaveLength(1);
+    expect(reads[0]).toContain("'9999'");
+    expect(reads[0]).toContain('FROM draft_allocations');
+  });
+
+  it('reads a group of entries’ accounts in the round trip that holds their periods: four round trips', async () => {
+    const { books, sizes } = await groupedBooks();
+    const { texts, result: done } = await textsSentDuring(() =>
+      Promise.all([70, 71, 72].map((i) => settled(entry(books, i)))),
+    );
+    expect(done.every((d) => d.ok)).toBe(true);
+    expect(sizes).toEqual([3]);
+    const group = texts.slice(texts.indexOf('begin'), texts.indexOf('commit') + 1);
+    expect(group).toHaveLength(4);
+    expect(group[1]).toContain('FROM accounts a');
+    expect(group[1]?.indexOf('FROM accounts a')).toBeLessThan(
+      group[1]?.indexOf('cifra_held_posting_books') ?? -1,
+    );
+    expect(group[2]).toContain('cifra_post_entries_as');
+  });
+
+  it('starts without the one that gives up on its way (a keyed write-off answered from its key), the rest posted', async () => {
+    const { books, sizes } = await groupedBooks();
+    const [owed, ...invoices] = await invoiceDrafts(books, 4);
+    await postDocument(books, owed as string, 'SALES');
+    const writeOff = () =>
+      writeOffBadDebt(books, {
+        invoiceId: owed as string,
+        documentDate: '2026-06-20',
+        reason: 'The customer has closed',
+        idempotencyKey: 'arrival-write-off',
+      });
+    const first = await writeOff();
+    sizes.length = 0;
+    const done = await Promise.all(
+      [...invoices.map((id) => postDocument(books, id, 'SALES')), writeOff()].map(settled),
+    );
+    expect(done.map((d) => d.ok)).toEqual([true, true, true, true]);
+    expect((done[3]?.value as { id: string } | undefined)?.id).toBe(first.id);
+    expect(sizes).toEqual([3]);
   });
 
   it('waits only for those on their way when the group is about to start, not for any setting out later', async () => {
@@ -113,21 +159,31 @@ describe('postings on their way to a group', () => {
     expect(await entry(books, 51)).toMatchObject({ number: expect.stringMatching(/^JE-2026-/) });
   });
 
-  it('waits holding no connection: an entry setting out while a group commits reads on the pool’s only one', async () => {
-    let entryOnItsWay: Promise<unknown> | undefined;
+  it('waits holding no connection: a keyed write-off setting out while a group commits reads on the pool’s only one', async () => {
+    let onItsWay: Promise<unknown> | undefined;
+    let write: (() => Promise<unknown>) | undefined;
     const { books, sizes } = await groupedBooks(1, {
       maxSize: 2,
       // While the first group holds the pool's only connection (kept for the invoice queued behind
-      // it), an entry sets out: its accounts can only be read once that connection is given back.
+      // it), a keyed write-off sets out: its key can only be looked up once that connection is given back.
       beforeCommit: async () => {
-        entryOnItsWay ??= settled(entry(books, 60));
+        if (write) onItsWay ??= settled(write());
       },
     });
-    const invoices = await invoiceDrafts(books, 3);
+    const [owed, ...invoices] = await invoiceDrafts(books, 4);
+    await postDocument(books, owed as string, 'SALES');
+    sizes.length = 0;
+    write = () =>
+      writeOffBadDebt(books, {
+        invoiceId: owed as string,
+        documentDate: '2026-06-20',
+        reason: 'The customer has closed',
+        idempotencyKey: 'arrival-on-the-last-connection',
+      });
     const done = await Promise.all(invoices.map((id) => settled(postDocument(books, id, 'SALES'))));
     expect(done.every((d) => d.ok)).toBe(true);
-    expect(await entryOnItsWay).toMatchObject({ ok: true });
-    // The entry joined the invoice queued behind the first group.
+    expect(await onItsWay).toMatchObject({ ok: true });
+    // The write-off joined the invoice queued behind the first group.
     expect(sizes).toEqual([2, 2]);
   });
 });

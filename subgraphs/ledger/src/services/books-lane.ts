@@ -1,6 +1,6 @@
 import type { PostingLane } from '@cifra/db';
 import type { IsoDate } from '@cifra/domain';
-import { type HoldAhead, holdAhead, type PostingRequest, type TenantTx } from '@cifra/engine';
+import { type HoldAhead, holdAhead, type TenantTx } from '@cifra/engine';
 import { clientFxOf } from '@cifra/fx';
 import type { CreditApplication } from '../documents/apply-credit.ts';
 import {
@@ -15,10 +15,11 @@ import { type Outcome, type Own, type Pass, postStaged, type Staged } from '../d
 import type { WriteOffRequest } from '../write-offs/write-off.ts';
 import { draftWriteOffs } from '../write-offs/write-offs-each.ts';
 import type { Books } from './books.ts';
+import { askManualReads, type ManualEntry, stageManualEntries } from './manual-each.ts';
 
 /** One posting the books' lane takes: a manual entry, a document's posting, a credit application or a write-off. */
 export type BooksPosting =
-  | { entry: PostingRequest }
+  | { manual: ManualEntry }
   | { document: DocumentPosting }
   | { application: CreditApplication }
   | { writeOff: WriteOffRequest };
@@ -35,36 +36,34 @@ export const BOOKS_LANE: PostingLane<BooksPosting> = { postEach: postBooksEach }
  * of kinds pays one lane's statements, not one lane's per kind. In turn, each pass reading what the
  * one before has locked or drafted: the write-offs are drafted (`draftWriteOffs`); the documents —
  * those drafts first — are read, locked and checked (`stageDocuments`); then the credit
- * applications (`stageApplications`). Nothing of these passes is posted before the last, so a
- * later pass cannot see what an earlier one will post: each adds what it posts, settles or uses to
- * `claimed`, and a later posting that touches any of it is handed back, to run after the group and
- * see it. A pass's reads ride with the round trip of the pass before it (`ride`,
- * docs/architecture/posting.md, "Riders"): the documents' with the write-offs' lock; the periods'
- * gates and keys of everything staged, then the applications' reads, with the documents' lock. Then
- * one write for them all and the manual entries (`postStaged`): one call for every entry, one for
- * every document (which inserts the rows the group drafted — its write-offs and applications —
- * whose entries posted).
+ * applications (`stageApplications`) and the manual entries' lines (`stageManualEntries`). Nothing
+ * of these passes is posted before the last, so a later pass cannot see what an earlier one will
+ * post: each adds what it posts, settles or uses to `claimed`, and a later posting that touches any
+ * of it is handed back, to run after the group and see it. A pass's reads ride with the round trip
+ * of the pass before it (`ride`, docs/architecture/posting.md, "Riders"): the manual entries' and
+ * the documents' with the first; the periods' gates and keys of everything staged, then the
+ * applications' reads, with the documents' lock. Then one write for them all (`postStaged`): one
+ * call for every entry, the manual ones first, one for every document (which inserts the rows the
+ * group drafted — its write-offs and applications — whose entries posted).
  */
 export async function postBooksEach(
   tx: TenantTx,
   postings: readonly Own<BooksPosting>[],
 ): Promise<Outcome[]> {
   const outcomes: Outcome[] = postings.map(() => undefined);
-  const first = postings.flatMap(({ request: r }) => ('entry' in r ? [] : [booksOf(r)]))[0];
+  const first = postings.flatMap(({ request: r }) => ('manual' in r ? [] : [booksOf(r)]))[0];
   const share = first ? controlReadsOnce(first) : (books: Books) => books;
   const pick = <R extends { books: Books }>(of: (r: BooksPosting) => R | undefined) =>
     kindOf(postings, of, (r) => ({ ...r, books: share(r.books) }));
-
-  const entries = kindOf(
+  const manual = kindOf(
     postings,
-    (r) => ('entry' in r ? r.entry : undefined),
+    (r) => ('manual' in r ? r.manual : undefined),
     (r) => r,
   );
-  const staged: Staged[] = entries.items.map(({ actor, request }, k) => ({
-    at: entries.at[k] as number,
-    actor,
-    entry: request,
-  }));
+  const writeOffs = pick((r) => ('writeOff' in r ? r.writeOff : undefined));
+  const documents = pick((r) => ('document' in r ? r.document : undefined));
+  const applications = pick((r) => ('application' in r ? r.application : undefined));
+  const staged: Staged[] = [];
   const take = (pass: Pass, at: readonly number[]) => {
     pass.outcomes.forEach((o, k) => {
       if (o) outcomes[at[k] as number] = o;
@@ -72,32 +71,31 @@ export async function postBooksEach(
     staged.push(...pass.staged.map((s) => ({ ...s, at: at[s.at] as number })));
   };
 
-  // The documents' reads asked first, to ride with the write-offs' lock when the group has some.
-  const claimed = new Set<string>();
-  const writeOffs = pick((r) => ('writeOff' in r ? r.writeOff : undefined));
-  const documents = pick((r) => ('document' in r ? r.document : undefined));
-  const applications = pick((r) => ('application' in r ? r.application : undefined));
+  // Asked first, to ride with the group's first round trip (the write-offs' lock when it has some).
+  const manualReads = manual.items.length > 0 ? askManualReads(tx, manual.items) : undefined;
   const asked =
     documents.items.length + writeOffs.items.length > 0 && first
       ? askLaneReads(tx, unknownIds(documents.items), clientFxOf(first.company))
       : undefined;
+  const claimed = new Set<string>();
   // The write-offs drafted, then posted with the documents, ahead of them: what they settle is theirs.
   const drafted = writeOffs.items.length > 0 ? await draftWriteOffs(tx, writeOffs.items) : undefined;
   take({ outcomes: drafted?.outcomes ?? [], staged: [] }, writeOffs.at);
   const drafts = drafted?.drafts ?? [];
-  // Once the documents' settlements are claimed (or at once, with no documents): the periods'
-  // gates and entries' keys of everything the group stages (the credit applications' with the ids
-  // drawn for them), then the applications' reads, both to ride with the documents' lock — the
-  // gates held first, as a lone posting holds them before it locks what it settles. The group's
-  // write then needs no statement of its own for them (`postStaged`).
+  // Once the documents' settlements are claimed (or with no documents, once the others are read):
+  // the periods' gates and entries' keys of everything the group stages (the manual entries' as
+  // asked, the credit applications' with the ids drawn for them), then the applications' reads,
+  // both to ride with the documents' lock — the gates held first, as a lone posting holds them
+  // before it locks what it settles. The group's write then needs no statement of its own for them.
   let ahead: HoldAhead | undefined;
   let applied: { plan: ApplicationsPlan; reads: SettlingReadsAsked } | undefined;
   const beforeLock = (dates: IsoDate[], keys: string[]) => {
     const plan = applications.items.length > 0 ? planApplications(applications.items, claimed) : undefined;
+    const entries = manual.items.map((p) => p.request.request);
     ahead = holdAhead(
       tx,
-      [...staged.map((s) => s.entry.postingDate), ...dates, ...(plan?.entries.dates ?? [])],
-      [...staged.flatMap((s) => s.entry.idempotencyKey ?? []), ...keys, ...(plan?.entries.keys ?? [])],
+      [...entries.map((e) => e.postingDate), ...dates, ...(plan?.entries.dates ?? [])],
+      [...entries.flatMap((e) => e.idempotencyKey ?? []), ...keys, ...(plan?.entries.keys ?? [])],
     );
     if (plan) applied = { plan, reads: askApplicationReads(tx, plan) };
   };
@@ -109,11 +107,13 @@ export async function postBooksEach(
     });
     take(withDraftRows(pass, drafts), [...drafts.map((d) => writeOffs.at[d.at] as number), ...documents.at]);
   }
-  if (applications.items.length > 0) {
-    if (!ahead) beforeLock([], []);
-    if (applied)
-      take(await stageApplications(applications.items, applied.plan, applied.reads), applications.at);
-  }
+  if (!ahead) beforeLock([], []);
+  if (applied)
+    take(await stageApplications(applications.items, applied.plan, applied.reads), applications.at);
+  // The manual entries posted first, as they were given.
+  const documentsStaged = staged.splice(0);
+  if (manualReads) take(await stageManualEntries(manual.items, manualReads), manual.at);
+  staged.push(...documentsStaged);
 
   const written = await postStaged(tx, staged, ahead);
   staged.forEach((s, k) => {
@@ -161,7 +161,7 @@ function withDraftRows(pass: Pass, drafts: readonly { row: DraftAs }[]): Pass {
 }
 
 /** The books a posting of a document kind carries. */
-const booksOf = (r: Exclude<BooksPosting, { entry: PostingRequest }>): Books =>
+const booksOf = (r: Exclude<BooksPosting, { manual: ManualEntry }>): Books =>
   'document' in r ? r.document.books : 'application' in r ? r.application.books : r.writeOff.books;
 
 /** The postings of one kind (`of`), mapped (`map`), with their indexes among all the group's. */

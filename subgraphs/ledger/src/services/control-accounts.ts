@@ -73,6 +73,18 @@ export async function manualControlLinesCheck(
       : []
     ).map((p) => [p.id, p]),
   );
+  return controlLinesCheck(controls, parties);
+}
+
+/**
+ * The check of `checkManualControlLines` on what it reads: the accounts' control roles and the
+ * parties the lines name (absent: no such party). No query: the books' lane reads both for a
+ * group's manual entries in its first round trip.
+ */
+export function controlLinesCheck(
+  controls: ReadonlyMap<string, ControlRole>,
+  parties: ReadonlyMap<string, Pick<typeof tenant.parties.$inferSelect, 'kind'>>,
+): (entryLines: readonly PostingLine[]) => void {
   return (entryLines) =>
     entryLines.forEach((line, i) => {
       const field = `lines[${i}]`;

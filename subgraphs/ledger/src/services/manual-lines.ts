@@ -1,4 +1,4 @@
-import type { SharedRead, TenantDb } from '@cifra/db';
+import type { Reader, SharedRead } from '@cifra/db';
 import { sharedRead, tenant } from '@cifra/db';
 import { badInput, CONTROL_ROLES, type ControlRole, parseMoney } from '@cifra/domain';
 import type { Company, PostingLine } from '@cifra/engine';
@@ -54,7 +54,7 @@ export const controlsOf = (byCode: AccountsByCode): ReadonlyMap<string, ControlR
   new Map([...byCode.values()].flatMap((a) => (a.controlRole ? [[a.id, a.controlRole]] : [])));
 
 /** The accounts the given codes name, in one query (unknown codes are simply absent). */
-export async function loadAccountsByCode(db: TenantDb, codes: Iterable<string>): Promise<AccountsByCode> {
+export async function loadAccountsByCode(db: Reader, codes: Iterable<string>): Promise<AccountsByCode> {
   const list = [...new Set(codes)];
   const accounts = await sharedRead(db, ACCOUNTS_BY_CODE, list);
   return new Map(accounts.flatMap((a) => (a ? [[a.code, a]] : [])));
@@ -68,7 +68,7 @@ export async function loadAccountsByCode(db: TenantDb, codes: Iterable<string>):
  * accounts and their control roles are one read; the parties a second, only when a line names one.
  */
 export async function parseManualLines(
-  db: TenantDb,
+  db: Reader,
   company: Company,
   input: readonly ManualLineInput[],
 ): Promise<PostingLine[]> {

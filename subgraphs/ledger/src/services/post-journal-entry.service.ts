@@ -1,5 +1,5 @@
 import type { Actor, TenantDb } from '@cifra/db';
-import { Constraints, inPostingGroup, isUniqueViolation, onTheWay } from '@cifra/db';
+import { Constraints, inPostingGroup, isUniqueViolation } from '@cifra/db';
 import { parseInput, parseIsoDate } from '@cifra/domain';
 import { type Company, type PostedEntry, postEntry } from '@cifra/engine';
 import { z } from 'zod';
@@ -19,7 +19,9 @@ export type PostJournalEntryInput = z.infer<typeof postJournalEntryInput>;
 
 /**
  * A manual journal entry, posted in one step. Input is parsed completely (money in the client's
- * base currency, accounts by code) before anything is written; the engine does the rest.
+ * base currency, accounts by code) before anything is written; the engine does the rest. Its
+ * accounts are read in its group's transaction: by the books' lane with the group's other reads
+ * (`stageManualEntries`), or here when it posts alone.
  */
 export async function postJournalEntry(
   db: TenantDb,
@@ -30,39 +32,31 @@ export async function postJournalEntry(
   const input = parseInput(postJournalEntryInput, raw);
   const postingDate = parseIsoDate(input.postingDate, 'postingDate');
   const reversal = parseReversal(postingDate, input);
-  // Committed with the other postings of this client waiting at this moment (group commit): the
-  // group about to start waits while this reads its accounts, so the entry joins it.
-  const arrival = onTheWay(db);
+  const request = {
+    kind: 'MANUAL' as const,
+    postingDate,
+    memo: input.memo ?? '',
+    idempotencyKey: input.idempotencyKey ?? null,
+    ...reversal,
+  };
+  // Committed with the other postings of this client waiting at this moment (group commit).
+  const post = () =>
+    inPostingGroup(
+      db,
+      actor,
+      async (tx) =>
+        postEntry(tx, actor, { ...request, lines: await parseManualLines(tx, company, input.lines) }),
+      { lane: BOOKS_LANE, request: { manual: { company, lines: input.lines, request } } },
+    );
   try {
-    const lines = await parseManualLines(db, company, input.lines);
-    const request = {
-      kind: 'MANUAL' as const,
-      postingDate,
-      memo: input.memo ?? '',
-      idempotencyKey: input.idempotencyKey ?? null,
-      ...reversal,
-      lines,
-    };
-    const post = (on?: typeof arrival) =>
-      inPostingGroup(
-        db,
-        actor,
-        (tx) => postEntry(tx, actor, request),
-        { lane: BOOKS_LANE, request: { entry: request } },
-        on,
-      );
-    try {
-      return await post(arrival);
-    } catch (err) {
-      // Two requests racing with one key: the loser's insert waited for the winner's commit and hit
-      // the unique key. Run it again: it now finds the winner's entry and answers it as a retry (or
-      // refuses the key, when the payloads differ). Once is enough: the winner has committed.
-      if (input.idempotencyKey && isUniqueViolation(err, Constraints.journalEntryIdempotencyKey)) {
-        return post();
-      }
-      throw err;
+    return await post();
+  } catch (err) {
+    // Two requests racing with one key: the loser's insert waited for the winner's commit and hit
+    // the unique key. Run it again: it now finds the winner's entry and answers it as a retry (or
+    // refuses the key, when the payloads differ). Once is enough: the winner has committed.
+    if (input.idempotencyKey && isUniqueViolation(err, Constraints.journalEntryIdempotencyKey)) {
+      return post();
     }
-  } finally {
-    arrival?.arrived();
+    throw err;
   }
 }
