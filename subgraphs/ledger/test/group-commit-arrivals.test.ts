@@ -84,6 +84,7 @@ describe('postings on their way to a group', () => {
   });
 
   it("reads the entries' accounts with the invoices' drafts, and refuses alone one naming an unknown account", async () => {
+    const hostile = "9'); SELECT 1; --";
     const { books, sizes } = await groupedBooks();
     const invoices = await invoiceDrafts(books, 3);
     const { texts, result: done } = await textsSentDuring(() =>
@@ -91,17 +92,19 @@ describe('postings on their way to a group', () => {
         [
           ...invoices.map((id) => postDocument(books, id, 'SALES')),
           entry(books, 40),
-          entry(books, 41, '9999'),
+          entry(books, 41, hostile),
         ].map(settled),
       ),
     );
     expect(done.map((d) => d.ok)).toEqual([true, true, true, true, false]);
-    expect((done[4]?.error as { code?: string } | undefined)?.code).toBe('BAD_USER_INPUT');
+    expect((done[4]?.error as { details?: unknown } | undefined)?.details).toEqual({
+      field: 'lines[0].accountCode',
+    });
     expect(sizes).toEqual([5]);
-    // One round trip: the accounts (their codes inlined as literals) ride with the drafts' read.
+    // One round trip: the accounts (their codes inlined as escaped literals) ride with the drafts' read.
     const reads = texts.filter((q) => q.includes('FROM accounts a'));
     expect(reads).toHaveLength(1);
-    expect(reads[0]).toContain("'9999'");
+    expect(reads[0]).toContain("'9''); SELECT 1; --'");
     expect(reads[0]).toContain('FROM draft_allocations');
   });
 
