@@ -131,7 +131,7 @@ describe('refusals', () => {
     const reads = texts.filter((q) => /^select/i.test(q));
     expect(reads).toHaveLength(2);
     expect(reads[0]).toContain('from "accounts"');
-    expect(reads[0]).toContain('"account_role_bindings"');
+    expect(reads[0]).toContain('account_role_bindings');
     expect(reads[1]).toMatch(/"parties"/);
     expect(texts.filter((q) => /^\s*(insert|update)\b/i.test(q))).toEqual([]);
     // The receivable bound to the sales tax too: its line must still name a customer.

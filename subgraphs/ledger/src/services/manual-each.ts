@@ -1,9 +1,15 @@
 import { pg, ride, rowsOf, tenant } from '@cifra/db';
-import { CONTROL_ROLES, type ControlRole, isUuid } from '@cifra/domain';
+import { type ControlRole, isUuid } from '@cifra/domain';
 import type { Company, PostingRequest, TenantTx } from '@cifra/engine';
 import type { Outcome, Own, Pass, Staged } from '../documents/staged.ts';
 import { controlLinesCheck } from './control-accounts.ts';
-import { type AccountsByCode, controlsOf, type ManualLineInput, toPostingLines } from './manual-lines.ts';
+import {
+  type AccountsByCode,
+  controlRoleOf,
+  controlsOf,
+  type ManualLineInput,
+  toPostingLines,
+} from './manual-lines.ts';
 
 /** One `postJournalEntry` call of a group: its lines as given, unread, and the rest of its request. */
 export interface ManualEntry {
@@ -28,12 +34,8 @@ export function askManualReads(tx: TenantTx, postings: readonly Own<ManualEntry>
   const lines = postings.flatMap((p) => p.request.lines);
   const codes = [...new Set(lines.map((l) => l.accountCode))].map((c) => pg.escapeLiteral(c));
   const parties = [...new Set(lines.flatMap((l) => (l.partyId && isUuid(l.partyId) ? [l.partyId] : [])))];
-  const roles = CONTROL_ROLES.map((r) => `'${r}'`).join(', ');
   const riding = ride(tx, [
-    // An account's control role: the one that names a party's kind first (as `loadAccountsByCode`).
-    `SELECT a.*, (SELECT b.role FROM account_role_bindings b
-        WHERE b.account_id = a.id AND b.role::text IN (${roles})
-        ORDER BY b.role::text IN ('DefaultAR', 'DefaultAP') DESC, b.role LIMIT 1) AS control_role
+    `SELECT a.*, ${controlRoleOf('a.id')} AS control_role
       FROM accounts a WHERE a.code = ANY (ARRAY[${codes.join(', ') || 'NULL'}]::text[])`,
     `SELECT * FROM parties WHERE id = ANY ('{${parties.join(',')}}'::uuid[])`,
   ]);

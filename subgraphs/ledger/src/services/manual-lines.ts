@@ -25,14 +25,16 @@ export const manualLinesInput = z
 export type CodedAccount = typeof tenant.accounts.$inferSelect & { controlRole: ControlRole | null };
 export type AccountsByCode = ReadonlyMap<string, CodedAccount>;
 
-const b = tenant.accountRoleBindings;
 /**
- * An account's control role: the one that names a party's kind first, should an account carry two
- * (a receivable that is also the tax account must name a customer).
+ * The control role of the account whose id `accountId` (an SQL expression) names: the one that
+ * names a party's kind first, should an account carry two (a receivable that is also the tax
+ * account must name a customer). SQL text, the roles inlined (constants): read here through drizzle
+ * and by the books' lane in a simple-protocol query (`askManualReads`).
  */
-const controlRole = sql<ControlRole | null>`(SELECT ${b.role} FROM ${b}
-  WHERE ${b.accountId} = ${tenant.accounts.id} AND ${b.role}::text = ANY (${sql.param([...CONTROL_ROLES])}::text[])
-  ORDER BY ${b.role}::text IN ('DefaultAR', 'DefaultAP') DESC, ${b.role} LIMIT 1)`;
+export const controlRoleOf = (accountId: string): string => `(SELECT b.role FROM account_role_bindings b
+  WHERE b.account_id = ${accountId} AND b.role::text IN (${CONTROL_ROLES.map((r) => `'${r}'`).join(', ')})
+  ORDER BY b.role::text IN ('DefaultAR', 'DefaultAP') DESC, b.role LIMIT 1)`;
+const controlRole = sql<ControlRole | null>`${sql.raw(controlRoleOf('"accounts"."id"'))}`;
 
 /**
  * Accounts by code with their control roles, in one statement, read together with concurrent
