@@ -6,6 +6,12 @@ export type IsoDate = string;
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/**
+ * Whether `text` has the shape `YYYY-MM-DD` (digits and dashes only: safe to inline in SQL), not
+ * whether it is a date of the calendar (`parseIsoDate` checks that).
+ */
+export const hasIsoDateShape = (text: string): boolean => ISO_DATE.test(text);
+
 export function parseIsoDate(text: string, field = 'date'): IsoDate {
   if (!ISO_DATE.test(text) || !DateTime.fromISO(text, { zone: 'UTC' }).isValid) {
     throw badInput(`${field}: "${text}" is not a date in the form YYYY-MM-DD`, { field, value: text });

@@ -1,5 +1,5 @@
 import { pg, ride, tenant } from '@cifra/db';
-import type { IsoDate } from '@cifra/domain';
+import { hasIsoDateShape, type IsoDate } from '@cifra/domain';
 import { isNull, min } from 'drizzle-orm';
 import type { TenantTx } from './posting-engine.ts';
 
@@ -65,7 +65,7 @@ export interface HoldAhead {
  * other can name a period) and keys as escaped literals.
  */
 export function holdAhead(tx: TenantTx, dates: readonly IsoDate[], keys: readonly string[]): HoldAhead {
-  const sorted = [...new Set(dates.filter((d) => ISO_DATE.test(d)))].sort();
+  const sorted = [...new Set(dates.filter(hasIsoDateShape))].sort();
   const asked = { dates: new Set(dates), keys: new Set(keys) };
   const [first, last] = [sorted[0], sorted.at(-1)];
   if (!first || !last) {
@@ -93,8 +93,6 @@ export function holdAhead(tx: TenantTx, dates: readonly IsoDate[], keys: readonl
   };
   return { ...asked, held };
 }
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * The periods and keys of `dates` and `keys` held: `ahead`'s hold when it asked for every one of

@@ -10,7 +10,7 @@ import {
   simpleQueries,
   tenant,
 } from '@cifra/db';
-import { type IsoDate, isUuid } from '@cifra/domain';
+import { hasIsoDateShape, type IsoDate, isUuid } from '@cifra/domain';
 import { type Period, periodsByDate, type TenantTx } from '@cifra/engine';
 import { type ClientFx, latestRatesSql, type RateAnswer } from '@cifra/fx';
 import { type SQL, sql } from 'drizzle-orm';
@@ -34,7 +34,8 @@ import type {
 type Allocation = { invoiceId: string; amountMinor: bigint };
 
 /** Ids inlined in a simple-protocol query as a uuid[] literal: only UUIDs, checked, each once. */
-const uuidArray = (ids: readonly string[]) => `'{${[...new Set(ids.filter(isUuid))].join(',')}}'::uuid[]`;
+export const uuidArray = (ids: readonly string[]) =>
+  `'{${[...new Set(ids.filter(isUuid))].join(',')}}'::uuid[]`;
 
 /** What the documents' pass reads for a group: its drafts locked, their parties and lines, the client's setup. */
 export interface LaneReads {
@@ -403,7 +404,7 @@ export function askSettlingReads(
   keys: readonly string[],
   dates: readonly IsoDate[] = [],
 ): SettlingReadsAsked {
-  const days = [...new Set(dates.filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)))].sort();
+  const days = [...new Set(dates.filter(hasIsoDateShape))].sort();
   const locks = ids.length > 0 ? lockStatements(ids) : [];
   const reads = [
     `SELECT * FROM parties WHERE id IN (SELECT party_id FROM documents WHERE id = ANY (${uuidArray(ids)}))`,

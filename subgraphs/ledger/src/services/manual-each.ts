@@ -1,6 +1,7 @@
 import { pg, ride, rowsOf, tenant } from '@cifra/db';
-import { type ControlRole, isUuid } from '@cifra/domain';
+import type { ControlRole } from '@cifra/domain';
 import type { Company, PostingRequest, TenantTx } from '@cifra/engine';
+import { uuidArray } from '../documents/group-store.ts';
 import type { Outcome, Own, Pass, Staged } from '../documents/staged.ts';
 import { controlLinesCheck } from './control-accounts.ts';
 import {
@@ -33,11 +34,11 @@ export type ManualReads = () => Promise<{
 export function askManualReads(tx: TenantTx, postings: readonly Own<ManualEntry>[]): ManualReads {
   const lines = postings.flatMap((p) => p.request.lines);
   const codes = [...new Set(lines.map((l) => l.accountCode))].map((c) => pg.escapeLiteral(c));
-  const parties = [...new Set(lines.flatMap((l) => (l.partyId && isUuid(l.partyId) ? [l.partyId] : [])))];
+  const parties = lines.flatMap((l) => l.partyId ?? []);
   const riding = ride(tx, [
     `SELECT a.*, ${controlRoleOf('a.id')} AS control_role
       FROM accounts a WHERE a.code = ANY (ARRAY[${codes.join(', ') || 'NULL'}]::text[])`,
-    `SELECT * FROM parties WHERE id = ANY ('{${parties.join(',')}}'::uuid[])`,
+    `SELECT * FROM parties WHERE id = ANY (${uuidArray(parties)})`,
   ]);
   return async () => {
     const [accounts = [], named = []] = await riding.rows();
