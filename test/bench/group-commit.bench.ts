@@ -16,6 +16,9 @@
  * the credit applications, each applying a receipt's credit to an invoice, both posted beforehand, and
  * the bad-debt write-offs, each of all that is open of an invoice posted beforehand, and a mix of
  * journal entries, invoices, receipts, applications and write-offs in turn).
+ * BENCH_GROUP_ROWS=<words, comma-separated> runs only the rows whose name contains one of them;
+ * BENCH_PG_STATEMENTS=<dir> writes where the database's time goes in each row's last grouped side,
+ * per group (pg-statements.ts).
  */
 import { performance } from 'node:perf_hooks';
 import {
@@ -48,6 +51,7 @@ import {
   percentile,
   ratio,
 } from './harness.ts';
+import { withStatements } from './pg-statements.ts';
 
 const IN_FLIGHT = 32;
 const POOL_SIZE = 4;
@@ -58,6 +62,10 @@ const loneOf = (n: number) => Math.max(LONE_MIN, Math.round(n / 8));
 const WARM = IN_FLIGHT;
 const YEAR = 2026;
 type Side = 'lone' | 'today' | 'grouped';
+const ROWS = (process.env.BENCH_GROUP_ROWS ?? '')
+  .split(',')
+  .map((w) => w.trim())
+  .filter((w) => w !== '');
 
 interface Run {
   nodeCpuPerEntryMs: number;
@@ -276,6 +284,7 @@ export default defineBench({
       /** A side's postings, `count` of them (those posted untimed first included). */
       post: (side: Side, count: number) => Promise<(i: number) => Promise<unknown>>,
     ) => {
+      if (ROWS.length > 0 && !ROWS.some((w) => what.includes(w))) return;
       const best: Partial<Record<Side, Omit<Run, 'p50' | 'p99'>>> = {};
       const latencies: Record<Side, number[]> = { lone: [], today: [], grouped: [] };
       const warmest: Record<Side, number> = { lone: 0, today: 0, grouped: 0 };
@@ -302,7 +311,16 @@ export default defineBench({
           const warm = await drive(WARM, inFlight, fn);
           warmest[side] = Math.max(warmest[side], ...warm.latencies);
           const groupsBefore = stats.groups;
-          const { latencies: each, ...r } = await drive(count, inFlight, (i) => fn(WARM + i));
+          const timed = () => drive(count, inFlight, (i) => fn(WARM + i));
+          const { latencies: each, ...r } =
+            round === order.length - 1 && side === 'grouped'
+              ? await withStatements(
+                  adminUrl,
+                  `group-commit-${what.replace(/[^a-z0-9]+/gi, '-')}`,
+                  timed,
+                  () => stats.groups - groupsBefore,
+                )
+              : await timed();
           latencies[side].push(...each);
           const run = { ...r, groups: (stats.groups - groupsBefore) / count };
           if (run.perSecond > (best[side]?.perSecond ?? 0)) best[side] = run;

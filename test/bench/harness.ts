@@ -17,6 +17,7 @@ import { appLoginUrl, createDatabase, ensureAppLogin, ensureAppRole, type pg, wi
 import { type EmbeddedServer, startEmbeddedPostgres } from '@cifra/db/embedded';
 import { type Stack, type StackOptions, startStack } from '@cifra/ops';
 import pino from 'pino';
+import { STATEMENT_SETTINGS } from './pg-statements.ts';
 import type { StackProcessConfig } from './stack-process.ts';
 
 export interface BenchRow {
@@ -129,6 +130,7 @@ async function runOne(bench: Bench): Promise<BenchRow[]> {
           dir: path.join(dir, 'pg'),
           password: 'bench',
           durable: true,
+          settings: STATEMENT_SETTINGS,
         });
         cleanups.push(() => s.stop());
         await ensureAppRole(s.url);

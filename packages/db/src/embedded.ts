@@ -27,6 +27,8 @@ export interface EmbeddedPostgresOptions {
    * told to stop (a fast shutdown) on the way out.
    */
   detached?: boolean;
+  /** Server settings beyond these defaults, each passed as `-c name=value` (the benchmarks' statistics). */
+  settings?: Readonly<Record<string, string>>;
 }
 
 export interface EmbeddedServer {
@@ -196,6 +198,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       ...(opts.durable === false
         ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
         : []),
+      ...Object.entries(opts.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     ],
     onLog: (m: unknown) => log(String(m).trim()),
     onError: (m: unknown) => log(`error: ${m instanceof Error ? m.message : String(m)}`),
