@@ -42,14 +42,12 @@ export function askManualReads(tx: TenantTx, postings: readonly Own<ManualEntry>
   ]);
   return async () => {
     const [accounts = [], named = []] = await riding.rows();
-    const roleOf = new Map(
-      accounts.map((a) => [String(a.id), (a.control_role as ControlRole | null) ?? null]),
-    );
     return {
+      // rowsOf keeps the rows' order and drops the extra column: each row's role read beside it.
       byCode: new Map(
-        rowsOf(tenant.accounts, accounts).map((a) => [
+        rowsOf(tenant.accounts, accounts).map((a, i) => [
           a.code,
-          { ...a, controlRole: roleOf.get(a.id) ?? null },
+          { ...a, controlRole: (accounts[i]?.control_role as ControlRole | null) ?? null },
         ]),
       ),
       parties: new Map(rowsOf(tenant.parties, named).map((p) => [p.id, p])),
