@@ -48,6 +48,35 @@ export async function postEntriesEach(
   postings: readonly OwnPosting[],
   asked?: Promise<HeldPeriods>,
 ): Promise<EachOutcome[]> {
+  return (await sendEntriesEach(tx, postings, asked)).written;
+}
+
+/** A posting's entry as it will stand once its group's call has answered: known before it does. */
+export type EntryAhead = Pick<PostedEntry, 'id' | 'fiscalYear'>;
+
+/** The call writing a group's entries, sent (`sendEntriesEach`). */
+export interface EntriesSent {
+  /**
+   * Each posting's entry, known as soon as the call is sent: the one it posts, or the one a retry is
+   * answered with; none for a posting refused or left to run alone. Every one is written by the
+   * call, or the call fails (`written` rejects).
+   */
+  ahead: (EntryAhead | undefined)[];
+  /** The outcomes, `postEntriesEach`'s, once the call has answered. */
+  written: Promise<EachOutcome[]>;
+}
+
+/**
+ * `postEntriesEach`, answering as soon as its call is sent, before the database has written the
+ * entries: what the caller writes next on the transaction, in the light of `ahead`, is queued
+ * behind that call and sent the moment it answers (docs/architecture/posting.md, "Group commit").
+ * `written` never rejects unhandled: whoever awaits it sees the failure.
+ */
+export async function sendEntriesEach(
+  tx: TenantTx,
+  postings: readonly OwnPosting[],
+  asked?: Promise<HeldPeriods>,
+): Promise<EntriesSent> {
   const outcomes: EachOutcome[] = postings.map(() => undefined);
   const hashes = postings.map((p) => (p.request.idempotencyKey ? entryHash(p.request) : null));
 
@@ -72,8 +101,6 @@ export async function postEntriesEach(
     if (refusal) outcomes[i] = { ok: false, error: refusal };
     return !refusal;
   });
-  if (fresh.length === 0) return outcomes;
-
   const entries: NewEntry[] = fresh.map((i) => {
     const { actor, request: req } = postings[i] as OwnPosting;
     const period = held.periods.get(req.postingDate) as Period;
@@ -94,6 +121,24 @@ export async function postEntriesEach(
       postedBy: actor.userId ?? SYSTEM_USER,
     };
   });
+  const ahead: (EntryAhead | undefined)[] = outcomes.map((o) => (o?.ok ? o.value : undefined));
+  fresh.forEach((i, n) => {
+    ahead[i] = entries[n];
+  });
+  const written =
+    fresh.length === 0 ? Promise.resolve(outcomes) : writeFresh(tx, postings, fresh, entries, outcomes);
+  written.catch(() => undefined);
+  return { ahead, written };
+}
+
+/** The fresh postings' entries (`entries`, in the order of `fresh`) written by one call; their outcomes added. */
+async function writeFresh(
+  tx: TenantTx,
+  postings: readonly OwnPosting[],
+  fresh: readonly number[],
+  entries: readonly NewEntry[],
+  outcomes: EachOutcome[],
+): Promise<EachOutcome[]> {
   const lines: NewLine[] = fresh.flatMap((i, n) =>
     (postings[i] as OwnPosting).request.lines.map((l, k) => ({
       entryId: entries[n]?.id as string,

@@ -448,4 +448,56 @@ describe('the documents lane: invoices of one group posted together', () => {
     expect(gapless(await numbersOf('CREDIT_NOTE'))).toBe(true);
     await chainIntact();
   });
+
+  it("fails the documents' call queued behind an entries' call that fails: each posting then alone, the bad one refused", async () => {
+    // A refusal no check of the process foresees, raised by the database as it writes one entry.
+    await t.admin.query(`
+      CREATE FUNCTION test_refuse_entry() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'refused by the test' USING ERRCODE = 'check_violation'; END $$;
+      CREATE TRIGGER test_refuse_entry BEFORE INSERT ON journal_entries FOR EACH ROW
+        WHEN (NEW.memo = 'refused by the database') EXECUTE FUNCTION test_refuse_entry()`);
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 4; i++) ids.push((await invoice(`2026-11-2${i}`)).id);
+      const bad = await createDraft(books, 'SALES_INVOICE', {
+        partyId: customer,
+        documentDate: '2026-11-24',
+        memo: 'refused by the database',
+        lines: [
+          { description: 'Café', accountCode: '4101', quantity: '1', unitPrice: '10', taxCode: 'ITBMS7' },
+        ],
+      });
+      const salesBefore = (await numbersOf('SALES_INVOICE')).length;
+      const before = await t.count('close_board_changes');
+      const got = await Promise.all(
+        [...ids, bad.id, ...ids.slice(0, 1)].map((id, i) => outcome(postDocument(as(640 + i), id, 'SALES'))),
+      );
+      expect(got.map((r) => r.code ?? r.value?.status)).toEqual([
+        'POSTED',
+        'POSTED',
+        'POSTED',
+        'POSTED',
+        'BAD_USER_INPUT',
+        'POSTED',
+      ]);
+      // The group's first attempt was rolled back whole; the second posted each in a savepoint of
+      // its own, in one transaction, and rolled back to it only the bad one's.
+      expect((await t.count('close_board_changes')) - before).toBe(1);
+      await untouched(bad.id);
+      expect(got[5]?.value).toEqual(got[0]?.value);
+      expect(await numbersOf('SALES_INVOICE')).toHaveLength(salesBefore + 4);
+      // Each sequence of 2026 without a gap (an earlier test numbered 2027's too).
+      for (const table of ["documents WHERE kind = 'SALES_INVOICE' AND", 'journal_entries WHERE']) {
+        const { rows } = await t.admin.query<{ n: number }>(
+          `SELECT split_part(number, '-', 3)::int AS n FROM ${table} number LIKE '%-2026-%' ORDER BY 1`,
+        );
+        expect(gapless(rows.map((r) => r.n))).toBe(true);
+      }
+      await chainIntact();
+    } finally {
+      await t.admin.query(
+        'DROP TRIGGER test_refuse_entry ON journal_entries; DROP FUNCTION test_refuse_entry()',
+      );
+    }
+  });
 });

@@ -1,5 +1,13 @@
 import type { Actor, PostingLane } from '@cifra/db';
-import { type PostedEntry, type PostingRequest, postEntriesEach, postEntry } from '@cifra/engine';
+import {
+  type EachOutcome,
+  type EntryAhead,
+  type PostedEntry,
+  type PostingRequest,
+  postEntriesEach,
+  postEntry,
+  sendEntriesEach,
+} from '@cifra/engine';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestBooks, plug, type TestBooks } from './test-books.ts';
@@ -115,5 +123,56 @@ describe('the first lane of a group, without a savepoint', () => {
     const entries = await postThrough(lane, 'lane-commit', 5);
     expect(armed).toBe(false);
     await expectPostedOnce(entries, 'lane-commit', 5);
+  });
+});
+
+describe('a lane that sends its entries (sendEntriesEach)', () => {
+  it('knows each entry before the call answers: the one it posts or answers a retry with, none for a refusal', async () => {
+    const first = await t
+      .grouped({ max: 4 })
+      .groups.run(author(40), (tx) => postEntry(tx, author(40), request('ahead-retry', 140n)));
+    let seen: { ahead: (EntryAhead | undefined)[]; behind: string[]; outcomes: EachOutcome[] } | undefined;
+    const lane: PostingLane<PostingRequest> = {
+      async postEach(tx, postings) {
+        const sent = await sendEntriesEach(tx, postings);
+        const ahead = [...sent.ahead];
+        // Sent before the entries' call has answered: it runs after that call, and sees its entries.
+        const behind = tx.execute<{ id: string }>(
+          sql`SELECT id::text FROM journal_entries WHERE memo LIKE 'ahead-%' ORDER BY number`,
+        );
+        const outcomes = await sent.written;
+        seen = { ahead, behind: (await behind).rows.map((r) => r.id), outcomes };
+        return outcomes;
+      },
+    };
+    const unbalanced: PostingRequest = {
+      ...request('ahead-unbalanced', 150n),
+      lines: request('ahead-unbalanced', 150n).lines.map((l, k) =>
+        k === 0 ? { ...l, amountMinor: 151n } : l,
+      ),
+    };
+    const requests = [
+      request('ahead-0', 100n),
+      unbalanced,
+      request('ahead-retry', 140n),
+      request('ahead-3', 103n),
+    ];
+    const { groups } = t.grouped({ max: 4 });
+    const held = await plug(groups, requests.length);
+    const calls = requests.map((req, i) =>
+      groups.run(author(41 + i), (tx) => postEntry(tx, author(41 + i), req), { lane, request: req }),
+    );
+    await held.done;
+    const got = await Promise.allSettled(calls);
+    expect(got.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    const posted = got.map((r) => (r.status === 'fulfilled' ? r.value : undefined));
+    expect(posted[2]?.id).toBe(first.id);
+    // Known as the call was sent: each entry's id and fiscal year, as written.
+    expect(seen?.ahead.map((e) => e && { id: e.id, fiscalYear: e.fiscalYear })).toEqual(
+      posted.map((e) => e && { id: e.id, fiscalYear: e.fiscalYear }),
+    );
+    expect(seen?.ahead[1]).toBeUndefined();
+    expect(seen?.behind).toEqual([first.id, posted[0]?.id, posted[3]?.id]);
+    expect(seen?.outcomes.map((o) => o?.ok)).toEqual([true, false, true, true]);
   });
 });

@@ -172,7 +172,8 @@ export async function openOf(invoices: readonly DocumentRow[]): Promise<string[]
 
 /**
  * A scenario's facts, with the invoices it settles named by their place (`#0`, `#1`, …) so two
- * copies of it compare: each document's row, its allocations, its GL lines and its event.
+ * copies of it compare: each document's row, its allocations, its GL lines and its event, and
+ * whether that event names the document's own number and its entry's (null for a draft).
  */
 export async function factsOf(docs: readonly DocumentRow[], invoices: readonly DocumentRow[]) {
   const place = new Map(
@@ -196,7 +197,10 @@ export async function factsOf(docs: readonly DocumentRow[], invoices: readonly D
                     l.original_currency, l.original_amount_minor::text, l.exchange_rate_id, l.rate_is_fallback))
                FROM gl_lines l WHERE l.entry_id = d.entry_id) AS lines,
             (SELECT e.after - 'number' - 'entry' FROM audit_events e
-              WHERE e.entity_id = d.id::text AND e.action = 'document.posted') AS event
+              WHERE e.entity_id = d.id::text AND e.action = 'document.posted') AS event,
+            (SELECT e.after->>'number' = d.number AND e.after->>'entry' = j.number
+               FROM audit_events e, journal_entries j
+              WHERE e.entity_id = d.id::text AND e.action = 'document.posted' AND j.id = d.entry_id) AS names_its_numbers
        FROM documents d WHERE d.id = ANY ($1::uuid[])`,
     [docs.map((d) => d.id)],
   );

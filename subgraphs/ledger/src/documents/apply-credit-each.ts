@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { formatDecimal, type IsoDate } from '@cifra/domain';
-import type { PostedEntry, TenantTx } from '@cifra/engine';
+import type { EntryAhead, TenantTx } from '@cifra/engine';
 import {
   type ApplicationPosting,
   applicationDraft,
@@ -110,10 +110,10 @@ export async function stageApplications(
   return { outcomes, staged };
 }
 
-/** An application's document posting, once its entry has posted. */
+/** An application's document posting given its entry (before it is written). */
 const posted =
   ({ values, actor }: DraftAs, posting: ApplicationPosting) =>
-  (entry: PostedEntry): PostedDocument => ({
+  (entry: EntryAhead): PostedDocument => ({
     id: values.id,
     kind: values.kind,
     fiscalYear: entry.fiscalYear,
@@ -130,7 +130,8 @@ const posted =
       action: 'document.posted',
       entityType: 'Document',
       before: { status: 'DRAFT' },
-      after: posting.after(entry.number),
+      // The call posting the document puts its number and its entry's in the event.
+      after: posting.after(''),
     },
   });
 

@@ -1,6 +1,6 @@
 import type { Actor } from '@cifra/db';
 import { badInput, formatDecimal, type IsoDate, translateAtRate } from '@cifra/domain';
-import type { PostedEntry, PostingRequest, TenantTx } from '@cifra/engine';
+import type { EntryAhead, PostingRequest, TenantTx } from '@cifra/engine';
 import { clientFxOf, type RateAnswer, rateKey, ratesFromRows } from '@cifra/fx';
 import { legalDetailsRefusal, legalRowOf } from '../legal/index.ts';
 import type { Books } from '../services/books.ts';
@@ -327,11 +327,11 @@ async function readyOf(
   };
 }
 
-/** A ready draft staged: its entry, then its document's posting once that entry has posted. */
+/** A ready draft staged: its entry, then its document's posting given that entry (before it is written). */
 function staged(r: Ready): Staged {
   const base = (minor: bigint) =>
     translateAtRate(minor, r.own.rate, r.minorUnits, r.books.company.baseMinorUnits);
-  const document = (entry: PostedEntry): PostedDocument => ({
+  const document = (entry: EntryAhead): PostedDocument => ({
     id: r.doc.id,
     kind: r.doc.kind,
     fiscalYear: entry.fiscalYear,
@@ -358,10 +358,10 @@ function staged(r: Ready): Staged {
     event: postedEvent(
       r.books,
       r.doc,
-      // The document's own number is taken in the same call, which puts it in the event.
+      // The document's own number is taken in the same call, which puts it and its entry's in the event.
       {
         number: '',
-        entryNumber: entry.number,
+        entryNumber: '',
         minorUnits: r.minorUnits,
         corrected: r.corrected,
         creditMinor: r.creditMinor,

@@ -1,10 +1,10 @@
 import type { Actor, LanePosting, PostingOutcome } from '@cifra/db';
 import {
+  type EntryAhead,
   type HoldAhead,
   heldFor,
-  type PostedEntry,
   type PostingRequest,
-  postEntriesEach,
+  sendEntriesEach,
   type TenantTx,
 } from '@cifra/engine';
 import { type DraftAs, type PostedDocument, postDocumentsAs } from './group-store.ts';
@@ -26,8 +26,12 @@ export interface Staged {
   entry: PostingRequest;
   /** A row the group inserts once the entry has posted (a credit application's, a write-off's). */
   draft?: DraftAs;
-  /** Its document's posting (number, allocations, row, event) given its posted entry; none for a manual entry. */
-  document?: (entry: PostedEntry) => PostedDocument;
+  /**
+   * Its document's posting (number, allocations, row, event) given its entry, known before the entry
+   * is written: the call posting the documents adds the entry's number to the event. None for a
+   * manual entry.
+   */
+  document?: (entry: EntryAhead) => PostedDocument;
 }
 
 /** What one pass of the books' lane gives: an outcome or nothing per posting, and those staged. */
@@ -39,9 +43,11 @@ export interface Pass {
 /**
  * The group's staged postings written together, whatever their kinds: the periods' gates and the
  * entries' keys held in one statement (`ahead`'s, asked while the postings were staged, when it
- * covers them all), every entry posted by one call of `postEntriesEach` (each
- * refused alone: period, balance, a key used before), then the rows a posting inserts after its
- * entry and every document's number, allocations, row and event by one call of `postDocumentsAs`.
+ * covers them all), every entry posted by one call of `sendEntriesEach` (each refused alone:
+ * period, balance, a key used before), then the rows a posting inserts after its entry and every
+ * document's number, allocations, row and event by one call of `postDocumentsAs`. Which entries
+ * post is decided before their call is sent, so the documents are staged and their call queued
+ * while the database writes the entries; it runs the moment that call answers, and fails with it.
  * Answers an outcome per staged posting, in order: an entry the engine leaves (a key asked twice)
  * is handed back; its row, if the group drafted it, is not inserted.
  */
@@ -50,36 +56,39 @@ export async function postStaged(
   staged: readonly Staged[],
   ahead?: HoldAhead,
 ): Promise<Outcome[]> {
-  const outcomes: Outcome[] = staged.map(() => undefined);
-  if (staged.length === 0) return outcomes;
+  if (staged.length === 0) return [];
   const held = heldFor(
     tx,
     staged.map((s) => s.entry.postingDate),
     staged.flatMap((s) => s.entry.idempotencyKey ?? []),
     ahead,
   );
-  const entries = await postEntriesEach(
+  const entries = await sendEntriesEach(
     tx,
     staged.map((s) => ({ actor: s.actor, request: s.entry })),
     held,
   );
   const posted = staged.flatMap((s, k) => {
-    const entry = entries[k];
-    if (!entry?.ok || !s.document) {
-      outcomes[k] = entry;
-      return [];
-    }
-    return [{ k, draft: s.draft, document: s.document(entry.value) }];
+    const entry = entries.ahead[k];
+    return entry && s.document ? [{ k, draft: s.draft, document: s.document(entry) }] : [];
   });
-  if (posted.length === 0) return outcomes;
-  // Only the rows of postings whose entries posted are inserted, in the call that posts them all:
+  // Only the rows of postings whose entries post are inserted, in the call that posts them all:
   // a refusal leaves nothing behind.
-  const rows = await postDocumentsAs(
-    tx,
-    posted.map((p) => p.document),
-    new Date(),
-    posted.flatMap((p) => p.draft ?? []),
-  );
-  for (const p of posted) outcomes[p.k] = { ok: true, value: rows.get(p.document.id) };
+  const rows =
+    posted.length === 0
+      ? undefined
+      : postDocumentsAs(
+          tx,
+          posted.map((p) => p.document),
+          new Date(),
+          posted.flatMap((p) => p.draft ?? []),
+        );
+  // When the entries' call fails, so does this one (the transaction is aborted): the entries' failure is the one thrown.
+  rows?.catch(() => undefined);
+  const outcomes: Outcome[] = await entries.written;
+  if (rows) {
+    const written = await rows;
+    for (const p of posted) outcomes[p.k] = { ok: true, value: written.get(p.document.id) };
+  }
   return outcomes;
 }
