@@ -18,7 +18,8 @@
  * journal entries, invoices, receipts, applications and write-offs in turn).
  * BENCH_GROUP_ROWS=<words, comma-separated> runs only the rows whose name contains one of them;
  * BENCH_PG_STATEMENTS=<dir> writes where the database's time goes in each row's last grouped side,
- * per group (pg-statements.ts).
+ * per group (pg-statements.ts), and BENCH_PROFILE_DIR=<dir> a CPU profile of this process over that
+ * side (profile.ts; the profiler's own stop shows as `dispatch`). Both slow the side they watch.
  */
 import { performance } from 'node:perf_hooks';
 import {
@@ -52,6 +53,7 @@ import {
   ratio,
 } from './harness.ts';
 import { withStatements } from './pg-statements.ts';
+import { cpuProfiled } from './profile.ts';
 
 const IN_FLIGHT = 32;
 const POOL_SIZE = 4;
@@ -312,12 +314,13 @@ export default defineBench({
           warmest[side] = Math.max(warmest[side], ...warm.latencies);
           const groupsBefore = stats.groups;
           const timed = () => drive(count, inFlight, (i) => fn(WARM + i));
+          const name = `group-commit-${what.replace(/[^a-z0-9]+/gi, '-')}`;
           const { latencies: each, ...r } =
             round === order.length - 1 && side === 'grouped'
               ? await withStatements(
                   adminUrl,
-                  `group-commit-${what.replace(/[^a-z0-9]+/gi, '-')}`,
-                  timed,
+                  name,
+                  () => cpuProfiled(name, timed),
                   () => stats.groups - groupsBefore,
                 )
               : await timed();
