@@ -1,4 +1,9 @@
+import { isUuid } from '@cifra/domain';
 import { sql } from 'drizzle-orm';
+
+/** Ids inlined in a simple-protocol query (`ride`, `simpleQueries`) as a uuid[] literal: only UUIDs, checked, each once. */
+export const uuidArray = (ids: readonly string[]) =>
+  `'{${[...new Set(ids.filter(isUuid))].join(',')}}'::uuid[]`;
 
 /** The rows of each statement of a simple query, in order. */
 export type StatementRows = Record<string, unknown>[][];

@@ -1,6 +1,6 @@
 import { createTestTenantDatabase, type TestDatabase } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pg, ride, sendRiders, simpleQueries, type TenantDb, tenantDb } from '../src/index.ts';
+import { pg, ride, sendRiders, simpleQueries, type TenantDb, tenantDb, uuidArray } from '../src/index.ts';
 
 /**
  * Riders (docs/architecture/posting.md, "One lane for every kind"): statements asked on a
@@ -100,5 +100,17 @@ describe('riders', () => {
       return [other, await asked.rows()];
     });
     expect(result.ok && result.value).toEqual([[[{ x: 'theirs' }]], [[{ x: 'mine' }]]]);
+  });
+});
+
+describe('uuidArray', () => {
+  it('inlines only UUIDs, each once: anything else names nothing, and no text reaches the statement', async () => {
+    const id = '0b6c2a5e-6f0e-4c3a-9d7b-1f2e3d4c5b6a';
+    const hostile = ["x'}'::uuid[]; DROP TABLE riders_kv; --", 'not-a-uuid', `${id} `, ''];
+    const literal = uuidArray([id, ...hostile, id.toUpperCase(), id]);
+    expect(literal).toBe(`'{${id},${id.toUpperCase()}}'::uuid[]`);
+    const [rows] = await db.transaction((tx) => simpleQueries(tx, [`SELECT unnest(${literal})::text AS id`]));
+    expect(rows).toEqual([{ id }, { id }]);
+    expect(await simpleQueries(db, [`SELECT cardinality(${uuidArray(hostile)}) AS n`])).toEqual([[{ n: 0 }]]);
   });
 });

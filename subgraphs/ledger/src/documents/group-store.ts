@@ -9,6 +9,7 @@ import {
   sendRiders,
   simpleQueries,
   tenant,
+  uuidArray,
 } from '@cifra/db';
 import { hasIsoDateShape, type IsoDate, isUuid } from '@cifra/domain';
 import { type Period, periodsByDate, type TenantTx } from '@cifra/engine';
@@ -32,10 +33,6 @@ import type {
  */
 
 type Allocation = { invoiceId: string; amountMinor: bigint };
-
-/** Ids inlined in a simple-protocol query as a uuid[] literal: only UUIDs, checked, each once. */
-export const uuidArray = (ids: readonly string[]) =>
-  `'{${[...new Set(ids.filter(isUuid))].join(',')}}'::uuid[]`;
 
 /** What the documents' pass reads for a group: its drafts locked, their parties and lines, the client's setup. */
 export interface LaneReads {

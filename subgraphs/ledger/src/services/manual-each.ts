@@ -1,7 +1,6 @@
-import { pg, ride, rowsOf, tenant } from '@cifra/db';
+import { pg, ride, rowsOf, tenant, uuidArray } from '@cifra/db';
 import type { ControlRole } from '@cifra/domain';
 import type { Company, PostingRequest, TenantTx } from '@cifra/engine';
-import { uuidArray } from '../documents/group-store.ts';
 import type { Outcome, Own, Pass, Staged } from '../documents/staged.ts';
 import { controlLinesCheck } from './control-accounts.ts';
 import {
