@@ -148,7 +148,7 @@ export async function stageDocuments(
   ).then((fresh) => (known ? mergeLocked(known.locked, fresh) : fresh));
   const rates = ratesOf(postings, drafts, reads, known);
   for (const p of [locked, rates]) p.catch(() => undefined);
-  const ready = await prepare(tx, postings, drafts, reads, await locked, await rates, outcomes);
+  const ready = await prepare(tx, postings, drafts, reads, locked, await rates, outcomes);
   return { outcomes, staged: ready.map(staged) };
 }
 
@@ -232,34 +232,57 @@ function claimSettlements(
   return out;
 }
 
-/** The drafts' entries, in memory: a draft refused here (legal details, party, settlements) is refused alone. */
+/**
+ * The drafts' entries, in memory, in order: a draft refused here (legal details, party,
+ * settlements) is refused alone. Those that settle and correct nothing (invoices, bills, a receipt
+ * on account) need nothing of `locked`: they are made ready while its round trip is still out.
+ */
 async function prepare(
   tx: TenantTx,
   postings: readonly Own[],
   drafts: ReadonlyMap<number, Allocation[]>,
   reads: LaneReads,
-  locked: LockedSettlements,
+  locked: Promise<LockedSettlements>,
   rates: ReadonlyMap<string, RateAnswer>,
   outcomes: Outcome[],
 ): Promise<Ready[]> {
   // The legal details' refusal, kept for the sales drafts (null: complete).
   const legal = legalDetailsRefusal(reads.company && legalRowOf(reads.company));
-  const ready: Ready[] = [];
-  for (const [i, drafted] of drafts) {
+  const readyAt = async (i: number, drafted: readonly Allocation[], settling: LockedSettlements) => {
     try {
       const doc = docOf(postings, reads, i);
       if (legal && KINDS[doc.kind].family === 'SALES') throw legal;
       const { books } = (postings[i] as Own).request;
       const inForce = rates.get(rateKey(doc.currency, doc.documentDate));
       // A pegged pair without a PEG row yet would record one: alone, after the group.
-      if (!inForce && !isCorrection(doc) && pegOf(books, doc.currency) !== null) continue;
-      ready.push(await readyOf(tx, postings[i] as Own, doc, drafted, reads, locked, inForce, i));
+      if (!inForce && !isCorrection(doc) && pegOf(books, doc.currency) !== null) return undefined;
+      return await readyOf(tx, postings[i] as Own, doc, drafted, reads, settling, inForce, i);
     } catch (error) {
       outcomes[i] = { ok: false, error };
+      return undefined;
     }
+  };
+  const early = new Map<number, Ready | undefined>();
+  for (const [i, drafted] of drafts) {
+    if (drafted.length === 0 && !isCorrection(docOf(postings, reads, i)))
+      early.set(i, await readyAt(i, drafted, nothingLocked()));
+  }
+  const settling = await locked;
+  const ready: Ready[] = [];
+  for (const [i, drafted] of drafts) {
+    const r = early.has(i) ? early.get(i) : await readyAt(i, drafted, settling);
+    if (r) ready.push(r);
   }
   return ready;
 }
+
+/** What a draft that settles and corrects nothing is made ready against: no invoice locked. */
+const nothingLocked = (): LockedSettlements => ({
+  invoices: new Map(),
+  live: [],
+  settled: new Map(),
+  voided: new Set(),
+});
 
 /**
  * One draft's entry and settlements, as `postLockedDraft` makes them: its party, what it settles of
