@@ -68,9 +68,10 @@ export interface EntriesSent {
 
 /**
  * `postEntriesEach`, answering as soon as its call is sent, before the database has written the
- * entries: what the caller writes next on the transaction, in the light of `ahead`, is queued
- * behind that call and sent the moment it answers (docs/architecture/posting.md, "Group commit").
- * `written` never rejects unhandled: whoever awaits it sees the failure.
+ * entries: the caller prepares what it writes next in the light of `ahead` while the database
+ * works, and sends it once `written` has answered (docs/architecture/posting.md, "Group commit";
+ * nothing else may be sent on the transaction meanwhile: a query asked while another runs is
+ * deprecated in `pg`). `written` never rejects unhandled: whoever awaits it sees the failure.
  */
 export async function sendEntriesEach(
   tx: TenantTx,

@@ -449,7 +449,7 @@ describe('the documents lane: invoices of one group posted together', () => {
     await chainIntact();
   });
 
-  it("fails the documents' call queued behind an entries' call that fails: each posting then alone, the bad one refused", async () => {
+  it("sends no documents' call when the entries' call fails, its documents staged: each posting then alone, the bad one refused", async () => {
     // A refusal no check of the process foresees, raised by the database as it writes one entry.
     await t.admin.query(`
       CREATE FUNCTION test_refuse_entry() RETURNS trigger LANGUAGE plpgsql AS $$

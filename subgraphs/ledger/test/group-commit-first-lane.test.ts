@@ -127,21 +127,26 @@ describe('the first lane of a group, without a savepoint', () => {
 });
 
 describe('a lane that sends its entries (sendEntriesEach)', () => {
-  it('knows each entry before the call answers: the one it posts or answers a retry with, none for a refusal', async () => {
+  it('knows each entry while the database still writes them: the one it posts or answers a retry with, none for a refusal', async () => {
     const first = await t
       .grouped({ max: 4 })
       .groups.run(author(40), (tx) => postEntry(tx, author(40), request('ahead-retry', 140n)));
-    let seen: { ahead: (EntryAhead | undefined)[]; behind: string[]; outcomes: EachOutcome[] } | undefined;
+    // The journal's number row held by another session: the entries' call waits on it.
+    const holder = await t.admin.connect();
+    await holder.query('BEGIN');
+    await holder.query(
+      `SELECT 1 FROM number_sequences WHERE document_type = 'JE' AND fiscal_year = 2026 FOR UPDATE`,
+    );
+    let sent!: (ahead: (EntryAhead | undefined)[]) => void;
+    const whenSent = new Promise<(EntryAhead | undefined)[]>((resolve) => {
+      sent = resolve;
+    });
+    let outcomes: EachOutcome[] | undefined;
     const lane: PostingLane<PostingRequest> = {
       async postEach(tx, postings) {
-        const sent = await sendEntriesEach(tx, postings);
-        const ahead = [...sent.ahead];
-        // Sent before the entries' call has answered: it runs after that call, and sees its entries.
-        const behind = tx.execute<{ id: string }>(
-          sql`SELECT id::text FROM journal_entries WHERE memo LIKE 'ahead-%' ORDER BY number`,
-        );
-        const outcomes = await sent.written;
-        seen = { ahead, behind: (await behind).rows.map((r) => r.id), outcomes };
+        const call = await sendEntriesEach(tx, postings);
+        sent([...call.ahead]);
+        outcomes = await call.written;
         return outcomes;
       },
     };
@@ -162,17 +167,27 @@ describe('a lane that sends its entries (sendEntriesEach)', () => {
     const calls = requests.map((req, i) =>
       groups.run(author(41 + i), (tx) => postEntry(tx, author(41 + i), req), { lane, request: req }),
     );
-    await held.done;
-    const got = await Promise.allSettled(calls);
-    expect(got.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
-    const posted = got.map((r) => (r.status === 'fulfilled' ? r.value : undefined));
-    expect(posted[2]?.id).toBe(first.id);
-    // Known as the call was sent: each entry's id and fiscal year, as written.
-    expect(seen?.ahead.map((e) => e && { id: e.id, fiscalYear: e.fiscalYear })).toEqual(
-      posted.map((e) => e && { id: e.id, fiscalYear: e.fiscalYear }),
-    );
-    expect(seen?.ahead[1]).toBeUndefined();
-    expect(seen?.behind).toEqual([first.id, posted[0]?.id, posted[3]?.id]);
-    expect(seen?.outcomes.map((o) => o?.ok)).toEqual([true, false, true, true]);
+    const settled = Promise.allSettled(calls);
+    try {
+      const ahead = await whenSent;
+      // Answered while the call waits on the number row (had it waited for the call, it would wait
+      // for this session's COMMIT, below): the call not answered yet.
+      expect(outcomes).toBeUndefined();
+      expect(ahead[1]).toBeUndefined();
+      expect(ahead[2]?.id).toBe(first.id);
+      await holder.query('COMMIT');
+      await held.done;
+      const got = await settled;
+      expect(got.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      const posted = got.map((r) => (r.status === 'fulfilled' ? r.value : undefined));
+      // What was known ahead is what was written.
+      expect(ahead.map((e) => e && { id: e.id, fiscalYear: e.fiscalYear })).toEqual(
+        posted.map((e) => e && { id: e.id, fiscalYear: e.fiscalYear }),
+      );
+      expect(outcomes?.map((o) => o?.ok)).toEqual([true, false, true, true]);
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      holder.release();
+    }
   });
 });

@@ -6,7 +6,7 @@
 -- entry's number (`after.entry`), which that call takes. Everything else the documents' call needs
 -- is known before: which entries post (each refusal is decided before the call), their ids and
 -- fiscal years. The call now reads each document's entry number itself, by the entry's key, as it
--- already adds the document's own number: the lane stages the documents and queues their call while
+-- already adds the document's own number: the lane stages the documents and builds their call while
 -- the database still writes the entries, and the process's work in between (about 1 ms a group of
 -- 32) no longer waits for them. The event reads exactly as before: the same keys and values. (The
 -- lone path, documents/post.ts, still names the number it took itself: it records its event alone.)

@@ -305,21 +305,24 @@ export interface PostedDocument {
  * first, in the same call (cifra_insert_and_post_documents_as, tenant migration 0053): with their
  * proposed allocations, each history version naming its own author — the history triggers read
  * `cifra.row_provenance` (tenant migrations 0041 and 0052), keyed by a document's id and by a draft
- * allocation's `document:line`.
- * Returns the documents as they now stand, by id.
+ * allocation's `document:line`. Each event's `number` and `entry` are the database's (0055).
+ * Built here, in the process, while the database may still be writing the group's entries; sent by
+ * `postDocumentsAs`. None for nothing to post.
  */
-export async function postDocumentsAs(
-  tx: TenantTx,
+export function documentsCall(
   docs: readonly PostedDocument[],
   postedAt: Date,
   drafts: readonly DraftAs[] = [],
-): Promise<Map<string, DocumentRow>> {
-  if (docs.length === 0 && drafts.length === 0) return new Map();
-  const { rows } = await tx.execute<Record<string, unknown>>(
-    drafts.length === 0
-      ? sql`SELECT * FROM cifra_post_documents_as(${postArgs(docs, postedAt)})`
-      : sql`SELECT * FROM cifra_insert_and_post_documents_as(${draftArgs(drafts)}, ${postArgs(docs, postedAt)})`,
-  );
+): SQL | undefined {
+  if (docs.length === 0 && drafts.length === 0) return undefined;
+  return drafts.length === 0
+    ? sql`SELECT * FROM cifra_post_documents_as(${postArgs(docs, postedAt)})`
+    : sql`SELECT * FROM cifra_insert_and_post_documents_as(${draftArgs(drafts)}, ${postArgs(docs, postedAt)})`;
+}
+
+/** A call `documentsCall` built, sent: the documents as they now stand, by id. */
+export async function postDocumentsAs(tx: TenantTx, call: SQL): Promise<Map<string, DocumentRow>> {
+  const { rows } = await tx.execute<Record<string, unknown>>(call);
   return new Map(rowsOf(tenant.documents, rows).map((d) => [d.id, d]));
 }
 

@@ -235,7 +235,9 @@ function claimSettlements(
 /**
  * The drafts' entries, in memory, in order: a draft refused here (legal details, party,
  * settlements) is refused alone. Those that settle and correct nothing (invoices, bills, a receipt
- * on account) need nothing of `locked`: they are made ready while its round trip is still out.
+ * on account) need nothing of `locked`: they are made ready while its round trip is still out —
+ * those whose rate is known without a query (`asksNothing`), so that nothing is asked of the
+ * connection while the lock is on it.
  */
 async function prepare(
   tx: TenantTx,
@@ -264,7 +266,8 @@ async function prepare(
   };
   const early = new Map<number, Ready | undefined>();
   for (const [i, drafted] of drafts) {
-    if (drafted.length === 0 && !isCorrection(docOf(postings, reads, i)))
+    const doc = docOf(postings, reads, i);
+    if (drafted.length === 0 && !isCorrection(doc) && asksNothing(postings[i] as Own, doc, rates))
       early.set(i, await readyAt(i, drafted, nothingLocked()));
   }
   const settling = await locked;
@@ -275,6 +278,15 @@ async function prepare(
   }
   return ready;
 }
+
+/**
+ * Whether deciding the draft's rate asks the database nothing (`decideOwnRate`): the base
+ * currency, or a rate in force already read with its row (a foreign currency without one is looked
+ * up, and refused).
+ */
+const asksNothing = ({ request: { books } }: Own, doc: DocumentRow, rates: ReadonlyMap<string, RateAnswer>) =>
+  doc.currency === books.company.baseCurrency ||
+  (rates.get(rateKey(doc.currency, doc.documentDate))?.id ?? null) !== null;
 
 /** What a draft that settles and corrects nothing is made ready against: no invoice locked. */
 const nothingLocked = (): LockedSettlements => ({

@@ -7,7 +7,7 @@ import {
   sendEntriesEach,
   type TenantTx,
 } from '@cifra/engine';
-import { type DraftAs, type PostedDocument, postDocumentsAs } from './group-store.ts';
+import { type DraftAs, documentsCall, type PostedDocument, postDocumentsAs } from './group-store.ts';
 
 /** What became of one posting of a group: answered, refused, or handed back (`undefined`). */
 export type Outcome = PostingOutcome | undefined;
@@ -46,8 +46,8 @@ export interface Pass {
  * covers them all), every entry posted by one call of `sendEntriesEach` (each refused alone:
  * period, balance, a key used before), then the rows a posting inserts after its entry and every
  * document's number, allocations, row and event by one call of `postDocumentsAs`. Which entries
- * post is decided before their call is sent, so the documents are staged and their call queued
- * while the database writes the entries; it runs the moment that call answers, and fails with it.
+ * post is decided before their call is sent, so the documents are staged and their call built while
+ * the database writes the entries; it is sent once that call has answered.
  * Answers an outcome per staged posting, in order: an entry the engine leaves (a key asked twice)
  * is handed back; its row, if the group drafted it, is not inserted.
  */
@@ -73,22 +73,16 @@ export async function postStaged(
     return entry && s.document ? [{ k, draft: s.draft, document: s.document(entry) }] : [];
   });
   // Only the rows of postings whose entries post are inserted, in the call that posts them all:
-  // a refusal leaves nothing behind.
-  const rows =
-    posted.length === 0
-      ? undefined
-      : postDocumentsAs(
-          tx,
-          posted.map((p) => p.document),
-          new Date(),
-          posted.flatMap((p) => p.draft ?? []),
-        );
-  // When the entries' call fails, so does this one (the transaction is aborted): the entries' failure is the one thrown.
-  rows?.catch(() => undefined);
+  // a refusal leaves nothing behind. Built while the database writes the entries; sent once it has.
+  const call = documentsCall(
+    posted.map((p) => p.document),
+    new Date(),
+    posted.flatMap((p) => p.draft ?? []),
+  );
   const outcomes: Outcome[] = await entries.written;
-  if (rows) {
-    const written = await rows;
-    for (const p of posted) outcomes[p.k] = { ok: true, value: written.get(p.document.id) };
+  if (call) {
+    const rows = await postDocumentsAs(tx, call);
+    for (const p of posted) outcomes[p.k] = { ok: true, value: rows.get(p.document.id) };
   }
   return outcomes;
 }
