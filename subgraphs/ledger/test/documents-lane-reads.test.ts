@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDraft, postDocument } from '../src/documents/index.ts';
 import type { Books } from '../src/services/books.ts';
 import { createParty } from '../src/services/parties.service.ts';
+import { createTaxCode, updateTaxCode } from '../src/tax-codes/index.ts';
 import { codeOf, openTestBooks, type TestBooks } from './test-books.ts';
 
 // The books' lane's documents pass reads a group's drafts, parties, lines and the client's setup in
@@ -99,5 +100,43 @@ describe("the documents lane's reads", () => {
     ]);
     expect([bad, good]).toEqual(['BAD_USER_INPUT', 'POSTED']);
     expect(await t.count('documents', `id = '${draft.id}'`)).toBe(1);
+  });
+
+  // The lines' and parties' reads are planned once a connection, in functions (tenant migration
+  // 0056): they must answer what the statements they replaced answered, column for column.
+  it("answers a draft's lines with their rates in force and its party as the tables hold them", async () => {
+    await createTaxCode(books, { code: 'LNRT', name: 'Lane rate', ratePercent: '7' });
+    await updateTaxCode(books, 'LNRT', { ratePercent: '10', effectiveFrom: '2026-07-01' });
+    await updateTaxCode(books, 'LNRT', { ratePercent: '15', effectiveFrom: '2026-09-01' });
+    const party = (await createParty(books, { kind: 'CUSTOMER', code: 'R4', name: 'Rated Hotel' })).id;
+    const draft = await createDraft(books, 'SALES_INVOICE', {
+      partyId: party,
+      documentDate: '2026-07-15',
+      lines: [
+        { description: 'Dated rate', accountCode: '4101', quantity: '1', unitPrice: '10', taxCode: 'LNRT' },
+        { description: 'Own rate', accountCode: '4101', quantity: '2', unitPrice: '5', taxCode: 'ITBMS7' },
+      ],
+    });
+    const ids = [draft.id, '00000000-0000-4000-8000-000000000000'];
+    const lines = await t.admin.query(
+      'SELECT (f.line).*, f.rate_in_force FROM cifra_lines_in_force($1::uuid[]) f ORDER BY (f.line).line_number',
+      [ids],
+    );
+    const table = await t.admin.query(
+      'SELECT * FROM document_lines WHERE document_id = $1 ORDER BY line_number',
+      [draft.id],
+    );
+    expect(lines.rows.map(({ rate_in_force, ...line }) => line)).toEqual(table.rows);
+    expect(lines.rows.map((r) => Number(r.rate_in_force))).toEqual([10, 7]);
+    const parties = await t.admin.query('SELECT * FROM cifra_parties_of_documents($1::uuid[])', [ids]);
+    expect(parties.rows).toEqual((await t.admin.query('SELECT * FROM parties WHERE id = $1', [party])).rows);
+    for (const none of [[], null]) {
+      expect((await t.admin.query('SELECT * FROM cifra_lines_in_force($1::uuid[])', [none])).rows).toEqual(
+        [],
+      );
+      expect(
+        (await t.admin.query('SELECT * FROM cifra_parties_of_documents($1::uuid[])', [none])).rows,
+      ).toEqual([]);
+    }
   });
 });

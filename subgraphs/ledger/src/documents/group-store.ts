@@ -108,7 +108,7 @@ export function askLaneReads(tx: TenantTx, ids: readonly string[], fx?: ClientFx
 const laneStatements = (of: string, fx?: ClientFx) => ({
   docs: `SELECT * FROM documents WHERE id = ANY (${of}) ORDER BY id FOR UPDATE`,
   company: 'SELECT * FROM company',
-  parties: `SELECT * FROM parties WHERE id IN (SELECT party_id FROM documents WHERE id = ANY (${of}))`,
+  parties: partiesOfSql(of),
   lines: linesInForceSql(of),
   taxes: 'SELECT * FROM tax_codes',
   roles: 'SELECT * FROM account_role_bindings',
@@ -163,17 +163,19 @@ export type LineInForce = DocumentLineRow & { rateInForce: string | null };
  * The documents' lines in order, each with its tax code's rate in force on its document's date: the
  * latest dated rate on or before it, else the code's own (as `taxCodes(db, on)` reads it).
  *
- * Driven from the ids (`unnest`), each document and its lines found by their keys. Filtered with
- * `= ANY` instead, the planner joined the lines to every document by a hash of the whole table
- * whatever its statistics said — a scan of all the client's documents for each group, 1.6 ms at
- * 7,000 documents and growing with them.
+ * Read by `cifra_lines_in_force` (tenant migration 0056), whose query the connection keeps planned:
+ * sent inlined, as the lane's reads are, it was planned afresh each group, which took longer than
+ * running it. Driven from the ids (`unnest`), each document and its lines found by their keys.
+ * Filtered with `= ANY` instead, the planner joined the lines to every document by a hash of the
+ * whole table whatever its statistics said — a scan of all the client's documents for each group,
+ * 1.6 ms at 7,000 documents and growing with them.
  */
-const linesInForceSql = (of: string) => `SELECT l.*, coalesce((SELECT r.rate_percent FROM tax_code_rates r
-      WHERE r.tax_code = l.tax_code AND r.effective_from <= d.document_date
-      ORDER BY r.effective_from DESC LIMIT 1), c.rate_percent)::text AS rate_in_force
-    FROM unnest(${of}) AS u(id) JOIN documents d ON d.id = u.id JOIN document_lines l ON l.document_id = u.id
-      LEFT JOIN tax_codes c ON c.code = l.tax_code
-    ORDER BY l.document_id, l.line_number`;
+const linesInForceSql = (of: string) =>
+  `SELECT (f.line).*, f.rate_in_force FROM cifra_lines_in_force(${of}) f
+    ORDER BY (f.line).document_id, (f.line).line_number`;
+
+/** The parties of the documents `of` names, by `cifra_parties_of_documents` (planned once a connection, 0056). */
+const partiesOfSql = (of: string) => `SELECT * FROM cifra_parties_of_documents(${of})`;
 
 const linesInForceOf = (rows: readonly Record<string, unknown>[]): LineInForce[] =>
   rowsOf(tenant.documentLines, rows).map((line, i) => ({
@@ -407,7 +409,7 @@ export function askSettlingReads(
   const days = [...new Set(dates.filter(hasIsoDateShape))].sort();
   const locks = ids.length > 0 ? lockStatements(ids) : [];
   const reads = [
-    `SELECT * FROM parties WHERE id IN (SELECT party_id FROM documents WHERE id = ANY (${uuidArray(ids)}))`,
+    partiesOfSql(uuidArray(ids)),
     'SELECT * FROM account_role_bindings',
     `SELECT idempotency_key AS key FROM documents WHERE idempotency_key = ANY (ARRAY[${
       keys.map((k) => pg.escapeLiteral(k)).join(', ') || 'NULL'
