@@ -200,7 +200,9 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  * date)` — the row that decides its rate, before the staleness limit: a pegged pair's latest PEG
  * row on or before the date; any other pair's latest row on or before it not typed on a document,
  * an override first on its day. `ratesFromRows` applies the limit: the row bounded by it would be
- * this same row when it is recent enough, and none when it is not.
+ * this same row when it is recent enough, and none when it is not. The rows are found by
+ * `cifra_latest_rates` (tenant migration 0057), whose query the connection keeps planned: inlined,
+ * it was planned afresh each time, which took longer than running it.
  */
 export function latestRatesSql(client: ClientFx, asks: string): string {
   const base = client.baseCurrency;
@@ -209,14 +211,10 @@ export function latestRatesSql(client: ClientFx, asks: string): string {
     .flatMap((p) => (p.currency === base ? [p.anchor] : p.anchor === base ? [p.currency] : []))
     .filter((c) => CODE.test(c))
     .join(',')}}'::text[]`;
-  return `SELECT q.currency::text AS ask_currency, q.date::text AS ask_date, r.*
-    FROM (${asks}) AS q(currency, date)
-    CROSS JOIN LATERAL (SELECT * FROM exchange_rates e
-       WHERE e.currency = q.currency AND e.base_currency = '${base}' AND e.rate_date <= q.date
-         AND CASE WHEN q.currency::text = ANY (${pegged}) THEN e.source = '${PEG_SOURCE}'
-                  ELSE e.source <> '${DOCUMENT_SOURCE}' END
-       ORDER BY e.rate_date DESC, (q.currency::text <> ALL (${pegged}) AND e.is_override) DESC, e.id DESC
-       LIMIT 1) r`;
+  return `SELECT f.ask_currency, f.ask_date, (f.rate).*
+    FROM (SELECT array_agg(a.currency), array_agg(a.date) FROM (${asks}) AS a(currency, date)) AS q(currencies, dates),
+      cifra_latest_rates(q.currencies::char(3)[], q.dates::date[], '${base}', ${pegged},
+        '${PEG_SOURCE}', '${DOCUMENT_SOURCE}') AS f`;
 }
 
 /** The rates in force from the rows of `latestRatesSql`, keyed by `rateKey`: each row no older than `stalenessDays` (a peg does not age). */

@@ -39,8 +39,9 @@ const usdCustomer = async () =>
     )
   ).rows[0].id as string;
 
-/** Which query texts name the rates table. */
-const rateReads = (texts: readonly string[]) => texts.filter((q) => q.includes('exchange_rates'));
+/** Which query texts read the rates: by their table, or by the function that reads it (`latestRatesSql`). */
+const rateReads = (texts: readonly string[]) =>
+  texts.filter((q) => q.includes('exchange_rates') || q.includes('cifra_latest_rates'));
 
 describe("a group's foreign documents", () => {
   it('take their rates from the drafts’ read, each as posted alone, a pegged pair at the peg', async () => {
