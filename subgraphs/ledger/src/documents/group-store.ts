@@ -408,30 +408,35 @@ export function askSettlingReads(
 ): SettlingReadsAsked {
   const days = [...new Set(dates.filter(hasIsoDateShape))].sort();
   const locks = ids.length > 0 ? lockStatements(ids) : [];
-  const reads = [
-    partiesOfSql(uuidArray(ids)),
-    'SELECT * FROM account_role_bindings',
-    `SELECT idempotency_key AS key FROM documents WHERE idempotency_key = ANY (ARRAY[${
-      keys.map((k) => pg.escapeLiteral(k)).join(', ') || 'NULL'
-    }]::text[])`,
-    ...(days.length
-      ? [
-          `SELECT * FROM posting_periods WHERE start_date <= '${days.at(-1)}' AND end_date >= '${days[0]}'`,
-          'SELECT cifra_books_start()::text AS books_start',
-        ]
-      : []),
-  ];
-  const riding = ride(tx, [...locks, ...reads]);
+  // Only what there is to read: a statement answering nothing still costs the server.
+  const reads = {
+    parties: ids.length ? partiesOfSql(uuidArray(ids)) : '',
+    roles: 'SELECT * FROM account_role_bindings',
+    taken: keys.length
+      ? `SELECT idempotency_key AS key FROM documents WHERE idempotency_key = ANY (ARRAY[${keys
+          .map((k) => pg.escapeLiteral(k))
+          .join(', ')}]::text[])`
+      : '',
+    periods: days.length
+      ? `SELECT * FROM posting_periods WHERE start_date <= '${days.at(-1)}' AND end_date >= '${days[0]}'`
+      : '',
+    booksStart: days.length ? 'SELECT cifra_books_start()::text AS books_start' : '',
+  };
+  const asked = (Object.keys(reads) as (keyof typeof reads)[]).filter((k) => reads[k] !== '');
+  const riding = ride(tx, [...locks, ...asked.map((k) => reads[k])]);
   return async () => {
     const results = await riding.rows();
-    const rows = (i: number) => results[locks.length + i] ?? [];
+    const rows = (k: keyof typeof reads) => {
+      const at = asked.indexOf(k);
+      return (at < 0 ? undefined : results[locks.length + at]) ?? [];
+    };
     return {
       locked: lockedFrom(ids, results),
-      parties: new Map(rowsOf(tenant.parties, rows(0)).map((p) => [p.id, p])),
-      roles: new Map(rowsOf(tenant.accountRoleBindings, rows(1)).map((r) => [r.role, r.accountId])),
-      taken: new Set(rows(2).map((r) => String(r.key))),
-      periods: periodsByDate(days, rowsOf(tenant.postingPeriods, rows(3))),
-      booksStart: (rows(4)[0]?.books_start as IsoDate | null | undefined) ?? null,
+      parties: new Map(rowsOf(tenant.parties, rows('parties')).map((p) => [p.id, p])),
+      roles: new Map(rowsOf(tenant.accountRoleBindings, rows('roles')).map((r) => [r.role, r.accountId])),
+      taken: new Set(rows('taken').map((r) => String(r.key))),
+      periods: periodsByDate(days, rowsOf(tenant.postingPeriods, rows('periods'))),
+      booksStart: (rows('booksStart')[0]?.books_start as IsoDate | null | undefined) ?? null,
     };
   };
 }
