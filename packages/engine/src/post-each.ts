@@ -21,6 +21,11 @@ import { reversalRefusals } from './reversal-window.ts';
 export interface OwnPosting {
   actor: Actor;
   request: PostingRequest;
+  /**
+   * Its idempotency hash (`idempotencyHashOf`), when its caller made it already — while it waited
+   * for the database, say; else it is made here.
+   */
+  hash?: string;
 }
 
 /**
@@ -79,7 +84,7 @@ export async function sendEntriesEach(
   asked?: Promise<HeldPeriods>,
 ): Promise<EntriesSent> {
   const outcomes: EachOutcome[] = postings.map(() => undefined);
-  const hashes = postings.map((p) => (p.request.idempotencyKey ? entryHash(p.request) : null));
+  const hashes = postings.map((p) => (p.request.idempotencyKey ? (p.hash ?? entryHash(p.request)) : null));
 
   // One round trip: the periods' gates and the periods, and which keys were used before — or the
   // caller's, asked earlier on this transaction, which must cover every date and key here.

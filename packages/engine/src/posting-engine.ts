@@ -238,6 +238,10 @@ function entryPayload(req: {
 
 export const entryHash = (req: PostingRequest) => payloadHash('journal_entry', entryPayload(req));
 
+/** The idempotency hash a posting's entry is stored with: its payload's when it has a key, else none. */
+export const idempotencyHashOf = (req: PostingRequest): string | undefined =>
+  req.idempotencyKey ? entryHash(req) : undefined;
+
 /**
  * A key already used must have been used for this very entry. Entries posted before keys were
  * bound to payloads (migration 0018) have no stored hash: they are compared on the stored entry

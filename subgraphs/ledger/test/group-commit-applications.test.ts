@@ -131,6 +131,7 @@ describe('the credit applications lane: applications of one group posted togethe
     const facts = await factsOf(postedOf(results), a.items);
     expect(facts).toEqual(await factsOf(postedOf(lonely), b.items));
     expect(facts.map((f) => f.names_its_numbers)).toEqual(Array(4).fill(true));
+    expect(facts.map((f) => f.hash_is_its_entrys)).toEqual(Array(4).fill(true));
     expect(await openOf(a.items)).toEqual(await openOf(b.items));
     // The figures themselves (two equal wrongs cannot pass): the allocations (invoice, credit) and
     // the EUR application's realized gain, 107.00 × (1.12 − 1.10) = 2.14, on the invoice's side.

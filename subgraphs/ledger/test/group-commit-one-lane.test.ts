@@ -142,6 +142,8 @@ describe('one lane for every kind: a mix of kinds in one group', () => {
     expect(facts).toEqual(await factsOf(docsOf(alone.slice(1)), b.invoices));
     // Each document's event names its own number and its entry's, which the database added.
     expect(facts.map((f) => f.names_its_numbers)).toEqual(Array(4).fill(true));
+    // Each entry's idempotency hash is that of the entry written (made as the posting was staged).
+    expect(facts.map((f) => f.hash_is_its_entrys)).toEqual(Array(4).fill(true));
     // What stays open: 32.10 less 20.00 received, less 15.00 applied, nothing of the one written off.
     expect(await openOf(a.invoices.slice(0, 3))).toEqual(['1210', '1710', '0']);
     expect(await openOf(b.invoices.slice(0, 3))).toEqual(['1210', '1710', '0']);

@@ -1,4 +1,5 @@
 import { type PostingGroups, pg, tenantDb, translateDbError } from '@cifra/db';
+import { idempotencyHashOf, type PostingRequest } from '@cifra/engine';
 import { expect } from 'vitest';
 import { createDraft, type DocumentRow, type Family, KINDS, postDocument } from '../src/documents/index.ts';
 import type { Books } from '../src/services/books.ts';
@@ -172,8 +173,9 @@ export async function openOf(invoices: readonly DocumentRow[]): Promise<string[]
 
 /**
  * A scenario's facts, with the invoices it settles named by their place (`#0`, `#1`, …) so two
- * copies of it compare: each document's row, its allocations, its GL lines and its event, and
- * whether that event names the document's own number and its entry's (null for a draft).
+ * copies of it compare: each document's row, its allocations, its GL lines and its event, whether
+ * that event names the document's own number and its entry's (null for a draft), and whether its
+ * entry's idempotency hash is that of the entry as written (`hashIsItsEntrys`).
  */
 export async function factsOf(docs: readonly DocumentRow[], invoices: readonly DocumentRow[]) {
   const place = new Map(
@@ -189,7 +191,7 @@ export async function factsOf(docs: readonly DocumentRow[], invoices: readonly D
             d.exchange_rate_id, d.rate_is_fallback, d.number IS NOT NULL AS numbered,
             d.document_date::text AS document_date, d.posting_date::text AS posting_date, d.due_date::text AS due_date,
             d.currency, d.reference, d.memo, d.applies_to_id, d.bank_account_id, d.bank_fee_minor::text AS bank_fee,
-            d.subtotal_minor::text AS subtotal, d.tax_minor::text AS tax,
+            d.subtotal_minor::text AS subtotal, d.tax_minor::text AS tax, d.entry_id,
             (SELECT json_agg(json_build_array(a.invoice_id, a.amount_minor::text, a.small_difference_minor::text,
                     a.base_amount_minor::text, a.realized_fx_minor::text))
                FROM allocations a WHERE a.source_document_id = d.id) AS allocations,
@@ -205,14 +207,61 @@ export async function factsOf(docs: readonly DocumentRow[], invoices: readonly D
     [docs.map((d) => d.id)],
   );
   const byId = new Map(rows.map((r) => [r.id, r]));
+  const hashes = new Map(
+    await Promise.all(
+      rows.flatMap((r) =>
+        r.entry_id ? [hashIsItsEntrys(r.entry_id).then((ok) => [r.entry_id, ok] as const)] : [],
+      ),
+    ),
+  );
   return docs.map((d) => {
-    const { id: _, ...fact } = byId.get(d.id);
-    const out = JSON.parse(named(JSON.stringify(fact)));
+    const { id: _, entry_id: entryId, ...fact } = byId.get(d.id);
+    const out = {
+      ...JSON.parse(named(JSON.stringify(fact))),
+      hash_is_its_entrys: hashes.get(entryId) ?? null,
+    };
     // In an order that does not depend on the ids drawn.
     for (const key of ['allocations', 'lines'])
       out[key]?.sort((x: unknown, y: unknown) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1));
     return out;
   });
+}
+
+/**
+ * Whether an entry's stored idempotency hash is the engine's hash (`idempotencyHashOf`) of the entry
+ * as written: its row and its lines, in order, read back.
+ */
+async function hashIsItsEntrys(entryId: string): Promise<boolean> {
+  const { rows } = await t.admin.query(
+    `SELECT source_kind, posting_date::text, memo, source_id, reverses_entry_id, auto_reverse,
+            reverse_on::text, idempotency_key, idempotency_hash FROM journal_entries WHERE id = $1`,
+    [entryId],
+  );
+  const lines = await t.admin.query(
+    `SELECT account_id, amount_minor::text, original_currency, original_amount_minor::text, party_id, memo
+       FROM gl_lines WHERE entry_id = $1 ORDER BY line_number`,
+    [entryId],
+  );
+  const e = rows[0];
+  const request = {
+    kind: e.source_kind,
+    postingDate: e.posting_date,
+    memo: e.memo,
+    sourceId: e.source_id,
+    reversesEntryId: e.reverses_entry_id,
+    autoReverse: e.auto_reverse,
+    reverseOn: e.reverse_on,
+    idempotencyKey: e.idempotency_key,
+    lines: lines.rows.map((l) => ({
+      accountId: l.account_id,
+      amountMinor: BigInt(l.amount_minor),
+      originalCurrency: l.original_currency,
+      originalAmountMinor: BigInt(l.original_amount_minor),
+      partyId: l.party_id,
+      memo: l.memo,
+    })),
+  } as PostingRequest;
+  return e.idempotency_hash === (idempotencyHashOf(request) ?? null);
 }
 
 /** The audit events the authors `first + k` (each `k` of `ks`) recorded, in chain order. */

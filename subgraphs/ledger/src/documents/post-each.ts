@@ -1,6 +1,6 @@
 import type { Actor } from '@cifra/db';
 import { badInput, formatDecimal, type IsoDate, translateAtRate } from '@cifra/domain';
-import type { EntryAhead, PostingRequest, TenantTx } from '@cifra/engine';
+import { type EntryAhead, idempotencyHashOf, type PostingRequest, type TenantTx } from '@cifra/engine';
 import { clientFxOf, type RateAnswer, rateKey, ratesFromRows } from '@cifra/fx';
 import { legalDetailsRefusal, legalRowOf } from '../legal/index.ts';
 import type { Books } from '../services/books.ts';
@@ -37,6 +37,11 @@ export interface StageOptions {
    * the round trip that locks it, which carries what this asks (`ride`).
    */
   beforeLock?: (dates: IsoDate[], keys: string[]) => void;
+  /**
+   * Called while the lock's round trip is out, once the drafts that need nothing of it are made
+   * ready: the books' lane stages its manual entries then, instead of after the lock.
+   */
+  whileLocking?: () => void;
 }
 
 /** The ids of `postings` but for the `known` drafts', which are not inserted yet. */
@@ -67,6 +72,8 @@ interface Ready {
   creditMinor: bigint;
   translated: TranslatedDocument;
   request: PostingRequest;
+  /** The entry's idempotency hash, made with it: for a draft made ready while the lock is out, then. */
+  hash: string | undefined;
 }
 
 /**
@@ -112,7 +119,7 @@ export async function stageDocuments(
   tx: TenantTx,
   postings: readonly Own[],
   claimed: Set<string>,
-  { known, asked, beforeLock }: StageOptions = {},
+  { known, asked, beforeLock, whileLocking }: StageOptions = {},
 ): Promise<Pass> {
   const outcomes: Outcome[] = postings.map(() => undefined);
   const { books } = (postings[0] as Own).request;
@@ -148,7 +155,7 @@ export async function stageDocuments(
   ).then((fresh) => (known ? mergeLocked(known.locked, fresh) : fresh));
   const rates = ratesOf(postings, drafts, reads, known);
   for (const p of [locked, rates]) p.catch(() => undefined);
-  const ready = await prepare(tx, postings, drafts, reads, locked, await rates, outcomes);
+  const ready = await prepare(tx, postings, drafts, reads, locked, await rates, outcomes, whileLocking);
   return { outcomes, staged: ready.map(staged) };
 }
 
@@ -247,6 +254,7 @@ async function prepare(
   locked: Promise<LockedSettlements>,
   rates: ReadonlyMap<string, RateAnswer>,
   outcomes: Outcome[],
+  whileLocking?: () => void,
 ): Promise<Ready[]> {
   // The legal details' refusal, kept for the sales drafts (null: complete).
   const legal = legalDetailsRefusal(reads.company && legalRowOf(reads.company));
@@ -270,6 +278,7 @@ async function prepare(
     if (drafted.length === 0 && !isCorrection(doc) && asksNothing(postings[i] as Own, doc, rates))
       early.set(i, await readyAt(i, drafted, nothingLocked()));
   }
+  whileLocking?.();
   const settling = await locked;
   const ready: Ready[] = [];
   for (const [i, drafted] of drafts) {
@@ -346,6 +355,7 @@ async function readyOf(
     cleared: clearedBaseFrom(locked.live, settled, minorUnits, baseMinorUnits),
   };
   const translated = await translateDocument(books, doc, gl, own, invoices, roles, minorUnits, state);
+  const request = documentEntry(doc, translated.lines);
   return {
     at,
     doc,
@@ -358,7 +368,8 @@ async function readyOf(
     differences,
     creditMinor,
     translated,
-    request: documentEntry(doc, translated.lines),
+    request,
+    hash: idempotencyHashOf(request),
   };
 }
 
@@ -407,5 +418,5 @@ function staged(r: Ready): Staged {
       r.differences,
     ),
   });
-  return { at: r.at, actor: r.actor, entry: r.request, document };
+  return { at: r.at, actor: r.actor, entry: r.request, hash: r.hash, document };
 }

@@ -24,6 +24,8 @@ export interface Staged {
   at: number;
   actor: Actor;
   entry: PostingRequest;
+  /** Its entry's idempotency hash, when made as it was staged (`idempotencyHashOf`). */
+  hash?: string;
   /** A row the group inserts once the entry has posted (a credit application's, a write-off's). */
   draft?: DraftAs;
   /**
@@ -65,7 +67,7 @@ export async function postStaged(
   );
   const entries = await sendEntriesEach(
     tx,
-    staged.map((s) => ({ actor: s.actor, request: s.entry })),
+    staged.map((s) => ({ actor: s.actor, request: s.entry, ...(s.hash ? { hash: s.hash } : {}) })),
     held,
   );
   const posted = staged.flatMap((s, k) => {

@@ -99,20 +99,29 @@ export async function postBooksEach(
     );
     if (plan) applied = { plan, reads: askApplicationReads(tx, plan) };
   };
+  // The manual entries staged while the documents' lock is out (they need nothing of it), else once
+  // the documents are; posted first, as they were given. Awaited below, where a failure is the lane's.
+  let manualStaged: Promise<Pass> | undefined;
+  const stageManual = () => {
+    if (manualStaged || !manualReads) return;
+    manualStaged = stageManualEntries(manual.items, manualReads);
+    manualStaged.catch(() => undefined);
+  };
   if (drafts.length + documents.items.length > 0) {
     const pass = await stageDocuments(tx, [...drafts.map((d) => d.draft), ...documents.items], claimed, {
       ...(drafted ? { known: drafted.known } : {}),
       ...(asked ? { asked } : {}),
       beforeLock,
+      whileLocking: stageManual,
     });
     take(withDraftRows(pass, drafts), [...drafts.map((d) => writeOffs.at[d.at] as number), ...documents.at]);
   }
   if (!ahead) beforeLock([], []);
   if (applied)
     take(await stageApplications(applications.items, applied.plan, applied.reads), applications.at);
-  // The manual entries posted first, as they were given.
+  stageManual();
   const documentsStaged = staged.splice(0);
-  if (manualReads) take(await stageManualEntries(manual.items, manualReads), manual.at);
+  if (manualStaged) take(await manualStaged, manual.at);
   staged.push(...documentsStaged);
 
   const written = await postStaged(tx, staged, ahead);

@@ -1,6 +1,6 @@
 import { pg, ride, rowsOf, tenant, uuidArray } from '@cifra/db';
 import type { ControlRole } from '@cifra/domain';
-import type { Company, PostingRequest, TenantTx } from '@cifra/engine';
+import { type Company, idempotencyHashOf, type PostingRequest, type TenantTx } from '@cifra/engine';
 import type { Outcome, Own, Pass, Staged } from '../documents/staged.ts';
 import { controlLinesCheck } from './control-accounts.ts';
 import {
@@ -72,7 +72,7 @@ export async function stageManualEntries(
     try {
       const entry = { ...request, lines: toPostingLines(byCode, company, lines) };
       check(entry.lines);
-      staged.push({ at, actor, entry });
+      staged.push({ at, actor, entry, hash: idempotencyHashOf(entry) });
     } catch (error) {
       outcomes[at] = { ok: false, error };
     }
