@@ -6,7 +6,7 @@ import {
   type RelationalSchemaConfig,
 } from 'drizzle-orm';
 import { NodePgDatabase, NodePgSession } from 'drizzle-orm/node-postgres';
-import { PgDialect, type PgTable } from 'drizzle-orm/pg-core';
+import { type PgColumn, PgDialect, type PgTable } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
 import * as controlSchema from './control/schema.ts';
 import * as tenantSchema from './tenant/schema.ts';
@@ -66,14 +66,32 @@ export function rowsOf<T extends PgTable>(
   table: T,
   rows: readonly Record<string, unknown>[],
 ): T['$inferSelect'][] {
-  const columns = Object.entries(getTableColumns(table));
-  return rows.map(
-    (raw) =>
-      Object.fromEntries(
-        columns.map(([key, column]) => {
-          const value = raw[column.name];
-          return [key, value === null || value === undefined ? null : column.mapFromDriverValue(value)];
-        }),
-      ) as T['$inferSelect'],
-  );
+  const columns = decodersOf(table);
+  return rows.map((raw) => {
+    const row: Record<string, unknown> = {};
+    for (const [key, name, column] of columns) {
+      const value = raw[name];
+      row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+    }
+    return row as T['$inferSelect'];
+  });
+}
+
+type Decoder = readonly [key: string, name: string, column: PgColumn];
+const decoders = new WeakMap<PgTable, readonly Decoder[]>();
+
+/**
+ * Each column of `table` with its key and its name in the database, listed once a table: a group
+ * commit decodes a few hundred rows this way on its critical path, where listing the columns again
+ * for every row, and building each row from a list of pairs, took half the time.
+ */
+function decodersOf(table: PgTable): readonly Decoder[] {
+  let found = decoders.get(table);
+  if (!found) {
+    found = Object.entries(getTableColumns(table)).map(
+      ([key, column]) => [key, column.name, column] as const,
+    );
+    decoders.set(table, found);
+  }
+  return found;
 }
