@@ -139,4 +139,47 @@ describe("the documents lane's reads", () => {
       ).toEqual([]);
     }
   });
+
+  // Their plans are kept for the connection's life, made while a client may have a page of rows:
+  // each table is reached by key, never scanned, whatever its size when the plan was made.
+  it('read every table by key, on the plans the connection keeps', async () => {
+    const party = (await createParty(books, { kind: 'CUSTOMER', code: 'R5', name: 'Keyed Hotel' })).id;
+    const ids = [(await invoice(party)).id, (await invoice(party)).id];
+    const tables = [
+      'documents',
+      'document_lines',
+      'tax_codes',
+      'tax_code_rates',
+      'parties',
+      'exchange_rates',
+    ];
+    const client = await t.admin.connect();
+    try {
+      await client.query('BEGIN');
+      const scans = async () =>
+        (
+          await client.query<{ n: string }>(
+            'SELECT coalesce(sum(seq_scan), 0)::text AS n FROM pg_stat_xact_user_tables WHERE relname = ANY ($1)',
+            [tables],
+          )
+        ).rows[0]?.n;
+      const before = await scans();
+      for (let round = 0; round < 3; round++) {
+        expect((await client.query('SELECT * FROM cifra_lines_in_force($1::uuid[])', [ids])).rowCount).toBe(
+          2,
+        );
+        expect(
+          (await client.query('SELECT * FROM cifra_parties_of_documents($1::uuid[])', [ids])).rowCount,
+        ).toBe(1);
+        await client.query(
+          `SELECT * FROM cifra_latest_rates('{EUR,USD}'::char(3)[], '{2026-07-15,2026-07-15}'::date[], 'PAB',
+             '{USD}'::text[], 'PEG', 'DOCUMENT')`,
+        );
+      }
+      expect(await scans()).toBe(before);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  });
 });
