@@ -52,13 +52,30 @@ export function ride(tx: Executor, statements: readonly string[]): Riding {
   };
 }
 
+/** The round trip of riders `sendRiders` sent alone on a transaction, while it is out. */
+const out = new WeakMap<Executor, Promise<unknown>>();
+
 /**
  * The riders waiting on `tx` sent now, alone, not awaited: each answered to whoever asked it. For a
  * pass with nothing of its own to send where the riders were meant to go: the database works on them
- * while the process goes on.
+ * while the process goes on. Anything else asked of the transaction waits for `ridersAnswered`.
  */
 export function sendRiders(tx: Executor): void {
-  if (waiting.has(tx)) void simpleQueries(tx, []).catch(() => undefined);
+  if (!waiting.has(tx)) return;
+  const sent = simpleQueries(tx, []).catch(() => undefined);
+  out.set(tx, sent);
+  void sent.then(() => {
+    if (out.get(tx) === sent) out.delete(tx);
+  });
+}
+
+/**
+ * Resolves once the riders `sendRiders` sent on `tx` have answered, at once when none is out. A
+ * query asked of the transaction before then would wait behind them on its connection, a use `pg`
+ * deprecates (to be refused in its next major version).
+ */
+export async function ridersAnswered(tx: Executor): Promise<void> {
+  await out.get(tx);
 }
 
 /**

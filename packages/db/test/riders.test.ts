@@ -1,6 +1,15 @@
 import { createTestTenantDatabase, type TestDatabase } from '@cifra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pg, ride, sendRiders, simpleQueries, type TenantDb, tenantDb, uuidArray } from '../src/index.ts';
+import {
+  pg,
+  ride,
+  ridersAnswered,
+  sendRiders,
+  simpleQueries,
+  type TenantDb,
+  tenantDb,
+  uuidArray,
+} from '../src/index.ts';
 
 /**
  * Riders (docs/architecture/posting.md, "One lane for every kind"): statements asked on a
@@ -100,6 +109,24 @@ describe('riders', () => {
       return [other, await asked.rows()];
     });
     expect(result.ok && result.value).toEqual([[[{ x: 'theirs' }]], [[{ x: 'mine' }]]]);
+  });
+});
+
+describe('ridersAnswered', () => {
+  it('resolves once the riders sent alone have answered, at once when none is out', async () => {
+    const { result } = await sentDuring(async (tx) => {
+      await ridersAnswered(tx);
+      const riding = ride(tx, ["SELECT 'carried' AS x"]);
+      sendRiders(tx);
+      let answered = false;
+      void riding.rows().then(() => {
+        answered = true;
+      });
+      await ridersAnswered(tx);
+      // Asked now, it runs alone on the connection: the riders' round trip is over.
+      return { answered, after: await simpleQueries(tx, ["SELECT 'after' AS x"]) };
+    });
+    expect(result.ok && result.value).toEqual({ answered: true, after: [[{ x: 'after' }]] });
   });
 });
 

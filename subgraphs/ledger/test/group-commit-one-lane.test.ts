@@ -25,6 +25,7 @@ import {
   t,
   transactions,
 } from './settlement-books.ts';
+import { askedWhileBusy } from './test-books.ts';
 
 // One lane for every kind (docs/architecture/posting.md, "One lane for every kind"): the manual
 // entries, documents, credit applications and write-offs of one group are read and checked kind by
@@ -116,10 +117,12 @@ describe('one lane for every kind: a mix of kinds in one group', () => {
   it('writes what each posting writes alone, every entry in one call and every document in another', async () => {
     const a = await scenario();
     const before = await transactions();
-    const together = await callsInOneGroup(a.calls.length, (i) =>
-      (a.calls[i] as Call)(as(grouped, 1500 + i)),
+    const { busy, result: together } = await askedWhileBusy(() =>
+      callsInOneGroup(a.calls.length, (i) => (a.calls[i] as Call)(as(grouped, 1500 + i))),
     );
     expect(statuses(together)).toEqual(Array(5).fill('POSTED'));
+    // Its round trips one after another: nothing asked of a connection while it was answering another.
+    expect(busy).toEqual([]);
     expect(await transactions()).toBe(before + 1);
     // One lane: the five entries' events, then the four documents' — each kind's lane of its own
     // would have recorded its entries' and documents' events kind after kind.

@@ -186,12 +186,15 @@ type Query = (...args: unknown[]) => unknown;
  * Run `run` with every query this process sends seen first by `hook`, given its text and how to
  * send it on (the query as pg would have sent it).
  */
-async function withQueryHook<T>(hook: (text: string, send: () => unknown) => unknown, run: () => Promise<T>) {
+async function withQueryHook<T>(
+  hook: (text: string, send: () => unknown, client: pg.Client) => unknown,
+  run: () => Promise<T>,
+) {
   const query = pg.Client.prototype.query;
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
     const q = args[0];
     const text = typeof q === 'string' ? q : String((q as { text?: string } | undefined)?.text ?? '');
-    return hook(text, () => (query as Query).apply(this, args));
+    return hook(text, () => (query as Query).apply(this, args), this);
   } as typeof query;
   try {
     return await run();
@@ -217,6 +220,26 @@ export async function textsSentDuring<T>(
     () => run(texts),
   );
   return { texts, result };
+}
+
+/**
+ * The queries this process asks of a connection while another of its queries there is unanswered,
+ * while `run` runs (by their text): `pg` queues such a query behind the other, a use it deprecates
+ * (to be refused in its next major version). A group's lane sends one query at a time.
+ */
+export async function askedWhileBusy<T>(run: () => Promise<T>): Promise<{ busy: string[]; result: T }> {
+  const busy: string[] = [];
+  const unanswered = new Map<pg.Client, number>();
+  const result = await withQueryHook((text, send, client) => {
+    if ((unanswered.get(client) ?? 0) > 0) busy.push(text);
+    unanswered.set(client, (unanswered.get(client) ?? 0) + 1);
+    const answered = () => unanswered.set(client, (unanswered.get(client) ?? 1) - 1);
+    const answer = send() as Promise<unknown> | undefined;
+    if (typeof answer?.then === 'function') answer.then(answered, answered);
+    else answered();
+    return answer;
+  }, run);
+  return { busy, result };
 }
 
 /**

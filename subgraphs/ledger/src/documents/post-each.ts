@@ -1,4 +1,4 @@
-import type { Actor } from '@cifra/db';
+import { type Actor, ridersAnswered } from '@cifra/db';
 import { badInput, formatDecimal, type IsoDate, translateAtRate } from '@cifra/domain';
 import { type EntryAhead, idempotencyHashOf, type PostingRequest, type TenantTx } from '@cifra/engine';
 import { clientFxOf, type RateAnswer, rateKey, ratesFromRows } from '@cifra/fx';
@@ -280,6 +280,8 @@ async function prepare(
   }
   whileLocking?.();
   const settling = await locked;
+  // The others may ask the connection (a rate looked up): not while riders sent alone are out.
+  if (drafts.size > early.size) await ridersAnswered(tx);
   const ready: Ready[] = [];
   for (const [i, drafted] of drafts) {
     const r = early.has(i) ? early.get(i) : await readyAt(i, drafted, settling);
