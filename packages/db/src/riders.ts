@@ -52,6 +52,35 @@ export function ride(tx: Executor, statements: readonly string[]): Riding {
   };
 }
 
+/** Named statements riding (`rideNamed`), their rows to come. */
+export interface NamedRiding<K extends string> {
+  /** The rows of the statements sent before the named ones, and of each named one (none for one not sent). */
+  rows(): Promise<{ first: StatementRows; of: (name: K) => Record<string, unknown>[] }>;
+}
+
+/**
+ * `ride` for statements known by name, after `first`: a statement given as '' is not sent (one that
+ * could answer nothing still costs the server its parse, plan and messages), and answers no rows.
+ */
+export function rideNamed<K extends string>(
+  tx: Executor,
+  statements: Readonly<Record<K, string>>,
+  first: readonly string[] = [],
+): NamedRiding<K> {
+  const names = (Object.keys(statements) as K[]).filter((k) => statements[k] !== '');
+  const riding = ride(tx, [...first, ...names.map((k) => statements[k])]);
+  return {
+    rows: async () => {
+      const results = await riding.rows();
+      const at = (name: K) => names.indexOf(name);
+      return {
+        first: results.slice(0, first.length),
+        of: (name) => (at(name) < 0 ? undefined : results[first.length + at(name)]) ?? [],
+      };
+    },
+  };
+}
+
 /** The round trip of riders `sendRiders` sent alone on a transaction, while it is out. */
 const out = new WeakMap<Executor, Promise<unknown>>();
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   pg,
   ride,
+  rideNamed,
   ridersAnswered,
   sendRiders,
   simpleQueries,
@@ -109,6 +110,25 @@ describe('riders', () => {
       return [other, await asked.rows()];
     });
     expect(result.ok && result.value).toEqual([[[{ x: 'theirs' }]], [[{ x: 'mine' }]]]);
+  });
+});
+
+describe('rideNamed', () => {
+  it('sends the named statements after the first, leaves out those given empty, and answers each by name', async () => {
+    const { result, texts } = await sentDuring(async (tx) => {
+      const riding = rideNamed(tx, { one: "SELECT 'one' AS x", none: '', two: "SELECT 'two' AS x" }, [
+        "SELECT 'first' AS x",
+      ]);
+      const { first, of } = await riding.rows();
+      return { first, one: of('one'), none: of('none'), two: of('two') };
+    });
+    expect(result.ok && result.value).toEqual({
+      first: [[{ x: 'first' }]],
+      one: [{ x: 'one' }],
+      none: [],
+      two: [{ x: 'two' }],
+    });
+    expect(texts).toEqual(["SELECT 'first' AS x;\nSELECT 'one' AS x;\nSELECT 'two' AS x"]);
   });
 });
 

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import {
   type Actor,
   auditJson,
+  type NamedRiding,
   pg,
-  type Riding,
-  ride,
+  rideNamed,
   rowsOf,
   sendRiders,
   simpleQueries,
@@ -72,8 +72,7 @@ export interface KnownDrafts {
 export interface LaneReadsAsked {
   /** The drafts asked for: only UUIDs, each once. */
   ids: readonly string[];
-  asked: readonly (keyof ReturnType<typeof laneStatements>)[];
-  riding: Riding;
+  riding: NamedRiding<keyof ReturnType<typeof laneStatements>>;
 }
 
 /**
@@ -91,44 +90,38 @@ export interface LaneReadsAsked {
  */
 export function askLaneReads(tx: TenantTx, ids: readonly string[], fx?: ClientFx): LaneReadsAsked {
   const valid = [...new Set(ids.filter(isUuid))];
-  const statements = laneStatements(uuidArray(valid), fx);
-  const asked = (Object.keys(statements) as (keyof typeof statements)[]).filter(
-    (k) => (valid.length > 0 || k === 'company' || k === 'taxes' || k === 'roles') && statements[k] !== '',
-  );
-  return {
-    ids: valid,
-    asked,
-    riding: ride(
-      tx,
-      asked.map((k) => statements[k]),
-    ),
-  };
+  return { ids: valid, riding: rideNamed(tx, laneStatements(valid, fx)) };
 }
 
-const laneStatements = (of: string, fx?: ClientFx) => ({
-  docs: `SELECT * FROM documents WHERE id = ANY (${of}) ORDER BY id FOR UPDATE`,
-  company: 'SELECT * FROM company',
-  parties: partiesOfSql(of),
-  lines: linesInForceSql(of),
-  taxes: 'SELECT * FROM tax_codes',
-  roles: 'SELECT * FROM account_role_bindings',
-  allocations: `SELECT * FROM draft_allocations WHERE document_id = ANY (${of}) ORDER BY document_id, line_number`,
-  rates: fx
-    ? latestRatesSql(
-        fx,
-        `SELECT DISTINCT currency, document_date FROM documents WHERE id = ANY (${of}) AND currency <> '${fx.baseCurrency}'`,
-      )
-    : '',
-});
+/** The documents' pass's reads of the drafts `ids` (only UUIDs), those of no draft left out (''). */
+const laneStatements = (ids: readonly string[], fx?: ClientFx) => {
+  const of = uuidArray(ids);
+  const any = ids.length > 0;
+  return {
+    docs: any ? `SELECT * FROM documents WHERE id = ANY (${of}) ORDER BY id FOR UPDATE` : '',
+    company: 'SELECT * FROM company',
+    parties: any ? partiesOfSql(of) : '',
+    lines: any ? linesInForceSql(of) : '',
+    taxes: 'SELECT * FROM tax_codes',
+    roles: 'SELECT * FROM account_role_bindings',
+    allocations: any
+      ? `SELECT * FROM draft_allocations WHERE document_id = ANY (${of}) ORDER BY document_id, line_number`
+      : '',
+    rates:
+      fx && any
+        ? latestRatesSql(
+            fx,
+            `SELECT DISTINCT currency, document_date FROM documents WHERE id = ANY (${of}) AND currency <> '${fx.baseCurrency}'`,
+          )
+        : '',
+  };
+};
 
 /**
  * The reads `askLaneReads` asked, with the `known` drafts (never read: they are not inserted yet)
  * taken as given.
  */
-export async function laneReads(
-  { ids, asked, riding }: LaneReadsAsked,
-  known?: KnownDrafts,
-): Promise<LaneReads> {
+export async function laneReads({ ids, riding }: LaneReadsAsked, known?: KnownDrafts): Promise<LaneReads> {
   const all = [...ids, ...(known?.docs.keys() ?? [])];
   const lines = new Map<string, LineInForce[]>(all.map((id) => [id, []]));
   const allocations = new Map<string, Allocation[]>(
@@ -136,8 +129,7 @@ export async function laneReads(
   );
   const docs = new Map(known?.docs);
   const parties = new Map(known?.parties);
-  const results = await riding.rows();
-  const rows = (k: (typeof asked)[number]) => results[asked.indexOf(k)] ?? [];
+  const { of: rows } = await riding.rows();
   for (const line of linesInForceOf(rows('lines'))) lines.get(line.documentId)?.push(line);
   for (const a of rowsOf(tenant.draftAllocations, rows('allocations'))) {
     allocations.get(a.documentId)?.push({ invoiceId: a.invoiceId, amountMinor: a.amountMinor });
@@ -407,31 +399,28 @@ export function askSettlingReads(
   dates: readonly IsoDate[] = [],
 ): SettlingReadsAsked {
   const days = [...new Set(dates.filter(hasIsoDateShape))].sort();
-  const locks = ids.length > 0 ? lockStatements(ids) : [];
-  // Only what there is to read: a statement answering nothing still costs the server.
-  const reads = {
-    parties: ids.length ? partiesOfSql(uuidArray(ids)) : '',
-    roles: 'SELECT * FROM account_role_bindings',
-    taken: keys.length
-      ? `SELECT idempotency_key AS key FROM documents WHERE idempotency_key = ANY (ARRAY[${keys
-          .map((k) => pg.escapeLiteral(k))
-          .join(', ')}]::text[])`
-      : '',
-    periods: days.length
-      ? `SELECT * FROM posting_periods WHERE start_date <= '${days.at(-1)}' AND end_date >= '${days[0]}'`
-      : '',
-    booksStart: days.length ? 'SELECT cifra_books_start()::text AS books_start' : '',
-  };
-  const asked = (Object.keys(reads) as (keyof typeof reads)[]).filter((k) => reads[k] !== '');
-  const riding = ride(tx, [...locks, ...asked.map((k) => reads[k])]);
+  // Only what there is to read (`rideNamed` leaves out a statement given as '').
+  const riding = rideNamed(
+    tx,
+    {
+      parties: ids.length ? partiesOfSql(uuidArray(ids)) : '',
+      roles: 'SELECT * FROM account_role_bindings',
+      taken: keys.length
+        ? `SELECT idempotency_key AS key FROM documents WHERE idempotency_key = ANY (ARRAY[${keys
+            .map((k) => pg.escapeLiteral(k))
+            .join(', ')}]::text[])`
+        : '',
+      periods: days.length
+        ? `SELECT * FROM posting_periods WHERE start_date <= '${days.at(-1)}' AND end_date >= '${days[0]}'`
+        : '',
+      booksStart: days.length ? 'SELECT cifra_books_start()::text AS books_start' : '',
+    },
+    ids.length > 0 ? lockStatements(ids) : [],
+  );
   return async () => {
-    const results = await riding.rows();
-    const rows = (k: keyof typeof reads) => {
-      const at = asked.indexOf(k);
-      return (at < 0 ? undefined : results[locks.length + at]) ?? [];
-    };
+    const { first, of: rows } = await riding.rows();
     return {
-      locked: lockedFrom(ids, results),
+      locked: lockedFrom(ids, first),
       parties: new Map(rowsOf(tenant.parties, rows('parties')).map((p) => [p.id, p])),
       roles: new Map(rowsOf(tenant.accountRoleBindings, rows('roles')).map((r) => [r.role, r.accountId])),
       taken: new Set(rows('taken').map((r) => String(r.key))),

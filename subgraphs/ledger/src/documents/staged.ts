@@ -67,7 +67,7 @@ export async function postStaged(
   );
   const entries = await sendEntriesEach(
     tx,
-    staged.map((s) => ({ actor: s.actor, request: s.entry, ...(s.hash ? { hash: s.hash } : {}) })),
+    staged.map((s) => ({ actor: s.actor, request: s.entry, hash: s.hash })),
     held,
   );
   const posted = staged.flatMap((s, k) => {
