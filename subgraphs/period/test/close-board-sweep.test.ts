@@ -38,10 +38,33 @@ async function pass(memory?: SweepMemory) {
 
 /**
  * Sweep until a pass asks `n` clients: the counts of the writes made before (setting up the books,
- * projecting them) reach the server's statistics when the sessions that made them flush them.
+ * projecting them) reach the server's statistics when the sessions that made them flush them. A
+ * session flushes its counts at most once a second while it works and some seconds after it goes
+ * idle, so one that wrote just before the pass could still bring a count later: each pass here is
+ * preceded by closing the registry's connections to the clients and waiting for their sessions to
+ * end, and a session that ends has flushed what it counted (before it leaves pg_stat_activity).
  */
 async function settled(memory: SweepMemory, n = 0) {
-  await waitFor(`a sweep that asks ${n}`, async () => (await pass(memory)).asked === n);
+  await waitFor(`a sweep that asks ${n}`, async () => {
+    await sessionsEnded();
+    return (await pass(memory)).asked === n;
+  });
+}
+
+/** The registry's connections to the clients closed, and their sessions gone from the server. */
+async function sessionsEnded() {
+  for (const c of firm.clients) firm.registry.forget(c.id);
+  const names = firm.clients.map((c) => c.books.db.name);
+  await withClient(alpha.books.db.adminUrl, (admin) =>
+    waitFor('the clients’ sessions to end', async () => {
+      const { rows } = await admin.query<{ n: number }>(
+        // The registry's own sessions: its pools name themselves 'cifra'.
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = ANY ($1) AND application_name = 'cifra'`,
+        [names],
+      );
+      return rows[0]?.n === 0;
+    }),
+  );
 }
 
 /** Which pass last asked each client (and found it clean). */
