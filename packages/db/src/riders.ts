@@ -72,11 +72,8 @@ export function rideNamed<K extends string>(
   return {
     rows: async () => {
       const results = await riding.rows();
-      const at = (name: K) => names.indexOf(name);
-      return {
-        first: results.slice(0, first.length),
-        of: (name) => (at(name) < 0 ? undefined : results[first.length + at(name)]) ?? [],
-      };
+      const named = new Map(names.map((k, i) => [k, results[first.length + i] ?? []]));
+      return { first: results.slice(0, first.length), of: (name) => named.get(name) ?? [] };
     },
   };
 }
