@@ -96,19 +96,19 @@ export function askLaneReads(tx: TenantTx, ids: readonly string[], fx?: ClientFx
 /** The documents' pass's reads of the drafts `ids` (only UUIDs), those of no draft left out (''). */
 const laneStatements = (ids: readonly string[], fx?: ClientFx) => {
   const of = uuidArray(ids);
-  const any = ids.length > 0;
+  const drafts = ids.length > 0;
   return {
-    docs: any ? `SELECT * FROM documents WHERE id = ANY (${of}) ORDER BY id FOR UPDATE` : '',
+    docs: drafts ? `SELECT * FROM documents WHERE id = ANY (${of}) ORDER BY id FOR UPDATE` : '',
     company: 'SELECT * FROM company',
-    parties: any ? partiesOfSql(of) : '',
-    lines: any ? linesInForceSql(of) : '',
+    parties: drafts ? partiesOfSql(of) : '',
+    lines: drafts ? linesInForceSql(of) : '',
     taxes: 'SELECT * FROM tax_codes',
     roles: 'SELECT * FROM account_role_bindings',
-    allocations: any
+    allocations: drafts
       ? `SELECT * FROM draft_allocations WHERE document_id = ANY (${of}) ORDER BY document_id, line_number`
       : '',
     rates:
-      fx && any
+      fx && drafts
         ? latestRatesSql(
             fx,
             `SELECT DISTINCT currency, document_date FROM documents WHERE id = ANY (${of}) AND currency <> '${fx.baseCurrency}'`,
