@@ -156,8 +156,7 @@ describe('the period backstop checks every entry of a statement (tenant migratio
       await transition.query('SET LOCAL session_replication_role = replica');
       await transition.query(`UPDATE posting_periods SET state = 'UNLOCKED' WHERE month = 1`);
       await writer.query('BEGIN');
-      const began = (await writer.query<{ t: Date }>('SELECT now() AS t')).rows[0]!.t;
-      const inserted = writer.query<{ actual_posting_date: Date }>(ENTRIES_SQL, [['2026-01-12']]);
+      const inserted = writer.query<{ id: string }>(ENTRIES_SQL, [['2026-01-12']]);
       // The writer's entry waits at January's gate, shared, behind the transition's exclusive hold.
       for (let waiting = 0; waiting === 0; ) {
         const r = await transition.query<{ n: number }>(
@@ -168,13 +167,19 @@ describe('the period backstop checks every entry of a statement (tenant migratio
         );
         waiting = r.rows[0]!.n;
       }
-      const committedAfter = (await transition.query<{ t: Date }>('SELECT clock_timestamp() AS t')).rows[0]!
-        .t;
+      // The server's clock to the microsecond, read before the transition commits.
+      const committing = (await transition.query<{ t: string }>('SELECT clock_timestamp()::text AS t'))
+        .rows[0]!.t;
       await transition.query('COMMIT');
       const [row] = (await inserted).rows;
+      const stamped = await writer.query<{ after_start: boolean; after_transition: boolean }>(
+        `SELECT actual_posting_date > now() AS after_start, actual_posting_date > $1::timestamptz AS after_transition
+           FROM journal_entries WHERE id = $2`,
+        [committing, row!.id],
+      );
       await writer.query('ROLLBACK');
-      expect(row!.actual_posting_date.getTime()).toBeGreaterThan(began.getTime());
-      expect(row!.actual_posting_date.getTime()).toBeGreaterThanOrEqual(committedAfter.getTime());
+      // Not the writer's transaction start (now()): the time marked once the gate was its.
+      expect(stamped.rows[0]).toEqual({ after_start: true, after_transition: true });
     } finally {
       await Promise.all([transition.end(), writer.end()]);
       await setState('UNLOCKED');
