@@ -21,8 +21,9 @@ beforeAll(async () => {
 afterAll(() => db.drop());
 
 /**
- * Put January in `state` directly, as the owner: the periods' own transition guard (migration
- * 0006) is bypassed for this set-up only, by replica mode in this one session.
+ * Put a month of 2026 (January unless told) in `state` directly, as the owner: the periods' own
+ * transition guard (migration 0006) is bypassed for this set-up only, by replica mode in this one
+ * session.
  */
 async function setState(state: string, month = 1) {
   await withClient(db.adminUrl, async (c) => {
@@ -33,14 +34,12 @@ async function setState(state: string, month = 1) {
 
 /** A balanced entry's rows for each of `dates`, inserted by one statement each (entries, then lines). */
 const ENTRIES_SQL = `
-  WITH e AS (
-    INSERT INTO journal_entries (number, fiscal_year, period_id, posting_date, source_kind, posted_by)
-    SELECT 'JE-' || gen_random_uuid(), 2026, p.id, d.d, 'MANUAL', gen_random_uuid()
-      FROM unnest($1::date[]) WITH ORDINALITY AS d(d, o)
-      JOIN posting_periods p ON d.d BETWEEN p.start_date AND p.end_date
-     ORDER BY d.o
-    RETURNING id, posting_date, actual_posting_date)
-  SELECT * FROM e`;
+  INSERT INTO journal_entries (number, fiscal_year, period_id, posting_date, source_kind, posted_by)
+  SELECT 'JE-' || gen_random_uuid(), 2026, p.id, d.d, 'MANUAL', gen_random_uuid()
+    FROM unnest($1::date[]) WITH ORDINALITY AS d(d, o)
+    JOIN posting_periods p ON d.d BETWEEN p.start_date AND p.end_date
+   ORDER BY d.o
+  RETURNING id, actual_posting_date`;
 const LINES_SQL = `
   INSERT INTO gl_lines (entry_id, line_number, account_id, posting_date, amount_minor, original_currency, original_amount_minor)
   SELECT e.id, row_number() OVER (PARTITION BY e.id ORDER BY a.code), a.id, e.posting_date,
@@ -128,10 +127,9 @@ describe('the period backstop checks every entry of a statement (tenant migratio
     const stamped = await withClient(db.appUrl, async (c) => {
       await c.query('BEGIN');
       try {
-        const { rows } = await c.query<{ id: string; posting_date: string; actual_posting_date: Date }>(
-          ENTRIES_SQL,
-          [['2026-01-10', '2026-02-10']],
-        );
+        const { rows } = await c.query<{ id: string; actual_posting_date: Date }>(ENTRIES_SQL, [
+          ['2026-01-10', '2026-02-10'],
+        ]);
         await c.query(LINES_SQL, [rows.map((r) => r.id), ['2026-01-10', '2026-02-10']]);
         const mark = await c.query<{ t: Date }>('SELECT cifra_now() AS t');
         return { rows, mark: mark.rows[0]!.t };
