@@ -68,6 +68,20 @@ export default defineBench({
       await c.query(
         'ALTER TABLE audit_events ALTER COLUMN chain_seq DROP NOT NULL, ALTER COLUMN hash DROP NOT NULL',
       );
+      // The engine hands its events to cifra_append_audit_events (tenant 0059), which chains them
+      // itself: here it only inserts them, as the trigger-free table would.
+      await c.query(`CREATE OR REPLACE FUNCTION cifra_append_audit_events(actor_ids text[], actor_emails text[],
+          actions text[], entity_types text[], entity_ids text[], befores jsonb[], afters jsonb[], reasons text[],
+          request_ids text[], client_names text[], client_versions text[]) RETURNS void LANGUAGE sql AS $$
+        INSERT INTO audit_events (actor_id, actor_email, action, entity_type, entity_id, before, after, reason,
+            request_id, client_name, client_version)
+          SELECT u.actor_id::uuid, u.actor_email, u.action, u.entity_type, u.entity_id, u.before, u.after, u.reason,
+              u.request_id, u.client_name, u.client_version
+            FROM unnest(actor_ids, actor_emails, actions, entity_types, entity_ids, befores, afters, reasons,
+              request_ids, client_names, client_versions)
+              AS u(actor_id, actor_email, action, entity_type, entity_id, before, after, reason, request_id,
+                client_name, client_version)
+      $$`);
       const tables = await c.query('SELECT table_name FROM cifra_history_tables');
       for (const { table_name: t } of tables.rows) {
         for (const op of ['insert', 'update', 'delete']) {

@@ -52,7 +52,9 @@ export async function recordAuditEvent(
 
 /**
  * Several events of one transaction in one statement (bulk posting): the same columns and the
- * same guarantees as `recordAuditEvent`, for the tenant audit trail.
+ * same guarantees as `recordAuditEvent`, for the tenant audit trail. The database chains them in
+ * one pass (`cifra_append_audit_events`, tenant migration 0059), where the row trigger would chain
+ * them one by one.
  */
 export async function recordAuditEvents(
   tx: Executor,
@@ -60,16 +62,13 @@ export async function recordAuditEvents(
   events: readonly Omit<AuditEventInput, 'tenantId' | 'firmId'>[],
 ): Promise<void> {
   if (events.length === 0) return;
-  // One array parameter per column (unnest): a bulk posting's thousand events cost one short
-  // statement to parse, not eleven thousand parameters.
+  // One array parameter per column: a bulk posting's thousand events cost one short statement to
+  // parse, not eleven thousand parameters.
   const column = (f: (e: (typeof events)[number]) => unknown) => sql.param(events.map(f));
-  await tx.execute(sql`INSERT INTO audit_events
-      (actor_id, actor_email, action, entity_type, entity_id, before, after, reason, request_id, client_name, client_version)
-    SELECT ${actor.userId}, ${actor.email}, e.action, e.entity_type, e.entity_id, e.before::jsonb, e.after::jsonb,
-      coalesce(e.reason, ${actor.reason ?? null}), ${actor.requestId ?? null}, ${actor.clientName ?? null}, ${actor.clientVersion ?? null}
-    FROM unnest(${column((e) => e.action)}::text[], ${column((e) => e.entityType)}::text[],
-      ${column((e) => e.entityId)}::text[], ${column((e) => auditJson(e.before))}::text[],
-      ${column((e) => auditJson(e.after))}::text[], ${column((e) => e.reason ?? null)}::text[])
-      WITH ORDINALITY AS e(action, entity_type, entity_id, before, after, reason, n)
-    ORDER BY e.n`);
+  await tx.execute(sql`SELECT cifra_append_audit_events(
+      ${column(() => actor.userId ?? null)}::text[], ${column(() => actor.email ?? null)}::text[],
+      ${column((e) => e.action)}::text[], ${column((e) => e.entityType)}::text[], ${column((e) => e.entityId)}::text[],
+      ${column((e) => auditJson(e.before))}::jsonb[], ${column((e) => auditJson(e.after))}::jsonb[],
+      ${column((e) => e.reason ?? actor.reason ?? null)}::text[], ${column(() => actor.requestId ?? null)}::text[],
+      ${column(() => actor.clientName ?? null)}::text[], ${column(() => actor.clientVersion ?? null)}::text[])`);
 }

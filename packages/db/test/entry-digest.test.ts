@@ -7,7 +7,8 @@ import { withClient } from '../src/index.ts';
  * An entry's digest (tenant migration 0023), which the audit chain's trigger puts in every posting's
  * event: the documented canonical text hashed, and since 0054 always on its generic plan (its
  * queries reach the entry and its lines by key; planned call by call, it cost a group of 32
- * postings about 2 ms).
+ * postings about 2 ms). Its set version, cifra_entry_digests (0059), is what a group's events are
+ * given (cifra_append_audit_events): the same text, one row an entry asked for.
  */
 let db: TestDatabase;
 
@@ -24,7 +25,7 @@ const fields = (...values: (string | number | boolean | null)[]) =>
 
 describe('cifra_entry_digest', () => {
   it('is the SHA-256 of the entry’s and its lines’ canonical text, whatever plan reaches them', async () => {
-    const entry = randomUUID();
+    const [entry, missing] = [randomUUID(), randomUUID()];
     const [a1, a2, party] = [randomUUID(), randomUUID(), randomUUID()];
     const digests = await withClient(db.adminUrl, async (c) => {
       // Written behind the triggers' back (the owner, replication role): only the digest is under test.
@@ -42,7 +43,11 @@ describe('cifra_entry_digest', () => {
       );
       // More calls than the plan cache's five custom plans, in one session.
       const r = await c.query('SELECT cifra_entry_digest($1) AS d FROM generate_series(1, 12)', [entry]);
-      return r.rows.map((x) => x.d as string);
+      // And the set version (0059), an entry asked twice and one that does not exist among them.
+      const set = await c.query('SELECT entry, digest FROM cifra_entry_digests($1::uuid[])', [
+        [entry, missing, entry],
+      ]);
+      return { one: r.rows.map((x) => x.d as string), set: set.rows };
     });
     const text = [
       fields(entry, 'JE-2026-000007', '2026-03-02', 'MANUAL', null, null).join('|'),
@@ -51,8 +56,14 @@ describe('cifra_entry_digest', () => {
         fields(2, a2, -1234, 'USD', -1234, party, null, false).join('|'),
       ].join(';'),
     ].join('#');
-    const expected = createHash('sha256').update(text, 'utf8').digest('hex');
-    expect(new Set(digests)).toEqual(new Set([expected]));
+    const sha = (t: string) => createHash('sha256').update(t, 'utf8').digest('hex');
+    const expected = sha(text);
+    expect(new Set(digests.one)).toEqual(new Set([expected]));
+    expect(digests.set).toHaveLength(2);
+    expect(Object.fromEntries(digests.set.map((r) => [r.entry, r.digest]))).toEqual({
+      [entry]: expected,
+      [missing]: sha('#'),
+    });
   });
 
   it('is set to its generic plan', async () => {

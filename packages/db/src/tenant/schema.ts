@@ -260,9 +260,10 @@ export const auditEvents = pgTable(
     clientName: text('client_name'),
     clientVersion: text('client_version'),
     /**
-     * The tamper-evident chain, all set by the database (trigger `audit_events_chain`), never by the
-     * writer: position in the chain, the previous event's hash and SHA-256 over this event's
-     * content and that hash (hex). See docs/architecture/audit.md.
+     * The tamper-evident chain, all set by the database (trigger `audit_events_chain`, or
+     * `cifra_append_audit_events` for many events at once), never by the writer, whose INSERT may
+     * not name these columns: position in the chain, the previous event's hash and SHA-256 over
+     * this event's content and that hash (hex). See docs/architecture/audit.md.
      */
     chainSeq: bigint('chain_seq', { mode: 'bigint' }).notNull(),
     prevHash: text('prev_hash'),
