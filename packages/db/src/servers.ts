@@ -119,8 +119,9 @@ export async function createDatabaseOn(
 ): Promise<void> {
   const from = template ? ` TEMPLATE ${quoteIdent(template)}` : '';
   await c.query(`CREATE DATABASE ${quoteIdent(name)}${from}`);
-  // Only the owner and the roles named may connect; other clients' logins may not.
-  await c.query(`REVOKE CONNECT ON DATABASE ${quoteIdent(name)} FROM PUBLIC`);
+  // Only the owner and the roles named may connect; other clients' logins may not. Nobody but the
+  // owner makes temporary tables there (refreshLogin, logins.ts).
+  await c.query(`REVOKE CONNECT, TEMPORARY ON DATABASE ${quoteIdent(name)} FROM PUBLIC`);
   for (const role of connectRoles) {
     await c.query(`GRANT CONNECT ON DATABASE ${quoteIdent(name)} TO ${quoteIdent(role)}`);
   }

@@ -76,7 +76,7 @@ async function tenantTemplateOn(
     const building = `${TEMPLATE_PREFIX}building_${randomBytes(6).toString('hex')}`;
     await c.query(`CREATE DATABASE ${quoteIdent(building)}`);
     try {
-      await c.query(`REVOKE CONNECT ON DATABASE ${quoteIdent(building)} FROM PUBLIC`);
+      await c.query(`REVOKE CONNECT, TEMPORARY ON DATABASE ${quoteIdent(building)} FROM PUBLIC`);
       await migrateTenantDatabase(withDatabase(adminUrl, building));
       await c.query(`ALTER DATABASE ${quoteIdent(building)} RENAME TO ${quoteIdent(name)}`);
     } catch (err) {

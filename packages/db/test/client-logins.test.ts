@@ -122,6 +122,27 @@ describe("a client's application login", () => {
   });
 
   it.each([
+    'CREATE TEMP TABLE audit_chain_head (singleton boolean, chain_seq bigint, hash text)',
+    'CREATE TEMPORARY TABLE journal_entries (id uuid)',
+  ])(
+    'makes no temporary table, which would stand in for the books in the database’s own functions: %s',
+    async (statement) => {
+      // The SECURITY DEFINER functions (the audit chain's among them) search a session's temporary
+      // schema before public: a table of the caller's there would be read, or written, in place of
+      // the client's own. Neither login may make one.
+      await expect(as(a.appUrl)(statement)).rejects.toMatchObject({ code: '42501' });
+      // The investigator's sessions are read-only besides (25006 first): the privilege itself.
+      for (const url of [a.appUrl, aInvestigator]) {
+        expect(
+          await as(url)(
+            `SELECT has_database_privilege(current_user, current_database(), 'TEMPORARY') AS temp`,
+          ),
+        ).toEqual([{ temp: false }]);
+      }
+    },
+  );
+
+  it.each([
     ['SET ROLE cifra_app'],
     ["SELECT set_config('role', 'cifra_app', false)"],
     ['SET SESSION AUTHORIZATION cifra_app'],
