@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createTestTenantDatabase, type TestDatabase } from '@cifra/testing';
-import { afterAll, describe, expect, it } from 'vitest';
-import { type Actor, inTransaction, pg, recordAuditEvent, tenantDb, withClient } from '../src/index.ts';
-import { recomputed, verify } from './audit-chain-checks.ts';
+import type { TestDatabase } from '@cifra/testing';
+import { describe, expect, it } from 'vitest';
+import { inTransaction, pg, recordAuditEvent, tenantDb, withClient } from '../src/index.ts';
+import { actor, databasesOfThisFile, recomputed, verify } from './audit-chain-checks.ts';
 
 /**
  * cifra_append_audit_events (tenant migration 0059): a list of events chained in one pass by the
@@ -10,22 +10,7 @@ import { recomputed, verify } from './audit-chain-checks.ts';
  * make one chain that the verification and an outside recomputation accept, under concurrency and
  * across rolled-back savepoints.
  */
-const made: TestDatabase[] = [];
-afterAll(() => Promise.all(made.map((d) => d.drop())));
-
-async function freshTenant(): Promise<TestDatabase> {
-  const db = await createTestTenantDatabase();
-  made.push(db);
-  return db;
-}
-
-const actor: Actor = {
-  userId: '11111111-1111-4111-8111-111111111111',
-  email: 'senior@demo.firm',
-  requestId: 'req-1',
-  clientName: 'web',
-  clientVersion: '1.2.3',
-};
+const { freshTenant } = databasesOfThisFile();
 
 interface Event {
   action: string;

@@ -1,6 +1,30 @@
 import { createHash } from 'node:crypto';
-import type { TestDatabase } from '@cifra/testing';
-import { withClient } from '../src/index.ts';
+import { createTestTenantDatabase, type TestDatabase } from '@cifra/testing';
+import { afterAll } from 'vitest';
+import { type Actor, withClient } from '../src/index.ts';
+
+/** The author of the audit tests' events. */
+export const actor: Actor = {
+  userId: '11111111-1111-4111-8111-111111111111',
+  email: 'senior@demo.firm',
+  requestId: 'req-1',
+  clientName: 'web',
+  clientVersion: '1.2.3',
+};
+
+/** The databases a test file makes (`made`), dropped after its tests; `freshTenant` makes a client's. */
+export function databasesOfThisFile() {
+  const made: TestDatabase[] = [];
+  afterAll(() => Promise.all(made.map((d) => d.drop())));
+  return {
+    made,
+    freshTenant: async (): Promise<TestDatabase> => {
+      const db = await createTestTenantDatabase();
+      made.push(db);
+      return db;
+    },
+  };
+}
 
 /** What the chain's own verification answers. */
 interface Verification {

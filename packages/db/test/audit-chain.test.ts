@@ -1,24 +1,9 @@
-import { createTestControlDatabase, createTestTenantDatabase, type TestDatabase } from '@cifra/testing';
-import { afterAll, describe, expect, it } from 'vitest';
-import { type Actor, inTransaction, pg, recordAuditEvent, tenantDb, withClient } from '../src/index.ts';
-import { recomputed, verify } from './audit-chain-checks.ts';
+import { createTestControlDatabase, type TestDatabase } from '@cifra/testing';
+import { describe, expect, it } from 'vitest';
+import { inTransaction, pg, recordAuditEvent, tenantDb, withClient } from '../src/index.ts';
+import { actor, databasesOfThisFile, recomputed, verify } from './audit-chain-checks.ts';
 
-const made: TestDatabase[] = [];
-afterAll(() => Promise.all(made.map((d) => d.drop())));
-
-async function freshTenant(): Promise<TestDatabase> {
-  const db = await createTestTenantDatabase();
-  made.push(db);
-  return db;
-}
-
-const actor: Actor = {
-  userId: '11111111-1111-4111-8111-111111111111',
-  email: 'senior@demo.firm',
-  requestId: 'req-1',
-  clientName: 'web',
-  clientVersion: '1.2.3',
-};
+const { made, freshTenant } = databasesOfThisFile();
 
 /** Writes `n` events as the application role, each in its own transaction through the shared helper. */
 async function writeEvents(db: TestDatabase, n: number, prefix = 'thing'): Promise<void> {
