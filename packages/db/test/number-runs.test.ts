@@ -227,6 +227,50 @@ describe('a run of numbers in one UPDATE', () => {
     expect(await taker('ZB:2027')).toEqual(['req-42']);
   });
 
+  it('numbers a group of kinds whose sequences are open, each sequence’s history as one UPDATE a number leaves it', async () => {
+    // A group's documents of several kinds, every sequence open already. Each sequence first takes a
+    // number alone (an open version to close); the reference sequences (O…) then take theirs one by
+    // one, with the same authors.
+    for (const type of ['TA', 'TB', 'TC', 'OA', 'OB', 'OC'])
+      await inTx((c) => oneByOne(c, type, [author(9)]));
+    const types = ['TB', 'TA', 'TC', 'TA', 'TC', 'TA'];
+    const list = [author(1), author(2, 'Month-end batch'), author(3), author(4), author(5), author(1)];
+    const of = (type: string) => list.filter((_, i) => types[i] === type);
+    const { numbers, settings } = await inTx(async (c) => {
+      const r = await c.query(
+        `SELECT cifra_take_numbers_for($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[]) AS n`,
+        [types, types.map(() => 2026), ...arrays(list)],
+      );
+      const set = await c.query(`SELECT current_setting('cifra.actor_email') AS email`);
+      return { numbers: r.rows[0].n, settings: set.rows[0] };
+    });
+    expect(numbers).toEqual([
+      'TB-2026-000002',
+      'TA-2026-000002',
+      'TC-2026-000002',
+      'TA-2026-000003',
+      'TC-2026-000003',
+      'TA-2026-000004',
+    ]);
+    // Left at the last run's (TC's) last author.
+    expect(settings).toEqual({ email: 'author5@demo.firm' });
+    await inTx(async (c) => {
+      for (const type of ['A', 'B', 'C']) await oneByOne(c, `O${type}`, of(`T${type}`));
+    });
+    for (const type of ['A', 'B', 'C']) {
+      const [reference, together] = [await history(`O${type}`), await history(`T${type}`)];
+      expect(shape(together)).toEqual(shape(reference));
+      expect(together.filter((v) => v.open)).toHaveLength(1);
+    }
+    expect((await history('TA')).map((v) => [v.next_value, v.request, v.open])).toEqual([
+      [1, 'req-9', false],
+      [2, 'req-9', false],
+      [3, 'req-2', false],
+      [4, 'req-4', false],
+      [5, 'req-1', true],
+    ]);
+  });
+
   it('does not let the application write a number’s version itself', async () => {
     await expect(
       inTx((c) =>
