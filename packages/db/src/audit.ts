@@ -65,10 +65,12 @@ export async function recordAuditEvents(
   // One array parameter per column: a bulk posting's thousand events cost one short statement to
   // parse, not eleven thousand parameters.
   const column = (f: (e: (typeof events)[number]) => unknown) => sql.param(events.map(f));
-  await tx.execute(sql`SELECT cifra_append_audit_events(
-      ${column(() => actor.userId ?? null)}::text[], ${column(() => actor.email ?? null)}::text[],
+  // The author's fields, the same for every event, sent once.
+  const each = (value: string | null | undefined) =>
+    sql`array_fill(${value ?? null}::text, ARRAY[${events.length}::int])`;
+  await tx.execute(sql`SELECT cifra_append_audit_events(${each(actor.userId)}, ${each(actor.email)},
       ${column((e) => e.action)}::text[], ${column((e) => e.entityType)}::text[], ${column((e) => e.entityId)}::text[],
       ${column((e) => auditJson(e.before))}::jsonb[], ${column((e) => auditJson(e.after))}::jsonb[],
-      ${column((e) => e.reason ?? actor.reason ?? null)}::text[], ${column(() => actor.requestId ?? null)}::text[],
-      ${column(() => actor.clientName ?? null)}::text[], ${column(() => actor.clientVersion ?? null)}::text[])`);
+      ${column((e) => e.reason ?? actor.reason ?? null)}::text[], ${each(actor.requestId)},
+      ${each(actor.clientName)}, ${each(actor.clientVersion)})`);
 }
