@@ -205,16 +205,31 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  * it was planned afresh each time, which took longer than running it.
  */
 export function latestRatesSql(client: ClientFx, asks: string): string {
+  return `SELECT f.ask_currency, f.ask_date, (f.rate).*
+    FROM (SELECT array_agg(a.currency), array_agg(a.date) FROM (${asks}) AS a(currency, date)) AS q(currencies, dates),
+      cifra_latest_rates(q.currencies::char(3)[], q.dates::date[], ${ratesArgs(client)}) AS f`;
+}
+
+/**
+ * `latestRatesSql` for the currencies and document dates of the documents `ids` (a checked uuid[]
+ * literal) not in the base currency, read by `cifra_latest_rates_of_documents` (tenant migration
+ * 0060): the statement around `cifra_latest_rates`, inlined, was planned afresh each time, longer
+ * than it ran; the function's plan is kept by the connection.
+ */
+export function latestRatesOfDocumentsSql(client: ClientFx, ids: string): string {
+  return `SELECT f.ask_currency, f.ask_date, (f.rate).*
+    FROM cifra_latest_rates_of_documents(${ids}, ${ratesArgs(client)}) AS f`;
+}
+
+/** The rates functions' last arguments, inlined: the base currency, the currencies pegged to it, the sources. */
+function ratesArgs(client: ClientFx): string {
   const base = client.baseCurrency;
   if (!CODE.test(base)) throw new Error(`not a currency code: ${base}`);
   const pegged = `'{${client.pegs
     .flatMap((p) => (p.currency === base ? [p.anchor] : p.anchor === base ? [p.currency] : []))
     .filter((c) => CODE.test(c))
     .join(',')}}'::text[]`;
-  return `SELECT f.ask_currency, f.ask_date, (f.rate).*
-    FROM (SELECT array_agg(a.currency), array_agg(a.date) FROM (${asks}) AS a(currency, date)) AS q(currencies, dates),
-      cifra_latest_rates(q.currencies::char(3)[], q.dates::date[], '${base}', ${pegged},
-        '${PEG_SOURCE}', '${DOCUMENT_SOURCE}') AS f`;
+  return `'${base}', ${pegged}, '${PEG_SOURCE}', '${DOCUMENT_SOURCE}'`;
 }
 
 /** The rates in force from the rows of `latestRatesSql`, keyed by `rateKey`: each row no older than `stalenessDays` (a peg does not age). */

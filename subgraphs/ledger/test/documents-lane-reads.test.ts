@@ -1,6 +1,8 @@
-import { translateDbError } from '@cifra/db';
+import { translateDbError, uuidArray } from '@cifra/db';
+import { clientFx, latestRatesOfDocumentsSql, latestRatesSql } from '@cifra/fx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDraft, postDocument } from '../src/documents/index.ts';
+import { voidDocument } from '../src/documents/void.ts';
 import type { Books } from '../src/services/books.ts';
 import { createParty } from '../src/services/parties.service.ts';
 import { createTaxCode, updateTaxCode } from '../src/tax-codes/index.ts';
@@ -140,6 +142,106 @@ describe("the documents lane's reads", () => {
     }
   });
 
+  // The locks, the live settlements and the foreign drafts' rates too (tenant migration 0060): the
+  // same rows as the statements they replaced, and the lock a lock.
+  it('locks documents, reads what settles them and finds their rates as the statements it replaced', async () => {
+    const party = (await createParty(books, { kind: 'CUSTOMER', code: 'R6', name: 'Settled Hotel' })).id;
+    const euro = (
+      await createParty(books, { kind: 'CUSTOMER', code: 'R7', name: 'Settled GmbH', currency: 'EUR' })
+    ).id;
+    await t.admin.query(
+      `INSERT INTO exchange_rates (rate_date, currency, base_currency, rate, source, derivation)
+       SELECT d::date, 'EUR', base_currency, 1.10, 'ECB', 'test'
+         FROM company, generate_series('2026-07-01'::date, '2026-07-15'::date, interval '7 days') d`,
+    );
+    const [kept, voided] = [
+      await postDocument(books, (await invoice(party)).id, 'SALES'),
+      await postDocument(books, (await invoice(party)).id, 'SALES'),
+    ];
+    const receipt = async (of: string, amount: string) =>
+      postDocument(
+        books,
+        (
+          await createDraft(books, 'CUSTOMER_RECEIPT', {
+            partyId: party,
+            documentDate: '2026-07-16',
+            amount,
+            allocations: [{ invoiceId: of, amount }],
+          })
+        ).id,
+        'PAYMENT',
+      );
+    const paid = await receipt(kept.id, '10.00');
+    await voidDocument(
+      books,
+      (await receipt(voided.id, '5.00')).id,
+      'PAYMENT',
+      'The cheque bounced at the bank',
+      '2026-07-17',
+    );
+    const foreign = await createDraft(books, 'SALES_INVOICE', {
+      partyId: euro,
+      documentDate: '2026-07-10',
+      lines: [
+        { description: 'Kaffee', accountCode: '4101', quantity: '1', unitPrice: '10', taxCode: 'ITBMS7' },
+      ],
+    });
+    const ids = [kept.id, voided.id, paid.id, foreign.id, '00000000-0000-4000-8000-000000000000'];
+    const same = async (fn: string, inline: string, order: string) => {
+      const [a, b] = [
+        await t.admin.query(`SELECT * FROM (${fn}) f ORDER BY ${order}`),
+        await t.admin.query(`SELECT * FROM (${inline}) s ORDER BY ${order}`),
+      ];
+      expect(a.rows).toEqual(b.rows);
+      return a.rows;
+    };
+    const of = uuidArray(ids);
+    expect(
+      await same(
+        `SELECT * FROM cifra_lock_documents(${of})`,
+        `SELECT * FROM documents WHERE id = ANY (${of})`,
+        'id',
+      ),
+    ).toHaveLength(4);
+    const live = await same(
+      `SELECT * FROM cifra_live_allocations(${of})`,
+      `SELECT a.* FROM allocations a WHERE a.invoice_id = ANY (${of})
+          AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.document_id = a.source_document_id)`,
+      'id',
+    );
+    // The kept invoice's receipt settles it; the voided receipt's allocation is not live.
+    expect(live.map((a) => [a.invoice_id, a.source_document_id])).toEqual([[kept.id, paid.id]]);
+    const fx = await clientFx(books.db);
+    const rates = await same(
+      latestRatesOfDocumentsSql(fx, of),
+      latestRatesSql(
+        fx,
+        `SELECT DISTINCT currency, document_date FROM documents WHERE id = ANY (${of}) AND currency <> '${fx.baseCurrency}'`,
+      ),
+      'ask_currency, ask_date',
+    );
+    expect(rates.map((r) => [r.ask_currency, r.ask_date, r.rate_date])).toEqual([
+      ['EUR', '2026-07-10', '2026-07-08'],
+    ]);
+
+    // Locked until the transaction ends: another transaction cannot lock it meanwhile.
+    const [holder, other] = [await t.admin.connect(), await t.admin.connect()];
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT * FROM cifra_lock_documents($1::uuid[])', [[kept.id]]);
+      await expect(
+        other.query('SELECT 1 FROM documents WHERE id = $1 FOR UPDATE NOWAIT', [kept.id]),
+      ).rejects.toMatchObject({ code: '55P03' });
+      await holder.query('ROLLBACK');
+      expect(
+        (await other.query('SELECT 1 FROM documents WHERE id = $1 FOR UPDATE NOWAIT', [kept.id])).rowCount,
+      ).toBe(1);
+    } finally {
+      holder.release();
+      other.release();
+    }
+  });
+
   // Their plans are kept for the connection's life, made while a client may have a page of rows:
   // each table is reached by key, never scanned, whatever its size when the plan was made.
   it('read every table by key, on the plans the connection keeps', async () => {
@@ -152,6 +254,8 @@ describe("the documents lane's reads", () => {
       'tax_code_rates',
       'parties',
       'exchange_rates',
+      'allocations',
+      'voids',
     ];
     const client = await t.admin.connect();
     try {
@@ -174,6 +278,14 @@ describe("the documents lane's reads", () => {
         await client.query(
           `SELECT * FROM cifra_latest_rates('{EUR,USD}'::char(3)[], '{2026-07-15,2026-07-15}'::date[], 'PAB',
              '{USD}'::text[], 'PEG', 'DOCUMENT')`,
+        );
+        expect((await client.query('SELECT * FROM cifra_lock_documents($1::uuid[])', [ids])).rowCount).toBe(
+          2,
+        );
+        await client.query('SELECT * FROM cifra_live_allocations($1::uuid[])', [ids]);
+        await client.query(
+          `SELECT * FROM cifra_latest_rates_of_documents($1::uuid[], 'PAB', '{USD}'::text[], 'PEG', 'DOCUMENT')`,
+          [ids],
         );
       }
       expect(await scans()).toBe(before);

@@ -240,7 +240,7 @@ describe('the credit applications lane: applications of one group posted togethe
     expect(holds).toHaveLength(1);
     const [carrier] = holds as [string];
     for (const id of [i1.id, i2.id, c1.id, c2.id]) expect(carrier).toContain(id);
-    expect(carrier.indexOf('cifra_held_posting_books')).toBeLessThan(carrier.indexOf('FOR UPDATE'));
+    expect(carrier.indexOf('cifra_held_posting_books')).toBeLessThan(carrier.indexOf('cifra_lock_documents'));
     for (const d of postedOf(result)) expect(carrier).toContain(`document:${d.id}`);
     expect(texts.indexOf(carrier) + 1).toBe(texts.findIndex((q) => q.includes('cifra_post_entries_as')));
     expect(await openOf([i1, i2, c1, c2])).toEqual(['2910', '2810', '700', '600']);
@@ -284,7 +284,7 @@ describe("the applications' and write-offs' reads after their lock", () => {
     );
     const sent = texts.filter((q) => !/^(BEGIN|COMMIT)/i.test(q.trim()));
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatch(/FOR UPDATE[\s\S]*idempotency_key[\s\S]*posting_periods/);
+    expect(sent[0]).toMatch(/cifra_lock_documents[\s\S]*idempotency_key[\s\S]*posting_periods/);
     expect([...reads.taken]).toEqual([used]);
     expect([...reads.locked.invoices.keys()].sort()).toEqual([inv.id, credit.id].sort());
     expect(reads.locked.settled.get(inv.id)).toBe(100n);

@@ -56,7 +56,7 @@ describe("a group's foreign documents", () => {
     expect(result.map((r) => r.code ?? r.value?.status)).toEqual(['POSTED', 'POSTED', 'POSTED']);
     // One statement read the rates: the drafts' own read, which locks them.
     expect(rateReads(texts)).toHaveLength(1);
-    expect(rateReads(texts)[0]).toContain('FOR UPDATE');
+    expect(rateReads(texts)[0]).toContain('cifra_lock_documents');
     // The same drafts posted alone: the same rates and the same rows cited.
     const alone = [
       await draft(dates[0] as string),
@@ -119,7 +119,7 @@ describe("a group's foreign documents", () => {
     expect(Number((result[0]?.value as DocumentRow | undefined)?.exchangeRate)).toBe(1.1);
     // The write-offs' rates, then the drafts' read: none for the write-off after its pass.
     expect(rateReads(texts)).toHaveLength(2);
-    expect(rateReads(texts).filter((q) => q.includes('FOR UPDATE'))).toHaveLength(1);
+    expect(rateReads(texts).filter((q) => q.includes('cifra_lock_documents'))).toHaveLength(1);
     await chainIntact();
   });
 });

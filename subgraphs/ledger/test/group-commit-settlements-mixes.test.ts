@@ -62,9 +62,7 @@ describe('the control plane, asked once a group', () => {
       });
       expect(asked).toEqual({ settings: 1, minorUnits: 1 });
       // Asked before the group's read of its drafts was sent, so that the two overlap.
-      const draftsRead = texts.findIndex(
-        (q) => q.includes('FROM documents WHERE id = ANY') && q.includes('FOR UPDATE'),
-      );
+      const draftsRead = texts.findIndex((q) => q.includes('cifra_lock_documents('));
       expect(draftsRead).toBeGreaterThan(0);
       expect(askedAt).toBeLessThanOrEqual(draftsRead);
     } finally {
@@ -107,9 +105,9 @@ describe("a group's periods and keys, held while its documents are checked", () 
     const [hold, ...more] = holds(texts);
     expect(more).toEqual([]);
     expect(hold).toBeGreaterThan(at(texts, 'FROM draft_allocations'));
-    expect(hold).toBe(at(texts, 'FROM allocations a WHERE a.invoice_id'));
+    expect(hold).toBe(at(texts, 'cifra_live_allocations('));
     const carrier = texts[hold as number] as string;
-    expect(carrier.indexOf('cifra_held_posting_books')).toBeLessThan(carrier.indexOf('FOR UPDATE'));
+    expect(carrier.indexOf('cifra_held_posting_books')).toBeLessThan(carrier.indexOf('cifra_lock_documents'));
     expect(hold).toBeLessThan(at(texts, 'cifra_post_entries_as'));
     // Nothing else between the drafts' read and the entries.
     expect(between(texts)).toEqual([carrier]);
@@ -141,7 +139,8 @@ describe("a group's periods and keys, held while its documents are checked", () 
     const [hold, ...more] = holds(texts);
     expect(more).toEqual([]);
     const carrier = (texts[hold as number] as string).split(';\n');
-    const lockOf = (id: string) => carrier.findIndex((q) => q.includes('FOR UPDATE') && q.includes(id));
+    const lockOf = (id: string) =>
+      carrier.findIndex((q) => q.includes('cifra_lock_documents') && q.includes(id));
     const held = carrier.findIndex((q) => q.includes('cifra_held_posting_books'));
     expect([lockOf(credit.id), lockOf(open.id), lockOf(other.id)].every((k) => k > held)).toBe(true);
     const [application] = postedOf(result as { value?: DocumentRow }[]).filter(

@@ -229,7 +229,8 @@ describe('the write-offs lane: write-offs of one group posted together', () => {
     expect(results.map((r) => r.code ?? r.value?.status)).toEqual(Array(4).fill('POSTED'));
     expect(await eventsBy(1200, [0, 1, 2, 3])).toHaveLength(8);
     const statements = texts.flatMap((q) => q.split(';\n'));
-    const locks = (id: string) => statements.filter((q) => q.includes('FOR UPDATE') && q.includes(id)).length;
+    const locks = (id: string) =>
+      statements.filter((q) => q.includes('cifra_lock_documents') && q.includes(id)).length;
     expect(invoices.map((i) => locks(i.id))).toEqual([1, 1, 1]);
     expect([locks(paid.id), locks(receipt.id)]).toEqual([1, 1]);
     // The receipt's draft read and locked in the round trip that locks the invoices written off,

@@ -13,7 +13,7 @@ import {
 } from '@cifra/db';
 import { hasIsoDateShape, type IsoDate, isUuid } from '@cifra/domain';
 import { type Period, periodsByDate, type TenantTx } from '@cifra/engine';
-import { type ClientFx, latestRatesSql, type RateAnswer } from '@cifra/fx';
+import { type ClientFx, latestRatesOfDocumentsSql, type RateAnswer } from '@cifra/fx';
 import { type SQL, sql } from 'drizzle-orm';
 import type {
   AccountRole,
@@ -46,7 +46,7 @@ export interface LaneReads {
   allocations: Map<string, Allocation[]>;
   /**
    * The rows deciding the rate of each foreign draft read here on its document date, before the
-   * staleness limit (`latestRatesSql`; `ratesFromRows` decides).
+   * staleness limit (`latestRatesOfDocumentsSql`; `ratesFromRows` decides).
    */
   rates: Record<string, unknown>[];
 }
@@ -93,12 +93,19 @@ export function askLaneReads(tx: TenantTx, ids: readonly string[], fx?: ClientFx
   return { ids: valid, riding: rideNamed(tx, laneStatements(valid, fx)) };
 }
 
+/**
+ * The documents `of` (a uuid[] literal) locked FOR UPDATE in id order, by `cifra_lock_documents`
+ * (tenant migration 0060), whose query the connection keeps planned: inlined, it was planned afresh
+ * each time, up to four times a group.
+ */
+const lockDocumentsSql = (of: string) => `SELECT * FROM cifra_lock_documents(${of})`;
+
 /** The documents' pass's reads of the drafts `ids` (only UUIDs), those of no draft left out (''). */
 const laneStatements = (ids: readonly string[], fx?: ClientFx) => {
   const of = uuidArray(ids);
   const drafts = ids.length > 0;
   return {
-    docs: drafts ? `SELECT * FROM documents WHERE id = ANY (${of}) ORDER BY id FOR UPDATE` : '',
+    docs: drafts ? lockDocumentsSql(of) : '',
     company: 'SELECT * FROM company',
     parties: drafts ? partiesOfSql(of) : '',
     lines: drafts ? linesInForceSql(of) : '',
@@ -107,13 +114,7 @@ const laneStatements = (ids: readonly string[], fx?: ClientFx) => {
     allocations: drafts
       ? `SELECT * FROM draft_allocations WHERE document_id = ANY (${of}) ORDER BY document_id, line_number`
       : '',
-    rates:
-      fx && drafts
-        ? latestRatesSql(
-            fx,
-            `SELECT DISTINCT currency, document_date FROM documents WHERE id = ANY (${of}) AND currency <> '${fx.baseCurrency}'`,
-          )
-        : '',
+    rates: fx && drafts ? latestRatesOfDocumentsSql(fx, of) : '',
   };
 };
 
@@ -434,9 +435,8 @@ export function askSettlingReads(
 function lockStatements(ids: readonly string[]): string[] {
   const of = uuidArray(ids);
   return [
-    `SELECT * FROM documents WHERE id = ANY (${of}) ORDER BY id FOR UPDATE`,
-    `SELECT a.* FROM allocations a WHERE a.invoice_id = ANY (${of})
-        AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.document_id = a.source_document_id)`,
+    lockDocumentsSql(of),
+    `SELECT * FROM cifra_live_allocations(${of})`,
     `SELECT document_id FROM voids WHERE document_id = ANY (${of})`,
   ];
 }

@@ -102,7 +102,7 @@ const LANE_KINDS: ReadonlySet<DocumentKind> = new Set([
  * settles them now (`lockSettledInvoices`); each draft is checked in memory as `postDocument` checks
  * it (family, permission, status, total, legal details, party, each settlement), its rate decided as
  * `postDocument` decides it (the rates in force of the group's foreign currencies and pegs read with
- * the drafts, `latestRatesSql`), and refused alone. Staged: its entry, and its document's
+ * the drafts, `latestRatesOfDocumentsSql`), and refused alone. Staged: its entry, and its document's
  * posting (number, allocations made facts, rate and credit, event) once that entry has posted. The
  * `known` drafts (the group's own write-offs) are taken as their pass drafted them, with the rates
  * it read, and what they settle as that pass locked it: none of it is read or locked again
