@@ -271,6 +271,79 @@ describe('a run of numbers in one UPDATE', () => {
     ]);
   });
 
+  // Several sequences' runs are taken together (tenant migration 0061, `cifra_take_number_runs`).
+  const together = (c: pg.PoolClient, types: readonly string[], list: readonly Author[]) =>
+    c
+      .query(
+        `SELECT cifra_take_numbers_for($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[]) AS n`,
+        [types, types.map(() => 2026), ...arrays(list)],
+      )
+      .then((r) => r.rows[0].n as string[]);
+
+  it('opens the sequences a group of several kinds is the first to number, as one UPDATE a number would', async () => {
+    const types = ['NB', 'NA', 'NB', 'NC', 'NA', 'NB'];
+    const list = [author(1), author(2, 'Month-end batch'), author(3), author(4), author(5), author(6)];
+    const of = (type: string) => list.filter((_, i) => types[i] === type);
+    const { numbers, provenance } = await inTx(async (c) => {
+      // What the caller had named for its own rows is its own again afterwards.
+      await c.query(`SELECT set_config('cifra.row_provenance', '{"x": {}}', true)`);
+      const n = await together(c, types, list);
+      const p = await c.query(`SELECT current_setting('cifra.row_provenance') AS p`);
+      return { numbers: n, provenance: p.rows[0].p };
+    });
+    expect(numbers).toEqual([
+      'NB-2026-000001',
+      'NA-2026-000001',
+      'NB-2026-000002',
+      'NC-2026-000001',
+      'NA-2026-000002',
+      'NB-2026-000003',
+    ]);
+    expect(provenance).toBe('{"x": {}}');
+    await inTx(async (c) => {
+      for (const type of ['A', 'B', 'C']) await oneByOne(c, `M${type}`, of(`N${type}`));
+    });
+    for (const type of ['A', 'B', 'C']) {
+      const [reference, group] = [await history(`M${type}`), await history(`N${type}`)];
+      expect(shape(group)).toEqual(shape(reference));
+    }
+    // Each opened by its first number's posting, each number's version naming its own.
+    expect((await history('NB')).map((v) => [v.op, v.next_value, v.request, v.open])).toEqual([
+      ['INSERT', 1, 'req-1', false],
+      ['UPDATE', 2, 'req-1', false],
+      ['UPDATE', 3, 'req-3', false],
+      ['UPDATE', 4, 'req-6', true],
+    ]);
+    expect((await history('NC')).map((v) => [v.op, v.next_value, v.request, v.open])).toEqual([
+      ['INSERT', 1, 'req-4', false],
+      ['UPDATE', 2, 'req-4', true],
+    ]);
+  });
+
+  it('gives groups of several kinds and single runs, all at once, disjoint numbers without a gap', async () => {
+    const kinds = [['QA', 'QB', 'QA'], ['QB', 'QA'], ['QA'], ['QB', 'QB', 'QA', 'QC'], ['QC', 'QA']];
+    const taken = await Promise.all(
+      Array.from({ length: 10 }, (_, k) => {
+        const types = kinds[k % kinds.length] as string[];
+        return inTx((c) =>
+          together(
+            c,
+            types,
+            types.map((_, i) => author(100 + 10 * k + i)),
+          ),
+        );
+      }),
+    );
+    const numbers = taken.flat();
+    for (const type of ['QA', 'QB', 'QC']) {
+      const of = numbers.filter((n) => n.startsWith(`${type}-`)).map((n) => Number(n.slice(-6)));
+      expect(of.sort((a, b) => a - b)).toEqual(Array.from({ length: of.length }, (_, i) => i + 1));
+      const h = await history(type);
+      expect(h.filter((v) => v.open)).toHaveLength(1);
+      expect(h.map((v) => v.next_value)).toEqual(Array.from({ length: of.length + 1 }, (_, i) => i + 1));
+    }
+  });
+
   it('does not let the application write a number’s version itself', async () => {
     await expect(
       inTx((c) =>
