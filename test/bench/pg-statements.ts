@@ -3,8 +3,9 @@
  * directory (made if missing). The module's server then keeps statement statistics
  * (`pg_stat_statements`, statements inside functions and triggers included) and function statistics
  * (`track_functions`); `withStatements` resets both before the step and writes
- * `<name>.statements.tsv` there after it: each statement's calls and execution time per unit of work
- * (a group of postings, say), then each function's self and total time per unit. Without the
+ * `<name>.statements.tsv` there after it: each statement's execution and planning time per unit of
+ * work (a group of postings, say), its calls and plans (a statement planned at every call has as
+ * many plans as calls), then each function's self and total time per unit. Without the
  * variable the step just runs. Statistics cost time of their own: numbers from such a run are for
  * finding where time goes, never for the report's ratios.
  */
@@ -19,6 +20,7 @@ export const STATEMENT_SETTINGS: Readonly<Record<string, string>> = DIR
   ? {
       shared_preload_libraries: 'pg_stat_statements',
       'pg_stat_statements.track': 'all',
+      'pg_stat_statements.track_planning': 'on',
       track_functions: 'all',
     }
   : {};
@@ -50,10 +52,10 @@ export async function withStatements<T>(
   await pause(11_000);
   const lines = await withClient(url, async (c) => {
     const statements = await c.query(
-      `SELECT calls, total_exec_time / $1 AS ms, toplevel,
+      `SELECT calls, plans, total_exec_time / $1 AS ms, total_plan_time / $1 AS plan_ms, toplevel,
               left(regexp_replace(query, '\\s+', ' ', 'g'), 200) AS query
          FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-        ORDER BY total_exec_time DESC LIMIT 80`,
+        ORDER BY total_exec_time + total_plan_time DESC LIMIT 80`,
       [n],
     );
     const functions = await c.query(
@@ -62,8 +64,11 @@ export async function withStatements<T>(
       [n],
     );
     return [
-      `# ${name}: per unit of ${n}; statements (ms, calls, top level, text)`,
-      ...statements.rows.map((r) => `${Number(r.ms).toFixed(3)}\t${r.calls}\t${r.toplevel}\t${r.query}`),
+      `# ${name}: per unit of ${n}; statements (ms, planning ms, calls, plans, top level, text)`,
+      ...statements.rows.map(
+        (r) =>
+          `${Number(r.ms).toFixed(3)}\t${Number(r.plan_ms).toFixed(3)}\t${r.calls}\t${r.plans}\t${r.toplevel}\t${r.query}`,
+      ),
       '# functions (self ms, total ms, calls, name)',
       ...functions.rows.map(
         (r) => `${Number(r.self_ms).toFixed(3)}\t${Number(r.total_ms).toFixed(3)}\t${r.calls}\t${r.funcname}`,
