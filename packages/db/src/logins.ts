@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { type pg, quoteIdent, quoteLiteral, withClient } from './pg.ts';
-import { APP_ROLE, takingTurns } from './servers.ts';
+import { APP_ROLE, closeToPublic, takingTurns } from './servers.ts';
 import { withCredentials, withDatabase } from './url.ts';
 
 /**
@@ -62,9 +62,7 @@ export async function refreshLogin(c: pg.Client, spec: LoginSpec): Promise<void>
   // The maintenance databases are open to PUBLIC by default; no client login needs them.
   await c.query('REVOKE CONNECT ON DATABASE postgres FROM PUBLIC');
   await c.query('REVOKE CONNECT ON DATABASE template1 FROM PUBLIC');
-  // Nor temporary tables: one named like a books table would stand in for it in the database's own
-  // SECURITY DEFINER functions, which search a session's temporary schema first.
-  await c.query(`REVOKE CONNECT, TEMPORARY ON DATABASE ${quoteIdent(spec.databaseName)} FROM PUBLIC`);
+  await closeToPublic(c, spec.databaseName);
   await c.query(`GRANT CONNECT ON DATABASE ${quoteIdent(spec.databaseName)} TO ${role}`);
 }
 

@@ -110,6 +110,16 @@ export async function createDatabase(
   );
 }
 
+/**
+ * A client's database (or the template) closed to `PUBLIC`: only its owner and the roles granted it
+ * connect, and nobody but the owner makes temporary tables there — one named like a books table
+ * would stand in for it inside the database's own SECURITY DEFINER functions, which search a
+ * session's temporary schema first.
+ */
+export async function closeToPublic(c: pg.Client, name: string): Promise<void> {
+  await c.query(`REVOKE CONNECT, TEMPORARY ON DATABASE ${quoteIdent(name)} FROM PUBLIC`);
+}
+
 /** `createDatabase` on a session the caller holds to the server's `postgres` database. */
 export async function createDatabaseOn(
   c: pg.Client,
@@ -119,9 +129,8 @@ export async function createDatabaseOn(
 ): Promise<void> {
   const from = template ? ` TEMPLATE ${quoteIdent(template)}` : '';
   await c.query(`CREATE DATABASE ${quoteIdent(name)}${from}`);
-  // Only the owner and the roles named may connect; other clients' logins may not. Nobody but the
-  // owner makes temporary tables there (refreshLogin, logins.ts).
-  await c.query(`REVOKE CONNECT, TEMPORARY ON DATABASE ${quoteIdent(name)} FROM PUBLIC`);
+  // Only the owner and the roles named may connect; other clients' logins may not.
+  await closeToPublic(c, name);
   for (const role of connectRoles) {
     await c.query(`GRANT CONNECT ON DATABASE ${quoteIdent(name)} TO ${quoteIdent(role)}`);
   }

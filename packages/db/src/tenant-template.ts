@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { migrateTenantDatabase } from './migrate.ts';
 import { type pg, quoteIdent, withClient } from './pg.ts';
-import { createDatabaseOn, dropDatabase } from './servers.ts';
+import { closeToPublic, createDatabaseOn, dropDatabase } from './servers.ts';
 import { withDatabase } from './url.ts';
 
 /**
@@ -76,7 +76,7 @@ async function tenantTemplateOn(
     const building = `${TEMPLATE_PREFIX}building_${randomBytes(6).toString('hex')}`;
     await c.query(`CREATE DATABASE ${quoteIdent(building)}`);
     try {
-      await c.query(`REVOKE CONNECT, TEMPORARY ON DATABASE ${quoteIdent(building)} FROM PUBLIC`);
+      await closeToPublic(c, building);
       await migrateTenantDatabase(withDatabase(adminUrl, building));
       await c.query(`ALTER DATABASE ${quoteIdent(building)} RENAME TO ${quoteIdent(name)}`);
     } catch (err) {

@@ -81,6 +81,23 @@ async function asRun(c: pg.PoolClient, type: string, list: readonly Author[]): P
   return list.map((_, i) => r.rows[0].first_value + i);
 }
 
+/**
+ * A group's numbers of several types (and years, 2026 unless given) as the group calls take them
+ * (`cifra_take_numbers_for`: one sequence by its run, several together since tenant migration 0061).
+ */
+const numbersFor = (
+  c: pg.PoolClient,
+  types: readonly string[],
+  list: readonly Author[],
+  years: readonly number[] = types.map(() => 2026),
+) =>
+  c
+    .query(
+      `SELECT cifra_take_numbers_for($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[]) AS n`,
+      [types, years, ...arrays(list)],
+    )
+    .then((r) => r.rows[0].n as string[]);
+
 async function inTx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
   const c = await pool.connect();
   try {
@@ -200,11 +217,7 @@ describe('a run of numbers in one UPDATE', () => {
     const list = types.map((_, i) => author(40 + i));
     const numbers = await inTx(async (c) => {
       await c.query(`INSERT INTO numbering_prefixes (document_type, prefix) VALUES ('ZA', 'ZPA')`);
-      const r = await c.query(
-        `SELECT cifra_take_numbers_for($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[]) AS n`,
-        [types, years, ...arrays(list)],
-      );
-      return r.rows[0].n;
+      return numbersFor(c, types, list, years);
     });
     expect(numbers).toEqual([
       'ZB-2026-000001',
@@ -237,12 +250,9 @@ describe('a run of numbers in one UPDATE', () => {
     const list = [author(1), author(2, 'Month-end batch'), author(3), author(4), author(5), author(1)];
     const of = (type: string) => list.filter((_, i) => types[i] === type);
     const { numbers, settings } = await inTx(async (c) => {
-      const r = await c.query(
-        `SELECT cifra_take_numbers_for($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[]) AS n`,
-        [types, types.map(() => 2026), ...arrays(list)],
-      );
+      const n = await numbersFor(c, types, list);
       const set = await c.query(`SELECT current_setting('cifra.actor_email') AS email`);
-      return { numbers: r.rows[0].n, settings: set.rows[0] };
+      return { numbers: n, settings: set.rows[0] };
     });
     expect(numbers).toEqual([
       'TB-2026-000002',
@@ -272,14 +282,6 @@ describe('a run of numbers in one UPDATE', () => {
   });
 
   // Several sequences' runs are taken together (tenant migration 0061, `cifra_take_number_runs`).
-  const together = (c: pg.PoolClient, types: readonly string[], list: readonly Author[]) =>
-    c
-      .query(
-        `SELECT cifra_take_numbers_for($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[]) AS n`,
-        [types, types.map(() => 2026), ...arrays(list)],
-      )
-      .then((r) => r.rows[0].n as string[]);
-
   it('opens the sequences a group of several kinds is the first to number, as one UPDATE a number would', async () => {
     const types = ['NB', 'NA', 'NB', 'NC', 'NA', 'NB'];
     const list = [author(1), author(2, 'Month-end batch'), author(3), author(4), author(5), author(6)];
@@ -287,7 +289,7 @@ describe('a run of numbers in one UPDATE', () => {
     const { numbers, provenance } = await inTx(async (c) => {
       // What the caller had named for its own rows is its own again afterwards.
       await c.query(`SELECT set_config('cifra.row_provenance', '{"x": {}}', true)`);
-      const n = await together(c, types, list);
+      const n = await numbersFor(c, types, list);
       const p = await c.query(`SELECT current_setting('cifra.row_provenance') AS p`);
       return { numbers: n, provenance: p.rows[0].p };
     });
@@ -326,7 +328,7 @@ describe('a run of numbers in one UPDATE', () => {
       Array.from({ length: 10 }, (_, k) => {
         const types = kinds[k % kinds.length] as string[];
         return inTx((c) =>
-          together(
+          numbersFor(
             c,
             types,
             types.map((_, i) => author(100 + 10 * k + i)),
