@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { formatDecimal, parseDecimal } from './decimal.ts';
 import { DomainError } from './errors.ts';
 import { isDecimalString } from './money.ts';
@@ -38,7 +38,12 @@ export function canonicalJson(value: unknown): string {
 
 /** sha256 (hex) of the payload's canonical JSON; the operation name keeps hashes of two operations apart. */
 export function payloadHash(operation: string, payload: unknown): string {
-  return createHash('sha256').update(operation).update('\n').update(canonicalJson(payload)).digest('hex');
+  return payloadHashOfJson(operation, canonicalJson(payload));
+}
+
+/** `payloadHash` of a payload whose canonical JSON is `json` already (in one call, no hash object). */
+export function payloadHashOfJson(operation: string, json: string): string {
+  return hash('sha256', `${operation}\n${json}`, 'hex');
 }
 
 /**
