@@ -75,8 +75,7 @@ export function holdAhead(tx: TenantTx, dates: readonly IsoDate[], keys: readonl
   const literals = [...asked.keys].map((k) => pg.escapeLiteral(k)).join(', ') || 'NULL';
   const riding = ride(tx, [
     `SELECT cifra_held_posting_books('${first}'::date, '${last}'::date) AS held,
-      ARRAY(SELECT j.idempotency_key FROM journal_entries j
-             WHERE j.idempotency_key = ANY (ARRAY[${literals}]::text[])) AS taken`,
+      cifra_taken_entry_keys(ARRAY[${literals}]::text[]) AS taken`,
   ]);
   const held = async (): Promise<HeldPeriods> => {
     const [rows] = await riding.rows();

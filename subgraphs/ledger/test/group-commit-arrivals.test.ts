@@ -102,10 +102,10 @@ describe('postings on their way to a group', () => {
     });
     expect(sizes).toEqual([5]);
     // One round trip: the accounts (their codes inlined as escaped literals) ride with the drafts' read.
-    const reads = texts.filter((q) => q.includes('FROM accounts a'));
+    const reads = texts.filter((q) => q.includes('cifra_accounts_by_code('));
     expect(reads).toHaveLength(1);
     expect(reads[0]).toContain("'9''); SELECT 1; --'");
-    expect(reads[0]).toContain('FROM draft_allocations');
+    expect(reads[0]).toContain('cifra_draft_allocations_of(');
   });
 
   it('reads a group of entries’ accounts in the round trip that holds their periods: four round trips', async () => {
@@ -117,8 +117,8 @@ describe('postings on their way to a group', () => {
     expect(sizes).toEqual([3]);
     const group = texts.slice(texts.indexOf('begin'), texts.indexOf('commit') + 1);
     expect(group).toHaveLength(4);
-    expect(group[1]).toContain('FROM accounts a');
-    expect(group[1]?.indexOf('FROM accounts a')).toBeLessThan(
+    expect(group[1]).toContain('cifra_accounts_by_code(');
+    expect(group[1]?.indexOf('cifra_accounts_by_code(')).toBeLessThan(
       group[1]?.indexOf('cifra_held_posting_books') ?? -1,
     );
     expect(group[2]).toContain('cifra_post_entries_as');

@@ -77,7 +77,7 @@ describe("a group's periods and keys, held while its documents are checked", () 
   const at = (texts: readonly string[], part: string) => texts.findIndex((q) => q.includes(part));
   /** What the group sent between its drafts' read and its entries' call. */
   const between = (texts: readonly string[]) =>
-    texts.slice(at(texts, 'FROM draft_allocations') + 1, at(texts, 'cifra_post_entries_as'));
+    texts.slice(at(texts, 'cifra_draft_allocations_of(') + 1, at(texts, 'cifra_post_entries_as'));
   const entry = (i: number) =>
     postJournalEntry(grouped.db, grouped.company, as(grouped, 790 + i).actor, {
       postingDate: '2026-05-21',
@@ -104,7 +104,7 @@ describe("a group's periods and keys, held while its documents are checked", () 
     // settle, ahead of the lock: the gates are held first, as a lone posting holds them.
     const [hold, ...more] = holds(texts);
     expect(more).toEqual([]);
-    expect(hold).toBeGreaterThan(at(texts, 'FROM draft_allocations'));
+    expect(hold).toBeGreaterThan(at(texts, 'cifra_draft_allocations_of('));
     expect(hold).toBe(at(texts, 'cifra_live_allocations('));
     const carrier = texts[hold as number] as string;
     expect(carrier.indexOf('cifra_held_posting_books')).toBeLessThan(carrier.indexOf('cifra_lock_documents'));

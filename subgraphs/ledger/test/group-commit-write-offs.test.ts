@@ -235,7 +235,7 @@ describe('the write-offs lane: write-offs of one group posted together', () => {
     expect([locks(paid.id), locks(receipt.id)]).toEqual([1, 1]);
     // The receipt's draft read and locked in the round trip that locks the invoices written off,
     // before them (as a lone posting locks its draft before what it settles).
-    const [carrier, ...others] = texts.filter((q) => q.includes('FROM draft_allocations'));
+    const [carrier, ...others] = texts.filter((q) => q.includes('cifra_draft_allocations_of('));
     expect(others).toEqual([]);
     expect(carrier?.indexOf(receipt.id)).toBeLessThan(
       carrier?.indexOf((invoices[0] as DocumentRow).id) ?? -1,

@@ -226,20 +226,24 @@ export const allocations = pgTable(
 );
 
 /** A posted document or journal entry that was voided: the reason, who, and the reversing entry. */
-export const voids = pgTable('voids', {
-  /** The voided journal entry (documents are voided through their entry). */
-  entryId: uuid('entry_id')
-    .primaryKey()
-    .references(() => journalEntries.id),
-  documentId: uuid('document_id').references(() => documents.id),
-  reversalEntryId: uuid('reversal_entry_id')
-    .notNull()
-    .unique()
-    .references(() => journalEntries.id),
-  reason: text('reason').notNull(),
-  voidedBy: uuid('voided_by').notNull(),
-  voidedAt: timestamp('voided_at', { withTimezone: true }).notNull().defaultNow(),
-});
+export const voids = pgTable(
+  'voids',
+  {
+    /** The voided journal entry (documents are voided through their entry). */
+    entryId: uuid('entry_id')
+      .primaryKey()
+      .references(() => journalEntries.id),
+    documentId: uuid('document_id').references(() => documents.id),
+    reversalEntryId: uuid('reversal_entry_id')
+      .notNull()
+      .unique()
+      .references(() => journalEntries.id),
+    reason: text('reason').notNull(),
+    voidedBy: uuid('voided_by').notNull(),
+    voidedAt: timestamp('voided_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('voids_document_idx').on(t.documentId)],
+);
 
 /** Manual journal entries made by one person and approved (posted) by another. */
 export const journalDrafts = pgTable(

@@ -112,7 +112,7 @@ const laneStatements = (ids: readonly string[], fx?: ClientFx) => {
     taxes: 'SELECT * FROM tax_codes',
     roles: 'SELECT * FROM account_role_bindings',
     allocations: drafts
-      ? `SELECT * FROM draft_allocations WHERE document_id = ANY (${of}) ORDER BY document_id, line_number`
+      ? `SELECT * FROM cifra_draft_allocations_of(${of}) ORDER BY document_id, line_number`
       : '',
     rates: fx && drafts ? latestRatesOfDocumentsSql(fx, of) : '',
   };
@@ -437,7 +437,7 @@ function lockStatements(ids: readonly string[]): string[] {
   return [
     lockDocumentsSql(of),
     `SELECT * FROM cifra_live_allocations(${of})`,
-    `SELECT document_id FROM voids WHERE document_id = ANY (${of})`,
+    `SELECT document_id FROM cifra_voided_documents(${of})`,
   ];
 }
 

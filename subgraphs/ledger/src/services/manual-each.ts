@@ -5,7 +5,7 @@ import type { Outcome, Own, Pass, Staged } from '../documents/staged.ts';
 import { controlLinesCheck } from './control-accounts.ts';
 import {
   type AccountsByCode,
-  controlRoleOf,
+  accountsByCodeSql,
   controlsOf,
   type ManualLineInput,
   toPostingLines,
@@ -36,8 +36,7 @@ export function askManualReads(tx: TenantTx, postings: readonly Own<ManualEntry>
   const parties = lines.flatMap((l) => l.partyId ?? []);
   // The parties only when a line names one: a statement answering nothing still costs the server.
   const riding = ride(tx, [
-    `SELECT a.*, ${controlRoleOf('a.id')} AS control_role
-      FROM accounts a WHERE a.code = ANY (ARRAY[${codes.join(', ') || 'NULL'}]::text[])`,
+    accountsByCodeSql(`ARRAY[${codes.join(', ') || 'NULL'}]::text[]`),
     ...(parties.length > 0 ? [`SELECT * FROM parties WHERE id = ANY (${uuidArray(parties)})`] : []),
   ]);
   return async () => {

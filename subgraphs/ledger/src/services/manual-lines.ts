@@ -25,16 +25,28 @@ export const manualLinesInput = z
 export type CodedAccount = typeof tenant.accounts.$inferSelect & { controlRole: ControlRole | null };
 export type AccountsByCode = ReadonlyMap<string, CodedAccount>;
 
+/** The control roles that name a party's kind: first, should an account carry two. */
+const PARTY_ROLES: readonly ControlRole[] = ['DefaultAR', 'DefaultAP'];
+const textArray = (values: readonly string[]) => `'{${values.join(',')}}'::text[]`;
+
 /**
  * The control role of the account whose id `accountId` (an SQL expression) names: the one that
  * names a party's kind first, should an account carry two (a receivable that is also the tax
- * account must name a customer). SQL text, the roles inlined (constants): read here through drizzle
- * and by the books' lane in a simple-protocol query (`askManualReads`).
+ * account must name a customer). SQL text, the roles inlined (constants), read through drizzle.
  */
-export const controlRoleOf = (accountId: string): string => `(SELECT b.role FROM account_role_bindings b
-  WHERE b.account_id = ${accountId} AND b.role::text IN (${CONTROL_ROLES.map((r) => `'${r}'`).join(', ')})
-  ORDER BY b.role::text IN ('DefaultAR', 'DefaultAP') DESC, b.role LIMIT 1)`;
+const controlRoleOf = (accountId: string): string => `(SELECT b.role FROM account_role_bindings b
+  WHERE b.account_id = ${accountId} AND b.role::text = ANY (${textArray(CONTROL_ROLES)})
+  ORDER BY b.role::text = ANY (${textArray(PARTY_ROLES)}) DESC, b.role LIMIT 1)`;
 const controlRole = sql<ControlRole | null>`${sql.raw(controlRoleOf('"accounts"."id"'))}`;
+
+/**
+ * The same, for the accounts whose codes `codes` (an SQL text[] expression) names, as the books'
+ * lane reads them in a simple-protocol query (`askManualReads`): the accounts' columns and
+ * `control_role`, by a function whose plan the connection keeps (tenant migration 0062).
+ */
+export const accountsByCodeSql = (codes: string): string =>
+  `SELECT (f.account).*, f.control_role
+     FROM cifra_accounts_by_code(${codes}, ${textArray(CONTROL_ROLES)}, ${textArray(PARTY_ROLES)}) f`;
 
 /**
  * Accounts by code with their control roles, in one statement, read together with concurrent
