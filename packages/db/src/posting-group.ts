@@ -2,6 +2,7 @@ import { DomainError } from '@cifra/domain';
 import { sql } from 'drizzle-orm';
 import { isRetryableConflict } from './db-errors.ts';
 import { type TenantDb, tenantDb } from './drizzle.ts';
+import { inLazyTransaction } from './lazy-begin.ts';
 import { pg } from './pg.ts';
 import { poolOf } from './shared-reads.ts';
 import type { Actor, TxOf } from './tx.ts';
@@ -293,7 +294,7 @@ export class PostingGroups {
       // On the first posting's handle unless groups are queued (the kept connection): with tracing
       // on, a lone posting's or a quiet moment's group's statements are spans of the request that
       // opened it.
-      await (db ?? (jobs[0] as Job).db).transaction(async (tx) => {
+      await inLazyTransaction(db ?? (jobs[0] as Job).db, async (tx) => {
         // Postings a lane can post together go first, together; the rest (and any the lane left)
         // one by one, each in its own savepoint.
         for (const [k, idx] of (lanes ? laneBatches(jobs) : []).entries()) {
