@@ -12,8 +12,17 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
  */
 export const hasIsoDateShape = (text: string): boolean => ISO_DATE.test(text);
 
+/**
+ * `text` when it is a date of the calendar `YYYY-MM-DD`, else BAD_USER_INPUT naming `field`. Every
+ * request's dates are checked here: a date of the years 1000–9999 by the calendar's own count
+ * (`epochDay`, a tenth of a microsecond), any other by luxon (several microseconds), which decided
+ * them all before and still decides the same (calendar.test.ts).
+ */
 export function parseIsoDate(text: string, field = 'date'): IsoDate {
-  if (!ISO_DATE.test(text) || !DateTime.fromISO(text, { zone: 'UTC' }).isValid) {
+  const valid =
+    ISO_DATE.test(text) &&
+    (epochDay(text) !== undefined || (text[0] === '0' && DateTime.fromISO(text, { zone: 'UTC' }).isValid));
+  if (!valid) {
     throw badInput(`${field}: "${text}" is not a date in the form YYYY-MM-DD`, { field, value: text });
   }
   return text;

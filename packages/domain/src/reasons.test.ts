@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from './errors.ts';
-import { MIN_REASON_LENGTH, requireReason } from './reasons.ts';
+import { countShown, MIN_REASON_LENGTH, requireReason } from './reasons.ts';
 
 describe('requireReason', () => {
   it('returns the trimmed reason when it has at least 20 characters', () => {
@@ -51,5 +52,28 @@ describe('requireReason', () => {
     // 19 emoji are 38 UTF-16 units but 19 characters.
     expect(() => requireReason('😀'.repeat(19))).toThrow(DomainError);
     expect(requireReason('Reapertura corrección')).toBe('Reapertura corrección');
+  });
+});
+
+/** What a person reads, counted the long way: grapheme clusters, as `countShown` counted them all before. */
+const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+const segments = (text: string) => [...segmenter.segment(text)].length;
+
+describe('the characters a reason shows, counted', () => {
+  it('as grapheme clusters, printable ASCII by its length included', () => {
+    const ascii = fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)) });
+    fc.assert(
+      fc.property(fc.oneof(ascii, fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' })), (text) => {
+        expect(countShown(text)).toBe(segments(text));
+      }),
+      { numRuns: 5_000 },
+    );
+    // A CR and an LF are one; a tab, a line feed and a space each one; an e and its accent one.
+    expect(countShown('a\r\nb')).toBe(3);
+    expect(countShown('a\t\nb ')).toBe(5);
+    expect(countShown('corrección')).toBe(countShown('correccio\u0301n'));
+    // Twenty printable characters kept (trimmed), nineteen refused.
+    expect(requireReason('  The customer closed!  ')).toBe('The customer closed!');
+    expect(() => requireReason('The customer closed')).toThrow(/got 19/);
   });
 });

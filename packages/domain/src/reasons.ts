@@ -11,8 +11,16 @@ const INVISIBLE = /[\p{Cf}\p{Cc}]/gu;
 const LINE_SPACING = new Set(['\t', '\n', '\r']);
 const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
-/** How many characters a person reads in `text` (grapheme clusters). */
+/** Printable ASCII, tabs and line feeds: each one grapheme cluster of its own (a CR may pair with an LF). */
+const ONE_EACH = /^[\x20-\x7e\t\n]*$/;
+
+/**
+ * How many characters a person reads in `text` (grapheme clusters). Text of printable ASCII alone is
+ * counted by its length: segmenting it (several microseconds a reason, in every write-off, void and
+ * reopening) counts the same (reasons.test.ts).
+ */
 export const countShown = (text: string): number => {
+  if (ONE_EACH.test(text)) return text.length;
   let n = 0;
   for (const _ of GRAPHEMES.segment(text)) n += 1;
   return n;

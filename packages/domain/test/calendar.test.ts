@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { addDays, daysBetween } from '../src/index.ts';
+import { addDays, daysBetween, parseIsoDate } from '../src/index.ts';
 
 /** What the helpers answered when they were luxon's arithmetic alone (the reference). */
 const luxonAdd = (date: string, days: number) =>
@@ -55,5 +55,56 @@ describe('calendar arithmetic on dates', () => {
     // Beyond any date a Date can hold: luxon's answer, not a RangeError.
     expect(addDays('2026-01-01', 1e9)).toBe(luxonAdd('2026-01-01', 1e9));
     expect(addDays('2026-01-01', -1e9)).toBe(luxonAdd('2026-01-01', -1e9));
+  });
+});
+
+describe('a date of the calendar, checked', () => {
+  const digits = (n: number) =>
+    fc.integer({ min: 0, max: 10 ** n - 1 }).map((v) => String(v).padStart(n, '0'));
+  /** Any text of the shape YYYY-MM-DD: months and days out of range, year 0000 and 0999 too. */
+  const shaped = fc.tuple(digits(4), digits(2), digits(2)).map(([y, m, d]) => `${y}-${m}-${d}`);
+  const nearlyValid = fc
+    .tuple(
+      fc.integer({ min: 0, max: 9999 }),
+      fc.integer({ min: 0, max: 13 }),
+      fc.integer({ min: 0, max: 32 }),
+    )
+    .map(
+      ([y, m, d]) =>
+        `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`,
+    );
+  const accepts = (text: string) => {
+    try {
+      parseIsoDate(text);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('accepts exactly the dates luxon accepts', () => {
+    fc.assert(
+      fc.property(fc.oneof(shaped, nearlyValid, aDate), (text) => {
+        expect(accepts(text)).toBe(DateTime.fromISO(text, { zone: 'UTC' }).isValid);
+      }),
+      { numRuns: 20_000 },
+    );
+    for (const [text, valid] of [
+      ['2024-02-29', true],
+      ['2100-02-29', false],
+      ['2000-02-29', true],
+      ['0000-02-29', true],
+      ['0100-02-29', false],
+      ['2026-04-31', false],
+      ['2026-13-01', false],
+      ['2026-00-10', false],
+      ['2026-1-01', false],
+      [' 2026-01-01', false],
+    ] as const) {
+      expect(accepts(text), text).toBe(valid);
+      expect(DateTime.fromISO(text, { zone: 'UTC' }).isValid && /^\d{4}-\d{2}-\d{2}$/.test(text), text).toBe(
+        valid,
+      );
+    }
   });
 });
