@@ -1,6 +1,7 @@
 export * from './aging-queries.ts';
 export * from './balances.ts';
 export * from './company.ts';
+export * from './entry-hash.ts';
 export * from './held-periods.ts';
 export * from './post-each.ts';
 export * from './posting-engine.ts';

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { type Actor, tenant } from '@cifra/db';
 import { assertBalancedSigned, idempotencyKeyReused } from '@cifra/domain';
 import { inArray } from 'drizzle-orm';
+import { entryHash } from './entry-hash.ts';
 import { type HeldPeriods, holdPeriodsAndKeys, type Period } from './held-periods.ts';
 import { postEntriesAs } from './post-entries-as.ts';
 import {
-  entryHash,
   type NewEntry,
   type NewLine,
   type PostedEntry,
