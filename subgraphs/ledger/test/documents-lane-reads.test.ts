@@ -6,7 +6,7 @@ import { voidDocument } from '../src/documents/void.ts';
 import type { Books } from '../src/services/books.ts';
 import { createParty } from '../src/services/parties.service.ts';
 import { createTaxCode, updateTaxCode } from '../src/tax-codes/index.ts';
-import { codeOf, openTestBooks, type TestBooks } from './test-books.ts';
+import { codeOf, openTestBooks, seqScansIn, type TestBooks } from './test-books.ts';
 
 // The books' lane's documents pass reads a group's drafts, parties, lines and the client's setup in
 // one round trip (`laneReads`, src/documents/group-store.ts): seven statements sent as one query. The drafts are
@@ -260,13 +260,7 @@ describe("the documents lane's reads", () => {
     const client = await t.admin.connect();
     try {
       await client.query('BEGIN');
-      const scans = async () =>
-        (
-          await client.query<{ n: string }>(
-            'SELECT coalesce(sum(seq_scan), 0)::text AS n FROM pg_stat_xact_user_tables WHERE relname = ANY ($1)',
-            [tables],
-          )
-        ).rows[0]?.n;
+      const scans = () => seqScansIn(client, tables);
       const before = await scans();
       for (let round = 0; round < 3; round++) {
         expect((await client.query('SELECT * FROM cifra_lines_in_force($1::uuid[])', [ids])).rowCount).toBe(

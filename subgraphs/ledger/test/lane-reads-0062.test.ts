@@ -6,7 +6,7 @@ import type { Books } from '../src/services/books.ts';
 import { accountsByCodeSql } from '../src/services/manual-lines.ts';
 import { createParty } from '../src/services/parties.service.ts';
 import { postJournalEntry } from '../src/services/post-journal-entry.service.ts';
-import { openTestBooks, type TestBooks } from './test-books.ts';
+import { openTestBooks, seqScansIn, type TestBooks } from './test-books.ts';
 
 // Tenant migration 0062: four more of the books' lane's reads (the manual entries' accounts, the
 // entries' keys taken, the voided documents, the drafts' proposed allocations) are functions whose
@@ -150,13 +150,7 @@ describe("the lane's reads of tenant migration 0062", () => {
     const client = await t.admin.connect();
     try {
       await client.query('BEGIN');
-      const scans = async () =>
-        (
-          await client.query<{ n: string }>(
-            'SELECT coalesce(sum(seq_scan), 0)::text AS n FROM pg_stat_xact_user_tables WHERE relname = ANY ($1)',
-            [tables],
-          )
-        ).rows[0]?.n;
+      const scans = () => seqScansIn(client, tables);
       const before = await scans();
       const ids = ['00000000-0000-4000-8000-000000000001'];
       for (let round = 0; round < 3; round++) {

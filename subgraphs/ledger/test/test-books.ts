@@ -260,3 +260,19 @@ export async function pausedBefore<T>(
   if (!paused) throw new Error(`no query matched ${before}`);
   return result;
 }
+
+/**
+ * The sequential scans of `tables` so far in the transaction open on `client` (as the owner: the
+ * application role may not read the statistics): the kept plans of the lane's functions must reach
+ * every row by key, so a test runs them in a transaction and checks this did not move.
+ */
+export async function seqScansIn(
+  client: pg.PoolClient,
+  tables: readonly string[],
+): Promise<string | undefined> {
+  const { rows } = await client.query<{ n: string }>(
+    'SELECT coalesce(sum(seq_scan), 0)::text AS n FROM pg_stat_xact_user_tables WHERE relname = ANY ($1)',
+    [tables],
+  );
+  return rows[0]?.n;
+}
