@@ -22,7 +22,7 @@ export interface SharedRead<K, V> {
 }
 
 /** What a shared read needs of a database: the pool's, or a transaction's. */
-export type Reader = Pick<TenantDb, 'select'>;
+export type Reader = Pick<TenantDb, 'select' | 'execute'>;
 
 const loaders = new WeakMap<pg.Pool, Map<SharedRead<unknown, unknown>, DataLoader<unknown, unknown>>>();
 

@@ -34,11 +34,11 @@ async function same(fn: string, inline: string, order: string) {
 
 describe("the lane's reads of tenant migration 0062", () => {
   it("answer the manual entries' accounts with the control role a party's kind names first", async () => {
-    const codes = `'{1110,4101,1130,2130,9999}'::text[]`;
-    const inline = `SELECT a.*, (SELECT b.role FROM account_role_bindings b
+    const codes = ['1110', '4101', '1130', '2130', '9999'];
+    const inline = (list: readonly string[]) => `SELECT a.*, (SELECT b.role FROM account_role_bindings b
         WHERE b.account_id = a.id AND b.role::text IN ('DefaultAR', 'DefaultAP', 'SalesTaxPayable', 'PurchaseTaxReceivable')
         ORDER BY b.role::text IN ('DefaultAR', 'DefaultAP') DESC, b.role LIMIT 1)::text AS control_role
-      FROM accounts a WHERE a.code = ANY (${codes})`;
+      FROM accounts a WHERE a.code = ANY ('{${list.join(',')}}'::text[])`;
     const owner = await t.admin.connect();
     try {
       // An account carrying two roles (the receivable that is also the tax account) names a customer.
@@ -53,10 +53,10 @@ describe("the lane's reads of tenant migration 0062", () => {
           WHERE role = 'SalesTaxPayable'`,
       );
       const ar = bound.rows[0]?.code as string;
-      const both = `'{${ar},1110}'::text[]`;
+      const both = [ar, '1110'];
       const [a, b] = [
         await owner.query(`SELECT * FROM (${accountsByCodeSql(both)}) f ORDER BY code`),
-        await owner.query(`SELECT * FROM (${inline.replace(codes, both)}) s ORDER BY code`),
+        await owner.query(`SELECT * FROM (${inline(both)}) s ORDER BY code`),
       ];
       expect(a.rows).toEqual(b.rows);
       expect(a.rows.find((r) => r.code === ar)?.control_role).toBe('DefaultAR');
@@ -64,7 +64,7 @@ describe("the lane's reads of tenant migration 0062", () => {
       await owner.query('ROLLBACK');
       owner.release();
     }
-    const rows = await same(accountsByCodeSql(codes), inline, 'code');
+    const rows = await same(accountsByCodeSql(codes), inline(codes), 'code');
     expect(rows.map((r) => r.code)).toEqual(['1110', '4101']);
     expect(rows.map((r) => r.control_role)).toEqual([null, null]);
   });
@@ -154,7 +154,7 @@ describe("the lane's reads of tenant migration 0062", () => {
       const before = await scans();
       const ids = ['00000000-0000-4000-8000-000000000001'];
       for (let round = 0; round < 3; round++) {
-        expect((await client.query(accountsByCodeSql(`'{1110,4101}'::text[]`))).rowCount).toBe(2);
+        expect((await client.query(accountsByCodeSql(['1110', '4101']))).rowCount).toBe(2);
         await client.query(`SELECT cifra_taken_entry_keys('{x,y}'::text[])`);
         await client.query('SELECT * FROM cifra_voided_documents($1::uuid[])', [ids]);
         await client.query('SELECT * FROM cifra_draft_allocations_of($1::uuid[])', [ids]);

@@ -18,7 +18,7 @@ export type TaxCodeRow = typeof tenant.taxCodes.$inferSelect;
 export type CompanyRow = typeof tenant.company.$inferSelect;
 type Allocation = { invoiceId: string; amountMinor: bigint };
 
-export type Reader = Pick<TenantTx, 'select'>;
+export type Reader = Pick<TenantTx, 'select' | 'execute'>;
 
 /**
  * The party of a document, of the kind it must be and active — except when `inactiveOk` (a

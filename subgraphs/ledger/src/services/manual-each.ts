@@ -1,11 +1,11 @@
-import { pg, ride, rowsOf, tenant, uuidArray } from '@cifra/db';
-import type { ControlRole } from '@cifra/domain';
+import { ride, rowsOf, tenant, uuidArray } from '@cifra/db';
 import { type Company, idempotencyHashOf, type PostingRequest, type TenantTx } from '@cifra/engine';
 import type { Outcome, Own, Pass, Staged } from '../documents/staged.ts';
 import { controlLinesCheck } from './control-accounts.ts';
 import {
   type AccountsByCode,
   accountsByCodeSql,
+  codedAccountsOf,
   controlsOf,
   type ManualLineInput,
   toPostingLines,
@@ -32,23 +32,17 @@ export type ManualReads = () => Promise<{
  */
 export function askManualReads(tx: TenantTx, postings: readonly Own<ManualEntry>[]): ManualReads {
   const lines = postings.flatMap((p) => p.request.lines);
-  const codes = [...new Set(lines.map((l) => l.accountCode))].map((c) => pg.escapeLiteral(c));
+  const codes = [...new Set(lines.map((l) => l.accountCode))];
   const parties = lines.flatMap((l) => l.partyId ?? []);
   // The parties only when a line names one: a statement answering nothing still costs the server.
   const riding = ride(tx, [
-    accountsByCodeSql(`ARRAY[${codes.join(', ') || 'NULL'}]::text[]`),
+    accountsByCodeSql(codes),
     ...(parties.length > 0 ? [`SELECT * FROM parties WHERE id = ANY (${uuidArray(parties)})`] : []),
   ]);
   return async () => {
     const [accounts = [], named = []] = await riding.rows();
     return {
-      // rowsOf keeps the rows' order and drops the extra column: each row's role read beside it.
-      byCode: new Map(
-        rowsOf(tenant.accounts, accounts).map((a, i) => [
-          a.code,
-          { ...a, controlRole: (accounts[i]?.control_role as ControlRole | null) ?? null },
-        ]),
-      ),
+      byCode: new Map(codedAccountsOf(accounts).map((a) => [a.code, a])),
       parties: new Map(rowsOf(tenant.parties, named).map((p) => [p.id, p])),
     };
   };

@@ -1,8 +1,8 @@
 import type { Reader, SharedRead } from '@cifra/db';
-import { sharedRead, tenant } from '@cifra/db';
+import { pg, rowsOf, sharedRead, tenant } from '@cifra/db';
 import { badInput, CONTROL_ROLES, type ControlRole, parseMoney } from '@cifra/domain';
 import type { Company, PostingLine } from '@cifra/engine';
-import { getTableColumns, inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { checkManualControlLines } from './control-accounts.ts';
 
@@ -30,23 +30,23 @@ const PARTY_ROLES: readonly ControlRole[] = ['DefaultAR', 'DefaultAP'];
 const textArray = (values: readonly string[]) => `'{${values.join(',')}}'::text[]`;
 
 /**
- * The control role of the account whose id `accountId` (an SQL expression) names: the one that
- * names a party's kind first, should an account carry two (a receivable that is also the tax
- * account must name a customer). SQL text, the roles inlined (constants), read through drizzle.
+ * The accounts whose codes `codes` names, with their control roles — the one that names a party's
+ * kind first, should an account carry two (a receivable that is also the tax account must name a
+ * customer) — by a function whose plan the connection keeps (tenant migration 0062). SQL text, the
+ * codes inlined as escaped literals: read alone (`loadAccountsByCode`) and by the books' lane in a
+ * simple-protocol query (`askManualReads`); `codedAccountsOf` decodes its rows.
  */
-const controlRoleOf = (accountId: string): string => `(SELECT b.role FROM account_role_bindings b
-  WHERE b.account_id = ${accountId} AND b.role::text = ANY (${textArray(CONTROL_ROLES)})
-  ORDER BY b.role::text = ANY (${textArray(PARTY_ROLES)}) DESC, b.role LIMIT 1)`;
-const controlRole = sql<ControlRole | null>`${sql.raw(controlRoleOf('"accounts"."id"'))}`;
-
-/**
- * The same, for the accounts whose codes `codes` (an SQL text[] expression) names, as the books'
- * lane reads them in a simple-protocol query (`askManualReads`): the accounts' columns and
- * `control_role`, by a function whose plan the connection keeps (tenant migration 0062).
- */
-export const accountsByCodeSql = (codes: string): string =>
+export const accountsByCodeSql = (codes: readonly string[]): string =>
   `SELECT (f.account).*, f.control_role
-     FROM cifra_accounts_by_code(${codes}, ${textArray(CONTROL_ROLES)}, ${textArray(PARTY_ROLES)}) f`;
+     FROM cifra_accounts_by_code(ARRAY[${codes.map((c) => pg.escapeLiteral(c)).join(', ') || 'NULL'}]::text[],
+       ${textArray(CONTROL_ROLES)}, ${textArray(PARTY_ROLES)}) f`;
+
+/** The accounts of `accountsByCodeSql`'s rows, in order, each with the role read beside it. */
+export const codedAccountsOf = (rows: readonly Record<string, unknown>[]): CodedAccount[] =>
+  rowsOf(tenant.accounts, rows).map((a, i) => ({
+    ...a,
+    controlRole: (rows[i]?.control_role as ControlRole | null) ?? null,
+  }));
 
 /**
  * Accounts by code with their control roles, in one statement, read together with concurrent
@@ -54,11 +54,8 @@ export const accountsByCodeSql = (codes: string): string =>
  */
 const ACCOUNTS_BY_CODE: SharedRead<string, CodedAccount | undefined> = {
   async load(db, codes) {
-    const rows = await db
-      .select({ ...getTableColumns(tenant.accounts), controlRole })
-      .from(tenant.accounts)
-      .where(inArray(tenant.accounts.code, [...new Set(codes)]));
-    const byCode = new Map(rows.map((a) => [a.code, a]));
+    const { rows } = await db.execute(sql.raw(accountsByCodeSql([...new Set(codes)])));
+    const byCode = new Map(codedAccountsOf(rows).map((a) => [a.code, a]));
     return codes.map((code) => byCode.get(code));
   },
 };
