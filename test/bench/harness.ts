@@ -115,11 +115,14 @@ const TENANT_SECRET = 'bench-tenant-db-secret';
 const scratch: string[] = [];
 const KEEP_FREE = 32 * 2 ** 30;
 
-async function removeScratch(all: boolean): Promise<void> {
-  const { bavail, bsize } = await statfs(os.tmpdir());
-  if (!all && bavail * bsize >= KEEP_FREE) return;
-  if (!all) process.stderr.write('  (the disk is short of space: scratch directories removed now)\n');
+/** Remove the run's scratch directories so far. */
+async function removeScratch(): Promise<void> {
   for (const dir of scratch.splice(0)) await rm(dir, { recursive: true, force: true });
+}
+
+async function diskShort(): Promise<boolean> {
+  const { bavail, bsize } = await statfs(os.tmpdir());
+  return bavail * bsize < KEEP_FREE;
 }
 
 async function runOne(bench: Bench): Promise<BenchRow[]> {
@@ -237,7 +240,10 @@ async function runOne(bench: Bench): Promise<BenchRow[]> {
     return await bench.run(ctx);
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup();
-    await removeScratch(false);
+    if (await diskShort()) {
+      process.stderr.write('  (the disk is short of space: scratch directories removed now)\n');
+      await removeScratch();
+    }
   }
 }
 
@@ -267,7 +273,7 @@ export async function runBenches(benches: readonly Bench[]): Promise<boolean> {
   try {
     for (const bench of benches) ok = (await runAndReport(bench)) && ok;
   } finally {
-    await removeScratch(true);
+    await removeScratch();
   }
   return ok;
 }
